@@ -17,7 +17,14 @@ generatorHandler({
         dbName: m.dbName ?? m.name,
         fields: m.fields
           .filter((f) => f.kind !== 'object')
-          .map((f) => ({ name: f.dbName ?? f.name, type: f.type, kind: f.kind, isRequired: f.isRequired, isList: f.isList, isId: f.isId, isUnique: f.isUnique })),
+          .map((f) => ({
+            name: f.dbName ?? f.name, type: f.type, kind: f.kind, isRequired: f.isRequired, isList: f.isList,
+            isId: f.isId, isUnique: f.isUnique, isUpdatedAt: f.isUpdatedAt,
+            default: f.hasDefaultValue ? f.default : undefined,
+          })),
+        relations: m.fields
+          .filter((f) => f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0)
+          .map((f) => ({ fields: f.relationFromFields, references: f.relationToFields, model: f.type, onDelete: f.relationOnDelete ?? null })),
         uniqueIndexes: m.uniqueIndexes.map((u) => u.fields),
         primaryKey: m.primaryKey ? m.primaryKey.fields : null,
       })),

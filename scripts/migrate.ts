@@ -1,0 +1,16 @@
+// npm run db:migrate — applies pending migrations to DATABASE_URL.
+import { migrate } from '../lib/db/migrate';
+import { loadDotEnv } from './lib/dotenv';
+
+loadDotEnv();
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.error('DATABASE_URL is not set (file:./data/tollgate.db or postgresql://…)');
+  process.exit(2);
+}
+migrate(url)
+  .then((r) => console.log(r.applied.length ? `Applied ${r.applied.join(', ')}` : `Database is up to date (${r.skipped} migrations).`))
+  .catch((e: Error) => {
+    console.error(e.message);
+    process.exit(1);
+  });

@@ -1,0 +1,55 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { migrate } from '@/lib/db/migrate';
+
+export type Dialect = 'sqlite' | 'postgresql';
+
+/**
+ * The databases this run tests against. npm test starts a throwaway PostgreSQL and sets TEST_PG_URL;
+ * under CI=true a missing PostgreSQL is a failure, never a silent skip.
+ */
+export function dialects(): Dialect[] {
+  if (process.env.TEST_PG_URL) return ['sqlite', 'postgresql'];
+  if (process.env.CI === 'true') throw new Error('TEST_PG_URL is not set under CI=true: the PostgreSQL suite must run (use npm test).');
+  console.warn('TEST_PG_URL not set: running the SQLite half only (npm test runs both).');
+  return ['sqlite'];
+}
+
+function assertLocal(url: string) {
+  const host = new URL(url).hostname;
+  if (!['localhost', '127.0.0.1', '::1', ''].includes(host)) throw new Error(`Refusing to run tests against a non-local database (${host}).`);
+}
+
+/** A fresh, migrated database of the given dialect; returns its URL. */
+export async function freshDatabase(dialect: Dialect): Promise<string> {
+  const name = `t_${crypto.randomBytes(6).toString('hex')}`;
+  if (dialect === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-test-'));
+    const url = `file:${path.join(dir, `${name}.db`)}`;
+    await migrate(url);
+    return url;
+  }
+  const admin = process.env.TEST_PG_URL!;
+  assertLocal(admin);
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  await migrate(u.toString());
+  return u.toString();
+}
+
+/** Points lib/db at a fresh database (the client is created lazily from DATABASE_URL). */
+export async function useFreshDb(dialect: Dialect): Promise<string> {
+  const url = await freshDatabase(dialect);
+  const g = globalThis as unknown as { tollgateDb?: { $disconnect(): Promise<void> } };
+  await g.tollgateDb?.$disconnect();
+  g.tollgateDb = undefined;
+  process.env.DATABASE_URL = url;
+  return url;
+}

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dialects, freshDatabase } from '@/tests/helpers/db';
+import { type DbShape, introspectPostgres, introspectSqlite } from '@/tests/helpers/introspect';
+
+type Datamodel = {
+  enums: { name: string; values: string[] }[];
+  models: { name: string; dbName: string; fields: { name: string; type: string; kind: string; isRequired: boolean; isUnique: boolean }[]; uniqueIndexes: string[][] }[];
+  indexes: { model: string; type: string; fields: string[] }[];
+};
+
+/** What prisma/schema.prisma says the database must hold (written by prisma/datamodel-generator.cjs). */
+function expectedShape(): DbShape {
+  const dm = JSON.parse(fs.readFileSync(path.resolve('lib/generated/datamodel.json'), 'utf8')) as Datamodel;
+  const shape: DbShape = { tables: {} };
+  for (const m of dm.models) {
+    const columns: DbShape['tables'][string]['columns'] = {};
+    for (const f of m.fields) {
+      const e = f.kind === 'enum' ? dm.enums.find((x) => x.name === f.type)!.values : undefined;
+      columns[f.name] = { nullable: !f.isRequired, ...(e ? { enumValues: e } : {}) };
+    }
+    const idx = dm.indexes.filter((i) => i.model === m.name);
+    shape.tables[m.dbName] = {
+      columns,
+      uniques: idx.filter((i) => i.type === 'unique').map((i) => i.fields.join(',')).sort(),
+      indexes: idx.filter((i) => i.type === 'normal').map((i) => i.fields.join(',')).sort(),
+    };
+  }
+  return shape;
+}
+
+describe.each(dialects())('schema drift on %s', (dialect) => {
+  it('the migrated database matches the Prisma schema: tables, columns, nullability, uniques, indexes, enums', async () => {
+    const url = await freshDatabase(dialect);
+    const actual = dialect === 'sqlite' ? introspectSqlite(url) : await introspectPostgres(url);
+    expect(actual).toEqual(expectedShape());
+  });
+});
