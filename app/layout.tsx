@@ -1,0 +1,28 @@
+import type { Metadata, Viewport } from 'next';
+import { NextIntlClientProvider } from 'next-intl';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { AppHeader } from '@/components/app-header';
+import './globals.css';
+
+export const metadata: Metadata = { title: 'Tollgate', description: 'International calling protection for your business phone system.', referrer: 'strict-origin-when-cross-origin' };
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const locale = await getLocale();
+  const t = await getTranslations('app');
+  return (
+    <html lang={locale}>
+      <body className="min-h-screen bg-slate-50 font-sans text-slate-900">
+        <NextIntlClientProvider>
+          <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
+            {t('skip')}
+          </a>
+          <AppHeader />
+          <main id="main" className="mx-auto max-w-5xl px-4 py-6 sm:py-10">
+            {children}
+          </main>
+        </NextIntlClientProvider>
+      </body>
+    </html>
+  );
+}

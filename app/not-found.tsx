@@ -1,0 +1,13 @@
+import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
+
+export default async function NotFound() {
+  const t = await getTranslations('errors');
+  return (
+    <div className="flex flex-col gap-3">
+      <h1 className="text-2xl font-bold">{t('notFoundTitle')}</h1>
+      <p>{t('notFound')}</p>
+      <Link href="/" className="text-blue-800 underline">{t('home')}</Link>
+    </div>
+  );
+}

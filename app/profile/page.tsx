@@ -1,0 +1,31 @@
+import { getTranslations } from 'next-intl/server';
+import { ChangePasswordForm } from '@/components/change-password-form';
+import { signOutEverywhereAction } from '@/app/actions/session';
+import { requireUser } from '@/lib/auth/session';
+import { db } from '@/lib/db';
+import { changePasswordAction } from './actions';
+
+export default async function ProfilePage() {
+  const user = await requireUser('/profile');
+  const t = await getTranslations('profile');
+  const count = await db.session.count({ where: { userId: user.id, expires: { gt: new Date() } } });
+  return (
+    <div className="flex flex-col gap-8">
+      <div>
+        <h1 className="text-2xl font-bold">{t('title')}</h1>
+        <p className="text-slate-700">{t('signedInAs', { email: user.email })}</p>
+      </div>
+      <section aria-labelledby="pw-title" className="flex flex-col gap-3">
+        <h2 id="pw-title" className="text-xl font-semibold">{t('changeTitle')}</h2>
+        <ChangePasswordForm action={changePasswordAction} />
+      </section>
+      <section aria-labelledby="sessions-title" className="flex flex-col gap-3">
+        <h2 id="sessions-title" className="text-xl font-semibold">{t('sessionsTitle')}</h2>
+        <p>{t('sessionsIntro', { count })}</p>
+        <form action={signOutEverywhereAction}>
+          <button type="submit" className="rounded-md bg-red-800 px-4 py-2 font-semibold text-white hover:bg-red-900">{t('signOutEverywhere')}</button>
+        </form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
+import { CodeForm } from '@/components/code-form';
+import { requireUser } from '@/lib/auth/session';
+import { safeCallbackUrl } from '@/lib/auth/sign-in';
+import { verifyAction } from './actions';
+
+export default async function VerifyPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const next = safeCallbackUrl((await searchParams).next);
+  const user = await requireUser(`/security/verify?next=${encodeURIComponent(next)}`);
+  if (!user.mfaEnrolled) redirect('/security/two-factor');
+  if (user.mfaVerified) redirect(next);
+  const t = await getTranslations('mfa');
+  return (
+    <div className="mx-auto flex max-w-md flex-col gap-4">
+      <h1 className="text-2xl font-bold">{t('verifyTitle')}</h1>
+      <p>{t('verifyIntro')}</p>
+      <CodeForm action={verifyAction} next={next} label={t('code')} submit={t('verify')} />
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
+import { SignInForm } from '@/components/sign-in-form';
+import { currentUser } from '@/lib/auth/session';
+import { safeCallbackUrl } from '@/lib/auth/sign-in';
+import { signInAction } from './actions';
+
+export const metadata: Metadata = { title: 'Sign in · Tollgate' };
+
+type Search = Promise<{ callbackUrl?: string; error?: string; signedOut?: string }>;
+
+export default async function SignInPage({ searchParams }: { searchParams: Search }) {
+  const sp = await searchParams;
+  const callbackUrl = safeCallbackUrl(sp.callbackUrl);
+  if (await currentUser()) redirect(callbackUrl);
+  const t = await getTranslations('signIn');
+  const notice = sp.error === 'Verification' ? t('linkInvalid') : sp.signedOut ? t('signedOut') : null;
+  return (
+    <div className="mx-auto flex max-w-md flex-col gap-6">
+      <h1 className="text-2xl font-bold">{t('title')}</h1>
+      <p className="text-slate-700">{t('intro')}</p>
+      {notice ? (
+        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+          {notice}
+        </p>
+      ) : null}
+      <SignInForm action={signInAction} callbackUrl={callbackUrl} />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import Link from 'next/link';
+import { getFormatter, getTranslations } from 'next-intl/server';
+import type { AccountSummary } from '@/lib/accounts/queries';
+
+/** One account on the dashboard: status first, in words, then what to do and the credentials. */
+export async function AccountCard({ account }: { account: AccountSummary }) {
+  const t = await getTranslations('dashboard');
+  const tr = await getTranslations('reasons');
+  const ts = await getTranslations('strength');
+  const format = await getFormatter();
+  const block = account.activeBlock;
+  const headingId = `acct-${account.number}`;
+  return (
+    <section aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id={headingId} className="text-xl font-semibold">
+          {account.name} <span className="font-normal text-slate-600">{account.number}</span>
+        </h2>
+        <Link href={`/accounts/${account.number}`} className="text-sm text-blue-800 underline">
+          {t('viewAccount')}
+        </Link>
+      </div>
+      {block ? (
+        <div className="mt-3 rounded-md border border-red-300 bg-red-50 p-3">
+          <p className="font-semibold text-red-900">{t('blocked')}</p>
+          <p className="text-sm text-red-950">
+            {t('blockedSince', { at: format.dateTime(block.placedAt, { dateStyle: 'medium', timeStyle: 'short' }) })}. {tr(block.reason)}
+          </p>
+          {block.status === 'lift_pending' ? <p className="mt-1 text-sm font-medium text-amber-900">{t('waiting')}</p> : null}
+          <Link href={`/blocks/${block.id}`} className="mt-2 inline-block rounded-md bg-red-800 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-900">
+            {t('viewBlock')}
+          </Link>
+        </div>
+      ) : (
+        <p className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 p-3 font-semibold text-emerald-900">{t('allowed')}</p>
+      )}
+      <h3 className="mt-4 font-semibold">{t('credentials')}</h3>
+      <div className="overflow-x-auto">
+        <table className="mt-2 w-full text-left text-sm">
+          <thead>
+            <tr className="border-b border-slate-200 text-slate-700">
+              <th scope="col" className="py-1 pr-3">{t('credential')}</th>
+              <th scope="col" className="py-1 pr-3">{t('username')}</th>
+              <th scope="col" className="py-1 pr-3">{t('changed')}</th>
+              <th scope="col" className="py-1">{t('strength')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {account.credentials.map((c) => (
+              <tr key={c.id} className="border-b border-slate-100">
+                <td className="py-1 pr-3">{c.label}</td>
+                <td className="py-1 pr-3 font-mono">{c.username}</td>
+                <td className="py-1 pr-3">{c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, { dateStyle: 'medium', timeStyle: 'short' }) : t('never')}</td>
+                <td className="py-1">{c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

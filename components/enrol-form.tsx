@@ -1,0 +1,33 @@
+'use client';
+import Link from 'next/link';
+import { useActionState } from 'react';
+import { Field } from '@/components/field';
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+import type { ActionState } from '@/lib/actions/safe-action';
+
+type Action = (prev: ActionState<{ recoveryCodes: string[] }> | undefined, form: FormData) => Promise<ActionState<{ recoveryCodes: string[] }>>;
+
+export function EnrolForm({ action, next }: { action: Action; next: string }) {
+  const [state, formAction] = useActionState(action, undefined);
+  if (state?.ok && state.data) {
+    return (
+      <div className="flex flex-col gap-3" role="status">
+        <p className="font-semibold text-emerald-900">{state.message}</p>
+        <p>Store these recovery codes somewhere safe. Each works once if you lose your phone. They will not be shown again.</p>
+        <ul className="grid grid-cols-2 gap-1 rounded-md border border-slate-300 bg-white p-3 font-mono">
+          {state.data.recoveryCodes.map((c) => <li key={c}>{c}</li>)}
+        </ul>
+        <Link href={next} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white">Continue</Link>
+      </div>
+    );
+  }
+  return (
+    <form action={formAction} className="flex flex-col gap-4" noValidate>
+      <input type="hidden" name="next" value={next} />
+      <Field name="code" label="Authentication code" inputMode="numeric" autoComplete="one-time-code" required errors={state?.fieldErrors?.code} />
+      <FormMessage id="enrol-message" message={state?.fieldErrors?.code ? undefined : state?.message} />
+      <SubmitButton>Verify</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,54 @@
+import 'server-only';
+import { notFound } from 'next/navigation';
+import type { z } from 'zod';
+import { currentUser, isStaff, type CurrentUser } from '@/lib/auth/session';
+import { requestMeta, type RequestMeta } from '@/lib/http/request-meta';
+import type { Role } from '@/lib/generated/sqlite/enums';
+
+/** What every form action returns; forms render it with useActionState and an aria-live region. */
+export type ActionState<T = unknown> = {
+  ok?: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  data?: T;
+  /** Echo of safe (non-secret) fields so a re-rendered form keeps what the user typed. */
+  values?: Record<string, string>;
+};
+
+export type ActionContext = { user: CurrentUser; meta: RequestMeta };
+
+/** FormData → plain object; repeated keys (checkbox groups) become arrays. */
+export function formToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    if (key.startsWith('$ACTION')) continue;
+    const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
+    out[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
+  }
+  return out;
+}
+
+/**
+ * The one wrapper for server actions: load the session, check the role (and the staff second
+ * factor), parse the input with zod, then call the domain. A page check does not protect an action.
+ * Callers outside their role get a 404, exactly like an id that is not theirs.
+ */
+export function userAction<S extends z.ZodType, T = unknown>(
+  schema: S,
+  handler: (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T>>,
+  opts: { roles?: Role[] } = {},
+) {
+  return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
+    const user = await currentUser();
+    if (!user) return { message: 'Your session has ended. Sign in again to continue.' };
+    if (opts.roles && !opts.roles.includes(user.role)) notFound();
+    if (isStaff(user) && opts.roles && !user.mfaVerified) notFound();
+    const parsed = schema.safeParse(formToObject(form));
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
+      return { message: 'Please correct the highlighted fields.', fieldErrors };
+    }
+    return handler(parsed.data, { user, meta: await requestMeta() });
+  };
+}

@@ -1,0 +1,30 @@
+import 'server-only';
+import { db, type Tx } from '@/lib/db';
+import type { RequestMeta } from '@/lib/http/request-meta';
+
+export type AuditEntry = {
+  action: string;
+  actor?: { id: string; email: string } | null;
+  accountId?: string | null;
+  target?: { type: string; id: string } | null;
+  /** Never a password, token or secret. */
+  detail?: Record<string, unknown>;
+  meta?: RequestMeta | null;
+};
+
+/** Append-only (the database refuses UPDATE/DELETE on AuditLog). Pass the transaction of the change it records. */
+export async function audit(entry: AuditEntry, client: Tx | typeof db = db): Promise<void> {
+  await client.auditLog.create({
+    data: {
+      action: entry.action,
+      actorId: entry.actor?.id ?? null,
+      actorEmail: entry.actor?.email ?? null,
+      accountId: entry.accountId ?? null,
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      ip: entry.meta?.ip ?? null,
+      userAgent: entry.meta?.userAgent ?? null,
+      detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    },
+  });
+}

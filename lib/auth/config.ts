@@ -1,0 +1,61 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { PrismaAdapter } from '@auth/prisma-adapter';
+import NextAuth, { CredentialsSignin } from 'next-auth';
+import Credentials from 'next-auth/providers/credentials';
+import { z } from 'zod';
+import { getDb } from '@/lib/db';
+import { verifyPassword } from '@/lib/auth/password';
+import { requestMeta } from '@/lib/http/request-meta';
+
+export const SESSION_MAX_AGE_SEC = 12 * 60 * 60;
+
+const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().max(254).pipe(z.email()), password: z.string().min(1).max(1024) });
+
+/**
+ * Auth.js with JWT sessions (Credentials needs them). The JWT only names a row in the Session table;
+ * lib/auth/session.ts checks that row on every read, so deleting it revokes the session everywhere.
+ */
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  adapter: PrismaAdapter(getDb()),
+  secret: process.env.AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SEC },
+  pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in/check-email' },
+  providers: [
+    Credentials({
+      credentials: { email: {}, password: {} },
+      async authorize(raw) {
+        const parsed = credentialsSchema.safeParse(raw);
+        if (!parsed.success) throw new CredentialsSignin();
+        const user = await getDb().user.findUnique({ where: { email: parsed.data.email } });
+        const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
+        if (!user || !ok || user.disabled) throw new CredentialsSignin();
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user?.id) {
+        const meta = await requestMeta().catch(() => null);
+        const sid = crypto.randomBytes(32).toString('base64url');
+        await getDb().session.create({
+          data: { sessionToken: sid, userId: user.id, expires: new Date(Date.now() + SESSION_MAX_AGE_SEC * 1000), ip: meta?.ip, userAgent: meta?.userAgent },
+        });
+        token.sid = sid;
+        token.sub = user.id;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      return { ...session, sid: typeof token.sid === 'string' ? token.sid : undefined };
+    },
+  },
+}));
+
+declare module 'next-auth' {
+  interface Session {
+    sid?: string;
+  }
+}

@@ -1,0 +1,62 @@
+import 'server-only';
+import { cache } from 'react';
+import { notFound, redirect } from 'next/navigation';
+import { auth } from '@/lib/auth/config';
+import { db } from '@/lib/db';
+import type { Role } from '@/lib/generated/sqlite/enums';
+
+export type CurrentUser = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  timeZone: string;
+  locale: string;
+  sessionId: string;
+  mfaEnrolled: boolean;
+  mfaVerified: boolean;
+};
+
+/**
+ * The signed-in user, or null. Checks the Session row every time: a revoked session (sign out
+ * everywhere, password change, disabled user) stops working on its next request. Cached per request.
+ */
+export const currentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await auth();
+  if (!session?.sid) return null;
+  const row = await db.session.findUnique({ where: { sessionToken: session.sid }, include: { user: true } });
+  if (!row || row.expires < new Date() || row.user.disabled) return null;
+  const u = row.user;
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    timeZone: u.timeZone,
+    locale: u.locale,
+    sessionId: row.id,
+    mfaEnrolled: u.totpEnabledAt !== null,
+    mfaVerified: row.mfaVerifiedAt !== null,
+  };
+});
+
+export const isStaff = (u: Pick<CurrentUser, 'role'>) => u.role === 'agent' || u.role === 'admin';
+
+/** For pages: sends anonymous visitors to sign in and brings them back afterwards. */
+export async function requireUser(returnTo?: string): Promise<CurrentUser> {
+  const user = await currentUser();
+  if (!user) redirect(returnTo ? `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}` : '/sign-in');
+  return user;
+}
+
+/**
+ * For staff pages: customers get a 404 (the staff area does not exist for them); staff without a
+ * verified second factor in this session are sent to enrol or verify first.
+ */
+export async function requireStaff(roles: Role[] = ['agent', 'admin']): Promise<CurrentUser> {
+  const user = await requireUser('/staff');
+  if (!roles.includes(user.role)) notFound();
+  if (!user.mfaEnrolled) redirect('/security/two-factor?next=/staff');
+  if (!user.mfaVerified) redirect('/security/verify?next=/staff');
+  return user;
+}

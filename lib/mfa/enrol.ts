@@ -1,0 +1,39 @@
+import 'server-only';
+import QRCode from 'qrcode';
+import { audit } from '@/lib/audit/log';
+import { check, consume } from '@/lib/auth/rate-limit';
+import type { CurrentUser } from '@/lib/auth/session';
+import { decryptSecret, encryptSecret, hashRecoveryCode, newRecoveryCodes, newSecret, totpFor, verifyTotp } from '@/lib/auth/totp';
+import { db } from '@/lib/db';
+import type { RequestMeta } from '@/lib/http/request-meta';
+
+/** The pending secret (created once, reused until confirmed) as a QR code and as text for manual entry. */
+export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: string; secret: string }> {
+  const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  let secret = u.totpSecret && !u.totpEnabledAt ? decryptSecret(u.totpSecret) : null;
+  if (!secret) {
+    secret = newSecret();
+    await db.user.update({ where: { id: user.id, totpEnabledAt: null }, data: { totpSecret: encryptSecret(secret) } });
+  }
+  const uri = totpFor(secret, user.email).toString();
+  return { qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }), secret };
+}
+
+/** Confirms enrolment with a first code; returns the recovery codes, shown once and stored hashed. */
+export async function confirmEnrolment(user: CurrentUser, code: string, meta: RequestMeta): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; reason: 'wrong' | 'throttled' }> {
+  if ((await check('totp', user.id)).limited) return { ok: false, reason: 'throttled' };
+  const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  if (!u.totpSecret || u.totpEnabledAt || !verifyTotp(decryptSecret(u.totpSecret), code.trim())) {
+    const s = await consume('totp', user.id);
+    return { ok: false, reason: s.limited ? 'throttled' : 'wrong' };
+  }
+  const codes = newRecoveryCodes();
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date() } });
+    await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
+    await tx.recoveryCode.createMany({ data: codes.map((c) => ({ userId: user.id, codeHash: hashRecoveryCode(c) })) });
+    await tx.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });
+    await audit({ action: 'mfa.enrolled', actor: user, meta }, tx);
+  });
+  return { ok: true, recoveryCodes: codes };
+}

@@ -1,0 +1,29 @@
+/** Pages reached from email links: their URL carries a token, so they send no referrer at all. */
+const NO_REFERRER_PREFIXES = ['/api/auth/callback', '/sign-in/link', '/blocks/'];
+
+export function securityHeaders(o: { nonce: string; pathname: string; https: boolean; dev: boolean }): Record<string, string> {
+  const csp = [
+    `default-src 'self'`,
+    `script-src 'self' 'nonce-${o.nonce}' 'strict-dynamic'${o.dev ? ` 'unsafe-eval'` : ''}`,
+    `style-src 'self'${o.dev ? ` 'unsafe-inline'` : ` 'nonce-${o.nonce}'`}`,
+    `img-src 'self' blob: data:`,
+    `font-src 'self'`,
+    `worker-src 'self' blob:`,
+    `connect-src 'self'`,
+    `object-src 'none'`,
+    `base-uri 'self'`,
+    `form-action 'self'`,
+    `frame-ancestors 'none'`,
+    ...(o.https ? ['upgrade-insecure-requests'] : []),
+  ].join('; ');
+  const strict = NO_REFERRER_PREFIXES.some((p) => o.pathname.startsWith(p));
+  return {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': strict ? 'no-referrer' : 'strict-origin-when-cross-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    ...(o.https ? { 'Strict-Transport-Security': 'max-age=63072000; includeSubDomains' } : {}),
+  };
+}

@@ -1,0 +1,116 @@
+import 'server-only';
+import { env } from '@/lib/config/env';
+import type { SwitchResult } from './result';
+import {
+  accountNumberSchema, idempotencyKeySchema, registrationsBodySchema, sipUsernameSchema, switchAccountSchema,
+  type SetInternationalCallingBody, type SipRegistration, type SwitchAccount,
+} from './schemas';
+import { send, type SwitchLogEntry, type TransportConfig } from './transport';
+
+// The switch API of CONTRACTS §3, and nothing else talks to the switch. Every call returns a
+// SwitchResult (see ./result.ts) instead of throwing, so a caller cannot forget the "switch did
+// not answer" case. Programming mistakes (a bad Idempotency-Key, a bad config) do throw.
+
+export type SwitchClientOptions = {
+  baseUrl: string;
+  token: string;
+  /** Per attempt, covering headers and body. */
+  timeoutMs?: number;
+  /** Extra attempts for GETs and keyed PUTs on timeout / connection error / 5xx. 0 for the outbox, which retries itself. */
+  retries?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  fetch?: typeof fetch;
+  /** Gets method, path, status and error kind of each failed attempt; never a body. */
+  log?: (entry: SwitchLogEntry) => void;
+};
+
+export type CallOptions = { signal?: AbortSignal };
+
+export type SwitchClient = {
+  getAccount(accountNumber: string, opts?: CallOptions): Promise<SwitchResult<SwitchAccount>>;
+  setInternationalCalling(accountNumber: string, change: SetInternationalCallingBody, idempotencyKey: string, opts?: CallOptions): Promise<SwitchResult<SwitchAccount>>;
+  /** Resolves `{ ok: true, value: undefined }` on 204. The password appears in no result, message or log. */
+  setSipPassword(username: string, password: string, idempotencyKey: string, opts?: CallOptions): Promise<SwitchResult<void>>;
+  getRegistrations(username: string, opts?: CallOptions): Promise<SwitchResult<SipRegistration[]>>;
+};
+
+const defaultLog = (e: SwitchLogEntry) => console.warn(JSON.stringify({ msg: 'switch call failed', ...e }));
+
+export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
+  if (!/^https?:\/\/[^\s]+$/.test(options.baseUrl)) throw new Error('Switch client: baseUrl must be an http(s) URL');
+  if (options.token === '') throw new Error('Switch client: token is empty');
+  const cfg: TransportConfig = {
+    baseUrl: options.baseUrl.replace(/\/+$/, ''), // keeps a path prefix such as https://host/switch-api
+    token: options.token,
+    timeoutMs: options.timeoutMs ?? 5000,
+    retries: options.retries ?? 2,
+    backoffBaseMs: options.backoffBaseMs ?? 250,
+    backoffMaxMs: options.backoffMaxMs ?? 2000,
+    fetch: options.fetch ?? globalThis.fetch,
+    log: options.log ?? defaultLog,
+    random: Math.random,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+
+  return {
+    async getAccount(accountNumber, opts) {
+      if (!accountNumberSchema.safeParse(accountNumber).success) return invalidArgument('account number');
+      const res = await send(cfg, { method: 'GET', path: `/v1/accounts/${accountNumber}`, signal: opts?.signal });
+      return res.ok ? parseAccount(res.value, accountNumber) : res;
+    },
+    async setInternationalCalling(accountNumber, change, idempotencyKey, opts) {
+      assertKey(idempotencyKey);
+      if (!accountNumberSchema.safeParse(accountNumber).success) return invalidArgument('account number');
+      const body = { state: change.state, reason: change.reason, actor: change.actor };
+      const res = await send(cfg, { method: 'PUT', path: `/v1/accounts/${accountNumber}/international-calling`, body, idempotencyKey, signal: opts?.signal });
+      return res.ok ? parseAccount(res.value, accountNumber) : res;
+    },
+    async setSipPassword(username, password, idempotencyKey, opts) {
+      assertKey(idempotencyKey);
+      if (!sipUsernameSchema.safeParse(username).success) return invalidArgument('SIP username');
+      const res = await send(cfg, {
+        method: 'PUT', path: `/v1/sip-credentials/${encodeURIComponent(username)}/password`,
+        body: { password }, idempotencyKey, secrets: [password], signal: opts?.signal,
+      });
+      return res.ok ? { ok: true, value: undefined } : res;
+    },
+    async getRegistrations(username, opts) {
+      if (!sipUsernameSchema.safeParse(username).success) return invalidArgument('SIP username');
+      const res = await send(cfg, { method: 'GET', path: `/v1/sip-credentials/${encodeURIComponent(username)}/registrations`, signal: opts?.signal });
+      if (!res.ok) return res;
+      const parsed = registrationsBodySchema.safeParse(res.value);
+      return parsed.success ? { ok: true, value: parsed.data.registrations } : badBody();
+    },
+  };
+}
+
+let shared: SwitchClient | undefined;
+
+/** The app's client, configured from the environment (CONTRACTS §2). */
+export function switchClient(overrides?: Partial<SwitchClientOptions>): SwitchClient {
+  if (overrides === undefined && shared) return shared;
+  const e = env();
+  const client = createSwitchClient({ baseUrl: e.SWITCH_API_URL, token: e.SWITCH_API_TOKEN, timeoutMs: e.SWITCH_API_TIMEOUT_MS, ...overrides });
+  if (overrides === undefined) shared = client;
+  return client;
+}
+
+function parseAccount(value: unknown, accountNumber: string): SwitchResult<SwitchAccount> {
+  const parsed = switchAccountSchema.safeParse(value);
+  // An answer about another account is as useless as a garbled one.
+  return parsed.success && parsed.data.accountNumber === accountNumber ? { ok: true, value: parsed.data } : badBody();
+}
+
+function badBody(): SwitchResult<never> {
+  return { ok: false, kind: 'invalid_response', code: 'bad_body', message: 'the switch answered with a body that does not match the contract' };
+}
+
+function invalidArgument(what: string): SwitchResult<never> {
+  // Refused before sending: a malformed path segment could address another resource.
+  return { ok: false, kind: 'rejected', code: 'invalid_request', message: `invalid ${what}; nothing was sent to the switch` };
+}
+
+function assertKey(key: string): void {
+  if (!idempotencyKeySchema.safeParse(key).success) throw new TypeError('Idempotency-Key must be a UUID');
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { accountNumberSchema, sipUsernameSchema } from './schemas';
+
+// CONTRACTS §4 event bodies. Every string is bounded so that a signed-but-buggy switch cannot make
+// Tollgate store or render unbounded text. Unknown extra keys are stripped, not rejected: the raw
+// body is stored verbatim anyway, and a switch adding a field must not make its events bounce.
+// No `server-only`: the simulator builds its events against this same schema.
+
+export const blockReasons = ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual'] as const;
+export const blockReasonSchema = z.enum(blockReasons);
+export type BlockReason = z.infer<typeof blockReasonSchema>;
+
+export const eventIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1–100 of letters, digits, _ and -');
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+export const triggerCallSchema = z.object({
+  at: isoDateTime,
+  /** The SIP credential (username) the call was placed through. */
+  from: sipUsernameSchema,
+  /** Dialled number as the switch saw it: E.164 with `+`, or digits with an international prefix. */
+  to: z.string().regex(/^\+?[0-9]{1,32}$/, 'must be a dialled number (digits, optional leading +)'),
+  sourceIp: z.union([z.ipv4(), z.ipv6()]),
+  durationSec: z.int().min(0).max(86_400),
+});
+export type TriggerCall = z.infer<typeof triggerCallSchema>;
+
+export const blockPlacedEventSchema = z.object({
+  id: eventIdSchema,
+  type: z.literal('block.placed'),
+  occurredAt: isoDateTime,
+  data: z.object({
+    accountNumber: accountNumberSchema,
+    reason: blockReasonSchema,
+    // A `manual` block placed by the provider's staff may come without calls.
+    calls: z.array(triggerCallSchema).max(200),
+  }),
+});
+
+export const blockLiftedEventSchema = z.object({
+  id: eventIdSchema,
+  type: z.literal('block.lifted'),
+  occurredAt: isoDateTime,
+  data: z.object({
+    accountNumber: accountNumberSchema,
+    actor: z.string().trim().min(1).max(200),
+  }),
+});
+
+export const switchEventSchema = z.discriminatedUnion('type', [blockPlacedEventSchema, blockLiftedEventSchema]);
+export type SwitchEvent = z.infer<typeof switchEventSchema>;
+export type BlockPlacedEvent = z.infer<typeof blockPlacedEventSchema>;
+export type BlockLiftedEvent = z.infer<typeof blockLiftedEventSchema>;

@@ -1,0 +1,103 @@
+import 'server-only';
+import { backoffDelay, describeFetchError, redact } from './transport-util';
+import type { SwitchFailure, SwitchResult } from './result';
+import { switchErrorBodySchema } from './schemas';
+
+// One HTTP exchange with the switch, with timeout, retries and classification. Request bodies are
+// never logged, never put in a message and never read back from an error: the only request data
+// that reaches a log line is the method and the path (account numbers and SIP usernames).
+
+export type SwitchLogEntry = {
+  method: string; path: string; attempt: number; durationMs: number;
+  status?: number; kind?: SwitchFailure['kind']; code?: string; willRetry: boolean;
+};
+
+export type TransportConfig = {
+  baseUrl: string; token: string; timeoutMs: number; retries: number;
+  backoffBaseMs: number; backoffMaxMs: number;
+  fetch: typeof fetch; log: (entry: SwitchLogEntry) => void;
+  random: () => number; sleep: (ms: number) => Promise<void>;
+};
+
+export type RequestSpec = {
+  method: 'GET' | 'PUT';
+  /** Already URL-encoded, starting with `/v1/`. */
+  path: string;
+  body?: unknown;
+  idempotencyKey?: string;
+  /** Strings that must never appear in a failure message (the SIP password being set). */
+  secrets?: string[];
+  signal?: AbortSignal;
+};
+
+const MAX_BODY_CHARS = 1_000_000;
+
+/** Returns the parsed JSON body of a 2xx answer (`undefined` when empty), or a classified failure. */
+export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<SwitchResult<unknown>> {
+  // Retrying is safe for GETs, and for PUTs that carry an Idempotency-Key: the switch answers a
+  // repeated key with the stored result instead of applying again (CONTRACTS §3).
+  const retryable = spec.method === 'GET' || spec.idempotencyKey !== undefined;
+  const maxAttempts = 1 + (retryable ? Math.max(0, cfg.retries) : 0);
+  for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    const raw = await attemptOnce(cfg, spec);
+    // Scrub before anything else sees it: a switch may echo the request back in its error text.
+    const result: SwitchResult<unknown> = raw.ok ? raw : { ...raw, message: redact(raw.message, spec.secrets),
+      code: raw.code === undefined ? undefined : redact(raw.code, spec.secrets) };
+    const willRetry = !result.ok && result.kind === 'unavailable' && result.code !== 'aborted' && attempt < maxAttempts;
+    if (!result.ok) {
+      cfg.log({ method: spec.method, path: spec.path, attempt, durationMs: Date.now() - started,
+        status: result.status, kind: result.kind, code: result.code, willRetry });
+    }
+    if (!willRetry) return result;
+    await cfg.sleep(backoffDelay(attempt, cfg.backoffBaseMs, cfg.backoffMaxMs, cfg.random));
+  }
+}
+
+async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<SwitchResult<unknown>> {
+  const timeout = AbortSignal.timeout(cfg.timeoutMs);
+  const signal = spec.signal ? AbortSignal.any([timeout, spec.signal]) : timeout;
+  const headers: Record<string, string> = { authorization: `Bearer ${cfg.token}`, accept: 'application/json' };
+  if (spec.body !== undefined) headers['content-type'] = 'application/json';
+  if (spec.idempotencyKey !== undefined) headers['idempotency-key'] = spec.idempotencyKey;
+  let status: number;
+  let text: string;
+  try {
+    const res = await cfg.fetch(cfg.baseUrl + spec.path, {
+      method: spec.method, headers, signal, redirect: 'error',
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+    });
+    status = res.status;
+    text = await res.text(); // still under `signal`: a body that trickles in also times out
+  } catch (err) {
+    return { ok: false, kind: 'unavailable', ...describeFetchError(err, timeout.aborted, cfg.timeoutMs) };
+  }
+  if (text.length > MAX_BODY_CHARS) {
+    return { ok: false, kind: 'invalid_response', status, code: 'bad_body', message: `HTTP ${status} with an oversized body` };
+  }
+  let json: unknown = undefined;
+  if (text.trim() !== '') {
+    try { json = JSON.parse(text); } catch { json = Symbol.for('not-json'); }
+  }
+  if (status >= 200 && status < 300) {
+    return typeof json === 'symbol'
+      ? { ok: false, kind: 'invalid_response', status, code: 'bad_body', message: `HTTP ${status} with a body that is not JSON` }
+      : { ok: true, value: json };
+  }
+  return classifyError(status, json);
+}
+
+function classifyError(status: number, json: unknown): SwitchFailure {
+  const parsed = switchErrorBodySchema.safeParse(json);
+  // 5xx, 408 and 429 are "not known to be applied / try later", whatever the body says.
+  const unavailable = status >= 500 || status === 408 || status === 429;
+  if (!parsed.success) {
+    // A 4xx without the contract's error body is most likely a proxy or a wrong SWITCH_API_URL,
+    // not the switch saying "no": do not claim to know what happened.
+    return { ok: false, kind: unavailable ? 'unavailable' : 'invalid_response', status, code: 'bad_body',
+      message: `HTTP ${status} without the switch's error body` };
+  }
+  const { code, message } = parsed.data.error;
+  const kind = unavailable ? 'unavailable' : status === 404 ? 'not_found' : 'rejected';
+  return { ok: false, kind, status, code, message: `HTTP ${status} ${code}: ${message}` };
+}

@@ -1,0 +1,16 @@
+import createNextIntlPlugin from 'next-intl/plugin';
+
+const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Native modules and the Prisma runtime stay outside the server bundle.
+  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'pg', 'nodemailer'],
+  experimental: {
+    serverActions: { bodySizeLimit: '64kb' },
+  },
+};
+
+export default withNextIntl(nextConfig);

@@ -1,0 +1,60 @@
+// npm run admin -- <command> [options]   (CONTRACTS §1). Plain output; bad input exits non-zero.
+import { parseArgs } from 'node:util';
+import { addSipCredential, CommandError, createAccount, createUser } from '../lib/admin/commands';
+import { getDb } from '../lib/db';
+import { loadDotEnv } from './lib/dotenv';
+
+const USAGE = `usage: npm run admin -- <command>
+  create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York]
+  add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"]
+  create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"]   (password on stdin)`;
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password (then Enter, Ctrl-D): ');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function main(argv: string[]): Promise<number> {
+  loadDotEnv();
+  const [command, ...rest] = argv;
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      args: rest,
+      options: { number: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, 'time-zone': { type: 'string' }, account: { type: 'string' }, username: { type: 'string' }, label: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
+      strict: true,
+    }).values as Record<string, string | undefined>;
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const db = getDb();
+  try {
+    if (command === 'create-account') {
+      const a = await createAccount(db, { number: values.number, name: values.name, country: values.country, timeZone: values['time-zone'] });
+      console.log(`created account ${a.number}`);
+    } else if (command === 'add-sip-credential') {
+      const c = await addSipCredential(db, { account: values.account, username: values.username, label: values.label });
+      console.log(`added SIP credential ${c.username}`);
+    } else if (command === 'create-user') {
+      const u = await createUser(db, { email: values.email, role: values.role, account: values.account, name: values.name, password: await readStdin() }, Number(process.env.PASSWORD_MIN_SCORE ?? 3));
+      console.log(`created user ${u.email} (${u.role})`);
+    } else {
+      console.error(command ? `error: unknown command ${command}\n${USAGE}` : USAGE);
+      return 2;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof CommandError) {
+      console.error(`error: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));

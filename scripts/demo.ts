@@ -1,0 +1,81 @@
+// npm run demo [-- --reset] — build if needed, migrate, seed, start the switch simulator and the portal.
+import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from '../lib/db/migrate';
+import { getDb } from '../lib/db';
+import { DEMO_ACCOUNTS, DEMO_TOTP_SECRET, DEMO_USERS } from '../lib/demo/data';
+import { seedDemo } from '../lib/demo/seed';
+import { provisionSimulator, waitForHttp } from './lib/demo-switch';
+import { startNext, superviseChildren } from './lib/next-server';
+import { needsBuild } from './lib/build-stamp';
+
+const DATA = path.resolve('data');
+const reset = process.argv.includes('--reset');
+
+function demoSecrets(): Record<string, string> {
+  const file = path.join(DATA, 'demo-secrets.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const s = { AUTH_SECRET: crypto.randomBytes(32).toString('base64url'), SWITCH_API_TOKEN: crypto.randomBytes(24).toString('base64url'), SWITCH_WEBHOOK_SECRET: crypto.randomBytes(32).toString('base64url') };
+  fs.writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+  return s;
+}
+
+async function main() {
+  fs.mkdirSync(DATA, { recursive: true });
+  if (reset) {
+    for (const f of fs.readdirSync(DATA)) if (/^(tollgate|switch-sim)\.db/.test(f)) fs.rmSync(path.join(DATA, f));
+    console.log('Demo data reset.');
+  }
+  const port = Number(process.env.PORT ?? 3000);
+  const simPort = Number(process.env.SWITCH_SIM_PORT ?? 4010);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...demoSecrets(),
+    NODE_ENV: 'production',
+    TOLLGATE_DEMO: '1',
+    DATABASE_URL: 'file:./data/tollgate.db',
+    APP_URL: `http://localhost:${port}`,
+    SWITCH_API_URL: `http://127.0.0.1:${simPort}`,
+    SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${simPort}`,
+    SWITCH_SIM_PORT: String(simPort),
+    SWITCH_SIM_DATA: path.join(DATA, 'switch-sim.db'),
+    TOLLGATE_EVENTS_URL: `http://localhost:${port}/api/switch/events`,
+  };
+  Object.assign(process.env, env);
+
+  if (needsBuild()) {
+    console.log('Building the portal (first run, or sources changed)…');
+    execFileSync(path.resolve('node_modules/.bin/next'), ['build'], { stdio: 'inherit', env: { ...env, TOLLGATE_WORKERS: '0' } });
+  }
+  const m = await migrate(env.DATABASE_URL!);
+  if (m.applied.length) console.log(`Applied migrations: ${m.applied.join(', ')}`);
+  const { created } = await seedDemo(getDb());
+  console.log(created ? `Seeded demo data (${created} records).` : 'Demo data already present; nothing changed.');
+  await getDb().$disconnect();
+
+  const sim = spawn(path.resolve('node_modules/.bin/tsx'), ['switch/simulator/cli.ts', 'serve'], { env, stdio: 'inherit', detached: true });
+  await waitForHttp(`${env.SWITCH_API_URL}/healthz`);
+  await provisionSimulator(env, DEMO_ACCOUNTS);
+  const web = startNext(env, port);
+  superviseChildren([sim, web]);
+  await waitForHttp(`${env.APP_URL}/sign-in`);
+
+  console.log(`
+  Tollgate demo is running:  ${env.APP_URL}
+  Switch simulator:          ${env.SWITCH_API_URL}   (place a fraud block: npm run switch:sim -- fraud ACC-1001 +252611234567)
+  Dev mailbox:               ${env.APP_URL}/dev/mailbox
+
+  Logins (password):
+${DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.password.padEnd(16)} ${u.role}${u.accounts.length ? ` of ${u.accounts.join(', ')}` : ''}`).join('\n')}
+
+  Staff second factor (demo only): TOTP secret ${DEMO_TOTP_SECRET}  (oathtool --totp -b ${DEMO_TOTP_SECRET})
+  Data lives in ./data; npm run demo -- --reset starts over. Ctrl-C stops everything.
+`);
+}
+
+main().catch((e: Error) => {
+  console.error(`The demo did not start: ${e.message}`);
+  process.exit(1);
+});

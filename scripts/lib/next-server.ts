@@ -1,0 +1,24 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+/** Starts `next start` in its own process group (ENVIRONMENT.md: killing npx can leave next-server behind). */
+export function startNext(env: NodeJS.ProcessEnv, port: number, host = 'localhost'): ChildProcess {
+  const bin = path.resolve('node_modules/.bin/next');
+  return spawn(bin, ['start', '-H', host, '-p', String(port)], { env, stdio: 'inherit', detached: true });
+}
+
+export function stopGroup(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (!child?.pid || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Forwards Ctrl-C / SIGTERM to the children and exits with the first child's code. */
+export function superviseChildren(children: ChildProcess[]): void {
+  const stopAll = () => children.forEach((c) => stopGroup(c));
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => { stopAll(); setTimeout(() => process.exit(0), 500); });
+  for (const c of children) c.on('exit', (code) => { stopAll(); process.exit(code ?? 1); });
+}

@@ -1,0 +1,194 @@
+-- Tollgate reference switch: the one SQLite database shared by Kamailio (auth_db, usrloc, sqlops)
+-- and the companion (switch API + event delivery). Applied by switch/kamailio/src/db.ts, which
+-- switches the file to WAL *before* Kamailio opens it (the journal mode cannot be changed while
+-- Kamailio holds the file open, and rollback-journal mode loses writes under concurrent load).
+--
+-- Kamailio's own tables (version, subscriber, location, location_attrs) keep the column names and
+-- types of Kamailio 5.6's stock db_sqlite schema (/usr/share/kamailio/db_sqlite/), with two
+-- deliberate differences in `subscriber`: there is no clear-text `password` column at all
+-- (auth_db reads `ha1`, calculate_ha1 = 0), and each subscriber belongs to a provider account.
+
+CREATE TABLE IF NOT EXISTS version (
+    id INTEGER PRIMARY KEY NOT NULL,
+    table_name VARCHAR(32) NOT NULL,
+    table_version INTEGER DEFAULT 0 NOT NULL,
+    CONSTRAINT version_table_name_idx UNIQUE (table_name)
+);
+
+INSERT OR IGNORE INTO version (table_name, table_version) VALUES ('version', 1);
+INSERT OR IGNORE INTO version (table_name, table_version) VALUES ('subscriber', 7);
+INSERT OR IGNORE INTO version (table_name, table_version) VALUES ('location', 9);
+INSERT OR IGNORE INTO version (table_name, table_version) VALUES ('location_attrs', 1);
+
+-- A provider account (what Tollgate calls a customer account). The international toll block lives
+-- here, per account, and is read by Kamailio on every INVITE (so a change applies to the next call).
+CREATE TABLE IF NOT EXISTS accounts (
+    number TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    intl_state TEXT NOT NULL DEFAULT 'allowed' CHECK (intl_state IN ('allowed', 'blocked')),
+    blocked_at TEXT,                       -- ISO-8601 UTC, set while blocked
+    reason TEXT,                           -- block reason, set while blocked
+    actor TEXT,                            -- who made the last change ('switch' for the fraud rules)
+    hr_grace_until INTEGER NOT NULL DEFAULT 0, -- unix seconds; see docs/reference-switch.md "Lifts"
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+
+-- SIP credentials. ha1 = md5(username:realm:password), ha1b = md5(username@realm:realm:password).
+-- No clear-text password is stored anywhere.
+CREATE TABLE IF NOT EXISTS subscriber (
+    id INTEGER PRIMARY KEY NOT NULL,
+    username VARCHAR(128) NOT NULL,
+    domain VARCHAR(64) DEFAULT '' NOT NULL,
+    ha1 VARCHAR(128) NOT NULL,
+    ha1b VARCHAR(128) DEFAULT '' NOT NULL,
+    account_number TEXT NOT NULL REFERENCES accounts (number),
+    password_changed_at TEXT,
+    CONSTRAINT subscriber_account_idx UNIQUE (username, domain)
+);
+-- auth_db runs with use_domain = 0: a username must be unique across domains.
+CREATE UNIQUE INDEX IF NOT EXISTS subscriber_username_uq ON subscriber (username);
+CREATE INDEX IF NOT EXISTS subscriber_account_number_idx ON subscriber (account_number);
+
+-- usrloc (db_mode 3, DB-only): the registrations. `expires` is written by db_sqlite as a Julian day
+-- number (REAL), `received` as sip:<source ip>:<port> (fix_nated_register).
+CREATE TABLE IF NOT EXISTS location (
+    id INTEGER PRIMARY KEY NOT NULL,
+    ruid VARCHAR(64) DEFAULT '' NOT NULL,
+    username VARCHAR(64) DEFAULT '' NOT NULL,
+    domain VARCHAR(64) DEFAULT NULL,
+    contact VARCHAR(512) DEFAULT '' NOT NULL,
+    received VARCHAR(128) DEFAULT NULL,
+    path VARCHAR(512) DEFAULT NULL,
+    expires TIMESTAMP WITHOUT TIME ZONE DEFAULT '2030-05-28 21:32:15' NOT NULL,
+    q REAL DEFAULT 1.0 NOT NULL,
+    callid VARCHAR(255) DEFAULT 'Default-Call-ID' NOT NULL,
+    cseq INTEGER DEFAULT 1 NOT NULL,
+    last_modified TIMESTAMP WITHOUT TIME ZONE DEFAULT '2000-01-01 00:00:01' NOT NULL,
+    flags INTEGER DEFAULT 0 NOT NULL,
+    cflags INTEGER DEFAULT 0 NOT NULL,
+    user_agent VARCHAR(255) DEFAULT '' NOT NULL,
+    socket VARCHAR(64) DEFAULT NULL,
+    methods INTEGER DEFAULT NULL,
+    instance VARCHAR(255) DEFAULT NULL,
+    reg_id INTEGER DEFAULT 0 NOT NULL,
+    server_id INTEGER DEFAULT 0 NOT NULL,
+    connection_id INTEGER DEFAULT 0 NOT NULL,
+    keepalive INTEGER DEFAULT 0 NOT NULL,
+    partition INTEGER DEFAULT 0 NOT NULL,
+    CONSTRAINT location_ruid_idx UNIQUE (ruid)
+);
+CREATE INDEX IF NOT EXISTS location_account_contact_idx ON location (username, domain, contact);
+CREATE INDEX IF NOT EXISTS location_expires_idx ON location (expires);
+CREATE INDEX IF NOT EXISTS location_tcpcon_idx ON location (connection_id);
+CREATE INDEX IF NOT EXISTS location_connection_idx ON location (server_id, connection_id);
+
+CREATE TABLE IF NOT EXISTS location_attrs (
+    id INTEGER PRIMARY KEY NOT NULL,
+    ruid VARCHAR(64) DEFAULT '' NOT NULL,
+    username VARCHAR(64) DEFAULT '' NOT NULL,
+    domain VARCHAR(64) DEFAULT NULL,
+    aname VARCHAR(64) DEFAULT '' NOT NULL,
+    atype INTEGER DEFAULT 0 NOT NULL,
+    avalue VARCHAR(512) DEFAULT '' NOT NULL,
+    last_modified TIMESTAMP WITHOUT TIME ZONE DEFAULT '2000-01-01 00:00:01' NOT NULL
+);
+CREATE INDEX IF NOT EXISTS location_attrs_account_record_idx ON location_attrs (username, domain, ruid);
+CREATE INDEX IF NOT EXISTS location_attrs_last_modified_idx ON location_attrs (last_modified);
+
+-- Fraud rules, read by Kamailio on every INVITE (changes apply to the next call, no reload).
+-- Prefixes are E.164 with '+'; Kamailio rewrites a dialled 00… to +… before matching.
+CREATE TABLE IF NOT EXISTS high_risk_prefixes (
+    prefix TEXT PRIMARY KEY NOT NULL CHECK (prefix GLOB '+[0-9]*' AND length(prefix) BETWEEN 2 AND 16),
+    label TEXT NOT NULL DEFAULT ''
+);
+-- Source ranges in CIDR notation (IPv4 or IPv6), matched with ipops is_in_subnet().
+CREATE TABLE IF NOT EXISTS hotspot_ranges (
+    cidr TEXT PRIMARY KEY NOT NULL,
+    label TEXT NOT NULL DEFAULT ''
+);
+
+-- Every call the fraud rules refused. Kamailio inserts one row (one SQL statement, with retries);
+-- the trigger below turns the first hit on an allowed account into a block and an outbox event,
+-- atomically, so two simultaneous fraud calls place one block and send one event.
+CREATE TABLE IF NOT EXISTS fraud_hits (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_number TEXT NOT NULL,
+    at INTEGER NOT NULL,                   -- unix seconds
+    from_user TEXT NOT NULL,               -- authenticated SIP username
+    to_number TEXT NOT NULL,               -- dialled number, +E.164 for international calls
+    source_ip TEXT NOT NULL,
+    source_port INTEGER NOT NULL DEFAULT 0,
+    call_id TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL CHECK (reason IN ('high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern'))
+);
+CREATE INDEX IF NOT EXISTS fraud_hits_account_idx ON fraud_hits (account_number, at);
+
+-- Switch events waiting for (or done with) delivery to Tollgate (CONTRACTS §4). The companion
+-- builds `body` once (with its event id) so that every retry sends the same event.
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    type TEXT NOT NULL CHECK (type IN ('block.placed', 'block.lifted')),
+    account_number TEXT NOT NULL,
+    created_at INTEGER NOT NULL,           -- unix seconds
+    reason TEXT,                           -- block.placed
+    actor TEXT,                            -- block.lifted
+    fraud_hit_id INTEGER REFERENCES fraud_hits (id),
+    event_id TEXT UNIQUE,
+    body TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0, -- unix milliseconds
+    delivered_at INTEGER,                  -- unix milliseconds
+    abandoned_at INTEGER,                  -- unix milliseconds; gave up after the retry horizon
+    last_status INTEGER,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (delivered_at, abandoned_at, seq);
+
+-- History of every change of an account's international calling (fraud rules, API, operator CLI).
+CREATE TABLE IF NOT EXISTS account_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_number TEXT NOT NULL,
+    at TEXT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    reason TEXT,
+    actor TEXT,
+    source TEXT NOT NULL,                  -- 'fraud-rule' | 'api' | 'cli'
+    idempotency_key TEXT
+);
+
+CREATE TRIGGER IF NOT EXISTS fraud_hit_places_block AFTER INSERT ON fraud_hits
+WHEN EXISTS (
+    SELECT 1 FROM accounts a
+    WHERE a.number = NEW.account_number
+      AND a.intl_state = 'allowed'
+      -- the grace window after a lift waives the destination rule only, never the hotspot rule
+      AND NOT (NEW.reason = 'high_risk_destination' AND a.hr_grace_until > NEW.at)
+)
+BEGIN
+    UPDATE accounts
+       SET intl_state = 'blocked',
+           blocked_at = strftime('%Y-%m-%dT%H:%M:%SZ', NEW.at, 'unixepoch'),
+           reason = NEW.reason,
+           actor = 'switch',
+           hr_grace_until = 0,
+           updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+     WHERE number = NEW.account_number;
+    INSERT INTO account_changes (account_number, at, from_state, to_state, reason, actor, source)
+    VALUES (NEW.account_number, strftime('%Y-%m-%dT%H:%M:%SZ', NEW.at, 'unixepoch'), 'allowed', 'blocked',
+            NEW.reason, 'switch', 'fraud-rule');
+    INSERT INTO outbox (type, account_number, created_at, reason, fraud_hit_id)
+    VALUES ('block.placed', NEW.account_number, NEW.at, NEW.reason, NEW.id);
+END;
+
+-- Switch API idempotency (CONTRACTS §3): the first successful answer to a key is kept and replayed.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key TEXT PRIMARY KEY NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    response_body TEXT NOT NULL,
+    created_at INTEGER NOT NULL            -- unix milliseconds
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created_idx ON idempotency_keys (created_at);

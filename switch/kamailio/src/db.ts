@@ -1,0 +1,47 @@
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Db = Database.Database;
+
+/** switch/kamailio/, where kamailio.cfg, schema.sql and sipp/ live. */
+export const SWITCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const SCHEMA_PATH = path.join(SWITCH_DIR, 'schema.sql');
+export const KAMAILIO_CFG_PATH = path.join(SWITCH_DIR, 'kamailio.cfg');
+
+/**
+ * Opens the switch database from the companion side. `busy_timeout` makes a write that meets
+ * Kamailio's write lock wait instead of failing; the transactions here are all short.
+ */
+export function openDb(dbPath: string): Db {
+  const db = new Database(dbPath, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+/**
+ * Creates (or upgrades in place, every statement is IF NOT EXISTS) the database and switches it to
+ * WAL. Must run before Kamailio opens the file: the journal mode cannot change while another
+ * connection holds it open, and WAL is what keeps concurrent REGISTER writes from failing.
+ */
+export function createDatabase(dbPath: string): void {
+  const db = new Database(dbPath);
+  try {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (String(mode).toLowerCase() !== 'wal') {
+      throw new Error(`could not switch ${dbPath} to WAL (journal_mode is ${String(mode)}); is Kamailio running on it?`);
+    }
+    db.exec(readFileSync(SCHEMA_PATH, 'utf8'));
+  } finally {
+    db.close();
+  }
+}
+
+export const nowIso = (ms: number = Date.now()): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** db_sqlite stores DATETIME columns as Julian day numbers (REAL). */
+export const julianToMs = (jd: number): number => Math.round((jd - 2440587.5) * 86_400_000);
+export const msToJulian = (ms: number): number => ms / 86_400_000 + 2440587.5;

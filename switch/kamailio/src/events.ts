@@ -1,0 +1,213 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Db } from './db';
+
+// Delivers the outbox (rows queued by Kamailio's fraud trigger or by the operator CLI) to Tollgate,
+// CONTRACTS §4. This runs in the companion process: Kamailio's SIP workers only ever write one row,
+// so a slow or unreachable Tollgate delays events, never calls.
+
+export interface DeliveryOptions {
+  /** Tollgate's `POST /api/switch/events` URL. */
+  eventsUrl: string;
+  /** SWITCH_WEBHOOK_SECRET, shared with Tollgate. */
+  webhookSecret: string;
+  pollIntervalMs?: number; // 250
+  timeoutMs?: number; // 10 000 per attempt
+  retryBaseMs?: number; // 1 000, doubled per attempt
+  retryMaxMs?: number; // 300 000
+  /** Give up (mark abandoned, log) after this long without a 2xx. */
+  giveUpAfterMs?: number; // 3 days
+  log?: (line: string) => void;
+}
+
+export interface Deliverer {
+  /** Checks the outbox now instead of at the next poll. */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** ULID (time-ordered, 26 Crockford base32 characters), as in the contract's `evt_01J…`. */
+export function ulid(ms: number = Date.now()): string {
+  let time = '';
+  let t = ms;
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const rnd = randomBytes(16);
+  let rand = '';
+  for (let i = 0; i < 16; i++) rand += CROCKFORD[rnd[i] % 32];
+  return time + rand;
+}
+
+/** `Tollgate-Signature` value: t=<unix s>,v1=hex HMAC-SHA256(secret, "<t>.<raw body>"). */
+export function signatureHeader(secret: string, rawBody: string, t: number = Math.floor(Date.now() / 1000)): string {
+  const v1 = createHmac('sha256', secret).update(`${t}.`).update(rawBody, 'utf8').digest('hex');
+  return `t=${t},v1=${v1}`;
+}
+
+const isoFromUnix = (s: number): string => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+interface OutboxRow {
+  seq: number;
+  type: 'block.placed' | 'block.lifted';
+  account_number: string;
+  created_at: number;
+  reason: string | null;
+  actor: string | null;
+  fraud_hit_id: number | null;
+  event_id: string | null;
+  body: string | null;
+  attempts: number;
+  next_attempt_at: number;
+}
+
+interface HitRow {
+  at: number;
+  from_user: string;
+  to_number: string;
+  source_ip: string;
+}
+
+/** Builds the event once; the JSON comes from JSON.stringify, so every string is escaped. */
+function buildBody(db: Db, row: OutboxRow): { eventId: string; body: string } {
+  const eventId = `evt_${ulid(row.created_at * 1000)}`;
+  const occurredAt = isoFromUnix(row.created_at);
+  let event: unknown;
+  if (row.type === 'block.placed') {
+    const hits = row.fraud_hit_id
+      ? (db.prepare('SELECT at, from_user, to_number, source_ip FROM fraud_hits WHERE id = ?').all(row.fraud_hit_id) as HitRow[])
+      : [];
+    event = {
+      id: eventId,
+      type: 'block.placed',
+      occurredAt,
+      data: {
+        accountNumber: row.account_number,
+        reason: row.reason ?? 'manual',
+        calls: hits.map((h) => ({
+          at: isoFromUnix(h.at),
+          from: h.from_user,
+          to: h.to_number,
+          sourceIp: h.source_ip,
+          durationSec: 0, // the fraud rules refuse the call before it is answered
+        })),
+      },
+    };
+  } else {
+    event = { id: eventId, type: 'block.lifted', occurredAt, data: { accountNumber: row.account_number, actor: row.actor ?? 'switch' } };
+  }
+  return { eventId, body: JSON.stringify(event) };
+}
+
+export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
+  const pollIntervalMs = o.pollIntervalMs ?? 250;
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const retryBaseMs = o.retryBaseMs ?? 1_000;
+  const retryMaxMs = o.retryMaxMs ?? 300_000;
+  const giveUpAfterMs = o.giveUpAfterMs ?? 3 * 86_400_000;
+  const log = o.log ?? ((line: string) => console.log(line));
+
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const inflight = new AbortController();
+
+  const pending = db.prepare(
+    `SELECT seq, type, account_number, created_at, reason, actor, fraud_hit_id, event_id, body, attempts, next_attempt_at
+       FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL ORDER BY seq LIMIT 100`,
+  );
+  const saveBody = db.prepare('UPDATE outbox SET event_id = ?, body = ? WHERE seq = ? AND body IS NULL');
+  const markDelivered = db.prepare('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_status = ?, last_error = NULL WHERE seq = ?');
+  const markFailed = db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ? WHERE seq = ?');
+  const markAbandoned = db.prepare('UPDATE outbox SET abandoned_at = ? WHERE seq = ?');
+
+  async function attempt(row: OutboxRow): Promise<void> {
+    if (row.body === null || row.event_id === null) {
+      const built = buildBody(db, row);
+      saveBody.run(built.eventId, built.body, row.seq);
+      row.event_id = built.eventId;
+      row.body = built.body;
+    }
+    const body = row.body;
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const res = await fetch(o.eventsUrl, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'Tollgate-Signature': signatureHeader(o.webhookSecret, body),
+          'User-Agent': 'tollgate-reference-switch',
+        },
+        body,
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), inflight.signal]),
+      });
+      status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.ok) {
+        markDelivered.run(Date.now(), status, row.seq);
+        log(`event ${row.event_id} (${row.type} ${row.account_number}) delivered: ${status}`);
+        return;
+      }
+      error = `HTTP ${status}`;
+    } catch (e) {
+      error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    }
+    // Every failure is retried (a 401 is usually a secret being rotated, a 404 an account Tollgate
+    // does not know yet); the receiver deduplicates on the event id.
+    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(row.attempts, 20));
+    markFailed.run(Date.now() + delay, status, error, row.seq);
+    log(`event ${row.event_id} (${row.type} ${row.account_number}) attempt ${row.attempts + 1} failed (${error}); retry in ${delay} ms`);
+    if (Date.now() - row.created_at * 1000 > giveUpAfterMs) {
+      markAbandoned.run(Date.now(), row.seq);
+      log(`event ${row.event_id} abandoned after ${row.attempts + 1} attempts`);
+    }
+  }
+
+  async function cycle(): Promise<void> {
+    // Events of one account go out in order: a later event waits while an earlier one is pending.
+    const held = new Set<string>();
+    for (const row of pending.all() as OutboxRow[]) {
+      if (stopped) return;
+      if (held.has(row.account_number)) continue;
+      if (row.next_attempt_at > Date.now()) {
+        held.add(row.account_number);
+        continue;
+      }
+      await attempt(row);
+      const after = db.prepare('SELECT delivered_at FROM outbox WHERE seq = ?').get(row.seq) as { delivered_at: number | null };
+      if (after.delivered_at === null) held.add(row.account_number);
+    }
+  }
+
+  function schedule(ms: number): void {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, ms);
+  }
+
+  function run(): void {
+    if (stopped || running) return;
+    running = cycle()
+      .catch((e) => log(`event delivery cycle failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => {
+        running = null;
+        schedule(pollIntervalMs);
+      });
+  }
+
+  schedule(0);
+  return {
+    kick() {
+      if (!running) schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      inflight.abort();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { Db } from './db';
+import { nowIso } from './db';
+
+// The same shapes Tollgate uses for the wire (lib/switch/schemas.ts), kept here so that the
+// reference switch stays a stand-alone program a provider can deploy without the portal's code.
+export const ACCOUNT_NUMBER_RE = /^ACC-[0-9A-Z]{1,20}$/;
+export const SIP_USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
+export const PREFIX_RE = /^\+[0-9]{1,15}$/;
+export const PASSWORD_MAX = 128;
+
+export interface ProvisionCredential {
+  username: string;
+  /** Clear text only in transit: hashed to ha1/ha1b here and never stored. */
+  password: string;
+}
+
+export interface ProvisionAccount {
+  number: string;
+  name?: string;
+  /** Initial state for a new account; an existing account keeps its state unless `force` is set. */
+  internationalCalling?: 'allowed' | 'blocked';
+  credentials?: ProvisionCredential[];
+}
+
+export interface ProvisionSpec {
+  accounts?: ProvisionAccount[];
+  /** Replaces the high-risk destination prefixes (E.164 with '+', e.g. "+252"). */
+  highRiskPrefixes?: string[];
+  /** Replaces the hotspot source ranges (CIDR, IPv4 or IPv6). */
+  hotspotRanges?: string[];
+}
+
+const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
+
+/** ha1 for digest auth with use_domain = 0, and ha1b for clients that send user@domain. */
+export function digestHashes(username: string, realm: string, password: string): { ha1: string; ha1b: string } {
+  return { ha1: md5(`${username}:${realm}:${password}`), ha1b: md5(`${username}@${realm}:${realm}:${password}`) };
+}
+
+export function validatePassword(password: unknown): string | null {
+  if (typeof password !== 'string') return 'password must be a string';
+  if (password.length < 1 || password.length > PASSWORD_MAX) return `password must be 1–${PASSWORD_MAX} characters`;
+  return null;
+}
+
+export function normalizeCidr(cidr: string): string {
+  const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(cidr.trim());
+  const family = m ? isIP(m[1]) : 0;
+  if (!m || family === 0) throw new Error(`not a CIDR range: ${JSON.stringify(cidr)}`);
+  const bits = m[2] === undefined ? (family === 4 ? 32 : 128) : Number(m[2]);
+  if (bits > (family === 4 ? 32 : 128)) throw new Error(`bad prefix length in ${JSON.stringify(cidr)}`);
+  return `${m[1]}/${bits}`;
+}
+
+/** Sets a SIP password: new ha1 (effective on the next REGISTER) and ends current registrations. */
+export function setSubscriberPassword(db: Db, realm: string, username: string, password: string): boolean {
+  const { ha1, ha1b } = digestHashes(username, realm, password);
+  return db.transaction(() => {
+    const r = db
+      .prepare('UPDATE subscriber SET ha1 = ?, ha1b = ?, password_changed_at = ? WHERE username = ?')
+      .run(ha1, ha1b, nowIso(), username);
+    if (r.changes === 0) return false;
+    // A rotated password is a fraud response: a device (or an attacker) registered with the old
+    // password must not keep receiving calls until its binding expires. It registers again.
+    db.prepare('DELETE FROM location WHERE username = ?').run(username);
+    return true;
+  })();
+}
+
+/**
+ * Idempotent provisioning: creates or updates accounts and their SIP credentials (ha1 only), and
+ * replaces the fraud-rule lists when given. Throws on invalid input before changing anything.
+ */
+export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
+  for (const a of spec.accounts ?? []) {
+    if (!ACCOUNT_NUMBER_RE.test(a.number)) throw new Error(`bad account number ${JSON.stringify(a.number)} (ACC-1001 style)`);
+    if (a.internationalCalling && a.internationalCalling !== 'allowed' && a.internationalCalling !== 'blocked') {
+      throw new Error(`bad internationalCalling for ${a.number}`);
+    }
+    for (const c of a.credentials ?? []) {
+      if (!SIP_USERNAME_RE.test(c.username)) throw new Error(`bad SIP username ${JSON.stringify(c.username)}`);
+      const problem = validatePassword(c.password);
+      if (problem) throw new Error(`${c.username}: ${problem}`);
+    }
+  }
+  const prefixes = spec.highRiskPrefixes?.map((p) => {
+    if (!PREFIX_RE.test(p)) throw new Error(`bad high-risk prefix ${JSON.stringify(p)} (E.164 with '+', e.g. +252)`);
+    return p;
+  });
+  const ranges = spec.hotspotRanges?.map(normalizeCidr);
+
+  db.transaction(() => {
+    const now = nowIso();
+    for (const a of spec.accounts ?? []) {
+      const existing = db.prepare('SELECT number FROM accounts WHERE number = ?').get(a.number);
+      if (existing) {
+        if (a.name !== undefined) db.prepare('UPDATE accounts SET name = ?, updated_at = ? WHERE number = ?').run(a.name, now, a.number);
+      } else {
+        const blocked = a.internationalCalling === 'blocked';
+        db.prepare(
+          `INSERT INTO accounts (number, name, intl_state, blocked_at, reason, actor, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(a.number, a.name ?? '', blocked ? 'blocked' : 'allowed', blocked ? now : null, blocked ? 'manual' : null, 'provisioning', now);
+      }
+      for (const c of a.credentials ?? []) {
+        const owner = db.prepare('SELECT account_number FROM subscriber WHERE username = ?').get(c.username) as
+          | { account_number: string }
+          | undefined;
+        if (owner && owner.account_number !== a.number) {
+          throw new Error(`SIP username ${c.username} already belongs to ${owner.account_number}`);
+        }
+        const { ha1, ha1b } = digestHashes(c.username, realm, c.password);
+        if (owner) {
+          db.prepare('UPDATE subscriber SET ha1 = ?, ha1b = ? WHERE username = ?').run(ha1, ha1b, c.username);
+        } else {
+          db.prepare('INSERT INTO subscriber (username, domain, ha1, ha1b, account_number) VALUES (?, ?, ?, ?, ?)').run(
+            c.username,
+            realm,
+            ha1,
+            ha1b,
+            a.number,
+          );
+        }
+      }
+    }
+    if (prefixes) {
+      db.prepare('DELETE FROM high_risk_prefixes').run();
+      const ins = db.prepare('INSERT OR IGNORE INTO high_risk_prefixes (prefix) VALUES (?)');
+      for (const p of prefixes) ins.run(p);
+    }
+    if (ranges) {
+      db.prepare('DELETE FROM hotspot_ranges').run();
+      const ins = db.prepare('INSERT OR IGNORE INTO hotspot_ranges (cidr) VALUES (?)');
+      for (const r of ranges) ins.run(r);
+    }
+  })();
+}
