@@ -1,19 +1,17 @@
 import 'server-only';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
 
 type Worker = { name: string; tick: () => Promise<unknown>; everyMs: number };
-const workers: Worker[] = [];
 
-/** Outbox workers register here (switch operations, mail); each tick is safe to run on several instances. */
-export function registerWorker(w: Worker) {
-  workers.push(w);
-}
+// Each tick is safe on several instances at once (rows are claimed with a lease).
+const WORKERS: Worker[] = [{ name: 'switch-outbox', tick: () => processSwitchOutbox(), everyMs: 1000 }];
 
 let started = false;
 
-export function startWorkers() {
+export function startWorkers(extra: Worker[] = []) {
   if (started) return;
   started = true;
-  for (const w of workers) {
+  for (const w of [...WORKERS, ...extra]) {
     const loop = async () => {
       try {
         await w.tick();

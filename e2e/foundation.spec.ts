@@ -1,0 +1,66 @@
+import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
+
+test('the demo customer sees both of her accounts with the right status', async ({ page }) => {
+  await signIn(page, DEMO.dana);
+  await expect(page.getByRole('heading', { name: 'Your accounts' })).toBeVisible();
+  const acme = page.getByRole('region', { name: /Acme Dental/ });
+  const labs = page.getByRole('region', { name: /Acme Labs/ });
+  await expect(acme.getByText('International calling blocked')).toBeVisible();
+  await expect(labs.getByText('International calling allowed')).toBeVisible();
+  await expect(page.getByRole('region', { name: /Harbor Logistics/ })).toHaveCount(0);
+  await expectAccessible(page);
+});
+
+test('an account that is not hers gives 404, and so does the staff area', async ({ page }) => {
+  await signIn(page, DEMO.dana);
+  const other = await page.goto('/accounts/ACC-2001');
+  expect(other?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  const own = await page.goto('/accounts/ACC-1001');
+  expect(own?.status()).toBe(200);
+  const staff = await page.goto('/staff');
+  expect(staff?.status()).toBe(404);
+  await expectAccessible(page);
+});
+
+test('the demo agent reaches the staff console after the second factor', async ({ page }) => {
+  await signInStaff(page, DEMO.sam);
+  await expect(page.getByRole('heading', { name: 'Support console' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('sign-out ends the session', async ({ page }) => {
+  await signIn(page, DEMO.omar);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test('five wrong passwords in a row are throttled with a clear message', async ({ page }) => {
+  await page.goto('/sign-in');
+  await expectAccessible(page);
+  for (let i = 1; i <= 5; i++) {
+    await page.getByLabel('Email', { exact: true }).fill('throttle@e2e.example');
+    await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${i}`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.locator('#sign-in-message')).toContainText(i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts');
+  }
+  // Now even the right password is refused until the window passes.
+  await page.getByLabel('Password', { exact: true }).fill('e2e-throttle-password-2026');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.locator('#sign-in-message')).toContainText('Too many failed sign-in attempts');
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test('bad input gets a clear message, never a server error', async ({ page }) => {
+  await page.goto('/sign-in');
+  const cases = ['', 'a'.repeat(10_000) + '@x.example', "' OR 1=1 --", '<script>alert(1)</script>@x.example', 'üñíçødé@例え.テスト'];
+  for (const email of cases) {
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(email ? 'whatever-password' : '');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.locator('#sign-in-message')).not.toBeEmpty();
+    await expect(page).toHaveURL(/\/sign-in/);
+  }
+});

@@ -1,0 +1,15 @@
+import path from 'node:path';
+
+// Shared by global setup (which starts everything) and the tests (which talk to it).
+export const E2E_PORT = 3210;
+export const E2E_DIR = path.resolve('test-results/e2e-env');
+export const E2E = {
+  appUrl: `http://localhost:${E2E_PORT}`,
+  databaseUrl: `file:${path.join(E2E_DIR, 'tollgate.db')}`,
+  authSecret: 'e2e-auth-secret-e2e-auth-secret-0123456789',
+  switchToken: 'e2e-switch-token-0123456789',
+  webhookSecret: 'e2e-webhook-secret-0123456789-0123456789',
+  simPort: 3211,
+  smtpPort: 3212,
+};
+export const simUrl = `http://127.0.0.1:${E2E.simPort}`;

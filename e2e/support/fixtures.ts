@@ -1,0 +1,39 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test as base } from '@playwright/test';
+import { TOTP } from 'otpauth';
+
+export const DEMO = {
+  dana: { email: 'dana@acme.example', password: 'demo-dana-2026' },
+  omar: { email: 'omar@harbor.example', password: 'demo-omar-2026' },
+  sam: { email: 'sam@tollgate.example', password: 'demo-sam-2026' },
+  alex: { email: 'alex@tollgate.example', password: 'demo-alex-2026' },
+  totpSecret: 'JBSWY3DPEHPK3PXP',
+};
+
+export async function signIn(page: Page, who: { email: string; password: string }, callbackUrl?: string) {
+  await page.goto(callbackUrl ? `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}` : '/sign-in');
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}
+
+export const totpNow = (secret = DEMO.totpSecret) => new TOTP({ secret, digits: 6, period: 30 }).generate();
+
+/** Staff sign-in including the second factor (the demo staff are enrolled with the demo secret). */
+export async function signInStaff(page: Page, who: { email: string; password: string }) {
+  await signIn(page, who, '/staff');
+  await expect(page).toHaveURL(/\/security\/verify/);
+  await page.getByLabel('Authentication code').fill(totpNow());
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(/\/staff/);
+}
+
+/** axe on the current page: no violations. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+export const test = base;
+export { expect };

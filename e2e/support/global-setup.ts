@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { migrate } from '../../lib/db/migrate';
+import { E2E, E2E_DIR, E2E_PORT } from './env';
+import { runTsx } from './tsx';
+
+/** Fresh database, demo data, and the production build served on a loopback port in its own process group. */
+export default async function globalSetup() {
+  if (!fs.existsSync('.next/BUILD_ID')) throw new Error('No production build: run `npm run build` first (npm test does).');
+  fs.rmSync(E2E_DIR, { recursive: true, force: true });
+  fs.mkdirSync(E2E_DIR, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: E2E.databaseUrl,
+    APP_URL: E2E.appUrl,
+    AUTH_SECRET: E2E.authSecret,
+    SWITCH_API_URL: `http://127.0.0.1:${E2E.simPort}`,
+    SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${E2E.simPort}`,
+    SWITCH_API_TOKEN: E2E.switchToken,
+    SWITCH_WEBHOOK_SECRET: E2E.webhookSecret,
+    SWITCH_API_TIMEOUT_MS: '2000',
+    TOLLGATE_DEMO: '1',
+  };
+  await migrate(E2E.databaseUrl);
+  runTsx('e2e/support/seed.ts', [], env);
+  const log = fs.openSync(path.join(E2E_DIR, 'next.log'), 'a');
+  const next = spawn(path.resolve('node_modules/.bin/next'), ['start', '-H', 'localhost', '-p', String(E2E_PORT)], { env, stdio: ['ignore', log, log], detached: true });
+  fs.writeFileSync(path.join(E2E_DIR, 'pids.json'), JSON.stringify([next.pid]));
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${E2E.appUrl}/sign-in`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > until) throw new Error(`The portal did not start; see ${path.join(E2E_DIR, 'next.log')}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}

@@ -1,0 +1,110 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { audit } from '@/lib/audit/log';
+import { db, type Tx } from '@/lib/db';
+import { queueMailToMembers } from '@/lib/mail/queue';
+import { switchClient, type SwitchClient } from '@/lib/switch/client';
+import { isRetryable } from '@/lib/switch/result';
+
+// Transactional outbox for changes Tollgate decides and the switch must confirm (lifting a block).
+// The operation row is written in the same transaction as the decision; a worker sends it with the
+// row's Idempotency-Key until the switch confirms. Several instances may run workers: each claims a
+// row with a lease, and a re-send after a crash reuses the key, so the switch applies it once.
+
+const LEASE_MS = 60_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export type LiftPayload = { state: 'allowed'; reason: string; actor: string };
+
+/** Decide a lift: the block waits for the switch ("lift_pending") until the worker gets a confirmation. */
+export async function enqueueLift(tx: Tx, block: { id: string; accountId: string }, actor: string, reason: string): Promise<void> {
+  const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: block.accountId } });
+  const claimed = await tx.block.updateMany({ where: { id: block.id, status: 'active' }, data: { status: 'lift_pending' } });
+  if (claimed.count !== 1) return; // already lifting or lifted: never send a second lift
+  const payload: LiftPayload = { state: 'allowed', reason, actor };
+  await tx.switchOperation.create({
+    data: { idempotencyKey: crypto.randomUUID(), kind: 'lift', accountNumber: account.number, blockId: block.id, payload: JSON.stringify(payload) },
+  });
+  await tx.blockEvent.create({ data: { blockId: block.id, type: 'lift_requested', actor, detail: reason } });
+}
+
+const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+
+export function backoffMs(attempts: number, random = Math.random): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 16));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2)); // "equal jitter": never hammer, never wait 0
+}
+
+/** Claims one due operation for this worker (lease), or null. Safe under concurrent workers. */
+async function claimOne(now: Date, owner: string) {
+  const due = await db.switchOperation.findMany({
+    where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    orderBy: { nextAttemptAt: 'asc' },
+    take: 5,
+  });
+  for (const op of due) {
+    const claim = await db.switchOperation.updateMany({
+      where: { id: op.id, status: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+    });
+    if (claim.count === 1) return op;
+  }
+  return null;
+}
+
+/** Sends due operations until none is left; returns how many were confirmed. */
+export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?: string; max?: number } = {}): Promise<number> {
+  // The outbox does its own retrying across ticks, so each attempt is a single request.
+  const client = opts.client ?? outboxClient();
+  let confirmed = 0;
+  for (let i = 0; i < (opts.max ?? 50); i++) {
+    const op = await claimOne(new Date(), opts.owner ?? workerId);
+    if (!op) break;
+    const payload = JSON.parse(op.payload) as LiftPayload;
+    const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
+    if (res.ok) {
+      await confirmLift(op.id, op.blockId, payload.actor);
+      confirmed++;
+    } else if (isRetryable(res)) {
+      await db.switchOperation.update({
+        where: { id: op.id },
+        data: { attempts: { increment: 1 }, nextAttemptAt: new Date(Date.now() + backoffMs(op.attempts)), leaseOwner: null, leaseUntil: null, lastError: `${res.code ?? res.kind}: ${res.message}`.slice(0, 500) },
+      });
+    } else {
+      await refuseLift(op.id, op.blockId, `${res.code ?? res.kind}: ${res.message}`);
+    }
+  }
+  return confirmed;
+}
+
+let cachedOutboxClient: SwitchClient | undefined;
+function outboxClient(): SwitchClient {
+  cachedOutboxClient ??= switchClient({ retries: 0 });
+  return cachedOutboxClient;
+}
+
+async function confirmLift(opId: string, blockId: string | null, actor: string) {
+  await db.$transaction(async (tx) => {
+    const done = await tx.switchOperation.updateMany({ where: { id: opId, status: 'pending' }, data: { status: 'done', completedAt: new Date(), leaseOwner: null, leaseUntil: null } });
+    if (done.count !== 1 || !blockId) return;
+    const lifted = await tx.block.updateMany({ where: { id: blockId, status: 'lift_pending' }, data: { status: 'lifted', liftedAt: new Date(), liftedBy: actor } });
+    if (lifted.count !== 1) return;
+    const block = await tx.block.findUniqueOrThrow({ where: { id: blockId } });
+    await tx.blockEvent.create({ data: { blockId, type: 'lifted', actor, detail: 'The switch confirmed: international calling is allowed again.' } });
+    await queueMailToMembers(tx, block.accountId, 'block_lifted', { blockId });
+    await audit({ action: 'block.lifted', accountId: block.accountId, target: { type: 'block', id: blockId }, detail: { actor, confirmedBy: 'switch' } }, tx);
+  });
+}
+
+/** The switch answered "no": the block stays, visibly, for staff to resolve. */
+async function refuseLift(opId: string, blockId: string | null, error: string) {
+  await db.$transaction(async (tx) => {
+    await tx.switchOperation.update({ where: { id: opId }, data: { status: 'failed', completedAt: new Date(), lastError: error.slice(0, 500), leaseOwner: null, leaseUntil: null } });
+    if (!blockId) return;
+    await tx.block.updateMany({ where: { id: blockId, status: 'lift_pending' }, data: { status: 'active' } });
+    await tx.blockEvent.create({ data: { blockId, type: 'lift_requested', actor: 'switch', detail: `The switch refused the lift (${error.slice(0, 200)}). Support will follow up.` } });
+    const block = await tx.block.findUniqueOrThrow({ where: { id: blockId } });
+    await audit({ action: 'block.lift_refused', accountId: block.accountId, target: { type: 'block', id: blockId }, detail: { error: error.slice(0, 200) } }, tx);
+  });
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# npm test — every test: lint, types, unit + integration (SQLite and PostgreSQL), e2e in Chromium.
+# As root it installs what it needs from Debian (chromium, postgresql, kamailio, sipp); otherwise it
+# says exactly what is missing. Under CI=true nothing is skipped: a missing dependency fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x "$PGBIN/initdb" ] || need+=(postgresql)
+command -v kamailio >/dev/null || need+=(kamailio kamailio-sqlite-modules kamailio-utils-modules)
+command -v sipp >/dev/null || need+=(sip-tester)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    step "Installing Debian packages: ${need[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "Missing Debian packages: ${need[*]}. Install them (sudo apt-get install -y ${need[*]}) or run npm test as root." >&2
+    exit 1
+  fi
+fi
+
+step "Lint"
+npx eslint --max-warnings 0 .
+step "Typecheck"
+npx tsc --noEmit
+
+PGDIR=$(mktemp -d /tmp/tollgate-pg.XXXXXX)
+PGPORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+cleanup() { scripts/pg-cluster.sh stop "$PGDIR"; }
+trap cleanup EXIT
+step "PostgreSQL (throwaway cluster on 127.0.0.1:$PGPORT)"
+export TEST_PG_URL=$(scripts/pg-cluster.sh start "$PGDIR" "$PGPORT")
+
+step "Unit and integration tests (SQLite and PostgreSQL)"
+npx vitest run
+
+step "Production build"
+npx next build
+
+step "End-to-end tests (Chromium)"
+npx playwright test

@@ -1,0 +1,18 @@
+import crypto from 'node:crypto';
+import { getDb } from '@/lib/db';
+
+/** Test data: an account with members and SIP credentials. Unique numbers per call. */
+export async function makeAccount(opts: { members?: string[]; credentials?: string[] } = {}) {
+  const db = getDb();
+  const n = crypto.randomInt(100000, 999999);
+  const account = await db.customerAccount.create({ data: { number: `ACC-${n}`, name: `Test Co ${n}` } });
+  const users = [];
+  for (const email of opts.members ?? [`member-${n}@test.example`]) {
+    const user = await db.user.create({ data: { email, role: 'customer' } });
+    await db.membership.create({ data: { userId: user.id, accountId: account.id } });
+    users.push(user);
+  }
+  const creds = [];
+  for (const u of opts.credentials ?? [`sip-${n}-a`, `sip-${n}-b`]) creds.push(await db.sipCredential.create({ data: { accountId: account.id, username: u, label: u } }));
+  return { account, users, creds };
+}
