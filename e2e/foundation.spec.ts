@@ -1,4 +1,4 @@
-import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
+import { DEMO, expect, expectAccessible, signIn, signInStaff, submitAndWait, test } from './support/fixtures';
 
 test('the demo customer sees both of her accounts with the right status', async ({ page }) => {
   await signIn(page, DEMO.dana);
@@ -43,12 +43,12 @@ test('five wrong passwords in a row are throttled with a clear message', async (
   for (let i = 1; i <= 5; i++) {
     await page.getByLabel('Email', { exact: true }).fill('throttle@e2e.example');
     await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${i}`);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await submitAndWait(page);
     await expect(page.locator('#sign-in-message')).toContainText(i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts');
   }
   // Now even the right password is refused until the window passes.
   await page.getByLabel('Password', { exact: true }).fill('e2e-throttle-password-2026');
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await submitAndWait(page);
   await expect(page.locator('#sign-in-message')).toContainText('Too many failed sign-in attempts');
   await expect(page).toHaveURL(/\/sign-in/);
 });
@@ -59,7 +59,7 @@ test('bad input gets a clear message, never a server error', async ({ page }) =>
   for (const email of cases) {
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByLabel('Password', { exact: true }).fill(email ? 'whatever-password' : '');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await submitAndWait(page);
     await expect(page.locator('#sign-in-message')).not.toBeEmpty();
     await expect(page).toHaveURL(/\/sign-in/);
   }

@@ -64,7 +64,7 @@ async function main() {
 
   console.log(`
   Tollgate demo is running:  ${env.APP_URL}
-  Switch simulator:          ${env.SWITCH_API_URL}   (place a fraud block: npm run switch:sim -- fraud ACC-1001 +252611234567)
+  Switch simulator:          ${env.SWITCH_API_URL}   (place a fraud block: npm run switch:sim -- fraud ACC-1002 +252611234567)
   Dev mailbox:               ${env.APP_URL}/dev/mailbox
 
   Logins (password):

@@ -18,6 +18,14 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
+/** Clicks "Sign in" and waits for the server action's answer (the same message twice is otherwise a race). */
+export async function submitAndWait(page: Page, button = 'Sign in') {
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+}
+
 export const totpNow = (secret = DEMO.totpSecret) => new TOTP({ secret, digits: 6, period: 30 }).generate();
 
 /** Staff sign-in including the second factor (the demo staff are enrolled with the demo secret). */

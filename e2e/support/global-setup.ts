@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from '../../lib/db/migrate';
+import { DEMO_ACCOUNTS } from '../../lib/demo/data';
+import { provisionSimulator, waitForHttp } from '../../scripts/lib/demo-switch';
 import { E2E, E2E_DIR, E2E_PORT } from './env';
 import { runTsx } from './tsx';
 
@@ -22,12 +24,20 @@ export default async function globalSetup() {
     SWITCH_WEBHOOK_SECRET: E2E.webhookSecret,
     SWITCH_API_TIMEOUT_MS: '2000',
     TOLLGATE_DEMO: '1',
+    SWITCH_SIM_PORT: String(E2E.simPort),
+    SWITCH_SIM_DATA: path.join(E2E_DIR, 'switch-sim.db'),
+    TOLLGATE_EVENTS_URL: `${E2E.appUrl}/api/switch/events`,
   };
   await migrate(E2E.databaseUrl);
   runTsx('e2e/support/seed.ts', [], env);
   const log = fs.openSync(path.join(E2E_DIR, 'next.log'), 'a');
+  const simLog = fs.openSync(path.join(E2E_DIR, 'switch-sim.log'), 'a');
+  // The simulated switch runs as its own process, exactly as in the demo.
+  const sim = spawn(path.resolve('node_modules/.bin/tsx'), ['switch/simulator/cli.ts', 'serve'], { env, stdio: ['ignore', simLog, simLog], detached: true });
   const next = spawn(path.resolve('node_modules/.bin/next'), ['start', '-H', 'localhost', '-p', String(E2E_PORT)], { env, stdio: ['ignore', log, log], detached: true });
-  fs.writeFileSync(path.join(E2E_DIR, 'pids.json'), JSON.stringify([next.pid]));
+  fs.writeFileSync(path.join(E2E_DIR, 'pids.json'), JSON.stringify([next.pid, sim.pid]));
+  await waitForHttp(`http://127.0.0.1:${E2E.simPort}/healthz`);
+  await provisionSimulator({ ...env, SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${E2E.simPort}` }, DEMO_ACCOUNTS);
   const until = Date.now() + 60_000;
   for (;;) {
     try {

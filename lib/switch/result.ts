@@ -24,9 +24,15 @@ export function isKnownNotApplied(failure: SwitchFailure): boolean {
   return failure.kind === 'rejected' || failure.kind === 'not_found';
 }
 
-/** Worth sending again (same Idempotency-Key) later: the switch did not give a final answer. */
+/**
+ * Worth sending again later with the same Idempotency-Key: the switch gave no final answer. This
+ * includes `invalid_response` — a garbled 200 may mean "applied" — so an outbox keeps the operation
+ * pending (the key makes the re-send harmless) instead of reporting a refusal that never happened.
+ * The transport itself does not repeat an `invalid_response` at once: a broken answer tends to be
+ * broken again a few milliseconds later.
+ */
 export function isRetryable(failure: SwitchFailure): boolean {
-  return failure.kind === 'unavailable';
+  return failure.kind === 'unavailable' || failure.kind === 'invalid_response';
 }
 
 /**
@@ -37,9 +43,9 @@ export function isRetryable(failure: SwitchFailure): boolean {
 export function failureMessage(failure: SwitchFailure, action: string): string {
   switch (failure.kind) {
     case 'unavailable':
-      return `The switch did not confirm ${action}, so it is not done. It may still be applied later; please check again in a minute before relying on it.`;
+      return `The switch did not confirm ${action}, so we cannot treat it as done. It may still take effect; please check again in a minute before relying on it.`;
     case 'invalid_response':
-      return `The switch answered ${action} in a way we could not understand, so we cannot say it is done. Our support team has been told; please check again in a minute.`;
+      return `The switch gave an answer about ${action} that we could not read, so we cannot treat it as done. Please check again in a minute, and contact support if this keeps happening.`;
     case 'not_found':
       return `The switch does not know this account or SIP credential, so nothing was changed for ${action}. Please contact support.`;
     case 'rejected':

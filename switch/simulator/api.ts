@@ -5,7 +5,7 @@ import {
 } from '../../lib/switch/schemas';
 import { changePassword, getAccount, getCredential, liveRegistrations, setCalling } from './accounts';
 import type { RequestRecord, SimContext } from './context';
-import { describeIssues, HttpError, readJson, sendError, sendJson, sleep } from './http';
+import { HttpError, parseBody, readJson, sendError, sendJson, sleep } from './http';
 import { fingerprint, lookupKey, storeKey } from './idempotency';
 import { hashPassword } from './passwords';
 
@@ -105,16 +105,15 @@ async function keyed<S extends z.ZodType>(ctx: SimContext, req: IncomingMessage,
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string' || key === '') throw new HttpError(400, 'idempotency_key_missing', 'mutations need an Idempotency-Key header (a UUID)');
   if (!idempotencyKeySchema.safeParse(key).success) throw new HttpError(400, 'idempotency_key_invalid', 'the Idempotency-Key must be a UUID');
-  const parsed = schema.safeParse(await readJson(req));
-  if (!parsed.success) throw new HttpError(400, 'invalid_request', describeIssues(parsed.error.issues));
-  const print = fingerprint(ctx.fingerprintKey, 'PUT', path, parsed.data);
+  const body = parseBody(schema, await readJson(req));
+  const print = fingerprint(ctx.fingerprintKey, 'PUT', path, body);
   return ctx.db.transaction((): Reply => {
     const found = lookupKey(ctx.db, key, print);
     if (found.kind === 'replay') {
       return { status: found.response.status, body: found.response.body === '' ? null : JSON.parse(found.response.body), headers: { 'idempotent-replayed': 'true' }, replayed: true };
     }
     if (found.kind === 'conflict') throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different request');
-    const reply = apply(parsed.data);
+    const reply = apply(body);
     storeKey(ctx.db, key, print, { status: reply.status, body: reply.status === 204 ? '' : JSON.stringify(reply.body) });
     return reply;
   })();

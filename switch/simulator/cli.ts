@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulator } from './server';
 
@@ -11,13 +13,31 @@ const USAGE = `usage:
   switch:sim [serve]
   switch:sim fraud <ACC-…> <dialled number> [--reason high_risk_destination|hotspot_source_ip|suspicious_pattern|manual] [--source-ip IP]
   switch:sim lift <ACC-…> [--actor NAME]
-env: SWITCH_API_TOKEN (required), SWITCH_WEBHOOK_SECRET, SWITCH_SIM_PORT (4010), SWITCH_SIM_HOST (127.0.0.1),
+env: SWITCH_API_TOKEN (required; the demo's data/demo-secrets.json is read if unset), SWITCH_WEBHOOK_SECRET, SWITCH_SIM_PORT (4010), SWITCH_SIM_HOST (127.0.0.1),
      SWITCH_SIM_DATA (data/switch-sim.db), TOLLGATE_EVENTS_URL (http://localhost:3000/api/switch/events),
      SWITCH_SIM_URL (for fraud/lift; default http://127.0.0.1:$SWITCH_SIM_PORT)`;
 
 function fail(message: string): never {
   console.error(`switch:sim: ${message}\n${USAGE}`);
   process.exit(2);
+}
+
+/**
+ * `npm run demo` generates the token and webhook secret once and keeps them in
+ * data/demo-secrets.json; reading them here lets `npm run switch:sim -- fraud …` work from any
+ * terminal without exporting anything. Values from the environment always win.
+ */
+function loadDemoSecrets(): void {
+  const file = join(dirname(process.env.SWITCH_SIM_DATA || 'data/switch-sim.db'), 'demo-secrets.json');
+  if (!existsSync(file)) return;
+  try {
+    const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    for (const name of ['SWITCH_API_TOKEN', 'SWITCH_WEBHOOK_SECRET'] as const) {
+      if (!process.env[name] && typeof secrets[name] === 'string') process.env[name] = secrets[name];
+    }
+  } catch {
+    console.warn(`[switch-sim] ignoring ${file}: not readable JSON`);
+  }
 }
 
 function token(): string {
@@ -70,6 +90,7 @@ async function main(): Promise<void> {
   });
   const [command = 'serve', ...rest] = positionals;
   if (values.help) return void console.log(USAGE);
+  loadDemoSecrets();
   if (command === 'serve') return serve();
   if (command === 'fraud') {
     if (rest.length !== 2) fail('fraud needs an account number and a dialled number');

@@ -24,6 +24,8 @@ export class EventSender {
   private timer: NodeJS.Timeout | null = null;
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
+  /** Aborted by stop(), so that Ctrl-C does not wait for a hung Tollgate. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly db: Db, private readonly opts: SenderOptions) {}
 
@@ -35,6 +37,7 @@ export class EventSender {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopping.abort();
     await this.tail;
   }
 
@@ -66,9 +69,11 @@ export class EventSender {
   }
 
   private async pass(force: boolean): Promise<void> {
+    if (this.stopping.signal.aborted) return;
     const pending = this.db.prepare("SELECT * FROM events WHERE status = 'pending' ORDER BY seq").all() as EventRow[];
     const heldBack = new Set<string>();
     for (const event of pending) {
+      if (this.stopping.signal.aborted) return;
       if (heldBack.has(event.account_number)) continue;
       if (!force && event.next_attempt_at > Date.now()) { heldBack.add(event.account_number); continue; }
       if (!(await this.attempt(event))) heldBack.add(event.account_number);
@@ -80,12 +85,13 @@ export class EventSender {
     if (!eventsUrl || !webhookSecret) return this.record(event, null, 'no events URL or webhook secret configured');
     try {
       const res = await fetch(eventsUrl, {
-        method: 'POST', body: event.body, signal: AbortSignal.timeout(this.opts.timeoutMs),
+        method: 'POST', body: event.body, signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs), this.stopping.signal]),
         headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signEvent(webhookSecret, event.body) },
       });
       await res.arrayBuffer().catch(() => undefined);
       return this.record(event, res.status, res.ok ? null : `HTTP ${res.status}`);
     } catch (err) {
+      if (this.stopping.signal.aborted) return false; // shutting down: the event stays pending, untouched
       const code = (err as { cause?: { code?: unknown } }).cause?.code;
       return this.record(event, null, err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : `connection error${typeof code === 'string' ? ` (${code})` : ''}`);
     }

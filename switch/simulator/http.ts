@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 
 // Small HTTP helpers. Errors always have the contract shape {"error":{"code","message"}} (CONTRACTS §3).
 
@@ -56,6 +57,13 @@ export function hasBearer(req: IncomingMessage, token: string): boolean {
 /** zod issues as one line, paths and messages only (zod's messages do not quote the input). */
 export function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
   return issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ');
+}
+
+/** Validates a parsed body; a failure is a 400 with the contract's error shape. */
+export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new HttpError(400, 'invalid_request', describeIssues(parsed.error.issues));
+  return parsed.data;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

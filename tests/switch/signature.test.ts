@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSignatureHeader, signEvent, verifySignature } from '@/lib/switch/signature';
 
@@ -22,8 +24,19 @@ describe('signEvent', () => {
 
   it.skipIf(!hasOpenssl())('matches `openssl dgst -sha256 -hmac` as documented in docs/switch-api.md', () => {
     const shell = `printf '%s.%s' "$T" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= //'`;
-    const hex = execFileSync('sh', ['-c', shell], { env: { PATH: process.env.PATH, T: String(T), BODY, SECRET } }).toString().trim();
+    const hex = execFileSync('sh', ['-c', shell], { env: { NODE_ENV: 'test', PATH: process.env.PATH, T: String(T), BODY, SECRET } }).toString().trim();
     expect(signEvent(SECRET, BODY, T)).toBe(`t=${T},v1=${hex}`);
+  });
+});
+
+describe('docs/switch-api.md', () => {
+  it('shows a test vector that signature.ts reproduces, from the SECRET and BODY of its shell example', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/switch-api.md'), 'utf8');
+    const secret = /^SECRET='([^']+)'/m.exec(doc)?.[1];
+    const body = /^BODY='([^']+)'$/m.exec(doc)?.[1];
+    const vector = /signature-test-vector[^\n]*\n```\nT=(\d+)\nv1=([0-9a-f]{64})\n```/.exec(doc);
+    expect(secret && body && vector).toBeTruthy();
+    expect(signEvent(secret!, body!, Number(vector![1]))).toBe(`t=${vector![1]},v1=${vector![2]}`);
   });
 });
 

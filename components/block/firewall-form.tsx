@@ -1,0 +1,39 @@
+'use client';
+import { useActionState } from 'react';
+import { firewallAction } from '@/app/blocks/[id]/actions';
+import { Field } from '@/components/field';
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+import { TextArea } from '@/components/text-area';
+
+const CHECKS = [
+  { name: 'sipPorts', label: 'SIP ports 5060 and 5061 accept connections only from the provider’s addresses' },
+  { name: 'webAdmin', label: 'The router’s web admin page is closed to the internet' },
+  { name: 'defaultPasswords', label: 'Default passwords on phones, PBX and router were changed' },
+] as const;
+
+export function FirewallForm({ blockId }: { blockId: string }) {
+  const [state, action] = useActionState(firewallAction, undefined);
+  return (
+    <form action={action} className="flex max-w-xl flex-col gap-5" noValidate>
+      <input type="hidden" name="blockId" value={blockId} />
+      <fieldset className="flex flex-col gap-2">
+        <legend className="font-medium">Confirm what you have done</legend>
+        {CHECKS.map((c) => (
+          <div key={c.name}>
+            <label className="flex items-start gap-2">
+              <input type="checkbox" name={c.name} className="mt-1 h-5 w-5" aria-describedby={state?.fieldErrors?.[c.name] ? `${c.name}-error` : undefined} />
+              <span>{c.label}</span>
+            </label>
+            {state?.fieldErrors?.[c.name] ? <p id={`${c.name}-error`} className="text-sm text-red-800">{state.fieldErrors[c.name]!.join(' ')}</p> : null}
+          </div>
+        ))}
+      </fieldset>
+      <Field name="pbxIp" label="Your PBX’s public IP address" hint="The address your phone system uses to reach us, e.g. 198.51.100.20." errors={state?.fieldErrors?.pbxIp} required />
+      <TextArea name="whatHappened" label="What happened?" hint="Optional: what you changed, and anything support should know." errors={state?.fieldErrors?.whatHappened} />
+      <Field name="callbackPhone" label="Callback phone" type="tel" autoComplete="tel" errors={state?.fieldErrors?.callbackPhone} required />
+      <FormMessage id="firewall-message" message={state?.message} />
+      <div><SubmitButton pendingText="Sending…">Request unblock</SubmitButton></div>
+    </form>
+  );
+}

@@ -1,0 +1,38 @@
+import { getFormatter, getTranslations } from 'next-intl/server';
+import type { BlockView } from '@/lib/blocks/queries';
+import { describeDialled, isSupportedCountry } from '@/lib/phone/format';
+
+export async function TriggerCalls({ block }: { block: BlockView }) {
+  const t = await getTranslations('block');
+  const format = await getFormatter();
+  const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full min-w-[40rem] text-left text-sm">
+        <caption className="sr-only">{t('callsTitle')}</caption>
+        <thead>
+          <tr className="border-b border-slate-300 text-slate-700">
+            {(['time', 'credential', 'number', 'country', 'ip', 'duration'] as const).map((c) => (
+              <th key={c} scope="col" className="py-2 pr-3">{t(`col.${c}`)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {block.calls.map((c) => {
+            const d = describeDialled(c.to, country);
+            return (
+              <tr key={c.id} className="border-b border-slate-100">
+                <td className="py-2 pr-3 whitespace-nowrap">{format.dateTime(c.at, { dateStyle: 'medium', timeStyle: 'medium' })}</td>
+                <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
+                <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
+                <td className="py-2 pr-3">{d.flag ? <span aria-hidden="true">{d.flag} </span> : null}{d.countryName ?? t('unknownCountry')}</td>
+                <td className="py-2 pr-3 font-mono">{c.sourceIp}</td>
+                <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

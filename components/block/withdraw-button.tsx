@@ -1,0 +1,17 @@
+'use client';
+import { useActionState } from 'react';
+import { withdrawAction } from '@/app/blocks/[id]/actions';
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+
+export function WithdrawButton({ requestId, blockId }: { requestId: string; blockId: string }) {
+  const [state, action] = useActionState(withdrawAction, undefined);
+  return (
+    <form action={action} className="mt-2 flex flex-col gap-2">
+      <input type="hidden" name="requestId" value={requestId} />
+      <input type="hidden" name="blockId" value={blockId} />
+      <FormMessage id={`withdraw-${requestId}`} message={state?.message} />
+      <div><SubmitButton variant="secondary">Withdraw request</SubmitButton></div>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+'use client';
+import Link from 'next/link';
+import { useActionState, useRef, useState } from 'react';
+import { resetSipAction } from '@/app/credentials/[id]/reset/actions';
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+import { CopyButton } from '@/components/sip/copy-button';
+import { StrengthMeter } from '@/components/sip/strength-meter';
+import { useStrength } from '@/components/sip/use-strength';
+import type { ActionState } from '@/lib/actions/safe-action';
+import { GENERATED_DEFAULT, GENERATED_MAX, GENERATED_MIN, generatePassword } from '@/lib/passwords/generate';
+
+type Props = { credentialId: string; username: string; label: string; userInputs: string[]; minScore: number; backHref: string };
+type Result = ActionState<{ liftQueued: boolean }>;
+
+export function ResetForm({ credentialId, username, label, userInputs, minScore, backHref }: Props) {
+  const [password, setPassword] = useState('');
+  const [visible, setVisible] = useState(false);
+  const [length, setLength] = useState(GENERATED_DEFAULT);
+  const [simple, setSimple] = useState(false);
+  // The one display of the new password comes from the browser's own memory, never from the server.
+  const submitted = useRef('');
+  const [shown, setShown] = useState<string | null>(null);
+  const [state, action] = useActionState(async (prev: Result | undefined, form: FormData): Promise<Result> => {
+    submitted.current = String(form.get('password') ?? '');
+    const r = await resetSipAction(prev, form);
+    if (r.ok) {
+      setShown(submitted.current);
+      setPassword('');
+    }
+    submitted.current = '';
+    return r;
+  }, undefined);
+  const assessment = useStrength(password, { userInputs, username, minScore });
+
+  if (state?.ok && shown !== null) {
+    return (
+      <div className="flex flex-col gap-3 rounded-md border border-emerald-300 bg-emerald-50 p-4" role="status">
+        <p className="text-lg font-semibold text-emerald-900">Password updated</p>
+        <p>The switch confirmed the new password for {label} ({username}). It is shown only this once:</p>
+        <div className="flex flex-wrap items-center gap-2">
+          <code className="rounded bg-white px-2 py-1 font-mono text-lg break-all" data-testid="new-password">{shown}</code>
+          <CopyButton text={shown} />
+        </div>
+        <p><strong>Now enter it on the device</strong> ({label}): until you do, it cannot register or make calls.</p>
+        {state.data?.liftQueued ? <p>Every affected password is changed: international calling is being re-enabled on the switch.</p> : null}
+        <Link href={backHref} onClick={() => setShown(null)} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white">Done</Link>
+      </div>
+    );
+  }
+
+  return (
+    <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
+      <input type="hidden" name="credentialId" value={credentialId} />
+      <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4">
+        <legend className="px-1 font-semibold">Recommended: a generated password</legend>
+        <div className="flex flex-wrap items-end gap-4">
+          <div className="flex flex-col gap-1">
+            <label htmlFor="gen-length" className="text-sm font-medium">Length</label>
+            <input id="gen-length" type="number" min={GENERATED_MIN} max={GENERATED_MAX} value={length} onChange={(e) => setLength(Number(e.target.value))} className="w-24 rounded-md border border-slate-400 px-2 py-1" />
+          </div>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" checked={simple} onChange={(e) => setSimple(e.target.checked)} className="h-5 w-5" />
+            Letters and digits only (for phones where you type it on the keypad)
+          </label>
+        </div>
+        <button type="button" onClick={() => { setPassword(generatePassword(length, simple)); setVisible(true); }} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900">
+          Generate strong password
+        </button>
+      </fieldset>
+      <div className="flex flex-col gap-1">
+        <label htmlFor="password" className="font-medium">New SIP password</label>
+        <p id="password-hint" className="text-sm text-slate-600">Or type your own: at least 12 characters, not containing your account number, company name, SIP username or email.</p>
+        <div className="flex gap-2">
+          <input id="password" name="password" type={visible ? 'text' : 'password'} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" spellCheck={false} maxLength={128}
+            aria-describedby={`password-hint${state?.fieldErrors?.password ? ' password-error' : ''}`} aria-invalid={state?.fieldErrors?.password ? true : undefined}
+            className="min-w-0 flex-1 rounded-md border border-slate-400 px-3 py-2 font-mono" />
+          <button type="button" onClick={() => setVisible(!visible)} aria-pressed={visible} className="rounded-md border border-slate-400 px-3 text-sm">{visible ? 'Hide' : 'Show'}</button>
+        </div>
+        {state?.fieldErrors?.password ? <p id="password-error" className="text-sm text-red-800">{state.fieldErrors.password.join(' ')}</p> : null}
+      </div>
+      <StrengthMeter assessment={assessment} minScore={minScore} empty={!password} />
+      <FormMessage id="reset-message" message={state?.fieldErrors?.password ? undefined : state?.message} ok={state?.ok} />
+      <div><SubmitButton pendingText="Waiting for the switch…">Set password</SubmitButton></div>
+    </form>
+  );
+}

@@ -1,0 +1,19 @@
+import { E2E, simUrl } from './env';
+
+/** The simulated switch's control API (bearer-protected like the real API). */
+export async function sim<T = Record<string, unknown>>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const res = await fetch(`${simUrl}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${E2E.switchToken}`, 'content-type': 'application/json' },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!res.ok) throw new Error(`simulator ${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export const passwordMatches = async (username: string, password: string) =>
+  (await sim<{ matches: boolean }>('/_sim/check-password', { method: 'POST', body: { username, password } })).matches;
+
+export const simAccount = (n: string) => sim<{ internationalCalling: string; [k: string]: unknown }>(`/_sim/accounts/${n}`);
+export const setFaults = (faults: Record<string, unknown>) => sim('/_sim/faults', { method: 'PUT', body: faults });
+export const clearFaults = () => sim('/_sim/faults', { method: 'DELETE' });

@@ -1,0 +1,32 @@
+import 'server-only';
+import type { Tx } from '@/lib/db';
+import type { BlockReason } from '@/lib/generated/sqlite/enums';
+import { enqueueLift } from '@/lib/switch/outbox';
+
+/** Reasons that a password rotation alone never lifts (DESIGN.md: manual blocks always need staff). */
+export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
+
+/**
+ * DESIGN.md's re-enabling rule: when every SIP credential named in a block's trigger calls has a new
+ * password confirmed after the block was placed, the block is lifted (through the switch outbox).
+ * A call through a name that is not one of the account's credentials (an IP-authenticated trunk)
+ * can never be rotated here, so such a block waits for a person.
+ */
+export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]> {
+  const blocks = await tx.block.findMany({ where: { accountId, status: 'active' }, include: { calls: { select: { sipUsername: true } } } });
+  const creds = await tx.sipCredential.findMany({ where: { accountId } });
+  const lifted: string[] = [];
+  for (const b of blocks) {
+    if (NEEDS_STAFF.includes(b.reason)) continue;
+    const named = [...new Set(b.calls.map((c) => c.sipUsername))];
+    if (named.length === 0) continue;
+    const allRotated = named.every((n) => {
+      const c = creds.find((x) => x.username === n);
+      return c?.passwordChangedAt != null && c.passwordChangedAt > b.placedAt;
+    });
+    if (!allRotated) continue;
+    await enqueueLift(tx, b, 'policy', 'Every SIP password named in the block was changed');
+    lifted.push(b.id);
+  }
+  return lifted;
+}

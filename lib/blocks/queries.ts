@@ -1,0 +1,44 @@
+import 'server-only';
+import { memberOf } from '@/lib/accounts/queries';
+import { db } from '@/lib/db';
+
+/** A block of one of the user's accounts with everything its page shows, or null (→ 404). */
+export async function getBlockForUser(userId: string, blockId: string) {
+  const block = await db.block.findFirst({
+    where: { id: blockId, account: memberOf(userId) },
+    include: {
+      account: { include: { sipCredentials: { orderBy: { username: 'asc' } } } },
+      calls: { orderBy: { at: 'asc' } },
+      events: { orderBy: { at: 'asc' } },
+      requests: { orderBy: { createdAt: 'desc' } },
+    },
+  });
+  if (!block) return null;
+  const named = [...new Set(block.calls.map((c) => c.sipUsername))];
+  const credentials = block.account.sipCredentials.map((c) => ({
+    id: c.id,
+    username: c.username,
+    label: c.label,
+    passwordChangedAt: c.passwordChangedAt,
+    passwordScore: c.passwordScore,
+    named: named.includes(c.username),
+    rotatedSinceBlock: c.passwordChangedAt !== null && c.passwordChangedAt > block.placedAt,
+  }));
+  return {
+    id: block.id,
+    reason: block.reason,
+    status: block.status,
+    placedAt: block.placedAt,
+    liftedAt: block.liftedAt,
+    note: block.note,
+    account: { id: block.account.id, number: block.account.number, name: block.account.name, country: block.account.country },
+    calls: block.calls.map((c) => ({ id: c.id, at: c.at, sipUsername: c.sipUsername, to: c.to, sourceIp: c.sourceIp, durationSec: c.durationSec })),
+    events: block.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail })),
+    requests: block.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt, decidedAt: r.decidedAt, denyReason: r.denyReason })),
+    credentials,
+    /** Credentials named in the trigger calls that are not SIP credentials of this account (e.g. IP-authenticated trunks). */
+    unknownNames: named.filter((n) => !block.account.sipCredentials.some((c) => c.username === n)),
+  };
+}
+
+export type BlockView = NonNullable<Awaited<ReturnType<typeof getBlockForUser>>>;

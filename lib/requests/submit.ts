@@ -1,0 +1,94 @@
+import 'server-only';
+import { z } from 'zod';
+import { audit } from '@/lib/audit/log';
+import { consume } from '@/lib/auth/rate-limit';
+import type { CurrentUser } from '@/lib/auth/session';
+import { memberOf } from '@/lib/accounts/queries';
+import { db } from '@/lib/db';
+import type { RequestMeta } from '@/lib/http/request-meta';
+import { queueMail } from '@/lib/mail/queue';
+import { isSupportedCountry, parseUserPhone } from '@/lib/phone/format';
+
+export const misdialSchema = z.object({
+  blockId: z.string().min(1).max(64),
+  'callIds[]': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).pipe(z.array(z.string().max(64)).min(1, 'Choose the call or calls that were the misdial.').max(200)).optional(),
+  intendedNumber: z.string().trim().min(1, 'Enter the number you meant to dial.').max(40),
+  whatHappened: z.string().trim().min(10, 'Tell us in a sentence or two what happened.').max(2000),
+  callbackPhone: z.string().trim().min(1, 'Enter a phone number we can call you back on.').max(40),
+});
+
+export const firewallSchema = z.object({
+  blockId: z.string().min(1).max(64),
+  sipPorts: z.literal('on', 'Confirm that SIP ports 5060/5061 only accept the provider’s addresses.'),
+  webAdmin: z.literal('on', 'Confirm that the router’s web admin is closed to the internet.'),
+  defaultPasswords: z.literal('on', 'Confirm that default device passwords were changed.'),
+  pbxIp: z.union([z.ipv4(), z.ipv6()], 'Enter your PBX’s public IP address, e.g. 198.51.100.20.'),
+  whatHappened: z.string().trim().max(2000).default(''),
+  callbackPhone: z.string().trim().min(1, 'Enter a phone number we can call you back on.').max(40),
+});
+
+export type SubmitResult = { ok: true; requestId: string } | { ok: false; fieldErrors?: Record<string, string[]>; message: string } | { ok: false; notFound: true };
+
+async function openBlock(userId: string, blockId: string) {
+  return db.block.findFirst({ where: { id: blockId, status: 'active', account: memberOf(userId) }, include: { account: true, calls: { select: { id: true } } } });
+}
+
+type Common = { blockId: string; callbackPhone: string; whatHappened: string };
+
+async function create(user: CurrentUser, meta: RequestMeta, input: Common, build: (country: string, callIds: string[]) => { fieldErrors?: Record<string, string[]>; data?: Record<string, unknown> }, kind: 'misdial' | 'firewall'): Promise<SubmitResult> {
+  const block = await openBlock(user.id, input.blockId);
+  if (!block) {
+    const exists = await db.block.findFirst({ where: { id: input.blockId, account: memberOf(user.id) }, select: { id: true } });
+    return exists ? { ok: false, message: 'This block is no longer active, so there is nothing to unblock.' } : { ok: false, notFound: true };
+  }
+  const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
+  const callback = parseUserPhone(input.callbackPhone, country);
+  const built = build(country, block.calls.map((c) => c.id));
+  const fieldErrors = { ...(built.fieldErrors ?? {}), ...(callback ? {} : { callbackPhone: ['Enter a valid phone number (with the country code if it is not in your account’s country).'] }) };
+  if (Object.keys(fieldErrors).length) return { ok: false, message: 'Please correct the highlighted fields.', fieldErrors };
+  if ((await consume('unblockRequest', user.id)).limited) return { ok: false, message: 'You have sent several requests today. Please wait for support to call you, or contact them directly.' };
+  try {
+    const request = await db.$transaction(async (tx) => {
+      const r = await tx.unblockRequest.create({
+        data: { blockId: block.id, accountId: block.accountId, kind, openKey: block.id, submittedById: user.id, whatHappened: input.whatHappened, callbackPhone: callback!, ...built.data },
+      });
+      await tx.blockEvent.create({ data: { blockId: block.id, type: 'request_submitted', actor: user.email, detail: kind === 'misdial' ? 'Misdial' : 'Firewall hardened' } });
+      await audit({ action: `request.submitted`, actor: user, accountId: block.accountId, target: { type: 'unblock_request', id: r.id }, detail: { kind }, meta }, tx);
+      await queueMail(tx, user.email, 'request_received', { userId: user.id, requestId: r.id, blockId: block.id });
+      return r;
+    });
+    return { ok: true, requestId: request.id };
+  } catch (e) {
+    if ((e as { code?: string }).code === 'P2002') return { ok: false, message: 'There is already an open request for this block. You can see its status on the block page.' };
+    throw e;
+  }
+}
+
+export function submitMisdial(user: CurrentUser, input: z.output<typeof misdialSchema>, meta: RequestMeta) {
+  return create(user, meta, input, (country, blockCalls) => {
+    const errors: Record<string, string[]> = {};
+    const ids = input['callIds[]'] ?? [];
+    if (ids.length === 0) errors['callIds[]'] = ['Choose the call or calls that were the misdial.'];
+    if (ids.some((id) => !blockCalls.includes(id))) errors['callIds[]'] = ['Choose calls from this block.'];
+    const intended = parseUserPhone(input.intendedNumber, country as never);
+    if (!intended) errors.intendedNumber = ['Enter a valid number, in international form (+44 20 7946 0000) or as dialled in your country.'];
+    return Object.keys(errors).length ? { fieldErrors: errors } : { data: { intendedNumber: intended, misdialCallIds: JSON.stringify(ids) } };
+  }, 'misdial');
+}
+
+export function submitFirewall(user: CurrentUser, input: z.output<typeof firewallSchema>, meta: RequestMeta) {
+  return create(user, meta, input, () => ({ data: { pbxIp: input.pbxIp, checklist: JSON.stringify({ sipPorts: true, webAdmin: true, defaultPasswords: true }) } }), 'firewall');
+}
+
+/** Withdraw a pending request of the user's own account. */
+export async function withdrawRequest(user: CurrentUser, requestId: string, meta: RequestMeta): Promise<'ok' | 'not_found' | 'not_pending'> {
+  const r = await db.unblockRequest.findFirst({ where: { id: requestId, account: memberOf(user.id) } });
+  if (!r) return 'not_found';
+  return db.$transaction(async (tx) => {
+    const done = await tx.unblockRequest.updateMany({ where: { id: r.id, status: 'pending' }, data: { status: 'withdrawn', openKey: null, decidedAt: new Date() } });
+    if (done.count !== 1) return 'not_pending' as const;
+    await tx.blockEvent.create({ data: { blockId: r.blockId, type: 'request_withdrawn', actor: user.email } });
+    await audit({ action: 'request.withdrawn', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, meta }, tx);
+    return 'ok' as const;
+  });
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/client';
+import { failureMessage } from '@/lib/switch/result';
+import { seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
+
+vi.mock('server-only', () => ({}));
+
+// Fault injection: the switch fails, hangs, drops the connection or applies a change and answers too
+// late. The client must never report such a call as done, must retry only what is safe to retry,
+// and a retry with the same Idempotency-Key must not apply twice.
+
+let sim: TestSim;
+const lift = { state: 'allowed' as const, reason: 'SIP passwords rotated', actor: 'policy' };
+
+// Generous timeouts where a call must succeed: the machine running the tests may be busy.
+const client = (o: Partial<SwitchClientOptions> = {}) =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 5000, retries: 2, backoffBaseMs: 5, backoffMaxMs: 20, log: () => {}, ...o });
+const faults = (f: Record<string, number>) => sim.control('PUT', '/_sim/faults', f);
+const account = async () => (await sim.control('GET', '/_sim/accounts/ACC-1001')).body;
+const requests = async () => (await sim.control('GET', '/_sim/requests')).body.requests as { idempotencyKey: string | null; status: number | null; fault: string | null; replayed: boolean }[];
+
+beforeAll(async () => { sim = await startTestSim(); });
+afterAll(() => sim.stop());
+beforeEach(async () => {
+  await sim.control('POST', '/_sim/reset');
+  await seedDemoAccounts(sim);
+});
+
+describe('500 from the switch', () => {
+  it('is retried for a GET until it succeeds', async () => {
+    await faults({ failNext: 2 });
+    expect(await client().getAccount('ACC-1001')).toMatchObject({ ok: true, value: { internationalCalling: 'blocked' } });
+    expect((await requests()).map((r) => r.status)).toEqual([500, 500, 200]);
+  });
+
+  it('is unavailable once the retries are spent, and the message does not claim it is done', async () => {
+    await faults({ failNext: 10 });
+    const res = await client({ retries: 1 }).getAccount('ACC-1001');
+    expect(res).toMatchObject({ ok: false, kind: 'unavailable', status: 500, code: 'simulated_failure' });
+    expect(await requests()).toHaveLength(2);
+    if (!res.ok) expect(failureMessage(res, 'the account status')).toMatch(/did not confirm .* cannot treat it as done/);
+  });
+
+  it('is retried for a keyed PUT with the same key, and the change is applied once', async () => {
+    await faults({ failNext: 2 });
+    const key = randomUUID();
+    expect(await client().setInternationalCalling('ACC-1001', lift, key)).toMatchObject({ ok: true, value: { internationalCalling: 'allowed' } });
+    const seen = await requests();
+    expect(seen.map((r) => r.idempotencyKey)).toEqual([key, key, key]);
+    expect((await account()).internationalCallingChanges).toBe(1);
+  });
+
+  it('leaves nothing applied when every attempt fails', async () => {
+    await faults({ failNext: 10, failStatus: 503 });
+    const res = await client().setSipPassword('acme-pbx', 'a-new-pbx-password-9', randomUUID());
+    expect(res).toMatchObject({ ok: false, kind: 'unavailable', status: 503 });
+    expect((await sim.control('POST', '/_sim/check-password', { username: 'acme-pbx', password: 'old-pbx-pass' })).body.matches).toBe(true);
+  });
+});
+
+describe('4xx from the switch', () => {
+  it('is never retried', async () => {
+    expect(await client({ retries: 5 }).getAccount('ACC-4040')).toMatchObject({ ok: false, kind: 'not_found' });
+    expect(await requests()).toHaveLength(1);
+  });
+});
+
+describe('timeout', () => {
+  it('reports unavailable/timeout when the switch answers after the timeout', async () => {
+    await faults({ delayMs: 2000 });
+    const started = Date.now();
+    const res = await client({ timeoutMs: 300, retries: 0 }).getAccount('ACC-1001');
+    expect(res).toMatchObject({ ok: false, kind: 'unavailable', code: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(1800);
+  });
+
+  it('succeeds when the switch is slow but within the timeout', async () => {
+    await faults({ delayMs: 100 });
+    expect(await client({ timeoutMs: 5000, retries: 0 }).getAccount('ACC-1002')).toMatchObject({ ok: true });
+  });
+
+  it('recovers on retry when only the first answer is slow', async () => {
+    await faults({ delayMs: 3000, delayNext: 1 });
+    expect(await client({ timeoutMs: 1000, retries: 1 }).getAccount('ACC-1002')).toMatchObject({ ok: true });
+    expect((await requests()).map((r) => r.fault)).toEqual(['delay', null]);
+  });
+});
+
+describe('connection reset', () => {
+  it('reports unavailable/connection_error when every attempt is dropped', async () => {
+    await faults({ dropNext: 3 });
+    const res = await client({ retries: 2 }).getRegistrations('acme-reception');
+    expect(res).toMatchObject({ ok: false, kind: 'unavailable', code: 'connection_error' });
+    expect((await requests()).map((r) => r.fault)).toEqual(['drop', 'drop', 'drop']);
+  });
+
+  it('retries a dropped password change with the same key and applies it once', async () => {
+    await faults({ dropNext: 1 });
+    const password = 'fresh-labs-trunk-password-42';
+    expect(await client().setSipPassword('labs-trunk', password, randomUUID())).toEqual({ ok: true, value: undefined });
+    expect((await sim.control('POST', '/_sim/check-password', { username: 'labs-trunk', password })).body.matches).toBe(true);
+  });
+
+  it('reports unavailable when nothing listens at all', async () => {
+    const dead = createSwitchClient({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, retries: 1, backoffBaseMs: 1, log: () => {} });
+    expect(await dead.getAccount('ACC-1001')).toMatchObject({ ok: false, kind: 'unavailable', code: 'connection_error' });
+  });
+});
+
+describe('applied but answered late', () => {
+  it('is reported unavailable although the switch applied it; a retry with the same key does not apply twice', async () => {
+    await faults({ applyLateMs: 2000, applyLateNext: 1 });
+    const key = randomUUID();
+    const first = await client({ timeoutMs: 300, retries: 0 }).setInternationalCalling('ACC-1001', lift, key);
+    expect(first).toMatchObject({ ok: false, kind: 'unavailable', code: 'timeout' });
+    // The switch did apply it: the client was right not to say "done", and equally right not to say "nothing changed".
+    expect(await account()).toMatchObject({ internationalCalling: 'allowed', internationalCallingChanges: 1 });
+
+    const again = await client({ timeoutMs: 5000, retries: 0 }).setInternationalCalling('ACC-1001', lift, key);
+    expect(again).toMatchObject({ ok: true, value: { internationalCalling: 'allowed' } });
+    expect((await account()).internationalCallingChanges).toBe(1);
+    expect((await requests()).map((r) => r.replayed)).toEqual([false, true]);
+  });
+
+  it('is healed by the client’s own retry, still applied once', async () => {
+    await faults({ applyLateMs: 3000, applyLateNext: 1 });
+    const res = await client({ timeoutMs: 1000, retries: 2 }).setInternationalCalling('ACC-1001', lift, randomUUID());
+    expect(res).toMatchObject({ ok: true, value: { internationalCalling: 'allowed' } });
+    expect((await account()).internationalCallingChanges).toBe(1);
+  });
+});
+
+describe('control API', () => {
+  it('reads, sets and resets faults; faults never touch /_sim', async () => {
+    expect((await faults({ failNext: 1 })).body).toMatchObject({ failNext: 1, failStatus: 500 });
+    expect((await sim.control('GET', '/_sim/faults')).body.failNext).toBe(1);
+    expect((await sim.control('GET', '/_sim/accounts/ACC-1001')).status).toBe(200);
+    expect((await sim.control('DELETE', '/_sim/faults')).body).toMatchObject({ failNext: 0, delayMs: 0, dropNext: 0, applyLateMs: 0 });
+    expect((await faults({ failNext: -1 })).status).toBe(400);
+  });
+});

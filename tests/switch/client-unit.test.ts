@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/client';
+import { failureMessage, isKnownNotApplied, isRetryable, type SwitchFailure } from '@/lib/switch/result';
+import { backoffDelay, redact } from '@/lib/switch/transport-util';
+
+vi.mock('server-only', () => ({}));
+
+// The client against a fake fetch: what it sends, how it reads odd answers, and that a SIP password
+// cannot leak through any channel (result, log, console, thrown error).
+
+const PASSWORD = 'Sup3r-Secret-SIP-pw!';
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+type FetchArgs = [string, RequestInit];
+
+function make(fetchImpl: (...args: FetchArgs) => Promise<Response>, o: Partial<SwitchClientOptions> = {}) {
+  const logs: unknown[] = [];
+  const fetchMock = vi.fn(fetchImpl);
+  const client = createSwitchClient({ baseUrl: 'https://switch.example/api/', token: 'tok_abcdefghijklmnop', retries: 2,
+    backoffBaseMs: 1, backoffMaxMs: 2, fetch: fetchMock as unknown as typeof fetch, log: (e) => logs.push(e), ...o });
+  return { client, fetchMock, logs };
+}
+
+let consoleSpies: MockInstance[] = [];
+beforeEach(() => { consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {})); });
+afterEach(() => { vi.restoreAllMocks(); });
+
+function expectNoLeak(...things: unknown[]) {
+  const everything = JSON.stringify(things) + JSON.stringify(consoleSpies.map((s) => s.mock.calls));
+  expect(everything).not.toContain(PASSWORD);
+}
+
+describe('requests', () => {
+  it('sends bearer auth, JSON and the Idempotency-Key, under the configured path prefix', async () => {
+    const { client, fetchMock } = make(async () => new Response(null, { status: 204 }));
+    const key = randomUUID();
+    expect(await client.setSipPassword('acme-pbx', PASSWORD, key)).toEqual({ ok: true, value: undefined });
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(url).toBe('https://switch.example/api/v1/sip-credentials/acme-pbx/password');
+    expect(init.method).toBe('PUT');
+    expect(init.headers).toMatchObject({ authorization: 'Bearer tok_abcdefghijklmnop', 'idempotency-key': key, 'content-type': 'application/json' });
+    expect(JSON.parse(String(init.body))).toEqual({ password: PASSWORD });
+    expect(init.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('sends no Idempotency-Key on GETs and encodes usernames in paths', async () => {
+    const { client, fetchMock } = make(async () => json(200, { registrations: [] }));
+    await client.getRegistrations('front+desk@acme');
+    const [url, init] = fetchMock.mock.calls[0]!;
+    expect(url).toBe('https://switch.example/api/v1/sip-credentials/front%2Bdesk%40acme/registrations');
+    expect(init.headers).not.toHaveProperty('idempotency-key');
+  });
+});
+
+describe('a SIP password never leaks', () => {
+  it('not when fetch throws an error whose message holds the request body', async () => {
+    const { client, logs } = make(async (_url, init) => { throw new TypeError(`fetch failed: ${String(init.body)}`, { cause: new Error(String(init.body)) }); });
+    const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
+    expect(res).toMatchObject({ ok: false, kind: 'unavailable', code: 'connection_error' });
+    expect(logs).toHaveLength(3);
+    expectNoLeak(res, logs, res.ok ? '' : failureMessage(res, 'your new SIP password'));
+  });
+
+  it('not when the switch echoes it in an error body (4xx or 5xx)', async () => {
+    for (const status of [400, 500]) {
+      const { client, logs } = make(async () => json(status, { error: { code: `bad_${PASSWORD}`, message: `password ${PASSWORD} is too weak` } }));
+      const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
+      expect(res).toMatchObject({ ok: false, status });
+      if (!res.ok) expect(res.message).toContain('[redacted]');
+      expectNoLeak(res, logs);
+    }
+  });
+
+  it('not through the default logger either', async () => {
+    const { client } = make(async (_u, init) => { throw new Error(String(init.body)); }, { log: undefined });
+    const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
+    expect(consoleSpies[2]!.mock.calls.length).toBeGreaterThan(0); // console.warn was used
+    expectNoLeak(res);
+  });
+});
+
+describe('answers that do not match the contract', () => {
+  it.each([
+    ['200 with HTML', () => new Response('<html>gateway</html>', { status: 200 }), 'invalid_response'],
+    ['200 with another account', () => json(200, { accountNumber: 'ACC-2001', internationalCalling: 'allowed', blockedAt: null, reason: null }), 'invalid_response'],
+    ['200 with an unknown state', () => json(200, { accountNumber: 'ACC-1001', internationalCalling: 'maybe', blockedAt: null, reason: null }), 'invalid_response'],
+    ['404 HTML from a proxy (wrong SWITCH_API_URL?)', () => new Response('Not Found', { status: 404 }), 'invalid_response'],
+    ['502 HTML from a proxy', () => new Response('<html>Bad gateway</html>', { status: 502 }), 'unavailable'],
+    ['429 with the error shape', () => json(429, { error: { code: 'rate_limited', message: 'slow down' } }), 'unavailable'],
+  ])('%s → %s', async (_name, answer, kind) => {
+    const { client } = make(async () => answer(), { retries: 0 });
+    expect(await client.getAccount('ACC-1001')).toMatchObject({ ok: false, kind });
+  });
+
+  it('does not retry a PUT on an invalid answer (it may have been applied: only a keyed retry is safe, and it already was keyed)', async () => {
+    const { client, fetchMock } = make(async () => new Response('oops', { status: 200 }));
+    expect(await client.setInternationalCalling('ACC-1001', { state: 'allowed', reason: 'x', actor: 'y' }, randomUUID())).toMatchObject({ ok: false, kind: 'invalid_response' });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('cancellation', () => {
+  it('stops at once, without retrying, when the caller aborts', async () => {
+    const { client, fetchMock } = make((_u, init) => new Promise((_resolve, reject) => {
+      init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+    }));
+    const controller = new AbortController();
+    const pending = client.getAccount('ACC-1001', { signal: controller.signal });
+    controller.abort();
+    expect(await pending).toMatchObject({ ok: false, kind: 'unavailable', code: 'aborted' });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('helpers', () => {
+  it('backoff is full jitter, capped', () => {
+    expect(backoffDelay(1, 100, 1000, () => 0.999)).toBe(99);
+    expect(backoffDelay(3, 100, 1000, () => 0.999)).toBe(399);
+    expect(backoffDelay(10, 100, 1000, () => 0.999)).toBe(999);
+    expect(backoffDelay(4, 100, 1000, () => 0)).toBe(0);
+  });
+
+  it('redact removes every occurrence', () => {
+    expect(redact('a pw b pw', ['pw'])).toBe('a [redacted] b [redacted]');
+    expect(redact('text', [''])).toBe('text');
+    expect(redact('text', undefined)).toBe('text');
+  });
+
+  it('failure messages never say done, and say "nothing was changed" only for refusals', () => {
+    const f = (kind: SwitchFailure['kind'], status?: number): SwitchFailure => ({ ok: false, kind, status, message: 'm' });
+    for (const kind of ['unavailable', 'invalid_response'] as const) {
+      expect(failureMessage(f(kind), 'lifting the block')).not.toMatch(/nothing was changed|\b(has been|was|is) (done|applied|updated|lifted)\b/i);
+      expect(isKnownNotApplied(f(kind))).toBe(false);
+      expect(isRetryable(f(kind))).toBe(true); // no final answer: an outbox must keep it pending
+    }
+    for (const failure of [f('rejected', 400), f('rejected', 401), f('not_found', 404)]) {
+      expect(failureMessage(failure, 'lifting the block')).toMatch(/Nothing was changed|nothing was changed/);
+      expect(isKnownNotApplied(failure)).toBe(true);
+      expect(isRetryable(failure)).toBe(false);
+    }
+  });
+
+  it('refuses a bad configuration with a message that does not echo the token', () => {
+    expect(() => createSwitchClient({ baseUrl: 'ftp://x', token: 'secret-token-123456' })).toThrow(/baseUrl/);
+    expect(() => createSwitchClient({ baseUrl: 'http://x', token: '' })).toThrow(/token/);
+  });
+});
