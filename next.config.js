@@ -8,6 +8,9 @@ const nextConfig = {
   reactStrictMode: true,
   // Native modules and the Prisma runtime stay outside the server bundle.
   serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'pg', 'nodemailer'],
+  // `npm test` type-checks the whole project (tsc --noEmit) before it builds; checking again here
+  // would only repeat that work.
+  typescript: { ignoreBuildErrors: true },
   experimental: {
     serverActions: { bodySizeLimit: '64kb' },
   },

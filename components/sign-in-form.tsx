@@ -8,22 +8,32 @@ import type { ActionState } from '@/lib/actions/safe-action';
 
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
 
-export function SignInForm({ action, callbackUrl }: { action: Action; callbackUrl: string }) {
+/**
+ * Password sign-in, and "Email me a sign-in link" as a second submit button of the same form, so
+ * both use the one Email field; each has its own live region.
+ */
+export function SignInForm({ action, linkAction, callbackUrl }: { action: Action; linkAction: Action; callbackUrl: string }) {
   const t = useTranslations('signIn');
   const [state, formAction] = useActionState(action, undefined);
+  const [linkState, formLinkAction] = useActionState(linkAction, undefined);
   // The browser's time zone, so dates show in the user's own time (stored on sign-in).
   const tz = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (tz.current) tz.current.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
   }, []);
   return (
-    <form action={formAction} className="flex flex-col gap-4" noValidate aria-describedby="sign-in-message">
+    <form action={formAction} className="flex flex-col gap-4" noValidate aria-describedby="sign-in-message sign-in-link-message">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <input type="hidden" name="tz" ref={tz} />
-      <Field name="email" label={t('email')} type="email" autoComplete="username" required defaultValue={state?.values?.email} errors={state?.fieldErrors?.email} />
+      <Field name="email" label={t('email')} type="email" autoComplete="username" required defaultValue={linkState?.values?.email ?? state?.values?.email} errors={linkState?.fieldErrors?.email ?? state?.fieldErrors?.email} />
       <Field name="password" label={t('password')} type="password" autoComplete="current-password" required errors={state?.fieldErrors?.password} />
       <FormMessage id="sign-in-message" message={state?.message} />
       <SubmitButton pendingText={t('submitting')}>{t('submit')}</SubmitButton>
+      <p className="text-center text-sm text-slate-600">{t('or')}</p>
+      <SubmitButton variant="secondary" formAction={formLinkAction} formNoValidate>
+        {t('emailLink')}
+      </SubmitButton>
+      <FormMessage id="sign-in-link-message" message={linkState?.message} ok={linkState?.ok} />
     </form>
   );
 }

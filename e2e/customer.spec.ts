@@ -10,7 +10,8 @@ async function openAcmeBlock(page: import('@playwright/test').Page) {
   await expect(page.getByRole('heading', { name: /International calling blocked on Acme Dental/ })).toBeVisible();
 }
 
-const credentialRow = (page: import('@playwright/test').Page, username: string) => page.getByRole('listitem').filter({ hasText: username });
+const credentialRow = (page: import('@playwright/test').Page, username: string) =>
+  page.getByRole('list', { name: 'Your SIP credentials' }).getByRole('listitem').filter({ hasText: username });
 
 test('the block page explains the calls and what to do', async ({ page }) => {
   await openAcmeBlock(page);
@@ -81,7 +82,7 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await expect(page.getByText('Password updated')).toBeVisible();
   await page.getByRole('link', { name: 'Done' }).click();
 
-  await expect(page.getByText('International calling allowed')).toBeVisible();
+  await expect(page.getByText('International calling allowed', { exact: true })).toBeVisible();
   expect((await simAccount('ACC-1001')).internationalCalling).toBe('allowed');
   await page.goto('/');
   await expect(page.getByRole('region', { name: /Acme Dental/ }).getByText('International calling allowed')).toBeVisible();

@@ -10,8 +10,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x "$PGBIN/initdb" ] || need+=(postgresql)
-command -v kamailio >/dev/null || need+=(kamailio kamailio-sqlite-modules kamailio-utils-modules)
-command -v sipp >/dev/null || need+=(sip-tester)
+{ command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ]; } || need+=(kamailio kamailio-sqlite-modules)
+{ command -v sipp >/dev/null || [ -x /usr/bin/sipp ]; } || need+=(sip-tester)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     step "Installing Debian packages: ${need[*]}"

@@ -14,6 +14,7 @@ const CHECKS = [
 
 export function FirewallForm({ blockId }: { blockId: string }) {
   const [state, action] = useActionState(firewallAction, undefined);
+  const v = (k: string) => (typeof state?.values?.[k] === 'string' ? (state.values[k] as string) : undefined);
   return (
     <form action={action} className="flex max-w-xl flex-col gap-5" noValidate>
       <input type="hidden" name="blockId" value={blockId} />
@@ -22,16 +23,16 @@ export function FirewallForm({ blockId }: { blockId: string }) {
         {CHECKS.map((c) => (
           <div key={c.name}>
             <label className="flex items-start gap-2">
-              <input type="checkbox" name={c.name} className="mt-1 h-5 w-5" aria-describedby={state?.fieldErrors?.[c.name] ? `${c.name}-error` : undefined} />
+              <input type="checkbox" name={c.name} defaultChecked={v(c.name) === 'on'} className="mt-1 h-5 w-5" aria-describedby={state?.fieldErrors?.[c.name] ? `${c.name}-error` : undefined} />
               <span>{c.label}</span>
             </label>
             {state?.fieldErrors?.[c.name] ? <p id={`${c.name}-error`} className="text-sm text-red-800">{state.fieldErrors[c.name]!.join(' ')}</p> : null}
           </div>
         ))}
       </fieldset>
-      <Field name="pbxIp" label="Your PBX’s public IP address" hint="The address your phone system uses to reach us, e.g. 198.51.100.20." errors={state?.fieldErrors?.pbxIp} required />
-      <TextArea name="whatHappened" label="What happened?" hint="Optional: what you changed, and anything support should know." errors={state?.fieldErrors?.whatHappened} />
-      <Field name="callbackPhone" label="Callback phone" type="tel" autoComplete="tel" errors={state?.fieldErrors?.callbackPhone} required />
+      <Field name="pbxIp" label="Your PBX’s public IP address" hint="The address your phone system uses to reach us, e.g. 198.51.100.20." defaultValue={v('pbxIp')} errors={state?.fieldErrors?.pbxIp} required />
+      <TextArea name="whatHappened" label="What happened?" hint="Optional: what you changed, and anything support should know." defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} />
+      <Field name="callbackPhone" label="Callback phone" type="tel" autoComplete="tel" defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
       <FormMessage id="firewall-message" message={state?.message} />
       <div><SubmitButton pendingText="Sending…">Request unblock</SubmitButton></div>
     </form>

@@ -11,6 +11,8 @@ type Call = { id: string; label: string };
 export function MisdialForm({ blockId, calls, country }: { blockId: string; calls: Call[]; country: string }) {
   const [state, action] = useActionState(misdialAction, undefined);
   const callErr = state?.fieldErrors?.['callIds[]'];
+  const v = (k: string) => (typeof state?.values?.[k] === 'string' ? (state.values[k] as string) : undefined);
+  const chosen = state?.values?.['callIds[]'];
   return (
     <form action={action} className="flex max-w-xl flex-col gap-5" noValidate>
       <input type="hidden" name="blockId" value={blockId} />
@@ -18,15 +20,15 @@ export function MisdialForm({ blockId, calls, country }: { blockId: string; call
         <legend className="font-medium">Which call was the misdial?</legend>
         {calls.map((c, i) => (
           <label key={c.id} className="flex items-center gap-2">
-            <input type="checkbox" name="callIds[]" value={c.id} defaultChecked={calls.length === 1 || i === 0} className="h-5 w-5" />
+            <input type="checkbox" name="callIds[]" value={c.id} defaultChecked={chosen ? [chosen].flat().includes(c.id) : calls.length === 1 || i === 0} className="h-5 w-5" />
             <span>{c.label}</span>
           </label>
         ))}
         {callErr ? <p id="calls-error" className="text-sm text-red-800">{callErr.join(' ')}</p> : null}
       </fieldset>
-      <Field name="intendedNumber" label="Number you meant to dial" inputMode="tel" autoComplete="off" hint={`International (+44 20 7946 0000) or as you dial it in your country (${country}).`} errors={state?.fieldErrors?.intendedNumber} required />
-      <TextArea name="whatHappened" label="What happened?" hint="For example: our receptionist dialled 00252… instead of 0252… for a local supplier." errors={state?.fieldErrors?.whatHappened} required />
-      <Field name="callbackPhone" label="Callback phone" type="tel" autoComplete="tel" hint="Support calls you on this number before lifting the block." errors={state?.fieldErrors?.callbackPhone} required />
+      <Field name="intendedNumber" label="Number you meant to dial" inputMode="tel" autoComplete="off" hint={`International (+44 20 7946 0000) or as you dial it in your country (${country}).`} defaultValue={v('intendedNumber')} errors={state?.fieldErrors?.intendedNumber} required />
+      <TextArea name="whatHappened" label="What happened?" hint="For example: our receptionist dialled 00252… instead of 0252… for a local supplier." defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} required />
+      <Field name="callbackPhone" label="Callback phone" type="tel" autoComplete="tel" hint="Support calls you on this number before lifting the block." defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
       <FormMessage id="misdial-message" message={state?.message} />
       <div><SubmitButton pendingText="Sending…">Request unblock</SubmitButton></div>
     </form>

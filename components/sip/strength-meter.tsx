@@ -16,7 +16,7 @@ export function StrengthMeter({ assessment, minScore, empty }: { assessment: Ass
         aria-valuemin={0}
         aria-valuemax={4}
         aria-valuenow={empty ? 0 : score}
-        aria-valuetext={`${label}${assessment && !empty ? `; could be cracked in ${assessment.crackTime}` : ''}`}
+        aria-valuetext={`${label}${assessment && !empty ? `; could be cracked in ${assessment.crackTime}${assessment.acceptable ? '' : '; not accepted'}` : ''}`}
         className="flex h-3 gap-1"
       >
         {[0, 1, 2, 3].map((i) => (
@@ -28,9 +28,9 @@ export function StrengthMeter({ assessment, minScore, empty }: { assessment: Ass
         {assessment && !empty ? <> · estimated time to crack: {assessment.crackTime}</> : null}
         {assessment && !empty && score < minScore ? <> · needs at least “{LABELS[minScore]}”</> : null}
       </p>
-      {assessment && !empty && (assessment.warning || assessment.suggestions.length) ? (
+      {assessment && !empty && (assessment.problems.length || assessment.suggestions.length) ? (
         <ul className="list-disc pl-5 text-sm text-slate-800">
-          {assessment.warning ? <li>{assessment.warning}</li> : null}
+          {assessment.problems.map((p) => <li key={p}>{p}</li>)}
           {assessment.suggestions.map((s) => <li key={s}>{s}</li>)}
         </ul>
       ) : null}

@@ -5,6 +5,7 @@ import { migrate } from '../../lib/db/migrate';
 import { DEMO_ACCOUNTS } from '../../lib/demo/data';
 import { provisionSimulator, waitForHttp } from '../../scripts/lib/demo-switch';
 import { E2E, E2E_DIR, E2E_PORT } from './env';
+import { startSmtp } from './smtp';
 import { runTsx } from './tsx';
 
 /** Fresh database, demo data, and the production build served on a loopback port in its own process group. */
@@ -27,7 +28,11 @@ export default async function globalSetup() {
     SWITCH_SIM_PORT: String(E2E.simPort),
     SWITCH_SIM_DATA: path.join(E2E_DIR, 'switch-sim.db'),
     TOLLGATE_EVENTS_URL: `${E2E.appUrl}/api/switch/events`,
+    // A real SMTP server in this process (./smtp.ts) receives the portal's mail for the journeys to read.
+    SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
+    MAIL_FROM: 'Tollgate e2e <no-reply@localhost>',
   };
+  const stopSmtp = await startSmtp();
   await migrate(E2E.databaseUrl);
   runTsx('e2e/support/seed.ts', [], env);
   const log = fs.openSync(path.join(E2E_DIR, 'next.log'), 'a');
@@ -48,4 +53,5 @@ export default async function globalSetup() {
     if (Date.now() > until) throw new Error(`The portal did not start; see ${path.join(E2E_DIR, 'next.log')}`);
     await new Promise((r) => setTimeout(r, 300));
   }
+  return stopSmtp; // Playwright runs a function returned here as a teardown
 }

@@ -12,6 +12,15 @@ async function main() {
     update: {},
     create: { email: 'throttle@e2e.example', passwordHash: await hashPassword('e2e-throttle-password-2026'), role: 'customer' },
   });
+  // The email journeys' own account, so their blocks never change what the other journeys see.
+  const mailAccount = await db.customerAccount.upsert({ where: { number: 'ACC-9001' }, update: {}, create: { number: 'ACC-9001', name: 'Mail Test Co', country: 'US', timeZone: 'America/New_York' } });
+  await db.sipCredential.upsert({ where: { username: 'mail-trunk' }, update: {}, create: { accountId: mailAccount.id, username: 'mail-trunk', label: 'Office PBX' } });
+  const mailUser = await db.user.upsert({
+    where: { email: 'mail@e2e.example' },
+    update: {},
+    create: { email: 'mail@e2e.example', passwordHash: await hashPassword('e2e-mail-password-2026'), role: 'customer', timeZone: 'America/New_York' },
+  });
+  await db.membership.upsert({ where: { userId_accountId: { userId: mailUser.id, accountId: mailAccount.id } }, update: {}, create: { userId: mailUser.id, accountId: mailAccount.id } });
   await db.$disconnect();
 }
 

@@ -11,8 +11,8 @@ export type ActionState<T = unknown> = {
   message?: string;
   fieldErrors?: Record<string, string[] | undefined>;
   data?: T;
-  /** Echo of safe (non-secret) fields so a re-rendered form keeps what the user typed. */
-  values?: Record<string, string>;
+  /** Echo of safe (non-secret) fields so a re-rendered (and React-reset) form keeps what the user typed. */
+  values?: Record<string, string | string[]>;
 };
 
 export type ActionContext = { user: CurrentUser; meta: RequestMeta };
@@ -24,6 +24,18 @@ export function formToObject(form: FormData): Record<string, unknown> {
     if (key.startsWith('$ACTION')) continue;
     const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
     out[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
+  }
+  return out;
+}
+
+/** Never echoes a secret: anything that looks like a password, code or token stays out. */
+const SECRET = /pass|code|token|secret/i;
+function echo(raw: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (SECRET.test(k)) continue;
+    if (typeof v === 'string') out[k] = v.slice(0, 2000);
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').slice(0, 200);
   }
   return out;
 }
@@ -43,12 +55,14 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!user) return { message: 'Your session has ended. Sign in again to continue.' };
     if (opts.roles && !opts.roles.includes(user.role)) notFound();
     if (isStaff(user) && opts.roles && !user.mfaVerified) notFound();
-    const parsed = schema.safeParse(formToObject(form));
+    const raw = formToObject(form);
+    const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
-      return { message: 'Please correct the highlighted fields.', fieldErrors };
+      return { message: 'Please correct the highlighted fields.', fieldErrors, values: echo(raw) };
     }
-    return handler(parsed.data, { user, meta: await requestMeta() });
+    const result = await handler(parsed.data, { user, meta: await requestMeta() });
+    return result.ok ? result : { values: echo(raw), ...result };
   };
 }

@@ -48,7 +48,7 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
 
       <section aria-labelledby="creds" className="flex flex-col gap-3">
         <h2 id="creds" className="text-xl font-semibold">{t('credentialsTitle')}</h2>
-        <ul className="flex flex-col gap-3">
+        <ul aria-labelledby="creds" className="flex flex-col gap-3">
           {block.credentials.map((c) => (
             <li key={c.id} className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-slate-200 bg-white p-3">
               <div>

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 export type Db = Database.Database;
 
 /** switch/kamailio/, where kamailio.cfg, schema.sql and sipp/ live. */
-export const SWITCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Works whether tsx/vitest load this file as an ES module or as CommonJS.
+const here = typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
+export const SWITCH_DIR = path.resolve(here, '..');
 export const SCHEMA_PATH = path.join(SWITCH_DIR, 'schema.sql');
 export const KAMAILIO_CFG_PATH = path.join(SWITCH_DIR, 'kamailio.cfg');
 
@@ -30,6 +32,7 @@ export function openDb(dbPath: string): Db {
 export function createDatabase(dbPath: string): void {
   const db = new Database(dbPath);
   try {
+    db.pragma('busy_timeout = 5000'); // the CLI may run this while Kamailio is writing
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (String(mode).toLowerCase() !== 'wal') {
       throw new Error(`could not switch ${dbPath} to WAL (journal_mode is ${String(mode)}); is Kamailio running on it?`);
@@ -42,6 +45,10 @@ export function createDatabase(dbPath: string): void {
 
 export const nowIso = (ms: number = Date.now()): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** db_sqlite stores DATETIME columns as Julian day numbers (REAL). */
-export const julianToMs = (jd: number): number => Math.round((jd - 2440587.5) * 86_400_000);
-export const msToJulian = (ms: number): number => ms / 86_400_000 + 2440587.5;
+/**
+ * db_sqlite (5.6, dbase.c) stores DATETIME columns as Julian day numbers (REAL), written as
+ * (t - 0.5) / 86400 + 2440587.5 and read back as trunc(86400 * (jd - 2440587.5) + 0.5).
+ * These mirror that, at whole seconds.
+ */
+export const julianToMs = (jd: number): number => Math.trunc(86_400 * (jd - 2440587.5) + 0.5) * 1000;
+export const msToJulian = (ms: number): number => (Math.floor(ms / 1000) - 0.5) / 86_400 + 2440587.5;

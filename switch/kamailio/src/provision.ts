@@ -66,7 +66,7 @@ export function setSubscriberPassword(db: Db, realm: string, username: string, p
     // password must not keep receiving calls until its binding expires. It registers again.
     db.prepare('DELETE FROM location WHERE username = ?').run(username);
     return true;
-  })();
+  }).immediate(); // a savepoint when nested in the API's transaction
 }
 
 /**
@@ -135,5 +135,5 @@ export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
       const ins = db.prepare('INSERT OR IGNORE INTO hotspot_ranges (cidr) VALUES (?)');
       for (const r of ranges) ins.run(r);
     }
-  })();
+  }).immediate();
 }

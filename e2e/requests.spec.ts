@@ -1,0 +1,59 @@
+import { DEMO, expect, expectAccessible, signIn, test } from './support/fixtures';
+import { blockIdOf, credentialIdOf, query } from './support/db';
+import { passwordMatches } from './support/sim';
+
+test.describe.configure({ mode: 'serial' });
+
+test('a misdial request is validated, submitted, shown pending, and can be withdrawn', async ({ page }) => {
+  await signIn(page, DEMO.omar);
+  await page.getByRole('region', { name: /Harbor Logistics/ }).getByRole('link', { name: 'See why and fix it' }).click();
+  await page.getByRole('link', { name: 'This was a misdial' }).click();
+  await expectAccessible(page);
+  await page.getByLabel('Number you meant to dial').fill('12');
+  await page.getByLabel('What happened?').fill('Our dispatcher typed the wrong prefix for a supplier in Guernsey.');
+  await page.getByLabel('Callback phone').fill('not a phone');
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await expect(page.locator('#intendedNumber-error')).toBeVisible();
+  await expect(page.locator('#callbackPhone-error')).toBeVisible();
+  expect(query(`SELECT id FROM "UnblockRequest"`)).toHaveLength(0);
+
+  await page.getByLabel('Number you meant to dial').fill('01481 712345');
+  await page.getByLabel('Callback phone').fill('+44 20 7946 0018');
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await expect(page.getByText('Pending: support will call you back')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'This was a misdial' })).toHaveCount(0);
+  const [req] = query<{ intendedNumber: string; callbackPhone: string; status: string }>(`SELECT "intendedNumber", "callbackPhone", status FROM "UnblockRequest"`);
+  expect(req).toEqual({ intendedNumber: '+441481712345', callbackPhone: '+442079460018', status: 'pending' });
+
+  await page.getByRole('button', { name: 'Withdraw request' }).click();
+  await expect(page.getByText('Withdrawn', { exact: true })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'This was a misdial' })).toBeVisible();
+});
+
+test('actions posted with another account’s ids answer 404 and change nothing', async ({ page }) => {
+  await signIn(page, DEMO.omar);
+  const danaBlock = blockIdOf('ACC-1001');
+  const omarBlock = blockIdOf('ACC-2001');
+  // Pages
+  expect((await page.goto(`/blocks/${danaBlock}`))?.status()).toBe(404);
+  expect((await page.goto(`/credentials/${credentialIdOf('acme-pbx')}/reset`))?.status()).toBe(404);
+  // The misdial action with a tampered block id
+  await page.goto(`/blocks/${omarBlock}/misdial`);
+  await page.locator('input[name=blockId]').evaluate((el, v) => ((el as HTMLInputElement).value = v), danaBlock);
+  await page.getByLabel('Number you meant to dial').fill('+44 20 7946 0000');
+  await page.getByLabel('What happened?').fill('Trying to reach another customer’s block.');
+  await page.getByLabel('Callback phone').fill('+44 20 7946 0018');
+  const [misdial] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Request unblock' }).click()]);
+  expect(misdial.status()).toBe(404);
+  expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, danaBlock)).toHaveLength(0);
+  // The reset action with a tampered credential id
+  await page.goto(`/credentials/${credentialIdOf('harbor-trunk')}/reset`);
+  await page.getByRole('button', { name: 'Generate strong password' }).click();
+  const stolen = await page.getByLabel('New SIP password').inputValue();
+  // Tamper last: React restores a controlled input's value on every render.
+  await page.locator('input[name=credentialId]').evaluate((el, v) => ((el as HTMLInputElement).value = v), credentialIdOf('labs-trunk'));
+  const [reset] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Set password' }).click()]);
+  expect(reset.status()).toBe(404);
+  expect(await passwordMatches('labs-trunk', stolen)).toBe(false);
+  expect(await passwordMatches('labs-trunk', 'labs-trunk-pass')).toBe(true);
+});

@@ -1,0 +1,17 @@
+import Database from 'better-sqlite3';
+import { E2E } from './env';
+
+/** Read-only look into the portal's database, for assertions only (tests change data through the UI). */
+export function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(E2E.databaseUrl.replace(/^file:/, ''), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export const blockIdOf = (accountNumber: string) =>
+  query<{ id: string }>(`SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = ? ORDER BY b."placedAt" DESC LIMIT 1`, accountNumber)[0].id;
+
+export const credentialIdOf = (username: string) => query<{ id: string }>(`SELECT id FROM "SipCredential" WHERE username = ?`, username)[0].id;

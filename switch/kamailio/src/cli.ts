@@ -1,0 +1,223 @@
+// Command line of the reference switch. `switch/kamailio/run.sh <command>` runs this with tsx.
+//
+//   start        create/upgrade the database, provision, start Kamailio + the companion (foreground)
+//   provision    apply a provisioning JSON file (accounts, credentials, fraud lists)
+//   set-password set one SIP password (read from stdin), as the switch API would
+//   block | lift change an account's international calling as the provider's staff, and tell Tollgate
+//   status       accounts, credentials, registrations and the event outbox
+//
+// Secrets come from the environment only (never argv): SWITCH_API_TOKEN, SWITCH_WEBHOOK_SECRET.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { setInternationalCalling } from './accounts';
+import { createDatabase, julianToMs, msToJulian, openDb } from './db';
+import { DEFAULT_GRACE_SECONDS, DEFAULT_REALM, startReferenceSwitch } from './launcher';
+import { provision, setSubscriberPassword, type ProvisionSpec } from './provision';
+
+const REASONS = ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual'] as const;
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+function usage(): never {
+  process.stdout.write(`usage: run.sh <command> [options]
+
+  start [--sip-host H] [--sip-port P] [--api-host H] [--api-port P] [--data-dir D]
+        [--events-url URL] [--next-hop HOST:PORT] [--realm R] [--grace-seconds N]
+        [--provision FILE] [--children N]
+        env: SWITCH_API_TOKEN, SWITCH_WEBHOOK_SECRET (required); SWITCH_TLS_CERT, SWITCH_TLS_KEY (optional);
+             defaults for the options: SWITCH_SIP_HOST, SWITCH_SIP_PORT, SWITCH_API_HOST, SWITCH_API_PORT,
+             SWITCH_DATA_DIR, TOLLGATE_EVENTS_URL, SWITCH_NEXT_HOP, SWITCH_REALM, SWITCH_GRACE_SECONDS,
+             SWITCH_PROVISION_FILE, SWITCH_CHILDREN
+  provision --file FILE [--data-dir D] [--realm R]
+  set-password --username U [--data-dir D] [--realm R]          (password on stdin)
+  block --account ACC-… [--reason manual] [--actor NAME] [--data-dir D]
+  lift --account ACC-… [--actor NAME] [--data-dir D]
+  status [--data-dir D]
+`);
+  process.exit(2);
+}
+
+const env = process.env;
+const [command, ...rest] = process.argv.slice(2);
+const { values: opt } = parseArgs({
+  args: rest,
+  strict: true,
+  options: {
+    'sip-host': { type: 'string' },
+    'sip-port': { type: 'string' },
+    'api-host': { type: 'string' },
+    'api-port': { type: 'string' },
+    'data-dir': { type: 'string' },
+    'events-url': { type: 'string' },
+    'next-hop': { type: 'string' },
+    realm: { type: 'string' },
+    'grace-seconds': { type: 'string' },
+    provision: { type: 'string' },
+    children: { type: 'string' },
+    file: { type: 'string' },
+    username: { type: 'string' },
+    account: { type: 'string' },
+    reason: { type: 'string' },
+    actor: { type: 'string' },
+  },
+});
+
+const dataDir = path.resolve(opt['data-dir'] ?? env.SWITCH_DATA_DIR ?? 'data/reference-switch');
+const realm = opt.realm ?? env.SWITCH_REALM ?? DEFAULT_REALM;
+const dbPath = path.join(dataDir, 'switch.db');
+
+function int(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined || v === '') return dflt;
+  if (!/^\d+$/.test(v)) fail(`${name} must be a whole number`);
+  return Number(v);
+}
+
+function readSpec(file: string): ProvisionSpec {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ProvisionSpec;
+  } catch (e) {
+    fail(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function withDb<T>(fn: (db: ReturnType<typeof openDb>) => T): T {
+  createDatabase(dbPath);
+  const db = openDb(dbPath);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function main(): Promise<void> {
+  switch (command) {
+    case 'start': {
+      const token = env.SWITCH_API_TOKEN ?? fail('SWITCH_API_TOKEN is not set (the bearer token Tollgate sends)');
+      const webhookSecret = env.SWITCH_WEBHOOK_SECRET ?? fail('SWITCH_WEBHOOK_SECRET is not set (the HMAC key shared with Tollgate)');
+      const eventsUrl = opt['events-url'] ?? env.TOLLGATE_EVENTS_URL ?? fail('--events-url or TOLLGATE_EVENTS_URL is required');
+      const uasAddress = opt['next-hop'] ?? env.SWITCH_NEXT_HOP ?? fail('--next-hop or SWITCH_NEXT_HOP is required (your carrier / gateway)');
+      const provisionFile = opt.provision ?? env.SWITCH_PROVISION_FILE;
+      const tls =
+        env.SWITCH_TLS_CERT && env.SWITCH_TLS_KEY
+          ? { cert: readFileSync(env.SWITCH_TLS_CERT), key: readFileSync(env.SWITCH_TLS_KEY) }
+          : undefined;
+      let sw: Awaited<ReturnType<typeof startReferenceSwitch>>;
+      try {
+        sw = await startReferenceSwitch({
+          sipHost: opt['sip-host'] ?? env.SWITCH_SIP_HOST ?? '127.0.0.1',
+          sipPort: int('--sip-port', opt['sip-port'] ?? env.SWITCH_SIP_PORT, 5060),
+          httpHost: opt['api-host'] ?? env.SWITCH_API_HOST ?? '127.0.0.1',
+          httpPort: int('--api-port', opt['api-port'] ?? env.SWITCH_API_PORT, 8088),
+          dataDir,
+          token,
+          webhookSecret,
+          eventsUrl,
+          uasAddress,
+          realm,
+          graceSeconds: int('--grace-seconds', opt['grace-seconds'] ?? env.SWITCH_GRACE_SECONDS, DEFAULT_GRACE_SECONDS),
+          provision: provisionFile ? readSpec(provisionFile) : undefined,
+          children: int('--children', opt.children ?? env.SWITCH_CHILDREN, 4),
+          tls,
+        });
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e));
+      }
+      console.log(`[switch] SIP udp:${sw.sipAddress}  API ${sw.apiUrl}  data ${sw.dataDir}  (Ctrl-C stops)`);
+      let stopping = false;
+      const stop = (sig: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`[switch] ${sig}: stopping`);
+        void sw.stop().then(() => process.exit(0));
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      return;
+    }
+    case 'provision': {
+      const file = opt.file ?? fail('--file is required');
+      const spec = readSpec(file);
+      withDb((db) => provision(db, realm, spec));
+      const n = spec.accounts?.length ?? 0;
+      const c = (spec.accounts ?? []).reduce((s, a) => s + (a.credentials?.length ?? 0), 0);
+      console.log(`provisioned ${n} account(s), ${c} credential(s) in ${dbPath}`);
+      return;
+    }
+    case 'set-password': {
+      const username = opt.username ?? fail('--username is required');
+      const password = await readStdin();
+      if (password.length < 1 || password.length > 128) fail('the password (stdin) must be 1–128 characters');
+      const ok = withDb((db) => setSubscriberPassword(db, realm, username, password));
+      if (!ok) fail(`no SIP credential ${username}`);
+      console.log(`password set for ${username}; its registrations were ended`);
+      return;
+    }
+    case 'block':
+    case 'lift': {
+      const account = opt.account ?? fail('--account is required');
+      const actor = opt.actor ?? env.USER ?? 'switch';
+      const reason = (opt.reason ?? 'manual') as (typeof REASONS)[number];
+      if (command === 'block' && !REASONS.includes(reason)) fail(`--reason must be one of ${REASONS.join(', ')}`);
+      const result = withDb((db) =>
+        db.transaction(() =>
+          setInternationalCalling(db, account, {
+            state: command === 'block' ? 'blocked' : 'allowed',
+            reason: command === 'block' ? reason : 'lifted by the provider',
+            actor,
+            source: 'cli',
+            graceSeconds: int('--grace-seconds', opt['grace-seconds'] ?? env.SWITCH_GRACE_SECONDS, DEFAULT_GRACE_SECONDS),
+            emitEvent: true,
+            eventReason: reason,
+          }),
+        ).immediate(),
+      );
+      if (!result) fail(`no account ${account}`);
+      console.log(`${account}: international calling ${result.internationalCalling} (Tollgate is told by the running switch)`);
+      return;
+    }
+    case 'status': {
+      withDb((db) => {
+        const accounts = db.prepare('SELECT number, name, intl_state, blocked_at, reason, hr_grace_until FROM accounts ORDER BY number').all() as {
+          number: string;
+          name: string;
+          intl_state: string;
+          blocked_at: string | null;
+          reason: string | null;
+          hr_grace_until: number;
+        }[];
+        const now = Date.now();
+        for (const a of accounts) {
+          const grace = a.hr_grace_until * 1000 > now ? `  grace until ${new Date(a.hr_grace_until * 1000).toISOString()}` : '';
+          console.log(`${a.number}\t${a.intl_state}${a.intl_state === 'blocked' ? ` since ${a.blocked_at} (${a.reason})` : ''}${grace}\t${a.name}`);
+          const subs = db.prepare('SELECT username FROM subscriber WHERE account_number = ? ORDER BY username').all(a.number) as { username: string }[];
+          for (const s of subs) {
+            const regs = db
+              .prepare('SELECT contact, expires FROM location WHERE username = ? AND expires > ?')
+              .all(s.username, msToJulian(now)) as { contact: string; expires: number }[];
+            console.log(`  ${s.username}\t${regs.length === 0 ? 'not registered' : regs.map((r) => `${r.contact} until ${new Date(julianToMs(r.expires)).toISOString()}`).join(', ')}`);
+          }
+        }
+        const out = db.prepare(
+          `SELECT count(*) AS pending FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL`,
+        ).get() as { pending: number };
+        console.log(`events waiting for delivery: ${out.pending}`);
+      });
+      return;
+    }
+    default:
+      usage();
+  }
+}
+
+main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));

@@ -1,0 +1,291 @@
+// Test harness for the reference switch: tool check/installation, free ports, SIPp runs, a SIPp
+// carrier (UAS) and a stand-in for Tollgate's events endpoint. Reusable by the full-loop test.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { SWITCH_DIR } from '../../switch/kamailio/src/db';
+import { findKamailio } from '../../switch/kamailio/src/launcher';
+
+export const SIPP_DIR = path.join(SWITCH_DIR, 'sipp');
+const PACKAGES = ['kamailio', 'kamailio-sqlite-modules', 'sip-tester'];
+
+function missingTools(): string[] {
+  const missing: string[] = [];
+  const k = spawnSync(findKamailio(), ['-h'], { encoding: 'utf8' });
+  if (k.error || (k.status !== 0 && !`${k.stdout}${k.stderr}`.includes('Usage'))) {
+    missing.push('kamailio');
+  } else {
+    const m = /Modules search path \(default: ([^)]+)\)/.exec(`${k.stdout}${k.stderr}`);
+    const dir = m ? m[1].trim() : '/usr/lib/x86_64-linux-gnu/kamailio/modules';
+    if (!existsSync(path.join(dir, 'db_sqlite.so'))) missing.push('kamailio-sqlite-modules (db_sqlite.so)');
+  }
+  const s = spawnSync('sipp', ['-v'], { encoding: 'utf8' });
+  if (s.error || !/SIPp/.test(`${s.stdout}${s.stderr}`)) missing.push('sipp');
+  return missing;
+}
+
+/**
+ * Never skips. Missing tools are installed with apt-get when running as root (as `npm test` may),
+ * otherwise the suite fails saying exactly what is missing.
+ */
+export function ensureSwitchTools(): void {
+  let missing = missingTools();
+  if (missing.length === 0) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root) {
+    throw new Error(
+      `The reference switch tests need ${missing.join(', ')}. Install them with:\n` +
+        `  sudo apt-get install -y ${PACKAGES.join(' ')}\n(or run the tests as root, which installs them).`,
+    );
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...PACKAGES], { env, stdio: 'inherit' }).status === 0;
+  if (!install()) {
+    spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
+    install();
+  }
+  missing = missingTools();
+  if (missing.length > 0) throw new Error(`apt-get could not install ${missing.join(', ')} (packages ${PACKAGES.join(' ')})`);
+}
+
+export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
+  const sock = dgram.createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(0, host, () => resolve());
+  });
+  const { port } = sock.address();
+  await new Promise<void>((resolve) => sock.close(() => resolve()));
+  return port;
+}
+
+export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(0, host, () => resolve());
+  });
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+function udpPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket('udp4');
+    sock.once('error', () => {
+      sock.close();
+      resolve(false);
+    });
+    sock.bind(port, host, () => sock.close(() => resolve(true)));
+  });
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+export interface SippResult {
+  code: number | null;
+  ms: number;
+  output: string;
+  localPort: number;
+}
+
+export interface SippCall {
+  scenario: 'register.xml' | 'register-rejected.xml' | 'call.xml' | 'call-refused.xml' | 'call-unauthorized.xml' | 'forged-reinvite.xml';
+  /** R-URI user: the dialled number for calls, the username for REGISTER. */
+  service: string;
+  username: string;
+  password: string;
+  switchAddress: string;
+  /** Local address SIPp sends from (default 127.0.0.1; any 127.x.y.z works on Linux). */
+  localIp?: string;
+  localPort?: number;
+  /** More SIPp options, e.g. ['-cid_str', '…%u-%p@%s'] for a crafted Call-ID. */
+  extraArgs?: string[];
+  cwd: string;
+}
+
+/** Runs one SIPp call (-m 1) and reports its exit code: 0 means the scenario ran to its end. */
+export async function runSipp(c: SippCall): Promise<SippResult> {
+  const localIp = c.localIp ?? '127.0.0.1';
+  const localPort = c.localPort ?? (await freeUdpPort(localIp));
+  const args = [
+    '-sf', path.join(SIPP_DIR, c.scenario),
+    '-s', c.service,
+    '-au', c.username,
+    '-ap', c.password,
+    '-key', 'caller', c.username,
+    '-i', localIp,
+    '-p', String(localPort),
+    '-m', '1',
+    '-nostdin',
+    '-recv_timeout', '5000',
+    '-timeout', '10s',
+    '-timeout_error',
+    ...(c.extraArgs ?? []),
+    c.switchAddress,
+  ];
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const p = spawn('sipp', args, { cwd: c.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    p.stdout.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-4000)));
+    p.stderr.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-4000)));
+    p.on('close', (code) => resolve({ code, ms: Date.now() - started, output, localPort }));
+  });
+}
+
+/** Many REGISTERs from a CSV of users (sipp/register-csv.xml); resolves with SIPp's exit code and counters. */
+export async function runSippRegisterLoad(o: {
+  users: { username: string; password: string }[];
+  rate: number;
+  calls: number;
+  switchAddress: string;
+  cwd: string;
+}): Promise<{ code: number | null; ms: number; successful: number; failed: number; output: string }> {
+  for (const u of o.users) {
+    if (/[;\]\n]/.test(u.username + u.password)) throw new Error('CSV users must not contain ; ] or newlines');
+  }
+  const csv = path.join(o.cwd, `users-${process.pid}-${Date.now()}.csv`);
+  writeFileSync(csv, `SEQUENTIAL\n${o.users.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`);
+  const stat = path.join(o.cwd, `load-${process.pid}-${Date.now()}.csv`);
+  const args = [
+    '-sf', path.join(SIPP_DIR, 'register-csv.xml'),
+    '-inf', csv,
+    '-r', String(o.rate),
+    '-m', String(o.calls),
+    '-l', String(Math.max(50, o.rate)),
+    '-i', '127.0.0.1',
+    '-p', String(await freeUdpPort()),
+    '-nostdin',
+    '-timeout', '60s',
+    '-timeout_error',
+    '-trace_stat', '-stf', stat,
+    o.switchAddress,
+  ];
+  const started = Date.now();
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const p = spawn('sipp', args, { cwd: o.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let output = '';
+    p.stderr.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-4000)));
+    p.on('close', (c) => resolve({ code: c, output }));
+  });
+  const lines = existsSync(stat) ? readFileSync(stat, 'utf8').trim().split('\n') : [];
+  const col = (name: string) => {
+    if (lines.length < 2) return NaN;
+    const i = lines[0].split(';').indexOf(name);
+    return Number(lines[lines.length - 1].split(';')[i]);
+  };
+  return { code, ms: Date.now() - started, successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), output };
+}
+
+export interface Uas {
+  address: string;
+  /** Request-URIs of the INVITEs the carrier received, in order. */
+  invites(): string[];
+  stop(): Promise<void>;
+}
+
+/** The carrier behind the switch: a SIPp UAS answering every call (sipp/uas.xml). */
+export async function startUas(cwd: string, ip = '127.0.0.1'): Promise<Uas> {
+  const port = await freeUdpPort(ip);
+  const messages = path.join(cwd, `uas-${port}-messages.log`);
+  const p: ChildProcess = spawn(
+    'sipp',
+    ['-sf', path.join(SIPP_DIR, 'uas.xml'), '-i', ip, '-p', String(port), '-nostdin', '-trace_msg', '-message_file', messages],
+    { cwd, stdio: 'ignore', detached: true },
+  );
+  // Ready once SIPp holds the port (binding it ourselves then fails with EADDRINUSE).
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    if (p.exitCode !== null) throw new Error(`SIPp UAS exited with ${p.exitCode}`);
+    if (!(await udpPortFree(ip, port))) break;
+    if (Date.now() > deadline) throw new Error('SIPp UAS did not bind its port');
+    await sleep(25);
+  }
+  return {
+    address: `${ip}:${port}`,
+    invites: () =>
+      existsSync(messages)
+        ? [...readFileSync(messages, 'latin1').matchAll(/^INVITE (\S+) SIP\/2\.0/gm)].map((m) => m[1])
+        : [],
+    stop: async () => {
+      if (p.pid && p.exitCode === null) {
+        try {
+          process.kill(-p.pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
+        await new Promise((r) => p.once('exit', r));
+      }
+    },
+  };
+}
+
+export interface ReceivedEvent {
+  at: number;
+  signature: string | undefined;
+  contentType: string | undefined;
+  raw: string;
+}
+
+export type ReceiverMode = 'ok' | 'hang' | 'fail';
+
+/** Stands in for Tollgate's POST /api/switch/events: records every delivery attempt. */
+export async function startEventReceiver(): Promise<{
+  url: string;
+  received: ReceivedEvent[];
+  setMode(m: ReceiverMode): void;
+  close(): Promise<void>;
+}> {
+  const received: ReceivedEvent[] = [];
+  let mode: ReceiverMode = 'ok';
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({
+        at: Date.now(),
+        signature: req.headers['tollgate-signature'] as string | undefined,
+        contentType: req.headers['content-type'],
+        raw: Buffer.concat(chunks).toString('utf8'),
+      });
+      if (req.url !== '/api/switch/events' || req.method !== 'POST') {
+        res.writeHead(404).end();
+        return;
+      }
+      if (mode === 'hang') return; // never answers: a Tollgate that is stuck
+      if (mode === 'fail') {
+        res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":{"code":"unavailable","message":"down"}}');
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"received":true,"duplicate":false}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/switch/events`,
+    received,
+    setMode: (m) => (mode = m),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
