@@ -37,7 +37,7 @@ export function backoffMs(attempts: number, random = Math.random): number {
 }
 
 /** Claims one due operation for this worker (lease), or null. Safe under concurrent workers. */
-async function claimOne(now: Date, owner: string) {
+async function claimOne(now: Date, owner: string, leaseMs: number) {
   const due = await db.switchOperation.findMany({
     where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
     orderBy: { nextAttemptAt: 'asc' },
@@ -46,7 +46,7 @@ async function claimOne(now: Date, owner: string) {
   for (const op of due) {
     const claim = await db.switchOperation.updateMany({
       where: { id: op.id, status: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
     });
     if (claim.count === 1) return op;
   }
@@ -54,12 +54,12 @@ async function claimOne(now: Date, owner: string) {
 }
 
 /** Sends due operations until none is left; returns how many were confirmed. */
-export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?: string; max?: number } = {}): Promise<number> {
+export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?: string; max?: number; leaseMs?: number } = {}): Promise<number> {
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
   let confirmed = 0;
   for (let i = 0; i < (opts.max ?? 50); i++) {
-    const op = await claimOne(new Date(), opts.owner ?? workerId);
+    const op = await claimOne(new Date(), opts.owner ?? workerId, opts.leaseMs ?? LEASE_MS);
     if (!op) break;
     const payload = JSON.parse(op.payload) as LiftPayload;
     const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);

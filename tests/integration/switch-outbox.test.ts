@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/db';
+import { createSwitchClient } from '@/lib/switch/client';
+import { enqueueLift, processSwitchOutbox } from '@/lib/switch/outbox';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+
+let sim: TestSim;
+const client = () => createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 500, retries: 0, log: () => {} });
+const changes = async (n: string) => (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCallingChanges as number;
+const calling = async (n: string) => (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCalling as string;
+
+/** A blocked account in both Tollgate and the simulator, with a lift decided (queued) in Tollgate. */
+async function blockedWithLiftQueued() {
+  const { account } = await makeAccount();
+  await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: new Date().toISOString(), credentials: [] });
+  const db = getDb();
+  const block = await db.block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch' } });
+  await db.$transaction((tx) => enqueueLift(tx, block, 'test', 'test lift'));
+  return { account, block };
+}
+
+const blockStatus = async (id: string) => (await getDb().block.findUniqueOrThrow({ where: { id } })).status;
+/** Makes a failed attempt's backoff due now (tests do not wait minutes). */
+const dueNow = () => getDb().switchOperation.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
+
+describe.each(dialects())('switch outbox on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+    sim = await startTestSim();
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('a lift waits while the switch fails, never shows done, then applies exactly once', async () => {
+    const { account, block } = await blockedWithLiftQueued();
+    expect(await blockStatus(block.id)).toBe('lift_pending');
+    for (const fault of [{ failNext: 1 }, { dropNext: 1 }, { delayMs: 2000, delayNext: 1 }]) {
+      await sim.control('PUT', '/_sim/faults', fault);
+      expect(await processSwitchOutbox({ client: client() })).toBe(0);
+      expect(await blockStatus(block.id)).toBe('lift_pending');
+      await sim.control('DELETE', '/_sim/faults');
+      await dueNow();
+    }
+    const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+    expect(op.attempts).toBe(3);
+    expect(await processSwitchOutbox({ client: client() })).toBe(1);
+    expect(await blockStatus(block.id)).toBe('lifted');
+    expect(await calling(account.number)).toBe('allowed');
+    expect(await changes(account.number)).toBe(1);
+    const events = await getDb().blockEvent.findMany({ where: { blockId: block.id }, orderBy: { at: 'asc' } });
+    expect(events.map((e) => e.type)).toEqual(['lift_requested', 'lifted']);
+  });
+
+  it('applied-but-late: the client times out, the re-send with the same key is not applied twice', async () => {
+    const { account, block } = await blockedWithLiftQueued();
+    await sim.control('PUT', '/_sim/faults', { applyLateMs: 1500, applyLateNext: 1 });
+    expect(await processSwitchOutbox({ client: client() })).toBe(0); // timed out at 500 ms
+    expect(await blockStatus(block.id)).toBe('lift_pending'); // not shown as done…
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(await calling(account.number)).toBe('allowed'); // …although the switch applied it
+    await sim.control('DELETE', '/_sim/faults');
+    await dueNow();
+    expect(await processSwitchOutbox({ client: client() })).toBe(1);
+    expect(await blockStatus(block.id)).toBe('lifted');
+    expect(await changes(account.number)).toBe(1);
+  });
+
+  it('a worker killed in the middle of a lift: the next worker resumes and the switch applies it once', async () => {
+    const { account, block } = await blockedWithLiftQueued();
+    await sim.control('PUT', '/_sim/faults', { delayMs: 5000, delayNext: 1 });
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', '--tsconfig', 'tsconfig.json', 'tests/helpers/outbox-child.ts'], {
+      env: { ...process.env, SIM_URL: sim.url, SIM_TOKEN: TOKEN },
+      stdio: 'ignore',
+      detached: true, // its own process group: tsx runs the script in a grandchild node process
+    });
+    // Wait until the child's request reached the switch, then kill it without a chance to clean up.
+    for (let i = 0; i < 100; i++) {
+      const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+      const reqs = (await sim.control('GET', '/_sim/requests')).body.requests as { path: string }[];
+      if (op.leaseOwner === 'child' && reqs.some((r) => r.path.includes(account.number))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    expect((await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } })).status).toBe('pending');
+    // Its lease is still held: another worker must not touch the row yet.
+    expect(await processSwitchOutbox({ client: client(), owner: 'second', leaseMs: 1000 })).toBe(0);
+    await new Promise((r) => setTimeout(r, 6000)); // the lease (1 s) expires; the delayed call was applied meanwhile
+    await sim.control('DELETE', '/_sim/faults');
+    expect(await processSwitchOutbox({ client: client(), owner: 'second' })).toBe(1);
+    expect(await blockStatus(block.id)).toBe('lifted');
+    expect(await changes(account.number)).toBe(1);
+  }, 40_000);
+
+  it('a refusal from the switch is final: the block stays active, visibly', async () => {
+    const { block } = await blockedWithLiftQueued();
+    await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 409 });
+    await processSwitchOutbox({ client: client() });
+    await sim.control('DELETE', '/_sim/faults');
+    expect(await blockStatus(block.id)).toBe('active');
+    const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+    expect(op.status).toBe('failed');
+  });
+
+  it('deciding a second lift for the same block sends nothing more', async () => {
+    const { block } = await blockedWithLiftQueued();
+    await getDb().$transaction((tx) => enqueueLift(tx, block, 'test', 'again'));
+    expect(await getDb().switchOperation.count({ where: { blockId: block.id } })).toBe(1);
+  });
+});

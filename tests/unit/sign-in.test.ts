@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { safeCallbackUrl } from '@/lib/auth/sign-in';
+import { describeDialled, parseUserPhone } from '@/lib/phone/format';
+
+describe('safeCallbackUrl (no open redirects)', () => {
+  it.each([
+    ['/blocks/abc', '/blocks/abc'],
+    ['//evil.example/x', '/'],
+    ['/\\evil.example', '/'],
+    ['https://evil.example', '/'],
+    [undefined, '/'],
+    ['/' + 'a'.repeat(600), '/'],
+  ])('%# %s', (input, out) => expect(safeCallbackUrl(input)).toBe(out));
+});
+
+describe('phone numbers (libphonenumber-js)', () => {
+  it('describes dialled numbers with country and flag', () => {
+    expect(describeDialled('+252611234567')).toMatchObject({ country: 'SO', countryName: 'Somalia', flag: '🇸🇴', display: '+252 61 123 4567' });
+    expect(describeDialled('00252611234567').country).toBe('SO');
+    expect(describeDialled('garbage')).toMatchObject({ display: 'garbage', country: null });
+  });
+  it('validates numbers typed by people, national or international', () => {
+    expect(parseUserPhone('(212) 555-0100', 'US')).toBe('+12125550100');
+    expect(parseUserPhone('020 7946 0958', 'GB')).toBe('+442079460958');
+    expect(parseUserPhone('+1 415 555 2671', 'GB')).toBe('+14155552671');
+    expect(parseUserPhone('12', 'US')).toBeNull();
+  });
+});
