@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/components/change-password-form';
 import { signOutEverywhereAction } from '@/app/actions/session';
 import { requireUser } from '@/lib/auth/session';
+import { env } from '@/lib/config/env';
 import { db } from '@/lib/db';
 import { changePasswordAction } from './actions';
 
@@ -17,7 +18,7 @@ export default async function ProfilePage() {
       </div>
       <section aria-labelledby="pw-title" className="flex flex-col gap-3">
         <h2 id="pw-title" className="text-xl font-semibold">{t('changeTitle')}</h2>
-        <ChangePasswordForm action={changePasswordAction} />
+        <ChangePasswordForm action={changePasswordAction} userInputs={[user.email, user.name ?? '']} minScore={env().PASSWORD_MIN_SCORE} />
       </section>
       <section aria-labelledby="sessions-title" className="flex flex-col gap-3">
         <h2 id="sessions-title" className="text-xl font-semibold">{t('sessionsTitle')}</h2>
