@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     setupFiles: ['tests/helpers/setup.ts'],
+    // next-auth's ESM imports 'next/server' without an extension, which plain Node cannot resolve: let Vite load it.
+    server: { deps: { inline: ['next-auth'] } },
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -26,6 +26,7 @@ async function main() {
   fs.mkdirSync(DATA, { recursive: true });
   if (reset) {
     for (const f of fs.readdirSync(DATA)) if (/^(tollgate|switch-sim)\.db/.test(f)) fs.rmSync(path.join(DATA, f));
+    fs.rmSync(path.join(DATA, 'mailbox'), { recursive: true, force: true }); // the dev mailbox (lib/mail/mailbox.ts)
     console.log('Demo data reset.');
   }
   const port = Number(process.env.PORT ?? 3000);

@@ -5,6 +5,7 @@ import { SignInForm } from '@/components/sign-in-form';
 import { currentUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { signInAction } from './actions';
+import { emailLinkAction } from './email-link-action';
 
 export const metadata: Metadata = { title: 'Sign in · Tollgate' };
 
@@ -15,7 +16,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const callbackUrl = safeCallbackUrl(sp.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
   const t = await getTranslations('signIn');
-  const notice = sp.error === 'Verification' ? t('linkInvalid') : sp.signedOut ? t('signedOut') : null;
+  const notice = sp.error === 'Verification' ? t('linkInvalid') : sp.error === 'AccessDenied' ? t('accessDenied') : sp.signedOut ? t('signedOut') : null;
   return (
     <div className="mx-auto flex max-w-md flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
@@ -25,7 +26,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           {notice}
         </p>
       ) : null}
-      <SignInForm action={signInAction} callbackUrl={callbackUrl} />
+      <SignInForm action={signInAction} linkAction={emailLinkAction} callbackUrl={callbackUrl} />
     </div>
   );
 }

@@ -21,6 +21,10 @@ async function main() {
     create: { email: 'mail@e2e.example', passwordHash: await hashPassword('e2e-mail-password-2026'), role: 'customer', timeZone: 'America/New_York' },
   });
   await db.membership.upsert({ where: { userId_accountId: { userId: mailUser.id, accountId: mailAccount.id } }, update: {}, create: { userId: mailUser.id, accountId: mailAccount.id } });
+  // Users whose sessions the session tests revoke and whose password they change.
+  for (const email of ['revoke@e2e.example', 'rotate@e2e.example']) {
+    await db.user.upsert({ where: { email }, update: {}, create: { email, passwordHash: await hashPassword('e2e-session-password-2026'), role: 'customer' } });
+  }
   await db.$disconnect();
 }
 

@@ -5,6 +5,7 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { getDb } from '@/lib/db';
+import { auditEmailSignIn, emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
 import { verifyPassword } from '@/lib/auth/password';
 import { requestMeta } from '@/lib/http/request-meta';
 
@@ -34,8 +35,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         return { id: user.id, email: user.email, name: user.name };
       },
     }),
+    // "Email me a sign-in link" and the block notice's link (lib/auth/email-link-provider.ts).
+    emailLinkProvider(),
   ],
+  events: {
+    async signIn({ user, account }) {
+      if (account?.type === 'email') await auditEmailSignIn(user);
+    },
+  },
   callbacks: {
+    signIn({ user, account, email }) {
+      return account?.type === 'email' ? emailSignInAllowed(user, email) : true;
+    },
     async jwt({ token, user }) {
       if (user?.id) {
         const meta = await requestMeta().catch(() => null);

@@ -10,6 +10,8 @@ export const LIMITS = {
   signInEmail: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
   signInIp: { points: 50, duration: 15 * 60, blockDuration: 15 * 60 },
   emailLink: { points: 5, duration: 60 * 60 },
+  /** Sign-in links asked for from one IP (an office behind one address may have several people). */
+  emailLinkIp: { points: 30, duration: 60 * 60 },
   totp: { points: 5, duration: 5 * 60, blockDuration: 5 * 60 },
   sipPassword: { points: 20, duration: 60 * 60 },
   unblockRequest: { points: 5, duration: 24 * 60 * 60 },

@@ -1,7 +1,16 @@
 import 'server-only';
 import type { Tx } from '@/lib/db';
 
-export type MailTemplate = 'block_notice' | 'request_received' | 'request_approved' | 'request_denied' | 'block_lifted' | 'sip_password_changed';
+/**
+ * Templates and the payload each reads (lib/mail/render.ts loads the rest from the database at send time;
+ * `userId` picks the recipient's time zone and, for block_notice, whom the sign-in link is bound to):
+ * - block_notice {blockId, userId} · block_lifted {blockId, userId}
+ * - request_received | request_approved | request_denied {requestId, userId?}
+ * - sip_password_changed {credentialId, changedAt (ISO), ip, by, userId}
+ * - sign_in_link {sealedUrl, expires}: queued by Auth.js's sendVerificationRequest (lib/auth/email-link-provider.ts)
+ * How each is retried after a crash is in lib/mail/delivery-policy.ts.
+ */
+export type MailTemplate = 'block_notice' | 'request_received' | 'request_approved' | 'request_denied' | 'block_lifted' | 'sip_password_changed' | 'sign_in_link';
 
 /**
  * Writes a message to the mail outbox inside the caller's transaction, so the message exists if and

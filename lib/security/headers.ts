@@ -1,7 +1,26 @@
 /** Pages reached from email links: their URL carries a token, so they send no referrer at all. */
 const NO_REFERRER_PREFIXES = ['/api/auth/callback', '/sign-in/link', '/blocks/'];
 
+/**
+ * The dev mailbox (demo only) shows a message's HTML in a sandboxed iframe from this route: mail
+ * HTML needs inline styles, so it gets its own policy: no scripts, no forms, nothing fetched but
+ * images, framed by this site only, and sandboxed even when opened directly.
+ */
+const MAIL_VIEW = /^\/dev\/mailbox\/[^/]+\/html$/;
+const MAIL_VIEW_CSP = [
+  `default-src 'none'`,
+  `style-src 'unsafe-inline'`,
+  `img-src data:`,
+  `base-uri 'none'`,
+  `form-action 'none'`,
+  `frame-ancestors 'self'`,
+  `sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation`,
+].join('; ');
+
 export function securityHeaders(o: { nonce: string; pathname: string; https: boolean; dev: boolean }): Record<string, string> {
+  if (MAIL_VIEW.test(o.pathname)) {
+    return { 'Content-Security-Policy': MAIL_VIEW_CSP, 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'SAMEORIGIN', 'Referrer-Policy': 'no-referrer' };
+  }
   const csp = [
     `default-src 'self'`,
     `script-src 'self' 'nonce-${o.nonce}' 'strict-dynamic'${o.dev ? ` 'unsafe-eval'` : ''}`,

@@ -31,7 +31,7 @@ describe('configuration (CONTRACTS §2)', () => {
     let out = '';
     try {
       execFileSync(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/start.ts'], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_URL: 'not a url' }, encoding: 'utf8', stdio: 'pipe',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_URL: 'not a url' } as unknown as NodeJS.ProcessEnv, encoding: 'utf8', stdio: 'pipe',
       });
       expect.unreachable();
     } catch (e) {

@@ -1,0 +1,50 @@
+import type { MailTemplate } from '@/lib/mail/queue';
+
+// What the mail worker does when it cannot know whether a message went out.
+//
+// The worker records `sendStartedAt` before the SMTP conversation and `sentAt` + `messageId` after
+// the server's 250. A row found with `sendStartedAt` but no `sentAt` was interrupted (a crash, a
+// lost lease, a connection that died mid-conversation) and MAY have been accepted. SMTP has no way
+// to ask "did you get message X?", so each template picks a side:
+//
+// - at-least-once: send it again. The copy is byte-for-byte the same message: the same Message-ID
+//   (derived from the row id, so receiving systems and mail clients that deduplicate on it, Gmail
+//   among them, show one), the same Date, and for the block notice the same single-use link.
+// - at-most-once: do not send it again; the row is marked failed with the reason, for support to see.
+//
+// A failure the server answered (4xx/5xx) or a connection that never opened is certain: nothing was
+// accepted, and the message is retried (or, for a permanent refusal of the recipient or content, failed).
+
+export type Guarantee = 'at-least-once' | 'at-most-once';
+
+export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string }> = {
+  block_notice: { guarantee: 'at-least-once', why: 'A customer who never learns of the block keeps paying for fraud attempts and cannot fix it; an identical second copy costs nothing.' },
+  sip_password_changed: { guarantee: 'at-least-once', why: 'A missed security alert can hide an account takeover; a duplicate alert is harmless.' },
+  request_received: { guarantee: 'at-most-once', why: 'A receipt; the portal shows the request and its status.' },
+  request_approved: { guarantee: 'at-most-once', why: 'The decision is on the block page and block_lifted follows; two "approved" emails confuse more than one missing.' },
+  request_denied: { guarantee: 'at-most-once', why: 'The decision and the reason are on the block page; a repeated refusal reads as a second decision.' },
+  block_lifted: { guarantee: 'at-most-once', why: 'Good news that the portal and working calls already show.' },
+  sign_in_link: { guarantee: 'at-most-once', why: 'A credential is never sent twice; the person is waiting and can ask for a new link.' },
+};
+
+export const guaranteeOf = (template: string): Guarantee => DELIVERY[template as MailTemplate]?.guarantee ?? 'at-most-once';
+
+export type SendFailure = { kind: 'temporary' | 'permanent' | 'uncertain'; message: string };
+
+type SmtpError = { code?: string; responseCode?: number; syscall?: string; message?: string };
+
+/** Sorts a nodemailer error: did the server certainly not accept the message, and is it worth retrying? */
+export function classifySendError(e: unknown): SendFailure {
+  const err = (e ?? {}) as SmtpError;
+  const message = `${err.code ?? 'Error'}: ${err.message ?? String(e)}`.slice(0, 500);
+  if (typeof err.responseCode === 'number') {
+    // The server answered with a refusal, so it did not take the message.
+    const permanent = err.responseCode >= 500 && (err.code === 'EENVELOPE' || err.code === 'EMESSAGE');
+    return { kind: permanent ? 'permanent' : 'temporary', message };
+  }
+  // Never connected (refused, unknown host, connect or greeting timeout): nothing was sent.
+  if (err.syscall === 'connect' || err.syscall === 'getaddrinfo' || err.code === 'EDNS' || /Connection timeout|Greeting never received/.test(err.message ?? '')) {
+    return { kind: 'temporary', message };
+  }
+  return { kind: 'uncertain', message };
+}

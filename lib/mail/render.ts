@@ -1,0 +1,86 @@
+import 'server-only';
+import { env } from '@/lib/config/env';
+import { db } from '@/lib/db';
+import type { MailMessage } from '@/lib/generated/sqlite/client';
+import type { MailTemplate } from '@/lib/mail/queue';
+import { callbackLink, hashLinkToken, linkExpiry, messageLinkToken } from '@/lib/mail/link-token';
+import { unseal } from '@/lib/mail/seal';
+import { blockLifted } from '@/lib/mail/templates/block-lifted';
+import { blockNotice } from '@/lib/mail/templates/block-notice';
+import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
+import type { Rendered } from '@/lib/mail/templates/layout';
+import { requestApproved, requestDenied, requestReceived } from '@/lib/mail/templates/requests';
+import { signInLink } from '@/lib/mail/templates/sign-in-link';
+import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
+
+// Turns an outbox row into a message, reading what it needs from the database at send time.
+// Rendering is deterministic for a row (times come from the database, the link token from the row
+// id, the expiry from the first attempt), so a re-send after a crash is the same message.
+
+export type RenderResult =
+  | { ok: true; mail: Rendered; verificationToken?: { identifier: string; token: string; expires: Date } }
+  | { ok: false; reason: string };
+
+type Row = Pick<MailMessage, 'id' | 'to' | 'template' | 'payload'>;
+type Payload = Record<string, string | null | undefined>;
+
+const skip = (reason: string): RenderResult => ({ ok: false, reason });
+
+async function recipient(p: Payload, to: string) {
+  const user = p.userId ? await db.user.findUnique({ where: { id: p.userId } }) : await db.user.findUnique({ where: { email: to } });
+  return user && !user.disabled ? user : null;
+}
+
+function context(timeZone: string): MailContext {
+  const e = env();
+  return { t: mailTranslator(), provider: e.PROVIDER_NAME, support: e.SUPPORT_CONTACT, appUrl: e.APP_URL, timeZone };
+}
+
+/** `firstAttemptAt` is when the first attempt to send this row started (now, on a first attempt). */
+export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<RenderResult> {
+  const p = JSON.parse(row.payload) as Payload;
+  const user = await recipient(p, row.to);
+  const ctx = context(user?.timeZone ?? 'UTC');
+  const r = { name: user?.name ?? null, email: row.to };
+  switch (row.template as MailTemplate) {
+    case 'block_notice': {
+      if (!user) return skip('recipient no longer active');
+      const block = await db.block.findUnique({ where: { id: p.blockId ?? '' }, include: { account: { include: { sipCredentials: true } }, calls: { orderBy: { at: 'asc' } } } });
+      if (!block) return skip('block not found');
+      // The link signs in whoever owns this address, so it is only made when the address is still the user's.
+      const bound = user.email === row.to;
+      const token = messageLinkToken(row.id);
+      const expires = linkExpiry(firstAttemptAt);
+      const link = bound ? { url: callbackLink(ctx.appUrl, { token, email: row.to, callbackPath: `/blocks/${block.id}` }), expires } : null;
+      const mail = blockNotice({ recipient: r, account: block.account, block, calls: block.calls, credentials: block.account.sipCredentials, link }, ctx);
+      return { ok: true, mail, ...(bound ? { verificationToken: { identifier: row.to, token: hashLinkToken(token), expires } } : {}) };
+    }
+    case 'request_received':
+    case 'request_approved':
+    case 'request_denied': {
+      const request = await db.unblockRequest.findUnique({ where: { id: p.requestId ?? '' }, include: { account: true } });
+      if (!request) return skip('request not found');
+      const render = { request_received: requestReceived, request_approved: requestApproved, request_denied: requestDenied }[row.template as 'request_received'];
+      return { ok: true, mail: render({ recipient: r, account: request.account, request }, ctx) };
+    }
+    case 'block_lifted': {
+      const block = await db.block.findUnique({ where: { id: p.blockId ?? '' }, include: { account: true } });
+      if (!block) return skip('block not found');
+      return { ok: true, mail: blockLifted({ recipient: r, account: block.account, block }, ctx) };
+    }
+    case 'sip_password_changed': {
+      const cred = await db.sipCredential.findUnique({ where: { id: p.credentialId ?? '' }, include: { account: true } });
+      if (!cred) return skip('credential not found');
+      const changedAt = new Date(p.changedAt ?? cred.passwordChangedAt ?? 0);
+      return { ok: true, mail: sipPasswordChanged({ recipient: r, account: cred.account, credential: cred, changedAt, ip: p.ip ?? null, by: p.by ?? null }, ctx) };
+    }
+    case 'sign_in_link': {
+      if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');
+      const expires = new Date(p.expires);
+      if (expires < new Date()) return skip('link expired before it could be sent');
+      return { ok: true, mail: signInLink({ email: row.to, url: unseal(p.sealedUrl), expires }, ctx) };
+    }
+    default:
+      return skip(`unknown template ${row.template}`);
+  }
+}

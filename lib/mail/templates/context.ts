@@ -1,0 +1,48 @@
+import { createTranslator } from 'next-intl';
+import messages from '@/messages/en.json';
+import type { Shell } from './layout';
+
+// What every template needs besides its own data. Mail is rendered outside any request (by the
+// worker), so the translator is built from the catalogue directly instead of next-intl's request config.
+
+export const mailTranslator = () => createTranslator({ locale: 'en', messages });
+export type Translator = ReturnType<typeof mailTranslator>;
+
+export type MailContext = {
+  t: Translator;
+  provider: string;
+  support: string;
+  appUrl: string;
+  /** The recipient's time zone (User.timeZone); every time in a message is shown in it. */
+  timeZone: string;
+};
+
+const validZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** "Nov 25, 2026, 4:13:58 AM EST": date, time and the zone's name, so nobody has to guess. */
+export function when(d: Date, ctx: Pick<MailContext, 'timeZone'>, seconds = false): string {
+  const timeZone = validZone(ctx.timeZone) ? ctx.timeZone : 'UTC';
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), timeZoneName: 'short',
+  }).format(d);
+}
+
+export const accountLabel = (ctx: MailContext, a: { name: string; number: string }) => ctx.t('mail.account', { name: a.name, number: a.number });
+
+export const credentialLabel = (ctx: MailContext, username: string, label?: string | null) =>
+  label && label !== username ? ctx.t('mail.credential', { label, username }) : username;
+
+export const url = (ctx: MailContext, path: string) => new URL(path, ctx.appUrl).toString();
+
+export function shell(ctx: MailContext, footer: string): Shell {
+  return { provider: ctx.provider, support: ctx.support, footer, linkFallback: ctx.t('mail.linkFallback') };
+}
+
+export const accountFooter = (ctx: MailContext, account: string) => shell(ctx, ctx.t('mail.footerAccount', { account, provider: ctx.provider }));

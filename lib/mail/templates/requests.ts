@@ -1,0 +1,73 @@
+import type { CountryCode } from 'libphonenumber-js';
+import { describeDialled } from '@/lib/phone/format';
+import { accountFooter, accountLabel, type MailContext, url, when } from './context';
+import { renderMail } from './layout';
+
+// The three messages of an unblock request's life: received, approved, denied.
+
+type Base = {
+  recipient: { name: string | null };
+  account: { name: string; number: string; country: string };
+  request: { id: string; blockId: string; kind: 'misdial' | 'firewall'; createdAt: Date; callbackPhone: string; denyReason: string | null };
+};
+export type RequestData = Base;
+
+const hello = (ctx: MailContext, d: Base) => ({ kind: 'p' as const, text: d.recipient.name ? ctx.t('mail.helloName', { name: d.recipient.name }) : ctx.t('mail.hello') });
+const blockUrl = (ctx: MailContext, d: Base) => url(ctx, `/blocks/${encodeURIComponent(d.request.blockId)}`);
+
+export function requestReceived(d: RequestData, ctx: MailContext) {
+  const { t } = ctx;
+  const account = accountLabel(ctx, d.account);
+  const phone = describeDialled(d.request.callbackPhone, d.account.country as CountryCode).display;
+  return renderMail(
+    {
+      subject: t('mail.requestReceived.subject', { account }),
+      preheader: t('mail.requestReceived.preheader'),
+      parts: [
+        hello(ctx, d),
+        { kind: 'p', strong: true, text: t('mail.requestReceived.intro', { account, at: when(d.request.createdAt, ctx) }) },
+        { kind: 'p', text: t('mail.requestReceived.kind', { kind: d.request.kind }) },
+        { kind: 'p', text: t('mail.requestReceived.next', { phone }) },
+        { kind: 'button', label: t('mail.requestReceived.button'), url: blockUrl(ctx, d) },
+      ],
+    },
+    accountFooter(ctx, account),
+  );
+}
+
+export function requestApproved(d: RequestData, ctx: MailContext) {
+  const { t } = ctx;
+  const account = accountLabel(ctx, d.account);
+  return renderMail(
+    {
+      subject: t('mail.requestApproved.subject', { account }),
+      preheader: t('mail.requestApproved.preheader'),
+      parts: [
+        hello(ctx, d),
+        { kind: 'p', strong: true, text: t('mail.requestApproved.intro', { account }) },
+        { kind: 'p', text: t('mail.requestApproved.next') },
+        { kind: 'button', label: t('mail.requestApproved.button'), url: blockUrl(ctx, d) },
+      ],
+    },
+    accountFooter(ctx, account),
+  );
+}
+
+export function requestDenied(d: RequestData, ctx: MailContext) {
+  const { t } = ctx;
+  const account = accountLabel(ctx, d.account);
+  return renderMail(
+    {
+      subject: t('mail.requestDenied.subject', { account }),
+      preheader: t('mail.requestDenied.preheader'),
+      parts: [
+        hello(ctx, d),
+        { kind: 'p', strong: true, text: t('mail.requestDenied.intro', { account }) },
+        ...(d.request.denyReason ? [{ kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') }, { kind: 'quote' as const, text: d.request.denyReason }] : []),
+        { kind: 'p', text: t('mail.requestDenied.next', { support: ctx.support }) },
+        { kind: 'button', label: t('mail.requestDenied.button'), url: blockUrl(ctx, d) },
+      ],
+    },
+    accountFooter(ctx, account),
+  );
+}

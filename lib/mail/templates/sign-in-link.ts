@@ -1,0 +1,22 @@
+import { type MailContext, shell, when } from './context';
+import { renderMail } from './layout';
+
+export type SignInLinkData = { email: string; url: string; expires: Date };
+
+/** "Email me a sign-in link" (Auth.js email sign-in; the link was made by Auth.js and queued here). */
+export function signInLink(d: SignInLinkData, ctx: MailContext) {
+  const { t } = ctx;
+  return renderMail(
+    {
+      subject: t('mail.signInLink.subject', { provider: ctx.provider }),
+      preheader: t('mail.signInLink.preheader'),
+      parts: [
+        { kind: 'p', text: t('mail.signInLink.intro', { provider: ctx.provider, email: d.email }) },
+        { kind: 'button', label: t('mail.signInLink.button'), url: d.url },
+        { kind: 'small', text: t('mail.signInLink.expires', { expires: when(d.expires, ctx) }) },
+        { kind: 'small', text: t('mail.signInLink.notYou') },
+      ],
+    },
+    shell(ctx, t('mail.footerLogin', { provider: ctx.provider })),
+  );
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/db';
+import { DELIVERY } from '@/lib/mail/delivery-policy';
+import { hashLinkToken } from '@/lib/mail/link-token';
+import { queueMail, queueMailToMembers } from '@/lib/mail/queue';
+import { smtpTransport, type MailTransport } from '@/lib/mail/transport';
+import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
+import { signInLinkOf } from '@/tests/helpers/mime';
+import { TestSmtp } from '@/tests/helpers/smtp';
+
+// A worker that dies right after the SMTP server accepted a message (before it could write sentAt):
+// the send "never returns", its lease runs out, another worker claims the row.
+
+/** Delivers for real, then hangs forever, as if the process had been killed after the server's 250. */
+function crashAfterAccept(real: MailTransport): MailTransport {
+  return { kind: 'smtp', send: async (m) => (await real.send(m), new Promise<never>(() => {})) };
+}
+
+async function crashOnNextMessage(smtp: TestSmtp, transport: MailTransport, rowId: string) {
+  const accepted = new Promise<void>((resolve) => (smtp.onAccepted = () => resolve()));
+  void processMailOutbox({ transport: crashAfterAccept(transport), owner: 'doomed-worker', max: 1 });
+  await accepted;
+  smtp.onAccepted = null;
+  const row = await getDb().mailMessage.findUniqueOrThrow({ where: { id: rowId } });
+  expect(row.sendStartedAt).not.toBeNull(); // recorded before the conversation…
+  expect(row.sentAt).toBeNull(); // …and the worker died before recording the outcome
+  // The doomed worker's lease runs out.
+  await getDb().mailMessage.update({ where: { id: rowId }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+}
+
+describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialect) => {
+  let smtp: TestSmtp;
+  let transport: MailTransport;
+
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+    smtp = await TestSmtp.start();
+    transport = smtpTransport(smtp.url);
+  });
+  afterAll(async () => smtp.down());
+
+  it('every template has a declared guarantee with a reason', () => {
+    for (const [template, d] of Object.entries(DELIVERY)) expect(d.why.length, template).toBeGreaterThan(20);
+  });
+
+  it('a block notice (at-least-once) is sent again as the same message: same Message-ID, same single-use link, one notice_sent', async () => {
+    const email = `crash-notice-${dialect}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    const block = await getDb().block.create({
+      data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: creds[0].username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } },
+    });
+    await getDb().$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+
+    await crashOnNextMessage(smtp, transport, row.id);
+    expect(await processMailOutbox({ transport, owner: 'next-worker' })).toBe(1);
+
+    const copies = smtp.to(email);
+    expect(copies).toHaveLength(2);
+    expect(copies.map((c) => c.messageId)).toEqual([messageIdFor(row.id), messageIdFor(row.id)]);
+    expect(copies[1].text).toBe(copies[0].text);
+    expect(copies[1].headers.get('date')).toBe(copies[0].headers.get('date'));
+    expect(signInLinkOf(copies[1])).toBe(signInLinkOf(copies[0]));
+    const done = await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } });
+    expect(done).toMatchObject({ status: 'done', messageId: messageIdFor(row.id) });
+    expect(await getDb().blockEvent.count({ where: { blockId: block.id, type: 'notice_sent' } })).toBe(1);
+    expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(1);
+  });
+
+  it('a re-sent notice never revives a link that was already used', async () => {
+    const email = `crash-used-${dialect}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    const block = await getDb().block.create({
+      data: { accountId: account.id, reason: 'hotspot_source_ip', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: creds[0].username, to: '+442071234567', sourceIp: '198.51.100.9', durationSec: 3 }] } },
+    });
+    await getDb().$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+    await crashOnNextMessage(smtp, transport, row.id);
+    // The recipient clicked the first copy: Auth.js deleted the token.
+    const token = new URL(signInLinkOf(smtp.to(email)[0])!).searchParams.get('token')!;
+    await getDb().verificationToken.delete({ where: { token: hashLinkToken(token) } });
+
+    expect(await processMailOutbox({ transport, owner: 'next-worker' })).toBe(1);
+    expect(smtp.to(email)).toHaveLength(2);
+    expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(0);
+  });
+
+  it('a decision email (at-most-once) is not sent again: the row is failed with the reason', async () => {
+    const email = `crash-decision-${dialect}@t.example`;
+    const { account, users } = await makeAccount({ members: [email] });
+    const block = await getDb().block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch' } });
+    const request = await getDb().unblockRequest.create({
+      data: { blockId: block.id, accountId: account.id, kind: 'misdial', status: 'approved', submittedById: users[0].id, whatHappened: 'Typo', callbackPhone: '+12125550100', decidedAt: new Date() },
+    });
+    await getDb().$transaction((tx) => queueMail(tx, email, 'request_approved', { requestId: request.id, userId: users[0].id }));
+    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+
+    await crashOnNextMessage(smtp, transport, row.id);
+    expect(await processMailOutbox({ transport, owner: 'next-worker' })).toBe(0);
+
+    expect(smtp.to(email)).toHaveLength(1);
+    const failed = await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } });
+    expect(failed.status).toBe('failed');
+    expect(failed.lastError).toMatch(/uncertain.*at-most-once/);
+  });
+});

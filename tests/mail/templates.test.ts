@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { blockNotice } from '@/lib/mail/templates/block-notice';
+import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
+import { esc, html } from '@/lib/mail/templates/html';
+import { requestDenied } from '@/lib/mail/templates/requests';
+import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
+
+const ctx = (timeZone = 'America/New_York'): MailContext => ({ t: mailTranslator(), provider: 'Example Voice', support: '+1 212 555 0100 / help@voice.example', appUrl: 'https://portal.example', timeZone });
+const evil = `<script>alert("x")</script>&'`;
+
+const notice = (over: Partial<Parameters<typeof blockNotice>[0]> = {}) =>
+  blockNotice(
+    {
+      recipient: { email: 'dana@acme.example', name: null },
+      account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
+      block: { id: 'blk1', reason: 'high_risk_destination', placedAt: new Date('2026-11-25T09:14:03Z') },
+      calls: [{ at: new Date('2026-11-25T09:13:58Z'), sipUsername: 'acme-reception', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }],
+      credentials: [{ username: 'acme-reception', label: 'Reception desk' }],
+      link: { url: 'https://portal.example/api/auth/callback/nodemailer?token=abc', expires: new Date('2026-11-26T09:20:00Z') },
+      ...over,
+    },
+    ctx(),
+  );
+
+describe('mail templates', () => {
+  it('the html tag escapes every interpolated value', () => {
+    expect(html`<p>${evil}</p>`.value).toBe(`<p>${esc(evil)}</p>`);
+    expect(esc(evil)).toBe('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;');
+  });
+
+  it('the block notice names the calls in the recipient’s time zone, the number with its country, the credential, the IP and the link', () => {
+    const m = notice();
+    expect(m.subject).toBe('International calling blocked on Acme Dental (ACC-1001): action needed');
+    for (const body of [m.text, m.html]) {
+      expect(body).toContain('Nov 25, 2026, 4:13:58 AM EST');
+      expect(body).toContain('+252 61 123 4567');
+      expect(body).toContain('Somalia');
+      expect(body).toContain('Reception desk (acme-reception)');
+      expect(body).toContain('203.0.113.9');
+      expect(body).toContain('Example Voice');
+      expect(body).toContain('+1 212 555 0100 / help@voice.example');
+    }
+    expect(m.text).toContain('Sign in and see the block:\nhttps://portal.example/api/auth/callback/nodemailer?token=abc');
+    expect(m.html).toContain('href="https://portal.example/api/auth/callback/nodemailer?token=abc"');
+    expect(m.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(m.text).toContain('expires on Nov 26, 2026, 4:20 AM EST');
+  });
+
+  it('a time zone of the recipient changes every time shown', () => {
+    const m = blockNotice({ ...baseOf(), link: null }, ctx('Europe/Berlin'));
+    expect(m.text).toContain('Nov 25, 2026, 10:13:58 AM GMT+1');
+    expect(m.text).toContain('See the block:\nhttps://portal.example/blocks/blk1');
+  });
+
+  it('switch- and user-provided text is escaped in HTML, and cannot break the subject line', () => {
+    const m = notice({ account: { name: `${evil}\r\nBcc: x@evil.example`, number: 'ACC-1', country: 'US' }, recipient: { email: 'a@b.example', name: evil } });
+    expect(m.html).not.toContain('<script>');
+    expect(m.html).toContain('&lt;script&gt;');
+    expect(m.subject).not.toMatch(/[\r\n]/);
+    const denied = requestDenied(
+      { recipient: { name: null }, account: { name: 'Acme', number: 'ACC-1', country: 'US' }, request: { id: 'r', blockId: 'b', kind: 'misdial', createdAt: new Date(), callbackPhone: '+12125550100', denyReason: `We could not reach you.\n${evil}` } },
+      ctx(),
+    );
+    expect(denied.html).not.toContain('<script>');
+    expect(denied.text).toContain(`> ${evil}`);
+    expect(denied.html).toContain('The agent&#39;s reason');
+  });
+
+  it('a javascript: link never becomes an href', () => {
+    const m = notice({ link: { url: 'javascript:alert(1)', expires: new Date() } });
+    expect(m.html).not.toContain('href="javascript:');
+  });
+
+  it('the SIP password alert says which credential, when, from which IP, and what to do if it was not you', () => {
+    const m = sipPasswordChanged(
+      { recipient: { name: 'Dana' }, account: { name: 'Acme Dental', number: 'ACC-1001' }, credential: { username: 'acme-pbx', label: 'Main PBX' }, changedAt: new Date('2026-11-25T15:00:00Z'), ip: '198.51.100.23', by: 'dana@acme.example' },
+      ctx(),
+    );
+    expect(m.subject).toBe('Security alert: SIP password changed for Main PBX (acme-pbx)');
+    expect(m.text).toContain('When: Nov 25, 2026, 10:00 AM EST');
+    expect(m.text).toContain('From internet address: 198.51.100.23');
+    expect(m.text).toContain('If it was not you');
+    expect(m.text).toContain('Sign out everywhere');
+  });
+});
+
+function baseOf(): Parameters<typeof blockNotice>[0] {
+  return {
+    recipient: { email: 'dana@acme.example', name: null },
+    account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
+    block: { id: 'blk1', reason: 'high_risk_destination', placedAt: new Date('2026-11-25T09:14:03Z') },
+    calls: [{ at: new Date('2026-11-25T09:13:58Z'), sipUsername: 'acme-reception', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }],
+    credentials: [],
+    link: null,
+  };
+}
+
+describe('block notice steps', () => {
+  const steps = (over: Partial<Parameters<typeof blockNotice>[0]>) => blockNotice({ ...baseOf(), ...over }, ctx()).text;
+  const creds = [{ username: 'acme-reception', label: 'Reception desk' }];
+  const trunkCall = { at: new Date('2026-11-25T09:13:59Z'), sipUsername: 'pbx-trunk', to: '+252611234568', sourceIp: '203.0.113.9', durationSec: 0 };
+
+  it('asks for new passwords of the account’s credentials, and firewall work for IP-authenticated trunks', () => {
+    const text = steps({ credentials: creds, calls: [...baseOf().calls, trunkCall] });
+    expect(text).toContain('1. Change the SIP password of Reception desk (acme-reception) in the portal.');
+    expect(text).toContain('2. Calls also came through pbx-trunk, which has no password in the portal');
+  });
+
+  it('a manual block, or one without calls, sends the customer to support', () => {
+    expect(steps({ credentials: creds, block: { id: 'b', reason: 'manual', placedAt: new Date() } })).toContain('1. Our support team decides when this block is lifted');
+    const none = steps({ calls: [] });
+    expect(none).toContain('1. Our support team decides when this block is lifted');
+    expect(none).not.toContain('What happened');
+  });
+});
