@@ -7,7 +7,7 @@ import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { assessPassword } from '@/lib/passwords/strength';
 
-export type ChangeResult = { ok: true } | { ok: false; field: 'current' | 'new'; message: string };
+export type ChangeResult = { ok: true } | { ok: false; field: 'current' | 'next'; message: string };
 
 /** Portal password change: current password required, same estimator as SIP passwords, other sessions end. */
 export async function changePortalPassword(user: CurrentUser, current: string, next: string, meta: RequestMeta): Promise<ChangeResult> {
@@ -17,7 +17,7 @@ export async function changePortalPassword(user: CurrentUser, current: string, n
     return { ok: false, field: 'current', message: 'The current password is not correct.' };
   }
   const verdict = assessPassword(next, { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE });
-  if (!verdict.acceptable) return { ok: false, field: 'new', message: verdict.problems.join(' ') };
+  if (!verdict.acceptable) return { ok: false, field: 'next', message: verdict.problems.join(' ') };
   const passwordHash = await hashPassword(next);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: u.id }, data: { passwordHash } });
