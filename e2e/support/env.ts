@@ -1,7 +1,9 @@
 import path from 'node:path';
 
 // Shared by global setup (which starts everything) and the tests (which talk to it).
-export const E2E_PORT = 3210;
+// E2E_BASE_PORT moves all three ports (portal, simulator, SMTP), e.g. to run two checkouts at once.
+const BASE = Number(process.env.E2E_BASE_PORT ?? 3210);
+export const E2E_PORT = BASE;
 export const E2E_DIR = path.resolve('test-results/e2e-env');
 export const E2E = {
   appUrl: `http://localhost:${E2E_PORT}`,
@@ -9,7 +11,7 @@ export const E2E = {
   authSecret: 'e2e-auth-secret-e2e-auth-secret-0123456789',
   switchToken: 'e2e-switch-token-0123456789',
   webhookSecret: 'e2e-webhook-secret-0123456789-0123456789',
-  simPort: 3211,
-  smtpPort: 3212,
+  simPort: BASE + 1,
+  smtpPort: BASE + 2,
 };
 export const simUrl = `http://127.0.0.1:${E2E.simPort}`;
