@@ -1,0 +1,52 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/db';
+import { seedDemo } from '@/lib/demo/seed';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+
+function admin(args: string[], stdin = ''): { code: number; out: string; err: string } {
+  try {
+    const out = execFileSync(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/admin.ts', ...args], { input: stdin, encoding: 'utf8', stdio: 'pipe', env: process.env });
+    return { code: 0, out, err: '' };
+  } catch (e) {
+    const x = e as { status: number; stdout: string; stderr: string };
+    return { code: x.status, out: x.stdout, err: x.stderr };
+  }
+}
+
+describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+
+  it('seeds CONTRACTS §5 idempotently: a second run changes nothing', async () => {
+    const db = getDb();
+    expect((await seedDemo(db)).created).toBeGreaterThan(0);
+    const counts = async () => Promise.all([db.user.count(), db.customerAccount.count(), db.membership.count(), db.sipCredential.count(), db.block.count(), db.triggerCall.count()]);
+    const before = await counts();
+    expect((await seedDemo(db)).created).toBe(0);
+    expect(await counts()).toEqual(before);
+    const dana = await db.user.findUniqueOrThrow({ where: { email: 'dana@acme.example' }, include: { memberships: { include: { account: true } } } });
+    expect(dana.memberships.map((m) => m.account.number).sort()).toEqual(['ACC-1001', 'ACC-1002']);
+    const blocks = await db.block.findMany({ where: { status: 'active' }, include: { account: true } });
+    expect(blocks.map((b) => `${b.account.number}:${b.reason}`).sort()).toEqual(['ACC-1001:high_risk_destination', 'ACC-2001:hotspot_source_ip']);
+    expect((await db.user.findUniqueOrThrow({ where: { email: 'sam@tollgate.example' } })).totpEnabledAt).not.toBeNull();
+  });
+
+  it('operator commands: plain output, non-zero exit with a message on bad input', async () => {
+    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Pier Seven'])).toMatchObject({ code: 0, out: 'created account ACC-7001\n' });
+    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Again']).code).toBe(1);
+    expect(admin(['create-account', '--number', '7001', '--name', 'X']).err).toMatch(/ACC-1001/);
+    expect(admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'pier-desk', '--label', 'Desk']).out).toBe('added SIP credential pier-desk\n');
+    expect(admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'Bad Name']).code).toBe(1);
+    expect(admin(['create-user', '--email', 'pat@pier.example', '--role', 'customer', '--account', 'ACC-7001'], 'harbour lantern granite violet\n')).toMatchObject({ code: 0 });
+    expect(admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err).toMatch(/password refused/);
+    expect(admin(['create-user', '--email', 'x@pier.example', '--role', 'wizard'], 'harbour lantern granite violet').code).toBe(1);
+    expect(admin(['frobnicate']).code).toBe(2);
+    const pat = await getDb().user.findUniqueOrThrow({ where: { email: 'pat@pier.example' }, include: { memberships: true } });
+    expect(pat.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(pat.memberships).toHaveLength(1);
+    expect(await getDb().user.count({ where: { email: { in: ['weak@pier.example', 'x@pier.example'] } } })).toBe(0);
+  }, 60_000);
+});
