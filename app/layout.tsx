@@ -1,19 +1,24 @@
 import type { Metadata, Viewport } from 'next';
 import { NextIntlClientProvider } from 'next-intl';
-import { getLocale, getTranslations } from 'next-intl/server';
+import { getLocale, getMessages, getTranslations } from 'next-intl/server';
 import { AppHeader } from '@/components/app-header';
 import './globals.css';
 
 export const metadata: Metadata = { title: 'Tollgate', description: 'International calling protection for your business phone system.', referrer: 'strict-origin-when-cross-origin' };
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
+const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors'] as const;
+
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();
   const t = await getTranslations('app');
+  // Only the namespaces client components read cross the wire; server components translate on the server.
+  const all = await getMessages();
+  const clientMessages = Object.fromEntries(CLIENT_NAMESPACES.map((k) => [k, all[k]]));
   return (
     <html lang={locale}>
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900">
-        <NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages}>
           <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
             {t('skip')}
           </a>

@@ -5,7 +5,7 @@ import { processSwitchOutbox } from '@/lib/switch/outbox';
 processSwitchOutbox({
   client: createSwitchClient({ baseUrl: process.env.SIM_URL!, token: process.env.SIM_TOKEN!, timeoutMs: 30_000, retries: 0, log: () => {} }),
   owner: 'child',
-  leaseMs: 1000,
+  leaseMs: Number(process.env.LEASE_MS ?? 5000),
 }).then((n) => {
   console.log(`confirmed ${n}`);
   process.exit(0);
