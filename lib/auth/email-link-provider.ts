@@ -7,7 +7,7 @@ import { db } from '@/lib/db';
 import { requestMeta } from '@/lib/http/request-meta';
 import { EMAIL_PROVIDER_ID, LINK_MAX_AGE_SEC, linkTokenSecret } from '@/lib/mail/link-token';
 import { queueMail } from '@/lib/mail/queue';
-import { seal } from '@/lib/mail/seal';
+import { seal } from '@/lib/security/seal';
 
 // Auth.js email sign-in ("Email me a sign-in link"), wired to Tollgate's mail outbox: Auth.js makes
 // the token, stores its hash in VerificationToken and, on the link's callback, checks and deletes it
@@ -42,7 +42,7 @@ export function emailLinkProvider() {
     maxAge: LINK_MAX_AGE_SEC,
     secret: linkTokenSecret(),
     async sendVerificationRequest({ identifier, url, expires }) {
-      await queueMail(db, identifier, 'sign_in_link', { sealedUrl: seal(onAppUrl(url)), expires: expires.toISOString() });
+      await queueMail(db, identifier, 'sign_in_link', { sealedUrl: seal(onAppUrl(url), 'mail-payload-v1'), expires: expires.toISOString() });
     },
   });
 }

@@ -1,27 +1,11 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
+import { seal, unseal } from '@/lib/security/seal';
 
-// TOTP secrets are stored AES-256-GCM encrypted with a key derived from AUTH_SECRET, so a database
-// dump alone does not hand out second factors.
-function key(): Buffer {
-  return Buffer.from(crypto.hkdfSync('sha256', process.env.AUTH_SECRET ?? '', 'tollgate', 'totp-secret-v1', 32));
-}
-
-export function encryptSecret(base32: string): string {
-  const iv = crypto.randomBytes(12);
-  const c = crypto.createCipheriv('aes-256-gcm', key(), iv);
-  const body = Buffer.concat([c.update(base32, 'utf8'), c.final()]);
-  return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
-}
-
-export function decryptSecret(stored: string): string {
-  const [v, iv, tag, body] = stored.split('.');
-  if (v !== 'v1' || !iv || !tag || !body) throw new Error('Unrecognised TOTP secret format');
-  const d = crypto.createDecipheriv('aes-256-gcm', key(), Buffer.from(iv, 'base64url'));
-  d.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
-}
+// TOTP secrets are stored sealed (lib/security/seal.ts): a database dump alone hands out no second factors.
+export const encryptSecret = (base32: string) => seal(base32, 'totp-secret-v1');
+export const decryptSecret = (stored: string) => unseal(stored, 'totp-secret-v1');
 
 export const newSecret = () => new Secret({ size: 20 }).base32;
 

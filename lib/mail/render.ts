@@ -4,7 +4,7 @@ import { db } from '@/lib/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import type { MailTemplate } from '@/lib/mail/queue';
 import { callbackLink, hashLinkToken, linkExpiry, messageLinkToken } from '@/lib/mail/link-token';
-import { unseal } from '@/lib/mail/seal';
+import { unseal } from '@/lib/security/seal';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
@@ -78,7 +78,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');
       const expires = new Date(p.expires);
       if (expires < new Date()) return skip('link expired before it could be sent');
-      return { ok: true, mail: signInLink({ email: row.to, url: unseal(p.sealedUrl), expires }, ctx) };
+      return { ok: true, mail: signInLink({ email: row.to, url: unseal(p.sealedUrl, 'mail-payload-v1'), expires }, ctx) };
     }
     default:
       return skip(`unknown template ${row.template}`);

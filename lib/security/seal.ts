@@ -1,0 +1,25 @@
+import 'server-only';
+import crypto from 'node:crypto';
+
+// Secrets Tollgate must keep but never hold in the clear at rest — TOTP secrets, sign-in links waiting
+// in the mail outbox — are AES-256-GCM encrypted under a key derived from AUTH_SECRET, one key per
+// purpose, so a database dump alone neither signs anyone in nor hands out second factors.
+
+export type SealPurpose = 'totp-secret-v1' | 'mail-payload-v1';
+
+const key = (purpose: SealPurpose) => Buffer.from(crypto.hkdfSync('sha256', process.env.AUTH_SECRET ?? '', 'tollgate', purpose, 32));
+
+export function seal(plain: string, purpose: SealPurpose): string {
+  const iv = crypto.randomBytes(12);
+  const c = crypto.createCipheriv('aes-256-gcm', key(purpose), iv);
+  const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+  return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+}
+
+export function unseal(sealed: string, purpose: SealPurpose): string {
+  const [v, iv, tag, body] = sealed.split('.');
+  if (v !== 'v1' || !iv || !tag || !body) throw new Error('Unrecognised sealed value');
+  const d = crypto.createDecipheriv('aes-256-gcm', key(purpose), Buffer.from(iv, 'base64url'));
+  d.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+}
