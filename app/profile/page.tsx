@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/components/change-password-form';
 import { signOutEverywhereAction } from '@/app/actions/session';
@@ -19,6 +20,17 @@ export default async function ProfilePage() {
       <section aria-labelledby="pw-title" className="flex flex-col gap-3">
         <h2 id="pw-title" className="text-xl font-semibold">{t('changeTitle')}</h2>
         <ChangePasswordForm action={changePasswordAction} userInputs={[user.email, user.name ?? '']} minScore={env().PASSWORD_MIN_SCORE} />
+      </section>
+      <section aria-labelledby="mfa-title" className="flex flex-col gap-3">
+        <h2 id="mfa-title" className="text-xl font-semibold">{t('mfaTitle')}</h2>
+        {user.mfaEnrolled ? (
+          <p>{t('mfaOn')}</p>
+        ) : (
+          <>
+            <p>{t('mfaOff')}</p>
+            <Link href="/security/two-factor?next=/profile" className="self-start rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100">{t('mfaSetUp')}</Link>
+          </>
+        )}
       </section>
       <section aria-labelledby="sessions-title" className="flex flex-col gap-3">
         <h2 id="sessions-title" className="text-xl font-semibold">{t('sessionsTitle')}</h2>

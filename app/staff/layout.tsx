@@ -1,8 +1,14 @@
+import { StaffNav } from '@/components/staff/staff-nav';
 import { requireStaff } from '@/lib/auth/session';
 
 // Keeps customers and unverified staff out of every /staff page. Each staff data read and action
-// checks again on its own (lib/staff/*): a layout check does not protect an action.
+// checks again on its own (lib/staff/authz.ts): a layout check does not protect an action.
 export default async function StaffLayout({ children }: { children: React.ReactNode }) {
-  await requireStaff();
-  return <>{children}</>;
+  const user = await requireStaff();
+  return (
+    <>
+      <StaffNav admin={user.role === 'admin'} />
+      {children}
+    </>
+  );
 }

@@ -1,13 +1,37 @@
 import { getTranslations } from 'next-intl/server';
+import { QueueList } from '@/components/staff/queue-list';
+import { SearchResults } from '@/components/staff/search-results';
 import { requireStaff } from '@/lib/auth/session';
+import { listQueue } from '@/lib/staff/queue';
+import { searchAccounts } from '@/lib/staff/search';
 
-export default async function StaffHome() {
-  await requireStaff();
+export default async function StaffHome({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
+  const user = await requireStaff();
   const t = await getTranslations('staff');
+  const raw = (await searchParams).q;
+  const q = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
+  const [queue, hits] = await Promise.all([listQueue(user), q ? searchAccounts(user, q) : Promise.resolve(null)]);
   return (
-    <div className="flex flex-col gap-4">
+    <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
-      <p>{t('intro')}</p>
+
+      <section aria-labelledby="search-title" className="flex flex-col gap-3">
+        <h2 id="search-title" className="text-xl font-semibold">Find an account</h2>
+        <form role="search" action="/staff" method="get" className="flex flex-wrap items-end gap-3">
+          <div className="flex flex-col gap-1">
+            <label htmlFor="q" className="font-medium">Account number, company, member email or SIP username</label>
+            <input id="q" name="q" type="search" defaultValue={q} minLength={2} className="w-80 max-w-full rounded-md border border-slate-400 px-3 py-2" />
+          </div>
+          <button type="submit" className="rounded-md bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900">Search</button>
+        </form>
+        {hits ? <SearchResults hits={hits} q={q} /> : null}
+      </section>
+
+      <section aria-labelledby="queue-title" className="flex flex-col gap-3">
+        <h2 id="queue-title" className="text-xl font-semibold">Unblock requests waiting ({queue.total})</h2>
+        <p>{t('intro')}{queue.total > queue.shown ? ` Showing the oldest ${queue.shown}.` : ''}</p>
+        <QueueList items={queue.items} />
+      </section>
     </div>
   );
 }

@@ -2,7 +2,10 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import type { BlockView } from '@/lib/blocks/queries';
 import { describeDialled, isSupportedCountry } from '@/lib/phone/format';
 
-export async function TriggerCalls({ block }: { block: BlockView }) {
+/** What the table needs: the customer's block page and the staff request page both pass theirs. */
+type CallsOf = { account: Pick<BlockView['account'], 'country'>; calls: BlockView['calls'] };
+
+export async function TriggerCalls({ block }: { block: CallsOf }) {
   const t = await getTranslations('block');
   const format = await getFormatter();
   const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';

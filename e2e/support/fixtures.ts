@@ -34,7 +34,8 @@ export async function signInStaff(page: Page, who: { email: string; password: st
   await expect(page).toHaveURL(/\/security\/verify/);
   await page.getByLabel('Authentication code').fill(totpNow());
   await page.getByRole('button', { name: 'Verify' }).click();
-  await expect(page).toHaveURL(/\/staff/);
+  // On the path, not anywhere in the URL: /security/verify?next=/staff must not count as arrived.
+  await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
 }
 
 /** axe on the current page: no violations. */

@@ -1,6 +1,7 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
 import type { z } from 'zod';
+import { audit } from '@/lib/audit/log';
 import { currentUser, isStaff, type CurrentUser } from '@/lib/auth/session';
 import { requestMeta, type RequestMeta } from '@/lib/http/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
@@ -48,13 +49,17 @@ function echo(raw: Record<string, unknown>): Record<string, string | string[]> {
 export function userAction<S extends z.ZodType, T = unknown>(
   schema: S,
   handler: (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T>>,
-  opts: { roles?: Role[] } = {},
+  opts: { roles?: Role[]; allowUnverified?: boolean } = {},
 ) {
   return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
     const user = await currentUser();
     if (!user) return { message: 'Your session has ended. Sign in again to continue.' };
-    if (opts.roles && !opts.roles.includes(user.role)) notFound();
-    if (isStaff(user) && opts.roles && !user.mfaVerified) notFound();
+    if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
+      // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
+      await audit({ action: 'access.denied', actor: user, detail: { need: opts.roles, mfaVerified: user.mfaVerified }, meta: await requestMeta() });
+      notFound();
+    }
+    if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified) return { message: 'Enter the code from your authenticator app first: open any page to be asked for it.' };
     const raw = formToObject(form);
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {

@@ -42,10 +42,15 @@ export const currentUser = cache(async (): Promise<CurrentUser | null> => {
 
 export const isStaff = (u: Pick<CurrentUser, 'role'>) => u.role === 'agent' || u.role === 'admin';
 
-/** For pages: sends anonymous visitors to sign in and brings them back afterwards. */
-export async function requireUser(returnTo?: string): Promise<CurrentUser> {
+/**
+ * For pages: sends anonymous visitors to sign in and brings them back afterwards. A user who has a
+ * second factor (staff must, customers may) proves it once per session before any page shows data;
+ * only the pages that take the code pass `allowUnverified`.
+ */
+export async function requireUser(returnTo?: string, opts: { allowUnverified?: boolean } = {}): Promise<CurrentUser> {
   const user = await currentUser();
   if (!user) redirect(returnTo ? `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}` : '/sign-in');
+  if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified) redirect(`/security/verify?next=${encodeURIComponent(returnTo ?? '/')}`);
   return user;
 }
 
@@ -54,7 +59,7 @@ export async function requireUser(returnTo?: string): Promise<CurrentUser> {
  * verified second factor in this session are sent to enrol or verify first.
  */
 export async function requireStaff(roles: Role[] = ['agent', 'admin']): Promise<CurrentUser> {
-  const user = await requireUser('/staff');
+  const user = await requireUser('/staff', { allowUnverified: true });
   if (!roles.includes(user.role)) notFound();
   if (!user.mfaEnrolled) redirect('/security/two-factor?next=/staff');
   if (!user.mfaVerified) redirect('/security/verify?next=/staff');

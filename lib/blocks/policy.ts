@@ -14,6 +14,10 @@ export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
  */
 export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]> {
   const blocks = await tx.block.findMany({ where: { accountId, status: 'active' }, include: { calls: { select: { sipUsername: true } } } });
+  // A lift allows calls for the whole account on the switch: never let it undo a block support placed.
+  if (blocks.some((b) => NEEDS_STAFF.includes(b.reason))) return [];
+  const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: accountId }, select: { number: true } });
+  if (await tx.switchOperation.count({ where: { accountNumber: account.number, kind: 'block', status: 'pending' } })) return [];
   const creds = await tx.sipCredential.findMany({ where: { accountId } });
   const lifted: string[] = [];
   for (const b of blocks) {

@@ -33,7 +33,8 @@ export async function getBlockForUser(userId: string, blockId: string) {
     note: block.note,
     account: { id: block.account.id, number: block.account.number, name: block.account.name, country: block.account.country },
     calls: block.calls.map((c) => ({ id: c.id, at: c.at, sipUsername: c.sipUsername, to: c.to, sourceIp: c.sourceIp, durationSec: c.durationSec })),
-    events: block.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail })),
+    // Customers learn whether fraud monitoring or support placed the block, never which agent.
+    events: block.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail, actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null })),
     requests: block.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt, decidedAt: r.decidedAt, denyReason: r.denyReason })),
     credentials,
     /** Credentials named in the trigger calls that are not SIP credentials of this account (e.g. IP-authenticated trunks). */

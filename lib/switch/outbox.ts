@@ -5,9 +5,11 @@ import { audit } from '@/lib/audit/log';
 import { db, type Tx } from '@/lib/db';
 import { queueMailToMembers } from '@/lib/mail/queue';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
+import { confirmPlace, type PlacePayload, refusePlace } from '@/lib/switch/outbox-place';
 import { isRetryable } from '@/lib/switch/result';
 
-// Transactional outbox for changes Tollgate decides and the switch must confirm (lifting a block).
+// Transactional outbox for changes Tollgate decides and the switch must confirm: lifting a block
+// (kind 'lift', below) and placing a manual block (kind 'block', ./outbox-place.ts).
 // The operation row is written in the same transaction as the decision; a worker sends it with the
 // row's Idempotency-Key until the switch confirms. Several instances may run workers: each claims a
 // row with a lease, and a re-send after a crash reuses the key, so the switch applies it once.
@@ -61,16 +63,19 @@ export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?:
   for (let i = 0; i < (opts.max ?? 50); i++) {
     const op = await claimOne(new Date(), opts.owner ?? workerId, opts.leaseMs ?? LEASE_MS);
     if (!op) break;
-    const payload = JSON.parse(op.payload) as LiftPayload;
+    const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload;
     const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
     if (res.ok) {
-      await confirmLift(op.id, op.blockId, payload.actor);
+      if (payload.state === 'blocked') await confirmPlace(op.id, payload);
+      else await confirmLift(op.id, op.blockId, payload.actor);
       confirmed++;
     } else if (isRetryable(res)) {
       await db.switchOperation.update({
         where: { id: op.id },
         data: { attempts: { increment: 1 }, nextAttemptAt: new Date(Date.now() + backoffMs(op.attempts)), leaseOwner: null, leaseUntil: null, lastError: `${res.code ?? res.kind}: ${res.message}`.slice(0, 500) },
       });
+    } else if (payload.state === 'blocked') {
+      await refusePlace(op.id, payload, `${res.code ?? res.kind}: ${res.message}`);
     } else {
       await refuseLift(op.id, op.blockId, `${res.code ?? res.kind}: ${res.message}`);
     }

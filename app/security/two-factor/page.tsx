@@ -7,13 +7,17 @@ import { enrolAction } from './actions';
 
 export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeCallbackUrl((await searchParams).next);
-  const user = await requireUser('/security/two-factor');
+  const user = await requireUser('/security/two-factor', { allowUnverified: true });
   if (user.mfaEnrolled) redirect(user.mfaVerified ? next : `/security/verify?next=${encodeURIComponent(next)}`);
   const { qrDataUrl, secret } = await pendingEnrolment(user);
   return (
     <div className="mx-auto flex max-w-md flex-col gap-4">
       <h1 className="text-2xl font-bold">Set up two-factor authentication</h1>
-      <p>Support staff must use a second factor: a stolen password alone must never be enough to lift a block.</p>
+      <p>
+        {user.role === 'customer'
+          ? 'With a second factor, a stolen password alone is not enough to sign in to your accounts.'
+          : 'Support staff must use a second factor: a stolen password alone must never be enough to lift a block.'}
+      </p>
       <ol className="list-decimal space-y-2 pl-5">
         <li>Scan this QR code with an authenticator app.</li>
         <li>Enter the 6-digit code it shows.</li>

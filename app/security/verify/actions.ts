@@ -14,4 +14,4 @@ export const verifyAction = userAction(schema, async (input, { user, meta }) => 
   if (outcome === 'ok') redirect(safeCallbackUrl(input.next));
   if (outcome === 'not_enrolled') redirect('/security/two-factor');
   return { message: outcome === 'throttled' ? t('throttled') : t('wrong'), fieldErrors: { code: [outcome === 'throttled' ? t('throttled') : t('wrong')] } };
-});
+}, { allowUnverified: true });

@@ -1,0 +1,32 @@
+import type { AuditEntryView } from '@/lib/staff/audit-query';
+import { when } from './labels';
+
+export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
+  if (entries.length === 0) return <p role="status">No entries match these filters.</p>;
+  return (
+    // Focusable, so keyboard users can scroll the wide table sideways.
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Audit log entries">
+      <table className="w-full min-w-[48rem] text-left text-sm">
+        <caption className="sr-only">Audit log entries, newest first</caption>
+        <thead>
+          <tr className="border-b border-slate-300 text-slate-700">
+            {['Time', 'Action', 'Actor', 'Account', 'Target', 'From', 'Detail'].map((h) => <th key={h} scope="col" className="py-2 pr-3">{h}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id} className="border-b border-slate-100 align-top">
+              <td className="py-2 pr-3 whitespace-nowrap"><time dateTime={e.at.toISOString()}>{when(e.at)}</time></td>
+              <td className="py-2 pr-3 font-mono">{e.action}</td>
+              <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>
+              <td className="py-2 pr-3 font-mono">{e.account ?? '—'}</td>
+              <td className="py-2 pr-3 font-mono text-xs">{e.target ?? '—'}</td>
+              <td className="py-2 pr-3"><span className="font-mono">{e.ip ?? '—'}</span>{e.userAgent ? <span className="block max-w-48 truncate text-xs text-slate-600" title={e.userAgent}>{e.userAgent}</span> : null}</td>
+              <td className="py-2 font-mono text-xs break-all">{e.detail ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+'use client';
+import { useActionState } from 'react';
+import { liftBlockAction, placeBlockAction } from '@/app/staff/accounts/[number]/actions';
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+import { TextArea } from '@/components/text-area';
+
+/** Support blocks international calling by hand (reason "manual"); the switch must confirm it. */
+export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
+  const [state, action] = useActionState(placeBlockAction, undefined);
+  const note = typeof state?.values?.note === 'string' ? state.values.note : undefined;
+  return (
+    <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
+      <input type="hidden" name="accountNumber" value={accountNumber} />
+      <TextArea id="place-note" name="note" label="Note" hint="Why you are blocking, and on whose word. For support only." defaultValue={note} errors={state?.fieldErrors?.note} required />
+      <FormMessage id="place-message" message={state?.message} ok={state?.ok} />
+      <div><SubmitButton variant="danger" pendingText="Sending to the switch…">Block international calling</SubmitButton></div>
+    </form>
+  );
+}
+
+/** Lifts one block through the switch outbox. */
+export function LiftBlockForm({ blockId }: { blockId: string }) {
+  const [state, action] = useActionState(liftBlockAction, undefined);
+  const note = typeof state?.values?.note === 'string' ? state.values.note : undefined;
+  return (
+    <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
+      <input type="hidden" name="blockId" value={blockId} />
+      <TextArea id={`lift-note-${blockId}`} name="note" label="Note" hint="Why you are lifting it. For support only." defaultValue={note} errors={state?.fieldErrors?.note} required />
+      <FormMessage id={`lift-message-${blockId}`} message={state?.message} ok={state?.ok} />
+      <div><SubmitButton pendingText="Sending to the switch…">Lift block</SubmitButton></div>
+    </form>
+  );
+}

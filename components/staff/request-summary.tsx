@@ -1,0 +1,44 @@
+import { describeDialled } from '@/lib/phone/format';
+import { countryOf } from '@/lib/staff/evidence';
+import type { StaffRequestView } from '@/lib/staff/request-detail';
+import { when } from './labels';
+
+const CHECKS: Record<string, string> = {
+  sipPorts: 'SIP ports 5060/5061 accept only the provider’s addresses',
+  webAdmin: 'The router’s web admin is closed to the internet',
+  defaultPasswords: 'Default device passwords were changed',
+};
+
+/** Who to call, on which number, and what they told us, in their own words. */
+export function RequestSummary({ r }: { r: StaffRequestView }) {
+  const country = countryOf(r.account.country);
+  const phone = describeDialled(r.callbackPhone, country).display;
+  return (
+    <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
+      <dt className="font-medium">Callback phone</dt>
+      <dd><a href={`tel:${r.callbackPhone}`} className="font-mono text-lg text-blue-800 underline">{phone}</a></dd>
+      <dt className="font-medium">Sent by</dt>
+      <dd>{r.submittedBy ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}` : 'a former member'} on {when(r.createdAt)}</dd>
+      <dt className="font-medium">In their words</dt>
+      <dd><blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">{r.whatHappened || '(nothing written)'}</blockquote></dd>
+      {r.intendedNumber ? (
+        <>
+          <dt className="font-medium">Number they meant</dt>
+          <dd className="font-mono">{describeDialled(r.intendedNumber, country).display}</dd>
+        </>
+      ) : null}
+      {r.pbxIp ? (
+        <>
+          <dt className="font-medium">Their PBX’s public IP</dt>
+          <dd className="font-mono">{r.pbxIp}</dd>
+        </>
+      ) : null}
+      {r.checklist ? (
+        <>
+          <dt className="font-medium">They confirmed</dt>
+          <dd><ul className="list-disc pl-5">{Object.entries(r.checklist).filter(([, v]) => v).map(([k]) => <li key={k}>{CHECKS[k] ?? k}</li>)}</ul></dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}

@@ -1,0 +1,64 @@
+'use client';
+import { useActionState } from 'react';
+import { changeRoleAction, createStaffAction, setDisabledAction } from '@/app/staff/users/actions';
+import { Field } from '@/components/field';
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+
+const select = 'rounded-md border border-slate-400 px-3 py-2';
+
+export function CreateStaffForm() {
+  const [state, action] = useActionState(createStaffAction, undefined);
+  const v = (k: string) => (!state?.ok && typeof state?.values?.[k] === 'string' ? (state.values[k] as string) : undefined);
+  const initial = (state?.data as { initialPassword?: string } | undefined)?.initialPassword;
+  return (
+    <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
+      <Field name="email" label="Email" type="email" autoComplete="off" defaultValue={v('email')} errors={state?.fieldErrors?.email} required />
+      <Field name="name" label="Name" autoComplete="off" defaultValue={v('name')} errors={state?.fieldErrors?.name} required />
+      <div className="flex flex-col gap-1">
+        <label htmlFor="new-role" className="font-medium">Role</label>
+        <select id="new-role" name="role" defaultValue={v('role') ?? 'agent'} className={select}>
+          <option value="agent">Support agent</option>
+          <option value="admin">Admin</option>
+        </select>
+      </div>
+      <FormMessage id="create-message" message={state?.message} ok={state?.ok} />
+      {initial ? (
+        <p className="rounded-md border border-amber-300 bg-amber-50 p-3">
+          First password (shown once): <code data-testid="initial-password" className="font-mono">{initial}</code>
+        </p>
+      ) : null}
+      <div><SubmitButton pendingText="Creating…">Create staff login</SubmitButton></div>
+    </form>
+  );
+}
+
+export function RoleForm({ userId, email, role }: { userId: string; email: string; role: 'customer' | 'agent' | 'admin' }) {
+  const [state, action] = useActionState(changeRoleAction, undefined);
+  return (
+    <form action={action} className="flex flex-wrap items-end gap-2">
+      <input type="hidden" name="userId" value={userId} />
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`role-${userId}`} className="text-sm font-medium">Role of {email}</label>
+        <select id={`role-${userId}`} name="role" defaultValue={role} className={select}>
+          <option value="agent">Support agent</option>
+          <option value="admin">Admin</option>
+        </select>
+      </div>
+      <SubmitButton variant="secondary" aria-label={`Change role of ${email}`}>Change role</SubmitButton>
+      <FormMessage id={`role-message-${userId}`} message={state?.message} ok={state?.ok} />
+    </form>
+  );
+}
+
+export function DisableForm({ userId, email, disabled }: { userId: string; email: string; disabled: boolean }) {
+  const [state, action] = useActionState(setDisabledAction, undefined);
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="userId" value={userId} />
+      <input type="hidden" name="disabled" value={disabled ? 'false' : 'true'} />
+      <SubmitButton variant={disabled ? 'secondary' : 'danger'} aria-label={`${disabled ? 'Enable' : 'Disable'} ${email}`}>{disabled ? 'Enable' : 'Disable'}</SubmitButton>
+      <FormMessage id={`disable-message-${userId}`} message={state?.message} ok={state?.ok} />
+    </form>
+  );
+}

@@ -1,0 +1,38 @@
+import 'server-only';
+import type { CountryCode } from 'libphonenumber-js';
+import { isSupportedCountry } from '@/lib/phone/format';
+import { type CallEvidence, summarizeCalls } from './call-summary';
+import { misdialLikelihood } from './misdial-likelihood';
+
+// The queue and the detail page judge a request from the same evidence, the same way.
+
+type Input = {
+  kind: 'misdial' | 'firewall';
+  intendedNumber: string | null;
+  misdialCallIds: string | null;
+  account: { country: string; timeZone: string };
+  block: { reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual'; calls: CallEvidence[] };
+};
+
+export const countryOf = (c: string): CountryCode => (isSupportedCountry(c) ? c : 'US');
+
+function markedCalls(json: string | null): string[] {
+  try {
+    const v: unknown = json ? JSON.parse(json) : [];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function judge(r: Input) {
+  const country = countryOf(r.account.country);
+  return {
+    summary: summarizeCalls(r.block.calls, country),
+    likelihood: misdialLikelihood({
+      accountCountry: country, timeZone: r.account.timeZone, reason: r.block.reason, calls: r.block.calls,
+      misdialCallIds: markedCalls(r.misdialCallIds), intendedNumber: r.kind === 'misdial' ? r.intendedNumber : null,
+    }),
+    markedCallIds: markedCalls(r.misdialCallIds),
+  };
+}

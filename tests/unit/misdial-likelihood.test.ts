@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeCalls, formatSpan } from '@/lib/staff/call-summary';
+import { asNationalNumber, digitDistance, iddOf, internationalDigits } from '@/lib/staff/dialling';
+import { misdialLikelihood, type LikelihoodInput } from '@/lib/staff/misdial-likelihood';
+
+// Tuesday 2026-11-24 10:15 in London (UTC+0 in November).
+const tuesdayMorning = new Date('2026-11-24T10:15:00Z');
+const call = (over: Partial<LikelihoodInput['calls'][number]> = {}) => ({ id: 'c1', at: tuesdayMorning, to: '+2079460000', durationSec: 0, sipUsername: 'harbor-trunk', sourceIp: '198.51.100.20', ...over });
+const keys = (l: ReturnType<typeof misdialLikelihood>) => l.signals.map((s) => s.key);
+
+describe('dialling rules', () => {
+  it('reads the digits after the international prefix', () => {
+    expect(internationalDigits('+252611234567')).toBe('252611234567');
+    expect(internationalDigits('00252611234567')).toBe('252611234567');
+    expect(internationalDigits('0252611234567')).toBeNull();
+    expect(iddOf('GB')).toBe('00');
+    expect(iddOf('US')).toBe('011');
+    expect(iddOf('AU')).toBe('0011');
+  });
+
+  it('00 20 7946 0000 from the UK is 020 7946 0000 when the 00 is read as the trunk prefix 0', () => {
+    expect(asNationalNumber('+2079460000', 'GB')).toBe('020 7946 0000');
+    expect(asNationalNumber('002079460000', 'GB')).toBe('020 7946 0000');
+  });
+
+  it('011 252 611 2345 from the US is (252) 611-2345 when 011 is read as the trunk prefix 1', () => {
+    expect(asNationalNumber('+2526112345', 'US')).toBe('(252) 611-2345');
+  });
+
+  it('a real Somali mobile number is not a valid national number in the UK or the US', () => {
+    expect(asNationalNumber('+252611234567', 'GB')).toBeNull();
+    expect(asNationalNumber('+252611234567', 'US')).toBeNull();
+  });
+
+  it('a national number dialled in international form is not a misdial of this kind', () => {
+    expect(asNationalNumber('+442079460000', 'GB')).toBeNull();
+  });
+
+  it('counts digit edits', () => {
+    expect(digitDistance('2079460000', '2079460000')).toBe(0);
+    expect(digitDistance('2528012345678', '2348012345678')).toBe(2);
+    expect(digitDistance('', '123')).toBe(3);
+  });
+});
+
+describe('misdialLikelihood', () => {
+  it('one short office-hours call whose digits are a valid national number is likely a misdial, explained in words', () => {
+    const l = misdialLikelihood({ accountCountry: 'GB', timeZone: 'Europe/London', reason: 'high_risk_destination', calls: [call()], misdialCallIds: ['c1'], intendedNumber: '+442079460000' });
+    expect(l.level).toBe('likely');
+    expect(l.headline).toBe('Likely a misdial');
+    expect(keys(l)).toEqual(expect.arrayContaining(['trunk_prefix', 'similar_digits', 'few_attempts', 'short_calls', 'one_credential', 'office_hours']));
+    expect(keys(l)[0]).toBe('trunk_prefix'); // strongest evidence first
+    const trunk = l.signals.find((s) => s.key === 'trunk_prefix')!;
+    expect(trunk.text).toContain('Dialled 00 2079460000');
+    expect(trunk.text).toContain('020 7946 0000');
+    expect(trunk.text).toContain('United Kingdom');
+    expect(l.signals.find((s) => s.key === 'similar_digits')!.text).toMatch(/same digits/);
+  });
+
+  it('the intended number sharing most digits counts even without the trunk-prefix rule', () => {
+    const l = misdialLikelihood({ accountCountry: 'US', timeZone: 'America/New_York', reason: 'high_risk_destination', calls: [call({ to: '+2528012345678', at: new Date('2026-11-24T15:00:00Z') })], intendedNumber: '+2348012345678' });
+    expect(keys(l)).toContain('similar_digits');
+    expect(keys(l)).not.toContain('trunk_prefix');
+    expect(l.signals.find((s) => s.key === 'similar_digits')!.text).toMatch(/only 2 digits/);
+    expect(l.level).toBe('likely');
+  });
+
+  it('a night-time burst through several credentials from a hotspot, with a long call, is unlikely', () => {
+    const sundayNight = new Date('2026-11-22T03:12:00Z');
+    const calls = Array.from({ length: 6 }, (_, i) => call({ id: `c${i}`, to: `+88213100${450 + i}`, at: new Date(sundayNight.getTime() + i * 5000), sipUsername: i % 2 ? 'pbx' : 'reception', durationSec: i === 3 ? 95 : 0 }));
+    const l = misdialLikelihood({ accountCountry: 'GB', timeZone: 'Europe/London', reason: 'hotspot_source_ip', calls });
+    expect(l.level).toBe('unlikely');
+    expect(keys(l)).toEqual(expect.arrayContaining(['many_attempts', 'long_call', 'many_credentials', 'outside_hours', 'hotspot_ip']));
+    expect(l.signals.every((s) => s.weight < 0)).toBe(true);
+    expect(l.signals.find((s) => s.key === 'outside_hours')!.text).toContain('Sun 03:12');
+  });
+
+  it('a number meant that shares few digits counts against', () => {
+    const l = misdialLikelihood({ accountCountry: 'GB', timeZone: 'Europe/London', reason: 'high_risk_destination', calls: [call({ to: '+252611234567' })], intendedNumber: '+441481712345' });
+    expect(keys(l)).toContain('different_digits');
+  });
+
+  it('an unknown time zone gives no opinion on office hours instead of failing', () => {
+    const l = misdialLikelihood({ accountCountry: 'GB', timeZone: 'Mars/Olympus', reason: 'high_risk_destination', calls: [call()] });
+    expect(keys(l)).not.toContain('office_hours');
+    expect(keys(l)).not.toContain('outside_hours');
+  });
+
+  it('no calls: only what the block reason says', () => {
+    expect(misdialLikelihood({ accountCountry: 'US', timeZone: 'UTC', reason: 'manual', calls: [] })).toMatchObject({ level: 'unlikely', score: 0, signals: [] });
+  });
+});
+
+describe('summarizeCalls', () => {
+  it('names countries most frequent first, counts calls and measures the span', () => {
+    const s = summarizeCalls([
+      call({ to: '+252611234567', at: new Date('2026-11-24T10:00:00Z') }),
+      call({ to: '+252611234568', at: new Date('2026-11-24T10:00:41Z') }),
+      call({ to: '+88213100456', at: new Date('2026-11-24T10:02:00Z') }),
+    ], 'US');
+    expect(s).toMatchObject({ count: 3, countries: ['Somalia', expect.any(String)], spanSec: 120 });
+    expect(formatSpan(41)).toBe('41 s');
+    expect(formatSpan(120)).toBe('2 min');
+    expect(formatSpan(7500)).toBe('2 h 5 min');
+  });
+});
