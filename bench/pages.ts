@@ -1,25 +1,11 @@
 // Dashboard and block page: requests/s and p50/p99 at 32 connections, against the minimal dynamic
 // route of the same build (/api/health: one SELECT 1) measured in the same run — the ratio is the
 // figure. Also the first-load JavaScript (gzip) of the dashboard and the SIP password reset page.
-import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
-import { encode } from 'next-auth/jwt';
 import { load, writeResult } from './lib';
 import { BENCH_SECRET, startPortal } from './server';
-
-const COOKIE = 'authjs.session-token';
-
-/** A real session for dana: a Session row plus the JWT cookie Auth.js would set. */
-async function sessionCookie(databaseUrl: string): Promise<string> {
-  const db = new Database(databaseUrl.replace(/^file:/, ''));
-  const user = db.prepare(`SELECT id FROM "User" WHERE email = 'dana@acme.example'`).get() as { id: string };
-  const sid = crypto.randomBytes(32).toString('base64url');
-  db.prepare(`INSERT INTO "Session" (id, "sessionToken", "userId", expires, "createdAt") VALUES (?, ?, ?, ?, ?)`).run(crypto.randomUUID(), sid, user.id, new Date(Date.now() + 3_600_000).toISOString(), new Date().toISOString());
-  db.close();
-  const token = await encode({ token: { sub: user.id, sid }, secret: BENCH_SECRET, salt: COOKIE, maxAge: 3600 });
-  return `${COOKIE}=${token}`;
-}
+import { sessionCookie } from './session';
 
 async function firstLoadJs(url: string, cookie: string): Promise<number> {
   const html = await (await fetch(url, { headers: { cookie } })).text();
@@ -32,7 +18,7 @@ async function firstLoadJs(url: string, cookie: string): Promise<number> {
 export async function run() {
   const portal = await startPortal();
   try {
-    const cookie = await sessionCookie(portal.databaseUrl);
+    const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
     const db = new Database(portal.databaseUrl.replace(/^file:/, ''), { readonly: true });
     const block = db.prepare(`SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-1001'`).get() as { id: string };
     const cred = db.prepare(`SELECT id FROM "SipCredential" WHERE username = 'acme-reception'`).get() as { id: string };

@@ -11,10 +11,16 @@ export function internationalDigits(raw: string): string | null {
 
 export type Plan = { nationalPrefix(): string | undefined; IDDPrefix(): string; defaultIDDPrefix(): string | undefined };
 
+const plans = new Map<CountryCode, Plan>();
 export function planOf(country: CountryCode): Plan {
-  const m = new Metadata();
-  m.selectNumberingPlan(country);
-  return m.numberingPlan as unknown as Plan;
+  let plan = plans.get(country);
+  if (!plan) {
+    const m = new Metadata();
+    m.selectNumberingPlan(country);
+    plan = m.numberingPlan as unknown as Plan;
+    plans.set(country, plan);
+  }
+  return plan;
 }
 
 /**

@@ -68,9 +68,20 @@ function credentials(calls: CallEvidence[]): Signal | null {
   return null;
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one; the queue judges 100 requests a page.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
 function localTime(at: Date, timeZone: string): { weekday: string; hour: number; label: string } | null {
   try {
-    const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+    const parts = formatterFor(timeZone).formatToParts(at);
     const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
     return { weekday: get('weekday'), hour: Number(get('hour')), label: `${get('weekday')} ${get('hour')}:${get('minute')}` };
   } catch {

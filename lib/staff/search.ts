@@ -7,22 +7,27 @@ import { assertStaff } from './authz';
 // `mode: 'insensitive'` (ILIKE), which the SQLite client refuses, so it is added only there.
 const contains = (v: string) => (isPostgres() ? { contains: v, mode: 'insensitive' } : { contains: v }) as { contains: string };
 
-/** Accounts whose number, company name, member email or SIP username contains the query. */
+/**
+ * Accounts whose number, company name, member email or SIP username contains the query.
+ * Each field is matched by its own single-table query (no correlated subquery per account), then
+ * the matching accounts are loaded by id: with 100 000 accounts, one OR across the relations made
+ * the database test every account against both joins (bench/staff.ts measured ≈ 1 s per search).
+ */
 export async function searchAccounts(user: CurrentUser, raw: string) {
   assertStaff(user);
   const q = raw.trim().slice(0, 100);
   if (q.length < 2) return [];
+  const LIMIT = 25;
+  const [byAccount, byEmail, byUsername] = await Promise.all([
+    db.customerAccount.findMany({ where: { OR: [{ number: contains(q) }, { name: contains(q) }] }, select: { id: true }, orderBy: { number: 'asc' }, take: LIMIT }),
+    db.membership.findMany({ where: { user: { email: contains(q) } }, select: { accountId: true }, take: LIMIT }),
+    db.sipCredential.findMany({ where: { username: contains(q) }, select: { accountId: true }, take: LIMIT }),
+  ]);
+  const ids = [...new Set([...byAccount.map((a) => a.id), ...byEmail.map((m) => m.accountId), ...byUsername.map((c) => c.accountId)])];
   const rows = await db.customerAccount.findMany({
-    where: {
-      OR: [
-        { number: contains(q) },
-        { name: contains(q) },
-        { memberships: { some: { user: { email: contains(q) } } } },
-        { sipCredentials: { some: { username: contains(q) } } },
-      ],
-    },
+    where: { id: { in: ids } },
     orderBy: { number: 'asc' },
-    take: 25,
+    take: LIMIT,
     include: {
       blocks: { where: { status: { in: ['active', 'lift_pending'] } }, select: { id: true, status: true, reason: true }, take: 1, orderBy: { placedAt: 'desc' } },
       memberships: { select: { user: { select: { email: true } } }, take: 5 },

@@ -1,0 +1,17 @@
+// Run by bench/switch-events.bench.ts through runTsx (server conditions): N customer accounts for the
+// benchmark's events (ACC-B00001 …) plus ACC-BWARM for the warm-up. No members, so no mail is queued.
+import { getDb } from '@/lib/db';
+
+const benchAccountNumber = (i: number) => `ACC-B${String(i + 1).padStart(5, '0')}`;
+
+async function main() {
+  const n = Number(process.argv[2] ?? '100');
+  if (!Number.isInteger(n) || n < 1 || n > 99_999) throw new Error('usage: seed-accounts.ts <count 1–99999>');
+  const db = getDb();
+  const data = [...Array.from({ length: n }, (_, i) => benchAccountNumber(i)), 'ACC-BWARM'].map((number) => ({ number, name: `Bench ${number}` }));
+  await db.customerAccount.createMany({ data });
+  process.stdout.write(String(await db.customerAccount.count()));
+  await db.$disconnect();
+}
+
+main().then(() => process.exit(0));

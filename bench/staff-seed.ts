@@ -1,0 +1,50 @@
+// Bulk data for the staff bench: 100 000 accounts (each with a member and a SIP credential), one block
+// each, 1 000 000 block events, 1 000 000 audit rows and 2 000 pending unblock requests. Written with
+// set-based SQL (recursive CTE / generate_series) in the database itself: the ORM would take hours.
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+export const SIZES = { accounts: 100_000, eventsPerBlock: 10, audit: 1_000_000, pending: 2_000 };
+
+const ts = { sqlite: (expr: string) => `strftime('%Y-%m-%dT%H:%M:%f+00:00', '2026-01-01', '+' || (${expr}) || ' seconds')`, pg: (expr: string) => `(timestamp '2026-01-01' + ((${expr}) || ' seconds')::interval)` };
+
+function statements(d: 'sqlite' | 'pg'): string[] {
+  const t = ts[d];
+  const series = (n: number) => (d === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) ` : '');
+  const from = (n: number) => (d === 'sqlite' ? 'FROM s' : `FROM generate_series(1, ${n}) AS s(i)`);
+  const cast = (e: string) => (d === 'pg' ? `(${e})::text` : `(${e})`);
+  const enumv = (v: string, type: string) => (d === 'pg' ? `'${v}'::"${type}"` : `'${v}'`);
+  const { accounts: A, eventsPerBlock: E, audit: L, pending: P } = SIZES;
+  return [
+    `${series(A)}INSERT INTO "CustomerAccount" (id, number, name, country, "timeZone", "createdAt") SELECT 'acct_' || ${cast('i')}, 'ACC-' || ${cast(`${1_000_000} + i`)}, 'Company ' || ${cast('i')} || ' Dental & Labs', 'US', 'America/New_York', ${t('i')} ${from(A)}`,
+    `${series(A)}INSERT INTO "User" (id, email, role, disabled, "timeZone", locale, "createdAt", "updatedAt") SELECT 'user_' || ${cast('i')}, 'member' || ${cast('i')} || '@bench.example', ${enumv('customer', 'Role')}, false, 'UTC', 'en', ${t('i')}, ${t('i')} ${from(A)}`,
+    `${series(A)}INSERT INTO "Membership" (id, "userId", "accountId", "createdAt") SELECT 'mem_' || ${cast('i')}, 'user_' || ${cast('i')}, 'acct_' || ${cast('i')}, ${t('i')} ${from(A)}`,
+    `${series(A)}INSERT INTO "SipCredential" (id, "accountId", username, label, "createdAt") SELECT 'cred_' || ${cast('i')}, 'acct_' || ${cast('i')}, 'sip-' || ${cast('i')}, 'Desk phone', ${t('i')} ${from(A)}`,
+    `${series(A)}INSERT INTO "Block" (id, "accountId", reason, status, "placedAt", "placedBy", "createdAt") SELECT 'blk_' || ${cast('i')}, 'acct_' || ${cast('i')}, ${enumv('high_risk_destination', 'BlockReason')}, CASE WHEN i <= ${P * 5} THEN ${enumv('active', 'BlockStatus')} ELSE ${enumv('lifted', 'BlockStatus')} END, ${t('i * 60')}, 'switch', ${t('i * 60')} ${from(A)}`,
+    `${series(A * E)}INSERT INTO "BlockEvent" (id, "blockId", type, at, actor) SELECT 'ev_' || ${cast('i')}, 'blk_' || ${cast(`((i - 1) / ${E}) + 1`)}, ${enumv('placed', 'BlockEventType')}, ${t('i * 6')}, 'switch' ${from(A * E)}`,
+    `${series(P * 3)}INSERT INTO "TriggerCall" (id, "blockId", at, "sipUsername", "to", "sourceIp", "durationSec") SELECT 'call_' || ${cast('i')}, 'blk_' || ${cast('((i - 1) / 3) + 1')}, ${t('i * 20')}, 'sip-' || ${cast('((i - 1) / 3) + 1')}, '+25261123' || ${cast('1000 + i')}, '203.0.113.9', 0 ${from(P * 3)}`,
+    `${series(P)}INSERT INTO "UnblockRequest" (id, "blockId", "accountId", kind, status, "openKey", "submittedById", "whatHappened", "intendedNumber", "misdialCallIds", "callbackPhone", "createdAt") SELECT 'req_' || ${cast('i')}, 'blk_' || ${cast('i')}, 'acct_' || ${cast('i')}, ${enumv('misdial', 'RequestKind')}, ${enumv('pending', 'RequestStatus')}, 'blk_' || ${cast('i')}, 'user_' || ${cast('i')}, 'Mistyped the prefix.', '+12125550100', '[]', '+12125550100', ${t('i * 60')} ${from(P)}`,
+    `${series(L)}INSERT INTO "AuditLog" (id, at, "actorId", "actorEmail", action, "accountId", ip) SELECT 'aud_' || ${cast('i')}, ${t('i * 3')}, 'user_' || ${cast(`(i % ${A}) + 1`)}, 'member' || ${cast(`(i % ${A}) + 1`)} || '@bench.example', CASE i % 4 WHEN 0 THEN 'sign_in.success' WHEN 1 THEN 'sign_in.failure' WHEN 2 THEN 'sip_password.changed' ELSE 'request.submitted' END, 'acct_' || ${cast(`(i % ${A}) + 1`)}, '198.51.100.7' ${from(L)}`,
+  ];
+}
+
+export async function seedBulk(databaseUrl: string): Promise<void> {
+  if (databaseUrl.startsWith('file:')) {
+    const db = new Database(databaseUrl.replace(/^file:/, ''));
+    db.pragma('journal_mode = WAL');
+    db.transaction(() => { for (const s of statements('sqlite')) db.exec(s.replace(/\bfalse\b/g, '0')); })();
+    db.exec('ANALYZE');
+    db.close();
+    return;
+  }
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query('BEGIN');
+    for (const s of statements('pg')) await c.query(s);
+    await c.query('COMMIT');
+    await c.query('ANALYZE');
+  } finally {
+    await c.end();
+  }
+}

@@ -1,0 +1,145 @@
+// A portal instance of its own (production build, `next start`), beside the one global setup
+// starts on :3210: its own port, its own database and its own switch. Used by the Kamailio loop
+// (e2e/kamailio-loop.spec.ts) and by the benchmarks (bench/). Needs `.next` from `npx next build`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { migrate } from '../../lib/db/migrate';
+import { runTsx } from './tsx';
+
+export interface PortalOptions {
+  /** Working directory for this instance: its log (and the SQLite file, by default) go here. */
+  dir: string;
+  /** Default: a fresh SQLite file `<dir>/tollgate.db` (deleted first). */
+  databaseUrl?: string;
+  /** Default: a free loopback port. */
+  port?: number;
+  /** Configuration on top of the defaults below (SWITCH_API_URL, SWITCH_API_TOKEN, SWITCH_WEBHOOK_SECRET, …). */
+  env: Record<string, string | undefined>;
+  /** A tsx script (run with the server's conditions) that seeds the fresh database before the server starts. */
+  seed?: { script: string; args?: string[] };
+  startupTimeoutMs?: number;
+}
+
+export interface Portal {
+  url: string;
+  port: number;
+  databaseUrl: string;
+  /** Process group id of `next start` (and next-server under it). */
+  pid: number;
+  logFile: string;
+  /** The environment the server runs with (for scripts that must see the same database). */
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}
+
+export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(0, host, () => resolve());
+  });
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+/** Signals a whole process group (started with `detached: true`) and waits for its leader to exit. */
+export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  const pid = child.pid;
+  if (!pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, s);
+    } catch {
+      /* already gone */
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  // next start leaves next-server behind when only the leader dies: make sure nothing of the group is left.
+  signal('SIGKILL');
+}
+
+/**
+ * Fresh database (migrated with lib/db/migrate.ts, optionally seeded), then `next start -H localhost -p <port>`
+ * in its own process group. Resolves once /sign-in answers 200.
+ */
+export async function startPortal(o: PortalOptions): Promise<Portal> {
+  if (!fs.existsSync('.next/BUILD_ID')) throw new Error('No production build: run `npx next build` first (npm test does).');
+  fs.mkdirSync(o.dir, { recursive: true });
+  const port = o.port ?? (await freeTcpPort());
+  let databaseUrl = o.databaseUrl;
+  if (!databaseUrl) {
+    const file = path.join(o.dir, 'tollgate.db');
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    databaseUrl = `file:${file}`;
+  }
+  const url = `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    APP_URL: url,
+    AUTH_SECRET: 'kamailio-loop-auth-secret-0123456789abcdef',
+    SWITCH_API_TIMEOUT_MS: '3000',
+    TOLLGATE_DEMO: '0',
+    TOLLGATE_WORKERS: '1',
+    MAIL_FROM: 'Tollgate <no-reply@localhost>',
+    ...o.env,
+  };
+  await migrate(databaseUrl);
+  if (o.seed) runTsx(o.seed.script, o.seed.args ?? [], env);
+
+  const logFile = path.join(o.dir, `next-${port}.log`);
+  const log = fs.openSync(logFile, 'a');
+  const child = spawn(path.resolve('node_modules/.bin/next'), ['start', '-H', 'localhost', '-p', String(port)], {
+    env,
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  fs.closeSync(log);
+  const onExit = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
+  process.once('exit', onExit);
+  const stop = async () => {
+    await stopGroup(child);
+    process.off('exit', onExit);
+  };
+
+  const until = Date.now() + (o.startupTimeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`next start exited with ${child.exitCode}: ${tail(logFile)}`);
+    }
+    try {
+      if ((await fetch(`${url}/sign-in`, { signal: AbortSignal.timeout(2_000) })).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > until) {
+      await stop();
+      throw new Error(`The portal on ${url} did not start: ${tail(logFile)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, port, databaseUrl, pid: child.pid ?? -1, logFile, env, stop };
+}
+
+function tail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
