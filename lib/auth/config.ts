@@ -9,6 +9,8 @@ import { auditEmailSignIn, emailLinkProvider, emailSignInAllowed } from '@/lib/a
 import { verifyPassword } from '@/lib/auth/password';
 import { requestMeta } from '@/lib/http/request-meta';
 
+const EXPECTED_AUTH_ERRORS = new Set(['CredentialsSignin', 'Verification', 'AccessDenied']);
+
 export const SESSION_MAX_AGE_SEC = 12 * 60 * 60;
 
 const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().max(254).pipe(z.email()), password: z.string().min(1).max(1024) });
@@ -23,6 +25,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SEC },
   pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in/check-email' },
+  // Failed sign-ins and used or expired links are expected (and audited): one line, not a stack trace.
+  logger: {
+    error(error: Error) {
+      const type = (error as { type?: string }).type ?? error.name;
+      if (EXPECTED_AUTH_ERRORS.has(type)) console.warn(`[auth] ${type}`);
+      else console.error('[auth]', error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: {}, password: {} },
