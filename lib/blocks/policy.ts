@@ -19,18 +19,16 @@ export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]
   const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: accountId }, select: { number: true } });
   if (await tx.switchOperation.count({ where: { accountNumber: account.number, kind: 'block', status: 'pending' } })) return [];
   const creds = await tx.sipCredential.findMany({ where: { accountId } });
-  const lifted: string[] = [];
-  for (const b of blocks) {
-    if (NEEDS_STAFF.includes(b.reason)) continue;
+  const rotated = (b: (typeof blocks)[number]) => {
     const named = [...new Set(b.calls.map((c) => c.sipUsername))];
-    if (named.length === 0) continue;
-    const allRotated = named.every((n) => {
+    return named.length > 0 && named.every((n) => {
       const c = creds.find((x) => x.username === n);
       return c?.passwordChangedAt != null && c.passwordChangedAt > b.placedAt;
     });
-    if (!allRotated) continue;
-    await enqueueLift(tx, b, 'policy', 'Every SIP password named in the block was changed');
-    lifted.push(b.id);
-  }
+  };
+  // The switch lifts the whole account at once, so every open block must qualify, not just one.
+  if (blocks.length === 0 || !blocks.every(rotated)) return [];
+  await enqueueLift(tx, blocks[0], 'policy', 'Every SIP password named in the block was changed');
+  const lifted = blocks.map((b) => b.id);
   return lifted;
 }

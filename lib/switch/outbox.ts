@@ -19,16 +19,23 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 
 export type LiftPayload = { state: 'allowed'; reason: string; actor: string };
 
-/** Decide a lift: the block waits for the switch ("lift_pending") until the worker gets a confirmation. */
+/**
+ * Decide a lift: the block waits for the switch ("lift_pending") until the worker gets a confirmation.
+ * The switch keeps one international-calling state per account, so a lift allows calls for the whole
+ * account: every other open block of the account is lifted by the same operation, and shown as such.
+ */
 export async function enqueueLift(tx: Tx, block: { id: string; accountId: string }, actor: string, reason: string): Promise<void> {
   const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: block.accountId } });
   const claimed = await tx.block.updateMany({ where: { id: block.id, status: 'active' }, data: { status: 'lift_pending' } });
   if (claimed.count !== 1) return; // already lifting or lifted: never send a second lift
+  const others = await tx.block.findMany({ where: { accountId: block.accountId, status: 'active' }, select: { id: true } });
+  await tx.block.updateMany({ where: { id: { in: others.map((o) => o.id) }, status: 'active' }, data: { status: 'lift_pending' } });
   const payload: LiftPayload = { state: 'allowed', reason, actor };
   await tx.switchOperation.create({
     data: { idempotencyKey: crypto.randomUUID(), kind: 'lift', accountNumber: account.number, blockId: block.id, payload: JSON.stringify(payload) },
   });
   await tx.blockEvent.create({ data: { blockId: block.id, type: 'lift_requested', actor, detail: reason } });
+  for (const o of others) await tx.blockEvent.create({ data: { blockId: o.id, type: 'lift_requested', actor, detail: `${reason} (the switch lifts the whole account)` } });
 }
 
 const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
@@ -93,12 +100,17 @@ async function confirmLift(opId: string, blockId: string | null, actor: string) 
   await db.$transaction(async (tx) => {
     const done = await tx.switchOperation.updateMany({ where: { id: opId, status: 'pending' }, data: { status: 'done', completedAt: new Date(), leaseOwner: null, leaseUntil: null } });
     if (done.count !== 1 || !blockId) return;
-    const lifted = await tx.block.updateMany({ where: { id: blockId, status: 'lift_pending' }, data: { status: 'lifted', liftedAt: new Date(), liftedBy: actor } });
-    if (lifted.count !== 1) return;
-    const block = await tx.block.findUniqueOrThrow({ where: { id: blockId } });
-    await tx.blockEvent.create({ data: { blockId, type: 'lifted', actor, detail: 'The switch confirmed: international calling is allowed again.' } });
-    await queueMailToMembers(tx, block.accountId, 'block_lifted', { blockId });
-    await audit({ action: 'block.lifted', accountId: block.accountId, target: { type: 'block', id: blockId }, detail: { actor, confirmedBy: 'switch' } }, tx);
+    const { accountId } = await tx.block.findUniqueOrThrow({ where: { id: blockId }, select: { accountId: true } });
+    // Every block that waited for this account-wide lift is lifted now that the switch confirmed it.
+    const waiting = await tx.block.findMany({ where: { accountId, status: 'lift_pending' }, select: { id: true } });
+    if (!waiting.length) return;
+    const now = new Date();
+    await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) }, status: 'lift_pending' }, data: { status: 'lifted', liftedAt: now, liftedBy: actor } });
+    for (const w of waiting) {
+      await tx.blockEvent.create({ data: { blockId: w.id, type: 'lifted', at: now, actor, detail: 'The switch confirmed: international calling is allowed again.' } });
+      await audit({ action: 'block.lifted', accountId, target: { type: 'block', id: w.id }, detail: { actor, confirmedBy: 'switch' } }, tx);
+    }
+    await queueMailToMembers(tx, accountId, 'block_lifted', { blockId });
   });
 }
 
@@ -107,9 +119,10 @@ async function refuseLift(opId: string, blockId: string | null, error: string) {
   await db.$transaction(async (tx) => {
     await tx.switchOperation.update({ where: { id: opId }, data: { status: 'failed', completedAt: new Date(), lastError: error.slice(0, 500), leaseOwner: null, leaseUntil: null } });
     if (!blockId) return;
-    await tx.block.updateMany({ where: { id: blockId, status: 'lift_pending' }, data: { status: 'active' } });
-    await tx.blockEvent.create({ data: { blockId, type: 'lift_requested', actor: 'switch', detail: `The switch refused the lift (${error.slice(0, 200)}). Support will follow up.` } });
     const block = await tx.block.findUniqueOrThrow({ where: { id: blockId } });
+    // Nothing changed on the switch: every block that waited for this lift is in force again.
+    await tx.block.updateMany({ where: { accountId: block.accountId, status: 'lift_pending' }, data: { status: 'active' } });
+    await tx.blockEvent.create({ data: { blockId, type: 'lift_requested', actor: 'switch', detail: `The switch refused the lift (${error.slice(0, 200)}). Support will follow up.` } });
     await audit({ action: 'block.lift_refused', accountId: block.accountId, target: { type: 'block', id: blockId }, detail: { error: error.slice(0, 200) } }, tx);
   });
 }

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liftIfRotated } from '@/lib/blocks/policy';
+import { getDb } from '@/lib/db';
+import { createSwitchClient } from '@/lib/switch/client';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+
+let sim: TestSim;
+
+async function blockThrough(accountId: string, usernames: string[], minutesAgo: number, reason: 'high_risk_destination' | 'manual' = 'high_risk_destination') {
+  const placedAt = new Date(Date.now() - minutesAgo * 60_000);
+  return getDb().block.create({
+    data: { accountId, reason, placedAt, placedBy: 'switch', calls: { create: usernames.map((u) => ({ at: placedAt, sipUsername: u, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 })) } },
+  });
+}
+const rotate = (username: string) => getDb().sipCredential.update({ where: { username }, data: { passwordChangedAt: new Date() } });
+const statusOf = async (id: string) => (await getDb().block.findUniqueOrThrow({ where: { id } })).status;
+const policy = (accountId: string) => getDb().$transaction((tx) => liftIfRotated(tx, accountId));
+
+describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+    sim = await startTestSim();
+  });
+  afterAll(async () => sim.stop());
+
+  it('lifts only when every credential named in the block was rotated after it was placed', async () => {
+    const { account, creds } = await makeAccount();
+    const block = await blockThrough(account.id, [creds[0].username, creds[1].username], 5);
+    await rotate(creds[0].username);
+    expect(await policy(account.id)).toEqual([]);
+    expect(await statusOf(block.id)).toBe('active');
+    await rotate(creds[1].username);
+    expect(await policy(account.id)).toEqual([block.id]);
+    expect(await statusOf(block.id)).toBe('lift_pending');
+  });
+
+  it('a rotation before the block was placed does not count', async () => {
+    const { account, creds } = await makeAccount({ credentials: [`early-${dialect}`] });
+    await rotate(creds[0].username);
+    await new Promise((r) => setTimeout(r, 20));
+    const block = await getDb().block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: creds[0].username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } } });
+    expect(await policy(account.id)).toEqual([]);
+    expect(await statusOf(block.id)).toBe('active');
+  });
+
+  it('never lifts a manual block, nor a block through a name that has no password here', async () => {
+    const { account, creds } = await makeAccount();
+    const manual = await blockThrough(account.id, [creds[0].username], 5, 'manual');
+    await rotate(creds[0].username);
+    expect(await policy(account.id)).toEqual([]);
+    expect(await statusOf(manual.id)).toBe('active');
+    const other = await makeAccount();
+    const trunk = await blockThrough(other.account.id, ['ip-authenticated-trunk'], 5);
+    expect(await policy(other.account.id)).toEqual([]);
+    expect(await statusOf(trunk.id)).toBe('active');
+  });
+
+  it('two open blocks: the account is lifted only when both qualify, and the switch confirmation lifts both', async () => {
+    const { account, creds } = await makeAccount();
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: new Date().toISOString(), credentials: [] });
+    const first = await blockThrough(account.id, [creds[0].username], 10);
+    const second = await blockThrough(account.id, [creds[1].username], 5);
+    await rotate(creds[0].username);
+    expect(await policy(account.id)).toEqual([]); // the second block's credential is not rotated yet
+    expect([await statusOf(first.id), await statusOf(second.id)]).toEqual(['active', 'active']);
+    await rotate(creds[1].username);
+    expect((await policy(account.id)).sort()).toEqual([first.id, second.id].sort());
+    expect(await getDb().switchOperation.count({ where: { accountNumber: account.number } })).toBe(1);
+    const client = createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
+    expect(await processSwitchOutbox({ client })).toBe(1);
+    expect([await statusOf(first.id), await statusOf(second.id)]).toEqual(['lifted', 'lifted']);
+    expect((await sim.control('GET', `/_sim/accounts/${account.number}`)).body.internationalCallingChanges).toBe(1);
+  });
+});
