@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
+import { DemoFraudControl } from '@/components/demo-fraud-control';
 import type { AccountSummary } from '@/lib/accounts/queries';
+import { isDemo } from '@/lib/config/env';
 
 /** One account on the dashboard: status first, in words, then what to do and the credentials. */
 export async function AccountCard({ account }: { account: AccountSummary }) {
@@ -32,7 +34,10 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
           </Link>
         </div>
       ) : (
-        <p className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 p-3 font-semibold text-emerald-900">{t('allowed')}</p>
+        <>
+          <p className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 p-3 font-semibold text-emerald-900">{t('allowed')}</p>
+          {isDemo() ? <DemoFraudControl accountNumber={account.number} /> : null}
+        </>
       )}
       <h3 className="mt-4 font-semibold">{t('credentials')}</h3>
       <div className="overflow-x-auto">

@@ -1,0 +1,27 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useActionState, useEffect } from 'react';
+import { simulateFraudAction } from '@/app/actions/demo';
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+
+/** Demo only: make the simulated switch place a fresh fraud block on this account. */
+export function DemoFraudControl({ accountNumber }: { accountNumber: string }) {
+  const [state, action] = useActionState(simulateFraudAction, undefined);
+  const router = useRouter();
+  useEffect(() => {
+    if (!state?.ok) return;
+    const id = setInterval(() => router.refresh(), 1500);
+    const stop = setTimeout(() => clearInterval(id), 15_000);
+    return () => { clearInterval(id); clearTimeout(stop); };
+  }, [state, router]);
+  return (
+    <form action={action} className="mt-3 flex flex-col gap-2 rounded-md border border-dashed border-slate-400 p-3 text-sm">
+      <input type="hidden" name="accountNumber" value={accountNumber} />
+      <input type="hidden" name="to" value="+252611234567" />
+      <p><strong>Demo:</strong> pretend an attacker is calling Somalia (+252) through this account.</p>
+      <FormMessage id={`demo-fraud-${accountNumber}`} message={state?.message} ok={state?.ok} />
+      <div><SubmitButton variant="secondary" pendingText="Asking the switch…">Simulate toll fraud (demo)</SubmitButton></div>
+    </form>
+  );
+}
