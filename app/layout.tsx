@@ -4,7 +4,7 @@ import { getLocale, getMessages, getTranslations } from 'next-intl/server';
 import { AppHeader } from '@/components/app-header';
 import './globals.css';
 
-export const metadata: Metadata = { title: 'Tollgate', description: 'International calling protection for your business phone system.', referrer: 'strict-origin-when-cross-origin' };
+export const metadata: Metadata = { title: 'Tollgate', description: 'International calling protection for your business phone system.' };
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors'] as const;

@@ -15,7 +15,7 @@ export async function Explanation({ block }: { block: BlockView }) {
     <div className="flex flex-col gap-2">
       {block.calls.length ? <p>{t('calls', { count: block.calls.length, countries: list(countries), credentials: list(creds), ips: list(ips) })}</p> : null}
       <p>{t(block.reason)}</p>
-      {block.reason !== 'manual' && rotatable.length ? <p className="font-medium">{t('rotate', { credentials: list(rotatable) })}</p> : null}
+      {block.reason !== 'manual' && rotatable.length ? <p className="font-medium">{t(block.unknownNames.length ? 'rotateOnly' : 'rotate', { credentials: list(rotatable) })}</p> : null}
       {block.unknownNames.length ? <p>{t('trunk', { names: list(block.unknownNames) })}</p> : null}
       {block.reason !== 'manual' ? <p>{t('firewall')}</p> : null}
       {block.reason === 'high_risk_destination' ? <p>{t('misdial')}</p> : null}

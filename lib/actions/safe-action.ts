@@ -29,12 +29,11 @@ export function formToObject(form: FormData): Record<string, unknown> {
   return out;
 }
 
-/** Never echoes a secret: anything that looks like a password, code or token stays out. */
-const SECRET = /pass|code|token|secret/i;
-function echo(raw: Record<string, unknown>): Record<string, string | string[]> {
+/** Echoes only the fields an action names (opt-in), so a password field can never come back. */
+function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (SECRET.test(k)) continue;
+    if (!keys.includes(k)) continue;
     if (typeof v === 'string') out[k] = v.slice(0, 2000);
     else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').slice(0, 200);
   }
@@ -49,7 +48,7 @@ function echo(raw: Record<string, unknown>): Record<string, string | string[]> {
 export function userAction<S extends z.ZodType, T = unknown>(
   schema: S,
   handler: (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T>>,
-  opts: { roles?: Role[]; allowUnverified?: boolean } = {},
+  opts: { roles?: Role[]; allowUnverified?: boolean; echo?: readonly string[] } = {},
 ) {
   return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
     const user = await currentUser();
@@ -65,9 +64,9 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
-      return { message: 'Please correct the highlighted fields.', fieldErrors, values: echo(raw) };
+      return { message: 'Please correct the highlighted fields.', fieldErrors, values: echo(raw, opts.echo) };
     }
     const result = await handler(parsed.data, { user, meta: await requestMeta() });
-    return result.ok ? result : { values: echo(raw), ...result };
+    return result.ok ? result : { values: echo(raw, opts.echo), ...result };
   };
 }

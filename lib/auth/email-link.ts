@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { signIn } from '@/lib/auth/config';
 import { asLinkRequest } from '@/lib/auth/email-link-provider';
-import { check, consume } from '@/lib/auth/rate-limit';
+import { consume, type LimitName } from '@/lib/auth/rate-limit';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { EMAIL_PROVIDER_ID } from '@/lib/mail/link-token';
@@ -26,15 +26,15 @@ export async function requestSignInLink(rawEmail: unknown, callbackUrl: string, 
   const parsed = emailSchema.safeParse(rawEmail);
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const email = parsed.data;
-  const keys = [['emailLink', email], ['emailLinkIp', meta.ip ?? 'unknown']] as const;
+  // Counted before anything is sent; an unknown client address is not a shared bucket for everyone.
+  const keys: [LimitName, string][] = [['emailLink', email], ...(meta.ip ? [['emailLinkIp', meta.ip] as [LimitName, string]] : [])];
   for (const [name, key] of keys) {
-    const status = await check(name, key);
-    if (status.limited) {
+    const status = await consume(name, key);
+    if (status.limited && status.rejected) {
       await audit({ action: 'sign_in.link_throttled', detail: { email, by: name }, meta });
       return { ok: false, reason: 'throttled', retryAfterSec: status.retryAfterSec };
     }
   }
-  for (const [name, key] of keys) await consume(name, key);
 
   const user = await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
   if (user && !user.disabled) {

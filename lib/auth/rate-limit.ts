@@ -33,23 +33,32 @@ function limiter(name: LimitName): RateLimiterPrisma {
 /** Keys are hashed: a 10 KB email or an IPv6 address becomes a fixed-size key, and no PII sits in the table. */
 const k = (key: string) => crypto.createHash('sha256').update(key.toLowerCase()).digest('base64url');
 
-export type LimitStatus = { limited: false } | { limited: true; retryAfterSec: number };
+/** limited: no attempt is left after this one; rejected: this attempt itself was over the limit. */
+export type LimitStatus = { limited: false; rejected?: false } | { limited: true; rejected: boolean; retryAfterSec: number };
 
 export async function check(name: LimitName, key: string): Promise<LimitStatus> {
   const res = await limiter(name).get(k(key));
-  if (res && res.consumedPoints >= LIMITS[name].points) return { limited: true, retryAfterSec: Math.ceil(res.msBeforeNext / 1000) };
+  if (res && res.consumedPoints >= LIMITS[name].points) return { limited: true, rejected: true, retryAfterSec: Math.ceil(res.msBeforeNext / 1000) };
   return { limited: false };
 }
 
-/** Counts one attempt; says whether the caller is now over the limit. */
+/**
+ * Counts one attempt. Call it BEFORE doing the costly or guessable thing, so a burst of parallel
+ * requests cannot all pass a check that only counts afterwards.
+ */
 export async function consume(name: LimitName, key: string): Promise<LimitStatus> {
   try {
     const res = await limiter(name).consume(k(key));
-    return res.remainingPoints <= 0 ? { limited: true, retryAfterSec: Math.ceil(LIMITS[name].duration) } : { limited: false };
+    return res.remainingPoints <= 0 ? { limited: true, rejected: false, retryAfterSec: Math.ceil(res.msBeforeNext / 1000) } : { limited: false };
   } catch (e) {
-    if (e instanceof RateLimiterRes) return { limited: true, retryAfterSec: Math.ceil(e.msBeforeNext / 1000) };
+    if (e instanceof RateLimiterRes) return { limited: true, rejected: true, retryAfterSec: Math.ceil(e.msBeforeNext / 1000) };
     throw e;
   }
+}
+
+/** Gives back one point (a successful attempt that was counted in advance). */
+export async function reward(name: LimitName, key: string): Promise<void> {
+  await limiter(name).reward(k(key), 1);
 }
 
 export async function reset(name: LimitName, key: string): Promise<void> {

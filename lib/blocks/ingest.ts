@@ -4,6 +4,7 @@ import { audit } from '@/lib/audit/log';
 import { db, type Tx } from '@/lib/db';
 import { queueMailToMembers } from '@/lib/mail/queue';
 import { type BlockLiftedEvent, type BlockPlacedEvent, switchEventSchema } from '@/lib/switch/events-schema';
+import { closeRequestsOf } from '@/lib/switch/outbox';
 import { verifySignature } from '@/lib/switch/signature';
 
 export type IngestAnswer = { status: 200 | 400 | 401 | 404; body: Record<string, unknown> };
@@ -50,7 +51,7 @@ export async function ingestSwitchEvent(raw: string, signature: string | null, s
   const applied = await db.$transaction(async (tx) => {
     const claim = await tx.switchEvent.updateMany({ where: { id: event.id, status: { in: ['received', 'unknown_account'] } }, data: { status: 'processed', processedAt: new Date() } });
     if (claim.count !== 1) return false;
-    if (event.type === 'block.placed') await applyPlaced(tx, account.id, event);
+    if (event.type === 'block.placed') await applyPlaced(tx, account.id, account.number, event);
     else await applyLifted(tx, account.id, event);
     await audit({ action: `switch.${event.type}`, accountId: account.id, target: { type: 'switch_event', id: event.id }, detail: { type: event.type } }, tx);
     return true;
@@ -63,8 +64,19 @@ async function keepRejected(raw: string, error: string) {
   await db.switchEvent.create({ data: { id: `rejected_${crypto.randomUUID()}`, type: 'unknown', accountNumber: '', body: raw, status: 'rejected', error: error.slice(0, 1000) } });
 }
 
-async function applyPlaced(tx: Tx, accountId: string, e: BlockPlacedEvent) {
+async function applyPlaced(tx: Tx, accountId: string, accountNumber: string, e: BlockPlacedEvent) {
   const placedAt = new Date(e.occurredAt);
+  // A lift Tollgate still waits to send would undo this new block on the switch: cancel it, and the
+  // blocks that waited for it are in force again (the switch just said so).
+  const cancelled = await tx.switchOperation.updateMany({
+    where: { accountNumber, kind: 'lift', status: 'pending' },
+    data: { status: 'failed', completedAt: new Date(), leaseOwner: null, leaseUntil: null, lastError: 'superseded: the switch placed a new block' },
+  });
+  if (cancelled.count) {
+    const waiting = await tx.block.findMany({ where: { accountId, status: 'lift_pending' }, select: { id: true } });
+    await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) } }, data: { status: 'active' } });
+    for (const w of waiting) await tx.blockEvent.create({ data: { blockId: w.id, type: 'lift_requested', actor: 'switch', detail: 'Lift cancelled: the switch placed a new block on this account.' } });
+  }
   const block = await tx.block.create({
     data: {
       accountId, reason: e.data.reason, placedAt, placedBy: 'switch', sourceEventId: e.id,
@@ -85,5 +97,6 @@ async function applyLifted(tx: Tx, accountId: string, e: BlockLiftedEvent) {
     // A lift that Tollgate had queued is now moot; the switch already allows international calls.
     await tx.switchOperation.updateMany({ where: { blockId: b.id, status: 'pending' }, data: { status: 'done', completedAt: new Date(), lastError: 'superseded by block.lifted event' } });
   }
+  await closeRequestsOf(tx, open.map((b) => b.id));
   if (open.length) await queueMailToMembers(tx, accountId, 'block_lifted', { blockId: open[0].id });
 }

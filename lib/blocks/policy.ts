@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Tx } from '@/lib/db';
+import { lockAccount } from '@/lib/db/lock';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 import { enqueueLift } from '@/lib/switch/outbox';
 
@@ -13,6 +14,7 @@ export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
  * can never be rotated here, so such a block waits for a person.
  */
 export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]> {
+  await lockAccount(tx, accountId); // two credentials rotated at the same moment must not both miss the lift
   const blocks = await tx.block.findMany({ where: { accountId, status: 'active' }, include: { calls: { select: { sipUsername: true } } } });
   // A lift allows calls for the whole account on the switch: never let it undo a block support placed.
   if (blocks.some((b) => NEEDS_STAFF.includes(b.reason))) return [];

@@ -14,6 +14,8 @@ export async function getBlockForUser(userId: string, blockId: string) {
     },
   });
   if (!block) return null;
+  // The switch keeps one state per account: "allowed" is only true when no other block is open.
+  const otherOpen = await db.block.findFirst({ where: { accountId: block.accountId, id: { not: block.id }, status: { in: ['active', 'lift_pending'] } }, select: { id: true }, orderBy: { placedAt: 'desc' } });
   const named = [...new Set(block.calls.map((c) => c.sipUsername))];
   const credentials = block.account.sipCredentials.map((c) => ({
     id: c.id,
@@ -37,6 +39,7 @@ export async function getBlockForUser(userId: string, blockId: string) {
     events: block.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail, actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null })),
     requests: block.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt, decidedAt: r.decidedAt, denyReason: r.denyReason })),
     credentials,
+    otherOpenBlockId: otherOpen?.id ?? null,
     /** Credentials named in the trigger calls that are not SIP credentials of this account (e.g. IP-authenticated trunks). */
     unknownNames: named.filter((n) => !block.account.sipCredentials.some((c) => c.username === n)),
   };

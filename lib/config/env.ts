@@ -21,6 +21,11 @@ const schema = z.object({
   TOLLGATE_DEMO: z.enum(['0', '1']).default('0'),
   /** Where the switch simulator listens, for the demo-only "place a fraud block" control. */
   SWITCH_SIM_CONTROL_URL: z.url().optional(),
+  /**
+   * How many reverse proxies in front of Tollgate append to X-Forwarded-For. The client address is the
+   * entry that many places from the right: entries further left were written by the client itself.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   /** Run the outbox workers inside the web process (default). Set 0 to run them elsewhere. */
   TOLLGATE_WORKERS: z.enum(['0', '1']).default('1'),
 });

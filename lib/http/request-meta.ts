@@ -1,14 +1,25 @@
 import 'server-only';
 import { headers } from 'next/headers';
+import { env } from '@/lib/config/env';
 
 export type RequestMeta = { ip: string | null; userAgent: string | null };
 
-/** Client address: the first X-Forwarded-For hop (set by the provider's reverse proxy), else X-Real-IP. */
+/**
+ * The client address for audit rows and per-IP limits. X-Forwarded-For entries are appended left to
+ * right, and only the ones our own proxies appended can be trusted: with TRUSTED_PROXY_HOPS proxies,
+ * the client is the entry that many places from the right (the leftmost entries are whatever the client
+ * sent). Next.js itself fills the header with the socket address when nothing in front set it.
+ */
+export function clientIp(forwardedFor: string | null, hops: number): string | null {
+  const hopsList = (forwardedFor ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const ip = hopsList[hopsList.length - hops];
+  return ip && /^[0-9a-fA-F:.]{2,64}$/.test(ip) ? ip : null;
+}
+
 export async function requestMeta(): Promise<RequestMeta> {
   const h = await headers();
-  const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
   return {
-    ip: (forwarded || h.get('x-real-ip') || null)?.slice(0, 64) ?? null,
+    ip: clientIp(h.get('x-forwarded-for'), env().TRUSTED_PROXY_HOPS),
     userAgent: h.get('user-agent')?.slice(0, 512) ?? null,
   };
 }

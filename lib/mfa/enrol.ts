@@ -1,7 +1,7 @@
 import 'server-only';
 import QRCode from 'qrcode';
 import { audit } from '@/lib/audit/log';
-import { check, consume } from '@/lib/auth/rate-limit';
+import { consume, reset } from '@/lib/auth/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { decryptSecret, encryptSecret, hashRecoveryCode, newRecoveryCodes, newSecret, totpFor, verifyTotp } from '@/lib/auth/totp';
 import { db } from '@/lib/db';
@@ -21,12 +21,13 @@ export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: 
 
 /** Confirms enrolment with a first code; returns the recovery codes, shown once and stored hashed. */
 export async function confirmEnrolment(user: CurrentUser, code: string, meta: RequestMeta): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; reason: 'wrong' | 'throttled' }> {
-  if ((await check('totp', user.id)).limited) return { ok: false, reason: 'throttled' };
+  const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
+  if (attempt.rejected) return { ok: false, reason: 'throttled' };
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!u.totpSecret || u.totpEnabledAt || !verifyTotp(decryptSecret(u.totpSecret), code.trim())) {
-    const s = await consume('totp', user.id);
-    return { ok: false, reason: s.limited ? 'throttled' : 'wrong' };
+    return { ok: false, reason: attempt.limited ? 'throttled' : 'wrong' };
   }
+  await reset('totp', user.id);
   const codes = newRecoveryCodes();
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date() } });

@@ -1,6 +1,6 @@
 import 'server-only';
 import { audit } from '@/lib/audit/log';
-import { check, consume, reset } from '@/lib/auth/rate-limit';
+import { consume, reset } from '@/lib/auth/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { decryptSecret, hashRecoveryCode, verifyTotp } from '@/lib/auth/totp';
 import { db } from '@/lib/db';
@@ -10,7 +10,9 @@ export type VerifyOutcome = 'ok' | 'wrong' | 'throttled' | 'not_enrolled';
 
 /** Verifies a TOTP or recovery code and marks this session as second-factor verified. */
 export async function verifySecondFactor(user: CurrentUser, code: string, meta: RequestMeta): Promise<VerifyOutcome> {
-  if ((await check('totp', user.id)).limited) return 'throttled';
+  // Counted before the check: parallel guesses cannot slip past the limit.
+  const attempt = await consume('totp', user.id);
+  if (attempt.rejected) return 'throttled';
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!u.totpSecret || !u.totpEnabledAt) return 'not_enrolled';
   const clean = code.trim();
@@ -22,9 +24,8 @@ export async function verifySecondFactor(user: CurrentUser, code: string, meta: 
     if (ok) await audit({ action: 'mfa.recovery_code_used', actor: user, meta });
   }
   if (!ok) {
-    const status = await consume('totp', user.id);
     await audit({ action: 'mfa.failure', actor: user, meta });
-    return status.limited ? 'throttled' : 'wrong';
+    return attempt.limited ? 'throttled' : 'wrong';
   }
   await reset('totp', user.id);
   await db.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });

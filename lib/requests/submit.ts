@@ -46,7 +46,7 @@ async function create(user: CurrentUser, meta: RequestMeta, input: Common, build
   const built = build(country, block.calls.map((c) => c.id));
   const fieldErrors = { ...(built.fieldErrors ?? {}), ...(callback ? {} : { callbackPhone: ['Enter a valid phone number (with the country code if it is not in your account’s country).'] }) };
   if (Object.keys(fieldErrors).length) return { ok: false, message: 'Please correct the highlighted fields.', fieldErrors };
-  if ((await consume('unblockRequest', user.id)).limited) return { ok: false, message: 'You have sent several requests today. Please wait for support to call you, or contact them directly.' };
+  if ((await consume('unblockRequest', user.id)).rejected) return { ok: false, message: 'You have sent several requests today. Please wait for support to call you, or contact them directly.' };
   try {
     const request = await db.$transaction(async (tx) => {
       const r = await tx.unblockRequest.create({

@@ -36,7 +36,7 @@ export async function resetSipPassword(user: CurrentUser, credentialId: string, 
     minScore: env().PASSWORD_MIN_SCORE,
   });
   if (!verdict.acceptable) return { ok: false, kind: 'weak', message: verdict.problems.join(' ') };
-  if ((await consume('sipPassword', user.id)).limited) {
+  if ((await consume('sipPassword', user.id)).rejected) {
     return { ok: false, kind: 'throttled', message: 'Too many password changes in the last hour. Please wait before trying again, or contact support.' };
   }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
+import { lockAccount } from '@/lib/db/lock';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { enqueueLift } from '@/lib/switch/outbox';
 import { enqueuePlace } from '@/lib/switch/outbox-place';
@@ -23,6 +24,7 @@ export async function placeManualBlock(user: CurrentUser, input: z.output<typeof
   const account = await db.customerAccount.findUnique({ where: { number: input.accountNumber } });
   if (!account) return { ok: false, kind: 'not_found' };
   return db.$transaction(async (tx): Promise<ManualOutcome> => {
+    await lockAccount(tx, account.id); // two agents at once: the second sees the first one's operation
     const open = await tx.block.count({ where: { accountId: account.id, status: { in: ['active', 'lift_pending'] } } });
     if (open > 0) return { ok: false, kind: 'refused', message: 'This account already has a block in force or being lifted. Wait for the switch, or work with that block.' };
     const pending = await tx.switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } });

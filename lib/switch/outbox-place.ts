@@ -41,7 +41,8 @@ export async function confirmPlace(opId: string, payload: PlacePayload): Promise
 /** The switch answered "no": nothing is in force; staff see the refusal on the account page. */
 export async function refusePlace(opId: string, payload: PlacePayload, error: string): Promise<void> {
   await db.$transaction(async (tx) => {
-    await tx.switchOperation.update({ where: { id: opId }, data: { status: 'failed', completedAt: new Date(), lastError: error.slice(0, 500), leaseOwner: null, leaseUntil: null } });
+    const done = await tx.switchOperation.updateMany({ where: { id: opId, status: 'pending' }, data: { status: 'failed', completedAt: new Date(), lastError: error.slice(0, 500), leaseOwner: null, leaseUntil: null } });
+    if (done.count !== 1) return;
     await audit({ action: 'block.place_refused', accountId: payload.accountId, target: { type: 'switch_operation', id: opId }, detail: { actor: payload.actor, error: error.slice(0, 200) } }, tx);
   });
 }

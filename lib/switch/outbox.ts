@@ -66,9 +66,10 @@ async function claimOne(now: Date, owner: string, leaseMs: number) {
 export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?: string; max?: number; leaseMs?: number } = {}): Promise<number> {
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
+  const owner = opts.owner ?? workerId;
   let confirmed = 0;
   for (let i = 0; i < (opts.max ?? 50); i++) {
-    const op = await claimOne(new Date(), opts.owner ?? workerId, opts.leaseMs ?? LEASE_MS);
+    const op = await claimOne(new Date(), owner, opts.leaseMs ?? LEASE_MS);
     if (!op) break;
     const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload;
     const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
@@ -77,8 +78,9 @@ export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?:
       else await confirmLift(op.id, op.blockId, payload.actor);
       confirmed++;
     } else if (isRetryable(res)) {
-      await db.switchOperation.update({
-        where: { id: op.id },
+      // Only while this worker still holds the row: a worker that lost its lease must not reschedule it.
+      await db.switchOperation.updateMany({
+        where: { id: op.id, status: 'pending', leaseOwner: owner },
         data: { attempts: { increment: 1 }, nextAttemptAt: new Date(Date.now() + backoffMs(op.attempts)), leaseOwner: null, leaseUntil: null, lastError: `${res.code ?? res.kind}: ${res.message}`.slice(0, 500) },
       });
     } else if (payload.state === 'blocked') {
@@ -96,6 +98,14 @@ function outboxClient(): SwitchClient {
   return cachedOutboxClient;
 }
 
+/** A request for a block that is lifted anyway has nothing left to decide: close it, visibly. */
+export async function closeRequestsOf(tx: Tx, blockIds: string[]): Promise<void> {
+  await tx.unblockRequest.updateMany({
+    where: { blockId: { in: blockIds }, status: 'pending' },
+    data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decisionNote: 'Closed without a decision: the block was lifted.' },
+  });
+}
+
 async function confirmLift(opId: string, blockId: string | null, actor: string) {
   await db.$transaction(async (tx) => {
     const done = await tx.switchOperation.updateMany({ where: { id: opId, status: 'pending' }, data: { status: 'done', completedAt: new Date(), leaseOwner: null, leaseUntil: null } });
@@ -106,6 +116,7 @@ async function confirmLift(opId: string, blockId: string | null, actor: string) 
     if (!waiting.length) return;
     const now = new Date();
     await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) }, status: 'lift_pending' }, data: { status: 'lifted', liftedAt: now, liftedBy: actor } });
+    await closeRequestsOf(tx, waiting.map((w) => w.id));
     for (const w of waiting) {
       await tx.blockEvent.create({ data: { blockId: w.id, type: 'lifted', at: now, actor, detail: 'The switch confirmed: international calling is allowed again.' } });
       await audit({ action: 'block.lifted', accountId, target: { type: 'block', id: w.id }, detail: { actor, confirmedBy: 'switch' } }, tx);
@@ -117,8 +128,8 @@ async function confirmLift(opId: string, blockId: string | null, actor: string) 
 /** The switch answered "no": the block stays, visibly, for staff to resolve. */
 async function refuseLift(opId: string, blockId: string | null, error: string) {
   await db.$transaction(async (tx) => {
-    await tx.switchOperation.update({ where: { id: opId }, data: { status: 'failed', completedAt: new Date(), lastError: error.slice(0, 500), leaseOwner: null, leaseUntil: null } });
-    if (!blockId) return;
+    const done = await tx.switchOperation.updateMany({ where: { id: opId, status: 'pending' }, data: { status: 'failed', completedAt: new Date(), lastError: error.slice(0, 500), leaseOwner: null, leaseUntil: null } });
+    if (done.count !== 1 || !blockId) return;
     const block = await tx.block.findUniqueOrThrow({ where: { id: blockId } });
     // Nothing changed on the switch: every block that waited for this lift is in force again.
     await tx.block.updateMany({ where: { accountId: block.accountId, status: 'lift_pending' }, data: { status: 'active' } });

@@ -10,6 +10,10 @@ describe('safeCallbackUrl (no open redirects)', () => {
     ['https://evil.example', '/'],
     [undefined, '/'],
     ['/' + 'a'.repeat(600), '/'],
+    ['/\t/evil.example', '/'],
+    ['/\n/evil.example', '/'],
+    ['/%09/evil.example', '/%09/evil.example'],
+    ['/blocks/abc?x=1#t', '/blocks/abc?x=1#t'],
   ])('%# %s', (input, out) => expect(safeCallbackUrl(input)).toBe(out));
 });
 
@@ -24,5 +28,16 @@ describe('phone numbers (libphonenumber-js)', () => {
     expect(parseUserPhone('020 7946 0958', 'GB')).toBe('+442079460958');
     expect(parseUserPhone('+1 415 555 2671', 'GB')).toBe('+14155552671');
     expect(parseUserPhone('12', 'US')).toBeNull();
+  });
+});
+
+describe('client address behind proxies', () => {
+  it('takes the entry our own proxies appended, not what the client wrote', async () => {
+    const { clientIp } = await import('@/lib/http/request-meta');
+    expect(clientIp('203.0.113.9', 1)).toBe('203.0.113.9');
+    expect(clientIp('6.6.6.6, 203.0.113.9', 1)).toBe('203.0.113.9');
+    expect(clientIp('6.6.6.6, 203.0.113.9, 10.0.0.2', 2)).toBe('203.0.113.9');
+    expect(clientIp(null, 1)).toBeNull();
+    expect(clientIp('not an ip', 1)).toBeNull();
   });
 });

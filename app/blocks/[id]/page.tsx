@@ -28,7 +28,13 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
         <div role="status" aria-live="polite">
           {block.status === 'active' ? <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p> : null}
           {block.status === 'lift_pending' ? <p className="rounded-md border border-amber-300 bg-amber-50 p-3 font-semibold text-amber-950">{t('waiting')}</p> : null}
-          {block.status === 'lifted' && block.liftedAt ? (
+          {block.status === 'lifted' && block.liftedAt && block.otherOpenBlockId ? (
+            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+              {t('liftedOnly', { at: at(block.liftedAt) })} {t('otherOpen')}{' '}
+              <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">{t('otherOpenLink')}</Link>
+            </p>
+          ) : null}
+          {block.status === 'lifted' && block.liftedAt && !block.otherOpenBlockId ? (
             <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
               <strong>{t('allowedNow')}</strong>. {t('liftedAt', { at: at(block.liftedAt) })}
             </p>

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { userAction } from '@/lib/actions/safe-action';
 import { changeStaffRole, createStaffSchema, createStaffUser, disableSchema, roleSchema, setStaffDisabled, type UserChange } from '@/lib/staff/users';
 
-const ADMIN = { roles: ['admin' as const] };
+const ADMIN = { roles: ['admin' as const], echo: ['email', 'name', 'role'] };
 
 function answer(r: UserChange) {
   if ('notFound' in r) notFound();

@@ -16,7 +16,7 @@ function answer(r: ManualOutcome, sent: string) {
 }
 
 export const placeBlockAction = userAction(placeSchema, async (input, { user, meta }) =>
-  answer(await placeManualBlock(user, input, meta), 'Sent to the switch. The block is in force once the switch confirms it; this page shows when.'), { roles: STAFF });
+  answer(await placeManualBlock(user, input, meta), 'Sent to the switch. The block is in force once the switch confirms it; this page shows when.'), { roles: STAFF, echo: ['note'] });
 
 export const liftBlockAction = userAction(liftSchema, async (input, { user, meta }) =>
-  answer(await liftBlockByStaff(user, input, meta), 'Lift sent to the switch. International calling is allowed once the switch confirms it; this page shows when.'), { roles: STAFF });
+  answer(await liftBlockByStaff(user, input, meta), 'Lift sent to the switch. International calling is allowed once the switch confirms it; this page shows when.'), { roles: STAFF, echo: ['note'] });

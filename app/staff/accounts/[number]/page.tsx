@@ -8,7 +8,7 @@ import { getAccountForStaff } from '@/lib/staff/account-detail';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
-  const a = await getAccountForStaff(user, decodeURIComponent((await params).number));
+  const a = await getAccountForStaff(user, (await params).number);
   if (!a) notFound();
   const inForce = a.blocks.some((b) => b.status === 'active' || b.status === 'lift_pending');
   const placing = a.operations.some((o) => o.kind === 'block' && o.status === 'pending');

@@ -11,7 +11,7 @@ import { RequestSummary } from '@/components/staff/request-summary';
 import { requireStaff } from '@/lib/auth/session';
 import { getRequestForStaff } from '@/lib/staff/request-detail';
 
-const DONE = { approved: 'You approved this request. The lift was sent to the switch; the block shows as lifted once the switch confirms.', denied: 'You denied this request. The customer gets an email with your reason.' } as const;
+const DONE = { approved: 'You approved this request. The block shows as lifted below only once the switch has confirmed it.', denied: 'You denied this request. The customer gets an email with your reason.' } as const;
 
 export default async function StaffRequestPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string }> }) {
   const user = await requireStaff();
