@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
 import { getDb } from '@/lib/db';
+import { enqueueLift } from '@/lib/switch/outbox';
 import { signEvent } from '@/lib/switch/signature';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
@@ -104,5 +105,19 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     const block = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
     expect(block).toMatchObject({ status: 'lifted', liftedBy: 'noc-operator' });
     expect(await getDb().mailMessage.count({ where: { template: 'block_lifted', payload: { contains: block.id } } })).toBe(1);
+  });
+
+  it('a new block cancels a lift still waiting to be sent, so it cannot undo the new block', async () => {
+    const { account, creds } = await makeAccount();
+    await post(JSON.stringify(placed(account.number, [creds[0].username])));
+    const first = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
+    await getDb().$transaction((tx) => enqueueLift(tx, first, 'policy', 'rotated'));
+    expect((await getDb().block.findUniqueOrThrow({ where: { id: first.id } })).status).toBe('lift_pending');
+    expect((await post(JSON.stringify(placed(account.number, [creds[1].username])))).status).toBe(200);
+    const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: first.id } });
+    expect(op.status).toBe('failed');
+    expect(op.lastError).toMatch(/superseded/);
+    expect((await getDb().block.findUniqueOrThrow({ where: { id: first.id } })).status).toBe('active');
+    expect(await getDb().block.count({ where: { accountId: account.id, status: 'active' } })).toBe(2);
   });
 });
