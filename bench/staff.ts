@@ -3,9 +3,9 @@
 // minimal dynamic route of the same build (/api/health) measured in the same run.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeTcpPort } from '../e2e/support/kamailio-portal';
 import { load, writeResult } from './lib';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
@@ -22,7 +22,6 @@ const PAGES: Record<string, string> = {
   auditByAccount: '/staff/audit?account=ACC-1050000',
 };
 
-const freePort = () => new Promise<number>((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
 
 async function measure(databaseUrl: string) {
   const t = Date.now();
@@ -56,7 +55,7 @@ export async function run() {
     result.sqlite = await measure(`file:${path.join(dir, 'staff.db')}`);
     // Its own temporary directory: the cluster runs as the postgres user, who cannot enter `dir`.
     const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-pg-'));
-    const url = execFileSync('scripts/pg-cluster.sh', ['start', pgDir, String(await freePort())], { encoding: 'utf8' }).trim();
+    const url = execFileSync('scripts/pg-cluster.sh', ['start', pgDir, String(await freeTcpPort())], { encoding: 'utf8' }).trim();
     try {
       result.postgresql = await measure(url);
     } finally {

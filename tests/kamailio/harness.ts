@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { SWITCH_DIR } from '../../switch/kamailio/src/db';
 import { findKamailio } from '../../switch/kamailio/src/launcher';
+import { freeTcpPort } from '../../e2e/support/kamailio-portal';
 
 export const SIPP_DIR = path.join(SWITCH_DIR, 'sipp');
 const PACKAGES = ['kamailio', 'kamailio-sqlite-modules', 'sip-tester'];
@@ -63,16 +64,7 @@ export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
-export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, host, () => resolve());
-  });
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
+export { freeTcpPort };
 
 function udpPortFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
