@@ -296,7 +296,7 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
   await expect(omar.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   await expectAccessible(omar);
   const secret = (await omar.locator('main code').textContent())!.trim();
-  await omar.getByLabel('Authentication code').fill(totpNow(secret));
+  await omar.getByLabel('Authentication code').fill(await totpNow(secret));
   await omar.getByRole('button', { name: 'Verify' }).click();
   await expect(omar.getByText('Two-factor authentication is on.')).toBeVisible();
 
@@ -305,7 +305,7 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
   await expect(again).toHaveURL(/\/security\/verify/);
   await again.goto('/blocks/' + query<{ id: string }>(`SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-2001'`)[0].id);
   await expect(again).toHaveURL(/\/security\/verify/);
-  await again.getByLabel('Authentication code').fill(totpNow(secret));
+  await again.getByLabel('Authentication code').fill(await totpNow(secret));
   await again.getByRole('button', { name: 'Verify' }).click();
   await expect(again.getByRole('heading', { name: /International calling blocked on Harbor Logistics/ })).toBeVisible(); // back where it was going
 });

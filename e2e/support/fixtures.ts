@@ -26,13 +26,35 @@ export async function submitAndWait(page: Page, button = 'Sign in') {
   ]);
 }
 
-export const totpNow = (secret = DEMO.totpSecret) => new TOTP({ secret, digits: 6, period: 30 }).generate();
+const usedSteps = new Map<string, Set<number>>();
+
+/**
+ * A TOTP code the portal has not accepted yet for this user: codes are single-use (RFC 6238 §5.2),
+ * and journeys sign the same staff member in several times within one 30-second step. Uses the
+ * current step, then the next and the previous (the server accepts ±1 step), then waits for a new one.
+ */
+export async function totpNow(secret = DEMO.totpSecret, who = secret): Promise<string> {
+  const used = usedSteps.get(who) ?? new Set<number>();
+  usedSteps.set(who, used);
+  for (;;) {
+    const now = Date.now();
+    const current = Math.floor(now / 30_000);
+    // The previous step is still accepted until the next boundary: use it only with time to spare.
+    const candidates = [current, current + 1, ...((current + 1) * 30_000 - now > 8_000 ? [current - 1] : [])];
+    const step = candidates.find((s) => !used.has(s));
+    if (step !== undefined) {
+      used.add(step);
+      return new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: step * 30_000 });
+    }
+    await new Promise((r) => setTimeout(r, (current + 1) * 30_000 - Date.now() + 100));
+  }
+}
 
 /** Staff sign-in including the second factor (the demo staff are enrolled with the demo secret). */
 export async function signInStaff(page: Page, who: { email: string; password: string }) {
   await signIn(page, who, '/staff');
   await expect(page).toHaveURL(/\/security\/verify/);
-  await page.getByLabel('Authentication code').fill(totpNow());
+  await page.getByLabel('Authentication code').fill(await totpNow(DEMO.totpSecret, who.email));
   await page.getByRole('button', { name: 'Verify' }).click();
   // On the path, not anywhere in the URL: /security/verify?next=/staff must not count as arrived.
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));

@@ -13,6 +13,8 @@ export const LIMITS = {
   /** Sign-in links asked for from one IP (an office behind one address may have several people). */
   emailLinkIp: { points: 30, duration: 60 * 60 },
   totp: { points: 5, duration: 5 * 60, blockDuration: 5 * 60 },
+  /** One use per user and TOTP time step (codes stay valid ±30 s, so 2 minutes covers them). */
+  totpStep: { points: 1, duration: 2 * 60 },
   sipPassword: { points: 20, duration: 60 * 60 },
   unblockRequest: { points: 5, duration: 24 * 60 * 60 },
 } satisfies Record<string, Limit>;

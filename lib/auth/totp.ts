@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
+import { consume } from '@/lib/auth/rate-limit';
 import { seal, unseal } from '@/lib/security/seal';
 
 // TOTP secrets are stored sealed (lib/security/seal.ts): a database dump alone hands out no second factors.
@@ -13,10 +14,21 @@ export function totpFor(base32: string, label: string): TOTP {
   return new TOTP({ issuer: 'Tollgate', label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(base32) });
 }
 
-/** Accepts the current code and one step either side (clock drift). */
-export function verifyTotp(base32: string, code: string): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return totpFor(base32, 'x').validate({ token: code, window: 1 }) !== null;
+/** The time step a code belongs to (current, or one either side for clock drift), or null. */
+export function matchTotpStep(base32: string, code: string, now = Date.now()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const delta = totpFor(base32, 'x').validate({ token: code, window: 1, timestamp: now });
+  return delta === null ? null : Math.floor(now / 30_000) + delta;
+}
+
+/**
+ * Verifies a code for a user and spends its time step: RFC 6238 §5.2 — a code that was accepted once
+ * is not accepted again, so a code read over a shoulder or from a log is useless afterwards.
+ */
+export async function acceptTotp(userId: string, base32: string, code: string): Promise<boolean> {
+  const step = matchTotpStep(base32, code);
+  if (step === null) return false;
+  return !(await consume('totpStep', `${userId}:${step}`)).rejected;
 }
 
 export const hashRecoveryCode = (code: string) => crypto.createHash('sha256').update(code.replace(/[\s-]/g, '').toLowerCase()).digest('hex');

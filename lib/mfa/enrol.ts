@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { audit } from '@/lib/audit/log';
 import { consume, reset } from '@/lib/auth/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
-import { decryptSecret, encryptSecret, hashRecoveryCode, newRecoveryCodes, newSecret, totpFor, verifyTotp } from '@/lib/auth/totp';
+import { decryptSecret, encryptSecret, hashRecoveryCode, newRecoveryCodes, newSecret, totpFor, acceptTotp } from '@/lib/auth/totp';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 
@@ -24,7 +24,7 @@ export async function confirmEnrolment(user: CurrentUser, code: string, meta: Re
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
   if (attempt.rejected) return { ok: false, reason: 'throttled' };
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  if (!u.totpSecret || u.totpEnabledAt || !verifyTotp(decryptSecret(u.totpSecret), code.trim())) {
+  if (!u.totpSecret || u.totpEnabledAt || !(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.trim()))) {
     return { ok: false, reason: attempt.limited ? 'throttled' : 'wrong' };
   }
   await reset('totp', user.id);

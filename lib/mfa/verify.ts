@@ -2,7 +2,7 @@ import 'server-only';
 import { audit } from '@/lib/audit/log';
 import { consume, reset } from '@/lib/auth/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
-import { decryptSecret, hashRecoveryCode, verifyTotp } from '@/lib/auth/totp';
+import { acceptTotp, decryptSecret, hashRecoveryCode } from '@/lib/auth/totp';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 
@@ -16,7 +16,7 @@ export async function verifySecondFactor(user: CurrentUser, code: string, meta: 
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!u.totpSecret || !u.totpEnabledAt) return 'not_enrolled';
   const clean = code.trim();
-  let ok = verifyTotp(decryptSecret(u.totpSecret), clean);
+  let ok = await acceptTotp(u.id, decryptSecret(u.totpSecret), clean);
   if (!ok && /^[0-9a-f]{5}-?[0-9a-f]{5}$/i.test(clean)) {
     // A recovery code works once: the update only matches an unused row.
     const used = await db.recoveryCode.updateMany({ where: { userId: u.id, codeHash: hashRecoveryCode(clean), usedAt: null }, data: { usedAt: new Date() } });
