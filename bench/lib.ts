@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { latencySummary } from './harness/report';
 
-export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
+/** Sample count plus the percentiles of bench/harness/report.ts (one percentile definition for every bench). */
 export function summarize(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  return { n: s.length, p50: +quantile(s, 0.5).toFixed(3), p95: +quantile(s, 0.95).toFixed(3), p99: +quantile(s, 0.99).toFixed(3), max: +s[s.length - 1].toFixed(3) };
+  return { n: samples.length, ...latencySummary(samples) };
 }
 
 export function writeResult(name: string, result: unknown) {

@@ -38,12 +38,6 @@ const k = (key: string) => crypto.createHash('sha256').update(key.toLowerCase())
 /** limited: no attempt is left after this one; rejected: this attempt itself was over the limit. */
 export type LimitStatus = { limited: false; rejected?: false } | { limited: true; rejected: boolean; retryAfterSec: number };
 
-export async function check(name: LimitName, key: string): Promise<LimitStatus> {
-  const res = await limiter(name).get(k(key));
-  if (res && res.consumedPoints >= LIMITS[name].points) return { limited: true, rejected: true, retryAfterSec: Math.ceil(res.msBeforeNext / 1000) };
-  return { limited: false };
-}
-
 /**
  * Counts one attempt. Call it BEFORE doing the costly or guessable thing, so a burst of parallel
  * requests cannot all pass a check that only counts afterwards.

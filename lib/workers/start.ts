@@ -12,10 +12,10 @@ const WORKERS: Worker[] = [
 
 let started = false;
 
-export function startWorkers(extra: Worker[] = []) {
+export function startWorkers() {
   if (started) return;
   started = true;
-  for (const w of [...WORKERS, ...extra]) {
+  for (const w of WORKERS) {
     const loop = async () => {
       try {
         await w.tick();
