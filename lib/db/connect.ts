@@ -2,6 +2,7 @@ import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
 import type { PrismaClient as PgClient } from '@/lib/generated/postgresql/client';
+import { serializeSqliteAdapter } from '@/lib/db/serialized-sqlite';
 import { sqlitePath } from '@/lib/db/url';
 
 type Ctors = {
@@ -23,7 +24,8 @@ export function createClient(url: string, c: Ctors): SqliteClient {
   }
   if (url.startsWith('file:')) {
     // busy timeout: several writers (web + workers) share the file; WAL is set by the migrator.
-    const adapter = new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 10_000 });
+    // One connection: a request's query never runs inside another request's open transaction.
+    const adapter = serializeSqliteAdapter(new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 10_000 }));
     return new c.SqliteClient({ adapter });
   }
   throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');
