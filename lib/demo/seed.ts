@@ -1,6 +1,7 @@
 import type { Db } from '@/lib/db';
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
+import { seedBlock } from '@/lib/blocks/lifecycle';
 import { DEMO_ACCOUNTS, DEMO_TOTP_SECRET, DEMO_USERS } from './data';
 
 /**
@@ -21,12 +22,9 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: num
     }
     if (a.block && !(await db.block.findUnique({ where: { sourceEventId: `demo-seed-${a.number}` } }))) {
       const placedAt = new Date(now.getTime() - a.block.minutesAgo * 60_000);
-      await db.block.create({
-        data: {
-          accountId: account.id, reason: a.block.reason, placedAt, placedBy: 'switch', sourceEventId: `demo-seed-${a.number}`,
-          calls: { create: a.block.calls.map((c) => ({ at: new Date(placedAt.getTime() - c.secondsBefore * 1000), sipUsername: c.from, to: c.to, sourceIp: c.sourceIp, durationSec: c.durationSec })) },
-          events: { create: [{ type: 'placed', at: placedAt, actor: 'switch', detail: 'Fraud monitoring blocked international calling.' }] },
-        },
+      await seedBlock(db, {
+        accountId: account.id, reason: a.block.reason, placedAt, sourceEventId: `demo-seed-${a.number}`,
+        calls: a.block.calls.map((c) => ({ at: new Date(placedAt.getTime() - c.secondsBefore * 1000), sipUsername: c.from, to: c.to, sourceIp: c.sourceIp, durationSec: c.durationSec })),
       });
       created++;
     }

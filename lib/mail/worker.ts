@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import os from 'node:os';
+import { recordNoticeSent } from '@/lib/blocks/lifecycle';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
@@ -105,7 +106,7 @@ async function markSent(row: MailMessage, messageId: string) {
     });
     if (done.count !== 1 || row.template !== 'block_notice') return;
     const { blockId } = JSON.parse(row.payload) as { blockId?: string };
-    if (blockId) await tx.blockEvent.create({ data: { blockId, type: 'notice_sent', actor: 'tollgate', detail: `Block notice emailed to ${row.to}` } });
+    if (blockId) await recordNoticeSent(tx, blockId, row.to);
   });
 }
 

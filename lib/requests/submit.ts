@@ -4,6 +4,7 @@ import { audit } from '@/lib/audit/log';
 import { consume } from '@/lib/auth/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { memberOf } from '@/lib/accounts/queries';
+import { recordRequestStep } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { queueMail } from '@/lib/mail/queue';
@@ -29,8 +30,9 @@ export const firewallSchema = z.object({
 
 export type SubmitResult = { ok: true; requestId: string } | { ok: false; fieldErrors?: Record<string, string[]>; message: string } | { ok: false; notFound: true };
 
+/** A block of the user's accounts that a customer request can be about: in force and not placed by support. */
 async function openBlock(userId: string, blockId: string) {
-  return db.block.findFirst({ where: { id: blockId, status: 'active', account: memberOf(userId) }, include: { account: true, calls: { select: { id: true } } } });
+  return db.block.findFirst({ where: { id: blockId, status: 'active', reason: { not: 'manual' }, account: memberOf(userId) }, include: { account: true, calls: { select: { id: true } } } });
 }
 
 type Common = { blockId: string; callbackPhone: string; whatHappened: string };
@@ -38,8 +40,10 @@ type Common = { blockId: string; callbackPhone: string; whatHappened: string };
 async function create(user: CurrentUser, meta: RequestMeta, input: Common, build: (country: string, callIds: string[]) => { fieldErrors?: Record<string, string[]>; data?: Record<string, unknown> }, kind: 'misdial' | 'firewall'): Promise<SubmitResult> {
   const block = await openBlock(user.id, input.blockId);
   if (!block) {
-    const exists = await db.block.findFirst({ where: { id: input.blockId, account: memberOf(user.id) }, select: { id: true } });
-    return exists ? { ok: false, message: 'This block is no longer active, so there is nothing to unblock.' } : { ok: false, notFound: true };
+    const exists = await db.block.findFirst({ where: { id: input.blockId, account: memberOf(user.id) }, select: { reason: true, status: true } });
+    if (!exists) return { ok: false, notFound: true };
+    if (exists.reason === 'manual' && exists.status === 'active') return { ok: false, message: 'This block was placed by our support team, so it cannot be lifted through a request. Please contact support to talk about it.' };
+    return { ok: false, message: 'This block is no longer active, so there is nothing to unblock.' };
   }
   const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
   const callback = parseUserPhone(input.callbackPhone, country);
@@ -52,7 +56,7 @@ async function create(user: CurrentUser, meta: RequestMeta, input: Common, build
       const r = await tx.unblockRequest.create({
         data: { blockId: block.id, accountId: block.accountId, kind, openKey: block.id, submittedById: user.id, whatHappened: input.whatHappened, callbackPhone: callback!, ...built.data },
       });
-      await tx.blockEvent.create({ data: { blockId: block.id, type: 'request_submitted', actor: user.email, detail: kind === 'misdial' ? 'Misdial' : 'Firewall hardened' } });
+      await recordRequestStep(tx, block.id, 'request_submitted', user.email, kind === 'misdial' ? 'Misdial' : 'Firewall hardened');
       await audit({ action: `request.submitted`, actor: user, accountId: block.accountId, target: { type: 'unblock_request', id: r.id }, detail: { kind }, meta }, tx);
       await queueMail(tx, user.email, 'request_received', { userId: user.id, requestId: r.id, blockId: block.id });
       return r;
@@ -87,7 +91,7 @@ export async function withdrawRequest(user: CurrentUser, requestId: string, meta
   return db.$transaction(async (tx) => {
     const done = await tx.unblockRequest.updateMany({ where: { id: r.id, status: 'pending' }, data: { status: 'withdrawn', openKey: null, decidedAt: new Date() } });
     if (done.count !== 1) return 'not_pending' as const;
-    await tx.blockEvent.create({ data: { blockId: r.blockId, type: 'request_withdrawn', actor: user.email } });
+    await recordRequestStep(tx, r.blockId, 'request_withdrawn', user.email);
     await audit({ action: 'request.withdrawn', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, meta }, tx);
     return 'ok' as const;
   });

@@ -2,7 +2,7 @@ import 'server-only';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import { assertStaff } from './authz';
-import type { PlacePayload } from '@/lib/switch/outbox-place';
+import type { PlacePayload } from '@/lib/blocks/lifecycle';
 
 /** One account as support sees it: blocks, requests, what is waiting for the switch. Null → 404. */
 export async function getAccountForStaff(user: CurrentUser, number: string) {

@@ -5,9 +5,9 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
-import { enqueueLift } from '@/lib/switch/outbox';
+import { recordRequestStep, requestLift } from '@/lib/blocks/lifecycle';
 import { assertStaff } from './authz';
-import { liftWouldUndoManualBlock, UNDO_MANUAL_MESSAGE } from './conflicts';
+import { liftRefusalMessage } from './conflicts';
 
 // Deciding an unblock request. The decision is one conditional update ("only if still pending"):
 // of two agents deciding at once exactly one update matches, so exactly one decision, one email and
@@ -19,6 +19,8 @@ export const approveSchema = z.object({
   requestId,
   attest: z.literal('on', 'Confirm that you spoke with the account holder before approving.'),
   note: z.string().trim().min(5, 'Write a note: what the account holder told you on the call.').max(2000),
+  /** Other blocks of the account the agent reviewed and decided to lift too (a lift is account-wide). */
+  'alsoLift[]': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).pipe(z.array(z.string().min(1).max(64)).max(50)).optional(),
 });
 
 export const denySchema = z.object({
@@ -52,23 +54,33 @@ export async function approveRequest(user: CurrentUser, input: z.output<typeof a
   const r = await load(input.requestId);
   if (!r) return { ok: false, kind: 'not_found' };
   const outcome = await db.$transaction(async (tx): Promise<Decided> => {
-    if (await liftWouldUndoManualBlock(tx, r.account, r.blockId)) return { ok: false, kind: 'conflict', message: `${UNDO_MANUAL_MESSAGE} The request is still pending.` };
     const won = await tx.unblockRequest.updateMany({
       where: { id: r.id, status: 'pending' },
       data: { status: 'approved', openKey: null, decidedAt: new Date(), decidedById: user.id, decisionNote: input.note },
     });
     if (won.count !== 1) return lost(tx, r.id);
-    await tx.blockEvent.create({ data: { blockId: r.blockId, type: 'request_approved', actor: user.email, detail: 'Support called the account holder back and approved the request.' } });
-    await enqueueLift(tx, r.block, user.email, `Unblock request approved by support after a call with the account holder (${r.kind})`);
+    const wasActive = r.block.status === 'active';
+    if (wasActive) {
+      // A lift is account-wide: it may only cover blocks the agent has looked at, and never a manual one.
+      const lift = await requestLift(tx, { accountId: r.accountId, blockIds: [r.blockId, ...(input['alsoLift[]'] ?? [])], actor: user.email, reason: `Unblock request approved by support after a call with the account holder (${r.kind})`, by: 'request' });
+      if (!lift.ok) throw new Refused(liftRefusalMessage(lift, 'The request is still pending.'));
+    }
+    await recordRequestStep(tx, r.blockId, 'request_approved', user.email, 'Support called the account holder back and approved the request.');
     const block = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
-    const liftQueued = r.block.status === 'active' && block.status === 'lift_pending';
+    const liftQueued = wasActive && block.status === 'lift_pending';
     await notifySubmitter(tx, r, 'request_approved');
-    await audit({ action: 'request.approved', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, detail: { blockId: r.blockId, kind: r.kind, attestedCallback: true, note: input.note, liftQueued }, meta }, tx);
+    await audit({ action: 'request.approved', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, detail: { blockId: r.blockId, alsoLifted: input['alsoLift[]'] ?? [], kind: r.kind, attestedCallback: true, note: input.note, liftQueued }, meta }, tx);
     return { ok: true, blockStatus: block.status, liftQueued };
+  }).catch((e: unknown) => {
+    if (e instanceof Refused) return { ok: false as const, kind: 'conflict' as const, message: e.message };
+    throw e;
   });
   if (!outcome.ok && outcome.kind === 'already_decided') await auditLost(user, r, meta);
   return outcome;
 }
+
+/** Rolls the approval back: nothing of it may stay when the lift cannot be decided. */
+class Refused extends Error {}
 
 export async function denyRequest(user: CurrentUser, input: z.output<typeof denySchema>, meta: RequestMeta): Promise<DecideOutcome> {
   assertStaff(user);
@@ -80,7 +92,7 @@ export async function denyRequest(user: CurrentUser, input: z.output<typeof deny
       data: { status: 'denied', openKey: null, decidedAt: new Date(), decidedById: user.id, denyReason: input.denyReason },
     });
     if (won.count !== 1) return lost(tx, r.id);
-    await tx.blockEvent.create({ data: { blockId: r.blockId, type: 'request_denied', actor: user.email } });
+    await recordRequestStep(tx, r.blockId, 'request_denied', user.email);
     await notifySubmitter(tx, r, 'request_denied');
     await audit({ action: 'request.denied', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, detail: { blockId: r.blockId, kind: r.kind, denyReason: input.denyReason }, meta }, tx);
     return { ok: true, blockStatus: r.block.status, liftQueued: false };

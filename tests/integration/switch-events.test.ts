@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
 import { getDb } from '@/lib/db';
-import { enqueueLift } from '@/lib/switch/outbox';
 import { signEvent } from '@/lib/switch/signature';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { decideLift, makeAccount } from '@/tests/helpers/factory';
 
 const secret = process.env.SWITCH_WEBHOOK_SECRET!;
 let seq = 0;
@@ -111,7 +110,7 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     const { account, creds } = await makeAccount();
     await post(JSON.stringify(placed(account.number, [creds[0].username])));
     const first = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
-    await getDb().$transaction((tx) => enqueueLift(tx, first, 'policy', 'rotated'));
+    await decideLift([first], 'policy', 'rotated');
     expect((await getDb().block.findUniqueOrThrow({ where: { id: first.id } })).status).toBe('lift_pending');
     expect((await post(JSON.stringify(placed(account.number, [creds[1].username])))).status).toBe(200);
     const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: first.id } });

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
 import { createSwitchClient } from '@/lib/switch/client';
-import { enqueueLift, processSwitchOutbox } from '@/lib/switch/outbox';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { decideLift, makeAccount } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -19,7 +19,7 @@ async function blockedWithLiftQueued() {
   await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: new Date().toISOString(), credentials: [] });
   const db = getDb();
   const block = await db.block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch' } });
-  await db.$transaction((tx) => enqueueLift(tx, block, 'test', 'test lift'));
+  await decideLift([block]);
   return { account, block };
 }
 
@@ -112,7 +112,7 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
 
   it('deciding a second lift for the same block sends nothing more', async () => {
     const { block } = await blockedWithLiftQueued();
-    await getDb().$transaction((tx) => enqueueLift(tx, block, 'test', 'again'));
+    expect(await decideLift([block], 'test', 'again')).toEqual({ ok: false, kind: 'not_active' });
     expect(await getDb().switchOperation.count({ where: { blockId: block.id } })).toBe(1);
   });
 });

@@ -15,5 +15,9 @@ export const resetSipAction = userAction(schema, async (input, { user, meta }) =
   if (!r.ok) return r.kind === 'weak' ? { message: r.message, fieldErrors: { password: [r.message] } } : { message: r.message };
   // Send a queued lift right away rather than on the worker's next tick.
   if (r.liftQueued) after(() => processSwitchOutbox().catch(() => undefined));
+  if (!r.recorded) {
+    // The switch has it: show it (the browser still holds it) and say that recording it is under way.
+    return { ok: true, message: 'Password updated on the switch. We are still recording the change here; this page and the emails will catch up shortly.', data: { liftQueued: false } };
+  }
   return { ok: true, message: 'Password updated', data: { liftQueued: r.liftQueued } };
 });

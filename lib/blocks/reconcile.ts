@@ -1,0 +1,44 @@
+import 'server-only';
+import { db } from '@/lib/db';
+import { switchClient, type SwitchClient } from '@/lib/switch/client';
+import { reconcileAccount, type Reconciled } from './lifecycle';
+
+/** Accounts with a change in this window are compared with the switch on every pass. */
+const RECENT_MS = 7 * 24 * 3600_000;
+
+/**
+ * One reconciliation pass (issue 10, docs/switch-api.md "Reconciliation"): reads
+ * `GET /v1/accounts/{n}` for every account with an open block, a pending switch operation, a change
+ * in the last 7 days, or an uncertain outcome (`reconcileDue`), least recently checked first, at most
+ * `limit` accounts; `lib/blocks/lifecycle.ts` decides what a difference means. An account the switch
+ * cannot answer for keeps `reconcileDue` and is tried on the next pass. Returns a count per outcome.
+ */
+export async function reconcilePass(opts: { client?: SwitchClient; limit?: number; now?: Date } = {}): Promise<Record<Reconciled | 'unreadable', number>> {
+  const client = opts.client ?? switchClient({ retries: 0 });
+  const now = opts.now ?? new Date();
+  const pendingNumbers = (await db.switchOperation.findMany({ where: { status: 'pending' }, select: { accountNumber: true }, distinct: ['accountNumber'], take: 1000 })).map((o) => o.accountNumber);
+  const accounts = await db.customerAccount.findMany({
+    where: {
+      OR: [
+        { reconcileDue: true },
+        { blocks: { some: { status: { in: ['active', 'lift_pending'] } } } },
+        { switchChangedAt: { gte: new Date(now.getTime() - RECENT_MS) } },
+        { number: { in: pendingNumbers } },
+      ],
+    },
+    select: { id: true, number: true },
+    orderBy: [{ reconcileDue: 'desc' }, { lastReconciledAt: { sort: 'asc', nulls: 'first' } }],
+    take: opts.limit ?? 100,
+  });
+  const counts: Record<Reconciled | 'unreadable', number> = { in_sync: 0, changed_meanwhile: 0, blocked_in_portal: 0, reapplied_on_switch: 0, waiting_for_switch: 0, unreadable: 0 };
+  for (const a of accounts) {
+    const readAt = new Date();
+    const state = await client.getAccount(a.number);
+    if (!state.ok) {
+      counts.unreadable++;
+      continue;
+    }
+    counts[await reconcileAccount(a.id, state.value, readAt)]++;
+  }
+  return counts;
+}
