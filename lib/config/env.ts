@@ -28,6 +28,10 @@ const schema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   /** Run the outbox workers inside the web process (default). Set 0 to run them elsewhere. */
   TOLLGATE_WORKERS: z.enum(['0', '1']).default('1'),
+  /** How often the reconciler compares accounts with the switch's GET (docs/switch-api.md). */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** SQLite only: how long a statement waits for another process's write lock before failing. */
+  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -25,8 +25,14 @@ export function createClient(url: string, c: Ctors): SqliteClient {
   if (url.startsWith('file:')) {
     // busy timeout: several writers (web + workers) share the file; WAL is set by the migrator.
     // One connection: a request's query never runs inside another request's open transaction.
-    const adapter = serializeSqliteAdapter(new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 10_000 }));
+    const adapter = serializeSqliteAdapter(new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }));
     return new c.SqliteClient({ adapter });
   }
   throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');
+}
+
+/** SQLITE_BUSY_TIMEOUT_MS (validated with the rest of the environment at start-up), default 10 s. */
+function busyTimeoutMs(): number {
+  const n = Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 10_000);
+  return Number.isInteger(n) && n >= 50 ? n : 10_000;
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { reconcilePass } from '@/lib/blocks/reconcile';
+import { env } from '@/lib/config/env';
 import { processMailOutbox } from '@/lib/mail/worker';
 import { recoverPasswordChanges } from '@/lib/sip/reset';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
@@ -10,7 +11,7 @@ type Worker = { name: string; tick: () => Promise<unknown>; everyMs: number };
 const WORKERS: Worker[] = [
   { name: 'switch-outbox', tick: () => processSwitchOutbox(), everyMs: 1000 },
   { name: 'mail-outbox', tick: () => processMailOutbox(), everyMs: 1000 },
-  { name: 'reconcile', tick: () => reconcilePass(), everyMs: Number(process.env.RECONCILE_INTERVAL_MS ?? 60_000) },
+  { name: 'reconcile', tick: () => reconcilePass(), everyMs: env().RECONCILE_INTERVAL_MS },
   { name: 'sip-password-recovery', tick: () => recoverPasswordChanges(), everyMs: 30_000 },
 ];
 

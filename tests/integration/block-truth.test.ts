@@ -1,0 +1,202 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CurrentUser } from '@/lib/auth/session';
+import { reconcilePass } from '@/lib/blocks/reconcile';
+import { getDb } from '@/lib/db';
+import { submitFirewall } from '@/lib/requests/submit';
+import { approveRequest } from '@/lib/staff/decide';
+import { liftBlockByStaff, placeManualBlock } from '@/lib/staff/manual-blocks';
+import { createSwitchClient } from '@/lib/switch/client';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { decideLift, makeAccount } from '@/tests/helpers/factory';
+import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+
+// Issue 10's inputs that used to leave the portal and the switch disagreeing, each on both databases
+// against the simulator: a lift in flight, a late lift, two blocks one review, a manual block, a stale
+// placement, and the reconciler's two kinds of difference.
+
+let sim: TestSim;
+const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const client = (timeoutMs = 2000) => createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs, retries: 0, log: () => {} });
+const simCalling = async (n: string) => (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCalling as string;
+const status = async (id: string) => (await getDb().block.findUniqueOrThrow({ where: { id } })).status;
+const openSyncIssues = (accountId: string) => getDb().syncIssue.count({ where: { accountId, resolvedAt: null } });
+
+async function account(state: 'blocked' | 'allowed') {
+  const made = await makeAccount({ members: [`m-${crypto.randomUUID()}@t.example`] });
+  await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
+    internationalCalling: state, reason: state === 'blocked' ? 'high_risk_destination' : null, blockedAt: state === 'blocked' ? new Date().toISOString() : null,
+    credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+  });
+  return made;
+}
+
+async function blockFromSwitch(n: string, at: Date, from: string[]) {
+  const e = placedEvent(n, { at, from });
+  expect((await deliver(e)).status).toBe(200);
+  return getDb().block.findUniqueOrThrow({ where: { sourceEventId: e.id } });
+}
+
+async function staff(): Promise<CurrentUser> {
+  const u = await getDb().user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() } });
+  return { id: u.id, email: u.email, name: null, role: 'agent', timeZone: 'UTC', locale: 'en', sessionId: 'test', mfaEnrolled: true, mfaVerified: true };
+}
+
+async function customer(userId: string, email: string): Promise<CurrentUser> {
+  return { id: userId, email, name: null, role: 'customer', timeZone: 'UTC', locale: 'en', sessionId: 'test', mfaEnrolled: false, mfaVerified: false };
+}
+
+const request = (blockId: string, accountId: string, userId: string) =>
+  getDb().unblockRequest.create({ data: { blockId, accountId, kind: 'misdial', openKey: blockId, submittedById: userId, whatHappened: 'We dialled 00252 instead of 0252.', intendedNumber: '+12526112345', callbackPhone: '+12025550143' } });
+
+describe.each(dialects())('the portal agrees with the switch on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+    sim = await startTestSim();
+    process.env.SWITCH_API_URL = sim.url; // the app's own client (stale-event check) talks to this simulator
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('lift in flight: a block placed while the lift waits at the switch is placed again after the lift', async () => {
+    const { account: a, creds } = await account('blocked');
+    const blockA = await blockFromSwitch(a.number, new Date(Date.now() - 60_000), [creds[0].username]);
+    expect((await decideLift([blockA])).ok).toBe(true);
+    await sim.control('PUT', '/_sim/faults', { delayMs: 1500, delayNext: 1 }); // the switch answers the lift late
+    const inFlight = processSwitchOutbox({ client: client(5000), max: 1 });
+    await sleep(400);
+    const blockB = await blockFromSwitch(a.number, new Date(), [creds[1].username]); // fraud again, meanwhile
+    expect(await inFlight).toBe(1); // the switch applied the lift and said so: recorded, not dropped
+    expect(await simCalling(a.number)).toBe('allowed');
+    expect(await status(blockA.id)).toBe('lifted');
+    expect(await status(blockB.id)).toBe('active');
+    expect(await openSyncIssues(a.id)).toBe(1);
+    expect(await getDb().switchOperation.count({ where: { accountNumber: a.number, kind: 'reapply', status: 'pending' } })).toBe(1);
+    await processSwitchOutbox({ client: client() });
+    expect(await simCalling(a.number)).toBe('blocked');
+    expect(await status(blockB.id)).toBe('active');
+    const events = await getDb().blockEvent.findMany({ where: { blockId: blockB.id }, orderBy: { at: 'asc' } });
+    expect(events.some((e) => e.type === 'placed' && e.detail?.includes('Placed again on the switch'))).toBe(true);
+    // No "calling is back" email: the account is blocked again.
+    expect(await getDb().mailMessage.count({ where: { template: 'block_lifted', payload: { contains: blockA.id } } })).toBe(0);
+  });
+
+  it('late lift: a block.lifted older than a newer block leaves that block in force and sends no email', async () => {
+    const { account: a, creds } = await account('blocked');
+    const at10 = new Date(Date.now() - 60_000);
+    const block = await blockFromSwitch(a.number, at10, [creds[0].username]);
+    const late = liftedEvent(a.number, new Date(at10.getTime() - 3600_000));
+    expect(await deliver(late)).toMatchObject({ status: 200, body: { duplicate: false } });
+    expect(await status(block.id)).toBe('active');
+    expect(await getDb().mailMessage.count({ where: { template: 'block_lifted', payload: { contains: block.id } } })).toBe(0);
+    // A lift dated after the block does lift it.
+    expect((await deliver(liftedEvent(a.number, new Date()))).status).toBe(200);
+    expect(await status(block.id)).toBe('lifted');
+  });
+
+  it('two blocks, one review: approving A does not lift B until the agent ticks B too', async () => {
+    const { account: a, users, creds } = await account('blocked');
+    const blockA = await blockFromSwitch(a.number, new Date(Date.now() - 120_000), [creds[0].username]);
+    const r = await request(blockA.id, a.id, users[0].id);
+    const blockB = await blockFromSwitch(a.number, new Date(Date.now() - 60_000), [creds[1].username]);
+    const agent = await staff();
+    const first = await approveRequest(agent, { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.' }, meta);
+    expect(first).toMatchObject({ ok: false, kind: 'conflict' });
+    expect(first.ok ? '' : 'message' in first ? first.message : '').toContain('1 other block(s) in force');
+    expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('pending');
+    expect([await status(blockA.id), await status(blockB.id)]).toEqual(['active', 'active']);
+    expect(await getDb().switchOperation.count({ where: { accountNumber: a.number } })).toBe(0);
+    const second = await approveRequest(agent, { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.', 'alsoLift[]': [blockB.id] }, meta);
+    expect(second).toMatchObject({ ok: true, liftQueued: true });
+    expect([await status(blockA.id), await status(blockB.id)]).toEqual(['lift_pending', 'lift_pending']);
+    await processSwitchOutbox({ client: client() });
+    expect([await status(blockA.id), await status(blockB.id)]).toEqual(['lifted', 'lifted']);
+    expect(await simCalling(a.number)).toBe('allowed');
+  });
+
+  it('manual block: no request can be filed on it, and an approval never lifts it', async () => {
+    const { account: a, users } = await account('allowed');
+    const agent = await staff();
+    expect(await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta)).toEqual({ ok: true });
+    await processSwitchOutbox({ client: client() });
+    const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
+    const member = await customer(users[0].id, users[0].email);
+    const filed = await submitFirewall(member, { blockId: manual.id, sipPorts: 'on', webAdmin: 'on', defaultPasswords: 'on', pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: '+12025550143' }, meta);
+    expect(filed).toMatchObject({ ok: false });
+    expect('message' in filed ? filed.message : '').toContain('placed by our support team');
+    expect(await getDb().unblockRequest.count({ where: { blockId: manual.id } })).toBe(0);
+    // Even a request that exists (filed some other way) cannot lift it.
+    const r = await request(manual.id, a.id, users[0].id);
+    const approved = await approveRequest(agent, { requestId: r.id, attest: 'on', note: 'Spoke with the owner.' }, meta);
+    expect(approved).toMatchObject({ ok: false, kind: 'conflict' });
+    expect(await status(manual.id)).toBe('active');
+    expect(await simCalling(a.number)).toBe('blocked');
+    // Staff lifting the manual block itself still works.
+    expect(await liftBlockByStaff(agent, { blockId: manual.id, note: 'Customer asked to lift.' }, meta)).toEqual({ ok: true });
+  });
+
+  it('stale placement: a block.placed older than the last change follows the switch’s own state', async () => {
+    const { account: a, creds } = await account('blocked');
+    const block = await blockFromSwitch(a.number, new Date(Date.now() - 3 * 3600_000), [creds[0].username]);
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, { internationalCalling: 'allowed', credentials: [] });
+    expect((await deliver(liftedEvent(a.number, new Date(Date.now() - 3600_000)))).status).toBe(200);
+    expect(await status(block.id)).toBe('lifted');
+    const noticesBefore = await getDb().mailMessage.count({ where: { template: 'block_notice' } });
+    const stale = placedEvent(a.number, { at: new Date(Date.now() - 2 * 3600_000), from: [creds[1].username] });
+    expect(await deliver(stale)).toMatchObject({ status: 200, body: { duplicate: false } });
+    expect(await getDb().block.count({ where: { accountId: a.id, status: { in: ['active', 'lift_pending'] } } })).toBe(0);
+    expect(await getDb().mailMessage.count({ where: { template: 'block_notice' } })).toBe(noticesBefore);
+    expect((await getDb().switchEvent.findUniqueOrThrow({ where: { id: stale.id } })).status).toBe('processed');
+    expect(await deliver(stale)).toMatchObject({ status: 200, body: { duplicate: true } });
+
+    // If the switch does block the account, the late event is believed.
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: new Date().toISOString(), credentials: [] });
+    const stale2 = placedEvent(a.number, { at: new Date(Date.now() - 2 * 3600_000), from: [creds[1].username] });
+    expect((await deliver(stale2)).status).toBe(200);
+    expect(await getDb().block.count({ where: { accountId: a.id, status: 'active' } })).toBe(1);
+
+    // If the switch cannot be read, the event is answered 503 and kept for the switch's retry.
+    await sim.control('PUT', '/_sim/faults', { failNext: 10 });
+    const stale3 = placedEvent(a.number, { at: new Date(Date.now() - 5 * 3600_000), from: [creds[0].username] });
+    expect((await deliver(stale3)).status).toBe(503);
+    expect((await getDb().switchEvent.findUniqueOrThrow({ where: { id: stale3.id } })).status).toBe('received');
+    await sim.control('DELETE', '/_sim/faults');
+    expect(await deliver(stale3)).toMatchObject({ status: 200, body: { duplicate: false } });
+  });
+
+  it('reconciliation: blocked on either side becomes blocked on both, and staff see the difference', async () => {
+    // Switch blocked, portal allowed (an event that never arrived).
+    const { account: a } = await account('blocked');
+    await getDb().customerAccount.update({ where: { id: a.id }, data: { reconcileDue: true } });
+    // Portal blocked, switch allowed (someone allowed it on the switch, and the event was lost).
+    const { account: b, creds } = await account('blocked');
+    const blockB = await blockFromSwitch(b.number, new Date(), [creds[0].username]);
+    await sim.control('PUT', `/_sim/accounts/${b.number}`, { internationalCalling: 'allowed', credentials: [] });
+    // In agreement.
+    const { account: c } = await account('allowed');
+    await getDb().customerAccount.update({ where: { id: c.id }, data: { reconcileDue: true } });
+
+    const counts = await reconcilePass({ client: client() });
+    expect(counts.blocked_in_portal).toBeGreaterThanOrEqual(1);
+    expect(counts.reapplied_on_switch).toBeGreaterThanOrEqual(1);
+    const found = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, status: 'active' } });
+    expect(found.reason).toBe('high_risk_destination');
+    expect(await openSyncIssues(a.id)).toBe(1);
+    expect(await getDb().mailMessage.count({ where: { template: 'block_notice', payload: { contains: found.id } } })).toBe(1);
+    expect(await openSyncIssues(b.id)).toBe(1);
+    expect(await openSyncIssues(c.id)).toBe(0);
+    await processSwitchOutbox({ client: client() });
+    expect(await simCalling(b.number)).toBe('blocked');
+    expect(await status(blockB.id)).toBe('active');
+    const audit = await getDb().auditLog.findFirstOrThrow({ where: { action: 'reconcile.difference', accountId: b.id } });
+    expect(JSON.parse(audit.detail!)).toMatchObject({ portalState: 'blocked', switchState: 'allowed' });
+    // A second pass finds them in sync and opens nothing new.
+    await reconcilePass({ client: client() });
+    expect(await openSyncIssues(a.id)).toBe(1);
+    expect(await openSyncIssues(b.id)).toBe(1);
+  });
+});
