@@ -1,7 +1,9 @@
 import { getTranslations } from 'next-intl/server';
 import { QueueList } from '@/components/staff/queue-list';
 import { SearchResults } from '@/components/staff/search-results';
+import { SyncIssues } from '@/components/staff/sync-issues';
 import { requireStaff } from '@/lib/auth/session';
+import { openSyncIssues } from '@/lib/blocks/queries';
 import { listQueue } from '@/lib/staff/queue';
 import { searchAccounts } from '@/lib/staff/search';
 
@@ -10,7 +12,7 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
   const t = await getTranslations('staff');
   const raw = (await searchParams).q;
   const q = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? '';
-  const [queue, hits] = await Promise.all([listQueue(user), q ? searchAccounts(user, q) : Promise.resolve(null)]);
+  const [queue, hits, sync] = await Promise.all([listQueue(user), q ? searchAccounts(user, q) : Promise.resolve(null), openSyncIssues()]);
   return (
     <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
@@ -26,6 +28,14 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
         </form>
         {hits ? <SearchResults hits={hits} q={q} /> : null}
       </section>
+
+      {sync.total ? (
+        <section aria-labelledby="sync-title" className="flex flex-col gap-3">
+          <h2 id="sync-title" className="text-xl font-semibold">Out of sync with the switch ({sync.total})</h2>
+          <p>The reconciler found these accounts blocked on one side and not the other. Blocked wins on both sides until you have checked with the switch team.</p>
+          <SyncIssues items={sync.items} />
+        </section>
+      ) : null}
 
       <section aria-labelledby="queue-title" className="flex flex-col gap-3">
         <h2 id="queue-title" className="text-xl font-semibold">Unblock requests waiting ({queue.total})</h2>

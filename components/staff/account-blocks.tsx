@@ -14,7 +14,12 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
             <h3 id={`block-${b.id}`} className="font-semibold">{REASON[b.reason]}, placed {when(b.placedAt)}</h3>
             <p className="text-sm">{BLOCK_STATUS[b.status]}{b.liftedAt ? ` on ${when(b.liftedAt)}` : ''} · placed by {b.placedBy} · {b.calls} trigger call{b.calls === 1 ? '' : 's'}</p>
             {b.note ? <p className="text-sm"><span className="font-medium">Support note:</span> {b.note}</p> : null}
-            {b.status === 'active' ? <LiftBlockForm blockId={b.id} /> : null}
+            {b.status === 'active' ? (
+              <LiftBlockForm
+                blockId={b.id}
+                otherBlocks={account.blocks.filter((o) => o.id !== b.id && o.status === 'active').map((o) => ({ id: o.id, reason: o.reason, placedAt: o.placedAt.toISOString(), calls: o.calls }))}
+              />
+            ) : null}
           </article>
         </li>
       ))}

@@ -5,11 +5,13 @@ import { FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
 import { TextArea } from '@/components/text-area';
 import type { ActionState } from '@/lib/actions/safe-action';
+import type { OtherBlockDto } from '@/lib/blocks/queries';
+import { OtherBlocksChoice } from './other-blocks-choice';
 
 const value = (state: ActionState | undefined, k: string) => (typeof state?.values?.[k] === 'string' ? (state.values[k] as string) : undefined);
 
 /** Approve (after the callback, with a note) or deny (with a reason the customer reads). */
-export function DecisionForms({ requestId }: { requestId: string }) {
+export function DecisionForms({ requestId, otherBlocks = [] }: { requestId: string; otherBlocks?: OtherBlockDto[] }) {
   const [approved, approve] = useActionState(approveAction, undefined);
   const [denied, deny] = useActionState(denyAction, undefined);
   const attestError = approved?.fieldErrors?.attest;
@@ -26,6 +28,7 @@ export function DecisionForms({ requestId }: { requestId: string }) {
           {attestError ? <p id="attest-error" className="text-sm text-red-800">{attestError.join(' ')}</p> : null}
         </div>
         <TextArea name="note" label="Note" hint="What the account holder told you on the call. For support only: the customer does not see it." defaultValue={value(approved, 'note')} errors={approved?.fieldErrors?.note} required />
+        <OtherBlocksChoice blocks={otherBlocks} idPrefix="approve-other" checked={approved?.values?.['alsoLift[]']} />
         <FormMessage id="approve-message" message={approved?.message} ok={approved?.ok} />
         <div><SubmitButton pendingText="Approving…">Approve and lift block</SubmitButton></div>
       </form>

@@ -4,6 +4,8 @@ import { liftBlockAction, placeBlockAction } from '@/app/staff/accounts/[number]
 import { FormMessage } from '@/components/form-message';
 import { SubmitButton } from '@/components/submit-button';
 import { TextArea } from '@/components/text-area';
+import type { OtherBlockDto } from '@/lib/blocks/queries';
+import { OtherBlocksChoice } from './other-blocks-choice';
 
 /** Support blocks international calling by hand (reason "manual"); the switch must confirm it. */
 export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
@@ -19,14 +21,15 @@ export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
   );
 }
 
-/** Lifts one block through the switch outbox. */
-export function LiftBlockForm({ blockId }: { blockId: string }) {
+/** Lifts one block (and the other blocks ticked) through the switch outbox. */
+export function LiftBlockForm({ blockId, otherBlocks = [] }: { blockId: string; otherBlocks?: OtherBlockDto[] }) {
   const [state, action] = useActionState(liftBlockAction, undefined);
   const note = typeof state?.values?.note === 'string' ? state.values.note : undefined;
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="blockId" value={blockId} />
       <TextArea id={`lift-note-${blockId}`} name="note" label="Note" hint="Why you are lifting it. For support only." defaultValue={note} errors={state?.fieldErrors?.note} required />
+      <OtherBlocksChoice blocks={otherBlocks} idPrefix={`lift-other-${blockId}`} checked={state?.values?.['alsoLift[]']} />
       <FormMessage id={`lift-message-${blockId}`} message={state?.message} ok={state?.ok} />
       <div><SubmitButton pendingText="Sending to the switch…">Lift block</SubmitButton></div>
     </form>

@@ -25,6 +25,20 @@ async function main() {
   for (const email of ['revoke@e2e.example', 'rotate@e2e.example']) {
     await db.user.upsert({ where: { email }, update: {}, create: { email, passwordHash: await hashPassword('e2e-session-password-2026'), role: 'customer' } });
   }
+  // e2e/08-block-truth: one account per scenario, all held by one customer; the spec provisions the switch.
+  const truthUser = await db.user.upsert({
+    where: { email: 'truth@e2e.example' },
+    update: {},
+    create: { email: 'truth@e2e.example', passwordHash: await hashPassword('e2e-truth-password-2026'), role: 'customer', timeZone: 'UTC' },
+  });
+  for (const [number, name] of [['ACC-8001', 'Truth Inflight Co'], ['ACC-8002', 'Truth Late Co'], ['ACC-8003', 'Truth Twoblock Co'], ['ACC-8004', 'Truth Manual Co'], ['ACC-8005', 'Truth Stale Co']]) {
+    const a = await db.customerAccount.upsert({ where: { number }, update: {}, create: { number, name, country: 'US', timeZone: 'America/New_York' } });
+    for (const suffix of ['desk', 'pbx']) {
+      const username = `${number.toLowerCase()}-${suffix}`;
+      await db.sipCredential.upsert({ where: { username }, update: {}, create: { accountId: a.id, username, label: suffix === 'desk' ? 'Front desk' : 'Office PBX' } });
+    }
+    await db.membership.upsert({ where: { userId_accountId: { userId: truthUser.id, accountId: a.id } }, update: {}, create: { userId: truthUser.id, accountId: a.id } });
+  }
   await db.$disconnect();
 }
 

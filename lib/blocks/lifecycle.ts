@@ -1,11 +1,9 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
-import type { CurrentUser } from '@/lib/auth/session';
 import { db, type Db, type Tx } from '@/lib/db';
 import { lockAccount } from '@/lib/db/lock';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
-import type { RequestMeta } from '@/lib/http/request-meta';
 import { queueMailToMembers } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
 import { blockReasons } from '@/lib/switch/events-schema';
@@ -205,15 +203,6 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
   return { ok: true, blockIds: req.blockIds };
 }
 
-/** Blocks of the account still in force besides `blockId` (for a decision form). */
-export function otherOpenBlocks(accountId: string, blockId: string) {
-  return db.block.findMany({
-    where: { accountId, id: { not: blockId }, status: 'active' },
-    select: { id: true, reason: true, placedAt: true, _count: { select: { calls: true } } },
-    orderBy: { placedAt: 'asc' },
-  });
-}
-
 /**
  * The switch confirmed a lift (200 `allowed`). The blocks that waited for it are lifted, their
  * requests closed, members emailed. If the operation had been cancelled meanwhile (a new block
@@ -383,18 +372,6 @@ export async function reconcileAccount(accountId: string, s: SwitchAccount, read
     }
     await tx.customerAccount.update({ where: { id: accountId }, data: { reconcileDue: false, lastReconciledAt: readAt } });
     return result;
-  });
-}
-
-/** Staff mark an out-of-sync account as looked at. */
-export async function resolveSyncIssue(user: CurrentUser, issueId: string, note: string, meta: RequestMeta): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    const issue = await tx.syncIssue.findUnique({ where: { id: issueId } });
-    if (!issue) return false;
-    const done = await tx.syncIssue.updateMany({ where: { id: issueId, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedById: user.id, resolvedNote: note } });
-    if (done.count !== 1) return false;
-    await audit({ action: 'reconcile.resolved', actor: user, accountId: issue.accountId, target: { type: 'sync_issue', id: issueId }, detail: { note }, meta }, tx);
-    return true;
   });
 }
 

@@ -46,3 +46,25 @@ export async function getBlockForUser(userId: string, blockId: string) {
 }
 
 export type BlockView = NonNullable<Awaited<ReturnType<typeof getBlockForUser>>>;
+
+/** A block of the account still in force, as a decision form lists it: a lift is account-wide. */
+export type OtherBlockDto = { id: string; reason: string; placedAt: string; calls: number };
+
+/** Blocks of the account in force besides `blockId`, oldest first. Staff pages only (after requireStaff). */
+export async function otherBlocksInForce(accountId: string, blockId: string): Promise<OtherBlockDto[]> {
+  const rows = await db.block.findMany({
+    where: { accountId, id: { not: blockId }, status: 'active' },
+    select: { id: true, reason: true, placedAt: true, _count: { select: { calls: true } } },
+    orderBy: { placedAt: 'asc' },
+  });
+  return rows.map((b) => ({ id: b.id, reason: b.reason, placedAt: b.placedAt.toISOString(), calls: b._count.calls }));
+}
+
+/** Accounts the reconciler found out of sync with the switch that staff have not resolved yet, oldest first. */
+export async function openSyncIssues(limit = 100) {
+  const [total, rows] = await Promise.all([
+    db.syncIssue.count({ where: { resolvedAt: null } }),
+    db.syncIssue.findMany({ where: { resolvedAt: null }, orderBy: { detectedAt: 'asc' }, take: limit, include: { account: { select: { number: true, name: true } } } }),
+  ]);
+  return { total, items: rows.map((r) => ({ id: r.id, detectedAt: r.detectedAt, portalState: r.portalState, switchState: r.switchState, action: r.action, detail: r.detail, account: r.account })) };
+}

@@ -16,6 +16,8 @@ export const faultsSchema = z.strictObject({
   /** Apply the change, then wait before answering: the client may time out although it was applied. */
   applyLateMs: z.int().min(0).max(120_000).default(0),
   applyLateNext: z.int().min(1).max(1000).optional(),
+  /** Only requests with this method are faulted (and use up counts): e.g. PUT, so background GETs of the reconciler pass. */
+  method: z.enum(['GET', 'PUT', 'DELETE']).optional(),
 });
 export type FaultConfig = z.infer<typeof faultsSchema>;
 
@@ -29,8 +31,9 @@ export class Faults {
   get(): FaultConfig { return { ...this.config }; }
 
   /** Decides, and uses up, the faults for one incoming /v1 request. */
-  next(): FaultDecision {
+  next(method?: string): FaultDecision {
     const c = this.config;
+    if (c.method && method !== c.method) return { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
     if (c.dropNext > 0) {
       c.dropNext--;
       return { drop: true, failStatus: null, delayMs: 0, applyLateMs: 0 };

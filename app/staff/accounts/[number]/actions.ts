@@ -19,4 +19,4 @@ export const placeBlockAction = userAction(placeSchema, async (input, { user, me
   answer(await placeManualBlock(user, input, meta), 'Sent to the switch. The block is in force once the switch confirms it; this page shows when.'), { roles: STAFF, echo: ['note'] });
 
 export const liftBlockAction = userAction(liftSchema, async (input, { user, meta }) =>
-  answer(await liftBlockByStaff(user, input, meta), 'Lift sent to the switch. International calling is allowed once the switch confirms it; this page shows when.'), { roles: STAFF, echo: ['note'] });
+  answer(await liftBlockByStaff(user, input, meta), 'Lift sent to the switch. International calling is allowed once the switch confirms it; this page shows when.'), { roles: STAFF, echo: ['note', 'alsoLift[]'] });

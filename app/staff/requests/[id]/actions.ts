@@ -18,6 +18,6 @@ export const approveAction = userAction(approveSchema, async (input, { user, met
   // Send the queued lift now rather than on the worker's next tick.
   if (r.ok && r.liftQueued) after(() => processSwitchOutbox().catch(() => undefined));
   return answer(r, input.requestId, 'approved');
-}, { roles: STAFF, echo: ['note'] });
+}, { roles: STAFF, echo: ['note', 'attest', 'alsoLift[]'] });
 
 export const denyAction = userAction(denySchema, async (input, { user, meta }) => answer(await denyRequest(user, input, meta), input.requestId, 'denied'), { roles: STAFF, echo: ['denyReason'] });

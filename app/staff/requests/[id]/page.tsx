@@ -9,6 +9,7 @@ import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS, when } from '@/components/s
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary } from '@/components/staff/request-summary';
 import { requireStaff } from '@/lib/auth/session';
+import { otherBlocksInForce } from '@/lib/blocks/queries';
 import { getRequestForStaff } from '@/lib/staff/request-detail';
 
 const DONE = { approved: 'You approved this request. The block shows as lifted below only once the switch has confirmed it.', denied: 'You denied this request. The customer gets an email with your reason.' } as const;
@@ -19,6 +20,7 @@ export default async function StaffRequestPage({ params, searchParams }: { param
   if (!r) notFound();
   const done = (await searchParams).done;
   const b = r.block;
+  const otherBlocks = r.status === 'pending' ? await otherBlocksInForce(r.account.id, b.id) : [];
   return (
     <div className="flex flex-col gap-8">
       {b.status === 'lift_pending' ? <AutoRefresh /> : null}
@@ -43,7 +45,7 @@ export default async function StaffRequestPage({ params, searchParams }: { param
       <section aria-labelledby="decide-title" className="flex flex-col gap-3">
         <h2 id="decide-title" className="text-xl font-semibold">Decision</h2>
         {r.status === 'pending' ? (
-          <DecisionForms requestId={r.id} />
+          <DecisionForms requestId={r.id} otherBlocks={otherBlocks} />
         ) : r.decision ? (
           <div className="rounded-md border border-slate-200 bg-white p-3">
             {r.decision.note ? <p><span className="font-medium">Note:</span> {r.decision.note}</p> : null}

@@ -1,0 +1,28 @@
+import type { OtherBlockDto } from '@/lib/blocks/queries';
+import { REASON, when } from './labels';
+
+/**
+ * The other blocks in force on the account, each with its own tick: the switch lifts the whole
+ * account at once, so a lift covers exactly the blocks the agent reviewed and ticked. A block placed
+ * by support cannot be lifted from here.
+ */
+export function OtherBlocksChoice({ blocks, idPrefix, checked }: { blocks: OtherBlockDto[]; idPrefix: string; checked?: string | string[] }) {
+  if (!blocks.length) return null;
+  return (
+    <fieldset className="flex flex-col gap-2 rounded-md border border-amber-300 bg-amber-50 p-3">
+      <legend className="px-1 font-semibold">Other blocks in force on this account</legend>
+      <p className="text-sm">A lift allows international calls for the whole account. Review each block below (calls, source IPs) and tick it to lift it too; an unticked block keeps the account blocked and nothing is sent.</p>
+      {blocks.map((b) => (
+        <label key={b.id} className="flex items-start gap-2">
+          <input type="checkbox" name="alsoLift[]" value={b.id} defaultChecked={[checked ?? []].flat().includes(b.id)} disabled={b.reason === 'manual'} className="mt-1 h-5 w-5" aria-describedby={`${idPrefix}-${b.id}-hint`} />
+          <span>
+            Also lift: {REASON[b.reason as keyof typeof REASON] ?? b.reason}, placed {when(new Date(b.placedAt))}
+            <span id={`${idPrefix}-${b.id}-hint`} className="block text-sm text-slate-700">
+              {b.calls} trigger call{b.calls === 1 ? '' : 's'}{b.reason === 'manual' ? ' · placed by support: lift it from the account page' : ''}
+            </span>
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
