@@ -52,14 +52,18 @@ async function customer(userId: string, email: string): Promise<CurrentUser> {
 const request = (blockId: string, accountId: string, userId: string) =>
   getDb().unblockRequest.create({ data: { blockId, accountId, kind: 'misdial', openKey: blockId, submittedById: userId, whatHappened: 'We dialled 00252 instead of 0252.', intendedNumber: '+12526112345', callbackPhone: '+12025550143' } });
 
+// One simulator for the whole file: the app's own switch client (env, cached) points at it.
+beforeAll(async () => {
+  sim = await startTestSim();
+  process.env.SWITCH_API_URL = sim.url;
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
 describe.each(dialects())('the portal agrees with the switch on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);
-    sim = await startTestSim();
-    process.env.SWITCH_API_URL = sim.url; // the app's own client (stale-event check) talks to this simulator
-  });
-  afterAll(async () => {
-    await sim.stop();
   });
 
   it('lift in flight: a block placed while the lift waits at the switch is placed again after the lift', async () => {

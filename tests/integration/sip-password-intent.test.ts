@@ -24,47 +24,19 @@ async function provisioned() {
   return made;
 }
 
-describe.each(dialects())('SIP password intent on %s', (dialect) => {
-  let url: string;
-  beforeAll(async () => {
-    process.env.SQLITE_BUSY_TIMEOUT_MS = '100';
-    url = await useFreshDb(dialect);
-    sim = await startTestSim();
-    process.env.SWITCH_API_URL = sim.url;
-  });
-  afterAll(async () => {
-    await sim.stop();
-  });
+// One simulator for the whole file: the app's own switch client (env, cached) points at it.
+beforeAll(async () => {
+  sim = await startTestSim();
+  process.env.SWITCH_API_URL = sim.url;
+});
+afterAll(async () => {
+  await sim.stop();
+});
 
-  it.runIf(dialect === 'sqlite')('the database busy after the switch’s 204: the user is told it is set, and it is recorded once the file is free', async () => {
-    const { users, creds } = await provisioned();
-    const cred = creds[0];
-    // The switch takes 1.5 s; meanwhile another process takes the write lock for 7 s, longer than
-    // the request's own retries.
-    await sim.control('PUT', '/_sim/faults', { delayMs: 1500, delayNext: 1 });
-    const other = new Database(sqlitePath(url));
-    const pending = resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta);
-    await new Promise((r) => setTimeout(r, 700));
-    other.exec('BEGIN IMMEDIATE');
-    const release = setTimeout(() => other.exec('COMMIT'), 7000);
-    const outcome = await pending;
-    expect(outcome).toEqual({ ok: true, recorded: false, liftQueued: false });
-    // The switch has the new password.
-    await new Promise((r) => setTimeout(r, 7500));
-    clearTimeout(release);
-    other.close();
-    // Completed in the background once the file was free (retry every 5 s).
-    const deadline = Date.now() + 15_000;
-    let change = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: cred.id } });
-    while (change.status !== 'applied' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      change = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: cred.id } });
-    }
-    expect(change.status).toBe('applied');
-    expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: cred.id } })).passwordChangedAt).not.toBeNull();
-    expect(await getDb().auditLog.count({ where: { action: 'sip_password.changed', targetId: cred.id } })).toBe(1);
-    expect(await getDb().mailMessage.count({ where: { template: 'sip_password_changed', payload: { contains: cred.id } } })).toBe(1);
-  }, 40_000);
+describe.each(dialects())('SIP password intent on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
 
   it('a normal reset records the intent and completes it, without the password anywhere in the row', async () => {
     const { users, creds } = await provisioned();
@@ -99,4 +71,44 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[1].id } })).passwordChangedAt).toBeNull();
     expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe('sending'); // still in flight
   });
+});
+
+// SQLite only: the input of the issue is another process holding the SQLite file (PostgreSQL has no
+// file lock; its equivalent, a lost connection, is the restart case above).
+describe('SIP password intent when the SQLite file is busy', () => {
+  let url: string;
+  beforeAll(async () => {
+    process.env.SQLITE_BUSY_TIMEOUT_MS = '100';
+    url = await useFreshDb('sqlite');
+  });
+
+  it('the database busy after the switch’s 204: the user is told it is set, and it is recorded once the file is free', async () => {
+    const { users, creds } = await provisioned();
+    const cred = creds[0];
+    // The switch takes 1.5 s; meanwhile another process takes the write lock for 7 s, longer than
+    // the request's own retries.
+    await sim.control('PUT', '/_sim/faults', { delayMs: 1500, delayNext: 1 });
+    const other = new Database(sqlitePath(url));
+    const pending = resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta);
+    await new Promise((r) => setTimeout(r, 700));
+    other.exec('BEGIN IMMEDIATE');
+    const release = setTimeout(() => other.exec('COMMIT'), 7000);
+    const outcome = await pending;
+    expect(outcome).toEqual({ ok: true, recorded: false, liftQueued: false });
+    // The switch has the new password.
+    await new Promise((r) => setTimeout(r, 7500));
+    clearTimeout(release);
+    other.close();
+    // Completed in the background once the file was free (retry every 5 s).
+    const deadline = Date.now() + 15_000;
+    let change = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: cred.id } });
+    while (change.status !== 'applied' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      change = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: cred.id } });
+    }
+    expect(change.status).toBe('applied');
+    expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: cred.id } })).passwordChangedAt).not.toBeNull();
+    expect(await getDb().auditLog.count({ where: { action: 'sip_password.changed', targetId: cred.id } })).toBe(1);
+    expect(await getDb().mailMessage.count({ where: { template: 'sip_password_changed', payload: { contains: cred.id } } })).toBe(1);
+  }, 40_000);
 });

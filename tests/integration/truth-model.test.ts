@@ -11,15 +11,19 @@ import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
 const RUNS = Number(process.env.TRUTH_RUNS ?? 100);
 const SEED = process.env.TRUTH_SEED ? Number(process.env.TRUTH_SEED) : undefined;
 
+// One simulator for the whole file: the app's own switch client (env, cached) points at it.
+let sim: TestSim;
+beforeAll(async () => {
+  sim = await startTestSim();
+  process.env.SWITCH_API_URL = sim.url;
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
 describe.each(dialects())('portal and switch agree after any interleaving on %s', (dialect) => {
-  let sim: TestSim;
   beforeAll(async () => {
     await useFreshDb(dialect);
-    sim = await startTestSim();
-    process.env.SWITCH_API_URL = sim.url;
-  });
-  afterAll(async () => {
-    await sim.stop();
   });
 
   it(`${RUNS} random schedules`, async () => {
