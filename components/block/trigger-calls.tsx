@@ -28,7 +28,10 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
                 <td className="py-2 pr-3 whitespace-nowrap">{format.dateTime(c.at, { dateStyle: 'medium', timeStyle: 'medium' })}</td>
                 <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
                 <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
-                <td className="py-2 pr-3">{d.flag ? <span aria-hidden="true">{d.flag} </span> : null}{d.countryName ?? t('unknownCountry')}</td>
+                <td className="py-2 pr-3">
+                  {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}{d.countryName ?? t('unknownCountry')}
+                  {d.highCost ? <span className="block text-xs font-semibold text-red-800">{t(`highCost.${d.highCost}`)}</span> : null}
+                </td>
                 <td className="py-2 pr-3 font-mono">{c.sourceIp}</td>
                 <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
               </tr>

@@ -12,4 +12,11 @@ export const REQUEST_STATUS = { pending: 'Pending', approved: 'Approved', denied
 export const OP_KIND: Record<string, string> = { lift: 'Lift', block: 'Place block' };
 export const OP_STATUS = { pending: 'Waiting for the switch', done: 'Confirmed by the switch', failed: 'Refused by the switch' } as const;
 
+export const HIGH_COST = {
+  premium_rate: 'premium-rate number',
+  nanp_outside_us_ca: 'dialled like a US number but charged as international',
+  international_network: 'international network, charged at high rates',
+  satellite: 'satellite service, charged at high rates',
+} as const;
+
 export const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';

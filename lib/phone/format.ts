@@ -1,10 +1,39 @@
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, isSupportedCountry, Metadata, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { iddPrefixIn, planOf } from './plan';
 
 export { isSupportedCountry };
 
-// libphonenumber-js decides what a number is; Intl names the country. No server-only: pure formatting.
+// libphonenumber-js decides what a number is; Intl names the country. No server-only: pure formatting,
+// used by pages, mail templates and the staff console alike (one reading of a dialled number).
 
-export type DialledNumber = { display: string; country: CountryCode | null; countryName: string | null; flag: string | null };
+/** How the switch wrote the number: "+252…", "011252…" (the account country's IDD), "2125550123", "252611234567". */
+export type NumberForm = 'e164' | 'idd' | 'national' | 'digits';
+
+/**
+ * Why a destination costs more than its country code suggests (the usual International Revenue Share
+ * Fraud targets): a premium-rate range; a NANP number outside the US and Canada, dialled like a
+ * domestic call but billed as international; an international network (+882, +883); a satellite
+ * service (+870, +881).
+ */
+export type HighCost = 'premium_rate' | 'nanp_outside_us_ca' | 'international_network' | 'satellite';
+
+export type DialledNumber = {
+  /** As the switch reported it. */
+  raw: string;
+  /** "+252611234567", or null when the number could not be read. */
+  e164: string | null;
+  form: NumberForm | null;
+  /** International format ("+252 61 123 4567"); the raw text when unreadable. */
+  display: string;
+  /** ISO 3166-1 alpha-2 of the destination; null for numbers outside any country and unreadable ones. */
+  country: CountryCode | null;
+  /** Country name (Intl), or the ITU name of a code outside any country ("International Networks"). */
+  countryName: string | null;
+  flag: string | null;
+  /** Outside the account's country (by region: +1 876 is Jamaica, not the US); null when unreadable. */
+  international: boolean | null;
+  highCost: HighCost | null;
+};
 
 const names = new Intl.DisplayNames(['en'], { type: 'region' });
 
@@ -13,24 +42,106 @@ export function flagOf(country: string): string {
   return String.fromCodePoint(...[...country.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
 }
 
+/** "Somalia" for "SO", in `locale` (Intl.DisplayNames); the code itself when Intl has no name. */
 export function countryName(country: string, locale = 'en'): string {
   return (locale === 'en' ? names : new Intl.DisplayNames([locale], { type: 'region' })).of(country) ?? country;
 }
 
 /**
- * A number as the switch reported it (E.164, or digits with an international prefix "00…") for display.
- * Unparseable input is shown as it came, never dropped.
+ * Names of the E.164 country codes that belong to no country (libphonenumber region "001"), from the
+ * ITU-T list of assigned country codes (Annex to ITU-T OB, "List of ITU-T Recommendation E.164
+ * assigned country codes"). Which codes are non-geographic comes from libphonenumber's metadata; a
+ * unit test fails if the metadata gains one that is not named here.
  */
-export function describeDialled(raw: string, defaultCountry: CountryCode = 'US'): DialledNumber {
-  const normalised = raw.startsWith('00') ? `+${raw.slice(2)}` : raw;
-  const p = parsePhoneNumberFromString(normalised, defaultCountry);
-  if (!p) return { display: raw, country: null, countryName: null, flag: null };
+export const NON_GEOGRAPHIC: Record<string, { name: string; highCost: HighCost | null }> = {
+  '800': { name: 'International Freephone Service', highCost: null },
+  '808': { name: 'International Shared Cost Service', highCost: null },
+  '870': { name: 'Inmarsat (satellite)', highCost: 'satellite' },
+  '878': { name: 'Universal Personal Telecommunications', highCost: null },
+  '881': { name: 'Global Mobile Satellite System', highCost: 'satellite' },
+  '882': { name: 'International Networks', highCost: 'international_network' },
+  '883': { name: 'International Networks', highCost: 'international_network' },
+  '888': { name: 'Telecommunications for Disaster Relief (OCHA)', highCost: null },
+  '979': { name: 'International Premium Rate Service', highCost: 'premium_rate' },
+};
+
+/** The non-geographic calling codes libphonenumber's metadata knows ("800", "882", …). */
+export function nonGeographicCodes(): string[] {
+  return Object.keys((new Metadata() as unknown as { metadata: { nonGeographic?: Record<string, unknown> } }).metadata.nonGeographic ?? {});
+}
+
+const SEPARATORS = /[\s().\-/\u00a0]/g;
+
+function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefined {
+  try {
+    return parsePhoneNumberFromString(candidate, country);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a dialled number in every form a switch writes it, from an account in `accountCountry`:
+ * 1. E.164 with "+";
+ * 2. the account country's IDD prefix ("011" in NANP, "0011"/"0014"… in Australia, "810" in Russia,
+ *    from libphonenumber's metadata), or "00" (ITU-T E.164 recommended prefix) when that gives a valid number;
+ * 3. a valid national number of the account's country (with or without its trunk prefix; in NANP
+ *    this includes other NANP countries: "18765550123" is Jamaica);
+ * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
+ * Returns the number and the form, or null when none applies.
+ */
+export function readDialled(raw: string, accountCountry: CountryCode): { number: PhoneNumber; form: NumberForm } | null {
+  const s = raw.trim().replace(/^tel:/i, '').replace(SEPARATORS, '');
+  if (s.startsWith('+')) {
+    const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
+    return p ? { number: p, form: 'e164' } : null;
+  }
+  if (!/^\d{2,24}$/.test(s)) return null;
+  const valid = (p: PhoneNumber | undefined) => (p?.isValid() ? p : undefined);
+  for (const prefix of [iddPrefixIn(s, accountCountry), s.startsWith('00') ? '00' : null]) {
+    if (!prefix) continue;
+    const p = valid(parsed(`+${s.slice(prefix.length)}`));
+    if (p) return { number: p, form: 'idd' };
+  }
+  const national = valid(parsed(s, accountCountry));
+  if (national) return { number: national, form: 'national' };
+  const digits = valid(parsed(`+${s}`));
+  if (digits) return { number: digits, form: 'digits' };
+  return null;
+}
+
+function highCostOf(p: PhoneNumber, country: CountryCode | null, accountCountry: CountryCode): HighCost | null {
+  if (p.isNonGeographic()) return NON_GEOGRAPHIC[p.countryCallingCode]?.highCost ?? null;
+  if (p.getType() === 'PREMIUM_RATE') return 'premium_rate';
+  if (p.countryCallingCode === '1' && country && country !== 'US' && country !== 'CA' && country !== accountCountry) return 'nanp_outside_us_ca';
+  return null;
+}
+
+/**
+ * A number as the switch reported it, for display, from an account in `accountCountry` (see
+ * readDialled for the forms). Unreadable input is shown as it came, never dropped.
+ */
+export function describeDialled(raw: string, accountCountry: CountryCode = 'US'): DialledNumber {
+  const r = readDialled(raw, accountCountry);
+  if (!r) return { raw, e164: null, form: null, display: raw, country: null, countryName: null, flag: null, international: null, highCost: null };
+  const p = r.number;
   const country = p.country ?? null;
-  return { display: p.formatInternational(), country, countryName: country ? countryName(country) : null, flag: country ? flagOf(country) : null };
+  const network = p.isNonGeographic() ? NON_GEOGRAPHIC[p.countryCallingCode]?.name ?? `Non-geographic +${p.countryCallingCode}` : null;
+  return {
+    raw,
+    e164: p.number,
+    form: r.form,
+    display: p.formatInternational(),
+    country,
+    countryName: country ? countryName(country) : network,
+    flag: country ? flagOf(country) : null,
+    international: country ? country !== accountCountry : p.isNonGeographic() || p.countryCallingCode !== planOf(accountCountry).callingCode(),
+    highCost: highCostOf(p, country, accountCountry),
+  };
 }
 
 /** A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
-  const p = parsePhoneNumberFromString(input.trim(), country);
+  const p = parsed(input.trim(), country);
   return p && p.isValid() ? p.number : null;
 }

@@ -1,26 +1,27 @@
-import { type CountryCode, Metadata, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { readDialled } from '@/lib/phone/format';
+import { iddPrefixIn, planOf } from '@/lib/phone/plan';
 
 // Pure digit rules behind the misdial hint (libphonenumber-js knows each country's prefixes).
 
-/** The digits dialled after the international prefix ("+252…" or "00252…" → "252…"), or null. */
-export function internationalDigits(raw: string): string | null {
+/**
+ * The digits dialled after the international prefix, as the account's people dial: "+252…",
+ * "00252…" and the account country's IDD ("011252…" from NANP, "0011252…" from Australia,
+ * "810252…" from Russia) all give "252…". Null for a national number or anything else.
+ */
+export function internationalDigits(raw: string, accountCountry: CountryCode = 'US'): string | null {
   const s = raw.replace(/[\s().-]/g, '');
-  const digits = s.startsWith('+') ? s.slice(1) : s.startsWith('00') ? s.slice(2) : null;
-  return digits && /^\d{4,20}$/.test(digits) ? digits : null;
-}
-
-export type Plan = { nationalPrefix(): string | undefined; IDDPrefix(): string; defaultIDDPrefix(): string | undefined };
-
-const plans = new Map<CountryCode, Plan>();
-export function planOf(country: CountryCode): Plan {
-  let plan = plans.get(country);
-  if (!plan) {
-    const m = new Metadata();
-    m.selectNumberingPlan(country);
-    plan = m.numberingPlan as unknown as Plan;
-    plans.set(country, plan);
+  let digits: string | null = null;
+  if (s.startsWith('+')) digits = s.slice(1);
+  else if (/^\d+$/.test(s)) {
+    const read = readDialled(s, accountCountry);
+    const prefix = iddPrefixIn(s, accountCountry) ?? (s.startsWith('00') ? '00' : null);
+    // A prefix only counts when the number was read that way (or not read at all): 0011… is the
+    // Australian IDD, but a national number that merely starts like one is not international.
+    if (prefix && (!read || read.form === 'idd')) digits = s.slice(prefix.length);
+    else if (read?.form === 'digits') digits = s;
   }
-  return plan;
+  return digits && /^\d{4,20}$/.test(digits) ? digits : null;
 }
 
 /**
@@ -28,7 +29,7 @@ export function planOf(country: CountryCode): Plan {
  * trunk prefix in front, form a valid national number of that country. Returns it formatted, or null.
  */
 export function asNationalNumber(raw: string, country: CountryCode): string | null {
-  const digits = internationalDigits(raw);
+  const digits = internationalDigits(raw, country);
   if (!digits) return null;
   const dialled = parsePhoneNumberFromString(`+${digits}`);
   if (dialled?.country === country) return null; // a national call dialled in international form is not blocked
@@ -45,11 +46,4 @@ export function digitDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
-}
-
-
-/** What people in `country` dial before an international number: "00", "011", "0011". */
-export function iddOf(country: CountryCode): string {
-  const plan = planOf(country);
-  return /^\d+$/.test(plan.IDDPrefix()) ? plan.IDDPrefix() : plan.defaultIDDPrefix() ?? '00';
 }

@@ -1,7 +1,8 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { countryName, describeDialled } from '@/lib/phone/format';
 import type { CallEvidence } from './call-summary';
-import { asNationalNumber, digitDistance, iddOf, internationalDigits, planOf } from './dialling';
+import { iddOf, planOf } from '@/lib/phone/plan';
+import { asNationalNumber, digitDistance, internationalDigits } from './dialling';
 
 // Pure: how likely a block is a misdial, from the block's own evidence, with every point explained
 // in a sentence an agent can read out on the callback. A hint for a person, never a decision.
@@ -108,7 +109,7 @@ function trunkPrefix(calls: CallEvidence[], country: CountryCode): Signal | null
     const trunk = planOf(country).nationalPrefix();
     return {
       key: 'trunk_prefix', weight: 3,
-      text: `Dialled ${idd} ${internationalDigits(c.to)}; with the international prefix ${idd} read as the trunk prefix${trunk ? ` ${trunk}` : ''}, that is ${national}, a valid number in ${countryName(country)}.`,
+      text: `Dialled ${idd} ${internationalDigits(c.to, country)}; with the international prefix ${idd} read as the trunk prefix${trunk ? ` ${trunk}` : ''}, that is ${national}, a valid number in ${countryName(country)}.`,
     };
   }
   return null;
@@ -121,7 +122,8 @@ function similarity(calls: CallEvidence[], intended: string | null, country: Cou
   const forms = [meant.number.slice(1), meant.nationalNumber as string, `${planOf(meant.country ?? country).nationalPrefix() ?? ''}${meant.nationalNumber}`];
   let best: { distance: number; length: number; to: string } | null = null;
   for (const c of calls) {
-    const digits = internationalDigits(c.to);
+    // The same call reads the same whichever prefix the switch wrote (+, 00, 011, 0011, 810, none).
+    const digits = internationalDigits(c.to, country) ?? describeDialled(c.to, country).e164?.slice(1);
     if (!digits) continue;
     for (const f of forms) {
       const d = digitDistance(digits, f);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeCalls, formatSpan } from '@/lib/staff/call-summary';
-import { asNationalNumber, digitDistance, iddOf, internationalDigits } from '@/lib/staff/dialling';
+import { iddOf } from '@/lib/phone/plan';
+import { asNationalNumber, digitDistance, internationalDigits } from '@/lib/staff/dialling';
 import { misdialLikelihood, type LikelihoodInput } from '@/lib/staff/misdial-likelihood';
 
 // Tuesday 2026-11-24 10:15 in London (UTC+0 in November).

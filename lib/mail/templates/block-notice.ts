@@ -32,6 +32,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
     title: when(c.at, ctx, true),
     lines: [
       c.dialled.countryName ? t('mail.blockNotice.callTo', { number: c.dialled.display, country: c.dialled.countryName }) : t('mail.blockNotice.callToUnknown', { number: c.dialled.display }),
+      ...(c.dialled.highCost ? [t('mail.blockNotice.callHighCost', { what: t(`block.highCost.${c.dialled.highCost}`) })] : []),
       t('mail.blockNotice.callCredential', { credential: label(c.sipUsername) }),
       t('mail.blockNotice.callIp', { ip: c.sourceIp }),
       t('mail.blockNotice.callDuration', { s: c.durationSec }),

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { describeDialled, NON_GEOGRAPHIC, nonGeographicCodes, readDialled } from '@/lib/phone/format';
+import { iddOf, iddPrefixIn } from '@/lib/phone/plan';
+import { summarizeCalls } from '@/lib/staff/call-summary';
+import { internationalDigits } from '@/lib/staff/dialling';
+import { misdialLikelihood } from '@/lib/staff/misdial-likelihood';
+
+// libphonenumber's own example numbers (the exampleNumber of each region in its metadata, shipped as
+// libphonenumber-js/mobile/examples), with the country Intl names. Each is read in every form a
+// switch writes it, from accounts in four dialling plans.
+const EXAMPLES: [CountryCode, string, string, string][] = [
+  ['US', '+12015550123', '+1 201 555 0123', 'United States'],
+  ['CA', '+15062345678', '+1 506 234 5678', 'Canada'],
+  ['JM', '+18762101234', '+1 876 210 1234', 'Jamaica'],
+  ['DO', '+18092345678', '+1 809 234 5678', 'Dominican Republic'],
+  ['AG', '+12684641234', '+1 268 464 1234', 'Antigua & Barbuda'],
+  ['GD', '+14734031234', '+1 473 403 1234', 'Grenada'],
+  ['BS', '+12423591234', '+1 242 359 1234', 'Bahamas'],
+  ['PR', '+17872345678', '+1 787 234 5678', 'Puerto Rico'],
+  ['GB', '+447400123456', '+44 7400 123456', 'United Kingdom'],
+  ['AU', '+61412345678', '+61 412 345 678', 'Australia'],
+  ['RU', '+79123456789', '+7 912 345 67 89', 'Russia'],
+  ['KZ', '+77710009998', '+7 771 000 9998', 'Kazakhstan'],
+  ['DE', '+4915123456789', '+49 1512 3456789', 'Germany'],
+  ['FR', '+33612345678', '+33 6 12 34 56 78', 'France'],
+  ['IT', '+393123456789', '+39 312 345 6789', 'Italy'],
+  ['ES', '+34612345678', '+34 612 34 56 78', 'Spain'],
+  ['JP', '+819012345678', '+81 90 1234 5678', 'Japan'],
+  ['KR', '+821020000000', '+82 10 2000 0000', 'South Korea'],
+  ['CN', '+8613123456789', '+86 131 2345 6789', 'China'],
+  ['IN', '+918123456789', '+91 81234 56789', 'India'],
+  ['BR', '+5511961234567', '+55 11 96123 4567', 'Brazil'],
+  ['AR', '+5491123456789', '+54 9 11 2345 6789', 'Argentina'],
+  ['MX', '+522221234567', '+52 222 123 4567', 'Mexico'],
+  ['CO', '+573211234567', '+57 321 1234567', 'Colombia'],
+  ['NG', '+2348021234567', '+234 802 123 4567', 'Nigeria'],
+  ['ZA', '+27711234567', '+27 71 123 4567', 'South Africa'],
+  ['EG', '+201001234567', '+20 10 01234567', 'Egypt'],
+  ['SO', '+25271123456', '+252 7 1123456', 'Somalia'],
+  ['SN', '+221701234567', '+221 70 123 45 67', 'Senegal'],
+  ['CU', '+5351234567', '+53 5 1234567', 'Cuba'],
+  ['NZ', '+64211234567', '+64 21 123 4567', 'New Zealand'],
+  ['SG', '+6581234567', '+65 8123 4567', 'Singapore'],
+  ['HK', '+85251234567', '+852 5123 4567', 'Hong Kong SAR China'],
+  ['IL', '+972502345678', '+972 50 234 5678', 'Israel'],
+  ['AE', '+971501234567', '+971 50 123 4567', 'United Arab Emirates'],
+  ['TR', '+905012345678', '+90 501 234 56 78', 'Türkiye'],
+  ['PL', '+48512345678', '+48 512 345 678', 'Poland'],
+  ['NL', '+31612345678', '+31 6 12345678', 'Netherlands'],
+  ['SE', '+46701234567', '+46 70 123 45 67', 'Sweden'],
+  ['CH', '+41781234567', '+41 78 123 45 67', 'Switzerland'],
+  ['IE', '+353850123456', '+353 85 012 3456', 'Ireland'],
+  ['PH', '+639051234567', '+63 905 123 4567', 'Philippines'],
+  ['PK', '+923012345678', '+92 301 2345678', 'Pakistan'],
+  ['KE', '+254712123456', '+254 712 123456', 'Kenya'],
+  ['LT', '+37061234567', '+370 612 34567', 'Lithuania'],
+  ['CL', '+56221234567', '+56 2 2123 4567', 'Chile'],
+];
+
+const ACCOUNTS: CountryCode[] = ['US', 'AU', 'RU', 'GB'];
+
+describe('a dialled number reads the same in every form a switch writes it', () => {
+  it('has at least 40 cases', () => expect(EXAMPLES.length).toBeGreaterThanOrEqual(40));
+
+  describe.each(ACCOUNTS)('from an account in %s', (account) => {
+    it.each(EXAMPLES)('%s %s', (country, e164, display, name) => {
+      const digits = e164.slice(1);
+      const forms = [e164, `${iddOf(account)}${digits}`, digits];
+      // A national number of the account's own country, with its trunk prefix ("0412345678", "89123456789").
+      if (country === account) forms.push(parsePhoneNumberFromString(e164)!.formatNational().replace(/\D/g, ''));
+      for (const raw of forms) {
+        const d = describeDialled(raw, account);
+        expect({ raw, country: d.country, display: d.display, name: d.countryName, e164: d.e164 }).toEqual({ raw, country, display, name, e164 });
+        expect(d.international).toBe(country !== account);
+      }
+    });
+  });
+
+  it('names the form it read', () => {
+    expect(readDialled('+252611234567', 'US')?.form).toBe('e164');
+    expect(readDialled('011252611234567', 'US')?.form).toBe('idd');
+    expect(readDialled('0011252611234567', 'AU')?.form).toBe('idd');
+    expect(readDialled('0014252611234567', 'AU')?.form).toBe('idd');
+    expect(readDialled('810252611234567', 'RU')?.form).toBe('idd');
+    expect(readDialled('2125550123', 'US')?.form).toBe('national');
+    expect(readDialled('02079460958', 'GB')?.form).toBe('national');
+    expect(readDialled('252611234567', 'US')?.form).toBe('digits');
+  });
+});
+
+describe('the inputs that failed before', () => {
+  it('252611234567 on a US account is Somalia, not +1 United States', () => {
+    const d = describeDialled('252611234567', 'US');
+    expect(d).toMatchObject({ display: '+252 61 123 4567', country: 'SO', countryName: 'Somalia', flag: '🇸🇴', international: true });
+    const s = summarizeCalls([1, 2].map((i) => ({ at: new Date(i * 1000), to: '252611234567', durationSec: 0, sipUsername: 'x', sourceIp: '203.0.113.9' })), 'US');
+    expect(s.countries).toEqual(['Somalia']);
+  });
+  it('0011252611234567 from Australia is Somalia, in the summary too', () => {
+    expect(describeDialled('0011252611234567', 'AU')).toMatchObject({ display: '+252 61 123 4567', countryName: 'Somalia' });
+    expect(summarizeCalls([{ at: new Date(), to: '0011252611234567', durationSec: 0, sipUsername: 'x', sourceIp: 'y' }], 'AU').countries).toEqual(['Somalia']);
+  });
+  it('+882, +883 and +881 are named as international networks and satellite, with a high-cost flag', () => {
+    expect(describeDialled('+88213100456', 'US')).toMatchObject({ countryName: 'International Networks', country: null, flag: null, international: true, highCost: 'international_network', display: '+882 13 10 0456' });
+    expect(describeDialled('+883510012345', 'GB')).toMatchObject({ countryName: 'International Networks', highCost: 'international_network' });
+    expect(describeDialled('+881612345678', 'GB')).toMatchObject({ countryName: 'Global Mobile Satellite System', highCost: 'satellite' });
+    expect(describeDialled('011881612345678', 'US')).toMatchObject({ countryName: 'Global Mobile Satellite System' });
+    expect(describeDialled('+80012345678', 'US')).toMatchObject({ countryName: 'International Freephone Service', highCost: null });
+  });
+  it('every non-geographic code in the metadata has an ITU name', () => {
+    for (const code of nonGeographicCodes()) expect(NON_GEOGRAPHIC[code], `+${code}`).toBeDefined();
+  });
+  it('NANP numbers outside the US and Canada are named by their country and flagged from a US account', () => {
+    for (const [raw, name] of [['18765550123', 'Jamaica'], ['+18095550123', 'Dominican Republic'], ['12684641234', 'Antigua & Barbuda'], ['4734031234', 'Grenada']] as const) {
+      expect(describeDialled(raw, 'US'), raw).toMatchObject({ countryName: name, international: true, highCost: 'nanp_outside_us_ca' });
+    }
+    expect(describeDialled('+12125550123', 'US')).toMatchObject({ country: 'US', international: false, highCost: null });
+    expect(describeDialled('+14165550123', 'US')).toMatchObject({ country: 'CA', international: true, highCost: null });
+    expect(describeDialled('+18762101234', 'JM')).toMatchObject({ international: false, highCost: null });
+  });
+  it('premium-rate ranges carry the flag', () => {
+    expect(describeDialled('19005550123', 'US')).toMatchObject({ country: 'US', highCost: 'premium_rate' });
+  });
+  it('unreadable input is shown as it came', () => {
+    expect(describeDialled('garbage', 'US')).toMatchObject({ display: 'garbage', country: null, countryName: null, international: null });
+    expect(describeDialled('12', 'US')).toMatchObject({ display: '12', e164: null });
+  });
+});
+
+describe('IDD prefixes come from the metadata', () => {
+  it('knows each country’s prefix and its carrier-selection forms', () => {
+    expect([iddOf('US'), iddOf('AU'), iddOf('RU'), iddOf('GB'), iddOf('JP')]).toEqual(['011', '0011', '810', '00', '010']);
+    expect(iddPrefixIn('0014252611234567', 'AU')).toBe('0014');
+    expect(iddPrefixIn('0012252611234567', 'BR')).toBe('0012');
+    expect(iddPrefixIn('011252611234567', 'GB')).toBeNull();
+  });
+  it('the misdial hint reads 00…, 011…, +… and bare digits of the same call alike', () => {
+    for (const to of ['+252611234567', '00252611234567', '011252611234567', '252611234567']) expect(internationalDigits(to, 'US'), to).toBe('252611234567');
+    expect(internationalDigits('0011252611234567', 'AU')).toBe('252611234567');
+    expect(internationalDigits('2125550123', 'US')).toBeNull();
+    const hint = (to: string) => misdialLikelihood({ accountCountry: 'US', timeZone: 'America/New_York', reason: 'high_risk_destination', calls: [{ id: 'c', at: new Date('2026-11-24T15:00:00Z'), to, durationSec: 0, sipUsername: 'x', sourceIp: 'y' }], intendedNumber: '+2348012345678' });
+    expect(hint('011252611234567').signals).toEqual(hint('00252611234567').signals);
+    expect(hint('011252611234567').score).toBe(hint('+252611234567').score);
+  });
+});
