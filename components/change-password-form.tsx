@@ -19,13 +19,13 @@ export function ChangePasswordForm({ action, userInputs, minScore }: { action: A
     if (r.ok) setNext('');
     return r;
   }, undefined);
-  const assessment = useStrength(next, { userInputs, username: '', minScore });
+  const assessment = useStrength(next, { userInputs, username: '', rule: { minScore } });
   return (
     <form action={formAction} className="flex max-w-md flex-col gap-4" noValidate>
       <Field name="current" label={t('current')} type="password" autoComplete="current-password" required errors={state?.fieldErrors?.current} />
       <Field name="next" label={t('new')} type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)}
         hint="At least 12 characters; a few unrelated words work well." errors={state?.fieldErrors?.next} />
-      <StrengthMeter assessment={assessment} minScore={minScore} empty={!next} />
+      <StrengthMeter assessment={assessment} empty={!next} attack="could be cracked" />
       <FormMessage id="change-password-message" message={state?.message} ok={state?.ok} />
       <SubmitButton>{t('submit')}</SubmitButton>
     </form>

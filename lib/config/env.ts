@@ -15,6 +15,8 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Tollgate <no-reply@localhost>'),
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
+  /** zxcvbn guesses (log10) a new SIP password must reach; 18 ≈ 3 years of one GPU on a captured MD5 digest. */
+  SIP_PASSWORD_MIN_GUESSES_LOG10: z.coerce.number().int().min(10).max(40).default(18),
   PROVIDER_NAME: z.string().min(1).default('Your VoIP provider'),
   SUPPORT_CONTACT: z.string().min(1).default('support@example.com'),
   /** Demo only: enables the dev mailbox and the simulator controls. Never set in production. */

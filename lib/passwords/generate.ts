@@ -1,20 +1,44 @@
 // Runs in the browser (and in tests): crypto.getRandomValues is a CSPRNG in both.
-export const GENERATED_MIN = 16;
-export const GENERATED_MAX = 64;
+
+/** Generated SIP passwords: 20–32 characters fit every phone we know of; longer ones come with a note. */
+export const GENERATED_MIN = 20;
 export const GENERATED_DEFAULT = 24;
+/** Longest length every endpoint takes (Linphone caps its field at 34 characters, some Cisco models lower). */
+export const GENERATED_PHONE_SAFE_MAX = 32;
+export const GENERATED_MAX = 64;
 
 const LETTERS_DIGITS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-const SYMBOLS = '-_.!@#%+=:';
+/**
+ * Separators every endpoint and provisioning format accepts: RFC 3986 "unreserved" marks, which need
+ * no escaping in a SIP URI, an XML or INI provisioning file, a URL or a shell. None of the characters
+ * lib/passwords/sip-characters.ts warns about.
+ */
+const SEPARATORS = '-_.';
 
-/** Uniform choice from the alphabet (rejection sampling: no modulo bias). */
-export function generatePassword(length = GENERATED_DEFAULT, lettersAndDigitsOnly = false): string {
+/**
+ * A random password of `length` characters (clamped to GENERATED_MIN..GENERATED_MAX), uniform over
+ * letters and digits without look-alikes, plus "-_." unless `lettersAndDigitsOnly` (for keypads).
+ * Rejection sampling: no modulo bias. A draw that happens to contain one of `avoid` (the account's
+ * context words, compared case-insensitively) is drawn again, so the server never refuses it for that.
+ */
+export function generatePassword(length = GENERATED_DEFAULT, lettersAndDigitsOnly = false, avoid: string[] = []): string {
   const n = Math.min(GENERATED_MAX, Math.max(GENERATED_MIN, Math.floor(length)));
-  const alphabet = lettersAndDigitsOnly ? LETTERS_DIGITS : LETTERS_DIGITS + SYMBOLS;
+  const alphabet = lettersAndDigitsOnly ? LETTERS_DIGITS : LETTERS_DIGITS + SEPARATORS;
   const limit = 256 - (256 % alphabet.length);
-  let out = '';
-  while (out.length < n) {
-    const bytes = crypto.getRandomValues(new Uint8Array(n * 2));
-    for (const b of bytes) if (b < limit && out.length < n) out += alphabet[b % alphabet.length];
+  const words = avoid.map((w) => w.toLowerCase()).filter(Boolean);
+  for (;;) {
+    let out = '';
+    while (out.length < n) {
+      const bytes = crypto.getRandomValues(new Uint8Array(n * 2));
+      for (const b of bytes) if (b < limit && out.length < n) out += alphabet[b % alphabet.length];
+    }
+    const lower = out.toLowerCase();
+    if (!words.some((w) => lower.includes(w))) return out;
   }
-  return out;
+}
+
+/** The note for a length beyond GENERATED_PHONE_SAFE_MAX, or null when every phone takes it. */
+export function lengthNote(length: number): string | null {
+  if (length <= GENERATED_PHONE_SAFE_MAX) return null;
+  return `Some phones cap the password field: Linphone at 34 characters, some Cisco models lower. Check that the device takes ${Math.min(GENERATED_MAX, Math.floor(length))} characters, or choose ${GENERATED_PHONE_SAFE_MAX} or fewer.`;
 }

@@ -1,4 +1,5 @@
 import zxcvbn from 'zxcvbn';
+import { sipCharacterProblems } from './sip-characters';
 
 // Shared by the browser meter (in a Web Worker) and the server check: one estimator, one set of rules.
 // No 'server-only': the worker imports it too. The server's verdict is the one that counts.
@@ -8,14 +9,36 @@ export const MAX_LENGTH = 128;
 /** zxcvbn's time grows fast with length (≈110 ms at 64 chars); beyond this the prefix decides. */
 export const SCORED_LENGTH = 64;
 
+/**
+ * Which rule a password must meet.
+ * - Portal passwords: a zxcvbn score (0–4, PASSWORD_MIN_SCORE); the crack time shown is zxcvbn's
+ *   offline slow-hashing scenario (10^4 guesses/s: the portal stores argon2id hashes).
+ * - SIP passwords: zxcvbn guesses, as log10 (SIP_PASSWORD_MIN_GUESSES_LOG10, default 18). A digest
+ *   exchange captured on the wire is MD5 (RFC 3261 §22.4, RFC 2617) and is cracked offline at ~10^10
+ *   guesses/s on one GPU, and a phone never has to remember its password: the crack time shown is
+ *   zxcvbn's offline_fast_hashing_1e10_per_second, and the characters some phones cannot take are refused.
+ */
+export type PasswordRule = { minScore: number } | { sipMinGuessesLog10: number };
+
 export type Assessment = {
+  /** zxcvbn's score (0–4), capped at 1 when the password carries the account's own words. */
   score: 0 | 1 | 2 | 3 | 4;
+  /** The meter's level (0–4) under the rule: the score for portal passwords, the guesses for SIP ones. */
+  level: 0 | 1 | 2 | 3 | 4;
+  /** log10 of zxcvbn's guesses. */
+  guessesLog10: number;
+  /** zxcvbn's crack-time words for the rule's attack ("21 minutes", "centuries"). */
   crackTime: string;
+  /** What the rule asks for, in words ("Strong", "10^18 guesses (about 3 years on one GPU)"). */
+  required: string;
   warning: string;
   suggestions: string[];
   problems: string[];
   acceptable: boolean;
 };
+
+/** The meter's words for levels 0–4. */
+export const LEVEL_LABELS = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'] as const;
 
 /** Words of the account (number, company, SIP username, email) that must not carry a password. */
 export function contextWords(inputs: (string | null | undefined)[]): string[] {
@@ -29,10 +52,35 @@ export function contextWords(inputs: (string | null | undefined)[]): string[] {
   return [...words].filter((w) => w.length >= 4);
 }
 
-export function assessPassword(password: string, opts: { userInputs: string[]; minScore: number; username?: string }): Assessment {
+const YEAR_S = 365.25 * 86_400;
+
+/** "about 3 years on one GPU": how long 10^log10 guesses take at 10^10 guesses/s. */
+export function gpuTime(log10: number): string {
+  const years = 10 ** (log10 - 10) / YEAR_S;
+  if (years >= 1) return `about ${years >= 1e6 ? `10^${Math.round(Math.log10(years))}` : Math.round(years).toLocaleString('en')} ${years < 1.5 ? 'year' : 'years'} on one GPU`;
+  const days = (years * YEAR_S) / 86_400;
+  return days >= 1 ? `about ${Math.round(days)} ${Math.round(days) === 1 ? 'day' : 'days'} on one GPU` : 'less than a day on one GPU';
+}
+
+/** SIP meter levels: 4 from 10^4 × the minimum, 3 at the minimum, 2 from 10^-4 × it, 1 from 10^10 (zxcvbn's score 4). */
+function sipLevel(log10: number, min: number): Assessment['level'] {
+  if (log10 >= min + 4) return 4;
+  if (log10 >= min) return 3;
+  if (log10 >= min - 4) return 2;
+  return log10 >= 10 ? 1 : 0;
+}
+
+/**
+ * Judges `password` against `rule` with the account's own words (`userInputs`) as zxcvbn user inputs
+ * and NIST SP 800-63B §3.1.1.2 context words. Returns the meter's level, the crack time for the rule's
+ * attack and every problem in a sentence; `acceptable` is the server's verdict.
+ */
+export function assessPassword(password: string, opts: { userInputs: string[]; username?: string } & PasswordRule): Assessment {
+  const sip = 'sipMinGuessesLog10' in opts;
   const problems: string[] = [];
   if (password.length < MIN_LENGTH) problems.push(`Use at least ${MIN_LENGTH} characters.`);
   if (password.length > MAX_LENGTH) problems.push(`Use at most ${MAX_LENGTH} characters.`);
+  if (sip) problems.push(...sipCharacterProblems(password));
   const lower = password.toLowerCase();
   if (opts.username && lower === opts.username.toLowerCase()) problems.push('The password must not be the SIP username.');
   const found = contextWords(opts.userInputs).find((w) => lower.includes(w));
@@ -41,13 +89,17 @@ export function assessPassword(password: string, opts: { userInputs: string[]; m
   // A targeted attacker knows the company's own words: a password built on them is weak whatever the
   // estimator says about its length (NIST SP 800-63B: context-specific words).
   const score = (found ? Math.min(r.score, 1) : r.score) as Assessment['score'];
-  if (score < opts.minScore && !found) problems.push(r.feedback.warning || 'This password is too easy to guess. Add more unrelated words or use a generated password.');
-  return {
-    score,
-    crackTime: found ? 'minutes, for someone who knows your company' : String(r.crack_times_display.offline_slow_hashing_1e4_per_second),
-    warning: r.feedback.warning,
-    suggestions: r.feedback.suggestions,
-    problems,
-    acceptable: problems.length === 0,
-  };
+  const guessesLog10 = found ? Math.min(r.guesses_log10, 6) : r.guesses_log10;
+  const level = sip ? sipLevel(guessesLog10, opts.sipMinGuessesLog10) : score;
+  const required = sip ? `10^${opts.sipMinGuessesLog10} guesses (${gpuTime(opts.sipMinGuessesLog10)})` : LEVEL_LABELS[opts.minScore] ?? String(opts.minScore);
+  const weak = sip ? guessesLog10 < opts.sipMinGuessesLog10 : score < opts.minScore;
+  if (weak && !found) {
+    problems.push(sip
+      ? `A captured SIP login could be cracked in ${r.crack_times_display.offline_fast_hashing_1e10_per_second} on one graphics card; it needs ${required}. Your phone remembers the password for you: use a generated one.`
+      : r.feedback.warning || 'This password is too easy to guess. Add more unrelated words or use a generated password.');
+  }
+  const crackTime = found
+    ? 'minutes, for someone who knows your company'
+    : String(sip ? r.crack_times_display.offline_fast_hashing_1e10_per_second : r.crack_times_display.offline_slow_hashing_1e4_per_second);
+  return { score, level, guessesLog10, crackTime, required, warning: r.feedback.warning, suggestions: r.feedback.suggestions, problems, acceptable: problems.length === 0 };
 }

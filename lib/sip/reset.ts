@@ -37,7 +37,7 @@ export async function resetSipPassword(user: CurrentUser, credentialId: string, 
   const verdict = assessPassword(password, {
     userInputs: [cred.account.number, cred.account.name, cred.username, user.email],
     username: cred.username,
-    minScore: env().PASSWORD_MIN_SCORE,
+    sipMinGuessesLog10: env().SIP_PASSWORD_MIN_GUESSES_LOG10,
   });
   if (!verdict.acceptable) return { ok: false, kind: 'weak', message: verdict.problems.join(' ') };
   if ((await consume('sipPassword', user.id)).rejected) {

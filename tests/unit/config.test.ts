@@ -11,7 +11,9 @@ const good = {
 
 describe('configuration (CONTRACTS §2)', () => {
   it('accepts a complete production configuration with defaults', () => {
-    expect(parseEnv({ ...good, NODE_ENV: 'production' })).toMatchObject({ PASSWORD_MIN_SCORE: 3, SWITCH_API_TIMEOUT_MS: 5000 });
+    expect(parseEnv({ ...good, NODE_ENV: 'production' })).toMatchObject({ PASSWORD_MIN_SCORE: 3, SIP_PASSWORD_MIN_GUESSES_LOG10: 18, SWITCH_API_TIMEOUT_MS: 5000 });
+    expect(parseEnv({ ...good, SIP_PASSWORD_MIN_GUESSES_LOG10: '20' }).SIP_PASSWORD_MIN_GUESSES_LOG10).toBe(20);
+    expect(() => parseEnv({ ...good, SIP_PASSWORD_MIN_GUESSES_LOG10: '3' })).toThrow(/SIP_PASSWORD_MIN_GUESSES_LOG10/);
   });
   it('lists every missing or malformed value at once', () => {
     try {

@@ -1,38 +1,99 @@
 import { describe, expect, it } from 'vitest';
-import { generatePassword } from '@/lib/passwords/generate';
-import { assessPassword } from '@/lib/passwords/strength';
+import { GENERATED_MAX, GENERATED_PHONE_SAFE_MAX, generatePassword, lengthNote } from '@/lib/passwords/generate';
+import { sipCharacterProblems, WARNED_CHARACTERS } from '@/lib/passwords/sip-characters';
+import { assessPassword, gpuTime } from '@/lib/passwords/strength';
 
-const ctx = { userInputs: ['ACC-1001', 'Acme Dental', 'acme-reception', 'dana@acme.example'], username: 'acme-reception', minScore: 3 };
+const inputs = ['ACC-1001', 'Acme Dental', 'acme-reception', 'dana@acme.example'];
+const portal = { userInputs: inputs, minScore: 3 };
+const sip = { userInputs: inputs, username: 'acme-reception', sipMinGuessesLog10: 18 };
 
 describe('assessPassword (the same estimator and rules in the browser and on the server)', () => {
   it('refuses short, common and context-word passwords with the reason', () => {
-    expect(assessPassword('password1', ctx)).toMatchObject({ acceptable: false });
-    expect(assessPassword('acmedental2026!', ctx).problems.join(' ')).toMatch(/account number, company name/);
-    expect(assessPassword('acmedental2026!', ctx).score).toBeLessThanOrEqual(1);
-    expect(assessPassword('acme-reception', ctx).problems.join(' ')).toMatch(/SIP username/);
-    expect(assessPassword('x'.repeat(129), ctx).problems.join(' ')).toMatch(/at most 128/);
+    for (const rule of [portal, sip]) {
+      expect(assessPassword('password1', rule)).toMatchObject({ acceptable: false });
+      expect(assessPassword('acmedental2026!', rule).problems.join(' ')).toMatch(/account number, company name/);
+      expect(assessPassword('acmedental2026!', rule).score).toBeLessThanOrEqual(1);
+      expect(assessPassword('x'.repeat(129), rule).problems.join(' ')).toMatch(/at most 128/);
+    }
+    expect(assessPassword('acme-reception', sip).problems.join(' ')).toMatch(/SIP username/);
   });
-  it('accepts a passphrase and a generated password', () => {
-    expect(assessPassword('correct horse battery staple', ctx).acceptable).toBe(true);
-    expect(assessPassword(generatePassword(24), ctx).acceptable).toBe(true);
-  });
-  it('honours PASSWORD_MIN_SCORE', () => {
+  it('portal passwords keep PASSWORD_MIN_SCORE', () => {
+    expect(assessPassword('correct horse battery staple', portal)).toMatchObject({ acceptable: true, level: 4 });
     const p = 'Tr0ub4dor&3xyz';
-    const { score } = assessPassword(p, { ...ctx, minScore: 0 });
-    expect(assessPassword(p, { ...ctx, minScore: score }).acceptable).toBe(true);
-    if (score < 4) expect(assessPassword(p, { ...ctx, minScore: score + 1 }).acceptable).toBe(false);
+    const { score } = assessPassword(p, { ...portal, minScore: 0 });
+    expect(assessPassword(p, { ...portal, minScore: score }).acceptable).toBe(true);
+    if (score < 4) expect(assessPassword(p, { ...portal, minScore: score + 1 }).acceptable).toBe(false);
+  });
+});
+
+describe('SIP passwords are judged against the attack SIP faces', () => {
+  it('a zxcvbn score of 4 is not enough: Kettle-Harbor-91 falls in minutes to one GPU', () => {
+    const a = assessPassword('Kettle-Harbor-91', sip);
+    expect(a.score).toBe(4);
+    expect(a.crackTime).toBe('21 minutes');
+    expect(a.acceptable).toBe(false);
+    expect(a.level).toBeLessThan(3);
+    expect(a.problems.join(' ')).toMatch(/cracked in 21 minutes on one graphics card; it needs 10\^18 guesses \(about 3 years on one GPU\)/);
+  });
+  it('the minimum is configurable in guesses', () => {
+    const a = assessPassword('Kettle-Harbor-91', { ...sip, sipMinGuessesLog10: 12 });
+    expect(a.acceptable).toBe(true);
+    expect(a.level).toBe(3);
+  });
+  it('typed passwords with characters some phones cannot take are refused, naming the character', () => {
+    expect(assessPassword('Harbor&Quartz(Kettle)91', sip)).toMatchObject({ acceptable: false, problems: [expect.stringContaining('“&”')] });
+    expect(assessPassword('Kettle:Harbor-Quartz-91', sip)).toMatchObject({ acceptable: false, problems: [expect.stringContaining('“:”')] });
+    expect(assessPassword('correct horse battery staple', sip).problems.join(' ')).toMatch(/a space/);
+    // The portal has no such rule: its passwords never leave the browser and the server.
+    expect(assessPassword('Harbor&Quartz(Kettle)91', portal).acceptable).toBe(true);
+  });
+  it('names every warned character, non-ASCII and invisible ones', () => {
+    expect(WARNED_CHARACTERS).toEqual([':', ';', '@', '#', '%', '&', '"', "'", '\\', '<', '>', ' ']);
+    for (const c of WARNED_CHARACTERS) {
+      const problems = sipCharacterProblems(`Quartz${c}Kettle${c}91`);
+      expect(problems, JSON.stringify(c)).toHaveLength(1);
+      expect(problems[0]).toContain(c === ' ' ? 'a space' : `“${c}”`);
+    }
+    expect(sipCharacterProblems('Kettle-Quärtz')[0]).toMatch(/“ä” \(U\+00E4\).*outside ASCII/);
+    expect(sipCharacterProblems('Kettle\u200bQuartz')[0]).toMatch(/invisible character U\+200B/);
+    expect(sipCharacterProblems('Kettle-Quartz_91.x')).toEqual([]);
+  });
+  it('gpuTime states the minimum in a person’s words', () => {
+    expect(gpuTime(18)).toBe('about 3 years on one GPU');
+    expect(gpuTime(16)).toBe('about 12 days on one GPU');
+  });
+  it('generated passwords always pass, in both alphabets', () => {
+    for (let i = 0; i < 200; i++) {
+      const p = generatePassword(24, i % 2 === 0, ['acc-1001', 'acme', 'dental', 'acme-reception', 'dana']);
+      expect(assessPassword(p, sip).acceptable, p).toBe(true);
+    }
   });
 });
 
 describe('generatePassword', () => {
-  it('respects length bounds and the letters-and-digits option', () => {
+  it('respects length bounds and draws only characters every phone takes', () => {
     expect(generatePassword()).toHaveLength(24);
-    expect(generatePassword(5)).toHaveLength(16);
-    expect(generatePassword(500)).toHaveLength(64);
+    expect(generatePassword(5)).toHaveLength(20);
+    expect(generatePassword(500)).toHaveLength(GENERATED_MAX);
+    for (let i = 0; i < 500; i++) {
+      const p = generatePassword(32);
+      expect(p).toMatch(/^[A-Za-z0-9._-]{32}$/);
+      expect(sipCharacterProblems(p)).toEqual([]);
+    }
     for (let i = 0; i < 50; i++) expect(generatePassword(32, true)).toMatch(/^[A-Za-z0-9]{32}$/);
   });
+  it('lengths beyond 32 come with a note about phones that cap the field', () => {
+    expect(lengthNote(GENERATED_PHONE_SAFE_MAX)).toBeNull();
+    expect(lengthNote(20)).toBeNull();
+    expect(lengthNote(33)).toMatch(/Linphone at 34 characters, some Cisco models lower/);
+    expect(lengthNote(64)).toMatch(/takes 64 characters/);
+  });
+  it('never carries the account’s own words', () => {
+    // A two-letter word would turn up in most draws: every draw must still avoid it.
+    for (let i = 0; i < 200; i++) expect(generatePassword(20, false, ['Ab']).toLowerCase()).not.toContain('ab');
+  });
   it('does not repeat itself', () => {
-    const seen = new Set(Array.from({ length: 1000 }, () => generatePassword(16)));
+    const seen = new Set(Array.from({ length: 1000 }, () => generatePassword(20)));
     expect(seen.size).toBe(1000);
   });
 });

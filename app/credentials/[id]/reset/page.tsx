@@ -20,7 +20,7 @@ export default async function ResetPage({ params, searchParams }: { params: Prom
         {cred.label} <span className="font-mono">({cred.username})</span> on {cred.account.name} ({cred.account.number}). The new password is sent to the
         switch straight away; the old one stops working on the device’s next registration.
       </p>
-      <ResetForm credentialId={cred.id} username={cred.username} label={cred.label} minScore={env().PASSWORD_MIN_SCORE}
+      <ResetForm credentialId={cred.id} username={cred.username} label={cred.label} minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
         userInputs={[cred.account.number, cred.account.name, cred.username, user.email]} backHref={backHref} />
     </div>
   );

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CurrentUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/db';
+import { generatePassword } from '@/lib/passwords/generate';
+import { resetSipPassword } from '@/lib/sip/reset';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+
+// The server applies the SIP rule itself (the meter in the browser is advice): guesses against
+// SIP_PASSWORD_MIN_GUESSES_LOG10 and the characters some phones cannot take. A refused password never
+// reaches the switch and changes nothing here.
+
+let sim: TestSim;
+const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
+const matches = async (username: string, password: string) => (await sim.control('POST', '/_sim/check-password', { username, password })).body.matches as boolean;
+
+beforeAll(async () => {
+  sim = await startTestSim();
+  // env() is read once per test process: point it at this simulator before anything reads it.
+  process.env.SWITCH_API_URL = sim.url;
+  process.env.SWITCH_API_TOKEN = TOKEN;
+  process.env.SWITCH_API_TIMEOUT_MS = '2000';
+});
+afterAll(() => sim.stop());
+
+describe.each(dialects())('SIP password rule on the server, %s', (dialect) => {
+  beforeAll(() => useFreshDb(dialect));
+
+  async function member() {
+    const { account, users, creds } = await makeAccount();
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'allowed', credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0001' })) });
+    const u = users[0];
+    const user: CurrentUser = { id: u.id, email: u.email, name: null, role: 'customer', timeZone: 'UTC', locale: 'en', sessionId: 's', mfaEnrolled: false, mfaVerified: false };
+    return { user, cred: creds[0] };
+  }
+
+  it.each([
+    ['Kettle-Harbor-91', /cracked in 21 minutes on one graphics card/],
+    ['Harbor&Quartz(Kettle)91', /Remove “&”/],
+    ['Kettle:Harbor-Quartz-91', /Remove “:”/],
+    ['Kettle Harbor Quartz 91 Lantern', /Remove a space/],
+    ['Kettle-Härbor-Quartz-91-Lantern', /“ä”/],
+  ])('refuses %s, naming why, and changes nothing', async (password, why) => {
+    const { user, cred } = await member();
+    const r = await resetSipPassword(user, cred.id, password, meta);
+    expect(r).toMatchObject({ ok: false, kind: 'weak', message: expect.stringMatching(why) });
+    expect(await matches(cred.username, password)).toBe(false);
+    expect(await matches(cred.username, 'old-password-0001')).toBe(true);
+    expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: cred.id } })).passwordChangedAt).toBeNull();
+    expect(await getDb().auditLog.count({ where: { action: 'sip_password.changed', targetId: cred.id } })).toBe(0);
+  });
+
+  it('sets a generated password on the switch', async () => {
+    const { user, cred } = await member();
+    const password = generatePassword();
+    expect(await resetSipPassword(user, cred.id, password, meta)).toMatchObject({ ok: true });
+    expect(await matches(cred.username, password)).toBe(true);
+  });
+});
