@@ -3,6 +3,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { DemoFraudControl } from '@/components/demo-fraud-control';
 import type { AccountSummary } from '@/lib/accounts/queries';
 import { isDemo } from '@/lib/config/env';
+import { ZONED } from '@/lib/time/format';
 
 /** One account on the dashboard: status first, in words, then what to do and the credentials. */
 export async function AccountCard({ account }: { account: AccountSummary }) {
@@ -26,7 +27,7 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
         <div className="mt-3 rounded-md border border-red-300 bg-red-50 p-3">
           <p className="font-semibold text-red-900">{t('blocked')}</p>
           <p className="text-sm text-red-950">
-            {t('blockedSince', { at: format.dateTime(block.placedAt, { dateStyle: 'medium', timeStyle: 'short' }) })}. {tr(block.reason)}
+            {t('blockedSince', { at: format.dateTime(block.placedAt, ZONED) })}. {tr(block.reason)}
           </p>
           {block.status === 'lift_pending' ? <p className="mt-1 text-sm font-medium text-amber-900">{t('waiting')}</p> : null}
           <Link href={`/blocks/${block.id}`} className="mt-2 inline-block rounded-md bg-red-800 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-900">
@@ -55,7 +56,7 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
               <tr key={c.id} className="border-b border-slate-100">
                 <td className="py-1 pr-3">{c.label}</td>
                 <td className="py-1 pr-3 font-mono">{c.username}</td>
-                <td className="py-1 pr-3">{c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, { dateStyle: 'medium', timeStyle: 'short' }) : t('never')}</td>
+                <td className="py-1 pr-3">{c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}</td>
                 <td className="py-1">{c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}</td>
               </tr>
             ))}

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { signOutAction } from '@/app/actions/session';
+import { adoptBrowserTimeZoneAction } from '@/app/actions/time-zone';
+import { TimeZoneCapture } from '@/components/time-zone-capture';
 import { currentUser, isStaff } from '@/lib/auth/session';
 
 export async function AppHeader() {
@@ -22,6 +24,7 @@ export async function AppHeader() {
                 {t('nav.signOut')}
               </button>
             </form>
+            <TimeZoneCapture stored={user.timeZone} action={adoptBrowserTimeZoneAction} />
           </nav>
         ) : null}
       </div>

@@ -5,7 +5,11 @@ import { signOutEverywhereAction } from '@/app/actions/session';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db';
-import { changePasswordAction } from './actions';
+import { TimeZoneForm } from '@/components/time-zone-form';
+import { When } from '@/components/when';
+import { timeZones } from '@/lib/time/format';
+import { timeZoneFollowsBrowser } from '@/lib/users/time-zone';
+import { changePasswordAction, chooseTimeZoneAction } from './actions';
 
 export default async function ProfilePage() {
   const user = await requireUser('/profile');
@@ -17,6 +21,11 @@ export default async function ProfilePage() {
         <h1 className="text-2xl font-bold">{t('title')}</h1>
         <p className="text-slate-700">{t('signedInAs', { email: user.email })}</p>
       </div>
+      <section aria-labelledby="tz-title" className="flex flex-col gap-3">
+        <h2 id="tz-title" className="text-xl font-semibold">Your time zone</h2>
+        <p>It is now <When at={new Date()} /> in {user.timeZone.replace(/_/g, ' ')}.</p>
+        <TimeZoneForm action={chooseTimeZoneAction} current={user.timeZone} zones={timeZones()} followsBrowser={await timeZoneFollowsBrowser(user.id)} />
+      </section>
       <section aria-labelledby="pw-title" className="flex flex-col gap-3">
         <h2 id="pw-title" className="text-xl font-semibold">{t('changeTitle')}</h2>
         <ChangePasswordForm action={changePasswordAction} userInputs={[user.email, user.name ?? '']} minScore={env().PASSWORD_MIN_SCORE} />

@@ -1,4 +1,4 @@
-import { getFormatter } from 'next-intl/server';
+import { When } from '@/components/when';
 import { WithdrawButton } from '@/components/block/withdraw-button';
 
 type Req = { id: string; kind: 'misdial' | 'firewall'; status: 'pending' | 'approved' | 'denied' | 'withdrawn'; createdAt: Date; decidedAt: Date | null; denyReason: string | null };
@@ -7,14 +7,13 @@ const KIND = { misdial: 'Misdial unblock request', firewall: 'Firewall hardened 
 const STATUS = { pending: 'Pending: support will call you back', approved: 'Approved', denied: 'Denied', withdrawn: 'Withdrawn' };
 
 export async function RequestList({ blockId, requests }: { blockId: string; requests: Req[] }) {
-  const format = await getFormatter();
   return (
     <ul className="flex flex-col gap-3">
       {requests.map((r) => (
         <li key={r.id} className="rounded-md border border-slate-200 bg-white p-3">
           <p className="font-medium">{KIND[r.kind]}</p>
           <p className="text-sm text-slate-700">
-            Sent {format.dateTime(r.createdAt, { dateStyle: 'medium', timeStyle: 'short' })} · <strong>{STATUS[r.status]}</strong>
+            Sent <When at={r.createdAt} /> · <strong>{STATUS[r.status]}</strong>
           </p>
           {r.status === 'denied' && r.denyReason ? <p className="mt-1 text-sm">Reason from support: {r.denyReason}</p> : null}
           {r.status === 'pending' ? <WithdrawButton requestId={r.id} blockId={blockId} /> : null}

@@ -1,4 +1,5 @@
-import { getFormatter, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
+import { When } from '@/components/when';
 import type { BlockView } from '@/lib/blocks/queries';
 
 type Event = BlockView['events'][number] & { actor?: string | null };
@@ -6,14 +7,13 @@ type Event = BlockView['events'][number] & { actor?: string | null };
 /** A block's history. Customers see what happened; staff (`showActor`) also see who did it. */
 export async function Timeline({ events, showActor = false }: { events: Event[]; showActor?: boolean }) {
   const t = await getTranslations('timeline');
-  const format = await getFormatter();
   return (
     <ol className="flex flex-col gap-2 border-l-2 border-slate-300 pl-4">
       {events.map((e) => (
         <li key={e.id}>
           <p className="font-medium">{e.type === 'placed' && e.actor && e.actor !== 'switch' ? t('placed_manual') : t(e.type)}</p>
           <p className="text-sm text-slate-700">
-            <time dateTime={e.at.toISOString()}>{format.dateTime(e.at, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+            <When at={e.at} />
             {showActor && e.actor ? ` · ${e.actor}` : ''}
             {e.detail ? ` · ${e.detail}` : ''}
           </p>

@@ -1,4 +1,5 @@
-import { getFormatter, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
+import { When } from '@/components/when';
 import type { BlockView } from '@/lib/blocks/queries';
 import { describeDialled, isSupportedCountry } from '@/lib/phone/format';
 
@@ -7,7 +8,6 @@ type CallsOf = { account: Pick<BlockView['account'], 'country'>; calls: BlockVie
 
 export async function TriggerCalls({ block }: { block: CallsOf }) {
   const t = await getTranslations('block');
-  const format = await getFormatter();
   const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
   return (
     <div className="overflow-x-auto">
@@ -25,7 +25,7 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
             const d = describeDialled(c.to, country);
             return (
               <tr key={c.id} className="border-b border-slate-100">
-                <td className="py-2 pr-3 whitespace-nowrap">{format.dateTime(c.at, { dateStyle: 'medium', timeStyle: 'medium' })}</td>
+                <td className="py-2 pr-3 whitespace-nowrap"><When at={c.at} seconds /></td>
                 <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
                 <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
                 <td className="py-2 pr-3">

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
-import { BLOCK_STATUS, KIND, OP_KIND, OP_STATUS, REASON, REQUEST_STATUS, when } from './labels';
+import { BLOCK_STATUS, KIND, OP_KIND, OP_STATUS, REASON, REQUEST_STATUS } from './labels';
+import { When } from '@/components/when';
 import { LiftBlockForm } from './manual-block-forms';
 
 /** Blocks of the account, newest first; an in-force one can be lifted here. */
@@ -11,8 +12,8 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
       {account.blocks.map((b) => (
         <li key={b.id} className="rounded-md border border-slate-200 bg-white p-3">
           <article aria-labelledby={`block-${b.id}`} className="flex flex-col gap-2">
-            <h3 id={`block-${b.id}`} className="font-semibold">{REASON[b.reason]}, placed {when(b.placedAt)}</h3>
-            <p className="text-sm">{BLOCK_STATUS[b.status]}{b.liftedAt ? ` on ${when(b.liftedAt)}` : ''} · placed by {b.placedBy} · {b.calls} trigger call{b.calls === 1 ? '' : 's'}</p>
+            <h3 id={`block-${b.id}`} className="font-semibold">{REASON[b.reason]}, placed <When at={b.placedAt} /></h3>
+            <p className="text-sm">{BLOCK_STATUS[b.status]}{b.liftedAt ? <> on <When at={b.liftedAt} /></> : ''} · placed by {b.placedBy} · {b.calls} trigger call{b.calls === 1 ? '' : 's'}</p>
             {b.note ? <p className="text-sm"><span className="font-medium">Support note:</span> {b.note}</p> : null}
             {b.status === 'active' ? (
               <LiftBlockForm
@@ -32,7 +33,7 @@ export function AccountRequests({ account }: { account: StaffAccountView }) {
   return (
     <ul className="flex flex-col gap-1">
       {account.requests.map((r) => (
-        <li key={r.id}><Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">{when(r.createdAt)}: {KIND[r.kind]}</Link> · {REQUEST_STATUS[r.status]}</li>
+        <li key={r.id}><Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline"><When at={r.createdAt} />: {KIND[r.kind]}</Link> · {REQUEST_STATUS[r.status]}</li>
       ))}
     </ul>
   );
@@ -45,7 +46,7 @@ export function SwitchOperations({ account }: { account: StaffAccountView }) {
     <ul className="flex flex-col gap-1 text-sm">
       {account.operations.map((o) => (
         <li key={o.id}>
-          {when(o.createdAt)}: {OP_KIND[o.kind] ?? o.kind} by {o.actor ?? 'unknown'} · <strong>{OP_STATUS[o.status]}</strong>
+          <When at={o.createdAt} />: {OP_KIND[o.kind] ?? o.kind} by {o.actor ?? 'unknown'} · <strong>{OP_STATUS[o.status]}</strong>
           {o.attempts ? ` · ${o.attempts} failed attempt${o.attempts === 1 ? '' : 's'}` : ''}
           {o.lastError && o.status !== 'done' ? ` · ${o.lastError}` : ''}
         </li>

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { StaffRequestView } from '@/lib/staff/request-detail';
-import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS, when } from './labels';
+import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS } from './labels';
+import { When } from '@/components/when';
 
 /** Earlier blocks and requests of the same account: a repeat "misdial" is a pattern worth knowing. */
 export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlierBlocks' | 'otherRequests'> }) {
@@ -11,7 +12,7 @@ export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlier
         {view.earlierBlocks.length ? (
           <ul className="mt-1 flex flex-col gap-1 text-sm">
             {view.earlierBlocks.map((b) => (
-              <li key={b.id}>{when(b.placedAt)}: {REASON[b.reason]} · {BLOCK_STATUS[b.status]}{b.liftedAt ? ` (${when(b.liftedAt)})` : ''}</li>
+              <li key={b.id}><When at={b.placedAt} />: {REASON[b.reason]} · {BLOCK_STATUS[b.status]}{b.liftedAt ? <> (<When at={b.liftedAt} />)</> : ''}</li>
             ))}
           </ul>
         ) : <p className="text-sm">None.</p>}
@@ -22,7 +23,7 @@ export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlier
           <ul className="mt-1 flex flex-col gap-1 text-sm">
             {view.otherRequests.map((r) => (
               <li key={r.id}>
-                <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">{when(r.createdAt)}: {KIND[r.kind]}</Link> · {REQUEST_STATUS[r.status]}
+                <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline"><When at={r.createdAt} />: {KIND[r.kind]}</Link> · {REQUEST_STATUS[r.status]}
                 {r.denyReason ? ` (“${r.denyReason}”)` : ''}
               </li>
             ))}

@@ -1,5 +1,5 @@
 import type { AuditEntryView } from '@/lib/staff/audit-query';
-import { when } from './labels';
+import { When } from '@/components/when';
 
 export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   if (entries.length === 0) return <p role="status">No entries match these filters.</p>;
@@ -16,7 +16,7 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
         <tbody>
           {entries.map((e) => (
             <tr key={e.id} className="border-b border-slate-100 align-top">
-              <td className="py-2 pr-3 whitespace-nowrap"><time dateTime={e.at.toISOString()}>{when(e.at)}</time></td>
+              <td className="py-2 pr-3 whitespace-nowrap"><When at={e.at} /></td>
               <td className="py-2 pr-3 font-mono">{e.action}</td>
               <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>
               <td className="py-2 pr-3 font-mono">{e.account ?? '—'}</td>

@@ -18,5 +18,3 @@ export const HIGH_COST = {
   international_network: 'international network, charged at high rates',
   satellite: 'satellite service, charged at high rates',
 } as const;
-
-export const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';

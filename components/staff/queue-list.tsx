@@ -2,7 +2,8 @@ import Link from 'next/link';
 import { formatSpan } from '@/lib/staff/call-summary';
 import type { QueueItem } from '@/lib/staff/queue';
 import { LikelihoodHint } from './likelihood-hint';
-import { BLOCK_STATUS, KIND, REASON, when } from './labels';
+import { When } from '@/components/when';
+import { BLOCK_STATUS, KIND, REASON } from './labels';
 
 /** Pending requests, oldest first: everything needed to choose which customer to call next. */
 export function QueueList({ items }: { items: QueueItem[] }) {
@@ -18,7 +19,7 @@ export function QueueList({ items }: { items: QueueItem[] }) {
               </Link>
             </h3>
             <p className="text-sm text-slate-700">
-              Waiting {formatSpan(r.ageSec)} · sent <time dateTime={r.createdAt.toISOString()}>{when(r.createdAt)}</time>
+              Waiting {formatSpan(r.ageSec)} · sent <When at={r.createdAt} />
             </p>
             <p className="text-sm">
               Block: {REASON[r.block.reason]} · {BLOCK_STATUS[r.block.status]}

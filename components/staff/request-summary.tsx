@@ -1,7 +1,8 @@
 import { describeDialled } from '@/lib/phone/format';
 import { countryOf } from '@/lib/staff/evidence';
 import type { StaffRequestView } from '@/lib/staff/request-detail';
-import { when } from './labels';
+import { When } from '@/components/when';
+import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
 
 const CHECKS: Record<string, string> = {
   sipPorts: 'SIP ports 5060/5061 accept only the provider’s addresses',
@@ -17,8 +18,10 @@ export function RequestSummary({ r }: { r: StaffRequestView }) {
     <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
       <dt className="font-medium">Callback phone</dt>
       <dd><a href={`tel:${r.callbackPhone}`} className="font-mono text-lg text-blue-800 underline">{phone}</a></dd>
+      <dt className="font-medium">Their local time</dt>
+      <dd><CustomerClock timeZone={r.account.timeZone} /></dd>
       <dt className="font-medium">Sent by</dt>
-      <dd>{r.submittedBy ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}` : 'a former member'} on {when(r.createdAt)}</dd>
+      <dd>{r.submittedBy ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}` : 'a former member'} on <When at={r.createdAt} /></dd>
       <dt className="font-medium">In their words</dt>
       <dd><blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">{r.whatHappened || '(nothing written)'}</blockquote></dd>
       {r.intendedNumber ? (
@@ -40,5 +43,19 @@ export function RequestSummary({ r }: { r: StaffRequestView }) {
         </>
       ) : null}
     </dl>
+  );
+}
+
+/** The account's wall clock now, and whether a callback lands within its business hours. */
+function CustomerClock({ timeZone }: { timeZone: string }) {
+  const now = new Date();
+  const clock = localClock(now, timeZone);
+  if (!clock) return <>unknown ({timeZone})</>;
+  return (
+    <>
+      <strong>{clock.weekday}, {formatWhen(now, timeZone)}</strong> ({timeZone}) ·{' '}
+      {clock.withinBusinessHours ? 'within business hours' : <strong className="text-amber-900">outside business hours</strong>}{' '}
+      (Monday to Friday, {BUSINESS_HOURS.from}:00–{BUSINESS_HOURS.to}:00)
+    </>
   );
 }

@@ -2,6 +2,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 import { countryName, describeDialled } from '@/lib/phone/format';
 import type { CallEvidence } from './call-summary';
 import { iddOf, planOf } from '@/lib/phone/plan';
+import { localClock } from '@/lib/time/format';
 import { asNationalNumber, digitDistance, internationalDigits } from './dialling';
 
 // Pure: how likely a block is a misdial, from the block's own evidence, with every point explained
@@ -69,32 +70,11 @@ function credentials(calls: CallEvidence[]): Signal | null {
   return null;
 }
 
-// Building an Intl.DateTimeFormat costs far more than using one; the queue judges 100 requests a page.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function localTime(at: Date, timeZone: string): { weekday: string; hour: number; label: string } | null {
-  try {
-    const parts = formatterFor(timeZone).formatToParts(at);
-    const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-    return { weekday: get('weekday'), hour: Number(get('hour')), label: `${get('weekday')} ${get('hour')}:${get('minute')}` };
-  } catch {
-    return null; // unknown time zone: no opinion
-  }
-}
-
 function officeHours(calls: CallEvidence[], timeZone: string): Signal | null {
-  const times = calls.map((c) => localTime(c.at, timeZone));
+  const times = calls.map((c) => localClock(c.at, timeZone));
   if (times.length === 0 || times.some((t) => t === null)) return null;
   const weekend = (d: string) => d === 'Sat' || d === 'Sun';
-  const inOffice = times.every((t) => !weekend(t!.weekday) && t!.hour >= 8 && t!.hour < 18);
+  const inOffice = times.every((t) => t!.withinBusinessHours);
   if (inOffice) return { key: 'office_hours', weight: 1, text: `All calls were made during office hours (Monday to Friday, 8:00–18:00 in ${timeZone}).` };
   const odd = times.find((t) => weekend(t!.weekday) || t!.hour < 7 || t!.hour >= 20);
   if (odd) return { key: 'outside_hours', weight: -1, text: `A call was made at ${odd.label} (${timeZone}), when an office is usually empty.` };

@@ -8,6 +8,7 @@ import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { requireUser } from '@/lib/auth/session';
 import { getBlockForUser } from '@/lib/blocks/queries';
+import { ZONED } from '@/lib/time/format';
 
 export default async function BlockPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -16,7 +17,7 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
   if (!block) notFound();
   const t = await getTranslations('block');
   const format = await getFormatter();
-  const at = (d: Date) => format.dateTime(d, { dateStyle: 'medium', timeStyle: 'short' });
+  const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
   const pending = block.requests.some((r) => r.status === 'pending');
   return (

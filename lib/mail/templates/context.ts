@@ -1,6 +1,7 @@
 import { createTranslator } from 'next-intl';
 import messages from '@/messages/en.json';
 import type { Shell } from './layout';
+import { formatWhen } from '@/lib/time/format';
 
 // What every template needs besides its own data. Mail is rendered outside any request (by the
 // worker), so the translator is built from the catalogue directly instead of next-intl's request config.
@@ -17,21 +18,9 @@ export type MailContext = {
   timeZone: string;
 };
 
-const validZone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** "Nov 25, 2026, 4:13:58 AM EST": date, time and the zone's name, so nobody has to guess. */
+/** "Nov 25, 2026, 4:13:58 AM EST": date, time and the zone's name, so nobody has to guess (lib/time/format.ts). */
 export function when(d: Date, ctx: Pick<MailContext, 'timeZone'>, seconds = false): string {
-  const timeZone = validZone(ctx.timeZone) ? ctx.timeZone : 'UTC';
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}), timeZoneName: 'short',
-  }).format(d);
+  return formatWhen(d, ctx.timeZone, { seconds, locale: 'en-US' });
 }
 
 export const accountLabel = (ctx: MailContext, a: { name: string; number: string }) => ctx.t('mail.account', { name: a.name, number: a.number });

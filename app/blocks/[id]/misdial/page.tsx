@@ -5,6 +5,7 @@ import { MisdialForm } from '@/components/block/misdial-form';
 import { requireUser } from '@/lib/auth/session';
 import { getBlockForUser } from '@/lib/blocks/queries';
 import { describeDialled, isSupportedCountry } from '@/lib/phone/format';
+import { ZONED_SECONDS } from '@/lib/time/format';
 
 export default async function MisdialPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -15,7 +16,7 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
   const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
   const calls = block.calls.map((c) => {
     const d = describeDialled(c.to, country);
-    return { id: c.id, label: `${format.dateTime(c.at, { dateStyle: 'medium', timeStyle: 'short' })} — ${d.display}${d.countryName ? ` (${d.countryName})` : ''} from ${c.sipUsername}` };
+    return { id: c.id, label: `${format.dateTime(c.at, ZONED_SECONDS)} — ${d.display}${d.countryName ? ` (${d.countryName})` : ''} from ${c.sipUsername}` };
   });
   return (
     <div className="flex flex-col gap-4">

@@ -5,7 +5,8 @@ import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { AccountHistory } from '@/components/staff/account-history';
 import { DecisionForms } from '@/components/staff/decision-forms';
-import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS, when } from '@/components/staff/labels';
+import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS } from '@/components/staff/labels';
+import { When } from '@/components/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary } from '@/components/staff/request-summary';
 import { requireStaff } from '@/lib/auth/session';
@@ -31,7 +32,7 @@ export default async function StaffRequestPage({ params, searchParams }: { param
           {done === 'approved' || done === 'denied' ? <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">{DONE[done]}</p> : null}
           <p className="font-semibold">
             Request: {REQUEST_STATUS[r.status]}
-            {r.decision ? ` by ${r.decision.by ?? 'unknown'} on ${when(r.decision.at)}` : ''} · Block: {BLOCK_STATUS[b.status]}
+            {r.decision ? <> by {r.decision.by ?? 'unknown'} on <When at={r.decision.at} /></> : ''} · Block: {BLOCK_STATUS[b.status]}
           </p>
         </div>
       </div>
@@ -57,7 +58,7 @@ export default async function StaffRequestPage({ params, searchParams }: { param
       <section aria-labelledby="block-title" className="flex flex-col gap-3">
         <h2 id="block-title" className="text-xl font-semibold">The block</h2>
         <p>
-          {REASON[b.reason]}, placed {when(b.placedAt)} by {b.placedBy}. {BLOCK_STATUS[b.status]}{b.liftedAt ? ` on ${when(b.liftedAt)}` : ''}.{' '}
+          {REASON[b.reason]}, placed <When at={b.placedAt} /> by {b.placedBy}. {BLOCK_STATUS[b.status]}{b.liftedAt ? <> on <When at={b.liftedAt} /></> : ''}.{' '}
           <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">Account page (manual block and lift)</Link>
         </p>
         {b.note ? <p><span className="font-medium">Support note:</span> {b.note}</p> : null}

@@ -1,0 +1,30 @@
+'use client';
+import { useActionState } from 'react';
+import { FormMessage } from '@/components/form-message';
+import { SubmitButton } from '@/components/submit-button';
+import type { ActionState } from '@/lib/actions/safe-action';
+
+type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
+
+/** The profile's time zone: every time in the portal and in mail is shown in it, with the zone named. */
+export function TimeZoneForm({ action, current, zones, followsBrowser }: { action: Action; current: string; zones: string[]; followsBrowser: boolean }) {
+  const [state, formAction] = useActionState(action, undefined);
+  const error = state?.fieldErrors?.timeZone?.join(' ');
+  return (
+    <form action={formAction} className="flex max-w-md flex-col gap-3" noValidate>
+      <div className="flex flex-col gap-1">
+        <label htmlFor="timeZone" className="font-medium">Time zone</label>
+        <p id="timeZone-hint" className="text-sm text-slate-600">
+          {followsBrowser ? 'Taken from your browser when you sign in, until you choose one here.' : 'You chose this zone; signing in from elsewhere does not change it.'}
+        </p>
+        <select id="timeZone" name="timeZone" defaultValue={current} aria-describedby={`timeZone-hint${error ? ' timeZone-error' : ''}`} aria-invalid={error ? true : undefined}
+          className="rounded-md border border-slate-400 bg-white px-3 py-2">
+          {zones.map((z) => <option key={z} value={z}>{z.replace(/_/g, ' ')}</option>)}
+        </select>
+        {error ? <p id="timeZone-error" className="text-sm text-red-800">{error}</p> : null}
+      </div>
+      <FormMessage id="time-zone-message" message={state?.message} ok={state?.ok} />
+      <div><SubmitButton pendingText="Saving…">Save time zone</SubmitButton></div>
+    </form>
+  );
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { formatWhen, isTimeZone, localClock, timeZones } from '@/lib/time/format';
+
+// 2026-11-01: New York leaves daylight time at 2:00 EDT, so 1:00–2:00 happens twice.
+const firstOneThirty = new Date('2026-11-01T05:30:00Z');
+const secondOneThirty = new Date('2026-11-01T06:30:00Z');
+// 2026-10-25: Madrid leaves summer time at 3:00 CEST, so 2:00–3:00 happens twice.
+const madridFirst = new Date('2026-10-25T00:30:00Z');
+const madridSecond = new Date('2026-10-25T01:30:00Z');
+
+describe('times in the reader’s clock, with the zone named', () => {
+  it('the repeated hour at a DST change reads as two different times', () => {
+    expect(formatWhen(firstOneThirty, 'America/New_York')).toBe('Nov 1, 2026, 1:30 AM EDT');
+    expect(formatWhen(secondOneThirty, 'America/New_York')).toBe('Nov 1, 2026, 1:30 AM EST');
+    expect(formatWhen(madridFirst, 'Europe/Madrid')).toBe('Oct 25, 2026, 2:30 AM GMT+2');
+    expect(formatWhen(madridSecond, 'Europe/Madrid')).toBe('Oct 25, 2026, 2:30 AM GMT+1');
+  });
+  it('an agent in London reads the same calls in London time', () => {
+    expect(formatWhen(firstOneThirty, 'Europe/London')).toBe('Nov 1, 2026, 5:30 AM GMT');
+    expect(formatWhen(secondOneThirty, 'Europe/London', { seconds: true })).toBe('Nov 1, 2026, 6:30:00 AM GMT');
+  });
+  it('an unknown zone falls back to UTC and says so', () => {
+    expect(formatWhen(firstOneThirty, 'Mars/Olympus')).toBe('Nov 1, 2026, 5:30 AM UTC');
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('Europe/Madrid')).toBe(true);
+    expect(timeZones()[0]).toBe('UTC');
+    expect(timeZones()).toContain('America/New_York');
+  });
+  it('knows whether a callback lands in business hours', () => {
+    // Monday 2026-11-30 14:00Z: 9:00 in New York, 14:00 in London, 23:00 in Tokyo.
+    const now = new Date('2026-11-30T14:00:00Z');
+    expect(localClock(now, 'America/New_York')).toMatchObject({ weekday: 'Mon', hour: 9, label: 'Mon 09:00', withinBusinessHours: true });
+    expect(localClock(now, 'Asia/Tokyo')).toMatchObject({ weekday: 'Mon', hour: 23, withinBusinessHours: false });
+    expect(localClock(new Date('2026-11-29T14:00:00Z'), 'Europe/London')).toMatchObject({ weekday: 'Sun', withinBusinessHours: false });
+    expect(localClock(now, 'Nowhere/Else')).toBeNull();
+  });
+});
