@@ -5,7 +5,7 @@ import { getDb } from '../lib/db';
 import { loadDotEnv } from './lib/dotenv';
 
 const USAGE = `usage: npm run admin -- <command>
-  create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York]
+  create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York] [--phone "+1 212 555 0100"]
   add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"]
   create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"]   (password on stdin)`;
 
@@ -23,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     values = parseArgs({
       args: rest,
-      options: { number: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, 'time-zone': { type: 'string' }, account: { type: 'string' }, username: { type: 'string' }, label: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
+      options: { number: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, 'time-zone': { type: 'string' }, phone: { type: 'string' }, account: { type: 'string' }, username: { type: 'string' }, label: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
       strict: true,
     }).values as Record<string, string | undefined>;
   } catch (e) {
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   const db = getDb();
   try {
     if (command === 'create-account') {
-      const a = await createAccount(db, { number: values.number, name: values.name, country: values.country, timeZone: values['time-zone'] });
+      const a = await createAccount(db, { number: values.number, name: values.name, country: values.country, timeZone: values['time-zone'], phone: values.phone });
       console.log(`created account ${a.number}`);
     } else if (command === 'add-sip-credential') {
       const c = await addSipCredential(db, { account: values.account, username: values.username, label: values.label });

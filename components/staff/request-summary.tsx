@@ -17,7 +17,16 @@ export function RequestSummary({ r }: { r: StaffRequestView }) {
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
       <dt className="font-medium">Callback phone</dt>
-      <dd><a href={`tel:${r.callbackPhone}`} className="font-mono text-lg text-blue-800 underline">{phone}</a></dd>
+      <dd className="flex flex-col gap-1">
+        {r.callback.safe ? (
+          <a href={`tel:${r.callbackPhone}`} className="self-start font-mono text-lg text-blue-800 underline">{phone}</a>
+        ) : (
+          <p className="font-mono text-lg">{phone}</p>
+        )}
+        <p className="text-sm">{r.callback.source === 'on_file' ? 'On file for the account.' : <strong>Typed by the requester: not on file for the account.</strong>}</p>
+        {r.callback.warning ? <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">Do not call: {r.callback.warning}</p> : null}
+        {r.callback.source === 'typed' && r.callback.onFile ? <p className="text-sm">Number on file: <a href={`tel:${r.callback.onFile}`} className="font-mono text-blue-800 underline">{describeDialled(r.callback.onFile, country).display}</a></p> : null}
+      </dd>
       <dt className="font-medium">Their local time</dt>
       <dd><CustomerClock timeZone={r.account.timeZone} /></dd>
       <dt className="font-medium">Sent by</dt>

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { hashPassword } from '@/lib/auth/password';
 import type { Db } from '@/lib/db';
 import { assessPassword } from '@/lib/passwords/strength';
+import { checkCallbackNumber } from '@/lib/phone/callback';
+import { isSupportedCountry } from '@/lib/phone/format';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
@@ -16,14 +18,21 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return r.data;
 }
 
-export async function createAccount(db: Db, raw: { number?: string; name?: string; country?: string; timeZone?: string }) {
+/**
+ * Creates a customer account. `phone` (optional) is its callback number on file, typed as a person
+ * would (E.164 or national for `country`); a number support must not call (lib/phone/callback.ts) is refused.
+ */
+export async function createAccount(db: Db, raw: { number?: string; name?: string; country?: string; timeZone?: string; phone?: string }) {
   const a = parse(
-    z.object({ number: accountNumber, name: z.string().trim().min(1, 'a --name is required').max(200), country: z.string().regex(/^[A-Z]{2}$/).default('US'), timeZone: z.string().default('America/New_York') }),
+    z.object({ number: accountNumber, name: z.string().trim().min(1, 'a --name is required').max(200), country: z.string().regex(/^[A-Z]{2}$/).default('US'), timeZone: z.string().default('America/New_York'), phone: z.string().trim().min(1).max(40).optional() }),
     raw,
   );
   if (!Intl.supportedValuesOf('timeZone').includes(a.timeZone)) throw new CommandError(`unknown time zone ${a.timeZone}`);
+  if (!isSupportedCountry(a.country)) throw new CommandError(`unknown country ${a.country}`);
+  const phone = a.phone === undefined ? null : checkCallbackNumber(a.phone, a.country);
+  if (phone && !phone.ok) throw new CommandError(`--phone: ${phone.message}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } })) throw new CommandError(`account ${a.number} already exists`);
-  return db.customerAccount.create({ data: a });
+  return db.customerAccount.create({ data: { ...a, phone: phone?.ok ? phone.e164 : null } });
 }
 
 export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {

@@ -8,6 +8,7 @@ import { recordRequestStep } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { queueMail } from '@/lib/mail/queue';
+import { checkCallbackNumber } from '@/lib/phone/callback';
 import { isSupportedCountry, parseUserPhone } from '@/lib/phone/format';
 
 export const misdialSchema = z.object({
@@ -32,7 +33,7 @@ export type SubmitResult = { ok: true; requestId: string } | { ok: false; fieldE
 
 /** A block of the user's accounts that a customer request can be about: in force and not placed by support. */
 async function openBlock(userId: string, blockId: string) {
-  return db.block.findFirst({ where: { id: blockId, status: 'active', reason: { not: 'manual' }, account: memberOf(userId) }, include: { account: true, calls: { select: { id: true } } } });
+  return db.block.findFirst({ where: { id: blockId, status: 'active', reason: { not: 'manual' }, account: memberOf(userId) }, include: { account: true, calls: { select: { id: true, to: true } } } });
 }
 
 type Common = { blockId: string; callbackPhone: string; whatHappened: string };
@@ -46,15 +47,15 @@ async function create(user: CurrentUser, meta: RequestMeta, input: Common, build
     return { ok: false, message: 'This block is no longer active, so there is nothing to unblock.' };
   }
   const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
-  const callback = parseUserPhone(input.callbackPhone, country);
+  const callback = checkCallbackNumber(input.callbackPhone, country, block.calls.map((c) => c.to));
   const built = build(country, block.calls.map((c) => c.id));
-  const fieldErrors = { ...(built.fieldErrors ?? {}), ...(callback ? {} : { callbackPhone: ['Enter a valid phone number (with the country code if it is not in your account’s country).'] }) };
+  const fieldErrors = { ...(built.fieldErrors ?? {}), ...(callback.ok ? {} : { callbackPhone: [callback.message] }) };
   if (Object.keys(fieldErrors).length) return { ok: false, message: 'Please correct the highlighted fields.', fieldErrors };
   if ((await consume('unblockRequest', user.id)).rejected) return { ok: false, message: 'You have sent several requests today. Please wait for support to call you, or contact them directly.' };
   try {
     const request = await db.$transaction(async (tx) => {
       const r = await tx.unblockRequest.create({
-        data: { blockId: block.id, accountId: block.accountId, kind, openKey: block.id, submittedById: user.id, whatHappened: input.whatHappened, callbackPhone: callback!, ...built.data },
+        data: { blockId: block.id, accountId: block.accountId, kind, openKey: block.id, submittedById: user.id, whatHappened: input.whatHappened, callbackPhone: callback.ok ? callback.e164 : '', ...built.data },
       });
       await recordRequestStep(tx, block.id, 'request_submitted', user.email, kind === 'misdial' ? 'Misdial' : 'Firewall hardened');
       await audit({ action: `request.submitted`, actor: user, accountId: block.accountId, target: { type: 'unblock_request', id: r.id }, detail: { kind }, meta }, tx);

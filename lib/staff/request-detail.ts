@@ -1,6 +1,8 @@
 import 'server-only';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
+import { callbackSource, checkCallbackNumber } from '@/lib/phone/callback';
+import { accountCountry } from '@/lib/phone/plan';
 import { assertStaff } from './authz';
 import { judge } from './evidence';
 
@@ -24,9 +26,12 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
   const { summary, likelihood, markedCallIds } = judge(r);
   const a = r.account;
   const b = r.block;
+  // Checked again at display time: requests sent before the rule, or a number that became high-risk.
+  const check = checkCallbackNumber(r.callbackPhone, accountCountry(a.country), b.calls.map((c) => c.to));
   return {
     id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt,
     whatHappened: r.whatHappened, intendedNumber: r.intendedNumber, pbxIp: r.pbxIp, callbackPhone: r.callbackPhone,
+    callback: { source: callbackSource(r.callbackPhone, a.phone), onFile: a.phone, safe: check.ok, warning: check.ok ? null : check.message },
     checklist: r.checklist ? (JSON.parse(r.checklist) as Record<string, boolean>) : null,
     submittedBy: person(r.submittedById),
     decision: r.decidedAt ? { at: r.decidedAt, by: person(r.decidedById)?.email ?? null, note: r.decisionNote, denyReason: r.denyReason } : null,

@@ -38,6 +38,12 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Pier Seven'])).toMatchObject({ code: 0, out: 'created account ACC-7001\n' });
     expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Again']).code).toBe(1);
     expect(admin(['create-account', '--number', '7001', '--name', 'X']).err).toMatch(/ACC-1001/);
+    // A callback number on file, typed as a person would; one support must not call is refused.
+    expect(admin(['create-account', '--number', 'ACC-7002', '--name', 'Pier Eight', '--country', 'GB', '--phone', '020 7946 0018'])).toMatchObject({ code: 0 });
+    expect((await getDb().customerAccount.findUniqueOrThrow({ where: { number: 'ACC-7002' } })).phone).toBe('+442079460018');
+    expect(admin(['create-account', '--number', 'ACC-7003', '--name', 'X', '--phone', '+882 13 10 0123'])).toMatchObject({ code: 1, err: expect.stringMatching(/--phone: .*high-cost/) });
+    expect(admin(['create-account', '--number', 'ACC-7003', '--name', 'X', '--phone', '12'])).toMatchObject({ code: 1, err: expect.stringMatching(/--phone: Enter a valid phone number/) });
+    expect(await getDb().customerAccount.count({ where: { number: 'ACC-7003' } })).toBe(0);
     expect(admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'pier-desk', '--label', 'Desk']).out).toBe('added SIP credential pier-desk\n');
     expect(admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'Bad Name']).code).toBe(1);
     expect(admin(['create-user', '--email', 'pat@pier.example', '--role', 'customer', '--account', 'ACC-7001'], 'harbour lantern granite violet\n')).toMatchObject({ code: 0 });

@@ -1,0 +1,39 @@
+import type { CountryCode } from 'libphonenumber-js/max';
+import { describeDialled, parseUserPhone } from './format';
+
+// Pure: whether support may call a number back. Support must never place the fraud call itself: a
+// "callback number" in the block's own destinations or in a premium, satellite or international-network
+// range would do exactly that. No server-only: unit tests call it directly.
+
+export type CallbackCheck =
+  | { ok: true; e164: string }
+  | { ok: false; reason: 'invalid' | 'high_cost' | 'block_destination'; message: string };
+
+/**
+ * Reads a callback number typed by a person in `accountCountry` (E.164 or national) and refuses it
+ * when it is invalid, in a high-cost range (lib/phone/format.ts HighCost: premium rate, international
+ * networks +882/+883, satellite +870/+881, NANP outside the US and Canada) or in one of
+ * `blockDestinations` (the destinations of the block's trigger calls, as switch-written numbers).
+ */
+export function checkCallbackNumber(input: string, accountCountry: CountryCode, blockDestinations: string[] = []): CallbackCheck {
+  const e164 = parseUserPhone(input, accountCountry);
+  if (!e164) return { ok: false, reason: 'invalid', message: 'Enter a valid phone number (with the country code if it is not in your account’s country).' };
+  const d = describeDialled(e164, accountCountry);
+  if (d.highCost) {
+    return { ok: false, reason: 'high_cost', message: `${d.display} is a high-cost number (${d.countryName ?? 'outside any country'}): support cannot call it back. Enter an ordinary landline or mobile number.` };
+  }
+  const destinations = blockDestinations.map((to) => describeDialled(to, accountCountry));
+  const same = destinations.find((x) => x.country !== null && x.country === d.country);
+  if (same && d.international) {
+    return { ok: false, reason: 'block_destination', message: `${d.display} is in ${same.countryName ?? 'a destination'} that this block stopped calls to: support cannot call it back. Enter a number in another country.` };
+  }
+  return { ok: true, e164 };
+}
+
+/** Where a callback number came from, for the agent: on file for the account, or typed by the requester. */
+export type CallbackSource = 'on_file' | 'typed';
+
+/** 'on_file' when `callback` (E.164) equals the account's number on file, else 'typed'. */
+export function callbackSource(callback: string, onFile: string | null | undefined): CallbackSource {
+  return onFile && onFile === callback ? 'on_file' : 'typed';
+}
