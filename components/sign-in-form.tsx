@@ -1,5 +1,5 @@
 'use client';
-import { useActionState, useEffect, useRef } from 'react';
+import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
 import { Field } from '@/components/field';
 import { FormMessage } from '@/components/form-message';
@@ -16,15 +16,11 @@ export function SignInForm({ action, linkAction, callbackUrl }: { action: Action
   const t = useTranslations('signIn');
   const [state, formAction] = useActionState(action, undefined);
   const [linkState, formLinkAction] = useActionState(linkAction, undefined);
-  // The browser's time zone, so dates show in the user's own time (stored on sign-in).
-  const tz = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (tz.current) tz.current.value = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  }, []);
+  // The browser's time zone is reported after any sign-in (password or link) by
+  // components/time-zone-capture.tsx, which keeps a zone the user chose in the profile.
   return (
     <form action={formAction} className="flex flex-col gap-4" noValidate aria-describedby="sign-in-message sign-in-link-message">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <input type="hidden" name="tz" ref={tz} />
       <Field name="email" label={t('email')} type="email" autoComplete="username" required defaultValue={linkState?.values?.email ?? state?.values?.email} errors={linkState?.fieldErrors?.email ?? state?.fieldErrors?.email} />
       <Field name="password" label={t('password')} type="password" autoComplete="current-password" required errors={state?.fieldErrors?.password} />
       <FormMessage id="sign-in-message" message={state?.message} />

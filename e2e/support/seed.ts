@@ -1,6 +1,6 @@
 // Run by global setup: demo data plus the e2e-only users, in the e2e database.
 import { hashPassword } from '@/lib/auth/password';
-import { getDb } from '@/lib/db';
+import { type Db, getDb } from '@/lib/db';
 import { seedDemo } from '@/lib/demo/seed';
 
 async function main() {
@@ -39,7 +39,35 @@ async function main() {
     }
     await db.membership.upsert({ where: { userId_accountId: { userId: truthUser.id, accountId: a.id } }, update: {}, create: { userId: truthUser.id, accountId: a.id } });
   }
+  await seedNumbersAndTimes(db);
   await db.$disconnect();
 }
 
 main().then(() => process.exit(0));
+
+/**
+ * 11-numbers-and-times: a US account with its callback number on file, blocked by calls that the
+ * switch wrote in four forms, at the two nights the clocks went back in 2026 (Madrid on Oct 25, New
+ * York on Nov 1), and two members whose browsers are in those zones. Nothing else uses it.
+ */
+async function seedNumbersAndTimes(db: Db) {
+  const account = await db.customerAccount.upsert({
+    where: { number: 'ACC-1301' }, update: {},
+    create: { number: 'ACC-1301', name: 'Numbers Test Co', country: 'US', timeZone: 'America/New_York', phone: '+12125550100' },
+  });
+  await db.sipCredential.upsert({ where: { username: 'numbers-desk' }, update: {}, create: { accountId: account.id, username: 'numbers-desk', label: 'Front desk' } });
+  if (!(await db.block.findUnique({ where: { sourceEventId: 'e2e-numbers-1301' } }))) {
+    const call = (at: string, to: string) => ({ at: new Date(at), sipUsername: 'numbers-desk', to, sourceIp: '203.0.113.9', durationSec: 0 });
+    await db.block.create({
+      data: {
+        accountId: account.id, reason: 'high_risk_destination', placedAt: new Date('2026-11-01T06:31:00Z'), placedBy: 'switch', sourceEventId: 'e2e-numbers-1301',
+        calls: { create: [call('2026-10-25T00:30:00Z', '+88213100456'), call('2026-10-25T01:30:00Z', '18765550123'), call('2026-11-01T05:30:00Z', '252611234567'), call('2026-11-01T06:30:00Z', '011252611234567')] },
+        events: { create: [{ type: 'placed', at: new Date('2026-11-01T06:31:00Z'), actor: 'switch', detail: 'Fraud monitoring blocked international calling.' }] },
+      },
+    });
+  }
+  for (const email of ['madrid@e2e.example', 'newyork@e2e.example']) {
+    const user = await db.user.upsert({ where: { email }, update: {}, create: { email, passwordHash: await hashPassword('e2e-numbers-password-2026'), role: 'customer' } });
+    await db.membership.upsert({ where: { userId_accountId: { userId: user.id, accountId: account.id } }, update: {}, create: { userId: user.id, accountId: account.id } });
+  }
+}
