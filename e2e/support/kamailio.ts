@@ -83,6 +83,7 @@ export async function startLoop(): Promise<Loop> {
         accounts: DEMO_ACCOUNTS.map((a) => ({
           number: a.number,
           name: a.name,
+          country: a.country, // the switch reads dialled numbers with the same dialling plan as the portal
           // Acme Dental starts allowed: the loop shows the switch blocking it. The others match the portal's demo.
           internationalCalling: a.block && a.number !== 'ACC-1001' ? ('blocked' as const) : ('allowed' as const),
           credentials: a.credentials.map((c) => ({ username: c.username, password: c.initialPassword })),

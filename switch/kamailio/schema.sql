@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS accounts (
     reason TEXT,                           -- block reason, set while blocked
     actor TEXT,                            -- who made the last change ('switch' for the fraud rules)
     hr_grace_until INTEGER NOT NULL DEFAULT 0, -- unix seconds; see docs/reference-switch.md "Lifts"
+    country TEXT NOT NULL DEFAULT 'US',    -- ISO 3166-1 alpha-2: how the account's phones dial (dial_plans)
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 
@@ -100,6 +101,31 @@ CREATE INDEX IF NOT EXISTS location_attrs_last_modified_idx ON location_attrs (l
 CREATE TABLE IF NOT EXISTS high_risk_prefixes (
     prefix TEXT PRIMARY KEY NOT NULL CHECK (prefix GLOB '+[0-9]*' AND length(prefix) BETWEEN 2 AND 16),
     label TEXT NOT NULL DEFAULT ''
+);
+-- Dialling plans, written by the companion at start-up from libphonenumber's metadata
+-- (src/dial-plans.ts), so that Kamailio reads a dialled number as the portal does: E.164, the
+-- account country's IDD prefix, "00", a national number, or bare E.164 digits.
+CREATE TABLE IF NOT EXISTS dial_plans (
+    country TEXT PRIMARY KEY NOT NULL,
+    calling_code TEXT NOT NULL,
+    national_prefix TEXT NOT NULL DEFAULT '',
+    national_lengths TEXT NOT NULL DEFAULT ',' -- ",10," : lengths of fixed-line and mobile national significant numbers
+);
+CREATE TABLE IF NOT EXISTS idd_prefixes (
+    country TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    PRIMARY KEY (country, prefix)
+);
+-- Where listed for a calling code (NANP area codes), a national number must start with one of these.
+CREATE TABLE IF NOT EXISTS national_leading (
+    calling_code TEXT NOT NULL,
+    prefix TEXT NOT NULL,
+    PRIMARY KEY (calling_code, prefix)
+);
+-- Longest match wins: "+1" → US, "+1876" → JM, "+1416" → CA, "+882" → 001 (no country).
+CREATE TABLE IF NOT EXISTS region_prefixes (
+    prefix TEXT PRIMARY KEY NOT NULL,
+    region TEXT NOT NULL
 );
 -- Source ranges in CIDR notation (IPv4 or IPv6), matched with ipops is_in_subnet().
 CREATE TABLE IF NOT EXISTS hotspot_ranges (

@@ -33,6 +33,7 @@ const PW = {
   pbx: 'Pbx-initial-0042',
   labs: 'Labs-initial-5519',
   harbor: 'Harbor-initial-9083',
+  numbers: 'Numbers-initial-1313',
 };
 const NEW_RECEPTION_PW = 'kettle-Orbit-96-saddle';
 const LOAD_USERS = Array.from({ length: 40 }, (_, i) => ({ username: `load-${i}`, password: `Load-pw-${i}-${randomUUID().slice(0, 8)}` }));
@@ -122,6 +123,10 @@ beforeAll(async () => {
           credentials: [{ username: 'harbor-trunk', password: PW.harbor }, { username: 'harbor-desk', password: 'Harbor-desk-0' }],
         },
         { number: 'ACC-3001', name: 'Load Test Ltd', credentials: LOAD_USERS },
+        // Issue 13: numbers in every form a switch sees them, from US and Australian accounts.
+        { number: 'ACC-1301', name: 'Numbers US (blocked)', country: 'US', internationalCalling: 'blocked', credentials: [{ username: 'num-us-blocked', password: PW.numbers }] },
+        { number: 'ACC-1302', name: 'Numbers US', country: 'US', credentials: [{ username: 'num-us', password: PW.numbers }] },
+        { number: 'ACC-1303', name: 'Numbers AU', country: 'AU', credentials: [{ username: 'num-au', password: PW.numbers }] },
       ],
       highRiskPrefixes: ['+252'],
       hotspotRanges: [`${HOTSPOT_IP}/32`, '198.51.100.0/24', '2001:db8:bad::/48'],
@@ -322,9 +327,10 @@ describe('reference switch: calls and the toll block', { timeout: 20_000 }, () =
   test('while blocked: every international call gets 403 (no second block), national calls still work', async () => {
     expect((await callRefused('acme-pbx', PW.pbx, '00441632960123')).code).toBe(0);
     expect((await callRefused('acme-pbx', PW.pbx, '00252611234567')).code).toBe(0);
-    expect((await callRefused('acme-reception', PW.reception, '+1-202-555-0143')).code).toBe(0);
     const r = await call('acme-pbx', PW.pbx, NATIONAL);
     expect(r.code, r.output).toBe(0);
+    // A US number in E.164 is a national call from a US account (issue 13: it used to be refused).
+    expect((await call('acme-reception', PW.reception, '+1-202-555-0143')).code).toBe(0);
     await sleep(200);
     expect(outboxCount('ACC-1001')).toBe(1);
     expect(deliveredEvents().filter((e) => e.event.data.accountNumber === 'ACC-1001')).toHaveLength(1);
@@ -369,6 +375,47 @@ describe('reference switch: calls and the toll block', { timeout: 20_000 }, () =
     const r = await call('labs-trunk', PW.labs, '00441632960123');
     expect(r.code, r.output).toBe(0);
     expect(await carrierInvites(before)).toEqual([expect.stringMatching(/^sip:\+441632960123@/)]);
+  });
+});
+
+describe('reference switch: dialled numbers in every form, classified like the portal (issue 13)', { timeout: 30_000 }, () => {
+  const relayedAs = async (username: string, to: string) => {
+    const before = uas.invites().length;
+    const r = await call(username, PW.numbers, to);
+    expect(r.code, `${to}: ${r.output}`).toBe(0);
+    return (await carrierInvites(before))[0];
+  };
+
+  test('blocked US account: 011…, bare digits and NANP numbers outside the US are international and refused', async () => {
+    for (const to of ['011252611234567', '252611234567', '00252611234567', '18765550123', '18095550123', '+18095550123', '+14165550123']) {
+      const before = uas.invites().length;
+      expect((await callRefused('num-us-blocked', PW.numbers, to)).code, to).toBe(0);
+      expect(uas.invites().length, to).toBe(before);
+    }
+  });
+
+  test('blocked US account: domestic numbers in E.164, national and with the trunk prefix are relayed', async () => {
+    expect(await relayedAs('num-us-blocked', '+12125550123')).toMatch(/^sip:\+12125550123@/);
+    expect(await relayedAs('num-us-blocked', '2125550123')).toMatch(/^sip:2125550123@/);
+    expect(await relayedAs('num-us-blocked', '12125550123')).toMatch(/^sip:12125550123@/);
+  });
+
+  test('allowed US account: 011 + a high-risk prefix blocks the account and reports the call in E.164', async () => {
+    expect(await relayedAs('num-us', '011441632960123')).toMatch(/^sip:\+441632960123@/);
+    expect((await callRefused('num-us', PW.numbers, '011252611234567')).code).toBe(0);
+    const acc = await account('ACC-1302');
+    expect(acc).toMatchObject({ internationalCalling: 'blocked', reason: 'high_risk_destination' });
+    const ev = await waitFor('the ACC-1302 event', () => deliveredEvents().find((e) => e.event.data.accountNumber === 'ACC-1302'));
+    expect(blockPlacedEventSchema.parse(JSON.parse(ev.raw)).data.calls).toEqual([expect.objectContaining({ from: 'num-us', to: SOMALIA })]);
+  });
+
+  test('Australian account: 0011 and 0014 are its IDD prefixes, 0… is national', async () => {
+    expect(await relayedAs('num-au', '0212345678')).toMatch(/^sip:0212345678@/);
+    expect(await relayedAs('num-au', '0011441632960123')).toMatch(/^sip:\+441632960123@/);
+    expect(await relayedAs('num-au', '0014441632960123')).toMatch(/^sip:\+441632960123@/);
+    expect((await callRefused('num-au', PW.numbers, '0011252611234567')).code).toBe(0);
+    expect(await account('ACC-1303')).toMatchObject({ internationalCalling: 'blocked', reason: 'high_risk_destination' });
+    expect(obs.prepare("SELECT to_number FROM fraud_hits WHERE account_number = 'ACC-1303'").all()).toEqual([{ to_number: SOMALIA }]);
   });
 });
 

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeDialPlans } from './dial-plans';
 
 export type Db = Database.Database;
 
@@ -37,7 +38,13 @@ export function createDatabase(dbPath: string): void {
     if (String(mode).toLowerCase() !== 'wal') {
       throw new Error(`could not switch ${dbPath} to WAL (journal_mode is ${String(mode)}); is Kamailio running on it?`);
     }
+    // A database made before accounts had a country: add it (every account reads as before: US).
+    const hasAccounts = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'accounts'").get();
+    if (hasAccounts && !(db.prepare('PRAGMA table_info(accounts)').all() as { name: string }[]).some((c) => c.name === 'country')) {
+      db.exec("ALTER TABLE accounts ADD COLUMN country TEXT NOT NULL DEFAULT 'US'");
+    }
     db.exec(readFileSync(SCHEMA_PATH, 'utf8'));
+    writeDialPlans(db);
   } finally {
     db.close();
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Db } from './db';
 import { nowIso } from './db';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 
 // The same shapes Tollgate uses for the wire (lib/switch/schemas.ts), kept here so that the
 // reference switch stays a stand-alone program a provider can deploy without the portal's code.
@@ -19,6 +20,8 @@ export interface ProvisionCredential {
 export interface ProvisionAccount {
   number: string;
   name?: string;
+  /** ISO 3166-1 alpha-2 (default US): how the account's phones dial national and international numbers. */
+  country?: string;
   /** Initial state for a new account; an existing account keeps its state unless `force` is set. */
   internationalCalling?: 'allowed' | 'blocked';
   credentials?: ProvisionCredential[];
@@ -76,6 +79,7 @@ export function setSubscriberPassword(db: Db, realm: string, username: string, p
 export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
   for (const a of spec.accounts ?? []) {
     if (!ACCOUNT_NUMBER_RE.test(a.number)) throw new Error(`bad account number ${JSON.stringify(a.number)} (ACC-1001 style)`);
+    if (a.country !== undefined && !isSupportedCountry(a.country)) throw new Error(`bad country ${JSON.stringify(a.country)} for ${a.number} (ISO 3166-1 alpha-2, e.g. US)`);
     if (a.internationalCalling && a.internationalCalling !== 'allowed' && a.internationalCalling !== 'blocked') {
       throw new Error(`bad internationalCalling for ${a.number}`);
     }
@@ -97,12 +101,13 @@ export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
       const existing = db.prepare('SELECT number FROM accounts WHERE number = ?').get(a.number);
       if (existing) {
         if (a.name !== undefined) db.prepare('UPDATE accounts SET name = ?, updated_at = ? WHERE number = ?').run(a.name, now, a.number);
+        if (a.country !== undefined) db.prepare('UPDATE accounts SET country = ?, updated_at = ? WHERE number = ?').run(a.country, now, a.number);
       } else {
         const blocked = a.internationalCalling === 'blocked';
         db.prepare(
-          `INSERT INTO accounts (number, name, intl_state, blocked_at, reason, actor, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ).run(a.number, a.name ?? '', blocked ? 'blocked' : 'allowed', blocked ? now : null, blocked ? 'manual' : null, 'provisioning', now);
+          `INSERT INTO accounts (number, name, country, intl_state, blocked_at, reason, actor, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(a.number, a.name ?? '', a.country ?? 'US', blocked ? 'blocked' : 'allowed', blocked ? now : null, blocked ? 'manual' : null, 'provisioning', now);
       }
       for (const c of a.credentials ?? []) {
         const owner = db.prepare('SELECT account_number FROM subscriber WHERE username = ?').get(c.username) as

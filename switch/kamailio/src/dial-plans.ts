@@ -1,0 +1,171 @@
+import type Database from 'better-sqlite3';
+import { type CountryCode, getCountries, Metadata, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+// The dialling plans Kamailio needs to read a dialled number the way the portal does
+// (lib/phone/format.ts), generated from libphonenumber's metadata at start-up, never typed by hand:
+//   dial_plans      country → calling code, trunk prefix, lengths of its fixed-line and mobile numbers
+//   national_leading calling code → leading digits a national number must start with, where the
+//                   metadata lets us list them (NANP area codes); other codes rely on lengths alone
+//   idd_prefixes    country → every IDD prefix its metadata pattern allows ("011"; "0011", "0014"… in AU)
+//   region_prefixes E.164 prefix → region: "+CC" → the code's main region, plus the longer prefixes
+//                   of the other regions sharing a code ("+1876" → JM, "+1416" → CA, "+77" → KZ)
+// The policy query in kamailio.cfg normalises the number with these and compares regions.
+
+type Plan = {
+  IDDPrefix(): string;
+  nationalPrefix(): string | undefined;
+  callingCode(): string;
+  leadingDigits(): string | undefined;
+  possibleLengths(): number[] | undefined;
+  type(t: 'FIXED_LINE' | 'MOBILE'): { possibleLengths(): number[] | undefined } | undefined;
+};
+
+function planOf(country: CountryCode): Plan {
+  const m = new Metadata();
+  m.selectNumberingPlan(country);
+  return m.numberingPlan as unknown as Plan;
+}
+
+/**
+ * Every string a finite metadata pattern matches ("001[14-689]|14(?:1[14]|34)0011", "00(?:1\d)?").
+ * Supports what libphonenumber's IDD and leading-digits patterns use: digits, classes, \d, groups,
+ * alternation, "?" and {n}/{n,m}. Throws on anything else, or above `limit` strings.
+ */
+export function expandPattern(pattern: string, limit = 5000): string[] {
+  let i = 0;
+  const fail = (why: string): never => {
+    throw new Error(`cannot expand /${pattern}/ at ${i}: ${why}`);
+  };
+  const cap = (set: string[]) => (set.length > limit ? fail(`more than ${limit} strings`) : set);
+  const product = (a: string[], b: string[]) => cap(a.flatMap((x) => b.map((y) => x + y)));
+  const repeat = (set: string[], min: number, max: number) => {
+    const out = new Set<string>();
+    let cur = [''];
+    for (let n = 0; n <= max; n++) {
+      if (n >= min) for (const s of cur) out.add(s);
+      if (n < max) cur = product(cur, set);
+    }
+    return cap([...out]);
+  };
+  function alternation(): string[] {
+    const out = new Set(sequence());
+    while (pattern[i] === '|') {
+      i++;
+      for (const s of sequence()) out.add(s);
+    }
+    return cap([...out]);
+  }
+  function sequence(): string[] {
+    let acc = [''];
+    while (i < pattern.length && pattern[i] !== '|' && pattern[i] !== ')') {
+      let atom: string[];
+      const c = pattern[i]!;
+      if (/\d/.test(c)) {
+        atom = [c];
+        i++;
+      } else if (c === '\\' && pattern[i + 1] === 'd') {
+        atom = [...'0123456789'];
+        i += 2;
+      } else if (c === '[') {
+        const end = pattern.indexOf(']', i);
+        if (end < 0) fail('unclosed class');
+        const body = pattern.slice(i + 1, end);
+        atom = [];
+        for (let k = 0; k < body.length; k++) {
+          if (body[k + 1] === '-' && body[k + 2]) {
+            for (let d = Number(body[k]); d <= Number(body[k + 2]); d++) atom.push(String(d));
+            k += 2;
+          } else atom.push(body[k]!);
+        }
+        if (atom.some((d) => !/^\d$/.test(d))) fail('non-digit class');
+        i = end + 1;
+      } else if (c === '(') {
+        i += pattern.startsWith('(?:', i) ? 3 : 1;
+        atom = alternation();
+        if (pattern[i] !== ')') fail('unclosed group');
+        i++;
+      } else return fail(`unsupported ${c}`);
+      if (pattern[i] === '?') {
+        atom = [...atom, ''];
+        i++;
+      } else if (pattern[i] === '{') {
+        const m = /^\{(\d+)(?:,(\d+))?\}/.exec(pattern.slice(i)) ?? fail('bad quantifier');
+        atom = repeat(atom, Number(m[1]), Number(m[2] ?? m[1]));
+        i += m[0].length;
+      }
+      acc = product(acc, atom);
+    }
+    return acc;
+  }
+  const out = alternation();
+  if (i !== pattern.length) fail('trailing input');
+  return out;
+}
+
+export type DialPlanRows = {
+  plans: { country: string; callingCode: string; nationalPrefix: string; nationalLengths: string }[];
+  idd: { country: string; prefix: string }[];
+  regions: { prefix: string; region: string }[];
+  leading: { callingCode: string; prefix: string }[];
+};
+
+let cached: DialPlanRows | undefined;
+
+/** The three tables' rows, from the installed libphonenumber-js metadata (computed once per process). */
+export function dialPlanRows(): DialPlanRows {
+  if (cached) return cached;
+  const meta = new Metadata() as unknown as { metadata: { country_calling_codes: Record<string, string[]> } };
+  const plans: DialPlanRows['plans'] = [];
+  const idd: DialPlanRows['idd'] = [];
+  for (const country of getCountries()) {
+    const p = planOf(country);
+    // Fixed-line and mobile lengths only: AU's possible lengths include 12, the length of bare
+    // international digits such as 447400123456, which must not read as an Australian number.
+    const lengths = new Set([...(p.type('FIXED_LINE')?.possibleLengths() ?? []), ...(p.type('MOBILE')?.possibleLengths() ?? [])]);
+    if (lengths.size === 0) for (const l of p.possibleLengths() ?? []) lengths.add(l);
+    plans.push({ country, callingCode: p.callingCode(), nationalPrefix: p.nationalPrefix() ?? '', nationalLengths: `,${[...lengths].sort((a, b) => a - b).join(',')},` });
+    for (const prefix of expandPattern(p.IDDPrefix())) if (prefix) idd.push({ country, prefix });
+  }
+  const regions = new Map<string, string>();
+  for (const [code, list] of Object.entries(meta.metadata.country_calling_codes)) {
+    regions.set(`+${code}`, list[0]!); // the main region ("001" for non-geographic codes)
+    for (const region of list.slice(1)) {
+      const lead = planOf(region as CountryCode).leadingDigits();
+      if (lead) for (const d of expandPattern(lead)) regions.set(`+${code}${d}`, region);
+    }
+  }
+  // NANP by area code, as libphonenumber reads it: the regions without leading digits in the
+  // metadata (Canada), and the area codes in service anywhere (a national number must start with one).
+  const leading: DialPlanRows['leading'] = [];
+  for (let area = 200; area <= 999; area++) {
+    for (const subscriber of ['2345678', '5550123', '2001234', '3456789', '7654321']) {
+      const region = parsePhoneNumberFromString(`+1${area}${subscriber}`)?.country;
+      if (region) {
+        if (region !== 'US' && !regions.has(`+1${area}`)) regions.set(`+1${area}`, region);
+        leading.push({ callingCode: '1', prefix: String(area) });
+        break;
+      }
+    }
+  }
+  cached = { plans, idd, regions: [...regions].map(([prefix, region]) => ({ prefix, region })), leading };
+  return cached;
+}
+
+/** Rewrites the three tables in one transaction (Kamailio reads them on the next INVITE). */
+export function writeDialPlans(db: Database.Database): void {
+  const rows = dialPlanRows();
+  db.transaction(() => {
+    db.prepare('DELETE FROM dial_plans').run();
+    db.prepare('DELETE FROM idd_prefixes').run();
+    db.prepare('DELETE FROM region_prefixes').run();
+    db.prepare('DELETE FROM national_leading').run();
+    const lead = db.prepare('INSERT OR IGNORE INTO national_leading (calling_code, prefix) VALUES (?, ?)');
+    for (const r of rows.leading) lead.run(r.callingCode, r.prefix);
+    const plan = db.prepare('INSERT INTO dial_plans (country, calling_code, national_prefix, national_lengths) VALUES (?, ?, ?, ?)');
+    for (const r of rows.plans) plan.run(r.country, r.callingCode, r.nationalPrefix, r.nationalLengths);
+    const iddIns = db.prepare('INSERT OR IGNORE INTO idd_prefixes (country, prefix) VALUES (?, ?)');
+    for (const r of rows.idd) iddIns.run(r.country, r.prefix);
+    const reg = db.prepare('INSERT OR REPLACE INTO region_prefixes (prefix, region) VALUES (?, ?)');
+    for (const r of rows.regions) reg.run(r.prefix, r.region);
+  }).immediate();
+}

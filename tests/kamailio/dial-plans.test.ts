@@ -1,0 +1,89 @@
+// The reference switch reads a dialled number as the portal does (issue 13): the policy query of
+// kamailio.cfg, run here on SQLite with the dialling plans generated from libphonenumber's metadata,
+// against lib/phone/format.ts for libphonenumber's example numbers in every form, from four plans.
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { type CountryCode, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
+import { afterAll, describe, expect, it } from 'vitest';
+import { describeDialled } from '../../lib/phone/format';
+import { iddOf, planOf } from '../../lib/phone/plan';
+import { KAMAILIO_CFG_PATH, SCHEMA_PATH } from '../../switch/kamailio/src/db';
+import { expandPattern, writeDialPlans } from '../../switch/kamailio/src/dial-plans';
+
+/** The policy query exactly as kamailio.cfg builds it, with its three values as parameters. */
+function policyQuery(): string {
+  const cfg = readFileSync(KAMAILIO_CFG_PATH, 'utf8');
+  const m = /\$var\(q\) = ("WITH[\s\S]*?FROM a, p, e, r");/.exec(cfg);
+  if (!m) throw new Error('policy query not found in kamailio.cfg');
+  return m[1]!
+    .replace(/"\s*\+\s*\$\(var\(num\)\{sql\.val\.str\}\)\s*\+\s*"/, '?')
+    .replace(/"\s*\+\s*\$\(avp\(acct\)\{sql\.val\.str\}\)\s*\+\s*"/, '?')
+    .replace(/"\s*\+\s*\$Ts\s*\+\s*"/, '0')
+    .replace(/"\s*\n\s*\+\s*"/g, '')
+    .replace(/^"|"$/g, '');
+}
+
+const db = new Database(':memory:');
+db.exec(readFileSync(SCHEMA_PATH, 'utf8'));
+writeDialPlans(db);
+afterAll(() => db.close());
+const query = db.prepare(policyQuery());
+const ACCOUNTS: CountryCode[] = ['US', 'AU', 'RU', 'GB'];
+for (const c of ACCOUNTS) db.prepare("INSERT INTO accounts (number, name, country) VALUES (?, '', ?)").run(`ACC-${c}`, c);
+db.prepare("INSERT INTO high_risk_prefixes (prefix) VALUES ('+252')").run();
+
+const planCode = (c: CountryCode) => planOf(c).callingCode();
+const kamailio = (num: string, account: CountryCode) => {
+  const row = query.raw().get(num, `ACC-${account}`) as unknown[] | undefined;
+  return row ? { e164: row[4] as string, international: row[5] === 1, highRisk: (row[3] as number) > 0 } : null;
+};
+
+const COUNTRIES: CountryCode[] = ['US', 'CA', 'JM', 'DO', 'AG', 'GD', 'BS', 'PR', 'GB', 'AU', 'RU', 'KZ', 'DE', 'FR', 'IT', 'ES', 'JP', 'KR', 'CN', 'IN', 'BR', 'AR', 'MX', 'CO', 'NG', 'ZA', 'EG', 'SO', 'SN', 'CU', 'NZ', 'SG', 'HK', 'IL', 'AE', 'TR', 'PL', 'NL', 'SE', 'CH', 'IE', 'PH', 'PK', 'KE', 'LT', 'CL'];
+
+// Where they differ: bare digits (no "+", no IDD) that have the length of a national number of the
+// account's country. The portal checks libphonenumber's full validity patterns; the switch knows
+// lengths and NANP area codes only, and reads them as national. Listed so that a change shows.
+const DIFFERENT = ['6581234567 from US', '6581234567 from RU', '6581234567 from GB', '5351234567 from RU', '5351234567 from GB', '85251234567 from RU'];
+
+describe('the reference switch classifies dialled numbers like the portal', () => {
+  const differences: string[] = [];
+  it.each(ACCOUNTS)('from an account in %s', (account) => {
+    for (const country of COUNTRIES) {
+      const e164 = getExampleNumber(country, examples)!.number as string;
+      const forms = [e164, `${iddOf(account)}${e164.slice(1)}`, e164.slice(1)];
+      if (country === account) forms.push(parsePhoneNumberFromString(e164)!.formatNational().replace(/\D/g, ''));
+      for (const raw of forms) {
+        const portal = describeDialled(raw, account);
+        const expected = { e164: portal.e164, international: portal.international, highRisk: e164.startsWith('+252') };
+        const got = kamailio(raw, account);
+        if (JSON.stringify(got) !== JSON.stringify(expected)) {
+          differences.push(`${raw} from ${account}`);
+          // Always the same kind: bare digits read as a national number of the account's country.
+          expect(got?.e164.startsWith(`+${planCode(account)}`) && raw === e164.slice(1), `${raw} from ${account}`).toBe(true);
+        }
+      }
+    }
+  });
+  it('differs only where listed', () => expect(differences.sort()).toEqual([...DIFFERENT].sort()));
+
+  it('the inputs of issue 13', () => {
+    expect(kamailio('011252611234567', 'US')).toEqual({ e164: '+252611234567', international: true, highRisk: true });
+    expect(kamailio('252611234567', 'US')).toMatchObject({ e164: '+252611234567', international: true });
+    expect(kamailio('0011252611234567', 'AU')).toMatchObject({ e164: '+252611234567', international: true, highRisk: true });
+    expect(kamailio('810252611234567', 'RU')).toMatchObject({ e164: '+252611234567', international: true });
+    expect(kamailio('18765550123', 'US')).toMatchObject({ e164: '+18765550123', international: true });
+    expect(kamailio('18095550123', 'US')).toMatchObject({ e164: '+18095550123', international: true });
+    expect(kamailio('+12125550123', 'US')).toMatchObject({ international: false });
+    expect(kamailio('+88213100456', 'US')).toMatchObject({ international: true });
+    // Digits no plan can read stay national, as before (the portal shows them as dialled).
+    expect(kamailio('0201234567', 'US')).toMatchObject({ international: false });
+    expect(describeDialled('0201234567', 'US')).toMatchObject({ e164: null, international: null });
+  });
+
+  it('expands the metadata’s finite patterns', () => {
+    expect(expandPattern('001[14-689]|14(?:1[14]|34)0011').sort()).toEqual(['0011', '0014', '0015', '0016', '0018', '0019', '14110011', '14140011', '14340011']);
+    expect(expandPattern('00(?:1\\d)?')).toHaveLength(11);
+    expect(() => expandPattern('0+')).toThrow(/cannot expand/);
+  });
+});
