@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { when } from './labels';
+import { When } from '@/components/when';
 import { ResolveSyncForm } from './resolve-sync-form';
 
 type Item = { id: string; detectedAt: Date; portalState: string; switchState: string; action: string; detail: string | null; account: { number: string; name: string } };
@@ -20,7 +20,7 @@ export function SyncIssues({ items }: { items: Item[] }) {
             <h3 id={`sync-${i.id}`} className="font-semibold">
               <Link href={`/staff/accounts/${i.account.number}`} className="text-blue-800 underline">{i.account.name} ({i.account.number})</Link>: out of sync
             </h3>
-            <p className="text-sm">Found {when(i.detectedAt)} · portal said <strong>{i.portalState}</strong>, switch said <strong>{i.switchState}</strong>. {ACTION[i.action] ?? i.action}</p>
+            <p className="text-sm">Found <When at={i.detectedAt} /> · portal said <strong>{i.portalState}</strong>, switch said <strong>{i.switchState}</strong>. {ACTION[i.action] ?? i.action}</p>
             {i.detail ? <p className="text-sm">{i.detail}</p> : null}
             <ResolveSyncForm issueId={i.id} />
           </article>
