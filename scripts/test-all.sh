@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test — every test: lint, types, unit + integration (SQLite and PostgreSQL), e2e in Chromium.
-# As root it installs what it needs from Debian (chromium, postgresql, kamailio, sipp); otherwise it
+# As root it installs what it needs from Debian (chromium, postgresql, kamailio, sipp, baresip,
+# linphonec); otherwise it
 # says exactly what is missing. Under CI=true nothing is skipped: a missing dependency fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,9 @@ need=()
 [ -x "$PGBIN/initdb" ] || need+=(postgresql)
 { command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ]; } || need+=(kamailio kamailio-sqlite-modules)
 { command -v sipp >/dev/null || [ -x /usr/bin/sipp ]; } || need+=(sip-tester)
+# Real softphones for the SIP password tests (tests/kamailio/softphones.test.ts).
+command -v baresip >/dev/null || need+=(baresip-core)
+command -v linphonec >/dev/null || need+=(linphone-cli)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     step "Installing Debian packages: ${need[*]}"
