@@ -16,11 +16,13 @@ export function TimeZoneCapture({ stored, action }: { stored: string; action: Ac
   const router = useRouter();
   useEffect(() => {
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (!tz || tz === stored || sessionStorage.getItem(KEY) === tz) return;
+    // Only a zone the server accepts (an alias such as "Etc/UTC" is not one), and once per tab:
+    // a failed report is not retried on every page.
+    if (!tz || tz === stored || !Intl.supportedValuesOf('timeZone').includes(tz) || sessionStorage.getItem(KEY) === tz) return;
     sessionStorage.setItem(KEY, tz);
     const form = new FormData();
     form.set('tz', tz);
-    action(undefined, form).then((r) => r.ok && router.refresh(), () => sessionStorage.removeItem(KEY));
+    action(undefined, form).then((r) => r.ok && router.refresh(), () => undefined);
   }, [stored, action, router]);
   return null;
 }
