@@ -64,7 +64,7 @@ export function ResetForm({ credentialId, username, label, userInputs, minGuesse
 
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
-      <input type="hidden" name="credentialId" value={credentialId} />
+      <input type="hidden" name="credentialId" defaultValue={credentialId} />
       <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4">
         <legend className="px-1 font-semibold">Recommended: a generated password</legend>
         <div className="flex flex-wrap items-end gap-4">
