@@ -13,7 +13,7 @@ export default defineConfig([
     },
   },
   {
-    files: ['prisma/*.cjs'],
+    files: ['prisma/*.cjs', 'scripts/lib/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 ]);

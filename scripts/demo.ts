@@ -1,5 +1,5 @@
 // npm run demo [-- --reset] — build if needed, migrate, seed, start the switch simulator and the portal.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,10 +8,11 @@ import { getDb } from '../lib/db';
 import { DEMO_ACCOUNTS, DEMO_TOTP_SECRET, DEMO_USERS } from '../lib/demo/data';
 import { seedDemo } from '../lib/demo/seed';
 import { provisionSimulator, waitForHttp } from './lib/demo-switch';
-import { startNext, superviseChildren } from './lib/next-server';
+import { createSupervisor, startNext } from './lib/supervisor';
 import { needsBuild } from './lib/build-stamp';
 
-const DATA = path.resolve('data');
+// DEMO_DATA_DIR moves the demo's data (tests run a demo beside a developer's own).
+const DATA = path.resolve(process.env.DEMO_DATA_DIR || 'data');
 const reset = process.argv.includes('--reset');
 
 function demoSecrets(): Record<string, string> {
@@ -21,6 +22,9 @@ function demoSecrets(): Record<string, string> {
   fs.writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
   return s;
 }
+
+// First, so that a signal during start-up also stops whatever has started by then.
+const supervisor = createSupervisor({ pretty: true });
 
 async function main() {
   fs.mkdirSync(DATA, { recursive: true });
@@ -36,7 +40,7 @@ async function main() {
     ...demoSecrets(),
     NODE_ENV: 'production',
     TOLLGATE_DEMO: '1',
-    DATABASE_URL: 'file:./data/tollgate.db',
+    DATABASE_URL: `file:${path.join(DATA, 'tollgate.db')}`,
     APP_URL: `http://localhost:${port}`,
     SWITCH_API_URL: `http://127.0.0.1:${simPort}`,
     SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${simPort}`,
@@ -56,11 +60,10 @@ async function main() {
   console.log(created ? `Seeded demo data (${created} records).` : 'Demo data already present; nothing changed.');
   await getDb().$disconnect();
 
-  const sim = spawn(path.resolve('node_modules/.bin/tsx'), ['switch/simulator/cli.ts', 'serve'], { env, stdio: 'inherit', detached: true });
+  supervisor.spawn('switch-sim', path.resolve('node_modules/.bin/tsx'), ['switch/simulator/cli.ts', 'serve'], env);
   await waitForHttp(`${env.SWITCH_API_URL}/healthz`);
   await provisionSimulator(env, DEMO_ACCOUNTS);
-  const web = startNext(env, port);
-  superviseChildren([sim, web]);
+  startNext(supervisor, env, port);
   await waitForHttp(`${env.APP_URL}/sign-in`);
 
   console.log(`
@@ -78,5 +81,5 @@ ${DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.password.padEnd(16)} ${u.
 
 main().catch((e: Error) => {
   console.error(`The demo did not start: ${e.message}`);
-  process.exit(1);
+  supervisor.shutdown(1);
 });

@@ -3,7 +3,7 @@
 import { ConfigError, parseEnv } from '../lib/config/env';
 import { migrate } from '../lib/db/migrate';
 import { loadDotEnv } from './lib/dotenv';
-import { startNext, superviseChildren } from './lib/next-server';
+import { createSupervisor, startNext } from './lib/supervisor';
 
 async function main() {
   loadDotEnv();
@@ -19,7 +19,8 @@ async function main() {
   }
   const r = await migrate(env.DATABASE_URL!);
   console.log(r.applied.length ? `Applied migrations: ${r.applied.join(', ')}` : 'Database is up to date.');
-  superviseChildren([startNext(env, Number(process.env.PORT ?? 3000), process.env.HOST ?? 'localhost')]);
+  // JSON log lines pass through unchanged: an operator's log shipper reads them.
+  startNext(createSupervisor({ pretty: false }), env, Number(process.env.PORT ?? 3000), process.env.HOST ?? 'localhost');
 }
 
 main().catch((e: Error) => {
