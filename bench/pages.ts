@@ -1,5 +1,5 @@
 // Dashboard and block page: requests/s and p50/p99 at 32 connections, against the minimal dynamic
-// route of the same build (/api/health: one SELECT 1) measured in the same run — the ratio is the
+// route of the same build (/api/health: liveness, no database) measured in the same run — the ratio is the
 // figure. Also the first-load JavaScript (gzip) of the dashboard and the SIP password reset page.
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';

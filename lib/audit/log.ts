@@ -1,6 +1,7 @@
 import 'server-only';
 import { db, type Tx } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
+import { currentRequestId } from '@/lib/server/log';
 
 export type AuditEntry = {
   action: string;
@@ -25,6 +26,8 @@ export async function audit(entry: AuditEntry, client: Tx | typeof db = db): Pro
       ip: entry.meta?.ip ?? null,
       userAgent: entry.meta?.userAgent ?? null,
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
+      // The same id as the request's log lines; null outside a request (workers, the operator CLI).
+      requestId: entry.meta?.requestId ?? currentRequestId(),
     },
   });
 }

@@ -8,6 +8,8 @@ import { getDb } from '@/lib/db';
 import { auditEmailSignIn, emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
 import { verifyPassword } from '@/lib/auth/password';
 import { requestMeta } from '@/lib/http/request-meta';
+import { log } from '@/lib/server/log';
+import { countSignIn } from '@/lib/server/metrics';
 
 const EXPECTED_AUTH_ERRORS = new Set(['CredentialsSignin', 'Verification', 'AccessDenied']);
 
@@ -29,8 +31,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   logger: {
     error(error: Error) {
       const type = (error as { type?: string }).type ?? error.name;
-      if (EXPECTED_AUTH_ERRORS.has(type)) console.warn(`[auth] ${type}`);
-      else console.error('[auth]', error);
+      // A used, expired or refused sign-in link ends here (Verification, AccessDenied).
+      if (type === 'Verification' || type === 'AccessDenied') countSignIn('email_link', 'failure');
+      // Only the error's type and message: Auth.js errors may carry the request's URL (a link token).
+      if (EXPECTED_AUTH_ERRORS.has(type)) log().warn({ authError: type }, 'sign-in refused');
+      else log().error({ authError: type, err: { type: error.name, message: error.message, stack: error.stack } }, 'Auth.js error');
     },
   },
   providers: [
@@ -50,7 +55,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ],
   events: {
     async signIn({ user, account }) {
-      if (account?.type === 'email') await auditEmailSignIn(user);
+      if (account?.type === 'email') {
+        await auditEmailSignIn(user);
+        countSignIn('email_link', 'success');
+      }
     },
   },
   callbacks: {

@@ -8,6 +8,8 @@ import { consume, type LimitName } from '@/lib/auth/rate-limit';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { EMAIL_PROVIDER_ID } from '@/lib/mail/link-token';
+import { log } from '@/lib/server/log';
+import { countSignIn } from '@/lib/server/metrics';
 
 export type LinkOutcome = { ok: true } | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
 
@@ -32,6 +34,7 @@ export async function requestSignInLink(rawEmail: unknown, callbackUrl: string, 
     const status = await consume(name, key);
     if (status.limited && status.rejected) {
       await audit({ action: 'sign_in.link_throttled', detail: { email, by: name }, meta });
+      countSignIn('email_link', 'throttled');
       return { ok: false, reason: 'throttled', retryAfterSec: status.retryAfterSec };
     }
   }
@@ -42,7 +45,7 @@ export async function requestSignInLink(rawEmail: unknown, callbackUrl: string, 
       await asLinkRequest(() => signIn(EMAIL_PROVIDER_ID, { email, redirectTo: callbackUrl, redirect: false }));
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
-      console.warn(`[auth] sign-in link not queued: ${e.type}`);
+      log().warn({ authError: e.type }, 'sign-in link not queued');
     }
   }
   await audit({ action: 'sign_in.link_requested', detail: { email }, meta });

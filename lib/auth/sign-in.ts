@@ -6,6 +6,7 @@ import { signIn } from '@/lib/auth/config';
 import { consume, reset, reward } from '@/lib/auth/rate-limit';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
+import { countSignIn } from '@/lib/server/metrics';
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, 'Enter your email address.').max(254, 'That email address is too long.').pipe(z.email('Enter a valid email address.')),
@@ -30,6 +31,7 @@ export async function attemptSignIn(input: z.output<typeof signInSchema>, meta: 
   const over = byEmail.limited && byEmail.rejected ? byEmail : byIp.limited && byIp.rejected ? byIp : null;
   if (over) {
     await audit({ action: 'sign_in.throttled', detail: { email: input.email, by: over === byEmail ? 'email' : 'ip' }, meta });
+    countSignIn('password', 'throttled');
     return { ok: false, reason: 'throttled', retryAfterSec: over.retryAfterSec };
   }
   try {
@@ -38,6 +40,7 @@ export async function attemptSignIn(input: z.output<typeof signInSchema>, meta: 
     if (!(e instanceof AuthError)) throw e;
     await audit({ action: 'sign_in.failure', detail: { email: input.email }, meta });
     const limited = byEmail.limited ? byEmail : byIp.limited ? byIp : null;
+    countSignIn('password', limited ? 'throttled' : 'failure');
     return limited ? { ok: false, reason: 'throttled', retryAfterSec: limited.retryAfterSec } : { ok: false, reason: 'invalid' };
   }
   if (meta.ip) await reward('signInIp', meta.ip);
@@ -45,6 +48,7 @@ export async function attemptSignIn(input: z.output<typeof signInSchema>, meta: 
   await reset('signInEmail', input.email);
   if (validTimeZone(input.tz) && input.tz !== user.timeZone) await db.user.update({ where: { id: user.id }, data: { timeZone: input.tz } });
   await audit({ action: 'sign_in.success', actor: { id: user.id, email: user.email }, meta });
+  countSignIn('password', 'success');
   return { ok: true, userId: user.id };
 }
 

@@ -28,6 +28,10 @@ const schema = z.object({
    * entry that many places from the right: entries further left were written by the client itself.
    */
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  /** Bearer token for GET /api/metrics (CONTRACTS §7); unset, the endpoint answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** pino level of the server's log lines. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the outbox workers inside the web process (default). Set 0 to run them elsewhere. */
   TOLLGATE_WORKERS: z.enum(['0', '1']).default('1'),
   /** How often the reconciler compares accounts with the switch's GET (docs/switch-api.md). */

@@ -1,8 +1,10 @@
 import 'server-only';
 import { headers } from 'next/headers';
 import { env } from '@/lib/config/env';
+import { REQUEST_ID_HEADER } from '@/lib/server/request-id';
 
-export type RequestMeta = { ip: string | null; userAgent: string | null };
+/** `requestId`: the id proxy.ts gave this request (also on its log lines and its `X-Request-Id` answer). */
+export type RequestMeta = { ip: string | null; userAgent: string | null; requestId?: string | null };
 
 /**
  * The client address for audit rows and per-IP limits. X-Forwarded-For entries are appended left to
@@ -21,5 +23,6 @@ export async function requestMeta(): Promise<RequestMeta> {
   return {
     ip: clientIp(h.get('x-forwarded-for'), env().TRUSTED_PROXY_HOPS),
     userAgent: h.get('user-agent')?.slice(0, 512) ?? null,
+    requestId: h.get(REQUEST_ID_HEADER),
   };
 }

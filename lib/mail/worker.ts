@@ -8,6 +8,7 @@ import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { classifySendError, guaranteeOf } from '@/lib/mail/delivery-policy';
 import { renderMessage } from '@/lib/mail/render';
 import { defaultTransport, type MailTransport } from '@/lib/mail/transport';
+import { log } from '@/lib/server/log';
 
 // The mail outbox worker. Rows are written by queueMail in the transaction of the change that causes
 // them; this sends them. Like lib/switch/outbox.ts: several instances may run it, each row is
@@ -119,6 +120,6 @@ async function retryLater(row: MailMessage, sendStartedAt: Date | null, error: s
 }
 
 async function fail(row: MailMessage, error: string) {
-  console.warn(`[mail] message ${row.id} (${row.template}) failed: ${error}`);
+  log().warn({ mailId: row.id, template: row.template, error }, 'mail message failed');
   await db.mailMessage.updateMany({ where: { id: row.id, status: 'pending' }, data: { status: 'failed', leaseOwner: null, leaseUntil: null, lastError: error.slice(0, 500), ...scrub(row) } });
 }

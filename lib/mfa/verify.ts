@@ -5,6 +5,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { acceptTotp, decryptSecret, hashRecoveryCode } from '@/lib/auth/totp';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
+import { countSignIn } from '@/lib/server/metrics';
 
 export type VerifyOutcome = 'ok' | 'wrong' | 'throttled' | 'not_enrolled';
 
@@ -12,7 +13,10 @@ export type VerifyOutcome = 'ok' | 'wrong' | 'throttled' | 'not_enrolled';
 export async function verifySecondFactor(user: CurrentUser, code: string, meta: RequestMeta): Promise<VerifyOutcome> {
   // Counted before the check: parallel guesses cannot slip past the limit.
   const attempt = await consume('totp', user.id);
-  if (attempt.rejected) return 'throttled';
+  if (attempt.rejected) {
+    countSignIn('totp', 'throttled');
+    return 'throttled';
+  }
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!u.totpSecret || !u.totpEnabledAt) return 'not_enrolled';
   const clean = code.trim();
@@ -25,10 +29,12 @@ export async function verifySecondFactor(user: CurrentUser, code: string, meta: 
   }
   if (!ok) {
     await audit({ action: 'mfa.failure', actor: user, meta });
+    countSignIn('totp', attempt.limited ? 'throttled' : 'failure');
     return attempt.limited ? 'throttled' : 'wrong';
   }
   await reset('totp', user.id);
   await db.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });
   await audit({ action: 'mfa.verified', actor: user, meta });
+  countSignIn('totp', 'success');
   return 'ok';
 }

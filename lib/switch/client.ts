@@ -1,5 +1,6 @@
 import 'server-only';
 import { env } from '@/lib/config/env';
+import { log } from '@/lib/server/log';
 import type { SwitchResult } from './result';
 import {
   accountNumberSchema, idempotencyKeySchema, registrationsBodySchema, sipUsernameSchema, switchAccountSchema,
@@ -35,7 +36,7 @@ export type SwitchClient = {
   getRegistrations(username: string, opts?: CallOptions): Promise<SwitchResult<SipRegistration[]>>;
 };
 
-const defaultLog = (e: SwitchLogEntry) => console.warn(JSON.stringify({ msg: 'switch call failed', ...e }));
+const defaultLog = (e: SwitchLogEntry) => log().warn({ switchCall: e }, 'switch call failed');
 
 export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
   if (!/^https?:\/\/[^\s]+$/.test(options.baseUrl)) throw new Error('Switch client: baseUrl must be an http(s) URL');

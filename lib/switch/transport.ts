@@ -1,6 +1,7 @@
 import 'server-only';
 import { backoffDelay, describeFetchError, redact } from './transport-util';
 import type { SwitchFailure, SwitchResult } from './result';
+import { observeSwitchCall } from '@/lib/server/metrics';
 import { switchErrorBodySchema } from './schemas';
 
 // One HTTP exchange with the switch, with timeout, retries and classification. Request bodies are
@@ -45,6 +46,7 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
     const result: SwitchResult<unknown> = raw.ok ? raw : { ...raw, message: redact(raw.message, spec.secrets),
       code: raw.code === undefined ? undefined : redact(raw.code, spec.secrets) };
     const willRetry = !result.ok && result.kind === 'unavailable' && result.code !== 'aborted' && attempt < maxAttempts;
+    observeSwitchCall(spec.method, spec.path, result.ok ? 'ok' : result.kind, (Date.now() - started) / 1000);
     if (!result.ok) {
       cfg.log({ method: spec.method, path: spec.path, attempt, durationMs: Date.now() - started,
         status: result.status, kind: result.kind, code: result.code, willRetry });

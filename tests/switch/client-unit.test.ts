@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { log } from '@/lib/server/log';
 import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/client';
 import { failureMessage, isKnownNotApplied, isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { backoffDelay, redact } from '@/lib/switch/transport-util';
@@ -22,11 +23,15 @@ function make(fetchImpl: (...args: FetchArgs) => Promise<Response>, o: Partial<S
 }
 
 let consoleSpies: MockInstance[] = [];
-beforeEach(() => { consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {})); });
+let logSpies: MockInstance[] = [];
+beforeEach(() => {
+  consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
+  logSpies = (['info', 'warn', 'error'] as const).map((m) => vi.spyOn(log(), m).mockImplementation(() => {}));
+});
 afterEach(() => { vi.restoreAllMocks(); });
 
 function expectNoLeak(...things: unknown[]) {
-  const everything = JSON.stringify(things) + JSON.stringify(consoleSpies.map((s) => s.mock.calls));
+  const everything = JSON.stringify(things) + JSON.stringify([...consoleSpies, ...logSpies].map((s) => s.mock.calls));
   expect(everything).not.toContain(PASSWORD);
 }
 
@@ -74,7 +79,7 @@ describe('a SIP password never leaks', () => {
   it('not through the default logger either', async () => {
     const { client } = make(async (_u, init) => { throw new Error(String(init.body)); }, { log: undefined });
     const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
-    expect(consoleSpies[2]!.mock.calls.length).toBeGreaterThan(0); // console.warn was used
+    expect(logSpies[1]!.mock.calls.length).toBeGreaterThan(0); // the process logger's warn was used
     expectNoLeak(res);
   });
 });

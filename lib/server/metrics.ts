@@ -1,0 +1,113 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { env } from '@/lib/config/env';
+import { db } from '@/lib/db';
+
+// Prometheus metrics (prom-client), served by GET /api/metrics (CONTRACTS §7). Counters and the
+// histogram are updated where things happen; gauges that describe the database (outbox depth,
+// active blocks) are read at scrape time, so every instance reports the same shared truth.
+// docs/operations.md lists each family, its labels and example alerts.
+
+export type SignInMethod = 'password' | 'email_link' | 'totp';
+export type SignInOutcome = 'success' | 'failure' | 'throttled';
+export type EventResult = 'new' | 'duplicate' | '400' | '401' | '404' | '413';
+
+function create() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tollgate_process_' });
+
+  const outboxDepth = new Gauge({ name: 'tollgate_outbox_depth', help: 'Rows waiting to be sent (status pending), by outbox.', labelNames: ['outbox'], registers: [registry] });
+  const outboxFailed = new Gauge({ name: 'tollgate_outbox_failed', help: 'Rows that gave up after their last attempt (status failed), by outbox.', labelNames: ['outbox'], registers: [registry] });
+  const outboxOldest = new Gauge({
+    name: 'tollgate_outbox_oldest_age_seconds', help: 'Age of the oldest pending row, by outbox (0 when none).', labelNames: ['outbox'], registers: [registry],
+    async collect() {
+      const now = Date.now();
+      const [ops, mail] = await Promise.all([
+        db.switchOperation.aggregate({ where: { status: 'pending' }, _count: { _all: true }, _min: { createdAt: true } }),
+        db.mailMessage.aggregate({ where: { status: 'pending' }, _count: { _all: true }, _min: { createdAt: true } }),
+      ]);
+      const [opsFailed, mailFailed] = await Promise.all([db.switchOperation.count({ where: { status: 'failed' } }), db.mailMessage.count({ where: { status: 'failed' } })]);
+      for (const [outbox, row, failed] of [['switch', ops, opsFailed], ['mail', mail, mailFailed]] as const) {
+        outboxDepth.set({ outbox }, row._count._all);
+        outboxFailed.set({ outbox }, failed);
+        this.set({ outbox }, row._min.createdAt ? Math.max(0, (now - row._min.createdAt.getTime()) / 1000) : 0);
+      }
+    },
+  });
+  const activeBlocks = new Gauge({
+    name: 'tollgate_active_blocks', help: 'Blocks in force (status active or lift_pending), by reason.', labelNames: ['reason'], registers: [registry],
+    async collect() {
+      const rows = await db.block.groupBy({ by: ['reason'], where: { status: { in: ['active', 'lift_pending'] } }, _count: { _all: true } });
+      this.reset();
+      for (const reason of ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual']) {
+        this.set({ reason }, rows.find((r) => r.reason === reason)?._count._all ?? 0);
+      }
+    },
+  });
+  return {
+    registry,
+    outboxOldest,
+    activeBlocks,
+    switchEvents: new Counter({ name: 'tollgate_switch_events_total', help: 'Events posted by the switch to /api/switch/events, by answer: new, duplicate, or the refusing HTTP status.', labelNames: ['result'], registers: [registry] }),
+    switchCalls: new Histogram({
+      name: 'tollgate_switch_call_duration_seconds', help: 'Each attempt of a call to the switch API: duration, by method, operation and outcome (ok or the failure kind).',
+      labelNames: ['method', 'operation', 'outcome'], buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+    }),
+    signIns: new Counter({ name: 'tollgate_sign_in_total', help: 'Sign-in attempts, by method (password, email_link, totp) and outcome (success, failure, throttled).', labelNames: ['method', 'outcome'], registers: [registry] }),
+  };
+}
+
+type Metrics = ReturnType<typeof create>;
+// One registry per process: Next.js bundles this module into several server chunks.
+const g = globalThis as { __tollgateMetrics?: Metrics; __tollgateLastSwitchCall?: SwitchCall };
+type SwitchCall = { outcome: string; at: number };
+const metrics = (): Metrics => (g.__tollgateMetrics ??= create());
+
+/** The text exposition (Prometheus 0.0.4) and its content type; reads the database-backed gauges first. */
+export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
+  const { registry } = metrics();
+  return { body: await registry.metrics(), contentType: registry.contentType };
+}
+
+/** One answer of POST /api/switch/events (CONTRACTS §4). */
+export function countSwitchEvent(result: EventResult): void {
+  metrics().switchEvents.inc({ result });
+}
+
+/**
+ * One attempt of a switch API call. `path` is reduced to its operation (`/v1/accounts/{n}` →
+ * `GET account`) so that labels stay few; `outcome` is `ok` or the failure kind (unavailable, …).
+ */
+export function observeSwitchCall(method: string, path: string, outcome: string, seconds: number): void {
+  metrics().switchCalls.observe({ method, operation: switchOperation(path), outcome }, seconds);
+  g.__tollgateLastSwitchCall = { outcome, at: Date.now() };
+}
+
+/** The outcome of this process's latest switch call attempt and when (ms epoch), or null before any: readiness reports it. */
+export function lastSwitchCall(): SwitchCall | null {
+  return g.__tollgateLastSwitchCall ?? null;
+}
+
+/** `/v1/accounts/ACC-1/international-calling` → `international-calling`; an account GET → `account`. */
+export function switchOperation(path: string): string {
+  const parts = path.split('?')[0].split('/').filter(Boolean); // v1, collection, id, [action, …]
+  if (parts.length >= 4) return parts[3];
+  return parts[1] === 'accounts' ? 'account' : (parts[1] ?? 'unknown');
+}
+
+export function countSignIn(method: SignInMethod, outcome: SignInOutcome): void {
+  metrics().signIns.inc({ method, outcome });
+}
+
+/**
+ * Who may read /api/metrics (CONTRACTS §7): `disabled` when METRICS_TOKEN is unset (answer 404),
+ * `ok` for `Authorization: Bearer <METRICS_TOKEN>` (compared in constant time), else `denied` (401).
+ */
+export function metricsAccess(authorization: string | null, { token } = { token: env().METRICS_TOKEN }): 'ok' | 'denied' | 'disabled' {
+  if (!token) return 'disabled';
+  const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '';
+  const a = crypto.createHash('sha256').update(given).digest();
+  const b = crypto.createHash('sha256').update(token).digest();
+  return crypto.timingSafeEqual(a, b) ? 'ok' : 'denied';
+}

@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { db } from '@/lib/db';
+import { OUTBOX_LAG_MS, readiness } from '@/lib/server/health';
+import { startWorkers } from '@/lib/workers/start';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+
+// Readiness (CONTRACTS §7): the database, its migrations and the workers decide it; a lagging mail
+// outbox (SMTP) is reported as degraded and never makes the instance unready.
+describe.each(dialects())('readiness on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+
+  it('is not ready before the workers have ticked, ready once they have', async () => {
+    const before = await readiness();
+    expect(before.checks).toMatchObject({ database: { status: 'ok' }, migrations: { status: 'ok' }, switch: { status: 'ok', lastCall: null }, smtp: { status: 'ok' } });
+    if (before.checks.workers.status !== 'ok') expect(before.ready).toBe(false);
+    startWorkers();
+    await vi.waitFor(async () => expect((await readiness()).checks.workers.status).toBe('ok'), { timeout: 20_000, interval: 200 });
+    expect((await readiness()).ready).toBe(true);
+  });
+
+  it('reports SMTP degraded when mail waits too long, and stays ready', async () => {
+    // Not due for a day, so the running mail worker leaves it alone.
+    await db.mailMessage.create({ data: { to: 'x@example.com', template: 'probe', payload: '{}', createdAt: new Date(Date.now() - OUTBOX_LAG_MS - 60_000), nextAttemptAt: new Date(Date.now() + 86_400_000) } });
+    const r = await readiness();
+    expect(r.checks.smtp).toMatchObject({ status: 'degraded' });
+    expect(r.checks.smtp.oldestPendingSeconds).toBeGreaterThan(OUTBOX_LAG_MS / 1000);
+    expect(r.ready).toBe(true);
+  });
+
+  it('is not ready while a migration file is not applied, and names it', async () => {
+    await db.$executeRawUnsafe(`DELETE FROM "_tollgate_migrations" WHERE name = '0005_request_id.sql'`);
+    const r = await readiness();
+    expect(r.checks.migrations).toEqual({ status: 'pending', pending: ['0005_request_id.sql'] });
+    expect(r.ready).toBe(false);
+  });
+
+  it('is not ready when the workers have stalled', async () => {
+    const r = await readiness(Date.now() + 10 * 60_000);
+    expect(r.checks.workers.status).toBe('stalled');
+    expect(r.ready).toBe(false);
+  });
+});
