@@ -1,7 +1,8 @@
 import 'server-only';
+import fs from 'node:fs';
+import path from 'node:path';
 import { env } from '@/lib/config/env';
 import { db, isPostgres } from '@/lib/db';
-import { loadMigrations } from '@/lib/db/migrate';
 import { lastSwitchCall } from '@/lib/server/metrics';
 import { workerHeartbeats } from '@/lib/workers/start';
 
@@ -56,7 +57,7 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
 
 async function migrationState(): Promise<Part> {
   try {
-    const expected = loadMigrations(isPostgres() ? 'postgresql' : 'sqlite').map((m) => m.name);
+    const expected = migrationFiles(isPostgres() ? 'postgresql' : 'sqlite');
     const rows = await db.$queryRawUnsafe<{ name: string }[]>('SELECT name FROM "_tollgate_migrations"');
     const applied = new Set(rows.map((r) => r.name));
     const pending = expected.filter((n) => !applied.has(n));
@@ -64,6 +65,16 @@ async function migrationState(): Promise<Part> {
   } catch {
     return { status: 'down' }; // no migrations table: the database was never migrated
   }
+}
+
+/**
+ * The migration files the database should have applied: the names lib/db/migrate.ts applies. Read
+ * here rather than through its loadMigrations, whose unmarked fs calls make Next trace the whole
+ * project into the server build.
+ */
+function migrationFiles(dialect: 'sqlite' | 'postgresql'): string[] {
+  const dir = path.join(/*turbopackIgnore: true*/ process.cwd(), 'prisma', 'migrations', dialect);
+  return fs.readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
 }
 
 function workerState(now: number): Part {
