@@ -6,7 +6,7 @@ import { db } from '@/lib/db';
 
 // Prometheus metrics (prom-client), served by GET /api/metrics (CONTRACTS §7). Counters and the
 // histogram are updated where things happen; gauges that describe the database (outbox depth,
-// active blocks) are read at scrape time, so every instance reports the same shared truth.
+// active blocks) are read just before each scrape, so every instance reports the same shared truth.
 // docs/operations.md lists each family, its labels and example alerts.
 
 export type SignInMethod = 'password' | 'email_link' | 'totp';
@@ -15,40 +15,35 @@ export type EventResult = 'new' | 'duplicate' | '400' | '401' | '404' | '413';
 
 function create() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'tollgate_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'tollgate_' }); // tollgate_process_*, tollgate_nodejs_*
 
-  const outboxDepth = new Gauge({ name: 'tollgate_outbox_depth', help: 'Rows waiting to be sent (status pending), by outbox.', labelNames: ['outbox'], registers: [registry] });
-  const outboxFailed = new Gauge({ name: 'tollgate_outbox_failed', help: 'Rows that gave up after their last attempt (status failed), by outbox.', labelNames: ['outbox'], registers: [registry] });
-  const outboxOldest = new Gauge({
-    name: 'tollgate_outbox_oldest_age_seconds', help: 'Age of the oldest pending row, by outbox (0 when none).', labelNames: ['outbox'], registers: [registry],
-    async collect() {
-      const now = Date.now();
-      const [ops, mail] = await Promise.all([
-        db.switchOperation.aggregate({ where: { status: 'pending' }, _count: { _all: true }, _min: { createdAt: true } }),
-        db.mailMessage.aggregate({ where: { status: 'pending' }, _count: { _all: true }, _min: { createdAt: true } }),
-      ]);
-      const [opsFailed, mailFailed] = await Promise.all([db.switchOperation.count({ where: { status: 'failed' } }), db.mailMessage.count({ where: { status: 'failed' } })]);
-      for (const [outbox, row, failed] of [['switch', ops, opsFailed], ['mail', mail, mailFailed]] as const) {
-        outboxDepth.set({ outbox }, row._count._all);
-        outboxFailed.set({ outbox }, failed);
-        this.set({ outbox }, row._min.createdAt ? Math.max(0, (now - row._min.createdAt.getTime()) / 1000) : 0);
-      }
-    },
-  });
-  const activeBlocks = new Gauge({
-    name: 'tollgate_active_blocks', help: 'Blocks in force (status active or lift_pending), by reason.', labelNames: ['reason'], registers: [registry],
-    async collect() {
-      const rows = await db.block.groupBy({ by: ['reason'], where: { status: { in: ['active', 'lift_pending'] } }, _count: { _all: true } });
-      this.reset();
-      for (const reason of ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual']) {
-        this.set({ reason }, rows.find((r) => r.reason === reason)?._count._all ?? 0);
-      }
-    },
-  });
+  const gauge = (name: string, help: string, label: string) => new Gauge({ name, help, labelNames: [label], registers: [registry] });
+  const outboxDepth = gauge('tollgate_outbox_depth', 'Rows waiting to be sent (status pending), by outbox.', 'outbox');
+  const outboxOldest = gauge('tollgate_outbox_oldest_age_seconds', 'Age of the oldest pending row, by outbox (0 when none).', 'outbox');
+  const outboxFailed = gauge('tollgate_outbox_failed', 'Rows that gave up after their last attempt (status failed), by outbox.', 'outbox');
+  const activeBlocks = gauge('tollgate_active_blocks', 'Blocks in force (status active or lift_pending), by reason.', 'reason');
+
+  /** Sets the gauges that describe the shared database; called before each scrape is rendered. */
+  async function readDatabase(): Promise<void> {
+    const now = Date.now();
+    const pending = { where: { status: 'pending' as const }, _count: { _all: true as const }, _min: { createdAt: true as const } };
+    const [ops, mail, opsFailed, mailFailed, blocks] = await Promise.all([
+      db.switchOperation.aggregate(pending), db.mailMessage.aggregate(pending),
+      db.switchOperation.count({ where: { status: 'failed' } }), db.mailMessage.count({ where: { status: 'failed' } }),
+      db.block.groupBy({ by: ['reason'], where: { status: { in: ['active', 'lift_pending'] } }, _count: { _all: true } }),
+    ]);
+    for (const [outbox, row, failed] of [['switch', ops, opsFailed], ['mail', mail, mailFailed]] as const) {
+      outboxDepth.set({ outbox }, row._count._all);
+      outboxFailed.set({ outbox }, failed);
+      outboxOldest.set({ outbox }, row._min.createdAt ? Math.max(0, (now - row._min.createdAt.getTime()) / 1000) : 0);
+    }
+    for (const reason of ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual']) {
+      activeBlocks.set({ reason }, blocks.find((r) => r.reason === reason)?._count._all ?? 0);
+    }
+  }
   return {
     registry,
-    outboxOldest,
-    activeBlocks,
+    readDatabase,
     switchEvents: new Counter({ name: 'tollgate_switch_events_total', help: 'Events posted by the switch to /api/switch/events, by answer: new, duplicate, or the refusing HTTP status.', labelNames: ['result'], registers: [registry] }),
     switchCalls: new Histogram({
       name: 'tollgate_switch_call_duration_seconds', help: 'Each attempt of a call to the switch API: duration, by method, operation and outcome (ok or the failure kind).',
@@ -66,7 +61,8 @@ const metrics = (): Metrics => (g.__tollgateMetrics ??= create());
 
 /** The text exposition (Prometheus 0.0.4) and its content type; reads the database-backed gauges first. */
 export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
-  const { registry } = metrics();
+  const { registry, readDatabase } = metrics();
+  await readDatabase();
   return { body: await registry.metrics(), contentType: registry.contentType };
 }
 

@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/db';
+import { countSignIn, countSwitchEvent, renderMetrics } from '@/lib/server/metrics';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+
+/** The value of the sample `name{labels}` in a Prometheus text exposition, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe.each(dialects())('metrics on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+
+  it('reads the outbox and block gauges from the database at each scrape', async () => {
+    const db = getDb();
+    const empty = (await renderMetrics()).body;
+    expect(sample(empty, 'tollgate_outbox_depth{outbox="mail"}')).toBe(0);
+    expect(sample(empty, 'tollgate_outbox_oldest_age_seconds{outbox="switch"}')).toBe(0);
+    expect(sample(empty, 'tollgate_active_blocks{reason="manual"}')).toBe(0);
+
+    const old = new Date(Date.now() - 600_000);
+    await db.mailMessage.create({ data: { to: 'm@example.com', template: 'probe', payload: '{}', createdAt: old, nextAttemptAt: new Date(Date.now() + 86_400_000) } });
+    await db.mailMessage.create({ data: { to: 'm@example.com', template: 'probe', payload: '{}', status: 'failed' } });
+    const { body, contentType } = await renderMetrics();
+    expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(sample(body, 'tollgate_outbox_depth{outbox="mail"}')).toBe(1);
+    expect(sample(body, 'tollgate_outbox_failed{outbox="mail"}')).toBe(1);
+    expect(sample(body, 'tollgate_outbox_oldest_age_seconds{outbox="mail"}')).toBeGreaterThanOrEqual(600);
+    expect(sample(body, 'tollgate_outbox_depth{outbox="switch"}')).toBe(0);
+  });
+
+  it('counts events and sign-ins by label', async () => {
+    const before = (await renderMetrics()).body;
+    countSwitchEvent('duplicate');
+    countSignIn('totp', 'throttled');
+    const after = (await renderMetrics()).body;
+    const delta = (series: string) => (sample(after, series) ?? 0) - (sample(before, series) ?? 0);
+    expect(delta('tollgate_switch_events_total{result="duplicate"}')).toBe(1);
+    expect(delta('tollgate_sign_in_total{method="totp",outcome="throttled"}')).toBe(1);
+  });
+});
