@@ -1,13 +1,14 @@
 // npm run admin -- <command> [options]   (CONTRACTS §1). Plain output; bad input exits non-zero.
 import { parseArgs } from 'node:util';
-import { addSipCredential, CommandError, createAccount, createUser } from '../lib/admin/commands';
+import { addSipCredential, CommandError, createAccount, createUser, resealSecrets } from '../lib/admin/commands';
 import { getDb } from '../lib/db';
 import { loadDotEnv } from './lib/dotenv';
 
 const USAGE = `usage: npm run admin -- <command>
   create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York] [--phone "+1 212 555 0100"]
   add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"]
-  create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"]   (password on stdin)`;
+  create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"]   (password on stdin)
+  reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password (then Enter, Ctrl-D): ');
@@ -41,6 +42,9 @@ async function main(argv: string[]): Promise<number> {
     } else if (command === 'create-user') {
       const u = await createUser(db, { email: values.email, role: values.role, account: values.account, name: values.name, password: await readStdin() }, Number(process.env.PASSWORD_MIN_SCORE ?? 3));
       console.log(`created user ${u.email} (${u.role})`);
+    } else if (command === 'reseal-secrets') {
+      const r = await resealSecrets(db);
+      console.log(`re-sealed ${r.resealed} TOTP secret(s); ${r.current} already current`);
     } else {
       console.error(command ? `error: unknown command ${command}\n${USAGE}` : USAGE);
       return 2;

@@ -4,6 +4,7 @@ import type { Db } from '@/lib/db';
 import { assessPassword } from '@/lib/passwords/strength';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { isSupportedCountry } from '@/lib/phone/format';
+import { seal, sealedUnderCurrent, unseal } from '@/lib/security/seal';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
@@ -61,4 +62,30 @@ export async function createUser(db: Db, raw: { email?: string; role?: string; a
     await tx.auditLog.create({ data: { action: 'user.created', actorEmail: 'operator-cli', targetType: 'user', targetId: user.id, accountId: account?.id, detail: JSON.stringify({ role: u.role }) } });
     return user;
   });
+}
+
+/**
+ * After AUTH_SECRET was rotated (the old value kept as AUTH_SECRET_PREVIOUS): re-seals every stored
+ * TOTP secret under the current AUTH_SECRET, so that AUTH_SECRET_PREVIOUS can then be removed
+ * without making any second factor unreadable. Returns how many were re-sealed and how many were
+ * already current. Throws CommandError naming how many open under neither secret.
+ */
+export async function resealSecrets(db: Db): Promise<{ resealed: number; current: number }> {
+  const users = await db.user.findMany({ where: { totpSecret: { not: null } }, select: { id: true, totpSecret: true } });
+  let resealed = 0;
+  let unreadable = 0;
+  for (const u of users) {
+    if (sealedUnderCurrent(u.totpSecret!, 'totp-secret-v1')) continue;
+    let plain: string;
+    try {
+      plain = unseal(u.totpSecret!, 'totp-secret-v1');
+    } catch {
+      unreadable++;
+      continue;
+    }
+    await db.user.update({ where: { id: u.id }, data: { totpSecret: seal(plain, 'totp-secret-v1') } });
+    resealed++;
+  }
+  if (unreadable) throw new CommandError(`${unreadable} TOTP secret(s) open under neither AUTH_SECRET nor AUTH_SECRET_PREVIOUS; ${resealed} re-sealed`);
+  return { resealed, current: users.length - resealed };
 }

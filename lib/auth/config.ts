@@ -23,7 +23,8 @@ const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().max(
  */
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   adapter: PrismaAdapter(getDb()),
-  secret: process.env.AUTH_SECRET,
+  // During a rotation, sessions signed with the previous secret stay valid (Auth.js tries each; signs with the first).
+  secret: process.env.AUTH_SECRET_PREVIOUS ? [process.env.AUTH_SECRET ?? '', process.env.AUTH_SECRET_PREVIOUS] : process.env.AUTH_SECRET,
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SEC },
   pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in/check-email' },

@@ -8,10 +8,14 @@ const schema = z.object({
     .refine((v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v), 'must start with file: or postgresql://'),
   APP_URL: z.url({ error: 'must be an absolute http(s) URL, e.g. https://portal.example.com' }).refine((v) => /^https?:\/\//.test(v), 'must be http(s)'),
   AUTH_SECRET: z.string({ error: 'is required (at least 32 bytes)' }).refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+  /** During a rotation only: the AUTH_SECRET being retired (sessions and sealed TOTP secrets made with it still open). */
+  AUTH_SECRET_PREVIOUS: z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes').optional(),
   SWITCH_API_URL: z.url({ error: 'is required: base URL of the switch API' }),
   SWITCH_API_TOKEN: z.string({ error: 'is required: bearer token for the switch API' }).min(16, 'must be at least 16 characters'),
   SWITCH_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   SWITCH_WEBHOOK_SECRET: z.string({ error: 'is required: HMAC key for switch events' }).refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+  /** During a rotation only: the webhook secret being retired; events signed with it are still accepted. */
+  SWITCH_WEBHOOK_SECRET_PREVIOUS: z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).default('Tollgate <no-reply@localhost>'),
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),

@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 
 export type SealPurpose = 'totp-secret-v1' | 'mail-payload-v1';
 
-const key = (purpose: SealPurpose) => Buffer.from(crypto.hkdfSync('sha256', process.env.AUTH_SECRET ?? '', 'tollgate', purpose, 32));
+const keyFrom = (secret: string, purpose: SealPurpose) => Buffer.from(crypto.hkdfSync('sha256', secret, 'tollgate', purpose, 32));
+const key = (purpose: SealPurpose) => keyFrom(process.env.AUTH_SECRET ?? '', purpose);
 
 export function seal(plain: string, purpose: SealPurpose): string {
   const iv = crypto.randomBytes(12);
@@ -16,10 +17,36 @@ export function seal(plain: string, purpose: SealPurpose): string {
   return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
 }
 
+/**
+ * Opens a value sealed under AUTH_SECRET or, during a rotation, under AUTH_SECRET_PREVIOUS
+ * (docs/operations.md, "Rotating secrets"). Throws when neither key opens it (GCM authentication).
+ */
 export function unseal(sealed: string, purpose: SealPurpose): string {
   const [v, iv, tag, body] = sealed.split('.');
   if (v !== 'v1' || !iv || !tag || !body) throw new Error('Unrecognised sealed value');
-  const d = crypto.createDecipheriv('aes-256-gcm', key(purpose), Buffer.from(iv, 'base64url'));
-  d.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+  const secrets = [process.env.AUTH_SECRET ?? '', ...(process.env.AUTH_SECRET_PREVIOUS ? [process.env.AUTH_SECRET_PREVIOUS] : [])];
+  let failure: unknown;
+  for (const secret of secrets) {
+    try {
+      const d = crypto.createDecipheriv('aes-256-gcm', keyFrom(secret, purpose), Buffer.from(iv, 'base64url'));
+      d.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+    } catch (e) {
+      failure = e;
+    }
+  }
+  throw failure;
+}
+
+/** True when `sealed` opens under the current AUTH_SECRET alone (no re-sealing needed after a rotation). */
+export function sealedUnderCurrent(sealed: string, purpose: SealPurpose): boolean {
+  const [, iv, tag, body] = sealed.split('.');
+  try {
+    const d = crypto.createDecipheriv('aes-256-gcm', key(purpose), Buffer.from(iv ?? '', 'base64url'));
+    d.setAuthTag(Buffer.from(tag ?? '', 'base64url'));
+    Buffer.concat([d.update(Buffer.from(body ?? '', 'base64url')), d.final()]);
+    return true;
+  } catch {
+    return false;
+  }
 }

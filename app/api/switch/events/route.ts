@@ -14,7 +14,12 @@ export async function POST(request: Request): Promise<Response> {
     countSwitchEvent('413');
     return Response.json({ error: { code: 'too_large', message: 'event bodies are limited to 64 KB' } }, { status: 413 });
   }
-  const res = await ingestSwitchEvent(body, request.headers.get('tollgate-signature'), env().SWITCH_WEBHOOK_SECRET);
+  const signature = request.headers.get('tollgate-signature');
+  let res = await ingestSwitchEvent(body, signature, env().SWITCH_WEBHOOK_SECRET);
+  // During a secret rotation (docs/operations.md) the previous secret is accepted too. A 401 has
+  // stored nothing (the signature is checked first), so asking again cannot apply anything twice.
+  const previous = env().SWITCH_WEBHOOK_SECRET_PREVIOUS;
+  if (res.status === 401 && previous) res = await ingestSwitchEvent(body, signature, previous);
   countSwitchEvent(res.status === 200 ? ((res.body as { duplicate?: boolean }).duplicate ? 'duplicate' : 'new') : (String(res.status) as EventResult));
   return Response.json(res.body, { status: res.status });
 }

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resealSecrets } from '@/lib/admin/commands';
+import { decryptSecret, encryptSecret } from '@/lib/auth/totp';
+import { getDb } from '@/lib/db';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+
+// Rotating AUTH_SECRET without locking anyone out (docs/operations.md): while the old value is kept
+// as AUTH_SECRET_PREVIOUS every sealed TOTP secret still opens; `admin reseal-secrets` moves them to
+// the new key, after which the old value can go.
+const OLD = 'old-auth-secret-old-auth-secret-0123456789';
+const NEW = 'new-auth-secret-new-auth-secret-0123456789';
+const saved = { current: process.env.AUTH_SECRET, previous: process.env.AUTH_SECRET_PREVIOUS };
+
+describe.each(dialects())('rotating AUTH_SECRET on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  afterAll(() => {
+    process.env.AUTH_SECRET = saved.current;
+    if (saved.previous === undefined) delete process.env.AUTH_SECRET_PREVIOUS;
+    else process.env.AUTH_SECRET_PREVIOUS = saved.previous;
+  });
+
+  it('keeps second factors readable through the rotation', async () => {
+    const db = getDb();
+    process.env.AUTH_SECRET = OLD;
+    delete process.env.AUTH_SECRET_PREVIOUS;
+    const user = await db.user.create({ data: { email: `rot-${dialect}@example.com`, role: 'agent', totpSecret: encryptSecret('JBSWY3DPEHPK3PXP') } });
+    const stored = async () => (await db.user.findUniqueOrThrow({ where: { id: user.id } })).totpSecret!;
+
+    process.env.AUTH_SECRET = NEW; // rotated without keeping the old one: unreadable (today's failure)
+    expect(() => decryptSecret(user.totpSecret!)).toThrow();
+
+    process.env.AUTH_SECRET_PREVIOUS = OLD; // the documented way
+    expect(decryptSecret(await stored())).toBe('JBSWY3DPEHPK3PXP');
+    expect(await resealSecrets(db)).toEqual({ resealed: 1, current: 0 });
+    expect(await resealSecrets(db)).toEqual({ resealed: 0, current: 1 });
+
+    delete process.env.AUTH_SECRET_PREVIOUS; // the rotation is over
+    expect(decryptSecret(await stored())).toBe('JBSWY3DPEHPK3PXP');
+  });
+});
