@@ -11,6 +11,7 @@ export const E2E = {
   authSecret: 'e2e-auth-secret-e2e-auth-secret-0123456789',
   switchToken: 'e2e-switch-token-0123456789',
   webhookSecret: 'e2e-webhook-secret-0123456789-0123456789',
+  metricsToken: 'e2e-metrics-token-0123456789',
   simPort: BASE + 1,
   smtpPort: BASE + 2,
 };

@@ -26,6 +26,7 @@ export default async function globalSetup() {
     SWITCH_API_TIMEOUT_MS: '2000',
     // The reconciler compares accounts with the switch every 3 s here (60 s by default).
     RECONCILE_INTERVAL_MS: '3000',
+    METRICS_TOKEN: E2E.metricsToken,
     TOLLGATE_DEMO: '1',
     SWITCH_SIM_PORT: String(E2E.simPort),
     SWITCH_SIM_DATA: path.join(E2E_DIR, 'switch-sim.db'),

@@ -21,6 +21,16 @@ async function main() {
     create: { email: 'mail@e2e.example', passwordHash: await hashPassword('e2e-mail-password-2026'), role: 'customer', timeZone: 'America/New_York' },
   });
   await db.membership.upsert({ where: { userId_accountId: { userId: mailUser.id, accountId: mailAccount.id } }, update: {}, create: { userId: mailUser.id, accountId: mailAccount.id } });
+  // The operations journey's own account and user (e2e/09-operations.spec.ts): it blocks the account
+  // through a signed event and faults the switch, which no other journey should see.
+  const opsAccount = await db.customerAccount.upsert({ where: { number: 'ACC-9017' }, update: {}, create: { number: 'ACC-9017', name: 'Operations Test Co', country: 'US', timeZone: 'UTC' } });
+  await db.sipCredential.upsert({ where: { username: 'ops-trunk' }, update: {}, create: { accountId: opsAccount.id, username: 'ops-trunk', label: 'Ops PBX' } });
+  const opsUser = await db.user.upsert({
+    where: { email: 'ops@e2e.example' },
+    update: {},
+    create: { email: 'ops@e2e.example', passwordHash: await hashPassword('e2e-ops-password-2026'), role: 'customer' },
+  });
+  await db.membership.upsert({ where: { userId_accountId: { userId: opsUser.id, accountId: opsAccount.id } }, update: {}, create: { userId: opsUser.id, accountId: opsAccount.id } });
   // Users whose sessions the session tests revoke and whose password they change.
   for (const email of ['revoke@e2e.example', 'rotate@e2e.example']) {
     await db.user.upsert({ where: { email }, update: {}, create: { email, passwordHash: await hashPassword('e2e-session-password-2026'), role: 'customer' } });

@@ -1,4 +1,5 @@
 import { E2E, simUrl } from './env';
+import { rememberSecret } from './secrets';
 
 /** The simulated switch's control API (bearer-protected like the real API). */
 export async function sim<T = Record<string, unknown>>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
@@ -11,8 +12,11 @@ export async function sim<T = Record<string, unknown>>(path: string, init: { met
   return (await res.json()) as T;
 }
 
-export const passwordMatches = async (username: string, password: string) =>
-  (await sim<{ matches: boolean }>('/_sim/check-password', { method: 'POST', body: { username, password } })).matches;
+/** Asks the simulated switch whether `password` is the credential's; the log scan then looks for it too. */
+export const passwordMatches = async (username: string, password: string) => {
+  rememberSecret(password);
+  return (await sim<{ matches: boolean }>('/_sim/check-password', { method: 'POST', body: { username, password } })).matches;
+};
 
 export const simAccount = (n: string) => sim<{ internationalCalling: string; [k: string]: unknown }>(`/_sim/accounts/${n}`);
 export const setFaults = (faults: Record<string, unknown>) => sim('/_sim/faults', { method: 'PUT', body: faults });

@@ -1,0 +1,214 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { needsBuild } from '../scripts/lib/build-stamp';
+import { signEvent } from '../lib/switch/signature';
+import { credentialIdOf, query } from './support/db';
+import { E2E, E2E_DIR } from './support/env';
+import { expect, expectAccessible, signIn, test } from './support/fixtures';
+import { freeTcpPort } from './support/kamailio-portal';
+import { descendants, portIsFree, stillRunning, type Proc } from './support/process-tree';
+import { rememberSecret } from './support/secrets';
+import { clearFaults, setFaults, sim } from './support/sim';
+
+// Operations (issue 17, CONTRACTS §7): health, metrics, request ids, and processes that stop.
+// The journeys use their own account ACC-9017 and user ops@e2e.example (e2e/support/seed.ts).
+const OPS = { email: 'ops@e2e.example', password: 'e2e-ops-password-2026' };
+const auth = { authorization: `Bearer ${E2E.metricsToken}` };
+
+/** The value of one sample of the Prometheus text format, e.g. `tollgate_sign_in_total{method="password",outcome="success"}`; 0 when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const lines = text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+  const hit = lines.find((l) => Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  return hit ? Number(hit.slice(hit.lastIndexOf(' ') + 1)) : 0;
+}
+
+async function postEvent(request: import('@playwright/test').APIRequestContext, body: string, signature = signEvent(E2E.webhookSecret, body)) {
+  // A Buffer, not a string: Playwright would JSON-encode a string that does not parse as JSON.
+  return (await request.post('/api/switch/events', { data: Buffer.from(body), headers: { 'content-type': 'application/json', 'tollgate-signature': signature } })).status();
+}
+
+test('liveness answers; readiness names each part and is ready', async ({ request }) => {
+  const live = await request.get('/api/health');
+  expect(live.status()).toBe(200);
+  expect(await live.json()).toEqual({ status: 'ok' });
+  const ready = await request.get('/api/health/ready');
+  expect(ready.status()).toBe(200);
+  const body = await ready.json();
+  // The switch and SMTP are reported, and never decide readiness (a later test degrades the switch).
+  const reported = { status: expect.stringMatching(/^(ok|degraded)$/) };
+  expect(body).toMatchObject({ status: 'ready', database: { status: 'ok' }, migrations: { status: 'ok' }, workers: { status: 'ok' }, switch: reported, smtp: reported });
+  expect(Object.keys(body.workers.lastTickSecondsAgo).sort()).toEqual(['mail-outbox', 'switch-outbox']);
+});
+
+test('a failing switch shows as degraded while the instance stays ready', async ({ page }) => {
+  await sim('/_sim/accounts/ACC-9017', { method: 'PUT', body: { internationalCalling: 'allowed', reason: null, blockedAt: null, credentials: [{ username: 'ops-trunk', password: 'ops-initial-password-0001' }] } });
+  await signIn(page, OPS);
+  await page.goto(`/credentials/${credentialIdOf('ops-trunk')}/reset`);
+  await page.getByRole('button', { name: 'Generate strong password' }).click();
+  rememberSecret(await page.getByLabel('New SIP password').inputValue());
+  await setFaults({ failNext: 10, failStatus: 503 });
+  try {
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await expect(page.getByText('The switch did not confirm the new SIP password')).toBeVisible();
+  } finally {
+    await clearFaults();
+  }
+  const degraded = await page.request.get('/api/health/ready');
+  expect(degraded.status()).toBe(200);
+  expect(await degraded.json()).toMatchObject({ status: 'ready', switch: { status: 'degraded', lastCall: { outcome: 'unavailable' } } });
+
+  // The switch answers again: the next call clears it.
+  await page.getByRole('button', { name: 'Generate strong password' }).click();
+  rememberSecret(await page.getByLabel('New SIP password').inputValue());
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByText('Password updated')).toBeVisible();
+  expect(await (await page.request.get('/api/health/ready')).json()).toMatchObject({ switch: { status: 'ok', lastCall: { outcome: 'ok' } } });
+  await expectAccessible(page);
+});
+
+test('a request id on the answer, on every log line of the request and on the audit row it writes', async ({ browser }) => {
+  const requestId = `e2e-ops-${Date.now()}`;
+  const context = await browser.newContext({ extraHTTPHeaders: { 'x-request-id': requestId } });
+  const page = await context.newPage();
+  const answer = await page.goto('/sign-in');
+  expect(answer?.headers()['x-request-id']).toBe(requestId);
+  await signIn(page, OPS);
+  for (const c of await context.cookies()) rememberSecret(c.value);
+  const rows = query<{ action: string; requestId: string | null }>(`SELECT action, "requestId" FROM "AuditLog" WHERE "actorEmail" = ? AND action = 'sign_in.success' ORDER BY at DESC LIMIT 1`, OPS.email);
+  expect(rows[0]?.requestId).toBe(requestId);
+  const lines = fs.readFileSync(path.join(E2E_DIR, 'next.log'), 'utf8').split('\n').filter((l) => l.includes(requestId));
+  expect(lines.length).toBeGreaterThan(0);
+  for (const l of lines) expect(JSON.parse(l)).toMatchObject({ reqId: requestId, level: expect.any(String), time: expect.any(String) });
+  await context.close();
+
+  // Without one from a proxy in front, each request gets its own.
+  const own = await (await fetch(`${E2E.appUrl}/api/health`)).headers.get('x-request-id');
+  expect(own).toMatch(/^[0-9a-f-]{36}$/);
+});
+
+test('metrics: bearer token required; every family counts what the journeys did', async ({ request }) => {
+  expect((await request.get('/api/metrics')).status()).toBe(401);
+  expect((await request.get('/api/metrics', { headers: { authorization: 'Bearer not-the-token-0123456789' } })).status()).toBe(401);
+
+  // Each answer of the events endpoint once: new, duplicate, 400, 401, 404.
+  const event = (n: string) => JSON.stringify({ id: `evt_e2e_ops_${n}_${Date.now()}`, type: 'block.placed', occurredAt: new Date().toISOString(),
+    data: { accountNumber: n, reason: 'suspicious_pattern', calls: [{ at: new Date(Date.now() - 5000).toISOString(), from: 'ops-trunk', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } });
+  const placed = event('ACC-9017');
+  expect(await postEvent(request, placed)).toBe(200);
+  expect(await postEvent(request, placed)).toBe(200);
+  expect(await postEvent(request, '{"id":')).toBe(400);
+  expect(await postEvent(request, placed, 't=1,v1=00')).toBe(401);
+  expect(await postEvent(request, event('ACC-0404'))).toBe(404);
+
+  const res = await request.get('/api/metrics', { headers: auth });
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await res.text();
+  fs.writeFileSync(path.join(E2E_DIR, 'metrics-after-journeys.txt'), text); // the scrape, kept as evidence
+  for (const result of ['new', 'duplicate', '400', '401', '404']) expect(sample(text, 'tollgate_switch_events_total', { result }), result).toBeGreaterThan(0);
+  for (const [method, outcome] of [['password', 'success'], ['password', 'failure'], ['password', 'throttled'], ['email_link', 'success'], ['totp', 'success']]) {
+    expect(sample(text, 'tollgate_sign_in_total', { method, outcome }), `${method} ${outcome}`).toBeGreaterThan(0);
+  }
+  expect(sample(text, 'tollgate_switch_call_duration_seconds_count', { operation: 'password', outcome: 'ok' })).toBeGreaterThan(0);
+  expect(sample(text, 'tollgate_switch_call_duration_seconds_count', { operation: 'password', outcome: 'unavailable' })).toBeGreaterThan(0);
+  expect(sample(text, 'tollgate_active_blocks', { reason: 'suspicious_pattern' })).toBeGreaterThan(0);
+  expect(sample(text, 'tollgate_active_blocks', { reason: 'hotspot_source_ip' })).toBeGreaterThan(0);
+  // The journeys sent mail and switch operations: both outboxes are reported (empty or not).
+  for (const outbox of ['switch', 'mail']) {
+    expect(text).toContain(`tollgate_outbox_depth{outbox="${outbox}"}`);
+    expect(text).toContain(`tollgate_outbox_oldest_age_seconds{outbox="${outbox}"}`);
+  }
+  expect(sample(text, 'tollgate_process_resident_memory_bytes')).toBeGreaterThan(0);
+});
+
+// CONTRACTS §7: `npm run demo` leaves no process behind on SIGINT, SIGTERM or SIGHUP, or when its
+// supervisor is killed. Each case starts the real demo (npm → tsx → scripts/demo.ts, which starts the
+// switch simulator and next-server), in a process group of its own as a terminal would, on free
+// ports and with its own data directory, then checks that within 10 s nothing of it runs and both
+// ports are free.
+const DATA = path.resolve('test-results/e2e-ops-demo');
+
+type Demo = { npm: ChildProcess; supervisor: Proc; tree: Proc[]; port: number; simPort: number; output: () => string };
+
+async function startDemo(): Promise<Demo> {
+  const [port, simPort] = [await freeTcpPort(), await freeTcpPort()];
+  const npm = spawn('npm', ['run', 'demo'], {
+    env: { ...process.env, PORT: String(port), SWITCH_SIM_PORT: String(simPort), DEMO_DATA_DIR: DATA },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, like a job in a terminal
+  });
+  let output = '';
+  npm.stdout!.on('data', (d) => (output += d));
+  npm.stderr!.on('data', (d) => (output += d));
+  await expect.poll(() => output, { timeout: 90_000, message: 'the demo starts' }).toContain('Tollgate demo is running');
+  const tree = descendants(npm.pid!);
+  // The Node process that runs scripts/demo.ts itself (tsx's child, not the tsx launcher).
+  const supervisor = tree.find((p) => p.cmd.includes('tsx/dist/loader.mjs') && p.cmd.includes('scripts/demo.ts'));
+  if (!supervisor) throw new Error(`no supervisor among:\n${tree.map((p) => p.cmd).join('\n')}`);
+  expect(tree.some((p) => p.cmd.startsWith('next-server'))).toBe(true);
+  expect(tree.some((p) => p.cmd.includes('switch/simulator/cli.ts'))).toBe(true);
+  // The demo sets no METRICS_TOKEN: there is no metrics endpoint (CONTRACTS §7).
+  expect((await fetch(`http://localhost:${port}/api/metrics`)).status).toBe(404);
+  return { npm, supervisor, tree, port, simPort, output: () => output };
+}
+
+async function expectNothingLeft(demo: Demo) {
+  const pids = demo.tree.map((p) => p.pid);
+  await expect
+    .poll(async () => ({
+      running: stillRunning(pids).map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`),
+      portalPortFree: await portIsFree(demo.port),
+      switchPortFree: await portIsFree(demo.simPort, '127.0.0.1'),
+    }), { timeout: 10_000, message: 'every process of the demo has exited and both ports are free' })
+    .toEqual({ running: [], portalPortFree: true, switchPortFree: true });
+}
+
+test.describe('npm run demo leaves no process behind', () => {
+  test.describe.configure({ timeout: 150_000 });
+  test.beforeAll(() => {
+    // The demo rebuilds a stale build, which would pull .next from under the e2e portal.
+    if (needsBuild()) throw new Error('The production build is older than the sources: run `npx next build` first (npm test does).');
+    fs.rmSync(DATA, { recursive: true, force: true });
+  });
+
+  test('Ctrl-C (SIGINT to the terminal job)', async () => {
+    const demo = await startDemo();
+    process.kill(-demo.npm.pid!, 'SIGINT');
+    await expectNothingLeft(demo);
+  });
+
+  test('closing the terminal (SIGHUP to the terminal job)', async () => {
+    const demo = await startDemo();
+    process.kill(-demo.npm.pid!, 'SIGHUP');
+    await expectNothingLeft(demo);
+  });
+
+  test('SIGTERM to the supervisor alone', async () => {
+    const demo = await startDemo();
+    process.kill(demo.supervisor.pid, 'SIGTERM');
+    await expectNothingLeft(demo);
+  });
+
+  test('SIGHUP to the supervisor alone', async () => {
+    const demo = await startDemo();
+    process.kill(demo.supervisor.pid, 'SIGHUP');
+    await expectNothingLeft(demo);
+  });
+
+  test('SIGKILL to the supervisor: the children notice and exit', async () => {
+    const demo = await startDemo();
+    process.kill(demo.supervisor.pid, 'SIGKILL');
+    await expectNothingLeft(demo);
+  });
+
+  test('the reader of its output goes away: nothing spins on a closed pipe', async () => {
+    const demo = await startDemo();
+    demo.npm.stdout!.destroy();
+    demo.npm.stderr!.destroy();
+    // Something must be written for a closed pipe to be noticed: a request the portal logs.
+    await fetch(`http://localhost:${demo.port}/api/health/ready`).catch(() => null);
+    await fetch(`http://localhost:${demo.port}/no-such-page`).catch(() => null);
+    await expectNothingLeft(demo);
+  });
+});
