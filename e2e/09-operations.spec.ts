@@ -38,7 +38,8 @@ test('liveness answers; readiness names each part and is ready', async ({ reques
   // The switch and SMTP are reported, and never decide readiness (a later test degrades the switch).
   const reported = { status: expect.stringMatching(/^(ok|degraded)$/) };
   expect(body).toMatchObject({ status: 'ready', database: { status: 'ok' }, migrations: { status: 'ok' }, workers: { status: 'ok' }, switch: reported, smtp: reported });
-  expect(Object.keys(body.workers.lastTickSecondsAgo).sort()).toEqual(['mail-outbox', 'switch-outbox']);
+  expect(Object.keys(body.workers.lastTickSecondsAgo).sort()).toEqual(['mail-outbox', 'reconcile', 'sip-password-recovery', 'switch-outbox']);
+  expect(body.reconciliation).toEqual({ status: expect.stringMatching(/^(ok|degraded)$/), openSyncIssues: expect.any(Number) });
 });
 
 test('a failing switch shows as degraded while the instance stays ready', async ({ page }) => {
@@ -119,6 +120,7 @@ test('metrics: bearer token required; every family counts what the journeys did'
     expect(text).toContain(`tollgate_outbox_depth{outbox="${outbox}"}`);
     expect(text).toContain(`tollgate_outbox_oldest_age_seconds{outbox="${outbox}"}`);
   }
+  expect(text).toMatch(/^tollgate_reconciliation_out_of_sync \d+$/m);
   expect(sample(text, 'tollgate_process_resident_memory_bytes')).toBeGreaterThan(0);
 });
 

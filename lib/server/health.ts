@@ -4,14 +4,16 @@ import path from 'node:path';
 import { env } from '@/lib/config/env';
 import { db, isPostgres } from '@/lib/db';
 import { lastSwitchCall } from '@/lib/server/metrics';
-import { workerHeartbeats } from '@/lib/workers/start';
 
 // Readiness (CONTRACTS §7): what a load balancer needs to decide whether to send this instance
 // traffic. The database, its migrations and the workers decide it; the switch and SMTP are
 // reported as `degraded` but never make an instance unready, so a slow switch does not pull every
 // instance out of the pool at once (the outboxes retry, and pages tell the user what is pending).
 
-/** A worker is stalled when it has not finished a tick for this long (a mail tick may wait on SMTP timeouts). */
+/**
+ * A worker is stalled when it has not finished a tick for this long, or for three of its periods
+ * if that is longer (a mail tick may wait on SMTP timeouts; reconciliation runs every few minutes).
+ */
 export const WORKER_STALL_MS = 5 * 60_000;
 /** The oldest pending outbox row older than this marks the switch or SMTP `degraded`. */
 export const OUTBOX_LAG_MS = 2 * 60_000;
@@ -19,7 +21,7 @@ export const OUTBOX_LAG_MS = 2 * 60_000;
 type Part = { status: 'ok' | 'down' | 'pending' | 'starting' | 'stalled' | 'disabled' | 'degraded'; [detail: string]: unknown };
 export type Readiness = {
   ready: boolean;
-  checks: { database: Part; migrations: Part; workers: Part; switch: Part; smtp: Part };
+  checks: { database: Part; migrations: Part; workers: Part; switch: Part; smtp: Part; reconciliation: Part };
 };
 
 /**
@@ -30,10 +32,10 @@ export type Readiness = {
 export async function readiness(now = Date.now()): Promise<Readiness> {
   const database = await db.$queryRaw`SELECT 1`.then(() => ({ status: 'ok' }) as Part, () => ({ status: 'down' }) as Part);
   const up = database.status === 'ok';
-  const [migrations, outboxes] = up
-    ? await Promise.all([migrationState(), outboxLag(now)])
-    : [{ status: 'down' } as Part, null];
-  const workers = workerState(now);
+  const [migrations, outboxes, openSyncIssues] = up
+    ? await Promise.all([migrationState(), outboxLag(now), db.syncIssue.count({ where: { resolvedAt: null } }).catch(() => null)])
+    : [{ status: 'down' } as Part, null, null];
+  const workers = await workerState(now);
   const sw = lastSwitchCall();
   const switchDegraded = (sw !== null && sw.outcome === 'unavailable') || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
   const smtpDegraded = (outboxes?.mail ?? 0) > OUTBOX_LAG_MS;
@@ -50,6 +52,9 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
       status: smtpDegraded ? 'degraded' : 'ok',
       oldestPendingSeconds: outboxes ? Math.round(outboxes.mail / 1000) : null,
     } as Part,
+    // Accounts whose portal and switch states differed and that staff have not resolved yet
+    // (lib/blocks/reconcile.ts): work for people, not a reason to take the instance out.
+    reconciliation: { status: openSyncIssues ? 'degraded' : 'ok', openSyncIssues } as Part,
   };
   const ready = up && migrations.status === 'ok' && (workers.status === 'ok' || workers.status === 'disabled');
   return { ready, checks };
@@ -77,13 +82,15 @@ function migrationFiles(dialect: 'sqlite' | 'postgresql'): string[] {
   return fs.readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
 }
 
-function workerState(now: number): Part {
+async function workerState(now: number): Promise<Part> {
   if (env().TOLLGATE_WORKERS === '0') return { status: 'disabled' };
+  // Imported when asked: its worker list reads the configuration, which `next build` does not have.
+  const { workerHeartbeats } = await import('@/lib/workers/start');
   const beats = workerHeartbeats();
   if (beats.length === 0) return { status: 'starting' };
   const each = Object.fromEntries(beats.map((b) => [b.name, b.lastTickAt === null ? null : Math.round((now - b.lastTickAt) / 1000)]));
   if (beats.some((b) => b.lastTickAt === null)) return { status: 'starting', lastTickSecondsAgo: each };
-  const stalled = beats.some((b) => now - (b.lastTickAt as number) > WORKER_STALL_MS);
+  const stalled = beats.some((b) => now - (b.lastTickAt as number) > Math.max(WORKER_STALL_MS, 3 * b.everyMs));
   return { status: stalled ? 'stalled' : 'ok', lastTickSecondsAgo: each };
 }
 

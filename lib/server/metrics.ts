@@ -22,16 +22,19 @@ function create() {
   const outboxOldest = gauge('tollgate_outbox_oldest_age_seconds', 'Age of the oldest pending row, by outbox (0 when none).', 'outbox');
   const outboxFailed = gauge('tollgate_outbox_failed', 'Rows that gave up after their last attempt (status failed), by outbox.', 'outbox');
   const activeBlocks = gauge('tollgate_active_blocks', 'Blocks in force (status active or lift_pending), by reason.', 'reason');
+  const outOfSync = new Gauge({ name: 'tollgate_reconciliation_out_of_sync', help: 'Accounts whose portal and switch states differed and that staff have not resolved (open SyncIssue rows).', registers: [registry] });
 
   /** Sets the gauges that describe the shared database; called before each scrape is rendered. */
   async function readDatabase(): Promise<void> {
     const now = Date.now();
     const pending = { where: { status: 'pending' as const }, _count: { _all: true as const }, _min: { createdAt: true as const } };
-    const [ops, mail, opsFailed, mailFailed, blocks] = await Promise.all([
+    const [ops, mail, opsFailed, mailFailed, blocks, openIssues] = await Promise.all([
       db.switchOperation.aggregate(pending), db.mailMessage.aggregate(pending),
       db.switchOperation.count({ where: { status: 'failed' } }), db.mailMessage.count({ where: { status: 'failed' } }),
       db.block.groupBy({ by: ['reason'], where: { status: { in: ['active', 'lift_pending'] } }, _count: { _all: true } }),
+      db.syncIssue.count({ where: { resolvedAt: null } }),
     ]);
+    outOfSync.set(openIssues);
     for (const [outbox, row, failed] of [['switch', ops, opsFailed], ['mail', mail, mailFailed]] as const) {
       outboxDepth.set({ outbox }, row._count._all);
       outboxFailed.set({ outbox }, failed);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
 import { countSignIn, countSwitchEvent, renderMetrics } from '@/lib/server/metrics';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
 
 /** The value of the sample `name{labels}` in a Prometheus text exposition, or undefined. */
 function sample(text: string, series: string): number | undefined {
@@ -20,6 +21,7 @@ describe.each(dialects())('metrics on %s', (dialect) => {
     expect(sample(empty, 'tollgate_outbox_depth{outbox="mail"}')).toBe(0);
     expect(sample(empty, 'tollgate_outbox_oldest_age_seconds{outbox="switch"}')).toBe(0);
     expect(sample(empty, 'tollgate_active_blocks{reason="manual"}')).toBe(0);
+    expect(sample(empty, 'tollgate_reconciliation_out_of_sync')).toBe(0);
 
     const old = new Date(Date.now() - 600_000);
     await db.mailMessage.create({ data: { to: 'm@example.com', template: 'probe', payload: '{}', createdAt: old, nextAttemptAt: new Date(Date.now() + 86_400_000) } });
@@ -30,6 +32,15 @@ describe.each(dialects())('metrics on %s', (dialect) => {
     expect(sample(body, 'tollgate_outbox_failed{outbox="mail"}')).toBe(1);
     expect(sample(body, 'tollgate_outbox_oldest_age_seconds{outbox="mail"}')).toBeGreaterThanOrEqual(600);
     expect(sample(body, 'tollgate_outbox_depth{outbox="switch"}')).toBe(0);
+  });
+
+  it('counts open reconciliation differences, not resolved ones', async () => {
+    const db = getDb();
+    const { account } = await makeAccount({ members: [`sync-${dialect}@t.example`] });
+    const issue = { accountId: account.id, portalState: 'blocked', switchState: 'allowed', action: 'reapplied_on_switch' };
+    await db.syncIssue.create({ data: issue });
+    await db.syncIssue.create({ data: { ...issue, resolvedAt: new Date() } });
+    expect(sample((await renderMetrics()).body, 'tollgate_reconciliation_out_of_sync')).toBe(1);
   });
 
   it('counts events and sign-ins by label', async () => {

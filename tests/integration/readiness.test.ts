@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db';
 import { OUTBOX_LAG_MS, readiness } from '@/lib/server/health';
-import { startWorkers } from '@/lib/workers/start';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 // Readiness (CONTRACTS §7): the database, its migrations and the workers decide it; a lagging mail
@@ -13,8 +12,10 @@ describe.each(dialects())('readiness on %s', (dialect) => {
 
   it('is not ready before the workers have ticked, ready once they have', async () => {
     const before = await readiness();
-    expect(before.checks).toMatchObject({ database: { status: 'ok' }, migrations: { status: 'ok' }, switch: { status: 'ok', lastCall: null }, smtp: { status: 'ok' } });
+    expect(before.checks).toMatchObject({ database: { status: 'ok' }, migrations: { status: 'ok' }, switch: { status: 'ok', lastCall: null }, smtp: { status: 'ok' }, reconciliation: { status: 'ok', openSyncIssues: 0 } });
     if (before.checks.workers.status !== 'ok') expect(before.ready).toBe(false);
+    // Imported here: its worker list reads the configuration, which needs DATABASE_URL set first.
+    const { startWorkers } = await import('@/lib/workers/start');
     startWorkers();
     await vi.waitFor(async () => expect((await readiness()).checks.workers.status).toBe('ok'), { timeout: 20_000, interval: 200 });
     expect((await readiness()).ready).toBe(true);
