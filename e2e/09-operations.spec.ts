@@ -48,7 +48,8 @@ test('a failing switch shows as degraded while the instance stays ready', async 
   await page.goto(`/credentials/${credentialIdOf('ops-trunk')}/reset`);
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   rememberSecret(await page.getByLabel('New SIP password').inputValue());
-  await setFaults({ failNext: 10, failStatus: 503 });
+  // PUTs only: the reconciler's background GETs keep passing.
+  await setFaults({ failNext: 10, failStatus: 503, method: 'PUT' });
   try {
     await page.getByRole('button', { name: 'Set password' }).click();
     await expect(page.getByText('The switch did not confirm the new SIP password')).toBeVisible();
@@ -57,14 +58,13 @@ test('a failing switch shows as degraded while the instance stays ready', async 
   }
   const degraded = await page.request.get('/api/health/ready');
   expect(degraded.status()).toBe(200);
-  expect(await degraded.json()).toMatchObject({ status: 'ready', switch: { status: 'degraded', lastCall: { outcome: 'unavailable' } } });
+  expect(await degraded.json()).toMatchObject({ status: 'ready', switch: { status: 'degraded', lastUnavailableSecondsAgo: expect.any(Number) } });
 
-  // The switch answers again: the next call clears it.
+  // The switch answers again: the change goes through (readiness says degraded for 60 s after a failure).
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   rememberSecret(await page.getByLabel('New SIP password').inputValue());
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.getByText('Password updated')).toBeVisible();
-  expect(await (await page.request.get('/api/health/ready')).json()).toMatchObject({ switch: { status: 'ok', lastCall: { outcome: 'ok' } } });
   await expectAccessible(page);
 });
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { env } from '@/lib/config/env';
 import { db, isPostgres } from '@/lib/db';
-import { lastSwitchCall } from '@/lib/server/metrics';
+import { switchCallTimes } from '@/lib/server/metrics';
 
 // Readiness (CONTRACTS §7): what a load balancer needs to decide whether to send this instance
 // traffic. The database, its migrations and the workers decide it; the switch and SMTP are
@@ -17,6 +17,8 @@ import { lastSwitchCall } from '@/lib/server/metrics';
 export const WORKER_STALL_MS = 5 * 60_000;
 /** The oldest pending outbox row older than this marks the switch or SMTP `degraded`. */
 export const OUTBOX_LAG_MS = 2 * 60_000;
+/** A switch call found the switch unavailable this recently: `degraded` (background calls succeeding meanwhile do not hide it). */
+export const SWITCH_FAILURE_WINDOW_MS = 60_000;
 
 type Part = { status: 'ok' | 'down' | 'pending' | 'starting' | 'stalled' | 'disabled' | 'degraded'; [detail: string]: unknown };
 export type Readiness = {
@@ -36,8 +38,10 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
     ? await Promise.all([migrationState(), outboxLag(now), db.syncIssue.count({ where: { resolvedAt: null } }).catch(() => null)])
     : [{ status: 'down' } as Part, null, null];
   const workers = await workerState(now);
-  const sw = lastSwitchCall();
-  const switchDegraded = (sw !== null && sw.outcome === 'unavailable') || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
+  const sw = switchCallTimes();
+  const ago = (t: number | null) => (t === null ? null : Math.round((now - t) / 1000));
+  const recentFailure = sw.lastUnavailableAt !== null && now - sw.lastUnavailableAt < SWITCH_FAILURE_WINDOW_MS;
+  const switchDegraded = recentFailure || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
   const smtpDegraded = (outboxes?.mail ?? 0) > OUTBOX_LAG_MS;
   const checks = {
     database,
@@ -45,7 +49,8 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
     workers,
     switch: {
       status: switchDegraded ? 'degraded' : 'ok',
-      lastCall: sw ? { outcome: sw.outcome, secondsAgo: Math.round((now - sw.at) / 1000) } : null,
+      lastOkSecondsAgo: ago(sw.lastOkAt),
+      lastUnavailableSecondsAgo: ago(sw.lastUnavailableAt),
       oldestPendingSeconds: outboxes ? Math.round(outboxes.switch / 1000) : null,
     } as Part,
     smtp: {

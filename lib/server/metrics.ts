@@ -58,8 +58,9 @@ function create() {
 
 type Metrics = ReturnType<typeof create>;
 // One registry per process: Next.js bundles this module into several server chunks.
-const g = globalThis as { __tollgateMetrics?: Metrics; __tollgateLastSwitchCall?: SwitchCall };
-type SwitchCall = { outcome: string; at: number };
+const g = globalThis as { __tollgateMetrics?: Metrics; __tollgateSwitchCalls?: SwitchCalls };
+/** When this process last got an answer from the switch (`ok`) and last found it unavailable (ms epoch). */
+type SwitchCalls = { lastOkAt: number | null; lastUnavailableAt: number | null };
 const metrics = (): Metrics => (g.__tollgateMetrics ??= create());
 
 /** The text exposition (Prometheus 0.0.4) and its content type; reads the database-backed gauges first. */
@@ -80,12 +81,14 @@ export function countSwitchEvent(result: EventResult): void {
  */
 export function observeSwitchCall(method: string, path: string, outcome: string, seconds: number): void {
   metrics().switchCalls.observe({ method, operation: switchOperation(path), outcome }, seconds);
-  g.__tollgateLastSwitchCall = { outcome, at: Date.now() };
+  const calls = (g.__tollgateSwitchCalls ??= { lastOkAt: null, lastUnavailableAt: null });
+  if (outcome === 'ok') calls.lastOkAt = Date.now();
+  if (outcome === 'unavailable') calls.lastUnavailableAt = Date.now();
 }
 
-/** The outcome of this process's latest switch call attempt and when (ms epoch), or null before any: readiness reports it. */
-export function lastSwitchCall(): SwitchCall | null {
-  return g.__tollgateLastSwitchCall ?? null;
+/** When this process's switch calls last succeeded and last found the switch unavailable: readiness reports it. */
+export function switchCallTimes(): SwitchCalls {
+  return { ...(g.__tollgateSwitchCalls ?? { lastOkAt: null, lastUnavailableAt: null }) };
 }
 
 /** `/v1/accounts/ACC-1/international-calling` → `international-calling`; an account GET → `account`. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db';
-import { OUTBOX_LAG_MS, readiness } from '@/lib/server/health';
+import { OUTBOX_LAG_MS, readiness, SWITCH_FAILURE_WINDOW_MS } from '@/lib/server/health';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 // Readiness (CONTRACTS §7): the database, its migrations and the workers decide it; a lagging mail
@@ -12,7 +12,7 @@ describe.each(dialects())('readiness on %s', (dialect) => {
 
   it('is not ready before the workers have ticked, ready once they have', async () => {
     const before = await readiness();
-    expect(before.checks).toMatchObject({ database: { status: 'ok' }, migrations: { status: 'ok' }, switch: { status: 'ok', lastCall: null }, smtp: { status: 'ok' }, reconciliation: { status: 'ok', openSyncIssues: 0 } });
+    expect(before.checks).toMatchObject({ database: { status: 'ok' }, migrations: { status: 'ok' }, smtp: { status: 'ok' }, reconciliation: { status: 'ok', openSyncIssues: 0 } });
     if (before.checks.workers.status !== 'ok') expect(before.ready).toBe(false);
     // Imported here: its worker list reads the configuration, which needs DATABASE_URL set first.
     const { startWorkers } = await import('@/lib/workers/start');
@@ -35,6 +35,15 @@ describe.each(dialects())('readiness on %s', (dialect) => {
     const r = await readiness();
     expect(r.checks.migrations).toEqual({ status: 'pending', pending: ['0005_request_id.sql'] });
     expect(r.ready).toBe(false);
+  });
+
+  it('reports the switch degraded for a minute after it was unavailable, and stays ready', async () => {
+    const { observeSwitchCall } = await import('@/lib/server/metrics');
+    observeSwitchCall('PUT', '/v1/sip-credentials/x/password', 'unavailable', 0.01);
+    observeSwitchCall('GET', '/v1/accounts/ACC-1001', 'ok', 0.01); // a later success does not hide it
+    const r = await readiness();
+    expect(r.checks.switch).toMatchObject({ status: 'degraded', lastOkSecondsAgo: 0, lastUnavailableSecondsAgo: 0 });
+    expect((await readiness(Date.now() + SWITCH_FAILURE_WINDOW_MS + 1000)).checks.switch.status).toBe('ok');
   });
 
   it('is not ready when the workers have stalled', async () => {
