@@ -8,6 +8,7 @@ import { recordPasswordReset } from '@/lib/blocks/lifecycle';
 import { liftIfRotated } from '@/lib/blocks/policy';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db';
+import { log } from '@/lib/server/log';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { queueMail } from '@/lib/mail/queue';
 import { assessPassword } from '@/lib/passwords/strength';
@@ -72,7 +73,7 @@ async function completeWithRetries(changeId: string, confirmedAt: Date): Promise
       await db.sipPasswordChange.updateMany({ where: { id: changeId, switchConfirmedAt: null }, data: { switchConfirmedAt: confirmedAt } });
       return await completePasswordChange(changeId);
     } catch (e) {
-      console.warn(`[sip-password] recording change ${changeId} failed: ${(e as Error).message.split('\n')[0]}`);
+      log().warn({ changeId, err: (e as Error).message.split('\n')[0] }, 'recording a confirmed SIP password change failed; retrying');
     }
   }
   const background = setInterval(() => {
