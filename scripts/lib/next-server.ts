@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-/** Starts `next start` in its own process group (ENVIRONMENT.md: killing npx can leave next-server behind). */
+/** The command that serves the production build: scripts/serve.mjs (Next.js with the socket peer address). */
+export const serveCommand = (port: number, host = 'localhost'): [string, string[]] => [process.execPath, [path.resolve('scripts/serve.mjs'), '--port', String(port), '--host', host]];
+
+/** Starts the portal's server in its own process group (ENVIRONMENT.md: a child left behind keeps its port). */
 export function startNext(env: NodeJS.ProcessEnv, port: number, host = 'localhost'): ChildProcess {
-  const bin = path.resolve('node_modules/.bin/next');
-  return spawn(bin, ['start', '-H', host, '-p', String(port)], { env, stdio: 'inherit', detached: true });
+  const [cmd, args] = serveCommand(port, host);
+  return spawn(cmd, args, { env, stdio: 'inherit', detached: true });
 }
 
 export function stopGroup(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
