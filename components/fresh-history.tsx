@@ -1,28 +1,31 @@
 'use client';
-import { usePathname, useSearchParams } from 'next/navigation';
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 
-const key = (pathname: string, search: string) => `${pathname}?${new URLSearchParams(search).toString()}`;
+type NavigateEvent = Event & { navigationType?: string; hashChange?: boolean };
 
 /**
  * Back and Forward always ask the server again, so a page a signed-out (or signed-out-elsewhere) browser
  * had shown — call data, IP addresses, numbers — is never shown again from memory:
  * - Next.js's router restores history entries from its client cache without a request (its staleTimes
- *   do not apply to Back/Forward): a capturing popstate listener, which runs before the router's own,
- *   reloads the document instead (a change of the #fragment alone is left to the browser).
+ *   do not apply to Back/Forward): this popstate listener, registered before the router's own (a child's
+ *   effect runs before its parent's), reloads the document instead. A Back that only changes the
+ *   #fragment is left alone where the Navigation API can tell (its `navigate` event has `hashChange`).
  * - Chromium may keep a whole page in the back/forward cache even with `Cache-Control: no-store`:
  *   the page is hidden as it goes in (pagehide) and reloaded when it comes back (pageshow).
  */
 export function FreshHistory() {
-  const pathname = usePathname();
-  const search = useSearchParams().toString();
-  const current = useRef('');
   useEffect(() => {
-    current.current = key(pathname, search);
-  }, [pathname, search]);
-  useEffect(() => {
+    const navigation = (window as { navigation?: EventTarget }).navigation;
+    let hashOnly = false;
+    const onNavigate = (e: Event) => {
+      const n = e as NavigateEvent;
+      if (n.navigationType === 'traverse') hashOnly = n.hashChange === true;
+    };
     const onPopState = (e: PopStateEvent) => {
-      if (key(location.pathname, location.search) === current.current) return;
+      if (hashOnly) {
+        hashOnly = false;
+        return;
+      }
       e.stopImmediatePropagation();
       location.reload();
     };
@@ -32,11 +35,13 @@ export function FreshHistory() {
     const onPageShow = (e: PageTransitionEvent) => {
       if (e.persisted) location.reload();
     };
-    window.addEventListener('popstate', onPopState, { capture: true });
+    navigation?.addEventListener('navigate', onNavigate);
+    window.addEventListener('popstate', onPopState);
     window.addEventListener('pagehide', onPageHide);
     window.addEventListener('pageshow', onPageShow);
     return () => {
-      window.removeEventListener('popstate', onPopState, { capture: true });
+      navigation?.removeEventListener('navigate', onNavigate);
+      window.removeEventListener('popstate', onPopState);
       window.removeEventListener('pagehide', onPageHide);
       window.removeEventListener('pageshow', onPageShow);
     };
