@@ -29,3 +29,36 @@ describe.each(dialects())('a TOTP code works once, on %s', (dialect) => {
     expect(await acceptTotp(`u2-${dialect}`, SECRET, code)).toBe(true);
   });
 });
+
+describe.each(dialects())('second-factor failures across windows, on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  it('malformed input is not counted; the 20th wrong code locks once, with one email; the unlock link clears it', async () => {
+    const { getDb } = await import('@/lib/db');
+    const { encryptSecret } = await import('@/lib/auth/totp');
+    const { verifySecondFactor } = await import('@/lib/mfa/verify');
+    const { recordSecondFactorFailure, unlockSecondFactor, TOTP_LOCK_AFTER } = await import('@/lib/mfa/lockout');
+    const db = getDb();
+    const u = await db.user.create({ data: { email: `lock-${dialect}@t.example`, role: 'agent', totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } });
+    const s = await db.session.create({ data: { sessionToken: `sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+    const me = { id: u.id, email: u.email, name: null, role: u.role, timeZone: 'UTC', locale: 'en', sessionId: s.id, mfaEnrolled: true, mfaVerified: false };
+    const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
+
+    for (const typed of ['508 29', 'abc', '']) expect(await verifySecondFactor(me, typed, meta)).toBe('malformed');
+    expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
+
+    for (let i = 1; i < TOTP_LOCK_AFTER; i++) expect((await recordSecondFactorFailure(me, meta)).locked).toBe(false);
+    expect(await recordSecondFactorFailure(me, meta)).toEqual({ locked: true, failures: 20 });
+    expect(await recordSecondFactorFailure(me, meta)).toEqual({ locked: true, failures: 21 });
+    expect(await db.mailMessage.count({ where: { to: u.email, template: 'mfa_locked' } })).toBe(1);
+    expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.locked' } })).toBe(1);
+    // Locked: even the right code is not checked.
+    expect(await verifySecondFactor(me, codeAt(Date.now()), meta)).toBe('locked');
+
+    await unlockSecondFactor(me, meta);
+    expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({ totpFailures: 0, totpLockedAt: null });
+    expect(await verifySecondFactor(me, codeAt(Date.now()).replace(/^(\d{3})/, '$1 '), meta)).toBe('ok');
+  });
+});
