@@ -206,6 +206,29 @@ test.describe('links are revoked', () => {
   });
 });
 
+test("Auth.js's own sign-out endpoint ends the Session row too, not just the cookie", async ({ browser }) => {
+  const email = 'edge@e2e.example';
+  const sessions = () => query<{ n: number }>(`SELECT COUNT(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = ?`, email)[0].n;
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, who(email));
+  const before = sessions();
+  const jwt = await sessionCookie(ctx);
+  expect(jwt).toBeDefined();
+  const { csrfToken } = (await (await page.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const res = await page.request.post('/api/auth/signout', { form: { csrfToken }, maxRedirects: 0 });
+  expect(res.status()).toBeLessThan(400);
+  expect(sessions()).toBe(before - 1);
+  // A copy of the old cookie opens nothing either: its Session row is gone.
+  const copy = await browser.newContext();
+  await copy.addCookies([jwt!]);
+  const cp = await copy.newPage();
+  await cp.goto('/');
+  await expect(cp).toHaveURL(/\/sign-in/);
+  await ctx.close();
+  await copy.close();
+});
+
 const edgeCode = (timestamp: number) => new TOTP({ secret: EDGE_TOTP_SECRET, digits: 6, period: 30 }).generate({ timestamp });
 const auditCount = (action: string, email: string) => query<{ n: number }>(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE action = ? AND "actorEmail" = ?`, action, email)[0].n;
 
