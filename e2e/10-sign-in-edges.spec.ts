@@ -187,6 +187,19 @@ test.describe('links are revoked', () => {
     for (const r of stored) expect(r.codeHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     const fresh = await (await browser.newContext()).newPage();
     await expectUsedOrExpired(fresh, link);
+
+    // A recovery code works at sign-in as people type it (lower case, spaces), and new ones can be made.
+    await signIn(fresh, who(email));
+    await expect(fresh).toHaveURL(/\/security\/verify/);
+    await fresh.getByLabel('Authentication code').fill(` ${codes[0].toLowerCase().replace(/-/g, ' ')} `);
+    await fresh.getByRole('button', { name: 'Verify' }).click();
+    await expect(fresh).toHaveURL(`${E2E.appUrl}/`);
+    await fresh.goto('/profile');
+    await fresh.getByLabel('Authentication code').fill(await totpNow(secret, email));
+    await fresh.getByRole('button', { name: 'New recovery codes' }).click();
+    await expect(fresh.getByText('Your new recovery codes are ready. The old ones no longer work.')).toBeVisible();
+    await expect(fresh.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+    await expectAccessible(fresh);
     await a.close();
   });
 

@@ -5,9 +5,10 @@ import { consume, reset } from '@/lib/auth/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { readCode } from '@/lib/auth/codes';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
-import { decryptSecret, encryptSecret, hashRecoveryCode, newRecoveryCodes, newSecret, totpFor, acceptTotp } from '@/lib/auth/totp';
+import { decryptSecret, encryptSecret, newSecret, totpFor, acceptTotp } from '@/lib/auth/totp';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
+import { storeNewRecoveryCodes } from '@/lib/mfa/recovery';
 
 /** The pending secret (created once, reused until confirmed) as a QR code and as text for manual entry. */
 export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: string; secret: string }> {
@@ -36,20 +37,13 @@ export async function confirmEnrolment(user: CurrentUser, typed: string, meta: R
     return { ok: false, reason: attempt.limited ? 'throttled' : 'wrong' };
   }
   await reset('totp', user.id);
-  const codes = newRecoveryCodes();
-  await db.$transaction(async (tx) => {
+  const codes = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date(), totpFailures: 0, totpLockedAt: null } });
-    await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
-    await tx.recoveryCode.createMany({ data: codes.map((c) => ({ userId: user.id, codeHash: hashRecoveryCode(readCodeOrThrow(c)) })) });
+    const stored = await storeNewRecoveryCodes(tx, user.id);
     await tx.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });
     const linksRevoked = await revokeSignInLinks(tx, user.email);
     await audit({ action: 'mfa.enrolled', actor: user, detail: { linksRevoked }, meta }, tx);
+    return stored;
   });
   return { ok: true, recoveryCodes: codes };
-}
-
-function readCodeOrThrow(display: string): string {
-  const r = readCode(display);
-  if (r.kind !== 'recovery') throw new Error('generated recovery code does not read back');
-  return r.code;
 }

@@ -62,3 +62,37 @@ describe.each(dialects())('second-factor failures across windows, on %s', (diale
     expect(await verifySecondFactor(me, codeAt(Date.now()).replace(/^(\d{3})/, '$1 '), meta)).toBe('ok');
   });
 });
+
+describe.each(dialects())('recovery codes, on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  it('new codes need a current TOTP code, replace the old ones, revoke sign-in links, and work once as typed', async () => {
+    const { getDb } = await import('@/lib/db');
+    const { encryptSecret } = await import('@/lib/auth/totp');
+    const { replaceRecoveryCodes } = await import('@/lib/mfa/recovery');
+    const { verifySecondFactor } = await import('@/lib/mfa/verify');
+    const db = getDb();
+    const u = await db.user.create({ data: { email: `rc-${dialect}@t.example`, role: 'customer', totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } });
+    const s = await db.session.create({ data: { sessionToken: `rc-sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+    const me = { id: u.id, email: u.email, name: null, role: u.role, timeZone: 'UTC', locale: 'en', sessionId: s.id, mfaEnrolled: true, mfaVerified: true };
+    const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
+    await db.verificationToken.create({ data: { identifier: u.email, token: `t-${dialect}`, expires: new Date(Date.now() + 600_000) } });
+
+    expect(await replaceRecoveryCodes(me, 'ABCD-EFGH-JKMN-PQRS', meta)).toEqual({ ok: false, reason: 'malformed' });
+    const first = await replaceRecoveryCodes(me, codeAt(Date.now()), meta);
+    if (!first.ok) throw new Error(first.reason);
+    const rows = await db.recoveryCode.findMany({ where: { userId: u.id } });
+    expect(rows).toHaveLength(10);
+    for (const r of rows) expect(r.codeHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
+
+    const second = await replaceRecoveryCodes(me, codeAt(Date.now() + 30_000), meta);
+    if (!second.ok) throw new Error(second.reason);
+    const old = first.recoveryCodes[0];
+    const fresh = second.recoveryCodes[0];
+    expect(await verifySecondFactor(me, old, meta)).toBe('wrong');
+    expect(await verifySecondFactor(me, ` ${fresh.toLowerCase().replace(/-/g, ' ')} `, meta)).toBe('ok');
+    expect(await verifySecondFactor(me, fresh, meta)).toBe('wrong'); // once only
+  });
+});
