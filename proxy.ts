@@ -1,28 +1,33 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { LINK_BIND_COOKIE, LINK_BIND_MAX_AGE_SEC, LINK_BIND_PATH, newLinkBinding } from '@/lib/auth/link-binding';
 import { securityHeaders } from '@/lib/security/headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
 
 // Per-request nonce-based CSP and the other security headers (lib/security/headers.ts decides them),
-// and the request id that the request's log lines and audit rows carry.
+// the request id that the request's log lines and audit rows carry,
+// and the binding cookie of a sign-in link's "Continue" page (lib/auth/link-binding.ts).
 export function proxy(request: NextRequest) {
   const requestId = requestIdFor(request.headers.get(REQUEST_ID_HEADER));
   // The path only: a query string may hold a sign-in link's token.
   log().info({ reqId: requestId, method: request.method, path: request.nextUrl.pathname }, 'request');
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
-  const headers = securityHeaders({
-    nonce,
-    pathname: request.nextUrl.pathname,
-    https: request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https',
-    dev: process.env.NODE_ENV === 'development',
-  });
+  const https = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  const headers = securityHeaders({ nonce, pathname: request.nextUrl.pathname, https, dev: process.env.NODE_ENV === 'development' });
+  let binding: string | null = null;
+  if (request.nextUrl.pathname === LINK_BIND_PATH && !request.cookies.get(LINK_BIND_COOKIE)?.value) {
+    binding = newLinkBinding();
+    request.cookies.set(LINK_BIND_COOKIE, binding); // the page rendered for this very request sees it too
+  }
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set(REQUEST_ID_HEADER, requestId);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);
+  if (binding) requestHeaders.set('cookie', request.cookies.toString());
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   response.headers.set(REQUEST_ID_HEADER, requestId);
+  if (binding) response.cookies.set(LINK_BIND_COOKIE, binding, { httpOnly: true, sameSite: 'strict', secure: https, path: LINK_BIND_PATH, maxAge: LINK_BIND_MAX_AGE_SEC });
   return response;
 }
 

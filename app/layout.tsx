@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import { NextIntlClientProvider } from 'next-intl';
 import { getLocale, getMessages, getTranslations } from 'next-intl/server';
 import { AppHeader } from '@/components/app-header';
+import { FreshHistory } from '@/components/fresh-history';
 import './globals.css';
 
 export const metadata: Metadata = { title: 'Tollgate', description: 'International calling protection for your business phone system.' };
@@ -22,6 +23,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
             {t('skip')}
           </a>
+          <FreshHistory />
           <AppHeader />
           <main id="main" className="mx-auto max-w-5xl px-4 py-6 sm:py-10">
             {children}

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import { Field } from '@/components/field';
 import { FormMessage } from '@/components/form-message';
+import { RecoveryCodeList } from '@/components/recovery-code-list';
 import { SubmitButton } from '@/components/submit-button';
 import type { ActionState } from '@/lib/actions/safe-action';
 
@@ -14,10 +15,7 @@ export function EnrolForm({ action, next }: { action: Action; next: string }) {
     return (
       <div className="flex flex-col gap-3" role="status">
         <p className="font-semibold text-emerald-900">{state.message}</p>
-        <p>Store these recovery codes somewhere safe. Each works once if you lose your phone. They will not be shown again.</p>
-        <ul className="grid grid-cols-2 gap-1 rounded-md border border-slate-300 bg-white p-3 font-mono">
-          {state.data.recoveryCodes.map((c) => <li key={c}>{c}</li>)}
-        </ul>
+        <RecoveryCodeList codes={state.data.recoveryCodes} />
         <Link href={next} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white">Continue</Link>
       </div>
     );

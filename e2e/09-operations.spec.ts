@@ -148,7 +148,7 @@ async function startDemo(): Promise<Demo> {
   // The Node process that runs scripts/demo.ts itself (tsx's child, not the tsx launcher).
   const supervisor = tree.find((p) => p.cmd.includes('tsx/dist/loader.mjs') && p.cmd.includes('scripts/demo.ts'));
   if (!supervisor) throw new Error(`no supervisor among:\n${tree.map((p) => p.cmd).join('\n')}`);
-  expect(tree.some((p) => p.cmd.startsWith('next-server'))).toBe(true);
+  expect(tree.some((p) => p.cmd.includes('scripts/serve.mjs'))).toBe(true);
   expect(tree.some((p) => p.cmd.includes('switch/simulator/cli.ts'))).toBe(true);
   // The demo sets no METRICS_TOKEN: there is no metrics endpoint (CONTRACTS §7).
   expect((await fetch(`http://localhost:${port}/api/metrics`)).status).toBe(404);

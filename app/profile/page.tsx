@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/components/change-password-form';
+import { NewRecoveryCodesForm } from '@/components/new-recovery-codes-form';
 import { signOutEverywhereAction } from '@/app/actions/session';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/config/env';
@@ -9,7 +10,7 @@ import { TimeZoneForm } from '@/components/time-zone-form';
 import { When } from '@/components/when';
 import { timeZones } from '@/lib/time/format';
 import { timeZoneFollowsBrowser } from '@/lib/users/time-zone';
-import { changePasswordAction, chooseTimeZoneAction } from './actions';
+import { changePasswordAction, chooseTimeZoneAction, newRecoveryCodesAction } from './actions';
 
 export default async function ProfilePage() {
   const user = await requireUser('/profile');
@@ -33,7 +34,12 @@ export default async function ProfilePage() {
       <section aria-labelledby="mfa-title" className="flex flex-col gap-3">
         <h2 id="mfa-title" className="text-xl font-semibold">{t('mfaTitle')}</h2>
         {user.mfaEnrolled ? (
-          <p>{t('mfaOn')}</p>
+          <>
+            <p>{t('mfaOn')}</p>
+            <h3 className="font-semibold">{t('recoveryTitle')}</h3>
+            <p>{t('recoveryIntro')}</p>
+            <NewRecoveryCodesForm action={newRecoveryCodesAction} label={t('recoveryCode')} submit={t('recoverySubmit')} />
+          </>
         ) : (
           <>
             <p>{t('mfaOff')}</p>

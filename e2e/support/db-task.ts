@@ -1,4 +1,5 @@
 // Run by the email journeys through runTsx: small changes to the e2e database that a browser cannot make.
+import crypto from 'node:crypto';
 import { getDb } from '@/lib/db';
 
 async function main() {
@@ -7,6 +8,12 @@ async function main() {
   if (command === 'expire-links') {
     // As if a day had passed: every sign-in link of this address has expired.
     const r = await db.verificationToken.updateMany({ where: { identifier: email }, data: { expires: new Date(Date.now() - 60_000) } });
+    process.stdout.write(String(r.count));
+  } else if (command === 'next-totp-window') {
+    // As if the 5-minute window of second-factor attempts had passed (the count across windows stays).
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    const key = `totp:${crypto.createHash('sha256').update(user.id.toLowerCase()).digest('base64url')}`;
+    const r = await db.rateLimiterFlexible.deleteMany({ where: { key } });
     process.stdout.write(String(r.count));
   } else {
     throw new Error(`unknown command ${command}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrate } from '../../lib/db/migrate';
 import { DEMO_ACCOUNTS } from '../../lib/demo/data';
 import { provisionSimulator, waitForHttp } from '../../scripts/lib/demo-switch';
+import { serveCommand } from '../../scripts/lib/supervisor';
 import { E2E, E2E_DIR, E2E_PORT } from './env';
 import { startSmtp } from './smtp';
 import { runTsx } from './tsx';
@@ -42,7 +43,8 @@ export default async function globalSetup() {
   const simLog = fs.openSync(path.join(E2E_DIR, 'switch-sim.log'), 'a');
   // The simulated switch runs as its own process, exactly as in the demo.
   const sim = spawn(path.resolve('node_modules/.bin/tsx'), ['switch/simulator/cli.ts', 'serve'], { env, stdio: ['ignore', simLog, simLog], detached: true });
-  const next = spawn(path.resolve('node_modules/.bin/next'), ['start', '-H', 'localhost', '-p', String(E2E_PORT)], { env, stdio: ['ignore', log, log], detached: true });
+  const [cmd, args] = serveCommand(E2E_PORT);
+  const next = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
   fs.writeFileSync(path.join(E2E_DIR, 'pids.json'), JSON.stringify([next.pid, sim.pid]));
   await waitForHttp(`http://127.0.0.1:${E2E.simPort}/healthz`);
   await provisionSimulator({ ...env, SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${E2E.simPort}` }, DEMO_ACCOUNTS);

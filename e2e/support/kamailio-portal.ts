@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { migrate } from '../../lib/db/migrate';
+import { serveCommand } from '../../scripts/lib/supervisor';
 import { runTsx } from './tsx';
 
 export interface PortalOptions {
@@ -97,7 +98,8 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
 
   const logFile = path.join(o.dir, `next-${port}.log`);
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(path.resolve('node_modules/.bin/next'), ['start', '-H', 'localhost', '-p', String(port)], {
+  const [cmd, args] = serveCommand(port);
+  const child = spawn(cmd, args, {
     env,
     stdio: ['ignore', log, log],
     detached: true,

@@ -1,7 +1,9 @@
 // Run by global setup: demo data plus the e2e-only users, in the e2e database.
 import { hashPassword } from '@/lib/auth/password';
+import { encryptSecret } from '@/lib/auth/totp';
 import { type Db, getDb } from '@/lib/db';
 import { seedDemo } from '@/lib/demo/seed';
+import { EDGE_PASSWORD, EDGE_TOTP_SECRET, EDGE_USERS } from './edge-users';
 
 async function main() {
   const db = getDb();
@@ -50,6 +52,19 @@ async function main() {
     await db.membership.upsert({ where: { userId_accountId: { userId: truthUser.id, accountId: a.id } }, update: {}, create: { userId: truthUser.id, accountId: a.id } });
   }
   await seedNumbersAndTimes(db);
+  // Issue 12's journeys (e2e/10-sign-in-edges.spec.ts): their own account and users, changed by nobody else.
+  const edgeAccount = await db.customerAccount.upsert({ where: { number: 'ACC-9012' }, update: {}, create: { number: 'ACC-9012', name: 'Edge Co', country: 'US', timeZone: 'America/New_York' } });
+  await db.sipCredential.upsert({ where: { username: 'edge-trunk' }, update: {}, create: { accountId: edgeAccount.id, username: 'edge-trunk', label: 'Edge PBX' } });
+  const edgeHash = await hashPassword(EDGE_PASSWORD);
+  for (const [email, role, member] of EDGE_USERS) {
+    const staff = role !== 'customer';
+    const u = await db.user.upsert({
+      where: { email },
+      update: {},
+      create: { email, passwordHash: edgeHash, role, ...(staff ? { totpSecret: encryptSecret(EDGE_TOTP_SECRET), totpEnabledAt: new Date() } : {}) },
+    });
+    if (member) await db.membership.upsert({ where: { userId_accountId: { userId: u.id, accountId: edgeAccount.id } }, update: {}, create: { userId: u.id, accountId: edgeAccount.id } });
+  }
   await db.$disconnect();
 }
 

@@ -5,7 +5,8 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { getDb } from '@/lib/db';
-import { auditEmailSignIn, emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
+import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
+import { linkProvider } from '@/lib/auth/link-provider';
 import { verifyPassword } from '@/lib/auth/password';
 import { requestMeta } from '@/lib/http/request-meta';
 import { log } from '@/lib/server/log';
@@ -51,15 +52,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         return { id: user.id, email: user.email, name: user.name };
       },
     }),
-    // "Email me a sign-in link" and the block notice's link (lib/auth/email-link-provider.ts).
+    // "Email me a sign-in link" makes its token with Auth.js's email provider (lib/auth/email-link-provider.ts);
+    // every link is used on its "Continue" page, which signs in through the `link` provider (lib/auth/link-sign-in.ts).
     emailLinkProvider(),
+    linkProvider(),
   ],
   events: {
-    async signIn({ user, account }) {
-      if (account?.type === 'email') {
-        await auditEmailSignIn(user);
-        countSignIn('email_link', 'success');
-      }
+    // Auth.js's own POST /api/auth/signout clears the cookie; the Session row must go too, or a copied JWT lives on.
+    async signOut(message) {
+      const sid = 'token' in message ? message.token?.sid : undefined;
+      if (typeof sid === 'string') await getDb().session.deleteMany({ where: { sessionToken: sid } });
     },
   },
   callbacks: {

@@ -1,18 +1,17 @@
 import 'server-only';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Nodemailer from 'next-auth/providers/nodemailer';
-import { audit } from '@/lib/audit/log';
+import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db';
-import { requestMeta } from '@/lib/http/request-meta';
-import { EMAIL_PROVIDER_ID, LINK_MAX_AGE_SEC, linkTokenSecret } from '@/lib/mail/link-token';
+import { continueLink, EMAIL_PROVIDER_ID, linkTokenSecret, REQUESTED_LINK_MAX_AGE_SEC } from '@/lib/mail/link-token';
 import { queueMail } from '@/lib/mail/queue';
 import { seal } from '@/lib/security/seal';
 
 // Auth.js email sign-in ("Email me a sign-in link"), wired to Tollgate's mail outbox: Auth.js makes
-// the token, stores its hash in VerificationToken and, on the link's callback, checks and deletes it
-// (single use, expiring) and runs the same jwt callback as a password sign-in (a Session row).
-// Instead of sending, sendVerificationRequest queues the message, so it gets the worker's retries.
+// the token and stores its hash in VerificationToken; instead of sending, sendVerificationRequest
+// queues the message (the worker's retries). Auth.js's own callback never uses the token: its URL
+// only forwards to the "Continue" page, and lib/auth/link-sign-in.ts uses it on that page's POST.
 
 const linkRequest = new AsyncLocalStorage<true>();
 
@@ -20,29 +19,25 @@ const linkRequest = new AsyncLocalStorage<true>();
 export const asLinkRequest = <T>(fn: () => Promise<T>) => linkRequest.run(true, fn);
 
 /**
- * Auth.js's link is built from the request's Host / X-Forwarded-Host. A forged Host must not put a
- * working token into a link to someone else's site, so the link is re-based onto APP_URL.
+ * Auth.js builds its link as `<Host of the request>/api/auth/callback/nodemailer?callbackUrl=…&token=…`.
+ * Only the token and the callback's path are kept, on APP_URL's "Continue" page: a forged Host must not
+ * put a working token into a link to someone else's site, and the link must be the robot-proof one.
  */
-export function onAppUrl(raw: string, appUrl = env().APP_URL): string {
-  const app = new URL(appUrl);
+export function toContinueLink(raw: string, appUrl = env().APP_URL): string {
   const u = new URL(raw);
-  const link = new URL(`${u.pathname}${u.search}`, app.origin);
-  const cb = link.searchParams.get('callbackUrl');
-  if (cb) {
-    const c = new URL(cb, app.origin);
-    link.searchParams.set('callbackUrl', new URL(`${c.pathname}${c.search}`, app.origin).toString());
-  }
-  return link.toString();
+  const cb = u.searchParams.get('callbackUrl');
+  const c = cb ? new URL(cb, 'http://tollgate.invalid') : null;
+  return continueLink(appUrl, { token: u.searchParams.get('token') ?? '', callbackPath: safeCallbackUrl(c ? `${c.pathname}${c.search}` : '/') });
 }
 
 export function emailLinkProvider() {
   return Nodemailer({
     id: EMAIL_PROVIDER_ID,
     server: {}, // never used: sendVerificationRequest below queues instead of sending
-    maxAge: LINK_MAX_AGE_SEC,
+    maxAge: REQUESTED_LINK_MAX_AGE_SEC,
     secret: linkTokenSecret(),
     async sendVerificationRequest({ identifier, url, expires }) {
-      await queueMail(db, identifier, 'sign_in_link', { sealedUrl: seal(onAppUrl(url), 'mail-payload-v1'), expires: expires.toISOString() });
+      await queueMail(db, identifier, 'sign_in_link', { sealedUrl: seal(toContinueLink(url), 'mail-payload-v1'), expires: expires.toISOString() });
     },
   });
 }
@@ -50,17 +45,9 @@ export function emailLinkProvider() {
 /**
  * The signIn callback for this provider. Asking for a link: only through our own action, which
  * rate-limits and answers the same whether the address exists or not (a direct POST to
- * /api/auth/signin/nodemailer is refused for every address alike). Using a link: only for an
- * existing, enabled user; a link never creates a user.
+ * /api/auth/signin/nodemailer is refused for every address alike). Using a link through Auth.js's
+ * callback: never (app/api/auth/[...nextauth]/route.ts forwards it to the "Continue" page).
  */
-export async function emailSignInAllowed(user: { email?: string | null }, email?: { verificationRequest?: boolean }): Promise<boolean> {
-  if (email?.verificationRequest) return linkRequest.getStore() === true;
-  if (!user.email) return false;
-  const row = await db.user.findUnique({ where: { email: user.email }, select: { disabled: true } });
-  return !!row && !row.disabled;
-}
-
-export async function auditEmailSignIn(user: { id?: string; email?: string | null }) {
-  if (!user.id || !user.email) return;
-  await audit({ action: 'sign_in.success', actor: { id: user.id, email: user.email }, detail: { method: 'email_link' }, meta: await requestMeta().catch(() => null) });
+export async function emailSignInAllowed(_user: { email?: string | null }, email?: { verificationRequest?: boolean }): Promise<boolean> {
+  return email?.verificationRequest === true && linkRequest.getStore() === true;
 }

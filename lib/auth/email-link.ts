@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { signIn } from '@/lib/auth/config';
 import { asLinkRequest } from '@/lib/auth/email-link-provider';
-import { consume, type LimitName } from '@/lib/auth/rate-limit';
+import { knownDeviceId } from '@/lib/auth/known-device';
+import { linkRequestLimitKeys } from '@/lib/auth/limit-keys';
+import { consumeAll } from '@/lib/auth/rate-limit';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { EMAIL_PROVIDER_ID } from '@/lib/mail/link-token';
@@ -19,27 +21,28 @@ const emailSchema = z.string().trim().toLowerCase().min(3).max(254).pipe(z.email
 const FLOOR_MS = 400;
 
 /**
- * "Email me a sign-in link". Rate limited per address and per IP; the answer is the same whether
- * the address belongs to a user or not. For a user, Auth.js's email sign-in makes the link and
- * queues it (lib/auth/email-link-provider.ts); `callbackUrl` is where the link lands.
+ * "Email me a sign-in link". The answer is the same whether the address belongs to a user or not.
+ * Limits (lib/auth/limit-keys.ts): per client address and per email + address, the requester is told
+ * to wait (it says nothing about the email); past the per-email ceiling (requests from many addresses,
+ * or mailbox flooding) the answer stays "on its way" and nothing more is sent that hour, unless the
+ * browser is a known device of that email, which has its own allowance. For a user, Auth.js's email
+ * sign-in makes the link and queues it (lib/auth/email-link-provider.ts); `callbackUrl` is where it lands.
  */
-export async function requestSignInLink(rawEmail: unknown, callbackUrl: string, meta: RequestMeta): Promise<LinkOutcome> {
+export async function requestSignInLink(rawEmail: unknown, callbackUrl: string, meta: RequestMeta, client: { deviceCookie?: string | null } = {}): Promise<LinkOutcome> {
   const started = Date.now();
   const parsed = emailSchema.safeParse(rawEmail);
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const email = parsed.data;
-  // Counted before anything is sent; an unknown client address is not a shared bucket for everyone.
-  const keys: [LimitName, string][] = [['emailLink', email], ...(meta.ip ? [['emailLinkIp', meta.ip] as [LimitName, string]] : [])];
-  for (const [name, key] of keys) {
-    const status = await consume(name, key);
-    if (status.limited && status.rejected) {
-      await audit({ action: 'sign_in.link_throttled', detail: { email, by: name }, meta });
-      countSignIn('email_link', 'throttled');
-      return { ok: false, reason: 'throttled', retryAfterSec: status.retryAfterSec };
-    }
+  const keys = linkRequestLimitKeys({ email, ip: meta.ip, deviceId: knownDeviceId(client.deviceCookie, email) });
+  // Counted before anything is sent.
+  const refused = (await consumeAll(keys.refuse)).over;
+  if (refused) {
+    await audit({ action: 'sign_in.link_throttled', detail: { email, by: refused.name }, meta });
+    countSignIn('email_link', 'throttled');
+    return { ok: false, reason: 'throttled', retryAfterSec: refused.status.limited ? refused.status.retryAfterSec : undefined };
   }
-
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
+  const quiet = (await consumeAll(keys.quiet)).over;
+  const user = quiet ? null : await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
   if (user && !user.disabled) {
     try {
       await asLinkRequest(() => signIn(EMAIL_PROVIDER_ID, { email, redirectTo: callbackUrl, redirect: false }));
@@ -48,7 +51,7 @@ export async function requestSignInLink(rawEmail: unknown, callbackUrl: string, 
       log().warn({ authError: e.type }, 'sign-in link not queued');
     }
   }
-  await audit({ action: 'sign_in.link_requested', detail: { email }, meta });
+  await audit({ action: quiet ? 'sign_in.link_suppressed' : 'sign_in.link_requested', detail: { email, ...(quiet ? { by: quiet.name } : {}) }, meta });
   const wait = FLOOR_MS - (Date.now() - started);
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   return { ok: true };

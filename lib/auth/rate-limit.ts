@@ -7,11 +7,23 @@ import { getDb } from '@/lib/db';
 type Limit = { points: number; duration: number; blockDuration?: number };
 
 export const LIMITS = {
-  signInEmail: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
+  // Password sign-in (keys: lib/auth/limit-keys.ts).
+  /** Wrong passwords for one email from one client address (IPv4, or IPv6 /64). */
+  signInEmailIp: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** Attempts from one client address, whatever the email. */
   signInIp: { points: 50, duration: 15 * 60, blockDuration: 15 * 60 },
-  emailLink: { points: 5, duration: 60 * 60 },
-  /** Sign-in links asked for from one IP (an office behind one address may have several people). */
+  /** Attempts for one email from browsers it never signed in with, all addresses together. */
+  signInEmail: { points: 100, duration: 60 * 60, blockDuration: 60 * 60 },
+  /** Attempts from one known browser (its device cookie): its own allowance, untouched by strangers. */
+  signInDevice: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  // "Email me a sign-in link".
+  /** Sign-in links asked for from one address (an office behind one address may have several people). */
   emailLinkIp: { points: 30, duration: 60 * 60 },
+  emailLinkEmailIp: { points: 5, duration: 60 * 60 },
+  /** Links mailed to one address from unknown browsers; over it, nothing more is sent that hour. */
+  emailLink: { points: 20, duration: 60 * 60 },
+  emailLinkDevice: { points: 5, duration: 60 * 60 },
+  /** Second-factor codes per user; failures also add up across windows (lib/mfa/lockout.ts). */
   totp: { points: 5, duration: 5 * 60, blockDuration: 5 * 60 },
   /** One use per user and TOTP time step (codes stay valid ±30 s, so 2 minutes covers them). */
   totpStep: { points: 1, duration: 2 * 60 },
@@ -50,6 +62,21 @@ export async function consume(name: LimitName, key: string): Promise<LimitStatus
     if (e instanceof RateLimiterRes) return { limited: true, rejected: true, retryAfterSec: Math.ceil(e.msBeforeNext / 1000) };
     throw e;
   }
+}
+
+/**
+ * Counts one attempt on each counter, in order, and stops at the first that refuses it. Returns that
+ * counter (with its status), or null when all accepted. `limited` on the result of a pass means the
+ * attempt was the last one allowed on some counter.
+ */
+export async function consumeAll(keys: { name: LimitName; key: string }[]): Promise<{ over: { name: LimitName; status: LimitStatus } | null; last: LimitStatus | null }> {
+  let last: LimitStatus | null = null;
+  for (const { name, key } of keys) {
+    const status = await consume(name, key);
+    if (status.limited && status.rejected) return { over: { name, status }, last };
+    if (status.limited) last = status;
+  }
+  return { over: null, last };
 }
 
 /** Gives back one point (a successful attempt that was counted in advance). */

@@ -3,7 +3,9 @@ import { AuthError } from 'next-auth';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { signIn } from '@/lib/auth/config';
-import { consume, reset, reward } from '@/lib/auth/rate-limit';
+import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
+import { passwordLimitKeys } from '@/lib/auth/limit-keys';
+import { consumeAll, reset, reward } from '@/lib/auth/rate-limit';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
@@ -14,57 +16,48 @@ export const signInSchema = z.object({
   tz: z.string().max(64).optional(),
 });
 
-export type SignInOutcome = { ok: true; userId: string } | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
+export type SignInOutcome = { ok: true; userId: string; deviceCookie: string } | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
+
+/** What the browser brought besides the form: its known-device cookie, if any (lib/auth/known-device.ts). */
+export type SignInClient = { deviceCookie?: string | null };
 
 const validTimeZone = (tz: string | undefined) => !!tz && Intl.supportedValuesOf('timeZone').includes(tz);
 
 /**
- * Rate limited per email and per IP (rate-limiter-flexible over the database), one generic failure
- * message whether the email exists or not, and every attempt audited.
+ * Password sign-in. Every attempt spends its limit counters BEFORE the password is checked (parallel
+ * guesses cannot slip past), a success gives them back, and the answer is one generic failure whether
+ * the email exists or not; every attempt is audited. Which counters: lib/auth/limit-keys.ts — strangers
+ * are counted per email and address, a known browser only against its own allowance.
+ * Returns, on success, a (renewed) known-device cookie value for the caller to set.
  */
-export async function attemptSignIn(input: z.output<typeof signInSchema>, meta: RequestMeta): Promise<SignInOutcome> {
-  // Counted before the password is checked, so parallel guesses cannot slip past the limit; a
-  // success gives the points back. A request without a client address is not rate limited by IP
-  // (one shared "unknown" bucket would let anyone lock everyone out); the per-email limit still holds.
-  const byEmail = await consume('signInEmail', input.email);
-  const byIp = meta.ip ? await consume('signInIp', meta.ip) : ({ limited: false } as const);
-  const over = byEmail.limited && byEmail.rejected ? byEmail : byIp.limited && byIp.rejected ? byIp : null;
-  if (over) {
-    await audit({ action: 'sign_in.throttled', detail: { email: input.email, by: over === byEmail ? 'email' : 'ip' }, meta });
+export async function attemptSignIn(input: z.output<typeof signInSchema>, meta: RequestMeta, client: SignInClient = {}): Promise<SignInOutcome> {
+  const deviceId = knownDeviceId(client.deviceCookie, input.email);
+  const keys = passwordLimitKeys({ email: input.email, ip: meta.ip, deviceId });
+  const { over, last } = await consumeAll(keys);
+  if (over?.status.limited) {
+    await audit({ action: 'sign_in.throttled', detail: { email: input.email, by: over.name }, meta });
     countSignIn('password', 'throttled');
-    return { ok: false, reason: 'throttled', retryAfterSec: over.retryAfterSec };
+    return { ok: false, reason: 'throttled', retryAfterSec: over.status.retryAfterSec };
   }
   try {
     await signIn('credentials', { email: input.email, password: input.password, redirect: false });
   } catch (e) {
     if (!(e instanceof AuthError)) throw e;
-    await audit({ action: 'sign_in.failure', detail: { email: input.email }, meta });
-    const limited = byEmail.limited ? byEmail : byIp.limited ? byIp : null;
-    countSignIn('password', limited ? 'throttled' : 'failure');
-    return limited ? { ok: false, reason: 'throttled', retryAfterSec: limited.retryAfterSec } : { ok: false, reason: 'invalid' };
+    await audit({ action: 'sign_in.failure', detail: { email: input.email, knownDevice: deviceId !== null }, meta });
+    countSignIn('password', last?.limited ? 'throttled' : 'failure');
+    return last?.limited ? { ok: false, reason: 'throttled', retryAfterSec: last.retryAfterSec } : { ok: false, reason: 'invalid' };
   }
-  if (meta.ip) await reward('signInIp', meta.ip);
+  for (const k of keys) await (k.name === 'signInIp' || k.name === 'signInEmail' ? reward(k.name, k.key) : reset(k.name, k.key));
   const user = await db.user.findUniqueOrThrow({ where: { email: input.email } });
-  await reset('signInEmail', input.email);
-  if (validTimeZone(input.tz) && input.tz !== user.timeZone) await db.user.update({ where: { id: user.id }, data: { timeZone: input.tz } });
-  await audit({ action: 'sign_in.success', actor: { id: user.id, email: user.email }, meta });
+  await afterPasswordSignIn(user, input);
+  await audit({ action: 'sign_in.success', actor: { id: user.id, email: user.email }, detail: { knownDevice: deviceId !== null }, meta });
   countSignIn('password', 'success');
-  return { ok: true, userId: user.id };
+  return { ok: true, userId: user.id, deviceCookie: deviceId ? client.deviceCookie! : newDeviceCookie(user.email) };
 }
 
-/**
- * Only same-origin paths; anything else goes to the dashboard (no open redirect). Browsers drop tabs
- * and newlines and read "\\" as "/", so "/\t/evil.example" would become "//evil.example": any control
- * character or backslash is refused, and the result must still be a path on our own origin.
- */
-export function safeCallbackUrl(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length > 512 || !raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
-  const base = 'http://tollgate.invalid';
-  try {
-    const u = new URL(raw, base);
-    if (u.origin !== base || u.pathname.startsWith('//')) return '/';
-    return `${u.pathname}${u.search}${u.hash}`;
-  } catch {
-    return '/';
-  }
+/** What a successful password sign-in updates on the user (the browser's time zone); one place to extend. */
+async function afterPasswordSignIn(user: { id: string; timeZone: string }, input: z.output<typeof signInSchema>): Promise<void> {
+  if (validTimeZone(input.tz) && input.tz !== user.timeZone) await db.user.update({ where: { id: user.id }, data: { timeZone: input.tz } });
 }
+
+export { safeCallbackUrl } from '@/lib/auth/callback-url';

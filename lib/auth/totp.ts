@@ -2,7 +2,8 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { consume } from '@/lib/auth/rate-limit';
-import { seal, unseal } from '@/lib/security/seal';
+import { formatRecoveryCode, RECOVERY_ALPHABET, RECOVERY_LENGTH } from '@/lib/auth/codes';
+import { mac, seal, unseal } from '@/lib/security/seal';
 
 // TOTP secrets are stored sealed (lib/security/seal.ts): a database dump alone hands out no second factors.
 export const encryptSecret = (base32: string) => seal(base32, 'totp-secret-v1');
@@ -31,11 +32,14 @@ export async function acceptTotp(userId: string, base32: string, code: string): 
   return !(await consume('totpStep', `${userId}:${step}`)).rejected;
 }
 
-export const hashRecoveryCode = (code: string) => crypto.createHash('sha256').update(code.replace(/[\s-]/g, '').toLowerCase()).digest('hex');
+/**
+ * The stored form of a recovery code: HMAC-SHA256 under a key derived from AUTH_SECRET
+ * (`hmac-sha256:<64 hex>`). `code` is the canonical form from readCode() (16 base32 characters, 80 bits):
+ * a database dump alone gives no code away, and without AUTH_SECRET it cannot even be brute-forced.
+ */
+export const hashRecoveryCode = (code: string) => `hmac-sha256:${mac(code, 'recovery-code-v1')}`;
 
+/** `n` new recovery codes for display (`ABCD-EFGH-JKMN-PQRS`), 80 bits each from the CSPRNG. */
 export function newRecoveryCodes(n = 10): string[] {
-  return Array.from({ length: n }, () => {
-    const raw = crypto.randomBytes(5).toString('hex');
-    return `${raw.slice(0, 5)}-${raw.slice(5)}`;
-  });
+  return Array.from({ length: n }, () => formatRecoveryCode(Array.from({ length: RECOVERY_LENGTH }, () => RECOVERY_ALPHABET[crypto.randomInt(RECOVERY_ALPHABET.length)]).join('')));
 }

@@ -28,10 +28,11 @@ const schema = z.object({
   /** Where the switch simulator listens, for the demo-only "place a fraud block" control. */
   SWITCH_SIM_CONTROL_URL: z.url().optional(),
   /**
-   * How many reverse proxies in front of Tollgate append to X-Forwarded-For. The client address is the
-   * entry that many places from the right: entries further left were written by the client itself.
+   * How many reverse proxies in front of Tollgate append to X-Forwarded-For. 0 (the default): none, the
+   * client is the socket's peer and X-Forwarded-For is ignored. n: the client address is the entry n
+   * places from the right; entries further left were written by the client itself (lib/http/request-meta.ts).
    */
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  TRUSTED_PROXY_HOPS: z.coerce.number({ error: 'must be a whole number of proxies (0 = none in front)' }).int().min(0).max(10).default(0),
   /** Bearer token for GET /api/metrics (CONTRACTS §7); unset, the endpoint answers 404. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** pino level of the server's log lines. */

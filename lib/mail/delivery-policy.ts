@@ -24,6 +24,7 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
   request_approved: { guarantee: 'at-most-once', why: 'The decision is on the block page and block_lifted follows; two "approved" emails confuse more than one missing.' },
   request_denied: { guarantee: 'at-most-once', why: 'The decision and the reason are on the block page; a repeated refusal reads as a second decision.' },
   block_lifted: { guarantee: 'at-most-once', why: 'Good news that the portal and working calls already show.' },
+  mfa_locked: { guarantee: 'at-least-once', why: 'A security alert and the only way back in; a copy carries the same single-use link.' },
   sign_in_link: { guarantee: 'at-most-once', why: 'A credential is never sent twice; the person is waiting and can ask for a new link.' },
 };
 

@@ -1,16 +1,21 @@
 import 'server-only';
 import crypto from 'node:crypto';
 
-// Sign-in links in Tollgate's own messages (the block notice) are Auth.js email sign-in links: the
-// same VerificationToken table, the same hash, the same callback URL, so Auth.js's own callback
-// verifies them, deletes them on use (single use) and checks the expiry. @auth/core does not export
-// the two helpers involved (createHash and the URL shape in lib/actions/signin/send-token.js), so
-// they are restated here; tests/integration/mail-links.test.ts checks them against Auth.js itself.
+// Sign-in links. Every link in a message opens `/sign-in/link?token=…&callbackUrl=…`, a page with one
+// "Continue" button: opening it (GET or HEAD, as mail scanners and link previews do) changes nothing,
+// and only the POST from that page, in the browser that showed it, uses the token
+// (lib/auth/link-sign-in.ts). Tokens live in Auth.js's VerificationToken table, stored only as
+// @auth/core's hash, so "Email me a sign-in link" can keep using Auth.js's email provider to make them.
+// tests/integration/mail-links.test.ts checks the hash against Auth.js itself.
 
 export const EMAIL_PROVIDER_ID = 'nodemailer';
 export const AUTH_BASE_PATH = '/api/auth';
-/** How long a sign-in link works (Auth.js's default, and what the messages promise). */
-export const LINK_MAX_AGE_SEC = 24 * 60 * 60;
+/** The page every sign-in link opens. */
+export const LINK_PAGE = '/sign-in/link';
+/** A link asked for on the sign-in page: the person is waiting for it. */
+export const REQUESTED_LINK_MAX_AGE_SEC = 15 * 60;
+/** The block notice's link (read whenever the customer gets to it), and the second-factor unlock link. */
+export const NOTICE_LINK_MAX_AGE_SEC = 24 * 60 * 60;
 
 /** The secret Auth.js hashes email tokens with; given to the provider as `secret`, so both sides agree. */
 export const linkTokenSecret = () => process.env.AUTH_SECRET ?? '';
@@ -28,12 +33,22 @@ export function messageLinkToken(mailId: string): string {
   return crypto.createHmac('sha256', key).update(mailId).digest('hex');
 }
 
-/** `${APP_URL}/api/auth/callback/nodemailer?callbackUrl=…&token=…&email=…`, as send-token.js builds it. */
-export function callbackLink(appUrl: string, o: { token: string; email: string; callbackPath: string }): string {
-  const link = new URL(`${AUTH_BASE_PATH}/callback/${EMAIL_PROVIDER_ID}`, appUrl);
-  link.search = new URLSearchParams({ callbackUrl: new URL(o.callbackPath, appUrl).toString(), token: o.token, email: o.email }).toString();
+/**
+ * `${APP_URL}/sign-in/link?token=…&callbackUrl=/path`. No email address in the link: the token alone
+ * finds its row, so a mail client that rewrites `%2B` to `+` cannot break it.
+ */
+export function continueLink(appUrl: string, o: { token: string; callbackPath: string }): string {
+  const link = new URL(LINK_PAGE, appUrl);
+  link.search = new URLSearchParams({ token: o.token, callbackUrl: o.callbackPath }).toString();
   return link.toString();
 }
 
 /** Expiry counts from the first attempt to send (the row's sendStartedAt), so every copy says the same. */
-export const linkExpiry = (firstAttemptAt: Date) => new Date(firstAttemptAt.getTime() + LINK_MAX_AGE_SEC * 1000);
+export const linkExpiry = (firstAttemptAt: Date, maxAgeSec = NOTICE_LINK_MAX_AGE_SEC) => new Date(firstAttemptAt.getTime() + maxAgeSec * 1000);
+
+/**
+ * VerificationToken.identifier of a link: the email for a sign-in link; `mfa-unlock:<email>` for the
+ * link that also lifts a second-factor lock (lib/mfa/lockout.ts).
+ */
+export const unlockIdentifier = (email: string) => `mfa-unlock:${email}`;
+export const linkIdentifiers = (email: string) => [email, unlockIdentifier(email)];

@@ -8,9 +8,10 @@ import type { Tx } from '@/lib/db';
  * - request_received | request_approved | request_denied {requestId, userId?}
  * - sip_password_changed {credentialId, changedAt (ISO), ip, by, userId}
  * - sign_in_link {sealedUrl, expires}: queued by Auth.js's sendVerificationRequest (lib/auth/email-link-provider.ts)
+ * - mfa_locked {userId}: the second factor was locked (lib/mfa/lockout.ts); carries the unlock link
  * How each is retried after a crash is in lib/mail/delivery-policy.ts.
  */
-export type MailTemplate = 'block_notice' | 'request_received' | 'request_approved' | 'request_denied' | 'block_lifted' | 'sip_password_changed' | 'sign_in_link';
+export type MailTemplate = 'block_notice' | 'request_received' | 'request_approved' | 'request_denied' | 'block_lifted' | 'sip_password_changed' | 'sign_in_link' | 'mfa_locked';
 
 /**
  * Writes a message to the mail outbox inside the caller's transaction, so the message exists if and

@@ -3,10 +3,11 @@ import { env } from '@/lib/config/env';
 import { db } from '@/lib/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import type { MailTemplate } from '@/lib/mail/queue';
-import { callbackLink, hashLinkToken, linkExpiry, messageLinkToken } from '@/lib/mail/link-token';
+import { continueLink, hashLinkToken, linkExpiry, messageLinkToken, NOTICE_LINK_MAX_AGE_SEC, unlockIdentifier } from '@/lib/mail/link-token';
 import { unseal } from '@/lib/security/seal';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
+import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import type { Rendered } from '@/lib/mail/templates/layout';
 import { requestApproved, requestDenied, requestReceived } from '@/lib/mail/templates/requests';
@@ -50,8 +51,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       // The link signs in whoever owns this address, so it is only made when the address is still the user's.
       const bound = user.email === row.to;
       const token = messageLinkToken(row.id);
-      const expires = linkExpiry(firstAttemptAt);
-      const link = bound ? { url: callbackLink(ctx.appUrl, { token, email: row.to, callbackPath: `/blocks/${block.id}` }), expires } : null;
+      const expires = linkExpiry(firstAttemptAt, NOTICE_LINK_MAX_AGE_SEC);
+      const link = bound ? { url: continueLink(ctx.appUrl, { token, callbackPath: `/blocks/${block.id}` }), expires } : null;
       const mail = blockNotice({ recipient: r, account: block.account, block, calls: block.calls, credentials: block.account.sipCredentials, link }, ctx);
       return { ok: true, mail, ...(bound ? { verificationToken: { identifier: row.to, token: hashLinkToken(token), expires } } : {}) };
     }
@@ -73,6 +74,15 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!cred) return skip('credential not found');
       const changedAt = new Date(p.changedAt ?? cred.passwordChangedAt ?? 0);
       return { ok: true, mail: sipPasswordChanged({ recipient: r, account: cred.account, credential: cred, changedAt, ip: p.ip ?? null, by: p.by ?? null }, ctx) };
+    }
+    case 'mfa_locked': {
+      if (!user || user.email !== row.to) return skip('recipient no longer active');
+      if (!user.totpLockedAt) return skip('second factor no longer locked');
+      const token = messageLinkToken(row.id);
+      const expires = linkExpiry(firstAttemptAt, NOTICE_LINK_MAX_AGE_SEC);
+      const link = { url: continueLink(ctx.appUrl, { token, callbackPath: '/security/verify' }), expires };
+      const mail = mfaLocked({ recipient: r, failures: user.totpFailures, lockedAt: user.totpLockedAt, link }, ctx);
+      return { ok: true, mail, verificationToken: { identifier: unlockIdentifier(row.to), token: hashLinkToken(token), expires } };
     }
     case 'sign_in_link': {
       if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');

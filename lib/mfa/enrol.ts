@@ -3,9 +3,12 @@ import QRCode from 'qrcode';
 import { audit } from '@/lib/audit/log';
 import { consume, reset } from '@/lib/auth/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
-import { decryptSecret, encryptSecret, hashRecoveryCode, newRecoveryCodes, newSecret, totpFor, acceptTotp } from '@/lib/auth/totp';
+import { readCode } from '@/lib/auth/codes';
+import { revokeSignInLinks } from '@/lib/auth/revoke';
+import { decryptSecret, encryptSecret, newSecret, totpFor, acceptTotp } from '@/lib/auth/totp';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
+import { storeNewRecoveryCodes } from '@/lib/mfa/recovery';
 
 /** The pending secret (created once, reused until confirmed) as a QR code and as text for manual entry. */
 export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: string; secret: string }> {
@@ -19,22 +22,28 @@ export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: 
   return { qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }), secret };
 }
 
-/** Confirms enrolment with a first code; returns the recovery codes, shown once and stored hashed. */
-export async function confirmEnrolment(user: CurrentUser, code: string, meta: RequestMeta): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; reason: 'wrong' | 'throttled' }> {
+/**
+ * Confirms enrolment with a first code (as typed: "492 817" is fine; lib/auth/codes.ts). Returns the
+ * recovery codes, shown once and stored as keyed hashes. A second-factor change revokes the user's
+ * outstanding sign-in links. `malformed` is a form error and is not counted.
+ */
+export async function confirmEnrolment(user: CurrentUser, typed: string, meta: RequestMeta): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; reason: 'wrong' | 'throttled' | 'malformed' }> {
+  const code = readCode(typed);
+  if (code.kind !== 'totp') return { ok: false, reason: 'malformed' };
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
   if (attempt.rejected) return { ok: false, reason: 'throttled' };
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  if (!u.totpSecret || u.totpEnabledAt || !(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.trim()))) {
+  if (!u.totpSecret || u.totpEnabledAt || !(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code))) {
     return { ok: false, reason: attempt.limited ? 'throttled' : 'wrong' };
   }
   await reset('totp', user.id);
-  const codes = newRecoveryCodes();
-  await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date() } });
-    await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
-    await tx.recoveryCode.createMany({ data: codes.map((c) => ({ userId: user.id, codeHash: hashRecoveryCode(c) })) });
+  const codes = await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date(), totpFailures: 0, totpLockedAt: null } });
+    const stored = await storeNewRecoveryCodes(tx, user.id);
     await tx.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });
-    await audit({ action: 'mfa.enrolled', actor: user, meta }, tx);
+    const linksRevoked = await revokeSignInLinks(tx, user.email);
+    await audit({ action: 'mfa.enrolled', actor: user, detail: { linksRevoked }, meta }, tx);
+    return stored;
   });
   return { ok: true, recoveryCodes: codes };
 }

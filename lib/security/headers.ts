@@ -19,7 +19,7 @@ const MAIL_VIEW_CSP = [
 
 export function securityHeaders(o: { nonce: string; pathname: string; https: boolean; dev: boolean }): Record<string, string> {
   if (MAIL_VIEW.test(o.pathname)) {
-    return { 'Content-Security-Policy': MAIL_VIEW_CSP, 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'SAMEORIGIN', 'Referrer-Policy': 'no-referrer' };
+    return { 'Content-Security-Policy': MAIL_VIEW_CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'SAMEORIGIN', 'Referrer-Policy': 'no-referrer' };
   }
   const csp = [
     `default-src 'self'`,
@@ -38,6 +38,9 @@ export function securityHeaders(o: { nonce: string; pathname: string; https: boo
   const strict = NO_REFERRER_PREFIXES.some((p) => o.pathname.startsWith(p));
   return {
     'Content-Security-Policy': csp,
+    // Pages show call data, IP addresses and numbers: no copy in any cache, on disk or in history
+    // (components/fresh-history.tsx covers Back/Forward, which Chromium may serve despite this).
+    'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': strict ? 'no-referrer' : 'strict-origin-when-cross-origin',

@@ -10,6 +10,25 @@ export type SealPurpose = 'totp-secret-v1' | 'mail-payload-v1';
 const keyFrom = (secret: string, purpose: SealPurpose) => Buffer.from(crypto.hkdfSync('sha256', secret, 'tollgate', purpose, 32));
 const key = (purpose: SealPurpose) => keyFrom(process.env.AUTH_SECRET ?? '', purpose);
 
+/** Purposes of the HMAC keys derived from AUTH_SECRET (one key per purpose, never the secret itself). */
+export type MacPurpose = 'recovery-code-v1' | 'known-device-v1' | 'link-binding-v1';
+
+/**
+ * HMAC-SHA256 of `data` under a key derived from AUTH_SECRET with HKDF (RFC 5869) for `purpose`.
+ * Returns 64 lowercase hex characters. Deterministic: the same input gives the same MAC.
+ */
+export function mac(data: string, purpose: MacPurpose): string {
+  const k = Buffer.from(crypto.hkdfSync('sha256', process.env.AUTH_SECRET ?? '', 'tollgate', purpose, 32));
+  return crypto.createHmac('sha256', k).update(data, 'utf8').digest('hex');
+}
+
+/** Compares two MACs (or any two strings) in constant time for equal lengths. */
+export function sameMac(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
 export function seal(plain: string, purpose: SealPurpose): string {
   const iv = crypto.randomBytes(12);
   const c = crypto.createCipheriv('aes-256-gcm', key(purpose), iv);

@@ -1,8 +1,9 @@
 // The audit log's action names, for the filter (exact match keeps the (action, at) index useful).
 export const AUDIT_ACTIONS = [
-  'sign_in.success', 'sign_in.failure', 'sign_in.throttled', 'sign_in.link_requested', 'sign_in.link_throttled', 'sign_out', 'sign_out.everywhere',
+  'sign_in.success', 'sign_in.failure', 'sign_in.throttled', 'sign_in.link_requested', 'sign_in.link_throttled', 'sign_in.link_suppressed',
+  'sign_in.link_unbound', 'sign_in.link_refused', 'sign_out', 'sign_out.everywhere',
   'password.changed', 'password.change_failed',
-  'mfa.enrolled', 'mfa.verified', 'mfa.failure', 'mfa.recovery_code_used',
+  'mfa.enrolled', 'mfa.verified', 'mfa.failure', 'mfa.recovery_code_used', 'mfa.locked', 'mfa.unlocked', 'mfa.recovery_codes_replaced',
   'sip_password.changed', 'sip_password.change_failed',
   'request.submitted', 'request.withdrawn', 'request.approved', 'request.denied', 'request.decision_conflict',
   'block.place_requested', 'block.placed', 'block.place_refused', 'block.lift_requested', 'block.lifted', 'block.lift_refused',

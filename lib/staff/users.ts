@@ -2,13 +2,14 @@ import 'server-only';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { hashPassword } from '@/lib/auth/password';
+import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/db';
 import type { RequestMeta } from '@/lib/http/request-meta';
 import { generatePassword } from '@/lib/passwords/generate';
 import { assertStaff } from './authz';
 
-// Admins manage staff logins. Every change is audited; disabling ends the user's sessions at once
+// Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
 // (currentUser() checks the Session row and the disabled flag on every request).
 
 const ADMIN = ['admin'] as const;
@@ -61,6 +62,7 @@ export async function setStaffDisabled(user: CurrentUser, input: z.output<typeof
   const sessionsEnded = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: target.id }, data: { disabled: input.disabled } });
     const ended = input.disabled ? (await tx.session.deleteMany({ where: { userId: target.id } })).count : 0;
+    if (input.disabled) await revokeSignInLinks(tx, target.email);
     await audit({ action: input.disabled ? 'staff_user.disabled' : 'staff_user.enabled', actor: user, target: { type: 'user', id: target.id }, detail: { email: target.email, sessionsEnded: ended }, meta }, tx);
     return ended;
   });

@@ -1,6 +1,7 @@
 import 'server-only';
 import { audit } from '@/lib/audit/log';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/config/env';
 import { db } from '@/lib/db';
@@ -9,7 +10,7 @@ import { assessPassword } from '@/lib/passwords/strength';
 
 export type ChangeResult = { ok: true } | { ok: false; field: 'current' | 'next'; message: string };
 
-/** Portal password change: current password required, same estimator as SIP passwords, other sessions end. */
+/** Portal password change: current password required, same estimator as SIP passwords; other sessions and every outstanding sign-in link end. */
 export async function changePortalPassword(user: CurrentUser, current: string, next: string, meta: RequestMeta): Promise<ChangeResult> {
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!(await verifyPassword(u.passwordHash, current))) {
@@ -22,7 +23,8 @@ export async function changePortalPassword(user: CurrentUser, current: string, n
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: u.id }, data: { passwordHash } });
     const { count } = await tx.session.deleteMany({ where: { userId: u.id, id: { not: user.sessionId } } });
-    await audit({ action: 'password.changed', actor: user, detail: { otherSessionsEnded: count }, meta }, tx);
+    const linksRevoked = await revokeSignInLinks(tx, u.email);
+    await audit({ action: 'password.changed', actor: user, detail: { otherSessionsEnded: count, linksRevoked }, meta }, tx);
   });
   return { ok: true };
 }

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -99,9 +98,14 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** `next start` (it runs as one process, `next-server`) under the supervisor. */
+/**
+ * The command that serves the production build: scripts/serve.mjs, Next.js as a custom server that
+ * hands each request its TCP peer address (TRUSTED_PROXY_HOPS=0 needs it; `next start` cannot).
+ */
+export const serveCommand = (port: number, host = 'localhost'): [string, string[]] => [process.execPath, [path.resolve('scripts/serve.mjs'), '--port', String(port), '--host', host]];
+
+/** The portal's server (scripts/serve.mjs) under the supervisor. */
 export function startNext(supervisor: Supervisor, env: NodeJS.ProcessEnv, port: number, host = 'localhost'): ChildProcess {
-  // The real path, not the .bin symlink: with a --require preload from this package, Node 20 loads
-  // the symlink itself as the main module and Next's relative requires fail.
-  return supervisor.spawn('next-server', fs.realpathSync('node_modules/.bin/next'), ['start', '-H', host, '-p', String(port)], env);
+  const [command, args] = serveCommand(port, host);
+  return supervisor.spawn('portal', command, args, env);
 }

@@ -54,4 +54,4 @@ export function parseMail(raw: string): ParsedMail {
 }
 
 /** The first link in the text part that goes to the Auth.js email callback. */
-export const signInLinkOf = (m: ParsedMail) => /https?:\/\/\S+\/api\/auth\/callback\/nodemailer\?\S+/.exec(m.text)?.[0] ?? null;
+export const signInLinkOf = (m: ParsedMail) => /https?:\/\/\S+\/sign-in\/link\?\S+/.exec(m.text)?.[0] ?? null;

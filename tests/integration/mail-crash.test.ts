@@ -78,7 +78,7 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
     await getDb().$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
     await crashOnNextMessage(smtp, transport, row.id);
-    // The recipient clicked the first copy: Auth.js deleted the token.
+    // The recipient used the first copy: the token is gone.
     const token = new URL(signInLinkOf(smtp.to(email)[0])!).searchParams.get('token')!;
     await getDb().verificationToken.delete({ where: { token: hashLinkToken(token) } });
 

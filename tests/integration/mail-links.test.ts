@@ -1,10 +1,10 @@
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { allowConsoleError } from '@/tests/helpers/setup';
 
-// The sign-in links end to end without a browser: the worker sends them over real SMTP, and Auth.js's
-// own callback route (through app/api/auth/[...nextauth]/route.ts) verifies them. next/headers is
-// replaced by a fake request context, with a forged Host header to prove links are built from APP_URL.
+// The sign-in links end to end without a browser: the worker sends them over real SMTP; reading the
+// link's page (linkIsUsable) changes nothing, and only its bound "Continue" POST (redeemSignInLink)
+// uses it. next/headers is replaced by a fake request context, with a forged Host header to prove
+// links are built from APP_URL. The browser side (scanners, binding, Back) is e2e/10-sign-in-edges.spec.ts.
 const fakeHeaders = new Headers({ host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-for': '198.51.100.7', 'user-agent': 'vitest' });
 vi.mock('next/headers', () => ({
   headers: async () => fakeHeaders,
@@ -13,6 +13,8 @@ vi.mock('next/headers', () => ({
 
 const { GET } = await import('@/app/api/auth/[...nextauth]/route');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
+const { bindingProof, linkIsUsable, redeemSignInLink } = await import('@/lib/auth/link-sign-in');
+const { hashLinkToken } = await import('@/lib/mail/link-token');
 const { emailSignInAllowed } = await import('@/lib/auth/email-link-provider');
 const { getDb } = await import('@/lib/db');
 const { queueMailToMembers } = await import('@/lib/mail/queue');
@@ -24,7 +26,9 @@ const { signInLinkOf } = await import('@/tests/helpers/mime');
 const { TestSmtp } = await import('@/tests/helpers/smtp');
 
 const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
-const open = (link: string) => GET(new NextRequest(link));
+const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
+const BIND = 'test-binding-cookie-value-0123456789';
+const redeem = (link: string, bindCookie: string | null = BIND, proof = bindingProof(BIND, tokenOf(link))) => redeemSignInLink({ token: tokenOf(link), proof, bindCookie }, meta);
 
 describe.each(dialects())('sign-in links on %s', (dialect) => {
   let smtp: import('@/tests/helpers/smtp').TestSmtp;
@@ -43,42 +47,50 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     return { link: signInLinkOf(smtp.to(email).at(-1)!)!, block, user: users[0] };
   }
 
-  it('the block notice link signs its recipient in (a Session row, via the jwt callback) and lands on the block page, once', async () => {
+  it('reading the block notice link changes nothing; the bound Continue signs its recipient in (a Session row), once', async () => {
     const { link, block, user } = await noticeLink(`link-ok-${dialect}@t.example`);
-    const res = await open(link);
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe(`http://localhost:3000/blocks/${block.id}`);
-    expect(res.headers.getSetCookie().some((c) => c.startsWith('authjs.session-token='))).toBe(true);
+    expect(new URL(link).searchParams.get('callbackUrl')).toBe(`/blocks/${block.id}`);
+    for (let i = 0; i < 3; i++) expect(await linkIsUsable(tokenOf(link))).toBe(true);
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
+
+    expect(await redeem(link)).toEqual({ ok: true, userId: user.id, email: user.email });
     expect(await getDb().session.count({ where: { userId: user.id } })).toBe(1);
     expect(await getDb().auditLog.count({ where: { action: 'sign_in.success', actorId: user.id, detail: { contains: 'email_link' } } })).toBe(1);
-
-    allowConsoleError(); // Auth.js logs the refused link
-    const again = await open(link);
-    const to = new URL(again.headers.get('location')!);
-    expect(to.pathname).toBe('/sign-in');
-    expect(to.searchParams.get('error')).toBe('Verification');
-    expect(to.searchParams.get('callbackUrl')).toBe(`/blocks/${block.id}`);
+    expect(await linkIsUsable(tokenOf(link))).toBe(false);
+    expect(await redeem(link)).toEqual({ ok: false, reason: 'invalid' });
     expect(await getDb().session.count({ where: { userId: user.id } })).toBe(1);
   });
 
-  it('an expired link is refused and keeps the destination', async () => {
+  it('a POST without the binding cookie, or with a proof made for another browser, is refused and uses nothing', async () => {
+    const { link, user } = await noticeLink(`link-unbound-${dialect}@t.example`);
+    expect(await redeem(link, null)).toEqual({ ok: false, reason: 'unbound' });
+    expect(await redeem(link, 'another-browser-cookie-0123456789')).toEqual({ ok: false, reason: 'unbound' });
+    expect(await redeem(link, BIND, 'f'.repeat(64))).toEqual({ ok: false, reason: 'unbound' });
+    expect(await linkIsUsable(tokenOf(link))).toBe(true);
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it('an expired link is not usable, and is refused', async () => {
     const email = `link-expired-${dialect}@t.example`;
-    const { link, block } = await noticeLink(email);
+    const { link } = await noticeLink(email);
     await getDb().verificationToken.updateMany({ where: { identifier: email }, data: { expires: new Date(Date.now() - 1000) } });
-    allowConsoleError();
-    const to = new URL((await open(link)).headers.get('location')!);
-    expect(`${to.pathname}?${to.searchParams}`).toBe(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(`/blocks/${block.id}`)}`);
+    expect(await linkIsUsable(tokenOf(link))).toBe(false);
+    expect(await redeem(link)).toEqual({ ok: false, reason: 'invalid' });
   });
 
-  it('a link is bound to its user: another address in the link is refused', async () => {
-    const { link } = await noticeLink(`link-bound-${dialect}@t.example`);
-    const forged = new URL(link);
-    forged.searchParams.set('email', `someone-else-${dialect}@t.example`);
-    allowConsoleError();
-    expect(new URL((await open(forged.toString())).headers.get('location')!).searchParams.get('error')).toBe('Verification');
+  it("an old-style link to Auth.js's callback (even with '+' for '%2B') forwards, unused, to the Continue page", async () => {
+    const email = `ops+voip-${dialect}@t.example`;
+    const { link, block } = await noticeLink(email);
+    const legacy = `http://evil.example/api/auth/callback/nodemailer?callbackUrl=${encodeURIComponent(`http://localhost:3000/blocks/${block.id}`)}&token=${tokenOf(link)}&email=${email}`;
+    const res = await GET(new NextRequest(legacy));
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(link);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await linkIsUsable(tokenOf(link))).toBe(true);
+    expect((await redeem(link)).ok).toBe(true);
   });
 
-  it('"Email me a sign-in link": queued sealed, sent on APP_URL whatever the Host header, signs in at the destination', async () => {
+  it('"Email me a sign-in link": queued sealed, on APP_URL\'s Continue page whatever the Host header, lives 15 minutes', async () => {
     const email = `ask-${dialect}@t.example`;
     const { users } = await makeAccount({ members: [email] });
     expect(await requestSignInLink(email.toUpperCase(), '/accounts/x', meta)).toEqual({ ok: true });
@@ -86,11 +98,15 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     expect(row.payload).not.toMatch(/token|callback/);
     await deliver();
     const link = signInLinkOf(smtp.to(email).at(-1)!)!;
-    expect(new URL(link).origin).toBe('http://localhost:3000');
-    expect(new URL(link).searchParams.get('callbackUrl')).toBe('http://localhost:3000/accounts/x');
+    expect(new URL(link).origin + new URL(link).pathname).toBe('http://localhost:3000/sign-in/link');
+    expect(new URL(link).searchParams.get('callbackUrl')).toBe('/accounts/x');
     expect((await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } })).payload).not.toContain('sealedUrl');
-    const res = await open(link);
-    expect(res.headers.get('location')).toBe('http://localhost:3000/accounts/x');
+    const vt = await getDb().verificationToken.findUniqueOrThrow({ where: { token: hashLinkToken(tokenOf(link)) } });
+    expect(vt.identifier).toBe(email);
+    const minutes = (vt.expires.getTime() - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(14);
+    expect(minutes).toBeLessThanOrEqual(15);
+    expect((await redeem(link)).ok).toBe(true);
     expect(await getDb().session.count({ where: { userId: users[0].id } })).toBe(1);
   });
 
@@ -103,13 +119,24 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     expect(await getDb().mailMessage.count({ where: { to: { in: [disabled, `nobody-${dialect}@t.example`] } } })).toBe(0);
   });
 
-  it('is rate limited per address: the sixth request in an hour is refused', async () => {
+  it('limits: the sixth request from one address waits; other addresses still get links, up to a quiet per-email ceiling', async () => {
     const email = `many-${dialect}@t.example`;
     await makeAccount({ members: [email] });
-    for (let i = 0; i < 5; i++) expect((await requestSignInLink(email, '/', meta)).ok).toBe(true);
-    expect(await requestSignInLink(email, '/', meta)).toMatchObject({ ok: false, reason: 'throttled' });
-    expect(await getDb().mailMessage.count({ where: { to: email } })).toBe(5);
+    const from = (ip: string) => ({ ip, userAgent: 'vitest' });
+    for (let i = 0; i < 5; i++) expect((await requestSignInLink(email, '/', from('198.51.100.50'))).ok).toBe(true);
+    expect(await requestSignInLink(email, '/', from('198.51.100.50'))).toMatchObject({ ok: false, reason: 'throttled' });
+    // The stranger's address is spent, not the email: the owner, elsewhere, still gets a link.
+    for (let i = 0; i < 15; i++) expect(await requestSignInLink(email, '/', from(`203.0.113.${i + 1}`))).toEqual({ ok: true });
+    expect(await getDb().mailMessage.count({ where: { to: email } })).toBe(20);
+    // Past 20 an hour the answer stays the same, and nothing more is mailed (no flooding from many addresses).
+    expect(await requestSignInLink(email, '/', from('203.0.113.99'))).toEqual({ ok: true });
+    expect(await getDb().mailMessage.count({ where: { to: email } })).toBe(20);
   });
+
+  it('an unreadable or missing client address is one shared bucket, never a way around the per-address limit', async () => {
+    for (let i = 0; i < 30; i++) await requestSignInLink(`nobody-${i}-${dialect}@t.example`, '/', { ip: 'garbage', userAgent: 'vitest' });
+    expect(await requestSignInLink(`nobody-x-${dialect}@t.example`, '/', { ip: null, userAgent: 'vitest' })).toMatchObject({ ok: false, reason: 'throttled' });
+  }, 60_000);
 
   it('a direct POST to Auth.js (outside the rate-limited action) may not start an email sign-in', async () => {
     expect(await emailSignInAllowed({ email: 'x@t.example' }, { verificationRequest: true })).toBe(false);

@@ -29,3 +29,70 @@ describe.each(dialects())('a TOTP code works once, on %s', (dialect) => {
     expect(await acceptTotp(`u2-${dialect}`, SECRET, code)).toBe(true);
   });
 });
+
+describe.each(dialects())('second-factor failures across windows, on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  it('malformed input is not counted; the 20th wrong code locks once, with one email; the unlock link clears it', async () => {
+    const { getDb } = await import('@/lib/db');
+    const { encryptSecret } = await import('@/lib/auth/totp');
+    const { verifySecondFactor } = await import('@/lib/mfa/verify');
+    const { recordSecondFactorFailure, unlockSecondFactor, TOTP_LOCK_AFTER } = await import('@/lib/mfa/lockout');
+    const db = getDb();
+    const u = await db.user.create({ data: { email: `lock-${dialect}@t.example`, role: 'agent', totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } });
+    const s = await db.session.create({ data: { sessionToken: `sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+    const me = { id: u.id, email: u.email, name: null, role: u.role, timeZone: 'UTC', locale: 'en', sessionId: s.id, mfaEnrolled: true, mfaVerified: false };
+    const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
+
+    for (const typed of ['508 29', 'abc', '']) expect(await verifySecondFactor(me, typed, meta)).toBe('malformed');
+    expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
+
+    for (let i = 1; i < TOTP_LOCK_AFTER; i++) expect((await recordSecondFactorFailure(me, meta)).locked).toBe(false);
+    expect(await recordSecondFactorFailure(me, meta)).toEqual({ locked: true, failures: 20 });
+    expect(await recordSecondFactorFailure(me, meta)).toEqual({ locked: true, failures: 21 });
+    expect(await db.mailMessage.count({ where: { to: u.email, template: 'mfa_locked' } })).toBe(1);
+    expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.locked' } })).toBe(1);
+    // Locked: even the right code is not checked.
+    expect(await verifySecondFactor(me, codeAt(Date.now()), meta)).toBe('locked');
+
+    await unlockSecondFactor(me, meta);
+    expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({ totpFailures: 0, totpLockedAt: null });
+    expect(await verifySecondFactor(me, codeAt(Date.now()).replace(/^(\d{3})/, '$1 '), meta)).toBe('ok');
+  });
+});
+
+describe.each(dialects())('recovery codes, on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  it('new codes need a current TOTP code, replace the old ones, revoke sign-in links, and work once as typed', async () => {
+    const { getDb } = await import('@/lib/db');
+    const { encryptSecret } = await import('@/lib/auth/totp');
+    const { replaceRecoveryCodes } = await import('@/lib/mfa/recovery');
+    const { verifySecondFactor } = await import('@/lib/mfa/verify');
+    const db = getDb();
+    const u = await db.user.create({ data: { email: `rc-${dialect}@t.example`, role: 'customer', totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } });
+    const s = await db.session.create({ data: { sessionToken: `rc-sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+    const me = { id: u.id, email: u.email, name: null, role: u.role, timeZone: 'UTC', locale: 'en', sessionId: s.id, mfaEnrolled: true, mfaVerified: true };
+    const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
+    await db.verificationToken.create({ data: { identifier: u.email, token: `t-${dialect}`, expires: new Date(Date.now() + 600_000) } });
+
+    expect(await replaceRecoveryCodes(me, 'ABCD-EFGH-JKMN-PQRS', meta)).toEqual({ ok: false, reason: 'malformed' });
+    const first = await replaceRecoveryCodes(me, codeAt(Date.now()), meta);
+    if (!first.ok) throw new Error(first.reason);
+    const rows = await db.recoveryCode.findMany({ where: { userId: u.id } });
+    expect(rows).toHaveLength(10);
+    for (const r of rows) expect(r.codeHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
+
+    const second = await replaceRecoveryCodes(me, codeAt(Date.now() + 30_000), meta);
+    if (!second.ok) throw new Error(second.reason);
+    const old = first.recoveryCodes[0];
+    const fresh = second.recoveryCodes[0];
+    expect(await verifySecondFactor(me, old, meta)).toBe('wrong');
+    expect(await verifySecondFactor(me, ` ${fresh.toLowerCase().replace(/-/g, ' ')} `, meta)).toBe('ok');
+    expect(await verifySecondFactor(me, fresh, meta)).toBe('wrong'); // once only
+  });
+});

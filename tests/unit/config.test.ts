@@ -24,6 +24,12 @@ describe('configuration (CONTRACTS §2)', () => {
       for (const name of ['DATABASE_URL', 'APP_URL', 'AUTH_SECRET', 'SWITCH_API_URL', 'SWITCH_API_TOKEN', 'SWITCH_WEBHOOK_SECRET', 'PASSWORD_MIN_SCORE']) expect(msg).toContain(name);
     }
   });
+  it('TRUSTED_PROXY_HOPS: 0 (no proxy, the default) is accepted; a non-number is refused with its name', () => {
+    expect(parseEnv(good).TRUSTED_PROXY_HOPS).toBe(0);
+    expect(parseEnv({ ...good, TRUSTED_PROXY_HOPS: '0' }).TRUSTED_PROXY_HOPS).toBe(0);
+    expect(parseEnv({ ...good, TRUSTED_PROXY_HOPS: '2' }).TRUSTED_PROXY_HOPS).toBe(2);
+    for (const bad of ['x', '-1', '1.5']) expect(() => parseEnv({ ...good, TRUSTED_PROXY_HOPS: bad })).toThrow(/TRUSTED_PROXY_HOPS/);
+  });
   it('requires SMTP outside the demo in production', () => {
     const { SMTP_URL: _, ...noSmtp } = good;
     expect(() => parseEnv({ ...noSmtp, NODE_ENV: 'production' })).toThrow(/SMTP_URL/);

@@ -8,7 +8,11 @@ const schema = z.object({ code: z.string().trim().min(1, 'Enter the code from yo
 export const enrolAction = userAction(schema, async (input, { user, meta }) => {
   const r = await confirmEnrolment(user, input.code, meta);
   if (!r.ok) {
-    const msg = r.reason === 'throttled' ? 'Too many wrong codes. Try again in a few minutes.' : 'That code is not correct. Scan the QR code again and enter the current code.';
+    const msg = {
+      throttled: 'Too many wrong codes. Try again in a few minutes.',
+      wrong: 'That code is not correct. Scan the QR code again and enter the current code.',
+      malformed: 'Enter the 6-digit code your app shows (spaces and dashes are fine).',
+    }[r.reason];
     return { message: msg, fieldErrors: { code: [msg] } };
   }
   return { ok: true, message: 'Two-factor authentication is on.', data: { recoveryCodes: r.recoveryCodes } };

@@ -13,5 +13,6 @@ export const verifyAction = userAction(schema, async (input, { user, meta }) => 
   const outcome = await verifySecondFactor(user, input.code, meta);
   if (outcome === 'ok') redirect(safeCallbackUrl(input.next));
   if (outcome === 'not_enrolled') redirect('/security/two-factor');
-  return { message: outcome === 'throttled' ? t('throttled') : t('wrong'), fieldErrors: { code: [outcome === 'throttled' ? t('throttled') : t('wrong')] } };
+  const message = t(outcome);
+  return { message, fieldErrors: { code: [message] } };
 }, { allowUnverified: true });

@@ -1,15 +1,20 @@
+import type { NextRequest } from 'next/server';
 import { handlers } from '@/lib/auth/config';
-import { keepLinkDestination } from '@/lib/auth/link-errors';
+import { forwardLegacyLink } from '@/lib/auth/legacy-links';
 
-export const GET = keepLinkDestination(handlers.GET);
+/** A sign-in link addressed to Auth.js's callback forwards, unused, to the "Continue" page (lib/auth/legacy-links.ts). */
+export async function GET(request: Request): Promise<Response> {
+  return forwardLegacyLink(request) ?? handlers.GET(request as NextRequest);
+}
 
 /**
- * Password sign-in happens only through the sign-in page's server action, which applies the per-email
- * and per-IP limits and audits every attempt (lib/auth/sign-in.ts). Auth.js's own credentials
- * endpoints would skip all of that, so they do not exist here.
+ * Password sign-in happens only through the sign-in page's server action, which applies the limits and
+ * audits every attempt (lib/auth/sign-in.ts); a sign-in link is used only by the POST of its "Continue"
+ * page (lib/auth/link-sign-in.ts). Auth.js's own endpoints for those providers would skip all of that,
+ * so they do not exist here.
  */
 export async function POST(request: Request): Promise<Response> {
   const path = new URL(request.url).pathname;
-  if (/\/(callback|signin)\/credentials\/?$/.test(path)) return new Response('Not found', { status: 404 });
-  return handlers.POST(request as Parameters<typeof handlers.POST>[0]);
+  if (/\/(callback|signin)\/(credentials|link|nodemailer)\/?$/.test(path)) return new Response('Not found', { status: 404 });
+  return handlers.POST(request as NextRequest);
 }

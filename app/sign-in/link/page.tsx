@@ -1,0 +1,33 @@
+import type { Metadata } from 'next';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
+import { ContinueLinkForm } from '@/components/continue-link-form';
+import { safeCallbackUrl } from '@/lib/auth/callback-url';
+import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
+import { bindingProof, linkIsUsable } from '@/lib/auth/link-sign-in';
+import { continueLinkAction } from './actions';
+
+export const metadata: Metadata = { title: 'Sign in · Tollgate', robots: { index: false, follow: false } };
+
+type Search = Promise<{ token?: string | string[]; callbackUrl?: string | string[] }>;
+
+/**
+ * Every emailed sign-in link opens here. Showing it changes nothing (mail scanners fetch links too);
+ * the "Continue" button's POST uses the link (lib/auth/link-sign-in.ts).
+ */
+export default async function SignInLinkPage({ searchParams }: { searchParams: Search }) {
+  const sp = await searchParams;
+  const token = typeof sp.token === 'string' ? sp.token : '';
+  const callbackUrl = safeCallbackUrl(sp.callbackUrl);
+  if (!(await linkIsUsable(token))) redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  const bind = (await cookies()).get(LINK_BIND_COOKIE)?.value;
+  const t = await getTranslations('signIn');
+  return (
+    <div className="mx-auto flex max-w-md flex-col gap-6">
+      <h1 className="text-2xl font-bold">{t('linkTitle')}</h1>
+      <p className="text-slate-700">{t('linkIntro')}</p>
+      <ContinueLinkForm action={continueLinkAction} token={token} proof={bind ? bindingProof(bind, token) : ''} callbackUrl={callbackUrl} label={t('linkContinue')} pending={t('submitting')} />
+    </div>
+  );
+}

@@ -1,0 +1,407 @@
+import { type APIRequestContext, type Browser, type BrowserContext, type Page, request as playwrightRequest } from '@playwright/test';
+import { TOTP } from 'otpauth';
+import { signEvent } from '../lib/switch/signature';
+import { query } from './support/db';
+import { EDGE_PASSWORD, EDGE_TOTP_SECRET } from './support/edge-users';
+import { E2E } from './support/env';
+import { DEMO, expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
+import { fromAddress } from './support/from-address';
+import { linkOf, mailTo, waitForMail } from './support/mail';
+import { runTsx } from './support/tsx';
+
+// Issue 12: sign-in edges real users hit. Chromium against the production build, mail through the real
+// SMTP server of global setup. The portal runs with TRUSTED_PROXY_HOPS=0: the client address is the
+// socket's peer, and ./support/from-address.ts gives a browser context another loopback address.
+
+const NOTICE = /^International calling blocked on Edge Co \(ACC-9012\)/;
+const LINK_MAIL = /^Your sign-in link/;
+const who = (email: string) => ({ email, password: EDGE_PASSWORD });
+let seq = 0;
+
+async function placeBlock(request: APIRequestContext, sourceIp = '203.0.113.9') {
+  const event = {
+    id: `evt_e2e_edge_${Date.now()}_${seq++}`, type: 'block.placed', occurredAt: new Date().toISOString(),
+    data: { accountNumber: 'ACC-9012', reason: 'high_risk_destination', calls: [{ at: new Date(Date.now() - 5000).toISOString(), from: 'edge-trunk', to: '+252611234567', sourceIp, durationSec: 0 }] },
+  };
+  const body = JSON.stringify(event);
+  const res = await request.post('/api/switch/events', { data: body, headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) } });
+  expect(res.status()).toBe(200);
+}
+
+/** Places a block on ACC-9012 and returns the notice link each of `emails` received, and the block page. */
+async function newNotice(request: APIRequestContext, emails: string[], sourceIp?: string) {
+  const seen = new Map(emails.map((e) => [e, new Set(mailTo(e).map((m) => m.file))]));
+  await placeBlock(request, sourceIp);
+  const links = await Promise.all(emails.map(async (e) => linkOf(await waitForMail(e, NOTICE, seen.get(e)))));
+  const blockPath = new URL(links[0]).searchParams.get('callbackUrl')!;
+  expect(blockPath).toMatch(/^\/blocks\/\w+$/);
+  return { links, blockPath };
+}
+
+/** "Email me a sign-in link" on the sign-in page, in a context of its own; returns the link. */
+async function requestLink(browser: Browser, email: string): Promise<string> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const seen = new Set(mailTo(email).map((m) => m.file));
+  await page.goto('/sign-in');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await expect(page.getByText('If that address belongs to an account, a sign-in link is on its way. It works once and expires in 15 minutes.')).toBeVisible();
+  const link = linkOf(await waitForMail(email, LINK_MAIL, seen));
+  await ctx.close();
+  return link;
+}
+
+async function expectUsedOrExpired(page: Page, link: string) {
+  await page.goto(link);
+  await expect(page).toHaveURL(/\/sign-in\?/);
+  await expect(page.getByText('That sign-in link has already been used or has expired.')).toBeVisible();
+}
+
+const sessionCookie = async (ctx: BrowserContext) => (await ctx.cookies()).find((c) => c.name.includes('authjs.session-token'));
+
+test.describe('links that mail scanners cannot use', () => {
+  test("a scanner's HEAD, its GET and a headless browser change nothing; the person's Continue signs in", async ({ browser, request }) => {
+    const { links: [link], blockPath } = await newNotice(request, ['edge@e2e.example']);
+    expect(new URL(link).pathname).toBe('/sign-in/link');
+    expect(new URL(link).searchParams.has('email')).toBe(false);
+
+    // Microsoft Safe Links style: a HEAD, then a GET without cookies, with a bot's user agent.
+    const bot = await playwrightRequest.newContext({ baseURL: E2E.appUrl, userAgent: 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' });
+    const head = await bot.head(link, { maxRedirects: 0 });
+    expect(head.status()).toBe(200);
+    const get = await bot.get(link, { maxRedirects: 0 });
+    expect(get.status()).toBe(200);
+    expect(await get.text()).toContain('Continue');
+    for (const r of [head, get]) expect(r.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value).join('\n')).not.toContain('authjs.session-token');
+    await bot.dispose();
+
+    // A headless Chrome scanner renders the page (scripts and all) but does not press buttons.
+    const scanner = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36' });
+    const sp = await scanner.newPage();
+    await sp.goto(link);
+    await expect(sp.getByRole('button', { name: 'Continue' })).toBeVisible();
+    expect(await sessionCookie(scanner)).toBeUndefined();
+    await sp.goto('/');
+    await expect(sp).toHaveURL(/\/sign-in/);
+
+    // The person, seconds later: the link still works, once.
+    const person = await browser.newContext();
+    const pp = await person.newPage();
+    await pp.goto(link);
+    await expect(pp.getByRole('heading', { name: 'Continue signing in' })).toBeVisible();
+    await expectAccessible(pp);
+    await pp.getByRole('button', { name: 'Continue' }).click();
+    await expect(pp).toHaveURL(`${E2E.appUrl}${blockPath}`);
+    await expect(pp.getByRole('heading', { name: 'International calling blocked on Edge Co (ACC-9012)' })).toBeVisible();
+
+    // The scanner, coming back, got nothing and gets nothing.
+    await expectUsedOrExpired(sp, link);
+    expect(await sessionCookie(scanner)).toBeUndefined();
+    await scanner.close();
+    await person.close();
+  });
+
+  test('the Continue POST is bound to the browser that showed the page; an old-style link with "+" for "%2B" still works', async ({ browser, request }) => {
+    const email = 'ops+voip@e2e.example';
+    const { links: [link], blockPath } = await newNotice(request, [email]);
+    const token = new URL(link).searchParams.get('token')!;
+    // The shape links had before, as a mail client rewrote it: Auth.js's callback, with "+" in the email.
+    const legacy = `/api/auth/callback/nodemailer?callbackUrl=${encodeURIComponent(`${E2E.appUrl}${blockPath}`)}&token=${token}&email=ops+voip@e2e.example`;
+
+    const mine = await browser.newContext();
+    const mp = await mine.newPage();
+    await mp.goto(legacy);
+    await expect(mp).toHaveURL(/\/sign-in\/link\?/);
+    const myProof = await mp.locator('input[name="proof"]').inputValue();
+
+    // Another browser replays this page's form (token and proof) with its own cookies: refused, nothing used.
+    const other = await browser.newContext();
+    const op = await other.newPage();
+    await op.goto(link);
+    await op.locator('input[name="proof"]').evaluate((el, v) => ((el as HTMLInputElement).value = v), myProof);
+    await op.getByRole('button', { name: 'Continue' }).click();
+    await expect(op.locator('#continue-message')).toContainText('did not keep the cookie');
+    expect(await sessionCookie(other)).toBeUndefined();
+
+    await mp.getByRole('button', { name: 'Continue' }).click();
+    await expect(mp).toHaveURL(`${E2E.appUrl}${blockPath}`);
+    await mine.close();
+    await other.close();
+  });
+});
+
+test.describe('links are revoked', () => {
+  test('a requested link lives 15 minutes, and "Sign out everywhere" revokes it', async ({ browser }) => {
+    const email = 'edge-rv-out@e2e.example';
+    const link = await requestLink(browser, email);
+    const [row] = query<{ expires: number | string }>(`SELECT expires FROM "VerificationToken" WHERE identifier = ?`, email);
+    const minutesLeft = ((typeof row.expires === 'number' ? row.expires : Date.parse(row.expires)) - Date.now()) / 60_000;
+    expect(minutesLeft).toBeGreaterThan(13);
+    expect(minutesLeft).toBeLessThanOrEqual(15);
+
+    const a = await browser.newContext();
+    const pa = await a.newPage();
+    await signIn(pa, who(email));
+    await pa.goto('/profile');
+    await pa.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await expect(pa).toHaveURL(/\/sign-in/);
+    await expectUsedOrExpired(pa, link);
+    await a.close();
+  });
+
+  test('a portal password change revokes outstanding links', async ({ browser }) => {
+    const email = 'edge-rv-pass@e2e.example';
+    const link = await requestLink(browser, email);
+    const a = await browser.newContext();
+    const pa = await a.newPage();
+    await signIn(pa, who(email));
+    await pa.goto('/profile');
+    await pa.getByLabel('Current password').fill(EDGE_PASSWORD);
+    await pa.getByLabel('New password').fill('granite violet harbour lantern');
+    await expect(pa.getByRole('meter', { name: 'Password strength' })).toHaveAttribute('aria-valuetext', /strong/i);
+    await pa.getByRole('button', { name: 'Change password' }).click();
+    await expect(pa.locator('#change-password-message')).toContainText('Every other session was signed out');
+    const fresh = await (await browser.newContext()).newPage();
+    await expectUsedOrExpired(fresh, link);
+    await a.close();
+  });
+
+  test('setting up a second factor revokes outstanding links; the first code may be typed "123-456"', async ({ browser }) => {
+    const email = 'edge-rv-mfa@e2e.example';
+    const link = await requestLink(browser, email);
+    const a = await browser.newContext();
+    const pa = await a.newPage();
+    await signIn(pa, who(email));
+    await pa.goto('/security/two-factor');
+    const secret = (await pa.locator('code').first().innerText()).trim();
+    const code = await totpNow(secret, email);
+    await pa.getByLabel('Authentication code').fill(`${code.slice(0, 3)}-${code.slice(3)}`);
+    await pa.getByRole('button', { name: 'Verify' }).click();
+    await expect(pa.getByText('Two-factor authentication is on.')).toBeVisible();
+    const codes = await pa.locator('ul li').allInnerTexts();
+    expect(codes).toHaveLength(10);
+    for (const c of codes) expect(c).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/); // 16 × 5 bits = 80 bits
+    const stored = query<{ codeHash: string }>(`SELECT r."codeHash" FROM "RecoveryCode" r JOIN "User" u ON u.id = r."userId" WHERE u.email = ?`, email);
+    expect(stored).toHaveLength(10);
+    for (const r of stored) expect(r.codeHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    const fresh = await (await browser.newContext()).newPage();
+    await expectUsedOrExpired(fresh, link);
+
+    // A recovery code works at sign-in as people type it (lower case, spaces), and new ones can be made.
+    await signIn(fresh, who(email));
+    await expect(fresh).toHaveURL(/\/security\/verify/);
+    await fresh.getByLabel('Authentication code').fill(` ${codes[0].toLowerCase().replace(/-/g, ' ')} `);
+    await fresh.getByRole('button', { name: 'Verify' }).click();
+    await expect(fresh).toHaveURL(`${E2E.appUrl}/`);
+    await fresh.goto('/profile');
+    await fresh.getByLabel('Authentication code').fill(await totpNow(secret, email));
+    await fresh.getByRole('button', { name: 'New recovery codes' }).click();
+    await expect(fresh.getByText('Your new recovery codes are ready. The old ones no longer work.')).toBeVisible();
+    await expect(fresh.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+    await expectAccessible(fresh);
+    await a.close();
+  });
+
+  test('disabling a user revokes their links', async ({ browser }) => {
+    const email = 'edge-rv-agent@e2e.example';
+    const link = await requestLink(browser, email);
+    const admin = await browser.newContext();
+    const pa = await admin.newPage();
+    await signInStaff(pa, DEMO.alex);
+    await pa.goto('/staff/users');
+    await pa.getByRole('button', { name: `Disable ${email}` }).click();
+    await expect(pa.getByText(`${email} is disabled`)).toBeVisible();
+    expect(query(`SELECT 1 FROM "VerificationToken" WHERE identifier = ?`, email)).toHaveLength(0);
+    const fresh = await (await browser.newContext()).newPage();
+    await expectUsedOrExpired(fresh, link);
+    await admin.close();
+  });
+});
+
+test("Auth.js's own sign-out endpoint ends the Session row too, not just the cookie", async ({ browser }) => {
+  const email = 'edge@e2e.example';
+  const sessions = () => query<{ n: number }>(`SELECT COUNT(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = ?`, email)[0].n;
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, who(email));
+  const before = sessions();
+  const jwt = await sessionCookie(ctx);
+  expect(jwt).toBeDefined();
+  const { csrfToken } = (await (await page.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const res = await page.request.post('/api/auth/signout', { form: { csrfToken }, maxRedirects: 0 });
+  expect(res.status()).toBeLessThan(400);
+  expect(sessions()).toBe(before - 1);
+  // A copy of the old cookie opens nothing either: its Session row is gone.
+  const copy = await browser.newContext();
+  await copy.addCookies([jwt!]);
+  const cp = await copy.newPage();
+  await cp.goto('/');
+  await expect(cp).toHaveURL(/\/sign-in/);
+  await ctx.close();
+  await copy.close();
+});
+
+const edgeCode = (timestamp: number) => new TOTP({ secret: EDGE_TOTP_SECRET, digits: 6, period: 30 }).generate({ timestamp });
+const auditCount = (action: string, email: string) => query<{ n: number }>(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE action = ? AND "actorEmail" = ?`, action, email)[0].n;
+
+async function passwordThenVerifyPage(page: Page, email: string) {
+  await signIn(page, who(email), '/staff');
+  await expect(page).toHaveURL(/\/security\/verify/);
+}
+
+/** Submits a code and waits until React has reset the form after the action (else the next fill is lost). */
+async function enterCode(page: Page, code: string) {
+  const field = page.getByLabel('Authentication code');
+  await field.fill(code);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined),
+    page.getByRole('button', { name: 'Verify' }).click(),
+  ]);
+  await expect(field).toHaveValue('');
+  await expect(page.getByRole('button', { name: 'Verify' })).toBeEnabled();
+}
+
+test('codes as people type them: "508 291", "508-291", a no-break space; malformed input is a form error, not a failure', async ({ browser }) => {
+  const email = 'edge-agent@e2e.example';
+  for (const sep of ['\u00a0', '-', ' ']) {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await passwordThenVerifyPage(page, email);
+    await enterCode(page, '508 29');
+    await expect(page.locator('#code-error')).toContainText('Enter the 6-digit code from your authenticator app, or a recovery code.');
+    const code = await totpNow(EDGE_TOTP_SECRET, email);
+    await page.getByLabel('Authentication code').fill(`${code.slice(0, 3)}${sep}${code.slice(3)}`);
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await expect(page).toHaveURL((u) => u.pathname.startsWith('/staff'));
+    await ctx.close();
+  }
+  expect(auditCount('mfa.failure', email)).toBe(0);
+  expect(auditCount('mfa.verified', email)).toBe(3);
+});
+
+test('a stranger cannot lock out an agent or an admin; a known browser signs in on the attacked address', async ({ browser }) => {
+  const relays: { url: string; close(): Promise<void> }[] = [];
+  const at = async (address: string, forged?: string) => {
+    const relay = await fromAddress(address);
+    relays.push(relay);
+    // Every request also claims another client address: with no proxy in front it must be ignored.
+    return browser.newContext({ baseURL: relay.url, extraHTTPHeaders: forged ? { 'x-forwarded-for': forged } : {} });
+  };
+  const NOT_CORRECT = 'The email or password is not correct.';
+  const THROTTLED = /^Too many failed sign-in attempts/;
+  /** A wrong password in a fresh page of `ctx`; the answer must match `expected`. */
+  const wrong = async (ctx: BrowserContext, email: string, expected: string | RegExp) => {
+    const page = await ctx.newPage();
+    await page.goto('/sign-in');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.locator('#sign-in-message')).toHaveText(expected);
+    await page.close();
+  };
+  for (const [n, email] of [[1, 'edge-guard@e2e.example'], [2, 'edge-admin@e2e.example']] as const) {
+    // Five wrong passwords from five addresses: each address has used one attempt of its own.
+    for (let i = 1; i <= 5; i++) await wrong(await at(`127.0.${n}.${10 + i}`, `198.51.100.${i}`), email, NOT_CORRECT);
+    // One address trying again and again is stopped — that address only.
+    const attacker = await at(`127.0.${n}.66`, '203.0.113.250');
+    for (let i = 1; i <= 4; i++) await wrong(attacker, email, NOT_CORRECT);
+    await wrong(attacker, email, THROTTLED);
+    await wrong(attacker, email, THROTTLED);
+
+    // The right password from another address still signs in.
+    const user = await at(`127.0.${n}.20`);
+    const page = await user.newPage();
+    await passwordThenVerifyPage(page, email);
+    // And the same person's browser, now a known device, signs in even from the attacked address.
+    const device = (await user.cookies()).filter((c) => c.name === 'tollgate-device');
+    expect(device).toHaveLength(1);
+    const onAttacked = await at(`127.0.${n}.66`);
+    await onAttacked.addCookies(device);
+    await passwordThenVerifyPage(await onAttacked.newPage(), email);
+
+    // The audit log names the socket addresses, never what the client wrote in X-Forwarded-For.
+    const ips = query<{ ip: string | null }>(`SELECT ip FROM "AuditLog" WHERE action IN ('sign_in.failure', 'sign_in.throttled') AND detail LIKE ?`, `%${email}%`).map((r) => r.ip);
+    expect(new Set(ips)).toEqual(new Set([11, 12, 13, 14, 15, 66].map((x) => `127.0.${n}.${x}`)));
+  }
+  for (const r of relays) await r.close();
+});
+
+test('wrong second-factor codes add up across windows: after 20 the factor locks, the user is emailed, the link unlocks', async ({ browser }) => {
+  const email = 'edge-totp@e2e.example';
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await passwordThenVerifyPage(page, email);
+  const now = Date.now();
+  const valid = new Set([-1, 0, 1].map((d) => edgeCode(now + d * 30_000)));
+  const wrongCodes = Array.from({ length: 200 }, (_, i) => edgeCode(now - (i + 10) * 3_600_000)).filter((c) => !valid.has(c));
+  const seen = new Set(mailTo(email).map((m) => m.file));
+  // Four windows of five wrong codes: each window ends "try again in a few minutes"; the last one locks.
+  for (let window = 0; window < 4; window++) {
+    for (let i = 0; i < 5; i++) await enterCode(page, wrongCodes[window * 5 + i]);
+    if (window < 3) {
+      await expect(page.locator('#code-error')).toHaveText('Too many wrong codes. Try again in a few minutes.');
+      runTsx('e2e/support/db-task.ts', ['next-totp-window', email], { DATABASE_URL: E2E.databaseUrl });
+    }
+  }
+  await expect(page.locator('#code-error')).toContainText('your second factor is locked');
+  expect(auditCount('mfa.failure', email)).toBe(20);
+  expect(auditCount('mfa.locked', email)).toBe(1);
+
+  // Even the right code is refused now.
+  await enterCode(page, await totpNow(EDGE_TOTP_SECRET, email));
+  await expect(page.locator('#code-error')).toContainText('your second factor is locked');
+
+  const mail = await waitForMail(email, /second factor is locked/, seen);
+  expect(mail.text).toContain('20 wrong authentication codes');
+  await page.goto(linkOf(mail));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/security\/verify/);
+  await page.getByLabel('Authentication code').fill(await totpNow(EDGE_TOTP_SECRET, email));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).not.toHaveURL(/\/security\/verify|\/sign-in/);
+  expect(auditCount('mfa.unlocked', email)).toBe(1);
+  await ctx.close();
+});
+
+test('nothing after sign-out: no-store, and Back shows no call data (router cache and bfcache)', async ({ browser, request }) => {
+  const email = 'edge-back@e2e.example';
+  const attackerIp = '203.0.113.77';
+  const { blockPath } = await newNotice(request, [email], attackerIp);
+
+  const a = await browser.newContext();
+  const pa = await a.newPage();
+  await signIn(pa, who(email), blockPath);
+  const res = await pa.goto(blockPath);
+  expect(res?.headers()['cache-control']).toContain('no-store');
+  await expect(pa.getByText(attackerIp).first()).toBeVisible();
+
+  // Signed out from a second browser: Back and Forward in the first show nothing from memory.
+  await pa.getByRole('link', { name: 'Accounts', exact: true }).click();
+  await expect(pa).toHaveURL(`${E2E.appUrl}/`);
+  const b = await browser.newContext();
+  const pb = await b.newPage();
+  await signIn(pb, who(email));
+  await pb.goto('/profile');
+  await pb.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(pb).toHaveURL(/\/sign-in/);
+  await pa.goBack();
+  await expect(pa).toHaveURL(/\/sign-in/);
+  await expect(pa.getByText(attackerIp)).toHaveCount(0);
+  await pa.goForward();
+  await expect(pa.getByText(attackerIp)).toHaveCount(0);
+
+  // Signed out in this browser, with a full page load in between (the bfcache path).
+  await signIn(pa, who(email), blockPath);
+  await expect(pa.getByText(attackerIp).first()).toBeVisible();
+  await pa.goto('/profile');
+  await pa.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(pa).toHaveURL(/\/sign-in/);
+  await pa.goBack();
+  await expect(pa).toHaveURL(/\/sign-in/);
+  await expect(pa.getByText(attackerIp)).toHaveCount(0);
+  await pa.goBack();
+  await expect(pa.getByText(attackerIp)).toHaveCount(0);
+  await a.close();
+  await b.close();
+});

@@ -1,0 +1,68 @@
+import 'server-only';
+import { audit } from '@/lib/audit/log';
+import { countSignIn } from '@/lib/server/metrics';
+import { signIn } from '@/lib/auth/config';
+import { grantLinkSignIn, LINK_PROVIDER_ID } from '@/lib/auth/link-provider';
+import { db } from '@/lib/db';
+import type { RequestMeta } from '@/lib/http/request-meta';
+import { hashLinkToken } from '@/lib/mail/link-token';
+import { unlockSecondFactor } from '@/lib/mfa/lockout';
+import { mac, sameMac } from '@/lib/security/seal';
+
+// Using a sign-in link, in two steps, so that mail scanners and link previews cannot use it:
+// 1. GET (or HEAD) of /sign-in/link only reads: linkIsUsable() says whether to show "Continue" or the
+//    sign-in page's "used or expired" notice. Nothing is written, no session cookie is ever set.
+// 2. The POST from that page (redeemSignInLink) must carry a proof made for that page's binding cookie
+//    (proxy.ts sets it on the GET), so a request that did not come from the browser showing the page is
+//    refused; then the token is deleted (single use, checked against its expiry in the same statement)
+//    and the link's user is signed in through the `link` provider.
+
+const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
+const UNLOCK_PREFIX = 'mfa-unlock:';
+
+async function userOfLink(token: string) {
+  if (!TOKEN.test(token)) return null;
+  const row = await db.verificationToken.findUnique({ where: { token: hashLinkToken(token) } });
+  if (!row || row.expires <= new Date()) return null;
+  const unlock = row.identifier.startsWith(UNLOCK_PREFIX);
+  const user = await db.user.findUnique({ where: { email: unlock ? row.identifier.slice(UNLOCK_PREFIX.length) : row.identifier } });
+  return user && !user.disabled ? { row, user, unlock } : null;
+}
+
+/** Read-only check for the GET of the page: true when the token names a live link of an enabled user. */
+export async function linkIsUsable(token: string): Promise<boolean> {
+  return (await userOfLink(token)) !== null;
+}
+
+/** The proof a "Continue" form carries: HMAC of the browser's binding cookie and the token (64 hex). */
+export const bindingProof = (bindCookie: string, token: string) => mac(`${bindCookie}\n${token}`, 'link-binding-v1');
+
+export type UseLinkOutcome = { ok: true; userId: string; email: string } | { ok: false; reason: 'unbound' | 'invalid' };
+
+/**
+ * The "Continue" POST. `unbound`: the POST did not come from a browser that showed the page for this
+ * token (no binding cookie, or a proof made for another one); nothing changes. `invalid`: the link is
+ * used, expired or its user disabled. On success the token is gone, a session exists (the caller's
+ * response carries its cookie), a second-factor lock named by an unlock link is lifted, and it is audited.
+ */
+export async function redeemSignInLink(input: { token: string; proof: string; bindCookie: string | null | undefined }, meta: RequestMeta): Promise<UseLinkOutcome> {
+  if (!input.bindCookie || !TOKEN.test(input.token) || !sameMac(input.proof, bindingProof(input.bindCookie, input.token))) {
+    await audit({ action: 'sign_in.link_unbound', meta });
+    countSignIn('email_link', 'failure');
+    return { ok: false, reason: 'unbound' };
+  }
+  const found = await userOfLink(input.token);
+  // Single use: of two concurrent POSTs, only the one whose delete removed the row goes on.
+  const used = found ? await db.verificationToken.deleteMany({ where: { token: found.row.token, expires: { gt: new Date() } } }) : { count: 0 };
+  if (!found || used.count !== 1) {
+    await audit({ action: 'sign_in.link_refused', meta });
+    countSignIn('email_link', 'failure');
+    return { ok: false, reason: 'invalid' };
+  }
+  const { user, unlock } = found;
+  if (unlock) await unlockSecondFactor(user, meta);
+  await grantLinkSignIn(user.id, () => signIn(LINK_PROVIDER_ID, { redirect: false }));
+  await audit({ action: 'sign_in.success', actor: user, detail: { method: unlock ? 'mfa_unlock_link' : 'email_link' }, meta });
+  countSignIn('email_link', 'success');
+  return { ok: true, userId: user.id, email: user.email };
+}

@@ -1,0 +1,13 @@
+import 'server-only';
+import type { db, Tx } from '@/lib/db';
+import { linkIdentifiers } from '@/lib/mail/link-token';
+
+/**
+ * Deletes every outstanding sign-in link of `email` (requested, block notice, second-factor unlock).
+ * Called with the transaction of each change that must end them: sign out everywhere, a portal password
+ * change, a second-factor change, a disabled user. Returns how many links were revoked.
+ */
+export async function revokeSignInLinks(client: Tx | typeof db, email: string): Promise<number> {
+  const { count } = await client.verificationToken.deleteMany({ where: { identifier: { in: linkIdentifiers(email) } } });
+  return count;
+}

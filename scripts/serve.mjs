@@ -1,0 +1,45 @@
+// The portal's HTTP server: the production Next.js app as a custom server (Next.js docs, "Custom
+// Server"), for one reason: `next start` cannot tell a handler the TCP peer of a request once the
+// client has sent its own X-Forwarded-For, and with TRUSTED_PROXY_HOPS=0 (no proxy in front) the peer
+// is the only client address that cannot be forged. Each request gets it in x-tollgate-peer, overwriting
+// anything a client sent under that name (lib/http/request-meta.ts reads it).
+// Usage: node scripts/serve.mjs --port 3000 --host localhost   (npm start and the demo run it for you)
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+import next from 'next';
+
+const PEER_HEADER = 'x-tollgate-peer';
+const { values } = parseArgs({ options: { port: { type: 'string', default: '3000' }, host: { type: 'string', default: 'localhost' } } });
+const port = Number(values.port);
+const hostname = values.host;
+
+// Read by request-meta.ts in this same process: only here is the header known to come from the socket.
+process.env.TOLLGATE_PEER_HEADER = PEER_HEADER;
+
+const app = next({ dev: false, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  const peer = req.socket.remoteAddress;
+  if (peer) req.headers[PEER_HEADER] = peer;
+  else delete req.headers[PEER_HEADER];
+  handle(req, res).catch((e) => {
+    console.error('[serve] request failed', e);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
+server.listen(port, hostname, () => console.log(`Tollgate listening on http://${hostname}:${port}`));
+
+// Stop when told to, and when the supervising process is gone (ENVIRONMENT.md: no orphans).
+const stop = () => server.close(() => process.exit(0));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, stop);
+const parent = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parent, 0);
+  } catch {
+    stop();
+  }
+}, 2000).unref();

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { passwordLimitKeys, linkRequestLimitKeys } from '@/lib/auth/limit-keys';
+import { addressBucket, normalizeIp } from '@/lib/http/client-address';
+import { clientIp } from '@/lib/http/request-meta';
+
+describe('client address (TRUSTED_PROXY_HOPS)', () => {
+  it('0 = no proxy: the socket peer, whatever X-Forwarded-For says', () => {
+    expect(clientIp('6.6.6.6', 0, '203.0.113.9')).toBe('203.0.113.9');
+    expect(clientIp(null, 0, '::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(clientIp('203.0.113.9', 0, null)).toBeNull(); // outside scripts/serve.mjs the peer is unknown, not the header
+  });
+  it('n proxies: the entry n places from the right, never one the client wrote', () => {
+    expect(clientIp('203.0.113.9', 1)).toBe('203.0.113.9');
+    expect(clientIp('6.6.6.6, 203.0.113.9', 1)).toBe('203.0.113.9');
+    expect(clientIp('6.6.6.6, 203.0.113.9, 10.0.0.2', 2)).toBe('203.0.113.9');
+    expect(clientIp('203.0.113.9', 2)).toBeNull(); // fewer entries than proxies: the chain is not ours
+    expect(clientIp(null, 1)).toBeNull();
+    expect(clientIp('x', 1)).toBeNull();
+  });
+  it('reads the forms proxies and load balancers write', () => {
+    expect(normalizeIp('203.0.113.9:51234')).toBe('203.0.113.9');
+    expect(normalizeIp('[2001:DB8::1]:443')).toBe('2001:db8::1');
+    expect(normalizeIp('fe80::1%eth0')).toBe('fe80::1');
+    for (const bad of ['x', '', 'unknown', '999.1.1.1', '1.2.3', '2001:db8::1::2', 'a'.repeat(100)]) expect(normalizeIp(bad)).toBeNull();
+  });
+});
+
+describe('limit keys', () => {
+  it('per-address buckets: IPv4 itself, IPv6 per /64, one shared bucket for anything unreadable', () => {
+    expect(addressBucket('203.0.113.9')).toBe('203.0.113.9');
+    expect(addressBucket('2001:db8:1:2:aaaa::1')).toBe('2001:0db8:0001:0002::/64');
+    expect(addressBucket('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe(addressBucket('2001:db8:1:2::7'));
+    expect(addressBucket('2001:db8:1:3::7')).not.toBe(addressBucket('2001:db8:1:2::7'));
+    expect(addressBucket('::ffff:10.0.0.1')).toBe('10.0.0.1');
+    expect(addressBucket(null)).toBe('unknown');
+    expect(addressBucket('x')).toBe('unknown');
+  });
+  it('a stranger counts against email + their own address; the user elsewhere has untouched counters', () => {
+    const stranger = passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', deviceId: null });
+    const user = passwordLimitKeys({ email: 'sam@t.example', ip: '203.0.113.9', deviceId: null });
+    expect(stranger).toEqual([
+      { name: 'signInEmailIp', key: 'sam@t.example 198.51.100.7' },
+      { name: 'signInIp', key: '198.51.100.7' },
+      { name: 'signInEmail', key: 'sam@t.example' },
+    ]);
+    // The only counter they share is the wide per-email ceiling for unknown browsers.
+    const shared = stranger.filter((s) => user.some((u) => u.name === s.name && u.key === s.key));
+    expect(shared).toEqual([{ name: 'signInEmail', key: 'sam@t.example' }]);
+  });
+  it('a known browser spends only its own allowance', () => {
+    expect(passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', deviceId: 'dev1' })).toEqual([{ name: 'signInDevice', key: 'dev1' }]);
+  });
+  it('an unreadable address is counted, in the shared bucket', () => {
+    expect(passwordLimitKeys({ email: 'sam@t.example', ip: null, deviceId: null }).map((k) => k.key)).toEqual(['sam@t.example unknown', 'unknown', 'sam@t.example']);
+  });
+  it('sign-in link requests: refused per address and email + address, quiet per email (or per known browser)', () => {
+    expect(linkRequestLimitKeys({ email: 'a@t.example', ip: '198.51.100.7', deviceId: null })).toEqual({
+      refuse: [{ name: 'emailLinkIp', key: '198.51.100.7' }, { name: 'emailLinkEmailIp', key: 'a@t.example 198.51.100.7' }],
+      quiet: [{ name: 'emailLink', key: 'a@t.example' }],
+    });
+    expect(linkRequestLimitKeys({ email: 'a@t.example', ip: null, deviceId: 'd' }).quiet).toEqual([{ name: 'emailLinkDevice', key: 'd' }]);
+  });
+});
