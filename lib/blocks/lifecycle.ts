@@ -29,7 +29,6 @@ import type { SwitchAccount } from '@/lib/switch/schemas';
 export type LiftPayload = { state: 'allowed'; reason: string; actor: string; blockIds?: string[] };
 export type PlacePayload = { state: 'blocked'; reason: 'manual'; actor: string; accountId: string; note: string };
 export type ReapplyPayload = { state: 'blocked'; reason: string; actor: string; accountId: string; blockId: string };
-export type OperationKind = 'lift' | 'block' | 'reapply';
 
 const OPEN = ['active', 'lift_pending'] as const;
 const later = (a: Date | null, b: Date) => (a && a > b ? a : b);
