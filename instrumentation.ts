@@ -2,10 +2,10 @@
 // and the outbox workers (switch operations, mail) start inside the web process unless disabled.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { env } = await import('@/lib/config/env');
+  const { env } = await import('@/lib/server/env');
   const config = env(); // throws ConfigError listing every missing or malformed value
   if (config.TOLLGATE_WORKERS === '1' && process.env.NEXT_PHASE !== 'phase-production-build') {
-    const { startWorkers } = await import('@/lib/workers/start');
+    const { startWorkers } = await import('@/lib/server/workers');
     startWorkers();
   }
 }

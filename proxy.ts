@@ -1,10 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { LINK_BIND_COOKIE, LINK_BIND_MAX_AGE_SEC, LINK_BIND_PATH, newLinkBinding } from '@/lib/auth/link-binding';
-import { securityHeaders } from '@/lib/security/headers';
+import { securityHeaders } from '@/lib/server/security-headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
 
-// Per-request nonce-based CSP and the other security headers (lib/security/headers.ts decides them),
+// Per-request nonce-based CSP and the other security headers (lib/server/security-headers.ts decides them),
 // the request id that the request's log lines and audit rows carry,
 // and the binding cookie of a sign-in link's "Continue" page (lib/auth/link-binding.ts).
 export function proxy(request: NextRequest) {

@@ -25,7 +25,7 @@ const PAGES: Record<string, string> = {
 
 async function measure(databaseUrl: string) {
   const t = Date.now();
-  await import('../lib/db/migrate').then((m) => m.migrate(databaseUrl));
+  await import('../lib/server/db/migrate').then((m) => m.migrate(databaseUrl));
   await seedBulk(databaseUrl);
   const seedSec = (Date.now() - t) / 1000;
   const portal = await startPortal({ databaseUrl });

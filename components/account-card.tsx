@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { DemoFraudControl } from '@/components/demo-fraud-control';
 import type { AccountSummary } from '@/lib/accounts/queries';
-import { isDemo } from '@/lib/config/env';
+import { isDemo } from '@/lib/server/env';
 import { ZONED } from '@/lib/time/format';
 
 /** One account on the dashboard: status first, in words, then what to do and the credentials. */

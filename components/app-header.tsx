@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { signOutAction } from '@/app/actions/session';
-import { adoptBrowserTimeZoneAction } from '@/app/actions/time-zone';
+import { signOutAction } from '@/lib/auth/actions';
+import { adoptBrowserTimeZoneAction } from '@/lib/time/actions';
 import { TimeZoneCapture } from '@/components/time-zone-capture';
 import { currentUser, isStaff } from '@/lib/auth/session';
 

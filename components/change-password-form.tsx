@@ -1,12 +1,12 @@
 'use client';
 import { useActionState, useState } from 'react';
 import { useTranslations } from 'next-intl';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
 import { StrengthMeter } from '@/components/sip/strength-meter';
 import { useStrength } from '@/components/sip/use-strength';
-import { SubmitButton } from '@/components/submit-button';
-import type { ActionState } from '@/lib/actions/safe-action';
+import { SubmitButton } from '@/components/ui/submit-button';
+import type { ActionState } from '@/lib/server/safe-action';
 
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
 

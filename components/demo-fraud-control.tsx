@@ -1,9 +1,9 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useActionState, useEffect } from 'react';
-import { simulateFraudAction } from '@/app/actions/demo';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
+import { simulateFraudAction } from '@/lib/demo/actions';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
 
 /** Demo only: make the simulated switch place a fresh fraud block on this account. */
 export function DemoFraudControl({ accountNumber }: { accountNumber: string }) {

@@ -1,11 +1,11 @@
 'use client';
 import Link from 'next/link';
 import { useActionState } from 'react';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
 import { RecoveryCodeList } from '@/components/recovery-code-list';
-import { SubmitButton } from '@/components/submit-button';
-import type { ActionState } from '@/lib/actions/safe-action';
+import { SubmitButton } from '@/components/ui/submit-button';
+import type { ActionState } from '@/lib/server/safe-action';
 
 type Action = (prev: ActionState<{ recoveryCodes: string[] }> | undefined, form: FormData) => Promise<ActionState<{ recoveryCodes: string[] }>>;
 

@@ -1,10 +1,10 @@
 'use client';
 import { useActionState } from 'react';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
 import { RecoveryCodeList } from '@/components/recovery-code-list';
-import { SubmitButton } from '@/components/submit-button';
-import type { ActionState } from '@/lib/actions/safe-action';
+import { SubmitButton } from '@/components/ui/submit-button';
+import type { ActionState } from '@/lib/server/safe-action';
 
 type Codes = { recoveryCodes: string[] };
 type Action = (prev: ActionState<Codes> | undefined, form: FormData) => Promise<ActionState<Codes>>;

@@ -1,10 +1,10 @@
 'use client';
 import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
-import type { ActionState } from '@/lib/actions/safe-action';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import type { ActionState } from '@/lib/server/safe-action';
 
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
 

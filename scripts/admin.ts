@@ -1,7 +1,7 @@
 // npm run admin -- <command> [options]   (CONTRACTS §1). Plain output; bad input exits non-zero.
 import { parseArgs } from 'node:util';
-import { addSipCredential, CommandError, createAccount, createUser, resealSecrets } from '../lib/admin/commands';
-import { getDb } from '../lib/db';
+import { addSipCredential, CommandError, createAccount, createUser, resealSecrets } from '../lib/accounts/commands';
+import { getDb } from '../lib/server/db';
 import { loadDotEnv } from './lib/dotenv';
 
 const USAGE = `usage: npm run admin -- <command>

@@ -1,5 +1,5 @@
 // npm run db:migrate — applies pending migrations to DATABASE_URL.
-import { migrate } from '../lib/db/migrate';
+import { migrate } from '../lib/server/db/migrate';
 import { loadDotEnv } from './lib/dotenv';
 
 loadDotEnv();

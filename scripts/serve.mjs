@@ -2,7 +2,7 @@
 // Server"), for one reason: `next start` cannot tell a handler the TCP peer of a request once the
 // client has sent its own X-Forwarded-For, and with TRUSTED_PROXY_HOPS=0 (no proxy in front) the peer
 // is the only client address that cannot be forged. Each request gets it in x-tollgate-peer, overwriting
-// anything a client sent under that name (lib/http/request-meta.ts reads it).
+// anything a client sent under that name (lib/server/request-meta.ts reads it).
 // Usage: node scripts/serve.mjs --port 3000 --host localhost   (npm start and the demo run it for you)
 import http from 'node:http';
 import { parseArgs } from 'node:util';

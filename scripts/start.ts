@@ -1,7 +1,7 @@
 // npm start — the production server: validate configuration, apply pending migrations, serve.
 // No demo data, no simulator, no dev mailbox.
-import { ConfigError, parseEnv } from '../lib/config/env';
-import { migrate } from '../lib/db/migrate';
+import { ConfigError, parseEnv } from '../lib/server/env';
+import { migrate } from '../lib/server/db/migrate';
 import { loadDotEnv } from './lib/dotenv';
 import { createSupervisor, startNext } from './lib/supervisor';
 

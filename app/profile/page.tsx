@@ -2,20 +2,20 @@ import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/components/change-password-form';
 import { NewRecoveryCodesForm } from '@/components/new-recovery-codes-form';
-import { signOutEverywhereAction } from '@/app/actions/session';
-import { requireUser } from '@/lib/auth/session';
-import { env } from '@/lib/config/env';
-import { db } from '@/lib/db';
+import { changePasswordAction, signOutEverywhereAction } from '@/lib/auth/actions';
+import { newRecoveryCodesAction } from '@/lib/auth/mfa/actions';
+import { chooseTimeZoneAction } from '@/lib/time/actions';
+import { activeSessionCount, requireUser } from '@/lib/auth/session';
+import { env } from '@/lib/server/env';
 import { TimeZoneForm } from '@/components/time-zone-form';
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 import { timeZones } from '@/lib/time/format';
-import { timeZoneFollowsBrowser } from '@/lib/users/time-zone';
-import { changePasswordAction, chooseTimeZoneAction, newRecoveryCodesAction } from './actions';
+import { timeZoneFollowsBrowser } from '@/lib/time/zone';
 
 export default async function ProfilePage() {
   const user = await requireUser('/profile');
   const t = await getTranslations('profile');
-  const count = await db.session.count({ where: { userId: user.id, expires: { gt: new Date() } } });
+  const count = await activeSessionCount(user.id);
   return (
     <div className="flex flex-col gap-8">
       <div>

@@ -4,8 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { SignInForm } from '@/components/sign-in-form';
 import { currentUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
-import { signInAction } from './actions';
-import { emailLinkAction } from './email-link-action';
+import { emailLinkAction, signInAction } from '@/lib/auth/actions';
 
 export const metadata: Metadata = { title: 'Sign in · Tollgate' };
 

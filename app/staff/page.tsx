@@ -4,7 +4,7 @@ import { SearchResults } from '@/components/staff/search-results';
 import { SyncIssues } from '@/components/staff/sync-issues';
 import { requireStaff } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
-import { listQueue } from '@/lib/staff/queue';
+import { listQueue } from '@/lib/requests/queue';
 import { searchAccounts } from '@/lib/staff/search';
 
 export default async function StaffHome({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {

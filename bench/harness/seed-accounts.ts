@@ -1,6 +1,6 @@
 // Run by bench/switch-events.bench.ts through runTsx (server conditions): N customer accounts for the
 // benchmark's events (ACC-B00001 …) plus ACC-BWARM for the warm-up. No members, so no mail is queued.
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 
 const benchAccountNumber = (i: number) => `ACC-B${String(i + 1).padStart(5, '0')}`;
 

@@ -1,10 +1,10 @@
 'use client';
 import { useActionState } from 'react';
-import { firewallAction } from '@/app/blocks/[id]/actions';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
-import { TextArea } from '@/components/text-area';
+import { firewallAction } from '@/lib/requests/actions';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { TextArea } from '@/components/ui/text-area';
 
 const CHECKS = [
   { name: 'sipPorts', label: 'SIP ports 5060 and 5061 accept connections only from the provider’s addresses' },

@@ -1,10 +1,10 @@
 'use client';
 import { useActionState } from 'react';
-import { misdialAction } from '@/app/blocks/[id]/actions';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
-import { TextArea } from '@/components/text-area';
+import { misdialAction } from '@/lib/requests/actions';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { TextArea } from '@/components/ui/text-area';
 
 type Call = { id: string; label: string };
 

@@ -1,4 +1,4 @@
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 import { WithdrawButton } from '@/components/block/withdraw-button';
 
 type Req = { id: string; kind: 'misdial' | 'firewall'; status: 'pending' | 'approved' | 'denied' | 'withdrawn'; createdAt: Date; decidedAt: Date | null; denyReason: string | null };

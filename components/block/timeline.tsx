@@ -1,5 +1,5 @@
 import { getTranslations } from 'next-intl/server';
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
 
 type Event = BlockView['events'][number] & { actor?: string | null };

@@ -1,8 +1,8 @@
 'use client';
 import { useActionState } from 'react';
-import { withdrawAction } from '@/app/blocks/[id]/actions';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
+import { withdrawAction } from '@/lib/requests/actions';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
 
 export function WithdrawButton({ requestId, blockId }: { requestId: string; blockId: string }) {
   const [state, action] = useActionState(withdrawAction, undefined);

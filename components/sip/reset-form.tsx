@@ -1,13 +1,13 @@
 'use client';
 import Link from 'next/link';
 import { useActionState, useEffect, useRef, useState } from 'react';
-import { resetSipAction } from '@/app/credentials/[id]/reset/actions';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
+import { resetSipAction } from '@/lib/credentials/actions';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
 import { CopyButton } from '@/components/sip/copy-button';
 import { StrengthMeter } from '@/components/sip/strength-meter';
 import { useStrength } from '@/components/sip/use-strength';
-import type { ActionState } from '@/lib/actions/safe-action';
+import type { ActionState } from '@/lib/server/safe-action';
 import { GENERATED_DEFAULT, GENERATED_MAX, GENERATED_MIN, generatePassword, lengthNote } from '@/lib/passwords/generate';
 import { contextWords } from '@/lib/passwords/strength';
 

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
 import { BLOCK_STATUS, KIND, OP_KIND, OP_STATUS, REASON, REQUEST_STATUS } from './labels';
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 
 /** Blocks of the account, newest first; an in-force one can be lifted here. */

@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import type { StaffRequestView } from '@/lib/staff/request-detail';
+import type { StaffRequestView } from '@/lib/requests/detail';
 import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS } from './labels';
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 
 /** Earlier blocks and requests of the same account: a repeat "misdial" is a pattern worth knowing. */
 export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlierBlocks' | 'otherRequests'> }) {

@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS } from '@/lib/staff/audit-actions';
+import { AUDIT_ACTIONS } from '@/lib/audit/names';
 import type { AuditFilter } from '@/lib/staff/audit-query';
 
 const input = 'rounded-md border border-slate-400 px-3 py-2';

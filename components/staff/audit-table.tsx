@@ -1,5 +1,5 @@
 import type { AuditEntryView } from '@/lib/staff/audit-query';
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 
 export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   if (entries.length === 0) return <p role="status">No entries match these filters.</p>;

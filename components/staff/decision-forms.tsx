@@ -1,10 +1,10 @@
 'use client';
 import { useActionState } from 'react';
-import { approveAction, denyAction } from '@/app/staff/requests/[id]/actions';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
-import { TextArea } from '@/components/text-area';
-import type { ActionState } from '@/lib/actions/safe-action';
+import { approveAction, denyAction } from '@/lib/requests/actions';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { TextArea } from '@/components/ui/text-area';
+import type { ActionState } from '@/lib/server/safe-action';
 import type { OtherBlockDto } from '@/lib/blocks/queries';
 import { OtherBlocksChoice } from './other-blocks-choice';
 

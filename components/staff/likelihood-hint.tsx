@@ -1,4 +1,4 @@
-import type { Likelihood } from '@/lib/staff/misdial-likelihood';
+import type { Likelihood } from '@/lib/requests/misdial-likelihood';
 
 const TONE = { likely: 'border-emerald-300 bg-emerald-50 text-emerald-950', possible: 'border-amber-300 bg-amber-50 text-amber-950', unlikely: 'border-slate-300 bg-slate-100 text-slate-900' } as const;
 

@@ -1,9 +1,9 @@
 'use client';
 import { useActionState } from 'react';
-import { liftBlockAction, placeBlockAction } from '@/app/staff/accounts/[number]/actions';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
-import { TextArea } from '@/components/text-area';
+import { liftBlockAction, placeBlockAction } from '@/lib/blocks/actions';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { TextArea } from '@/components/ui/text-area';
 import type { OtherBlockDto } from '@/lib/blocks/queries';
 import { OtherBlocksChoice } from './other-blocks-choice';
 

@@ -1,8 +1,8 @@
 import Link from 'next/link';
-import { formatSpan } from '@/lib/staff/call-summary';
-import type { QueueItem } from '@/lib/staff/queue';
+import { formatSpan } from '@/lib/requests/call-summary';
+import type { QueueItem } from '@/lib/requests/queue';
 import { LikelihoodHint } from './likelihood-hint';
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 import { BLOCK_STATUS, KIND, REASON } from './labels';
 
 /** Pending requests, oldest first: everything needed to choose which customer to call next. */

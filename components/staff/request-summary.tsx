@@ -1,7 +1,7 @@
 import { describeDialled } from '@/lib/phone/format';
-import { countryOf } from '@/lib/staff/evidence';
-import type { StaffRequestView } from '@/lib/staff/request-detail';
-import { When } from '@/components/when';
+import { countryOf } from '@/lib/requests/evidence';
+import type { StaffRequestView } from '@/lib/requests/detail';
+import { When } from '@/components/ui/when';
 import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
 
 const CHECKS: Record<string, string> = {

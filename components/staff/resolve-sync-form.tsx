@@ -1,9 +1,9 @@
 'use client';
 import { useActionState } from 'react';
-import { resolveSyncAction } from '@/app/staff/actions';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
-import { TextArea } from '@/components/text-area';
+import { resolveSyncAction } from '@/lib/blocks/actions';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { TextArea } from '@/components/ui/text-area';
 
 /** Staff close an out-of-sync entry once they have checked the account with the switch team. */
 export function ResolveSyncForm({ issueId }: { issueId: string }) {

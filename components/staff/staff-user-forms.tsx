@@ -1,9 +1,9 @@
 'use client';
 import { useActionState } from 'react';
-import { changeRoleAction, createStaffAction, setDisabledAction } from '@/app/staff/users/actions';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
+import { changeRoleAction, createStaffAction, setDisabledAction } from '@/lib/staff/actions';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
 
 const select = 'rounded-md border border-slate-400 px-3 py-2';
 

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 import { ResolveSyncForm } from './resolve-sync-form';
 
 type Item = { id: string; detectedAt: Date; portalState: string; switchState: string; action: string; detail: string | null; account: { number: string; name: string } };

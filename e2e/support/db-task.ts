@@ -1,6 +1,6 @@
 // Run by the email journeys through runTsx: small changes to the e2e database that a browser cannot make.
 import crypto from 'node:crypto';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 
 async function main() {
   const [command, email] = process.argv.slice(2);

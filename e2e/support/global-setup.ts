@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate } from '../../lib/db/migrate';
+import { migrate } from '../../lib/server/db/migrate';
 import { DEMO_ACCOUNTS } from '../../lib/demo/data';
 import { provisionSimulator, waitForHttp } from '../../scripts/lib/demo-switch';
 import { serveCommand } from '../../scripts/lib/supervisor';

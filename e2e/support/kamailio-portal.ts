@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { migrate } from '../../lib/db/migrate';
+import { migrate } from '../../lib/server/db/migrate';
 import { serveCommand } from '../../scripts/lib/supervisor';
 import { runTsx } from './tsx';
 
@@ -67,7 +67,7 @@ export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<v
 }
 
 /**
- * Fresh database (migrated with lib/db/migrate.ts, optionally seeded), then `next start -H localhost -p <port>`
+ * Fresh database (migrated with lib/server/db/migrate.ts, optionally seeded), then `next start -H localhost -p <port>`
  * in its own process group. Resolves once /sign-in answers 200.
  */
 export async function startPortal(o: PortalOptions): Promise<Portal> {

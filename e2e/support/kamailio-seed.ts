@@ -1,7 +1,7 @@
 // Run by e2e/kamailio-loop.spec.ts through runTsx: the demo data, except that Acme Dental (ACC-1001)
 // starts with NO block. In the loop the reference switch places that block itself when SIPp dials +252…,
 // and Tollgate learns about it only from the switch's signed event.
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { seedDemo } from '@/lib/demo/seed';
 
 async function main() {

@@ -1,7 +1,7 @@
 // Run by global setup: demo data plus the e2e-only users, in the e2e database.
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
-import { type Db, getDb } from '@/lib/db';
+import { type Db, getDb } from '@/lib/server/db';
 import { seedDemo } from '@/lib/demo/seed';
 import { EDGE_PASSWORD, EDGE_TOTP_SECRET, EDGE_USERS } from './edge-users';
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { db } from '@/lib/db';
+import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 
 /** Scope clause: the account is one of the user's (STYLE.md: authorize inside the query). */

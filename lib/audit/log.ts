@@ -1,6 +1,6 @@
 import 'server-only';
-import { db, type Tx } from '@/lib/db';
-import type { RequestMeta } from '@/lib/http/request-meta';
+import { db, type Tx } from '@/lib/server/db';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import { currentRequestId } from '@/lib/server/log';
 
 export type AuditEntry = {

@@ -4,11 +4,11 @@ import { PrismaAdapter } from '@auth/prisma-adapter';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
 import { linkProvider } from '@/lib/auth/link-provider';
 import { verifyPassword } from '@/lib/auth/password';
-import { requestMeta } from '@/lib/http/request-meta';
+import { requestMeta } from '@/lib/server/request-meta';
 import { log } from '@/lib/server/log';
 import { countSignIn } from '@/lib/server/metrics';
 

@@ -2,11 +2,11 @@ import 'server-only';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Nodemailer from 'next-auth/providers/nodemailer';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
-import { env } from '@/lib/config/env';
-import { db } from '@/lib/db';
+import { env } from '@/lib/server/env';
+import { db } from '@/lib/server/db';
 import { continueLink, EMAIL_PROVIDER_ID, linkTokenSecret, REQUESTED_LINK_MAX_AGE_SEC } from '@/lib/mail/link-token';
 import { queueMail } from '@/lib/mail/queue';
-import { seal } from '@/lib/security/seal';
+import { seal } from '@/lib/server/seal';
 
 // Auth.js email sign-in ("Email me a sign-in link"), wired to Tollgate's mail outbox: Auth.js makes
 // the token and stores its hash in VerificationToken; instead of sending, sendVerificationRequest

@@ -1,6 +1,6 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { mac, sameMac } from '@/lib/security/seal';
+import { mac, sameMac } from '@/lib/server/seal';
 
 // The known-device cookie (OWASP, "Slow Down Online Guessing Attacks with Device Cookies"): given to a
 // browser after a successful sign-in, bound to that email by an HMAC under a key derived from

@@ -1,6 +1,6 @@
 import 'server-only';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
-import { env } from '@/lib/config/env';
+import { env } from '@/lib/server/env';
 import { AUTH_BASE_PATH, continueLink, EMAIL_PROVIDER_ID } from '@/lib/mail/link-token';
 
 // Links sent before the "Continue" page existed point at Auth.js's callback

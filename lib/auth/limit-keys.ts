@@ -1,5 +1,5 @@
-import { addressBucket } from '@/lib/http/client-address';
-import type { LimitName } from '@/lib/auth/rate-limit';
+import { addressBucket } from '@/lib/server/client-address';
+import type { LimitName } from '@/lib/server/rate-limit';
 
 // Which counters an attempt spends (pure: tests/unit/limit-keys.test.ts). The rule behind them is
 // OWASP's "device cookies" scheme: a stranger's failures are counted per email AND client address, so

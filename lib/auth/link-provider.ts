@@ -2,7 +2,7 @@ import 'server-only';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import { db } from '@/lib/db';
+import { db } from '@/lib/server/db';
 
 // The Auth.js provider that turns a used sign-in link into a session. It trusts no input from the
 // request: lib/auth/link-sign-in.ts consumes the link's token first and then calls signIn() for the

@@ -3,11 +3,11 @@ import { audit } from '@/lib/audit/log';
 import { countSignIn } from '@/lib/server/metrics';
 import { signIn } from '@/lib/auth/config';
 import { grantLinkSignIn, LINK_PROVIDER_ID } from '@/lib/auth/link-provider';
-import { db } from '@/lib/db';
-import type { RequestMeta } from '@/lib/http/request-meta';
+import { db } from '@/lib/server/db';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import { hashLinkToken } from '@/lib/mail/link-token';
-import { unlockSecondFactor } from '@/lib/mfa/lockout';
-import { mac, sameMac } from '@/lib/security/seal';
+import { unlockSecondFactor } from '@/lib/auth/mfa/lockout';
+import { mac, sameMac } from '@/lib/server/seal';
 
 // Using a sign-in link, in two steps, so that mail scanners and link previews cannot use it:
 // 1. GET (or HEAD) of /sign-in/link only reads: linkIsUsable() says whether to show "Continue" or the

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { db, Tx } from '@/lib/db';
+import type { db, Tx } from '@/lib/server/db';
 import { linkIdentifiers } from '@/lib/mail/link-token';
 
 /**

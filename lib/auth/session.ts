@@ -2,7 +2,7 @@ import 'server-only';
 import { cache } from 'react';
 import { notFound, redirect } from 'next/navigation';
 import { auth } from '@/lib/auth/config';
-import { db } from '@/lib/db';
+import { db } from '@/lib/server/db';
 import type { Role } from '@/lib/generated/sqlite/enums';
 
 export type CurrentUser = {
@@ -64,4 +64,9 @@ export async function requireStaff(roles: Role[] = ['agent', 'admin']): Promise<
   if (!user.mfaEnrolled) redirect('/security/two-factor?next=/staff');
   if (!user.mfaVerified) redirect('/security/verify?next=/staff');
   return user;
+}
+
+/** How many sessions of this user are still valid (not expired), on any device; for the profile page. */
+export async function activeSessionCount(userId: string): Promise<number> {
+  return db.session.count({ where: { userId, expires: { gt: new Date() } } });
 }

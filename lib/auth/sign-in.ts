@@ -5,9 +5,9 @@ import { audit } from '@/lib/audit/log';
 import { signIn } from '@/lib/auth/config';
 import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
 import { passwordLimitKeys } from '@/lib/auth/limit-keys';
-import { consumeAll, reset, reward } from '@/lib/auth/rate-limit';
-import { db } from '@/lib/db';
-import type { RequestMeta } from '@/lib/http/request-meta';
+import { consumeAll, reset, reward } from '@/lib/server/rate-limit';
+import { db } from '@/lib/server/db';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
 
 export const signInSchema = z.object({

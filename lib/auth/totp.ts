@@ -1,11 +1,11 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import { consume } from '@/lib/auth/rate-limit';
+import { consume } from '@/lib/server/rate-limit';
 import { formatRecoveryCode, RECOVERY_ALPHABET, RECOVERY_LENGTH } from '@/lib/auth/codes';
-import { mac, seal, unseal } from '@/lib/security/seal';
+import { mac, seal, unseal } from '@/lib/server/seal';
 
-// TOTP secrets are stored sealed (lib/security/seal.ts): a database dump alone hands out no second factors.
+// TOTP secrets are stored sealed (lib/server/seal.ts): a database dump alone hands out no second factors.
 export const encryptSecret = (base32: string) => seal(base32, 'totp-secret-v1');
 export const decryptSecret = (stored: string) => unseal(stored, 'totp-secret-v1');
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { applySwitchEvent, markUncertain } from '@/lib/blocks/lifecycle';
-import { db, type Tx } from '@/lib/db';
+import { db, type Tx } from '@/lib/server/db';
 import { switchClient } from '@/lib/switch/client';
 import { switchEventSchema } from '@/lib/switch/events-schema';
 import { verifySignature } from '@/lib/switch/signature';

@@ -1,8 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
-import { db, type Db, type Tx } from '@/lib/db';
-import { lockAccount } from '@/lib/db/lock';
+import { db, type Db, type Tx } from '@/lib/server/db';
+import { lockAccount } from '@/lib/server/db/lock';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import { queueMailToMembers } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';

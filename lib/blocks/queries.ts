@@ -1,6 +1,6 @@
 import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
-import { db } from '@/lib/db';
+import { db } from '@/lib/server/db';
 
 /** A block of one of the user's accounts with everything its page shows, or null (→ 404). */
 export async function getBlockForUser(userId: string, blockId: string) {

@@ -1,4 +1,4 @@
-import type { Db } from '@/lib/db';
+import type { Db } from '@/lib/server/db';
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
 import { seedBlock } from '@/lib/blocks/lifecycle';

@@ -1,7 +1,7 @@
 import 'server-only';
 import { getAccountForUser } from '@/lib/accounts/queries';
 import type { CurrentUser } from '@/lib/auth/session';
-import { env, isDemo } from '@/lib/config/env';
+import { env, isDemo } from '@/lib/server/env';
 
 export type SimulateOutcome = 'sent' | 'not_found' | 'unavailable';
 

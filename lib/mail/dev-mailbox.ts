@@ -1,6 +1,6 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
-import { isDemo } from '@/lib/config/env';
+import { isDemo } from '@/lib/server/env';
 
 /** The dev mailbox exists only in the demo (TOLLGATE_DEMO=1): anywhere else its pages are a 404. */
 export function requireDevMailbox(): void {

@@ -48,7 +48,7 @@ export const linkExpiry = (firstAttemptAt: Date, maxAgeSec = NOTICE_LINK_MAX_AGE
 
 /**
  * VerificationToken.identifier of a link: the email for a sign-in link; `mfa-unlock:<email>` for the
- * link that also lifts a second-factor lock (lib/mfa/lockout.ts).
+ * link that also lifts a second-factor lock (lib/auth/mfa/lockout.ts).
  */
 export const unlockIdentifier = (email: string) => `mfa-unlock:${email}`;
 export const linkIdentifiers = (email: string) => [email, unlockIdentifier(email)];

@@ -1,7 +1,7 @@
 import 'server-only';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { sqlitePath } from '@/lib/db/url';
+import { sqlitePath } from '@/lib/server/db/url';
 
 // The demo's dev mailbox: without SMTP_URL, "delivering" a message writes it here as one JSON file
 // named after its outbox row, so delivering the same row twice leaves one message. /dev/mailbox

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Tx } from '@/lib/db';
+import type { Tx } from '@/lib/server/db';
 
 /**
  * Templates and the payload each reads (lib/mail/render.ts loads the rest from the database at send time;
@@ -8,7 +8,7 @@ import type { Tx } from '@/lib/db';
  * - request_received | request_approved | request_denied {requestId, userId?}
  * - sip_password_changed {credentialId, changedAt (ISO), ip, by, userId}
  * - sign_in_link {sealedUrl, expires}: queued by Auth.js's sendVerificationRequest (lib/auth/email-link-provider.ts)
- * - mfa_locked {userId}: the second factor was locked (lib/mfa/lockout.ts); carries the unlock link
+ * - mfa_locked {userId}: the second factor was locked (lib/auth/mfa/lockout.ts); carries the unlock link
  * How each is retried after a crash is in lib/mail/delivery-policy.ts.
  */
 export type MailTemplate = 'block_notice' | 'request_received' | 'request_approved' | 'request_denied' | 'block_lifted' | 'sip_password_changed' | 'sign_in_link' | 'mfa_locked';

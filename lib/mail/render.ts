@@ -1,10 +1,10 @@
 import 'server-only';
-import { env } from '@/lib/config/env';
-import { db } from '@/lib/db';
+import { env } from '@/lib/server/env';
+import { db } from '@/lib/server/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import type { MailTemplate } from '@/lib/mail/queue';
 import { continueLink, hashLinkToken, linkExpiry, messageLinkToken, NOTICE_LINK_MAX_AGE_SEC, unlockIdentifier } from '@/lib/mail/link-token';
-import { unseal } from '@/lib/security/seal';
+import { unseal } from '@/lib/server/seal';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';

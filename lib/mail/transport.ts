@@ -1,6 +1,6 @@
 import 'server-only';
 import nodemailer from 'nodemailer';
-import { env } from '@/lib/config/env';
+import { env } from '@/lib/server/env';
 import { storeMail } from '@/lib/mail/mailbox';
 
 // Where rendered messages go: SMTP (nodemailer over SMTP_URL), or, in the demo without SMTP_URL,

@@ -1,12 +1,12 @@
 import 'server-only';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
-import { consume } from '@/lib/auth/rate-limit';
+import { consume } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { memberOf } from '@/lib/accounts/queries';
 import { recordRequestStep } from '@/lib/blocks/lifecycle';
-import { db } from '@/lib/db';
-import type { RequestMeta } from '@/lib/http/request-meta';
+import { db } from '@/lib/server/db';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { isSupportedCountry, parseUserPhone } from '@/lib/phone/format';

@@ -1,8 +1,8 @@
 import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
-import { env } from '@/lib/config/env';
-import { db, isPostgres } from '@/lib/db';
+import { env } from '@/lib/server/env';
+import { db, isPostgres } from '@/lib/server/db';
 import { switchCallTimes } from '@/lib/server/metrics';
 
 // Readiness (CONTRACTS §7): what a load balancer needs to decide whether to send this instance
@@ -78,7 +78,7 @@ async function migrationState(): Promise<Part> {
 }
 
 /**
- * The migration files the database should have applied: the names lib/db/migrate.ts applies. Read
+ * The migration files the database should have applied: the names lib/server/db/migrate.ts applies. Read
  * here rather than through its loadMigrations, whose unmarked fs calls make Next trace the whole
  * project into the server build.
  */
@@ -90,7 +90,7 @@ function migrationFiles(dialect: 'sqlite' | 'postgresql'): string[] {
 async function workerState(now: number): Promise<Part> {
   if (env().TOLLGATE_WORKERS === '0') return { status: 'disabled' };
   // Imported when asked: its worker list reads the configuration, which `next build` does not have.
-  const { workerHeartbeats } = await import('@/lib/workers/start');
+  const { workerHeartbeats } = await import('@/lib/server/workers');
   const beats = workerHeartbeats();
   if (beats.length === 0) return { status: 'starting' };
   const each = Object.fromEntries(beats.map((b) => [b.name, b.lastTickAt === null ? null : Math.round((now - b.lastTickAt) / 1000)]));

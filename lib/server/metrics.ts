@@ -1,8 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { env } from '@/lib/config/env';
-import { db } from '@/lib/db';
+import { env } from '@/lib/server/env';
+import { db } from '@/lib/server/db';
 
 // Prometheus metrics (prom-client), served by GET /api/metrics (CONTRACTS §7). Counters and the
 // histogram are updated where things happen; gauges that describe the database (outbox depth,

@@ -4,10 +4,10 @@ import { audit } from '@/lib/audit/log';
 import { hashPassword } from '@/lib/auth/password';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
-import { db } from '@/lib/db';
-import type { RequestMeta } from '@/lib/http/request-meta';
+import { db } from '@/lib/server/db';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import { generatePassword } from '@/lib/passwords/generate';
-import { assertStaff } from './authz';
+import { assertStaff } from '../auth/roles';
 
 // Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
 // (currentUser() checks the Session row and the disabled flag on every request).

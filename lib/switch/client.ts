@@ -1,5 +1,5 @@
 import 'server-only';
-import { env } from '@/lib/config/env';
+import { env } from '@/lib/server/env';
 import { log } from '@/lib/server/log';
 import type { SwitchResult } from './result';
 import {

@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { confirmLift, confirmPlace, type LiftPayload, markUncertain, type PlacePayload, type ReapplyPayload, refuseLift, refusePlace } from '@/lib/blocks/lifecycle';
-import { db } from '@/lib/db';
+import { db } from '@/lib/server/db';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { isRetryable } from '@/lib/switch/result';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { migrate } from '@/lib/db/migrate';
+import { migrate } from '@/lib/server/db/migrate';
 
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -44,7 +44,7 @@ export async function freshDatabase(dialect: Dialect): Promise<string> {
   return u.toString();
 }
 
-/** Points lib/db at a fresh database (the client is created lazily from DATABASE_URL). */
+/** Points lib/server/db at a fresh database (the client is created lazily from DATABASE_URL). */
 export async function useFreshDb(dialect: Dialect): Promise<string> {
   const url = await freshDatabase(dialect);
   const g = globalThis as unknown as { tollgateDb?: { $disconnect(): Promise<void> } };

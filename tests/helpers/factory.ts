@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 
 /** Test data: an account with members and SIP credentials. Unique numbers per call. */
 export async function makeAccount(opts: { members?: string[]; credentials?: string[] } = {}) {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { sqlitePath } from '@/lib/db/url';
+import { sqlitePath } from '@/lib/server/db/url';
 
 /** What a migrated database actually holds, in one shape for both dialects. */
 export type DbShape = {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { seedDemo } from '@/lib/demo/seed';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 

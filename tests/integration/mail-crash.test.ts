@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { DELIVERY } from '@/lib/mail/delivery-policy';
 import { hashLinkToken } from '@/lib/mail/link-token';
 import { queueMail, queueMailToMembers } from '@/lib/mail/queue';

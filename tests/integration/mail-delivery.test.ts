@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { classifySendError } from '@/lib/mail/delivery-policy';
 import { hashLinkToken } from '@/lib/mail/link-token';
 import { queueMail } from '@/lib/mail/queue';

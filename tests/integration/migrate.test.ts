@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '@/lib/db/migrate';
+import { migrate } from '@/lib/server/db/migrate';
 import { dialects, freshDatabase } from '@/tests/helpers/db';
 
 function copyMigrations(): string {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { db } from '@/lib/db';
+import { db } from '@/lib/server/db';
 import { OUTBOX_LAG_MS, readiness, SWITCH_FAILURE_WINDOW_MS } from '@/lib/server/health';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
@@ -15,7 +15,7 @@ describe.each(dialects())('readiness on %s', (dialect) => {
     expect(before.checks).toMatchObject({ database: { status: 'ok' }, migrations: { status: 'ok' }, smtp: { status: 'ok' }, reconciliation: { status: 'ok', openSyncIssues: 0 } });
     if (before.checks.workers.status !== 'ok') expect(before.ready).toBe(false);
     // Imported here: its worker list reads the configuration, which needs DATABASE_URL set first.
-    const { startWorkers } = await import('@/lib/workers/start');
+    const { startWorkers } = await import('@/lib/server/workers');
     startWorkers();
     await vi.waitFor(async () => expect((await readiness()).checks.workers.status).toBe('ok'), { timeout: 20_000, interval: 200 });
     expect((await readiness()).ready).toBe(true);

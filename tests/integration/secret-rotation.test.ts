@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resealSecrets } from '@/lib/admin/commands';
+import { resealSecrets } from '@/lib/accounts/commands';
 import { decryptSecret, encryptSecret } from '@/lib/auth/totp';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 // Rotating AUTH_SECRET without locking anyone out (docs/operations.md): while the old value is kept

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { generatePassword } from '@/lib/passwords/generate';
-import { resetSipPassword } from '@/lib/sip/reset';
+import { resetSipPassword } from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { signEvent } from '@/lib/switch/signature';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { decideLift, makeAccount } from '@/tests/helpers/factory';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db';
-import { adoptBrowserTimeZone, chooseTimeZone, timeZoneFollowsBrowser } from '@/lib/users/time-zone';
+import { getDb } from '@/lib/server/db';
+import { adoptBrowserTimeZone, chooseTimeZone, timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };

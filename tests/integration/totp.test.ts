@@ -35,10 +35,10 @@ describe.each(dialects())('second-factor failures across windows, on %s', (diale
     await useFreshDb(dialect);
   });
   it('malformed input is not counted; the 20th wrong code locks once, with one email; the unlock link clears it', async () => {
-    const { getDb } = await import('@/lib/db');
+    const { getDb } = await import('@/lib/server/db');
     const { encryptSecret } = await import('@/lib/auth/totp');
-    const { verifySecondFactor } = await import('@/lib/mfa/verify');
-    const { recordSecondFactorFailure, unlockSecondFactor, TOTP_LOCK_AFTER } = await import('@/lib/mfa/lockout');
+    const { verifySecondFactor } = await import('@/lib/auth/mfa/verify');
+    const { recordSecondFactorFailure, unlockSecondFactor, TOTP_LOCK_AFTER } = await import('@/lib/auth/mfa/lockout');
     const db = getDb();
     const u = await db.user.create({ data: { email: `lock-${dialect}@t.example`, role: 'agent', totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } });
     const s = await db.session.create({ data: { sessionToken: `sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });
@@ -68,10 +68,10 @@ describe.each(dialects())('recovery codes, on %s', (dialect) => {
     await useFreshDb(dialect);
   });
   it('new codes need a current TOTP code, replace the old ones, revoke sign-in links, and work once as typed', async () => {
-    const { getDb } = await import('@/lib/db');
+    const { getDb } = await import('@/lib/server/db');
     const { encryptSecret } = await import('@/lib/auth/totp');
-    const { replaceRecoveryCodes } = await import('@/lib/mfa/recovery');
-    const { verifySecondFactor } = await import('@/lib/mfa/verify');
+    const { replaceRecoveryCodes } = await import('@/lib/auth/mfa/recovery');
+    const { verifySecondFactor } = await import('@/lib/auth/mfa/verify');
     const db = getDb();
     const u = await db.user.create({ data: { email: `rc-${dialect}@t.example`, role: 'customer', totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } });
     const s = await db.session.create({ data: { sessionToken: `rc-sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });

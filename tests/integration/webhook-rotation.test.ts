@@ -6,7 +6,7 @@ import { makeAccount } from '@/tests/helpers/factory';
 
 // Rotating SWITCH_WEBHOOK_SECRET without losing events (docs/operations.md): the switch answers a 401
 // by stopping, so while SWITCH_WEBHOOK_SECRET_PREVIOUS is set, events signed with it are accepted.
-// Set before the first request reads the configuration (lib/config/env.ts reads it once).
+// Set before the first request reads the configuration (lib/server/env.ts reads it once).
 const PREVIOUS = 'previous-webhook-secret-0123456789-012345';
 process.env.SWITCH_WEBHOOK_SECRET_PREVIOUS = PREVIOUS;
 let seq = 0;

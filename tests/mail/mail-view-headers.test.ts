@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { securityHeaders } from '@/lib/security/headers';
+import { securityHeaders } from '@/lib/server/security-headers';
 
 const at = (pathname: string) => securityHeaders({ nonce: 'n0nce', pathname, https: false, dev: false });
 

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '@/lib/config/env';
-import { securityHeaders } from '@/lib/security/headers';
+import { ConfigError, parseEnv } from '@/lib/server/env';
+import { securityHeaders } from '@/lib/server/security-headers';
 
 const good = {
   DATABASE_URL: 'file:./data/t.db', APP_URL: 'https://portal.example.com', AUTH_SECRET: 'x'.repeat(32),

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describeDialled, NON_GEOGRAPHIC, nonGeographicCodes, readDialled } from '@/lib/phone/format';
 import { iddOf, iddPrefixIn } from '@/lib/phone/plan';
-import { summarizeCalls } from '@/lib/staff/call-summary';
-import { internationalDigits } from '@/lib/staff/dialling';
-import { misdialLikelihood } from '@/lib/staff/misdial-likelihood';
+import { summarizeCalls } from '@/lib/requests/call-summary';
+import { internationalDigits } from '@/lib/requests/dialling';
+import { misdialLikelihood } from '@/lib/requests/misdial-likelihood';
 
 // libphonenumber's own example numbers (the exampleNumber of each region in its metadata, shipped as
 // libphonenumber-js/mobile/examples), with the country Intl names. Each is read in every form a

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { passwordLimitKeys, linkRequestLimitKeys } from '@/lib/auth/limit-keys';
-import { addressBucket, normalizeIp } from '@/lib/http/client-address';
-import { clientIp } from '@/lib/http/request-meta';
+import { addressBucket, normalizeIp } from '@/lib/server/client-address';
+import { clientIp } from '@/lib/server/request-meta';
 
 describe('client address (TRUSTED_PROXY_HOPS)', () => {
   it('0 = no proxy: the socket peer, whatever X-Forwarded-For says', () => {

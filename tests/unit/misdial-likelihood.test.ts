@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeCalls, formatSpan } from '@/lib/staff/call-summary';
+import { summarizeCalls, formatSpan } from '@/lib/requests/call-summary';
 import { iddOf } from '@/lib/phone/plan';
-import { asNationalNumber, digitDistance, internationalDigits } from '@/lib/staff/dialling';
-import { misdialLikelihood, type LikelihoodInput } from '@/lib/staff/misdial-likelihood';
+import { asNationalNumber, digitDistance, internationalDigits } from '@/lib/requests/dialling';
+import { misdialLikelihood, type LikelihoodInput } from '@/lib/requests/misdial-likelihood';
 
 // Tuesday 2026-11-24 10:15 in London (UTC+0 in November).
 const tuesdayMorning = new Date('2026-11-24T10:15:00Z');

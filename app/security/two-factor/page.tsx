@@ -2,8 +2,8 @@ import { redirect } from 'next/navigation';
 import { EnrolForm } from '@/components/enrol-form';
 import { requireUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
-import { pendingEnrolment } from '@/lib/mfa/enrol';
-import { enrolAction } from './actions';
+import { pendingEnrolment } from '@/lib/auth/mfa/enrol';
+import { enrolAction } from '@/lib/auth/mfa/actions';
 
 export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeCallbackUrl((await searchParams).next);

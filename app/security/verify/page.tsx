@@ -1,9 +1,9 @@
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
-import { CodeForm } from '@/components/code-form';
+import { CodeForm } from '@/components/ui/code-form';
 import { requireUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
-import { verifyAction } from './actions';
+import { verifyAction } from '@/lib/auth/mfa/actions';
 
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeCallbackUrl((await searchParams).next);

@@ -6,7 +6,7 @@ import { ContinueLinkForm } from '@/components/continue-link-form';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
 import { bindingProof, linkIsUsable } from '@/lib/auth/link-sign-in';
-import { continueLinkAction } from './actions';
+import { continueLinkAction } from '@/lib/auth/actions';
 
 export const metadata: Metadata = { title: 'Sign in · Tollgate', robots: { index: false, follow: false } };
 

@@ -3,7 +3,7 @@ import { renderMail } from './layout';
 
 export type MfaLockedData = { recipient: { name: string | null; email: string }; failures: number; lockedAt: Date; link: { url: string; expires: Date } };
 
-/** Security alert: the second factor was locked after too many wrong codes; the link unlocks it (lib/mfa/lockout.ts). */
+/** Security alert: the second factor was locked after too many wrong codes; the link unlocks it (lib/auth/mfa/lockout.ts). */
 export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
   const { t } = ctx;
   return renderMail(

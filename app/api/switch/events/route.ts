@@ -1,6 +1,6 @@
 import { ingestSwitchEvent } from '@/lib/blocks/ingest';
-import { env } from '@/lib/config/env';
-import { readBodyLimited } from '@/lib/http/read-body';
+import { env } from '@/lib/server/env';
+import { readBodyLimited } from '@/lib/server/read-body';
 import { countSwitchEvent, type EventResult } from '@/lib/server/metrics';
 
 export const dynamic = 'force-dynamic';

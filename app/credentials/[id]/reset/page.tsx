@@ -2,8 +2,8 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ResetForm } from '@/components/sip/reset-form';
 import { requireUser } from '@/lib/auth/session';
-import { env } from '@/lib/config/env';
-import { credentialForUser } from '@/lib/sip/reset';
+import { env } from '@/lib/server/env';
+import { credentialForUser } from '@/lib/credentials/reset';
 
 export default async function ResetPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ block?: string }> }) {
   const { id } = await params;

@@ -8,7 +8,7 @@ import { readMail } from '@/lib/mail/mailbox';
 export const metadata: Metadata = { title: 'Message · Dev mailbox · Tollgate' };
 export const dynamic = 'force-dynamic';
 
-/** One message: its HTML in a sandboxed frame (own CSP, see lib/security/headers.ts), its text, its links. */
+/** One message: its HTML in a sandboxed frame (own CSP, see lib/server/security-headers.ts), its text, its links. */
 export default async function MailboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
   requireDevMailbox();
   const { id } = await params;

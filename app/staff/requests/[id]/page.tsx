@@ -6,12 +6,12 @@ import { TriggerCalls } from '@/components/block/trigger-calls';
 import { AccountHistory } from '@/components/staff/account-history';
 import { DecisionForms } from '@/components/staff/decision-forms';
 import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS } from '@/components/staff/labels';
-import { When } from '@/components/when';
+import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary } from '@/components/staff/request-summary';
 import { requireStaff } from '@/lib/auth/session';
 import { otherBlocksInForce } from '@/lib/blocks/queries';
-import { getRequestForStaff } from '@/lib/staff/request-detail';
+import { getRequestForStaff } from '@/lib/requests/detail';
 
 const DONE = { approved: 'You approved this request. The block shows as lifted below only once the switch has confirmed it.', denied: 'You denied this request. The customer gets an email with your reason.' } as const;
 

@@ -1,4 +1,4 @@
-import { isDemo } from '@/lib/config/env';
+import { isDemo } from '@/lib/server/env';
 import { forViewer } from '@/lib/mail/dev-mailbox';
 import { readMail } from '@/lib/mail/mailbox';
 

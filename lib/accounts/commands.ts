@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { hashPassword } from '@/lib/auth/password';
+import type { Db } from '@/lib/server/db';
+import { assessPassword } from '@/lib/passwords/strength';
+import { checkCallbackNumber } from '@/lib/phone/callback';
+import { isSupportedCountry } from '@/lib/phone/format';
+import { seal, sealedUnderCurrent, unseal } from '@/lib/server/seal';
+
+// Operator commands (CONTRACTS §1), callable from the CLI and from tests.
+export class CommandError extends Error {}
+
+export const accountNumber = z.string().regex(/^ACC-\d{3,12}$/, 'account number must look like ACC-1001');
+export const sipUsername = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, 'SIP username: 3–63 lowercase letters, digits, . _ -');
+const email = z.string().trim().toLowerCase().max(254).pipe(z.email('a valid --email is required'));
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new CommandError(r.error.issues.map((i) => `${i.path.join('.') ? `--${i.path.join('.')}: ` : ''}${i.message}`).join('; '));
+  return r.data;
+}
+
+/**
+ * Creates a customer account. `phone` (optional) is its callback number on file, typed as a person
+ * would (E.164 or national for `country`); a number support must not call (lib/phone/callback.ts) is refused.
+ */
+export async function createAccount(db: Db, raw: { number?: string; name?: string; country?: string; timeZone?: string; phone?: string }) {
+  const a = parse(
+    z.object({ number: accountNumber, name: z.string().trim().min(1, 'a --name is required').max(200), country: z.string().regex(/^[A-Z]{2}$/).default('US'), timeZone: z.string().default('America/New_York'), phone: z.string().trim().min(1).max(40).optional() }),
+    raw,
+  );
+  if (!Intl.supportedValuesOf('timeZone').includes(a.timeZone)) throw new CommandError(`unknown time zone ${a.timeZone}`);
+  if (!isSupportedCountry(a.country)) throw new CommandError(`unknown country ${a.country}`);
+  const phone = a.phone === undefined ? null : checkCallbackNumber(a.phone, a.country);
+  if (phone && !phone.ok) throw new CommandError(`--phone: ${phone.message}`);
+  if (await db.customerAccount.findUnique({ where: { number: a.number } })) throw new CommandError(`account ${a.number} already exists`);
+  return db.customerAccount.create({ data: { ...a, phone: phone?.ok ? phone.e164 : null } });
+}
+
+export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {
+  const c = parse(z.object({ account: accountNumber, username: sipUsername, label: z.string().trim().max(100).optional() }), raw);
+  const account = await db.customerAccount.findUnique({ where: { number: c.account } });
+  if (!account) throw new CommandError(`no account ${c.account}`);
+  if (await db.sipCredential.findUnique({ where: { username: c.username } })) throw new CommandError(`SIP username ${c.username} already exists`);
+  return db.sipCredential.create({ data: { accountId: account.id, username: c.username, label: c.label || c.username } });
+}
+
+export async function createUser(db: Db, raw: { email?: string; role?: string; account?: string; password?: string; name?: string }, minScore = 3) {
+  const u = parse(
+    z.object({ email, role: z.enum(['customer', 'agent', 'admin'], 'a --role of customer, agent or admin is required'), account: accountNumber.optional(), password: z.string().min(1, 'a password is required on stdin').max(1024), name: z.string().max(200).optional() }),
+    raw,
+  );
+  const verdict = assessPassword(u.password, { userInputs: [u.email, u.name ?? ''], minScore });
+  if (!verdict.acceptable) throw new CommandError(`password refused: ${verdict.problems.join(' ')}`);
+  if (u.account && u.role !== 'customer') throw new CommandError('--account is for customers; staff see every account');
+  if (await db.user.findUnique({ where: { email: u.email } })) throw new CommandError(`user ${u.email} already exists`);
+  const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;
+  if (u.account && !account) throw new CommandError(`no account ${u.account}`);
+  const passwordHash = await hashPassword(u.password);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email: u.email, role: u.role, name: u.name, passwordHash } });
+    if (account) await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
+    await tx.auditLog.create({ data: { action: 'user.created', actorEmail: 'operator-cli', targetType: 'user', targetId: user.id, accountId: account?.id, detail: JSON.stringify({ role: u.role }) } });
+    return user;
+  });
+}
+
+/**
+ * After AUTH_SECRET was rotated (the old value kept as AUTH_SECRET_PREVIOUS): re-seals every stored
+ * TOTP secret under the current AUTH_SECRET, so that AUTH_SECRET_PREVIOUS can then be removed
+ * without making any second factor unreadable. Returns how many were re-sealed and how many were
+ * already current. Throws CommandError naming how many open under neither secret.
+ */
+export async function resealSecrets(db: Db): Promise<{ resealed: number; current: number }> {
+  const users = await db.user.findMany({ where: { totpSecret: { not: null } }, select: { id: true, totpSecret: true } });
+  let resealed = 0;
+  let unreadable = 0;
+  for (const u of users) {
+    if (sealedUnderCurrent(u.totpSecret!, 'totp-secret-v1')) continue;
+    let plain: string;
+    try {
+      plain = unseal(u.totpSecret!, 'totp-secret-v1');
+    } catch {
+      unreadable++;
+      continue;
+    }
+    await db.user.update({ where: { id: u.id }, data: { totpSecret: seal(plain, 'totp-secret-v1') } });
+    resealed++;
+  }
+  if (unreadable) throw new CommandError(`${unreadable} TOTP secret(s) open under neither AUTH_SECRET nor AUTH_SECRET_PREVIOUS; ${resealed} re-sealed`);
+  return { resealed, current: users.length - resealed };
+}

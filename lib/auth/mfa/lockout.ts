@@ -1,0 +1,47 @@
+import 'server-only';
+import { audit } from '@/lib/audit/log';
+import { reset } from '@/lib/server/rate-limit';
+import { db } from '@/lib/server/db';
+import type { RequestMeta } from '@/lib/server/request-meta';
+import { queueMail } from '@/lib/mail/queue';
+
+// Wrong second-factor codes add up across rate-limit windows. The per-window limit (5 per 5 minutes,
+// lib/server/rate-limit.ts) slows guessing down; this stops it: after TOTP_LOCK_AFTER wrong codes
+// without a right one, the second factor is locked — no code is even checked — and the user is told by
+// email. The email's link (single use, 24 h) proves the person holds the mailbox; using it lifts the
+// lock and signs them in to enter a code again (lib/auth/link-sign-in.ts). A 6-digit code has 10^6
+// values, so an attacker holding the password gets at most 20 tries per email round-trip.
+
+export const TOTP_LOCK_AFTER = 20;
+
+type Who = { id: string; email: string };
+
+/** Counts one wrong code; locks (once, with the email and an audit row) when the count reaches the limit. */
+export async function recordSecondFactorFailure(user: Who, meta: RequestMeta): Promise<{ locked: boolean; failures: number }> {
+  return db.$transaction(async (tx) => {
+    const u = await tx.user.update({ where: { id: user.id }, data: { totpFailures: { increment: 1 } }, select: { totpFailures: true, totpLockedAt: true } });
+    if (u.totpLockedAt) return { locked: true, failures: u.totpFailures };
+    if (u.totpFailures < TOTP_LOCK_AFTER) return { locked: false, failures: u.totpFailures };
+    const set = await tx.user.updateMany({ where: { id: user.id, totpLockedAt: null }, data: { totpLockedAt: new Date() } });
+    if (set.count === 1) {
+      await queueMail(tx, user.email, 'mfa_locked', { userId: user.id });
+      await audit({ action: 'mfa.locked', actor: user, detail: { failures: u.totpFailures }, meta }, tx);
+    }
+    return { locked: true, failures: u.totpFailures };
+  });
+}
+
+/** A right code: the count starts again. */
+export async function clearSecondFactorFailures(userId: string): Promise<void> {
+  await db.user.updateMany({ where: { id: userId, totpFailures: { gt: 0 } }, data: { totpFailures: 0 } });
+}
+
+/** The emailed unlock link was used: the lock and the count go, and the per-window limit starts afresh. */
+export async function unlockSecondFactor(user: Who, meta: RequestMeta): Promise<void> {
+  const done = await db.$transaction(async (tx) => {
+    const r = await tx.user.updateMany({ where: { id: user.id, totpLockedAt: { not: null } }, data: { totpLockedAt: null, totpFailures: 0 } });
+    if (r.count === 1) await audit({ action: 'mfa.unlocked', actor: user, meta }, tx);
+    return r.count === 1;
+  });
+  if (done) await reset('totp', user.id);
+}

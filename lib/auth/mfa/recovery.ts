@@ -1,0 +1,58 @@
+import 'server-only';
+import { audit } from '@/lib/audit/log';
+import { readCode } from '@/lib/auth/codes';
+import { consume, reset } from '@/lib/server/rate-limit';
+import { revokeSignInLinks } from '@/lib/auth/revoke';
+import type { CurrentUser } from '@/lib/auth/session';
+import { acceptTotp, decryptSecret, hashRecoveryCode, newRecoveryCodes } from '@/lib/auth/totp';
+import { db, type Tx } from '@/lib/server/db';
+import type { RequestMeta } from '@/lib/server/request-meta';
+import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth/mfa/lockout';
+
+/**
+ * Replaces a user's recovery codes inside `tx`: the old ones stop working, 10 new ones (80 bits each,
+ * lib/auth/totp.ts) are stored as keyed hashes. Returns them for display, once.
+ */
+export async function storeNewRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
+  const codes = newRecoveryCodes();
+  await tx.recoveryCode.deleteMany({ where: { userId } });
+  await tx.recoveryCode.createMany({
+    data: codes.map((c) => {
+      const read = readCode(c);
+      if (read.kind !== 'recovery') throw new Error('a generated recovery code does not read back');
+      return { userId, codeHash: hashRecoveryCode(read.code) };
+    }),
+  });
+  return codes;
+}
+
+export type ReplaceOutcome = { ok: true; recoveryCodes: string[] } | { ok: false; reason: 'malformed' | 'wrong' | 'throttled' | 'locked' | 'not_enrolled' };
+
+/**
+ * "New recovery codes" on the profile page, confirmed with a current TOTP code (a recovery code cannot
+ * mint new ones). Wrong codes count like any other (limit per window, lock after 20). A second-factor
+ * change: outstanding sign-in links are revoked, and it is audited.
+ */
+export async function replaceRecoveryCodes(user: CurrentUser, typed: string, meta: RequestMeta): Promise<ReplaceOutcome> {
+  const code = readCode(typed);
+  if (code.kind !== 'totp') return { ok: false, reason: 'malformed' };
+  const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  if (!u.totpSecret || !u.totpEnabledAt) return { ok: false, reason: 'not_enrolled' };
+  if (u.totpLockedAt) return { ok: false, reason: 'locked' };
+  const attempt = await consume('totp', user.id);
+  if (attempt.rejected) return { ok: false, reason: 'throttled' };
+  if (!(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code))) {
+    await audit({ action: 'mfa.failure', actor: user, detail: { kind: 'totp', for: 'recovery_codes' }, meta });
+    const { locked } = await recordSecondFactorFailure(user, meta);
+    return { ok: false, reason: locked ? 'locked' : attempt.limited ? 'throttled' : 'wrong' };
+  }
+  await reset('totp', user.id);
+  await clearSecondFactorFailures(u.id);
+  const recoveryCodes = await db.$transaction(async (tx) => {
+    const codes = await storeNewRecoveryCodes(tx, u.id);
+    const linksRevoked = await revokeSignInLinks(tx, u.email);
+    await audit({ action: 'mfa.recovery_codes_replaced', actor: user, detail: { linksRevoked }, meta }, tx);
+    return codes;
+  });
+  return { ok: true, recoveryCodes };
+}

@@ -1,0 +1,138 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { audit } from '@/lib/audit/log';
+import { consume } from '@/lib/server/rate-limit';
+import type { CurrentUser } from '@/lib/auth/session';
+import { memberOf } from '@/lib/accounts/queries';
+import { recordPasswordReset } from '@/lib/blocks/lifecycle';
+import { liftIfRotated } from '@/lib/blocks/policy';
+import { env } from '@/lib/server/env';
+import { db } from '@/lib/server/db';
+import { log } from '@/lib/server/log';
+import type { RequestMeta } from '@/lib/server/request-meta';
+import { queueMail } from '@/lib/mail/queue';
+import { assessPassword } from '@/lib/passwords/strength';
+import { switchClient } from '@/lib/switch/client';
+import { failureMessage, isKnownNotApplied } from '@/lib/switch/result';
+
+export type ResetOutcome =
+  /** `recorded: false`: the switch has the new password, but recording it here is still in progress. */
+  | { ok: true; recorded: boolean; liftQueued: boolean }
+  | { ok: false; kind: 'not_found' }
+  | { ok: false; kind: 'weak' | 'throttled' | 'switch'; message: string };
+
+/** The credential if it belongs to one of the user's accounts (else null → 404), with its context words. */
+export async function credentialForUser(userId: string, credentialId: string) {
+  return db.sipCredential.findFirst({ where: { id: credentialId, account: memberOf(userId) }, include: { account: true } });
+}
+
+/**
+ * Sets a SIP password on the switch, synchronously: only a confirmed change is recorded. The password
+ * itself is passed to the switch and forgotten: it is not stored, logged, audited or returned. The
+ * change is recorded as an intent (SipPasswordChange, without the password) before the call and
+ * completed after the switch's 204, so the switch's acceptance is never lost (see below).
+ */
+export async function resetSipPassword(user: CurrentUser, credentialId: string, password: string, meta: RequestMeta): Promise<ResetOutcome> {
+  const cred = await credentialForUser(user.id, credentialId);
+  if (!cred) return { ok: false, kind: 'not_found' };
+  const verdict = assessPassword(password, {
+    userInputs: [cred.account.number, cred.account.name, cred.username, user.email],
+    username: cred.username,
+    sipMinGuessesLog10: env().SIP_PASSWORD_MIN_GUESSES_LOG10,
+  });
+  if (!verdict.acceptable) return { ok: false, kind: 'weak', message: verdict.problems.join(' ') };
+  if ((await consume('sipPassword', user.id)).rejected) {
+    return { ok: false, kind: 'throttled', message: 'Too many password changes in the last hour. Please wait before trying again, or contact support.' };
+  }
+
+  // The intent is recorded before the switch is called, so that a change the switch accepted is
+  // never lost: if recording its completion fails (or the process dies), it is completed later.
+  const change = await db.sipPasswordChange.create({ data: { credentialId: cred.id, userId: user.id, score: verdict.score, ip: meta.ip, userAgent: meta.userAgent } });
+  const res = await switchClient().setSipPassword(cred.username, password, crypto.randomUUID());
+  if (!res.ok) {
+    const status = isKnownNotApplied(res) ? 'failed' : 'unknown';
+    await db.sipPasswordChange.update({ where: { id: change.id }, data: { status, completedAt: new Date(), error: `${res.code ?? res.kind}`.slice(0, 200) } });
+    await audit({ action: 'sip_password.change_failed', actor: user, accountId: cred.accountId, target: { type: 'sip_credential', id: cred.id }, detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status }, meta });
+    return { ok: false, kind: 'switch', message: `${failureMessage(res, 'the new SIP password')} Nothing is recorded here until the switch confirms; you can try again.` };
+  }
+  const recorded = await completeWithRetries(change.id, new Date());
+  return recorded ? { ok: true, recorded: true, liftQueued: recorded.liftQueued } : { ok: true, recorded: false, liftQueued: false };
+}
+
+const RETRY_DELAYS_MS = [250, 1000, 3000];
+
+/**
+ * Records a confirmed change, retrying a busy or failing database a few times while the user waits;
+ * if it still fails, keeps retrying in the background (and `recoverPasswordChanges` finishes it after
+ * a restart). Returns null when it could not be recorded yet: the switch has the password anyway.
+ */
+async function completeWithRetries(changeId: string, confirmedAt: Date): Promise<{ liftQueued: boolean } | null> {
+  for (const delay of [0, ...RETRY_DELAYS_MS]) {
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    try {
+      await db.sipPasswordChange.updateMany({ where: { id: changeId, switchConfirmedAt: null }, data: { switchConfirmedAt: confirmedAt } });
+      return await completePasswordChange(changeId);
+    } catch (e) {
+      log().warn({ changeId, err: (e as Error).message.split('\n')[0] }, 'recording a confirmed SIP password change failed; retrying');
+    }
+  }
+  const background = setInterval(() => {
+    db.sipPasswordChange
+      .updateMany({ where: { id: changeId, switchConfirmedAt: null }, data: { switchConfirmedAt: confirmedAt } })
+      .then(() => completePasswordChange(changeId))
+      .then(() => clearInterval(background), () => undefined);
+  }, 5000);
+  background.unref();
+  setTimeout(() => clearInterval(background), 10 * 60_000).unref();
+  return null;
+}
+
+/**
+ * Completes a change the switch confirmed (`switchConfirmedAt` set, status `sending`): the
+ * credential's `passwordChangedAt`, the timeline, the audit row, the security email to every member
+ * and the rotation policy, in one transaction. Idempotent: only one completion moves the status.
+ */
+export async function completePasswordChange(changeId: string): Promise<{ liftQueued: boolean }> {
+  return db.$transaction(async (tx) => {
+    const c = await tx.sipPasswordChange.findUniqueOrThrow({ where: { id: changeId }, include: { credential: true } });
+    const changedAt = c.switchConfirmedAt;
+    if (!changedAt) throw new Error('completePasswordChange: the switch has not confirmed this change');
+    const moved = await tx.sipPasswordChange.updateMany({ where: { id: changeId, status: 'sending' }, data: { status: 'applied', completedAt: new Date() } });
+    if (moved.count !== 1) return { liftQueued: false };
+    const cred = c.credential;
+    const user = await tx.user.findUnique({ where: { id: c.userId }, select: { id: true, email: true } });
+    const by = user?.email ?? 'unknown user';
+    await tx.sipCredential.update({ where: { id: cred.id }, data: { passwordChangedAt: changedAt, passwordScore: c.score } });
+    await recordPasswordReset(tx, cred.accountId, by, `${cred.label} (${cred.username})`, changedAt);
+    await audit({ action: 'sip_password.changed', actor: user, accountId: cred.accountId, target: { type: 'sip_credential', id: cred.id }, detail: { username: cred.username, score: c.score, changeId }, meta: { ip: c.ip, userAgent: c.userAgent } }, tx);
+    const members = await tx.membership.findMany({ where: { accountId: cred.accountId }, include: { user: { select: { email: true, id: true } } } });
+    for (const m of members) {
+      await queueMail(tx, m.user.email, 'sip_password_changed', { userId: m.user.id, credentialId: cred.id, changedAt: changedAt.toISOString(), ip: c.ip, by });
+    }
+    const lifted = await liftIfRotated(tx, cred.accountId);
+    return { liftQueued: lifted.length > 0 };
+  });
+}
+
+/** How long a change may stay `sending` before a restart is presumed to have cut it short. */
+const STUCK_MS = 2 * 60_000;
+
+/**
+ * After a restart: changes the switch confirmed are completed; changes whose switch call never came
+ * back are marked `unknown` and audited (the switch may or may not have the new password: the
+ * customer sees "not confirmed" and sets it again). Returns how many rows it settled.
+ */
+export async function recoverPasswordChanges(now = new Date()): Promise<number> {
+  const stuck = await db.sipPasswordChange.findMany({ where: { status: 'sending', createdAt: { lt: new Date(now.getTime() - STUCK_MS) } }, take: 50, include: { credential: true } });
+  for (const c of stuck) {
+    if (c.switchConfirmedAt) {
+      await completePasswordChange(c.id);
+      continue;
+    }
+    await db.$transaction(async (tx) => {
+      const moved = await tx.sipPasswordChange.updateMany({ where: { id: c.id, status: 'sending' }, data: { status: 'unknown', completedAt: now, error: 'no answer from the switch was recorded (restart?)' } });
+      if (moved.count === 1) await audit({ action: 'sip_password.change_unknown', accountId: c.credential.accountId, target: { type: 'sip_credential', id: c.credentialId }, detail: { username: c.credential.username, changeId: c.id }, meta: { ip: c.ip, userAgent: c.userAgent } }, tx);
+    });
+  }
+  return stuck.length;
+}

@@ -1,0 +1,49 @@
+'use server';
+import { notFound, redirect } from 'next/navigation';
+import { after } from 'next/server';
+import { z } from 'zod';
+import { STAFF } from '@/lib/auth/roles';
+import { approveRequest, approveSchema, type DecideOutcome, denyRequest, denySchema } from '@/lib/requests/decide';
+import { firewallSchema, misdialSchema, submitFirewall, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
+import { userAction } from '@/lib/server/safe-action';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
+
+// The server actions of unblock requests: the customer's (misdial, firewall, withdraw) and staff
+// decisions (approve, deny). Each binds one form to a function of this domain.
+
+export const misdialAction = userAction(misdialSchema, async (input, { user, meta }) => {
+  const r = await submitMisdial(user, input, meta);
+  if ('notFound' in r) notFound();
+  if (!r.ok) return { message: r.message, fieldErrors: r.fieldErrors };
+  redirect(`/blocks/${input.blockId}?request=submitted`);
+}, { echo: ['callIds[]', 'intendedNumber', 'whatHappened', 'callbackPhone'] });
+
+export const firewallAction = userAction(firewallSchema, async (input, { user, meta }) => {
+  const r = await submitFirewall(user, input, meta);
+  if ('notFound' in r) notFound();
+  if (!r.ok) return { message: r.message, fieldErrors: r.fieldErrors };
+  redirect(`/blocks/${input.blockId}?request=submitted`);
+}, { echo: ['sipPorts', 'webAdmin', 'defaultPasswords', 'pbxIp', 'whatHappened', 'callbackPhone'] });
+
+export const withdrawAction = userAction(z.object({ requestId: z.string().min(1).max(64), blockId: z.string().min(1).max(64) }), async (input, { user, meta }) => {
+  const r = await withdrawRequest(user, input.requestId, meta);
+  if (r === 'not_found') notFound();
+  if (r === 'not_pending') return { message: 'This request was already decided or withdrawn.' };
+  redirect(`/blocks/${input.blockId}`);
+});
+
+function decided(r: DecideOutcome, id: string, done: 'approved' | 'denied') {
+  if (r.ok) redirect(`/staff/requests/${id}?done=${done}`);
+  if (r.kind === 'not_found') notFound();
+  if (r.kind === 'already_decided') return { message: `This request was already decided by someone else (it is ${r.status} now). Nothing was changed. Reload the page to see the decision.` };
+  return { message: r.message };
+}
+
+export const approveAction = userAction(approveSchema, async (input, { user, meta }) => {
+  const r = await approveRequest(user, input, meta);
+  // Send the queued lift now rather than on the worker's next tick.
+  if (r.ok && r.liftQueued) after(() => processSwitchOutbox().catch(() => undefined));
+  return decided(r, input.requestId, 'approved');
+}, { roles: STAFF, echo: ['note', 'attest', 'alsoLift[]'] });
+
+export const denyAction = userAction(denySchema, async (input, { user, meta }) => decided(await denyRequest(user, input, meta), input.requestId, 'denied'), { roles: STAFF, echo: ['denyReason'] });

@@ -1,0 +1,38 @@
+import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
+import type { PrismaClient as PgClient } from '@/lib/generated/postgresql/client';
+import { serializeSqliteAdapter } from '@/lib/server/db/serialized-sqlite';
+import { sqlitePath } from '@/lib/server/db/url';
+
+type Ctors = {
+  SqliteClient: typeof SqliteClient;
+  PgClient: typeof PgClient;
+  PrismaBetterSqlite3: typeof PrismaBetterSqlite3;
+  PrismaPg: typeof PrismaPg;
+};
+
+/**
+ * One application code path for both databases: the provider is baked into each generated client,
+ * so we pick the client by the URL. The PostgreSQL client exposes the same model API; it is typed as
+ * the SQLite one so callers stay provider-agnostic.
+ */
+export function createClient(url: string, c: Ctors): SqliteClient {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const adapter = new c.PrismaPg({ connectionString: url, max: 10 });
+    return new c.PgClient({ adapter }) as unknown as SqliteClient;
+  }
+  if (url.startsWith('file:')) {
+    // busy timeout: several writers (web + workers) share the file; WAL is set by the migrator.
+    // One connection: a request's query never runs inside another request's open transaction.
+    const adapter = serializeSqliteAdapter(new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }));
+    return new c.SqliteClient({ adapter });
+  }
+  throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');
+}
+
+/** SQLITE_BUSY_TIMEOUT_MS (validated with the rest of the environment at start-up), default 10 s. */
+function busyTimeoutMs(): number {
+  const n = Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 10_000);
+  return Number.isInteger(n) && n >= 50 ? n : 10_000;
+}

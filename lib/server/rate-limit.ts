@@ -1,0 +1,89 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
+import { getDb } from '@/lib/server/db';
+
+// rate-limiter-flexible over the database, so limits hold across several app instances.
+type Limit = { points: number; duration: number; blockDuration?: number };
+
+export const LIMITS = {
+  // Password sign-in (keys: lib/auth/limit-keys.ts).
+  /** Wrong passwords for one email from one client address (IPv4, or IPv6 /64). */
+  signInEmailIp: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** Attempts from one client address, whatever the email. */
+  signInIp: { points: 50, duration: 15 * 60, blockDuration: 15 * 60 },
+  /** Attempts for one email from browsers it never signed in with, all addresses together. */
+  signInEmail: { points: 100, duration: 60 * 60, blockDuration: 60 * 60 },
+  /** Attempts from one known browser (its device cookie): its own allowance, untouched by strangers. */
+  signInDevice: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  // "Email me a sign-in link".
+  /** Sign-in links asked for from one address (an office behind one address may have several people). */
+  emailLinkIp: { points: 30, duration: 60 * 60 },
+  emailLinkEmailIp: { points: 5, duration: 60 * 60 },
+  /** Links mailed to one address from unknown browsers; over it, nothing more is sent that hour. */
+  emailLink: { points: 20, duration: 60 * 60 },
+  emailLinkDevice: { points: 5, duration: 60 * 60 },
+  /** Second-factor codes per user; failures also add up across windows (lib/auth/mfa/lockout.ts). */
+  totp: { points: 5, duration: 5 * 60, blockDuration: 5 * 60 },
+  /** One use per user and TOTP time step (codes stay valid ±30 s, so 2 minutes covers them). */
+  totpStep: { points: 1, duration: 2 * 60 },
+  sipPassword: { points: 20, duration: 60 * 60 },
+  unblockRequest: { points: 5, duration: 24 * 60 * 60 },
+} satisfies Record<string, Limit>;
+
+export type LimitName = keyof typeof LIMITS;
+
+const limiters = new Map<LimitName, RateLimiterPrisma>();
+
+function limiter(name: LimitName): RateLimiterPrisma {
+  let l = limiters.get(name);
+  if (!l) {
+    l = new RateLimiterPrisma({ storeClient: getDb(), tableName: 'rateLimiterFlexible', keyPrefix: name, clearExpiredByTimeout: false, ...LIMITS[name] });
+    limiters.set(name, l);
+  }
+  return l;
+}
+
+/** Keys are hashed: a 10 KB email or an IPv6 address becomes a fixed-size key, and no PII sits in the table. */
+const k = (key: string) => crypto.createHash('sha256').update(key.toLowerCase()).digest('base64url');
+
+/** limited: no attempt is left after this one; rejected: this attempt itself was over the limit. */
+export type LimitStatus = { limited: false; rejected?: false } | { limited: true; rejected: boolean; retryAfterSec: number };
+
+/**
+ * Counts one attempt. Call it BEFORE doing the costly or guessable thing, so a burst of parallel
+ * requests cannot all pass a check that only counts afterwards.
+ */
+export async function consume(name: LimitName, key: string): Promise<LimitStatus> {
+  try {
+    const res = await limiter(name).consume(k(key));
+    return res.remainingPoints <= 0 ? { limited: true, rejected: false, retryAfterSec: Math.ceil(res.msBeforeNext / 1000) } : { limited: false };
+  } catch (e) {
+    if (e instanceof RateLimiterRes) return { limited: true, rejected: true, retryAfterSec: Math.ceil(e.msBeforeNext / 1000) };
+    throw e;
+  }
+}
+
+/**
+ * Counts one attempt on each counter, in order, and stops at the first that refuses it. Returns that
+ * counter (with its status), or null when all accepted. `limited` on the result of a pass means the
+ * attempt was the last one allowed on some counter.
+ */
+export async function consumeAll(keys: { name: LimitName; key: string }[]): Promise<{ over: { name: LimitName; status: LimitStatus } | null; last: LimitStatus | null }> {
+  let last: LimitStatus | null = null;
+  for (const { name, key } of keys) {
+    const status = await consume(name, key);
+    if (status.limited && status.rejected) return { over: { name, status }, last };
+    if (status.limited) last = status;
+  }
+  return { over: null, last };
+}
+
+/** Gives back one point (a successful attempt that was counted in advance). */
+export async function reward(name: LimitName, key: string): Promise<void> {
+  await limiter(name).reward(k(key), 1);
+}
+
+export async function reset(name: LimitName, key: string): Promise<void> {
+  await limiter(name).delete(k(key));
+}

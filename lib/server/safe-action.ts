@@ -1,0 +1,72 @@
+import 'server-only';
+import { notFound } from 'next/navigation';
+import type { z } from 'zod';
+import { audit } from '@/lib/audit/log';
+import { currentUser, isStaff, type CurrentUser } from '@/lib/auth/session';
+import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
+import type { Role } from '@/lib/generated/sqlite/enums';
+
+/** What every form action returns; forms render it with useActionState and an aria-live region. */
+export type ActionState<T = unknown> = {
+  ok?: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  data?: T;
+  /** Echo of safe (non-secret) fields so a re-rendered (and React-reset) form keeps what the user typed. */
+  values?: Record<string, string | string[]>;
+};
+
+export type ActionContext = { user: CurrentUser; meta: RequestMeta };
+
+/** FormData → plain object; repeated keys (checkbox groups) become arrays. */
+export function formToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    if (key.startsWith('$ACTION')) continue;
+    const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
+    out[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
+  }
+  return out;
+}
+
+/** Echoes only the fields an action names (opt-in), so a password field can never come back. */
+function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!keys.includes(k)) continue;
+    if (typeof v === 'string') out[k] = v.slice(0, 2000);
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').slice(0, 200);
+  }
+  return out;
+}
+
+/**
+ * The one wrapper for server actions: load the session, check the role (and the staff second
+ * factor), parse the input with zod, then call the domain. A page check does not protect an action.
+ * Callers outside their role get a 404, exactly like an id that is not theirs.
+ */
+export function userAction<S extends z.ZodType, T = unknown>(
+  schema: S,
+  handler: (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T>>,
+  opts: { roles?: Role[]; allowUnverified?: boolean; echo?: readonly string[] } = {},
+) {
+  return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
+    const user = await currentUser();
+    if (!user) return { message: 'Your session has ended. Sign in again to continue.' };
+    if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
+      // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
+      await audit({ action: 'access.denied', actor: user, detail: { need: opts.roles, mfaVerified: user.mfaVerified }, meta: await requestMeta() });
+      notFound();
+    }
+    if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified) return { message: 'Enter the code from your authenticator app first: open any page to be asked for it.' };
+    const raw = formToObject(form);
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
+      return { message: 'Please correct the highlighted fields.', fieldErrors, values: echo(raw, opts.echo) };
+    }
+    const result = await handler(parsed.data, { user, meta: await requestMeta() });
+    return result.ok ? result : { values: echo(raw, opts.echo), ...result };
+  };
+}

@@ -1,0 +1,44 @@
+import 'server-only';
+import { reconcilePass } from '@/lib/blocks/reconcile';
+import { env } from '@/lib/server/env';
+import { processMailOutbox } from '@/lib/mail/worker';
+import { log } from '@/lib/server/log';
+import { recoverPasswordChanges } from '@/lib/credentials/reset';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
+
+type Worker = { name: string; tick: () => Promise<unknown>; everyMs: number };
+
+// Each tick is safe on several instances at once (rows are claimed with a lease).
+const WORKERS: Worker[] = [
+  { name: 'switch-outbox', tick: () => processSwitchOutbox(), everyMs: 1000 },
+  { name: 'mail-outbox', tick: () => processMailOutbox(), everyMs: 1000 },
+  { name: 'reconcile', tick: () => reconcilePass(), everyMs: env().RECONCILE_INTERVAL_MS },
+  { name: 'sip-password-recovery', tick: () => recoverPasswordChanges(), everyMs: 30_000 },
+];
+
+// When each worker last finished a tick, for readiness (lib/server/health.ts). On globalThis: the
+// health route is bundled apart from instrumentation.ts, which starts the workers.
+const g = globalThis as { __tollgateWorkers?: { started: boolean; beats: Map<string, number> } };
+const state = (g.__tollgateWorkers ??= { started: false, beats: new Map<string, number>() });
+
+/** Each worker of this process: name, tick period (ms) and when it last finished a tick (ms epoch, null before the first). */
+export function workerHeartbeats(): { name: string; everyMs: number; lastTickAt: number | null }[] {
+  return state.started ? WORKERS.map((w) => ({ name: w.name, everyMs: w.everyMs, lastTickAt: state.beats.get(w.name) ?? null })) : [];
+}
+
+export function startWorkers() {
+  if (state.started) return;
+  state.started = true;
+  for (const w of WORKERS) {
+    const loop = async () => {
+      try {
+        await w.tick();
+      } catch (e) {
+        log().error({ worker: w.name, err: { message: (e as Error).message } }, 'worker tick failed');
+      }
+      state.beats.set(w.name, Date.now());
+      setTimeout(loop, w.everyMs).unref();
+    };
+    setTimeout(loop, 500).unref();
+  }
+}
