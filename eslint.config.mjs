@@ -2,6 +2,19 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
+const APP_WALL = {
+  regex: '^(@/|(\\.\\./)+)app(/|$)',
+  message: 'app/ holds routes only: import actions and queries from lib/<domain>/ (docs/architecture.md).',
+};
+const DB_WALL = {
+  regex: '^(@/|(\\.\\./)+)lib/(generated|server/db)(/|$)',
+  message: 'Pages and components never touch the database: call a query or action of lib/<domain>/ (docs/architecture.md).',
+};
+const DB_PATHS = ['@prisma/client'].map((name) => ({
+  name,
+  message: 'Pages and components never touch the database: call a query or action of lib/<domain>/ (docs/architecture.md).',
+}));
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -11,6 +24,20 @@ export default defineConfig([
       'no-console': ['error', { allow: ['warn', 'error', 'log'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  // The walls of docs/architecture.md. Nothing imports a route; routes and components never reach the
+  // database (they call lib/<domain> queries and actions, which scope every read to the caller).
+  {
+    files: ['lib/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [APP_WALL] }] },
+  },
+  {
+    files: ['app/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: DB_PATHS, patterns: [DB_WALL] }] },
+  },
+  {
+    files: ['components/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: DB_PATHS, patterns: [APP_WALL, DB_WALL] }] },
   },
   {
     files: ['prisma/*.cjs', 'scripts/lib/*.cjs'],
