@@ -3,7 +3,8 @@ import { getTranslations } from 'next-intl/server';
 import { signOutAction } from '@/lib/auth/actions';
 import { adoptBrowserTimeZoneAction } from '@/lib/time/actions';
 import { TimeZoneCapture } from '@/components/time-zone-capture';
-import { currentUser, isStaff } from '@/lib/auth/session';
+import { isStaff } from '@/lib/auth/roles';
+import { currentUser } from '@/lib/auth/session';
 
 export async function AppHeader() {
   const t = await getTranslations('app');

@@ -1,15 +1,15 @@
-import 'server-only';
-import { notFound } from 'next/navigation';
-import type { CurrentUser } from '@/lib/auth/session';
+// The roles of portal users, in one place. Plain data and a predicate (no server-only import), so
+// the seed, the admin CLI and the e2e set-up read the same list as the portal.
 import type { Role } from '@/lib/generated/sqlite/enums';
 
-export const STAFF: Role[] = ['agent', 'admin'];
+/** Every role a portal user can have (the `Role` enum of prisma/schema.prisma), customers first. */
+export const ROLES = ['customer', 'agent', 'admin'] as const satisfies readonly Role[];
 
-/**
- * Every staff read and write starts here (a layout or page check does not protect a query or an
- * action): only staff of the given roles, with the second factor verified in this session. Anyone
- * else gets the same 404 as a page that does not exist.
- */
-export function assertStaff(user: CurrentUser | null | undefined, roles: Role[] = STAFF): asserts user is CurrentUser {
-  if (!user || !roles.includes(user.role) || !user.mfaVerified) notFound();
+/** The staff roles: support agents and admins. The one list every staff check reads. */
+export const STAFF_ROLES = ['agent', 'admin'] as const satisfies readonly Role[];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** Is this user staff (agent or admin)? The one staff predicate; it says nothing about the second factor. */
+export function isStaff(user: { role: Role }): boolean {
+  return (STAFF_ROLES as readonly Role[]).includes(user.role);
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { cache } from 'react';
 import { notFound, redirect } from 'next/navigation';
 import { auth } from '@/lib/auth/config';
+import { STAFF_ROLES } from '@/lib/auth/roles';
 import { db } from '@/lib/server/db';
 import type { Role } from '@/lib/generated/sqlite/enums';
 
@@ -40,8 +41,6 @@ export const currentUser = cache(async (): Promise<CurrentUser | null> => {
   };
 });
 
-export const isStaff = (u: Pick<CurrentUser, 'role'>) => u.role === 'agent' || u.role === 'admin';
-
 /**
  * For pages: sends anonymous visitors to sign in and brings them back afterwards. A user who has a
  * second factor (staff must, customers may) proves it once per session before any page shows data;
@@ -55,10 +54,19 @@ export async function requireUser(returnTo?: string, opts: { allowUnverified?: b
 }
 
 /**
+ * Every staff read and write starts here (a layout or page check does not protect a query or an
+ * action): only staff of the given roles, with the second factor verified in this session. Anyone
+ * else gets the same 404 as a page that does not exist.
+ */
+export function assertStaff(user: CurrentUser | null | undefined, roles: readonly Role[] = STAFF_ROLES): asserts user is CurrentUser {
+  if (!user || !roles.includes(user.role) || !user.mfaVerified) notFound();
+}
+
+/**
  * For staff pages: customers get a 404 (the staff area does not exist for them); staff without a
  * verified second factor in this session are sent to enrol or verify first.
  */
-export async function requireStaff(roles: Role[] = ['agent', 'admin']): Promise<CurrentUser> {
+export async function requireStaff(roles: readonly Role[] = STAFF_ROLES): Promise<CurrentUser> {
   const user = await requireUser('/staff', { allowUnverified: true });
   if (!roles.includes(user.role)) notFound();
   if (!user.mfaEnrolled) redirect('/security/two-factor?next=/staff');

@@ -2,8 +2,7 @@
 import { notFound } from 'next/navigation';
 import { after } from 'next/server';
 import { revalidatePath } from 'next/cache';
-import { userAction } from '@/lib/server/safe-action';
-import { STAFF } from '@/lib/auth/roles';
+import { staffAction } from '@/lib/server/safe-action';
 import { resolveSyncIssue, resolveSyncSchema } from '@/lib/blocks/sync-issues';
 import { liftBlockByStaff, liftSchema, type ManualOutcome, placeManualBlock, placeSchema } from '@/lib/blocks/manual';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
@@ -16,15 +15,15 @@ function answer(r: ManualOutcome, sent: string) {
   return { ok: true, message: sent };
 }
 
-export const placeBlockAction = userAction(placeSchema, async (input, { user, meta }) =>
-  answer(await placeManualBlock(user, input, meta), 'Sent to the switch. The block is in force once the switch confirms it; this page shows when.'), { roles: STAFF, echo: ['note'] });
+export const placeBlockAction = staffAction(placeSchema, async (input, { user, meta }) =>
+  answer(await placeManualBlock(user, input, meta), 'Sent to the switch. The block is in force once the switch confirms it; this page shows when.'), { echo: ['note'] });
 
-export const liftBlockAction = userAction(liftSchema, async (input, { user, meta }) =>
-  answer(await liftBlockByStaff(user, input, meta), 'Lift sent to the switch. International calling is allowed once the switch confirms it; this page shows when.'), { roles: STAFF, echo: ['note', 'alsoLift[]'] });
+export const liftBlockAction = staffAction(liftSchema, async (input, { user, meta }) =>
+  answer(await liftBlockByStaff(user, input, meta), 'Lift sent to the switch. International calling is allowed once the switch confirms it; this page shows when.'), { echo: ['note', 'alsoLift[]'] });
 
-export const resolveSyncAction = userAction(resolveSyncSchema, async (input, { user, meta }) => {
+export const resolveSyncAction = staffAction(resolveSyncSchema, async (input, { user, meta }) => {
   const done = await resolveSyncIssue(user, input.issueId, input.note, meta);
   if (!done) return { message: 'This difference was already resolved by someone else, or no longer exists. Reload the page.' };
   revalidatePath('/staff');
   return { ok: true, message: 'Marked as resolved.' };
-}, { roles: STAFF, echo: ['note'] });
+}, { echo: ['note'] });

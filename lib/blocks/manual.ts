@@ -1,11 +1,10 @@
 import 'server-only';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
-import type { CurrentUser } from '@/lib/auth/session';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { requestLift, requestManualBlock } from '@/lib/blocks/lifecycle';
-import { assertStaff } from '../auth/roles';
 import { liftRefusalMessage } from './refusals';
 
 // Support blocks or lifts by hand. Both go through the switch outbox: the decision is recorded at

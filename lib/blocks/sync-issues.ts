@@ -1,10 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
-import type { CurrentUser } from '@/lib/auth/session';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import { assertStaff } from '@/lib/auth/roles';
 
 // Staff resolve what the reconciler (lib/blocks/reconcile.ts, via lib/blocks/lifecycle.ts) found.
 

@@ -1,5 +1,6 @@
 import type { Db } from '@/lib/server/db';
 import { hashPassword } from '@/lib/auth/password';
+import { isStaff } from '@/lib/auth/roles';
 import { encryptSecret } from '@/lib/auth/totp';
 import { seedBlock } from '@/lib/blocks/lifecycle';
 import { DEMO_ACCOUNTS, DEMO_TOTP_SECRET, DEMO_USERS } from './data';
@@ -32,7 +33,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<{ created: num
   for (const u of DEMO_USERS) {
     let user = await db.user.findUnique({ where: { email: u.email } });
     if (!user) {
-      const staff = u.role !== 'customer';
+      const staff = isStaff(u);
       user = await db.user.create({
         data: {
           email: u.email, name: u.name, role: u.role, passwordHash: await hashPassword(u.password), emailVerified: now,

@@ -2,10 +2,9 @@
 import { notFound, redirect } from 'next/navigation';
 import { after } from 'next/server';
 import { z } from 'zod';
-import { STAFF } from '@/lib/auth/roles';
 import { approveRequest, approveSchema, type DecideOutcome, denyRequest, denySchema } from '@/lib/requests/decide';
 import { firewallSchema, misdialSchema, submitFirewall, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
-import { userAction } from '@/lib/server/safe-action';
+import { staffAction, userAction } from '@/lib/server/safe-action';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 
 // The server actions of unblock requests: the customer's (misdial, firewall, withdraw) and staff
@@ -39,11 +38,11 @@ function decided(r: DecideOutcome, id: string, done: 'approved' | 'denied') {
   return { message: r.message };
 }
 
-export const approveAction = userAction(approveSchema, async (input, { user, meta }) => {
+export const approveAction = staffAction(approveSchema, async (input, { user, meta }) => {
   const r = await approveRequest(user, input, meta);
   // Send the queued lift now rather than on the worker's next tick.
   if (r.ok && r.liftQueued) after(() => processSwitchOutbox().catch(() => undefined));
   return decided(r, input.requestId, 'approved');
-}, { roles: STAFF, echo: ['note', 'attest', 'alsoLift[]'] });
+}, { echo: ['note', 'attest', 'alsoLift[]'] });
 
-export const denyAction = userAction(denySchema, async (input, { user, meta }) => decided(await denyRequest(user, input, meta), input.requestId, 'denied'), { roles: STAFF, echo: ['denyReason'] });
+export const denyAction = staffAction(denySchema, async (input, { user, meta }) => decided(await denyRequest(user, input, meta), input.requestId, 'denied'), { echo: ['denyReason'] });

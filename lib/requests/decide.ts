@@ -1,13 +1,12 @@
 import 'server-only';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
-import type { CurrentUser } from '@/lib/auth/session';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
 import { recordRequestStep, requestLift } from '@/lib/blocks/lifecycle';
-import { assertStaff } from '../auth/roles';
-import { liftRefusalMessage } from '../blocks/refusals';
+import { liftRefusalMessage } from '@/lib/blocks/refusals';
 
 // Deciding an unblock request. The decision is one conditional update ("only if still pending"):
 // of two agents deciding at once exactly one update matches, so exactly one decision, one email and

@@ -1,9 +1,8 @@
 import 'server-only';
-import type { CurrentUser } from '@/lib/auth/session';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { callbackSource, checkCallbackNumber } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
-import { assertStaff } from '../auth/roles';
 import { judge } from './evidence';
 
 /** Everything an agent needs on the callback, or null (→ 404). */

@@ -1,7 +1,6 @@
 import 'server-only';
-import type { CurrentUser } from '@/lib/auth/session';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
-import { assertStaff } from '../auth/roles';
 import { judge } from './evidence';
 
 const PAGE = 100;

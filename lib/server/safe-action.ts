@@ -2,7 +2,8 @@ import 'server-only';
 import { notFound } from 'next/navigation';
 import type { z } from 'zod';
 import { audit } from '@/lib/audit/log';
-import { currentUser, isStaff, type CurrentUser } from '@/lib/auth/session';
+import { isStaff, STAFF_ROLES } from '@/lib/auth/roles';
+import { currentUser, type CurrentUser } from '@/lib/auth/session';
 import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
 
@@ -17,6 +18,13 @@ export type ActionState<T = unknown> = {
 };
 
 export type ActionContext = { user: CurrentUser; meta: RequestMeta };
+
+/**
+ * roles: who may call it (others get a 404, and staff also need their second factor verified);
+ * allowUnverified: callable before the second factor (only the code pages); echo: the form fields
+ * that may come back in `values` (never a password).
+ */
+export type ActionOptions = { roles?: readonly Role[]; allowUnverified?: boolean; echo?: readonly string[] };
 
 /** FormData → plain object; repeated keys (checkbox groups) become arrays. */
 export function formToObject(form: FormData): Record<string, unknown> {
@@ -48,7 +56,7 @@ function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Recor
 export function userAction<S extends z.ZodType, T = unknown>(
   schema: S,
   handler: (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T>>,
-  opts: { roles?: Role[]; allowUnverified?: boolean; echo?: readonly string[] } = {},
+  opts: ActionOptions = {},
 ) {
   return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
     const user = await currentUser();
@@ -69,4 +77,16 @@ export function userAction<S extends z.ZodType, T = unknown>(
     const result = await handler(parsed.data, { user, meta: await requestMeta() });
     return result.ok ? result : { values: echo(raw, opts.echo), ...result };
   };
+}
+
+type Handler<S extends z.ZodType, T> = (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T>>;
+
+/** A server action for support agents and admins (userAction with roles = STAFF_ROLES). */
+export function staffAction<S extends z.ZodType, T = unknown>(schema: S, handler: Handler<S, T>, opts: Omit<ActionOptions, 'roles'> = {}) {
+  return userAction(schema, handler, { ...opts, roles: STAFF_ROLES });
+}
+
+/** A server action for admins only (staff user management). */
+export function adminAction<S extends z.ZodType, T = unknown>(schema: S, handler: Handler<S, T>, opts: Omit<ActionOptions, 'roles'> = {}) {
+  return userAction(schema, handler, { ...opts, roles: ['admin'] });
 }

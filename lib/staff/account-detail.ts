@@ -1,7 +1,6 @@
 import 'server-only';
-import type { CurrentUser } from '@/lib/auth/session';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
-import { assertStaff } from '../auth/roles';
 import type { PlacePayload } from '@/lib/blocks/lifecycle';
 
 /** One account as support sees it: blocks, requests, what is waiting for the switch. Null → 404. */

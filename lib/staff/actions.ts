@@ -1,10 +1,10 @@
 'use server';
 import { notFound } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
-import { userAction } from '@/lib/server/safe-action';
+import { adminAction } from '@/lib/server/safe-action';
 import { changeStaffRole, createStaffSchema, createStaffUser, disableSchema, roleSchema, setStaffDisabled, type UserChange } from '@/lib/staff/users';
 
-const ADMIN = { roles: ['admin' as const], echo: ['email', 'name', 'role'] };
+const ECHO = { echo: ['email', 'name', 'role'] };
 
 function answer(r: UserChange) {
   if ('notFound' in r) notFound();
@@ -12,6 +12,6 @@ function answer(r: UserChange) {
   return r.ok ? { ok: true, message: r.message, data: r.initialPassword ? { initialPassword: r.initialPassword } : undefined } : { message: r.message };
 }
 
-export const createStaffAction = userAction(createStaffSchema, async (input, { user, meta }) => answer(await createStaffUser(user, input, meta)), ADMIN);
-export const changeRoleAction = userAction(roleSchema, async (input, { user, meta }) => answer(await changeStaffRole(user, input, meta)), ADMIN);
-export const setDisabledAction = userAction(disableSchema, async (input, { user, meta }) => answer(await setStaffDisabled(user, input, meta)), ADMIN);
+export const createStaffAction = adminAction(createStaffSchema, async (input, { user, meta }) => answer(await createStaffUser(user, input, meta)), ECHO);
+export const changeRoleAction = adminAction(roleSchema, async (input, { user, meta }) => answer(await changeStaffRole(user, input, meta)), ECHO);
+export const setDisabledAction = adminAction(disableSchema, async (input, { user, meta }) => answer(await setStaffDisabled(user, input, meta)), ECHO);

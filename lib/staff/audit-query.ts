@@ -1,8 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import type { CurrentUser } from '@/lib/auth/session';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
-import { assertStaff } from '../auth/roles';
 
 // The audit log, newest first, with keyset pagination on (at, id): every page is an index range
 // scan, however deep, on AuditLog(at) or on the (accountId|actorId|action, at) index of the filter.

@@ -1,7 +1,6 @@
 import 'server-only';
-import type { CurrentUser } from '@/lib/auth/session';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db, isPostgres } from '@/lib/server/db';
-import { assertStaff } from '../auth/roles';
 
 // Case-insensitive on both databases: SQLite's LIKE already ignores ASCII case, PostgreSQL needs
 // `mode: 'insensitive'` (ILIKE), which the SQLite client refuses, so it is added only there.

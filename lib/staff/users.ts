@@ -3,17 +3,17 @@ import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { hashPassword } from '@/lib/auth/password';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
-import type { CurrentUser } from '@/lib/auth/session';
+import { STAFF_ROLES } from '@/lib/auth/roles';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { generatePassword } from '@/lib/passwords/generate';
-import { assertStaff } from '../auth/roles';
 
 // Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
 // (currentUser() checks the Session row and the disabled flag on every request).
 
 const ADMIN = ['admin'] as const;
-const staffRole = z.enum(['agent', 'admin'], 'Choose agent or admin.');
+const staffRole = z.enum(STAFF_ROLES, 'Choose agent or admin.');
 const userId = z.string().min(1).max(64);
 
 export const createStaffSchema = z.object({
@@ -28,7 +28,7 @@ export type UserChange = { ok: true; message: string; initialPassword?: string }
 
 export async function listStaffUsers(user: CurrentUser) {
   assertStaff(user, [...ADMIN]);
-  const rows = await db.user.findMany({ where: { role: { in: ['agent', 'admin'] } }, orderBy: { email: 'asc' }, select: { id: true, email: true, name: true, role: true, disabled: true, totpEnabledAt: true, createdAt: true } });
+  const rows = await db.user.findMany({ where: { role: { in: [...STAFF_ROLES] } }, orderBy: { email: 'asc' }, select: { id: true, email: true, name: true, role: true, disabled: true, totpEnabledAt: true, createdAt: true } });
   return rows.map((u) => ({ ...u, self: u.id === user.id }));
 }
 
@@ -51,7 +51,7 @@ export async function createStaffUser(user: CurrentUser, input: z.output<typeof 
 }
 
 async function staffTarget(id: string) {
-  return db.user.findFirst({ where: { id, role: { in: ['agent', 'admin'] } } });
+  return db.user.findFirst({ where: { id, role: { in: [...STAFF_ROLES] } } });
 }
 
 export async function setStaffDisabled(user: CurrentUser, input: z.output<typeof disableSchema>, meta: RequestMeta): Promise<UserChange> {
