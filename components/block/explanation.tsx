@@ -1,11 +1,12 @@
 import { getTranslations } from 'next-intl/server';
 import type { BlockView } from '@/lib/blocks/queries';
-import { describeDialled, isSupportedCountry } from '@/lib/phone/format';
+import { describeDialled } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
 
 /** Two or three sentences: what probably happened and what to do, from the block's own evidence. */
 export async function Explanation({ block }: { block: BlockView }) {
   const t = await getTranslations('block.explain');
-  const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
+  const country = accountCountry(block.account.country);
   const list = (items: string[]) => new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(items);
   const countries = [...new Set(block.calls.map((c) => describeDialled(c.to, country).countryName ?? c.to))];
   const creds = [...new Set(block.calls.map((c) => c.sipUsername))];

@@ -1,14 +1,15 @@
 import { getTranslations } from 'next-intl/server';
 import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
-import { describeDialled, isSupportedCountry } from '@/lib/phone/format';
+import { describeDialled } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
 
 /** What the table needs: the customer's block page and the staff request page both pass theirs. */
 type CallsOf = { account: Pick<BlockView['account'], 'country'>; calls: BlockView['calls'] };
 
 export async function TriggerCalls({ block }: { block: CallsOf }) {
   const t = await getTranslations('block');
-  const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
+  const country = accountCountry(block.account.country);
   return (
     <div className="overflow-x-auto">
       <table className="w-full min-w-[40rem] text-left text-sm">

@@ -1,5 +1,5 @@
 import { describeDialled } from '@/lib/phone/format';
-import { countryOf } from '@/lib/requests/evidence';
+import { accountCountry } from '@/lib/phone/plan';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { When } from '@/components/ui/when';
 import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
@@ -12,7 +12,7 @@ const CHECKS: Record<string, string> = {
 
 /** Who to call, on which number, and what they told us, in their own words. */
 export function RequestSummary({ r }: { r: StaffRequestView }) {
-  const country = countryOf(r.account.country);
+  const country = accountCountry(r.account.country);
   const phone = describeDialled(r.callbackPhone, country).display;
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">

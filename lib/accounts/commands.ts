@@ -1,16 +1,18 @@
 import { z } from 'zod';
+import { accountNumberSchema, sipUsernameSchema } from '@/lib/accounts/identifiers';
+import type { AuditAction } from '@/lib/audit/names';
 import { hashPassword } from '@/lib/auth/password';
+import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db } from '@/lib/server/db';
 import { assessPassword } from '@/lib/passwords/strength';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { isSupportedCountry } from '@/lib/phone/format';
+import { DEFAULT_COUNTRY } from '@/lib/phone/plan';
 import { seal, sealedUnderCurrent, unseal } from '@/lib/server/seal';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
 
-export const accountNumber = z.string().regex(/^ACC-\d{3,12}$/, 'account number must look like ACC-1001');
-export const sipUsername = z.string().regex(/^[a-z0-9][a-z0-9._-]{2,62}$/, 'SIP username: 3–63 lowercase letters, digits, . _ -');
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email('a valid --email is required'));
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
@@ -25,7 +27,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
  */
 export async function createAccount(db: Db, raw: { number?: string; name?: string; country?: string; timeZone?: string; phone?: string }) {
   const a = parse(
-    z.object({ number: accountNumber, name: z.string().trim().min(1, 'a --name is required').max(200), country: z.string().regex(/^[A-Z]{2}$/).default('US'), timeZone: z.string().default('America/New_York'), phone: z.string().trim().min(1).max(40).optional() }),
+    z.object({ number: accountNumberSchema, name: z.string().trim().min(1, 'a --name is required').max(200), country: z.string().regex(/^[A-Z]{2}$/).default(DEFAULT_COUNTRY), timeZone: z.string().default('America/New_York'), phone: z.string().trim().min(1).max(40).optional() }),
     raw,
   );
   if (!Intl.supportedValuesOf('timeZone').includes(a.timeZone)) throw new CommandError(`unknown time zone ${a.timeZone}`);
@@ -37,7 +39,7 @@ export async function createAccount(db: Db, raw: { number?: string; name?: strin
 }
 
 export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {
-  const c = parse(z.object({ account: accountNumber, username: sipUsername, label: z.string().trim().max(100).optional() }), raw);
+  const c = parse(z.object({ account: accountNumberSchema, username: sipUsernameSchema, label: z.string().trim().max(100).optional() }), raw);
   const account = await db.customerAccount.findUnique({ where: { number: c.account } });
   if (!account) throw new CommandError(`no account ${c.account}`);
   if (await db.sipCredential.findUnique({ where: { username: c.username } })) throw new CommandError(`SIP username ${c.username} already exists`);
@@ -46,12 +48,12 @@ export async function addSipCredential(db: Db, raw: { account?: string; username
 
 export async function createUser(db: Db, raw: { email?: string; role?: string; account?: string; password?: string; name?: string }, minScore = 3) {
   const u = parse(
-    z.object({ email, role: z.enum(['customer', 'agent', 'admin'], 'a --role of customer, agent or admin is required'), account: accountNumber.optional(), password: z.string().min(1, 'a password is required on stdin').max(1024), name: z.string().max(200).optional() }),
+    z.object({ email, role: z.enum(ROLES, 'a --role of customer, agent or admin is required'), account: accountNumberSchema.optional(), password: z.string().min(1, 'a password is required on stdin').max(1024), name: z.string().max(200).optional() }),
     raw,
   );
   const verdict = assessPassword(u.password, { userInputs: [u.email, u.name ?? ''], minScore });
   if (!verdict.acceptable) throw new CommandError(`password refused: ${verdict.problems.join(' ')}`);
-  if (u.account && u.role !== 'customer') throw new CommandError('--account is for customers; staff see every account');
+  if (u.account && isStaff(u)) throw new CommandError('--account is for customers; staff see every account');
   if (await db.user.findUnique({ where: { email: u.email } })) throw new CommandError(`user ${u.email} already exists`);
   const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;
   if (u.account && !account) throw new CommandError(`no account ${u.account}`);
@@ -59,7 +61,8 @@ export async function createUser(db: Db, raw: { email?: string; role?: string; a
   return db.$transaction(async (tx) => {
     const user = await tx.user.create({ data: { email: u.email, role: u.role, name: u.name, passwordHash } });
     if (account) await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
-    await tx.auditLog.create({ data: { action: 'user.created', actorEmail: 'operator-cli', targetType: 'user', targetId: user.id, accountId: account?.id, detail: JSON.stringify({ role: u.role }) } });
+    // The operator CLI has no user row to name as actor, hence the direct write (same columns as audit()).
+    await tx.auditLog.create({ data: { action: 'user.created' satisfies AuditAction, actorEmail: 'operator-cli', targetType: 'user', targetId: user.id, accountId: account?.id, detail: JSON.stringify({ role: u.role }) } });
     return user;
   });
 }

@@ -2,9 +2,11 @@ import 'server-only';
 import { db, type Tx } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { currentRequestId } from '@/lib/server/log';
+import type { AuditAction } from '@/lib/audit/names';
 
 export type AuditEntry = {
-  action: string;
+  /** One of lib/audit/names.ts: a misspelt action is a type error, and every action is in the staff filter. */
+  action: AuditAction;
   actor?: { id: string; email: string } | null;
   accountId?: string | null;
   target?: { type: string; id: string } | null;

@@ -1,5 +1,5 @@
 import { type CountryCode, isSupportedCountry, Metadata, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { iddPrefixIn, planOf } from './plan';
+import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
 
 export { isSupportedCountry };
 
@@ -121,7 +121,7 @@ function highCostOf(p: PhoneNumber, country: CountryCode | null, accountCountry:
  * A number as the switch reported it, for display, from an account in `accountCountry` (see
  * readDialled for the forms). Unreadable input is shown as it came, never dropped.
  */
-export function describeDialled(raw: string, accountCountry: CountryCode = 'US'): DialledNumber {
+export function describeDialled(raw: string, accountCountry: CountryCode = DEFAULT_COUNTRY): DialledNumber {
   const r = readDialled(raw, accountCountry);
   if (!r) return { raw, e164: null, form: null, display: raw, country: null, countryName: null, flag: null, international: null, highCost: null };
   const p = r.number;

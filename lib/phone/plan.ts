@@ -27,9 +27,15 @@ export function planOf(country: CountryCode): Plan {
   return plan;
 }
 
-/** "US" for anything that is not a country libphonenumber knows: the account column's default. */
+/**
+ * The country an account's numbers are read in when it has none libphonenumber knows: the default of
+ * the CustomerAccount.country column (prisma/schema.prisma) and of `npm run admin -- create-account`.
+ */
+export const DEFAULT_COUNTRY: CountryCode = 'US';
+
+/** An account's country as libphonenumber knows it (ISO 3166-1 alpha-2), else DEFAULT_COUNTRY. The one fallback. */
 export function accountCountry(country: string | null | undefined): CountryCode {
-  return country && isSupportedCountry(country) ? country : 'US';
+  return country && isSupportedCountry(country) ? country : DEFAULT_COUNTRY;
 }
 
 /** What people in `country` dial before an international number, as they write it: "00", "011", "0011", "810". */

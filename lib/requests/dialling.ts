@@ -1,6 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { readDialled } from '@/lib/phone/format';
-import { iddPrefixIn, planOf } from '@/lib/phone/plan';
+import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from '@/lib/phone/plan';
 
 // Pure digit rules behind the misdial hint (libphonenumber-js knows each country's prefixes).
 
@@ -9,7 +9,7 @@ import { iddPrefixIn, planOf } from '@/lib/phone/plan';
  * "00252…" and the account country's IDD ("011252…" from NANP, "0011252…" from Australia,
  * "810252…" from Russia) all give "252…". Null for a national number or anything else.
  */
-export function internationalDigits(raw: string, accountCountry: CountryCode = 'US'): string | null {
+export function internationalDigits(raw: string, accountCountry: CountryCode = DEFAULT_COUNTRY): string | null {
   const s = raw.replace(/[\s().-]/g, '');
   let digits: string | null = null;
   if (s.startsWith('+')) digits = s.slice(1);

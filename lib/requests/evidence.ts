@@ -1,6 +1,5 @@
 import 'server-only';
-import type { CountryCode } from 'libphonenumber-js';
-import { isSupportedCountry } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
 import { type CallEvidence, summarizeCalls } from './call-summary';
 import { misdialLikelihood } from './misdial-likelihood';
 
@@ -14,7 +13,6 @@ type Input = {
   block: { reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual'; calls: CallEvidence[] };
 };
 
-export const countryOf = (c: string): CountryCode => (isSupportedCountry(c) ? c : 'US');
 
 function markedCalls(json: string | null): string[] {
   try {
@@ -26,7 +24,7 @@ function markedCalls(json: string | null): string[] {
 }
 
 export function judge(r: Input) {
-  const country = countryOf(r.account.country);
+  const country = accountCountry(r.account.country);
   return {
     summary: summarizeCalls(r.block.calls, country),
     likelihood: misdialLikelihood({

@@ -9,7 +9,8 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
 import { checkCallbackNumber } from '@/lib/phone/callback';
-import { isSupportedCountry, parseUserPhone } from '@/lib/phone/format';
+import { parseUserPhone } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
 
 export const misdialSchema = z.object({
   blockId: z.string().min(1).max(64),
@@ -46,7 +47,7 @@ async function create(user: CurrentUser, meta: RequestMeta, input: Common, build
     if (exists.reason === 'manual' && exists.status === 'active') return { ok: false, message: 'This block was placed by our support team, so it cannot be lifted through a request. Please contact support to talk about it.' };
     return { ok: false, message: 'This block is no longer active, so there is nothing to unblock.' };
   }
-  const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
+  const country = accountCountry(block.account.country);
   const callback = checkCallbackNumber(input.callbackPhone, country, block.calls.map((c) => c.to));
   const built = build(country, block.calls.map((c) => c.id));
   const fieldErrors = { ...(built.fieldErrors ?? {}), ...(callback.ok ? {} : { callbackPhone: [callback.message] }) };

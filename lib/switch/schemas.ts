@@ -1,16 +1,13 @@
 import { z } from 'zod';
+import { accountNumberSchema, sipUsernameSchema } from '../accounts/identifiers';
 
 // The wire format of CONTRACTS §3, shared by the client (which validates what the switch says)
 // and the simulator (which validates what Tollgate sends). No `server-only` here: these are plain
 // shapes with no secrets, and the simulator runs under tsx, which cannot load `server-only`.
 
-/** `ACC-` and 1–20 digits or capitals, e.g. `ACC-1001`. */
-export const accountNumberSchema = z.string().regex(/^ACC-[0-9A-Z]{1,20}$/, 'must look like ACC-1001');
-
-/** SIP usernames travel in URL paths, so the charset is kept path-safe and never `.`/`..`. */
-export const sipUsernameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/, 'must be 1–128 of letters, digits, . _ @ + -');
+// Account numbers and SIP usernames have one definition, in lib/accounts/identifiers.ts (relative
+// import: the simulator loads this file without the '@/' alias).
+export { accountNumberSchema, sipUsernameSchema };
 
 export const internationalCallingSchema = z.enum(['allowed', 'blocked']);
 export type InternationalCalling = z.infer<typeof internationalCallingSchema>;

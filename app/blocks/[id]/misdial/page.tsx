@@ -4,7 +4,8 @@ import { getFormatter } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
 import { requireUser } from '@/lib/auth/session';
 import { getBlockForUser } from '@/lib/blocks/queries';
-import { describeDialled, isSupportedCountry } from '@/lib/phone/format';
+import { describeDialled } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
 import { ZONED_SECONDS } from '@/lib/time/format';
 
 export default async function MisdialPage({ params }: { params: Promise<{ id: string }> }) {
@@ -13,7 +14,7 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
   const block = await getBlockForUser(user.id, id);
   if (!block) notFound();
   const format = await getFormatter();
-  const country = isSupportedCountry(block.account.country) ? block.account.country : 'US';
+  const country = accountCountry(block.account.country);
   const calls = block.calls.map((c) => {
     const d = describeDialled(c.to, country);
     return { id: c.id, label: `${format.dateTime(c.at, ZONED_SECONDS)} — ${d.display}${d.countryName ? ` (${d.countryName})` : ''} from ${c.sipUsername}` };
