@@ -1,6 +1,4 @@
 import 'server-only';
-import crypto from 'node:crypto';
-import os from 'node:os';
 import { recordNoticeSent } from '@/lib/blocks/lifecycle';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
@@ -9,6 +7,7 @@ import { classifySendError, guaranteeOf } from '@/lib/mail/delivery-policy';
 import { renderMessage } from '@/lib/mail/render';
 import { defaultTransport, type MailTransport } from '@/lib/mail/transport';
 import { log } from '@/lib/server/log';
+import { backoffMs, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 
 // The mail outbox worker. Rows are written by queueMail in the transaction of the change that causes
 // them; this sends them. Like lib/switch/outbox.ts: several instances may run it, each row is
@@ -22,37 +21,17 @@ const MAX_BACKOFF_MS = 10 * 60_000;
 /** A message that still cannot be delivered after this long is failed: it is history by then. */
 const GIVE_UP_AFTER_MS = 3 * 24 * 60 * 60_000;
 
-const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
-
-export function mailBackoffMs(attempts: number, random = Math.random): number {
-  const ceiling = Math.min(MAX_BACKOFF_MS, 2000 * 2 ** Math.min(attempts, 16));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+/** Delay before attempt `attempts + 1`, in ms: from 2 s, capped at 10 min (lib/server/outbox.ts). */
+export const mailBackoffMs = (attempts: number, random = Math.random) => backoffMs(attempts, 2000, MAX_BACKOFF_MS, random);
 
 /** Deterministic per row: a re-send is recognisably the same message (see delivery-policy.ts). */
 export const messageIdFor = (rowId: string) => `<${rowId}.tollgate@${new URL(env().APP_URL).hostname}>`;
 
-async function claimOne(now: Date, owner: string): Promise<MailMessage | null> {
-  const free = { status: 'pending' as const, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
-  const due = await db.mailMessage.findMany({ where: { ...free, nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: 'asc' }, take: 5 });
-  for (const row of due) {
-    const claim = await db.mailMessage.updateMany({ where: { id: row.id, ...free }, data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + LEASE_MS) } });
-    if (claim.count === 1) return row;
-  }
-  return null;
-}
-
 /** Sends due messages until none is left (or `max`); returns how many the server accepted. */
 export async function processMailOutbox(opts: { transport?: MailTransport; owner?: string; max?: number } = {}): Promise<number> {
   const transport = opts.transport ?? defaultTransport();
-  const owner = opts.owner ?? workerId;
-  let sent = 0;
-  for (let i = 0; i < (opts.max ?? 50); i++) {
-    const row = await claimOne(new Date(), owner);
-    if (!row) break;
-    if (await deliver(row, transport, owner)) sent++;
-  }
-  return sent;
+  const owner = opts.owner ?? WORKER_ID;
+  return drain(() => claimDue<MailMessage>(db.mailMessage, owner, LEASE_MS), (row) => deliver(row, transport, owner), opts.max ?? 50);
 }
 
 async function deliver(row: MailMessage, transport: MailTransport, owner: string): Promise<boolean> {
@@ -113,10 +92,7 @@ async function markSent(row: MailMessage, messageId: string) {
 
 async function retryLater(row: MailMessage, sendStartedAt: Date | null, error: string) {
   if (Date.now() - row.createdAt.getTime() > GIVE_UP_AFTER_MS) return fail(row, `gave up after ${row.attempts + 1} attempts: ${error}`);
-  await db.mailMessage.updateMany({
-    where: { id: row.id, status: 'pending' },
-    data: { attempts: { increment: 1 }, nextAttemptAt: new Date(Date.now() + mailBackoffMs(row.attempts)), sendStartedAt, leaseOwner: null, leaseUntil: null, lastError: error.slice(0, 500) },
-  });
+  await reschedule(db.mailMessage, row.id, { delayMs: mailBackoffMs(row.attempts), error, data: { attempts: { increment: 1 }, sendStartedAt } });
 }
 
 async function fail(row: MailMessage, error: string) {

@@ -1,8 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import os from 'node:os';
 import { confirmLift, confirmPlace, type LiftPayload, markUncertain, type PlacePayload, type ReapplyPayload, refuseLift, refusePlace } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
+import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { isRetryable } from '@/lib/switch/result';
 
@@ -17,64 +17,44 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 /** The switch remembers Idempotency-Keys for 24 h (CONTRACTS §3); a re-send after that could apply twice. */
 const KEY_MEMORY_MS = 23 * 3600_000;
 
-/** Delay before attempt `attempts + 1`, in ms: exponential from 1 s, capped at 5 min, "equal jitter". */
-export function backoffMs(attempts: number, random = Math.random): number {
-  const ceiling = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 16));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2)); // never hammer, never wait 0
-}
-
-const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+/** Delay before attempt `attempts + 1`, in ms: from 1 s, capped at 5 min (lib/server/outbox.ts). */
+export const backoffMs = (attempts: number, random = Math.random) => jitteredBackoff(attempts, 1000, MAX_BACKOFF_MS, random);
 
 /**
  * Claims one due operation for `owner` (a lease of `leaseMs`), or null. Safe under concurrent
  * workers. `attempts` counts claims: an operation with attempts > 0 may have reached the switch.
  */
 export async function claimSwitchOperation(now: Date, owner: string, leaseMs: number) {
-  const due = await db.switchOperation.findMany({
-    where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-    orderBy: { nextAttemptAt: 'asc' },
-    take: 5,
-  });
-  for (const op of due) {
-    const claim = await db.switchOperation.updateMany({
-      where: { id: op.id, status: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs), attempts: { increment: 1 } },
-    });
-    if (claim.count === 1) return op;
-  }
-  return null;
+  return claimDue(db.switchOperation, owner, leaseMs, { now, countAttempt: true });
 }
 
 /** Sends due operations until none is left (at most `max`); returns how many the switch confirmed. */
 export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?: string; max?: number; leaseMs?: number } = {}): Promise<number> {
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
-  const owner = opts.owner ?? workerId;
-  let confirmed = 0;
-  for (let i = 0; i < (opts.max ?? 50); i++) {
-    const op = await claimSwitchOperation(new Date(), owner, opts.leaseMs ?? LEASE_MS);
-    if (!op) break;
-    if (await settledFromSwitchState(op, client)) continue;
+  const owner = opts.owner ?? WORKER_ID;
+  const claim = () => claimSwitchOperation(new Date(), owner, opts.leaseMs ?? LEASE_MS);
+  return drain(claim, async (op) => {
+    if (await settledFromSwitchState(op, client)) return false;
     const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
     const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
     if (res.ok) {
       if (payload.state === 'blocked') await confirmPlace(op);
       else await confirmLift(op);
-      confirmed++;
-    } else if (isRetryable(res)) {
+      return true;
+    }
+    const error = `${res.code ?? res.kind}: ${res.message}`;
+    if (isRetryable(res)) {
       // Only while this worker still holds the row: a worker that lost its lease must not reschedule it.
-      await db.switchOperation.updateMany({
-        where: { id: op.id, status: 'pending', leaseOwner: owner },
-        data: { nextAttemptAt: new Date(Date.now() + backoffMs(op.attempts)), leaseOwner: null, leaseUntil: null, lastError: `${res.code ?? res.kind}: ${res.message}`.slice(0, 500) },
-      });
+      await reschedule(db.switchOperation, op.id, { owner, delayMs: backoffMs(op.attempts), error });
       await markUncertain(op.accountNumber); // it may have been applied: the reconciler will look
     } else if (payload.state === 'blocked') {
-      await refusePlace(op, `${res.code ?? res.kind}: ${res.message}`);
+      await refusePlace(op, error);
     } else {
-      await refuseLift(op, `${res.code ?? res.kind}: ${res.message}`);
+      await refuseLift(op, error);
     }
-  }
-  return confirmed;
+    return false;
+  }, opts.max ?? 50);
 }
 
 /**
