@@ -48,16 +48,44 @@ async function lost(tx: Tx, id: string): Promise<Decided> {
   return { ok: false, kind: 'already_decided', status: now?.status ?? 'unknown' };
 }
 
-export async function approveRequest(user: CurrentUser, input: z.output<typeof approveSchema>, meta: RequestMeta): Promise<DecideOutcome> {
+type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
+
+/**
+ * The frame of both decisions: staff only, the request must exist (else not_found), and only the
+ * first decision wins: a conditional update of the still-pending row, then `apply` in the same
+ * transaction. A loser gets already_decided (and an audit row); a Refused thrown by `apply` rolls
+ * the whole decision back and comes out as a conflict with its message.
+ */
+async function decide(
+  user: CurrentUser,
+  id: string,
+  meta: RequestMeta,
+  decision: { status: 'approved'; decisionNote: string } | { status: 'denied'; denyReason: string },
+  apply: (tx: Tx, r: Loaded) => Promise<Decided>,
+): Promise<DecideOutcome> {
   assertStaff(user);
-  const r = await load(input.requestId);
+  const r = await load(id);
   if (!r) return { ok: false, kind: 'not_found' };
   const outcome = await db.$transaction(async (tx): Promise<Decided> => {
     const won = await tx.unblockRequest.updateMany({
       where: { id: r.id, status: 'pending' },
-      data: { status: 'approved', openKey: null, decidedAt: new Date(), decidedById: user.id, decisionNote: input.note },
+      data: { ...decision, openKey: null, decidedAt: new Date(), decidedById: user.id },
     });
     if (won.count !== 1) return lost(tx, r.id);
+    return apply(tx, r);
+  }).catch((e: unknown) => {
+    if (e instanceof Refused) return { ok: false as const, kind: 'conflict' as const, message: e.message };
+    throw e;
+  });
+  if (!outcome.ok && outcome.kind === 'already_decided') await auditLost(user, r, meta);
+  return outcome;
+}
+
+/** Rolls the approval back: nothing of it may stay when the lift cannot be decided. */
+class Refused extends Error {}
+
+export async function approveRequest(user: CurrentUser, input: z.output<typeof approveSchema>, meta: RequestMeta): Promise<DecideOutcome> {
+  return decide(user, input.requestId, meta, { status: 'approved', decisionNote: input.note }, async (tx, r) => {
     const wasActive = r.block.status === 'active';
     if (wasActive) {
       // A lift is account-wide: it may only cover blocks the agent has looked at, and never a manual one.
@@ -70,34 +98,16 @@ export async function approveRequest(user: CurrentUser, input: z.output<typeof a
     await notifySubmitter(tx, r, 'request_approved');
     await audit({ action: 'request.approved', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, detail: { blockId: r.blockId, alsoLifted: input['alsoLift[]'] ?? [], kind: r.kind, attestedCallback: true, note: input.note, liftQueued }, meta }, tx);
     return { ok: true, blockStatus: block.status, liftQueued };
-  }).catch((e: unknown) => {
-    if (e instanceof Refused) return { ok: false as const, kind: 'conflict' as const, message: e.message };
-    throw e;
   });
-  if (!outcome.ok && outcome.kind === 'already_decided') await auditLost(user, r, meta);
-  return outcome;
 }
 
-/** Rolls the approval back: nothing of it may stay when the lift cannot be decided. */
-class Refused extends Error {}
-
 export async function denyRequest(user: CurrentUser, input: z.output<typeof denySchema>, meta: RequestMeta): Promise<DecideOutcome> {
-  assertStaff(user);
-  const r = await load(input.requestId);
-  if (!r) return { ok: false, kind: 'not_found' };
-  const outcome = await db.$transaction(async (tx): Promise<Decided> => {
-    const won = await tx.unblockRequest.updateMany({
-      where: { id: r.id, status: 'pending' },
-      data: { status: 'denied', openKey: null, decidedAt: new Date(), decidedById: user.id, denyReason: input.denyReason },
-    });
-    if (won.count !== 1) return lost(tx, r.id);
+  return decide(user, input.requestId, meta, { status: 'denied', denyReason: input.denyReason }, async (tx, r) => {
     await recordRequestStep(tx, r.blockId, 'request_denied', user.email);
     await notifySubmitter(tx, r, 'request_denied');
     await audit({ action: 'request.denied', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, detail: { blockId: r.blockId, kind: r.kind, denyReason: input.denyReason }, meta }, tx);
     return { ok: true, blockStatus: r.block.status, liftQueued: false };
   });
-  if (!outcome.ok && outcome.kind === 'already_decided') await auditLost(user, r, meta);
-  return outcome;
 }
 
 /** The losing half of a race is recorded too: who tried to decide what, and was told it was decided. */
