@@ -13,11 +13,9 @@ export function EnrolForm({ action, next }: { action: Action; next: string }) {
   const [state, formAction] = useActionState(action, undefined);
   if (state?.ok && state.data) {
     return (
-      <div className="flex flex-col gap-3" role="status">
-        <p className="font-semibold text-emerald-900">{state.message}</p>
-        <RecoveryCodeList codes={state.data.recoveryCodes} />
+      <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes}>
         <Link href={next} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white">Continue</Link>
-      </div>
+      </RecoveryCodeList>
     );
   }
   return (

@@ -13,12 +13,7 @@ type Action = (prev: ActionState<Codes> | undefined, form: FormData) => Promise<
 export function NewRecoveryCodesForm({ action, label, submit }: { action: Action; label: string; submit: string }) {
   const [state, formAction] = useActionState(action, undefined);
   if (state?.ok && state.data) {
-    return (
-      <div className="flex flex-col gap-3" role="status">
-        <p className="font-semibold text-emerald-900">{state.message}</p>
-        <RecoveryCodeList codes={state.data.recoveryCodes} />
-      </div>
-    );
+    return <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes} />;
   }
   return (
     <form action={formAction} className="flex max-w-sm flex-col gap-4" noValidate>

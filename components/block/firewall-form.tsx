@@ -2,6 +2,7 @@
 import { useActionState } from 'react';
 import { firewallAction } from '@/lib/requests/actions';
 import { Field } from '@/components/ui/field';
+import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { TextArea } from '@/components/ui/text-area';
@@ -14,7 +15,7 @@ const CHECKS = [
 
 export function FirewallForm({ blockId }: { blockId: string }) {
   const [state, action] = useActionState(firewallAction, undefined);
-  const v = (k: string) => (typeof state?.values?.[k] === 'string' ? (state.values[k] as string) : undefined);
+  const v = (k: string) => echoed(state, k);
   return (
     <form action={action} className="flex max-w-xl flex-col gap-5" noValidate>
       <input type="hidden" name="blockId" value={blockId} />

@@ -2,6 +2,7 @@
 import { useActionState } from 'react';
 import { misdialAction } from '@/lib/requests/actions';
 import { Field } from '@/components/ui/field';
+import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { TextArea } from '@/components/ui/text-area';
@@ -11,7 +12,7 @@ type Call = { id: string; label: string };
 export function MisdialForm({ blockId, calls, country }: { blockId: string; calls: Call[]; country: string }) {
   const [state, action] = useActionState(misdialAction, undefined);
   const callErr = state?.fieldErrors?.['callIds[]'];
-  const v = (k: string) => (typeof state?.values?.[k] === 'string' ? (state.values[k] as string) : undefined);
+  const v = (k: string) => echoed(state, k);
   const chosen = state?.values?.['callIds[]'];
   return (
     <form action={action} className="flex max-w-xl flex-col gap-5" noValidate>

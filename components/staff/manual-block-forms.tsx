@@ -1,6 +1,7 @@
 'use client';
 import { useActionState } from 'react';
 import { liftBlockAction, placeBlockAction } from '@/lib/blocks/actions';
+import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { TextArea } from '@/components/ui/text-area';
@@ -10,7 +11,7 @@ import { OtherBlocksChoice } from './other-blocks-choice';
 /** Support blocks international calling by hand (reason "manual"); the switch must confirm it. */
 export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
   const [state, action] = useActionState(placeBlockAction, undefined);
-  const note = typeof state?.values?.note === 'string' ? state.values.note : undefined;
+  const note = echoed(state, 'note');
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="accountNumber" value={accountNumber} />
@@ -24,7 +25,7 @@ export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
 /** Lifts one block (and the other blocks ticked) through the switch outbox. */
 export function LiftBlockForm({ blockId, otherBlocks = [] }: { blockId: string; otherBlocks?: OtherBlockDto[] }) {
   const [state, action] = useActionState(liftBlockAction, undefined);
-  const note = typeof state?.values?.note === 'string' ? state.values.note : undefined;
+  const note = echoed(state, 'note');
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="blockId" value={blockId} />

@@ -1,6 +1,7 @@
 'use client';
 import { useActionState } from 'react';
 import { resolveSyncAction } from '@/lib/blocks/actions';
+import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { TextArea } from '@/components/ui/text-area';
@@ -8,7 +9,7 @@ import { TextArea } from '@/components/ui/text-area';
 /** Staff close an out-of-sync entry once they have checked the account with the switch team. */
 export function ResolveSyncForm({ issueId }: { issueId: string }) {
   const [state, action] = useActionState(resolveSyncAction, undefined);
-  const note = typeof state?.values?.note === 'string' ? state.values.note : undefined;
+  const note = echoed(state, 'note');
   return (
     <form action={action} className="flex max-w-xl flex-col gap-2" noValidate>
       <input type="hidden" name="issueId" value={issueId} />

@@ -2,6 +2,7 @@
 import { useActionState } from 'react';
 import { changeRoleAction, createStaffAction, setDisabledAction } from '@/lib/staff/actions';
 import { Field } from '@/components/ui/field';
+import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 
@@ -9,7 +10,7 @@ const select = 'rounded-md border border-slate-400 px-3 py-2';
 
 export function CreateStaffForm() {
   const [state, action] = useActionState(createStaffAction, undefined);
-  const v = (k: string) => (!state?.ok && typeof state?.values?.[k] === 'string' ? (state.values[k] as string) : undefined);
+  const v = (k: string) => (state?.ok ? undefined : echoed(state, k));
   const initial = (state?.data as { initialPassword?: string } | undefined)?.initialPassword;
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>

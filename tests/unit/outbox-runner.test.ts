@@ -20,13 +20,11 @@ function table(rows: Row[], taken: Set<string> = new Set()) {
 }
 
 describe('outbox runner', () => {
-  it('backs off exponentially with equal jitter, capped, never 0', () => {
-    expect(backoffMs(0, 1000, 300_000, () => 0)).toBe(500);
-    expect(backoffMs(0, 1000, 300_000, () => 0.999_999)).toBe(1000);
-    expect(backoffMs(3, 1000, 300_000, () => 0)).toBe(4000);
-    expect(backoffMs(30, 1000, 300_000, () => 0)).toBe(150_000);
-    expect(backoffMs(30, 1000, 300_000, () => 0.999_999)).toBe(300_000);
-  });
+  // [attempts, random(), delay]: half the ceiling fixed, half random; base 1 s, ceiling 5 min.
+  it.each([[0, 0, 500], [0, 0.999_999, 1000], [3, 0, 4000], [30, 0, 150_000], [30, 0.999_999, 300_000]])(
+    'backs off exponentially with equal jitter, capped, never 0: attempts %i, random %d -> %i ms',
+    (attempts, r, ms) => expect(backoffMs(attempts, 1000, 300_000, () => r)).toBe(ms),
+  );
 
   it('claims the first due row no other worker took, with a lease and optionally an attempt', async () => {
     const now = new Date('2026-11-30T12:00:00Z');
