@@ -2,7 +2,7 @@ import 'server-only';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
-import type { MailTemplate } from '@/lib/mail/queue';
+import { type MailTemplate, readPayload } from '@/lib/mail/payloads';
 import { continueLink, hashLinkToken, linkExpiry, messageLinkToken, NOTICE_LINK_MAX_AGE_SEC, unlockIdentifier } from '@/lib/mail/link-token';
 import { unseal } from '@/lib/server/seal';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
@@ -39,7 +39,9 @@ function context(timeZone: string): MailContext {
 
 /** `firstAttemptAt` is when the first attempt to send this row started (now, on a first attempt). */
 export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<RenderResult> {
-  const p = JSON.parse(row.payload) as Payload;
+  const read = readPayload(row.template, row.payload);
+  if (!read.ok) return skip(read.reason);
+  const p: Payload = read.payload;
   const user = await recipient(p, row.to);
   const ctx = context(user?.timeZone ?? 'UTC');
   const r = { name: user?.name ?? null, email: row.to };

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+// The payload of each mail template, as a zod schema. queueMail checks a payload against its
+// template's schema when the message is queued (a wrong payload is a bug: it throws and rolls back
+// the change that queued it), and renderMessage checks it again when the row is sent (a row written
+// by an older version, or by hand, that no longer fits is failed with the reason instead of sent
+// with holes). The payload names rows; the render reads them from the database at send time.
+// `userId` picks the recipient's time zone and, for links, whom a link is bound to; without it the
+// recipient is looked up by address.
+
+const id = z.string().min(1).max(64);
+const iso = z.iso.datetime({ offset: true });
+
+export const MAIL_PAYLOADS = {
+  block_notice: z.object({ blockId: id, userId: id.optional() }),
+  block_lifted: z.object({ blockId: id, userId: id.optional() }),
+  request_received: z.object({ requestId: id, userId: id.optional(), blockId: id.optional() }),
+  request_approved: z.object({ requestId: id, userId: id.optional() }),
+  request_denied: z.object({ requestId: id, userId: id.optional() }),
+  /** `changedAt` ISO 8601; `ip` of the browser that changed it; `by` the email of who changed it. */
+  sip_password_changed: z.object({ credentialId: id, changedAt: iso, ip: z.string().max(64).nullable().optional(), by: z.string().max(254).nullable().optional(), userId: id.optional() }),
+  /**
+   * `sealedUrl`: the sign-in link, sealed (lib/server/seal.ts, purpose mail-payload-v1). Once the row
+   * is finished the worker replaces the payload with `{ scrubbed: true }` (lib/mail/worker.ts).
+   */
+  sign_in_link: z.union([z.object({ sealedUrl: z.string().min(1), expires: iso }), z.object({ scrubbed: z.literal(true) })]),
+  mfa_locked: z.object({ userId: id }),
+} as const;
+
+/** The templates Tollgate sends (how each is retried after a crash: lib/mail/delivery-policy.ts). */
+export type MailTemplate = keyof typeof MAIL_PAYLOADS;
+
+/** What `queueMail(tx, to, template, payload)` takes for `template`. */
+export type MailPayload<T extends MailTemplate> = z.input<(typeof MAIL_PAYLOADS)[T]>;
+
+/**
+ * Checks a stored payload (JSON text) against its template: `{ ok: true, payload }` or
+ * `{ ok: false, reason }` for an unknown template, invalid JSON or a payload that does not fit.
+ */
+export function readPayload(template: string, json: string): { ok: true; payload: Record<string, string | null | undefined> } | { ok: false; reason: string } {
+  const schema = (MAIL_PAYLOADS as Record<string, z.ZodType | undefined>)[template];
+  if (!schema) return { ok: false, reason: `unknown template ${template}` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return { ok: false, reason: 'payload is not JSON' };
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) return { ok: false, reason: `payload does not fit ${template}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`.slice(0, 300) };
+  return { ok: true, payload: r.data as Record<string, string | null | undefined> };
+}
