@@ -1,5 +1,6 @@
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import type { BlockView } from '@/lib/blocks/queries';
+import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 
@@ -10,7 +11,8 @@ export async function Explanation({ block }: { block: BlockView }) {
   const list = (items: string[]) => new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(items);
   const countries = [...new Set(block.calls.map((c) => describeDialled(c.to, country).countryName ?? c.to))];
   const creds = [...new Set(block.calls.map((c) => c.sipUsername))];
-  const ips = [...new Set(block.calls.map((c) => c.sourceIp))];
+  const locale = await getLocale();
+  const ips = [...new Set(block.calls.map((c) => c.sourceIp))].map((ip) => t('ipIn', { ip, country: placeIp(ip, locale).countryName ?? t('ipCountryUnknown') }));
   const rotatable = block.credentials.filter((c) => c.named).map((c) => `${c.label} (${c.username})`);
   return (
     <div className="flex flex-col gap-2">

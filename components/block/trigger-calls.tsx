@@ -1,4 +1,5 @@
 import { getTranslations } from 'next-intl/server';
+import { IpPlace } from '@/components/ui/ip-place';
 import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
 import { describeDialled } from '@/lib/phone/format';
@@ -33,7 +34,7 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
                   {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}{d.countryName ?? t('unknownCountry')}
                   {d.highCost ? <span className="block text-xs font-semibold text-red-800">{t(`highCost.${d.highCost}`)}</span> : null}
                 </td>
-                <td className="py-2 pr-3 font-mono">{c.sourceIp}</td>
+                <td className="py-2 pr-3"><IpPlace ip={c.sourceIp} /></td>
                 <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
               </tr>
             );

@@ -46,6 +46,18 @@ describe('mail templates', () => {
     expect(m.text).toContain('expires on Nov 26, 2026, 4:20 AM EST');
   });
 
+  it('the block notice gives each source IP its country, from the offline database (documentation ranges: unknown)', () => {
+    const at = new Date('2026-11-25T09:13:58Z');
+    const m = notice({ calls: [
+      { at, sipUsername: 'acme-reception', to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0 },
+      { at, sipUsername: 'acme-reception', to: '+252611234568', sourceIp: '203.0.113.9', durationSec: 0 },
+    ] });
+    for (const body of [m.text, m.html]) {
+      expect(body).toContain('From internet address 185.220.101.47 (Germany)');
+      expect(body).toContain('From internet address 203.0.113.9 (country unknown)');
+    }
+  });
+
   it('a time zone of the recipient changes every time shown', () => {
     const m = blockNotice({ ...baseOf(), link: null }, ctx('Europe/Berlin'));
     expect(m.text).toContain('Nov 25, 2026, 10:13:58 AM GMT+1');

@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
+import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
 import { accountFooter, accountLabel, credentialLabel, type MailContext, url, when } from './context';
 import { type Part, renderMail } from './layout';
@@ -34,7 +35,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       c.dialled.countryName ? t('mail.blockNotice.callTo', { number: c.dialled.display, country: c.dialled.countryName }) : t('mail.blockNotice.callToUnknown', { number: c.dialled.display }),
       ...(c.dialled.highCost ? [t('mail.blockNotice.callHighCost', { what: t(`block.highCost.${c.dialled.highCost}`) })] : []),
       t('mail.blockNotice.callCredential', { credential: label(c.sipUsername) }),
-      t('mail.blockNotice.callIp', { ip: c.sourceIp }),
+      t('mail.blockNotice.callIp', { ip: c.sourceIp, country: placeIp(c.sourceIp).countryName ?? t('mail.blockNotice.ipCountryUnknown') }),
       t('mail.blockNotice.callDuration', { s: c.durationSec }),
     ],
   }));
