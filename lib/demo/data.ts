@@ -13,7 +13,14 @@ export const DEMO_ACCOUNTS = [
   {
     number: 'ACC-1001', name: 'Acme Dental', country: 'US', timeZone: 'America/New_York',
     credentials: [
-      { username: 'acme-reception', label: 'Reception desk phone', initialPassword: 'reception123' },
+      {
+        username: 'acme-reception', label: 'Reception desk phone', initialPassword: 'reception123',
+        // What the simulated switch's registrar holds (CONTRACTS §5): the attacker beside the real phone.
+        registrations: [
+          { contact: 'sip:acme-reception@185.220.101.47:5071', sourceIp: '185.220.101.47', userAgent: 'friendly-scanner' },
+          { contact: 'sip:acme-reception@192.168.1.45:5060', sourceIp: '198.51.100.20', userAgent: 'Yealink SIP-T46U' },
+        ],
+      },
       { username: 'acme-pbx', label: 'Office PBX', initialPassword: 'acmepbx2020' },
     ],
     block: {
@@ -28,7 +35,10 @@ export const DEMO_ACCOUNTS = [
   },
   {
     number: 'ACC-1002', name: 'Acme Labs', country: 'US', timeZone: 'America/Chicago',
-    credentials: [{ username: 'labs-trunk', label: 'Lab SIP trunk', initialPassword: 'labs-trunk-pass' }],
+    credentials: [{
+      username: 'labs-trunk', label: 'Lab SIP trunk', initialPassword: 'labs-trunk-pass',
+      registrations: [{ contact: 'sip:labs-trunk@198.51.100.30:5060', sourceIp: '198.51.100.30', userAgent: 'Asterisk PBX 20.5.0' }],
+    }],
     block: null,
   },
   {

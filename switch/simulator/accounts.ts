@@ -63,10 +63,15 @@ export function upsertCredential(db: Db, username: string, accountNumber: string
       password_hash = COALESCE(excluded.password_hash, credentials.password_hash)`).run(username, accountNumber, passwordHash);
 }
 
-/** A password change through the API: counted, so a test can assert it was applied exactly once. */
+/**
+ * A password change through the API: counted, so a test can assert it was applied exactly once. It
+ * also ends every registration of the credential (CONTRACTS §3), as a registrar deleting the AoR's
+ * bindings would: a phone must register again with the new password, an attacker's binding is gone.
+ */
 export function changePassword(db: Db, username: string, passwordHash: string): void {
   db.prepare('UPDATE credentials SET password_hash = ?, password_changed_at = ?, password_changes = password_changes + 1 WHERE username = ?')
     .run(passwordHash, new Date().toISOString(), username);
+  db.prepare('DELETE FROM registrations WHERE username = ?').run(username);
 }
 
 export type Registration = { contact: string; sourceIp: string; userAgent: string; expiresAt: string };

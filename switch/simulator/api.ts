@@ -34,7 +34,7 @@ export async function handleApi(ctx: SimContext, req: IncomingMessage, res: Serv
   }
   const key = req.headers['idempotency-key'];
   const record = ctx.requests.add({ at: new Date().toISOString(), method: route.method, path, idempotencyKey: typeof key === 'string' ? key : null, status: null, replayed: false, fault: null });
-  const fault = ctx.faults.next(req.method);
+  const fault = ctx.faults.next(req.method, path);
   if (fault.drop) {
     record.fault = 'drop';
     req.socket.destroy(); // like a crashed proxy: no answer, nothing applied

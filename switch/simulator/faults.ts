@@ -18,6 +18,8 @@ export const faultsSchema = z.strictObject({
   applyLateNext: z.int().min(1).max(1000).optional(),
   /** Only requests with this method are faulted (and use up counts): e.g. PUT, so background GETs of the reconciler pass. */
   method: z.enum(['GET', 'PUT', 'DELETE']).optional(),
+  /** Only requests whose path contains this are faulted, e.g. `/registrations`, so other calls pass. */
+  pathContains: z.string().min(1).max(200).optional(),
 });
 export type FaultConfig = z.infer<typeof faultsSchema>;
 
@@ -31,9 +33,10 @@ export class Faults {
   get(): FaultConfig { return { ...this.config }; }
 
   /** Decides, and uses up, the faults for one incoming /v1 request. */
-  next(method?: string): FaultDecision {
+  next(method?: string, path?: string): FaultDecision {
     const c = this.config;
     if (c.method && method !== c.method) return { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
+    if (c.pathContains && !path?.includes(c.pathContains)) return { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
     if (c.dropNext > 0) {
       c.dropNext--;
       return { drop: true, failStatus: null, delayMs: 0, applyLateMs: 0 };
