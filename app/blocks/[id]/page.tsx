@@ -3,11 +3,14 @@ import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Explanation } from '@/components/block/explanation';
+import { OtherDoors } from '@/components/block/other-doors';
 import { RequestList } from '@/components/block/request-list';
 import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
+import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { requireUser } from '@/lib/auth/session';
 import { getBlockForUser } from '@/lib/blocks/queries';
+import { devicesForBlock } from '@/lib/devices/registrations';
 import { ZONED } from '@/lib/time/format';
 
 export default async function BlockPage({ params }: { params: Promise<{ id: string }> }) {
@@ -74,6 +77,10 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
           ))}
         </ul>
       </section>
+
+      <RegisteredDevices load={devicesForBlock(user.id, block.id)} />
+
+      {open ? <OtherDoors /> : null}
 
       {block.status === 'active' && !pending && block.reason !== 'manual' ? (
         <section aria-labelledby="other" className="flex flex-col gap-3">

@@ -1,9 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { ResetForm } from '@/components/sip/reset-form';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { credentialForUser } from '@/lib/credentials/reset';
+import { devicesForCredential } from '@/lib/devices/registrations';
 
 export default async function ResetPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ block?: string }> }) {
   const { id } = await params;
@@ -22,6 +24,7 @@ export default async function ResetPage({ params, searchParams }: { params: Prom
       </p>
       <ResetForm credentialId={cred.id} username={cred.username} label={cred.label} minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
         userInputs={[cred.account.number, cred.account.name, cred.username, user.email]} backHref={backHref} />
+      <RegisteredDevices load={devicesForCredential(user.id, cred.id)} />
     </div>
   );
 }

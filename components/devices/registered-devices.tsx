@@ -1,0 +1,65 @@
+import { Suspense } from 'react';
+import { getLocale, getTranslations } from 'next-intl/server';
+import { IpPlace } from '@/components/ui/ip-place';
+import { When } from '@/components/ui/when';
+import type { CredentialDevices } from '@/lib/devices/registrations';
+import { countryName } from '@/lib/phone/format';
+
+type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | null;
+
+/**
+ * "Registered devices" (CONTRACTS §6): the heading renders at once; the list streams in when the
+ * switch has answered (Suspense), so a slow switch never holds back the rest of the page.
+ * `load` is a promise started by the page (lib/devices/registrations.ts), already scoped to the user.
+ */
+export async function RegisteredDevices({ load }: { load: Promise<Loaded> }) {
+  const t = await getTranslations('devices');
+  return (
+    <section aria-labelledby="devices" className="flex flex-col gap-3">
+      <h2 id="devices" className="text-xl font-semibold">{t('title')}</h2>
+      <p className="max-w-2xl text-sm text-slate-700">{t('intro')}</p>
+      <Suspense fallback={<p role="status">{t('loading')}</p>}>
+        <DeviceList load={load} />
+      </Suspense>
+    </section>
+  );
+}
+
+async function DeviceList({ load }: { load: Promise<Loaded> }) {
+  const [loaded, t, locale] = await Promise.all([load, getTranslations('devices'), getLocale()]);
+  if (!loaded) return null;
+  const home = countryName(loaded.accountCountry, locale);
+  return (
+    <div className="flex flex-col gap-4">
+      {loaded.credentials.map((c) => (
+        <div key={c.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
+          <h3 className="font-medium">{c.label} <span className="font-mono text-sm text-slate-700">{c.username}</span></h3>
+          {c.bindings === null ? (
+            <p role="status" className="text-amber-950">{t('couldNotLoad')}</p>
+          ) : c.bindings.length === 0 ? (
+            <p className="text-slate-700">{t('none')}</p>
+          ) : (
+            <ul aria-label={t('listOf', { username: c.username })} className="flex flex-col gap-2">
+              {c.bindings.map((b) => (
+                <li key={`${b.contact}|${b.sourceIp}`} className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}>
+                  <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1">
+                    <dt className="text-slate-700">{t('contact')}</dt><dd className="font-mono break-all">{b.contact}</dd>
+                    <dt className="text-slate-700">{t('sourceIp')}</dt><dd><IpPlace ip={b.sourceIp} /></dd>
+                    <dt className="text-slate-700">{t('userAgent')}</dt><dd className="break-all">{b.userAgent || t('noUserAgent')}</dd>
+                    <dt className="text-slate-700">{t('expires')}</dt><dd><When at={b.expiresAt} /></dd>
+                  </dl>
+                  {b.flags.length ? (
+                    <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
+                      {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
+                      {b.flags.includes('foreign_country') && b.country ? <li>{t('flag.foreignCountry', { country: countryName(b.country, locale), home })}</li> : null}
+                    </ul>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import 'server-only';
+import { memberOf } from '@/lib/accounts/queries';
+import { db } from '@/lib/server/db';
+import { ipCountry } from '@/lib/geo/ip-country';
+import { type SwitchClient, switchClient } from '@/lib/switch/client';
+import type { SipRegistration } from '@/lib/switch/schemas';
+
+// "Is the attacker out, and are my phones back?": the bindings the switch's registrar holds for an
+// account's SIP credentials (CONTRACTS §3 GET …/registrations), each with the country of its source
+// address and, in words, why it looks wrong. Read live on every page view, never stored.
+
+/** Why a binding deserves a second look. */
+export type BindingFlag =
+  /** It comes from a source IP of the calls that caused the block. */
+  | 'trigger_ip'
+  /** Its source IP is registered in a country other than the account's. */
+  | 'foreign_country';
+
+export type DeviceBinding = {
+  contact: string;
+  sourceIp: string;
+  /** ISO 3166-1 alpha-2 of sourceIp, or null when unknown (lib/geo/ip-country.ts). */
+  country: string | null;
+  userAgent: string;
+  expiresAt: Date;
+  flags: BindingFlag[];
+};
+
+/** One SIP credential and what the switch says about it; `bindings: null` means the switch could not be asked. */
+export type CredentialDevices = { id: string; username: string; label: string; bindings: DeviceBinding[] | null };
+
+export type FlagContext = {
+  /** The account's country (ISO 3166-1 alpha-2). */
+  accountCountry: string;
+  /** Source IPs of the block's trigger calls. */
+  triggerIps: readonly string[];
+};
+
+/**
+ * The flags of one binding. An unknown country (private or documentation ranges, no data) is never
+ * called foreign: the page cannot say where it is. Pure.
+ */
+export function flagsFor(reg: Pick<SipRegistration, 'sourceIp'>, country: string | null, ctx: FlagContext): BindingFlag[] {
+  const flags: BindingFlag[] = [];
+  if (ctx.triggerIps.includes(reg.sourceIp)) flags.push('trigger_ip');
+  if (country !== null && country !== ctx.accountCountry) flags.push('foreign_country');
+  return flags;
+}
+
+/**
+ * Asks the switch for the bindings of each credential, in parallel, with the client's per-call
+ * timeout (SWITCH_API_TIMEOUT_MS) and no retries: a page waits at most one timeout, and a credential
+ * the switch did not answer for comes back with `bindings: null`. Never throws for switch failures.
+ */
+export async function liveDevices(
+  credentials: readonly { id: string; username: string; label: string }[],
+  ctx: FlagContext,
+  client: SwitchClient = switchClient({ retries: 0 }),
+): Promise<CredentialDevices[]> {
+  return Promise.all(credentials.map(async (c) => {
+    const res = await client.getRegistrations(c.username);
+    if (!res.ok) return { id: c.id, username: c.username, label: c.label, bindings: null };
+    const bindings = res.value.map((r) => {
+      const country = ipCountry(r.sourceIp);
+      return { contact: r.contact, sourceIp: r.sourceIp, country, userAgent: r.userAgent, expiresAt: new Date(r.expiresAt), flags: flagsFor(r, country, ctx) };
+    });
+    return { id: c.id, username: c.username, label: c.label, bindings };
+  }));
+}
+
+/**
+ * The block page: every SIP credential of the block's account, flagged against the block's trigger
+ * IPs. `null` when the block is not one of the user's accounts' (→ 404).
+ */
+export async function devicesForBlock(userId: string, blockId: string, client?: SwitchClient): Promise<{ accountCountry: string; credentials: CredentialDevices[] } | null> {
+  const block = await db.block.findFirst({
+    where: { id: blockId, account: memberOf(userId) },
+    select: { calls: { select: { sourceIp: true } }, account: { select: { country: true, sipCredentials: { select: { id: true, username: true, label: true }, orderBy: { username: 'asc' } } } } },
+  });
+  if (!block) return null;
+  const ctx = { accountCountry: block.account.country, triggerIps: [...new Set(block.calls.map((c) => c.sourceIp))] };
+  return { accountCountry: ctx.accountCountry, credentials: await liveDevices(block.account.sipCredentials, ctx, client) };
+}
+
+/** How far back a reset page looks for trigger IPs: blocks placed in the last 30 days. */
+const RECENT_BLOCKS_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * A credential's reset page: that credential alone, flagged against the trigger IPs of its
+ * account's blocks of the last 30 days. `null` when it is not one of the user's accounts' (→ 404).
+ */
+export async function devicesForCredential(userId: string, credentialId: string, client?: SwitchClient, now = new Date()): Promise<{ accountCountry: string; credentials: CredentialDevices[] } | null> {
+  const cred = await db.sipCredential.findFirst({
+    where: { id: credentialId, account: memberOf(userId) },
+    select: {
+      id: true, username: true, label: true,
+      account: { select: { country: true, blocks: { where: { placedAt: { gte: new Date(now.getTime() - RECENT_BLOCKS_MS) } }, select: { calls: { select: { sourceIp: true } } } } } },
+    },
+  });
+  if (!cred) return null;
+  const ctx = { accountCountry: cred.account.country, triggerIps: [...new Set(cred.account.blocks.flatMap((b) => b.calls.map((c) => c.sourceIp)))] };
+  return { accountCountry: ctx.accountCountry, credentials: await liveDevices([cred], ctx, client) };
+}

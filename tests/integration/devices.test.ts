@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/server/db';
+import { devicesForBlock, devicesForCredential, flagsFor } from '@/lib/devices/registrations';
+import { createSwitchClient } from '@/lib/switch/client';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+
+// Issue 16 item 1: the registrations the switch reports, per credential, flagged in words by the
+// page; here the domain half, against the real simulator and a real database.
+
+let sim: TestSim;
+beforeAll(async () => { sim = await startTestSim(); });
+afterAll(() => sim.stop());
+
+const future = () => new Date(Date.now() + 3600_000).toISOString();
+const client = (timeoutMs = 2000) => createSwitchClient({ baseUrl: sim.url, token: TOKEN, retries: 0, timeoutMs, log: () => {} });
+
+describe('flagsFor', () => {
+  const ctx = { accountCountry: 'US', triggerIps: ['185.220.101.47'] };
+  it('flags a trigger IP and a foreign country, and never an unknown country', () => {
+    expect(flagsFor({ sourceIp: '185.220.101.47' }, 'DE', ctx)).toEqual(['trigger_ip', 'foreign_country']);
+    expect(flagsFor({ sourceIp: '8.8.8.8' }, 'US', ctx)).toEqual([]);
+    expect(flagsFor({ sourceIp: '198.51.100.20' }, null, ctx)).toEqual([]);
+    expect(flagsFor({ sourceIp: '2a00:1450:4001::1' }, 'IE', ctx)).toEqual(['foreign_country']);
+  });
+});
+
+describe.each(dialects())('registered devices on %s', (dialect) => {
+  beforeAll(() => useFreshDb(dialect));
+  beforeEach(() => sim.control('DELETE', '/_sim/faults'));
+
+  async function blockedAccount() {
+    const { account, users, creds } = await makeAccount();
+    const [desk, pbx] = creds as [typeof creds[0], typeof creds[0]];
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'blocked', reason: 'high_risk_destination',
+      credentials: [
+        { username: desk.username, password: 'old-desk-password', registrations: [
+          { contact: `sip:${desk.username}@185.220.101.47:5071`, sourceIp: '185.220.101.47', userAgent: 'friendly-scanner', expiresAt: future() },
+          { contact: `sip:${desk.username}@192.168.1.45:5060`, sourceIp: '198.51.100.20', userAgent: 'Yealink SIP-T46U', expiresAt: future() },
+        ] },
+        { username: pbx.username, password: 'old-pbx-password', registrations: [{ contact: `sip:${pbx.username}@8.8.8.8`, sourceIp: '8.8.8.8', userAgent: 'PBX', expiresAt: future() }] },
+      ],
+    });
+    const block = await getDb().block.create({
+      data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: desk.username, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0 }] } },
+    });
+    return { account, user: users[0]!, desk, pbx, block };
+  }
+
+  it('lists every credential of the block’s account with contact, country, user agent and expiry, flagged', async () => {
+    const { user, desk, pbx, block } = await blockedAccount();
+    const r = await devicesForBlock(user.id, block.id, client());
+    expect(r?.accountCountry).toBe('US');
+    const [d, p] = [r!.credentials.find((c) => c.id === desk.id)!, r!.credentials.find((c) => c.id === pbx.id)!];
+    expect(d.bindings).toMatchObject([
+      { contact: `sip:${desk.username}@185.220.101.47:5071`, sourceIp: '185.220.101.47', country: 'DE', userAgent: 'friendly-scanner', flags: ['trigger_ip', 'foreign_country'] },
+      { sourceIp: '198.51.100.20', country: null, userAgent: 'Yealink SIP-T46U', flags: [] },
+    ]);
+    expect(d.bindings![0]!.expiresAt).toBeInstanceOf(Date);
+    expect(p.bindings).toMatchObject([{ sourceIp: '8.8.8.8', country: 'US', flags: [] }]);
+  });
+
+  it('gives nothing for a block of another customer’s account', async () => {
+    const { block } = await blockedAccount();
+    const { users } = await makeAccount();
+    expect(await devicesForBlock(users[0]!.id, block.id, client())).toBeNull();
+    expect(await devicesForBlock(users[0]!.id, 'no-such-block', client())).toBeNull();
+  });
+
+  it('a failing switch makes that credential "could not load" (null), the others still load', async () => {
+    const { user, desk, block } = await blockedAccount();
+    await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 503, pathContains: `/${desk.username}/registrations` });
+    const r = await devicesForBlock(user.id, block.id, client());
+    expect(r!.credentials.find((c) => c.id === desk.id)!.bindings).toBeNull();
+    expect(r!.credentials.find((c) => c.id !== desk.id)!.bindings).toHaveLength(1);
+  });
+
+  it('a switch slower than the client’s timeout gives "could not load", not a wait for every retry', async () => {
+    const { user, block } = await blockedAccount();
+    await sim.control('PUT', '/_sim/faults', { delayMs: 1500, pathContains: '/registrations' });
+    const r = await devicesForBlock(user.id, block.id, client(200));
+    expect(r!.credentials.map((c) => c.bindings)).toEqual([null, null]);
+    // Each credential was asked exactly once: no retries behind the page's back.
+    const asked = (await sim.control('GET', '/_sim/requests')).body.requests.filter((q: { path: string }) => q.path.endsWith('/registrations') && r!.credentials.some((c) => q.path.includes(c.username)));
+    expect(asked).toHaveLength(2);
+  });
+
+  it('the reset page shows its credential alone, and a new password leaves it no binding', async () => {
+    const { user, desk } = await blockedAccount();
+    const before = await devicesForCredential(user.id, desk.id, client());
+    expect(before!.credentials.map((c) => c.id)).toEqual([desk.id]);
+    expect(before!.credentials[0]!.bindings!.map((b) => b.flags)).toEqual([['trigger_ip', 'foreign_country'], []]);
+    expect((await client().setSipPassword(desk.username, 'a-brand-new-desk-password', randomUUID())).ok).toBe(true);
+    expect((await devicesForCredential(user.id, desk.id, client()))!.credentials[0]!.bindings).toEqual([]);
+    const { users } = await makeAccount();
+    expect(await devicesForCredential(users[0]!.id, desk.id, client())).toBeNull();
+  });
+});
