@@ -7,21 +7,16 @@ import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { TextArea } from '@/components/ui/text-area';
 
-const CHECKS = [
-  { name: 'sipPorts', label: 'SIP ports 5060 and 5061 accept connections only from the provider’s addresses' },
-  { name: 'webAdmin', label: 'The router’s web admin page is closed to the internet' },
-  { name: 'defaultPasswords', label: 'Default passwords on phones, PBX and router were changed' },
-] as const;
-
-export function FirewallForm({ blockId }: { blockId: string }) {
+/** `checks`: one required checkbox each (lib/requests/doors.ts FIREWALL_CHECKS), labelled by the page. */
+export function FirewallForm({ blockId, legend, checks }: { blockId: string; legend: string; checks: { name: string; label: string }[] }) {
   const [state, action] = useActionState(firewallAction, undefined);
   const v = (k: string) => echoed(state, k);
   return (
     <form action={action} className="flex max-w-xl flex-col gap-5" noValidate>
       <input type="hidden" name="blockId" value={blockId} />
       <fieldset className="flex flex-col gap-2">
-        <legend className="font-medium">Confirm what you have done</legend>
-        {CHECKS.map((c) => (
+        <legend className="font-medium">{legend}</legend>
+        {checks.map((c) => (
           <div key={c.name}>
             <label className="flex items-start gap-2">
               <input type="checkbox" name={c.name} defaultChecked={v(c.name) === 'on'} className="mt-1 h-5 w-5" aria-describedby={state?.fieldErrors?.[c.name] ? `${c.name}-error` : undefined} />

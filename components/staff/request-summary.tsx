@@ -1,17 +1,15 @@
+import { useTranslations } from 'next-intl';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
+import { isFirewallCheck } from '@/lib/requests/doors';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { When } from '@/components/ui/when';
 import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
 
-const CHECKS: Record<string, string> = {
-  sipPorts: 'SIP ports 5060/5061 accept only the provider’s addresses',
-  webAdmin: 'The router’s web admin is closed to the internet',
-  defaultPasswords: 'Default device passwords were changed',
-};
 
 /** Who to call, on which number, and what they told us, in their own words. */
 export function RequestSummary({ r }: { r: StaffRequestView }) {
+  const doors = useTranslations('doors');
   const country = accountCountry(r.account.country);
   const phone = describeDialled(r.callbackPhone, country).display;
   return (
@@ -47,8 +45,8 @@ export function RequestSummary({ r }: { r: StaffRequestView }) {
       ) : null}
       {r.checklist ? (
         <>
-          <dt className="font-medium">They confirmed</dt>
-          <dd><ul className="list-disc pl-5">{Object.entries(r.checklist).filter(([, v]) => v).map(([k]) => <li key={k}>{CHECKS[k] ?? k}</li>)}</ul></dd>
+          <dt className="font-medium">{doors('staffConfirmed')}</dt>
+          <dd><ul className="list-disc pl-5">{Object.entries(r.checklist).filter(([, v]) => v).map(([k]) => <li key={k}>{isFirewallCheck(k) ? doors(`${k}.confirm`) : k}</li>)}</ul></dd>
         </>
       ) : null}
     </dl>

@@ -22,7 +22,7 @@ export const firewallAction = userAction(firewallSchema, async (input, { user, m
   if ('notFound' in r) notFound();
   if (!r.ok) return { message: r.message, fieldErrors: r.fieldErrors };
   redirect(`/blocks/${input.blockId}?request=submitted`);
-}, { echo: ['sipPorts', 'webAdmin', 'defaultPasswords', 'pbxIp', 'whatHappened', 'callbackPhone'] });
+}, { echo: ['voicemailDisa', 'callForwarding', 'sipPorts', 'webAdmin', 'defaultPasswords', 'pbxIp', 'whatHappened', 'callbackPhone'] });
 
 export const withdrawAction = userAction(z.object({ requestId: z.string().min(1).max(64), blockId: z.string().min(1).max(64) }), async (input, { user, meta }) => {
   const r = await withdrawRequest(user, input.requestId, meta);

@@ -11,6 +11,7 @@ import { queueMail } from '@/lib/mail/queue';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { parseUserPhone } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
+import { FIREWALL_CHECKS } from '@/lib/requests/doors';
 
 export const misdialSchema = z.object({
   blockId: z.string().min(1).max(64),
@@ -22,6 +23,8 @@ export const misdialSchema = z.object({
 
 export const firewallSchema = z.object({
   blockId: z.string().min(1).max(64),
+  voicemailDisa: z.literal('on', 'Confirm that voicemail call-back and DISA are off or protected by a long PIN.'),
+  callForwarding: z.literal('on', 'Confirm that call forwarding to international numbers is off.'),
   sipPorts: z.literal('on', 'Confirm that SIP ports 5060/5061 only accept the provider’s addresses.'),
   webAdmin: z.literal('on', 'Confirm that the router’s web admin is closed to the internet.'),
   defaultPasswords: z.literal('on', 'Confirm that default device passwords were changed.'),
@@ -83,7 +86,7 @@ export function submitMisdial(user: CurrentUser, input: z.output<typeof misdialS
 }
 
 export function submitFirewall(user: CurrentUser, input: z.output<typeof firewallSchema>, meta: RequestMeta) {
-  return create(user, meta, input, () => ({ data: { pbxIp: input.pbxIp, checklist: JSON.stringify({ sipPorts: true, webAdmin: true, defaultPasswords: true }) } }), 'firewall');
+  return create(user, meta, input, () => ({ data: { pbxIp: input.pbxIp, checklist: JSON.stringify(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true]))) } }), 'firewall');
 }
 
 /** Withdraw a pending request of the user's own account. */

@@ -129,7 +129,7 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     await processSwitchOutbox({ client: client() });
     const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
     const member = await customer(users[0].id, users[0].email);
-    const filed = await submitFirewall(member, { blockId: manual.id, sipPorts: 'on', webAdmin: 'on', defaultPasswords: 'on', pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: '+12025550143' }, meta);
+    const filed = await submitFirewall(member, { blockId: manual.id, voicemailDisa: 'on', callForwarding: 'on', sipPorts: 'on', webAdmin: 'on', defaultPasswords: 'on', pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: '+12025550143' }, meta);
     expect(filed).toMatchObject({ ok: false });
     expect('message' in filed ? filed.message : '').toContain('placed by our support team');
     expect(await getDb().unblockRequest.count({ where: { blockId: manual.id } })).toBe(0);

@@ -31,7 +31,7 @@ describe.each(dialects())('callback numbers on %s', (dialect) => {
     const { user, block } = await blocked();
     const r = await submitMisdial(user, misdial(block.id, block.calls[0]!.id, phone), meta);
     expect(r).toMatchObject({ ok: false, fieldErrors: { callbackPhone: [expect.stringMatching(why)] } });
-    const f = await submitFirewall(user, { blockId: block.id, sipPorts: 'on', webAdmin: 'on', defaultPasswords: 'on', pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: phone }, meta);
+    const f = await submitFirewall(user, { blockId: block.id, voicemailDisa: 'on', callForwarding: 'on', sipPorts: 'on', webAdmin: 'on', defaultPasswords: 'on', pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: phone }, meta);
     expect(f).toMatchObject({ ok: false, fieldErrors: { callbackPhone: [expect.stringMatching(why)] } });
     expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
   });

@@ -1,0 +1,20 @@
+import { getTranslations } from 'next-intl/server';
+import { OTHER_DOORS } from '@/lib/requests/doors';
+
+/** The block page's "Other ways in": each door fraudsters use besides a SIP password, and how to close it. */
+export async function OtherDoors() {
+  const t = await getTranslations('doors');
+  return (
+    <section aria-labelledby="doors" className="flex flex-col gap-3">
+      <h2 id="doors" className="text-xl font-semibold">{t('title')}</h2>
+      <p className="max-w-2xl">{t('intro')}</p>
+      <ul aria-labelledby="doors" className="flex max-w-2xl flex-col gap-2">
+        {OTHER_DOORS.map((d) => (
+          <li key={d}>
+            <strong>{t(`${d}.title`)}.</strong> {t(`${d}.close`)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
