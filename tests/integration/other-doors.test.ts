@@ -1,0 +1,41 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CurrentUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/db';
+import { FIREWALL_CHECKS, OTHER_DOORS } from '@/lib/requests/doors';
+import { firewallSchema, submitFirewall } from '@/lib/requests/submit';
+import { getRequestForStaff } from '@/lib/staff/request-detail';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
+
+// Issue 16 item 5: the firewall request confirms every other door, one required checkbox each,
+// stored on the request and shown to staff.
+
+const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
+const asUser = (u: { id: string; email: string }, role: 'customer' | 'agent' = 'customer'): CurrentUser => ({ id: u.id, email: u.email, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: 's', mfaEnrolled: role === 'agent', mfaVerified: role === 'agent' });
+const form = (blockId: string) => ({ blockId, ...Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, 'on'])), pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: '+1 202 555 0143' });
+
+it('lists the four doors of the issue, and the request confirms each plus default passwords', () => {
+  expect(OTHER_DOORS).toEqual(['voicemailDisa', 'callForwarding', 'sipPorts', 'webAdmin']);
+  expect(FIREWALL_CHECKS).toEqual([...OTHER_DOORS, 'defaultPasswords']);
+});
+
+it.each(FIREWALL_CHECKS)('refuses a request without %s confirmed, naming that box', (key) => {
+  const r = firewallSchema.safeParse({ ...form('b1'), [key]: undefined });
+  expect(r.success).toBe(false);
+  expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual([key]);
+});
+
+describe.each(dialects())('firewall checklist on %s', (dialect) => {
+  beforeAll(() => useFreshDb(dialect));
+
+  it('stores every confirmation on the request and shows them to staff', async () => {
+    const { account, users } = await makeAccount();
+    const db = getDb();
+    const block = await db.block.create({ data: { accountId: account.id, reason: 'hotspot_source_ip', placedAt: new Date(), placedBy: 'switch' } });
+    const r = await submitFirewall(asUser(users[0]!), firewallSchema.parse(form(block.id)), meta);
+    expect(r).toMatchObject({ ok: true });
+    const agent = asUser(await db.user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent' } }), 'agent');
+    const view = await getRequestForStaff(agent, (r as { requestId: string }).requestId);
+    expect(view?.checklist).toEqual(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true])));
+  });
+});
