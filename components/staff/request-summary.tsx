@@ -6,7 +6,6 @@ import type { StaffRequestView } from '@/lib/requests/detail';
 import { When } from '@/components/ui/when';
 import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
 
-
 /** Who to call, on which number, and what they told us, in their own words. */
 export function RequestSummary({ r }: { r: StaffRequestView }) {
   const doors = useTranslations('doors');

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { FIREWALL_CHECKS, OTHER_DOORS } from '@/lib/requests/doors';
 import { firewallSchema, submitFirewall } from '@/lib/requests/submit';
-import { getRequestForStaff } from '@/lib/staff/request-detail';
+import { getRequestForStaff } from '@/lib/requests/detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
 
