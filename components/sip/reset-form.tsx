@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { resetSipAction } from '@/lib/credentials/actions';
 import { FormMessage } from '@/components/ui/form-message';
@@ -22,12 +23,15 @@ export function ResetForm({ credentialId, username, label, userInputs, minGuesse
   // The one display of the new password comes from the browser's own memory, never from the server.
   const submitted = useRef('');
   const [shown, setShown] = useState<string | null>(null);
+  const router = useRouter();
   const [state, action] = useActionState(async (prev: Result | undefined, form: FormData): Promise<Result> => {
     submitted.current = String(form.get('password') ?? '');
     const r = await resetSipAction(prev, form);
     if (r.ok) {
       setShown(submitted.current);
       setPassword('');
+      // The switch ended the old password's registrations: show the page's device list as it is now.
+      router.refresh();
     }
     submitted.current = '';
     return r;

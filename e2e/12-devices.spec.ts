@@ -1,0 +1,146 @@
+import type { Page } from '@playwright/test';
+import { query } from './support/db';
+import { ATTACKER_IP, blockedAccountWithDevices, OFFICE_IP } from './support/devices';
+import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
+import { waitForMail } from './support/mail';
+import { clearFaults, passwordMatches, setFaults } from './support/sim';
+
+// Issue 16, the device side, in Chromium against the simulated switch: registered devices (item 1,
+// and item 2 as the page shows it), where source IPs are (item 3), other doors (item 5). Each
+// journey makes its own account, customer and block (e2e/support/devices.ts).
+
+const attacker = { contact: `sip:desk@${ATTACKER_IP}:5071`, sourceIp: ATTACKER_IP, userAgent: 'friendly-scanner' };
+const office = { contact: 'sip:desk@192.168.1.45:5060', sourceIp: OFFICE_IP, userAgent: 'Yealink SIP-T46U' };
+const devices = (page: Page) => page.getByRole('region', { name: 'Registered devices' });
+const bindingsOf = (page: Page, username: string) => devices(page).getByRole('list', { name: `Devices registered as ${username}` }).locator(':scope > li');
+
+test.afterEach(() => clearFaults());
+
+test('registered devices: the attacker’s binding is flagged in words, and a new password ends it', async ({ page }) => {
+  const w = await blockedAccountWithDevices({ desk: [attacker, office], pbx: [] });
+  await signIn(page, w.user);
+  await page.goto(`/blocks/${w.blockId}`);
+
+  await expect(devices(page).getByRole('heading', { name: 'Registered devices' })).toBeVisible();
+  const desk = bindingsOf(page, w.desk.username);
+  await expect(desk).toHaveCount(2);
+  const bad = desk.filter({ hasText: 'friendly-scanner' });
+  await expect(bad).toContainText(ATTACKER_IP);
+  await expect(bad).toContainText('Germany');
+  await expect(bad).toContainText(attacker.contact);
+  await expect(bad).toContainText('Registered from an address the fraud calls that caused this block came from.');
+  await expect(bad).toContainText('Registered from Germany, not from your account’s country (United States).');
+  await expect(bad.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/);
+  const good = desk.filter({ hasText: 'Yealink SIP-T46U' });
+  await expect(good).toContainText(`${OFFICE_IP} country unknown`);
+  await expect(good).not.toContainText('Registered from');
+  await expect(devices(page)).toContainText('No device is registered with this SIP password right now.');
+  await expectAccessible(page);
+
+  // The credential's own reset page lists its devices too; a new password ends them all on the switch.
+  await page.goto(`/credentials/${w.desk.id}/reset?block=${w.blockId}`);
+  await expect(bindingsOf(page, w.desk.username).filter({ hasText: 'friendly-scanner' })).toHaveCount(1);
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Generate strong password' }).click();
+  const password = await page.getByLabel('New SIP password').inputValue();
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await expect(page.getByText('Password updated')).toBeVisible();
+  expect(await passwordMatches(w.desk.username, password)).toBe(true);
+  await expect(devices(page)).toContainText('No device is registered with this SIP password right now.');
+  await expect(devices(page)).not.toContainText('friendly-scanner');
+
+  await page.getByRole('link', { name: 'Done' }).click();
+  await expect(page).toHaveURL(new RegExp(`/blocks/${w.blockId}$`));
+  await expect(devices(page)).not.toContainText('friendly-scanner');
+  await expect(bindingsOf(page, w.desk.username)).toHaveCount(0);
+});
+
+test('registered devices: a switch that fails shows "could not load", and the rest of the page is there', async ({ page }) => {
+  const w = await blockedAccountWithDevices({ desk: [office], pbx: [] });
+  await signIn(page, w.user);
+  await setFaults({ failNext: 1000, failStatus: 503, pathContains: '/registrations' });
+  await page.goto(`/blocks/${w.blockId}`);
+  await expect(page.getByRole('heading', { name: `International calling blocked on ${w.name} (${w.number})` })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Calls that triggered the block' })).toBeVisible();
+  await expect(devices(page).getByText('Could not load the registered devices from the switch just now. Reload the page to try again.')).toHaveCount(2);
+  await expectAccessible(page);
+  await clearFaults();
+  await page.reload();
+  await expect(bindingsOf(page, w.desk.username)).toHaveCount(1);
+});
+
+test('source IPs carry their country on the block page, in the notice email and in the staff console', async ({ browser }) => {
+  const w = await blockedAccountWithDevices({ desk: [], pbx: [] });
+  const notice = await waitForMail(w.user.email, new RegExp(`^International calling blocked on ${w.name}`));
+  expect(notice.text).toContain(`From internet address ${ATTACKER_IP} (Germany)`);
+
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, w.user);
+  await customer.goto(`/blocks/${w.blockId}`);
+  const calls = customer.getByRole('table', { name: 'Calls that triggered the block' });
+  await expect(calls.getByRole('row').nth(1)).toContainText(ATTACKER_IP);
+  await expect(calls.getByRole('row').nth(1)).toContainText('Germany');
+  await expect(customer.getByText(`from ${ATTACKER_IP} (Germany)`)).toBeVisible();
+
+  // The firewall request (item 5) puts the block in front of staff, who see the same.
+  await fileFirewallRequest(customer, w.blockId);
+  const requestId = query<{ id: string }>(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, w.blockId)[0]!.id;
+  const agent = await (await browser.newContext()).newPage();
+  await signInStaff(agent, DEMO.sam);
+  await agent.goto(`/staff/requests/${requestId}`);
+  const staffRow = agent.getByRole('table', { name: 'Calls that triggered the block' }).getByRole('row').nth(1);
+  await expect(staffRow).toContainText(ATTACKER_IP);
+  await expect(staffRow).toContainText('Germany');
+  await expectAccessible(agent);
+});
+
+test('other doors: the block page says how to close each, and the firewall request confirms each for staff', async ({ browser }) => {
+  const w = await blockedAccountWithDevices({ desk: [], pbx: [] });
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, w.user);
+  await page.goto(`/blocks/${w.blockId}`);
+  const doors = page.getByRole('region', { name: 'Other ways in' });
+  const items = doors.getByRole('listitem');
+  await expect(items).toHaveCount(4);
+  await expect(items.nth(0)).toContainText('Voicemail call-back and DISA.');
+  await expect(items.nth(1)).toContainText('Call forwarding to international numbers.');
+  await expect(items.nth(2)).toContainText('SIP ports open to the internet.');
+  await expect(items.nth(3)).toContainText('The router’s web admin on port 80.');
+
+  // Every door is one required checkbox: leaving one out names it and sends nothing.
+  await page.getByRole('link', { name: 'We have hardened our firewall' }).click();
+  const boxes = page.getByRole('group', { name: 'Confirm what you have done' }).getByRole('checkbox');
+  await expect(boxes).toHaveCount(5);
+  for (let i = 0; i < 5; i++) if (i !== 1) await boxes.nth(i).check();
+  await page.getByLabel(/public IP/).fill(OFFICE_IP);
+  await page.getByLabel('Callback phone').fill('+1 202 555 0143');
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await expect(page.getByText('Confirm that call forwarding to international numbers is off.')).toBeVisible();
+  expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, w.blockId)).toHaveLength(0);
+  await expectAccessible(page);
+  await page.getByRole('checkbox', { name: 'Call forwarding to international numbers is turned off' }).check();
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await expect(page.getByText('Pending: support will call you back')).toBeVisible();
+
+  const requestId = query<{ id: string }>(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, w.blockId)[0]!.id;
+  const agent = await (await browser.newContext()).newPage();
+  await signInStaff(agent, DEMO.sam);
+  await agent.goto(`/staff/requests/${requestId}`);
+  for (const confirmed of [
+    'Voicemail call-back and DISA are turned off or protected by a long PIN',
+    'Call forwarding to international numbers is turned off',
+    'SIP ports 5060 and 5061 accept connections only from the provider’s addresses',
+    'The router’s web admin (port 80) is closed to the internet',
+    'Default passwords on phones, PBX and router were changed',
+  ]) await expect(agent.getByRole('listitem').filter({ hasText: confirmed })).toHaveCount(1);
+});
+
+async function fileFirewallRequest(page: Page, blockId: string) {
+  await page.goto(`/blocks/${blockId}/firewall`);
+  const boxes = page.getByRole('checkbox');
+  for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+  await page.getByLabel(/public IP/).fill(OFFICE_IP);
+  await page.getByLabel('Callback phone').fill('+1 202 555 0143');
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await expect(page.getByText('Pending: support will call you back')).toBeVisible();
+}
