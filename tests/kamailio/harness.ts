@@ -97,7 +97,7 @@ export interface SippResult {
 }
 
 export interface SippCall {
-  scenario: 'register.xml' | 'register-rejected.xml' | 'call.xml' | 'call-refused.xml' | 'call-unauthorized.xml' | 'forged-reinvite.xml';
+  scenario: 'register.xml' | 'register-rejected.xml' | 'register-unauthorized.xml' | 'call.xml' | 'call-refused.xml' | 'call-unauthorized.xml' | 'forged-reinvite.xml';
   /** R-URI user: the dialled number for calls, the username for REGISTER. */
   service: string;
   username: string;

@@ -434,9 +434,12 @@ describe('reference switch: rotating a SIP password', { timeout: 20_000 }, () =>
     expect(reused.status).toBe(422);
     expect((obs.prepare("SELECT password_changed_at AS t FROM subscriber WHERE username = 'acme-reception'").get() as { t: string }).t).toBe(changedAt);
 
-    // the device registered with the old password was unregistered by the rotation
+    // the device registered with the old password was unregistered by the rotation: its usrloc
+    // binding (the AoR's row in `location`, usrloc db_mode 3) is gone, not merely hidden
     expect(await registrations('acme-reception')).toEqual([]);
-    const old = await registerRejected('acme-reception', PW.reception);
+    expect(obs.prepare("SELECT count(*) AS n FROM location WHERE username = 'acme-reception'").get()).toEqual({ n: 0 });
+    // REGISTER with the old password: 401, and no binding comes back
+    const old = await sipp({ scenario: 'register-unauthorized.xml', service: 'acme-reception', username: 'acme-reception', password: PW.reception });
     expect(old.code, old.output).toBe(0);
     expect(await registrations('acme-reception')).toEqual([]);
     const fresh = await register('acme-reception', NEW_RECEPTION_PW);
