@@ -8,7 +8,8 @@ import './globals.css';
 export const metadata: Metadata = { title: 'Tollgate', description: 'International calling protection for your business phone system.' };
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors'] as const;
+// strength, password and reset: the strength meter and the SIP password form, which run in the browser.
+const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors', 'strength', 'password', 'reset'] as const;
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();

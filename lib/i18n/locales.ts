@@ -38,3 +38,9 @@ export function resolveLocale(input: { user?: { locale: string; localeChosen?: b
   if (isLocale(input.cookie)) return input.cookie;
   return negotiateLocale(input.acceptLanguage) ?? DEFAULT_LOCALE;
 }
+
+/**
+ * The language to write to a known user in (server messages, mail): User.locale, which is their
+ * choice or else the language the portal last showed them (lib/i18n/preference.ts); English if unknown.
+ */
+export const localeOf = (user: { locale?: string | null } | null | undefined): Locale => (isLocale(user?.locale) ? user.locale : DEFAULT_LOCALE);

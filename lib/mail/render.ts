@@ -5,7 +5,7 @@ import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { type MailTemplate, readPayload } from '@/lib/mail/payloads';
 import { continueLink, hashLinkToken, linkExpiry, messageLinkToken, NOTICE_LINK_MAX_AGE_SEC, unlockIdentifier } from '@/lib/mail/link-token';
 import { unseal } from '@/lib/server/seal';
-import { DEFAULT_LOCALE, isLocale } from '@/lib/i18n/locales';
+import { type Locale, localeOf } from '@/lib/i18n/locales';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
@@ -33,9 +33,8 @@ async function recipient(p: Payload, to: string) {
   return user && !user.disabled ? user : null;
 }
 
-function context(timeZone: string, locale: string | undefined): MailContext {
+function context(timeZone: string, lang: Locale): MailContext {
   const e = env();
-  const lang = isLocale(locale) ? locale : DEFAULT_LOCALE;
   return { t: mailTranslator(lang), provider: e.PROVIDER_NAME, support: e.SUPPORT_CONTACT, appUrl: e.APP_URL, timeZone, locale: lang };
 }
 
@@ -46,7 +45,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
   const p: Payload = read.payload;
   const user = await recipient(p, row.to);
   // In the recipient's language and zone: a message to an address with no login (or a disabled one) is in English, UTC.
-  const ctx = context(user?.timeZone ?? 'UTC', user?.locale);
+  const ctx = context(user?.timeZone ?? 'UTC', localeOf(user));
   const r = { name: user?.name ?? null, email: row.to };
   switch (row.template as MailTemplate) {
     case 'block_notice': {

@@ -1,7 +1,5 @@
-import { createTranslator } from 'next-intl';
-import en from '@/messages/en.json';
-import es from '@/messages/es.json';
 import { DEFAULT_LOCALE, INTL_TAGS, type Locale } from '@/lib/i18n/locales';
+import { translator } from '@/lib/i18n/translate';
 import type { Shell } from './layout';
 import { formatWhen } from '@/lib/time/format';
 
@@ -9,10 +7,8 @@ import { formatWhen } from '@/lib/time/format';
 // worker), so the translator is built from the catalogue directly instead of next-intl's request config.
 // Each message is written in its recipient's language (User.locale).
 
-const CATALOGUES = { en, es } as const;
-
-/** A translator over the catalogue of `locale` (English when omitted); keys are checked against en.json. */
-export const mailTranslator = (locale: Locale = DEFAULT_LOCALE) => createTranslator({ locale, messages: CATALOGUES[locale] as typeof en });
+/** A translator over the catalogue of `locale` (English when omitted). */
+export const mailTranslator = (locale: Locale = DEFAULT_LOCALE) => translator(locale);
 export type Translator = ReturnType<typeof mailTranslator>;
 
 export type MailContext = {
