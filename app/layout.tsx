@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Tollgate', description: 'Internation
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 // strength, password and reset: the strength meter and the SIP password form, which run in the browser.
-const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors', 'strength', 'password', 'reset'] as const;
+const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors', 'strength', 'password', 'reset', 'unblock'] as const;
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();

@@ -1,4 +1,5 @@
 'use client';
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { firewallAction } from '@/lib/requests/actions';
 import { Field } from '@/components/ui/field';
@@ -7,21 +8,19 @@ import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { TextArea } from '@/components/ui/text-area';
 
-const CHECKS = [
-  { name: 'sipPorts', label: 'SIP ports 5060 and 5061 accept connections only from the provider’s addresses' },
-  { name: 'webAdmin', label: 'The router’s web admin page is closed to the internet' },
-  { name: 'defaultPasswords', label: 'Default passwords on phones, PBX and router were changed' },
-] as const;
+/** The confirmations the action requires; each is labelled by unblock.firewall.<name>. */
+const CHECKS = ['sipPorts', 'webAdmin', 'defaultPasswords'] as const;
 
 export function FirewallForm({ blockId }: { blockId: string }) {
+  const t = useTranslations('unblock');
   const [state, action] = useActionState(firewallAction, undefined);
   const v = (k: string) => echoed(state, k);
   return (
     <form action={action} className="flex max-w-xl flex-col gap-5" noValidate>
       <input type="hidden" name="blockId" value={blockId} />
       <fieldset className="flex flex-col gap-2">
-        <legend className="font-medium">Confirm what you have done</legend>
-        {CHECKS.map((c) => (
+        <legend className="font-medium">{t('firewall.legend')}</legend>
+        {CHECKS.map((name) => ({ name, label: t(`firewall.${name}`) })).map((c) => (
           <div key={c.name}>
             <label className="flex items-start gap-2">
               <input type="checkbox" name={c.name} defaultChecked={v(c.name) === 'on'} className="mt-1 h-5 w-5" aria-describedby={state?.fieldErrors?.[c.name] ? `${c.name}-error` : undefined} />
@@ -31,11 +30,11 @@ export function FirewallForm({ blockId }: { blockId: string }) {
           </div>
         ))}
       </fieldset>
-      <Field name="pbxIp" label="Your PBX’s public IP address" hint="The address your phone system uses to reach us, e.g. 198.51.100.20." defaultValue={v('pbxIp')} errors={state?.fieldErrors?.pbxIp} required />
-      <TextArea name="whatHappened" label="What happened?" hint="Optional: what you changed, and anything support should know." defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} />
-      <Field name="callbackPhone" label="Callback phone" type="tel" autoComplete="tel" defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
+      <Field name="pbxIp" label={t('firewall.pbxIp')} hint={t('firewall.pbxIpHint')} defaultValue={v('pbxIp')} errors={state?.fieldErrors?.pbxIp} required />
+      <TextArea name="whatHappened" label={t('whatHappened')} hint={t('firewall.whatHappenedHint')} defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} />
+      <Field name="callbackPhone" label={t('callback')} type="tel" autoComplete="tel" defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
       <FormMessage id="firewall-message" message={state?.message} />
-      <div><SubmitButton pendingText="Sending…">Request unblock</SubmitButton></div>
+      <div><SubmitButton pendingText={t('sending')}>{t('submit')}</SubmitButton></div>
     </form>
   );
 }
