@@ -130,7 +130,7 @@ test.describe('in Spanish', () => {
     await expect(page.getByText(es('block.request.status', { status: 'pending' }))).toBeVisible();
     await expectAccessible(page);
 
-    // A support agent approves it (the staff console is English; see the report).
+    // A support agent approves it; the staff console itself is English (see the report).
     await approve(browser, c);
     await page.reload();
     await expect(page.getByText(es('block.allowedNow'), { exact: true })).toBeVisible({ timeout: 20_000 });
@@ -156,6 +156,8 @@ test.describe('in Spanish', () => {
     await signInStaff(sam, DEMO.sam);
     const [req] = query<{ id: string }>(`SELECT r.id FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`, c.number);
     await sam.goto(`/staff/requests/${req.id}`);
+    // The agent sees which language the customer reads, before calling back.
+    await expect(sam.getByRole('definition').filter({ hasText: /^Español$/ })).toBeVisible();
     await sam.getByRole('checkbox', { name: 'I spoke with the account holder' }).check();
     await sam.getByLabel('Note', { exact: true }).fill('Hablé con la clínica: marcación errónea de un prefijo.');
     await sam.getByRole('button', { name: 'Approve and lift block' }).click();

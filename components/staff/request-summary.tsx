@@ -1,3 +1,5 @@
+import { getTranslations } from 'next-intl/server';
+import { LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import type { StaffRequestView } from '@/lib/requests/detail';
@@ -11,7 +13,9 @@ const CHECKS: Record<string, string> = {
 };
 
 /** Who to call, on which number, and what they told us, in their own words. */
-export function RequestSummary({ r }: { r: StaffRequestView }) {
+export async function RequestSummary({ r }: { r: StaffRequestView }) {
+  const t = await getTranslations('staff.request');
+  const language = r.submittedBy ? localeOf(r.submittedBy) : null;
   const country = accountCountry(r.account.country);
   const phone = describeDialled(r.callbackPhone, country).display;
   return (
@@ -31,6 +35,12 @@ export function RequestSummary({ r }: { r: StaffRequestView }) {
       <dd><CustomerClock timeZone={r.account.timeZone} /></dd>
       <dt className="font-medium">Sent by</dt>
       <dd>{r.submittedBy ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}` : 'a former member'} on <When at={r.createdAt} /></dd>
+      {language ? (
+        <>
+          <dt className="font-medium">{t('language')}</dt>
+          <dd lang={language}>{LOCALE_NAMES[language]}</dd>
+        </>
+      ) : null}
       <dt className="font-medium">In their words</dt>
       <dd><blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">{r.whatHappened || '(nothing written)'}</blockquote></dd>
       {r.intendedNumber ? (
