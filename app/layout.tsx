@@ -8,7 +8,9 @@ import './globals.css';
 export const metadata: Metadata = { title: 'Tollgate', description: 'International calling protection for your business phone system.' };
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors'] as const;
+// strength, password and reset: the strength meter and the SIP password form, which run in the browser;
+// staff: the labels inside the staff console's client forms.
+const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors', 'strength', 'password', 'reset', 'unblock', 'staff'] as const;
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();

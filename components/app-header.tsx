@@ -1,14 +1,20 @@
 import Link from 'next/link';
-import { getTranslations } from 'next-intl/server';
+import { after } from 'next/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { signOutAction } from '@/lib/auth/actions';
 import { adoptBrowserTimeZoneAction } from '@/lib/time/actions';
+import { LanguageForm } from '@/components/language-form';
 import { TimeZoneCapture } from '@/components/time-zone-capture';
 import { isStaff } from '@/lib/auth/roles';
 import { currentUser } from '@/lib/auth/session';
+import { adoptBrowserLocale } from '@/lib/i18n/preference';
 
 export async function AppHeader() {
   const t = await getTranslations('app');
   const user = await currentUser();
+  const locale = await getLocale();
+  // Mail follows the language the user reads the portal in until they choose one (lib/i18n/preference.ts).
+  if (user && !user.localeChosen && user.locale !== locale) after(() => adoptBrowserLocale(user.id, locale));
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
@@ -28,6 +34,7 @@ export async function AppHeader() {
             <TimeZoneCapture stored={user.timeZone} action={adoptBrowserTimeZoneAction} />
           </nav>
         ) : null}
+        <LanguageForm />
       </div>
     </header>
   );

@@ -7,6 +7,7 @@ import { newRecoveryCodesAction } from '@/lib/auth/mfa/actions';
 import { chooseTimeZoneAction } from '@/lib/time/actions';
 import { activeSessionCount, requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
+import { LanguageForm } from '@/components/language-form';
 import { TimeZoneForm } from '@/components/time-zone-form';
 import { When } from '@/components/ui/when';
 import { timeZones } from '@/lib/time/format';
@@ -22,6 +23,11 @@ export default async function ProfilePage() {
         <h1 className="text-2xl font-bold">{t('title')}</h1>
         <p className="text-slate-700">{t('signedInAs', { email: user.email })}</p>
       </div>
+      <section aria-labelledby="language-title" className="flex flex-col gap-3">
+        <h2 id="language-title" className="text-xl font-semibold">{t('languageTitle')}</h2>
+        <p>{t('languageIntro')}</p>
+        <LanguageForm id="profile-language" label={t('languageLabel')} />
+      </section>
       <section aria-labelledby="tz-title" className="flex flex-col gap-3">
         <h2 id="tz-title" className="text-xl font-semibold">Your time zone</h2>
         <p>It is now <When at={new Date()} /> in {user.timeZone.replace(/_/g, ' ')}.</p>

@@ -1,4 +1,5 @@
 import { getLocale, getTranslations } from 'next-intl/server';
+import { INTL_TAGS, isLocale } from '@/lib/i18n/locales';
 import type { BlockView } from '@/lib/blocks/queries';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
@@ -8,10 +9,10 @@ import { accountCountry } from '@/lib/phone/plan';
 export async function Explanation({ block }: { block: BlockView }) {
   const t = await getTranslations('block.explain');
   const country = accountCountry(block.account.country);
-  const list = (items: string[]) => new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(items);
-  const countries = [...new Set(block.calls.map((c) => describeDialled(c.to, country).countryName ?? c.to))];
-  const creds = [...new Set(block.calls.map((c) => c.sipUsername))];
   const locale = await getLocale();
+  const list = (items: string[]) => new Intl.ListFormat(isLocale(locale) ? INTL_TAGS[locale] : 'en', { style: 'long', type: 'conjunction' }).format(items);
+  const countries = [...new Set(block.calls.map((c) => describeDialled(c.to, country, locale).countryName ?? c.to))];
+  const creds = [...new Set(block.calls.map((c) => c.sipUsername))];
   const ips = [...new Set(block.calls.map((c) => c.sourceIp))].map((ip) => t('ipIn', { ip, country: placeIp(ip, locale).countryName ?? t('ipCountryUnknown') }));
   const rotatable = block.credentials.filter((c) => c.named).map((c) => `${c.label} (${c.username})`);
   return (

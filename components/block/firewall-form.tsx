@@ -1,4 +1,5 @@
 'use client';
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { firewallAction } from '@/lib/requests/actions';
 import { Field } from '@/components/ui/field';
@@ -9,6 +10,7 @@ import { TextArea } from '@/components/ui/text-area';
 
 /** `checks`: one required checkbox each (lib/requests/doors.ts FIREWALL_CHECKS), labelled by the page. */
 export function FirewallForm({ blockId, legend, checks }: { blockId: string; legend: string; checks: { name: string; label: string }[] }) {
+  const t = useTranslations('unblock');
   const [state, action] = useActionState(firewallAction, undefined);
   const v = (k: string) => echoed(state, k);
   return (
@@ -26,11 +28,11 @@ export function FirewallForm({ blockId, legend, checks }: { blockId: string; leg
           </div>
         ))}
       </fieldset>
-      <Field name="pbxIp" label="Your PBX’s public IP address" hint="The address your phone system uses to reach us, e.g. 198.51.100.20." defaultValue={v('pbxIp')} errors={state?.fieldErrors?.pbxIp} required />
-      <TextArea name="whatHappened" label="What happened?" hint="Optional: what you changed, and anything support should know." defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} />
-      <Field name="callbackPhone" label="Callback phone" type="tel" autoComplete="tel" defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
+      <Field name="pbxIp" label={t('firewall.pbxIp')} hint={t('firewall.pbxIpHint')} defaultValue={v('pbxIp')} errors={state?.fieldErrors?.pbxIp} required />
+      <TextArea name="whatHappened" label={t('whatHappened')} hint={t('firewall.whatHappenedHint')} defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} />
+      <Field name="callbackPhone" label={t('callback')} type="tel" autoComplete="tel" defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
       <FormMessage id="firewall-message" message={state?.message} />
-      <div><SubmitButton pendingText="Sending…">Request unblock</SubmitButton></div>
+      <div><SubmitButton pendingText={t('sending')}>{t('submit')}</SubmitButton></div>
     </form>
   );
 }

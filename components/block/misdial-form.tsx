@@ -1,4 +1,5 @@
 'use client';
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { misdialAction } from '@/lib/requests/actions';
 import { Field } from '@/components/ui/field';
@@ -10,6 +11,7 @@ import { TextArea } from '@/components/ui/text-area';
 type Call = { id: string; label: string };
 
 export function MisdialForm({ blockId, calls, country }: { blockId: string; calls: Call[]; country: string }) {
+  const t = useTranslations('unblock');
   const [state, action] = useActionState(misdialAction, undefined);
   const callErr = state?.fieldErrors?.['callIds[]'];
   const v = (k: string) => echoed(state, k);
@@ -18,7 +20,7 @@ export function MisdialForm({ blockId, calls, country }: { blockId: string; call
     <form action={action} className="flex max-w-xl flex-col gap-5" noValidate>
       <input type="hidden" name="blockId" value={blockId} />
       <fieldset className="flex flex-col gap-2" aria-describedby={callErr ? 'calls-error' : undefined}>
-        <legend className="font-medium">Which call was the misdial?</legend>
+        <legend className="font-medium">{t('misdial.legend')}</legend>
         {calls.map((c, i) => (
           <label key={c.id} className="flex items-center gap-2">
             <input type="checkbox" name="callIds[]" value={c.id} defaultChecked={chosen ? [chosen].flat().includes(c.id) : calls.length === 1 || i === 0} className="h-5 w-5" />
@@ -27,11 +29,11 @@ export function MisdialForm({ blockId, calls, country }: { blockId: string; call
         ))}
         {callErr ? <p id="calls-error" className="text-sm text-red-800">{callErr.join(' ')}</p> : null}
       </fieldset>
-      <Field name="intendedNumber" label="Number you meant to dial" inputMode="tel" autoComplete="off" hint={`International (+44 20 7946 0000) or as you dial it in your country (${country}).`} defaultValue={v('intendedNumber')} errors={state?.fieldErrors?.intendedNumber} required />
-      <TextArea name="whatHappened" label="What happened?" hint="For example: our receptionist dialled 00252… instead of 0252… for a local supplier." defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} required />
-      <Field name="callbackPhone" label="Callback phone" type="tel" autoComplete="tel" hint="Support calls you on this number before lifting the block." defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
+      <Field name="intendedNumber" label={t('misdial.intended')} inputMode="tel" autoComplete="off" hint={t('misdial.intendedHint', { country })} defaultValue={v('intendedNumber')} errors={state?.fieldErrors?.intendedNumber} required />
+      <TextArea name="whatHappened" label={t('whatHappened')} hint={t('misdial.whatHappenedHint')} defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} required />
+      <Field name="callbackPhone" label={t('callback')} type="tel" autoComplete="tel" hint={t('misdial.callbackHint')} defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
       <FormMessage id="misdial-message" message={state?.message} />
-      <div><SubmitButton pendingText="Sending…">Request unblock</SubmitButton></div>
+      <div><SubmitButton pendingText={t('sending')}>{t('submit')}</SubmitButton></div>
     </form>
   );
 }

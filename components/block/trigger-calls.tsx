@@ -1,4 +1,4 @@
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { IpPlace } from '@/components/ui/ip-place';
 import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
@@ -10,6 +10,7 @@ type CallsOf = { account: Pick<BlockView['account'], 'country'>; calls: BlockVie
 
 export async function TriggerCalls({ block }: { block: CallsOf }) {
   const t = await getTranslations('block');
+  const locale = await getLocale();
   const country = accountCountry(block.account.country);
   return (
     <div className="overflow-x-auto">
@@ -24,7 +25,7 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
         </thead>
         <tbody>
           {block.calls.map((c) => {
-            const d = describeDialled(c.to, country);
+            const d = describeDialled(c.to, country, locale);
             return (
               <tr key={c.id} className="border-b border-slate-100">
                 <td className="py-2 pr-3 whitespace-nowrap"><When at={c.at} seconds /></td>

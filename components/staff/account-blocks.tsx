@@ -1,19 +1,20 @@
 import Link from 'next/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
-import { BLOCK_STATUS, KIND, OP_KIND, OP_STATUS, REASON, REQUEST_STATUS } from './labels';
+import { useTranslations } from 'next-intl';
 import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 
 /** Blocks of the account, newest first; an in-force one can be lifted here. */
 export function AccountBlocks({ account }: { account: StaffAccountView }) {
+  const l = useTranslations('staff.labels');
   if (account.blocks.length === 0) return <p>This account has never been blocked.</p>;
   return (
     <ul className="flex flex-col gap-3">
       {account.blocks.map((b) => (
         <li key={b.id} className="rounded-md border border-slate-200 bg-white p-3">
           <article aria-labelledby={`block-${b.id}`} className="flex flex-col gap-2">
-            <h3 id={`block-${b.id}`} className="font-semibold">{REASON[b.reason]}, placed <When at={b.placedAt} /></h3>
-            <p className="text-sm">{BLOCK_STATUS[b.status]}{b.liftedAt ? <> on <When at={b.liftedAt} /></> : ''} · placed by {b.placedBy} · {b.calls} trigger call{b.calls === 1 ? '' : 's'}</p>
+            <h3 id={`block-${b.id}`} className="font-semibold">{l(`reason.${b.reason}`)}, placed <When at={b.placedAt} /></h3>
+            <p className="text-sm">{l(`blockStatus.${b.status}`)}{b.liftedAt ? <> on <When at={b.liftedAt} /></> : ''} · placed by {b.placedBy} · {b.calls} trigger call{b.calls === 1 ? '' : 's'}</p>
             {b.note ? <p className="text-sm"><span className="font-medium">Support note:</span> {b.note}</p> : null}
             {b.status === 'active' ? (
               <LiftBlockForm
@@ -29,11 +30,12 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
 }
 
 export function AccountRequests({ account }: { account: StaffAccountView }) {
+  const l = useTranslations('staff.labels');
   if (account.requests.length === 0) return <p>No unblock requests.</p>;
   return (
     <ul className="flex flex-col gap-1">
       {account.requests.map((r) => (
-        <li key={r.id}><Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline"><When at={r.createdAt} />: {KIND[r.kind]}</Link> · {REQUEST_STATUS[r.status]}</li>
+        <li key={r.id}><Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline"><When at={r.createdAt} />: {l(`kind.${r.kind}`)}</Link> · {l(`requestStatus.${r.status}`)}</li>
       ))}
     </ul>
   );
@@ -41,12 +43,13 @@ export function AccountRequests({ account }: { account: StaffAccountView }) {
 
 /** What Tollgate asked the switch to do for this account, and what came of it. */
 export function SwitchOperations({ account }: { account: StaffAccountView }) {
+  const l = useTranslations('staff.labels');
   if (account.operations.length === 0) return <p>Nothing sent to the switch yet.</p>;
   return (
     <ul className="flex flex-col gap-1 text-sm">
       {account.operations.map((o) => (
         <li key={o.id}>
-          <When at={o.createdAt} />: {OP_KIND[o.kind] ?? o.kind} by {o.actor ?? 'unknown'} · <strong>{OP_STATUS[o.status]}</strong>
+          <When at={o.createdAt} />: {(['lift', 'block'].includes(o.kind) ? l(`opKind.${o.kind}`) : o.kind)} by {o.actor ?? 'unknown'} · <strong>{l(`opStatus.${o.status}`)}</strong>
           {o.attempts ? ` · ${o.attempts} failed attempt${o.attempts === 1 ? '' : 's'}` : ''}
           {o.lastError && o.status !== 'done' ? ` · ${o.lastError}` : ''}
         </li>

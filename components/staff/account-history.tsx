@@ -1,10 +1,11 @@
 import Link from 'next/link';
 import type { StaffRequestView } from '@/lib/requests/detail';
-import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS } from './labels';
+import { useTranslations } from 'next-intl';
 import { When } from '@/components/ui/when';
 
 /** Earlier blocks and requests of the same account: a repeat "misdial" is a pattern worth knowing. */
 export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlierBlocks' | 'otherRequests'> }) {
+  const l = useTranslations('staff.labels');
   return (
     <div className="grid gap-4 md:grid-cols-2">
       <div>
@@ -12,7 +13,7 @@ export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlier
         {view.earlierBlocks.length ? (
           <ul className="mt-1 flex flex-col gap-1 text-sm">
             {view.earlierBlocks.map((b) => (
-              <li key={b.id}><When at={b.placedAt} />: {REASON[b.reason]} · {BLOCK_STATUS[b.status]}{b.liftedAt ? <> (<When at={b.liftedAt} />)</> : ''}</li>
+              <li key={b.id}><When at={b.placedAt} />: {l(`reason.${b.reason}`)} · {l(`blockStatus.${b.status}`)}{b.liftedAt ? <> (<When at={b.liftedAt} />)</> : ''}</li>
             ))}
           </ul>
         ) : <p className="text-sm">None.</p>}
@@ -23,7 +24,7 @@ export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlier
           <ul className="mt-1 flex flex-col gap-1 text-sm">
             {view.otherRequests.map((r) => (
               <li key={r.id}>
-                <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline"><When at={r.createdAt} />: {KIND[r.kind]}</Link> · {REQUEST_STATUS[r.status]}
+                <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline"><When at={r.createdAt} />: {l(`kind.${r.kind}`)}</Link> · {l(`requestStatus.${r.status}`)}
                 {r.denyReason ? ` (“${r.denyReason}”)` : ''}
               </li>
             ))}

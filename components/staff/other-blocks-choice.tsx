@@ -1,7 +1,7 @@
 import { useFormatter } from 'next-intl';
 import type { OtherBlockDto } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
-import { REASON } from './labels';
+import { useTranslations } from 'next-intl';
 
 /**
  * The other blocks in force on the account, each with its own tick: the switch lifts the whole
@@ -9,6 +9,7 @@ import { REASON } from './labels';
  * by support cannot be lifted from here.
  */
 export function OtherBlocksChoice({ blocks, idPrefix, checked }: { blocks: OtherBlockDto[]; idPrefix: string; checked?: string | string[] }) {
+  const l = useTranslations('staff.labels');
   // Rendered inside client forms: next-intl's formatter carries the viewer's zone from the request config.
   const format = useFormatter();
   if (!blocks.length) return null;
@@ -20,7 +21,7 @@ export function OtherBlocksChoice({ blocks, idPrefix, checked }: { blocks: Other
         <label key={b.id} className="flex items-start gap-2">
           <input type="checkbox" name="alsoLift[]" value={b.id} defaultChecked={[checked ?? []].flat().includes(b.id)} disabled={b.reason === 'manual'} className="mt-1 h-5 w-5" aria-describedby={`${idPrefix}-${b.id}-hint`} />
           <span>
-            Also lift: {REASON[b.reason as keyof typeof REASON] ?? b.reason}, placed {format.dateTime(new Date(b.placedAt), ZONED)}
+            Also lift: {l(`reason.${b.reason}`)}, placed {format.dateTime(new Date(b.placedAt), ZONED)}
             <span id={`${idPrefix}-${b.id}-hint`} className="block text-sm text-slate-700">
               {b.calls} trigger call{b.calls === 1 ? '' : 's'}{b.reason === 'manual' ? ' · placed by support: lift it from the account page' : ''}
             </span>

@@ -1,4 +1,5 @@
-import { useTranslations } from 'next-intl';
+import { getTranslations } from 'next-intl/server';
+import { LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { isFirewallCheck } from '@/lib/requests/doors';
@@ -7,8 +8,10 @@ import { When } from '@/components/ui/when';
 import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
 
 /** Who to call, on which number, and what they told us, in their own words. */
-export function RequestSummary({ r }: { r: StaffRequestView }) {
-  const doors = useTranslations('doors');
+export async function RequestSummary({ r }: { r: StaffRequestView }) {
+  const t = await getTranslations('staff.request');
+  const language = r.submittedBy ? localeOf(r.submittedBy) : null;
+  const doors = await getTranslations('doors');
   const country = accountCountry(r.account.country);
   const phone = describeDialled(r.callbackPhone, country).display;
   return (
@@ -28,6 +31,12 @@ export function RequestSummary({ r }: { r: StaffRequestView }) {
       <dd><CustomerClock timeZone={r.account.timeZone} /></dd>
       <dt className="font-medium">Sent by</dt>
       <dd>{r.submittedBy ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}` : 'a former member'} on <When at={r.createdAt} /></dd>
+      {language ? (
+        <>
+          <dt className="font-medium">{t('language')}</dt>
+          <dd lang={language}>{LOCALE_NAMES[language]}</dd>
+        </>
+      ) : null}
       <dt className="font-medium">In their words</dt>
       <dd><blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">{r.whatHappened || '(nothing written)'}</blockquote></dd>
       {r.intendedNumber ? (

@@ -4,6 +4,8 @@ import type { AuditAction } from '@/lib/audit/names';
 import { hashPassword } from '@/lib/auth/password';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db } from '@/lib/server/db';
+import { notesText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
 import { assessPassword } from '@/lib/passwords/strength';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { isSupportedCountry } from '@/lib/phone/format';
@@ -52,7 +54,7 @@ export async function createUser(db: Db, raw: { email?: string; role?: string; a
     raw,
   );
   const verdict = assessPassword(u.password, { userInputs: [u.email, u.name ?? ''], minScore });
-  if (!verdict.acceptable) throw new CommandError(`password refused: ${verdict.problems.join(' ')}`);
+  if (!verdict.acceptable) throw new CommandError(`password refused: ${notesText(translate('en'), verdict.problems)}`);
   if (u.account && isStaff(u)) throw new CommandError('--account is for customers; staff see every account');
   if (await db.user.findUnique({ where: { email: u.email } })) throw new CommandError(`user ${u.email} already exists`);
   const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;

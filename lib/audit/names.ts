@@ -5,7 +5,7 @@ export const AUDIT_ACTIONS = [
   'sign_in.link_unbound', 'sign_in.link_refused', 'sign_out', 'sign_out.everywhere',
   'password.changed', 'password.change_failed',
   'mfa.enrolled', 'mfa.verified', 'mfa.failure', 'mfa.recovery_code_used', 'mfa.locked', 'mfa.unlocked', 'mfa.recovery_codes_replaced',
-  'profile.time_zone_changed',
+  'profile.time_zone_changed', 'profile.locale_changed',
   'sip_password.changed', 'sip_password.change_failed', 'sip_password.change_unknown',
   'request.submitted', 'request.withdrawn', 'request.approved', 'request.denied', 'request.decision_conflict',
   'block.place_requested', 'block.placed', 'block.place_refused', 'block.lift_requested', 'block.lifted', 'block.lift_refused',

@@ -6,6 +6,9 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
+import { localeOf } from '@/lib/i18n/locales';
+import { notesText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
 import { assessPassword } from '@/lib/passwords/strength';
 
 export type ChangeResult = { ok: true } | { ok: false; field: 'current' | 'next'; message: string };
@@ -18,7 +21,7 @@ export async function changePortalPassword(user: CurrentUser, current: string, n
     return { ok: false, field: 'current', message: 'The current password is not correct.' };
   }
   const verdict = assessPassword(next, { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE });
-  if (!verdict.acceptable) return { ok: false, field: 'next', message: verdict.problems.join(' ') };
+  if (!verdict.acceptable) return { ok: false, field: 'next', message: notesText(translate(localeOf(user)), verdict.problems) };
   const passwordHash = await hashPassword(next);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: u.id }, data: { passwordHash } });

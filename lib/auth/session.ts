@@ -13,6 +13,8 @@ export type CurrentUser = {
   role: Role;
   timeZone: string;
   locale: string;
+  /** True when `locale` is the user's own choice (User.localeChosenAt); else it follows the browser. */
+  localeChosen?: boolean;
   sessionId: string;
   mfaEnrolled: boolean;
   mfaVerified: boolean;
@@ -35,6 +37,7 @@ export const currentUser = cache(async (): Promise<CurrentUser | null> => {
     role: u.role,
     timeZone: u.timeZone,
     locale: u.locale,
+    localeChosen: u.localeChosenAt !== null,
     sessionId: row.id,
     mfaEnrolled: u.totpEnabledAt !== null,
     mfaVerified: row.mfaVerifiedAt !== null,

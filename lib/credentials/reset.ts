@@ -11,6 +11,9 @@ import { db } from '@/lib/server/db';
 import { log } from '@/lib/server/log';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
+import { localeOf } from '@/lib/i18n/locales';
+import { notesText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
 import { assessPassword } from '@/lib/passwords/strength';
 import { switchClient } from '@/lib/switch/client';
 import { failureMessage, isKnownNotApplied } from '@/lib/switch/result';
@@ -40,7 +43,7 @@ export async function resetSipPassword(user: CurrentUser, credentialId: string, 
     username: cred.username,
     sipMinGuessesLog10: env().SIP_PASSWORD_MIN_GUESSES_LOG10,
   });
-  if (!verdict.acceptable) return { ok: false, kind: 'weak', message: verdict.problems.join(' ') };
+  if (!verdict.acceptable) return { ok: false, kind: 'weak', message: notesText(translate(localeOf(user)), verdict.problems) };
   if ((await consume('sipPassword', user.id)).rejected) {
     return { ok: false, kind: 'throttled', message: 'Too many password changes in the last hour. Please wait before trying again, or contact support.' };
   }

@@ -5,6 +5,7 @@ import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { type MailTemplate, readPayload } from '@/lib/mail/payloads';
 import { continueLink, hashLinkToken, linkExpiry, messageLinkToken, NOTICE_LINK_MAX_AGE_SEC, unlockIdentifier } from '@/lib/mail/link-token';
 import { unseal } from '@/lib/server/seal';
+import { type Locale, localeOf } from '@/lib/i18n/locales';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
@@ -32,9 +33,9 @@ async function recipient(p: Payload, to: string) {
   return user && !user.disabled ? user : null;
 }
 
-function context(timeZone: string): MailContext {
+function context(timeZone: string, lang: Locale): MailContext {
   const e = env();
-  return { t: mailTranslator(), provider: e.PROVIDER_NAME, support: e.SUPPORT_CONTACT, appUrl: e.APP_URL, timeZone };
+  return { t: mailTranslator(lang), provider: e.PROVIDER_NAME, support: e.SUPPORT_CONTACT, appUrl: e.APP_URL, timeZone, locale: lang };
 }
 
 /** `firstAttemptAt` is when the first attempt to send this row started (now, on a first attempt). */
@@ -43,7 +44,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
   if (!read.ok) return skip(read.reason);
   const p: Payload = read.payload;
   const user = await recipient(p, row.to);
-  const ctx = context(user?.timeZone ?? 'UTC');
+  // In the recipient's language and zone: a message to an address with no login (or a disabled one) is in English, UTC.
+  const ctx = context(user?.timeZone ?? 'UTC', localeOf(user));
   const r = { name: user?.name ?? null, email: row.to };
   switch (row.template as MailTemplate) {
     case 'block_notice': {

@@ -1,4 +1,5 @@
 // Runs in the browser (and in tests): crypto.getRandomValues is a CSPRNG in both.
+import type { Note } from '@/lib/i18n/note';
 
 /** Generated SIP passwords: 20–32 characters fit every phone we know of; longer ones come with a note. */
 export const GENERATED_MIN = 20;
@@ -37,8 +38,9 @@ export function generatePassword(length = GENERATED_DEFAULT, lettersAndDigitsOnl
   }
 }
 
-/** The note for a length beyond GENERATED_PHONE_SAFE_MAX, or null when every phone takes it. */
-export function lengthNote(length: number): string | null {
+/** The note (lib/i18n/note.ts) for a length beyond GENERATED_PHONE_SAFE_MAX, or null when every phone takes it. */
+export function lengthNote(length: number): Note | null {
   if (length <= GENERATED_PHONE_SAFE_MAX) return null;
-  return `Some phones cap the password field: Linphone at 34 characters, some Cisco models lower. Check that the device takes ${Math.min(GENERATED_MAX, Math.floor(length))} characters, or choose ${GENERATED_PHONE_SAFE_MAX} or fewer.`;
+  // Linphone caps the field at 34 characters, some Cisco models lower (password.generate.lengthNote).
+  return { key: 'password.generate.lengthNote', values: { length: Math.min(GENERATED_MAX, Math.floor(length)), safe: GENERATED_PHONE_SAFE_MAX } };
 }

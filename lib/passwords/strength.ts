@@ -1,8 +1,12 @@
 import zxcvbn from 'zxcvbn';
+import type { Note } from '@/lib/i18n/note';
+import { crackTime as crackTimeNote, feedbackKey } from './feedback';
 import { sipCharacterProblems } from './sip-characters';
 
 // Shared by the browser meter (in a Web Worker) and the server check: one estimator, one set of rules.
 // No 'server-only': the worker imports it too. The server's verdict is the one that counts.
+// Every word it produces is a Note (lib/i18n/note.ts): the meter and the server's messages put
+// them in the reader's language; this module carries no catalogue, so the worker stays small.
 
 export const MIN_LENGTH = 12;
 export const MAX_LENGTH = 128;
@@ -27,18 +31,20 @@ export type Assessment = {
   level: 0 | 1 | 2 | 3 | 4;
   /** log10 of zxcvbn's guesses. */
   guessesLog10: number;
-  /** zxcvbn's crack-time words for the rule's attack ("21 minutes", "centuries"). */
-  crackTime: string;
-  /** What the rule asks for, in words ("Strong", "10^18 guesses (about 3 years on one GPU)"). */
-  required: string;
-  warning: string;
-  suggestions: string[];
-  problems: string[];
+  /** The crack time for the rule's attack ("21 minutes", "centuries"), as zxcvbn rounds it. */
+  crackTime: Note;
+  /** What the rule asks for ("Strong", "10^18 guesses (about 3 years on one GPU)"). */
+  required: Note;
+  /** zxcvbn's warning and suggestions (password.feedback.*); sentences the map lacks are dropped. */
+  warning: Note | null;
+  suggestions: Note[];
+  /** Why the password is refused, one sentence each; empty when acceptable. */
+  problems: Note[];
   acceptable: boolean;
 };
 
-/** The meter's words for levels 0–4. */
-export const LEVEL_LABELS = ['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'] as const;
+/** The meter's words for levels 0–4: catalogue keys strength.0 … strength.4. */
+export const levelLabel = (level: number): Note => ({ key: `strength.${level}` });
 
 /** Words of the account (number, company, SIP username, email) that must not carry a password. */
 export function contextWords(inputs: (string | null | undefined)[]): string[] {
@@ -54,13 +60,25 @@ export function contextWords(inputs: (string | null | undefined)[]): string[] {
 
 const YEAR_S = 365.25 * 86_400;
 
-/** "about 3 years on one GPU": how long 10^log10 guesses take at 10^10 guesses/s. */
-export function gpuTime(log10: number): string {
+/** "about 3 years on one GPU": how long 10^log10 guesses take at 10^10 guesses/s (password.gpu.*). */
+export function gpuTime(log10: number): Note {
   const years = 10 ** (log10 - 10) / YEAR_S;
-  if (years >= 1) return `about ${years >= 1e6 ? `10^${Math.round(Math.log10(years))}` : Math.round(years).toLocaleString('en')} ${years < 1.5 ? 'year' : 'years'} on one GPU`;
-  const days = (years * YEAR_S) / 86_400;
-  return days >= 1 ? `about ${Math.round(days)} ${Math.round(days) === 1 ? 'day' : 'days'} on one GPU` : 'less than a day on one GPU';
+  if (years >= 1e6) return { key: 'password.gpu.yearsPower', values: { exp: Math.round(Math.log10(years)) } };
+  if (years >= 1) return { key: 'password.gpu.years', values: { n: Math.round(years) } };
+  const days = Math.round((years * YEAR_S) / 86_400);
+  return days >= 1 ? { key: 'password.gpu.days', values: { n: days } } : { key: 'password.gpu.lessThanDay' };
 }
+
+/** zxcvbn's feedback sentence as a Note; null for an empty or unmapped one (tests/unit/password-feedback.test.ts). */
+const feedbackNote = (sentence: string): Note | null => {
+  const key = sentence ? feedbackKey(sentence) : null;
+  return key ? { key: `password.feedback.${key}` } : null;
+};
+
+const timeNote = (seconds: number | string): Note => {
+  const c = crackTimeNote(Number(seconds));
+  return 'n' in c ? { key: `password.time.${c.key}`, values: { n: c.n } } : { key: `password.time.${c.key}` };
+};
 
 /** SIP meter levels: 4 from 10^4 × the minimum, 3 at the minimum, 2 from 10^-4 × it, 1 from 10^10 (zxcvbn's score 4). */
 function sipLevel(log10: number, min: number): Assessment['level'] {
@@ -77,29 +95,30 @@ function sipLevel(log10: number, min: number): Assessment['level'] {
  */
 export function assessPassword(password: string, opts: { userInputs: string[]; username?: string } & PasswordRule): Assessment {
   const sip = 'sipMinGuessesLog10' in opts;
-  const problems: string[] = [];
-  if (password.length < MIN_LENGTH) problems.push(`Use at least ${MIN_LENGTH} characters.`);
-  if (password.length > MAX_LENGTH) problems.push(`Use at most ${MAX_LENGTH} characters.`);
+  const problems: Note[] = [];
+  if (password.length < MIN_LENGTH) problems.push({ key: 'password.problem.tooShort', values: { min: MIN_LENGTH } });
+  if (password.length > MAX_LENGTH) problems.push({ key: 'password.problem.tooLong', values: { max: MAX_LENGTH } });
   if (sip) problems.push(...sipCharacterProblems(password));
   const lower = password.toLowerCase();
-  if (opts.username && lower === opts.username.toLowerCase()) problems.push('The password must not be the SIP username.');
+  if (opts.username && lower === opts.username.toLowerCase()) problems.push({ key: 'password.problem.isUsername' });
   const found = contextWords(opts.userInputs).find((w) => lower.includes(w));
-  if (found) problems.push('The password must not contain your account number, company name, SIP username or email.');
+  if (found) problems.push({ key: 'password.problem.contextWords' });
   const r = zxcvbn(password.slice(0, SCORED_LENGTH), contextWords(opts.userInputs));
   // A targeted attacker knows the company's own words: a password built on them is weak whatever the
   // estimator says about its length (NIST SP 800-63B: context-specific words).
   const score = (found ? Math.min(r.score, 1) : r.score) as Assessment['score'];
   const guessesLog10 = found ? Math.min(r.guesses_log10, 6) : r.guesses_log10;
   const level = sip ? sipLevel(guessesLog10, opts.sipMinGuessesLog10) : score;
-  const required = sip ? `10^${opts.sipMinGuessesLog10} guesses (${gpuTime(opts.sipMinGuessesLog10)})` : LEVEL_LABELS[opts.minScore] ?? String(opts.minScore);
+  const required: Note = sip
+    ? { key: 'password.required.guesses', values: { exp: opts.sipMinGuessesLog10, gpu: gpuTime(opts.sipMinGuessesLog10) } }
+    : levelLabel(Math.min(4, Math.max(0, opts.minScore)));
   const weak = sip ? guessesLog10 < opts.sipMinGuessesLog10 : score < opts.minScore;
+  const fast = timeNote(r.crack_times_seconds.offline_fast_hashing_1e10_per_second);
+  const warning = feedbackNote(r.feedback.warning);
   if (weak && !found) {
-    problems.push(sip
-      ? `A captured SIP login could be cracked in ${r.crack_times_display.offline_fast_hashing_1e10_per_second} on one graphics card; it needs ${required}. Your phone remembers the password for you: use a generated one.`
-      : r.feedback.warning || 'This password is too easy to guess. Add more unrelated words or use a generated password.');
+    problems.push(sip ? { key: 'password.problem.sipWeak', values: { time: fast, required } } : warning ?? { key: 'password.problem.tooEasy' });
   }
-  const crackTime = found
-    ? 'minutes, for someone who knows your company'
-    : String(sip ? r.crack_times_display.offline_fast_hashing_1e10_per_second : r.crack_times_display.offline_slow_hashing_1e4_per_second);
-  return { score, level, guessesLog10, crackTime, required, warning: r.feedback.warning, suggestions: r.feedback.suggestions, problems, acceptable: problems.length === 0 };
+  const crackTime = found ? { key: 'password.meter.contextTime' } : sip ? fast : timeNote(r.crack_times_seconds.offline_slow_hashing_1e4_per_second);
+  const suggestions = r.feedback.suggestions.map(feedbackNote).filter((n): n is Note => n !== null);
+  return { score, level, guessesLog10, crackTime, required, warning, suggestions, problems, acceptable: problems.length === 0 };
 }

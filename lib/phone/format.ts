@@ -119,9 +119,10 @@ function highCostOf(p: PhoneNumber, country: CountryCode | null, accountCountry:
 
 /**
  * A number as the switch reported it, for display, from an account in `accountCountry` (see
- * readDialled for the forms). Unreadable input is shown as it came, never dropped.
+ * readDialled for the forms), with the country named in `locale` (BCP 47; English by default; the
+ * ITU names of non-geographic codes stay English). Unreadable input is shown as it came, never dropped.
  */
-export function describeDialled(raw: string, accountCountry: CountryCode = DEFAULT_COUNTRY): DialledNumber {
+export function describeDialled(raw: string, accountCountry: CountryCode = DEFAULT_COUNTRY, locale = 'en'): DialledNumber {
   const r = readDialled(raw, accountCountry);
   if (!r) return { raw, e164: null, form: null, display: raw, country: null, countryName: null, flag: null, international: null, highCost: null };
   const p = r.number;
@@ -133,7 +134,7 @@ export function describeDialled(raw: string, accountCountry: CountryCode = DEFAU
     form: r.form,
     display: p.formatInternational(),
     country,
-    countryName: country ? countryName(country) : network,
+    countryName: country ? countryName(country, locale) : network,
     flag: country ? flagOf(country) : null,
     international: country ? country !== accountCountry : p.isNonGeographic() || p.countryCallingCode !== planOf(accountCountry).callingCode(),
     highCost: highCostOf(p, country, accountCountry),

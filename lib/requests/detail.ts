@@ -17,7 +17,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
   });
   if (!r) return null;
   const [people, earlierBlocks, otherRequests] = await Promise.all([
-    db.user.findMany({ where: { id: { in: [r.submittedById, r.decidedById ?? ''] } }, select: { id: true, email: true, name: true } }),
+    db.user.findMany({ where: { id: { in: [r.submittedById, r.decidedById ?? ''] } }, select: { id: true, email: true, name: true, locale: true } }),
     db.block.findMany({ where: { accountId: r.accountId, id: { not: r.blockId } }, orderBy: { placedAt: 'desc' }, take: 20, select: { id: true, reason: true, status: true, placedAt: true, liftedAt: true } }),
     db.unblockRequest.findMany({ where: { accountId: r.accountId, id: { not: r.id } }, orderBy: { createdAt: 'desc' }, take: 20, select: { id: true, kind: true, status: true, createdAt: true, decidedAt: true, denyReason: true } }),
   ]);

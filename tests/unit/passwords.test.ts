@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { GENERATED_MAX, GENERATED_PHONE_SAFE_MAX, generatePassword, lengthNote } from '@/lib/passwords/generate';
 import { sipCharacterProblems, WARNED_CHARACTERS } from '@/lib/passwords/sip-characters';
-import { assessPassword, gpuTime } from '@/lib/passwords/strength';
+import { assessPassword, gpuTime as gpuNote } from '@/lib/passwords/strength';
+import { type Note, noteText, notesText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
+
+// The module speaks in Notes; these tests read them in English, and once in Spanish.
+const en = translate('en');
+const say = (n: Note) => noteText(en, n);
+const problemsOf = (p: string, rule: Parameters<typeof assessPassword>[1]) => notesText(en, assessPassword(p, rule).problems);
+const gpuTime = (log10: number) => say(gpuNote(log10));
 
 const inputs = ['ACC-1001', 'Acme Dental', 'acme-reception', 'dana@acme.example'];
 const portal = { userInputs: inputs, minScore: 3 };
@@ -11,11 +19,11 @@ describe('assessPassword (the same estimator and rules in the browser and on the
   it('refuses short, common and context-word passwords with the reason', () => {
     for (const rule of [portal, sip]) {
       expect(assessPassword('password1', rule)).toMatchObject({ acceptable: false });
-      expect(assessPassword('acmedental2026!', rule).problems.join(' ')).toMatch(/account number, company name/);
+      expect(problemsOf('acmedental2026!', rule)).toMatch(/account number, company name/);
       expect(assessPassword('acmedental2026!', rule).score).toBeLessThanOrEqual(1);
-      expect(assessPassword('x'.repeat(129), rule).problems.join(' ')).toMatch(/at most 128/);
+      expect(problemsOf('x'.repeat(129), rule)).toMatch(/at most 128/);
     }
-    expect(assessPassword('acme-reception', sip).problems.join(' ')).toMatch(/SIP username/);
+    expect(problemsOf('acme-reception', sip)).toMatch(/SIP username/);
   });
   it('portal passwords keep PASSWORD_MIN_SCORE', () => {
     expect(assessPassword('correct horse battery staple', portal)).toMatchObject({ acceptable: true, level: 4 });
@@ -30,10 +38,10 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
   it('a zxcvbn score of 4 is not enough: Kettle-Harbor-91 falls in minutes to one GPU', () => {
     const a = assessPassword('Kettle-Harbor-91', sip);
     expect(a.score).toBe(4);
-    expect(a.crackTime).toBe('21 minutes');
+    expect(say(a.crackTime)).toBe('21 minutes');
     expect(a.acceptable).toBe(false);
     expect(a.level).toBeLessThan(3);
-    expect(a.problems.join(' ')).toMatch(/cracked in 21 minutes on one graphics card; it needs 10\^18 guesses \(about 3 years on one GPU\)/);
+    expect(notesText(en, a.problems)).toMatch(/cracked in 21 minutes on one graphics card; it needs 10\^18 guesses \(about 3 years on one GPU\)/);
   });
   it('the minimum is configurable in guesses', () => {
     const a = assessPassword('Kettle-Harbor-91', { ...sip, sipMinGuessesLog10: 12 });
@@ -41,9 +49,12 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(a.level).toBe(3);
   });
   it('typed passwords with characters some phones cannot take are refused, naming the character', () => {
-    expect(assessPassword('Harbor&Quartz(Kettle)91', sip)).toMatchObject({ acceptable: false, problems: [expect.stringContaining('“&”')] });
-    expect(assessPassword('Kettle:Harbor-Quartz-91', sip)).toMatchObject({ acceptable: false, problems: [expect.stringContaining('“:”')] });
-    expect(assessPassword('correct horse battery staple', sip).problems.join(' ')).toMatch(/a space/);
+    expect(assessPassword('Harbor&Quartz(Kettle)91', sip)).toMatchObject({ acceptable: false, problems: [{ key: 'password.sipChar.ampersand' }] });
+    expect(problemsOf('Harbor&Quartz(Kettle)91', sip)).toContain('“&”');
+    expect(problemsOf('Kettle:Harbor-Quartz-91', sip)).toContain('“:”');
+    expect(problemsOf('correct horse battery staple', sip)).toMatch(/a space/);
+    expect(noteText(translate('es'), assessPassword('Harbor<Quartz>Kettle91', sip).problems[0])).toBe('Quite «<»: hay que escaparlo en los archivos de aprovisionamiento XML, así que algunos teléfonos no lo admiten.');
+    expect(problemsOf('Kettle\'Harbor-Quartz-91', sip)).toContain('“\'”');
     // The portal has no such rule: its passwords never leave the browser and the server.
     expect(assessPassword('Harbor&Quartz(Kettle)91', portal).acceptable).toBe(true);
   });
@@ -52,10 +63,10 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     for (const c of WARNED_CHARACTERS) {
       const problems = sipCharacterProblems(`Quartz${c}Kettle${c}91`);
       expect(problems, JSON.stringify(c)).toHaveLength(1);
-      expect(problems[0]).toContain(c === ' ' ? 'a space' : `“${c}”`);
+      expect(say(problems[0])).toContain(c === ' ' ? 'a space' : `“${c}”`);
     }
-    expect(sipCharacterProblems('Kettle-Quärtz')[0]).toMatch(/“ä” \(U\+00E4\).*outside ASCII/);
-    expect(sipCharacterProblems('Kettle\u200bQuartz')[0]).toMatch(/invisible character U\+200B/);
+    expect(say(sipCharacterProblems('Kettle-Quärtz')[0])).toMatch(/“ä” \(U\+00E4\).*outside ASCII/);
+    expect(say(sipCharacterProblems('Kettle\u200bQuartz')[0])).toMatch(/invisible character U\+200B/);
     expect(sipCharacterProblems('Kettle-Quartz_91.x')).toEqual([]);
   });
   it('gpuTime states the minimum in a person’s words', () => {
@@ -85,8 +96,8 @@ describe('generatePassword', () => {
   it('lengths beyond 32 come with a note about phones that cap the field', () => {
     expect(lengthNote(GENERATED_PHONE_SAFE_MAX)).toBeNull();
     expect(lengthNote(20)).toBeNull();
-    expect(lengthNote(33)).toMatch(/Linphone at 34 characters, some Cisco models lower/);
-    expect(lengthNote(64)).toMatch(/takes 64 characters/);
+    expect(say(lengthNote(33)!)).toMatch(/Linphone at 34 characters, some Cisco models lower/);
+    expect(say(lengthNote(64)!)).toMatch(/takes 64 characters/);
   });
   it('never carries the account’s own words', () => {
     // A two-letter word would turn up in most draws: every draw must still avoid it.

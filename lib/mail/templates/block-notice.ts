@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
-import { accountFooter, accountLabel, credentialLabel, type MailContext, url, when } from './context';
+import { accountFooter, accountLabel, credentialLabel, list as listIn, type MailContext, url, when } from './context';
 import { type Part, renderMail } from './layout';
 
 export type BlockNoticeData = {
@@ -16,13 +16,13 @@ export type BlockNoticeData = {
 };
 
 const MAX_CALLS = 10;
-const list = (items: string[]) => new Intl.ListFormat('en', { type: 'conjunction' }).format(items);
 
 export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const { t } = ctx;
+  const list = (items: string[]) => listIn(ctx, items);
   const account = accountLabel(ctx, d.account);
   const label = (u: string) => credentialLabel(ctx, u, d.credentials.find((c) => c.username === u)?.label);
-  const calls = d.calls.map((c) => ({ ...c, dialled: describeDialled(c.to, d.account.country as CountryCode) }));
+  const calls = d.calls.map((c) => ({ ...c, dialled: describeDialled(c.to, d.account.country as CountryCode, ctx.locale) }));
   const countries = [...new Set(calls.map((c) => c.dialled.countryName ?? c.dialled.display))];
   const names = [...new Set(d.calls.map((c) => c.sipUsername))];
   // Names the switch reported that are not SIP credentials here (IP-authenticated trunks): no password to change.

@@ -1,12 +1,14 @@
-import { createTranslator } from 'next-intl';
-import messages from '@/messages/en.json';
+import { DEFAULT_LOCALE, INTL_TAGS, type Locale } from '@/lib/i18n/locales';
+import { translator } from '@/lib/i18n/translate';
 import type { Shell } from './layout';
 import { formatWhen } from '@/lib/time/format';
 
 // What every template needs besides its own data. Mail is rendered outside any request (by the
 // worker), so the translator is built from the catalogue directly instead of next-intl's request config.
+// Each message is written in its recipient's language (User.locale).
 
-export const mailTranslator = () => createTranslator({ locale: 'en', messages });
+/** A translator over the catalogue of `locale` (English when omitted). */
+export const mailTranslator = (locale: Locale = DEFAULT_LOCALE) => translator(locale);
 export type Translator = ReturnType<typeof mailTranslator>;
 
 export type MailContext = {
@@ -16,12 +18,18 @@ export type MailContext = {
   appUrl: string;
   /** The recipient's time zone (User.timeZone); every time in a message is shown in it. */
   timeZone: string;
+  /** The recipient's language (User.locale); English when omitted. Dates, lists and country names follow it. */
+  locale?: Locale;
 };
 
 /** "Nov 25, 2026, 4:13:58 AM EST": date, time and the zone's name, so nobody has to guess (lib/time/format.ts). */
-export function when(d: Date, ctx: Pick<MailContext, 'timeZone'>, seconds = false): string {
-  return formatWhen(d, ctx.timeZone, { seconds, locale: 'en-US' });
+export function when(d: Date, ctx: Pick<MailContext, 'timeZone' | 'locale'>, seconds = false): string {
+  return formatWhen(d, ctx.timeZone, { seconds, locale: INTL_TAGS[ctx.locale ?? DEFAULT_LOCALE] });
 }
+
+/** "a, b and c" / "a, b y c" in the recipient's language. */
+export const list = (ctx: Pick<MailContext, 'locale'>, items: string[]) =>
+  new Intl.ListFormat(INTL_TAGS[ctx.locale ?? DEFAULT_LOCALE], { type: 'conjunction' }).format(items);
 
 export const accountLabel = (ctx: MailContext, a: { name: string; number: string }) => ctx.t('mail.account', { name: a.name, number: a.number });
 
@@ -31,7 +39,7 @@ export const credentialLabel = (ctx: MailContext, username: string, label?: stri
 export const url = (ctx: MailContext, path: string) => new URL(path, ctx.appUrl).toString();
 
 export function shell(ctx: MailContext, footer: string): Shell {
-  return { provider: ctx.provider, support: ctx.support, footer, linkFallback: ctx.t('mail.linkFallback') };
+  return { provider: ctx.provider, support: ctx.support, footer, linkFallback: ctx.t('mail.linkFallback'), lang: ctx.locale ?? DEFAULT_LOCALE };
 }
 
 export const accountFooter = (ctx: MailContext, account: string) => shell(ctx, ctx.t('mail.footerAccount', { account, provider: ctx.provider }));

@@ -15,7 +15,8 @@ export type Part =
 
 export type Rendered = { subject: string; html: string; text: string };
 
-export type Shell = { provider: string; support: string; footer: string; linkFallback: string };
+/** `lang`: the message's language (BCP 47), for <html lang>; English when omitted. */
+export type Shell = { provider: string; support: string; footer: string; linkFallback: string; lang?: string };
 
 const FONT = `font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif`;
 
@@ -65,7 +66,7 @@ const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, '
 export function renderMail(m: { subject: string; preheader: string; parts: Part[] }, shell: Shell): Rendered {
   const subject = oneLine(m.subject);
   const body = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${subject}</title></head>
+<html lang="${shell.lang ?? 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${subject}</title></head>
 <body style="margin:0;padding:0;background:#f1f5f9">
 <div style="display:none;max-height:0;overflow:hidden">${m.preheader}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f1f5f9"><tr><td align="center" style="padding:16px 8px">

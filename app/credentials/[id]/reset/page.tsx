@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { ResetForm } from '@/components/sip/reset-form';
 import { requireUser } from '@/lib/auth/session';
@@ -13,14 +14,14 @@ export default async function ResetPage({ params, searchParams }: { params: Prom
   const user = await requireUser(`/credentials/${encodeURIComponent(id)}/reset`);
   const cred = await credentialForUser(user.id, id);
   if (!cred) notFound();
+  const t = await getTranslations('reset');
   const backHref = block && /^[a-z0-9]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
   return (
     <div className="flex flex-col gap-4">
-      <Link href={backHref} className="text-sm text-blue-800 underline">Back</Link>
-      <h1 className="text-2xl font-bold">Reset SIP password</h1>
+      <Link href={backHref} className="text-sm text-blue-800 underline">{t('back')}</Link>
+      <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p className="max-w-xl">
-        {cred.label} <span className="font-mono">({cred.username})</span> on {cred.account.name} ({cred.account.number}). The new password is sent to the
-        switch straight away; the old one stops working on the device’s next registration.
+        {t.rich('intro', { label: cred.label, username: cred.username, name: cred.account.name, number: cred.account.number, mono: (c) => <span className="font-mono">{c}</span> })}
       </p>
       <ResetForm credentialId={cred.id} username={cred.username} label={cred.label} minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
         userInputs={[cred.account.number, cred.account.name, cred.username, user.email]} backHref={backHref} />

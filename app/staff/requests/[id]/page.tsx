@@ -1,11 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { AccountHistory } from '@/components/staff/account-history';
 import { DecisionForms } from '@/components/staff/decision-forms';
-import { BLOCK_STATUS, KIND, REASON, REQUEST_STATUS } from '@/components/staff/labels';
 import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary } from '@/components/staff/request-summary';
@@ -16,6 +16,7 @@ import { getRequestForStaff } from '@/lib/requests/detail';
 const DONE = { approved: 'You approved this request. The block shows as lifted below only once the switch has confirmed it.', denied: 'You denied this request. The customer gets an email with your reason.' } as const;
 
 export default async function StaffRequestPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string }> }) {
+  const l = await getTranslations('staff.labels');
   const user = await requireStaff();
   const r = await getRequestForStaff(user, (await params).id);
   if (!r) notFound();
@@ -27,12 +28,12 @@ export default async function StaffRequestPage({ params, searchParams }: { param
       {b.status === 'lift_pending' ? <AutoRefresh /> : null}
       <div className="flex flex-col gap-2">
         <Link href="/staff" className="text-sm text-blue-800 underline">Back to the queue</Link>
-        <h1 className="text-2xl font-bold">{KIND[r.kind]} unblock request: {r.account.name} ({r.account.number})</h1>
+        <h1 className="text-2xl font-bold">{l(`kind.${r.kind}`)} unblock request: {r.account.name} ({r.account.number})</h1>
         <div role="status" aria-live="polite" className="flex flex-col gap-2">
           {done === 'approved' || done === 'denied' ? <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">{DONE[done]}</p> : null}
           <p className="font-semibold">
-            Request: {REQUEST_STATUS[r.status]}
-            {r.decision ? <> by {r.decision.by ?? 'unknown'} on <When at={r.decision.at} /></> : ''} · Block: {BLOCK_STATUS[b.status]}
+            Request: {l(`requestStatus.${r.status}`)}
+            {r.decision ? <> by {r.decision.by ?? 'unknown'} on <When at={r.decision.at} /></> : ''} · Block: {l(`blockStatus.${b.status}`)}
           </p>
         </div>
       </div>
@@ -58,7 +59,7 @@ export default async function StaffRequestPage({ params, searchParams }: { param
       <section aria-labelledby="block-title" className="flex flex-col gap-3">
         <h2 id="block-title" className="text-xl font-semibold">The block</h2>
         <p>
-          {REASON[b.reason]}, placed <When at={b.placedAt} /> by {b.placedBy}. {BLOCK_STATUS[b.status]}{b.liftedAt ? <> on <When at={b.liftedAt} /></> : ''}.{' '}
+          {l(`reason.${b.reason}`)}, placed <When at={b.placedAt} /> by {b.placedBy}. {l(`blockStatus.${b.status}`)}{b.liftedAt ? <> on <When at={b.liftedAt} /></> : ''}.{' '}
           <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">Account page (manual block and lift)</Link>
         </p>
         {b.note ? <p><span className="font-medium">Support note:</span> {b.note}</p> : null}

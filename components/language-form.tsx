@@ -1,0 +1,23 @@
+import { getLocale, getTranslations } from 'next-intl/server';
+import { chooseLocaleAction } from '@/lib/i18n/actions';
+import { LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
+
+/**
+ * The Language control (CONTRACTS §6: a control named "Language" offering English and Español), on
+ * every page through the header and on the profile. A select and a button, not a select that submits
+ * itself: changing a field must not move the reader to another page (WCAG 3.2.2). `id` keeps two on
+ * one page apart; `label` names a second one differently (the header's keeps the contract's name).
+ */
+export async function LanguageForm({ id = 'language', label }: { id?: string; label?: string }) {
+  const t = await getTranslations('app.language');
+  const locale = await getLocale();
+  return (
+    <form action={chooseLocaleAction} className="flex items-center gap-2 text-sm">
+      <label htmlFor={id}>{label ?? t('label')}</label>
+      <select id={id} name="locale" defaultValue={locale} className="rounded-md border border-slate-400 bg-white px-2 py-1">
+        {LOCALES.map((l) => <option key={l} value={l} lang={l}>{LOCALE_NAMES[l]}</option>)}
+      </select>
+      <button type="submit" className="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100">{t('apply')}</button>
+    </form>
+  );
+}

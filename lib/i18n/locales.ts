@@ -1,0 +1,46 @@
+import Negotiator from 'negotiator';
+
+// The languages Tollgate speaks. Pure and isomorphic: the request config, the mail renderer, the
+// header's Language control and the tests read the same list.
+
+export const LOCALES = ['en', 'es'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+
+/** Each language named in itself, so a reader finds theirs whatever the page is in. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', es: 'Español' };
+
+/** BCP 47 tags for Intl formatters: "es" alone formats like Spain; Latin America reads it the same. */
+export const INTL_TAGS: Record<Locale, string> = { en: 'en-US', es: 'es' };
+
+/** Cookie that keeps the Language choice of a visitor who is not signed in (and of this browser). */
+export const LOCALE_COOKIE = 'tollgate-locale';
+
+export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
+
+/**
+ * The best of LOCALES for an `Accept-Language` header value (RFC 9110 §12.5.4: q-values, and a
+ * regional tag such as "es-MX" matches "es"), or null when the header names none of them.
+ */
+export function negotiateLocale(acceptLanguage: string | null | undefined): Locale | null {
+  if (!acceptLanguage) return null;
+  const best = new Negotiator({ headers: { 'accept-language': acceptLanguage } }).language([...LOCALES]);
+  return isLocale(best) ? best : null;
+}
+
+/**
+ * Which language a page is in: the signed-in user's saved choice, else this browser's Language cookie,
+ * else Accept-Language, else English. `user.locale` counts only when `user.localeChosen` (otherwise it
+ * is what the browser last said, kept for mail).
+ */
+export function resolveLocale(input: { user?: { locale: string; localeChosen?: boolean } | null; cookie?: string | null; acceptLanguage?: string | null }): Locale {
+  if (input.user?.localeChosen && isLocale(input.user.locale)) return input.user.locale;
+  if (isLocale(input.cookie)) return input.cookie;
+  return negotiateLocale(input.acceptLanguage) ?? DEFAULT_LOCALE;
+}
+
+/**
+ * The language to write to a known user in (server messages, mail): User.locale, which is their
+ * choice or else the language the portal last showed them (lib/i18n/preference.ts); English if unknown.
+ */
+export const localeOf = (user: { locale?: string | null } | null | undefined): Locale => (isLocale(user?.locale) ? user.locale : DEFAULT_LOCALE);

@@ -1,0 +1,19 @@
+// Text built outside a page (lib/ modules, the password meter's worker, mail) is a Note: a catalogue
+// key and its values. Whoever shows it turns it into words in the reader's language. No catalogue is
+// imported here, so browser code can use it without shipping every message.
+
+/** A catalogue key (full path, e.g. "password.problem.tooShort") and its ICU values; a value may itself be a Note. */
+export type Note = { key: string; values?: Record<string, string | number | Note> };
+
+/** The bare shape both next-intl translators (useTranslations(), createTranslator) satisfy. */
+export type Translate = (key: string, values?: Record<string, string | number>) => string;
+
+/** `note` in words, its nested notes first. */
+export function noteText(t: Translate, note: Note): string {
+  const values: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(note.values ?? {})) values[k] = typeof v === 'object' ? noteText(t, v) : v;
+  return t(note.key, values);
+}
+
+/** Several notes as one message, sentence after sentence. */
+export const notesText = (t: Translate, notes: Note[]) => notes.map((n) => noteText(t, n)).join(' ');

@@ -1,0 +1,18 @@
+import { createTranslator } from 'next-intl';
+import en from '@/messages/en.json';
+import es from '@/messages/es.json';
+import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locales';
+import type { Translate } from '@/lib/i18n/note';
+
+// Translators outside a request (mail worker, server-side messages for a known reader, the operator
+// CLI, tests). Pages use next-intl's getTranslations / useTranslations instead.
+
+export const CATALOGUES = { en, es } as const;
+
+/** A translator over the whole catalogue of `locale` (English when omitted). */
+export function translator(locale: Locale = DEFAULT_LOCALE) {
+  return createTranslator({ locale, messages: CATALOGUES[locale] as typeof en });
+}
+
+/** The same, as the bare Translate that lib/i18n/note.ts takes (keys built at run time). */
+export const translate = (locale: Locale = DEFAULT_LOCALE): Translate => translator(locale) as unknown as Translate;

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { negotiateLocale, resolveLocale } from '@/lib/i18n/locales';
+
+// Which language a person reads Tollgate in, and that mail follows it: a customer who switches to
+// Spanish gets the next email in Spanish, over real SMTP. The browser side (header control,
+// Accept-Language, <html lang>) is e2e/14-spanish.spec.ts.
+
+const { getDb } = await import('@/lib/server/db');
+const { adoptBrowserLocale, chooseLocale } = await import('@/lib/i18n/preference');
+const { queueMailToMembers } = await import('@/lib/mail/queue');
+const { smtpTransport } = await import('@/lib/mail/transport');
+const { processMailOutbox } = await import('@/lib/mail/worker');
+const { dialects, useFreshDb } = await import('@/tests/helpers/db');
+const { makeAccount } = await import('@/tests/helpers/factory');
+const { TestSmtp } = await import('@/tests/helpers/smtp');
+const en = (await import('@/messages/en.json')).default;
+const es = (await import('@/messages/es.json')).default;
+
+const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
+
+describe('choosing the language', () => {
+  it('Accept-Language: q-values count, a regional Spanish matches es, an unknown language matches nothing', () => {
+    expect(negotiateLocale('es-MX,es;q=0.9,en;q=0.5')).toBe('es');
+    expect(negotiateLocale('en-GB;q=0.4, es-AR;q=0.8')).toBe('es');
+    expect(negotiateLocale('fr-FR, de;q=0.5')).toBeNull();
+    expect(negotiateLocale('')).toBeNull();
+    expect(negotiateLocale(null)).toBeNull();
+  });
+  it('the saved choice wins, then this browser’s cookie, then Accept-Language, then English', () => {
+    expect(resolveLocale({ user: { locale: 'es', localeChosen: true }, cookie: 'en', acceptLanguage: 'en' })).toBe('es');
+    // A user who never chose: User.locale only echoes the browser, so it does not decide the page.
+    expect(resolveLocale({ user: { locale: 'es', localeChosen: false }, acceptLanguage: 'en-US' })).toBe('en');
+    expect(resolveLocale({ cookie: 'es', acceptLanguage: 'en-US' })).toBe('es');
+    expect(resolveLocale({ cookie: 'xx', acceptLanguage: 'es-ES' })).toBe('es');
+    expect(resolveLocale({ acceptLanguage: 'ja' })).toBe('en');
+    expect(resolveLocale({})).toBe('en');
+  });
+});
+
+describe.each(dialects())('mail in the recipient’s language on %s', (dialect) => {
+  let smtp: import('@/tests/helpers/smtp').TestSmtp;
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+    smtp = await TestSmtp.start();
+  });
+  afterAll(async () => smtp.down());
+  const deliver = () => processMailOutbox({ transport: smtpTransport(smtp.url) });
+
+  async function blockNotice(accountId: string) {
+    const block = await getDb().block.create({
+      data: {
+        accountId, reason: 'high_risk_destination', placedAt: new Date('2026-11-25T09:14:03Z'), placedBy: 'switch',
+        calls: { create: [{ at: new Date('2026-11-25T09:13:58Z'), sipUsername: 'x', to: '+4930123456', sourceIp: '203.0.113.9', durationSec: 3 }] },
+      },
+    });
+    await getDb().$transaction((tx) => queueMailToMembers(tx, accountId, 'block_notice', { blockId: block.id }));
+    await deliver();
+  }
+
+  it('a customer who switches to Spanish gets the next email in Spanish; the one before was English', async () => {
+    const email = `es-switch-${dialect}@t.example`;
+    const { account, users } = await makeAccount({ members: [email] });
+    const label = `${account.name} (${account.number})`;
+    await blockNotice(account.id);
+    const first = smtp.to(email).at(-1)!;
+    expect(first.subject).toBe(en.mail.blockNotice.subject.replace('{account}', label));
+    expect(first.html).toContain('<html lang="en">');
+    expect(first.text).toContain('Germany');
+
+    const user = { id: users[0].id, email, name: null, role: 'customer' as const, timeZone: 'Europe/Madrid', locale: 'en', localeChosen: false, sessionId: 's', mfaEnrolled: false, mfaVerified: false };
+    await chooseLocale(user, 'es', meta);
+    await getDb().user.update({ where: { id: user.id }, data: { timeZone: 'Europe/Madrid' } });
+    await blockNotice(account.id);
+    const next = smtp.to(email).at(-1)!;
+    expect(next.subject).toBe(es.mail.blockNotice.subject.replace('{account}', label));
+    expect(next.html).toContain('<html lang="es">');
+    // The country by Intl.DisplayNames, the time in Spanish with the zone named, the steps from the catalogue.
+    expect(next.text).toContain('A +49 30 123456 (Alemania)');
+    expect(next.text).toContain('25 nov 2026, 10:14 CET');
+    expect(next.text).toContain(es.mail.blockNotice.whatToDo);
+    expect(next.text).not.toContain(en.mail.blockNotice.whatToDo);
+    expect(await getDb().auditLog.count({ where: { action: 'profile.locale_changed', actorId: user.id } })).toBe(1);
+  });
+
+  it('the browser’s language is adopted for mail only until the user chooses one', async () => {
+    const { users } = await makeAccount();
+    const id = users[0].id;
+    expect(await adoptBrowserLocale(id, 'es')).toBe(true);
+    expect(await adoptBrowserLocale(id, 'es')).toBe(false);
+    expect(await adoptBrowserLocale(id, 'xx')).toBe(false);
+    expect((await getDb().user.findUniqueOrThrow({ where: { id } })).locale).toBe('es');
+    const user = { id, email: users[0].email, name: null, role: 'customer' as const, timeZone: 'UTC', locale: 'es', sessionId: 's', mfaEnrolled: false, mfaVerified: false };
+    await chooseLocale(user, 'en', meta);
+    expect(await adoptBrowserLocale(id, 'es')).toBe(false);
+    expect(await getDb().user.findUniqueOrThrow({ where: { id } })).toMatchObject({ locale: 'en', localeChosenAt: expect.any(Date) });
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
+import en from '@/messages/en.json';
+import es from '@/messages/es.json';
+
+// Every catalogue says the same things: the same keys, the same ICU arguments (a missing {account}
+// would print nothing; a missing plural would print "# llamadas" for one), and no untranslated
+// English left behind. Names and codes that read the same in both languages are listed here, by key.
+const SAME_IN_BOTH = new Set([
+  'block.explain.ipIn', // "{ip} ({country})": only placeholders
+  'app.name', // the product's name
+  'dashboard.unknown', // an em dash
+  'account.title', // "{name} ({number})"
+  'mail.account',
+  'mail.credential',
+]);
+
+type Tree = { [k: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+/** "account:argument", "count:plural[one,other]", … for every argument anywhere in the message. */
+function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
+  for (const el of elements) {
+    if (el.type === TYPE.argument) out.add(`${el.value}:argument`);
+    else if (el.type === TYPE.number || el.type === TYPE.date || el.type === TYPE.time) out.add(`${el.value}:${TYPE[el.type]}`);
+    else if (el.type === TYPE.plural || el.type === TYPE.select) {
+      // Plural categories differ between languages by rule, so only a select's options must match.
+      const options = el.type === TYPE.select ? `[${Object.keys(el.options).sort().join(',')}]` : '';
+      out.add(`${el.value}:${TYPE[el.type]}${options}`);
+      for (const o of Object.values(el.options)) argumentsOf(o.value, out);
+    } else if (el.type === TYPE.tag) argumentsOf(el.children, out);
+  }
+  return out;
+}
+
+const enKeys = flatten(en as Tree);
+const esKeys = flatten(es as Tree);
+
+describe('the Spanish catalogue', () => {
+  it('has every English key, and no key English lacks', () => {
+    expect([...enKeys.keys()].filter((k) => !esKeys.has(k))).toEqual([]);
+    expect([...esKeys.keys()].filter((k) => !enKeys.has(k))).toEqual([]);
+  });
+
+  it('uses the same ICU arguments in every message', () => {
+    const differ: string[] = [];
+    for (const [key, enValue] of enKeys) {
+      const esValue = esKeys.get(key);
+      if (esValue === undefined) continue;
+      const a = [...argumentsOf(parse(enValue))].sort();
+      const b = [...argumentsOf(parse(esValue))].sort();
+      if (a.join('|') !== b.join('|')) differ.push(`${key}: en ${a.join(' ')} / es ${b.join(' ')}`);
+    }
+    expect(differ).toEqual([]);
+  });
+
+  it('leaves no English behind, apart from names and codes', () => {
+    const same = [...enKeys].filter(([k, v]) => esKeys.get(k) === v && !SAME_IN_BOTH.has(k)).map(([k]) => k);
+    expect(same).toEqual([]);
+  });
+
+  it('the allow-list names only keys that exist and are really the same', () => {
+    for (const k of SAME_IN_BOTH) expect(esKeys.get(k), k).toBe(enKeys.get(k));
+  });
+});
