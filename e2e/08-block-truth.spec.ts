@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
+import { createStaff } from './support/factories';
 import { E2E } from './support/env';
-import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
+import { expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
 import { clearFaults, setFaults, sim, simAccount } from './support/sim';
 
 // Issue 10's inputs in Chromium, against the simulated switch: the portal never shows a state the
@@ -65,7 +66,7 @@ test('lift in flight: a block placed while the switch answers the lift wins, and
   const requestId = await fileMisdial(customer, first.id);
 
   const agent = await (await browser.newContext()).newPage();
-  await signInStaff(agent, DEMO.sam);
+  await signInStaff(agent, await createStaff('agent'));
   await sim('/_sim/requests', { method: 'DELETE' });
   await setFaults({ delayMs: 1500, delayNext: 1, method: 'PUT' }); // the switch applies and answers the lift 1.5 s after it arrives
   await approve(agent, requestId);
@@ -115,7 +116,7 @@ test('two blocks, one review: the agent must decide the other block before anyth
   const b = blockOfEvent(await post('block.placed', 'ACC-8003', new Date(Date.now() - 30_000)));
 
   const agent = await (await browser.newContext()).newPage();
-  await signInStaff(agent, DEMO.sam);
+  await signInStaff(agent, await createStaff('agent'));
   await approve(agent, requestId);
   await expect(agent.getByText(/1 other block\(s\) in force/)).toBeVisible();
   expect(query<{ status: string }>(`SELECT status FROM "Block" WHERE id IN (?, ?)`, a.id, b.id).map((r) => r.status)).toEqual(['active', 'active']);
@@ -134,7 +135,7 @@ test('two blocks, one review: the agent must decide the other block before anyth
 test('manual block: the firewall request cannot be sent by URL, and nothing lifts it but support', async ({ browser }) => {
   await provision('ACC-8004', 'allowed');
   const agent = await (await browser.newContext()).newPage();
-  await signInStaff(agent, DEMO.sam);
+  await signInStaff(agent, await createStaff('agent'));
   await agent.goto('/staff/accounts/ACC-8004');
   await agent.getByLabel('Note', { exact: true }).fill('The owner asked us to block while they travel.');
   await agent.getByRole('button', { name: 'Block international calling' }).click();
