@@ -6,16 +6,14 @@ import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
 
 // The support console against the real portal and the simulated switch. Every journey makes its own
-// customers (copies of the demo's Acme Labs and Harbor Logistics, ./support/factories.ts); the file's
-// agent and admin (like the demo's Sam and Alex) are made once for it, so the audit-log journey can
-// find what they did earlier in this file.
+// customers (copies of the demo's Acme Labs and Harbor Logistics, ./support/factories.ts) and its own
+// staff logins. One agent (like the demo's Sam) is shared by the journeys whose steps the audit-log
+// journey then finds; the others get fresh ones, which also never wait for an unused TOTP step.
 test.describe.configure({ mode: 'serial' });
 
-type Staff = TestUser & { totpSecret: string };
-let samUser: Staff;
-let alexUser: Staff;
+let samUser: TestUser & { totpSecret: string };
 test.beforeAll(async () => {
-  [samUser, alexUser] = [await createStaff('agent'), await createStaff('admin')];
+  samUser = await createStaff('agent');
 });
 
 const LABS: AccountSpec = { name: 'Acme Labs', timeZone: 'America/Chicago', credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk', password: 'labs-trunk-pass' }] };
@@ -112,8 +110,9 @@ test('a customer asks for a misdial unblock on a fresh block', async ({ browser 
 
 test('without a verified second factor, or as a customer, nothing can be seen or decided — pages or direct posts', async ({ browser }) => {
   const { user: danaUser, labs, request: first } = await labsWithRequest(browser);
+  const agentUser = await createStaff('agent');
   const [agentCtx, agent] = await newPage(browser);
-  await signInStaff(agent, samUser);
+  await signInStaff(agent, agentUser);
   await agent.goto(`/staff/requests/${first.id}`);
   const post = await captureApprovePost(agent);
 
@@ -124,7 +123,7 @@ test('without a verified second factor, or as a customer, nothing can be seen or
 
   // Sam again, in another browser, password only: every staff page sends him to the code prompt.
   const [halfCtx, half] = await newPage(browser);
-  await signIn(half, samUser, '/staff');
+  await signIn(half, agentUser, '/staff');
   await expect(half).toHaveURL(/\/security\/verify/);
   for (const path of ['/staff', `/staff/requests/${first.id}`, '/staff/audit', `/staff/accounts/${labs.number}`, '/']) {
     await half.goto(path);
@@ -195,7 +194,7 @@ test('a denial keeps the block and shows the customer the reason', async ({ brow
   await expect(omar.getByText('Pending: support will call you back')).toBeVisible();
 
   const [, sam] = await newPage(browser);
-  await signInStaff(sam, samUser);
+  await signInStaff(sam, await createStaff('agent'));
   await expect(sam.getByRole('article', { name: harborItem })).toContainText('Against: The calls came from an internet address in a known fraud hotspot');
   await openRequest(sam, harborItem);
   const reason = 'The calls came from an address in a known fraud hotspot, not from your office. Please change the PBX trunk password.';
@@ -213,7 +212,7 @@ test('two agents approve the same request at once: one wins, the other is told, 
   const { labs, request: race } = await labsWithRequest(browser);
 
   const agents: Page[] = [];
-  for (const who of [samUser, alexUser]) {
+  for (const who of [await createStaff('agent'), await createStaff('admin')]) {
     const [, p] = await newPage(browser);
     await signInStaff(p, who);
     await p.goto(`/staff/requests/${race.id}`);
@@ -293,11 +292,11 @@ test('the audit log shows decisions and manual actions, filterable by account, a
 
 test('an admin creates, re-roles and disables a staff login; agents cannot manage staff', async ({ browser }) => {
   const [, sam] = await newPage(browser);
-  await signInStaff(sam, samUser);
+  await signInStaff(sam, await createStaff('agent'));
   expect((await sam.goto('/staff/users'))?.status()).toBe(404);
 
   const [, alex] = await newPage(browser);
-  await signInStaff(alex, alexUser);
+  await signInStaff(alex, await createStaff('admin'));
   const rileyEmail = `riley-${uniqueId()}@tollgate.example`;
   await alex.getByRole('link', { name: 'Staff logins' }).click();
   await expectAccessible(alex);

@@ -73,21 +73,21 @@ type SignedIn = { user: Staff; page: Page };
 /**
  * The journeys' fixtures (model: the Epic Stack's tests/playwright-utils.ts). `agent` and `admin` are
  * staff logins made for this test alone (./factories.ts), signed in with password and TOTP in a
- * browser context of their own; the context closes after the test. Customers need data shaped for
+ * browser context of their own (in the test's time zone); the context closes after the test. Customers need data shaped for
  * their journey, so a spec makes them with createCustomer and signs in with signIn.
  */
 export const test = base.extend<{ agent: SignedIn; admin: SignedIn }>({
-  agent: async ({ browser }, provide) => {
+  agent: async ({ browser, timezoneId }, provide) => {
     const user = await createStaff('agent');
-    const context = await browser.newContext();
+    const context = await browser.newContext({ timezoneId });
     const page = await context.newPage();
     await signInStaff(page, user);
     await provide({ user, page });
     await context.close();
   },
-  admin: async ({ browser }, provide) => {
+  admin: async ({ browser, timezoneId }, provide) => {
     const user = await createStaff('admin');
-    const context = await browser.newContext();
+    const context = await browser.newContext({ timezoneId });
     const page = await context.newPage();
     await signInStaff(page, user);
     await provide({ user, page });
