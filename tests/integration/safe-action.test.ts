@@ -14,7 +14,7 @@ const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
 vi.mock('@/lib/auth/session', async (importOriginal) => ({ ...(await importOriginal<object>()), currentUser: async () => session.user }));
 vi.mock('@/lib/server/request-meta', async (importOriginal) => ({ ...(await importOriginal<object>()), requestMeta: async () => ({ ip: '192.0.2.80', userAgent: 'vitest' }) }));
 
-const { userAction } = await import('@/lib/server/safe-action');
+const { adminAction, staffAction: staffOnly, userAction } = await import('@/lib/server/safe-action');
 
 const who = (role: CurrentUser['role'], o: Partial<CurrentUser> = {}): CurrentUser =>
   ({ id: `u-${crypto.randomUUID()}`, email: `${role}-${crypto.randomUUID()}@t.example`, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: 's', mfaEnrolled: role !== 'customer', mfaVerified: role !== 'customer', ...o });
@@ -88,5 +88,18 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     expect(r).toEqual({ values: { name: 'Dana' }, ok: false, message: 'Not now.' });
     expect(JSON.stringify(r)).not.toContain(good.password);
     expect(await customerAction(undefined, form({ ...good, 'ids[]': 'one' }))).toMatchObject({ data: { ids: ['one'] } });
+  });
+
+  it('staffAction and adminAction: the role wrappers refuse customers and, for admin, agents', async () => {
+    const forStaff = staffOnly(schema, handler);
+    const forAdmin = adminAction(schema, handler);
+    session.user = who('customer');
+    await expect(forStaff(undefined, form(good))).rejects.toEqual(NOT_FOUND);
+    session.user = who('agent');
+    expect(await forStaff(undefined, form(good))).toMatchObject({ ok: true });
+    await expect(forAdmin(undefined, form(good))).rejects.toEqual(NOT_FOUND);
+    session.user = who('admin');
+    expect(await forAdmin(undefined, form(good))).toMatchObject({ ok: true });
+    expect(handler).toHaveBeenCalledTimes(2);
   });
 });
