@@ -6,8 +6,8 @@ export default defineConfig({
   testDir: './e2e',
   globalSetup: './e2e/support/global-setup.ts',
   globalTeardown: './e2e/support/global-teardown.ts',
-  // Journeys share one seeded database and run in file order (01-…, 02-…): later files may rely on
-  // what earlier ones changed (e.g. 03-customer lifts ACC-1001), never the other way round.
+  // Each spec makes its own data (e2e/support/factories.ts) and passes alone, in any order and in any
+  // shard; the demo data (CONTRACTS §5) is only read. Tests inside a file marked serial share its setup.
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -1,4 +1,8 @@
+import { createCustomer } from './support/factories';
 import { DEMO, expect, expectAccessible, signIn, signInStaff, submitAndWait, test } from './support/fixtures';
+
+// The demo data as CONTRACTS §5 describes it (no journey changes Dana's, Omar's, Sam's or Alex's data),
+// and sign-in basics with customers of this file's own.
 
 test('the demo customer sees both of her accounts with the right status', async ({ page }) => {
   await signIn(page, DEMO.dana);
@@ -30,7 +34,8 @@ test('the demo agent reaches the staff console after the second factor', async (
 });
 
 test('sign-out ends the session', async ({ page }) => {
-  await signIn(page, DEMO.omar);
+  const { user } = await createCustomer([{ name: 'Sign-out Co' }]);
+  await signIn(page, user);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByText('You have signed out.')).toBeVisible();
   await page.goto('/');
@@ -38,16 +43,18 @@ test('sign-out ends the session', async ({ page }) => {
 });
 
 test('five wrong passwords in a row are throttled with a clear message', async ({ page }) => {
+  // A customer whose only purpose is to be throttled, so the limiter never locks out another journey's user.
+  const { user } = await createCustomer([]);
   await page.goto('/sign-in');
   await expectAccessible(page);
   for (let i = 1; i <= 5; i++) {
-    await page.getByLabel('Email', { exact: true }).fill('throttle@e2e.example');
+    await page.getByLabel('Email', { exact: true }).fill(user.email);
     await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${i}`);
     await submitAndWait(page);
     await expect(page.locator('#sign-in-message')).toContainText(i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts');
   }
   // Now even the right password is refused until the window passes.
-  await page.getByLabel('Password', { exact: true }).fill('e2e-throttle-password-2026');
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
   await submitAndWait(page);
   await expect(page.locator('#sign-in-message')).toContainText('Too many failed sign-in attempts');
   await expect(page).toHaveURL(/\/sign-in/);

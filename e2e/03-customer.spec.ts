@@ -1,20 +1,40 @@
-import { DEMO, expect, expectAccessible, signIn, test } from './support/fixtures';
+import type { Page } from '@playwright/test';
+import { createCustomer, type TestAccount } from './support/factories';
+import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { clearFaults, passwordMatches, setFaults, simAccount } from './support/sim';
 
-// These journeys change ACC-1001 (Acme Dental) in order: failure first, then the rotation that lifts it.
-test.describe.configure({ mode: 'serial' });
-
-async function openAcmeBlock(page: import('@playwright/test').Page) {
-  await signIn(page, DEMO.dana);
-  await page.getByRole('region', { name: /Acme Dental/ }).getByRole('link', { name: 'See why and fix it' }).click();
-  await expect(page.getByRole('heading', { name: /International calling blocked on Acme Dental/ })).toBeVisible();
+// Each journey has its own copy of the demo's Acme Dental (ACC-1001): blocked by four calls to Somalia
+// from a Tor exit address, through a reception phone and a PBX whose passwords the attacker guessed.
+async function acmeDental() {
+  const { user, accounts: [acme] } = await createCustomer([{
+    name: 'Acme Dental',
+    credentials: [{ label: 'Reception desk phone', stem: 'reception', password: 'reception123' }, { label: 'Office PBX', stem: 'pbx', password: 'acmepbx2020' }],
+    block: {
+      reason: 'high_risk_destination', minutesAgo: 95,
+      calls: [
+        { from: 0, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 62 },
+        { from: 0, to: '+252611234568', sourceIp: '185.220.101.47', durationSec: 3, secondsBefore: 41 },
+        { from: 1, to: '+252617788990', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 20 },
+        { from: 1, to: '+252617788991', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 4 },
+      ],
+    },
+  }]);
+  const [reception, pbx] = acme.credentials.map((c) => c.username);
+  return { user, acme, reception, pbx };
 }
 
-const credentialRow = (page: import('@playwright/test').Page, username: string) =>
+async function openAcmeBlock(page: Page, user: { email: string; password: string }, acme: TestAccount) {
+  await signIn(page, user);
+  await page.getByRole('region', { name: new RegExp(acme.name) }).getByRole('link', { name: 'See why and fix it' }).click();
+  await expect(page.getByRole('heading', { name: new RegExp(`International calling blocked on ${acme.name}`) })).toBeVisible();
+}
+
+const credentialRow = (page: Page, username: string) =>
   page.getByRole('list', { name: 'Your SIP credentials' }).getByRole('listitem').filter({ hasText: username });
 
 test('the block page explains the calls and what to do', async ({ page }) => {
-  await openAcmeBlock(page);
+  const { user, acme } = await acmeDental();
+  await openAcmeBlock(page, user, acme);
   const calls = page.getByRole('table');
   await expect(calls.getByRole('row')).toHaveCount(5); // header + 4 trigger calls
   await expect(calls).toContainText('Somalia');
@@ -27,8 +47,9 @@ test('the block page explains the calls and what to do', async ({ page }) => {
 });
 
 test('a switch failure during a reset shows no success and changes nothing', async ({ page }) => {
-  await openAcmeBlock(page);
-  await credentialRow(page, 'acme-reception').getByRole('link', { name: 'Reset SIP password' }).click();
+  const { user, acme, reception } = await acmeDental();
+  await openAcmeBlock(page, user, acme);
+  await credentialRow(page, reception).getByRole('link', { name: 'Reset SIP password' }).click();
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   const generated = await page.getByLabel('New SIP password').inputValue();
   await setFaults({ failNext: 10 });
@@ -39,13 +60,14 @@ test('a switch failure during a reset shows no success and changes nothing', asy
     await clearFaults();
   }
   await expect(page.getByText('Password updated')).toHaveCount(0);
-  expect(await passwordMatches('acme-reception', generated)).toBe(false);
-  expect(await passwordMatches('acme-reception', 'reception123')).toBe(true);
+  expect(await passwordMatches(reception, generated)).toBe(false);
+  expect(await passwordMatches(reception, 'reception123')).toBe(true);
 });
 
 test('rotating both credentials lifts the block, confirmed by the switch', async ({ page }) => {
-  await openAcmeBlock(page);
-  await credentialRow(page, 'acme-reception').getByRole('link', { name: 'Reset SIP password' }).click();
+  const { user, acme, reception, pbx } = await acmeDental();
+  await openAcmeBlock(page, user, acme);
+  await credentialRow(page, reception).getByRole('link', { name: 'Reset SIP password' }).click();
   await expectAccessible(page);
 
   // A weak password is refused, with the meter saying so.
@@ -54,7 +76,7 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.locator('#password-error')).toBeVisible();
   await expect(page.getByText('Password updated')).toHaveCount(0);
-  expect(await passwordMatches('acme-reception', 'acmedental1')).toBe(false);
+  expect(await passwordMatches(reception, 'acmedental1')).toBe(false);
 
   // A generated one is accepted and confirmed by the switch.
   await page.getByRole('button', { name: 'Generate strong password' }).click();
@@ -64,16 +86,16 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.getByText('Password updated')).toBeVisible();
   await expect(page.getByTestId('new-password')).toHaveText(first);
-  expect(await passwordMatches('acme-reception', first)).toBe(true);
+  expect(await passwordMatches(reception, first)).toBe(true);
   await page.getByRole('link', { name: 'Done' }).click();
 
   // The block stays: one of two credentials rotated.
-  await expect(page.getByRole('heading', { name: /International calling blocked on Acme Dental/ })).toBeVisible();
-  await expect(credentialRow(page, 'acme-reception')).toContainText('Password changed since the block');
-  await expect(credentialRow(page, 'acme-pbx')).toContainText('Password not changed yet');
-  expect((await simAccount('ACC-1001')).internationalCalling).toBe('blocked');
+  await expect(page.getByRole('heading', { name: new RegExp(`International calling blocked on ${acme.name}`) })).toBeVisible();
+  await expect(credentialRow(page, reception)).toContainText('Password changed since the block');
+  await expect(credentialRow(page, pbx)).toContainText('Password not changed yet');
+  expect((await simAccount(acme.number)).internationalCalling).toBe('blocked');
 
-  await credentialRow(page, 'acme-pbx').getByRole('link', { name: 'Reset SIP password' }).click();
+  await credentialRow(page, pbx).getByRole('link', { name: 'Reset SIP password' }).click();
   await page.getByLabel('Letters and digits only').check();
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   const second = await page.getByLabel('New SIP password').inputValue();
@@ -83,7 +105,7 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await page.getByRole('link', { name: 'Done' }).click();
 
   await expect(page.getByText('International calling allowed', { exact: true })).toBeVisible();
-  expect((await simAccount('ACC-1001')).internationalCalling).toBe('allowed');
+  expect((await simAccount(acme.number)).internationalCalling).toBe('allowed');
   await page.goto('/');
-  await expect(page.getByRole('region', { name: /Acme Dental/ }).getByText('International calling allowed')).toBeVisible();
+  await expect(page.getByRole('region', { name: new RegExp(acme.name) }).getByText('International calling allowed')).toBeVisible();
 });

@@ -1,45 +1,76 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { DEMO, expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
+import { accountLabel, type AccountSpec, createCustomer, createStaff, literally, type TestAccount, type TestUser, uniqueId } from './support/factories';
+import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
 import { query } from './support/db';
 import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
 
-// The support console against the real portal and the simulated switch. Runs after the customer
-// journeys: ACC-1001 is lifted by then, so the misdial journeys make fresh fraud blocks on ACC-1002.
+// The support console against the real portal and the simulated switch. Every journey makes its own
+// customers (copies of the demo's Acme Labs and Harbor Logistics, ./support/factories.ts) and its own
+// staff logins. One agent (like the demo's Sam) is shared by the journeys whose steps the audit-log
+// journey then finds; the others get fresh ones, which also never wait for an unused TOTP step.
 test.describe.configure({ mode: 'serial' });
 
-type Who = { email: string; password: string };
+let samUser: TestUser & { totpSecret: string };
+test.beforeAll(async () => {
+  samUser = await createStaff('agent');
+});
+
+const LABS: AccountSpec = { name: 'Acme Labs', timeZone: 'America/Chicago', credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk', password: 'labs-trunk-pass' }] };
+const HARBOR: AccountSpec = {
+  name: 'Harbor Logistics', country: 'GB', timeZone: 'Europe/London',
+  credentials: [{ label: 'PBX trunk', stem: 'harbor-trunk', password: 'harbor2019' }],
+  block: {
+    reason: 'hotspot_source_ip', minutesAgo: 30,
+    calls: [
+      { to: '+88213100456', sourceIp: '196.251.84.12', durationSec: 48, secondsBefore: 300 },
+      { to: '+2399912345', sourceIp: '196.251.84.12', durationSec: 95, secondsBefore: 120 },
+    ],
+  },
+};
+
 const pendingRequestOf = (account: string) =>
   query<{ id: string; blockId: string }>(`SELECT r.id, r."blockId" FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`, account)[0];
 const requestStatus = (id: string) => query<{ status: string }>(`SELECT status FROM "UnblockRequest" WHERE id = ?`, id)[0].status;
 const liftsFor = (blockId: string) => query<{ n: number }>(`SELECT COUNT(*) AS n FROM "SwitchOperation" WHERE "blockId" = ?`, blockId)[0].n;
 const changesOf = async (account: string) => (await simAccount(account)).internationalCallingChanges as number;
+const region = (page: Page, a: TestAccount) => page.getByRole('region', { name: literally(a.name) });
 
 async function newPage(browser: Browser): Promise<[BrowserContext, Page]> {
   const context = await browser.newContext();
   return [context, await context.newPage()];
 }
 
-/** The fraud monitor of the simulated switch blocks ACC-1002; wait until Dana's dashboard shows it. */
-async function freshFraudBlock(dana: Page) {
-  await sim('/_sim/fraud', { method: 'POST', body: { accountNumber: 'ACC-1002', to: '+2526112345' } });
-  const labs = dana.getByRole('region', { name: /Acme Labs/ });
+/** The fraud monitor of the simulated switch blocks the Labs account; wait until Dana's dashboard shows it. */
+async function freshFraudBlock(dana: Page, labs: TestAccount) {
+  await sim('/_sim/fraud', { method: 'POST', body: { accountNumber: labs.number, to: '+2526112345' } });
   await expect(async () => {
     await dana.goto('/');
-    await expect(labs.getByText('International calling blocked')).toBeVisible({ timeout: 1000 });
+    await expect(region(dana, labs).getByText('International calling blocked')).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 15_000 });
 }
 
 /** Dana says it was a misdial (011 252… instead of 1 252…); returns the new request. */
-async function askMisdial(dana: Page) {
-  await dana.getByRole('region', { name: /Acme Labs/ }).getByRole('link', { name: 'See why and fix it' }).click();
+async function askMisdial(dana: Page, labs: TestAccount) {
+  await region(dana, labs).getByRole('link', { name: 'See why and fix it' }).click();
   await dana.getByRole('link', { name: 'This was a misdial' }).click();
   await dana.getByLabel('Number you meant to dial').fill('(252) 611-2345');
   await dana.getByLabel('What happened?').fill('Our lab assistant dialled 011 in front of a North Carolina number by habit.');
   await dana.getByLabel('Callback phone').fill('+1 202 555 0143');
   await dana.getByRole('button', { name: 'Request unblock' }).click();
   await expect(dana.getByText('Pending: support will call you back')).toBeVisible();
-  return pendingRequestOf('ACC-1002');
+  return pendingRequestOf(labs.number);
+}
+
+/** A customer with her own Acme Labs, a fresh fraud block on it and her misdial request, as in the demo. */
+async function labsWithRequest(browser: Browser) {
+  const { user, accounts: [labs] } = await createCustomer([LABS]);
+  const [, dana] = await newPage(browser);
+  await signIn(dana, user);
+  await freshFraudBlock(dana, labs);
+  const request = await askMisdial(dana, labs);
+  expect(request).toBeTruthy();
+  return { user, labs, dana, request };
 }
 
 async function openRequest(page: Page, account: RegExp) {
@@ -72,18 +103,16 @@ async function captureApprovePost(page: Page) {
   return captured!;
 }
 
-let first: { id: string; blockId: string };
-
-test('a customer asks for a misdial unblock on a fresh block', async ({ page }) => {
-  await signIn(page, DEMO.dana);
-  await freshFraudBlock(page);
-  first = await askMisdial(page);
-  expect(first).toBeTruthy();
+test('a customer asks for a misdial unblock on a fresh block', async ({ browser }) => {
+  const { request } = await labsWithRequest(browser);
+  expect(requestStatus(request.id)).toBe('pending');
 });
 
 test('without a verified second factor, or as a customer, nothing can be seen or decided — pages or direct posts', async ({ browser }) => {
+  const { user: danaUser, labs, request: first } = await labsWithRequest(browser);
+  const agentUser = await createStaff('agent');
   const [agentCtx, agent] = await newPage(browser);
-  await signInStaff(agent, DEMO.sam);
+  await signInStaff(agent, agentUser);
   await agent.goto(`/staff/requests/${first.id}`);
   const post = await captureApprovePost(agent);
 
@@ -94,9 +123,9 @@ test('without a verified second factor, or as a customer, nothing can be seen or
 
   // Sam again, in another browser, password only: every staff page sends him to the code prompt.
   const [halfCtx, half] = await newPage(browser);
-  await signIn(half, DEMO.sam, '/staff');
+  await signIn(half, agentUser, '/staff');
   await expect(half).toHaveURL(/\/security\/verify/);
-  for (const path of ['/staff', `/staff/requests/${first.id}`, '/staff/audit', '/staff/accounts/ACC-1002', '/']) {
+  for (const path of ['/staff', `/staff/requests/${first.id}`, '/staff/audit', `/staff/accounts/${labs.number}`, '/']) {
     await half.goto(path);
     await expect(half).toHaveURL(/\/security\/verify/);
   }
@@ -104,28 +133,30 @@ test('without a verified second factor, or as a customer, nothing can be seen or
 
   // A customer: the staff area does not exist, and its actions answer 404.
   const [custCtx, customer] = await newPage(browser);
-  await signIn(customer, DEMO.dana);
+  await signIn(customer, danaUser);
   expect((await customer.goto(`/staff/requests/${first.id}`))?.status()).toBe(404);
   expect((await tryPost(customer)).status()).toBe(404);
 
   expect(requestStatus(first.id)).toBe('pending');
   expect(liftsFor(first.blockId)).toBe(0);
-  expect((await simAccount('ACC-1002')).internationalCalling).toBe('blocked');
+  expect((await simAccount(labs.number)).internationalCalling).toBe('blocked');
   expect(query(`SELECT id FROM "AuditLog" WHERE action = 'access.denied'`).length).toBeGreaterThanOrEqual(2);
 
   await Promise.all([agentCtx.close(), halfCtx.close(), custCtx.close()]);
 });
 
 test('the agent works the queue, approves after the callback, and the switch lifts the block', async ({ browser }) => {
+  const { user: danaUser, labs, request: first } = await labsWithRequest(browser);
+  const labsItem = literally(accountLabel(labs));
   const [, sam] = await newPage(browser);
-  await signInStaff(sam, DEMO.sam);
-  const item = sam.getByRole('article', { name: /Acme Labs \(ACC-1002\)/ });
+  await signInStaff(sam, samUser);
+  const item = sam.getByRole('article', { name: labsItem });
   await expect(item).toContainText('Somalia');
   await expect(item).toContainText(/Misdial hint: (Likely|Possibly) a misdial/);
   await expect(item).toContainText('(252) 611-2345');
   await expectAccessible(sam);
 
-  await openRequest(sam, /Acme Labs \(ACC-1002\)/);
+  await openRequest(sam, labsItem);
   await expect(sam.getByRole('link', { name: '+1 202 555 0143' })).toHaveAttribute('href', 'tel:+12025550143');
   await expect(sam.getByText('Our lab assistant dialled 011')).toBeVisible();
   await expectAccessible(sam);
@@ -139,18 +170,20 @@ test('the agent works the queue, approves after the callback, and the switch lif
   await fillApproval(sam);
   await sam.getByRole('button', { name: 'Approve and lift block' }).click();
   await expect(sam.getByText('You approved this request.')).toBeVisible();
-  await expect.poll(async () => (await simAccount('ACC-1002')).internationalCalling, { timeout: 15_000 }).toBe('allowed');
+  await expect.poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 }).toBe('allowed');
   await expect(sam.getByText('Block: Lifted')).toBeVisible();
 
   const [, dana] = await newPage(browser);
-  await signIn(dana, DEMO.dana);
-  await expect(dana.getByRole('region', { name: /Acme Labs/ }).getByText('International calling allowed')).toBeVisible();
+  await signIn(dana, danaUser);
+  await expect(region(dana, labs).getByText('International calling allowed')).toBeVisible();
 });
 
 test('a denial keeps the block and shows the customer the reason', async ({ browser }) => {
+  const { user: omarUser, accounts: [harbor] } = await createCustomer([HARBOR]);
+  const harborItem = literally(accountLabel(harbor));
   const [, omar] = await newPage(browser);
-  await signIn(omar, DEMO.omar);
-  await omar.getByRole('region', { name: /Harbor Logistics/ }).getByRole('link', { name: 'See why and fix it' }).click();
+  await signIn(omar, omarUser);
+  await region(omar, harbor).getByRole('link', { name: 'See why and fix it' }).click();
   await expect(omar).toHaveURL(/\/blocks\/\w+$/);
   const blockUrl = omar.url();
   await omar.getByRole('link', { name: 'This was a misdial' }).click();
@@ -161,9 +194,9 @@ test('a denial keeps the block and shows the customer the reason', async ({ brow
   await expect(omar.getByText('Pending: support will call you back')).toBeVisible();
 
   const [, sam] = await newPage(browser);
-  await signInStaff(sam, DEMO.sam);
-  await expect(sam.getByRole('article', { name: /Harbor Logistics/ })).toContainText('Against: The calls came from an internet address in a known fraud hotspot');
-  await openRequest(sam, /Harbor Logistics/);
+  await signInStaff(sam, await createStaff('agent'));
+  await expect(sam.getByRole('article', { name: harborItem })).toContainText('Against: The calls came from an internet address in a known fraud hotspot');
+  await openRequest(sam, harborItem);
   const reason = 'The calls came from an address in a known fraud hotspot, not from your office. Please change the PBX trunk password.';
   await sam.getByLabel('Reason for the customer').fill(reason);
   await sam.getByRole('button', { name: 'Deny', exact: true }).click();
@@ -172,24 +205,21 @@ test('a denial keeps the block and shows the customer the reason', async ({ brow
   await omar.goto(blockUrl);
   await expect(omar.getByText('Denied', { exact: true })).toBeVisible();
   await expect(omar.getByText(`Reason from support: ${reason}`)).toBeVisible();
-  expect((await simAccount('ACC-2001')).internationalCalling).toBe('blocked');
+  expect((await simAccount(harbor.number)).internationalCalling).toBe('blocked');
 });
 
 test('two agents approve the same request at once: one wins, the other is told, the switch lifts once', async ({ browser }) => {
-  const [, dana] = await newPage(browser);
-  await signIn(dana, DEMO.dana);
-  await freshFraudBlock(dana);
-  const race = await askMisdial(dana);
+  const { labs, request: race } = await labsWithRequest(browser);
 
   const agents: Page[] = [];
-  for (const who of [DEMO.sam, DEMO.alex] as Who[]) {
+  for (const who of [await createStaff('agent'), await createStaff('admin')]) {
     const [, p] = await newPage(browser);
     await signInStaff(p, who);
     await p.goto(`/staff/requests/${race.id}`);
     await fillApproval(p);
     agents.push(p);
   }
-  const before = await changesOf('ACC-1002');
+  const before = await changesOf(labs.number);
   await Promise.all(agents.map((p) => p.getByRole('button', { name: 'Approve and lift block' }).click()));
   const outcome = /You approved this request|already decided by someone else/;
   for (const p of agents) await expect(p.getByText(outcome).first()).toBeVisible();
@@ -198,32 +228,36 @@ test('two agents approve the same request at once: one wins, the other is told, 
   const loser = agents[won.indexOf(0)];
   await expect(loser.getByText(/already decided by someone else \(it is approved now\)/)).toBeVisible();
 
-  await expect.poll(async () => (await simAccount('ACC-1002')).internationalCalling, { timeout: 15_000 }).toBe('allowed');
+  await expect.poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 }).toBe('allowed');
   await new Promise((r) => setTimeout(r, 2500)); // a second lift, if there were one, would have arrived by now
-  expect(await changesOf('ACC-1002')).toBe(before + 1);
+  expect(await changesOf(labs.number)).toBe(before + 1);
   expect(liftsFor(race.blockId)).toBe(1);
   expect(requestStatus(race.id)).toBe('approved');
 });
 
+let manualLabs: TestAccount;
+
 test('support places a manual block and lifts it, each shown only once the switch confirms', async ({ browser }) => {
+  const { user: danaUser, accounts: [labs] } = await createCustomer([LABS]);
+  manualLabs = labs; // the audit-log journey below filters by it
   const [, sam] = await newPage(browser);
-  await signInStaff(sam, DEMO.sam);
-  await sam.getByLabel('Account number, company, member email or SIP username').fill('LABS-TRUNK');
+  await signInStaff(sam, samUser);
+  await sam.getByLabel('Account number, company, member email or SIP username').fill(labs.credentials[0].username.toUpperCase());
   await sam.getByRole('button', { name: 'Search' }).click();
-  await sam.getByRole('link', { name: 'Acme Labs (ACC-1002)' }).click();
-  await expect(sam.getByRole('heading', { level: 1, name: 'Acme Labs (ACC-1002)' })).toBeVisible();
+  await sam.getByRole('link', { name: accountLabel(labs) }).click();
+  await expect(sam.getByRole('heading', { level: 1, name: accountLabel(labs) })).toBeVisible();
   await expectAccessible(sam);
 
   await sam.getByLabel('Note', { exact: true }).fill('Customer asked us to block while they audit their lab PBX.');
   await sam.getByRole('button', { name: 'Block international calling' }).click();
   await expect(sam.getByRole('status').getByText('International calling blocked', { exact: true })).toBeVisible({ timeout: 15_000 });
-  expect((await simAccount('ACC-1002')).internationalCalling).toBe('blocked');
+  expect((await simAccount(labs.number)).internationalCalling).toBe('blocked');
 
   const [, dana] = await newPage(browser);
-  await signIn(dana, DEMO.dana);
-  const labs = dana.getByRole('region', { name: /Acme Labs/ });
-  await expect(labs.getByText('International calling blocked')).toBeVisible();
-  await labs.getByRole('link', { name: 'See why and fix it' }).click();
+  await signIn(dana, danaUser);
+  const labsRegion = region(dana, labs);
+  await expect(labsRegion.getByText('International calling blocked')).toBeVisible();
+  await labsRegion.getByRole('link', { name: 'See why and fix it' }).click();
   await expect(dana.getByText('Block placed by support')).toBeVisible();
   await expect(dana.getByRole('link', { name: 'This was a misdial' })).toHaveCount(0);
 
@@ -231,24 +265,26 @@ test('support places a manual block and lifts it, each shown only once the switc
   await manual.getByLabel('Note', { exact: true }).fill('Audit finished; the PBX now only accepts our addresses.');
   await manual.getByRole('button', { name: 'Lift block' }).click();
   await expect(sam.getByRole('status').getByText('International calling allowed', { exact: true })).toBeVisible({ timeout: 15_000 });
-  expect((await simAccount('ACC-1002')).internationalCalling).toBe('allowed');
+  expect((await simAccount(labs.number)).internationalCalling).toBe('allowed');
 });
 
 test('the audit log shows decisions and manual actions, filterable by account, actor and action', async ({ browser }) => {
   const [, sam] = await newPage(browser);
-  await signInStaff(sam, DEMO.sam);
+  await signInStaff(sam, samUser);
   await sam.goto('/staff/audit');
   await expectAccessible(sam);
-  await sam.getByLabel('Account number').fill('ACC-1002');
-  await sam.getByLabel('Actor email').fill(DEMO.sam.email);
+  await sam.getByLabel('Account number').fill(manualLabs.number);
+  await sam.getByLabel('Actor email').fill(samUser.email);
   await sam.getByLabel('Action', { exact: true }).selectOption('block.place_requested');
   await sam.getByRole('button', { name: 'Filter' }).click();
   const rows = sam.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(2); // header + one entry
   await expect(rows.nth(1)).toContainText('audit their lab PBX');
+  // The agent's approvals in this file were on other customers' accounts: filter by actor and action.
+  await sam.getByLabel('Account number').fill('');
   await sam.getByLabel('Action', { exact: true }).selectOption('request.approved');
   await sam.getByRole('button', { name: 'Filter' }).click();
-  const approvals = query(`SELECT id FROM "AuditLog" WHERE action = 'request.approved' AND "actorEmail" = ?`, DEMO.sam.email).length;
+  const approvals = query(`SELECT id FROM "AuditLog" WHERE action = 'request.approved' AND "actorEmail" = ?`, samUser.email).length;
   expect(approvals).toBeGreaterThanOrEqual(1);
   await expect(rows).toHaveCount(1 + approvals);
   await expect(rows.nth(1)).toContainText('attestedCallback');
@@ -256,14 +292,15 @@ test('the audit log shows decisions and manual actions, filterable by account, a
 
 test('an admin creates, re-roles and disables a staff login; agents cannot manage staff', async ({ browser }) => {
   const [, sam] = await newPage(browser);
-  await signInStaff(sam, DEMO.sam);
+  await signInStaff(sam, await createStaff('agent'));
   expect((await sam.goto('/staff/users'))?.status()).toBe(404);
 
   const [, alex] = await newPage(browser);
-  await signInStaff(alex, DEMO.alex);
+  await signInStaff(alex, await createStaff('admin'));
+  const rileyEmail = `riley-${uniqueId()}@tollgate.example`;
   await alex.getByRole('link', { name: 'Staff logins' }).click();
   await expectAccessible(alex);
-  await alex.getByLabel('Email', { exact: true }).fill('riley@tollgate.example');
+  await alex.getByLabel('Email', { exact: true }).fill(rileyEmail);
   await alex.getByLabel('Name', { exact: true }).fill('Riley Moss');
   await alex.getByRole('button', { name: 'Create staff login' }).click();
   await expect(alex.getByTestId('initial-password')).toHaveText(/^.{20}$/);
@@ -271,26 +308,26 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
 
   // Riley signs in and must set up a second factor before seeing anything.
   const [, riley] = await newPage(browser);
-  await signIn(riley, { email: 'riley@tollgate.example', password }, '/staff');
+  await signIn(riley, { email: rileyEmail, password }, '/staff');
   await expect(riley).toHaveURL(/\/security\/two-factor/);
 
   await alex.reload();
-  await alex.getByRole('combobox', { name: 'Role of riley@tollgate.example' }).selectOption('admin');
-  await alex.getByRole('button', { name: 'Change role of riley@tollgate.example' }).click();
-  await expect(alex.getByText('riley@tollgate.example is now admin.')).toBeVisible();
-  await alex.getByRole('button', { name: 'Disable riley@tollgate.example' }).click();
-  await expect(alex.getByText(/riley@tollgate.example is disabled; 1 session\(s\) ended/)).toBeVisible();
+  await alex.getByRole('combobox', { name: `Role of ${rileyEmail}` }).selectOption('admin');
+  await alex.getByRole('button', { name: `Change role of ${rileyEmail}` }).click();
+  await expect(alex.getByText(`${rileyEmail} is now admin.`)).toBeVisible();
+  await alex.getByRole('button', { name: `Disable ${rileyEmail}` }).click();
+  await expect(alex.getByText(literally(`${rileyEmail} is disabled; 1 session(s) ended`))).toBeVisible();
 
   await riley.goto('/staff');
   await expect(riley).toHaveURL(/\/sign-in/);
-  const actions = query<{ action: string }>(`SELECT action FROM "AuditLog" WHERE action LIKE 'staff_user.%' ORDER BY at`).map((r) => r.action);
+  const actions = query<{ action: string }>(`SELECT l.action FROM "AuditLog" l JOIN "User" u ON u.id = l."targetId" WHERE l.action LIKE 'staff_user.%' AND u.email = ? ORDER BY l.at`, rileyEmail).map((r) => r.action);
   expect(actions).toEqual(['staff_user.created', 'staff_user.role_changed', 'staff_user.disabled']);
 });
 
 test('a customer may turn on two-factor too, and is then asked for the code at every sign-in', async ({ browser }) => {
-  // Last in this file: from here on Omar signs in with a code.
+  const { user: omarUser, accounts: [harbor] } = await createCustomer([HARBOR]);
   const [, omar] = await newPage(browser);
-  await signIn(omar, DEMO.omar);
+  await signIn(omar, omarUser);
   await omar.getByRole('link', { name: 'Your login' }).click();
   await omar.getByRole('link', { name: 'Set up two-factor authentication' }).click();
   await expect(omar.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
@@ -301,11 +338,11 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
   await expect(omar.getByText('Two-factor authentication is on.')).toBeVisible();
 
   const [, again] = await newPage(browser);
-  await signIn(again, DEMO.omar);
+  await signIn(again, omarUser);
   await expect(again).toHaveURL(/\/security\/verify/);
-  await again.goto('/blocks/' + query<{ id: string }>(`SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-2001'`)[0].id);
+  await again.goto(`/blocks/${harbor.blockId}`);
   await expect(again).toHaveURL(/\/security\/verify/);
   await again.getByLabel('Authentication code').fill(await totpNow(secret));
   await again.getByRole('button', { name: 'Verify' }).click();
-  await expect(again.getByRole('heading', { name: /International calling blocked on Harbor Logistics/ })).toBeVisible(); // back where it was going
+  await expect(again.getByRole('heading', { name: new RegExp(`International calling blocked on ${harbor.name}`) })).toBeVisible(); // back where it was going
 });

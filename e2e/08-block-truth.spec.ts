@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
 import { E2E } from './support/env';
-import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
+import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { clearFaults, setFaults, sim, simAccount } from './support/sim';
 
 // Issue 10's inputs in Chromium, against the simulated switch: the portal never shows a state the
@@ -57,15 +57,14 @@ async function approve(page: Page, requestId: string) {
   await page.getByRole('button', { name: 'Approve and lift block' }).click();
 }
 
-test('lift in flight: a block placed while the switch answers the lift wins, and staff see it out of sync', async ({ browser }) => {
+test('lift in flight: a block placed while the switch answers the lift wins, and staff see it out of sync', async ({ browser, agent: staff }) => {
   await provision('ACC-8001', 'blocked');
   const first = blockOfEvent(await post('block.placed', 'ACC-8001', new Date(Date.now() - 120_000)));
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, TRUTH);
   const requestId = await fileMisdial(customer, first.id);
 
-  const agent = await (await browser.newContext()).newPage();
-  await signInStaff(agent, DEMO.sam);
+  const agent = staff.page;
   await sim('/_sim/requests', { method: 'DELETE' });
   await setFaults({ delayMs: 1500, delayNext: 1, method: 'PUT' }); // the switch applies and answers the lift 1.5 s after it arrives
   await approve(agent, requestId);
@@ -106,7 +105,7 @@ test('late lift: a block.lifted dated before a newer block leaves the account bl
   expect((await simAccount('ACC-8002')).internationalCalling).toBe('blocked');
 });
 
-test('two blocks, one review: the agent must decide the other block before anything is lifted', async ({ browser }) => {
+test('two blocks, one review: the agent must decide the other block before anything is lifted', async ({ browser, agent: staff }) => {
   await provision('ACC-8003', 'blocked');
   const a = blockOfEvent(await post('block.placed', 'ACC-8003', new Date(Date.now() - 120_000)));
   const customer = await (await browser.newContext()).newPage();
@@ -114,8 +113,7 @@ test('two blocks, one review: the agent must decide the other block before anyth
   const requestId = await fileMisdial(customer, a.id);
   const b = blockOfEvent(await post('block.placed', 'ACC-8003', new Date(Date.now() - 30_000)));
 
-  const agent = await (await browser.newContext()).newPage();
-  await signInStaff(agent, DEMO.sam);
+  const agent = staff.page;
   await approve(agent, requestId);
   await expect(agent.getByText(/1 other block\(s\) in force/)).toBeVisible();
   expect(query<{ status: string }>(`SELECT status FROM "Block" WHERE id IN (?, ?)`, a.id, b.id).map((r) => r.status)).toEqual(['active', 'active']);
@@ -131,10 +129,9 @@ test('two blocks, one review: the agent must decide the other block before anyth
   await expect(accountStatus(customer, 'Truth Twoblock Co').getByText('International calling allowed')).toBeVisible();
 });
 
-test('manual block: the firewall request cannot be sent by URL, and nothing lifts it but support', async ({ browser }) => {
+test('manual block: the firewall request cannot be sent by URL, and nothing lifts it but support', async ({ browser, agent: staff }) => {
   await provision('ACC-8004', 'allowed');
-  const agent = await (await browser.newContext()).newPage();
-  await signInStaff(agent, DEMO.sam);
+  const agent = staff.page;
   await agent.goto('/staff/accounts/ACC-8004');
   await agent.getByLabel('Note', { exact: true }).fill('The owner asked us to block while they travel.');
   await agent.getByRole('button', { name: 'Block international calling' }).click();

@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { needsBuild } from '../scripts/lib/build-stamp';
 import { signEvent } from '../lib/switch/signature';
 import { credentialIdOf, query } from './support/db';
 import { E2E, E2E_DIR } from './support/env';
-import { expect, expectAccessible, signIn, test } from './support/fixtures';
+import { createCustomer } from './support/factories';
+import { expect, expectAccessible, signIn, submitAndWait, test } from './support/fixtures';
+import { linkOf, mailTo, waitForMail } from './support/mail';
 import { freeTcpPort } from './support/kamailio-portal';
 import { descendants, portIsFree, stillRunning, type Proc } from './support/process-tree';
 import { rememberSecret } from './support/secrets';
@@ -88,7 +91,35 @@ test('a request id on the answer, on every log line of the request and on the au
   expect(own).toMatch(/^[0-9a-f-]{36}$/);
 });
 
-test('metrics: bearer token required; every family counts what the journeys did', async ({ request }) => {
+/**
+ * The sign-in outcomes the metrics journey counts, made here so that this file runs alone: a wrong
+ * password, a throttled one (five wrong in a row), and an emailed link that signs in. The `agent`
+ * fixture already signed in with password and second factor.
+ */
+async function signInOutcomes(page: Page) {
+  const { user } = await createCustomer([]);
+  await page.goto('/sign-in');
+  for (let i = 1; i <= 5; i++) {
+    await page.getByLabel('Email', { exact: true }).fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${i}`);
+    await submitAndWait(page);
+    // Each answer before the next try: the re-rendered form would otherwise clear what is typed next.
+    await expect(page.locator('#sign-in-message')).toContainText(i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts');
+  }
+  const { user: byLink } = await createCustomer([]);
+  const seen = new Set(mailTo(byLink.email).map((m) => m.file));
+  await page.goto('/sign-in');
+  await page.getByLabel('Email', { exact: true }).fill(byLink.email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await expect(page.getByText(/a sign-in link is on its way/)).toBeVisible();
+  await page.goto(linkOf(await waitForMail(byLink.email, /^Your sign-in link/, seen)));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}
+
+test('metrics: bearer token required; every family counts what the journeys did', async ({ request, page, agent }) => {
+  expect(agent.user.role).toBe('agent'); // signed in with a second factor
+  await signInOutcomes(page);
   expect((await request.get('/api/metrics')).status()).toBe(401);
   expect((await request.get('/api/metrics', { headers: { authorization: 'Bearer not-the-token-0123456789' } })).status()).toBe(401);
 

@@ -4,7 +4,8 @@ import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
 import { EDGE_PASSWORD, EDGE_TOTP_SECRET } from './support/edge-users';
 import { E2E } from './support/env';
-import { DEMO, expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
+import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
+import { createStaff } from './support/factories';
 import { fromAddress } from './support/from-address';
 import { linkOf, mailTo, waitForMail } from './support/mail';
 import { runTsx } from './support/tsx';
@@ -208,7 +209,7 @@ test.describe('links are revoked', () => {
     const link = await requestLink(browser, email);
     const admin = await browser.newContext();
     const pa = await admin.newPage();
-    await signInStaff(pa, DEMO.alex);
+    await signInStaff(pa, await createStaff('admin'));
     await pa.goto('/staff/users');
     await pa.getByRole('button', { name: `Disable ${email}` }).click();
     await expect(pa.getByText(`${email} is disabled`)).toBeVisible();

@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test as base } from '@playwright/test';
 import { TOTP } from 'otpauth';
+import { createStaff, type TestUser } from './factories';
 
 export const DEMO = {
   dana: { email: 'dana@acme.example', password: 'demo-dana-2026' },
@@ -50,11 +51,11 @@ export async function totpNow(secret = DEMO.totpSecret, who = secret): Promise<s
   }
 }
 
-/** Staff sign-in including the second factor (the demo staff are enrolled with the demo secret). */
-export async function signInStaff(page: Page, who: { email: string; password: string }) {
+/** Staff sign-in including the second factor (a factory's staff have their own secret; the demo staff the demo's). */
+export async function signInStaff(page: Page, who: { email: string; password: string; totpSecret?: string }) {
   await signIn(page, who, '/staff');
   await expect(page).toHaveURL(/\/security\/verify/);
-  await page.getByLabel('Authentication code').fill(await totpNow(DEMO.totpSecret, who.email));
+  await page.getByLabel('Authentication code').fill(await totpNow(who.totpSecret ?? DEMO.totpSecret, who.email));
   await page.getByRole('button', { name: 'Verify' }).click();
   // On the path, not anywhere in the URL: /security/verify?next=/staff must not count as arrived.
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
@@ -66,5 +67,31 @@ export async function expectAccessible(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
-export const test = base;
+type Staff = TestUser & { totpSecret: string };
+type SignedIn = { user: Staff; page: Page };
+
+/**
+ * The journeys' fixtures (model: the Epic Stack's tests/playwright-utils.ts). `agent` and `admin` are
+ * staff logins made for this test alone (./factories.ts), signed in with password and TOTP in a
+ * browser context of their own (in the test's time zone); the context closes after the test. Customers need data shaped for
+ * their journey, so a spec makes them with createCustomer and signs in with signIn.
+ */
+export const test = base.extend<{ agent: SignedIn; admin: SignedIn }>({
+  agent: async ({ browser, timezoneId }, provide) => {
+    const user = await createStaff('agent');
+    const context = await browser.newContext({ timezoneId });
+    const page = await context.newPage();
+    await signInStaff(page, user);
+    await provide({ user, page });
+    await context.close();
+  },
+  admin: async ({ browser, timezoneId }, provide) => {
+    const user = await createStaff('admin');
+    const context = await browser.newContext({ timezoneId });
+    const page = await context.newPage();
+    await signInStaff(page, user);
+    await provide({ user, page });
+    await context.close();
+  },
+});
 export { expect };

@@ -1,6 +1,8 @@
-// Run by global setup: demo data plus the e2e-only users, in the e2e database.
+// Run by global setup: demo data plus the e2e-only users, in the e2e database. New journeys make their
+// own data with ./factories.ts instead of adding here.
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
+import { seedBlock } from '@/lib/blocks/lifecycle';
 import { type Db, getDb } from '@/lib/server/db';
 import { seedDemo } from '@/lib/demo/seed';
 import { EDGE_PASSWORD, EDGE_TOTP_SECRET, EDGE_USERS } from './edge-users';
@@ -8,12 +10,6 @@ import { EDGE_PASSWORD, EDGE_TOTP_SECRET, EDGE_USERS } from './edge-users';
 async function main() {
   const db = getDb();
   await seedDemo(db);
-  // A customer whose only purpose is to be throttled, so the limiter never locks out a journey's user.
-  await db.user.upsert({
-    where: { email: 'throttle@e2e.example' },
-    update: {},
-    create: { email: 'throttle@e2e.example', passwordHash: await hashPassword('e2e-throttle-password-2026'), role: 'customer' },
-  });
   // The email journeys' own account, so their blocks never change what the other journeys see.
   const mailAccount = await db.customerAccount.upsert({ where: { number: 'ACC-9001' }, update: {}, create: { number: 'ACC-9001', name: 'Mail Test Co', country: 'US', timeZone: 'America/New_York' } });
   await db.sipCredential.upsert({ where: { username: 'mail-trunk' }, update: {}, create: { accountId: mailAccount.id, username: 'mail-trunk', label: 'Office PBX' } });
@@ -83,12 +79,10 @@ async function seedNumbersAndTimes(db: Db) {
   await db.sipCredential.upsert({ where: { username: 'numbers-desk' }, update: {}, create: { accountId: account.id, username: 'numbers-desk', label: 'Front desk' } });
   if (!(await db.block.findUnique({ where: { sourceEventId: 'e2e-numbers-1301' } }))) {
     const call = (at: string, to: string) => ({ at: new Date(at), sipUsername: 'numbers-desk', to, sourceIp: '203.0.113.9', durationSec: 0 });
-    await db.block.create({
-      data: {
-        accountId: account.id, reason: 'high_risk_destination', placedAt: new Date('2026-11-01T06:31:00Z'), placedBy: 'switch', sourceEventId: 'e2e-numbers-1301',
-        calls: { create: [call('2026-10-25T00:30:00Z', '+88213100456'), call('2026-10-25T01:30:00Z', '18765550123'), call('2026-11-01T05:30:00Z', '252611234567'), call('2026-11-01T06:30:00Z', '011252611234567')] },
-        events: { create: [{ type: 'placed', at: new Date('2026-11-01T06:31:00Z'), actor: 'switch', detail: 'Fraud monitoring blocked international calling.' }] },
-      },
+    // Through the lifecycle module, the only writer of block rows (tests/unit/block-writer-wall.test.ts).
+    await seedBlock(db, {
+      accountId: account.id, reason: 'high_risk_destination', placedAt: new Date('2026-11-01T06:31:00Z'), sourceEventId: 'e2e-numbers-1301',
+      calls: [call('2026-10-25T00:30:00Z', '+88213100456'), call('2026-10-25T01:30:00Z', '18765550123'), call('2026-11-01T05:30:00Z', '252611234567'), call('2026-11-01T06:30:00Z', '011252611234567')],
     });
   }
   for (const email of ['madrid@e2e.example', 'newyork@e2e.example']) {

@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import type { CurrentUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/server/db';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+
+// The one wrapper of every server action (issue 11 item 4): session, role, the staff second factor,
+// input parsing, and what a re-rendered form gets back. The session and the request headers are the
+// edge of this test (Next's cookies() and headers() exist only inside a request): they are mocked; the
+// audit row of a refusal goes to a real database of each dialect.
+
+const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
+vi.mock('@/lib/auth/session', async (importOriginal) => ({ ...(await importOriginal<object>()), currentUser: async () => session.user }));
+vi.mock('@/lib/server/request-meta', async (importOriginal) => ({ ...(await importOriginal<object>()), requestMeta: async () => ({ ip: '192.0.2.80', userAgent: 'vitest' }) }));
+
+const { adminAction, staffAction: staffOnly, userAction } = await import('@/lib/server/safe-action');
+
+const who = (role: CurrentUser['role'], o: Partial<CurrentUser> = {}): CurrentUser =>
+  ({ id: `u-${crypto.randomUUID()}`, email: `${role}-${crypto.randomUUID()}@t.example`, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: 's', mfaEnrolled: role !== 'customer', mfaVerified: role !== 'customer', ...o });
+const form = (fields: Record<string, string | string[]>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) f.append(k, x);
+  f.append('$ACTION_ID_abc', '');
+  return f;
+};
+/** next/navigation's notFound() throws an error with this digest; Next renders it as a 404. */
+const NOT_FOUND = expect.objectContaining({ digest: expect.stringMatching(/404/) });
+
+const schema = z.object({ name: z.string().min(2, 'Too short.'), password: z.string().min(12, 'Too short.'), 'ids[]': z.array(z.string()).optional() });
+const handler = vi.fn(async (input: z.output<typeof schema>, ctx: { user: CurrentUser }) => ({ ok: true, message: `done for ${ctx.user.email}`, data: { ids: input['ids[]'] ?? [] } }));
+const customerAction = userAction(schema, handler, { echo: ['name'] });
+const staffAction = userAction(schema, handler, { roles: ['agent', 'admin'], echo: ['name'] });
+const good = { name: 'Dana', password: 'a-long-enough-password' };
+
+describe.each(dialects())('the action wrapper on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  beforeEach(() => {
+    handler.mockClear();
+    session.user = null;
+  });
+
+  it('without a session: the form is told to sign in again, and the domain is not called', async () => {
+    expect(await customerAction(undefined, form(good))).toEqual({ message: 'Your session has ended. Sign in again to continue.' });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('a customer posting a staff action gets a 404 and an access.denied audit row', async () => {
+    session.user = who('customer');
+    await expect(staffAction(undefined, form(good))).rejects.toEqual(NOT_FOUND);
+    expect(handler).not.toHaveBeenCalled();
+    const row = await getDb().auditLog.findFirstOrThrow({ where: { actorEmail: session.user.email, action: 'access.denied' } });
+    expect(JSON.parse(row.detail!)).toMatchObject({ need: ['agent', 'admin'], mfaVerified: false });
+    expect(row.ip).toBe('192.0.2.80');
+  });
+
+  it('staff without a verified second factor get a 404 too; with it, the domain runs', async () => {
+    session.user = who('agent', { mfaVerified: false });
+    await expect(staffAction(undefined, form(good))).rejects.toEqual(NOT_FOUND);
+    expect(handler).not.toHaveBeenCalled();
+    expect(await getDb().auditLog.count({ where: { actorEmail: session.user.email, action: 'access.denied' } })).toBe(1);
+
+    session.user = who('admin');
+    expect(await staffAction(undefined, form(good))).toEqual({ ok: true, message: `done for ${session.user.email}`, data: { ids: [] } });
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('an enrolled customer who has not entered the code yet is asked for it first', async () => {
+    session.user = who('customer', { mfaEnrolled: true, mfaVerified: false });
+    expect(await customerAction(undefined, form(good))).toEqual({ message: 'Enter the code from your authenticator app first: open any page to be asked for it.' });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('bad input: field errors, the echoed fields only — never the password', async () => {
+    session.user = who('customer');
+    const r = await customerAction(undefined, form({ name: 'D', password: 'short-pw' }));
+    expect(r).toEqual({ message: 'Please correct the highlighted fields.', fieldErrors: { name: ['Too short.'], password: ['Too short.'] }, values: { name: 'D' } });
+    expect(JSON.stringify(r)).not.toContain('short-pw');
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('a refusal from the domain keeps what the user typed (echoed fields only); form keys become plain input, [] keys arrays', async () => {
+    session.user = who('customer');
+    const refusing = userAction(schema, async () => ({ ok: false, message: 'Not now.' }), { echo: ['name'] });
+    const r = await refusing(undefined, form({ ...good, 'ids[]': 'one' }));
+    expect(r).toEqual({ values: { name: 'Dana' }, ok: false, message: 'Not now.' });
+    expect(JSON.stringify(r)).not.toContain(good.password);
+    expect(await customerAction(undefined, form({ ...good, 'ids[]': 'one' }))).toMatchObject({ data: { ids: ['one'] } });
+  });
+
+  it('staffAction and adminAction: the role wrappers refuse customers and, for admin, agents', async () => {
+    const forStaff = staffOnly(schema, handler);
+    const forAdmin = adminAction(schema, handler);
+    session.user = who('customer');
+    await expect(forStaff(undefined, form(good))).rejects.toEqual(NOT_FOUND);
+    session.user = who('agent');
+    expect(await forStaff(undefined, form(good))).toMatchObject({ ok: true });
+    await expect(forAdmin(undefined, form(good))).rejects.toEqual(NOT_FOUND);
+    session.user = who('admin');
+    expect(await forAdmin(undefined, form(good))).toMatchObject({ ok: true });
+    expect(handler).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,141 @@
+import crypto from 'node:crypto';
+import { TOTP } from 'otpauth';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CurrentUser } from '@/lib/auth/session';
+import { encryptSecret } from '@/lib/auth/totp';
+import { getDb } from '@/lib/server/db';
+import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
+import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
+import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
+import { verifySecondFactor } from '@/lib/auth/mfa/verify';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+
+// The second-factor functions behind the enrolment, verification and recovery-code forms (issue 11
+// item 4), on a real database of each dialect. tests/integration/totp.test.ts covers single use of a
+// code and the lock after TOTP_LOCK_AFTER failures; this file covers what the forms do with them.
+
+const meta = { ip: '198.51.100.9', userAgent: 'vitest' };
+/** The code of `secret` for the time step `offset` steps from now (RFC 6238: 30-second steps, ±1 accepted). */
+const code = (secret: string, offset = 0) => new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: Date.now() + offset * 30_000 });
+
+/** A user with one session; enrolled with `secret` when given. */
+async function userWithSession(role: 'customer' | 'agent', secret?: string) {
+  const db = getDb();
+  const u = await db.user.create({ data: { email: `mfa-${crypto.randomUUID()}@t.example`, role, ...(secret ? { totpSecret: encryptSecret(secret), totpEnabledAt: new Date() } : {}) } });
+  const s = await db.session.create({ data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+  const me: CurrentUser = { id: u.id, email: u.email, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: s.id, mfaEnrolled: !!secret, mfaVerified: false };
+  return { u, s, me };
+}
+const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
+const sessionVerified = async (id: string) => (await getDb().session.findUniqueOrThrow({ where: { id } })).mfaVerifiedAt !== null;
+
+describe.each(dialects())('second factor on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+
+  describe('enrolment', () => {
+    it('the pending secret is kept until confirmed; a malformed code is not counted, a wrong one is refused', async () => {
+      const { u, me } = await userWithSession('customer');
+      const first = await pendingEnrolment(me);
+      expect(first.qrDataUrl).toMatch(/^data:image\/png;base64,/);
+      expect((await pendingEnrolment(me)).secret).toBe(first.secret);
+      const stored = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpSecret!;
+      expect(stored).not.toContain(first.secret); // sealed, not the base32 text
+
+      expect(await confirmEnrolment(me, '12 34', meta)).toEqual({ ok: false, reason: 'malformed' });
+      expect(await confirmEnrolment(me, code(first.secret, 5), meta)).toEqual({ ok: false, reason: 'wrong' });
+      expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).toBeNull();
+    });
+
+    it('the right code (typed with a space) enrols: ten recovery codes stored as keyed hashes, session verified, links revoked, audited', async () => {
+      const { u, s, me } = await userWithSession('customer');
+      const db = getDb();
+      await db.verificationToken.create({ data: { identifier: u.email, token: crypto.randomBytes(16).toString('hex'), expires: new Date(Date.now() + 600_000) } });
+      const { secret } = await pendingEnrolment(me);
+      const typed = code(secret);
+      const r = await confirmEnrolment(me, `${typed.slice(0, 3)} ${typed.slice(3)}`, meta);
+      expect(r.ok).toBe(true);
+      const codes = (r as { recoveryCodes: string[] }).recoveryCodes;
+      expect(codes).toHaveLength(10);
+      expect(new Set(codes).size).toBe(10);
+      const hashes = await db.recoveryCode.findMany({ where: { userId: u.id } });
+      expect(hashes).toHaveLength(10);
+      for (const h of hashes) for (const c of codes) expect(h.codeHash).not.toContain(c.replace(/-/g, ''));
+      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).not.toBeNull();
+      expect(await sessionVerified(s.id)).toBe(true);
+      expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.enrolled' } })).toBe(1);
+      // Enrolled now: confirming again changes nothing.
+      expect(await confirmEnrolment(me, code(secret, 1), meta)).toEqual({ ok: false, reason: 'wrong' });
+    });
+  });
+
+  describe('verification at sign-in', () => {
+    it('not enrolled, malformed, wrong (counted and audited), then right: the session is verified and the count clears', async () => {
+      const plain = await userWithSession('customer');
+      expect(await verifySecondFactor(plain.me, code(SECRET), meta)).toBe('not_enrolled');
+
+      const { u, s, me } = await userWithSession('agent', SECRET);
+      expect(await verifySecondFactor(me, 'twelve', meta)).toBe('malformed');
+      expect(await verifySecondFactor(me, code(SECRET, 5), meta)).toBe('wrong');
+      const db = getDb();
+      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(1);
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(1);
+      expect(await sessionVerified(s.id)).toBe(false);
+
+      expect(await verifySecondFactor(me, code(SECRET), meta)).toBe('ok');
+      expect(await sessionVerified(s.id)).toBe(true);
+      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.verified' } })).toBe(1);
+    });
+
+    it('more than five codes in a window are throttled, even a right one, and counted toward the lock', async () => {
+      const { u, me } = await userWithSession('agent', SECRET);
+      for (let i = 0; i < 5; i++) expect(await verifySecondFactor(me, code(SECRET, 10 + i), meta)).toMatch(/^(wrong|throttled)$/);
+      expect(await verifySecondFactor(me, code(SECRET), meta)).toBe('throttled');
+      const failures = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures;
+      expect(failures).toBeGreaterThanOrEqual(5);
+      expect(failures).toBeLessThan(TOTP_LOCK_AFTER);
+    });
+
+    it('a recovery code works once, as people type it; it is audited', async () => {
+      const { u, me } = await userWithSession('customer');
+      const { secret } = await pendingEnrolment(me);
+      const enrolled = (await confirmEnrolment(me, code(secret), meta)) as { recoveryCodes: string[] };
+      const db = getDb();
+      const s2 = await db.session.create({ data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+      const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
+      const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
+      expect(await verifySecondFactor(me2, typed, meta)).toBe('ok');
+      expect(await sessionVerified(s2.id)).toBe(true);
+      expect(await verifySecondFactor(me2, typed, meta)).toBe('wrong');
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_code_used' } })).toBe(1);
+    });
+  });
+
+  describe('new recovery codes', () => {
+    it('need a current TOTP code (not a recovery code); the old codes stop working and links are revoked', async () => {
+      const { u, me } = await userWithSession('customer');
+      const { secret } = await pendingEnrolment(me);
+      const old = (await confirmEnrolment(me, code(secret), meta)) as { recoveryCodes: string[] };
+      const enrolled = { ...me, mfaEnrolled: true, mfaVerified: true };
+      expect(await replaceRecoveryCodes(enrolled, old.recoveryCodes[0], meta)).toEqual({ ok: false, reason: 'malformed' });
+      expect(await replaceRecoveryCodes(enrolled, code(secret, 5), meta)).toEqual({ ok: false, reason: 'wrong' });
+      const db = getDb();
+      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(1);
+
+      await db.verificationToken.create({ data: { identifier: u.email, token: crypto.randomBytes(16).toString('hex'), expires: new Date(Date.now() + 600_000) } });
+      const r = await replaceRecoveryCodes(enrolled, code(secret, 1), meta);
+      expect(r.ok).toBe(true);
+      const fresh = (r as { recoveryCodes: string[] }).recoveryCodes;
+      expect(fresh).toHaveLength(10);
+      expect(fresh).not.toContain(old.recoveryCodes[1]);
+      expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_codes_replaced' } })).toBe(1);
+      // The old codes no longer sign in; a new one does.
+      expect(await verifySecondFactor(enrolled, old.recoveryCodes[1], meta)).toBe('wrong');
+      expect(await verifySecondFactor(enrolled, fresh[0], meta)).toBe('ok');
+    });
+  });
+});
