@@ -6,7 +6,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import { assessPassword } from '@/lib/passwords/strength';
+import { checkPassword } from '@/lib/passwords/check';
 
 export type ChangeResult = { ok: true } | { ok: false; field: 'current' | 'next'; message: string };
 
@@ -17,7 +17,9 @@ export async function changePortalPassword(user: CurrentUser, current: string, n
     await audit({ action: 'password.change_failed', actor: user, meta });
     return { ok: false, field: 'current', message: 'The current password is not correct.' };
   }
-  const verdict = assessPassword(next, { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE });
+  const checked = await checkPassword(next, { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE }, { userId: u.id, ip: meta.ip });
+  if (!checked.ok) return { ok: false, field: 'next', message: checked.message };
+  const verdict = checked.assessment;
   if (!verdict.acceptable) return { ok: false, field: 'next', message: verdict.problems.join(' ') };
   const passwordHash = await hashPassword(next);
   await db.$transaction(async (tx) => {
