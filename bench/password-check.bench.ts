@@ -73,7 +73,8 @@ runBench(async () => {
 
     // Warm-up: the health route, the reset route and its scoring thread.
     await idlePhase();
-    await submitReset(portal.url, cookie, id, cred.id, 'Kettle-Harbor-91');
+    // Its verdict comes from the worker thread: proof that the production build loads the worker file.
+    const warm = await submitReset(portal.url, cookie, id, cred.id, 'Kettle-Harbor-91');
 
     const idle: number[] = [];
     const busy: number[] = [];
@@ -99,6 +100,7 @@ runBench(async () => {
     const submitP = latencySummary(answers.map((a) => a.ms));
     const ratio = round(busyP.p99 / idleP.p99, 2);
     const checks = [
+      { name: 'the worker thread scores in the production build', ok: warm.status === 200 && warm.text.includes('cracked in 21 minutes'), detail: `a weak password answered ${warm.status}${warm.text.includes('cracked in 21 minutes') ? ' with its verdict' : ' without its verdict'}` },
       { name: 'every submit answered 200 with a refusal', ok: answers.length === submits * rounds && answers.every((a) => a.status === 200 && a.refused), detail: `${answers.filter((a) => a.status === 200 && a.refused).length}/${submits * rounds} (${answers.filter((a) => a.timedOut).length} stopped at the deadline)` },
       { name: 'every /api/health probe answered 200', ok: probeErrors === 0, detail: `${probeErrors} failed of ${idle.length + busy.length}` },
     ];
