@@ -27,7 +27,7 @@ let pool: Piscina | undefined;
 
 /**
  * The scoring threads: all cores but one, so the request thread keeps a core, at a lower scheduling
- * priority (nice +10, where @napi-rs/nice is available) so that requests win when both want a core.
+ * priority (nice +19, the lowest; where @napi-rs/nice is available) so that requests win a contended core.
  */
 function scoringPool(): Piscina {
   pool ??= new Piscina({
@@ -36,7 +36,7 @@ function scoringPool(): Piscina {
     maxThreads: Math.max(1, os.availableParallelism() - 1),
     maxQueue: MAX_QUEUE,
     idleTimeout: 60_000,
-    niceIncrement: 10,
+    niceIncrement: 19,
   });
   return pool;
 }
