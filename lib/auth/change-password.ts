@@ -9,7 +9,7 @@ import type { RequestMeta } from '@/lib/server/request-meta';
 import { localeOf } from '@/lib/i18n/locales';
 import { notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
-import { assessPassword } from '@/lib/passwords/strength';
+import { checkPassword } from '@/lib/passwords/check';
 
 export type ChangeResult = { ok: true } | { ok: false; field: 'current' | 'next'; message: string };
 
@@ -20,7 +20,9 @@ export async function changePortalPassword(user: CurrentUser, current: string, n
     await audit({ action: 'password.change_failed', actor: user, meta });
     return { ok: false, field: 'current', message: 'The current password is not correct.' };
   }
-  const verdict = assessPassword(next, { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE });
+  const checked = await checkPassword(next, { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE }, { userId: u.id, ip: meta.ip });
+  if (!checked.ok) return { ok: false, field: 'next', message: checked.message };
+  const verdict = checked.assessment;
   if (!verdict.acceptable) return { ok: false, field: 'next', message: notesText(translate(localeOf(user)), verdict.problems) };
   const passwordHash = await hashPassword(next);
   await db.$transaction(async (tx) => {

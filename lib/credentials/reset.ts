@@ -14,7 +14,7 @@ import { queueMail } from '@/lib/mail/queue';
 import { localeOf } from '@/lib/i18n/locales';
 import { notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
-import { assessPassword } from '@/lib/passwords/strength';
+import { checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
 import { failureMessage, isKnownNotApplied } from '@/lib/switch/result';
 
@@ -38,11 +38,13 @@ export async function credentialForUser(userId: string, credentialId: string) {
 export async function resetSipPassword(user: CurrentUser, credentialId: string, password: string, meta: RequestMeta): Promise<ResetOutcome> {
   const cred = await credentialForUser(user.id, credentialId);
   if (!cred) return { ok: false, kind: 'not_found' };
-  const verdict = assessPassword(password, {
+  const checked = await checkPassword(password, {
     userInputs: [cred.account.number, cred.account.name, cred.username, user.email],
     username: cred.username,
     sipMinGuessesLog10: env().SIP_PASSWORD_MIN_GUESSES_LOG10,
-  });
+  }, { userId: user.id, ip: meta.ip });
+  if (!checked.ok) return { ok: false, kind: checked.kind === 'too_long' ? 'weak' : 'throttled', message: checked.message };
+  const verdict = checked.assessment;
   if (!verdict.acceptable) return { ok: false, kind: 'weak', message: notesText(translate(localeOf(user)), verdict.problems) };
   if ((await consume('sipPassword', user.id)).rejected) {
     return { ok: false, kind: 'throttled', message: 'Too many password changes in the last hour. Please wait before trying again, or contact support.' };

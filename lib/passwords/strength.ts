@@ -88,12 +88,55 @@ function sipLevel(log10: number, min: number): Assessment['level'] {
   return log10 >= 10 ? 1 : 0;
 }
 
+/** The part of zxcvbn's answer the verdict uses: plain data, so it can cross a worker thread. */
+export type Estimate = {
+  score: 0 | 1 | 2 | 3 | 4;
+  guesses_log10: number;
+  crack_times_seconds: { offline_fast_hashing_1e10_per_second: number; offline_slow_hashing_1e4_per_second: number };
+  feedback: { warning: string; suggestions: string[] };
+};
+
+/** What zxcvbn is asked: the first SCORED_LENGTH characters, with the account's context words as user inputs. */
+export function estimateInput(password: string, userInputs: string[]): { password: string; userInputs: string[] } {
+  return { password: password.slice(0, SCORED_LENGTH), userInputs: contextWords(userInputs) };
+}
+
+/** zxcvbn's answer (or a structured clone of it, from a worker thread) reduced to an Estimate. */
+export function toEstimate(r: Pick<zxcvbn.ZXCVBNResult, 'score' | 'guesses_log10' | 'crack_times_seconds' | 'feedback'>): Estimate {
+  return {
+    score: r.score,
+    guesses_log10: r.guesses_log10,
+    crack_times_seconds: {
+      offline_fast_hashing_1e10_per_second: Number(r.crack_times_seconds.offline_fast_hashing_1e10_per_second),
+      offline_slow_hashing_1e4_per_second: Number(r.crack_times_seconds.offline_slow_hashing_1e4_per_second),
+    },
+    feedback: { warning: r.feedback.warning, suggestions: r.feedback.suggestions },
+  };
+}
+
+/**
+ * zxcvbn's estimate of `password` (see `estimateInput`) on the calling thread. The costly part of a
+ * check: milliseconds for most inputs, seconds for a 64-character run of look-alike symbols (zxcvbn's
+ * l33t matcher). The server runs the same call in a worker thread instead (lib/passwords/check.ts).
+ */
+export function estimate(password: string, userInputs: string[]): Estimate {
+  const input = estimateInput(password, userInputs);
+  return toEstimate(zxcvbn(input.password, input.userInputs));
+}
+
 /**
  * Judges `password` against `rule` with the account's own words (`userInputs`) as zxcvbn user inputs
  * and NIST SP 800-63B §3.1.1.2 context words. Returns the meter's level, the crack time for the rule's
- * attack and every problem in a sentence; `acceptable` is the server's verdict.
+ * attack and every problem in a sentence; `acceptable` is the server's verdict. Runs zxcvbn on the
+ * calling thread: the browser meter calls it inside its Web Worker; the server uses
+ * lib/passwords/check.ts, which scores in a worker thread and then calls `judgePassword`.
  */
 export function assessPassword(password: string, opts: { userInputs: string[]; username?: string } & PasswordRule): Assessment {
+  return judgePassword(password, opts, estimate(password, opts.userInputs));
+}
+
+/** The rule's verdict on `password` given zxcvbn's estimate `r` of it (see `estimate`); pure and cheap. */
+export function judgePassword(password: string, opts: { userInputs: string[]; username?: string } & PasswordRule, r: Estimate): Assessment {
   const sip = 'sipMinGuessesLog10' in opts;
   const problems: Note[] = [];
   if (password.length < MIN_LENGTH) problems.push({ key: 'password.problem.tooShort', values: { min: MIN_LENGTH } });
@@ -103,7 +146,6 @@ export function assessPassword(password: string, opts: { userInputs: string[]; u
   if (opts.username && lower === opts.username.toLowerCase()) problems.push({ key: 'password.problem.isUsername' });
   const found = contextWords(opts.userInputs).find((w) => lower.includes(w));
   if (found) problems.push({ key: 'password.problem.contextWords' });
-  const r = zxcvbn(password.slice(0, SCORED_LENGTH), contextWords(opts.userInputs));
   // A targeted attacker knows the company's own words: a password built on them is weak whatever the
   // estimator says about its length (NIST SP 800-63B: context-specific words).
   const score = (found ? Math.min(r.score, 1) : r.score) as Assessment['score'];

@@ -56,6 +56,8 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
   const client = createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: ATTEMPT_MS, retries: 0, log: () => {} });
   const { account, users, creds } = await makeAccount({ members: [`tm-${crypto.randomUUID()}@t.example`] });
   const n = account.number;
+  // Each schedule from its own IPv6 /64: password checks are rate-limited per address (lib/passwords/check.ts).
+  const rotateMeta = { ...meta, ip: `2001:db8:${crypto.randomBytes(2).toString('hex')}:${crypto.randomBytes(2).toString('hex')}::1` };
   const setSwitch = (state: 'blocked' | 'allowed') =>
     sim.control('PUT', `/_sim/accounts/${n}`, { internationalCalling: state, reason: state === 'blocked' ? 'high_risk_destination' : null, blockedAt: state === 'blocked' ? new Date().toISOString() : null, credentials: [] });
   await sim.control('PUT', `/_sim/accounts/${n}`, { internationalCalling: 'allowed', credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })) });
@@ -94,7 +96,7 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
         break;
       }
       case 'rotate':
-        for (const c of creds) await resetSipPassword(member, c.id, `Tm-${crypto.randomBytes(12).toString('base64url')}-9`, meta);
+        for (const c of creds) await resetSipPassword(member, c.id, `Tm-${crypto.randomBytes(12).toString('base64url')}-9`, rotateMeta);
         break;
       case 'approve': {
         const blocks = (await active()).filter((b) => b.reason !== 'manual');

@@ -1,0 +1,86 @@
+import 'server-only';
+import os from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { consumeAll } from '@/lib/server/rate-limit';
+import { addressBucket } from '@/lib/server/client-address';
+import { type Assessment, estimateInput, judgePassword, MAX_LENGTH, type PasswordRule, toEstimate } from '@/lib/passwords/strength';
+
+// The server's password checks score with zxcvbn in a worker thread, never on the request thread:
+// a 64-character run of look-alike symbols keeps zxcvbn busy for seconds, and on the request thread
+// that stalled every other request of the process (issue 14, goal 7). Each check is bounded three
+// ways: by length (over MAX_LENGTH nothing is scored), by a deadline that covers waiting for a thread
+// and scoring (the thread is stopped when it passes), and by a per-user and per-address rate limit.
+
+/** How long one check may wait for a thread and score, in ms. Ordinary passwords score in < 0.1 s. */
+export const CHECK_DEADLINE_MS = 2000;
+/** Checks waiting for a thread beyond this are refused at once (the deadline would pass anyway). */
+const MAX_QUEUE = 32;
+
+/**
+ * The worker file, plain JavaScript that Node loads as is (Next does not bundle it): found from the
+ * project directory, which is the working directory of `next start`, `npm start` and the tests.
+ */
+export const WORKER_FILE = path.join(process.cwd(), 'lib/passwords/zxcvbn-worker.mjs');
+
+let pool: Piscina | undefined;
+
+/**
+ * The scoring threads: all cores but one, so the request thread keeps a core, at a lower scheduling
+ * priority (nice +19, the lowest; where @napi-rs/nice is available) so that requests win a contended core.
+ */
+function scoringPool(): Piscina {
+  pool ??= new Piscina({
+    filename: WORKER_FILE,
+    minThreads: 1,
+    maxThreads: Math.max(1, os.availableParallelism() - 1),
+    maxQueue: MAX_QUEUE,
+    idleTimeout: 60_000,
+    niceIncrement: 19,
+  });
+  return pool;
+}
+
+export type CheckOutcome =
+  | { ok: true; assessment: Assessment }
+  | { ok: false; kind: 'too_long' | 'throttled' | 'timeout'; message: string };
+
+const MESSAGES = {
+  too_long: `Use at most ${MAX_LENGTH} characters.`,
+  throttled: 'Too many password checks in the last few minutes. Please wait a few minutes before trying again.',
+  timeout: 'Checking this password took too long. Please try again, or use a generated password.',
+} as const;
+
+/**
+ * The server's verdict on a candidate `password` under `rule` (see lib/passwords/strength.ts
+ * assessPassword for the rule and `opts`), scored in a worker thread.
+ *
+ * - `who`: the user asking and their client address (null: unknown, one shared bucket). Each check
+ *   that is scored spends one point of `passwordCheckUser` and of `passwordCheckAddress`
+ *   (lib/server/rate-limit.ts) first; over either, `throttled` and nothing is scored.
+ * - Over MAX_LENGTH characters: `too_long`, nothing scored and nothing spent.
+ * - No verdict within `deadlineMs` (default CHECK_DEADLINE_MS; waiting for a thread included), or the queue is full: `timeout`; the
+ *   scoring thread is stopped and replaced.
+ * The password is neither stored nor logged; messages never contain it.
+ */
+export async function checkPassword(
+  password: string,
+  opts: { userInputs: string[]; username?: string } & PasswordRule,
+  who: { userId: string; ip: string | null },
+  deadlineMs = CHECK_DEADLINE_MS,
+): Promise<CheckOutcome> {
+  if (password.length > MAX_LENGTH) return { ok: false, kind: 'too_long', message: MESSAGES.too_long };
+  const { over } = await consumeAll([
+    { name: 'passwordCheckUser', key: who.userId },
+    { name: 'passwordCheckAddress', key: addressBucket(who.ip) },
+  ]);
+  if (over) return { ok: false, kind: 'throttled', message: MESSAGES.throttled };
+  try {
+    const raw = await scoringPool().run(estimateInput(password, opts.userInputs), { signal: AbortSignal.timeout(deadlineMs) });
+    return { ok: true, assessment: judgePassword(password, opts, toEstimate(raw)) };
+  } catch (e) {
+    // An aborted task (the deadline) or a full queue; anything else is a real fault.
+    if ((e as Error).name === 'AbortError' || (e as Error).message === 'Task queue is at limit') return { ok: false, kind: 'timeout', message: MESSAGES.timeout };
+    throw e;
+  }
+}
