@@ -1,9 +1,9 @@
 'use client';
 import { useActionState } from 'react';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
-import { TextArea } from '@/components/text-area';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { TextArea } from '@/components/ui/text-area';
 import { requestAllowanceAction } from '@/lib/allowances/actions';
 
 export type RequestFormLabels = Record<'country' | 'countryHint' | 'choose' | 'hours' | 'hoursHint' | 'reason' | 'reasonHint' | 'submit' | 'sending', string>;

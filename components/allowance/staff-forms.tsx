@@ -1,11 +1,11 @@
 'use client';
 import { useActionState } from 'react';
-import { Field } from '@/components/field';
-import { FormMessage } from '@/components/form-message';
-import { SubmitButton } from '@/components/submit-button';
-import { TextArea } from '@/components/text-area';
+import { Field } from '@/components/ui/field';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { TextArea } from '@/components/ui/text-area';
 import { approveAllowanceAction, denyAllowanceAction, endAllowanceAction, grantAllowanceAction } from '@/lib/allowances/actions';
-import type { ActionState } from '@/lib/actions/safe-action';
+import type { ActionState } from '@/lib/server/safe-action';
 
 const value = (state: ActionState | undefined, k: string) => (typeof state?.values?.[k] === 'string' ? (state.values[k] as string) : undefined);
 

@@ -2,8 +2,8 @@
 import { revalidatePath } from 'next/cache';
 import { notFound, redirect } from 'next/navigation';
 import { after } from 'next/server';
-import { userAction } from '@/lib/actions/safe-action';
-import { STAFF } from '@/lib/staff/authz';
+import { userAction } from '@/lib/server/safe-action';
+import { STAFF } from '@/lib/auth/roles';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import {
   approveAllowance, approveAllowanceSchema, denyAllowance, denyAllowanceSchema, endAllowanceEarly, endAllowanceSchema,

@@ -2,11 +2,11 @@ import 'server-only';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import type { CurrentUser } from '@/lib/auth/session';
-import { db, type Tx } from '@/lib/db';
-import { lockAccount } from '@/lib/db/lock';
-import type { RequestMeta } from '@/lib/http/request-meta';
+import { db, type Tx } from '@/lib/server/db';
+import { lockAccount } from '@/lib/server/db/lock';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import { countryName } from '@/lib/phone/format';
-import { assertStaff } from '@/lib/staff/authz';
+import { assertStaff } from '@/lib/auth/roles';
 import { queueAllowanceDelete, queueAllowancePut } from './operations';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 

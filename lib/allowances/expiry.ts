@@ -1,5 +1,5 @@
 import 'server-only';
-import { db } from '@/lib/db';
+import { db } from '@/lib/server/db';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { endAllowance } from './operations';
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Tx } from '@/lib/db';
+import type { Tx } from '@/lib/server/db';
 import { queueMail, queueMailToMembers } from '@/lib/mail/queue';
 
 /**

@@ -1,8 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
-import { db, type Tx } from '@/lib/db';
-import { lockAccount } from '@/lib/db/lock';
+import { db, type Tx } from '@/lib/server/db';
+import { lockAccount } from '@/lib/server/db/lock';
 import type { SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { notifyAllowance } from './notify';

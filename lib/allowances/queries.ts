@@ -1,8 +1,8 @@
 import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
 import type { CurrentUser } from '@/lib/auth/session';
-import { db } from '@/lib/db';
-import { assertStaff } from '@/lib/staff/authz';
+import { db } from '@/lib/server/db';
+import { assertStaff } from '@/lib/auth/roles';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
 export type AllowanceView = {

@@ -2,11 +2,11 @@ import 'server-only';
 import { z } from 'zod';
 import { memberOf } from '@/lib/accounts/queries';
 import { audit } from '@/lib/audit/log';
-import { consume } from '@/lib/auth/rate-limit';
+import { consume } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
-import { db } from '@/lib/db';
-import { lockAccount } from '@/lib/db/lock';
-import type { RequestMeta } from '@/lib/http/request-meta';
+import { db } from '@/lib/server/db';
+import { lockAccount } from '@/lib/server/db/lock';
+import type { RequestMeta } from '@/lib/server/request-meta';
 import { countryName } from '@/lib/phone/format';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 

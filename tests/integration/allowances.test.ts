@@ -4,7 +4,7 @@ import { watchAllowances } from '@/lib/allowances/expiry';
 import { approveAllowance, approveAllowanceSchema, denyAllowance, endAllowanceEarly, grantAllowance, grantAllowanceSchema } from '@/lib/allowances/decide';
 import { requestAllowance, requestAllowanceSchema } from '@/lib/allowances/request';
 import type { CurrentUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/db';
+import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
