@@ -2,8 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { notFound, redirect } from 'next/navigation';
 import { after } from 'next/server';
-import { userAction } from '@/lib/server/safe-action';
-import { STAFF } from '@/lib/auth/roles';
+import { staffAction, userAction } from '@/lib/server/safe-action';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import {
   approveAllowance, approveAllowanceSchema, denyAllowance, denyAllowanceSchema, endAllowanceEarly, endAllowanceSchema,
@@ -31,7 +30,7 @@ function answer(r: StaffAllowanceOutcome, done: string) {
 
 const SENT = 'Sent to the switch. The allowance is in force once the switch confirms it; this page shows when.';
 
-export const approveAllowanceAction = userAction(approveAllowanceSchema, async (input, { user, meta }) => answer(await approveAllowance(user, input, meta), SENT), { roles: STAFF, echo: ['note'] });
-export const denyAllowanceAction = userAction(denyAllowanceSchema, async (input, { user, meta }) => answer(await denyAllowance(user, input, meta), 'Request denied.'), { roles: STAFF, echo: ['note'] });
-export const grantAllowanceAction = userAction(grantAllowanceSchema, async (input, { user, meta }) => answer(await grantAllowance(user, input, meta), SENT), { roles: STAFF, echo: ['country', 'hours', 'reason'] });
-export const endAllowanceAction = userAction(endAllowanceSchema, async (input, { user, meta }) => answer(await endAllowanceEarly(user, input, meta), 'Sent to the switch. The allowance ends once the switch confirms it.'), { roles: STAFF });
+export const approveAllowanceAction = staffAction(approveAllowanceSchema, async (input, { user, meta }) => answer(await approveAllowance(user, input, meta), SENT), { echo: ['note'] });
+export const denyAllowanceAction = staffAction(denyAllowanceSchema, async (input, { user, meta }) => answer(await denyAllowance(user, input, meta), 'Request denied.'), { echo: ['note'] });
+export const grantAllowanceAction = staffAction(grantAllowanceSchema, async (input, { user, meta }) => answer(await grantAllowance(user, input, meta), SENT), { echo: ['country', 'hours', 'reason'] });
+export const endAllowanceAction = staffAction(endAllowanceSchema, async (input, { user, meta }) => answer(await endAllowanceEarly(user, input, meta), 'Sent to the switch. The allowance ends once the switch confirms it.'));

@@ -6,7 +6,7 @@ import { db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countryName } from '@/lib/phone/format';
-import { assertStaff } from '@/lib/auth/roles';
+import { assertStaff } from '@/lib/auth/session';
 import { queueAllowanceDelete, queueAllowancePut } from './operations';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
-import { assertStaff } from '@/lib/auth/roles';
+import { assertStaff } from '@/lib/auth/session';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
 export type AllowanceView = {
