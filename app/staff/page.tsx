@@ -1,4 +1,5 @@
 import { getTranslations } from 'next-intl/server';
+import { AllowanceQueue } from '@/components/allowance/allowance-queue';
 import { QueueList } from '@/components/staff/queue-list';
 import { SearchResults } from '@/components/staff/search-results';
 import { SyncIssues } from '@/components/staff/sync-issues';
@@ -42,6 +43,8 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
         <p>{t('intro')}{queue.total > queue.shown ? ` Showing the oldest ${queue.shown}.` : ''}</p>
         <QueueList items={queue.items} />
       </section>
+
+      <AllowanceQueue user={user} />
     </div>
   );
 }

@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'reconcile.difference', 'reconcile.resolved',
   'staff_user.created', 'staff_user.disabled', 'staff_user.enabled', 'staff_user.role_changed',
   'access.denied', 'user.created',
+  'allowance.requested', 'allowance.approved', 'allowance.denied', 'allowance.granted', 'allowance.started', 'allowance.refused',
+  'allowance.end_requested', 'allowance.end_refused', 'allowance.ended',
 ] as const;
 
 /** One audit action name; `audit()` takes nothing else, so a new action is added here first. */

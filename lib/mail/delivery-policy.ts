@@ -25,6 +25,8 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
   request_denied: { guarantee: 'at-most-once', why: 'The decision and the reason are on the block page; a repeated refusal reads as a second decision.' },
   block_lifted: { guarantee: 'at-most-once', why: 'Good news that the portal and working calls already show.' },
   mfa_locked: { guarantee: 'at-least-once', why: 'A security alert and the only way back in; a copy carries the same single-use link.' },
+  allowance_started: { guarantee: 'at-most-once', why: 'The portal shows the allowance and its countdown; two "started" emails read as two allowances.' },
+  allowance_ended: { guarantee: 'at-least-once', why: 'Calls to that country fail again from now on; a customer who misses it loses calls without knowing why.' },
   sign_in_link: { guarantee: 'at-most-once', why: 'A credential is never sent twice; the person is waiting and can ask for a new link.' },
 };
 

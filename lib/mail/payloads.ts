@@ -25,6 +25,9 @@ export const MAIL_PAYLOADS = {
    */
   sign_in_link: z.union([z.object({ sealedUrl: z.string().min(1), expires: iso }), z.object({ scrubbed: z.literal(true) })]),
   mfa_locked: z.object({ userId: id }),
+  /** A destination allowance started or ended (lib/allowances/notify.ts). */
+  allowance_started: z.object({ allowanceId: id, userId: id.optional() }),
+  allowance_ended: z.object({ allowanceId: id, userId: id.optional() }),
 } as const;
 
 /** The templates Tollgate sends (how each is retried after a crash: lib/mail/delivery-policy.ts). */

@@ -6,6 +6,7 @@ import { type MailTemplate, readPayload } from '@/lib/mail/payloads';
 import { continueLink, hashLinkToken, linkExpiry, messageLinkToken, NOTICE_LINK_MAX_AGE_SEC, unlockIdentifier } from '@/lib/mail/link-token';
 import { unseal } from '@/lib/server/seal';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
+import { allowanceMail } from '@/lib/mail/templates/allowance';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
@@ -87,6 +88,12 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const link = { url: continueLink(ctx.appUrl, { token, callbackPath: '/security/verify' }), expires };
       const mail = mfaLocked({ recipient: r, failures: user.totpFailures, lockedAt: user.totpLockedAt, link }, ctx);
       return { ok: true, mail, verificationToken: { identifier: unlockIdentifier(row.to), token: hashLinkToken(token), expires } };
+    }
+    case 'allowance_started':
+    case 'allowance_ended': {
+      const a = await db.destinationAllowance.findUnique({ where: { id: p.allowanceId ?? '' }, include: { account: true } });
+      if (!a) return skip('allowance not found');
+      return { ok: true, mail: allowanceMail(row.template === 'allowance_started' ? 'started' : 'ended', { recipient: r, account: a.account, allowance: a, staff: user?.role !== 'customer' }, ctx) };
     }
     case 'sign_in_link': {
       if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');

@@ -1,4 +1,5 @@
 import 'server-only';
+import { watchAllowances } from '@/lib/allowances/expiry';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { env } from '@/lib/server/env';
 import { processMailOutbox } from '@/lib/mail/worker';
@@ -13,6 +14,7 @@ const WORKERS: Worker[] = [
   { name: 'switch-outbox', tick: () => processSwitchOutbox(), everyMs: 1000 },
   { name: 'mail-outbox', tick: () => processMailOutbox(), everyMs: 1000 },
   { name: 'reconcile', tick: () => reconcilePass(), everyMs: env().RECONCILE_INTERVAL_MS },
+  { name: 'allowance-watch', tick: () => watchAllowances(), everyMs: 3000 },
   { name: 'sip-password-recovery', tick: () => recoverPasswordChanges(), everyMs: 30_000 },
 ];
 

@@ -6,6 +6,7 @@ import {
   accountNumberSchema, idempotencyKeySchema, registrationsBodySchema, sipUsernameSchema, switchAccountSchema,
   type SetInternationalCallingBody, type SipRegistration, type SwitchAccount,
 } from './schemas';
+import { deleteDestinationAllowance, putDestinationAllowances, type AllowanceCalls } from './client-allowances';
 import { send, type SwitchLogEntry, type TransportConfig } from './transport';
 
 // The switch API of CONTRACTS §3, and nothing else talks to the switch. Every call returns a
@@ -34,7 +35,7 @@ export type SwitchClient = {
   /** Resolves `{ ok: true, value: undefined }` on 204. The password appears in no result, message or log. */
   setSipPassword(username: string, password: string, idempotencyKey: string, opts?: CallOptions): Promise<SwitchResult<void>>;
   getRegistrations(username: string, opts?: CallOptions): Promise<SwitchResult<SipRegistration[]>>;
-};
+} & AllowanceCalls;
 
 const defaultLog = (e: SwitchLogEntry) => log().warn({ switchCall: e }, 'switch call failed');
 
@@ -83,6 +84,8 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
       const parsed = registrationsBodySchema.safeParse(res.value);
       return parsed.success ? { ok: true, value: parsed.data.registrations } : badBody();
     },
+    putDestinationAllowances: (n, body, key, opts) => (assertKey(key), putDestinationAllowances(cfg, n, body, key, opts)),
+    deleteDestinationAllowance: (n, country, key, opts) => (assertKey(key), deleteDestinationAllowance(cfg, n, country, key, opts)),
   };
 }
 

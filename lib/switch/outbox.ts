@@ -5,6 +5,7 @@ import { db } from '@/lib/server/db';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { isRetryable } from '@/lib/switch/result';
+import { isAllowanceOperation, sendAllowanceOperation } from '@/lib/allowances/operations';
 
 // The runner of the switch outbox: changes Tollgate decided (lift, manual block, re-apply) that the
 // switch must confirm. lib/blocks/lifecycle.ts writes the operation rows in the same transaction as
@@ -35,6 +36,12 @@ export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?:
   const owner = opts.owner ?? WORKER_ID;
   const claim = () => claimSwitchOperation(new Date(), owner, opts.leaseMs ?? LEASE_MS);
   return drain(claim, async (op) => {
+    if (isAllowanceOperation(op)) {
+      // Destination allowances (issue 16): lib/allowances/operations.ts sends them and records the answer.
+      const r = await sendAllowanceOperation(op, client);
+      if (r !== 'confirmed' && r !== 'refused') await reschedule(db.switchOperation, op.id, { owner, delayMs: backoffMs(op.attempts), error: `${r.code ?? r.kind}: ${r.message}` });
+      return r === 'confirmed';
+    }
     if (await settledFromSwitchState(op, client)) return false;
     const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
     const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);

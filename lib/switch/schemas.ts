@@ -14,12 +14,21 @@ export type InternationalCalling = z.infer<typeof internationalCallingSchema>;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
+/** ISO 3166-1 alpha-2, capitals (`SO`). Which codes are real countries is Tollgate's check (lib/allowances/). */
+export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as SO');
+
+/** One destination allowance (issue 16): calls to `country` pass while blocked, until `until`. */
+export const destinationAllowanceSchema = z.object({ country: countryCodeSchema, until: isoDateTime });
+export type DestinationAllowanceView = z.infer<typeof destinationAllowanceSchema>;
+
 /** Body of `GET /v1/accounts/{n}` and of a successful `PUT …/international-calling`. */
 export const switchAccountSchema = z.object({
   accountNumber: accountNumberSchema,
   internationalCalling: internationalCallingSchema,
   blockedAt: isoDateTime.nullable(),
   reason: z.string().max(500).nullable(),
+  /** Absent from a switch that predates allowances: "unknown", never "none" (lib/allowances/expiry.ts). */
+  allowances: z.array(destinationAllowanceSchema).max(300).optional(),
 });
 export type SwitchAccount = z.infer<typeof switchAccountSchema>;
 
@@ -51,3 +60,19 @@ export const setSipPasswordBodySchema = z.strictObject({ password: z.string().mi
 
 /** CONTRACTS §3 asks for a UUID. `z.guid()` accepts any UUID version, as a switch should. */
 export const idempotencyKeySchema = z.guid();
+
+/** `PUT /v1/accounts/{n}/destination-allowances` (issue 16). `until` must lie in the future. */
+export const putDestinationAllowancesBodySchema = z.strictObject({
+  countries: z.array(countryCodeSchema).min(1).max(20),
+  until: isoDateTime,
+  reason: z.string().trim().min(1).max(500),
+  actor: z.string().trim().min(1).max(200),
+});
+export type PutDestinationAllowancesBody = z.infer<typeof putDestinationAllowancesBodySchema>;
+
+/** `200` answer of that PUT: every allowance of the account after the change. */
+export const destinationAllowancesAnswerSchema = z.object({
+  accountNumber: accountNumberSchema,
+  allowances: z.array(destinationAllowanceSchema).max(300),
+});
+export type DestinationAllowancesAnswer = z.infer<typeof destinationAllowancesAnswerSchema>;

@@ -21,7 +21,7 @@ export type TransportConfig = {
 };
 
 export type RequestSpec = {
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'DELETE';
   /** Already URL-encoded, starting with `/v1/`. */
   path: string;
   body?: unknown;

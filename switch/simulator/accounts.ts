@@ -9,11 +9,37 @@ export type ChangeSource = 'api' | 'fraud' | 'control';
 type AccountRow = { account_number: string; international_calling: CallingState; reason: string | null; blocked_at: string | null };
 
 /** The CONTRACTS §3 view of an account. */
-export type AccountView = { accountNumber: string; internationalCalling: CallingState; blockedAt: string | null; reason: string | null };
+export type AccountView = { accountNumber: string; internationalCalling: CallingState; blockedAt: string | null; reason: string | null; allowances?: Allowance[] };
 
 export function getAccount(db: Db, accountNumber: string): AccountView | null {
   const row = db.prepare('SELECT * FROM accounts WHERE account_number = ?').get(accountNumber) as AccountRow | undefined;
-  return row ? { accountNumber: row.account_number, internationalCalling: row.international_calling, blockedAt: row.blocked_at, reason: row.reason } : null;
+  return row ? { accountNumber: row.account_number, internationalCalling: row.international_calling, blockedAt: row.blocked_at, reason: row.reason, allowances: liveAllowances(db, accountNumber) } : null;
+}
+
+export type Allowance = { country: string; until: string };
+
+/**
+ * The account's destination allowances that have not expired (issue 16). Expired rows are deleted
+ * on the way: the switch drops them by itself, and nothing needs to tell it.
+ */
+export function liveAllowances(db: Db, accountNumber: string, now: Date = new Date()): Allowance[] {
+  const rows = db.prepare('SELECT country, until FROM allowances WHERE account_number = ? ORDER BY country').all(accountNumber) as Allowance[];
+  const expired = rows.filter((r) => Date.parse(r.until) <= now.getTime());
+  for (const r of expired) db.prepare('DELETE FROM allowances WHERE account_number = ? AND country = ?').run(accountNumber, r.country);
+  return rows.filter((r) => Date.parse(r.until) > now.getTime());
+}
+
+/** Adds or extends allowances: a country already allowed gets the new `until`. */
+export function putAllowances(db: Db, accountNumber: string, a: { countries: string[]; until: string; reason: string; actor: string }): Allowance[] {
+  const upsert = db.prepare(`INSERT INTO allowances (account_number, country, until, reason, actor) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (account_number, country) DO UPDATE SET until = excluded.until, reason = excluded.reason, actor = excluded.actor`);
+  for (const c of a.countries) upsert.run(accountNumber, c, new Date(a.until).toISOString(), a.reason, a.actor);
+  return liveAllowances(db, accountNumber);
+}
+
+/** Ends one allowance now (DELETE, or the control API's "time passes"). True when there was one. */
+export function deleteAllowance(db: Db, accountNumber: string, country: string): boolean {
+  return db.prepare('DELETE FROM allowances WHERE account_number = ? AND country = ?').run(accountNumber, country).changes > 0;
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
-  accountNumberSchema, idempotencyKeySchema, setInternationalCallingBodySchema, setSipPasswordBodySchema, sipUsernameSchema,
+  accountNumberSchema, countryCodeSchema, idempotencyKeySchema, putDestinationAllowancesBodySchema, setInternationalCallingBodySchema,
+  setSipPasswordBodySchema, sipUsernameSchema,
 } from '../../lib/switch/schemas';
-import { changePassword, getAccount, getCredential, liveRegistrations, setCalling } from './accounts';
+import { changePassword, deleteAllowance, getAccount, getCredential, liveRegistrations, putAllowances, setCalling } from './accounts';
 import type { RequestRecord, SimContext } from './context';
 import { HttpError, parseBody, readJson, sendError, sendJson, sleep } from './http';
 import { fingerprint, lookupKey, storeKey } from './idempotency';
@@ -19,6 +20,8 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/, handler: (ctx, _req, n) => ({ status: 200, body: mustAccount(ctx, n) }) },
   { method: 'PUT', pattern: /^\/v1\/accounts\/([^/]+)\/international-calling$/, handler: putCalling },
   { method: 'PUT', pattern: /^\/v1\/sip-credentials\/([^/]+)\/password$/, handler: putPassword },
+  { method: 'PUT', pattern: /^\/v1\/accounts\/([^/]+)\/destination-allowances$/, handler: putAllowancesRoute },
+  { method: 'DELETE', pattern: /^\/v1\/accounts\/([^/]+\/destination-allowances\/[^/]+)$/, handler: deleteAllowanceRoute },
   { method: 'GET', pattern: /^\/v1\/sip-credentials\/([^/]+)\/registrations$/, handler: (ctx, _req, u) => {
     mustCredential(ctx, u);
     return { status: 200, body: { registrations: liveRegistrations(ctx.db, u) } };
@@ -100,13 +103,34 @@ async function putPassword(ctx: SimContext, req: IncomingMessage, u: string, pat
   });
 }
 
-/** Runs a mutation once per Idempotency-Key; the change and the key are committed together. */
-async function keyed<S extends z.ZodType>(ctx: SimContext, req: IncomingMessage, path: string, schema: S, apply: (body: z.output<S>) => Reply): Promise<Reply> {
+async function putAllowancesRoute(ctx: SimContext, req: IncomingMessage, n: string, path: string): Promise<Reply> {
+  if (!accountNumberSchema.safeParse(n).success) throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
+  return keyed(ctx, req, path, putDestinationAllowancesBodySchema, (body) => {
+    mustAccount(ctx, n);
+    if (Date.parse(body.until) <= Date.now()) throw new HttpError(422, 'until_in_past', 'until must lie in the future');
+    return { status: 200, body: { accountNumber: n, allowances: putAllowances(ctx.db, n, body) } };
+  });
+}
+
+async function deleteAllowanceRoute(ctx: SimContext, req: IncomingMessage, param: string, path: string): Promise<Reply> {
+  const [n = '', country = ''] = param.split('/destination-allowances/');
+  if (!accountNumberSchema.safeParse(n).success) throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
+  if (!countryCodeSchema.safeParse(country).success) throw new HttpError(400, 'invalid_country', 'countries are ISO 3166-1 alpha-2 codes such as SO');
+  return keyed(ctx, req, path, null, () => {
+    mustAccount(ctx, n);
+    // Deleting an allowance that is gone (expired, or deleted before) is the state the caller wants.
+    deleteAllowance(ctx.db, n, country);
+    return { status: 204, body: null };
+  }, 'DELETE');
+}
+
+/** Runs a mutation once per Idempotency-Key; the change and the key are committed together. A null schema: no body. */
+async function keyed<S extends z.ZodType>(ctx: SimContext, req: IncomingMessage, path: string, schema: S | null, apply: (body: z.output<S>) => Reply, method: 'PUT' | 'DELETE' = 'PUT'): Promise<Reply> {
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string' || key === '') throw new HttpError(400, 'idempotency_key_missing', 'mutations need an Idempotency-Key header (a UUID)');
   if (!idempotencyKeySchema.safeParse(key).success) throw new HttpError(400, 'idempotency_key_invalid', 'the Idempotency-Key must be a UUID');
-  const body = parseBody(schema, await readJson(req));
-  const print = fingerprint(ctx.fingerprintKey, 'PUT', path, body);
+  const body = schema === null ? (null as z.output<S>) : parseBody(schema, await readJson(req));
+  const print = fingerprint(ctx.fingerprintKey, method, path, body);
   return ctx.db.transaction((): Reply => {
     const found = lookupKey(ctx.db, key, print);
     if (found.kind === 'replay') {

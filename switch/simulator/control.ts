@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { accountNumberSchema, internationalCallingSchema, sipRegistrationSchema, sipUsernameSchema } from '../../lib/switch/schemas';
 import {
-  callingChanges, credentialsOf, getAccount, getCredential, liveRegistrations, setRegistrations, upsertAccount, upsertCredential,
+  callingChanges, credentialsOf, deleteAllowance, getAccount, getCredential, liveRegistrations, setRegistrations, upsertAccount, upsertCredential,
 } from './accounts';
 import type { SimContext } from './context';
 import { eventView, fraud, lift } from './control-events';
@@ -43,6 +43,12 @@ const routes: Route[] = [
   { method: 'POST', pattern: /^\/_sim\/check-password$/, run: async (ctx, req) => {
     const body = parseBody(checkSchema, await readJson(req));
     return [200, { matches: verifyPassword(body.password, getCredential(ctx.db, body.username)?.password_hash ?? null) }];
+  } },
+  // "Time passes" for one allowance: the switch drops it as it would at its `until` (issue 16).
+  { method: 'POST', pattern: /^\/_sim\/accounts\/([^/]+\/allowances\/[A-Z]{2})\/expire$/, run: (ctx, _req, p) => {
+    const [n = '', country = ''] = p.split('/allowances/');
+    if (!deleteAllowance(ctx.db, n, country)) throw new HttpError(404, 'allowance_not_found', `no allowance for ${country} on ${n}`);
+    return [200, detail(ctx, n)];
   } },
   { method: 'POST', pattern: /^\/_sim\/fraud$/, run: fraud },
   { method: 'POST', pattern: /^\/_sim\/lift$/, run: lift },
@@ -98,7 +104,7 @@ async function provision(ctx: SimContext, req: IncomingMessage, n: string): Prom
 /** Forgets everything (accounts, keys, events, faults, request log): a clean switch for a test. */
 function reset(ctx: SimContext): void {
   ctx.db.transaction(() => {
-    for (const table of ['registrations', 'credentials', 'calling_changes', 'idempotency_keys', 'events', 'accounts']) ctx.db.prepare(`DELETE FROM ${table}`).run();
+    for (const table of ['allowances', 'registrations', 'credentials', 'calling_changes', 'idempotency_keys', 'events', 'accounts']) ctx.db.prepare(`DELETE FROM ${table}`).run();
   })();
   ctx.faults.reset();
   ctx.requests.clear();

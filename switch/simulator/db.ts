@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS registrations (
 CREATE TABLE IF NOT EXISTS calling_changes (
   id INTEGER PRIMARY KEY, account_number TEXT NOT NULL, state TEXT NOT NULL, reason TEXT,
   actor TEXT NOT NULL, source TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS allowances (
+  account_number TEXT NOT NULL REFERENCES accounts(account_number), country TEXT NOT NULL,
+  until TEXT NOT NULL, reason TEXT NOT NULL, actor TEXT NOT NULL, PRIMARY KEY (account_number, country));
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,
   created_at INTEGER NOT NULL);

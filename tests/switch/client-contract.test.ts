@@ -25,9 +25,9 @@ beforeEach(async () => {
 describe('GET /v1/accounts/{n}', () => {
   it('returns the account', async () => {
     expect(await client.getAccount('ACC-1001')).toEqual({ ok: true, value: {
-      accountNumber: 'ACC-1001', internationalCalling: 'blocked', blockedAt: '2026-11-25T09:14:03Z', reason: 'high_risk_destination' } });
+      accountNumber: 'ACC-1001', internationalCalling: 'blocked', blockedAt: '2026-11-25T09:14:03Z', reason: 'high_risk_destination', allowances: [] } });
     expect(await client.getAccount('ACC-1002')).toEqual({ ok: true, value: {
-      accountNumber: 'ACC-1002', internationalCalling: 'allowed', blockedAt: null, reason: null } });
+      accountNumber: 'ACC-1002', internationalCalling: 'allowed', blockedAt: null, reason: null, allowances: [] } });
   });
 
   it('reports an unknown account as not_found with the switch code', async () => {
@@ -43,7 +43,7 @@ describe('GET /v1/accounts/{n}', () => {
 describe('PUT /v1/accounts/{n}/international-calling', () => {
   it('lifts and blocks, answering with the account', async () => {
     const lifted = await client.setInternationalCalling('ACC-1001', { state: 'allowed', reason: 'SIP passwords rotated', actor: 'policy' }, randomUUID());
-    expect(lifted).toEqual({ ok: true, value: { accountNumber: 'ACC-1001', internationalCalling: 'allowed', blockedAt: null, reason: null } });
+    expect(lifted).toEqual({ ok: true, value: { accountNumber: 'ACC-1001', internationalCalling: 'allowed', blockedAt: null, reason: null, allowances: [] } });
     const blocked = await client.setInternationalCalling('ACC-1001', { state: 'blocked', reason: 'manual', actor: 'sam@tollgate.example' }, randomUUID());
     expect(blocked).toMatchObject({ ok: true, value: { internationalCalling: 'blocked', reason: 'manual' } });
     const state = (await sim.control('GET', '/_sim/accounts/ACC-1001')).body;

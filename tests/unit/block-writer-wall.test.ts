@@ -11,7 +11,8 @@ const APP_DIRS = ['app', 'components', 'lib', 'scripts', 'proxy.ts', 'instrument
 const WRITE = '(create|createMany|update|updateMany|upsert|delete|deleteMany)';
 const rules: { pattern: RegExp; allowed: string[]; what: string }[] = [
   { pattern: new RegExp(`\\.(block|blockEvent|triggerCall)\\.${WRITE}\\b`), allowed: ['lib/blocks/lifecycle.ts'], what: 'Block / BlockEvent / TriggerCall' },
-  { pattern: new RegExp(`\\.switchOperation\\.${WRITE}\\b`), allowed: ['lib/blocks/lifecycle.ts', 'lib/switch/outbox.ts'], what: 'SwitchOperation' },
+  // lib/allowances/operations.ts writes only its own kinds (allowance_put, allowance_delete; issue 16).
+  { pattern: new RegExp(`\\.switchOperation\\.${WRITE}\\b`), allowed: ['lib/blocks/lifecycle.ts', 'lib/switch/outbox.ts', 'lib/allowances/operations.ts'], what: 'SwitchOperation' },
   { pattern: /(INSERT INTO|UPDATE|DELETE FROM)\s+"?(Block|BlockEvent|TriggerCall|SwitchOperation)"?\b/i, allowed: [], what: 'raw SQL on block tables' },
 ];
 

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
+import { BlockAllowances } from '@/components/allowance/block-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Explanation } from '@/components/block/explanation';
 import { OtherDoors } from '@/components/block/other-doors';
@@ -91,6 +92,8 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
           </div>
         </section>
       ) : null}
+
+      <BlockAllowances userId={user.id} block={block} />
 
       {block.requests.length ? (
         <section aria-labelledby="reqs" className="flex flex-col gap-3">

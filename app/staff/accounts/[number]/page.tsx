@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AccountBlocks, AccountRequests, SwitchOperations } from '@/components/staff/account-blocks';
 import { PlaceBlockForm } from '@/components/staff/manual-block-forms';
@@ -49,6 +50,8 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
         <h2 id="requests-title" className="text-xl font-semibold">Unblock requests</h2>
         <AccountRequests account={a} />
       </section>
+
+      <StaffAllowances user={user} account={a} blocked={inForce} />
 
       <section aria-labelledby="ops-title" className="flex flex-col gap-3">
         <h2 id="ops-title" className="text-xl font-semibold">Sent to the switch</h2>
