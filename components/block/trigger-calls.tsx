@@ -11,6 +11,7 @@ type CallsOf = { account: Pick<BlockView['account'], 'country'>; calls: BlockVie
 export async function TriggerCalls({ block }: { block: CallsOf }) {
   const t = await getTranslations('block');
   const locale = await getLocale();
+  const place = await getTranslations('ipPlace');
   const country = accountCountry(block.account.country);
   return (
     <div className="overflow-x-auto">
@@ -42,6 +43,7 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
           })}
         </tbody>
       </table>
+      <p className="mt-1 text-xs text-slate-600">{place('source')}</p>
     </div>
   );
 }

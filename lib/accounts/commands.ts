@@ -11,6 +11,7 @@ import { checkCallbackNumber } from '@/lib/phone/callback';
 import { isSupportedCountry } from '@/lib/phone/format';
 import { DEFAULT_COUNTRY } from '@/lib/phone/plan';
 import { seal, sealedUnderCurrent, unseal } from '@/lib/server/seal';
+import { isTimeZone } from '@/lib/time/format';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
@@ -32,7 +33,7 @@ export async function createAccount(db: Db, raw: { number?: string; name?: strin
     z.object({ number: accountNumberSchema, name: z.string().trim().min(1, 'a --name is required').max(200), country: z.string().regex(/^[A-Z]{2}$/).default(DEFAULT_COUNTRY), timeZone: z.string().default('America/New_York'), phone: z.string().trim().min(1).max(40).optional() }),
     raw,
   );
-  if (!Intl.supportedValuesOf('timeZone').includes(a.timeZone)) throw new CommandError(`unknown time zone ${a.timeZone}`);
+  if (!isTimeZone(a.timeZone)) throw new CommandError(`unknown time zone ${a.timeZone}`);
   if (!isSupportedCountry(a.country)) throw new CommandError(`unknown country ${a.country}`);
   const phone = a.phone === undefined ? null : checkCallbackNumber(a.phone, a.country);
   if (phone && !phone.ok) throw new CommandError(`--phone: ${phone.message}`);

@@ -9,6 +9,7 @@ import { consumeAll, reset, reward } from '@/lib/server/rate-limit';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
+import { isTimeZone } from '@/lib/time/format';
 
 export const signInSchema = z.object({
   email: z.string().trim().toLowerCase().min(1, 'Enter your email address.').max(254, 'That email address is too long.').pipe(z.email('Enter a valid email address.')),
@@ -21,7 +22,6 @@ export type SignInOutcome = { ok: true; userId: string; deviceCookie: string } |
 /** What the browser brought besides the form: its known-device cookie, if any (lib/auth/known-device.ts). */
 export type SignInClient = { deviceCookie?: string | null };
 
-const validTimeZone = (tz: string | undefined) => !!tz && Intl.supportedValuesOf('timeZone').includes(tz);
 
 /**
  * Password sign-in. Every attempt spends its limit counters BEFORE the password is checked (parallel
@@ -57,7 +57,7 @@ export async function attemptSignIn(input: z.output<typeof signInSchema>, meta: 
 
 /** What a successful password sign-in updates on the user (the browser's time zone); one place to extend. */
 async function afterPasswordSignIn(user: { id: string; timeZone: string }, input: z.output<typeof signInSchema>): Promise<void> {
-  if (validTimeZone(input.tz) && input.tz !== user.timeZone) await db.user.update({ where: { id: user.id }, data: { timeZone: input.tz } });
+  if (isTimeZone(input.tz) && input.tz !== user.timeZone) await db.user.update({ where: { id: user.id }, data: { timeZone: input.tz } });
 }
 
 export { safeCallbackUrl } from '@/lib/auth/callback-url';
