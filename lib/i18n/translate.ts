@@ -1,4 +1,5 @@
-import { createTranslator } from 'next-intl';
+import { createTranslator } from 'use-intl/core';
+// use-intl/core: no React, so the operator CLI (tsx --conditions=react-server) and the mail worker can load it.
 import en from '@/messages/en.json';
 import es from '@/messages/es.json';
 import { DEFAULT_LOCALE, type Locale } from '@/lib/i18n/locales';
