@@ -218,3 +218,18 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     created_at INTEGER NOT NULL            -- unix milliseconds
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_created_idx ON idempotency_keys (created_at);
+
+-- Destination allowances (issue 16, CONTRACTS §3): while an account is blocked, Kamailio lets an
+-- international call through when the destination's region (region_prefixes, longest match) has a
+-- row here whose until_ms lies ahead (compared with SQLite's clock in the policy query, so an
+-- allowance ends at its `until` without anything deleting it). The companion leaves expired rows
+-- out of every answer and deletes them.
+CREATE TABLE IF NOT EXISTS destination_allowances (
+    account_number TEXT NOT NULL REFERENCES accounts (number),
+    country TEXT NOT NULL CHECK (length(country) = 2 AND country GLOB '[A-Z][A-Z]'), -- ISO 3166-1 alpha-2
+    until_ms INTEGER NOT NULL,             -- unix milliseconds
+    reason TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account_number, country)
+);

@@ -245,7 +245,7 @@ describe('reference switch: API contract (CONTRACTS §3)', { timeout: 15_000 }, 
     const r = await api('GET', '/v1/accounts/ACC-1001');
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(r.json).toEqual({ accountNumber: 'ACC-1001', internationalCalling: 'allowed', blockedAt: null, reason: null });
+    expect(r.json).toEqual({ accountNumber: 'ACC-1001', internationalCalling: 'allowed', blockedAt: null, reason: null, allowances: [] });
   });
 
   test('validates paths, headers and bodies', async () => {
@@ -457,7 +457,7 @@ describe('reference switch: lifting the block', { timeout: 20_000 }, () => {
     const k1 = randomUUID();
     const first = await api('PUT', '/v1/accounts/ACC-1001/international-calling', { key: k1, body: lift });
     expect(first.status).toBe(200);
-    expect(switchAccountSchema.parse(first.json)).toEqual({ accountNumber: 'ACC-1001', internationalCalling: 'allowed', blockedAt: null, reason: null });
+    expect(switchAccountSchema.parse(first.json)).toEqual({ accountNumber: 'ACC-1001', internationalCalling: 'allowed', blockedAt: null, reason: null, allowances: [] });
 
     // staff block it again by hand (reason with quotes, a newline and non-ASCII survives the JSON)
     const note = 'Kunde sagt: "Fehlwahl"\nbitte prüfen ✓';

@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import { nowIso } from './db';
+import { liveAllowances, type AllowanceView } from './allowances';
 
 export type IntlState = 'allowed' | 'blocked';
 
@@ -9,6 +10,8 @@ export interface AccountView {
   internationalCalling: IntlState;
   blockedAt: string | null;
   reason: string | null;
+  /** Unexpired destination allowances (issue 16), `[]` when none. */
+  allowances: AllowanceView[];
 }
 
 interface AccountRow {
@@ -29,6 +32,7 @@ export function getAccount(db: Db, number: string): AccountView | null {
     internationalCalling: row.intl_state,
     blockedAt: blocked ? row.blocked_at : null,
     reason: blocked ? row.reason : null,
+    allowances: liveAllowances(db, row.number),
   };
 }
 

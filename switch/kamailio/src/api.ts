@@ -4,6 +4,8 @@ import https from 'node:https';
 import type { Db } from './db';
 import { julianToMs, msToJulian, nowIso } from './db';
 import { getAccount, setInternationalCalling, type IntlState } from './accounts';
+import { deleteAllowance, purgeExpiredAllowances, putAllowances } from './allowances';
+import { countryCodeSchema, putDestinationAllowancesBodySchema } from '../../../lib/switch/schemas';
 import { ACCOUNT_NUMBER_RE, SIP_USERNAME_RE, setSubscriberPassword, validatePassword } from './provision';
 
 // The switch API, CONTRACTS §3, served by the companion next to Kamailio. It writes the same
@@ -186,7 +188,7 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
     // Authenticate before saying anything about paths, methods or bodies.
     authorize(req);
 
-    if (parts[0] !== 'v1' || (parts.length !== 3 && parts.length !== 4)) throw new ApiError(404, 'not_found', 'no such endpoint');
+    if (parts[0] !== 'v1' || parts.length < 3 || parts.length > 5) throw new ApiError(404, 'not_found', 'no such endpoint');
 
     if (parts[1] === 'accounts') {
       const number = decodeSegment(parts[2]);
@@ -197,7 +199,7 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
         if (!account) throw new ApiError(404, 'account_not_found', `no account ${number}`);
         return { status: 200, body: account };
       }
-      if (parts[3] === 'international-calling') {
+      if (parts[3] === 'international-calling' && parts.length === 4) {
         if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', 'use PUT', { Allow: 'PUT' });
         if (!ACCOUNT_NUMBER_RE.test(number)) throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
         const raw = await readBody(req);
@@ -215,6 +217,38 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
           if (!account) throw new ApiError(404, 'account_not_found', `no account ${number}`);
           log(`api: ${number} international calling -> ${state} by ${JSON.stringify(actor)}`);
           return { status: 200, body: account };
+        });
+      }
+      if (parts[3] === 'destination-allowances' && parts.length === 4) {
+        if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', 'use PUT', { Allow: 'PUT' });
+        if (!ACCOUNT_NUMBER_RE.test(number)) throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        const raw = await readBody(req);
+        // The wire shape is the one the portal's client sends (lib/switch/schemas.ts).
+        const parsed = putDestinationAllowancesBodySchema.safeParse(parseJsonObject(raw, req));
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new ApiError(400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+        }
+        const body = parsed.data;
+        const untilMs = Date.parse(body.until);
+        return idempotent(req, url.pathname, raw, () => {
+          if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number)) throw new ApiError(404, 'account_not_found', `no account ${number}`);
+          if (untilMs <= Date.now()) throw new ApiError(422, 'until_in_past', 'until must lie in the future');
+          const allowances = putAllowances(db, number, { countries: body.countries, untilMs, reason: body.reason, actor: body.actor });
+          log(`api: ${number} destination allowance ${body.countries.join(',')} until ${new Date(untilMs).toISOString()} by ${JSON.stringify(body.actor)}`);
+          return { status: 200, body: { accountNumber: number, allowances } };
+        });
+      }
+      if (parts[3] === 'destination-allowances' && parts.length === 5) {
+        if (method !== 'DELETE') throw new ApiError(405, 'method_not_allowed', 'use DELETE', { Allow: 'DELETE' });
+        if (!ACCOUNT_NUMBER_RE.test(number)) throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        const country = decodeSegment(parts[4]);
+        if (!countryCodeSchema.safeParse(country).success) throw new ApiError(400, 'invalid_country', 'countries are ISO 3166-1 alpha-2 codes such as SO');
+        return idempotent(req, url.pathname, Buffer.alloc(0), () => {
+          if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number)) throw new ApiError(404, 'account_not_found', `no account ${number}`);
+          // An allowance that is gone already (expired, or ended before) is the state the caller wants.
+          if (deleteAllowance(db, number, country)) log(`api: ${number} destination allowance ${country} ended`);
+          return { status: 204 };
         });
       }
       throw new ApiError(404, 'not_found', 'no such endpoint');
@@ -313,6 +347,15 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
     }
   }, 3_600_000);
   purge.unref();
+  // The switch drops expired allowances by itself (Kamailio already ignores them at their `until`).
+  const sweep = setInterval(() => {
+    try {
+      purgeExpiredAllowances(db);
+    } catch {
+      /* next time */
+    }
+  }, 60_000);
+  sweep.unref();
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -327,6 +370,7 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
         close: () =>
           new Promise<void>((done) => {
             clearInterval(purge);
+            clearInterval(sweep);
             server.close(() => done());
             server.closeAllConnections();
           }),
