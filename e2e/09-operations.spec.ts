@@ -41,7 +41,7 @@ test('liveness answers; readiness names each part and is ready', async ({ reques
   // The switch and SMTP are reported, and never decide readiness (a later test degrades the switch).
   const reported = { status: expect.stringMatching(/^(ok|degraded)$/) };
   expect(body).toMatchObject({ status: 'ready', database: { status: 'ok' }, migrations: { status: 'ok' }, workers: { status: 'ok' }, switch: reported, smtp: reported });
-  expect(Object.keys(body.workers.lastTickSecondsAgo).sort()).toEqual(['mail-outbox', 'reconcile', 'sip-password-recovery', 'switch-outbox']);
+  expect(Object.keys(body.workers.lastTickSecondsAgo).sort()).toEqual(['allowance-watch', 'mail-outbox', 'reconcile', 'sip-password-recovery', 'switch-outbox']);
   expect(body.reconciliation).toEqual({ status: expect.stringMatching(/^(ok|degraded)$/), openSyncIssues: expect.any(Number) });
 });
 
