@@ -51,7 +51,7 @@ async function main() {
     const me = { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone, locale: user.locale, sessionId: 'e2e-factory', mfaEnrolled: !!user.totpEnabledAt, mfaVerified: !!user.totpEnabledAt };
     const submitted = await submitMisdial(me, { blockId, 'callIds[]': calls.map((c) => c.id), intendedNumber: r.intendedNumber, whatHappened: r.whatHappened, callbackPhone: r.callbackPhone }, { ip: '127.0.0.1', userAgent: 'e2e factory' });
     if (!submitted.ok) throw new Error(`misdial request on ${r.account} refused: ${JSON.stringify(submitted)}`);
-    result.requests.push({ id: submitted.requestId, blockId });
+    result.requests.push({ id: submitted.data!.requestId, blockId });
   }
   process.stdout.write(JSON.stringify(result));
   await db.$disconnect();

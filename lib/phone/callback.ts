@@ -1,4 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
+import type { Note } from '@/lib/i18n/note';
 import { describeDialled, parseUserPhone } from './format';
 
 // Pure: whether support may call a number back. Support must never place the fraud call itself: a
@@ -7,7 +8,8 @@ import { describeDialled, parseUserPhone } from './format';
 
 export type CallbackCheck =
   | { ok: true; e164: string }
-  | { ok: false; reason: 'invalid' | 'high_cost' | 'block_destination'; message: string };
+  /** note: the reason for the person who typed it (catalogue outcome.callback.*); message: the same in English, for staff pages and the operator CLI. */
+  | { ok: false; reason: 'invalid' | 'high_cost' | 'block_destination'; message: string; note: Note };
 
 /**
  * Reads a callback number typed by a person in `accountCountry` (E.164 or national) and refuses it
@@ -17,15 +19,15 @@ export type CallbackCheck =
  */
 export function checkCallbackNumber(input: string, accountCountry: CountryCode, blockDestinations: string[] = []): CallbackCheck {
   const e164 = parseUserPhone(input, accountCountry);
-  if (!e164) return { ok: false, reason: 'invalid', message: 'Enter a valid phone number (with the country code if it is not in your account’s country).' };
+  if (!e164) return { ok: false, reason: 'invalid', message: 'Enter a valid phone number (with the country code if it is not in your account’s country).', note: { key: 'outcome.callback.invalid' } };
   const d = describeDialled(e164, accountCountry);
   if (d.highCost) {
-    return { ok: false, reason: 'high_cost', message: `${d.display} is a high-cost number (${d.countryName ?? 'outside any country'}): support cannot call it back. Enter an ordinary landline or mobile number.` };
+    return { ok: false, reason: 'high_cost', message: `${d.display} is a high-cost number (${d.countryName ?? 'outside any country'}): support cannot call it back. Enter an ordinary landline or mobile number.`, note: { key: 'outcome.callback.highCost', values: { number: d.display, country: d.countryName ?? { key: 'outcome.callback.noCountry' } } } };
   }
   const destinations = blockDestinations.map((to) => describeDialled(to, accountCountry));
   const same = destinations.find((x) => x.country !== null && x.country === d.country);
   if (same && d.international) {
-    return { ok: false, reason: 'block_destination', message: `${d.display} is in ${same.countryName ?? 'a destination'} that this block stopped calls to: support cannot call it back. Enter a number in another country.` };
+    return { ok: false, reason: 'block_destination', message: `${d.display} is in ${same.countryName ?? 'a destination'} that this block stopped calls to: support cannot call it back. Enter a number in another country.`, note: { key: 'outcome.callback.blockDestination', values: { number: d.display, country: same.countryName ?? { key: 'outcome.callback.aDestination' } } } };
   }
   return { ok: true, e164 };
 }

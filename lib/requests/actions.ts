@@ -12,22 +12,19 @@ import { processSwitchOutbox } from '@/lib/switch/outbox';
 
 export const misdialAction = userAction(misdialSchema, async (input, { user, meta }) => {
   const r = await submitMisdial(user, input, meta);
-  if ('notFound' in r) notFound();
-  if (!r.ok) return { message: r.message, fieldErrors: r.fieldErrors };
+  if (!r.ok) return r;
   redirect(`/blocks/${input.blockId}?request=submitted`);
 }, { echo: ['callIds[]', 'intendedNumber', 'whatHappened', 'callbackPhone'] });
 
 export const firewallAction = userAction(firewallSchema, async (input, { user, meta }) => {
   const r = await submitFirewall(user, input, meta);
-  if ('notFound' in r) notFound();
-  if (!r.ok) return { message: r.message, fieldErrors: r.fieldErrors };
+  if (!r.ok) return r;
   redirect(`/blocks/${input.blockId}?request=submitted`);
 }, { echo: ['voicemailDisa', 'callForwarding', 'sipPorts', 'webAdmin', 'defaultPasswords', 'pbxIp', 'whatHappened', 'callbackPhone'] });
 
 export const withdrawAction = userAction(z.object({ requestId: z.string().min(1).max(64), blockId: z.string().min(1).max(64) }), async (input, { user, meta }) => {
   const r = await withdrawRequest(user, input.requestId, meta);
-  if (r === 'not_found') notFound();
-  if (r === 'not_pending') return { message: 'This request was already decided or withdrawn.' };
+  if (!r.ok) return r;
   redirect(`/blocks/${input.blockId}`);
 });
 

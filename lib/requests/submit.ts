@@ -12,6 +12,8 @@ import { checkCallbackNumber } from '@/lib/phone/callback';
 import { parseUserPhone } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
+import type { Note } from '@/lib/i18n/note';
+import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 
 export const misdialSchema = z.object({
   blockId: z.string().min(1).max(64),
@@ -33,7 +35,8 @@ export const firewallSchema = z.object({
   callbackPhone: z.string().trim().min(1, 'Enter a phone number we can call you back on.').max(40),
 });
 
-export type SubmitResult = { ok: true; requestId: string } | { ok: false; fieldErrors?: Record<string, string[]>; message: string } | { ok: false; notFound: true };
+/** A filed request's id, or why not (not_found: not a block of the caller's accounts; notes under outcome.request). */
+export type SubmitResult = Outcome<{ requestId: string }>;
 
 /** A block of the user's accounts that a customer request can be about: in force and not placed by support. */
 async function openBlock(userId: string, blockId: string) {
@@ -42,20 +45,20 @@ async function openBlock(userId: string, blockId: string) {
 
 type Common = { blockId: string; callbackPhone: string; whatHappened: string };
 
-async function create(user: CurrentUser, meta: RequestMeta, input: Common, build: (country: string, callIds: string[]) => { fieldErrors?: Record<string, string[]>; data?: Record<string, unknown> }, kind: 'misdial' | 'firewall'): Promise<SubmitResult> {
+async function create(user: CurrentUser, meta: RequestMeta, input: Common, build: (country: string, callIds: string[]) => { fieldErrors?: Record<string, Note[]>; data?: Record<string, unknown> }, kind: 'misdial' | 'firewall'): Promise<SubmitResult> {
   const block = await openBlock(user.id, input.blockId);
   if (!block) {
     const exists = await db.block.findFirst({ where: { id: input.blockId, account: memberOf(user.id) }, select: { reason: true, status: true } });
-    if (!exists) return { ok: false, notFound: true };
-    if (exists.reason === 'manual' && exists.status === 'active') return { ok: false, message: 'This block was placed by our support team, so it cannot be lifted through a request. Please contact support to talk about it.' };
-    return { ok: false, message: 'This block is no longer active, so there is nothing to unblock.' };
+    if (!exists) return missing();
+    if (exists.reason === 'manual' && exists.status === 'active') return fail('refused', 'outcome.request.manualBlock');
+    return fail('refused', 'outcome.request.notActive');
   }
   const country = accountCountry(block.account.country);
   const callback = checkCallbackNumber(input.callbackPhone, country, block.calls.map((c) => c.to));
   const built = build(country, block.calls.map((c) => c.id));
-  const fieldErrors = { ...(built.fieldErrors ?? {}), ...(callback.ok ? {} : { callbackPhone: [callback.message] }) };
-  if (Object.keys(fieldErrors).length) return { ok: false, message: 'Please correct the highlighted fields.', fieldErrors };
-  if ((await consume('unblockRequest', user.id)).rejected) return { ok: false, message: 'You have sent several requests today. Please wait for support to call you, or contact them directly.' };
+  const fieldErrors = { ...(built.fieldErrors ?? {}), ...(callback.ok ? {} : { callbackPhone: [callback.note] }) };
+  if (Object.keys(fieldErrors).length) return fail('invalid', 'outcome.correctFields', undefined, fieldErrors);
+  if ((await consume('unblockRequest', user.id)).rejected) return fail('throttled', 'outcome.request.tooMany');
   try {
     const request = await db.$transaction(async (tx) => {
       const r = await tx.unblockRequest.create({
@@ -66,21 +69,21 @@ async function create(user: CurrentUser, meta: RequestMeta, input: Common, build
       await queueMail(tx, user.email, 'request_received', { userId: user.id, requestId: r.id, blockId: block.id });
       return r;
     });
-    return { ok: true, requestId: request.id };
+    return succeed({ requestId: request.id });
   } catch (e) {
-    if ((e as { code?: string }).code === 'P2002') return { ok: false, message: 'There is already an open request for this block. You can see its status on the block page.' };
+    if ((e as { code?: string }).code === 'P2002') return fail('conflict', 'outcome.request.alreadyOpen');
     throw e;
   }
 }
 
 export function submitMisdial(user: CurrentUser, input: z.output<typeof misdialSchema>, meta: RequestMeta) {
   return create(user, meta, input, (country, blockCalls) => {
-    const errors: Record<string, string[]> = {};
+    const errors: Record<string, Note[]> = {};
     const ids = input['callIds[]'] ?? [];
-    if (ids.length === 0) errors['callIds[]'] = ['Choose the call or calls that were the misdial.'];
-    if (ids.some((id) => !blockCalls.includes(id))) errors['callIds[]'] = ['Choose calls from this block.'];
+    if (ids.length === 0) errors['callIds[]'] = [{ key: 'outcome.request.chooseCalls' }];
+    if (ids.some((id) => !blockCalls.includes(id))) errors['callIds[]'] = [{ key: 'outcome.request.callsOfBlock' }];
     const intended = parseUserPhone(input.intendedNumber, country as never);
-    if (!intended) errors.intendedNumber = ['Enter a valid number, in international form (+44 20 7946 0000) or as dialled in your country.'];
+    if (!intended) errors.intendedNumber = [{ key: 'outcome.request.intendedInvalid' }];
     return Object.keys(errors).length ? { fieldErrors: errors } : { data: { intendedNumber: intended, misdialCallIds: JSON.stringify(ids) } };
   }, 'misdial');
 }
@@ -89,15 +92,15 @@ export function submitFirewall(user: CurrentUser, input: z.output<typeof firewal
   return create(user, meta, input, () => ({ data: { pbxIp: input.pbxIp, checklist: JSON.stringify(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true]))) } }), 'firewall');
 }
 
-/** Withdraw a pending request of the user's own account. */
-export async function withdrawRequest(user: CurrentUser, requestId: string, meta: RequestMeta): Promise<'ok' | 'not_found' | 'not_pending'> {
+/** Withdraw a pending request of the user's own account: not_found (not theirs), conflict (already decided or withdrawn). */
+export async function withdrawRequest(user: CurrentUser, requestId: string, meta: RequestMeta): Promise<Outcome> {
   const r = await db.unblockRequest.findFirst({ where: { id: requestId, account: memberOf(user.id) } });
-  if (!r) return 'not_found';
+  if (!r) return missing();
   return db.$transaction(async (tx) => {
     const done = await tx.unblockRequest.updateMany({ where: { id: r.id, status: 'pending' }, data: { status: 'withdrawn', openKey: null, decidedAt: new Date() } });
-    if (done.count !== 1) return 'not_pending' as const;
+    if (done.count !== 1) return fail('conflict', 'outcome.request.notPending');
     await recordRequestStep(tx, r.blockId, 'request_withdrawn', user.email);
     await audit({ action: 'request.withdrawn', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, meta }, tx);
-    return 'ok' as const;
+    return succeed();
   });
 }

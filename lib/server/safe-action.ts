@@ -6,16 +6,15 @@ import { isStaff, STAFF_ROLES } from '@/lib/auth/roles';
 import { currentUser, type CurrentUser } from '@/lib/auth/session';
 import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
+import { localeOf } from '@/lib/i18n/locales';
+import { translate } from '@/lib/i18n/translate';
+import { isOutcome, outcomeToState, type FormState, type Outcome } from '@/lib/server/outcome';
 
-/** What every form action returns; forms render it with useActionState and an aria-live region. */
-export type ActionState<T = unknown> = {
-  ok?: boolean;
-  message?: string;
-  fieldErrors?: Record<string, string[] | undefined>;
-  data?: T;
-  /** Echo of safe (non-secret) fields so a re-rendered (and React-reset) form keeps what the user typed. */
-  values?: Record<string, string | string[]>;
-};
+/**
+ * What every form action returns; forms render it with useActionState and an aria-live region.
+ * `values`: echo of safe (non-secret) fields so a re-rendered (and React-reset) form keeps what the user typed.
+ */
+export type ActionState<T = unknown> = FormState<T>;
 
 export type ActionContext = { user: CurrentUser; meta: RequestMeta };
 
@@ -50,12 +49,13 @@ function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Recor
 
 /**
  * The one wrapper for server actions: load the session, check the role (and the staff second
- * factor), parse the input with zod, then call the domain. A page check does not protect an action.
+ * factor), parse the input with zod, then call the domain and map its Outcome to form state
+ * (lib/server/outcome.ts outcomeToState, words in localeOf(user)). A page check does not protect an action.
  * Callers outside their role get a 404, exactly like an id that is not theirs.
  */
 export function userAction<S extends z.ZodType, T = unknown>(
   schema: S,
-  handler: (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T>>,
+  handler: Handler<S, T>,
   opts: ActionOptions = {},
 ) {
   return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
@@ -66,20 +66,24 @@ export function userAction<S extends z.ZodType, T = unknown>(
       await audit({ action: 'access.denied', actor: user, detail: { need: opts.roles, mfaVerified: user.mfaVerified }, meta: await requestMeta() });
       notFound();
     }
-    if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified) return { message: 'Enter the code from your authenticator app first: open any page to be asked for it.' };
+    const t = translate(localeOf(user));
+    if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified) return { message: t('outcome.mfaFirst') };
     const raw = formToObject(form);
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
-      return { message: 'Please correct the highlighted fields.', fieldErrors, values: echo(raw, opts.echo) };
+      return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
     }
-    const result = await handler(parsed.data, { user, meta: await requestMeta() });
+    const returned = await handler(parsed.data, { user, meta: await requestMeta() });
+    // The one place a domain's Outcome becomes form state (not_found → 404), in the caller's language.
+    const result = isOutcome(returned) ? outcomeToState(returned, t) : returned;
     return result.ok ? result : { values: echo(raw, opts.echo), ...result };
   };
 }
 
-type Handler<S extends z.ZodType, T> = (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T>>;
+/** A domain call behind a form: returns an Outcome (preferred) or, for older domains, form state in words. */
+type Handler<S extends z.ZodType, T> = (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T> | Outcome<T>>;
 
 /** A server action for support agents and admins (userAction with roles = STAFF_ROLES). */
 export function staffAction<S extends z.ZodType, T = unknown>(schema: S, handler: Handler<S, T>, opts: Omit<ActionOptions, 'roles'> = {}) {

@@ -107,18 +107,18 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const block = await blockOn(account, creds[0].username);
       const me = asCustomer(users[0]);
       const r = await submitMisdial(me, misdial(block.id, [block.calls[0].id]), meta);
-      expect(r).toEqual({ ok: true, requestId: expect.any(String) });
-      const requestId = (r as { requestId: string }).requestId;
+      expect(r).toEqual({ ok: true, data: { requestId: expect.any(String) } });
+      const requestId = (r as { data: { requestId: string } }).data.requestId;
       const db = getDb();
       expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'pending', intendedNumber: '+12526112345', callbackPhone: '+12025550143', kind: 'misdial' });
       expect(await db.blockEvent.count({ where: { blockId: block.id, type: 'request_submitted' } })).toBe(1);
       expect(await db.auditLog.count({ where: { targetId: requestId, action: 'request.submitted' } })).toBe(1);
 
       // A second open request on the same block is refused clearly.
-      expect(await submitMisdial(me, misdial(block.id, [block.calls[0].id]), meta)).toMatchObject({ ok: false, message: expect.stringMatching(/already an open request/) });
+      expect(await submitMisdial(me, misdial(block.id, [block.calls[0].id]), meta)).toEqual({ ok: false, code: 'conflict', note: { key: 'outcome.request.alreadyOpen' } });
 
-      expect(await withdrawRequest(me, requestId, meta)).toBe('ok');
-      expect(await withdrawRequest(me, requestId, meta)).toBe('not_pending');
+      expect(await withdrawRequest(me, requestId, meta)).toEqual({ ok: true });
+      expect(await withdrawRequest(me, requestId, meta)).toEqual({ ok: false, code: 'conflict', note: { key: 'outcome.request.notPending' } });
       expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'withdrawn', openKey: null });
       expect(await db.blockEvent.count({ where: { blockId: block.id, type: 'request_withdrawn' } })).toBe(1);
     });
@@ -127,8 +127,8 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const { account, users, creds } = await provisioned(true);
       const block = await blockOn(account, creds[0].username);
       const r = await submitMisdial(asCustomer(users[0]), misdial(block.id, [], { intendedNumber: '12', callbackPhone: '+252 61 123 4567' }), meta);
-      expect(r).toMatchObject({ ok: false, fieldErrors: { intendedNumber: [expect.any(String)], callbackPhone: [expect.any(String)], 'callIds[]': [expect.any(String)] } });
-      expect(await submitMisdial(asCustomer(users[0]), misdial(block.id, ['not-a-call-of-this-block']), meta)).toMatchObject({ ok: false, fieldErrors: { 'callIds[]': ['Choose calls from this block.'] } });
+      expect(r).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { intendedNumber: [{ key: 'outcome.request.intendedInvalid' }], callbackPhone: [{ key: 'outcome.callback.blockDestination' }], 'callIds[]': [{ key: 'outcome.request.chooseCalls' }] } });
+      expect(await submitMisdial(asCustomer(users[0]), misdial(block.id, ['not-a-call-of-this-block']), meta)).toMatchObject({ ok: false, fieldErrors: { 'callIds[]': [{ key: 'outcome.request.callsOfBlock' }] } });
       expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
     });
 
@@ -137,10 +137,10 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const theirs = await provisioned(true);
       const theirBlock = await blockOn(theirs.account, theirs.creds[0].username);
       const me = asCustomer(mine.users[0]);
-      expect(await submitMisdial(me, misdial(theirBlock.id, [theirBlock.calls[0].id]), meta)).toEqual({ ok: false, notFound: true });
+      expect(await submitMisdial(me, misdial(theirBlock.id, [theirBlock.calls[0].id]), meta)).toEqual({ ok: false, code: 'not_found' });
       const theirs1 = await submitMisdial(asCustomer(theirs.users[0]), misdial(theirBlock.id, [theirBlock.calls[0].id]), meta);
-      const requestId = (theirs1 as { requestId: string }).requestId;
-      expect(await withdrawRequest(me, requestId, meta)).toBe('not_found');
+      const requestId = (theirs1 as { data: { requestId: string } }).data.requestId;
+      expect(await withdrawRequest(me, requestId, meta)).toEqual({ ok: false, code: 'not_found' });
       expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe('pending');
     });
 
@@ -148,7 +148,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const { account, users, creds } = await provisioned(true);
       const block = await blockOn(account, creds[0].username, 'manual');
       const r = await submitMisdial(asCustomer(users[0]), misdial(block.id, [block.calls[0].id]), meta);
-      expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/placed by our support team/) });
+      expect(r).toEqual({ ok: false, code: 'refused', note: { key: 'outcome.request.manualBlock' } });
       expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
     });
   });

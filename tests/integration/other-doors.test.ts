@@ -35,7 +35,7 @@ describe.each(dialects())('firewall checklist on %s', (dialect) => {
     const r = await submitFirewall(asUser(users[0]!), firewallSchema.parse(form(block.id)), meta);
     expect(r).toMatchObject({ ok: true });
     const agent = asUser(await db.user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent' } }), 'agent');
-    const view = await getRequestForStaff(agent, (r as { requestId: string }).requestId);
+    const view = await getRequestForStaff(agent, (r as { data: { requestId: string } }).data.requestId);
     expect(view?.checklist).toEqual(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true])));
   });
 });

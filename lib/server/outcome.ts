@@ -1,0 +1,70 @@
+import { notFound } from 'next/navigation';
+import type { Note, Translate } from '@/lib/i18n/note';
+import { noteText } from '@/lib/i18n/note';
+
+// One result type for domain functions that a form calls (model: Documenso's AppError codes). The
+// domain says what happened as a code and a Note (catalogue key + values), never in English; the
+// action wrapper (lib/server/safe-action.ts) turns it into form state in the caller's language.
+// No 'server-only' and no catalogue here, so unit tests and the domain can import it freely.
+
+/** Why a domain refused: the caller decides nothing from the words, only from the code. */
+export type FailCode =
+  /** No such thing among the caller's own: the action answers 404 (like another account's id). */
+  | 'not_found'
+  /** The input breaks a rule the schema cannot check (a call not of this block, a weak password). */
+  | 'invalid'
+  /** A rule of the domain says no (a support-placed block cannot be asked away). */
+  | 'refused'
+  /** Someone else got there first (already decided, already open, already resolved). */
+  | 'conflict'
+  /** A rate limit: try again later. */
+  | 'throttled'
+  /** A dependency (the switch) did not confirm; nothing is treated as done. */
+  | 'unavailable';
+
+/**
+ * `{ ok: true, data?, note? }` on success (note: what to tell the user, if anything);
+ * `{ ok: false, code: 'not_found' }` for ids outside the caller's reach (no words: it becomes a 404);
+ * `{ ok: false, code, note, fieldErrors? }` otherwise, fieldErrors keyed by form field name.
+ */
+export type Outcome<T = undefined> =
+  | { ok: true; data?: T; note?: Note }
+  | { ok: false; code: 'not_found' }
+  | { ok: false; code: Exclude<FailCode, 'not_found'>; note: Note; fieldErrors?: Record<string, Note[]> };
+
+/** A successful Outcome. */
+export const succeed = <T = undefined>(data?: T, note?: Note): Outcome<T> => ({ ok: true, ...(data === undefined ? {} : { data }), ...(note ? { note } : {}) });
+
+/** A refusal with a code and a note (`key` a full catalogue path, `values` its ICU arguments). */
+export const fail = <T = never>(code: Exclude<FailCode, 'not_found'>, key: string, values?: Note['values'], fieldErrors?: Record<string, Note[]>): Outcome<T> =>
+  ({ ok: false, code, note: values ? { key, values } : { key }, ...(fieldErrors ? { fieldErrors } : {}) });
+
+/** The not_found Outcome (becomes a 404). */
+export const missing = <T = never>(): Outcome<T> => ({ ok: false, code: 'not_found' });
+
+/** The form state an action returns; defined here so lib/server/outcome.ts has no server-only import. */
+export type FormState<T = unknown> = {
+  ok?: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  data?: T;
+  values?: Record<string, string | string[]>;
+};
+
+/** True for an Outcome, false for a hand-built form state (`message` in words): the wrapper accepts both while domains move over. */
+export function isOutcome<T>(r: Outcome<T> | FormState<T>): r is Outcome<T> {
+  return typeof r.ok === 'boolean' && !('message' in r) && ('code' in r || 'note' in r || r.ok === true);
+}
+
+/**
+ * The one mapping from Outcome to form state: notes become words with `t` (the caller's language),
+ * not_found calls next/navigation's notFound() (throws; Next answers 404). A refusal keeps `ok: false`
+ * so the form shows its message in the aria-live region; the code itself is not sent to the browser.
+ */
+export function outcomeToState<T>(r: Outcome<T>, t: Translate): FormState<T> {
+  if (r.ok) return { ok: true, ...(r.note ? { message: noteText(t, r.note) } : {}), ...(r.data === undefined ? {} : { data: r.data }) };
+  if (r.code === 'not_found') notFound();
+  const state: FormState<T> = { ok: false, message: noteText(t, r.note) };
+  if (r.fieldErrors) state.fieldErrors = Object.fromEntries(Object.entries(r.fieldErrors).map(([k, notes]) => [k, notes.map((n) => noteText(t, n))]));
+  return state;
+}
