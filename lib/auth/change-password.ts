@@ -7,7 +7,7 @@ import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { localeOf } from '@/lib/i18n/locales';
-import { notesText } from '@/lib/i18n/note';
+import { noteText, notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { checkPassword } from '@/lib/passwords/check';
 
@@ -21,7 +21,7 @@ export async function changePortalPassword(user: CurrentUser, current: string, n
     return { ok: false, field: 'current', message: 'The current password is not correct.' };
   }
   const checked = await checkPassword(next, { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE }, { userId: u.id, ip: meta.ip });
-  if (!checked.ok) return { ok: false, field: 'next', message: checked.message };
+  if (!checked.ok) return { ok: false, field: 'next', message: noteText(translate(localeOf(user)), checked.note) };
   const verdict = checked.assessment;
   if (!verdict.acceptable) return { ok: false, field: 'next', message: notesText(translate(localeOf(user)), verdict.problems) };
   const passwordHash = await hashPassword(next);

@@ -11,18 +11,17 @@ import { db } from '@/lib/server/db';
 import { log } from '@/lib/server/log';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
-import { localeOf } from '@/lib/i18n/locales';
-import { notesText } from '@/lib/i18n/note';
-import { translate } from '@/lib/i18n/translate';
 import { checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
-import { failureMessage, isKnownNotApplied } from '@/lib/switch/result';
+import { failureNote, isKnownNotApplied } from '@/lib/switch/result';
+import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 
-export type ResetOutcome =
-  /** `recorded: false`: the switch has the new password, but recording it here is still in progress. */
-  | { ok: true; recorded: boolean; liftQueued: boolean }
-  | { ok: false; kind: 'not_found' }
-  | { ok: false; kind: 'weak' | 'throttled' | 'switch'; message: string };
+/**
+ * data.recorded false: the switch has the new password, but recording it here is still in progress.
+ * Refusals: invalid (too weak or too long: fieldErrors.password lists why), throttled (rate limit or
+ * the checker busy), unavailable (the switch did not confirm; nothing recorded), not_found (not theirs).
+ */
+export type ResetOutcome = Outcome<{ recorded: boolean; liftQueued: boolean }>;
 
 /** The credential if it belongs to one of the user's accounts (else null → 404), with its context words. */
 export async function credentialForUser(userId: string, credentialId: string) {
@@ -37,17 +36,17 @@ export async function credentialForUser(userId: string, credentialId: string) {
  */
 export async function resetSipPassword(user: CurrentUser, credentialId: string, password: string, meta: RequestMeta): Promise<ResetOutcome> {
   const cred = await credentialForUser(user.id, credentialId);
-  if (!cred) return { ok: false, kind: 'not_found' };
+  if (!cred) return missing();
   const checked = await checkPassword(password, {
     userInputs: [cred.account.number, cred.account.name, cred.username, user.email],
     username: cred.username,
     sipMinGuessesLog10: env().SIP_PASSWORD_MIN_GUESSES_LOG10,
   }, { userId: user.id, ip: meta.ip });
-  if (!checked.ok) return { ok: false, kind: checked.kind === 'too_long' ? 'weak' : 'throttled', message: checked.message };
+  if (!checked.ok) return checked.kind === 'too_long' ? fail('invalid', 'outcome.password.weak', undefined, { password: [checked.note] }) : fail('throttled', checked.note.key, checked.note.values);
   const verdict = checked.assessment;
-  if (!verdict.acceptable) return { ok: false, kind: 'weak', message: notesText(translate(localeOf(user)), verdict.problems) };
+  if (!verdict.acceptable) return fail('invalid', 'outcome.password.weak', undefined, { password: verdict.problems });
   if ((await consume('sipPassword', user.id)).rejected) {
-    return { ok: false, kind: 'throttled', message: 'Too many password changes in the last hour. Please wait before trying again, or contact support.' };
+    return fail('throttled', 'outcome.reset.tooMany');
   }
 
   // The intent is recorded before the switch is called, so that a change the switch accepted is
@@ -58,10 +57,10 @@ export async function resetSipPassword(user: CurrentUser, credentialId: string, 
     const status = isKnownNotApplied(res) ? 'failed' : 'unknown';
     await db.sipPasswordChange.update({ where: { id: change.id }, data: { status, completedAt: new Date(), error: `${res.code ?? res.kind}`.slice(0, 200) } });
     await audit({ action: 'sip_password.change_failed', actor: user, accountId: cred.accountId, target: { type: 'sip_credential', id: cred.id }, detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status }, meta });
-    return { ok: false, kind: 'switch', message: `${failureMessage(res, 'the new SIP password')} Nothing is recorded here until the switch confirms; you can try again.` };
+    return fail('unavailable', 'outcome.reset.switchFailed', { failure: failureNote(res, { key: 'outcome.switch.action.sipPassword' }) });
   }
   const recorded = await completeWithRetries(change.id, new Date());
-  return recorded ? { ok: true, recorded: true, liftQueued: recorded.liftQueued } : { ok: true, recorded: false, liftQueued: false };
+  return succeed(recorded ? { recorded: true, liftQueued: recorded.liftQueued } : { recorded: false, liftQueued: false });
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000];

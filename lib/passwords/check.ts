@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Piscina } from 'piscina';
 import { consumeAll } from '@/lib/server/rate-limit';
 import { addressBucket } from '@/lib/server/client-address';
+import type { Note } from '@/lib/i18n/note';
 import { type Assessment, estimateInput, judgePassword, MAX_LENGTH, type PasswordRule, toEstimate } from '@/lib/passwords/strength';
 
 // The server's password checks score with zxcvbn in a worker thread, never on the request thread:
@@ -43,13 +44,13 @@ function scoringPool(): Piscina {
 
 export type CheckOutcome =
   | { ok: true; assessment: Assessment }
-  | { ok: false; kind: 'too_long' | 'throttled' | 'timeout'; message: string };
+  | { ok: false; kind: 'too_long' | 'throttled' | 'timeout'; note: Note };
 
-const MESSAGES = {
-  too_long: `Use at most ${MAX_LENGTH} characters.`,
-  throttled: 'Too many password checks in the last few minutes. Please wait a few minutes before trying again.',
-  timeout: 'Checking this password took too long. Please try again, or use a generated password.',
-} as const;
+const NOTES: Record<'too_long' | 'throttled' | 'timeout', Note> = {
+  too_long: { key: 'password.problem.tooLong', values: { max: MAX_LENGTH } },
+  throttled: { key: 'outcome.password.checkThrottled' },
+  timeout: { key: 'outcome.password.checkTimeout' },
+};
 
 /**
  * The server's verdict on a candidate `password` under `rule` (see lib/passwords/strength.ts
@@ -69,18 +70,18 @@ export async function checkPassword(
   who: { userId: string; ip: string | null },
   deadlineMs = CHECK_DEADLINE_MS,
 ): Promise<CheckOutcome> {
-  if (password.length > MAX_LENGTH) return { ok: false, kind: 'too_long', message: MESSAGES.too_long };
+  if (password.length > MAX_LENGTH) return { ok: false, kind: 'too_long', note: NOTES.too_long };
   const { over } = await consumeAll([
     { name: 'passwordCheckUser', key: who.userId },
     { name: 'passwordCheckAddress', key: addressBucket(who.ip) },
   ]);
-  if (over) return { ok: false, kind: 'throttled', message: MESSAGES.throttled };
+  if (over) return { ok: false, kind: 'throttled', note: NOTES.throttled };
   try {
     const raw = await scoringPool().run(estimateInput(password, opts.userInputs), { signal: AbortSignal.timeout(deadlineMs) });
     return { ok: true, assessment: judgePassword(password, opts, toEstimate(raw)) };
   } catch (e) {
     // An aborted task (the deadline) or a full queue; anything else is a real fault.
-    if ((e as Error).name === 'AbortError' || (e as Error).message === 'Task queue is at limit') return { ok: false, kind: 'timeout', message: MESSAGES.timeout };
+    if ((e as Error).name === 'AbortError' || (e as Error).message === 'Task queue is at limit') return { ok: false, kind: 'timeout', note: NOTES.timeout };
     throw e;
   }
 }

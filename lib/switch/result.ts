@@ -4,6 +4,8 @@
 // may not have been applied and must never be reported as done. No `server-only`: pure types and
 // text, usable wherever a result is rendered.
 
+import type { Note } from '@/lib/i18n/note';
+
 export type SwitchFailureKind = 'rejected' | 'unavailable' | 'not_found' | 'invalid_response';
 
 export type SwitchFailure = {
@@ -36,21 +38,20 @@ export function isRetryable(failure: SwitchFailure): boolean {
 }
 
 /**
- * An honest sentence for the person who asked for `action` (e.g. "your new SIP password",
- * "lifting the block"). It never says "done", and it only says "nothing changed" when the switch
- * actually answered with a refusal.
+ * An honest sentence (a Note: catalogue outcome.switch.*) for the person who asked for `action`
+ * (a Note such as outcome.switch.action.sipPassword, or plain words). It never says "done", and it
+ * only says "nothing changed" when the switch actually answered with a refusal.
  */
-export function failureMessage(failure: SwitchFailure, action: string): string {
+export function failureNote(failure: SwitchFailure, action: Note | string): Note {
+  const values = { action };
   switch (failure.kind) {
     case 'unavailable':
-      return `The switch did not confirm ${action}, so we cannot treat it as done. It may still take effect; please check again in a minute before relying on it.`;
+      return { key: 'outcome.switch.unavailable', values };
     case 'invalid_response':
-      return `The switch gave an answer about ${action} that we could not read, so we cannot treat it as done. Please check again in a minute, and contact support if this keeps happening.`;
+      return { key: 'outcome.switch.invalidResponse', values };
     case 'not_found':
-      return `The switch does not know this account or SIP credential, so nothing was changed for ${action}. Please contact support.`;
+      return { key: 'outcome.switch.notFound', values };
     case 'rejected':
-      return failure.status === 401 || failure.status === 403
-        ? `The switch refused ${action} because the portal is not authorised to change it. Nothing was changed; please contact support.`
-        : `The switch refused ${action}. Nothing was changed.`;
+      return { key: failure.status === 401 || failure.status === 403 ? 'outcome.switch.notAuthorised' : 'outcome.switch.refused', values };
   }
 }

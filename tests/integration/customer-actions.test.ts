@@ -58,7 +58,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
     it('sets a strong password on the switch, records the change and audits it without the password', async () => {
       const { users, creds } = await provisioned();
       const password = strong();
-      expect(await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta)).toEqual({ ok: true, recorded: true, liftQueued: false });
+      expect(await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta)).toEqual({ ok: true, data: { recorded: true, liftQueued: false } });
       expect((await sim.control('POST', '/_sim/check-password', { username: creds[0].username, password })).body.matches).toBe(true);
       const db = getDb();
       expect((await db.sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt).not.toBeNull();
@@ -72,7 +72,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const mine = await provisioned();
       const theirs = await provisioned();
       const password = strong();
-      expect(await resetSipPassword(asCustomer(mine.users[0]), theirs.creds[0].id, password, meta)).toEqual({ ok: false, kind: 'not_found' });
+      expect(await resetSipPassword(asCustomer(mine.users[0]), theirs.creds[0].id, password, meta)).toEqual({ ok: false, code: 'not_found' });
       expect((await sim.control('POST', '/_sim/check-password', { username: theirs.creds[0].username, password: 'old-password-0' })).body.matches).toBe(true);
       expect(await getDb().sipPasswordChange.count({ where: { credentialId: theirs.creds[0].id } })).toBe(0);
     });
@@ -80,7 +80,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
     it('a weak password is refused with the reason and changes nothing', async () => {
       const { users, creds, account } = await provisioned();
       const r = await resetSipPassword(asCustomer(users[0]), creds[0].id, `${account.number.toLowerCase()}1`, meta);
-      expect(r).toMatchObject({ ok: false, kind: 'weak', message: expect.any(String) });
+      expect(r).toMatchObject({ ok: false, code: 'invalid', note: { key: 'outcome.password.weak' }, fieldErrors: { password: expect.arrayContaining([expect.objectContaining({ key: expect.stringMatching(/^password\./) })]) } });
       expect(await getDb().sipPasswordChange.count({ where: { credentialId: creds[0].id } })).toBe(0);
       expect((await sim.control('POST', '/_sim/check-password', { username: creds[0].username, password: 'old-password-0' })).body.matches).toBe(true);
     });
@@ -91,7 +91,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const password = strong();
       const r = await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta);
       await sim.control('DELETE', '/_sim/faults');
-      expect(r).toMatchObject({ ok: false, kind: 'switch' });
+      expect(r).toMatchObject({ ok: false, code: 'unavailable', note: { key: 'outcome.reset.switchFailed', values: { failure: { key: 'outcome.switch.unavailable' } } } });
       expect(JSON.stringify(r)).not.toContain(password);
       const db = getDb();
       expect((await db.sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt).toBeNull();

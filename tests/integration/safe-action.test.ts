@@ -90,6 +90,18 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     expect(await customerAction(undefined, form({ ...good, 'ids[]': 'one' }))).toMatchObject({ data: { ids: ['one'] } });
   });
 
+  it('a domain Outcome becomes form state in the caller’s language; not_found becomes a 404', async () => {
+    const { fail, missing, succeed } = await import('@/lib/server/outcome');
+    const refusing = userAction(schema, async () => fail('conflict', 'outcome.request.notPending'), { echo: ['name'] });
+    session.user = who('customer');
+    expect(await refusing(undefined, form(good))).toEqual({ values: { name: 'Dana' }, ok: false, message: 'This request was already decided or withdrawn.' });
+    session.user = who('customer', { locale: 'es' });
+    expect(await refusing(undefined, form(good))).toEqual({ values: { name: 'Dana' }, ok: false, message: 'Esta solicitud ya se resolvió o se retiró.' });
+    const done = userAction(schema, async () => succeed({ n: 1 }, { key: 'reset.updated' }));
+    expect(await done(undefined, form(good))).toEqual({ ok: true, message: 'Contraseña actualizada', data: { n: 1 } });
+    await expect(userAction(schema, async () => missing())(undefined, form(good))).rejects.toEqual(NOT_FOUND);
+  });
+
   it('staffAction and adminAction: the role wrappers refuse customers and, for admin, agents', async () => {
     const forStaff = staffOnly(schema, handler);
     const forAdmin = adminAction(schema, handler);

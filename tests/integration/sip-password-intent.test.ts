@@ -41,7 +41,7 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
   it('a normal reset records the intent and completes it, without the password anywhere in the row', async () => {
     const { users, creds } = await provisioned();
     const password = strong();
-    expect(await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta)).toEqual({ ok: true, recorded: true, liftQueued: false });
+    expect(await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta)).toEqual({ ok: true, data: { recorded: true, liftQueued: false } });
     const change = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: creds[0].id } });
     expect(change).toMatchObject({ status: 'applied', ip: meta.ip });
     expect(JSON.stringify(change)).not.toContain(password);
@@ -52,7 +52,7 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 422 });
     const outcome = await resetSipPassword(asCustomer(users[0]), creds[0].id, strong(), meta);
     await sim.control('DELETE', '/_sim/faults');
-    expect(outcome).toMatchObject({ ok: false, kind: 'switch' });
+    expect(outcome).toMatchObject({ ok: false, code: 'unavailable', note: { values: { failure: { key: 'outcome.switch.refused' } } } });
     expect((await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: creds[0].id } })).status).toBe('failed');
     expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt).toBeNull();
   });
@@ -94,7 +94,7 @@ describe('SIP password intent when the SQLite file is busy', () => {
     other.exec('BEGIN IMMEDIATE');
     const release = setTimeout(() => other.exec('COMMIT'), 7000);
     const outcome = await pending;
-    expect(outcome).toEqual({ ok: true, recorded: false, liftQueued: false });
+    expect(outcome).toEqual({ ok: true, data: { recorded: false, liftQueued: false } });
     // The switch has the new password.
     await new Promise((r) => setTimeout(r, 7500));
     clearTimeout(release);

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/client';
-import { failureMessage } from '@/lib/switch/result';
+import { failureNote, type SwitchFailure } from '@/lib/switch/result';
+import { noteText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
 import { seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
+
+/** The switch's failure note in English words (what a customer reading English sees). */
+const failureMessage = (f: SwitchFailure, action: string) => noteText(translate('en'), failureNote(f, action));
+
 
 vi.mock('server-only', () => ({}));
 

@@ -2,8 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { log } from '@/lib/server/log';
 import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/client';
-import { failureMessage, isKnownNotApplied, isRetryable, type SwitchFailure } from '@/lib/switch/result';
+import { failureNote, isKnownNotApplied, isRetryable, type SwitchFailure } from '@/lib/switch/result';
+import { noteText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
 import { backoffDelay, redact } from '@/lib/switch/transport-util';
+
+/** The switch's failure note in English words (what a customer reading English sees). */
+const failureMessage = (f: SwitchFailure, action: string) => noteText(translate('en'), failureNote(f, action));
+
 
 vi.mock('server-only', () => ({}));
 
