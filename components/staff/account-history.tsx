@@ -6,20 +6,21 @@ import { When } from '@/components/ui/when';
 /** Earlier blocks and requests of the same account: a repeat "misdial" is a pattern worth knowing. */
 export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlierBlocks' | 'otherRequests'> }) {
   const l = useTranslations('staff.labels');
+  const t = useTranslations('staff.history');
   return (
     <div className="grid gap-4 md:grid-cols-2">
       <div>
-        <h3 className="font-semibold">Other blocks</h3>
+        <h3 className="font-semibold">{t('blocks')}</h3>
         {view.earlierBlocks.length ? (
           <ul className="mt-1 flex flex-col gap-1 text-sm">
             {view.earlierBlocks.map((b) => (
               <li key={b.id}><When at={b.placedAt} />: {l(`reason.${b.reason}`)} · {l(`blockStatus.${b.status}`)}{b.liftedAt ? <> (<When at={b.liftedAt} />)</> : ''}</li>
             ))}
           </ul>
-        ) : <p className="text-sm">None.</p>}
+        ) : <p className="text-sm">{t('none')}</p>}
       </div>
       <div>
-        <h3 className="font-semibold">Other requests</h3>
+        <h3 className="font-semibold">{t('requests')}</h3>
         {view.otherRequests.length ? (
           <ul className="mt-1 flex flex-col gap-1 text-sm">
             {view.otherRequests.map((r) => (
@@ -29,7 +30,7 @@ export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlier
               </li>
             ))}
           </ul>
-        ) : <p className="text-sm">None.</p>}
+        ) : <p className="text-sm">{t('none')}</p>}
       </div>
     </div>
   );

@@ -1,7 +1,6 @@
-import { useFormatter } from 'next-intl';
 import type { OtherBlockDto } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
-import { useTranslations } from 'next-intl';
+import { useFormatter, useTranslations } from 'next-intl';
 
 /**
  * The other blocks in force on the account, each with its own tick: the switch lifts the whole
@@ -10,20 +9,21 @@ import { useTranslations } from 'next-intl';
  */
 export function OtherBlocksChoice({ blocks, idPrefix, checked }: { blocks: OtherBlockDto[]; idPrefix: string; checked?: string | string[] }) {
   const l = useTranslations('staff.labels');
+  const t = useTranslations('staff.other');
   // Rendered inside client forms: next-intl's formatter carries the viewer's zone from the request config.
   const format = useFormatter();
   if (!blocks.length) return null;
   return (
     <fieldset className="flex flex-col gap-2 rounded-md border border-amber-300 bg-amber-50 p-3">
-      <legend className="px-1 font-semibold">Other blocks in force on this account</legend>
-      <p className="text-sm">A lift allows international calls for the whole account. Review each block below (calls, source IPs) and tick it to lift it too; an unticked block keeps the account blocked and nothing is sent.</p>
+      <legend className="px-1 font-semibold">{t('legend')}</legend>
+      <p className="text-sm">{t('intro')}</p>
       {blocks.map((b) => (
         <label key={b.id} className="flex items-start gap-2">
           <input type="checkbox" name="alsoLift[]" value={b.id} defaultChecked={[checked ?? []].flat().includes(b.id)} disabled={b.reason === 'manual'} className="mt-1 h-5 w-5" aria-describedby={`${idPrefix}-${b.id}-hint`} />
           <span>
-            Also lift: {l(`reason.${b.reason}`)}, placed {format.dateTime(new Date(b.placedAt), ZONED)}
+            {t('alsoLift', { reason: l(`reason.${b.reason}`), placed: format.dateTime(new Date(b.placedAt), ZONED) })}
             <span id={`${idPrefix}-${b.id}-hint`} className="block text-sm text-slate-700">
-              {b.calls} trigger call{b.calls === 1 ? '' : 's'}{b.reason === 'manual' ? ' · placed by support: lift it from the account page' : ''}
+              {t('calls', { count: b.calls })}{b.reason === 'manual' ? ` · ${t('manual')}` : ''}
             </span>
           </span>
         </label>

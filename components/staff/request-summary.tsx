@@ -1,4 +1,4 @@
-import { getTranslations } from 'next-intl/server';
+import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
@@ -12,42 +12,43 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
   const t = await getTranslations('staff.request');
   const language = r.submittedBy ? localeOf(r.submittedBy) : null;
   const doors = await getTranslations('doors');
+  const s = await getTranslations('staff.summary');
   const country = accountCountry(r.account.country);
   const phone = describeDialled(r.callbackPhone, country).display;
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
-      <dt className="font-medium">Callback phone</dt>
+      <dt className="font-medium">{s('callback')}</dt>
       <dd className="flex flex-col gap-1">
         {r.callback.safe ? (
           <a href={`tel:${r.callbackPhone}`} className="self-start font-mono text-lg text-blue-800 underline">{phone}</a>
         ) : (
           <p className="font-mono text-lg">{phone}</p>
         )}
-        <p className="text-sm">{r.callback.source === 'on_file' ? 'On file for the account.' : <strong>Typed by the requester: not on file for the account.</strong>}</p>
-        {r.callback.warning ? <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">Do not call: {r.callback.warning}</p> : null}
-        {r.callback.source === 'typed' && r.callback.onFile ? <p className="text-sm">Number on file: <a href={`tel:${r.callback.onFile}`} className="font-mono text-blue-800 underline">{describeDialled(r.callback.onFile, country).display}</a></p> : null}
+        <p className="text-sm">{r.callback.source === 'on_file' ? s('onFile') : <strong>{s('typed')}</strong>}</p>
+        {r.callback.warning ? <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">{s('doNotCall', { warning: r.callback.warning })}</p> : null}
+        {r.callback.source === 'typed' && r.callback.onFile ? <p className="text-sm">{s('numberOnFile')} <a href={`tel:${r.callback.onFile}`} className="font-mono text-blue-800 underline">{describeDialled(r.callback.onFile, country).display}</a></p> : null}
       </dd>
-      <dt className="font-medium">Their local time</dt>
+      <dt className="font-medium">{s('localTime')}</dt>
       <dd><CustomerClock timeZone={r.account.timeZone} /></dd>
-      <dt className="font-medium">Sent by</dt>
-      <dd>{r.submittedBy ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}` : 'a former member'} on <When at={r.createdAt} /></dd>
+      <dt className="font-medium">{s('sentBy')}</dt>
+      <dd>{s.rich('sentByLine', { who: r.submittedBy ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}` : s('formerMember'), when: () => <When at={r.createdAt} /> })}</dd>
       {language ? (
         <>
           <dt className="font-medium">{t('language')}</dt>
           <dd lang={language}>{LOCALE_NAMES[language]}</dd>
         </>
       ) : null}
-      <dt className="font-medium">In their words</dt>
-      <dd><blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">{r.whatHappened || '(nothing written)'}</blockquote></dd>
+      <dt className="font-medium">{s('words')}</dt>
+      <dd><blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">{r.whatHappened || s('nothingWritten')}</blockquote></dd>
       {r.intendedNumber ? (
         <>
-          <dt className="font-medium">Number they meant</dt>
+          <dt className="font-medium">{s('meant')}</dt>
           <dd className="font-mono">{describeDialled(r.intendedNumber, country).display}</dd>
         </>
       ) : null}
       {r.pbxIp ? (
         <>
-          <dt className="font-medium">Their PBX’s public IP</dt>
+          <dt className="font-medium">{s('pbx')}</dt>
           <dd className="font-mono">{r.pbxIp}</dd>
         </>
       ) : null}
@@ -61,16 +62,17 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
   );
 }
 
-/** The account's wall clock now, and whether a callback lands within its business hours. */
-function CustomerClock({ timeZone }: { timeZone: string }) {
+/** The account's wall clock now, in the viewer's language, and whether a callback lands within its business hours. */
+async function CustomerClock({ timeZone }: { timeZone: string }) {
+  const [s, locale, format] = await Promise.all([getTranslations('staff.summary'), getLocale(), getFormatter()]);
   const now = new Date();
   const clock = localClock(now, timeZone);
-  if (!clock) return <>unknown ({timeZone})</>;
+  if (!clock) return <>{s('clockUnknown', { zone: timeZone })}</>;
   return (
     <>
-      <strong>{clock.weekday}, {formatWhen(now, timeZone)}</strong> ({timeZone}) ·{' '}
-      {clock.withinBusinessHours ? 'within business hours' : <strong className="text-amber-900">outside business hours</strong>}{' '}
-      (Monday to Friday, {BUSINESS_HOURS.from}:00–{BUSINESS_HOURS.to}:00)
+      <strong>{format.dateTime(now, { weekday: 'short', timeZone })}, {formatWhen(now, timeZone, { locale })}</strong> ({timeZone}) ·{' '}
+      {clock.withinBusinessHours ? s('within') : <strong className="text-amber-900">{s('outside')}</strong>}{' '}
+      {s('hours', { from: BUSINESS_HOURS.from, to: BUSINESS_HOURS.to })}
     </>
   );
 }
