@@ -7,15 +7,18 @@ import { LiftBlockForm } from './manual-block-forms';
 /** Blocks of the account, newest first; an in-force one can be lifted here. */
 export function AccountBlocks({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
-  if (account.blocks.length === 0) return <p>This account has never been blocked.</p>;
+  const t = useTranslations('staff.account');
+  if (account.blocks.length === 0) return <p>{t('neverBlocked')}</p>;
   return (
     <ul className="flex flex-col gap-3">
       {account.blocks.map((b) => (
         <li key={b.id} className="rounded-md border border-slate-200 bg-white p-3">
           <article aria-labelledby={`block-${b.id}`} className="flex flex-col gap-2">
-            <h3 id={`block-${b.id}`} className="font-semibold">{l(`reason.${b.reason}`)}, placed <When at={b.placedAt} /></h3>
-            <p className="text-sm">{l(`blockStatus.${b.status}`)}{b.liftedAt ? <> on <When at={b.liftedAt} /></> : ''} · placed by {b.placedBy} · {b.calls} trigger call{b.calls === 1 ? '' : 's'}</p>
-            {b.note ? <p className="text-sm"><span className="font-medium">Support note:</span> {b.note}</p> : null}
+            <h3 id={`block-${b.id}`} className="font-semibold">{t.rich('blockTitle', { reason: l(`reason.${b.reason}`), when: () => <When at={b.placedAt} /> })}</h3>
+            <p className="text-sm">{b.liftedAt
+              ? t.rich('blockLineLifted', { status: l(`blockStatus.${b.status}`), by: b.placedBy, calls: b.calls, when: () => <When at={b.liftedAt!} /> })
+              : t('blockLine', { status: l(`blockStatus.${b.status}`), by: b.placedBy, calls: b.calls })}</p>
+            {b.note ? <p className="text-sm"><span className="font-medium">{t('supportNote')}</span> {b.note}</p> : null}
             {b.status === 'active' ? (
               <LiftBlockForm
                 blockId={b.id}
@@ -31,7 +34,8 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
 
 export function AccountRequests({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
-  if (account.requests.length === 0) return <p>No unblock requests.</p>;
+  const t = useTranslations('staff.account');
+  if (account.requests.length === 0) return <p>{t('noRequests')}</p>;
   return (
     <ul className="flex flex-col gap-1">
       {account.requests.map((r) => (
@@ -44,13 +48,14 @@ export function AccountRequests({ account }: { account: StaffAccountView }) {
 /** What Tollgate asked the switch to do for this account, and what came of it. */
 export function SwitchOperations({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
-  if (account.operations.length === 0) return <p>Nothing sent to the switch yet.</p>;
+  const t = useTranslations('staff.account');
+  if (account.operations.length === 0) return <p>{t('noOperations')}</p>;
   return (
     <ul className="flex flex-col gap-1 text-sm">
       {account.operations.map((o) => (
         <li key={o.id}>
-          <When at={o.createdAt} />: {(['lift', 'block'].includes(o.kind) ? l(`opKind.${o.kind}`) : o.kind)} by {o.actor ?? 'unknown'} · <strong>{l(`opStatus.${o.status}`)}</strong>
-          {o.attempts ? ` · ${o.attempts} failed attempt${o.attempts === 1 ? '' : 's'}` : ''}
+          <When at={o.createdAt} />: {t('operation', { kind: ['lift', 'block'].includes(o.kind) ? l(`opKind.${o.kind}`) : o.kind, by: o.actor ?? t('unknownActor') })} · <strong>{l(`opStatus.${o.status}`)}</strong>
+          {o.attempts ? ` · ${t('attempts', { count: o.attempts })}` : ''}
           {o.lastError && o.status !== 'done' ? ` · ${o.lastError}` : ''}
         </li>
       ))}

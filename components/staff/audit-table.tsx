@@ -1,16 +1,18 @@
+import { useTranslations } from 'next-intl';
 import type { AuditEntryView } from '@/lib/staff/audit-query';
 import { When } from '@/components/ui/when';
 
 export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
-  if (entries.length === 0) return <p role="status">No entries match these filters.</p>;
+  const t = useTranslations('staff.audit');
+  if (entries.length === 0) return <p role="status">{t('none')}</p>;
   return (
     // Focusable, so keyboard users can scroll the wide table sideways.
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Audit log entries">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={t('entries')}>
       <table className="w-full min-w-[48rem] text-left text-sm">
-        <caption className="sr-only">Audit log entries, newest first</caption>
+        <caption className="sr-only">{t('caption')}</caption>
         <thead>
           <tr className="border-b border-slate-300 text-slate-700">
-            {['Time', 'Action', 'Actor', 'Account', 'Target', 'From', 'Detail'].map((h) => <th key={h} scope="col" className="py-2 pr-3">{h}</th>)}
+            {(['time', 'action', 'actor', 'account', 'target', 'from', 'detail'] as const).map((h) => <th key={h} scope="col" className="py-2 pr-3">{t(`column.${h}`)}</th>)}
           </tr>
         </thead>
         <tbody>

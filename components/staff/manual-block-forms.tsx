@@ -1,5 +1,6 @@
 'use client';
 import { useActionState } from 'react';
+import { useTranslations } from 'next-intl';
 import { liftBlockAction, placeBlockAction } from '@/lib/blocks/actions';
 import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
@@ -11,13 +12,14 @@ import { OtherBlocksChoice } from './other-blocks-choice';
 /** Support blocks international calling by hand (reason "manual"); the switch must confirm it. */
 export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
   const [state, action] = useActionState(placeBlockAction, undefined);
+  const t = useTranslations('staff.account');
   const note = echoed(state, 'note');
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="accountNumber" value={accountNumber} />
-      <TextArea id="place-note" name="note" label="Note" hint="Why you are blocking, and on whose word. For support only." defaultValue={note} errors={state?.fieldErrors?.note} required />
+      <TextArea id="place-note" name="note" label={t('note')} hint={t('placeHint')} defaultValue={note} errors={state?.fieldErrors?.note} required />
       <FormMessage id="place-message" message={state?.message} ok={state?.ok} />
-      <div><SubmitButton variant="danger" pendingText="Sending to the switch…">Block international calling</SubmitButton></div>
+      <div><SubmitButton variant="danger" pendingText={t('sending')}>{t('place')}</SubmitButton></div>
     </form>
   );
 }
@@ -25,14 +27,15 @@ export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
 /** Lifts one block (and the other blocks ticked) through the switch outbox. */
 export function LiftBlockForm({ blockId, otherBlocks = [] }: { blockId: string; otherBlocks?: OtherBlockDto[] }) {
   const [state, action] = useActionState(liftBlockAction, undefined);
+  const t = useTranslations('staff.account');
   const note = echoed(state, 'note');
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="blockId" value={blockId} />
-      <TextArea id={`lift-note-${blockId}`} name="note" label="Note" hint="Why you are lifting it. For support only." defaultValue={note} errors={state?.fieldErrors?.note} required />
+      <TextArea id={`lift-note-${blockId}`} name="note" label={t('note')} hint={t('liftHint')} defaultValue={note} errors={state?.fieldErrors?.note} required />
       <OtherBlocksChoice blocks={otherBlocks} idPrefix={`lift-other-${blockId}`} checked={state?.values?.['alsoLift[]']} />
       <FormMessage id={`lift-message-${blockId}`} message={state?.message} ok={state?.ok} />
-      <div><SubmitButton pendingText="Sending to the switch…">Lift block</SubmitButton></div>
+      <div><SubmitButton pendingText={t('sending')}>{t('lift')}</SubmitButton></div>
     </form>
   );
 }

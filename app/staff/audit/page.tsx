@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
 import { AuditFilters } from '@/components/staff/audit-filters';
 import { AuditTable } from '@/components/staff/audit-table';
 import { requireStaff } from '@/lib/auth/session';
@@ -9,6 +10,7 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireStaff();
+  const t = await getTranslations('staff.audit');
   const sp = await searchParams;
   const f = auditFilterSchema.parse(Object.fromEntries(['account', 'actor', 'action', 'from', 'to', 'before'].map((k) => [k, first(sp[k])])));
   const page = await listAudit(user, f);
@@ -16,13 +18,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const older = page.next ? `/staff/audit?${new URLSearchParams([...keep, ['before', page.next]])}` : null;
   return (
     <div className="flex flex-col gap-6">
-      <h1 className="text-2xl font-bold">Audit log</h1>
-      <p>Every security-relevant action, newest first. Entries are never changed or deleted.</p>
+      <h1 className="text-2xl font-bold">{t('title')}</h1>
+      <p>{t('intro')}</p>
       <AuditFilters f={f} />
-      {page.unknown ? <p role="status">No {page.unknown === 'account' ? 'account has that number' : 'login has that email'}.</p> : <AuditTable entries={page.entries} />}
-      <nav aria-label="Audit log pages" className="flex gap-4">
-        {f.before ? <Link href={`/staff/audit?${keep}`} className="text-blue-800 underline">Newest entries</Link> : null}
-        {older ? <Link href={older} className="text-blue-800 underline">Older entries</Link> : null}
+      {page.unknown ? <p role="status">{page.unknown === 'account' ? t('noAccount') : t('noActor')}</p> : <AuditTable entries={page.entries} />}
+      <nav aria-label={t('pages')} className="flex gap-4">
+        {f.before ? <Link href={`/staff/audit?${keep}`} className="text-blue-800 underline">{t('newest')}</Link> : null}
+        {older ? <Link href={older} className="text-blue-800 underline">{t('older')}</Link> : null}
       </nav>
     </div>
   );

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AccountBlocks, AccountRequests, SwitchOperations } from '@/components/staff/account-blocks';
@@ -9,6 +10,7 @@ import { getAccountForStaff } from '@/lib/staff/account-detail';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
+  const t = await getTranslations('staff.account');
   const a = await getAccountForStaff(user, (await params).number);
   if (!a) notFound();
   const inForce = a.blocks.some((b) => b.status === 'active' || b.status === 'lift_pending');
@@ -19,42 +21,42 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
     <div className="flex flex-col gap-8">
       {waiting ? <AutoRefresh /> : null}
       <div className="flex flex-col gap-2">
-        <Link href="/staff" className="text-sm text-blue-800 underline">Back to the queue</Link>
+        <Link href="/staff" className="text-sm text-blue-800 underline">{t('back')}</Link>
         <h1 className="text-2xl font-bold">{a.name} ({a.number})</h1>
         <div role="status" aria-live="polite">
           <p className="font-semibold">
-            {inForce ? 'International calling blocked' : 'International calling allowed'}
-            {placing ? ' · Block sent to the switch: waiting for it to confirm' : ''}
+            {inForce ? t('blocked') : t('allowed')}
+            {placing ? ` · ${t('placing')}` : ''}
           </p>
-          {refused ? <p className="text-red-900">The switch refused the last block ({refused.lastError}). Nothing is in force.</p> : null}
+          {refused ? <p className="text-red-900">{t('refused', { error: refused.lastError ?? '' })}</p> : null}
         </div>
         <p className="text-sm text-slate-700">
-          {a.country} · {a.timeZone} · Members: {a.members.map((m) => m.email).join(', ') || 'none'} · SIP: {a.credentials.map((c) => c.username).join(', ') || 'none'}
+          {t('facts', { country: a.country, timeZone: a.timeZone, members: a.members.map((m) => m.email).join(', ') || t('nobody'), usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody') })}
         </p>
       </div>
 
       {!inForce && !placing ? (
         <section aria-labelledby="place-title" className="flex flex-col gap-3">
-          <h2 id="place-title" className="text-xl font-semibold">Block international calling</h2>
-          <p>The switch blocks international calls on this account; national calls still work. The members get a block notice once the switch confirms. Password changes do not lift a manual block: only support can.</p>
+          <h2 id="place-title" className="text-xl font-semibold">{t('placeTitle')}</h2>
+          <p>{t('placeIntro')}</p>
           <PlaceBlockForm accountNumber={a.number} />
         </section>
       ) : null}
 
       <section aria-labelledby="blocks-title" className="flex flex-col gap-3">
-        <h2 id="blocks-title" className="text-xl font-semibold">Blocks</h2>
+        <h2 id="blocks-title" className="text-xl font-semibold">{t('blocks')}</h2>
         <AccountBlocks account={a} />
       </section>
 
       <section aria-labelledby="requests-title" className="flex flex-col gap-3">
-        <h2 id="requests-title" className="text-xl font-semibold">Unblock requests</h2>
+        <h2 id="requests-title" className="text-xl font-semibold">{t('requests')}</h2>
         <AccountRequests account={a} />
       </section>
 
       <StaffAllowances user={user} account={a} blocked={inForce} />
 
       <section aria-labelledby="ops-title" className="flex flex-col gap-3">
-        <h2 id="ops-title" className="text-xl font-semibold">Sent to the switch</h2>
+        <h2 id="ops-title" className="text-xl font-semibold">{t('operations')}</h2>
         <SwitchOperations account={a} />
       </section>
     </div>
