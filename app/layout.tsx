@@ -9,8 +9,8 @@ export const metadata: Metadata = { title: 'Tollgate', description: 'Internation
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 // strength, password and reset: the strength meter and the SIP password form, which run in the browser;
-// staff: the labels inside the staff console's client forms.
-const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors', 'strength', 'password', 'reset', 'unblock', 'staff'] as const;
+// staff: the labels inside the staff console's client forms; mfa: two-factor set-up and recovery codes.
+const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors', 'strength', 'password', 'reset', 'unblock', 'staff', 'mfa'] as const;
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();

@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useActionState } from 'react';
+import { useTranslations } from 'next-intl';
 import { Field } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { RecoveryCodeList } from '@/components/recovery-code-list';
@@ -11,19 +12,20 @@ type Action = (prev: ActionState<{ recoveryCodes: string[] }> | undefined, form:
 
 export function EnrolForm({ action, next }: { action: Action; next: string }) {
   const [state, formAction] = useActionState(action, undefined);
+  const t = useTranslations('mfa');
   if (state?.ok && state.data) {
     return (
       <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes}>
-        <Link href={next} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white">Continue</Link>
+        <Link href={next} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white">{t('setup.continue')}</Link>
       </RecoveryCodeList>
     );
   }
   return (
     <form action={formAction} className="flex flex-col gap-4" noValidate>
       <input type="hidden" name="next" value={next} />
-      <Field name="code" label="Authentication code" inputMode="numeric" autoComplete="one-time-code" required errors={state?.fieldErrors?.code} />
+      <Field name="code" label={t('code')} inputMode="numeric" autoComplete="one-time-code" required errors={state?.fieldErrors?.code} />
       <FormMessage id="enrol-message" message={state?.fieldErrors?.code ? undefined : state?.message} />
-      <SubmitButton>Verify</SubmitButton>
+      <SubmitButton>{t('verify')}</SubmitButton>
     </form>
   );
 }

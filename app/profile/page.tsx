@@ -29,8 +29,8 @@ export default async function ProfilePage() {
         <LanguageForm id="profile-language" label={t('languageLabel')} />
       </section>
       <section aria-labelledby="tz-title" className="flex flex-col gap-3">
-        <h2 id="tz-title" className="text-xl font-semibold">Your time zone</h2>
-        <p>It is now <When at={new Date()} /> in {user.timeZone.replace(/_/g, ' ')}.</p>
+        <h2 id="tz-title" className="text-xl font-semibold">{t('timeZone.title')}</h2>
+        <p>{t.rich('timeZone.now', { zone: user.timeZone.replace(/_/g, ' '), when: () => <When at={new Date()} /> })}</p>
         <TimeZoneForm action={chooseTimeZoneAction} current={user.timeZone} zones={timeZones()} followsBrowser={await timeZoneFollowsBrowser(user.id)} />
       </section>
       <section aria-labelledby="pw-title" className="flex flex-col gap-3">
