@@ -5,7 +5,11 @@ import { AppHeader } from '@/components/app-header';
 import { FreshHistory } from '@/components/fresh-history';
 import './globals.css';
 
-export const metadata: Metadata = { title: 'Tollgate', description: 'International calling protection for your business phone system.' };
+/** Title and description in the reader's language (app.meta). */
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('app');
+  return { title: t('name'), description: t('meta.description') };
+}
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 // strength, password and reset: the strength meter and the SIP password form, which run in the browser;

@@ -10,6 +10,7 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
   const t = await getTranslations('dashboard');
   const tr = await getTranslations('reasons');
   const ts = await getTranslations('strength');
+  const demo = await getTranslations('app.demo');
   const format = await getFormatter();
   const block = account.activeBlock;
   const headingId = `acct-${account.number}`;
@@ -37,7 +38,7 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
       ) : (
         <>
           <p className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 p-3 font-semibold text-emerald-900">{t('allowed')}</p>
-          {isDemo() ? <DemoFraudControl accountNumber={account.number} /> : null}
+          {isDemo() ? <DemoFraudControl accountNumber={account.number} text={{ intro: demo.rich('intro', { b: (c) => <strong>{c}</strong> }), asking: demo('asking'), simulate: demo('simulate') }} /> : null}
         </>
       )}
       <h3 className="mt-4 font-semibold">{t('credentials')}</h3>

@@ -24,7 +24,7 @@ export function ChangePasswordForm({ action, userInputs, minScore }: { action: A
     <form action={formAction} className="flex max-w-md flex-col gap-4" noValidate>
       <Field name="current" label={t('current')} type="password" autoComplete="current-password" required errors={state?.fieldErrors?.current} />
       <Field name="next" label={t('new')} type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)}
-        hint="At least 12 characters; a few unrelated words work well." errors={state?.fieldErrors?.next} />
+        hint={t('newHint')} errors={state?.fieldErrors?.next} />
       <StrengthMeter assessment={assessment} empty={!next} attack="portal" />
       <FormMessage id="change-password-message" message={state?.message} ok={state?.ok} />
       <SubmitButton>{t('submit')}</SubmitButton>

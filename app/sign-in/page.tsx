@@ -6,7 +6,10 @@ import { currentUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { emailLinkAction, signInAction } from '@/lib/auth/actions';
 
-export const metadata: Metadata = { title: 'Sign in · Tollgate' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('app');
+  return { title: t('meta.signIn', { app: t('name') }) };
+}
 
 type Search = Promise<{ callbackUrl?: string; error?: string; signedOut?: string }>;
 

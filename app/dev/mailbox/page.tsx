@@ -4,7 +4,10 @@ import { getTranslations } from 'next-intl/server';
 import { requireDevMailbox } from '@/lib/mail/dev-mailbox';
 import { listMail } from '@/lib/mail/mailbox';
 
-export const metadata: Metadata = { title: 'Dev mailbox · Tollgate' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('app');
+  return { title: t('meta.mailbox', { app: t('name') }) };
+}
 export const dynamic = 'force-dynamic';
 
 /** Demo only: the messages the demo "sent" (lib/mail/transport.ts stores them without SMTP_URL). */

@@ -8,7 +8,10 @@ import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
 import { bindingProof, linkIsUsable } from '@/lib/auth/link-sign-in';
 import { continueLinkAction } from '@/lib/auth/actions';
 
-export const metadata: Metadata = { title: 'Sign in · Tollgate', robots: { index: false, follow: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('app');
+  return { title: t('meta.signIn', { app: t('name') }), robots: { index: false, follow: false } };
+}
 
 type Search = Promise<{ token?: string | string[]; callbackUrl?: string | string[] }>;
 

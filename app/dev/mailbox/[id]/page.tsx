@@ -5,7 +5,10 @@ import { getTranslations } from 'next-intl/server';
 import { linksIn, requireDevMailbox } from '@/lib/mail/dev-mailbox';
 import { readMail } from '@/lib/mail/mailbox';
 
-export const metadata: Metadata = { title: 'Message · Dev mailbox · Tollgate' };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations('app');
+  return { title: t('meta.message', { app: t('name') }) };
+}
 export const dynamic = 'force-dynamic';
 
 /** One message: its HTML in a sandboxed frame (own CSP, see lib/server/security-headers.ts), its text, its links. */
