@@ -13,6 +13,7 @@ const SAME_IN_BOTH = new Set([
   'account.title', // "{name} ({number})"
   'mail.account',
   'mail.credential',
+  'staff.allowances.label', // "{country} ({code}), {hours} h": placeholders and the hour symbol
 ]);
 
 type Tree = { [k: string]: string | Tree };
