@@ -3,7 +3,8 @@ import { catalogue } from './support/catalogue';
 import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
 import { E2E } from './support/env';
-import { DEMO, expect, expectAccessible, signInStaff, test } from './support/fixtures';
+import { createStaff } from './support/factories';
+import { expect, expectAccessible, test, totpNow } from './support/fixtures';
 import { linkOf, mailTo, waitForMail } from './support/mail';
 import { sim } from './support/sim';
 import { runTsx } from './support/tsx';
@@ -130,7 +131,7 @@ test.describe('in Spanish', () => {
     await expect(page.getByText(es('block.request.status', { status: 'pending' }))).toBeVisible();
     await expectAccessible(page);
 
-    // A support agent approves it; the staff console itself is English (see the report).
+    // A Spanish-speaking support agent approves it, in a console that speaks Spanish too.
     await approve(browser, c);
     await page.reload();
     await expect(page.getByText(es('block.allowedNow'), { exact: true })).toBeVisible({ timeout: 20_000 });
@@ -150,18 +151,50 @@ test.describe('in Spanish', () => {
     await expectAccessible(page);
   });
 
+  /**
+   * An agent of this test's own, in a Spanish browser, finds the account, reads the request and
+   * approves it: every name comes from the Spanish catalogue, and each page is axe clean.
+   */
   async function approve(browser: Browser, c: Customer) {
-    const ctx = await browser.newContext({ locale: 'en-US' });
+    const agent = await createStaff('agent');
+    const ctx = await browser.newContext({ locale: 'es-ES' });
     const sam = await ctx.newPage();
-    await signInStaff(sam, DEMO.sam);
+    await sam.goto(`/sign-in?callbackUrl=${encodeURIComponent('/staff')}`);
+    await sam.getByLabel(es('signIn.email'), { exact: true }).fill(agent.email);
+    await sam.getByLabel(es('signIn.password'), { exact: true }).fill(agent.password);
+    await sam.getByRole('button', { name: es('signIn.submit'), exact: true }).click();
+    await expect(sam).toHaveURL(/\/security\/verify/);
+    await sam.getByLabel(es('mfa.code')).fill(await totpNow(agent.totpSecret, agent.email));
+    await sam.getByRole('button', { name: es('mfa.verify') }).click();
+    await expect(sam).toHaveURL((url) => url.pathname.startsWith('/staff'));
+
+    // The console in Spanish: its sections, the search, and the account's state in the results.
+    await expect(sam.getByRole('heading', { level: 1, name: es('staff.title') })).toBeVisible();
+    await expect(sam.getByRole('navigation', { name: es('staff.nav.label') }).getByRole('link', { name: es('staff.nav.queue') })).toBeVisible();
+    await sam.getByLabel(es('staff.home.searchLabel')).fill(c.number);
+    await sam.getByRole('button', { name: es('staff.home.searchButton'), exact: true }).click();
+    const hits = sam.getByRole('list', { name: es('staff.search.label') });
+    await expect(hits.getByText(es('staff.search.blocked', { status: es('staff.labels.blockStatus.active') }), { exact: false })).toBeVisible();
+    await expect(hits.getByText(es('staff.search.pending', { count: 1 }), { exact: false })).toBeVisible();
+    await expectAccessible(sam);
+
     const [req] = query<{ id: string }>(`SELECT r.id FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`, c.number);
     await sam.goto(`/staff/requests/${req.id}`);
+    const heading = es('staff.requestPage.heading', { kind: es('staff.labels.kind.misdial'), name: c.name, number: c.number });
+    await expect(sam.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expect(sam.getByRole('heading', { level: 2, name: es('staff.requestPage.call') })).toBeVisible();
+    await expect(sam.getByRole('heading', { name: en('staff.requestPage.call') })).toHaveCount(0);
+    await expect(sam.getByText(es('staff.summary.callback'), { exact: true })).toBeVisible();
     // The agent sees which language the customer reads, before calling back.
     await expect(sam.getByRole('definition').filter({ hasText: /^Español$/ })).toBeVisible();
-    await sam.getByRole('checkbox', { name: 'I spoke with the account holder' }).check();
-    await sam.getByLabel('Note', { exact: true }).fill('Hablé con la clínica: marcación errónea de un prefijo.');
-    await sam.getByRole('button', { name: 'Approve and lift block' }).click();
-    await expect(sam).toHaveURL(/done=/);
+    await expectAccessible(sam);
+
+    await sam.getByRole('checkbox', { name: es('staff.decision.attest') }).check();
+    await sam.getByLabel(es('staff.decision.note'), { exact: true }).fill('Hablé con la clínica: marcación errónea de un prefijo.');
+    await sam.getByRole('button', { name: es('staff.decision.approve') }).click();
+    await expect(sam).toHaveURL(/done=approved/);
+    await expect(sam.getByText(es('staff.requestPage.done.approved'))).toBeVisible();
+    await expectAccessible(sam);
     await ctx.close();
   }
 });
