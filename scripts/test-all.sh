@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test — every test: lint, types, unit + integration (SQLite and PostgreSQL), e2e in Chromium.
+# npm test — every test: lint, format, types, unit + integration (SQLite and PostgreSQL), e2e in Chromium.
 # As root it installs what it needs from Debian (chromium, postgresql, kamailio, sipp, baresip,
 # linphonec); otherwise it
 # says exactly what is missing. Under CI=true nothing is skipped: a missing dependency fails the run.
@@ -28,6 +28,8 @@ fi
 
 step "Lint"
 npx eslint --max-warnings 0 .
+step "Format (Prettier: npm run format fixes it)"
+npx prettier --check --log-level warn .
 step "Typecheck"
 npx tsc --noEmit
 
