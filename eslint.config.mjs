@@ -8,17 +8,27 @@ const APP_WALL = {
 };
 const DB_WALL = {
   regex: '^(@/|(\\.\\./)+)lib/(generated|server/db)(/|$)',
-  message: 'Pages and components never touch the database: call a query or action of lib/<domain>/ (docs/architecture.md).',
+  message:
+    'Pages and components never touch the database: call a query or action of lib/<domain>/ (docs/architecture.md).',
 };
 const DB_PATHS = ['@prisma/client'].map((name) => ({
   name,
-  message: 'Pages and components never touch the database: call a query or action of lib/<domain>/ (docs/architecture.md).',
+  message:
+    'Pages and components never touch the database: call a query or action of lib/<domain>/ (docs/architecture.md).',
 }));
 
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores(['.next/**', 'node_modules/**', 'lib/generated/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'data/**']),
+  globalIgnores([
+    '.next/**',
+    'node_modules/**',
+    'lib/generated/**',
+    'test-results/**',
+    'playwright-report/**',
+    'next-env.d.ts',
+    'data/**',
+  ]),
   {
     rules: {
       'no-console': ['error', { allow: ['warn', 'error', 'log'] }],
@@ -27,10 +37,7 @@ export default defineConfig([
   },
   // The walls of docs/architecture.md. Nothing imports a route; routes and components never reach the
   // database (they call lib/<domain> queries and actions, which scope every read to the caller).
-  {
-    files: ['lib/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [APP_WALL] }] },
-  },
+  { files: ['lib/**'], rules: { 'no-restricted-imports': ['error', { patterns: [APP_WALL] }] } },
   {
     files: ['app/**'],
     rules: { 'no-restricted-imports': ['error', { paths: DB_PATHS, patterns: [DB_WALL] }] },
@@ -39,8 +46,5 @@ export default defineConfig([
     files: ['components/**'],
     rules: { 'no-restricted-imports': ['error', { paths: DB_PATHS, patterns: [APP_WALL, DB_WALL] }] },
   },
-  {
-    files: ['prisma/*.cjs', 'scripts/lib/*.cjs'],
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
+  { files: ['prisma/*.cjs', 'scripts/lib/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 ]);

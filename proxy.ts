@@ -1,5 +1,10 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { LINK_BIND_COOKIE, LINK_BIND_MAX_AGE_SEC, LINK_BIND_PATH, newLinkBinding } from '@/lib/auth/link-binding';
+import {
+  LINK_BIND_COOKIE,
+  LINK_BIND_MAX_AGE_SEC,
+  LINK_BIND_PATH,
+  newLinkBinding,
+} from '@/lib/auth/link-binding';
 import { securityHeaders } from '@/lib/server/security-headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
@@ -13,7 +18,12 @@ export function proxy(request: NextRequest) {
   log().info({ reqId: requestId, method: request.method, path: request.nextUrl.pathname }, 'request');
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   const https = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-  const headers = securityHeaders({ nonce, pathname: request.nextUrl.pathname, https, dev: process.env.NODE_ENV === 'development' });
+  const headers = securityHeaders({
+    nonce,
+    pathname: request.nextUrl.pathname,
+    https,
+    dev: process.env.NODE_ENV === 'development',
+  });
   let binding: string | null = null;
   if (request.nextUrl.pathname === LINK_BIND_PATH && !request.cookies.get(LINK_BIND_COOKIE)?.value) {
     binding = newLinkBinding();
@@ -27,10 +37,15 @@ export function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   response.headers.set(REQUEST_ID_HEADER, requestId);
-  if (binding) response.cookies.set(LINK_BIND_COOKIE, binding, { httpOnly: true, sameSite: 'strict', secure: https, path: LINK_BIND_PATH, maxAge: LINK_BIND_MAX_AGE_SEC });
+  if (binding)
+    response.cookies.set(LINK_BIND_COOKIE, binding, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: https,
+      path: LINK_BIND_PATH,
+      maxAge: LINK_BIND_MAX_AGE_SEC,
+    });
   return response;
 }
 
-export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }],
-};
+export const config = { matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }] };

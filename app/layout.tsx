@@ -14,7 +14,17 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 // strength, password and reset: the strength meter and the SIP password form, which run in the browser;
 // staff: the labels inside the staff console's client forms; mfa: two-factor set-up and recovery codes.
-const CLIENT_NAMESPACES = ['signIn', 'profile', 'errors', 'strength', 'password', 'reset', 'unblock', 'staff', 'mfa'] as const;
+const CLIENT_NAMESPACES = [
+  'signIn',
+  'profile',
+  'errors',
+  'strength',
+  'password',
+  'reset',
+  'unblock',
+  'staff',
+  'mfa',
+] as const;
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();
@@ -26,7 +36,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang={locale}>
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900">
         <NextIntlClientProvider messages={clientMessages}>
-          <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2">
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2"
+          >
             {t('skip')}
           </a>
           <FreshHistory />

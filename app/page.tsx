@@ -10,7 +10,11 @@ export default async function Dashboard() {
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
-      {accounts.length === 0 ? <p>{t('none')}</p> : accounts.map((a) => <AccountCard key={a.id} account={a} />)}
+      {accounts.length === 0 ? (
+        <p>{t('none')}</p>
+      ) : (
+        accounts.map((a) => <AccountCard key={a.id} account={a} />)
+      )}
     </div>
   );
 }

@@ -17,7 +17,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startReferenceSwitch, type ReferenceSwitch } from '../switch/kamailio/src/launcher';
-import { ensureSwitchTools, freeTcpPort, freeUdpPort, runSipp, SIPP_DIR, sleep } from '../tests/kamailio/harness';
+import {
+  ensureSwitchTools,
+  freeTcpPort,
+  freeUdpPort,
+  runSipp,
+  SIPP_DIR,
+  sleep,
+} from '../tests/kamailio/harness';
 import { envInt, latencySummary, machine, median, round, runBench, type BenchResult } from './harness/report';
 
 const REGISTERS = envInt('BENCH_REGISTERS', 10_000);
@@ -32,8 +39,15 @@ const TOKEN = `bench-token-${randomBytes(12).toString('hex')}`;
 const ACCOUNT = 'ACC-B7001';
 
 const pw = () => `Bench-${randomBytes(9).toString('base64url')}`;
-const loadUsers = Array.from({ length: LOAD_USERS }, (_, i) => ({ username: `bench-${String(i + 1).padStart(5, '0')}`, password: pw() }));
-const rotated = Array.from({ length: ROTATED_USERS }, (_, i) => ({ username: `rotated-${String(i + 1).padStart(3, '0')}`, first: pw(), last: '' }));
+const loadUsers = Array.from({ length: LOAD_USERS }, (_, i) => ({
+  username: `bench-${String(i + 1).padStart(5, '0')}`,
+  password: pw(),
+}));
+const rotated = Array.from({ length: ROTATED_USERS }, (_, i) => ({
+  username: `rotated-${String(i + 1).padStart(3, '0')}`,
+  first: pw(),
+  last: '',
+}));
 
 interface LoadRun {
   calls: number;
@@ -52,23 +66,40 @@ interface LoadRun {
 async function registerLoad(sw: ReferenceSwitch, work: string, calls: number, tag: string): Promise<LoadRun> {
   const csv = path.join(work, 'users.csv');
   if (!fs.existsSync(csv)) {
-    fs.writeFileSync(csv, `SEQUENTIAL\n${loadUsers.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`);
+    fs.writeFileSync(
+      csv,
+      `SEQUENTIAL\n${loadUsers.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`,
+    );
   }
   const stat = path.join(work, `stat-${tag}.csv`);
   const errors = path.join(work, `errors-${tag}.log`);
   const args = [
-    '-sf', path.join(SIPP_DIR, 'register-csv.xml'),
-    '-inf', csv,
-    '-r', String(Math.max(1000, SIPP_LIMIT * 200)), // the call limit, not the rate, paces the run
-    '-l', String(SIPP_LIMIT),
-    '-m', String(calls),
-    '-i', '127.0.0.1',
-    '-p', String(await freeUdpPort()),
+    '-sf',
+    path.join(SIPP_DIR, 'register-csv.xml'),
+    '-inf',
+    csv,
+    '-r',
+    String(Math.max(1000, SIPP_LIMIT * 200)), // the call limit, not the rate, paces the run
+    '-l',
+    String(SIPP_LIMIT),
+    '-m',
+    String(calls),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(await freeUdpPort()),
     '-nostdin',
-    '-timeout', '300s',
+    '-timeout',
+    '300s',
     '-timeout_error',
-    '-trace_stat', '-stf', stat, '-fd', '3600',
-    '-trace_err', '-error_file', errors,
+    '-trace_stat',
+    '-stf',
+    stat,
+    '-fd',
+    '3600',
+    '-trace_err',
+    '-error_file',
+    errors,
     sw.sipAddress,
   ];
   const started = performance.now();
@@ -87,7 +118,9 @@ async function registerLoad(sw: ReferenceSwitch, work: string, calls: number, ta
   };
   const errorText = fs.existsSync(errors) ? fs.readFileSync(errors, 'utf8') : '';
   // An authentication failure is the final REGISTER answered 401/403 instead of 200.
-  const authFailures = (errorText.match(/while expecting '200' \(index \d+\), received 'SIP\/2\.0 40[137] /g) ?? []).length;
+  const authFailures = (
+    errorText.match(/while expecting '200' \(index \d+\), received 'SIP\/2\.0 40[137] /g) ?? []
+  ).length;
   const successful = col('SuccessfulCall(C)');
   return {
     calls,
@@ -122,12 +155,20 @@ function startRotations(sw: ReferenceSwitch) {
       const t0 = performance.now();
       let status: string;
       try {
-        const res = await fetch(`${sw.apiUrl}/v1/sip-credentials/${encodeURIComponent(cred.username)}/password`, {
-          method: 'PUT',
-          headers: { Authorization: `Bearer ${TOKEN}`, 'Idempotency-Key': randomUUID(), 'Content-Type': 'application/json', Accept: 'application/json' },
-          body: JSON.stringify({ password }),
-          signal: AbortSignal.timeout(5_000),
-        });
+        const res = await fetch(
+          `${sw.apiUrl}/v1/sip-credentials/${encodeURIComponent(cred.username)}/password`,
+          {
+            method: 'PUT',
+            headers: {
+              Authorization: `Bearer ${TOKEN}`,
+              'Idempotency-Key': randomUUID(),
+              'Content-Type': 'application/json',
+              Accept: 'application/json',
+            },
+            body: JSON.stringify({ password }),
+            signal: AbortSignal.timeout(5_000),
+          },
+        );
         await res.arrayBuffer();
         status = String(res.status);
         if (res.status === 204) cred.last = password;
@@ -174,7 +215,11 @@ async function main(): Promise<BenchResult> {
     log: (line) => fs.appendFileSync(companionLog, `${line}\n`),
     provision: {
       accounts: [
-        { number: ACCOUNT, name: 'Bench PBX farm', credentials: [...loadUsers, ...rotated.map((r) => ({ username: r.username, password: r.first }))] },
+        {
+          number: ACCOUNT,
+          name: 'Bench PBX farm',
+          credentials: [...loadUsers, ...rotated.map((r) => ({ username: r.username, password: r.first }))],
+        },
       ],
     },
   });
@@ -203,32 +248,63 @@ async function main(): Promise<BenchResult> {
     const sample = rotated.filter((r) => r.last).slice(0, 3);
     const effective: { username: string; newWorks: boolean; oldRefused: boolean }[] = [];
     for (const r of sample) {
-      const fresh = await runSipp({ scenario: 'register.xml', service: r.username, username: r.username, password: r.last, switchAddress: sw.sipAddress, cwd: work });
-      const old = await runSipp({ scenario: 'register-rejected.xml', service: r.username, username: r.username, password: r.first, switchAddress: sw.sipAddress, cwd: work });
+      const fresh = await runSipp({
+        scenario: 'register.xml',
+        service: r.username,
+        username: r.username,
+        password: r.last,
+        switchAddress: sw.sipAddress,
+        cwd: work,
+      });
+      const old = await runSipp({
+        scenario: 'register-rejected.xml',
+        service: r.username,
+        username: r.username,
+        password: r.first,
+        switchAddress: sw.sipAddress,
+        cwd: work,
+      });
       effective.push({ username: r.username, newWorks: fresh.code === 0, oldRefused: old.code === 0 });
     }
 
     // A 200 is a real binding: the switch API lists it from Kamailio's location table.
-    const bindings = await fetch(`${sw.apiUrl}/v1/sip-credentials/${loadUsers[0].username}/registrations`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const bindings = await fetch(`${sw.apiUrl}/v1/sip-credentials/${loadUsers[0].username}/registrations`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     const bound = ((await bindings.json()) as { registrations?: unknown[] }).registrations?.length ?? 0;
 
-    const overall = (runs: LoadRun[]) => round((runs.reduce((a, r) => a + r.successful, 0) * 1000) / runs.reduce((a, r) => a + r.ms, 0), 1);
-    const sumOf = (runs: LoadRun[], k: 'authFailures' | 'failed' | 'retransmissions') => runs.reduce((a, r) => a + r[k], 0);
+    const overall = (runs: LoadRun[]) =>
+      round((runs.reduce((a, r) => a + r.successful, 0) * 1000) / runs.reduce((a, r) => a + r.ms, 0), 1);
+    const sumOf = (runs: LoadRun[], k: 'authFailures' | 'failed' | 'retransmissions') =>
+      runs.reduce((a, r) => a + r[k], 0);
     const baseline = overall(baselines);
     const withRotation = overall(rotating);
     const ratio = round(withRotation / baseline, 4);
-    const roundRatios = rotating.map((r, i) => round(r.registrationsPerSec / ((baselines[i].registrationsPerSec + baselines[i + 1].registrationsPerSec) / 2), 4));
+    const roundRatios = rotating.map((r, i) =>
+      round(
+        r.registrationsPerSec /
+          ((baselines[i].registrationsPerSec + baselines[i + 1].registrationsPerSec) / 2),
+        4,
+      ),
+    );
     const rotationsTotal = rotationStats.latencies.length;
     const rotationsPerSec = round((rotationsTotal * 1000) / rotationStats.activeMs, 1);
     const rotationLatency = latencySummary(rotationStats.latencies);
-    const phases = [...baselines.map((p, i) => ({ name: `baseline ${i + 1}`, p })), ...rotating.map((p, i) => ({ name: `rotating ${i + 1}`, p }))];
+    const phases = [
+      ...baselines.map((p, i) => ({ name: `baseline ${i + 1}`, p })),
+      ...rotating.map((p, i) => ({ name: `rotating ${i + 1}`, p })),
+    ];
     const checks = [
       ...phases.map(({ name, p }) => ({
         name: `${name}: every REGISTER of an unchanged credential succeeded`,
         ok: p.exitCode === 0 && p.successful === p.calls && p.failed === 0 && p.authFailures === 0,
         detail: `${p.successful}/${p.calls} registered, ${p.failed} failed, ${p.authFailures} authentication failures, SIPp exit ${p.exitCode}`,
       })),
-      { name: 'a load phone is bound in the location table', ok: bound >= 1, detail: `${loadUsers[0].username}: ${bound} binding(s)` },
+      {
+        name: 'a load phone is bound in the location table',
+        ok: bound >= 1,
+        detail: `${loadUsers[0].username}: ${bound} binding(s)`,
+      },
       {
         name: 'every rotation confirmed (204)',
         ok: rotationsTotal > 0 && rotationStats.statuses['204'] === rotationsTotal,
@@ -237,7 +313,12 @@ async function main(): Promise<BenchResult> {
       {
         name: 'rotations took effect (new password 200, old one 401)',
         ok: sample.length > 0 && effective.every((e) => e.newWorks && e.oldRefused),
-        detail: effective.map((e) => `${e.username}: new ${e.newWorks ? '200' : 'FAILED'}, old ${e.oldRefused ? 'refused' : 'ACCEPTED'}`).join('; '),
+        detail: effective
+          .map(
+            (e) =>
+              `${e.username}: new ${e.newWorks ? '200' : 'FAILED'}, old ${e.oldRefused ? 'refused' : 'ACCEPTED'}`,
+          )
+          .join('; '),
       },
     ];
     return {
@@ -255,7 +336,8 @@ async function main(): Promise<BenchResult> {
         rotators: ROTATORS,
         kamailioChildren: CHILDREN,
         rounds: ROUNDS,
-        baseline: 'the same REGISTER load without rotation, interleaved: before, between and after the rotating phases',
+        baseline:
+          'the same REGISTER load without rotation, interleaved: before, between and after the rotating phases',
       },
       checks,
       ok: checks.every((c) => c.ok),
@@ -275,7 +357,12 @@ async function main(): Promise<BenchResult> {
         roundRatios,
         baselines,
         rotating,
-        rotations: { total: rotationsTotal, perSec: rotationsPerSec, statuses: rotationStats.statuses, latencyMs: rotationLatency },
+        rotations: {
+          total: rotationsTotal,
+          perSec: rotationsPerSec,
+          statuses: rotationStats.statuses,
+          latencyMs: rotationLatency,
+        },
         effective,
         boundContactsOfOnePhone: bound,
       },

@@ -16,22 +16,27 @@ export function writeResult(name: string, result: unknown) {
 }
 
 /** `connections` workers fire requests back to back for `ms`; latency per request in ms. */
-export async function load(url: string, opts: { connections: number; ms: number; headers?: Record<string, string> }) {
+export async function load(
+  url: string,
+  opts: { connections: number; ms: number; headers?: Record<string, string> },
+) {
   const latencies: number[] = [];
   let errors = 0;
   const until = performance.now() + opts.ms;
-  await Promise.all(Array.from({ length: opts.connections }, async () => {
-    while (performance.now() < until) {
-      const t = performance.now();
-      try {
-        const res = await fetch(url, { headers: opts.headers, redirect: 'manual' });
-        await res.arrayBuffer();
-        if (res.status !== 200) errors++;
-      } catch {
-        errors++;
+  await Promise.all(
+    Array.from({ length: opts.connections }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        try {
+          const res = await fetch(url, { headers: opts.headers, redirect: 'manual' });
+          await res.arrayBuffer();
+          if (res.status !== 200) errors++;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - t);
       }
-      latencies.push(performance.now() - t);
-    }
-  }));
+    }),
+  );
   return { rps: +(latencies.length / (opts.ms / 1000)).toFixed(1), errors, latencyMs: summarize(latencies) };
 }

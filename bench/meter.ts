@@ -6,7 +6,11 @@ import { generatePassword } from '../lib/passwords/generate';
 import { assessPassword } from '../lib/passwords/strength';
 import { summarize, writeResult } from './lib';
 
-const ctx = { userInputs: ['ACC-1001', 'Acme Dental', 'acme-reception', 'dana@acme.example'], username: 'acme-reception', minScore: 3 };
+const ctx = {
+  userInputs: ['ACC-1001', 'Acme Dental', 'acme-reception', 'dana@acme.example'],
+  username: 'acme-reception',
+  minScore: 3,
+};
 
 function typing(password: string): number[] {
   const out: number[] = [];
@@ -24,13 +28,17 @@ export async function run() {
   const byLength: Record<string, ReturnType<typeof summarize>> = {};
   for (const len of [8, 24, 64]) {
     const samples: number[] = [];
-    for (let r = 0; r < rounds; r++) samples.push(...typing(generatePassword(Math.max(16, len)).slice(0, len)));
+    for (let r = 0; r < rounds; r++)
+      samples.push(...typing(generatePassword(Math.max(16, len)).slice(0, len)));
     byLength[len] = summarize(samples);
   }
   const result = {
     unit: 'ms per keystroke (every prefix of a random password, 20 passwords per length)',
     byLength,
-    ratioToEightChars: { 24: +(byLength[24].p50 / byLength[8].p50).toFixed(2), 64: +(byLength[64].p50 / byLength[8].p50).toFixed(2) },
+    ratioToEightChars: {
+      24: +(byLength[24].p50 / byLength[8].p50).toFixed(2),
+      64: +(byLength[64].p50 / byLength[8].p50).toFixed(2),
+    },
   };
   writeResult('meter', result);
   return result;

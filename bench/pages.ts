@@ -11,7 +11,8 @@ async function firstLoadJs(url: string, cookie: string): Promise<number> {
   const html = await (await fetch(url, { headers: { cookie } })).text();
   const srcs = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]))];
   let total = 0;
-  for (const src of srcs) total += zlib.gzipSync(Buffer.from(await (await fetch(new URL(src, url))).arrayBuffer())).length;
+  for (const src of srcs)
+    total += zlib.gzipSync(Buffer.from(await (await fetch(new URL(src, url))).arrayBuffer())).length;
   return Math.round(total / 1024);
 }
 
@@ -20,8 +21,14 @@ export async function run() {
   try {
     const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
     const db = new Database(portal.databaseUrl.replace(/^file:/, ''), { readonly: true });
-    const block = db.prepare(`SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-1001'`).get() as { id: string };
-    const cred = db.prepare(`SELECT id FROM "SipCredential" WHERE username = 'acme-reception'`).get() as { id: string };
+    const block = db
+      .prepare(
+        `SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-1001'`,
+      )
+      .get() as { id: string };
+    const cred = db.prepare(`SELECT id FROM "SipCredential" WHERE username = 'acme-reception'`).get() as {
+      id: string;
+    };
     db.close();
     const headers = { cookie };
     const dash = await (await fetch(portal.url, { headers })).text();
@@ -36,7 +43,10 @@ export async function run() {
       baseline: { route: '/api/health', ...baseline },
       dashboard: { ...dashboard, rpsRatioToBaseline: +(dashboard.rps / baseline.rps).toFixed(3) },
       blockPage: { ...blockPage, rpsRatioToBaseline: +(blockPage.rps / baseline.rps).toFixed(3) },
-      firstLoadJsGzipKiB: { dashboard: await firstLoadJs(portal.url, cookie), sipPasswordReset: await firstLoadJs(`${portal.url}/credentials/${cred.id}/reset`, cookie) },
+      firstLoadJsGzipKiB: {
+        dashboard: await firstLoadJs(portal.url, cookie),
+        sipPasswordReset: await firstLoadJs(`${portal.url}/credentials/${cred.id}/reset`, cookie),
+      },
     };
     writeResult('pages', result);
     return result;

@@ -18,9 +18,14 @@ const WORST_CASE = '4@8(6[9{3&#!1|0$5+7%2<'.repeat(3).slice(0, 64);
 
 /** The server action's id, from the build's manifest (its file moves; its exported name does not). */
 function actionId(name: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.resolve('.next/server/server-reference-manifest.json'), 'utf8')) as { node: Record<string, { exportedName?: string }> };
+  const manifest = JSON.parse(
+    fs.readFileSync(path.resolve('.next/server/server-reference-manifest.json'), 'utf8'),
+  ) as { node: Record<string, { exportedName?: string }> };
   const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === name)?.[0];
-  if (!id) throw new Error(`server action ${name} not found in .next/server/server-reference-manifest.json: run npx next build`);
+  if (!id)
+    throw new Error(
+      `server action ${name} not found in .next/server/server-reference-manifest.json: run npx next build`,
+    );
   return id;
 }
 
@@ -34,7 +39,11 @@ async function submitReset(url: string, cookie: string, id: string, credentialId
   body.set('_1_password', password);
   body.set('0', '["$undefined","$K1"]');
   const t = performance.now();
-  const res = await fetch(`${url}/credentials/${credentialId}/reset`, { method: 'POST', headers: { cookie, 'next-action': id, accept: 'text/x-component', origin: url }, body });
+  const res = await fetch(`${url}/credentials/${credentialId}/reset`, {
+    method: 'POST',
+    headers: { cookie, 'next-action': id, accept: 'text/x-component', origin: url },
+    body,
+  });
   const text = await res.text();
   return { status: res.status, text, ms: performance.now() - t };
 }
@@ -49,7 +58,9 @@ runBench(async () => {
   try {
     const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
     const db = new Database(portal.databaseUrl.replace(/^file:/, ''), { readonly: true });
-    const cred = db.prepare(`SELECT id FROM "SipCredential" WHERE username = 'acme-reception'`).get() as { id: string };
+    const cred = db.prepare(`SELECT id FROM "SipCredential" WHERE username = 'acme-reception'`).get() as {
+      id: string;
+    };
     db.close();
     const id = actionId('resetSipAction');
 
@@ -83,13 +94,20 @@ runBench(async () => {
       idle.push(...(await idlePhase()));
       let pending = submits;
       const end = performance.now() + phaseMs;
-      const wave = Promise.all(Array.from({ length: submits }, async () => {
-        const a = await submitReset(portal.url, cookie, id, cred.id, WORST_CASE);
-        pending--;
-        if (process.env.BENCH_DEBUG) console.log(a.status, a.text.slice(0, 600));
-        // The reset action answers with the form state: a refusal carries the server's message.
-        answers.push({ status: a.status, ms: a.ms, refused: /took too long|cracked in|Remove|Too many/.test(a.text), timedOut: a.text.includes('took too long') });
-      }));
+      const wave = Promise.all(
+        Array.from({ length: submits }, async () => {
+          const a = await submitReset(portal.url, cookie, id, cred.id, WORST_CASE);
+          pending--;
+          if (process.env.BENCH_DEBUG) console.log(a.status, a.text.slice(0, 600));
+          // The reset action answers with the form state: a refusal carries the server's message.
+          answers.push({
+            status: a.status,
+            ms: a.ms,
+            refused: /took too long|cracked in|Remove|Too many/.test(a.text),
+            timedOut: a.text.includes('took too long'),
+          });
+        }),
+      );
       busy.push(...(await probe(() => pending === 0 && performance.now() >= end)));
       await wave;
     }
@@ -100,14 +118,31 @@ runBench(async () => {
     const submitP = latencySummary(answers.map((a) => a.ms));
     const ratio = round(busyP.p99 / idleP.p99, 2);
     const checks = [
-      { name: 'the worker thread scores in the production build', ok: warm.status === 200 && warm.text.includes('cracked in 21 minutes'), detail: `a weak password answered ${warm.status}${warm.text.includes('cracked in 21 minutes') ? ' with its verdict' : ' without its verdict'}` },
-      { name: 'every submit answered 200 with a refusal', ok: answers.length === submits * rounds && answers.every((a) => a.status === 200 && a.refused), detail: `${answers.filter((a) => a.status === 200 && a.refused).length}/${submits * rounds} (${answers.filter((a) => a.timedOut).length} stopped at the deadline)` },
-      { name: 'every /api/health probe answered 200', ok: probeErrors === 0, detail: `${probeErrors} failed of ${idle.length + busy.length}` },
+      {
+        name: 'the worker thread scores in the production build',
+        ok: warm.status === 200 && warm.text.includes('cracked in 21 minutes'),
+        detail: `a weak password answered ${warm.status}${warm.text.includes('cracked in 21 minutes') ? ' with its verdict' : ' without its verdict'}`,
+      },
+      {
+        name: 'every submit answered 200 with a refusal',
+        ok: answers.length === submits * rounds && answers.every((a) => a.status === 200 && a.refused),
+        detail: `${answers.filter((a) => a.status === 200 && a.refused).length}/${submits * rounds} (${answers.filter((a) => a.timedOut).length} stopped at the deadline)`,
+      },
+      {
+        name: 'every /api/health probe answered 200',
+        ok: probeErrors === 0,
+        detail: `${probeErrors} failed of ${idle.length + busy.length}`,
+      },
     ];
     return {
-      name: 'password-check', title: '/api/health while worst-case passwords are checked (issue 14, goal 7)', startedAt, finishedAt: new Date().toISOString(),
-      machine: await machine(), params: { submits, rounds, phaseMs, gapMs, passwordLength: WORST_CASE.length },
-      checks, ok: checks.every((c) => c.ok),
+      name: 'password-check',
+      title: '/api/health while worst-case passwords are checked (issue 14, goal 7)',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: await machine(),
+      params: { submits, rounds, phaseMs, gapMs, passwordLength: WORST_CASE.length },
+      checks,
+      ok: checks.every((c) => c.ok),
       summary: {
         'health p99 idle (baseline)': `${idleP.p99} ms (p50 ${idleP.p50}, n ${idle.length})`,
         'health p99 during submits': `${busyP.p99} ms (p50 ${busyP.p50}, max ${busyP.max}, n ${busy.length})`,

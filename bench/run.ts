@@ -17,7 +17,8 @@ const isBench = (file: string) =>
   file !== SELF &&
   file.endsWith('.ts') &&
   !file.endsWith('.d.ts') &&
-  (file.endsWith('.bench.ts') || /^export\s+(async\s+)?function\s+run\s*\(/m.test(fs.readFileSync(path.join(BENCH_DIR, file), 'utf8')));
+  (file.endsWith('.bench.ts') ||
+    /^export\s+(async\s+)?function\s+run\s*\(/m.test(fs.readFileSync(path.join(BENCH_DIR, file), 'utf8')));
 
 const filters = process.argv.slice(2);
 const benches = fs
@@ -52,9 +53,15 @@ for (const file of benches) {
   const before = snapshot();
   const started = Date.now();
   // The absolute path: modules that run themselves compare import.meta.url with process.argv[1].
-  const r = spawnSync(path.resolve('node_modules/.bin/tsx'), [path.join(BENCH_DIR, file)], { stdio: 'inherit', env: process.env });
+  const r = spawnSync(path.resolve('node_modules/.bin/tsx'), [path.join(BENCH_DIR, file)], {
+    stdio: 'inherit',
+    env: process.env,
+  });
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  const results = [...snapshot()].filter(([f, mtime]) => before.get(f) !== mtime).map(([f]) => f).sort();
+  const results = [...snapshot()]
+    .filter(([f, mtime]) => before.get(f) !== mtime)
+    .map(([f]) => f)
+    .sort();
   outcomes.push({ file, exit: r.status ?? (r.signal ? 128 : null), seconds, results });
 }
 
@@ -67,7 +74,8 @@ function printForeign(name: string, value: unknown) {
   const lines: string[] = [];
   const walk = (v: unknown, at: string) => {
     if (lines.length >= 30) return;
-    if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
+    if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
     else lines.push(`  ${at}: ${String(v)}`);
   };
   walk(value, '');
@@ -92,5 +100,9 @@ for (const o of outcomes) {
   }
 }
 const failed = outcomes.filter((o) => o.exit !== 0);
-console.log(failed.length === 0 ? `\nAll ${outcomes.length} benchmarks finished and passed their checks.` : `\nFailed: ${failed.map((o) => o.file).join(', ')}`);
+console.log(
+  failed.length === 0
+    ? `\nAll ${outcomes.length} benchmarks finished and passed their checks.`
+    : `\nFailed: ${failed.map((o) => o.file).join(', ')}`,
+);
 process.exit(failed.length === 0 ? 0 : 1);

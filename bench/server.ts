@@ -5,7 +5,9 @@ import { startPortal as startOwnPortal } from '../e2e/support/kamailio-portal';
 export const BENCH_SECRET = 'bench-auth-secret-bench-auth-secret-0123';
 
 /** The production build on a fresh (or given), migrated, demo-seeded database (needs `npm run build`). */
-export async function startPortal(opts: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<{ url: string; databaseUrl: string; stop: () => void }> {
+export async function startPortal(
+  opts: { databaseUrl?: string; env?: Record<string, string> } = {},
+): Promise<{ url: string; databaseUrl: string; stop: () => void }> {
   fs.mkdirSync(path.resolve('bench/results'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(path.resolve('bench/results'), 'run-'));
   const portal = await startOwnPortal({
@@ -13,8 +15,13 @@ export async function startPortal(opts: { databaseUrl?: string; env?: Record<str
     databaseUrl: opts.databaseUrl,
     seed: { script: 'e2e/support/seed.ts' },
     env: {
-      AUTH_SECRET: BENCH_SECRET, SWITCH_API_URL: 'http://127.0.0.1:9', SWITCH_API_TOKEN: 'bench-switch-token-0123456789',
-      SWITCH_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789-0123456789', TOLLGATE_DEMO: '1', TOLLGATE_WORKERS: '0', ...opts.env,
+      AUTH_SECRET: BENCH_SECRET,
+      SWITCH_API_URL: 'http://127.0.0.1:9',
+      SWITCH_API_TOKEN: 'bench-switch-token-0123456789',
+      SWITCH_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789-0123456789',
+      TOLLGATE_DEMO: '1',
+      TOLLGATE_WORKERS: '0',
+      ...opts.env,
     },
   });
   return { url: portal.url, databaseUrl: portal.databaseUrl, stop: () => void portal.stop() };

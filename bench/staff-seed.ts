@@ -6,11 +6,16 @@ import pg from 'pg';
 
 export const SIZES = { accounts: 100_000, eventsPerBlock: 10, audit: 1_000_000, pending: 2_000 };
 
-const ts = { sqlite: (expr: string) => `strftime('%Y-%m-%dT%H:%M:%f+00:00', '2026-01-01', '+' || (${expr}) || ' seconds')`, pg: (expr: string) => `(timestamp '2026-01-01' + ((${expr}) || ' seconds')::interval)` };
+const ts = {
+  sqlite: (expr: string) =>
+    `strftime('%Y-%m-%dT%H:%M:%f+00:00', '2026-01-01', '+' || (${expr}) || ' seconds')`,
+  pg: (expr: string) => `(timestamp '2026-01-01' + ((${expr}) || ' seconds')::interval)`,
+};
 
 function statements(d: 'sqlite' | 'pg'): string[] {
   const t = ts[d];
-  const series = (n: number) => (d === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) ` : '');
+  const series = (n: number) =>
+    d === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n}) ` : '';
   const from = (n: number) => (d === 'sqlite' ? 'FROM s' : `FROM generate_series(1, ${n}) AS s(i)`);
   const cast = (e: string) => (d === 'pg' ? `(${e})::text` : `(${e})`);
   const enumv = (v: string, type: string) => (d === 'pg' ? `'${v}'::"${type}"` : `'${v}'`);
@@ -32,7 +37,9 @@ export async function seedBulk(databaseUrl: string): Promise<void> {
   if (databaseUrl.startsWith('file:')) {
     const db = new Database(databaseUrl.replace(/^file:/, ''));
     db.pragma('journal_mode = WAL');
-    db.transaction(() => { for (const s of statements('sqlite')) db.exec(s.replace(/\bfalse\b/g, '0')); })();
+    db.transaction(() => {
+      for (const s of statements('sqlite')) db.exec(s.replace(/\bfalse\b/g, '0'));
+    })();
     db.exec('ANALYZE');
     db.close();
     return;

@@ -22,7 +22,6 @@ const PAGES: Record<string, string> = {
   auditByAccount: '/staff/audit?account=ACC-1050000',
 };
 
-
 async function measure(databaseUrl: string) {
   const t = Date.now();
   await import('../lib/server/db/migrate').then((m) => m.migrate(databaseUrl));
@@ -30,7 +29,9 @@ async function measure(databaseUrl: string) {
   const seedSec = (Date.now() - t) / 1000;
   const portal = await startPortal({ databaseUrl });
   try {
-    const headers = { cookie: await sessionCookie(portal.databaseUrl, 'sam@tollgate.example', BENCH_SECRET, true) };
+    const headers = {
+      cookie: await sessionCookie(portal.databaseUrl, 'sam@tollgate.example', BENCH_SECRET, true),
+    };
     const probe = await fetch(`${portal.url}/staff`, { headers, redirect: 'manual' });
     if (probe.status !== 200) throw new Error(`staff session not accepted (HTTP ${probe.status})`);
     const opts = { connections: 4, ms: 5000, headers };
@@ -40,9 +41,19 @@ async function measure(databaseUrl: string) {
     for (const [name, p] of Object.entries(PAGES)) {
       await load(`${portal.url}${p}`, { ...opts, ms: 1000 }); // warm
       const r = await load(`${portal.url}${p}`, opts);
-      pages[name] = { path: p, p50: r.latencyMs.p50, p95: r.latencyMs.p95, errors: r.errors, p50RatioToBaseline: +(r.latencyMs.p50 / baseline.latencyMs.p50).toFixed(1) };
+      pages[name] = {
+        path: p,
+        p50: r.latencyMs.p50,
+        p95: r.latencyMs.p95,
+        errors: r.errors,
+        p50RatioToBaseline: +(r.latencyMs.p50 / baseline.latencyMs.p50).toFixed(1),
+      };
     }
-    return { seedSec, baseline: { path: '/api/health', p50: baseline.latencyMs.p50, p95: baseline.latencyMs.p95 }, pages };
+    return {
+      seedSec,
+      baseline: { path: '/api/health', p50: baseline.latencyMs.p50, p95: baseline.latencyMs.p95 },
+      pages,
+    };
   } finally {
     portal.stop();
   }
@@ -55,7 +66,9 @@ export async function run() {
     result.sqlite = await measure(`file:${path.join(dir, 'staff.db')}`);
     // Its own temporary directory: the cluster runs as the postgres user, who cannot enter `dir`.
     const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-pg-'));
-    const url = execFileSync('scripts/pg-cluster.sh', ['start', pgDir, String(await freeTcpPort())], { encoding: 'utf8' }).trim();
+    const url = execFileSync('scripts/pg-cluster.sh', ['start', pgDir, String(await freeTcpPort())], {
+      encoding: 'utf8',
+    }).trim();
     try {
       result.postgresql = await measure(url);
     } finally {

@@ -26,7 +26,9 @@ const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16);
 const ACCOUNTS = envInt('BENCH_ACCOUNTS', 200);
 const WARMUP = envInt('BENCH_WARMUP', 200);
 const ROUNDS = envInt('BENCH_ROUNDS', 5);
-const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgresql').split(',').map((d) => d.trim()) as ('sqlite' | 'postgresql')[];
+const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgresql').split(',').map((d) => d.trim()) as (
+  'sqlite' | 'postgresql'
+)[];
 const SECRET = `bench-webhook-${randomBytes(24).toString('hex')}`;
 const RUN = randomBytes(4).toString('hex');
 
@@ -46,7 +48,15 @@ function placedEvent(id: string, account: string, n: number): Ev {
     data: {
       accountNumber: account,
       reason: 'high_risk_destination',
-      calls: [{ at, from: `trunk-${n % 97}`, to: `+25261${String(1_000_000 + (n % 8_999_999)).slice(0, 7)}`, sourceIp: `203.0.113.${n % 250}`, durationSec: n % 30 }],
+      calls: [
+        {
+          at,
+          from: `trunk-${n % 97}`,
+          to: `+25261${String(1_000_000 + (n % 8_999_999)).slice(0, 7)}`,
+          sourceIp: `203.0.113.${n % 250}`,
+          durationSec: n % 30,
+        },
+      ],
     },
   });
   return { id, body };
@@ -56,7 +66,9 @@ function placedEvent(id: string, account: string, n: number): Ev {
 function workload(): { events: Ev[]; distinct: number; duplicates: number } {
   const duplicates = Math.round(EVENTS * DUPLICATE_SHARE);
   const distinct = EVENTS - duplicates;
-  const originals = Array.from({ length: distinct }, (_, i) => placedEvent(`evt_bench_${RUN}_${String(i).padStart(6, '0')}`, accountNumber(i), i));
+  const originals = Array.from({ length: distinct }, (_, i) =>
+    placedEvent(`evt_bench_${RUN}_${String(i).padStart(6, '0')}`, accountNumber(i), i),
+  );
   const events = [...originals];
   for (let i = 0; i < duplicates; i++) events.push(originals[Math.floor(Math.random() * distinct)]);
   for (let i = events.length - 1; i > 0; i--) {
@@ -69,8 +81,13 @@ function workload(): { events: Ev[]; distinct: number; duplicates: number } {
 async function startPostgres(): Promise<{ url: string; stop: () => void }> {
   const dir = path.join(os.tmpdir(), `tollgate-bench-pg-${process.pid}-${randomBytes(3).toString('hex')}`);
   const port = await freeTcpPort();
-  const url = execFileSync('bash', ['scripts/pg-cluster.sh', 'start', dir, String(port)], { encoding: 'utf8' }).trim();
-  return { url, stop: () => execFileSync('bash', ['scripts/pg-cluster.sh', 'stop', dir], { stdio: 'ignore' }) };
+  const url = execFileSync('bash', ['scripts/pg-cluster.sh', 'start', dir, String(port)], {
+    encoding: 'utf8',
+  }).trim();
+  return {
+    url,
+    stop: () => execFileSync('bash', ['scripts/pg-cluster.sh', 'stop', dir], { stdio: 'ignore' }),
+  };
 }
 
 async function count(databaseUrl: string, sql: string): Promise<number> {
@@ -114,13 +131,19 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql') {
     const url = new URL('/api/switch/events', portal.url);
     const agent = httpAgent(CONCURRENCY);
     const post = (e: Ev) =>
-      request(agent, url, { method: 'POST', headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signEvent(SECRET, e.body) }, body: e.body });
+      request(agent, url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signEvent(SECRET, e.body) },
+        body: e.body,
+      });
     const noop = () => request(agent, url, { method: 'GET' });
     const n = EVENTS;
 
     // Warm-up: the route module, Prisma's connection and the JIT, outside the measurements.
     await runLoad(Array.from({ length: WARMUP }), CONCURRENCY, noop);
-    const warm = Array.from({ length: WARMUP }, (_, i) => placedEvent(`evt_warm_${RUN}_${i}`, 'ACC-BWARM', i));
+    const warm = Array.from({ length: WARMUP }, (_, i) =>
+      placedEvent(`evt_warm_${RUN}_${i}`, 'ACC-BWARM', i),
+    );
     await runLoad(warm, CONCURRENCY, post);
 
     const statusesOf = (answers: (Answer | Error)[]) => {
@@ -131,7 +154,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql') {
       }
       return s;
     };
-    const okAnswers = (answers: (Answer | Error)[]) => answers.filter((a): a is Answer => !(a instanceof Error));
+    const okAnswers = (answers: (Answer | Error)[]) =>
+      answers.filter((a): a is Answer => !(a instanceof Error));
 
     // Interleaved rounds (no-op, events, no-op, events, …, no-op): each round's events are compared
     // with the no-op runs right before and after them, so a burst of load from elsewhere on the
@@ -148,14 +172,22 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql') {
     for (let r = 0; r < ROUNDS; r++) {
       baseRuns.push(await runLoad(Array.from({ length: baseN }), CONCURRENCY, noop));
       ingestRuns.push(await runLoad(events.slice(r * chunk, (r + 1) * chunk), CONCURRENCY, post));
-      process.stdout.write(`    round ${r + 1}: ${rate(ingestRuns[r].answers.length, ingestRuns[r].ms)} events/s, no-op ${rate(baseN, baseRuns[r].ms)} req/s\n`);
+      process.stdout.write(
+        `    round ${r + 1}: ${rate(ingestRuns[r].answers.length, ingestRuns[r].ms)} events/s, no-op ${rate(baseN, baseRuns[r].ms)} req/s\n`,
+      );
     }
     baseRuns.push(await runLoad(Array.from({ length: baseN }), CONCURRENCY, noop));
     agent.destroy();
     const ingestAnswers = ingestRuns.flatMap((r) => r.answers);
     const baseAnswers = baseRuns.flatMap((r) => r.answers);
-    const eventsPerSec = rate(events.length, ingestRuns.reduce((a, r) => a + r.ms, 0));
-    const baselinePerSec = rate(baseN * baseRuns.length, baseRuns.reduce((a, r) => a + r.ms, 0));
+    const eventsPerSec = rate(
+      events.length,
+      ingestRuns.reduce((a, r) => a + r.ms, 0),
+    );
+    const baselinePerSec = rate(
+      baseN * baseRuns.length,
+      baseRuns.reduce((a, r) => a + r.ms, 0),
+    );
     const roundRates = ingestRuns.map((r) => rate(r.answers.length, r.ms));
     const baseRates = baseRuns.map((r) => rate(baseN, r.ms));
     const roundRatios = roundRates.map((ev, i) => round(ev / ((baseRates[i] + baseRates[i + 1]) / 2), 4));
@@ -168,9 +200,18 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql') {
       if (b.duplicate === true) flaggedDuplicate++;
       else if (b.duplicate === false) flaggedNew++;
     }
-    const stored = await count(portal.databaseUrl, `SELECT count(*) AS c FROM "SwitchEvent" WHERE id LIKE 'evt_bench_${RUN}_%'`);
-    const processed = await count(portal.databaseUrl, `SELECT count(*) AS c FROM "SwitchEvent" WHERE id LIKE 'evt_bench_${RUN}_%' AND status = 'processed'`);
-    const blocks = await count(portal.databaseUrl, `SELECT count(*) AS c FROM "Block" WHERE "sourceEventId" LIKE 'evt_bench_${RUN}_%'`);
+    const stored = await count(
+      portal.databaseUrl,
+      `SELECT count(*) AS c FROM "SwitchEvent" WHERE id LIKE 'evt_bench_${RUN}_%'`,
+    );
+    const processed = await count(
+      portal.databaseUrl,
+      `SELECT count(*) AS c FROM "SwitchEvent" WHERE id LIKE 'evt_bench_${RUN}_%' AND status = 'processed'`,
+    );
+    const blocks = await count(
+      portal.databaseUrl,
+      `SELECT count(*) AS c FROM "Block" WHERE "sourceEventId" LIKE 'evt_bench_${RUN}_%'`,
+    );
 
     return {
       kind,
@@ -205,14 +246,21 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql') {
 
 async function main(): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
-  console.log(`switch events: ${EVENTS} events, ${DUPLICATE_SHARE * 100} % duplicates, concurrency ${CONCURRENCY}, ${ACCOUNTS} accounts, on ${DATABASES.join(' and ')}`);
+  console.log(
+    `switch events: ${EVENTS} events, ${DUPLICATE_SHARE * 100} % duplicates, concurrency ${CONCURRENCY}, ${ACCOUNTS} accounts, on ${DATABASES.join(' and ')}`,
+  );
   const runs = [];
   for (const kind of DATABASES) {
-    if (kind !== 'sqlite' && kind !== 'postgresql') throw new Error(`BENCH_DATABASES: unknown database ${kind}`);
+    if (kind !== 'sqlite' && kind !== 'postgresql')
+      throw new Error(`BENCH_DATABASES: unknown database ${kind}`);
     runs.push(await benchDatabase(kind));
   }
   const checks = runs.flatMap((r) => [
-    { name: `${r.kind}: every event answered 200`, ok: r.statuses['200'] === r.sent, detail: JSON.stringify(r.statuses) },
+    {
+      name: `${r.kind}: every event answered 200`,
+      ok: r.statuses['200'] === r.sent,
+      detail: JSON.stringify(r.statuses),
+    },
     {
       name: `${r.kind}: duplicates answered duplicate:true`,
       ok: r.answeredDuplicate === r.duplicatesSent && r.answeredNew === r.distinctIds,
@@ -223,15 +271,27 @@ async function main(): Promise<BenchResult> {
       ok: r.storedEvents === r.distinctIds && r.processedEvents === r.distinctIds,
       detail: `${r.storedEvents} stored, ${r.processedEvents} processed, ${r.distinctIds} distinct ids`,
     },
-    { name: `${r.kind}: one block per distinct event`, ok: r.blocksCreated === r.distinctIds, detail: `${r.blocksCreated} blocks` },
-    { name: `${r.kind}: baseline answered 405`, ok: r.baselineStatuses['405'] === r.baselineRequests, detail: JSON.stringify(r.baselineStatuses) },
+    {
+      name: `${r.kind}: one block per distinct event`,
+      ok: r.blocksCreated === r.distinctIds,
+      detail: `${r.blocksCreated} blocks`,
+    },
+    {
+      name: `${r.kind}: baseline answered 405`,
+      ok: r.baselineStatuses['405'] === r.baselineRequests,
+      detail: JSON.stringify(r.baselineStatuses),
+    },
   ]);
   const summary: Record<string, string> = {};
   for (const r of runs) {
-    summary[`${r.kind} events/s`] = `${r.eventsPerSec} = ${round(r.ratio * 100, 1)} % of the no-op route's ${r.baselinePerSec} req/s (median of the rounds' ratios ${round(r.medianRoundRatio * 100, 1)} %)`;
-    summary[`${r.kind} rounds`] = `events/s ${r.roundEventsPerSec.join(' / ')}; no-op req/s ${r.baselineRuns.join(' / ')}`;
-    summary[`${r.kind} latency`] = `p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms (no-op p50 ${r.baselineLatencyMs.p50} ms)`;
-    summary[`${r.kind} stored`] = `${r.storedEvents} events for ${r.distinctIds} distinct ids (${r.sent} sent), ${r.blocksCreated} blocks`;
+    summary[`${r.kind} events/s`] =
+      `${r.eventsPerSec} = ${round(r.ratio * 100, 1)} % of the no-op route's ${r.baselinePerSec} req/s (median of the rounds' ratios ${round(r.medianRoundRatio * 100, 1)} %)`;
+    summary[`${r.kind} rounds`] =
+      `events/s ${r.roundEventsPerSec.join(' / ')}; no-op req/s ${r.baselineRuns.join(' / ')}`;
+    summary[`${r.kind} latency`] =
+      `p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms (no-op p50 ${r.baselineLatencyMs.p50} ms)`;
+    summary[`${r.kind} stored`] =
+      `${r.storedEvents} events for ${r.distinctIds} distinct ids (${r.sent} sent), ${r.blocksCreated} blocks`;
   }
   return {
     name: 'switch-events',
@@ -239,7 +299,16 @@ async function main(): Promise<BenchResult> {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: await machine(),
-    params: { events: EVENTS, duplicateShare: DUPLICATE_SHARE, concurrency: CONCURRENCY, accounts: ACCOUNTS, warmup: WARMUP, rounds: ROUNDS, databases: DATABASES, baseline: 'GET /api/switch/events (405), interleaved with the event rounds' },
+    params: {
+      events: EVENTS,
+      duplicateShare: DUPLICATE_SHARE,
+      concurrency: CONCURRENCY,
+      accounts: ACCOUNTS,
+      warmup: WARMUP,
+      rounds: ROUNDS,
+      databases: DATABASES,
+      baseline: 'GET /api/switch/events (405), interleaved with the event rounds',
+    },
     checks,
     ok: checks.every((c) => c.ok),
     summary,

@@ -14,14 +14,17 @@ runBench(async () => {
   const runs = envInt('TRUTH_RUNS', 1000);
   const startedAt = new Date().toISOString();
   const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-truth-pg-'));
-  const url = execFileSync('bash', ['scripts/pg-cluster.sh', 'start', pgDir, String(await freeTcpPort())], { encoding: 'utf8' }).trim();
+  const url = execFileSync('bash', ['scripts/pg-cluster.sh', 'start', pgDir, String(await freeTcpPort())], {
+    encoding: 'utf8',
+  }).trim();
   let exit: number | null;
   const t0 = Date.now();
   try {
-    const r = spawnSync(path.resolve('node_modules/.bin/vitest'), ['run', 'tests/integration/truth-model.test.ts'], {
-      stdio: 'inherit',
-      env: { ...process.env, TRUTH_RUNS: String(runs), TEST_PG_URL: url, CI: 'true' },
-    });
+    const r = spawnSync(
+      path.resolve('node_modules/.bin/vitest'),
+      ['run', 'tests/integration/truth-model.test.ts'],
+      { stdio: 'inherit', env: { ...process.env, TRUTH_RUNS: String(runs), TEST_PG_URL: url, CI: 'true' } },
+    );
     exit = r.status;
   } finally {
     execFileSync('bash', ['scripts/pg-cluster.sh', 'stop', pgDir], { stdio: 'ignore' });
@@ -29,11 +32,25 @@ runBench(async () => {
   const seconds = (Date.now() - t0) / 1000;
   const ok = exit === 0;
   return {
-    name: 'truth', title: 'Portal and switch agree after random interleavings (model-based)', startedAt, finishedAt: new Date().toISOString(),
-    machine: await machine(), params: { schedulesPerDatabase: runs, databases: ['sqlite', 'postgresql'] },
-    checks: [{ name: 'every schedule ends with portal = switch, nothing pending, events once', ok, detail: ok ? `${runs * 2} schedules passed` : `vitest exited ${exit}` }],
+    name: 'truth',
+    title: 'Portal and switch agree after random interleavings (model-based)',
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: await machine(),
+    params: { schedulesPerDatabase: runs, databases: ['sqlite', 'postgresql'] },
+    checks: [
+      {
+        name: 'every schedule ends with portal = switch, nothing pending, events once',
+        ok,
+        detail: ok ? `${runs * 2} schedules passed` : `vitest exited ${exit}`,
+      },
+    ],
     ok,
-    summary: { schedules: String(runs * 2), seconds: String(round(seconds)), 'ms per schedule': String(round((seconds * 1000) / (runs * 2))) },
+    summary: {
+      schedules: String(runs * 2),
+      seconds: String(round(seconds)),
+      'ms per schedule': String(round((seconds * 1000) / (runs * 2))),
+    },
     data: {},
   };
 });

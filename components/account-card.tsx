@@ -15,7 +15,10 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
   const block = account.activeBlock;
   const headingId = `acct-${account.number}`;
   return (
-    <section aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
+    <section
+      aria-labelledby={headingId}
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6"
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id={headingId} className="text-xl font-semibold">
           {account.name} <span className="font-normal text-slate-600">{account.number}</span>
@@ -30,15 +33,31 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
           <p className="text-sm text-red-950">
             {t('blockedSince', { at: format.dateTime(block.placedAt, ZONED) })}. {tr(block.reason)}
           </p>
-          {block.status === 'lift_pending' ? <p className="mt-1 text-sm font-medium text-amber-900">{t('waiting')}</p> : null}
-          <Link href={`/blocks/${block.id}`} className="mt-2 inline-block rounded-md bg-red-800 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-900">
+          {block.status === 'lift_pending' ? (
+            <p className="mt-1 text-sm font-medium text-amber-900">{t('waiting')}</p>
+          ) : null}
+          <Link
+            href={`/blocks/${block.id}`}
+            className="mt-2 inline-block rounded-md bg-red-800 px-3 py-1.5 text-sm font-semibold text-white hover:bg-red-900"
+          >
             {t('viewBlock')}
           </Link>
         </div>
       ) : (
         <>
-          <p className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 p-3 font-semibold text-emerald-900">{t('allowed')}</p>
-          {isDemo() ? <DemoFraudControl accountNumber={account.number} text={{ intro: demo.rich('intro', { b: (c) => <strong>{c}</strong> }), asking: demo('asking'), simulate: demo('simulate') }} /> : null}
+          <p className="mt-3 rounded-md border border-emerald-300 bg-emerald-50 p-3 font-semibold text-emerald-900">
+            {t('allowed')}
+          </p>
+          {isDemo() ? (
+            <DemoFraudControl
+              accountNumber={account.number}
+              text={{
+                intro: demo.rich('intro', { b: (c) => <strong>{c}</strong> }),
+                asking: demo('asking'),
+                simulate: demo('simulate'),
+              }}
+            />
+          ) : null}
         </>
       )}
       <h3 className="mt-4 font-semibold">{t('credentials')}</h3>
@@ -46,10 +65,18 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
         <table className="mt-2 w-full text-left text-sm">
           <thead>
             <tr className="border-b border-slate-200 text-slate-700">
-              <th scope="col" className="py-1 pr-3">{t('credential')}</th>
-              <th scope="col" className="py-1 pr-3">{t('username')}</th>
-              <th scope="col" className="py-1 pr-3">{t('changed')}</th>
-              <th scope="col" className="py-1">{t('strength')}</th>
+              <th scope="col" className="py-1 pr-3">
+                {t('credential')}
+              </th>
+              <th scope="col" className="py-1 pr-3">
+                {t('username')}
+              </th>
+              <th scope="col" className="py-1 pr-3">
+                {t('changed')}
+              </th>
+              <th scope="col" className="py-1">
+                {t('strength')}
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -57,8 +84,12 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
               <tr key={c.id} className="border-b border-slate-100">
                 <td className="py-1 pr-3">{c.label}</td>
                 <td className="py-1 pr-3 font-mono">{c.username}</td>
-                <td className="py-1 pr-3">{c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}</td>
-                <td className="py-1">{c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}</td>
+                <td className="py-1 pr-3">
+                  {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
+                </td>
+                <td className="py-1">
+                  {c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -19,15 +19,27 @@ export async function AppHeader() {
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
         <Link href="/" className="text-lg font-bold text-blue-900">
-          {t('name')} <span className="hidden text-sm font-normal text-slate-600 sm:inline">· {t('tagline')}</span>
+          {t('name')}{' '}
+          <span className="hidden text-sm font-normal text-slate-600 sm:inline">· {t('tagline')}</span>
         </Link>
         {user ? (
           <nav aria-label={t('nav.mainNav')} className="flex flex-wrap items-center gap-4 text-sm">
-            <Link href="/" className="underline-offset-4 hover:underline">{t('nav.dashboard')}</Link>
-            {isStaff(user) ? <Link href="/staff" className="underline-offset-4 hover:underline">{t('nav.staff')}</Link> : null}
-            <Link href="/profile" className="underline-offset-4 hover:underline">{t('nav.profile')}</Link>
+            <Link href="/" className="underline-offset-4 hover:underline">
+              {t('nav.dashboard')}
+            </Link>
+            {isStaff(user) ? (
+              <Link href="/staff" className="underline-offset-4 hover:underline">
+                {t('nav.staff')}
+              </Link>
+            ) : null}
+            <Link href="/profile" className="underline-offset-4 hover:underline">
+              {t('nav.profile')}
+            </Link>
             <form action={signOutAction}>
-              <button type="submit" className="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100">
+              <button
+                type="submit"
+                className="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100"
+              >
                 {t('nav.signOut')}
               </button>
             </form>

@@ -14,10 +14,21 @@ export async function LanguageForm({ id = 'language', label }: { id?: string; la
   return (
     <form action={chooseLocaleAction} className="flex items-center gap-2 text-sm">
       <label htmlFor={id}>{label ?? t('label')}</label>
-      <select id={id} name="locale" defaultValue={locale} className="rounded-md border border-slate-400 bg-white px-2 py-1">
-        {LOCALES.map((l) => <option key={l} value={l} lang={l}>{LOCALE_NAMES[l]}</option>)}
+      <select
+        id={id}
+        name="locale"
+        defaultValue={locale}
+        className="rounded-md border border-slate-400 bg-white px-2 py-1"
+      >
+        {LOCALES.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LOCALE_NAMES[l]}
+          </option>
+        ))}
       </select>
-      <button type="submit" className="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100">{t('apply')}</button>
+      <button type="submit" className="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100">
+        {t('apply')}
+      </button>
     </form>
   );
 }

@@ -12,17 +12,45 @@ type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionS
  * Password sign-in, and "Email me a sign-in link" as a second submit button of the same form, so
  * both use the one Email field; each has its own live region.
  */
-export function SignInForm({ action, linkAction, callbackUrl }: { action: Action; linkAction: Action; callbackUrl: string }) {
+export function SignInForm({
+  action,
+  linkAction,
+  callbackUrl,
+}: {
+  action: Action;
+  linkAction: Action;
+  callbackUrl: string;
+}) {
   const t = useTranslations('signIn');
   const [state, formAction] = useActionState(action, undefined);
   const [linkState, formLinkAction] = useActionState(linkAction, undefined);
   // The browser's time zone is reported after any sign-in (password or link) by
   // components/time-zone-capture.tsx, which keeps a zone the user chose in the profile.
   return (
-    <form action={formAction} className="flex flex-col gap-4" noValidate aria-describedby="sign-in-message sign-in-link-message">
+    <form
+      action={formAction}
+      className="flex flex-col gap-4"
+      noValidate
+      aria-describedby="sign-in-message sign-in-link-message"
+    >
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <Field name="email" label={t('email')} type="email" autoComplete="username" required defaultValue={linkState?.values?.email ?? state?.values?.email} errors={linkState?.fieldErrors?.email ?? state?.fieldErrors?.email} />
-      <Field name="password" label={t('password')} type="password" autoComplete="current-password" required errors={state?.fieldErrors?.password} />
+      <Field
+        name="email"
+        label={t('email')}
+        type="email"
+        autoComplete="username"
+        required
+        defaultValue={linkState?.values?.email ?? state?.values?.email}
+        errors={linkState?.fieldErrors?.email ?? state?.fieldErrors?.email}
+      />
+      <Field
+        name="password"
+        label={t('password')}
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={state?.fieldErrors?.password}
+      />
       <FormMessage id="sign-in-message" message={state?.message} />
       <SubmitButton pendingText={t('submitting')}>{t('submit')}</SubmitButton>
       <p className="text-center text-sm text-slate-600">{t('or')}</p>

@@ -18,11 +18,20 @@ export function TimeZoneCapture({ stored, action }: { stored: string; action: Ac
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
     // Only a zone the server accepts (an alias such as "Etc/UTC" is not one), and once per tab:
     // a failed report is not retried on every page.
-    if (!tz || tz === stored || !Intl.supportedValuesOf('timeZone').includes(tz) || sessionStorage.getItem(KEY) === tz) return;
+    if (
+      !tz ||
+      tz === stored ||
+      !Intl.supportedValuesOf('timeZone').includes(tz) ||
+      sessionStorage.getItem(KEY) === tz
+    )
+      return;
     sessionStorage.setItem(KEY, tz);
     const form = new FormData();
     form.set('tz', tz);
-    action(undefined, form).then((r) => r.ok && router.refresh(), () => undefined);
+    action(undefined, form).then(
+      (r) => r.ok && router.refresh(),
+      () => undefined,
+    );
   }, [stored, action, router]);
   return null;
 }

@@ -8,25 +8,53 @@ import type { ActionState } from '@/lib/server/safe-action';
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
 
 /** The profile's time zone: every time in the portal and in mail is shown in it, with the zone named. */
-export function TimeZoneForm({ action, current, zones, followsBrowser }: { action: Action; current: string; zones: string[]; followsBrowser: boolean }) {
+export function TimeZoneForm({
+  action,
+  current,
+  zones,
+  followsBrowser,
+}: {
+  action: Action;
+  current: string;
+  zones: string[];
+  followsBrowser: boolean;
+}) {
   const [state, formAction] = useActionState(action, undefined);
   const t = useTranslations('profile.timeZone');
   const error = state?.fieldErrors?.timeZone?.join(' ');
   return (
     <form action={formAction} className="flex max-w-md flex-col gap-3" noValidate>
       <div className="flex flex-col gap-1">
-        <label htmlFor="timeZone" className="font-medium">{t('label')}</label>
+        <label htmlFor="timeZone" className="font-medium">
+          {t('label')}
+        </label>
         <p id="timeZone-hint" className="text-sm text-slate-600">
           {followsBrowser ? t('follows') : t('chosen')}
         </p>
-        <select id="timeZone" name="timeZone" defaultValue={current} aria-describedby={`timeZone-hint${error ? ' timeZone-error' : ''}`} aria-invalid={error ? true : undefined}
-          className="rounded-md border border-slate-400 bg-white px-3 py-2">
-          {zones.map((z) => <option key={z} value={z}>{z.replace(/_/g, ' ')}</option>)}
+        <select
+          id="timeZone"
+          name="timeZone"
+          defaultValue={current}
+          aria-describedby={`timeZone-hint${error ? ' timeZone-error' : ''}`}
+          aria-invalid={error ? true : undefined}
+          className="rounded-md border border-slate-400 bg-white px-3 py-2"
+        >
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z.replace(/_/g, ' ')}
+            </option>
+          ))}
         </select>
-        {error ? <p id="timeZone-error" className="text-sm text-red-800">{error}</p> : null}
+        {error ? (
+          <p id="timeZone-error" className="text-sm text-red-800">
+            {error}
+          </p>
+        ) : null}
       </div>
       <FormMessage id="time-zone-message" message={state?.message} ok={state?.ok} />
-      <div><SubmitButton pendingText={t('saving')}>{t('save')}</SubmitButton></div>
+      <div>
+        <SubmitButton pendingText={t('saving')}>{t('save')}</SubmitButton>
+      </div>
     </form>
   );
 }

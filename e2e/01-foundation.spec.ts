@@ -51,7 +51,9 @@ test('five wrong passwords in a row are throttled with a clear message', async (
     await page.getByLabel('Email', { exact: true }).fill(user.email);
     await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${i}`);
     await submitAndWait(page);
-    await expect(page.locator('#sign-in-message')).toContainText(i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts');
+    await expect(page.locator('#sign-in-message')).toContainText(
+      i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts',
+    );
   }
   // Now even the right password is refused until the window passes.
   await page.getByLabel('Password', { exact: true }).fill(user.password);
@@ -62,7 +64,13 @@ test('five wrong passwords in a row are throttled with a clear message', async (
 
 test('bad input gets a clear message, never a server error', async ({ page }) => {
   await page.goto('/sign-in');
-  const cases = ['', 'a'.repeat(10_000) + '@x.example', "' OR 1=1 --", '<script>alert(1)</script>@x.example', 'üñíçødé@例え.テスト'];
+  const cases = [
+    '',
+    'a'.repeat(10_000) + '@x.example',
+    "' OR 1=1 --",
+    '<script>alert(1)</script>@x.example',
+    'üñíçødé@例え.テスト',
+  ];
   for (const email of cases) {
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByLabel('Password', { exact: true }).fill(email ? 'whatever-password' : '');

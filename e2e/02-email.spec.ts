@@ -15,11 +15,28 @@ let seq = 0;
 
 async function placeBlock(request: APIRequestContext, to: string) {
   const event = {
-    id: `evt_e2e_mail_${Date.now()}_${seq++}`, type: 'block.placed', occurredAt: new Date().toISOString(),
-    data: { accountNumber: 'ACC-9001', reason: 'high_risk_destination', calls: [{ at: new Date(Date.now() - 5000).toISOString(), from: 'mail-trunk', to, sourceIp: '203.0.113.9', durationSec: 0 }] },
+    id: `evt_e2e_mail_${Date.now()}_${seq++}`,
+    type: 'block.placed',
+    occurredAt: new Date().toISOString(),
+    data: {
+      accountNumber: 'ACC-9001',
+      reason: 'high_risk_destination',
+      calls: [
+        {
+          at: new Date(Date.now() - 5000).toISOString(),
+          from: 'mail-trunk',
+          to,
+          sourceIp: '203.0.113.9',
+          durationSec: 0,
+        },
+      ],
+    },
   };
   const body = JSON.stringify(event);
-  const res = await request.post('/api/switch/events', { data: body, headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) } });
+  const res = await request.post('/api/switch/events', {
+    data: body,
+    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) },
+  });
   expect(res.status()).toBe(200);
 }
 
@@ -46,7 +63,10 @@ async function expectRefused(page: Page, blockPath: string) {
   await expect(page.getByText('That sign-in link has already been used or has expired.')).toBeVisible();
 }
 
-test('the block notice names the calls, and its link signs the recipient in on the block page', async ({ page, request }) => {
+test('the block notice names the calls, and its link signs the recipient in on the block page', async ({
+  page,
+  request,
+}) => {
   const { mail, link, blockPath } = await newNotice(request);
   expect(mail.text).toContain('To +252 61 123 4567 (Somalia)');
   expect(mail.text).toContain('Through SIP credential Office PBX (mail-trunk)');
@@ -63,7 +83,10 @@ test('the block notice names the calls, and its link signs the recipient in on t
   expect((await page.goto(blockPath))?.headers()['referrer-policy']).toBe('no-referrer');
 });
 
-test('the same link a second time is refused clearly, and signing in still lands on the block', async ({ browser, request }) => {
+test('the same link a second time is refused clearly, and signing in still lands on the block', async ({
+  browser,
+  request,
+}) => {
   const { link, blockPath } = await newNotice(request, '+88213123456');
   const first = await browser.newContext();
   const firstPage = await first.newPage();
@@ -83,7 +106,10 @@ test('the same link a second time is refused clearly, and signing in still lands
   await expect(page.getByRole('heading', { name: BLOCK_HEADING })).toBeVisible();
 });
 
-test('an expired link is refused; "Email me a sign-in link" then signs in on the same block', async ({ page, request }) => {
+test('an expired link is refused; "Email me a sign-in link" then signs in on the same block', async ({
+  page,
+  request,
+}) => {
   const { link, blockPath } = await newNotice(request, '+37120123456');
   runTsx('e2e/support/db-task.ts', ['expire-links', USER.email], { DATABASE_URL: E2E.databaseUrl });
   await page.goto(link);
@@ -92,7 +118,9 @@ test('an expired link is refused; "Email me a sign-in link" then signs in on the
   const seen = new Set(mailTo(USER.email).map((m) => m.file));
   await page.getByLabel('Email', { exact: true }).fill(USER.email);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(page.getByText('If that address belongs to an account, a sign-in link is on its way.')).toBeVisible();
+  await expect(
+    page.getByText('If that address belongs to an account, a sign-in link is on its way.'),
+  ).toBeVisible();
   const mail = await waitForMail(USER.email, /^Your sign-in link/, seen);
   await page.goto(linkOf(mail));
   await continueLink(page);
@@ -100,11 +128,15 @@ test('an expired link is refused; "Email me a sign-in link" then signs in on the
   await expect(page.getByRole('heading', { name: BLOCK_HEADING })).toBeVisible();
 });
 
-test('"Email me a sign-in link" gives an unknown address the same answer and sends nothing', async ({ page }) => {
+test('"Email me a sign-in link" gives an unknown address the same answer and sends nothing', async ({
+  page,
+}) => {
   await page.goto('/sign-in');
   await page.getByLabel('Email', { exact: true }).fill('nobody@e2e.example');
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(page.getByText('If that address belongs to an account, a sign-in link is on its way.')).toBeVisible();
+  await expect(
+    page.getByText('If that address belongs to an account, a sign-in link is on its way.'),
+  ).toBeVisible();
   await page.waitForTimeout(2500); // two worker ticks
   expect(mailTo('nobody@e2e.example')).toHaveLength(0);
 });

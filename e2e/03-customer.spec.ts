@@ -6,31 +6,48 @@ import { clearFaults, passwordMatches, setFaults, simAccount } from './support/s
 // Each journey has its own copy of the demo's Acme Dental (ACC-1001): blocked by four calls to Somalia
 // from a Tor exit address, through a reception phone and a PBX whose passwords the attacker guessed.
 async function acmeDental() {
-  const { user, accounts: [acme] } = await createCustomer([{
-    name: 'Acme Dental',
-    credentials: [{ label: 'Reception desk phone', stem: 'reception', password: 'reception123' }, { label: 'Office PBX', stem: 'pbx', password: 'acmepbx2020' }],
-    block: {
-      reason: 'high_risk_destination', minutesAgo: 95,
-      calls: [
-        { from: 0, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 62 },
-        { from: 0, to: '+252611234568', sourceIp: '185.220.101.47', durationSec: 3, secondsBefore: 41 },
-        { from: 1, to: '+252617788990', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 20 },
-        { from: 1, to: '+252617788991', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 4 },
+  const {
+    user,
+    accounts: [acme],
+  } = await createCustomer([
+    {
+      name: 'Acme Dental',
+      credentials: [
+        { label: 'Reception desk phone', stem: 'reception', password: 'reception123' },
+        { label: 'Office PBX', stem: 'pbx', password: 'acmepbx2020' },
       ],
+      block: {
+        reason: 'high_risk_destination',
+        minutesAgo: 95,
+        calls: [
+          { from: 0, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 62 },
+          { from: 0, to: '+252611234568', sourceIp: '185.220.101.47', durationSec: 3, secondsBefore: 41 },
+          { from: 1, to: '+252617788990', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 20 },
+          { from: 1, to: '+252617788991', sourceIp: '185.220.101.47', durationSec: 0, secondsBefore: 4 },
+        ],
+      },
     },
-  }]);
+  ]);
   const [reception, pbx] = acme.credentials.map((c) => c.username);
   return { user, acme, reception, pbx };
 }
 
 async function openAcmeBlock(page: Page, user: { email: string; password: string }, acme: TestAccount) {
   await signIn(page, user);
-  await page.getByRole('region', { name: new RegExp(acme.name) }).getByRole('link', { name: 'See why and fix it' }).click();
-  await expect(page.getByRole('heading', { name: new RegExp(`International calling blocked on ${acme.name}`) })).toBeVisible();
+  await page
+    .getByRole('region', { name: new RegExp(acme.name) })
+    .getByRole('link', { name: 'See why and fix it' })
+    .click();
+  await expect(
+    page.getByRole('heading', { name: new RegExp(`International calling blocked on ${acme.name}`) }),
+  ).toBeVisible();
 }
 
 const credentialRow = (page: Page, username: string) =>
-  page.getByRole('list', { name: 'Your SIP credentials' }).getByRole('listitem').filter({ hasText: username });
+  page
+    .getByRole('list', { name: 'Your SIP credentials' })
+    .getByRole('listitem')
+    .filter({ hasText: username });
 
 test('the block page explains the calls and what to do', async ({ page }) => {
   const { user, acme } = await acmeDental();
@@ -72,7 +89,10 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
 
   // A weak password is refused, with the meter saying so.
   await page.getByLabel('New SIP password').fill('acmedental1');
-  await expect(page.getByRole('meter', { name: 'Password strength' })).toHaveAttribute('aria-valuetext', /weak/i);
+  await expect(page.getByRole('meter', { name: 'Password strength' })).toHaveAttribute(
+    'aria-valuetext',
+    /weak/i,
+  );
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.locator('#password-error')).toBeVisible();
   await expect(page.getByText('Password updated')).toHaveCount(0);
@@ -80,7 +100,10 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
 
   // A generated one is accepted and confirmed by the switch.
   await page.getByRole('button', { name: 'Generate strong password' }).click();
-  await expect(page.getByRole('meter', { name: 'Password strength' })).toHaveAttribute('aria-valuetext', /strong/i);
+  await expect(page.getByRole('meter', { name: 'Password strength' })).toHaveAttribute(
+    'aria-valuetext',
+    /strong/i,
+  );
   const first = await page.getByLabel('New SIP password').inputValue();
   expect(first).toHaveLength(24);
   await page.getByRole('button', { name: 'Set password' }).click();
@@ -90,7 +113,9 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await page.getByRole('link', { name: 'Done' }).click();
 
   // The block stays: one of two credentials rotated.
-  await expect(page.getByRole('heading', { name: new RegExp(`International calling blocked on ${acme.name}`) })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: new RegExp(`International calling blocked on ${acme.name}`) }),
+  ).toBeVisible();
   await expect(credentialRow(page, reception)).toContainText('Password changed since the block');
   await expect(credentialRow(page, pbx)).toContainText('Password not changed yet');
   expect((await simAccount(acme.number)).internationalCalling).toBe('blocked');
@@ -107,5 +132,7 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await expect(page.getByText('International calling allowed', { exact: true })).toBeVisible();
   expect((await simAccount(acme.number)).internationalCalling).toBe('allowed');
   await page.goto('/');
-  await expect(page.getByRole('region', { name: new RegExp(acme.name) }).getByText('International calling allowed')).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: new RegExp(acme.name) }).getByText('International calling allowed'),
+  ).toBeVisible();
 });

@@ -6,10 +6,13 @@ import { passwordMatches } from './support/sim';
 // Each journey has its own copy of the demo's Harbor Logistics (ACC-2001, Omar's): a British account
 // blocked for calls from a fraud-hotspot address through its PBX trunk.
 const HARBOR: AccountSpec = {
-  name: 'Harbor Logistics', country: 'GB', timeZone: 'Europe/London',
+  name: 'Harbor Logistics',
+  country: 'GB',
+  timeZone: 'Europe/London',
   credentials: [{ label: 'PBX trunk', stem: 'harbor-trunk', password: 'harbor2019' }],
   block: {
-    reason: 'hotspot_source_ip', minutesAgo: 30,
+    reason: 'hotspot_source_ip',
+    minutesAgo: 30,
     calls: [
       { to: '+88213100456', sourceIp: '196.251.84.12', durationSec: 48, secondsBefore: 300 },
       { to: '+2399912345', sourceIp: '196.251.84.12', durationSec: 95, secondsBefore: 120 },
@@ -18,13 +21,21 @@ const HARBOR: AccountSpec = {
 };
 
 test('a misdial request is validated, submitted, shown pending, and can be withdrawn', async ({ page }) => {
-  const { user: omar, accounts: [harbor] } = await createCustomer([HARBOR]);
+  const {
+    user: omar,
+    accounts: [harbor],
+  } = await createCustomer([HARBOR]);
   await signIn(page, omar);
-  await page.getByRole('region', { name: new RegExp(harbor.name) }).getByRole('link', { name: 'See why and fix it' }).click();
+  await page
+    .getByRole('region', { name: new RegExp(harbor.name) })
+    .getByRole('link', { name: 'See why and fix it' })
+    .click();
   await page.getByRole('link', { name: 'This was a misdial' }).click();
   await expectAccessible(page);
   await page.getByLabel('Number you meant to dial').fill('12');
-  await page.getByLabel('What happened?').fill('Our dispatcher typed the wrong prefix for a supplier in Guernsey.');
+  await page
+    .getByLabel('What happened?')
+    .fill('Our dispatcher typed the wrong prefix for a supplier in Guernsey.');
   await page.getByLabel('Callback phone').fill('not a phone');
   await page.getByRole('button', { name: 'Request unblock' }).click();
   await expect(page.locator('#intendedNumber-error')).toBeVisible();
@@ -36,7 +47,10 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
   await page.getByRole('button', { name: 'Request unblock' }).click();
   await expect(page.getByText('Pending: support will call you back')).toBeVisible();
   await expect(page.getByRole('link', { name: 'This was a misdial' })).toHaveCount(0);
-  const [req] = query<{ intendedNumber: string; callbackPhone: string; status: string }>(`SELECT "intendedNumber", "callbackPhone", status FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId);
+  const [req] = query<{ intendedNumber: string; callbackPhone: string; status: string }>(
+    `SELECT "intendedNumber", "callbackPhone", status FROM "UnblockRequest" WHERE "blockId" = ?`,
+    harbor.blockId,
+  );
   expect(req).toEqual({ intendedNumber: '+441481712345', callbackPhone: '+442079460018', status: 'pending' });
 
   await page.getByRole('button', { name: 'Withdraw request' }).click();
@@ -45,11 +59,23 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
 });
 
 test('actions posted with another account’s ids answer 404 and change nothing', async ({ page }) => {
-  const { user: omar, accounts: [harbor] } = await createCustomer([HARBOR]);
+  const {
+    user: omar,
+    accounts: [harbor],
+  } = await createCustomer([HARBOR]);
   // Another customer's accounts (like Dana's): one blocked, one with a trunk whose password is known.
-  const { accounts: [acme, labs] } = await createCustomer([
-    { name: 'Acme Dental', credentials: [{ label: 'Office PBX', stem: 'acme-pbx' }], block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] } },
-    { name: 'Acme Labs', credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk', password: 'labs-trunk-pass' }] },
+  const {
+    accounts: [acme, labs],
+  } = await createCustomer([
+    {
+      name: 'Acme Dental',
+      credentials: [{ label: 'Office PBX', stem: 'acme-pbx' }],
+      block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] },
+    },
+    {
+      name: 'Acme Labs',
+      credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk', password: 'labs-trunk-pass' }],
+    },
   ]);
   await signIn(page, omar);
   const danaBlock = acme.blockId!;
@@ -59,11 +85,16 @@ test('actions posted with another account’s ids answer 404 and change nothing'
   expect((await page.goto(`/credentials/${acme.credentials[0].id}/reset`))?.status()).toBe(404);
   // The misdial action with a tampered block id
   await page.goto(`/blocks/${omarBlock}/misdial`);
-  await page.locator('input[name=blockId]').evaluate((el, v) => ((el as HTMLInputElement).value = v), danaBlock);
+  await page
+    .locator('input[name=blockId]')
+    .evaluate((el, v) => ((el as HTMLInputElement).value = v), danaBlock);
   await page.getByLabel('Number you meant to dial').fill('+44 20 7946 0000');
   await page.getByLabel('What happened?').fill('Trying to reach another customer’s block.');
   await page.getByLabel('Callback phone').fill('+44 20 7946 0018');
-  const [misdial] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Request unblock' }).click()]);
+  const [misdial] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Request unblock' }).click(),
+  ]);
   expect(misdial.status()).toBe(404);
   expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, danaBlock)).toHaveLength(0);
   // The reset action with a tampered credential id
@@ -71,8 +102,13 @@ test('actions posted with another account’s ids answer 404 and change nothing'
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   const stolen = await page.getByLabel('New SIP password').inputValue();
   // Tamper last: React restores a controlled input's value on every render.
-  await page.locator('input[name=credentialId]').evaluate((el, v) => ((el as HTMLInputElement).value = v), labs.credentials[0].id);
-  const [reset] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Set password' }).click()]);
+  await page
+    .locator('input[name=credentialId]')
+    .evaluate((el, v) => ((el as HTMLInputElement).value = v), labs.credentials[0].id);
+  const [reset] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Set password' }).click(),
+  ]);
   expect(reset.status()).toBe(404);
   expect(await passwordMatches(labs.credentials[0].username, stolen)).toBe(false);
   expect(await passwordMatches(labs.credentials[0].username, 'labs-trunk-pass')).toBe(true);

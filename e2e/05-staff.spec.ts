@@ -1,5 +1,14 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { accountLabel, type AccountSpec, createCustomer, createStaff, literally, type TestAccount, type TestUser, uniqueId } from './support/factories';
+import {
+  accountLabel,
+  type AccountSpec,
+  createCustomer,
+  createStaff,
+  literally,
+  type TestAccount,
+  type TestUser,
+  uniqueId,
+} from './support/factories';
 import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
 import { query } from './support/db';
 import { E2E } from './support/env';
@@ -16,12 +25,19 @@ test.beforeAll(async () => {
   samUser = await createStaff('agent');
 });
 
-const LABS: AccountSpec = { name: 'Acme Labs', timeZone: 'America/Chicago', credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk', password: 'labs-trunk-pass' }] };
+const LABS: AccountSpec = {
+  name: 'Acme Labs',
+  timeZone: 'America/Chicago',
+  credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk', password: 'labs-trunk-pass' }],
+};
 const HARBOR: AccountSpec = {
-  name: 'Harbor Logistics', country: 'GB', timeZone: 'Europe/London',
+  name: 'Harbor Logistics',
+  country: 'GB',
+  timeZone: 'Europe/London',
   credentials: [{ label: 'PBX trunk', stem: 'harbor-trunk', password: 'harbor2019' }],
   block: {
-    reason: 'hotspot_source_ip', minutesAgo: 30,
+    reason: 'hotspot_source_ip',
+    minutesAgo: 30,
     calls: [
       { to: '+88213100456', sourceIp: '196.251.84.12', durationSec: 48, secondsBefore: 300 },
       { to: '+2399912345', sourceIp: '196.251.84.12', durationSec: 95, secondsBefore: 120 },
@@ -30,10 +46,16 @@ const HARBOR: AccountSpec = {
 };
 
 const pendingRequestOf = (account: string) =>
-  query<{ id: string; blockId: string }>(`SELECT r.id, r."blockId" FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`, account)[0];
-const requestStatus = (id: string) => query<{ status: string }>(`SELECT status FROM "UnblockRequest" WHERE id = ?`, id)[0].status;
-const liftsFor = (blockId: string) => query<{ n: number }>(`SELECT COUNT(*) AS n FROM "SwitchOperation" WHERE "blockId" = ?`, blockId)[0].n;
-const changesOf = async (account: string) => (await simAccount(account)).internationalCallingChanges as number;
+  query<{ id: string; blockId: string }>(
+    `SELECT r.id, r."blockId" FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`,
+    account,
+  )[0];
+const requestStatus = (id: string) =>
+  query<{ status: string }>(`SELECT status FROM "UnblockRequest" WHERE id = ?`, id)[0].status;
+const liftsFor = (blockId: string) =>
+  query<{ n: number }>(`SELECT COUNT(*) AS n FROM "SwitchOperation" WHERE "blockId" = ?`, blockId)[0].n;
+const changesOf = async (account: string) =>
+  (await simAccount(account)).internationalCallingChanges as number;
 const region = (page: Page, a: TestAccount) => page.getByRole('region', { name: literally(a.name) });
 
 async function newPage(browser: Browser): Promise<[BrowserContext, Page]> {
@@ -46,7 +68,9 @@ async function freshFraudBlock(dana: Page, labs: TestAccount) {
   await sim('/_sim/fraud', { method: 'POST', body: { accountNumber: labs.number, to: '+2526112345' } });
   await expect(async () => {
     await dana.goto('/');
-    await expect(region(dana, labs).getByText('International calling blocked')).toBeVisible({ timeout: 1000 });
+    await expect(region(dana, labs).getByText('International calling blocked')).toBeVisible({
+      timeout: 1000,
+    });
   }).toPass({ timeout: 15_000 });
 }
 
@@ -55,7 +79,9 @@ async function askMisdial(dana: Page, labs: TestAccount) {
   await region(dana, labs).getByRole('link', { name: 'See why and fix it' }).click();
   await dana.getByRole('link', { name: 'This was a misdial' }).click();
   await dana.getByLabel('Number you meant to dial').fill('(252) 611-2345');
-  await dana.getByLabel('What happened?').fill('Our lab assistant dialled 011 in front of a North Carolina number by habit.');
+  await dana
+    .getByLabel('What happened?')
+    .fill('Our lab assistant dialled 011 in front of a North Carolina number by habit.');
   await dana.getByLabel('Callback phone').fill('+1 202 555 0143');
   await dana.getByRole('button', { name: 'Request unblock' }).click();
   await expect(dana.getByText('Pending: support will call you back')).toBeVisible();
@@ -64,7 +90,10 @@ async function askMisdial(dana: Page, labs: TestAccount) {
 
 /** A customer with her own Acme Labs, a fresh fraud block on it and her misdial request, as in the demo. */
 async function labsWithRequest(browser: Browser) {
-  const { user, accounts: [labs] } = await createCustomer([LABS]);
+  const {
+    user,
+    accounts: [labs],
+  } = await createCustomer([LABS]);
   const [, dana] = await newPage(browser);
   await signIn(dana, user);
   await freshFraudBlock(dana, labs);
@@ -81,7 +110,9 @@ async function openRequest(page: Page, account: RegExp) {
 
 async function fillApproval(page: Page) {
   await page.getByRole('checkbox', { name: 'I spoke with the account holder' }).check();
-  await page.getByLabel('Note', { exact: true }).fill('Called Dana back: a habit of dialling 011 first. Told her about the 1 prefix.');
+  await page
+    .getByLabel('Note', { exact: true })
+    .fill('Called Dana back: a habit of dialling 011 first. Told her about the 1 prefix.');
 }
 
 /** The staff approve action exactly as the browser posts it, captured and stopped before it runs. */
@@ -91,7 +122,12 @@ async function captureApprovePost(page: Page) {
     const req = route.request();
     const headers = await req.allHeaders();
     if (req.method() === 'POST' && headers['next-action']) {
-      captured = { action: headers['next-action'], contentType: headers['content-type'], body: req.postDataBuffer()!, url: req.url() };
+      captured = {
+        action: headers['next-action'],
+        contentType: headers['content-type'],
+        body: req.postDataBuffer()!,
+        url: req.url(),
+      };
       return route.abort();
     }
     return route.continue();
@@ -108,7 +144,9 @@ test('a customer asks for a misdial unblock on a fresh block', async ({ browser 
   expect(requestStatus(request.id)).toBe('pending');
 });
 
-test('without a verified second factor, or as a customer, nothing can be seen or decided — pages or direct posts', async ({ browser }) => {
+test('without a verified second factor, or as a customer, nothing can be seen or decided — pages or direct posts', async ({
+  browser,
+}) => {
   const { user: danaUser, labs, request: first } = await labsWithRequest(browser);
   const agentUser = await createStaff('agent');
   const [agentCtx, agent] = await newPage(browser);
@@ -116,16 +154,29 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   await agent.goto(`/staff/requests/${first.id}`);
   const post = await captureApprovePost(agent);
 
-  const tryPost = (p: Page) => p.request.post(post.url, {
-    headers: { 'next-action': post.action, 'content-type': post.contentType, accept: 'text/x-component', origin: E2E.appUrl },
-    data: post.body, maxRedirects: 0,
-  });
+  const tryPost = (p: Page) =>
+    p.request.post(post.url, {
+      headers: {
+        'next-action': post.action,
+        'content-type': post.contentType,
+        accept: 'text/x-component',
+        origin: E2E.appUrl,
+      },
+      data: post.body,
+      maxRedirects: 0,
+    });
 
   // Sam again, in another browser, password only: every staff page sends him to the code prompt.
   const [halfCtx, half] = await newPage(browser);
   await signIn(half, agentUser, '/staff');
   await expect(half).toHaveURL(/\/security\/verify/);
-  for (const path of ['/staff', `/staff/requests/${first.id}`, '/staff/audit', `/staff/accounts/${labs.number}`, '/']) {
+  for (const path of [
+    '/staff',
+    `/staff/requests/${first.id}`,
+    '/staff/audit',
+    `/staff/accounts/${labs.number}`,
+    '/',
+  ]) {
     await half.goto(path);
     await expect(half).toHaveURL(/\/security\/verify/);
   }
@@ -145,7 +196,9 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   await Promise.all([agentCtx.close(), halfCtx.close(), custCtx.close()]);
 });
 
-test('the agent works the queue, approves after the callback, and the switch lifts the block', async ({ browser }) => {
+test('the agent works the queue, approves after the callback, and the switch lifts the block', async ({
+  browser,
+}) => {
   const { user: danaUser, labs, request: first } = await labsWithRequest(browser);
   const labsItem = literally(accountLabel(labs));
   const [, sam] = await newPage(browser);
@@ -157,7 +210,10 @@ test('the agent works the queue, approves after the callback, and the switch lif
   await expectAccessible(sam);
 
   await openRequest(sam, labsItem);
-  await expect(sam.getByRole('link', { name: '+1 202 555 0143' })).toHaveAttribute('href', 'tel:+12025550143');
+  await expect(sam.getByRole('link', { name: '+1 202 555 0143' })).toHaveAttribute(
+    'href',
+    'tel:+12025550143',
+  );
   await expect(sam.getByText('Our lab assistant dialled 011')).toBeVisible();
   await expectAccessible(sam);
 
@@ -170,7 +226,9 @@ test('the agent works the queue, approves after the callback, and the switch lif
   await fillApproval(sam);
   await sam.getByRole('button', { name: 'Approve and lift block' }).click();
   await expect(sam.getByText('You approved this request.')).toBeVisible();
-  await expect.poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 }).toBe('allowed');
+  await expect
+    .poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 })
+    .toBe('allowed');
   await expect(sam.getByText('Block: Lifted')).toBeVisible();
 
   const [, dana] = await newPage(browser);
@@ -179,7 +237,10 @@ test('the agent works the queue, approves after the callback, and the switch lif
 });
 
 test('a denial keeps the block and shows the customer the reason', async ({ browser }) => {
-  const { user: omarUser, accounts: [harbor] } = await createCustomer([HARBOR]);
+  const {
+    user: omarUser,
+    accounts: [harbor],
+  } = await createCustomer([HARBOR]);
   const harborItem = literally(accountLabel(harbor));
   const [, omar] = await newPage(browser);
   await signIn(omar, omarUser);
@@ -195,9 +256,12 @@ test('a denial keeps the block and shows the customer the reason', async ({ brow
 
   const [, sam] = await newPage(browser);
   await signInStaff(sam, await createStaff('agent'));
-  await expect(sam.getByRole('article', { name: harborItem })).toContainText('Against: The calls came from an internet address in a known fraud hotspot');
+  await expect(sam.getByRole('article', { name: harborItem })).toContainText(
+    'Against: The calls came from an internet address in a known fraud hotspot',
+  );
   await openRequest(sam, harborItem);
-  const reason = 'The calls came from an address in a known fraud hotspot, not from your office. Please change the PBX trunk password.';
+  const reason =
+    'The calls came from an address in a known fraud hotspot, not from your office. Please change the PBX trunk password.';
   await sam.getByLabel('Reason for the customer').fill(reason);
   await sam.getByRole('button', { name: 'Deny', exact: true }).click();
   await expect(sam.getByText('You denied this request.')).toBeVisible();
@@ -208,7 +272,9 @@ test('a denial keeps the block and shows the customer the reason', async ({ brow
   expect((await simAccount(harbor.number)).internationalCalling).toBe('blocked');
 });
 
-test('two agents approve the same request at once: one wins, the other is told, the switch lifts once', async ({ browser }) => {
+test('two agents approve the same request at once: one wins, the other is told, the switch lifts once', async ({
+  browser,
+}) => {
   const { labs, request: race } = await labsWithRequest(browser);
 
   const agents: Page[] = [];
@@ -228,7 +294,9 @@ test('two agents approve the same request at once: one wins, the other is told, 
   const loser = agents[won.indexOf(0)];
   await expect(loser.getByText(/already decided by someone else \(it is approved now\)/)).toBeVisible();
 
-  await expect.poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 }).toBe('allowed');
+  await expect
+    .poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 })
+    .toBe('allowed');
   await new Promise((r) => setTimeout(r, 2500)); // a second lift, if there were one, would have arrived by now
   expect(await changesOf(labs.number)).toBe(before + 1);
   expect(liftsFor(race.blockId)).toBe(1);
@@ -237,20 +305,31 @@ test('two agents approve the same request at once: one wins, the other is told, 
 
 let manualLabs: TestAccount;
 
-test('support places a manual block and lifts it, each shown only once the switch confirms', async ({ browser }) => {
-  const { user: danaUser, accounts: [labs] } = await createCustomer([LABS]);
+test('support places a manual block and lifts it, each shown only once the switch confirms', async ({
+  browser,
+}) => {
+  const {
+    user: danaUser,
+    accounts: [labs],
+  } = await createCustomer([LABS]);
   manualLabs = labs; // the audit-log journey below filters by it
   const [, sam] = await newPage(browser);
   await signInStaff(sam, samUser);
-  await sam.getByLabel('Account number, company, member email or SIP username').fill(labs.credentials[0].username.toUpperCase());
+  await sam
+    .getByLabel('Account number, company, member email or SIP username')
+    .fill(labs.credentials[0].username.toUpperCase());
   await sam.getByRole('button', { name: 'Search' }).click();
   await sam.getByRole('link', { name: accountLabel(labs) }).click();
   await expect(sam.getByRole('heading', { level: 1, name: accountLabel(labs) })).toBeVisible();
   await expectAccessible(sam);
 
-  await sam.getByLabel('Note', { exact: true }).fill('Customer asked us to block while they audit their lab PBX.');
+  await sam
+    .getByLabel('Note', { exact: true })
+    .fill('Customer asked us to block while they audit their lab PBX.');
   await sam.getByRole('button', { name: 'Block international calling' }).click();
-  await expect(sam.getByRole('status').getByText('International calling blocked', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(
+    sam.getByRole('status').getByText('International calling blocked', { exact: true }),
+  ).toBeVisible({ timeout: 15_000 });
   expect((await simAccount(labs.number)).internationalCalling).toBe('blocked');
 
   const [, dana] = await newPage(browser);
@@ -262,13 +341,19 @@ test('support places a manual block and lifts it, each shown only once the switc
   await expect(dana.getByRole('link', { name: 'This was a misdial' })).toHaveCount(0);
 
   const manual = sam.getByRole('article', { name: /Manual \(placed by support\)/ });
-  await manual.getByLabel('Note', { exact: true }).fill('Audit finished; the PBX now only accepts our addresses.');
+  await manual
+    .getByLabel('Note', { exact: true })
+    .fill('Audit finished; the PBX now only accepts our addresses.');
   await manual.getByRole('button', { name: 'Lift block' }).click();
-  await expect(sam.getByRole('status').getByText('International calling allowed', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(
+    sam.getByRole('status').getByText('International calling allowed', { exact: true }),
+  ).toBeVisible({ timeout: 15_000 });
   expect((await simAccount(labs.number)).internationalCalling).toBe('allowed');
 });
 
-test('the audit log shows decisions and manual actions, filterable by account, actor and action', async ({ browser }) => {
+test('the audit log shows decisions and manual actions, filterable by account, actor and action', async ({
+  browser,
+}) => {
   const [, sam] = await newPage(browser);
   await signInStaff(sam, samUser);
   await sam.goto('/staff/audit');
@@ -284,13 +369,18 @@ test('the audit log shows decisions and manual actions, filterable by account, a
   await sam.getByLabel('Account number').fill('');
   await sam.getByLabel('Action', { exact: true }).selectOption('request.approved');
   await sam.getByRole('button', { name: 'Filter' }).click();
-  const approvals = query(`SELECT id FROM "AuditLog" WHERE action = 'request.approved' AND "actorEmail" = ?`, samUser.email).length;
+  const approvals = query(
+    `SELECT id FROM "AuditLog" WHERE action = 'request.approved' AND "actorEmail" = ?`,
+    samUser.email,
+  ).length;
   expect(approvals).toBeGreaterThanOrEqual(1);
   await expect(rows).toHaveCount(1 + approvals);
   await expect(rows.nth(1)).toContainText('attestedCallback');
 });
 
-test('an admin creates, re-roles and disables a staff login; agents cannot manage staff', async ({ browser }) => {
+test('an admin creates, re-roles and disables a staff login; agents cannot manage staff', async ({
+  browser,
+}) => {
   const [, sam] = await newPage(browser);
   await signInStaff(sam, await createStaff('agent'));
   expect((await sam.goto('/staff/users'))?.status()).toBe(404);
@@ -320,12 +410,20 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
 
   await riley.goto('/staff');
   await expect(riley).toHaveURL(/\/sign-in/);
-  const actions = query<{ action: string }>(`SELECT l.action FROM "AuditLog" l JOIN "User" u ON u.id = l."targetId" WHERE l.action LIKE 'staff_user.%' AND u.email = ? ORDER BY l.at`, rileyEmail).map((r) => r.action);
+  const actions = query<{ action: string }>(
+    `SELECT l.action FROM "AuditLog" l JOIN "User" u ON u.id = l."targetId" WHERE l.action LIKE 'staff_user.%' AND u.email = ? ORDER BY l.at`,
+    rileyEmail,
+  ).map((r) => r.action);
   expect(actions).toEqual(['staff_user.created', 'staff_user.role_changed', 'staff_user.disabled']);
 });
 
-test('a customer may turn on two-factor too, and is then asked for the code at every sign-in', async ({ browser }) => {
-  const { user: omarUser, accounts: [harbor] } = await createCustomer([HARBOR]);
+test('a customer may turn on two-factor too, and is then asked for the code at every sign-in', async ({
+  browser,
+}) => {
+  const {
+    user: omarUser,
+    accounts: [harbor],
+  } = await createCustomer([HARBOR]);
   const [, omar] = await newPage(browser);
   await signIn(omar, omarUser);
   await omar.getByRole('link', { name: 'Your login' }).click();
@@ -344,5 +442,7 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
   await expect(again).toHaveURL(/\/security\/verify/);
   await again.getByLabel('Authentication code').fill(await totpNow(secret));
   await again.getByRole('button', { name: 'Verify' }).click();
-  await expect(again.getByRole('heading', { name: new RegExp(`International calling blocked on ${harbor.name}`) })).toBeVisible(); // back where it was going
+  await expect(
+    again.getByRole('heading', { name: new RegExp(`International calling blocked on ${harbor.name}`) }),
+  ).toBeVisible(); // back where it was going
 });

@@ -35,7 +35,10 @@ test('changing the portal password ends the other sessions and keeps this one', 
   await expect(pa.locator('#next-error')).toBeVisible();
   await pa.getByLabel('Current password').fill(rotate.password);
   await pa.getByLabel('New password').fill('granite violet harbour lantern');
-  await expect(pa.getByRole('meter', { name: 'Password strength' })).toHaveAttribute('aria-valuetext', /strong/i);
+  await expect(pa.getByRole('meter', { name: 'Password strength' })).toHaveAttribute(
+    'aria-valuetext',
+    /strong/i,
+  );
   await pa.getByRole('button', { name: 'Change password' }).click();
   await expect(pa.locator('#change-password-message')).toContainText('Every other session was signed out');
   await pb.goto('/');

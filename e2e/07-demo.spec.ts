@@ -4,8 +4,19 @@ import { expect, expectAccessible, signIn, test } from './support/fixtures';
 // The demo's in-portal control: the simulated switch places a fraud block and posts the signed event,
 // exactly like its command line (npm run switch:sim -- fraud …); the block appears within seconds.
 // On an account of this journey's own (like the demo's Acme Labs), so the demo data stays as seeded.
-test('the demo control makes the simulated switch block an account, seen on the dashboard', async ({ page }) => {
-  const { user, accounts: [account] } = await createCustomer([{ name: 'Acme Labs', timeZone: 'America/Chicago', credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk' }] }]);
+test('the demo control makes the simulated switch block an account, seen on the dashboard', async ({
+  page,
+}) => {
+  const {
+    user,
+    accounts: [account],
+  } = await createCustomer([
+    {
+      name: 'Acme Labs',
+      timeZone: 'America/Chicago',
+      credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk' }],
+    },
+  ]);
   await signIn(page, user);
   const labs = page.getByRole('region', { name: literally(account.name) });
   await expect(labs.getByText('International calling allowed')).toBeVisible();

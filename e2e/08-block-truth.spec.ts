@@ -17,7 +17,15 @@ async function provision(number: string, state: 'blocked' | 'allowed') {
   const lower = number.toLowerCase();
   await sim(`/_sim/accounts/${number}`, {
     method: 'PUT',
-    body: { internationalCalling: state, reason: state === 'blocked' ? 'high_risk_destination' : null, blockedAt: state === 'blocked' ? new Date().toISOString() : null, credentials: [{ username: `${lower}-desk`, password: 'old-desk-pass' }, { username: `${lower}-pbx`, password: 'old-pbx-pass' }] },
+    body: {
+      internationalCalling: state,
+      reason: state === 'blocked' ? 'high_risk_destination' : null,
+      blockedAt: state === 'blocked' ? new Date().toISOString() : null,
+      credentials: [
+        { username: `${lower}-desk`, password: 'old-desk-pass' },
+        { username: `${lower}-pbx`, password: 'old-pbx-pass' },
+      ],
+    },
   });
 }
 
@@ -25,29 +33,57 @@ async function provision(number: string, state: 'blocked' | 'allowed') {
 async function post(type: 'block.placed' | 'block.lifted', number: string, at: Date) {
   const lower = number.toLowerCase();
   const event = {
-    id: `evt_e2e_${crypto.randomBytes(6).toString('hex')}`, type, occurredAt: at.toISOString(),
-    data: type === 'block.placed'
-      ? { accountNumber: number, reason: 'high_risk_destination', calls: [{ at: new Date(at.getTime() - 5000).toISOString(), from: `${lower}-desk`, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0 }] }
-      : { accountNumber: number, actor: 'switch' },
+    id: `evt_e2e_${crypto.randomBytes(6).toString('hex')}`,
+    type,
+    occurredAt: at.toISOString(),
+    data:
+      type === 'block.placed'
+        ? {
+            accountNumber: number,
+            reason: 'high_risk_destination',
+            calls: [
+              {
+                at: new Date(at.getTime() - 5000).toISOString(),
+                from: `${lower}-desk`,
+                to: '+252611234567',
+                sourceIp: '185.220.101.47',
+                durationSec: 0,
+              },
+            ],
+          }
+        : { accountNumber: number, actor: 'switch' },
   };
   const raw = JSON.stringify(event);
-  const res = await fetch(`${E2E.appUrl}/api/switch/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, raw) }, body: raw });
+  const res = await fetch(`${E2E.appUrl}/api/switch/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, raw) },
+    body: raw,
+  });
   expect(res.status).toBe(200);
   return event.id;
 }
 
-const blockOfEvent = (eventId: string) => query<{ id: string; status: string }>(`SELECT id, status FROM "Block" WHERE "sourceEventId" = ?`, eventId)[0];
+const blockOfEvent = (eventId: string) =>
+  query<{ id: string; status: string }>(
+    `SELECT id, status FROM "Block" WHERE "sourceEventId" = ?`,
+    eventId,
+  )[0];
 const accountStatus = (page: Page, name: string) => page.getByRole('region', { name: new RegExp(name) });
 
 async function fileMisdial(page: Page, blockId: string) {
   await page.goto(`/blocks/${blockId}`);
   await page.getByRole('link', { name: 'This was a misdial' }).click();
   await page.getByLabel('Number you meant to dial').fill('+1 252 611 2345');
-  await page.getByLabel('What happened?').fill('Our receptionist typed 00252 instead of 1-252 for a supplier in North Carolina.');
+  await page
+    .getByLabel('What happened?')
+    .fill('Our receptionist typed 00252 instead of 1-252 for a supplier in North Carolina.');
   await page.getByLabel('Callback phone').fill('+1 202 555 0143');
   await page.getByRole('button', { name: 'Request unblock' }).click();
   await expect(page.getByText('Pending: support will call you back')).toBeVisible();
-  return query<{ id: string }>(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ? AND status = 'pending'`, blockId)[0].id;
+  return query<{ id: string }>(
+    `SELECT id FROM "UnblockRequest" WHERE "blockId" = ? AND status = 'pending'`,
+    blockId,
+  )[0].id;
 }
 
 async function approve(page: Page, requestId: string) {
@@ -57,7 +93,10 @@ async function approve(page: Page, requestId: string) {
   await page.getByRole('button', { name: 'Approve and lift block' }).click();
 }
 
-test('lift in flight: a block placed while the switch answers the lift wins, and staff see it out of sync', async ({ browser, agent: staff }) => {
+test('lift in flight: a block placed while the switch answers the lift wins, and staff see it out of sync', async ({
+  browser,
+  agent: staff,
+}) => {
   await provision('ACC-8001', 'blocked');
   const first = blockOfEvent(await post('block.placed', 'ACC-8001', new Date(Date.now() - 120_000)));
   const customer = await (await browser.newContext()).newPage();
@@ -69,43 +108,79 @@ test('lift in flight: a block placed while the switch answers the lift wins, and
   await setFaults({ delayMs: 1500, delayNext: 1, method: 'PUT' }); // the switch applies and answers the lift 1.5 s after it arrives
   await approve(agent, requestId);
   // As soon as the lift has reached the switch, the switch's fraud monitoring blocks the account again.
-  await expect.poll(async () => (await sim<{ requests: { path: string; method: string }[] }>('/_sim/requests')).requests.some((r) => r.method === 'PUT' && r.path.includes('ACC-8001')), { timeout: 10_000 }).toBe(true);
-  const placed = await sim<{ event: { id: string } }>('/_sim/fraud', { method: 'POST', body: { accountNumber: 'ACC-8001', to: '+252611234567' } });
+  await expect
+    .poll(
+      async () =>
+        (await sim<{ requests: { path: string; method: string }[] }>('/_sim/requests')).requests.some(
+          (r) => r.method === 'PUT' && r.path.includes('ACC-8001'),
+        ),
+      { timeout: 10_000 },
+    )
+    .toBe(true);
+  const placed = await sim<{ event: { id: string } }>('/_sim/fraud', {
+    method: 'POST',
+    body: { accountNumber: 'ACC-8001', to: '+252611234567' },
+  });
   await clearFaults();
 
   // Staff are told (the lift undid the new block on the switch), and the block is placed again.
   const out = agent.getByRole('region', { name: /Out of sync with the switch/ });
   await expect(async () => {
     await agent.goto('/staff');
-    await expect(out.getByRole('article', { name: /Truth Inflight Co \(ACC-8001\)/ })).toBeVisible({ timeout: 1000 });
+    await expect(out.getByRole('article', { name: /Truth Inflight Co \(ACC-8001\)/ })).toBeVisible({
+      timeout: 1000,
+    });
   }).toPass({ timeout: 30_000 });
   await expect(out.getByRole('article', { name: /ACC-8001/ }).getByText(/switch said allowed/)).toBeVisible();
-  await expect.poll(() => query(`SELECT id FROM "SwitchOperation" WHERE "accountNumber" = 'ACC-8001' AND status = 'pending'`).length, { timeout: 30_000 }).toBe(0);
+  await expect
+    .poll(
+      () =>
+        query(`SELECT id FROM "SwitchOperation" WHERE "accountNumber" = 'ACC-8001' AND status = 'pending'`)
+          .length,
+      { timeout: 30_000 },
+    )
+    .toBe(0);
   // After both settle: blocked on the switch, blocked in the portal.
   expect((await simAccount('ACC-8001')).internationalCalling).toBe('blocked');
   expect(blockOfEvent(placed.event.id).status).toBe('active');
   await customer.goto('/');
-  await expect(accountStatus(customer, 'Truth Inflight Co').getByText('International calling blocked')).toBeVisible();
+  await expect(
+    accountStatus(customer, 'Truth Inflight Co').getByText('International calling blocked'),
+  ).toBeVisible();
   await expectAccessible(agent);
   const entry = out.getByRole('article', { name: /ACC-8001/ });
-  await entry.getByLabel('Note', { exact: true }).fill('Checked with the switch team: the new block is real.');
+  await entry
+    .getByLabel('Note', { exact: true })
+    .fill('Checked with the switch team: the new block is real.');
   await entry.getByRole('button', { name: 'Mark resolved' }).click();
   await expect(agent.getByRole('article', { name: /ACC-8001/ })).toHaveCount(0);
 });
 
-test('late lift: a block.lifted dated before a newer block leaves the account blocked, with no "calling is back" email', async ({ page }) => {
+test('late lift: a block.lifted dated before a newer block leaves the account blocked, with no "calling is back" email', async ({
+  page,
+}) => {
   await provision('ACC-8002', 'blocked');
   const at10 = new Date(Date.now() - 60_000);
   const block = blockOfEvent(await post('block.placed', 'ACC-8002', at10));
   await post('block.lifted', 'ACC-8002', new Date(at10.getTime() - 3600_000));
-  expect(blockOfEvent(query<{ sourceEventId: string }>(`SELECT "sourceEventId" FROM "Block" WHERE id = ?`, block.id)[0].sourceEventId).status).toBe('active');
-  expect(query(`SELECT id FROM "MailMessage" WHERE template = 'block_lifted' AND payload LIKE ?`, `%${block.id}%`)).toHaveLength(0);
+  expect(
+    blockOfEvent(
+      query<{ sourceEventId: string }>(`SELECT "sourceEventId" FROM "Block" WHERE id = ?`, block.id)[0]
+        .sourceEventId,
+    ).status,
+  ).toBe('active');
+  expect(
+    query(`SELECT id FROM "MailMessage" WHERE template = 'block_lifted' AND payload LIKE ?`, `%${block.id}%`),
+  ).toHaveLength(0);
   await signIn(page, TRUTH);
   await expect(accountStatus(page, 'Truth Late Co').getByText('International calling blocked')).toBeVisible();
   expect((await simAccount('ACC-8002')).internationalCalling).toBe('blocked');
 });
 
-test('two blocks, one review: the agent must decide the other block before anything is lifted', async ({ browser, agent: staff }) => {
+test('two blocks, one review: the agent must decide the other block before anything is lifted', async ({
+  browser,
+  agent: staff,
+}) => {
   await provision('ACC-8003', 'blocked');
   const a = blockOfEvent(await post('block.placed', 'ACC-8003', new Date(Date.now() - 120_000)));
   const customer = await (await browser.newContext()).newPage();
@@ -116,27 +191,50 @@ test('two blocks, one review: the agent must decide the other block before anyth
   const agent = staff.page;
   await approve(agent, requestId);
   await expect(agent.getByText(/1 other block\(s\) in force/)).toBeVisible();
-  expect(query<{ status: string }>(`SELECT status FROM "Block" WHERE id IN (?, ?)`, a.id, b.id).map((r) => r.status)).toEqual(['active', 'active']);
-  expect(query<{ status: string }>(`SELECT status FROM "UnblockRequest" WHERE id = ?`, requestId)[0].status).toBe('pending');
+  expect(
+    query<{ status: string }>(`SELECT status FROM "Block" WHERE id IN (?, ?)`, a.id, b.id).map(
+      (r) => r.status,
+    ),
+  ).toEqual(['active', 'active']);
+  expect(
+    query<{ status: string }>(`SELECT status FROM "UnblockRequest" WHERE id = ?`, requestId)[0].status,
+  ).toBe('pending');
   await expect(agent.getByRole('group', { name: 'Other blocks in force on this account' })).toBeVisible();
   await expectAccessible(agent);
 
   await agent.getByRole('checkbox', { name: /Also lift: High-risk destination/ }).check();
   await agent.getByRole('button', { name: 'Approve and lift block' }).click();
   await expect(agent).toHaveURL(/done=approved/);
-  await expect.poll(async () => (await simAccount('ACC-8003')).internationalCalling, { timeout: 20_000 }).toBe('allowed');
+  await expect
+    .poll(async () => (await simAccount('ACC-8003')).internationalCalling, { timeout: 20_000 })
+    .toBe('allowed');
   await customer.goto('/');
-  await expect(accountStatus(customer, 'Truth Twoblock Co').getByText('International calling allowed')).toBeVisible();
+  await expect(
+    accountStatus(customer, 'Truth Twoblock Co').getByText('International calling allowed'),
+  ).toBeVisible();
 });
 
-test('manual block: the firewall request cannot be sent by URL, and nothing lifts it but support', async ({ browser, agent: staff }) => {
+test('manual block: the firewall request cannot be sent by URL, and nothing lifts it but support', async ({
+  browser,
+  agent: staff,
+}) => {
   await provision('ACC-8004', 'allowed');
   const agent = staff.page;
   await agent.goto('/staff/accounts/ACC-8004');
   await agent.getByLabel('Note', { exact: true }).fill('The owner asked us to block while they travel.');
   await agent.getByRole('button', { name: 'Block international calling' }).click();
-  await expect.poll(() => query(`SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-8004' AND b.reason = 'manual'`).length, { timeout: 20_000 }).toBe(1);
-  const manual = query<{ id: string }>(`SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-8004'`)[0];
+  await expect
+    .poll(
+      () =>
+        query(
+          `SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-8004' AND b.reason = 'manual'`,
+        ).length,
+      { timeout: 20_000 },
+    )
+    .toBe(1);
+  const manual = query<{ id: string }>(
+    `SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-8004'`,
+  )[0];
 
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, TRUTH);
@@ -153,17 +251,27 @@ test('manual block: the firewall request cannot be sent by URL, and nothing lift
   expect((await simAccount('ACC-8004')).internationalCalling).toBe('blocked');
 });
 
-test('stale placement: a block.placed older than a lift already applied follows the switch, with no notice', async ({ page }) => {
+test('stale placement: a block.placed older than a lift already applied follows the switch, with no notice', async ({
+  page,
+}) => {
   await provision('ACC-8005', 'blocked');
   await post('block.placed', 'ACC-8005', new Date(Date.now() - 3 * 3600_000));
-  await sim('/_sim/accounts/ACC-8005', { method: 'PUT', body: { internationalCalling: 'allowed', credentials: [] } });
+  await sim('/_sim/accounts/ACC-8005', {
+    method: 'PUT',
+    body: { internationalCalling: 'allowed', credentials: [] },
+  });
   await post('block.lifted', 'ACC-8005', new Date(Date.now() - 3600_000));
-  const notices = () => query(`SELECT m.id FROM "MailMessage" m WHERE m.template = 'block_notice' AND m."to" = 'truth@e2e.example'`).length;
+  const notices = () =>
+    query(
+      `SELECT m.id FROM "MailMessage" m WHERE m.template = 'block_notice' AND m."to" = 'truth@e2e.example'`,
+    ).length;
   const before = notices();
   const stale = await post('block.placed', 'ACC-8005', new Date(Date.now() - 2 * 3600_000));
   expect(blockOfEvent(stale)).toBeUndefined();
   expect(notices()).toBe(before);
   await signIn(page, TRUTH);
-  await expect(accountStatus(page, 'Truth Stale Co').getByText('International calling allowed')).toBeVisible();
+  await expect(
+    accountStatus(page, 'Truth Stale Co').getByText('International calling allowed'),
+  ).toBeVisible();
   expect((await simAccount('ACC-8005')).internationalCalling).toBe('allowed');
 });

@@ -26,9 +26,18 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return hit ? Number(hit.slice(hit.lastIndexOf(' ') + 1)) : 0;
 }
 
-async function postEvent(request: import('@playwright/test').APIRequestContext, body: string, signature = signEvent(E2E.webhookSecret, body)) {
+async function postEvent(
+  request: import('@playwright/test').APIRequestContext,
+  body: string,
+  signature = signEvent(E2E.webhookSecret, body),
+) {
   // A Buffer, not a string: Playwright would JSON-encode a string that does not parse as JSON.
-  return (await request.post('/api/switch/events', { data: Buffer.from(body), headers: { 'content-type': 'application/json', 'tollgate-signature': signature } })).status();
+  return (
+    await request.post('/api/switch/events', {
+      data: Buffer.from(body),
+      headers: { 'content-type': 'application/json', 'tollgate-signature': signature },
+    })
+  ).status();
 }
 
 test('liveness answers; readiness names each part and is ready', async ({ request }) => {
@@ -40,13 +49,37 @@ test('liveness answers; readiness names each part and is ready', async ({ reques
   const body = await ready.json();
   // The switch and SMTP are reported, and never decide readiness (a later test degrades the switch).
   const reported = { status: expect.stringMatching(/^(ok|degraded)$/) };
-  expect(body).toMatchObject({ status: 'ready', database: { status: 'ok' }, migrations: { status: 'ok' }, workers: { status: 'ok' }, switch: reported, smtp: reported });
-  expect(Object.keys(body.workers.lastTickSecondsAgo).sort()).toEqual(['allowance-watch', 'mail-outbox', 'reconcile', 'sip-password-recovery', 'switch-outbox']);
-  expect(body.reconciliation).toEqual({ status: expect.stringMatching(/^(ok|degraded)$/), openSyncIssues: expect.any(Number) });
+  expect(body).toMatchObject({
+    status: 'ready',
+    database: { status: 'ok' },
+    migrations: { status: 'ok' },
+    workers: { status: 'ok' },
+    switch: reported,
+    smtp: reported,
+  });
+  expect(Object.keys(body.workers.lastTickSecondsAgo).sort()).toEqual([
+    'allowance-watch',
+    'mail-outbox',
+    'reconcile',
+    'sip-password-recovery',
+    'switch-outbox',
+  ]);
+  expect(body.reconciliation).toEqual({
+    status: expect.stringMatching(/^(ok|degraded)$/),
+    openSyncIssues: expect.any(Number),
+  });
 });
 
 test('a failing switch shows as degraded while the instance stays ready', async ({ page }) => {
-  await sim('/_sim/accounts/ACC-9017', { method: 'PUT', body: { internationalCalling: 'allowed', reason: null, blockedAt: null, credentials: [{ username: 'ops-trunk', password: 'ops-initial-password-0001' }] } });
+  await sim('/_sim/accounts/ACC-9017', {
+    method: 'PUT',
+    body: {
+      internationalCalling: 'allowed',
+      reason: null,
+      blockedAt: null,
+      credentials: [{ username: 'ops-trunk', password: 'ops-initial-password-0001' }],
+    },
+  });
   await signIn(page, OPS);
   await page.goto(`/credentials/${credentialIdOf('ops-trunk')}/reset`);
   await page.getByRole('button', { name: 'Generate strong password' }).click();
@@ -61,7 +94,10 @@ test('a failing switch shows as degraded while the instance stays ready', async 
   }
   const degraded = await page.request.get('/api/health/ready');
   expect(degraded.status()).toBe(200);
-  expect(await degraded.json()).toMatchObject({ status: 'ready', switch: { status: 'degraded', lastUnavailableSecondsAgo: expect.any(Number) } });
+  expect(await degraded.json()).toMatchObject({
+    status: 'ready',
+    switch: { status: 'degraded', lastUnavailableSecondsAgo: expect.any(Number) },
+  });
 
   // The switch answers again: the change goes through (readiness says degraded for 60 s after a failure).
   await page.getByRole('button', { name: 'Generate strong password' }).click();
@@ -71,7 +107,9 @@ test('a failing switch shows as degraded while the instance stays ready', async 
   await expectAccessible(page);
 });
 
-test('a request id on the answer, on every log line of the request and on the audit row it writes', async ({ browser }) => {
+test('a request id on the answer, on every log line of the request and on the audit row it writes', async ({
+  browser,
+}) => {
   const requestId = `e2e-ops-${Date.now()}`;
   const context = await browser.newContext({ extraHTTPHeaders: { 'x-request-id': requestId } });
   const page = await context.newPage();
@@ -79,11 +117,22 @@ test('a request id on the answer, on every log line of the request and on the au
   expect(answer?.headers()['x-request-id']).toBe(requestId);
   await signIn(page, OPS);
   for (const c of await context.cookies()) rememberSecret(c.value);
-  const rows = query<{ action: string; requestId: string | null }>(`SELECT action, "requestId" FROM "AuditLog" WHERE "actorEmail" = ? AND action = 'sign_in.success' ORDER BY at DESC LIMIT 1`, OPS.email);
+  const rows = query<{ action: string; requestId: string | null }>(
+    `SELECT action, "requestId" FROM "AuditLog" WHERE "actorEmail" = ? AND action = 'sign_in.success' ORDER BY at DESC LIMIT 1`,
+    OPS.email,
+  );
   expect(rows[0]?.requestId).toBe(requestId);
-  const lines = fs.readFileSync(path.join(E2E_DIR, 'next.log'), 'utf8').split('\n').filter((l) => l.includes(requestId));
+  const lines = fs
+    .readFileSync(path.join(E2E_DIR, 'next.log'), 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(requestId));
   expect(lines.length).toBeGreaterThan(0);
-  for (const l of lines) expect(JSON.parse(l)).toMatchObject({ reqId: requestId, level: expect.any(String), time: expect.any(String) });
+  for (const l of lines)
+    expect(JSON.parse(l)).toMatchObject({
+      reqId: requestId,
+      level: expect.any(String),
+      time: expect.any(String),
+    });
   await context.close();
 
   // Without one from a proxy in front, each request gets its own.
@@ -104,7 +153,9 @@ async function signInOutcomes(page: Page) {
     await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${i}`);
     await submitAndWait(page);
     // Each answer before the next try: the re-rendered form would otherwise clear what is typed next.
-    await expect(page.locator('#sign-in-message')).toContainText(i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts');
+    await expect(page.locator('#sign-in-message')).toContainText(
+      i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts',
+    );
   }
   const { user: byLink } = await createCustomer([]);
   const seen = new Set(mailTo(byLink.email).map((m) => m.file));
@@ -117,15 +168,40 @@ async function signInOutcomes(page: Page) {
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
-test('metrics: bearer token required; every family counts what the journeys did', async ({ request, page, agent }) => {
+test('metrics: bearer token required; every family counts what the journeys did', async ({
+  request,
+  page,
+  agent,
+}) => {
   expect(agent.user.role).toBe('agent'); // signed in with a second factor
   await signInOutcomes(page);
   expect((await request.get('/api/metrics')).status()).toBe(401);
-  expect((await request.get('/api/metrics', { headers: { authorization: 'Bearer not-the-token-0123456789' } })).status()).toBe(401);
+  expect(
+    (
+      await request.get('/api/metrics', { headers: { authorization: 'Bearer not-the-token-0123456789' } })
+    ).status(),
+  ).toBe(401);
 
   // Each answer of the events endpoint once: new, duplicate, 400, 401, 404.
-  const event = (n: string) => JSON.stringify({ id: `evt_e2e_ops_${n}_${Date.now()}`, type: 'block.placed', occurredAt: new Date().toISOString(),
-    data: { accountNumber: n, reason: 'suspicious_pattern', calls: [{ at: new Date(Date.now() - 5000).toISOString(), from: 'ops-trunk', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } });
+  const event = (n: string) =>
+    JSON.stringify({
+      id: `evt_e2e_ops_${n}_${Date.now()}`,
+      type: 'block.placed',
+      occurredAt: new Date().toISOString(),
+      data: {
+        accountNumber: n,
+        reason: 'suspicious_pattern',
+        calls: [
+          {
+            at: new Date(Date.now() - 5000).toISOString(),
+            from: 'ops-trunk',
+            to: '+252611234567',
+            sourceIp: '203.0.113.9',
+            durationSec: 0,
+          },
+        ],
+      },
+    });
   const placed = event('ACC-9017');
   expect(await postEvent(request, placed)).toBe(200);
   expect(await postEvent(request, placed)).toBe(200);
@@ -138,12 +214,29 @@ test('metrics: bearer token required; every family counts what the journeys did'
   expect(res.headers()['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   const text = await res.text();
   fs.writeFileSync(path.join(E2E_DIR, 'metrics-after-journeys.txt'), text); // the scrape, kept as evidence
-  for (const result of ['new', 'duplicate', '400', '401', '404']) expect(sample(text, 'tollgate_switch_events_total', { result }), result).toBeGreaterThan(0);
-  for (const [method, outcome] of [['password', 'success'], ['password', 'failure'], ['password', 'throttled'], ['email_link', 'success'], ['totp', 'success']]) {
-    expect(sample(text, 'tollgate_sign_in_total', { method, outcome }), `${method} ${outcome}`).toBeGreaterThan(0);
+  for (const result of ['new', 'duplicate', '400', '401', '404'])
+    expect(sample(text, 'tollgate_switch_events_total', { result }), result).toBeGreaterThan(0);
+  for (const [method, outcome] of [
+    ['password', 'success'],
+    ['password', 'failure'],
+    ['password', 'throttled'],
+    ['email_link', 'success'],
+    ['totp', 'success'],
+  ]) {
+    expect(
+      sample(text, 'tollgate_sign_in_total', { method, outcome }),
+      `${method} ${outcome}`,
+    ).toBeGreaterThan(0);
   }
-  expect(sample(text, 'tollgate_switch_call_duration_seconds_count', { operation: 'password', outcome: 'ok' })).toBeGreaterThan(0);
-  expect(sample(text, 'tollgate_switch_call_duration_seconds_count', { operation: 'password', outcome: 'unavailable' })).toBeGreaterThan(0);
+  expect(
+    sample(text, 'tollgate_switch_call_duration_seconds_count', { operation: 'password', outcome: 'ok' }),
+  ).toBeGreaterThan(0);
+  expect(
+    sample(text, 'tollgate_switch_call_duration_seconds_count', {
+      operation: 'password',
+      outcome: 'unavailable',
+    }),
+  ).toBeGreaterThan(0);
   expect(sample(text, 'tollgate_active_blocks', { reason: 'suspicious_pattern' })).toBeGreaterThan(0);
   expect(sample(text, 'tollgate_active_blocks', { reason: 'hotspot_source_ip' })).toBeGreaterThan(0);
   // The journeys sent mail and switch operations: both outboxes are reported (empty or not).
@@ -162,7 +255,14 @@ test('metrics: bearer token required; every family counts what the journeys did'
 // ports are free.
 const DATA = path.resolve('test-results/e2e-ops-demo');
 
-type Demo = { npm: ChildProcess; supervisor: Proc; tree: Proc[]; port: number; simPort: number; output: () => string };
+type Demo = {
+  npm: ChildProcess;
+  supervisor: Proc;
+  tree: Proc[];
+  port: number;
+  simPort: number;
+  output: () => string;
+};
 
 async function startDemo(): Promise<Demo> {
   const [port, simPort] = [await freeTcpPort(), await freeTcpPort()];
@@ -174,10 +274,14 @@ async function startDemo(): Promise<Demo> {
   let output = '';
   npm.stdout!.on('data', (d) => (output += d));
   npm.stderr!.on('data', (d) => (output += d));
-  await expect.poll(() => output, { timeout: 90_000, message: 'the demo starts' }).toContain('Tollgate demo is running');
+  await expect
+    .poll(() => output, { timeout: 90_000, message: 'the demo starts' })
+    .toContain('Tollgate demo is running');
   const tree = descendants(npm.pid!);
   // The Node process that runs scripts/demo.ts itself (tsx's child, not the tsx launcher).
-  const supervisor = tree.find((p) => p.cmd.includes('tsx/dist/loader.mjs') && p.cmd.includes('scripts/demo.ts'));
+  const supervisor = tree.find(
+    (p) => p.cmd.includes('tsx/dist/loader.mjs') && p.cmd.includes('scripts/demo.ts'),
+  );
   if (!supervisor) throw new Error(`no supervisor among:\n${tree.map((p) => p.cmd).join('\n')}`);
   expect(tree.some((p) => p.cmd.includes('scripts/serve.mjs'))).toBe(true);
   expect(tree.some((p) => p.cmd.includes('switch/simulator/cli.ts'))).toBe(true);
@@ -189,11 +293,14 @@ async function startDemo(): Promise<Demo> {
 async function expectNothingLeft(demo: Demo) {
   const pids = demo.tree.map((p) => p.pid);
   await expect
-    .poll(async () => ({
-      running: stillRunning(pids).map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`),
-      portalPortFree: await portIsFree(demo.port),
-      switchPortFree: await portIsFree(demo.simPort, '127.0.0.1'),
-    }), { timeout: 10_000, message: 'every process of the demo has exited and both ports are free' })
+    .poll(
+      async () => ({
+        running: stillRunning(pids).map((p) => `${p.pid} ${p.cmd.slice(0, 80)}`),
+        portalPortFree: await portIsFree(demo.port),
+        switchPortFree: await portIsFree(demo.simPort, '127.0.0.1'),
+      }),
+      { timeout: 10_000, message: 'every process of the demo has exited and both ports are free' },
+    )
     .toEqual({ running: [], portalPortFree: true, switchPortFree: true });
 }
 
@@ -201,7 +308,10 @@ test.describe('npm run demo leaves no process behind', () => {
   test.describe.configure({ timeout: 150_000 });
   test.beforeAll(() => {
     // The demo rebuilds a stale build, which would pull .next from under the e2e portal.
-    if (needsBuild()) throw new Error('The production build is older than the sources: run `npx next build` first (npm test does).');
+    if (needsBuild())
+      throw new Error(
+        'The production build is older than the sources: run `npx next build` first (npm test does).',
+      );
     fs.rmSync(DATA, { recursive: true, force: true });
   });
 

@@ -1,4 +1,10 @@
-import { type APIRequestContext, type Browser, type BrowserContext, type Page, request as playwrightRequest } from '@playwright/test';
+import {
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  request as playwrightRequest,
+} from '@playwright/test';
 import { TOTP } from 'otpauth';
 import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
@@ -21,11 +27,28 @@ let seq = 0;
 
 async function placeBlock(request: APIRequestContext, sourceIp = '203.0.113.9') {
   const event = {
-    id: `evt_e2e_edge_${Date.now()}_${seq++}`, type: 'block.placed', occurredAt: new Date().toISOString(),
-    data: { accountNumber: 'ACC-9012', reason: 'high_risk_destination', calls: [{ at: new Date(Date.now() - 5000).toISOString(), from: 'edge-trunk', to: '+252611234567', sourceIp, durationSec: 0 }] },
+    id: `evt_e2e_edge_${Date.now()}_${seq++}`,
+    type: 'block.placed',
+    occurredAt: new Date().toISOString(),
+    data: {
+      accountNumber: 'ACC-9012',
+      reason: 'high_risk_destination',
+      calls: [
+        {
+          at: new Date(Date.now() - 5000).toISOString(),
+          from: 'edge-trunk',
+          to: '+252611234567',
+          sourceIp,
+          durationSec: 0,
+        },
+      ],
+    },
   };
   const body = JSON.stringify(event);
-  const res = await request.post('/api/switch/events', { data: body, headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) } });
+  const res = await request.post('/api/switch/events', {
+    data: body,
+    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) },
+  });
   expect(res.status()).toBe(200);
 }
 
@@ -47,7 +70,11 @@ async function requestLink(browser: Browser, email: string): Promise<string> {
   await page.goto('/sign-in');
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(page.getByText('If that address belongs to an account, a sign-in link is on its way. It works once and expires in 15 minutes.')).toBeVisible();
+  await expect(
+    page.getByText(
+      'If that address belongs to an account, a sign-in link is on its way. It works once and expires in 15 minutes.',
+    ),
+  ).toBeVisible();
   const link = linkOf(await waitForMail(email, LINK_MAIL, seen));
   await ctx.close();
   return link;
@@ -59,26 +86,46 @@ async function expectUsedOrExpired(page: Page, link: string) {
   await expect(page.getByText('That sign-in link has already been used or has expired.')).toBeVisible();
 }
 
-const sessionCookie = async (ctx: BrowserContext) => (await ctx.cookies()).find((c) => c.name.includes('authjs.session-token'));
+const sessionCookie = async (ctx: BrowserContext) =>
+  (await ctx.cookies()).find((c) => c.name.includes('authjs.session-token'));
 
 test.describe('links that mail scanners cannot use', () => {
-  test("a scanner's HEAD, its GET and a headless browser change nothing; the person's Continue signs in", async ({ browser, request }) => {
-    const { links: [link], blockPath } = await newNotice(request, ['edge@e2e.example']);
+  test("a scanner's HEAD, its GET and a headless browser change nothing; the person's Continue signs in", async ({
+    browser,
+    request,
+  }) => {
+    const {
+      links: [link],
+      blockPath,
+    } = await newNotice(request, ['edge@e2e.example']);
     expect(new URL(link).pathname).toBe('/sign-in/link');
     expect(new URL(link).searchParams.has('email')).toBe(false);
 
     // Microsoft Safe Links style: a HEAD, then a GET without cookies, with a bot's user agent.
-    const bot = await playwrightRequest.newContext({ baseURL: E2E.appUrl, userAgent: 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' });
+    const bot = await playwrightRequest.newContext({
+      baseURL: E2E.appUrl,
+      userAgent: 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',
+    });
     const head = await bot.head(link, { maxRedirects: 0 });
     expect(head.status()).toBe(200);
     const get = await bot.get(link, { maxRedirects: 0 });
     expect(get.status()).toBe(200);
     expect(await get.text()).toContain('Continue');
-    for (const r of [head, get]) expect(r.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value).join('\n')).not.toContain('authjs.session-token');
+    for (const r of [head, get])
+      expect(
+        r
+          .headersArray()
+          .filter((h) => h.name.toLowerCase() === 'set-cookie')
+          .map((h) => h.value)
+          .join('\n'),
+      ).not.toContain('authjs.session-token');
     await bot.dispose();
 
     // A headless Chrome scanner renders the page (scripts and all) but does not press buttons.
-    const scanner = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36' });
+    const scanner = await browser.newContext({
+      userAgent:
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+    });
     const sp = await scanner.newPage();
     await sp.goto(link);
     await expect(sp.getByRole('button', { name: 'Continue' })).toBeVisible();
@@ -94,7 +141,9 @@ test.describe('links that mail scanners cannot use', () => {
     await expectAccessible(pp);
     await pp.getByRole('button', { name: 'Continue' }).click();
     await expect(pp).toHaveURL(`${E2E.appUrl}${blockPath}`);
-    await expect(pp.getByRole('heading', { name: 'International calling blocked on Edge Co (ACC-9012)' })).toBeVisible();
+    await expect(
+      pp.getByRole('heading', { name: 'International calling blocked on Edge Co (ACC-9012)' }),
+    ).toBeVisible();
 
     // The scanner, coming back, got nothing and gets nothing.
     await expectUsedOrExpired(sp, link);
@@ -103,9 +152,15 @@ test.describe('links that mail scanners cannot use', () => {
     await person.close();
   });
 
-  test('the Continue POST is bound to the browser that showed the page; an old-style link with "+" for "%2B" still works', async ({ browser, request }) => {
+  test('the Continue POST is bound to the browser that showed the page; an old-style link with "+" for "%2B" still works', async ({
+    browser,
+    request,
+  }) => {
     const email = 'ops+voip@e2e.example';
-    const { links: [link], blockPath } = await newNotice(request, [email]);
+    const {
+      links: [link],
+      blockPath,
+    } = await newNotice(request, [email]);
     const token = new URL(link).searchParams.get('token')!;
     // The shape links had before, as a mail client rewrote it: Auth.js's callback, with "+" in the email.
     const legacy = `/api/auth/callback/nodemailer?callbackUrl=${encodeURIComponent(`${E2E.appUrl}${blockPath}`)}&token=${token}&email=ops+voip@e2e.example`;
@@ -120,7 +175,9 @@ test.describe('links that mail scanners cannot use', () => {
     const other = await browser.newContext();
     const op = await other.newPage();
     await op.goto(link);
-    await op.locator('input[name="proof"]').evaluate((el, v) => ((el as HTMLInputElement).value = v), myProof);
+    await op
+      .locator('input[name="proof"]')
+      .evaluate((el, v) => ((el as HTMLInputElement).value = v), myProof);
     await op.getByRole('button', { name: 'Continue' }).click();
     await expect(op.locator('#continue-message')).toContainText('did not keep the cookie');
     expect(await sessionCookie(other)).toBeUndefined();
@@ -136,8 +193,12 @@ test.describe('links are revoked', () => {
   test('a requested link lives 15 minutes, and "Sign out everywhere" revokes it', async ({ browser }) => {
     const email = 'edge-rv-out@e2e.example';
     const link = await requestLink(browser, email);
-    const [row] = query<{ expires: number | string }>(`SELECT expires FROM "VerificationToken" WHERE identifier = ?`, email);
-    const minutesLeft = ((typeof row.expires === 'number' ? row.expires : Date.parse(row.expires)) - Date.now()) / 60_000;
+    const [row] = query<{ expires: number | string }>(
+      `SELECT expires FROM "VerificationToken" WHERE identifier = ?`,
+      email,
+    );
+    const minutesLeft =
+      ((typeof row.expires === 'number' ? row.expires : Date.parse(row.expires)) - Date.now()) / 60_000;
     expect(minutesLeft).toBeGreaterThan(13);
     expect(minutesLeft).toBeLessThanOrEqual(15);
 
@@ -160,7 +221,10 @@ test.describe('links are revoked', () => {
     await pa.goto('/profile');
     await pa.getByLabel('Current password').fill(EDGE_PASSWORD);
     await pa.getByLabel('New password').fill('granite violet harbour lantern');
-    await expect(pa.getByRole('meter', { name: 'Password strength' })).toHaveAttribute('aria-valuetext', /strong/i);
+    await expect(pa.getByRole('meter', { name: 'Password strength' })).toHaveAttribute(
+      'aria-valuetext',
+      /strong/i,
+    );
     await pa.getByRole('button', { name: 'Change password' }).click();
     await expect(pa.locator('#change-password-message')).toContainText('Every other session was signed out');
     const fresh = await (await browser.newContext()).newPage();
@@ -168,7 +232,9 @@ test.describe('links are revoked', () => {
     await a.close();
   });
 
-  test('setting up a second factor revokes outstanding links; the first code may be typed "123-456"', async ({ browser }) => {
+  test('setting up a second factor revokes outstanding links; the first code may be typed "123-456"', async ({
+    browser,
+  }) => {
     const email = 'edge-rv-mfa@e2e.example';
     const link = await requestLink(browser, email);
     const a = await browser.newContext();
@@ -183,7 +249,10 @@ test.describe('links are revoked', () => {
     const codes = await pa.locator('ul li').allInnerTexts();
     expect(codes).toHaveLength(10);
     for (const c of codes) expect(c).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/); // 16 × 5 bits = 80 bits
-    const stored = query<{ codeHash: string }>(`SELECT r."codeHash" FROM "RecoveryCode" r JOIN "User" u ON u.id = r."userId" WHERE u.email = ?`, email);
+    const stored = query<{ codeHash: string }>(
+      `SELECT r."codeHash" FROM "RecoveryCode" r JOIN "User" u ON u.id = r."userId" WHERE u.email = ?`,
+      email,
+    );
     expect(stored).toHaveLength(10);
     for (const r of stored) expect(r.codeHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     const fresh = await (await browser.newContext()).newPage();
@@ -198,7 +267,9 @@ test.describe('links are revoked', () => {
     await fresh.goto('/profile');
     await fresh.getByLabel('Authentication code').fill(await totpNow(secret, email));
     await fresh.getByRole('button', { name: 'New recovery codes' }).click();
-    await expect(fresh.getByText('Your new recovery codes are ready. The old ones no longer work.')).toBeVisible();
+    await expect(
+      fresh.getByText('Your new recovery codes are ready. The old ones no longer work.'),
+    ).toBeVisible();
     await expect(fresh.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
     await expectAccessible(fresh);
     await a.close();
@@ -222,7 +293,11 @@ test.describe('links are revoked', () => {
 
 test("Auth.js's own sign-out endpoint ends the Session row too, not just the cookie", async ({ browser }) => {
   const email = 'edge@e2e.example';
-  const sessions = () => query<{ n: number }>(`SELECT COUNT(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = ?`, email)[0].n;
+  const sessions = () =>
+    query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE u.email = ?`,
+      email,
+    )[0].n;
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await signIn(page, who(email));
@@ -243,8 +318,14 @@ test("Auth.js's own sign-out endpoint ends the Session row too, not just the coo
   await copy.close();
 });
 
-const edgeCode = (timestamp: number) => new TOTP({ secret: EDGE_TOTP_SECRET, digits: 6, period: 30 }).generate({ timestamp });
-const auditCount = (action: string, email: string) => query<{ n: number }>(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE action = ? AND "actorEmail" = ?`, action, email)[0].n;
+const edgeCode = (timestamp: number) =>
+  new TOTP({ secret: EDGE_TOTP_SECRET, digits: 6, period: 30 }).generate({ timestamp });
+const auditCount = (action: string, email: string) =>
+  query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM "AuditLog" WHERE action = ? AND "actorEmail" = ?`,
+    action,
+    email,
+  )[0].n;
 
 async function passwordThenVerifyPage(page: Page, email: string) {
   await signIn(page, who(email), '/staff');
@@ -256,21 +337,27 @@ async function enterCode(page: Page, code: string) {
   const field = page.getByLabel('Authentication code');
   await field.fill(code);
   await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined),
+    page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined,
+    ),
     page.getByRole('button', { name: 'Verify' }).click(),
   ]);
   await expect(field).toHaveValue('');
   await expect(page.getByRole('button', { name: 'Verify' })).toBeEnabled();
 }
 
-test('codes as people type them: "508 291", "508-291", a no-break space; malformed input is a form error, not a failure', async ({ browser }) => {
+test('codes as people type them: "508 291", "508-291", a no-break space; malformed input is a form error, not a failure', async ({
+  browser,
+}) => {
   const email = 'edge-agent@e2e.example';
   for (const sep of ['\u00a0', '-', ' ']) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     await passwordThenVerifyPage(page, email);
     await enterCode(page, '508 29');
-    await expect(page.locator('#code-error')).toContainText('Enter the 6-digit code from your authenticator app, or a recovery code.');
+    await expect(page.locator('#code-error')).toContainText(
+      'Enter the 6-digit code from your authenticator app, or a recovery code.',
+    );
     const code = await totpNow(EDGE_TOTP_SECRET, email);
     await page.getByLabel('Authentication code').fill(`${code.slice(0, 3)}${sep}${code.slice(3)}`);
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -281,13 +368,18 @@ test('codes as people type them: "508 291", "508-291", a no-break space; malform
   expect(auditCount('mfa.verified', email)).toBe(3);
 });
 
-test('a stranger cannot lock out an agent or an admin; a known browser signs in on the attacked address', async ({ browser }) => {
+test('a stranger cannot lock out an agent or an admin; a known browser signs in on the attacked address', async ({
+  browser,
+}) => {
   const relays: { url: string; close(): Promise<void> }[] = [];
   const at = async (address: string, forged?: string) => {
     const relay = await fromAddress(address);
     relays.push(relay);
     // Every request also claims another client address: with no proxy in front it must be ignored.
-    return browser.newContext({ baseURL: relay.url, extraHTTPHeaders: forged ? { 'x-forwarded-for': forged } : {} });
+    return browser.newContext({
+      baseURL: relay.url,
+      extraHTTPHeaders: forged ? { 'x-forwarded-for': forged } : {},
+    });
   };
   const NOT_CORRECT = 'The email or password is not correct.';
   const THROTTLED = /^Too many failed sign-in attempts/;
@@ -301,9 +393,13 @@ test('a stranger cannot lock out an agent or an admin; a known browser signs in 
     await expect(page.locator('#sign-in-message')).toHaveText(expected);
     await page.close();
   };
-  for (const [n, email] of [[1, 'edge-guard@e2e.example'], [2, 'edge-admin@e2e.example']] as const) {
+  for (const [n, email] of [
+    [1, 'edge-guard@e2e.example'],
+    [2, 'edge-admin@e2e.example'],
+  ] as const) {
     // Five wrong passwords from five addresses: each address has used one attempt of its own.
-    for (let i = 1; i <= 5; i++) await wrong(await at(`127.0.${n}.${10 + i}`, `198.51.100.${i}`), email, NOT_CORRECT);
+    for (let i = 1; i <= 5; i++)
+      await wrong(await at(`127.0.${n}.${10 + i}`, `198.51.100.${i}`), email, NOT_CORRECT);
     // One address trying again and again is stopped — that address only.
     const attacker = await at(`127.0.${n}.66`, '203.0.113.250');
     for (let i = 1; i <= 4; i++) await wrong(attacker, email, NOT_CORRECT);
@@ -322,26 +418,35 @@ test('a stranger cannot lock out an agent or an admin; a known browser signs in 
     await passwordThenVerifyPage(await onAttacked.newPage(), email);
 
     // The audit log names the socket addresses, never what the client wrote in X-Forwarded-For.
-    const ips = query<{ ip: string | null }>(`SELECT ip FROM "AuditLog" WHERE action IN ('sign_in.failure', 'sign_in.throttled') AND detail LIKE ?`, `%${email}%`).map((r) => r.ip);
+    const ips = query<{ ip: string | null }>(
+      `SELECT ip FROM "AuditLog" WHERE action IN ('sign_in.failure', 'sign_in.throttled') AND detail LIKE ?`,
+      `%${email}%`,
+    ).map((r) => r.ip);
     expect(new Set(ips)).toEqual(new Set([11, 12, 13, 14, 15, 66].map((x) => `127.0.${n}.${x}`)));
   }
   for (const r of relays) await r.close();
 });
 
-test('wrong second-factor codes add up across windows: after 20 the factor locks, the user is emailed, the link unlocks', async ({ browser }) => {
+test('wrong second-factor codes add up across windows: after 20 the factor locks, the user is emailed, the link unlocks', async ({
+  browser,
+}) => {
   const email = 'edge-totp@e2e.example';
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await passwordThenVerifyPage(page, email);
   const now = Date.now();
   const valid = new Set([-1, 0, 1].map((d) => edgeCode(now + d * 30_000)));
-  const wrongCodes = Array.from({ length: 200 }, (_, i) => edgeCode(now - (i + 10) * 3_600_000)).filter((c) => !valid.has(c));
+  const wrongCodes = Array.from({ length: 200 }, (_, i) => edgeCode(now - (i + 10) * 3_600_000)).filter(
+    (c) => !valid.has(c),
+  );
   const seen = new Set(mailTo(email).map((m) => m.file));
   // Four windows of five wrong codes: each window ends "try again in a few minutes"; the last one locks.
   for (let window = 0; window < 4; window++) {
     for (let i = 0; i < 5; i++) await enterCode(page, wrongCodes[window * 5 + i]);
     if (window < 3) {
-      await expect(page.locator('#code-error')).toHaveText('Too many wrong codes. Try again in a few minutes.');
+      await expect(page.locator('#code-error')).toHaveText(
+        'Too many wrong codes. Try again in a few minutes.',
+      );
       runTsx('e2e/support/db-task.ts', ['next-totp-window', email], { DATABASE_URL: E2E.databaseUrl });
     }
   }
@@ -365,7 +470,10 @@ test('wrong second-factor codes add up across windows: after 20 the factor locks
   await ctx.close();
 });
 
-test('nothing after sign-out: no-store, and Back shows no call data (router cache and bfcache)', async ({ browser, request }) => {
+test('nothing after sign-out: no-store, and Back shows no call data (router cache and bfcache)', async ({
+  browser,
+  request,
+}) => {
   const email = 'edge-back@e2e.example';
   const attackerIp = '203.0.113.77';
   const { blockPath } = await newNotice(request, [email], attackerIp);

@@ -12,10 +12,16 @@ const NEW_YORK = { email: 'newyork@e2e.example', password: 'e2e-numbers-password
 const ws = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s'));
 
 async function openBlock(page: Page) {
-  await page.getByRole('region', { name: /Numbers Test Co/ }).getByRole('link', { name: 'See why and fix it' }).click();
-  await expect(page.getByRole('heading', { name: /International calling blocked on Numbers Test Co/ })).toBeVisible();
+  await page
+    .getByRole('region', { name: /Numbers Test Co/ })
+    .getByRole('link', { name: 'See why and fix it' })
+    .click();
+  await expect(
+    page.getByRole('heading', { name: /International calling blocked on Numbers Test Co/ }),
+  ).toBeVisible();
 }
-const row = (page: Page, number: string) => page.getByRole('table').getByRole('row').filter({ hasText: number });
+const row = (page: Page, number: string) =>
+  page.getByRole('table').getByRole('row').filter({ hasText: number });
 
 test.describe('a customer in Madrid', () => {
   test.use({ timezoneId: 'Europe/Madrid' });
@@ -29,7 +35,9 @@ test.describe('a customer in Madrid', () => {
     await expect(row(page, '+882 13 10 0456')).toContainText('International Networks');
     await expect(row(page, '+882 13 10 0456')).toContainText('international network, charged at high rates');
     await expect(row(page, '+1 876 555 0123')).toContainText('Jamaica');
-    await expect(row(page, '+1 876 555 0123')).toContainText('dialled like a US number but charged as international');
+    await expect(row(page, '+1 876 555 0123')).toContainText(
+      'dialled like a US number but charged as international',
+    );
     await expect(row(page, '+252 61 123 4567')).toHaveCount(2);
     for (const r of await row(page, '+252 61 123 4567').all()) await expect(r).toContainText('Somalia');
     await expect(page.getByRole('table')).not.toContainText('United States');
@@ -38,7 +46,9 @@ test.describe('a customer in Madrid', () => {
     await expectAccessible(page);
   });
 
-  test('the misdial form tells calls apart and refuses callback numbers support must not call', async ({ page }) => {
+  test('the misdial form tells calls apart and refuses callback numbers support must not call', async ({
+    page,
+  }) => {
     await signIn(page, MADRID);
     await openBlock(page);
     await page.getByRole('link', { name: 'This was a misdial' }).click();
@@ -46,18 +56,29 @@ test.describe('a customer in Madrid', () => {
     await expect(boxes).toHaveCount(4);
     const labels = await page.locator('fieldset label').allTextContents();
     expect(new Set(labels).size).toBe(4);
-    await expect(page.getByLabel(ws('Nov 1, 2026, 6:30:00 AM GMT+1 — +252 61 123 4567 (Somalia) from numbers-desk'))).toBeVisible();
-    await expect(page.getByLabel(ws('Nov 1, 2026, 7:30:00 AM GMT+1 — +252 61 123 4567 (Somalia) from numbers-desk'))).toBeVisible();
+    await expect(
+      page.getByLabel(ws('Nov 1, 2026, 6:30:00 AM GMT+1 — +252 61 123 4567 (Somalia) from numbers-desk')),
+    ).toBeVisible();
+    await expect(
+      page.getByLabel(ws('Nov 1, 2026, 7:30:00 AM GMT+1 — +252 61 123 4567 (Somalia) from numbers-desk')),
+    ).toBeVisible();
     await expectAccessible(page);
 
     await page.getByLabel('Number you meant to dial').fill('(212) 555-0123');
-    await page.getByLabel('What happened?').fill('Our receptionist dialled a supplier with the wrong prefix.');
-    for (const [phone, why] of [['+882 13 10 0123', /high-cost number \(International Networks\)/], ['+252 61 123 4567', /Somalia that this block stopped calls to/]] as const) {
+    await page
+      .getByLabel('What happened?')
+      .fill('Our receptionist dialled a supplier with the wrong prefix.');
+    for (const [phone, why] of [
+      ['+882 13 10 0123', /high-cost number \(International Networks\)/],
+      ['+252 61 123 4567', /Somalia that this block stopped calls to/],
+    ] as const) {
       await page.getByLabel('Callback phone').fill(phone);
       await page.getByRole('button', { name: 'Request unblock' }).click();
       await expect(page.locator('#callbackPhone-error')).toContainText(why);
     }
-    expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, blockIdOf('ACC-1301'))).toHaveLength(0);
+    expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, blockIdOf('ACC-1301'))).toHaveLength(
+      0,
+    );
 
     await page.getByLabel('Callback phone').fill('(212) 555-0100');
     await page.getByRole('button', { name: 'Request unblock' }).click();
@@ -68,12 +89,17 @@ test.describe('a customer in Madrid', () => {
 test.describe('an agent in London', () => {
   test.use({ timezoneId: 'Europe/London' });
 
-  test('reads the calls in London time, the customer’s clock, and that the number is on file', async ({ agent: { page } }) => {
+  test('reads the calls in London time, the customer’s clock, and that the number is on file', async ({
+    agent: { page },
+  }) => {
     await page.getByRole('link', { name: /Numbers Test Co \(ACC-1301\): misdial request/ }).click();
     await expect(page.getByRole('table')).toContainText(ws('Nov 1, 2026, 5:30:00 AM GMT'));
     await expect(page.getByRole('table')).toContainText(ws('Nov 1, 2026, 6:30:00 AM GMT'));
     await expect(page.getByText('On file for the account.')).toBeVisible();
-    await expect(page.getByRole('link', { name: '+1 212 555 0100' })).toHaveAttribute('href', 'tel:+12125550100');
+    await expect(page.getByRole('link', { name: '+1 212 555 0100' })).toHaveAttribute(
+      'href',
+      'tel:+12125550100',
+    );
     await expect(page.getByText(/\(America\/New_York\) · (within|outside) business hours/)).toBeVisible();
     await expectAccessible(page);
   });
@@ -82,7 +108,9 @@ test.describe('an agent in London', () => {
 test.describe('a customer in New York', () => {
   test.use({ timezoneId: 'America/New_York' });
 
-  test('reads 1:30 EDT and 1:30 EST, then chooses another zone in the profile and keeps it', async ({ page }) => {
+  test('reads 1:30 EDT and 1:30 EST, then chooses another zone in the profile and keeps it', async ({
+    page,
+  }) => {
     await signIn(page, NEW_YORK);
     await openBlock(page);
     await expect(row(page, '+252 61 123 4567').first()).toContainText(ws('Nov 1, 2026, 1:30:00 AM EDT'));
@@ -94,7 +122,10 @@ test.describe('a customer in New York', () => {
     await page.getByLabel('Time zone', { exact: true }).selectOption('Asia/Tokyo');
     await page.getByRole('button', { name: 'Save time zone' }).click();
     await expect(page.locator('#time-zone-message')).toContainText('Times are now shown in Asia/Tokyo.');
-    expect(query<{ timeZone: string }>(`SELECT "timeZone" FROM "User" WHERE email = ?`, NEW_YORK.email)[0].timeZone).toBe('Asia/Tokyo');
+    expect(
+      query<{ timeZone: string }>(`SELECT "timeZone" FROM "User" WHERE email = ?`, NEW_YORK.email)[0]
+        .timeZone,
+    ).toBe('Asia/Tokyo');
 
     // A new sign-in from a New York browser keeps the choice.
     await page.context().clearCookies();
@@ -102,10 +133,15 @@ test.describe('a customer in New York', () => {
     await signIn(page, NEW_YORK);
     await openBlock(page);
     await expect(row(page, '+252 61 123 4567').first()).toContainText(ws('Nov 1, 2026, 2:30:00 PM GMT+9'));
-    expect(query<{ timeZone: string }>(`SELECT "timeZone" FROM "User" WHERE email = ?`, NEW_YORK.email)[0].timeZone).toBe('Asia/Tokyo');
+    expect(
+      query<{ timeZone: string }>(`SELECT "timeZone" FROM "User" WHERE email = ?`, NEW_YORK.email)[0]
+        .timeZone,
+    ).toBe('Asia/Tokyo');
   });
 
-  test('the SIP password page warns about characters phones cannot take and states the GPU threat', async ({ page }) => {
+  test('the SIP password page warns about characters phones cannot take and states the GPU threat', async ({
+    page,
+  }) => {
     await signIn(page, NEW_YORK);
     await page.goto(`/credentials/${credentialIdOf('numbers-desk')}/reset`);
     const meter = page.getByRole('meter', { name: 'Password strength' });
@@ -113,7 +149,9 @@ test.describe('a customer in New York', () => {
 
     await field.fill('Kettle-Harbor-91');
     await expect(meter).toHaveAttribute('aria-valuetext', /21 minutes; not accepted/);
-    await expect(page.getByText(/could be cracked in 21 minutes on one graphics card; it needs 10\^18 guesses/)).toBeVisible();
+    await expect(
+      page.getByText(/could be cracked in 21 minutes on one graphics card; it needs 10\^18 guesses/),
+    ).toBeVisible();
 
     await field.fill('Kettle:Harbor-Quartz-91');
     await expect(page.getByText(/Remove “:”: it separates user and password/)).toBeVisible();
@@ -127,7 +165,10 @@ test.describe('a customer in New York', () => {
     await expect(page.getByText(/Linphone at 34/)).toHaveCount(0);
     await page.getByRole('button', { name: 'Generate strong password' }).click();
     await expect(field).toHaveValue(/^[A-Za-z0-9._-]{24}$/);
-    await expect(meter).toHaveAttribute('aria-valuetext', /^Very strong; a captured SIP login could be cracked on one graphics card in (centuries|\d+ years)$/);
+    await expect(meter).toHaveAttribute(
+      'aria-valuetext',
+      /^Very strong; a captured SIP login could be cracked on one graphics card in (centuries|\d+ years)$/,
+    );
     await expectAccessible(page);
   });
 });

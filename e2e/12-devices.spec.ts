@@ -9,14 +9,23 @@ import { clearFaults, passwordMatches, setFaults } from './support/sim';
 // and item 2 as the page shows it), where source IPs are (item 3), other doors (item 5). Each
 // journey makes its own account, customer and block (e2e/support/devices.ts).
 
-const attacker = { contact: `sip:desk@${ATTACKER_IP}:5071`, sourceIp: ATTACKER_IP, userAgent: 'friendly-scanner' };
+const attacker = {
+  contact: `sip:desk@${ATTACKER_IP}:5071`,
+  sourceIp: ATTACKER_IP,
+  userAgent: 'friendly-scanner',
+};
 const office = { contact: 'sip:desk@192.168.1.45:5060', sourceIp: OFFICE_IP, userAgent: 'Yealink SIP-T46U' };
 const devices = (page: Page) => page.getByRole('region', { name: 'Registered devices' });
-const bindingsOf = (page: Page, username: string) => devices(page).getByRole('list', { name: `Devices registered as ${username}` }).locator(':scope > li');
+const bindingsOf = (page: Page, username: string) =>
+  devices(page)
+    .getByRole('list', { name: `Devices registered as ${username}` })
+    .locator(':scope > li');
 
 test.afterEach(() => clearFaults());
 
-test('registered devices: the attacker’s binding is flagged in words, and a new password ends it', async ({ page }) => {
+test('registered devices: the attacker’s binding is flagged in words, and a new password ends it', async ({
+  page,
+}) => {
   const w = await blockedAccountWithDevices({ desk: [attacker, office], pbx: [] });
   await signIn(page, w.user);
   await page.goto(`/blocks/${w.blockId}`);
@@ -28,8 +37,12 @@ test('registered devices: the attacker’s binding is flagged in words, and a ne
   await expect(bad).toContainText(ATTACKER_IP);
   await expect(bad).toContainText('Germany');
   await expect(bad).toContainText(attacker.contact);
-  await expect(bad).toContainText('Registered from an address the fraud calls that caused this block came from.');
-  await expect(bad).toContainText('Registered from Germany, not from your account’s country (United States).');
+  await expect(bad).toContainText(
+    'Registered from an address the fraud calls that caused this block came from.',
+  );
+  await expect(bad).toContainText(
+    'Registered from Germany, not from your account’s country (United States).',
+  );
   await expect(bad.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/);
   const good = desk.filter({ hasText: 'Yealink SIP-T46U' });
   await expect(good).toContainText(`${OFFICE_IP} country unknown`);
@@ -55,21 +68,31 @@ test('registered devices: the attacker’s binding is flagged in words, and a ne
   await expect(bindingsOf(page, w.desk.username)).toHaveCount(0);
 });
 
-test('registered devices: a switch that fails shows "could not load", and the rest of the page is there', async ({ page }) => {
+test('registered devices: a switch that fails shows "could not load", and the rest of the page is there', async ({
+  page,
+}) => {
   const w = await blockedAccountWithDevices({ desk: [office], pbx: [] });
   await signIn(page, w.user);
   await setFaults({ failNext: 1000, failStatus: 503, pathContains: '/registrations' });
   await page.goto(`/blocks/${w.blockId}`);
-  await expect(page.getByRole('heading', { name: `International calling blocked on ${w.name} (${w.number})` })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: `International calling blocked on ${w.name} (${w.number})` }),
+  ).toBeVisible();
   await expect(page.getByRole('table', { name: 'Calls that triggered the block' })).toBeVisible();
-  await expect(devices(page).getByText('Could not load the registered devices from the switch just now. Reload the page to try again.')).toHaveCount(2);
+  await expect(
+    devices(page).getByText(
+      'Could not load the registered devices from the switch just now. Reload the page to try again.',
+    ),
+  ).toHaveCount(2);
   await expectAccessible(page);
   await clearFaults();
   await page.reload();
   await expect(bindingsOf(page, w.desk.username)).toHaveCount(1);
 });
 
-test('source IPs carry their country on the block page, in the notice email and in the staff console', async ({ browser }) => {
+test('source IPs carry their country on the block page, in the notice email and in the staff console', async ({
+  browser,
+}) => {
   const w = await blockedAccountWithDevices({ desk: [], pbx: [] });
   const notice = await waitForMail(w.user.email, new RegExp(`^International calling blocked on ${w.name}`));
   expect(notice.text).toContain(`From internet address ${ATTACKER_IP} (Germany)`);
@@ -84,17 +107,25 @@ test('source IPs carry their country on the block page, in the notice email and 
 
   // The firewall request (item 5) puts the block in front of staff, who see the same.
   await fileFirewallRequest(customer, w.blockId);
-  const requestId = query<{ id: string }>(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, w.blockId)[0]!.id;
+  const requestId = query<{ id: string }>(
+    `SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`,
+    w.blockId,
+  )[0]!.id;
   const agent = await (await browser.newContext()).newPage();
   await signInStaff(agent, DEMO.sam);
   await agent.goto(`/staff/requests/${requestId}`);
-  const staffRow = agent.getByRole('table', { name: 'Calls that triggered the block' }).getByRole('row').nth(1);
+  const staffRow = agent
+    .getByRole('table', { name: 'Calls that triggered the block' })
+    .getByRole('row')
+    .nth(1);
   await expect(staffRow).toContainText(ATTACKER_IP);
   await expect(staffRow).toContainText('Germany');
   await expectAccessible(agent);
 });
 
-test('other doors: the block page says how to close each, and the firewall request confirms each for staff', async ({ browser }) => {
+test('other doors: the block page says how to close each, and the firewall request confirms each for staff', async ({
+  browser,
+}) => {
   const w = await blockedAccountWithDevices({ desk: [], pbx: [] });
   const page = await (await browser.newContext()).newPage();
   await signIn(page, w.user);
@@ -118,11 +149,16 @@ test('other doors: the block page says how to close each, and the firewall reque
   await expect(page.getByText('Confirm that call forwarding to international numbers is off.')).toBeVisible();
   expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, w.blockId)).toHaveLength(0);
   await expectAccessible(page);
-  await page.getByRole('checkbox', { name: 'Call forwarding to international numbers is turned off' }).check();
+  await page
+    .getByRole('checkbox', { name: 'Call forwarding to international numbers is turned off' })
+    .check();
   await page.getByRole('button', { name: 'Request unblock' }).click();
   await expect(page.getByText('Pending: support will call you back')).toBeVisible();
 
-  const requestId = query<{ id: string }>(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, w.blockId)[0]!.id;
+  const requestId = query<{ id: string }>(
+    `SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`,
+    w.blockId,
+  )[0]!.id;
   const agent = await (await browser.newContext()).newPage();
   await signInStaff(agent, DEMO.sam);
   await agent.goto(`/staff/requests/${requestId}`);
@@ -132,7 +168,8 @@ test('other doors: the block page says how to close each, and the firewall reque
     'SIP ports 5060 and 5061 accept connections only from the provider’s addresses',
     'The router’s web admin (port 80) is closed to the internet',
     'Default passwords on phones, PBX and router were changed',
-  ]) await expect(agent.getByRole('listitem').filter({ hasText: confirmed })).toHaveCount(1);
+  ])
+    await expect(agent.getByRole('listitem').filter({ hasText: confirmed })).toHaveCount(1);
 });
 
 async function fileFirewallRequest(page: Page, blockId: string) {

@@ -8,21 +8,41 @@ import { runTsx } from './support/tsx';
 // Issue 16, item 4: "Allow one country for a while" — request, callback approval, the switch's
 // confirmation, the countdown, the emails, and the end noticed from the switch. Own data (any order).
 
-type Data = { number: string; name: string; email: string; password: string; username: string; blockId: string; placedAt: string };
+type Data = {
+  number: string;
+  name: string;
+  email: string;
+  password: string;
+  username: string;
+  blockId: string;
+  placedAt: string;
+};
 
 function makeBlockedAccount(): Data {
   return JSON.parse(runTsx('e2e/support/allowance-data.ts', [], { DATABASE_URL: E2E.databaseUrl })) as Data;
 }
 
-test('a customer asks, support approves after the callback, the switch confirms, it counts down, then ends', async ({ browser }) => {
+test('a customer asks, support approves after the callback, the switch confirms, it counts down, then ends', async ({
+  browser,
+}) => {
   const d = makeBlockedAccount();
-  await sim(`/_sim/accounts/${d.number}`, { method: 'PUT', body: { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: d.placedAt, credentials: [{ username: d.username }] } });
+  await sim(`/_sim/accounts/${d.number}`, {
+    method: 'PUT',
+    body: {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: d.placedAt,
+      credentials: [{ username: d.username }],
+    },
+  });
 
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, { email: d.email, password: d.password }, `/blocks/${d.blockId}`);
   await customer.goto(`/blocks/${d.blockId}`);
   await customer.getByRole('link', { name: 'Allow one country for a while' }).click();
-  await expect(customer.getByRole('heading', { name: 'Allow one country for a while', level: 1 })).toBeVisible();
+  await expect(
+    customer.getByRole('heading', { name: 'Allow one country for a while', level: 1 }),
+  ).toBeVisible();
   await expectAccessible(customer);
 
   // Bad input: a clear message, nothing recorded.
@@ -31,34 +51,48 @@ test('a customer asks, support approves after the callback, the switch confirms,
   await customer.getByLabel('Why do you need it?').fill('');
   await customer.getByRole('button', { name: 'Ask for this allowance' }).click();
   await expect(customer.getByText('An allowance lasts at most 72 hours.', { exact: false })).toBeVisible();
-  await expect(customer.getByText('Tell us why you need to call this country', { exact: false })).toBeVisible();
+  await expect(
+    customer.getByText('Tell us why you need to call this country', { exact: false }),
+  ).toBeVisible();
   await expect(customer.getByLabel('Country')).toHaveValue('SO');
   await expectAccessible(customer);
   expect(query('SELECT id FROM "DestinationAllowance" WHERE "blockId" = ?', d.blockId)).toHaveLength(0);
 
   await customer.getByLabel('How long (hours)').fill('4');
-  await customer.getByLabel('Why do you need it?').fill('We must call our supplier in Mogadishu to confirm an order.');
+  await customer
+    .getByLabel('Why do you need it?')
+    .fill('We must call our supplier in Mogadishu to confirm an order.');
   await customer.getByRole('button', { name: 'Ask for this allowance' }).click();
   await expect(customer).toHaveURL(new RegExp(`/blocks/${d.blockId}\\?allowance=requested`));
-  await expect(customer.getByText('Somalia (SO): asked for 4 h — waiting for support to call you back.')).toBeVisible();
+  await expect(
+    customer.getByText('Somalia (SO): asked for 4 h — waiting for support to call you back.'),
+  ).toBeVisible();
 
   // Support: the queue lists it; approving needs the callback attestation.
   const staff = await (await browser.newContext()).newPage();
   await signInStaff(staff, DEMO.sam);
-  await staff.getByRole('link', { name: new RegExp(`${d.name} \\(${d.number}\\): Somalia \\(SO\\) for 4 h`) }).click();
+  await staff
+    .getByRole('link', { name: new RegExp(`${d.name} \\(${d.number}\\): Somalia \\(SO\\) for 4 h`) })
+    .click();
   await expect(staff.getByRole('heading', { name: 'Destination allowances' })).toBeVisible();
   await expectAccessible(staff);
   const approve = staff.getByRole('form', { name: 'Approve: Somalia (SO), 4 h' });
   await approve.getByLabel('Note').fill('Called the owner back on the number on file; supplier order.');
   await approve.getByRole('button', { name: 'Approve allowance' }).click();
-  await expect(approve.getByText('Confirm that you spoke with the account holder before approving.')).toBeVisible();
+  await expect(
+    approve.getByText('Confirm that you spoke with the account holder before approving.'),
+  ).toBeVisible();
   await approve.getByLabel('I spoke with the account holder').check();
   await approve.getByLabel('Note').fill('Called the owner back on the number on file; supplier order.');
   await approve.getByRole('button', { name: 'Approve allowance' }).click();
-  await expect(staff.getByText('Somalia (SO), 4 h — In force on the switch')).toBeVisible({ timeout: 20_000 });
+  await expect(staff.getByText('Somalia (SO), 4 h — In force on the switch')).toBeVisible({
+    timeout: 20_000,
+  });
 
   // The switch has it; the customer sees it with a countdown.
-  const onSwitch = await sim<{ allowances: { country: string; until: string }[] }>(`/_sim/accounts/${d.number}`);
+  const onSwitch = await sim<{ allowances: { country: string; until: string }[] }>(
+    `/_sim/accounts/${d.number}`,
+  );
   expect(onSwitch.allowances.map((a) => a.country)).toEqual(['SO']);
   await customer.reload();
   await expect(customer.getByText(/Somalia \(SO\): calls allowed until/)).toBeVisible();
@@ -72,12 +106,22 @@ test('a customer asks, support approves after the callback, the switch confirms,
 
   // The switch drops it (as at its `until`); the portal notices from the switch's GET.
   await sim(`/_sim/accounts/${d.number}/allowances/SO/expire`, { method: 'POST' });
-  await expect(customer.getByText(/Somalia \(SO\): the allowance ended .* Calls there are blocked again\./)).toBeVisible({ timeout: 20_000 });
+  await expect(
+    customer.getByText(/Somalia \(SO\): the allowance ended .* Calls there are blocked again\./),
+  ).toBeVisible({ timeout: 20_000 });
   await expect(customer.getByRole('timer')).toHaveCount(0);
   const subjectEnded = new RegExp(`Calls to Somalia \\(SO\\) are blocked again — ${d.name}`);
   await waitForMail(d.email, subjectEnded);
   await waitForMail(DEMO.sam.email, subjectEnded);
 
-  const actions = query<{ action: string }>(`SELECT action FROM "AuditLog" WHERE "targetType" = 'destination_allowance' AND "accountId" = (SELECT id FROM "CustomerAccount" WHERE number = ?) ORDER BY at`, d.number).map((r) => r.action);
-  expect(actions).toEqual(['allowance.requested', 'allowance.approved', 'allowance.started', 'allowance.ended']);
+  const actions = query<{ action: string }>(
+    `SELECT action FROM "AuditLog" WHERE "targetType" = 'destination_allowance' AND "accountId" = (SELECT id FROM "CustomerAccount" WHERE number = ?) ORDER BY at`,
+    d.number,
+  ).map((r) => r.action);
+  expect(actions).toEqual([
+    'allowance.requested',
+    'allowance.approved',
+    'allowance.started',
+    'allowance.ended',
+  ]);
 });

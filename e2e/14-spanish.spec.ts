@@ -18,13 +18,32 @@ const es = catalogue('es');
 const en = catalogue('en');
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-type Customer = { number: string; name: string; username: string; email: string; password: string; accountId: string; credentialId: string; userId: string };
+type Customer = {
+  number: string;
+  name: string;
+  username: string;
+  email: string;
+  password: string;
+  accountId: string;
+  credentialId: string;
+  userId: string;
+};
 
 /** A customer of this test's own: account (Spain), one SIP credential, a login; and the account on the simulated switch. */
 async function makeCustomer(tag: string): Promise<Customer> {
   const n = `${Date.now()}`.slice(-6);
-  const c = { number: `ACC-15${n}`, name: `Clínica ${tag} ${n}`, username: `es-${tag}-${n}`, email: `es-${tag}-${n}@e2e.example`, password: `e2e-es-${tag}-password-2026` };
-  const ids = JSON.parse(runTsx('e2e/support/customer-task.ts', [c.number, c.name, c.username, c.email, c.password], { DATABASE_URL: E2E.databaseUrl })) as Pick<Customer, 'accountId' | 'credentialId' | 'userId'>;
+  const c = {
+    number: `ACC-15${n}`,
+    name: `Clínica ${tag} ${n}`,
+    username: `es-${tag}-${n}`,
+    email: `es-${tag}-${n}@e2e.example`,
+    password: `e2e-es-${tag}-password-2026`,
+  };
+  const ids = JSON.parse(
+    runTsx('e2e/support/customer-task.ts', [c.number, c.name, c.username, c.email, c.password], {
+      DATABASE_URL: E2E.databaseUrl,
+    }),
+  ) as Pick<Customer, 'accountId' | 'credentialId' | 'userId'>;
   return { ...c, ...ids };
 }
 
@@ -33,12 +52,20 @@ async function placeBlock(request: APIRequestContext, c: Customer) {
   const at = new Date(Date.now() - 5000).toISOString();
   await sim(`/_sim/accounts/${c.number}`, {
     method: 'PUT',
-    body: { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: at, credentials: [{ username: c.username, password: 'e2e-initial-Password-0001' }] },
+    body: {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: at,
+      credentials: [{ username: c.username, password: 'e2e-initial-Password-0001' }],
+    },
   });
   const event = {
-    id: `evt_e2e_es_${c.number}_${Date.now()}`, type: 'block.placed', occurredAt: new Date().toISOString(),
+    id: `evt_e2e_es_${c.number}_${Date.now()}`,
+    type: 'block.placed',
+    occurredAt: new Date().toISOString(),
     data: {
-      accountNumber: c.number, reason: 'high_risk_destination',
+      accountNumber: c.number,
+      reason: 'high_risk_destination',
       calls: [
         { at, from: c.username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 },
         { at, from: c.username, to: '+4930123456', sourceIp: '203.0.113.9', durationSec: 4 },
@@ -46,7 +73,10 @@ async function placeBlock(request: APIRequestContext, c: Customer) {
     },
   };
   const body = JSON.stringify(event);
-  const res = await request.post('/api/switch/events', { data: body, headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) } });
+  const res = await request.post('/api/switch/events', {
+    data: body,
+    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) },
+  });
   expect(res.status()).toBe(200);
 }
 
@@ -58,13 +88,17 @@ async function signInEs(page: Page, c: Customer) {
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
-const localeOfUser = (userId: string) => query<{ locale: string }>(`SELECT locale FROM "User" WHERE id = ?`, userId)[0]?.locale;
-const noticeSubject = (c: Customer) => new RegExp(`^${escape(es('mail.blockNotice.subject', { account: `${c.name} (${c.number})` }))}$`);
+const localeOfUser = (userId: string) =>
+  query<{ locale: string }>(`SELECT locale FROM "User" WHERE id = ?`, userId)[0]?.locale;
+const noticeSubject = (c: Customer) =>
+  new RegExp(`^${escape(es('mail.blockNotice.subject', { account: `${c.name} (${c.number})` }))}$`);
 
 test.describe('in Spanish', () => {
   test.use({ locale: 'es-ES' });
 
-  test('signed out, pages follow Accept-Language, and the Language control switches them', async ({ page }) => {
+  test('signed out, pages follow Accept-Language, and the Language control switches them', async ({
+    page,
+  }) => {
     await page.goto('/sign-in');
     await expect(page.locator('html')).toHaveAttribute('lang', 'es');
     await expect(page.getByRole('heading', { level: 1, name: es('signIn.title') })).toBeVisible();
@@ -83,7 +117,11 @@ test.describe('in Spanish', () => {
     await expect(page.getByRole('button', { name: es('signIn.submit'), exact: true })).toBeVisible();
   });
 
-  test('a Spanish-speaking customer: notice, link, dashboard, block page, misdial, approval, reset with the meter', async ({ page, request, browser }) => {
+  test('a Spanish-speaking customer: notice, link, dashboard, block page, misdial, approval, reset with the meter', async ({
+    page,
+    request,
+    browser,
+  }) => {
     const c = await makeCustomer('clinica');
     await signInEs(page, c);
     await expect(page.getByText(es('dashboard.allowed'))).toBeVisible();
@@ -124,7 +162,9 @@ test.describe('in Spanish', () => {
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(page.getByRole('heading', { level: 1, name: es('unblock.misdial.title') })).toBeVisible();
     await page.getByLabel(es('unblock.misdial.intended')).fill('+34 912 345 678');
-    await page.getByLabel(es('unblock.whatHappened')).fill('La recepcionista marcó 00252 en lugar de 0252 para un proveedor local.');
+    await page
+      .getByLabel(es('unblock.whatHappened'))
+      .fill('La recepcionista marcó 00252 en lugar de 0252 para un proveedor local.');
     await page.getByLabel(es('unblock.callback')).fill('+34 612 345 678');
     await expectAccessible(page);
     await page.getByRole('button', { name: es('unblock.submit') }).click();
@@ -141,10 +181,16 @@ test.describe('in Spanish', () => {
     await expect(page.getByRole('heading', { level: 1, name: es('reset.title') })).toBeVisible();
     const meter = page.getByRole('meter', { name: es('password.meter.name') });
     await page.getByLabel(es('reset.field'), { exact: true }).fill('contraseña1');
-    await expect(meter).toHaveAttribute('aria-valuetext', new RegExp(`; ${escape(es('password.meter.notAccepted'))}$`));
+    await expect(meter).toHaveAttribute(
+      'aria-valuetext',
+      new RegExp(`; ${escape(es('password.meter.notAccepted'))}$`),
+    );
     await expect(page.getByText(es('password.problem.tooShort', { min: 12 }))).toBeVisible();
     await page.getByRole('button', { name: es('reset.generate') }).click();
-    await expect(meter).toHaveAttribute('aria-valuetext', new RegExp(`^(${escape(es('strength.3'))}|${escape(es('strength.4'))}); `));
+    await expect(meter).toHaveAttribute(
+      'aria-valuetext',
+      new RegExp(`^(${escape(es('strength.3'))}|${escape(es('strength.4'))}); `),
+    );
     await expectAccessible(page);
     await page.getByRole('button', { name: es('reset.submit') }).click();
     await expect(page.getByText(es('reset.updated'))).toBeVisible();
@@ -170,17 +216,32 @@ test.describe('in Spanish', () => {
 
     // The console in Spanish: its sections, the search, and the account's state in the results.
     await expect(sam.getByRole('heading', { level: 1, name: es('staff.title') })).toBeVisible();
-    await expect(sam.getByRole('navigation', { name: es('staff.nav.label') }).getByRole('link', { name: es('staff.nav.queue') })).toBeVisible();
+    await expect(
+      sam
+        .getByRole('navigation', { name: es('staff.nav.label') })
+        .getByRole('link', { name: es('staff.nav.queue') }),
+    ).toBeVisible();
     await sam.getByLabel(es('staff.home.searchLabel')).fill(c.number);
     await sam.getByRole('button', { name: es('staff.home.searchButton'), exact: true }).click();
     const hits = sam.getByRole('list', { name: es('staff.search.label') });
-    await expect(hits.getByText(es('staff.search.blocked', { status: es('staff.labels.blockStatus.active') }), { exact: false })).toBeVisible();
+    await expect(
+      hits.getByText(es('staff.search.blocked', { status: es('staff.labels.blockStatus.active') }), {
+        exact: false,
+      }),
+    ).toBeVisible();
     await expect(hits.getByText(es('staff.search.pending', { count: 1 }), { exact: false })).toBeVisible();
     await expectAccessible(sam);
 
-    const [req] = query<{ id: string }>(`SELECT r.id FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`, c.number);
+    const [req] = query<{ id: string }>(
+      `SELECT r.id FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`,
+      c.number,
+    );
     await sam.goto(`/staff/requests/${req.id}`);
-    const heading = es('staff.requestPage.heading', { kind: es('staff.labels.kind.misdial'), name: c.name, number: c.number });
+    const heading = es('staff.requestPage.heading', {
+      kind: es('staff.labels.kind.misdial'),
+      name: c.name,
+      number: c.number,
+    });
     await expect(sam.getByRole('heading', { level: 1, name: heading })).toBeVisible();
     await expect(sam.getByRole('heading', { level: 2, name: es('staff.requestPage.call') })).toBeVisible();
     await expect(sam.getByRole('heading', { name: en('staff.requestPage.call') })).toHaveCount(0);
@@ -190,7 +251,9 @@ test.describe('in Spanish', () => {
     await expectAccessible(sam);
 
     await sam.getByRole('checkbox', { name: es('staff.decision.attest') }).check();
-    await sam.getByLabel(es('staff.decision.note'), { exact: true }).fill('Hablé con la clínica: marcación errónea de un prefijo.');
+    await sam
+      .getByLabel(es('staff.decision.note'), { exact: true })
+      .fill('Hablé con la clínica: marcación errónea de un prefijo.');
     await sam.getByRole('button', { name: es('staff.decision.approve') }).click();
     await expect(sam).toHaveURL(/done=approved/);
     await expect(sam.getByText(es('staff.requestPage.done.approved'))).toBeVisible();
@@ -215,7 +278,12 @@ test.describe('switching language', () => {
     await expect(page.locator('html')).toHaveAttribute('lang', 'es');
     await expectAccessible(page);
     // A chosen language outlasts the browser's: a new English-speaking session still reads Spanish.
-    expect(query<{ locale: string; localeChosenAt: string | null }>(`SELECT locale, "localeChosenAt" FROM "User" WHERE id = ?`, c.userId)[0]).toMatchObject({ locale: 'es', localeChosenAt: expect.anything() });
+    expect(
+      query<{ locale: string; localeChosenAt: string | null }>(
+        `SELECT locale, "localeChosenAt" FROM "User" WHERE id = ?`,
+        c.userId,
+      )[0],
+    ).toMatchObject({ locale: 'es', localeChosenAt: expect.anything() });
 
     const seen = new Set(mailTo(c.email).map((m) => m.file));
     await placeBlock(request, c);

@@ -24,10 +24,12 @@ test.afterAll(async () => {
 });
 
 // SIPp: each resolves with exit code 0 only when the scenario's expected answers arrived.
-const register = (username: string, password: string) => loop.sipp({ scenario: 'register.xml', service: username, username, password });
+const register = (username: string, password: string) =>
+  loop.sipp({ scenario: 'register.xml', service: username, username, password });
 const registerRejected = (username: string, password: string) =>
   loop.sipp({ scenario: 'register-rejected.xml', service: username, username, password });
-const call = (username: string, password: string, to: string) => loop.sipp({ scenario: 'call.xml', service: to, username, password });
+const call = (username: string, password: string, to: string) =>
+  loop.sipp({ scenario: 'call.xml', service: to, username, password });
 const callRefused = (username: string, password: string, to: string) =>
   loop.sipp({ scenario: 'call-refused.xml', service: to, username, password });
 
@@ -36,7 +38,9 @@ async function expectCallConnected(username: string, password: string, to: strin
   const before = loop.uas.invites().length;
   const r = await call(username, password, to);
   expect(r.code, `${username} → ${to}: ${r.output}`).toBe(0);
-  await expect.poll(() => loop.uas.invites().slice(before), { timeout: 3_000 }).toEqual([expect.stringMatching(new RegExp(`^sip:${to.replace('+', '\\+')}@`))]);
+  await expect
+    .poll(() => loop.uas.invites().slice(before), { timeout: 3_000 })
+    .toEqual([expect.stringMatching(new RegExp(`^sip:${to.replace('+', '\\+')}@`))]);
 }
 
 async function expectCallRefused(username: string, password: string, to: string) {
@@ -46,18 +50,29 @@ async function expectCallRefused(username: string, password: string, to: string)
   expect(loop.uas.invites().length).toBe(before);
 }
 
-const switchState = async (accountNumber: string) => (await loop.switchApi('GET', `/v1/accounts/${accountNumber}`)).json?.internationalCalling;
+const switchState = async (accountNumber: string) =>
+  (await loop.switchApi('GET', `/v1/accounts/${accountNumber}`)).json?.internationalCalling;
 const registrations = async (username: string) =>
-  ((await loop.switchApi('GET', `/v1/sip-credentials/${username}/registrations`)).json?.registrations as unknown[]) ?? [];
+  ((await loop.switchApi('GET', `/v1/sip-credentials/${username}/registrations`)).json
+    ?.registrations as unknown[]) ?? [];
 
-type BlockRow = { id: string; status: string; reason: string; sourceEventId: string; liftedBy: string | null };
+type BlockRow = {
+  id: string;
+  status: string;
+  reason: string;
+  sourceEventId: string;
+  liftedBy: string | null;
+};
 const acmeBlocks = () =>
   loop.query<BlockRow>(
     `SELECT b.id, b.status, b.reason, b."sourceEventId", b."liftedBy" FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-1001' ORDER BY b."placedAt"`,
   );
 
 const credentialRow = (page: Page, username: string) =>
-  page.getByRole('list', { name: 'Your SIP credentials' }).getByRole('listitem').filter({ hasText: username });
+  page
+    .getByRole('list', { name: 'Your SIP credentials' })
+    .getByRole('listitem')
+    .filter({ hasText: username });
 
 /** Rotates one SIP password on the block page, as the customer does; returns the new password. */
 async function rotate(page: Page, username: string, lettersAndDigitsOnly: boolean): Promise<string> {
@@ -73,7 +88,9 @@ async function rotate(page: Page, username: string, lettersAndDigitsOnly: boolea
   return generated;
 }
 
-test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passwords, the policy lifts the block', async ({ browser }) => {
+test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passwords, the policy lifts the block', async ({
+  browser,
+}) => {
   test.setTimeout(90_000);
   const context = await browser.newContext({ baseURL: loop.portal.url });
   const page = await context.newPage();
@@ -87,7 +104,9 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
       await expectCallConnected('acme-reception', OLD.reception, NATIONAL);
 
       await signIn(page, DEMO.dana);
-      await expect(page.getByRole('region', { name: /Acme Dental/ }).getByText('International calling allowed')).toBeVisible();
+      await expect(
+        page.getByRole('region', { name: /Acme Dental/ }).getByText('International calling allowed'),
+      ).toBeVisible();
     });
 
     await test.step('+252… gets 403, Kamailio blocks the account and Tollgate receives the signed event', async () => {
@@ -104,14 +123,19 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
       expect(block).toMatchObject({ status: 'active', reason: 'high_risk_destination' });
       expect(block.sourceEventId).toMatch(/^evt_[0-9A-HJKMNP-TV-Z]{26}$/);
       // Stored verbatim, processed once; the trigger call is the one SIPp made.
-      expect(loop.query(`SELECT type, status, "accountNumber" FROM "SwitchEvent" WHERE id = ?`, block.sourceEventId)).toEqual([
-        { type: 'block.placed', status: 'processed', accountNumber: 'ACC-1001' },
-      ]);
-      expect(loop.query(`SELECT "sipUsername", "to", "sourceIp" FROM "TriggerCall" WHERE "blockId" = ?`, block.id)).toEqual([
-        { sipUsername: 'acme-reception', to: SOMALIA, sourceIp: '127.0.0.1' },
-      ]);
+      expect(
+        loop.query(
+          `SELECT type, status, "accountNumber" FROM "SwitchEvent" WHERE id = ?`,
+          block.sourceEventId,
+        ),
+      ).toEqual([{ type: 'block.placed', status: 'processed', accountNumber: 'ACC-1001' }]);
+      expect(
+        loop.query(`SELECT "sipUsername", "to", "sourceIp" FROM "TriggerCall" WHERE "blockId" = ?`, block.id),
+      ).toEqual([{ sipUsername: 'acme-reception', to: SOMALIA, sourceIp: '127.0.0.1' }]);
       // The block notice is queued for the account's member (delivery is the mail worker's job).
-      const notices = loop.query<{ to: string; payload: string }>(`SELECT "to", payload FROM "MailMessage" WHERE template = 'block_notice'`);
+      const notices = loop.query<{ to: string; payload: string }>(
+        `SELECT "to", payload FROM "MailMessage" WHERE template = 'block_notice'`,
+      );
       expect(notices.map((n) => n.to)).toEqual([DEMO.dana.email]);
       expect(JSON.parse(notices[0].payload)).toMatchObject({ blockId: block.id });
     });
@@ -125,14 +149,21 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
     let newPbx = '';
     let newReception = '';
     await test.step('the customer rotates both SIP passwords on the block page', async () => {
-      await page.getByRole('region', { name: /Acme Dental/ }).getByRole('link', { name: 'See why and fix it' }).click();
-      await expect(page.getByRole('heading', { name: /International calling blocked on Acme Dental/ })).toBeVisible();
+      await page
+        .getByRole('region', { name: /Acme Dental/ })
+        .getByRole('link', { name: 'See why and fix it' })
+        .click();
+      await expect(
+        page.getByRole('heading', { name: /International calling blocked on Acme Dental/ }),
+      ).toBeVisible();
       await expect(page.getByRole('table')).toContainText('+252 61 123 4567');
       await expect(credentialRow(page, 'acme-reception')).toContainText('Password not changed yet');
 
       // acme-pbx first: the block names only acme-reception (the refused call), so it stays.
       newPbx = await rotate(page, 'acme-pbx', true);
-      await expect(page.getByRole('heading', { name: /International calling blocked on Acme Dental/ })).toBeVisible();
+      await expect(
+        page.getByRole('heading', { name: /International calling blocked on Acme Dental/ }),
+      ).toBeVisible();
       expect(await switchState('ACC-1001')).toBe('blocked');
       expect(acmeBlocks()[0].status).toBe('active');
 
@@ -156,11 +187,15 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
     });
 
     await test.step('the policy lifts the block through the switch, and +252… connects', async () => {
-      await expect(page.getByText('International calling allowed', { exact: true })).toBeVisible({ timeout: 20_000 });
+      await expect(page.getByText('International calling allowed', { exact: true })).toBeVisible({
+        timeout: 20_000,
+      });
       expect(await switchState('ACC-1001')).toBe('allowed');
       expect(acmeBlocks()).toEqual([expect.objectContaining({ status: 'lifted', liftedBy: 'policy' })]);
       await page.goto('/');
-      await expect(page.getByRole('region', { name: /Acme Dental/ }).getByText('International calling allowed')).toBeVisible();
+      await expect(
+        page.getByRole('region', { name: /Acme Dental/ }).getByText('International calling allowed'),
+      ).toBeVisible();
 
       await expectCallConnected('acme-reception', newReception, SOMALIA);
       await expectCallConnected('acme-reception', newReception, NATIONAL);

@@ -18,17 +18,32 @@ generatorHandler({
         fields: m.fields
           .filter((f) => f.kind !== 'object')
           .map((f) => ({
-            name: f.dbName ?? f.name, type: f.type, kind: f.kind, isRequired: f.isRequired, isList: f.isList,
-            isId: f.isId, isUnique: f.isUnique, isUpdatedAt: f.isUpdatedAt,
+            name: f.dbName ?? f.name,
+            type: f.type,
+            kind: f.kind,
+            isRequired: f.isRequired,
+            isList: f.isList,
+            isId: f.isId,
+            isUnique: f.isUnique,
+            isUpdatedAt: f.isUpdatedAt,
             default: f.hasDefaultValue ? f.default : undefined,
           })),
         relations: m.fields
           .filter((f) => f.kind === 'object' && f.relationFromFields && f.relationFromFields.length > 0)
-          .map((f) => ({ fields: f.relationFromFields, references: f.relationToFields, model: f.type, onDelete: f.relationOnDelete ?? null })),
+          .map((f) => ({
+            fields: f.relationFromFields,
+            references: f.relationToFields,
+            model: f.type,
+            onDelete: f.relationOnDelete ?? null,
+          })),
         uniqueIndexes: m.uniqueIndexes.map((u) => u.fields),
         primaryKey: m.primaryKey ? m.primaryKey.fields : null,
       })),
-      indexes: (options.dmmf.datamodel.indexes ?? []).map((i) => ({ model: i.model, type: i.type, fields: i.fields.map((f) => f.name) })),
+      indexes: (options.dmmf.datamodel.indexes ?? []).map((i) => ({
+        model: i.model,
+        type: i.type,
+        fields: i.fields.map((f) => f.name),
+      })),
     };
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(json, null, 2) + '\n');

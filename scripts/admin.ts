@@ -1,6 +1,12 @@
 // npm run admin -- <command> [options]   (CONTRACTS §1). Plain output; bad input exits non-zero.
 import { parseArgs } from 'node:util';
-import { addSipCredential, CommandError, createAccount, createUser, resealSecrets } from '../lib/accounts/commands';
+import {
+  addSipCredential,
+  CommandError,
+  createAccount,
+  createUser,
+  resealSecrets,
+} from '../lib/accounts/commands';
 import { getDb } from '../lib/server/db';
 import { loadDotEnv } from './lib/dotenv';
 
@@ -14,7 +20,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password (then Enter, Ctrl-D): ');
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -24,7 +32,18 @@ async function main(argv: string[]): Promise<number> {
   try {
     values = parseArgs({
       args: rest,
-      options: { number: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' }, 'time-zone': { type: 'string' }, phone: { type: 'string' }, account: { type: 'string' }, username: { type: 'string' }, label: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
+      options: {
+        number: { type: 'string' },
+        name: { type: 'string' },
+        country: { type: 'string' },
+        'time-zone': { type: 'string' },
+        phone: { type: 'string' },
+        account: { type: 'string' },
+        username: { type: 'string' },
+        label: { type: 'string' },
+        email: { type: 'string' },
+        role: { type: 'string' },
+      },
       strict: true,
     }).values as Record<string, string | undefined>;
   } catch (e) {
@@ -34,13 +53,33 @@ async function main(argv: string[]): Promise<number> {
   const db = getDb();
   try {
     if (command === 'create-account') {
-      const a = await createAccount(db, { number: values.number, name: values.name, country: values.country, timeZone: values['time-zone'], phone: values.phone });
+      const a = await createAccount(db, {
+        number: values.number,
+        name: values.name,
+        country: values.country,
+        timeZone: values['time-zone'],
+        phone: values.phone,
+      });
       console.log(`created account ${a.number}`);
     } else if (command === 'add-sip-credential') {
-      const c = await addSipCredential(db, { account: values.account, username: values.username, label: values.label });
+      const c = await addSipCredential(db, {
+        account: values.account,
+        username: values.username,
+        label: values.label,
+      });
       console.log(`added SIP credential ${c.username}`);
     } else if (command === 'create-user') {
-      const u = await createUser(db, { email: values.email, role: values.role, account: values.account, name: values.name, password: await readStdin() }, Number(process.env.PASSWORD_MIN_SCORE ?? 3));
+      const u = await createUser(
+        db,
+        {
+          email: values.email,
+          role: values.role,
+          account: values.account,
+          name: values.name,
+          password: await readStdin(),
+        },
+        Number(process.env.PASSWORD_MIN_SCORE ?? 3),
+      );
       console.log(`created user ${u.email} (${u.role})`);
     } else if (command === 'reseal-secrets') {
       const r = await resealSecrets(db);

@@ -18,7 +18,11 @@ const reset = process.argv.includes('--reset');
 function demoSecrets(): Record<string, string> {
   const file = path.join(DATA, 'demo-secrets.json');
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const s = { AUTH_SECRET: crypto.randomBytes(32).toString('base64url'), SWITCH_API_TOKEN: crypto.randomBytes(24).toString('base64url'), SWITCH_WEBHOOK_SECRET: crypto.randomBytes(32).toString('base64url') };
+  const s = {
+    AUTH_SECRET: crypto.randomBytes(32).toString('base64url'),
+    SWITCH_API_TOKEN: crypto.randomBytes(24).toString('base64url'),
+    SWITCH_WEBHOOK_SECRET: crypto.randomBytes(32).toString('base64url'),
+  };
   fs.writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
   return s;
 }
@@ -29,7 +33,8 @@ const supervisor = createSupervisor({ pretty: true });
 async function main() {
   fs.mkdirSync(DATA, { recursive: true });
   if (reset) {
-    for (const f of fs.readdirSync(DATA)) if (/^(tollgate|switch-sim)\.db/.test(f)) fs.rmSync(path.join(DATA, f));
+    for (const f of fs.readdirSync(DATA))
+      if (/^(tollgate|switch-sim)\.db/.test(f)) fs.rmSync(path.join(DATA, f));
     fs.rmSync(path.join(DATA, 'mailbox'), { recursive: true, force: true }); // the dev mailbox (lib/mail/mailbox.ts)
     console.log('Demo data reset.');
   }
@@ -52,15 +57,25 @@ async function main() {
 
   if (needsBuild()) {
     console.log('Building the portal (first run, or sources changed)…');
-    execFileSync(path.resolve('node_modules/.bin/next'), ['build'], { stdio: 'inherit', env: { ...env, TOLLGATE_WORKERS: '0' } });
+    execFileSync(path.resolve('node_modules/.bin/next'), ['build'], {
+      stdio: 'inherit',
+      env: { ...env, TOLLGATE_WORKERS: '0' },
+    });
   }
   const m = await migrate(env.DATABASE_URL!);
   if (m.applied.length) console.log(`Applied migrations: ${m.applied.join(', ')}`);
   const { created } = await seedDemo(getDb());
-  console.log(created ? `Seeded demo data (${created} records).` : 'Demo data already present; nothing changed.');
+  console.log(
+    created ? `Seeded demo data (${created} records).` : 'Demo data already present; nothing changed.',
+  );
   await getDb().$disconnect();
 
-  supervisor.spawn('switch-sim', path.resolve('node_modules/.bin/tsx'), ['switch/simulator/cli.ts', 'serve'], env);
+  supervisor.spawn(
+    'switch-sim',
+    path.resolve('node_modules/.bin/tsx'),
+    ['switch/simulator/cli.ts', 'serve'],
+    env,
+  );
   await waitForHttp(`${env.SWITCH_API_URL}/healthz`);
   await provisionSimulator(env, DEMO_ACCOUNTS);
   startNext(supervisor, env, port);

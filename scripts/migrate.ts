@@ -9,7 +9,13 @@ if (!url) {
   process.exit(2);
 }
 migrate(url)
-  .then((r) => console.log(r.applied.length ? `Applied ${r.applied.join(', ')}` : `Database is up to date (${r.skipped} migrations).`))
+  .then((r) =>
+    console.log(
+      r.applied.length
+        ? `Applied ${r.applied.join(', ')}`
+        : `Database is up to date (${r.skipped} migrations).`,
+    ),
+  )
   .catch((e: Error) => {
     console.error(e.message);
     process.exit(1);

@@ -15,14 +15,28 @@ const pg = src
   .replace('output       = "../lib/generated/sqlite"', 'output       = "./postgresql"')
   .replace(/generator datamodel \{[^}]*\}/, '');
 if (pg === src || !pg.includes('"postgresql"') || !pg.includes('"./postgresql"')) {
-  throw new Error('prisma-generate: could not derive the PostgreSQL schema; update scripts/prisma-generate.mjs');
+  throw new Error(
+    'prisma-generate: could not derive the PostgreSQL schema; update scripts/prisma-generate.mjs',
+  );
 }
 const pgSchema = path.join(genDir, 'schema.postgresql.prisma');
-fs.writeFileSync(pgSchema, '// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: do not edit\n' + pg);
+fs.writeFileSync(
+  pgSchema,
+  '// GENERATED from prisma/schema.prisma by scripts/prisma-generate.mjs: do not edit\n' + pg,
+);
 
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  CHECKPOINT_DISABLE: '1',
+};
 const prisma = path.join(root, 'node_modules/.bin/prisma');
 for (const schema of [path.join(root, 'prisma/schema.prisma'), pgSchema]) {
-  execFileSync(prisma, ['generate', '--schema', schema], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(prisma, ['generate', '--schema', schema], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 console.log('prisma-generate: SQLite and PostgreSQL clients generated in lib/generated/');

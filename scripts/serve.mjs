@@ -9,7 +9,9 @@ import { parseArgs } from 'node:util';
 import next from 'next';
 
 const PEER_HEADER = 'x-tollgate-peer';
-const { values } = parseArgs({ options: { port: { type: 'string', default: '3000' }, host: { type: 'string', default: 'localhost' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '3000' }, host: { type: 'string', default: 'localhost' } },
+});
 const port = Number(values.port);
 const hostname = values.host;
 

@@ -11,7 +11,12 @@ const q = (s) => `"${s}"`;
 
 function colType(f, dialect) {
   if (f.kind === 'enum') return dialect === 'sqlite' ? 'TEXT' : q(f.type);
-  const map = { String: 'TEXT', Int: 'INTEGER', Boolean: 'BOOLEAN', DateTime: dialect === 'sqlite' ? 'DATETIME' : 'TIMESTAMP(3)' };
+  const map = {
+    String: 'TEXT',
+    Int: 'INTEGER',
+    Boolean: 'BOOLEAN',
+    DateTime: dialect === 'sqlite' ? 'DATETIME' : 'TIMESTAMP(3)',
+  };
   if (!map[f.type]) throw new Error(`unsupported type ${f.type}`);
   return map[f.type];
 }
@@ -29,7 +34,10 @@ function model(m, dialect) {
   const lines = m.fields.map((f) => {
     let s = `    ${q(f.name)} ${colType(f, dialect)}${f.isRequired ? ' NOT NULL' : ''}${defaultSql(f, dialect)}`;
     if (f.kind === 'enum' && dialect === 'sqlite') {
-      const values = dm.enums.find((e) => e.name === f.type).values.map((v) => `'${v}'`).join(', ');
+      const values = dm.enums
+        .find((e) => e.name === f.type)
+        .values.map((v) => `'${v}'`)
+        .join(', ');
       s += ` CHECK (${q(f.name)} IN (${values}))`;
     }
     return s;
@@ -38,18 +46,24 @@ function model(m, dialect) {
   if (pk.length) lines.push(`    CONSTRAINT ${q(m.dbName + '_pkey')} PRIMARY KEY (${pk.map(q).join(', ')})`);
   if (dialect === 'sqlite') {
     for (const r of m.relations) {
-      lines.push(`    CONSTRAINT ${q(`${m.dbName}_${r.fields.join('_')}_fkey`)} FOREIGN KEY (${r.fields.map(q).join(', ')}) REFERENCES ${q(r.model)} (${r.references.map(q).join(', ')}) ON DELETE ${(r.onDelete ?? 'Restrict').toUpperCase()} ON UPDATE CASCADE`);
+      lines.push(
+        `    CONSTRAINT ${q(`${m.dbName}_${r.fields.join('_')}_fkey`)} FOREIGN KEY (${r.fields.map(q).join(', ')}) REFERENCES ${q(r.model)} (${r.references.map(q).join(', ')}) ON DELETE ${(r.onDelete ?? 'Restrict').toUpperCase()} ON UPDATE CASCADE`,
+      );
     }
   }
   const out = [`CREATE TABLE ${q(m.dbName)} (\n${lines.join(',\n')}\n);`];
   for (const idx of dm.indexes.filter((i) => i.model === m.name && i.type !== 'id')) {
     const unique = idx.type === 'unique';
     const name = `${m.dbName}_${idx.fields.join('_')}_${unique ? 'key' : 'idx'}`;
-    out.push(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${q(name)} ON ${q(m.dbName)}(${idx.fields.map(q).join(', ')});`);
+    out.push(
+      `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${q(name)} ON ${q(m.dbName)}(${idx.fields.map(q).join(', ')});`,
+    );
   }
   if (dialect === 'postgresql') {
     for (const r of m.relations) {
-      out.push(`ALTER TABLE ${q(m.dbName)} ADD CONSTRAINT ${q(`${m.dbName}_${r.fields.join('_')}_fkey`)} FOREIGN KEY (${r.fields.map(q).join(', ')}) REFERENCES ${q(r.model)}(${r.references.map(q).join(', ')}) ON DELETE ${(r.onDelete ?? 'Restrict').toUpperCase()} ON UPDATE CASCADE;`);
+      out.push(
+        `ALTER TABLE ${q(m.dbName)} ADD CONSTRAINT ${q(`${m.dbName}_${r.fields.join('_')}_fkey`)} FOREIGN KEY (${r.fields.map(q).join(', ')}) REFERENCES ${q(r.model)}(${r.references.map(q).join(', ')}) ON DELETE ${(r.onDelete ?? 'Restrict').toUpperCase()} ON UPDATE CASCADE;`,
+      );
     }
   }
   return out.join('\n');
@@ -59,13 +73,21 @@ for (const dialect of ['sqlite', 'postgresql']) {
   const models = dm.models.filter((m) => only.length === 0 || only.includes(m.name));
   let sql = `-- ${dialect}\n`;
   if (dialect === 'postgresql' && only.length === 0) {
-    sql += dm.enums.map((e) => `CREATE TYPE ${q(e.name)} AS ENUM (${e.values.map((v) => `'${v}'`).join(', ')});`).join('\n') + '\n';
+    sql +=
+      dm.enums
+        .map((e) => `CREATE TYPE ${q(e.name)} AS ENUM (${e.values.map((v) => `'${v}'`).join(', ')});`)
+        .join('\n') + '\n';
   }
   // PostgreSQL adds foreign keys after every table exists; SQLite declares them inline (checked lazily).
   const creates = models.map((m) => model(m, dialect));
   if (dialect === 'postgresql') {
     const [tables, fks] = [[], []];
-    for (const c of creates) for (const line of c.split('\n;').join(';\n').split(/\n(?=CREATE|ALTER)/)) (line.startsWith('ALTER') ? fks : tables).push(line);
+    for (const c of creates)
+      for (const line of c
+        .split('\n;')
+        .join(';\n')
+        .split(/\n(?=CREATE|ALTER)/))
+        (line.startsWith('ALTER') ? fks : tables).push(line);
     sql += tables.join('\n') + '\n' + fks.join('\n') + '\n';
   } else sql += creates.join('\n') + '\n';
   process.stdout.write(sql + '\n');

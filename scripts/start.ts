@@ -12,7 +12,9 @@ async function main() {
     parseEnv(env);
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(`${e.message}\nSet these in the environment (or .env) and start again. See README, "Configuration".`);
+      console.error(
+        `${e.message}\nSet these in the environment (or .env) and start again. See README, "Configuration".`,
+      );
       process.exit(1);
     }
     throw e;
@@ -20,7 +22,12 @@ async function main() {
   const r = await migrate(env.DATABASE_URL!);
   console.log(r.applied.length ? `Applied migrations: ${r.applied.join(', ')}` : 'Database is up to date.');
   // JSON log lines pass through unchanged: an operator's log shipper reads them.
-  startNext(createSupervisor({ pretty: false }), env, Number(process.env.PORT ?? 3000), process.env.HOST ?? 'localhost');
+  startNext(
+    createSupervisor({ pretty: false }),
+    env,
+    Number(process.env.PORT ?? 3000),
+    process.env.HOST ?? 'localhost',
+  );
 }
 
 main().catch((e: Error) => {

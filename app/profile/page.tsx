@@ -24,40 +24,78 @@ export default async function ProfilePage() {
         <p className="text-slate-700">{t('signedInAs', { email: user.email })}</p>
       </div>
       <section aria-labelledby="language-title" className="flex flex-col gap-3">
-        <h2 id="language-title" className="text-xl font-semibold">{t('languageTitle')}</h2>
+        <h2 id="language-title" className="text-xl font-semibold">
+          {t('languageTitle')}
+        </h2>
         <p>{t('languageIntro')}</p>
         <LanguageForm id="profile-language" label={t('languageLabel')} />
       </section>
       <section aria-labelledby="tz-title" className="flex flex-col gap-3">
-        <h2 id="tz-title" className="text-xl font-semibold">{t('timeZone.title')}</h2>
-        <p>{t.rich('timeZone.now', { zone: user.timeZone.replace(/_/g, ' '), when: () => <When at={new Date()} /> })}</p>
-        <TimeZoneForm action={chooseTimeZoneAction} current={user.timeZone} zones={timeZones()} followsBrowser={await timeZoneFollowsBrowser(user.id)} />
+        <h2 id="tz-title" className="text-xl font-semibold">
+          {t('timeZone.title')}
+        </h2>
+        <p>
+          {t.rich('timeZone.now', {
+            zone: user.timeZone.replace(/_/g, ' '),
+            when: () => <When at={new Date()} />,
+          })}
+        </p>
+        <TimeZoneForm
+          action={chooseTimeZoneAction}
+          current={user.timeZone}
+          zones={timeZones()}
+          followsBrowser={await timeZoneFollowsBrowser(user.id)}
+        />
       </section>
       <section aria-labelledby="pw-title" className="flex flex-col gap-3">
-        <h2 id="pw-title" className="text-xl font-semibold">{t('changeTitle')}</h2>
-        <ChangePasswordForm action={changePasswordAction} userInputs={[user.email, user.name ?? '']} minScore={env().PASSWORD_MIN_SCORE} />
+        <h2 id="pw-title" className="text-xl font-semibold">
+          {t('changeTitle')}
+        </h2>
+        <ChangePasswordForm
+          action={changePasswordAction}
+          userInputs={[user.email, user.name ?? '']}
+          minScore={env().PASSWORD_MIN_SCORE}
+        />
       </section>
       <section aria-labelledby="mfa-title" className="flex flex-col gap-3">
-        <h2 id="mfa-title" className="text-xl font-semibold">{t('mfaTitle')}</h2>
+        <h2 id="mfa-title" className="text-xl font-semibold">
+          {t('mfaTitle')}
+        </h2>
         {user.mfaEnrolled ? (
           <>
             <p>{t('mfaOn')}</p>
             <h3 className="font-semibold">{t('recoveryTitle')}</h3>
             <p>{t('recoveryIntro')}</p>
-            <NewRecoveryCodesForm action={newRecoveryCodesAction} label={t('recoveryCode')} submit={t('recoverySubmit')} />
+            <NewRecoveryCodesForm
+              action={newRecoveryCodesAction}
+              label={t('recoveryCode')}
+              submit={t('recoverySubmit')}
+            />
           </>
         ) : (
           <>
             <p>{t('mfaOff')}</p>
-            <Link href="/security/two-factor?next=/profile" className="self-start rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100">{t('mfaSetUp')}</Link>
+            <Link
+              href="/security/two-factor?next=/profile"
+              className="self-start rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100"
+            >
+              {t('mfaSetUp')}
+            </Link>
           </>
         )}
       </section>
       <section aria-labelledby="sessions-title" className="flex flex-col gap-3">
-        <h2 id="sessions-title" className="text-xl font-semibold">{t('sessionsTitle')}</h2>
+        <h2 id="sessions-title" className="text-xl font-semibold">
+          {t('sessionsTitle')}
+        </h2>
         <p>{t('sessionsIntro', { count })}</p>
         <form action={signOutEverywhereAction}>
-          <button type="submit" className="rounded-md bg-red-800 px-4 py-2 font-semibold text-white hover:bg-red-900">{t('signOutEverywhere')}</button>
+          <button
+            type="submit"
+            className="rounded-md bg-red-800 px-4 py-2 font-semibold text-white hover:bg-red-900"
+          >
+            {t('signOutEverywhere')}
+          </button>
         </form>
       </section>
     </div>

@@ -18,7 +18,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const callbackUrl = safeCallbackUrl(sp.callbackUrl);
   if (await currentUser()) redirect(callbackUrl);
   const t = await getTranslations('signIn');
-  const notice = sp.error === 'Verification' ? t('linkInvalid') : sp.error === 'AccessDenied' ? t('accessDenied') : sp.signedOut ? t('signedOut') : null;
+  const notice =
+    sp.error === 'Verification'
+      ? t('linkInvalid')
+      : sp.error === 'AccessDenied'
+        ? t('accessDenied')
+        : sp.signedOut
+          ? t('signedOut')
+          : null;
   return (
     <div className="mx-auto flex max-w-md flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>

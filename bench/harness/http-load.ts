@@ -12,7 +12,11 @@ export function httpAgent(concurrency: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
 }
 
-export function request(agent: http.Agent, url: URL, o: { method: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+export function request(
+  agent: http.Agent,
+  url: URL,
+  o: { method: string; headers?: Record<string, string>; body?: string },
+): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -20,13 +24,22 @@ export function request(agent: http.Agent, url: URL, o: { method: string; header
       {
         agent,
         method: o.method,
-        headers: { ...(o.headers ?? {}), ...(o.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(o.body)) } : {}) },
+        headers: {
+          ...(o.headers ?? {}),
+          ...(o.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(o.body)) } : {}),
+        },
         timeout: 30_000,
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: performance.now() - started,
+          }),
+        );
         res.on('error', reject);
       },
     );
@@ -44,7 +57,11 @@ export interface LoadResult {
 }
 
 /** Sends every item with `concurrency` workers; resolves with wall time and each answer (or error), in item order. */
-export async function runLoad<T>(items: T[], concurrency: number, send: (item: T, index: number) => Promise<Answer>): Promise<LoadResult> {
+export async function runLoad<T>(
+  items: T[],
+  concurrency: number,
+  send: (item: T, index: number) => Promise<Answer>,
+): Promise<LoadResult> {
   const answers: (Answer | Error)[] = new Array(items.length);
   const completions: number[] = [];
   let next = 0;

@@ -51,14 +51,20 @@ export function median(xs: number[]): number {
 
 export function latencySummary(ms: number[]): { p50: number; p95: number; p99: number; max: number } {
   const s = [...ms].sort((a, b) => a - b);
-  return { p50: round(percentile(s, 50), 2), p95: round(percentile(s, 95), 2), p99: round(percentile(s, 99), 2), max: round(s[s.length - 1] ?? NaN, 2) };
+  return {
+    p50: round(percentile(s, 50), 2),
+    p95: round(percentile(s, 95), 2),
+    p99: round(percentile(s, 99), 2),
+    max: round(s[s.length - 1] ?? NaN, 2),
+  };
 }
 
 export const envInt = (name: string, fallback: number): number => {
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
   return n;
 };
 

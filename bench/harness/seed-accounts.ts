@@ -8,7 +8,10 @@ async function main() {
   const n = Number(process.argv[2] ?? '100');
   if (!Number.isInteger(n) || n < 1 || n > 99_999) throw new Error('usage: seed-accounts.ts <count 1–99999>');
   const db = getDb();
-  const data = [...Array.from({ length: n }, (_, i) => benchAccountNumber(i)), 'ACC-BWARM'].map((number) => ({ number, name: `Bench ${number}` }));
+  const data = [...Array.from({ length: n }, (_, i) => benchAccountNumber(i)), 'ACC-BWARM'].map((number) => ({
+    number,
+    name: `Bench ${number}`,
+  }));
   await db.customerAccount.createMany({ data });
   process.stdout.write(String(await db.customerAccount.count()));
   await db.$disconnect();

@@ -7,18 +7,41 @@ import { formatWhen } from '@/lib/time/format';
 
 /** The staff home's list of destination-allowance requests waiting for a callback (issue 16). */
 export async function AllowanceQueue({ user }: { user: CurrentUser }) {
-  const [items, t, locale] = await Promise.all([pendingAllowanceRequests(user), getTranslations('staff.allowances'), getLocale()]);
+  const [items, t, locale] = await Promise.all([
+    pendingAllowanceRequests(user),
+    getTranslations('staff.allowances'),
+    getLocale(),
+  ]);
   return (
     <section aria-labelledby="allowance-queue-title" className="flex flex-col gap-3">
-      <h2 id="allowance-queue-title" className="text-xl font-semibold">{t('queueTitle', { count: items.length })}</h2>
-      {items.length === 0 ? <p>{t('queueNone')}</p> : (
+      <h2 id="allowance-queue-title" className="text-xl font-semibold">
+        {t('queueTitle', { count: items.length })}
+      </h2>
+      {items.length === 0 ? (
+        <p>{t('queueNone')}</p>
+      ) : (
         <ul className="flex flex-col gap-2">
           {items.map((a) => (
             <li key={a.id} className="rounded-md border border-slate-200 bg-white p-3">
-              <Link href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowances-title`} className="font-medium text-blue-800 underline">
-                {t('queueLink', { name: a.account.name, number: a.account.number, country: countryName(a.country, locale), code: a.country, hours: a.hours })}
+              <Link
+                href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowances-title`}
+                className="font-medium text-blue-800 underline"
+              >
+                {t('queueLink', {
+                  name: a.account.name,
+                  number: a.account.number,
+                  country: countryName(a.country, locale),
+                  code: a.country,
+                  hours: a.hours,
+                })}
               </Link>
-              <span className="text-sm text-slate-700"> · {t('queueAsked', { at: formatWhen(a.createdAt, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }) })}</span>
+              <span className="text-sm text-slate-700">
+                {' '}
+                ·{' '}
+                {t('queueAsked', {
+                  at: formatWhen(a.createdAt, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }),
+                })}
+              </span>
             </li>
           ))}
         </ul>

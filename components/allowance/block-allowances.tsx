@@ -10,7 +10,13 @@ import { Countdown } from './countdown';
  * The block page's "Allow one country for a while" section: the link to ask (while the block is in
  * force) and every allowance of the account with its state; one in force shows a countdown.
  */
-export async function BlockAllowances({ userId, block }: { userId: string; block: { id: string; status: string; account: { id: string } } }) {
+export async function BlockAllowances({
+  userId,
+  block,
+}: {
+  userId: string;
+  block: { id: string; status: string; account: { id: string } };
+}) {
   const t = await getTranslations('allowance');
   const locale = await getLocale();
   const format = await getFormatter();
@@ -18,21 +24,42 @@ export async function BlockAllowances({ userId, block }: { userId: string; block
   const list = await allowancesForBlockPage(userId, block.account.id);
   if (block.status !== 'active' && list.length === 0) return null;
   const now = new Date().toISOString();
-  const labels = { hoursMinutes: t.raw('countdown.hoursMinutes') as string, minutes: t.raw('countdown.minutes') as string, soon: t('countdown.soon'), over: t('countdown.over') };
+  const labels = {
+    hoursMinutes: t.raw('countdown.hoursMinutes') as string,
+    minutes: t.raw('countdown.minutes') as string,
+    soon: t('countdown.soon'),
+    over: t('countdown.over'),
+  };
   const waiting = list.some((a) => a.status === 'sending' || a.status === 'active');
   return (
     <section aria-labelledby="allowances" className="flex flex-col gap-3">
       {waiting ? <AutoRefresh everyMs={5000} /> : null}
-      <h2 id="allowances" className="text-xl font-semibold">{t('sectionTitle')}</h2>
+      <h2 id="allowances" className="text-xl font-semibold">
+        {t('sectionTitle')}
+      </h2>
       {list.length ? (
         <ul aria-labelledby="allowances" className="flex flex-col gap-2">
           {list.map((a) => {
             const country = `${countryName(a.country, locale)} (${a.country})`;
             return (
-              <li key={a.id} className={`rounded-md border p-3 ${a.status === 'active' ? 'border-emerald-300 bg-emerald-50' : 'border-slate-200 bg-white'}`}>
+              <li
+                key={a.id}
+                className={`rounded-md border p-3 ${a.status === 'active' ? 'border-emerald-300 bg-emerald-50' : 'border-slate-200 bg-white'}`}
+              >
                 <p>
-                  {t(`status.${a.status as 'requested'}`, { country, hours: a.hours, until: at(a.until), at: at(a.endedAt), note: a.denial ?? '' })}
-                  {a.status === 'active' && a.until ? <> <Countdown until={a.until.toISOString()} now={now} labels={labels} /></> : null}
+                  {t(`status.${a.status as 'requested'}`, {
+                    country,
+                    hours: a.hours,
+                    until: at(a.until),
+                    at: at(a.endedAt),
+                    note: a.denial ?? '',
+                  })}
+                  {a.status === 'active' && a.until ? (
+                    <>
+                      {' '}
+                      <Countdown until={a.until.toISOString()} now={now} labels={labels} />
+                    </>
+                  ) : null}
                 </p>
               </li>
             );
@@ -41,7 +68,12 @@ export async function BlockAllowances({ userId, block }: { userId: string; block
       ) : null}
       {block.status === 'active' ? (
         <div>
-          <Link href={`/blocks/${block.id}/allowance`} className="inline-block rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100">{t('link')}</Link>
+          <Link
+            href={`/blocks/${block.id}/allowance`}
+            className="inline-block rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100"
+          >
+            {t('link')}
+          </Link>
         </div>
       ) : null}
     </section>

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 
 export type CountdownLabels = { hoursMinutes: string; minutes: string; soon: string; over: string };
 
-const fill = (s: string, v: Record<string, number>) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(v[k] ?? ''));
+const fill = (s: string, v: Record<string, number>) =>
+  s.replace(/\{(\w+)\}/g, (_, k: string) => String(v[k] ?? ''));
 
 /**
  * Time left until `until` (ISO), in hours and minutes, updated every 15 s. Rendered on the server
@@ -16,7 +17,10 @@ export function Countdown({ until, now, labels }: { until: string; now: string; 
     const tick = () => setT(Date.now());
     const first = setTimeout(tick, 0); // the browser's clock, right after hydration
     const id = setInterval(tick, 15_000);
-    return () => { clearTimeout(first); clearInterval(id); };
+    return () => {
+      clearTimeout(first);
+      clearInterval(id);
+    };
   }, []);
   const left = Date.parse(until) - t;
   let text: string;
@@ -28,5 +32,9 @@ export function Countdown({ until, now, labels }: { until: string; now: string; 
     const minutes = minutesTotal % 60;
     text = hours > 0 ? fill(labels.hoursMinutes, { hours, minutes }) : fill(labels.minutes, { minutes });
   }
-  return <span role="timer" className="font-semibold tabular-nums">{text}</span>;
+  return (
+    <span role="timer" className="font-semibold tabular-nums">
+      {text}
+    </span>
+  );
 }

@@ -9,32 +9,69 @@ import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './
 const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'refused']);
 
 /** The staff account page's destination allowances: requests to decide, allowances in force, a grant form. */
-export async function StaffAllowances({ user, account, blocked }: { user: CurrentUser; account: { id: string; number: string; country: string }; blocked: boolean }) {
-  const [list, t, locale] = await Promise.all([allowancesForStaff(user, account.id), getTranslations('staff.allowances'), getLocale()]);
-  const at = (d: Date | null) => (d ? formatWhen(d, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }) : '—');
+export async function StaffAllowances({
+  user,
+  account,
+  blocked,
+}: {
+  user: CurrentUser;
+  account: { id: string; number: string; country: string };
+  blocked: boolean;
+}) {
+  const [list, t, locale] = await Promise.all([
+    allowancesForStaff(user, account.id),
+    getTranslations('staff.allowances'),
+    getLocale(),
+  ]);
+  const at = (d: Date | null) =>
+    d ? formatWhen(d, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }) : '—';
   return (
     <section aria-labelledby="allowances-title" className="flex flex-col gap-3">
-      <h2 id="allowances-title" className="text-xl font-semibold">{t('title')}</h2>
-      {list.length === 0 ? <p>{t('none')}</p> : (
+      <h2 id="allowances-title" className="text-xl font-semibold">
+        {t('title')}
+      </h2>
+      {list.length === 0 ? (
+        <p>{t('none')}</p>
+      ) : (
         <ul className="flex flex-col gap-3">
           {list.map((a) => {
-            const label = t('label', { country: countryName(a.country, locale), code: a.country, hours: a.hours });
+            const label = t('label', {
+              country: countryName(a.country, locale),
+              code: a.country,
+              hours: a.hours,
+            });
             return (
               <li key={a.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
-                <p className="font-medium">{t('line', { label, status: STATUSES.has(a.status) ? t(`status.${a.status}`) : a.status })}</p>
-                <p className="text-sm text-slate-700">
-                  {a.requestedBy ? t('asked', { at: at(a.createdAt), by: a.requestedBy, reason: a.reason }) : t('askedBySupport', { at: at(a.createdAt), reason: a.reason })}
-                  {a.decidedBy ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: a.note }) : t('decided', { by: a.decidedBy })}` : ''}
-                  {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}{a.endedAt ? ` · ${t('endedAt', { at: at(a.endedAt), reason: a.endReason ?? '' })}` : ''}
+                <p className="font-medium">
+                  {t('line', { label, status: STATUSES.has(a.status) ? t(`status.${a.status}`) : a.status })}
                 </p>
-                {a.status === 'requested' ? <AllowanceDecisionForms allowanceId={a.id} label={label} /> : null}
+                <p className="text-sm text-slate-700">
+                  {a.requestedBy
+                    ? t('asked', { at: at(a.createdAt), by: a.requestedBy, reason: a.reason })
+                    : t('askedBySupport', { at: at(a.createdAt), reason: a.reason })}
+                  {a.decidedBy
+                    ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: a.note }) : t('decided', { by: a.decidedBy })}`
+                    : ''}
+                  {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
+                  {a.endedAt ? ` · ${t('endedAt', { at: at(a.endedAt), reason: a.endReason ?? '' })}` : ''}
+                </p>
+                {a.status === 'requested' ? (
+                  <AllowanceDecisionForms allowanceId={a.id} label={label} />
+                ) : null}
                 {a.status === 'active' ? <EndAllowanceForm allowanceId={a.id} label={label} /> : null}
               </li>
             );
           })}
         </ul>
       )}
-      {blocked ? <GrantAllowanceForm accountNumber={account.number} countries={allowableCountries(account.country, locale)} /> : <p className="text-sm text-slate-700">{t('notNeeded')}</p>}
+      {blocked ? (
+        <GrantAllowanceForm
+          accountNumber={account.number}
+          countries={allowableCountries(account.country, locale)}
+        />
+      ) : (
+        <p className="text-sm text-slate-700">{t('notNeeded')}</p>
+      )}
     </section>
   );
 }

@@ -10,7 +10,15 @@ import { TextArea } from '@/components/ui/text-area';
 
 type Call = { id: string; label: string };
 
-export function MisdialForm({ blockId, calls, country }: { blockId: string; calls: Call[]; country: string }) {
+export function MisdialForm({
+  blockId,
+  calls,
+  country,
+}: {
+  blockId: string;
+  calls: Call[];
+  country: string;
+}) {
   const t = useTranslations('unblock');
   const [state, action] = useActionState(misdialAction, undefined);
   const callErr = state?.fieldErrors?.['callIds[]'];
@@ -23,17 +31,54 @@ export function MisdialForm({ blockId, calls, country }: { blockId: string; call
         <legend className="font-medium">{t('misdial.legend')}</legend>
         {calls.map((c, i) => (
           <label key={c.id} className="flex items-center gap-2">
-            <input type="checkbox" name="callIds[]" value={c.id} defaultChecked={chosen ? [chosen].flat().includes(c.id) : calls.length === 1 || i === 0} className="h-5 w-5" />
+            <input
+              type="checkbox"
+              name="callIds[]"
+              value={c.id}
+              defaultChecked={chosen ? [chosen].flat().includes(c.id) : calls.length === 1 || i === 0}
+              className="h-5 w-5"
+            />
             <span>{c.label}</span>
           </label>
         ))}
-        {callErr ? <p id="calls-error" className="text-sm text-red-800">{callErr.join(' ')}</p> : null}
+        {callErr ? (
+          <p id="calls-error" className="text-sm text-red-800">
+            {callErr.join(' ')}
+          </p>
+        ) : null}
       </fieldset>
-      <Field name="intendedNumber" label={t('misdial.intended')} inputMode="tel" autoComplete="off" hint={t('misdial.intendedHint', { country })} defaultValue={v('intendedNumber')} errors={state?.fieldErrors?.intendedNumber} required />
-      <TextArea name="whatHappened" label={t('whatHappened')} hint={t('misdial.whatHappenedHint')} defaultValue={v('whatHappened')} errors={state?.fieldErrors?.whatHappened} required />
-      <Field name="callbackPhone" label={t('callback')} type="tel" autoComplete="tel" hint={t('misdial.callbackHint')} defaultValue={v('callbackPhone')} errors={state?.fieldErrors?.callbackPhone} required />
+      <Field
+        name="intendedNumber"
+        label={t('misdial.intended')}
+        inputMode="tel"
+        autoComplete="off"
+        hint={t('misdial.intendedHint', { country })}
+        defaultValue={v('intendedNumber')}
+        errors={state?.fieldErrors?.intendedNumber}
+        required
+      />
+      <TextArea
+        name="whatHappened"
+        label={t('whatHappened')}
+        hint={t('misdial.whatHappenedHint')}
+        defaultValue={v('whatHappened')}
+        errors={state?.fieldErrors?.whatHappened}
+        required
+      />
+      <Field
+        name="callbackPhone"
+        label={t('callback')}
+        type="tel"
+        autoComplete="tel"
+        hint={t('misdial.callbackHint')}
+        defaultValue={v('callbackPhone')}
+        errors={state?.fieldErrors?.callbackPhone}
+        required
+      />
       <FormMessage id="misdial-message" message={state?.message} />
-      <div><SubmitButton pendingText={t('sending')}>{t('submit')}</SubmitButton></div>
+      <div>
+        <SubmitButton pendingText={t('sending')}>{t('submit')}</SubmitButton>
+      </div>
     </form>
   );
 }

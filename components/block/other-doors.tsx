@@ -6,7 +6,9 @@ export async function OtherDoors() {
   const t = await getTranslations('doors');
   return (
     <section aria-labelledby="doors" className="flex flex-col gap-3">
-      <h2 id="doors" className="text-xl font-semibold">{t('title')}</h2>
+      <h2 id="doors" className="text-xl font-semibold">
+        {t('title')}
+      </h2>
       <p className="max-w-2xl">{t('intro')}</p>
       <ul aria-labelledby="doors" className="flex max-w-2xl flex-col gap-2">
         {OTHER_DOORS.map((d) => (

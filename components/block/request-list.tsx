@@ -2,7 +2,14 @@ import { getTranslations } from 'next-intl/server';
 import { When } from '@/components/ui/when';
 import { WithdrawButton } from '@/components/block/withdraw-button';
 
-type Req = { id: string; kind: 'misdial' | 'firewall'; status: 'pending' | 'approved' | 'denied' | 'withdrawn'; createdAt: Date; decidedAt: Date | null; denyReason: string | null };
+type Req = {
+  id: string;
+  kind: 'misdial' | 'firewall';
+  status: 'pending' | 'approved' | 'denied' | 'withdrawn';
+  createdAt: Date;
+  decidedAt: Date | null;
+  denyReason: string | null;
+};
 
 export async function RequestList({ blockId, requests }: { blockId: string; requests: Req[] }) {
   const t = await getTranslations('block.request');
@@ -12,9 +19,12 @@ export async function RequestList({ blockId, requests }: { blockId: string; requ
         <li key={r.id} className="rounded-md border border-slate-200 bg-white p-3">
           <p className="font-medium">{t('kind', { kind: r.kind })}</p>
           <p className="text-sm text-slate-700">
-            {t.rich('sent', { at: () => <When at={r.createdAt} /> })} · <strong>{t('status', { status: r.status })}</strong>
+            {t.rich('sent', { at: () => <When at={r.createdAt} /> })} ·{' '}
+            <strong>{t('status', { status: r.status })}</strong>
           </p>
-          {r.status === 'denied' && r.denyReason ? <p className="mt-1 text-sm">{t('denyReason', { reason: r.denyReason })}</p> : null}
+          {r.status === 'denied' && r.denyReason ? (
+            <p className="mt-1 text-sm">{t('denyReason', { reason: r.denyReason })}</p>
+          ) : null}
           {r.status === 'pending' ? <WithdrawButton requestId={r.id} blockId={blockId} /> : null}
         </li>
       ))}

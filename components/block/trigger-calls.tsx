@@ -20,7 +20,9 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
         <thead>
           <tr className="border-b border-slate-300 text-slate-700">
             {(['time', 'credential', 'number', 'country', 'ip', 'duration'] as const).map((c) => (
-              <th key={c} scope="col" className="py-2 pr-3">{t(`col.${c}`)}</th>
+              <th key={c} scope="col" className="py-2 pr-3">
+                {t(`col.${c}`)}
+              </th>
             ))}
           </tr>
         </thead>
@@ -29,14 +31,23 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
             const d = describeDialled(c.to, country, locale);
             return (
               <tr key={c.id} className="border-b border-slate-100">
-                <td className="py-2 pr-3 whitespace-nowrap"><When at={c.at} seconds /></td>
+                <td className="py-2 pr-3 whitespace-nowrap">
+                  <When at={c.at} seconds />
+                </td>
                 <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
                 <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
                 <td className="py-2 pr-3">
-                  {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}{d.countryName ?? t('unknownCountry')}
-                  {d.highCost ? <span className="block text-xs font-semibold text-red-800">{t(`highCost.${d.highCost}`)}</span> : null}
+                  {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}
+                  {d.countryName ?? t('unknownCountry')}
+                  {d.highCost ? (
+                    <span className="block text-xs font-semibold text-red-800">
+                      {t(`highCost.${d.highCost}`)}
+                    </span>
+                  ) : null}
                 </td>
-                <td className="py-2 pr-3"><IpPlace ip={c.sourceIp} /></td>
+                <td className="py-2 pr-3">
+                  <IpPlace ip={c.sourceIp} />
+                </td>
                 <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
               </tr>
             );

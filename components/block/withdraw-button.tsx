@@ -13,7 +13,9 @@ export function WithdrawButton({ requestId, blockId }: { requestId: string; bloc
       <input type="hidden" name="requestId" value={requestId} />
       <input type="hidden" name="blockId" value={blockId} />
       <FormMessage id={`withdraw-${requestId}`} message={state?.message} />
-      <div><SubmitButton variant="secondary">{t('withdraw')}</SubmitButton></div>
+      <div>
+        <SubmitButton variant="secondary">{t('withdraw')}</SubmitButton>
+      </div>
     </form>
   );
 }

@@ -16,7 +16,9 @@ export async function RegisteredDevices({ load }: { load: Promise<Loaded> }) {
   const t = await getTranslations('devices');
   return (
     <section aria-labelledby="devices" className="flex flex-col gap-3">
-      <h2 id="devices" className="text-xl font-semibold">{t('title')}</h2>
+      <h2 id="devices" className="text-xl font-semibold">
+        {t('title')}
+      </h2>
       <p className="max-w-2xl text-sm text-slate-700">{t('intro')}</p>
       <Suspense fallback={<p role="status">{t('loading')}</p>}>
         <DeviceList load={load} />
@@ -33,25 +35,42 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
     <div className="flex flex-col gap-4">
       {loaded.credentials.map((c) => (
         <div key={c.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
-          <h3 className="font-medium">{c.label} <span className="font-mono text-sm text-slate-700">{c.username}</span></h3>
+          <h3 className="font-medium">
+            {c.label} <span className="font-mono text-sm text-slate-700">{c.username}</span>
+          </h3>
           {c.bindings === null ? (
-            <p role="status" className="text-amber-950">{t('couldNotLoad')}</p>
+            <p role="status" className="text-amber-950">
+              {t('couldNotLoad')}
+            </p>
           ) : c.bindings.length === 0 ? (
             <p className="text-slate-700">{t('none')}</p>
           ) : (
             <ul aria-label={t('listOf', { username: c.username })} className="flex flex-col gap-2">
               {c.bindings.map((b) => (
-                <li key={`${b.contact}|${b.sourceIp}`} className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}>
+                <li
+                  key={`${b.contact}|${b.sourceIp}`}
+                  className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}
+                >
                   <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1">
-                    <dt className="text-slate-700">{t('contact')}</dt><dd className="font-mono break-all">{b.contact}</dd>
-                    <dt className="text-slate-700">{t('sourceIp')}</dt><dd><IpPlace ip={b.sourceIp} /></dd>
-                    <dt className="text-slate-700">{t('userAgent')}</dt><dd className="break-all">{b.userAgent || t('noUserAgent')}</dd>
-                    <dt className="text-slate-700">{t('expires')}</dt><dd><When at={b.expiresAt} /></dd>
+                    <dt className="text-slate-700">{t('contact')}</dt>
+                    <dd className="font-mono break-all">{b.contact}</dd>
+                    <dt className="text-slate-700">{t('sourceIp')}</dt>
+                    <dd>
+                      <IpPlace ip={b.sourceIp} />
+                    </dd>
+                    <dt className="text-slate-700">{t('userAgent')}</dt>
+                    <dd className="break-all">{b.userAgent || t('noUserAgent')}</dd>
+                    <dt className="text-slate-700">{t('expires')}</dt>
+                    <dd>
+                      <When at={b.expiresAt} />
+                    </dd>
                   </dl>
                   {b.flags.length ? (
                     <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
                       {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
-                      {b.flags.includes('foreign_country') && b.country ? <li>{t('flag.foreignCountry', { country: countryName(b.country, locale), home })}</li> : null}
+                      {b.flags.includes('foreign_country') && b.country ? (
+                        <li>{t('flag.foreignCountry', { country: countryName(b.country, locale), home })}</li>
+                      ) : null}
                     </ul>
                   ) : null}
                 </li>

@@ -10,14 +10,27 @@ import { CopyButton } from '@/components/sip/copy-button';
 import { StrengthMeter } from '@/components/sip/strength-meter';
 import { useStrength } from '@/components/sip/use-strength';
 import type { ActionState } from '@/lib/server/safe-action';
-import { GENERATED_DEFAULT, GENERATED_MAX, GENERATED_MIN, generatePassword, lengthNote } from '@/lib/passwords/generate';
+import {
+  GENERATED_DEFAULT,
+  GENERATED_MAX,
+  GENERATED_MIN,
+  generatePassword,
+  lengthNote,
+} from '@/lib/passwords/generate';
 import { noteText, type Translate } from '@/lib/i18n/note';
 import { contextWords } from '@/lib/passwords/strength';
 
 /** The characters the hint names (lib/passwords/sip-characters.ts), shown as they are typed. */
 const REFUSED = ': ; @ # % & " \' \\ < >';
 
-type Props = { credentialId: string; username: string; label: string; userInputs: string[]; minGuessesLog10: number; backHref: string };
+type Props = {
+  credentialId: string;
+  username: string;
+  label: string;
+  userInputs: string[];
+  minGuessesLog10: number;
+  backHref: string;
+};
 type Result = ActionState<{ liftQueued: boolean }>;
 
 export function ResetForm({ credentialId, username, label, userInputs, minGuessesLog10, backHref }: Props) {
@@ -31,19 +44,26 @@ export function ResetForm({ credentialId, username, label, userInputs, minGuesse
   const submitted = useRef('');
   const [shown, setShown] = useState<string | null>(null);
   const router = useRouter();
-  const [state, action] = useActionState(async (prev: Result | undefined, form: FormData): Promise<Result> => {
-    submitted.current = String(form.get('password') ?? '');
-    const r = await resetSipAction(prev, form);
-    if (r.ok) {
-      setShown(submitted.current);
-      setPassword('');
-      // The switch ended the old password's registrations: show the page's device list as it is now.
-      router.refresh();
-    }
-    submitted.current = '';
-    return r;
-  }, undefined);
-  const assessment = useStrength(password, { userInputs, username, rule: { sipMinGuessesLog10: minGuessesLog10 } });
+  const [state, action] = useActionState(
+    async (prev: Result | undefined, form: FormData): Promise<Result> => {
+      submitted.current = String(form.get('password') ?? '');
+      const r = await resetSipAction(prev, form);
+      if (r.ok) {
+        setShown(submitted.current);
+        setPassword('');
+        // The switch ended the old password's registrations: show the page's device list as it is now.
+        router.refresh();
+      }
+      submitted.current = '';
+      return r;
+    },
+    undefined,
+  );
+  const assessment = useStrength(password, {
+    userInputs,
+    username,
+    rule: { sipMinGuessesLog10: minGuessesLog10 },
+  });
   // A generated password always passes: the rare draw zxcvbn finds a pattern in is drawn again.
   const generated = useRef<string | null>(null);
   const generate = () => {
@@ -59,16 +79,27 @@ export function ResetForm({ credentialId, username, label, userInputs, minGuesse
 
   if (state?.ok && shown !== null) {
     return (
-      <div className="flex flex-col gap-3 rounded-md border border-emerald-300 bg-emerald-50 p-4" role="status">
+      <div
+        className="flex flex-col gap-3 rounded-md border border-emerald-300 bg-emerald-50 p-4"
+        role="status"
+      >
         <p className="text-lg font-semibold text-emerald-900">{t('updated')}</p>
         <p>{t('confirmed', { label, username })}</p>
         <div className="flex flex-wrap items-center gap-2">
-          <code className="rounded bg-white px-2 py-1 font-mono text-lg break-all" data-testid="new-password">{shown}</code>
+          <code className="rounded bg-white px-2 py-1 font-mono text-lg break-all" data-testid="new-password">
+            {shown}
+          </code>
           <CopyButton text={shown} copy={t('copy')} copied={t('copied')} />
         </div>
         <p>{t.rich('enterOnDevice', { label, strong: (c) => <strong>{c}</strong> })}</p>
         {state.data?.liftQueued ? <p>{t('liftQueued')}</p> : null}
-        <Link href={backHref} onClick={() => setShown(null)} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white">{t('done')}</Link>
+        <Link
+          href={backHref}
+          onClick={() => setShown(null)}
+          className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white"
+        >
+          {t('done')}
+        </Link>
       </div>
     );
   }
@@ -80,33 +111,88 @@ export function ResetForm({ credentialId, username, label, userInputs, minGuesse
         <legend className="px-1 font-semibold">{t('generatedLegend')}</legend>
         <div className="flex flex-wrap items-end gap-4">
           <div className="flex flex-col gap-1">
-            <label htmlFor="gen-length" className="text-sm font-medium">{t('length')}</label>
-            <input id="gen-length" type="number" min={GENERATED_MIN} max={GENERATED_MAX} value={length} onChange={(e) => setLength(Number(e.target.value))} aria-describedby={note ? 'gen-length-note' : undefined} className="w-24 rounded-md border border-slate-400 px-2 py-1" />
+            <label htmlFor="gen-length" className="text-sm font-medium">
+              {t('length')}
+            </label>
+            <input
+              id="gen-length"
+              type="number"
+              min={GENERATED_MIN}
+              max={GENERATED_MAX}
+              value={length}
+              onChange={(e) => setLength(Number(e.target.value))}
+              aria-describedby={note ? 'gen-length-note' : undefined}
+              className="w-24 rounded-md border border-slate-400 px-2 py-1"
+            />
           </div>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" checked={simple} onChange={(e) => setSimple(e.target.checked)} className="h-5 w-5" />
+            <input
+              type="checkbox"
+              checked={simple}
+              onChange={(e) => setSimple(e.target.checked)}
+              className="h-5 w-5"
+            />
             {t('simple')}
           </label>
         </div>
-        {note ? <p id="gen-length-note" className="text-sm text-amber-900" aria-live="polite">{noteText(tAll, note)}</p> : null}
-        <button type="button" onClick={generate} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900">
+        {note ? (
+          <p id="gen-length-note" className="text-sm text-amber-900" aria-live="polite">
+            {noteText(tAll, note)}
+          </p>
+        ) : null}
+        <button
+          type="button"
+          onClick={generate}
+          className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900"
+        >
           {t('generate')}
         </button>
       </fieldset>
       <div className="flex flex-col gap-1">
-        <label htmlFor="password" className="font-medium">{t('field')}</label>
-        <p id="password-hint" className="text-sm text-slate-600">{t.rich('hint', { chars: REFUSED, mono: (c) => <span className="font-mono">{c}</span> })}</p>
+        <label htmlFor="password" className="font-medium">
+          {t('field')}
+        </label>
+        <p id="password-hint" className="text-sm text-slate-600">
+          {t.rich('hint', { chars: REFUSED, mono: (c) => <span className="font-mono">{c}</span> })}
+        </p>
         <div className="flex gap-2">
-          <input id="password" name="password" type={visible ? 'text' : 'password'} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" spellCheck={false} maxLength={128}
-            aria-describedby={`password-hint${state?.fieldErrors?.password ? ' password-error' : ''}`} aria-invalid={state?.fieldErrors?.password ? true : undefined}
-            className="min-w-0 flex-1 rounded-md border border-slate-400 px-3 py-2 font-mono" />
-          <button type="button" onClick={() => setVisible(!visible)} aria-pressed={visible} className="rounded-md border border-slate-400 px-3 text-sm">{visible ? t('hide') : t('show')}</button>
+          <input
+            id="password"
+            name="password"
+            type={visible ? 'text' : 'password'}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+            spellCheck={false}
+            maxLength={128}
+            aria-describedby={`password-hint${state?.fieldErrors?.password ? ' password-error' : ''}`}
+            aria-invalid={state?.fieldErrors?.password ? true : undefined}
+            className="min-w-0 flex-1 rounded-md border border-slate-400 px-3 py-2 font-mono"
+          />
+          <button
+            type="button"
+            onClick={() => setVisible(!visible)}
+            aria-pressed={visible}
+            className="rounded-md border border-slate-400 px-3 text-sm"
+          >
+            {visible ? t('hide') : t('show')}
+          </button>
         </div>
-        {state?.fieldErrors?.password ? <p id="password-error" className="text-sm text-red-800">{state.fieldErrors.password.join(' ')}</p> : null}
+        {state?.fieldErrors?.password ? (
+          <p id="password-error" className="text-sm text-red-800">
+            {state.fieldErrors.password.join(' ')}
+          </p>
+        ) : null}
       </div>
       <StrengthMeter assessment={assessment} empty={!password} attack="sip" />
-      <FormMessage id="reset-message" message={state?.fieldErrors?.password ? undefined : state?.message} ok={state?.ok} />
-      <div><SubmitButton pendingText={t('pending')}>{t('submit')}</SubmitButton></div>
+      <FormMessage
+        id="reset-message"
+        message={state?.fieldErrors?.password ? undefined : state?.message}
+        ok={state?.ok}
+      />
+      <div>
+        <SubmitButton pendingText={t('pending')}>{t('submit')}</SubmitButton>
+      </div>
     </form>
   );
 }

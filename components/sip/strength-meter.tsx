@@ -11,14 +11,28 @@ const COLORS = ['bg-red-700', 'bg-red-600', 'bg-amber-500', 'bg-emerald-600', 'b
  * ones), the crack time for that rule's attack, and every problem, in the reader's language.
  * `attack` says whose time it is: a captured SIP login on one GPU, or a stolen portal hash.
  */
-export function StrengthMeter({ assessment, empty, attack }: { assessment: Assessment | null; empty: boolean; attack: 'sip' | 'portal' }) {
+export function StrengthMeter({
+  assessment,
+  empty,
+  attack,
+}: {
+  assessment: Assessment | null;
+  empty: boolean;
+  attack: 'sip' | 'portal';
+}) {
   const t = useTranslations() as unknown as Translate;
   const say = (n: Parameters<typeof noteText>[1]) => noteText(t, n);
   const level = assessment?.level ?? 0;
-  const label = empty ? t('password.meter.empty') : assessment ? say(levelLabel(level)) : t('password.meter.checking');
+  const label = empty
+    ? t('password.meter.empty')
+    : assessment
+      ? say(levelLabel(level))
+      : t('password.meter.checking');
   const shown = assessment && !empty ? assessment : null;
   const time = shown ? say(shown.crackTime) : '';
-  const valueText = shown ? `${t('password.meter.valueText', { label, attack, time })}${shown.acceptable ? '' : `; ${t('password.meter.notAccepted')}`}` : label;
+  const valueText = shown
+    ? `${t('password.meter.valueText', { label, attack, time })}${shown.acceptable ? '' : `; ${t('password.meter.notAccepted')}`}`
+    : label;
   const advice = shown ? [...shown.problems, ...shown.suggestions].map(say) : [];
   return (
     <div className="flex flex-col gap-2" aria-live="polite">
@@ -32,17 +46,24 @@ export function StrengthMeter({ assessment, empty, attack }: { assessment: Asses
         className="flex h-3 gap-1"
       >
         {[0, 1, 2, 3].map((i) => (
-          <span key={i} className={`h-3 flex-1 rounded ${shown && level > i ? COLORS[level] : 'bg-slate-200'}`} />
+          <span
+            key={i}
+            className={`h-3 flex-1 rounded ${shown && level > i ? COLORS[level] : 'bg-slate-200'}`}
+          />
         ))}
       </div>
       <p className="text-sm">
         <strong>{label}</strong>
         {shown ? <> · {t('password.meter.attack', { attack, time })}</> : null}
-        {shown && !shown.acceptable ? <> · {t('password.meter.needs', { required: say(shown.required) })}</> : null}
+        {shown && !shown.acceptable ? (
+          <> · {t('password.meter.needs', { required: say(shown.required) })}</>
+        ) : null}
       </p>
       {advice.length ? (
         <ul className="list-disc pl-5 text-sm text-slate-800">
-          {advice.map((p) => <li key={p}>{p}</li>)}
+          {advice.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
         </ul>
       ) : null}
     </div>

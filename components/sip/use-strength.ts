@@ -6,7 +6,10 @@ import type { Assessment, PasswordRule } from '@/lib/passwords/strength';
  * Scores `password` in a Web Worker, created on first use (so zxcvbn loads only on this page and only
  * when someone types). Late answers for older keystrokes are dropped.
  */
-export function useStrength(password: string, ctx: { userInputs: string[]; username: string; rule: PasswordRule }) {
+export function useStrength(
+  password: string,
+  ctx: { userInputs: string[]; username: string; rule: PasswordRule },
+) {
   const worker = useRef<Worker | null>(null);
   const seq = useRef(0);
   const pending = useRef('');
@@ -27,7 +30,13 @@ export function useStrength(password: string, ctx: { userInputs: string[]; usern
     }
     const id = ++seq.current;
     pending.current = password;
-    worker.current.postMessage({ id, password, userInputs: inputsKey.split('\u0000'), username, rule: JSON.parse(ruleKey) as PasswordRule });
+    worker.current.postMessage({
+      id,
+      password,
+      userInputs: inputsKey.split('\u0000'),
+      username,
+      rule: JSON.parse(ruleKey) as PasswordRule,
+    });
   }, [password, inputsKey, username, ruleKey]);
 
   return password && result?.for === password ? result.assessment : null;

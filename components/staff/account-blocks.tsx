@@ -14,15 +14,38 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
       {account.blocks.map((b) => (
         <li key={b.id} className="rounded-md border border-slate-200 bg-white p-3">
           <article aria-labelledby={`block-${b.id}`} className="flex flex-col gap-2">
-            <h3 id={`block-${b.id}`} className="font-semibold">{t.rich('blockTitle', { reason: l(`reason.${b.reason}`), when: () => <When at={b.placedAt} /> })}</h3>
-            <p className="text-sm">{b.liftedAt
-              ? t.rich('blockLineLifted', { status: l(`blockStatus.${b.status}`), by: b.placedBy, calls: b.calls, when: () => <When at={b.liftedAt!} /> })
-              : t('blockLine', { status: l(`blockStatus.${b.status}`), by: b.placedBy, calls: b.calls })}</p>
-            {b.note ? <p className="text-sm"><span className="font-medium">{t('supportNote')}</span> {b.note}</p> : null}
+            <h3 id={`block-${b.id}`} className="font-semibold">
+              {t.rich('blockTitle', {
+                reason: l(`reason.${b.reason}`),
+                when: () => <When at={b.placedAt} />,
+              })}
+            </h3>
+            <p className="text-sm">
+              {b.liftedAt
+                ? t.rich('blockLineLifted', {
+                    status: l(`blockStatus.${b.status}`),
+                    by: b.placedBy,
+                    calls: b.calls,
+                    when: () => <When at={b.liftedAt!} />,
+                  })
+                : t('blockLine', { status: l(`blockStatus.${b.status}`), by: b.placedBy, calls: b.calls })}
+            </p>
+            {b.note ? (
+              <p className="text-sm">
+                <span className="font-medium">{t('supportNote')}</span> {b.note}
+              </p>
+            ) : null}
             {b.status === 'active' ? (
               <LiftBlockForm
                 blockId={b.id}
-                otherBlocks={account.blocks.filter((o) => o.id !== b.id && o.status === 'active').map((o) => ({ id: o.id, reason: o.reason, placedAt: o.placedAt.toISOString(), calls: o.calls }))}
+                otherBlocks={account.blocks
+                  .filter((o) => o.id !== b.id && o.status === 'active')
+                  .map((o) => ({
+                    id: o.id,
+                    reason: o.reason,
+                    placedAt: o.placedAt.toISOString(),
+                    calls: o.calls,
+                  }))}
               />
             ) : null}
           </article>
@@ -39,7 +62,12 @@ export function AccountRequests({ account }: { account: StaffAccountView }) {
   return (
     <ul className="flex flex-col gap-1">
       {account.requests.map((r) => (
-        <li key={r.id}><Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline"><When at={r.createdAt} />: {l(`kind.${r.kind}`)}</Link> · {l(`requestStatus.${r.status}`)}</li>
+        <li key={r.id}>
+          <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
+            <When at={r.createdAt} />: {l(`kind.${r.kind}`)}
+          </Link>{' '}
+          · {l(`requestStatus.${r.status}`)}
+        </li>
       ))}
     </ul>
   );
@@ -54,7 +82,12 @@ export function SwitchOperations({ account }: { account: StaffAccountView }) {
     <ul className="flex flex-col gap-1 text-sm">
       {account.operations.map((o) => (
         <li key={o.id}>
-          <When at={o.createdAt} />: {t('operation', { kind: ['lift', 'block'].includes(o.kind) ? l(`opKind.${o.kind}`) : o.kind, by: o.actor ?? t('unknownActor') })} · <strong>{l(`opStatus.${o.status}`)}</strong>
+          <When at={o.createdAt} />:{' '}
+          {t('operation', {
+            kind: ['lift', 'block'].includes(o.kind) ? l(`opKind.${o.kind}`) : o.kind,
+            by: o.actor ?? t('unknownActor'),
+          })}{' '}
+          · <strong>{l(`opStatus.${o.status}`)}</strong>
           {o.attempts ? ` · ${t('attempts', { count: o.attempts })}` : ''}
           {o.lastError && o.status !== 'done' ? ` · ${o.lastError}` : ''}
         </li>

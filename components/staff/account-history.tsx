@@ -4,7 +4,11 @@ import { useTranslations } from 'next-intl';
 import { When } from '@/components/ui/when';
 
 /** Earlier blocks and requests of the same account: a repeat "misdial" is a pattern worth knowing. */
-export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlierBlocks' | 'otherRequests'> }) {
+export function AccountHistory({
+  view,
+}: {
+  view: Pick<StaffRequestView, 'earlierBlocks' | 'otherRequests'>;
+}) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.history');
   return (
@@ -14,10 +18,22 @@ export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlier
         {view.earlierBlocks.length ? (
           <ul className="mt-1 flex flex-col gap-1 text-sm">
             {view.earlierBlocks.map((b) => (
-              <li key={b.id}><When at={b.placedAt} />: {l(`reason.${b.reason}`)} · {l(`blockStatus.${b.status}`)}{b.liftedAt ? <> (<When at={b.liftedAt} />)</> : ''}</li>
+              <li key={b.id}>
+                <When at={b.placedAt} />: {l(`reason.${b.reason}`)} · {l(`blockStatus.${b.status}`)}
+                {b.liftedAt ? (
+                  <>
+                    {' '}
+                    (<When at={b.liftedAt} />)
+                  </>
+                ) : (
+                  ''
+                )}
+              </li>
             ))}
           </ul>
-        ) : <p className="text-sm">{t('none')}</p>}
+        ) : (
+          <p className="text-sm">{t('none')}</p>
+        )}
       </div>
       <div>
         <h3 className="font-semibold">{t('requests')}</h3>
@@ -25,12 +41,17 @@ export function AccountHistory({ view }: { view: Pick<StaffRequestView, 'earlier
           <ul className="mt-1 flex flex-col gap-1 text-sm">
             {view.otherRequests.map((r) => (
               <li key={r.id}>
-                <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline"><When at={r.createdAt} />: {l(`kind.${r.kind}`)}</Link> · {l(`requestStatus.${r.status}`)}
+                <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
+                  <When at={r.createdAt} />: {l(`kind.${r.kind}`)}
+                </Link>{' '}
+                · {l(`requestStatus.${r.status}`)}
                 {r.denyReason ? ` (“${r.denyReason}”)` : ''}
               </li>
             ))}
           </ul>
-        ) : <p className="text-sm">{t('none')}</p>}
+        ) : (
+          <p className="text-sm">{t('none')}</p>
+        )}
       </div>
     </div>
   );

@@ -12,18 +12,31 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
         <caption className="sr-only">{t('caption')}</caption>
         <thead>
           <tr className="border-b border-slate-300 text-slate-700">
-            {(['time', 'action', 'actor', 'account', 'target', 'from', 'detail'] as const).map((h) => <th key={h} scope="col" className="py-2 pr-3">{t(`column.${h}`)}</th>)}
+            {(['time', 'action', 'actor', 'account', 'target', 'from', 'detail'] as const).map((h) => (
+              <th key={h} scope="col" className="py-2 pr-3">
+                {t(`column.${h}`)}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {entries.map((e) => (
             <tr key={e.id} className="border-b border-slate-100 align-top">
-              <td className="py-2 pr-3 whitespace-nowrap"><When at={e.at} /></td>
+              <td className="py-2 pr-3 whitespace-nowrap">
+                <When at={e.at} />
+              </td>
               <td className="py-2 pr-3 font-mono">{e.action}</td>
               <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>
               <td className="py-2 pr-3 font-mono">{e.account ?? '—'}</td>
               <td className="py-2 pr-3 font-mono text-xs">{e.target ?? '—'}</td>
-              <td className="py-2 pr-3"><span className="font-mono">{e.ip ?? '—'}</span>{e.userAgent ? <span className="block max-w-48 truncate text-xs text-slate-600" title={e.userAgent}>{e.userAgent}</span> : null}</td>
+              <td className="py-2 pr-3">
+                <span className="font-mono">{e.ip ?? '—'}</span>
+                {e.userAgent ? (
+                  <span className="block max-w-48 truncate text-xs text-slate-600" title={e.userAgent}>
+                    {e.userAgent}
+                  </span>
+                ) : null}
+              </td>
               <td className="py-2 font-mono text-xs break-all">{e.detail ?? ''}</td>
             </tr>
           ))}

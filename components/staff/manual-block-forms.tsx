@@ -17,25 +17,57 @@ export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="accountNumber" value={accountNumber} />
-      <TextArea id="place-note" name="note" label={t('note')} hint={t('placeHint')} defaultValue={note} errors={state?.fieldErrors?.note} required />
+      <TextArea
+        id="place-note"
+        name="note"
+        label={t('note')}
+        hint={t('placeHint')}
+        defaultValue={note}
+        errors={state?.fieldErrors?.note}
+        required
+      />
       <FormMessage id="place-message" message={state?.message} ok={state?.ok} />
-      <div><SubmitButton variant="danger" pendingText={t('sending')}>{t('place')}</SubmitButton></div>
+      <div>
+        <SubmitButton variant="danger" pendingText={t('sending')}>
+          {t('place')}
+        </SubmitButton>
+      </div>
     </form>
   );
 }
 
 /** Lifts one block (and the other blocks ticked) through the switch outbox. */
-export function LiftBlockForm({ blockId, otherBlocks = [] }: { blockId: string; otherBlocks?: OtherBlockDto[] }) {
+export function LiftBlockForm({
+  blockId,
+  otherBlocks = [],
+}: {
+  blockId: string;
+  otherBlocks?: OtherBlockDto[];
+}) {
   const [state, action] = useActionState(liftBlockAction, undefined);
   const t = useTranslations('staff.account');
   const note = echoed(state, 'note');
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="blockId" value={blockId} />
-      <TextArea id={`lift-note-${blockId}`} name="note" label={t('note')} hint={t('liftHint')} defaultValue={note} errors={state?.fieldErrors?.note} required />
-      <OtherBlocksChoice blocks={otherBlocks} idPrefix={`lift-other-${blockId}`} checked={state?.values?.['alsoLift[]']} />
+      <TextArea
+        id={`lift-note-${blockId}`}
+        name="note"
+        label={t('note')}
+        hint={t('liftHint')}
+        defaultValue={note}
+        errors={state?.fieldErrors?.note}
+        required
+      />
+      <OtherBlocksChoice
+        blocks={otherBlocks}
+        idPrefix={`lift-other-${blockId}`}
+        checked={state?.values?.['alsoLift[]']}
+      />
       <FormMessage id={`lift-message-${blockId}`} message={state?.message} ok={state?.ok} />
-      <div><SubmitButton pendingText={t('sending')}>{t('lift')}</SubmitButton></div>
+      <div>
+        <SubmitButton pendingText={t('sending')}>{t('lift')}</SubmitButton>
+      </div>
     </form>
   );
 }

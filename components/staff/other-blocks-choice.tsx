@@ -7,7 +7,15 @@ import { useFormatter, useTranslations } from 'next-intl';
  * account at once, so a lift covers exactly the blocks the agent reviewed and ticked. A block placed
  * by support cannot be lifted from here.
  */
-export function OtherBlocksChoice({ blocks, idPrefix, checked }: { blocks: OtherBlockDto[]; idPrefix: string; checked?: string | string[] }) {
+export function OtherBlocksChoice({
+  blocks,
+  idPrefix,
+  checked,
+}: {
+  blocks: OtherBlockDto[];
+  idPrefix: string;
+  checked?: string | string[];
+}) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.other');
   // Rendered inside client forms: next-intl's formatter carries the viewer's zone from the request config.
@@ -19,11 +27,23 @@ export function OtherBlocksChoice({ blocks, idPrefix, checked }: { blocks: Other
       <p className="text-sm">{t('intro')}</p>
       {blocks.map((b) => (
         <label key={b.id} className="flex items-start gap-2">
-          <input type="checkbox" name="alsoLift[]" value={b.id} defaultChecked={[checked ?? []].flat().includes(b.id)} disabled={b.reason === 'manual'} className="mt-1 h-5 w-5" aria-describedby={`${idPrefix}-${b.id}-hint`} />
+          <input
+            type="checkbox"
+            name="alsoLift[]"
+            value={b.id}
+            defaultChecked={[checked ?? []].flat().includes(b.id)}
+            disabled={b.reason === 'manual'}
+            className="mt-1 h-5 w-5"
+            aria-describedby={`${idPrefix}-${b.id}-hint`}
+          />
           <span>
-            {t('alsoLift', { reason: l(`reason.${b.reason}`), placed: format.dateTime(new Date(b.placedAt), ZONED) })}
+            {t('alsoLift', {
+              reason: l(`reason.${b.reason}`),
+              placed: format.dateTime(new Date(b.placedAt), ZONED),
+            })}
             <span id={`${idPrefix}-${b.id}-hint`} className="block text-sm text-slate-700">
-              {t('calls', { count: b.calls })}{b.reason === 'manual' ? ` · ${t('manual')}` : ''}
+              {t('calls', { count: b.calls })}
+              {b.reason === 'manual' ? ` · ${t('manual')}` : ''}
             </span>
           </span>
         </label>

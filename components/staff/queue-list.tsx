@@ -14,22 +14,36 @@ export function QueueList({ items }: { items: QueueItem[] }) {
     <ol className="flex flex-col gap-4">
       {items.map((r) => (
         <li key={r.id}>
-          <article aria-labelledby={`q-${r.id}`} className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <article
+            aria-labelledby={`q-${r.id}`}
+            className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+          >
             <h3 id={`q-${r.id}`} className="text-lg font-semibold">
               <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
-                {t('link', { name: r.account.name, number: r.account.number, kind: l(`kind.${r.kind}`).toLowerCase() })}
+                {t('link', {
+                  name: r.account.name,
+                  number: r.account.number,
+                  kind: l(`kind.${r.kind}`).toLowerCase(),
+                })}
               </Link>
             </h3>
             <p className="text-sm text-slate-700">
               {t.rich('waiting', { span: formatSpan(r.ageSec), when: () => <When at={r.createdAt} /> })}
             </p>
             <p className="text-sm">
-              {t('block', { reason: l(`reason.${r.block.reason}`), status: l(`blockStatus.${r.block.status}`) })}
+              {t('block', {
+                reason: l(`reason.${r.block.reason}`),
+                status: l(`blockStatus.${r.block.status}`),
+              })}
             </p>
             <p className="text-sm">
               {r.summary.count === 0
                 ? t('noCalls')
-                : t('calls', { count: r.summary.count, countries: r.summary.countries.join(', '), span: formatSpan(r.summary.spanSec) })}
+                : t('calls', {
+                    count: r.summary.count,
+                    countries: r.summary.countries.join(', '),
+                    span: formatSpan(r.summary.spanSec),
+                  })}
             </p>
             <LikelihoodHint likelihood={r.likelihood} id={`hint-${r.id}`} />
           </article>

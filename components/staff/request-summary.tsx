@@ -20,18 +20,42 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
       <dt className="font-medium">{s('callback')}</dt>
       <dd className="flex flex-col gap-1">
         {r.callback.safe ? (
-          <a href={`tel:${r.callbackPhone}`} className="self-start font-mono text-lg text-blue-800 underline">{phone}</a>
+          <a href={`tel:${r.callbackPhone}`} className="self-start font-mono text-lg text-blue-800 underline">
+            {phone}
+          </a>
         ) : (
           <p className="font-mono text-lg">{phone}</p>
         )}
-        <p className="text-sm">{r.callback.source === 'on_file' ? s('onFile') : <strong>{s('typed')}</strong>}</p>
-        {r.callback.warning ? <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">{s('doNotCall', { warning: r.callback.warning })}</p> : null}
-        {r.callback.source === 'typed' && r.callback.onFile ? <p className="text-sm">{s('numberOnFile')} <a href={`tel:${r.callback.onFile}`} className="font-mono text-blue-800 underline">{describeDialled(r.callback.onFile, country).display}</a></p> : null}
+        <p className="text-sm">
+          {r.callback.source === 'on_file' ? s('onFile') : <strong>{s('typed')}</strong>}
+        </p>
+        {r.callback.warning ? (
+          <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">
+            {s('doNotCall', { warning: r.callback.warning })}
+          </p>
+        ) : null}
+        {r.callback.source === 'typed' && r.callback.onFile ? (
+          <p className="text-sm">
+            {s('numberOnFile')}{' '}
+            <a href={`tel:${r.callback.onFile}`} className="font-mono text-blue-800 underline">
+              {describeDialled(r.callback.onFile, country).display}
+            </a>
+          </p>
+        ) : null}
       </dd>
       <dt className="font-medium">{s('localTime')}</dt>
-      <dd><CustomerClock timeZone={r.account.timeZone} /></dd>
+      <dd>
+        <CustomerClock timeZone={r.account.timeZone} />
+      </dd>
       <dt className="font-medium">{s('sentBy')}</dt>
-      <dd>{s.rich('sentByLine', { who: r.submittedBy ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}` : s('formerMember'), when: () => <When at={r.createdAt} /> })}</dd>
+      <dd>
+        {s.rich('sentByLine', {
+          who: r.submittedBy
+            ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}`
+            : s('formerMember'),
+          when: () => <When at={r.createdAt} />,
+        })}
+      </dd>
       {language ? (
         <>
           <dt className="font-medium">{t('language')}</dt>
@@ -39,7 +63,11 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
         </>
       ) : null}
       <dt className="font-medium">{s('words')}</dt>
-      <dd><blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">{r.whatHappened || s('nothingWritten')}</blockquote></dd>
+      <dd>
+        <blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">
+          {r.whatHappened || s('nothingWritten')}
+        </blockquote>
+      </dd>
       {r.intendedNumber ? (
         <>
           <dt className="font-medium">{s('meant')}</dt>
@@ -55,7 +83,15 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
       {r.checklist ? (
         <>
           <dt className="font-medium">{doors('staffConfirmed')}</dt>
-          <dd><ul className="list-disc pl-5">{Object.entries(r.checklist).filter(([, v]) => v).map(([k]) => <li key={k}>{isFirewallCheck(k) ? doors(`${k}.confirm`) : k}</li>)}</ul></dd>
+          <dd>
+            <ul className="list-disc pl-5">
+              {Object.entries(r.checklist)
+                .filter(([, v]) => v)
+                .map(([k]) => (
+                  <li key={k}>{isFirewallCheck(k) ? doors(`${k}.confirm`) : k}</li>
+                ))}
+            </ul>
+          </dd>
         </>
       ) : null}
     </dl>
@@ -64,13 +100,20 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
 
 /** The account's wall clock now, in the viewer's language, and whether a callback lands within its business hours. */
 async function CustomerClock({ timeZone }: { timeZone: string }) {
-  const [s, locale, format] = await Promise.all([getTranslations('staff.summary'), getLocale(), getFormatter()]);
+  const [s, locale, format] = await Promise.all([
+    getTranslations('staff.summary'),
+    getLocale(),
+    getFormatter(),
+  ]);
   const now = new Date();
   const clock = localClock(now, timeZone);
   if (!clock) return <>{s('clockUnknown', { zone: timeZone })}</>;
   return (
     <>
-      <strong>{format.dateTime(now, { weekday: 'short', timeZone })}, {formatWhen(now, timeZone, { locale })}</strong> ({timeZone}) ·{' '}
+      <strong>
+        {format.dateTime(now, { weekday: 'short', timeZone })}, {formatWhen(now, timeZone, { locale })}
+      </strong>{' '}
+      ({timeZone}) ·{' '}
       {clock.withinBusinessHours ? s('within') : <strong className="text-amber-900">{s('outside')}</strong>}{' '}
       {s('hours', { from: BUSINESS_HOURS.from, to: BUSINESS_HOURS.to })}
     </>

@@ -15,9 +15,19 @@ export function ResolveSyncForm({ issueId }: { issueId: string }) {
   return (
     <form action={action} className="flex max-w-xl flex-col gap-2" noValidate>
       <input type="hidden" name="issueId" value={issueId} />
-      <TextArea id={`sync-note-${issueId}`} name="note" label={t('note')} hint={t('noteHint')} defaultValue={note} errors={state?.fieldErrors?.note} required />
+      <TextArea
+        id={`sync-note-${issueId}`}
+        name="note"
+        label={t('note')}
+        hint={t('noteHint')}
+        defaultValue={note}
+        errors={state?.fieldErrors?.note}
+        required
+      />
       <FormMessage id={`sync-message-${issueId}`} message={state?.message} ok={state?.ok} />
-      <div><SubmitButton pendingText={t('saving')}>{t('resolve')}</SubmitButton></div>
+      <div>
+        <SubmitButton pendingText={t('saving')}>{t('resolve')}</SubmitButton>
+      </div>
     </form>
   );
 }

@@ -3,7 +3,15 @@ import { useTranslations } from 'next-intl';
 import { When } from '@/components/ui/when';
 import { ResolveSyncForm } from './resolve-sync-form';
 
-type Item = { id: string; detectedAt: Date; portalState: string; switchState: string; action: string; detail: string | null; account: { number: string; name: string } };
+type Item = {
+  id: string;
+  detectedAt: Date;
+  portalState: string;
+  switchState: string;
+  action: string;
+  detail: string | null;
+  account: { number: string; name: string };
+};
 
 // What Tollgate did about it, by SyncIssue.action; an action without a message shows its code.
 const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch']);
@@ -18,9 +26,25 @@ export function SyncIssues({ items }: { items: Item[] }) {
         <li key={i.id} className="rounded-md border border-red-300 bg-red-50 p-3">
           <article aria-labelledby={`sync-${i.id}`} className="flex flex-col gap-2">
             <h3 id={`sync-${i.id}`} className="font-semibold">
-              {t.rich('title', { name: i.account.name, number: i.account.number, link: (c) => <Link href={`/staff/accounts/${i.account.number}`} className="text-blue-800 underline">{c}</Link> })}
+              {t.rich('title', {
+                name: i.account.name,
+                number: i.account.number,
+                link: (c) => (
+                  <Link href={`/staff/accounts/${i.account.number}`} className="text-blue-800 underline">
+                    {c}
+                  </Link>
+                ),
+              })}
             </h3>
-            <p className="text-sm">{t.rich('found', { portal: i.portalState, switchState: i.switchState, when: () => <When at={i.detectedAt} />, b: (c) => <strong>{c}</strong> })}{' '}{ACTIONS.has(i.action) ? t(`action.${i.action}`) : i.action}</p>
+            <p className="text-sm">
+              {t.rich('found', {
+                portal: i.portalState,
+                switchState: i.switchState,
+                when: () => <When at={i.detectedAt} />,
+                b: (c) => <strong>{c}</strong>,
+              })}{' '}
+              {ACTIONS.has(i.action) ? t(`action.${i.action}`) : i.action}
+            </p>
             {i.detail ? <p className="text-sm">{i.detail}</p> : null}
             <ResolveSyncForm issueId={i.id} />
           </article>

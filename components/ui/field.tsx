@@ -1,10 +1,17 @@
 import type { InputHTMLAttributes } from 'react';
 
-type Props = InputHTMLAttributes<HTMLInputElement> & { name: string; label: string; errors?: string[]; hint?: string };
+type Props = InputHTMLAttributes<HTMLInputElement> & {
+  name: string;
+  label: string;
+  errors?: string[];
+  hint?: string;
+};
 
 /** A labelled input whose errors and hint are tied to it with aria-describedby. */
 export function Field({ name, label, errors, hint, id = name, ...input }: Props) {
-  const describedBy = [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ') ||
+    undefined;
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="font-medium">

@@ -3,7 +3,15 @@ import type { ButtonHTMLAttributes } from 'react';
 import { useFormStatus } from 'react-dom';
 
 /** Disabled while its form submits, so a double click does not send twice. */
-export function SubmitButton({ children, pendingText, variant = 'primary', ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { pendingText?: string; variant?: 'primary' | 'secondary' | 'danger' }) {
+export function SubmitButton({
+  children,
+  pendingText,
+  variant = 'primary',
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
+  pendingText?: string;
+  variant?: 'primary' | 'secondary' | 'danger';
+}) {
   const { pending } = useFormStatus();
   const styles = {
     primary: 'bg-blue-800 text-white hover:bg-blue-900',
@@ -11,7 +19,13 @@ export function SubmitButton({ children, pendingText, variant = 'primary', ...re
     danger: 'bg-red-800 text-white hover:bg-red-900',
   }[variant];
   return (
-    <button type="submit" disabled={pending} aria-disabled={pending} className={`rounded-md px-4 py-2 font-semibold disabled:opacity-60 ${styles}`} {...rest}>
+    <button
+      type="submit"
+      disabled={pending}
+      aria-disabled={pending}
+      className={`rounded-md px-4 py-2 font-semibold disabled:opacity-60 ${styles}`}
+      {...rest}
+    >
       {pending && pendingText ? pendingText : children}
     </button>
   );

@@ -15,12 +15,30 @@ async function main() {
   const account = await db.customerAccount.create({ data: { number, name, country: 'US', timeZone: 'UTC' } });
   const username = `allow-${tag.toLowerCase()}-pbx`;
   await db.sipCredential.create({ data: { accountId: account.id, username, label: 'Office PBX' } });
-  const user = await db.user.create({ data: { email, passwordHash: await hashPassword(password), role: 'customer', timeZone: 'UTC' } });
+  const user = await db.user.create({
+    data: { email, passwordHash: await hashPassword(password), role: 'customer', timeZone: 'UTC' },
+  });
   await db.membership.create({ data: { userId: user.id, accountId: account.id } });
   const at = new Date(Date.now() - 60_000);
-  await seedBlock(db, { accountId: account.id, reason: 'high_risk_destination', placedAt: at, sourceEventId: `evt_e2e_allow_${tag}`, calls: [{ at, sipUsername: username, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0 }] });
+  await seedBlock(db, {
+    accountId: account.id,
+    reason: 'high_risk_destination',
+    placedAt: at,
+    sourceEventId: `evt_e2e_allow_${tag}`,
+    calls: [{ at, sipUsername: username, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0 }],
+  });
   const block = await db.block.findFirstOrThrow({ where: { accountId: account.id } });
-  process.stdout.write(JSON.stringify({ number, name, email, password, username, blockId: block.id, placedAt: at.toISOString() }));
+  process.stdout.write(
+    JSON.stringify({
+      number,
+      name,
+      email,
+      password,
+      username,
+      blockId: block.id,
+      placedAt: at.toISOString(),
+    }),
+  );
   await db.$disconnect();
 }
 

@@ -4,6 +4,12 @@ import { createTranslator } from 'next-intl';
 
 /** messages/<locale>.json as the portal renders it (ICU plurals, selects), for names a journey looks for. */
 export function catalogue(locale: 'en' | 'es') {
-  const messages = JSON.parse(fs.readFileSync(path.resolve('messages', `${locale}.json`), 'utf8')) as Record<string, unknown>;
-  return createTranslator({ locale, messages }) as unknown as (key: string, values?: Record<string, string | number>) => string;
+  const messages = JSON.parse(fs.readFileSync(path.resolve('messages', `${locale}.json`), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  return createTranslator({ locale, messages }) as unknown as (
+    key: string,
+    values?: Record<string, string | number>,
+  ) => string;
 }

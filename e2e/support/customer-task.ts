@@ -7,10 +7,16 @@ async function main() {
   const [number, name, username, email, password, timeZone = 'Europe/Madrid'] = process.argv.slice(2);
   const db = getDb();
   const account = await db.customerAccount.create({ data: { number, name, country: 'ES', timeZone } });
-  const credential = await db.sipCredential.create({ data: { accountId: account.id, username, label: 'Centralita' } });
-  const user = await db.user.create({ data: { email, passwordHash: await hashPassword(password), role: 'customer', timeZone } });
+  const credential = await db.sipCredential.create({
+    data: { accountId: account.id, username, label: 'Centralita' },
+  });
+  const user = await db.user.create({
+    data: { email, passwordHash: await hashPassword(password), role: 'customer', timeZone },
+  });
   await db.membership.create({ data: { userId: user.id, accountId: account.id } });
-  process.stdout.write(JSON.stringify({ accountId: account.id, credentialId: credential.id, userId: user.id }));
+  process.stdout.write(
+    JSON.stringify({ accountId: account.id, credentialId: credential.id, userId: user.id }),
+  );
   await db.$disconnect();
 }
 

@@ -7,7 +7,10 @@ async function main() {
   const db = getDb();
   if (command === 'expire-links') {
     // As if a day had passed: every sign-in link of this address has expired.
-    const r = await db.verificationToken.updateMany({ where: { identifier: email }, data: { expires: new Date(Date.now() - 60_000) } });
+    const r = await db.verificationToken.updateMany({
+      where: { identifier: email },
+      data: { expires: new Date(Date.now() - 60_000) },
+    });
     process.stdout.write(String(r.count));
   } else if (command === 'next-totp-window') {
     // As if the 5-minute window of second-factor attempts had passed (the count across windows stays).

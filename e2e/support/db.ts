@@ -12,6 +12,10 @@ export function query<T>(sql: string, ...params: unknown[]): T[] {
 }
 
 export const blockIdOf = (accountNumber: string) =>
-  query<{ id: string }>(`SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = ? ORDER BY b."placedAt" DESC LIMIT 1`, accountNumber)[0].id;
+  query<{ id: string }>(
+    `SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = ? ORDER BY b."placedAt" DESC LIMIT 1`,
+    accountNumber,
+  )[0].id;
 
-export const credentialIdOf = (username: string) => query<{ id: string }>(`SELECT id FROM "SipCredential" WHERE username = ?`, username)[0].id;
+export const credentialIdOf = (username: string) =>
+  query<{ id: string }>(`SELECT id FROM "SipCredential" WHERE username = ?`, username)[0].id;

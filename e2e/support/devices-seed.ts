@@ -3,14 +3,31 @@
 import { addSipCredential, createAccount, createUser } from '@/lib/accounts/commands';
 import { getDb } from '@/lib/server/db';
 
-type Spec = { number: string; name: string; country: string; email: string; password: string; credentials: { username: string; label: string }[] };
+type Spec = {
+  number: string;
+  name: string;
+  country: string;
+  email: string;
+  password: string;
+  credentials: { username: string; label: string }[];
+};
 
 async function main() {
   const spec = JSON.parse(process.argv[2]!) as Spec;
   const db = getDb();
-  await createAccount(db, { number: spec.number, name: spec.name, country: spec.country, timeZone: 'America/New_York' });
+  await createAccount(db, {
+    number: spec.number,
+    name: spec.name,
+    country: spec.country,
+    timeZone: 'America/New_York',
+  });
   for (const c of spec.credentials) await addSipCredential(db, { account: spec.number, ...c });
-  await createUser(db, { email: spec.email, role: 'customer', account: spec.number, password: spec.password });
+  await createUser(db, {
+    email: spec.email,
+    role: 'customer',
+    account: spec.number,
+    password: spec.password,
+  });
   await db.$disconnect();
 }
 

@@ -14,16 +14,32 @@ async function main() {
   const db = getDb();
   const result: FactoryResult = { accounts: {}, users: {}, blocks: {}, requests: [] };
   for (const a of plan.accounts ?? []) {
-    const account = await db.customerAccount.create({ data: { number: a.number, name: a.name, country: a.country, timeZone: a.timeZone, phone: a.phone } });
+    const account = await db.customerAccount.create({
+      data: { number: a.number, name: a.name, country: a.country, timeZone: a.timeZone, phone: a.phone },
+    });
     const credentials: Record<string, string> = {};
-    for (const c of a.credentials) credentials[c.username] = (await db.sipCredential.create({ data: { accountId: account.id, username: c.username, label: c.label } })).id;
+    for (const c of a.credentials)
+      credentials[c.username] = (
+        await db.sipCredential.create({
+          data: { accountId: account.id, username: c.username, label: c.label },
+        })
+      ).id;
     result.accounts[a.number] = { id: account.id, credentials };
     if (a.block) {
       const placedAt = new Date(a.block.placedAt);
       const sourceEventId = `e2e-factory-${a.number}`;
       await seedBlock(db, {
-        accountId: account.id, reason: a.block.reason, placedAt, sourceEventId,
-        calls: a.block.calls.map((c) => ({ at: new Date(c.at), sipUsername: c.from, to: c.to, sourceIp: c.sourceIp, durationSec: c.durationSec })),
+        accountId: account.id,
+        reason: a.block.reason,
+        placedAt,
+        sourceEventId,
+        calls: a.block.calls.map((c) => ({
+          at: new Date(c.at),
+          sipUsername: c.from,
+          to: c.to,
+          sourceIp: c.sourceIp,
+          durationSec: c.durationSec,
+        })),
       });
       result.blocks[a.number] = (await db.block.findUniqueOrThrow({ where: { sourceEventId } })).id;
     }
@@ -32,13 +48,20 @@ async function main() {
     const staff = u.role !== 'customer';
     const user = await db.user.create({
       data: {
-        email: u.email, name: u.name, role: u.role, passwordHash: await hashPassword(u.password), emailVerified: new Date(),
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        passwordHash: await hashPassword(u.password),
+        emailVerified: new Date(),
         ...(u.timeZone ? { timeZone: u.timeZone } : {}),
-        ...(staff || u.totpSecret ? { totpSecret: encryptSecret(u.totpSecret!), totpEnabledAt: new Date() } : {}),
+        ...(staff || u.totpSecret
+          ? { totpSecret: encryptSecret(u.totpSecret!), totpEnabledAt: new Date() }
+          : {}),
       },
     });
     for (const number of u.accounts) {
-      const accountId = result.accounts[number]?.id ?? (await db.customerAccount.findUniqueOrThrow({ where: { number } })).id;
+      const accountId =
+        result.accounts[number]?.id ?? (await db.customerAccount.findUniqueOrThrow({ where: { number } })).id;
       await db.membership.create({ data: { userId: user.id, accountId } });
     }
     result.users[u.email] = user.id;
@@ -47,10 +70,35 @@ async function main() {
     const user = await db.user.findUniqueOrThrow({ where: { email: r.by } });
     const blockId = result.blocks[r.account] ?? plan.knownBlocks?.[r.account];
     if (!blockId) throw new Error(`no block on ${r.account} for a misdial request`);
-    const calls = await db.triggerCall.findMany({ where: { blockId }, select: { id: true }, orderBy: { at: 'asc' } });
-    const me = { id: user.id, email: user.email, name: user.name, role: user.role, timeZone: user.timeZone, locale: user.locale, sessionId: 'e2e-factory', mfaEnrolled: !!user.totpEnabledAt, mfaVerified: !!user.totpEnabledAt };
-    const submitted = await submitMisdial(me, { blockId, 'callIds[]': calls.map((c) => c.id), intendedNumber: r.intendedNumber, whatHappened: r.whatHappened, callbackPhone: r.callbackPhone }, { ip: '127.0.0.1', userAgent: 'e2e factory' });
-    if (!submitted.ok) throw new Error(`misdial request on ${r.account} refused: ${JSON.stringify(submitted)}`);
+    const calls = await db.triggerCall.findMany({
+      where: { blockId },
+      select: { id: true },
+      orderBy: { at: 'asc' },
+    });
+    const me = {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      timeZone: user.timeZone,
+      locale: user.locale,
+      sessionId: 'e2e-factory',
+      mfaEnrolled: !!user.totpEnabledAt,
+      mfaVerified: !!user.totpEnabledAt,
+    };
+    const submitted = await submitMisdial(
+      me,
+      {
+        blockId,
+        'callIds[]': calls.map((c) => c.id),
+        intendedNumber: r.intendedNumber,
+        whatHappened: r.whatHappened,
+        callbackPhone: r.callbackPhone,
+      },
+      { ip: '127.0.0.1', userAgent: 'e2e factory' },
+    );
+    if (!submitted.ok)
+      throw new Error(`misdial request on ${r.account} refused: ${JSON.stringify(submitted)}`);
     result.requests.push({ id: submitted.data!.requestId, blockId });
   }
   process.stdout.write(JSON.stringify(result));

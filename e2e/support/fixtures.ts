@@ -22,7 +22,9 @@ export async function signIn(page: Page, who: { email: string; password: string 
 /** Clicks "Sign in" and waits for the server action's answer (the same message twice is otherwise a race). */
 export async function submitAndWait(page: Page, button = 'Sign in') {
   await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined),
+    page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined,
+    ),
     page.getByRole('button', { name: button, exact: true }).click(),
   ]);
 }
@@ -55,7 +57,9 @@ export async function totpNow(secret = DEMO.totpSecret, who = secret): Promise<s
 export async function signInStaff(page: Page, who: { email: string; password: string; totpSecret?: string }) {
   await signIn(page, who, '/staff');
   await expect(page).toHaveURL(/\/security\/verify/);
-  await page.getByLabel('Authentication code').fill(await totpNow(who.totpSecret ?? DEMO.totpSecret, who.email));
+  await page
+    .getByLabel('Authentication code')
+    .fill(await totpNow(who.totpSecret ?? DEMO.totpSecret, who.email));
   await page.getByRole('button', { name: 'Verify' }).click();
   // On the path, not anywhere in the URL: /security/verify?next=/staff must not count as arrived.
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));

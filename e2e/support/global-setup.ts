@@ -11,7 +11,8 @@ import { runTsx } from './tsx';
 
 /** Fresh database, demo data, and the production build served on a loopback port in its own process group. */
 export default async function globalSetup() {
-  if (!fs.existsSync('.next/BUILD_ID')) throw new Error('No production build: run `npm run build` first (npm test does).');
+  if (!fs.existsSync('.next/BUILD_ID'))
+    throw new Error('No production build: run `npm run build` first (npm test does).');
   fs.rmSync(E2E_DIR, { recursive: true, force: true });
   fs.mkdirSync(E2E_DIR, { recursive: true });
   const env: NodeJS.ProcessEnv = {
@@ -42,12 +43,19 @@ export default async function globalSetup() {
   const log = fs.openSync(path.join(E2E_DIR, 'next.log'), 'a');
   const simLog = fs.openSync(path.join(E2E_DIR, 'switch-sim.log'), 'a');
   // The simulated switch runs as its own process, exactly as in the demo.
-  const sim = spawn(path.resolve('node_modules/.bin/tsx'), ['switch/simulator/cli.ts', 'serve'], { env, stdio: ['ignore', simLog, simLog], detached: true });
+  const sim = spawn(path.resolve('node_modules/.bin/tsx'), ['switch/simulator/cli.ts', 'serve'], {
+    env,
+    stdio: ['ignore', simLog, simLog],
+    detached: true,
+  });
   const [cmd, args] = serveCommand(E2E_PORT);
   const next = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
   fs.writeFileSync(path.join(E2E_DIR, 'pids.json'), JSON.stringify([next.pid, sim.pid]));
   await waitForHttp(`http://127.0.0.1:${E2E.simPort}/healthz`);
-  await provisionSimulator({ ...env, SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${E2E.simPort}` }, DEMO_ACCOUNTS);
+  await provisionSimulator(
+    { ...env, SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${E2E.simPort}` },
+    DEMO_ACCOUNTS,
+  );
   const until = Date.now() + 60_000;
   for (;;) {
     try {
@@ -55,7 +63,8 @@ export default async function globalSetup() {
     } catch {
       /* not up yet */
     }
-    if (Date.now() > until) throw new Error(`The portal did not start; see ${path.join(E2E_DIR, 'next.log')}`);
+    if (Date.now() > until)
+      throw new Error(`The portal did not start; see ${path.join(E2E_DIR, 'next.log')}`);
     await new Promise((r) => setTimeout(r, 300));
   }
   return stopSmtp; // Playwright runs a function returned here as a teardown

@@ -34,8 +34,14 @@ export default async function globalTeardown() {
   const secrets = e2eSecrets();
   for (const file of [log, path.join(E2E_DIR, 'switch-sim.log')]) {
     const leaks = fs.existsSync(file) ? linesWithSecrets(fs.readFileSync(file, 'utf8'), secrets) : [];
-    if (leaks.length) throw new Error(`${file} holds secrets the e2e run used (${secrets.length} checked):\n${leaks.slice(0, 10).join('\n')}`);
+    if (leaks.length)
+      throw new Error(
+        `${file} holds secrets the e2e run used (${secrets.length} checked):\n${leaks.slice(0, 10).join('\n')}`,
+      );
   }
   const bad = text.split('\n').filter(unexpected);
-  if (bad.length) throw new Error(`The portal logged ${bad.length} unexpected error line(s) during e2e (see ${log}):\n${bad.slice(0, 10).join('\n')}`);
+  if (bad.length)
+    throw new Error(
+      `The portal logged ${bad.length} unexpected error line(s) during e2e (see ${log}):\n${bad.slice(0, 10).join('\n')}`,
+    );
 }

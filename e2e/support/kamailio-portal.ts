@@ -71,7 +71,8 @@ export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<v
  * in its own process group. Resolves once /sign-in answers 200.
  */
 export async function startPortal(o: PortalOptions): Promise<Portal> {
-  if (!fs.existsSync('.next/BUILD_ID')) throw new Error('No production build: run `npx next build` first (npm test does).');
+  if (!fs.existsSync('.next/BUILD_ID'))
+    throw new Error('No production build: run `npx next build` first (npm test does).');
   fs.mkdirSync(o.dir, { recursive: true });
   const port = o.port ?? (await freeTcpPort());
   let databaseUrl = o.databaseUrl;
@@ -99,11 +100,7 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
   const logFile = path.join(o.dir, `next-${port}.log`);
   const log = fs.openSync(logFile, 'a');
   const [cmd, args] = serveCommand(port);
-  const child = spawn(cmd, args, {
-    env,
-    stdio: ['ignore', log, log],
-    detached: true,
-  });
+  const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
   fs.closeSync(log);
   const onExit = () => {
     try {

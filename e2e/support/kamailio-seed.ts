@@ -13,7 +13,9 @@ async function main() {
     db.blockEvent.deleteMany({ where: { block: demoBlock } }),
     db.block.deleteMany({ where: demoBlock }),
   ]);
-  const open = await db.block.count({ where: { account: { number: 'ACC-1001' }, status: { in: ['active', 'lift_pending'] } } });
+  const open = await db.block.count({
+    where: { account: { number: 'ACC-1001' }, status: { in: ['active', 'lift_pending'] } },
+  });
   if (open !== 0) throw new Error(`ACC-1001 still has ${open} open block(s)`);
   await db.$disconnect();
 }

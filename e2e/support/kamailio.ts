@@ -8,7 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO_ACCOUNTS } from '../../lib/demo/data';
 import { startReferenceSwitch, type ReferenceSwitch } from '../../switch/kamailio/src/launcher';
-import { ensureSwitchTools, freeUdpPort, runSipp, startUas, type SippCall, type Uas } from '../../tests/kamailio/harness';
+import {
+  ensureSwitchTools,
+  freeUdpPort,
+  runSipp,
+  startUas,
+  type SippCall,
+  type Uas,
+} from '../../tests/kamailio/harness';
 import { freeTcpPort, startPortal, type Portal } from './kamailio-portal';
 
 export const LOOP_DIR = path.resolve('test-results/kamailio-loop');
@@ -22,14 +29,19 @@ export interface Loop {
   /** Read-only query on the loop portal's SQLite database (assertions only). */
   query<T>(sql: string, ...params: unknown[]): T[];
   /** The switch API, called the way Tollgate's client calls it. */
-  switchApi(method: string, urlPath: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> | undefined }>;
+  switchApi(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> | undefined }>;
   sipp(c: Omit<SippCall, 'switchAddress' | 'cwd'>): ReturnType<typeof runSipp>;
   stop(): Promise<void>;
 }
 
 /** The demo credentials with their initial SIP passwords (lib/demo/data.ts). */
 export const demoPassword = (username: string): string => {
-  for (const a of DEMO_ACCOUNTS) for (const c of a.credentials) if (c.username === username) return c.initialPassword;
+  for (const a of DEMO_ACCOUNTS)
+    for (const c of a.credentials) if (c.username === username) return c.initialPassword;
   throw new Error(`no demo credential ${username}`);
 };
 
@@ -38,7 +50,8 @@ export async function startLoop(): Promise<Loop> {
   fs.rmSync(LOOP_DIR, { recursive: true, force: true });
   fs.mkdirSync(LOOP_DIR, { recursive: true });
   // Kamailio's ctl socket path must stay under ~100 bytes; a deep checkout falls back to the temp dir.
-  const work = path.join(LOOP_DIR, 'switch').length < 80 ? LOOP_DIR : fs.mkdtempSync(path.join(os.tmpdir(), 'tg-loop-'));
+  const work =
+    path.join(LOOP_DIR, 'switch').length < 80 ? LOOP_DIR : fs.mkdtempSync(path.join(os.tmpdir(), 'tg-loop-'));
   const token = `loop-token-${randomBytes(12).toString('hex')}`;
   const webhookSecret = `loop-webhook-${randomBytes(24).toString('hex')}`;
   const httpPort = await freeTcpPort();
@@ -85,14 +98,16 @@ export async function startLoop(): Promise<Loop> {
           name: a.name,
           country: a.country, // the switch reads dialled numbers with the same dialling plan as the portal
           // Acme Dental starts allowed: the loop shows the switch blocking it. The others match the portal's demo.
-          internationalCalling: a.block && a.number !== 'ACC-1001' ? ('blocked' as const) : ('allowed' as const),
+          internationalCalling:
+            a.block && a.number !== 'ACC-1001' ? ('blocked' as const) : ('allowed' as const),
           credentials: a.credentials.map((c) => ({ username: c.username, password: c.initialPassword })),
         })),
         highRiskPrefixes: ['+252', '+881', '+882', '+883'],
         hotspotRanges: ['198.51.100.0/24'],
       },
     });
-    if (sw.apiUrl.replace(/\/$/, '') !== apiUrl) throw new Error(`switch API on ${sw.apiUrl}, expected ${apiUrl}`);
+    if (sw.apiUrl.replace(/\/$/, '') !== apiUrl)
+      throw new Error(`switch API on ${sw.apiUrl}, expected ${apiUrl}`);
   } catch (e) {
     await stop();
     throw e;
@@ -118,7 +133,12 @@ export async function startLoop(): Promise<Loop> {
       const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
       if (method !== 'GET') headers['Idempotency-Key'] = randomUUID();
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      const res = await fetch(`${apiUrl}${urlPath}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(`${apiUrl}${urlPath}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(5_000),
+      });
       const text = await res.text();
       return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
     },

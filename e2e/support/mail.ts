@@ -7,15 +7,31 @@ export type E2eMail = ParsedMail & { file: string };
 
 /** Every message the e2e SMTP server accepted for `to`, oldest first. */
 export function mailTo(to: string): E2eMail[] {
-  const files = fs.existsSync(SMTP_DIR) ? fs.readdirSync(SMTP_DIR).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = fs.existsSync(SMTP_DIR)
+    ? fs
+        .readdirSync(SMTP_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   return files
-    .map((file) => ({ file, ...(JSON.parse(fs.readFileSync(path.join(SMTP_DIR, file), 'utf8')) as { rcptTo: string[]; raw: string }) }))
+    .map((file) => ({
+      file,
+      ...(JSON.parse(fs.readFileSync(path.join(SMTP_DIR, file), 'utf8')) as {
+        rcptTo: string[];
+        raw: string;
+      }),
+    }))
     .filter((m) => m.rcptTo.includes(to))
     .map((m) => ({ file: m.file, ...parseMail(m.raw) }));
 }
 
 /** Waits for a new message to `to` whose subject matches (the portal's mail worker ticks every second). */
-export async function waitForMail(to: string, subject: RegExp, seen = new Set<string>(), timeoutMs = 20_000): Promise<E2eMail> {
+export async function waitForMail(
+  to: string,
+  subject: RegExp,
+  seen = new Set<string>(),
+  timeoutMs = 20_000,
+): Promise<E2eMail> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const m = mailTo(to).find((x) => !seen.has(x.file) && subject.test(x.subject));

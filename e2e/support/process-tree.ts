@@ -19,7 +19,11 @@ function read(pid: number): Proc | null {
 
 /** Every live process descending from `root` (root included), following parent pids. */
 export function descendants(root: number): Proc[] {
-  const all = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((d) => read(Number(d))).filter((p): p is Proc => p !== null);
+  const all = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => read(Number(d)))
+    .filter((p): p is Proc => p !== null);
   const out: Proc[] = [];
   const queue = [root];
   while (queue.length) {

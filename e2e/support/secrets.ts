@@ -17,17 +17,45 @@ export function rememberSecret(value: string): void {
 }
 
 /** Passwords typed by the journeys and the seed (e2e/support/seed.ts, 01-foundation, 06-sessions). */
-const TYPED = ['e2e-throttle-password-2026', 'e2e-mail-password-2026', 'e2e-session-password-2026', 'e2e-ops-password-2026', 'granite violet harbour lantern', 'wrong-current-password'];
+const TYPED = [
+  'e2e-throttle-password-2026',
+  'e2e-mail-password-2026',
+  'e2e-session-password-2026',
+  'e2e-ops-password-2026',
+  'granite violet harbour lantern',
+  'wrong-current-password',
+];
 
 /** The configuration secrets, demo passwords, remembered secrets, and each sign-in link (and its token) sent by mail. */
 export function e2eSecrets(): string[] {
-  const remembered = fs.existsSync(FILE) ? fs.readFileSync(FILE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string) : [];
+  const remembered = fs.existsSync(FILE)
+    ? fs
+        .readFileSync(FILE, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as string)
+    : [];
   const links = (fs.existsSync(SMTP_DIR) ? fs.readdirSync(SMTP_DIR) : [])
     .filter((f) => f.endsWith('.json'))
-    .map((f) => signInLinkOf(parseMail((JSON.parse(fs.readFileSync(path.join(SMTP_DIR, f), 'utf8')) as { raw: string }).raw)))
+    .map((f) =>
+      signInLinkOf(
+        parseMail((JSON.parse(fs.readFileSync(path.join(SMTP_DIR, f), 'utf8')) as { raw: string }).raw),
+      ),
+    )
     .filter((l): l is string => l !== null);
   const tokens = links.map((l) => new URL(l).searchParams.get('token')).filter((t): t is string => !!t);
-  const all = [E2E.authSecret, E2E.switchToken, E2E.webhookSecret, E2E.metricsToken, DEMO_TOTP_SECRET, ...DEMO_USERS.map((u) => u.password), ...TYPED, ...remembered, ...links, ...tokens];
+  const all = [
+    E2E.authSecret,
+    E2E.switchToken,
+    E2E.webhookSecret,
+    E2E.metricsToken,
+    DEMO_TOTP_SECRET,
+    ...DEMO_USERS.map((u) => u.password),
+    ...TYPED,
+    ...remembered,
+    ...links,
+    ...tokens,
+  ];
   return [...new Set(all)].filter((s) => s.length >= 8);
 }
 

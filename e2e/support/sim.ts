@@ -2,7 +2,10 @@ import { E2E, simUrl } from './env';
 import { rememberSecret } from './secrets';
 
 /** The simulated switch's control API (bearer-protected like the real API). */
-export async function sim<T = Record<string, unknown>>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function sim<T = Record<string, unknown>>(
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<T> {
   const res = await fetch(`${simUrl}${path}`, {
     method: init.method ?? 'GET',
     headers: { authorization: `Bearer ${E2E.switchToken}`, 'content-type': 'application/json' },
@@ -15,9 +18,13 @@ export async function sim<T = Record<string, unknown>>(path: string, init: { met
 /** Asks the simulated switch whether `password` is the credential's; the log scan then looks for it too. */
 export const passwordMatches = async (username: string, password: string) => {
   rememberSecret(password);
-  return (await sim<{ matches: boolean }>('/_sim/check-password', { method: 'POST', body: { username, password } })).matches;
+  return (
+    await sim<{ matches: boolean }>('/_sim/check-password', { method: 'POST', body: { username, password } })
+  ).matches;
 };
 
-export const simAccount = (n: string) => sim<{ internationalCalling: string; [k: string]: unknown }>(`/_sim/accounts/${n}`);
-export const setFaults = (faults: Record<string, unknown>) => sim('/_sim/faults', { method: 'PUT', body: faults });
+export const simAccount = (n: string) =>
+  sim<{ internationalCalling: string; [k: string]: unknown }>(`/_sim/accounts/${n}`);
+export const setFaults = (faults: Record<string, unknown>) =>
+  sim('/_sim/faults', { method: 'PUT', body: faults });
 export const clearFaults = () => sim('/_sim/faults', { method: 'DELETE' });

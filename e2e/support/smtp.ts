@@ -19,7 +19,13 @@ export async function startSmtp(): Promise<() => Promise<void>> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const file = path.join(SMTP_DIR, `${Date.now()}-${String(n++).padStart(4, '0')}.json`);
-        fs.writeFileSync(file, JSON.stringify({ rcptTo: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') }));
+        fs.writeFileSync(
+          file,
+          JSON.stringify({
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         cb();
       });
     },

@@ -20,7 +20,12 @@ const email = z.string().trim().toLowerCase().max(254).pipe(z.email('a valid --e
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
-  if (!r.success) throw new CommandError(r.error.issues.map((i) => `${i.path.join('.') ? `--${i.path.join('.')}: ` : ''}${i.message}`).join('; '));
+  if (!r.success)
+    throw new CommandError(
+      r.error.issues
+        .map((i) => `${i.path.join('.') ? `--${i.path.join('.')}: ` : ''}${i.message}`)
+        .join('; '),
+    );
   return r.data;
 }
 
@@ -28,36 +33,71 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
  * Creates a customer account. `phone` (optional) is its callback number on file, typed as a person
  * would (E.164 or national for `country`); a number support must not call (lib/phone/callback.ts) is refused.
  */
-export async function createAccount(db: Db, raw: { number?: string; name?: string; country?: string; timeZone?: string; phone?: string }) {
+export async function createAccount(
+  db: Db,
+  raw: { number?: string; name?: string; country?: string; timeZone?: string; phone?: string },
+) {
   const a = parse(
-    z.object({ number: accountNumberSchema, name: z.string().trim().min(1, 'a --name is required').max(200), country: z.string().regex(/^[A-Z]{2}$/).default(DEFAULT_COUNTRY), timeZone: z.string().default('America/New_York'), phone: z.string().trim().min(1).max(40).optional() }),
+    z.object({
+      number: accountNumberSchema,
+      name: z.string().trim().min(1, 'a --name is required').max(200),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/)
+        .default(DEFAULT_COUNTRY),
+      timeZone: z.string().default('America/New_York'),
+      phone: z.string().trim().min(1).max(40).optional(),
+    }),
     raw,
   );
   if (!isTimeZone(a.timeZone)) throw new CommandError(`unknown time zone ${a.timeZone}`);
   if (!isSupportedCountry(a.country)) throw new CommandError(`unknown country ${a.country}`);
   const phone = a.phone === undefined ? null : checkCallbackNumber(a.phone, a.country);
   if (phone && !phone.ok) throw new CommandError(`--phone: ${phone.message}`);
-  if (await db.customerAccount.findUnique({ where: { number: a.number } })) throw new CommandError(`account ${a.number} already exists`);
+  if (await db.customerAccount.findUnique({ where: { number: a.number } }))
+    throw new CommandError(`account ${a.number} already exists`);
   return db.customerAccount.create({ data: { ...a, phone: phone?.ok ? phone.e164 : null } });
 }
 
 export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {
-  const c = parse(z.object({ account: accountNumberSchema, username: sipUsernameSchema, label: z.string().trim().max(100).optional() }), raw);
+  const c = parse(
+    z.object({
+      account: accountNumberSchema,
+      username: sipUsernameSchema,
+      label: z.string().trim().max(100).optional(),
+    }),
+    raw,
+  );
   const account = await db.customerAccount.findUnique({ where: { number: c.account } });
   if (!account) throw new CommandError(`no account ${c.account}`);
-  if (await db.sipCredential.findUnique({ where: { username: c.username } })) throw new CommandError(`SIP username ${c.username} already exists`);
-  return db.sipCredential.create({ data: { accountId: account.id, username: c.username, label: c.label || c.username } });
+  if (await db.sipCredential.findUnique({ where: { username: c.username } }))
+    throw new CommandError(`SIP username ${c.username} already exists`);
+  return db.sipCredential.create({
+    data: { accountId: account.id, username: c.username, label: c.label || c.username },
+  });
 }
 
-export async function createUser(db: Db, raw: { email?: string; role?: string; account?: string; password?: string; name?: string }, minScore = 3) {
+export async function createUser(
+  db: Db,
+  raw: { email?: string; role?: string; account?: string; password?: string; name?: string },
+  minScore = 3,
+) {
   const u = parse(
-    z.object({ email, role: z.enum(ROLES, 'a --role of customer, agent or admin is required'), account: accountNumberSchema.optional(), password: z.string().min(1, 'a password is required on stdin').max(1024), name: z.string().max(200).optional() }),
+    z.object({
+      email,
+      role: z.enum(ROLES, 'a --role of customer, agent or admin is required'),
+      account: accountNumberSchema.optional(),
+      password: z.string().min(1, 'a password is required on stdin').max(1024),
+      name: z.string().max(200).optional(),
+    }),
     raw,
   );
   const verdict = assessPassword(u.password, { userInputs: [u.email, u.name ?? ''], minScore });
-  if (!verdict.acceptable) throw new CommandError(`password refused: ${notesText(translate('en'), verdict.problems)}`);
+  if (!verdict.acceptable)
+    throw new CommandError(`password refused: ${notesText(translate('en'), verdict.problems)}`);
   if (u.account && isStaff(u)) throw new CommandError('--account is for customers; staff see every account');
-  if (await db.user.findUnique({ where: { email: u.email } })) throw new CommandError(`user ${u.email} already exists`);
+  if (await db.user.findUnique({ where: { email: u.email } }))
+    throw new CommandError(`user ${u.email} already exists`);
   const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;
   if (u.account && !account) throw new CommandError(`no account ${u.account}`);
   const passwordHash = await hashPassword(u.password);
@@ -65,7 +105,16 @@ export async function createUser(db: Db, raw: { email?: string; role?: string; a
     const user = await tx.user.create({ data: { email: u.email, role: u.role, name: u.name, passwordHash } });
     if (account) await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
     // The operator CLI has no user row to name as actor, hence the direct write (same columns as audit()).
-    await tx.auditLog.create({ data: { action: 'user.created' satisfies AuditAction, actorEmail: 'operator-cli', targetType: 'user', targetId: user.id, accountId: account?.id, detail: JSON.stringify({ role: u.role }) } });
+    await tx.auditLog.create({
+      data: {
+        action: 'user.created' satisfies AuditAction,
+        actorEmail: 'operator-cli',
+        targetType: 'user',
+        targetId: user.id,
+        accountId: account?.id,
+        detail: JSON.stringify({ role: u.role }),
+      },
+    });
     return user;
   });
 }
@@ -77,7 +126,10 @@ export async function createUser(db: Db, raw: { email?: string; role?: string; a
  * already current. Throws CommandError naming how many open under neither secret.
  */
 export async function resealSecrets(db: Db): Promise<{ resealed: number; current: number }> {
-  const users = await db.user.findMany({ where: { totpSecret: { not: null } }, select: { id: true, totpSecret: true } });
+  const users = await db.user.findMany({
+    where: { totpSecret: { not: null } },
+    select: { id: true, totpSecret: true },
+  });
   let resealed = 0;
   let unreadable = 0;
   for (const u of users) {
@@ -92,6 +144,9 @@ export async function resealSecrets(db: Db): Promise<{ resealed: number; current
     await db.user.update({ where: { id: u.id }, data: { totpSecret: seal(plain, 'totp-secret-v1') } });
     resealed++;
   }
-  if (unreadable) throw new CommandError(`${unreadable} TOTP secret(s) open under neither AUTH_SECRET nor AUTH_SECRET_PREVIOUS; ${resealed} re-sealed`);
+  if (unreadable)
+    throw new CommandError(
+      `${unreadable} TOTP secret(s) open under neither AUTH_SECRET nor AUTH_SECRET_PREVIOUS; ${resealed} re-sealed`,
+    );
   return { resealed, current: users.length - resealed };
 }

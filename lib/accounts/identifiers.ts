@@ -17,4 +17,6 @@ export const ACCOUNT_NUMBER_RE = /^ACC-[0-9A-Z]{1,20}$/;
 export const SIP_USERNAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 
 export const accountNumberSchema = z.string().regex(ACCOUNT_NUMBER_RE, 'must look like ACC-1001');
-export const sipUsernameSchema = z.string().regex(SIP_USERNAME_RE, 'must be 1–128 of letters, digits, . _ @ + -');
+export const sipUsernameSchema = z
+  .string()
+  .regex(SIP_USERNAME_RE, 'must be 1–128 of letters, digits, . _ @ + -');

@@ -10,7 +10,13 @@ export type AccountSummary = {
   number: string;
   name: string;
   activeBlock: { id: string; reason: BlockReason; status: BlockStatus; placedAt: Date } | null;
-  credentials: { id: string; username: string; label: string; passwordChangedAt: Date | null; passwordScore: number | null }[];
+  credentials: {
+    id: string;
+    username: string;
+    label: string;
+    passwordChangedAt: Date | null;
+    passwordScore: number | null;
+  }[];
 };
 
 const OPEN: BlockStatus[] = ['active', 'lift_pending'];
@@ -21,10 +27,15 @@ const include = {
 };
 
 type Row = NonNullable<Awaited<ReturnType<typeof findOne>>>;
-const findOne = (userId: string, number: string) => db.customerAccount.findFirst({ where: { number, ...memberOf(userId) }, include });
+const findOne = (userId: string, number: string) =>
+  db.customerAccount.findFirst({ where: { number, ...memberOf(userId) }, include });
 
 export async function listAccountsForUser(userId: string): Promise<AccountSummary[]> {
-  const rows = await db.customerAccount.findMany({ where: memberOf(userId), orderBy: { number: 'asc' }, include });
+  const rows = await db.customerAccount.findMany({
+    where: memberOf(userId),
+    orderBy: { number: 'asc' },
+    include,
+  });
   return rows.map(toSummary);
 }
 
@@ -39,7 +50,20 @@ function toSummary(a: Row): AccountSummary {
     id: a.id,
     number: a.number,
     name: a.name,
-    activeBlock: a.blocks[0] ? { id: a.blocks[0].id, reason: a.blocks[0].reason, status: a.blocks[0].status, placedAt: a.blocks[0].placedAt } : null,
-    credentials: a.sipCredentials.map((c) => ({ id: c.id, username: c.username, label: c.label, passwordChangedAt: c.passwordChangedAt, passwordScore: c.passwordScore })),
+    activeBlock: a.blocks[0]
+      ? {
+          id: a.blocks[0].id,
+          reason: a.blocks[0].reason,
+          status: a.blocks[0].status,
+          placedAt: a.blocks[0].placedAt,
+        }
+      : null,
+    credentials: a.sipCredentials.map((c) => ({
+      id: c.id,
+      username: c.username,
+      label: c.label,
+      passwordChangedAt: c.passwordChangedAt,
+      passwordScore: c.passwordScore,
+    })),
   };
 }

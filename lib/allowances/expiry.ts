@@ -10,9 +10,16 @@ import { endAllowance } from './operations';
  * Tollgate's clock alone: an unreadable switch, or one whose answer has no `allowances` field,
  * leaves it as it is until the next pass. Returns how many allowances ended.
  */
-export async function watchAllowances(opts: { client?: SwitchClient; now?: () => Date } = {}): Promise<number> {
+export async function watchAllowances(
+  opts: { client?: SwitchClient; now?: () => Date } = {},
+): Promise<number> {
   const client = opts.client ?? switchClient({ retries: 0 });
-  const active = await db.destinationAllowance.findMany({ where: { status: 'active' }, include: { account: { select: { number: true } } }, orderBy: { until: 'asc' }, take: 500 });
+  const active = await db.destinationAllowance.findMany({
+    where: { status: 'active' },
+    include: { account: { select: { number: true } } },
+    orderBy: { until: 'asc' },
+    take: 500,
+  });
   const byAccount = new Map<string, typeof active>(); // Map.groupBy needs Node 21
   for (const a of active) byAccount.set(a.account.number, [...(byAccount.get(a.account.number) ?? []), a]);
   let ended = 0;
@@ -21,10 +28,16 @@ export async function watchAllowances(opts: { client?: SwitchClient; now?: () =>
     if (!state.ok || state.value.allowances === undefined) continue;
     const now = (opts.now ?? (() => new Date()))();
     for (const a of allowances) {
-      const listed = state.value.allowances.find((x) => x.country === a.country && Date.parse(x.until) > now.getTime());
+      const listed = state.value.allowances.find(
+        (x) => x.country === a.country && Date.parse(x.until) > now.getTime(),
+      );
       if (listed) {
         // The switch's `until` is the truth (another grant may have extended it).
-        if (a.until?.toISOString() !== new Date(listed.until).toISOString()) await db.destinationAllowance.updateMany({ where: { id: a.id, status: 'active' }, data: { until: new Date(listed.until) } });
+        if (a.until?.toISOString() !== new Date(listed.until).toISOString())
+          await db.destinationAllowance.updateMany({
+            where: { id: a.id, status: 'active' },
+            data: { until: new Date(listed.until) },
+          });
         continue;
       }
       const expired = a.until !== null && a.until.getTime() <= now.getTime();

@@ -16,21 +16,70 @@ import { notifyAllowance } from './notify';
 export const ALLOWANCE_KINDS = ['allowance_put', 'allowance_delete'] as const;
 export type AllowanceOpKind = (typeof ALLOWANCE_KINDS)[number];
 
-export type AllowancePutPayload = { allowanceId: string; accountId: string; countries: string[]; until: string; reason: string; actor: string };
-export type AllowanceDeletePayload = { allowanceId: string; accountId: string; country: string; actor: string };
+export type AllowancePutPayload = {
+  allowanceId: string;
+  accountId: string;
+  countries: string[];
+  until: string;
+  reason: string;
+  actor: string;
+};
+export type AllowanceDeletePayload = {
+  allowanceId: string;
+  accountId: string;
+  country: string;
+  actor: string;
+};
 
-export const isAllowanceOperation = (op: { kind: string }) => (ALLOWANCE_KINDS as readonly string[]).includes(op.kind);
+export const isAllowanceOperation = (op: { kind: string }) =>
+  (ALLOWANCE_KINDS as readonly string[]).includes(op.kind);
 
 /** Queues `PUT …/destination-allowances` for an allowance already in status `sending`. */
-export async function queueAllowancePut(tx: Tx, account: { id: string; number: string }, a: { id: string; country: string; until: Date; reason: string }, actor: string): Promise<void> {
-  const payload: AllowancePutPayload = { allowanceId: a.id, accountId: account.id, countries: [a.country], until: a.until.toISOString(), reason: a.reason, actor };
-  await tx.switchOperation.create({ data: { idempotencyKey: crypto.randomUUID(), kind: 'allowance_put', accountNumber: account.number, payload: JSON.stringify(payload) } });
+export async function queueAllowancePut(
+  tx: Tx,
+  account: { id: string; number: string },
+  a: { id: string; country: string; until: Date; reason: string },
+  actor: string,
+): Promise<void> {
+  const payload: AllowancePutPayload = {
+    allowanceId: a.id,
+    accountId: account.id,
+    countries: [a.country],
+    until: a.until.toISOString(),
+    reason: a.reason,
+    actor,
+  };
+  await tx.switchOperation.create({
+    data: {
+      idempotencyKey: crypto.randomUUID(),
+      kind: 'allowance_put',
+      accountNumber: account.number,
+      payload: JSON.stringify(payload),
+    },
+  });
 }
 
 /** Queues `DELETE …/destination-allowances/{country}` (staff ends an allowance early). */
-export async function queueAllowanceDelete(tx: Tx, account: { id: string; number: string }, a: { id: string; country: string }, actor: string): Promise<void> {
-  const payload: AllowanceDeletePayload = { allowanceId: a.id, accountId: account.id, country: a.country, actor };
-  await tx.switchOperation.create({ data: { idempotencyKey: crypto.randomUUID(), kind: 'allowance_delete', accountNumber: account.number, payload: JSON.stringify(payload) } });
+export async function queueAllowanceDelete(
+  tx: Tx,
+  account: { id: string; number: string },
+  a: { id: string; country: string },
+  actor: string,
+): Promise<void> {
+  const payload: AllowanceDeletePayload = {
+    allowanceId: a.id,
+    accountId: account.id,
+    country: a.country,
+    actor,
+  };
+  await tx.switchOperation.create({
+    data: {
+      idempotencyKey: crypto.randomUUID(),
+      kind: 'allowance_delete',
+      accountNumber: account.number,
+      payload: JSON.stringify(payload),
+    },
+  });
 }
 
 type Op = { id: string; kind: string; accountNumber: string; idempotencyKey: string; payload: string };
@@ -40,10 +89,17 @@ type Op = { id: string; kind: string; accountNumber: string; idempotencyKey: str
  * 'refused' when the switch answered, or the failure when it must be retried later (the runner
  * reschedules it with the same key).
  */
-export async function sendAllowanceOperation(op: Op, client: SwitchClient): Promise<'confirmed' | 'refused' | SwitchFailure> {
+export async function sendAllowanceOperation(
+  op: Op,
+  client: SwitchClient,
+): Promise<'confirmed' | 'refused' | SwitchFailure> {
   if (op.kind === 'allowance_put') {
     const p = JSON.parse(op.payload) as AllowancePutPayload;
-    const res = await client.putDestinationAllowances(op.accountNumber, { countries: p.countries, until: p.until, reason: p.reason, actor: p.actor }, op.idempotencyKey);
+    const res = await client.putDestinationAllowances(
+      op.accountNumber,
+      { countries: p.countries, until: p.until, reason: p.reason, actor: p.actor },
+      op.idempotencyKey,
+    );
     if (!res.ok) {
       if (isRetryable(res)) return res;
       await refused(op, p, `${res.code ?? res.kind}: ${res.message}`);
@@ -62,15 +118,34 @@ export async function sendAllowanceOperation(op: Op, client: SwitchClient): Prom
   if (!res.ok) {
     if (isRetryable(res)) return res;
     await finish(op, 'failed', `${res.code ?? res.kind}: ${res.message}`);
-    await audit({ action: 'allowance.end_refused', accountId: p.accountId, target: { type: 'destination_allowance', id: p.allowanceId }, detail: { country: p.country, error: res.message.slice(0, 200) } });
+    await audit({
+      action: 'allowance.end_refused',
+      accountId: p.accountId,
+      target: { type: 'destination_allowance', id: p.allowanceId },
+      detail: { country: p.country, error: res.message.slice(0, 200) },
+    });
     return 'refused';
   }
   await endAllowance(p.allowanceId, 'ended_by_staff', op);
   return 'confirmed';
 }
 
-async function finish(op: { id: string }, status: 'done' | 'failed', error: string | null, tx: Tx | typeof db = db): Promise<boolean> {
-  const r = await tx.switchOperation.updateMany({ where: { id: op.id, status: 'pending' }, data: { status, completedAt: new Date(), leaseOwner: null, leaseUntil: null, lastError: error?.slice(0, 500) ?? null } });
+async function finish(
+  op: { id: string },
+  status: 'done' | 'failed',
+  error: string | null,
+  tx: Tx | typeof db = db,
+): Promise<boolean> {
+  const r = await tx.switchOperation.updateMany({
+    where: { id: op.id, status: 'pending' },
+    data: {
+      status,
+      completedAt: new Date(),
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: error?.slice(0, 500) ?? null,
+    },
+  });
   return r.count === 1;
 }
 
@@ -79,10 +154,21 @@ async function started(op: Op, p: AllowancePutPayload, until: Date) {
     await lockAccount(tx, p.accountId);
     if (!(await finish(op, 'done', null, tx))) return;
     const now = new Date();
-    const moved = await tx.destinationAllowance.updateMany({ where: { id: p.allowanceId, status: 'sending' }, data: { status: 'active', startedAt: now, until } });
+    const moved = await tx.destinationAllowance.updateMany({
+      where: { id: p.allowanceId, status: 'sending' },
+      data: { status: 'active', startedAt: now, until },
+    });
     if (moved.count !== 1) return;
     await notifyAllowance(tx, p.allowanceId, 'allowance_started');
-    await audit({ action: 'allowance.started', accountId: p.accountId, target: { type: 'destination_allowance', id: p.allowanceId }, detail: { country: p.countries[0], until: until.toISOString(), confirmedBy: 'switch' } }, tx);
+    await audit(
+      {
+        action: 'allowance.started',
+        accountId: p.accountId,
+        target: { type: 'destination_allowance', id: p.allowanceId },
+        detail: { country: p.countries[0], until: until.toISOString(), confirmedBy: 'switch' },
+      },
+      tx,
+    );
   });
 }
 
@@ -90,8 +176,19 @@ async function refused(op: Op, p: AllowancePutPayload, error: string) {
   await db.$transaction(async (tx) => {
     await lockAccount(tx, p.accountId);
     if (!(await finish(op, 'failed', error, tx))) return;
-    await tx.destinationAllowance.updateMany({ where: { id: p.allowanceId, status: 'sending' }, data: { status: 'refused', endedAt: new Date(), endReason: error.slice(0, 500) } });
-    await audit({ action: 'allowance.refused', accountId: p.accountId, target: { type: 'destination_allowance', id: p.allowanceId }, detail: { country: p.countries[0], error: error.slice(0, 200) } }, tx);
+    await tx.destinationAllowance.updateMany({
+      where: { id: p.allowanceId, status: 'sending' },
+      data: { status: 'refused', endedAt: new Date(), endReason: error.slice(0, 500) },
+    });
+    await audit(
+      {
+        action: 'allowance.refused',
+        accountId: p.accountId,
+        target: { type: 'destination_allowance', id: p.allowanceId },
+        detail: { country: p.countries[0], error: error.slice(0, 200) },
+      },
+      tx,
+    );
   });
 }
 
@@ -100,16 +197,31 @@ async function refused(op: Op, p: AllowancePutPayload, error: string) {
  * confirmed the DELETE). Recorded once (conditional update), with emails to the account's members
  * and the agent who decided it, and an audit row. `op`, when given, is the confirmed DELETE.
  */
-export async function endAllowance(allowanceId: string, endReason: 'expired' | 'ended_on_switch' | 'ended_by_staff', op?: { id: string }): Promise<boolean> {
+export async function endAllowance(
+  allowanceId: string,
+  endReason: 'expired' | 'ended_on_switch' | 'ended_by_staff',
+  op?: { id: string },
+): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const a = await tx.destinationAllowance.findUnique({ where: { id: allowanceId } });
     if (!a) return false;
     await lockAccount(tx, a.accountId);
     if (op) await finish(op, 'done', null, tx);
-    const moved = await tx.destinationAllowance.updateMany({ where: { id: a.id, status: 'active' }, data: { status: 'ended', endedAt: new Date(), endReason } });
+    const moved = await tx.destinationAllowance.updateMany({
+      where: { id: a.id, status: 'active' },
+      data: { status: 'ended', endedAt: new Date(), endReason },
+    });
     if (moved.count !== 1) return false;
     await notifyAllowance(tx, a.id, 'allowance_ended');
-    await audit({ action: 'allowance.ended', accountId: a.accountId, target: { type: 'destination_allowance', id: a.id }, detail: { country: a.country, until: a.until?.toISOString(), endReason, confirmedBy: 'switch' } }, tx);
+    await audit(
+      {
+        action: 'allowance.ended',
+        accountId: a.accountId,
+        target: { type: 'destination_allowance', id: a.id },
+        detail: { country: a.country, until: a.until?.toISOString(), endReason, confirmedBy: 'switch' },
+      },
+      tx,
+    );
     return true;
   });
 }

@@ -6,35 +6,93 @@ import { assertStaff } from '@/lib/auth/session';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
 export type AllowanceView = {
-  id: string; country: string; hours: number; reason: string; status: string;
-  until: Date | null; startedAt: Date | null; endedAt: Date | null; createdAt: Date;
+  id: string;
+  country: string;
+  hours: number;
+  reason: string;
+  status: string;
+  until: Date | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  createdAt: Date;
   /** For a denial: the agent's note, which the customer is meant to read. */
   denial: string | null;
 };
 
-const view = (a: { id: string; country: string; hours: number; reason: string; status: string; until: Date | null; startedAt: Date | null; endedAt: Date | null; createdAt: Date; decisionNote: string | null }): AllowanceView => ({
-  id: a.id, country: a.country, hours: a.hours, reason: a.reason, status: a.status, until: a.until, startedAt: a.startedAt, endedAt: a.endedAt, createdAt: a.createdAt,
+const view = (a: {
+  id: string;
+  country: string;
+  hours: number;
+  reason: string;
+  status: string;
+  until: Date | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  createdAt: Date;
+  decisionNote: string | null;
+}): AllowanceView => ({
+  id: a.id,
+  country: a.country,
+  hours: a.hours,
+  reason: a.reason,
+  status: a.status,
+  until: a.until,
+  startedAt: a.startedAt,
+  endedAt: a.endedAt,
+  createdAt: a.createdAt,
   denial: a.status === 'denied' ? a.decisionNote : null,
 });
 
 /** The allowances of the account of one of the user's blocks, newest first (at most 20); [] for any other id. */
 export async function allowancesForBlockPage(userId: string, accountId: string): Promise<AllowanceView[]> {
-  const rows = await db.destinationAllowance.findMany({ where: { accountId, account: memberOf(userId) }, orderBy: { createdAt: 'desc' }, take: 20 });
+  const rows = await db.destinationAllowance.findMany({
+    where: { accountId, account: memberOf(userId) },
+    orderBy: { createdAt: 'desc' },
+    take: 20,
+  });
   return rows.map(view);
 }
 
 /** Staff: every allowance of an account, newest first (at most 50), with who asked and who decided. */
 export async function allowancesForStaff(user: CurrentUser, accountId: string) {
   assertStaff(user);
-  const rows = await db.destinationAllowance.findMany({ where: { accountId }, orderBy: { createdAt: 'desc' }, take: 50 });
-  const ids = [...new Set(rows.flatMap((r) => [r.requestedById, r.decidedById]).filter((x): x is string => x !== null))];
-  const users = new Map((await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]));
-  return rows.map((r) => ({ ...view(r), note: r.decisionNote, endReason: r.endReason, requestedBy: r.requestedById ? users.get(r.requestedById) ?? null : null, decidedBy: r.decidedById ? users.get(r.decidedById) ?? null : null }));
+  const rows = await db.destinationAllowance.findMany({
+    where: { accountId },
+    orderBy: { createdAt: 'desc' },
+    take: 50,
+  });
+  const ids = [
+    ...new Set(rows.flatMap((r) => [r.requestedById, r.decidedById]).filter((x): x is string => x !== null)),
+  ];
+  const users = new Map(
+    (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [
+      u.id,
+      u.email,
+    ]),
+  );
+  return rows.map((r) => ({
+    ...view(r),
+    note: r.decisionNote,
+    endReason: r.endReason,
+    requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,
+    decidedBy: r.decidedById ? (users.get(r.decidedById) ?? null) : null,
+  }));
 }
 
 /** Staff queue: allowance requests waiting for a callback, oldest first. */
 export async function pendingAllowanceRequests(user: CurrentUser) {
   assertStaff(user);
-  const rows = await db.destinationAllowance.findMany({ where: { status: 'requested' }, orderBy: { createdAt: 'asc' }, take: 50, include: { account: { select: { number: true, name: true } } } });
-  return rows.map((r) => ({ id: r.id, country: r.country, hours: r.hours, createdAt: r.createdAt, account: r.account }));
+  const rows = await db.destinationAllowance.findMany({
+    where: { status: 'requested' },
+    orderBy: { createdAt: 'asc' },
+    take: 50,
+    include: { account: { select: { number: true, name: true } } },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    country: r.country,
+    hours: r.hours,
+    createdAt: r.createdAt,
+    account: r.account,
+  }));
 }

@@ -19,7 +19,10 @@ export const isKnownCountry = (code: string) => known.has(code);
  * every dialable country except the account's own (calls there are national and never blocked).
  */
 export function allowableCountries(homeCountry: string, locale = 'en'): { code: string; name: string }[] {
-  return [...known].filter((c) => c !== homeCountry).map((code) => ({ code, name: countryName(code, locale) })).sort((a, b) => a.name.localeCompare(b.name, locale));
+  return [...known]
+    .filter((c) => c !== homeCountry)
+    .map((code) => ({ code, name: countryName(code, locale) }))
+    .sort((a, b) => a.name.localeCompare(b.name, locale));
 }
 
 /**
@@ -27,16 +30,31 @@ export function allowableCountries(homeCountry: string, locale = 'en'): { code: 
  * account by `countryProblem` (it needs the account's home country).
  */
 export const allowanceFields = {
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Choose the country to allow.'),
-  hours: z.coerce.number({ error: `Enter how many hours, from 1 to ${MAX_HOURS}.` }).int(`Enter a whole number of hours, from 1 to ${MAX_HOURS}.`)
-    .min(1, `Enter how many hours, from 1 to ${MAX_HOURS}.`).max(MAX_HOURS, `An allowance lasts at most ${MAX_HOURS} hours. Ask again when it ends if you still need it.`),
-  reason: z.string().trim().min(10, 'Tell us why you need to call this country (at least 10 characters).').max(1000, 'Keep the reason under 1000 characters.'),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'Choose the country to allow.'),
+  hours: z.coerce
+    .number({ error: `Enter how many hours, from 1 to ${MAX_HOURS}.` })
+    .int(`Enter a whole number of hours, from 1 to ${MAX_HOURS}.`)
+    .min(1, `Enter how many hours, from 1 to ${MAX_HOURS}.`)
+    .max(
+      MAX_HOURS,
+      `An allowance lasts at most ${MAX_HOURS} hours. Ask again when it ends if you still need it.`,
+    ),
+  reason: z
+    .string()
+    .trim()
+    .min(10, 'Tell us why you need to call this country (at least 10 characters).')
+    .max(1000, 'Keep the reason under 1000 characters.'),
 };
 
 /** Why `country` cannot be allowed for an account in `homeCountry`, or null when it can. */
 export function countryProblem(country: string, homeCountry: string): string | null {
   if (!isKnownCountry(country)) return 'We do not know this country. Choose one from the list.';
-  if (country === homeCountry) return `Calls within ${countryName(homeCountry)} are national and are not blocked: no allowance is needed.`;
+  if (country === homeCountry)
+    return `Calls within ${countryName(homeCountry)} are national and are not blocked: no allowance is needed.`;
   return null;
 }
 

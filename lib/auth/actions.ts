@@ -34,10 +34,15 @@ export async function signInAction(_prev: ActionState | undefined, form: FormDat
     return { message: t('fixFields'), fieldErrors, values: { email } };
   }
   const jar = await cookies();
-  const outcome = await attemptSignIn(parsed.data, await requestMeta(), { deviceCookie: jar.get(DEVICE_COOKIE)?.value });
+  const outcome = await attemptSignIn(parsed.data, await requestMeta(), {
+    deviceCookie: jar.get(DEVICE_COOKIE)?.value,
+  });
   if (!outcome.ok) {
     const minutes = Math.max(1, Math.ceil((outcome.retryAfterSec ?? 900) / 60));
-    return { message: outcome.reason === 'throttled' ? t('throttled', { minutes }) : t('invalid'), values: { email } };
+    return {
+      message: outcome.reason === 'throttled' ? t('throttled', { minutes }) : t('invalid'),
+      values: { email },
+    };
   }
   jar.set(DEVICE_COOKIE, outcome.deviceCookie, deviceCookieOptions(env().APP_URL));
   redirect(safeCallbackUrl(raw.callbackUrl));
@@ -49,24 +54,42 @@ export async function emailLinkAction(_prev: ActionState | undefined, form: Form
   const raw = formToObject(form);
   const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
   const deviceCookie = (await cookies()).get(DEVICE_COOKIE)?.value;
-  const outcome = await requestSignInLink(email, safeCallbackUrl(raw.callbackUrl), await requestMeta(), { deviceCookie });
+  const outcome = await requestSignInLink(email, safeCallbackUrl(raw.callbackUrl), await requestMeta(), {
+    deviceCookie,
+  });
   if (outcome.ok) return { ok: true, message: t('linkSent'), values: { email } };
-  if (outcome.reason === 'invalid') return { message: t('linkEmailMissing'), fieldErrors: { email: [t('linkEmailMissing')] }, values: { email } };
-  return { message: t('linkThrottled', { minutes: Math.max(1, Math.ceil((outcome.retryAfterSec ?? 3600) / 60)) }), values: { email } };
+  if (outcome.reason === 'invalid')
+    return {
+      message: t('linkEmailMissing'),
+      fieldErrors: { email: [t('linkEmailMissing')] },
+      values: { email },
+    };
+  return {
+    message: t('linkThrottled', { minutes: Math.max(1, Math.ceil((outcome.retryAfterSec ?? 3600) / 60)) }),
+    values: { email },
+  };
 }
 
 /** "Continue" on a sign-in link's page: uses the link in this browser, then lands on its destination. */
-export async function continueLinkAction(_prev: ActionState | undefined, form: FormData): Promise<ActionState> {
+export async function continueLinkAction(
+  _prev: ActionState | undefined,
+  form: FormData,
+): Promise<ActionState> {
   const raw = formToObject(form);
   const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 256) : '');
   const callbackUrl = safeCallbackUrl(raw.callbackUrl);
   const jar = await cookies();
-  const outcome = await redeemSignInLink({ token: str(raw.token), proof: str(raw.proof), bindCookie: jar.get(LINK_BIND_COOKIE)?.value }, await requestMeta());
-  if (!outcome.ok && outcome.reason === 'unbound') return { message: (await getTranslations('signIn'))('linkUnbound') };
+  const outcome = await redeemSignInLink(
+    { token: str(raw.token), proof: str(raw.proof), bindCookie: jar.get(LINK_BIND_COOKIE)?.value },
+    await requestMeta(),
+  );
+  if (!outcome.ok && outcome.reason === 'unbound')
+    return { message: (await getTranslations('signIn'))('linkUnbound') };
   if (!outcome.ok) redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
   jar.delete({ name: LINK_BIND_COOKIE, path: LINK_BIND_PATH });
   // The person proved they read this mailbox in this browser: it is a known device for this email now.
-  if (!knownDeviceId(jar.get(DEVICE_COOKIE)?.value, outcome.email)) jar.set(DEVICE_COOKIE, newDeviceCookie(outcome.email), deviceCookieOptions(env().APP_URL));
+  if (!knownDeviceId(jar.get(DEVICE_COOKIE)?.value, outcome.email))
+    jar.set(DEVICE_COOKIE, newDeviceCookie(outcome.email), deviceCookieOptions(env().APP_URL));
   redirect(callbackUrl);
 }
 
@@ -89,7 +112,10 @@ export async function signOutEverywhereAction(): Promise<void> {
     await db.$transaction(async (tx) => {
       const { count } = await tx.session.deleteMany({ where: { userId: user.id } });
       const linksRevoked = await revokeSignInLinks(tx, user.email);
-      await audit({ action: 'sign_out.everywhere', actor: user, detail: { sessions: count, linksRevoked }, meta }, tx);
+      await audit(
+        { action: 'sign_out.everywhere', actor: user, detail: { sessions: count, linksRevoked }, meta },
+        tx,
+      );
     });
   }
   await signOut({ redirect: false });

@@ -6,7 +6,13 @@
  * character or backslash is refused, and the result must still be a path on our own origin.
  */
 export function safeCallbackUrl(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length > 512 || !raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
+  if (
+    typeof raw !== 'string' ||
+    raw.length > 512 ||
+    !raw.startsWith('/') ||
+    /[\u0000-\u001f\u007f\\]/.test(raw)
+  )
+    return '/';
   const base = 'http://tollgate.invalid';
   try {
     const u = new URL(raw, base);

@@ -8,7 +8,8 @@
 export const RECOVERY_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const RECOVERY_LENGTH = 16;
 
-export type ReadCode = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string } | { kind: 'malformed' };
+export type ReadCode =
+  { kind: 'totp'; code: string } | { kind: 'recovery'; code: string } | { kind: 'malformed' };
 
 // White space (\s covers U+00A0, U+2007, U+202F, U+3000…), hyphen and dash characters, the minus sign.
 const SEPARATORS = /[\s\-\u2010-\u2015\u2212\uFE58\uFE63\uFF0D._]/g;
@@ -22,7 +23,8 @@ export function readCode(raw: string): ReadCode {
   const s = raw.normalize('NFKC').replace(SEPARATORS, '');
   if (/^\d{6}$/.test(s)) return { kind: 'totp', code: s };
   const r = s.toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
-  if (r.length === RECOVERY_LENGTH && [...r].every((c) => RECOVERY_ALPHABET.includes(c))) return { kind: 'recovery', code: r };
+  if (r.length === RECOVERY_LENGTH && [...r].every((c) => RECOVERY_ALPHABET.includes(c)))
+    return { kind: 'recovery', code: r };
   return { kind: 'malformed' };
 }
 

@@ -16,7 +16,10 @@ const EXPECTED_AUTH_ERRORS = new Set(['CredentialsSignin', 'Verification', 'Acce
 
 export const SESSION_MAX_AGE_SEC = 12 * 60 * 60;
 
-const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().max(254).pipe(z.email()), password: z.string().min(1).max(1024) });
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
+  password: z.string().min(1).max(1024),
+});
 
 /**
  * Auth.js with JWT sessions (Credentials needs them). The JWT only names a row in the Session table;
@@ -25,7 +28,9 @@ const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().max(
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   adapter: PrismaAdapter(getDb()),
   // During a rotation, sessions signed with the previous secret stay valid (Auth.js tries each; signs with the first).
-  secret: process.env.AUTH_SECRET_PREVIOUS ? [process.env.AUTH_SECRET ?? '', process.env.AUTH_SECRET_PREVIOUS] : process.env.AUTH_SECRET,
+  secret: process.env.AUTH_SECRET_PREVIOUS
+    ? [process.env.AUTH_SECRET ?? '', process.env.AUTH_SECRET_PREVIOUS]
+    : process.env.AUTH_SECRET,
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SEC },
   pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in/check-email' },
@@ -37,7 +42,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (type === 'Verification' || type === 'AccessDenied') countSignIn('email_link', 'failure');
       // Only the error's type and message: Auth.js errors may carry the request's URL (a link token).
       if (EXPECTED_AUTH_ERRORS.has(type)) log().warn({ authError: type }, 'sign-in refused');
-      else log().error({ authError: type, err: { type: error.name, message: error.message, stack: error.stack } }, 'Auth.js error');
+      else
+        log().error(
+          { authError: type, err: { type: error.name, message: error.message, stack: error.stack } },
+          'Auth.js error',
+        );
     },
   },
   providers: [
@@ -73,7 +82,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const meta = await requestMeta().catch(() => null);
         const sid = crypto.randomBytes(32).toString('base64url');
         await getDb().session.create({
-          data: { sessionToken: sid, userId: user.id, expires: new Date(Date.now() + SESSION_MAX_AGE_SEC * 1000), ip: meta?.ip, userAgent: meta?.userAgent },
+          data: {
+            sessionToken: sid,
+            userId: user.id,
+            expires: new Date(Date.now() + SESSION_MAX_AGE_SEC * 1000),
+            ip: meta?.ip,
+            userAgent: meta?.userAgent,
+          },
         });
         token.sid = sid;
         token.sub = user.id;

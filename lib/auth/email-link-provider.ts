@@ -4,7 +4,12 @@ import Nodemailer from 'next-auth/providers/nodemailer';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
-import { continueLink, EMAIL_PROVIDER_ID, linkTokenSecret, REQUESTED_LINK_MAX_AGE_SEC } from '@/lib/mail/link-token';
+import {
+  continueLink,
+  EMAIL_PROVIDER_ID,
+  linkTokenSecret,
+  REQUESTED_LINK_MAX_AGE_SEC,
+} from '@/lib/mail/link-token';
 import { queueMail } from '@/lib/mail/queue';
 import { seal } from '@/lib/server/seal';
 
@@ -27,7 +32,10 @@ export function toContinueLink(raw: string, appUrl = env().APP_URL): string {
   const u = new URL(raw);
   const cb = u.searchParams.get('callbackUrl');
   const c = cb ? new URL(cb, 'http://tollgate.invalid') : null;
-  return continueLink(appUrl, { token: u.searchParams.get('token') ?? '', callbackPath: safeCallbackUrl(c ? `${c.pathname}${c.search}` : '/') });
+  return continueLink(appUrl, {
+    token: u.searchParams.get('token') ?? '',
+    callbackPath: safeCallbackUrl(c ? `${c.pathname}${c.search}` : '/'),
+  });
 }
 
 export function emailLinkProvider() {
@@ -37,7 +45,10 @@ export function emailLinkProvider() {
     maxAge: REQUESTED_LINK_MAX_AGE_SEC,
     secret: linkTokenSecret(),
     async sendVerificationRequest({ identifier, url, expires }) {
-      await queueMail(db, identifier, 'sign_in_link', { sealedUrl: seal(toContinueLink(url), 'mail-payload-v1'), expires: expires.toISOString() });
+      await queueMail(db, identifier, 'sign_in_link', {
+        sealedUrl: seal(toContinueLink(url), 'mail-payload-v1'),
+        expires: expires.toISOString(),
+      });
     },
   });
 }
@@ -48,6 +59,9 @@ export function emailLinkProvider() {
  * /api/auth/signin/nodemailer is refused for every address alike). Using a link through Auth.js's
  * callback: never (app/api/auth/[...nextauth]/route.ts forwards it to the "Continue" page).
  */
-export async function emailSignInAllowed(_user: { email?: string | null }, email?: { verificationRequest?: boolean }): Promise<boolean> {
+export async function emailSignInAllowed(
+  _user: { email?: string | null },
+  email?: { verificationRequest?: boolean },
+): Promise<boolean> {
   return email?.verificationRequest === true && linkRequest.getStore() === true;
 }

@@ -13,7 +13,8 @@ import { EMAIL_PROVIDER_ID } from '@/lib/mail/link-token';
 import { log } from '@/lib/server/log';
 import { countSignIn } from '@/lib/server/metrics';
 
-export type LinkOutcome = { ok: true } | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
+export type LinkOutcome =
+  { ok: true } | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
 
 const emailSchema = z.string().trim().toLowerCase().min(3).max(254).pipe(z.email());
 
@@ -28,30 +29,51 @@ const FLOOR_MS = 400;
  * browser is a known device of that email, which has its own allowance. For a user, Auth.js's email
  * sign-in makes the link and queues it (lib/auth/email-link-provider.ts); `callbackUrl` is where it lands.
  */
-export async function requestSignInLink(rawEmail: unknown, callbackUrl: string, meta: RequestMeta, client: { deviceCookie?: string | null } = {}): Promise<LinkOutcome> {
+export async function requestSignInLink(
+  rawEmail: unknown,
+  callbackUrl: string,
+  meta: RequestMeta,
+  client: { deviceCookie?: string | null } = {},
+): Promise<LinkOutcome> {
   const started = Date.now();
   const parsed = emailSchema.safeParse(rawEmail);
   if (!parsed.success) return { ok: false, reason: 'invalid' };
   const email = parsed.data;
-  const keys = linkRequestLimitKeys({ email, ip: meta.ip, deviceId: knownDeviceId(client.deviceCookie, email) });
+  const keys = linkRequestLimitKeys({
+    email,
+    ip: meta.ip,
+    deviceId: knownDeviceId(client.deviceCookie, email),
+  });
   // Counted before anything is sent.
   const refused = (await consumeAll(keys.refuse)).over;
   if (refused) {
     await audit({ action: 'sign_in.link_throttled', detail: { email, by: refused.name }, meta });
     countSignIn('email_link', 'throttled');
-    return { ok: false, reason: 'throttled', retryAfterSec: refused.status.limited ? refused.status.retryAfterSec : undefined };
+    return {
+      ok: false,
+      reason: 'throttled',
+      retryAfterSec: refused.status.limited ? refused.status.retryAfterSec : undefined,
+    };
   }
   const quiet = (await consumeAll(keys.quiet)).over;
-  const user = quiet ? null : await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
+  const user = quiet
+    ? null
+    : await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
   if (user && !user.disabled) {
     try {
-      await asLinkRequest(() => signIn(EMAIL_PROVIDER_ID, { email, redirectTo: callbackUrl, redirect: false }));
+      await asLinkRequest(() =>
+        signIn(EMAIL_PROVIDER_ID, { email, redirectTo: callbackUrl, redirect: false }),
+      );
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
       log().warn({ authError: e.type }, 'sign-in link not queued');
     }
   }
-  await audit({ action: quiet ? 'sign_in.link_suppressed' : 'sign_in.link_requested', detail: { email, ...(quiet ? { by: quiet.name } : {}) }, meta });
+  await audit({
+    action: quiet ? 'sign_in.link_suppressed' : 'sign_in.link_requested',
+    detail: { email, ...(quiet ? { by: quiet.name } : {}) },
+    meta,
+  });
   const wait = FLOOR_MS - (Date.now() - started);
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   return { ok: true };

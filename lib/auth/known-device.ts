@@ -30,5 +30,11 @@ export function knownDeviceId(cookie: string | null | undefined, email: string):
 
 /** Cookie attributes for the known-device cookie (httpOnly; Secure when APP_URL is https). */
 export function deviceCookieOptions(appUrl: string) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: appUrl.startsWith('https:'), path: '/', maxAge: DEVICE_COOKIE_MAX_AGE_SEC };
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: appUrl.startsWith('https:'),
+    path: '/',
+    maxAge: DEVICE_COOKIE_MAX_AGE_SEC,
+  };
 }

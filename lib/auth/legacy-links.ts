@@ -17,5 +17,8 @@ export function forwardLegacyLink(request: Request, appUrl = env().APP_URL): Res
   const c = cb ? new URL(cb, appUrl) : null;
   const dest = safeCallbackUrl(c && c.origin === new URL(appUrl).origin ? `${c.pathname}${c.search}` : '/');
   const location = continueLink(appUrl, { token: url.searchParams.get('token') ?? '', callbackPath: dest });
-  return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } });
+  return new Response(null, {
+    status: 303,
+    headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+  });
 }

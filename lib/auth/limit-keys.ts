@@ -12,7 +12,11 @@ import type { LimitName } from '@/lib/server/rate-limit';
 export type LimitKey = { name: LimitName; key: string };
 
 /** Counters for one password attempt, all spent before the password is checked. */
-export function passwordLimitKeys(o: { email: string; ip: string | null; deviceId: string | null }): LimitKey[] {
+export function passwordLimitKeys(o: {
+  email: string;
+  ip: string | null;
+  deviceId: string | null;
+}): LimitKey[] {
   if (o.deviceId) return [{ name: 'signInDevice', key: o.deviceId }];
   const address = addressBucket(o.ip);
   return [
@@ -27,13 +31,18 @@ export function passwordLimitKeys(o: { email: string; ip: string | null; deviceI
  * wait (they count the requester's own address, so the answer says nothing about the email). `quiet`:
  * over these, the answer stays "on its way" and nothing is sent (mailbox flooding from many addresses).
  */
-export function linkRequestLimitKeys(o: { email: string; ip: string | null; deviceId: string | null }): { refuse: LimitKey[]; quiet: LimitKey[] } {
+export function linkRequestLimitKeys(o: { email: string; ip: string | null; deviceId: string | null }): {
+  refuse: LimitKey[];
+  quiet: LimitKey[];
+} {
   const address = addressBucket(o.ip);
   return {
     refuse: [
       { name: 'emailLinkIp', key: address },
       { name: 'emailLinkEmailIp', key: `${o.email} ${address}` },
     ],
-    quiet: o.deviceId ? [{ name: 'emailLinkDevice', key: o.deviceId }] : [{ name: 'emailLink', key: o.email }],
+    quiet: o.deviceId
+      ? [{ name: 'emailLinkDevice', key: o.deviceId }]
+      : [{ name: 'emailLink', key: o.email }],
   };
 }

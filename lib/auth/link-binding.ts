@@ -9,5 +9,8 @@ export const LINK_BIND_MAX_AGE_SEC = 60 * 60;
 /** A new binding value: 32 random bytes, base64url. */
 export function newLinkBinding(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }

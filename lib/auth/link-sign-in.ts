@@ -25,7 +25,9 @@ async function userOfLink(token: string) {
   const row = await db.verificationToken.findUnique({ where: { token: hashLinkToken(token) } });
   if (!row || row.expires <= new Date()) return null;
   const unlock = row.identifier.startsWith(UNLOCK_PREFIX);
-  const user = await db.user.findUnique({ where: { email: unlock ? row.identifier.slice(UNLOCK_PREFIX.length) : row.identifier } });
+  const user = await db.user.findUnique({
+    where: { email: unlock ? row.identifier.slice(UNLOCK_PREFIX.length) : row.identifier },
+  });
   return user && !user.disabled ? { row, user, unlock } : null;
 }
 
@@ -35,9 +37,11 @@ export async function linkIsUsable(token: string): Promise<boolean> {
 }
 
 /** The proof a "Continue" form carries: HMAC of the browser's binding cookie and the token (64 hex). */
-export const bindingProof = (bindCookie: string, token: string) => mac(`${bindCookie}\n${token}`, 'link-binding-v1');
+export const bindingProof = (bindCookie: string, token: string) =>
+  mac(`${bindCookie}\n${token}`, 'link-binding-v1');
 
-export type UseLinkOutcome = { ok: true; userId: string; email: string } | { ok: false; reason: 'unbound' | 'invalid' };
+export type UseLinkOutcome =
+  { ok: true; userId: string; email: string } | { ok: false; reason: 'unbound' | 'invalid' };
 
 /**
  * The "Continue" POST. `unbound`: the POST did not come from a browser that showed the page for this
@@ -45,15 +49,26 @@ export type UseLinkOutcome = { ok: true; userId: string; email: string } | { ok:
  * used, expired or its user disabled. On success the token is gone, a session exists (the caller's
  * response carries its cookie), a second-factor lock named by an unlock link is lifted, and it is audited.
  */
-export async function redeemSignInLink(input: { token: string; proof: string; bindCookie: string | null | undefined }, meta: RequestMeta): Promise<UseLinkOutcome> {
-  if (!input.bindCookie || !TOKEN.test(input.token) || !sameMac(input.proof, bindingProof(input.bindCookie, input.token))) {
+export async function redeemSignInLink(
+  input: { token: string; proof: string; bindCookie: string | null | undefined },
+  meta: RequestMeta,
+): Promise<UseLinkOutcome> {
+  if (
+    !input.bindCookie ||
+    !TOKEN.test(input.token) ||
+    !sameMac(input.proof, bindingProof(input.bindCookie, input.token))
+  ) {
     await audit({ action: 'sign_in.link_unbound', meta });
     countSignIn('email_link', 'failure');
     return { ok: false, reason: 'unbound' };
   }
   const found = await userOfLink(input.token);
   // Single use: of two concurrent POSTs, only the one whose delete removed the row goes on.
-  const used = found ? await db.verificationToken.deleteMany({ where: { token: found.row.token, expires: { gt: new Date() } } }) : { count: 0 };
+  const used = found
+    ? await db.verificationToken.deleteMany({
+        where: { token: found.row.token, expires: { gt: new Date() } },
+      })
+    : { count: 0 };
   if (!found || used.count !== 1) {
     await audit({ action: 'sign_in.link_refused', meta });
     countSignIn('email_link', 'failure');
@@ -62,7 +77,12 @@ export async function redeemSignInLink(input: { token: string; proof: string; bi
   const { user, unlock } = found;
   if (unlock) await unlockSecondFactor(user, meta);
   await grantLinkSignIn(user.id, () => signIn(LINK_PROVIDER_ID, { redirect: false }));
-  await audit({ action: 'sign_in.success', actor: user, detail: { method: unlock ? 'mfa_unlock_link' : 'email_link' }, meta });
+  await audit({
+    action: 'sign_in.success',
+    actor: user,
+    detail: { method: unlock ? 'mfa_unlock_link' : 'email_link' },
+    meta,
+  });
   countSignIn('email_link', 'success');
   return { ok: true, userId: user.id, email: user.email };
 }

@@ -9,7 +9,10 @@ export const hashPassword = (password: string) => hash(password, OPTIONS);
 // A real hash of a random string, so unknown emails cost the same time as known ones (no enumeration).
 let dummy: Promise<string> | undefined;
 
-export async function verifyPassword(hashValue: string | null | undefined, password: string): Promise<boolean> {
+export async function verifyPassword(
+  hashValue: string | null | undefined,
+  password: string,
+): Promise<boolean> {
   if (!hashValue) {
     dummy ??= hashPassword(crypto.randomUUID());
     await verify(await dummy, password).catch(() => false);

@@ -8,6 +8,8 @@ import { linkIdentifiers } from '@/lib/mail/link-token';
  * change, a second-factor change, a disabled user. Returns how many links were revoked.
  */
 export async function revokeSignInLinks(client: Tx | typeof db, email: string): Promise<number> {
-  const { count } = await client.verificationToken.deleteMany({ where: { identifier: { in: linkIdentifiers(email) } } });
+  const { count } = await client.verificationToken.deleteMany({
+    where: { identifier: { in: linkIdentifiers(email) } },
+  });
   return count;
 }

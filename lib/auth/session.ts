@@ -49,10 +49,14 @@ export const currentUser = cache(async (): Promise<CurrentUser | null> => {
  * second factor (staff must, customers may) proves it once per session before any page shows data;
  * only the pages that take the code pass `allowUnverified`.
  */
-export async function requireUser(returnTo?: string, opts: { allowUnverified?: boolean } = {}): Promise<CurrentUser> {
+export async function requireUser(
+  returnTo?: string,
+  opts: { allowUnverified?: boolean } = {},
+): Promise<CurrentUser> {
   const user = await currentUser();
   if (!user) redirect(returnTo ? `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}` : '/sign-in');
-  if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified) redirect(`/security/verify?next=${encodeURIComponent(returnTo ?? '/')}`);
+  if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified)
+    redirect(`/security/verify?next=${encodeURIComponent(returnTo ?? '/')}`);
   return user;
 }
 
@@ -61,7 +65,10 @@ export async function requireUser(returnTo?: string, opts: { allowUnverified?: b
  * action): only staff of the given roles, with the second factor verified in this session. Anyone
  * else gets the same 404 as a page that does not exist.
  */
-export function assertStaff(user: CurrentUser | null | undefined, roles: readonly Role[] = STAFF_ROLES): asserts user is CurrentUser {
+export function assertStaff(
+  user: CurrentUser | null | undefined,
+  roles: readonly Role[] = STAFF_ROLES,
+): asserts user is CurrentUser {
   if (!user || !roles.includes(user.role) || !user.mfaVerified) notFound();
 }
 

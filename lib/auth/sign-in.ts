@@ -12,16 +12,23 @@ import { countSignIn } from '@/lib/server/metrics';
 import { isTimeZone } from '@/lib/time/format';
 
 export const signInSchema = z.object({
-  email: z.string().trim().toLowerCase().min(1, 'Enter your email address.').max(254, 'That email address is too long.').pipe(z.email('Enter a valid email address.')),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, 'Enter your email address.')
+    .max(254, 'That email address is too long.')
+    .pipe(z.email('Enter a valid email address.')),
   password: z.string().min(1, 'Enter your password.').max(1024, 'That password is too long.'),
   tz: z.string().max(64).optional(),
 });
 
-export type SignInOutcome = { ok: true; userId: string; deviceCookie: string } | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
+export type SignInOutcome =
+  | { ok: true; userId: string; deviceCookie: string }
+  | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
 
 /** What the browser brought besides the form: its known-device cookie, if any (lib/auth/known-device.ts). */
 export type SignInClient = { deviceCookie?: string | null };
-
 
 /**
  * Password sign-in. Every attempt spends its limit counters BEFORE the password is checked (parallel
@@ -30,7 +37,11 @@ export type SignInClient = { deviceCookie?: string | null };
  * are counted per email and address, a known browser only against its own allowance.
  * Returns, on success, a (renewed) known-device cookie value for the caller to set.
  */
-export async function attemptSignIn(input: z.output<typeof signInSchema>, meta: RequestMeta, client: SignInClient = {}): Promise<SignInOutcome> {
+export async function attemptSignIn(
+  input: z.output<typeof signInSchema>,
+  meta: RequestMeta,
+  client: SignInClient = {},
+): Promise<SignInOutcome> {
   const deviceId = knownDeviceId(client.deviceCookie, input.email);
   const keys = passwordLimitKeys({ email: input.email, ip: meta.ip, deviceId });
   const { over, last } = await consumeAll(keys);
@@ -43,21 +54,41 @@ export async function attemptSignIn(input: z.output<typeof signInSchema>, meta: 
     await signIn('credentials', { email: input.email, password: input.password, redirect: false });
   } catch (e) {
     if (!(e instanceof AuthError)) throw e;
-    await audit({ action: 'sign_in.failure', detail: { email: input.email, knownDevice: deviceId !== null }, meta });
+    await audit({
+      action: 'sign_in.failure',
+      detail: { email: input.email, knownDevice: deviceId !== null },
+      meta,
+    });
     countSignIn('password', last?.limited ? 'throttled' : 'failure');
-    return last?.limited ? { ok: false, reason: 'throttled', retryAfterSec: last.retryAfterSec } : { ok: false, reason: 'invalid' };
+    return last?.limited
+      ? { ok: false, reason: 'throttled', retryAfterSec: last.retryAfterSec }
+      : { ok: false, reason: 'invalid' };
   }
-  for (const k of keys) await (k.name === 'signInIp' || k.name === 'signInEmail' ? reward(k.name, k.key) : reset(k.name, k.key));
+  for (const k of keys)
+    await (k.name === 'signInIp' || k.name === 'signInEmail' ? reward(k.name, k.key) : reset(k.name, k.key));
   const user = await db.user.findUniqueOrThrow({ where: { email: input.email } });
   await afterPasswordSignIn(user, input);
-  await audit({ action: 'sign_in.success', actor: { id: user.id, email: user.email }, detail: { knownDevice: deviceId !== null }, meta });
+  await audit({
+    action: 'sign_in.success',
+    actor: { id: user.id, email: user.email },
+    detail: { knownDevice: deviceId !== null },
+    meta,
+  });
   countSignIn('password', 'success');
-  return { ok: true, userId: user.id, deviceCookie: deviceId ? client.deviceCookie! : newDeviceCookie(user.email) };
+  return {
+    ok: true,
+    userId: user.id,
+    deviceCookie: deviceId ? client.deviceCookie! : newDeviceCookie(user.email),
+  };
 }
 
 /** What a successful password sign-in updates on the user (the browser's time zone); one place to extend. */
-async function afterPasswordSignIn(user: { id: string; timeZone: string }, input: z.output<typeof signInSchema>): Promise<void> {
-  if (isTimeZone(input.tz) && input.tz !== user.timeZone) await db.user.update({ where: { id: user.id }, data: { timeZone: input.tz } });
+async function afterPasswordSignIn(
+  user: { id: string; timeZone: string },
+  input: z.output<typeof signInSchema>,
+): Promise<void> {
+  if (isTimeZone(input.tz) && input.tz !== user.timeZone)
+    await db.user.update({ where: { id: user.id }, data: { timeZone: input.tz } });
 }
 
 export { safeCallbackUrl } from '@/lib/auth/callback-url';

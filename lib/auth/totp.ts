@@ -12,7 +12,14 @@ export const decryptSecret = (stored: string) => unseal(stored, 'totp-secret-v1'
 export const newSecret = () => new Secret({ size: 20 }).base32;
 
 export function totpFor(base32: string, label: string): TOTP {
-  return new TOTP({ issuer: 'Tollgate', label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(base32) });
+  return new TOTP({
+    issuer: 'Tollgate',
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: Secret.fromBase32(base32),
+  });
 }
 
 /** The time step a code belongs to (current, or one either side for clock drift), or null. */
@@ -41,5 +48,12 @@ export const hashRecoveryCode = (code: string) => `hmac-sha256:${mac(code, 'reco
 
 /** `n` new recovery codes for display (`ABCD-EFGH-JKMN-PQRS`), 80 bits each from the CSPRNG. */
 export function newRecoveryCodes(n = 10): string[] {
-  return Array.from({ length: n }, () => formatRecoveryCode(Array.from({ length: RECOVERY_LENGTH }, () => RECOVERY_ALPHABET[crypto.randomInt(RECOVERY_ALPHABET.length)]).join('')));
+  return Array.from({ length: n }, () =>
+    formatRecoveryCode(
+      Array.from(
+        { length: RECOVERY_LENGTH },
+        () => RECOVERY_ALPHABET[crypto.randomInt(RECOVERY_ALPHABET.length)],
+      ).join(''),
+    ),
+  );
 }

@@ -4,7 +4,13 @@ import { after } from 'next/server';
 import { revalidatePath } from 'next/cache';
 import { staffAction } from '@/lib/server/safe-action';
 import { resolveSyncIssue, resolveSyncSchema } from '@/lib/blocks/sync-issues';
-import { liftBlockByStaff, liftSchema, type ManualOutcome, placeManualBlock, placeSchema } from '@/lib/blocks/manual';
+import {
+  liftBlockByStaff,
+  liftSchema,
+  type ManualOutcome,
+  placeManualBlock,
+  placeSchema,
+} from '@/lib/blocks/manual';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 
 function answer(r: ManualOutcome, sent: string) {
@@ -15,15 +21,37 @@ function answer(r: ManualOutcome, sent: string) {
   return { ok: true, message: sent };
 }
 
-export const placeBlockAction = staffAction(placeSchema, async (input, { user, meta }) =>
-  answer(await placeManualBlock(user, input, meta), 'Sent to the switch. The block is in force once the switch confirms it; this page shows when.'), { echo: ['note'] });
+export const placeBlockAction = staffAction(
+  placeSchema,
+  async (input, { user, meta }) =>
+    answer(
+      await placeManualBlock(user, input, meta),
+      'Sent to the switch. The block is in force once the switch confirms it; this page shows when.',
+    ),
+  { echo: ['note'] },
+);
 
-export const liftBlockAction = staffAction(liftSchema, async (input, { user, meta }) =>
-  answer(await liftBlockByStaff(user, input, meta), 'Lift sent to the switch. International calling is allowed once the switch confirms it; this page shows when.'), { echo: ['note', 'alsoLift[]'] });
+export const liftBlockAction = staffAction(
+  liftSchema,
+  async (input, { user, meta }) =>
+    answer(
+      await liftBlockByStaff(user, input, meta),
+      'Lift sent to the switch. International calling is allowed once the switch confirms it; this page shows when.',
+    ),
+  { echo: ['note', 'alsoLift[]'] },
+);
 
-export const resolveSyncAction = staffAction(resolveSyncSchema, async (input, { user, meta }) => {
-  const done = await resolveSyncIssue(user, input.issueId, input.note, meta);
-  if (!done) return { message: 'This difference was already resolved by someone else, or no longer exists. Reload the page.' };
-  revalidatePath('/staff');
-  return { ok: true, message: 'Marked as resolved.' };
-}, { echo: ['note'] });
+export const resolveSyncAction = staffAction(
+  resolveSyncSchema,
+  async (input, { user, meta }) => {
+    const done = await resolveSyncIssue(user, input.issueId, input.note, meta);
+    if (!done)
+      return {
+        message:
+          'This difference was already resolved by someone else, or no longer exists. Reload the page.',
+      };
+    revalidatePath('/staff');
+    return { ok: true, message: 'Marked as resolved.' };
+  },
+  { echo: ['note'] },
+);

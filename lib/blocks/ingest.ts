@@ -8,7 +8,10 @@ import { verifySignature } from '@/lib/switch/signature';
 
 export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 503; body: Record<string, unknown> };
 
-const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): IngestAnswer => ({ status, body });
+const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): IngestAnswer => ({
+  status,
+  body,
+});
 const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2002';
 
 /**
@@ -20,7 +23,12 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2
  * last change is checked against the switch's GET; if the switch cannot be read, the answer is 503
  * and the inbox row stays `received`, so the switch's retry (or the reconciler) brings it back.
  */
-export async function ingestSwitchEvent(raw: string, signature: string | null, secret: string, nowSec = Math.floor(Date.now() / 1000)): Promise<IngestAnswer> {
+export async function ingestSwitchEvent(
+  raw: string,
+  signature: string | null,
+  secret: string,
+  nowSec = Math.floor(Date.now() / 1000),
+): Promise<IngestAnswer> {
   const sig = verifySignature(secret, raw, signature, nowSec);
   if (!sig.ok) return answer(401, { error: { code: 'bad_signature', message: `signature ${sig.reason}` } });
 
@@ -33,25 +41,38 @@ export async function ingestSwitchEvent(raw: string, signature: string | null, s
   }
   const parsed = switchEventSchema.safeParse(json);
   if (!parsed.success) {
-    const message = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const message = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; ');
     await keepRejected(raw, message);
     return answer(400, { error: { code: 'invalid_event', message } });
   }
   const event = parsed.data;
 
   try {
-    await db.switchEvent.create({ data: { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw } });
+    await db.switchEvent.create({
+      data: { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw },
+    });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
   }
   const account = await db.customerAccount.findUnique({ where: { number: event.data.accountNumber } });
   if (!account) {
-    await db.switchEvent.updateMany({ where: { id: event.id, status: 'received' }, data: { status: 'unknown_account', processedAt: new Date() } });
-    return answer(404, { error: { code: 'unknown_account', message: `no account ${event.data.accountNumber}` } });
+    await db.switchEvent.updateMany({
+      where: { id: event.id, status: 'received' },
+      data: { status: 'unknown_account', processedAt: new Date() },
+    });
+    return answer(404, {
+      error: { code: 'unknown_account', message: `no account ${event.data.accountNumber}` },
+    });
   }
 
   const claim = async (tx: Tx) => {
-    const moved = await tx.switchEvent.updateMany({ where: { id: event.id, status: { in: ['received', 'unknown_account'] } }, data: { status: 'processed', processedAt: new Date() } });
+    const moved = await tx.switchEvent.updateMany({
+      where: { id: event.id, status: { in: ['received', 'unknown_account'] } },
+      data: { status: 'processed', processedAt: new Date() },
+    });
     return moved.count === 1;
   };
   let applied = await applySwitchEvent(event, { account, claim });
@@ -60,14 +81,32 @@ export async function ingestSwitchEvent(raw: string, signature: string | null, s
     const state = await switchClient().getAccount(account.number);
     if (!state.ok) {
       await markUncertain(account.number);
-      return answer(503, { error: { code: 'switch_state_unavailable', message: 'this event is older than the account’s last change and the switch’s state could not be read; send it again later' } });
+      return answer(503, {
+        error: {
+          code: 'switch_state_unavailable',
+          message:
+            'this event is older than the account’s last change and the switch’s state could not be read; send it again later',
+        },
+      });
     }
     applied = await applySwitchEvent(event, { account, claim, switchState: state.value });
   }
-  return answer(200, { received: true, duplicate: applied.kind === 'duplicate' || applied.kind === 'need_switch_state' });
+  return answer(200, {
+    received: true,
+    duplicate: applied.kind === 'duplicate' || applied.kind === 'need_switch_state',
+  });
 }
 
 /** Kept (under a synthetic id) so an operator can see what the switch sent; never acted on. */
 async function keepRejected(raw: string, error: string) {
-  await db.switchEvent.create({ data: { id: `rejected_${crypto.randomUUID()}`, type: 'unknown', accountNumber: '', body: raw, status: 'rejected', error: error.slice(0, 1000) } });
+  await db.switchEvent.create({
+    data: {
+      id: `rejected_${crypto.randomUUID()}`,
+      type: 'unknown',
+      accountNumber: '',
+      body: raw,
+      status: 'rejected',
+      error: error.slice(0, 1000),
+    },
+  });
 }

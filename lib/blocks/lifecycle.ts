@@ -27,19 +27,44 @@ import type { SwitchAccount } from '@/lib/switch/schemas';
 //   the switch and makes "blocked on either side" blocked on both.
 
 export type LiftPayload = { state: 'allowed'; reason: string; actor: string; blockIds?: string[] };
-export type PlacePayload = { state: 'blocked'; reason: 'manual'; actor: string; accountId: string; note: string };
-export type ReapplyPayload = { state: 'blocked'; reason: string; actor: string; accountId: string; blockId: string };
+export type PlacePayload = {
+  state: 'blocked';
+  reason: 'manual';
+  actor: string;
+  accountId: string;
+  note: string;
+};
+export type ReapplyPayload = {
+  state: 'blocked';
+  reason: string;
+  actor: string;
+  accountId: string;
+  blockId: string;
+};
 
 const OPEN = ['active', 'lift_pending'] as const;
 const later = (a: Date | null, b: Date) => (a && a > b ? a : b);
 
-async function event(tx: Tx, blockId: string, type: BlockEventType, actor: string, detail?: string, at?: Date) {
+async function event(
+  tx: Tx,
+  blockId: string,
+  type: BlockEventType,
+  actor: string,
+  detail?: string,
+  at?: Date,
+) {
   await tx.blockEvent.create({ data: { blockId, type, actor, detail, ...(at ? { at } : {}) } });
 }
 
 async function moveSwitchClock(tx: Tx, accountId: string, at: Date) {
-  const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: accountId }, select: { switchChangedAt: true } });
-  await tx.customerAccount.update({ where: { id: accountId }, data: { switchChangedAt: later(account.switchChangedAt, at) } });
+  const account = await tx.customerAccount.findUniqueOrThrow({
+    where: { id: accountId },
+    select: { switchChangedAt: true },
+  });
+  await tx.customerAccount.update({
+    where: { id: accountId },
+    data: { switchChangedAt: later(account.switchChangedAt, at) },
+  });
 }
 
 /** A request for a block that is lifted anyway has nothing left to decide: close it, visibly. */
@@ -47,7 +72,12 @@ async function closeRequestsOf(tx: Tx, blockIds: string[]) {
   if (!blockIds.length) return;
   await tx.unblockRequest.updateMany({
     where: { blockId: { in: blockIds }, status: 'pending' },
-    data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decisionNote: 'Closed without a decision: the block was lifted.' },
+    data: {
+      status: 'withdrawn',
+      openKey: null,
+      decidedAt: new Date(),
+      decisionNote: 'Closed without a decision: the block was lifted.',
+    },
   });
 }
 
@@ -58,16 +88,28 @@ async function closeRequestsOf(tx: Tx, blockIds: string[]) {
  * and if the switch confirms that lift later, `confirmLift` re-applies the block.
  */
 async function cancelQueuedLifts(tx: Tx, account: { id: string; number: string }, why: string) {
-  const ops = await tx.switchOperation.findMany({ where: { accountNumber: account.number, kind: 'lift', status: 'pending' } });
+  const ops = await tx.switchOperation.findMany({
+    where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
+  });
   if (!ops.length) return;
   await tx.switchOperation.updateMany({
     where: { id: { in: ops.map((o) => o.id) }, status: 'pending' },
-    data: { status: 'failed', completedAt: new Date(), leaseOwner: null, leaseUntil: null, lastError: `superseded: ${why}` },
+    data: {
+      status: 'failed',
+      completedAt: new Date(),
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: `superseded: ${why}`,
+    },
   });
-  const waiting = await tx.block.findMany({ where: { accountId: account.id, status: 'lift_pending' }, select: { id: true } });
+  const waiting = await tx.block.findMany({
+    where: { accountId: account.id, status: 'lift_pending' },
+    select: { id: true },
+  });
   await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) } }, data: { status: 'active' } });
   for (const w of waiting) await event(tx, w.id, 'lift_requested', 'switch', `Lift cancelled: ${why}.`);
-  if (ops.some((o) => o.attempts > 0)) await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
+  if (ops.some((o) => o.attempts > 0))
+    await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
 }
 
 async function notice(tx: Tx, accountId: string, blockId: string) {
@@ -101,7 +143,10 @@ type EventContext = {
  * own state decides (`need_switch_state` until the caller passes it). `block.lifted`: lifts the
  * blocks placed at or before `occurredAt`; newer blocks stay.
  */
-export async function applySwitchEvent(e: BlockPlacedEvent | BlockLiftedEvent, ctx: EventContext): Promise<EventApplied> {
+export async function applySwitchEvent(
+  e: BlockPlacedEvent | BlockLiftedEvent,
+  ctx: EventContext,
+): Promise<EventApplied> {
   return db.$transaction(async (tx): Promise<EventApplied> => {
     await lockAccount(tx, ctx.account.id);
     const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: ctx.account.id } });
@@ -111,41 +156,107 @@ export async function applySwitchEvent(e: BlockPlacedEvent | BlockLiftedEvent, c
     if (!(await ctx.claim(tx))) return { kind: 'duplicate' };
     if (e.type === 'block.lifted') return liftedBySwitch(tx, account, e, at);
     if (stale && ctx.switchState?.internationalCalling !== 'blocked') {
-      await audit({ action: 'switch.block.placed_stale', accountId: account.id, target: { type: 'switch_event', id: e.id }, detail: { occurredAt: e.occurredAt, switchChangedAt: account.switchChangedAt?.toISOString(), switchSays: ctx.switchState?.internationalCalling } }, tx);
+      await audit(
+        {
+          action: 'switch.block.placed_stale',
+          accountId: account.id,
+          target: { type: 'switch_event', id: e.id },
+          detail: {
+            occurredAt: e.occurredAt,
+            switchChangedAt: account.switchChangedAt?.toISOString(),
+            switchSays: ctx.switchState?.internationalCalling,
+          },
+        },
+        tx,
+      );
       return { kind: 'stale' };
     }
     await cancelQueuedLifts(tx, account, 'the switch placed a new block on this account');
     const block = await tx.block.create({
       data: {
-        accountId: account.id, reason: e.data.reason, placedAt: at, placedBy: 'switch', sourceEventId: e.id,
-        calls: { create: e.data.calls.map((c) => ({ at: new Date(c.at), sipUsername: c.from, to: c.to, sourceIp: c.sourceIp, durationSec: c.durationSec })) },
-        events: { create: [{ type: 'placed', at, actor: 'switch', detail: `${e.data.calls.length} suspicious call(s)` }] },
+        accountId: account.id,
+        reason: e.data.reason,
+        placedAt: at,
+        placedBy: 'switch',
+        sourceEventId: e.id,
+        calls: {
+          create: e.data.calls.map((c) => ({
+            at: new Date(c.at),
+            sipUsername: c.from,
+            to: c.to,
+            sourceIp: c.sourceIp,
+            durationSec: c.durationSec,
+          })),
+        },
+        events: {
+          create: [
+            { type: 'placed', at, actor: 'switch', detail: `${e.data.calls.length} suspicious call(s)` },
+          ],
+        },
       },
     });
     await notice(tx, account.id, block.id);
     await moveSwitchClock(tx, account.id, at);
-    await audit({ action: 'switch.block.placed', accountId: account.id, target: { type: 'switch_event', id: e.id }, detail: { blockId: block.id, reason: e.data.reason, stale } }, tx);
+    await audit(
+      {
+        action: 'switch.block.placed',
+        accountId: account.id,
+        target: { type: 'switch_event', id: e.id },
+        detail: { blockId: block.id, reason: e.data.reason, stale },
+      },
+      tx,
+    );
     return { kind: 'placed', blockId: block.id };
   });
 }
 
-async function liftedBySwitch(tx: Tx, account: { id: string; number: string }, e: BlockLiftedEvent, at: Date): Promise<EventApplied> {
-  const open = await tx.block.findMany({ where: { accountId: account.id, status: { in: [...OPEN] }, placedAt: { lte: at } } });
+async function liftedBySwitch(
+  tx: Tx,
+  account: { id: string; number: string },
+  e: BlockLiftedEvent,
+  at: Date,
+): Promise<EventApplied> {
+  const open = await tx.block.findMany({
+    where: { accountId: account.id, status: { in: [...OPEN] }, placedAt: { lte: at } },
+  });
   for (const b of open) {
-    await tx.block.update({ where: { id: b.id }, data: { status: 'lifted', liftedAt: at, liftedBy: e.data.actor } });
+    await tx.block.update({
+      where: { id: b.id },
+      data: { status: 'lifted', liftedAt: at, liftedBy: e.data.actor },
+    });
     await event(tx, b.id, 'lifted', e.data.actor, 'Lifted on the switch', at);
   }
-  await closeRequestsOf(tx, open.map((b) => b.id));
+  await closeRequestsOf(
+    tx,
+    open.map((b) => b.id),
+  );
   // Queued lifts are moot (the switch allows calls) unless a newer block stays: then they would undo it.
   const newer = await tx.block.count({ where: { accountId: account.id, status: { in: [...OPEN] } } });
   if (newer === 0) {
-    await tx.switchOperation.updateMany({ where: { accountNumber: account.number, kind: 'lift', status: 'pending' }, data: { status: 'done', completedAt: new Date(), leaseOwner: null, leaseUntil: null, lastError: 'superseded by block.lifted event' } });
+    await tx.switchOperation.updateMany({
+      where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
+      data: {
+        status: 'done',
+        completedAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: 'superseded by block.lifted event',
+      },
+    });
   } else {
     await cancelQueuedLifts(tx, account, 'a newer block is still in force on the switch');
   }
   await moveSwitchClock(tx, account.id, at);
   if (open.length) await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: open[0].id });
-  await audit({ action: 'switch.block.lifted', accountId: account.id, target: { type: 'switch_event', id: e.id }, detail: { lifted: open.map((b) => b.id), newerStillInForce: newer } }, tx);
+  await audit(
+    {
+      action: 'switch.block.lifted',
+      accountId: account.id,
+      target: { type: 'switch_event', id: e.id },
+      detail: { lifted: open.map((b) => b.id), newerStillInForce: newer },
+    },
+    tx,
+  );
   return { kind: 'lifted', blockIds: open.map((b) => b.id) };
 }
 
@@ -182,21 +293,51 @@ export type LiftRequested =
 export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequested> {
   await lockAccount(tx, req.accountId);
   const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: req.accountId } });
-  const active = await tx.block.findMany({ where: { accountId: account.id, status: 'active' }, include: { _count: { select: { calls: true } } }, orderBy: { placedAt: 'asc' } });
+  const active = await tx.block.findMany({
+    where: { accountId: account.id, status: 'active' },
+    include: { _count: { select: { calls: true } } },
+    orderBy: { placedAt: 'asc' },
+  });
   const wanted = active.filter((b) => req.blockIds.includes(b.id));
   if (wanted.length !== req.blockIds.length || wanted.length === 0) return { ok: false, kind: 'not_active' };
-  const placing = await tx.switchOperation.count({ where: { accountNumber: account.number, kind: { in: ['block', 'reapply'] }, status: 'pending' } });
+  const placing = await tx.switchOperation.count({
+    where: { accountNumber: account.number, kind: { in: ['block', 'reapply'] }, status: 'pending' },
+  });
   const manualOthers = active.some((b) => b.reason === 'manual' && !req.blockIds.includes(b.id));
   const manualByNonStaff = req.by !== 'staff' && wanted.some((b) => b.reason === 'manual');
   if (placing > 0) return { ok: false, kind: 'switch_busy' };
   if (manualOthers || manualByNonStaff) return { ok: false, kind: 'manual_block' };
   const others = active.filter((b) => !req.blockIds.includes(b.id));
-  if (others.length) return { ok: false, kind: 'other_blocks', blocks: others.map((b) => ({ id: b.id, reason: b.reason, placedAt: b.placedAt, calls: b._count.calls })) };
+  if (others.length)
+    return {
+      ok: false,
+      kind: 'other_blocks',
+      blocks: others.map((b) => ({
+        id: b.id,
+        reason: b.reason,
+        placedAt: b.placedAt,
+        calls: b._count.calls,
+      })),
+    };
 
-  await tx.block.updateMany({ where: { id: { in: req.blockIds }, status: 'active' }, data: { status: 'lift_pending' } });
-  const payload: LiftPayload = { state: 'allowed', reason: req.reason, actor: req.actor, blockIds: req.blockIds };
+  await tx.block.updateMany({
+    where: { id: { in: req.blockIds }, status: 'active' },
+    data: { status: 'lift_pending' },
+  });
+  const payload: LiftPayload = {
+    state: 'allowed',
+    reason: req.reason,
+    actor: req.actor,
+    blockIds: req.blockIds,
+  };
   await tx.switchOperation.create({
-    data: { idempotencyKey: crypto.randomUUID(), kind: 'lift', accountNumber: account.number, blockId: req.blockIds[0], payload: JSON.stringify(payload) },
+    data: {
+      idempotencyKey: crypto.randomUUID(),
+      kind: 'lift',
+      accountNumber: account.number,
+      blockId: req.blockIds[0],
+      payload: JSON.stringify(payload),
+    },
   });
   for (const id of req.blockIds) await event(tx, id, 'lift_requested', req.actor, req.reason);
   return { ok: true, blockIds: req.blockIds };
@@ -208,7 +349,12 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
  * arrived while it was on the wire), the confirmation is still recorded: the switch now allows calls,
  * so every block still in force is placed again on the switch, and staff are told (SyncIssue).
  */
-export async function confirmLift(op: { id: string; accountNumber: string; createdAt: Date; payload: string }): Promise<void> {
+export async function confirmLift(op: {
+  id: string;
+  accountNumber: string;
+  createdAt: Date;
+  payload: string;
+}): Promise<void> {
   const payload = JSON.parse(op.payload) as LiftPayload;
   await db.$transaction(async (tx) => {
     const account = await tx.customerAccount.findUnique({ where: { number: op.accountNumber } });
@@ -216,22 +362,83 @@ export async function confirmLift(op: { id: string; accountNumber: string; creat
     await lockAccount(tx, account.id);
     const row = await tx.switchOperation.findUniqueOrThrow({ where: { id: op.id } });
     if (row.status === 'done') return; // confirmed before (a re-send answered from the switch's idempotency memory)
-    await tx.switchOperation.update({ where: { id: op.id }, data: { status: 'done', completedAt: new Date(), leaseOwner: null, leaseUntil: null, lastError: row.status === 'failed' ? `confirmed after it was cancelled (${row.lastError ?? ''})`.slice(0, 500) : null } });
+    await tx.switchOperation.update({
+      where: { id: op.id },
+      data: {
+        status: 'done',
+        completedAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError:
+          row.status === 'failed'
+            ? `confirmed after it was cancelled (${row.lastError ?? ''})`.slice(0, 500)
+            : null,
+      },
+    });
     const now = new Date();
     // The blocks this lift was decided for (older rows have no list: every block that waited).
-    const ids = payload.blockIds ?? (await tx.block.findMany({ where: { accountId: account.id, status: 'lift_pending' }, select: { id: true } })).map((b) => b.id);
-    const lifted = await tx.block.findMany({ where: { id: { in: ids }, accountId: account.id, status: { in: [...OPEN] }, placedAt: { lte: op.createdAt } }, select: { id: true } });
-    await tx.block.updateMany({ where: { id: { in: lifted.map((b) => b.id) } }, data: { status: 'lifted', liftedAt: now, liftedBy: payload.actor } });
-    await closeRequestsOf(tx, lifted.map((b) => b.id));
+    const ids =
+      payload.blockIds ??
+      (
+        await tx.block.findMany({
+          where: { accountId: account.id, status: 'lift_pending' },
+          select: { id: true },
+        })
+      ).map((b) => b.id);
+    const lifted = await tx.block.findMany({
+      where: {
+        id: { in: ids },
+        accountId: account.id,
+        status: { in: [...OPEN] },
+        placedAt: { lte: op.createdAt },
+      },
+      select: { id: true },
+    });
+    await tx.block.updateMany({
+      where: { id: { in: lifted.map((b) => b.id) } },
+      data: { status: 'lifted', liftedAt: now, liftedBy: payload.actor },
+    });
+    await closeRequestsOf(
+      tx,
+      lifted.map((b) => b.id),
+    );
     for (const b of lifted) {
-      await event(tx, b.id, 'lifted', payload.actor, 'The switch confirmed: international calling is allowed again.', now);
-      await audit({ action: 'block.lifted', accountId: account.id, target: { type: 'block', id: b.id }, detail: { actor: payload.actor, confirmedBy: 'switch' } }, tx);
+      await event(
+        tx,
+        b.id,
+        'lifted',
+        payload.actor,
+        'The switch confirmed: international calling is allowed again.',
+        now,
+      );
+      await audit(
+        {
+          action: 'block.lifted',
+          accountId: account.id,
+          target: { type: 'block', id: b.id },
+          detail: { actor: payload.actor, confirmedBy: 'switch' },
+        },
+        tx,
+      );
     }
     await moveSwitchClock(tx, account.id, now);
-    const stillInForce = await tx.block.findMany({ where: { accountId: account.id, status: { in: [...OPEN] } }, orderBy: { placedAt: 'desc' } });
+    const stillInForce = await tx.block.findMany({
+      where: { accountId: account.id, status: { in: [...OPEN] } },
+      orderBy: { placedAt: 'desc' },
+    });
     if (stillInForce.length) {
-      await reapply(tx, account, stillInForce[0], 'A lift the switch confirmed would have undone a block placed while it was on its way.');
-      await openSyncIssue(tx, account.id, { portalState: 'blocked', switchState: 'allowed', action: 'reapplied_on_switch', detail: `A lift requested by ${payload.actor} reached the switch after block ${stillInForce[0].id} was placed; that block is being placed again on the switch.` });
+      await reapply(
+        tx,
+        account,
+        stillInForce[0],
+        'A lift the switch confirmed would have undone a block placed while it was on its way.',
+      );
+      await openSyncIssue(tx, account.id, {
+        portalState: 'blocked',
+        switchState: 'allowed',
+        action: 'reapplied_on_switch',
+        detail: `A lift requested by ${payload.actor} reached the switch after block ${stillInForce[0].id} was placed; that block is being placed again on the switch.`,
+      });
     } else if (lifted.length) {
       await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: lifted[0].id });
     }
@@ -239,18 +446,55 @@ export async function confirmLift(op: { id: string; accountNumber: string; creat
 }
 
 /** The switch said no to a lift: the blocks that waited for it are in force again, visibly. */
-export async function refuseLift(op: { id: string; accountNumber: string; payload: string }, error: string): Promise<void> {
+export async function refuseLift(
+  op: { id: string; accountNumber: string; payload: string },
+  error: string,
+): Promise<void> {
   const payload = JSON.parse(op.payload) as LiftPayload;
   await db.$transaction(async (tx) => {
     const account = await tx.customerAccount.findUnique({ where: { number: op.accountNumber } });
     if (!account) return;
     await lockAccount(tx, account.id);
-    const done = await tx.switchOperation.updateMany({ where: { id: op.id, status: 'pending' }, data: { status: 'failed', completedAt: new Date(), lastError: error.slice(0, 500), leaseOwner: null, leaseUntil: null } });
+    const done = await tx.switchOperation.updateMany({
+      where: { id: op.id, status: 'pending' },
+      data: {
+        status: 'failed',
+        completedAt: new Date(),
+        lastError: error.slice(0, 500),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
     if (done.count !== 1) return;
-    const waiting = await tx.block.findMany({ where: { accountId: account.id, status: 'lift_pending', ...(payload.blockIds ? { id: { in: payload.blockIds } } : {}) }, select: { id: true } });
-    await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) } }, data: { status: 'active' } });
-    for (const w of waiting) await event(tx, w.id, 'lift_requested', 'switch', `The switch refused the lift (${error.slice(0, 200)}). Support will follow up.`);
-    await audit({ action: 'block.lift_refused', accountId: account.id, target: { type: 'block', id: waiting[0]?.id ?? op.id }, detail: { error: error.slice(0, 200) } }, tx);
+    const waiting = await tx.block.findMany({
+      where: {
+        accountId: account.id,
+        status: 'lift_pending',
+        ...(payload.blockIds ? { id: { in: payload.blockIds } } : {}),
+      },
+      select: { id: true },
+    });
+    await tx.block.updateMany({
+      where: { id: { in: waiting.map((w) => w.id) } },
+      data: { status: 'active' },
+    });
+    for (const w of waiting)
+      await event(
+        tx,
+        w.id,
+        'lift_requested',
+        'switch',
+        `The switch refused the lift (${error.slice(0, 200)}). Support will follow up.`,
+      );
+    await audit(
+      {
+        action: 'block.lift_refused',
+        accountId: account.id,
+        target: { type: 'block', id: waiting[0]?.id ?? op.id },
+        detail: { error: error.slice(0, 200) },
+      },
+      tx,
+    );
   });
 }
 
@@ -261,63 +505,177 @@ export async function refuseLift(op: { id: string; accountNumber: string; payloa
  * confirms (no page can show an unconfirmed block as in force). Refused while a block is in force or
  * any change of the account waits for the switch.
  */
-export async function requestManualBlock(tx: Tx, account: { id: string; number: string }, actor: string, note: string): Promise<{ ok: true; opId: string } | { ok: false; message: string }> {
+export async function requestManualBlock(
+  tx: Tx,
+  account: { id: string; number: string },
+  actor: string,
+  note: string,
+): Promise<{ ok: true; opId: string } | { ok: false; message: string }> {
   await lockAccount(tx, account.id);
   const open = await tx.block.count({ where: { accountId: account.id, status: { in: [...OPEN] } } });
-  if (open > 0) return { ok: false, message: 'This account already has a block in force or being lifted. Wait for the switch, or work with that block.' };
-  const pending = await tx.switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } });
-  if (pending > 0) return { ok: false, message: 'A change for this account is still waiting for the switch. Try again once it is confirmed.' };
+  if (open > 0)
+    return {
+      ok: false,
+      message:
+        'This account already has a block in force or being lifted. Wait for the switch, or work with that block.',
+    };
+  const pending = await tx.switchOperation.count({
+    where: { accountNumber: account.number, status: 'pending' },
+  });
+  if (pending > 0)
+    return {
+      ok: false,
+      message: 'A change for this account is still waiting for the switch. Try again once it is confirmed.',
+    };
   const payload: PlacePayload = { state: 'blocked', reason: 'manual', actor, accountId: account.id, note };
-  const op = await tx.switchOperation.create({ data: { idempotencyKey: crypto.randomUUID(), kind: 'block', accountNumber: account.number, payload: JSON.stringify(payload) } });
+  const op = await tx.switchOperation.create({
+    data: {
+      idempotencyKey: crypto.randomUUID(),
+      kind: 'block',
+      accountNumber: account.number,
+      payload: JSON.stringify(payload),
+    },
+  });
   return { ok: true, opId: op.id };
 }
 
-async function reapply(tx: Tx, account: { id: string; number: string }, block: { id: string; reason: BlockReason }, why: string) {
-  const pending = await tx.switchOperation.count({ where: { accountNumber: account.number, kind: { in: ['block', 'reapply'] }, status: 'pending' } });
+async function reapply(
+  tx: Tx,
+  account: { id: string; number: string },
+  block: { id: string; reason: BlockReason },
+  why: string,
+) {
+  const pending = await tx.switchOperation.count({
+    where: { accountNumber: account.number, kind: { in: ['block', 'reapply'] }, status: 'pending' },
+  });
   if (pending) return;
-  const payload: ReapplyPayload = { state: 'blocked', reason: block.reason, actor: 'tollgate', accountId: account.id, blockId: block.id };
-  await tx.switchOperation.create({ data: { idempotencyKey: crypto.randomUUID(), kind: 'reapply', accountNumber: account.number, blockId: block.id, payload: JSON.stringify(payload) } });
+  const payload: ReapplyPayload = {
+    state: 'blocked',
+    reason: block.reason,
+    actor: 'tollgate',
+    accountId: account.id,
+    blockId: block.id,
+  };
+  await tx.switchOperation.create({
+    data: {
+      idempotencyKey: crypto.randomUUID(),
+      kind: 'reapply',
+      accountNumber: account.number,
+      blockId: block.id,
+      payload: JSON.stringify(payload),
+    },
+  });
   await event(tx, block.id, 'lift_requested', 'tollgate', `${why} Placing the block again on the switch.`);
 }
 
 /** The switch confirmed a block placement (manual, or a re-application of a block in force). */
-export async function confirmPlace(op: { id: string; accountNumber: string; kind: string; payload: string }): Promise<void> {
+export async function confirmPlace(op: {
+  id: string;
+  accountNumber: string;
+  kind: string;
+  payload: string;
+}): Promise<void> {
   const payload = JSON.parse(op.payload) as PlacePayload | ReapplyPayload;
   await db.$transaction(async (tx) => {
     await lockAccount(tx, payload.accountId);
     const now = new Date();
-    const done = await tx.switchOperation.updateMany({ where: { id: op.id, status: 'pending' }, data: { status: 'done', completedAt: now, leaseOwner: null, leaseUntil: null } });
+    const done = await tx.switchOperation.updateMany({
+      where: { id: op.id, status: 'pending' },
+      data: { status: 'done', completedAt: now, leaseOwner: null, leaseUntil: null },
+    });
     if (done.count !== 1) return;
     await moveSwitchClock(tx, payload.accountId, now);
     if (op.kind === 'reapply') {
       const p = payload as ReapplyPayload;
-      await event(tx, p.blockId, 'placed', 'tollgate', 'Placed again on the switch; the switch confirmed it.', now);
-      await audit({ action: 'block.reapplied', accountId: p.accountId, target: { type: 'block', id: p.blockId }, detail: { confirmedBy: 'switch' } }, tx);
+      await event(
+        tx,
+        p.blockId,
+        'placed',
+        'tollgate',
+        'Placed again on the switch; the switch confirmed it.',
+        now,
+      );
+      await audit(
+        {
+          action: 'block.reapplied',
+          accountId: p.accountId,
+          target: { type: 'block', id: p.blockId },
+          detail: { confirmedBy: 'switch' },
+        },
+        tx,
+      );
       return;
     }
     const p = payload as PlacePayload;
     const block = await tx.block.create({
       data: {
-        accountId: p.accountId, reason: 'manual', status: 'active', placedAt: now, placedBy: p.actor, note: p.note,
-        events: { create: [{ type: 'placed', at: now, actor: p.actor, detail: 'Placed by support; the switch confirmed it.' }] },
+        accountId: p.accountId,
+        reason: 'manual',
+        status: 'active',
+        placedAt: now,
+        placedBy: p.actor,
+        note: p.note,
+        events: {
+          create: [
+            {
+              type: 'placed',
+              at: now,
+              actor: p.actor,
+              detail: 'Placed by support; the switch confirmed it.',
+            },
+          ],
+        },
       },
     });
     await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
-    await cancelQueuedLifts(tx, { id: p.accountId, number: op.accountNumber }, 'support placed a block on this account');
+    await cancelQueuedLifts(
+      tx,
+      { id: p.accountId, number: op.accountNumber },
+      'support placed a block on this account',
+    );
     await notice(tx, p.accountId, block.id);
-    await audit({ action: 'block.placed', accountId: p.accountId, target: { type: 'block', id: block.id }, detail: { actor: p.actor, reason: 'manual', confirmedBy: 'switch' } }, tx);
+    await audit(
+      {
+        action: 'block.placed',
+        accountId: p.accountId,
+        target: { type: 'block', id: block.id },
+        detail: { actor: p.actor, reason: 'manual', confirmedBy: 'switch' },
+      },
+      tx,
+    );
   });
 }
 
 /** The switch refused a placement: nothing is in force; staff see the refusal. A refused re-apply stays out of sync. */
-export async function refusePlace(op: { id: string; kind: string; payload: string }, error: string): Promise<void> {
+export async function refusePlace(
+  op: { id: string; kind: string; payload: string },
+  error: string,
+): Promise<void> {
   const payload = JSON.parse(op.payload) as PlacePayload | ReapplyPayload;
   await db.$transaction(async (tx) => {
-    const done = await tx.switchOperation.updateMany({ where: { id: op.id, status: 'pending' }, data: { status: 'failed', completedAt: new Date(), lastError: error.slice(0, 500), leaseOwner: null, leaseUntil: null } });
+    const done = await tx.switchOperation.updateMany({
+      where: { id: op.id, status: 'pending' },
+      data: {
+        status: 'failed',
+        completedAt: new Date(),
+        lastError: error.slice(0, 500),
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    });
     if (done.count !== 1) return;
     const action = op.kind === 'reapply' ? 'block.reapply_refused' : 'block.place_refused';
-    await audit({ action, accountId: payload.accountId, target: { type: 'switch_operation', id: op.id }, detail: { actor: payload.actor, error: error.slice(0, 200) } }, tx);
-    if (op.kind === 'reapply') await tx.customerAccount.update({ where: { id: payload.accountId }, data: { reconcileDue: true } });
+    await audit(
+      {
+        action,
+        accountId: payload.accountId,
+        target: { type: 'switch_operation', id: op.id },
+        detail: { actor: payload.actor, error: error.slice(0, 200) },
+      },
+      tx,
+    );
+    if (op.kind === 'reapply')
+      await tx.customerAccount.update({ where: { id: payload.accountId }, data: { reconcileDue: true } });
   });
 }
 
@@ -328,48 +686,98 @@ export async function markUncertain(accountNumber: string): Promise<void> {
 
 // ------------------------------------------------------------------------------------ reconciliation
 
-export type SyncIssueInput = { portalState: 'blocked' | 'allowed'; switchState: 'blocked' | 'allowed'; action: 'blocked_in_portal' | 'reapplied_on_switch'; detail: string };
+export type SyncIssueInput = {
+  portalState: 'blocked' | 'allowed';
+  switchState: 'blocked' | 'allowed';
+  action: 'blocked_in_portal' | 'reapplied_on_switch';
+  detail: string;
+};
 
 async function openSyncIssue(tx: Tx, accountId: string, issue: SyncIssueInput) {
   await tx.syncIssue.create({ data: { accountId, ...issue } });
-  await audit({ action: 'reconcile.difference', accountId, target: { type: 'account', id: accountId }, detail: issue }, tx);
+  await audit(
+    { action: 'reconcile.difference', accountId, target: { type: 'account', id: accountId }, detail: issue },
+    tx,
+  );
 }
 
-export type Reconciled = 'in_sync' | 'changed_meanwhile' | 'blocked_in_portal' | 'reapplied_on_switch' | 'waiting_for_switch';
+export type Reconciled =
+  'in_sync' | 'changed_meanwhile' | 'blocked_in_portal' | 'reapplied_on_switch' | 'waiting_for_switch';
 
 /**
  * Compares the portal's view of one account with the switch's GET (read outside this transaction,
  * at `readAt`) and makes "blocked on either side" blocked on both. If anything changed for the
  * account since the read (an event, a confirmation, a queued operation), nothing is decided now.
  */
-export async function reconcileAccount(accountId: string, s: SwitchAccount, readAt: Date): Promise<Reconciled> {
+export async function reconcileAccount(
+  accountId: string,
+  s: SwitchAccount,
+  readAt: Date,
+): Promise<Reconciled> {
   return db.$transaction(async (tx): Promise<Reconciled> => {
     await lockAccount(tx, accountId);
     const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: accountId } });
     if (account.switchChangedAt && account.switchChangedAt > readAt) return 'changed_meanwhile';
-    if (await tx.switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } })) return 'waiting_for_switch';
-    const open = await tx.block.findMany({ where: { accountId, status: { in: [...OPEN] } }, orderBy: { placedAt: 'desc' } });
+    if (await tx.switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }))
+      return 'waiting_for_switch';
+    const open = await tx.block.findMany({
+      where: { accountId, status: { in: [...OPEN] } },
+      orderBy: { placedAt: 'desc' },
+    });
     const portal = open.length ? 'blocked' : 'allowed';
     let result: Reconciled = 'in_sync';
     if (portal === 'allowed' && s.internationalCalling === 'blocked') {
-      const reason = (blockReasons as readonly string[]).includes(s.reason ?? '') ? (s.reason as BlockReason) : 'suspicious_pattern';
+      const reason = (blockReasons as readonly string[]).includes(s.reason ?? '')
+        ? (s.reason as BlockReason)
+        : 'suspicious_pattern';
       const placedAt = s.blockedAt ? new Date(s.blockedAt) : readAt;
       const block = await tx.block.create({
         data: {
-          accountId, reason, placedAt, placedBy: 'switch', note: 'Found blocked on the switch by reconciliation.',
-          events: { create: [{ type: 'placed', at: placedAt, actor: 'switch', detail: 'The switch reports international calling blocked; the portal follows it.' }] },
+          accountId,
+          reason,
+          placedAt,
+          placedBy: 'switch',
+          note: 'Found blocked on the switch by reconciliation.',
+          events: {
+            create: [
+              {
+                type: 'placed',
+                at: placedAt,
+                actor: 'switch',
+                detail: 'The switch reports international calling blocked; the portal follows it.',
+              },
+            ],
+          },
         },
       });
       await notice(tx, accountId, block.id);
-      await openSyncIssue(tx, accountId, { portalState: 'allowed', switchState: 'blocked', action: 'blocked_in_portal', detail: `The switch blocks international calling (${s.reason ?? 'no reason given'}) but the portal showed it allowed. The portal now shows the block.` });
+      await openSyncIssue(tx, accountId, {
+        portalState: 'allowed',
+        switchState: 'blocked',
+        action: 'blocked_in_portal',
+        detail: `The switch blocks international calling (${s.reason ?? 'no reason given'}) but the portal showed it allowed. The portal now shows the block.`,
+      });
       result = 'blocked_in_portal';
     } else if (portal === 'blocked' && s.internationalCalling === 'allowed') {
       const newest = open.find((b) => b.status === 'active') ?? open[0];
-      await reapply(tx, { id: accountId, number: account.number }, newest, 'Reconciliation found international calling allowed on the switch while this block is in force.');
-      await openSyncIssue(tx, accountId, { portalState: 'blocked', switchState: 'allowed', action: 'reapplied_on_switch', detail: `The portal shows a block in force but the switch allowed international calls. The block is being placed again on the switch.` });
+      await reapply(
+        tx,
+        { id: accountId, number: account.number },
+        newest,
+        'Reconciliation found international calling allowed on the switch while this block is in force.',
+      );
+      await openSyncIssue(tx, accountId, {
+        portalState: 'blocked',
+        switchState: 'allowed',
+        action: 'reapplied_on_switch',
+        detail: `The portal shows a block in force but the switch allowed international calls. The block is being placed again on the switch.`,
+      });
       result = 'reapplied_on_switch';
     }
-    await tx.customerAccount.update({ where: { id: accountId }, data: { reconcileDue: false, lastReconciledAt: readAt } });
+    await tx.customerAccount.update({
+      where: { id: accountId },
+      data: { reconcileDue: false, lastReconciledAt: readAt },
+    });
     return result;
   });
 }
@@ -377,13 +785,28 @@ export async function reconcileAccount(accountId: string, s: SwitchAccount, read
 // ------------------------------------------------------------------------------------ timeline entries
 
 /** A SIP password of the account was changed: noted on every open block's timeline. */
-export async function recordPasswordReset(tx: Tx, accountId: string, actor: string, detail: string, at: Date): Promise<void> {
-  const open = await tx.block.findMany({ where: { accountId, status: { in: [...OPEN] } }, select: { id: true } });
+export async function recordPasswordReset(
+  tx: Tx,
+  accountId: string,
+  actor: string,
+  detail: string,
+  at: Date,
+): Promise<void> {
+  const open = await tx.block.findMany({
+    where: { accountId, status: { in: [...OPEN] } },
+    select: { id: true },
+  });
   for (const b of open) await event(tx, b.id, 'password_reset', actor, detail, at);
 }
 
 /** A step of an unblock request, on its block's timeline. */
-export async function recordRequestStep(tx: Tx, blockId: string, type: 'request_submitted' | 'request_withdrawn' | 'request_approved' | 'request_denied', actor: string, detail?: string): Promise<void> {
+export async function recordRequestStep(
+  tx: Tx,
+  blockId: string,
+  type: 'request_submitted' | 'request_withdrawn' | 'request_approved' | 'request_denied',
+  actor: string,
+  detail?: string,
+): Promise<void> {
   await event(tx, blockId, type, actor, detail);
 }
 
@@ -393,14 +816,36 @@ export async function recordNoticeSent(tx: Tx, blockId: string, to: string): Pro
 }
 
 /** Demo data only: a block as the switch placed it, with its calls (lib/demo/seed.ts). */
-export async function seedBlock(client: Db, data: { accountId: string; reason: BlockReason; placedAt: Date; sourceEventId: string; calls: { at: Date; sipUsername: string; to: string; sourceIp: string; durationSec: number }[] }): Promise<void> {
+export async function seedBlock(
+  client: Db,
+  data: {
+    accountId: string;
+    reason: BlockReason;
+    placedAt: Date;
+    sourceEventId: string;
+    calls: { at: Date; sipUsername: string; to: string; sourceIp: string; durationSec: number }[];
+  },
+): Promise<void> {
   await client.$transaction(async (tx) => {
     await lockAccount(tx, data.accountId);
     await tx.block.create({
       data: {
-        accountId: data.accountId, reason: data.reason, placedAt: data.placedAt, placedBy: 'switch', sourceEventId: data.sourceEventId,
+        accountId: data.accountId,
+        reason: data.reason,
+        placedAt: data.placedAt,
+        placedBy: 'switch',
+        sourceEventId: data.sourceEventId,
         calls: { create: data.calls },
-        events: { create: [{ type: 'placed', at: data.placedAt, actor: 'switch', detail: 'Fraud monitoring blocked international calling.' }] },
+        events: {
+          create: [
+            {
+              type: 'placed',
+              at: data.placedAt,
+              actor: 'switch',
+              detail: 'Fraud monitoring blocked international calling.',
+            },
+          ],
+        },
       },
     });
     await moveSwitchClock(tx, data.accountId, data.placedAt);

@@ -15,17 +15,29 @@ export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
  * queued (empty when the policy does not apply yet).
  */
 export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]> {
-  const blocks = await tx.block.findMany({ where: { accountId, status: 'active' }, include: { calls: { select: { sipUsername: true } } } });
+  const blocks = await tx.block.findMany({
+    where: { accountId, status: 'active' },
+    include: { calls: { select: { sipUsername: true } } },
+  });
   if (blocks.length === 0 || blocks.some((b) => NEEDS_STAFF.includes(b.reason))) return [];
   const creds = await tx.sipCredential.findMany({ where: { accountId } });
   const rotated = (b: (typeof blocks)[number]) => {
     const named = [...new Set(b.calls.map((c) => c.sipUsername))];
-    return named.length > 0 && named.every((n) => {
-      const c = creds.find((x) => x.username === n);
-      return c?.passwordChangedAt != null && c.passwordChangedAt > b.placedAt;
-    });
+    return (
+      named.length > 0 &&
+      named.every((n) => {
+        const c = creds.find((x) => x.username === n);
+        return c?.passwordChangedAt != null && c.passwordChangedAt > b.placedAt;
+      })
+    );
   };
   if (!blocks.every(rotated)) return [];
-  const res = await requestLift(tx, { accountId, blockIds: blocks.map((b) => b.id), actor: 'policy', reason: 'Every SIP password named in the block was changed', by: 'policy' });
+  const res = await requestLift(tx, {
+    accountId,
+    blockIds: blocks.map((b) => b.id),
+    actor: 'policy',
+    reason: 'Every SIP password named in the block was changed',
+    by: 'policy',
+  });
   return res.ok ? res.blockIds : [];
 }

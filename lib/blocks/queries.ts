@@ -15,7 +15,11 @@ export async function getBlockForUser(userId: string, blockId: string) {
   });
   if (!block) return null;
   // The switch keeps one state per account: "allowed" is only true when no other block is open.
-  const otherOpen = await db.block.findFirst({ where: { accountId: block.accountId, id: { not: block.id }, status: { in: ['active', 'lift_pending'] } }, select: { id: true }, orderBy: { placedAt: 'desc' } });
+  const otherOpen = await db.block.findFirst({
+    where: { accountId: block.accountId, id: { not: block.id }, status: { in: ['active', 'lift_pending'] } },
+    select: { id: true },
+    orderBy: { placedAt: 'desc' },
+  });
   const named = [...new Set(block.calls.map((c) => c.sipUsername))];
   const credentials = block.account.sipCredentials.map((c) => ({
     id: c.id,
@@ -33,11 +37,36 @@ export async function getBlockForUser(userId: string, blockId: string) {
     placedAt: block.placedAt,
     liftedAt: block.liftedAt,
     note: block.note,
-    account: { id: block.account.id, number: block.account.number, name: block.account.name, country: block.account.country },
-    calls: block.calls.map((c) => ({ id: c.id, at: c.at, sipUsername: c.sipUsername, to: c.to, sourceIp: c.sourceIp, durationSec: c.durationSec })),
+    account: {
+      id: block.account.id,
+      number: block.account.number,
+      name: block.account.name,
+      country: block.account.country,
+    },
+    calls: block.calls.map((c) => ({
+      id: c.id,
+      at: c.at,
+      sipUsername: c.sipUsername,
+      to: c.to,
+      sourceIp: c.sourceIp,
+      durationSec: c.durationSec,
+    })),
     // Customers learn whether fraud monitoring or support placed the block, never which agent.
-    events: block.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail, actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null })),
-    requests: block.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt, decidedAt: r.decidedAt, denyReason: r.denyReason })),
+    events: block.events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      at: e.at,
+      detail: e.detail,
+      actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
+    })),
+    requests: block.requests.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      createdAt: r.createdAt,
+      decidedAt: r.decidedAt,
+      denyReason: r.denyReason,
+    })),
     credentials,
     otherOpenBlockId: otherOpen?.id ?? null,
     /** Credentials named in the trigger calls that are not SIP credentials of this account (e.g. IP-authenticated trunks). */
@@ -57,14 +86,35 @@ export async function otherBlocksInForce(accountId: string, blockId: string): Pr
     select: { id: true, reason: true, placedAt: true, _count: { select: { calls: true } } },
     orderBy: { placedAt: 'asc' },
   });
-  return rows.map((b) => ({ id: b.id, reason: b.reason, placedAt: b.placedAt.toISOString(), calls: b._count.calls }));
+  return rows.map((b) => ({
+    id: b.id,
+    reason: b.reason,
+    placedAt: b.placedAt.toISOString(),
+    calls: b._count.calls,
+  }));
 }
 
 /** Accounts the reconciler found out of sync with the switch that staff have not resolved yet, oldest first. */
 export async function openSyncIssues(limit = 100) {
   const [total, rows] = await Promise.all([
     db.syncIssue.count({ where: { resolvedAt: null } }),
-    db.syncIssue.findMany({ where: { resolvedAt: null }, orderBy: { detectedAt: 'asc' }, take: limit, include: { account: { select: { number: true, name: true } } } }),
+    db.syncIssue.findMany({
+      where: { resolvedAt: null },
+      orderBy: { detectedAt: 'asc' },
+      take: limit,
+      include: { account: { select: { number: true, name: true } } },
+    }),
   ]);
-  return { total, items: rows.map((r) => ({ id: r.id, detectedAt: r.detectedAt, portalState: r.portalState, switchState: r.switchState, action: r.action, detail: r.detail, account: r.account })) };
+  return {
+    total,
+    items: rows.map((r) => ({
+      id: r.id,
+      detectedAt: r.detectedAt,
+      portalState: r.portalState,
+      switchState: r.switchState,
+      action: r.action,
+      detail: r.detail,
+      account: r.account,
+    })),
+  };
 }

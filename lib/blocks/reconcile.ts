@@ -13,10 +13,19 @@ const RECENT_MS = 7 * 24 * 3600_000;
  * `limit` accounts; `lib/blocks/lifecycle.ts` decides what a difference means. An account the switch
  * cannot answer for keeps `reconcileDue` and is tried on the next pass. Returns a count per outcome.
  */
-export async function reconcilePass(opts: { client?: SwitchClient; limit?: number; now?: Date } = {}): Promise<Record<Reconciled | 'unreadable', number>> {
+export async function reconcilePass(
+  opts: { client?: SwitchClient; limit?: number; now?: Date } = {},
+): Promise<Record<Reconciled | 'unreadable', number>> {
   const client = opts.client ?? switchClient({ retries: 0 });
   const now = opts.now ?? new Date();
-  const pendingNumbers = (await db.switchOperation.findMany({ where: { status: 'pending' }, select: { accountNumber: true }, distinct: ['accountNumber'], take: 1000 })).map((o) => o.accountNumber);
+  const pendingNumbers = (
+    await db.switchOperation.findMany({
+      where: { status: 'pending' },
+      select: { accountNumber: true },
+      distinct: ['accountNumber'],
+      take: 1000,
+    })
+  ).map((o) => o.accountNumber);
   const accounts = await db.customerAccount.findMany({
     where: {
       OR: [
@@ -30,7 +39,14 @@ export async function reconcilePass(opts: { client?: SwitchClient; limit?: numbe
     orderBy: [{ reconcileDue: 'desc' }, { lastReconciledAt: { sort: 'asc', nulls: 'first' } }],
     take: opts.limit ?? 100,
   });
-  const counts: Record<Reconciled | 'unreadable', number> = { in_sync: 0, changed_meanwhile: 0, blocked_in_portal: 0, reapplied_on_switch: 0, waiting_for_switch: 0, unreadable: 0 };
+  const counts: Record<Reconciled | 'unreadable', number> = {
+    in_sync: 0,
+    changed_meanwhile: 0,
+    blocked_in_portal: 0,
+    reapplied_on_switch: 0,
+    waiting_for_switch: 0,
+    unreadable: 0,
+  };
   for (const a of accounts) {
     const readAt = new Date();
     const state = await client.getAccount(a.number);

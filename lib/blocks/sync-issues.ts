@@ -13,14 +13,32 @@ export const resolveSyncSchema = z.object({
 });
 
 /** Staff mark an out-of-sync account as looked at (with a note). False when it is unknown or already resolved. */
-export async function resolveSyncIssue(user: CurrentUser, issueId: string, note: string, meta: RequestMeta): Promise<boolean> {
+export async function resolveSyncIssue(
+  user: CurrentUser,
+  issueId: string,
+  note: string,
+  meta: RequestMeta,
+): Promise<boolean> {
   assertStaff(user);
   return db.$transaction(async (tx) => {
     const issue = await tx.syncIssue.findUnique({ where: { id: issueId } });
     if (!issue) return false;
-    const done = await tx.syncIssue.updateMany({ where: { id: issueId, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedById: user.id, resolvedNote: note } });
+    const done = await tx.syncIssue.updateMany({
+      where: { id: issueId, resolvedAt: null },
+      data: { resolvedAt: new Date(), resolvedById: user.id, resolvedNote: note },
+    });
     if (done.count !== 1) return false;
-    await audit({ action: 'reconcile.resolved', actor: user, accountId: issue.accountId, target: { type: 'sync_issue', id: issueId }, detail: { note }, meta }, tx);
+    await audit(
+      {
+        action: 'reconcile.resolved',
+        actor: user,
+        accountId: issue.accountId,
+        target: { type: 'sync_issue', id: issueId },
+        detail: { note },
+        meta,
+      },
+      tx,
+    );
     return true;
   });
 }

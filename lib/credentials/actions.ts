@@ -6,7 +6,10 @@ import { resetSipPassword } from '@/lib/credentials/reset';
 import { succeed } from '@/lib/server/outcome';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 
-const schema = z.object({ credentialId: z.string().min(1).max(64), password: z.string().min(1, 'Enter or generate a password.').max(1024, 'Use at most 128 characters.') });
+const schema = z.object({
+  credentialId: z.string().min(1).max(64),
+  password: z.string().min(1, 'Enter or generate a password.').max(1024, 'Use at most 128 characters.'),
+});
 
 // The password goes to the switch and is forgotten: the returned state never contains it.
 export const resetSipAction = userAction(schema, async (input, { user, meta }) => {

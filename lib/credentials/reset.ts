@@ -25,7 +25,10 @@ export type ResetOutcome = Outcome<{ recorded: boolean; liftQueued: boolean }>;
 
 /** The credential if it belongs to one of the user's accounts (else null → 404), with its context words. */
 export async function credentialForUser(userId: string, credentialId: string) {
-  return db.sipCredential.findFirst({ where: { id: credentialId, account: memberOf(userId) }, include: { account: true } });
+  return db.sipCredential.findFirst({
+    where: { id: credentialId, account: memberOf(userId) },
+    include: { account: true },
+  });
 }
 
 /**
@@ -34,33 +37,68 @@ export async function credentialForUser(userId: string, credentialId: string) {
  * change is recorded as an intent (SipPasswordChange, without the password) before the call and
  * completed after the switch's 204, so the switch's acceptance is never lost (see below).
  */
-export async function resetSipPassword(user: CurrentUser, credentialId: string, password: string, meta: RequestMeta): Promise<ResetOutcome> {
+export async function resetSipPassword(
+  user: CurrentUser,
+  credentialId: string,
+  password: string,
+  meta: RequestMeta,
+): Promise<ResetOutcome> {
   const cred = await credentialForUser(user.id, credentialId);
   if (!cred) return missing();
-  const checked = await checkPassword(password, {
-    userInputs: [cred.account.number, cred.account.name, cred.username, user.email],
-    username: cred.username,
-    sipMinGuessesLog10: env().SIP_PASSWORD_MIN_GUESSES_LOG10,
-  }, { userId: user.id, ip: meta.ip });
-  if (!checked.ok) return checked.kind === 'too_long' ? fail('invalid', 'outcome.password.weak', undefined, { password: [checked.note] }) : fail('throttled', checked.note.key, checked.note.values);
+  const checked = await checkPassword(
+    password,
+    {
+      userInputs: [cred.account.number, cred.account.name, cred.username, user.email],
+      username: cred.username,
+      sipMinGuessesLog10: env().SIP_PASSWORD_MIN_GUESSES_LOG10,
+    },
+    { userId: user.id, ip: meta.ip },
+  );
+  if (!checked.ok)
+    return checked.kind === 'too_long'
+      ? fail('invalid', 'outcome.password.weak', undefined, { password: [checked.note] })
+      : fail('throttled', checked.note.key, checked.note.values);
   const verdict = checked.assessment;
-  if (!verdict.acceptable) return fail('invalid', 'outcome.password.weak', undefined, { password: verdict.problems });
+  if (!verdict.acceptable)
+    return fail('invalid', 'outcome.password.weak', undefined, { password: verdict.problems });
   if ((await consume('sipPassword', user.id)).rejected) {
     return fail('throttled', 'outcome.reset.tooMany');
   }
 
   // The intent is recorded before the switch is called, so that a change the switch accepted is
   // never lost: if recording its completion fails (or the process dies), it is completed later.
-  const change = await db.sipPasswordChange.create({ data: { credentialId: cred.id, userId: user.id, score: verdict.score, ip: meta.ip, userAgent: meta.userAgent } });
+  const change = await db.sipPasswordChange.create({
+    data: {
+      credentialId: cred.id,
+      userId: user.id,
+      score: verdict.score,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    },
+  });
   const res = await switchClient().setSipPassword(cred.username, password, crypto.randomUUID());
   if (!res.ok) {
     const status = isKnownNotApplied(res) ? 'failed' : 'unknown';
-    await db.sipPasswordChange.update({ where: { id: change.id }, data: { status, completedAt: new Date(), error: `${res.code ?? res.kind}`.slice(0, 200) } });
-    await audit({ action: 'sip_password.change_failed', actor: user, accountId: cred.accountId, target: { type: 'sip_credential', id: cred.id }, detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status }, meta });
-    return fail('unavailable', 'outcome.reset.switchFailed', { failure: failureNote(res, { key: 'outcome.switch.action.sipPassword' }) });
+    await db.sipPasswordChange.update({
+      where: { id: change.id },
+      data: { status, completedAt: new Date(), error: `${res.code ?? res.kind}`.slice(0, 200) },
+    });
+    await audit({
+      action: 'sip_password.change_failed',
+      actor: user,
+      accountId: cred.accountId,
+      target: { type: 'sip_credential', id: cred.id },
+      detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status },
+      meta,
+    });
+    return fail('unavailable', 'outcome.reset.switchFailed', {
+      failure: failureNote(res, { key: 'outcome.switch.action.sipPassword' }),
+    });
   }
   const recorded = await completeWithRetries(change.id, new Date());
-  return succeed(recorded ? { recorded: true, liftQueued: recorded.liftQueued } : { recorded: false, liftQueued: false });
+  return succeed(
+    recorded ? { recorded: true, liftQueued: recorded.liftQueued } : { recorded: false, liftQueued: false },
+  );
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000];
@@ -70,21 +108,36 @@ const RETRY_DELAYS_MS = [250, 1000, 3000];
  * if it still fails, keeps retrying in the background (and `recoverPasswordChanges` finishes it after
  * a restart). Returns null when it could not be recorded yet: the switch has the password anyway.
  */
-async function completeWithRetries(changeId: string, confirmedAt: Date): Promise<{ liftQueued: boolean } | null> {
+async function completeWithRetries(
+  changeId: string,
+  confirmedAt: Date,
+): Promise<{ liftQueued: boolean } | null> {
   for (const delay of [0, ...RETRY_DELAYS_MS]) {
     if (delay) await new Promise((r) => setTimeout(r, delay));
     try {
-      await db.sipPasswordChange.updateMany({ where: { id: changeId, switchConfirmedAt: null }, data: { switchConfirmedAt: confirmedAt } });
+      await db.sipPasswordChange.updateMany({
+        where: { id: changeId, switchConfirmedAt: null },
+        data: { switchConfirmedAt: confirmedAt },
+      });
       return await completePasswordChange(changeId);
     } catch (e) {
-      log().warn({ changeId, err: (e as Error).message.split('\n')[0] }, 'recording a confirmed SIP password change failed; retrying');
+      log().warn(
+        { changeId, err: (e as Error).message.split('\n')[0] },
+        'recording a confirmed SIP password change failed; retrying',
+      );
     }
   }
   const background = setInterval(() => {
     db.sipPasswordChange
-      .updateMany({ where: { id: changeId, switchConfirmedAt: null }, data: { switchConfirmedAt: confirmedAt } })
+      .updateMany({
+        where: { id: changeId, switchConfirmedAt: null },
+        data: { switchConfirmedAt: confirmedAt },
+      })
       .then(() => completePasswordChange(changeId))
-      .then(() => clearInterval(background), () => undefined);
+      .then(
+        () => clearInterval(background),
+        () => undefined,
+      );
   }, 5000);
   background.unref();
   setTimeout(() => clearInterval(background), 10 * 60_000).unref();
@@ -98,20 +151,48 @@ async function completeWithRetries(changeId: string, confirmedAt: Date): Promise
  */
 export async function completePasswordChange(changeId: string): Promise<{ liftQueued: boolean }> {
   return db.$transaction(async (tx) => {
-    const c = await tx.sipPasswordChange.findUniqueOrThrow({ where: { id: changeId }, include: { credential: true } });
+    const c = await tx.sipPasswordChange.findUniqueOrThrow({
+      where: { id: changeId },
+      include: { credential: true },
+    });
     const changedAt = c.switchConfirmedAt;
     if (!changedAt) throw new Error('completePasswordChange: the switch has not confirmed this change');
-    const moved = await tx.sipPasswordChange.updateMany({ where: { id: changeId, status: 'sending' }, data: { status: 'applied', completedAt: new Date() } });
+    const moved = await tx.sipPasswordChange.updateMany({
+      where: { id: changeId, status: 'sending' },
+      data: { status: 'applied', completedAt: new Date() },
+    });
     if (moved.count !== 1) return { liftQueued: false };
     const cred = c.credential;
     const user = await tx.user.findUnique({ where: { id: c.userId }, select: { id: true, email: true } });
     const by = user?.email ?? 'unknown user';
-    await tx.sipCredential.update({ where: { id: cred.id }, data: { passwordChangedAt: changedAt, passwordScore: c.score } });
+    await tx.sipCredential.update({
+      where: { id: cred.id },
+      data: { passwordChangedAt: changedAt, passwordScore: c.score },
+    });
     await recordPasswordReset(tx, cred.accountId, by, `${cred.label} (${cred.username})`, changedAt);
-    await audit({ action: 'sip_password.changed', actor: user, accountId: cred.accountId, target: { type: 'sip_credential', id: cred.id }, detail: { username: cred.username, score: c.score, changeId }, meta: { ip: c.ip, userAgent: c.userAgent } }, tx);
-    const members = await tx.membership.findMany({ where: { accountId: cred.accountId }, include: { user: { select: { email: true, id: true } } } });
+    await audit(
+      {
+        action: 'sip_password.changed',
+        actor: user,
+        accountId: cred.accountId,
+        target: { type: 'sip_credential', id: cred.id },
+        detail: { username: cred.username, score: c.score, changeId },
+        meta: { ip: c.ip, userAgent: c.userAgent },
+      },
+      tx,
+    );
+    const members = await tx.membership.findMany({
+      where: { accountId: cred.accountId },
+      include: { user: { select: { email: true, id: true } } },
+    });
     for (const m of members) {
-      await queueMail(tx, m.user.email, 'sip_password_changed', { userId: m.user.id, credentialId: cred.id, changedAt: changedAt.toISOString(), ip: c.ip, by });
+      await queueMail(tx, m.user.email, 'sip_password_changed', {
+        userId: m.user.id,
+        credentialId: cred.id,
+        changedAt: changedAt.toISOString(),
+        ip: c.ip,
+        by,
+      });
     }
     const lifted = await liftIfRotated(tx, cred.accountId);
     return { liftQueued: lifted.length > 0 };
@@ -127,15 +208,36 @@ const STUCK_MS = 2 * 60_000;
  * customer sees "not confirmed" and sets it again). Returns how many rows it settled.
  */
 export async function recoverPasswordChanges(now = new Date()): Promise<number> {
-  const stuck = await db.sipPasswordChange.findMany({ where: { status: 'sending', createdAt: { lt: new Date(now.getTime() - STUCK_MS) } }, take: 50, include: { credential: true } });
+  const stuck = await db.sipPasswordChange.findMany({
+    where: { status: 'sending', createdAt: { lt: new Date(now.getTime() - STUCK_MS) } },
+    take: 50,
+    include: { credential: true },
+  });
   for (const c of stuck) {
     if (c.switchConfirmedAt) {
       await completePasswordChange(c.id);
       continue;
     }
     await db.$transaction(async (tx) => {
-      const moved = await tx.sipPasswordChange.updateMany({ where: { id: c.id, status: 'sending' }, data: { status: 'unknown', completedAt: now, error: 'no answer from the switch was recorded (restart?)' } });
-      if (moved.count === 1) await audit({ action: 'sip_password.change_unknown', accountId: c.credential.accountId, target: { type: 'sip_credential', id: c.credentialId }, detail: { username: c.credential.username, changeId: c.id }, meta: { ip: c.ip, userAgent: c.userAgent } }, tx);
+      const moved = await tx.sipPasswordChange.updateMany({
+        where: { id: c.id, status: 'sending' },
+        data: {
+          status: 'unknown',
+          completedAt: now,
+          error: 'no answer from the switch was recorded (restart?)',
+        },
+      });
+      if (moved.count === 1)
+        await audit(
+          {
+            action: 'sip_password.change_unknown',
+            accountId: c.credential.accountId,
+            target: { type: 'sip_credential', id: c.credentialId },
+            detail: { username: c.credential.username, changeId: c.id },
+            meta: { ip: c.ip, userAgent: c.userAgent },
+          },
+          tx,
+        );
     });
   }
   return stuck.length;

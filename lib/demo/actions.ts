@@ -4,11 +4,19 @@ import { z } from 'zod';
 import { userAction } from '@/lib/server/safe-action';
 import { simulateFraud } from '@/lib/demo/simulate-fraud';
 
-const schema = z.object({ accountNumber: z.string().min(1).max(40), to: z.enum(['+252611234567', '+88213100456', '+2399912345']) });
+const schema = z.object({
+  accountNumber: z.string().min(1).max(40),
+  to: z.enum(['+252611234567', '+88213100456', '+2399912345']),
+});
 
 export const simulateFraudAction = userAction(schema, async (input, { user }) => {
   const r = await simulateFraud(user, input.accountNumber, input.to);
   if (r === 'not_found') notFound();
-  if (r === 'unavailable') return { message: 'The simulated switch did not answer. Is `npm run demo` still running?' };
-  return { ok: true, message: 'The simulated switch saw fraudulent calls and is blocking the account. This page updates in a few seconds.' };
+  if (r === 'unavailable')
+    return { message: 'The simulated switch did not answer. Is `npm run demo` still running?' };
+  return {
+    ok: true,
+    message:
+      'The simulated switch saw fraudulent calls and is blocking the account. This page updates in a few seconds.',
+  };
 });

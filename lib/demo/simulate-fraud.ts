@@ -10,7 +10,11 @@ export type SimulateOutcome = 'sent' | 'not_found' | 'unavailable';
  * accounts. The switch then posts a signed block.placed event to Tollgate like a real switch; this
  * function changes nothing in Tollgate itself.
  */
-export async function simulateFraud(user: CurrentUser, accountNumber: string, to: string): Promise<SimulateOutcome> {
+export async function simulateFraud(
+  user: CurrentUser,
+  accountNumber: string,
+  to: string,
+): Promise<SimulateOutcome> {
   const e = env();
   if (!isDemo() || !e.SWITCH_SIM_CONTROL_URL) return 'not_found';
   const account = await getAccountForUser(user.id, accountNumber);

@@ -27,7 +27,12 @@ export type DeviceBinding = {
 };
 
 /** One SIP credential and what the switch says about it; `bindings: null` means the switch could not be asked. */
-export type CredentialDevices = { id: string; username: string; label: string; bindings: DeviceBinding[] | null };
+export type CredentialDevices = {
+  id: string;
+  username: string;
+  label: string;
+  bindings: DeviceBinding[] | null;
+};
 
 export type FlagContext = {
   /** The account's country (ISO 3166-1 alpha-2). */
@@ -40,7 +45,11 @@ export type FlagContext = {
  * The flags of one binding. An unknown country (private or documentation ranges, no data) is never
  * called foreign: the page cannot say where it is. Pure.
  */
-export function flagsFor(reg: Pick<SipRegistration, 'sourceIp'>, country: string | null, ctx: FlagContext): BindingFlag[] {
+export function flagsFor(
+  reg: Pick<SipRegistration, 'sourceIp'>,
+  country: string | null,
+  ctx: FlagContext,
+): BindingFlag[] {
   const flags: BindingFlag[] = [];
   if (ctx.triggerIps.includes(reg.sourceIp)) flags.push('trigger_ip');
   if (country !== null && country !== ctx.accountCountry) flags.push('foreign_country');
@@ -57,29 +66,56 @@ export async function liveDevices(
   ctx: FlagContext,
   client: SwitchClient = switchClient({ retries: 0 }),
 ): Promise<CredentialDevices[]> {
-  return Promise.all(credentials.map(async (c) => {
-    const res = await client.getRegistrations(c.username);
-    if (!res.ok) return { id: c.id, username: c.username, label: c.label, bindings: null };
-    const bindings = res.value.map((r) => {
-      const country = ipCountry(r.sourceIp);
-      return { contact: r.contact, sourceIp: r.sourceIp, country, userAgent: r.userAgent, expiresAt: new Date(r.expiresAt), flags: flagsFor(r, country, ctx) };
-    });
-    return { id: c.id, username: c.username, label: c.label, bindings };
-  }));
+  return Promise.all(
+    credentials.map(async (c) => {
+      const res = await client.getRegistrations(c.username);
+      if (!res.ok) return { id: c.id, username: c.username, label: c.label, bindings: null };
+      const bindings = res.value.map((r) => {
+        const country = ipCountry(r.sourceIp);
+        return {
+          contact: r.contact,
+          sourceIp: r.sourceIp,
+          country,
+          userAgent: r.userAgent,
+          expiresAt: new Date(r.expiresAt),
+          flags: flagsFor(r, country, ctx),
+        };
+      });
+      return { id: c.id, username: c.username, label: c.label, bindings };
+    }),
+  );
 }
 
 /**
  * The block page: every SIP credential of the block's account, flagged against the block's trigger
  * IPs. `null` when the block is not one of the user's accounts' (→ 404).
  */
-export async function devicesForBlock(userId: string, blockId: string, client?: SwitchClient): Promise<{ accountCountry: string; credentials: CredentialDevices[] } | null> {
+export async function devicesForBlock(
+  userId: string,
+  blockId: string,
+  client?: SwitchClient,
+): Promise<{ accountCountry: string; credentials: CredentialDevices[] } | null> {
   const block = await db.block.findFirst({
     where: { id: blockId, account: memberOf(userId) },
-    select: { calls: { select: { sourceIp: true } }, account: { select: { country: true, sipCredentials: { select: { id: true, username: true, label: true }, orderBy: { username: 'asc' } } } } },
+    select: {
+      calls: { select: { sourceIp: true } },
+      account: {
+        select: {
+          country: true,
+          sipCredentials: { select: { id: true, username: true, label: true }, orderBy: { username: 'asc' } },
+        },
+      },
+    },
   });
   if (!block) return null;
-  const ctx = { accountCountry: block.account.country, triggerIps: [...new Set(block.calls.map((c) => c.sourceIp))] };
-  return { accountCountry: ctx.accountCountry, credentials: await liveDevices(block.account.sipCredentials, ctx, client) };
+  const ctx = {
+    accountCountry: block.account.country,
+    triggerIps: [...new Set(block.calls.map((c) => c.sourceIp))],
+  };
+  return {
+    accountCountry: ctx.accountCountry,
+    credentials: await liveDevices(block.account.sipCredentials, ctx, client),
+  };
 }
 
 /** How far back a reset page looks for trigger IPs: blocks placed in the last 30 days. */
@@ -89,15 +125,33 @@ const RECENT_BLOCKS_MS = 30 * 24 * 3600 * 1000;
  * A credential's reset page: that credential alone, flagged against the trigger IPs of its
  * account's blocks of the last 30 days. `null` when it is not one of the user's accounts' (→ 404).
  */
-export async function devicesForCredential(userId: string, credentialId: string, client?: SwitchClient, now = new Date()): Promise<{ accountCountry: string; credentials: CredentialDevices[] } | null> {
+export async function devicesForCredential(
+  userId: string,
+  credentialId: string,
+  client?: SwitchClient,
+  now = new Date(),
+): Promise<{ accountCountry: string; credentials: CredentialDevices[] } | null> {
   const cred = await db.sipCredential.findFirst({
     where: { id: credentialId, account: memberOf(userId) },
     select: {
-      id: true, username: true, label: true,
-      account: { select: { country: true, blocks: { where: { placedAt: { gte: new Date(now.getTime() - RECENT_BLOCKS_MS) } }, select: { calls: { select: { sourceIp: true } } } } } },
+      id: true,
+      username: true,
+      label: true,
+      account: {
+        select: {
+          country: true,
+          blocks: {
+            where: { placedAt: { gte: new Date(now.getTime() - RECENT_BLOCKS_MS) } },
+            select: { calls: { select: { sourceIp: true } } },
+          },
+        },
+      },
     },
   });
   if (!cred) return null;
-  const ctx = { accountCountry: cred.account.country, triggerIps: [...new Set(cred.account.blocks.flatMap((b) => b.calls.map((c) => c.sourceIp)))] };
+  const ctx = {
+    accountCountry: cred.account.country,
+    triggerIps: [...new Set(cred.account.blocks.flatMap((b) => b.calls.map((c) => c.sourceIp)))],
+  };
   return { accountCountry: ctx.accountCountry, credentials: await liveDevices([cred], ctx, client) };
 }

@@ -58,7 +58,12 @@ export type IpPlace = {
 /** An address with its country, ready to show: `ipCountry` plus the name in `locale` (default English). */
 export function placeIp(ip: string, locale = 'en'): IpPlace {
   const country = ipCountry(ip);
-  return { ip, country, countryName: country ? countryName(country, locale) : null, flag: country ? flagOf(country) : null };
+  return {
+    ip,
+    country,
+    countryName: country ? countryName(country, locale) : null,
+    flag: country ? flagOf(country) : null,
+  };
 }
 
 /** The data set's build time (MMDB metadata), for the operations docs and health checks. */

@@ -19,7 +19,14 @@ export async function chooseLocaleAction(form: FormData): Promise<void> {
   const parsed = schema.safeParse({ locale: form.get('locale') });
   if (!parsed.success) return;
   const { locale } = parsed.data;
-  (await cookies()).set(LOCALE_COOKIE, locale, { httpOnly: true, sameSite: 'lax', secure: env().APP_URL.startsWith('https:'), path: '/', maxAge: YEAR_SEC });
+  (await cookies()).set(LOCALE_COOKIE, locale, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: env().APP_URL.startsWith('https:'),
+    path: '/',
+    maxAge: YEAR_SEC,
+  });
   const user = await currentUser();
-  if (user && (user.locale !== locale || !user.localeChosen)) await chooseLocale(user, locale, await requestMeta());
+  if (user && (user.locale !== locale || !user.localeChosen))
+    await chooseLocale(user, locale, await requestMeta());
 }

@@ -16,7 +16,8 @@ export const INTL_TAGS: Record<Locale, string> = { en: 'en-US', es: 'es' };
 /** Cookie that keeps the Language choice of a visitor who is not signed in (and of this browser). */
 export const LOCALE_COOKIE = 'tollgate-locale';
 
-export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
+export const isLocale = (v: unknown): v is Locale =>
+  typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
 
 /**
  * The best of LOCALES for an `Accept-Language` header value (RFC 9110 §12.5.4: q-values, and a
@@ -33,7 +34,11 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): Loca
  * else Accept-Language, else English. `user.locale` counts only when `user.localeChosen` (otherwise it
  * is what the browser last said, kept for mail).
  */
-export function resolveLocale(input: { user?: { locale: string; localeChosen?: boolean } | null; cookie?: string | null; acceptLanguage?: string | null }): Locale {
+export function resolveLocale(input: {
+  user?: { locale: string; localeChosen?: boolean } | null;
+  cookie?: string | null;
+  acceptLanguage?: string | null;
+}): Locale {
   if (input.user?.localeChosen && isLocale(input.user.locale)) return input.user.locale;
   if (isLocale(input.cookie)) return input.cookie;
   return negotiateLocale(input.acceptLanguage) ?? DEFAULT_LOCALE;
@@ -43,4 +48,5 @@ export function resolveLocale(input: { user?: { locale: string; localeChosen?: b
  * The language to write to a known user in (server messages, mail): User.locale, which is their
  * choice or else the language the portal last showed them (lib/i18n/preference.ts); English if unknown.
  */
-export const localeOf = (user: { locale?: string | null } | null | undefined): Locale => (isLocale(user?.locale) ? user.locale : DEFAULT_LOCALE);
+export const localeOf = (user: { locale?: string | null } | null | undefined): Locale =>
+  isLocale(user?.locale) ? user.locale : DEFAULT_LOCALE;

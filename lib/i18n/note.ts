@@ -11,7 +11,8 @@ export type Translate = (key: string, values?: Record<string, string | number>) 
 /** `note` in words, its nested notes first. */
 export function noteText(t: Translate, note: Note): string {
   const values: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(note.values ?? {})) values[k] = typeof v === 'object' ? noteText(t, v) : v;
+  for (const [k, v] of Object.entries(note.values ?? {}))
+    values[k] = typeof v === 'object' ? noteText(t, v) : v;
   return t(note.key, values);
 }
 

@@ -14,7 +14,10 @@ import { isLocale, type Locale } from '@/lib/i18n/locales';
  */
 export async function adoptBrowserLocale(userId: string, locale: string): Promise<boolean> {
   if (!isLocale(locale)) return false;
-  const { count } = await db.user.updateMany({ where: { id: userId, localeChosenAt: null, locale: { not: locale } }, data: { locale } });
+  const { count } = await db.user.updateMany({
+    where: { id: userId, localeChosenAt: null, locale: { not: locale } },
+    data: { locale },
+  });
   return count === 1;
 }
 
@@ -22,6 +25,9 @@ export async function adoptBrowserLocale(userId: string, locale: string): Promis
 export async function chooseLocale(user: CurrentUser, locale: Locale, meta: RequestMeta): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { locale, localeChosenAt: new Date() } });
-    await audit({ action: 'profile.locale_changed', actor: user, detail: { from: user.locale, to: locale }, meta }, tx);
+    await audit(
+      { action: 'profile.locale_changed', actor: user, detail: { from: user.locale, to: locale }, meta },
+      tx,
+    );
   });
 }

@@ -16,4 +16,5 @@ export function translator(locale: Locale = DEFAULT_LOCALE) {
 }
 
 /** The same, as the bare Translate that lib/i18n/note.ts takes (keys built at run time). */
-export const translate = (locale: Locale = DEFAULT_LOCALE): Translate => translator(locale) as unknown as Translate;
+export const translate = (locale: Locale = DEFAULT_LOCALE): Translate =>
+  translator(locale) as unknown as Translate;

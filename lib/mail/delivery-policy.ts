@@ -18,19 +18,50 @@ import type { MailTemplate } from '@/lib/mail/queue';
 export type Guarantee = 'at-least-once' | 'at-most-once';
 
 export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string }> = {
-  block_notice: { guarantee: 'at-least-once', why: 'A customer who never learns of the block keeps paying for fraud attempts and cannot fix it; an identical second copy costs nothing.' },
-  sip_password_changed: { guarantee: 'at-least-once', why: 'A missed security alert can hide an account takeover; a duplicate alert is harmless.' },
-  request_received: { guarantee: 'at-most-once', why: 'A receipt; the portal shows the request and its status.' },
-  request_approved: { guarantee: 'at-most-once', why: 'The decision is on the block page and block_lifted follows; two "approved" emails confuse more than one missing.' },
-  request_denied: { guarantee: 'at-most-once', why: 'The decision and the reason are on the block page; a repeated refusal reads as a second decision.' },
-  block_lifted: { guarantee: 'at-most-once', why: 'Good news that the portal and working calls already show.' },
-  mfa_locked: { guarantee: 'at-least-once', why: 'A security alert and the only way back in; a copy carries the same single-use link.' },
-  allowance_started: { guarantee: 'at-most-once', why: 'The portal shows the allowance and its countdown; two "started" emails read as two allowances.' },
-  allowance_ended: { guarantee: 'at-least-once', why: 'Calls to that country fail again from now on; a customer who misses it loses calls without knowing why.' },
-  sign_in_link: { guarantee: 'at-most-once', why: 'A credential is never sent twice; the person is waiting and can ask for a new link.' },
+  block_notice: {
+    guarantee: 'at-least-once',
+    why: 'A customer who never learns of the block keeps paying for fraud attempts and cannot fix it; an identical second copy costs nothing.',
+  },
+  sip_password_changed: {
+    guarantee: 'at-least-once',
+    why: 'A missed security alert can hide an account takeover; a duplicate alert is harmless.',
+  },
+  request_received: {
+    guarantee: 'at-most-once',
+    why: 'A receipt; the portal shows the request and its status.',
+  },
+  request_approved: {
+    guarantee: 'at-most-once',
+    why: 'The decision is on the block page and block_lifted follows; two "approved" emails confuse more than one missing.',
+  },
+  request_denied: {
+    guarantee: 'at-most-once',
+    why: 'The decision and the reason are on the block page; a repeated refusal reads as a second decision.',
+  },
+  block_lifted: {
+    guarantee: 'at-most-once',
+    why: 'Good news that the portal and working calls already show.',
+  },
+  mfa_locked: {
+    guarantee: 'at-least-once',
+    why: 'A security alert and the only way back in; a copy carries the same single-use link.',
+  },
+  allowance_started: {
+    guarantee: 'at-most-once',
+    why: 'The portal shows the allowance and its countdown; two "started" emails read as two allowances.',
+  },
+  allowance_ended: {
+    guarantee: 'at-least-once',
+    why: 'Calls to that country fail again from now on; a customer who misses it loses calls without knowing why.',
+  },
+  sign_in_link: {
+    guarantee: 'at-most-once',
+    why: 'A credential is never sent twice; the person is waiting and can ask for a new link.',
+  },
 };
 
-export const guaranteeOf = (template: string): Guarantee => DELIVERY[template as MailTemplate]?.guarantee ?? 'at-most-once';
+export const guaranteeOf = (template: string): Guarantee =>
+  DELIVERY[template as MailTemplate]?.guarantee ?? 'at-most-once';
 
 export type SendFailure = { kind: 'temporary' | 'permanent' | 'uncertain'; message: string };
 
@@ -46,7 +77,12 @@ export function classifySendError(e: unknown): SendFailure {
     return { kind: permanent ? 'permanent' : 'temporary', message };
   }
   // Never connected (refused, unknown host, connect or greeting timeout): nothing was sent.
-  if (err.syscall === 'connect' || err.syscall === 'getaddrinfo' || err.code === 'EDNS' || /Connection timeout|Greeting never received/.test(err.message ?? '')) {
+  if (
+    err.syscall === 'connect' ||
+    err.syscall === 'getaddrinfo' ||
+    err.code === 'EDNS' ||
+    /Connection timeout|Greeting never received/.test(err.message ?? '')
+  ) {
     return { kind: 'temporary', message };
   }
   return { kind: 'uncertain', message };

@@ -13,4 +13,7 @@ export function linksIn(text: string): string[] {
 }
 
 /** A message's HTML for the sandboxed viewer: its links open in the top window, not inside the frame. */
-export const forViewer = (html: string) => (/<head>/i.test(html) ? html.replace(/<head>/i, '<head><base target="_top">') : `<base target="_top">${html}`);
+export const forViewer = (html: string) =>
+  /<head>/i.test(html)
+    ? html.replace(/<head>/i, '<head><base target="_top">')
+    : `<base target="_top">${html}`;

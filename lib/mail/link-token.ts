@@ -21,7 +21,8 @@ export const NOTICE_LINK_MAX_AGE_SEC = 24 * 60 * 60;
 export const linkTokenSecret = () => process.env.AUTH_SECRET ?? '';
 
 /** @auth/core `createHash(`${token}${secret}`)`: SHA-256, lowercase hex. Only this hash is stored. */
-export const hashLinkToken = (token: string, secret = linkTokenSecret()) => crypto.createHash('sha256').update(`${token}${secret}`).digest('hex');
+export const hashLinkToken = (token: string, secret = linkTokenSecret()) =>
+  crypto.createHash('sha256').update(`${token}${secret}`).digest('hex');
 
 /**
  * The token of one outbox message: an HMAC of the row id under a key derived from AUTH_SECRET.
@@ -44,7 +45,8 @@ export function continueLink(appUrl: string, o: { token: string; callbackPath: s
 }
 
 /** Expiry counts from the first attempt to send (the row's sendStartedAt), so every copy says the same. */
-export const linkExpiry = (firstAttemptAt: Date, maxAgeSec = NOTICE_LINK_MAX_AGE_SEC) => new Date(firstAttemptAt.getTime() + maxAgeSec * 1000);
+export const linkExpiry = (firstAttemptAt: Date, maxAgeSec = NOTICE_LINK_MAX_AGE_SEC) =>
+  new Date(firstAttemptAt.getTime() + maxAgeSec * 1000);
 
 /**
  * VerificationToken.identifier of a link: the email for a sign-in link; `mfa-unlock:<email>` for the

@@ -7,13 +7,25 @@ import { sqlitePath } from '@/lib/server/db/url';
 // named after its outbox row, so delivering the same row twice leaves one message. /dev/mailbox
 // reads it (demo only). It sits beside the SQLite database (data/mailbox in the demo).
 
-export type StoredMail = { id: string; messageId: string; from: string; to: string; subject: string; date: string; storedAt: string; html: string; text: string };
+export type StoredMail = {
+  id: string;
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  date: string;
+  storedAt: string;
+  html: string;
+  text: string;
+};
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function mailboxDir(): string {
   const url = process.env.DATABASE_URL ?? '';
-  return url.startsWith('file:') ? path.join(path.dirname(sqlitePath(url)), 'mailbox') : path.resolve(/*turbopackIgnore: true*/ process.cwd(), 'data', 'mailbox');
+  return url.startsWith('file:')
+    ? path.join(path.dirname(sqlitePath(url)), 'mailbox')
+    : path.resolve(/*turbopackIgnore: true*/ process.cwd(), 'data', 'mailbox');
 }
 
 export async function storeMail(m: StoredMail, dir = mailboxDir()): Promise<void> {
@@ -35,9 +47,14 @@ export async function readMail(id: string, dir = mailboxDir()): Promise<StoredMa
 }
 
 /** Newest first. */
-export async function listMail(limit = 200, dir = mailboxDir()): Promise<Omit<StoredMail, 'html' | 'text'>[]> {
+export async function listMail(
+  limit = 200,
+  dir = mailboxDir(),
+): Promise<Omit<StoredMail, 'html' | 'text'>[]> {
   const names = await fs.readdir(dir).catch(() => [] as string[]);
-  const all = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readMail(n.slice(0, -5), dir)));
+  const all = await Promise.all(
+    names.filter((n) => n.endsWith('.json')).map((n) => readMail(n.slice(0, -5), dir)),
+  );
   return all
     .filter((m): m is StoredMail => m !== null)
     .sort((a, b) => b.storedAt.localeCompare(a.storedAt))

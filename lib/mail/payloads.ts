@@ -18,12 +18,21 @@ export const MAIL_PAYLOADS = {
   request_approved: z.object({ requestId: id, userId: id.optional() }),
   request_denied: z.object({ requestId: id, userId: id.optional() }),
   /** `changedAt` ISO 8601; `ip` of the browser that changed it; `by` the email of who changed it. */
-  sip_password_changed: z.object({ credentialId: id, changedAt: iso, ip: z.string().max(64).nullable().optional(), by: z.string().max(254).nullable().optional(), userId: id.optional() }),
+  sip_password_changed: z.object({
+    credentialId: id,
+    changedAt: iso,
+    ip: z.string().max(64).nullable().optional(),
+    by: z.string().max(254).nullable().optional(),
+    userId: id.optional(),
+  }),
   /**
    * `sealedUrl`: the sign-in link, sealed (lib/server/seal.ts, purpose mail-payload-v1). Once the row
    * is finished the worker replaces the payload with `{ scrubbed: true }` (lib/mail/worker.ts).
    */
-  sign_in_link: z.union([z.object({ sealedUrl: z.string().min(1), expires: iso }), z.object({ scrubbed: z.literal(true) })]),
+  sign_in_link: z.union([
+    z.object({ sealedUrl: z.string().min(1), expires: iso }),
+    z.object({ scrubbed: z.literal(true) }),
+  ]),
   mfa_locked: z.object({ userId: id }),
   /** A destination allowance started or ended (lib/allowances/notify.ts). */
   allowance_started: z.object({ allowanceId: id, userId: id.optional() }),
@@ -40,7 +49,10 @@ export type MailPayload<T extends MailTemplate> = z.input<(typeof MAIL_PAYLOADS)
  * Checks a stored payload (JSON text) against its template: `{ ok: true, payload }` or
  * `{ ok: false, reason }` for an unknown template, invalid JSON or a payload that does not fit.
  */
-export function readPayload(template: string, json: string): { ok: true; payload: Record<string, string | null | undefined> } | { ok: false; reason: string } {
+export function readPayload(
+  template: string,
+  json: string,
+): { ok: true; payload: Record<string, string | null | undefined> } | { ok: false; reason: string } {
   const schema = (MAIL_PAYLOADS as Record<string, z.ZodType | undefined>)[template];
   if (!schema) return { ok: false, reason: `unknown template ${template}` };
   let raw: unknown;
@@ -50,6 +62,14 @@ export function readPayload(template: string, json: string): { ok: true; payload
     return { ok: false, reason: 'payload is not JSON' };
   }
   const r = schema.safeParse(raw);
-  if (!r.success) return { ok: false, reason: `payload does not fit ${template}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`.slice(0, 300) };
+  if (!r.success)
+    return {
+      ok: false,
+      reason:
+        `payload does not fit ${template}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`.slice(
+          0,
+          300,
+        ),
+    };
   return { ok: true, payload: r.data as Record<string, string | null | undefined> };
 }

@@ -3,7 +3,14 @@ import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { type MailTemplate, readPayload } from '@/lib/mail/payloads';
-import { continueLink, hashLinkToken, linkExpiry, messageLinkToken, NOTICE_LINK_MAX_AGE_SEC, unlockIdentifier } from '@/lib/mail/link-token';
+import {
+  continueLink,
+  hashLinkToken,
+  linkExpiry,
+  messageLinkToken,
+  NOTICE_LINK_MAX_AGE_SEC,
+  unlockIdentifier,
+} from '@/lib/mail/link-token';
 import { unseal } from '@/lib/server/seal';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
 import { allowanceMail } from '@/lib/mail/templates/allowance';
@@ -30,13 +37,22 @@ type Payload = Record<string, string | null | undefined>;
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
 
 async function recipient(p: Payload, to: string) {
-  const user = p.userId ? await db.user.findUnique({ where: { id: p.userId } }) : await db.user.findUnique({ where: { email: to } });
+  const user = p.userId
+    ? await db.user.findUnique({ where: { id: p.userId } })
+    : await db.user.findUnique({ where: { email: to } });
   return user && !user.disabled ? user : null;
 }
 
 function context(timeZone: string, lang: Locale): MailContext {
   const e = env();
-  return { t: mailTranslator(lang), provider: e.PROVIDER_NAME, support: e.SUPPORT_CONTACT, appUrl: e.APP_URL, timeZone, locale: lang };
+  return {
+    t: mailTranslator(lang),
+    provider: e.PROVIDER_NAME,
+    support: e.SUPPORT_CONTACT,
+    appUrl: e.APP_URL,
+    timeZone,
+    locale: lang,
+  };
 }
 
 /** `firstAttemptAt` is when the first attempt to send this row started (now, on a first attempt). */
@@ -51,22 +67,48 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
   switch (row.template as MailTemplate) {
     case 'block_notice': {
       if (!user) return skip('recipient no longer active');
-      const block = await db.block.findUnique({ where: { id: p.blockId ?? '' }, include: { account: { include: { sipCredentials: true } }, calls: { orderBy: { at: 'asc' } } } });
+      const block = await db.block.findUnique({
+        where: { id: p.blockId ?? '' },
+        include: { account: { include: { sipCredentials: true } }, calls: { orderBy: { at: 'asc' } } },
+      });
       if (!block) return skip('block not found');
       // The link signs in whoever owns this address, so it is only made when the address is still the user's.
       const bound = user.email === row.to;
       const token = messageLinkToken(row.id);
       const expires = linkExpiry(firstAttemptAt, NOTICE_LINK_MAX_AGE_SEC);
-      const link = bound ? { url: continueLink(ctx.appUrl, { token, callbackPath: `/blocks/${block.id}` }), expires } : null;
-      const mail = blockNotice({ recipient: r, account: block.account, block, calls: block.calls, credentials: block.account.sipCredentials, link }, ctx);
-      return { ok: true, mail, ...(bound ? { verificationToken: { identifier: row.to, token: hashLinkToken(token), expires } } : {}) };
+      const link = bound
+        ? { url: continueLink(ctx.appUrl, { token, callbackPath: `/blocks/${block.id}` }), expires }
+        : null;
+      const mail = blockNotice(
+        {
+          recipient: r,
+          account: block.account,
+          block,
+          calls: block.calls,
+          credentials: block.account.sipCredentials,
+          link,
+        },
+        ctx,
+      );
+      return {
+        ok: true,
+        mail,
+        ...(bound ? { verificationToken: { identifier: row.to, token: hashLinkToken(token), expires } } : {}),
+      };
     }
     case 'request_received':
     case 'request_approved':
     case 'request_denied': {
-      const request = await db.unblockRequest.findUnique({ where: { id: p.requestId ?? '' }, include: { account: true } });
+      const request = await db.unblockRequest.findUnique({
+        where: { id: p.requestId ?? '' },
+        include: { account: true },
+      });
       if (!request) return skip('request not found');
-      const render = { request_received: requestReceived, request_approved: requestApproved, request_denied: requestDenied }[row.template as 'request_received'];
+      const render = {
+        request_received: requestReceived,
+        request_approved: requestApproved,
+        request_denied: requestDenied,
+      }[row.template as 'request_received'];
       return { ok: true, mail: render({ recipient: r, account: request.account, request }, ctx) };
     }
     case 'block_lifted': {
@@ -75,10 +117,26 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       return { ok: true, mail: blockLifted({ recipient: r, account: block.account, block }, ctx) };
     }
     case 'sip_password_changed': {
-      const cred = await db.sipCredential.findUnique({ where: { id: p.credentialId ?? '' }, include: { account: true } });
+      const cred = await db.sipCredential.findUnique({
+        where: { id: p.credentialId ?? '' },
+        include: { account: true },
+      });
       if (!cred) return skip('credential not found');
       const changedAt = new Date(p.changedAt ?? cred.passwordChangedAt ?? 0);
-      return { ok: true, mail: sipPasswordChanged({ recipient: r, account: cred.account, credential: cred, changedAt, ip: p.ip ?? null, by: p.by ?? null }, ctx) };
+      return {
+        ok: true,
+        mail: sipPasswordChanged(
+          {
+            recipient: r,
+            account: cred.account,
+            credential: cred,
+            changedAt,
+            ip: p.ip ?? null,
+            by: p.by ?? null,
+          },
+          ctx,
+        ),
+      };
     }
     case 'mfa_locked': {
       if (!user || user.email !== row.to) return skip('recipient no longer active');
@@ -86,20 +144,40 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const token = messageLinkToken(row.id);
       const expires = linkExpiry(firstAttemptAt, NOTICE_LINK_MAX_AGE_SEC);
       const link = { url: continueLink(ctx.appUrl, { token, callbackPath: '/security/verify' }), expires };
-      const mail = mfaLocked({ recipient: r, failures: user.totpFailures, lockedAt: user.totpLockedAt, link }, ctx);
-      return { ok: true, mail, verificationToken: { identifier: unlockIdentifier(row.to), token: hashLinkToken(token), expires } };
+      const mail = mfaLocked(
+        { recipient: r, failures: user.totpFailures, lockedAt: user.totpLockedAt, link },
+        ctx,
+      );
+      return {
+        ok: true,
+        mail,
+        verificationToken: { identifier: unlockIdentifier(row.to), token: hashLinkToken(token), expires },
+      };
     }
     case 'allowance_started':
     case 'allowance_ended': {
-      const a = await db.destinationAllowance.findUnique({ where: { id: p.allowanceId ?? '' }, include: { account: true } });
+      const a = await db.destinationAllowance.findUnique({
+        where: { id: p.allowanceId ?? '' },
+        include: { account: true },
+      });
       if (!a) return skip('allowance not found');
-      return { ok: true, mail: allowanceMail(row.template === 'allowance_started' ? 'started' : 'ended', { recipient: r, account: a.account, allowance: a, staff: user?.role !== 'customer' }, ctx) };
+      return {
+        ok: true,
+        mail: allowanceMail(
+          row.template === 'allowance_started' ? 'started' : 'ended',
+          { recipient: r, account: a.account, allowance: a, staff: user?.role !== 'customer' },
+          ctx,
+        ),
+      };
     }
     case 'sign_in_link': {
       if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');
       const expires = new Date(p.expires);
       if (expires < new Date()) return skip('link expired before it could be sent');
-      return { ok: true, mail: signInLink({ email: row.to, url: unseal(p.sealedUrl, 'mail-payload-v1'), expires }, ctx) };
+      return {
+        ok: true,
+        mail: signInLink({ email: row.to, url: unseal(p.sealedUrl, 'mail-payload-v1'), expires }, ctx),
+      };
     }
     default:
       return skip(`unknown template ${row.template}`);

@@ -6,7 +6,16 @@ import { storeMail } from '@/lib/mail/mailbox';
 // Where rendered messages go: SMTP (nodemailer over SMTP_URL), or, in the demo without SMTP_URL,
 // the dev mailbox. One SMTP connection per message: simple, and each message's fate is its own.
 
-export type OutgoingMail = { id: string; messageId: string; from: string; to: string; subject: string; html: string; text: string; date: Date };
+export type OutgoingMail = {
+  id: string;
+  messageId: string;
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  date: Date;
+};
 export type SendReceipt = { messageId: string; response: string };
 export type MailTransport = { kind: 'smtp' | 'mailbox'; send(m: OutgoingMail): Promise<SendReceipt> };
 
@@ -18,9 +27,21 @@ export function smtpTransport(url: string): MailTransport {
   return {
     kind: 'smtp',
     async send(m) {
-      const info = await t.sendMail({ messageId: m.messageId, date: m.date, from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      const info = await t.sendMail({
+        messageId: m.messageId,
+        date: m.date,
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+      });
       // One recipient per message: anything but "accepted" is a refusal, retried or failed by the worker.
-      if (!info.accepted?.length) throw Object.assign(new Error(`recipient not accepted: ${info.response}`), { code: 'EENVELOPE', responseCode: 450 });
+      if (!info.accepted?.length)
+        throw Object.assign(new Error(`recipient not accepted: ${info.response}`), {
+          code: 'EENVELOPE',
+          responseCode: 450,
+        });
       return { messageId: m.messageId, response: String(info.response ?? '') };
     },
   };

@@ -5,7 +5,14 @@ import { Piscina } from 'piscina';
 import { consumeAll } from '@/lib/server/rate-limit';
 import { addressBucket } from '@/lib/server/client-address';
 import type { Note } from '@/lib/i18n/note';
-import { type Assessment, estimateInput, judgePassword, MAX_LENGTH, type PasswordRule, toEstimate } from '@/lib/passwords/strength';
+import {
+  type Assessment,
+  estimateInput,
+  judgePassword,
+  MAX_LENGTH,
+  type PasswordRule,
+  toEstimate,
+} from '@/lib/passwords/strength';
 
 // The server's password checks score with zxcvbn in a worker thread, never on the request thread:
 // a 64-character run of look-alike symbols keeps zxcvbn busy for seconds, and on the request thread
@@ -77,11 +84,14 @@ export async function checkPassword(
   ]);
   if (over) return { ok: false, kind: 'throttled', note: NOTES.throttled };
   try {
-    const raw = await scoringPool().run(estimateInput(password, opts.userInputs), { signal: AbortSignal.timeout(deadlineMs) });
+    const raw = await scoringPool().run(estimateInput(password, opts.userInputs), {
+      signal: AbortSignal.timeout(deadlineMs),
+    });
     return { ok: true, assessment: judgePassword(password, opts, toEstimate(raw)) };
   } catch (e) {
     // An aborted task (the deadline) or a full queue; anything else is a real fault.
-    if ((e as Error).name === 'AbortError' || (e as Error).message === 'Task queue is at limit') return { ok: false, kind: 'timeout', note: NOTES.timeout };
+    if ((e as Error).name === 'AbortError' || (e as Error).message === 'Task queue is at limit')
+      return { ok: false, kind: 'timeout', note: NOTES.timeout };
     throw e;
   }
 }

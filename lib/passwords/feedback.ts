@@ -40,11 +40,15 @@ export type FeedbackKey = (typeof ZXCVBN_FEEDBACK)[keyof typeof ZXCVBN_FEEDBACK]
 
 /** The catalogue key (under `password.feedback`) of one of zxcvbn's sentences; null for anything else. */
 export function feedbackKey(sentence: string): FeedbackKey | null {
-  return Object.hasOwn(ZXCVBN_FEEDBACK, sentence) ? ZXCVBN_FEEDBACK[sentence as keyof typeof ZXCVBN_FEEDBACK] : null;
+  return Object.hasOwn(ZXCVBN_FEEDBACK, sentence)
+    ? ZXCVBN_FEEDBACK[sentence as keyof typeof ZXCVBN_FEEDBACK]
+    : null;
 }
 
 /** A crack time as a catalogue message: key under `password.time`, and `n` for the plural ones. */
-export type CrackTime = { key: 'lessThanSecond' | 'centuries' } | { key: 'seconds' | 'minutes' | 'hours' | 'days' | 'months' | 'years'; n: number };
+export type CrackTime =
+  | { key: 'lessThanSecond' | 'centuries' }
+  | { key: 'seconds' | 'minutes' | 'hours' | 'days' | 'months' | 'years'; n: number };
 
 const MINUTE = 60;
 const HOUR = MINUTE * 60;

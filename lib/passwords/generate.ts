@@ -22,7 +22,11 @@ const SEPARATORS = '-_.';
  * Rejection sampling: no modulo bias. A draw that happens to contain one of `avoid` (the account's
  * context words, compared case-insensitively) is drawn again, so the server never refuses it for that.
  */
-export function generatePassword(length = GENERATED_DEFAULT, lettersAndDigitsOnly = false, avoid: string[] = []): string {
+export function generatePassword(
+  length = GENERATED_DEFAULT,
+  lettersAndDigitsOnly = false,
+  avoid: string[] = [],
+): string {
   const n = Math.min(GENERATED_MAX, Math.max(GENERATED_MIN, Math.floor(length)));
   const alphabet = lettersAndDigitsOnly ? LETTERS_DIGITS : LETTERS_DIGITS + SEPARATORS;
   const limit = 256 - (256 % alphabet.length);
@@ -42,5 +46,8 @@ export function generatePassword(length = GENERATED_DEFAULT, lettersAndDigitsOnl
 export function lengthNote(length: number): Note | null {
   if (length <= GENERATED_PHONE_SAFE_MAX) return null;
   // Linphone caps the field at 34 characters, some Cisco models lower (password.generate.lengthNote).
-  return { key: 'password.generate.lengthNote', values: { length: Math.min(GENERATED_MAX, Math.floor(length)), safe: GENERATED_PHONE_SAFE_MAX } };
+  return {
+    key: 'password.generate.lengthNote',
+    values: { length: Math.min(GENERATED_MAX, Math.floor(length)), safe: GENERATED_PHONE_SAFE_MAX },
+  };
 }

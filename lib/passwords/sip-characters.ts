@@ -45,9 +45,11 @@ export function sipCharacterProblems(password: string): Note[] {
     if (REASONS[c]) problems.push({ key: `password.sipChar.${REASONS[c]}`, values: { char: c } });
     else if (/[^\x21-\x7e]/.test(c)) {
       const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-      problems.push(/[\p{L}\p{N}\p{P}\p{S}]/u.test(c)
-        ? { key: 'password.sipChar.nonAscii', values: { char: c, code } }
-        : { key: 'password.sipChar.invisible', values: { code } });
+      problems.push(
+        /[\p{L}\p{N}\p{P}\p{S}]/u.test(c)
+          ? { key: 'password.sipChar.nonAscii', values: { char: c, code } }
+          : { key: 'password.sipChar.invisible', values: { code } },
+      );
     }
   }
   return problems;

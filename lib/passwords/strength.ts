@@ -92,22 +92,32 @@ function sipLevel(log10: number, min: number): Assessment['level'] {
 export type Estimate = {
   score: 0 | 1 | 2 | 3 | 4;
   guesses_log10: number;
-  crack_times_seconds: { offline_fast_hashing_1e10_per_second: number; offline_slow_hashing_1e4_per_second: number };
+  crack_times_seconds: {
+    offline_fast_hashing_1e10_per_second: number;
+    offline_slow_hashing_1e4_per_second: number;
+  };
   feedback: { warning: string; suggestions: string[] };
 };
 
 /** What zxcvbn is asked: the first SCORED_LENGTH characters, with the account's context words as user inputs. */
-export function estimateInput(password: string, userInputs: string[]): { password: string; userInputs: string[] } {
+export function estimateInput(
+  password: string,
+  userInputs: string[],
+): { password: string; userInputs: string[] } {
   return { password: password.slice(0, SCORED_LENGTH), userInputs: contextWords(userInputs) };
 }
 
 /** zxcvbn's answer (or a structured clone of it, from a worker thread) reduced to an Estimate. */
-export function toEstimate(r: Pick<zxcvbn.ZXCVBNResult, 'score' | 'guesses_log10' | 'crack_times_seconds' | 'feedback'>): Estimate {
+export function toEstimate(
+  r: Pick<zxcvbn.ZXCVBNResult, 'score' | 'guesses_log10' | 'crack_times_seconds' | 'feedback'>,
+): Estimate {
   return {
     score: r.score,
     guesses_log10: r.guesses_log10,
     crack_times_seconds: {
-      offline_fast_hashing_1e10_per_second: Number(r.crack_times_seconds.offline_fast_hashing_1e10_per_second),
+      offline_fast_hashing_1e10_per_second: Number(
+        r.crack_times_seconds.offline_fast_hashing_1e10_per_second,
+      ),
       offline_slow_hashing_1e4_per_second: Number(r.crack_times_seconds.offline_slow_hashing_1e4_per_second),
     },
     feedback: { warning: r.feedback.warning, suggestions: r.feedback.suggestions },
@@ -131,19 +141,29 @@ export function estimate(password: string, userInputs: string[]): Estimate {
  * calling thread: the browser meter calls it inside its Web Worker; the server uses
  * lib/passwords/check.ts, which scores in a worker thread and then calls `judgePassword`.
  */
-export function assessPassword(password: string, opts: { userInputs: string[]; username?: string } & PasswordRule): Assessment {
+export function assessPassword(
+  password: string,
+  opts: { userInputs: string[]; username?: string } & PasswordRule,
+): Assessment {
   return judgePassword(password, opts, estimate(password, opts.userInputs));
 }
 
 /** The rule's verdict on `password` given zxcvbn's estimate `r` of it (see `estimate`); pure and cheap. */
-export function judgePassword(password: string, opts: { userInputs: string[]; username?: string } & PasswordRule, r: Estimate): Assessment {
+export function judgePassword(
+  password: string,
+  opts: { userInputs: string[]; username?: string } & PasswordRule,
+  r: Estimate,
+): Assessment {
   const sip = 'sipMinGuessesLog10' in opts;
   const problems: Note[] = [];
-  if (password.length < MIN_LENGTH) problems.push({ key: 'password.problem.tooShort', values: { min: MIN_LENGTH } });
-  if (password.length > MAX_LENGTH) problems.push({ key: 'password.problem.tooLong', values: { max: MAX_LENGTH } });
+  if (password.length < MIN_LENGTH)
+    problems.push({ key: 'password.problem.tooShort', values: { min: MIN_LENGTH } });
+  if (password.length > MAX_LENGTH)
+    problems.push({ key: 'password.problem.tooLong', values: { max: MAX_LENGTH } });
   if (sip) problems.push(...sipCharacterProblems(password));
   const lower = password.toLowerCase();
-  if (opts.username && lower === opts.username.toLowerCase()) problems.push({ key: 'password.problem.isUsername' });
+  if (opts.username && lower === opts.username.toLowerCase())
+    problems.push({ key: 'password.problem.isUsername' });
   const found = contextWords(opts.userInputs).find((w) => lower.includes(w));
   if (found) problems.push({ key: 'password.problem.contextWords' });
   // A targeted attacker knows the company's own words: a password built on them is weak whatever the
@@ -152,15 +172,36 @@ export function judgePassword(password: string, opts: { userInputs: string[]; us
   const guessesLog10 = found ? Math.min(r.guesses_log10, 6) : r.guesses_log10;
   const level = sip ? sipLevel(guessesLog10, opts.sipMinGuessesLog10) : score;
   const required: Note = sip
-    ? { key: 'password.required.guesses', values: { exp: opts.sipMinGuessesLog10, gpu: gpuTime(opts.sipMinGuessesLog10) } }
+    ? {
+        key: 'password.required.guesses',
+        values: { exp: opts.sipMinGuessesLog10, gpu: gpuTime(opts.sipMinGuessesLog10) },
+      }
     : levelLabel(Math.min(4, Math.max(0, opts.minScore)));
   const weak = sip ? guessesLog10 < opts.sipMinGuessesLog10 : score < opts.minScore;
   const fast = timeNote(r.crack_times_seconds.offline_fast_hashing_1e10_per_second);
   const warning = feedbackNote(r.feedback.warning);
   if (weak && !found) {
-    problems.push(sip ? { key: 'password.problem.sipWeak', values: { time: fast, required } } : warning ?? { key: 'password.problem.tooEasy' });
+    problems.push(
+      sip
+        ? { key: 'password.problem.sipWeak', values: { time: fast, required } }
+        : (warning ?? { key: 'password.problem.tooEasy' }),
+    );
   }
-  const crackTime = found ? { key: 'password.meter.contextTime' } : sip ? fast : timeNote(r.crack_times_seconds.offline_slow_hashing_1e4_per_second);
+  const crackTime = found
+    ? { key: 'password.meter.contextTime' }
+    : sip
+      ? fast
+      : timeNote(r.crack_times_seconds.offline_slow_hashing_1e4_per_second);
   const suggestions = r.feedback.suggestions.map(feedbackNote).filter((n): n is Note => n !== null);
-  return { score, level, guessesLog10, crackTime, required, warning, suggestions, problems, acceptable: problems.length === 0 };
+  return {
+    score,
+    level,
+    guessesLog10,
+    crackTime,
+    required,
+    warning,
+    suggestions,
+    problems,
+    acceptable: problems.length === 0,
+  };
 }

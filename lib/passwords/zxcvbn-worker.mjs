@@ -6,5 +6,10 @@ import zxcvbn from 'zxcvbn';
 /** @param {{ password: string, userInputs: string[] }} input */
 export default function score({ password, userInputs }) {
   const r = zxcvbn(password, userInputs);
-  return { score: r.score, guesses_log10: r.guesses_log10, crack_times_seconds: r.crack_times_seconds, feedback: r.feedback };
+  return {
+    score: r.score,
+    guesses_log10: r.guesses_log10,
+    crack_times_seconds: r.crack_times_seconds,
+    feedback: r.feedback,
+  };
 }

@@ -17,17 +17,43 @@ export type CallbackCheck =
  * networks +882/+883, satellite +870/+881, NANP outside the US and Canada) or in one of
  * `blockDestinations` (the destinations of the block's trigger calls, as switch-written numbers).
  */
-export function checkCallbackNumber(input: string, accountCountry: CountryCode, blockDestinations: string[] = []): CallbackCheck {
+export function checkCallbackNumber(
+  input: string,
+  accountCountry: CountryCode,
+  blockDestinations: string[] = [],
+): CallbackCheck {
   const e164 = parseUserPhone(input, accountCountry);
-  if (!e164) return { ok: false, reason: 'invalid', message: 'Enter a valid phone number (with the country code if it is not in your account’s country).', note: { key: 'outcome.callback.invalid' } };
+  if (!e164)
+    return {
+      ok: false,
+      reason: 'invalid',
+      message: 'Enter a valid phone number (with the country code if it is not in your account’s country).',
+      note: { key: 'outcome.callback.invalid' },
+    };
   const d = describeDialled(e164, accountCountry);
   if (d.highCost) {
-    return { ok: false, reason: 'high_cost', message: `${d.display} is a high-cost number (${d.countryName ?? 'outside any country'}): support cannot call it back. Enter an ordinary landline or mobile number.`, note: { key: 'outcome.callback.highCost', values: { number: d.display, country: d.countryName ?? { key: 'outcome.callback.noCountry' } } } };
+    return {
+      ok: false,
+      reason: 'high_cost',
+      message: `${d.display} is a high-cost number (${d.countryName ?? 'outside any country'}): support cannot call it back. Enter an ordinary landline or mobile number.`,
+      note: {
+        key: 'outcome.callback.highCost',
+        values: { number: d.display, country: d.countryName ?? { key: 'outcome.callback.noCountry' } },
+      },
+    };
   }
   const destinations = blockDestinations.map((to) => describeDialled(to, accountCountry));
   const same = destinations.find((x) => x.country !== null && x.country === d.country);
   if (same && d.international) {
-    return { ok: false, reason: 'block_destination', message: `${d.display} is in ${same.countryName ?? 'a destination'} that this block stopped calls to: support cannot call it back. Enter a number in another country.`, note: { key: 'outcome.callback.blockDestination', values: { number: d.display, country: same.countryName ?? { key: 'outcome.callback.aDestination' } } } };
+    return {
+      ok: false,
+      reason: 'block_destination',
+      message: `${d.display} is in ${same.countryName ?? 'a destination'} that this block stopped calls to: support cannot call it back. Enter a number in another country.`,
+      note: {
+        key: 'outcome.callback.blockDestination',
+        values: { number: d.display, country: same.countryName ?? { key: 'outcome.callback.aDestination' } },
+      },
+    };
   }
   return { ok: true, e164 };
 }

@@ -1,4 +1,10 @@
-import { type CountryCode, isSupportedCountry, Metadata, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+  type CountryCode,
+  isSupportedCountry,
+  Metadata,
+  type PhoneNumber,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
 
 export { isSupportedCountry };
@@ -44,7 +50,9 @@ export function flagOf(country: string): string {
 
 /** "Somalia" for "SO", in `locale` (Intl.DisplayNames); the code itself when Intl has no name. */
 export function countryName(country: string, locale = 'en'): string {
-  return (locale === 'en' ? names : new Intl.DisplayNames([locale], { type: 'region' })).of(country) ?? country;
+  return (
+    (locale === 'en' ? names : new Intl.DisplayNames([locale], { type: 'region' })).of(country) ?? country
+  );
 }
 
 /**
@@ -67,7 +75,10 @@ export const NON_GEOGRAPHIC: Record<string, { name: string; highCost: HighCost |
 
 /** The non-geographic calling codes libphonenumber's metadata knows ("800", "882", …). */
 export function nonGeographicCodes(): string[] {
-  return Object.keys((new Metadata() as unknown as { metadata: { nonGeographic?: Record<string, unknown> } }).metadata.nonGeographic ?? {});
+  return Object.keys(
+    (new Metadata() as unknown as { metadata: { nonGeographic?: Record<string, unknown> } }).metadata
+      .nonGeographic ?? {},
+  );
 }
 
 const SEPARATORS = /[\s().\-/\u00a0]/g;
@@ -90,7 +101,10 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
  * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
  * Returns the number and the form, or null when none applies.
  */
-export function readDialled(raw: string, accountCountry: CountryCode): { number: PhoneNumber; form: NumberForm } | null {
+export function readDialled(
+  raw: string,
+  accountCountry: CountryCode,
+): { number: PhoneNumber; form: NumberForm } | null {
   const s = raw.trim().replace(/^tel:/i, '').replace(SEPARATORS, '');
   if (s.startsWith('+')) {
     const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
@@ -110,10 +124,21 @@ export function readDialled(raw: string, accountCountry: CountryCode): { number:
   return null;
 }
 
-function highCostOf(p: PhoneNumber, country: CountryCode | null, accountCountry: CountryCode): HighCost | null {
+function highCostOf(
+  p: PhoneNumber,
+  country: CountryCode | null,
+  accountCountry: CountryCode,
+): HighCost | null {
   if (p.isNonGeographic()) return NON_GEOGRAPHIC[p.countryCallingCode]?.highCost ?? null;
   if (p.getType() === 'PREMIUM_RATE') return 'premium_rate';
-  if (p.countryCallingCode === '1' && country && country !== 'US' && country !== 'CA' && country !== accountCountry) return 'nanp_outside_us_ca';
+  if (
+    p.countryCallingCode === '1' &&
+    country &&
+    country !== 'US' &&
+    country !== 'CA' &&
+    country !== accountCountry
+  )
+    return 'nanp_outside_us_ca';
   return null;
 }
 
@@ -122,12 +147,29 @@ function highCostOf(p: PhoneNumber, country: CountryCode | null, accountCountry:
  * readDialled for the forms), with the country named in `locale` (BCP 47; English by default; the
  * ITU names of non-geographic codes stay English). Unreadable input is shown as it came, never dropped.
  */
-export function describeDialled(raw: string, accountCountry: CountryCode = DEFAULT_COUNTRY, locale = 'en'): DialledNumber {
+export function describeDialled(
+  raw: string,
+  accountCountry: CountryCode = DEFAULT_COUNTRY,
+  locale = 'en',
+): DialledNumber {
   const r = readDialled(raw, accountCountry);
-  if (!r) return { raw, e164: null, form: null, display: raw, country: null, countryName: null, flag: null, international: null, highCost: null };
+  if (!r)
+    return {
+      raw,
+      e164: null,
+      form: null,
+      display: raw,
+      country: null,
+      countryName: null,
+      flag: null,
+      international: null,
+      highCost: null,
+    };
   const p = r.number;
   const country = p.country ?? null;
-  const network = p.isNonGeographic() ? NON_GEOGRAPHIC[p.countryCallingCode]?.name ?? `Non-geographic +${p.countryCallingCode}` : null;
+  const network = p.isNonGeographic()
+    ? (NON_GEOGRAPHIC[p.countryCallingCode]?.name ?? `Non-geographic +${p.countryCallingCode}`)
+    : null;
   return {
     raw,
     e164: p.number,
@@ -136,7 +178,9 @@ export function describeDialled(raw: string, accountCountry: CountryCode = DEFAU
     country,
     countryName: country ? countryName(country, locale) : network,
     flag: country ? flagOf(country) : null,
-    international: country ? country !== accountCountry : p.isNonGeographic() || p.countryCallingCode !== planOf(accountCountry).callingCode(),
+    international: country
+      ? country !== accountCountry
+      : p.isNonGeographic() || p.countryCallingCode !== planOf(accountCountry).callingCode(),
     highCost: highCostOf(p, country, accountCountry),
   };
 }

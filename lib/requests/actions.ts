@@ -2,44 +2,89 @@
 import { notFound, redirect } from 'next/navigation';
 import { after } from 'next/server';
 import { z } from 'zod';
-import { approveRequest, approveSchema, type DecideOutcome, denyRequest, denySchema } from '@/lib/requests/decide';
-import { firewallSchema, misdialSchema, submitFirewall, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
+import {
+  approveRequest,
+  approveSchema,
+  type DecideOutcome,
+  denyRequest,
+  denySchema,
+} from '@/lib/requests/decide';
+import {
+  firewallSchema,
+  misdialSchema,
+  submitFirewall,
+  submitMisdial,
+  withdrawRequest,
+} from '@/lib/requests/submit';
 import { staffAction, userAction } from '@/lib/server/safe-action';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 
 // The server actions of unblock requests: the customer's (misdial, firewall, withdraw) and staff
 // decisions (approve, deny). Each binds one form to a function of this domain.
 
-export const misdialAction = userAction(misdialSchema, async (input, { user, meta }) => {
-  const r = await submitMisdial(user, input, meta);
-  if (!r.ok) return r;
-  redirect(`/blocks/${input.blockId}?request=submitted`);
-}, { echo: ['callIds[]', 'intendedNumber', 'whatHappened', 'callbackPhone'] });
+export const misdialAction = userAction(
+  misdialSchema,
+  async (input, { user, meta }) => {
+    const r = await submitMisdial(user, input, meta);
+    if (!r.ok) return r;
+    redirect(`/blocks/${input.blockId}?request=submitted`);
+  },
+  { echo: ['callIds[]', 'intendedNumber', 'whatHappened', 'callbackPhone'] },
+);
 
-export const firewallAction = userAction(firewallSchema, async (input, { user, meta }) => {
-  const r = await submitFirewall(user, input, meta);
-  if (!r.ok) return r;
-  redirect(`/blocks/${input.blockId}?request=submitted`);
-}, { echo: ['voicemailDisa', 'callForwarding', 'sipPorts', 'webAdmin', 'defaultPasswords', 'pbxIp', 'whatHappened', 'callbackPhone'] });
+export const firewallAction = userAction(
+  firewallSchema,
+  async (input, { user, meta }) => {
+    const r = await submitFirewall(user, input, meta);
+    if (!r.ok) return r;
+    redirect(`/blocks/${input.blockId}?request=submitted`);
+  },
+  {
+    echo: [
+      'voicemailDisa',
+      'callForwarding',
+      'sipPorts',
+      'webAdmin',
+      'defaultPasswords',
+      'pbxIp',
+      'whatHappened',
+      'callbackPhone',
+    ],
+  },
+);
 
-export const withdrawAction = userAction(z.object({ requestId: z.string().min(1).max(64), blockId: z.string().min(1).max(64) }), async (input, { user, meta }) => {
-  const r = await withdrawRequest(user, input.requestId, meta);
-  if (!r.ok) return r;
-  redirect(`/blocks/${input.blockId}`);
-});
+export const withdrawAction = userAction(
+  z.object({ requestId: z.string().min(1).max(64), blockId: z.string().min(1).max(64) }),
+  async (input, { user, meta }) => {
+    const r = await withdrawRequest(user, input.requestId, meta);
+    if (!r.ok) return r;
+    redirect(`/blocks/${input.blockId}`);
+  },
+);
 
 function decided(r: DecideOutcome, id: string, done: 'approved' | 'denied') {
   if (r.ok) redirect(`/staff/requests/${id}?done=${done}`);
   if (r.kind === 'not_found') notFound();
-  if (r.kind === 'already_decided') return { message: `This request was already decided by someone else (it is ${r.status} now). Nothing was changed. Reload the page to see the decision.` };
+  if (r.kind === 'already_decided')
+    return {
+      message: `This request was already decided by someone else (it is ${r.status} now). Nothing was changed. Reload the page to see the decision.`,
+    };
   return { message: r.message };
 }
 
-export const approveAction = staffAction(approveSchema, async (input, { user, meta }) => {
-  const r = await approveRequest(user, input, meta);
-  // Send the queued lift now rather than on the worker's next tick.
-  if (r.ok && r.liftQueued) after(() => processSwitchOutbox().catch(() => undefined));
-  return decided(r, input.requestId, 'approved');
-}, { echo: ['note', 'attest', 'alsoLift[]'] });
+export const approveAction = staffAction(
+  approveSchema,
+  async (input, { user, meta }) => {
+    const r = await approveRequest(user, input, meta);
+    // Send the queued lift now rather than on the worker's next tick.
+    if (r.ok && r.liftQueued) after(() => processSwitchOutbox().catch(() => undefined));
+    return decided(r, input.requestId, 'approved');
+  },
+  { echo: ['note', 'attest', 'alsoLift[]'] },
+);
 
-export const denyAction = staffAction(denySchema, async (input, { user, meta }) => decided(await denyRequest(user, input, meta), input.requestId, 'denied'), { echo: ['denyReason'] });
+export const denyAction = staffAction(
+  denySchema,
+  async (input, { user, meta }) => decided(await denyRequest(user, input, meta), input.requestId, 'denied'),
+  { echo: ['denyReason'] },
+);

@@ -3,7 +3,14 @@ import { describeDialled } from '@/lib/phone/format';
 
 // Pure: the queue's one-line summary of a block's trigger calls. No server-only: tests call it directly.
 
-export type CallEvidence = { id?: string; at: Date; to: string; durationSec: number; sipUsername: string; sourceIp: string };
+export type CallEvidence = {
+  id?: string;
+  at: Date;
+  to: string;
+  durationSec: number;
+  sipUsername: string;
+  sourceIp: string;
+};
 
 export type CallSummary = {
   count: number;

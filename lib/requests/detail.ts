@@ -11,40 +11,105 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
   const r = await db.unblockRequest.findUnique({
     where: { id },
     include: {
-      account: { include: { memberships: { include: { user: { select: { email: true, name: true } } } }, sipCredentials: { orderBy: { username: 'asc' } } } },
+      account: {
+        include: {
+          memberships: { include: { user: { select: { email: true, name: true } } } },
+          sipCredentials: { orderBy: { username: 'asc' } },
+        },
+      },
       block: { include: { calls: { orderBy: { at: 'asc' } }, events: { orderBy: { at: 'asc' } } } },
     },
   });
   if (!r) return null;
   const [people, earlierBlocks, otherRequests] = await Promise.all([
-    db.user.findMany({ where: { id: { in: [r.submittedById, r.decidedById ?? ''] } }, select: { id: true, email: true, name: true, locale: true } }),
-    db.block.findMany({ where: { accountId: r.accountId, id: { not: r.blockId } }, orderBy: { placedAt: 'desc' }, take: 20, select: { id: true, reason: true, status: true, placedAt: true, liftedAt: true } }),
-    db.unblockRequest.findMany({ where: { accountId: r.accountId, id: { not: r.id } }, orderBy: { createdAt: 'desc' }, take: 20, select: { id: true, kind: true, status: true, createdAt: true, decidedAt: true, denyReason: true } }),
+    db.user.findMany({
+      where: { id: { in: [r.submittedById, r.decidedById ?? ''] } },
+      select: { id: true, email: true, name: true, locale: true },
+    }),
+    db.block.findMany({
+      where: { accountId: r.accountId, id: { not: r.blockId } },
+      orderBy: { placedAt: 'desc' },
+      take: 20,
+      select: { id: true, reason: true, status: true, placedAt: true, liftedAt: true },
+    }),
+    db.unblockRequest.findMany({
+      where: { accountId: r.accountId, id: { not: r.id } },
+      orderBy: { createdAt: 'desc' },
+      take: 20,
+      select: { id: true, kind: true, status: true, createdAt: true, decidedAt: true, denyReason: true },
+    }),
   ]);
   const person = (uid: string | null) => people.find((p) => p.id === uid) ?? null;
   const { summary, likelihood, markedCallIds } = judge(r);
   const a = r.account;
   const b = r.block;
   // Checked again at display time: requests sent before the rule, or a number that became high-risk.
-  const check = checkCallbackNumber(r.callbackPhone, accountCountry(a.country), b.calls.map((c) => c.to));
+  const check = checkCallbackNumber(
+    r.callbackPhone,
+    accountCountry(a.country),
+    b.calls.map((c) => c.to),
+  );
   return {
-    id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt,
-    whatHappened: r.whatHappened, intendedNumber: r.intendedNumber, pbxIp: r.pbxIp, callbackPhone: r.callbackPhone,
-    callback: { source: callbackSource(r.callbackPhone, a.phone), onFile: a.phone, safe: check.ok, warning: check.ok ? null : check.message },
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    createdAt: r.createdAt,
+    whatHappened: r.whatHappened,
+    intendedNumber: r.intendedNumber,
+    pbxIp: r.pbxIp,
+    callbackPhone: r.callbackPhone,
+    callback: {
+      source: callbackSource(r.callbackPhone, a.phone),
+      onFile: a.phone,
+      safe: check.ok,
+      warning: check.ok ? null : check.message,
+    },
     checklist: r.checklist ? (JSON.parse(r.checklist) as Record<string, boolean>) : null,
     submittedBy: person(r.submittedById),
-    decision: r.decidedAt ? { at: r.decidedAt, by: person(r.decidedById)?.email ?? null, note: r.decisionNote, denyReason: r.denyReason } : null,
+    decision: r.decidedAt
+      ? {
+          at: r.decidedAt,
+          by: person(r.decidedById)?.email ?? null,
+          note: r.decisionNote,
+          denyReason: r.denyReason,
+        }
+      : null,
     account: {
-      id: a.id, number: a.number, name: a.name, country: a.country, timeZone: a.timeZone,
+      id: a.id,
+      number: a.number,
+      name: a.name,
+      country: a.country,
+      timeZone: a.timeZone,
       members: a.memberships.map((m) => ({ email: m.user.email, name: m.user.name })),
-      credentials: a.sipCredentials.map((c) => ({ username: c.username, label: c.label, passwordChangedAt: c.passwordChangedAt })),
+      credentials: a.sipCredentials.map((c) => ({
+        username: c.username,
+        label: c.label,
+        passwordChangedAt: c.passwordChangedAt,
+      })),
     },
     block: {
-      id: b.id, reason: b.reason, status: b.status, placedAt: b.placedAt, placedBy: b.placedBy, liftedAt: b.liftedAt, note: b.note,
-      calls: b.calls.map((c) => ({ id: c.id, at: c.at, sipUsername: c.sipUsername, to: c.to, sourceIp: c.sourceIp, durationSec: c.durationSec, marked: markedCallIds.includes(c.id) })),
+      id: b.id,
+      reason: b.reason,
+      status: b.status,
+      placedAt: b.placedAt,
+      placedBy: b.placedBy,
+      liftedAt: b.liftedAt,
+      note: b.note,
+      calls: b.calls.map((c) => ({
+        id: c.id,
+        at: c.at,
+        sipUsername: c.sipUsername,
+        to: c.to,
+        sourceIp: c.sourceIp,
+        durationSec: c.durationSec,
+        marked: markedCallIds.includes(c.id),
+      })),
       events: b.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail, actor: e.actor })),
     },
-    summary, likelihood, earlierBlocks, otherRequests,
+    summary,
+    likelihood,
+    earlierBlocks,
+    otherRequests,
   };
 }
 

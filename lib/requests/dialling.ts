@@ -9,7 +9,10 @@ import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from '@/lib/phone/plan';
  * "00252…" and the account country's IDD ("011252…" from NANP, "0011252…" from Australia,
  * "810252…" from Russia) all give "252…". Null for a national number or anything else.
  */
-export function internationalDigits(raw: string, accountCountry: CountryCode = DEFAULT_COUNTRY): string | null {
+export function internationalDigits(
+  raw: string,
+  accountCountry: CountryCode = DEFAULT_COUNTRY,
+): string | null {
   const s = raw.replace(/[\s().-]/g, '');
   let digits: string | null = null;
   if (s.startsWith('+')) digits = s.slice(1);
@@ -42,7 +45,8 @@ export function digitDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[b.length]!;

@@ -14,4 +14,5 @@ export type OtherDoor = (typeof OTHER_DOORS)[number];
 export const FIREWALL_CHECKS = [...OTHER_DOORS, 'defaultPasswords'] as const;
 export type FirewallCheck = (typeof FIREWALL_CHECKS)[number];
 
-export const isFirewallCheck = (key: string): key is FirewallCheck => (FIREWALL_CHECKS as readonly string[]).includes(key);
+export const isFirewallCheck = (key: string): key is FirewallCheck =>
+  (FIREWALL_CHECKS as readonly string[]).includes(key);

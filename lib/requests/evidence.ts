@@ -10,9 +10,11 @@ type Input = {
   intendedNumber: string | null;
   misdialCallIds: string | null;
   account: { country: string; timeZone: string };
-  block: { reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual'; calls: CallEvidence[] };
+  block: {
+    reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual';
+    calls: CallEvidence[];
+  };
 };
-
 
 function markedCalls(json: string | null): string[] {
   try {
@@ -28,8 +30,12 @@ export function judge(r: Input) {
   return {
     summary: summarizeCalls(r.block.calls, country),
     likelihood: misdialLikelihood({
-      accountCountry: country, timeZone: r.account.timeZone, reason: r.block.reason, calls: r.block.calls,
-      misdialCallIds: markedCalls(r.misdialCallIds), intendedNumber: r.kind === 'misdial' ? r.intendedNumber : null,
+      accountCountry: country,
+      timeZone: r.account.timeZone,
+      reason: r.block.reason,
+      calls: r.block.calls,
+      misdialCallIds: markedCalls(r.misdialCallIds),
+      intendedNumber: r.kind === 'misdial' ? r.intendedNumber : null,
     }),
     markedCallIds: markedCalls(r.misdialCallIds),
   };

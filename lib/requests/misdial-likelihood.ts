@@ -22,9 +22,18 @@ export type LikelihoodInput = {
 };
 
 export type Signal = { key: string; weight: number; text: string };
-export type Likelihood = { level: 'likely' | 'possible' | 'unlikely'; score: number; headline: string; signals: Signal[] };
+export type Likelihood = {
+  level: 'likely' | 'possible' | 'unlikely';
+  score: number;
+  headline: string;
+  signals: Signal[];
+};
 
-const HEADLINE = { likely: 'Likely a misdial', possible: 'Possibly a misdial', unlikely: 'Unlikely to be a misdial' } as const;
+const HEADLINE = {
+  likely: 'Likely a misdial',
+  possible: 'Possibly a misdial',
+  unlikely: 'Unlikely to be a misdial',
+} as const;
 
 export function misdialLikelihood(input: LikelihoodInput): Likelihood {
   const marked = input.calls.filter((c) => c.id && input.misdialCallIds?.includes(c.id));
@@ -50,23 +59,56 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 function attempts(calls: CallEvidence[]): Signal | null {
   const n = calls.length;
   if (n === 0) return null;
-  if (n <= 2) return { key: 'few_attempts', weight: 1, text: `Only ${plural(n, 'call')}: a person who mistypes a number usually notices after a try or two.` };
-  if (n >= 5) return { key: 'many_attempts', weight: -2, text: `${n} calls in the burst: fraud tools dial many numbers one after another.` };
+  if (n <= 2)
+    return {
+      key: 'few_attempts',
+      weight: 1,
+      text: `Only ${plural(n, 'call')}: a person who mistypes a number usually notices after a try or two.`,
+    };
+  if (n >= 5)
+    return {
+      key: 'many_attempts',
+      weight: -2,
+      text: `${n} calls in the burst: fraud tools dial many numbers one after another.`,
+    };
   return null;
 }
 
 function durations(calls: CallEvidence[]): Signal | null {
   if (calls.length === 0) return null;
   const longest = Math.max(...calls.map((c) => c.durationSec));
-  if (longest <= 10) return { key: 'short_calls', weight: 1, text: longest === 0 ? 'No call was answered.' : `Every call lasted ${longest} seconds or less: someone hung up on a wrong number.` };
-  if (longest >= 60) return { key: 'long_call', weight: -2, text: `One call lasted ${longest} seconds: someone stayed on the line, which a misdial rarely explains.` };
+  if (longest <= 10)
+    return {
+      key: 'short_calls',
+      weight: 1,
+      text:
+        longest === 0
+          ? 'No call was answered.'
+          : `Every call lasted ${longest} seconds or less: someone hung up on a wrong number.`,
+    };
+  if (longest >= 60)
+    return {
+      key: 'long_call',
+      weight: -2,
+      text: `One call lasted ${longest} seconds: someone stayed on the line, which a misdial rarely explains.`,
+    };
   return null;
 }
 
 function credentials(calls: CallEvidence[]): Signal | null {
   const names = [...new Set(calls.map((c) => c.sipUsername))];
-  if (names.length === 1) return { key: 'one_credential', weight: 1, text: `All calls went through one SIP credential (${names[0]}), as from one person at one phone.` };
-  if (names.length > 1) return { key: 'many_credentials', weight: -1, text: `Calls went through ${names.length} SIP credentials (${names.join(', ')}): one person at one phone uses one.` };
+  if (names.length === 1)
+    return {
+      key: 'one_credential',
+      weight: 1,
+      text: `All calls went through one SIP credential (${names[0]}), as from one person at one phone.`,
+    };
+  if (names.length > 1)
+    return {
+      key: 'many_credentials',
+      weight: -1,
+      text: `Calls went through ${names.length} SIP credentials (${names.join(', ')}): one person at one phone uses one.`,
+    };
   return null;
 }
 
@@ -75,9 +117,19 @@ function officeHours(calls: CallEvidence[], timeZone: string): Signal | null {
   if (times.length === 0 || times.some((t) => t === null)) return null;
   const weekend = (d: string) => d === 'Sat' || d === 'Sun';
   const inOffice = times.every((t) => t!.withinBusinessHours);
-  if (inOffice) return { key: 'office_hours', weight: 1, text: `All calls were made during office hours (Monday to Friday, 8:00–18:00 in ${timeZone}).` };
+  if (inOffice)
+    return {
+      key: 'office_hours',
+      weight: 1,
+      text: `All calls were made during office hours (Monday to Friday, 8:00–18:00 in ${timeZone}).`,
+    };
   const odd = times.find((t) => weekend(t!.weekday) || t!.hour < 7 || t!.hour >= 20);
-  if (odd) return { key: 'outside_hours', weight: -1, text: `A call was made at ${odd.label} (${timeZone}), when an office is usually empty.` };
+  if (odd)
+    return {
+      key: 'outside_hours',
+      weight: -1,
+      text: `A call was made at ${odd.label} (${timeZone}), when an office is usually empty.`,
+    };
   return null;
 }
 
@@ -88,7 +140,8 @@ function trunkPrefix(calls: CallEvidence[], country: CountryCode): Signal | null
     const idd = iddOf(country);
     const trunk = planOf(country).nationalPrefix();
     return {
-      key: 'trunk_prefix', weight: 3,
+      key: 'trunk_prefix',
+      weight: 3,
       text: `Dialled ${idd} ${internationalDigits(c.to, country)}; with the international prefix ${idd} read as the trunk prefix${trunk ? ` ${trunk}` : ''}, that is ${national}, a valid number in ${countryName(country)}.`,
     };
   }
@@ -99,7 +152,11 @@ function similarity(calls: CallEvidence[], intended: string | null, country: Cou
   const meant = intended ? parsePhoneNumberFromString(intended, country) : undefined;
   if (!meant) return null;
   // Compare with the number as written internationally and as its national digits (the 0044… vs 044… slips).
-  const forms = [meant.number.slice(1), meant.nationalNumber as string, `${planOf(meant.country ?? country).nationalPrefix() ?? ''}${meant.nationalNumber}`];
+  const forms = [
+    meant.number.slice(1),
+    meant.nationalNumber as string,
+    `${planOf(meant.country ?? country).nationalPrefix() ?? ''}${meant.nationalNumber}`,
+  ];
   let best: { distance: number; length: number; to: string } | null = null;
   for (const c of calls) {
     // The same call reads the same whichever prefix the switch wrote (+, 00, 011, 0011, 810, none).
@@ -107,7 +164,8 @@ function similarity(calls: CallEvidence[], intended: string | null, country: Cou
     if (!digits) continue;
     for (const f of forms) {
       const d = digitDistance(digits, f);
-      if (!best || d < best.distance) best = { distance: d, length: Math.max(digits.length, f.length), to: c.to };
+      if (!best || d < best.distance)
+        best = { distance: d, length: Math.max(digits.length, f.length), to: c.to };
     }
   }
   if (!best) return null;
@@ -115,14 +173,36 @@ function similarity(calls: CallEvidence[], intended: string | null, country: Cou
   const dialled = describeDialled(best.to, country).display;
   const meantText = meant.formatInternational();
   if (best.distance <= 2 || shared / best.length >= 0.75) {
-    return { key: 'similar_digits', weight: 2, text: best.distance === 0 ? `The number they meant (${meantText}) has the same digits as the dialled ${dialled}, with a different prefix.` : `The number they meant (${meantText}) differs from the dialled ${dialled} in only ${plural(best.distance, 'digit')}.` };
+    return {
+      key: 'similar_digits',
+      weight: 2,
+      text:
+        best.distance === 0
+          ? `The number they meant (${meantText}) has the same digits as the dialled ${dialled}, with a different prefix.`
+          : `The number they meant (${meantText}) differs from the dialled ${dialled} in only ${plural(best.distance, 'digit')}.`,
+    };
   }
-  if (shared / best.length < 0.5) return { key: 'different_digits', weight: -1, text: `The number they meant (${meantText}) shares few digits with the dialled ${dialled}.` };
+  if (shared / best.length < 0.5)
+    return {
+      key: 'different_digits',
+      weight: -1,
+      text: `The number they meant (${meantText}) shares few digits with the dialled ${dialled}.`,
+    };
   return null;
 }
 
 function blockReason(reason: LikelihoodInput['reason']): Signal | null {
-  if (reason === 'hotspot_source_ip') return { key: 'hotspot_ip', weight: -2, text: 'The calls came from an internet address in a known fraud hotspot, which a misdial does not explain.' };
-  if (reason === 'suspicious_pattern') return { key: 'pattern', weight: -1, text: 'The switch saw a calling pattern typical of someone testing a stolen password.' };
+  if (reason === 'hotspot_source_ip')
+    return {
+      key: 'hotspot_ip',
+      weight: -2,
+      text: 'The calls came from an internet address in a known fraud hotspot, which a misdial does not explain.',
+    };
+  if (reason === 'suspicious_pattern')
+    return {
+      key: 'pattern',
+      weight: -1,
+      text: 'The switch saw a calling pattern typical of someone testing a stolen password.',
+    };
   return null;
 }

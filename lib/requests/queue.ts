@@ -15,7 +15,9 @@ export async function listQueue(user: CurrentUser) {
       take: PAGE,
       include: {
         account: { select: { number: true, name: true, country: true, timeZone: true } },
-        block: { select: { id: true, reason: true, status: true, calls: { orderBy: { at: 'asc' }, take: 200 } } },
+        block: {
+          select: { id: true, reason: true, status: true, calls: { orderBy: { at: 'asc' }, take: 200 } },
+        },
       },
     }),
     db.unblockRequest.count({ where: { status: 'pending' } }),
@@ -24,10 +26,14 @@ export async function listQueue(user: CurrentUser) {
   const items = rows.map((r) => {
     const { summary, likelihood } = judge(r);
     return {
-      id: r.id, kind: r.kind, createdAt: r.createdAt, ageSec: Math.max(0, Math.round((now - r.createdAt.getTime()) / 1000)),
+      id: r.id,
+      kind: r.kind,
+      createdAt: r.createdAt,
+      ageSec: Math.max(0, Math.round((now - r.createdAt.getTime()) / 1000)),
       account: { number: r.account.number, name: r.account.name },
       block: { id: r.block.id, reason: r.block.reason, status: r.block.status },
-      summary, likelihood,
+      summary,
+      likelihood,
     };
   });
   return { items, total, shown: items.length };

@@ -17,7 +17,11 @@ import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 
 export const misdialSchema = z.object({
   blockId: z.string().min(1).max(64),
-  'callIds[]': z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).pipe(z.array(z.string().max(64)).min(1, 'Choose the call or calls that were the misdial.').max(200)).optional(),
+  'callIds[]': z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().max(64)).min(1, 'Choose the call or calls that were the misdial.').max(200))
+    .optional(),
   intendedNumber: z.string().trim().min(1, 'Enter the number you meant to dial.').max(40),
   whatHappened: z.string().trim().min(10, 'Tell us in a sentence or two what happened.').max(2000),
   callbackPhone: z.string().trim().min(1, 'Enter a phone number we can call you back on.').max(40),
@@ -25,7 +29,10 @@ export const misdialSchema = z.object({
 
 export const firewallSchema = z.object({
   blockId: z.string().min(1).max(64),
-  voicemailDisa: z.literal('on', 'Confirm that voicemail call-back and DISA are off or protected by a long PIN.'),
+  voicemailDisa: z.literal(
+    'on',
+    'Confirm that voicemail call-back and DISA are off or protected by a long PIN.',
+  ),
   callForwarding: z.literal('on', 'Confirm that call forwarding to international numbers is off.'),
   sipPorts: z.literal('on', 'Confirm that SIP ports 5060/5061 only accept the provider’s addresses.'),
   webAdmin: z.literal('on', 'Confirm that the router’s web admin is closed to the internet.'),
@@ -40,33 +47,90 @@ export type SubmitResult = Outcome<{ requestId: string }>;
 
 /** A block of the user's accounts that a customer request can be about: in force and not placed by support. */
 async function openBlock(userId: string, blockId: string) {
-  return db.block.findFirst({ where: { id: blockId, status: 'active', reason: { not: 'manual' }, account: memberOf(userId) }, include: { account: true, calls: { select: { id: true, to: true } } } });
+  return db.block.findFirst({
+    where: { id: blockId, status: 'active', reason: { not: 'manual' }, account: memberOf(userId) },
+    include: { account: true, calls: { select: { id: true, to: true } } },
+  });
 }
 
 type Common = { blockId: string; callbackPhone: string; whatHappened: string };
 
-async function create(user: CurrentUser, meta: RequestMeta, input: Common, build: (country: string, callIds: string[]) => { fieldErrors?: Record<string, Note[]>; data?: Record<string, unknown> }, kind: 'misdial' | 'firewall'): Promise<SubmitResult> {
+async function create(
+  user: CurrentUser,
+  meta: RequestMeta,
+  input: Common,
+  build: (
+    country: string,
+    callIds: string[],
+  ) => { fieldErrors?: Record<string, Note[]>; data?: Record<string, unknown> },
+  kind: 'misdial' | 'firewall',
+): Promise<SubmitResult> {
   const block = await openBlock(user.id, input.blockId);
   if (!block) {
-    const exists = await db.block.findFirst({ where: { id: input.blockId, account: memberOf(user.id) }, select: { reason: true, status: true } });
+    const exists = await db.block.findFirst({
+      where: { id: input.blockId, account: memberOf(user.id) },
+      select: { reason: true, status: true },
+    });
     if (!exists) return missing();
-    if (exists.reason === 'manual' && exists.status === 'active') return fail('refused', 'outcome.request.manualBlock');
+    if (exists.reason === 'manual' && exists.status === 'active')
+      return fail('refused', 'outcome.request.manualBlock');
     return fail('refused', 'outcome.request.notActive');
   }
   const country = accountCountry(block.account.country);
-  const callback = checkCallbackNumber(input.callbackPhone, country, block.calls.map((c) => c.to));
-  const built = build(country, block.calls.map((c) => c.id));
-  const fieldErrors = { ...(built.fieldErrors ?? {}), ...(callback.ok ? {} : { callbackPhone: [callback.note] }) };
-  if (Object.keys(fieldErrors).length) return fail('invalid', 'outcome.correctFields', undefined, fieldErrors);
-  if ((await consume('unblockRequest', user.id)).rejected) return fail('throttled', 'outcome.request.tooMany');
+  const callback = checkCallbackNumber(
+    input.callbackPhone,
+    country,
+    block.calls.map((c) => c.to),
+  );
+  const built = build(
+    country,
+    block.calls.map((c) => c.id),
+  );
+  const fieldErrors = {
+    ...(built.fieldErrors ?? {}),
+    ...(callback.ok ? {} : { callbackPhone: [callback.note] }),
+  };
+  if (Object.keys(fieldErrors).length)
+    return fail('invalid', 'outcome.correctFields', undefined, fieldErrors);
+  if ((await consume('unblockRequest', user.id)).rejected)
+    return fail('throttled', 'outcome.request.tooMany');
   try {
     const request = await db.$transaction(async (tx) => {
       const r = await tx.unblockRequest.create({
-        data: { blockId: block.id, accountId: block.accountId, kind, openKey: block.id, submittedById: user.id, whatHappened: input.whatHappened, callbackPhone: callback.ok ? callback.e164 : '', ...built.data },
+        data: {
+          blockId: block.id,
+          accountId: block.accountId,
+          kind,
+          openKey: block.id,
+          submittedById: user.id,
+          whatHappened: input.whatHappened,
+          callbackPhone: callback.ok ? callback.e164 : '',
+          ...built.data,
+        },
       });
-      await recordRequestStep(tx, block.id, 'request_submitted', user.email, kind === 'misdial' ? 'Misdial' : 'Firewall hardened');
-      await audit({ action: `request.submitted`, actor: user, accountId: block.accountId, target: { type: 'unblock_request', id: r.id }, detail: { kind }, meta }, tx);
-      await queueMail(tx, user.email, 'request_received', { userId: user.id, requestId: r.id, blockId: block.id });
+      await recordRequestStep(
+        tx,
+        block.id,
+        'request_submitted',
+        user.email,
+        kind === 'misdial' ? 'Misdial' : 'Firewall hardened',
+      );
+      await audit(
+        {
+          action: `request.submitted`,
+          actor: user,
+          accountId: block.accountId,
+          target: { type: 'unblock_request', id: r.id },
+          detail: { kind },
+          meta,
+        },
+        tx,
+      );
+      await queueMail(tx, user.email, 'request_received', {
+        userId: user.id,
+        requestId: r.id,
+        blockId: block.id,
+      });
       return r;
     });
     return succeed({ requestId: request.id });
@@ -77,30 +141,66 @@ async function create(user: CurrentUser, meta: RequestMeta, input: Common, build
 }
 
 export function submitMisdial(user: CurrentUser, input: z.output<typeof misdialSchema>, meta: RequestMeta) {
-  return create(user, meta, input, (country, blockCalls) => {
-    const errors: Record<string, Note[]> = {};
-    const ids = input['callIds[]'] ?? [];
-    if (ids.length === 0) errors['callIds[]'] = [{ key: 'outcome.request.chooseCalls' }];
-    if (ids.some((id) => !blockCalls.includes(id))) errors['callIds[]'] = [{ key: 'outcome.request.callsOfBlock' }];
-    const intended = parseUserPhone(input.intendedNumber, country as never);
-    if (!intended) errors.intendedNumber = [{ key: 'outcome.request.intendedInvalid' }];
-    return Object.keys(errors).length ? { fieldErrors: errors } : { data: { intendedNumber: intended, misdialCallIds: JSON.stringify(ids) } };
-  }, 'misdial');
+  return create(
+    user,
+    meta,
+    input,
+    (country, blockCalls) => {
+      const errors: Record<string, Note[]> = {};
+      const ids = input['callIds[]'] ?? [];
+      if (ids.length === 0) errors['callIds[]'] = [{ key: 'outcome.request.chooseCalls' }];
+      if (ids.some((id) => !blockCalls.includes(id)))
+        errors['callIds[]'] = [{ key: 'outcome.request.callsOfBlock' }];
+      const intended = parseUserPhone(input.intendedNumber, country as never);
+      if (!intended) errors.intendedNumber = [{ key: 'outcome.request.intendedInvalid' }];
+      return Object.keys(errors).length
+        ? { fieldErrors: errors }
+        : { data: { intendedNumber: intended, misdialCallIds: JSON.stringify(ids) } };
+    },
+    'misdial',
+  );
 }
 
 export function submitFirewall(user: CurrentUser, input: z.output<typeof firewallSchema>, meta: RequestMeta) {
-  return create(user, meta, input, () => ({ data: { pbxIp: input.pbxIp, checklist: JSON.stringify(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true]))) } }), 'firewall');
+  return create(
+    user,
+    meta,
+    input,
+    () => ({
+      data: {
+        pbxIp: input.pbxIp,
+        checklist: JSON.stringify(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true]))),
+      },
+    }),
+    'firewall',
+  );
 }
 
 /** Withdraw a pending request of the user's own account: not_found (not theirs), conflict (already decided or withdrawn). */
-export async function withdrawRequest(user: CurrentUser, requestId: string, meta: RequestMeta): Promise<Outcome> {
+export async function withdrawRequest(
+  user: CurrentUser,
+  requestId: string,
+  meta: RequestMeta,
+): Promise<Outcome> {
   const r = await db.unblockRequest.findFirst({ where: { id: requestId, account: memberOf(user.id) } });
   if (!r) return missing();
   return db.$transaction(async (tx) => {
-    const done = await tx.unblockRequest.updateMany({ where: { id: r.id, status: 'pending' }, data: { status: 'withdrawn', openKey: null, decidedAt: new Date() } });
+    const done = await tx.unblockRequest.updateMany({
+      where: { id: r.id, status: 'pending' },
+      data: { status: 'withdrawn', openKey: null, decidedAt: new Date() },
+    });
     if (done.count !== 1) return fail('conflict', 'outcome.request.notPending');
     await recordRequestStep(tx, r.blockId, 'request_withdrawn', user.email);
-    await audit({ action: 'request.withdrawn', actor: user, accountId: r.accountId, target: { type: 'unblock_request', id: r.id }, meta }, tx);
+    await audit(
+      {
+        action: 'request.withdrawn',
+        actor: user,
+        accountId: r.accountId,
+        target: { type: 'unblock_request', id: r.id },
+        meta,
+      },
+      tx,
+    );
     return succeed();
   });
 }

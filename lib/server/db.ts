@@ -12,7 +12,12 @@ const globalForDb = globalThis as unknown as { tollgateDb?: Db };
 
 /** Constructed lazily: importing this module must not need DATABASE_URL (next build collects pages). */
 export function getDb(): Db {
-  globalForDb.tollgateDb ??= createClient(process.env.DATABASE_URL ?? '', { SqliteClient, PgClient, PrismaBetterSqlite3, PrismaPg });
+  globalForDb.tollgateDb ??= createClient(process.env.DATABASE_URL ?? '', {
+    SqliteClient,
+    PgClient,
+    PrismaBetterSqlite3,
+    PrismaPg,
+  });
   return globalForDb.tollgateDb;
 }
 

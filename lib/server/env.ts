@@ -5,18 +5,38 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
     .string({ error: 'is required (file:./data/tollgate.db or postgresql://…)' })
-    .refine((v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v), 'must start with file: or postgresql://'),
-  APP_URL: z.url({ error: 'must be an absolute http(s) URL, e.g. https://portal.example.com' }).refine((v) => /^https?:\/\//.test(v), 'must be http(s)'),
-  AUTH_SECRET: z.string({ error: 'is required (at least 32 bytes)' }).refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+    .refine(
+      (v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v),
+      'must start with file: or postgresql://',
+    ),
+  APP_URL: z
+    .url({ error: 'must be an absolute http(s) URL, e.g. https://portal.example.com' })
+    .refine((v) => /^https?:\/\//.test(v), 'must be http(s)'),
+  AUTH_SECRET: z
+    .string({ error: 'is required (at least 32 bytes)' })
+    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
   /** During a rotation only: the AUTH_SECRET being retired (sessions and sealed TOTP secrets made with it still open). */
-  AUTH_SECRET_PREVIOUS: z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes').optional(),
+  AUTH_SECRET_PREVIOUS: z
+    .string()
+    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')
+    .optional(),
   SWITCH_API_URL: z.url({ error: 'is required: base URL of the switch API' }),
-  SWITCH_API_TOKEN: z.string({ error: 'is required: bearer token for the switch API' }).min(16, 'must be at least 16 characters'),
+  SWITCH_API_TOKEN: z
+    .string({ error: 'is required: bearer token for the switch API' })
+    .min(16, 'must be at least 16 characters'),
   SWITCH_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
-  SWITCH_WEBHOOK_SECRET: z.string({ error: 'is required: HMAC key for switch events' }).refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+  SWITCH_WEBHOOK_SECRET: z
+    .string({ error: 'is required: HMAC key for switch events' })
+    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
   /** During a rotation only: the webhook secret being retired; events signed with it are still accepted. */
-  SWITCH_WEBHOOK_SECRET_PREVIOUS: z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes').optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
+  SWITCH_WEBHOOK_SECRET_PREVIOUS: z
+    .string()
+    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be smtp:// or smtps://')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('Tollgate <no-reply@localhost>'),
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
   /** zxcvbn guesses (log10) a new SIP password must reach; 18 ≈ 3 years of one GPU on a captured MD5 digest. */
@@ -32,7 +52,12 @@ const schema = z.object({
    * client is the socket's peer and X-Forwarded-For is ignored. n: the client address is the entry n
    * places from the right; entries further left were written by the client itself (lib/server/request-meta.ts).
    */
-  TRUSTED_PROXY_HOPS: z.coerce.number({ error: 'must be a whole number of proxies (0 = none in front)' }).int().min(0).max(10).default(0),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: 'must be a whole number of proxies (0 = none in front)' })
+    .int()
+    .min(0)
+    .max(10)
+    .default(0),
   /** Bearer token for GET /api/metrics (CONTRACTS §7); unset, the endpoint answers 404. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** pino level of the server's log lines. */
@@ -58,9 +83,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+    throw new ConfigError(
+      result.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
+    );
   }
-  if (result.data.SMTP_URL === undefined && result.data.TOLLGATE_DEMO !== '1' && result.data.NODE_ENV === 'production') {
+  if (
+    result.data.SMTP_URL === undefined &&
+    result.data.TOLLGATE_DEMO !== '1' &&
+    result.data.NODE_ENV === 'production'
+  ) {
     throw new ConfigError(['SMTP_URL: is required outside the demo (smtp://user:pass@host:587)']);
   }
   return result.data;

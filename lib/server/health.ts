@@ -20,7 +20,10 @@ export const OUTBOX_LAG_MS = 2 * 60_000;
 /** A switch call found the switch unavailable this recently: `degraded` (background calls succeeding meanwhile do not hide it). */
 export const SWITCH_FAILURE_WINDOW_MS = 60_000;
 
-type Part = { status: 'ok' | 'down' | 'pending' | 'starting' | 'stalled' | 'disabled' | 'degraded'; [detail: string]: unknown };
+type Part = {
+  status: 'ok' | 'down' | 'pending' | 'starting' | 'stalled' | 'disabled' | 'degraded';
+  [detail: string]: unknown;
+};
 export type Readiness = {
   ready: boolean;
   checks: { database: Part; migrations: Part; workers: Part; switch: Part; smtp: Part; reconciliation: Part };
@@ -32,15 +35,23 @@ export type Readiness = {
  * within WORKER_STALL_MS (or workers are off here: TOLLGATE_WORKERS=0). Details name no secret.
  */
 export async function readiness(now = Date.now()): Promise<Readiness> {
-  const database = await db.$queryRaw`SELECT 1`.then(() => ({ status: 'ok' }) as Part, () => ({ status: 'down' }) as Part);
+  const database = await db.$queryRaw`SELECT 1`.then(
+    () => ({ status: 'ok' }) as Part,
+    () => ({ status: 'down' }) as Part,
+  );
   const up = database.status === 'ok';
   const [migrations, outboxes, openSyncIssues] = up
-    ? await Promise.all([migrationState(), outboxLag(now), db.syncIssue.count({ where: { resolvedAt: null } }).catch(() => null)])
+    ? await Promise.all([
+        migrationState(),
+        outboxLag(now),
+        db.syncIssue.count({ where: { resolvedAt: null } }).catch(() => null),
+      ])
     : [{ status: 'down' } as Part, null, null];
   const workers = await workerState(now);
   const sw = switchCallTimes();
   const ago = (t: number | null) => (t === null ? null : Math.round((now - t) / 1000));
-  const recentFailure = sw.lastUnavailableAt !== null && now - sw.lastUnavailableAt < SWITCH_FAILURE_WINDOW_MS;
+  const recentFailure =
+    sw.lastUnavailableAt !== null && now - sw.lastUnavailableAt < SWITCH_FAILURE_WINDOW_MS;
   const switchDegraded = recentFailure || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
   const smtpDegraded = (outboxes?.mail ?? 0) > OUTBOX_LAG_MS;
   const checks = {
@@ -61,7 +72,8 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
     // (lib/blocks/reconcile.ts): work for people, not a reason to take the instance out.
     reconciliation: { status: openSyncIssues ? 'degraded' : 'ok', openSyncIssues } as Part,
   };
-  const ready = up && migrations.status === 'ok' && (workers.status === 'ok' || workers.status === 'disabled');
+  const ready =
+    up && migrations.status === 'ok' && (workers.status === 'ok' || workers.status === 'disabled');
   return { ready, checks };
 }
 
@@ -84,7 +96,10 @@ async function migrationState(): Promise<Part> {
  */
 function migrationFiles(dialect: 'sqlite' | 'postgresql'): string[] {
   const dir = path.join(/*turbopackIgnore: true*/ process.cwd(), 'prisma', 'migrations', dialect);
-  return fs.readdirSync(dir).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
 }
 
 async function workerState(now: number): Promise<Part> {
@@ -93,9 +108,13 @@ async function workerState(now: number): Promise<Part> {
   const { workerHeartbeats } = await import('@/lib/server/workers');
   const beats = workerHeartbeats();
   if (beats.length === 0) return { status: 'starting' };
-  const each = Object.fromEntries(beats.map((b) => [b.name, b.lastTickAt === null ? null : Math.round((now - b.lastTickAt) / 1000)]));
+  const each = Object.fromEntries(
+    beats.map((b) => [b.name, b.lastTickAt === null ? null : Math.round((now - b.lastTickAt) / 1000)]),
+  );
   if (beats.some((b) => b.lastTickAt === null)) return { status: 'starting', lastTickSecondsAgo: each };
-  const stalled = beats.some((b) => now - (b.lastTickAt as number) > Math.max(WORKER_STALL_MS, 3 * b.everyMs));
+  const stalled = beats.some(
+    (b) => now - (b.lastTickAt as number) > Math.max(WORKER_STALL_MS, 3 * b.everyMs),
+  );
   return { status: stalled ? 'stalled' : 'ok', lastTickSecondsAgo: each };
 }
 
@@ -103,10 +122,21 @@ async function workerState(now: number): Promise<Part> {
 async function outboxLag(now: number): Promise<{ switch: number; mail: number } | null> {
   try {
     const [ops, mail] = await Promise.all([
-      db.switchOperation.findFirst({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
-      db.mailMessage.findFirst({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } }),
+      db.switchOperation.findFirst({
+        where: { status: 'pending' },
+        orderBy: { createdAt: 'asc' },
+        select: { createdAt: true },
+      }),
+      db.mailMessage.findFirst({
+        where: { status: 'pending' },
+        orderBy: { createdAt: 'asc' },
+        select: { createdAt: true },
+      }),
     ]);
-    return { switch: ops ? now - ops.createdAt.getTime() : 0, mail: mail ? now - mail.createdAt.getTime() : 0 };
+    return {
+      switch: ops ? now - ops.createdAt.getTime() : 0,
+      mail: mail ? now - mail.createdAt.getTime() : 0,
+    };
   } catch {
     return null;
   }

@@ -22,7 +22,8 @@ const REDACT = SECRET_KEYS.flatMap((k) => [k, `*.${k}`]);
 export function currentRequestId(): string | null {
   try {
     const store = workUnitAsyncStorage.getStore();
-    const headers = store && 'headers' in store ? (store.headers as { get?: (name: string) => string | null }) : null;
+    const headers =
+      store && 'headers' in store ? (store.headers as { get?: (name: string) => string | null }) : null;
     return typeof headers?.get === 'function' ? headers.get(REQUEST_ID_HEADER) : null;
   } catch {
     return null;

@@ -17,28 +17,65 @@ function create() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tollgate_' }); // tollgate_process_*, tollgate_nodejs_*
 
-  const gauge = (name: string, help: string, label: string) => new Gauge({ name, help, labelNames: [label], registers: [registry] });
-  const outboxDepth = gauge('tollgate_outbox_depth', 'Rows waiting to be sent (status pending), by outbox.', 'outbox');
-  const outboxOldest = gauge('tollgate_outbox_oldest_age_seconds', 'Age of the oldest pending row, by outbox (0 when none).', 'outbox');
-  const outboxFailed = gauge('tollgate_outbox_failed', 'Rows that gave up after their last attempt (status failed), by outbox.', 'outbox');
-  const activeBlocks = gauge('tollgate_active_blocks', 'Blocks in force (status active or lift_pending), by reason.', 'reason');
-  const outOfSync = new Gauge({ name: 'tollgate_reconciliation_out_of_sync', help: 'Accounts whose portal and switch states differed and that staff have not resolved (open SyncIssue rows).', registers: [registry] });
+  const gauge = (name: string, help: string, label: string) =>
+    new Gauge({ name, help, labelNames: [label], registers: [registry] });
+  const outboxDepth = gauge(
+    'tollgate_outbox_depth',
+    'Rows waiting to be sent (status pending), by outbox.',
+    'outbox',
+  );
+  const outboxOldest = gauge(
+    'tollgate_outbox_oldest_age_seconds',
+    'Age of the oldest pending row, by outbox (0 when none).',
+    'outbox',
+  );
+  const outboxFailed = gauge(
+    'tollgate_outbox_failed',
+    'Rows that gave up after their last attempt (status failed), by outbox.',
+    'outbox',
+  );
+  const activeBlocks = gauge(
+    'tollgate_active_blocks',
+    'Blocks in force (status active or lift_pending), by reason.',
+    'reason',
+  );
+  const outOfSync = new Gauge({
+    name: 'tollgate_reconciliation_out_of_sync',
+    help: 'Accounts whose portal and switch states differed and that staff have not resolved (open SyncIssue rows).',
+    registers: [registry],
+  });
 
   /** Sets the gauges that describe the shared database; called before each scrape is rendered. */
   async function readDatabase(): Promise<void> {
     const now = Date.now();
-    const pending = { where: { status: 'pending' as const }, _count: { _all: true as const }, _min: { createdAt: true as const } };
+    const pending = {
+      where: { status: 'pending' as const },
+      _count: { _all: true as const },
+      _min: { createdAt: true as const },
+    };
     const [ops, mail, opsFailed, mailFailed, blocks, openIssues] = await Promise.all([
-      db.switchOperation.aggregate(pending), db.mailMessage.aggregate(pending),
-      db.switchOperation.count({ where: { status: 'failed' } }), db.mailMessage.count({ where: { status: 'failed' } }),
-      db.block.groupBy({ by: ['reason'], where: { status: { in: ['active', 'lift_pending'] } }, _count: { _all: true } }),
+      db.switchOperation.aggregate(pending),
+      db.mailMessage.aggregate(pending),
+      db.switchOperation.count({ where: { status: 'failed' } }),
+      db.mailMessage.count({ where: { status: 'failed' } }),
+      db.block.groupBy({
+        by: ['reason'],
+        where: { status: { in: ['active', 'lift_pending'] } },
+        _count: { _all: true },
+      }),
       db.syncIssue.count({ where: { resolvedAt: null } }),
     ]);
     outOfSync.set(openIssues);
-    for (const [outbox, row, failed] of [['switch', ops, opsFailed], ['mail', mail, mailFailed]] as const) {
+    for (const [outbox, row, failed] of [
+      ['switch', ops, opsFailed],
+      ['mail', mail, mailFailed],
+    ] as const) {
       outboxDepth.set({ outbox }, row._count._all);
       outboxFailed.set({ outbox }, failed);
-      outboxOldest.set({ outbox }, row._min.createdAt ? Math.max(0, (now - row._min.createdAt.getTime()) / 1000) : 0);
+      outboxOldest.set(
+        { outbox },
+        row._min.createdAt ? Math.max(0, (now - row._min.createdAt.getTime()) / 1000) : 0,
+      );
     }
     for (const reason of ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual']) {
       activeBlocks.set({ reason }, blocks.find((r) => r.reason === reason)?._count._all ?? 0);
@@ -47,12 +84,25 @@ function create() {
   return {
     registry,
     readDatabase,
-    switchEvents: new Counter({ name: 'tollgate_switch_events_total', help: 'Events posted by the switch to /api/switch/events, by answer: new, duplicate, or the refusing HTTP status.', labelNames: ['result'], registers: [registry] }),
-    switchCalls: new Histogram({
-      name: 'tollgate_switch_call_duration_seconds', help: 'Each attempt of a call to the switch API: duration, by method, operation and outcome (ok or the failure kind).',
-      labelNames: ['method', 'operation', 'outcome'], buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+    switchEvents: new Counter({
+      name: 'tollgate_switch_events_total',
+      help: 'Events posted by the switch to /api/switch/events, by answer: new, duplicate, or the refusing HTTP status.',
+      labelNames: ['result'],
+      registers: [registry],
     }),
-    signIns: new Counter({ name: 'tollgate_sign_in_total', help: 'Sign-in attempts, by method (password, email_link, totp) and outcome (success, failure, throttled).', labelNames: ['method', 'outcome'], registers: [registry] }),
+    switchCalls: new Histogram({
+      name: 'tollgate_switch_call_duration_seconds',
+      help: 'Each attempt of a call to the switch API: duration, by method, operation and outcome (ok or the failure kind).',
+      labelNames: ['method', 'operation', 'outcome'],
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    signIns: new Counter({
+      name: 'tollgate_sign_in_total',
+      help: 'Sign-in attempts, by method (password, email_link, totp) and outcome (success, failure, throttled).',
+      labelNames: ['method', 'outcome'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -106,7 +156,10 @@ export function countSignIn(method: SignInMethod, outcome: SignInOutcome): void 
  * Who may read /api/metrics (CONTRACTS §7): `disabled` when METRICS_TOKEN is unset (answer 404),
  * `ok` for `Authorization: Bearer <METRICS_TOKEN>` (compared in constant time), else `denied` (401).
  */
-export function metricsAccess(authorization: string | null, { token } = { token: env().METRICS_TOKEN }): 'ok' | 'denied' | 'disabled' {
+export function metricsAccess(
+  authorization: string | null,
+  { token } = { token: env().METRICS_TOKEN },
+): 'ok' | 'denied' | 'disabled' {
   if (!token) return 'disabled';
   const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '';
   const a = crypto.createHash('sha256').update(given).digest();

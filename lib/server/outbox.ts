@@ -16,7 +16,12 @@ export const WORKER_ID = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3
  * "equal jitter" (half fixed, half random), so a retry never comes at once and many rows failed
  * together do not come back together. `attempts` is capped at 16 doublings.
  */
-export function backoffMs(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffMs(
+  attempts: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempts, 16));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
@@ -47,7 +52,11 @@ export async function claimDue<Row extends { id: string }>(
   opts: { now?: Date; countAttempt?: boolean } = {},
 ): Promise<Row | null> {
   const now = opts.now ?? new Date();
-  const due = await table.findMany({ where: { ...free(now), nextAttemptAt: { lte: now } }, orderBy: { nextAttemptAt: 'asc' }, take: 5 });
+  const due = await table.findMany({
+    where: { ...free(now), nextAttemptAt: { lte: now } },
+    orderBy: { nextAttemptAt: 'asc' },
+    take: 5,
+  });
   for (const row of due) {
     const data: Filter = { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) };
     if (opts.countAttempt) data.attempts = { increment: 1 };
@@ -61,7 +70,11 @@ export async function claimDue<Row extends { id: string }>(
  * Claims and handles due rows one at a time until none is due or `max` were handled; returns how
  * many `handle` reported as done (true).
  */
-export async function drain<Row>(claim: () => Promise<Row | null>, handle: (row: Row) => Promise<boolean>, max = 50): Promise<number> {
+export async function drain<Row>(
+  claim: () => Promise<Row | null>,
+  handle: (row: Row) => Promise<boolean>,
+  max = 50,
+): Promise<number> {
   let done = 0;
   for (let i = 0; i < max; i++) {
     const row = await claim();
@@ -86,7 +99,13 @@ export async function reschedule(
   if (opts.owner) where.leaseOwner = opts.owner;
   const r = await table.updateMany({
     where,
-    data: { ...opts.data, nextAttemptAt: new Date(Date.now() + opts.delayMs), leaseOwner: null, leaseUntil: null, lastError: opts.error.slice(0, 500) },
+    data: {
+      ...opts.data,
+      nextAttemptAt: new Date(Date.now() + opts.delayMs),
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: opts.error.slice(0, 500),
+    },
   });
   return r.count === 1;
 }

@@ -33,11 +33,24 @@ export type Outcome<T = undefined> =
   | { ok: false; code: Exclude<FailCode, 'not_found'>; note: Note; fieldErrors?: Record<string, Note[]> };
 
 /** A successful Outcome. */
-export const succeed = <T = undefined>(data?: T, note?: Note): Outcome<T> => ({ ok: true, ...(data === undefined ? {} : { data }), ...(note ? { note } : {}) });
+export const succeed = <T = undefined>(data?: T, note?: Note): Outcome<T> => ({
+  ok: true,
+  ...(data === undefined ? {} : { data }),
+  ...(note ? { note } : {}),
+});
 
 /** A refusal with a code and a note (`key` a full catalogue path, `values` its ICU arguments). */
-export const fail = <T = never>(code: Exclude<FailCode, 'not_found'>, key: string, values?: Note['values'], fieldErrors?: Record<string, Note[]>): Outcome<T> =>
-  ({ ok: false, code, note: values ? { key, values } : { key }, ...(fieldErrors ? { fieldErrors } : {}) });
+export const fail = <T = never>(
+  code: Exclude<FailCode, 'not_found'>,
+  key: string,
+  values?: Note['values'],
+  fieldErrors?: Record<string, Note[]>,
+): Outcome<T> => ({
+  ok: false,
+  code,
+  note: values ? { key, values } : { key },
+  ...(fieldErrors ? { fieldErrors } : {}),
+});
 
 /** The not_found Outcome (becomes a 404). */
 export const missing = <T = never>(): Outcome<T> => ({ ok: false, code: 'not_found' });
@@ -62,9 +75,17 @@ export function isOutcome<T>(r: Outcome<T> | FormState<T>): r is Outcome<T> {
  * so the form shows its message in the aria-live region; the code itself is not sent to the browser.
  */
 export function outcomeToState<T>(r: Outcome<T>, t: Translate): FormState<T> {
-  if (r.ok) return { ok: true, ...(r.note ? { message: noteText(t, r.note) } : {}), ...(r.data === undefined ? {} : { data: r.data }) };
+  if (r.ok)
+    return {
+      ok: true,
+      ...(r.note ? { message: noteText(t, r.note) } : {}),
+      ...(r.data === undefined ? {} : { data: r.data }),
+    };
   if (r.code === 'not_found') notFound();
   const state: FormState<T> = { ok: false, message: noteText(t, r.note) };
-  if (r.fieldErrors) state.fieldErrors = Object.fromEntries(Object.entries(r.fieldErrors).map(([k, notes]) => [k, notes.map((n) => noteText(t, n))]));
+  if (r.fieldErrors)
+    state.fieldErrors = Object.fromEntries(
+      Object.entries(r.fieldErrors).map(([k, notes]) => [k, notes.map((n) => noteText(t, n))]),
+    );
   return state;
 }

@@ -42,7 +42,13 @@ const limiters = new Map<LimitName, RateLimiterPrisma>();
 function limiter(name: LimitName): RateLimiterPrisma {
   let l = limiters.get(name);
   if (!l) {
-    l = new RateLimiterPrisma({ storeClient: getDb(), tableName: 'rateLimiterFlexible', keyPrefix: name, clearExpiredByTimeout: false, ...LIMITS[name] });
+    l = new RateLimiterPrisma({
+      storeClient: getDb(),
+      tableName: 'rateLimiterFlexible',
+      keyPrefix: name,
+      clearExpiredByTimeout: false,
+      ...LIMITS[name],
+    });
     limiters.set(name, l);
   }
   return l;
@@ -52,7 +58,8 @@ function limiter(name: LimitName): RateLimiterPrisma {
 const k = (key: string) => crypto.createHash('sha256').update(key.toLowerCase()).digest('base64url');
 
 /** limited: no attempt is left after this one; rejected: this attempt itself was over the limit. */
-export type LimitStatus = { limited: false; rejected?: false } | { limited: true; rejected: boolean; retryAfterSec: number };
+export type LimitStatus =
+  { limited: false; rejected?: false } | { limited: true; rejected: boolean; retryAfterSec: number };
 
 /**
  * Counts one attempt. Call it BEFORE doing the costly or guessable thing, so a burst of parallel
@@ -61,9 +68,12 @@ export type LimitStatus = { limited: false; rejected?: false } | { limited: true
 export async function consume(name: LimitName, key: string): Promise<LimitStatus> {
   try {
     const res = await limiter(name).consume(k(key));
-    return res.remainingPoints <= 0 ? { limited: true, rejected: false, retryAfterSec: Math.ceil(res.msBeforeNext / 1000) } : { limited: false };
+    return res.remainingPoints <= 0
+      ? { limited: true, rejected: false, retryAfterSec: Math.ceil(res.msBeforeNext / 1000) }
+      : { limited: false };
   } catch (e) {
-    if (e instanceof RateLimiterRes) return { limited: true, rejected: true, retryAfterSec: Math.ceil(e.msBeforeNext / 1000) };
+    if (e instanceof RateLimiterRes)
+      return { limited: true, rejected: true, retryAfterSec: Math.ceil(e.msBeforeNext / 1000) };
     throw e;
   }
 }
@@ -73,7 +83,9 @@ export async function consume(name: LimitName, key: string): Promise<LimitStatus
  * counter (with its status), or null when all accepted. `limited` on the result of a pass means the
  * attempt was the last one allowed on some counter.
  */
-export async function consumeAll(keys: { name: LimitName; key: string }[]): Promise<{ over: { name: LimitName; status: LimitStatus } | null; last: LimitStatus | null }> {
+export async function consumeAll(
+  keys: { name: LimitName; key: string }[],
+): Promise<{ over: { name: LimitName; status: LimitStatus } | null; last: LimitStatus | null }> {
   let last: LimitStatus | null = null;
   for (const { name, key } of keys) {
     const status = await consume(name, key);

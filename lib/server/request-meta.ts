@@ -28,7 +28,11 @@ export const PEER_HEADER = 'x-tollgate-peer';
  * IPv6 as IPv4). Null is not a way around a limit: lib/auth/limit-keys.ts puts every request without a
  * usable address into one shared bucket.
  */
-export function clientIp(forwardedFor: string | null, hops: number, peer: string | null = null): string | null {
+export function clientIp(
+  forwardedFor: string | null,
+  hops: number,
+  peer: string | null = null,
+): string | null {
   if (hops === 0) return normalizeIp(peer);
   const entries = (forwardedFor ?? '').split(',').map((s) => s.trim());
   if (entries.length < hops) return null;

@@ -63,16 +63,23 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!user) return { message: 'Your session has ended. Sign in again to continue.' };
     if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
       // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
-      await audit({ action: 'access.denied', actor: user, detail: { need: opts.roles, mfaVerified: user.mfaVerified }, meta: await requestMeta() });
+      await audit({
+        action: 'access.denied',
+        actor: user,
+        detail: { need: opts.roles, mfaVerified: user.mfaVerified },
+        meta: await requestMeta(),
+      });
       notFound();
     }
     const t = translate(localeOf(user));
-    if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified) return { message: t('outcome.mfaFirst') };
+    if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified)
+      return { message: t('outcome.mfaFirst') };
     const raw = formToObject(form);
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
+      for (const issue of parsed.error.issues)
+        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
       return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
     }
     const returned = await handler(parsed.data, { user, meta: await requestMeta() });
@@ -83,14 +90,25 @@ export function userAction<S extends z.ZodType, T = unknown>(
 }
 
 /** A domain call behind a form: returns an Outcome (preferred) or, for older domains, form state in words. */
-type Handler<S extends z.ZodType, T> = (input: z.output<S>, ctx: ActionContext) => Promise<ActionState<T> | Outcome<T>>;
+type Handler<S extends z.ZodType, T> = (
+  input: z.output<S>,
+  ctx: ActionContext,
+) => Promise<ActionState<T> | Outcome<T>>;
 
 /** A server action for support agents and admins (userAction with roles = STAFF_ROLES). */
-export function staffAction<S extends z.ZodType, T = unknown>(schema: S, handler: Handler<S, T>, opts: Omit<ActionOptions, 'roles'> = {}) {
+export function staffAction<S extends z.ZodType, T = unknown>(
+  schema: S,
+  handler: Handler<S, T>,
+  opts: Omit<ActionOptions, 'roles'> = {},
+) {
   return userAction(schema, handler, { ...opts, roles: STAFF_ROLES });
 }
 
 /** A server action for admins only (staff user management). */
-export function adminAction<S extends z.ZodType, T = unknown>(schema: S, handler: Handler<S, T>, opts: Omit<ActionOptions, 'roles'> = {}) {
+export function adminAction<S extends z.ZodType, T = unknown>(
+  schema: S,
+  handler: Handler<S, T>,
+  opts: Omit<ActionOptions, 'roles'> = {},
+) {
   return userAction(schema, handler, { ...opts, roles: ['admin'] });
 }

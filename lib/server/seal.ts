@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 
 export type SealPurpose = 'totp-secret-v1' | 'mail-payload-v1';
 
-const keyFrom = (secret: string, purpose: SealPurpose) => Buffer.from(crypto.hkdfSync('sha256', secret, 'tollgate', purpose, 32));
+const keyFrom = (secret: string, purpose: SealPurpose) =>
+  Buffer.from(crypto.hkdfSync('sha256', secret, 'tollgate', purpose, 32));
 const key = (purpose: SealPurpose) => keyFrom(process.env.AUTH_SECRET ?? '', purpose);
 
 /** Purposes of the HMAC keys derived from AUTH_SECRET (one key per purpose, never the secret itself). */
@@ -33,7 +34,12 @@ export function seal(plain: string, purpose: SealPurpose): string {
   const iv = crypto.randomBytes(12);
   const c = crypto.createCipheriv('aes-256-gcm', key(purpose), iv);
   const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-  return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+  return [
+    'v1',
+    iv.toString('base64url'),
+    c.getAuthTag().toString('base64url'),
+    body.toString('base64url'),
+  ].join('.');
 }
 
 /**
@@ -43,11 +49,18 @@ export function seal(plain: string, purpose: SealPurpose): string {
 export function unseal(sealed: string, purpose: SealPurpose): string {
   const [v, iv, tag, body] = sealed.split('.');
   if (v !== 'v1' || !iv || !tag || !body) throw new Error('Unrecognised sealed value');
-  const secrets = [process.env.AUTH_SECRET ?? '', ...(process.env.AUTH_SECRET_PREVIOUS ? [process.env.AUTH_SECRET_PREVIOUS] : [])];
+  const secrets = [
+    process.env.AUTH_SECRET ?? '',
+    ...(process.env.AUTH_SECRET_PREVIOUS ? [process.env.AUTH_SECRET_PREVIOUS] : []),
+  ];
   let failure: unknown;
   for (const secret of secrets) {
     try {
-      const d = crypto.createDecipheriv('aes-256-gcm', keyFrom(secret, purpose), Buffer.from(iv, 'base64url'));
+      const d = crypto.createDecipheriv(
+        'aes-256-gcm',
+        keyFrom(secret, purpose),
+        Buffer.from(iv, 'base64url'),
+      );
       d.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
     } catch (e) {

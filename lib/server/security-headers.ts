@@ -17,9 +17,20 @@ const MAIL_VIEW_CSP = [
   `sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation`,
 ].join('; ');
 
-export function securityHeaders(o: { nonce: string; pathname: string; https: boolean; dev: boolean }): Record<string, string> {
+export function securityHeaders(o: {
+  nonce: string;
+  pathname: string;
+  https: boolean;
+  dev: boolean;
+}): Record<string, string> {
   if (MAIL_VIEW.test(o.pathname)) {
-    return { 'Content-Security-Policy': MAIL_VIEW_CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'SAMEORIGIN', 'Referrer-Policy': 'no-referrer' };
+    return {
+      'Content-Security-Policy': MAIL_VIEW_CSP,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'SAMEORIGIN',
+      'Referrer-Policy': 'no-referrer',
+    };
   }
   const csp = [
     `default-src 'self'`,

@@ -25,7 +25,9 @@ const state = (g.__tollgateWorkers ??= { started: false, beats: new Map<string, 
 
 /** Each worker of this process: name, tick period (ms) and when it last finished a tick (ms epoch, null before the first). */
 export function workerHeartbeats(): { name: string; everyMs: number; lastTickAt: number | null }[] {
-  return state.started ? WORKERS.map((w) => ({ name: w.name, everyMs: w.everyMs, lastTickAt: state.beats.get(w.name) ?? null })) : [];
+  return state.started
+    ? WORKERS.map((w) => ({ name: w.name, everyMs: w.everyMs, lastTickAt: state.beats.get(w.name) ?? null }))
+    : [];
 }
 
 export function startWorkers() {

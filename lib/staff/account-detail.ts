@@ -16,16 +16,52 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
     },
   });
   if (!a) return null;
-  const ops = await db.switchOperation.findMany({ where: { accountNumber: a.number }, orderBy: { createdAt: 'desc' }, take: 10 });
+  const ops = await db.switchOperation.findMany({
+    where: { accountNumber: a.number },
+    orderBy: { createdAt: 'desc' },
+    take: 10,
+  });
   return {
-    id: a.id, number: a.number, name: a.name, country: a.country, timeZone: a.timeZone,
+    id: a.id,
+    number: a.number,
+    name: a.name,
+    country: a.country,
+    timeZone: a.timeZone,
     members: a.memberships.map((m) => ({ email: m.user.email, name: m.user.name })),
-    credentials: a.sipCredentials.map((c) => ({ username: c.username, label: c.label, passwordChangedAt: c.passwordChangedAt })),
-    blocks: a.blocks.map((b) => ({ id: b.id, reason: b.reason, status: b.status, placedAt: b.placedAt, placedBy: b.placedBy, liftedAt: b.liftedAt, note: b.note, calls: b._count.calls })),
-    requests: a.requests.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.createdAt, blockId: r.blockId })),
+    credentials: a.sipCredentials.map((c) => ({
+      username: c.username,
+      label: c.label,
+      passwordChangedAt: c.passwordChangedAt,
+    })),
+    blocks: a.blocks.map((b) => ({
+      id: b.id,
+      reason: b.reason,
+      status: b.status,
+      placedAt: b.placedAt,
+      placedBy: b.placedBy,
+      liftedAt: b.liftedAt,
+      note: b.note,
+      calls: b._count.calls,
+    })),
+    requests: a.requests.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      createdAt: r.createdAt,
+      blockId: r.blockId,
+    })),
     operations: ops.map((o) => {
       const p = JSON.parse(o.payload) as Partial<PlacePayload> & { actor?: string };
-      return { id: o.id, kind: o.kind, status: o.status, createdAt: o.createdAt, completedAt: o.completedAt, attempts: o.attempts, lastError: o.lastError, actor: p.actor ?? null };
+      return {
+        id: o.id,
+        kind: o.kind,
+        status: o.status,
+        createdAt: o.createdAt,
+        completedAt: o.completedAt,
+        attempts: o.attempts,
+        lastError: o.lastError,
+        actor: p.actor ?? null,
+      };
     }),
   };
 }

@@ -30,9 +30,17 @@ function decode(cursor?: string): { at: Date; id: string } | null {
 export async function listAudit(user: CurrentUser, f: AuditFilter) {
   assertStaff(user);
   // Filters name things people know (ACC-1001, an email); resolve them to the indexed ids first.
-  const account = f.account ? await db.customerAccount.findUnique({ where: { number: f.account.toUpperCase() }, select: { id: true } }) : null;
-  const actor = f.actor ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } }) : null;
-  if ((f.account && !account) || (f.actor && !actor)) return { entries: [], next: null, unknown: f.account && !account ? 'account' : 'actor' };
+  const account = f.account
+    ? await db.customerAccount.findUnique({
+        where: { number: f.account.toUpperCase() },
+        select: { id: true },
+      })
+    : null;
+  const actor = f.actor
+    ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
+    : null;
+  if ((f.account && !account) || (f.actor && !actor))
+    return { entries: [], next: null, unknown: f.account && !account ? 'account' : 'actor' };
   const cursor = decode(f.before);
   const at: { gte?: Date; lt?: Date } = {};
   if (f.from) at.gte = new Date(`${f.from}T00:00:00Z`);
@@ -49,9 +57,17 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     take: PAGE + 1,
   });
   const page = rows.slice(0, PAGE);
-  const accounts = await db.customerAccount.findMany({ where: { id: { in: [...new Set(page.map((r) => r.accountId).filter((x): x is string => !!x))] } }, select: { id: true, number: true } });
+  const accounts = await db.customerAccount.findMany({
+    where: { id: { in: [...new Set(page.map((r) => r.accountId).filter((x): x is string => !!x))] } },
+    select: { id: true, number: true },
+  });
   const entries = page.map((r) => ({
-    id: r.id, at: r.at, action: r.action, actorEmail: r.actorEmail, ip: r.ip, userAgent: r.userAgent,
+    id: r.id,
+    at: r.at,
+    action: r.action,
+    actorEmail: r.actorEmail,
+    ip: r.ip,
+    userAgent: r.userAgent,
     account: accounts.find((a) => a.id === r.accountId)?.number ?? null,
     target: r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : null,
     detail: r.detail,

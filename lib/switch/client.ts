@@ -3,10 +3,20 @@ import { env } from '@/lib/server/env';
 import { log } from '@/lib/server/log';
 import type { SwitchResult } from './result';
 import {
-  accountNumberSchema, idempotencyKeySchema, registrationsBodySchema, sipUsernameSchema, switchAccountSchema,
-  type SetInternationalCallingBody, type SipRegistration, type SwitchAccount,
+  accountNumberSchema,
+  idempotencyKeySchema,
+  registrationsBodySchema,
+  sipUsernameSchema,
+  switchAccountSchema,
+  type SetInternationalCallingBody,
+  type SipRegistration,
+  type SwitchAccount,
 } from './schemas';
-import { deleteDestinationAllowance, putDestinationAllowances, type AllowanceCalls } from './client-allowances';
+import {
+  deleteDestinationAllowance,
+  putDestinationAllowances,
+  type AllowanceCalls,
+} from './client-allowances';
 import { send, type SwitchLogEntry, type TransportConfig } from './transport';
 
 // The switch API of CONTRACTS §3, and nothing else talks to the switch. Every call returns a
@@ -31,16 +41,27 @@ export type CallOptions = { signal?: AbortSignal };
 
 export type SwitchClient = {
   getAccount(accountNumber: string, opts?: CallOptions): Promise<SwitchResult<SwitchAccount>>;
-  setInternationalCalling(accountNumber: string, change: SetInternationalCallingBody, idempotencyKey: string, opts?: CallOptions): Promise<SwitchResult<SwitchAccount>>;
+  setInternationalCalling(
+    accountNumber: string,
+    change: SetInternationalCallingBody,
+    idempotencyKey: string,
+    opts?: CallOptions,
+  ): Promise<SwitchResult<SwitchAccount>>;
   /** Resolves `{ ok: true, value: undefined }` on 204. The password appears in no result, message or log. */
-  setSipPassword(username: string, password: string, idempotencyKey: string, opts?: CallOptions): Promise<SwitchResult<void>>;
+  setSipPassword(
+    username: string,
+    password: string,
+    idempotencyKey: string,
+    opts?: CallOptions,
+  ): Promise<SwitchResult<void>>;
   getRegistrations(username: string, opts?: CallOptions): Promise<SwitchResult<SipRegistration[]>>;
 } & AllowanceCalls;
 
 const defaultLog = (e: SwitchLogEntry) => log().warn({ switchCall: e }, 'switch call failed');
 
 export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
-  if (!/^https?:\/\/[^\s]+$/.test(options.baseUrl)) throw new Error('Switch client: baseUrl must be an http(s) URL');
+  if (!/^https?:\/\/[^\s]+$/.test(options.baseUrl))
+    throw new Error('Switch client: baseUrl must be an http(s) URL');
   if (options.token === '') throw new Error('Switch client: token is empty');
   const cfg: TransportConfig = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''), // keeps a path prefix such as https://host/switch-api
@@ -58,34 +79,58 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
   return {
     async getAccount(accountNumber, opts) {
       if (!accountNumberSchema.safeParse(accountNumber).success) return invalidArgument('account number');
-      const res = await send(cfg, { method: 'GET', path: `/v1/accounts/${accountNumber}`, signal: opts?.signal });
+      const res = await send(cfg, {
+        method: 'GET',
+        path: `/v1/accounts/${accountNumber}`,
+        signal: opts?.signal,
+      });
       return res.ok ? parseAccount(res.value, accountNumber) : res;
     },
     async setInternationalCalling(accountNumber, change, idempotencyKey, opts) {
       assertKey(idempotencyKey);
       if (!accountNumberSchema.safeParse(accountNumber).success) return invalidArgument('account number');
       const body = { state: change.state, reason: change.reason, actor: change.actor };
-      const res = await send(cfg, { method: 'PUT', path: `/v1/accounts/${accountNumber}/international-calling`, body, idempotencyKey, signal: opts?.signal });
+      const res = await send(cfg, {
+        method: 'PUT',
+        path: `/v1/accounts/${accountNumber}/international-calling`,
+        body,
+        idempotencyKey,
+        signal: opts?.signal,
+      });
       return res.ok ? parseAccount(res.value, accountNumber) : res;
     },
     async setSipPassword(username, password, idempotencyKey, opts) {
       assertKey(idempotencyKey);
       if (!sipUsernameSchema.safeParse(username).success) return invalidArgument('SIP username');
       const res = await send(cfg, {
-        method: 'PUT', path: `/v1/sip-credentials/${encodeURIComponent(username)}/password`,
-        body: { password }, idempotencyKey, secrets: [password], signal: opts?.signal,
+        method: 'PUT',
+        path: `/v1/sip-credentials/${encodeURIComponent(username)}/password`,
+        body: { password },
+        idempotencyKey,
+        secrets: [password],
+        signal: opts?.signal,
       });
       return res.ok ? { ok: true, value: undefined } : res;
     },
     async getRegistrations(username, opts) {
       if (!sipUsernameSchema.safeParse(username).success) return invalidArgument('SIP username');
-      const res = await send(cfg, { method: 'GET', path: `/v1/sip-credentials/${encodeURIComponent(username)}/registrations`, signal: opts?.signal });
+      const res = await send(cfg, {
+        method: 'GET',
+        path: `/v1/sip-credentials/${encodeURIComponent(username)}/registrations`,
+        signal: opts?.signal,
+      });
       if (!res.ok) return res;
       const parsed = registrationsBodySchema.safeParse(res.value);
       return parsed.success ? { ok: true, value: parsed.data.registrations } : badBody();
     },
-    putDestinationAllowances: (n, body, key, opts) => (assertKey(key), putDestinationAllowances(cfg, n, body, key, opts)),
-    deleteDestinationAllowance: (n, country, key, opts) => (assertKey(key), deleteDestinationAllowance(cfg, n, country, key, opts)),
+    putDestinationAllowances: (n, body, key, opts) => (
+      assertKey(key),
+      putDestinationAllowances(cfg, n, body, key, opts)
+    ),
+    deleteDestinationAllowance: (n, country, key, opts) => (
+      assertKey(key),
+      deleteDestinationAllowance(cfg, n, country, key, opts)
+    ),
   };
 }
 
@@ -95,7 +140,12 @@ let shared: SwitchClient | undefined;
 export function switchClient(overrides?: Partial<SwitchClientOptions>): SwitchClient {
   if (overrides === undefined && shared) return shared;
   const e = env();
-  const client = createSwitchClient({ baseUrl: e.SWITCH_API_URL, token: e.SWITCH_API_TOKEN, timeoutMs: e.SWITCH_API_TIMEOUT_MS, ...overrides });
+  const client = createSwitchClient({
+    baseUrl: e.SWITCH_API_URL,
+    token: e.SWITCH_API_TOKEN,
+    timeoutMs: e.SWITCH_API_TIMEOUT_MS,
+    ...overrides,
+  });
   if (overrides === undefined) shared = client;
   return client;
 }
@@ -103,16 +153,28 @@ export function switchClient(overrides?: Partial<SwitchClientOptions>): SwitchCl
 function parseAccount(value: unknown, accountNumber: string): SwitchResult<SwitchAccount> {
   const parsed = switchAccountSchema.safeParse(value);
   // An answer about another account is as useless as a garbled one.
-  return parsed.success && parsed.data.accountNumber === accountNumber ? { ok: true, value: parsed.data } : badBody();
+  return parsed.success && parsed.data.accountNumber === accountNumber
+    ? { ok: true, value: parsed.data }
+    : badBody();
 }
 
 function badBody(): SwitchResult<never> {
-  return { ok: false, kind: 'invalid_response', code: 'bad_body', message: 'the switch answered with a body that does not match the contract' };
+  return {
+    ok: false,
+    kind: 'invalid_response',
+    code: 'bad_body',
+    message: 'the switch answered with a body that does not match the contract',
+  };
 }
 
 function invalidArgument(what: string): SwitchResult<never> {
   // Refused before sending: a malformed path segment could address another resource.
-  return { ok: false, kind: 'rejected', code: 'invalid_request', message: `invalid ${what}; nothing was sent to the switch` };
+  return {
+    ok: false,
+    kind: 'rejected',
+    code: 'invalid_request',
+    message: `invalid ${what}; nothing was sent to the switch`,
+  };
 }
 
 function assertKey(key: string): void {

@@ -6,11 +6,18 @@ import { accountNumberSchema, sipUsernameSchema } from './schemas';
 // body is stored verbatim anyway, and a switch adding a field must not make its events bounce.
 // No `server-only`: the simulator builds its events against this same schema.
 
-export const blockReasons = ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual'] as const;
+export const blockReasons = [
+  'high_risk_destination',
+  'hotspot_source_ip',
+  'suspicious_pattern',
+  'manual',
+] as const;
 export const blockReasonSchema = z.enum(blockReasons);
 export type BlockReason = z.infer<typeof blockReasonSchema>;
 
-export const eventIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1–100 of letters, digits, _ and -');
+export const eventIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1–100 of letters, digits, _ and -');
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
@@ -41,13 +48,13 @@ export const blockLiftedEventSchema = z.object({
   id: eventIdSchema,
   type: z.literal('block.lifted'),
   occurredAt: isoDateTime,
-  data: z.object({
-    accountNumber: accountNumberSchema,
-    actor: z.string().trim().min(1).max(200),
-  }),
+  data: z.object({ accountNumber: accountNumberSchema, actor: z.string().trim().min(1).max(200) }),
 });
 
-export const switchEventSchema = z.discriminatedUnion('type', [blockPlacedEventSchema, blockLiftedEventSchema]);
+export const switchEventSchema = z.discriminatedUnion('type', [
+  blockPlacedEventSchema,
+  blockLiftedEventSchema,
+]);
 export type SwitchEvent = z.infer<typeof switchEventSchema>;
 export type BlockPlacedEvent = z.infer<typeof blockPlacedEventSchema>;
 export type BlockLiftedEvent = z.infer<typeof blockLiftedEventSchema>;

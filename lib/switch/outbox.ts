@@ -1,6 +1,15 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { confirmLift, confirmPlace, type LiftPayload, markUncertain, type PlacePayload, type ReapplyPayload, refuseLift, refusePlace } from '@/lib/blocks/lifecycle';
+import {
+  confirmLift,
+  confirmPlace,
+  type LiftPayload,
+  markUncertain,
+  type PlacePayload,
+  type ReapplyPayload,
+  refuseLift,
+  refusePlace,
+} from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
@@ -19,7 +28,8 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 const KEY_MEMORY_MS = 23 * 3600_000;
 
 /** Delay before attempt `attempts + 1`, in ms: from 1 s, capped at 5 min (lib/server/outbox.ts). */
-export const backoffMs = (attempts: number, random = Math.random) => jitteredBackoff(attempts, 1000, MAX_BACKOFF_MS, random);
+export const backoffMs = (attempts: number, random = Math.random) =>
+  jitteredBackoff(attempts, 1000, MAX_BACKOFF_MS, random);
 
 /**
  * Claims one due operation for `owner` (a lease of `leaseMs`), or null. Safe under concurrent
@@ -30,38 +40,49 @@ export async function claimSwitchOperation(now: Date, owner: string, leaseMs: nu
 }
 
 /** Sends due operations until none is left (at most `max`); returns how many the switch confirmed. */
-export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?: string; max?: number; leaseMs?: number } = {}): Promise<number> {
+export async function processSwitchOutbox(
+  opts: { client?: SwitchClient; owner?: string; max?: number; leaseMs?: number } = {},
+): Promise<number> {
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
   const owner = opts.owner ?? WORKER_ID;
   const claim = () => claimSwitchOperation(new Date(), owner, opts.leaseMs ?? LEASE_MS);
-  return drain(claim, async (op) => {
-    if (isAllowanceOperation(op)) {
-      // Destination allowances (issue 16): lib/allowances/operations.ts sends them and records the answer.
-      const r = await sendAllowanceOperation(op, client);
-      if (r !== 'confirmed' && r !== 'refused') await reschedule(db.switchOperation, op.id, { owner, delayMs: backoffMs(op.attempts), error: `${r.code ?? r.kind}: ${r.message}` });
-      return r === 'confirmed';
-    }
-    if (await settledFromSwitchState(op, client)) return false;
-    const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
-    const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
-    if (res.ok) {
-      if (payload.state === 'blocked') await confirmPlace(op);
-      else await confirmLift(op);
-      return true;
-    }
-    const error = `${res.code ?? res.kind}: ${res.message}`;
-    if (isRetryable(res)) {
-      // Only while this worker still holds the row: a worker that lost its lease must not reschedule it.
-      await reschedule(db.switchOperation, op.id, { owner, delayMs: backoffMs(op.attempts), error });
-      await markUncertain(op.accountNumber); // it may have been applied: the reconciler will look
-    } else if (payload.state === 'blocked') {
-      await refusePlace(op, error);
-    } else {
-      await refuseLift(op, error);
-    }
-    return false;
-  }, opts.max ?? 50);
+  return drain(
+    claim,
+    async (op) => {
+      if (isAllowanceOperation(op)) {
+        // Destination allowances (issue 16): lib/allowances/operations.ts sends them and records the answer.
+        const r = await sendAllowanceOperation(op, client);
+        if (r !== 'confirmed' && r !== 'refused')
+          await reschedule(db.switchOperation, op.id, {
+            owner,
+            delayMs: backoffMs(op.attempts),
+            error: `${r.code ?? r.kind}: ${r.message}`,
+          });
+        return r === 'confirmed';
+      }
+      if (await settledFromSwitchState(op, client)) return false;
+      const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
+      const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
+      if (res.ok) {
+        if (payload.state === 'blocked') await confirmPlace(op);
+        else await confirmLift(op);
+        return true;
+      }
+      const error = `${res.code ?? res.kind}: ${res.message}`;
+      if (isRetryable(res)) {
+        // Only while this worker still holds the row: a worker that lost its lease must not reschedule it.
+        await reschedule(db.switchOperation, op.id, { owner, delayMs: backoffMs(op.attempts), error });
+        await markUncertain(op.accountNumber); // it may have been applied: the reconciler will look
+      } else if (payload.state === 'blocked') {
+        await refusePlace(op, error);
+      } else {
+        await refuseLift(op, error);
+      }
+      return false;
+    },
+    opts.max ?? 50,
+  );
 }
 
 /**
@@ -69,7 +90,10 @@ export async function processSwitchOutbox(opts: { client?: SwitchClient; owner?:
  * twice. Read the account first: if the switch already has the target state, that is the
  * confirmation; otherwise the operation gets a fresh key and is sent as new. Returns true when settled.
  */
-async function settledFromSwitchState(op: { id: string; createdAt: Date; accountNumber: string; kind: string; payload: string }, client: SwitchClient): Promise<boolean> {
+async function settledFromSwitchState(
+  op: { id: string; createdAt: Date; accountNumber: string; kind: string; payload: string },
+  client: SwitchClient,
+): Promise<boolean> {
   if (Date.now() - op.createdAt.getTime() < KEY_MEMORY_MS) return false;
   const state = await client.getAccount(op.accountNumber);
   if (!state.ok) return false; // sent below, with the old key; the answer decides
@@ -80,7 +104,10 @@ async function settledFromSwitchState(op: { id: string; createdAt: Date; account
     return true;
   }
   const key = crypto.randomUUID();
-  await db.switchOperation.updateMany({ where: { id: op.id, status: 'pending' }, data: { idempotencyKey: key, createdAt: new Date() } });
+  await db.switchOperation.updateMany({
+    where: { id: op.id, status: 'pending' },
+    data: { idempotencyKey: key, createdAt: new Date() },
+  });
   Object.assign(op, { idempotencyKey: key });
   return false;
 }

@@ -52,6 +52,12 @@ export function failureNote(failure: SwitchFailure, action: Note | string): Note
     case 'not_found':
       return { key: 'outcome.switch.notFound', values };
     case 'rejected':
-      return { key: failure.status === 401 || failure.status === 403 ? 'outcome.switch.notAuthorised' : 'outcome.switch.refused', values };
+      return {
+        key:
+          failure.status === 401 || failure.status === 403
+            ? 'outcome.switch.notAuthorised'
+            : 'outcome.switch.refused',
+        values,
+      };
   }
 }

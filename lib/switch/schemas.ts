@@ -15,7 +15,9 @@ export type InternationalCalling = z.infer<typeof internationalCallingSchema>;
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /** ISO 3166-1 alpha-2, capitals (`SO`). Which codes are real countries is Tollgate's check (lib/allowances/). */
-export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as SO');
+export const countryCodeSchema = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as SO');
 
 /** One destination allowance (issue 16): calls to `country` pass while blocked, until `until`. */
 export const destinationAllowanceSchema = z.object({ country: countryCodeSchema, until: isoDateTime });

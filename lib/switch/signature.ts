@@ -11,8 +11,7 @@ export const DEFAULT_TOLERANCE_SEC = 300;
 export type RawBody = string | Uint8Array;
 
 export type VerifyResult =
-  | { ok: true; timestamp: number }
-  | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+  { ok: true; timestamp: number } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
 function mac(secret: string, t: number, rawBody: RawBody): Buffer {
   const hmac = createHmac('sha256', secret);
@@ -22,8 +21,13 @@ function mac(secret: string, t: number, rawBody: RawBody): Buffer {
 }
 
 /** Signs `rawBody` (the exact bytes that will be sent) and returns the header value. */
-export function signEvent(secret: string, rawBody: RawBody, tSeconds: number = Math.floor(Date.now() / 1000)): string {
-  if (!Number.isSafeInteger(tSeconds) || tSeconds < 0) throw new RangeError('tSeconds must be a non-negative integer');
+export function signEvent(
+  secret: string,
+  rawBody: RawBody,
+  tSeconds: number = Math.floor(Date.now() / 1000),
+): string {
+  if (!Number.isSafeInteger(tSeconds) || tSeconds < 0)
+    throw new RangeError('tSeconds must be a non-negative integer');
   return `t=${tSeconds},v1=${mac(secret, tSeconds, rawBody).toString('hex')}`;
 }
 
@@ -64,7 +68,8 @@ export function verifySignature(
   nowSeconds: number = Math.floor(Date.now() / 1000),
   toleranceSec: number = DEFAULT_TOLERANCE_SEC,
 ): VerifyResult {
-  if (header === null || header === undefined || header.trim() === '') return { ok: false, reason: 'missing' };
+  if (header === null || header === undefined || header.trim() === '')
+    return { ok: false, reason: 'missing' };
   const parsed = parseSignatureHeader(header);
   if (!parsed) return { ok: false, reason: 'malformed' };
   if (Math.abs(nowSeconds - parsed.t) > toleranceSec) return { ok: false, reason: 'stale' };

@@ -5,7 +5,12 @@
  * [0, min(max, base·2^(attempt-1))). Spreading retries at random keeps several app instances from
  * hammering a recovering switch in lockstep.
  */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.floor(random() * ceiling);
 }
@@ -28,16 +33,27 @@ export function redact(text: string, secrets: readonly string[] | undefined): st
  * used: a custom fetch, a proxy agent or a future undici may put the request (and so the password)
  * into it.
  */
-export function describeFetchError(err: unknown, timedOut: boolean, timeoutMs: number): { code: string; message: string } {
+export function describeFetchError(
+  err: unknown,
+  timedOut: boolean,
+  timeoutMs: number,
+): { code: string; message: string } {
   if (timedOut) return { code: 'timeout', message: `no answer within ${timeoutMs} ms` };
   const name = err instanceof Error ? err.name : '';
   if (name === 'AbortError') return { code: 'aborted', message: 'the request was cancelled' };
   const sysCode = systemCode(err);
-  return { code: 'connection_error', message: sysCode ? `connection error (${sysCode})` : 'connection error' };
+  return {
+    code: 'connection_error',
+    message: sysCode ? `connection error (${sysCode})` : 'connection error',
+  };
 }
 
 function systemCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && typeof e === 'object' && depth < 4;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
   }

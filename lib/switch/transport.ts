@@ -9,15 +9,27 @@ import { switchErrorBodySchema } from './schemas';
 // that reaches a log line is the method and the path (account numbers and SIP usernames).
 
 export type SwitchLogEntry = {
-  method: string; path: string; attempt: number; durationMs: number;
-  status?: number; kind?: SwitchFailure['kind']; code?: string; willRetry: boolean;
+  method: string;
+  path: string;
+  attempt: number;
+  durationMs: number;
+  status?: number;
+  kind?: SwitchFailure['kind'];
+  code?: string;
+  willRetry: boolean;
 };
 
 export type TransportConfig = {
-  baseUrl: string; token: string; timeoutMs: number; retries: number;
-  backoffBaseMs: number; backoffMaxMs: number;
-  fetch: typeof fetch; log: (entry: SwitchLogEntry) => void;
-  random: () => number; sleep: (ms: number) => Promise<void>;
+  baseUrl: string;
+  token: string;
+  timeoutMs: number;
+  retries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  fetch: typeof fetch;
+  log: (entry: SwitchLogEntry) => void;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
 };
 
 export type RequestSpec = {
@@ -43,13 +55,27 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
     const started = Date.now();
     const raw = await attemptOnce(cfg, spec);
     // Scrub before anything else sees it: a switch may echo the request back in its error text.
-    const result: SwitchResult<unknown> = raw.ok ? raw : { ...raw, message: redact(raw.message, spec.secrets),
-      code: raw.code === undefined ? undefined : redact(raw.code, spec.secrets) };
-    const willRetry = !result.ok && result.kind === 'unavailable' && result.code !== 'aborted' && attempt < maxAttempts;
+    const result: SwitchResult<unknown> = raw.ok
+      ? raw
+      : {
+          ...raw,
+          message: redact(raw.message, spec.secrets),
+          code: raw.code === undefined ? undefined : redact(raw.code, spec.secrets),
+        };
+    const willRetry =
+      !result.ok && result.kind === 'unavailable' && result.code !== 'aborted' && attempt < maxAttempts;
     observeSwitchCall(spec.method, spec.path, result.ok ? 'ok' : result.kind, (Date.now() - started) / 1000);
     if (!result.ok) {
-      cfg.log({ method: spec.method, path: spec.path, attempt, durationMs: Date.now() - started,
-        status: result.status, kind: result.kind, code: result.code, willRetry });
+      cfg.log({
+        method: spec.method,
+        path: spec.path,
+        attempt,
+        durationMs: Date.now() - started,
+        status: result.status,
+        kind: result.kind,
+        code: result.code,
+        willRetry,
+      });
     }
     if (!willRetry) return result;
     await cfg.sleep(backoffDelay(attempt, cfg.backoffBaseMs, cfg.backoffMaxMs, cfg.random));
@@ -59,14 +85,20 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
 async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<SwitchResult<unknown>> {
   const timeout = AbortSignal.timeout(cfg.timeoutMs);
   const signal = spec.signal ? AbortSignal.any([timeout, spec.signal]) : timeout;
-  const headers: Record<string, string> = { authorization: `Bearer ${cfg.token}`, accept: 'application/json' };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${cfg.token}`,
+    accept: 'application/json',
+  };
   if (spec.body !== undefined) headers['content-type'] = 'application/json';
   if (spec.idempotencyKey !== undefined) headers['idempotency-key'] = spec.idempotencyKey;
   let status: number;
   let text: string;
   try {
     const res = await cfg.fetch(cfg.baseUrl + spec.path, {
-      method: spec.method, headers, signal, redirect: 'error',
+      method: spec.method,
+      headers,
+      signal,
+      redirect: 'error',
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
     });
     status = res.status;
@@ -75,15 +107,31 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
     return { ok: false, kind: 'unavailable', ...describeFetchError(err, timeout.aborted, cfg.timeoutMs) };
   }
   if (text.length > MAX_BODY_CHARS) {
-    return { ok: false, kind: 'invalid_response', status, code: 'bad_body', message: `HTTP ${status} with an oversized body` };
+    return {
+      ok: false,
+      kind: 'invalid_response',
+      status,
+      code: 'bad_body',
+      message: `HTTP ${status} with an oversized body`,
+    };
   }
   let json: unknown = undefined;
   if (text.trim() !== '') {
-    try { json = JSON.parse(text); } catch { json = Symbol.for('not-json'); }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = Symbol.for('not-json');
+    }
   }
   if (status >= 200 && status < 300) {
     return typeof json === 'symbol'
-      ? { ok: false, kind: 'invalid_response', status, code: 'bad_body', message: `HTTP ${status} with a body that is not JSON` }
+      ? {
+          ok: false,
+          kind: 'invalid_response',
+          status,
+          code: 'bad_body',
+          message: `HTTP ${status} with a body that is not JSON`,
+        }
       : { ok: true, value: json };
   }
   return classifyError(status, json);
@@ -96,8 +144,13 @@ function classifyError(status: number, json: unknown): SwitchFailure {
   if (!parsed.success) {
     // A 4xx without the contract's error body is most likely a proxy or a wrong SWITCH_API_URL,
     // not the switch saying "no": do not claim to know what happened.
-    return { ok: false, kind: unavailable ? 'unavailable' : 'invalid_response', status, code: 'bad_body',
-      message: `HTTP ${status} without the switch's error body` };
+    return {
+      ok: false,
+      kind: unavailable ? 'unavailable' : 'invalid_response',
+      status,
+      code: 'bad_body',
+      message: `HTTP ${status} without the switch's error body`,
+    };
   }
   const { code, message } = parsed.data.error;
   const kind = unavailable ? 'unavailable' : status === 404 ? 'not_found' : 'rejected';

@@ -3,7 +3,14 @@
 // (through next-intl's formatter, which supplies the viewer's zone), mail and tests use the same options.
 
 /** Date, time to the minute, and the zone's short name or offset ("Nov 1, 2026, 1:30 AM EDT", "…GMT+1"). */
-export const ZONED = { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' } as const satisfies Intl.DateTimeFormatOptions;
+export const ZONED = {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+} as const satisfies Intl.DateTimeFormatOptions;
 /** ZONED with seconds, where calls a few seconds apart must read apart (trigger calls). */
 export const ZONED_SECONDS = { ...ZONED, second: '2-digit' } as const satisfies Intl.DateTimeFormatOptions;
 
@@ -20,7 +27,12 @@ export function timeZones(): string[] {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions, key: string): Intl.DateTimeFormat {
+function formatter(
+  locale: string,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+  key: string,
+): Intl.DateTimeFormat {
   const k = `${locale}|${timeZone}|${key}`;
   let f = formatters.get(k);
   if (!f) {
@@ -34,15 +46,30 @@ function formatter(locale: string, timeZone: string, options: Intl.DateTimeForma
  * `at` in `timeZone` (IANA; anything unknown falls back to UTC, which the text then names), ZONED or
  * ZONED_SECONDS, in English unless `locale` says otherwise.
  */
-export function formatWhen(at: Date, timeZone: string, opts: { seconds?: boolean; locale?: string } = {}): string {
+export function formatWhen(
+  at: Date,
+  timeZone: string,
+  opts: { seconds?: boolean; locale?: string } = {},
+): string {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
-  return formatter(opts.locale ?? 'en', zone, opts.seconds ? ZONED_SECONDS : ZONED, opts.seconds ? 's' : 'm').format(at);
+  return formatter(
+    opts.locale ?? 'en',
+    zone,
+    opts.seconds ? ZONED_SECONDS : ZONED,
+    opts.seconds ? 's' : 'm',
+  ).format(at);
 }
 
 /** Office hours for a callback: Monday to Friday, 8:00 to 18:00 local time. */
 export const BUSINESS_HOURS = { from: 8, to: 18, days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'] } as const;
 
-export type LocalClock = { weekday: string; hour: number; minute: number; label: string; withinBusinessHours: boolean };
+export type LocalClock = {
+  weekday: string;
+  hour: number;
+  minute: number;
+  label: string;
+  withinBusinessHours: boolean;
+};
 
 /**
  * The wall clock in `timeZone` at `at`: weekday ("Mon"), hour (0–23), a label ("Mon 09:05") and whether
@@ -50,11 +77,19 @@ export type LocalClock = { weekday: string; hour: number; minute: number; label:
  */
 export function localClock(at: Date, timeZone: string): LocalClock | null {
   if (!isTimeZone(timeZone)) return null;
-  const parts = formatter('en-GB', timeZone, { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, 'clock').formatToParts(at);
+  const parts = formatter(
+    'en-GB',
+    timeZone,
+    { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+    'clock',
+  ).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const weekday = get('weekday');
   const hour = Number(get('hour'));
   const minute = Number(get('minute'));
-  const withinBusinessHours = (BUSINESS_HOURS.days as readonly string[]).includes(weekday) && hour >= BUSINESS_HOURS.from && hour < BUSINESS_HOURS.to;
+  const withinBusinessHours =
+    (BUSINESS_HOURS.days as readonly string[]).includes(weekday) &&
+    hour >= BUSINESS_HOURS.from &&
+    hour < BUSINESS_HOURS.to;
   return { weekday, hour, minute, label: `${weekday} ${get('hour')}:${get('minute')}`, withinBusinessHours };
 }

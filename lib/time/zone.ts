@@ -15,7 +15,10 @@ import { isTimeZone } from '@/lib/time/format';
  */
 export async function adoptBrowserTimeZone(userId: string, tz: string): Promise<boolean> {
   if (!isTimeZone(tz)) return false;
-  const { count } = await db.user.updateMany({ where: { id: userId, timeZoneChosenAt: null, timeZone: { not: tz } }, data: { timeZone: tz } });
+  const { count } = await db.user.updateMany({
+    where: { id: userId, timeZoneChosenAt: null, timeZone: { not: tz } },
+    data: { timeZone: tz },
+  });
   return count === 1;
 }
 
@@ -24,7 +27,10 @@ export async function chooseTimeZone(user: CurrentUser, tz: string, meta: Reques
   if (!isTimeZone(tz)) return false;
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { timeZone: tz, timeZoneChosenAt: new Date() } });
-    await audit({ action: 'profile.time_zone_changed', actor: user, detail: { from: user.timeZone, to: tz }, meta }, tx);
+    await audit(
+      { action: 'profile.time_zone_changed', actor: user, detail: { from: user.timeZone, to: tz }, meta },
+      tx,
+    );
   });
   return true;
 }

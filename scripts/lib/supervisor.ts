@@ -30,7 +30,13 @@ export type Supervisor = {
  */
 export function createSupervisor({ pretty }: { pretty: boolean }): Supervisor {
   const children: ChildProcess[] = [];
-  const format = pretty ? prettyFactory({ colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : null;
+  const format = pretty
+    ? prettyFactory({
+        colorize: Boolean(process.stdout.isTTY),
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      })
+    : null;
   let stopping = false;
 
   const write = (stream: NodeJS.WriteStream, text: string) => {
@@ -69,13 +75,20 @@ export function createSupervisor({ pretty }: { pretty: boolean }): Supervisor {
     shutdown,
     spawn(name, command, args, env) {
       const child = spawn(command, args, {
-        env: { ...env, TOLLGATE_EXIT_WITH_PARENT: '1', NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${GUARD}`.trim() },
+        env: {
+          ...env,
+          TOLLGATE_EXIT_WITH_PARENT: '1',
+          NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${GUARD}`.trim(),
+        },
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       });
       children.push(child);
       child.stdin?.on('error', () => {}); // never written to; it exists to close when this process dies
-      for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+      for (const [from, to] of [
+        [child.stdout, process.stdout],
+        [child.stderr, process.stderr],
+      ] as const) {
         if (!from) continue;
         readline.createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
           write(to, format && line.startsWith('{') ? format(line) : `${line}\n`);
@@ -102,10 +115,18 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * The command that serves the production build: scripts/serve.mjs, Next.js as a custom server that
  * hands each request its TCP peer address (TRUSTED_PROXY_HOPS=0 needs it; `next start` cannot).
  */
-export const serveCommand = (port: number, host = 'localhost'): [string, string[]] => [process.execPath, [path.resolve('scripts/serve.mjs'), '--port', String(port), '--host', host]];
+export const serveCommand = (port: number, host = 'localhost'): [string, string[]] => [
+  process.execPath,
+  [path.resolve('scripts/serve.mjs'), '--port', String(port), '--host', host],
+];
 
 /** The portal's server (scripts/serve.mjs) under the supervisor. */
-export function startNext(supervisor: Supervisor, env: NodeJS.ProcessEnv, port: number, host = 'localhost'): ChildProcess {
+export function startNext(
+  supervisor: Supervisor,
+  env: NodeJS.ProcessEnv,
+  port: number,
+  host = 'localhost',
+): ChildProcess {
   const [command, args] = serveCommand(port, host);
   return supervisor.spawn('portal', command, args, env);
 }

@@ -1,10 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import {
-  accountNumberSchema, countryCodeSchema, idempotencyKeySchema, putDestinationAllowancesBodySchema, setInternationalCallingBodySchema,
-  setSipPasswordBodySchema, sipUsernameSchema,
+  accountNumberSchema,
+  countryCodeSchema,
+  idempotencyKeySchema,
+  putDestinationAllowancesBodySchema,
+  setInternationalCallingBodySchema,
+  setSipPasswordBodySchema,
+  sipUsernameSchema,
 } from '../../lib/switch/schemas';
-import { changePassword, deleteAllowance, getAccount, getCredential, liveRegistrations, putAllowances, setCalling } from './accounts';
+import {
+  changePassword,
+  deleteAllowance,
+  getAccount,
+  getCredential,
+  liveRegistrations,
+  putAllowances,
+  setCalling,
+} from './accounts';
 import type { RequestRecord, SimContext } from './context';
 import { HttpError, parseBody, readJson, sendError, sendJson, sleep } from './http';
 import { fingerprint, lookupKey, storeKey } from './idempotency';
@@ -17,26 +30,58 @@ type Reply = { status: number; body: unknown; headers?: Record<string, string>; 
 type Handler = (ctx: SimContext, req: IncomingMessage, param: string, path: string) => Promise<Reply> | Reply;
 
 const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
-  { method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/, handler: (ctx, _req, n) => ({ status: 200, body: mustAccount(ctx, n) }) },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/accounts\/([^/]+)$/,
+    handler: (ctx, _req, n) => ({ status: 200, body: mustAccount(ctx, n) }),
+  },
   { method: 'PUT', pattern: /^\/v1\/accounts\/([^/]+)\/international-calling$/, handler: putCalling },
   { method: 'PUT', pattern: /^\/v1\/sip-credentials\/([^/]+)\/password$/, handler: putPassword },
-  { method: 'PUT', pattern: /^\/v1\/accounts\/([^/]+)\/destination-allowances$/, handler: putAllowancesRoute },
-  { method: 'DELETE', pattern: /^\/v1\/accounts\/([^/]+\/destination-allowances\/[^/]+)$/, handler: deleteAllowanceRoute },
-  { method: 'GET', pattern: /^\/v1\/sip-credentials\/([^/]+)\/registrations$/, handler: (ctx, _req, u) => {
-    mustCredential(ctx, u);
-    return { status: 200, body: { registrations: liveRegistrations(ctx.db, u) } };
-  } },
+  {
+    method: 'PUT',
+    pattern: /^\/v1\/accounts\/([^/]+)\/destination-allowances$/,
+    handler: putAllowancesRoute,
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/v1\/accounts\/([^/]+\/destination-allowances\/[^/]+)$/,
+    handler: deleteAllowanceRoute,
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/sip-credentials\/([^/]+)\/registrations$/,
+    handler: (ctx, _req, u) => {
+      mustCredential(ctx, u);
+      return { status: 200, body: { registrations: liveRegistrations(ctx.db, u) } };
+    },
+  },
 ];
 
-export async function handleApi(ctx: SimContext, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+export async function handleApi(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
   const matching = routes.filter((r) => r.pattern.test(path));
   const route = matching.find((r) => r.method === req.method);
   if (!route) {
-    if (matching.length > 0) return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed here`, { allow: matching.map((r) => r.method).join(', ') });
+    if (matching.length > 0)
+      return sendError(res, 405, 'method_not_allowed', `${req.method} is not allowed here`, {
+        allow: matching.map((r) => r.method).join(', '),
+      });
     return sendError(res, 404, 'not_found', 'no such endpoint');
   }
   const key = req.headers['idempotency-key'];
-  const record = ctx.requests.add({ at: new Date().toISOString(), method: route.method, path, idempotencyKey: typeof key === 'string' ? key : null, status: null, replayed: false, fault: null });
+  const record = ctx.requests.add({
+    at: new Date().toISOString(),
+    method: route.method,
+    path,
+    idempotencyKey: typeof key === 'string' ? key : null,
+    status: null,
+    replayed: false,
+    fault: null,
+  });
   const fault = ctx.faults.next(req.method, path);
   if (fault.drop) {
     record.fault = 'drop';
@@ -46,22 +91,44 @@ export async function handleApi(ctx: SimContext, req: IncomingMessage, res: Serv
   if (fault.failStatus !== null) {
     record.fault = 'fail';
     record.status = fault.failStatus;
-    return sendError(res, fault.failStatus, 'simulated_failure', 'injected fault: the switch failed before applying anything');
+    return sendError(
+      res,
+      fault.failStatus,
+      'simulated_failure',
+      'injected fault: the switch failed before applying anything',
+    );
   }
-  if (fault.delayMs > 0) { record.fault = 'delay'; await sleep(fault.delayMs); }
+  if (fault.delayMs > 0) {
+    record.fault = 'delay';
+    await sleep(fault.delayMs);
+  }
   const reply = await run(route.handler, ctx, req, path, route.pattern);
-  if (fault.applyLateMs > 0) { record.fault = 'apply_late'; await sleep(fault.applyLateMs); }
+  if (fault.applyLateMs > 0) {
+    record.fault = 'apply_late';
+    await sleep(fault.applyLateMs);
+  }
   finish(record, reply);
   sendJson(res, reply.status, reply.body, reply.headers);
 }
 
-async function run(handler: Handler, ctx: SimContext, req: IncomingMessage, path: string, pattern: RegExp): Promise<Reply> {
+async function run(
+  handler: Handler,
+  ctx: SimContext,
+  req: IncomingMessage,
+  path: string,
+  pattern: RegExp,
+): Promise<Reply> {
   try {
     let param: string;
-    try { param = decodeURIComponent(pattern.exec(path)![1]!); } catch { throw new HttpError(400, 'invalid_path', 'the path is not valid URL encoding'); }
+    try {
+      param = decodeURIComponent(pattern.exec(path)![1]!);
+    } catch {
+      throw new HttpError(400, 'invalid_path', 'the path is not valid URL encoding');
+    }
     return await handler(ctx, req, param, path);
   } catch (err) {
-    if (err instanceof HttpError) return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+    if (err instanceof HttpError)
+      return { status: err.status, body: { error: { code: err.code, message: err.message } } };
     console.error('switch simulator: internal error', err instanceof Error ? err.name : typeof err);
     return { status: 500, body: { error: { code: 'internal_error', message: 'the simulator failed' } } };
   }
@@ -73,21 +140,24 @@ function finish(record: RequestRecord, reply: Reply): void {
 }
 
 function mustAccount(ctx: SimContext, n: string) {
-  if (!accountNumberSchema.safeParse(n).success) throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
+  if (!accountNumberSchema.safeParse(n).success)
+    throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
   const account = getAccount(ctx.db, n);
   if (!account) throw new HttpError(404, 'account_not_found', `no account ${n}`);
   return account;
 }
 
 function mustCredential(ctx: SimContext, u: string) {
-  if (!sipUsernameSchema.safeParse(u).success) throw new HttpError(400, 'invalid_username', 'not a valid SIP username');
+  if (!sipUsernameSchema.safeParse(u).success)
+    throw new HttpError(400, 'invalid_username', 'not a valid SIP username');
   const credential = getCredential(ctx.db, u);
   if (!credential) throw new HttpError(404, 'credential_not_found', `no SIP credential ${u}`);
   return credential;
 }
 
 async function putCalling(ctx: SimContext, req: IncomingMessage, n: string, path: string): Promise<Reply> {
-  if (!accountNumberSchema.safeParse(n).success) throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
+  if (!accountNumberSchema.safeParse(n).success)
+    throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
   return keyed(ctx, req, path, setInternationalCallingBodySchema, (body) => {
     mustAccount(ctx, n);
     return { status: 200, body: setCalling(ctx.db, n, { ...body, source: 'api' }) };
@@ -95,7 +165,8 @@ async function putCalling(ctx: SimContext, req: IncomingMessage, n: string, path
 }
 
 async function putPassword(ctx: SimContext, req: IncomingMessage, u: string, path: string): Promise<Reply> {
-  if (!sipUsernameSchema.safeParse(u).success) throw new HttpError(400, 'invalid_username', 'not a valid SIP username');
+  if (!sipUsernameSchema.safeParse(u).success)
+    throw new HttpError(400, 'invalid_username', 'not a valid SIP username');
   return keyed(ctx, req, path, setSipPasswordBodySchema, (body) => {
     mustCredential(ctx, u);
     changePassword(ctx.db, u, hashPassword(body.password));
@@ -103,42 +174,85 @@ async function putPassword(ctx: SimContext, req: IncomingMessage, u: string, pat
   });
 }
 
-async function putAllowancesRoute(ctx: SimContext, req: IncomingMessage, n: string, path: string): Promise<Reply> {
-  if (!accountNumberSchema.safeParse(n).success) throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
+async function putAllowancesRoute(
+  ctx: SimContext,
+  req: IncomingMessage,
+  n: string,
+  path: string,
+): Promise<Reply> {
+  if (!accountNumberSchema.safeParse(n).success)
+    throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
   return keyed(ctx, req, path, putDestinationAllowancesBodySchema, (body) => {
     mustAccount(ctx, n);
-    if (Date.parse(body.until) <= Date.now()) throw new HttpError(422, 'until_in_past', 'until must lie in the future');
+    if (Date.parse(body.until) <= Date.now())
+      throw new HttpError(422, 'until_in_past', 'until must lie in the future');
     return { status: 200, body: { accountNumber: n, allowances: putAllowances(ctx.db, n, body) } };
   });
 }
 
-async function deleteAllowanceRoute(ctx: SimContext, req: IncomingMessage, param: string, path: string): Promise<Reply> {
+async function deleteAllowanceRoute(
+  ctx: SimContext,
+  req: IncomingMessage,
+  param: string,
+  path: string,
+): Promise<Reply> {
   const [n = '', country = ''] = param.split('/destination-allowances/');
-  if (!accountNumberSchema.safeParse(n).success) throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
-  if (!countryCodeSchema.safeParse(country).success) throw new HttpError(400, 'invalid_country', 'countries are ISO 3166-1 alpha-2 codes such as SO');
-  return keyed(ctx, req, path, null, () => {
-    mustAccount(ctx, n);
-    // Deleting an allowance that is gone (expired, or deleted before) is the state the caller wants.
-    deleteAllowance(ctx.db, n, country);
-    return { status: 204, body: null };
-  }, 'DELETE');
+  if (!accountNumberSchema.safeParse(n).success)
+    throw new HttpError(400, 'invalid_account_number', 'account numbers look like ACC-1001');
+  if (!countryCodeSchema.safeParse(country).success)
+    throw new HttpError(400, 'invalid_country', 'countries are ISO 3166-1 alpha-2 codes such as SO');
+  return keyed(
+    ctx,
+    req,
+    path,
+    null,
+    () => {
+      mustAccount(ctx, n);
+      // Deleting an allowance that is gone (expired, or deleted before) is the state the caller wants.
+      deleteAllowance(ctx.db, n, country);
+      return { status: 204, body: null };
+    },
+    'DELETE',
+  );
 }
 
 /** Runs a mutation once per Idempotency-Key; the change and the key are committed together. A null schema: no body. */
-async function keyed<S extends z.ZodType>(ctx: SimContext, req: IncomingMessage, path: string, schema: S | null, apply: (body: z.output<S>) => Reply, method: 'PUT' | 'DELETE' = 'PUT'): Promise<Reply> {
+async function keyed<S extends z.ZodType>(
+  ctx: SimContext,
+  req: IncomingMessage,
+  path: string,
+  schema: S | null,
+  apply: (body: z.output<S>) => Reply,
+  method: 'PUT' | 'DELETE' = 'PUT',
+): Promise<Reply> {
   const key = req.headers['idempotency-key'];
-  if (typeof key !== 'string' || key === '') throw new HttpError(400, 'idempotency_key_missing', 'mutations need an Idempotency-Key header (a UUID)');
-  if (!idempotencyKeySchema.safeParse(key).success) throw new HttpError(400, 'idempotency_key_invalid', 'the Idempotency-Key must be a UUID');
+  if (typeof key !== 'string' || key === '')
+    throw new HttpError(400, 'idempotency_key_missing', 'mutations need an Idempotency-Key header (a UUID)');
+  if (!idempotencyKeySchema.safeParse(key).success)
+    throw new HttpError(400, 'idempotency_key_invalid', 'the Idempotency-Key must be a UUID');
   const body = schema === null ? (null as z.output<S>) : parseBody(schema, await readJson(req));
   const print = fingerprint(ctx.fingerprintKey, method, path, body);
   return ctx.db.transaction((): Reply => {
     const found = lookupKey(ctx.db, key, print);
     if (found.kind === 'replay') {
-      return { status: found.response.status, body: found.response.body === '' ? null : JSON.parse(found.response.body), headers: { 'idempotent-replayed': 'true' }, replayed: true };
+      return {
+        status: found.response.status,
+        body: found.response.body === '' ? null : JSON.parse(found.response.body),
+        headers: { 'idempotent-replayed': 'true' },
+        replayed: true,
+      };
     }
-    if (found.kind === 'conflict') throw new HttpError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different request');
+    if (found.kind === 'conflict')
+      throw new HttpError(
+        422,
+        'idempotency_key_reused',
+        'this Idempotency-Key was already used for a different request',
+      );
     const reply = apply(body);
-    storeKey(ctx.db, key, print, { status: reply.status, body: reply.status === 204 ? '' : JSON.stringify(reply.body) });
+    storeKey(ctx.db, key, print, {
+      status: reply.status,
+      body: reply.status === 204 ? '' : JSON.stringify(reply.body),
+    });
     return reply;
   })();
 }

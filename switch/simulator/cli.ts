@@ -42,7 +42,8 @@ function loadDemoSecrets(): void {
 
 function token(): string {
   const t = process.env.SWITCH_API_TOKEN;
-  if (!t || t.length < 16) fail('SWITCH_API_TOKEN must be set (at least 16 characters), the same value Tollgate uses');
+  if (!t || t.length < 16)
+    fail('SWITCH_API_TOKEN must be set (at least 16 characters), the same value Tollgate uses');
   return t;
 }
 
@@ -50,10 +51,15 @@ async function serve(): Promise<void> {
   const port = Number(process.env.SWITCH_SIM_PORT ?? 4010);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('SWITCH_SIM_PORT must be a port number');
   const webhookSecret = process.env.SWITCH_WEBHOOK_SECRET || null;
-  if (!webhookSecret) console.warn('[switch-sim] SWITCH_WEBHOOK_SECRET is not set: events will be kept but not sent');
+  if (!webhookSecret)
+    console.warn('[switch-sim] SWITCH_WEBHOOK_SECRET is not set: events will be kept but not sent');
   const sim = await startSimulator({
-    port, host: process.env.SWITCH_SIM_HOST || '127.0.0.1', dataFile: process.env.SWITCH_SIM_DATA || 'data/switch-sim.db',
-    token: token(), webhookSecret, eventsUrl: process.env.TOLLGATE_EVENTS_URL || 'http://localhost:3000/api/switch/events',
+    port,
+    host: process.env.SWITCH_SIM_HOST || '127.0.0.1',
+    dataFile: process.env.SWITCH_SIM_DATA || 'data/switch-sim.db',
+    token: token(),
+    webhookSecret,
+    eventsUrl: process.env.TOLLGATE_EVENTS_URL || 'http://localhost:3000/api/switch/events',
   });
   console.log(`[switch-sim] listening on ${sim.url} (API ${sim.url}/v1, control ${sim.url}/_sim)`);
   const stop = () => void sim.close().then(() => process.exit(0));
@@ -62,31 +68,48 @@ async function serve(): Promise<void> {
 }
 
 async function control(path: string, body: unknown): Promise<void> {
-  const base = (process.env.SWITCH_SIM_URL || `http://127.0.0.1:${process.env.SWITCH_SIM_PORT ?? 4010}`).replace(/\/+$/, '');
+  const base = (
+    process.env.SWITCH_SIM_URL || `http://127.0.0.1:${process.env.SWITCH_SIM_PORT ?? 4010}`
+  ).replace(/\/+$/, '');
   let res: Response;
   try {
     res = await fetch(`${base}${path}`, {
-      method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(30_000),
+      method: 'POST',
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
       headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
     });
   } catch {
     fail(`no simulator answering at ${base} — start it with \`npm run switch:sim\` (or npm run demo)`);
   }
-  const answer = (await res.json().catch(() => null)) as
-    | { error?: { message: string }; wasBlocked?: boolean; event: { id: string; data: { calls?: unknown[] } }; delivery: { status: string; lastError: string | null } }
-    | null;
-  if (!res.ok || !answer || answer.error) fail(answer?.error?.message ?? `the simulator answered HTTP ${res.status}`);
+  const answer = (await res.json().catch(() => null)) as {
+    error?: { message: string };
+    wasBlocked?: boolean;
+    event: { id: string; data: { calls?: unknown[] } };
+    delivery: { status: string; lastError: string | null };
+  } | null;
+  if (!res.ok || !answer || answer.error)
+    fail(answer?.error?.message ?? `the simulator answered HTTP ${res.status}`);
   const calls = answer.event.data.calls;
-  console.log(`${answer.event.id}${calls ? ` with ${calls.length} trigger calls` : ''}${answer.wasBlocked ? ' (the account was already blocked)' : ''}`);
-  console.log(answer.delivery.status === 'delivered'
-    ? 'delivered to Tollgate'
-    : `not delivered yet (${answer.delivery.lastError ?? answer.delivery.status}); the simulator keeps it and retries`);
+  console.log(
+    `${answer.event.id}${calls ? ` with ${calls.length} trigger calls` : ''}${answer.wasBlocked ? ' (the account was already blocked)' : ''}`,
+  );
+  console.log(
+    answer.delivery.status === 'delivered'
+      ? 'delivered to Tollgate'
+      : `not delivered yet (${answer.delivery.lastError ?? answer.delivery.status}); the simulator keeps it and retries`,
+  );
 }
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { reason: { type: 'string' }, 'source-ip': { type: 'string' }, actor: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      reason: { type: 'string' },
+      'source-ip': { type: 'string' },
+      actor: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command = 'serve', ...rest] = positionals;
   if (values.help) return void console.log(USAGE);
@@ -94,7 +117,12 @@ async function main(): Promise<void> {
   if (command === 'serve') return serve();
   if (command === 'fraud') {
     if (rest.length !== 2) fail('fraud needs an account number and a dialled number');
-    return control('/_sim/fraud', { accountNumber: rest[0], to: rest[1], reason: values.reason, sourceIp: values['source-ip'] });
+    return control('/_sim/fraud', {
+      accountNumber: rest[0],
+      to: rest[1],
+      reason: values.reason,
+      sourceIp: values['source-ip'],
+    });
   }
   if (command === 'lift') {
     if (rest.length !== 1) fail('lift needs an account number');

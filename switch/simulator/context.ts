@@ -15,8 +15,13 @@ export type SimContext = {
 
 /** A /v1 request as the control API reports it. Never a body: bodies may hold passwords. */
 export type RequestRecord = {
-  at: string; method: string; path: string; idempotencyKey: string | null;
-  status: number | null; replayed: boolean; fault: 'drop' | 'fail' | 'delay' | 'apply_late' | null;
+  at: string;
+  method: string;
+  path: string;
+  idempotencyKey: string | null;
+  status: number | null;
+  replayed: boolean;
+  fault: 'drop' | 'fail' | 'delay' | 'apply_late' | null;
 };
 
 /** The last 500 /v1 requests, in memory: lets a test see retries and the keys they carried. */
@@ -29,6 +34,10 @@ export class RequestLog {
     return record;
   }
 
-  list(): RequestRecord[] { return this.records.map((r) => ({ ...r })); }
-  clear(): void { this.records = []; }
+  list(): RequestRecord[] {
+    return this.records.map((r) => ({ ...r }));
+  }
+  clear(): void {
+    this.records = [];
+  }
 }

@@ -12,33 +12,63 @@ import { HttpError, parseBody, readJson } from './http';
 // account and queue the event in one transaction, then try to deliver it at once.
 
 const fraudSchema = z.strictObject({
-  accountNumber: accountNumberSchema, to: z.string().regex(/^\+?[0-9]{4,32}$/),
-  reason: blockReasonSchema.default('high_risk_destination'), sourceIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+  accountNumber: accountNumberSchema,
+  to: z.string().regex(/^\+?[0-9]{4,32}$/),
+  reason: blockReasonSchema.default('high_risk_destination'),
+  sourceIp: z.union([z.ipv4(), z.ipv6()]).optional(),
 });
-const liftSchema = z.strictObject({ accountNumber: accountNumberSchema, actor: z.string().min(1).max(200).default('switch') });
+const liftSchema = z.strictObject({
+  accountNumber: accountNumberSchema,
+  actor: z.string().min(1).max(200).default('switch'),
+});
 
 export async function fraud(ctx: SimContext, req: IncomingMessage): Promise<[number, unknown]> {
   const body = parseBody(fraudSchema, await readJson(req));
   const account = getAccount(ctx.db, body.accountNumber);
   if (!account) throw new HttpError(404, 'account_not_found', `no account ${body.accountNumber}`);
   const usernames = credentialsOf(ctx.db, body.accountNumber).map((c) => c.username);
-  if (usernames.length === 0) throw new HttpError(409, 'no_sip_credentials', `${body.accountNumber} has no SIP credentials to place calls through`);
+  if (usernames.length === 0)
+    throw new HttpError(
+      409,
+      'no_sip_credentials',
+      `${body.accountNumber} has no SIP credentials to place calls through`,
+    );
   const event = buildBlockPlaced({ ...body, usernames });
   if (event.type !== 'block.placed') throw new Error('unreachable');
   ctx.db.transaction(() => {
-    setCalling(ctx.db, body.accountNumber, { state: 'blocked', reason: body.reason, actor: 'fraud-monitor', source: 'fraud', at: event.occurredAt });
+    setCalling(ctx.db, body.accountNumber, {
+      state: 'blocked',
+      reason: body.reason,
+      actor: 'fraud-monitor',
+      source: 'fraud',
+      at: event.occurredAt,
+    });
     ctx.events.enqueue(event.id, body.accountNumber, event.type, JSON.stringify(event));
   })();
   await ctx.events.deliverDue(true);
-  return [202, { wasBlocked: account.internationalCalling === 'blocked', event, delivery: eventView(ctx.events.get(event.id)!) }];
+  return [
+    202,
+    {
+      wasBlocked: account.internationalCalling === 'blocked',
+      event,
+      delivery: eventView(ctx.events.get(event.id)!),
+    },
+  ];
 }
 
 export async function lift(ctx: SimContext, req: IncomingMessage): Promise<[number, unknown]> {
   const body = parseBody(liftSchema, await readJson(req));
-  if (!getAccount(ctx.db, body.accountNumber)) throw new HttpError(404, 'account_not_found', `no account ${body.accountNumber}`);
+  if (!getAccount(ctx.db, body.accountNumber))
+    throw new HttpError(404, 'account_not_found', `no account ${body.accountNumber}`);
   const event = buildBlockLifted(body.accountNumber, body.actor);
   ctx.db.transaction(() => {
-    setCalling(ctx.db, body.accountNumber, { state: 'allowed', reason: null, actor: body.actor, source: 'control', at: event.occurredAt });
+    setCalling(ctx.db, body.accountNumber, {
+      state: 'allowed',
+      reason: null,
+      actor: body.actor,
+      source: 'control',
+      at: event.occurredAt,
+    });
     ctx.events.enqueue(event.id, body.accountNumber, event.type, JSON.stringify(event));
   })();
   await ctx.events.deliverDue(true);
@@ -46,6 +76,14 @@ export async function lift(ctx: SimContext, req: IncomingMessage): Promise<[numb
 }
 
 export function eventView(e: EventRow) {
-  return { id: e.id, type: e.type, accountNumber: e.account_number, status: e.status, attempts: e.attempts,
-    lastStatus: e.last_status, lastError: e.last_error, body: JSON.parse(e.body) as unknown };
+  return {
+    id: e.id,
+    type: e.type,
+    accountNumber: e.account_number,
+    status: e.status,
+    attempts: e.attempts,
+    lastStatus: e.last_status,
+    lastError: e.last_error,
+    body: JSON.parse(e.body) as unknown,
+  };
 }

@@ -50,7 +50,8 @@ export function openDb(file: string): Db {
 
 /** A random key created once per database: it keys the HMAC of idempotency fingerprints. */
 export function instanceSecret(db: Db): Buffer {
-  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('fingerprint_key') as { value: string } | undefined;
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('fingerprint_key') as
+    { value: string } | undefined;
   if (row) return Buffer.from(row.value, 'hex');
   const value = randomBytes(32).toString('hex');
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('fingerprint_key', value);

@@ -23,20 +23,32 @@ export const faultsSchema = z.strictObject({
 });
 export type FaultConfig = z.infer<typeof faultsSchema>;
 
-export type FaultDecision = { drop: boolean; failStatus: number | null; delayMs: number; applyLateMs: number };
+export type FaultDecision = {
+  drop: boolean;
+  failStatus: number | null;
+  delayMs: number;
+  applyLateMs: number;
+};
 
 export class Faults {
   private config: FaultConfig = faultsSchema.parse({});
 
-  set(config: FaultConfig): void { this.config = { ...config }; }
-  reset(): void { this.config = faultsSchema.parse({}); }
-  get(): FaultConfig { return { ...this.config }; }
+  set(config: FaultConfig): void {
+    this.config = { ...config };
+  }
+  reset(): void {
+    this.config = faultsSchema.parse({});
+  }
+  get(): FaultConfig {
+    return { ...this.config };
+  }
 
   /** Decides, and uses up, the faults for one incoming /v1 request. */
   next(method?: string, path?: string): FaultDecision {
     const c = this.config;
     if (c.method && method !== c.method) return { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
-    if (c.pathContains && !path?.includes(c.pathContains)) return { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
+    if (c.pathContains && !path?.includes(c.pathContains))
+      return { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
     if (c.dropNext > 0) {
       c.dropNext--;
       return { drop: true, failStatus: null, delayMs: 0, applyLateMs: 0 };
@@ -51,12 +63,19 @@ export class Faults {
   }
 }
 
-function take(c: FaultConfig, msKey: 'delayMs' | 'applyLateMs', countKey: 'delayNext' | 'applyLateNext'): number {
+function take(
+  c: FaultConfig,
+  msKey: 'delayMs' | 'applyLateMs',
+  countKey: 'delayNext' | 'applyLateNext',
+): number {
   const ms = c[msKey];
   if (ms === 0) return 0;
   const count = c[countKey];
   if (count !== undefined) {
-    if (count <= 1) { c[msKey] = 0; c[countKey] = undefined; } else c[countKey] = count - 1;
+    if (count <= 1) {
+      c[msKey] = 0;
+      c[countKey] = undefined;
+    } else c[countKey] = count - 1;
   }
   return ms;
 }

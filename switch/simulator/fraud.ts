@@ -1,4 +1,9 @@
-import { switchEventSchema, type BlockReason, type SwitchEvent, type TriggerCall } from '../../lib/switch/events-schema';
+import {
+  switchEventSchema,
+  type BlockReason,
+  type SwitchEvent,
+  type TriggerCall,
+} from '../../lib/switch/events-schema';
 import { newEventId } from './ids';
 
 // What the fraud monitor of a switch sees just before it blocks an account: a short burst of calls
@@ -9,8 +14,13 @@ import { newEventId } from './ids';
 const FOREIGN_IPS = ['203.0.113.9', '198.51.100.23', '192.0.2.77', '203.0.113.140'];
 
 export type FraudInput = {
-  accountNumber: string; usernames: string[]; to: string; reason: BlockReason; sourceIp?: string;
-  now?: Date; random?: () => number;
+  accountNumber: string;
+  usernames: string[];
+  to: string;
+  reason: BlockReason;
+  sourceIp?: string;
+  now?: Date;
+  random?: () => number;
 };
 
 export function buildBlockPlaced(input: FraudInput): SwitchEvent {
@@ -32,14 +42,19 @@ export function buildBlockPlaced(input: FraudInput): SwitchEvent {
   }
   // Parse our own output: an event the simulator sends is one Tollgate must accept.
   return switchEventSchema.parse({
-    id: newEventId(now.getTime()), type: 'block.placed', occurredAt: isoSeconds(now),
+    id: newEventId(now.getTime()),
+    type: 'block.placed',
+    occurredAt: isoSeconds(now),
     data: { accountNumber: input.accountNumber, reason: input.reason, calls },
   });
 }
 
 export function buildBlockLifted(accountNumber: string, actor: string, now: Date = new Date()): SwitchEvent {
   return switchEventSchema.parse({
-    id: newEventId(now.getTime()), type: 'block.lifted', occurredAt: isoSeconds(now), data: { accountNumber, actor },
+    id: newEventId(now.getTime()),
+    type: 'block.lifted',
+    occurredAt: isoSeconds(now),
+    data: { accountNumber, actor },
   });
 }
 

@@ -13,25 +13,34 @@ export const KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export type StoredResponse = { status: number; body: string };
 
-export type Lookup =
-  | { kind: 'new' }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'conflict' };
+export type Lookup = { kind: 'new' } | { kind: 'replay'; response: StoredResponse } | { kind: 'conflict' };
 
 export function fingerprint(secret: Buffer, method: string, path: string, body: unknown): string {
-  return createHmac('sha256', secret).update(`${method} ${path}\n${JSON.stringify(body)}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${method} ${path}\n${JSON.stringify(body)}`)
+    .digest('hex');
 }
 
 export function lookupKey(db: Db, key: string, print: string, now: number = Date.now()): Lookup {
-  const row = db.prepare('SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ? AND created_at > ?')
+  const row = db
+    .prepare('SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ? AND created_at > ?')
     .get(key, now - KEY_TTL_MS) as { fingerprint: string; status: number; body: string } | undefined;
   if (!row) return { kind: 'new' };
-  return row.fingerprint === print ? { kind: 'replay', response: { status: row.status, body: row.body } } : { kind: 'conflict' };
+  return row.fingerprint === print
+    ? { kind: 'replay', response: { status: row.status, body: row.body } }
+    : { kind: 'conflict' };
 }
 
 /** Call inside the same transaction as the change it records, so a crash cannot split the two. */
-export function storeKey(db: Db, key: string, print: string, response: StoredResponse, now: number = Date.now()): void {
+export function storeKey(
+  db: Db,
+  key: string,
+  print: string,
+  response: StoredResponse,
+  now: number = Date.now(),
+): void {
   db.prepare('DELETE FROM idempotency_keys WHERE created_at <= ?').run(now - KEY_TTL_MS);
-  db.prepare('INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)')
-    .run(key, print, response.status, response.body, now);
+  db.prepare(
+    'INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(key, print, response.status, response.body, now);
 }

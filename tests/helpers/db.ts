@@ -13,14 +13,16 @@ export type Dialect = 'sqlite' | 'postgresql';
  */
 export function dialects(): Dialect[] {
   if (process.env.TEST_PG_URL) return ['sqlite', 'postgresql'];
-  if (process.env.CI === 'true') throw new Error('TEST_PG_URL is not set under CI=true: the PostgreSQL suite must run (use npm test).');
+  if (process.env.CI === 'true')
+    throw new Error('TEST_PG_URL is not set under CI=true: the PostgreSQL suite must run (use npm test).');
   console.warn('TEST_PG_URL not set: running the SQLite half only (npm test runs both).');
   return ['sqlite'];
 }
 
 function assertLocal(url: string) {
   const host = new URL(url).hostname;
-  if (!['localhost', '127.0.0.1', '::1', ''].includes(host)) throw new Error(`Refusing to run tests against a non-local database (${host}).`);
+  if (!['localhost', '127.0.0.1', '::1', ''].includes(host))
+    throw new Error(`Refusing to run tests against a non-local database (${host}).`);
 }
 
 /** A fresh, migrated database of the given dialect; returns its URL. */

@@ -13,12 +13,25 @@ export async function makeAccount(opts: { members?: string[]; credentials?: stri
     users.push(user);
   }
   const creds = [];
-  for (const u of opts.credentials ?? [`sip-${n}-a`, `sip-${n}-b`]) creds.push(await db.sipCredential.create({ data: { accountId: account.id, username: u, label: u } }));
+  for (const u of opts.credentials ?? [`sip-${n}-a`, `sip-${n}-b`])
+    creds.push(await db.sipCredential.create({ data: { accountId: account.id, username: u, label: u } }));
   return { account, users, creds };
 }
 
 /** Decides a lift of these blocks through the lifecycle, as staff would (every open block must be listed). */
-export async function decideLift(blocks: { id: string; accountId: string }[], actor = 'test', reason = 'test lift') {
+export async function decideLift(
+  blocks: { id: string; accountId: string }[],
+  actor = 'test',
+  reason = 'test lift',
+) {
   const { requestLift } = await import('@/lib/blocks/lifecycle');
-  return getDb().$transaction((tx) => requestLift(tx, { accountId: blocks[0].accountId, blockIds: blocks.map((b) => b.id), actor, reason, by: 'staff' }));
+  return getDb().$transaction((tx) =>
+    requestLift(tx, {
+      accountId: blocks[0].accountId,
+      blockIds: blocks.map((b) => b.id),
+      actor,
+      reason,
+      by: 'staff',
+    }),
+  );
 }

@@ -4,7 +4,14 @@ import { sqlitePath } from '@/lib/server/db/url';
 
 /** What a migrated database actually holds, in one shape for both dialects. */
 export type DbShape = {
-  tables: Record<string, { columns: Record<string, { nullable: boolean; enumValues?: string[] }>; uniques: string[]; indexes: string[] }>;
+  tables: Record<
+    string,
+    {
+      columns: Record<string, { nullable: boolean; enumValues?: string[] }>;
+      uniques: string[];
+      indexes: string[];
+    }
+  >;
 };
 
 const key = (cols: string[]) => cols.join(',');
@@ -13,20 +20,35 @@ export function introspectSqlite(url: string): DbShape {
   const conn = new Database(sqlitePath(url), { readonly: true });
   try {
     const tables = conn
-      .prepare(`SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name <> '_tollgate_migrations'`)
+      .prepare(
+        `SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name <> '_tollgate_migrations'`,
+      )
       .all() as { name: string; sql: string }[];
     const shape: DbShape = { tables: {} };
     for (const t of tables) {
       const columns: DbShape['tables'][string]['columns'] = {};
-      for (const c of conn.prepare(`PRAGMA table_info("${t.name}")`).all() as { name: string; notnull: number; pk: number }[]) {
+      for (const c of conn.prepare(`PRAGMA table_info("${t.name}")`).all() as {
+        name: string;
+        notnull: number;
+        pk: number;
+      }[]) {
         const check = new RegExp(`CHECK \\("${c.name}" IN \\(([^)]*)\\)\\)`).exec(t.sql);
-        columns[c.name] = { nullable: c.notnull === 0 && c.pk === 0, ...(check ? { enumValues: check[1].split(',').map((v) => v.trim().replace(/^'|'$/g, '')) } : {}) };
+        columns[c.name] = {
+          nullable: c.notnull === 0 && c.pk === 0,
+          ...(check ? { enumValues: check[1].split(',').map((v) => v.trim().replace(/^'|'$/g, '')) } : {}),
+        };
       }
       const uniques: string[] = [];
       const indexes: string[] = [];
-      for (const idx of conn.prepare(`PRAGMA index_list("${t.name}")`).all() as { name: string; unique: number; origin: string }[]) {
+      for (const idx of conn.prepare(`PRAGMA index_list("${t.name}")`).all() as {
+        name: string;
+        unique: number;
+        origin: string;
+      }[]) {
         if (idx.origin === 'pk') continue;
-        const cols = (conn.prepare(`PRAGMA index_info("${idx.name}")`).all() as { name: string }[]).map((r) => r.name);
+        const cols = (conn.prepare(`PRAGMA index_info("${idx.name}")`).all() as { name: string }[]).map(
+          (r) => r.name,
+        );
         (idx.unique ? uniques : indexes).push(key(cols));
       }
       shape.tables[t.name] = { columns, uniques: uniques.sort(), indexes: indexes.sort() };
@@ -46,22 +68,36 @@ export async function introspectPostgres(url: string): Promise<DbShape> {
     );
     const enumValues = new Map<string, string[]>();
     for (const r of enums.rows) enumValues.set(r.typname, [...(enumValues.get(r.typname) ?? []), r.label]);
-    const cols = await c.query<{ table_name: string; column_name: string; is_nullable: string; udt_name: string }>(
+    const cols = await c.query<{
+      table_name: string;
+      column_name: string;
+      is_nullable: string;
+      udt_name: string;
+    }>(
       `SELECT table_name, column_name, is_nullable, udt_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_tollgate_migrations'`,
     );
     const shape: DbShape = { tables: {} };
     for (const r of cols.rows) {
       shape.tables[r.table_name] ??= { columns: {}, uniques: [], indexes: [] };
       const ev = enumValues.get(r.udt_name);
-      shape.tables[r.table_name].columns[r.column_name] = { nullable: r.is_nullable === 'YES', ...(ev ? { enumValues: ev } : {}) };
+      shape.tables[r.table_name].columns[r.column_name] = {
+        nullable: r.is_nullable === 'YES',
+        ...(ev ? { enumValues: ev } : {}),
+      };
     }
     const idx = await c.query<{ tablename: string; indexname: string; indexdef: string }>(
       `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_tollgate_migrations'`,
     );
     for (const r of idx.rows) {
       if (r.indexname.endsWith('_pkey')) continue;
-      const colList = /\((.*)\)$/.exec(r.indexdef)![1].split(',').map((s) => s.trim().replace(/"/g, ''));
-      (r.indexdef.startsWith('CREATE UNIQUE') ? shape.tables[r.tablename].uniques : shape.tables[r.tablename].indexes).push(key(colList));
+      const colList = /\((.*)\)$/
+        .exec(r.indexdef)![1]
+        .split(',')
+        .map((s) => s.trim().replace(/"/g, ''));
+      (r.indexdef.startsWith('CREATE UNIQUE')
+        ? shape.tables[r.tablename].uniques
+        : shape.tables[r.tablename].indexes
+      ).push(key(colList));
     }
     for (const t of Object.values(shape.tables)) {
       t.uniques.sort();

@@ -1,7 +1,14 @@
 // Just enough MIME to read what nodemailer sends (headers, multipart/alternative, quoted-printable,
 // base64, encoded-word subjects), for tests that look inside messages a real SMTP server received.
 
-export type ParsedMail = { headers: Map<string, string>; subject: string; messageId: string; to: string; text: string; html: string };
+export type ParsedMail = {
+  headers: Map<string, string>;
+  subject: string;
+  messageId: string;
+  to: string;
+  text: string;
+  html: string;
+};
 
 function splitHead(raw: string): [Map<string, string>, string] {
   const at = raw.indexOf('\r\n\r\n');
@@ -15,7 +22,11 @@ function splitHead(raw: string): [Map<string, string>, string] {
   return [headers, body];
 }
 
-const qp = (s: string) => Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+const qp = (s: string) =>
+  Buffer.from(
+    s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
 
 function decodeBody(body: string, encoding = '7bit'): string {
   const e = encoding.toLowerCase();
@@ -50,7 +61,13 @@ export function parseMail(raw: string): ParsedMail {
   const [headers] = splitHead(raw);
   const out = { text: '', html: '' };
   walk(raw, out);
-  return { headers, subject: decodeWords(headers.get('subject') ?? ''), messageId: headers.get('message-id') ?? '', to: headers.get('to') ?? '', ...out };
+  return {
+    headers,
+    subject: decodeWords(headers.get('subject') ?? ''),
+    messageId: headers.get('message-id') ?? '',
+    to: headers.get('to') ?? '',
+    ...out,
+  };
 }
 
 /** The first link in the text part that goes to the Auth.js email callback. */

@@ -35,17 +35,29 @@ export type Step =
 export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.constant({ t: 'fraud' } as const), weight: 3 },
   { arbitrary: fc.constant({ t: 'switchLift' } as const), weight: 2 },
-  { arbitrary: fc.record({ t: fc.constant('deliver' as const), pick: fc.nat(20), dup: fc.boolean() }), weight: 4 },
+  {
+    arbitrary: fc.record({ t: fc.constant('deliver' as const), pick: fc.nat(20), dup: fc.boolean() }),
+    weight: 4,
+  },
   { arbitrary: fc.constant({ t: 'rotate' } as const), weight: 2 },
   { arbitrary: fc.constant({ t: 'approve' } as const), weight: 2 },
   { arbitrary: fc.constant({ t: 'staffLift' } as const), weight: 1 },
   { arbitrary: fc.constant({ t: 'staffPlace' } as const), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('fault' as const), kind: fc.constantFrom('fail', 'drop', 'late', 'slow') }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant('fault' as const),
+      kind: fc.constantFrom('fail', 'drop', 'late', 'slow'),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.constant({ t: 'outbox' } as const), weight: 3 },
   { arbitrary: fc.constant({ t: 'kill' } as const), weight: 1 },
 );
 
-export const scheduleArb: fc.Arbitrary<Schedule> = fc.record({ steps: fc.array(stepArb, { minLength: 1, maxLength: 14 }), deliveryOrder: fc.array(fc.nat(), { minLength: 20, maxLength: 20 }) });
+export const scheduleArb: fc.Arbitrary<Schedule> = fc.record({
+  steps: fc.array(stepArb, { minLength: 1, maxLength: 14 }),
+  deliveryOrder: fc.array(fc.nat(), { minLength: 20, maxLength: 20 }),
+});
 export type Schedule = { steps: Step[]; deliveryOrder: number[] };
 
 const meta = { ip: '192.0.2.44', userAgent: 'truth-model' };
@@ -53,28 +65,73 @@ const ATTEMPT_MS = 150;
 
 export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<void> {
   const db = getDb();
-  const client = createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: ATTEMPT_MS, retries: 0, log: () => {} });
+  const client = createSwitchClient({
+    baseUrl: sim.url,
+    token: TOKEN,
+    timeoutMs: ATTEMPT_MS,
+    retries: 0,
+    log: () => {},
+  });
   const { account, users, creds } = await makeAccount({ members: [`tm-${crypto.randomUUID()}@t.example`] });
   const n = account.number;
   // Each schedule from its own IPv6 /64: password checks are rate-limited per address (lib/passwords/check.ts).
-  const rotateMeta = { ...meta, ip: `2001:db8:${crypto.randomBytes(2).toString('hex')}:${crypto.randomBytes(2).toString('hex')}::1` };
+  const rotateMeta = {
+    ...meta,
+    ip: `2001:db8:${crypto.randomBytes(2).toString('hex')}:${crypto.randomBytes(2).toString('hex')}::1`,
+  };
   const setSwitch = (state: 'blocked' | 'allowed') =>
-    sim.control('PUT', `/_sim/accounts/${n}`, { internationalCalling: state, reason: state === 'blocked' ? 'high_risk_destination' : null, blockedAt: state === 'blocked' ? new Date().toISOString() : null, credentials: [] });
-  await sim.control('PUT', `/_sim/accounts/${n}`, { internationalCalling: 'allowed', credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })) });
-  const agentRow = await db.user.create({ data: { email: `tm-agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() } });
-  const agent: CurrentUser = { id: agentRow.id, email: agentRow.email, name: null, role: 'agent', timeZone: 'UTC', locale: 'en', sessionId: 't', mfaEnrolled: true, mfaVerified: true };
-  const member: CurrentUser = { id: users[0].id, email: users[0].email, name: null, role: 'customer', timeZone: 'UTC', locale: 'en', sessionId: 't', mfaEnrolled: false, mfaVerified: false };
+    sim.control('PUT', `/_sim/accounts/${n}`, {
+      internationalCalling: state,
+      reason: state === 'blocked' ? 'high_risk_destination' : null,
+      blockedAt: state === 'blocked' ? new Date().toISOString() : null,
+      credentials: [],
+    });
+  await sim.control('PUT', `/_sim/accounts/${n}`, {
+    internationalCalling: 'allowed',
+    credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+  });
+  const agentRow = await db.user.create({
+    data: {
+      email: `tm-agent-${crypto.randomUUID()}@staff.example`,
+      role: 'agent',
+      totpEnabledAt: new Date(),
+    },
+  });
+  const agent: CurrentUser = {
+    id: agentRow.id,
+    email: agentRow.email,
+    name: null,
+    role: 'agent',
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: 't',
+    mfaEnrolled: true,
+    mfaVerified: true,
+  };
+  const member: CurrentUser = {
+    id: users[0].id,
+    email: users[0].email,
+    name: null,
+    role: 'customer',
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: 't',
+    mfaEnrolled: false,
+    mfaVerified: false,
+  };
   const queue: TestEvent[] = [];
   const delivered = new Set<string>();
   let eventSeq = 0;
   // Distinct, increasing switch times, as the switch's own clock would give.
   const switchNow = () => new Date(Date.now() + eventSeq++);
-  const active = () => db.block.findMany({ where: { accountId: account.id, status: 'active' }, orderBy: { placedAt: 'asc' } });
+  const active = () =>
+    db.block.findMany({ where: { accountId: account.id, status: 'active' }, orderBy: { placedAt: 'asc' } });
 
   const send = async (e: TestEvent) => {
     const res = await deliver(e);
     if (res.status === 200) delivered.add(e.id);
-    else if (res.status !== 503) throw new Error(`event ${e.type} answered ${res.status} ${JSON.stringify(res.body)}`);
+    else if (res.status !== 503)
+      throw new Error(`event ${e.type} answered ${res.status} ${JSON.stringify(res.body)}`);
     return res.status;
   };
 
@@ -96,29 +153,71 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
         break;
       }
       case 'rotate':
-        for (const c of creds) await resetSipPassword(member, c.id, `Tm-${crypto.randomBytes(12).toString('base64url')}-9`, rotateMeta);
+        for (const c of creds)
+          await resetSipPassword(
+            member,
+            c.id,
+            `Tm-${crypto.randomBytes(12).toString('base64url')}-9`,
+            rotateMeta,
+          );
         break;
       case 'approve': {
         const blocks = (await active()).filter((b) => b.reason !== 'manual');
         if (!blocks.length) break;
         const target = blocks[0];
-        const existing = await db.unblockRequest.findFirst({ where: { blockId: target.id, status: 'pending' } });
-        const r = existing ?? (await db.unblockRequest.create({ data: { blockId: target.id, accountId: account.id, kind: 'misdial', openKey: target.id, submittedById: member.id, whatHappened: 'Typed 00252 by mistake.', callbackPhone: '+12025550143' } }));
+        const existing = await db.unblockRequest.findFirst({
+          where: { blockId: target.id, status: 'pending' },
+        });
+        const r =
+          existing ??
+          (await db.unblockRequest.create({
+            data: {
+              blockId: target.id,
+              accountId: account.id,
+              kind: 'misdial',
+              openKey: target.id,
+              submittedById: member.id,
+              whatHappened: 'Typed 00252 by mistake.',
+              callbackPhone: '+12025550143',
+            },
+          }));
         const others = (await active()).filter((b) => b.id !== target.id).map((b) => b.id);
-        await approveRequest(agent, { requestId: r.id, attest: 'on', note: 'Spoke with the account holder.', 'alsoLift[]': others }, meta);
+        await approveRequest(
+          agent,
+          { requestId: r.id, attest: 'on', note: 'Spoke with the account holder.', 'alsoLift[]': others },
+          meta,
+        );
         break;
       }
       case 'staffLift': {
         const blocks = await active();
         if (!blocks.length) break;
-        await liftBlockByStaff(agent, { blockId: blocks[0].id, note: 'Lifted after review.', 'alsoLift[]': blocks.slice(1).map((b) => b.id) }, meta);
+        await liftBlockByStaff(
+          agent,
+          {
+            blockId: blocks[0].id,
+            note: 'Lifted after review.',
+            'alsoLift[]': blocks.slice(1).map((b) => b.id),
+          },
+          meta,
+        );
         break;
       }
       case 'staffPlace':
         await placeManualBlock(agent, { accountNumber: n, note: 'Placed after review.' }, meta);
         break;
       case 'fault':
-        await sim.control('PUT', '/_sim/faults', step.kind === 'fail' ? { failNext: 1 } : step.kind === 'drop' ? { dropNext: 1 } : step.kind === 'late' ? { applyLateMs: ATTEMPT_MS * 2, applyLateNext: 1 } : { delayMs: ATTEMPT_MS * 2, delayNext: 1 });
+        await sim.control(
+          'PUT',
+          '/_sim/faults',
+          step.kind === 'fail'
+            ? { failNext: 1 }
+            : step.kind === 'drop'
+              ? { dropNext: 1 }
+              : step.kind === 'late'
+                ? { applyLateMs: ATTEMPT_MS * 2, applyLateNext: 1 }
+                : { delayMs: ATTEMPT_MS * 2, delayNext: 1 },
+        );
         break;
       case 'outbox':
         await processSwitchOutbox({ client, max: 3 });
@@ -128,7 +227,10 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
         const op = await claimSwitchOperation(new Date(), 'doomed-worker', 60_000);
         if (!op) break;
         await client.setInternationalCalling(n, JSON.parse(op.payload), op.idempotencyKey);
-        await db.switchOperation.updateMany({ where: { id: op.id, leaseOwner: 'doomed-worker' }, data: { leaseUntil: new Date(0) } }); // its lease runs out
+        await db.switchOperation.updateMany({
+          where: { id: op.id, leaseOwner: 'doomed-worker' },
+          data: { leaseUntil: new Date(0) },
+        }); // its lease runs out
         break;
       }
     }
@@ -137,22 +239,40 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
   // Quiescence: the network heals, the switch's retries deliver everything, workers catch up.
   await sim.control('DELETE', '/_sim/faults');
   await new Promise((r) => setTimeout(r, ATTEMPT_MS * 2)); // late answers land
-  const order = [...queue].map((e, i) => ({ e, k: schedule.deliveryOrder[i % schedule.deliveryOrder.length] + i / 100 })).sort((a, b) => a.k - b.k);
-  for (const { e } of order) if ((await send(e)) !== 200) throw new Error('an event was refused after the switch healed');
+  const order = [...queue]
+    .map((e, i) => ({ e, k: schedule.deliveryOrder[i % schedule.deliveryOrder.length] + i / 100 }))
+    .sort((a, b) => a.k - b.k);
+  for (const { e } of order)
+    if ((await send(e)) !== 200) throw new Error('an event was refused after the switch healed');
   for (let round = 0; round < 8; round++) {
-    await db.switchOperation.updateMany({ where: { accountNumber: n, status: 'pending' }, data: { nextAttemptAt: new Date(0), leaseUntil: null } });
+    await db.switchOperation.updateMany({
+      where: { accountNumber: n, status: 'pending' },
+      data: { nextAttemptAt: new Date(0), leaseUntil: null },
+    });
     await processSwitchOutbox({ client, max: 20 });
     const counts = await reconcilePass({ client });
     const pending = await db.switchOperation.count({ where: { accountNumber: n, status: 'pending' } });
-    if (pending === 0 && counts.blocked_in_portal + counts.reapplied_on_switch + counts.waiting_for_switch + counts.unreadable + counts.changed_meanwhile === 0) break;
+    if (
+      pending === 0 &&
+      counts.blocked_in_portal +
+        counts.reapplied_on_switch +
+        counts.waiting_for_switch +
+        counts.unreadable +
+        counts.changed_meanwhile ===
+        0
+    )
+      break;
   }
 
   // The checks.
   const sw = (await sim.control('GET', `/_sim/accounts/${n}`)).body as { internationalCalling: string };
-  const open = await db.block.findMany({ where: { accountId: account.id, status: { in: ['active', 'lift_pending'] } } });
+  const open = await db.block.findMany({
+    where: { accountId: account.id, status: { in: ['active', 'lift_pending'] } },
+  });
   const portal = open.length ? 'blocked' : 'allowed';
   const problems: string[] = [];
-  if (portal !== sw.internationalCalling) problems.push(`portal says ${portal}, switch says ${sw.internationalCalling}`);
+  if (portal !== sw.internationalCalling)
+    problems.push(`portal says ${portal}, switch says ${sw.internationalCalling}`);
   if (open.some((b) => b.status === 'lift_pending')) problems.push('a block still waits for a lift');
   const pendingOps = await db.switchOperation.count({ where: { accountNumber: n, status: 'pending' } });
   if (pendingOps) problems.push(`${pendingOps} operation(s) still wait for the switch`);
@@ -160,19 +280,31 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
     const row = await db.switchEvent.findUnique({ where: { id } });
     if (row?.status !== 'processed') problems.push(`event ${id} is ${row?.status ?? 'missing'}`);
   }
-  const stray = await db.unblockRequest.count({ where: { accountId: account.id, status: 'pending', block: { status: { not: 'active' } } } });
+  const stray = await db.unblockRequest.count({
+    where: { accountId: account.id, status: 'pending', block: { status: { not: 'active' } } },
+  });
   if (stray) problems.push(`${stray} pending request(s) on a block not in force`);
-  const dupBlocks = await db.block.groupBy({ by: ['sourceEventId'], where: { accountId: account.id, sourceEventId: { not: null } }, _count: true });
+  const dupBlocks = await db.block.groupBy({
+    by: ['sourceEventId'],
+    where: { accountId: account.id, sourceEventId: { not: null } },
+    _count: true,
+  });
   if (dupBlocks.some((g) => g._count > 1)) problems.push('an event created two blocks');
   // Without faults or crashes, applying events in the switch's order must be enough on its own: the
   // reconciler has nothing to repair (this is what gives the ordering rules their teeth).
   const calm = !schedule.steps.some((s) => s.t === 'fault' || s.t === 'kill');
   const issues = await db.syncIssue.findMany({ where: { accountId: account.id } });
-  if (calm && issues.length) problems.push(`without any fault, reconciliation had to repair: ${issues.map((i) => i.detail).join(' | ')}`);
+  if (calm && issues.length)
+    problems.push(
+      `without any fault, reconciliation had to repair: ${issues.map((i) => i.detail).join(' | ')}`,
+    );
   if (problems.length) throw new Error(`account ${n}: ${problems.join('; ')}`);
 }
 
 /** Runs `numRuns` random schedules; a failure throws with fast-check's seed and path for replay. */
 export async function checkTruth(sim: TestSim, numRuns: number, seed?: number): Promise<void> {
-  await fc.assert(fc.asyncProperty(scheduleArb, (s) => runSchedule(sim, s)), { numRuns, seed, endOnFailure: true, verbose: 1 });
+  await fc.assert(
+    fc.asyncProperty(scheduleArb, (s) => runSchedule(sim, s)),
+    { numRuns, seed, endOnFailure: true, verbose: 1 },
+  );
 }

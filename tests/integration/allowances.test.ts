@@ -1,7 +1,14 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchAllowances } from '@/lib/allowances/expiry';
-import { approveAllowance, approveAllowanceSchema, denyAllowance, endAllowanceEarly, grantAllowance, grantAllowanceSchema } from '@/lib/allowances/decide';
+import {
+  approveAllowance,
+  approveAllowanceSchema,
+  denyAllowance,
+  endAllowanceEarly,
+  grantAllowance,
+  grantAllowanceSchema,
+} from '@/lib/allowances/decide';
 import { requestAllowance, requestAllowanceSchema } from '@/lib/allowances/request';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
@@ -14,25 +21,66 @@ import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 // Issue 16, item 4: the destination allowance from request to expiry, against the simulator.
 
 let sim: TestSim;
-const client = () => createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
+const client = () =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const outbox = () => processSwitchOutbox({ client: client() });
-const dueNow = () => getDb().switchOperation.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
-const simAllowances = async (n: string) => ((await sim.control('GET', `/_sim/accounts/${n}`)).body as { allowances: { country: string; until: string }[] }).allowances;
+const dueNow = () =>
+  getDb().switchOperation.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
+const simAllowances = async (n: string) =>
+  (
+    (await sim.control('GET', `/_sim/accounts/${n}`)).body as {
+      allowances: { country: string; until: string }[];
+    }
+  ).allowances;
 const row = (id: string) => getDb().destinationAllowance.findUniqueOrThrow({ where: { id } });
-const audits = async (targetId: string) => (await getDb().auditLog.findMany({ where: { targetId }, orderBy: { at: 'asc' } })).map((a) => a.action);
+const audits = async (targetId: string) =>
+  (await getDb().auditLog.findMany({ where: { targetId }, orderBy: { at: 'asc' } })).map((a) => a.action);
 
 async function staff(): Promise<CurrentUser> {
-  const u = await getDb().user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() } });
-  return { id: u.id, email: u.email, name: null, role: 'agent', timeZone: 'UTC', locale: 'en', sessionId: 'test', mfaEnrolled: true, mfaVerified: true };
+  const u = await getDb().user.create({
+    data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() },
+  });
+  return {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role: 'agent',
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: 'test',
+    mfaEnrolled: true,
+    mfaVerified: true,
+  };
 }
-const asCustomer = (u: { id: string; email: string }): CurrentUser => ({ id: u.id, email: u.email, name: null, role: 'customer', timeZone: 'UTC', locale: 'en', sessionId: 'test', mfaEnrolled: false, mfaVerified: false });
+const asCustomer = (u: { id: string; email: string }): CurrentUser => ({
+  id: u.id,
+  email: u.email,
+  name: null,
+  role: 'customer',
+  timeZone: 'UTC',
+  locale: 'en',
+  sessionId: 'test',
+  mfaEnrolled: false,
+  mfaVerified: false,
+});
 
 /** An account blocked in Tollgate and on the switch (home country US), with one member. */
 async function blockedAccount() {
   const { account, users } = await makeAccount();
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', credentials: [] });
-  const block = await getDb().block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch' } });
+  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+    internationalCalling: 'blocked',
+    reason: 'high_risk_destination',
+    credentials: [],
+  });
+  const block = await getDb().block.create({
+    data: {
+      accountId: account.id,
+      reason: 'high_risk_destination',
+      placedAt: new Date(),
+      placedBy: 'switch',
+    },
+  });
   return { account, block, member: asCustomer(users[0]) };
 }
 
@@ -41,7 +89,12 @@ const ask = (user: CurrentUser, raw: Record<string, unknown>) => {
   if (!parsed.success) throw new Error(`test input invalid: ${parsed.error.message}`);
   return requestAllowance(user, parsed.data, meta);
 };
-const approve = (u: CurrentUser, allowanceId: string) => approveAllowance(u, { allowanceId, attest: 'on', note: 'Called the owner back; supplier in Mogadishu.' }, meta);
+const approve = (u: CurrentUser, allowanceId: string) =>
+  approveAllowance(
+    u,
+    { allowanceId, attest: 'on', note: 'Called the owner back; supplier in Mogadishu.' },
+    meta,
+  );
 
 describe.each(dialects())('destination allowances on %s', (dialect) => {
   beforeAll(async () => {
@@ -54,7 +107,12 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
 
   it('request → approve → the switch confirms → in force with emails to both sides → expires on the switch → ended with emails', async () => {
     const { account, block, member } = await blockedAccount();
-    const asked = await ask(member, { blockId: block.id, country: 'so', hours: '4', reason: 'We must call our supplier in Mogadishu.' });
+    const asked = await ask(member, {
+      blockId: block.id,
+      country: 'so',
+      hours: '4',
+      reason: 'We must call our supplier in Mogadishu.',
+    });
     expect(asked).toMatchObject({ ok: true });
     const id = (asked as { allowanceId: string }).allowanceId;
     expect(await row(id)).toMatchObject({ status: 'requested', country: 'SO', hours: 4, until: null });
@@ -71,8 +129,12 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
     expect(await outbox()).toBe(1);
     const active = await row(id);
     expect(active.status).toBe('active');
-    expect(await simAllowances(account.number)).toEqual([{ country: 'SO', until: active.until!.toISOString() }]);
-    const started = await getDb().mailMessage.findMany({ where: { template: 'allowance_started', payload: { contains: id } } });
+    expect(await simAllowances(account.number)).toEqual([
+      { country: 'SO', until: active.until!.toISOString() },
+    ]);
+    const started = await getDb().mailMessage.findMany({
+      where: { template: 'allowance_started', payload: { contains: id } },
+    });
     expect(started.map((m) => m.to).sort()).toEqual([member.email, sam.email].sort());
 
     // The switch still lists it: a watcher pass changes nothing.
@@ -80,18 +142,34 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
     expect((await row(id)).status).toBe('active');
 
     // The switch drops it (time passes on the switch); the watcher notices through the GET.
-    expect((await sim.control('POST', `/_sim/accounts/${account.number}/allowances/SO/expire`)).status).toBe(200);
+    expect((await sim.control('POST', `/_sim/accounts/${account.number}/allowances/SO/expire`)).status).toBe(
+      200,
+    );
     expect(await watchAllowances({ client: client() })).toBe(1);
     expect(await row(id)).toMatchObject({ status: 'ended', endReason: 'ended_on_switch' });
-    const ended = await getDb().mailMessage.findMany({ where: { template: 'allowance_ended', payload: { contains: id } } });
+    const ended = await getDb().mailMessage.findMany({
+      where: { template: 'allowance_ended', payload: { contains: id } },
+    });
     expect(ended.map((m) => m.to).sort()).toEqual([member.email, sam.email].sort());
     expect(await watchAllowances({ client: client() })).toBe(0); // ended once
-    expect(await audits(id)).toEqual(['allowance.requested', 'allowance.approved', 'allowance.started', 'allowance.ended']);
+    expect(await audits(id)).toEqual([
+      'allowance.requested',
+      'allowance.approved',
+      'allowance.started',
+      'allowance.ended',
+    ]);
   });
 
   it('an allowance whose until has passed is ended as expired, and only after the switch agrees', async () => {
     const { account, block, member } = await blockedAccount();
-    const id = ((await ask(member, { blockId: block.id, country: 'CU', hours: '1', reason: 'Calling a clinic in Havana for a relative.' })) as { allowanceId: string }).allowanceId;
+    const id = (
+      (await ask(member, {
+        blockId: block.id,
+        country: 'CU',
+        hours: '1',
+        reason: 'Calling a clinic in Havana for a relative.',
+      })) as { allowanceId: string }
+    ).allowanceId;
     await approve(await staff(), id);
     await outbox();
     const until = (await row(id)).until!;
@@ -111,29 +189,99 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
     const { account, block, member } = await blockedAccount();
     const other = await blockedAccount();
     const count = () => getDb().destinationAllowance.count({ where: { accountId: account.id } });
-    expect(await ask(member, { blockId: block.id, country: 'XX', hours: '4', reason: 'A country that does not exist.' })).toMatchObject({ ok: false, fieldErrors: { country: ['We do not know this country. Choose one from the list.'] } });
-    expect(await ask(member, { blockId: block.id, country: 'US', hours: '4', reason: 'Our own country, which is not blocked.' })).toMatchObject({ ok: false, fieldErrors: { country: [expect.stringContaining('national and are not blocked')] } });
-    const tooLong = requestAllowanceSchema.safeParse({ blockId: block.id, country: 'SO', hours: '73', reason: 'We need it for a long time.' });
+    expect(
+      await ask(member, {
+        blockId: block.id,
+        country: 'XX',
+        hours: '4',
+        reason: 'A country that does not exist.',
+      }),
+    ).toMatchObject({
+      ok: false,
+      fieldErrors: { country: ['We do not know this country. Choose one from the list.'] },
+    });
+    expect(
+      await ask(member, {
+        blockId: block.id,
+        country: 'US',
+        hours: '4',
+        reason: 'Our own country, which is not blocked.',
+      }),
+    ).toMatchObject({
+      ok: false,
+      fieldErrors: { country: [expect.stringContaining('national and are not blocked')] },
+    });
+    const tooLong = requestAllowanceSchema.safeParse({
+      blockId: block.id,
+      country: 'SO',
+      hours: '73',
+      reason: 'We need it for a long time.',
+    });
     expect(tooLong.success).toBe(false);
-    expect(tooLong.error!.issues[0]).toMatchObject({ path: ['hours'], message: expect.stringContaining('at most 72 hours') });
-    const empty = requestAllowanceSchema.safeParse({ blockId: block.id, country: 'SO', hours: '4', reason: '   ' });
+    expect(tooLong.error!.issues[0]).toMatchObject({
+      path: ['hours'],
+      message: expect.stringContaining('at most 72 hours'),
+    });
+    const empty = requestAllowanceSchema.safeParse({
+      blockId: block.id,
+      country: 'SO',
+      hours: '4',
+      reason: '   ',
+    });
     expect(empty.error!.issues[0]).toMatchObject({ path: ['reason'] });
     // Another customer's block: the same answer as an id that does not exist.
-    expect(await ask(member, { blockId: other.block.id, country: 'SO', hours: '4', reason: 'Not my account at all.' })).toEqual({ ok: false, notFound: true });
+    expect(
+      await ask(member, {
+        blockId: other.block.id,
+        country: 'SO',
+        hours: '4',
+        reason: 'Not my account at all.',
+      }),
+    ).toEqual({ ok: false, notFound: true });
     expect(await count()).toBe(0);
     // Twice the same country: the second is refused while the first is open.
-    expect(await ask(member, { blockId: block.id, country: 'SO', hours: '4', reason: 'We must call our supplier.' })).toMatchObject({ ok: true });
-    expect(await ask(member, { blockId: block.id, country: 'SO', hours: '2', reason: 'Asking again for the same.' })).toMatchObject({ ok: false, message: expect.stringContaining('already an allowance for Somalia') });
+    expect(
+      await ask(member, {
+        blockId: block.id,
+        country: 'SO',
+        hours: '4',
+        reason: 'We must call our supplier.',
+      }),
+    ).toMatchObject({ ok: true });
+    expect(
+      await ask(member, {
+        blockId: block.id,
+        country: 'SO',
+        hours: '2',
+        reason: 'Asking again for the same.',
+      }),
+    ).toMatchObject({ ok: false, message: expect.stringContaining('already an allowance for Somalia') });
     expect(await count()).toBe(1);
     // The agent must attest the callback.
-    expect(approveAllowanceSchema.safeParse({ allowanceId: 'x', note: 'Spoke with them.' }).error!.issues[0]).toMatchObject({ path: ['attest'] });
-    expect(grantAllowanceSchema.safeParse({ accountNumber: account.number, country: 'SO', hours: '0', reason: 'Zero hours is nothing.' }).success).toBe(false);
+    expect(
+      approveAllowanceSchema.safeParse({ allowanceId: 'x', note: 'Spoke with them.' }).error!.issues[0],
+    ).toMatchObject({ path: ['attest'] });
+    expect(
+      grantAllowanceSchema.safeParse({
+        accountNumber: account.number,
+        country: 'SO',
+        hours: '0',
+        reason: 'Zero hours is nothing.',
+      }).success,
+    ).toBe(false);
     expect(await getDb().switchOperation.count({ where: { accountNumber: account.number } })).toBe(0);
   });
 
   it('the switch failing keeps the allowance waiting, never in force; a refusal is shown as refused', async () => {
     const { account, block, member } = await blockedAccount();
-    const id = ((await ask(member, { blockId: block.id, country: 'SO', hours: '4', reason: 'We must call our supplier.' })) as { allowanceId: string }).allowanceId;
+    const id = (
+      (await ask(member, {
+        blockId: block.id,
+        country: 'SO',
+        hours: '4',
+        reason: 'We must call our supplier.',
+      })) as { allowanceId: string }
+    ).allowanceId;
     await approve(await staff(), id);
     for (const fault of [{ failNext: 1 }, { dropNext: 1 }]) {
       await sim.control('PUT', '/_sim/faults', fault);
@@ -148,36 +296,74 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
 
     // An account the switch does not know: a 404 is a final answer, nothing is in force.
     const { account: unknown, users } = await makeAccount();
-    await getDb().block.create({ data: { accountId: unknown.id, reason: 'manual', placedAt: new Date(), placedBy: 'test' } });
-    expect(await grantAllowance(await staff(), { accountNumber: unknown.number, country: 'SO', hours: 2, reason: 'Supplier call.' }, meta)).toEqual({ ok: true });
+    await getDb().block.create({
+      data: { accountId: unknown.id, reason: 'manual', placedAt: new Date(), placedBy: 'test' },
+    });
+    expect(
+      await grantAllowance(
+        await staff(),
+        { accountNumber: unknown.number, country: 'SO', hours: 2, reason: 'Supplier call.' },
+        meta,
+      ),
+    ).toEqual({ ok: true });
     expect(await outbox()).toBe(0);
     const refused = await getDb().destinationAllowance.findFirstOrThrow({ where: { accountId: unknown.id } });
     expect(refused.status).toBe('refused');
-    expect(await getDb().mailMessage.count({ where: { template: 'allowance_started', to: users[0].email } })).toBe(0);
+    expect(
+      await getDb().mailMessage.count({ where: { template: 'allowance_started', to: users[0].email } }),
+    ).toBe(0);
     expect(await audits(refused.id)).toEqual(['allowance.granted', 'allowance.refused']);
   });
 
   it('support grants directly, ends it early through DELETE, and denies a request', async () => {
     const { account, block, member } = await blockedAccount();
     const alex = await staff();
-    expect(await grantAllowance(alex, { accountNumber: account.number, country: 'ST', hours: 3, reason: 'Supplier in São Tomé.' }, meta)).toEqual({ ok: true });
+    expect(
+      await grantAllowance(
+        alex,
+        { accountNumber: account.number, country: 'ST', hours: 3, reason: 'Supplier in São Tomé.' },
+        meta,
+      ),
+    ).toEqual({ ok: true });
     expect(await outbox()).toBe(1);
-    const granted = await getDb().destinationAllowance.findFirstOrThrow({ where: { accountId: account.id, country: 'ST' } });
+    const granted = await getDb().destinationAllowance.findFirstOrThrow({
+      where: { accountId: account.id, country: 'ST' },
+    });
     expect(granted.status).toBe('active');
     expect(await endAllowanceEarly(alex, { allowanceId: granted.id }, meta)).toEqual({ ok: true });
-    expect(await endAllowanceEarly(alex, { allowanceId: granted.id }, meta)).toMatchObject({ ok: false, message: expect.stringContaining('already waiting') });
+    expect(await endAllowanceEarly(alex, { allowanceId: granted.id }, meta)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('already waiting'),
+    });
     expect((await row(granted.id)).status).toBe('active'); // until the switch confirms
     expect(await outbox()).toBe(1);
     expect(await row(granted.id)).toMatchObject({ status: 'ended', endReason: 'ended_by_staff' });
     expect(await simAllowances(account.number)).toEqual([]);
 
-    const id = ((await ask(member, { blockId: block.id, country: 'SO', hours: '4', reason: 'We must call our supplier.' })) as { allowanceId: string }).allowanceId;
-    expect(await denyAllowance(alex, { allowanceId: id, note: 'We could not reach the account holder.' }, meta)).toEqual({ ok: true });
+    const id = (
+      (await ask(member, {
+        blockId: block.id,
+        country: 'SO',
+        hours: '4',
+        reason: 'We must call our supplier.',
+      })) as { allowanceId: string }
+    ).allowanceId;
+    expect(
+      await denyAllowance(alex, { allowanceId: id, note: 'We could not reach the account holder.' }, meta),
+    ).toEqual({ ok: true });
     expect(await approve(alex, id)).toEqual({ ok: false, message: 'This request was already decided.' });
-    expect(await getDb().switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } })).toBe(0);
+    expect(
+      await getDb().switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }),
+    ).toBe(0);
 
     // Not blocked: nothing to allow.
     await getDb().block.update({ where: { id: block.id }, data: { status: 'lifted', liftedAt: new Date() } });
-    expect(await grantAllowance(alex, { accountNumber: account.number, country: 'SO', hours: 3, reason: 'Supplier call again.' }, meta)).toMatchObject({ ok: false, message: expect.stringContaining('not blocked') });
+    expect(
+      await grantAllowance(
+        alex,
+        { accountNumber: account.number, country: 'SO', hours: 3, reason: 'Supplier call again.' },
+        meta,
+      ),
+    ).toMatchObject({ ok: false, message: expect.stringContaining('not blocked') });
   });
 });

@@ -20,15 +20,20 @@ import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 let sim: TestSim;
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const client = (timeoutMs = 2000) => createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs, retries: 0, log: () => {} });
-const simCalling = async (n: string) => (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCalling as string;
+const client = (timeoutMs = 2000) =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs, retries: 0, log: () => {} });
+const simCalling = async (n: string) =>
+  (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCalling as string;
 const status = async (id: string) => (await getDb().block.findUniqueOrThrow({ where: { id } })).status;
-const openSyncIssues = (accountId: string) => getDb().syncIssue.count({ where: { accountId, resolvedAt: null } });
+const openSyncIssues = (accountId: string) =>
+  getDb().syncIssue.count({ where: { accountId, resolvedAt: null } });
 
 async function account(state: 'blocked' | 'allowed') {
   const made = await makeAccount({ members: [`m-${crypto.randomUUID()}@t.example`] });
   await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
-    internationalCalling: state, reason: state === 'blocked' ? 'high_risk_destination' : null, blockedAt: state === 'blocked' ? new Date().toISOString() : null,
+    internationalCalling: state,
+    reason: state === 'blocked' ? 'high_risk_destination' : null,
+    blockedAt: state === 'blocked' ? new Date().toISOString() : null,
     credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
   });
   return made;
@@ -41,16 +46,49 @@ async function blockFromSwitch(n: string, at: Date, from: string[]) {
 }
 
 async function staff(): Promise<CurrentUser> {
-  const u = await getDb().user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() } });
-  return { id: u.id, email: u.email, name: null, role: 'agent', timeZone: 'UTC', locale: 'en', sessionId: 'test', mfaEnrolled: true, mfaVerified: true };
+  const u = await getDb().user.create({
+    data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() },
+  });
+  return {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role: 'agent',
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: 'test',
+    mfaEnrolled: true,
+    mfaVerified: true,
+  };
 }
 
 async function customer(userId: string, email: string): Promise<CurrentUser> {
-  return { id: userId, email, name: null, role: 'customer', timeZone: 'UTC', locale: 'en', sessionId: 'test', mfaEnrolled: false, mfaVerified: false };
+  return {
+    id: userId,
+    email,
+    name: null,
+    role: 'customer',
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: 'test',
+    mfaEnrolled: false,
+    mfaVerified: false,
+  };
 }
 
 const request = (blockId: string, accountId: string, userId: string) =>
-  getDb().unblockRequest.create({ data: { blockId, accountId, kind: 'misdial', openKey: blockId, submittedById: userId, whatHappened: 'We dialled 00252 instead of 0252.', intendedNumber: '+12526112345', callbackPhone: '+12025550143' } });
+  getDb().unblockRequest.create({
+    data: {
+      blockId,
+      accountId,
+      kind: 'misdial',
+      openKey: blockId,
+      submittedById: userId,
+      whatHappened: 'We dialled 00252 instead of 0252.',
+      intendedNumber: '+12526112345',
+      callbackPhone: '+12025550143',
+    },
+  });
 
 // One simulator for the whole file: the app's own switch client (env, cached) points at it.
 beforeAll(async () => {
@@ -79,14 +117,27 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect(await status(blockA.id)).toBe('lifted');
     expect(await status(blockB.id)).toBe('active');
     expect(await openSyncIssues(a.id)).toBe(1);
-    expect(await getDb().switchOperation.count({ where: { accountNumber: a.number, kind: 'reapply', status: 'pending' } })).toBe(1);
+    expect(
+      await getDb().switchOperation.count({
+        where: { accountNumber: a.number, kind: 'reapply', status: 'pending' },
+      }),
+    ).toBe(1);
     await processSwitchOutbox({ client: client() });
     expect(await simCalling(a.number)).toBe('blocked');
     expect(await status(blockB.id)).toBe('active');
-    const events = await getDb().blockEvent.findMany({ where: { blockId: blockB.id }, orderBy: { at: 'asc' } });
-    expect(events.some((e) => e.type === 'placed' && e.detail?.includes('Placed again on the switch'))).toBe(true);
+    const events = await getDb().blockEvent.findMany({
+      where: { blockId: blockB.id },
+      orderBy: { at: 'asc' },
+    });
+    expect(events.some((e) => e.type === 'placed' && e.detail?.includes('Placed again on the switch'))).toBe(
+      true,
+    );
     // No "calling is back" email: the account is blocked again.
-    expect(await getDb().mailMessage.count({ where: { template: 'block_lifted', payload: { contains: blockA.id } } })).toBe(0);
+    expect(
+      await getDb().mailMessage.count({
+        where: { template: 'block_lifted', payload: { contains: blockA.id } },
+      }),
+    ).toBe(0);
   });
 
   it('late lift: a block.lifted older than a newer block leaves that block in force and sends no email', async () => {
@@ -96,7 +147,11 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     const late = liftedEvent(a.number, new Date(at10.getTime() - 3600_000));
     expect(await deliver(late)).toMatchObject({ status: 200, body: { duplicate: false } });
     expect(await status(block.id)).toBe('active');
-    expect(await getDb().mailMessage.count({ where: { template: 'block_lifted', payload: { contains: block.id } } })).toBe(0);
+    expect(
+      await getDb().mailMessage.count({
+        where: { template: 'block_lifted', payload: { contains: block.id } },
+      }),
+    ).toBe(0);
     // A lift dated after the block does lift it.
     expect((await deliver(liftedEvent(a.number, new Date()))).status).toBe(200);
     expect(await status(block.id)).toBe('lifted');
@@ -108,13 +163,21 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     const r = await request(blockA.id, a.id, users[0].id);
     const blockB = await blockFromSwitch(a.number, new Date(Date.now() - 60_000), [creds[1].username]);
     const agent = await staff();
-    const first = await approveRequest(agent, { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.' }, meta);
+    const first = await approveRequest(
+      agent,
+      { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.' },
+      meta,
+    );
     expect(first).toMatchObject({ ok: false, kind: 'conflict' });
     expect(first.ok ? '' : 'message' in first ? first.message : '').toContain('1 other block(s) in force');
     expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('pending');
     expect([await status(blockA.id), await status(blockB.id)]).toEqual(['active', 'active']);
     expect(await getDb().switchOperation.count({ where: { accountNumber: a.number } })).toBe(0);
-    const second = await approveRequest(agent, { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.', 'alsoLift[]': [blockB.id] }, meta);
+    const second = await approveRequest(
+      agent,
+      { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.', 'alsoLift[]': [blockB.id] },
+      meta,
+    );
     expect(second).toMatchObject({ ok: true, liftQueued: true });
     expect([await status(blockA.id), await status(blockB.id)]).toEqual(['lift_pending', 'lift_pending']);
     await processSwitchOutbox({ client: client() });
@@ -125,49 +188,94 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
   it('manual block: no request can be filed on it, and an approval never lifts it', async () => {
     const { account: a, users } = await account('allowed');
     const agent = await staff();
-    expect(await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta)).toEqual({ ok: true });
+    expect(
+      await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta),
+    ).toEqual({ ok: true });
     await processSwitchOutbox({ client: client() });
     const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
     const member = await customer(users[0].id, users[0].email);
-    const filed = await submitFirewall(member, { blockId: manual.id, voicemailDisa: 'on', callForwarding: 'on', sipPorts: 'on', webAdmin: 'on', defaultPasswords: 'on', pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: '+12025550143' }, meta);
+    const filed = await submitFirewall(
+      member,
+      {
+        blockId: manual.id,
+        voicemailDisa: 'on',
+        callForwarding: 'on',
+        sipPorts: 'on',
+        webAdmin: 'on',
+        defaultPasswords: 'on',
+        pbxIp: '198.51.100.20',
+        whatHappened: '',
+        callbackPhone: '+12025550143',
+      },
+      meta,
+    );
     expect(filed).toMatchObject({ ok: false });
     expect(filed).toEqual({ ok: false, code: 'refused', note: { key: 'outcome.request.manualBlock' } });
     expect(await getDb().unblockRequest.count({ where: { blockId: manual.id } })).toBe(0);
     // Even a request that exists (filed some other way) cannot lift it.
     const r = await request(manual.id, a.id, users[0].id);
-    const approved = await approveRequest(agent, { requestId: r.id, attest: 'on', note: 'Spoke with the owner.' }, meta);
+    const approved = await approveRequest(
+      agent,
+      { requestId: r.id, attest: 'on', note: 'Spoke with the owner.' },
+      meta,
+    );
     expect(approved).toMatchObject({ ok: false, kind: 'conflict' });
     expect(await status(manual.id)).toBe('active');
     expect(await simCalling(a.number)).toBe('blocked');
     // Staff lifting the manual block itself still works.
-    expect(await liftBlockByStaff(agent, { blockId: manual.id, note: 'Customer asked to lift.' }, meta)).toEqual({ ok: true });
+    expect(
+      await liftBlockByStaff(agent, { blockId: manual.id, note: 'Customer asked to lift.' }, meta),
+    ).toEqual({ ok: true });
   });
 
   it('stale placement: a block.placed older than the last change follows the switch’s own state', async () => {
     const { account: a, creds } = await account('blocked');
     const block = await blockFromSwitch(a.number, new Date(Date.now() - 3 * 3600_000), [creds[0].username]);
-    await sim.control('PUT', `/_sim/accounts/${a.number}`, { internationalCalling: 'allowed', credentials: [] });
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
     expect((await deliver(liftedEvent(a.number, new Date(Date.now() - 3600_000)))).status).toBe(200);
     expect(await status(block.id)).toBe('lifted');
     const noticesBefore = await getDb().mailMessage.count({ where: { template: 'block_notice' } });
-    const stale = placedEvent(a.number, { at: new Date(Date.now() - 2 * 3600_000), from: [creds[1].username] });
+    const stale = placedEvent(a.number, {
+      at: new Date(Date.now() - 2 * 3600_000),
+      from: [creds[1].username],
+    });
     expect(await deliver(stale)).toMatchObject({ status: 200, body: { duplicate: false } });
-    expect(await getDb().block.count({ where: { accountId: a.id, status: { in: ['active', 'lift_pending'] } } })).toBe(0);
+    expect(
+      await getDb().block.count({ where: { accountId: a.id, status: { in: ['active', 'lift_pending'] } } }),
+    ).toBe(0);
     expect(await getDb().mailMessage.count({ where: { template: 'block_notice' } })).toBe(noticesBefore);
-    expect((await getDb().switchEvent.findUniqueOrThrow({ where: { id: stale.id } })).status).toBe('processed');
+    expect((await getDb().switchEvent.findUniqueOrThrow({ where: { id: stale.id } })).status).toBe(
+      'processed',
+    );
     expect(await deliver(stale)).toMatchObject({ status: 200, body: { duplicate: true } });
 
     // If the switch does block the account, the late event is believed.
-    await sim.control('PUT', `/_sim/accounts/${a.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: new Date().toISOString(), credentials: [] });
-    const stale2 = placedEvent(a.number, { at: new Date(Date.now() - 2 * 3600_000), from: [creds[1].username] });
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: new Date().toISOString(),
+      credentials: [],
+    });
+    const stale2 = placedEvent(a.number, {
+      at: new Date(Date.now() - 2 * 3600_000),
+      from: [creds[1].username],
+    });
     expect((await deliver(stale2)).status).toBe(200);
     expect(await getDb().block.count({ where: { accountId: a.id, status: 'active' } })).toBe(1);
 
     // If the switch cannot be read, the event is answered 503 and kept for the switch's retry.
     await sim.control('PUT', '/_sim/faults', { failNext: 10 });
-    const stale3 = placedEvent(a.number, { at: new Date(Date.now() - 5 * 3600_000), from: [creds[0].username] });
+    const stale3 = placedEvent(a.number, {
+      at: new Date(Date.now() - 5 * 3600_000),
+      from: [creds[0].username],
+    });
     expect((await deliver(stale3)).status).toBe(503);
-    expect((await getDb().switchEvent.findUniqueOrThrow({ where: { id: stale3.id } })).status).toBe('received');
+    expect((await getDb().switchEvent.findUniqueOrThrow({ where: { id: stale3.id } })).status).toBe(
+      'received',
+    );
     await sim.control('DELETE', '/_sim/faults');
     expect(await deliver(stale3)).toMatchObject({ status: 200, body: { duplicate: false } });
   });
@@ -179,7 +287,10 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     // Portal blocked, switch allowed (someone allowed it on the switch, and the event was lost).
     const { account: b, creds } = await account('blocked');
     const blockB = await blockFromSwitch(b.number, new Date(), [creds[0].username]);
-    await sim.control('PUT', `/_sim/accounts/${b.number}`, { internationalCalling: 'allowed', credentials: [] });
+    await sim.control('PUT', `/_sim/accounts/${b.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
     // In agreement.
     const { account: c } = await account('allowed');
     await getDb().customerAccount.update({ where: { id: c.id }, data: { reconcileDue: true } });
@@ -190,13 +301,19 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     const found = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, status: 'active' } });
     expect(found.reason).toBe('high_risk_destination');
     expect(await openSyncIssues(a.id)).toBe(1);
-    expect(await getDb().mailMessage.count({ where: { template: 'block_notice', payload: { contains: found.id } } })).toBe(1);
+    expect(
+      await getDb().mailMessage.count({
+        where: { template: 'block_notice', payload: { contains: found.id } },
+      }),
+    ).toBe(1);
     expect(await openSyncIssues(b.id)).toBe(1);
     expect(await openSyncIssues(c.id)).toBe(0);
     await processSwitchOutbox({ client: client() });
     expect(await simCalling(b.number)).toBe('blocked');
     expect(await status(blockB.id)).toBe('active');
-    const audit = await getDb().auditLog.findFirstOrThrow({ where: { action: 'reconcile.difference', accountId: b.id } });
+    const audit = await getDb().auditLog.findFirstOrThrow({
+      where: { action: 'reconcile.difference', accountId: b.id },
+    });
     expect(JSON.parse(audit.detail!)).toMatchObject({ portalState: 'blocked', switchState: 'allowed' });
     // A second pass finds them in sync and opens nothing new.
     await reconcilePass({ client: client() });

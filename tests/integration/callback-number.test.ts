@@ -9,11 +9,28 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
-const asUser = (u: { id: string; email: string }, role: 'customer' | 'agent' = 'customer'): CurrentUser => ({ id: u.id, email: u.email, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: 's', mfaEnrolled: role === 'agent', mfaVerified: role === 'agent' });
+const asUser = (u: { id: string; email: string }, role: 'customer' | 'agent' = 'customer'): CurrentUser => ({
+  id: u.id,
+  email: u.email,
+  name: null,
+  role,
+  timeZone: 'UTC',
+  locale: 'en',
+  sessionId: 's',
+  mfaEnrolled: role === 'agent',
+  mfaVerified: role === 'agent',
+});
 
 /** The field errors of a refusal in English words (the domain returns catalogue notes). */
 const englishFieldErrors = (r: SubmitResult) =>
-  r.ok || r.code === 'not_found' ? {} : Object.fromEntries(Object.entries(r.fieldErrors ?? {}).map(([k, notes]) => [k, notes.map((n) => noteText(translate('en'), n))]));
+  r.ok || r.code === 'not_found'
+    ? {}
+    : Object.fromEntries(
+        Object.entries(r.fieldErrors ?? {}).map(([k, notes]) => [
+          k,
+          notes.map((n) => noteText(translate('en'), n)),
+        ]),
+      );
 
 describe.each(dialects())('callback numbers on %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
@@ -23,12 +40,28 @@ describe.each(dialects())('callback numbers on %s', (dialect) => {
     const db = getDb();
     await db.customerAccount.update({ where: { id: account.id }, data: { phone } });
     const block = await db.block.create({
-      data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: 'x', to: '252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } },
+      data: {
+        accountId: account.id,
+        reason: 'high_risk_destination',
+        placedAt: new Date(),
+        placedBy: 'switch',
+        calls: {
+          create: [
+            { at: new Date(), sipUsername: 'x', to: '252611234567', sourceIp: '203.0.113.9', durationSec: 0 },
+          ],
+        },
+      },
       include: { calls: true },
     });
     return { user: asUser(users[0]), block };
   }
-  const misdial = (blockId: string, callId: string, callbackPhone: string) => ({ blockId, 'callIds[]': [callId], intendedNumber: '+12526112345', whatHappened: 'A receptionist typed the wrong prefix.', callbackPhone });
+  const misdial = (blockId: string, callId: string, callbackPhone: string) => ({
+    blockId,
+    'callIds[]': [callId],
+    intendedNumber: '+12526112345',
+    whatHappened: 'A receptionist typed the wrong prefix.',
+    callbackPhone,
+  });
 
   it.each([
     ['+252 61 123 4567', /Somalia/],
@@ -38,20 +71,51 @@ describe.each(dialects())('callback numbers on %s', (dialect) => {
     const r = await submitMisdial(user, misdial(block.id, block.calls[0]!.id, phone), meta);
     expect(r).toMatchObject({ ok: false, code: 'invalid' });
     expect(englishFieldErrors(r)).toMatchObject({ callbackPhone: [expect.stringMatching(why)] });
-    const f = await submitFirewall(user, { blockId: block.id, voicemailDisa: 'on', callForwarding: 'on', sipPorts: 'on', webAdmin: 'on', defaultPasswords: 'on', pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: phone }, meta);
+    const f = await submitFirewall(
+      user,
+      {
+        blockId: block.id,
+        voicemailDisa: 'on',
+        callForwarding: 'on',
+        sipPorts: 'on',
+        webAdmin: 'on',
+        defaultPasswords: 'on',
+        pbxIp: '198.51.100.20',
+        whatHappened: '',
+        callbackPhone: phone,
+      },
+      meta,
+    );
     expect(englishFieldErrors(f)).toMatchObject({ callbackPhone: [expect.stringMatching(why)] });
     expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
   });
 
   it('shows the agent whether the number is on file', async () => {
-    const agent = asUser(await getDb().user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent' } }), 'agent');
+    const agent = asUser(
+      await getDb().user.create({
+        data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent' },
+      }),
+      'agent',
+    );
     const onFile = await blocked('+12125550100');
-    const a = await submitMisdial(onFile.user, misdial(onFile.block.id, onFile.block.calls[0]!.id, '(212) 555-0100'), meta);
+    const a = await submitMisdial(
+      onFile.user,
+      misdial(onFile.block.id, onFile.block.calls[0]!.id, '(212) 555-0100'),
+      meta,
+    );
     expect(a).toMatchObject({ ok: true });
-    expect((await getRequestForStaff(agent, (a as { data: { requestId: string } }).data.requestId))!.callback).toEqual({ source: 'on_file', onFile: '+12125550100', safe: true, warning: null });
+    expect(
+      (await getRequestForStaff(agent, (a as { data: { requestId: string } }).data.requestId))!.callback,
+    ).toEqual({ source: 'on_file', onFile: '+12125550100', safe: true, warning: null });
 
     const typed = await blocked('+12125550100');
-    const b = await submitMisdial(typed.user, misdial(typed.block.id, typed.block.calls[0]!.id, '+44 20 7946 0018'), meta);
-    expect((await getRequestForStaff(agent, (b as { data: { requestId: string } }).data.requestId))!.callback).toMatchObject({ source: 'typed', onFile: '+12125550100', safe: true });
+    const b = await submitMisdial(
+      typed.user,
+      misdial(typed.block.id, typed.block.calls[0]!.id, '+44 20 7946 0018'),
+      meta,
+    );
+    expect(
+      (await getRequestForStaff(agent, (b as { data: { requestId: string } }).data.requestId))!.callback,
+    ).toMatchObject({ source: 'typed', onFile: '+12125550100', safe: true });
   });
 });

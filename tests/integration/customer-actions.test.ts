@@ -18,28 +18,66 @@ import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
 let sim: TestSim;
 const meta = { ip: '192.0.2.44', userAgent: 'vitest' };
 const strong = () => `Qv8-${crypto.randomBytes(12).toString('base64url')}`;
-const asCustomer = (u: { id: string; email: string }, sessionId = 'test-session'): CurrentUser =>
-  ({ id: u.id, email: u.email, name: null, role: 'customer', timeZone: 'UTC', locale: 'en', sessionId, mfaEnrolled: false, mfaVerified: false });
+const asCustomer = (u: { id: string; email: string }, sessionId = 'test-session'): CurrentUser => ({
+  id: u.id,
+  email: u.email,
+  name: null,
+  role: 'customer',
+  timeZone: 'UTC',
+  locale: 'en',
+  sessionId,
+  mfaEnrolled: false,
+  mfaVerified: false,
+});
 
 /** An account with a member and two credentials, known to the switch with `old-password-0`. */
 async function provisioned(blocked = false) {
   const made = await makeAccount({ members: [`m-${crypto.randomUUID()}@t.example`] });
   await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
-    internationalCalling: blocked ? 'blocked' : 'allowed', reason: blocked ? 'high_risk_destination' : null,
+    internationalCalling: blocked ? 'blocked' : 'allowed',
+    reason: blocked ? 'high_risk_destination' : null,
     credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
   });
   return made;
 }
 
 /** A switch-placed block on the account (through the lifecycle, the only writer of block rows), with one call. */
-async function blockOn(account: { id: string; number: string }, sipUsername: string, reason: 'high_risk_destination' | 'manual' = 'high_risk_destination') {
+async function blockOn(
+  account: { id: string; number: string },
+  sipUsername: string,
+  reason: 'high_risk_destination' | 'manual' = 'high_risk_destination',
+) {
   const sourceEventId = `evt-${crypto.randomUUID()}`;
-  await seedBlock(getDb(), { accountId: account.id, reason, placedAt: new Date(), sourceEventId, calls: [{ at: new Date(Date.now() - 5000), sipUsername, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] });
+  await seedBlock(getDb(), {
+    accountId: account.id,
+    reason,
+    placedAt: new Date(),
+    sourceEventId,
+    calls: [
+      {
+        at: new Date(Date.now() - 5000),
+        sipUsername,
+        to: '+252611234567',
+        sourceIp: '203.0.113.9',
+        durationSec: 0,
+      },
+    ],
+  });
   return getDb().block.findUniqueOrThrow({ where: { sourceEventId }, include: { calls: true } });
 }
 
-const misdial = (blockId: string, callIds: string[], o: Partial<{ intendedNumber: string; whatHappened: string; callbackPhone: string }> = {}) =>
-  ({ blockId, 'callIds[]': callIds, intendedNumber: '+1 252 611 2345', whatHappened: 'We typed 00252 instead of 1-252 for a supplier.', callbackPhone: '+1 202 555 0143', ...o });
+const misdial = (
+  blockId: string,
+  callIds: string[],
+  o: Partial<{ intendedNumber: string; whatHappened: string; callbackPhone: string }> = {},
+) => ({
+  blockId,
+  'callIds[]': callIds,
+  intendedNumber: '+1 252 611 2345',
+  whatHappened: 'We typed 00252 instead of 1-252 for a supplier.',
+  callbackPhone: '+1 202 555 0143',
+  ...o,
+});
 
 beforeAll(async () => {
   sim = await startTestSim();
@@ -58,31 +96,72 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
     it('sets a strong password on the switch, records the change and audits it without the password', async () => {
       const { users, creds } = await provisioned();
       const password = strong();
-      expect(await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta)).toEqual({ ok: true, data: { recorded: true, liftQueued: false } });
-      expect((await sim.control('POST', '/_sim/check-password', { username: creds[0].username, password })).body.matches).toBe(true);
+      expect(await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta)).toEqual({
+        ok: true,
+        data: { recorded: true, liftQueued: false },
+      });
+      expect(
+        (await sim.control('POST', '/_sim/check-password', { username: creds[0].username, password })).body
+          .matches,
+      ).toBe(true);
       const db = getDb();
-      expect((await db.sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt).not.toBeNull();
+      expect(
+        (await db.sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
+      ).not.toBeNull();
       const audits = await db.auditLog.findMany({ where: { targetId: creds[0].id } });
       expect(audits.map((a) => a.action)).toContain('sip_password.changed');
       expect(JSON.stringify(audits)).not.toContain(password);
-      expect(JSON.stringify(await db.mailMessage.findMany({ where: { to: users[0].email } }))).not.toContain(password);
+      expect(JSON.stringify(await db.mailMessage.findMany({ where: { to: users[0].email } }))).not.toContain(
+        password,
+      );
     });
 
     it('another account’s credential is not_found, and the switch is not called', async () => {
       const mine = await provisioned();
       const theirs = await provisioned();
       const password = strong();
-      expect(await resetSipPassword(asCustomer(mine.users[0]), theirs.creds[0].id, password, meta)).toEqual({ ok: false, code: 'not_found' });
-      expect((await sim.control('POST', '/_sim/check-password', { username: theirs.creds[0].username, password: 'old-password-0' })).body.matches).toBe(true);
+      expect(await resetSipPassword(asCustomer(mine.users[0]), theirs.creds[0].id, password, meta)).toEqual({
+        ok: false,
+        code: 'not_found',
+      });
+      expect(
+        (
+          await sim.control('POST', '/_sim/check-password', {
+            username: theirs.creds[0].username,
+            password: 'old-password-0',
+          })
+        ).body.matches,
+      ).toBe(true);
       expect(await getDb().sipPasswordChange.count({ where: { credentialId: theirs.creds[0].id } })).toBe(0);
     });
 
     it('a weak password is refused with the reason and changes nothing', async () => {
       const { users, creds, account } = await provisioned();
-      const r = await resetSipPassword(asCustomer(users[0]), creds[0].id, `${account.number.toLowerCase()}1`, meta);
-      expect(r).toMatchObject({ ok: false, code: 'invalid', note: { key: 'outcome.password.weak' }, fieldErrors: { password: expect.arrayContaining([expect.objectContaining({ key: expect.stringMatching(/^password\./) })]) } });
+      const r = await resetSipPassword(
+        asCustomer(users[0]),
+        creds[0].id,
+        `${account.number.toLowerCase()}1`,
+        meta,
+      );
+      expect(r).toMatchObject({
+        ok: false,
+        code: 'invalid',
+        note: { key: 'outcome.password.weak' },
+        fieldErrors: {
+          password: expect.arrayContaining([
+            expect.objectContaining({ key: expect.stringMatching(/^password\./) }),
+          ]),
+        },
+      });
       expect(await getDb().sipPasswordChange.count({ where: { credentialId: creds[0].id } })).toBe(0);
-      expect((await sim.control('POST', '/_sim/check-password', { username: creds[0].username, password: 'old-password-0' })).body.matches).toBe(true);
+      expect(
+        (
+          await sim.control('POST', '/_sim/check-password', {
+            username: creds[0].username,
+            password: 'old-password-0',
+          })
+        ).body.matches,
+      ).toBe(true);
     });
 
     it('a switch that answers 503: an honest message, the intent marked unknown, the credential unchanged', async () => {
@@ -91,13 +170,26 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const password = strong();
       const r = await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta);
       await sim.control('DELETE', '/_sim/faults');
-      expect(r).toMatchObject({ ok: false, code: 'unavailable', note: { key: 'outcome.reset.switchFailed', values: { failure: { key: 'outcome.switch.unavailable' } } } });
+      expect(r).toMatchObject({
+        ok: false,
+        code: 'unavailable',
+        note: {
+          key: 'outcome.reset.switchFailed',
+          values: { failure: { key: 'outcome.switch.unavailable' } },
+        },
+      });
       expect(JSON.stringify(r)).not.toContain(password);
       const db = getDb();
-      expect((await db.sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt).toBeNull();
+      expect(
+        (await db.sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
+      ).toBeNull();
       // A 5xx may have been applied: the intent stays 'unknown' (not 'failed') for the recovery to settle.
-      expect(await db.sipPasswordChange.findFirstOrThrow({ where: { credentialId: creds[0].id } })).toMatchObject({ status: 'unknown' });
-      expect(JSON.stringify(await db.auditLog.findMany({ where: { targetId: creds[0].id } }))).not.toContain(password);
+      expect(
+        await db.sipPasswordChange.findFirstOrThrow({ where: { credentialId: creds[0].id } }),
+      ).toMatchObject({ status: 'unknown' });
+      expect(JSON.stringify(await db.auditLog.findMany({ where: { targetId: creds[0].id } }))).not.toContain(
+        password,
+      );
     });
   });
 
@@ -110,25 +202,57 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       expect(r).toEqual({ ok: true, data: { requestId: expect.any(String) } });
       const requestId = (r as { data: { requestId: string } }).data.requestId;
       const db = getDb();
-      expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'pending', intendedNumber: '+12526112345', callbackPhone: '+12025550143', kind: 'misdial' });
+      expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
+        status: 'pending',
+        intendedNumber: '+12526112345',
+        callbackPhone: '+12025550143',
+        kind: 'misdial',
+      });
       expect(await db.blockEvent.count({ where: { blockId: block.id, type: 'request_submitted' } })).toBe(1);
-      expect(await db.auditLog.count({ where: { targetId: requestId, action: 'request.submitted' } })).toBe(1);
+      expect(await db.auditLog.count({ where: { targetId: requestId, action: 'request.submitted' } })).toBe(
+        1,
+      );
 
       // A second open request on the same block is refused clearly.
-      expect(await submitMisdial(me, misdial(block.id, [block.calls[0].id]), meta)).toEqual({ ok: false, code: 'conflict', note: { key: 'outcome.request.alreadyOpen' } });
+      expect(await submitMisdial(me, misdial(block.id, [block.calls[0].id]), meta)).toEqual({
+        ok: false,
+        code: 'conflict',
+        note: { key: 'outcome.request.alreadyOpen' },
+      });
 
       expect(await withdrawRequest(me, requestId, meta)).toEqual({ ok: true });
-      expect(await withdrawRequest(me, requestId, meta)).toEqual({ ok: false, code: 'conflict', note: { key: 'outcome.request.notPending' } });
-      expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({ status: 'withdrawn', openKey: null });
+      expect(await withdrawRequest(me, requestId, meta)).toEqual({
+        ok: false,
+        code: 'conflict',
+        note: { key: 'outcome.request.notPending' },
+      });
+      expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).toMatchObject({
+        status: 'withdrawn',
+        openKey: null,
+      });
       expect(await db.blockEvent.count({ where: { blockId: block.id, type: 'request_withdrawn' } })).toBe(1);
     });
 
     it('bad input gets field errors and stores nothing', async () => {
       const { account, users, creds } = await provisioned(true);
       const block = await blockOn(account, creds[0].username);
-      const r = await submitMisdial(asCustomer(users[0]), misdial(block.id, [], { intendedNumber: '12', callbackPhone: '+252 61 123 4567' }), meta);
-      expect(r).toMatchObject({ ok: false, code: 'invalid', fieldErrors: { intendedNumber: [{ key: 'outcome.request.intendedInvalid' }], callbackPhone: [{ key: 'outcome.callback.blockDestination' }], 'callIds[]': [{ key: 'outcome.request.chooseCalls' }] } });
-      expect(await submitMisdial(asCustomer(users[0]), misdial(block.id, ['not-a-call-of-this-block']), meta)).toMatchObject({ ok: false, fieldErrors: { 'callIds[]': [{ key: 'outcome.request.callsOfBlock' }] } });
+      const r = await submitMisdial(
+        asCustomer(users[0]),
+        misdial(block.id, [], { intendedNumber: '12', callbackPhone: '+252 61 123 4567' }),
+        meta,
+      );
+      expect(r).toMatchObject({
+        ok: false,
+        code: 'invalid',
+        fieldErrors: {
+          intendedNumber: [{ key: 'outcome.request.intendedInvalid' }],
+          callbackPhone: [{ key: 'outcome.callback.blockDestination' }],
+          'callIds[]': [{ key: 'outcome.request.chooseCalls' }],
+        },
+      });
+      expect(
+        await submitMisdial(asCustomer(users[0]), misdial(block.id, ['not-a-call-of-this-block']), meta),
+      ).toMatchObject({ ok: false, fieldErrors: { 'callIds[]': [{ key: 'outcome.request.callsOfBlock' }] } });
       expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
     });
 
@@ -137,11 +261,20 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const theirs = await provisioned(true);
       const theirBlock = await blockOn(theirs.account, theirs.creds[0].username);
       const me = asCustomer(mine.users[0]);
-      expect(await submitMisdial(me, misdial(theirBlock.id, [theirBlock.calls[0].id]), meta)).toEqual({ ok: false, code: 'not_found' });
-      const theirs1 = await submitMisdial(asCustomer(theirs.users[0]), misdial(theirBlock.id, [theirBlock.calls[0].id]), meta);
+      expect(await submitMisdial(me, misdial(theirBlock.id, [theirBlock.calls[0].id]), meta)).toEqual({
+        ok: false,
+        code: 'not_found',
+      });
+      const theirs1 = await submitMisdial(
+        asCustomer(theirs.users[0]),
+        misdial(theirBlock.id, [theirBlock.calls[0].id]),
+        meta,
+      );
       const requestId = (theirs1 as { data: { requestId: string } }).data.requestId;
       expect(await withdrawRequest(me, requestId, meta)).toEqual({ ok: false, code: 'not_found' });
-      expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe('pending');
+      expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: requestId } })).status).toBe(
+        'pending',
+      );
     });
 
     it('a block placed by support cannot be asked away', async () => {
@@ -156,37 +289,72 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
   describe('changePortalPassword', () => {
     async function userWithSessions(password: string) {
       const db = getDb();
-      const u = await db.user.create({ data: { email: `pw-${crypto.randomUUID()}@t.example`, role: 'customer', passwordHash: await hashPassword(password) } });
-      const session = (token: string) => db.session.create({ data: { sessionToken: `${token}-${u.id}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+      const u = await db.user.create({
+        data: {
+          email: `pw-${crypto.randomUUID()}@t.example`,
+          role: 'customer',
+          passwordHash: await hashPassword(password),
+        },
+      });
+      const session = (token: string) =>
+        db.session.create({
+          data: { sessionToken: `${token}-${u.id}`, userId: u.id, expires: new Date(Date.now() + 3600_000) },
+        });
       const [here, elsewhere] = [await session('here'), await session('elsewhere')];
-      await db.verificationToken.create({ data: { identifier: u.email, token: crypto.randomBytes(16).toString('hex'), expires: new Date(Date.now() + 600_000) } });
+      await db.verificationToken.create({
+        data: {
+          identifier: u.email,
+          token: crypto.randomBytes(16).toString('hex'),
+          expires: new Date(Date.now() + 600_000),
+        },
+      });
       return { u, here, elsewhere };
     }
 
     it('a wrong current password is refused and audited; nothing changes', async () => {
       const { u } = await userWithSessions('current-password-horse-7');
-      expect(await changePortalPassword(asCustomer(u), 'not-the-password', 'granite violet harbour lantern', meta)).toEqual({ ok: false, field: 'current', message: 'The current password is not correct.' });
+      expect(
+        await changePortalPassword(asCustomer(u), 'not-the-password', 'granite violet harbour lantern', meta),
+      ).toEqual({ ok: false, field: 'current', message: 'The current password is not correct.' });
       const db = getDb();
-      expect(await verifyPassword((await db.user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash, 'current-password-horse-7')).toBe(true);
+      expect(
+        await verifyPassword(
+          (await db.user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash,
+          'current-password-horse-7',
+        ),
+      ).toBe(true);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'password.change_failed' } })).toBe(1);
       expect(await db.session.count({ where: { userId: u.id } })).toBe(2);
     });
 
     it('a weak new password is refused on its field; nothing changes', async () => {
       const { u } = await userWithSessions('current-password-horse-7');
-      expect(await changePortalPassword(asCustomer(u), 'current-password-horse-7', 'password123', meta)).toMatchObject({ ok: false, field: 'next' });
-      expect(await verifyPassword((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash, 'current-password-horse-7')).toBe(true);
+      expect(
+        await changePortalPassword(asCustomer(u), 'current-password-horse-7', 'password123', meta),
+      ).toMatchObject({ ok: false, field: 'next' });
+      expect(
+        await verifyPassword(
+          (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash,
+          'current-password-horse-7',
+        ),
+      ).toBe(true);
     });
 
     it('a strong one is set; other sessions and sign-in links end, this session stays; the audit has no password', async () => {
       const { u, here } = await userWithSessions('current-password-horse-7');
       const next = 'granite violet harbour lantern';
-      expect(await changePortalPassword(asCustomer(u, here.id), 'current-password-horse-7', next, meta)).toEqual({ ok: true });
+      expect(
+        await changePortalPassword(asCustomer(u, here.id), 'current-password-horse-7', next, meta),
+      ).toEqual({ ok: true });
       const db = getDb();
-      expect(await verifyPassword((await db.user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash, next)).toBe(true);
+      expect(
+        await verifyPassword((await db.user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash, next),
+      ).toBe(true);
       expect((await db.session.findMany({ where: { userId: u.id } })).map((s) => s.id)).toEqual([here.id]);
       expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
-      const audit = await db.auditLog.findFirstOrThrow({ where: { actorId: u.id, action: 'password.changed' } });
+      const audit = await db.auditLog.findFirstOrThrow({
+        where: { actorId: u.id, action: 'password.changed' },
+      });
       expect(JSON.parse(audit.detail!)).toMatchObject({ otherSessionsEnded: 1 });
       expect(JSON.stringify(audit)).not.toContain(next);
     });

@@ -7,7 +7,11 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 function admin(args: string[], stdin = ''): { code: number; out: string; err: string } {
   try {
-    const out = execFileSync(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/admin.ts', ...args], { input: stdin, encoding: 'utf8', stdio: 'pipe', env: process.env });
+    const out = execFileSync(
+      path.resolve('node_modules/.bin/tsx'),
+      ['--conditions=react-server', 'scripts/admin.ts', ...args],
+      { input: stdin, encoding: 'utf8', stdio: 'pipe', env: process.env },
+    );
     return { code: 0, out, err: '' };
   } catch (e) {
     const x = e as { status: number; stdout: string; stderr: string };
@@ -23,39 +27,102 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
   it('seeds CONTRACTS §5 idempotently: a second run changes nothing', async () => {
     const db = getDb();
     expect((await seedDemo(db)).created).toBeGreaterThan(0);
-    const counts = async () => Promise.all([db.user.count(), db.customerAccount.count(), db.membership.count(), db.sipCredential.count(), db.block.count(), db.triggerCall.count()]);
+    const counts = async () =>
+      Promise.all([
+        db.user.count(),
+        db.customerAccount.count(),
+        db.membership.count(),
+        db.sipCredential.count(),
+        db.block.count(),
+        db.triggerCall.count(),
+      ]);
     const before = await counts();
     expect((await seedDemo(db)).created).toBe(0);
     expect(await counts()).toEqual(before);
-    const dana = await db.user.findUniqueOrThrow({ where: { email: 'dana@acme.example' }, include: { memberships: { include: { account: true } } } });
+    const dana = await db.user.findUniqueOrThrow({
+      where: { email: 'dana@acme.example' },
+      include: { memberships: { include: { account: true } } },
+    });
     expect(dana.memberships.map((m) => m.account.number).sort()).toEqual(['ACC-1001', 'ACC-1002']);
     const blocks = await db.block.findMany({ where: { status: 'active' }, include: { account: true } });
-    expect(blocks.map((b) => `${b.account.number}:${b.reason}`).sort()).toEqual(['ACC-1001:high_risk_destination', 'ACC-2001:hotspot_source_ip']);
-    expect((await db.user.findUniqueOrThrow({ where: { email: 'sam@tollgate.example' } })).totpEnabledAt).not.toBeNull();
+    expect(blocks.map((b) => `${b.account.number}:${b.reason}`).sort()).toEqual([
+      'ACC-1001:high_risk_destination',
+      'ACC-2001:hotspot_source_ip',
+    ]);
+    expect(
+      (await db.user.findUniqueOrThrow({ where: { email: 'sam@tollgate.example' } })).totpEnabledAt,
+    ).not.toBeNull();
   });
 
   it('operator commands: plain output, non-zero exit with a message on bad input', async () => {
-    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Pier Seven'])).toMatchObject({ code: 0, out: 'created account ACC-7001\n' });
+    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Pier Seven'])).toMatchObject({
+      code: 0,
+      out: 'created account ACC-7001\n',
+    });
     expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Again']).code).toBe(1);
     // "UTC" is a zone a person can choose (lib/time/format.ts) though Intl.supportedValuesOf leaves it out.
-    expect(admin(['create-account', '--number', 'ACC-7090', '--name', 'Utc Co', '--time-zone', 'UTC'])).toMatchObject({ code: 0 });
-    expect(admin(['create-account', '--number', 'ACC-7091', '--name', 'Nowhere', '--time-zone', 'Mars/Olympus']).err).toMatch(/unknown time zone/);
+    expect(
+      admin(['create-account', '--number', 'ACC-7090', '--name', 'Utc Co', '--time-zone', 'UTC']),
+    ).toMatchObject({ code: 0 });
+    expect(
+      admin(['create-account', '--number', 'ACC-7091', '--name', 'Nowhere', '--time-zone', 'Mars/Olympus'])
+        .err,
+    ).toMatch(/unknown time zone/);
     expect(admin(['create-account', '--number', '7001', '--name', 'X']).err).toMatch(/ACC-1001/);
     // A callback number on file, typed as a person would; one support must not call is refused.
-    expect(admin(['create-account', '--number', 'ACC-7002', '--name', 'Pier Eight', '--country', 'GB', '--phone', '020 7946 0018'])).toMatchObject({ code: 0 });
-    expect((await getDb().customerAccount.findUniqueOrThrow({ where: { number: 'ACC-7002' } })).phone).toBe('+442079460018');
-    expect(admin(['create-account', '--number', 'ACC-7003', '--name', 'X', '--phone', '+882 13 10 0123'])).toMatchObject({ code: 1, err: expect.stringMatching(/--phone: .*high-cost/) });
-    expect(admin(['create-account', '--number', 'ACC-7003', '--name', 'X', '--phone', '12'])).toMatchObject({ code: 1, err: expect.stringMatching(/--phone: Enter a valid phone number/) });
+    expect(
+      admin([
+        'create-account',
+        '--number',
+        'ACC-7002',
+        '--name',
+        'Pier Eight',
+        '--country',
+        'GB',
+        '--phone',
+        '020 7946 0018',
+      ]),
+    ).toMatchObject({ code: 0 });
+    expect((await getDb().customerAccount.findUniqueOrThrow({ where: { number: 'ACC-7002' } })).phone).toBe(
+      '+442079460018',
+    );
+    expect(
+      admin(['create-account', '--number', 'ACC-7003', '--name', 'X', '--phone', '+882 13 10 0123']),
+    ).toMatchObject({ code: 1, err: expect.stringMatching(/--phone: .*high-cost/) });
+    expect(admin(['create-account', '--number', 'ACC-7003', '--name', 'X', '--phone', '12'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/--phone: Enter a valid phone number/),
+    });
     expect(await getDb().customerAccount.count({ where: { number: 'ACC-7003' } })).toBe(0);
-    expect(admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'pier-desk', '--label', 'Desk']).out).toBe('added SIP credential pier-desk\n');
+    expect(
+      admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'pier-desk', '--label', 'Desk'])
+        .out,
+    ).toBe('added SIP credential pier-desk\n');
     expect(admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'Bad Name']).code).toBe(1);
-    expect(admin(['create-user', '--email', 'pat@pier.example', '--role', 'customer', '--account', 'ACC-7001'], 'harbour lantern granite violet\n')).toMatchObject({ code: 0 });
-    expect(admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err).toMatch(/password refused/);
-    expect(admin(['create-user', '--email', 'x@pier.example', '--role', 'wizard'], 'harbour lantern granite violet').code).toBe(1);
+    expect(
+      admin(
+        ['create-user', '--email', 'pat@pier.example', '--role', 'customer', '--account', 'ACC-7001'],
+        'harbour lantern granite violet\n',
+      ),
+    ).toMatchObject({ code: 0 });
+    expect(
+      admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
+    ).toMatch(/password refused/);
+    expect(
+      admin(
+        ['create-user', '--email', 'x@pier.example', '--role', 'wizard'],
+        'harbour lantern granite violet',
+      ).code,
+    ).toBe(1);
     expect(admin(['frobnicate']).code).toBe(2);
-    const pat = await getDb().user.findUniqueOrThrow({ where: { email: 'pat@pier.example' }, include: { memberships: true } });
+    const pat = await getDb().user.findUniqueOrThrow({
+      where: { email: 'pat@pier.example' },
+      include: { memberships: true },
+    });
     expect(pat.passwordHash).toMatch(/^\$argon2id\$/);
     expect(pat.memberships).toHaveLength(1);
-    expect(await getDb().user.count({ where: { email: { in: ['weak@pier.example', 'x@pier.example'] } } })).toBe(0);
+    expect(
+      await getDb().user.count({ where: { email: { in: ['weak@pier.example', 'x@pier.example'] } } }),
+    ).toBe(0);
   }, 60_000);
 });

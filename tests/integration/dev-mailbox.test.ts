@@ -19,7 +19,8 @@ async function load(demo: '0' | '1') {
 }
 
 const isNotFound = (e: unknown) => String((e as { digest?: string })?.digest ?? '').endsWith(';404');
-const htmlOf = (fn: Awaited<ReturnType<typeof load>>['html'], id: string) => fn(new Request(`http://localhost/dev/mailbox/${id}/html`), { params: Promise.resolve({ id }) });
+const htmlOf = (fn: Awaited<ReturnType<typeof load>>['html'], id: string) =>
+  fn(new Request(`http://localhost/dev/mailbox/${id}/html`), { params: Promise.resolve({ id }) });
 
 describe('dev mailbox', () => {
   beforeAll(async () => {
@@ -42,8 +43,12 @@ describe('dev mailbox', () => {
     const { account } = await makeAccount({ members: [email] });
     const { getDb } = await import('@/lib/server/db');
     const { queueMailToMembers } = await import('@/lib/mail/queue');
-    const block = await getDb().block.create({ data: { accountId: account.id, reason: 'manual', placedAt: new Date(), placedBy: 'staff' } });
-    await getDb().$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    const block = await getDb().block.create({
+      data: { accountId: account.id, reason: 'manual', placedAt: new Date(), placedBy: 'staff' },
+    });
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
+    );
 
     expect(await m.worker.processMailOutbox()).toBe(1);
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
@@ -52,7 +57,11 @@ describe('dev mailbox', () => {
     expect(listed.map((x) => x.id)).toContain(row.id);
     const stored = (await m.mailbox.readMail(row.id))!;
     // The notice's link opens the "Continue" page (issue 12), which lands on the block page.
-    expect(stored.text).toMatch(new RegExp(`http://localhost:3000/sign-in/link\\?token=[A-Za-z0-9_-]+&callbackUrl=${encodeURIComponent(`/blocks/${block.id}`)}`));
+    expect(stored.text).toMatch(
+      new RegExp(
+        `http://localhost:3000/sign-in/link\\?token=[A-Za-z0-9_-]+&callbackUrl=${encodeURIComponent(`/blocks/${block.id}`)}`,
+      ),
+    );
 
     const res = await htmlOf(m.html, row.id);
     expect(res.status).toBe(200);

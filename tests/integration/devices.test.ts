@@ -11,11 +11,14 @@ import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 // page; here the domain half, against the real simulator and a real database.
 
 let sim: TestSim;
-beforeAll(async () => { sim = await startTestSim(); });
+beforeAll(async () => {
+  sim = await startTestSim();
+});
 afterAll(() => sim.stop());
 
 const future = () => new Date(Date.now() + 3600_000).toISOString();
-const client = (timeoutMs = 2000) => createSwitchClient({ baseUrl: sim.url, token: TOKEN, retries: 0, timeoutMs, log: () => {} });
+const client = (timeoutMs = 2000) =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, retries: 0, timeoutMs, log: () => {} });
 
 describe('flagsFor', () => {
   const ctx = { accountCountry: 'US', triggerIps: ['185.220.101.47'] };
@@ -33,19 +36,61 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
 
   async function blockedAccount() {
     const { account, users, creds } = await makeAccount();
-    const [desk, pbx] = creds as [typeof creds[0], typeof creds[0]];
+    const [desk, pbx] = creds as [(typeof creds)[0], (typeof creds)[0]];
     await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-      internationalCalling: 'blocked', reason: 'high_risk_destination',
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
       credentials: [
-        { username: desk.username, password: 'old-desk-password', registrations: [
-          { contact: `sip:${desk.username}@185.220.101.47:5071`, sourceIp: '185.220.101.47', userAgent: 'friendly-scanner', expiresAt: future() },
-          { contact: `sip:${desk.username}@192.168.1.45:5060`, sourceIp: '198.51.100.20', userAgent: 'Yealink SIP-T46U', expiresAt: future() },
-        ] },
-        { username: pbx.username, password: 'old-pbx-password', registrations: [{ contact: `sip:${pbx.username}@8.8.8.8`, sourceIp: '8.8.8.8', userAgent: 'PBX', expiresAt: future() }] },
+        {
+          username: desk.username,
+          password: 'old-desk-password',
+          registrations: [
+            {
+              contact: `sip:${desk.username}@185.220.101.47:5071`,
+              sourceIp: '185.220.101.47',
+              userAgent: 'friendly-scanner',
+              expiresAt: future(),
+            },
+            {
+              contact: `sip:${desk.username}@192.168.1.45:5060`,
+              sourceIp: '198.51.100.20',
+              userAgent: 'Yealink SIP-T46U',
+              expiresAt: future(),
+            },
+          ],
+        },
+        {
+          username: pbx.username,
+          password: 'old-pbx-password',
+          registrations: [
+            {
+              contact: `sip:${pbx.username}@8.8.8.8`,
+              sourceIp: '8.8.8.8',
+              userAgent: 'PBX',
+              expiresAt: future(),
+            },
+          ],
+        },
       ],
     });
     const block = await getDb().block.create({
-      data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: desk.username, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0 }] } },
+      data: {
+        accountId: account.id,
+        reason: 'high_risk_destination',
+        placedAt: new Date(),
+        placedBy: 'switch',
+        calls: {
+          create: [
+            {
+              at: new Date(),
+              sipUsername: desk.username,
+              to: '+252611234567',
+              sourceIp: '185.220.101.47',
+              durationSec: 0,
+            },
+          ],
+        },
+      },
     });
     return { account, user: users[0]!, desk, pbx, block };
   }
@@ -54,9 +99,18 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
     const { user, desk, pbx, block } = await blockedAccount();
     const r = await devicesForBlock(user.id, block.id, client());
     expect(r?.accountCountry).toBe('US');
-    const [d, p] = [r!.credentials.find((c) => c.id === desk.id)!, r!.credentials.find((c) => c.id === pbx.id)!];
+    const [d, p] = [
+      r!.credentials.find((c) => c.id === desk.id)!,
+      r!.credentials.find((c) => c.id === pbx.id)!,
+    ];
     expect(d.bindings).toMatchObject([
-      { contact: `sip:${desk.username}@185.220.101.47:5071`, sourceIp: '185.220.101.47', country: 'DE', userAgent: 'friendly-scanner', flags: ['trigger_ip', 'foreign_country'] },
+      {
+        contact: `sip:${desk.username}@185.220.101.47:5071`,
+        sourceIp: '185.220.101.47',
+        country: 'DE',
+        userAgent: 'friendly-scanner',
+        flags: ['trigger_ip', 'foreign_country'],
+      },
       { sourceIp: '198.51.100.20', country: null, userAgent: 'Yealink SIP-T46U', flags: [] },
     ]);
     expect(d.bindings![0]!.expiresAt).toBeInstanceOf(Date);
@@ -72,7 +126,11 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
 
   it('a failing switch makes that credential "could not load" (null), the others still load', async () => {
     const { user, desk, block } = await blockedAccount();
-    await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 503, pathContains: `/${desk.username}/registrations` });
+    await sim.control('PUT', '/_sim/faults', {
+      failNext: 1,
+      failStatus: 503,
+      pathContains: `/${desk.username}/registrations`,
+    });
     const r = await devicesForBlock(user.id, block.id, client());
     expect(r!.credentials.find((c) => c.id === desk.id)!.bindings).toBeNull();
     expect(r!.credentials.find((c) => c.id !== desk.id)!.bindings).toHaveLength(1);
@@ -84,7 +142,10 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
     const r = await devicesForBlock(user.id, block.id, client(200));
     expect(r!.credentials.map((c) => c.bindings)).toEqual([null, null]);
     // Each credential was asked exactly once: no retries behind the page's back.
-    const asked = (await sim.control('GET', '/_sim/requests')).body.requests.filter((q: { path: string }) => q.path.endsWith('/registrations') && r!.credentials.some((c) => q.path.includes(c.username)));
+    const asked = (await sim.control('GET', '/_sim/requests')).body.requests.filter(
+      (q: { path: string }) =>
+        q.path.endsWith('/registrations') && r!.credentials.some((c) => q.path.includes(c.username)),
+    );
     expect(asked).toHaveLength(2);
   });
 
@@ -92,8 +153,13 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
     const { user, desk } = await blockedAccount();
     const before = await devicesForCredential(user.id, desk.id, client());
     expect(before!.credentials.map((c) => c.id)).toEqual([desk.id]);
-    expect(before!.credentials[0]!.bindings!.map((b) => b.flags)).toEqual([['trigger_ip', 'foreign_country'], []]);
-    expect((await client().setSipPassword(desk.username, 'a-brand-new-desk-password', randomUUID())).ok).toBe(true);
+    expect(before!.credentials[0]!.bindings!.map((b) => b.flags)).toEqual([
+      ['trigger_ip', 'foreign_country'],
+      [],
+    ]);
+    expect((await client().setSipPassword(desk.username, 'a-brand-new-desk-password', randomUUID())).ok).toBe(
+      true,
+    );
     expect((await devicesForCredential(user.id, desk.id, client()))!.credentials[0]!.bindings).toEqual([]);
     const { users } = await makeAccount();
     expect(await devicesForCredential(users[0]!.id, desk.id, client())).toBeNull();

@@ -9,13 +9,33 @@ import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
 
-async function blockThrough(accountId: string, usernames: string[], minutesAgo: number, reason: 'high_risk_destination' | 'manual' = 'high_risk_destination') {
+async function blockThrough(
+  accountId: string,
+  usernames: string[],
+  minutesAgo: number,
+  reason: 'high_risk_destination' | 'manual' = 'high_risk_destination',
+) {
   const placedAt = new Date(Date.now() - minutesAgo * 60_000);
   return getDb().block.create({
-    data: { accountId, reason, placedAt, placedBy: 'switch', calls: { create: usernames.map((u) => ({ at: placedAt, sipUsername: u, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 })) } },
+    data: {
+      accountId,
+      reason,
+      placedAt,
+      placedBy: 'switch',
+      calls: {
+        create: usernames.map((u) => ({
+          at: placedAt,
+          sipUsername: u,
+          to: '+252611234567',
+          sourceIp: '203.0.113.9',
+          durationSec: 0,
+        })),
+      },
+    },
   });
 }
-const rotate = (username: string) => getDb().sipCredential.update({ where: { username }, data: { passwordChangedAt: new Date() } });
+const rotate = (username: string) =>
+  getDb().sipCredential.update({ where: { username }, data: { passwordChangedAt: new Date() } });
 const statusOf = async (id: string) => (await getDb().block.findUniqueOrThrow({ where: { id } })).status;
 const policy = (accountId: string) => getDb().$transaction((tx) => liftIfRotated(tx, accountId));
 
@@ -41,7 +61,25 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     const { account, creds } = await makeAccount({ credentials: [`early-${dialect}`] });
     await rotate(creds[0].username);
     await new Promise((r) => setTimeout(r, 20));
-    const block = await getDb().block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: creds[0].username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } } });
+    const block = await getDb().block.create({
+      data: {
+        accountId: account.id,
+        reason: 'high_risk_destination',
+        placedAt: new Date(),
+        placedBy: 'switch',
+        calls: {
+          create: [
+            {
+              at: new Date(),
+              sipUsername: creds[0].username,
+              to: '+252611234567',
+              sourceIp: '203.0.113.9',
+              durationSec: 0,
+            },
+          ],
+        },
+      },
+    });
     expect(await policy(account.id)).toEqual([]);
     expect(await statusOf(block.id)).toBe('active');
   });
@@ -60,7 +98,12 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
 
   it('two open blocks: the account is lifted only when both qualify, and the switch confirmation lifts both', async () => {
     const { account, creds } = await makeAccount();
-    await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: new Date().toISOString(), credentials: [] });
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: new Date().toISOString(),
+      credentials: [],
+    });
     const first = await blockThrough(account.id, [creds[0].username], 10);
     const second = await blockThrough(account.id, [creds[1].username], 5);
     await rotate(creds[0].username);
@@ -69,9 +112,17 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     await rotate(creds[1].username);
     expect((await policy(account.id)).sort()).toEqual([first.id, second.id].sort());
     expect(await getDb().switchOperation.count({ where: { accountNumber: account.number } })).toBe(1);
-    const client = createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
+    const client = createSwitchClient({
+      baseUrl: sim.url,
+      token: TOKEN,
+      timeoutMs: 2000,
+      retries: 0,
+      log: () => {},
+    });
     expect(await processSwitchOutbox({ client })).toBe(1);
     expect([await statusOf(first.id), await statusOf(second.id)]).toEqual(['lifted', 'lifted']);
-    expect((await sim.control('GET', `/_sim/accounts/${account.number}`)).body.internationalCallingChanges).toBe(1);
+    expect(
+      (await sim.control('GET', `/_sim/accounts/${account.number}`)).body.internationalCallingChanges,
+    ).toBe(1);
   });
 });

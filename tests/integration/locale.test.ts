@@ -27,9 +27,13 @@ describe('choosing the language', () => {
     expect(negotiateLocale(null)).toBeNull();
   });
   it('the saved choice wins, then this browser’s cookie, then Accept-Language, then English', () => {
-    expect(resolveLocale({ user: { locale: 'es', localeChosen: true }, cookie: 'en', acceptLanguage: 'en' })).toBe('es');
+    expect(
+      resolveLocale({ user: { locale: 'es', localeChosen: true }, cookie: 'en', acceptLanguage: 'en' }),
+    ).toBe('es');
     // A user who never chose: User.locale only echoes the browser, so it does not decide the page.
-    expect(resolveLocale({ user: { locale: 'es', localeChosen: false }, acceptLanguage: 'en-US' })).toBe('en');
+    expect(resolveLocale({ user: { locale: 'es', localeChosen: false }, acceptLanguage: 'en-US' })).toBe(
+      'en',
+    );
     expect(resolveLocale({ cookie: 'es', acceptLanguage: 'en-US' })).toBe('es');
     expect(resolveLocale({ cookie: 'xx', acceptLanguage: 'es-ES' })).toBe('es');
     expect(resolveLocale({ acceptLanguage: 'ja' })).toBe('en');
@@ -49,11 +53,26 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
   async function blockNotice(accountId: string) {
     const block = await getDb().block.create({
       data: {
-        accountId, reason: 'high_risk_destination', placedAt: new Date('2026-11-25T09:14:03Z'), placedBy: 'switch',
-        calls: { create: [{ at: new Date('2026-11-25T09:13:58Z'), sipUsername: 'x', to: '+4930123456', sourceIp: '203.0.113.9', durationSec: 3 }] },
+        accountId,
+        reason: 'high_risk_destination',
+        placedAt: new Date('2026-11-25T09:14:03Z'),
+        placedBy: 'switch',
+        calls: {
+          create: [
+            {
+              at: new Date('2026-11-25T09:13:58Z'),
+              sipUsername: 'x',
+              to: '+4930123456',
+              sourceIp: '203.0.113.9',
+              durationSec: 3,
+            },
+          ],
+        },
       },
     });
-    await getDb().$transaction((tx) => queueMailToMembers(tx, accountId, 'block_notice', { blockId: block.id }));
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, accountId, 'block_notice', { blockId: block.id }),
+    );
     await deliver();
   }
 
@@ -67,7 +86,18 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     expect(first.html).toContain('<html lang="en">');
     expect(first.text).toContain('Germany');
 
-    const user = { id: users[0].id, email, name: null, role: 'customer' as const, timeZone: 'Europe/Madrid', locale: 'en', localeChosen: false, sessionId: 's', mfaEnrolled: false, mfaVerified: false };
+    const user = {
+      id: users[0].id,
+      email,
+      name: null,
+      role: 'customer' as const,
+      timeZone: 'Europe/Madrid',
+      locale: 'en',
+      localeChosen: false,
+      sessionId: 's',
+      mfaEnrolled: false,
+      mfaVerified: false,
+    };
     await chooseLocale(user, 'es', meta);
     await getDb().user.update({ where: { id: user.id }, data: { timeZone: 'Europe/Madrid' } });
     await blockNotice(account.id);
@@ -79,7 +109,9 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     expect(next.text).toContain('25 nov 2026, 10:14 CET');
     expect(next.text).toContain(es.mail.blockNotice.whatToDo);
     expect(next.text).not.toContain(en.mail.blockNotice.whatToDo);
-    expect(await getDb().auditLog.count({ where: { action: 'profile.locale_changed', actorId: user.id } })).toBe(1);
+    expect(
+      await getDb().auditLog.count({ where: { action: 'profile.locale_changed', actorId: user.id } }),
+    ).toBe(1);
   });
 
   it('the browser’s language is adopted for mail only until the user chooses one', async () => {
@@ -89,9 +121,22 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     expect(await adoptBrowserLocale(id, 'es')).toBe(false);
     expect(await adoptBrowserLocale(id, 'xx')).toBe(false);
     expect((await getDb().user.findUniqueOrThrow({ where: { id } })).locale).toBe('es');
-    const user = { id, email: users[0].email, name: null, role: 'customer' as const, timeZone: 'UTC', locale: 'es', sessionId: 's', mfaEnrolled: false, mfaVerified: false };
+    const user = {
+      id,
+      email: users[0].email,
+      name: null,
+      role: 'customer' as const,
+      timeZone: 'UTC',
+      locale: 'es',
+      sessionId: 's',
+      mfaEnrolled: false,
+      mfaVerified: false,
+    };
     await chooseLocale(user, 'en', meta);
     expect(await adoptBrowserLocale(id, 'es')).toBe(false);
-    expect(await getDb().user.findUniqueOrThrow({ where: { id } })).toMatchObject({ locale: 'en', localeChosenAt: expect.any(Date) });
+    expect(await getDb().user.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      locale: 'en',
+      localeChosenAt: expect.any(Date),
+    });
   });
 });

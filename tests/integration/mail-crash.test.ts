@@ -27,7 +27,10 @@ async function crashOnNextMessage(smtp: TestSmtp, transport: MailTransport, rowI
   expect(row.sendStartedAt).not.toBeNull(); // recorded before the conversation…
   expect(row.sentAt).toBeNull(); // …and the worker died before recording the outcome
   // The doomed worker's lease runs out.
-  await getDb().mailMessage.update({ where: { id: rowId }, data: { leaseUntil: new Date(Date.now() - 1000) } });
+  await getDb().mailMessage.update({
+    where: { id: rowId },
+    data: { leaseUntil: new Date(Date.now() - 1000) },
+  });
 }
 
 describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialect) => {
@@ -49,9 +52,27 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
     const email = `crash-notice-${dialect}@t.example`;
     const { account, creds } = await makeAccount({ members: [email] });
     const block = await getDb().block.create({
-      data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: creds[0].username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } },
+      data: {
+        accountId: account.id,
+        reason: 'high_risk_destination',
+        placedAt: new Date(),
+        placedBy: 'switch',
+        calls: {
+          create: [
+            {
+              at: new Date(),
+              sipUsername: creds[0].username,
+              to: '+252611234567',
+              sourceIp: '203.0.113.9',
+              durationSec: 0,
+            },
+          ],
+        },
+      },
     });
-    await getDb().$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
+    );
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
 
     await crashOnNextMessage(smtp, transport, row.id);
@@ -73,9 +94,27 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
     const email = `crash-used-${dialect}@t.example`;
     const { account, creds } = await makeAccount({ members: [email] });
     const block = await getDb().block.create({
-      data: { accountId: account.id, reason: 'hotspot_source_ip', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: creds[0].username, to: '+442071234567', sourceIp: '198.51.100.9', durationSec: 3 }] } },
+      data: {
+        accountId: account.id,
+        reason: 'hotspot_source_ip',
+        placedAt: new Date(),
+        placedBy: 'switch',
+        calls: {
+          create: [
+            {
+              at: new Date(),
+              sipUsername: creds[0].username,
+              to: '+442071234567',
+              sourceIp: '198.51.100.9',
+              durationSec: 3,
+            },
+          ],
+        },
+      },
     });
-    await getDb().$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
+    );
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
     await crashOnNextMessage(smtp, transport, row.id);
     // The recipient used the first copy: the token is gone.
@@ -90,11 +129,29 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
   it('a decision email (at-most-once) is not sent again: the row is failed with the reason', async () => {
     const email = `crash-decision-${dialect}@t.example`;
     const { account, users } = await makeAccount({ members: [email] });
-    const block = await getDb().block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch' } });
-    const request = await getDb().unblockRequest.create({
-      data: { blockId: block.id, accountId: account.id, kind: 'misdial', status: 'approved', submittedById: users[0].id, whatHappened: 'Typo', callbackPhone: '+12125550100', decidedAt: new Date() },
+    const block = await getDb().block.create({
+      data: {
+        accountId: account.id,
+        reason: 'high_risk_destination',
+        placedAt: new Date(),
+        placedBy: 'switch',
+      },
     });
-    await getDb().$transaction((tx) => queueMail(tx, email, 'request_approved', { requestId: request.id, userId: users[0].id }));
+    const request = await getDb().unblockRequest.create({
+      data: {
+        blockId: block.id,
+        accountId: account.id,
+        kind: 'misdial',
+        status: 'approved',
+        submittedById: users[0].id,
+        whatHappened: 'Typo',
+        callbackPhone: '+12125550100',
+        decidedAt: new Date(),
+      },
+    });
+    await getDb().$transaction((tx) =>
+      queueMail(tx, email, 'request_approved', { requestId: request.id, userId: users[0].id }),
+    );
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
 
     await crashOnNextMessage(smtp, transport, row.id);

@@ -16,15 +16,34 @@ const secret = process.env.SWITCH_WEBHOOK_SECRET!;
 let seq = 0;
 
 async function placeBlock(accountNumber: string, calls: { from: string; to: string; at: string }[]) {
-  const event = { id: `evt_mail_${Date.now()}_${seq++}`, type: 'block.placed', occurredAt: new Date().toISOString(), data: { accountNumber, reason: 'high_risk_destination', calls: calls.map((c) => ({ ...c, sourceIp: '203.0.113.9', durationSec: 0 })) } };
+  const event = {
+    id: `evt_mail_${Date.now()}_${seq++}`,
+    type: 'block.placed',
+    occurredAt: new Date().toISOString(),
+    data: {
+      accountNumber,
+      reason: 'high_risk_destination',
+      calls: calls.map((c) => ({ ...c, sourceIp: '203.0.113.9', durationSec: 0 })),
+    },
+  };
   const body = JSON.stringify(event);
-  const res = await POST(new Request('http://localhost/api/switch/events', { method: 'POST', headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(secret, body) }, body }));
+  const res = await POST(
+    new Request('http://localhost/api/switch/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(secret, body) },
+      body,
+    }),
+  );
   expect(res.status).toBe(200);
   return getDb().block.findUniqueOrThrow({ where: { sourceEventId: event.id } });
 }
 
 /** Time passes: every pending message is due now. */
-const fastForward = () => getDb().mailMessage.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+const fastForward = () =>
+  getDb().mailMessage.updateMany({
+    where: { status: 'pending' },
+    data: { nextAttemptAt: new Date(Date.now() - 1000) },
+  });
 
 describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
   let smtp: TestSmtp;
@@ -43,21 +62,33 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
 
   it('a signed block.placed event → the worker delivers a notice with the right calls and a sign-in link', async () => {
     const email = `notice-${dialect}@t.example`;
-    const { account, users, creds } = await makeAccount({ members: [email], credentials: [`rcpt-${dialect}`] });
+    const { account, users, creds } = await makeAccount({
+      members: [email],
+      credentials: [`rcpt-${dialect}`],
+    });
     await getDb().user.update({ where: { id: users[0].id }, data: { timeZone: 'America/New_York' } });
-    await getDb().customerAccount.update({ where: { id: account.id }, data: { name: 'Acme <b>Dental</b> & Co' } });
-    const block = await placeBlock(account.number, [{ from: creds[0].username, to: '+252611234567', at: '2026-11-25T09:13:58Z' }]);
+    await getDb().customerAccount.update({
+      where: { id: account.id },
+      data: { name: 'Acme <b>Dental</b> & Co' },
+    });
+    const block = await placeBlock(account.number, [
+      { from: creds[0].username, to: '+252611234567', at: '2026-11-25T09:13:58Z' },
+    ]);
 
     expect(await processMailOutbox({ transport })).toBe(1);
     const [m] = smtp.to(email);
-    expect(m.subject).toBe(`International calling blocked on Acme <b>Dental</b> & Co (${account.number}): action needed`);
+    expect(m.subject).toBe(
+      `International calling blocked on Acme <b>Dental</b> & Co (${account.number}): action needed`,
+    );
     expect(m.html).toContain('Acme &lt;b&gt;Dental&lt;/b&gt; &amp; Co');
     expect(m.text).toContain('Nov 25, 2026, 4:13:58 AM EST');
     expect(m.text).toContain('To +252 61 123 4567 (Somalia)');
     expect(m.text).toContain(`Through SIP credential ${creds[0].username}`);
     expect(m.text).toContain('From internet address 203.0.113.9');
 
-    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email, template: 'block_notice' } });
+    const row = await getDb().mailMessage.findFirstOrThrow({
+      where: { to: email, template: 'block_notice' },
+    });
     expect(row).toMatchObject({ status: 'done', messageId: messageIdFor(row.id) });
     expect(row.sentAt).not.toBeNull();
     expect(m.messageId).toBe(messageIdFor(row.id));
@@ -66,7 +97,9 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     expect(link.origin + link.pathname).toBe('http://localhost:3000/sign-in/link');
     expect(link.searchParams.get('callbackUrl')).toBe(`/blocks/${block.id}`);
     expect(link.searchParams.has('email')).toBe(false);
-    const vt = await getDb().verificationToken.findUniqueOrThrow({ where: { token: hashLinkToken(link.searchParams.get('token')!) } });
+    const vt = await getDb().verificationToken.findUniqueOrThrow({
+      where: { token: hashLinkToken(link.searchParams.get('token')!) },
+    });
     expect(vt.identifier).toBe(email);
     expect(Math.abs(vt.expires.getTime() - (Date.now() + 24 * 3600_000))).toBeLessThan(60_000);
 
@@ -78,7 +111,9 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
   it('SMTP down for a while, then refusing with 421, then up → every message delivered exactly once', async () => {
     const emails = [0, 1, 2].map((i) => `outage-${i}-${dialect}@t.example`);
     const { account, creds } = await makeAccount({ members: emails });
-    const block = await placeBlock(account.number, [{ from: creds[0].username, to: '+252611234567', at: new Date().toISOString() }]);
+    const block = await placeBlock(account.number, [
+      { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+    ]);
     await getDb().$transaction((tx) => queueMail(tx, emails[0], 'block_lifted', { blockId: block.id }));
     const before = smtp.received.length;
 
@@ -92,14 +127,24 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       expect(r.lastError).toMatch(/ECONNREFUSED/);
     }
     expect(await processMailOutbox({ transport })).toBe(0); // backing off: nothing is due yet
-    expect((await getDb().mailMessage.findMany({ where: { to: { in: emails } } })).every((r) => r.attempts === 1)).toBe(true);
+    expect(
+      (await getDb().mailMessage.findMany({ where: { to: { in: emails } } })).every((r) => r.attempts === 1),
+    ).toBe(true);
 
     smtp.refuseWith = { code: 421, message: 'Service not available, try again later' };
     await smtp.up();
     await fastForward();
     expect(await processMailOutbox({ transport })).toBe(0);
     rows = await getDb().mailMessage.findMany({ where: { to: { in: emails } } });
-    expect(rows.every((r) => r.status === 'pending' && r.attempts === 2 && r.sendStartedAt === null && /421/.test(r.lastError ?? ''))).toBe(true);
+    expect(
+      rows.every(
+        (r) =>
+          r.status === 'pending' &&
+          r.attempts === 2 &&
+          r.sendStartedAt === null &&
+          /421/.test(r.lastError ?? ''),
+      ),
+    ).toBe(true);
 
     smtp.refuseWith = null;
     await fastForward();
@@ -117,9 +162,14 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
   it('two workers at once send every message once', async () => {
     const emails = [0, 1, 2, 3, 4, 5].map((i) => `race-${i}-${dialect}@t.example`);
     const { account, creds } = await makeAccount({ members: emails });
-    await placeBlock(account.number, [{ from: creds[0].username, to: '+252611234567', at: new Date().toISOString() }]);
+    await placeBlock(account.number, [
+      { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+    ]);
     const before = smtp.received.length;
-    const [a, b] = await Promise.all([processMailOutbox({ transport, owner: 'worker-a' }), processMailOutbox({ transport, owner: 'worker-b' })]);
+    const [a, b] = await Promise.all([
+      processMailOutbox({ transport, owner: 'worker-a' }),
+      processMailOutbox({ transport, owner: 'worker-b' }),
+    ]);
     expect(a + b).toBe(6);
     const ids = smtp.received.slice(before).map((m) => m.messageId);
     expect(new Set(ids).size).toBe(6);
@@ -130,7 +180,9 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     const email = `gone-${dialect}@t.example`;
     smtp.rejectRcpt.add(email);
     const { account, creds } = await makeAccount({ members: [email] });
-    await placeBlock(account.number, [{ from: creds[0].username, to: '+252611234567', at: new Date().toISOString() }]);
+    await placeBlock(account.number, [
+      { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+    ]);
     expect(await processMailOutbox({ transport })).toBe(0);
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
     expect(row.status).toBe('failed');
@@ -138,11 +190,30 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
   });
 
   it('errors are sorted: refused connection and 4xx are certain and retried, 5xx recipient is permanent, a dropped conversation is uncertain', () => {
-    expect(classifySendError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ESOCKET', syscall: 'connect' })).kind).toBe('temporary');
-    expect(classifySendError(Object.assign(new Error('421 try later'), { code: 'EENVELOPE', responseCode: 421 })).kind).toBe('temporary');
-    expect(classifySendError(Object.assign(new Error('550 no such user'), { code: 'EENVELOPE', responseCode: 550 })).kind).toBe('permanent');
-    expect(classifySendError(Object.assign(new Error('535 auth failed'), { code: 'EAUTH', responseCode: 535 })).kind).toBe('temporary');
-    expect(classifySendError(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })).kind).toBe('uncertain');
-    expect(classifySendError(Object.assign(new Error('Timeout'), { code: 'ETIMEDOUT' })).kind).toBe('uncertain');
+    expect(
+      classifySendError(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ESOCKET', syscall: 'connect' }),
+      ).kind,
+    ).toBe('temporary');
+    expect(
+      classifySendError(Object.assign(new Error('421 try later'), { code: 'EENVELOPE', responseCode: 421 }))
+        .kind,
+    ).toBe('temporary');
+    expect(
+      classifySendError(
+        Object.assign(new Error('550 no such user'), { code: 'EENVELOPE', responseCode: 550 }),
+      ).kind,
+    ).toBe('permanent');
+    expect(
+      classifySendError(Object.assign(new Error('535 auth failed'), { code: 'EAUTH', responseCode: 535 }))
+        .kind,
+    ).toBe('temporary');
+    expect(
+      classifySendError(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }))
+        .kind,
+    ).toBe('uncertain');
+    expect(classifySendError(Object.assign(new Error('Timeout'), { code: 'ETIMEDOUT' })).kind).toBe(
+      'uncertain',
+    );
   });
 });

@@ -5,10 +5,21 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // link's page (linkIsUsable) changes nothing, and only its bound "Continue" POST (redeemSignInLink)
 // uses it. next/headers is replaced by a fake request context, with a forged Host header to prove
 // links are built from APP_URL. The browser side (scanners, binding, Back) is e2e/10-sign-in-edges.spec.ts.
-const fakeHeaders = new Headers({ host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-for': '198.51.100.7', 'user-agent': 'vitest' });
+const fakeHeaders = new Headers({
+  host: 'evil.example',
+  'x-forwarded-host': 'evil.example',
+  'x-forwarded-for': '198.51.100.7',
+  'user-agent': 'vitest',
+});
 vi.mock('next/headers', () => ({
   headers: async () => fakeHeaders,
-  cookies: async () => ({ get: () => undefined, getAll: () => [], has: () => false, set: () => undefined, delete: () => undefined }),
+  cookies: async () => ({
+    get: () => undefined,
+    getAll: () => [],
+    has: () => false,
+    set: () => undefined,
+    delete: () => undefined,
+  }),
 }));
 
 const { GET } = await import('@/app/api/auth/[...nextauth]/route');
@@ -28,7 +39,8 @@ const { TestSmtp } = await import('@/tests/helpers/smtp');
 const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
 const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
 const BIND = 'test-binding-cookie-value-0123456789';
-const redeem = (link: string, bindCookie: string | null = BIND, proof = bindingProof(BIND, tokenOf(link))) => redeemSignInLink({ token: tokenOf(link), proof, bindCookie }, meta);
+const redeem = (link: string, bindCookie: string | null = BIND, proof = bindingProof(BIND, tokenOf(link))) =>
+  redeemSignInLink({ token: tokenOf(link), proof, bindCookie }, meta);
 
 describe.each(dialects())('sign-in links on %s', (dialect) => {
   let smtp: import('@/tests/helpers/smtp').TestSmtp;
@@ -41,8 +53,12 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
 
   async function noticeLink(email: string) {
     const { account, users } = await makeAccount({ members: [email] });
-    const block = await getDb().block.create({ data: { accountId: account.id, reason: 'manual', placedAt: new Date(), placedBy: 'staff' } });
-    await getDb().$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    const block = await getDb().block.create({
+      data: { accountId: account.id, reason: 'manual', placedAt: new Date(), placedBy: 'staff' },
+    });
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
+    );
     await deliver();
     return { link: signInLinkOf(smtp.to(email).at(-1)!)!, block, user: users[0] };
   }
@@ -55,7 +71,11 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
 
     expect(await redeem(link)).toEqual({ ok: true, userId: user.id, email: user.email });
     expect(await getDb().session.count({ where: { userId: user.id } })).toBe(1);
-    expect(await getDb().auditLog.count({ where: { action: 'sign_in.success', actorId: user.id, detail: { contains: 'email_link' } } })).toBe(1);
+    expect(
+      await getDb().auditLog.count({
+        where: { action: 'sign_in.success', actorId: user.id, detail: { contains: 'email_link' } },
+      }),
+    ).toBe(1);
     expect(await linkIsUsable(tokenOf(link))).toBe(false);
     expect(await redeem(link)).toEqual({ ok: false, reason: 'invalid' });
     expect(await getDb().session.count({ where: { userId: user.id } })).toBe(1);
@@ -73,7 +93,10 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
   it('an expired link is not usable, and is refused', async () => {
     const email = `link-expired-${dialect}@t.example`;
     const { link } = await noticeLink(email);
-    await getDb().verificationToken.updateMany({ where: { identifier: email }, data: { expires: new Date(Date.now() - 1000) } });
+    await getDb().verificationToken.updateMany({
+      where: { identifier: email },
+      data: { expires: new Date(Date.now() - 1000) },
+    });
     expect(await linkIsUsable(tokenOf(link))).toBe(false);
     expect(await redeem(link)).toEqual({ ok: false, reason: 'invalid' });
   });
@@ -94,14 +117,20 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     const email = `ask-${dialect}@t.example`;
     const { users } = await makeAccount({ members: [email] });
     expect(await requestSignInLink(email.toUpperCase(), '/accounts/x', meta)).toEqual({ ok: true });
-    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email, template: 'sign_in_link' } });
+    const row = await getDb().mailMessage.findFirstOrThrow({
+      where: { to: email, template: 'sign_in_link' },
+    });
     expect(row.payload).not.toMatch(/token|callback/);
     await deliver();
     const link = signInLinkOf(smtp.to(email).at(-1)!)!;
     expect(new URL(link).origin + new URL(link).pathname).toBe('http://localhost:3000/sign-in/link');
     expect(new URL(link).searchParams.get('callbackUrl')).toBe('/accounts/x');
-    expect((await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } })).payload).not.toContain('sealedUrl');
-    const vt = await getDb().verificationToken.findUniqueOrThrow({ where: { token: hashLinkToken(tokenOf(link)) } });
+    expect((await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } })).payload).not.toContain(
+      'sealedUrl',
+    );
+    const vt = await getDb().verificationToken.findUniqueOrThrow({
+      where: { token: hashLinkToken(tokenOf(link)) },
+    });
     expect(vt.identifier).toBe(email);
     const minutes = (vt.expires.getTime() - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(14);
@@ -116,17 +145,24 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     await getDb().user.update({ where: { id: users[0].id }, data: { disabled: true } });
     expect(await requestSignInLink(`nobody-${dialect}@t.example`, '/', meta)).toEqual({ ok: true });
     expect(await requestSignInLink(disabled, '/', meta)).toEqual({ ok: true });
-    expect(await getDb().mailMessage.count({ where: { to: { in: [disabled, `nobody-${dialect}@t.example`] } } })).toBe(0);
+    expect(
+      await getDb().mailMessage.count({ where: { to: { in: [disabled, `nobody-${dialect}@t.example`] } } }),
+    ).toBe(0);
   });
 
   it('limits: the sixth request from one address waits; other addresses still get links, up to a quiet per-email ceiling', async () => {
     const email = `many-${dialect}@t.example`;
     await makeAccount({ members: [email] });
     const from = (ip: string) => ({ ip, userAgent: 'vitest' });
-    for (let i = 0; i < 5; i++) expect((await requestSignInLink(email, '/', from('198.51.100.50'))).ok).toBe(true);
-    expect(await requestSignInLink(email, '/', from('198.51.100.50'))).toMatchObject({ ok: false, reason: 'throttled' });
+    for (let i = 0; i < 5; i++)
+      expect((await requestSignInLink(email, '/', from('198.51.100.50'))).ok).toBe(true);
+    expect(await requestSignInLink(email, '/', from('198.51.100.50'))).toMatchObject({
+      ok: false,
+      reason: 'throttled',
+    });
     // The stranger's address is spent, not the email: the owner, elsewhere, still gets a link.
-    for (let i = 0; i < 15; i++) expect(await requestSignInLink(email, '/', from(`203.0.113.${i + 1}`))).toEqual({ ok: true });
+    for (let i = 0; i < 15; i++)
+      expect(await requestSignInLink(email, '/', from(`203.0.113.${i + 1}`))).toEqual({ ok: true });
     expect(await getDb().mailMessage.count({ where: { to: email } })).toBe(20);
     // Past 20 an hour the answer stays the same, and nothing more is mailed (no flooding from many addresses).
     expect(await requestSignInLink(email, '/', from('203.0.113.99'))).toEqual({ ok: true });
@@ -134,8 +170,14 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
   });
 
   it('an unreadable or missing client address is one shared bucket, never a way around the per-address limit', async () => {
-    for (let i = 0; i < 30; i++) await requestSignInLink(`nobody-${i}-${dialect}@t.example`, '/', { ip: 'garbage', userAgent: 'vitest' });
-    expect(await requestSignInLink(`nobody-x-${dialect}@t.example`, '/', { ip: null, userAgent: 'vitest' })).toMatchObject({ ok: false, reason: 'throttled' });
+    for (let i = 0; i < 30; i++)
+      await requestSignInLink(`nobody-${i}-${dialect}@t.example`, '/', {
+        ip: 'garbage',
+        userAgent: 'vitest',
+      });
+    expect(
+      await requestSignInLink(`nobody-x-${dialect}@t.example`, '/', { ip: null, userAgent: 'vitest' }),
+    ).toMatchObject({ ok: false, reason: 'throttled' });
   }, 60_000);
 
   it('a direct POST to Auth.js (outside the rate-limited action) may not start an email sign-in', async () => {

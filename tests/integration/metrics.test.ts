@@ -24,8 +24,18 @@ describe.each(dialects())('metrics on %s', (dialect) => {
     expect(sample(empty, 'tollgate_reconciliation_out_of_sync')).toBe(0);
 
     const old = new Date(Date.now() - 600_000);
-    await db.mailMessage.create({ data: { to: 'm@example.com', template: 'probe', payload: '{}', createdAt: old, nextAttemptAt: new Date(Date.now() + 86_400_000) } });
-    await db.mailMessage.create({ data: { to: 'm@example.com', template: 'probe', payload: '{}', status: 'failed' } });
+    await db.mailMessage.create({
+      data: {
+        to: 'm@example.com',
+        template: 'probe',
+        payload: '{}',
+        createdAt: old,
+        nextAttemptAt: new Date(Date.now() + 86_400_000),
+      },
+    });
+    await db.mailMessage.create({
+      data: { to: 'm@example.com', template: 'probe', payload: '{}', status: 'failed' },
+    });
     const { body, contentType } = await renderMetrics();
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(sample(body, 'tollgate_outbox_depth{outbox="mail"}')).toBe(1);
@@ -37,7 +47,12 @@ describe.each(dialects())('metrics on %s', (dialect) => {
   it('counts open reconciliation differences, not resolved ones', async () => {
     const db = getDb();
     const { account } = await makeAccount({ members: [`sync-${dialect}@t.example`] });
-    const issue = { accountId: account.id, portalState: 'blocked', switchState: 'allowed', action: 'reapplied_on_switch' };
+    const issue = {
+      accountId: account.id,
+      portalState: 'blocked',
+      switchState: 'allowed',
+      action: 'reapplied_on_switch',
+    };
     await db.syncIssue.create({ data: issue });
     await db.syncIssue.create({ data: { ...issue, resolvedAt: new Date() } });
     expect(sample((await renderMetrics()).body, 'tollgate_reconciliation_out_of_sync')).toBe(1);

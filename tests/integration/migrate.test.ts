@@ -22,7 +22,10 @@ describe.each(dialects())('migrations on %s', (dialect) => {
   it('refuses an applied file that changed, and applies a new one exactly once', async () => {
     const dir = copyMigrations();
     const url = await freshDatabase(dialect);
-    fs.writeFileSync(path.join(dir, dialect, '9999_probe.sql'), 'CREATE TABLE "Probe" ("id" INTEGER NOT NULL);\n');
+    fs.writeFileSync(
+      path.join(dir, dialect, '9999_probe.sql'),
+      'CREATE TABLE "Probe" ("id" INTEGER NOT NULL);\n',
+    );
     expect((await migrate(url, dir)).applied).toEqual(['9999_probe.sql']);
     expect((await migrate(url, dir)).applied).toEqual([]);
     fs.appendFileSync(path.join(dir, dialect, '0001_init.sql'), '\n-- edited\n');
@@ -32,7 +35,10 @@ describe.each(dialects())('migrations on %s', (dialect) => {
   it('rolls back a failing migration as a whole', async () => {
     const dir = copyMigrations();
     const url = await freshDatabase(dialect);
-    fs.writeFileSync(path.join(dir, dialect, '9998_broken.sql'), 'CREATE TABLE "Half" ("id" INTEGER);\nTHIS IS NOT SQL;\n');
+    fs.writeFileSync(
+      path.join(dir, dialect, '9998_broken.sql'),
+      'CREATE TABLE "Half" ("id" INTEGER);\nTHIS IS NOT SQL;\n',
+    );
     await expect(migrate(url, dir)).rejects.toThrow();
     fs.writeFileSync(path.join(dir, dialect, '9998_broken.sql'), 'CREATE TABLE "Half" ("id" INTEGER);\n');
     // The table from the failed attempt does not exist, so the fixed file applies cleanly.

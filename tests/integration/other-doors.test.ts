@@ -11,8 +11,24 @@ import { makeAccount } from '@/tests/helpers/factory';
 // stored on the request and shown to staff.
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
-const asUser = (u: { id: string; email: string }, role: 'customer' | 'agent' = 'customer'): CurrentUser => ({ id: u.id, email: u.email, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: 's', mfaEnrolled: role === 'agent', mfaVerified: role === 'agent' });
-const form = (blockId: string) => ({ blockId, ...Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, 'on'])), pbxIp: '198.51.100.20', whatHappened: '', callbackPhone: '+1 202 555 0143' });
+const asUser = (u: { id: string; email: string }, role: 'customer' | 'agent' = 'customer'): CurrentUser => ({
+  id: u.id,
+  email: u.email,
+  name: null,
+  role,
+  timeZone: 'UTC',
+  locale: 'en',
+  sessionId: 's',
+  mfaEnrolled: role === 'agent',
+  mfaVerified: role === 'agent',
+});
+const form = (blockId: string) => ({
+  blockId,
+  ...Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, 'on'])),
+  pbxIp: '198.51.100.20',
+  whatHappened: '',
+  callbackPhone: '+1 202 555 0143',
+});
 
 it('lists the four doors of the issue, and the request confirms each plus default passwords', () => {
   expect(OTHER_DOORS).toEqual(['voicemailDisa', 'callForwarding', 'sipPorts', 'webAdmin']);
@@ -31,10 +47,15 @@ describe.each(dialects())('firewall checklist on %s', (dialect) => {
   it('stores every confirmation on the request and shows them to staff', async () => {
     const { account, users } = await makeAccount();
     const db = getDb();
-    const block = await db.block.create({ data: { accountId: account.id, reason: 'hotspot_source_ip', placedAt: new Date(), placedBy: 'switch' } });
+    const block = await db.block.create({
+      data: { accountId: account.id, reason: 'hotspot_source_ip', placedAt: new Date(), placedBy: 'switch' },
+    });
     const r = await submitFirewall(asUser(users[0]!), firewallSchema.parse(form(block.id)), meta);
     expect(r).toMatchObject({ ok: true });
-    const agent = asUser(await db.user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent' } }), 'agent');
+    const agent = asUser(
+      await db.user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent' } }),
+      'agent',
+    );
     const view = await getRequestForStaff(agent, (r as { data: { requestId: string } }).data.requestId);
     expect(view?.checklist).toEqual(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true])));
   });

@@ -12,18 +12,29 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 /** zxcvbn's l33t matcher takes seconds on this: every character is a look-alike of a letter. */
 const WORST_CASE = '4@8(6[9{3&#!1|0$5+7%2<'.repeat(3).slice(0, 64);
 const SIP = { userInputs: ['ACC-1001', 'Acme Dental'], username: 'acme-reception', sipMinGuessesLog10: 18 };
-const who = () => ({ userId: crypto.randomUUID(), ip: `2001:db8:${crypto.randomBytes(2).toString('hex')}::1` });
+const who = () => ({
+  userId: crypto.randomUUID(),
+  ip: `2001:db8:${crypto.randomBytes(2).toString('hex')}::1`,
+});
 
 describe.each(dialects())('password checks off the request thread, %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
 
   it('gives the same verdict as scoring on the calling thread', async () => {
-    for (const password of [generatePassword(), 'Kettle-Harbor-91', 'acme-dental-2024!', 'Correct Horse Battery Staple']) {
+    for (const password of [
+      generatePassword(),
+      'Kettle-Harbor-91',
+      'acme-dental-2024!',
+      'Correct Horse Battery Staple',
+    ]) {
       const r = await checkPassword(password, SIP, who());
       expect(r).toEqual({ ok: true, assessment: assessPassword(password, SIP) });
     }
     const portal = { userInputs: ['dana@acme.example'], minScore: 3 };
-    expect(await checkPassword('dana-acme-password', portal, who())).toEqual({ ok: true, assessment: assessPassword('dana-acme-password', portal) });
+    expect(await checkPassword('dana-acme-password', portal, who())).toEqual({
+      ok: true,
+      assessment: assessPassword('dana-acme-password', portal),
+    });
   });
 
   it('keeps the event loop running while a worst-case password is scored, and stops it at the deadline', async () => {
@@ -35,24 +46,39 @@ describe.each(dialects())('password checks off the request thread, %s', (dialect
     // On the calling thread zxcvbn would have blocked every timer until it finished.
     expect(ticks).toBeGreaterThan(5);
     // The stopped thread is replaced: the next check is scored.
-    expect(await checkPassword(generatePassword(), SIP, who())).toMatchObject({ ok: true, assessment: { acceptable: true } });
+    expect(await checkPassword(generatePassword(), SIP, who())).toMatchObject({
+      ok: true,
+      assessment: { acceptable: true },
+    });
   });
 
   it('refuses an over-long password without scoring it or spending a check', async () => {
     const me = who();
-    expect(await checkPassword('x'.repeat(MAX_LENGTH + 1), SIP, me)).toEqual({ ok: false, kind: 'too_long', note: { key: 'password.problem.tooLong', values: { max: MAX_LENGTH } } });
-    for (let i = 0; i < LIMITS.passwordCheckUser.points; i++) expect((await checkPassword('Kettle-Harbor-91', SIP, me)).ok).toBe(true);
+    expect(await checkPassword('x'.repeat(MAX_LENGTH + 1), SIP, me)).toEqual({
+      ok: false,
+      kind: 'too_long',
+      note: { key: 'password.problem.tooLong', values: { max: MAX_LENGTH } },
+    });
+    for (let i = 0; i < LIMITS.passwordCheckUser.points; i++)
+      expect((await checkPassword('Kettle-Harbor-91', SIP, me)).ok).toBe(true);
   });
 
   it('limits checks per user, and per address whoever asks', async () => {
     const me = who();
-    for (let i = 0; i < LIMITS.passwordCheckUser.points; i++) expect((await checkPassword('Kettle-Harbor-91', SIP, me)).ok).toBe(true);
+    for (let i = 0; i < LIMITS.passwordCheckUser.points; i++)
+      expect((await checkPassword('Kettle-Harbor-91', SIP, me)).ok).toBe(true);
     expect(await checkPassword(generatePassword(), SIP, me)).toMatchObject({ ok: false, kind: 'throttled' });
     // Another user is not held back by this one.
     expect((await checkPassword(generatePassword(), SIP, who())).ok).toBe(true);
 
     const ip = who().ip; // its own address (the limiters outlive a dialect's database in one test process)
-    for (let i = 0; i < LIMITS.passwordCheckAddress.points; i++) expect(await checkPassword('Kettle-Harbor-91', SIP, { userId: `u${i}`, ip })).toMatchObject({ ok: true });
-    expect(await checkPassword(generatePassword(), SIP, { userId: 'someone-new', ip })).toMatchObject({ ok: false, kind: 'throttled' });
+    for (let i = 0; i < LIMITS.passwordCheckAddress.points; i++)
+      expect(await checkPassword('Kettle-Harbor-91', SIP, { userId: `u${i}`, ip })).toMatchObject({
+        ok: true,
+      });
+    expect(await checkPassword(generatePassword(), SIP, { userId: 'someone-new', ip })).toMatchObject({
+      ok: false,
+      kind: 'throttled',
+    });
   });
 });

@@ -12,18 +12,34 @@ describe.each(dialects())('readiness on %s', (dialect) => {
 
   it('is not ready before the workers have ticked, ready once they have', async () => {
     const before = await readiness();
-    expect(before.checks).toMatchObject({ database: { status: 'ok' }, migrations: { status: 'ok' }, smtp: { status: 'ok' }, reconciliation: { status: 'ok', openSyncIssues: 0 } });
+    expect(before.checks).toMatchObject({
+      database: { status: 'ok' },
+      migrations: { status: 'ok' },
+      smtp: { status: 'ok' },
+      reconciliation: { status: 'ok', openSyncIssues: 0 },
+    });
     if (before.checks.workers.status !== 'ok') expect(before.ready).toBe(false);
     // Imported here: its worker list reads the configuration, which needs DATABASE_URL set first.
     const { startWorkers } = await import('@/lib/server/workers');
     startWorkers();
-    await vi.waitFor(async () => expect((await readiness()).checks.workers.status).toBe('ok'), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(async () => expect((await readiness()).checks.workers.status).toBe('ok'), {
+      timeout: 20_000,
+      interval: 200,
+    });
     expect((await readiness()).ready).toBe(true);
   });
 
   it('reports SMTP degraded when mail waits too long, and stays ready', async () => {
     // Not due for a day, so the running mail worker leaves it alone.
-    await db.mailMessage.create({ data: { to: 'x@example.com', template: 'probe', payload: '{}', createdAt: new Date(Date.now() - OUTBOX_LAG_MS - 60_000), nextAttemptAt: new Date(Date.now() + 86_400_000) } });
+    await db.mailMessage.create({
+      data: {
+        to: 'x@example.com',
+        template: 'probe',
+        payload: '{}',
+        createdAt: new Date(Date.now() - OUTBOX_LAG_MS - 60_000),
+        nextAttemptAt: new Date(Date.now() + 86_400_000),
+      },
+    });
     const r = await readiness();
     expect(r.checks.smtp).toMatchObject({ status: 'degraded' });
     expect(r.checks.smtp.oldestPendingSeconds).toBeGreaterThan(OUTBOX_LAG_MS / 1000);
@@ -42,7 +58,11 @@ describe.each(dialects())('readiness on %s', (dialect) => {
     observeSwitchCall('PUT', '/v1/sip-credentials/x/password', 'unavailable', 0.01);
     observeSwitchCall('GET', '/v1/accounts/ACC-1001', 'ok', 0.01); // a later success does not hide it
     const r = await readiness();
-    expect(r.checks.switch).toMatchObject({ status: 'degraded', lastOkSecondsAgo: 0, lastUnavailableSecondsAgo: 0 });
+    expect(r.checks.switch).toMatchObject({
+      status: 'degraded',
+      lastOkSecondsAgo: 0,
+      lastUnavailableSecondsAgo: 0,
+    });
     expect((await readiness(Date.now() + SWITCH_FAILURE_WINDOW_MS + 1000)).checks.switch.status).toBe('ok');
   });
 

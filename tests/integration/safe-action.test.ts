@@ -11,13 +11,29 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 // audit row of a refusal goes to a real database of each dialect.
 
 const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
-vi.mock('@/lib/auth/session', async (importOriginal) => ({ ...(await importOriginal<object>()), currentUser: async () => session.user }));
-vi.mock('@/lib/server/request-meta', async (importOriginal) => ({ ...(await importOriginal<object>()), requestMeta: async () => ({ ip: '192.0.2.80', userAgent: 'vitest' }) }));
+vi.mock('@/lib/auth/session', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  currentUser: async () => session.user,
+}));
+vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  requestMeta: async () => ({ ip: '192.0.2.80', userAgent: 'vitest' }),
+}));
 
 const { adminAction, staffAction: staffOnly, userAction } = await import('@/lib/server/safe-action');
 
-const who = (role: CurrentUser['role'], o: Partial<CurrentUser> = {}): CurrentUser =>
-  ({ id: `u-${crypto.randomUUID()}`, email: `${role}-${crypto.randomUUID()}@t.example`, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: 's', mfaEnrolled: role !== 'customer', mfaVerified: role !== 'customer', ...o });
+const who = (role: CurrentUser['role'], o: Partial<CurrentUser> = {}): CurrentUser => ({
+  id: `u-${crypto.randomUUID()}`,
+  email: `${role}-${crypto.randomUUID()}@t.example`,
+  name: null,
+  role,
+  timeZone: 'UTC',
+  locale: 'en',
+  sessionId: 's',
+  mfaEnrolled: role !== 'customer',
+  mfaVerified: role !== 'customer',
+  ...o,
+});
 const form = (fields: Record<string, string | string[]>) => {
   const f = new FormData();
   for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) f.append(k, x);
@@ -27,8 +43,16 @@ const form = (fields: Record<string, string | string[]>) => {
 /** next/navigation's notFound() throws an error with this digest; Next renders it as a 404. */
 const NOT_FOUND = expect.objectContaining({ digest: expect.stringMatching(/404/) });
 
-const schema = z.object({ name: z.string().min(2, 'Too short.'), password: z.string().min(12, 'Too short.'), 'ids[]': z.array(z.string()).optional() });
-const handler = vi.fn(async (input: z.output<typeof schema>, ctx: { user: CurrentUser }) => ({ ok: true, message: `done for ${ctx.user.email}`, data: { ids: input['ids[]'] ?? [] } }));
+const schema = z.object({
+  name: z.string().min(2, 'Too short.'),
+  password: z.string().min(12, 'Too short.'),
+  'ids[]': z.array(z.string()).optional(),
+});
+const handler = vi.fn(async (input: z.output<typeof schema>, ctx: { user: CurrentUser }) => ({
+  ok: true,
+  message: `done for ${ctx.user.email}`,
+  data: { ids: input['ids[]'] ?? [] },
+}));
 const customerAction = userAction(schema, handler, { echo: ['name'] });
 const staffAction = userAction(schema, handler, { roles: ['agent', 'admin'], echo: ['name'] });
 const good = { name: 'Dana', password: 'a-long-enough-password' };
@@ -43,7 +67,9 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
   });
 
   it('without a session: the form is told to sign in again, and the domain is not called', async () => {
-    expect(await customerAction(undefined, form(good))).toEqual({ message: 'Your session has ended. Sign in again to continue.' });
+    expect(await customerAction(undefined, form(good))).toEqual({
+      message: 'Your session has ended. Sign in again to continue.',
+    });
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -51,7 +77,9 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     session.user = who('customer');
     await expect(staffAction(undefined, form(good))).rejects.toEqual(NOT_FOUND);
     expect(handler).not.toHaveBeenCalled();
-    const row = await getDb().auditLog.findFirstOrThrow({ where: { actorEmail: session.user.email, action: 'access.denied' } });
+    const row = await getDb().auditLog.findFirstOrThrow({
+      where: { actorEmail: session.user.email, action: 'access.denied' },
+    });
     expect(JSON.parse(row.detail!)).toMatchObject({ need: ['agent', 'admin'], mfaVerified: false });
     expect(row.ip).toBe('192.0.2.80');
   });
@@ -60,23 +88,35 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     session.user = who('agent', { mfaVerified: false });
     await expect(staffAction(undefined, form(good))).rejects.toEqual(NOT_FOUND);
     expect(handler).not.toHaveBeenCalled();
-    expect(await getDb().auditLog.count({ where: { actorEmail: session.user.email, action: 'access.denied' } })).toBe(1);
+    expect(
+      await getDb().auditLog.count({ where: { actorEmail: session.user.email, action: 'access.denied' } }),
+    ).toBe(1);
 
     session.user = who('admin');
-    expect(await staffAction(undefined, form(good))).toEqual({ ok: true, message: `done for ${session.user.email}`, data: { ids: [] } });
+    expect(await staffAction(undefined, form(good))).toEqual({
+      ok: true,
+      message: `done for ${session.user.email}`,
+      data: { ids: [] },
+    });
     expect(handler).toHaveBeenCalledTimes(1);
   });
 
   it('an enrolled customer who has not entered the code yet is asked for it first', async () => {
     session.user = who('customer', { mfaEnrolled: true, mfaVerified: false });
-    expect(await customerAction(undefined, form(good))).toEqual({ message: 'Enter the code from your authenticator app first: open any page to be asked for it.' });
+    expect(await customerAction(undefined, form(good))).toEqual({
+      message: 'Enter the code from your authenticator app first: open any page to be asked for it.',
+    });
     expect(handler).not.toHaveBeenCalled();
   });
 
   it('bad input: field errors, the echoed fields only — never the password', async () => {
     session.user = who('customer');
     const r = await customerAction(undefined, form({ name: 'D', password: 'short-pw' }));
-    expect(r).toEqual({ message: 'Please correct the highlighted fields.', fieldErrors: { name: ['Too short.'], password: ['Too short.'] }, values: { name: 'D' } });
+    expect(r).toEqual({
+      message: 'Please correct the highlighted fields.',
+      fieldErrors: { name: ['Too short.'], password: ['Too short.'] },
+      values: { name: 'D' },
+    });
     expect(JSON.stringify(r)).not.toContain('short-pw');
     expect(handler).not.toHaveBeenCalled();
   });
@@ -87,18 +127,34 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     const r = await refusing(undefined, form({ ...good, 'ids[]': 'one' }));
     expect(r).toEqual({ values: { name: 'Dana' }, ok: false, message: 'Not now.' });
     expect(JSON.stringify(r)).not.toContain(good.password);
-    expect(await customerAction(undefined, form({ ...good, 'ids[]': 'one' }))).toMatchObject({ data: { ids: ['one'] } });
+    expect(await customerAction(undefined, form({ ...good, 'ids[]': 'one' }))).toMatchObject({
+      data: { ids: ['one'] },
+    });
   });
 
   it('a domain Outcome becomes form state in the caller’s language; not_found becomes a 404', async () => {
     const { fail, missing, succeed } = await import('@/lib/server/outcome');
-    const refusing = userAction(schema, async () => fail('conflict', 'outcome.request.notPending'), { echo: ['name'] });
+    const refusing = userAction(schema, async () => fail('conflict', 'outcome.request.notPending'), {
+      echo: ['name'],
+    });
     session.user = who('customer');
-    expect(await refusing(undefined, form(good))).toEqual({ values: { name: 'Dana' }, ok: false, message: 'This request was already decided or withdrawn.' });
+    expect(await refusing(undefined, form(good))).toEqual({
+      values: { name: 'Dana' },
+      ok: false,
+      message: 'This request was already decided or withdrawn.',
+    });
     session.user = who('customer', { locale: 'es' });
-    expect(await refusing(undefined, form(good))).toEqual({ values: { name: 'Dana' }, ok: false, message: 'Esta solicitud ya se resolvió o se retiró.' });
+    expect(await refusing(undefined, form(good))).toEqual({
+      values: { name: 'Dana' },
+      ok: false,
+      message: 'Esta solicitud ya se resolvió o se retiró.',
+    });
     const done = userAction(schema, async () => succeed({ n: 1 }, { key: 'reset.updated' }));
-    expect(await done(undefined, form(good))).toEqual({ ok: true, message: 'Contraseña actualizada', data: { n: 1 } });
+    expect(await done(undefined, form(good))).toEqual({
+      ok: true,
+      message: 'Contraseña actualizada',
+      data: { n: 1 },
+    });
     await expect(userAction(schema, async () => missing())(undefined, form(good))).rejects.toEqual(NOT_FOUND);
   });
 

@@ -6,7 +6,12 @@ import { type DbShape, introspectPostgres, introspectSqlite } from '@/tests/help
 
 type Datamodel = {
   enums: { name: string; values: string[] }[];
-  models: { name: string; dbName: string; fields: { name: string; type: string; kind: string; isRequired: boolean; isUnique: boolean }[]; uniqueIndexes: string[][] }[];
+  models: {
+    name: string;
+    dbName: string;
+    fields: { name: string; type: string; kind: string; isRequired: boolean; isUnique: boolean }[];
+    uniqueIndexes: string[][];
+  }[];
   indexes: { model: string; type: string; fields: string[] }[];
 };
 
@@ -23,8 +28,14 @@ function expectedShape(): DbShape {
     const idx = dm.indexes.filter((i) => i.model === m.name);
     shape.tables[m.dbName] = {
       columns,
-      uniques: idx.filter((i) => i.type === 'unique').map((i) => i.fields.join(',')).sort(),
-      indexes: idx.filter((i) => i.type === 'normal').map((i) => i.fields.join(',')).sort(),
+      uniques: idx
+        .filter((i) => i.type === 'unique')
+        .map((i) => i.fields.join(','))
+        .sort(),
+      indexes: idx
+        .filter((i) => i.type === 'normal')
+        .map((i) => i.fields.join(','))
+        .sort(),
     };
   }
   return shape;

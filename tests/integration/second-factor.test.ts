@@ -16,18 +16,38 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 const meta = { ip: '198.51.100.9', userAgent: 'vitest' };
 /** The code of `secret` for the time step `offset` steps from now (RFC 6238: 30-second steps, ±1 accepted). */
-const code = (secret: string, offset = 0) => new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: Date.now() + offset * 30_000 });
+const code = (secret: string, offset = 0) =>
+  new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: Date.now() + offset * 30_000 });
 
 /** A user with one session; enrolled with `secret` when given. */
 async function userWithSession(role: 'customer' | 'agent', secret?: string) {
   const db = getDb();
-  const u = await db.user.create({ data: { email: `mfa-${crypto.randomUUID()}@t.example`, role, ...(secret ? { totpSecret: encryptSecret(secret), totpEnabledAt: new Date() } : {}) } });
-  const s = await db.session.create({ data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) } });
-  const me: CurrentUser = { id: u.id, email: u.email, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: s.id, mfaEnrolled: !!secret, mfaVerified: false };
+  const u = await db.user.create({
+    data: {
+      email: `mfa-${crypto.randomUUID()}@t.example`,
+      role,
+      ...(secret ? { totpSecret: encryptSecret(secret), totpEnabledAt: new Date() } : {}),
+    },
+  });
+  const s = await db.session.create({
+    data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
+  });
+  const me: CurrentUser = {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role,
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: s.id,
+    mfaEnrolled: !!secret,
+    mfaVerified: false,
+  };
   return { u, s, me };
 }
 const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
-const sessionVerified = async (id: string) => (await getDb().session.findUniqueOrThrow({ where: { id } })).mfaVerifiedAt !== null;
+const sessionVerified = async (id: string) =>
+  (await getDb().session.findUniqueOrThrow({ where: { id } })).mfaVerifiedAt !== null;
 
 describe.each(dialects())('second factor on %s', (dialect) => {
   beforeAll(async () => {
@@ -51,7 +71,13 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     it('the right code (typed with a space) enrols: ten recovery codes stored as keyed hashes, session verified, links revoked, audited', async () => {
       const { u, s, me } = await userWithSession('customer');
       const db = getDb();
-      await db.verificationToken.create({ data: { identifier: u.email, token: crypto.randomBytes(16).toString('hex'), expires: new Date(Date.now() + 600_000) } });
+      await db.verificationToken.create({
+        data: {
+          identifier: u.email,
+          token: crypto.randomBytes(16).toString('hex'),
+          expires: new Date(Date.now() + 600_000),
+        },
+      });
       const { secret } = await pendingEnrolment(me);
       const typed = code(secret);
       const r = await confirmEnrolment(me, `${typed.slice(0, 3)} ${typed.slice(3)}`, meta);
@@ -92,7 +118,8 @@ describe.each(dialects())('second factor on %s', (dialect) => {
 
     it('more than five codes in a window are throttled, even a right one, and counted toward the lock', async () => {
       const { u, me } = await userWithSession('agent', SECRET);
-      for (let i = 0; i < 5; i++) expect(await verifySecondFactor(me, code(SECRET, 10 + i), meta)).toMatch(/^(wrong|throttled)$/);
+      for (let i = 0; i < 5; i++)
+        expect(await verifySecondFactor(me, code(SECRET, 10 + i), meta)).toMatch(/^(wrong|throttled)$/);
       expect(await verifySecondFactor(me, code(SECRET), meta)).toBe('throttled');
       const failures = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures;
       expect(failures).toBeGreaterThanOrEqual(5);
@@ -104,7 +131,9 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const { secret } = await pendingEnrolment(me);
       const enrolled = (await confirmEnrolment(me, code(secret), meta)) as { recoveryCodes: string[] };
       const db = getDb();
-      const s2 = await db.session.create({ data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+      const s2 = await db.session.create({
+        data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
+      });
       const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
       expect(await verifySecondFactor(me2, typed, meta)).toBe('ok');
@@ -120,19 +149,33 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const { secret } = await pendingEnrolment(me);
       const old = (await confirmEnrolment(me, code(secret), meta)) as { recoveryCodes: string[] };
       const enrolled = { ...me, mfaEnrolled: true, mfaVerified: true };
-      expect(await replaceRecoveryCodes(enrolled, old.recoveryCodes[0], meta)).toEqual({ ok: false, reason: 'malformed' });
-      expect(await replaceRecoveryCodes(enrolled, code(secret, 5), meta)).toEqual({ ok: false, reason: 'wrong' });
+      expect(await replaceRecoveryCodes(enrolled, old.recoveryCodes[0], meta)).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
+      expect(await replaceRecoveryCodes(enrolled, code(secret, 5), meta)).toEqual({
+        ok: false,
+        reason: 'wrong',
+      });
       const db = getDb();
       expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(1);
 
-      await db.verificationToken.create({ data: { identifier: u.email, token: crypto.randomBytes(16).toString('hex'), expires: new Date(Date.now() + 600_000) } });
+      await db.verificationToken.create({
+        data: {
+          identifier: u.email,
+          token: crypto.randomBytes(16).toString('hex'),
+          expires: new Date(Date.now() + 600_000),
+        },
+      });
       const r = await replaceRecoveryCodes(enrolled, code(secret, 1), meta);
       expect(r.ok).toBe(true);
       const fresh = (r as { recoveryCodes: string[] }).recoveryCodes;
       expect(fresh).toHaveLength(10);
       expect(fresh).not.toContain(old.recoveryCodes[1]);
       expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
-      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_codes_replaced' } })).toBe(1);
+      expect(
+        await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_codes_replaced' } }),
+      ).toBe(1);
       // The old codes no longer sign in; a new one does.
       expect(await verifySecondFactor(enrolled, old.recoveryCodes[1], meta)).toBe('wrong');
       expect(await verifySecondFactor(enrolled, fresh[0], meta)).toBe('ok');

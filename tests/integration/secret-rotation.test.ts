@@ -25,7 +25,13 @@ describe.each(dialects())('rotating AUTH_SECRET on %s', (dialect) => {
     const db = getDb();
     process.env.AUTH_SECRET = OLD;
     delete process.env.AUTH_SECRET_PREVIOUS;
-    const user = await db.user.create({ data: { email: `rot-${dialect}@example.com`, role: 'agent', totpSecret: encryptSecret('JBSWY3DPEHPK3PXP') } });
+    const user = await db.user.create({
+      data: {
+        email: `rot-${dialect}@example.com`,
+        role: 'agent',
+        totpSecret: encryptSecret('JBSWY3DPEHPK3PXP'),
+      },
+    });
     const stored = async () => (await db.user.findUniqueOrThrow({ where: { id: user.id } })).totpSecret!;
 
     process.env.AUTH_SECRET = NEW; // rotated without keeping the old one: unreadable (today's failure)

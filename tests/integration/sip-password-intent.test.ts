@@ -16,11 +16,24 @@ import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
 let sim: TestSim;
 const meta = { ip: '192.0.2.7', userAgent: 'vitest' };
 const strong = () => `Xq7-${crypto.randomBytes(12).toString('base64url')}`;
-const asCustomer = (u: { id: string; email: string }): CurrentUser => ({ id: u.id, email: u.email, name: null, role: 'customer', timeZone: 'UTC', locale: 'en', sessionId: 't', mfaEnrolled: false, mfaVerified: false });
+const asCustomer = (u: { id: string; email: string }): CurrentUser => ({
+  id: u.id,
+  email: u.email,
+  name: null,
+  role: 'customer',
+  timeZone: 'UTC',
+  locale: 'en',
+  sessionId: 't',
+  mfaEnrolled: false,
+  mfaVerified: false,
+});
 
 async function provisioned() {
   const made = await makeAccount({ members: [`p-${crypto.randomUUID()}@t.example`] });
-  await sim.control('PUT', `/_sim/accounts/${made.account.number}`, { internationalCalling: 'allowed', credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })) });
+  await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
+    internationalCalling: 'allowed',
+    credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+  });
   return made;
 }
 
@@ -41,7 +54,10 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
   it('a normal reset records the intent and completes it, without the password anywhere in the row', async () => {
     const { users, creds } = await provisioned();
     const password = strong();
-    expect(await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta)).toEqual({ ok: true, data: { recorded: true, liftQueued: false } });
+    expect(await resetSipPassword(asCustomer(users[0]), creds[0].id, password, meta)).toEqual({
+      ok: true,
+      data: { recorded: true, liftQueued: false },
+    });
     const change = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: creds[0].id } });
     expect(change).toMatchObject({ status: 'applied', ip: meta.ip });
     expect(JSON.stringify(change)).not.toContain(password);
@@ -52,24 +68,60 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 422 });
     const outcome = await resetSipPassword(asCustomer(users[0]), creds[0].id, strong(), meta);
     await sim.control('DELETE', '/_sim/faults');
-    expect(outcome).toMatchObject({ ok: false, code: 'unavailable', note: { values: { failure: { key: 'outcome.switch.refused' } } } });
-    expect((await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: creds[0].id } })).status).toBe('failed');
-    expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt).toBeNull();
+    expect(outcome).toMatchObject({
+      ok: false,
+      code: 'unavailable',
+      note: { values: { failure: { key: 'outcome.switch.refused' } } },
+    });
+    expect(
+      (await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: creds[0].id } })).status,
+    ).toBe('failed');
+    expect(
+      (await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
+    ).toBeNull();
   });
 
   it('after a restart: a change the switch confirmed is completed, one with no answer is marked unknown and audited', async () => {
     const { users, creds } = await provisioned();
     const old = new Date(Date.now() - 5 * 60_000);
-    const confirmed = await getDb().sipPasswordChange.create({ data: { credentialId: creds[0].id, userId: users[0].id, score: 4, createdAt: old, switchConfirmedAt: old } });
-    const lost = await getDb().sipPasswordChange.create({ data: { credentialId: creds[1].id, userId: users[0].id, score: 4, createdAt: old } });
-    const fresh = await getDb().sipPasswordChange.create({ data: { credentialId: creds[1].id, userId: users[0].id, score: 4 } });
+    const confirmed = await getDb().sipPasswordChange.create({
+      data: {
+        credentialId: creds[0].id,
+        userId: users[0].id,
+        score: 4,
+        createdAt: old,
+        switchConfirmedAt: old,
+      },
+    });
+    const lost = await getDb().sipPasswordChange.create({
+      data: { credentialId: creds[1].id, userId: users[0].id, score: 4, createdAt: old },
+    });
+    const fresh = await getDb().sipPasswordChange.create({
+      data: { credentialId: creds[1].id, userId: users[0].id, score: 4 },
+    });
     expect(await recoverPasswordChanges()).toBe(2);
-    expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: confirmed.id } })).status).toBe('applied');
-    expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt?.toISOString()).toBe(old.toISOString());
-    expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: lost.id } })).status).toBe('unknown');
-    expect(await getDb().auditLog.count({ where: { action: 'sip_password.change_unknown', targetId: creds[1].id } })).toBe(1);
-    expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[1].id } })).passwordChangedAt).toBeNull();
-    expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe('sending'); // still in flight
+    expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: confirmed.id } })).status).toBe(
+      'applied',
+    );
+    expect(
+      (
+        await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })
+      ).passwordChangedAt?.toISOString(),
+    ).toBe(old.toISOString());
+    expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: lost.id } })).status).toBe(
+      'unknown',
+    );
+    expect(
+      await getDb().auditLog.count({
+        where: { action: 'sip_password.change_unknown', targetId: creds[1].id },
+      }),
+    ).toBe(1);
+    expect(
+      (await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[1].id } })).passwordChangedAt,
+    ).toBeNull();
+    expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe(
+      'sending',
+    ); // still in flight
   });
 });
 
@@ -107,8 +159,16 @@ describe('SIP password intent when the SQLite file is busy', () => {
       change = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: cred.id } });
     }
     expect(change.status).toBe('applied');
-    expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: cred.id } })).passwordChangedAt).not.toBeNull();
-    expect(await getDb().auditLog.count({ where: { action: 'sip_password.changed', targetId: cred.id } })).toBe(1);
-    expect(await getDb().mailMessage.count({ where: { template: 'sip_password_changed', payload: { contains: cred.id } } })).toBe(1);
+    expect(
+      (await getDb().sipCredential.findUniqueOrThrow({ where: { id: cred.id } })).passwordChangedAt,
+    ).not.toBeNull();
+    expect(
+      await getDb().auditLog.count({ where: { action: 'sip_password.changed', targetId: cred.id } }),
+    ).toBe(1);
+    expect(
+      await getDb().mailMessage.count({
+        where: { template: 'sip_password_changed', payload: { contains: cred.id } },
+      }),
+    ).toBe(1);
   }, 40_000);
 });

@@ -15,7 +15,8 @@ import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
-const matches = async (username: string, password: string) => (await sim.control('POST', '/_sim/check-password', { username, password })).body.matches as boolean;
+const matches = async (username: string, password: string) =>
+  (await sim.control('POST', '/_sim/check-password', { username, password })).body.matches as boolean;
 
 beforeAll(async () => {
   sim = await startTestSim();
@@ -31,9 +32,22 @@ describe.each(dialects())('SIP password rule on the server, %s', (dialect) => {
 
   async function member() {
     const { account, users, creds } = await makeAccount();
-    await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'allowed', credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0001' })) });
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0001' })),
+    });
     const u = users[0];
-    const user: CurrentUser = { id: u.id, email: u.email, name: null, role: 'customer', timeZone: 'UTC', locale: 'en', sessionId: 's', mfaEnrolled: false, mfaVerified: false };
+    const user: CurrentUser = {
+      id: u.id,
+      email: u.email,
+      name: null,
+      role: 'customer',
+      timeZone: 'UTC',
+      locale: 'en',
+      sessionId: 's',
+      mfaEnrolled: false,
+      mfaVerified: false,
+    };
     return { user, cred: creds[0] };
   }
 
@@ -48,11 +62,17 @@ describe.each(dialects())('SIP password rule on the server, %s', (dialect) => {
     const r = await resetSipPassword(user, cred.id, password, meta);
     expect(r).toMatchObject({ ok: false, code: 'invalid' });
     // The reasons are catalogue notes; in English words they name the character.
-    expect(r.ok || r.code === 'not_found' ? '' : notesText(translate('en'), r.fieldErrors?.password ?? [])).toMatch(why);
+    expect(
+      r.ok || r.code === 'not_found' ? '' : notesText(translate('en'), r.fieldErrors?.password ?? []),
+    ).toMatch(why);
     expect(await matches(cred.username, password)).toBe(false);
     expect(await matches(cred.username, 'old-password-0001')).toBe(true);
-    expect((await getDb().sipCredential.findUniqueOrThrow({ where: { id: cred.id } })).passwordChangedAt).toBeNull();
-    expect(await getDb().auditLog.count({ where: { action: 'sip_password.changed', targetId: cred.id } })).toBe(0);
+    expect(
+      (await getDb().sipCredential.findUniqueOrThrow({ where: { id: cred.id } })).passwordChangedAt,
+    ).toBeNull();
+    expect(
+      await getDb().auditLog.count({ where: { action: 'sip_password.changed', targetId: cred.id } }),
+    ).toBe(0);
   });
 
   it('sets a generated password on the switch', async () => {

@@ -12,30 +12,77 @@ import { makeAccount } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
-const client = () => createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
-const simAccount = async (n: string) => (await sim.control('GET', `/_sim/accounts/${n}`)).body as { internationalCalling: string; internationalCallingChanges: number };
+const client = () =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
+const simAccount = async (n: string) =>
+  (await sim.control('GET', `/_sim/accounts/${n}`)).body as {
+    internationalCalling: string;
+    internationalCallingChanges: number;
+  };
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
 async function staff(role: 'agent' | 'admin' = 'agent', mfaVerified = true): Promise<CurrentUser> {
-  const u = await getDb().user.create({ data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date() } });
-  return { id: u.id, email: u.email, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: 'test', mfaEnrolled: true, mfaVerified };
+  const u = await getDb().user.create({
+    data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date() },
+  });
+  return {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role,
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: 'test',
+    mfaEnrolled: true,
+    mfaVerified,
+  };
 }
 
 /** An account blocked in Tollgate and on the switch, with a pending misdial request from its member. */
 async function blockedWithRequest() {
   const { account, users, creds } = await makeAccount();
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', credentials: [] });
+  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+    internationalCalling: 'blocked',
+    reason: 'high_risk_destination',
+    credentials: [],
+  });
   const db = getDb();
   const block = await db.block.create({
-    data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: creds[0].username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } },
+    data: {
+      accountId: account.id,
+      reason: 'high_risk_destination',
+      placedAt: new Date(),
+      placedBy: 'switch',
+      calls: {
+        create: [
+          {
+            at: new Date(),
+            sipUsername: creds[0].username,
+            to: '+252611234567',
+            sourceIp: '203.0.113.9',
+            durationSec: 0,
+          },
+        ],
+      },
+    },
   });
   const request = await db.unblockRequest.create({
-    data: { blockId: block.id, accountId: account.id, kind: 'misdial', openKey: block.id, submittedById: users[0].id, whatHappened: 'We dialled 00252 instead of 0252.', intendedNumber: '+12526112345', callbackPhone: '+12025550143' },
+    data: {
+      blockId: block.id,
+      accountId: account.id,
+      kind: 'misdial',
+      openKey: block.id,
+      submittedById: users[0].id,
+      whatHappened: 'We dialled 00252 instead of 0252.',
+      intendedNumber: '+12526112345',
+      callbackPhone: '+12025550143',
+    },
   });
   return { account, block, request, member: users[0] };
 }
 
-const approve = (u: CurrentUser, requestId: string) => approveRequest(u, { requestId, attest: 'on', note: 'Spoke with the owner; a receptionist typo.' }, meta);
+const approve = (u: CurrentUser, requestId: string) =>
+  approveRequest(u, { requestId, attest: 'on', note: 'Spoke with the owner; a receptionist typo.' }, meta);
 
 describe.each(dialects())('staff decisions on %s', (dialect) => {
   beforeAll(async () => {
@@ -51,40 +98,78 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const [sam, alex] = [await staff('agent'), await staff('admin')];
     const results = await Promise.all([approve(sam, request.id), approve(alex, request.id)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, kind: 'already_decided', status: 'approved' }]);
+    expect(results.filter((r) => !r.ok)).toEqual([
+      { ok: false, kind: 'already_decided', status: 'approved' },
+    ]);
 
     const db = getDb();
     expect(await db.switchOperation.count({ where: { blockId: block.id } })).toBe(1);
     const decided = await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } });
-    expect(decided).toMatchObject({ status: 'approved', openKey: null, decisionNote: 'Spoke with the owner; a receptionist typo.' });
+    expect(decided).toMatchObject({
+      status: 'approved',
+      openKey: null,
+      decisionNote: 'Spoke with the owner; a receptionist typo.',
+    });
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(1);
     expect(await db.auditLog.count({ where: { action: 'request.approved', targetId: request.id } })).toBe(1);
-    expect(await db.auditLog.count({ where: { action: 'request.decision_conflict', targetId: request.id } })).toBe(1);
+    expect(
+      await db.auditLog.count({ where: { action: 'request.decision_conflict', targetId: request.id } }),
+    ).toBe(1);
     expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('lift_pending');
 
     // Two workers racing to send it still reach the switch once.
-    await Promise.all([processSwitchOutbox({ client: client(), owner: 'a' }), processSwitchOutbox({ client: client(), owner: 'b' })]);
+    await Promise.all([
+      processSwitchOutbox({ client: client(), owner: 'a' }),
+      processSwitchOutbox({ client: client(), owner: 'b' }),
+    ]);
     expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('lifted');
-    expect(await simAccount(account.number)).toMatchObject({ internationalCalling: 'allowed', internationalCallingChanges: 1 });
+    expect(await simAccount(account.number)).toMatchObject({
+      internationalCalling: 'allowed',
+      internationalCallingChanges: 1,
+    });
   });
 
   it('approve against deny at once: exactly one decision stands', async () => {
     const { block, request } = await blockedWithRequest();
     const [sam, alex] = [await staff(), await staff()];
-    const [a, d] = await Promise.all([approve(sam, request.id), denyRequest(alex, { requestId: request.id, denyReason: 'We could not reach you on the callback number.' }, meta)]);
+    const [a, d] = await Promise.all([
+      approve(sam, request.id),
+      denyRequest(
+        alex,
+        { requestId: request.id, denyReason: 'We could not reach you on the callback number.' },
+        meta,
+      ),
+    ]);
     expect([a.ok, d.ok].filter(Boolean)).toHaveLength(1);
     const db = getDb();
     const final = await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } });
-    expect(await db.switchOperation.count({ where: { blockId: block.id } })).toBe(final.status === 'approved' ? 1 : 0);
-    expect(await db.mailMessage.count({ where: { template: { in: ['request_approved', 'request_denied'] }, payload: { contains: request.id } } })).toBe(1);
+    expect(await db.switchOperation.count({ where: { blockId: block.id } })).toBe(
+      final.status === 'approved' ? 1 : 0,
+    );
+    expect(
+      await db.mailMessage.count({
+        where: {
+          template: { in: ['request_approved', 'request_denied'] },
+          payload: { contains: request.id },
+        },
+      }),
+    ).toBe(1);
   });
 
   it('a deny keeps the block, records the reason the customer reads, and queues the email', async () => {
     const { block, request, member } = await blockedWithRequest();
-    const r = await denyRequest(await staff(), { requestId: request.id, denyReason: 'The calls came from an address abroad.' }, meta);
+    const r = await denyRequest(
+      await staff(),
+      { requestId: request.id, denyReason: 'The calls came from an address abroad.' },
+      meta,
+    );
     expect(r.ok).toBe(true);
     const db = getDb();
-    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: 'denied', denyReason: 'The calls came from an address abroad.', openKey: null });
+    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      status: 'denied',
+      denyReason: 'The calls came from an address abroad.',
+      openKey: null,
+    });
     expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('active');
     expect(await db.mailMessage.count({ where: { template: 'request_denied', to: member.email } })).toBe(1);
   });
@@ -94,55 +179,109 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const customer: CurrentUser = { ...(await staff()), role: 'customer' };
     await expect(approve(customer, request.id)).rejects.toThrow();
     await expect(approve(await staff('agent', false), request.id)).rejects.toThrow();
-    await expect(placeManualBlock(customer, { accountNumber: 'ACC-1', note: 'nope nope' }, meta)).rejects.toThrow();
-    expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('pending');
+    await expect(
+      placeManualBlock(customer, { accountNumber: 'ACC-1', note: 'nope nope' }, meta),
+    ).rejects.toThrow();
+    expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe(
+      'pending',
+    );
   });
 
   it('a manual block is not in force until the switch confirms it; then lifting goes through the outbox', async () => {
     await processSwitchOutbox({ client: client() }); // earlier tests' lifts: the fault below is for this block
     const { account } = await makeAccount();
-    await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'allowed', credentials: [] });
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
     const agent = await staff();
     const db = getDb();
-    expect(await placeManualBlock(agent, { accountNumber: account.number, note: 'Customer asked us to block while they audit their PBX.' }, meta)).toEqual({ ok: true });
+    expect(
+      await placeManualBlock(
+        agent,
+        { accountNumber: account.number, note: 'Customer asked us to block while they audit their PBX.' },
+        meta,
+      ),
+    ).toEqual({ ok: true });
     expect(await db.block.count({ where: { accountId: account.id } })).toBe(0); // nothing shown as in force yet
     // A second placement while the first waits is refused.
-    expect(await placeManualBlock(agent, { accountNumber: account.number, note: 'again again' }, meta)).toMatchObject({ ok: false, kind: 'refused' });
+    expect(
+      await placeManualBlock(agent, { accountNumber: account.number, note: 'again again' }, meta),
+    ).toMatchObject({ ok: false, kind: 'refused' });
 
     await sim.control('PUT', '/_sim/faults', { failNext: 1 });
     expect(await processSwitchOutbox({ client: client() })).toBe(0);
     expect(await db.block.count({ where: { accountId: account.id } })).toBe(0);
     await sim.control('DELETE', '/_sim/faults');
-    await db.switchOperation.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
+    await db.switchOperation.updateMany({
+      where: { status: 'pending' },
+      data: { nextAttemptAt: new Date(0) },
+    });
     expect(await processSwitchOutbox({ client: client() })).toBe(1);
 
     const block = await db.block.findFirstOrThrow({ where: { accountId: account.id } });
-    expect(block).toMatchObject({ reason: 'manual', status: 'active', placedBy: agent.email, note: 'Customer asked us to block while they audit their PBX.' });
+    expect(block).toMatchObject({
+      reason: 'manual',
+      status: 'active',
+      placedBy: agent.email,
+      note: 'Customer asked us to block while they audit their PBX.',
+    });
     expect((await simAccount(account.number)).internationalCalling).toBe('blocked');
-    expect(await db.mailMessage.count({ where: { template: 'block_notice', payload: { contains: block.id } } })).toBe(1);
-    expect(await db.auditLog.count({ where: { action: { in: ['block.place_requested', 'block.placed'] }, accountId: account.id } })).toBe(2);
+    expect(
+      await db.mailMessage.count({ where: { template: 'block_notice', payload: { contains: block.id } } }),
+    ).toBe(1);
+    expect(
+      await db.auditLog.count({
+        where: { action: { in: ['block.place_requested', 'block.placed'] }, accountId: account.id },
+      }),
+    ).toBe(2);
 
-    expect(await liftBlockByStaff(agent, { blockId: block.id, note: 'Audit done, PBX firewalled.' }, meta)).toEqual({ ok: true });
-    expect(await liftBlockByStaff(agent, { blockId: block.id, note: 'twice twice' }, meta)).toMatchObject({ ok: false, kind: 'refused' });
+    expect(
+      await liftBlockByStaff(agent, { blockId: block.id, note: 'Audit done, PBX firewalled.' }, meta),
+    ).toEqual({ ok: true });
+    expect(await liftBlockByStaff(agent, { blockId: block.id, note: 'twice twice' }, meta)).toMatchObject({
+      ok: false,
+      kind: 'refused',
+    });
     expect(await processSwitchOutbox({ client: client() })).toBe(1);
     expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('lifted');
-    expect(await simAccount(account.number)).toMatchObject({ internationalCalling: 'allowed', internationalCallingChanges: 2 });
+    expect(await simAccount(account.number)).toMatchObject({
+      internationalCalling: 'allowed',
+      internationalCallingChanges: 2,
+    });
   });
 
   it('a block the switch refuses never appears, and the refusal is audited', async () => {
     const { account } = await makeAccount(); // not provisioned on the switch: it answers 404
-    expect(await placeManualBlock(await staff(), { accountNumber: account.number, note: 'Suspicious account.' }, meta)).toEqual({ ok: true });
+    expect(
+      await placeManualBlock(
+        await staff(),
+        { accountNumber: account.number, note: 'Suspicious account.' },
+        meta,
+      ),
+    ).toEqual({ ok: true });
     await processSwitchOutbox({ client: client() });
     const db = getDb();
     expect(await db.block.count({ where: { accountId: account.id } })).toBe(0);
-    expect((await db.switchOperation.findFirstOrThrow({ where: { accountNumber: account.number } })).status).toBe('failed');
-    expect(await db.auditLog.count({ where: { action: 'block.place_refused', accountId: account.id } })).toBe(1);
+    expect(
+      (await db.switchOperation.findFirstOrThrow({ where: { accountNumber: account.number } })).status,
+    ).toBe('failed');
+    expect(await db.auditLog.count({ where: { action: 'block.place_refused', accountId: account.id } })).toBe(
+      1,
+    );
   });
 
   it('approving a request cannot undo a block support placed on the same account', async () => {
     const { account, block, request } = await blockedWithRequest();
     const db = getDb();
-    await db.block.create({ data: { accountId: account.id, reason: 'manual', placedAt: new Date(), placedBy: 'someone@staff.example' } });
+    await db.block.create({
+      data: {
+        accountId: account.id,
+        reason: 'manual',
+        placedAt: new Date(),
+        placedBy: 'someone@staff.example',
+      },
+    });
     const r = await approve(await staff(), request.id);
     expect(r).toMatchObject({ ok: false, kind: 'conflict' });
     expect((await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('pending');
@@ -153,9 +292,30 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const { account, creds } = await makeAccount();
     const db = getDb();
     const placedAt = new Date(Date.now() - 60_000);
-    await db.block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt, placedBy: 'switch', calls: { create: creds.map((c) => ({ at: placedAt, sipUsername: c.username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 })) } } });
-    await db.sipCredential.updateMany({ where: { accountId: account.id }, data: { passwordChangedAt: new Date() } });
-    await db.block.create({ data: { accountId: account.id, reason: 'manual', placedAt, placedBy: 'agent@staff.example' } });
+    await db.block.create({
+      data: {
+        accountId: account.id,
+        reason: 'high_risk_destination',
+        placedAt,
+        placedBy: 'switch',
+        calls: {
+          create: creds.map((c) => ({
+            at: placedAt,
+            sipUsername: c.username,
+            to: '+252611234567',
+            sourceIp: '203.0.113.9',
+            durationSec: 0,
+          })),
+        },
+      },
+    });
+    await db.sipCredential.updateMany({
+      where: { accountId: account.id },
+      data: { passwordChangedAt: new Date() },
+    });
+    await db.block.create({
+      data: { accountId: account.id, reason: 'manual', placedAt, placedBy: 'agent@staff.example' },
+    });
     expect(await db.$transaction((tx) => liftIfRotated(tx, account.id))).toEqual([]);
     expect(await db.switchOperation.count({ where: { accountNumber: account.number } })).toBe(0);
   });

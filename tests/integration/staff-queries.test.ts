@@ -13,8 +13,20 @@ import { makeAccount } from '@/tests/helpers/factory';
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
 async function staff(role: 'agent' | 'admin'): Promise<CurrentUser> {
-  const u = await getDb().user.create({ data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date() } });
-  return { id: u.id, email: u.email, name: null, role, timeZone: 'UTC', locale: 'en', sessionId: 'test', mfaEnrolled: true, mfaVerified: true };
+  const u = await getDb().user.create({
+    data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date() },
+  });
+  return {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role,
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: 'test',
+    mfaEnrolled: true,
+    mfaVerified: true,
+  };
 }
 
 describe.each(dialects())('staff queries on %s', (dialect) => {
@@ -26,10 +38,24 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
 
   it('search ignores case for account number, company name, member email and SIP username', async () => {
     const tag = crypto.randomBytes(3).toString('hex');
-    const { account } = await makeAccount({ members: [`Reception.${tag}@Dental.example`], credentials: [`Front-Desk-${tag}`] });
-    await getDb().customerAccount.update({ where: { id: account.id }, data: { name: `Bright Smile ${tag} Dental` } });
-    for (const q of [account.number.toLowerCase(), `bright smile ${tag}`.toUpperCase(), `reception.${tag}@dental`, `FRONT-DESK-${tag}`.toLowerCase()]) {
-      expect((await searchAccounts(agent, q)).map((h) => h.number), q).toEqual([account.number]);
+    const { account } = await makeAccount({
+      members: [`Reception.${tag}@Dental.example`],
+      credentials: [`Front-Desk-${tag}`],
+    });
+    await getDb().customerAccount.update({
+      where: { id: account.id },
+      data: { name: `Bright Smile ${tag} Dental` },
+    });
+    for (const q of [
+      account.number.toLowerCase(),
+      `bright smile ${tag}`.toUpperCase(),
+      `reception.${tag}@dental`,
+      `FRONT-DESK-${tag}`.toLowerCase(),
+    ]) {
+      expect(
+        (await searchAccounts(agent, q)).map((h) => h.number),
+        q,
+      ).toEqual([account.number]);
     }
     expect(await searchAccounts(agent, `nothing-${tag}`)).toEqual([]);
   });
@@ -39,34 +65,84 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     const ids: string[] = [];
     for (const minutesAgo of [5, 30]) {
       const { account, users } = await makeAccount();
-      const block = await db.block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch', calls: { create: [{ at: new Date(), sipUsername: 'x', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] } } });
-      const r = await db.unblockRequest.create({ data: { blockId: block.id, accountId: account.id, kind: 'misdial', openKey: block.id, submittedById: users[0].id, whatHappened: 'typo typo typo', callbackPhone: '+12025550143', createdAt: new Date(Date.now() - minutesAgo * 60_000) } });
+      const block = await db.block.create({
+        data: {
+          accountId: account.id,
+          reason: 'high_risk_destination',
+          placedAt: new Date(),
+          placedBy: 'switch',
+          calls: {
+            create: [
+              {
+                at: new Date(),
+                sipUsername: 'x',
+                to: '+252611234567',
+                sourceIp: '203.0.113.9',
+                durationSec: 0,
+              },
+            ],
+          },
+        },
+      });
+      const r = await db.unblockRequest.create({
+        data: {
+          blockId: block.id,
+          accountId: account.id,
+          kind: 'misdial',
+          openKey: block.id,
+          submittedById: users[0].id,
+          whatHappened: 'typo typo typo',
+          callbackPhone: '+12025550143',
+          createdAt: new Date(Date.now() - minutesAgo * 60_000),
+        },
+      });
       ids.push(r.id);
     }
     const { items } = await listQueue(agent);
     const mine = items.filter((i) => ids.includes(i.id));
     expect(mine.map((i) => i.id)).toEqual([ids[1], ids[0]]);
-    expect(mine[0]).toMatchObject({ summary: { count: 1, countries: ['Somalia'] }, likelihood: { level: expect.any(String) } });
+    expect(mine[0]).toMatchObject({
+      summary: { count: 1, countries: ['Somalia'] },
+      likelihood: { level: expect.any(String) },
+    });
     expect(mine[0].ageSec).toBeGreaterThanOrEqual(30 * 60 - 5);
   });
 
   it('the audit log filters by account, actor, action and date, and pages by keyset without gaps or repeats', async () => {
     const { account } = await makeAccount();
     const actor = await staff('agent');
-    for (let i = 0; i < 120; i++) await audit({ action: i % 2 ? 'block.lift_requested' : 'request.approved', actor, accountId: account.id, meta });
+    for (let i = 0; i < 120; i++)
+      await audit({
+        action: i % 2 ? 'block.lift_requested' : 'request.approved',
+        actor,
+        accountId: account.id,
+        meta,
+      });
     const seen: string[] = [];
     let before: string | undefined;
     for (;;) {
-      const page = await listAudit(agent, { account: account.number.toLowerCase(), actor: actor.email, action: 'request.approved', before });
+      const page = await listAudit(agent, {
+        account: account.number.toLowerCase(),
+        actor: actor.email,
+        action: 'request.approved',
+        before,
+      });
       seen.push(...page.entries.map((e) => e.id));
-      expect(page.entries.every((e) => e.action === 'request.approved' && e.account === account.number && e.actorEmail === actor.email)).toBe(true);
+      expect(
+        page.entries.every(
+          (e) =>
+            e.action === 'request.approved' && e.account === account.number && e.actorEmail === actor.email,
+        ),
+      ).toBe(true);
       if (!page.next) break;
       before = page.next;
     }
     expect(seen).toHaveLength(60);
     expect(new Set(seen).size).toBe(60);
     const today = new Date().toISOString().slice(0, 10);
-    expect((await listAudit(agent, { account: account.number, from: today, to: today })).entries).toHaveLength(50);
+    expect(
+      (await listAudit(agent, { account: account.number, from: today, to: today })).entries,
+    ).toHaveLength(50);
     expect((await listAudit(agent, { account: account.number, to: '2000-01-01' })).entries).toHaveLength(0);
     expect((await listAudit(agent, { account: 'ACC-0000000' })).unknown).toBe('account');
   });
@@ -79,14 +155,25 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     const db = getDb();
     const u = await db.user.findUniqueOrThrow({ where: { email } });
     expect(u.passwordHash).not.toContain((created as { initialPassword: string }).initialPassword);
-    await db.session.create({ data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) } });
+    await db.session.create({
+      data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
+    });
     expect(await changeStaffRole(admin, { userId: u.id, role: 'admin' }, meta)).toMatchObject({ ok: true });
     expect(await setStaffDisabled(admin, { userId: u.id, disabled: true }, meta)).toMatchObject({ ok: true });
-    expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({ role: 'admin', disabled: true });
+    expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({
+      role: 'admin',
+      disabled: true,
+    });
     expect(await db.session.count({ where: { userId: u.id } })).toBe(0);
-    expect(await setStaffDisabled(admin, { userId: admin.id, disabled: true }, meta)).toMatchObject({ ok: false });
-    const actions = (await db.auditLog.findMany({ where: { targetId: u.id }, orderBy: { at: 'asc' } })).map((a) => a.action);
+    expect(await setStaffDisabled(admin, { userId: admin.id, disabled: true }, meta)).toMatchObject({
+      ok: false,
+    });
+    const actions = (await db.auditLog.findMany({ where: { targetId: u.id }, orderBy: { at: 'asc' } })).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual(['staff_user.created', 'staff_user.role_changed', 'staff_user.disabled']);
-    await expect(createStaffUser(agent, { email: `x-${email}`, name: 'X', role: 'admin' }, meta)).rejects.toThrow();
+    await expect(
+      createStaffUser(agent, { email: `x-${email}`, name: 'X', role: 'admin' }, meta),
+    ).rejects.toThrow();
   });
 });

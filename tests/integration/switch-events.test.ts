@@ -10,12 +10,28 @@ let seq = 0;
 
 function placed(accountNumber: string, from: string[], id = `evt_test_${Date.now()}_${seq++}`) {
   return {
-    id, type: 'block.placed', occurredAt: new Date().toISOString(),
-    data: { accountNumber, reason: 'high_risk_destination', calls: from.map((f, i) => ({ at: new Date(Date.now() - (10 - i) * 1000).toISOString(), from: f, to: `+25261123456${i}`, sourceIp: '203.0.113.9', durationSec: i })) },
+    id,
+    type: 'block.placed',
+    occurredAt: new Date().toISOString(),
+    data: {
+      accountNumber,
+      reason: 'high_risk_destination',
+      calls: from.map((f, i) => ({
+        at: new Date(Date.now() - (10 - i) * 1000).toISOString(),
+        from: f,
+        to: `+25261123456${i}`,
+        sourceIp: '203.0.113.9',
+        durationSec: i,
+      })),
+    },
   };
 }
 
-function post(body: string, signature: string | null = signEvent(secret, body), extraHeaders: Record<string, string> = {}) {
+function post(
+  body: string,
+  signature: string | null = signEvent(secret, body),
+  extraHeaders: Record<string, string> = {},
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
   if (signature) headers['tollgate-signature'] = signature;
   return POST(new Request('http://localhost/api/switch/events', { method: 'POST', headers, body }));
@@ -27,17 +43,27 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
   });
 
   it('a valid block.placed creates the block, its calls, its timeline and a notice per member', async () => {
-    const { account, creds } = await makeAccount({ members: [`a-${dialect}@t.example`, `b-${dialect}@t.example`] });
-    const event = placed(account.number, creds.map((c) => c.username));
+    const { account, creds } = await makeAccount({
+      members: [`a-${dialect}@t.example`, `b-${dialect}@t.example`],
+    });
+    const event = placed(
+      account.number,
+      creds.map((c) => c.username),
+    );
     const res = await post(JSON.stringify(event));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ received: true, duplicate: false });
     const db = getDb();
-    const block = await db.block.findUniqueOrThrow({ where: { sourceEventId: event.id }, include: { calls: true, events: true } });
+    const block = await db.block.findUniqueOrThrow({
+      where: { sourceEventId: event.id },
+      include: { calls: true, events: true },
+    });
     expect(block).toMatchObject({ accountId: account.id, reason: 'high_risk_destination', status: 'active' });
     expect(block.calls.map((c) => c.sipUsername).sort()).toEqual(creds.map((c) => c.username).sort());
     expect(block.events.map((e) => e.type).sort()).toEqual(['notice_queued', 'placed']);
-    const mail = await db.mailMessage.findMany({ where: { template: 'block_notice', to: { in: [`a-${dialect}@t.example`, `b-${dialect}@t.example`] } } });
+    const mail = await db.mailMessage.findMany({
+      where: { template: 'block_notice', to: { in: [`a-${dialect}@t.example`, `b-${dialect}@t.example`] } },
+    });
     expect(mail).toHaveLength(2);
     const inbox = await db.switchEvent.findUniqueOrThrow({ where: { id: event.id } });
     expect(inbox.body).toBe(JSON.stringify(event));
@@ -57,11 +83,24 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
   it('50 concurrent copies of one event create exactly one block', async () => {
     const { account, creds } = await makeAccount();
     const body = JSON.stringify(placed(account.number, [creds[0].username]));
-    const answers = await Promise.all(Array.from({ length: 50 }, () => post(body).then(async (r) => ({ status: r.status, json: await r.json() }))));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        post(body).then(async (r) => ({ status: r.status, json: await r.json() })),
+      ),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers.filter((a) => a.json.duplicate === false)).toHaveLength(1);
     expect(await getDb().block.count({ where: { accountId: account.id } })).toBe(1);
-    expect(await getDb().mailMessage.count({ where: { to: { startsWith: 'member-' }, payload: { contains: (await getDb().block.findFirstOrThrow({ where: { accountId: account.id } })).id } } })).toBe(1);
+    expect(
+      await getDb().mailMessage.count({
+        where: {
+          to: { startsWith: 'member-' },
+          payload: {
+            contains: (await getDb().block.findFirstOrThrow({ where: { accountId: account.id } })).id,
+          },
+        },
+      }),
+    ).toBe(1);
   });
 
   it('refuses a wrong signature, a stale timestamp and a missing header with 401, and stores nothing', async () => {
@@ -71,13 +110,20 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect((await post(body, signEvent('another-secret-another-secret-0123456789', body))).status).toBe(401);
     expect((await post(body, signEvent(secret, body, Math.floor(Date.now() / 1000) - 301))).status).toBe(401);
     expect((await post(body, null)).status).toBe(401);
-    expect((await post(body, signEvent(secret, body.replace('high_risk_destination', 'manual')))).status).toBe(401);
+    expect(
+      (await post(body, signEvent(secret, body.replace('high_risk_destination', 'manual')))).status,
+    ).toBe(401);
     expect(await getDb().switchEvent.count({ where: { id: event.id } })).toBe(0);
   });
 
   it('answers 400 to malformed JSON and to a schema violation, keeping the body', async () => {
     expect((await post('{"id": "evt_x",')).status).toBe(400);
-    const bad = JSON.stringify({ id: 'evt_bad_schema', type: 'block.placed', occurredAt: 'yesterday', data: {} });
+    const bad = JSON.stringify({
+      id: 'evt_bad_schema',
+      type: 'block.placed',
+      occurredAt: 'yesterday',
+      data: {},
+    });
     const res = await post(bad);
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('invalid_event');
@@ -93,17 +139,28 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     const event = placed('ACC-0000001', ['nobody-here']);
     const res = await post(JSON.stringify(event));
     expect(res.status).toBe(404);
-    expect((await getDb().switchEvent.findUniqueOrThrow({ where: { id: event.id } })).status).toBe('unknown_account');
+    expect((await getDb().switchEvent.findUniqueOrThrow({ where: { id: event.id } })).status).toBe(
+      'unknown_account',
+    );
   });
 
   it('block.lifted lifts the open block and queues the lifted email', async () => {
     const { account, creds } = await makeAccount();
     await post(JSON.stringify(placed(account.number, [creds[0].username])));
-    const lifted = { id: `evt_lift_${seq++}`, type: 'block.lifted', occurredAt: new Date().toISOString(), data: { accountNumber: account.number, actor: 'noc-operator' } };
+    const lifted = {
+      id: `evt_lift_${seq++}`,
+      type: 'block.lifted',
+      occurredAt: new Date().toISOString(),
+      data: { accountNumber: account.number, actor: 'noc-operator' },
+    };
     expect((await post(JSON.stringify(lifted))).status).toBe(200);
     const block = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
     expect(block).toMatchObject({ status: 'lifted', liftedBy: 'noc-operator' });
-    expect(await getDb().mailMessage.count({ where: { template: 'block_lifted', payload: { contains: block.id } } })).toBe(1);
+    expect(
+      await getDb().mailMessage.count({
+        where: { template: 'block_lifted', payload: { contains: block.id } },
+      }),
+    ).toBe(1);
   });
 
   it('a new block cancels a lift still waiting to be sent, so it cannot undo the new block', async () => {

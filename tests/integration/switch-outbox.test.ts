@@ -9,23 +9,39 @@ import { decideLift, makeAccount } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
-const client = () => createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 500, retries: 0, log: () => {} });
-const changes = async (n: string) => (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCallingChanges as number;
-const calling = async (n: string) => (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCalling as string;
+const client = () =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 500, retries: 0, log: () => {} });
+const changes = async (n: string) =>
+  (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCallingChanges as number;
+const calling = async (n: string) =>
+  (await sim.control('GET', `/_sim/accounts/${n}`)).body.internationalCalling as string;
 
 /** A blocked account in both Tollgate and the simulator, with a lift decided (queued) in Tollgate. */
 async function blockedWithLiftQueued() {
   const { account } = await makeAccount();
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, { internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: new Date().toISOString(), credentials: [] });
+  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+    internationalCalling: 'blocked',
+    reason: 'high_risk_destination',
+    blockedAt: new Date().toISOString(),
+    credentials: [],
+  });
   const db = getDb();
-  const block = await db.block.create({ data: { accountId: account.id, reason: 'high_risk_destination', placedAt: new Date(), placedBy: 'switch' } });
+  const block = await db.block.create({
+    data: {
+      accountId: account.id,
+      reason: 'high_risk_destination',
+      placedAt: new Date(),
+      placedBy: 'switch',
+    },
+  });
   await decideLift([block]);
   return { account, block };
 }
 
 const blockStatus = async (id: string) => (await getDb().block.findUniqueOrThrow({ where: { id } })).status;
 /** Makes a failed attempt's backoff due now (tests do not wait minutes). */
-const dueNow = () => getDb().switchOperation.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
+const dueNow = () =>
+  getDb().switchOperation.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
 
 describe.each(dialects())('switch outbox on %s', (dialect) => {
   beforeAll(async () => {
@@ -52,7 +68,10 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     expect(await blockStatus(block.id)).toBe('lifted');
     expect(await calling(account.number)).toBe('allowed');
     expect(await changes(account.number)).toBe(1);
-    const events = await getDb().blockEvent.findMany({ where: { blockId: block.id }, orderBy: { at: 'asc' } });
+    const events = await getDb().blockEvent.findMany({
+      where: { blockId: block.id },
+      orderBy: { at: 'asc' },
+    });
     expect(events.map((e) => e.type)).toEqual(['lift_requested', 'lifted']);
   });
 
@@ -73,11 +92,15 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
   it('a worker killed in the middle of a lift: the next worker resumes and the switch applies it once', async () => {
     const { account, block } = await blockedWithLiftQueued();
     await sim.control('PUT', '/_sim/faults', { delayMs: 3000, delayNext: 1 });
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', '--tsconfig', 'tsconfig.json', 'tests/helpers/outbox-child.ts'], {
-      env: { ...process.env, SIM_URL: sim.url, SIM_TOKEN: TOKEN, LEASE_MS: '5000' },
-      stdio: 'ignore',
-      detached: true, // its own process group: tsx runs the script in a grandchild node process
-    });
+    const child = spawn(
+      path.resolve('node_modules/.bin/tsx'),
+      ['--conditions=react-server', '--tsconfig', 'tsconfig.json', 'tests/helpers/outbox-child.ts'],
+      {
+        env: { ...process.env, SIM_URL: sim.url, SIM_TOKEN: TOKEN, LEASE_MS: '5000' },
+        stdio: 'ignore',
+        detached: true, // its own process group: tsx runs the script in a grandchild node process
+      },
+    );
     // Wait until the child's request reached the switch, then kill it without a chance to clean up.
     for (let i = 0; i < 100; i++) {
       const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
@@ -88,10 +111,13 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     const exited = new Promise((r) => child.once('exit', r));
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
-    expect((await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } })).status).toBe('pending');
+    expect((await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } })).status).toBe(
+      'pending',
+    );
     // Its lease is still held: another worker must not touch the row yet.
     const { leaseUntil } = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
-    if (leaseUntil!.getTime() - Date.now() > 500) expect(await processSwitchOutbox({ client: client(), owner: 'second' })).toBe(0);
+    if (leaseUntil!.getTime() - Date.now() > 500)
+      expect(await processSwitchOutbox({ client: client(), owner: 'second' })).toBe(0);
     // Wait for the dead worker's lease to expire (its delayed call may reach the switch meanwhile).
     await new Promise((r) => setTimeout(r, Math.max(0, leaseUntil!.getTime() - Date.now()) + 3200));
     await sim.control('DELETE', '/_sim/faults');

@@ -11,7 +11,17 @@ describe.each(dialects())('the user’s time zone, %s', (dialect) => {
 
   const user = async (): Promise<CurrentUser> => {
     const u = await getDb().user.create({ data: { email: `tz-${crypto.randomUUID()}@test.example` } });
-    return { id: u.id, email: u.email, name: null, role: 'customer', timeZone: u.timeZone, locale: 'en', sessionId: 's', mfaEnrolled: false, mfaVerified: false };
+    return {
+      id: u.id,
+      email: u.email,
+      name: null,
+      role: 'customer',
+      timeZone: u.timeZone,
+      locale: 'en',
+      sessionId: 's',
+      mfaEnrolled: false,
+      mfaVerified: false,
+    };
   };
   const zoneOf = async (id: string) => (await getDb().user.findUniqueOrThrow({ where: { id } })).timeZone;
 
@@ -27,7 +37,9 @@ describe.each(dialects())('the user’s time zone, %s', (dialect) => {
     expect(await timeZoneFollowsBrowser(u.id)).toBe(false);
     expect(await adoptBrowserTimeZone(u.id, 'Asia/Tokyo')).toBe(false);
     expect(await zoneOf(u.id)).toBe('America/New_York');
-    const entry = await getDb().auditLog.findFirstOrThrow({ where: { action: 'profile.time_zone_changed', actorId: u.id } });
+    const entry = await getDb().auditLog.findFirstOrThrow({
+      where: { action: 'profile.time_zone_changed', actorId: u.id },
+    });
     expect(JSON.parse(entry.detail!)).toEqual({ from: 'Europe/Madrid', to: 'America/New_York' });
   });
 

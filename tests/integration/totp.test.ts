@@ -4,7 +4,8 @@ import { acceptTotp, matchTotpStep } from '@/lib/auth/totp';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
-const codeAt = (ms: number) => new TOTP({ secret: SECRET, digits: 6, period: 30 }).generate({ timestamp: ms });
+const codeAt = (ms: number) =>
+  new TOTP({ secret: SECRET, digits: 6, period: 30 }).generate({ timestamp: ms });
 
 describe('TOTP codes (RFC 6238)', () => {
   it('accept the current step and one either side, nothing further', () => {
@@ -38,18 +39,40 @@ describe.each(dialects())('second-factor failures across windows, on %s', (diale
     const { getDb } = await import('@/lib/server/db');
     const { encryptSecret } = await import('@/lib/auth/totp');
     const { verifySecondFactor } = await import('@/lib/auth/mfa/verify');
-    const { recordSecondFactorFailure, unlockSecondFactor, TOTP_LOCK_AFTER } = await import('@/lib/auth/mfa/lockout');
+    const { recordSecondFactorFailure, unlockSecondFactor, TOTP_LOCK_AFTER } =
+      await import('@/lib/auth/mfa/lockout');
     const db = getDb();
-    const u = await db.user.create({ data: { email: `lock-${dialect}@t.example`, role: 'agent', totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } });
-    const s = await db.session.create({ data: { sessionToken: `sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });
-    const me = { id: u.id, email: u.email, name: null, role: u.role, timeZone: 'UTC', locale: 'en', sessionId: s.id, mfaEnrolled: true, mfaVerified: false };
+    const u = await db.user.create({
+      data: {
+        email: `lock-${dialect}@t.example`,
+        role: 'agent',
+        totpSecret: encryptSecret(SECRET),
+        totpEnabledAt: new Date(),
+      },
+    });
+    const s = await db.session.create({
+      data: { sessionToken: `sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) },
+    });
+    const me = {
+      id: u.id,
+      email: u.email,
+      name: null,
+      role: u.role,
+      timeZone: 'UTC',
+      locale: 'en',
+      sessionId: s.id,
+      mfaEnrolled: true,
+      mfaVerified: false,
+    };
     const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
 
-    for (const typed of ['508 29', 'abc', '']) expect(await verifySecondFactor(me, typed, meta)).toBe('malformed');
+    for (const typed of ['508 29', 'abc', ''])
+      expect(await verifySecondFactor(me, typed, meta)).toBe('malformed');
     expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(0);
     expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
 
-    for (let i = 1; i < TOTP_LOCK_AFTER; i++) expect((await recordSecondFactorFailure(me, meta)).locked).toBe(false);
+    for (let i = 1; i < TOTP_LOCK_AFTER; i++)
+      expect((await recordSecondFactorFailure(me, meta)).locked).toBe(false);
     expect(await recordSecondFactorFailure(me, meta)).toEqual({ locked: true, failures: 20 });
     expect(await recordSecondFactorFailure(me, meta)).toEqual({ locked: true, failures: 21 });
     expect(await db.mailMessage.count({ where: { to: u.email, template: 'mfa_locked' } })).toBe(1);
@@ -58,7 +81,10 @@ describe.each(dialects())('second-factor failures across windows, on %s', (diale
     expect(await verifySecondFactor(me, codeAt(Date.now()), meta)).toBe('locked');
 
     await unlockSecondFactor(me, meta);
-    expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({ totpFailures: 0, totpLockedAt: null });
+    expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({
+      totpFailures: 0,
+      totpLockedAt: null,
+    });
     expect(await verifySecondFactor(me, codeAt(Date.now()).replace(/^(\d{3})/, '$1 '), meta)).toBe('ok');
   });
 });
@@ -73,13 +99,37 @@ describe.each(dialects())('recovery codes, on %s', (dialect) => {
     const { replaceRecoveryCodes } = await import('@/lib/auth/mfa/recovery');
     const { verifySecondFactor } = await import('@/lib/auth/mfa/verify');
     const db = getDb();
-    const u = await db.user.create({ data: { email: `rc-${dialect}@t.example`, role: 'customer', totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } });
-    const s = await db.session.create({ data: { sessionToken: `rc-sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) } });
-    const me = { id: u.id, email: u.email, name: null, role: u.role, timeZone: 'UTC', locale: 'en', sessionId: s.id, mfaEnrolled: true, mfaVerified: true };
+    const u = await db.user.create({
+      data: {
+        email: `rc-${dialect}@t.example`,
+        role: 'customer',
+        totpSecret: encryptSecret(SECRET),
+        totpEnabledAt: new Date(),
+      },
+    });
+    const s = await db.session.create({
+      data: { sessionToken: `rc-sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) },
+    });
+    const me = {
+      id: u.id,
+      email: u.email,
+      name: null,
+      role: u.role,
+      timeZone: 'UTC',
+      locale: 'en',
+      sessionId: s.id,
+      mfaEnrolled: true,
+      mfaVerified: true,
+    };
     const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
-    await db.verificationToken.create({ data: { identifier: u.email, token: `t-${dialect}`, expires: new Date(Date.now() + 600_000) } });
+    await db.verificationToken.create({
+      data: { identifier: u.email, token: `t-${dialect}`, expires: new Date(Date.now() + 600_000) },
+    });
 
-    expect(await replaceRecoveryCodes(me, 'ABCD-EFGH-JKMN-PQRS', meta)).toEqual({ ok: false, reason: 'malformed' });
+    expect(await replaceRecoveryCodes(me, 'ABCD-EFGH-JKMN-PQRS', meta)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
     const first = await replaceRecoveryCodes(me, codeAt(Date.now()), meta);
     if (!first.ok) throw new Error(first.reason);
     const rows = await db.recoveryCode.findMany({ where: { userId: u.id } });

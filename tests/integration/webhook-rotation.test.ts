@@ -12,7 +12,13 @@ process.env.SWITCH_WEBHOOK_SECRET_PREVIOUS = PREVIOUS;
 let seq = 0;
 
 function post(body: string, secret: string) {
-  return POST(new Request('http://localhost/api/switch/events', { method: 'POST', headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(secret, body) }, body }));
+  return POST(
+    new Request('http://localhost/api/switch/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(secret, body) },
+      body,
+    }),
+  );
 }
 
 describe.each(dialects())('webhook secret rotation on %s', (dialect) => {
@@ -22,7 +28,13 @@ describe.each(dialects())('webhook secret rotation on %s', (dialect) => {
 
   it('accepts the current and the previous secret, and nothing else', async () => {
     const { account } = await makeAccount({ members: [`rot-${dialect}@t.example`] });
-    const event = (n: number) => JSON.stringify({ id: `evt_rot_${dialect}_${Date.now()}_${seq++}_${n}`, type: 'block.lifted', occurredAt: new Date().toISOString(), data: { accountNumber: account.number, actor: 'switch' } });
+    const event = (n: number) =>
+      JSON.stringify({
+        id: `evt_rot_${dialect}_${Date.now()}_${seq++}_${n}`,
+        type: 'block.lifted',
+        occurredAt: new Date().toISOString(),
+        data: { accountNumber: account.number, actor: 'switch' },
+      });
     expect((await post(event(1), process.env.SWITCH_WEBHOOK_SECRET!)).status).toBe(200);
     const old = event(2);
     const first = await post(old, PREVIOUS);

@@ -30,21 +30,78 @@ writeDialPlans(db);
 afterAll(() => db.close());
 const query = db.prepare(policyQuery());
 const ACCOUNTS: CountryCode[] = ['US', 'AU', 'RU', 'GB'];
-for (const c of ACCOUNTS) db.prepare("INSERT INTO accounts (number, name, country) VALUES (?, '', ?)").run(`ACC-${c}`, c);
+for (const c of ACCOUNTS)
+  db.prepare("INSERT INTO accounts (number, name, country) VALUES (?, '', ?)").run(`ACC-${c}`, c);
 db.prepare("INSERT INTO high_risk_prefixes (prefix) VALUES ('+252')").run();
 
 const planCode = (c: CountryCode) => planOf(c).callingCode();
 const kamailio = (num: string, account: CountryCode) => {
   const row = query.raw().get(num, `ACC-${account}`) as unknown[] | undefined;
-  return row ? { e164: row[4] as string, international: row[5] === 1, highRisk: (row[3] as number) > 0 } : null;
+  return row
+    ? { e164: row[4] as string, international: row[5] === 1, highRisk: (row[3] as number) > 0 }
+    : null;
 };
 
-const COUNTRIES: CountryCode[] = ['US', 'CA', 'JM', 'DO', 'AG', 'GD', 'BS', 'PR', 'GB', 'AU', 'RU', 'KZ', 'DE', 'FR', 'IT', 'ES', 'JP', 'KR', 'CN', 'IN', 'BR', 'AR', 'MX', 'CO', 'NG', 'ZA', 'EG', 'SO', 'SN', 'CU', 'NZ', 'SG', 'HK', 'IL', 'AE', 'TR', 'PL', 'NL', 'SE', 'CH', 'IE', 'PH', 'PK', 'KE', 'LT', 'CL'];
+const COUNTRIES: CountryCode[] = [
+  'US',
+  'CA',
+  'JM',
+  'DO',
+  'AG',
+  'GD',
+  'BS',
+  'PR',
+  'GB',
+  'AU',
+  'RU',
+  'KZ',
+  'DE',
+  'FR',
+  'IT',
+  'ES',
+  'JP',
+  'KR',
+  'CN',
+  'IN',
+  'BR',
+  'AR',
+  'MX',
+  'CO',
+  'NG',
+  'ZA',
+  'EG',
+  'SO',
+  'SN',
+  'CU',
+  'NZ',
+  'SG',
+  'HK',
+  'IL',
+  'AE',
+  'TR',
+  'PL',
+  'NL',
+  'SE',
+  'CH',
+  'IE',
+  'PH',
+  'PK',
+  'KE',
+  'LT',
+  'CL',
+];
 
 // Where they differ: bare digits (no "+", no IDD) that have the length of a national number of the
 // account's country. The portal checks libphonenumber's full validity patterns; the switch knows
 // lengths and NANP area codes only, and reads them as national. Listed so that a change shows.
-const DIFFERENT = ['6581234567 from US', '6581234567 from RU', '6581234567 from GB', '5351234567 from RU', '5351234567 from GB', '85251234567 from RU'];
+const DIFFERENT = [
+  '6581234567 from US',
+  '6581234567 from RU',
+  '6581234567 from GB',
+  '5351234567 from RU',
+  '5351234567 from GB',
+  '85251234567 from RU',
+];
 
 describe('the reference switch classifies dialled numbers like the portal', () => {
   const differences: string[] = [];
@@ -52,15 +109,23 @@ describe('the reference switch classifies dialled numbers like the portal', () =
     for (const country of COUNTRIES) {
       const e164 = getExampleNumber(country, examples)!.number as string;
       const forms = [e164, `${iddOf(account)}${e164.slice(1)}`, e164.slice(1)];
-      if (country === account) forms.push(parsePhoneNumberFromString(e164)!.formatNational().replace(/\D/g, ''));
+      if (country === account)
+        forms.push(parsePhoneNumberFromString(e164)!.formatNational().replace(/\D/g, ''));
       for (const raw of forms) {
         const portal = describeDialled(raw, account);
-        const expected = { e164: portal.e164, international: portal.international, highRisk: e164.startsWith('+252') };
+        const expected = {
+          e164: portal.e164,
+          international: portal.international,
+          highRisk: e164.startsWith('+252'),
+        };
         const got = kamailio(raw, account);
         if (JSON.stringify(got) !== JSON.stringify(expected)) {
           differences.push(`${raw} from ${account}`);
           // Always the same kind: bare digits read as a national number of the account's country.
-          expect(got?.e164.startsWith(`+${planCode(account)}`) && raw === e164.slice(1), `${raw} from ${account}`).toBe(true);
+          expect(
+            got?.e164.startsWith(`+${planCode(account)}`) && raw === e164.slice(1),
+            `${raw} from ${account}`,
+          ).toBe(true);
         }
       }
     }
@@ -68,9 +133,17 @@ describe('the reference switch classifies dialled numbers like the portal', () =
   it('differs only where listed', () => expect(differences.sort()).toEqual([...DIFFERENT].sort()));
 
   it('the inputs of issue 13', () => {
-    expect(kamailio('011252611234567', 'US')).toEqual({ e164: '+252611234567', international: true, highRisk: true });
+    expect(kamailio('011252611234567', 'US')).toEqual({
+      e164: '+252611234567',
+      international: true,
+      highRisk: true,
+    });
     expect(kamailio('252611234567', 'US')).toMatchObject({ e164: '+252611234567', international: true });
-    expect(kamailio('0011252611234567', 'AU')).toMatchObject({ e164: '+252611234567', international: true, highRisk: true });
+    expect(kamailio('0011252611234567', 'AU')).toMatchObject({
+      e164: '+252611234567',
+      international: true,
+      highRisk: true,
+    });
     expect(kamailio('810252611234567', 'RU')).toMatchObject({ e164: '+252611234567', international: true });
     expect(kamailio('18765550123', 'US')).toMatchObject({ e164: '+18765550123', international: true });
     expect(kamailio('18095550123', 'US')).toMatchObject({ e164: '+18095550123', international: true });
@@ -82,7 +155,17 @@ describe('the reference switch classifies dialled numbers like the portal', () =
   });
 
   it('expands the metadata’s finite patterns', () => {
-    expect(expandPattern('001[14-689]|14(?:1[14]|34)0011').sort()).toEqual(['0011', '0014', '0015', '0016', '0018', '0019', '14110011', '14140011', '14340011']);
+    expect(expandPattern('001[14-689]|14(?:1[14]|34)0011').sort()).toEqual([
+      '0011',
+      '0014',
+      '0015',
+      '0016',
+      '0018',
+      '0019',
+      '14110011',
+      '14140011',
+      '14340011',
+    ]);
     expect(expandPattern('00(?:1\\d)?')).toHaveLength(11);
     expect(() => expandPattern('0+')).toThrow(/cannot expand/);
   });

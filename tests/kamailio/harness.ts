@@ -44,13 +44,15 @@ export function ensureSwitchTools(): void {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...PACKAGES], { env, stdio: 'inherit' }).status === 0;
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...PACKAGES], { env, stdio: 'inherit' })
+      .status === 0;
   if (!install()) {
     spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
     install();
   }
   missing = missingTools();
-  if (missing.length > 0) throw new Error(`apt-get could not install ${missing.join(', ')} (packages ${PACKAGES.join(' ')})`);
+  if (missing.length > 0)
+    throw new Error(`apt-get could not install ${missing.join(', ')} (packages ${PACKAGES.join(' ')})`);
 }
 
 export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
@@ -79,7 +81,11 @@ function udpPortFree(host: string, port: number): Promise<boolean> {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | null | false,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
@@ -97,7 +103,14 @@ export interface SippResult {
 }
 
 export interface SippCall {
-  scenario: 'register.xml' | 'register-rejected.xml' | 'register-unauthorized.xml' | 'call.xml' | 'call-refused.xml' | 'call-unauthorized.xml' | 'forged-reinvite.xml';
+  scenario:
+    | 'register.xml'
+    | 'register-rejected.xml'
+    | 'register-unauthorized.xml'
+    | 'call.xml'
+    | 'call-refused.xml'
+    | 'call-unauthorized.xml'
+    | 'forged-reinvite.xml';
   /** R-URI user: the dialled number for calls, the username for REGISTER. */
   service: string;
   username: string;
@@ -116,17 +129,28 @@ export async function runSipp(c: SippCall): Promise<SippResult> {
   const localIp = c.localIp ?? '127.0.0.1';
   const localPort = c.localPort ?? (await freeUdpPort(localIp));
   const args = [
-    '-sf', path.join(SIPP_DIR, c.scenario),
-    '-s', c.service,
-    '-au', c.username,
-    '-ap', c.password,
-    '-key', 'caller', c.username,
-    '-i', localIp,
-    '-p', String(localPort),
-    '-m', '1',
+    '-sf',
+    path.join(SIPP_DIR, c.scenario),
+    '-s',
+    c.service,
+    '-au',
+    c.username,
+    '-ap',
+    c.password,
+    '-key',
+    'caller',
+    c.username,
+    '-i',
+    localIp,
+    '-p',
+    String(localPort),
+    '-m',
+    '1',
     '-nostdin',
-    '-recv_timeout', '5000',
-    '-timeout', '10s',
+    '-recv_timeout',
+    '5000',
+    '-timeout',
+    '10s',
     '-timeout_error',
     ...(c.extraArgs ?? []),
     c.switchAddress,
@@ -150,23 +174,37 @@ export async function runSippRegisterLoad(o: {
   cwd: string;
 }): Promise<{ code: number | null; ms: number; successful: number; failed: number; output: string }> {
   for (const u of o.users) {
-    if (/[;\]\n]/.test(u.username + u.password)) throw new Error('CSV users must not contain ; ] or newlines');
+    if (/[;\]\n]/.test(u.username + u.password))
+      throw new Error('CSV users must not contain ; ] or newlines');
   }
   const csv = path.join(o.cwd, `users-${process.pid}-${Date.now()}.csv`);
-  writeFileSync(csv, `SEQUENTIAL\n${o.users.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`);
+  writeFileSync(
+    csv,
+    `SEQUENTIAL\n${o.users.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`,
+  );
   const stat = path.join(o.cwd, `load-${process.pid}-${Date.now()}.csv`);
   const args = [
-    '-sf', path.join(SIPP_DIR, 'register-csv.xml'),
-    '-inf', csv,
-    '-r', String(o.rate),
-    '-m', String(o.calls),
-    '-l', String(Math.max(50, o.rate)),
-    '-i', '127.0.0.1',
-    '-p', String(await freeUdpPort()),
+    '-sf',
+    path.join(SIPP_DIR, 'register-csv.xml'),
+    '-inf',
+    csv,
+    '-r',
+    String(o.rate),
+    '-m',
+    String(o.calls),
+    '-l',
+    String(Math.max(50, o.rate)),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(await freeUdpPort()),
     '-nostdin',
-    '-timeout', '60s',
+    '-timeout',
+    '60s',
     '-timeout_error',
-    '-trace_stat', '-stf', stat,
+    '-trace_stat',
+    '-stf',
+    stat,
     o.switchAddress,
   ];
   const started = Date.now();
@@ -182,7 +220,13 @@ export async function runSippRegisterLoad(o: {
     const i = lines[0].split(';').indexOf(name);
     return Number(lines[lines.length - 1].split(';')[i]);
   };
-  return { code, ms: Date.now() - started, successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), output };
+  return {
+    code,
+    ms: Date.now() - started,
+    successful: col('SuccessfulCall(C)'),
+    failed: col('FailedCall(C)'),
+    output,
+  };
 }
 
 export interface Uas {
@@ -198,7 +242,18 @@ export async function startUas(cwd: string, ip = '127.0.0.1'): Promise<Uas> {
   const messages = path.join(cwd, `uas-${port}-messages.log`);
   const p: ChildProcess = spawn(
     'sipp',
-    ['-sf', path.join(SIPP_DIR, 'uas.xml'), '-i', ip, '-p', String(port), '-nostdin', '-trace_msg', '-message_file', messages],
+    [
+      '-sf',
+      path.join(SIPP_DIR, 'uas.xml'),
+      '-i',
+      ip,
+      '-p',
+      String(port),
+      '-nostdin',
+      '-trace_msg',
+      '-message_file',
+      messages,
+    ],
     { cwd, stdio: 'ignore', detached: true },
   );
   // Ready once SIPp holds the port (binding it ourselves then fails with EADDRINUSE).
@@ -262,7 +317,9 @@ export async function startEventReceiver(): Promise<{
       }
       if (mode === 'hang') return; // never answers: a Tollgate that is stuck
       if (mode === 'fail') {
-        res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":{"code":"unavailable","message":"down"}}');
+        res
+          .writeHead(503, { 'Content-Type': 'application/json' })
+          .end('{"error":{"code":"unavailable","message":"down"}}');
         return;
       }
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"received":true,"duplicate":false}');

@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { blockPlacedEventSchema } from '../../lib/switch/events-schema';
-import { registrationsBodySchema, switchAccountSchema, switchErrorBodySchema } from '../../lib/switch/schemas';
+import {
+  registrationsBodySchema,
+  switchAccountSchema,
+  switchErrorBodySchema,
+} from '../../lib/switch/schemas';
 import { verifySignature } from '../../lib/switch/signature';
 import { startReferenceSwitch, type ReferenceSwitch } from '../../switch/kamailio/src/launcher';
 import {
@@ -36,7 +40,10 @@ const PW = {
   numbers: 'Numbers-initial-1313',
 };
 const NEW_RECEPTION_PW = 'kettle-Orbit-96-saddle';
-const LOAD_USERS = Array.from({ length: 40 }, (_, i) => ({ username: `load-${i}`, password: `Load-pw-${i}-${randomUUID().slice(0, 8)}` }));
+const LOAD_USERS = Array.from({ length: 40 }, (_, i) => ({
+  username: `load-${i}`,
+  password: `Load-pw-${i}-${randomUUID().slice(0, 8)}`,
+}));
 const SOMALIA = '+252611234567';
 const NATIONAL = '0201234567';
 const HOTSPOT_IP = '127.0.0.66';
@@ -49,7 +56,8 @@ let obs: Database.Database;
 
 type Sipp = Omit<SippCall, 'switchAddress' | 'cwd'>;
 const sipp = (c: Sipp) => runSipp({ ...c, switchAddress: sw.sipAddress, cwd: work });
-const register = (username: string, password: string) => sipp({ scenario: 'register.xml', service: username, username, password });
+const register = (username: string, password: string) =>
+  sipp({ scenario: 'register.xml', service: username, username, password });
 const registerRejected = (username: string, password: string) =>
   sipp({ scenario: 'register-rejected.xml', service: username, username, password });
 const call = (username: string, password: string, to: string, localIp?: string) =>
@@ -59,7 +67,11 @@ const callUnauthorized = (username: string, password: string, to: string) =>
 const callRefused = (username: string, password: string, to: string, localIp?: string) =>
   sipp({ scenario: 'call-refused.xml', service: to, username, password, localIp });
 
-async function api(method: string, urlPath: string, opts: { body?: unknown; key?: string | null; token?: string | null; raw?: string; type?: string } = {}) {
+async function api(
+  method: string,
+  urlPath: string,
+  opts: { body?: unknown; key?: string | null; token?: string | null; raw?: string; type?: string } = {},
+) {
   const headers: Record<string, string> = {};
   if (opts.token !== null) headers.Authorization = `Bearer ${opts.token ?? TOKEN}`;
   if (opts.key !== undefined && opts.key !== null) headers['Idempotency-Key'] = opts.key;
@@ -70,23 +82,38 @@ async function api(method: string, urlPath: string, opts: { body?: unknown; key?
   }
   const res = await fetch(`${sw.apiUrl}${urlPath}`, { method, headers, body });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  };
 }
 
 const account = async (n: string) => switchAccountSchema.parse((await api('GET', `/v1/accounts/${n}`)).json);
 const registrations = async (u: string) =>
-  registrationsBodySchema.parse((await api('GET', `/v1/sip-credentials/${u}/registrations`)).json).registrations;
-const outboxCount = (n: string) => (obs.prepare('SELECT count(*) AS c FROM outbox WHERE account_number = ?').get(n) as { c: number }).c;
+  registrationsBodySchema.parse((await api('GET', `/v1/sip-credentials/${u}/registrations`)).json)
+    .registrations;
+const outboxCount = (n: string) =>
+  (obs.prepare('SELECT count(*) AS c FROM outbox WHERE account_number = ?').get(n) as { c: number }).c;
 
 /** Request-URIs the carrier received since `before` (waits for SIPp's message trace). */
 const carrierInvites = (before: number) =>
-  waitFor('the carrier to log the INVITE', () => uas.invites().length > before && uas.invites().slice(before), 2_000);
+  waitFor(
+    'the carrier to log the INVITE',
+    () => uas.invites().length > before && uas.invites().slice(before),
+    2_000,
+  );
 
 /** Deliveries of block events, verified as Tollgate verifies them. */
 function deliveredEvents() {
   return receiver.received.map((r) => {
     const verdict = verifySignature(SECRET, r.raw, r.signature);
-    return { ...r, verdict, event: JSON.parse(r.raw) as { id: string; type: string; data: Record<string, unknown> } };
+    return {
+      ...r,
+      verdict,
+      event: JSON.parse(r.raw) as { id: string; type: string; data: Record<string, unknown> },
+    };
   });
 }
 
@@ -116,17 +143,40 @@ beforeAll(async () => {
             { username: 'acme-pbx', password: PW.pbx },
           ],
         },
-        { number: 'ACC-1002', name: 'Acme Labs', credentials: [{ username: 'labs-trunk', password: PW.labs }] },
+        {
+          number: 'ACC-1002',
+          name: 'Acme Labs',
+          credentials: [{ username: 'labs-trunk', password: PW.labs }],
+        },
         {
           number: 'ACC-2001',
           name: 'Harbor Logistics',
-          credentials: [{ username: 'harbor-trunk', password: PW.harbor }, { username: 'harbor-desk', password: 'Harbor-desk-0' }],
+          credentials: [
+            { username: 'harbor-trunk', password: PW.harbor },
+            { username: 'harbor-desk', password: 'Harbor-desk-0' },
+          ],
         },
         { number: 'ACC-3001', name: 'Load Test Ltd', credentials: LOAD_USERS },
         // Issue 13: numbers in every form a switch sees them, from US and Australian accounts.
-        { number: 'ACC-1301', name: 'Numbers US (blocked)', country: 'US', internationalCalling: 'blocked', credentials: [{ username: 'num-us-blocked', password: PW.numbers }] },
-        { number: 'ACC-1302', name: 'Numbers US', country: 'US', credentials: [{ username: 'num-us', password: PW.numbers }] },
-        { number: 'ACC-1303', name: 'Numbers AU', country: 'AU', credentials: [{ username: 'num-au', password: PW.numbers }] },
+        {
+          number: 'ACC-1301',
+          name: 'Numbers US (blocked)',
+          country: 'US',
+          internationalCalling: 'blocked',
+          credentials: [{ username: 'num-us-blocked', password: PW.numbers }],
+        },
+        {
+          number: 'ACC-1302',
+          name: 'Numbers US',
+          country: 'US',
+          credentials: [{ username: 'num-us', password: PW.numbers }],
+        },
+        {
+          number: 'ACC-1303',
+          name: 'Numbers AU',
+          country: 'AU',
+          credentials: [{ username: 'num-au', password: PW.numbers }],
+        },
       ],
       highRiskPrefixes: ['+252'],
       hotspotRanges: [`${HOTSPOT_IP}/32`, '198.51.100.0/24', '2001:db8:bad::/48'],
@@ -148,14 +198,17 @@ afterAll(async () => {
 describe('reference switch: storage', { timeout: 15_000 }, () => {
   test('the SQLite database is in WAL mode and holds ha1 only, never a clear-text password', () => {
     expect(String(obs.pragma('journal_mode', { simple: true })).toLowerCase()).toBe('wal');
-    const cols = (obs.prepare("SELECT name FROM pragma_table_info('subscriber')").all() as { name: string }[]).map((c) => c.name);
+    const cols = (
+      obs.prepare("SELECT name FROM pragma_table_info('subscriber')").all() as { name: string }[]
+    ).map((c) => c.name);
     expect(cols).not.toContain('password');
-    const row = obs.prepare("SELECT ha1, account_number FROM subscriber WHERE username = 'acme-reception'").get() as {
-      ha1: string;
-      account_number: string;
-    };
+    const row = obs
+      .prepare("SELECT ha1, account_number FROM subscriber WHERE username = 'acme-reception'")
+      .get() as { ha1: string; account_number: string };
     expect(row.account_number).toBe('ACC-1001');
-    expect(row.ha1).toBe(createHash('md5').update(`acme-reception:${sw.realm}:${PW.reception}`).digest('hex'));
+    expect(row.ha1).toBe(
+      createHash('md5').update(`acme-reception:${sw.realm}:${PW.reception}`).digest('hex'),
+    );
   });
 });
 
@@ -180,7 +233,12 @@ describe('reference switch: REGISTER', { timeout: 20_000 }, () => {
   });
 
   test('a credential cannot register another subscriber’s address', async () => {
-    const r = await sipp({ scenario: 'register-rejected.xml', service: 'acme-pbx', username: 'acme-reception', password: PW.reception });
+    const r = await sipp({
+      scenario: 'register-rejected.xml',
+      service: 'acme-pbx',
+      username: 'acme-reception',
+      password: PW.reception,
+    });
     expect(r.code, r.output).toBe(0);
     expect(await registrations('acme-pbx')).toEqual([]);
   });
@@ -207,11 +265,20 @@ describe('reference switch: concurrency', { timeout: 30_000 }, () => {
     const statuses: number[] = [];
     const rotations = (async () => {
       for (let i = 1; !stop; i++) {
-        const r = await api('PUT', '/v1/sip-credentials/harbor-desk/password', { key: randomUUID(), body: { password: `Harbor-desk-${i}` } });
+        const r = await api('PUT', '/v1/sip-credentials/harbor-desk/password', {
+          key: randomUUID(),
+          body: { password: `Harbor-desk-${i}` },
+        });
         statuses.push(r.status);
       }
     })();
-    const load = await runSippRegisterLoad({ users: LOAD_USERS, rate: 300, calls: 600, switchAddress: sw.sipAddress, cwd: work });
+    const load = await runSippRegisterLoad({
+      users: LOAD_USERS,
+      rate: 300,
+      calls: 600,
+      switchAddress: sw.sipAddress,
+      cwd: work,
+    });
     stop = true;
     await rotations;
     expect(load.code, load.output).toBe(0);
@@ -232,10 +299,22 @@ describe('reference switch: API contract (CONTRACTS §3)', { timeout: 15_000 }, 
 
   test('every endpoint needs the bearer token', async () => {
     expectError(await api('GET', '/v1/accounts/ACC-1001', { token: null }), 401, 'unauthorized');
-    expectError(await api('GET', '/v1/accounts/ACC-1001', { token: 'wrong-token-wrong-token' }), 401, 'unauthorized');
-    expectError(await api('GET', '/v1/sip-credentials/acme-reception/registrations', { token: null }), 401, 'unauthorized');
     expectError(
-      await api('PUT', '/v1/sip-credentials/acme-reception/password', { token: null, key: randomUUID(), body: { password: 'x'.repeat(20) } }),
+      await api('GET', '/v1/accounts/ACC-1001', { token: 'wrong-token-wrong-token' }),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await api('GET', '/v1/sip-credentials/acme-reception/registrations', { token: null }),
+      401,
+      'unauthorized',
+    );
+    expectError(
+      await api('PUT', '/v1/sip-credentials/acme-reception/password', {
+        token: null,
+        key: randomUUID(),
+        body: { password: 'x'.repeat(20) },
+      }),
       401,
       'unauthorized',
     );
@@ -245,7 +324,13 @@ describe('reference switch: API contract (CONTRACTS §3)', { timeout: 15_000 }, 
     const r = await api('GET', '/v1/accounts/ACC-1001');
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(r.json).toEqual({ accountNumber: 'ACC-1001', internationalCalling: 'allowed', blockedAt: null, reason: null, allowances: [] });
+    expect(r.json).toEqual({
+      accountNumber: 'ACC-1001',
+      internationalCalling: 'allowed',
+      blockedAt: null,
+      reason: null,
+      allowances: [],
+    });
   });
 
   test('validates paths, headers and bodies', async () => {
@@ -254,29 +339,51 @@ describe('reference switch: API contract (CONTRACTS §3)', { timeout: 15_000 }, 
     const ok = { state: 'blocked', reason: 'manual', actor: 'test' };
     expectError(await api('GET', '/v1/accounts/ACC-9999'), 404, 'account_not_found');
     expectError(await api('GET', '/v1/accounts/not-an-account'), 400, 'invalid_account_number');
-    expectError(await api('GET', '/v1/sip-credentials/nobody/registrations'), 404, 'sip_credential_not_found');
+    expectError(
+      await api('GET', '/v1/sip-credentials/nobody/registrations'),
+      404,
+      'sip_credential_not_found',
+    );
     expectError(await api('GET', '/v1/nothing/here'), 404, 'not_found');
     expectError(await api('DELETE', '/v1/accounts/ACC-1001'), 405, 'method_not_allowed');
     expectError(await put(ok, { key: null }), 400, 'idempotency_key_missing');
     expectError(await put(ok, { key: 'not-a-uuid' }), 400, 'idempotency_key_invalid');
     expectError(await put(undefined, { raw: '{"state":' }), 400, 'malformed_json');
-    expectError(await put(undefined, { raw: JSON.stringify(ok), type: 'text/plain' }), 415, 'unsupported_media_type');
+    expectError(
+      await put(undefined, { raw: JSON.stringify(ok), type: 'text/plain' }),
+      415,
+      'unsupported_media_type',
+    );
     expectError(await put({ ...ok, state: 'open' }), 400, 'invalid_body');
     expectError(await put({ ...ok, reason: '' }), 400, 'invalid_body');
     expectError(await put({ ...ok, actor: 'x'.repeat(201) }), 400, 'invalid_body');
     expectError(await put({ ...ok, extra: 1 }), 400, 'invalid_body');
-    expectError(await put(undefined, { raw: JSON.stringify({ ...ok, reason: 'x'.repeat(20_000) }) }), 413, 'payload_too_large');
+    expectError(
+      await put(undefined, { raw: JSON.stringify({ ...ok, reason: 'x'.repeat(20_000) }) }),
+      413,
+      'payload_too_large',
+    );
     expectError(
       await api('PUT', '/v1/accounts/ACC-9999/international-calling', { key: randomUUID(), body: ok }),
       404,
       'account_not_found',
     );
     expectError(
-      await api('PUT', '/v1/sip-credentials/acme-reception/password', { key: randomUUID(), body: { password: 'x'.repeat(129) } }),
+      await api('PUT', '/v1/sip-credentials/acme-reception/password', {
+        key: randomUUID(),
+        body: { password: 'x'.repeat(129) },
+      }),
       400,
       'invalid_body',
     );
-    expectError(await api('PUT', '/v1/sip-credentials/nobody/password', { key: randomUUID(), body: { password: 'Some-long-pass-1' } }), 404, 'sip_credential_not_found');
+    expectError(
+      await api('PUT', '/v1/sip-credentials/nobody/password', {
+        key: randomUUID(),
+        body: { password: 'Some-long-pass-1' },
+      }),
+      404,
+      'sip_credential_not_found',
+    );
     // none of the rejected requests changed anything
     expect((await account('ACC-1002')).internationalCalling).toBe('allowed');
   });
@@ -309,7 +416,9 @@ describe('reference switch: calls and the toll block', { timeout: 20_000 }, () =
     expect(acc.reason).toBe('high_risk_destination');
     expect(Date.parse(acc.blockedAt ?? '')).toBeGreaterThanOrEqual(Math.floor(t0 / 1000) * 1000);
 
-    const ev = await waitFor('the block.placed event', () => deliveredEvents().find((e) => e.event.data.accountNumber === 'ACC-1001'));
+    const ev = await waitFor('the block.placed event', () =>
+      deliveredEvents().find((e) => e.event.data.accountNumber === 'ACC-1001'),
+    );
     expect(ev.contentType).toBe('application/json');
     expect(ev.verdict.ok).toBe(true);
     expect(ev.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
@@ -318,7 +427,15 @@ describe('reference switch: calls and the toll block', { timeout: 20_000 }, () =
     expect(parsed.data).toEqual({
       accountNumber: 'ACC-1001',
       reason: 'high_risk_destination',
-      calls: [{ at: expect.any(String), from: 'acme-reception', to: SOMALIA, sourceIp: '127.0.0.1', durationSec: 0 }],
+      calls: [
+        {
+          at: expect.any(String),
+          from: 'acme-reception',
+          to: SOMALIA,
+          sourceIp: '127.0.0.1',
+          durationSec: 0,
+        },
+      ],
     });
     // a signature over a different body does not verify
     expect(verifySignature(SECRET, ev.raw.replace('ACC-1001', 'ACC-1002'), ev.signature).ok).toBe(false);
@@ -363,11 +480,17 @@ describe('reference switch: calls and the toll block', { timeout: 20_000 }, () =
     expect(r.code, r.output).toBe(0);
     expect((await account('ACC-3001')).internationalCalling).toBe('blocked');
     expect((await account('ACC-1002')).internationalCalling).toBe('allowed');
-    expect(obs.prepare("SELECT count(*) AS c FROM fraud_hits WHERE account_number = 'ACC-1002'").get()).toEqual({ c: 0 });
-    const hit = obs.prepare("SELECT call_id FROM fraud_hits WHERE account_number = 'ACC-3001'").get() as { call_id: string };
+    expect(
+      obs.prepare("SELECT count(*) AS c FROM fraud_hits WHERE account_number = 'ACC-1002'").get(),
+    ).toEqual({ c: 0 });
+    const hit = obs.prepare("SELECT call_id FROM fraud_hits WHERE account_number = 'ACC-3001'").get() as {
+      call_id: string;
+    };
     expect(hit.call_id).toMatch(/^x___/);
     expect(hit.call_id).toMatch(/^[A-Za-z0-9@._:+-]+$/);
-    await waitFor('the ACC-3001 event', () => deliveredEvents().find((e) => e.event.data.accountNumber === 'ACC-3001'));
+    await waitFor('the ACC-3001 event', () =>
+      deliveredEvents().find((e) => e.event.data.accountNumber === 'ACC-3001'),
+    );
   });
 
   test('another account is not affected: international calls from ACC-1002 go through, 00… as +E.164', async () => {
@@ -378,68 +501,115 @@ describe('reference switch: calls and the toll block', { timeout: 20_000 }, () =
   });
 });
 
-describe('reference switch: dialled numbers in every form, classified like the portal (issue 13)', { timeout: 30_000 }, () => {
-  const relayedAs = async (username: string, to: string) => {
-    const before = uas.invites().length;
-    const r = await call(username, PW.numbers, to);
-    expect(r.code, `${to}: ${r.output}`).toBe(0);
-    return (await carrierInvites(before))[0];
-  };
-
-  test('blocked US account: 011…, bare digits and NANP numbers outside the US are international and refused', async () => {
-    for (const to of ['011252611234567', '252611234567', '00252611234567', '18765550123', '18095550123', '+18095550123', '+14165550123']) {
+describe(
+  'reference switch: dialled numbers in every form, classified like the portal (issue 13)',
+  { timeout: 30_000 },
+  () => {
+    const relayedAs = async (username: string, to: string) => {
       const before = uas.invites().length;
-      expect((await callRefused('num-us-blocked', PW.numbers, to)).code, to).toBe(0);
-      expect(uas.invites().length, to).toBe(before);
-    }
-  });
+      const r = await call(username, PW.numbers, to);
+      expect(r.code, `${to}: ${r.output}`).toBe(0);
+      return (await carrierInvites(before))[0];
+    };
 
-  test('blocked US account: domestic numbers in E.164, national and with the trunk prefix are relayed', async () => {
-    expect(await relayedAs('num-us-blocked', '+12125550123')).toMatch(/^sip:\+12125550123@/);
-    expect(await relayedAs('num-us-blocked', '2125550123')).toMatch(/^sip:2125550123@/);
-    expect(await relayedAs('num-us-blocked', '12125550123')).toMatch(/^sip:12125550123@/);
-  });
+    test('blocked US account: 011…, bare digits and NANP numbers outside the US are international and refused', async () => {
+      for (const to of [
+        '011252611234567',
+        '252611234567',
+        '00252611234567',
+        '18765550123',
+        '18095550123',
+        '+18095550123',
+        '+14165550123',
+      ]) {
+        const before = uas.invites().length;
+        expect((await callRefused('num-us-blocked', PW.numbers, to)).code, to).toBe(0);
+        expect(uas.invites().length, to).toBe(before);
+      }
+    });
 
-  test('allowed US account: 011 + a high-risk prefix blocks the account and reports the call in E.164', async () => {
-    expect(await relayedAs('num-us', '011441632960123')).toMatch(/^sip:\+441632960123@/);
-    expect((await callRefused('num-us', PW.numbers, '011252611234567')).code).toBe(0);
-    const acc = await account('ACC-1302');
-    expect(acc).toMatchObject({ internationalCalling: 'blocked', reason: 'high_risk_destination' });
-    const ev = await waitFor('the ACC-1302 event', () => deliveredEvents().find((e) => e.event.data.accountNumber === 'ACC-1302'));
-    expect(blockPlacedEventSchema.parse(JSON.parse(ev.raw)).data.calls).toEqual([expect.objectContaining({ from: 'num-us', to: SOMALIA })]);
-  });
+    test('blocked US account: domestic numbers in E.164, national and with the trunk prefix are relayed', async () => {
+      expect(await relayedAs('num-us-blocked', '+12125550123')).toMatch(/^sip:\+12125550123@/);
+      expect(await relayedAs('num-us-blocked', '2125550123')).toMatch(/^sip:2125550123@/);
+      expect(await relayedAs('num-us-blocked', '12125550123')).toMatch(/^sip:12125550123@/);
+    });
 
-  test('Australian account: 0011 and 0014 are its IDD prefixes, 0… is national', async () => {
-    expect(await relayedAs('num-au', '0212345678')).toMatch(/^sip:0212345678@/);
-    expect(await relayedAs('num-au', '0011441632960123')).toMatch(/^sip:\+441632960123@/);
-    expect(await relayedAs('num-au', '0014441632960123')).toMatch(/^sip:\+441632960123@/);
-    expect((await callRefused('num-au', PW.numbers, '0011252611234567')).code).toBe(0);
-    expect(await account('ACC-1303')).toMatchObject({ internationalCalling: 'blocked', reason: 'high_risk_destination' });
-    expect(obs.prepare("SELECT to_number FROM fraud_hits WHERE account_number = 'ACC-1303'").all()).toEqual([{ to_number: SOMALIA }]);
-  });
-});
+    test('allowed US account: 011 + a high-risk prefix blocks the account and reports the call in E.164', async () => {
+      expect(await relayedAs('num-us', '011441632960123')).toMatch(/^sip:\+441632960123@/);
+      expect((await callRefused('num-us', PW.numbers, '011252611234567')).code).toBe(0);
+      const acc = await account('ACC-1302');
+      expect(acc).toMatchObject({ internationalCalling: 'blocked', reason: 'high_risk_destination' });
+      const ev = await waitFor('the ACC-1302 event', () =>
+        deliveredEvents().find((e) => e.event.data.accountNumber === 'ACC-1302'),
+      );
+      expect(blockPlacedEventSchema.parse(JSON.parse(ev.raw)).data.calls).toEqual([
+        expect.objectContaining({ from: 'num-us', to: SOMALIA }),
+      ]);
+    });
+
+    test('Australian account: 0011 and 0014 are its IDD prefixes, 0… is national', async () => {
+      expect(await relayedAs('num-au', '0212345678')).toMatch(/^sip:0212345678@/);
+      expect(await relayedAs('num-au', '0011441632960123')).toMatch(/^sip:\+441632960123@/);
+      expect(await relayedAs('num-au', '0014441632960123')).toMatch(/^sip:\+441632960123@/);
+      expect((await callRefused('num-au', PW.numbers, '0011252611234567')).code).toBe(0);
+      expect(await account('ACC-1303')).toMatchObject({
+        internationalCalling: 'blocked',
+        reason: 'high_risk_destination',
+      });
+      expect(obs.prepare("SELECT to_number FROM fraud_hits WHERE account_number = 'ACC-1303'").all()).toEqual(
+        [{ to_number: SOMALIA }],
+      );
+    });
+  },
+);
 
 describe('reference switch: rotating a SIP password', { timeout: 20_000 }, () => {
   test('PUT password: 204, idempotent, ends the registrations; the old password fails REGISTER, the new one works', async () => {
     expect(await registrations('acme-reception')).toHaveLength(1);
     const key = randomUUID();
-    const first = await api('PUT', '/v1/sip-credentials/acme-reception/password', { key, body: { password: NEW_RECEPTION_PW } });
+    const first = await api('PUT', '/v1/sip-credentials/acme-reception/password', {
+      key,
+      body: { password: NEW_RECEPTION_PW },
+    });
     expect(first.status).toBe(204);
     expect(first.text).toBe('');
-    const changedAt = (obs.prepare("SELECT password_changed_at AS t FROM subscriber WHERE username = 'acme-reception'").get() as { t: string }).t;
-    const replay = await api('PUT', '/v1/sip-credentials/acme-reception/password', { key, body: { password: NEW_RECEPTION_PW } });
+    const changedAt = (
+      obs
+        .prepare("SELECT password_changed_at AS t FROM subscriber WHERE username = 'acme-reception'")
+        .get() as { t: string }
+    ).t;
+    const replay = await api('PUT', '/v1/sip-credentials/acme-reception/password', {
+      key,
+      body: { password: NEW_RECEPTION_PW },
+    });
     expect(replay.status).toBe(204);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    const reused = await api('PUT', '/v1/sip-credentials/acme-reception/password', { key, body: { password: 'another-Password-77' } });
+    const reused = await api('PUT', '/v1/sip-credentials/acme-reception/password', {
+      key,
+      body: { password: 'another-Password-77' },
+    });
     expect(reused.status).toBe(422);
-    expect((obs.prepare("SELECT password_changed_at AS t FROM subscriber WHERE username = 'acme-reception'").get() as { t: string }).t).toBe(changedAt);
+    expect(
+      (
+        obs
+          .prepare("SELECT password_changed_at AS t FROM subscriber WHERE username = 'acme-reception'")
+          .get() as { t: string }
+      ).t,
+    ).toBe(changedAt);
 
     // the device registered with the old password was unregistered by the rotation: its usrloc
     // binding (the AoR's row in `location`, usrloc db_mode 3) is gone, not merely hidden
     expect(await registrations('acme-reception')).toEqual([]);
-    expect(obs.prepare("SELECT count(*) AS n FROM location WHERE username = 'acme-reception'").get()).toEqual({ n: 0 });
+    expect(obs.prepare("SELECT count(*) AS n FROM location WHERE username = 'acme-reception'").get()).toEqual(
+      { n: 0 },
+    );
     // REGISTER with the old password: 401, and no binding comes back
-    const old = await sipp({ scenario: 'register-unauthorized.xml', service: 'acme-reception', username: 'acme-reception', password: PW.reception });
+    const old = await sipp({
+      scenario: 'register-unauthorized.xml',
+      service: 'acme-reception',
+      username: 'acme-reception',
+      password: PW.reception,
+    });
     expect(old.code, old.output).toBe(0);
     expect(await registrations('acme-reception')).toEqual([]);
     const fresh = await register('acme-reception', NEW_RECEPTION_PW);
@@ -457,7 +627,13 @@ describe('reference switch: lifting the block', { timeout: 20_000 }, () => {
     const k1 = randomUUID();
     const first = await api('PUT', '/v1/accounts/ACC-1001/international-calling', { key: k1, body: lift });
     expect(first.status).toBe(200);
-    expect(switchAccountSchema.parse(first.json)).toEqual({ accountNumber: 'ACC-1001', internationalCalling: 'allowed', blockedAt: null, reason: null, allowances: [] });
+    expect(switchAccountSchema.parse(first.json)).toEqual({
+      accountNumber: 'ACC-1001',
+      internationalCalling: 'allowed',
+      blockedAt: null,
+      reason: null,
+      allowances: [],
+    });
 
     // staff block it again by hand (reason with quotes, a newline and non-ASCII survives the JSON)
     const note = 'Kunde sagt: "Fehlwahl"\nbitte prüfen ✓';
@@ -474,11 +650,17 @@ describe('reference switch: lifting the block', { timeout: 20_000 }, () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.text).toBe(first.text);
     expect((await account('ACC-1001')).internationalCalling).toBe('blocked');
-    const mismatch = await api('PUT', '/v1/accounts/ACC-1001/international-calling', { key: k1, body: { ...lift, actor: 'someone-else' } });
+    const mismatch = await api('PUT', '/v1/accounts/ACC-1001/international-calling', {
+      key: k1,
+      body: { ...lift, actor: 'someone-else' },
+    });
     expect(mismatch.status).toBe(422);
     expect(switchErrorBodySchema.parse(mismatch.json).error.code).toBe('idempotency_key_reused');
 
-    const lifted = await api('PUT', '/v1/accounts/ACC-1001/international-calling', { key: randomUUID(), body: lift });
+    const lifted = await api('PUT', '/v1/accounts/ACC-1001/international-calling', {
+      key: randomUUID(),
+      body: lift,
+    });
     expect(lifted.status).toBe(200);
     expect((await account('ACC-1001')).internationalCalling).toBe('allowed');
   });
@@ -499,7 +681,9 @@ describe('reference switch: lifting the block', { timeout: 20_000 }, () => {
     const acc = await account('ACC-1001');
     expect(acc).toMatchObject({ internationalCalling: 'blocked', reason: 'hotspot_source_ip' });
     const ev = await waitFor('the hotspot block.placed event', () =>
-      deliveredEvents().find((e) => e.event.data.accountNumber === 'ACC-1001' && e.event.data.reason === 'hotspot_source_ip'),
+      deliveredEvents().find(
+        (e) => e.event.data.accountNumber === 'ACC-1001' && e.event.data.reason === 'hotspot_source_ip',
+      ),
     );
     expect(ev.verdict.ok).toBe(true);
     expect(blockPlacedEventSchema.parse(JSON.parse(ev.raw)).data.calls).toEqual([
@@ -530,7 +714,12 @@ describe('reference switch: a slow Tollgate', { timeout: 30_000 }, () => {
     receiver.setMode('ok');
     await waitFor(
       'delivery of the harbor event',
-      () => (obs.prepare("SELECT delivered_at FROM outbox WHERE account_number = 'ACC-2001'").get() as { delivered_at: number | null }).delivered_at,
+      () =>
+        (
+          obs.prepare("SELECT delivered_at FROM outbox WHERE account_number = 'ACC-2001'").get() as {
+            delivered_at: number | null;
+          }
+        ).delivered_at,
       10_000,
     );
     const attempts = deliveredEvents()

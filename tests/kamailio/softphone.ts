@@ -8,9 +8,16 @@ import path from 'node:path';
 export function ensureBaresip(): void {
   if (spawnSync('baresip', ['-h'], { encoding: 'utf8' }).error === undefined) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!root) throw new Error('The softphone tests need baresip: sudo apt-get install -y --no-install-recommends baresip-core');
+  if (!root)
+    throw new Error(
+      'The softphone tests need baresip: sudo apt-get install -y --no-install-recommends baresip-core',
+    );
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'baresip-core'], { env, stdio: 'inherit' }).status === 0;
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'baresip-core'], {
+      env,
+      stdio: 'inherit',
+    }).status === 0;
   if (!install()) {
     spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
     if (!install()) throw new Error('apt-get could not install baresip-core');
@@ -22,20 +29,36 @@ export function ensureBaresip(): void {
  * baresip, written into its accounts file the way a person or a provisioning script writes it
  * (`;auth_pass=…`). Resolves with baresip's output once it quits (after `seconds`).
  */
-export async function baresipRegister(o: { switchAddress: string; username: string; password: string; localPort: number; cwd: string; seconds?: number }): Promise<string> {
+export async function baresipRegister(o: {
+  switchAddress: string;
+  username: string;
+  password: string;
+  localPort: number;
+  cwd: string;
+  seconds?: number;
+}): Promise<string> {
   const dir = mkdtempSync(path.join(o.cwd, 'baresip-'));
-  writeFileSync(path.join(dir, 'config'), [
-    `sip_listen\t\t127.0.0.1:${o.localPort}`,
-    'module_path\t\t/usr/lib/baresip/modules',
-    'module\t\t\tg711.so',
-    'module_app\t\taccount.so',
-    'audio_player\t\tnone',
-    'audio_source\t\tnone',
-    '',
-  ].join('\n'));
-  writeFileSync(path.join(dir, 'accounts'), `<sip:${o.username}@${o.switchAddress};transport=udp>;auth_pass=${o.password};regint=600\n`, 'utf8');
+  writeFileSync(
+    path.join(dir, 'config'),
+    [
+      `sip_listen\t\t127.0.0.1:${o.localPort}`,
+      'module_path\t\t/usr/lib/baresip/modules',
+      'module\t\t\tg711.so',
+      'module_app\t\taccount.so',
+      'audio_player\t\tnone',
+      'audio_source\t\tnone',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    path.join(dir, 'accounts'),
+    `<sip:${o.username}@${o.switchAddress};transport=udp>;auth_pass=${o.password};regint=600\n`,
+    'utf8',
+  );
   return new Promise((resolve, reject) => {
-    const p = spawn('baresip', ['-f', dir, '-t', String(o.seconds ?? 3)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('baresip', ['-f', dir, '-t', String(o.seconds ?? 3)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (out += d));
@@ -48,9 +71,16 @@ export async function baresipRegister(o: { switchAddress: string; username: stri
 export function ensureLinphone(): void {
   if (spawnSync('linphonec', ['-v'], { encoding: 'utf8' }).error === undefined) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!root) throw new Error('The softphone tests need linphonec: sudo apt-get install -y --no-install-recommends linphone-cli');
+  if (!root)
+    throw new Error(
+      'The softphone tests need linphonec: sudo apt-get install -y --no-install-recommends linphone-cli',
+    );
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'linphone-cli'], { env, stdio: 'inherit' }).status === 0;
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'linphone-cli'], {
+      env,
+      stdio: 'inherit',
+    }).status === 0;
   if (!install()) {
     spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
     if (!install()) throw new Error('apt-get could not install linphone-cli');
@@ -62,16 +92,28 @@ export function ensureLinphone(): void {
  * <identity> <proxy> <password>` command, as a person types it. Resolves with what `status register`
  * answered ("registered, identity=…" on success).
  */
-export async function linphoneRegister(o: { switchAddress: string; username: string; password: string; localPort: number; cwd: string }): Promise<string> {
+export async function linphoneRegister(o: {
+  switchAddress: string;
+  username: string;
+  password: string;
+  localPort: number;
+  cwd: string;
+}): Promise<string> {
   const home = mkdtempSync(path.join(o.cwd, 'linphone-'));
   mkdirSync(path.join(home, '.local/share/linphone'), { recursive: true });
-  writeFileSync(path.join(home, 'linphonerc'), `[sip]\nsip_port=${o.localPort}\nsip_tcp_port=0\nsip_tls_port=-1\n`);
-  const p = spawn('linphonec', ['-c', path.join(home, 'linphonerc'), '-d', '0'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, HOME: home } });
+  writeFileSync(
+    path.join(home, 'linphonerc'),
+    `[sip]\nsip_port=${o.localPort}\nsip_tcp_port=0\nsip_tls_port=-1\n`,
+  );
+  const p = spawn('linphonec', ['-c', path.join(home, 'linphonerc'), '-d', '0'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, HOME: home },
+  });
   let out = '';
   p.stdout.on('data', (d) => (out += d));
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const until = async (re: RegExp, ms: number) => {
-    for (const end = Date.now() + ms; Date.now() < end && !re.test(out); ) await wait(50);
+    for (const end = Date.now() + ms; Date.now() < end && !re.test(out);) await wait(50);
   };
   await until(/linphonec> /, 10_000);
   p.stdin.write(`register sip:${o.username}@${o.switchAddress} sip:${o.switchAddress} ${o.password}\n`);

@@ -35,7 +35,14 @@ async function register(password: string): Promise<{ registered: boolean; output
   const username = credential(password);
   let output = '';
   for (const seconds of [3, 12]) {
-    output = await baresipRegister({ switchAddress: sw.sipAddress, username, password, localPort: await freeUdpPort(), cwd: work, seconds });
+    output = await baresipRegister({
+      switchAddress: sw.sipAddress,
+      username,
+      password,
+      localPort: await freeUdpPort(),
+      cwd: work,
+      seconds,
+    });
     // baresip prints the switch's answer to its REGISTER: "phone-1@127.0.0.1: {0/UDP/v4} 200 OK (…) [1 binding]".
     const registered = new RegExp(`${username}@[^:]+: \\{0/UDP/v4\\} 200 OK .*\\[1 binding\\]`).test(output);
     if (registered || /401 Unauthorized/.test(output)) return { registered, output };
@@ -49,9 +56,16 @@ beforeAll(async () => {
   ensureLinphone();
   work = mkdtempSync(path.join(tmpdir(), 'tollgate-softphones-'));
   sw = await startReferenceSwitch({
-    sipPort: await freeUdpPort(), httpPort: await freeTcpPort(), dataDir: path.join(work, 'switch'),
-    token: `tok-${randomUUID()}`, webhookSecret: `whsec-${randomUUID()}`, eventsUrl: 'http://127.0.0.1:9/unused', uasAddress: '127.0.0.1:9',
-    children: 2, log: () => undefined, provision: { accounts: [{ number: 'ACC-5001', name: 'Softphone Test Co', credentials: [] }] },
+    sipPort: await freeUdpPort(),
+    httpPort: await freeTcpPort(),
+    dataDir: path.join(work, 'switch'),
+    token: `tok-${randomUUID()}`,
+    webhookSecret: `whsec-${randomUUID()}`,
+    eventsUrl: 'http://127.0.0.1:9/unused',
+    uasAddress: '127.0.0.1:9',
+    children: 2,
+    log: () => undefined,
+    provision: { accounts: [{ number: 'ACC-5001', name: 'Softphone Test Co', credentials: [] }] },
   });
 }, 240_000);
 
@@ -62,7 +76,14 @@ afterAll(async () => {
 
 describe('baresip registers through the reference switch', { timeout: 60_000 }, () => {
   test('with generated passwords: default, letters and digits only, and the longest length without a note', async () => {
-    for (const password of [generatePassword(), generatePassword(), generatePassword(), generatePassword(24, true), generatePassword(32), generatePassword(20)]) {
+    for (const password of [
+      generatePassword(),
+      generatePassword(),
+      generatePassword(),
+      generatePassword(24, true),
+      generatePassword(32),
+      generatePassword(20),
+    ]) {
       const r = await register(password);
       expect(r.registered, `${password}\n${r.output}`).toBe(true);
     }
@@ -70,8 +91,16 @@ describe('baresip registers through the reference switch', { timeout: 60_000 }, 
 
   test('a wrong password is refused (the check above can fail)', async () => {
     const username = `phone-${++n}`;
-    sw.provision({ accounts: [{ number: 'ACC-5001', credentials: [{ username, password: generatePassword() }] }] });
-    const output = await baresipRegister({ switchAddress: sw.sipAddress, username, password: generatePassword(), localPort: await freeUdpPort(), cwd: work });
+    sw.provision({
+      accounts: [{ number: 'ACC-5001', credentials: [{ username, password: generatePassword() }] }],
+    });
+    const output = await baresipRegister({
+      switchAddress: sw.sipAddress,
+      username,
+      password: generatePassword(),
+      localPort: await freeUdpPort(),
+      cwd: work,
+    });
     expect(output).toMatch(/401 Unauthorized/);
     expect(output).not.toMatch(/200 OK/);
   });
@@ -91,15 +120,29 @@ describe('baresip registers through the reference switch', { timeout: 60_000 }, 
 });
 
 /** Registers linphonec with `password` (typed into its `register` command). */
-async function registerLinphone(password: string, actual = password): Promise<{ registered: boolean; output: string }> {
+async function registerLinphone(
+  password: string,
+  actual = password,
+): Promise<{ registered: boolean; output: string }> {
   const username = credential(actual);
-  const output = await linphoneRegister({ switchAddress: sw.sipAddress, username, password, localPort: await freeUdpPort(), cwd: work });
+  const output = await linphoneRegister({
+    switchAddress: sw.sipAddress,
+    username,
+    password,
+    localPort: await freeUdpPort(),
+    cwd: work,
+  });
   return { registered: new RegExp(`registered, identity=sip:${username}@`).test(output), output };
 }
 
 describe('linphonec registers through the reference switch', { timeout: 90_000 }, () => {
   test('with generated passwords, and not with a wrong one', async () => {
-    for (const password of [generatePassword(), generatePassword(), generatePassword(24, true), generatePassword(32)]) {
+    for (const password of [
+      generatePassword(),
+      generatePassword(),
+      generatePassword(24, true),
+      generatePassword(32),
+    ]) {
       const r = await registerLinphone(password);
       expect(r.registered, `${password}\n${r.output}`).toBe(true);
     }
@@ -108,7 +151,8 @@ describe('linphonec registers through the reference switch', { timeout: 90_000 }
 
   test('with each warned character: only a space fails here, and the portal warns about all of them', async () => {
     const failed: string[] = [];
-    for (const c of WARNED_CHARACTERS) if (!(await registerLinphone(`Quartz${c}Kettle-91x`)).registered) failed.push(c);
+    for (const c of WARNED_CHARACTERS)
+      if (!(await registerLinphone(`Quartz${c}Kettle-91x`)).registered) failed.push(c);
     // Measured with linphonec 5.1.65 (Debian 12): its command line splits the password at a space.
     expect(failed).toEqual([' ']);
   });

@@ -5,7 +5,13 @@ import { esc, html } from '@/lib/mail/templates/html';
 import { requestDenied } from '@/lib/mail/templates/requests';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
 
-const ctx = (timeZone = 'America/New_York'): MailContext => ({ t: mailTranslator(), provider: 'Example Voice', support: '+1 212 555 0100 / help@voice.example', appUrl: 'https://portal.example', timeZone });
+const ctx = (timeZone = 'America/New_York'): MailContext => ({
+  t: mailTranslator(),
+  provider: 'Example Voice',
+  support: '+1 212 555 0100 / help@voice.example',
+  appUrl: 'https://portal.example',
+  timeZone,
+});
 const evil = `<script>alert("x")</script>&'`;
 
 const notice = (over: Partial<Parameters<typeof blockNotice>[0]> = {}) =>
@@ -14,9 +20,20 @@ const notice = (over: Partial<Parameters<typeof blockNotice>[0]> = {}) =>
       recipient: { email: 'dana@acme.example', name: null },
       account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
       block: { id: 'blk1', reason: 'high_risk_destination', placedAt: new Date('2026-11-25T09:14:03Z') },
-      calls: [{ at: new Date('2026-11-25T09:13:58Z'), sipUsername: 'acme-reception', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }],
+      calls: [
+        {
+          at: new Date('2026-11-25T09:13:58Z'),
+          sipUsername: 'acme-reception',
+          to: '+252611234567',
+          sourceIp: '203.0.113.9',
+          durationSec: 0,
+        },
+      ],
       credentials: [{ username: 'acme-reception', label: 'Reception desk' }],
-      link: { url: 'https://portal.example/api/auth/callback/nodemailer?token=abc', expires: new Date('2026-11-26T09:20:00Z') },
+      link: {
+        url: 'https://portal.example/api/auth/callback/nodemailer?token=abc',
+        expires: new Date('2026-11-26T09:20:00Z'),
+      },
       ...over,
     },
     ctx(),
@@ -40,7 +57,9 @@ describe('mail templates', () => {
       expect(body).toContain('Example Voice');
       expect(body).toContain('+1 212 555 0100 / help@voice.example');
     }
-    expect(m.text).toContain('Sign in and see the block:\nhttps://portal.example/api/auth/callback/nodemailer?token=abc');
+    expect(m.text).toContain(
+      'Sign in and see the block:\nhttps://portal.example/api/auth/callback/nodemailer?token=abc',
+    );
     expect(m.html).toContain('href="https://portal.example/api/auth/callback/nodemailer?token=abc"');
     expect(m.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(m.text).toContain('expires on Nov 26, 2026, 4:20 AM EST');
@@ -48,10 +67,18 @@ describe('mail templates', () => {
 
   it('the block notice gives each source IP its country, from the offline database (documentation ranges: unknown)', () => {
     const at = new Date('2026-11-25T09:13:58Z');
-    const m = notice({ calls: [
-      { at, sipUsername: 'acme-reception', to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0 },
-      { at, sipUsername: 'acme-reception', to: '+252611234568', sourceIp: '203.0.113.9', durationSec: 0 },
-    ] });
+    const m = notice({
+      calls: [
+        {
+          at,
+          sipUsername: 'acme-reception',
+          to: '+252611234567',
+          sourceIp: '185.220.101.47',
+          durationSec: 0,
+        },
+        { at, sipUsername: 'acme-reception', to: '+252611234568', sourceIp: '203.0.113.9', durationSec: 0 },
+      ],
+    });
     for (const body of [m.text, m.html]) {
       expect(body).toContain('From internet address 185.220.101.47 (Germany)');
       expect(body).toContain('From internet address 203.0.113.9 (country unknown)');
@@ -65,12 +92,26 @@ describe('mail templates', () => {
   });
 
   it('switch- and user-provided text is escaped in HTML, and cannot break the subject line', () => {
-    const m = notice({ account: { name: `${evil}\r\nBcc: x@evil.example`, number: 'ACC-1', country: 'US' }, recipient: { email: 'a@b.example', name: evil } });
+    const m = notice({
+      account: { name: `${evil}\r\nBcc: x@evil.example`, number: 'ACC-1', country: 'US' },
+      recipient: { email: 'a@b.example', name: evil },
+    });
     expect(m.html).not.toContain('<script>');
     expect(m.html).toContain('&lt;script&gt;');
     expect(m.subject).not.toMatch(/[\r\n]/);
     const denied = requestDenied(
-      { recipient: { name: null }, account: { name: 'Acme', number: 'ACC-1', country: 'US' }, request: { id: 'r', blockId: 'b', kind: 'misdial', createdAt: new Date(), callbackPhone: '+12125550100', denyReason: `We could not reach you.\n${evil}` } },
+      {
+        recipient: { name: null },
+        account: { name: 'Acme', number: 'ACC-1', country: 'US' },
+        request: {
+          id: 'r',
+          blockId: 'b',
+          kind: 'misdial',
+          createdAt: new Date(),
+          callbackPhone: '+12125550100',
+          denyReason: `We could not reach you.\n${evil}`,
+        },
+      },
       ctx(),
     );
     expect(denied.html).not.toContain('<script>');
@@ -85,7 +126,14 @@ describe('mail templates', () => {
 
   it('the SIP password alert says which credential, when, from which IP, and what to do if it was not you', () => {
     const m = sipPasswordChanged(
-      { recipient: { name: 'Dana' }, account: { name: 'Acme Dental', number: 'ACC-1001' }, credential: { username: 'acme-pbx', label: 'Main PBX' }, changedAt: new Date('2026-11-25T15:00:00Z'), ip: '198.51.100.23', by: 'dana@acme.example' },
+      {
+        recipient: { name: 'Dana' },
+        account: { name: 'Acme Dental', number: 'ACC-1001' },
+        credential: { username: 'acme-pbx', label: 'Main PBX' },
+        changedAt: new Date('2026-11-25T15:00:00Z'),
+        ip: '198.51.100.23',
+        by: 'dana@acme.example',
+      },
       ctx(),
     );
     expect(m.subject).toBe('Security alert: SIP password changed for Main PBX (acme-pbx)');
@@ -101,16 +149,31 @@ function baseOf(): Parameters<typeof blockNotice>[0] {
     recipient: { email: 'dana@acme.example', name: null },
     account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
     block: { id: 'blk1', reason: 'high_risk_destination', placedAt: new Date('2026-11-25T09:14:03Z') },
-    calls: [{ at: new Date('2026-11-25T09:13:58Z'), sipUsername: 'acme-reception', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }],
+    calls: [
+      {
+        at: new Date('2026-11-25T09:13:58Z'),
+        sipUsername: 'acme-reception',
+        to: '+252611234567',
+        sourceIp: '203.0.113.9',
+        durationSec: 0,
+      },
+    ],
     credentials: [],
     link: null,
   };
 }
 
 describe('block notice steps', () => {
-  const steps = (over: Partial<Parameters<typeof blockNotice>[0]>) => blockNotice({ ...baseOf(), ...over }, ctx()).text;
+  const steps = (over: Partial<Parameters<typeof blockNotice>[0]>) =>
+    blockNotice({ ...baseOf(), ...over }, ctx()).text;
   const creds = [{ username: 'acme-reception', label: 'Reception desk' }];
-  const trunkCall = { at: new Date('2026-11-25T09:13:59Z'), sipUsername: 'pbx-trunk', to: '+252611234568', sourceIp: '203.0.113.9', durationSec: 0 };
+  const trunkCall = {
+    at: new Date('2026-11-25T09:13:59Z'),
+    sipUsername: 'pbx-trunk',
+    to: '+252611234568',
+    sourceIp: '203.0.113.9',
+    durationSec: 0,
+  };
 
   it('asks for new passwords of the account’s credentials, and firewall work for IP-authenticated trunks', () => {
     const text = steps({ credentials: creds, calls: [...baseOf().calls, trunkCall] });
@@ -119,7 +182,9 @@ describe('block notice steps', () => {
   });
 
   it('a manual block, or one without calls, sends the customer to support', () => {
-    expect(steps({ credentials: creds, block: { id: 'b', reason: 'manual', placedAt: new Date() } })).toContain('1. Our support team decides when this block is lifted');
+    expect(
+      steps({ credentials: creds, block: { id: 'b', reason: 'manual', placedAt: new Date() } }),
+    ).toContain('1. Our support team decides when this block is lifted');
     const none = steps({ calls: [] });
     expect(none).toContain('1. Our support team decides when this block is lifted');
     expect(none).not.toContain('What happened');

@@ -7,8 +7,8 @@ import { translate } from '@/lib/i18n/translate';
 import { seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
 
 /** The switch's failure note in English words (what a customer reading English sees). */
-const failureMessage = (f: SwitchFailure, action: string) => noteText(translate('en'), failureNote(f, action));
-
+const failureMessage = (f: SwitchFailure, action: string) =>
+  noteText(translate('en'), failureNote(f, action));
 
 vi.mock('server-only', () => ({}));
 
@@ -21,12 +21,29 @@ const lift = { state: 'allowed' as const, reason: 'SIP passwords rotated', actor
 
 // Generous timeouts where a call must succeed: the machine running the tests may be busy.
 const client = (o: Partial<SwitchClientOptions> = {}) =>
-  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 5000, retries: 2, backoffBaseMs: 5, backoffMaxMs: 20, log: () => {}, ...o });
+  createSwitchClient({
+    baseUrl: sim.url,
+    token: TOKEN,
+    timeoutMs: 5000,
+    retries: 2,
+    backoffBaseMs: 5,
+    backoffMaxMs: 20,
+    log: () => {},
+    ...o,
+  });
 const faults = (f: Record<string, number>) => sim.control('PUT', '/_sim/faults', f);
 const account = async () => (await sim.control('GET', '/_sim/accounts/ACC-1001')).body;
-const requests = async () => (await sim.control('GET', '/_sim/requests')).body.requests as { idempotencyKey: string | null; status: number | null; fault: string | null; replayed: boolean }[];
+const requests = async () =>
+  (await sim.control('GET', '/_sim/requests')).body.requests as {
+    idempotencyKey: string | null;
+    status: number | null;
+    fault: string | null;
+    replayed: boolean;
+  }[];
 
-beforeAll(async () => { sim = await startTestSim(); });
+beforeAll(async () => {
+  sim = await startTestSim();
+});
 afterAll(() => sim.stop());
 beforeEach(async () => {
   await sim.control('POST', '/_sim/reset');
@@ -36,7 +53,10 @@ beforeEach(async () => {
 describe('500 from the switch', () => {
   it('is retried for a GET until it succeeds', async () => {
     await faults({ failNext: 2 });
-    expect(await client().getAccount('ACC-1001')).toMatchObject({ ok: true, value: { internationalCalling: 'blocked' } });
+    expect(await client().getAccount('ACC-1001')).toMatchObject({
+      ok: true,
+      value: { internationalCalling: 'blocked' },
+    });
     expect((await requests()).map((r) => r.status)).toEqual([500, 500, 200]);
   });
 
@@ -45,13 +65,17 @@ describe('500 from the switch', () => {
     const res = await client({ retries: 1 }).getAccount('ACC-1001');
     expect(res).toMatchObject({ ok: false, kind: 'unavailable', status: 500, code: 'simulated_failure' });
     expect(await requests()).toHaveLength(2);
-    if (!res.ok) expect(failureMessage(res, 'the account status')).toMatch(/did not confirm .* cannot treat it as done/);
+    if (!res.ok)
+      expect(failureMessage(res, 'the account status')).toMatch(/did not confirm .* cannot treat it as done/);
   });
 
   it('is retried for a keyed PUT with the same key, and the change is applied once', async () => {
     await faults({ failNext: 2 });
     const key = randomUUID();
-    expect(await client().setInternationalCalling('ACC-1001', lift, key)).toMatchObject({ ok: true, value: { internationalCalling: 'allowed' } });
+    expect(await client().setInternationalCalling('ACC-1001', lift, key)).toMatchObject({
+      ok: true,
+      value: { internationalCalling: 'allowed' },
+    });
     const seen = await requests();
     expect(seen.map((r) => r.idempotencyKey)).toEqual([key, key, key]);
     expect((await account()).internationalCallingChanges).toBe(1);
@@ -61,13 +85,19 @@ describe('500 from the switch', () => {
     await faults({ failNext: 10, failStatus: 503 });
     const res = await client().setSipPassword('acme-pbx', 'a-new-pbx-password-9', randomUUID());
     expect(res).toMatchObject({ ok: false, kind: 'unavailable', status: 503 });
-    expect((await sim.control('POST', '/_sim/check-password', { username: 'acme-pbx', password: 'old-pbx-pass' })).body.matches).toBe(true);
+    expect(
+      (await sim.control('POST', '/_sim/check-password', { username: 'acme-pbx', password: 'old-pbx-pass' }))
+        .body.matches,
+    ).toBe(true);
   });
 });
 
 describe('4xx from the switch', () => {
   it('is never retried', async () => {
-    expect(await client({ retries: 5 }).getAccount('ACC-4040')).toMatchObject({ ok: false, kind: 'not_found' });
+    expect(await client({ retries: 5 }).getAccount('ACC-4040')).toMatchObject({
+      ok: false,
+      kind: 'not_found',
+    });
     expect(await requests()).toHaveLength(1);
   });
 });
@@ -104,13 +134,28 @@ describe('connection reset', () => {
   it('retries a dropped password change with the same key and applies it once', async () => {
     await faults({ dropNext: 1 });
     const password = 'fresh-labs-trunk-password-42';
-    expect(await client().setSipPassword('labs-trunk', password, randomUUID())).toEqual({ ok: true, value: undefined });
-    expect((await sim.control('POST', '/_sim/check-password', { username: 'labs-trunk', password })).body.matches).toBe(true);
+    expect(await client().setSipPassword('labs-trunk', password, randomUUID())).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(
+      (await sim.control('POST', '/_sim/check-password', { username: 'labs-trunk', password })).body.matches,
+    ).toBe(true);
   });
 
   it('reports unavailable when nothing listens at all', async () => {
-    const dead = createSwitchClient({ baseUrl: 'http://127.0.0.1:9', token: TOKEN, retries: 1, backoffBaseMs: 1, log: () => {} });
-    expect(await dead.getAccount('ACC-1001')).toMatchObject({ ok: false, kind: 'unavailable', code: 'connection_error' });
+    const dead = createSwitchClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: TOKEN,
+      retries: 1,
+      backoffBaseMs: 1,
+      log: () => {},
+    });
+    expect(await dead.getAccount('ACC-1001')).toMatchObject({
+      ok: false,
+      kind: 'unavailable',
+      code: 'connection_error',
+    });
   });
 });
 
@@ -121,9 +166,16 @@ describe('applied but answered late', () => {
     const first = await client({ timeoutMs: 300, retries: 0 }).setInternationalCalling('ACC-1001', lift, key);
     expect(first).toMatchObject({ ok: false, kind: 'unavailable', code: 'timeout' });
     // The switch did apply it: the client was right not to say "done", and equally right not to say "nothing changed".
-    expect(await account()).toMatchObject({ internationalCalling: 'allowed', internationalCallingChanges: 1 });
+    expect(await account()).toMatchObject({
+      internationalCalling: 'allowed',
+      internationalCallingChanges: 1,
+    });
 
-    const again = await client({ timeoutMs: 5000, retries: 0 }).setInternationalCalling('ACC-1001', lift, key);
+    const again = await client({ timeoutMs: 5000, retries: 0 }).setInternationalCalling(
+      'ACC-1001',
+      lift,
+      key,
+    );
     expect(again).toMatchObject({ ok: true, value: { internationalCalling: 'allowed' } });
     expect((await account()).internationalCallingChanges).toBe(1);
     expect((await requests()).map((r) => r.replayed)).toEqual([false, true]);
@@ -131,7 +183,11 @@ describe('applied but answered late', () => {
 
   it('is healed by the client’s own retry, still applied once', async () => {
     await faults({ applyLateMs: 3000, applyLateNext: 1 });
-    const res = await client({ timeoutMs: 1000, retries: 2 }).setInternationalCalling('ACC-1001', lift, randomUUID());
+    const res = await client({ timeoutMs: 1000, retries: 2 }).setInternationalCalling(
+      'ACC-1001',
+      lift,
+      randomUUID(),
+    );
     expect(res).toMatchObject({ ok: true, value: { internationalCalling: 'allowed' } });
     expect((await account()).internationalCallingChanges).toBe(1);
   });
@@ -142,7 +198,12 @@ describe('control API', () => {
     expect((await faults({ failNext: 1 })).body).toMatchObject({ failNext: 1, failStatus: 500 });
     expect((await sim.control('GET', '/_sim/faults')).body.failNext).toBe(1);
     expect((await sim.control('GET', '/_sim/accounts/ACC-1001')).status).toBe(200);
-    expect((await sim.control('DELETE', '/_sim/faults')).body).toMatchObject({ failNext: 0, delayMs: 0, dropNext: 0, applyLateMs: 0 });
+    expect((await sim.control('DELETE', '/_sim/faults')).body).toMatchObject({
+      failNext: 0,
+      delayMs: 0,
+      dropNext: 0,
+      applyLateMs: 0,
+    });
     expect((await faults({ failNext: -1 })).status).toBe(400);
   });
 });

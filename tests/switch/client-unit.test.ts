@@ -8,8 +8,8 @@ import { translate } from '@/lib/i18n/translate';
 import { backoffDelay, redact } from '@/lib/switch/transport-util';
 
 /** The switch's failure note in English words (what a customer reading English sees). */
-const failureMessage = (f: SwitchFailure, action: string) => noteText(translate('en'), failureNote(f, action));
-
+const failureMessage = (f: SwitchFailure, action: string) =>
+  noteText(translate('en'), failureNote(f, action));
 
 vi.mock('server-only', () => ({}));
 
@@ -17,27 +17,41 @@ vi.mock('server-only', () => ({}));
 // cannot leak through any channel (result, log, console, thrown error).
 
 const PASSWORD = 'Sup3r-Secret-SIP-pw!';
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 type FetchArgs = [string, RequestInit];
 
 function make(fetchImpl: (...args: FetchArgs) => Promise<Response>, o: Partial<SwitchClientOptions> = {}) {
   const logs: unknown[] = [];
   const fetchMock = vi.fn(fetchImpl);
-  const client = createSwitchClient({ baseUrl: 'https://switch.example/api/', token: 'tok_abcdefghijklmnop', retries: 2,
-    backoffBaseMs: 1, backoffMaxMs: 2, fetch: fetchMock as unknown as typeof fetch, log: (e) => logs.push(e), ...o });
+  const client = createSwitchClient({
+    baseUrl: 'https://switch.example/api/',
+    token: 'tok_abcdefghijklmnop',
+    retries: 2,
+    backoffBaseMs: 1,
+    backoffMaxMs: 2,
+    fetch: fetchMock as unknown as typeof fetch,
+    log: (e) => logs.push(e),
+    ...o,
+  });
   return { client, fetchMock, logs };
 }
 
 let consoleSpies: MockInstance[] = [];
 let logSpies: MockInstance[] = [];
 beforeEach(() => {
-  consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
+  consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+    vi.spyOn(console, m).mockImplementation(() => {}),
+  );
   logSpies = (['info', 'warn', 'error'] as const).map((m) => vi.spyOn(log(), m).mockImplementation(() => {}));
 });
-afterEach(() => { vi.restoreAllMocks(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 function expectNoLeak(...things: unknown[]) {
-  const everything = JSON.stringify(things) + JSON.stringify([...consoleSpies, ...logSpies].map((s) => s.mock.calls));
+  const everything =
+    JSON.stringify(things) + JSON.stringify([...consoleSpies, ...logSpies].map((s) => s.mock.calls));
   expect(everything).not.toContain(PASSWORD);
 }
 
@@ -49,7 +63,11 @@ describe('requests', () => {
     const [url, init] = fetchMock.mock.calls[0]!;
     expect(url).toBe('https://switch.example/api/v1/sip-credentials/acme-pbx/password');
     expect(init.method).toBe('PUT');
-    expect(init.headers).toMatchObject({ authorization: 'Bearer tok_abcdefghijklmnop', 'idempotency-key': key, 'content-type': 'application/json' });
+    expect(init.headers).toMatchObject({
+      authorization: 'Bearer tok_abcdefghijklmnop',
+      'idempotency-key': key,
+      'content-type': 'application/json',
+    });
     expect(JSON.parse(String(init.body))).toEqual({ password: PASSWORD });
     expect(init.signal).toBeInstanceOf(AbortSignal);
   });
@@ -65,7 +83,9 @@ describe('requests', () => {
 
 describe('a SIP password never leaks', () => {
   it('not when fetch throws an error whose message holds the request body', async () => {
-    const { client, logs } = make(async (_url, init) => { throw new TypeError(`fetch failed: ${String(init.body)}`, { cause: new Error(String(init.body)) }); });
+    const { client, logs } = make(async (_url, init) => {
+      throw new TypeError(`fetch failed: ${String(init.body)}`, { cause: new Error(String(init.body)) });
+    });
     const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
     expect(res).toMatchObject({ ok: false, kind: 'unavailable', code: 'connection_error' });
     expect(logs).toHaveLength(3);
@@ -74,7 +94,9 @@ describe('a SIP password never leaks', () => {
 
   it('not when the switch echoes it in an error body (4xx or 5xx)', async () => {
     for (const status of [400, 500]) {
-      const { client, logs } = make(async () => json(status, { error: { code: `bad_${PASSWORD}`, message: `password ${PASSWORD} is too weak` } }));
+      const { client, logs } = make(async () =>
+        json(status, { error: { code: `bad_${PASSWORD}`, message: `password ${PASSWORD} is too weak` } }),
+      );
       const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
       expect(res).toMatchObject({ ok: false, status });
       if (!res.ok) expect(res.message).toContain('[redacted]');
@@ -83,7 +105,12 @@ describe('a SIP password never leaks', () => {
   });
 
   it('not through the default logger either', async () => {
-    const { client } = make(async (_u, init) => { throw new Error(String(init.body)); }, { log: undefined });
+    const { client } = make(
+      async (_u, init) => {
+        throw new Error(String(init.body));
+      },
+      { log: undefined },
+    );
     const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
     expect(logSpies[1]!.mock.calls.length).toBeGreaterThan(0); // the process logger's warn was used
     expectNoLeak(res);
@@ -93,11 +120,39 @@ describe('a SIP password never leaks', () => {
 describe('answers that do not match the contract', () => {
   it.each([
     ['200 with HTML', () => new Response('<html>gateway</html>', { status: 200 }), 'invalid_response'],
-    ['200 with another account', () => json(200, { accountNumber: 'ACC-2001', internationalCalling: 'allowed', blockedAt: null, reason: null }), 'invalid_response'],
-    ['200 with an unknown state', () => json(200, { accountNumber: 'ACC-1001', internationalCalling: 'maybe', blockedAt: null, reason: null }), 'invalid_response'],
-    ['404 HTML from a proxy (wrong SWITCH_API_URL?)', () => new Response('Not Found', { status: 404 }), 'invalid_response'],
+    [
+      '200 with another account',
+      () =>
+        json(200, {
+          accountNumber: 'ACC-2001',
+          internationalCalling: 'allowed',
+          blockedAt: null,
+          reason: null,
+        }),
+      'invalid_response',
+    ],
+    [
+      '200 with an unknown state',
+      () =>
+        json(200, {
+          accountNumber: 'ACC-1001',
+          internationalCalling: 'maybe',
+          blockedAt: null,
+          reason: null,
+        }),
+      'invalid_response',
+    ],
+    [
+      '404 HTML from a proxy (wrong SWITCH_API_URL?)',
+      () => new Response('Not Found', { status: 404 }),
+      'invalid_response',
+    ],
     ['502 HTML from a proxy', () => new Response('<html>Bad gateway</html>', { status: 502 }), 'unavailable'],
-    ['429 with the error shape', () => json(429, { error: { code: 'rate_limited', message: 'slow down' } }), 'unavailable'],
+    [
+      '429 with the error shape',
+      () => json(429, { error: { code: 'rate_limited', message: 'slow down' } }),
+      'unavailable',
+    ],
   ])('%s → %s', async (_name, answer, kind) => {
     const { client } = make(async () => answer(), { retries: 0 });
     expect(await client.getAccount('ACC-1001')).toMatchObject({ ok: false, kind });
@@ -105,16 +160,25 @@ describe('answers that do not match the contract', () => {
 
   it('does not retry a PUT on an invalid answer (it may have been applied: only a keyed retry is safe, and it already was keyed)', async () => {
     const { client, fetchMock } = make(async () => new Response('oops', { status: 200 }));
-    expect(await client.setInternationalCalling('ACC-1001', { state: 'allowed', reason: 'x', actor: 'y' }, randomUUID())).toMatchObject({ ok: false, kind: 'invalid_response' });
+    expect(
+      await client.setInternationalCalling(
+        'ACC-1001',
+        { state: 'allowed', reason: 'x', actor: 'y' },
+        randomUUID(),
+      ),
+    ).toMatchObject({ ok: false, kind: 'invalid_response' });
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 });
 
 describe('cancellation', () => {
   it('stops at once, without retrying, when the caller aborts', async () => {
-    const { client, fetchMock } = make((_u, init) => new Promise((_resolve, reject) => {
-      init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-    }));
+    const { client, fetchMock } = make(
+      (_u, init) =>
+        new Promise((_resolve, reject) => {
+          init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
     const controller = new AbortController();
     const pending = client.getAccount('ACC-1001', { signal: controller.signal });
     controller.abort();
@@ -138,9 +202,16 @@ describe('helpers', () => {
   });
 
   it('failure messages never say done, and say "nothing was changed" only for refusals', () => {
-    const f = (kind: SwitchFailure['kind'], status?: number): SwitchFailure => ({ ok: false, kind, status, message: 'm' });
+    const f = (kind: SwitchFailure['kind'], status?: number): SwitchFailure => ({
+      ok: false,
+      kind,
+      status,
+      message: 'm',
+    });
     for (const kind of ['unavailable', 'invalid_response'] as const) {
-      expect(failureMessage(f(kind), 'lifting the block')).not.toMatch(/nothing was changed|\b(has been|was|is) (done|applied|updated|lifted)\b/i);
+      expect(failureMessage(f(kind), 'lifting the block')).not.toMatch(
+        /nothing was changed|\b(has been|was|is) (done|applied|updated|lifted)\b/i,
+      );
       expect(isKnownNotApplied(f(kind))).toBe(false);
       expect(isRetryable(f(kind))).toBe(true); // no final answer: an outbox must keep it pending
     }

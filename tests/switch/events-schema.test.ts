@@ -3,14 +3,33 @@ import { switchEventSchema } from '@/lib/switch/events-schema';
 
 // The two examples of CONTRACTS §4, verbatim apart from the elided parts.
 const placed = {
-  id: 'evt_01JDEMO0000000000000000000', type: 'block.placed', occurredAt: '2026-11-25T09:14:03Z',
-  data: { accountNumber: 'ACC-1001', reason: 'high_risk_destination',
-    calls: [{ at: '2026-11-25T09:13:58Z', from: 'acme-reception', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }] },
+  id: 'evt_01JDEMO0000000000000000000',
+  type: 'block.placed',
+  occurredAt: '2026-11-25T09:14:03Z',
+  data: {
+    accountNumber: 'ACC-1001',
+    reason: 'high_risk_destination',
+    calls: [
+      {
+        at: '2026-11-25T09:13:58Z',
+        from: 'acme-reception',
+        to: '+252611234567',
+        sourceIp: '203.0.113.9',
+        durationSec: 0,
+      },
+    ],
+  },
 };
-const lifted = { id: 'evt_01JDEMO0000000000000000001', type: 'block.lifted', occurredAt: '2026-11-25T10:00:00Z', data: { accountNumber: 'ACC-1001', actor: 'switch' } };
+const lifted = {
+  id: 'evt_01JDEMO0000000000000000001',
+  type: 'block.lifted',
+  occurredAt: '2026-11-25T10:00:00Z',
+  data: { accountNumber: 'ACC-1001', actor: 'switch' },
+};
 
 const withData = (patch: Record<string, unknown>) => ({ ...placed, data: { ...placed.data, ...patch } });
-const withCall = (patch: Record<string, unknown>) => withData({ calls: [{ ...placed.data.calls[0], ...patch }] });
+const withCall = (patch: Record<string, unknown>) =>
+  withData({ calls: [{ ...placed.data.calls[0], ...patch }] });
 
 describe('switchEventSchema', () => {
   it('accepts the contract examples', () => {
@@ -23,7 +42,9 @@ describe('switchEventSchema', () => {
       expect(switchEventSchema.safeParse(withData({ reason })).success).toBe(true);
     }
     expect(switchEventSchema.safeParse(withCall({ sourceIp: '2001:db8::9' })).success).toBe(true);
-    expect(switchEventSchema.safeParse({ ...placed, occurredAt: '2026-11-25T10:14:03.123+01:00' }).success).toBe(true);
+    expect(
+      switchEventSchema.safeParse({ ...placed, occurredAt: '2026-11-25T10:14:03.123+01:00' }).success,
+    ).toBe(true);
     expect(switchEventSchema.safeParse(withData({ reason: 'manual', calls: [] })).success).toBe(true);
   });
 

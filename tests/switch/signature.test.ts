@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { parseSignatureHeader, signEvent, verifySignature } from '@/lib/switch/signature';
 
 const SECRET = 'whsec_test_0123456789abcdef0123456789';
-const BODY = '{"id":"evt_01J","type":"block.lifted","occurredAt":"2026-11-25T09:14:03Z","data":{"accountNumber":"ACC-1001","actor":"switch"}}';
+const BODY =
+  '{"id":"evt_01J","type":"block.lifted","occurredAt":"2026-11-25T09:14:03Z","data":{"accountNumber":"ACC-1001","actor":"switch"}}';
 const T = 1795597200;
 
 describe('signEvent', () => {
@@ -15,7 +16,9 @@ describe('signEvent', () => {
 
   it('is stable (a change to the scheme must be deliberate)', () => {
     // HMAC-SHA256("secret", "1.body"), computed independently.
-    expect(signEvent('secret', 'body', 1)).toBe('t=1,v1=842b24d9575dee4b6ec460b7e3af7d683501d84fe6279102340787c79d2e2bab');
+    expect(signEvent('secret', 'body', 1)).toBe(
+      't=1,v1=842b24d9575dee4b6ec460b7e3af7d683501d84fe6279102340787c79d2e2bab',
+    );
   });
 
   it('signs bytes and strings alike', () => {
@@ -24,7 +27,11 @@ describe('signEvent', () => {
 
   it.skipIf(!hasOpenssl())('matches `openssl dgst -sha256 -hmac` as documented in docs/switch-api.md', () => {
     const shell = `printf '%s.%s' "$T" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= //'`;
-    const hex = execFileSync('sh', ['-c', shell], { env: { NODE_ENV: 'test', PATH: process.env.PATH, T: String(T), BODY, SECRET } }).toString().trim();
+    const hex = execFileSync('sh', ['-c', shell], {
+      env: { NODE_ENV: 'test', PATH: process.env.PATH, T: String(T), BODY, SECRET },
+    })
+      .toString()
+      .trim();
     expect(signEvent(SECRET, BODY, T)).toBe(`t=${T},v1=${hex}`);
   });
 });
@@ -53,7 +60,10 @@ describe('verifySignature', () => {
   });
 
   it('rejects a tampered body, even by one byte or one space', () => {
-    expect(verifySignature(SECRET, BODY.replace('ACC-1001', 'ACC-1002'), header, T)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifySignature(SECRET, BODY.replace('ACC-1001', 'ACC-1002'), header, T)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
     expect(verifySignature(SECRET, BODY + ' ', header, T)).toEqual({ ok: false, reason: 'mismatch' });
   });
 
@@ -71,7 +81,8 @@ describe('verifySignature', () => {
   });
 
   it('reports a missing header', () => {
-    for (const h of [undefined, null, '', '   ']) expect(verifySignature(SECRET, BODY, h, T)).toEqual({ ok: false, reason: 'missing' });
+    for (const h of [undefined, null, '', '   '])
+      expect(verifySignature(SECRET, BODY, h, T)).toEqual({ ok: false, reason: 'missing' });
   });
 
   it.each([
@@ -100,5 +111,10 @@ describe('verifySignature', () => {
 });
 
 function hasOpenssl(): boolean {
-  try { execFileSync('openssl', ['version'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -19,23 +19,51 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 /** Async on purpose: the simulator under test runs in this process and must keep answering. */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(tsx, [cli, ...args], { cwd: root, timeout: 30_000, env: { NODE_ENV: 'test', PATH: process.env.PATH, SWITCH_API_TOKEN: TOKEN, SWITCH_SIM_URL: sim.url,
-    SWITCH_SIM_DATA: join(tmpdir(), 'tollgate-no-such-dir', 'sim.db'), ...env } });
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(tsx, [cli, ...args], {
+    cwd: root,
+    timeout: 30_000,
+    env: {
+      NODE_ENV: 'test',
+      PATH: process.env.PATH,
+      SWITCH_API_TOKEN: TOKEN,
+      SWITCH_SIM_URL: sim.url,
+      SWITCH_SIM_DATA: join(tmpdir(), 'tollgate-no-such-dir', 'sim.db'),
+      ...env,
+    },
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d; });
-  child.stderr.on('data', (d: Buffer) => { stderr += d; });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d;
+  });
   return new Promise((ok) => child.once('close', (status) => ok({ status, stdout, stderr })));
 }
 
 describe('switch:sim CLI', () => {
   it('fraud places a block through the running simulator and says whether Tollgate got it', async () => {
-    const out = await run(['fraud', 'ACC-1002', '+252611234567', '--reason', 'suspicious_pattern', '--source-ip', '198.51.100.23']);
+    const out = await run([
+      'fraud',
+      'ACC-1002',
+      '+252611234567',
+      '--reason',
+      'suspicious_pattern',
+      '--source-ip',
+      '198.51.100.23',
+    ]);
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/^evt_[0-9A-Z]{26} with [2-5] trigger calls/);
     expect(out.stdout).toMatch(/not delivered yet .*keeps it and retries/);
-    expect((await sim.control('GET', '/_sim/accounts/ACC-1002')).body).toMatchObject({ internationalCalling: 'blocked', reason: 'suspicious_pattern' });
+    expect((await sim.control('GET', '/_sim/accounts/ACC-1002')).body).toMatchObject({
+      internationalCalling: 'blocked',
+      reason: 'suspicious_pattern',
+    });
   });
 
   it('lift clears the block', async () => {
@@ -53,14 +81,22 @@ describe('switch:sim CLI', () => {
     const down = await run(['fraud', 'ACC-1002', '+252611234567'], { SWITCH_SIM_URL: 'http://127.0.0.1:9' });
     expect(down.status).toBe(2);
     expect(down.stderr).toContain('no simulator answering');
-    expect((await run(['lift', 'ACC-1002'], { SWITCH_API_TOKEN: '' })).stderr).toContain('SWITCH_API_TOKEN must be set');
+    expect((await run(['lift', 'ACC-1002'], { SWITCH_API_TOKEN: '' })).stderr).toContain(
+      'SWITCH_API_TOKEN must be set',
+    );
   });
 
-  it('reads the token from the demo\'s data/demo-secrets.json when the environment has none', async () => {
+  it("reads the token from the demo's data/demo-secrets.json when the environment has none", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-secrets-'));
     try {
-      writeFileSync(join(dir, 'demo-secrets.json'), JSON.stringify({ SWITCH_API_TOKEN: TOKEN, SWITCH_WEBHOOK_SECRET: WEBHOOK_SECRET }));
-      const out = await run(['lift', 'ACC-1001'], { SWITCH_API_TOKEN: '', SWITCH_SIM_DATA: join(dir, 'switch-sim.db') });
+      writeFileSync(
+        join(dir, 'demo-secrets.json'),
+        JSON.stringify({ SWITCH_API_TOKEN: TOKEN, SWITCH_WEBHOOK_SECRET: WEBHOOK_SECRET }),
+      );
+      const out = await run(['lift', 'ACC-1001'], {
+        SWITCH_API_TOKEN: '',
+        SWITCH_SIM_DATA: join(dir, 'switch-sim.db'),
+      });
       expect(out.stderr).toBe('');
       expect(out.status).toBe(0);
     } finally {
@@ -70,15 +106,31 @@ describe('switch:sim CLI', () => {
 
   it('serve listens on SWITCH_SIM_PORT and prints its URL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
-    const child = spawn(tsx, [cli], { cwd: root, env: { NODE_ENV: 'test', PATH: process.env.PATH, SWITCH_API_TOKEN: TOKEN, SWITCH_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SWITCH_SIM_PORT: '0', SWITCH_SIM_DATA: join(dir, 'sim.db'), TOLLGATE_EVENTS_URL: 'http://127.0.0.1:9/api/switch/events' } });
+    const child = spawn(tsx, [cli], {
+      cwd: root,
+      env: {
+        NODE_ENV: 'test',
+        PATH: process.env.PATH,
+        SWITCH_API_TOKEN: TOKEN,
+        SWITCH_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        SWITCH_SIM_PORT: '0',
+        SWITCH_SIM_DATA: join(dir, 'sim.db'),
+        TOLLGATE_EVENTS_URL: 'http://127.0.0.1:9/api/switch/events',
+      },
+    });
     try {
       const url = await new Promise<string>((ok, fail) => {
         let out = '';
-        child.stdout.on('data', (d: Buffer) => { out += d; const m = /listening on (http:\/\/\S+) /.exec(out); if (m) ok(m[1]!); });
+        child.stdout.on('data', (d: Buffer) => {
+          out += d;
+          const m = /listening on (http:\/\/\S+) /.exec(out);
+          if (m) ok(m[1]!);
+        });
         child.once('exit', () => fail(new Error(`exited early: ${out}`)));
       });
-      const res = await fetch(`${url}/v1/accounts/ACC-1001`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const res = await fetch(`${url}/v1/accounts/ACC-1001`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       expect(res.status).toBe(404);
     } finally {
       const exited = new Promise((r) => child.once('exit', r));

@@ -20,15 +20,22 @@ export async function startTestSim(options: Partial<SimulatorOptions> = {}, dir?
   const workDir = dir ?? mkdtempSync(join(tmpdir(), 'tollgate-sim-'));
   const dataFile = join(workDir, 'switch-sim.db');
   const sim = await startSimulator({
-    port: 0, dataFile, token: TOKEN, webhookSecret: WEBHOOK_SECRET, eventsUrl: null, log: () => {},
-    delivery: { intervalMs: 30, backoffBaseMs: 20, backoffMaxMs: 100, timeoutMs: 2000 }, ...options,
+    port: 0,
+    dataFile,
+    token: TOKEN,
+    webhookSecret: WEBHOOK_SECRET,
+    eventsUrl: null,
+    log: () => {},
+    delivery: { intervalMs: 30, backoffBaseMs: 20, backoffMaxMs: 100, timeoutMs: 2000 },
+    ...options,
   });
   return {
     ...sim,
     dataFile,
     async control(method, path, body) {
       const res = await fetch(sim.url + path, {
-        method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        method,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -49,12 +56,27 @@ export async function seedDemoAccounts(sim: TestSim): Promise<void> {
     if (res.status !== 200) throw new Error(`provisioning ${n} failed: ${JSON.stringify(res.body)}`);
   };
   await put('ACC-1001', {
-    internationalCalling: 'blocked', reason: 'high_risk_destination', blockedAt: '2026-11-25T09:14:03Z',
+    internationalCalling: 'blocked',
+    reason: 'high_risk_destination',
+    blockedAt: '2026-11-25T09:14:03Z',
     credentials: [
-      { username: 'acme-reception', password: 'old-reception-pass',
-        registrations: [{ contact: 'sip:acme-reception@198.51.100.7:5060', sourceIp: '198.51.100.7', userAgent: 'Yealink T46U', expiresAt: future }] },
+      {
+        username: 'acme-reception',
+        password: 'old-reception-pass',
+        registrations: [
+          {
+            contact: 'sip:acme-reception@198.51.100.7:5060',
+            sourceIp: '198.51.100.7',
+            userAgent: 'Yealink T46U',
+            expiresAt: future,
+          },
+        ],
+      },
       { username: 'acme-pbx', password: 'old-pbx-pass' },
     ],
   });
-  await put('ACC-1002', { internationalCalling: 'allowed', credentials: [{ username: 'labs-trunk', password: 'old-labs-pass' }] });
+  await put('ACC-1002', {
+    internationalCalling: 'allowed',
+    credentials: [{ username: 'labs-trunk', password: 'old-labs-pass' }],
+  });
 }

@@ -10,10 +10,22 @@ const root = path.resolve(import.meta.dirname, '../..');
 const APP_DIRS = ['app', 'components', 'lib', 'scripts', 'proxy.ts', 'instrumentation.ts'];
 const WRITE = '(create|createMany|update|updateMany|upsert|delete|deleteMany)';
 const rules: { pattern: RegExp; allowed: string[]; what: string }[] = [
-  { pattern: new RegExp(`\\.(block|blockEvent|triggerCall)\\.${WRITE}\\b`), allowed: ['lib/blocks/lifecycle.ts'], what: 'Block / BlockEvent / TriggerCall' },
+  {
+    pattern: new RegExp(`\\.(block|blockEvent|triggerCall)\\.${WRITE}\\b`),
+    allowed: ['lib/blocks/lifecycle.ts'],
+    what: 'Block / BlockEvent / TriggerCall',
+  },
   // lib/allowances/operations.ts writes only its own kinds (allowance_put, allowance_delete; issue 16).
-  { pattern: new RegExp(`\\.switchOperation\\.${WRITE}\\b`), allowed: ['lib/blocks/lifecycle.ts', 'lib/switch/outbox.ts', 'lib/allowances/operations.ts'], what: 'SwitchOperation' },
-  { pattern: /(INSERT INTO|UPDATE|DELETE FROM)\s+"?(Block|BlockEvent|TriggerCall|SwitchOperation)"?\b/i, allowed: [], what: 'raw SQL on block tables' },
+  {
+    pattern: new RegExp(`\\.switchOperation\\.${WRITE}\\b`),
+    allowed: ['lib/blocks/lifecycle.ts', 'lib/switch/outbox.ts', 'lib/allowances/operations.ts'],
+    what: 'SwitchOperation',
+  },
+  {
+    pattern: /(INSERT INTO|UPDATE|DELETE FROM)\s+"?(Block|BlockEvent|TriggerCall|SwitchOperation)"?\b/i,
+    allowed: [],
+    what: 'raw SQL on block tables',
+  },
 ];
 
 function files(entry: string): string[] {
@@ -42,15 +54,24 @@ export function writersOutsideLifecycle(sources: { file: string; text: string }[
 
 describe('block rows have one writer', () => {
   it('no file outside lib/blocks/lifecycle.ts writes blocks, their timeline or block operations', () => {
-    const sources = APP_DIRS.flatMap(files).map((file) => ({ file, text: fs.readFileSync(path.join(root, file), 'utf8') }));
+    const sources = APP_DIRS.flatMap(files).map((file) => ({
+      file,
+      text: fs.readFileSync(path.join(root, file), 'utf8'),
+    }));
     expect(sources.length).toBeGreaterThan(50);
     expect(writersOutsideLifecycle(sources)).toEqual([]);
   });
 
   it('the check catches a writer elsewhere (so the test above can fail)', () => {
     const bad = [
-      { file: 'lib/requests/submit.ts', text: "await tx.blockEvent.create({ data: { blockId, type: 'request_submitted' } });" },
-      { file: 'lib/switch/outbox.ts', text: 'await tx.block.updateMany({ where: {}, data: { status: "lifted" } });' },
+      {
+        file: 'lib/requests/submit.ts',
+        text: "await tx.blockEvent.create({ data: { blockId, type: 'request_submitted' } });",
+      },
+      {
+        file: 'lib/switch/outbox.ts',
+        text: 'await tx.block.updateMany({ where: {}, data: { status: "lifted" } });',
+      },
       { file: 'lib/staff/x.ts', text: 'await tx.switchOperation.create({ data });' },
       { file: 'lib/staff/y.ts', text: 'await tx.$executeRaw`UPDATE "Block" SET "status" = ${s}`;' },
     ];

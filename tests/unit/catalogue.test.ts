@@ -32,7 +32,8 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
 function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()): Set<string> {
   for (const el of elements) {
     if (el.type === TYPE.argument) out.add(`${el.value}:argument`);
-    else if (el.type === TYPE.number || el.type === TYPE.date || el.type === TYPE.time) out.add(`${el.value}:${TYPE[el.type]}`);
+    else if (el.type === TYPE.number || el.type === TYPE.date || el.type === TYPE.time)
+      out.add(`${el.value}:${TYPE[el.type]}`);
     else if (el.type === TYPE.plural || el.type === TYPE.select) {
       // Plural categories differ between languages by rule, so only a select's options must match.
       const options = el.type === TYPE.select ? `[${Object.keys(el.options).sort().join(',')}]` : '';

@@ -14,9 +14,14 @@ describe('codes as people type them', () => {
     ['508\u2212291'], // minus sign
     ['\uff15\uff10\uff18\uff12\uff19\uff11'], // full-width digits
     ['  508 291\n'],
-  ])('%j is the TOTP code 508291', (typed) => expect(readCode(typed)).toEqual({ kind: 'totp', code: '508291' }));
+  ])('%j is the TOTP code 508291', (typed) =>
+    expect(readCode(typed)).toEqual({ kind: 'totp', code: '508291' }),
+  );
 
-  it.each([['508 29'], ['5082911'], ['abc def'], [''], ['50829l']])('%j is malformed: a form error, not a guess', (typed) => expect(readCode(typed)).toEqual({ kind: 'malformed' }));
+  it.each([['508 29'], ['5082911'], ['abc def'], [''], ['50829l']])(
+    '%j is malformed: a form error, not a guess',
+    (typed) => expect(readCode(typed)).toEqual({ kind: 'malformed' }),
+  );
 
   it('reads recovery codes case-insensitively, with Crockford base32 substitutions', () => {
     expect(readCode('abcd-efgh-jkmn-pqrs')).toEqual({ kind: 'recovery', code: 'ABCDEFGHJKMNPQRS' });

@@ -5,15 +5,28 @@ import { ConfigError, parseEnv } from '@/lib/server/env';
 import { securityHeaders } from '@/lib/server/security-headers';
 
 const good = {
-  DATABASE_URL: 'file:./data/t.db', APP_URL: 'https://portal.example.com', AUTH_SECRET: 'x'.repeat(32),
-  SWITCH_API_URL: 'https://switch.example.com', SWITCH_API_TOKEN: 't'.repeat(20), SWITCH_WEBHOOK_SECRET: 's'.repeat(32), SMTP_URL: 'smtp://mail:587',
+  DATABASE_URL: 'file:./data/t.db',
+  APP_URL: 'https://portal.example.com',
+  AUTH_SECRET: 'x'.repeat(32),
+  SWITCH_API_URL: 'https://switch.example.com',
+  SWITCH_API_TOKEN: 't'.repeat(20),
+  SWITCH_WEBHOOK_SECRET: 's'.repeat(32),
+  SMTP_URL: 'smtp://mail:587',
 };
 
 describe('configuration (CONTRACTS §2)', () => {
   it('accepts a complete production configuration with defaults', () => {
-    expect(parseEnv({ ...good, NODE_ENV: 'production' })).toMatchObject({ PASSWORD_MIN_SCORE: 3, SIP_PASSWORD_MIN_GUESSES_LOG10: 18, SWITCH_API_TIMEOUT_MS: 5000 });
-    expect(parseEnv({ ...good, SIP_PASSWORD_MIN_GUESSES_LOG10: '20' }).SIP_PASSWORD_MIN_GUESSES_LOG10).toBe(20);
-    expect(() => parseEnv({ ...good, SIP_PASSWORD_MIN_GUESSES_LOG10: '3' })).toThrow(/SIP_PASSWORD_MIN_GUESSES_LOG10/);
+    expect(parseEnv({ ...good, NODE_ENV: 'production' })).toMatchObject({
+      PASSWORD_MIN_SCORE: 3,
+      SIP_PASSWORD_MIN_GUESSES_LOG10: 18,
+      SWITCH_API_TIMEOUT_MS: 5000,
+    });
+    expect(parseEnv({ ...good, SIP_PASSWORD_MIN_GUESSES_LOG10: '20' }).SIP_PASSWORD_MIN_GUESSES_LOG10).toBe(
+      20,
+    );
+    expect(() => parseEnv({ ...good, SIP_PASSWORD_MIN_GUESSES_LOG10: '3' })).toThrow(
+      /SIP_PASSWORD_MIN_GUESSES_LOG10/,
+    );
   });
   it('lists every missing or malformed value at once', () => {
     try {
@@ -21,14 +34,24 @@ describe('configuration (CONTRACTS §2)', () => {
       expect.unreachable();
     } catch (e) {
       const msg = (e as ConfigError).message;
-      for (const name of ['DATABASE_URL', 'APP_URL', 'AUTH_SECRET', 'SWITCH_API_URL', 'SWITCH_API_TOKEN', 'SWITCH_WEBHOOK_SECRET', 'PASSWORD_MIN_SCORE']) expect(msg).toContain(name);
+      for (const name of [
+        'DATABASE_URL',
+        'APP_URL',
+        'AUTH_SECRET',
+        'SWITCH_API_URL',
+        'SWITCH_API_TOKEN',
+        'SWITCH_WEBHOOK_SECRET',
+        'PASSWORD_MIN_SCORE',
+      ])
+        expect(msg).toContain(name);
     }
   });
   it('TRUSTED_PROXY_HOPS: 0 (no proxy, the default) is accepted; a non-number is refused with its name', () => {
     expect(parseEnv(good).TRUSTED_PROXY_HOPS).toBe(0);
     expect(parseEnv({ ...good, TRUSTED_PROXY_HOPS: '0' }).TRUSTED_PROXY_HOPS).toBe(0);
     expect(parseEnv({ ...good, TRUSTED_PROXY_HOPS: '2' }).TRUSTED_PROXY_HOPS).toBe(2);
-    for (const bad of ['x', '-1', '1.5']) expect(() => parseEnv({ ...good, TRUSTED_PROXY_HOPS: bad })).toThrow(/TRUSTED_PROXY_HOPS/);
+    for (const bad of ['x', '-1', '1.5'])
+      expect(() => parseEnv({ ...good, TRUSTED_PROXY_HOPS: bad })).toThrow(/TRUSTED_PROXY_HOPS/);
   });
   it('requires SMTP outside the demo in production', () => {
     const { SMTP_URL: _, ...noSmtp } = good;
@@ -39,7 +62,13 @@ describe('configuration (CONTRACTS §2)', () => {
     let out = '';
     try {
       execFileSync(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/start.ts'], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_URL: 'not a url' } as unknown as NodeJS.ProcessEnv, encoding: 'utf8', stdio: 'pipe',
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          APP_URL: 'not a url',
+        } as unknown as NodeJS.ProcessEnv,
+        encoding: 'utf8',
+        stdio: 'pipe',
       });
       expect.unreachable();
     } catch (e) {
@@ -62,10 +91,18 @@ describe('security headers', () => {
     expect(h['X-Content-Type-Options']).toBe('nosniff');
     expect(h['Referrer-Policy']).toBe('strict-origin-when-cross-origin');
     expect(h['Strict-Transport-Security']).toBeUndefined();
-    expect(securityHeaders({ nonce: 'a', pathname: '/', https: true, dev: false })['Strict-Transport-Security']).toMatch(/max-age=\d+/);
+    expect(
+      securityHeaders({ nonce: 'a', pathname: '/', https: true, dev: false })['Strict-Transport-Security'],
+    ).toMatch(/max-age=\d+/);
   });
   it('pages reached from email links send no referrer', () => {
-    expect(securityHeaders({ nonce: 'a', pathname: '/api/auth/callback/nodemailer', https: true, dev: false })['Referrer-Policy']).toBe('no-referrer');
-    expect(securityHeaders({ nonce: 'a', pathname: '/blocks/abc', https: true, dev: false })['Referrer-Policy']).toBe('no-referrer');
+    expect(
+      securityHeaders({ nonce: 'a', pathname: '/api/auth/callback/nodemailer', https: true, dev: false })[
+        'Referrer-Policy'
+      ],
+    ).toBe('no-referrer');
+    expect(
+      securityHeaders({ nonce: 'a', pathname: '/blocks/abc', https: true, dev: false })['Referrer-Policy'],
+    ).toBe('no-referrer');
   });
 });

@@ -68,10 +68,17 @@ describe('a dialled number reads the same in every form a switch writes it', () 
       const digits = e164.slice(1);
       const forms = [e164, `${iddOf(account)}${digits}`, digits];
       // A national number of the account's own country, with its trunk prefix ("0412345678", "89123456789").
-      if (country === account) forms.push(parsePhoneNumberFromString(e164)!.formatNational().replace(/\D/g, ''));
+      if (country === account)
+        forms.push(parsePhoneNumberFromString(e164)!.formatNational().replace(/\D/g, ''));
       for (const raw of forms) {
         const d = describeDialled(raw, account);
-        expect({ raw, country: d.country, display: d.display, name: d.countryName, e164: d.e164 }).toEqual({ raw, country, display, name, e164 });
+        expect({ raw, country: d.country, display: d.display, name: d.countryName, e164: d.e164 }).toEqual({
+          raw,
+          country,
+          display,
+          name,
+          e164,
+        });
         expect(d.international).toBe(country !== account);
       }
     });
@@ -92,53 +99,139 @@ describe('a dialled number reads the same in every form a switch writes it', () 
 describe('the inputs that failed before', () => {
   it('252611234567 on a US account is Somalia, not +1 United States', () => {
     const d = describeDialled('252611234567', 'US');
-    expect(d).toMatchObject({ display: '+252 61 123 4567', country: 'SO', countryName: 'Somalia', flag: '🇸🇴', international: true });
-    const s = summarizeCalls([1, 2].map((i) => ({ at: new Date(i * 1000), to: '252611234567', durationSec: 0, sipUsername: 'x', sourceIp: '203.0.113.9' })), 'US');
+    expect(d).toMatchObject({
+      display: '+252 61 123 4567',
+      country: 'SO',
+      countryName: 'Somalia',
+      flag: '🇸🇴',
+      international: true,
+    });
+    const s = summarizeCalls(
+      [1, 2].map((i) => ({
+        at: new Date(i * 1000),
+        to: '252611234567',
+        durationSec: 0,
+        sipUsername: 'x',
+        sourceIp: '203.0.113.9',
+      })),
+      'US',
+    );
     expect(s.countries).toEqual(['Somalia']);
   });
   it('0011252611234567 from Australia is Somalia, in the summary too', () => {
-    expect(describeDialled('0011252611234567', 'AU')).toMatchObject({ display: '+252 61 123 4567', countryName: 'Somalia' });
-    expect(summarizeCalls([{ at: new Date(), to: '0011252611234567', durationSec: 0, sipUsername: 'x', sourceIp: 'y' }], 'AU').countries).toEqual(['Somalia']);
+    expect(describeDialled('0011252611234567', 'AU')).toMatchObject({
+      display: '+252 61 123 4567',
+      countryName: 'Somalia',
+    });
+    expect(
+      summarizeCalls(
+        [{ at: new Date(), to: '0011252611234567', durationSec: 0, sipUsername: 'x', sourceIp: 'y' }],
+        'AU',
+      ).countries,
+    ).toEqual(['Somalia']);
   });
   it('+882, +883 and +881 are named as international networks and satellite, with a high-cost flag', () => {
-    expect(describeDialled('+88213100456', 'US')).toMatchObject({ countryName: 'International Networks', country: null, flag: null, international: true, highCost: 'international_network', display: '+882 13 10 0456' });
-    expect(describeDialled('+883510012345', 'GB')).toMatchObject({ countryName: 'International Networks', highCost: 'international_network' });
-    expect(describeDialled('+881612345678', 'GB')).toMatchObject({ countryName: 'Global Mobile Satellite System', highCost: 'satellite' });
-    expect(describeDialled('011881612345678', 'US')).toMatchObject({ countryName: 'Global Mobile Satellite System' });
-    expect(describeDialled('+80012345678', 'US')).toMatchObject({ countryName: 'International Freephone Service', highCost: null });
+    expect(describeDialled('+88213100456', 'US')).toMatchObject({
+      countryName: 'International Networks',
+      country: null,
+      flag: null,
+      international: true,
+      highCost: 'international_network',
+      display: '+882 13 10 0456',
+    });
+    expect(describeDialled('+883510012345', 'GB')).toMatchObject({
+      countryName: 'International Networks',
+      highCost: 'international_network',
+    });
+    expect(describeDialled('+881612345678', 'GB')).toMatchObject({
+      countryName: 'Global Mobile Satellite System',
+      highCost: 'satellite',
+    });
+    expect(describeDialled('011881612345678', 'US')).toMatchObject({
+      countryName: 'Global Mobile Satellite System',
+    });
+    expect(describeDialled('+80012345678', 'US')).toMatchObject({
+      countryName: 'International Freephone Service',
+      highCost: null,
+    });
   });
   it('every non-geographic code in the metadata has an ITU name', () => {
     for (const code of nonGeographicCodes()) expect(NON_GEOGRAPHIC[code], `+${code}`).toBeDefined();
   });
   it('NANP numbers outside the US and Canada are named by their country and flagged from a US account', () => {
-    for (const [raw, name] of [['18765550123', 'Jamaica'], ['+18095550123', 'Dominican Republic'], ['12684641234', 'Antigua & Barbuda'], ['4734031234', 'Grenada']] as const) {
-      expect(describeDialled(raw, 'US'), raw).toMatchObject({ countryName: name, international: true, highCost: 'nanp_outside_us_ca' });
+    for (const [raw, name] of [
+      ['18765550123', 'Jamaica'],
+      ['+18095550123', 'Dominican Republic'],
+      ['12684641234', 'Antigua & Barbuda'],
+      ['4734031234', 'Grenada'],
+    ] as const) {
+      expect(describeDialled(raw, 'US'), raw).toMatchObject({
+        countryName: name,
+        international: true,
+        highCost: 'nanp_outside_us_ca',
+      });
     }
-    expect(describeDialled('+12125550123', 'US')).toMatchObject({ country: 'US', international: false, highCost: null });
-    expect(describeDialled('+14165550123', 'US')).toMatchObject({ country: 'CA', international: true, highCost: null });
+    expect(describeDialled('+12125550123', 'US')).toMatchObject({
+      country: 'US',
+      international: false,
+      highCost: null,
+    });
+    expect(describeDialled('+14165550123', 'US')).toMatchObject({
+      country: 'CA',
+      international: true,
+      highCost: null,
+    });
     expect(describeDialled('+18762101234', 'JM')).toMatchObject({ international: false, highCost: null });
   });
   it('premium-rate ranges carry the flag', () => {
     expect(describeDialled('19005550123', 'US')).toMatchObject({ country: 'US', highCost: 'premium_rate' });
   });
   it('unreadable input is shown as it came', () => {
-    expect(describeDialled('garbage', 'US')).toMatchObject({ display: 'garbage', country: null, countryName: null, international: null });
+    expect(describeDialled('garbage', 'US')).toMatchObject({
+      display: 'garbage',
+      country: null,
+      countryName: null,
+      international: null,
+    });
     expect(describeDialled('12', 'US')).toMatchObject({ display: '12', e164: null });
   });
 });
 
 describe('IDD prefixes come from the metadata', () => {
   it('knows each country’s prefix and its carrier-selection forms', () => {
-    expect([iddOf('US'), iddOf('AU'), iddOf('RU'), iddOf('GB'), iddOf('JP')]).toEqual(['011', '0011', '810', '00', '010']);
+    expect([iddOf('US'), iddOf('AU'), iddOf('RU'), iddOf('GB'), iddOf('JP')]).toEqual([
+      '011',
+      '0011',
+      '810',
+      '00',
+      '010',
+    ]);
     expect(iddPrefixIn('0014252611234567', 'AU')).toBe('0014');
     expect(iddPrefixIn('0012252611234567', 'BR')).toBe('0012');
     expect(iddPrefixIn('011252611234567', 'GB')).toBeNull();
   });
   it('the misdial hint reads 00…, 011…, +… and bare digits of the same call alike', () => {
-    for (const to of ['+252611234567', '00252611234567', '011252611234567', '252611234567']) expect(internationalDigits(to, 'US'), to).toBe('252611234567');
+    for (const to of ['+252611234567', '00252611234567', '011252611234567', '252611234567'])
+      expect(internationalDigits(to, 'US'), to).toBe('252611234567');
     expect(internationalDigits('0011252611234567', 'AU')).toBe('252611234567');
     expect(internationalDigits('2125550123', 'US')).toBeNull();
-    const hint = (to: string) => misdialLikelihood({ accountCountry: 'US', timeZone: 'America/New_York', reason: 'high_risk_destination', calls: [{ id: 'c', at: new Date('2026-11-24T15:00:00Z'), to, durationSec: 0, sipUsername: 'x', sourceIp: 'y' }], intendedNumber: '+2348012345678' });
+    const hint = (to: string) =>
+      misdialLikelihood({
+        accountCountry: 'US',
+        timeZone: 'America/New_York',
+        reason: 'high_risk_destination',
+        calls: [
+          {
+            id: 'c',
+            at: new Date('2026-11-24T15:00:00Z'),
+            to,
+            durationSec: 0,
+            sipUsername: 'x',
+            sourceIp: 'y',
+          },
+        ],
+        intendedNumber: '+2348012345678',
+      });
     expect(hint('011252611234567').signals).toEqual(hint('00252611234567').signals);
     expect(hint('011252611234567').score).toBe(hint('+252611234567').score);
   });

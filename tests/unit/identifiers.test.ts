@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_NUMBER_RE, accountNumberSchema, SIP_USERNAME_RE, sipUsernameSchema } from '@/lib/accounts/identifiers';
+import {
+  ACCOUNT_NUMBER_RE,
+  accountNumberSchema,
+  SIP_USERNAME_RE,
+  sipUsernameSchema,
+} from '@/lib/accounts/identifiers';
 import { DEMO_ACCOUNTS } from '@/lib/demo/data';
 import * as wire from '@/lib/switch/schemas';
 import * as reference from '../../switch/kamailio/src/provision';
@@ -23,7 +28,8 @@ describe('identifiers', () => {
   it('accepts every demo account and credential (CONTRACTS demo data)', () => {
     for (const a of DEMO_ACCOUNTS) {
       expect(accountNumberSchema.safeParse(a.number).success, a.number).toBe(true);
-      for (const c of a.credentials) expect(sipUsernameSchema.safeParse(c.username).success, c.username).toBe(true);
+      for (const c of a.credentials)
+        expect(sipUsernameSchema.safeParse(c.username).success, c.username).toBe(true);
     }
   });
 
@@ -31,15 +37,24 @@ describe('identifiers', () => {
     expect(accountNumberSchema.safeParse(n).success).toBe(true);
   });
 
-  it.each(['acc-1001', 'ACC-', 'ACC-10 01', 'ACC-abc', 'ACC-123456789012345678901', '1001', 'ACC-1001/..'])('refuses account number %j', (n) => {
-    expect(accountNumberSchema.safeParse(n).success).toBe(false);
-  });
+  it.each(['acc-1001', 'ACC-', 'ACC-10 01', 'ACC-abc', 'ACC-123456789012345678901', '1001', 'ACC-1001/..'])(
+    'refuses account number %j',
+    (n) => {
+      expect(accountNumberSchema.safeParse(n).success).toBe(false);
+    },
+  );
 
-  it.each(['acme-reception', 'front+desk', 'Desk.2', 'a', 'trunk_1@pbx', 'x'.repeat(128)])('accepts SIP username %s', (u) => {
-    expect(sipUsernameSchema.safeParse(u).success).toBe(true);
-  });
+  it.each(['acme-reception', 'front+desk', 'Desk.2', 'a', 'trunk_1@pbx', 'x'.repeat(128)])(
+    'accepts SIP username %s',
+    (u) => {
+      expect(sipUsernameSchema.safeParse(u).success).toBe(true);
+    },
+  );
 
-  it.each(['', '.', '..', '.hidden', '-x', 'a/b', 'a b', 'a%2F', 'x'.repeat(129)])('refuses SIP username %j', (u) => {
-    expect(sipUsernameSchema.safeParse(u).success).toBe(false);
-  });
+  it.each(['', '.', '..', '.hidden', '-x', 'a/b', 'a b', 'a%2F', 'x'.repeat(129)])(
+    'refuses SIP username %j',
+    (u) => {
+      expect(sipUsernameSchema.safeParse(u).success).toBe(false);
+    },
+  );
 });

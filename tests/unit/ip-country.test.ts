@@ -16,11 +16,23 @@ describe('ipCountry', () => {
   });
 
   it('says unknown for documentation ranges, although the data file gives them a country', () => {
-    for (const ip of ['192.0.2.10', '198.51.100.20', '203.0.113.9', '2001:db8::1']) expect(ipCountry(ip)).toBeNull();
+    for (const ip of ['192.0.2.10', '198.51.100.20', '203.0.113.9', '2001:db8::1'])
+      expect(ipCountry(ip)).toBeNull();
   });
 
   it('says unknown for private, loopback, shared and link-local addresses', () => {
-    for (const ip of ['10.1.2.3', '192.168.1.10', '172.16.0.5', '127.0.0.1', '100.64.0.1', '169.254.1.1', '::1', 'fd00::1', 'fe80::1']) expect(ipCountry(ip)).toBeNull();
+    for (const ip of [
+      '10.1.2.3',
+      '192.168.1.10',
+      '172.16.0.5',
+      '127.0.0.1',
+      '100.64.0.1',
+      '169.254.1.1',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+    ])
+      expect(ipCountry(ip)).toBeNull();
   });
 
   it('says unknown for anything that is not an address, without throwing', () => {
@@ -30,9 +42,19 @@ describe('ipCountry', () => {
 
 describe('placeIp', () => {
   it('names the country in the viewer’s language', () => {
-    expect(placeIp('185.220.101.47')).toEqual({ ip: '185.220.101.47', country: 'DE', countryName: 'Germany', flag: '🇩🇪' });
+    expect(placeIp('185.220.101.47')).toEqual({
+      ip: '185.220.101.47',
+      country: 'DE',
+      countryName: 'Germany',
+      flag: '🇩🇪',
+    });
     expect(placeIp('185.220.101.47', 'es').countryName).toBe('Alemania');
-    expect(placeIp('203.0.113.9')).toEqual({ ip: '203.0.113.9', country: null, countryName: null, flag: null });
+    expect(placeIp('203.0.113.9')).toEqual({
+      ip: '203.0.113.9',
+      country: null,
+      countryName: null,
+      flag: null,
+    });
   });
 
   it('reports when the data was built', () => {

@@ -21,7 +21,8 @@ describe('client address (TRUSTED_PROXY_HOPS)', () => {
     expect(normalizeIp('203.0.113.9:51234')).toBe('203.0.113.9');
     expect(normalizeIp('[2001:DB8::1]:443')).toBe('2001:db8::1');
     expect(normalizeIp('fe80::1%eth0')).toBe('fe80::1');
-    for (const bad of ['x', '', 'unknown', '999.1.1.1', '1.2.3', '2001:db8::1::2', 'a'.repeat(100)]) expect(normalizeIp(bad)).toBeNull();
+    for (const bad of ['x', '', 'unknown', '999.1.1.1', '1.2.3', '2001:db8::1::2', 'a'.repeat(100)])
+      expect(normalizeIp(bad)).toBeNull();
   });
 });
 
@@ -48,16 +49,25 @@ describe('limit keys', () => {
     expect(shared).toEqual([{ name: 'signInEmail', key: 'sam@t.example' }]);
   });
   it('a known browser spends only its own allowance', () => {
-    expect(passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', deviceId: 'dev1' })).toEqual([{ name: 'signInDevice', key: 'dev1' }]);
+    expect(passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', deviceId: 'dev1' })).toEqual([
+      { name: 'signInDevice', key: 'dev1' },
+    ]);
   });
   it('an unreadable address is counted, in the shared bucket', () => {
-    expect(passwordLimitKeys({ email: 'sam@t.example', ip: null, deviceId: null }).map((k) => k.key)).toEqual(['sam@t.example unknown', 'unknown', 'sam@t.example']);
+    expect(passwordLimitKeys({ email: 'sam@t.example', ip: null, deviceId: null }).map((k) => k.key)).toEqual(
+      ['sam@t.example unknown', 'unknown', 'sam@t.example'],
+    );
   });
   it('sign-in link requests: refused per address and email + address, quiet per email (or per known browser)', () => {
     expect(linkRequestLimitKeys({ email: 'a@t.example', ip: '198.51.100.7', deviceId: null })).toEqual({
-      refuse: [{ name: 'emailLinkIp', key: '198.51.100.7' }, { name: 'emailLinkEmailIp', key: 'a@t.example 198.51.100.7' }],
+      refuse: [
+        { name: 'emailLinkIp', key: '198.51.100.7' },
+        { name: 'emailLinkEmailIp', key: 'a@t.example 198.51.100.7' },
+      ],
       quiet: [{ name: 'emailLink', key: 'a@t.example' }],
     });
-    expect(linkRequestLimitKeys({ email: 'a@t.example', ip: null, deviceId: 'd' }).quiet).toEqual([{ name: 'emailLinkDevice', key: 'd' }]);
+    expect(linkRequestLimitKeys({ email: 'a@t.example', ip: null, deviceId: 'd' }).quiet).toEqual([
+      { name: 'emailLinkDevice', key: 'd' },
+    ]);
   });
 });

@@ -7,7 +7,9 @@ import type { Tx } from '@/lib/server/db';
 
 function fakeTx() {
   const rows: { to: string; template: string; payload: string }[] = [];
-  const tx = { mailMessage: { create: async ({ data }: { data: (typeof rows)[number] }) => rows.push(data) } } as unknown as Tx;
+  const tx = {
+    mailMessage: { create: async ({ data }: { data: (typeof rows)[number] }) => rows.push(data) },
+  } as unknown as Tx;
   return { tx, rows };
 }
 
@@ -19,7 +21,13 @@ describe('mail payloads', () => {
 
   it('queues a payload that fits, as JSON', async () => {
     const { tx, rows } = fakeTx();
-    await queueMail(tx, 'a@example.com', 'sip_password_changed', { credentialId: 'c1', changedAt: '2026-11-30T12:00:00.000Z', ip: '203.0.113.9', by: 'a@example.com', userId: 'u1' });
+    await queueMail(tx, 'a@example.com', 'sip_password_changed', {
+      credentialId: 'c1',
+      changedAt: '2026-11-30T12:00:00.000Z',
+      ip: '203.0.113.9',
+      by: 'a@example.com',
+      userId: 'u1',
+    });
     expect(rows).toHaveLength(1);
     expect(JSON.parse(rows[0].payload)).toMatchObject({ credentialId: 'c1', userId: 'u1' });
   });
@@ -28,7 +36,9 @@ describe('mail payloads', () => {
     const { tx, rows } = fakeTx();
     // @ts-expect-error the type already refuses it; the runtime check holds for untyped callers too
     await expect(queueMail(tx, 'a@example.com', 'block_notice', { requestId: 'r1' })).rejects.toThrow();
-    await expect(queueMail(tx, 'a@example.com', 'sip_password_changed', { credentialId: 'c1', changedAt: 'yesterday' })).rejects.toThrow();
+    await expect(
+      queueMail(tx, 'a@example.com', 'sip_password_changed', { credentialId: 'c1', changedAt: 'yesterday' }),
+    ).rejects.toThrow();
     expect(rows).toHaveLength(0);
   });
 

@@ -6,7 +6,15 @@ import { misdialLikelihood, type LikelihoodInput } from '@/lib/requests/misdial-
 
 // Tuesday 2026-11-24 10:15 in London (UTC+0 in November).
 const tuesdayMorning = new Date('2026-11-24T10:15:00Z');
-const call = (over: Partial<LikelihoodInput['calls'][number]> = {}) => ({ id: 'c1', at: tuesdayMorning, to: '+2079460000', durationSec: 0, sipUsername: 'harbor-trunk', sourceIp: '198.51.100.20', ...over });
+const call = (over: Partial<LikelihoodInput['calls'][number]> = {}) => ({
+  id: 'c1',
+  at: tuesdayMorning,
+  to: '+2079460000',
+  durationSec: 0,
+  sipUsername: 'harbor-trunk',
+  sourceIp: '198.51.100.20',
+  ...over,
+});
 const keys = (l: ReturnType<typeof misdialLikelihood>) => l.signals.map((s) => s.key);
 
 describe('dialling rules', () => {
@@ -46,10 +54,26 @@ describe('dialling rules', () => {
 
 describe('misdialLikelihood', () => {
   it('one short office-hours call whose digits are a valid national number is likely a misdial, explained in words', () => {
-    const l = misdialLikelihood({ accountCountry: 'GB', timeZone: 'Europe/London', reason: 'high_risk_destination', calls: [call()], misdialCallIds: ['c1'], intendedNumber: '+442079460000' });
+    const l = misdialLikelihood({
+      accountCountry: 'GB',
+      timeZone: 'Europe/London',
+      reason: 'high_risk_destination',
+      calls: [call()],
+      misdialCallIds: ['c1'],
+      intendedNumber: '+442079460000',
+    });
     expect(l.level).toBe('likely');
     expect(l.headline).toBe('Likely a misdial');
-    expect(keys(l)).toEqual(expect.arrayContaining(['trunk_prefix', 'similar_digits', 'few_attempts', 'short_calls', 'one_credential', 'office_hours']));
+    expect(keys(l)).toEqual(
+      expect.arrayContaining([
+        'trunk_prefix',
+        'similar_digits',
+        'few_attempts',
+        'short_calls',
+        'one_credential',
+        'office_hours',
+      ]),
+    );
     expect(keys(l)[0]).toBe('trunk_prefix'); // strongest evidence first
     const trunk = l.signals.find((s) => s.key === 'trunk_prefix')!;
     expect(trunk.text).toContain('Dialled 00 2079460000');
@@ -59,7 +83,13 @@ describe('misdialLikelihood', () => {
   });
 
   it('the intended number sharing most digits counts even without the trunk-prefix rule', () => {
-    const l = misdialLikelihood({ accountCountry: 'US', timeZone: 'America/New_York', reason: 'high_risk_destination', calls: [call({ to: '+2528012345678', at: new Date('2026-11-24T15:00:00Z') })], intendedNumber: '+2348012345678' });
+    const l = misdialLikelihood({
+      accountCountry: 'US',
+      timeZone: 'America/New_York',
+      reason: 'high_risk_destination',
+      calls: [call({ to: '+2528012345678', at: new Date('2026-11-24T15:00:00Z') })],
+      intendedNumber: '+2348012345678',
+    });
     expect(keys(l)).toContain('similar_digits');
     expect(keys(l)).not.toContain('trunk_prefix');
     expect(l.signals.find((s) => s.key === 'similar_digits')!.text).toMatch(/only 2 digits/);
@@ -68,37 +98,74 @@ describe('misdialLikelihood', () => {
 
   it('a night-time burst through several credentials from a hotspot, with a long call, is unlikely', () => {
     const sundayNight = new Date('2026-11-22T03:12:00Z');
-    const calls = Array.from({ length: 6 }, (_, i) => call({ id: `c${i}`, to: `+88213100${450 + i}`, at: new Date(sundayNight.getTime() + i * 5000), sipUsername: i % 2 ? 'pbx' : 'reception', durationSec: i === 3 ? 95 : 0 }));
-    const l = misdialLikelihood({ accountCountry: 'GB', timeZone: 'Europe/London', reason: 'hotspot_source_ip', calls });
+    const calls = Array.from({ length: 6 }, (_, i) =>
+      call({
+        id: `c${i}`,
+        to: `+88213100${450 + i}`,
+        at: new Date(sundayNight.getTime() + i * 5000),
+        sipUsername: i % 2 ? 'pbx' : 'reception',
+        durationSec: i === 3 ? 95 : 0,
+      }),
+    );
+    const l = misdialLikelihood({
+      accountCountry: 'GB',
+      timeZone: 'Europe/London',
+      reason: 'hotspot_source_ip',
+      calls,
+    });
     expect(l.level).toBe('unlikely');
-    expect(keys(l)).toEqual(expect.arrayContaining(['many_attempts', 'long_call', 'many_credentials', 'outside_hours', 'hotspot_ip']));
+    expect(keys(l)).toEqual(
+      expect.arrayContaining([
+        'many_attempts',
+        'long_call',
+        'many_credentials',
+        'outside_hours',
+        'hotspot_ip',
+      ]),
+    );
     expect(l.signals.every((s) => s.weight < 0)).toBe(true);
     expect(l.signals.find((s) => s.key === 'outside_hours')!.text).toContain('Sun 03:12');
   });
 
   it('a number meant that shares few digits counts against', () => {
-    const l = misdialLikelihood({ accountCountry: 'GB', timeZone: 'Europe/London', reason: 'high_risk_destination', calls: [call({ to: '+252611234567' })], intendedNumber: '+441481712345' });
+    const l = misdialLikelihood({
+      accountCountry: 'GB',
+      timeZone: 'Europe/London',
+      reason: 'high_risk_destination',
+      calls: [call({ to: '+252611234567' })],
+      intendedNumber: '+441481712345',
+    });
     expect(keys(l)).toContain('different_digits');
   });
 
   it('an unknown time zone gives no opinion on office hours instead of failing', () => {
-    const l = misdialLikelihood({ accountCountry: 'GB', timeZone: 'Mars/Olympus', reason: 'high_risk_destination', calls: [call()] });
+    const l = misdialLikelihood({
+      accountCountry: 'GB',
+      timeZone: 'Mars/Olympus',
+      reason: 'high_risk_destination',
+      calls: [call()],
+    });
     expect(keys(l)).not.toContain('office_hours');
     expect(keys(l)).not.toContain('outside_hours');
   });
 
   it('no calls: only what the block reason says', () => {
-    expect(misdialLikelihood({ accountCountry: 'US', timeZone: 'UTC', reason: 'manual', calls: [] })).toMatchObject({ level: 'unlikely', score: 0, signals: [] });
+    expect(
+      misdialLikelihood({ accountCountry: 'US', timeZone: 'UTC', reason: 'manual', calls: [] }),
+    ).toMatchObject({ level: 'unlikely', score: 0, signals: [] });
   });
 });
 
 describe('summarizeCalls', () => {
   it('names countries most frequent first, counts calls and measures the span', () => {
-    const s = summarizeCalls([
-      call({ to: '+252611234567', at: new Date('2026-11-24T10:00:00Z') }),
-      call({ to: '+252611234568', at: new Date('2026-11-24T10:00:41Z') }),
-      call({ to: '+88213100456', at: new Date('2026-11-24T10:02:00Z') }),
-    ], 'US');
+    const s = summarizeCalls(
+      [
+        call({ to: '+252611234567', at: new Date('2026-11-24T10:00:00Z') }),
+        call({ to: '+252611234568', at: new Date('2026-11-24T10:00:41Z') }),
+        call({ to: '+88213100456', at: new Date('2026-11-24T10:02:00Z') }),
+      ],
+      'US',
+    );
     expect(s).toMatchObject({ count: 3, countries: ['Somalia', expect.any(String)], spanSec: 120 });
     expect(formatSpan(41)).toBe('41 s');
     expect(formatSpan(120)).toBe('2 min');

@@ -20,14 +20,26 @@ describe('log lines', () => {
   it('are JSON with level, time and message', () => {
     const { logger, lines } = capture();
     logger.info({ worker: 'mail-outbox' }, 'tick');
-    expect(lines[0]).toMatchObject({ level: 'info', service: 'tollgate', worker: 'mail-outbox', msg: 'tick' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      service: 'tollgate',
+      worker: 'mail-outbox',
+      msg: 'tick',
+    });
     expect(new Date(lines[0].time as string).toISOString()).toBe(lines[0].time);
     expect(lines[0]).not.toHaveProperty('reqId'); // outside a request
   });
 
   it('never carry a password, token, cookie, secret or link, at the top or one level down', () => {
     const { logger, lines } = capture();
-    const values = { password: 'p4ss-w0rd-value', token: 'tok-value-123', cookie: 'authjs=abc', secret: 'shh-value', link: 'http://x/api/auth/callback/nodemailer?token=t', authorization: 'Bearer zz' };
+    const values = {
+      password: 'p4ss-w0rd-value',
+      token: 'tok-value-123',
+      cookie: 'authjs=abc',
+      secret: 'shh-value',
+      link: 'http://x/api/auth/callback/nodemailer?token=t',
+      authorization: 'Bearer zz',
+    };
     logger.warn({ ...values, nested: values }, 'x');
     const text = JSON.stringify(lines);
     for (const v of Object.values(values)) expect(text).not.toContain(v);
@@ -39,7 +51,9 @@ describe('request ids', () => {
   it('keeps a well-formed id from a proxy in front and makes one otherwise', () => {
     expect(requestIdFor('3f2a9c1e0b7d4e5f8a6b')).toBe('3f2a9c1e0b7d4e5f8a6b');
     for (const bad of [null, '', 'short', 'has space in it', 'x'.repeat(65), 'new\nline-injected']) {
-      expect(requestIdFor(bad)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(requestIdFor(bad)).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
     }
   });
 });
@@ -48,9 +62,15 @@ describe('metrics', () => {
   it('answers 404 without METRICS_TOKEN, 401 with a wrong or missing one', () => {
     expect(metricsAccess('Bearer anything-at-all-here', { token: undefined })).toBe('disabled');
     expect(metricsAccess(null, { token: 'metrics-token-0123456789' })).toBe('denied');
-    expect(metricsAccess('Bearer metrics-token-012345678', { token: 'metrics-token-0123456789' })).toBe('denied');
-    expect(metricsAccess('Basic metrics-token-0123456789', { token: 'metrics-token-0123456789' })).toBe('denied');
-    expect(metricsAccess('Bearer metrics-token-0123456789', { token: 'metrics-token-0123456789' })).toBe('ok');
+    expect(metricsAccess('Bearer metrics-token-012345678', { token: 'metrics-token-0123456789' })).toBe(
+      'denied',
+    );
+    expect(metricsAccess('Basic metrics-token-0123456789', { token: 'metrics-token-0123456789' })).toBe(
+      'denied',
+    );
+    expect(metricsAccess('Bearer metrics-token-0123456789', { token: 'metrics-token-0123456789' })).toBe(
+      'ok',
+    );
   });
 
   it('labels switch calls by operation, not by account or username', () => {
@@ -64,7 +84,9 @@ describe('metrics', () => {
 
 describe('the e2e log scan', () => {
   it('finds a secret anywhere in a line and names it only by length', () => {
-    const found = linesWithSecrets('{"msg":"ok"}\n{"msg":"x","v":"abcd-secret-1234"}\n', ['abcd-secret-1234']);
+    const found = linesWithSecrets('{"msg":"ok"}\n{"msg":"x","v":"abcd-secret-1234"}\n', [
+      'abcd-secret-1234',
+    ]);
     expect(found).toEqual(['line 2: a 16-character secret']);
   });
 });

@@ -21,7 +21,13 @@ function table(rows: Row[], taken: Set<string> = new Set()) {
 
 describe('outbox runner', () => {
   // [attempts, random(), delay]: half the ceiling fixed, half random; base 1 s, ceiling 5 min.
-  it.each([[0, 0, 500], [0, 0.999_999, 1000], [3, 0, 4000], [30, 0, 150_000], [30, 0.999_999, 300_000]])(
+  it.each([
+    [0, 0, 500],
+    [0, 0.999_999, 1000],
+    [3, 0, 4000],
+    [30, 0, 150_000],
+    [30, 0.999_999, 300_000],
+  ])(
     'backs off exponentially with equal jitter, capped, never 0: attempts %i, random %d -> %i ms',
     (attempts, r, ms) => expect(backoffMs(attempts, 1000, 300_000, () => r)).toBe(ms),
   );
@@ -32,9 +38,17 @@ describe('outbox runner', () => {
     const row = await claimDue(t, 'me', 60_000, { now, countAttempt: true });
     expect(row).toEqual({ id: 'b' });
     expect(updates).toHaveLength(2);
-    expect(updates[1].data).toEqual({ leaseOwner: 'me', leaseUntil: new Date('2026-11-30T12:01:00Z'), attempts: { increment: 1 } });
+    expect(updates[1].data).toEqual({
+      leaseOwner: 'me',
+      leaseUntil: new Date('2026-11-30T12:01:00Z'),
+      attempts: { increment: 1 },
+    });
     // the claim only takes a row that is still pending and not leased by someone else
-    expect(updates[1].where).toMatchObject({ id: 'b', status: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
+    expect(updates[1].where).toMatchObject({
+      id: 'b',
+      status: 'pending',
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+    });
   });
 
   it('returns null when every due row was taken', async () => {
@@ -53,9 +67,18 @@ describe('outbox runner', () => {
   it('drains until no row is due or max, counting what the handler did', async () => {
     const queue = ['a', 'b', 'c'];
     const handled: string[] = [];
-    const done = await drain(async () => queue.shift() ?? null, async (r) => (handled.push(r), r !== 'b'));
+    const done = await drain(
+      async () => queue.shift() ?? null,
+      async (r) => (handled.push(r), r !== 'b'),
+    );
     expect(handled).toEqual(['a', 'b', 'c']);
     expect(done).toBe(2);
-    expect(await drain(async () => 'again', async () => true, 3)).toBe(3);
+    expect(
+      await drain(
+        async () => 'again',
+        async () => true,
+        3,
+      ),
+    ).toBe(3);
   });
 });

@@ -11,20 +11,30 @@ const es = translate('es');
 describe('outcomeToState', () => {
   it('a success carries its data and, when there is one, its note in words', () => {
     expect(outcomeToState(succeed({ requestId: 'r1' }), en)).toEqual({ ok: true, data: { requestId: 'r1' } });
-    expect(outcomeToState(succeed(undefined, { key: 'outcome.correctFields' }), en)).toEqual({ ok: true, message: 'Please correct the highlighted fields.' });
+    expect(outcomeToState(succeed(undefined, { key: 'outcome.correctFields' }), en)).toEqual({
+      ok: true,
+      message: 'Please correct the highlighted fields.',
+    });
   });
 
   it('a refusal becomes ok: false with its message and field errors in the reader’s language', () => {
     const refusal = fail('invalid', 'outcome.correctFields', undefined, {
       'callIds[]': [{ key: 'outcome.request.callsOfBlock' }],
-      callbackPhone: [{ key: 'outcome.callback.highCost', values: { number: '+882 13 10 0123', country: { key: 'outcome.callback.noCountry' } } }],
+      callbackPhone: [
+        {
+          key: 'outcome.callback.highCost',
+          values: { number: '+882 13 10 0123', country: { key: 'outcome.callback.noCountry' } },
+        },
+      ],
     });
     expect(outcomeToState(refusal, en)).toEqual({
       ok: false,
       message: 'Please correct the highlighted fields.',
       fieldErrors: {
         'callIds[]': ['Choose calls from this block.'],
-        callbackPhone: ['+882 13 10 0123 is a high-cost number (outside any country): support cannot call it back. Enter an ordinary landline or mobile number.'],
+        callbackPhone: [
+          '+882 13 10 0123 is a high-cost number (outside any country): support cannot call it back. Enter an ordinary landline or mobile number.',
+        ],
       },
     });
     const inSpanish = outcomeToState(refusal, es);
@@ -35,7 +45,9 @@ describe('outcomeToState', () => {
   });
 
   it('not_found throws Next’s 404 rather than returning a state', () => {
-    expect(() => outcomeToState(missing(), en)).toThrow(expect.objectContaining({ digest: expect.stringMatching(/404/) }));
+    expect(() => outcomeToState(missing(), en)).toThrow(
+      expect.objectContaining({ digest: expect.stringMatching(/404/) }),
+    );
   });
 });
 

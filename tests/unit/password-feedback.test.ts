@@ -19,7 +19,10 @@ const source = fs.readFileSync(path.join(pkg, 'src/feedback.coffee'), 'utf8');
 /** Every string literal in the source that is a sentence (has a space), read left to right. */
 function sentencesIn(coffee: string): string[] {
   const out = new Set<string>();
-  const code = coffee.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+  const code = coffee
+    .split('\n')
+    .filter((l) => !l.trim().startsWith('#'))
+    .join('\n');
   for (const m of code.matchAll(/'([^'\n]*)'|"([^"\n]*)"/g)) {
     const s = m[1] ?? m[2];
     if (/\s/.test(s)) out.add(s);
@@ -49,9 +52,23 @@ describe('zxcvbn feedback in the catalogues', () => {
   });
 
   it('what zxcvbn says for real passwords maps', () => {
-    for (const p of ['password', 'qwertyuiop', 'aaaaaaa', 'abcabcabc', 'abcdefg', '2019', '12/25/1990', 'P@ssw0rd', 'drowssap', 'Smith', 'PASSWORD1', 'correct']) {
+    for (const p of [
+      'password',
+      'qwertyuiop',
+      'aaaaaaa',
+      'abcabcabc',
+      'abcdefg',
+      '2019',
+      '12/25/1990',
+      'P@ssw0rd',
+      'drowssap',
+      'Smith',
+      'PASSWORD1',
+      'correct',
+    ]) {
       const { warning, suggestions } = zxcvbn(p).feedback;
-      for (const s of [warning, ...suggestions].filter(Boolean)) expect(feedbackKey(s), `${p}: ${s}`).not.toBeNull();
+      for (const s of [warning, ...suggestions].filter(Boolean))
+        expect(feedbackKey(s), `${p}: ${s}`).not.toBeNull();
     }
   });
 
@@ -62,7 +79,28 @@ describe('zxcvbn feedback in the catalogues', () => {
       const c = crackTime(s);
       return 'n' in c ? t(c.key, { n: c.n }) : t(c.key);
     };
-    const samples = [0, 0.5, 1, 1.4, 59.4, 59.6, 60, 90, 3599, 3600, 5400, 86_399, 86_400, 2_678_399, 2_678_400, 32_140_800, 32_140_800 * 1.5, 32_140_800 * 99, 32_140_800 * 100, 1e20];
+    const samples = [
+      0,
+      0.5,
+      1,
+      1.4,
+      59.4,
+      59.6,
+      60,
+      90,
+      3599,
+      3600,
+      5400,
+      86_399,
+      86_400,
+      2_678_399,
+      2_678_400,
+      32_140_800,
+      32_140_800 * 1.5,
+      32_140_800 * 99,
+      32_140_800 * 100,
+      1e20,
+    ];
     for (const s of samples) expect(show(s, tEn), String(s)).toBe(te.display_time(s));
     const tEs = createTranslator({ locale: 'es', messages: es as typeof en, namespace: 'password.time' });
     expect(show(1260, tEs)).toBe('21 minutos');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GENERATED_MAX, GENERATED_PHONE_SAFE_MAX, generatePassword, lengthNote } from '@/lib/passwords/generate';
+import {
+  GENERATED_MAX,
+  GENERATED_PHONE_SAFE_MAX,
+  generatePassword,
+  lengthNote,
+} from '@/lib/passwords/generate';
 import { sipCharacterProblems, WARNED_CHARACTERS } from '@/lib/passwords/sip-characters';
 import { assessPassword, gpuTime as gpuNote } from '@/lib/passwords/strength';
 import { type Note, noteText, notesText } from '@/lib/i18n/note';
@@ -8,7 +13,8 @@ import { translate } from '@/lib/i18n/translate';
 // The module speaks in Notes; these tests read them in English, and once in Spanish.
 const en = translate('en');
 const say = (n: Note) => noteText(en, n);
-const problemsOf = (p: string, rule: Parameters<typeof assessPassword>[1]) => notesText(en, assessPassword(p, rule).problems);
+const problemsOf = (p: string, rule: Parameters<typeof assessPassword>[1]) =>
+  notesText(en, assessPassword(p, rule).problems);
 const gpuTime = (log10: number) => say(gpuNote(log10));
 
 const inputs = ['ACC-1001', 'Acme Dental', 'acme-reception', 'dana@acme.example'];
@@ -26,7 +32,10 @@ describe('assessPassword (the same estimator and rules in the browser and on the
     expect(problemsOf('acme-reception', sip)).toMatch(/SIP username/);
   });
   it('portal passwords keep PASSWORD_MIN_SCORE', () => {
-    expect(assessPassword('correct horse battery staple', portal)).toMatchObject({ acceptable: true, level: 4 });
+    expect(assessPassword('correct horse battery staple', portal)).toMatchObject({
+      acceptable: true,
+      level: 4,
+    });
     const p = 'Tr0ub4dor&3xyz';
     const { score } = assessPassword(p, { ...portal, minScore: 0 });
     expect(assessPassword(p, { ...portal, minScore: score }).acceptable).toBe(true);
@@ -41,7 +50,9 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(say(a.crackTime)).toBe('21 minutes');
     expect(a.acceptable).toBe(false);
     expect(a.level).toBeLessThan(3);
-    expect(notesText(en, a.problems)).toMatch(/cracked in 21 minutes on one graphics card; it needs 10\^18 guesses \(about 3 years on one GPU\)/);
+    expect(notesText(en, a.problems)).toMatch(
+      /cracked in 21 minutes on one graphics card; it needs 10\^18 guesses \(about 3 years on one GPU\)/,
+    );
   });
   it('the minimum is configurable in guesses', () => {
     const a = assessPassword('Kettle-Harbor-91', { ...sip, sipMinGuessesLog10: 12 });
@@ -49,12 +60,17 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(a.level).toBe(3);
   });
   it('typed passwords with characters some phones cannot take are refused, naming the character', () => {
-    expect(assessPassword('Harbor&Quartz(Kettle)91', sip)).toMatchObject({ acceptable: false, problems: [{ key: 'password.sipChar.ampersand' }] });
+    expect(assessPassword('Harbor&Quartz(Kettle)91', sip)).toMatchObject({
+      acceptable: false,
+      problems: [{ key: 'password.sipChar.ampersand' }],
+    });
     expect(problemsOf('Harbor&Quartz(Kettle)91', sip)).toContain('“&”');
     expect(problemsOf('Kettle:Harbor-Quartz-91', sip)).toContain('“:”');
     expect(problemsOf('correct horse battery staple', sip)).toMatch(/a space/);
-    expect(noteText(translate('es'), assessPassword('Harbor<Quartz>Kettle91', sip).problems[0])).toBe('Quite «<»: hay que escaparlo en los archivos de aprovisionamiento XML, así que algunos teléfonos no lo admiten.');
-    expect(problemsOf('Kettle\'Harbor-Quartz-91', sip)).toContain('“\'”');
+    expect(noteText(translate('es'), assessPassword('Harbor<Quartz>Kettle91', sip).problems[0])).toBe(
+      'Quite «<»: hay que escaparlo en los archivos de aprovisionamiento XML, así que algunos teléfonos no lo admiten.',
+    );
+    expect(problemsOf("Kettle'Harbor-Quartz-91", sip)).toContain("“'”");
     // The portal has no such rule: its passwords never leave the browser and the server.
     expect(assessPassword('Harbor&Quartz(Kettle)91', portal).acceptable).toBe(true);
   });
@@ -101,7 +117,8 @@ describe('generatePassword', () => {
   });
   it('never carries the account’s own words', () => {
     // A two-letter word would turn up in most draws: every draw must still avoid it.
-    for (let i = 0; i < 200; i++) expect(generatePassword(20, false, ['Ab']).toLowerCase()).not.toContain('ab');
+    for (let i = 0; i < 200; i++)
+      expect(generatePassword(20, false, ['Ab']).toLowerCase()).not.toContain('ab');
   });
   it('does not repeat itself', () => {
     const seen = new Set(Array.from({ length: 1000 }, () => generatePassword(20)));

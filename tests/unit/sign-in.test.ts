@@ -19,7 +19,12 @@ describe('safeCallbackUrl (no open redirects)', () => {
 
 describe('phone numbers (libphonenumber-js)', () => {
   it('describes dialled numbers with country and flag', () => {
-    expect(describeDialled('+252611234567')).toMatchObject({ country: 'SO', countryName: 'Somalia', flag: '🇸🇴', display: '+252 61 123 4567' });
+    expect(describeDialled('+252611234567')).toMatchObject({
+      country: 'SO',
+      countryName: 'Somalia',
+      flag: '🇸🇴',
+      display: '+252 61 123 4567',
+    });
     expect(describeDialled('00252611234567').country).toBe('SO');
     expect(describeDialled('garbage')).toMatchObject({ display: 'garbage', country: null });
   });

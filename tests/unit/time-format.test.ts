@@ -17,7 +17,9 @@ describe('times in the reader’s clock, with the zone named', () => {
   });
   it('an agent in London reads the same calls in London time', () => {
     expect(formatWhen(firstOneThirty, 'Europe/London')).toBe('Nov 1, 2026, 5:30 AM GMT');
-    expect(formatWhen(secondOneThirty, 'Europe/London', { seconds: true })).toBe('Nov 1, 2026, 6:30:00 AM GMT');
+    expect(formatWhen(secondOneThirty, 'Europe/London', { seconds: true })).toBe(
+      'Nov 1, 2026, 6:30:00 AM GMT',
+    );
   });
   it('an unknown zone falls back to UTC and says so', () => {
     expect(formatWhen(firstOneThirty, 'Mars/Olympus')).toBe('Nov 1, 2026, 5:30 AM UTC');
@@ -30,9 +32,21 @@ describe('times in the reader’s clock, with the zone named', () => {
   it('knows whether a callback lands in business hours', () => {
     // Monday 2026-11-30 14:00Z: 9:00 in New York, 14:00 in London, 23:00 in Tokyo.
     const now = new Date('2026-11-30T14:00:00Z');
-    expect(localClock(now, 'America/New_York')).toMatchObject({ weekday: 'Mon', hour: 9, label: 'Mon 09:00', withinBusinessHours: true });
-    expect(localClock(now, 'Asia/Tokyo')).toMatchObject({ weekday: 'Mon', hour: 23, withinBusinessHours: false });
-    expect(localClock(new Date('2026-11-29T14:00:00Z'), 'Europe/London')).toMatchObject({ weekday: 'Sun', withinBusinessHours: false });
+    expect(localClock(now, 'America/New_York')).toMatchObject({
+      weekday: 'Mon',
+      hour: 9,
+      label: 'Mon 09:00',
+      withinBusinessHours: true,
+    });
+    expect(localClock(now, 'Asia/Tokyo')).toMatchObject({
+      weekday: 'Mon',
+      hour: 23,
+      withinBusinessHours: false,
+    });
+    expect(localClock(new Date('2026-11-29T14:00:00Z'), 'Europe/London')).toMatchObject({
+      weekday: 'Sun',
+      withinBusinessHours: false,
+    });
     expect(localClock(now, 'Nowhere/Else')).toBeNull();
   });
 });

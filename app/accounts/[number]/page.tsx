@@ -13,7 +13,9 @@ export default async function AccountPage({ params }: { params: Promise<{ number
   const t = await getTranslations('account');
   return (
     <div className="flex flex-col gap-4">
-      <Link href="/" className="text-sm text-blue-800 underline">{t('back')}</Link>
+      <Link href="/" className="text-sm text-blue-800 underline">
+        {t('back')}
+      </Link>
       <h1 className="text-2xl font-bold">{t('title', { name: account.name, number: account.number })}</h1>
       <AccountCard account={account} />
     </div>

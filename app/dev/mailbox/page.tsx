@@ -29,7 +29,8 @@ export default async function MailboxPage() {
                 {m.subject}
               </Link>
               <p className="text-sm text-slate-700">
-                {t('to')}: {m.to} · {t('date')}: <time dateTime={m.storedAt}>{m.storedAt.replace('T', ' ').slice(0, 19)} UTC</time>
+                {t('to')}: {m.to} · {t('date')}:{' '}
+                <time dateTime={m.storedAt}>{m.storedAt.replace('T', ' ').slice(0, 19)} UTC</time>
               </p>
             </li>
           ))}

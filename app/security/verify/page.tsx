@@ -7,7 +7,9 @@ import { verifyAction } from '@/lib/auth/mfa/actions';
 
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeCallbackUrl((await searchParams).next);
-  const user = await requireUser(`/security/verify?next=${encodeURIComponent(next)}`, { allowUnverified: true });
+  const user = await requireUser(`/security/verify?next=${encodeURIComponent(next)}`, {
+    allowUnverified: true,
+  });
   if (!user.mfaEnrolled) redirect('/security/two-factor');
   if (user.mfaVerified) redirect(next);
   const t = await getTranslations('mfa');

@@ -23,14 +23,22 @@ export default async function SignInLinkPage({ searchParams }: { searchParams: S
   const sp = await searchParams;
   const token = typeof sp.token === 'string' ? sp.token : '';
   const callbackUrl = safeCallbackUrl(sp.callbackUrl);
-  if (!(await linkIsUsable(token))) redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  if (!(await linkIsUsable(token)))
+    redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
   const bind = (await cookies()).get(LINK_BIND_COOKIE)?.value;
   const t = await getTranslations('signIn');
   return (
     <div className="mx-auto flex max-w-md flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('linkTitle')}</h1>
       <p className="text-slate-700">{t('linkIntro')}</p>
-      <ContinueLinkForm action={continueLinkAction} token={token} proof={bind ? bindingProof(bind, token) : ''} callbackUrl={callbackUrl} label={t('linkContinue')} pending={t('submitting')} />
+      <ContinueLinkForm
+        action={continueLinkAction}
+        token={token}
+        proof={bind ? bindingProof(bind, token) : ''}
+        callbackUrl={callbackUrl}
+        label={t('linkContinue')}
+        pending={t('submitting')}
+      />
     </div>
   );
 }

@@ -12,19 +12,37 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const user = await requireStaff();
   const t = await getTranslations('staff.audit');
   const sp = await searchParams;
-  const f = auditFilterSchema.parse(Object.fromEntries(['account', 'actor', 'action', 'from', 'to', 'before'].map((k) => [k, first(sp[k])])));
+  const f = auditFilterSchema.parse(
+    Object.fromEntries(['account', 'actor', 'action', 'from', 'to', 'before'].map((k) => [k, first(sp[k])])),
+  );
   const page = await listAudit(user, f);
-  const keep = new URLSearchParams(Object.entries({ ...f, before: undefined }).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  const keep = new URLSearchParams(
+    Object.entries({ ...f, before: undefined }).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
+    ),
+  );
   const older = page.next ? `/staff/audit?${new URLSearchParams([...keep, ['before', page.next]])}` : null;
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p>{t('intro')}</p>
       <AuditFilters f={f} />
-      {page.unknown ? <p role="status">{page.unknown === 'account' ? t('noAccount') : t('noActor')}</p> : <AuditTable entries={page.entries} />}
+      {page.unknown ? (
+        <p role="status">{page.unknown === 'account' ? t('noAccount') : t('noActor')}</p>
+      ) : (
+        <AuditTable entries={page.entries} />
+      )}
       <nav aria-label={t('pages')} className="flex gap-4">
-        {f.before ? <Link href={`/staff/audit?${keep}`} className="text-blue-800 underline">{t('newest')}</Link> : null}
-        {older ? <Link href={older} className="text-blue-800 underline">{t('older')}</Link> : null}
+        {f.before ? (
+          <Link href={`/staff/audit?${keep}`} className="text-blue-800 underline">
+            {t('newest')}
+          </Link>
+        ) : null}
+        {older ? (
+          <Link href={older} className="text-blue-800 underline">
+            {t('older')}
+          </Link>
+        ) : null}
       </nav>
     </div>
   );

@@ -11,14 +11,19 @@ export default async function StaffUsersPage() {
     <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <section aria-labelledby="list-title" className="flex flex-col gap-3">
-        <h2 id="list-title" className="text-xl font-semibold">{t('list')}</h2>
+        <h2 id="list-title" className="text-xl font-semibold">
+          {t('list')}
+        </h2>
         <ul className="flex flex-col gap-3">
           {staff.map((s) => (
             <li key={s.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
               <p>
-                <span className="font-semibold">{s.email}</span> {s.name ? `(${s.name})` : ''} · {t(s.role === 'admin' ? 'role.admin' : 'role.agent')}
-                {' · '}{s.totpEnabledAt ? t('totpOn') : t('totpOff')}
-                {s.disabled ? ` · ${t('disabled')}` : ''}{s.self ? ` · ${t('you')}` : ''}
+                <span className="font-semibold">{s.email}</span> {s.name ? `(${s.name})` : ''} ·{' '}
+                {t(s.role === 'admin' ? 'role.admin' : 'role.agent')}
+                {' · '}
+                {s.totpEnabledAt ? t('totpOn') : t('totpOff')}
+                {s.disabled ? ` · ${t('disabled')}` : ''}
+                {s.self ? ` · ${t('you')}` : ''}
               </p>
               {s.self ? null : (
                 <div className="flex flex-wrap items-end gap-6">
@@ -31,7 +36,9 @@ export default async function StaffUsersPage() {
         </ul>
       </section>
       <section aria-labelledby="create-title" className="flex flex-col gap-3">
-        <h2 id="create-title" className="text-xl font-semibold">{t('create')}</h2>
+        <h2 id="create-title" className="text-xl font-semibold">
+          {t('create')}
+        </h2>
         <p>{t('createIntro')}</p>
         <CreateStaffForm />
       </section>

@@ -11,18 +11,28 @@ import { userAction } from '@/lib/server/safe-action';
 // The server actions of the second factor: verify a code for this session, confirm enrolment,
 // replace the recovery codes.
 
-const verifySchema = z.object({ code: z.string().trim().min(1, 'Enter the code.').max(32), next: z.string().max(512).optional() });
+const verifySchema = z.object({
+  code: z.string().trim().min(1, 'Enter the code.').max(32),
+  next: z.string().max(512).optional(),
+});
 
-export const verifyAction = userAction(verifySchema, async (input, { user, meta }) => {
-  const t = await getTranslations('mfa');
-  const outcome = await verifySecondFactor(user, input.code, meta);
-  if (outcome === 'ok') redirect(safeCallbackUrl(input.next));
-  if (outcome === 'not_enrolled') redirect('/security/two-factor');
-  const message = t(outcome);
-  return { message, fieldErrors: { code: [message] } };
-}, { allowUnverified: true });
+export const verifyAction = userAction(
+  verifySchema,
+  async (input, { user, meta }) => {
+    const t = await getTranslations('mfa');
+    const outcome = await verifySecondFactor(user, input.code, meta);
+    if (outcome === 'ok') redirect(safeCallbackUrl(input.next));
+    if (outcome === 'not_enrolled') redirect('/security/two-factor');
+    const message = t(outcome);
+    return { message, fieldErrors: { code: [message] } };
+  },
+  { allowUnverified: true },
+);
 
-const enrolSchema = z.object({ code: z.string().trim().min(1, 'Enter the code from your app.').max(16), next: z.string().max(512).optional() });
+const enrolSchema = z.object({
+  code: z.string().trim().min(1, 'Enter the code from your app.').max(16),
+  next: z.string().max(512).optional(),
+});
 
 export const enrolAction = userAction(enrolSchema, async (input, { user, meta }) => {
   const r = await confirmEnrolment(user, input.code, meta);
@@ -45,6 +55,7 @@ export const newRecoveryCodesAction = userAction(codeSchema, async (input, { use
   const tm = await getTranslations('mfa');
   const r = await replaceRecoveryCodes(user, input.code, meta);
   if (r.ok) return { ok: true, message: t('recoveryReplaced'), data: { recoveryCodes: r.recoveryCodes } };
-  const message = r.reason === 'not_enrolled' ? t('mfaOff') : r.reason === 'malformed' ? tm('malformedTotp') : tm(r.reason);
+  const message =
+    r.reason === 'not_enrolled' ? t('mfaOff') : r.reason === 'malformed' ? tm('malformedTotp') : tm(r.reason);
   return { message, fieldErrors: { code: [message] } };
 });

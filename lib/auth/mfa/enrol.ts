@@ -16,7 +16,10 @@ export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: 
   let secret = u.totpSecret && !u.totpEnabledAt ? decryptSecret(u.totpSecret) : null;
   if (!secret) {
     secret = newSecret();
-    await db.user.update({ where: { id: user.id, totpEnabledAt: null }, data: { totpSecret: encryptSecret(secret) } });
+    await db.user.update({
+      where: { id: user.id, totpEnabledAt: null },
+      data: { totpSecret: encryptSecret(secret) },
+    });
   }
   const uri = totpFor(secret, user.email).toString();
   return { qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }), secret };
@@ -27,7 +30,13 @@ export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: 
  * recovery codes, shown once and stored as keyed hashes. A second-factor change revokes the user's
  * outstanding sign-in links. `malformed` is a form error and is not counted.
  */
-export async function confirmEnrolment(user: CurrentUser, typed: string, meta: RequestMeta): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; reason: 'wrong' | 'throttled' | 'malformed' }> {
+export async function confirmEnrolment(
+  user: CurrentUser,
+  typed: string,
+  meta: RequestMeta,
+): Promise<
+  { ok: true; recoveryCodes: string[] } | { ok: false; reason: 'wrong' | 'throttled' | 'malformed' }
+> {
   const code = readCode(typed);
   if (code.kind !== 'totp') return { ok: false, reason: 'malformed' };
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
@@ -38,7 +47,10 @@ export async function confirmEnrolment(user: CurrentUser, typed: string, meta: R
   }
   await reset('totp', user.id);
   const codes = await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date(), totpFailures: 0, totpLockedAt: null } });
+    await tx.user.update({
+      where: { id: user.id },
+      data: { totpEnabledAt: new Date(), totpFailures: 0, totpLockedAt: null },
+    });
     const stored = await storeNewRecoveryCodes(tx, user.id);
     await tx.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });
     const linksRevoked = await revokeSignInLinks(tx, user.email);

@@ -17,12 +17,22 @@ export const TOTP_LOCK_AFTER = 20;
 type Who = { id: string; email: string };
 
 /** Counts one wrong code; locks (once, with the email and an audit row) when the count reaches the limit. */
-export async function recordSecondFactorFailure(user: Who, meta: RequestMeta): Promise<{ locked: boolean; failures: number }> {
+export async function recordSecondFactorFailure(
+  user: Who,
+  meta: RequestMeta,
+): Promise<{ locked: boolean; failures: number }> {
   return db.$transaction(async (tx) => {
-    const u = await tx.user.update({ where: { id: user.id }, data: { totpFailures: { increment: 1 } }, select: { totpFailures: true, totpLockedAt: true } });
+    const u = await tx.user.update({
+      where: { id: user.id },
+      data: { totpFailures: { increment: 1 } },
+      select: { totpFailures: true, totpLockedAt: true },
+    });
     if (u.totpLockedAt) return { locked: true, failures: u.totpFailures };
     if (u.totpFailures < TOTP_LOCK_AFTER) return { locked: false, failures: u.totpFailures };
-    const set = await tx.user.updateMany({ where: { id: user.id, totpLockedAt: null }, data: { totpLockedAt: new Date() } });
+    const set = await tx.user.updateMany({
+      where: { id: user.id, totpLockedAt: null },
+      data: { totpLockedAt: new Date() },
+    });
     if (set.count === 1) {
       await queueMail(tx, user.email, 'mfa_locked', { userId: user.id });
       await audit({ action: 'mfa.locked', actor: user, detail: { failures: u.totpFailures }, meta }, tx);
@@ -39,7 +49,10 @@ export async function clearSecondFactorFailures(userId: string): Promise<void> {
 /** The emailed unlock link was used: the lock and the count go, and the per-window limit starts afresh. */
 export async function unlockSecondFactor(user: Who, meta: RequestMeta): Promise<void> {
   const done = await db.$transaction(async (tx) => {
-    const r = await tx.user.updateMany({ where: { id: user.id, totpLockedAt: { not: null } }, data: { totpLockedAt: null, totpFailures: 0 } });
+    const r = await tx.user.updateMany({
+      where: { id: user.id, totpLockedAt: { not: null } },
+      data: { totpLockedAt: null, totpFailures: 0 },
+    });
     if (r.count === 1) await audit({ action: 'mfa.unlocked', actor: user, meta }, tx);
     return r.count === 1;
   });

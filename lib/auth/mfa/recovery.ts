@@ -26,14 +26,20 @@ export async function storeNewRecoveryCodes(tx: Tx, userId: string): Promise<str
   return codes;
 }
 
-export type ReplaceOutcome = { ok: true; recoveryCodes: string[] } | { ok: false; reason: 'malformed' | 'wrong' | 'throttled' | 'locked' | 'not_enrolled' };
+export type ReplaceOutcome =
+  | { ok: true; recoveryCodes: string[] }
+  | { ok: false; reason: 'malformed' | 'wrong' | 'throttled' | 'locked' | 'not_enrolled' };
 
 /**
  * "New recovery codes" on the profile page, confirmed with a current TOTP code (a recovery code cannot
  * mint new ones). Wrong codes count like any other (limit per window, lock after 20). A second-factor
  * change: outstanding sign-in links are revoked, and it is audited.
  */
-export async function replaceRecoveryCodes(user: CurrentUser, typed: string, meta: RequestMeta): Promise<ReplaceOutcome> {
+export async function replaceRecoveryCodes(
+  user: CurrentUser,
+  typed: string,
+  meta: RequestMeta,
+): Promise<ReplaceOutcome> {
   const code = readCode(typed);
   if (code.kind !== 'totp') return { ok: false, reason: 'malformed' };
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
@@ -42,7 +48,12 @@ export async function replaceRecoveryCodes(user: CurrentUser, typed: string, met
   const attempt = await consume('totp', user.id);
   if (attempt.rejected) return { ok: false, reason: 'throttled' };
   if (!(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code))) {
-    await audit({ action: 'mfa.failure', actor: user, detail: { kind: 'totp', for: 'recovery_codes' }, meta });
+    await audit({
+      action: 'mfa.failure',
+      actor: user,
+      detail: { kind: 'totp', for: 'recovery_codes' },
+      meta,
+    });
     const { locked } = await recordSecondFactorFailure(user, meta);
     return { ok: false, reason: locked ? 'locked' : attempt.limited ? 'throttled' : 'wrong' };
   }

@@ -16,7 +16,11 @@ import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth
 export type VerifyOutcome = 'ok' | 'wrong' | 'throttled' | 'locked' | 'malformed' | 'not_enrolled';
 
 /** Verifies a TOTP or recovery code as typed (lib/auth/codes.ts) and marks this session as second-factor verified. */
-export async function verifySecondFactor(user: CurrentUser, typed: string, meta: RequestMeta): Promise<VerifyOutcome> {
+export async function verifySecondFactor(
+  user: CurrentUser,
+  typed: string,
+  meta: RequestMeta,
+): Promise<VerifyOutcome> {
   const code = readCode(typed);
   if (code.kind === 'malformed') return 'malformed';
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
@@ -33,7 +37,10 @@ export async function verifySecondFactor(user: CurrentUser, typed: string, meta:
     ok = await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code);
   } else {
     // A recovery code works once: the update only matches an unused row.
-    const used = await db.recoveryCode.updateMany({ where: { userId: u.id, codeHash: hashRecoveryCode(code.code), usedAt: null }, data: { usedAt: new Date() } });
+    const used = await db.recoveryCode.updateMany({
+      where: { userId: u.id, codeHash: hashRecoveryCode(code.code), usedAt: null },
+      data: { usedAt: new Date() },
+    });
     ok = used.count === 1;
     if (ok) await audit({ action: 'mfa.recovery_code_used', actor: user, meta });
   }

@@ -6,7 +6,13 @@ import { renderMail } from './layout';
 export type AllowanceMailData = {
   recipient: { name: string | null };
   account: { name: string; number: string };
-  allowance: { country: string; until: Date | null; endedAt: Date | null; blockId: string | null; reason: string };
+  allowance: {
+    country: string;
+    until: Date | null;
+    endedAt: Date | null;
+    blockId: string | null;
+    reason: string;
+  };
   /** The agent's copy links to the staff console instead of the customer's pages. */
   staff: boolean;
 };
@@ -16,17 +22,40 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
   const country = `${countryName(d.allowance.country, INTL_TAGS[ctx.locale ?? DEFAULT_LOCALE])} (${d.allowance.country})`;
-  const path = d.staff ? `/staff/accounts/${encodeURIComponent(d.account.number)}` : d.allowance.blockId ? `/blocks/${d.allowance.blockId}` : `/accounts/${encodeURIComponent(d.account.number)}`;
+  const path = d.staff
+    ? `/staff/accounts/${encodeURIComponent(d.account.number)}`
+    : d.allowance.blockId
+      ? `/blocks/${d.allowance.blockId}`
+      : `/accounts/${encodeURIComponent(d.account.number)}`;
   const key = phase === 'started' ? 'allowance.mail.started' : 'allowance.mail.ended';
   return renderMail(
     {
       subject: t(`${key}.subject`, { country, account }),
       preheader: t(`${key}.preheader`, { country }),
       parts: [
-        { kind: 'p', text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello') },
+        {
+          kind: 'p',
+          text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello'),
+        },
         phase === 'started'
-          ? { kind: 'p', strong: true, text: t('allowance.mail.started.intro', { country, account, until: when(d.allowance.until ?? new Date(0), ctx) }) }
-          : { kind: 'p', strong: true, text: t('allowance.mail.ended.intro', { country, account, at: when(d.allowance.endedAt ?? new Date(0), ctx) }) },
+          ? {
+              kind: 'p',
+              strong: true,
+              text: t('allowance.mail.started.intro', {
+                country,
+                account,
+                until: when(d.allowance.until ?? new Date(0), ctx),
+              }),
+            }
+          : {
+              kind: 'p',
+              strong: true,
+              text: t('allowance.mail.ended.intro', {
+                country,
+                account,
+                at: when(d.allowance.endedAt ?? new Date(0), ctx),
+              }),
+            },
         { kind: 'quote', text: d.allowance.reason },
         { kind: 'p', text: t(`${key}.next`) },
         { kind: 'button', label: t('allowance.mail.button'), url: url(ctx, path) },

@@ -15,10 +15,21 @@ export function blockLifted(d: BlockLiftedData, ctx: MailContext) {
       subject: t('mail.blockLifted.subject', { account }),
       preheader: t('mail.blockLifted.preheader'),
       parts: [
-        { kind: 'p', text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello') },
-        { kind: 'p', strong: true, text: t('mail.blockLifted.intro', { account, at: when(d.block.liftedAt ?? new Date(0), ctx) }) },
+        {
+          kind: 'p',
+          text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello'),
+        },
+        {
+          kind: 'p',
+          strong: true,
+          text: t('mail.blockLifted.intro', { account, at: when(d.block.liftedAt ?? new Date(0), ctx) }),
+        },
         { kind: 'p', text: t('mail.blockLifted.keepSafe') },
-        { kind: 'button', label: t('mail.blockLifted.button'), url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`) },
+        {
+          kind: 'button',
+          label: t('mail.blockLifted.button'),
+          url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`),
+        },
       ],
     },
     accountFooter(ctx, account),

@@ -1,13 +1,25 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
-import { accountFooter, accountLabel, credentialLabel, list as listIn, type MailContext, url, when } from './context';
+import {
+  accountFooter,
+  accountLabel,
+  credentialLabel,
+  list as listIn,
+  type MailContext,
+  url,
+  when,
+} from './context';
 import { type Part, renderMail } from './layout';
 
 export type BlockNoticeData = {
   recipient: { email: string; name: string | null };
   account: { name: string; number: string; country: string };
-  block: { id: string; reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual'; placedAt: Date };
+  block: {
+    id: string;
+    reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual';
+    placedAt: Date;
+  };
   calls: { at: Date; sipUsername: string; to: string; sourceIp: string; durationSec: number }[];
   /** The account's SIP credentials, for their labels. */
   credentials: { username: string; label: string }[];
@@ -22,50 +34,100 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const list = (items: string[]) => listIn(ctx, items);
   const account = accountLabel(ctx, d.account);
   const label = (u: string) => credentialLabel(ctx, u, d.credentials.find((c) => c.username === u)?.label);
-  const calls = d.calls.map((c) => ({ ...c, dialled: describeDialled(c.to, d.account.country as CountryCode, ctx.locale) }));
+  const calls = d.calls.map((c) => ({
+    ...c,
+    dialled: describeDialled(c.to, d.account.country as CountryCode, ctx.locale),
+  }));
   const countries = [...new Set(calls.map((c) => c.dialled.countryName ?? c.dialled.display))];
   const names = [...new Set(d.calls.map((c) => c.sipUsername))];
   // Names the switch reported that are not SIP credentials here (IP-authenticated trunks): no password to change.
   const named = names.filter((n) => d.credentials.some((c) => c.username === n));
   const trunks = names.filter((n) => !named.includes(n));
 
-  const cards = calls.slice(0, MAX_CALLS).map((c) => ({
-    title: when(c.at, ctx, true),
-    lines: [
-      c.dialled.countryName ? t('mail.blockNotice.callTo', { number: c.dialled.display, country: c.dialled.countryName }) : t('mail.blockNotice.callToUnknown', { number: c.dialled.display }),
-      ...(c.dialled.highCost ? [t('mail.blockNotice.callHighCost', { what: t(`block.highCost.${c.dialled.highCost}`) })] : []),
-      t('mail.blockNotice.callCredential', { credential: label(c.sipUsername) }),
-      t('mail.blockNotice.callIp', { ip: c.sourceIp, country: placeIp(c.sourceIp).countryName ?? t('mail.blockNotice.ipCountryUnknown') }),
-      t('mail.blockNotice.callDuration', { s: c.durationSec }),
-    ],
-  }));
+  const cards = calls
+    .slice(0, MAX_CALLS)
+    .map((c) => ({
+      title: when(c.at, ctx, true),
+      lines: [
+        c.dialled.countryName
+          ? t('mail.blockNotice.callTo', { number: c.dialled.display, country: c.dialled.countryName })
+          : t('mail.blockNotice.callToUnknown', { number: c.dialled.display }),
+        ...(c.dialled.highCost
+          ? [t('mail.blockNotice.callHighCost', { what: t(`block.highCost.${c.dialled.highCost}`) })]
+          : []),
+        t('mail.blockNotice.callCredential', { credential: label(c.sipUsername) }),
+        t('mail.blockNotice.callIp', {
+          ip: c.sourceIp,
+          country: placeIp(c.sourceIp).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
+        }),
+        t('mail.blockNotice.callDuration', { s: c.durationSec }),
+      ],
+    }));
   const callsPart: Part[] = [
     { kind: 'h', text: t('mail.blockNotice.whatHappened') },
     { kind: 'p', text: t('mail.blockNotice.callsIntro', { count: calls.length }) },
     { kind: 'cards', items: cards },
-    ...(calls.length > MAX_CALLS ? [{ kind: 'small', text: t('mail.blockNotice.moreCalls', { count: calls.length - MAX_CALLS }) } as Part] : []),
+    ...(calls.length > MAX_CALLS
+      ? [
+          {
+            kind: 'small',
+            text: t('mail.blockNotice.moreCalls', { count: calls.length - MAX_CALLS }),
+          } as Part,
+        ]
+      : []),
   ];
   const first =
     d.block.reason === 'manual'
       ? [t('mail.blockNotice.stepManual')]
-      : [...(named.length ? [t('mail.blockNotice.stepRotate', { credentials: list(named.map(label)) })] : []), ...(trunks.length ? [t('mail.blockNotice.stepTrunk', { names: list(trunks) })] : [])];
+      : [
+          ...(named.length
+            ? [t('mail.blockNotice.stepRotate', { credentials: list(named.map(label)) })]
+            : []),
+          ...(trunks.length ? [t('mail.blockNotice.stepTrunk', { names: list(trunks) })] : []),
+        ];
   const blockUrl = url(ctx, `/blocks/${encodeURIComponent(d.block.id)}`);
   const parts: Part[] = [
     { kind: 'p', text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello') },
-    { kind: 'p', strong: true, text: t('mail.blockNotice.intro', { account, at: when(d.block.placedAt, ctx) }) },
+    {
+      kind: 'p',
+      strong: true,
+      text: t('mail.blockNotice.intro', { account, at: when(d.block.placedAt, ctx) }),
+    },
     { kind: 'p', text: t(`reasons.${d.block.reason}`) },
     ...(calls.length ? callsPart : []),
     { kind: 'h', text: t('mail.blockNotice.whatToDo') },
     {
       kind: 'steps',
-      items: [...(first.length ? first : [t('mail.blockNotice.stepManual')]), t('mail.blockNotice.stepFirewall'), t('mail.blockNotice.stepMisdial')],
+      items: [
+        ...(first.length ? first : [t('mail.blockNotice.stepManual')]),
+        t('mail.blockNotice.stepFirewall'),
+        t('mail.blockNotice.stepMisdial'),
+      ],
     },
-    d.link ? { kind: 'button', label: t('mail.blockNotice.button'), url: d.link.url } : { kind: 'button', label: t('mail.blockNotice.buttonPlain'), url: blockUrl },
-    ...(d.link ? [{ kind: 'small', text: t('mail.blockNotice.linkNote', { email: d.recipient.email, expires: when(d.link.expires, ctx) }) } as Part] : []),
+    d.link
+      ? { kind: 'button', label: t('mail.blockNotice.button'), url: d.link.url }
+      : { kind: 'button', label: t('mail.blockNotice.buttonPlain'), url: blockUrl },
+    ...(d.link
+      ? [
+          {
+            kind: 'small',
+            text: t('mail.blockNotice.linkNote', {
+              email: d.recipient.email,
+              expires: when(d.link.expires, ctx),
+            }),
+          } as Part,
+        ]
+      : []),
     { kind: 'small', text: t('mail.blockNotice.notYou', { support: ctx.support }) },
   ];
   return renderMail(
-    { subject: t('mail.blockNotice.subject', { account }), preheader: countries.length ? t('mail.blockNotice.preheader', { countries: list(countries) }) : t('mail.blockNotice.preheaderNoCalls'), parts },
+    {
+      subject: t('mail.blockNotice.subject', { account }),
+      preheader: countries.length
+        ? t('mail.blockNotice.preheader', { countries: list(countries) })
+        : t('mail.blockNotice.preheaderNoCalls'),
+      parts,
+    },
     accountFooter(ctx, account),
   );
 }

@@ -31,7 +31,8 @@ export function when(d: Date, ctx: Pick<MailContext, 'timeZone' | 'locale'>, sec
 export const list = (ctx: Pick<MailContext, 'locale'>, items: string[]) =>
   new Intl.ListFormat(INTL_TAGS[ctx.locale ?? DEFAULT_LOCALE], { type: 'conjunction' }).format(items);
 
-export const accountLabel = (ctx: MailContext, a: { name: string; number: string }) => ctx.t('mail.account', { name: a.name, number: a.number });
+export const accountLabel = (ctx: MailContext, a: { name: string; number: string }) =>
+  ctx.t('mail.account', { name: a.name, number: a.number });
 
 export const credentialLabel = (ctx: MailContext, username: string, label?: string | null) =>
   label && label !== username ? ctx.t('mail.credential', { label, username }) : username;
@@ -39,7 +40,14 @@ export const credentialLabel = (ctx: MailContext, username: string, label?: stri
 export const url = (ctx: MailContext, path: string) => new URL(path, ctx.appUrl).toString();
 
 export function shell(ctx: MailContext, footer: string): Shell {
-  return { provider: ctx.provider, support: ctx.support, footer, linkFallback: ctx.t('mail.linkFallback'), lang: ctx.locale ?? DEFAULT_LOCALE };
+  return {
+    provider: ctx.provider,
+    support: ctx.support,
+    footer,
+    linkFallback: ctx.t('mail.linkFallback'),
+    lang: ctx.locale ?? DEFAULT_LOCALE,
+  };
 }
 
-export const accountFooter = (ctx: MailContext, account: string) => shell(ctx, ctx.t('mail.footerAccount', { account, provider: ctx.provider }));
+export const accountFooter = (ctx: MailContext, account: string) =>
+  shell(ctx, ctx.t('mail.footerAccount', { account, provider: ctx.provider }));

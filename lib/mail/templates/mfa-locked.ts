@@ -1,7 +1,12 @@
 import { type MailContext, shell, when } from './context';
 import { renderMail } from './layout';
 
-export type MfaLockedData = { recipient: { name: string | null; email: string }; failures: number; lockedAt: Date; link: { url: string; expires: Date } };
+export type MfaLockedData = {
+  recipient: { name: string | null; email: string };
+  failures: number;
+  lockedAt: Date;
+  link: { url: string; expires: Date };
+};
 
 /** Security alert: the second factor was locked after too many wrong codes; the link unlocks it (lib/auth/mfa/lockout.ts). */
 export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
@@ -11,8 +16,15 @@ export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
       subject: t('mail.mfaLocked.subject', { provider: ctx.provider }),
       preheader: t('mail.mfaLocked.preheader'),
       parts: [
-        { kind: 'p', text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello') },
-        { kind: 'p', strong: true, text: t('mail.mfaLocked.intro', { failures: d.failures, at: when(d.lockedAt, ctx) }) },
+        {
+          kind: 'p',
+          text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello'),
+        },
+        {
+          kind: 'p',
+          strong: true,
+          text: t('mail.mfaLocked.intro', { failures: d.failures, at: when(d.lockedAt, ctx) }),
+        },
         { kind: 'p', text: t('mail.mfaLocked.ifYou') },
         { kind: 'button', label: t('mail.mfaLocked.button'), url: d.link.url },
         { kind: 'small', text: t('mail.mfaLocked.expires', { expires: when(d.link.expires, ctx) }) },

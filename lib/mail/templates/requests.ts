@@ -8,11 +8,21 @@ import { renderMail } from './layout';
 type Base = {
   recipient: { name: string | null };
   account: { name: string; number: string; country: string };
-  request: { id: string; blockId: string; kind: 'misdial' | 'firewall'; createdAt: Date; callbackPhone: string; denyReason: string | null };
+  request: {
+    id: string;
+    blockId: string;
+    kind: 'misdial' | 'firewall';
+    createdAt: Date;
+    callbackPhone: string;
+    denyReason: string | null;
+  };
 };
 export type RequestData = Base;
 
-const hello = (ctx: MailContext, d: Base) => ({ kind: 'p' as const, text: d.recipient.name ? ctx.t('mail.helloName', { name: d.recipient.name }) : ctx.t('mail.hello') });
+const hello = (ctx: MailContext, d: Base) => ({
+  kind: 'p' as const,
+  text: d.recipient.name ? ctx.t('mail.helloName', { name: d.recipient.name }) : ctx.t('mail.hello'),
+});
 const blockUrl = (ctx: MailContext, d: Base) => url(ctx, `/blocks/${encodeURIComponent(d.request.blockId)}`);
 
 export function requestReceived(d: RequestData, ctx: MailContext) {
@@ -25,7 +35,11 @@ export function requestReceived(d: RequestData, ctx: MailContext) {
       preheader: t('mail.requestReceived.preheader'),
       parts: [
         hello(ctx, d),
-        { kind: 'p', strong: true, text: t('mail.requestReceived.intro', { account, at: when(d.request.createdAt, ctx) }) },
+        {
+          kind: 'p',
+          strong: true,
+          text: t('mail.requestReceived.intro', { account, at: when(d.request.createdAt, ctx) }),
+        },
         { kind: 'p', text: t('mail.requestReceived.kind', { kind: d.request.kind }) },
         { kind: 'p', text: t('mail.requestReceived.next', { phone }) },
         { kind: 'button', label: t('mail.requestReceived.button'), url: blockUrl(ctx, d) },
@@ -63,7 +77,12 @@ export function requestDenied(d: RequestData, ctx: MailContext) {
       parts: [
         hello(ctx, d),
         { kind: 'p', strong: true, text: t('mail.requestDenied.intro', { account }) },
-        ...(d.request.denyReason ? [{ kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') }, { kind: 'quote' as const, text: d.request.denyReason }] : []),
+        ...(d.request.denyReason
+          ? [
+              { kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') },
+              { kind: 'quote' as const, text: d.request.denyReason },
+            ]
+          : []),
         { kind: 'p', text: t('mail.requestDenied.next', { support: ctx.support }) },
         { kind: 'button', label: t('mail.requestDenied.button'), url: blockUrl(ctx, d) },
       ],

@@ -20,23 +20,39 @@ export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) 
       subject: t('mail.sipPasswordChanged.subject', { credential }),
       preheader: t('mail.sipPasswordChanged.preheader'),
       parts: [
-        { kind: 'p', text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello') },
+        {
+          kind: 'p',
+          text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello'),
+        },
         { kind: 'p', strong: true, text: t('mail.sipPasswordChanged.intro', { credential, account }) },
         {
           kind: 'cards',
-          items: [{
-            title: credential,
-            lines: [
-              t('mail.sipPasswordChanged.when', { at: when(d.changedAt, ctx) }),
-              ...(d.by ? [t('mail.sipPasswordChanged.by', { by: d.by })] : []),
-              t('mail.sipPasswordChanged.ip', { ip: d.ip ?? t('mail.unknownIp') }),
-            ],
-          }],
+          items: [
+            {
+              title: credential,
+              lines: [
+                t('mail.sipPasswordChanged.when', { at: when(d.changedAt, ctx) }),
+                ...(d.by ? [t('mail.sipPasswordChanged.by', { by: d.by })] : []),
+                t('mail.sipPasswordChanged.ip', { ip: d.ip ?? t('mail.unknownIp') }),
+              ],
+            },
+          ],
         },
         { kind: 'p', text: t('mail.sipPasswordChanged.wasYou') },
         { kind: 'h', text: t('mail.sipPasswordChanged.notYouTitle') },
-        { kind: 'steps', items: [t('mail.sipPasswordChanged.notYou1'), t('mail.sipPasswordChanged.notYou2'), t('mail.sipPasswordChanged.notYou3', { support: ctx.support })] },
-        { kind: 'button', label: t('mail.sipPasswordChanged.button'), url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`) },
+        {
+          kind: 'steps',
+          items: [
+            t('mail.sipPasswordChanged.notYou1'),
+            t('mail.sipPasswordChanged.notYou2'),
+            t('mail.sipPasswordChanged.notYou3', { support: ctx.support }),
+          ],
+        },
+        {
+          kind: 'button',
+          label: t('mail.sipPasswordChanged.button'),
+          url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`),
+        },
       ],
     },
     accountFooter(ctx, account),

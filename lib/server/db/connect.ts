@@ -25,7 +25,9 @@ export function createClient(url: string, c: Ctors): SqliteClient {
   if (url.startsWith('file:')) {
     // busy timeout: several writers (web + workers) share the file; WAL is set by the migrator.
     // One connection: a request's query never runs inside another request's open transaction.
-    const adapter = serializeSqliteAdapter(new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }));
+    const adapter = serializeSqliteAdapter(
+      new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }),
+    );
     return new c.SqliteClient({ adapter });
   }
   throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');

@@ -19,7 +19,10 @@ export function dialectOf(url: string): 'sqlite' | 'postgresql' {
   throw new Error('DATABASE_URL must start with file: or postgresql://');
 }
 
-export function loadMigrations(dialect: 'sqlite' | 'postgresql', dir = path.resolve(process.cwd(), 'prisma/migrations')): Migration[] {
+export function loadMigrations(
+  dialect: 'sqlite' | 'postgresql',
+  dir = path.resolve(process.cwd(), 'prisma/migrations'),
+): Migration[] {
   const folder = path.join(dir, dialect);
   return fs
     .readdirSync(folder)
@@ -34,9 +37,14 @@ export function loadMigrations(dialect: 'sqlite' | 'postgresql', dir = path.reso
 function plan(migrations: Migration[], applied: Map<string, string>): Migration[] {
   for (const [name, checksum] of applied) {
     const m = migrations.find((x) => x.name === name);
-    if (!m) throw new Error(`Migration ${name} is recorded in the database but missing from prisma/migrations. Refusing to continue.`);
+    if (!m)
+      throw new Error(
+        `Migration ${name} is recorded in the database but missing from prisma/migrations. Refusing to continue.`,
+      );
     if (m.checksum !== checksum) {
-      throw new Error(`Migration ${name} was changed after it was applied (checksum differs). Add a new migration instead of editing an applied one.`);
+      throw new Error(
+        `Migration ${name} was changed after it was applied (checksum differs). Add a new migration instead of editing an applied one.`,
+      );
     }
   }
   return migrations.filter((m) => !applied.has(m.name));
@@ -55,15 +63,22 @@ function migrateSqlite(url: string, migrations: Migration[]): MigrationResult {
   try {
     conn.pragma('journal_mode = WAL'); // readers don't block the writer; persists in the file
     conn.pragma('foreign_keys = ON');
-    conn.exec(`CREATE TABLE IF NOT EXISTS "${TABLE}" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    conn.exec(
+      `CREATE TABLE IF NOT EXISTS "${TABLE}" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+    );
     // BEGIN IMMEDIATE takes the write lock first, so two starting instances cannot both apply a file.
     conn.exec('BEGIN IMMEDIATE');
     try {
-      const rows = conn.prepare(`SELECT name, checksum FROM "${TABLE}"`).all() as { name: string; checksum: string }[];
+      const rows = conn.prepare(`SELECT name, checksum FROM "${TABLE}"`).all() as {
+        name: string;
+        checksum: string;
+      }[];
       const todo = plan(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
       for (const m of todo) {
         conn.exec(m.sql);
-        conn.prepare(`INSERT INTO "${TABLE}" (name, checksum, applied_at) VALUES (?, ?, ?)`).run(m.name, m.checksum, new Date().toISOString());
+        conn
+          .prepare(`INSERT INTO "${TABLE}" (name, checksum, applied_at) VALUES (?, ?, ?)`)
+          .run(m.name, m.checksum, new Date().toISOString());
       }
       conn.exec('COMMIT');
       return { applied: todo.map((m) => m.name), skipped: migrations.length - todo.length };
@@ -82,14 +97,21 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
   try {
     // One migrator at a time across app instances.
     await client.query('SELECT pg_advisory_lock(724513)');
-    await client.query(`CREATE TABLE IF NOT EXISTS "${TABLE}" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`);
-    const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM "${TABLE}"`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS "${TABLE}" (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`,
+    );
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      `SELECT name, checksum FROM "${TABLE}"`,
+    );
     const todo = plan(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
     for (const m of todo) {
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query(`INSERT INTO "${TABLE}" (name, checksum, applied_at) VALUES ($1, $2, now())`, [m.name, m.checksum]);
+        await client.query(`INSERT INTO "${TABLE}" (name, checksum, applied_at) VALUES ($1, $2, now())`, [
+          m.name,
+          m.checksum,
+        ]);
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');

@@ -22,9 +22,9 @@ interface AccountRow {
 }
 
 export function getAccount(db: Db, number: string): AccountView | null {
-  const row = db.prepare('SELECT number, intl_state, blocked_at, reason FROM accounts WHERE number = ?').get(number) as
-    | AccountRow
-    | undefined;
+  const row = db
+    .prepare('SELECT number, intl_state, blocked_at, reason FROM accounts WHERE number = ?')
+    .get(number) as AccountRow | undefined;
   if (!row) return null;
   const blocked = row.intl_state === 'blocked';
   return {
@@ -61,7 +61,8 @@ export interface SetStateOptions {
  *   allowing an account that is already allowed changes nothing.
  */
 export function setInternationalCalling(db: Db, number: string, o: SetStateOptions): AccountView | null {
-  const cur = db.prepare('SELECT intl_state FROM accounts WHERE number = ?').get(number) as { intl_state: IntlState } | undefined;
+  const cur = db.prepare('SELECT intl_state FROM accounts WHERE number = ?').get(number) as
+    { intl_state: IntlState } | undefined;
   if (!cur) return null;
   const nowMs = Date.now();
   const now = nowIso(nowMs);
@@ -87,17 +88,13 @@ export function setInternationalCalling(db: Db, number: string, o: SetStateOptio
     if (o.emitEvent) {
       const createdAt = Math.floor(nowMs / 1000);
       if (o.state === 'blocked') {
-        db.prepare(`INSERT INTO outbox (type, account_number, created_at, reason) VALUES ('block.placed', ?, ?, ?)`).run(
-          number,
-          createdAt,
-          o.eventReason ?? 'manual',
-        );
+        db.prepare(
+          `INSERT INTO outbox (type, account_number, created_at, reason) VALUES ('block.placed', ?, ?, ?)`,
+        ).run(number, createdAt, o.eventReason ?? 'manual');
       } else {
-        db.prepare(`INSERT INTO outbox (type, account_number, created_at, actor) VALUES ('block.lifted', ?, ?, ?)`).run(
-          number,
-          createdAt,
-          o.actor,
-        );
+        db.prepare(
+          `INSERT INTO outbox (type, account_number, created_at, actor) VALUES ('block.lifted', ?, ?, ?)`,
+        ).run(number, createdAt, o.actor);
       }
     }
   }

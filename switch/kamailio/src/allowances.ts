@@ -17,9 +17,14 @@ export interface AllowanceView {
  * the table small and the answer honest.
  */
 export function liveAllowances(db: Db, accountNumber: string, nowMs: number = Date.now()): AllowanceView[] {
-  db.prepare('DELETE FROM destination_allowances WHERE account_number = ? AND until_ms <= ?').run(accountNumber, nowMs);
+  db.prepare('DELETE FROM destination_allowances WHERE account_number = ? AND until_ms <= ?').run(
+    accountNumber,
+    nowMs,
+  );
   const rows = db
-    .prepare('SELECT country, until_ms FROM destination_allowances WHERE account_number = ? AND until_ms > ? ORDER BY country')
+    .prepare(
+      'SELECT country, until_ms FROM destination_allowances WHERE account_number = ? AND until_ms > ? ORDER BY country',
+    )
     .all(accountNumber, nowMs) as { country: string; until_ms: number }[];
   return rows.map((r) => ({ country: r.country, until: new Date(r.until_ms).toISOString() }));
 }
@@ -29,7 +34,11 @@ export function liveAllowances(db: Db, accountNumber: string, nowMs: number = Da
  * actor. Must run inside the caller's transaction (the idempotent request). Returns every live
  * allowance of the account after the change.
  */
-export function putAllowances(db: Db, accountNumber: string, a: { countries: string[]; untilMs: number; reason: string; actor: string }): AllowanceView[] {
+export function putAllowances(
+  db: Db,
+  accountNumber: string,
+  a: { countries: string[]; untilMs: number; reason: string; actor: string },
+): AllowanceView[] {
   const upsert = db.prepare(
     `INSERT INTO destination_allowances (account_number, country, until_ms, reason, actor, updated_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (account_number, country) DO UPDATE SET until_ms = excluded.until_ms, reason = excluded.reason,
@@ -42,7 +51,11 @@ export function putAllowances(db: Db, accountNumber: string, a: { countries: str
 
 /** Ends one allowance now. True when there was one (DELETE answers 204 either way). */
 export function deleteAllowance(db: Db, accountNumber: string, country: string): boolean {
-  return db.prepare('DELETE FROM destination_allowances WHERE account_number = ? AND country = ?').run(accountNumber, country).changes > 0;
+  return (
+    db
+      .prepare('DELETE FROM destination_allowances WHERE account_number = ? AND country = ?')
+      .run(accountNumber, country).changes > 0
+  );
 }
 
 /** Deletes every expired allowance of every account (the companion's periodic sweep). Returns how many. */

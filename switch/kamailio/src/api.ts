@@ -56,7 +56,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > MAX_BODY) {
-      reject(new ApiError(413, 'payload_too_large', `request body is limited to ${MAX_BODY} bytes`, { Connection: 'close' }));
+      reject(
+        new ApiError(413, 'payload_too_large', `request body is limited to ${MAX_BODY} bytes`, {
+          Connection: 'close',
+        }),
+      );
       req.resume();
       return;
     }
@@ -68,7 +72,11 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
       size += c.length;
       if (size > MAX_BODY) {
         tooBig = true;
-        reject(new ApiError(413, 'payload_too_large', `request body is limited to ${MAX_BODY} bytes`, { Connection: 'close' }));
+        reject(
+          new ApiError(413, 'payload_too_large', `request body is limited to ${MAX_BODY} bytes`, {
+            Connection: 'close',
+          }),
+        );
         return;
       }
       chunks.push(c);
@@ -80,7 +88,8 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 function parseJsonObject(raw: Buffer, req: http.IncomingMessage): Record<string, unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json') throw new ApiError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+  if (type !== 'application/json')
+    throw new ApiError(415, 'unsupported_media_type', 'Content-Type must be application/json');
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
@@ -126,7 +135,9 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
   const tokenHash = sha256(o.token);
   const ttl = o.idempotencyTtlMs ?? 86_400_000;
 
-  const findKey = db.prepare('SELECT method, path, request_hash, status, response_body FROM idempotency_keys WHERE key = ?');
+  const findKey = db.prepare(
+    'SELECT method, path, request_hash, status, response_body FROM idempotency_keys WHERE key = ?',
+  );
   const saveKey = db.prepare(
     'INSERT INTO idempotency_keys (key, method, path, request_hash, status, response_body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -137,7 +148,9 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
     const m = /^Bearer ([^\s]+)$/.exec(h);
     // Compare digests: equal length, constant time, and the token's length is not leaked.
     if (!m || !timingSafeEqual(sha256(m[1]), tokenHash)) {
-      throw new ApiError(401, 'unauthorized', 'missing or invalid bearer token', { 'WWW-Authenticate': 'Bearer' });
+      throw new ApiError(401, 'unauthorized', 'missing or invalid bearer token', {
+        'WWW-Authenticate': 'Bearer',
+      });
     }
   }
 
@@ -149,32 +162,62 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
    * process committed in between, and SQLite's busy handler cannot help with that case.
    * Only successful answers are kept (a rejected request applied nothing and may be retried).
    */
-  function idempotent(req: http.IncomingMessage, path: string, raw: Buffer, apply: () => Reply): Reply & { replayed?: boolean } {
+  function idempotent(
+    req: http.IncomingMessage,
+    path: string,
+    raw: Buffer,
+    apply: () => Reply,
+  ): Reply & { replayed?: boolean } {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key.length === 0) {
-      throw new ApiError(400, 'idempotency_key_missing', 'Idempotency-Key header is required on this request');
+      throw new ApiError(
+        400,
+        'idempotency_key_missing',
+        'Idempotency-Key header is required on this request',
+      );
     }
-    if (!UUID_RE.test(key)) throw new ApiError(400, 'idempotency_key_invalid', 'Idempotency-Key must be a UUID');
+    if (!UUID_RE.test(key))
+      throw new ApiError(400, 'idempotency_key_invalid', 'Idempotency-Key must be a UUID');
     const requestHash = sha256(Buffer.concat([Buffer.from(`${req.method} ${path}\n`), raw])).toString('hex');
-    return db.transaction((): Reply & { replayed?: boolean } => {
-      const prior = findKey.get(key.toLowerCase()) as
-        | { method: string; path: string; request_hash: string; status: number; response_body: string }
-        | undefined;
-      if (prior) {
-        if (prior.request_hash !== requestHash) {
-          throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used for a different request');
+    return db
+      .transaction((): Reply & { replayed?: boolean } => {
+        const prior = findKey.get(key.toLowerCase()) as
+          | { method: string; path: string; request_hash: string; status: number; response_body: string }
+          | undefined;
+        if (prior) {
+          if (prior.request_hash !== requestHash) {
+            throw new ApiError(
+              422,
+              'idempotency_key_reused',
+              'this Idempotency-Key was already used for a different request',
+            );
+          }
+          return {
+            status: prior.status,
+            body: prior.response_body === '' ? undefined : JSON.parse(prior.response_body),
+            replayed: true,
+          };
         }
-        return { status: prior.status, body: prior.response_body === '' ? undefined : JSON.parse(prior.response_body), replayed: true };
-      }
-      const reply = apply();
-      if (reply.status >= 200 && reply.status < 300) {
-        saveKey.run(key.toLowerCase(), req.method ?? '', path, requestHash, reply.status, reply.body === undefined ? '' : JSON.stringify(reply.body), Date.now());
-      }
-      return reply;
-    }).immediate();
+        const reply = apply();
+        if (reply.status >= 200 && reply.status < 300) {
+          saveKey.run(
+            key.toLowerCase(),
+            req.method ?? '',
+            path,
+            requestHash,
+            reply.status,
+            reply.body === undefined ? '' : JSON.stringify(reply.body),
+            Date.now(),
+          );
+        }
+        return reply;
+      })
+      .immediate();
   }
 
-  async function route(req: http.IncomingMessage): Promise<Reply & { replayed?: boolean; headers?: Record<string, string> }> {
+  async function route(
+    req: http.IncomingMessage,
+  ): Promise<Reply & { replayed?: boolean; headers?: Record<string, string> }> {
     const url = new URL(req.url ?? '/', 'http://switch.invalid');
     const parts = url.pathname.split('/').filter((p) => p !== '');
     const method = req.method ?? 'GET';
@@ -188,20 +231,23 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
     // Authenticate before saying anything about paths, methods or bodies.
     authorize(req);
 
-    if (parts[0] !== 'v1' || parts.length < 3 || parts.length > 5) throw new ApiError(404, 'not_found', 'no such endpoint');
+    if (parts[0] !== 'v1' || parts.length < 3 || parts.length > 5)
+      throw new ApiError(404, 'not_found', 'no such endpoint');
 
     if (parts[1] === 'accounts') {
       const number = decodeSegment(parts[2]);
       if (parts.length === 3) {
         if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', 'use GET', { Allow: 'GET' });
-        if (!ACCOUNT_NUMBER_RE.test(number)) throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        if (!ACCOUNT_NUMBER_RE.test(number))
+          throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
         const account = getAccount(db, number);
         if (!account) throw new ApiError(404, 'account_not_found', `no account ${number}`);
         return { status: 200, body: account };
       }
       if (parts[3] === 'international-calling' && parts.length === 4) {
         if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', 'use PUT', { Allow: 'PUT' });
-        if (!ACCOUNT_NUMBER_RE.test(number)) throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        if (!ACCOUNT_NUMBER_RE.test(number))
+          throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
         const raw = await readBody(req);
         const body = parseJsonObject(raw, req);
         onlyKeys(body, ['state', 'reason', 'actor']);
@@ -213,7 +259,14 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
         const actor = boundedString(body, 'actor', 200);
         const key = String(req.headers['idempotency-key'] ?? '');
         return idempotent(req, url.pathname, raw, () => {
-          const account = setInternationalCalling(db, number, { state, reason, actor, source: 'api', idempotencyKey: key, graceSeconds: o.graceSeconds });
+          const account = setInternationalCalling(db, number, {
+            state,
+            reason,
+            actor,
+            source: 'api',
+            idempotencyKey: key,
+            graceSeconds: o.graceSeconds,
+          });
           if (!account) throw new ApiError(404, 'account_not_found', `no account ${number}`);
           log(`api: ${number} international calling -> ${state} by ${JSON.stringify(actor)}`);
           return { status: 200, body: account };
@@ -221,33 +274,51 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
       }
       if (parts[3] === 'destination-allowances' && parts.length === 4) {
         if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', 'use PUT', { Allow: 'PUT' });
-        if (!ACCOUNT_NUMBER_RE.test(number)) throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        if (!ACCOUNT_NUMBER_RE.test(number))
+          throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
         const raw = await readBody(req);
         // The wire shape is the one the portal's client sends (lib/switch/schemas.ts).
         const parsed = putDestinationAllowancesBodySchema.safeParse(parseJsonObject(raw, req));
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
-          throw new ApiError(400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+          throw new ApiError(
+            400,
+            'invalid_body',
+            `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+          );
         }
         const body = parsed.data;
         const untilMs = Date.parse(body.until);
         return idempotent(req, url.pathname, raw, () => {
-          if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number)) throw new ApiError(404, 'account_not_found', `no account ${number}`);
+          if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number))
+            throw new ApiError(404, 'account_not_found', `no account ${number}`);
           if (untilMs <= Date.now()) throw new ApiError(422, 'until_in_past', 'until must lie in the future');
-          const allowances = putAllowances(db, number, { countries: body.countries, untilMs, reason: body.reason, actor: body.actor });
-          log(`api: ${number} destination allowance ${body.countries.join(',')} until ${new Date(untilMs).toISOString()} by ${JSON.stringify(body.actor)}`);
+          const allowances = putAllowances(db, number, {
+            countries: body.countries,
+            untilMs,
+            reason: body.reason,
+            actor: body.actor,
+          });
+          log(
+            `api: ${number} destination allowance ${body.countries.join(',')} until ${new Date(untilMs).toISOString()} by ${JSON.stringify(body.actor)}`,
+          );
           return { status: 200, body: { accountNumber: number, allowances } };
         });
       }
       if (parts[3] === 'destination-allowances' && parts.length === 5) {
-        if (method !== 'DELETE') throw new ApiError(405, 'method_not_allowed', 'use DELETE', { Allow: 'DELETE' });
-        if (!ACCOUNT_NUMBER_RE.test(number)) throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        if (method !== 'DELETE')
+          throw new ApiError(405, 'method_not_allowed', 'use DELETE', { Allow: 'DELETE' });
+        if (!ACCOUNT_NUMBER_RE.test(number))
+          throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
         const country = decodeSegment(parts[4]);
-        if (!countryCodeSchema.safeParse(country).success) throw new ApiError(400, 'invalid_country', 'countries are ISO 3166-1 alpha-2 codes such as SO');
+        if (!countryCodeSchema.safeParse(country).success)
+          throw new ApiError(400, 'invalid_country', 'countries are ISO 3166-1 alpha-2 codes such as SO');
         return idempotent(req, url.pathname, Buffer.alloc(0), () => {
-          if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number)) throw new ApiError(404, 'account_not_found', `no account ${number}`);
+          if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number))
+            throw new ApiError(404, 'account_not_found', `no account ${number}`);
           // An allowance that is gone already (expired, or ended before) is the state the caller wants.
-          if (deleteAllowance(db, number, country)) log(`api: ${number} destination allowance ${country} ended`);
+          if (deleteAllowance(db, number, country))
+            log(`api: ${number} destination allowance ${country} ended`);
           return { status: 204 };
         });
       }
@@ -258,7 +329,8 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
       const username = decodeSegment(parts[2]);
       if (parts[3] === 'password') {
         if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', 'use PUT', { Allow: 'PUT' });
-        if (!SIP_USERNAME_RE.test(username)) throw new ApiError(400, 'invalid_username', 'not a valid SIP username');
+        if (!SIP_USERNAME_RE.test(username))
+          throw new ApiError(400, 'invalid_username', 'not a valid SIP username');
         const raw = await readBody(req);
         const body = parseJsonObject(raw, req);
         onlyKeys(body, ['password']);
@@ -277,7 +349,8 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
       }
       if (parts[3] === 'registrations') {
         if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', 'use GET', { Allow: 'GET' });
-        if (!SIP_USERNAME_RE.test(username)) throw new ApiError(400, 'invalid_username', 'not a valid SIP username');
+        if (!SIP_USERNAME_RE.test(username))
+          throw new ApiError(400, 'invalid_username', 'not a valid SIP username');
         if (!db.prepare('SELECT 1 FROM subscriber WHERE username = ?').get(username)) {
           throw new ApiError(404, 'sip_credential_not_found', `no SIP credential ${username}`);
         }
@@ -286,7 +359,12 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
             `SELECT contact, received, user_agent, expires FROM location
               WHERE username = ? AND typeof(expires) IN ('real', 'integer') AND expires > ? ORDER BY expires DESC`,
           )
-          .all(username, msToJulian(Date.now())) as { contact: string; received: string | null; user_agent: string; expires: number }[];
+          .all(username, msToJulian(Date.now())) as {
+          contact: string;
+          received: string | null;
+          user_agent: string;
+          expires: number;
+        }[];
         return {
           status: 200,
           body: {
@@ -303,7 +381,12 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
     throw new ApiError(404, 'not_found', 'no such endpoint');
   }
 
-  function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  function send(
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     if (res.headersSent) return;
     const payload = body === undefined ? '' : JSON.stringify(body);
     res.writeHead(status, {
@@ -318,7 +401,12 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     route(req)
-      .then((r) => send(res, r.status, r.body, { ...(r.replayed ? { 'Idempotent-Replayed': 'true' } : {}), ...(r.headers ?? {}) }))
+      .then((r) =>
+        send(res, r.status, r.body, {
+          ...(r.replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+          ...(r.headers ?? {}),
+        }),
+      )
       .catch((e: unknown) => {
         if (e instanceof ApiError) {
           send(res, e.status, { error: { code: e.code, message: e.message } }, e.headers);
@@ -327,7 +415,12 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
         const code = (e as { code?: string }).code;
         if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) {
           // Rolled back: "not known to be applied" is the truth here.
-          send(res, 503, { error: { code: 'switch_busy', message: 'the switch database is busy; retry' } }, { 'Retry-After': '1' });
+          send(
+            res,
+            503,
+            { error: { code: 'switch_busy', message: 'the switch database is busy; retry' } },
+            { 'Retry-After': '1' },
+          );
           return;
         }
         log(`api: internal error on ${req.method} ${req.url}: ${e instanceof Error ? e.message : String(e)}`);
@@ -335,7 +428,9 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
       });
   };
 
-  const server = o.tls ? https.createServer({ cert: o.tls.cert, key: o.tls.key }, handler) : http.createServer(handler);
+  const server = o.tls
+    ? https.createServer({ cert: o.tls.cert, key: o.tls.key }, handler)
+    : http.createServer(handler);
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;

@@ -97,16 +97,27 @@ function withDb<T>(fn: (db: ReturnType<typeof openDb>) => T): T {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function main(): Promise<void> {
   switch (command) {
     case 'start': {
-      const token = env.SWITCH_API_TOKEN ?? fail('SWITCH_API_TOKEN is not set (the bearer token Tollgate sends)');
-      const webhookSecret = env.SWITCH_WEBHOOK_SECRET ?? fail('SWITCH_WEBHOOK_SECRET is not set (the HMAC key shared with Tollgate)');
-      const eventsUrl = opt['events-url'] ?? env.TOLLGATE_EVENTS_URL ?? fail('--events-url or TOLLGATE_EVENTS_URL is required');
-      const uasAddress = opt['next-hop'] ?? env.SWITCH_NEXT_HOP ?? fail('--next-hop or SWITCH_NEXT_HOP is required (your carrier / gateway)');
+      const token =
+        env.SWITCH_API_TOKEN ?? fail('SWITCH_API_TOKEN is not set (the bearer token Tollgate sends)');
+      const webhookSecret =
+        env.SWITCH_WEBHOOK_SECRET ??
+        fail('SWITCH_WEBHOOK_SECRET is not set (the HMAC key shared with Tollgate)');
+      const eventsUrl =
+        opt['events-url'] ??
+        env.TOLLGATE_EVENTS_URL ??
+        fail('--events-url or TOLLGATE_EVENTS_URL is required');
+      const uasAddress =
+        opt['next-hop'] ??
+        env.SWITCH_NEXT_HOP ??
+        fail('--next-hop or SWITCH_NEXT_HOP is required (your carrier / gateway)');
       const provisionFile = opt.provision ?? env.SWITCH_PROVISION_FILE;
       const tls =
         env.SWITCH_TLS_CERT && env.SWITCH_TLS_KEY
@@ -125,7 +136,11 @@ async function main(): Promise<void> {
           eventsUrl,
           uasAddress,
           realm,
-          graceSeconds: int('--grace-seconds', opt['grace-seconds'] ?? env.SWITCH_GRACE_SECONDS, DEFAULT_GRACE_SECONDS),
+          graceSeconds: int(
+            '--grace-seconds',
+            opt['grace-seconds'] ?? env.SWITCH_GRACE_SECONDS,
+            DEFAULT_GRACE_SECONDS,
+          ),
           provision: provisionFile ? readSpec(provisionFile) : undefined,
           children: int('--children', opt.children ?? env.SWITCH_CHILDREN, 4),
           tls,
@@ -168,27 +183,40 @@ async function main(): Promise<void> {
       const account = opt.account ?? fail('--account is required');
       const actor = opt.actor ?? env.USER ?? 'switch';
       const reason = (opt.reason ?? 'manual') as (typeof REASONS)[number];
-      if (command === 'block' && !REASONS.includes(reason)) fail(`--reason must be one of ${REASONS.join(', ')}`);
+      if (command === 'block' && !REASONS.includes(reason))
+        fail(`--reason must be one of ${REASONS.join(', ')}`);
       const result = withDb((db) =>
-        db.transaction(() =>
-          setInternationalCalling(db, account, {
-            state: command === 'block' ? 'blocked' : 'allowed',
-            reason: command === 'block' ? reason : 'lifted by the provider',
-            actor,
-            source: 'cli',
-            graceSeconds: int('--grace-seconds', opt['grace-seconds'] ?? env.SWITCH_GRACE_SECONDS, DEFAULT_GRACE_SECONDS),
-            emitEvent: true,
-            eventReason: reason,
-          }),
-        ).immediate(),
+        db
+          .transaction(() =>
+            setInternationalCalling(db, account, {
+              state: command === 'block' ? 'blocked' : 'allowed',
+              reason: command === 'block' ? reason : 'lifted by the provider',
+              actor,
+              source: 'cli',
+              graceSeconds: int(
+                '--grace-seconds',
+                opt['grace-seconds'] ?? env.SWITCH_GRACE_SECONDS,
+                DEFAULT_GRACE_SECONDS,
+              ),
+              emitEvent: true,
+              eventReason: reason,
+            }),
+          )
+          .immediate(),
       );
       if (!result) fail(`no account ${account}`);
-      console.log(`${account}: international calling ${result.internationalCalling} (Tollgate is told by the running switch)`);
+      console.log(
+        `${account}: international calling ${result.internationalCalling} (Tollgate is told by the running switch)`,
+      );
       return;
     }
     case 'status': {
       withDb((db) => {
-        const accounts = db.prepare('SELECT number, name, intl_state, blocked_at, reason, hr_grace_until FROM accounts ORDER BY number').all() as {
+        const accounts = db
+          .prepare(
+            'SELECT number, name, intl_state, blocked_at, reason, hr_grace_until FROM accounts ORDER BY number',
+          )
+          .all() as {
           number: string;
           name: string;
           intl_state: string;
@@ -198,19 +226,30 @@ async function main(): Promise<void> {
         }[];
         const now = Date.now();
         for (const a of accounts) {
-          const grace = a.hr_grace_until * 1000 > now ? `  grace until ${new Date(a.hr_grace_until * 1000).toISOString()}` : '';
-          console.log(`${a.number}\t${a.intl_state}${a.intl_state === 'blocked' ? ` since ${a.blocked_at} (${a.reason})` : ''}${grace}\t${a.name}`);
-          const subs = db.prepare('SELECT username FROM subscriber WHERE account_number = ? ORDER BY username').all(a.number) as { username: string }[];
+          const grace =
+            a.hr_grace_until * 1000 > now
+              ? `  grace until ${new Date(a.hr_grace_until * 1000).toISOString()}`
+              : '';
+          console.log(
+            `${a.number}\t${a.intl_state}${a.intl_state === 'blocked' ? ` since ${a.blocked_at} (${a.reason})` : ''}${grace}\t${a.name}`,
+          );
+          const subs = db
+            .prepare('SELECT username FROM subscriber WHERE account_number = ? ORDER BY username')
+            .all(a.number) as { username: string }[];
           for (const s of subs) {
             const regs = db
               .prepare('SELECT contact, expires FROM location WHERE username = ? AND expires > ?')
               .all(s.username, msToJulian(now)) as { contact: string; expires: number }[];
-            console.log(`  ${s.username}\t${regs.length === 0 ? 'not registered' : regs.map((r) => `${r.contact} until ${new Date(julianToMs(r.expires)).toISOString()}`).join(', ')}`);
+            console.log(
+              `  ${s.username}\t${regs.length === 0 ? 'not registered' : regs.map((r) => `${r.contact} until ${new Date(julianToMs(r.expires)).toISOString()}`).join(', ')}`,
+            );
           }
         }
-        const out = db.prepare(
-          `SELECT count(*) AS pending FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL`,
-        ).get() as { pending: number };
+        const out = db
+          .prepare(
+            `SELECT count(*) AS pending FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL`,
+          )
+          .get() as { pending: number };
         console.log(`events waiting for delivery: ${out.pending}`);
       });
       return;

@@ -36,11 +36,20 @@ export function createDatabase(dbPath: string): void {
     db.pragma('busy_timeout = 5000'); // the CLI may run this while Kamailio is writing
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (String(mode).toLowerCase() !== 'wal') {
-      throw new Error(`could not switch ${dbPath} to WAL (journal_mode is ${String(mode)}); is Kamailio running on it?`);
+      throw new Error(
+        `could not switch ${dbPath} to WAL (journal_mode is ${String(mode)}); is Kamailio running on it?`,
+      );
     }
     // A database made before accounts had a country: add it (every account reads as before: US).
-    const hasAccounts = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'accounts'").get();
-    if (hasAccounts && !(db.prepare('PRAGMA table_info(accounts)').all() as { name: string }[]).some((c) => c.name === 'country')) {
+    const hasAccounts = db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'accounts'")
+      .get();
+    if (
+      hasAccounts &&
+      !(db.prepare('PRAGMA table_info(accounts)').all() as { name: string }[]).some(
+        (c) => c.name === 'country',
+      )
+    ) {
       db.exec("ALTER TABLE accounts ADD COLUMN country TEXT NOT NULL DEFAULT 'US'");
     }
     db.exec(readFileSync(SCHEMA_PATH, 'utf8'));
@@ -50,7 +59,8 @@ export function createDatabase(dbPath: string): void {
   }
 }
 
-export const nowIso = (ms: number = Date.now()): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const nowIso = (ms: number = Date.now()): string =>
+  new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * db_sqlite (5.6, dbase.c) stores DATETIME columns as Julian day numbers (REAL), written as

@@ -121,9 +121,17 @@ export function dialPlanRows(): DialPlanRows {
     const p = planOf(country);
     // Fixed-line and mobile lengths only: AU's possible lengths include 12, the length of bare
     // international digits such as 447400123456, which must not read as an Australian number.
-    const lengths = new Set([...(p.type('FIXED_LINE')?.possibleLengths() ?? []), ...(p.type('MOBILE')?.possibleLengths() ?? [])]);
+    const lengths = new Set([
+      ...(p.type('FIXED_LINE')?.possibleLengths() ?? []),
+      ...(p.type('MOBILE')?.possibleLengths() ?? []),
+    ]);
     if (lengths.size === 0) for (const l of p.possibleLengths() ?? []) lengths.add(l);
-    plans.push({ country, callingCode: p.callingCode(), nationalPrefix: p.nationalPrefix() ?? '', nationalLengths: `,${[...lengths].sort((a, b) => a - b).join(',')},` });
+    plans.push({
+      country,
+      callingCode: p.callingCode(),
+      nationalPrefix: p.nationalPrefix() ?? '',
+      nationalLengths: `,${[...lengths].sort((a, b) => a - b).join(',')},`,
+    });
     for (const prefix of expandPattern(p.IDDPrefix())) if (prefix) idd.push({ country, prefix });
   }
   const regions = new Map<string, string>();
@@ -161,7 +169,9 @@ export function writeDialPlans(db: Database.Database): void {
     db.prepare('DELETE FROM national_leading').run();
     const lead = db.prepare('INSERT OR IGNORE INTO national_leading (calling_code, prefix) VALUES (?, ?)');
     for (const r of rows.leading) lead.run(r.callingCode, r.prefix);
-    const plan = db.prepare('INSERT INTO dial_plans (country, calling_code, national_prefix, national_lengths) VALUES (?, ?, ?, ?)');
+    const plan = db.prepare(
+      'INSERT INTO dial_plans (country, calling_code, national_prefix, national_lengths) VALUES (?, ?, ?, ?)',
+    );
     for (const r of rows.plans) plan.run(r.country, r.callingCode, r.nationalPrefix, r.nationalLengths);
     const iddIns = db.prepare('INSERT OR IGNORE INTO idd_prefixes (country, prefix) VALUES (?, ?)');
     for (const r of rows.idd) iddIns.run(r.country, r.prefix);

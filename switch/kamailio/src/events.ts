@@ -42,7 +42,11 @@ export function ulid(ms: number = Date.now()): string {
 }
 
 /** `Tollgate-Signature` value: t=<unix s>,v1=hex HMAC-SHA256(secret, "<t>.<raw body>"). */
-export function signatureHeader(secret: string, rawBody: string, t: number = Math.floor(Date.now() / 1000)): string {
+export function signatureHeader(
+  secret: string,
+  rawBody: string,
+  t: number = Math.floor(Date.now() / 1000),
+): string {
   const v1 = createHmac('sha256', secret).update(`${t}.`).update(rawBody, 'utf8').digest('hex');
   return `t=${t},v1=${v1}`;
 }
@@ -77,7 +81,9 @@ function buildBody(db: Db, row: OutboxRow): { eventId: string; body: string } {
   let event: unknown;
   if (row.type === 'block.placed') {
     const hits = row.fraud_hit_id
-      ? (db.prepare('SELECT at, from_user, to_number, source_ip FROM fraud_hits WHERE id = ?').all(row.fraud_hit_id) as HitRow[])
+      ? (db
+          .prepare('SELECT at, from_user, to_number, source_ip FROM fraud_hits WHERE id = ?')
+          .all(row.fraud_hit_id) as HitRow[])
       : [];
     event = {
       id: eventId,
@@ -96,7 +102,12 @@ function buildBody(db: Db, row: OutboxRow): { eventId: string; body: string } {
       },
     };
   } else {
-    event = { id: eventId, type: 'block.lifted', occurredAt, data: { accountNumber: row.account_number, actor: row.actor ?? 'switch' } };
+    event = {
+      id: eventId,
+      type: 'block.lifted',
+      occurredAt,
+      data: { accountNumber: row.account_number, actor: row.actor ?? 'switch' },
+    };
   }
   return { eventId, body: JSON.stringify(event) };
 }
@@ -119,8 +130,12 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
        FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL ORDER BY seq LIMIT 100`,
   );
   const saveBody = db.prepare('UPDATE outbox SET event_id = ?, body = ? WHERE seq = ? AND body IS NULL');
-  const markDelivered = db.prepare('UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_status = ?, last_error = NULL WHERE seq = ?');
-  const markFailed = db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ? WHERE seq = ?');
+  const markDelivered = db.prepare(
+    'UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_status = ?, last_error = NULL WHERE seq = ?',
+  );
+  const markFailed = db.prepare(
+    'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ? WHERE seq = ?',
+  );
   const markAbandoned = db.prepare('UPDATE outbox SET abandoned_at = ? WHERE seq = ?');
 
   async function attempt(row: OutboxRow): Promise<void> {
@@ -159,7 +174,9 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
     // does not know yet); the receiver deduplicates on the event id.
     const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(row.attempts, 20));
     markFailed.run(Date.now() + delay, status, error, row.seq);
-    log(`event ${row.event_id} (${row.type} ${row.account_number}) attempt ${row.attempts + 1} failed (${error}); retry in ${delay} ms`);
+    log(
+      `event ${row.event_id} (${row.type} ${row.account_number}) attempt ${row.attempts + 1} failed (${error}); retry in ${delay} ms`,
+    );
     if (Date.now() - row.created_at * 1000 > giveUpAfterMs) {
       markAbandoned.run(Date.now(), row.seq);
       log(`event ${row.event_id} abandoned after ${row.attempts + 1} attempts`);
@@ -177,7 +194,9 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
         continue;
       }
       await attempt(row);
-      const after = db.prepare('SELECT delivered_at FROM outbox WHERE seq = ?').get(row.seq) as { delivered_at: number | null };
+      const after = db.prepare('SELECT delivered_at FROM outbox WHERE seq = ?').get(row.seq) as {
+        delivered_at: number | null;
+      };
       if (after.delivered_at === null) held.add(row.account_number);
     }
   }

@@ -119,7 +119,8 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
   const graceSeconds = o.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   const sipHost = o.sipHost ?? '127.0.0.1';
   if (o.token.length < 16) throw new Error('token (SWITCH_API_TOKEN) must be at least 16 characters');
-  if (o.webhookSecret.length < 16) throw new Error('webhookSecret (SWITCH_WEBHOOK_SECRET) must be at least 16 characters');
+  if (o.webhookSecret.length < 16)
+    throw new Error('webhookSecret (SWITCH_WEBHOOK_SECRET) must be at least 16 characters');
   if (!/^[A-Za-z0-9.-]{1,64}$/.test(realm)) throw new Error('realm must be a domain name');
   new URL(o.eventsUrl); // throws on a malformed URL
   const nextHop = nextHopUri(o.uasAddress);
@@ -128,8 +129,13 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const dbPath = path.join(dataDir, 'switch.db');
   const ctlSock = path.join(dataDir, 'kamailio_ctl');
-  if (Buffer.byteLength(ctlSock) > 100) throw new Error(`dataDir path too long for a unix socket: ${ctlSock}`);
-  for (const [name, v] of [['dataDir', dataDir], ['realm', realm], ['uasAddress', nextHop]] as const) {
+  if (Buffer.byteLength(ctlSock) > 100)
+    throw new Error(`dataDir path too long for a unix socket: ${ctlSock}`);
+  for (const [name, v] of [
+    ['dataDir', dataDir],
+    ['realm', realm],
+    ['uasAddress', nextHop],
+  ] as const) {
     if (/["\\\s]/.test(v)) throw new Error(`${name} must not contain quotes, backslashes or spaces: ${v}`);
   }
 
@@ -150,26 +156,42 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
   };
 
   try {
-    if (fresh && !o.provision?.highRiskPrefixes) provision(db, realm, { highRiskPrefixes: DEFAULT_HIGH_RISK_PREFIXES });
+    if (fresh && !o.provision?.highRiskPrefixes)
+      provision(db, realm, { highRiskPrefixes: DEFAULT_HIGH_RISK_PREFIXES });
     if (o.provision) provision(db, realm, o.provision);
 
     const q = (s: string) => `"${s}"`;
     // db_url "sqlite:///x" names the relative path "x" (Kamailio runs in dataDir): an absolute path needs four slashes.
     const dbUrl = `sqlite:///${dbPath}`;
     const args = [
-      '-f', KAMAILIO_CFG_PATH,
-      '-DD', '-E',
-      '-l', `udp:${isIP(sipHost) === 6 ? `[${sipHost}]` : sipHost}:${o.sipPort}`,
-      '-P', path.join(dataDir, 'kamailio.pid'),
-      '-Y', dataDir,
-      '-w', dataDir,
-      '-m', '64', '-M', '8',
-      '-A', `DBURL=${q(dbUrl)}`,
-      '-A', `SQLCON=${q(`db=>${dbUrl}`)}`,
-      '-A', `REALM=${q(realm)}`,
-      '-A', `NEXTHOP=${q(nextHop)}`,
-      '-A', `CTLSOCK=${q(`unix:${ctlSock}`)}`,
-      '-A', `CHILDREN=${Math.max(1, Math.floor(o.children ?? 4))}`,
+      '-f',
+      KAMAILIO_CFG_PATH,
+      '-DD',
+      '-E',
+      '-l',
+      `udp:${isIP(sipHost) === 6 ? `[${sipHost}]` : sipHost}:${o.sipPort}`,
+      '-P',
+      path.join(dataDir, 'kamailio.pid'),
+      '-Y',
+      dataDir,
+      '-w',
+      dataDir,
+      '-m',
+      '64',
+      '-M',
+      '8',
+      '-A',
+      `DBURL=${q(dbUrl)}`,
+      '-A',
+      `SQLCON=${q(`db=>${dbUrl}`)}`,
+      '-A',
+      `REALM=${q(realm)}`,
+      '-A',
+      `NEXTHOP=${q(nextHop)}`,
+      '-A',
+      `CTLSOCK=${q(`unix:${ctlSock}`)}`,
+      '-A',
+      `CHILDREN=${Math.max(1, Math.floor(o.children ?? 4))}`,
     ];
     const logFile = createWriteStream(path.join(dataDir, 'kamailio.log'), { flags: 'a' });
     const tail: string[] = [];
@@ -195,18 +217,35 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
     const deadline = Date.now() + (o.startupTimeoutMs ?? 10_000);
     let up = false;
     while (!up && Date.now() < deadline) {
-      const gone = await Promise.race([exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 50))]);
+      const gone = await Promise.race([
+        exited.then(() => true),
+        new Promise<false>((r) => setTimeout(() => r(false), 50)),
+      ]);
       if (gone || kamailio.exitCode !== null) {
         throw new Error(`kamailio exited during startup (code ${kamailio.exitCode}):\n${tail.join('\n')}`);
       }
       up = await sipPing(sipHost, o.sipPort, 300);
     }
-    if (!up) throw new Error(`kamailio did not answer OPTIONS on ${sipHost}:${o.sipPort}:\n${tail.join('\n')}`);
+    if (!up)
+      throw new Error(`kamailio did not answer OPTIONS on ${sipHost}:${o.sipPort}:\n${tail.join('\n')}`);
     log(`kamailio ${kamailio.pid} listening on udp:${sipHost}:${o.sipPort}, next hop ${nextHop}`);
 
-    api = await startApi(db, { token: o.token, realm, graceSeconds, host: o.httpHost, port: o.httpPort, tls: o.tls, log });
+    api = await startApi(db, {
+      token: o.token,
+      realm,
+      graceSeconds,
+      host: o.httpHost,
+      port: o.httpPort,
+      tls: o.tls,
+      log,
+    });
     log(`switch API on ${api.url}`);
-    deliverer = startDelivery(db, { ...o.delivery, eventsUrl: o.eventsUrl, webhookSecret: o.webhookSecret, log });
+    deliverer = startDelivery(db, {
+      ...o.delivery,
+      eventsUrl: o.eventsUrl,
+      webhookSecret: o.webhookSecret,
+      log,
+    });
 
     const proc = kamailio;
     const apiServer = api;

@@ -38,13 +38,21 @@ export interface ProvisionSpec {
 const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
 
 /** ha1 for digest auth with use_domain = 0, and ha1b for clients that send user@domain. */
-export function digestHashes(username: string, realm: string, password: string): { ha1: string; ha1b: string } {
-  return { ha1: md5(`${username}:${realm}:${password}`), ha1b: md5(`${username}@${realm}:${realm}:${password}`) };
+export function digestHashes(
+  username: string,
+  realm: string,
+  password: string,
+): { ha1: string; ha1b: string } {
+  return {
+    ha1: md5(`${username}:${realm}:${password}`),
+    ha1b: md5(`${username}@${realm}:${realm}:${password}`),
+  };
 }
 
 export function validatePassword(password: unknown): string | null {
   if (typeof password !== 'string') return 'password must be a string';
-  if (password.length < 1 || password.length > PASSWORD_MAX) return `password must be 1–${PASSWORD_MAX} characters`;
+  if (password.length < 1 || password.length > PASSWORD_MAX)
+    return `password must be 1–${PASSWORD_MAX} characters`;
   return null;
 }
 
@@ -60,16 +68,18 @@ export function normalizeCidr(cidr: string): string {
 /** Sets a SIP password: new ha1 (effective on the next REGISTER) and ends current registrations. */
 export function setSubscriberPassword(db: Db, realm: string, username: string, password: string): boolean {
   const { ha1, ha1b } = digestHashes(username, realm, password);
-  return db.transaction(() => {
-    const r = db
-      .prepare('UPDATE subscriber SET ha1 = ?, ha1b = ?, password_changed_at = ? WHERE username = ?')
-      .run(ha1, ha1b, nowIso(), username);
-    if (r.changes === 0) return false;
-    // A rotated password is a fraud response: a device (or an attacker) registered with the old
-    // password must not keep receiving calls until its binding expires. It registers again.
-    db.prepare('DELETE FROM location WHERE username = ?').run(username);
-    return true;
-  }).immediate(); // a savepoint when nested in the API's transaction
+  return db
+    .transaction(() => {
+      const r = db
+        .prepare('UPDATE subscriber SET ha1 = ?, ha1b = ?, password_changed_at = ? WHERE username = ?')
+        .run(ha1, ha1b, nowIso(), username);
+      if (r.changes === 0) return false;
+      // A rotated password is a fraud response: a device (or an attacker) registered with the old
+      // password must not keep receiving calls until its binding expires. It registers again.
+      db.prepare('DELETE FROM location WHERE username = ?').run(username);
+      return true;
+    })
+    .immediate(); // a savepoint when nested in the API's transaction
 }
 
 /**
@@ -78,19 +88,29 @@ export function setSubscriberPassword(db: Db, realm: string, username: string, p
  */
 export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
   for (const a of spec.accounts ?? []) {
-    if (!ACCOUNT_NUMBER_RE.test(a.number)) throw new Error(`bad account number ${JSON.stringify(a.number)} (ACC-1001 style)`);
-    if (a.country !== undefined && !isSupportedCountry(a.country)) throw new Error(`bad country ${JSON.stringify(a.country)} for ${a.number} (ISO 3166-1 alpha-2, e.g. US)`);
-    if (a.internationalCalling && a.internationalCalling !== 'allowed' && a.internationalCalling !== 'blocked') {
+    if (!ACCOUNT_NUMBER_RE.test(a.number))
+      throw new Error(`bad account number ${JSON.stringify(a.number)} (ACC-1001 style)`);
+    if (a.country !== undefined && !isSupportedCountry(a.country))
+      throw new Error(
+        `bad country ${JSON.stringify(a.country)} for ${a.number} (ISO 3166-1 alpha-2, e.g. US)`,
+      );
+    if (
+      a.internationalCalling &&
+      a.internationalCalling !== 'allowed' &&
+      a.internationalCalling !== 'blocked'
+    ) {
       throw new Error(`bad internationalCalling for ${a.number}`);
     }
     for (const c of a.credentials ?? []) {
-      if (!SIP_USERNAME_RE.test(c.username)) throw new Error(`bad SIP username ${JSON.stringify(c.username)}`);
+      if (!SIP_USERNAME_RE.test(c.username))
+        throw new Error(`bad SIP username ${JSON.stringify(c.username)}`);
       const problem = validatePassword(c.password);
       if (problem) throw new Error(`${c.username}: ${problem}`);
     }
   }
   const prefixes = spec.highRiskPrefixes?.map((p) => {
-    if (!PREFIX_RE.test(p)) throw new Error(`bad high-risk prefix ${JSON.stringify(p)} (E.164 with '+', e.g. +252)`);
+    if (!PREFIX_RE.test(p))
+      throw new Error(`bad high-risk prefix ${JSON.stringify(p)} (E.164 with '+', e.g. +252)`);
     return p;
   });
   const ranges = spec.hotspotRanges?.map(normalizeCidr);
@@ -100,19 +120,38 @@ export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
     for (const a of spec.accounts ?? []) {
       const existing = db.prepare('SELECT number FROM accounts WHERE number = ?').get(a.number);
       if (existing) {
-        if (a.name !== undefined) db.prepare('UPDATE accounts SET name = ?, updated_at = ? WHERE number = ?').run(a.name, now, a.number);
-        if (a.country !== undefined) db.prepare('UPDATE accounts SET country = ?, updated_at = ? WHERE number = ?').run(a.country, now, a.number);
+        if (a.name !== undefined)
+          db.prepare('UPDATE accounts SET name = ?, updated_at = ? WHERE number = ?').run(
+            a.name,
+            now,
+            a.number,
+          );
+        if (a.country !== undefined)
+          db.prepare('UPDATE accounts SET country = ?, updated_at = ? WHERE number = ?').run(
+            a.country,
+            now,
+            a.number,
+          );
       } else {
         const blocked = a.internationalCalling === 'blocked';
         db.prepare(
           `INSERT INTO accounts (number, name, country, intl_state, blocked_at, reason, actor, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(a.number, a.name ?? '', a.country ?? 'US', blocked ? 'blocked' : 'allowed', blocked ? now : null, blocked ? 'manual' : null, 'provisioning', now);
+        ).run(
+          a.number,
+          a.name ?? '',
+          a.country ?? 'US',
+          blocked ? 'blocked' : 'allowed',
+          blocked ? now : null,
+          blocked ? 'manual' : null,
+          'provisioning',
+          now,
+        );
       }
       for (const c of a.credentials ?? []) {
-        const owner = db.prepare('SELECT account_number FROM subscriber WHERE username = ?').get(c.username) as
-          | { account_number: string }
-          | undefined;
+        const owner = db
+          .prepare('SELECT account_number FROM subscriber WHERE username = ?')
+          .get(c.username) as { account_number: string } | undefined;
         if (owner && owner.account_number !== a.number) {
           throw new Error(`SIP username ${c.username} already belongs to ${owner.account_number}`);
         }
@@ -120,13 +159,9 @@ export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
         if (owner) {
           db.prepare('UPDATE subscriber SET ha1 = ?, ha1b = ? WHERE username = ?').run(ha1, ha1b, c.username);
         } else {
-          db.prepare('INSERT INTO subscriber (username, domain, ha1, ha1b, account_number) VALUES (?, ?, ?, ?, ?)').run(
-            c.username,
-            realm,
-            ha1,
-            ha1b,
-            a.number,
-          );
+          db.prepare(
+            'INSERT INTO subscriber (username, domain, ha1, ha1b, account_number) VALUES (?, ?, ?, ?, ?)',
+          ).run(c.username, realm, ha1, ha1b, a.number);
         }
       }
     }

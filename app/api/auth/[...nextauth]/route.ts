@@ -15,6 +15,7 @@ export async function GET(request: Request): Promise<Response> {
  */
 export async function POST(request: Request): Promise<Response> {
   const path = new URL(request.url).pathname;
-  if (/\/(callback|signin)\/(credentials|link|nodemailer)\/?$/.test(path)) return new Response('Not found', { status: 404 });
+  if (/\/(callback|signin)\/(credentials|link|nodemailer)\/?$/.test(path))
+    return new Response('Not found', { status: 404 });
   return handlers.POST(request as NextRequest);
 }

@@ -12,7 +12,10 @@ export async function POST(request: Request): Promise<Response> {
   const body = await readBodyLimited(request, LIMIT);
   if (body === null) {
     countSwitchEvent('413');
-    return Response.json({ error: { code: 'too_large', message: 'event bodies are limited to 64 KB' } }, { status: 413 });
+    return Response.json(
+      { error: { code: 'too_large', message: 'event bodies are limited to 64 KB' } },
+      { status: 413 },
+    );
   }
   const signature = request.headers.get('tollgate-signature');
   let res = await ingestSwitchEvent(body, signature, env().SWITCH_WEBHOOK_SECRET);
@@ -20,6 +23,12 @@ export async function POST(request: Request): Promise<Response> {
   // stored nothing (the signature is checked first), so asking again cannot apply anything twice.
   const previous = env().SWITCH_WEBHOOK_SECRET_PREVIOUS;
   if (res.status === 401 && previous) res = await ingestSwitchEvent(body, signature, previous);
-  countSwitchEvent(res.status === 200 ? ((res.body as { duplicate?: boolean }).duplicate ? 'duplicate' : 'new') : (String(res.status) as EventResult));
+  countSwitchEvent(
+    res.status === 200
+      ? (res.body as { duplicate?: boolean }).duplicate
+        ? 'duplicate'
+        : 'new'
+      : (String(res.status) as EventResult),
+  );
   return Response.json(res.body, { status: res.status });
 }

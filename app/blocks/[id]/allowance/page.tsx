@@ -12,13 +12,37 @@ export default async function AllowancePage({ params }: { params: Promise<{ id: 
   const block = await getBlockForUser(user.id, id);
   if (!block) notFound();
   const t = await getTranslations('allowance');
-  const labels = Object.fromEntries((['country', 'countryHint', 'choose', 'hours', 'hoursHint', 'reason', 'reasonHint', 'submit', 'sending'] as const).map((k) => [k, t(k)])) as RequestFormLabels;
+  const labels = Object.fromEntries(
+    (
+      [
+        'country',
+        'countryHint',
+        'choose',
+        'hours',
+        'hoursHint',
+        'reason',
+        'reasonHint',
+        'submit',
+        'sending',
+      ] as const
+    ).map((k) => [k, t(k)]),
+  ) as RequestFormLabels;
   return (
     <div className="flex flex-col gap-4">
-      <Link href={`/blocks/${block.id}`} className="text-sm text-blue-800 underline">{t('back')}</Link>
+      <Link href={`/blocks/${block.id}`} className="text-sm text-blue-800 underline">
+        {t('back')}
+      </Link>
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p className="max-w-xl">{t('intro')}</p>
-      {block.status !== 'active' ? <p role="status">{t('notActive')}</p> : <AllowanceRequestForm blockId={block.id} countries={allowableCountries(block.account.country, await getLocale())} labels={labels} />}
+      {block.status !== 'active' ? (
+        <p role="status">{t('notActive')}</p>
+      ) : (
+        <AllowanceRequestForm
+          blockId={block.id}
+          countries={allowableCountries(block.account.country, await getLocale())}
+          labels={labels}
+        />
+      )}
     </div>
   );
 }

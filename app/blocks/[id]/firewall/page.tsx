@@ -16,10 +16,16 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
   const checks = FIREWALL_CHECKS.map((name) => ({ name, label: doors(`${name}.confirm`) }));
   return (
     <div className="flex flex-col gap-4">
-      <Link href={`/blocks/${block.id}`} className="text-sm text-blue-800 underline">{t('back')}</Link>
+      <Link href={`/blocks/${block.id}`} className="text-sm text-blue-800 underline">
+        {t('back')}
+      </Link>
       <h1 className="text-2xl font-bold">{t('firewall.title')}</h1>
       <p className="max-w-xl">{t('firewall.intro')}</p>
-      {block.status !== 'active' ? <p role="status">{t('inactive')}</p> : <FirewallForm blockId={block.id} legend={doors('legend')} checks={checks} />}
+      {block.status !== 'active' ? (
+        <p role="status">{t('inactive')}</p>
+      ) : (
+        <FirewallForm blockId={block.id} legend={doors('legend')} checks={checks} />
+      )}
     </div>
   );
 }

@@ -20,14 +20,25 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
   const calls = block.calls.map((c) => {
     const d = describeDialled(c.to, country, locale);
     const values = { at: format.dateTime(c.at, ZONED_SECONDS), number: d.display, credential: c.sipUsername };
-    return { id: c.id, label: d.countryName ? t('misdial.callCountry', { ...values, country: d.countryName }) : t('misdial.call', values) };
+    return {
+      id: c.id,
+      label: d.countryName
+        ? t('misdial.callCountry', { ...values, country: d.countryName })
+        : t('misdial.call', values),
+    };
   });
   return (
     <div className="flex flex-col gap-4">
-      <Link href={`/blocks/${block.id}`} className="text-sm text-blue-800 underline">{t('back')}</Link>
+      <Link href={`/blocks/${block.id}`} className="text-sm text-blue-800 underline">
+        {t('back')}
+      </Link>
       <h1 className="text-2xl font-bold">{t('misdial.title')}</h1>
       <p className="max-w-xl">{t('misdial.intro')}</p>
-      {block.status !== 'active' ? <p role="status">{t('inactive')}</p> : <MisdialForm blockId={block.id} calls={calls} country={country} />}
+      {block.status !== 'active' ? (
+        <p role="status">{t('inactive')}</p>
+      ) : (
+        <MisdialForm blockId={block.id} calls={calls} country={country} />
+      )}
     </div>
   );
 }

@@ -8,7 +8,13 @@ import { env } from '@/lib/server/env';
 import { credentialForUser } from '@/lib/credentials/reset';
 import { devicesForCredential } from '@/lib/devices/registrations';
 
-export default async function ResetPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ block?: string }> }) {
+export default async function ResetPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ block?: string }>;
+}) {
   const { id } = await params;
   const { block } = await searchParams;
   const user = await requireUser(`/credentials/${encodeURIComponent(id)}/reset`);
@@ -18,13 +24,27 @@ export default async function ResetPage({ params, searchParams }: { params: Prom
   const backHref = block && /^[a-z0-9]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
   return (
     <div className="flex flex-col gap-4">
-      <Link href={backHref} className="text-sm text-blue-800 underline">{t('back')}</Link>
+      <Link href={backHref} className="text-sm text-blue-800 underline">
+        {t('back')}
+      </Link>
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p className="max-w-xl">
-        {t.rich('intro', { label: cred.label, username: cred.username, name: cred.account.name, number: cred.account.number, mono: (c) => <span className="font-mono">{c}</span> })}
+        {t.rich('intro', {
+          label: cred.label,
+          username: cred.username,
+          name: cred.account.name,
+          number: cred.account.number,
+          mono: (c) => <span className="font-mono">{c}</span>,
+        })}
       </p>
-      <ResetForm credentialId={cred.id} username={cred.username} label={cred.label} minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
-        userInputs={[cred.account.number, cred.account.name, cred.username, user.email]} backHref={backHref} />
+      <ResetForm
+        credentialId={cred.id}
+        username={cred.username}
+        label={cred.label}
+        minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
+        userInputs={[cred.account.number, cred.account.name, cred.username, user.email]}
+        backHref={backHref}
+      />
       <RegisteredDevices load={devicesForCredential(user.id, cred.id)} />
     </div>
   );

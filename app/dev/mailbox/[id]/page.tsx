@@ -20,7 +20,9 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
   const t = await getTranslations('mailbox');
   return (
     <div className="flex flex-col gap-4">
-      <Link href="/dev/mailbox" className="text-sm text-blue-800 underline">{t('back')}</Link>
+      <Link href="/dev/mailbox" className="text-sm text-blue-800 underline">
+        {t('back')}
+      </Link>
       <h1 className="text-2xl font-bold">{m.subject}</h1>
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-sm">
         <dt className="font-semibold">{t('to')}</dt>
@@ -29,17 +31,23 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
         <dd>{m.date}</dd>
       </dl>
       <section aria-labelledby="links" className="flex flex-col gap-1">
-        <h2 id="links" className="text-lg font-semibold">{t('links')}</h2>
+        <h2 id="links" className="text-lg font-semibold">
+          {t('links')}
+        </h2>
         <ul className="list-disc pl-6">
           {linksIn(m.text).map((href) => (
             <li key={href} className="break-all">
-              <a href={href} rel="noreferrer" className="text-blue-800 underline">{href}</a>
+              <a href={href} rel="noreferrer" className="text-blue-800 underline">
+                {href}
+              </a>
             </li>
           ))}
         </ul>
       </section>
       <section aria-labelledby="html" className="flex flex-col gap-1">
-        <h2 id="html" className="text-lg font-semibold">{t('html')}</h2>
+        <h2 id="html" className="text-lg font-semibold">
+          {t('html')}
+        </h2>
         <iframe
           src={`/dev/mailbox/${m.id}/html`}
           title={t('frameTitle', { subject: m.subject })}
@@ -48,8 +56,12 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
         />
       </section>
       <section aria-labelledby="text" className="flex flex-col gap-1">
-        <h2 id="text" className="text-lg font-semibold">{t('text')}</h2>
-        <pre className="overflow-x-auto rounded-md border border-slate-300 bg-white p-3 text-sm whitespace-pre-wrap">{m.text}</pre>
+        <h2 id="text" className="text-lg font-semibold">
+          {t('text')}
+        </h2>
+        <pre className="overflow-x-auto rounded-md border border-slate-300 bg-white p-3 text-sm whitespace-pre-wrap">
+          {m.text}
+        </pre>
       </section>
     </div>
   );

@@ -13,7 +13,13 @@ import { requireStaff } from '@/lib/auth/session';
 import { otherBlocksInForce } from '@/lib/blocks/queries';
 import { getRequestForStaff } from '@/lib/requests/detail';
 
-export default async function StaffRequestPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string }> }) {
+export default async function StaffRequestPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ done?: string }>;
+}) {
   const l = await getTranslations('staff.labels');
   const t = await getTranslations('staff.requestPage');
   const user = await requireStaff();
@@ -26,55 +32,110 @@ export default async function StaffRequestPage({ params, searchParams }: { param
     <div className="flex flex-col gap-8">
       {b.status === 'lift_pending' ? <AutoRefresh /> : null}
       <div className="flex flex-col gap-2">
-        <Link href="/staff" className="text-sm text-blue-800 underline">{t('back')}</Link>
-        <h1 className="text-2xl font-bold">{t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}</h1>
+        <Link href="/staff" className="text-sm text-blue-800 underline">
+          {t('back')}
+        </Link>
+        <h1 className="text-2xl font-bold">
+          {t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
+        </h1>
         <div role="status" aria-live="polite" className="flex flex-col gap-2">
-          {done === 'approved' || done === 'denied' ? <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">{t(`done.${done}`)}</p> : null}
+          {done === 'approved' || done === 'denied' ? (
+            <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
+              {t(`done.${done}`)}
+            </p>
+          ) : null}
           <p className="font-semibold">
             {r.decision
-              ? t.rich('statusDecided', { status: l(`requestStatus.${r.status}`), by: r.decision.by ?? t('unknownActor'), block: l(`blockStatus.${b.status}`), when: () => <When at={r.decision!.at} /> })
+              ? t.rich('statusDecided', {
+                  status: l(`requestStatus.${r.status}`),
+                  by: r.decision.by ?? t('unknownActor'),
+                  block: l(`blockStatus.${b.status}`),
+                  when: () => <When at={r.decision!.at} />,
+                })
               : t('status', { status: l(`requestStatus.${r.status}`), block: l(`blockStatus.${b.status}`) })}
           </p>
         </div>
       </div>
 
       <section aria-labelledby="call-title" className="flex flex-col gap-3">
-        <h2 id="call-title" className="text-xl font-semibold">{t('call')}</h2>
+        <h2 id="call-title" className="text-xl font-semibold">
+          {t('call')}
+        </h2>
         <RequestSummary r={r} />
         <LikelihoodHint likelihood={r.likelihood} id="hint" />
       </section>
 
       <section aria-labelledby="decide-title" className="flex flex-col gap-3">
-        <h2 id="decide-title" className="text-xl font-semibold">{t('decision')}</h2>
+        <h2 id="decide-title" className="text-xl font-semibold">
+          {t('decision')}
+        </h2>
         {r.status === 'pending' ? (
           <DecisionForms requestId={r.id} otherBlocks={otherBlocks} />
         ) : r.decision ? (
           <div className="rounded-md border border-slate-200 bg-white p-3">
-            {r.decision.note ? <p><span className="font-medium">{t('note')}</span> {r.decision.note}</p> : null}
-            {r.decision.denyReason ? <p><span className="font-medium">{t('denyReason')}</span> {r.decision.denyReason}</p> : null}
+            {r.decision.note ? (
+              <p>
+                <span className="font-medium">{t('note')}</span> {r.decision.note}
+              </p>
+            ) : null}
+            {r.decision.denyReason ? (
+              <p>
+                <span className="font-medium">{t('denyReason')}</span> {r.decision.denyReason}
+              </p>
+            ) : null}
           </div>
         ) : null}
       </section>
 
       <section aria-labelledby="block-title" className="flex flex-col gap-3">
-        <h2 id="block-title" className="text-xl font-semibold">{t('block')}</h2>
+        <h2 id="block-title" className="text-xl font-semibold">
+          {t('block')}
+        </h2>
         <p>
-          {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', { reason: l(`reason.${b.reason}`), by: b.placedBy, status: l(`blockStatus.${b.status}`), placed: () => <When at={b.placedAt} />, lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null) })}{' '}
-          <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">{t('accountLink')}</Link>
+          {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', {
+            reason: l(`reason.${b.reason}`),
+            by: b.placedBy,
+            status: l(`blockStatus.${b.status}`),
+            placed: () => <When at={b.placedAt} />,
+            lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null),
+          })}{' '}
+          <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">
+            {t('accountLink')}
+          </Link>
         </p>
-        {b.note ? <p><span className="font-medium">{t('supportNote')}</span> {b.note}</p> : null}
+        {b.note ? (
+          <p>
+            <span className="font-medium">{t('supportNote')}</span> {b.note}
+          </p>
+        ) : null}
         <h3 className="font-semibold">{t('triggers')}</h3>
-        {r.summary.count ? <TriggerCalls block={{ account: r.account, calls: b.calls }} /> : <p>{t('noneRecorded')}</p>}
-        {b.calls.some((c) => c.marked) ? <p className="text-sm">{t('marked', { count: b.calls.filter((c) => c.marked).length })}</p> : null}
+        {r.summary.count ? (
+          <TriggerCalls block={{ account: r.account, calls: b.calls }} />
+        ) : (
+          <p>{t('noneRecorded')}</p>
+        )}
+        {b.calls.some((c) => c.marked) ? (
+          <p className="text-sm">{t('marked', { count: b.calls.filter((c) => c.marked).length })}</p>
+        ) : null}
         <h3 className="font-semibold">{t('timeline')}</h3>
         <Timeline events={b.events} showActor />
       </section>
 
       <section aria-labelledby="account-title" className="flex flex-col gap-3">
-        <h2 id="account-title" className="text-xl font-semibold">{t('account')}</h2>
+        <h2 id="account-title" className="text-xl font-semibold">
+          {t('account')}
+        </h2>
         <p>
-          {t('accountLine', { name: r.account.name, number: r.account.number, country: r.account.country, timeZone: r.account.timeZone, members: r.account.members.map((m) => m.email).join(', ') || t('nobody') })}{' '}
-          {t('credentials', { list: r.account.credentials.map((c) => `${c.label} (${c.username})`).join(', ') || t('nobody') })}
+          {t('accountLine', {
+            name: r.account.name,
+            number: r.account.number,
+            country: r.account.country,
+            timeZone: r.account.timeZone,
+            members: r.account.members.map((m) => m.email).join(', ') || t('nobody'),
+          })}{' '}
+          {t('credentials', {
+            list: r.account.credentials.map((c) => `${c.label} (${c.username})`).join(', ') || t('nobody'),
+          })}
         </p>
         <AccountHistory view={r} />
       </section>
