@@ -8,7 +8,7 @@ import { processSwitchOutbox } from '@/lib/switch/outbox';
 
 const schema = z.object({
   credentialId: z.string().min(1).max(64),
-  password: z.string().min(1, 'Enter or generate a password.').max(1024, 'Use at most 128 characters.'),
+  password: z.string().min(1, 'outcome.field.password').max(1024, 'outcome.field.passwordTooLong'),
 });
 
 // The password goes to the switch and is forgotten: the returned state never contains it.

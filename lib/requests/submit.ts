@@ -20,26 +20,23 @@ export const misdialSchema = z.object({
   'callIds[]': z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().max(64)).min(1, 'Choose the call or calls that were the misdial.').max(200))
+    .pipe(z.array(z.string().max(64)).min(1, 'outcome.field.misdialCalls').max(200))
     .optional(),
-  intendedNumber: z.string().trim().min(1, 'Enter the number you meant to dial.').max(40),
-  whatHappened: z.string().trim().min(10, 'Tell us in a sentence or two what happened.').max(2000),
-  callbackPhone: z.string().trim().min(1, 'Enter a phone number we can call you back on.').max(40),
+  intendedNumber: z.string().trim().min(1, 'outcome.field.intendedNumber').max(40),
+  whatHappened: z.string().trim().min(10, 'outcome.field.whatHappened').max(2000),
+  callbackPhone: z.string().trim().min(1, 'outcome.field.callbackPhone').max(40),
 });
 
 export const firewallSchema = z.object({
   blockId: z.string().min(1).max(64),
-  voicemailDisa: z.literal(
-    'on',
-    'Confirm that voicemail call-back and DISA are off or protected by a long PIN.',
-  ),
-  callForwarding: z.literal('on', 'Confirm that call forwarding to international numbers is off.'),
-  sipPorts: z.literal('on', 'Confirm that SIP ports 5060/5061 only accept the provider’s addresses.'),
-  webAdmin: z.literal('on', 'Confirm that the router’s web admin is closed to the internet.'),
-  defaultPasswords: z.literal('on', 'Confirm that default device passwords were changed.'),
-  pbxIp: z.union([z.ipv4(), z.ipv6()], 'Enter your PBX’s public IP address, e.g. 198.51.100.20.'),
+  voicemailDisa: z.literal('on', 'outcome.field.voicemailDisa'),
+  callForwarding: z.literal('on', 'outcome.field.callForwarding'),
+  sipPorts: z.literal('on', 'outcome.field.sipPorts'),
+  webAdmin: z.literal('on', 'outcome.field.webAdmin'),
+  defaultPasswords: z.literal('on', 'outcome.field.defaultPasswords'),
+  pbxIp: z.union([z.ipv4(), z.ipv6()], 'outcome.field.pbxIp'),
   whatHappened: z.string().trim().max(2000).default(''),
-  callbackPhone: z.string().trim().min(1, 'Enter a phone number we can call you back on.').max(40),
+  callbackPhone: z.string().trim().min(1, 'outcome.field.callbackPhone').max(40),
 });
 
 /** A filed request's id, or why not (not_found: not a block of the caller's accounts; notes under outcome.request). */

@@ -6,8 +6,8 @@ import { isStaff, STAFF_ROLES } from '@/lib/auth/roles';
 import { currentUser, type CurrentUser } from '@/lib/auth/session';
 import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
-import { localeOf } from '@/lib/i18n/locales';
-import { translate } from '@/lib/i18n/translate';
+import { type Locale, localeOf } from '@/lib/i18n/locales';
+import { translate, translator } from '@/lib/i18n/translate';
 import { isOutcome, outcomeToState, type FormState, type Outcome } from '@/lib/server/outcome';
 
 /**
@@ -48,6 +48,17 @@ function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Recor
 }
 
 /**
+ * A schema's message for a field, in the reader's language: a schema names a catalogue key under
+ * `outcome.field.*` (e.g. `.min(1, 'outcome.field.intendedNumber')`) and this translates it; any other
+ * message (an older schema's English sentence) passes through unchanged.
+ */
+export function fieldMessage(message: string, locale: Locale): string {
+  if (!message.startsWith('outcome.field.')) return message;
+  const t = translator(locale);
+  return t.has(message as never) ? t(message as never) : message;
+}
+
+/**
  * The one wrapper for server actions: load the session, check the role (and the staff second
  * factor), parse the input with zod, then call the domain and map its Outcome to form state
  * (lib/server/outcome.ts outcomeToState, words in localeOf(user)). A page check does not protect an action.
@@ -79,7 +90,9 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues)
-        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issue.message);
+        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(
+          fieldMessage(issue.message, localeOf(user)),
+        );
       return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
     }
     const returned = await handler(parsed.data, { user, meta: await requestMeta() });

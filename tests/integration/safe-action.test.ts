@@ -158,6 +158,28 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     await expect(userAction(schema, async () => missing())(undefined, form(good))).rejects.toEqual(NOT_FOUND);
   });
 
+  it('a field message the schema names as a catalogue key reaches the form in the reader’s language', async () => {
+    const { misdialSchema } = await import('@/lib/requests/submit');
+    const misdial = userAction(misdialSchema, async () => {
+      throw new Error('the domain must not run on bad input');
+    });
+    const bad = { blockId: 'b1', intendedNumber: ' ', whatHappened: 'short', callbackPhone: '' };
+    session.user = who('customer');
+    const en = await misdial(undefined, form(bad));
+    expect(en.fieldErrors).toEqual({
+      intendedNumber: ['Enter the number you meant to dial.'],
+      whatHappened: ['Tell us in a sentence or two what happened.'],
+      callbackPhone: ['Enter a phone number we can call you back on.'],
+    });
+    session.user = who('customer', { locale: 'es' });
+    const es = await misdial(undefined, form(bad));
+    expect(es.message).toBe('Corrija los campos marcados.');
+    expect(es.fieldErrors?.intendedNumber).toEqual(['Escriba el número que quería marcar.']);
+    expect(es.fieldErrors?.callbackPhone).toEqual([
+      'Escriba un número de teléfono en el que podamos devolverle la llamada.',
+    ]);
+  });
+
   it('staffAction and adminAction: the role wrappers refuse customers and, for admin, agents', async () => {
     const forStaff = staffOnly(schema, handler);
     const forAdmin = adminAction(schema, handler);
