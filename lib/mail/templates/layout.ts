@@ -33,38 +33,17 @@ function partHtml(p: Part, shell: Shell): SafeHtml {
     case 'h':
       return html`<h2 style="margin:24px 0 8px;font-size:18px;line-height:1.3;color:#0f172a">${p.text}</h2>`;
     case 'button':
-      return html`<p style="margin:24px 0 8px">
-          <a
-            href="${safeHref(p.url)}"
-            style="display:inline-block;background:#1e40af;color:#ffffff;text-decoration:none;font-weight:bold;padding:14px 24px;border-radius:6px;font-size:17px"
-            >${p.label}</a
-          >
-        </p>
-        <p style="margin:0 0 16px;font-size:13px;color:#475569">
-          ${shell.linkFallback}<br /><a href="${safeHref(p.url)}" style="color:#1e40af;word-break:break-all"
-            >${p.url}</a
-          >
-        </p>`;
+      return html`<p style="margin:24px 0 8px"><a href="${safeHref(p.url)}" style="display:inline-block;background:#1e40af;color:#ffffff;text-decoration:none;font-weight:bold;padding:14px 24px;border-radius:6px;font-size:17px">${p.label}</a></p>
+<p style="margin:0 0 16px;font-size:13px;color:#475569">${shell.linkFallback}<br><a href="${safeHref(p.url)}" style="color:#1e40af;word-break:break-all">${p.url}</a></p>`;
     case 'steps':
-      return html`<ol style="margin:0 0 16px;padding-left:22px">
-        ${p.items.map((i) => html`<li style="margin:0 0 8px">${i}</li>`)}
-      </ol>`;
+      return html`<ol style="margin:0 0 16px;padding-left:22px">${p.items.map((i) => html`<li style="margin:0 0 8px">${i}</li>`)}</ol>`;
     case 'cards':
       return html`${p.items.map(
         (c) =>
-          html`<div
-            style="margin:0 0 12px;padding:12px;border:1px solid #cbd5e1;border-radius:6px;background:#f8fafc"
-          >
-            <p style="margin:0 0 4px;font-weight:bold">${c.title}</p>
-            ${c.lines.map((l) => html`<p style="margin:0;font-size:15px">${l}</p>`)}
-          </div>`,
+          html`<div style="margin:0 0 12px;padding:12px;border:1px solid #cbd5e1;border-radius:6px;background:#f8fafc"><p style="margin:0 0 4px;font-weight:bold">${c.title}</p>${c.lines.map((l) => html`<p style="margin:0;font-size:15px">${l}</p>`)}</div>`,
       )}`;
     case 'quote':
-      return html`<blockquote
-        style="margin:0 0 16px;padding:8px 12px;border-left:4px solid #94a3b8;background:#f1f5f9;white-space:pre-wrap"
-      >
-        ${p.text}
-      </blockquote>`;
+      return html`<blockquote style="margin:0 0 16px;padding:8px 12px;border-left:4px solid #94a3b8;background:#f1f5f9;white-space:pre-wrap">${p.text}</blockquote>`;
     case 'small':
       return html`<p style="margin:0 0 16px;font-size:14px;color:#475569">${p.text}</p>`;
   }
@@ -102,44 +81,17 @@ const oneLine = (s: string) =>
 export function renderMail(m: { subject: string; preheader: string; parts: Part[] }, shell: Shell): Rendered {
   const subject = oneLine(m.subject);
   const body = html`<!doctype html>
-    <html lang="${shell.lang ?? 'en'}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light" />
-        <title>${subject}</title>
-      </head>
-      <body style="margin:0;padding:0;background:#f1f5f9">
-        <div style="display:none;max-height:0;overflow:hidden">${m.preheader}</div>
-        <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f1f5f9">
-          <tr>
-            <td align="center" style="padding:16px 8px">
-              <table
-                role="presentation"
-                width="100%"
-                cellpadding="0"
-                cellspacing="0"
-                style="max-width:600px;background:#ffffff;border-radius:8px"
-              >
-                <tr>
-                  <td style="padding:24px;${FONT};font-size:16px;line-height:1.5;color:#0f172a">
-                    <p style="margin:0 0 16px;font-size:14px;font-weight:bold;color:#1e3a8a">
-                      ${shell.provider}
-                    </p>
-                    ${m.parts.map((p) => partHtml(p, shell))}
-                  </td>
-                </tr>
-              </table>
-              <p
-                style="max-width:600px;margin:16px auto 0;${FONT};font-size:13px;line-height:1.5;color:#475569"
-              >
-                ${shell.footer}<br />${shell.provider} · ${shell.support}
-              </p>
-            </td>
-          </tr>
-        </table>
-      </body>
-    </html>`;
+<html lang="${shell.lang ?? 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light"><title>${subject}</title></head>
+<body style="margin:0;padding:0;background:#f1f5f9">
+<div style="display:none;max-height:0;overflow:hidden">${m.preheader}</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f1f5f9"><tr><td align="center" style="padding:16px 8px">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border-radius:8px"><tr><td style="padding:24px;${FONT};font-size:16px;line-height:1.5;color:#0f172a">
+<p style="margin:0 0 16px;font-size:14px;font-weight:bold;color:#1e3a8a">${shell.provider}</p>
+${m.parts.map((p) => partHtml(p, shell))}
+</td></tr></table>
+<p style="max-width:600px;margin:16px auto 0;${FONT};font-size:13px;line-height:1.5;color:#475569">${shell.footer}<br>${shell.provider} · ${shell.support}</p>
+</td></tr></table>
+</body></html>`;
   const text = [
     shell.provider,
     '',
