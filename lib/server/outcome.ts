@@ -1,6 +1,4 @@
-import { notFound } from 'next/navigation';
-import type { Note, Translate } from '@/lib/i18n/note';
-import { noteText } from '@/lib/i18n/note';
+import type { Note } from '@/lib/i18n/note';
 
 // One result type for domain functions that a form calls (model: Documenso's AppError codes). The
 // domain says what happened as a code and a Note (catalogue key + values), never in English; the
@@ -67,25 +65,4 @@ export type FormState<T = unknown> = {
 /** True for an Outcome, false for a hand-built form state (`message` in words): the wrapper accepts both while domains move over. */
 export function isOutcome<T>(r: Outcome<T> | FormState<T>): r is Outcome<T> {
   return typeof r.ok === 'boolean' && !('message' in r) && ('code' in r || 'note' in r || r.ok === true);
-}
-
-/**
- * The one mapping from Outcome to form state: notes become words with `t` (the caller's language),
- * not_found calls next/navigation's notFound() (throws; Next answers 404). A refusal keeps `ok: false`
- * so the form shows its message in the aria-live region; the code itself is not sent to the browser.
- */
-export function outcomeToState<T>(r: Outcome<T>, t: Translate): FormState<T> {
-  if (r.ok)
-    return {
-      ok: true,
-      ...(r.note ? { message: noteText(t, r.note) } : {}),
-      ...(r.data === undefined ? {} : { data: r.data }),
-    };
-  if (r.code === 'not_found') notFound();
-  const state: FormState<T> = { ok: false, message: noteText(t, r.note) };
-  if (r.fieldErrors)
-    state.fieldErrors = Object.fromEntries(
-      Object.entries(r.fieldErrors).map(([k, notes]) => [k, notes.map((n) => noteText(t, n))]),
-    );
-  return state;
 }

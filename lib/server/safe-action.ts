@@ -8,7 +8,8 @@ import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
 import { translate, translator } from '@/lib/i18n/translate';
-import { isOutcome, outcomeToState, type FormState, type Outcome } from '@/lib/server/outcome';
+import { isOutcome, type FormState, type Outcome } from '@/lib/server/outcome';
+import { outcomeToState } from '@/lib/server/outcome-state';
 
 /**
  * What every form action returns; forms render it with useActionState and an aria-live region.

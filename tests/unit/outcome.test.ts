@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translate } from '@/lib/i18n/translate';
-import { fail, isOutcome, missing, outcomeToState, succeed } from '@/lib/server/outcome';
+import { fail, isOutcome, missing, succeed } from '@/lib/server/outcome';
+import { outcomeToState } from '@/lib/server/outcome-state';
 
 // The one mapping from a domain's Outcome to the form state an action returns (issue 11): words in
 // the caller's language from the real catalogues, not_found as Next's 404, data passed through.
