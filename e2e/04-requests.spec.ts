@@ -101,10 +101,14 @@ test('actions posted with another account’s ids answer 404 and change nothing'
   await page.goto(`/credentials/${harbor.credentials[0].id}/reset`);
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   const stolen = await page.getByLabel('New SIP password').inputValue();
-  // Tamper last: React restores a controlled input's value on every render.
-  await page
-    .locator('input[name=credentialId]')
-    .evaluate((el, v) => ((el as HTMLInputElement).value = v), labs.credentials[0].id);
+  // Tamper with the request itself: the meter's verdict arrives from its Web Worker and re-renders the
+  // form, and React puts a controlled hidden input back, so editing the DOM races the meter.
+  await page.route('**/*', async (route) => {
+    const req = route.request();
+    if (req.method() !== 'POST') return route.continue();
+    const body = req.postData() ?? '';
+    await route.continue({ postData: body.split(harbor.credentials[0].id).join(labs.credentials[0].id) });
+  });
   const [reset] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST'),
     page.getByRole('button', { name: 'Set password' }).click(),
