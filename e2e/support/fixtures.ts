@@ -65,8 +65,13 @@ export async function signInStaff(page: Page, who: { email: string; password: st
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
 }
 
-/** axe on the current page: no violations. */
+/**
+ * axe on the current page: no violations. Next 16 streams metadata, so after a client navigation or a
+ * server action the new `<title>` can arrive a moment after the body; the page must end with a
+ * non-empty title (this waits for it, and fails if it never comes) before axe judges the settled page.
+ */
 export async function expectAccessible(page: Page) {
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
