@@ -568,20 +568,24 @@ async function reapply(
   await event(tx, block.id, 'lift_requested', 'tollgate', `${why} Placing the block again on the switch.`);
 }
 
-/** The switch confirmed a block placement (manual, or a re-application of a block in force). */
-export async function confirmPlace(op: {
-  id: string;
-  accountNumber: string;
-  kind: string;
-  payload: string;
-}): Promise<void> {
+/**
+ * The switch confirmed a block placement (manual, or a re-application of a block in force).
+ * `switchState` is the account as the switch answered (the PUT's body or a GET): its `blockedAt` is
+ * the switch's own time of the block, so the block is ordered against `block.lifted` events on the
+ * switch's clock, not the portal's (a portal clock behind the switch's would otherwise let an older
+ * lift event lift this newer block). Without it, the portal's time stands in.
+ */
+export async function confirmPlace(
+  op: { id: string; accountNumber: string; kind: string; payload: string },
+  switchState?: Pick<SwitchAccount, 'blockedAt'>,
+): Promise<void> {
   const payload = JSON.parse(op.payload) as PlacePayload | ReapplyPayload;
   await db.$transaction(async (tx) => {
     await lockAccount(tx, payload.accountId);
-    const now = new Date();
+    const now = switchState?.blockedAt ? new Date(switchState.blockedAt) : new Date();
     const done = await tx.switchOperation.updateMany({
       where: { id: op.id, status: 'pending' },
-      data: { status: 'done', completedAt: now, leaseOwner: null, leaseUntil: null },
+      data: { status: 'done', completedAt: new Date(), leaseOwner: null, leaseUntil: null },
     });
     if (done.count !== 1) return;
     await moveSwitchClock(tx, payload.accountId, now);

@@ -65,7 +65,7 @@ export async function processSwitchOutbox(
       const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
       const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
       if (res.ok) {
-        if (payload.state === 'blocked') await confirmPlace(op);
+        if (payload.state === 'blocked') await confirmPlace(op, res.value);
         else await confirmLift(op);
         return true;
       }
@@ -99,7 +99,7 @@ async function settledFromSwitchState(
   if (!state.ok) return false; // sent below, with the old key; the answer decides
   const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload;
   if (state.value.internationalCalling === payload.state) {
-    if (payload.state === 'blocked') await confirmPlace(op);
+    if (payload.state === 'blocked') await confirmPlace(op, state.value);
     else await confirmLift(op);
     return true;
   }

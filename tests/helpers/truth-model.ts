@@ -122,8 +122,16 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
   const queue: TestEvent[] = [];
   const delivered = new Set<string>();
   let eventSeq = 0;
-  // Distinct, increasing switch times, as the switch's own clock would give.
-  const switchNow = () => new Date(Date.now() + eventSeq++);
+  let lastSwitchTime = 0;
+  // Distinct, increasing switch times on the switch's own clock, which also stamps what the simulator
+  // does through its API (a manual block's blockedAt): never ahead of real time, or an event would
+  // claim to come after a change the switch made later (seed 649401566 found that).
+  const switchNow = async () => {
+    eventSeq++;
+    while (Date.now() <= lastSwitchTime) await new Promise((r) => setTimeout(r, 1));
+    lastSwitchTime = Date.now();
+    return new Date(lastSwitchTime);
+  };
   const active = () =>
     db.block.findMany({ where: { accountId: account.id, status: 'active' }, orderBy: { placedAt: 'asc' } });
 
@@ -139,11 +147,11 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
     switch (step.t) {
       case 'fraud':
         await setSwitch('blocked');
-        queue.push(placedEvent(n, { at: switchNow(), from: [creds[eventSeq % 2].username] }));
+        queue.push(placedEvent(n, { at: await switchNow(), from: [creds[eventSeq % 2].username] }));
         break;
       case 'switchLift':
         await setSwitch('allowed');
-        queue.push(liftedEvent(n, switchNow()));
+        queue.push(liftedEvent(n, await switchNow()));
         break;
       case 'deliver': {
         if (!queue.length) break;

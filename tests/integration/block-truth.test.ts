@@ -6,6 +6,7 @@ import { getDb } from '@/lib/server/db';
 import { submitFirewall } from '@/lib/requests/submit';
 import { approveRequest } from '@/lib/requests/decide';
 import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
+import { confirmPlace } from '@/lib/blocks/lifecycle';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -226,6 +227,29 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect(
       await liftBlockByStaff(agent, { blockId: manual.id, note: 'Customer asked to lift.' }, meta),
     ).toEqual({ ok: true });
+  });
+
+  it('manual block on a switch whose clock runs ahead: ordered by the switch’s blockedAt, not the portal’s clock', async () => {
+    const { account: a } = await account('allowed');
+    const agent = await staff();
+    expect(
+      await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta),
+    ).toEqual({ ok: true });
+    const op = await getDb().switchOperation.findFirstOrThrow({
+      where: { accountNumber: a.number, kind: 'block', status: 'pending' },
+    });
+    // The switch's clock is a minute ahead of the portal's: it answers the PUT with its own blockedAt.
+    const blockedAt = new Date(Date.now() + 60_000);
+    await confirmPlace(op, { blockedAt: blockedAt.toISOString() });
+    const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
+    expect(manual.placedAt.toISOString()).toBe(blockedAt.toISOString());
+    // A lift the switch made before the manual block (its own time, still after the portal's "now")
+    // arrives late: it must not lift the newer manual block.
+    expect((await deliver(liftedEvent(a.number, new Date(blockedAt.getTime() - 1000)))).status).toBe(200);
+    expect(await status(manual.id)).toBe('active');
+    // A lift made after it does.
+    expect((await deliver(liftedEvent(a.number, new Date(blockedAt.getTime() + 1000)))).status).toBe(200);
+    expect(await status(manual.id)).toBe('lifted');
   });
 
   it('stale placement: a block.placed older than the last change follows the switch’s own state', async () => {
