@@ -7,6 +7,7 @@ import { currentUser, type CurrentUser } from '@/lib/auth/session';
 import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
+import { requestLocale } from '@/lib/i18n/request-locale';
 import { translate, translator } from '@/lib/i18n/translate';
 import { isOutcome, type FormState, type Outcome } from '@/lib/server/outcome';
 import { outcomeToState } from '@/lib/server/outcome-state';
@@ -72,7 +73,8 @@ export function userAction<S extends z.ZodType, T = unknown>(
 ) {
   return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
     const user = await currentUser();
-    if (!user) return { message: 'Your session has ended. Sign in again to continue.' };
+    // No user to write to: the language this browser's pages are in (Language cookie, Accept-Language).
+    if (!user) return { message: translate(await requestLocale())('outcome.sessionEnded') };
     if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
       // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
       await audit({

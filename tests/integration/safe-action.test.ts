@@ -20,6 +20,21 @@ vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
   requestMeta: async () => ({ ip: '192.0.2.80', userAgent: 'vitest' }),
 }));
 
+/** What this browser sent: its Language cookie and Accept-Language (next/headers is the request's edge). */
+const browser = vi.hoisted(() => ({
+  cookie: undefined as string | undefined,
+  acceptLanguage: null as string | null,
+}));
+vi.mock('next/headers', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  cookies: async () => ({
+    get: (name: string) =>
+      name === 'tollgate-locale' && browser.cookie ? { name, value: browser.cookie } : undefined,
+  }),
+  headers: async () =>
+    new Headers(browser.acceptLanguage ? { 'accept-language': browser.acceptLanguage } : {}),
+}));
+
 const { adminAction, staffAction: staffOnly, userAction } = await import('@/lib/server/safe-action');
 
 const who = (role: CurrentUser['role'], o: Partial<CurrentUser> = {}): CurrentUser => ({
@@ -64,12 +79,30 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
   beforeEach(() => {
     handler.mockClear();
     session.user = null;
+    browser.cookie = undefined;
+    browser.acceptLanguage = null;
   });
 
   it('without a session: the form is told to sign in again, and the domain is not called', async () => {
     expect(await customerAction(undefined, form(good))).toEqual({
       message: 'Your session has ended. Sign in again to continue.',
     });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('a session that ended is told so in the language this browser’s pages are in: Language cookie, else Accept-Language', async () => {
+    const ended = { message: 'Your session has ended. Sign in again to continue.' };
+    const terminada = { message: 'Su sesión ha terminado. Vuelva a iniciar sesión para continuar.' };
+    browser.acceptLanguage = 'es-MX,es;q=0.9,en;q=0.5';
+    expect(await customerAction(undefined, form(good))).toEqual(terminada);
+    browser.cookie = 'en'; // the Language control's choice outranks the browser's header
+    expect(await customerAction(undefined, form(good))).toEqual(ended);
+    browser.cookie = 'es';
+    browser.acceptLanguage = 'en-GB';
+    expect(await customerAction(undefined, form(good))).toEqual(terminada);
+    browser.cookie = 'fr'; // not one of ours: ignored, and so is a header naming none of ours
+    browser.acceptLanguage = 'de-DE';
+    expect(await customerAction(undefined, form(good))).toEqual(ended);
     expect(handler).not.toHaveBeenCalled();
   });
 
