@@ -1,7 +1,6 @@
 'use server';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
@@ -17,57 +16,46 @@ import { attemptSignIn, signInSchema } from '@/lib/auth/sign-in';
 import { db } from '@/lib/server/db';
 import { env } from '@/lib/server/env';
 import { requestMeta } from '@/lib/server/request-meta';
-import { type ActionState, formToObject, userAction } from '@/lib/server/safe-action';
+import { requestLocale } from '@/lib/i18n/request-locale';
+import { translate } from '@/lib/i18n/translate';
+import { outcomeToState } from '@/lib/server/outcome-state';
+import { type ActionState, fieldMessage, formToObject, userAction } from '@/lib/server/safe-action';
 
 // The server actions of signing in and out and of the portal password: password sign-in, the
 // emailed sign-in link (ask, continue), sign out here or everywhere, change the portal password.
 // The second factor's actions are in lib/auth/mfa/actions.ts.
 
 export async function signInAction(_prev: ActionState | undefined, form: FormData): Promise<ActionState> {
-  const t = await getTranslations('signIn');
+  // Nobody is signed in yet: words in this browser's language (Language cookie, else Accept-Language).
+  const locale = await requestLocale();
+  const t = translate(locale);
   const raw = formToObject(form);
   const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
   const parsed = signInSchema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};
-    for (const i of parsed.error.issues) (fieldErrors[String(i.path[0])] ??= []).push(i.message);
-    return { message: t('fixFields'), fieldErrors, values: { email } };
+    for (const i of parsed.error.issues)
+      (fieldErrors[String(i.path[0])] ??= []).push(fieldMessage(i.message, locale));
+    return { message: t('signIn.fixFields'), fieldErrors, values: { email } };
   }
   const jar = await cookies();
   const outcome = await attemptSignIn(parsed.data, await requestMeta(), {
     deviceCookie: jar.get(DEVICE_COOKIE)?.value,
   });
-  if (!outcome.ok) {
-    const minutes = Math.max(1, Math.ceil((outcome.retryAfterSec ?? 900) / 60));
-    return {
-      message: outcome.reason === 'throttled' ? t('throttled', { minutes }) : t('invalid'),
-      values: { email },
-    };
-  }
-  jar.set(DEVICE_COOKIE, outcome.deviceCookie, deviceCookieOptions(env().APP_URL));
+  if (!outcome.ok) return { ...outcomeToState(outcome, t), values: { email } };
+  jar.set(DEVICE_COOKIE, outcome.data!.deviceCookie, deviceCookieOptions(env().APP_URL));
   redirect(safeCallbackUrl(raw.callbackUrl));
 }
 
 /** "Email me a sign-in link": the same answer whether the address has a login or not. */
 export async function emailLinkAction(_prev: ActionState | undefined, form: FormData): Promise<ActionState> {
-  const t = await getTranslations('signIn');
   const raw = formToObject(form);
   const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
   const deviceCookie = (await cookies()).get(DEVICE_COOKIE)?.value;
   const outcome = await requestSignInLink(email, safeCallbackUrl(raw.callbackUrl), await requestMeta(), {
     deviceCookie,
   });
-  if (outcome.ok) return { ok: true, message: t('linkSent'), values: { email } };
-  if (outcome.reason === 'invalid')
-    return {
-      message: t('linkEmailMissing'),
-      fieldErrors: { email: [t('linkEmailMissing')] },
-      values: { email },
-    };
-  return {
-    message: t('linkThrottled', { minutes: Math.max(1, Math.ceil((outcome.retryAfterSec ?? 3600) / 60)) }),
-    values: { email },
-  };
+  return { ...outcomeToState(outcome, translate(await requestLocale())), values: { email } };
 }
 
 /** "Continue" on a sign-in link's page: uses the link in this browser, then lands on its destination. */
@@ -84,7 +72,7 @@ export async function continueLinkAction(
     await requestMeta(),
   );
   if (!outcome.ok && outcome.reason === 'unbound')
-    return { message: (await getTranslations('signIn'))('linkUnbound') };
+    return { message: translate(await requestLocale())('signIn.linkUnbound') };
   if (!outcome.ok) redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
   jar.delete({ name: LINK_BIND_COOKIE, path: LINK_BIND_PATH });
   // The person proved they read this mailbox in this browser: it is a known device for this email now.
@@ -123,13 +111,11 @@ export async function signOutEverywhereAction(): Promise<void> {
 }
 
 const passwordSchema = z.object({
-  current: z.string().min(1, 'Enter your current password.').max(1024),
-  next: z.string().min(1, 'Enter a new password.').max(1024),
+  current: z.string().min(1, 'outcome.field.currentPassword').max(1024),
+  next: z.string().min(1, 'outcome.field.newPassword').max(1024),
 });
 
-export const changePasswordAction = userAction(passwordSchema, async (input, { user, meta }) => {
-  const t = await getTranslations('profile');
-  const r = await changePortalPassword(user, input.current, input.next, meta);
-  if (!r.ok) return { message: r.message, fieldErrors: { [r.field]: [r.message] } };
-  return { ok: true, message: t('changed') };
-});
+export const changePasswordAction = userAction<typeof passwordSchema>(
+  passwordSchema,
+  async (input, { user, meta }) => changePortalPassword(user, input.current, input.next, meta),
+);

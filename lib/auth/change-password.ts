@@ -6,12 +6,15 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import { localeOf } from '@/lib/i18n/locales';
-import { noteText, notesText } from '@/lib/i18n/note';
-import { translate } from '@/lib/i18n/translate';
 import { checkPassword } from '@/lib/passwords/check';
+import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
-export type ChangeResult = { ok: true } | { ok: false; field: 'current' | 'next'; message: string };
+/**
+ * Success carries profile.changed. Refusals, as the SIP password reset words them (lib/credentials/reset.ts):
+ * `invalid` when the current password is wrong (on `current`) or the new one is too weak or too long
+ * (outcome.password.weak, each reason on `next`); `throttled` when the checker is over its limit or timed out.
+ */
+export type ChangeResult = Outcome;
 
 /** Portal password change: current password required, same estimator as SIP passwords; other sessions and every outstanding sign-in link end. */
 export async function changePortalPassword(
@@ -23,7 +26,8 @@ export async function changePortalPassword(
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!(await verifyPassword(u.passwordHash, current))) {
     await audit({ action: 'password.change_failed', actor: user, meta });
-    return { ok: false, field: 'current', message: 'The current password is not correct.' };
+    const wrong = { key: 'outcome.auth.currentWrong' };
+    return fail('invalid', wrong.key, undefined, { current: [wrong] });
   }
   const checked = await checkPassword(
     next,
@@ -31,10 +35,12 @@ export async function changePortalPassword(
     { userId: u.id, ip: meta.ip },
   );
   if (!checked.ok)
-    return { ok: false, field: 'next', message: noteText(translate(localeOf(user)), checked.note) };
+    return checked.kind === 'too_long'
+      ? fail('invalid', 'outcome.password.weak', undefined, { next: [checked.note] })
+      : fail('throttled', checked.note.key, checked.note.values);
   const verdict = checked.assessment;
   if (!verdict.acceptable)
-    return { ok: false, field: 'next', message: notesText(translate(localeOf(user)), verdict.problems) };
+    return fail('invalid', 'outcome.password.weak', undefined, { next: verdict.problems });
   const passwordHash = await hashPassword(next);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: u.id }, data: { passwordHash } });
@@ -45,5 +51,5 @@ export async function changePortalPassword(
       tx,
     );
   });
-  return { ok: true };
+  return succeed(undefined, { key: 'profile.changed' });
 }

@@ -12,9 +12,13 @@ import type { RequestMeta } from '@/lib/server/request-meta';
 import { EMAIL_PROVIDER_ID } from '@/lib/mail/link-token';
 import { log } from '@/lib/server/log';
 import { countSignIn } from '@/lib/server/metrics';
+import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
-export type LinkOutcome =
-  { ok: true } | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
+/**
+ * Success carries the one answer for every address (signIn.linkSent). Refusals: `invalid` (not an
+ * email address; on the email field too), `throttled` with the wait in whole minutes (an hour when unknown).
+ */
+export type LinkOutcome = Outcome;
 
 const emailSchema = z.string().trim().toLowerCase().min(3).max(254).pipe(z.email());
 
@@ -37,7 +41,10 @@ export async function requestSignInLink(
 ): Promise<LinkOutcome> {
   const started = Date.now();
   const parsed = emailSchema.safeParse(rawEmail);
-  if (!parsed.success) return { ok: false, reason: 'invalid' };
+  if (!parsed.success) {
+    const note = { key: 'signIn.linkEmailMissing' };
+    return fail('invalid', note.key, undefined, { email: [note] });
+  }
   const email = parsed.data;
   const keys = linkRequestLimitKeys({
     email,
@@ -49,11 +56,8 @@ export async function requestSignInLink(
   if (refused) {
     await audit({ action: 'sign_in.link_throttled', detail: { email, by: refused.name }, meta });
     countSignIn('email_link', 'throttled');
-    return {
-      ok: false,
-      reason: 'throttled',
-      retryAfterSec: refused.status.limited ? refused.status.retryAfterSec : undefined,
-    };
+    const retryAfterSec = (refused.status.limited ? refused.status.retryAfterSec : undefined) ?? 3600;
+    return fail('throttled', 'signIn.linkThrottled', { minutes: Math.max(1, Math.ceil(retryAfterSec / 60)) });
   }
   const quiet = (await consumeAll(keys.quiet)).over;
   const user = quiet
@@ -76,5 +80,5 @@ export async function requestSignInLink(
   });
   const wait = FLOOR_MS - (Date.now() - started);
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  return { ok: true };
+  return succeed(undefined, { key: 'signIn.linkSent' });
 }

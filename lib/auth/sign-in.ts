@@ -10,22 +10,32 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
 import { isTimeZone } from '@/lib/time/format';
+import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
 export const signInSchema = z.object({
   email: z
     .string()
     .trim()
     .toLowerCase()
-    .min(1, 'Enter your email address.')
-    .max(254, 'That email address is too long.')
-    .pipe(z.email('Enter a valid email address.')),
-  password: z.string().min(1, 'Enter your password.').max(1024, 'That password is too long.'),
+    .min(1, 'outcome.field.email')
+    .max(254, 'outcome.field.emailTooLong')
+    .pipe(z.email('outcome.field.emailInvalid')),
+  password: z
+    .string()
+    .min(1, 'outcome.field.signInPassword')
+    .max(1024, 'outcome.field.signInPasswordTooLong'),
   tz: z.string().max(64).optional(),
 });
 
-export type SignInOutcome =
-  | { ok: true; userId: string; deviceCookie: string }
-  | { ok: false; reason: 'invalid' | 'throttled'; retryAfterSec?: number };
+/**
+ * Success: the user and the (renewed) known-device cookie value to set. Refusals (notes under signIn.*):
+ * `invalid` (one answer whether the email exists or not), `throttled` with the wait in whole minutes.
+ */
+export type SignInOutcome = Outcome<{ userId: string; deviceCookie: string }>;
+
+/** The refusal of a rate-limited sign-in: wait `retryAfterSec` (15 minutes when unknown), at least a minute. */
+const throttled = (retryAfterSec: number | undefined): SignInOutcome =>
+  fail('throttled', 'signIn.throttled', { minutes: Math.max(1, Math.ceil((retryAfterSec ?? 900) / 60)) });
 
 /** What the browser brought besides the form: its known-device cookie, if any (lib/auth/known-device.ts). */
 export type SignInClient = { deviceCookie?: string | null };
@@ -48,7 +58,7 @@ export async function attemptSignIn(
   if (over?.status.limited) {
     await audit({ action: 'sign_in.throttled', detail: { email: input.email, by: over.name }, meta });
     countSignIn('password', 'throttled');
-    return { ok: false, reason: 'throttled', retryAfterSec: over.status.retryAfterSec };
+    return throttled(over.status.retryAfterSec);
   }
   try {
     await signIn('credentials', { email: input.email, password: input.password, redirect: false });
@@ -60,9 +70,7 @@ export async function attemptSignIn(
       meta,
     });
     countSignIn('password', last?.limited ? 'throttled' : 'failure');
-    return last?.limited
-      ? { ok: false, reason: 'throttled', retryAfterSec: last.retryAfterSec }
-      : { ok: false, reason: 'invalid' };
+    return last?.limited ? throttled(last.retryAfterSec) : fail('invalid', 'signIn.invalid');
   }
   for (const k of keys)
     await (k.name === 'signInIp' || k.name === 'signInEmail' ? reward(k.name, k.key) : reset(k.name, k.key));
@@ -75,11 +83,10 @@ export async function attemptSignIn(
     meta,
   });
   countSignIn('password', 'success');
-  return {
-    ok: true,
+  return succeed({
     userId: user.id,
     deviceCookie: deviceId ? client.deviceCookie! : newDeviceCookie(user.email),
-  };
+  });
 }
 
 /** What a successful password sign-in updates on the user (the browser's time zone); one place to extend. */

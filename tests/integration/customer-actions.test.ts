@@ -315,7 +315,12 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const { u } = await userWithSessions('current-password-horse-7');
       expect(
         await changePortalPassword(asCustomer(u), 'not-the-password', 'granite violet harbour lantern', meta),
-      ).toEqual({ ok: false, field: 'current', message: 'The current password is not correct.' });
+      ).toEqual({
+        ok: false,
+        code: 'invalid',
+        note: { key: 'outcome.auth.currentWrong' },
+        fieldErrors: { current: [{ key: 'outcome.auth.currentWrong' }] },
+      });
       const db = getDb();
       expect(
         await verifyPassword(
@@ -331,7 +336,17 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const { u } = await userWithSessions('current-password-horse-7');
       expect(
         await changePortalPassword(asCustomer(u), 'current-password-horse-7', 'password123', meta),
-      ).toMatchObject({ ok: false, field: 'next' });
+      ).toMatchObject({
+        ok: false,
+        code: 'invalid',
+        note: { key: 'outcome.password.weak' },
+        fieldErrors: {
+          next: [
+            { key: 'password.problem.tooShort', values: { min: 12 } },
+            { key: 'password.feedback.veryCommon' },
+          ],
+        },
+      });
       expect(
         await verifyPassword(
           (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash,
@@ -345,7 +360,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const next = 'granite violet harbour lantern';
       expect(
         await changePortalPassword(asCustomer(u, here.id), 'current-password-horse-7', next, meta),
-      ).toEqual({ ok: true });
+      ).toEqual({ ok: true, note: { key: 'profile.changed' } });
       const db = getDb();
       expect(
         await verifyPassword((await db.user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash, next),

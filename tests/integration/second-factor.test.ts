@@ -9,6 +9,7 @@ import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { dataOf, said } from '@/tests/helpers/outcome';
 
 // The second-factor functions behind the enrolment, verification and recovery-code forms (issue 11
 // item 4), on a real database of each dialect. tests/integration/totp.test.ts covers single use of a
@@ -63,8 +64,13 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const stored = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpSecret!;
       expect(stored).not.toContain(first.secret); // sealed, not the base32 text
 
-      expect(await confirmEnrolment(me, '12 34', meta)).toEqual({ ok: false, reason: 'malformed' });
-      expect(await confirmEnrolment(me, code(first.secret, 5), meta)).toEqual({ ok: false, reason: 'wrong' });
+      expect(await confirmEnrolment(me, '12 34', meta)).toEqual({
+        ok: false,
+        code: 'invalid',
+        note: { key: 'outcome.mfa.enrolMalformed' },
+        fieldErrors: { code: [{ key: 'outcome.mfa.enrolMalformed' }] },
+      });
+      expect(said(await confirmEnrolment(me, code(first.secret, 5), meta))).toBe('outcome.mfa.enrolWrong');
       expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).toBeNull();
     });
 
@@ -81,8 +87,8 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const { secret } = await pendingEnrolment(me);
       const typed = code(secret);
       const r = await confirmEnrolment(me, `${typed.slice(0, 3)} ${typed.slice(3)}`, meta);
-      expect(r.ok).toBe(true);
-      const codes = (r as { recoveryCodes: string[] }).recoveryCodes;
+      expect(r).toMatchObject({ ok: true, note: { key: 'outcome.mfa.enrolled' } });
+      const codes = dataOf(r).recoveryCodes;
       expect(codes).toHaveLength(10);
       expect(new Set(codes).size).toBe(10);
       const hashes = await db.recoveryCode.findMany({ where: { userId: u.id } });
@@ -93,24 +99,24 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.enrolled' } })).toBe(1);
       // Enrolled now: confirming again changes nothing.
-      expect(await confirmEnrolment(me, code(secret, 1), meta)).toEqual({ ok: false, reason: 'wrong' });
+      expect(said(await confirmEnrolment(me, code(secret, 1), meta))).toBe('outcome.mfa.enrolWrong');
     });
   });
 
   describe('verification at sign-in', () => {
     it('not enrolled, malformed, wrong (counted and audited), then right: the session is verified and the count clears', async () => {
       const plain = await userWithSession('customer');
-      expect(await verifySecondFactor(plain.me, code(SECRET), meta)).toBe('not_enrolled');
+      expect(said(await verifySecondFactor(plain.me, code(SECRET), meta))).toBe('profile.mfaOff');
 
       const { u, s, me } = await userWithSession('agent', SECRET);
-      expect(await verifySecondFactor(me, 'twelve', meta)).toBe('malformed');
-      expect(await verifySecondFactor(me, code(SECRET, 5), meta)).toBe('wrong');
+      expect(said(await verifySecondFactor(me, 'twelve', meta))).toBe('mfa.malformed');
+      expect(said(await verifySecondFactor(me, code(SECRET, 5), meta))).toBe('mfa.wrong');
       const db = getDb();
       expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(1);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(1);
       expect(await sessionVerified(s.id)).toBe(false);
 
-      expect(await verifySecondFactor(me, code(SECRET), meta)).toBe('ok');
+      expect(said(await verifySecondFactor(me, code(SECRET), meta))).toBe('ok');
       expect(await sessionVerified(s.id)).toBe(true);
       expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.verified' } })).toBe(1);
@@ -119,8 +125,10 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     it('more than five codes in a window are throttled, even a right one, and counted toward the lock', async () => {
       const { u, me } = await userWithSession('agent', SECRET);
       for (let i = 0; i < 5; i++)
-        expect(await verifySecondFactor(me, code(SECRET, 10 + i), meta)).toMatch(/^(wrong|throttled)$/);
-      expect(await verifySecondFactor(me, code(SECRET), meta)).toBe('throttled');
+        expect(said(await verifySecondFactor(me, code(SECRET, 10 + i), meta))).toMatch(
+          /^mfa\.(wrong|throttled)$/,
+        );
+      expect(said(await verifySecondFactor(me, code(SECRET), meta))).toBe('mfa.throttled');
       const failures = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures;
       expect(failures).toBeGreaterThanOrEqual(5);
       expect(failures).toBeLessThan(TOTP_LOCK_AFTER);
@@ -129,16 +137,16 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     it('a recovery code works once, as people type it; it is audited', async () => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
-      const enrolled = (await confirmEnrolment(me, code(secret), meta)) as { recoveryCodes: string[] };
+      const enrolled = dataOf(await confirmEnrolment(me, code(secret), meta));
       const db = getDb();
       const s2 = await db.session.create({
         data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
       });
       const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
-      expect(await verifySecondFactor(me2, typed, meta)).toBe('ok');
+      expect(said(await verifySecondFactor(me2, typed, meta))).toBe('ok');
       expect(await sessionVerified(s2.id)).toBe(true);
-      expect(await verifySecondFactor(me2, typed, meta)).toBe('wrong');
+      expect(said(await verifySecondFactor(me2, typed, meta))).toBe('mfa.wrong');
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_code_used' } })).toBe(1);
     });
   });
@@ -147,15 +155,16 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     it('need a current TOTP code (not a recovery code); the old codes stop working and links are revoked', async () => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
-      const old = (await confirmEnrolment(me, code(secret), meta)) as { recoveryCodes: string[] };
+      const old = dataOf(await confirmEnrolment(me, code(secret), meta));
       const enrolled = { ...me, mfaEnrolled: true, mfaVerified: true };
-      expect(await replaceRecoveryCodes(enrolled, old.recoveryCodes[0], meta)).toEqual({
-        ok: false,
-        reason: 'malformed',
-      });
+      expect(said(await replaceRecoveryCodes(enrolled, old.recoveryCodes[0], meta))).toBe(
+        'mfa.malformedTotp',
+      );
       expect(await replaceRecoveryCodes(enrolled, code(secret, 5), meta)).toEqual({
         ok: false,
-        reason: 'wrong',
+        code: 'invalid',
+        note: { key: 'mfa.wrong' },
+        fieldErrors: { code: [{ key: 'mfa.wrong' }] },
       });
       const db = getDb();
       expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(1);
@@ -168,8 +177,8 @@ describe.each(dialects())('second factor on %s', (dialect) => {
         },
       });
       const r = await replaceRecoveryCodes(enrolled, code(secret, 1), meta);
-      expect(r.ok).toBe(true);
-      const fresh = (r as { recoveryCodes: string[] }).recoveryCodes;
+      expect(r).toMatchObject({ ok: true, note: { key: 'profile.recoveryReplaced' } });
+      const fresh = dataOf(r).recoveryCodes;
       expect(fresh).toHaveLength(10);
       expect(fresh).not.toContain(old.recoveryCodes[1]);
       expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
@@ -177,8 +186,8 @@ describe.each(dialects())('second factor on %s', (dialect) => {
         await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_codes_replaced' } }),
       ).toBe(1);
       // The old codes no longer sign in; a new one does.
-      expect(await verifySecondFactor(enrolled, old.recoveryCodes[1], meta)).toBe('wrong');
-      expect(await verifySecondFactor(enrolled, fresh[0], meta)).toBe('ok');
+      expect(said(await verifySecondFactor(enrolled, old.recoveryCodes[1], meta))).toBe('mfa.wrong');
+      expect(said(await verifySecondFactor(enrolled, fresh[0], meta))).toBe('ok');
     });
   });
 });

@@ -2,6 +2,7 @@ import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acceptTotp, matchTotpStep } from '@/lib/auth/totp';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { dataOf, said } from '@/tests/helpers/outcome';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const codeAt = (ms: number) =>
@@ -67,7 +68,7 @@ describe.each(dialects())('second-factor failures across windows, on %s', (diale
     const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
 
     for (const typed of ['508 29', 'abc', ''])
-      expect(await verifySecondFactor(me, typed, meta)).toBe('malformed');
+      expect(said(await verifySecondFactor(me, typed, meta))).toBe('mfa.malformed');
     expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(0);
     expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
 
@@ -78,14 +79,16 @@ describe.each(dialects())('second-factor failures across windows, on %s', (diale
     expect(await db.mailMessage.count({ where: { to: u.email, template: 'mfa_locked' } })).toBe(1);
     expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.locked' } })).toBe(1);
     // Locked: even the right code is not checked.
-    expect(await verifySecondFactor(me, codeAt(Date.now()), meta)).toBe('locked');
+    expect(said(await verifySecondFactor(me, codeAt(Date.now()), meta))).toBe('mfa.locked');
 
     await unlockSecondFactor(me, meta);
     expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({
       totpFailures: 0,
       totpLockedAt: null,
     });
-    expect(await verifySecondFactor(me, codeAt(Date.now()).replace(/^(\d{3})/, '$1 '), meta)).toBe('ok');
+    expect(said(await verifySecondFactor(me, codeAt(Date.now()).replace(/^(\d{3})/, '$1 '), meta))).toBe(
+      'ok',
+    );
   });
 });
 
@@ -126,23 +129,20 @@ describe.each(dialects())('recovery codes, on %s', (dialect) => {
       data: { identifier: u.email, token: `t-${dialect}`, expires: new Date(Date.now() + 600_000) },
     });
 
-    expect(await replaceRecoveryCodes(me, 'ABCD-EFGH-JKMN-PQRS', meta)).toEqual({
-      ok: false,
-      reason: 'malformed',
-    });
-    const first = await replaceRecoveryCodes(me, codeAt(Date.now()), meta);
-    if (!first.ok) throw new Error(first.reason);
+    expect(said(await replaceRecoveryCodes(me, 'ABCD-EFGH-JKMN-PQRS', meta))).toBe('mfa.malformedTotp');
+    const first = dataOf(await replaceRecoveryCodes(me, codeAt(Date.now()), meta));
     const rows = await db.recoveryCode.findMany({ where: { userId: u.id } });
     expect(rows).toHaveLength(10);
     for (const r of rows) expect(r.codeHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
 
-    const second = await replaceRecoveryCodes(me, codeAt(Date.now() + 30_000), meta);
-    if (!second.ok) throw new Error(second.reason);
+    const second = dataOf(await replaceRecoveryCodes(me, codeAt(Date.now() + 30_000), meta));
     const old = first.recoveryCodes[0];
     const fresh = second.recoveryCodes[0];
-    expect(await verifySecondFactor(me, old, meta)).toBe('wrong');
-    expect(await verifySecondFactor(me, ` ${fresh.toLowerCase().replace(/-/g, ' ')} `, meta)).toBe('ok');
-    expect(await verifySecondFactor(me, fresh, meta)).toBe('wrong'); // once only
+    expect(said(await verifySecondFactor(me, old, meta))).toBe('mfa.wrong');
+    expect(said(await verifySecondFactor(me, ` ${fresh.toLowerCase().replace(/-/g, ' ')} `, meta))).toBe(
+      'ok',
+    );
+    expect(said(await verifySecondFactor(me, fresh, meta))).toBe('mfa.wrong'); // once only
   });
 });

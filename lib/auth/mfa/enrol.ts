@@ -9,6 +9,8 @@ import { decryptSecret, encryptSecret, newSecret, totpFor, acceptTotp } from '@/
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { storeNewRecoveryCodes } from '@/lib/auth/mfa/recovery';
+import { codeRefused } from '@/lib/auth/mfa/refusal';
+import { succeed, type Outcome } from '@/lib/server/outcome';
 
 /** The pending secret (created once, reused until confirmed) as a QR code and as text for manual entry. */
 export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: string; secret: string }> {
@@ -28,22 +30,23 @@ export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: 
 /**
  * Confirms enrolment with a first code (as typed: "492 817" is fine; lib/auth/codes.ts). Returns the
  * recovery codes, shown once and stored as keyed hashes. A second-factor change revokes the user's
- * outstanding sign-in links. `malformed` is a form error and is not counted.
+ * outstanding sign-in links; success says outcome.mfa.enrolled. Refusals (on the code field): invalid
+ * (not a 6-digit code: not counted; or a wrong one), throttled (too many wrong codes this window).
  */
 export async function confirmEnrolment(
   user: CurrentUser,
   typed: string,
   meta: RequestMeta,
-): Promise<
-  { ok: true; recoveryCodes: string[] } | { ok: false; reason: 'wrong' | 'throttled' | 'malformed' }
-> {
+): Promise<Outcome<{ recoveryCodes: string[] }>> {
   const code = readCode(typed);
-  if (code.kind !== 'totp') return { ok: false, reason: 'malformed' };
+  if (code.kind !== 'totp') return codeRefused('invalid', 'outcome.mfa.enrolMalformed');
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
-  if (attempt.rejected) return { ok: false, reason: 'throttled' };
+  if (attempt.rejected) return codeRefused('throttled', 'mfa.throttled');
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!u.totpSecret || u.totpEnabledAt || !(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code))) {
-    return { ok: false, reason: attempt.limited ? 'throttled' : 'wrong' };
+    return attempt.limited
+      ? codeRefused('throttled', 'mfa.throttled')
+      : codeRefused('invalid', 'outcome.mfa.enrolWrong');
   }
   await reset('totp', user.id);
   const codes = await db.$transaction(async (tx) => {
@@ -57,5 +60,5 @@ export async function confirmEnrolment(
     await audit({ action: 'mfa.enrolled', actor: user, detail: { linksRevoked }, meta }, tx);
     return stored;
   });
-  return { ok: true, recoveryCodes: codes };
+  return succeed({ recoveryCodes: codes }, { key: 'outcome.mfa.enrolled' });
 }

@@ -8,6 +8,8 @@ import { acceptTotp, decryptSecret, hashRecoveryCode, newRecoveryCodes } from '@
 import { db, type Tx } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth/mfa/lockout';
+import { codeRefused } from '@/lib/auth/mfa/refusal';
+import { succeed, type Outcome } from '@/lib/server/outcome';
 
 /**
  * Replaces a user's recovery codes inside `tx`: the old ones stop working, 10 new ones (80 bits each,
@@ -26,9 +28,11 @@ export async function storeNewRecoveryCodes(tx: Tx, userId: string): Promise<str
   return codes;
 }
 
-export type ReplaceOutcome =
-  | { ok: true; recoveryCodes: string[] }
-  | { ok: false; reason: 'malformed' | 'wrong' | 'throttled' | 'locked' | 'not_enrolled' };
+/**
+ * The new codes (note profile.recoveryReplaced), or a refusal on the code field: invalid (not a 6-digit
+ * code, or a wrong one), throttled, refused (second factor locked, or not set up).
+ */
+export type ReplaceOutcome = Outcome<{ recoveryCodes: string[] }>;
 
 /**
  * "New recovery codes" on the profile page, confirmed with a current TOTP code (a recovery code cannot
@@ -41,12 +45,12 @@ export async function replaceRecoveryCodes(
   meta: RequestMeta,
 ): Promise<ReplaceOutcome> {
   const code = readCode(typed);
-  if (code.kind !== 'totp') return { ok: false, reason: 'malformed' };
+  if (code.kind !== 'totp') return codeRefused('invalid', 'mfa.malformedTotp');
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  if (!u.totpSecret || !u.totpEnabledAt) return { ok: false, reason: 'not_enrolled' };
-  if (u.totpLockedAt) return { ok: false, reason: 'locked' };
+  if (!u.totpSecret || !u.totpEnabledAt) return codeRefused('refused', 'profile.mfaOff');
+  if (u.totpLockedAt) return codeRefused('refused', 'mfa.locked');
   const attempt = await consume('totp', user.id);
-  if (attempt.rejected) return { ok: false, reason: 'throttled' };
+  if (attempt.rejected) return codeRefused('throttled', 'mfa.throttled');
   if (!(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code))) {
     await audit({
       action: 'mfa.failure',
@@ -55,7 +59,8 @@ export async function replaceRecoveryCodes(
       meta,
     });
     const { locked } = await recordSecondFactorFailure(user, meta);
-    return { ok: false, reason: locked ? 'locked' : attempt.limited ? 'throttled' : 'wrong' };
+    if (locked) return codeRefused('refused', 'mfa.locked');
+    return attempt.limited ? codeRefused('throttled', 'mfa.throttled') : codeRefused('invalid', 'mfa.wrong');
   }
   await reset('totp', user.id);
   await clearSecondFactorFailures(u.id);
@@ -65,5 +70,5 @@ export async function replaceRecoveryCodes(
     await audit({ action: 'mfa.recovery_codes_replaced', actor: user, detail: { linksRevoked }, meta }, tx);
     return codes;
   });
-  return { ok: true, recoveryCodes };
+  return succeed({ recoveryCodes }, { key: 'profile.recoveryReplaced' });
 }

@@ -8,12 +8,16 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
 import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth/mfa/lockout';
+import { codeRefused } from '@/lib/auth/mfa/refusal';
+import { succeed, type Outcome } from '@/lib/server/outcome';
 
 /**
- * malformed: not a code at all (a form error, not counted); wrong: counted; throttled: over the
- * per-window limit; locked: too many wrong codes in a row, until the emailed unlock link is used.
+ * Success (nothing to say), or a refusal on the code field: invalid with mfa.malformed (not a code at
+ * all: a form error, not counted) or mfa.wrong (counted); throttled (over the per-window limit);
+ * refused with mfa.locked (too many wrong codes in a row, until the emailed unlock link is used) or
+ * profile.mfaOff (no second factor set up: the caller sends the user to set one up).
  */
-export type VerifyOutcome = 'ok' | 'wrong' | 'throttled' | 'locked' | 'malformed' | 'not_enrolled';
+export type VerifyOutcome = Outcome;
 
 /** Verifies a TOTP or recovery code as typed (lib/auth/codes.ts) and marks this session as second-factor verified. */
 export async function verifySecondFactor(
@@ -22,15 +26,15 @@ export async function verifySecondFactor(
   meta: RequestMeta,
 ): Promise<VerifyOutcome> {
   const code = readCode(typed);
-  if (code.kind === 'malformed') return 'malformed';
+  if (code.kind === 'malformed') return codeRefused('invalid', 'mfa.malformed');
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  if (!u.totpSecret || !u.totpEnabledAt) return 'not_enrolled';
-  if (u.totpLockedAt) return 'locked';
+  if (!u.totpSecret || !u.totpEnabledAt) return codeRefused('refused', 'profile.mfaOff');
+  if (u.totpLockedAt) return codeRefused('refused', 'mfa.locked');
   // Counted before the check: parallel guesses cannot slip past the limit.
   const attempt = await consume('totp', user.id);
   if (attempt.rejected) {
     countSignIn('totp', 'throttled');
-    return 'throttled';
+    return codeRefused('throttled', 'mfa.throttled');
   }
   let ok: boolean;
   if (code.kind === 'totp') {
@@ -48,12 +52,13 @@ export async function verifySecondFactor(
     await audit({ action: 'mfa.failure', actor: user, detail: { kind: code.kind }, meta });
     const { locked } = await recordSecondFactorFailure(user, meta);
     countSignIn('totp', locked || attempt.limited ? 'throttled' : 'failure');
-    return locked ? 'locked' : attempt.limited ? 'throttled' : 'wrong';
+    if (locked) return codeRefused('refused', 'mfa.locked');
+    return attempt.limited ? codeRefused('throttled', 'mfa.throttled') : codeRefused('invalid', 'mfa.wrong');
   }
   await reset('totp', user.id);
   await clearSecondFactorFailures(u.id);
   await db.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });
   await audit({ action: 'mfa.verified', actor: user, meta });
   countSignIn('totp', 'success');
-  return 'ok';
+  return succeed();
 }

@@ -1,0 +1,236 @@
+import crypto from 'node:crypto';
+import { TOTP } from 'otpauth';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CurrentUser } from '@/lib/auth/session';
+import { hashPassword } from '@/lib/auth/password';
+import { encryptSecret } from '@/lib/auth/totp';
+import { getDb } from '@/lib/server/db';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+
+// Sign-in and second-factor refusals are Outcomes with catalogue notes (issue 15): the same input gets
+// the same answer in English and in Spanish, worded by the action wrapper (signed in: the user's
+// language) or, before anyone is signed in, in this browser's language (Language cookie, else
+// Accept-Language). The session and the request headers are the edge of this test (they exist only
+// inside a Next request); the domain runs against a real database of each dialect.
+
+const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
+vi.mock('@/lib/auth/session', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  currentUser: async () => session.user,
+}));
+vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  requestMeta: async () => ({ ip: '192.0.2.81', userAgent: 'vitest' }),
+}));
+const browser = vi.hoisted(() => ({
+  cookie: undefined as string | undefined,
+  acceptLanguage: null as string | null,
+}));
+vi.mock('next/headers', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  cookies: async () => ({
+    get: (name: string) =>
+      name === 'tollgate-locale' && browser.cookie ? { name, value: browser.cookie } : undefined,
+    set: () => undefined,
+  }),
+  headers: async () =>
+    new Headers(browser.acceptLanguage ? { 'accept-language': browser.acceptLanguage } : {}),
+}));
+
+const { changePasswordAction, emailLinkAction, signInAction } = await import('@/lib/auth/actions');
+const { enrolAction, newRecoveryCodesAction, verifyAction } = await import('@/lib/auth/mfa/actions');
+const { pendingEnrolment } = await import('@/lib/auth/mfa/enrol');
+
+const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
+const PASSWORD = 'current-password-horse-7';
+const wrongCode = (secret: string) =>
+  new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: Date.now() + 10 * 30_000 });
+const form = (fields: Record<string, string>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  return f;
+};
+
+/** A signed-in user writing in `locale`; enrolled with SECRET when asked (and verified this session). */
+async function signedIn(locale: 'en' | 'es', o: { enrolled?: boolean } = {}): Promise<CurrentUser> {
+  const db = getDb();
+  const u = await db.user.create({
+    data: {
+      email: `auth-${crypto.randomUUID()}@t.example`,
+      role: 'customer',
+      locale,
+      passwordHash: await hashPassword(PASSWORD),
+      ...(o.enrolled ? { totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } : {}),
+    },
+  });
+  const s = await db.session.create({
+    data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
+  });
+  return (session.user = {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role: 'customer',
+    timeZone: 'UTC',
+    locale,
+    sessionId: s.id,
+    mfaEnrolled: !!o.enrolled,
+    mfaVerified: !!o.enrolled,
+  });
+}
+
+describe.each(dialects())('auth and second-factor answers in the reader’s language on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  beforeEach(() => {
+    session.user = null;
+    browser.cookie = undefined;
+    browser.acceptLanguage = null;
+  });
+
+  it('change password: a wrong current password, at the field and in the message', async () => {
+    const input = { current: 'not-the-password', next: 'granite violet harbour lantern' };
+    await signedIn('en');
+    expect(await changePasswordAction(undefined, form(input))).toEqual({
+      ok: false,
+      message: 'The current password is not correct.',
+      fieldErrors: { current: ['The current password is not correct.'] },
+      values: {},
+    });
+    await signedIn('es');
+    expect(await changePasswordAction(undefined, form(input))).toEqual({
+      ok: false,
+      message: 'La contraseña actual no es correcta.',
+      fieldErrors: { current: ['La contraseña actual no es correcta.'] },
+      values: {},
+    });
+    const empty = await changePasswordAction(undefined, form({ current: '', next: '' }));
+    expect(empty.fieldErrors).toEqual({
+      current: ['Escriba su contraseña actual.'],
+      next: ['Escriba una contraseña nueva.'],
+    });
+  });
+
+  it('change password: a weak new password says why, in each language; a strong one is confirmed', async () => {
+    await signedIn('en');
+    const en = await changePasswordAction(undefined, form({ current: PASSWORD, next: 'password123' }));
+    expect(en).toMatchObject({ ok: false, message: 'Choose a stronger password.' });
+    expect(en.fieldErrors?.next?.length).toBeGreaterThan(0);
+    await signedIn('es');
+    const es = await changePasswordAction(undefined, form({ current: PASSWORD, next: 'password123' }));
+    expect(es).toMatchObject({ ok: false, message: 'Elija una contraseña más segura.' });
+    expect(es.fieldErrors?.next).toHaveLength(en.fieldErrors!.next!.length);
+    expect(es.fieldErrors?.next).not.toEqual(en.fieldErrors?.next);
+    expect(
+      await changePasswordAction(
+        undefined,
+        form({ current: PASSWORD, next: 'granite violet harbour lantern' }),
+      ),
+    ).toEqual({
+      ok: true,
+      message: 'Se ha cambiado su contraseña. Se han cerrado todas las demás sesiones.',
+    });
+  });
+
+  it('enrolment: a malformed and a wrong first code, then the empty field', async () => {
+    for (const [locale, malformed, wrong] of [
+      [
+        'en',
+        'Enter the 6-digit code your app shows (spaces and dashes are fine).',
+        'That code is not correct. Scan the QR code again and enter the current code.',
+      ],
+      [
+        'es',
+        'Introduzca el código de 6 dígitos que muestra su aplicación (puede incluir espacios y guiones).',
+        'Ese código no es correcto. Vuelva a escanear el código QR e introduzca el código actual.',
+      ],
+    ] as const) {
+      const me = await signedIn(locale);
+      const { secret } = await pendingEnrolment(me);
+      expect(await enrolAction(undefined, form({ code: '12 34' }))).toEqual({
+        ok: false,
+        message: malformed,
+        fieldErrors: { code: [malformed] },
+        values: {},
+      });
+      expect(await enrolAction(undefined, form({ code: wrongCode(secret) }))).toMatchObject({
+        ok: false,
+        message: wrong,
+        fieldErrors: { code: [wrong] },
+      });
+    }
+    expect((await enrolAction(undefined, form({ code: ' ' }))).fieldErrors).toEqual({
+      code: ['Introduzca el código de su aplicación de autenticación.'],
+    });
+  });
+
+  it('verification and new recovery codes: wrong and malformed codes', async () => {
+    await signedIn('en', { enrolled: true });
+    expect(await verifyAction(undefined, form({ code: wrongCode(SECRET) }))).toMatchObject({
+      ok: false,
+      message: "That code is not correct. Check your authenticator app's clock and try again.",
+    });
+    expect(await newRecoveryCodesAction(undefined, form({ code: 'ABCD-EFGH-JKMN-PQRS' }))).toMatchObject({
+      message: 'Enter the 6-digit code from your authenticator app (spaces and dashes are fine).',
+    });
+    await signedIn('es', { enrolled: true });
+    expect(await verifyAction(undefined, form({ code: wrongCode(SECRET) }))).toMatchObject({
+      ok: false,
+      message:
+        'Ese código no es correcto. Compruebe la hora de su aplicación de autenticación y vuelva a intentarlo.',
+      fieldErrors: {
+        code: [
+          'Ese código no es correcto. Compruebe la hora de su aplicación de autenticación y vuelva a intentarlo.',
+        ],
+      },
+    });
+    expect(await verifyAction(undefined, form({ code: 'twelve' }))).toMatchObject({
+      message:
+        'Introduzca el código de 6 dígitos de su aplicación de autenticación o un código de recuperación.',
+    });
+    expect(await newRecoveryCodesAction(undefined, form({ code: 'ABCD-EFGH-JKMN-PQRS' }))).toMatchObject({
+      message:
+        'Introduzca el código de 6 dígitos de su aplicación de autenticación (puede incluir espacios y guiones).',
+    });
+  });
+
+  it('signed out: the sign-in form and the sign-in link answer in this browser’s language', async () => {
+    const bad = form({ email: 'not-an-address', password: '' });
+    expect((await signInAction(undefined, bad)).fieldErrors).toEqual({
+      email: ['Enter a valid email address.'],
+      password: ['Enter your password.'],
+    });
+    browser.acceptLanguage = 'es-AR,es;q=0.9';
+    expect(await signInAction(undefined, bad)).toEqual({
+      message: 'Corrija los campos marcados.',
+      fieldErrors: {
+        email: ['Escriba una dirección de correo electrónico válida.'],
+        password: ['Escriba su contraseña.'],
+      },
+      values: { email: 'not-an-address' },
+    });
+    expect(await emailLinkAction(undefined, form({ email: 'nope' }))).toEqual({
+      ok: false,
+      message: 'Primero escriba una dirección de correo válida y después solicite el enlace.',
+      fieldErrors: {
+        email: ['Primero escriba una dirección de correo válida y después solicite el enlace.'],
+      },
+      values: { email: 'nope' },
+    });
+    const email = `nobody-${dialect}@t.example`;
+    expect(await emailLinkAction(undefined, form({ email }))).toEqual({
+      ok: true,
+      message:
+        'Si esa dirección pertenece a una cuenta, le hemos enviado un enlace de acceso. Solo funciona una vez y caduca en 15 minutos.',
+      values: { email },
+    });
+    browser.cookie = 'en';
+    expect(await emailLinkAction(undefined, form({ email }))).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(
+        /^If that address belongs to an account, a sign-in link is on its way\./,
+      ),
+    });
+  });
+});
