@@ -2,11 +2,14 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 import { countryName, describeDialled } from '@/lib/phone/format';
 import type { CallEvidence } from './call-summary';
 import { iddOf, planOf } from '@/lib/phone/plan';
-import { localClock } from '@/lib/time/format';
+import type { Note } from '@/lib/i18n/note';
+import { formatClock, localClock } from '@/lib/time/format';
 import { asNationalNumber, digitDistance, internationalDigits } from './dialling';
 
 // Pure: how likely a block is a misdial, from the block's own evidence, with every point explained
 // in a sentence an agent can read out on the callback. A hint for a person, never a decision.
+// Sentences are notes (keys under staff.hint.*), worded in the agent's language where shown
+// (signalNote): numbers and durations through ICU, country names and clock times through Intl.
 
 export type LikelihoodInput = {
   /** ISO 3166-1 alpha-2 of the account: how its people dial national numbers. */
@@ -21,19 +24,50 @@ export type LikelihoodInput = {
   intendedNumber?: string | null;
 };
 
-export type Signal = { key: string; weight: number; text: string };
+/**
+ * A value only the reader's language can write: a region (ISO 3166-1 alpha-2, named by
+ * Intl.DisplayNames) or a moment as a weekday and 24-hour time (epoch ms) on the clock of `timeZone`.
+ */
+export type LocalValue = { region: string } | { clock: number; timeZone: string };
+
+/**
+ * One piece of evidence: `key` (stable, for tests and React), `weight` (+ for a misdial, − against),
+ * `note` (staff.hint.signal.*) whose values named in `local` are filled in by signalNote.
+ */
+export type Signal = { key: string; weight: number; note: Note; local?: Record<string, LocalValue> };
 export type Likelihood = {
   level: 'likely' | 'possible' | 'unlikely';
   score: number;
-  headline: string;
+  /** staff.hint.level.<level>. */
+  headline: Note;
   signals: Signal[];
 };
 
-const HEADLINE = {
-  likely: 'Likely a misdial',
-  possible: 'Possibly a misdial',
-  unlikely: 'Unlikely to be a misdial',
-} as const;
+const signal = (
+  key: string,
+  weight: number,
+  sentence: string,
+  values?: Note['values'],
+  local?: Record<string, LocalValue>,
+): Signal => ({
+  key,
+  weight,
+  note: { key: `staff.hint.signal.${sentence}`, ...(values ? { values } : {}) },
+  ...(local ? { local } : {}),
+});
+
+/**
+ * A signal's note ready for noteText: its local values written for `locale` (a BCP 47 tag such as
+ * lib/i18n/locales.ts INTL_TAGS[locale]): country names by Intl.DisplayNames, clock times by Intl.DateTimeFormat.
+ */
+export function signalNote(s: Signal, locale: string): Note {
+  if (!s.local) return s.note;
+  const values = { ...s.note.values };
+  for (const [name, v] of Object.entries(s.local))
+    values[name] =
+      'region' in v ? countryName(v.region, locale) : formatClock(new Date(v.clock), v.timeZone, locale);
+  return { ...s.note, values };
+}
 
 export function misdialLikelihood(input: LikelihoodInput): Likelihood {
   const marked = input.calls.filter((c) => c.id && input.misdialCallIds?.includes(c.id));
@@ -51,26 +85,14 @@ export function misdialLikelihood(input: LikelihoodInput): Likelihood {
   const level = score >= 4 ? 'likely' : score >= 1 ? 'possible' : 'unlikely';
   // Strongest evidence first, whichever way it points.
   signals.sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
-  return { level, score, headline: HEADLINE[level], signals };
+  return { level, score, headline: { key: `staff.hint.level.${level}` }, signals };
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function attempts(calls: CallEvidence[]): Signal | null {
   const n = calls.length;
   if (n === 0) return null;
-  if (n <= 2)
-    return {
-      key: 'few_attempts',
-      weight: 1,
-      text: `Only ${plural(n, 'call')}: a person who mistypes a number usually notices after a try or two.`,
-    };
-  if (n >= 5)
-    return {
-      key: 'many_attempts',
-      weight: -2,
-      text: `${n} calls in the burst: fraud tools dial many numbers one after another.`,
-    };
+  if (n <= 2) return signal('few_attempts', 1, 'fewAttempts', { count: n });
+  if (n >= 5) return signal('many_attempts', -2, 'manyAttempts', { count: n });
   return null;
 }
 
@@ -78,37 +100,21 @@ function durations(calls: CallEvidence[]): Signal | null {
   if (calls.length === 0) return null;
   const longest = Math.max(...calls.map((c) => c.durationSec));
   if (longest <= 10)
-    return {
-      key: 'short_calls',
-      weight: 1,
-      text:
-        longest === 0
-          ? 'No call was answered.'
-          : `Every call lasted ${longest} seconds or less: someone hung up on a wrong number.`,
-    };
-  if (longest >= 60)
-    return {
-      key: 'long_call',
-      weight: -2,
-      text: `One call lasted ${longest} seconds: someone stayed on the line, which a misdial rarely explains.`,
-    };
+    return longest === 0
+      ? signal('short_calls', 1, 'noAnswer')
+      : signal('short_calls', 1, 'shortCalls', { seconds: longest });
+  if (longest >= 60) return signal('long_call', -2, 'longCall', { seconds: longest });
   return null;
 }
 
 function credentials(calls: CallEvidence[]): Signal | null {
   const names = [...new Set(calls.map((c) => c.sipUsername))];
-  if (names.length === 1)
-    return {
-      key: 'one_credential',
-      weight: 1,
-      text: `All calls went through one SIP credential (${names[0]}), as from one person at one phone.`,
-    };
+  if (names.length === 1) return signal('one_credential', 1, 'oneCredential', { username: names[0]! });
   if (names.length > 1)
-    return {
-      key: 'many_credentials',
-      weight: -1,
-      text: `Calls went through ${names.length} SIP credentials (${names.join(', ')}): one person at one phone uses one.`,
-    };
+    return signal('many_credentials', -1, 'manyCredentials', {
+      count: names.length,
+      usernames: names.join(', '),
+    });
   return null;
 }
 
@@ -117,19 +123,16 @@ function officeHours(calls: CallEvidence[], timeZone: string): Signal | null {
   if (times.length === 0 || times.some((t) => t === null)) return null;
   const weekend = (d: string) => d === 'Sat' || d === 'Sun';
   const inOffice = times.every((t) => t!.withinBusinessHours);
-  if (inOffice)
-    return {
-      key: 'office_hours',
-      weight: 1,
-      text: `All calls were made during office hours (Monday to Friday, 8:00–18:00 in ${timeZone}).`,
-    };
-  const odd = times.find((t) => weekend(t!.weekday) || t!.hour < 7 || t!.hour >= 20);
-  if (odd)
-    return {
-      key: 'outside_hours',
-      weight: -1,
-      text: `A call was made at ${odd.label} (${timeZone}), when an office is usually empty.`,
-    };
+  if (inOffice) return signal('office_hours', 1, 'officeHours', { timeZone });
+  const odd = times.findIndex((t) => weekend(t!.weekday) || t!.hour < 7 || t!.hour >= 20);
+  if (odd >= 0)
+    return signal(
+      'outside_hours',
+      -1,
+      'outsideHours',
+      { timeZone },
+      { clock: { clock: calls[odd]!.at.getTime(), timeZone } },
+    );
   return null;
 }
 
@@ -139,11 +142,13 @@ function trunkPrefix(calls: CallEvidence[], country: CountryCode): Signal | null
     if (!national) continue;
     const idd = iddOf(country);
     const trunk = planOf(country).nationalPrefix();
-    return {
-      key: 'trunk_prefix',
-      weight: 3,
-      text: `Dialled ${idd} ${internationalDigits(c.to, country)}; with the international prefix ${idd} read as the trunk prefix${trunk ? ` ${trunk}` : ''}, that is ${national}, a valid number in ${countryName(country)}.`,
-    };
+    return signal(
+      'trunk_prefix',
+      3,
+      'trunkPrefix',
+      { idd, digits: internationalDigits(c.to, country) ?? '', trunk: trunk || 'none', national },
+      { country: { region: country } },
+    );
   }
   return null;
 }
@@ -172,37 +177,17 @@ function similarity(calls: CallEvidence[], intended: string | null, country: Cou
   const shared = best.length - best.distance;
   const dialled = describeDialled(best.to, country).display;
   const meantText = meant.formatInternational();
-  if (best.distance <= 2 || shared / best.length >= 0.75) {
-    return {
-      key: 'similar_digits',
-      weight: 2,
-      text:
-        best.distance === 0
-          ? `The number they meant (${meantText}) has the same digits as the dialled ${dialled}, with a different prefix.`
-          : `The number they meant (${meantText}) differs from the dialled ${dialled} in only ${plural(best.distance, 'digit')}.`,
-    };
-  }
+  if (best.distance <= 2 || shared / best.length >= 0.75)
+    return best.distance === 0
+      ? signal('similar_digits', 2, 'sameDigits', { meant: meantText, dialled })
+      : signal('similar_digits', 2, 'similarDigits', { meant: meantText, dialled, distance: best.distance });
   if (shared / best.length < 0.5)
-    return {
-      key: 'different_digits',
-      weight: -1,
-      text: `The number they meant (${meantText}) shares few digits with the dialled ${dialled}.`,
-    };
+    return signal('different_digits', -1, 'differentDigits', { meant: meantText, dialled });
   return null;
 }
 
 function blockReason(reason: LikelihoodInput['reason']): Signal | null {
-  if (reason === 'hotspot_source_ip')
-    return {
-      key: 'hotspot_ip',
-      weight: -2,
-      text: 'The calls came from an internet address in a known fraud hotspot, which a misdial does not explain.',
-    };
-  if (reason === 'suspicious_pattern')
-    return {
-      key: 'pattern',
-      weight: -1,
-      text: 'The switch saw a calling pattern typical of someone testing a stolen password.',
-    };
+  if (reason === 'hotspot_source_ip') return signal('hotspot_ip', -2, 'hotspotIp');
+  if (reason === 'suspicious_pattern') return signal('pattern', -1, 'pattern');
   return null;
 }

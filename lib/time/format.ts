@@ -93,3 +93,17 @@ export function localClock(at: Date, timeZone: string): LocalClock | null {
     hour < BUSINESS_HOURS.to;
   return { weekday, hour, minute, label: `${weekday} ${get('hour')}:${get('minute')}`, withinBusinessHours };
 }
+
+/**
+ * A moment as a weekday and 24-hour time on the clock of `timeZone`, in `locale` (BCP 47): "Sun 03:12",
+ * "dom, 03:12". For evidence an agent reads out ("a call at 03:12 on a Sunday"), not for a full date.
+ */
+export function formatClock(at: Date, timeZone: string, locale = 'en'): string {
+  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  return formatter(
+    locale,
+    zone,
+    { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
+    'weekday-clock',
+  ).format(at);
+}

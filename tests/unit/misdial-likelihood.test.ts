@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { summarizeCalls, formatSpan } from '@/lib/requests/call-summary';
 import { iddOf } from '@/lib/phone/plan';
 import { asNationalNumber, digitDistance, internationalDigits } from '@/lib/requests/dialling';
-import { misdialLikelihood, type LikelihoodInput } from '@/lib/requests/misdial-likelihood';
+import { INTL_TAGS, type Locale } from '@/lib/i18n/locales';
+import { noteText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
+import {
+  misdialLikelihood,
+  signalNote,
+  type Likelihood,
+  type LikelihoodInput,
+} from '@/lib/requests/misdial-likelihood';
 
 // Tuesday 2026-11-24 10:15 in London (UTC+0 in November).
 const tuesdayMorning = new Date('2026-11-24T10:15:00Z');
@@ -16,6 +24,16 @@ const call = (over: Partial<LikelihoodInput['calls'][number]> = {}) => ({
   ...over,
 });
 const keys = (l: ReturnType<typeof misdialLikelihood>) => l.signals.map((s) => s.key);
+/** The hint as an agent reading `locale` sees it: the headline, and the sentence of the signal `key`. */
+const headline = (l: Likelihood, locale: Locale = 'en') => noteText(translate(locale), l.headline);
+const said = (l: Likelihood, key: string, locale: Locale = 'en') =>
+  noteText(
+    translate(locale),
+    signalNote(
+      l.signals.find((s) => s.key === key)!,
+      INTL_TAGS[locale],
+    ),
+  );
 
 describe('dialling rules', () => {
   it('reads the digits after the international prefix', () => {
@@ -63,7 +81,7 @@ describe('misdialLikelihood', () => {
       intendedNumber: '+442079460000',
     });
     expect(l.level).toBe('likely');
-    expect(l.headline).toBe('Likely a misdial');
+    expect(headline(l)).toBe('Likely a misdial');
     expect(keys(l)).toEqual(
       expect.arrayContaining([
         'trunk_prefix',
@@ -75,11 +93,21 @@ describe('misdialLikelihood', () => {
       ]),
     );
     expect(keys(l)[0]).toBe('trunk_prefix'); // strongest evidence first
-    const trunk = l.signals.find((s) => s.key === 'trunk_prefix')!;
-    expect(trunk.text).toContain('Dialled 00 2079460000');
-    expect(trunk.text).toContain('020 7946 0000');
-    expect(trunk.text).toContain('United Kingdom');
-    expect(l.signals.find((s) => s.key === 'similar_digits')!.text).toMatch(/same digits/);
+    expect(said(l, 'trunk_prefix')).toBe(
+      'Dialled 00 2079460000; with the international prefix 00 read as the trunk prefix 0, that is 020 7946 0000, a valid number in United Kingdom.',
+    );
+    expect(said(l, 'similar_digits')).toMatch(/same digits/);
+    // The same evidence for an agent who reads Spanish: the sentences, the country's name and the verdict.
+    expect(headline(l, 'es')).toBe('probable');
+    expect(said(l, 'trunk_prefix', 'es')).toBe(
+      'Se marcó 00 2079460000; si el prefijo internacional 00 se lee como prefijo nacional 0, queda 020 7946 0000, un número válido de Reino Unido.',
+    );
+    expect(said(l, 'few_attempts', 'es')).toBe(
+      'Solo 1 llamada: quien marca mal un número suele darse cuenta tras uno o dos intentos.',
+    );
+    expect(said(l, 'office_hours', 'es')).toBe(
+      'Todas las llamadas se hicieron en horario de oficina (de lunes a viernes, de 8:00 a 18:00, hora de Europe/London).',
+    );
   });
 
   it('the intended number sharing most digits counts even without the trunk-prefix rule', () => {
@@ -92,7 +120,12 @@ describe('misdialLikelihood', () => {
     });
     expect(keys(l)).toContain('similar_digits');
     expect(keys(l)).not.toContain('trunk_prefix');
-    expect(l.signals.find((s) => s.key === 'similar_digits')!.text).toMatch(/only 2 digits/);
+    expect(said(l, 'similar_digits')).toBe(
+      'The number they meant (+234 801 234 5678) differs from the dialled +252 8012345678 in only 2 digits.',
+    );
+    expect(said(l, 'similar_digits', 'es')).toBe(
+      'El número que el cliente quería marcar (+234 801 234 5678) solo se diferencia del marcado, +252 8012345678, en 2 dígitos.',
+    );
     expect(l.level).toBe('likely');
   });
 
@@ -124,7 +157,19 @@ describe('misdialLikelihood', () => {
       ]),
     );
     expect(l.signals.every((s) => s.weight < 0)).toBe(true);
-    expect(l.signals.find((s) => s.key === 'outside_hours')!.text).toContain('Sun 03:12');
+    expect(said(l, 'outside_hours')).toBe(
+      'A call was made at Sun 03:12 (Europe/London), when an office is usually empty.',
+    );
+    expect(said(l, 'outside_hours', 'es')).toBe(
+      'Una llamada se hizo cuando una oficina suele estar vacía: dom, 03:12 (hora de Europe/London).',
+    );
+    expect(said(l, 'long_call')).toBe(
+      'One call lasted 95 seconds: someone stayed on the line, which a misdial rarely explains.',
+    );
+    expect(said(l, 'many_credentials', 'es')).toBe(
+      'Las llamadas salieron por 2 credenciales SIP (reception, pbx): una persona desde un solo teléfono usa una.',
+    );
+    expect(headline(l, 'es')).toBe('poco probable');
   });
 
   it('a number meant that shares few digits counts against', () => {
