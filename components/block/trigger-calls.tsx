@@ -44,6 +44,9 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
                       {t(`highCost.${d.highCost}`)}
                     </span>
                   ) : null}
+                  {d.range && !d.highCost ? (
+                    <span className="block text-xs text-slate-700">{d.range}</span>
+                  ) : null}
                 </td>
                 <td className="py-2 pr-3">
                   <IpPlace ip={c.sourceIp} />

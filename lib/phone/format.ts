@@ -3,14 +3,19 @@ import {
   isSupportedCountry,
   Metadata,
   type PhoneNumber,
+  type PhoneNumberType,
   parsePhoneNumberFromString,
 } from 'libphonenumber-js/max';
+import { DEFAULT_LOCALE, isLocale } from '@/lib/i18n/locales';
+import type { Translate } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
 import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
 
 export { isSupportedCountry };
 
-// libphonenumber-js decides what a number is; Intl names the country. No server-only: pure formatting,
-// used by pages, mail templates and the staff console alike (one reading of a dialled number).
+// libphonenumber-js decides what a number is; Intl names the country, the catalogue (phone.*) names
+// the ranges that belong to no country and the kinds of number. No server-only: pure formatting, used
+// by pages, mail templates and the staff console alike (one reading of a dialled number).
 
 /** How the switch wrote the number: "+252…", "011252…" (the account country's IDD), "2125550123", "252611234567". */
 export type NumberForm = 'e164' | 'idd' | 'national' | 'digits';
@@ -33,8 +38,10 @@ export type DialledNumber = {
   display: string;
   /** ISO 3166-1 alpha-2 of the destination; null for numbers outside any country and unreadable ones. */
   country: CountryCode | null;
-  /** Country name (Intl), or the ITU name of a code outside any country ("International Networks"). */
+  /** Country name (Intl), or the ITU name of a code outside any country ("International Networks", phone.network.*). */
   countryName: string | null;
+  /** The kind of number when a reader would not guess it from the country (NOTABLE_TYPES: "Toll-free number", "VoIP number"…), else null. */
+  range: string | null;
   flag: string | null;
   /** Outside the account's country (by region: +1 876 is Jamaica, not the US); null when unreadable. */
   international: boolean | null;
@@ -56,22 +63,55 @@ export function countryName(country: string, locale = 'en'): string {
 }
 
 /**
- * Names of the E.164 country codes that belong to no country (libphonenumber region "001"), from the
- * ITU-T list of assigned country codes (Annex to ITU-T OB, "List of ITU-T Recommendation E.164
- * assigned country codes"). Which codes are non-geographic comes from libphonenumber's metadata; a
- * unit test fails if the metadata gains one that is not named here.
+ * The E.164 country codes that belong to no country (libphonenumber region "001"): their names are
+ * catalogue keys (phone.network.<code>, worded after the ITU-T list of assigned country codes, Annex to
+ * ITU-T OB, "List of ITU-T Recommendation E.164 assigned country codes"). Which codes are
+ * non-geographic comes from libphonenumber's metadata; a unit test fails if the metadata gains one
+ * that is not named here, or a name is missing from a catalogue.
  */
-export const NON_GEOGRAPHIC: Record<string, { name: string; highCost: HighCost | null }> = {
-  '800': { name: 'International Freephone Service', highCost: null },
-  '808': { name: 'International Shared Cost Service', highCost: null },
-  '870': { name: 'Inmarsat (satellite)', highCost: 'satellite' },
-  '878': { name: 'Universal Personal Telecommunications', highCost: null },
-  '881': { name: 'Global Mobile Satellite System', highCost: 'satellite' },
-  '882': { name: 'International Networks', highCost: 'international_network' },
-  '883': { name: 'International Networks', highCost: 'international_network' },
-  '888': { name: 'Telecommunications for Disaster Relief (OCHA)', highCost: null },
-  '979': { name: 'International Premium Rate Service', highCost: 'premium_rate' },
+export const NON_GEOGRAPHIC: Record<string, { key: string; highCost: HighCost | null }> = {
+  '800': { key: 'phone.network.800', highCost: null },
+  '808': { key: 'phone.network.808', highCost: null },
+  '870': { key: 'phone.network.870', highCost: 'satellite' },
+  '878': { key: 'phone.network.878', highCost: null },
+  '881': { key: 'phone.network.881', highCost: 'satellite' },
+  '882': { key: 'phone.network.882', highCost: 'international_network' },
+  '883': { key: 'phone.network.883', highCost: 'international_network' },
+  '888': { key: 'phone.network.888', highCost: null },
+  '979': { key: 'phone.network.979', highCost: 'premium_rate' },
 };
+
+/** The catalogue key naming each kind of number libphonenumber-js tells apart (PhoneNumber.getType()). */
+export const NUMBER_TYPE_KEYS: Record<PhoneNumberType, string> = {
+  FIXED_LINE: 'phone.type.fixedLine',
+  MOBILE: 'phone.type.mobile',
+  FIXED_LINE_OR_MOBILE: 'phone.type.fixedLineOrMobile',
+  TOLL_FREE: 'phone.type.tollFree',
+  PREMIUM_RATE: 'phone.type.premiumRate',
+  SHARED_COST: 'phone.type.sharedCost',
+  VOIP: 'phone.type.voip',
+  PERSONAL_NUMBER: 'phone.type.personalNumber',
+  PAGER: 'phone.type.pager',
+  UAN: 'phone.type.uan',
+  VOICEMAIL: 'phone.type.voicemail',
+};
+
+/** Kinds a reader would not guess from the country's name: DialledNumber.range names them. */
+export const NOTABLE_TYPES: ReadonlySet<PhoneNumberType> = new Set(
+  (Object.keys(NUMBER_TYPE_KEYS) as PhoneNumberType[]).filter(
+    (t) => t !== 'FIXED_LINE' && t !== 'MOBILE' && t !== 'FIXED_LINE_OR_MOBILE',
+  ),
+);
+
+const translators = new Map<string, Translate>();
+/** The catalogue of a BCP 47 tag ("es", "es-MX", "en-US"): its language if Tollgate speaks it, else English. */
+function catalogueOf(tag: string): Translate {
+  const lang = tag.split('-')[0]!.toLowerCase();
+  const locale = isLocale(lang) ? lang : DEFAULT_LOCALE;
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = translate(locale)));
+  return t;
+}
 
 /** The non-geographic calling codes libphonenumber's metadata knows ("800", "882", …). */
 export function nonGeographicCodes(): string[] {
@@ -144,8 +184,8 @@ function highCostOf(
 
 /**
  * A number as the switch reported it, for display, from an account in `accountCountry` (see
- * readDialled for the forms), with the country named in `locale` (BCP 47; English by default; the
- * ITU names of non-geographic codes stay English). Unreadable input is shown as it came, never dropped.
+ * readDialled for the forms), with the country (or the non-geographic network) and any notable kind
+ * of number named in `locale` (BCP 47; English by default). Unreadable input is shown as it came, never dropped.
  */
 export function describeDialled(
   raw: string,
@@ -164,12 +204,16 @@ export function describeDialled(
       flag: null,
       international: null,
       highCost: null,
+      range: null,
     };
   const p = r.number;
   const country = p.country ?? null;
+  const t = catalogueOf(locale);
+  const code = p.countryCallingCode;
   const network = p.isNonGeographic()
-    ? (NON_GEOGRAPHIC[p.countryCallingCode]?.name ?? `Non-geographic +${p.countryCallingCode}`)
+    ? t(NON_GEOGRAPHIC[code]?.key ?? 'phone.network.other', { code })
     : null;
+  const type = p.getType();
   return {
     raw,
     e164: p.number,
@@ -182,6 +226,7 @@ export function describeDialled(
       ? country !== accountCountry
       : p.isNonGeographic() || p.countryCallingCode !== planOf(accountCountry).callingCode(),
     highCost: highCostOf(p, country, accountCountry),
+    range: type && NOTABLE_TYPES.has(type) ? t(NUMBER_TYPE_KEYS[type]) : null,
   };
 }
 
