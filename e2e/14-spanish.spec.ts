@@ -1,4 +1,5 @@
 import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import { TOTP } from 'otpauth';
 import { catalogue } from './support/catalogue';
 import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
@@ -210,6 +211,19 @@ test.describe('in Spanish', () => {
     await sam.getByLabel(es('signIn.password'), { exact: true }).fill(agent.password);
     await sam.getByRole('button', { name: es('signIn.submit'), exact: true }).click();
     await expect(sam).toHaveURL(/\/security\/verify/);
+    // Refusals speak Spanish too: an empty code (the form's schema), then a wrong one (the domain's note).
+    await sam.getByRole('button', { name: es('mfa.verify') }).click();
+    await expect(sam.locator('#code-error')).toHaveText(es('outcome.field.code'));
+    const valid = [-1, 0, 1].map((d) =>
+      new TOTP({ secret: agent.totpSecret, digits: 6, period: 30 }).generate({
+        timestamp: Date.now() + d * 30_000,
+      }),
+    );
+    const wrong = ['000000', '123456', '654321'].find((c) => !valid.includes(c))!;
+    await sam.getByLabel(es('mfa.code')).fill(wrong);
+    await sam.getByRole('button', { name: es('mfa.verify') }).click();
+    await expect(sam.locator('#code-error')).toHaveText(es('mfa.wrong'));
+    await expectAccessible(sam);
     await sam.getByLabel(es('mfa.code')).fill(await totpNow(agent.totpSecret, agent.email));
     await sam.getByRole('button', { name: es('mfa.verify') }).click();
     await expect(sam).toHaveURL((url) => url.pathname.startsWith('/staff'));
@@ -248,6 +262,17 @@ test.describe('in Spanish', () => {
     await expect(sam.getByText(es('staff.summary.callback'), { exact: true })).toBeVisible();
     // The agent sees which language the customer reads, before calling back.
     await expect(sam.getByRole('definition').filter({ hasText: /^Español$/ })).toBeVisible();
+    // The misdial hint, worded for the agent: the verdict (one call to each of two places, 0 and 4 seconds,
+    // one credential: likely or possible, by the hour it runs) and its evidence.
+    const verdicts = (['likely', 'possible'] as const).map((l) =>
+      escape(es('staff.hint.title', { headline: es(`staff.hint.level.${l}`) })),
+    );
+    await expect(sam.locator('#hint')).toHaveText(new RegExp(`^(${verdicts.join('|')})$`));
+    await expect(
+      sam.getByText(es('staff.hint.signal.oneCredential', { username: c.username })),
+    ).toBeVisible();
+    await expect(sam.getByText(es('staff.hint.signal.shortCalls', { seconds: 4 }))).toBeVisible();
+    await expect(sam.getByText(es('staff.hint.signal.fewAttempts', { count: 2 }))).toBeVisible();
     await expectAccessible(sam);
 
     await sam.getByRole('checkbox', { name: es('staff.decision.attest') }).check();
