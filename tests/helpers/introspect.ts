@@ -12,6 +12,11 @@ export type DbShape = {
       indexes: string[];
     }
   >;
+  /**
+   * Substring-search indexes that Prisma cannot describe (migration 0009_search), as
+   * "Table.column": SQLite FTS5 trigram tables over a model's table, PostgreSQL pg_trgm GIN indexes.
+   */
+  search: string[];
 };
 
 const key = (cols: string[]) => cols.join(',');
@@ -19,12 +24,23 @@ const key = (cols: string[]) => cols.join(',');
 export function introspectSqlite(url: string): DbShape {
   const conn = new Database(sqlitePath(url), { readonly: true });
   try {
-    const tables = conn
+    const all = conn
       .prepare(
         `SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name <> '_tollgate_migrations'`,
       )
       .all() as { name: string; sql: string }[];
-    const shape: DbShape = { tables: {} };
+    // FTS5 virtual tables and their shadow tables (<name>_data, _idx, _docsize, _config, _content).
+    const fts = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql));
+    const shadow = (n: string) =>
+      fts.some((f) => new RegExp(`^${f.name}_(data|idx|docsize|config|content)$`).test(n));
+    const tables = all.filter((t) => !fts.includes(t) && !shadow(t.name));
+    const shape: DbShape = { tables: {}, search: [] };
+    for (const f of fts) {
+      const content = /content\s*=\s*'([^']+)'/i.exec(f.sql)?.[1] ?? f.name;
+      for (const c of conn.prepare(`PRAGMA table_info("${f.name}")`).all() as { name: string }[])
+        shape.search.push(`${content}.${c.name}`);
+    }
+    shape.search.sort();
     for (const t of tables) {
       const columns: DbShape['tables'][string]['columns'] = {};
       for (const c of conn.prepare(`PRAGMA table_info("${t.name}")`).all() as {
@@ -76,7 +92,7 @@ export async function introspectPostgres(url: string): Promise<DbShape> {
     }>(
       `SELECT table_name, column_name, is_nullable, udt_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_tollgate_migrations'`,
     );
-    const shape: DbShape = { tables: {} };
+    const shape: DbShape = { tables: {}, search: [] };
     for (const r of cols.rows) {
       shape.tables[r.table_name] ??= { columns: {}, uniques: [], indexes: [] };
       const ev = enumValues.get(r.udt_name);
@@ -90,6 +106,11 @@ export async function introspectPostgres(url: string): Promise<DbShape> {
     );
     for (const r of idx.rows) {
       if (r.indexname.endsWith('_pkey')) continue;
+      const trgm = /USING gin \(tollgate_fold\("?(\w+)"?\) gin_trgm_ops\)$/.exec(r.indexdef);
+      if (trgm) {
+        shape.search.push(`${r.tablename}.${trgm[1]}`);
+        continue;
+      }
       const colList = /\((.*)\)$/
         .exec(r.indexdef)![1]
         .split(',')
@@ -99,6 +120,7 @@ export async function introspectPostgres(url: string): Promise<DbShape> {
         : shape.tables[r.tablename].indexes
       ).push(key(colList));
     }
+    shape.search.sort();
     for (const t of Object.values(shape.tables)) {
       t.uniques.sort();
       t.indexes.sort();

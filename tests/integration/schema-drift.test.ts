@@ -18,7 +18,9 @@ type Datamodel = {
 /** What prisma/schema.prisma says the database must hold (written by prisma/datamodel-generator.cjs). */
 function expectedShape(): DbShape {
   const dm = JSON.parse(fs.readFileSync(path.resolve('lib/generated/datamodel.json'), 'utf8')) as Datamodel;
-  const shape: DbShape = { tables: {} };
+  // Substring search (lib/staff/search.ts): FTS5 / pg_trgm, declared only in migration 0009_search.
+  const search = ['CustomerAccount.name', 'CustomerAccount.number', 'SipCredential.username', 'User.email'];
+  const shape: DbShape = { tables: {}, search };
   for (const m of dm.models) {
     const columns: DbShape['tables'][string]['columns'] = {};
     for (const f of m.fields) {
