@@ -1,18 +1,30 @@
 import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
+import { encodeCursor } from '@/lib/staff/cursor';
 import { judge } from './evidence';
 
 const PAGE = 100;
 
-/** Pending unblock requests, oldest first, each with its evidence summarised and judged. */
-export async function listQueue(user: CurrentUser) {
+/**
+ * One page of pending unblock requests, oldest first (createdAt, then id), each with its evidence
+ * summarised and judged. `after` is the decoded keyset cursor of the previous page (null = the
+ * oldest page); `next` is the cursor of the following page or null. `total` counts every pending one.
+ * Throws (assertStaff) for a caller who is not staff.
+ */
+export async function listQueue(user: CurrentUser, after: { at: Date; id: string } | null = null) {
   assertStaff(user);
   const [rows, total] = await Promise.all([
     db.unblockRequest.findMany({
-      where: { status: 'pending' },
+      where: {
+        status: 'pending',
+        // The first condition keeps it an index range on (status, createdAt); the OR breaks ties.
+        ...(after
+          ? { createdAt: { gte: after.at }, OR: [{ createdAt: { gt: after.at } }, { id: { gt: after.id } }] }
+          : {}),
+      },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: PAGE,
+      take: PAGE + 1,
       include: {
         account: { select: { number: true, name: true, country: true, timeZone: true } },
         block: {
@@ -23,7 +35,7 @@ export async function listQueue(user: CurrentUser) {
     db.unblockRequest.count({ where: { status: 'pending' } }),
   ]);
   const now = Date.now();
-  const items = rows.map((r) => {
+  const items = rows.slice(0, PAGE).map((r) => {
     const { summary, likelihood } = judge(r);
     return {
       id: r.id,
@@ -36,7 +48,9 @@ export async function listQueue(user: CurrentUser) {
       likelihood,
     };
   });
-  return { items, total, shown: items.length };
+  const last = items[items.length - 1];
+  const next = rows.length > PAGE && last ? encodeCursor([last.createdAt, last.id]) : null;
+  return { items, total, shown: items.length, next };
 }
 
 export type QueueItem = Awaited<ReturnType<typeof listQueue>>['items'][number];

@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
+import { encodeCursor, readCursor, timeIdKey } from './cursor';
 
 // The audit log, newest first, with keyset pagination on (at, id): every page is an index range
 // scan, however deep, on AuditLog(at) or on the (accountId|actorId|action, at) index of the filter.
@@ -15,20 +16,22 @@ export const auditFilterSchema = z.object({
   action: z.string().trim().max(64).optional().catch(undefined),
   from: day,
   to: day,
-  before: z.string().max(200).optional().catch(undefined),
+  before: z.string().optional().catch(undefined),
 });
 export type AuditFilter = z.output<typeof auditFilterSchema>;
 
-const encode = (at: Date, id: string) => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
-function decode(cursor?: string): { at: Date; id: string } | null {
-  if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const at = new Date(iso ?? '');
-  return id && !Number.isNaN(at.getTime()) ? { at, id } : null;
-}
-
+/**
+ * One page (50) of the audit log, newest first (at, then id), filtered by account number, actor
+ * email, action and UTC days. `f.before` is the cursor of the previous page; a damaged one gives the
+ * first page with `badCursor: true`. Returns `{ entries, next, unknown, badCursor }`: `next` is the
+ * cursor of the following page or null, `unknown` names a filter that matched nothing.
+ * Throws (assertStaff) for a caller who is not staff.
+ */
 export async function listAudit(user: CurrentUser, f: AuditFilter) {
   assertStaff(user);
+  const read = readCursor(timeIdKey, f.before);
+  const cursor = read.ok ? read.key : null;
+  const badCursor = !read.ok;
   // Filters name things people know (ACC-1001, an email); resolve them to the indexed ids first.
   const account = f.account
     ? await db.customerAccount.findUnique({
@@ -40,9 +43,14 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
     : null;
   if ((f.account && !account) || (f.actor && !actor))
-    return { entries: [], next: null, unknown: f.account && !account ? 'account' : 'actor' };
-  const cursor = decode(f.before);
-  const at: { gte?: Date; lt?: Date } = {};
+    return {
+      entries: [],
+      next: null,
+      unknown: f.account && !account ? ('account' as const) : ('actor' as const),
+      badCursor,
+    };
+  // `lte` keeps a deep page an index range on the filter's (…, at) index; the OR breaks ties.
+  const at: { gte?: Date; lt?: Date; lte?: Date } = cursor ? { lte: cursor.at } : {};
   if (f.from) at.gte = new Date(`${f.from}T00:00:00Z`);
   if (f.to) at.lt = new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000);
   const rows = await db.auditLog.findMany({
@@ -73,7 +81,12 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     detail: r.detail,
   }));
   const last = page[page.length - 1];
-  return { entries, next: rows.length > PAGE && last ? encode(last.at, last.id) : null, unknown: null };
+  return {
+    entries,
+    next: rows.length > PAGE && last ? encodeCursor([last.at, last.id]) : null,
+    unknown: null,
+    badCursor,
+  };
 }
 
 export type AuditEntryView = Awaited<ReturnType<typeof listAudit>>['entries'][number];

@@ -53,11 +53,11 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       `FRONT-DESK-${tag}`.toLowerCase(),
     ]) {
       expect(
-        (await searchAccounts(agent, q)).map((h) => h.number),
+        (await searchAccounts(agent, q)).hits.map((h) => h.number),
         q,
       ).toEqual([account.number]);
     }
-    expect(await searchAccounts(agent, `nothing-${tag}`)).toEqual([]);
+    expect(await searchAccounts(agent, `nothing-${tag}`)).toEqual({ hits: [], next: null });
   });
 
   it('the queue lists pending requests oldest first with a summary and a misdial hint', async () => {

@@ -11,6 +11,7 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireStaff();
   const t = await getTranslations('staff.audit');
+  const tStaff = await getTranslations('staff');
   const sp = await searchParams;
   const f = auditFilterSchema.parse(
     Object.fromEntries(['account', 'actor', 'action', 'from', 'to', 'before'].map((k) => [k, first(sp[k])])),
@@ -27,13 +28,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p>{t('intro')}</p>
       <AuditFilters f={f} />
+      {page.badCursor ? <p role="status">{tStaff('badCursor')}</p> : null}
       {page.unknown ? (
         <p role="status">{page.unknown === 'account' ? t('noAccount') : t('noActor')}</p>
       ) : (
         <AuditTable entries={page.entries} />
       )}
       <nav aria-label={t('pages')} className="flex gap-4">
-        {f.before ? (
+        {f.before && !page.badCursor ? (
           <Link href={`/staff/audit?${keep}`} className="text-blue-800 underline">
             {t('newest')}
           </Link>

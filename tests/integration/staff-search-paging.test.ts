@@ -1,0 +1,221 @@
+import crypto from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { audit } from '@/lib/audit/log';
+import type { CurrentUser } from '@/lib/auth/session';
+import { listQueue } from '@/lib/requests/queue';
+import { getDb } from '@/lib/server/db';
+import { listAudit } from '@/lib/staff/audit-query';
+import { encodeCursor, readCursor, timeIdKey } from '@/lib/staff/cursor';
+import { searchAccounts, searchCursor } from '@/lib/staff/search';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
+
+// Issue 14, goal 2: search through the FTS5 / pg_trgm indexes of migration 0009_search, and keyset
+// paging of the queue, the search results and the audit log.
+
+const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
+
+async function agent(): Promise<CurrentUser> {
+  const u = await getDb().user.create({
+    data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() },
+  });
+  return {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role: 'agent',
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId: 'test',
+    mfaEnrolled: true,
+    mfaVerified: true,
+  };
+}
+
+/** Every page of a search, following `next`; the callback runs between pages. */
+async function allSearchPages(user: CurrentUser, q: string, between: () => Promise<void> = async () => {}) {
+  const seen: string[] = [];
+  let after: { number: string } | null = null;
+  for (let i = 0; i < 100; i++) {
+    const page = await searchAccounts(user, q, after);
+    seen.push(...page.hits.map((h) => h.number));
+    if (!page.next) return seen;
+    const read = readCursor(searchCursor, page.next);
+    if (!read.key) throw new Error('the search returned a cursor it cannot read');
+    after = read.key;
+    await between();
+  }
+  throw new Error('search paging did not end');
+}
+
+// Account numbers unique within the run (the factory's random numbers can collide over hundreds).
+let seq = 0;
+const run = Date.now().toString().slice(-5);
+async function bareAccount(name = 'Queue Co') {
+  return getDb().customerAccount.create({
+    data: { number: `ACC-7${run}${String(seq++).padStart(4, '0')}`, name },
+  });
+}
+
+async function pendingRequest(createdAt: Date, submittedById: string) {
+  const db = getDb();
+  const account = await bareAccount();
+  const block = await db.block.create({
+    data: { accountId: account.id, reason: 'high_risk_destination', placedAt: createdAt, placedBy: 'switch' },
+  });
+  return db.unblockRequest.create({
+    data: {
+      blockId: block.id,
+      accountId: account.id,
+      kind: 'misdial',
+      openKey: block.id,
+      submittedById,
+      whatHappened: 'typo typo typo',
+      callbackPhone: '+12025550143',
+      createdAt,
+    },
+  });
+}
+
+describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
+  let staff: CurrentUser;
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+    staff = await agent();
+  });
+
+  it('finds accounts by prefix, middle of a word, any case, member email and SIP username', async () => {
+    const tag = crypto.randomBytes(4).toString('hex');
+    const { account } = await makeAccount({
+      members: [`Reception.${tag}@Smiles.example`],
+      credentials: [`frontdesk-${tag}`],
+    });
+    await getDb().customerAccount.update({
+      where: { id: account.id },
+      data: { name: `Orthodontics ${tag} Partners` },
+    });
+    const digits = account.number.slice(4);
+    const cases: [string, string][] = [
+      ['account number, whole', account.number],
+      ['account number, middle', digits.slice(1, 5)],
+      ['account number, lower case', account.number.toLowerCase()],
+      ['company, prefix', `Orthodontics ${tag}`],
+      ['company, middle of a word', `hodont`],
+      ['company, upper case', `${tag} PARTNERS`.toUpperCase()],
+      ['member email, whole and other case', `reception.${tag}@smiles.example`],
+      ['member email, middle', `${tag}@smi`],
+      ['SIP username, middle', `desk-${tag}`],
+      ['SIP username, upper case', `FRONTDESK-${tag}`.toUpperCase()],
+    ];
+    for (const [what, q] of cases) {
+      const numbers = await allSearchPages(staff, q);
+      expect(numbers, `${what}: ${q}`).toContain(account.number);
+    }
+    expect((await searchAccounts(staff, `zz${tag}zz`)).hits).toEqual([]);
+    // Wildcards typed by the agent are literal, not LIKE patterns.
+    expect((await searchAccounts(staff, `${tag}%ners`)).hits).toEqual([]);
+    expect((await searchAccounts(staff, `Ortho_ontics ${tag}`)).hits).toEqual([]);
+  });
+
+  it('ignores accents in company names: "penalara" and "Peñalara" both find "Clínica Dental Peñalara"', async () => {
+    const { account } = await makeAccount();
+    await getDb().customerAccount.update({
+      where: { id: account.id },
+      data: { name: 'Clínica Dental Peñalara' },
+    });
+    for (const q of ['penalara', 'Peñalara', 'PEÑALARA', 'clinica dental', 'Clínica'])
+      expect(await allSearchPages(staff, q), q).toContain(account.number);
+  });
+
+  it('search results page by account number: no account repeated or skipped while accounts are added', async () => {
+    const tag = crypto.randomBytes(4).toString('hex');
+    const made: string[] = [];
+    const add = async (i: number) => made.push((await bareAccount(`Paging ${tag} ${i}`)).number);
+    for (let i = 0; i < 60; i++) await add(i);
+    const before = [...made].sort();
+    let extra = 60;
+    const seen = await allSearchPages(staff, `Paging ${tag}`, async () => {
+      await add(extra++);
+      await add(extra++);
+    });
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual([...seen].sort());
+    // Every account that existed when paging began is seen exactly once; new ones at most once.
+    for (const n of before) expect(seen.filter((x) => x === n)).toHaveLength(1);
+    expect(seen.every((n) => made.includes(n))).toBe(true);
+  });
+
+  it('the queue pages oldest first by (createdAt, id): no request repeated or skipped while requests arrive', async () => {
+    const t0 = new Date('2001-01-01T00:00:00Z').getTime();
+    const submitter = (await makeAccount()).users[0].id;
+    // 230 requests, three at a time sharing a createdAt, so the id tiebreaker decides.
+    const mine: { id: string; at: number }[] = [];
+    for (let i = 0; i < 230; i++) {
+      const at = t0 + Math.floor(i / 3) * 1000;
+      mine.push({ id: (await pendingRequest(new Date(at), submitter)).id, at });
+    }
+    const order = (a: { id: string; at: number }, b: { id: string; at: number }) =>
+      a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const seen: { id: string; at: number }[] = [];
+    let after: { at: Date; id: string } | null = null;
+    let arriving = 0;
+    for (let guard = 0; guard < 50; guard++) {
+      const page = await listQueue(staff, after);
+      const rows = page.items.map((i) => ({ id: i.id, at: i.createdAt.getTime() }));
+      expect(rows).toEqual([...rows].sort(order));
+      seen.push(...rows);
+      if (!page.next) break;
+      const read = readCursor(timeIdKey, page.next);
+      if (!read.key) throw new Error('the queue returned a cursor it cannot read');
+      after = read.key;
+      // Requests arrive between pages: one newer than everything, one exactly as old as the cursor.
+      await pendingRequest(new Date(t0 + 10_000_000 + arriving++ * 1000), submitter);
+      await pendingRequest(after.at, submitter);
+    }
+    expect(seen.length).toBeGreaterThan(230);
+    expect(new Set(seen.map((r) => r.id)).size).toBe(seen.length);
+    const ids = new Set(mine.map((r) => r.id));
+    expect(seen.filter((r) => ids.has(r.id))).toEqual([...mine].sort(order));
+  });
+
+  it('the audit log pages newest first: no entry repeated or skipped while entries are written', async () => {
+    const { account } = await makeAccount();
+    const actor = await agent();
+    const write = () => audit({ action: 'request.approved', actor, accountId: account.id, meta });
+    for (let i = 0; i < 130; i++) await write();
+    const existing = (
+      await getDb().auditLog.findMany({ where: { accountId: account.id }, select: { id: true } })
+    ).map((r) => r.id);
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (let guard = 0; guard < 20; guard++) {
+      const page = await listAudit(staff, { account: account.number, before });
+      expect(page.badCursor).toBe(false);
+      seen.push(...page.entries.map((e) => e.id));
+      if (!page.next) break;
+      before = page.next;
+      await write(); // newer than every page: must not appear on the older pages
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual([...existing].sort());
+  });
+
+  it('a damaged or forged cursor is refused with a flag, never an error, and gives the first page', async () => {
+    const { account } = await makeAccount();
+    await audit({ action: 'request.approved', actor: staff, accountId: account.id, meta });
+    for (const bad of [
+      'not a cursor!',
+      'x'.repeat(500),
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('["yesterday","id"]').toString('base64url'),
+      encodeCursor(['2026-01-01T00:00:00.000Z']),
+    ]) {
+      expect(readCursor(timeIdKey, bad), bad).toEqual({ ok: false, key: null });
+      const page = await listAudit(staff, { account: account.number, before: bad });
+      expect(page).toMatchObject({ badCursor: true, unknown: null });
+      expect(page.entries).toHaveLength(1);
+    }
+    expect(readCursor(searchCursor, encodeCursor([new Date(0), 'x']))).toEqual({ ok: false, key: null });
+    expect(readCursor(timeIdKey, undefined)).toEqual({ ok: true, key: null });
+  });
+});
