@@ -1,11 +1,19 @@
 // Bulk data for the staff bench: 100 000 accounts (each with a member and a SIP credential), one block
 // each, 1 000 000 block events, 1 000 000 audit rows and 2 000 pending unblock requests. Written with
 // set-based SQL (recursive CTE / generate_series) in the database itself: the ORM would take hours.
+// BENCH_STAFF_SCALE (default 1) multiplies every size, e.g. 0.05 for a quick try.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { loadMigrations, migrate } from '../lib/server/db/migrate';
 
-export const SIZES = { accounts: 100_000, eventsPerBlock: 10, audit: 1_000_000, pending: 2_000 };
+const scale = Number(process.env.BENCH_STAFF_SCALE ?? 1);
+if (!(scale > 0 && scale <= 1)) throw new Error('BENCH_STAFF_SCALE must be in (0, 1]');
+const n = (x: number) => Math.max(10, Math.round(x * scale));
 
+export const SIZES = { accounts: n(100_000), eventsPerBlock: 10, audit: n(1_000_000), pending: n(2_000) };
 const ts = {
   sqlite: (expr: string) =>
     `strftime('%Y-%m-%dT%H:%M:%f+00:00', '2026-01-01', '+' || (${expr}) || ' seconds')`,
@@ -33,13 +41,52 @@ function statements(d: 'sqlite' | 'pg'): string[] {
   ];
 }
 
+const timed = (label: string, f: () => void) => {
+  const t = performance.now();
+  f();
+  if (process.env.BENCH_VERBOSE) console.log(`  seed ${label}: ${Math.round(performance.now() - t)} ms`);
+};
+
+/**
+ * Migrates and bulk-seeds `databaseUrl`. A SQLite database is built once per set of migrations,
+ * seed and sizes, kept in bench/results/cache/ (gitignored) and copied for each run: seeding a
+ * million rows through the search triggers is the slow part of the bench.
+ */
+export async function migrateAndSeed(databaseUrl: string): Promise<{ cached: boolean }> {
+  if (!databaseUrl.startsWith('file:')) {
+    await migrate(databaseUrl);
+    await seedBulk(databaseUrl);
+    return { cached: false };
+  }
+  const hash = crypto.createHash('sha256');
+  for (const m of loadMigrations('sqlite')) hash.update(`${m.name}:${m.checksum}\n`);
+  hash.update(fs.readFileSync(new URL(import.meta.url)));
+  hash.update(JSON.stringify(SIZES));
+  const dir = path.resolve('bench/results/cache');
+  const cached = path.join(dir, `staff-${hash.digest('hex').slice(0, 16)}.db`);
+  const hit = fs.existsSync(cached);
+  if (!hit) {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of fs.readdirSync(dir)) if (f.startsWith('staff-')) fs.rmSync(path.join(dir, f));
+    const building = `${cached}.building`;
+    await migrate(`file:${building}`);
+    await seedBulk(`file:${building}`);
+    fs.renameSync(building, cached);
+  }
+  fs.copyFileSync(cached, databaseUrl.replace(/^file:/, ''));
+  return { cached: hit };
+}
+
 export async function seedBulk(databaseUrl: string): Promise<void> {
   if (databaseUrl.startsWith('file:')) {
     const db = new Database(databaseUrl.replace(/^file:/, ''));
     db.pragma('journal_mode = WAL');
     db.transaction(() => {
-      for (const s of statements('sqlite')) db.exec(s.replace(/\bfalse\b/g, '0'));
+      for (const s of statements('sqlite'))
+        timed(s.slice(s.indexOf('INSERT INTO'), s.indexOf('(')), () => db.exec(s.replace(/\bfalse\b/g, '0')));
     })();
+    // Back to one file (no -wal beside it), so the cached copy is complete.
+    db.pragma('wal_checkpoint(TRUNCATE)');
     db.exec('ANALYZE');
     db.close();
     return;
@@ -48,7 +95,14 @@ export async function seedBulk(databaseUrl: string): Promise<void> {
   await c.connect();
   try {
     await c.query('BEGIN');
-    for (const s of statements('pg')) await c.query(s);
+    for (const s of statements('pg')) {
+      const t = performance.now();
+      await c.query(s);
+      if (process.env.BENCH_VERBOSE)
+        console.log(
+          `  seed ${s.slice(s.indexOf('INSERT INTO'), s.indexOf('('))}: ${Math.round(performance.now() - t)} ms`,
+        );
+    }
     await c.query('COMMIT');
     await c.query('ANALYZE');
   } finally {
