@@ -14,11 +14,15 @@ export const ZONED = {
 /** ZONED with seconds, where calls a few seconds apart must read apart (trigger calls). */
 export const ZONED_SECONDS = { ...ZONED, second: '2-digit' } as const satisfies Intl.DateTimeFormatOptions;
 
+let zoneSet: Set<string> | undefined;
 /** True for an IANA zone name this runtime knows, and "UTC". */
 export function isTimeZone(tz: unknown): tz is string {
   if (typeof tz !== 'string' || tz.length > 64) return false;
   if (tz === 'UTC') return true;
-  return Intl.supportedValuesOf('timeZone').includes(tz);
+  // Built once: Intl.supportedValuesOf allocates its ~400 names on every call (≈ 0.15 ms), and the
+  // staff queue asks for every trigger call of every request it lists.
+  zoneSet ??= new Set(Intl.supportedValuesOf('timeZone'));
+  return zoneSet.has(tz);
 }
 
 /** Every zone a person can choose, "UTC" first. */
