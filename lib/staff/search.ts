@@ -22,14 +22,13 @@ const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
 async function matchingAccounts(q: string, after: string, limit: number) {
   if (isPostgres()) {
     const like = likeEscape(q);
+    // The pattern is an expression of the parameter (not a joined row), so each LIKE is a GIN index scan.
     return db.$queryRaw<{ id: string; number: string }[]>`
-      WITH pattern(p) AS (SELECT '%' || tollgate_fold(${like}) || '%'),
-      hit(id) AS (
-        SELECT a."id" FROM "CustomerAccount" a, pattern
-          WHERE tollgate_fold(a."number") LIKE p OR tollgate_fold(a."name") LIKE p
-        UNION SELECT m."accountId" FROM "Membership" m JOIN "User" u ON u."id" = m."userId", pattern
-          WHERE tollgate_fold(u."email") LIKE p
-        UNION SELECT c."accountId" FROM "SipCredential" c, pattern WHERE tollgate_fold(c."username") LIKE p
+      WITH hit(id) AS (
+        SELECT "id" FROM "CustomerAccount" WHERE tollgate_fold("number") LIKE '%' || tollgate_fold(${like}) || '%' OR tollgate_fold("name") LIKE '%' || tollgate_fold(${like}) || '%'
+        UNION SELECT m."accountId" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+          WHERE tollgate_fold(u."email") LIKE '%' || tollgate_fold(${like}) || '%'
+        UNION SELECT "accountId" FROM "SipCredential" WHERE tollgate_fold("username") LIKE '%' || tollgate_fold(${like}) || '%'
       )
       SELECT a."id", a."number" FROM "CustomerAccount" a JOIN hit ON hit."id" = a."id"
       WHERE a."number" > ${after} ORDER BY a."number" LIMIT ${limit}`;
