@@ -446,3 +446,26 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
     again.getByRole('heading', { name: new RegExp(`International calling blocked on ${harbor.name}`) }),
   ).toBeVisible(); // back where it was going
 });
+
+test('search ignores accents, and a damaged page link says so and shows the first page', async ({
+  browser,
+}) => {
+  const {
+    accounts: [clinic],
+  } = await createCustomer([{ ...LABS, name: 'Clínica Dental Peñalara' }]);
+  const [, agent] = await newPage(browser);
+  await signInStaff(agent, await createStaff('agent'));
+  await agent.getByLabel('Account number, company, member email or SIP username').fill('penalara');
+  await agent.getByRole('button', { name: 'Search' }).click();
+  await expect(agent.getByRole('link', { name: accountLabel(clinic) })).toBeVisible();
+
+  await agent.goto(`/staff?q=penalara&searchAfter=${encodeURIComponent('not-a-cursor')}`);
+  await expect(agent.getByRole('status').filter({ hasText: 'That page link is damaged' })).toBeVisible();
+  await expect(agent.getByRole('link', { name: accountLabel(clinic) })).toBeVisible();
+  await expectAccessible(agent);
+
+  const audit = await agent.goto('/staff/audit?before=AAAA');
+  expect(audit?.status()).toBe(200);
+  await expect(agent.getByRole('status').filter({ hasText: 'That page link is damaged' })).toBeVisible();
+  await expect(agent.getByRole('table').getByRole('row').nth(1)).toBeVisible();
+});
