@@ -45,6 +45,12 @@ const provisionSchema = z.strictObject({
 });
 const checkSchema = z.strictObject({ username: sipUsernameSchema, password: z.string().max(1000) });
 const registrationsSchema = z.strictObject({ registrations: z.array(sipRegistrationSchema).max(50) });
+/** A fault scope must name something (an account number, a SIP username): a text as short as "/" would fault every call. */
+const scopeOf = (scope: string) => {
+  if (scope.length < 3 || scope.length > 200)
+    throw new HttpError(400, 'invalid_request', 'a fault scope is 3 to 200 characters');
+  return scope;
+};
 
 type Route = {
   method: string;
@@ -138,6 +144,28 @@ const routes: Route[] = [
     run: (ctx) => {
       ctx.faults.reset();
       return [200, ctx.faults.get()];
+    },
+  },
+  // One scope's faults (a text the faulted /v1 paths contain: an account number or SIP username).
+  {
+    method: 'GET',
+    pattern: /^\/_sim\/faults\/([^/]+)$/,
+    run: (ctx, _req, s) => [200, ctx.faults.getScoped(s)],
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/_sim\/faults\/([^/]+)$/,
+    run: async (ctx, req, scope) => {
+      ctx.faults.setScoped(scopeOf(scope), parseBody(faultsSchema, await readJson(req)));
+      return [200, ctx.faults.getScoped(scope)];
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/_sim\/faults\/([^/]+)$/,
+    run: (ctx, _req, scope) => {
+      ctx.faults.resetScoped(scope);
+      return [200, ctx.faults.getScoped(scope)];
     },
   },
   {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 // Fault injection for the /v1 API only (the /_sim control API is never faulted, so a test can
 // always see the truth). Counted faults are used up one request at a time; a fault without a count
-// lasts until it is replaced or reset.
+// lasts until it is replaced or reset. Besides the one global set, a fault set may be scoped to the
+// requests whose path contains one text (an account number or a SIP username), so that tests running
+// side by side each fault only their own account and never another test's calls.
 
 export const faultsSchema = z.strictObject({
   /** Answer the next N calls with `failStatus` (default 500) without applying them. */
@@ -30,37 +32,65 @@ export type FaultDecision = {
   applyLateMs: number;
 };
 
+const NONE: FaultDecision = { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
+
 export class Faults {
   private config: FaultConfig = faultsSchema.parse({});
+  /** Fault sets by scope: each applies only to /v1 paths that contain its scope text. */
+  private scoped = new Map<string, FaultConfig>();
 
   set(config: FaultConfig): void {
     this.config = { ...config };
   }
+  /** Resets everything: the global set and every scoped one. */
   reset(): void {
     this.config = faultsSchema.parse({});
+    this.scoped.clear();
   }
   get(): FaultConfig {
     return { ...this.config };
   }
-
-  /** Decides, and uses up, the faults for one incoming /v1 request. */
-  next(method?: string, path?: string): FaultDecision {
-    const c = this.config;
-    if (c.method && method !== c.method) return { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
-    if (c.pathContains && !path?.includes(c.pathContains))
-      return { drop: false, failStatus: null, delayMs: 0, applyLateMs: 0 };
-    if (c.dropNext > 0) {
-      c.dropNext--;
-      return { drop: true, failStatus: null, delayMs: 0, applyLateMs: 0 };
-    }
-    if (c.failNext > 0) {
-      c.failNext--;
-      return { drop: false, failStatus: c.failStatus, delayMs: 0, applyLateMs: 0 };
-    }
-    const delayMs = take(c, 'delayMs', 'delayNext');
-    const applyLateMs = take(c, 'applyLateMs', 'applyLateNext');
-    return { drop: false, failStatus: null, delayMs, applyLateMs };
+  /** Replaces the fault set of one scope (a text the faulted paths contain, e.g. `ACC-1001`). */
+  setScoped(scope: string, config: FaultConfig): void {
+    this.scoped.set(scope, { ...config });
   }
+  /** Removes the fault set of one scope (nothing else changes). */
+  resetScoped(scope: string): void {
+    this.scoped.delete(scope);
+  }
+  /** The fault set of one scope: the defaults (no faults) when it has none. */
+  getScoped(scope: string): FaultConfig {
+    return { ...(this.scoped.get(scope) ?? faultsSchema.parse({})) };
+  }
+
+  /**
+   * Decides, and uses up, the faults for one incoming /v1 request: the first scoped set whose scope
+   * the path contains and whose `method`/`pathContains` filters match decides; else the global set.
+   */
+  next(method?: string, path?: string): FaultDecision {
+    for (const [scope, c] of this.scoped)
+      if (path?.includes(scope) && applies(c, method, path)) return decide(c);
+    return applies(this.config, method, path) ? decide(this.config) : NONE;
+  }
+}
+
+function applies(c: FaultConfig, method?: string, path?: string): boolean {
+  if (c.method && method !== c.method) return false;
+  return !(c.pathContains && !path?.includes(c.pathContains));
+}
+
+function decide(c: FaultConfig): FaultDecision {
+  if (c.dropNext > 0) {
+    c.dropNext--;
+    return { ...NONE, drop: true };
+  }
+  if (c.failNext > 0) {
+    c.failNext--;
+    return { ...NONE, failStatus: c.failStatus };
+  }
+  const delayMs = take(c, 'delayMs', 'delayNext');
+  const applyLateMs = take(c, 'applyLateMs', 'applyLateNext');
+  return { drop: false, failStatus: null, delayMs, applyLateMs };
 }
 
 function take(

@@ -206,4 +206,29 @@ describe('control API', () => {
     });
     expect((await faults({ failNext: -1 })).status).toBe(400);
   });
+
+  it('scoped faults touch only the paths that contain their scope, beside the global set', async () => {
+    // Two tests side by side: one faults ACC-1001's PUTs, the other ACC-1002's GETs.
+    expect(
+      (await sim.control('PUT', '/_sim/faults/ACC-1001', { failNext: 5, method: 'PUT' })).body,
+    ).toMatchObject({ failNext: 5, method: 'PUT' });
+    await sim.control('PUT', '/_sim/faults/ACC-1002', { failNext: 1, failStatus: 503 });
+    const c = client({ retries: 0 });
+    expect(await c.getAccount('ACC-1001')).toMatchObject({ ok: true });
+    expect(await c.setInternationalCalling('ACC-1001', lift, randomUUID())).toMatchObject({
+      ok: false,
+      status: 500,
+    });
+    expect(await c.getAccount('ACC-1002')).toMatchObject({ ok: false, status: 503 });
+    expect(await c.getAccount('ACC-1002')).toMatchObject({ ok: true }); // its one fault is used up
+    expect((await sim.control('GET', '/_sim/faults/ACC-1001')).body.failNext).toBe(4);
+    expect((await sim.control('GET', '/_sim/faults')).body.failNext).toBe(0); // the global set is untouched
+    // Removing one scope leaves the others; DELETE /_sim/faults removes them all.
+    await sim.control('PUT', '/_sim/faults/ACC-1002', { failNext: 3 });
+    await sim.control('DELETE', '/_sim/faults/ACC-1001');
+    expect(await c.setInternationalCalling('ACC-1001', lift, randomUUID())).toMatchObject({ ok: true });
+    await sim.control('DELETE', '/_sim/faults');
+    expect(await c.getAccount('ACC-1002')).toMatchObject({ ok: true });
+    expect((await sim.control('PUT', '/_sim/faults/AC', { failNext: 1 })).status).toBe(400);
+  });
 });
