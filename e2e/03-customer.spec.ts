@@ -69,12 +69,12 @@ test('a switch failure during a reset shows no success and changes nothing', asy
   await credentialRow(page, reception).getByRole('link', { name: 'Reset SIP password' }).click();
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   const generated = await page.getByLabel('New SIP password').inputValue();
-  await setFaults({ failNext: 10 });
+  await setFaults(reception, { failNext: 10 });
   try {
     await page.getByRole('button', { name: 'Set password' }).click();
     await expect(page.locator('#reset-message')).toContainText('did not confirm');
   } finally {
-    await clearFaults();
+    await clearFaults(reception);
   }
   await expect(page.getByText('Password updated')).toHaveCount(0);
   expect(await passwordMatches(reception, generated)).toBe(false);

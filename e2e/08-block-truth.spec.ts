@@ -105,7 +105,7 @@ test('lift in flight: a block placed while the switch answers the lift wins, and
 
   const agent = staff.page;
   await sim('/_sim/requests', { method: 'DELETE' });
-  await setFaults({ delayMs: 1500, delayNext: 1, method: 'PUT' }); // the switch applies and answers the lift 1.5 s after it arrives
+  await setFaults('ACC-8001', { delayMs: 1500, delayNext: 1, method: 'PUT' }); // the switch applies and answers the lift 1.5 s after it arrives
   await approve(agent, requestId);
   // As soon as the lift has reached the switch, the switch's fraud monitoring blocks the account again.
   await expect
@@ -121,7 +121,7 @@ test('lift in flight: a block placed while the switch answers the lift wins, and
     method: 'POST',
     body: { accountNumber: 'ACC-8001', to: '+252611234567' },
   });
-  await clearFaults();
+  await clearFaults('ACC-8001');
 
   // Staff are told (the lift undid the new block on the switch), and the block is placed again.
   const out = agent.getByRole('region', { name: /Out of sync with the switch/ });

@@ -85,12 +85,12 @@ test('a failing switch shows as degraded while the instance stays ready', async 
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   rememberSecret(await page.getByLabel('New SIP password').inputValue());
   // PUTs only: the reconciler's background GETs keep passing.
-  await setFaults({ failNext: 10, failStatus: 503, method: 'PUT' });
+  await setFaults('ops-trunk', { failNext: 10, failStatus: 503, method: 'PUT' });
   try {
     await page.getByRole('button', { name: 'Set password' }).click();
     await expect(page.getByText('The switch did not confirm the new SIP password')).toBeVisible();
   } finally {
-    await clearFaults();
+    await clearFaults('ops-trunk');
   }
   const degraded = await page.request.get('/api/health/ready');
   expect(degraded.status()).toBe(200);

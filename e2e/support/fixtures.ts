@@ -1,6 +1,10 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test as base } from '@playwright/test';
 import { TOTP } from 'otpauth';
+import { E2E_DIR } from './env';
 import { createStaff, type TestUser } from './factories';
 
 export const DEMO = {
@@ -19,36 +23,55 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
-/** Clicks "Sign in" and waits for the server action's answer (the same message twice is otherwise a race). */
+/**
+ * Clicks "Sign in" and waits until React has applied the server action's answer (the same message
+ * twice is otherwise a race): the answer arrives, then the button (disabled while its form is pending)
+ * is enabled again, so React's reset of the form after the action is done before the next `fill`.
+ */
 export async function submitAndWait(page: Page, button = 'Sign in') {
+  const submit = page.getByRole('button', { name: button, exact: true });
   await Promise.all([
     page.waitForResponse(
       (r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined,
     ),
-    page.getByRole('button', { name: button, exact: true }).click(),
+    submit.click(),
   ]);
+  await expect(submit).toBeEnabled();
 }
 
-const usedSteps = new Map<string, Set<number>>();
+const STEPS_DIR = path.join(E2E_DIR, 'totp-steps');
+
+/**
+ * Claims TOTP step `step` of user `who` for this run, across every Playwright worker (an exclusive
+ * file create in the run's directory): true once per user and step, false after.
+ */
+function claimStep(who: string, step: number): boolean {
+  fs.mkdirSync(STEPS_DIR, { recursive: true });
+  const name = `${crypto.createHash('sha256').update(who).digest('hex').slice(0, 24)}-${step}`;
+  try {
+    fs.writeFileSync(path.join(STEPS_DIR, name), '', { flag: 'wx' });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
 
 /**
  * A TOTP code the portal has not accepted yet for this user: codes are single-use (RFC 6238 §5.2),
- * and journeys sign the same staff member in several times within one 30-second step. Uses the
- * current step, then the next and the previous (the server accepts ±1 step), then waits for a new one.
+ * and journeys sign the same staff member in several times within one 30-second step, in two workers
+ * at once for the demo staff. Uses the current step, then the next and the previous (the server
+ * accepts ±1 step), then waits for a new one.
  */
 export async function totpNow(secret = DEMO.totpSecret, who = secret): Promise<string> {
-  const used = usedSteps.get(who) ?? new Set<number>();
-  usedSteps.set(who, used);
   for (;;) {
     const now = Date.now();
     const current = Math.floor(now / 30_000);
     // The previous step is still accepted until the next boundary: use it only with time to spare.
     const candidates = [current, current + 1, ...((current + 1) * 30_000 - now > 8_000 ? [current - 1] : [])];
-    const step = candidates.find((s) => !used.has(s));
-    if (step !== undefined) {
-      used.add(step);
+    const step = candidates.find((s) => claimStep(who, s));
+    if (step !== undefined)
       return new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: step * 30_000 });
-    }
     await new Promise((r) => setTimeout(r, (current + 1) * 30_000 - Date.now() + 100));
   }
 }

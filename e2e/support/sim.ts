@@ -25,6 +25,14 @@ export const passwordMatches = async (username: string, password: string) => {
 
 export const simAccount = (n: string) =>
   sim<{ internationalCalling: string; [k: string]: unknown }>(`/_sim/accounts/${n}`);
-export const setFaults = (faults: Record<string, unknown>) =>
-  sim('/_sim/faults', { method: 'PUT', body: faults });
-export const clearFaults = () => sim('/_sim/faults', { method: 'DELETE' });
+/**
+ * Faults for the switch calls of one test only: `scope` is a text their /v1 paths contain (the test's
+ * account number, or a SIP username for password and registration calls). Journeys run side by side
+ * (two workers), so a journey never faults the switch as a whole (docs/switch-api.md, `/_sim/faults/{scope}`).
+ */
+export const setFaults = (scope: string, faults: Record<string, unknown>) =>
+  sim(`/_sim/faults/${encodeURIComponent(scope)}`, { method: 'PUT', body: faults });
+/** Removes the faults of these scopes (and only those). */
+export const clearFaults = async (...scopes: string[]) => {
+  for (const scope of scopes) await sim(`/_sim/faults/${encodeURIComponent(scope)}`, { method: 'DELETE' });
+};
