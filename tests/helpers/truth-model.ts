@@ -246,7 +246,10 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
 
   // Quiescence: the network heals, the switch's retries deliver everything, workers catch up.
   await sim.control('DELETE', '/_sim/faults');
-  await new Promise((r) => setTimeout(r, ATTEMPT_MS * 2)); // late answers land
+  // Late answers land: only a 'late' or 'slow' fault leaves a call in flight on the switch (the others
+  // answer or drop at once, and every call above was awaited), so only then is there anything to wait for.
+  if (schedule.steps.some((s) => s.t === 'fault' && (s.kind === 'late' || s.kind === 'slow')))
+    await new Promise((r) => setTimeout(r, ATTEMPT_MS * 2));
   const order = [...queue]
     .map((e, i) => ({ e, k: schedule.deliveryOrder[i % schedule.deliveryOrder.length] + i / 100 }))
     .sort((a, b) => a.k - b.k);

@@ -27,7 +27,9 @@ export function ensureBaresip(): void {
 /**
  * Registers `username` with `password` through the switch at `switchAddress` ("127.0.0.1:5070") using
  * baresip, written into its accounts file the way a person or a provisioning script writes it
- * (`;auth_pass=…`). Resolves with baresip's output once it quits (after `seconds`).
+ * (`;auth_pass=…`). Resolves with baresip's output once it quits (after `seconds`, default 3), or as
+ * soon as its output matches `answered` (the switch's final answer to the REGISTER), when given:
+ * baresip is then stopped instead of idling out its seconds.
  */
 export async function baresipRegister(o: {
   switchAddress: string;
@@ -36,6 +38,7 @@ export async function baresipRegister(o: {
   localPort: number;
   cwd: string;
   seconds?: number;
+  answered?: RegExp;
 }): Promise<string> {
   const dir = mkdtempSync(path.join(o.cwd, 'baresip-'));
   writeFileSync(
@@ -60,8 +63,12 @@ export async function baresipRegister(o: {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
+    const read = (d: Buffer) => {
+      out += d;
+      if (o.answered?.test(out)) p.kill('SIGTERM');
+    };
+    p.stdout.on('data', read);
+    p.stderr.on('data', read);
     p.on('error', reject);
     p.on('close', () => resolve(out));
   });

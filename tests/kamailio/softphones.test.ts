@@ -33,6 +33,8 @@ function credential(password: string): string {
  */
 async function register(password: string): Promise<{ registered: boolean; output: string }> {
   const username = credential(password);
+  // baresip prints the switch's answer to its REGISTER: "phone-1@127.0.0.1: {0/UDP/v4} 200 OK (…) [1 binding]".
+  const ok = new RegExp(`${username}@[^:]+: \\{0/UDP/v4\\} 200 OK .*\\[1 binding\\]`);
   let output = '';
   for (const seconds of [3, 12]) {
     output = await baresipRegister({
@@ -42,9 +44,9 @@ async function register(password: string): Promise<{ registered: boolean; output
       localPort: await freeUdpPort(),
       cwd: work,
       seconds,
+      answered: new RegExp(`${ok.source}|401 Unauthorized`),
     });
-    // baresip prints the switch's answer to its REGISTER: "phone-1@127.0.0.1: {0/UDP/v4} 200 OK (…) [1 binding]".
-    const registered = new RegExp(`${username}@[^:]+: \\{0/UDP/v4\\} 200 OK .*\\[1 binding\\]`).test(output);
+    const registered = ok.test(output);
     if (registered || /401 Unauthorized/.test(output)) return { registered, output };
   }
   return { registered: false, output };
@@ -100,6 +102,7 @@ describe('baresip registers through the reference switch', { timeout: 60_000 }, 
       password: generatePassword(),
       localPort: await freeUdpPort(),
       cwd: work,
+      answered: /401 Unauthorized|200 OK/,
     });
     expect(output).toMatch(/401 Unauthorized/);
     expect(output).not.toMatch(/200 OK/);
