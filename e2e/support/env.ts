@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 // Shared by global setup (which starts everything) and the tests (which talk to it).
-// E2E_BASE_PORT moves all three ports (portal, simulator, SMTP), e.g. to run two checkouts at once.
+// E2E_BASE_PORT moves all four ports (portal, simulator, SMTP, factory writer), e.g. to run two checkouts at once.
 const BASE = Number(process.env.E2E_BASE_PORT ?? 3210);
 export const E2E_PORT = BASE;
 export const E2E_DIR = path.resolve('test-results/e2e-env');
@@ -14,5 +14,7 @@ export const E2E = {
   metricsToken: 'e2e-metrics-token-0123456789',
   simPort: BASE + 1,
   smtpPort: BASE + 2,
+  /** ./factory-server.ts: writes the tests' own data (./factories.ts). */
+  factoryPort: BASE + 3,
 };
 export const simUrl = `http://127.0.0.1:${E2E.simPort}`;

@@ -3,7 +3,6 @@ import { Secret } from 'otpauth';
 import { E2E } from './env';
 import { rememberSecret } from './secrets';
 import { sim } from './sim';
-import { runTsx } from './tsx';
 
 // Per-test data for the journeys (model: the Epic Stack's tests/db-utils.ts): every call makes new rows
 // with names no other test uses, in the portal's database and on the simulated switch, so a journey
@@ -13,7 +12,7 @@ import { runTsx } from './tsx';
 type Reason = 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual';
 type Role = 'customer' | 'agent' | 'admin';
 
-/** What ./factory-task.ts writes (JSON on its command line). Times are ISO strings. */
+/** What ./factory-writer.ts writes (posted to ./factory-server.ts as JSON). Times are ISO strings. */
 export type FactoryPlan = {
   accounts?: {
     number: string;
@@ -151,15 +150,18 @@ function planUser(
   return user;
 }
 
-const runPlan = (plan: FactoryPlan) =>
-  JSON.parse(
-    runTsx('e2e/support/factory-task.ts', [JSON.stringify(plan)], {
-      DATABASE_URL: E2E.databaseUrl,
-      AUTH_SECRET: E2E.authSecret,
-    }),
-  ) as FactoryResult;
+/** Has ./factory-server.ts (started by global setup) write `plan`; throws with its message when refused. */
+async function runPlan(plan: FactoryPlan): Promise<FactoryResult> {
+  const res = await fetch(`http://127.0.0.1:${E2E.factoryPort}/plan`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(plan),
+  });
+  if (!res.ok) throw new Error(`e2e factory: ${await res.text()}`);
+  return (await res.json()) as FactoryResult;
+}
 
-/** Writes a plan in the e2e database (one short process) after giving the switch the same accounts. */
+/** Writes a plan in the e2e database (./factory-server.ts) after giving the switch the same accounts. */
 async function apply(
   accounts: ReturnType<typeof planAccount>[],
   users: ReturnType<typeof planUser>[],
@@ -199,7 +201,7 @@ async function apply(
     })),
     misdials,
   };
-  const out = runPlan(plan);
+  const out = await runPlan(plan);
   const testAccounts: TestAccount[] = accounts.map((a) => ({
     id: out.accounts[a.number].id,
     number: a.number,
@@ -283,5 +285,5 @@ export async function createMisdial(
     misdials: [{ by: customer.email, account: account.number, ...fields }],
     knownBlocks: { [account.number]: account.blockId },
   };
-  return runPlan(plan).requests[0];
+  return (await runPlan(plan)).requests[0];
 }

@@ -50,8 +50,27 @@ export default async function globalSetup() {
   });
   const [cmd, args] = serveCommand(E2E_PORT);
   const next = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
-  fs.writeFileSync(path.join(E2E_DIR, 'pids.json'), JSON.stringify([next.pid, sim.pid]));
+  // The factories' writer (./factory-server.ts): one process for the whole run instead of one per plan.
+  const factoryLog = fs.openSync(path.join(E2E_DIR, 'factory.log'), 'a');
+  const factory = spawn(
+    path.resolve('node_modules/.bin/tsx'),
+    ['--conditions=react-server', 'e2e/support/factory-server.ts'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: E2E.databaseUrl,
+        AUTH_SECRET: E2E.authSecret,
+        E2E_FACTORY_PORT: String(E2E.factoryPort),
+      },
+      // Its stdin stays open while this process lives (it exits when stdin ends); unref: no wait on it.
+      stdio: ['pipe', factoryLog, factoryLog],
+      detached: true,
+    },
+  );
+  (factory.stdin as unknown as { unref?: () => void }).unref?.();
+  fs.writeFileSync(path.join(E2E_DIR, 'pids.json'), JSON.stringify([next.pid, sim.pid, factory.pid]));
   await waitForHttp(`http://127.0.0.1:${E2E.simPort}/healthz`);
+  await waitForHttp(`http://127.0.0.1:${E2E.factoryPort}/healthz`);
   await provisionSimulator(
     { ...env, SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${E2E.simPort}` },
     DEMO_ACCOUNTS,

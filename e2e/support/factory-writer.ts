@@ -1,7 +1,8 @@
-// Run by ./factories.ts through runTsx (server module conditions, the e2e database): writes one test's
-// own data, exactly as planned there (names, numbers and passwords are chosen by the caller), and prints
-// the ids as JSON. Block rows go through lib/blocks/lifecycle.ts (seedBlock), requests through the
-// domain function a customer's form calls (submitMisdial), like everything the portal writes.
+// The e2e factories' writer (./factories.ts plans, this writes): one test's own data, exactly as
+// planned there (names, numbers and passwords are chosen by the caller), and returns the ids. Block
+// rows go through lib/blocks/lifecycle.ts (seedBlock), requests through the domain function a
+// customer's form calls (submitMisdial), like everything the portal writes. Runs inside the
+// long-lived ./factory-server.ts (server module conditions, the e2e database).
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
 import { seedBlock } from '@/lib/blocks/lifecycle';
@@ -9,8 +10,8 @@ import { getDb } from '@/lib/server/db';
 import { submitMisdial } from '@/lib/requests/submit';
 import type { FactoryPlan, FactoryResult } from './factories';
 
-async function main() {
-  const plan = JSON.parse(process.argv[2]) as FactoryPlan;
+/** Writes `plan` in the e2e database; throws when a step is refused (e.g. a misdial request on an account without a block). */
+export async function writePlan(plan: FactoryPlan): Promise<FactoryResult> {
   const db = getDb();
   const result: FactoryResult = { accounts: {}, users: {}, blocks: {}, requests: [] };
   for (const a of plan.accounts ?? []) {
@@ -101,8 +102,5 @@ async function main() {
       throw new Error(`misdial request on ${r.account} refused: ${JSON.stringify(submitted)}`);
     result.requests.push({ id: submitted.data!.requestId, blockId });
   }
-  process.stdout.write(JSON.stringify(result));
-  await db.$disconnect();
+  return result;
 }
-
-main().then(() => process.exit(0));
