@@ -22,6 +22,7 @@ export default defineConfig([
   ...nextTs,
   globalIgnores([
     '.next/**',
+    'bench/bare/.next/**',
     'node_modules/**',
     'lib/generated/**',
     'test-results/**',

@@ -1,26 +1,123 @@
-// Dashboard and block page: requests/s and p50/p99 at 32 connections, against the minimal dynamic
-// route of the same build (/api/health: liveness, no database) measured in the same run — the ratio is the
-// figure. Also the first-load JavaScript (gzip) of the dashboard and the SIP password reset page.
+// Issue 14, goals 1 and 4: the dashboard and the block page against a bare dynamic Next page (bench/bare:
+// same Next version, built by this bench and served by the same scripts/serve.mjs), measured in the
+// same run. Load: autocannon, `BENCH_CONNECTIONS` (32) keep-alive connections for `BENCH_PHASE_MS`
+// (8000) per phase, phases A B A C A (A = bare page, B = dashboard, C = block page), each page compared
+// with the mean of the bare phases just before and after it. Then the first-load JavaScript (gzip) of
+// the bare page, the dashboard and the SIP password reset page, and the database queries each page
+// makes (a second portal with TOLLGATE_DB_QUERY_LOG=1, one request per page).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
+import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { load, writeResult } from './lib';
+import { freeTcpPort, stopGroup } from '../e2e/support/kamailio-portal';
+import { envInt, machine, round, runBench, type BenchResult } from './harness/report';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
 
+const BARE_DIR = path.resolve('bench/bare');
+const NEXT_BIN = path.resolve('node_modules/next/dist/bin/next');
+
+/** A hash of the fixture's own files and the Next version: the build is redone only when one changes. */
+function bareHash(): string {
+  const h = crypto.createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === '.next') continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else h.update(path.relative(BARE_DIR, p)).update('\0').update(fs.readFileSync(p)).update('\0');
+    }
+  };
+  walk(BARE_DIR);
+  h.update(JSON.parse(fs.readFileSync(path.resolve('node_modules/next/package.json'), 'utf8')).version);
+  return h.digest('hex');
+}
+
+/** `next build` of bench/bare, once: skipped when bench/bare/.next was built from the same files. */
+export function buildBare(): { built: boolean; seconds: number } {
+  const stamp = path.join(BARE_DIR, '.next', 'bench-hash');
+  const hash = bareHash();
+  if (fs.existsSync(path.join(BARE_DIR, '.next', 'BUILD_ID')) && fs.existsSync(stamp))
+    if (fs.readFileSync(stamp, 'utf8') === hash) return { built: false, seconds: 0 };
+  const started = Date.now();
+  // Run in bench/bare itself: from the repository root, Next also picks up the portal's proxy.ts and
+  // instrumentation.ts.
+  const r = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
+    cwd: BARE_DIR,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (r.status !== 0) throw new Error(`next build of bench/bare failed (exit ${r.status})`);
+  fs.writeFileSync(stamp, hash);
+  return { built: true, seconds: round((Date.now() - started) / 1000) };
+}
+
+/** The bare app on a free port, served like the portal (scripts/serve.mjs run in bench/bare). */
+async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freeTcpPort();
+  const url = `http://localhost:${port}`;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.resolve('scripts/serve.mjs'), '--port', String(port), '--host', 'localhost'],
+    { cwd: BARE_DIR, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore', detached: true },
+  );
+  const stop = () => stopGroup(child);
+  process.once('exit', () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  });
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return { url, stop };
+    } catch {
+      /* not up yet */
+    }
+    if (child.exitCode !== null || Date.now() > until) {
+      await stop();
+      throw new Error(`the bare app on ${url} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+type Phase = { rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
+
+/** autocannon against one URL: requests/s over the phase, latency percentiles (ms), failures. */
+async function cannon(url: string, headers: Record<string, string>, ms: number, connections: number) {
+  const r = await autocannon({ url, headers, connections, duration: ms / 1000 });
+  return {
+    rps: round(r.requests.total / (ms / 1000)),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+  } satisfies Phase;
+}
+
+/** Gzipped bytes (KiB) of every script the page's HTML loads, as a first visit downloads them. */
 async function firstLoadJs(url: string, cookie: string): Promise<number> {
   const html = await (await fetch(url, { headers: { cookie } })).text();
   const srcs = [...new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]))];
   let total = 0;
   for (const src of srcs)
     total += zlib.gzipSync(Buffer.from(await (await fetch(new URL(src, url))).arrayBuffer())).length;
-  return Math.round(total / 1024);
+  return round(total / 1024);
 }
 
-export async function run() {
-  const portal = await startPortal();
+/** The demo data the pages show: Dana's blocked account's block and a credential to reset. */
+function demoIds(databaseUrl: string) {
+  const db = new Database(databaseUrl.replace(/^file:/, ''), { readonly: true });
   try {
-    const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
-    const db = new Database(portal.databaseUrl.replace(/^file:/, ''), { readonly: true });
     const block = db
       .prepare(
         `SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-1001'`,
@@ -29,30 +126,124 @@ export async function run() {
     const cred = db.prepare(`SELECT id FROM "SipCredential" WHERE username = 'acme-reception'`).get() as {
       id: string;
     };
+    return { blockId: block.id, credentialId: cred.id };
+  } finally {
     db.close();
-    const headers = { cookie };
-    const dash = await (await fetch(portal.url, { headers })).text();
-    if (!dash.includes('International calling blocked')) throw new Error('bench session is not signed in');
-    const opts = { connections: 32, ms: 8000, headers };
-    await load(`${portal.url}/api/health`, { ...opts, ms: 2000 }); // warm-up
-    const baseline = await load(`${portal.url}/api/health`, opts);
-    const dashboard = await load(`${portal.url}/`, opts);
-    const blockPage = await load(`${portal.url}/blocks/${block.id}`, opts);
-    const result = {
-      connections: 32,
-      baseline: { route: '/api/health', ...baseline },
-      dashboard: { ...dashboard, rpsRatioToBaseline: +(dashboard.rps / baseline.rps).toFixed(3) },
-      blockPage: { ...blockPage, rpsRatioToBaseline: +(blockPage.rps / baseline.rps).toFixed(3) },
-      firstLoadJsGzipKiB: {
-        dashboard: await firstLoadJs(portal.url, cookie),
-        sipPasswordReset: await firstLoadJs(`${portal.url}/credentials/${cred.id}/reset`, cookie),
-      },
-    };
-    writeResult('pages', result);
-    return result;
+  }
+}
+
+/** Database queries per request of each page: Prisma's query log lines in the server log around one request. */
+async function queriesPerPage(paths: Record<string, string>): Promise<Record<string, number>> {
+  const portal = await startPortal({ env: { TOLLGATE_DB_QUERY_LOG: '1' } });
+  try {
+    const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
+    const ids = demoIds(portal.databaseUrl);
+    const count = () => (fs.readFileSync(portal.logFile, 'utf8').match(/prisma:query/g) ?? []).length;
+    const out: Record<string, number> = {};
+    for (const [name, p] of Object.entries(paths)) {
+      const url = `${portal.url}${p.replace(':block', ids.blockId).replace(':credential', ids.credentialId)}`;
+      await (await fetch(url, { headers: { cookie } })).text(); // warm: first-request work is not per request
+      await new Promise((r) => setTimeout(r, 300));
+      const before = count();
+      await (await fetch(url, { headers: { cookie } })).text();
+      await new Promise((r) => setTimeout(r, 300)); // after() work and the log flush
+      out[name] = count() - before;
+    }
+    return out;
   } finally {
     portal.stop();
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) void run();
+export async function run(): Promise<BenchResult> {
+  const startedAt = new Date().toISOString();
+  const connections = envInt('BENCH_CONNECTIONS', 32);
+  const phaseMs = envInt('BENCH_PHASE_MS', 8000);
+  const bareBuild = buildBare();
+  const bare = await startBare();
+  const portal = await startPortal();
+  try {
+    const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
+    const { blockId, credentialId } = demoIds(portal.databaseUrl);
+    const headers = { cookie };
+    const dashHtml = await (await fetch(portal.url, { headers })).text();
+    const signedIn = dashHtml.includes('International calling blocked');
+    if (!signedIn) throw new Error('bench session is not signed in');
+    const urls = {
+      bare: bare.url,
+      dashboard: `${portal.url}/`,
+      blockPage: `${portal.url}/blocks/${blockId}`,
+    };
+    for (const u of Object.values(urls)) await cannon(u, headers, 2000, connections); // warm-up
+
+    const a1 = await cannon(urls.bare, headers, phaseMs, connections);
+    const dashboard = await cannon(urls.dashboard, headers, phaseMs, connections);
+    const a2 = await cannon(urls.bare, headers, phaseMs, connections);
+    const blockPage = await cannon(urls.blockPage, headers, phaseMs, connections);
+    const a3 = await cannon(urls.bare, headers, phaseMs, connections);
+    const dashBase = (a1.rps + a2.rps) / 2;
+    const blockBase = (a2.rps + a3.rps) / 2;
+    const dashRatio = round(dashboard.rps / dashBase, 2);
+    const blockRatio = round(blockPage.rps / blockBase, 2);
+
+    const js = {
+      bare: await firstLoadJs(bare.url, cookie),
+      dashboard: await firstLoadJs(urls.dashboard, cookie),
+      reset: await firstLoadJs(`${portal.url}/credentials/${credentialId}/reset`, cookie),
+    };
+    const queries =
+      process.env.BENCH_QUERY_COUNT === '0'
+        ? null
+        : await queriesPerPage({
+            dashboard: '/',
+            blockPage: '/blocks/:block',
+            reset: '/credentials/:credential/reset',
+          });
+
+    const phases = { a1, dashboard, a2, blockPage, a3 };
+    const failed = Object.entries(phases).filter(([, p]) => p.errors + p.non2xx > 0);
+    const checks = [
+      { name: 'the bench session is signed in', ok: signedIn, detail: 'the dashboard shows the demo block' },
+      {
+        name: 'every request answered 200',
+        ok: failed.length === 0,
+        detail: failed.length
+          ? failed.map(([k, p]) => `${k}: ${p.errors} errors, ${p.non2xx} non-2xx`).join('; ')
+          : `${Object.values(phases).reduce((n, p) => n + p.requests, 0)} requests, 0 errors`,
+      },
+    ];
+    const line = (p: Phase, base: number, ratio: number) =>
+      `${p.rps} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms), bare ${round(base)} req/s → ${ratio}×`;
+    return {
+      name: 'pages',
+      title: 'Customer pages against a bare Next page (issue 14, goals 1 and 4)',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: await machine(),
+      params: { connections, phaseMs, bareBuild },
+      checks,
+      ok: checks.every((c) => c.ok),
+      summary: {
+        'bare page (baseline)': `A1 ${a1.rps}, A2 ${a2.rps}, A3 ${a3.rps} req/s (p50 ${a2.p50} ms, p99 ${a2.p99} ms)`,
+        'goal 1: dashboard (≥ 0.6×)': line(dashboard, dashBase, dashRatio),
+        'goal 1: block page (≥ 0.6×)': line(blockPage, blockBase, blockRatio),
+        'goal 4: first-load JS, bare (baseline)': `${js.bare} KiB gzip`,
+        'goal 4: dashboard (≤ bare + 15 KiB)': `${js.dashboard} KiB gzip, bare + ${round(js.dashboard - js.bare)} KiB`,
+        'goal 4: reset page (≤ bare + 25 KiB)': `${js.reset} KiB gzip, bare + ${round(js.reset - js.bare)} KiB`,
+        ...(queries
+          ? {
+              'database queries per request': Object.entries(queries)
+                .map(([k, n]) => `${k} ${n}`)
+                .join(', '),
+            }
+          : {}),
+      },
+      data: { phases, dashRatio, blockRatio, firstLoadJsGzipKiB: js, queries },
+    };
+  } finally {
+    await bare.stop();
+    portal.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) runBench(run);

@@ -7,7 +7,7 @@ export const BENCH_SECRET = 'bench-auth-secret-bench-auth-secret-0123';
 /** The production build on a fresh (or given), migrated, demo-seeded database (needs `npm run build`). */
 export async function startPortal(
   opts: { databaseUrl?: string; env?: Record<string, string> } = {},
-): Promise<{ url: string; databaseUrl: string; stop: () => void }> {
+): Promise<{ url: string; databaseUrl: string; logFile: string; stop: () => void }> {
   fs.mkdirSync(path.resolve('bench/results'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(path.resolve('bench/results'), 'run-'));
   const portal = await startOwnPortal({
@@ -24,5 +24,10 @@ export async function startPortal(
       ...opts.env,
     },
   });
-  return { url: portal.url, databaseUrl: portal.databaseUrl, stop: () => void portal.stop() };
+  return {
+    url: portal.url,
+    databaseUrl: portal.databaseUrl,
+    logFile: portal.logFile,
+    stop: () => void portal.stop(),
+  };
 }

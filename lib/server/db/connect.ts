@@ -20,7 +20,7 @@ type Ctors = {
 export function createClient(url: string, c: Ctors): SqliteClient {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const adapter = new c.PrismaPg({ connectionString: url, max: 10 });
-    return new c.PgClient({ adapter }) as unknown as SqliteClient;
+    return new c.PgClient({ adapter, log: queryLog() }) as unknown as SqliteClient;
   }
   if (url.startsWith('file:')) {
     // busy timeout: several writers (web + workers) share the file; WAL is set by the migrator.
@@ -28,9 +28,17 @@ export function createClient(url: string, c: Ctors): SqliteClient {
     const adapter = serializeSqliteAdapter(
       new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }),
     );
-    return new c.SqliteClient({ adapter });
+    return new c.SqliteClient({ adapter, log: queryLog() });
   }
   throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');
+}
+
+/**
+ * TOLLGATE_DB_QUERY_LOG=1: Prisma prints every query (`prisma:query …`) to stdout; bench/pages.ts
+ * counts them per page. Off by default; the SQL holds no parameter values.
+ */
+function queryLog(): Array<{ emit: 'stdout'; level: 'query' }> {
+  return process.env.TOLLGATE_DB_QUERY_LOG === '1' ? [{ emit: 'stdout', level: 'query' }] : [];
 }
 
 /** SQLITE_BUSY_TIMEOUT_MS (validated with the rest of the environment at start-up), default 10 s. */
