@@ -18,7 +18,7 @@ import {
   lengthNote,
 } from '@/lib/passwords/generate';
 import { noteText, type Translate } from '@/lib/i18n/note';
-import { contextWords } from '@/lib/passwords/strength';
+import { contextWords } from '@/lib/passwords/words';
 
 /** The characters the hint names (lib/passwords/sip-characters.ts), shown as they are typed. */
 const REFUSED = ': ; @ # % & " \' \\ < >';

@@ -1,7 +1,8 @@
 'use client';
 import { useTranslations } from 'next-intl';
 import { noteText, type Translate } from '@/lib/i18n/note';
-import { type Assessment, levelLabel } from '@/lib/passwords/strength';
+import type { Assessment } from '@/lib/passwords/strength';
+import { levelLabel } from '@/lib/passwords/words';
 
 const COLORS = ['bg-red-700', 'bg-red-600', 'bg-amber-500', 'bg-emerald-600', 'bg-emerald-700'];
 

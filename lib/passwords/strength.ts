@@ -2,6 +2,7 @@ import zxcvbn from 'zxcvbn';
 import type { Note } from '@/lib/i18n/note';
 import { crackTime as crackTimeNote, feedbackKey } from './feedback';
 import { sipCharacterProblems } from './sip-characters';
+import { contextWords, levelLabel } from './words';
 
 // Shared by the browser meter (in a Web Worker) and the server check: one estimator, one set of rules.
 // No 'server-only': the worker imports it too. The server's verdict is the one that counts.
@@ -43,20 +44,9 @@ export type Assessment = {
   acceptable: boolean;
 };
 
-/** The meter's words for levels 0–4: catalogue keys strength.0 … strength.4. */
-export const levelLabel = (level: number): Note => ({ key: `strength.${level}` });
-
-/** Words of the account (number, company, SIP username, email) that must not carry a password. */
-export function contextWords(inputs: (string | null | undefined)[]): string[] {
-  const words = new Set<string>();
-  for (const input of inputs) {
-    if (!input) continue;
-    const lower = input.toLowerCase();
-    words.add(lower);
-    for (const part of lower.split(/[^a-z0-9]+/)) if (part.length >= 4) words.add(part);
-  }
-  return [...words].filter((w) => w.length >= 4);
-}
+// The meter's level words and the account's context words live in ./words (no zxcvbn), so the browser
+// components that need them do not ship zxcvbn's dictionaries on first load; they are re-exported here.
+export { contextWords, levelLabel } from './words';
 
 const YEAR_S = 365.25 * 86_400;
 
