@@ -3,6 +3,7 @@ import { NextIntlClientProvider } from 'next-intl';
 import { getLocale, getMessages, getTranslations } from 'next-intl/server';
 import { AppHeader } from '@/components/app-header';
 import { FreshHistory } from '@/components/fresh-history';
+import { CLIENT_NAMESPACES, pickMessages } from '@/lib/i18n/client-messages';
 import './globals.css';
 
 /** Title and description in the reader's language (app.meta). */
@@ -12,26 +13,11 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-// strength, password and reset: the strength meter and the SIP password form, which run in the browser;
-// staff: the labels inside the staff console's client forms; mfa: two-factor set-up and recovery codes.
-const CLIENT_NAMESPACES = [
-  'signIn',
-  'profile',
-  'errors',
-  'strength',
-  'password',
-  'reset',
-  'unblock',
-  'staff',
-  'mfa',
-] as const;
-
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();
   const t = await getTranslations('app');
-  // Only the namespaces client components read cross the wire; server components translate on the server.
-  const all = await getMessages();
-  const clientMessages = Object.fromEntries(CLIENT_NAMESPACES.map((k) => [k, all[k]]));
+  // Only the namespaces client components read cross the wire (lib/i18n/client-messages.ts).
+  const clientMessages = pickMessages(await getMessages(), CLIENT_NAMESPACES);
   return (
     <html lang={locale}>
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900">

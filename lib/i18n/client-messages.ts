@@ -1,0 +1,29 @@
+import type { AbstractIntlMessages } from 'next-intl';
+
+// Which catalogue namespaces cross the wire to the browser. Server components translate on the
+// server; only client components read messages in the browser, and every namespace sent is
+// serialized into every page's HTML (the staff namespace alone is ~10 KB of JSON per request).
+
+/**
+ * The namespaces client components read on any page: the sign-in, profile and two-factor forms, the
+ * error boundary, the strength meter and the SIP password form (strength, password, reset), and the
+ * unblock forms.
+ */
+export const CLIENT_NAMESPACES = [
+  'signIn',
+  'profile',
+  'errors',
+  'strength',
+  'password',
+  'reset',
+  'unblock',
+  'mfa',
+] as const;
+
+/** The staff console's client forms read these too: only /staff pages send them (app/staff/layout.tsx). */
+export const STAFF_CLIENT_NAMESPACES = [...CLIENT_NAMESPACES, 'staff'] as const;
+
+/** The part of the catalogue `all` under `namespaces` (missing ones are left out). */
+export function pickMessages(all: AbstractIntlMessages, namespaces: readonly string[]): AbstractIntlMessages {
+  return Object.fromEntries(namespaces.filter((k) => k in all).map((k) => [k, all[k]]));
+}
