@@ -7,6 +7,9 @@ import { requireStaff } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { listQueue } from '@/lib/requests/queue';
 import { searchAccounts } from '@/lib/staff/search';
+import { Section } from '@/components/ui/section';
+import { Field } from '@/components/ui/field';
+import { SubmitButton } from '@/components/ui/submit-button';
 
 export default async function StaffHome({
   searchParams,
@@ -26,54 +29,35 @@ export default async function StaffHome({
     <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
 
-      <section aria-labelledby="search-title" className="flex flex-col gap-3">
-        <h2 id="search-title" className="text-xl font-semibold">
-          {t('home.search')}
-        </h2>
+      <Section id="search-title" title={t('home.search')}>
         <form role="search" action="/staff" method="get" className="flex flex-wrap items-end gap-3">
-          <div className="flex flex-col gap-1">
-            <label htmlFor="q" className="font-medium">
-              {t('home.searchLabel')}
-            </label>
-            <input
-              id="q"
-              name="q"
-              type="search"
-              defaultValue={q}
-              minLength={2}
-              className="w-80 max-w-full rounded-md border border-slate-400 px-3 py-2"
-            />
-          </div>
-          <button
-            type="submit"
-            className="rounded-md bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900"
-          >
-            {t('home.searchButton')}
-          </button>
+          <Field
+            name="q"
+            label={t('home.searchLabel')}
+            type="search"
+            defaultValue={q}
+            minLength={2}
+            className="w-80 max-w-full"
+          />
+          <SubmitButton>{t('home.searchButton')}</SubmitButton>
         </form>
         {hits ? <SearchResults hits={hits} q={q} /> : null}
-      </section>
+      </Section>
 
       {sync.total ? (
-        <section aria-labelledby="sync-title" className="flex flex-col gap-3">
-          <h2 id="sync-title" className="text-xl font-semibold">
-            {t('home.syncTitle', { count: sync.total })}
-          </h2>
+        <Section id="sync-title" title={t('home.syncTitle', { count: sync.total })}>
           <p>{t('home.syncIntro')}</p>
           <SyncIssues items={sync.items} />
-        </section>
+        </Section>
       ) : null}
 
-      <section aria-labelledby="queue-title" className="flex flex-col gap-3">
-        <h2 id="queue-title" className="text-xl font-semibold">
-          {t('home.queueTitle', { count: queue.total })}
-        </h2>
+      <Section id="queue-title" title={t('home.queueTitle', { count: queue.total })}>
         <p>
           {t('intro')}
           {queue.total > queue.shown ? ` ${t('home.showingOldest', { count: queue.shown })}` : ''}
         </p>
         <QueueList items={queue.items} />
-      </section>
+      </Section>
 
       <AllowanceQueue user={user} />
     </div>
