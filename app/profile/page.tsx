@@ -13,6 +13,7 @@ import { When } from '@/components/ui/when';
 import { timeZones } from '@/lib/time/format';
 import { timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { Section } from '@/components/ui/section';
+import { SubmitButton } from '@/components/ui/submit-button';
 
 export default async function ProfilePage() {
   const user = await requireUser('/profile');
@@ -76,12 +77,7 @@ export default async function ProfilePage() {
       <Section id="sessions-title" title={t('sessionsTitle')}>
         <p>{t('sessionsIntro', { count })}</p>
         <form action={signOutEverywhereAction}>
-          <button
-            type="submit"
-            className="rounded-md bg-red-800 px-4 py-2 font-semibold text-white hover:bg-red-900"
-          >
-            {t('signOutEverywhere')}
-          </button>
+          <SubmitButton variant="danger">{t('signOutEverywhere')}</SubmitButton>
         </form>
       </Section>
     </div>
