@@ -1,10 +1,5 @@
 'use client';
-import { useActionState } from 'react';
-import { FormMessage } from '@/components/ui/form-message';
-import { SubmitButton } from '@/components/ui/submit-button';
-import type { ActionState } from '@/lib/server/safe-action';
-
-type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
+import { ActionForm, type FormAction } from '@/components/ui/action-form';
 
 /** The one "Continue" button of a sign-in link's page; the token travels in the POST body, never echoed back. */
 export function ContinueLinkForm({
@@ -15,21 +10,23 @@ export function ContinueLinkForm({
   label,
   pending,
 }: {
-  action: Action;
+  action: FormAction;
   token: string;
   proof: string;
   callbackUrl: string;
   label: string;
   pending: string;
 }) {
-  const [state, formAction] = useActionState(action, undefined);
   return (
-    <form action={formAction} className="flex flex-col gap-4" aria-describedby="continue-message">
-      <input type="hidden" name="token" value={token} />
-      <input type="hidden" name="proof" value={proof} />
-      <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <SubmitButton pendingText={pending}>{label}</SubmitButton>
-      <FormMessage id="continue-message" message={state?.message} />
-    </form>
+    <ActionForm
+      action={action}
+      hiddenFields={{ token, proof, callbackUrl }}
+      className="flex flex-col gap-4"
+      aria-describedby="continue-message"
+      messageId="continue-message"
+      submit={label}
+      pendingText={pending}
+      buttonFirst
+    />
   );
 }

@@ -1,13 +1,7 @@
 'use client';
-import { useActionState } from 'react';
-import { Field } from '@/components/ui/field';
-import { FormMessage } from '@/components/ui/form-message';
 import { RecoveryCodeList } from '@/components/recovery-code-list';
-import { SubmitButton } from '@/components/ui/submit-button';
-import type { ActionState } from '@/lib/server/safe-action';
-
-type Codes = { recoveryCodes: string[] };
-type Action = (prev: ActionState<Codes> | undefined, form: FormData) => Promise<ActionState<Codes>>;
+import type { FormAction } from '@/components/ui/action-form';
+import { CodeForm } from '@/components/ui/code-form';
 
 /** "New recovery codes": confirmed with a current authenticator code; the new codes are shown once. */
 export function NewRecoveryCodesForm({
@@ -15,27 +9,20 @@ export function NewRecoveryCodesForm({
   label,
   submit,
 }: {
-  action: Action;
+  action: FormAction<{ recoveryCodes: string[] }>;
   label: string;
   submit: string;
 }) {
-  const [state, formAction] = useActionState(action, undefined);
-  if (state?.ok && state.data) {
-    return <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes} />;
-  }
   return (
-    <form action={formAction} className="flex max-w-sm flex-col gap-4" noValidate>
-      <Field
-        name="code"
-        id="recovery-code"
-        label={label}
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        required
-        errors={state?.fieldErrors?.code}
-      />
-      <FormMessage id="recovery-message" message={state?.fieldErrors?.code ? undefined : state?.message} />
-      <SubmitButton variant="secondary">{submit}</SubmitButton>
-    </form>
+    <CodeForm
+      action={action}
+      label={label}
+      submit={submit}
+      id="recovery-code"
+      messageId="recovery-message"
+      className="flex max-w-sm flex-col gap-4"
+      variant="secondary"
+      done={(state) => <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes} />}
+    />
   );
 }

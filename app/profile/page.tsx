@@ -12,6 +12,8 @@ import { TimeZoneForm } from '@/components/time-zone-form';
 import { When } from '@/components/ui/when';
 import { timeZones } from '@/lib/time/format';
 import { timeZoneFollowsBrowser } from '@/lib/time/zone';
+import { Section } from '@/components/ui/section';
+import { SubmitButton } from '@/components/ui/submit-button';
 
 export default async function ProfilePage() {
   const user = await requireUser('/profile');
@@ -23,17 +25,11 @@ export default async function ProfilePage() {
         <h1 className="text-2xl font-bold">{t('title')}</h1>
         <p className="text-slate-700">{t('signedInAs', { email: user.email })}</p>
       </div>
-      <section aria-labelledby="language-title" className="flex flex-col gap-3">
-        <h2 id="language-title" className="text-xl font-semibold">
-          {t('languageTitle')}
-        </h2>
+      <Section id="language-title" title={t('languageTitle')}>
         <p>{t('languageIntro')}</p>
         <LanguageForm id="profile-language" label={t('languageLabel')} />
-      </section>
-      <section aria-labelledby="tz-title" className="flex flex-col gap-3">
-        <h2 id="tz-title" className="text-xl font-semibold">
-          {t('timeZone.title')}
-        </h2>
+      </Section>
+      <Section id="tz-title" title={t('timeZone.title')}>
         <p>
           {t.rich('timeZone.now', {
             zone: user.timeZone.replace(/_/g, ' '),
@@ -46,21 +42,15 @@ export default async function ProfilePage() {
           zones={timeZones()}
           followsBrowser={await timeZoneFollowsBrowser(user.id)}
         />
-      </section>
-      <section aria-labelledby="pw-title" className="flex flex-col gap-3">
-        <h2 id="pw-title" className="text-xl font-semibold">
-          {t('changeTitle')}
-        </h2>
+      </Section>
+      <Section id="pw-title" title={t('changeTitle')}>
         <ChangePasswordForm
           action={changePasswordAction}
           userInputs={[user.email, user.name ?? '']}
           minScore={env().PASSWORD_MIN_SCORE}
         />
-      </section>
-      <section aria-labelledby="mfa-title" className="flex flex-col gap-3">
-        <h2 id="mfa-title" className="text-xl font-semibold">
-          {t('mfaTitle')}
-        </h2>
+      </Section>
+      <Section id="mfa-title" title={t('mfaTitle')}>
         {user.mfaEnrolled ? (
           <>
             <p>{t('mfaOn')}</p>
@@ -83,21 +73,13 @@ export default async function ProfilePage() {
             </Link>
           </>
         )}
-      </section>
-      <section aria-labelledby="sessions-title" className="flex flex-col gap-3">
-        <h2 id="sessions-title" className="text-xl font-semibold">
-          {t('sessionsTitle')}
-        </h2>
+      </Section>
+      <Section id="sessions-title" title={t('sessionsTitle')}>
         <p>{t('sessionsIntro', { count })}</p>
         <form action={signOutEverywhereAction}>
-          <button
-            type="submit"
-            className="rounded-md bg-red-800 px-4 py-2 font-semibold text-white hover:bg-red-900"
-          >
-            {t('signOutEverywhere')}
-          </button>
+          <SubmitButton variant="danger">{t('signOutEverywhere')}</SubmitButton>
         </form>
-      </section>
+      </Section>
     </div>
   );
 }

@@ -9,6 +9,9 @@ import { openSyncIssues } from '@/lib/blocks/queries';
 import { listQueue } from '@/lib/requests/queue';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { searchAccounts, searchCursor } from '@/lib/staff/search';
+import { Section } from '@/components/ui/section';
+import { Field } from '@/components/ui/field';
+import { SubmitButton } from '@/components/ui/submit-button';
 
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
@@ -34,30 +37,17 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       {badCursor ? <p role="status">{t('badCursor')}</p> : null}
 
-      <section aria-labelledby="search-title" className="flex flex-col gap-3">
-        <h2 id="search-title" className="text-xl font-semibold">
-          {t('home.search')}
-        </h2>
+      <Section id="search-title" title={t('home.search')}>
         <form role="search" action="/staff" method="get" className="flex flex-wrap items-end gap-3">
-          <div className="flex flex-col gap-1">
-            <label htmlFor="q" className="font-medium">
-              {t('home.searchLabel')}
-            </label>
-            <input
-              id="q"
-              name="q"
-              type="search"
-              defaultValue={q}
-              minLength={2}
-              className="w-80 max-w-full rounded-md border border-slate-400 px-3 py-2"
-            />
-          </div>
-          <button
-            type="submit"
-            className="rounded-md bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900"
-          >
-            {t('home.searchButton')}
-          </button>
+          <Field
+            name="q"
+            label={t('home.searchLabel')}
+            type="search"
+            defaultValue={q}
+            minLength={2}
+            className="w-80 max-w-full"
+          />
+          <SubmitButton>{t('home.searchButton')}</SubmitButton>
         </form>
         {search ? <SearchResults hits={search.hits} q={q} /> : null}
         {search && (search.next || searchAfter.key) ? (
@@ -77,22 +67,16 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
             ) : null}
           </nav>
         ) : null}
-      </section>
+      </Section>
 
       {sync.total ? (
-        <section aria-labelledby="sync-title" className="flex flex-col gap-3">
-          <h2 id="sync-title" className="text-xl font-semibold">
-            {t('home.syncTitle', { count: sync.total })}
-          </h2>
+        <Section id="sync-title" title={t('home.syncTitle', { count: sync.total })}>
           <p>{t('home.syncIntro')}</p>
           <SyncIssues items={sync.items} />
-        </section>
+        </Section>
       ) : null}
 
-      <section aria-labelledby="queue-title" className="flex flex-col gap-3">
-        <h2 id="queue-title" className="text-xl font-semibold">
-          {t('home.queueTitle', { count: queue.total })}
-        </h2>
+      <Section id="queue-title" title={t('home.queueTitle', { count: queue.total })}>
         <p>
           {t('intro')}
           {queue.total > queue.shown && !queueAfter.key
@@ -120,7 +104,7 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
             ) : null}
           </nav>
         ) : null}
-      </section>
+      </Section>
 
       <AllowanceQueue user={user} />
     </div>

@@ -4,6 +4,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { countryName } from '@/lib/phone/format';
 import { formatWhen } from '@/lib/time/format';
+import { Section } from '@/components/ui/section';
 
 /** The staff home's list of destination-allowance requests waiting for a callback (issue 16). */
 export async function AllowanceQueue({ user }: { user: CurrentUser }) {
@@ -13,10 +14,7 @@ export async function AllowanceQueue({ user }: { user: CurrentUser }) {
     getLocale(),
   ]);
   return (
-    <section aria-labelledby="allowance-queue-title" className="flex flex-col gap-3">
-      <h2 id="allowance-queue-title" className="text-xl font-semibold">
-        {t('queueTitle', { count: items.length })}
-      </h2>
+    <Section id="allowance-queue-title" title={t('queueTitle', { count: items.length })}>
       {items.length === 0 ? (
         <p>{t('queueNone')}</p>
       ) : (
@@ -46,6 +44,6 @@ export async function AllowanceQueue({ user }: { user: CurrentUser }) {
           ))}
         </ul>
       )}
-    </section>
+    </Section>
   );
 }

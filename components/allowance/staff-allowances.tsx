@@ -5,6 +5,7 @@ import { allowableCountries } from '@/lib/allowances/rules';
 import { countryName } from '@/lib/phone/format';
 import { formatWhen } from '@/lib/time/format';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
+import { Section } from '@/components/ui/section';
 
 const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'refused']);
 
@@ -26,10 +27,7 @@ export async function StaffAllowances({
   const at = (d: Date | null) =>
     d ? formatWhen(d, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }) : '—';
   return (
-    <section aria-labelledby="allowances-title" className="flex flex-col gap-3">
-      <h2 id="allowances-title" className="text-xl font-semibold">
-        {t('title')}
-      </h2>
+    <Section id="allowances-title" title={t('title')}>
       {list.length === 0 ? (
         <p>{t('none')}</p>
       ) : (
@@ -72,6 +70,6 @@ export async function StaffAllowances({
       ) : (
         <p className="text-sm text-slate-700">{t('notNeeded')}</p>
       )}
-    </section>
+    </Section>
   );
 }

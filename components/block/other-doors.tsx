@@ -1,14 +1,12 @@
 import { getTranslations } from 'next-intl/server';
 import { OTHER_DOORS } from '@/lib/requests/doors';
+import { Section } from '@/components/ui/section';
 
 /** The block page's "Other ways in": each door fraudsters use besides a SIP password, and how to close it. */
 export async function OtherDoors() {
   const t = await getTranslations('doors');
   return (
-    <section aria-labelledby="doors" className="flex flex-col gap-3">
-      <h2 id="doors" className="text-xl font-semibold">
-        {t('title')}
-      </h2>
+    <Section id="doors" title={t('title')}>
       <p className="max-w-2xl">{t('intro')}</p>
       <ul aria-labelledby="doors" className="flex max-w-2xl flex-col gap-2">
         {OTHER_DOORS.map((d) => (
@@ -17,6 +15,6 @@ export async function OtherDoors() {
           </li>
         ))}
       </ul>
-    </section>
+    </Section>
   );
 }

@@ -1,4 +1,5 @@
 import { getLocale, getTranslations } from 'next-intl/server';
+import { DataTable } from '@/components/ui/data-table';
 import { IpPlace } from '@/components/ui/ip-place';
 import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
@@ -14,50 +15,42 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
   const place = await getTranslations('ipPlace');
   const country = accountCountry(block.account.country);
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[40rem] text-left text-sm">
-        <caption className="sr-only">{t('callsTitle')}</caption>
-        <thead>
-          <tr className="border-b border-slate-300 text-slate-700">
-            {(['time', 'credential', 'number', 'country', 'ip', 'duration'] as const).map((c) => (
-              <th key={c} scope="col" className="py-2 pr-3">
-                {t(`col.${c}`)}
-              </th>
-            ))}
+    <DataTable
+      caption={t('callsTitle')}
+      headers={(['time', 'credential', 'number', 'country', 'ip', 'duration'] as const).map((c) =>
+        t(`col.${c}`),
+      )}
+      minWidth="min-w-[40rem]"
+      note={<p className="mt-1 text-xs text-slate-600">{place('source')}</p>}
+    >
+      {block.calls.map((c) => {
+        const d = describeDialled(c.to, country, locale);
+        return (
+          <tr key={c.id} className="border-b border-slate-100">
+            <td className="py-2 pr-3 whitespace-nowrap">
+              <When at={c.at} seconds />
+            </td>
+            <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
+            <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
+            <td className="py-2 pr-3">
+              {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}
+              {d.countryName ?? t('unknownCountry')}
+              {d.highCost ? (
+                <span className="block text-xs font-semibold text-red-800">
+                  {t(`highCost.${d.highCost}`)}
+                </span>
+              ) : null}
+              {d.range && !d.highCost ? (
+                <span className="block text-xs text-slate-700">{d.range}</span>
+              ) : null}
+            </td>
+            <td className="py-2 pr-3">
+              <IpPlace ip={c.sourceIp} />
+            </td>
+            <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
           </tr>
-        </thead>
-        <tbody>
-          {block.calls.map((c) => {
-            const d = describeDialled(c.to, country, locale);
-            return (
-              <tr key={c.id} className="border-b border-slate-100">
-                <td className="py-2 pr-3 whitespace-nowrap">
-                  <When at={c.at} seconds />
-                </td>
-                <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
-                <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
-                <td className="py-2 pr-3">
-                  {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}
-                  {d.countryName ?? t('unknownCountry')}
-                  {d.highCost ? (
-                    <span className="block text-xs font-semibold text-red-800">
-                      {t(`highCost.${d.highCost}`)}
-                    </span>
-                  ) : null}
-                  {d.range && !d.highCost ? (
-                    <span className="block text-xs text-slate-700">{d.range}</span>
-                  ) : null}
-                </td>
-                <td className="py-2 pr-3">
-                  <IpPlace ip={c.sourceIp} />
-                </td>
-                <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <p className="mt-1 text-xs text-slate-600">{place('source')}</p>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -4,6 +4,7 @@ import { IpPlace } from '@/components/ui/ip-place';
 import { When } from '@/components/ui/when';
 import type { CredentialDevices } from '@/lib/devices/registrations';
 import { countryName } from '@/lib/phone/format';
+import { Section } from '@/components/ui/section';
 
 type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | null;
 
@@ -15,15 +16,12 @@ type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | nul
 export async function RegisteredDevices({ load }: { load: Promise<Loaded> }) {
   const t = await getTranslations('devices');
   return (
-    <section aria-labelledby="devices" className="flex flex-col gap-3">
-      <h2 id="devices" className="text-xl font-semibold">
-        {t('title')}
-      </h2>
+    <Section id="devices" title={t('title')}>
       <p className="max-w-2xl text-sm text-slate-700">{t('intro')}</p>
       <Suspense fallback={<p role="status">{t('loading')}</p>}>
         <DeviceList load={load} />
       </Suspense>
-    </section>
+    </Section>
   );
 }
 

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
 import { useTranslations } from 'next-intl';
+import { ListOr } from '@/components/ui/list-or';
 import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 
@@ -8,68 +9,66 @@ import { LiftBlockForm } from './manual-block-forms';
 export function AccountBlocks({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.account');
-  if (account.blocks.length === 0) return <p>{t('neverBlocked')}</p>;
   return (
-    <ul className="flex flex-col gap-3">
-      {account.blocks.map((b) => (
-        <li key={b.id} className="rounded-md border border-slate-200 bg-white p-3">
-          <article aria-labelledby={`block-${b.id}`} className="flex flex-col gap-2">
-            <h3 id={`block-${b.id}`} className="font-semibold">
-              {t.rich('blockTitle', {
-                reason: l(`reason.${b.reason}`),
-                when: () => <When at={b.placedAt} />,
-              })}
-            </h3>
+    <ListOr
+      items={account.blocks}
+      empty={t('neverBlocked')}
+      className="flex flex-col gap-3"
+      itemClassName="rounded-md border border-slate-200 bg-white p-3"
+    >
+      {(b) => (
+        <article aria-labelledby={`block-${b.id}`} className="flex flex-col gap-2">
+          <h3 id={`block-${b.id}`} className="font-semibold">
+            {t.rich('blockTitle', { reason: l(`reason.${b.reason}`), when: () => <When at={b.placedAt} /> })}
+          </h3>
+          <p className="text-sm">
+            {b.liftedAt
+              ? t.rich('blockLineLifted', {
+                  status: l(`blockStatus.${b.status}`),
+                  by: b.placedBy,
+                  calls: b.calls,
+                  when: () => <When at={b.liftedAt!} />,
+                })
+              : t('blockLine', { status: l(`blockStatus.${b.status}`), by: b.placedBy, calls: b.calls })}
+          </p>
+          {b.note ? (
             <p className="text-sm">
-              {b.liftedAt
-                ? t.rich('blockLineLifted', {
-                    status: l(`blockStatus.${b.status}`),
-                    by: b.placedBy,
-                    calls: b.calls,
-                    when: () => <When at={b.liftedAt!} />,
-                  })
-                : t('blockLine', { status: l(`blockStatus.${b.status}`), by: b.placedBy, calls: b.calls })}
+              <span className="font-medium">{t('supportNote')}</span> {b.note}
             </p>
-            {b.note ? (
-              <p className="text-sm">
-                <span className="font-medium">{t('supportNote')}</span> {b.note}
-              </p>
-            ) : null}
-            {b.status === 'active' ? (
-              <LiftBlockForm
-                blockId={b.id}
-                otherBlocks={account.blocks
-                  .filter((o) => o.id !== b.id && o.status === 'active')
-                  .map((o) => ({
-                    id: o.id,
-                    reason: o.reason,
-                    placedAt: o.placedAt.toISOString(),
-                    calls: o.calls,
-                  }))}
-              />
-            ) : null}
-          </article>
-        </li>
-      ))}
-    </ul>
+          ) : null}
+          {b.status === 'active' ? (
+            <LiftBlockForm
+              blockId={b.id}
+              otherBlocks={account.blocks
+                .filter((o) => o.id !== b.id && o.status === 'active')
+                .map((o) => ({
+                  id: o.id,
+                  reason: o.reason,
+                  placedAt: o.placedAt.toISOString(),
+                  calls: o.calls,
+                }))}
+            />
+          ) : null}
+        </article>
+      )}
+    </ListOr>
   );
 }
 
 export function AccountRequests({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.account');
-  if (account.requests.length === 0) return <p>{t('noRequests')}</p>;
   return (
-    <ul className="flex flex-col gap-1">
-      {account.requests.map((r) => (
-        <li key={r.id}>
+    <ListOr items={account.requests} empty={t('noRequests')} className="flex flex-col gap-1">
+      {(r) => (
+        <>
           <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
             <When at={r.createdAt} />: {l(`kind.${r.kind}`)}
           </Link>{' '}
           · {l(`requestStatus.${r.status}`)}
-        </li>
-      ))}
-    </ul>
+        </>
+      )}
+    </ListOr>
   );
 }
 
@@ -77,11 +76,10 @@ export function AccountRequests({ account }: { account: StaffAccountView }) {
 export function SwitchOperations({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.account');
-  if (account.operations.length === 0) return <p>{t('noOperations')}</p>;
   return (
-    <ul className="flex flex-col gap-1 text-sm">
-      {account.operations.map((o) => (
-        <li key={o.id}>
+    <ListOr items={account.operations} empty={t('noOperations')} className="flex flex-col gap-1 text-sm">
+      {(o) => (
+        <>
           <When at={o.createdAt} />:{' '}
           {t('operation', {
             kind: ['lift', 'block'].includes(o.kind) ? l(`opKind.${o.kind}`) : o.kind,
@@ -90,8 +88,8 @@ export function SwitchOperations({ account }: { account: StaffAccountView }) {
           · <strong>{l(`opStatus.${o.status}`)}</strong>
           {o.attempts ? ` · ${t('attempts', { count: o.attempts })}` : ''}
           {o.lastError && o.status !== 'done' ? ` · ${o.lastError}` : ''}
-        </li>
-      ))}
-    </ul>
+        </>
+      )}
+    </ListOr>
   );
 }

@@ -1,7 +1,10 @@
 import Link from 'next/link';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { useTranslations } from 'next-intl';
+import { ListOr } from '@/components/ui/list-or';
 import { When } from '@/components/ui/when';
+
+const list = 'mt-1 flex flex-col gap-1 text-sm';
 
 /** Earlier blocks and requests of the same account: a repeat "misdial" is a pattern worth knowing. */
 export function AccountHistory({
@@ -15,43 +18,35 @@ export function AccountHistory({
     <div className="grid gap-4 md:grid-cols-2">
       <div>
         <h3 className="font-semibold">{t('blocks')}</h3>
-        {view.earlierBlocks.length ? (
-          <ul className="mt-1 flex flex-col gap-1 text-sm">
-            {view.earlierBlocks.map((b) => (
-              <li key={b.id}>
-                <When at={b.placedAt} />: {l(`reason.${b.reason}`)} · {l(`blockStatus.${b.status}`)}
-                {b.liftedAt ? (
-                  <>
-                    {' '}
-                    (<When at={b.liftedAt} />)
-                  </>
-                ) : (
-                  ''
-                )}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="text-sm">{t('none')}</p>
-        )}
+        <ListOr items={view.earlierBlocks} empty={t('none')} className={list} emptyClassName="text-sm">
+          {(b) => (
+            <>
+              <When at={b.placedAt} />: {l(`reason.${b.reason}`)} · {l(`blockStatus.${b.status}`)}
+              {b.liftedAt ? (
+                <>
+                  {' '}
+                  (<When at={b.liftedAt} />)
+                </>
+              ) : (
+                ''
+              )}
+            </>
+          )}
+        </ListOr>
       </div>
       <div>
         <h3 className="font-semibold">{t('requests')}</h3>
-        {view.otherRequests.length ? (
-          <ul className="mt-1 flex flex-col gap-1 text-sm">
-            {view.otherRequests.map((r) => (
-              <li key={r.id}>
-                <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
-                  <When at={r.createdAt} />: {l(`kind.${r.kind}`)}
-                </Link>{' '}
-                · {l(`requestStatus.${r.status}`)}
-                {r.denyReason ? ` (“${r.denyReason}”)` : ''}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="text-sm">{t('none')}</p>
-        )}
+        <ListOr items={view.otherRequests} empty={t('none')} className={list} emptyClassName="text-sm">
+          {(r) => (
+            <>
+              <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
+                <When at={r.createdAt} />: {l(`kind.${r.kind}`)}
+              </Link>{' '}
+              · {l(`requestStatus.${r.status}`)}
+              {r.denyReason ? ` (“${r.denyReason}”)` : ''}
+            </>
+          )}
+        </ListOr>
       </div>
     </div>
   );

@@ -1,38 +1,23 @@
 'use client';
-import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
 import { liftBlockAction, placeBlockAction } from '@/lib/blocks/actions';
-import { echoed } from '@/components/ui/echoed';
-import { FormMessage } from '@/components/ui/form-message';
-import { SubmitButton } from '@/components/ui/submit-button';
-import { TextArea } from '@/components/ui/text-area';
 import type { OtherBlockDto } from '@/lib/blocks/queries';
-import { OtherBlocksChoice } from './other-blocks-choice';
+import { NoteForm } from './note-form';
 
 /** Support blocks international calling by hand (reason "manual"); the switch must confirm it. */
 export function PlaceBlockForm({ accountNumber }: { accountNumber: string }) {
-  const [state, action] = useActionState(placeBlockAction, undefined);
   const t = useTranslations('staff.account');
-  const note = echoed(state, 'note');
   return (
-    <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
-      <input type="hidden" name="accountNumber" value={accountNumber} />
-      <TextArea
-        id="place-note"
-        name="note"
-        label={t('note')}
-        hint={t('placeHint')}
-        defaultValue={note}
-        errors={state?.fieldErrors?.note}
-        required
-      />
-      <FormMessage id="place-message" message={state?.message} ok={state?.ok} />
-      <div>
-        <SubmitButton variant="danger" pendingText={t('sending')}>
-          {t('place')}
-        </SubmitButton>
-      </div>
-    </form>
+    <NoteForm
+      action={placeBlockAction}
+      hiddenFields={{ accountNumber }}
+      prefix={{ note: 'place-note', message: 'place-message' }}
+      label={t('note')}
+      hint={t('placeHint')}
+      submit={t('place')}
+      pendingText={t('sending')}
+      variant="danger"
+    />
   );
 }
 
@@ -44,30 +29,21 @@ export function LiftBlockForm({
   blockId: string;
   otherBlocks?: OtherBlockDto[];
 }) {
-  const [state, action] = useActionState(liftBlockAction, undefined);
   const t = useTranslations('staff.account');
-  const note = echoed(state, 'note');
   return (
-    <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
-      <input type="hidden" name="blockId" value={blockId} />
-      <TextArea
-        id={`lift-note-${blockId}`}
-        name="note"
-        label={t('note')}
-        hint={t('liftHint')}
-        defaultValue={note}
-        errors={state?.fieldErrors?.note}
-        required
-      />
-      <OtherBlocksChoice
-        blocks={otherBlocks}
-        idPrefix={`lift-other-${blockId}`}
-        checked={state?.values?.['alsoLift[]']}
-      />
-      <FormMessage id={`lift-message-${blockId}`} message={state?.message} ok={state?.ok} />
-      <div>
-        <SubmitButton pendingText={t('sending')}>{t('lift')}</SubmitButton>
-      </div>
-    </form>
+    <NoteForm
+      action={liftBlockAction}
+      hiddenFields={{ blockId }}
+      prefix={{
+        note: `lift-note-${blockId}`,
+        message: `lift-message-${blockId}`,
+        other: `lift-other-${blockId}`,
+      }}
+      label={t('note')}
+      hint={t('liftHint')}
+      submit={t('lift')}
+      pendingText={t('sending')}
+      otherBlocks={otherBlocks}
+    />
   );
 }

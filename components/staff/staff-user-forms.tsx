@@ -1,60 +1,56 @@
 'use client';
-import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
 import { changeRoleAction, createStaffAction, setDisabledAction } from '@/lib/staff/actions';
+import { ActionForm } from '@/components/ui/action-form';
 import { Field } from '@/components/ui/field';
-import { echoed } from '@/components/ui/echoed';
-import { FormMessage } from '@/components/ui/form-message';
-import { SubmitButton } from '@/components/ui/submit-button';
 
-const select = 'rounded-md border border-slate-400 px-3 py-2';
+function RoleOptions() {
+  const t = useTranslations('staff.users');
+  return (
+    <>
+      <option value="agent">{t('role.agent')}</option>
+      <option value="admin">{t('role.admin')}</option>
+    </>
+  );
+}
 
 export function CreateStaffForm() {
-  const [state, action] = useActionState(createStaffAction, undefined);
   const t = useTranslations('staff.users');
-  const v = (k: string) => (state?.ok ? undefined : echoed(state, k));
-  const initial = (state?.data as { initialPassword?: string } | undefined)?.initialPassword;
   return (
-    <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
-      <Field
-        name="email"
-        label={t('email')}
-        type="email"
-        autoComplete="off"
-        defaultValue={v('email')}
-        errors={state?.fieldErrors?.email}
-        required
-      />
-      <Field
-        name="name"
-        label={t('name')}
-        autoComplete="off"
-        defaultValue={v('name')}
-        errors={state?.fieldErrors?.name}
-        required
-      />
-      <div className="flex flex-col gap-1">
-        <label htmlFor="new-role" className="font-medium">
-          {t('roleLabel')}
-        </label>
-        <select id="new-role" name="role" defaultValue={v('role') ?? 'agent'} className={select}>
-          <option value="agent">{t('role.agent')}</option>
-          <option value="admin">{t('role.admin')}</option>
-        </select>
-      </div>
-      <FormMessage id="create-message" message={state?.message} ok={state?.ok} />
-      {initial ? (
-        <p className="rounded-md border border-amber-300 bg-amber-50 p-3">
-          {t('initial')}{' '}
-          <code data-testid="initial-password" className="font-mono">
-            {initial}
-          </code>
-        </p>
-      ) : null}
-      <div>
-        <SubmitButton pendingText={t('creating')}>{t('createButton')}</SubmitButton>
-      </div>
-    </form>
+    <ActionForm
+      action={createStaffAction}
+      className="flex max-w-xl flex-col gap-4"
+      messageId="create-message"
+      submit={t('createButton')}
+      pendingText={t('creating')}
+    >
+      {({ state, field }) => {
+        const initial = (state?.data as { initialPassword?: string } | undefined)?.initialPassword;
+        return (
+          <>
+            <Field label={t('email')} type="email" autoComplete="off" {...field('email')} required />
+            <Field label={t('name')} autoComplete="off" {...field('name')} required />
+            <Field
+              as="select"
+              id="new-role"
+              label={t('roleLabel')}
+              {...field('role')}
+              defaultValue={field('role').defaultValue ?? 'agent'}
+            >
+              <RoleOptions />
+            </Field>
+            {initial ? (
+              <p className="rounded-md border border-amber-300 bg-amber-50 p-3">
+                {t('initial')}{' '}
+                <code data-testid="initial-password" className="font-mono">
+                  {initial}
+                </code>
+              </p>
+            ) : null}
+          </>
+        );
+      }}
+    </ActionForm>
   );
 }
 
@@ -67,25 +63,30 @@ export function RoleForm({
   email: string;
   role: 'customer' | 'agent' | 'admin';
 }) {
-  const [state, action] = useActionState(changeRoleAction, undefined);
   const t = useTranslations('staff.users');
   return (
-    <form action={action} className="flex flex-wrap items-end gap-2">
-      <input type="hidden" name="userId" value={userId} />
-      <div className="flex flex-col gap-1">
-        <label htmlFor={`role-${userId}`} className="text-sm font-medium">
-          {t('roleOf', { email })}
-        </label>
-        <select id={`role-${userId}`} name="role" defaultValue={role} className={select}>
-          <option value="agent">{t('role.agent')}</option>
-          <option value="admin">{t('role.admin')}</option>
-        </select>
-      </div>
-      <SubmitButton variant="secondary" aria-label={t('changeRoleOf', { email })}>
-        {t('changeRole')}
-      </SubmitButton>
-      <FormMessage id={`role-message-${userId}`} message={state?.message} ok={state?.ok} />
-    </form>
+    <ActionForm
+      action={changeRoleAction}
+      hiddenFields={{ userId }}
+      className="flex flex-wrap items-end gap-2"
+      messageId={`role-message-${userId}`}
+      submit={t('changeRole')}
+      submitName={t('changeRoleOf', { email })}
+      variant="secondary"
+      buttonFirst
+    >
+      {() => (
+        <Field
+          as="select"
+          id={`role-${userId}`}
+          name="role"
+          label={t('roleOf', { email })}
+          defaultValue={role}
+        >
+          <RoleOptions />
+        </Field>
+      )}
+    </ActionForm>
   );
 }
 
@@ -98,19 +99,17 @@ export function DisableForm({
   email: string;
   disabled: boolean;
 }) {
-  const [state, action] = useActionState(setDisabledAction, undefined);
   const t = useTranslations('staff.users');
   return (
-    <form action={action} className="flex flex-wrap items-center gap-2">
-      <input type="hidden" name="userId" value={userId} />
-      <input type="hidden" name="disabled" value={disabled ? 'false' : 'true'} />
-      <SubmitButton
-        variant={disabled ? 'secondary' : 'danger'}
-        aria-label={t(disabled ? 'enableWho' : 'disableWho', { email })}
-      >
-        {disabled ? t('enable') : t('disable')}
-      </SubmitButton>
-      <FormMessage id={`disable-message-${userId}`} message={state?.message} ok={state?.ok} />
-    </form>
+    <ActionForm
+      action={setDisabledAction}
+      hiddenFields={{ userId, disabled: disabled ? 'false' : 'true' }}
+      className="flex flex-wrap items-center gap-2"
+      messageId={`disable-message-${userId}`}
+      submit={disabled ? t('enable') : t('disable')}
+      submitName={t(disabled ? 'enableWho' : 'disableWho', { email })}
+      variant={disabled ? 'secondary' : 'danger'}
+      buttonFirst
+    />
   );
 }

@@ -1,38 +1,60 @@
 'use client';
-import { useActionState } from 'react';
+import type { ReactNode } from 'react';
+import { ActionForm, type FormAction } from '@/components/ui/action-form';
 import { Field } from '@/components/ui/field';
-import { FormMessage } from '@/components/ui/form-message';
-import { SubmitButton } from '@/components/ui/submit-button';
+import type { SubmitVariant } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/server/safe-action';
 
-type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
-
-/** "Authentication code" + "Verify": used to verify a session and to confirm enrolment. */
-export function CodeForm({
+/**
+ * One authenticator (or recovery) code and a submit button: verifying a session, confirming
+ * enrolment, asking for new recovery codes. The code's own error is shown under the field, so the
+ * message region stays empty then (it would say the same twice). `done` replaces the form once the
+ * action succeeded with data (the recovery codes, shown once). `next`: where to go afterwards.
+ */
+export function CodeForm<T = unknown>({
   action,
   next,
   label,
   submit,
+  id = 'code',
+  messageId = 'code-message',
+  className = 'flex flex-col gap-4',
+  variant,
+  done,
 }: {
-  action: Action;
-  next: string;
+  action: FormAction<T>;
+  next?: string;
   label: string;
   submit: string;
+  id?: string;
+  messageId?: string;
+  className?: string;
+  variant?: SubmitVariant;
+  done?: (state: ActionState<T> & { data: T }) => ReactNode;
 }) {
-  const [state, formAction] = useActionState(action, undefined);
   return (
-    <form action={formAction} className="flex flex-col gap-4" noValidate>
-      <input type="hidden" name="next" value={next} />
-      <Field
-        name="code"
-        label={label}
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        required
-        errors={state?.fieldErrors?.code}
-      />
-      <FormMessage id="code-message" message={state?.fieldErrors?.code ? undefined : state?.message} />
-      <SubmitButton>{submit}</SubmitButton>
-    </form>
+    <ActionForm
+      action={action}
+      hiddenFields={next === undefined ? {} : { next }}
+      className={className}
+      messageId={messageId}
+      submit={submit}
+      variant={variant}
+      wide
+      messageOf={(s) => (s?.fieldErrors?.code ? undefined : s?.message)}
+      done={done}
+    >
+      {({ state }) => (
+        <Field
+          name="code"
+          id={id}
+          label={label}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+          errors={state?.fieldErrors?.code}
+        />
+      )}
+    </ActionForm>
   );
 }

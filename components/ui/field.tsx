@@ -1,17 +1,48 @@
-import type { InputHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
-type Props = InputHTMLAttributes<HTMLInputElement> & {
-  name: string;
-  label: string;
-  errors?: string[];
-  hint?: string;
-};
+/** What every labelled control takes: `id` defaults to `name`; hint and error get `${id}-hint` / `${id}-error`. */
+type Labelled = { name: string; label: string; errors?: string[]; hint?: string; id?: string };
+type InputProps = Labelled & InputHTMLAttributes<HTMLInputElement> & { as?: 'input' };
+type TextareaProps = Labelled & TextareaHTMLAttributes<HTMLTextAreaElement> & { as: 'textarea' };
+type SelectProps = Labelled & SelectHTMLAttributes<HTMLSelectElement> & { as: 'select'; children: ReactNode };
 
-/** A labelled input whose errors and hint are tied to it with aria-describedby. */
-export function Field({ name, label, errors, hint, id = name, ...input }: Props) {
-  const describedBy =
-    [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ') ||
-    undefined;
+const control =
+  'rounded-md border border-slate-400 bg-white px-3 py-2 text-base focus:outline-2 focus:outline-offset-1 focus:outline-blue-700 aria-invalid:border-red-600';
+
+/**
+ * The `aria-describedby` of a control: its hint and its error (when each is shown), space-separated;
+ * undefined when neither is, so the attribute is left off.
+ */
+export function describedBy(id: string, hint?: string, errors?: string[]): string | undefined {
+  return (
+    [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
+  );
+}
+
+/** A field's error text under it, `${id}-error`, for a control's aria-describedby; nothing without errors. */
+export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
+  return errors?.length ? (
+    <p id={`${id}-error`} className="text-sm text-red-800">
+      {errors.join(' ')}
+    </p>
+  ) : null;
+}
+
+/**
+ * The one labelled control of the forms: an input (default), `as="textarea"` (4 rows) or
+ * `as="select"` (options as children), with its hint and errors tied to it by aria-describedby
+ * and aria-invalid set while it has errors. `className` adds to the control's own (a width);
+ * other props go to the control itself.
+ */
+export function Field(props: InputProps | TextareaProps | SelectProps) {
+  const { name, label, errors, hint, id = name, as, className, ...rest } = props;
+  const wired = {
+    id,
+    name,
+    'aria-invalid': errors?.length ? true : undefined,
+    'aria-describedby': describedBy(id, hint, errors),
+    className: className ? `${control} ${className}` : control,
+  };
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="font-medium">
@@ -22,19 +53,48 @@ export function Field({ name, label, errors, hint, id = name, ...input }: Props)
           {hint}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={name}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy}
-        className="rounded-md border border-slate-400 px-3 py-2 text-base focus:outline-2 focus:outline-offset-1 focus:outline-blue-700 aria-invalid:border-red-600"
-        {...input}
-      />
-      {errors?.length ? (
-        <p id={`${id}-error`} className="text-sm text-red-800">
-          {errors.join(' ')}
-        </p>
-      ) : null}
+      {as === 'textarea' ? (
+        <textarea rows={4} {...wired} {...(rest as TextareaHTMLAttributes<HTMLTextAreaElement>)} />
+      ) : as === 'select' ? (
+        <select {...wired} {...(rest as SelectHTMLAttributes<HTMLSelectElement>)} />
+      ) : (
+        <input {...wired} {...(rest as InputHTMLAttributes<HTMLInputElement>)} />
+      )}
+      <FieldError id={id} errors={errors} />
+    </div>
+  );
+}
+
+/**
+ * A checkbox with its label beside it and its error under it (`${id}-error`, id defaults to name),
+ * tied by aria-describedby and aria-invalid. Other props (defaultChecked, value…) go to the input.
+ */
+export function Checkbox({
+  name,
+  label,
+  errors,
+  id = name,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'id'> & {
+  name: string;
+  label: ReactNode;
+  errors?: string[];
+  id?: string;
+}) {
+  return (
+    <div>
+      <label className="flex items-start gap-2">
+        <input
+          type="checkbox"
+          name={name}
+          className="mt-1 h-5 w-5"
+          aria-invalid={errors?.length ? true : undefined}
+          aria-describedby={describedBy(id, undefined, errors)}
+          {...input}
+        />
+        <span>{label}</span>
+      </label>
+      <FieldError id={id} errors={errors} />
     </div>
   );
 }

@@ -2,16 +2,15 @@
 import type { ButtonHTMLAttributes } from 'react';
 import { useFormStatus } from 'react-dom';
 
+export type SubmitVariant = 'primary' | 'secondary' | 'danger';
+
 /** Disabled while its form submits, so a double click does not send twice. */
 export function SubmitButton({
   children,
   pendingText,
   variant = 'primary',
   ...rest
-}: ButtonHTMLAttributes<HTMLButtonElement> & {
-  pendingText?: string;
-  variant?: 'primary' | 'secondary' | 'danger';
-}) {
+}: ButtonHTMLAttributes<HTMLButtonElement> & { pendingText?: string; variant?: SubmitVariant }) {
   const { pending } = useFormStatus();
   const styles = {
     primary: 'bg-blue-800 text-white hover:bg-blue-900',

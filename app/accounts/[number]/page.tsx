@@ -1,9 +1,9 @@
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { AccountCard } from '@/components/account-card';
 import { getAccountForUser } from '@/lib/accounts/queries';
 import { requireUser } from '@/lib/auth/session';
+import { PageHead } from '@/components/ui/page-head';
 
 export default async function AccountPage({ params }: { params: Promise<{ number: string }> }) {
   const { number } = await params;
@@ -13,10 +13,10 @@ export default async function AccountPage({ params }: { params: Promise<{ number
   const t = await getTranslations('account');
   return (
     <div className="flex flex-col gap-4">
-      <Link href="/" className="text-sm text-blue-800 underline">
-        {t('back')}
-      </Link>
-      <h1 className="text-2xl font-bold">{t('title', { name: account.name, number: account.number })}</h1>
+      <PageHead
+        back={{ href: '/', label: t('back') }}
+        title={t('title', { name: account.name, number: account.number })}
+      />
       <AccountCard account={account} />
     </div>
   );

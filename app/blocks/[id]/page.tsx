@@ -1,5 +1,4 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { BlockAllowances } from '@/components/allowance/block-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
@@ -9,16 +8,14 @@ import { RequestList } from '@/components/block/request-list';
 import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
-import { requireUser } from '@/lib/auth/session';
-import { getBlockForUser } from '@/lib/blocks/queries';
 import { devicesForBlock } from '@/lib/devices/registrations';
 import { ZONED } from '@/lib/time/format';
+import { Section } from '@/components/ui/section';
+import { PageHead } from '@/components/ui/page-head';
+import { ownBlock } from './own-block';
 
 export default async function BlockPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const user = await requireUser(`/blocks/${encodeURIComponent(id)}`);
-  const block = await getBlockForUser(user.id, id);
-  if (!block) notFound();
+  const { user, block } = await ownBlock(params);
   const t = await getTranslations('block');
   const format = await getFormatter();
   const at = (d: Date) => format.dateTime(d, ZONED);
@@ -27,13 +24,10 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
   return (
     <div className="flex flex-col gap-8">
       {block.status === 'lift_pending' ? <AutoRefresh /> : null}
-      <div className="flex flex-col gap-2">
-        <Link href="/" className="text-sm text-blue-800 underline">
-          {t('back')}
-        </Link>
-        <h1 className="text-2xl font-bold">
-          {t(open ? 'title' : 'titleLifted', { name: block.account.name, number: block.account.number })}
-        </h1>
+      <PageHead
+        back={{ href: '/', label: t('back') }}
+        title={t(open ? 'title' : 'titleLifted', { name: block.account.name, number: block.account.number })}
+      >
         <div role="status" aria-live="polite">
           {block.status === 'active' ? (
             <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
@@ -57,26 +51,17 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
             </p>
           ) : null}
         </div>
-      </div>
+      </PageHead>
 
-      <section aria-labelledby="what" className="flex flex-col gap-2">
-        <h2 id="what" className="text-xl font-semibold">
-          {t('whatHappened')}
-        </h2>
+      <Section id="what" title={t('whatHappened')} gap={2}>
         <Explanation block={block} />
-      </section>
+      </Section>
 
-      <section aria-labelledby="calls" className="flex flex-col gap-2">
-        <h2 id="calls" className="text-xl font-semibold">
-          {t('callsTitle')}
-        </h2>
+      <Section id="calls" title={t('callsTitle')} gap={2}>
         <TriggerCalls block={block} />
-      </section>
+      </Section>
 
-      <section aria-labelledby="creds" className="flex flex-col gap-3">
-        <h2 id="creds" className="text-xl font-semibold">
-          {t('credentialsTitle')}
-        </h2>
+      <Section id="creds" title={t('credentialsTitle')}>
         <ul aria-labelledby="creds" className="flex flex-col gap-3">
           {block.credentials.map((c) => (
             <li
@@ -108,17 +93,14 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
             </li>
           ))}
         </ul>
-      </section>
+      </Section>
 
       <RegisteredDevices load={devicesForBlock(user.id, block.id)} />
 
       {open ? <OtherDoors /> : null}
 
       {block.status === 'active' && !pending && block.reason !== 'manual' ? (
-        <section aria-labelledby="other" className="flex flex-col gap-3">
-          <h2 id="other" className="text-xl font-semibold">
-            {t('actionsTitle')}
-          </h2>
+        <Section id="other" title={t('actionsTitle')}>
           <div className="flex flex-wrap gap-3">
             <Link
               href={`/blocks/${block.id}/misdial`}
@@ -133,26 +115,20 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
               {t('firewall')}
             </Link>
           </div>
-        </section>
+        </Section>
       ) : null}
 
       <BlockAllowances userId={user.id} block={block} />
 
       {block.requests.length ? (
-        <section aria-labelledby="reqs" className="flex flex-col gap-3">
-          <h2 id="reqs" className="text-xl font-semibold">
-            {t('requestsTitle')}
-          </h2>
+        <Section id="reqs" title={t('requestsTitle')}>
           <RequestList blockId={block.id} requests={block.requests} />
-        </section>
+        </Section>
       ) : null}
 
-      <section aria-labelledby="timeline" className="flex flex-col gap-3">
-        <h2 id="timeline" className="text-xl font-semibold">
-          {t('timelineTitle')}
-        </h2>
+      <Section id="timeline" title={t('timelineTitle')}>
         <Timeline events={block.events} />
-      </section>
+      </Section>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import { CreateStaffForm, DisableForm, RoleForm } from '@/components/staff/staff-user-forms';
 import { requireStaff } from '@/lib/auth/session';
 import { listStaffUsers } from '@/lib/staff/users';
+import { Section } from '@/components/ui/section';
 
 export default async function StaffUsersPage() {
   const user = await requireStaff(['admin']);
@@ -10,10 +11,7 @@ export default async function StaffUsersPage() {
   return (
     <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
-      <section aria-labelledby="list-title" className="flex flex-col gap-3">
-        <h2 id="list-title" className="text-xl font-semibold">
-          {t('list')}
-        </h2>
+      <Section id="list-title" title={t('list')}>
         <ul className="flex flex-col gap-3">
           {staff.map((s) => (
             <li key={s.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
@@ -34,14 +32,11 @@ export default async function StaffUsersPage() {
             </li>
           ))}
         </ul>
-      </section>
-      <section aria-labelledby="create-title" className="flex flex-col gap-3">
-        <h2 id="create-title" className="text-xl font-semibold">
-          {t('create')}
-        </h2>
+      </Section>
+      <Section id="create-title" title={t('create')}>
         <p>{t('createIntro')}</p>
         <CreateStaffForm />
-      </section>
+      </Section>
     </div>
   );
 }

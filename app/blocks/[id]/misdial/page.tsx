@@ -1,18 +1,13 @@
-import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
-import { requireUser } from '@/lib/auth/session';
-import { getBlockForUser } from '@/lib/blocks/queries';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { ZONED_SECONDS } from '@/lib/time/format';
+import { BlockStep } from '@/components/block/block-step';
+import { ownBlock } from '../own-block';
 
 export default async function MisdialPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const user = await requireUser(`/blocks/${encodeURIComponent(id)}/misdial`);
-  const block = await getBlockForUser(user.id, id);
-  if (!block) notFound();
+  const { block } = await ownBlock(params, '/misdial');
   const format = await getFormatter();
   const t = await getTranslations('unblock');
   const locale = await getLocale();
@@ -28,17 +23,15 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
     };
   });
   return (
-    <div className="flex flex-col gap-4">
-      <Link href={`/blocks/${block.id}`} className="text-sm text-blue-800 underline">
-        {t('back')}
-      </Link>
-      <h1 className="text-2xl font-bold">{t('misdial.title')}</h1>
-      <p className="max-w-xl">{t('misdial.intro')}</p>
-      {block.status !== 'active' ? (
-        <p role="status">{t('inactive')}</p>
-      ) : (
-        <MisdialForm blockId={block.id} calls={calls} country={country} />
-      )}
-    </div>
+    <BlockStep
+      blockId={block.id}
+      active={block.status === 'active'}
+      back={t('back')}
+      title={t('misdial.title')}
+      intro={t('misdial.intro')}
+      inactive={t('inactive')}
+    >
+      <MisdialForm blockId={block.id} calls={calls} country={country} />
+    </BlockStep>
   );
 }

@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
@@ -7,6 +6,7 @@ import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { credentialForUser } from '@/lib/credentials/reset';
 import { devicesForCredential } from '@/lib/devices/registrations';
+import { PageHead } from '@/components/ui/page-head';
 
 export default async function ResetPage({
   params,
@@ -24,10 +24,7 @@ export default async function ResetPage({
   const backHref = block && /^[a-z0-9]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
   return (
     <div className="flex flex-col gap-4">
-      <Link href={backHref} className="text-sm text-blue-800 underline">
-        {t('back')}
-      </Link>
-      <h1 className="text-2xl font-bold">{t('title')}</h1>
+      <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
       <p className="max-w-xl">
         {t.rich('intro', {
           label: cred.label,

@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { linksIn, requireDevMailbox } from '@/lib/mail/dev-mailbox';
 import { readMail } from '@/lib/mail/mailbox';
+import { Section } from '@/components/ui/section';
+import { PageHead } from '@/components/ui/page-head';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('app');
@@ -20,20 +21,14 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
   const t = await getTranslations('mailbox');
   return (
     <div className="flex flex-col gap-4">
-      <Link href="/dev/mailbox" className="text-sm text-blue-800 underline">
-        {t('back')}
-      </Link>
-      <h1 className="text-2xl font-bold">{m.subject}</h1>
+      <PageHead back={{ href: '/dev/mailbox', label: t('back') }} title={m.subject} />
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-sm">
         <dt className="font-semibold">{t('to')}</dt>
         <dd>{m.to}</dd>
         <dt className="font-semibold">{t('date')}</dt>
         <dd>{m.date}</dd>
       </dl>
-      <section aria-labelledby="links" className="flex flex-col gap-1">
-        <h2 id="links" className="text-lg font-semibold">
-          {t('links')}
-        </h2>
+      <Section id="links" title={t('links')} gap={1} size="lg">
         <ul className="list-disc pl-6">
           {linksIn(m.text).map((href) => (
             <li key={href} className="break-all">
@@ -43,26 +38,20 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
             </li>
           ))}
         </ul>
-      </section>
-      <section aria-labelledby="html" className="flex flex-col gap-1">
-        <h2 id="html" className="text-lg font-semibold">
-          {t('html')}
-        </h2>
+      </Section>
+      <Section id="html" title={t('html')} gap={1} size="lg">
         <iframe
           src={`/dev/mailbox/${m.id}/html`}
           title={t('frameTitle', { subject: m.subject })}
           sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
           className="h-[70vh] w-full rounded-md border border-slate-300 bg-white"
         />
-      </section>
-      <section aria-labelledby="text" className="flex flex-col gap-1">
-        <h2 id="text" className="text-lg font-semibold">
-          {t('text')}
-        </h2>
+      </Section>
+      <Section id="text" title={t('text')} gap={1} size="lg">
         <pre className="overflow-x-auto rounded-md border border-slate-300 bg-white p-3 text-sm whitespace-pre-wrap">
           {m.text}
         </pre>
-      </section>
+      </Section>
     </div>
   );
 }

@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
@@ -7,6 +6,8 @@ import { AccountBlocks, AccountRequests, SwitchOperations } from '@/components/s
 import { PlaceBlockForm } from '@/components/staff/manual-block-forms';
 import { requireStaff } from '@/lib/auth/session';
 import { getAccountForStaff } from '@/lib/staff/account-detail';
+import { Section } from '@/components/ui/section';
+import { PageHead } from '@/components/ui/page-head';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
@@ -21,13 +22,14 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
   return (
     <div className="flex flex-col gap-8">
       {waiting ? <AutoRefresh /> : null}
-      <div className="flex flex-col gap-2">
-        <Link href="/staff" className="text-sm text-blue-800 underline">
-          {t('back')}
-        </Link>
-        <h1 className="text-2xl font-bold">
-          {a.name} ({a.number})
-        </h1>
+      <PageHead
+        back={{ href: '/staff', label: t('back') }}
+        title={
+          <>
+            {a.name} ({a.number})
+          </>
+        }
+      >
         <div role="status" aria-live="polite">
           <p className="font-semibold">
             {inForce ? t('blocked') : t('allowed')}
@@ -45,40 +47,28 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
             usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody'),
           })}
         </p>
-      </div>
+      </PageHead>
 
       {!inForce && !placing ? (
-        <section aria-labelledby="place-title" className="flex flex-col gap-3">
-          <h2 id="place-title" className="text-xl font-semibold">
-            {t('placeTitle')}
-          </h2>
+        <Section id="place-title" title={t('placeTitle')}>
           <p>{t('placeIntro')}</p>
           <PlaceBlockForm accountNumber={a.number} />
-        </section>
+        </Section>
       ) : null}
 
-      <section aria-labelledby="blocks-title" className="flex flex-col gap-3">
-        <h2 id="blocks-title" className="text-xl font-semibold">
-          {t('blocks')}
-        </h2>
+      <Section id="blocks-title" title={t('blocks')}>
         <AccountBlocks account={a} />
-      </section>
+      </Section>
 
-      <section aria-labelledby="requests-title" className="flex flex-col gap-3">
-        <h2 id="requests-title" className="text-xl font-semibold">
-          {t('requests')}
-        </h2>
+      <Section id="requests-title" title={t('requests')}>
         <AccountRequests account={a} />
-      </section>
+      </Section>
 
       <StaffAllowances user={user} account={a} blocked={inForce} />
 
-      <section aria-labelledby="ops-title" className="flex flex-col gap-3">
-        <h2 id="ops-title" className="text-xl font-semibold">
-          {t('operations')}
-        </h2>
+      <Section id="ops-title" title={t('operations')}>
         <SwitchOperations account={a} />
-      </section>
+      </Section>
     </div>
   );
 }

@@ -12,6 +12,8 @@ import { RequestSummary } from '@/components/staff/request-summary';
 import { requireStaff } from '@/lib/auth/session';
 import { otherBlocksInForce } from '@/lib/blocks/queries';
 import { getRequestForStaff } from '@/lib/requests/detail';
+import { Section } from '@/components/ui/section';
+import { PageHead } from '@/components/ui/page-head';
 
 export default async function StaffRequestPage({
   params,
@@ -31,13 +33,10 @@ export default async function StaffRequestPage({
   return (
     <div className="flex flex-col gap-8">
       {b.status === 'lift_pending' ? <AutoRefresh /> : null}
-      <div className="flex flex-col gap-2">
-        <Link href="/staff" className="text-sm text-blue-800 underline">
-          {t('back')}
-        </Link>
-        <h1 className="text-2xl font-bold">
-          {t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
-        </h1>
+      <PageHead
+        back={{ href: '/staff', label: t('back') }}
+        title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
+      >
         <div role="status" aria-live="polite" className="flex flex-col gap-2">
           {done === 'approved' || done === 'denied' ? (
             <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
@@ -55,20 +54,14 @@ export default async function StaffRequestPage({
               : t('status', { status: l(`requestStatus.${r.status}`), block: l(`blockStatus.${b.status}`) })}
           </p>
         </div>
-      </div>
+      </PageHead>
 
-      <section aria-labelledby="call-title" className="flex flex-col gap-3">
-        <h2 id="call-title" className="text-xl font-semibold">
-          {t('call')}
-        </h2>
+      <Section id="call-title" title={t('call')}>
         <RequestSummary r={r} />
         <LikelihoodHint likelihood={r.likelihood} id="hint" />
-      </section>
+      </Section>
 
-      <section aria-labelledby="decide-title" className="flex flex-col gap-3">
-        <h2 id="decide-title" className="text-xl font-semibold">
-          {t('decision')}
-        </h2>
+      <Section id="decide-title" title={t('decision')}>
         {r.status === 'pending' ? (
           <DecisionForms requestId={r.id} otherBlocks={otherBlocks} />
         ) : r.decision ? (
@@ -85,12 +78,9 @@ export default async function StaffRequestPage({
             ) : null}
           </div>
         ) : null}
-      </section>
+      </Section>
 
-      <section aria-labelledby="block-title" className="flex flex-col gap-3">
-        <h2 id="block-title" className="text-xl font-semibold">
-          {t('block')}
-        </h2>
+      <Section id="block-title" title={t('block')}>
         <p>
           {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', {
             reason: l(`reason.${b.reason}`),
@@ -119,12 +109,9 @@ export default async function StaffRequestPage({
         ) : null}
         <h3 className="font-semibold">{t('timeline')}</h3>
         <Timeline events={b.events} showActor />
-      </section>
+      </Section>
 
-      <section aria-labelledby="account-title" className="flex flex-col gap-3">
-        <h2 id="account-title" className="text-xl font-semibold">
-          {t('account')}
-        </h2>
+      <Section id="account-title" title={t('account')}>
         <p>
           {t('accountLine', {
             name: r.account.name,
@@ -138,7 +125,7 @@ export default async function StaffRequestPage({
           })}
         </p>
         <AccountHistory view={r} />
-      </section>
+      </Section>
     </div>
   );
 }

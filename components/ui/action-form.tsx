@@ -1,0 +1,90 @@
+'use client';
+import { useActionState, type FormHTMLAttributes, type ReactNode } from 'react';
+import { echoed } from '@/components/ui/echoed';
+import { FormMessage } from '@/components/ui/form-message';
+import { SubmitButton, type SubmitVariant } from '@/components/ui/submit-button';
+import type { ActionState } from '@/lib/server/safe-action';
+
+/** A server action as useActionState takes it (lib/server/safe-action.ts userAction builds them). */
+export type FormAction<T = unknown> = (
+  prev: ActionState<T> | undefined,
+  form: FormData,
+) => Promise<ActionState<T>>;
+
+/** What a form's fields read from the action's last answer. */
+export type FormKit<T = unknown> = {
+  state: ActionState<T> | undefined;
+  /** `name`, the echoed `defaultValue` and the `errors` of one field, to spread on a Field. */
+  field: (name: string) => { name: string; defaultValue?: string; errors?: string[] };
+};
+
+type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'> & {
+  action: FormAction<T>;
+  /** Hidden inputs, name → value (ids of the thing acted on, never a secret). */
+  hiddenFields?: Record<string, string>;
+  /** id of the aria-live message region (tests and aria-describedby name it). */
+  messageId: string;
+  /** The submit button's text, its text while pending, its style and (when the text is shared) its name. */
+  submit: ReactNode;
+  pendingText?: string;
+  variant?: SubmitVariant;
+  submitName?: string;
+  /** Button before the message, for the one-button forms laid out in a row. */
+  buttonFirst?: boolean;
+  /** The button takes the form's width (sign-in and code forms) instead of its own. */
+  wide?: boolean;
+  /** The message to show; by default the action's message. */
+  messageOf?: (state: ActionState<T> | undefined) => string | undefined;
+  /** Shown instead of the form once the action succeeded with data (e.g. recovery codes shown once). */
+  done?: (state: ActionState<T> & { data: T }) => ReactNode;
+  children?: (kit: FormKit<T>) => ReactNode;
+};
+
+/**
+ * The one frame of an action form (React 19 useActionState + useFormStatus in SubmitButton): the
+ * form with noValidate (the server's messages are the ones shown), its hidden inputs, the fields
+ * the children render from the last state, the aria-live message region and the submit button.
+ */
+export function ActionForm<T = unknown>({
+  action,
+  hiddenFields = {},
+  messageId,
+  submit,
+  pendingText,
+  variant,
+  submitName,
+  buttonFirst = false,
+  wide = false,
+  messageOf = (s) => s?.message,
+  done,
+  children,
+  ...form
+}: Props<T>) {
+  const [state, formAction] = useActionState(action, undefined);
+  if (done && state?.ok && state.data !== undefined) return done(state as ActionState<T> & { data: T });
+  const kit: FormKit<T> = {
+    state,
+    field: (name) => ({
+      name,
+      defaultValue: state?.ok ? undefined : echoed(state, name),
+      errors: state?.fieldErrors?.[name],
+    }),
+  };
+  const button = (
+    <SubmitButton variant={variant} pendingText={pendingText} aria-label={submitName}>
+      {submit}
+    </SubmitButton>
+  );
+  const message = <FormMessage id={messageId} message={messageOf(state)} ok={state?.ok} />;
+  return (
+    <form action={formAction} noValidate {...form}>
+      {Object.entries(hiddenFields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {children?.(kit)}
+      {buttonFirst ? button : null}
+      {message}
+      {buttonFirst ? null : wide ? button : <div>{button}</div>}
+    </form>
+  );
+}
