@@ -2,8 +2,11 @@
 // key and its values. Whoever shows it turns it into words in the reader's language. No catalogue is
 // imported here, so browser code can use it without shipping every message.
 
-/** A catalogue key (full path, e.g. "password.problem.tooShort") and its ICU values; a value may itself be a Note. */
-export type Note = { key: string; values?: Record<string, string | number | Note> };
+/**
+ * A catalogue key (full path, e.g. "password.problem.tooShort") and its ICU values; a value may itself
+ * be a Note, or a list of Notes (shown one after another, separated by "; ").
+ */
+export type Note = { key: string; values?: Record<string, string | number | Note | Note[]> };
 
 /** The bare shape both next-intl translators (useTranslations(), createTranslator) satisfy. */
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
@@ -12,7 +15,11 @@ export type Translate = (key: string, values?: Record<string, string | number>) 
 export function noteText(t: Translate, note: Note): string {
   const values: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(note.values ?? {}))
-    values[k] = typeof v === 'object' ? noteText(t, v) : v;
+    values[k] = Array.isArray(v)
+      ? v.map((n) => noteText(t, n)).join('; ')
+      : typeof v === 'object'
+        ? noteText(t, v)
+        : v;
   return t(note.key, values);
 }
 

@@ -1,0 +1,98 @@
+import 'server-only';
+import { audit, type AuditEntry } from '@/lib/audit/log';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
+import { db, type Tx } from '@/lib/server/db';
+import type { RequestMeta } from '@/lib/server/request-meta';
+import type { Note } from '@/lib/i18n/note';
+import { fail, missing, succeed, type FailCode, type Outcome } from '@/lib/server/outcome';
+
+// The frame every staff decision shares (request approve/deny, allowance approve/deny/grant/end, manual
+// block place/lift): in ONE transaction, a claim that only one writer can win (a conditional update
+// "only if still pending", or the account lock plus a check), then the writes that follow from it
+// (switch outbox, mail), then the audit row. Whoever loses is refused with "someone else decided
+// first" and nothing of their attempt stays.
+
+/** What the audit row of a decision says; actor and request meta come from the frame. */
+export type DecisionAudit = Omit<AuditEntry, 'actor' | 'meta'>;
+
+/**
+ * What a decision's body returns: `{ ok: true, audit, data?, note? }` when it is done (the frame writes
+ * `audit` in the same transaction), or a refused Outcome (`fail(...)`), optionally with `audit`: a row
+ * recorded after the rollback (e.g. the losing half of a race).
+ */
+export type Decision<T> =
+  | { ok: true; audit: DecisionAudit; data?: T; note?: Note }
+  | (Extract<Outcome<T>, { ok: false }> & { audit?: DecisionAudit });
+
+/** Carries a refusal out of the transaction so that nothing of it is committed. */
+class Refusal<T> extends Error {
+  constructor(readonly decision: Extract<Decision<T>, { ok: false }>) {
+    super('decision refused');
+  }
+}
+
+/**
+ * Runs `decide(tx)` in one transaction as `who.user`. On `{ ok: true, audit }` the audit row is written
+ * in that transaction and the result is `succeed(data, note)`. On a refusal the transaction is rolled
+ * back (so a claim already won, an outbox row or a mail queued before the refusal is undone), its
+ * `audit` row, if any, is written outside it, and the refusal is returned as the Outcome.
+ * Errors other than a refusal propagate unchanged (the transaction rolls back as usual).
+ */
+export async function decideOnce<T = undefined>(
+  who: { user: { id: string; email: string }; meta: RequestMeta },
+  decide: (tx: Tx) => Promise<Decision<T>>,
+): Promise<Outcome<T>> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const d = await decide(tx);
+      if (!d.ok) throw new Refusal<T>(d);
+      await audit({ ...d.audit, actor: who.user, meta: who.meta }, tx);
+      return succeed<T>(d.data, d.note);
+    });
+  } catch (e) {
+    if (!(e instanceof Refusal)) throw e;
+    const { audit: entry, ...refused } = (e as Refusal<T>).decision;
+    if (entry) await audit({ ...entry, actor: who.user, meta: who.meta });
+    return refused as Outcome<T>;
+  }
+}
+
+/**
+ * A refused decision: `fail(code, key, values)` (a catalogue note), with `more.fieldErrors` (notes by
+ * form field) and `more.audit`, a row written after the rollback (e.g. the losing half of a race).
+ */
+export function refuse<T = never>(
+  code: Exclude<FailCode, 'not_found'>,
+  key: string,
+  values?: Note['values'],
+  more: { audit?: DecisionAudit; fieldErrors?: Record<string, Note[]> } = {},
+): Decision<T> {
+  const refused = fail<T>(code, key, values, more.fieldErrors) as Extract<Outcome<T>, { ok: false }>;
+  return more.audit ? { ...refused, audit: more.audit } : refused;
+}
+
+/** A decision that is done: its audit row, what to tell the agent (a catalogue key), and any data. */
+export const done = <T = undefined>(audit: DecisionAudit, note?: string, data?: T): Decision<T> => ({
+  ok: true,
+  audit,
+  ...(note ? { note: { key: note } } : {}),
+  ...(data === undefined ? {} : { data }),
+});
+
+/**
+ * A staff decision about one thing, as a domain function `(user, input, meta) => Outcome<T>`: the
+ * caller must be staff with a verified second factor (assertStaff throws otherwise), `load(input)`
+ * finds the thing (null → not_found, which the action answers with a 404), and `decide(tx, row,
+ * input, user)` runs inside decideOnce.
+ */
+export function staffDecision<I, R, T = undefined>(
+  load: (input: I) => Promise<R | null>,
+  decide: (tx: Tx, row: R, input: I, user: CurrentUser) => Promise<Decision<T>>,
+) {
+  return async (user: CurrentUser, input: I, meta: RequestMeta): Promise<Outcome<T>> => {
+    assertStaff(user);
+    const row = await load(input);
+    if (!row) return missing();
+    return decideOnce({ user, meta }, (tx) => decide(tx, row, input, user));
+  };
+}
