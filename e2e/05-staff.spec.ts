@@ -406,7 +406,7 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
   await alex.getByRole('button', { name: `Change role of ${rileyEmail}` }).click();
   await expect(alex.getByText(`${rileyEmail} is now admin.`)).toBeVisible();
   await alex.getByRole('button', { name: `Disable ${rileyEmail}` }).click();
-  await expect(alex.getByText(literally(`${rileyEmail} is disabled; 1 session(s) ended`))).toBeVisible();
+  await expect(alex.getByText(literally(`${rileyEmail} is disabled; 1 session ended.`))).toBeVisible();
 
   await riley.goto('/staff');
   await expect(riley).toHaveURL(/\/sign-in/);

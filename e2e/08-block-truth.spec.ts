@@ -190,7 +190,7 @@ test('two blocks, one review: the agent must decide the other block before anyth
 
   const agent = staff.page;
   await approve(agent, requestId);
-  await expect(agent.getByText(/1 other block\(s\) in force/)).toBeVisible();
+  await expect(agent.getByText(/1 other block in force/)).toBeVisible();
   expect(
     query<{ status: string }>(`SELECT status FROM "Block" WHERE id IN (?, ?)`, a.id, b.id).map(
       (r) => r.status,

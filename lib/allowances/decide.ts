@@ -1,29 +1,30 @@
 import 'server-only';
 import { z } from 'zod';
-import { audit } from '@/lib/audit/log';
-import type { CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
+import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
+import type { Outcome } from '@/lib/server/outcome';
+import type { AuditAction } from '@/lib/audit/names';
+import { localeOf } from '@/lib/i18n/locales';
 import { lockAccount } from '@/lib/server/db/lock';
-import type { RequestMeta } from '@/lib/server/request-meta';
 import { countryName } from '@/lib/phone/format';
-import { assertStaff } from '@/lib/auth/session';
 import { queueAllowanceDelete, queueAllowancePut } from './operations';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 
 // Support decides destination allowances (issue 16). Approving needs the same callback attestation
 // as a misdial unblock; a grant from the account page is a decision by itself. Either way the
 // allowance only goes to the switch through the outbox (status `sending`), and is shown in force
-// once the switch confirms it (lib/allowances/operations.ts).
+// once the switch confirms it (lib/allowances/operations.ts). Each decision is one transaction that
+// only one agent can win (lib/server/decide-once.ts); refusals are notes under outcome.allowance.*.
 
 const id = z.string().min(1).max(64);
 export const approveAllowanceSchema = z.object({
   allowanceId: id,
-  attest: z.literal('on', 'Confirm that you spoke with the account holder before approving.'),
-  note: z.string().trim().min(5, 'Write a note: what the account holder told you on the call.').max(2000),
+  attest: z.literal('on', 'outcome.field.attestCallback'),
+  note: z.string().trim().min(5, 'outcome.field.callNote').max(2000),
 });
 export const denyAllowanceSchema = z.object({
   allowanceId: id,
-  note: z.string().trim().min(10, 'Tell the customer why, in a sentence.').max(1000),
+  note: z.string().trim().min(10, 'outcome.field.allowanceDenyReason').max(1000),
 });
 export const grantAllowanceSchema = z.object({
   accountNumber: z.string().min(1).max(40),
@@ -31,10 +32,11 @@ export const grantAllowanceSchema = z.object({
 });
 export const endAllowanceSchema = z.object({ allowanceId: id });
 
-export type StaffAllowanceOutcome =
-  | { ok: true }
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]> }
-  | { ok: false; notFound: true };
+/**
+ * ok with a note (`outcome.allowance.sent`, `denied`, `endSent`); not_found for an unknown id or account
+ * number; otherwise refused (a rule), conflict (someone decided first) or invalid (field notes).
+ */
+export type StaffAllowanceOutcome = Outcome;
 
 const hoursFrom = (now: Date, hours: number) => new Date(now.getTime() + hours * 3600_000);
 
@@ -43,197 +45,107 @@ async function blocked(tx: Tx, accountId: string) {
   return (await tx.block.count({ where: { accountId, status: { in: ['active', 'lift_pending'] } } })) > 0;
 }
 
+/** A decision about allowance `a` is done: its audit row (`action`, `detail`) and the agent's note `outcome.allowance.<note>`. */
+const decided = (
+  action: AuditAction,
+  a: { id: string; accountId: string },
+  detail: Record<string, unknown>,
+  note: 'sent' | 'denied' | 'endSent',
+) =>
+  done(
+    { action, accountId: a.accountId, target: { type: 'destination_allowance', id: a.id }, detail },
+    `outcome.allowance.${note}`,
+  );
+const loadAllowance = (input: { allowanceId: string }) =>
+  db.destinationAllowance.findUnique({ where: { id: input.allowanceId }, include: { account: true } });
+const loadAccount = (input: { accountNumber: string }) =>
+  db.customerAccount.findUnique({ where: { number: input.accountNumber } });
+
 /**
  * Approves a requested allowance after the agent attests the callback: it runs for its requested
  * hours from now and is queued for the switch. Exactly one of two agents deciding at once wins.
  */
-export async function approveAllowance(
-  user: CurrentUser,
-  input: z.output<typeof approveAllowanceSchema>,
-  meta: RequestMeta,
-): Promise<StaffAllowanceOutcome> {
-  assertStaff(user);
-  const a = await db.destinationAllowance.findUnique({
-    where: { id: input.allowanceId },
-    include: { account: true },
-  });
-  if (!a) return { ok: false, notFound: true };
-  return db.$transaction(async (tx): Promise<StaffAllowanceOutcome> => {
+export const approveAllowance = staffDecision(
+  loadAllowance,
+  async (tx, a, input: z.output<typeof approveAllowanceSchema>, user): Promise<Decision<undefined>> => {
     await lockAccount(tx, a.accountId);
-    if (!(await blocked(tx, a.accountId)))
-      return {
-        ok: false,
-        message:
-          'This account is no longer blocked: no allowance is needed. Deny the request with that reason.',
-      };
+    if (!(await blocked(tx, a.accountId))) return refuse('refused', 'outcome.allowance.noLongerBlocked');
     const now = new Date();
     const until = hoursFrom(now, a.hours);
     const won = await tx.destinationAllowance.updateMany({
       where: { id: a.id, status: 'requested' },
       data: { status: 'sending', decidedById: user.id, decidedAt: now, decisionNote: input.note, until },
     });
-    if (won.count !== 1) return { ok: false, message: 'This request was already decided.' };
-    await queueAllowancePut(
-      tx,
-      a.account,
-      { id: a.id, country: a.country, until, reason: a.reason },
-      user.email,
-    );
-    await audit(
-      {
-        action: 'allowance.approved',
-        actor: user,
-        accountId: a.accountId,
-        target: { type: 'destination_allowance', id: a.id },
-        detail: {
-          country: a.country,
-          hours: a.hours,
-          until: until.toISOString(),
-          attestedCallback: true,
-          note: input.note,
-        },
-        meta,
-      },
-      tx,
-    );
-    return { ok: true };
-  });
-}
+    if (won.count !== 1) return refuse('conflict', 'outcome.allowance.alreadyDecided');
+    const { country, hours, reason } = a;
+    await queueAllowancePut(tx, a.account, { id: a.id, country, until, reason }, user.email);
+    const detail = { country, hours, until: until.toISOString(), attestedCallback: true, note: input.note };
+    return decided('allowance.approved', a, detail, 'sent');
+  },
+);
 
 /** Denies a requested allowance with a reason the customer sees on the block page. */
-export async function denyAllowance(
-  user: CurrentUser,
-  input: z.output<typeof denyAllowanceSchema>,
-  meta: RequestMeta,
-): Promise<StaffAllowanceOutcome> {
-  assertStaff(user);
-  const a = await db.destinationAllowance.findUnique({ where: { id: input.allowanceId } });
-  if (!a) return { ok: false, notFound: true };
-  return db.$transaction(async (tx): Promise<StaffAllowanceOutcome> => {
+export const denyAllowance = staffDecision(
+  loadAllowance,
+  async (tx, a, input: z.output<typeof denyAllowanceSchema>, user): Promise<Decision<undefined>> => {
+    const by = { decidedById: user.id, decidedAt: new Date(), decisionNote: input.note };
     const won = await tx.destinationAllowance.updateMany({
       where: { id: a.id, status: 'requested' },
-      data: { status: 'denied', decidedById: user.id, decidedAt: new Date(), decisionNote: input.note },
+      data: { status: 'denied', ...by },
     });
-    if (won.count !== 1) return { ok: false, message: 'This request was already decided.' };
-    await audit(
-      {
-        action: 'allowance.denied',
-        actor: user,
-        accountId: a.accountId,
-        target: { type: 'destination_allowance', id: a.id },
-        detail: { country: a.country, note: input.note },
-        meta,
-      },
-      tx,
-    );
-    return { ok: true };
-  });
-}
+    if (won.count !== 1) return refuse('conflict', 'outcome.allowance.alreadyDecided');
+    return decided('allowance.denied', a, { country: a.country, note: input.note }, 'denied');
+  },
+);
 
 /** Support grants an allowance directly from the account page (no customer request). */
-export async function grantAllowance(
-  user: CurrentUser,
-  input: z.output<typeof grantAllowanceSchema>,
-  meta: RequestMeta,
-): Promise<StaffAllowanceOutcome> {
-  assertStaff(user);
-  const account = await db.customerAccount.findUnique({ where: { number: input.accountNumber } });
-  if (!account) return { ok: false, notFound: true };
-  const problem = countryProblem(input.country, account.country);
-  if (problem)
-    return {
-      ok: false,
-      message: 'Please correct the highlighted fields.',
-      fieldErrors: { country: [problem] },
-    };
-  return db.$transaction(async (tx): Promise<StaffAllowanceOutcome> => {
+export const grantAllowance = staffDecision(
+  loadAccount,
+  async (tx, account, input: z.output<typeof grantAllowanceSchema>, user): Promise<Decision<undefined>> => {
+    const locale = localeOf(user);
+    const { country, hours, reason } = input;
+    const problem = countryProblem(country, account.country, locale);
+    if (problem)
+      return refuse('invalid', 'outcome.correctFields', undefined, { fieldErrors: { country: [problem] } });
     await lockAccount(tx, account.id);
-    if (!(await blocked(tx, account.id)))
-      return {
-        ok: false,
-        message: 'This account is not blocked: international calls already pass, so no allowance is needed.',
-      };
+    if (!(await blocked(tx, account.id))) return refuse('refused', 'outcome.allowance.notBlocked');
     const open = await tx.destinationAllowance.findFirst({
-      where: { accountId: account.id, country: input.country, status: { in: [...OPEN_STATUSES] } },
+      where: { accountId: account.id, country, status: { in: [...OPEN_STATUSES] } },
     });
     if (open)
-      return {
-        ok: false,
-        message: `${countryName(input.country)} already has an allowance on this account (${open.status}). Decide or end that one first.`,
-      };
+      return refuse('conflict', 'outcome.allowance.openGrant', {
+        country: countryName(country, locale),
+        status: open.status,
+      });
     const now = new Date();
-    const until = hoursFrom(now, input.hours);
+    const until = hoursFrom(now, hours);
+    const by = {
+      decidedById: user.id,
+      decidedAt: now,
+      decisionNote: 'Granted by support from the account page.',
+    };
     const a = await tx.destinationAllowance.create({
-      data: {
-        accountId: account.id,
-        country: input.country,
-        hours: input.hours,
-        reason: input.reason,
-        status: 'sending',
-        decidedById: user.id,
-        decidedAt: now,
-        decisionNote: 'Granted by support from the account page.',
-        until,
-      },
+      data: { accountId: account.id, country, hours, reason, status: 'sending', until, ...by },
     });
-    await queueAllowancePut(
-      tx,
-      account,
-      { id: a.id, country: a.country, until, reason: a.reason },
-      user.email,
-    );
-    await audit(
-      {
-        action: 'allowance.granted',
-        actor: user,
-        accountId: account.id,
-        target: { type: 'destination_allowance', id: a.id },
-        detail: { country: a.country, hours: a.hours, until: until.toISOString(), reason: a.reason },
-        meta,
-      },
-      tx,
-    );
-    return { ok: true };
-  });
-}
+    await queueAllowancePut(tx, account, { id: a.id, country, until, reason }, user.email);
+    const detail = { country, hours, until: until.toISOString(), reason };
+    return decided('allowance.granted', a, detail, 'sent');
+  },
+);
 
 /** Support ends an allowance in force before its time: a DELETE through the outbox; it ends once the switch confirms. */
-export async function endAllowanceEarly(
-  user: CurrentUser,
-  input: z.output<typeof endAllowanceSchema>,
-  meta: RequestMeta,
-): Promise<StaffAllowanceOutcome> {
-  assertStaff(user);
-  const a = await db.destinationAllowance.findUnique({
-    where: { id: input.allowanceId },
-    include: { account: true },
-  });
-  if (!a) return { ok: false, notFound: true };
-  return db.$transaction(async (tx): Promise<StaffAllowanceOutcome> => {
+export const endAllowanceEarly = staffDecision(
+  loadAllowance,
+  async (tx, a, _input: z.output<typeof endAllowanceSchema>, user): Promise<Decision<undefined>> => {
     await lockAccount(tx, a.accountId);
     const row = await tx.destinationAllowance.findUniqueOrThrow({ where: { id: a.id } });
-    if (row.status !== 'active') return { ok: false, message: 'Only an allowance in force can be ended.' };
+    if (row.status !== 'active') return refuse('refused', 'outcome.allowance.notInForce');
+    const accountNumber = a.account.number;
     const queued = await tx.switchOperation.count({
-      where: {
-        kind: 'allowance_delete',
-        status: 'pending',
-        accountNumber: a.account.number,
-        payload: { contains: a.id },
-      },
+      where: { kind: 'allowance_delete', status: 'pending', accountNumber, payload: { contains: a.id } },
     });
-    if (queued) return { ok: false, message: 'Ending this allowance is already waiting for the switch.' };
+    if (queued) return refuse('conflict', 'outcome.allowance.endQueued');
     await queueAllowanceDelete(tx, a.account, a, user.email);
-    await audit(
-      {
-        action: 'allowance.end_requested',
-        actor: user,
-        accountId: a.accountId,
-        target: { type: 'destination_allowance', id: a.id },
-        detail: { country: a.country },
-        meta,
-      },
-      tx,
-    );
-    return { ok: true };
-  });
-}
+    return decided('allowance.end_requested', a, { country: a.country }, 'endSent');
+  },
+);

@@ -8,6 +8,8 @@ import { db } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countryName } from '@/lib/phone/format';
+import { localeOf } from '@/lib/i18n/locales';
+import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 
 // A customer asks for a destination allowance from the block page (issue 16). Nothing reaches the
@@ -15,14 +17,12 @@ import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 
 export const requestAllowanceSchema = z.object({ blockId: z.string().min(1).max(64), ...allowanceFields });
 
-export type AllowanceOutcome =
-  | { ok: true; allowanceId: string }
-  | { ok: false; message: string; fieldErrors?: Record<string, string[]> }
-  | { ok: false; notFound: true };
+/** The new allowance's id, or why not (notes under outcome.allowance.*, field notes under outcome.field.allowance.*). */
+export type AllowanceOutcome = Outcome<{ allowanceId: string }>;
 
 /**
  * Records a request `{country, hours (1–72), reason}` for the block's account, scoped to the
- * caller's accounts (another id → notFound). Refused with a message, changing nothing, when the
+ * caller's accounts (another id → not_found). Refused with a note, changing nothing, when the
  * block is not in force, the country is unknown or the account's own, or an allowance for that
  * country is already asked for or in force. Audited as `allowance.requested`.
  */
@@ -35,32 +35,23 @@ export async function requestAllowance(
     where: { id: input.blockId, account: memberOf(user.id) },
     include: { account: true },
   });
-  if (!block) return { ok: false, notFound: true };
-  if (block.status !== 'active')
-    return { ok: false, message: 'This block is no longer in force, so no allowance is needed.' };
-  const problem = countryProblem(input.country, block.account.country);
-  if (problem)
-    return {
-      ok: false,
-      message: 'Please correct the highlighted fields.',
-      fieldErrors: { country: [problem] },
-    };
+  if (!block) return missing();
+  if (block.status !== 'active') return fail('refused', 'outcome.allowance.blockNotActive');
+  const locale = localeOf(user);
+  const problem = countryProblem(input.country, block.account.country, locale);
+  if (problem) return fail('invalid', 'outcome.correctFields', undefined, { country: [problem] });
   if ((await consume('unblockRequest', user.id)).rejected)
-    return {
-      ok: false,
-      message:
-        'You have sent several requests today. Please wait for support to call you, or contact them directly.',
-    };
+    return fail('throttled', 'outcome.request.tooMany');
   return db.$transaction(async (tx): Promise<AllowanceOutcome> => {
     await lockAccount(tx, block.accountId);
     const open = await tx.destinationAllowance.findFirst({
       where: { accountId: block.accountId, country: input.country, status: { in: [...OPEN_STATUSES] } },
     });
     if (open)
-      return {
-        ok: false,
-        message: `There is already an allowance for ${countryName(input.country)} on this account (${open.status === 'requested' ? 'waiting for support' : open.status === 'sending' ? 'waiting for the switch' : 'in force'}).`,
-      };
+      return fail('conflict', 'outcome.allowance.open', {
+        country: countryName(input.country, locale),
+        status: open.status,
+      });
     const a = await tx.destinationAllowance.create({
       data: {
         accountId: block.accountId,
@@ -82,6 +73,6 @@ export async function requestAllowance(
       },
       tx,
     );
-    return { ok: true, allowanceId: a.id };
+    return succeed({ allowanceId: a.id });
   });
 }

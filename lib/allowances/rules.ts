@@ -1,6 +1,7 @@
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { countryName } from '@/lib/phone/format';
+import type { Note } from '@/lib/i18n/note';
 
 // What a destination allowance may be (issue 16). No server-only: the request form lists the same
 // countries the server accepts. The switch blocks international calls account-wide; an allowance
@@ -27,34 +28,39 @@ export function allowableCountries(homeCountry: string, locale = 'en'): { code: 
 
 /**
  * The form fields shared by a customer's request and a staff grant. `country` is checked against the
- * account by `countryProblem` (it needs the account's home country).
+ * account by `countryProblem` (it needs the account's home country). Messages are catalogue keys under
+ * `outcome.field.allowance.*`, worded by the action wrapper; the hour texts spell MAX_HOURS out (72),
+ * which tests/integration/staff-outcome.test.ts checks.
  */
 export const allowanceFields = {
   country: z
     .string()
     .trim()
     .toUpperCase()
-    .regex(/^[A-Z]{2}$/, 'Choose the country to allow.'),
+    .regex(/^[A-Z]{2}$/, 'outcome.field.allowance.country'),
   hours: z.coerce
-    .number({ error: `Enter how many hours, from 1 to ${MAX_HOURS}.` })
-    .int(`Enter a whole number of hours, from 1 to ${MAX_HOURS}.`)
-    .min(1, `Enter how many hours, from 1 to ${MAX_HOURS}.`)
-    .max(
-      MAX_HOURS,
-      `An allowance lasts at most ${MAX_HOURS} hours. Ask again when it ends if you still need it.`,
-    ),
+    .number({ error: 'outcome.field.allowance.hours' })
+    .int('outcome.field.allowance.wholeHours')
+    .min(1, 'outcome.field.allowance.hours')
+    .max(MAX_HOURS, 'outcome.field.allowance.maxHours'),
   reason: z
     .string()
     .trim()
-    .min(10, 'Tell us why you need to call this country (at least 10 characters).')
-    .max(1000, 'Keep the reason under 1000 characters.'),
+    .min(10, 'outcome.field.allowance.reason')
+    .max(1000, 'outcome.field.allowance.reasonTooLong'),
 };
 
-/** Why `country` cannot be allowed for an account in `homeCountry`, or null when it can. */
-export function countryProblem(country: string, homeCountry: string): string | null {
-  if (!isKnownCountry(country)) return 'We do not know this country. Choose one from the list.';
+/**
+ * Why `country` cannot be allowed for an account in `homeCountry`, as a note for the country field
+ * (`outcome.field.allowance.*`, the home country named in `locale`), or null when it can.
+ */
+export function countryProblem(country: string, homeCountry: string, locale = 'en'): Note | null {
+  if (!isKnownCountry(country)) return { key: 'outcome.field.allowance.unknownCountry' };
   if (country === homeCountry)
-    return `Calls within ${countryName(homeCountry)} are national and are not blocked: no allowance is needed.`;
+    return {
+      key: 'outcome.field.allowance.homeCountry',
+      values: { country: countryName(homeCountry, locale) },
+    };
   return null;
 }
 

@@ -510,23 +510,15 @@ export async function requestManualBlock(
   account: { id: string; number: string },
   actor: string,
   note: string,
-): Promise<{ ok: true; opId: string } | { ok: false; message: string }> {
+): Promise<{ ok: true; opId: string } | { ok: false; kind: 'block_open' | 'switch_busy' }> {
   await lockAccount(tx, account.id);
   const open = await tx.block.count({ where: { accountId: account.id, status: { in: [...OPEN] } } });
-  if (open > 0)
-    return {
-      ok: false,
-      message:
-        'This account already has a block in force or being lifted. Wait for the switch, or work with that block.',
-    };
+  // A block in force or being lifted: wait for the switch, or work with that block.
+  if (open > 0) return { ok: false, kind: 'block_open' };
   const pending = await tx.switchOperation.count({
     where: { accountNumber: account.number, status: 'pending' },
   });
-  if (pending > 0)
-    return {
-      ok: false,
-      message: 'A change for this account is still waiting for the switch. Try again once it is confirmed.',
-    };
+  if (pending > 0) return { ok: false, kind: 'switch_busy' };
   const payload: PlacePayload = { state: 'blocked', reason: 'manual', actor, accountId: account.id, note };
   const op = await tx.switchOperation.create({
     data: {

@@ -1,16 +1,16 @@
 import 'server-only';
 import { z } from 'zod';
-import { audit } from '@/lib/audit/log';
-import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
-import type { RequestMeta } from '@/lib/server/request-meta';
+import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
+import type { Outcome } from '@/lib/server/outcome';
 import { requestLift, requestManualBlock } from '@/lib/blocks/lifecycle';
-import { liftRefusalMessage } from './refusals';
+import { liftRefusal } from './refusals';
 
 // Support blocks or lifts by hand. Both go through the switch outbox: the decision is recorded at
-// once, and nothing is shown as done (or in force) until the switch confirms.
+// once, and nothing is shown as done (or in force) until the switch confirms. Refusals are catalogue
+// notes (outcome.manual.*, outcome.lift.*); the action wrapper words them for the agent.
 
-const note = z.string().trim().min(5, 'Write a note: why, and on whose word.').max(2000);
+const note = z.string().trim().min(5, 'outcome.field.staffNote').max(2000);
 export const placeSchema = z.object({ accountNumber: z.string().trim().min(1).max(40), note });
 export const liftSchema = z.object({
   blockId: z.string().min(1).max(64),
@@ -22,65 +22,50 @@ export const liftSchema = z.object({
     .optional(),
 });
 
-export type ManualOutcome =
-  { ok: true } | { ok: false; kind: 'not_found' } | { ok: false; kind: 'refused'; message: string };
+/**
+ * ok with the note `outcome.manual.placeSent` / `liftSent` (sent to the switch, not yet in force);
+ * not_found for an unknown account or block; refused with the lifecycle's reason otherwise.
+ */
+export type ManualOutcome = Outcome;
 
-export async function placeManualBlock(
-  user: CurrentUser,
-  input: z.output<typeof placeSchema>,
-  meta: RequestMeta,
-): Promise<ManualOutcome> {
-  assertStaff(user);
-  const account = await db.customerAccount.findUnique({ where: { number: input.accountNumber } });
-  if (!account) return { ok: false, kind: 'not_found' };
-  return db.$transaction(async (tx): Promise<ManualOutcome> => {
+/** Support places a manual block on an account (by its number); in force once the switch confirms. */
+export const placeManualBlock = staffDecision(
+  (input: z.output<typeof placeSchema>) =>
+    db.customerAccount.findUnique({ where: { number: input.accountNumber } }),
+  async (tx, account, input, user): Promise<Decision<undefined>> => {
     const res = await requestManualBlock(tx, account, user.email, input.note);
-    if (!res.ok) return { ok: false, kind: 'refused', message: res.message };
-    await audit(
-      {
-        action: 'block.place_requested',
-        actor: user,
-        accountId: account.id,
-        target: { type: 'switch_operation', id: res.opId },
-        detail: { reason: 'manual', note: input.note },
-        meta,
-      },
-      tx,
+    if (!res.ok)
+      return refuse('refused', `outcome.manual.${res.kind === 'block_open' ? 'blockOpen' : 'switchBusy'}`);
+    const target = { type: 'switch_operation', id: res.opId };
+    const detail = { reason: 'manual', note: input.note };
+    return done(
+      { action: 'block.place_requested', accountId: account.id, target, detail },
+      'outcome.manual.placeSent',
     );
-    return { ok: true };
-  });
-}
+  },
+);
 
 /** Support lifts a block, and exactly the other blocks of the account they ticked (a lift is account-wide). */
-export async function liftBlockByStaff(
-  user: CurrentUser,
-  input: z.output<typeof liftSchema>,
-  meta: RequestMeta,
-): Promise<ManualOutcome> {
-  assertStaff(user);
-  const block = await db.block.findUnique({ where: { id: input.blockId }, include: { account: true } });
-  if (!block) return { ok: false, kind: 'not_found' };
-  return db.$transaction(async (tx): Promise<ManualOutcome> => {
+export const liftBlockByStaff = staffDecision(
+  (input: z.output<typeof liftSchema>) => db.block.findUnique({ where: { id: input.blockId } }),
+  async (tx, block, input, user): Promise<Decision<undefined>> => {
     const blockIds = [block.id, ...(input['alsoLift[]'] ?? []).filter((id) => id !== block.id)];
+    const { accountId } = block;
     const res = await requestLift(tx, {
-      accountId: block.accountId,
+      accountId,
       blockIds,
       actor: user.email,
       reason: 'Lifted by support',
       by: 'staff',
     });
-    if (!res.ok) return { ok: false, kind: 'refused', message: liftRefusalMessage(res) };
-    await audit(
-      {
-        action: 'block.lift_requested',
-        actor: user,
-        accountId: block.accountId,
-        target: { type: 'block', id: block.id },
-        detail: { by: 'staff', note: input.note, alsoLifted: blockIds.slice(1) },
-        meta,
-      },
-      tx,
+    if (!res.ok) {
+      const why = liftRefusal(res);
+      return refuse('refused', why.key, why.values);
+    }
+    const detail = { by: 'staff', note: input.note, alsoLifted: blockIds.slice(1) };
+    return done(
+      { action: 'block.lift_requested', accountId, target: { type: 'block', id: block.id }, detail },
+      'outcome.manual.liftSent',
     );
-    return { ok: true };
-  });
-}
+  },
+);

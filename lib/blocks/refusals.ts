@@ -1,23 +1,36 @@
-import 'server-only';
 import type { LiftRequested } from '@/lib/blocks/lifecycle';
+import type { Note } from '@/lib/i18n/note';
 
-const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+/** A moment as the staff console's refusals name it: `YYYY-MM-DD HH:mm UTC` (ISO 8601 digits, any language). */
+const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
- * Staff-facing sentence for a lift the lifecycle refused. The switch has one international-calling
- * state per account, so lifting any block allows calls for the whole account: a lift may not undo a
- * block nobody reviewed, nor one placed by support.
+ * Why the lifecycle refused a lift, as a catalogue note (`outcome.lift.*`) for staff. The switch has
+ * one international-calling state per account, so lifting any block allows calls for the whole
+ * account: a lift may not undo a block nobody reviewed, nor one placed by support.
  */
-export function liftRefusalMessage(res: Exclude<LiftRequested, { ok: true }>, tail = ''): string {
-  const end = tail ? ` ${tail}` : '';
+export function liftRefusal(res: Exclude<LiftRequested, { ok: true }>): Note {
   switch (res.kind) {
     case 'manual_block':
-      return `A block placed by support is in force on this account. An approval never lifts it, and lifting another block would allow international calls for the whole account, so nothing was changed. Lift the manual block itself from the account page first.${end}`;
+      return { key: 'outcome.lift.manualBlock' };
     case 'switch_busy':
-      return `A block for this account is still waiting for the switch. Nothing was changed; try again once the switch has confirmed it.${end}`;
+      return { key: 'outcome.lift.switchBusy' };
     case 'not_active':
-      return `This block is already being lifted or was lifted. Nothing was changed.${end}`;
+      return { key: 'outcome.lift.notActive' };
     case 'other_blocks':
-      return `This account has ${res.blocks.length} other block(s) in force (${res.blocks.map((b) => `${b.reason.replaceAll('_', ' ')} placed ${day.format(b.placedAt)} UTC, ${b.calls} call(s)`).join('; ')}). A lift allows international calls for the whole account, so review each one and tick it to lift it too. Nothing was changed.${end}`;
+      return {
+        key: 'outcome.lift.otherBlocks',
+        values: {
+          count: res.blocks.length,
+          blocks: res.blocks.map((b) => ({
+            key: 'outcome.lift.otherBlock',
+            values: {
+              reason: { key: `staff.labels.reason.${b.reason}` },
+              placed: utc(b.placedAt),
+              calls: b.calls,
+            },
+          })),
+        },
+      };
   }
 }

@@ -1,10 +1,9 @@
 'use server';
-import { after } from 'next/server';
 import { z } from 'zod';
 import { userAction } from '@/lib/server/safe-action';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { succeed } from '@/lib/server/outcome';
-import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 
 const schema = z.object({
   credentialId: z.string().min(1).max(64),
@@ -17,7 +16,7 @@ export const resetSipAction = userAction(schema, async (input, { user, meta }) =
   if (!r.ok) return r;
   const { recorded, liftQueued } = r.data!;
   // Send a queued lift right away rather than on the worker's next tick.
-  if (liftQueued) after(() => processSwitchOutbox().catch(() => undefined));
+  if (liftQueued) sendSwitchOutboxSoon();
   // Not yet recorded: the switch has it; show it (the browser still holds it) and say recording is under way.
   return succeed({ liftQueued }, { key: recorded ? 'reset.updated' : 'outcome.reset.recording' });
 });

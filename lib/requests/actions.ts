@@ -1,6 +1,5 @@
 'use server';
-import { notFound, redirect } from 'next/navigation';
-import { after } from 'next/server';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import {
   approveRequest,
@@ -17,7 +16,7 @@ import {
   withdrawRequest,
 } from '@/lib/requests/submit';
 import { staffAction, userAction } from '@/lib/server/safe-action';
-import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 
 // The server actions of unblock requests: the customer's (misdial, firewall, withdraw) and staff
 // decisions (approve, deny). Each binds one form to a function of this domain.
@@ -62,14 +61,10 @@ export const withdrawAction = userAction(
   },
 );
 
+/** On success, back to the request page with its banner; a refusal (or not_found → 404) goes to the wrapper. */
 function decided(r: DecideOutcome, id: string, done: 'approved' | 'denied') {
   if (r.ok) redirect(`/staff/requests/${id}?done=${done}`);
-  if (r.kind === 'not_found') notFound();
-  if (r.kind === 'already_decided')
-    return {
-      message: `This request was already decided by someone else (it is ${r.status} now). Nothing was changed. Reload the page to see the decision.`,
-    };
-  return { message: r.message };
+  return r;
 }
 
 export const approveAction = staffAction(
@@ -77,7 +72,7 @@ export const approveAction = staffAction(
   async (input, { user, meta }) => {
     const r = await approveRequest(user, input, meta);
     // Send the queued lift now rather than on the worker's next tick.
-    if (r.ok && r.liftQueued) after(() => processSwitchOutbox().catch(() => undefined));
+    if (r.ok && r.data?.liftQueued) sendSwitchOutboxSoon();
     return decided(r, input.requestId, 'approved');
   },
   { echo: ['note', 'attest', 'alsoLift[]'] },

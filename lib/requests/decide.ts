@@ -1,23 +1,24 @@
 import 'server-only';
 import { z } from 'zod';
-import { audit } from '@/lib/audit/log';
-import { assertStaff, type CurrentUser } from '@/lib/auth/session';
+import type { CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
-import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
 import { recordRequestStep, requestLift } from '@/lib/blocks/lifecycle';
-import { liftRefusalMessage } from '@/lib/blocks/refusals';
+import { liftRefusal } from '@/lib/blocks/refusals';
+import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
+import type { Outcome } from '@/lib/server/outcome';
 
 // Deciding an unblock request. The decision is one conditional update ("only if still pending"):
 // of two agents deciding at once exactly one update matches, so exactly one decision, one email and
-// at most one lift exist. The lift goes through the switch outbox in the same transaction.
+// at most one lift exist. The lift goes through the switch outbox in the same transaction. Refusals
+// are catalogue notes under outcome.decision.* (the action wrapper words them for the agent).
 
 const requestId = z.string().min(1).max(64);
 
 export const approveSchema = z.object({
   requestId,
-  attest: z.literal('on', 'Confirm that you spoke with the account holder before approving.'),
-  note: z.string().trim().min(5, 'Write a note: what the account holder told you on the call.').max(2000),
+  attest: z.literal('on', 'outcome.field.attestCallback'),
+  note: z.string().trim().min(5, 'outcome.field.callNote').max(2000),
   /** Other blocks of the account the agent reviewed and decided to lift too (a lift is account-wide). */
   'alsoLift[]': z
     .union([z.string(), z.array(z.string())])
@@ -28,23 +29,22 @@ export const approveSchema = z.object({
 
 export const denySchema = z.object({
   requestId,
-  denyReason: z
-    .string()
-    .trim()
-    .min(10, 'Tell the customer why, in a sentence they will read in the email.')
-    .max(1000),
+  denyReason: z.string().trim().min(10, 'outcome.field.denyReason').max(1000),
 });
 
-export type DecideOutcome =
-  | { ok: true; blockStatus: 'active' | 'lift_pending' | 'lifted'; liftQueued: boolean }
-  | { ok: false; kind: 'not_found' }
-  | { ok: false; kind: 'already_decided'; status: string }
-  | { ok: false; kind: 'conflict'; message: string };
+/** The block's state after a decision, and whether a lift is on its way to the switch. */
+export type Decided = { blockStatus: 'active' | 'lift_pending' | 'lifted'; liftQueued: boolean };
 
-type Decided = Exclude<DecideOutcome, { kind: 'not_found' }>;
+/**
+ * A decision's Outcome: not_found for an unknown request; conflict `outcome.decision.alreadyDecided`
+ * when someone else decided first; conflict `outcome.decision.liftRefused` when the lift it implies
+ * is refused (nothing of the approval stays).
+ */
+export type DecideOutcome = Outcome<Decided>;
 
-const load = (id: string) =>
-  db.unblockRequest.findUnique({ where: { id }, include: { block: true, account: true } });
+const load = (input: { requestId: string }) =>
+  db.unblockRequest.findUnique({ where: { id: input.requestId }, include: { block: true } });
+type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
 
 async function notifySubmitter(
   tx: Tx,
@@ -57,141 +57,82 @@ async function notifySubmitter(
   else await queueMailToMembers(tx, r.accountId, template, { requestId: r.id });
 }
 
-async function lost(tx: Tx, id: string): Promise<Decided> {
-  const now = await tx.unblockRequest.findUnique({ where: { id }, select: { status: true } });
-  return { ok: false, kind: 'already_decided', status: now?.status ?? 'unknown' };
-}
-
-type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
-
 /**
- * The frame of both decisions: staff only, the request must exist (else not_found), and only the
- * first decision wins: a conditional update of the still-pending row, then `apply` in the same
- * transaction. A loser gets already_decided (and an audit row); a Refused thrown by `apply` rolls
- * the whole decision back and comes out as a conflict with its message.
+ * The claim both decisions share: a conditional update of the still-pending row, so of two agents
+ * at once exactly one wins (null). The loser gets a refusal naming the status it found, and its
+ * attempt is audited as request.decision_conflict.
  */
-async function decide(
+async function lostClaim(
+  tx: Tx,
+  r: Loaded,
   user: CurrentUser,
-  id: string,
-  meta: RequestMeta,
   decision: { status: 'approved'; decisionNote: string } | { status: 'denied'; denyReason: string },
-  apply: (tx: Tx, r: Loaded) => Promise<Decided>,
-): Promise<DecideOutcome> {
-  assertStaff(user);
-  const r = await load(id);
-  if (!r) return { ok: false, kind: 'not_found' };
-  const outcome = await db
-    .$transaction(async (tx): Promise<Decided> => {
-      const won = await tx.unblockRequest.updateMany({
-        where: { id: r.id, status: 'pending' },
-        data: { ...decision, openKey: null, decidedAt: new Date(), decidedById: user.id },
-      });
-      if (won.count !== 1) return lost(tx, r.id);
-      return apply(tx, r);
-    })
-    .catch((e: unknown) => {
-      if (e instanceof Refused) return { ok: false as const, kind: 'conflict' as const, message: e.message };
-      throw e;
-    });
-  if (!outcome.ok && outcome.kind === 'already_decided') await auditLost(user, r, meta);
-  return outcome;
-}
-
-/** Rolls the approval back: nothing of it may stay when the lift cannot be decided. */
-class Refused extends Error {}
-
-export async function approveRequest(
-  user: CurrentUser,
-  input: z.output<typeof approveSchema>,
-  meta: RequestMeta,
-): Promise<DecideOutcome> {
-  return decide(
-    user,
-    input.requestId,
-    meta,
-    { status: 'approved', decisionNote: input.note },
-    async (tx, r) => {
-      const wasActive = r.block.status === 'active';
-      if (wasActive) {
-        // A lift is account-wide: it may only cover blocks the agent has looked at, and never a manual one.
-        const lift = await requestLift(tx, {
-          accountId: r.accountId,
-          blockIds: [r.blockId, ...(input['alsoLift[]'] ?? [])],
-          actor: user.email,
-          reason: `Unblock request approved by support after a call with the account holder (${r.kind})`,
-          by: 'request',
-        });
-        if (!lift.ok) throw new Refused(liftRefusalMessage(lift, 'The request is still pending.'));
-      }
-      await recordRequestStep(
-        tx,
-        r.blockId,
-        'request_approved',
-        user.email,
-        'Support called the account holder back and approved the request.',
-      );
-      const block = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
-      const liftQueued = wasActive && block.status === 'lift_pending';
-      await notifySubmitter(tx, r, 'request_approved');
-      await audit(
-        {
-          action: 'request.approved',
-          actor: user,
-          accountId: r.accountId,
-          target: { type: 'unblock_request', id: r.id },
-          detail: {
-            blockId: r.blockId,
-            alsoLifted: input['alsoLift[]'] ?? [],
-            kind: r.kind,
-            attestedCallback: true,
-            note: input.note,
-            liftQueued,
-          },
-          meta,
-        },
-        tx,
-      );
-      return { ok: true, blockStatus: block.status, liftQueued };
-    },
-  );
-}
-
-export async function denyRequest(
-  user: CurrentUser,
-  input: z.output<typeof denySchema>,
-  meta: RequestMeta,
-): Promise<DecideOutcome> {
-  return decide(
-    user,
-    input.requestId,
-    meta,
-    { status: 'denied', denyReason: input.denyReason },
-    async (tx, r) => {
-      await recordRequestStep(tx, r.blockId, 'request_denied', user.email);
-      await notifySubmitter(tx, r, 'request_denied');
-      await audit(
-        {
-          action: 'request.denied',
-          actor: user,
-          accountId: r.accountId,
-          target: { type: 'unblock_request', id: r.id },
-          detail: { blockId: r.blockId, kind: r.kind, denyReason: input.denyReason },
-          meta,
-        },
-        tx,
-      );
-      return { ok: true, blockStatus: r.block.status, liftQueued: false };
-    },
-  );
-}
-
-/** The losing half of a race is recorded too: who tried to decide what, and was told it was decided. */
-function auditLost(user: CurrentUser, r: { id: string; accountId: string }, meta: RequestMeta) {
-  return audit({
-    action: 'request.decision_conflict',
-    actor: user,
-    accountId: r.accountId,
-    target: { type: 'unblock_request', id: r.id },
-    meta,
+): Promise<Decision<Decided> | null> {
+  const won = await tx.unblockRequest.updateMany({
+    where: { id: r.id, status: 'pending' },
+    data: { ...decision, openKey: null, decidedAt: new Date(), decidedById: user.id },
   });
+  if (won.count === 1) return null;
+  const now = await tx.unblockRequest.findUnique({ where: { id: r.id }, select: { status: true } });
+  const target = { type: 'unblock_request', id: r.id };
+  const status = now?.status ?? 'unknown';
+  const audit = { action: 'request.decision_conflict', accountId: r.accountId, target } as const;
+  return refuse('conflict', 'outcome.decision.alreadyDecided', { status }, { audit });
 }
+
+/** Approves a pending request after the agent attests the callback; lifts its block (and those ticked) through the outbox. */
+export const approveRequest = staffDecision(
+  load,
+  async (tx, r, input: z.output<typeof approveSchema>, user): Promise<Decision<Decided>> => {
+    const lost = await lostClaim(tx, r, user, { status: 'approved', decisionNote: input.note });
+    if (lost) return lost;
+    const wasActive = r.block.status === 'active';
+    if (wasActive) {
+      // A lift is account-wide: it may only cover blocks the agent has looked at, and never a manual one.
+      const lift = await requestLift(tx, {
+        accountId: r.accountId,
+        blockIds: [r.blockId, ...(input['alsoLift[]'] ?? [])],
+        actor: user.email,
+        reason: `Unblock request approved by support after a call with the account holder (${r.kind})`,
+        by: 'request',
+      });
+      if (!lift.ok) return refuse('conflict', 'outcome.decision.liftRefused', { refusal: liftRefusal(lift) });
+    }
+    const step = 'Support called the account holder back and approved the request.';
+    await recordRequestStep(tx, r.blockId, 'request_approved', user.email, step);
+    const block = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
+    const liftQueued = wasActive && block.status === 'lift_pending';
+    await notifySubmitter(tx, r, 'request_approved');
+    const alsoLifted = input['alsoLift[]'] ?? [];
+    const detail = {
+      blockId: r.blockId,
+      alsoLifted,
+      kind: r.kind,
+      attestedCallback: true,
+      note: input.note,
+      liftQueued,
+    };
+    const target = { type: 'unblock_request', id: r.id };
+    return done({ action: 'request.approved', accountId: r.accountId, target, detail }, undefined, {
+      blockStatus: block.status,
+      liftQueued,
+    });
+  },
+);
+
+/** Denies a pending request with a reason the customer reads (email and block page); the block stays. */
+export const denyRequest = staffDecision(
+  load,
+  async (tx, r, input: z.output<typeof denySchema>, user): Promise<Decision<Decided>> => {
+    const lost = await lostClaim(tx, r, user, { status: 'denied', denyReason: input.denyReason });
+    if (lost) return lost;
+    await recordRequestStep(tx, r.blockId, 'request_denied', user.email);
+    await notifySubmitter(tx, r, 'request_denied');
+    const detail = { blockId: r.blockId, kind: r.kind, denyReason: input.denyReason };
+    const target = { type: 'unblock_request', id: r.id };
+    return done({ action: 'request.denied', accountId: r.accountId, target, detail }, undefined, {
+      blockStatus: r.block.status,
+      liftQueued: false,
+    });
+  },
+);

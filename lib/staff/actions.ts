@@ -1,5 +1,4 @@
 'use server';
-import { notFound } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { adminAction } from '@/lib/server/safe-action';
 import {
@@ -14,30 +13,24 @@ import {
 
 const ECHO = { echo: ['email', 'name', 'role'] };
 
-function answer(r: UserChange) {
-  if ('notFound' in r) notFound();
+/** A change refreshes the list; the wrapper words the Outcome (and not_found becomes a 404). */
+function changed(r: UserChange) {
   if (r.ok) revalidatePath('/staff/users');
-  return r.ok
-    ? {
-        ok: true,
-        message: r.message,
-        data: r.initialPassword ? { initialPassword: r.initialPassword } : undefined,
-      }
-    : { message: r.message };
+  return r;
 }
 
 export const createStaffAction = adminAction(
   createStaffSchema,
-  async (input, { user, meta }) => answer(await createStaffUser(user, input, meta)),
+  async (input, { user, meta }) => changed(await createStaffUser(user, input, meta)),
   ECHO,
 );
 export const changeRoleAction = adminAction(
   roleSchema,
-  async (input, { user, meta }) => answer(await changeStaffRole(user, input, meta)),
+  async (input, { user, meta }) => changed(await changeStaffRole(user, input, meta)),
   ECHO,
 );
 export const setDisabledAction = adminAction(
   disableSchema,
-  async (input, { user, meta }) => answer(await setStaffDisabled(user, input, meta)),
+  async (input, { user, meta }) => changed(await setStaffDisabled(user, input, meta)),
   ECHO,
 );

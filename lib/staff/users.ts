@@ -1,6 +1,5 @@
 import 'server-only';
 import { z } from 'zod';
-import { audit } from '@/lib/audit/log';
 import { hashPassword } from '@/lib/auth/password';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { STAFF_ROLES } from '@/lib/auth/roles';
@@ -8,17 +7,21 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { generatePassword } from '@/lib/passwords/generate';
+import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
+import { decideOnce } from '@/lib/server/decide-once';
+import type { Note } from '@/lib/i18n/note';
 
 // Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
-// (currentUser() checks the Session row and the disabled flag on every request).
+// (currentUser() checks the Session row and the disabled flag on every request). What the admin is told
+// is a catalogue note under outcome.staffUser.* (the action wrapper words it in the admin's language).
 
 const ADMIN = ['admin'] as const;
-const staffRole = z.enum(STAFF_ROLES, 'Choose agent or admin.');
+const staffRole = z.enum(STAFF_ROLES, 'outcome.field.staffRole');
 const userId = z.string().min(1).max(64);
 
 export const createStaffSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address.')),
-  name: z.string().trim().min(1, 'Enter their name.').max(200),
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email('outcome.field.staffEmail')),
+  name: z.string().trim().min(1, 'outcome.field.staffName').max(200),
   role: staffRole,
 });
 export const roleSchema = z.object({ userId, role: staffRole });
@@ -27,10 +30,11 @@ export const disableSchema = z.object({
   disabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
 });
 
-export type UserChange =
-  | { ok: true; message: string; initialPassword?: string }
-  | { ok: false; message: string }
-  | { ok: false; notFound: true };
+/**
+ * ok with a note (and, for a new login, `data.initialPassword`: shown once, never stored in clear);
+ * not_found for an id that is not a staff login; refused/conflict with a note otherwise.
+ */
+export type UserChange = Outcome<{ initialPassword: string } | undefined>;
 
 export async function listStaffUsers(user: CurrentUser) {
   assertStaff(user, [...ADMIN]);
@@ -58,97 +62,89 @@ export async function createStaffUser(
 ): Promise<UserChange> {
   assertStaff(user, [...ADMIN]);
   if (await db.user.findUnique({ where: { email: input.email } }))
-    return { ok: false, message: 'A login with this email already exists.' };
+    return fail('conflict', 'outcome.staffUser.exists');
   const initialPassword = generatePassword(20);
   const passwordHash = await hashPassword(initialPassword);
   try {
-    await db.$transaction(async (tx) => {
-      const created = await tx.user.create({
-        data: { email: input.email, name: input.name, role: input.role, passwordHash },
-      });
-      await audit(
-        {
+    return await decideOnce({ user, meta }, async (tx) => {
+      const { email, name, role } = input;
+      const created = await tx.user.create({ data: { email, name, role, passwordHash } });
+      return {
+        ok: true,
+        audit: {
           action: 'staff_user.created',
-          actor: user,
           target: { type: 'user', id: created.id },
-          detail: { email: input.email, role: input.role },
-          meta,
+          detail: { email, role },
         },
-        tx,
-      );
+        data: { initialPassword },
+        note: { key: 'outcome.staffUser.created', values: { email, role } },
+      };
     });
   } catch (e) {
-    if ((e as { code?: string }).code === 'P2002')
-      return { ok: false, message: 'A login with this email already exists.' };
+    if ((e as { code?: string }).code === 'P2002') return fail('conflict', 'outcome.staffUser.exists');
     throw e;
   }
-  return {
-    ok: true,
-    message: `${input.email} can now sign in as ${input.role}. Give them this first password over a separate channel; they set up two-factor authentication on first sign-in.`,
-    initialPassword,
-  };
 }
 
-async function staffTarget(id: string) {
-  return db.user.findFirst({ where: { id, role: { in: [...STAFF_ROLES] } } });
+/** A staff login other than the admin's own: not_found for an id that is not staff, refused `self` for oneself. */
+async function otherStaff(user: CurrentUser, id: string, self: string) {
+  assertStaff(user, [...ADMIN]);
+  const target = await db.user.findFirst({ where: { id, role: { in: [...STAFF_ROLES] } } });
+  if (!target) return { ok: false as const, refused: missing<undefined>() };
+  if (target.id === user.id) return { ok: false as const, refused: fail<undefined>('refused', self) };
+  return { ok: true as const, target };
 }
 
+/** Disables a staff login (ending its sessions and sign-in links at once) or enables it again. */
 export async function setStaffDisabled(
   user: CurrentUser,
   input: z.output<typeof disableSchema>,
   meta: RequestMeta,
 ): Promise<UserChange> {
-  assertStaff(user, [...ADMIN]);
-  const target = await staffTarget(input.userId);
-  if (!target) return { ok: false, notFound: true };
-  if (target.id === user.id) return { ok: false, message: 'You cannot disable your own login.' };
-  const sessionsEnded = await db.$transaction(async (tx) => {
+  const other = await otherStaff(user, input.userId, 'outcome.staffUser.disableSelf');
+  if (!other.ok) return other.refused;
+  const { target } = other;
+  return decideOnce({ user, meta }, async (tx) => {
     await tx.user.update({ where: { id: target.id }, data: { disabled: input.disabled } });
     const ended = input.disabled ? (await tx.session.deleteMany({ where: { userId: target.id } })).count : 0;
     if (input.disabled) await revokeSignInLinks(tx, target.email);
-    await audit(
-      {
+    const { email } = target;
+    const note: Note = input.disabled
+      ? { key: 'outcome.staffUser.disabled', values: { email, sessions: ended } }
+      : { key: 'outcome.staffUser.enabled', values: { email } };
+    return {
+      ok: true,
+      audit: {
         action: input.disabled ? 'staff_user.disabled' : 'staff_user.enabled',
-        actor: user,
         target: { type: 'user', id: target.id },
-        detail: { email: target.email, sessionsEnded: ended },
-        meta,
+        detail: { email, sessionsEnded: ended },
       },
-      tx,
-    );
-    return ended;
+      note,
+    };
   });
-  return {
-    ok: true,
-    message: input.disabled
-      ? `${target.email} is disabled; ${sessionsEnded} session(s) ended.`
-      : `${target.email} can sign in again.`,
-  };
 }
 
+/** Gives another staff login the role `input.role` (agent or admin). */
 export async function changeStaffRole(
   user: CurrentUser,
   input: z.output<typeof roleSchema>,
   meta: RequestMeta,
 ): Promise<UserChange> {
-  assertStaff(user, [...ADMIN]);
-  const target = await staffTarget(input.userId);
-  if (!target) return { ok: false, notFound: true };
-  if (target.id === user.id)
-    return { ok: false, message: 'You cannot change your own role; ask another admin.' };
-  if (target.role === input.role) return { ok: true, message: `${target.email} is already ${input.role}.` };
-  await db.$transaction(async (tx) => {
+  const other = await otherStaff(user, input.userId, 'outcome.staffUser.roleSelf');
+  if (!other.ok) return other.refused;
+  const { target } = other;
+  const values = { email: target.email, role: input.role };
+  if (target.role === input.role) return succeed(undefined, { key: 'outcome.staffUser.roleSame', values });
+  return decideOnce({ user, meta }, async (tx) => {
     await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
-    await audit(
-      {
+    return {
+      ok: true,
+      audit: {
         action: 'staff_user.role_changed',
-        actor: user,
         target: { type: 'user', id: target.id },
         detail: { email: target.email, from: target.role, to: input.role },
-        meta,
       },
-      tx,
-    );
+      note: { key: 'outcome.staffUser.roleChanged', values },
+    };
   });
-  return { ok: true, message: `${target.email} is now ${input.role}.` };
 }

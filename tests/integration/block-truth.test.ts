@@ -10,6 +10,7 @@ import { confirmPlace } from '@/lib/blocks/lifecycle';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { inWords } from '@/tests/helpers/outcome';
 import { decideLift, makeAccount } from '@/tests/helpers/factory';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
@@ -169,8 +170,9 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.' },
       meta,
     );
-    expect(first).toMatchObject({ ok: false, kind: 'conflict' });
-    expect(first.ok ? '' : 'message' in first ? first.message : '').toContain('1 other block(s) in force');
+    expect(first).toMatchObject({ ok: false, code: 'conflict' });
+    expect(inWords(first).message).toContain('1 other block in force (High-risk destination placed');
+    expect(inWords(first, 'es').message).toContain('1 bloqueo más en vigor');
     expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('pending');
     expect([await status(blockA.id), await status(blockB.id)]).toEqual(['active', 'active']);
     expect(await getDb().switchOperation.count({ where: { accountNumber: a.number } })).toBe(0);
@@ -179,7 +181,7 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.', 'alsoLift[]': [blockB.id] },
       meta,
     );
-    expect(second).toMatchObject({ ok: true, liftQueued: true });
+    expect(second).toMatchObject({ ok: true, data: { liftQueued: true } });
     expect([await status(blockA.id), await status(blockB.id)]).toEqual(['lift_pending', 'lift_pending']);
     await processSwitchOutbox({ client: client() });
     expect([await status(blockA.id), await status(blockB.id)]).toEqual(['lifted', 'lifted']);
@@ -191,7 +193,7 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     const agent = await staff();
     expect(
       await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
     await processSwitchOutbox({ client: client() });
     const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
     const member = await customer(users[0].id, users[0].email);
@@ -220,13 +222,13 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       { requestId: r.id, attest: 'on', note: 'Spoke with the owner.' },
       meta,
     );
-    expect(approved).toMatchObject({ ok: false, kind: 'conflict' });
+    expect(approved).toMatchObject({ ok: false, code: 'conflict' });
     expect(await status(manual.id)).toBe('active');
     expect(await simCalling(a.number)).toBe('blocked');
     // Staff lifting the manual block itself still works.
     expect(
       await liftBlockByStaff(agent, { blockId: manual.id, note: 'Customer asked to lift.' }, meta),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
   });
 
   it('manual block on a switch whose clock runs ahead: ordered by the switch’s blockedAt, not the portal’s clock', async () => {

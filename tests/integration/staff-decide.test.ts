@@ -99,7 +99,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const results = await Promise.all([approve(sam, request.id), approve(alex, request.id)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([
-      { ok: false, kind: 'already_decided', status: 'approved' },
+      {
+        ok: false,
+        code: 'conflict',
+        note: { key: 'outcome.decision.alreadyDecided', values: { status: 'approved' } },
+      },
     ]);
 
     const db = getDb();
@@ -202,12 +206,12 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
         { accountNumber: account.number, note: 'Customer asked us to block while they audit their PBX.' },
         meta,
       ),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, note: { key: 'outcome.manual.placeSent' } });
     expect(await db.block.count({ where: { accountId: account.id } })).toBe(0); // nothing shown as in force yet
     // A second placement while the first waits is refused.
     expect(
       await placeManualBlock(agent, { accountNumber: account.number, note: 'again again' }, meta),
-    ).toMatchObject({ ok: false, kind: 'refused' });
+    ).toEqual({ ok: false, code: 'refused', note: { key: 'outcome.manual.switchBusy' } });
 
     await sim.control('PUT', '/_sim/faults', { failNext: 1 });
     expect(await processSwitchOutbox({ client: client() })).toBe(0);
@@ -238,10 +242,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
 
     expect(
       await liftBlockByStaff(agent, { blockId: block.id, note: 'Audit done, PBX firewalled.' }, meta),
-    ).toEqual({ ok: true });
-    expect(await liftBlockByStaff(agent, { blockId: block.id, note: 'twice twice' }, meta)).toMatchObject({
+    ).toEqual({ ok: true, note: { key: 'outcome.manual.liftSent' } });
+    expect(await liftBlockByStaff(agent, { blockId: block.id, note: 'twice twice' }, meta)).toEqual({
       ok: false,
-      kind: 'refused',
+      code: 'refused',
+      note: { key: 'outcome.lift.notActive' },
     });
     expect(await processSwitchOutbox({ client: client() })).toBe(1);
     expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('lifted');
@@ -259,7 +264,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
         { accountNumber: account.number, note: 'Suspicious account.' },
         meta,
       ),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
     await processSwitchOutbox({ client: client() });
     const db = getDb();
     expect(await db.block.count({ where: { accountId: account.id } })).toBe(0);
@@ -283,7 +288,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       },
     });
     const r = await approve(await staff(), request.id);
-    expect(r).toMatchObject({ ok: false, kind: 'conflict' });
+    expect(r).toEqual({
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.decision.liftRefused', values: { refusal: { key: 'outcome.lift.manualBlock' } } },
+    });
     expect((await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('pending');
     expect(await db.switchOperation.count({ where: { blockId: block.id } })).toBe(0);
   });

@@ -8,6 +8,7 @@ import { listQueue } from '@/lib/requests/queue';
 import { searchAccounts } from '@/lib/staff/search';
 import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { inWords } from '@/tests/helpers/outcome';
 import { makeAccount } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
@@ -151,22 +152,32 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     const admin = await staff('admin');
     const email = `new-${crypto.randomBytes(3).toString('hex')}@staff.example`;
     const created = await createStaffUser(admin, { email, name: 'New Agent', role: 'agent' }, meta);
-    expect(created).toMatchObject({ ok: true, initialPassword: expect.stringMatching(/^.{20}$/) });
+    expect(created).toMatchObject({ ok: true, data: { initialPassword: expect.stringMatching(/^.{20}$/) } });
+    expect(inWords(created).message).toBe(
+      `${email} can now sign in as agent. Give them this first password over a separate channel; they set up two-factor authentication on first sign-in.`,
+    );
     const db = getDb();
     const u = await db.user.findUniqueOrThrow({ where: { email } });
-    expect(u.passwordHash).not.toContain((created as { initialPassword: string }).initialPassword);
+    expect(u.passwordHash).not.toContain(
+      (created as { data: { initialPassword: string } }).data.initialPassword,
+    );
     await db.session.create({
       data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
     });
     expect(await changeStaffRole(admin, { userId: u.id, role: 'admin' }, meta)).toMatchObject({ ok: true });
-    expect(await setStaffDisabled(admin, { userId: u.id, disabled: true }, meta)).toMatchObject({ ok: true });
+    expect(inWords(await setStaffDisabled(admin, { userId: u.id, disabled: true }, meta))).toMatchObject({
+      ok: true,
+      message: `${email} is disabled; 1 session ended.`,
+    });
     expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({
       role: 'admin',
       disabled: true,
     });
     expect(await db.session.count({ where: { userId: u.id } })).toBe(0);
-    expect(await setStaffDisabled(admin, { userId: admin.id, disabled: true }, meta)).toMatchObject({
+    expect(await setStaffDisabled(admin, { userId: admin.id, disabled: true }, meta)).toEqual({
       ok: false,
+      code: 'refused',
+      note: { key: 'outcome.staffUser.disableSelf' },
     });
     const actions = (await db.auditLog.findMany({ where: { targetId: u.id }, orderBy: { at: 'asc' } })).map(
       (a) => a.action,

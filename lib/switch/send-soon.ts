@@ -1,0 +1,24 @@
+import 'server-only';
+import { revalidatePath } from 'next/cache';
+import { after } from 'next/server';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
+
+// For server actions that queued an operation for the switch (a lift, a block, an allowance): send it
+// once the response is out, rather than on the worker's next tick. A failure stays queued for the
+// worker (lib/server/workers.ts), so nothing is lost by ignoring it here.
+
+/** Sends the switch outbox after the response (next/server `after`). Only inside a request. */
+export function sendSwitchOutboxSoon(): void {
+  after(() => processSwitchOutbox().catch(() => undefined));
+}
+
+/**
+ * A staff decision from the account page that queued an operation: on `r.ok`, send it soon and
+ * refresh the account page (which shows it waiting for the switch). Returns `r` unchanged.
+ */
+export function queuedFromAccountPage<R extends { ok: boolean }>(r: R): R {
+  if (!r.ok) return r;
+  sendSwitchOutboxSoon();
+  revalidatePath('/staff/accounts/[number]', 'page');
+  return r;
+}
