@@ -275,6 +275,11 @@ test.describe('in Spanish', () => {
     await expect(sam.getByText(es('staff.hint.signal.fewAttempts', { count: 2 }))).toBeVisible();
     await expectAccessible(sam);
 
+    // Sent without the attestation or a note: the refusal is in Spanish too (outcome.field.*).
+    await sam.getByRole('button', { name: es('staff.decision.approve') }).click();
+    await expect(sam.getByText(es('outcome.field.attestCallback'), { exact: true })).toBeVisible();
+    await expect(sam.getByText(es('outcome.field.callNote'), { exact: true })).toBeVisible();
+    await expect(sam.getByText(es('outcome.correctFields'), { exact: true })).toBeVisible();
     await sam.getByRole('checkbox', { name: es('staff.decision.attest') }).check();
     await sam
       .getByLabel(es('staff.decision.note'), { exact: true })
