@@ -236,7 +236,7 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     const agent = await staff();
     expect(
       await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta),
-    ).toEqual({ ok: true });
+    ).toMatchObject({ ok: true });
     const op = await getDb().switchOperation.findFirstOrThrow({
       where: { accountNumber: a.number, kind: 'block', status: 'pending' },
     });
