@@ -11,7 +11,7 @@ import { OtherBlocksChoice } from './other-blocks-choice';
  * note field, optionally the other blocks to lift with it, the message and the button.
  * `prefix` makes the ids unique on a page with several: `${prefix}-note`, `${prefix}-message`.
  */
-export function NoteForm({
+export function NoteForm<T = unknown>({
   action,
   hiddenFields,
   prefix,
@@ -23,7 +23,7 @@ export function NoteForm({
   otherBlocks,
   gap = 'gap-4',
 }: {
-  action: FormAction;
+  action: FormAction<T>;
   hiddenFields: Record<string, string>;
   prefix: { note: string; message: string; other?: string };
   label: string;
