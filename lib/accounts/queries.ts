@@ -67,3 +67,37 @@ function toSummary(a: Row): AccountSummary {
     })),
   };
 }
+
+/** What staff see of an account's people and phones: the `include` that loads it, and its view. */
+export const staffAccountInclude = {
+  memberships: { include: { user: { select: { email: true, name: true } } } },
+  sipCredentials: { orderBy: { username: 'asc' as const } },
+};
+
+/**
+ * An account as the staff pages show it (the request page and the account page): number, name,
+ * country, time zone, members by email, and SIP credentials without any secret.
+ */
+export function staffAccountView(a: {
+  id: string;
+  number: string;
+  name: string;
+  country: string;
+  timeZone: string;
+  memberships: { user: { email: string; name: string | null } }[];
+  sipCredentials: { username: string; label: string; passwordChangedAt: Date | null }[];
+}) {
+  return {
+    id: a.id,
+    number: a.number,
+    name: a.name,
+    country: a.country,
+    timeZone: a.timeZone,
+    members: a.memberships.map((m) => ({ email: m.user.email, name: m.user.name })),
+    credentials: a.sipCredentials.map((c) => ({
+      username: c.username,
+      label: c.label,
+      passwordChangedAt: c.passwordChangedAt,
+    })),
+  };
+}

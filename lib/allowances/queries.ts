@@ -19,18 +19,7 @@ export type AllowanceView = {
   denial: string | null;
 };
 
-const view = (a: {
-  id: string;
-  country: string;
-  hours: number;
-  reason: string;
-  status: string;
-  until: Date | null;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  createdAt: Date;
-  decisionNote: string | null;
-}): AllowanceView => ({
+const view = (a: Omit<AllowanceView, 'denial'> & { decisionNote: string | null }): AllowanceView => ({
   id: a.id,
   country: a.country,
   hours: a.hours,

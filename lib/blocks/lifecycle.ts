@@ -56,6 +56,25 @@ async function event(
   await tx.blockEvent.create({ data: { blockId, type, actor, detail, ...(at ? { at } : {}) } });
 }
 
+/**
+ * Settles a switch operation that is still pending, once: `done` when the switch confirmed it,
+ * `failed` (with the switch's error, cut to 500 characters) when it refused. Returns false when the
+ * row was no longer pending (settled by another worker or cancelled): the caller then does nothing.
+ */
+async function settlePending(tx: Tx, id: string, status: 'done' | 'failed', error?: string) {
+  const settled = await tx.switchOperation.updateMany({
+    where: { id, status: 'pending' },
+    data: {
+      status,
+      completedAt: new Date(),
+      leaseOwner: null,
+      leaseUntil: null,
+      ...(status === 'failed' ? { lastError: (error ?? '').slice(0, 500) } : {}),
+    },
+  });
+  return settled.count === 1;
+}
+
 async function moveSwitchClock(tx: Tx, accountId: string, at: Date) {
   const account = await tx.customerAccount.findUniqueOrThrow({
     where: { id: accountId },
@@ -455,17 +474,7 @@ export async function refuseLift(
     const account = await tx.customerAccount.findUnique({ where: { number: op.accountNumber } });
     if (!account) return;
     await lockAccount(tx, account.id);
-    const done = await tx.switchOperation.updateMany({
-      where: { id: op.id, status: 'pending' },
-      data: {
-        status: 'failed',
-        completedAt: new Date(),
-        lastError: error.slice(0, 500),
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
-    if (done.count !== 1) return;
+    if (!(await settlePending(tx, op.id, 'failed', error))) return;
     const waiting = await tx.block.findMany({
       where: {
         accountId: account.id,
@@ -575,11 +584,7 @@ export async function confirmPlace(
   await db.$transaction(async (tx) => {
     await lockAccount(tx, payload.accountId);
     const now = switchState?.blockedAt ? new Date(switchState.blockedAt) : new Date();
-    const done = await tx.switchOperation.updateMany({
-      where: { id: op.id, status: 'pending' },
-      data: { status: 'done', completedAt: new Date(), leaseOwner: null, leaseUntil: null },
-    });
-    if (done.count !== 1) return;
+    if (!(await settlePending(tx, op.id, 'done'))) return;
     await moveSwitchClock(tx, payload.accountId, now);
     if (op.kind === 'reapply') {
       const p = payload as ReapplyPayload;
@@ -649,17 +654,7 @@ export async function refusePlace(
 ): Promise<void> {
   const payload = JSON.parse(op.payload) as PlacePayload | ReapplyPayload;
   await db.$transaction(async (tx) => {
-    const done = await tx.switchOperation.updateMany({
-      where: { id: op.id, status: 'pending' },
-      data: {
-        status: 'failed',
-        completedAt: new Date(),
-        lastError: error.slice(0, 500),
-        leaseOwner: null,
-        leaseUntil: null,
-      },
-    });
-    if (done.count !== 1) return;
+    if (!(await settlePending(tx, op.id, 'failed', error))) return;
     const action = op.kind === 'reapply' ? 'block.reapply_refused' : 'block.place_refused';
     await audit(
       {

@@ -2,6 +2,25 @@ import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
 import { db } from '@/lib/server/db';
 
+/** One trigger call as every page shows it (the customer's block page and the staff request page). */
+export function callView(c: {
+  id: string;
+  at: Date;
+  sipUsername: string;
+  to: string;
+  sourceIp: string;
+  durationSec: number;
+}) {
+  return {
+    id: c.id,
+    at: c.at,
+    sipUsername: c.sipUsername,
+    to: c.to,
+    sourceIp: c.sourceIp,
+    durationSec: c.durationSec,
+  };
+}
+
 /** A block of one of the user's accounts with everything its page shows, or null (→ 404). */
 export async function getBlockForUser(userId: string, blockId: string) {
   const block = await db.block.findFirst({
@@ -43,14 +62,7 @@ export async function getBlockForUser(userId: string, blockId: string) {
       name: block.account.name,
       country: block.account.country,
     },
-    calls: block.calls.map((c) => ({
-      id: c.id,
-      at: c.at,
-      sipUsername: c.sipUsername,
-      to: c.to,
-      sourceIp: c.sourceIp,
-      durationSec: c.durationSec,
-    })),
+    calls: block.calls.map(callView),
     // Customers learn whether fraud monitoring or support placed the block, never which agent.
     events: block.events.map((e) => ({
       id: e.id,

@@ -1,6 +1,8 @@
 import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
+import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
+import { callView } from '@/lib/blocks/queries';
 import { callbackSource, checkCallbackNumber } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { judge } from './evidence';
@@ -11,12 +13,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
   const r = await db.unblockRequest.findUnique({
     where: { id },
     include: {
-      account: {
-        include: {
-          memberships: { include: { user: { select: { email: true, name: true } } } },
-          sipCredentials: { orderBy: { username: 'asc' } },
-        },
-      },
+      account: { include: staffAccountInclude },
       block: { include: { calls: { orderBy: { at: 'asc' } }, events: { orderBy: { at: 'asc' } } } },
     },
   });
@@ -74,19 +71,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
           denyReason: r.denyReason,
         }
       : null,
-    account: {
-      id: a.id,
-      number: a.number,
-      name: a.name,
-      country: a.country,
-      timeZone: a.timeZone,
-      members: a.memberships.map((m) => ({ email: m.user.email, name: m.user.name })),
-      credentials: a.sipCredentials.map((c) => ({
-        username: c.username,
-        label: c.label,
-        passwordChangedAt: c.passwordChangedAt,
-      })),
-    },
+    account: staffAccountView(a),
     block: {
       id: b.id,
       reason: b.reason,
@@ -95,15 +80,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
       placedBy: b.placedBy,
       liftedAt: b.liftedAt,
       note: b.note,
-      calls: b.calls.map((c) => ({
-        id: c.id,
-        at: c.at,
-        sipUsername: c.sipUsername,
-        to: c.to,
-        sourceIp: c.sourceIp,
-        durationSec: c.durationSec,
-        marked: markedCallIds.includes(c.id),
-      })),
+      calls: b.calls.map((c) => ({ ...callView(c), marked: markedCallIds.includes(c.id) })),
       events: b.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail, actor: e.actor })),
     },
     summary,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
+import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
 import type { PlacePayload } from '@/lib/blocks/lifecycle';
 
 /** One account as support sees it: blocks, requests, what is waiting for the switch. Null → 404. */
@@ -9,8 +10,7 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
   const a = await db.customerAccount.findUnique({
     where: { number },
     include: {
-      memberships: { include: { user: { select: { email: true, name: true } } } },
-      sipCredentials: { orderBy: { username: 'asc' } },
+      ...staffAccountInclude,
       blocks: { orderBy: { placedAt: 'desc' }, take: 20, include: { _count: { select: { calls: true } } } },
       requests: { orderBy: { createdAt: 'desc' }, take: 20 },
     },
@@ -22,17 +22,7 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
     take: 10,
   });
   return {
-    id: a.id,
-    number: a.number,
-    name: a.name,
-    country: a.country,
-    timeZone: a.timeZone,
-    members: a.memberships.map((m) => ({ email: m.user.email, name: m.user.name })),
-    credentials: a.sipCredentials.map((c) => ({
-      username: c.username,
-      label: c.label,
-      passwordChangedAt: c.passwordChangedAt,
-    })),
+    ...staffAccountView(a),
     blocks: a.blocks.map((b) => ({
       id: b.id,
       reason: b.reason,
