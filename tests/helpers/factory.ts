@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { getDb } from '@/lib/server/db';
+import type { CurrentUser } from '@/lib/auth/session';
 
 /** Test data: an account with members and SIP credentials. Unique numbers per call. */
 export async function makeAccount(opts: { members?: string[]; credentials?: string[] } = {}) {
@@ -34,4 +35,29 @@ export async function decideLift(
       by: 'staff',
     }),
   );
+}
+
+/**
+ * A staff login for tests that call lib functions directly: a User row (role, locale, TOTP enrolled)
+ * and the `CurrentUser` a verified session would give. `mfaVerified: false` is a session that has not
+ * passed the second factor yet.
+ */
+export async function makeStaff(
+  opts: { role?: 'agent' | 'admin'; locale?: 'en' | 'es'; mfaVerified?: boolean } = {},
+): Promise<CurrentUser> {
+  const { role = 'agent', locale = 'en', mfaVerified = true } = opts;
+  const u = await getDb().user.create({
+    data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date(), locale },
+  });
+  return {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role,
+    timeZone: 'UTC',
+    locale,
+    sessionId: 'test',
+    mfaEnrolled: true,
+    mfaVerified,
+  };
 }

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchAllowances } from '@/lib/allowances/expiry';
 import {
@@ -15,7 +14,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeStaff } from '@/tests/helpers/factory';
 import { inWords } from '@/tests/helpers/outcome';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -38,22 +37,7 @@ const row = (id: string) => getDb().destinationAllowance.findUniqueOrThrow({ whe
 const audits = async (targetId: string) =>
   (await getDb().auditLog.findMany({ where: { targetId }, orderBy: { at: 'asc' } })).map((a) => a.action);
 
-async function staff(): Promise<CurrentUser> {
-  const u = await getDb().user.create({
-    data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() },
-  });
-  return {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role: 'agent',
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId: 'test',
-    mfaEnrolled: true,
-    mfaVerified: true,
-  };
-}
+const staff = () => makeStaff();
 const asCustomer = (u: { id: string; email: string }): CurrentUser => ({
   id: u.id,
   email: u.email,

@@ -11,7 +11,7 @@ import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
-import { decideLift, makeAccount } from '@/tests/helpers/factory';
+import { decideLift, makeAccount, makeStaff } from '@/tests/helpers/factory';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -47,22 +47,7 @@ async function blockFromSwitch(n: string, at: Date, from: string[]) {
   return getDb().block.findUniqueOrThrow({ where: { sourceEventId: e.id } });
 }
 
-async function staff(): Promise<CurrentUser> {
-  const u = await getDb().user.create({
-    data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() },
-  });
-  return {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role: 'agent',
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId: 'test',
-    mfaEnrolled: true,
-    mfaVerified: true,
-  };
-}
+const staff = () => makeStaff();
 
 async function customer(userId: string, email: string): Promise<CurrentUser> {
   return {

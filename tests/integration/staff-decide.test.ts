@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 import { liftIfRotated } from '@/lib/blocks/policy';
@@ -8,7 +7,7 @@ import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeStaff } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -21,22 +20,7 @@ const simAccount = async (n: string) =>
   };
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
-async function staff(role: 'agent' | 'admin' = 'agent', mfaVerified = true): Promise<CurrentUser> {
-  const u = await getDb().user.create({
-    data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date() },
-  });
-  return {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role,
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId: 'test',
-    mfaEnrolled: true,
-    mfaVerified,
-  };
-}
+const staff = (role: 'agent' | 'admin' = 'agent', mfaVerified = true) => makeStaff({ role, mfaVerified });
 
 /** An account blocked in Tollgate and on the switch, with a pending misdial request from its member. */
 async function blockedWithRequest() {

@@ -1,10 +1,9 @@
-import crypto from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import en from '@/messages/en.json';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeStaff } from '@/tests/helpers/factory';
 
 // Issue 15: what staff are told comes from the catalogue, in their own language. Each case binds a
 // staff domain function with the real action wrapper (as lib/<domain>/actions.ts does) and posts a
@@ -45,22 +44,7 @@ const form = (fields: Record<string, string>) => {
   return f;
 };
 
-async function staff(role: 'agent' | 'admin', locale: 'en' | 'es'): Promise<CurrentUser> {
-  const u = await getDb().user.create({
-    data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date(), locale },
-  });
-  return {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role,
-    timeZone: 'UTC',
-    locale,
-    sessionId: 's',
-    mfaEnrolled: true,
-    mfaVerified: true,
-  };
-}
+const staff = (role: 'agent' | 'admin', locale: 'en' | 'es') => makeStaff({ role, locale });
 
 describe.each(dialects())('staff refusals in the agent’s language on %s', (dialect) => {
   beforeAll(async () => {

@@ -9,26 +9,11 @@ import { searchAccounts } from '@/lib/staff/search';
 import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeStaff } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
-async function staff(role: 'agent' | 'admin'): Promise<CurrentUser> {
-  const u = await getDb().user.create({
-    data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date() },
-  });
-  return {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role,
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId: 'test',
-    mfaEnrolled: true,
-    mfaVerified: true,
-  };
-}
+const staff = (role: 'agent' | 'admin') => makeStaff({ role });
 
 describe.each(dialects())('staff queries on %s', (dialect) => {
   let agent: CurrentUser;

@@ -8,29 +8,14 @@ import { listAudit } from '@/lib/staff/audit-query';
 import { encodeCursor, readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { searchAccounts, searchCursor } from '@/lib/staff/search';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeStaff } from '@/tests/helpers/factory';
 
 // Issue 14, goal 2: search through the FTS5 / pg_trgm indexes of migration 0009_search, and keyset
 // paging of the queue, the search results and the audit log.
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
-async function agent(): Promise<CurrentUser> {
-  const u = await getDb().user.create({
-    data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent', totpEnabledAt: new Date() },
-  });
-  return {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role: 'agent',
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId: 'test',
-    mfaEnrolled: true,
-    mfaVerified: true,
-  };
-}
+const agent = () => makeStaff();
 
 /** Every page of a search, following `next`; the callback runs between pages. */
 async function allSearchPages(user: CurrentUser, q: string, between: () => Promise<void> = async () => {}) {
