@@ -40,15 +40,26 @@ export function summarizeCalls(calls: CallEvidence[], accountCountry: CountryCod
   };
 }
 
-/** "12 s", "4 min", "2 h 5 min", "3 days": a time span as a person says it. */
-export function formatSpan(sec: number): string {
-  if (sec < 60) return `${sec} s`;
-  if (sec < 3600) return `${Math.round(sec / 60)} min`;
+function unit(value: number, u: 'second' | 'minute' | 'hour' | 'day', locale: string): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: u,
+    unitDisplay: u === 'day' ? 'long' : 'short',
+  }).format(value);
+}
+
+/**
+ * A time span as a person says it, in the reader's locale (Intl.NumberFormat unit style):
+ * en "41 sec", "4 min", "2 hr 5 min", "3 days"; es "41 s", "4 min", "2 h 5 min", "3 días".
+ * `sec` is whole seconds (>= 0); `locale` a BCP 47 tag, default "en".
+ */
+export function formatSpan(sec: number, locale = 'en'): string {
+  if (sec < 60) return unit(sec, 'second', locale);
+  if (sec < 3600) return unit(Math.round(sec / 60), 'minute', locale);
   if (sec < 86_400) {
     const h = Math.floor(sec / 3600);
     const m = Math.round((sec % 3600) / 60);
-    return m ? `${h} h ${m} min` : `${h} h`;
+    return m ? `${unit(h, 'hour', locale)} ${unit(m, 'minute', locale)}` : unit(h, 'hour', locale);
   }
-  const d = Math.round(sec / 86_400);
-  return `${d} ${d === 1 ? 'day' : 'days'}`;
+  return unit(Math.round(sec / 86_400), 'day', locale);
 }
