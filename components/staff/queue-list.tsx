@@ -45,7 +45,7 @@ export function QueueList({ items }: { items: QueueItem[] }) {
                 ? t('noCalls')
                 : t('calls', {
                     count: r.summary.count,
-                    countries: r.summary.countries.join(', '),
+                    countries: r.summary.countries.map((c) => c ?? t('unknownCountry')).join(', '),
                     span: formatSpan(r.summary.spanSec, locale),
                   })}
             </p>

@@ -14,8 +14,8 @@ export type CallEvidence = {
 
 export type CallSummary = {
   count: number;
-  /** Destination country names, most frequent first; unparseable numbers count as "Unknown". */
-  countries: string[];
+  /** Destination country names, most frequent first; `null` stands for unparseable numbers (pages say "unknown" in the reader's language). */
+  countries: (string | null)[];
   first: Date | null;
   last: Date | null;
   /** Seconds between the first and the last call. */
@@ -23,9 +23,9 @@ export type CallSummary = {
 };
 
 export function summarizeCalls(calls: CallEvidence[], accountCountry: CountryCode): CallSummary {
-  const tally = new Map<string, number>();
+  const tally = new Map<string | null, number>();
   for (const c of calls) {
-    const name = describeDialled(c.to, accountCountry).countryName ?? 'Unknown';
+    const name = describeDialled(c.to, accountCountry).countryName ?? null;
     tally.set(name, (tally.get(name) ?? 0) + 1);
   }
   const times = calls.map((c) => c.at.getTime());
@@ -33,7 +33,9 @@ export function summarizeCalls(calls: CallEvidence[], accountCountry: CountryCod
   const last = times.length ? Math.max(...times) : null;
   return {
     count: calls.length,
-    countries: [...tally.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([n]) => n),
+    countries: [...tally.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] ?? '\uffff').localeCompare(b[0] ?? '\uffff'))
+      .map(([n]) => n),
     first: first === null ? null : new Date(first),
     last: last === null ? null : new Date(last),
     spanSec: first === null || last === null ? 0 : Math.round((last - first) / 1000),
