@@ -3,12 +3,13 @@ import { formatSpan } from '@/lib/requests/call-summary';
 import type { QueueItem } from '@/lib/requests/queue';
 import { LikelihoodHint } from './likelihood-hint';
 import { When } from '@/components/ui/when';
-import { useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 
 /** Pending requests, oldest first: everything needed to choose which customer to call next. */
 export function QueueList({ items }: { items: QueueItem[] }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.queue');
+  const locale = useLocale();
   if (items.length === 0) return <p>{t('empty')}</p>;
   return (
     <ol className="flex flex-col gap-4">
@@ -28,7 +29,10 @@ export function QueueList({ items }: { items: QueueItem[] }) {
               </Link>
             </h3>
             <p className="text-sm text-slate-700">
-              {t.rich('waiting', { span: formatSpan(r.ageSec), when: () => <When at={r.createdAt} /> })}
+              {t.rich('waiting', {
+                span: formatSpan(r.ageSec, locale),
+                when: () => <When at={r.createdAt} />,
+              })}
             </p>
             <p className="text-sm">
               {t('block', {
@@ -41,8 +45,8 @@ export function QueueList({ items }: { items: QueueItem[] }) {
                 ? t('noCalls')
                 : t('calls', {
                     count: r.summary.count,
-                    countries: r.summary.countries.join(', '),
-                    span: formatSpan(r.summary.spanSec),
+                    countries: r.summary.countries.map((c) => c ?? t('unknownCountry')).join(', '),
+                    span: formatSpan(r.summary.spanSec, locale),
                   })}
             </p>
             <LikelihoodHint likelihood={r.likelihood} id={`hint-${r.id}`} />

@@ -1,9 +1,10 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { applySwitchEvent, markUncertain } from '@/lib/blocks/lifecycle';
-import { db, type Tx } from '@/lib/server/db';
+import { applySwitchEvent, markUncertain, type EventApplied, type InboxRow } from '@/lib/blocks/lifecycle';
+import { db } from '@/lib/server/db';
 import { switchClient } from '@/lib/switch/client';
-import { switchEventSchema } from '@/lib/switch/events-schema';
+import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema';
+import type { SwitchAccount } from '@/lib/switch/schemas';
 import { verifySignature } from '@/lib/switch/signature';
 
 export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 503; body: Record<string, unknown> };
@@ -15,10 +16,11 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
 const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2002';
 
 /**
- * CONTRACTS §4. Signature first (constant time, 300 s window); then the raw body is stored verbatim
- * in the inbox; then it is processed exactly once. The inbox row's status moves from `received` to
- * `processed` in the same transaction as the effect, and only one transaction can make that move,
- * so 50 concurrent copies of one event create one block. What the event does to blocks is decided by
+ * CONTRACTS §4. Signature first (constant time, 300 s window) and the schema, before any database
+ * work; then one transaction stores the raw body verbatim in the inbox and, in the same transaction,
+ * acts on it exactly once (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders
+ * copies, an inbox row already `processed` makes a copy a duplicate), so 50 concurrent copies of one
+ * event create one block. What the event does to blocks is decided by
  * lib/blocks/lifecycle.ts, in the switch's order (see there). A placement older than the account's
  * last change is checked against the switch's GET; if the switch cannot be read, the answer is 503
  * and the inbox row stays `received`, so the switch's retry (or the reconciler) brings it back.
@@ -49,38 +51,18 @@ export async function ingestSwitchEvent(
     return answer(400, { error: { code: 'invalid_event', message } });
   }
   const event = parsed.data;
+  const inbox = { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw };
 
-  try {
-    await db.switchEvent.create({
-      data: { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw },
-    });
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-  }
-  const account = await db.customerAccount.findUnique({ where: { number: event.data.accountNumber } });
-  if (!account) {
-    await db.switchEvent.updateMany({
-      where: { id: event.id, status: 'received' },
-      data: { status: 'unknown_account', processedAt: new Date() },
-    });
+  let applied = await apply(event, inbox);
+  if (applied.kind === 'unknown_account')
     return answer(404, {
       error: { code: 'unknown_account', message: `no account ${event.data.accountNumber}` },
     });
-  }
-
-  const claim = async (tx: Tx) => {
-    const moved = await tx.switchEvent.updateMany({
-      where: { id: event.id, status: { in: ['received', 'unknown_account'] } },
-      data: { status: 'processed', processedAt: new Date() },
-    });
-    return moved.count === 1;
-  };
-  let applied = await applySwitchEvent(event, { account, claim });
   if (applied.kind === 'need_switch_state') {
     // Older than the account's last change: believe it only if the switch still blocks the account.
-    const state = await switchClient().getAccount(account.number);
+    const state = await switchClient().getAccount(event.data.accountNumber);
     if (!state.ok) {
-      await markUncertain(account.number);
+      await markUncertain(event.data.accountNumber);
       return answer(503, {
         error: {
           code: 'switch_state_unavailable',
@@ -89,12 +71,35 @@ export async function ingestSwitchEvent(
         },
       });
     }
-    applied = await applySwitchEvent(event, { account, claim, switchState: state.value });
+    applied = await apply(event, inbox, state.value);
   }
   return answer(200, {
     received: true,
     duplicate: applied.kind === 'duplicate' || applied.kind === 'need_switch_state',
   });
+}
+
+/**
+ * One application, asked again once when a concurrent copy stored the inbox row first (P2002; see
+ * applySwitchEvent). If the transaction fails otherwise, nothing of it stays, so the raw body is
+ * still kept (as `received`, for the switch's retry or an operator) before the error goes on.
+ */
+async function apply(
+  event: SwitchEvent,
+  inbox: InboxRow,
+  switchState?: SwitchAccount,
+): Promise<EventApplied> {
+  try {
+    try {
+      return await applySwitchEvent(event, { inbox, switchState });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      return await applySwitchEvent(event, { inbox, switchState });
+    }
+  } catch (e) {
+    await db.switchEvent.create({ data: inbox }).catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Kept (under a synthetic id) so an operator can see what the switch sent; never acted on. */

@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
 import { db, type Db, type Tx } from '@/lib/server/db';
-import { lockAccount } from '@/lib/server/db/lock';
+import { lockAccount, lockAccountByNumber } from '@/lib/server/db/lock';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import { queueMailToMembers } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
@@ -75,15 +75,25 @@ async function settlePending(tx: Tx, id: string, status: 'done' | 'failed', erro
   return settled.count === 1;
 }
 
-async function moveSwitchClock(tx: Tx, accountId: string, at: Date) {
-  const account = await tx.customerAccount.findUniqueOrThrow({
-    where: { id: accountId },
-    select: { switchChangedAt: true },
-  });
-  await tx.customerAccount.update({
-    where: { id: accountId },
-    data: { switchChangedAt: later(account.switchChangedAt, at) },
-  });
+/**
+ * Moves the account's switch clock forward to `at` (never back). `current` is the account's
+ * `switchChangedAt` when the caller read it under the account's lock (saves a read); else it is read.
+ */
+async function moveSwitchClock(
+  tx: Tx,
+  accountId: string,
+  at: Date,
+  current?: { switchChangedAt: Date | null },
+) {
+  const account =
+    current ??
+    (await tx.customerAccount.findUniqueOrThrow({
+      where: { id: accountId },
+      select: { switchChangedAt: true },
+    }));
+  const next = later(account.switchChangedAt, at);
+  if (account.switchChangedAt && next.getTime() === account.switchChangedAt.getTime()) return;
+  await tx.customerAccount.update({ where: { id: accountId }, data: { switchChangedAt: next } });
 }
 
 /** A request for a block that is lifted anyway has nothing left to decide: close it, visibly. */
@@ -145,34 +155,72 @@ export type EventApplied =
   | { kind: 'stale' }
   /** Older than the account's last change: apply again with the switch's current state. */
   | { kind: 'need_switch_state' }
-  | { kind: 'duplicate' };
+  | { kind: 'duplicate' }
+  /** No account has the event's number: the inbox row is kept as `unknown_account`. */
+  | { kind: 'unknown_account' };
+
+/** The inbox row of one event (CONTRACTS §4): the raw body exactly as received. */
+export type InboxRow = { id: string; type: string; accountNumber: string; body: string };
 
 type EventContext = {
-  account: { id: string; number: string };
-  /** Moves the inbox row to `processed`; false when another delivery already did (exactly-once). */
-  claim: (tx: Tx) => Promise<boolean>;
+  /** Stored in the same transaction as the effect, before it (or found there: a copy). */
+  inbox: InboxRow;
   /** The switch's GET, for a placement older than the account's last change. */
   switchState?: SwitchAccount;
 };
 
+const CLAIMABLE = ['received', 'unknown_account'] as const;
+
 /**
- * Applies one signed switch event (CONTRACTS §4) in one transaction with its inbox claim.
+ * Applies one signed switch event (CONTRACTS §4) in one transaction with its inbox row: the
+ * account's lock, then the inbox row (stored as `processed`, or an earlier `received` row claimed);
+ * a row already processed makes the event a duplicate, answered without further work. Only one
+ * transaction per account runs at a time, so 50 concurrent copies create one block.
  * `block.placed`: cancels queued lifts and creates the block with its trigger calls and a notice to
  * every member, unless the event is older than the account's last applied change; then the switch's
- * own state decides (`need_switch_state` until the caller passes it). `block.lifted`: lifts the
- * blocks placed at or before `occurredAt`; newer blocks stay.
+ * own state decides (`need_switch_state` until the caller passes it; the row stays `received`).
+ * `block.lifted`: lifts the blocks placed at or before `occurredAt`; newer blocks stay.
+ * Unknown account number: the row is kept as `unknown_account` (claimable once the account exists).
+ * Throws Prisma's P2002 when a concurrent copy stored the row first without an account lock to
+ * order them (unknown account, or a copy naming another account): the caller asks again.
  */
 export async function applySwitchEvent(
   e: BlockPlacedEvent | BlockLiftedEvent,
   ctx: EventContext,
 ): Promise<EventApplied> {
   return db.$transaction(async (tx): Promise<EventApplied> => {
-    await lockAccount(tx, ctx.account.id);
-    const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: ctx.account.id } });
+    const { inbox } = ctx;
+    const locked = await lockAccountByNumber(tx, e.data.accountNumber);
+    const row = await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { status: true } });
+    const claimable = !row || (CLAIMABLE as readonly string[]).includes(row.status);
+    if (!claimable) return { kind: 'duplicate' };
+    if (!locked) {
+      if (!row)
+        await tx.switchEvent.create({
+          data: { ...inbox, status: 'unknown_account', processedAt: new Date() },
+        });
+      else if (row.status === 'received')
+        await tx.switchEvent.update({
+          where: { id: inbox.id },
+          data: { status: 'unknown_account', processedAt: new Date() },
+        });
+      return { kind: 'unknown_account' };
+    }
+    const account = await tx.customerAccount.findUniqueOrThrow({ where: { number: e.data.accountNumber } });
     const at = new Date(e.occurredAt);
     const stale = account.switchChangedAt !== null && at < account.switchChangedAt;
-    if (e.type === 'block.placed' && stale && !ctx.switchState) return { kind: 'need_switch_state' };
-    if (!(await ctx.claim(tx))) return { kind: 'duplicate' };
+    if (e.type === 'block.placed' && stale && !ctx.switchState) {
+      if (!row) await tx.switchEvent.create({ data: inbox });
+      return { kind: 'need_switch_state' };
+    }
+    // The claim: under the account's lock nobody else moves this row between the read and here.
+    if (!row)
+      await tx.switchEvent.create({ data: { ...inbox, status: 'processed', processedAt: new Date() } });
+    else
+      await tx.switchEvent.update({
+        where: { id: inbox.id },
+        data: { status: 'processed', processedAt: new Date() },
+      });
     if (e.type === 'block.lifted') return liftedBySwitch(tx, account, e, at);
     if (stale && ctx.switchState?.internationalCalling !== 'blocked') {
       await audit(
@@ -215,7 +263,7 @@ export async function applySwitchEvent(
       },
     });
     await notice(tx, account.id, block.id);
-    await moveSwitchClock(tx, account.id, at);
+    await moveSwitchClock(tx, account.id, at, account);
     await audit(
       {
         action: 'switch.block.placed',
@@ -231,7 +279,7 @@ export async function applySwitchEvent(
 
 async function liftedBySwitch(
   tx: Tx,
-  account: { id: string; number: string },
+  account: { id: string; number: string; switchChangedAt: Date | null },
   e: BlockLiftedEvent,
   at: Date,
 ): Promise<EventApplied> {
@@ -265,7 +313,7 @@ async function liftedBySwitch(
   } else {
     await cancelQueuedLifts(tx, account, 'a newer block is still in force on the switch');
   }
-  await moveSwitchClock(tx, account.id, at);
+  await moveSwitchClock(tx, account.id, at, account);
   if (open.length) await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: open[0].id });
   await audit(
     {

@@ -1,6 +1,21 @@
 import 'server-only';
 import { memberOf } from '@/lib/accounts/queries';
 import { db } from '@/lib/server/db';
+import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
+
+/** A block's own fields as the staff pages show them (placedBy included: staff may see the agent). */
+export function staffBlockView(b: {
+  id: string;
+  reason: BlockReason;
+  status: BlockStatus;
+  placedAt: Date;
+  placedBy: string;
+  liftedAt: Date | null;
+  note: string | null;
+}) {
+  const { id, reason, status, placedAt, placedBy, liftedAt, note } = b;
+  return { id, reason, status, placedAt, placedBy, liftedAt, note };
+}
 
 /** One trigger call as every page shows it (the customer's block page and the staff request page). */
 export function callView(c: {

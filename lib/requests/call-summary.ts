@@ -14,8 +14,8 @@ export type CallEvidence = {
 
 export type CallSummary = {
   count: number;
-  /** Destination country names, most frequent first; unparseable numbers count as "Unknown". */
-  countries: string[];
+  /** Destination country names, most frequent first; `null` stands for unparseable numbers (pages say "unknown" in the reader's language). */
+  countries: (string | null)[];
   first: Date | null;
   last: Date | null;
   /** Seconds between the first and the last call. */
@@ -23,9 +23,9 @@ export type CallSummary = {
 };
 
 export function summarizeCalls(calls: CallEvidence[], accountCountry: CountryCode): CallSummary {
-  const tally = new Map<string, number>();
+  const tally = new Map<string | null, number>();
   for (const c of calls) {
-    const name = describeDialled(c.to, accountCountry).countryName ?? 'Unknown';
+    const name = describeDialled(c.to, accountCountry).countryName ?? null;
     tally.set(name, (tally.get(name) ?? 0) + 1);
   }
   const times = calls.map((c) => c.at.getTime());
@@ -33,22 +33,35 @@ export function summarizeCalls(calls: CallEvidence[], accountCountry: CountryCod
   const last = times.length ? Math.max(...times) : null;
   return {
     count: calls.length,
-    countries: [...tally.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([n]) => n),
+    countries: [...tally.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] ?? '\uffff').localeCompare(b[0] ?? '\uffff'))
+      .map(([n]) => n),
     first: first === null ? null : new Date(first),
     last: last === null ? null : new Date(last),
     spanSec: first === null || last === null ? 0 : Math.round((last - first) / 1000),
   };
 }
 
-/** "12 s", "4 min", "2 h 5 min", "3 days": a time span as a person says it. */
-export function formatSpan(sec: number): string {
-  if (sec < 60) return `${sec} s`;
-  if (sec < 3600) return `${Math.round(sec / 60)} min`;
+function unit(value: number, u: 'second' | 'minute' | 'hour' | 'day', locale: string): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'unit',
+    unit: u,
+    unitDisplay: u === 'day' ? 'long' : 'short',
+  }).format(value);
+}
+
+/**
+ * A time span as a person says it, in the reader's locale (Intl.NumberFormat unit style):
+ * en "41 sec", "4 min", "2 hr 5 min", "3 days"; es "41 s", "4 min", "2 h 5 min", "3 días".
+ * `sec` is whole seconds (>= 0); `locale` a BCP 47 tag, default "en".
+ */
+export function formatSpan(sec: number, locale = 'en'): string {
+  if (sec < 60) return unit(sec, 'second', locale);
+  if (sec < 3600) return unit(Math.round(sec / 60), 'minute', locale);
   if (sec < 86_400) {
     const h = Math.floor(sec / 3600);
     const m = Math.round((sec % 3600) / 60);
-    return m ? `${h} h ${m} min` : `${h} h`;
+    return m ? `${unit(h, 'hour', locale)} ${unit(m, 'minute', locale)}` : unit(h, 'hour', locale);
   }
-  const d = Math.round(sec / 86_400);
-  return `${d} ${d === 1 ? 'day' : 'days'}`;
+  return unit(Math.round(sec / 86_400), 'day', locale);
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
-import { callView } from '@/lib/blocks/queries';
+import { callView, staffBlockView } from '@/lib/blocks/queries';
 import { callbackSource, checkCallbackNumber } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { judge } from './evidence';
@@ -73,13 +73,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
       : null,
     account: staffAccountView(a),
     block: {
-      id: b.id,
-      reason: b.reason,
-      status: b.status,
-      placedAt: b.placedAt,
-      placedBy: b.placedBy,
-      liftedAt: b.liftedAt,
-      note: b.note,
+      ...staffBlockView(b),
       calls: b.calls.map((c) => ({ ...callView(c), marked: markedCallIds.includes(c.id) })),
       events: b.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail, actor: e.actor })),
     },

@@ -2,6 +2,7 @@ import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
+import { staffBlockView } from '@/lib/blocks/queries';
 import type { PlacePayload } from '@/lib/blocks/lifecycle';
 
 /** One account as support sees it: blocks, requests, what is waiting for the switch. Null → 404. */
@@ -23,16 +24,7 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
   });
   return {
     ...staffAccountView(a),
-    blocks: a.blocks.map((b) => ({
-      id: b.id,
-      reason: b.reason,
-      status: b.status,
-      placedAt: b.placedAt,
-      placedBy: b.placedBy,
-      liftedAt: b.liftedAt,
-      note: b.note,
-      calls: b._count.calls,
-    })),
+    blocks: a.blocks.map((b) => ({ ...staffBlockView(b), calls: b._count.calls })),
     requests: a.requests.map((r) => ({
       id: r.id,
       kind: r.kind,

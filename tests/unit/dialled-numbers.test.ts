@@ -130,6 +130,19 @@ describe('the inputs that failed before', () => {
       ).countries,
     ).toEqual(['Somalia']);
   });
+  it('an unparseable number counts as null (unknown), last among equal counts, never an English word', () => {
+    const at = new Date();
+    const row = { at, durationSec: 0, sipUsername: 'x', sourceIp: 'y' };
+    expect(
+      summarizeCalls(
+        [
+          { ...row, to: 'abc' },
+          { ...row, to: '+252611234567' },
+        ],
+        'US',
+      ).countries,
+    ).toEqual(['Somalia', null]);
+  });
   it('+882, +883 and +881 are named as international networks and satellite, with a high-cost flag', () => {
     expect(describeDialled('+88213100456', 'US')).toMatchObject({
       countryName: 'International Networks',

@@ -212,8 +212,16 @@ describe('summarizeCalls', () => {
       'US',
     );
     expect(s).toMatchObject({ count: 3, countries: ['Somalia', expect.any(String)], spanSec: 120 });
-    expect(formatSpan(41)).toBe('41 s');
+  });
+
+  it("formats a span in the reader's language", () => {
+    expect(formatSpan(41)).toBe('41 sec');
     expect(formatSpan(120)).toBe('2 min');
-    expect(formatSpan(7500)).toBe('2 h 5 min');
+    expect(formatSpan(7500)).toBe('2 hr 5 min');
+    expect(formatSpan(3 * 86_400)).toBe('3 days');
+    expect(formatSpan(41, 'es')).toBe('41 s');
+    expect(formatSpan(7500, 'es')).toBe('2 h 5 min');
+    expect(formatSpan(86_400, 'es')).toBe('1 día');
+    expect(formatSpan(3 * 86_400, 'es')).toBe('3 días');
   });
 });
