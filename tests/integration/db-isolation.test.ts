@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
+import { sqlitePath } from '@/lib/server/db/url';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 // ISSUE 10 item 6: a statement of one request must never run inside another request's open
@@ -71,5 +74,40 @@ describe.each(dialects())('concurrent requests on %s', (dialect) => {
     expect(results[1].status).toBe('fulfilled');
     expect(await db.auditLog.count({ where: { action: 'test.concurrent_ok' } })).toBe(1);
     expect(await db.rateLimiterFlexible.count({ where: { key: 'dup' } })).toBe(0);
+  });
+});
+
+describe('SQLite shared with another process', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = await useFreshDb('sqlite');
+  });
+
+  it('a transaction that reads, then writes, waits for another process’s writer instead of failing', async () => {
+    // Another process (a CLI command, a second portal, a test factory) holds the write lock for 400 ms.
+    // better-sqlite3 waits synchronously, so the holder must be another process, not a promise here.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(process.argv[1]);
+         db.exec("BEGIN IMMEDIATE; INSERT INTO AuditLog (id, at, action) VALUES ('held', 0, 'test.other_process')");
+         console.log('holding');
+         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
+        sqlitePath(url),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await once(holder.stdout, 'data');
+    const db = getDb();
+    // Deferred BEGIN: the read takes a snapshot, the write then fails at once with SQLITE_BUSY.
+    const result = await db.$transaction(async (tx) => {
+      const before = await tx.auditLog.count({ where: { action: 'test.other_process' } });
+      await tx.auditLog.create({ data: { action: 'test.read_then_write' } });
+      return before;
+    });
+    await once(holder, 'exit');
+    expect(result).toBe(1); // it began after the other writer committed, so it saw its row
+    expect(await db.auditLog.count({ where: { action: 'test.read_then_write' } })).toBe(1);
   });
 });
