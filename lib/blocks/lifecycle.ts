@@ -741,17 +741,30 @@ async function openSyncIssue(tx: Tx, accountId: string, issue: SyncIssueInput) {
 }
 
 export type Reconciled =
-  'in_sync' | 'changed_meanwhile' | 'blocked_in_portal' | 'reapplied_on_switch' | 'waiting_for_switch';
+  | 'in_sync'
+  | 'changed_meanwhile'
+  | 'blocked_in_portal'
+  | 'difference_seen'
+  | 'reapplied_on_switch'
+  | 'waiting_for_switch';
 
 /**
  * Compares the portal's view of one account with the switch's GET (read outside this transaction,
  * at `readAt`) and makes "blocked on either side" blocked on both. If anything changed for the
  * account since the read (an event, a confirmation, a queued operation), nothing is decided now.
+ *
+ * Switch `allowed` while a block is in force here is first only noted (`difference_seen`): a switch
+ * that lifts a block changes its state before its `block.lifted` event arrives, and placing the
+ * block again in that gap would undo a lift the switch meant. The block is placed again when the
+ * next pass finds the same difference, at least `differenceWaitMs` after the first sighting, and no
+ * switch change was applied since that sighting (docs/switch-api.md, part 3). Switch `blocked` while the portal shows no block is followed at
+ * once: showing a block the switch has is never wrong.
  */
 export async function reconcileAccount(
   accountId: string,
   s: SwitchAccount,
   readAt: Date,
+  differenceWaitMs = 0,
 ): Promise<Reconciled> {
   return db.$transaction(async (tx): Promise<Reconciled> => {
     await lockAccount(tx, accountId);
@@ -798,6 +811,15 @@ export async function reconcileAccount(
       });
       result = 'blocked_in_portal';
     } else if (portal === 'blocked' && s.internationalCalling === 'allowed') {
+      const seen = account.differenceSeenAt;
+      const fresh = !seen || (account.switchChangedAt !== null && account.switchChangedAt > seen);
+      if (fresh || readAt.getTime() - seen.getTime() < differenceWaitMs) {
+        await tx.customerAccount.update({
+          where: { id: accountId },
+          data: { differenceSeenAt: fresh ? readAt : seen, reconcileDue: true, lastReconciledAt: readAt },
+        });
+        return 'difference_seen';
+      }
       const newest = open.find((b) => b.status === 'active') ?? open[0];
       await reapply(
         tx,
@@ -815,7 +837,7 @@ export async function reconcileAccount(
     }
     await tx.customerAccount.update({
       where: { id: accountId },
-      data: { reconcileDue: false, lastReconciledAt: readAt },
+      data: { reconcileDue: false, lastReconciledAt: readAt, differenceSeenAt: null },
     });
     return result;
   });

@@ -1,5 +1,6 @@
 import 'server-only';
 import { db } from '@/lib/server/db';
+import { env } from '@/lib/server/env';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { reconcileAccount, type Reconciled } from './lifecycle';
 
@@ -11,12 +12,16 @@ const RECENT_MS = 7 * 24 * 3600_000;
  * `GET /v1/accounts/{n}` for every account with an open block, a pending switch operation, a change
  * in the last 7 days, or an uncertain outcome (`reconcileDue`), least recently checked first, at most
  * `limit` accounts; `lib/blocks/lifecycle.ts` decides what a difference means. An account the switch
- * cannot answer for keeps `reconcileDue` and is tried on the next pass. Returns a count per outcome.
+ * cannot answer for keeps `reconcileDue` and is tried on the next pass. A block in force that the
+ * switch allows is placed again only when a later pass, at least `differenceWaitMs` (default half of
+ * RECONCILE_INTERVAL_MS, so several worker instances still wait for a whole pass) after the first
+ * sighting, finds the same. Returns a count per outcome.
  */
 export async function reconcilePass(
-  opts: { client?: SwitchClient; limit?: number; now?: Date } = {},
+  opts: { client?: SwitchClient; limit?: number; now?: Date; differenceWaitMs?: number } = {},
 ): Promise<Record<Reconciled | 'unreadable', number>> {
   const client = opts.client ?? switchClient({ retries: 0 });
+  const differenceWaitMs = opts.differenceWaitMs ?? env().RECONCILE_INTERVAL_MS / 2;
   const now = opts.now ?? new Date();
   const pendingNumbers = (
     await db.switchOperation.findMany({
@@ -43,6 +48,7 @@ export async function reconcilePass(
     in_sync: 0,
     changed_meanwhile: 0,
     blocked_in_portal: 0,
+    difference_seen: 0,
     reapplied_on_switch: 0,
     waiting_for_switch: 0,
     unreadable: 0,
@@ -54,7 +60,7 @@ export async function reconcilePass(
       counts.unreadable++;
       continue;
     }
-    counts[await reconcileAccount(a.id, state.value, readAt)]++;
+    counts[await reconcileAccount(a.id, state.value, readAt, differenceWaitMs)]++;
   }
   return counts;
 }

@@ -266,11 +266,12 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
       data: { nextAttemptAt: new Date(0), leaseUntil: null },
     });
     await processSwitchOutbox({ client, max: 20 });
-    const counts = await reconcilePass({ client });
+    const counts = await reconcilePass({ client, differenceWaitMs: 0 });
     const pending = await db.switchOperation.count({ where: { accountNumber: n, status: 'pending' } });
     if (
       pending === 0 &&
       counts.blocked_in_portal +
+        counts.difference_seen +
         counts.reapplied_on_switch +
         counts.waiting_for_switch +
         counts.unreadable +

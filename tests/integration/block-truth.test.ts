@@ -306,9 +306,15 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     const { account: c } = await account('allowed');
     await getDb().customerAccount.update({ where: { id: c.id }, data: { reconcileDue: true } });
 
-    const counts = await reconcilePass({ client: client() });
+    const counts = await reconcilePass({ client: client(), differenceWaitMs: 0 });
     expect(counts.blocked_in_portal).toBeGreaterThanOrEqual(1);
-    expect(counts.reapplied_on_switch).toBeGreaterThanOrEqual(1);
+    // The switch's allow is only noted on the first pass (its lift event may be on its way) ...
+    expect(counts.difference_seen).toBeGreaterThanOrEqual(1);
+    expect(await openSyncIssues(b.id)).toBe(0);
+    expect(await getDb().switchOperation.count({ where: { accountNumber: b.number } })).toBe(0);
+    // ... and acted on when the next pass finds the same, with no change from the switch between.
+    const again = await reconcilePass({ client: client(), differenceWaitMs: 0 });
+    expect(again.reapplied_on_switch).toBeGreaterThanOrEqual(1);
     const found = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, status: 'active' } });
     expect(found.reason).toBe('high_risk_destination');
     expect(await openSyncIssues(a.id)).toBe(1);
@@ -326,9 +332,74 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       where: { action: 'reconcile.difference', accountId: b.id },
     });
     expect(JSON.parse(audit.detail!)).toMatchObject({ portalState: 'blocked', switchState: 'allowed' });
-    // A second pass finds them in sync and opens nothing new.
-    await reconcilePass({ client: client() });
+    // A further pass finds them in sync and opens nothing new.
+    await reconcilePass({ client: client(), differenceWaitMs: 0 });
     expect(await openSyncIssues(a.id)).toBe(1);
     expect(await openSyncIssues(b.id)).toBe(1);
+  });
+  it('reconciliation: a switch that lifted, with its event still on the way, is followed, not overruled', async () => {
+    const { account: a, creds } = await account('blocked');
+    const block = await blockFromSwitch(a.number, new Date(Date.now() - 3 * 3600_000), [creds[0].username]);
+    // The switch lifts the block; its block.lifted event has not arrived yet.
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    const first = await reconcilePass({ client: client(), differenceWaitMs: 0 });
+    expect(first.difference_seen).toBeGreaterThanOrEqual(1);
+    // The event arrives between two passes.
+    expect((await deliver(liftedEvent(a.number, new Date(Date.now() - 3600_000)))).status).toBe(200);
+    expect(await status(block.id)).toBe('lifted');
+    await reconcilePass({ client: client(), differenceWaitMs: 0 });
+    await processSwitchOutbox({ client: client() });
+    expect(await simCalling(a.number)).toBe('allowed');
+    expect(await openSyncIssues(a.id)).toBe(0);
+    expect(await getDb().switchOperation.count({ where: { accountNumber: a.number } })).toBe(0);
+    const row = await getDb().customerAccount.findUniqueOrThrow({ where: { id: a.id } });
+    expect(row.differenceSeenAt).toBeNull();
+  });
+
+  it('reconciliation: a difference seen, then a switch change, starts the wait again', async () => {
+    const { account: a, creds } = await account('blocked');
+    await blockFromSwitch(a.number, new Date(Date.now() - 3 * 3600_000), [creds[0].username]);
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    expect(
+      (await reconcilePass({ client: client(), differenceWaitMs: 0 })).difference_seen,
+    ).toBeGreaterThanOrEqual(1);
+    // A newer placement from the switch is applied after the sighting (the portal's block stays).
+    await getDb().customerAccount.update({ where: { id: a.id }, data: { switchChangedAt: new Date() } });
+    const next = await reconcilePass({ client: client(), differenceWaitMs: 0 });
+    expect(next.reapplied_on_switch).toBe(0);
+    expect(next.difference_seen).toBeGreaterThanOrEqual(1);
+    expect(
+      (await reconcilePass({ client: client(), differenceWaitMs: 0 })).reapplied_on_switch,
+    ).toBeGreaterThanOrEqual(1);
+  });
+  it('reconciliation: a second sighting sooner than the wait (another worker’s pass) does not act yet', async () => {
+    const { account: a, creds } = await account('blocked');
+    await blockFromSwitch(a.number, new Date(Date.now() - 3 * 3600_000), [creds[0].username]);
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    const wait = 60_000;
+    expect(
+      (await reconcilePass({ client: client(), differenceWaitMs: wait })).difference_seen,
+    ).toBeGreaterThanOrEqual(1);
+    const soon = await reconcilePass({ client: client(), differenceWaitMs: wait });
+    expect(soon.reapplied_on_switch).toBe(0);
+    const row = await getDb().customerAccount.findUniqueOrThrow({ where: { id: a.id } });
+    expect(row.differenceSeenAt).not.toBeNull();
+    // A wait later (the first sighting moved back by a minute), the same difference is acted on.
+    await getDb().customerAccount.update({
+      where: { id: a.id },
+      data: { differenceSeenAt: new Date(row.differenceSeenAt!.getTime() - wait) },
+    });
+    expect(
+      (await reconcilePass({ client: client(), differenceWaitMs: wait })).reapplied_on_switch,
+    ).toBeGreaterThanOrEqual(1);
   });
 });
