@@ -4,6 +4,8 @@ import { allowancesForStaff } from '@/lib/allowances/queries';
 import { allowableCountries } from '@/lib/allowances/rules';
 import { countryName } from '@/lib/phone/format';
 import { formatWhen } from '@/lib/time/format';
+import type { Translate } from '@/lib/i18n/note';
+import { storedText } from '@/lib/i18n/stored';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
 
@@ -19,9 +21,10 @@ export async function StaffAllowances({
   account: { id: string; number: string; country: string };
   blocked: boolean;
 }) {
-  const [list, t, locale] = await Promise.all([
+  const [list, t, all, locale] = await Promise.all([
     allowancesForStaff(user, account.id),
     getTranslations('staff.allowances'),
+    getTranslations(),
     getLocale(),
   ]);
   const at = (d: Date | null) =>
@@ -48,7 +51,7 @@ export async function StaffAllowances({
                     ? t('asked', { at: at(a.createdAt), by: a.requestedBy, reason: a.reason })
                     : t('askedBySupport', { at: at(a.createdAt), reason: a.reason })}
                   {a.decidedBy
-                    ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: a.note }) : t('decided', { by: a.decidedBy })}`
+                    ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: storedText(all as unknown as Translate, a.note)! }) : t('decided', { by: a.decidedBy })}`
                     : ''}
                   {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
                   {a.endedAt ? ` · ${t('endedAt', { at: at(a.endedAt), reason: a.endReason ?? '' })}` : ''}

@@ -1,4 +1,5 @@
 import { getTranslations } from 'next-intl/server';
+import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
 
@@ -17,7 +18,12 @@ export async function Timeline({ events, showActor = false }: { events: Event[];
           <p className="text-sm text-slate-700">
             <When at={e.at} />
             {showActor && e.actor ? ` · ${e.actor}` : ''}
-            {e.detail ? ` · ${e.detail}` : ''}
+            {e.detail ? (
+              <>
+                {' · '}
+                <StoredText value={e.detail} />
+              </>
+            ) : null}
           </p>
         </li>
       ))}

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
 import { useTranslations } from 'next-intl';
 import { ListOr } from '@/components/ui/list-or';
+import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 
@@ -33,7 +34,7 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
           </p>
           {b.note ? (
             <p className="text-sm">
-              <span className="font-medium">{t('supportNote')}</span> {b.note}
+              <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
             </p>
           ) : null}
           {b.status === 'active' ? (

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { useTranslations } from 'next-intl';
+import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { ResolveSyncForm } from './resolve-sync-form';
 
@@ -45,7 +46,11 @@ export function SyncIssues({ items }: { items: Item[] }) {
               })}{' '}
               {ACTIONS.has(i.action) ? t(`action.${i.action}`) : i.action}
             </p>
-            {i.detail ? <p className="text-sm">{i.detail}</p> : null}
+            {i.detail ? (
+              <p className="text-sm">
+                <StoredText value={i.detail} />
+              </p>
+            ) : null}
             <ResolveSyncForm issueId={i.id} />
           </article>
         </li>

@@ -5,6 +5,7 @@ import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-
 import type { Outcome } from '@/lib/server/outcome';
 import type { AuditAction } from '@/lib/audit/names';
 import { localeOf } from '@/lib/i18n/locales';
+import { storeNote } from '@/lib/i18n/stored';
 import { lockAccount } from '@/lib/server/db/lock';
 import { countryName } from '@/lib/phone/format';
 import { queueAllowanceDelete, queueAllowancePut } from './operations';
@@ -122,7 +123,7 @@ export const grantAllowance = staffDecision(
     const by = {
       decidedById: user.id,
       decidedAt: now,
-      decisionNote: 'Granted by support from the account page.',
+      decisionNote: storeNote('history.grantedFromAccount'),
     };
     const a = await tx.destinationAllowance.create({
       data: { accountId: account.id, country, hours, reason, status: 'sending', until, ...by },

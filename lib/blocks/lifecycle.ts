@@ -1,6 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
+import { storedText, storeNote, switchReason } from '@/lib/i18n/stored';
+import { translate } from '@/lib/i18n/translate';
 import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount, lockAccountByNumber } from '@/lib/server/db/lock';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
@@ -105,7 +107,7 @@ async function closeRequestsOf(tx: Tx, blockIds: string[]) {
       status: 'withdrawn',
       openKey: null,
       decidedAt: new Date(),
-      decisionNote: 'Closed without a decision: the block was lifted.',
+      decisionNote: storeNote('history.closedByLift'),
     },
   });
 }
@@ -116,7 +118,19 @@ async function closeRequestsOf(tx: Tx, blockIds: string[]) {
  * by a worker at least once) makes the outcome uncertain: the account is marked for reconciliation,
  * and if the switch confirms that lift later, `confirmLift` re-applies the block.
  */
-async function cancelQueuedLifts(tx: Tx, account: { id: string; number: string }, why: string) {
+// Why queued lifts were cancelled: English for the operation's lastError, a note for the timeline.
+const CANCELLED = {
+  new_block: ['the switch placed a new block on this account', 'history.liftCancelledNewBlock'],
+  newer_in_force: ['a newer block is still in force on the switch', 'history.liftCancelledNewer'],
+  support_placed: ['support placed a block on this account', 'history.liftCancelledManual'],
+} as const;
+
+async function cancelQueuedLifts(
+  tx: Tx,
+  account: { id: string; number: string },
+  cause: keyof typeof CANCELLED,
+) {
+  const [why, note] = CANCELLED[cause];
   const ops = await tx.switchOperation.findMany({
     where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
   });
@@ -136,14 +150,14 @@ async function cancelQueuedLifts(tx: Tx, account: { id: string; number: string }
     select: { id: true },
   });
   await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) } }, data: { status: 'active' } });
-  for (const w of waiting) await event(tx, w.id, 'lift_requested', 'switch', `Lift cancelled: ${why}.`);
+  for (const w of waiting) await event(tx, w.id, 'lift_requested', 'switch', storeNote(note));
   if (ops.some((o) => o.attempts > 0))
     await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
 }
 
 async function notice(tx: Tx, accountId: string, blockId: string) {
   const queued = await queueMailToMembers(tx, accountId, 'block_notice', { blockId });
-  await event(tx, blockId, 'notice_queued', 'tollgate', `${queued} recipient(s)`);
+  await event(tx, blockId, 'notice_queued', 'tollgate', storeNote('history.recipients', { count: queued }));
 }
 
 // ------------------------------------------------------------------------------------ switch events
@@ -238,7 +252,7 @@ export async function applySwitchEvent(
       );
       return { kind: 'stale' };
     }
-    await cancelQueuedLifts(tx, account, 'the switch placed a new block on this account');
+    await cancelQueuedLifts(tx, account, 'new_block');
     const block = await tx.block.create({
       data: {
         accountId: account.id,
@@ -257,7 +271,12 @@ export async function applySwitchEvent(
         },
         events: {
           create: [
-            { type: 'placed', at, actor: 'switch', detail: `${e.data.calls.length} suspicious call(s)` },
+            {
+              type: 'placed',
+              at,
+              actor: 'switch',
+              detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
+            },
           ],
         },
       },
@@ -291,7 +310,7 @@ async function liftedBySwitch(
       where: { id: b.id },
       data: { status: 'lifted', liftedAt: at, liftedBy: e.data.actor },
     });
-    await event(tx, b.id, 'lifted', e.data.actor, 'Lifted on the switch', at);
+    await event(tx, b.id, 'lifted', e.data.actor, storeNote('history.liftedOnSwitch'), at);
   }
   await closeRequestsOf(
     tx,
@@ -311,7 +330,7 @@ async function liftedBySwitch(
       },
     });
   } else {
-    await cancelQueuedLifts(tx, account, 'a newer block is still in force on the switch');
+    await cancelQueuedLifts(tx, account, 'newer_in_force');
   }
   await moveSwitchClock(tx, account.id, at, account);
   if (open.length) await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: open[0].id });
@@ -334,9 +353,16 @@ export type LiftRequest = {
   /** Exactly the blocks whose lift was decided: every open block of the account must be in it. */
   blockIds: string[];
   actor: string;
+  /** Sent to the switch (English, CONTRACTS §3); the timeline names `by` instead, in the reader's language. */
   reason: string;
   by: 'policy' | 'request' | 'staff';
 };
+
+const LIFT_NOTES = {
+  policy: 'history.liftPolicy',
+  request: 'history.liftRequest',
+  staff: 'history.liftStaff',
+} as const;
 
 export type OtherBlock = { id: string; reason: BlockReason; placedAt: Date; calls: number };
 
@@ -406,7 +432,9 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
       payload: JSON.stringify(payload),
     },
   });
-  for (const id of req.blockIds) await event(tx, id, 'lift_requested', req.actor, req.reason);
+  // The timeline says who decided it in the reader's language; `reason` (English) goes to the switch.
+  const said = storeNote(LIFT_NOTES[req.by]);
+  for (const id of req.blockIds) await event(tx, id, 'lift_requested', req.actor, said);
   return { ok: true, blockIds: req.blockIds };
 }
 
@@ -470,14 +498,7 @@ export async function confirmLift(op: {
       lifted.map((b) => b.id),
     );
     for (const b of lifted) {
-      await event(
-        tx,
-        b.id,
-        'lifted',
-        payload.actor,
-        'The switch confirmed: international calling is allowed again.',
-        now,
-      );
+      await event(tx, b.id, 'lifted', payload.actor, storeNote('history.liftConfirmed'), now);
       await audit(
         {
           action: 'block.lifted',
@@ -494,17 +515,12 @@ export async function confirmLift(op: {
       orderBy: { placedAt: 'desc' },
     });
     if (stillInForce.length) {
-      await reapply(
-        tx,
-        account,
-        stillInForce[0],
-        'A lift the switch confirmed would have undone a block placed while it was on its way.',
-      );
+      await reapply(tx, account, stillInForce[0], 'history.reapplyLateLift');
       await openSyncIssue(tx, account.id, {
         portalState: 'blocked',
         switchState: 'allowed',
         action: 'reapplied_on_switch',
-        detail: `A lift requested by ${payload.actor} reached the switch after block ${stillInForce[0].id} was placed; that block is being placed again on the switch.`,
+        detail: storeNote('history.syncLateLift', { actor: payload.actor, block: stillInForce[0].id }),
       });
     } else if (lifted.length) {
       await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: lifted[0].id });
@@ -541,7 +557,7 @@ export async function refuseLift(
         w.id,
         'lift_requested',
         'switch',
-        `The switch refused the lift (${error.slice(0, 200)}). Support will follow up.`,
+        storeNote('history.liftRefused', { error: error.slice(0, 200) }),
       );
     await audit(
       {
@@ -592,7 +608,7 @@ async function reapply(
   tx: Tx,
   account: { id: string; number: string },
   block: { id: string; reason: BlockReason },
-  why: string,
+  why: 'history.reapplyLateLift' | 'history.reapplyReconcile',
 ) {
   const pending = await tx.switchOperation.count({
     where: { accountNumber: account.number, kind: { in: ['block', 'reapply'] }, status: 'pending' },
@@ -614,7 +630,7 @@ async function reapply(
       payload: JSON.stringify(payload),
     },
   });
-  await event(tx, block.id, 'lift_requested', 'tollgate', `${why} Placing the block again on the switch.`);
+  await event(tx, block.id, 'lift_requested', 'tollgate', storeNote(why));
 }
 
 /**
@@ -636,14 +652,7 @@ export async function confirmPlace(
     await moveSwitchClock(tx, payload.accountId, now);
     if (op.kind === 'reapply') {
       const p = payload as ReapplyPayload;
-      await event(
-        tx,
-        p.blockId,
-        'placed',
-        'tollgate',
-        'Placed again on the switch; the switch confirmed it.',
-        now,
-      );
+      await event(tx, p.blockId, 'placed', 'tollgate', storeNote('history.placedAgain'), now);
       await audit(
         {
           action: 'block.reapplied',
@@ -665,23 +674,12 @@ export async function confirmPlace(
         placedBy: p.actor,
         note: p.note,
         events: {
-          create: [
-            {
-              type: 'placed',
-              at: now,
-              actor: p.actor,
-              detail: 'Placed by support; the switch confirmed it.',
-            },
-          ],
+          create: [{ type: 'placed', at: now, actor: p.actor, detail: storeNote('history.placedBySupport') }],
         },
       },
     });
     await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
-    await cancelQueuedLifts(
-      tx,
-      { id: p.accountId, number: op.accountNumber },
-      'support placed a block on this account',
-    );
+    await cancelQueuedLifts(tx, { id: p.accountId, number: op.accountNumber }, 'support_placed');
     await notice(tx, p.accountId, block.id);
     await audit(
       {
@@ -734,8 +732,10 @@ export type SyncIssueInput = {
 
 async function openSyncIssue(tx: Tx, accountId: string, issue: SyncIssueInput) {
   await tx.syncIssue.create({ data: { accountId, ...issue } });
+  // The audit log stays English: the stored note in words.
+  const detail = { ...issue, detail: storedText(translate('en'), issue.detail) };
   await audit(
-    { action: 'reconcile.difference', accountId, target: { type: 'account', id: accountId }, detail: issue },
+    { action: 'reconcile.difference', accountId, target: { type: 'account', id: accountId }, detail },
     tx,
   );
 }
@@ -789,15 +789,10 @@ export async function reconcileAccount(
           reason,
           placedAt,
           placedBy: 'switch',
-          note: 'Found blocked on the switch by reconciliation.',
+          note: storeNote('history.foundBlocked'),
           events: {
             create: [
-              {
-                type: 'placed',
-                at: placedAt,
-                actor: 'switch',
-                detail: 'The switch reports international calling blocked; the portal follows it.',
-              },
+              { type: 'placed', at: placedAt, actor: 'switch', detail: storeNote('history.followsSwitch') },
             ],
           },
         },
@@ -807,7 +802,7 @@ export async function reconcileAccount(
         portalState: 'allowed',
         switchState: 'blocked',
         action: 'blocked_in_portal',
-        detail: `The switch blocks international calling (${s.reason ?? 'no reason given'}) but the portal showed it allowed. The portal now shows the block.`,
+        detail: storeNote('history.syncBlockedOnSwitch', { reason: switchReason(s.reason) }),
       });
       result = 'blocked_in_portal';
     } else if (portal === 'blocked' && s.internationalCalling === 'allowed') {
@@ -821,17 +816,12 @@ export async function reconcileAccount(
         return 'difference_seen';
       }
       const newest = open.find((b) => b.status === 'active') ?? open[0];
-      await reapply(
-        tx,
-        { id: accountId, number: account.number },
-        newest,
-        'Reconciliation found international calling allowed on the switch while this block is in force.',
-      );
+      await reapply(tx, { id: accountId, number: account.number }, newest, 'history.reapplyReconcile');
       await openSyncIssue(tx, accountId, {
         portalState: 'blocked',
         switchState: 'allowed',
         action: 'reapplied_on_switch',
-        detail: `The portal shows a block in force but the switch allowed international calls. The block is being placed again on the switch.`,
+        detail: storeNote('history.syncAllowedOnSwitch'),
       });
       result = 'reapplied_on_switch';
     }
@@ -873,7 +863,7 @@ export async function recordRequestStep(
 
 /** The block notice reached the mail server for one recipient. */
 export async function recordNoticeSent(tx: Tx, blockId: string, to: string): Promise<void> {
-  await event(tx, blockId, 'notice_sent', 'tollgate', `Block notice emailed to ${to}`);
+  await event(tx, blockId, 'notice_sent', 'tollgate', storeNote('history.noticeEmailed', { to }));
 }
 
 /** Demo data only: a block as the switch placed it, with its calls (lib/demo/seed.ts). */
@@ -903,7 +893,7 @@ export async function seedBlock(
               type: 'placed',
               at: data.placedAt,
               actor: 'switch',
-              detail: 'Fraud monitoring blocked international calling.',
+              detail: storeNote('history.fraudMonitoring'),
             },
           ],
         },

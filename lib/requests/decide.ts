@@ -5,6 +5,7 @@ import { db, type Tx } from '@/lib/server/db';
 import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
 import { recordRequestStep, requestLift } from '@/lib/blocks/lifecycle';
 import { liftRefusal } from '@/lib/blocks/refusals';
+import { storeNote } from '@/lib/i18n/stored';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
 
@@ -98,7 +99,7 @@ export const approveRequest = staffDecision(
       });
       if (!lift.ok) return refuse('conflict', 'outcome.decision.liftRefused', { refusal: liftRefusal(lift) });
     }
-    const step = 'Support called the account holder back and approved the request.';
+    const step = storeNote('history.approvedAfterCall');
     await recordRequestStep(tx, r.blockId, 'request_approved', user.email, step);
     const block = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
     const liftQueued = wasActive && block.status === 'lift_pending';

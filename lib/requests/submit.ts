@@ -13,6 +13,7 @@ import { parseUserPhone } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
 import type { Note } from '@/lib/i18n/note';
+import { storeNote } from '@/lib/i18n/stored';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 
 export const misdialSchema = z.object({
@@ -110,7 +111,7 @@ async function create(
         block.id,
         'request_submitted',
         user.email,
-        kind === 'misdial' ? 'Misdial' : 'Firewall hardened',
+        storeNote('history.submitted', { kind }),
       );
       await audit(
         {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { getDb } from '@/lib/server/db';
+import { storedText } from '@/lib/i18n/stored';
+import { translate } from '@/lib/i18n/translate';
 import { submitFirewall } from '@/lib/requests/submit';
 import { approveRequest } from '@/lib/requests/decide';
 import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
@@ -116,9 +118,13 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       where: { blockId: blockB.id },
       orderBy: { at: 'asc' },
     });
-    expect(events.some((e) => e.type === 'placed' && e.detail?.includes('Placed again on the switch'))).toBe(
-      true,
-    );
+    expect(
+      events.some(
+        (e) =>
+          e.type === 'placed' &&
+          storedText(translate('en'), e.detail)?.includes('Placed again on the switch'),
+      ),
+    ).toBe(true);
     // No "calling is back" email: the account is blocked again.
     expect(
       await getDb().mailMessage.count({

@@ -6,6 +6,7 @@ import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { AccountHistory } from '@/components/staff/account-history';
 import { DecisionForms } from '@/components/staff/decision-forms';
+import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary } from '@/components/staff/request-summary';
@@ -68,7 +69,7 @@ export default async function StaffRequestPage({
           <div className="rounded-md border border-slate-200 bg-white p-3">
             {r.decision.note ? (
               <p>
-                <span className="font-medium">{t('note')}</span> {r.decision.note}
+                <span className="font-medium">{t('note')}</span> <StoredText value={r.decision.note} />
               </p>
             ) : null}
             {r.decision.denyReason ? (
@@ -95,7 +96,7 @@ export default async function StaffRequestPage({
         </p>
         {b.note ? (
           <p>
-            <span className="font-medium">{t('supportNote')}</span> {b.note}
+            <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
           </p>
         ) : null}
         <h3 className="font-semibold">{t('triggers')}</h3>

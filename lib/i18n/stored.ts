@@ -1,0 +1,131 @@
+import { type Note, noteText, type Translate } from '@/lib/i18n/note';
+import { blockReasons } from '@/lib/switch/events-schema';
+
+// Words the system writes into a text column that a page shows later (BlockEvent.detail, Block.note,
+// UnblockRequest/DestinationAllowance.decisionNote, SyncIssue.detail) are kept as a Note: a catalogue
+// key under "history." and its values, so each reader sees them in their own language. The same
+// columns also hold words a person typed (an agent's note): those stay exactly as written. Rows
+// written before this (plain English sentences) are recognised and translated too. Pure and
+// isomorphic: no catalogue is imported here.
+
+const PREFIX = 'note:';
+const NAMESPACE = 'history.';
+
+/** A value a stored note may carry: text, a number, or another history note or block reason label. */
+type StoredValue = string | number | Note;
+
+/** The column text for `key` (a catalogue key under "history.") and its `values`. */
+export function storeNote(key: `history.${string}`, values?: Record<string, StoredValue>): string {
+  return PREFIX + JSON.stringify(values ? { key, values } : { key });
+}
+
+const isValue = (v: unknown): v is StoredValue =>
+  typeof v === 'string' || typeof v === 'number' || isNote(v, [NAMESPACE, 'staff.labels.reason.']);
+
+function isNote(v: unknown, namespaces: string[]): v is Note {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const { key, values } = v as { key?: unknown; values?: unknown };
+  if (typeof key !== 'string' || !namespaces.some((n) => key.startsWith(n))) return false;
+  if (values === undefined) return true;
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) return false;
+  return Object.values(values).every(isValue);
+}
+
+// What the system wrote in English before notes were stored (exact sentences, and the ones with a value).
+const LEGACY_EXACT: Record<string, Note> = {
+  'Closed without a decision: the block was lifted.': { key: 'history.closedByLift' },
+  'Granted by support from the account page.': { key: 'history.grantedFromAccount' },
+  'Found blocked on the switch by reconciliation.': { key: 'history.foundBlocked' },
+  'Placed by support; the switch confirmed it.': { key: 'history.placedBySupport' },
+  'The switch reports international calling blocked; the portal follows it.': {
+    key: 'history.followsSwitch',
+  },
+  'Fraud monitoring blocked international calling.': { key: 'history.fraudMonitoring' },
+  'Support called the account holder back and approved the request.': { key: 'history.approvedAfterCall' },
+  Misdial: { key: 'history.submitted', values: { kind: 'misdial' } },
+  'Firewall hardened': { key: 'history.submitted', values: { kind: 'firewall' } },
+  'A lift the switch confirmed would have undone a block placed while it was on its way. Placing the block again on the switch.':
+    { key: 'history.reapplyLateLift' },
+  'Reconciliation found international calling allowed on the switch while this block is in force. Placing the block again on the switch.':
+    { key: 'history.reapplyReconcile' },
+  'The portal shows a block in force but the switch allowed international calls. The block is being placed again on the switch.':
+    { key: 'history.syncAllowedOnSwitch' },
+  'Lift cancelled: the switch placed a new block on this account.': { key: 'history.liftCancelledNewBlock' },
+  'Lift cancelled: a newer block is still in force on the switch.': { key: 'history.liftCancelledNewer' },
+  'Lift cancelled: support placed a block on this account.': { key: 'history.liftCancelledManual' },
+  'Lifted on the switch': { key: 'history.liftedOnSwitch' },
+  'The switch confirmed: international calling is allowed again.': { key: 'history.liftConfirmed' },
+  'Placed again on the switch; the switch confirmed it.': { key: 'history.placedAgain' },
+  'Every SIP password named in the block was changed': { key: 'history.liftPolicy' },
+  'Lifted by support': { key: 'history.liftStaff' },
+};
+
+const LEGACY_PATTERNS: [RegExp, (m: RegExpMatchArray) => Note][] = [
+  [
+    /^(\d+) suspicious call\(s\)$/,
+    (m) => ({ key: 'history.suspiciousCalls', values: { count: Number(m[1]) } }),
+  ],
+  [/^(\d+) recipient\(s\)$/, (m) => ({ key: 'history.recipients', values: { count: Number(m[1]) } })],
+  [
+    /^Unblock request approved by support after a call with the account holder \(\w+\)$/,
+    () => ({ key: 'history.liftRequest' }),
+  ],
+  [
+    /^The switch refused the lift \((.*)\)\. Support will follow up\.$/s,
+    (m) => ({ key: 'history.liftRefused', values: { error: m[1]! } }),
+  ],
+  [/^Block notice emailed to (.+)$/, (m) => ({ key: 'history.noticeEmailed', values: { to: m[1]! } })],
+  [
+    /^The switch blocks international calling \((.*)\) but the portal showed it allowed\. The portal now shows the block\.$/,
+    (m) => ({
+      key: 'history.syncBlockedOnSwitch',
+      values: { reason: switchReason(m[1] === 'no reason given' ? null : m[1]!) },
+    }),
+  ],
+  [
+    /^A lift requested by (.+) reached the switch after block (\S+) was placed; that block is being placed again on the switch\.$/,
+    (m) => ({ key: 'history.syncLateLift', values: { actor: m[1]!, block: m[2]! } }),
+  ],
+];
+
+/**
+ * The reason the switch gave for a block, as a stored note value: its label when it is one of the
+ * block reasons (staff.labels.reason.*), "no reason given" for none, else the switch's own word.
+ */
+export function switchReason(reason: string | null | undefined): StoredValue {
+  if (!reason) return { key: 'history.noReason' };
+  return (blockReasons as readonly string[]).includes(reason)
+    ? { key: `staff.labels.reason.${reason}` }
+    : reason;
+}
+
+/**
+ * What a stored column holds: the Note the system stored (or a legacy English sentence it wrote,
+ * recognised), else the person's own words as a string; null for an empty column. A "note:" text that
+ * is not a well-formed history note is a person's words.
+ */
+export function readStored(raw: string | null | undefined): Note | string | null {
+  if (raw === null || raw === undefined || raw === '') return null;
+  if (raw.startsWith(PREFIX)) {
+    try {
+      const v: unknown = JSON.parse(raw.slice(PREFIX.length));
+      if (isNote(v, [NAMESPACE])) return v;
+    } catch {
+      // not ours: shown as written
+    }
+    return raw;
+  }
+  const exact = LEGACY_EXACT[raw];
+  if (exact) return exact;
+  for (const [re, note] of LEGACY_PATTERNS) {
+    const m = raw.match(re);
+    if (m) return note(m);
+  }
+  return raw;
+}
+
+/** A stored column in words for the reader of `t` (a translator over the whole catalogue); null when empty. */
+export function storedText(t: Translate, raw: string | null | undefined): string | null {
+  const v = readStored(raw);
+  return v === null || typeof v === 'string' ? v : noteText(t, v);
+}

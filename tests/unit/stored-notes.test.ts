@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { readStored, storedText, storeNote, switchReason } from '@/lib/i18n/stored';
+import { translate } from '@/lib/i18n/translate';
+import en from '@/messages/en.json';
+
+const english = translate('en');
+const spanish = translate('es');
+const englishHistory = Object.values(en.history);
+
+// What the system wrote into BlockEvent.detail, Block.note, decision notes and SyncIssue.detail
+// before it stored notes: these rows exist in databases today and must read in Spanish too.
+const LEGACY: [written: string, inEnglishNow?: string][] = [
+  ['Closed without a decision: the block was lifted.'],
+  ['Granted by support from the account page.'],
+  ['Found blocked on the switch by reconciliation.'],
+  ['Placed by support; the switch confirmed it.'],
+  ['The switch reports international calling blocked; the portal follows it.'],
+  ['Fraud monitoring blocked international calling.'],
+  ['Support called the account holder back and approved the request.'],
+  ['Misdial'],
+  ['Firewall hardened'],
+  ['3 suspicious call(s)', '3 suspicious calls'],
+  ['1 suspicious call(s)', '1 suspicious call'],
+  ['2 recipient(s)', '2 recipients'],
+  ['Block notice emailed to dana@acme.example'],
+  [
+    'A lift the switch confirmed would have undone a block placed while it was on its way. Placing the block again on the switch.',
+  ],
+  [
+    'Reconciliation found international calling allowed on the switch while this block is in force. Placing the block again on the switch.',
+  ],
+  [
+    'The portal shows a block in force but the switch allowed international calls. The block is being placed again on the switch.',
+  ],
+  [
+    'A lift requested by sam@tollgate.example reached the switch after block cmblock1 was placed; that block is being placed again on the switch.',
+  ],
+  [
+    'The switch blocks international calling (no reason given) but the portal showed it allowed. The portal now shows the block.',
+  ],
+  [
+    'The switch blocks international calling (high_risk_destination) but the portal showed it allowed. The portal now shows the block.',
+    'The switch blocks international calling (High-risk destination) but the portal showed it allowed. The portal now shows the block.',
+  ],
+  ['Lift cancelled: the switch placed a new block on this account.'],
+  ['Lift cancelled: a newer block is still in force on the switch.'],
+  ['Lift cancelled: support placed a block on this account.'],
+  ['Lifted on the switch'],
+  ['The switch confirmed: international calling is allowed again.'],
+  ['The switch refused the lift (switch said no). Support will follow up.'],
+  ['Placed again on the switch; the switch confirmed it.'],
+  ['Every SIP password named in the block was changed'],
+  ['Lifted by support'],
+  [
+    'Unblock request approved by support after a call with the account holder (misdial)',
+    'Unblock request approved by support after a call with the account holder',
+  ],
+];
+
+/** English history sentences (their fixed words, split at placeholders) found in `text`. */
+const englishIn = (text: string) =>
+  englishHistory
+    .flatMap((v) => v.split(/\{[^}]*\}+/))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 12 && text.includes(s));
+
+describe('notes the system stores in a text column', () => {
+  it('round-trip: stored as a history note, read back as that note', () => {
+    const raw = storeNote('history.noticeEmailed', { to: 'dana@acme.example' });
+    expect(readStored(raw)).toEqual({ key: 'history.noticeEmailed', values: { to: 'dana@acme.example' } });
+    expect(storedText(english, raw)).toBe('Block notice emailed to dana@acme.example');
+    expect(storedText(spanish, raw)).toBe('Aviso de bloqueo enviado por correo a dana@acme.example');
+    expect(storedText(spanish, storeNote('history.suspiciousCalls', { count: 1 }))).toBe(
+      '1 llamada sospechosa',
+    );
+  });
+
+  it('a nested note (the switch’s reason) reads in the reader’s language too', () => {
+    const raw = storeNote('history.syncBlockedOnSwitch', { reason: switchReason('hotspot_source_ip') });
+    expect(storedText(english, raw)).toContain('(Source IP in a fraud hotspot)');
+    expect(storedText(spanish, raw)).toMatch(/^El switch bloquea/);
+    expect(englishIn(storedText(spanish, raw)!)).toEqual([]);
+    expect(
+      storedText(spanish, storeNote('history.syncBlockedOnSwitch', { reason: switchReason(null) })),
+    ).toContain('(sin motivo indicado)');
+    // A word the switch made up is shown as the switch wrote it.
+    expect(switchReason('velocity')).toBe('velocity');
+  });
+
+  it('every sentence written before notes reads the same in English and reads in Spanish', () => {
+    for (const [written, now] of LEGACY) {
+      const note = readStored(written);
+      expect(typeof note, written).toBe('object');
+      expect(storedText(english, written), written).toBe(now ?? written);
+      const es = storedText(spanish, written)!;
+      expect(es, written).not.toBe(now ?? written);
+      expect(englishIn(es), written).toEqual([]);
+    }
+  });
+
+  it('a person’s words stay as written, whatever they look like', () => {
+    expect(storedText(spanish, 'Spoke with the owner; a receptionist typo.')).toBe(
+      'Spoke with the owner; a receptionist typo.',
+    );
+    expect(storedText(spanish, 'note: call back after 5')).toBe('note: call back after 5');
+    // Only history notes are read as notes: any other key stays text (no page renders arbitrary keys).
+    const other = 'note:{"key":"staff.labels.reason.manual"}';
+    expect(readStored(other)).toBe(other);
+    expect(readStored('note:{"key":"history.placedAgain","values":{"x":{"key":"mail.hello"}}}')).toEqual(
+      'note:{"key":"history.placedAgain","values":{"x":{"key":"mail.hello"}}}',
+    );
+    expect(readStored(null)).toBeNull();
+    expect(readStored('')).toBeNull();
+  });
+});
