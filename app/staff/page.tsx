@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceQueue } from '@/components/allowance/allowance-queue';
 import { QueueList } from '@/components/staff/queue-list';
 import { SearchResults } from '@/components/staff/search-results';
@@ -25,7 +25,7 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
   const queueAfter = readCursor(timeIdKey, first(sp.queueAfter));
   const searchAfter = readCursor(searchCursor, first(sp.searchAfter));
   const [queue, search, sync] = await Promise.all([
-    listQueue(user, queueAfter.ok ? queueAfter.key : null),
+    listQueue(user, queueAfter.ok ? queueAfter.key : null, await getLocale()),
     q ? searchAccounts(user, q, searchAfter.ok ? searchAfter.key : null) : Promise.resolve(null),
     openSyncIssues(),
   ]);

@@ -1,5 +1,6 @@
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
+import { noteText, type Translate } from '@/lib/i18n/note';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { isFirewallCheck } from '@/lib/requests/doors';
@@ -13,6 +14,7 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
   const language = r.submittedBy ? localeOf(r.submittedBy) : null;
   const doors = await getTranslations('doors');
   const s = await getTranslations('staff.summary');
+  const all = await getTranslations();
   const country = accountCountry(r.account.country);
   const phone = describeDialled(r.callbackPhone, country).display;
   return (
@@ -31,7 +33,7 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
         </p>
         {r.callback.warning ? (
           <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">
-            {s('doNotCall', { warning: r.callback.warning })}
+            {s('doNotCall', { warning: noteText(all as unknown as Translate, r.callback.warning) })}
           </p>
         ) : null}
         {r.callback.source === 'typed' && r.callback.onFile ? (

@@ -4,7 +4,7 @@ import type { AuditAction } from '@/lib/audit/names';
 import { hashPassword } from '@/lib/auth/password';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db } from '@/lib/server/db';
-import { notesText } from '@/lib/i18n/note';
+import { noteText, notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { assessPassword } from '@/lib/passwords/strength';
 import { checkCallbackNumber } from '@/lib/phone/callback';
@@ -53,7 +53,7 @@ export async function createAccount(
   if (!isTimeZone(a.timeZone)) throw new CommandError(`unknown time zone ${a.timeZone}`);
   if (!isSupportedCountry(a.country)) throw new CommandError(`unknown country ${a.country}`);
   const phone = a.phone === undefined ? null : checkCallbackNumber(a.phone, a.country);
-  if (phone && !phone.ok) throw new CommandError(`--phone: ${phone.message}`);
+  if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
   return db.customerAccount.create({ data: { ...a, phone: phone?.ok ? phone.e164 : null } });

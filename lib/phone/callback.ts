@@ -8,47 +8,41 @@ import { describeDialled, parseUserPhone } from './format';
 
 export type CallbackCheck =
   | { ok: true; e164: string }
-  /** note: the reason for the person who typed it (catalogue outcome.callback.*); message: the same in English, for staff pages and the operator CLI. */
-  | { ok: false; reason: 'invalid' | 'high_cost' | 'block_destination'; message: string; note: Note };
+  /** note: the reason (catalogue outcome.callback.*), country names already in the reader's `locale`. */
+  | { ok: false; reason: 'invalid' | 'high_cost' | 'block_destination'; note: Note };
 
 /**
  * Reads a callback number typed by a person in `accountCountry` (E.164 or national) and refuses it
  * when it is invalid, in a high-cost range (lib/phone/format.ts HighCost: premium rate, international
  * networks +882/+883, satellite +870/+881, NANP outside the US and Canada) or in one of
  * `blockDestinations` (the destinations of the block's trigger calls, as switch-written numbers).
+ * `locale` (BCP 47, default "en") is the language of the reader of the note: it names the countries.
  */
 export function checkCallbackNumber(
   input: string,
   accountCountry: CountryCode,
   blockDestinations: string[] = [],
+  locale = 'en',
 ): CallbackCheck {
   const e164 = parseUserPhone(input, accountCountry);
-  if (!e164)
-    return {
-      ok: false,
-      reason: 'invalid',
-      message: 'Enter a valid phone number (with the country code if it is not in your account’s country).',
-      note: { key: 'outcome.callback.invalid' },
-    };
-  const d = describeDialled(e164, accountCountry);
+  if (!e164) return { ok: false, reason: 'invalid', note: { key: 'outcome.callback.invalid' } };
+  const d = describeDialled(e164, accountCountry, locale);
   if (d.highCost) {
     return {
       ok: false,
       reason: 'high_cost',
-      message: `${d.display} is a high-cost number (${d.countryName ?? 'outside any country'}): support cannot call it back. Enter an ordinary landline or mobile number.`,
       note: {
         key: 'outcome.callback.highCost',
         values: { number: d.display, country: d.countryName ?? { key: 'outcome.callback.noCountry' } },
       },
     };
   }
-  const destinations = blockDestinations.map((to) => describeDialled(to, accountCountry));
+  const destinations = blockDestinations.map((to) => describeDialled(to, accountCountry, locale));
   const same = destinations.find((x) => x.country !== null && x.country === d.country);
   if (same && d.international) {
     return {
       ok: false,
       reason: 'block_destination',
-      message: `${d.display} is in ${same.countryName ?? 'a destination'} that this block stopped calls to: support cannot call it back. Enter a number in another country.`,
       note: {
         key: 'outcome.callback.blockDestination',
         values: { number: d.display, country: same.countryName ?? { key: 'outcome.callback.aDestination' } },

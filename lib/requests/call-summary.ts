@@ -14,7 +14,7 @@ export type CallEvidence = {
 
 export type CallSummary = {
   count: number;
-  /** Destination country names, most frequent first; `null` stands for unparseable numbers (pages say "unknown" in the reader's language). */
+  /** Destination country names in the reader's locale, most frequent first; `null` stands for unparseable numbers (pages say "unknown" in the reader's language). */
   countries: (string | null)[];
   first: Date | null;
   last: Date | null;
@@ -22,10 +22,18 @@ export type CallSummary = {
   spanSec: number;
 };
 
-export function summarizeCalls(calls: CallEvidence[], accountCountry: CountryCode): CallSummary {
+/**
+ * How many trigger calls, to which countries (named in `locale`, a BCP 47 tag, default "en", by
+ * Intl.DisplayNames), over which time span, for an account in `accountCountry`.
+ */
+export function summarizeCalls(
+  calls: CallEvidence[],
+  accountCountry: CountryCode,
+  locale = 'en',
+): CallSummary {
   const tally = new Map<string | null, number>();
   for (const c of calls) {
-    const name = describeDialled(c.to, accountCountry).countryName ?? null;
+    const name = describeDialled(c.to, accountCountry, locale).countryName ?? null;
     tally.set(name, (tally.get(name) ?? 0) + 1);
   }
   const times = calls.map((c) => c.at.getTime());

@@ -7,8 +7,11 @@ import { callbackSource, checkCallbackNumber } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { judge } from './evidence';
 
-/** Everything an agent needs on the callback, or null (→ 404). */
-export async function getRequestForStaff(user: CurrentUser, id: string) {
+/**
+ * Everything an agent needs on the callback, or null (→ 404). Country names (call summary, callback
+ * warning) are in `locale`, the page's language (BCP 47; default "en").
+ */
+export async function getRequestForStaff(user: CurrentUser, id: string, locale = 'en') {
   assertStaff(user);
   const r = await db.unblockRequest.findUnique({
     where: { id },
@@ -37,7 +40,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
     }),
   ]);
   const person = (uid: string | null) => people.find((p) => p.id === uid) ?? null;
-  const { summary, likelihood, markedCallIds } = judge(r);
+  const { summary, likelihood, markedCallIds } = judge(r, locale);
   const a = r.account;
   const b = r.block;
   // Checked again at display time: requests sent before the rule, or a number that became high-risk.
@@ -45,6 +48,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
     r.callbackPhone,
     accountCountry(a.country),
     b.calls.map((c) => c.to),
+    locale,
   );
   return {
     id: r.id,
@@ -59,7 +63,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string) {
       source: callbackSource(r.callbackPhone, a.phone),
       onFile: a.phone,
       safe: check.ok,
-      warning: check.ok ? null : check.message,
+      warning: check.ok ? null : check.note,
     },
     checklist: r.checklist ? (JSON.parse(r.checklist) as Record<string, boolean>) : null,
     submittedBy: person(r.submittedById),

@@ -25,10 +25,11 @@ function markedCalls(json: string | null): string[] {
   }
 }
 
-export function judge(r: Input) {
+/** The call summary (country names in `locale`, BCP 47, default "en") and the misdial hint of a request. */
+export function judge(r: Input, locale = 'en') {
   const country = accountCountry(r.account.country);
   return {
-    summary: summarizeCalls(r.block.calls, country),
+    summary: summarizeCalls(r.block.calls, country, locale),
     likelihood: misdialLikelihood({
       accountCountry: country,
       timeZone: r.account.timeZone,

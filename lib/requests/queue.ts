@@ -12,8 +12,9 @@ const PAGE = 100;
 // and keeps the answer, keyed by everything it reads. At most JUDGED_MAX entries, oldest dropped.
 const JUDGED_MAX = 5000;
 const judged = new Map<string, ReturnType<typeof judge>>();
-function judgeOnce(r: Parameters<typeof judge>[0] & { id: string }) {
+function judgeOnce(r: Parameters<typeof judge>[0] & { id: string }, locale: string) {
   const key = JSON.stringify([
+    locale,
     r.id,
     r.kind,
     r.intendedNumber,
@@ -25,7 +26,7 @@ function judgeOnce(r: Parameters<typeof judge>[0] & { id: string }) {
   ]);
   let v = judged.get(key);
   if (!v) {
-    v = judge(r);
+    v = judge(r, locale);
     judged.set(key, v);
     if (judged.size > JUDGED_MAX) judged.delete(judged.keys().next().value!);
   }
@@ -36,9 +37,14 @@ function judgeOnce(r: Parameters<typeof judge>[0] & { id: string }) {
  * One page of pending unblock requests, oldest first (createdAt, then id), each with its evidence
  * summarised and judged. `after` is the decoded keyset cursor of the previous page (null = the
  * oldest page); `next` is the cursor of the following page or null. `total` counts every pending one.
+ * Country names in the summaries are in `locale` (the page's, BCP 47; default "en").
  * Throws (assertStaff) for a caller who is not staff.
  */
-export async function listQueue(user: CurrentUser, after: { at: Date; id: string } | null = null) {
+export async function listQueue(
+  user: CurrentUser,
+  after: { at: Date; id: string } | null = null,
+  locale = 'en',
+) {
   assertStaff(user);
   const [rows, total] = await Promise.all([
     db.unblockRequest.findMany({
@@ -62,7 +68,7 @@ export async function listQueue(user: CurrentUser, after: { at: Date; id: string
   ]);
   const now = Date.now();
   const items = rows.slice(0, PAGE).map((r) => {
-    const { summary, likelihood } = judgeOnce(r);
+    const { summary, likelihood } = judgeOnce(r, locale);
     return {
       id: r.id,
       kind: r.kind,

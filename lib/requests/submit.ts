@@ -13,6 +13,7 @@ import { parseUserPhone } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
 import type { Note } from '@/lib/i18n/note';
+import { localeOf } from '@/lib/i18n/locales';
 import { storeNote } from '@/lib/i18n/stored';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 
@@ -79,6 +80,7 @@ async function create(
     input.callbackPhone,
     country,
     block.calls.map((c) => c.to),
+    localeOf(user),
   );
   const built = build(
     country,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { callbackSource, checkCallbackNumber } from '@/lib/phone/callback';
+import { noteText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
 
 const somaliBlock = ['+252611234567', '00252611234568'];
 
@@ -8,7 +10,10 @@ describe('callback numbers support may call', () => {
     expect(checkCallbackNumber('+252 61 123 4567', 'US', somaliBlock)).toMatchObject({
       ok: false,
       reason: 'block_destination',
-      message: expect.stringMatching(/Somalia/),
+      note: {
+        key: 'outcome.callback.blockDestination',
+        values: { number: '+252 61 123 4567', country: 'Somalia' },
+      },
     });
     // From a Somali account, a Somali number is the office itself.
     expect(checkCallbackNumber('+252 61 123 4567', 'SO', somaliBlock)).toEqual({
@@ -20,14 +25,14 @@ describe('callback numbers support may call', () => {
     expect(checkCallbackNumber('+882 13 10 0123', 'US')).toMatchObject({
       ok: false,
       reason: 'high_cost',
-      message: expect.stringMatching(/International Networks/),
+      note: { key: 'outcome.callback.highCost', values: { country: 'International Networks' } },
     });
     expect(checkCallbackNumber('+881 6 123 45678', 'GB')).toMatchObject({ ok: false, reason: 'high_cost' });
     expect(checkCallbackNumber('1-900-555-0123', 'US')).toMatchObject({ ok: false, reason: 'high_cost' });
     expect(checkCallbackNumber('+1 876 210 1234', 'US')).toMatchObject({
       ok: false,
       reason: 'high_cost',
-      message: expect.stringMatching(/Jamaica/),
+      note: { values: { country: 'Jamaica' } },
     });
   });
   it('accepts ordinary numbers and returns E.164', () => {
@@ -40,6 +45,20 @@ describe('callback numbers support may call', () => {
       e164: '+12125550100',
     });
     expect(checkCallbackNumber('not a phone', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+  it('names the country in the reader’s language, and says it all in the catalogue', () => {
+    const check = checkCallbackNumber('+1 284 494 1234', 'US', [], 'es');
+    expect(check).toMatchObject({ ok: false, reason: 'high_cost' });
+    if (check.ok) return;
+    const words = noteText(translate('es'), check.note);
+    expect(words).toContain('Islas Vírgenes Británicas');
+    expect(words).not.toMatch(/British|support cannot|Enter an/);
+    const network = checkCallbackNumber('+882 13 10 0123', 'US', [], 'es');
+    expect(network.ok ? null : noteText(translate('es'), network.note)).not.toContain(
+      'International Networks',
+    );
+    const english = checkCallbackNumber('+1 284 494 1234', 'US');
+    expect(english.ok ? null : noteText(translate('en'), english.note)).toContain('British Virgin Islands');
   });
   it('says whether the number is on file', () => {
     expect(callbackSource('+12125550100', '+12125550100')).toBe('on_file');

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
@@ -26,7 +26,7 @@ export default async function StaffRequestPage({
   const l = await getTranslations('staff.labels');
   const t = await getTranslations('staff.requestPage');
   const user = await requireStaff();
-  const r = await getRequestForStaff(user, (await params).id);
+  const r = await getRequestForStaff(user, (await params).id, await getLocale());
   if (!r) notFound();
   const done = (await searchParams).done;
   const b = r.block;
