@@ -143,6 +143,18 @@ describe('the inputs that failed before', () => {
       ).countries,
     ).toEqual(['Somalia', null]);
   });
+  it('the queue summary names countries and networks in the agent’s language', () => {
+    const row = { at: new Date(), durationSec: 0, sipUsername: 'x', sourceIp: 'y' };
+    const calls = [
+      { ...row, to: '+4930123456' },
+      { ...row, to: '+4930123457' },
+      { ...row, to: '+88213100456' },
+    ];
+    expect(summarizeCalls(calls, 'US').countries).toEqual(['Germany', 'International Networks']);
+    const es = summarizeCalls(calls, 'US', 'es').countries;
+    expect(es[0]).toBe('Alemania');
+    expect(es[1]).not.toBe('International Networks');
+  });
   it('+882, +883 and +881 are named as international networks and satellite, with a high-cost flag', () => {
     expect(describeDialled('+88213100456', 'US')).toMatchObject({
       countryName: 'International Networks',
