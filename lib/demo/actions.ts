@@ -1,6 +1,7 @@
 'use server';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { fail, succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
 import { simulateFraud } from '@/lib/demo/simulate-fraud';
 
@@ -12,11 +13,6 @@ const schema = z.object({
 export const simulateFraudAction = userAction(schema, async (input, { user }) => {
   const r = await simulateFraud(user, input.accountNumber, input.to);
   if (r === 'not_found') notFound();
-  if (r === 'unavailable')
-    return { message: 'The simulated switch did not answer. Is `npm run demo` still running?' };
-  return {
-    ok: true,
-    message:
-      'The simulated switch saw fraudulent calls and is blocking the account. This page updates in a few seconds.',
-  };
+  if (r === 'unavailable') return fail('unavailable', 'app.demo.noSwitch');
+  return succeed(undefined, { key: 'app.demo.blocking' });
 });

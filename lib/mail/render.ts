@@ -45,9 +45,10 @@ async function recipient(p: Payload, to: string) {
 
 function context(timeZone: string, lang: Locale): MailContext {
   const e = env();
+  const t = mailTranslator(lang);
   return {
-    t: mailTranslator(lang),
-    provider: e.PROVIDER_NAME,
+    t,
+    provider: e.PROVIDER_NAME ?? t('mail.providerDefault'),
     support: e.SUPPORT_CONTACT,
     appUrl: e.APP_URL,
     timeZone,

@@ -41,7 +41,8 @@ const schema = z.object({
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
   /** zxcvbn guesses (log10) a new SIP password must reach; 18 ≈ 3 years of one GPU on a captured MD5 digest. */
   SIP_PASSWORD_MIN_GUESSES_LOG10: z.coerce.number().int().min(10).max(40).default(18),
-  PROVIDER_NAME: z.string().min(1).default('Your VoIP provider'),
+  /** Unset: emails say "your VoIP provider" in the recipient's language (mail.providerDefault). */
+  PROVIDER_NAME: z.string().min(1).optional(),
   SUPPORT_CONTACT: z.string().min(1).default('support@example.com'),
   /** Demo only: enables the dev mailbox and the simulator controls. Never set in production. */
   TOLLGATE_DEMO: z.enum(['0', '1']).default('0'),

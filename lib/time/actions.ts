@@ -1,5 +1,6 @@
 'use server';
 import { z } from 'zod';
+import { fail, succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
 import { adoptBrowserTimeZone, chooseTimeZone } from '@/lib/time/zone';
 
@@ -12,13 +13,17 @@ export const adoptBrowserTimeZoneAction = userAction(
   { allowUnverified: true },
 );
 
-const tzSchema = z.object({ timeZone: z.string().min(1, 'Choose a time zone.').max(64) });
+const tzSchema = z.object({
+  timeZone: z.string().min(1, 'outcome.field.timeZone').max(64, 'outcome.field.timeZone'),
+});
 
+/** The profile's time zone form (FormData `timeZone`, an IANA zone); an unknown zone changes nothing. */
 export const chooseTimeZoneAction = userAction(tzSchema, async (input, { user, meta }) => {
+  const unknown = { key: 'outcome.field.timeZone' };
   if (!(await chooseTimeZone(user, input.timeZone, meta)))
-    return {
-      message: 'Choose a time zone from the list.',
-      fieldErrors: { timeZone: ['Choose a time zone from the list.'] },
-    };
-  return { ok: true, message: `Times are now shown in ${input.timeZone.replace(/_/g, ' ')}.` };
+    return fail<unknown>('invalid', unknown.key, undefined, { timeZone: [unknown] });
+  return succeed(undefined, {
+    key: 'profile.timeZone.saved',
+    values: { zone: input.timeZone.replace(/_/g, ' ') },
+  });
 });

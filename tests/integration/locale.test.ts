@@ -109,6 +109,10 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     expect(next.text).toContain('25 nov 2026, 10:14 CET');
     expect(next.text).toContain(es.mail.blockNotice.whatToDo);
     expect(next.text).not.toContain(en.mail.blockNotice.whatToDo);
+    // No PROVIDER_NAME configured: the provider is named in the recipient's language too.
+    expect(first.text).toContain(en.mail.providerDefault);
+    expect(next.text).toContain(es.mail.providerDefault);
+    expect(next.text).not.toContain(en.mail.providerDefault);
     expect(
       await getDb().auditLog.count({ where: { action: 'profile.locale_changed', actorId: user.id } }),
     ).toBe(1);

@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CurrentUser } from '@/lib/auth/session';
+import { getDb } from '@/lib/server/db';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+
+// Issue 15: the time-zone form answers in the user's language, through the real action wrapper.
+// The session and the request headers are the edge (Next's cookies() and headers() exist only in a request).
+
+const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
+vi.mock('@/lib/auth/session', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  currentUser: async () => session.user,
+}));
+vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  requestMeta: async () => ({ ip: '192.0.2.82', userAgent: 'vitest' }),
+}));
+
+const { chooseTimeZoneAction } = await import('@/lib/time/actions');
+
+const form = (fields: Record<string, string>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  return f;
+};
+
+describe.each(dialects())('the time-zone form in the user’s language on %s', (dialect) => {
+  beforeAll(() => useFreshDb(dialect));
+
+  async function user(locale: 'en' | 'es'): Promise<CurrentUser> {
+    const u = await getDb().user.create({
+      data: { email: `tz-${crypto.randomUUID()}@test.example`, locale },
+    });
+    return {
+      id: u.id,
+      email: u.email,
+      name: null,
+      role: 'customer',
+      timeZone: u.timeZone,
+      locale,
+      sessionId: 's',
+      mfaEnrolled: false,
+      mfaVerified: false,
+    };
+  }
+
+  it('a Spanish user is told in Spanish; an unknown zone changes nothing', async () => {
+    session.user = await user('es');
+    expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'America/Mexico_City' }))).toEqual({
+      ok: true,
+      message: 'Ahora las horas se muestran en America/Mexico City.',
+    });
+    expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'Mars/Olympus' }))).toEqual({
+      ok: false,
+      message: 'Elija una zona horaria de la lista.',
+      fieldErrors: { timeZone: ['Elija una zona horaria de la lista.'] },
+      values: {},
+    });
+    expect(await chooseTimeZoneAction(undefined, form({ timeZone: '' }))).toMatchObject({
+      fieldErrors: { timeZone: ['Elija una zona horaria de la lista.'] },
+    });
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: session.user.id } })).timeZone).toBe(
+      'America/Mexico_City',
+    );
+  });
+
+  it('an English user reads the same in English', async () => {
+    session.user = await user('en');
+    expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'Asia/Tokyo' }))).toEqual({
+      ok: true,
+      message: 'Times are now shown in Asia/Tokyo.',
+    });
+  });
+});
