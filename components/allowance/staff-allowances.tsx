@@ -10,6 +10,8 @@ import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './
 import { Section } from '@/components/ui/section';
 
 const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'refused']);
+// Why an allowance ended (DestinationAllowance.endReason): ours are codes; the switch's refusal shows as it sent it.
+const END_REASONS = new Set(['expired', 'ended_on_switch', 'ended_by_staff']);
 
 /** The staff account page's destination allowances: requests to decide, allowances in force, a grant form. */
 export async function StaffAllowances({
@@ -29,6 +31,7 @@ export async function StaffAllowances({
   ]);
   const at = (d: Date | null) =>
     d ? formatWhen(d, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }) : '—';
+  const endReason = (r: string | null) => (r && END_REASONS.has(r) ? t(`endReason.${r}`) : (r ?? ''));
   return (
     <Section id="allowances-title" title={t('title')}>
       {list.length === 0 ? (
@@ -54,7 +57,9 @@ export async function StaffAllowances({
                     ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: storedText(all as unknown as Translate, a.note)! }) : t('decided', { by: a.decidedBy })}`
                     : ''}
                   {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
-                  {a.endedAt ? ` · ${t('endedAt', { at: at(a.endedAt), reason: a.endReason ?? '' })}` : ''}
+                  {a.endedAt
+                    ? ` · ${t('endedAt', { at: at(a.endedAt), reason: endReason(a.endReason) })}`
+                    : ''}
                 </p>
                 {a.status === 'requested' ? (
                   <AllowanceDecisionForms allowanceId={a.id} label={label} />

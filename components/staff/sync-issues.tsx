@@ -16,10 +16,13 @@ type Item = {
 
 // What Tollgate did about it, by SyncIssue.action; an action without a message shows its code.
 const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch']);
+// What each side said (SyncIssue.portalState / switchState); anything else shows as stored.
+const STATES = new Set(['blocked', 'allowed']);
 
 /** Accounts where the portal and the switch disagreed: what each said, and what Tollgate did (blocked wins). */
 export function SyncIssues({ items }: { items: Item[] }) {
   const t = useTranslations('staff.sync');
+  const stateLabel = (s: string) => (STATES.has(s) ? t(`state.${s}`) : s);
   if (!items.length) return <p>{t('empty')}</p>;
   return (
     <ul className="flex flex-col gap-3">
@@ -39,8 +42,8 @@ export function SyncIssues({ items }: { items: Item[] }) {
             </h3>
             <p className="text-sm">
               {t.rich('found', {
-                portal: i.portalState,
-                switchState: i.switchState,
+                portal: stateLabel(i.portalState),
+                switchState: stateLabel(i.switchState),
                 when: () => <When at={i.detectedAt} />,
                 b: (c) => <strong>{c}</strong>,
               })}{' '}
