@@ -157,6 +157,10 @@ test.describe('in Spanish', () => {
     await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
     await expect(page.getByRole('heading', { level: 1, name: blockHeading })).toBeVisible();
     await expect(page.getByRole('link', { name: es('block.reset') })).toBeVisible();
+    // What the system wrote on the timeline reads in Spanish too (a stored note, not an English sentence).
+    const placed = page.getByRole('listitem').filter({ hasText: es('timeline.placed') });
+    await expect(placed).toContainText(es('history.suspiciousCalls', { count: 2 }));
+    await expect(placed).not.toContainText(/suspicious/i);
     await expectAccessible(page);
 
     // Misdial request.
@@ -245,6 +249,10 @@ test.describe('in Spanish', () => {
     ).toBeVisible();
     await expect(hits.getByText(es('staff.search.pending', { count: 1 }), { exact: false })).toBeVisible();
     await expectAccessible(sam);
+    // The queue names the block's destinations in the agent's language (Intl.DisplayNames).
+    const queued = sam.getByRole('article', { name: new RegExp(escape(`(${c.number})`)) });
+    await expect(queued).toContainText('Alemania, Somalia');
+    await expect(queued).not.toContainText('Germany');
 
     const [req] = query<{ id: string }>(
       `SELECT r.id FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`,
