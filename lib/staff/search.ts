@@ -98,7 +98,7 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
 
 /**
  * A page of a broad search: accounts after number `after` walked in number order (the unique index
- * on number), each tested against the same indexes' rule, until `limit` hits or `WALK_MAX` accounts.
+ * on number), each tested against the same indexes' rule, until `limit` hits or `walkMax` accounts.
  * `last` is the number of the last account tested when the walk stopped early (the next page starts
  * after it), else null.
  *
@@ -111,12 +111,13 @@ async function broadMatches(
   q: string,
   after: string,
   limit: number,
+  walkMax: number,
 ): Promise<{ hits: Hit[]; last: string | null }> {
   if (isPostgres()) {
     const like = likeEscape(q);
     const hits = await db.$queryRaw<Hit[]>`
       SELECT a."id", a."number" FROM (
-        SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${WALK_MAX}
+        SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
       ) a
       WHERE tollgate_fold(a."number") LIKE '%' || tollgate_fold(${like}) || '%'
         OR tollgate_fold(a."name") LIKE '%' || tollgate_fold(${like}) || '%'
@@ -128,19 +129,20 @@ async function broadMatches(
     if (hits.length >= limit) return { hits, last: null };
     const [walk] = await db.$queryRaw<{ n: bigint; last: string | null }[]>`
       SELECT count(*) AS n, max("number") AS last FROM (
-        SELECT "number" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${WALK_MAX}
+        SELECT "number" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
       ) w`;
-    return { hits, last: Number(walk.n) < WALK_MAX ? null : walk.last };
+    return { hits, last: Number(walk.n) < walkMax ? null : walk.last };
   }
   const needle = fold(q);
   const hits: Hit[] = [];
   let from = after;
-  for (let walked = 0; walked < WALK_MAX;) {
-    const batch = await db.$queryRaw<Hit[] & { name: string; emails: string; usernames: string }[]>`
+  for (let walked = 0; walked < walkMax;) {
+    const size = Math.min(WALK_BATCH, walkMax - walked);
+    const batch = await db.$queryRaw<(Hit & { name: string; emails: string; usernames: string })[]>`
       SELECT a."id", a."number", a."name",
         (SELECT json_group_array(u."email") FROM "Membership" mb JOIN "User" u ON u."id" = mb."userId" WHERE mb."accountId" = a."id") AS emails,
         (SELECT json_group_array(c."username") FROM "SipCredential" c WHERE c."accountId" = a."id") AS usernames
-      FROM "CustomerAccount" a WHERE a."number" > ${from} ORDER BY a."number" LIMIT ${Math.min(WALK_BATCH, WALK_MAX - walked)}`;
+      FROM "CustomerAccount" a WHERE a."number" > ${from} ORDER BY a."number" LIMIT ${size}`;
     for (const a of batch) {
       walked++;
       from = a.number;
@@ -153,7 +155,7 @@ async function broadMatches(
       if (texts.some((x) => fold(x).includes(needle))) hits.push({ id: a.id, number: a.number });
       if (hits.length >= limit) return { hits, last: null };
     }
-    if (batch.length < WALK_BATCH) return { hits, last: null };
+    if (batch.length < size) return { hits, last: null };
   }
   return { hits, last: from };
 }
@@ -165,14 +167,15 @@ async function broadMatches(
  * Returns `{ hits, next }`: at most 25 hits; `next` is the cursor of the following page or null.
  * A broad query (more than SPARSE_CAP matches in a column) tests at most WALK_MAX accounts per
  * page, so one of its pages may hold fewer than 25 hits and still have a `next`.
- * `opts.sparseCap` overrides SPARSE_CAP (tests use it to take the broad path on small data).
+ * `opts.sparseCap` and `opts.walkMax` override SPARSE_CAP and WALK_MAX (tests use them to take
+ * the broad path, and to stop its walk early, on small data).
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function searchAccounts(
   user: CurrentUser,
   raw: string,
   after: { number: string } | null = null,
-  opts: { sparseCap?: number } = {},
+  opts: { sparseCap?: number; walkMax?: number } = {},
 ) {
   assertStaff(user);
   const q = raw.trim().slice(0, 100);
@@ -181,7 +184,7 @@ export async function searchAccounts(
   const narrow = await narrowMatches(q, from, LIMIT + 1, opts.sparseCap ?? SPARSE_CAP);
   const { hits: ids, last: walkedTo } = narrow
     ? { hits: narrow, last: null }
-    : await broadMatches(q, from, LIMIT + 1);
+    : await broadMatches(q, from, LIMIT + 1, opts.walkMax ?? WALK_MAX);
   const rows = await db.customerAccount.findMany({
     where: { id: { in: ids.slice(0, LIMIT).map((r) => r.id) } },
     orderBy: { number: 'asc' },

@@ -25,7 +25,7 @@ async function allSearchPages(
   user: CurrentUser,
   q: string,
   between: () => Promise<void> = async () => {},
-  opts: { sparseCap?: number } = {},
+  opts: { sparseCap?: number; walkMax?: number } = {},
 ) {
   const seen: string[] = [];
   let after: { number: string } | null = null;
@@ -136,6 +136,8 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
   it.each([
     ['narrow', {}],
     ['broad', { sparseCap: 0 }],
+    // A walk stopped after 20 accounts: short pages, each with a cursor after the last one tested.
+    ['broad, short walks', { sparseCap: 0, walkMax: 20 }],
   ])(
     '%s search results page by account number: no account repeated or skipped while accounts are added',
     async (_path, opts) => {
