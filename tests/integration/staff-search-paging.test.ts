@@ -17,12 +17,20 @@ const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
 const agent = () => makeStaff();
 
-/** Every page of a search, following `next`; the callback runs between pages. */
-async function allSearchPages(user: CurrentUser, q: string, between: () => Promise<void> = async () => {}) {
+/**
+ * Every page of a search, following `next`; the callback runs between pages. `sparseCap: 0` takes
+ * the broad path (walk accounts in number order) that a query matching thousands of accounts takes.
+ */
+async function allSearchPages(
+  user: CurrentUser,
+  q: string,
+  between: () => Promise<void> = async () => {},
+  opts: { sparseCap?: number; walkMax?: number } = {},
+) {
   const seen: string[] = [];
   let after: { number: string } | null = null;
   for (let i = 0; i < 100; i++) {
-    const page = await searchAccounts(user, q, after);
+    const page = await searchAccounts(user, q, after, opts);
     seen.push(...page.hits.map((h) => h.number));
     if (!page.next) return seen;
     const read = readCursor(searchCursor, page.next);
@@ -98,7 +106,13 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     for (const [what, q] of cases) {
       const numbers = await allSearchPages(staff, q);
       expect(numbers, `${what}: ${q}`).toContain(account.number);
+      // The broad path (accounts walked in number order, each tested) finds exactly the same.
+      expect(await allSearchPages(staff, q, undefined, { sparseCap: 0 }), `${what}, broad: ${q}`).toEqual(
+        numbers,
+      );
     }
+    expect((await searchAccounts(staff, `zz${tag}zz`, null, { sparseCap: 0 })).hits).toEqual([]);
+    expect((await searchAccounts(staff, `${tag}%ners`, null, { sparseCap: 0 })).hits).toEqual([]);
     expect((await searchAccounts(staff, `zz${tag}zz`)).hits).toEqual([]);
     // Wildcards typed by the agent are literal, not LIKE patterns.
     expect((await searchAccounts(staff, `${tag}%ners`)).hits).toEqual([]);
@@ -111,27 +125,44 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
       where: { id: account.id },
       data: { name: 'Clínica Dental Peñalara' },
     });
-    for (const q of ['penalara', 'Peñalara', 'PEÑALARA', 'clinica dental', 'Clínica'])
+    for (const q of ['penalara', 'Peñalara', 'PEÑALARA', 'clinica dental', 'Clínica']) {
       expect(await allSearchPages(staff, q), q).toContain(account.number);
+      expect(await allSearchPages(staff, q, undefined, { sparseCap: 0 }), `${q}, broad`).toContain(
+        account.number,
+      );
+    }
   });
 
-  it('search results page by account number: no account repeated or skipped while accounts are added', async () => {
-    const tag = crypto.randomBytes(4).toString('hex');
-    const made: string[] = [];
-    const add = async (i: number) => made.push((await bareAccount(`Paging ${tag} ${i}`)).number);
-    for (let i = 0; i < 60; i++) await add(i);
-    const before = [...made].sort();
-    let extra = 60;
-    const seen = await allSearchPages(staff, `Paging ${tag}`, async () => {
-      await add(extra++);
-      await add(extra++);
-    });
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(seen).toEqual([...seen].sort());
-    // Every account that existed when paging began is seen exactly once; new ones at most once.
-    for (const n of before) expect(seen.filter((x) => x === n)).toHaveLength(1);
-    expect(seen.every((n) => made.includes(n))).toBe(true);
-  });
+  it.each([
+    ['narrow', {}],
+    ['broad', { sparseCap: 0 }],
+    // A walk stopped after 20 accounts: short pages, each with a cursor after the last one tested.
+    ['broad, short walks', { sparseCap: 0, walkMax: 20 }],
+  ])(
+    '%s search results page by account number: no account repeated or skipped while accounts are added',
+    async (_path, opts) => {
+      const tag = crypto.randomBytes(4).toString('hex');
+      const made: string[] = [];
+      const add = async (i: number) => made.push((await bareAccount(`Paging ${tag} ${i}`)).number);
+      for (let i = 0; i < 60; i++) await add(i);
+      const before = [...made].sort();
+      let extra = 60;
+      const seen = await allSearchPages(
+        staff,
+        `Paging ${tag}`,
+        async () => {
+          await add(extra++);
+          await add(extra++);
+        },
+        opts,
+      );
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toEqual([...seen].sort());
+      // Every account that existed when paging began is seen exactly once; new ones at most once.
+      for (const n of before) expect(seen.filter((x) => x === n)).toHaveLength(1);
+      expect(seen.every((n) => made.includes(n))).toBe(true);
+    },
+  );
 
   it('the queue pages oldest first by (createdAt, id): no request repeated or skipped while requests arrive', async () => {
     const t0 = new Date('2001-01-01T00:00:00Z').getTime();
