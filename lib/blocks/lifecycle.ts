@@ -133,6 +133,7 @@ async function cancelQueuedLifts(
   const [why, note] = CANCELLED[cause];
   const ops = await tx.switchOperation.findMany({
     where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
+    select: { id: true, attempts: true },
   });
   if (!ops.length) return;
   await tx.switchOperation.updateMany({
@@ -155,9 +156,20 @@ async function cancelQueuedLifts(
     await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
 }
 
-async function notice(tx: Tx, accountId: string, blockId: string) {
+/** Queues the block notice to every member; returns the block's timeline row saying so, to be written by the caller. */
+async function queueNotice(tx: Tx, accountId: string, blockId: string) {
   const queued = await queueMailToMembers(tx, accountId, 'block_notice', { blockId });
-  await event(tx, blockId, 'notice_queued', 'tollgate', storeNote('history.recipients', { count: queued }));
+  return {
+    blockId,
+    type: 'notice_queued' as const,
+    at: new Date(),
+    actor: 'tollgate',
+    detail: storeNote('history.recipients', { count: queued }),
+  };
+}
+
+async function notice(tx: Tx, accountId: string, blockId: string) {
+  await tx.blockEvent.create({ data: await queueNotice(tx, accountId, blockId) });
 }
 
 // ------------------------------------------------------------------------------------ switch events
@@ -204,11 +216,12 @@ export async function applySwitchEvent(
 ): Promise<EventApplied> {
   return db.$transaction(async (tx): Promise<EventApplied> => {
     const { inbox } = ctx;
-    const locked = await lockAccountByNumber(tx, e.data.accountNumber);
+    // The lock's own statement returns the account (id, switch clock): no separate read.
+    const account = await lockAccountByNumber(tx, e.data.accountNumber);
     const row = await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { status: true } });
     const claimable = !row || (CLAIMABLE as readonly string[]).includes(row.status);
     if (!claimable) return { kind: 'duplicate' };
-    if (!locked) {
+    if (!account) {
       if (!row)
         await tx.switchEvent.create({
           data: { ...inbox, status: 'unknown_account', processedAt: new Date() },
@@ -220,7 +233,6 @@ export async function applySwitchEvent(
         });
       return { kind: 'unknown_account' };
     }
-    const account = await tx.customerAccount.findUniqueOrThrow({ where: { number: e.data.accountNumber } });
     const at = new Date(e.occurredAt);
     const stale = account.switchChangedAt !== null && at < account.switchChangedAt;
     if (e.type === 'block.placed' && stale && !ctx.switchState) {
@@ -253,6 +265,9 @@ export async function applySwitchEvent(
       return { kind: 'stale' };
     }
     await cancelQueuedLifts(tx, account, 'new_block');
+    // Flat inserts, not a nested create: Prisma follows a nested create with a read of the whole
+    // block, and writes each child row with its own INSERT. Here: the block, its calls in one
+    // statement, and its two timeline rows (placed, notice queued) in one statement.
     const block = await tx.block.create({
       data: {
         accountId: account.id,
@@ -260,28 +275,33 @@ export async function applySwitchEvent(
         placedAt: at,
         placedBy: 'switch',
         sourceEventId: e.id,
-        calls: {
-          create: e.data.calls.map((c) => ({
-            at: new Date(c.at),
-            sipUsername: c.from,
-            to: c.to,
-            sourceIp: c.sourceIp,
-            durationSec: c.durationSec,
-          })),
-        },
-        events: {
-          create: [
-            {
-              type: 'placed',
-              at,
-              actor: 'switch',
-              detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
-            },
-          ],
-        },
       },
+      select: { id: true },
     });
-    await notice(tx, account.id, block.id);
+    if (e.data.calls.length)
+      await tx.triggerCall.createMany({
+        data: e.data.calls.map((c) => ({
+          blockId: block.id,
+          at: new Date(c.at),
+          sipUsername: c.from,
+          to: c.to,
+          sourceIp: c.sourceIp,
+          durationSec: c.durationSec,
+        })),
+      });
+    const noticed = await queueNotice(tx, account.id, block.id);
+    await tx.blockEvent.createMany({
+      data: [
+        {
+          blockId: block.id,
+          type: 'placed',
+          at,
+          actor: 'switch',
+          detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
+        },
+        noticed,
+      ],
+    });
     await moveSwitchClock(tx, account.id, at, account);
     await audit(
       {

@@ -26,11 +26,19 @@ export async function queueMailToMembers<T extends MailTemplate>(
   template: T,
   payload: Omit<MailPayload<T>, 'userId'>,
 ): Promise<number> {
-  const members = await tx.membership.findMany({
-    where: { accountId, user: { disabled: false } },
-    include: { user: { select: { id: true, email: true } } },
+  // One read (the users, filtered by membership) and one insert, whatever the number of members.
+  const members = await tx.user.findMany({
+    where: { disabled: false, memberships: { some: { accountId } } },
+    select: { id: true, email: true },
   });
-  for (const m of members)
-    await queueMail(tx, m.user.email, template, { ...payload, userId: m.user.id } as MailPayload<T>);
+  if (!members.length) return 0;
+  const check = MAIL_PAYLOADS[template];
+  await tx.mailMessage.createMany({
+    data: members.map((u) => ({
+      to: u.email,
+      template,
+      payload: JSON.stringify(check.parse({ ...payload, userId: u.id })),
+    })),
+  });
   return members.length;
 }
