@@ -115,7 +115,7 @@ async function firstLoadJs(url: string, cookie: string): Promise<number> {
 }
 
 /** The demo data the pages show: Dana's blocked account's block and a credential to reset. */
-function demoIds(databaseUrl: string) {
+export function demoIds(databaseUrl: string) {
   const db = new Database(databaseUrl.replace(/^file:/, ''), { readonly: true });
   try {
     const block = db

@@ -1,0 +1,228 @@
+// Issue 14, goal 6: Lighthouse 12.2.3 on the sign-in page, the dashboard, a block page and a SIP
+// password reset page of the production build (a fresh demo-seeded portal, `bench/server.ts`), the
+// last three signed in as the demo customer with a real session whose cookie Lighthouse sends with
+// every request (`extraHeaders`). Each page is audited `BENCH_LH_RUNS` (3) times per preset in a fresh
+// headless Chromium (`CHROME_PATH`, default /usr/bin/chromium, launched by chrome-launcher) and the
+// median of each category score is reported, with the audits that lost points in any run.
+// `BENCH_LH_PAGES` (e.g. `signIn,resetPage`) audits only some of them.
+// Presets (`BENCH_LH_PRESETS`, default `mobile,desktop`): `mobile` is Lighthouse's default (Moto G
+// Power screen, simulated slow 4G and 4× CPU slowdown), `desktop` its desktop preset
+// (core/config/desktop-config.js: 1350×940, simulated dense 4G, no CPU slowdown). Goal 6:
+// performance ≥ 95 and accessibility 100 on each page. Scores are reported, never asserted: the
+// performance score depends on this shared machine's load. Checks: every run finished without a
+// Lighthouse runtime error (a run that hit one is redone, at most twice), on the page asked for (a
+// signed-in page that lands on /sign-in fails).
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse, { desktopConfig, type Config, type Flags, type Result } from 'lighthouse';
+import { envInt, machine, median, runBench, type BenchResult } from './harness/report';
+import { demoIds } from './pages';
+import { BENCH_SECRET, startPortal } from './server';
+import { sessionCookie } from './session';
+
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+type Category = (typeof CATEGORIES)[number];
+const PRESETS = { mobile: undefined, desktop: desktopConfig } satisfies Record<string, Config | undefined>;
+type Preset = keyof typeof PRESETS;
+
+/** Chromium flags: headless without a sandbox (root here), as the e2e suite runs it. */
+const CHROME_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** One audit that did not score 1 in a category that counts it (weight > 0). */
+interface Lost {
+  id: string;
+  category: Category;
+  weight: number;
+  score: number;
+  title: string;
+  displayValue?: string;
+  /** The first items of the audit's table (e.g. the console errors, the long tasks), as JSON. */
+  items: string[];
+}
+
+interface RunScores {
+  scores: Record<Category, number>;
+  metrics: Record<string, number>;
+  lost: Lost[];
+  /** Where the main thread went: the first rows of `bootup-time` and `long-tasks` (diagnostics, no weight). */
+  diagnostics: Record<string, string[]>;
+  finalUrl: string;
+  runtimeError?: string;
+}
+
+const METRICS = [
+  'first-contentful-paint',
+  'largest-contentful-paint',
+  'total-blocking-time',
+  'cumulative-layout-shift',
+  'speed-index',
+] as const;
+
+/** Up to five rows of an audit's details table, each as JSON cut to 300 characters. */
+function itemsOf(details: Result['audits'][string]['details']): string[] {
+  const items = details && 'items' in details && Array.isArray(details.items) ? details.items : [];
+  return items.slice(0, 5).map((i) => JSON.stringify(i).slice(0, 300));
+}
+
+/** The scores (0–100), the metrics (ms; CLS unitless) and the audits that lost points of one report. */
+function scoresOf(lhr: Result): RunScores {
+  const scores = {} as Record<Category, number>;
+  const lost: Lost[] = [];
+  for (const c of CATEGORIES) {
+    const cat = lhr.categories[c];
+    scores[c] = Math.round((cat?.score ?? 0) * 100);
+    for (const ref of cat?.auditRefs ?? []) {
+      const a = lhr.audits[ref.id];
+      if (ref.weight > 0 && a && a.score !== null && a.score < 1)
+        lost.push({
+          id: ref.id,
+          category: c,
+          weight: ref.weight,
+          score: a.score,
+          title: a.title,
+          displayValue: a.displayValue,
+          items: itemsOf(a.details),
+        });
+    }
+  }
+  const metrics = Object.fromEntries(METRICS.map((m) => [m, lhr.audits[m]?.numericValue ?? NaN]));
+  return {
+    scores,
+    metrics,
+    lost,
+    diagnostics: Object.fromEntries(
+      ['bootup-time', 'long-tasks'].map((id) => [id, itemsOf(lhr.audits[id]?.details)]),
+    ),
+    finalUrl: lhr.finalDisplayedUrl,
+    runtimeError: lhr.runtimeError ? `${lhr.runtimeError.code}: ${lhr.runtimeError.message}` : undefined,
+  };
+}
+
+/** One Lighthouse run in a fresh Chromium: a cold cache, as a first visit. */
+async function audit(url: string, preset: Preset, cookie: string | null): Promise<RunScores> {
+  const chrome = await chromeLauncher.launch({
+    chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    chromeFlags: CHROME_FLAGS,
+  });
+  try {
+    const flags: Flags = {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: [...CATEGORIES],
+      extraHeaders: cookie ? { Cookie: cookie } : undefined,
+    };
+    const r = await lighthouse(url, flags, PRESETS[preset]);
+    if (!r) throw new Error(`Lighthouse returned no result for ${url}`);
+    return scoresOf(r.lhr);
+  } finally {
+    chrome.kill();
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  const startedAt = new Date().toISOString();
+  const runs = envInt('BENCH_LH_RUNS', 3);
+  const presets = (process.env.BENCH_LH_PRESETS ?? 'mobile,desktop').split(',').map((p) => p.trim());
+  for (const p of presets)
+    if (!(p in PRESETS)) throw new Error(`BENCH_LH_PRESETS: unknown preset ${JSON.stringify(p)}`);
+  const portal = await startPortal();
+  try {
+    const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
+    const { blockId, credentialId } = demoIds(portal.databaseUrl);
+    const pages: Record<string, { path: string; signedIn: boolean }> = {
+      signIn: { path: '/sign-in', signedIn: false },
+      dashboard: { path: '/', signedIn: true },
+      blockPage: { path: `/blocks/${blockId}`, signedIn: true },
+      resetPage: { path: `/credentials/${credentialId}/reset`, signedIn: true },
+    };
+    const only = process.env.BENCH_LH_PAGES?.split(',').map((p) => p.trim());
+    if (only) for (const name of Object.keys(pages)) if (!only.includes(name)) delete pages[name];
+    // The server's first request of each page compiles nothing but warms its caches: not a visitor's.
+    for (const p of Object.values(pages))
+      await (await fetch(`${portal.url}${p.path}`, { headers: p.signedIn ? { cookie } : {} })).text();
+
+    const checks: BenchResult['checks'] = [];
+    const summary: Record<string, string> = {};
+    const data: Record<string, unknown> = {};
+    for (const preset of presets as Preset[]) {
+      for (const [name, page] of Object.entries(pages)) {
+        const url = `${portal.url}${page.path}`;
+        const got: RunScores[] = [];
+        let retried = 0;
+        for (let i = 0; i < runs; i++) {
+          let r = await audit(url, preset, page.signedIn ? cookie : null);
+          // A trace Chromium failed to record (NO_NAVSTART, seen here under load) says nothing about
+          // the page: run again, at most twice, and report how often.
+          for (let k = 0; k < 2 && r.runtimeError; k++, retried++)
+            r = await audit(url, preset, page.signedIn ? cookie : null);
+          got.push(r);
+        }
+        const errors = got.filter((g) => g.runtimeError).map((g) => g.runtimeError);
+        const wrongPage = got.filter((g) => new URL(g.finalUrl).pathname !== page.path);
+        checks.push({
+          name: `${preset} ${name}: every run audited ${page.path}`,
+          ok: errors.length === 0 && wrongPage.length === 0,
+          detail:
+            errors.length || wrongPage.length
+              ? `${errors.join('; ')} ${wrongPage.map((g) => `landed on ${g.finalUrl}`).join('; ')}`.trim()
+              : `${runs} runs${retried ? ` (${retried} retried after a Lighthouse runtime error)` : ''}`,
+        });
+        const med = Object.fromEntries(
+          CATEGORIES.map((c) => [c, median(got.map((g) => g.scores[c]))]),
+        ) as Record<Category, number>;
+        const metrics = Object.fromEntries(METRICS.map((m) => [m, median(got.map((g) => g.metrics[m]))]));
+        // Every audit that lost points in some run, with how many runs it lost them in.
+        const lost = new Map<string, Lost & { runs: number }>();
+        for (const g of got)
+          for (const l of g.lost) {
+            const key = `${l.category}/${l.id}`;
+            const seen = lost.get(key);
+            if (seen) seen.runs++;
+            else lost.set(key, { ...l, runs: 1 });
+          }
+        const goal = med.performance >= 95 && med.accessibility === 100;
+        summary[`${preset} ${name}`] =
+          `perf ${med.performance}, a11y ${med.accessibility}, best practices ${med['best-practices']}, ` +
+          `SEO ${med.seo} (runs: perf ${got.map((g) => g.scores.performance).join('/')}), ` +
+          `goal ${goal ? 'met' : 'NOT met'}`;
+        const lostLine = [...lost.values()].map(
+          (l) => `${l.category}/${l.id}${l.displayValue ? ` (${l.displayValue})` : ''} ×${l.runs}`,
+        );
+        if (lostLine.length) summary[`${preset} ${name} lost points`] = lostLine.join(', ');
+        data[`${preset}/${name}`] = {
+          url: page.path,
+          median: med,
+          metricsMs: metrics,
+          runs: got.map((g) => ({ scores: g.scores, metrics: g.metrics, diagnostics: g.diagnostics })),
+          lost: [...lost.values()],
+          goalMet: goal,
+        };
+      }
+    }
+    return {
+      name: 'lighthouse',
+      title: 'Lighthouse 12.2.3: sign-in, dashboard, block and reset pages (issue 14, goal 6)',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: await machine(),
+      params: { runs, presets, chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium', flags: CHROME_FLAGS },
+      checks,
+      ok: checks.every((c) => c.ok),
+      summary,
+      data,
+    };
+  } finally {
+    portal.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) runBench(run);
