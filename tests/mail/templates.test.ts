@@ -85,6 +85,33 @@ describe('mail templates', () => {
     }
   });
 
+  it('a Spanish block notice names the source IP’s country in Spanish too (a real address, not a documentation range)', () => {
+    const at = new Date('2026-11-25T09:13:58Z');
+    const m = blockNotice(
+      {
+        recipient: { email: 'dana@acme.example', name: null },
+        account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
+        block: { id: 'blk1', reason: 'high_risk_destination', placedAt: at },
+        calls: [
+          {
+            at,
+            sipUsername: 'acme-reception',
+            to: '+252611234567',
+            sourceIp: '185.220.101.47',
+            durationSec: 0,
+          },
+        ],
+        credentials: [{ username: 'acme-reception', label: 'Reception desk' }],
+        link: null,
+      },
+      { ...ctx(), t: mailTranslator('es'), locale: 'es' },
+    );
+    for (const body of [m.text, m.html]) {
+      expect(body).toContain('Desde la dirección de internet 185.220.101.47 (Alemania)');
+      expect(body).not.toContain('Germany');
+    }
+  });
+
   it('a time zone of the recipient changes every time shown', () => {
     const m = blockNotice({ ...baseOf(), link: null }, ctx('Europe/Berlin'));
     expect(m.text).toContain('Nov 25, 2026, 10:13:58 AM GMT+1');

@@ -58,7 +58,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
         t('mail.blockNotice.callCredential', { credential: label(c.sipUsername) }),
         t('mail.blockNotice.callIp', {
           ip: c.sourceIp,
-          country: placeIp(c.sourceIp).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
+          country: placeIp(c.sourceIp, ctx.locale).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
         }),
         t('mail.blockNotice.callDuration', { s: c.durationSec }),
       ],
