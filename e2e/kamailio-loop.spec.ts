@@ -4,6 +4,7 @@
 // events. Nothing here is skipped: missing Debian packages are installed as root, otherwise it fails.
 import type { Page } from '@playwright/test';
 import { DEMO, expect, signIn, test } from './support/fixtures';
+import { freeUdpPort } from '../tests/kamailio/harness';
 import { demoPassword, startLoop, type Loop } from './support/kamailio';
 
 const SOMALIA = '+252611234567';
@@ -24,8 +25,8 @@ test.afterAll(async () => {
 });
 
 // SIPp: each resolves with exit code 0 only when the scenario's expected answers arrived.
-const register = (username: string, password: string) =>
-  loop.sipp({ scenario: 'register.xml', service: username, username, password });
+const register = (username: string, password: string, localPort?: number) =>
+  loop.sipp({ scenario: 'register.xml', service: username, username, password, localPort });
 const registerRejected = (username: string, password: string) =>
   loop.sipp({ scenario: 'register-rejected.xml', service: username, username, password });
 const call = (username: string, password: string, to: string) =>
@@ -68,6 +69,13 @@ const acmeBlocks = () =>
     `SELECT b.id, b.status, b.reason, b."sourceEventId", b."liftedBy" FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = 'ACC-1001' ORDER BY b."placedAt"`,
   );
 
+/** The "Registered devices" section's bindings of one SIP credential (its top-level items, not their flags). */
+const deviceItems = (page: Page, username: string) =>
+  page
+    .getByRole('region', { name: 'Registered devices' })
+    .getByRole('list', { name: `Devices registered as ${username}` })
+    .locator(':scope > li');
+
 const credentialRow = (page: Page, username: string) =>
   page
     .getByRole('list', { name: 'Your SIP credentials' })
@@ -94,12 +102,14 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
   test.setTimeout(90_000);
   const context = await browser.newContext({ baseURL: loop.portal.url });
   const page = await context.newPage();
+  let oldPhonePort = 0;
   try {
     await test.step('before: the phone registers, national calls connect, ACC-1001 is allowed on both sides', async () => {
       expect(await switchState('ACC-1001')).toBe('allowed');
       expect(acmeBlocks()).toEqual([]);
       const r = await register('acme-reception', OLD.reception);
       expect(r.code, r.output).toBe(0);
+      oldPhonePort = r.localPort;
       expect(await registrations('acme-reception')).toHaveLength(1);
       await expectCallConnected('acme-reception', OLD.reception, NATIONAL);
 
@@ -158,6 +168,11 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
       ).toBeVisible();
       await expect(page.getByRole('table')).toContainText('+252 61 123 4567');
       await expect(credentialRow(page, 'acme-reception')).toContainText('Password not changed yet');
+      // The page shows the phone's binding as the switch has it (the old password's).
+      await expect(deviceItems(page, 'acme-reception')).toHaveCount(1);
+      await expect(deviceItems(page, 'acme-reception')).toContainText(
+        `sip:acme-reception@127.0.0.1:${oldPhonePort}`,
+      );
 
       // acme-pbx first: the block names only acme-reception (the refused call), so it stays.
       newPbx = await rotate(page, 'acme-pbx', true);
@@ -171,19 +186,38 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
       expect(newReception).not.toBe(OLD.reception);
       // The rotation ended the phone's registration on the switch (it registered with the old password).
       expect(await registrations('acme-reception')).toEqual([]);
+      await expect(
+        page
+          .getByRole('region', { name: 'Registered devices' })
+          .getByRole('heading', { name: /acme-reception/ })
+          .locator('xpath=..'),
+      ).toContainText('No device is registered with this SIP password right now.');
     });
 
+    let newPhonePort = 0;
     await test.step('the old passwords get 401, the new ones register (200)', async () => {
-      for (const [username, old, fresh] of [
-        ['acme-reception', OLD.reception, newReception],
-        ['acme-pbx', OLD.pbx, newPbx],
+      // The phone comes back from another UDP port than before, so its new binding has another Contact.
+      do newPhonePort = await freeUdpPort();
+      while (newPhonePort === oldPhonePort);
+      for (const [username, old, fresh, port] of [
+        ['acme-reception', OLD.reception, newReception, newPhonePort],
+        ['acme-pbx', OLD.pbx, newPbx, undefined],
       ] as const) {
         const rejected = await registerRejected(username, old);
         expect(rejected.code, `${username} with the old password: ${rejected.output}`).toBe(0);
-        const ok = await register(username, fresh);
+        const ok = await register(username, fresh, port);
         expect(ok.code, `${username} with the new password: ${ok.output}`).toBe(0);
         expect(await registrations(username)).toHaveLength(1);
       }
+    });
+
+    await test.step('the page shows the phone back with the new password, and not the old binding', async () => {
+      await page.reload();
+      const items = deviceItems(page, 'acme-reception');
+      await expect(items).toHaveCount(1);
+      await expect(items).toContainText(`sip:acme-reception@127.0.0.1:${newPhonePort}`);
+      await expect(items).toContainText('Tollgate-SIPp-Phone/1.0');
+      await expect(items).not.toContainText(`127.0.0.1:${oldPhonePort}`);
     });
 
     await test.step('the policy lifts the block through the switch, and +252… connects', async () => {
