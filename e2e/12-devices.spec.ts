@@ -94,6 +94,38 @@ test('registered devices: a switch that fails shows "could not load", and the re
   await expect(bindingsOf(page, w.desk.username)).toHaveCount(1);
 });
 
+test('registered devices: a slow switch times out into "could not load", and the rest of the page is not held', async ({
+  page,
+}) => {
+  const w = await blockedAccountWithDevices({ desk: [office], pbx: [] });
+  await signIn(page, w.user);
+  // The switch holds this account's registration reads for 60 s: far past the portal's budget
+  // (SWITCH_API_TIMEOUT_MS, 2 s in e2e/support/global-setup.ts; docs/switch-api.md). Nothing else is slow.
+  const scopes = [w.desk.username, w.pbx.username];
+  for (const scope of scopes) await setFaults(scope, { delayMs: 60_000, pathContains: '/registrations' });
+  try {
+    // The whole document (the streamed devices section included) arrives while the switch still
+    // holds both reads: were the page waiting for the switch, this navigation would time out.
+    await page.goto(`/blocks/${w.blockId}`, { timeout: 20_000 });
+    await expect(
+      page.getByRole('heading', { name: `International calling blocked on ${w.name} (${w.number})` }),
+    ).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Calls that triggered the block' })).toBeVisible();
+    // The switch client gave up at its timeout (no retries on a page read): each credential says so.
+    await expect(
+      devices(page).getByText(
+        'Could not load the registered devices from the switch just now. Reload the page to try again.',
+      ),
+    ).toHaveCount(2);
+    await expect(devices(page)).not.toContainText('Asking the switch which devices are registered');
+    await expectAccessible(page);
+  } finally {
+    await clearFaults(...scopes);
+  }
+  await page.reload();
+  await expect(bindingsOf(page, w.desk.username)).toHaveCount(1);
+});
+
 test('source IPs carry their country on the block page, in the notice email and in the staff console', async ({
   browser,
 }) => {
