@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { db, type Tx } from '@/lib/server/db';
+import { db } from '@/lib/server/db';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
 import type { AuditAction } from '@/lib/audit/names';
@@ -8,6 +8,7 @@ import { localeOf } from '@/lib/i18n/locales';
 import { storeNote } from '@/lib/i18n/stored';
 import { lockAccount } from '@/lib/server/db/lock';
 import { countryName } from '@/lib/phone/format';
+import { accountBlocked as blocked } from './blocked';
 import { queueAllowanceDelete, queueAllowancePut } from './operations';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 
@@ -40,11 +41,6 @@ export const endAllowanceSchema = z.object({ allowanceId: id });
 export type StaffAllowanceOutcome = Outcome;
 
 const hoursFrom = (now: Date, hours: number) => new Date(now.getTime() + hours * 3600_000);
-
-/** The account is blocked in the portal: an allowance only means something while a block is in force. */
-async function blocked(tx: Tx, accountId: string) {
-  return (await tx.block.count({ where: { accountId, status: { in: ['active', 'lift_pending'] } } })) > 0;
-}
 
 /** A decision about allowance `a` is done: its audit row (`action`, `detail`) and the agent's note `outcome.allowance.<note>`. */
 const decided = (

@@ -5,6 +5,7 @@ import { db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
+import { accountBlocked } from './blocked';
 import { notifyAllowance } from './notify';
 
 // Allowance changes go through the switch outbox (SwitchOperation rows), like lifts and manual
@@ -212,13 +213,22 @@ export async function endAllowance(
       data: { status: 'ended', endedAt: new Date(), endReason },
     });
     if (moved.count !== 1) return false;
-    await notifyAllowance(tx, a.id, 'allowance_ended');
+    // "Calls to X are blocked again" is only true while the account is blocked: once the block is
+    // lifted, the end of an allowance changes nothing for the customer, so nobody is emailed.
+    const stillBlocked = await accountBlocked(tx, a.accountId);
+    if (stillBlocked) await notifyAllowance(tx, a.id, 'allowance_ended');
     await audit(
       {
         action: 'allowance.ended',
         accountId: a.accountId,
         target: { type: 'destination_allowance', id: a.id },
-        detail: { country: a.country, until: a.until?.toISOString(), endReason, confirmedBy: 'switch' },
+        detail: {
+          country: a.country,
+          until: a.until?.toISOString(),
+          endReason,
+          confirmedBy: 'switch',
+          emailed: stillBlocked,
+        },
       },
       tx,
     );

@@ -3,6 +3,7 @@ import { memberOf } from '@/lib/accounts/queries';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { assertStaff } from '@/lib/auth/session';
+import { accountBlocked } from './blocked';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
 export type AllowanceView = {
@@ -32,14 +33,23 @@ const view = (a: Omit<AllowanceView, 'denial'> & { decisionNote: string | null }
   denial: a.status === 'denied' ? a.decisionNote : null,
 });
 
-/** The allowances of the account of one of the user's blocks, newest first (at most 20); [] for any other id. */
+/**
+ * The allowances of the account of one of the user's blocks, newest first (at most 20); [] for any
+ * other id. An allowance still in force on the switch while the account is no longer blocked
+ * (accountBlocked) comes back with status `unneeded`: every country can be called, so the page shows
+ * no "calls allowed until…" and no countdown for it; an ended one, `endedUnblocked` (not "blocked again").
+ */
 export async function allowancesForBlockPage(userId: string, accountId: string): Promise<AllowanceView[]> {
-  const rows = await db.destinationAllowance.findMany({
-    where: { accountId, account: memberOf(userId) },
-    orderBy: { createdAt: 'desc' },
-    take: 20,
-  });
-  return rows.map(view);
+  const [rows, blocked] = await Promise.all([
+    db.destinationAllowance.findMany({
+      where: { accountId, account: memberOf(userId) },
+      orderBy: { createdAt: 'desc' },
+      take: 20,
+    }),
+    accountBlocked(db, accountId),
+  ]);
+  const unblocked: Record<string, string> = { active: 'unneeded', ended: 'endedUnblocked' };
+  return rows.map((r) => view(!blocked && unblocked[r.status] ? { ...r, status: unblocked[r.status] } : r));
 }
 
 /** Staff: every allowance of an account, newest first (at most 50), with who asked and who decided. */

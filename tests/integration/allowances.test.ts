@@ -8,6 +8,7 @@ import {
   grantAllowance,
   grantAllowanceSchema,
 } from '@/lib/allowances/decide';
+import { allowancesForBlockPage } from '@/lib/allowances/queries';
 import { requestAllowance, requestAllowanceSchema } from '@/lib/allowances/request';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
@@ -145,6 +146,39 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
       'allowance.started',
       'allowance.ended',
     ]);
+  });
+
+  it('after the block is lifted, an allowance still on the switch is shown as no longer needed, and its end emails nobody', async () => {
+    const { account, block, member } = await blockedAccount();
+    const id = idOf(
+      await ask(member, { blockId: block.id, country: 'SO', hours: '2', reason: 'Supplier call.' }),
+    );
+    const sam = await staff();
+    expect(await approve(sam, id)).toMatchObject({ ok: true });
+    expect(await outbox()).toBe(1);
+    const statusOnPage = async () =>
+      (await allowancesForBlockPage(member.id, account.id)).find((a) => a.id === id)?.status;
+    expect(await statusOnPage()).toBe('active'); // blocked: in force, with its countdown
+
+    await getDb().block.update({ where: { id: block.id }, data: { status: 'lifted', liftedAt: new Date() } });
+    expect((await row(id)).status).toBe('active'); // the switch still lists it …
+    expect(await statusOnPage()).toBe('unneeded'); // … but the page no longer counts it down
+    expect(await allowancesForBlockPage(sam.id, account.id)).toEqual([]); // another user's account: nothing
+
+    expect((await sim.control('POST', `/_sim/accounts/${account.number}/allowances/SO/expire`)).status).toBe(
+      200,
+    );
+    expect(await watchAllowances({ client: client() })).toBe(1);
+    expect(await row(id)).toMatchObject({ status: 'ended', endReason: 'ended_on_switch' });
+    expect(await statusOnPage()).toBe('endedUnblocked'); // not "Calls there are blocked again"
+    // "Calls to Somalia are blocked again" would be false: nobody is emailed, the audit row says so.
+    expect(
+      await getDb().mailMessage.count({ where: { template: 'allowance_ended', payload: { contains: id } } }),
+    ).toBe(0);
+    const ended = await getDb().auditLog.findFirstOrThrow({
+      where: { targetId: id, action: 'allowance.ended' },
+    });
+    expect(JSON.parse(ended.detail!)).toMatchObject({ emailed: false });
   });
 
   it('an allowance whose until has passed is ended as expired, and only after the switch agrees', async () => {
