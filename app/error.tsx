@@ -1,7 +1,11 @@
 'use client';
-import { useTranslations } from 'next-intl';
+import { useErrorText } from '@/components/i18n/error-text';
+import { DIGEST_SLOT } from '@/lib/i18n/error-text';
 
-/** Never shows internals: only the digest that the server log carries next to the real error. */
+/**
+ * Never shows internals: only the digest that the server log carries next to the real error. Its words
+ * come from app/layout.tsx (ErrorTextProvider), not next-intl's client provider: see error-text.tsx.
+ */
 export default function ErrorPage({
   error,
   reset,
@@ -9,20 +13,20 @@ export default function ErrorPage({
   error: Error & { digest?: string };
   reset: () => void;
 }) {
-  const t = useTranslations('errors');
+  const t = useErrorText();
   return (
     <div role="alert" className="flex flex-col gap-3">
-      <h1 className="text-2xl font-bold">{t('errorTitle')}</h1>
-      <p>{t('error')}</p>
+      <h1 className="text-2xl font-bold">{t.title}</h1>
+      <p>{t.body}</p>
       {error.digest ? (
-        <p className="text-sm text-slate-600">{t('reference', { digest: error.digest })}</p>
+        <p className="text-sm text-slate-600">{t.reference.replace(DIGEST_SLOT, error.digest)}</p>
       ) : null}
       <button
         type="button"
         onClick={reset}
         className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white"
       >
-        {t('retry')}
+        {t.retry}
       </button>
     </div>
   );

@@ -1,9 +1,9 @@
 import type { Metadata, Viewport } from 'next';
-import { NextIntlClientProvider } from 'next-intl';
-import { getLocale, getMessages, getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { AppHeader } from '@/components/app-header';
 import { FreshHistory } from '@/components/fresh-history';
-import { CLIENT_NAMESPACES, pickMessages } from '@/lib/i18n/client-messages';
+import { ErrorTextProvider } from '@/components/i18n/error-text';
+import { DIGEST_SLOT } from '@/lib/i18n/error-text';
 import './globals.css';
 
 /** Title and description in the reader's language (app.meta). */
@@ -16,12 +16,19 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();
   const t = await getTranslations('app');
-  // Only the namespaces client components read cross the wire (lib/i18n/client-messages.ts).
-  const clientMessages = pickMessages(await getMessages(), CLIENT_NAMESPACES);
+  const te = await getTranslations('errors');
+  // No next-intl client provider here: the segments whose forms translate in the browser render one
+  // (components/i18n/client-messages.tsx), so the dashboard ships no message formatter.
+  const errorText = {
+    title: te('errorTitle'),
+    body: te('error'),
+    retry: te('retry'),
+    reference: te('reference', { digest: DIGEST_SLOT }),
+  };
   return (
     <html lang={locale}>
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900">
-        <NextIntlClientProvider messages={clientMessages}>
+        <ErrorTextProvider text={errorText}>
           <a
             href="#main"
             className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:p-2"
@@ -33,7 +40,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <main id="main" className="mx-auto max-w-5xl px-4 py-6 sm:py-10">
             {children}
           </main>
-        </NextIntlClientProvider>
+        </ErrorTextProvider>
       </body>
     </html>
   );

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { getDb } from '@/lib/server/db';
 import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
 import { linkProvider } from '@/lib/auth/link-provider';
+import { authSecrets } from '@/lib/auth/session-token';
 import { verifyPassword } from '@/lib/auth/password';
 import { requestMeta } from '@/lib/server/request-meta';
 import { log } from '@/lib/server/log';
@@ -28,9 +29,7 @@ const credentialsSchema = z.object({
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   adapter: PrismaAdapter(getDb()),
   // During a rotation, sessions signed with the previous secret stay valid (Auth.js tries each; signs with the first).
-  secret: process.env.AUTH_SECRET_PREVIOUS
-    ? [process.env.AUTH_SECRET ?? '', process.env.AUTH_SECRET_PREVIOUS]
-    : process.env.AUTH_SECRET,
+  secret: authSecrets(),
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SEC },
   pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in/check-email' },

@@ -1,8 +1,8 @@
 import 'server-only';
 import { cache } from 'react';
 import { notFound, redirect } from 'next/navigation';
-import { auth } from '@/lib/auth/config';
 import { STAFF_ROLES } from '@/lib/auth/roles';
+import { sessionIdFromCookie } from '@/lib/auth/session-token';
 import { db } from '@/lib/server/db';
 import type { Role } from '@/lib/generated/sqlite/enums';
 
@@ -23,11 +23,12 @@ export type CurrentUser = {
 /**
  * The signed-in user, or null. Checks the Session row every time: a revoked session (sign out
  * everywhere, password change, disabled user) stops working on its next request. Cached per request.
+ * The cookie is decrypted without running Auth.js (lib/auth/session-token.ts).
  */
 export const currentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = await auth();
-  if (!session?.sid) return null;
-  const row = await db.session.findUnique({ where: { sessionToken: session.sid }, include: { user: true } });
+  const sid = await sessionIdFromCookie();
+  if (!sid) return null;
+  const row = await db.session.findUnique({ where: { sessionToken: sid }, include: { user: true } });
   if (!row || row.expires < new Date() || row.user.disabled) return null;
   const u = row.user;
   return {

@@ -108,13 +108,29 @@ export async function devicesForBlock(
     },
   });
   if (!block) return null;
+  return devicesOfBlock({ ...block, credentials: block.account.sipCredentials }, client);
+}
+
+/**
+ * The block page's devices from the block it has already read, scoped to the user
+ * (lib/blocks/queries.ts getBlockForUser), so the page asks the database nothing more: every SIP
+ * credential of its account (in the order given), flagged against the block's trigger IPs.
+ */
+export async function devicesOfBlock(
+  block: {
+    account: { country: string };
+    calls: readonly { sourceIp: string }[];
+    credentials: readonly { id: string; username: string; label: string }[];
+  },
+  client?: SwitchClient,
+): Promise<{ accountCountry: string; credentials: CredentialDevices[] }> {
   const ctx = {
     accountCountry: block.account.country,
     triggerIps: [...new Set(block.calls.map((c) => c.sourceIp))],
   };
   return {
     accountCountry: ctx.accountCountry,
-    credentials: await liveDevices(block.account.sipCredentials, ctx, client),
+    credentials: await liveDevices(block.credentials, ctx, client),
   };
 }
 

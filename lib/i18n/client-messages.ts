@@ -5,14 +5,14 @@ import type { AbstractIntlMessages } from 'next-intl';
 // serialized into every page's HTML (the staff namespace alone is ~10 KB of JSON per request).
 
 /**
- * The namespaces client components read on any page: the sign-in, profile and two-factor forms, the
- * error boundary, the strength meter and the SIP password form (strength, password, reset), and the
- * unblock forms.
+ * The namespaces client components read: the sign-in, profile and two-factor forms, the strength
+ * meter and the SIP password form (strength, password, reset), and the unblock forms. Only the
+ * segments that hold such forms send them (components/i18n/client-messages.tsx); the error boundary
+ * gets its words from the root layout (lib/i18n/error-text.ts).
  */
 export const CLIENT_NAMESPACES = [
   'signIn',
   'profile',
-  'errors',
   'strength',
   'password',
   'reset',

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
-import { devicesForBlock, devicesForCredential, flagsFor } from '@/lib/devices/registrations';
+import { getBlockForUser } from '@/lib/blocks/queries';
+import { devicesForBlock, devicesForCredential, devicesOfBlock, flagsFor } from '@/lib/devices/registrations';
 import { createSwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
@@ -115,6 +116,14 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
     ]);
     expect(d.bindings![0]!.expiresAt).toBeInstanceOf(Date);
     expect(p.bindings).toMatchObject([{ sourceIp: '8.8.8.8', country: 'US', flags: [] }]);
+  });
+
+  it('gives the block page the same devices from the block it has already read', async () => {
+    const { user, block } = await blockedAccount();
+    const view = await getBlockForUser(user.id, block.id);
+    const fromView = await devicesOfBlock(view!, client());
+    expect(fromView).toEqual(await devicesForBlock(user.id, block.id, client()));
+    expect(fromView.credentials.map((c) => c.bindings?.length)).toEqual([2, 1]);
   });
 
   it('gives nothing for a block of another customer’s account', async () => {

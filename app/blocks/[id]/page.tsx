@@ -8,7 +8,7 @@ import { RequestList } from '@/components/block/request-list';
 import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
-import { devicesForBlock } from '@/lib/devices/registrations';
+import { devicesOfBlock } from '@/lib/devices/registrations';
 import { ZONED } from '@/lib/time/format';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
@@ -95,7 +95,7 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
         </ul>
       </Section>
 
-      <RegisteredDevices load={devicesForBlock(user.id, block.id)} />
+      <RegisteredDevices load={devicesOfBlock(block)} />
 
       {open ? <OtherDoors /> : null}
 

@@ -1,0 +1,54 @@
+import { createElement as h } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { createTranslator } from 'use-intl/core';
+import { describe, expect, it } from 'vitest';
+import ErrorPage from '@/app/error';
+import { ErrorTextProvider } from '@/components/i18n/error-text';
+import { DIGEST_SLOT, type ErrorText } from '@/lib/i18n/error-text';
+import en from '@/messages/en.json';
+import es from '@/messages/es.json';
+
+// The root error boundary gets its words from the root layout (not next-intl's client provider, which
+// would put the message formatter in every page's JavaScript): the layout formats `errors.reference`
+// with DIGEST_SLOT and the boundary puts the digest there.
+function textFor(messages: typeof en, locale: string): ErrorText {
+  const t = createTranslator({ locale, messages, namespace: 'errors' });
+  return {
+    title: t('errorTitle'),
+    body: t('error'),
+    retry: t('retry'),
+    reference: t('reference', { digest: DIGEST_SLOT }),
+  };
+}
+const render = (text: ErrorText, digest?: string) =>
+  renderToStaticMarkup(
+    h(ErrorTextProvider, {
+      text,
+      children: h(ErrorPage, { error: Object.assign(new Error('boom'), { digest }), reset: () => {} }),
+    }),
+  );
+
+describe('app/error.tsx', () => {
+  it('shows the translated words and the digest, never the error message', () => {
+    const out = render(textFor(en, 'en'), '1234567');
+    expect(out).toContain('role="alert"');
+    expect(out).toContain(`<h1 class="text-2xl font-bold">${en.errors.errorTitle}</h1>`);
+    expect(out).toContain('Reference: 1234567');
+    expect(out).toContain(`>${en.errors.retry}</button>`);
+    expect(out).not.toContain(DIGEST_SLOT);
+    expect(out).not.toContain('boom');
+  });
+
+  it('speaks Spanish when the layout does, and leaves the reference out without a digest', () => {
+    const text = textFor(es as typeof en, 'es');
+    const out = render(text);
+    expect(out).toContain(es.errors.errorTitle);
+    expect(out).not.toContain(text.reference.replace(DIGEST_SLOT, ''));
+  });
+
+  it('refuses to render without the layout’s words', () => {
+    expect(() => renderToStaticMarkup(h(ErrorPage, { error: new Error('boom'), reset: () => {} }))).toThrow(
+      /ErrorTextProvider/,
+    );
+  });
+});
