@@ -25,7 +25,15 @@ import {
   SIPP_DIR,
   sleep,
 } from '../tests/kamailio/harness';
-import { envInt, latencySummary, machine, median, round, runBench, type BenchResult } from './harness/report';
+import {
+  envInt,
+  latencySummary,
+  median,
+  round,
+  runBench,
+  type BenchResult,
+  finishResult,
+} from './harness/report';
 
 const REGISTERS = envInt('BENCH_REGISTERS', 10_000);
 const ROUNDS = envInt('BENCH_ROUNDS', 3);
@@ -321,52 +329,51 @@ async function main(): Promise<BenchResult> {
           .join('; '),
       },
     ];
-    return {
-      name: 'kamailio-register',
-      title: 'REGISTERs per second through the reference switch while Tollgate rotates passwords (issue 7)',
+    return finishResult(
       startedAt,
-      finishedAt: new Date().toISOString(),
-      machine: await machine(),
-      params: {
-        registrationsPerPhase: REGISTERS,
-        loadUsers: LOAD_USERS,
-        rotatedUsers: ROTATED_USERS,
-        sippCallLimit: SIPP_LIMIT,
-        rotationTargetPerSec: ROTATIONS_PER_SEC,
-        rotators: ROTATORS,
-        kamailioChildren: CHILDREN,
-        rounds: ROUNDS,
-        baseline:
-          'the same REGISTER load without rotation, interleaved: before, between and after the rotating phases',
-      },
-      checks,
-      ok: checks.every((c) => c.ok),
-      summary: {
-        'with rotation': `${withRotation} registrations/s (${round(2 * withRotation, 1)} REGISTER requests/s incl. the challenged ones)`,
-        baseline: `${baseline} registrations/s`,
-        ratio: `${round(ratio * 100, 1)} % of the baseline (median of the rounds' ratios ${round(median(roundRatios) * 100, 1)} %)`,
-        rounds: `baseline ${baselines.map((b) => b.registrationsPerSec).join(' / ')}; rotating ${rotating.map((b) => b.registrationsPerSec).join(' / ')}`,
-        rotations: `${rotationsTotal} confirmed at ${rotationsPerSec}/s (p50 ${rotationLatency.p50} ms, p95 ${rotationLatency.p95} ms)`,
-        'auth failures': `${sumOf(rotating, 'authFailures')} for unchanged credentials during rotation (${sumOf(rotating, 'failed')} failed REGISTERs; baseline ${sumOf(baselines, 'authFailures')})`,
-        retransmissions: `${sumOf(rotating, 'retransmissions')} during rotation (baseline ${sumOf(baselines, 'retransmissions')})`,
-      },
-      data: {
-        registrationsPerSec: withRotation,
-        baselineRegistrationsPerSec: baseline,
-        ratio,
-        roundRatios,
-        baselines,
-        rotating,
-        rotations: {
-          total: rotationsTotal,
-          perSec: rotationsPerSec,
-          statuses: rotationStats.statuses,
-          latencyMs: rotationLatency,
+      'kamailio-register',
+      'REGISTERs per second through the reference switch while Tollgate rotates passwords (issue 7)',
+      {
+        params: {
+          registrationsPerPhase: REGISTERS,
+          loadUsers: LOAD_USERS,
+          rotatedUsers: ROTATED_USERS,
+          sippCallLimit: SIPP_LIMIT,
+          rotationTargetPerSec: ROTATIONS_PER_SEC,
+          rotators: ROTATORS,
+          kamailioChildren: CHILDREN,
+          rounds: ROUNDS,
+          baseline:
+            'the same REGISTER load without rotation, interleaved: before, between and after the rotating phases',
         },
-        effective,
-        boundContactsOfOnePhone: bound,
+        checks,
+        summary: {
+          'with rotation': `${withRotation} registrations/s (${round(2 * withRotation, 1)} REGISTER requests/s incl. the challenged ones)`,
+          baseline: `${baseline} registrations/s`,
+          ratio: `${round(ratio * 100, 1)} % of the baseline (median of the rounds' ratios ${round(median(roundRatios) * 100, 1)} %)`,
+          rounds: `baseline ${baselines.map((b) => b.registrationsPerSec).join(' / ')}; rotating ${rotating.map((b) => b.registrationsPerSec).join(' / ')}`,
+          rotations: `${rotationsTotal} confirmed at ${rotationsPerSec}/s (p50 ${rotationLatency.p50} ms, p95 ${rotationLatency.p95} ms)`,
+          'auth failures': `${sumOf(rotating, 'authFailures')} for unchanged credentials during rotation (${sumOf(rotating, 'failed')} failed REGISTERs; baseline ${sumOf(baselines, 'authFailures')})`,
+          retransmissions: `${sumOf(rotating, 'retransmissions')} during rotation (baseline ${sumOf(baselines, 'retransmissions')})`,
+        },
+        data: {
+          registrationsPerSec: withRotation,
+          baselineRegistrationsPerSec: baseline,
+          ratio,
+          roundRatios,
+          baselines,
+          rotating,
+          rotations: {
+            total: rotationsTotal,
+            perSec: rotationsPerSec,
+            statuses: rotationStats.statuses,
+            latencyMs: rotationLatency,
+          },
+          effective,
+          boundContactsOfOnePhone: bound,
+        },
       },
-    };
+    );
   } finally {
     await sw.stop();
     if (!process.env.KEEP_BENCH_DATA) fs.rmSync(work, { recursive: true, force: true });

@@ -9,7 +9,7 @@
 import { chromium } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { generatePassword } from '../lib/passwords/generate';
-import { envInt, latencySummary, machine, runBench, type BenchResult } from './harness/report';
+import { envInt, latencySummary, runBench, type BenchResult, finishResult } from './harness/report';
 import { BENCH_SECRET, startPortal } from './server';
 import { SESSION_COOKIE, sessionCookie } from './session';
 
@@ -105,22 +105,21 @@ export async function run(): Promise<BenchResult> {
     ];
     const line = (l: number) =>
       `p50 ${byLength[l].p50} ms, p95 ${byLength[l].p95} ms, max ${byLength[l].max} ms (n ${byLength[l].n}, superseded ${byLength[l].skipped})`;
-    return {
-      name: 'meter-browser',
-      title: 'Strength meter: keystroke → verdict in Chromium (issue 14, goal 3)',
+    return finishResult(
       startedAt,
-      finishedAt: new Date().toISOString(),
-      machine: await machine(),
-      params: { rounds, keyDelayMs: delay, lengths: LENGTHS },
-      checks,
-      ok: checks.every((c) => c.ok),
-      summary: {
-        '8 characters': line(8),
-        '24 characters': line(24),
-        'goal 3: 64 characters (p95 ≤ 16 ms)': line(64),
+      'meter-browser',
+      'Strength meter: keystroke → verdict in Chromium (issue 14, goal 3)',
+      {
+        params: { rounds, keyDelayMs: delay, lengths: LENGTHS },
+        checks,
+        summary: {
+          '8 characters': line(8),
+          '24 characters': line(24),
+          'goal 3: 64 characters (p95 ≤ 16 ms)': line(64),
+        },
+        data: { byLength },
       },
-      data: { byLength },
-    };
+    );
   } finally {
     await browser.close();
     portal.stop();

@@ -13,7 +13,7 @@ import zlib from 'node:zlib';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { freeTcpPort, stopGroup } from '../e2e/support/kamailio-portal';
-import { envInt, machine, round, runBench, type BenchResult } from './harness/report';
+import { envInt, round, runBench, type BenchResult, finishResult } from './harness/report';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
 
@@ -214,32 +214,31 @@ export async function run(): Promise<BenchResult> {
     ];
     const line = (p: Phase, base: number, ratio: number) =>
       `${p.rps} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms), bare ${round(base)} req/s → ${ratio}×`;
-    return {
-      name: 'pages',
-      title: 'Customer pages against a bare Next page (issue 14, goals 1 and 4)',
+    return finishResult(
       startedAt,
-      finishedAt: new Date().toISOString(),
-      machine: await machine(),
-      params: { connections, phaseMs, bareBuild },
-      checks,
-      ok: checks.every((c) => c.ok),
-      summary: {
-        'bare page (baseline)': `A1 ${a1.rps}, A2 ${a2.rps}, A3 ${a3.rps} req/s (p50 ${a2.p50} ms, p99 ${a2.p99} ms)`,
-        'goal 1: dashboard (≥ 0.6×)': line(dashboard, dashBase, dashRatio),
-        'goal 1: block page (≥ 0.6×)': line(blockPage, blockBase, blockRatio),
-        'goal 4: first-load JS, bare (baseline)': `${js.bare} KiB gzip`,
-        'goal 4: dashboard (≤ bare + 15 KiB)': `${js.dashboard} KiB gzip, bare + ${round(js.dashboard - js.bare)} KiB`,
-        'goal 4: reset page (≤ bare + 25 KiB)': `${js.reset} KiB gzip, bare + ${round(js.reset - js.bare)} KiB`,
-        ...(queries
-          ? {
-              'database queries per request': Object.entries(queries)
-                .map(([k, n]) => `${k} ${n}`)
-                .join(', '),
-            }
-          : {}),
+      'pages',
+      'Customer pages against a bare Next page (issue 14, goals 1 and 4)',
+      {
+        params: { connections, phaseMs, bareBuild },
+        checks,
+        summary: {
+          'bare page (baseline)': `A1 ${a1.rps}, A2 ${a2.rps}, A3 ${a3.rps} req/s (p50 ${a2.p50} ms, p99 ${a2.p99} ms)`,
+          'goal 1: dashboard (≥ 0.6×)': line(dashboard, dashBase, dashRatio),
+          'goal 1: block page (≥ 0.6×)': line(blockPage, blockBase, blockRatio),
+          'goal 4: first-load JS, bare (baseline)': `${js.bare} KiB gzip`,
+          'goal 4: dashboard (≤ bare + 15 KiB)': `${js.dashboard} KiB gzip, bare + ${round(js.dashboard - js.bare)} KiB`,
+          'goal 4: reset page (≤ bare + 25 KiB)': `${js.reset} KiB gzip, bare + ${round(js.reset - js.bare)} KiB`,
+          ...(queries
+            ? {
+                'database queries per request': Object.entries(queries)
+                  .map(([k, n]) => `${k} ${n}`)
+                  .join(', '),
+              }
+            : {}),
+        },
+        data: { phases, dashRatio, blockRatio, firstLoadJsGzipKiB: js, queries },
       },
-      data: { phases, dashRatio, blockRatio, firstLoadJsGzipKiB: js, queries },
-    };
+    );
   } finally {
     await bare.stop();
     portal.stop();

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { envInt, latencySummary, machine, round, runBench } from './harness/report';
+import { envInt, latencySummary, round, runBench, finishResult } from './harness/report';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
 
@@ -134,23 +134,22 @@ runBench(async () => {
         detail: `${probeErrors} failed of ${idle.length + busy.length}`,
       },
     ];
-    return {
-      name: 'password-check',
-      title: '/api/health while worst-case passwords are checked (issue 14, goal 7)',
+    return finishResult(
       startedAt,
-      finishedAt: new Date().toISOString(),
-      machine: await machine(),
-      params: { submits, rounds, phaseMs, gapMs, passwordLength: WORST_CASE.length },
-      checks,
-      ok: checks.every((c) => c.ok),
-      summary: {
-        'health p99 idle (baseline)': `${idleP.p99} ms (p50 ${idleP.p50}, n ${idle.length})`,
-        'health p99 during submits': `${busyP.p99} ms (p50 ${busyP.p50}, max ${busyP.max}, n ${busy.length})`,
-        'goal 7: ratio (≤ 2)': `${ratio}×`,
-        'submit latency': `p50 ${submitP.p50} ms, max ${submitP.max} ms`,
+      'password-check',
+      '/api/health while worst-case passwords are checked (issue 14, goal 7)',
+      {
+        params: { submits, rounds, phaseMs, gapMs, passwordLength: WORST_CASE.length },
+        checks,
+        summary: {
+          'health p99 idle (baseline)': `${idleP.p99} ms (p50 ${idleP.p50}, n ${idle.length})`,
+          'health p99 during submits': `${busyP.p99} ms (p50 ${busyP.p50}, max ${busyP.max}, n ${busy.length})`,
+          'goal 7: ratio (≤ 2)': `${ratio}×`,
+          'submit latency': `p50 ${submitP.p50} ms, max ${submitP.max} ms`,
+        },
+        data: { idle: idleP, busy: busyP, submits: submitP, ratio },
       },
-      data: { idle: idleP, busy: busyP, submits: submitP, ratio },
-    };
+    );
   } finally {
     portal.stop();
   }

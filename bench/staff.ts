@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freeTcpPort } from '../e2e/support/kamailio-portal';
 import { encodeCursor } from '../lib/staff/cursor';
-import { envInt, machine, round, runBench, type BenchResult } from './harness/report';
+import { envInt, round, runBench, type BenchResult, finishResult } from './harness/report';
 import { load } from './lib';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
@@ -123,18 +123,12 @@ async function main(): Promise<BenchResult> {
         checks.push({ name: `${db} ${name} finds its account`, ok: p.found, detail: p.path });
     }
   }
-  return {
-    name: 'staff',
-    title: 'Staff console at scale (issue 14, goal 2: p95 ≤ 50 ms)',
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: await machine(),
+  return finishResult(startedAt, 'staff', 'Staff console at scale (issue 14, goal 2: p95 ≤ 50 ms)', {
     params: { sizes: SIZES, connections: CONNECTIONS, msPerPage: MS, goalMs: GOAL_MS },
     checks,
-    ok: checks.every((c) => c.ok),
     summary,
     data,
-  };
+  });
 }
 
 export async function run() {

@@ -18,7 +18,15 @@ import pg from 'pg';
 import { freeTcpPort, startPortal, type Portal } from '../e2e/support/kamailio-portal';
 import { signEvent, SIGNATURE_HEADER } from '../lib/switch/signature';
 import { httpAgent, request, runLoad, type Answer, type LoadResult } from './harness/http-load';
-import { envInt, latencySummary, machine, median, round, runBench, type BenchResult } from './harness/report';
+import {
+  envInt,
+  latencySummary,
+  median,
+  round,
+  runBench,
+  type BenchResult,
+  finishResult,
+} from './harness/report';
 
 const EVENTS = envInt('BENCH_EVENTS', 10_000);
 const DUPLICATE_SHARE = 0.2;
@@ -298,12 +306,7 @@ async function main(): Promise<BenchResult> {
     summary[`${r.kind} stored`] =
       `${r.storedEvents} events for ${r.distinctIds} distinct ids (${r.sent} sent), ${r.blocksCreated} blocks`;
   }
-  return {
-    name: 'switch-events',
-    title: 'Switch events ingested per second (issue 3)',
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: await machine(),
+  return finishResult(startedAt, 'switch-events', 'Switch events ingested per second (issue 3)', {
     params: {
       events: EVENTS,
       duplicateShare: DUPLICATE_SHARE,
@@ -315,10 +318,9 @@ async function main(): Promise<BenchResult> {
       baseline: 'GET /api/switch/events (405), interleaved with the event rounds',
     },
     checks,
-    ok: checks.every((c) => c.ok),
     summary,
     data: { runs },
-  };
+  });
 }
 
 runBench(main);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freeTcpPort } from '../e2e/support/kamailio-portal';
-import { envInt, machine, round, runBench } from './harness/report';
+import { envInt, round, runBench, finishResult } from './harness/report';
 
 runBench(async () => {
   const runs = envInt('TRUTH_RUNS', 1000);
@@ -31,26 +31,26 @@ runBench(async () => {
   }
   const seconds = (Date.now() - t0) / 1000;
   const ok = exit === 0;
-  return {
-    name: 'truth',
-    title: 'Portal and switch agree after random interleavings (model-based)',
+  return finishResult(
     startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: await machine(),
-    params: { schedulesPerDatabase: runs, databases: ['sqlite', 'postgresql'] },
-    checks: [
-      {
-        name: 'every schedule ends with portal = switch, nothing pending, events once',
-        ok,
-        detail: ok ? `${runs * 2} schedules passed` : `vitest exited ${exit}`,
+    'truth',
+    'Portal and switch agree after random interleavings (model-based)',
+    {
+      params: { schedulesPerDatabase: runs, databases: ['sqlite', 'postgresql'] },
+      checks: [
+        {
+          name: 'every schedule ends with portal = switch, nothing pending, events once',
+          ok,
+          detail: ok ? `${runs * 2} schedules passed` : `vitest exited ${exit}`,
+        },
+      ],
+      ok,
+      summary: {
+        schedules: String(runs * 2),
+        seconds: String(round(seconds)),
+        'ms per schedule': String(round((seconds * 1000) / (runs * 2))),
       },
-    ],
-    ok,
-    summary: {
-      schedules: String(runs * 2),
-      seconds: String(round(seconds)),
-      'ms per schedule': String(round((seconds * 1000) / (runs * 2))),
+      data: {},
     },
-    data: {},
-  };
+  );
 });

@@ -86,3 +86,20 @@ export const machine = async () => {
   const os = await import('node:os');
   return { node: process.version, cpus: os.cpus().length, loadavg: os.loadavg().map((l) => round(l, 2)) };
 };
+
+/**
+ * Closes a bench's result: stamps `finishedAt` (now, ISO 8601) and `machine`, and sets `ok` to every
+ * check holding unless the bench decides it itself. Keys keep the order of {@link BenchResult}, so
+ * bench/results/*.json read the same as before.
+ */
+export async function finishResult(
+  startedAt: string,
+  name: string,
+  title: string,
+  r: Pick<BenchResult, 'params' | 'checks' | 'summary' | 'data'> & { ok?: boolean },
+): Promise<BenchResult> {
+  const { params, checks, summary, data } = r;
+  const ok = r.ok ?? checks.every((c) => c.ok);
+  const finishedAt = new Date().toISOString();
+  return { name, title, startedAt, finishedAt, machine: await machine(), params, checks, ok, summary, data };
+}
