@@ -6,7 +6,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import { checkPassword } from '@/lib/passwords/check';
+import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
 /**
@@ -34,13 +34,8 @@ export async function changePortalPassword(
     { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE },
     { userId: u.id, ip: meta.ip },
   );
-  if (!checked.ok)
-    return checked.kind === 'too_long'
-      ? fail('invalid', 'outcome.password.weak', undefined, { next: [checked.note] })
-      : fail('throttled', checked.note.key, checked.note.values);
-  const verdict = checked.assessment;
-  if (!verdict.acceptable)
-    return fail('invalid', 'outcome.password.weak', undefined, { next: verdict.problems });
+  const judged = acceptedOrRefused(checked, 'next');
+  if (!judged.ok) return judged.refused;
   const passwordHash = await hashPassword(next);
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: u.id }, data: { passwordHash } });

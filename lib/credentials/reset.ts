@@ -11,7 +11,7 @@ import { db } from '@/lib/server/db';
 import { log } from '@/lib/server/log';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
-import { checkPassword } from '@/lib/passwords/check';
+import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
 import { failureNote, isKnownNotApplied } from '@/lib/switch/result';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
@@ -54,13 +54,9 @@ export async function resetSipPassword(
     },
     { userId: user.id, ip: meta.ip },
   );
-  if (!checked.ok)
-    return checked.kind === 'too_long'
-      ? fail('invalid', 'outcome.password.weak', undefined, { password: [checked.note] })
-      : fail('throttled', checked.note.key, checked.note.values);
-  const verdict = checked.assessment;
-  if (!verdict.acceptable)
-    return fail('invalid', 'outcome.password.weak', undefined, { password: verdict.problems });
+  const judged = acceptedOrRefused(checked, 'password');
+  if (!judged.ok) return judged.refused;
+  const verdict = judged.assessment;
   if ((await consume('sipPassword', user.id)).rejected) {
     return fail('throttled', 'outcome.reset.tooMany');
   }

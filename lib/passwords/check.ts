@@ -5,6 +5,7 @@ import { Piscina } from 'piscina';
 import { consumeAll } from '@/lib/server/rate-limit';
 import { addressBucket } from '@/lib/server/client-address';
 import type { Note } from '@/lib/i18n/note';
+import { fail, type Outcome } from '@/lib/server/outcome';
 import {
   type Assessment,
   estimateInput,
@@ -94,4 +95,29 @@ export async function checkPassword(
       return { ok: false, kind: 'timeout', note: NOTES.timeout };
     throw e;
   }
+}
+
+/**
+ * A check's answer as the password forms word it (lib/auth/change-password.ts, lib/credentials/reset.ts):
+ * `{ ok: true, assessment }` when the password is acceptable; otherwise `{ ok: false, refused }`, an
+ * Outcome to return as is: `invalid` with outcome.password.weak and each reason (too long, or the
+ * estimator's problems) on the form field `field`, or `throttled` with the checker's note when the
+ * checker was over its limit or timed out.
+ */
+export function acceptedOrRefused(
+  checked: CheckOutcome,
+  field: string,
+): { ok: true; assessment: Assessment } | { ok: false; refused: Outcome<never> } {
+  const weak = (problems: Note[]) =>
+    fail('invalid', 'outcome.password.weak', undefined, { [field]: problems });
+  if (!checked.ok)
+    return {
+      ok: false,
+      refused:
+        checked.kind === 'too_long'
+          ? weak([checked.note])
+          : fail('throttled', checked.note.key, checked.note.values),
+    };
+  if (!checked.assessment.acceptable) return { ok: false, refused: weak(checked.assessment.problems) };
+  return { ok: true, assessment: checked.assessment };
 }

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
 // CONTRACTS §2. Read and validated once; every other module asks this one.
+
+/** A key of at least 32 bytes (UTF-8); `missing` is the message when it is absent. */
+const key32 = (missing?: string) =>
+  z
+    .string(missing ? { error: missing } : undefined)
+    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes');
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
@@ -12,27 +19,17 @@ const schema = z.object({
   APP_URL: z
     .url({ error: 'must be an absolute http(s) URL, e.g. https://portal.example.com' })
     .refine((v) => /^https?:\/\//.test(v), 'must be http(s)'),
-  AUTH_SECRET: z
-    .string({ error: 'is required (at least 32 bytes)' })
-    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+  AUTH_SECRET: key32('is required (at least 32 bytes)'),
   /** During a rotation only: the AUTH_SECRET being retired (sessions and sealed TOTP secrets made with it still open). */
-  AUTH_SECRET_PREVIOUS: z
-    .string()
-    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')
-    .optional(),
+  AUTH_SECRET_PREVIOUS: key32().optional(),
   SWITCH_API_URL: z.url({ error: 'is required: base URL of the switch API' }),
   SWITCH_API_TOKEN: z
     .string({ error: 'is required: bearer token for the switch API' })
     .min(16, 'must be at least 16 characters'),
   SWITCH_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
-  SWITCH_WEBHOOK_SECRET: z
-    .string({ error: 'is required: HMAC key for switch events' })
-    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+  SWITCH_WEBHOOK_SECRET: key32('is required: HMAC key for switch events'),
   /** During a rotation only: the webhook secret being retired; events signed with it are still accepted. */
-  SWITCH_WEBHOOK_SECRET_PREVIOUS: z
-    .string()
-    .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')
-    .optional(),
+  SWITCH_WEBHOOK_SECRET_PREVIOUS: key32().optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be smtp:// or smtps://')

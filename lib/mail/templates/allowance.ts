@@ -1,6 +1,6 @@
 import { DEFAULT_LOCALE, INTL_TAGS } from '@/lib/i18n/locales';
 import { countryName } from '@/lib/phone/format';
-import { accountFooter, accountLabel, type MailContext, url, when } from './context';
+import { accountFooter, accountLabel, type MailContext, url, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type AllowanceMailData = {
@@ -33,10 +33,7 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
       subject: t(`${key}.subject`, { country, account }),
       preheader: t(`${key}.preheader`, { country }),
       parts: [
-        {
-          kind: 'p',
-          text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello'),
-        },
+        hello(ctx, d),
         phase === 'started'
           ? {
               kind: 'p',

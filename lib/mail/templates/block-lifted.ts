@@ -1,4 +1,4 @@
-import { accountFooter, accountLabel, type MailContext, url, when } from './context';
+import { accountFooter, accountLabel, type MailContext, url, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type BlockLiftedData = {
@@ -15,10 +15,7 @@ export function blockLifted(d: BlockLiftedData, ctx: MailContext) {
       subject: t('mail.blockLifted.subject', { account }),
       preheader: t('mail.blockLifted.preheader'),
       parts: [
-        {
-          kind: 'p',
-          text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello'),
-        },
+        hello(ctx, d),
         {
           kind: 'p',
           strong: true,

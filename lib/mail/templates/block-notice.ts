@@ -9,6 +9,7 @@ import {
   type MailContext,
   url,
   when,
+  hello,
 } from './context';
 import { type Part, renderMail } from './layout';
 
@@ -87,7 +88,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
         ];
   const blockUrl = url(ctx, `/blocks/${encodeURIComponent(d.block.id)}`);
   const parts: Part[] = [
-    { kind: 'p', text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello') },
+    hello(ctx, d),
     {
       kind: 'p',
       strong: true,

@@ -31,6 +31,12 @@ export function when(d: Date, ctx: Pick<MailContext, 'timeZone' | 'locale'>, sec
 export const list = (ctx: Pick<MailContext, 'locale'>, items: string[]) =>
   new Intl.ListFormat(INTL_TAGS[ctx.locale ?? DEFAULT_LOCALE], { type: 'conjunction' }).format(items);
 
+/** The greeting paragraph: "Hello Ana," with the recipient's name, "Hello," without. */
+export const hello = (ctx: MailContext, d: { recipient: { name: string | null } }) => ({
+  kind: 'p' as const,
+  text: d.recipient.name ? ctx.t('mail.helloName', { name: d.recipient.name }) : ctx.t('mail.hello'),
+});
+
 export const accountLabel = (ctx: MailContext, a: { name: string; number: string }) =>
   ctx.t('mail.account', { name: a.name, number: a.number });
 

@@ -1,4 +1,4 @@
-import { type MailContext, shell, when } from './context';
+import { type MailContext, shell, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type MfaLockedData = {
@@ -16,10 +16,7 @@ export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
       subject: t('mail.mfaLocked.subject', { provider: ctx.provider }),
       preheader: t('mail.mfaLocked.preheader'),
       parts: [
-        {
-          kind: 'p',
-          text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello'),
-        },
+        hello(ctx, d),
         {
           kind: 'p',
           strong: true,

@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { describeDialled } from '@/lib/phone/format';
-import { accountFooter, accountLabel, type MailContext, url, when } from './context';
+import { accountFooter, accountLabel, hello, type MailContext, url, when } from './context';
 import { renderMail } from './layout';
 
 // The three messages of an unblock request's life: received, approved, denied.
@@ -19,10 +19,6 @@ type Base = {
 };
 export type RequestData = Base;
 
-const hello = (ctx: MailContext, d: Base) => ({
-  kind: 'p' as const,
-  text: d.recipient.name ? ctx.t('mail.helloName', { name: d.recipient.name }) : ctx.t('mail.hello'),
-});
 const blockUrl = (ctx: MailContext, d: Base) => url(ctx, `/blocks/${encodeURIComponent(d.request.blockId)}`);
 
 export function requestReceived(d: RequestData, ctx: MailContext) {

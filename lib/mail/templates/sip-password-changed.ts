@@ -1,4 +1,4 @@
-import { accountFooter, accountLabel, credentialLabel, type MailContext, url, when } from './context';
+import { accountFooter, accountLabel, credentialLabel, type MailContext, url, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type SipPasswordChangedData = {
@@ -20,10 +20,7 @@ export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) 
       subject: t('mail.sipPasswordChanged.subject', { credential }),
       preheader: t('mail.sipPasswordChanged.preheader'),
       parts: [
-        {
-          kind: 'p',
-          text: d.recipient.name ? t('mail.helloName', { name: d.recipient.name }) : t('mail.hello'),
-        },
+        hello(ctx, d),
         { kind: 'p', strong: true, text: t('mail.sipPasswordChanged.intro', { credential, account }) },
         {
           kind: 'cards',
