@@ -130,6 +130,29 @@ function hostOfSipUri(uri: string | null): string | null {
   return m ? m[1].replace(/^\[|\]$/g, '') : null;
 }
 
+/** 405 with an Allow header unless the request's method is `allowed`. */
+function allowOnly(method: string, allowed: 'GET' | 'PUT' | 'DELETE'): void {
+  if (method !== allowed) throw new ApiError(405, 'method_not_allowed', `use ${allowed}`, { Allow: allowed });
+}
+
+/** 400 unless `number` looks like an account number (ACC-1001). */
+function checkAccountNumber(number: string): void {
+  if (!ACCOUNT_NUMBER_RE.test(number))
+    throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+}
+
+/** 400 unless `username` is a SIP username. */
+function checkUsername(username: string): void {
+  if (!SIP_USERNAME_RE.test(username))
+    throw new ApiError(400, 'invalid_username', 'not a valid SIP username');
+}
+
+/** 404 unless the switch has an account `number`. */
+function requireAccount(db: Db, number: string): void {
+  if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number))
+    throw new ApiError(404, 'account_not_found', `no account ${number}`);
+}
+
 export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
   const log = o.log ?? ((line: string) => console.log(line));
   const tokenHash = sha256(o.token);
@@ -223,7 +246,7 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
     const method = req.method ?? 'GET';
 
     if (url.pathname === '/healthz') {
-      if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', 'use GET', { Allow: 'GET' });
+      allowOnly(method, 'GET');
       db.prepare('SELECT 1').get();
       return { status: 200, body: { ok: true } };
     }
@@ -237,17 +260,15 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
     if (parts[1] === 'accounts') {
       const number = decodeSegment(parts[2]);
       if (parts.length === 3) {
-        if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', 'use GET', { Allow: 'GET' });
-        if (!ACCOUNT_NUMBER_RE.test(number))
-          throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        allowOnly(method, 'GET');
+        checkAccountNumber(number);
         const account = getAccount(db, number);
         if (!account) throw new ApiError(404, 'account_not_found', `no account ${number}`);
         return { status: 200, body: account };
       }
       if (parts[3] === 'international-calling' && parts.length === 4) {
-        if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', 'use PUT', { Allow: 'PUT' });
-        if (!ACCOUNT_NUMBER_RE.test(number))
-          throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        allowOnly(method, 'PUT');
+        checkAccountNumber(number);
         const raw = await readBody(req);
         const body = parseJsonObject(raw, req);
         onlyKeys(body, ['state', 'reason', 'actor']);
@@ -273,9 +294,8 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
         });
       }
       if (parts[3] === 'destination-allowances' && parts.length === 4) {
-        if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', 'use PUT', { Allow: 'PUT' });
-        if (!ACCOUNT_NUMBER_RE.test(number))
-          throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        allowOnly(method, 'PUT');
+        checkAccountNumber(number);
         const raw = await readBody(req);
         // The wire shape is the one the portal's client sends (lib/switch/schemas.ts).
         const parsed = putDestinationAllowancesBodySchema.safeParse(parseJsonObject(raw, req));
@@ -290,8 +310,7 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
         const body = parsed.data;
         const untilMs = Date.parse(body.until);
         return idempotent(req, url.pathname, raw, () => {
-          if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number))
-            throw new ApiError(404, 'account_not_found', `no account ${number}`);
+          requireAccount(db, number);
           if (untilMs <= Date.now()) throw new ApiError(422, 'until_in_past', 'until must lie in the future');
           const allowances = putAllowances(db, number, {
             countries: body.countries,
@@ -306,16 +325,13 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
         });
       }
       if (parts[3] === 'destination-allowances' && parts.length === 5) {
-        if (method !== 'DELETE')
-          throw new ApiError(405, 'method_not_allowed', 'use DELETE', { Allow: 'DELETE' });
-        if (!ACCOUNT_NUMBER_RE.test(number))
-          throw new ApiError(400, 'invalid_account_number', 'account number must look like ACC-1001');
+        allowOnly(method, 'DELETE');
+        checkAccountNumber(number);
         const country = decodeSegment(parts[4]);
         if (!countryCodeSchema.safeParse(country).success)
           throw new ApiError(400, 'invalid_country', 'countries are ISO 3166-1 alpha-2 codes such as SO');
         return idempotent(req, url.pathname, Buffer.alloc(0), () => {
-          if (!db.prepare('SELECT 1 FROM accounts WHERE number = ?').get(number))
-            throw new ApiError(404, 'account_not_found', `no account ${number}`);
+          requireAccount(db, number);
           // An allowance that is gone already (expired, or ended before) is the state the caller wants.
           if (deleteAllowance(db, number, country))
             log(`api: ${number} destination allowance ${country} ended`);
@@ -328,9 +344,8 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
     if (parts[1] === 'sip-credentials' && parts.length === 4) {
       const username = decodeSegment(parts[2]);
       if (parts[3] === 'password') {
-        if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', 'use PUT', { Allow: 'PUT' });
-        if (!SIP_USERNAME_RE.test(username))
-          throw new ApiError(400, 'invalid_username', 'not a valid SIP username');
+        allowOnly(method, 'PUT');
+        checkUsername(username);
         const raw = await readBody(req);
         const body = parseJsonObject(raw, req);
         onlyKeys(body, ['password']);
@@ -348,9 +363,8 @@ export function startApi(db: Db, o: ApiOptions): Promise<ApiServer> {
         });
       }
       if (parts[3] === 'registrations') {
-        if (method !== 'GET') throw new ApiError(405, 'method_not_allowed', 'use GET', { Allow: 'GET' });
-        if (!SIP_USERNAME_RE.test(username))
-          throw new ApiError(400, 'invalid_username', 'not a valid SIP username');
+        allowOnly(method, 'GET');
+        checkUsername(username);
         if (!db.prepare('SELECT 1 FROM subscriber WHERE username = ?').get(username)) {
           throw new ApiError(404, 'sip_credential_not_found', `no SIP credential ${username}`);
         }
