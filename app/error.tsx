@@ -1,6 +1,7 @@
 'use client';
 import { useErrorText } from '@/components/i18n/error-text';
 import { DIGEST_SLOT } from '@/lib/i18n/error-text';
+import { buttonClass } from '@/components/ui/button-class';
 
 /**
  * Never shows internals: only the digest that the server log carries next to the real error. Its words
@@ -21,11 +22,7 @@ export default function ErrorPage({
       {error.digest ? (
         <p className="text-sm text-slate-600">{t.reference.replace(DIGEST_SLOT, error.digest)}</p>
       ) : null}
-      <button
-        type="button"
-        onClick={reset}
-        className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white"
-      >
+      <button type="button" onClick={reset} className={buttonClass('primary', 'self-start')}>
         {t.retry}
       </button>
     </div>

@@ -65,18 +65,11 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
         <table className="mt-2 w-full text-left text-sm">
           <thead>
             <tr className="border-b border-slate-200 text-slate-700">
-              <th scope="col" className="py-1 pr-3">
-                {t('credential')}
-              </th>
-              <th scope="col" className="py-1 pr-3">
-                {t('username')}
-              </th>
-              <th scope="col" className="py-1 pr-3">
-                {t('changed')}
-              </th>
-              <th scope="col" className="py-1">
-                {t('strength')}
-              </th>
+              {(['credential', 'username', 'changed', 'strength'] as const).map((k, i, all) => (
+                <th key={k} scope="col" className={i < all.length - 1 ? 'py-1 pr-3' : 'py-1'}>
+                  {t(k)}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>

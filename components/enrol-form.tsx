@@ -4,6 +4,7 @@ import { useTranslations } from 'next-intl';
 import { RecoveryCodeList } from '@/components/recovery-code-list';
 import type { FormAction } from '@/components/ui/action-form';
 import { CodeForm } from '@/components/ui/code-form';
+import { buttonClass } from '@/components/ui/button-class';
 
 /** Confirms the authenticator with its first code, then shows the recovery codes once. */
 export function EnrolForm({
@@ -23,7 +24,7 @@ export function EnrolForm({
       messageId="enrol-message"
       done={(state) => (
         <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes}>
-          <Link href={next} className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white">
+          <Link href={next} className={buttonClass('primary', 'self-start')}>
             {t('setup.continue')}
           </Link>
         </RecoveryCodeList>

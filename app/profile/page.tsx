@@ -14,6 +14,7 @@ import { timeZones } from '@/lib/time/format';
 import { timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { Section } from '@/components/ui/section';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { buttonClass } from '@/components/ui/button-class';
 
 export default async function ProfilePage() {
   const user = await requireUser('/profile');
@@ -67,7 +68,7 @@ export default async function ProfilePage() {
             <p>{t('mfaOff')}</p>
             <Link
               href="/security/two-factor?next=/profile"
-              className="self-start rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100"
+              className={buttonClass('secondary', 'self-start')}
             >
               {t('mfaSetUp')}
             </Link>

@@ -5,6 +5,7 @@ import { allowancesForBlockPage } from '@/lib/allowances/queries';
 import { countryName } from '@/lib/phone/format';
 import { ZONED } from '@/lib/time/format';
 import { Countdown } from './countdown';
+import { buttonClass } from '@/components/ui/button-class';
 
 /**
  * The block page's "Allow one country for a while" section: the link to ask (while the block is in
@@ -68,10 +69,7 @@ export async function BlockAllowances({
       ) : null}
       {block.status === 'active' ? (
         <div>
-          <Link
-            href={`/blocks/${block.id}/allowance`}
-            className="inline-block rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100"
-          >
+          <Link href={`/blocks/${block.id}/allowance`} className={buttonClass('secondary', 'inline-block')}>
             {t('link')}
           </Link>
         </div>

@@ -1,7 +1,7 @@
 'use client';
 import { useTranslations } from 'next-intl';
 import { firewallAction } from '@/lib/requests/actions';
-import { ActionForm } from '@/components/ui/action-form';
+import { UnblockRequestForm } from './request-form';
 import { echoed } from '@/components/ui/echoed';
 import { Checkbox, Field } from '@/components/ui/field';
 
@@ -17,14 +17,7 @@ export function FirewallForm({
 }) {
   const t = useTranslations('unblock');
   return (
-    <ActionForm
-      action={firewallAction}
-      hiddenFields={{ blockId }}
-      className="flex max-w-xl flex-col gap-5"
-      messageId="firewall-message"
-      submit={t('submit')}
-      pendingText={t('sending')}
-    >
+    <UnblockRequestForm kind="firewall" action={firewallAction} blockId={blockId}>
       {({ state, field }) => (
         <>
           <fieldset className="flex flex-col gap-2">
@@ -49,6 +42,6 @@ export function FirewallForm({
           <Field label={t('callback')} type="tel" autoComplete="tel" {...field('callbackPhone')} required />
         </>
       )}
-    </ActionForm>
+    </UnblockRequestForm>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 import { useTranslations } from 'next-intl';
 import { misdialAction } from '@/lib/requests/actions';
-import { ActionForm } from '@/components/ui/action-form';
+import { UnblockRequestForm } from './request-form';
 import { Field, FieldError } from '@/components/ui/field';
 
 type Call = { id: string; label: string };
@@ -17,14 +17,7 @@ export function MisdialForm({
 }) {
   const t = useTranslations('unblock');
   return (
-    <ActionForm
-      action={misdialAction}
-      hiddenFields={{ blockId }}
-      className="flex max-w-xl flex-col gap-5"
-      messageId="misdial-message"
-      submit={t('submit')}
-      pendingText={t('sending')}
-    >
+    <UnblockRequestForm kind="misdial" action={misdialAction} blockId={blockId}>
       {({ state, field }) => {
         const callErr = state?.fieldErrors?.['callIds[]'];
         const chosen = state?.values?.['callIds[]'];
@@ -72,6 +65,6 @@ export function MisdialForm({
           </>
         );
       }}
-    </ActionForm>
+    </UnblockRequestForm>
   );
 }

@@ -19,6 +19,7 @@ import {
 } from '@/lib/passwords/generate';
 import { noteText, type Translate } from '@/lib/i18n/note';
 import { contextWords } from '@/lib/passwords/words';
+import { buttonClass } from '@/components/ui/button-class';
 
 /** The characters the hint names (lib/passwords/sip-characters.ts), shown as they are typed. */
 const REFUSED = ': ; @ # % & " \' \\ < >';
@@ -93,11 +94,7 @@ export function ResetForm({ credentialId, username, label, userInputs, minGuesse
         </div>
         <p>{t.rich('enterOnDevice', { label, strong: (c) => <strong>{c}</strong> })}</p>
         {state.data?.liftQueued ? <p>{t('liftQueued')}</p> : null}
-        <Link
-          href={backHref}
-          onClick={() => setShown(null)}
-          className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white"
-        >
+        <Link href={backHref} onClick={() => setShown(null)} className={buttonClass('primary', 'self-start')}>
           {t('done')}
         </Link>
       </div>
@@ -140,11 +137,7 @@ export function ResetForm({ credentialId, username, label, userInputs, minGuesse
             {noteText(tAll, note)}
           </p>
         ) : null}
-        <button
-          type="button"
-          onClick={generate}
-          className="self-start rounded-md bg-blue-800 px-4 py-2 font-semibold text-white hover:bg-blue-900"
-        >
+        <button type="button" onClick={generate} className={buttonClass('primary', 'self-start')}>
           {t('generate')}
         </button>
       </fieldset>

@@ -1,8 +1,9 @@
 'use client';
 import type { ButtonHTMLAttributes } from 'react';
 import { useFormStatus } from 'react-dom';
+import { buttonClass, type ButtonVariant } from '@/components/ui/button-class';
 
-export type SubmitVariant = 'primary' | 'secondary' | 'danger';
+export type SubmitVariant = ButtonVariant;
 
 /** Disabled while its form submits, so a double click does not send twice. */
 export function SubmitButton({
@@ -12,17 +13,12 @@ export function SubmitButton({
   ...rest
 }: ButtonHTMLAttributes<HTMLButtonElement> & { pendingText?: string; variant?: SubmitVariant }) {
   const { pending } = useFormStatus();
-  const styles = {
-    primary: 'bg-blue-800 text-white hover:bg-blue-900',
-    secondary: 'border border-slate-500 bg-white text-slate-900 hover:bg-slate-100',
-    danger: 'bg-red-800 text-white hover:bg-red-900',
-  }[variant];
   return (
     <button
       type="submit"
       disabled={pending}
       aria-disabled={pending}
-      className={`rounded-md px-4 py-2 font-semibold disabled:opacity-60 ${styles}`}
+      className={buttonClass(variant, 'disabled:opacity-60')}
       {...rest}
     >
       {pending && pendingText ? pendingText : children}

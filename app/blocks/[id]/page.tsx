@@ -13,6 +13,7 @@ import { ZONED } from '@/lib/time/format';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { ownBlock } from './own-block';
+import { buttonClass } from '@/components/ui/button-class';
 
 export default async function BlockPage({ params }: { params: Promise<{ id: string }> }) {
   const { user, block } = await ownBlock(params);
@@ -102,16 +103,10 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
       {block.status === 'active' && !pending && block.reason !== 'manual' ? (
         <Section id="other" title={t('actionsTitle')}>
           <div className="flex flex-wrap gap-3">
-            <Link
-              href={`/blocks/${block.id}/misdial`}
-              className="rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100"
-            >
+            <Link href={`/blocks/${block.id}/misdial`} className={buttonClass('secondary')}>
               {t('misdial')}
             </Link>
-            <Link
-              href={`/blocks/${block.id}/firewall`}
-              className="rounded-md border border-slate-500 bg-white px-4 py-2 font-semibold hover:bg-slate-100"
-            >
+            <Link href={`/blocks/${block.id}/firewall`} className={buttonClass('secondary')}>
               {t('firewall')}
             </Link>
           </div>
