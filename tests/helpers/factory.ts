@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { getDb } from '@/lib/server/db';
 import type { CurrentUser } from '@/lib/auth/session';
+import type { BlockReason } from '@/lib/generated/sqlite/enums';
 
 /** Test data: an account with members and SIP credentials. Unique numbers per call. */
 export async function makeAccount(opts: { members?: string[]; credentials?: string[] } = {}) {
@@ -60,4 +61,45 @@ export async function makeStaff(
     mfaEnrolled: true,
     mfaVerified,
   };
+}
+
+/** One call the switch blocked; every field but the SIP username has a default (see makeBlock). */
+export type CallSeed = {
+  sipUsername: string;
+  to?: string;
+  sourceIp?: string;
+  durationSec?: number;
+  at?: Date;
+};
+
+/**
+ * Test data: a block on `accountId` as the switch's block event leaves it (status active), written
+ * straight to the tables (tests only; the portal writes blocks through lib/blocks/lifecycle.ts).
+ * Defaults: reason high_risk_destination, placed now by `switch`; one trigger call per entry of
+ * `calls` (none by default), to +252611234567 from 203.0.113.9, 0 s, at `placedAt`.
+ * Returns the Block row with its calls.
+ */
+export async function makeBlock(
+  accountId: string,
+  opts: { reason?: BlockReason; placedAt?: Date; placedBy?: string; calls?: CallSeed[] } = {},
+) {
+  const { reason = 'high_risk_destination', placedAt = new Date(), placedBy = 'switch', calls = [] } = opts;
+  return getDb().block.create({
+    data: {
+      accountId,
+      reason,
+      placedAt,
+      placedBy,
+      calls: {
+        create: calls.map((c) => ({
+          at: c.at ?? placedAt,
+          sipUsername: c.sipUsername,
+          to: c.to ?? '+252611234567',
+          sourceIp: c.sourceIp ?? '203.0.113.9',
+          durationSec: c.durationSec ?? 0,
+        })),
+      },
+    },
+    include: { calls: true },
+  });
 }

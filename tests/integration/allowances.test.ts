@@ -15,7 +15,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 import { inWords } from '@/tests/helpers/outcome';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -59,14 +59,7 @@ async function blockedAccount() {
     reason: 'high_risk_destination',
     credentials: [],
   });
-  const block = await getDb().block.create({
-    data: {
-      accountId: account.id,
-      reason: 'high_risk_destination',
-      placedAt: new Date(),
-      placedBy: 'switch',
-    },
-  });
+  const block = await makeBlock(account.id);
   return { account, block, member: asCustomer(users[0]) };
 }
 
@@ -317,9 +310,7 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
 
     // An account the switch does not know: a 404 is a final answer, nothing is in force.
     const { account: unknown, users } = await makeAccount();
-    await getDb().block.create({
-      data: { accountId: unknown.id, reason: 'manual', placedAt: new Date(), placedBy: 'test' },
-    });
+    await makeBlock(unknown.id, { reason: 'manual', placedBy: 'test' });
     expect(
       await grantAllowance(
         await staff(),

@@ -6,7 +6,7 @@ import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const asUser = (u: { id: string; email: string }, role: 'customer' | 'agent' = 'customer'): CurrentUser => ({
@@ -39,20 +39,7 @@ describe.each(dialects())('callback numbers on %s', (dialect) => {
     const { account, users } = await makeAccount();
     const db = getDb();
     await db.customerAccount.update({ where: { id: account.id }, data: { phone } });
-    const block = await db.block.create({
-      data: {
-        accountId: account.id,
-        reason: 'high_risk_destination',
-        placedAt: new Date(),
-        placedBy: 'switch',
-        calls: {
-          create: [
-            { at: new Date(), sipUsername: 'x', to: '252611234567', sourceIp: '203.0.113.9', durationSec: 0 },
-          ],
-        },
-      },
-      include: { calls: true },
-    });
+    const block = await makeBlock(account.id, { calls: [{ sipUsername: 'x', to: '252611234567' }] });
     return { user: asUser(users[0]), block };
   }
   const misdial = (blockId: string, callId: string, callbackPhone: string) => ({

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 
 // The dev mailbox exists only in the demo. Configuration is read once per process, so each case
 // loads the modules afresh with its own TOLLGATE_DEMO.
@@ -43,9 +43,7 @@ describe('dev mailbox', () => {
     const { account } = await makeAccount({ members: [email] });
     const { getDb } = await import('@/lib/server/db');
     const { queueMailToMembers } = await import('@/lib/mail/queue');
-    const block = await getDb().block.create({
-      data: { accountId: account.id, reason: 'manual', placedAt: new Date(), placedBy: 'staff' },
-    });
+    const block = await makeBlock(account.id, { reason: 'manual', placedBy: 'staff' });
     await getDb().$transaction((tx) =>
       queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
     );

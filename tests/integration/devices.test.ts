@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getDb } from '@/lib/server/db';
 import { getBlockForUser } from '@/lib/blocks/queries';
 import { devicesForBlock, devicesForCredential, devicesOfBlock, flagsFor } from '@/lib/devices/registrations';
 import { createSwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 16 item 1: the registrations the switch reports, per credential, flagged in words by the
@@ -74,24 +73,8 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
         },
       ],
     });
-    const block = await getDb().block.create({
-      data: {
-        accountId: account.id,
-        reason: 'high_risk_destination',
-        placedAt: new Date(),
-        placedBy: 'switch',
-        calls: {
-          create: [
-            {
-              at: new Date(),
-              sipUsername: desk.username,
-              to: '+252611234567',
-              sourceIp: '185.220.101.47',
-              durationSec: 0,
-            },
-          ],
-        },
-      },
+    const block = await makeBlock(account.id, {
+      calls: [{ sipUsername: desk.username, sourceIp: '185.220.101.47' }],
     });
     return { account, user: users[0]!, desk, pbx, block };
   }

@@ -4,7 +4,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -16,23 +16,7 @@ async function blockThrough(
   reason: 'high_risk_destination' | 'manual' = 'high_risk_destination',
 ) {
   const placedAt = new Date(Date.now() - minutesAgo * 60_000);
-  return getDb().block.create({
-    data: {
-      accountId,
-      reason,
-      placedAt,
-      placedBy: 'switch',
-      calls: {
-        create: usernames.map((u) => ({
-          at: placedAt,
-          sipUsername: u,
-          to: '+252611234567',
-          sourceIp: '203.0.113.9',
-          durationSec: 0,
-        })),
-      },
-    },
-  });
+  return makeBlock(accountId, { reason, placedAt, calls: usernames.map((u) => ({ sipUsername: u })) });
 }
 const rotate = (username: string) =>
   getDb().sipCredential.update({ where: { username }, data: { passwordChangedAt: new Date() } });
@@ -61,25 +45,7 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     const { account, creds } = await makeAccount({ credentials: [`early-${dialect}`] });
     await rotate(creds[0].username);
     await new Promise((r) => setTimeout(r, 20));
-    const block = await getDb().block.create({
-      data: {
-        accountId: account.id,
-        reason: 'high_risk_destination',
-        placedAt: new Date(),
-        placedBy: 'switch',
-        calls: {
-          create: [
-            {
-              at: new Date(),
-              sipUsername: creds[0].username,
-              to: '+252611234567',
-              sourceIp: '203.0.113.9',
-              durationSec: 0,
-            },
-          ],
-        },
-      },
-    });
+    const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
     expect(await policy(account.id)).toEqual([]);
     expect(await statusOf(block.id)).toBe('active');
   });

@@ -11,7 +11,7 @@ const { queueMailToMembers } = await import('@/lib/mail/queue');
 const { smtpTransport } = await import('@/lib/mail/transport');
 const { processMailOutbox } = await import('@/lib/mail/worker');
 const { dialects, useFreshDb } = await import('@/tests/helpers/db');
-const { makeAccount } = await import('@/tests/helpers/factory');
+const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
 const { TestSmtp } = await import('@/tests/helpers/smtp');
 const en = (await import('@/messages/en.json')).default;
 const es = (await import('@/messages/es.json')).default;
@@ -51,24 +51,9 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
   const deliver = () => processMailOutbox({ transport: smtpTransport(smtp.url) });
 
   async function blockNotice(accountId: string) {
-    const block = await getDb().block.create({
-      data: {
-        accountId,
-        reason: 'high_risk_destination',
-        placedAt: new Date('2026-11-25T09:14:03Z'),
-        placedBy: 'switch',
-        calls: {
-          create: [
-            {
-              at: new Date('2026-11-25T09:13:58Z'),
-              sipUsername: 'x',
-              to: '+4930123456',
-              sourceIp: '203.0.113.9',
-              durationSec: 3,
-            },
-          ],
-        },
-      },
+    const block = await makeBlock(accountId, {
+      placedAt: new Date('2026-11-25T09:14:03Z'),
+      calls: [{ sipUsername: 'x', to: '+4930123456', durationSec: 3, at: new Date('2026-11-25T09:13:58Z') }],
     });
     await getDb().$transaction((tx) =>
       queueMailToMembers(tx, accountId, 'block_notice', { blockId: block.id }),

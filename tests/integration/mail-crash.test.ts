@@ -6,7 +6,7 @@ import { queueMail, queueMailToMembers } from '@/lib/mail/queue';
 import { smtpTransport, type MailTransport } from '@/lib/mail/transport';
 import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { signInLinkOf } from '@/tests/helpers/mime';
 import { TestSmtp } from '@/tests/helpers/smtp';
 
@@ -51,25 +51,7 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
   it('a block notice (at-least-once) is sent again as the same message: same Message-ID, same single-use link, one notice_sent', async () => {
     const email = `crash-notice-${dialect}@t.example`;
     const { account, creds } = await makeAccount({ members: [email] });
-    const block = await getDb().block.create({
-      data: {
-        accountId: account.id,
-        reason: 'high_risk_destination',
-        placedAt: new Date(),
-        placedBy: 'switch',
-        calls: {
-          create: [
-            {
-              at: new Date(),
-              sipUsername: creds[0].username,
-              to: '+252611234567',
-              sourceIp: '203.0.113.9',
-              durationSec: 0,
-            },
-          ],
-        },
-      },
-    });
+    const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
     await getDb().$transaction((tx) =>
       queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
     );
@@ -93,24 +75,11 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
   it('a re-sent notice never revives a link that was already used', async () => {
     const email = `crash-used-${dialect}@t.example`;
     const { account, creds } = await makeAccount({ members: [email] });
-    const block = await getDb().block.create({
-      data: {
-        accountId: account.id,
-        reason: 'hotspot_source_ip',
-        placedAt: new Date(),
-        placedBy: 'switch',
-        calls: {
-          create: [
-            {
-              at: new Date(),
-              sipUsername: creds[0].username,
-              to: '+442071234567',
-              sourceIp: '198.51.100.9',
-              durationSec: 3,
-            },
-          ],
-        },
-      },
+    const block = await makeBlock(account.id, {
+      reason: 'hotspot_source_ip',
+      calls: [
+        { sipUsername: creds[0].username, to: '+442071234567', sourceIp: '198.51.100.9', durationSec: 3 },
+      ],
     });
     await getDb().$transaction((tx) =>
       queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
@@ -129,14 +98,7 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
   it('a decision email (at-most-once) is not sent again: the row is failed with the reason', async () => {
     const email = `crash-decision-${dialect}@t.example`;
     const { account, users } = await makeAccount({ members: [email] });
-    const block = await getDb().block.create({
-      data: {
-        accountId: account.id,
-        reason: 'high_risk_destination',
-        placedAt: new Date(),
-        placedBy: 'switch',
-      },
-    });
+    const block = await makeBlock(account.id);
     const request = await getDb().unblockRequest.create({
       data: {
         blockId: block.id,

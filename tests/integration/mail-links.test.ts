@@ -34,7 +34,7 @@ const { queueMailToMembers } = await import('@/lib/mail/queue');
 const { smtpTransport } = await import('@/lib/mail/transport');
 const { processMailOutbox } = await import('@/lib/mail/worker');
 const { dialects, useFreshDb } = await import('@/tests/helpers/db');
-const { makeAccount } = await import('@/tests/helpers/factory');
+const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
 const { signInLinkOf } = await import('@/tests/helpers/mime');
 const { TestSmtp } = await import('@/tests/helpers/smtp');
 
@@ -55,9 +55,7 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
 
   async function noticeLink(email: string) {
     const { account, users } = await makeAccount({ members: [email] });
-    const block = await getDb().block.create({
-      data: { accountId: account.id, reason: 'manual', placedAt: new Date(), placedBy: 'staff' },
-    });
+    const block = await makeBlock(account.id, { reason: 'manual', placedBy: 'staff' });
     await getDb().$transaction((tx) =>
       queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
     );

@@ -5,7 +5,7 @@ import { FIREWALL_CHECKS, OTHER_DOORS } from '@/lib/requests/doors';
 import { firewallSchema, submitFirewall } from '@/lib/requests/submit';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 
 // Issue 16 item 5: the firewall request confirms every other door, one required checkbox each,
 // stored on the request and shown to staff.
@@ -47,9 +47,7 @@ describe.each(dialects())('firewall checklist on %s', (dialect) => {
   it('stores every confirmation on the request and shows them to staff', async () => {
     const { account, users } = await makeAccount();
     const db = getDb();
-    const block = await db.block.create({
-      data: { accountId: account.id, reason: 'hotspot_source_ip', placedAt: new Date(), placedBy: 'switch' },
-    });
+    const block = await makeBlock(account.id, { reason: 'hotspot_source_ip' });
     const r = await submitFirewall(asUser(users[0]!), firewallSchema.parse(form(block.id)), meta);
     expect(r).toMatchObject({ ok: true });
     const agent = asUser(

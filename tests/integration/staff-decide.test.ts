@@ -7,7 +7,7 @@ import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -31,25 +31,7 @@ async function blockedWithRequest() {
     credentials: [],
   });
   const db = getDb();
-  const block = await db.block.create({
-    data: {
-      accountId: account.id,
-      reason: 'high_risk_destination',
-      placedAt: new Date(),
-      placedBy: 'switch',
-      calls: {
-        create: [
-          {
-            at: new Date(),
-            sipUsername: creds[0].username,
-            to: '+252611234567',
-            sourceIp: '203.0.113.9',
-            durationSec: 0,
-          },
-        ],
-      },
-    },
-  });
+  const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
   const request = await db.unblockRequest.create({
     data: {
       blockId: block.id,
@@ -263,14 +245,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   it('approving a request cannot undo a block support placed on the same account', async () => {
     const { account, block, request } = await blockedWithRequest();
     const db = getDb();
-    await db.block.create({
-      data: {
-        accountId: account.id,
-        reason: 'manual',
-        placedAt: new Date(),
-        placedBy: 'someone@staff.example',
-      },
-    });
+    await makeBlock(account.id, { reason: 'manual', placedBy: 'someone@staff.example' });
     const r = await approve(await staff(), request.id);
     expect(r).toEqual({
       ok: false,
@@ -285,30 +260,12 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const { account, creds } = await makeAccount();
     const db = getDb();
     const placedAt = new Date(Date.now() - 60_000);
-    await db.block.create({
-      data: {
-        accountId: account.id,
-        reason: 'high_risk_destination',
-        placedAt,
-        placedBy: 'switch',
-        calls: {
-          create: creds.map((c) => ({
-            at: placedAt,
-            sipUsername: c.username,
-            to: '+252611234567',
-            sourceIp: '203.0.113.9',
-            durationSec: 0,
-          })),
-        },
-      },
-    });
+    await makeBlock(account.id, { placedAt, calls: creds.map((c) => ({ sipUsername: c.username })) });
     await db.sipCredential.updateMany({
       where: { accountId: account.id },
       data: { passwordChangedAt: new Date() },
     });
-    await db.block.create({
-      data: { accountId: account.id, reason: 'manual', placedAt, placedBy: 'agent@staff.example' },
-    });
+    await makeBlock(account.id, { reason: 'manual', placedAt, placedBy: 'agent@staff.example' });
     expect(await db.$transaction((tx) => liftIfRotated(tx, account.id))).toEqual([]);
     expect(await db.switchOperation.count({ where: { accountNumber: account.number } })).toBe(0);
   });

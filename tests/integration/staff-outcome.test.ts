@@ -3,7 +3,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import en from '@/messages/en.json';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 
 // Issue 15: what staff are told comes from the catalogue, in their own language. Each case binds a
 // staff domain function with the real action wrapper (as lib/<domain>/actions.ts does) and posts a
@@ -57,14 +57,7 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
   it('a request someone else decided first: the second agent is told so, in Spanish, with its status', async () => {
     const { account, users } = await makeAccount();
     const db = getDb();
-    const block = await db.block.create({
-      data: {
-        accountId: account.id,
-        reason: 'high_risk_destination',
-        placedAt: new Date(),
-        placedBy: 'switch',
-      },
-    });
+    const block = await makeBlock(account.id);
     const request = await db.unblockRequest.create({
       data: {
         blockId: block.id,
@@ -159,9 +152,7 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
 
   it('an allowance form’s field errors reach a Spanish agent in Spanish (schema and home-country rule)', async () => {
     const { account } = await makeAccount(); // home country US (the column default)
-    await getDb().block.create({
-      data: { accountId: account.id, reason: 'manual', placedAt: new Date(), placedBy: 'test' },
-    });
+    await makeBlock(account.id, { reason: 'manual', placedBy: 'test' });
     session.user = await staff('agent', 'es');
     const fields = {
       accountNumber: account.number,

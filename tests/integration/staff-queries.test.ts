@@ -9,7 +9,7 @@ import { searchAccounts } from '@/lib/staff/search';
 import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
-import { makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
@@ -51,25 +51,7 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     const ids: string[] = [];
     for (const minutesAgo of [5, 30]) {
       const { account, users } = await makeAccount();
-      const block = await db.block.create({
-        data: {
-          accountId: account.id,
-          reason: 'high_risk_destination',
-          placedAt: new Date(),
-          placedBy: 'switch',
-          calls: {
-            create: [
-              {
-                at: new Date(),
-                sipUsername: 'x',
-                to: '+252611234567',
-                sourceIp: '203.0.113.9',
-                durationSec: 0,
-              },
-            ],
-          },
-        },
-      });
+      const block = await makeBlock(account.id, { calls: [{ sipUsername: 'x' }] });
       const r = await db.unblockRequest.create({
         data: {
           blockId: block.id,

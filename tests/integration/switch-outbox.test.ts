@@ -5,7 +5,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { decideLift, makeAccount } from '@/tests/helpers/factory';
+import { decideLift, makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -25,15 +25,7 @@ async function blockedWithLiftQueued() {
     blockedAt: new Date().toISOString(),
     credentials: [],
   });
-  const db = getDb();
-  const block = await db.block.create({
-    data: {
-      accountId: account.id,
-      reason: 'high_risk_destination',
-      placedAt: new Date(),
-      placedBy: 'switch',
-    },
-  });
+  const block = await makeBlock(account.id);
   await decideLift([block]);
   return { account, block };
 }
