@@ -103,3 +103,29 @@ export async function makeBlock(
     include: { calls: true },
   });
 }
+
+/**
+ * The CurrentUser a signed-in session would give `u`, for tests that call lib functions directly:
+ * English, UTC. A customer has no second factor; an agent's session has passed it. `sessionId` is the
+ * session the user acts from (only a password change looks at it).
+ */
+export function asUser(
+  u: { id: string; email: string },
+  opts: { role?: 'customer' | 'agent'; sessionId?: string } = {},
+): CurrentUser {
+  const { role = 'customer', sessionId = 'test' } = opts;
+  return {
+    id: u.id,
+    email: u.email,
+    name: null,
+    role,
+    timeZone: 'UTC',
+    locale: 'en',
+    sessionId,
+    mfaEnrolled: role === 'agent',
+    mfaVerified: role === 'agent',
+  };
+}
+
+/** asUser for a customer (no second factor). */
+export const asCustomer = (u: { id: string; email: string }, sessionId?: string) => asUser(u, { sessionId });

@@ -15,7 +15,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { asCustomer, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 import { inWords } from '@/tests/helpers/outcome';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -39,17 +39,6 @@ const audits = async (targetId: string) =>
   (await getDb().auditLog.findMany({ where: { targetId }, orderBy: { at: 'asc' } })).map((a) => a.action);
 
 const staff = () => makeStaff();
-const asCustomer = (u: { id: string; email: string }): CurrentUser => ({
-  id: u.id,
-  email: u.email,
-  name: null,
-  role: 'customer',
-  timeZone: 'UTC',
-  locale: 'en',
-  sessionId: 'test',
-  mfaEnrolled: false,
-  mfaVerified: false,
-});
 
 /** An account blocked in Tollgate and on the switch (home country US), with one member. */
 async function blockedAccount() {

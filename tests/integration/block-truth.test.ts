@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { getDb } from '@/lib/server/db';
 import { storedText } from '@/lib/i18n/stored';
@@ -13,7 +12,7 @@ import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
-import { decideLift, makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { asCustomer, decideLift, makeAccount, makeStaff } from '@/tests/helpers/factory';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -51,19 +50,7 @@ async function blockFromSwitch(n: string, at: Date, from: string[]) {
 
 const staff = () => makeStaff();
 
-async function customer(userId: string, email: string): Promise<CurrentUser> {
-  return {
-    id: userId,
-    email,
-    name: null,
-    role: 'customer',
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId: 'test',
-    mfaEnrolled: false,
-    mfaVerified: false,
-  };
-}
+const customer = async (userId: string, email: string) => asCustomer({ id: userId, email });
 
 const request = (blockId: string, accountId: string, userId: string) =>
   getDb().unblockRequest.create({

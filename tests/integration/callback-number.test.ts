@@ -1,25 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { submitFirewall, submitMisdial, type SubmitResult } from '@/lib/requests/submit';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { asUser, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
-const asUser = (u: { id: string; email: string }, role: 'customer' | 'agent' = 'customer'): CurrentUser => ({
-  id: u.id,
-  email: u.email,
-  name: null,
-  role,
-  timeZone: 'UTC',
-  locale: 'en',
-  sessionId: 's',
-  mfaEnrolled: role === 'agent',
-  mfaVerified: role === 'agent',
-});
 
 /** The field errors of a refusal in English words (the domain returns catalogue notes). */
 const englishFieldErrors = (r: SubmitResult) =>
@@ -78,12 +66,7 @@ describe.each(dialects())('callback numbers on %s', (dialect) => {
   });
 
   it('shows the agent whether the number is on file', async () => {
-    const agent = asUser(
-      await getDb().user.create({
-        data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent' },
-      }),
-      'agent',
-    );
+    const agent = await makeStaff();
     const onFile = await blocked('+12125550100');
     const a = await submitMisdial(
       onFile.user,

@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
-import type { CurrentUser } from '@/lib/auth/session';
 import { seedBlock } from '@/lib/blocks/lifecycle';
 import { getDb } from '@/lib/server/db';
 import { submitMisdial, withdrawRequest } from '@/lib/requests/submit';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { changePortalPassword } from '@/lib/auth/change-password';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { asCustomer, makeAccount } from '@/tests/helpers/factory';
 import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
 
 // The domain functions behind the customer's forms (issue 11 item 4), against a real database of each
@@ -18,17 +17,6 @@ import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
 let sim: TestSim;
 const meta = { ip: '192.0.2.44', userAgent: 'vitest' };
 const strong = () => `Qv8-${crypto.randomBytes(12).toString('base64url')}`;
-const asCustomer = (u: { id: string; email: string }, sessionId = 'test-session'): CurrentUser => ({
-  id: u.id,
-  email: u.email,
-  name: null,
-  role: 'customer',
-  timeZone: 'UTC',
-  locale: 'en',
-  sessionId,
-  mfaEnrolled: false,
-  mfaVerified: false,
-});
 
 /** An account with a member and two credentials, known to the switch with `old-password-0`. */
 async function provisioned(blocked = false) {

@@ -1,27 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
-import { getDb } from '@/lib/server/db';
 import { FIREWALL_CHECKS, OTHER_DOORS } from '@/lib/requests/doors';
 import { firewallSchema, submitFirewall } from '@/lib/requests/submit';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { asUser, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 
 // Issue 16 item 5: the firewall request confirms every other door, one required checkbox each,
 // stored on the request and shown to staff.
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
-const asUser = (u: { id: string; email: string }, role: 'customer' | 'agent' = 'customer'): CurrentUser => ({
-  id: u.id,
-  email: u.email,
-  name: null,
-  role,
-  timeZone: 'UTC',
-  locale: 'en',
-  sessionId: 's',
-  mfaEnrolled: role === 'agent',
-  mfaVerified: role === 'agent',
-});
 const form = (blockId: string) => ({
   blockId,
   ...Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, 'on'])),
@@ -46,14 +33,10 @@ describe.each(dialects())('firewall checklist on %s', (dialect) => {
 
   it('stores every confirmation on the request and shows them to staff', async () => {
     const { account, users } = await makeAccount();
-    const db = getDb();
     const block = await makeBlock(account.id, { reason: 'hotspot_source_ip' });
     const r = await submitFirewall(asUser(users[0]!), firewallSchema.parse(form(block.id)), meta);
     expect(r).toMatchObject({ ok: true });
-    const agent = asUser(
-      await db.user.create({ data: { email: `agent-${crypto.randomUUID()}@staff.example`, role: 'agent' } }),
-      'agent',
-    );
+    const agent = await makeStaff();
     const view = await getRequestForStaff(agent, (r as { data: { requestId: string } }).data.requestId);
     expect(view?.checklist).toEqual(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true])));
   });

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { sqlitePath } from '@/lib/server/db/url';
 import { recoverPasswordChanges, resetSipPassword } from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { asCustomer, makeAccount } from '@/tests/helpers/factory';
 import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 10 item 7: a SIP password the switch accepted is never lost. The intent is recorded before
@@ -16,17 +15,6 @@ import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
 let sim: TestSim;
 const meta = { ip: '192.0.2.7', userAgent: 'vitest' };
 const strong = () => `Xq7-${crypto.randomBytes(12).toString('base64url')}`;
-const asCustomer = (u: { id: string; email: string }): CurrentUser => ({
-  id: u.id,
-  email: u.email,
-  name: null,
-  role: 'customer',
-  timeZone: 'UTC',
-  locale: 'en',
-  sessionId: 't',
-  mfaEnrolled: false,
-  mfaVerified: false,
-});
 
 async function provisioned() {
   const made = await makeAccount({ members: [`p-${crypto.randomUUID()}@t.example`] });

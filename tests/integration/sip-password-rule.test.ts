@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { generatePassword } from '@/lib/passwords/generate';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { asCustomer, makeAccount } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // The server applies the SIP rule itself (the meter in the browser is advice): guesses against
@@ -37,17 +36,7 @@ describe.each(dialects())('SIP password rule on the server, %s', (dialect) => {
       credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0001' })),
     });
     const u = users[0];
-    const user: CurrentUser = {
-      id: u.id,
-      email: u.email,
-      name: null,
-      role: 'customer',
-      timeZone: 'UTC',
-      locale: 'en',
-      sessionId: 's',
-      mfaEnrolled: false,
-      mfaVerified: false,
-    };
+    const user = asCustomer(u);
     return { user, cred: creds[0] };
   }
 
