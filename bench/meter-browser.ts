@@ -23,39 +23,59 @@ const LENGTHS = [8, 24, 64] as const;
 
 declare global {
   interface Window {
-    __meter?: { samples: number[]; skipped: number; worker: number[]; reset: () => void };
+    __meter?: {
+      samples: number[];
+      phases: [number, number, number][];
+      skipped: number;
+      worker: number[];
+      reset: () => void;
+    };
   }
 }
 
-/** Before any page script: record the `ms` of every worker reply (the Worker is wrapped, not changed). */
+/**
+ * Before any page script: wrap Worker (behaviour unchanged) to note when the page last posted to it,
+ * when its last reply arrived, and the `ms` of every reply (its own time inside the worker).
+ */
 function recordWorkerTimes() {
-  const times: number[] = [];
-  (window as unknown as { __workerMs: number[] }).__workerMs = times;
+  const w = { ms: [] as number[], post: 0, reply: 0 };
+  (window as unknown as { __worker: typeof w }).__worker = w;
   const Original = window.Worker;
   window.Worker = class extends Original {
     constructor(url: string | URL, options?: WorkerOptions) {
       super(url, options);
       this.addEventListener('message', (e: MessageEvent<{ ms?: unknown }>) => {
-        if (typeof e.data?.ms === 'number') times.push(e.data.ms);
+        w.reply = performance.now();
+        if (typeof e.data?.ms === 'number') w.ms.push(e.data.ms);
       });
+    }
+    postMessage(...args: Parameters<Worker['postMessage']>) {
+      w.post = performance.now();
+      // @ts-expect-error the overloads take the same arguments through
+      super.postMessage(...args);
     }
   };
 }
 
-/** Installed in the page: input marks, and the verdict times for the latest input value. */
+/**
+ * Installed in the page: input marks, and the verdict times for the latest input value, split into
+ * input → post to the worker, post → its reply, reply → verdict in the DOM.
+ */
 function instrument(checking: string) {
   const input = document.querySelector<HTMLInputElement>('#password')!;
   const meter = document.querySelector('[role="meter"]')!;
-  const worker = (window as unknown as { __workerMs: number[] }).__workerMs;
+  const worker = (window as unknown as { __worker: { ms: number[]; post: number; reply: number } }).__worker;
   let pending: number | null = null;
   const state = {
     samples: [] as number[],
+    phases: [] as [number, number, number][],
     skipped: 0,
-    worker: worker,
+    worker: worker.ms,
     reset() {
       state.samples = [];
+      state.phases = [];
       state.skipped = 0;
-      worker.length = 0;
+      worker.ms.length = 0;
       pending = null;
     },
   };
@@ -72,7 +92,10 @@ function instrument(checking: string) {
   new MutationObserver(() => {
     const text = meter.getAttribute('aria-valuetext') ?? '';
     if (pending === null || !input.value || text === checking) return;
-    state.samples.push(performance.now() - pending);
+    const now = performance.now();
+    state.samples.push(now - pending);
+    if (worker.post >= pending && worker.reply >= worker.post)
+      state.phases.push([worker.post - pending, worker.reply - worker.post, now - worker.reply]);
     pending = null;
   }).observe(meter, { attributes: true, attributeFilter: ['aria-valuetext'] });
 }
@@ -122,14 +145,22 @@ async function typeOn(v: Variant, password: string, delay: number) {
     s: window.__meter!.samples,
     k: window.__meter!.skipped,
     w: window.__meter!.worker.slice(),
+    ph: window.__meter!.phases,
   }));
 }
 
 type Summary = ReturnType<typeof latencySummary> & {
   n: number;
   skipped: number;
-  workerP50: number;
-  workerP95: number;
+  /** p50 / p95 of the worker's own time per reply, and of each phase of a keystroke (ms). */
+  worker: [number, number];
+  toPost: [number, number];
+  roundTrip: [number, number];
+  toDom: [number, number];
+};
+const p50p95 = (xs: number[]): [number, number] => {
+  const s = latencySummary(xs);
+  return [s.p50, s.p95];
 };
 
 export async function run(): Promise<BenchResult> {
@@ -144,7 +175,12 @@ export async function run(): Promise<BenchResult> {
     variants.push(await openVariant(browser, 'this', delay));
     const by: Record<string, Record<number, Summary>> = {};
     for (const len of LENGTHS) {
-      const acc = new Map(variants.map((v) => [v.name, { s: [] as number[], k: 0, w: [] as number[] }]));
+      const acc = new Map(
+        variants.map((v) => [
+          v.name,
+          { s: [] as number[], k: 0, w: [] as number[], ph: [] as [number, number, number][] },
+        ]),
+      );
       for (let r = 0; r < rounds; r++) {
         const password = generatePassword(Math.max(16, len)).slice(0, len);
         const order = r % 2 === 0 ? variants : [...variants].reverse();
@@ -154,16 +190,18 @@ export async function run(): Promise<BenchResult> {
           a.s.push(...got.s);
           a.k += got.k;
           a.w.push(...got.w);
+          a.ph.push(...got.ph);
         }
       }
       for (const [name, a] of acc) {
-        const w = latencySummary(a.w);
         (by[name] ??= {})[len] = {
           n: a.s.length,
           skipped: a.k,
           ...latencySummary(a.s),
-          workerP50: w.p50,
-          workerP95: w.p95,
+          worker: p50p95(a.w),
+          toPost: p50p95(a.ph.map((x) => x[0])),
+          roundTrip: p50p95(a.ph.map((x) => x[1])),
+          toDom: p50p95(a.ph.map((x) => x[2])),
         };
       }
     }
@@ -177,8 +215,10 @@ export async function run(): Promise<BenchResult> {
         detail: `${seen} of ${typed} keystrokes (${b.reduce((n, x) => n + x.skipped, 0)} superseded before their verdict)`,
       };
     });
+    const pair = ([a, b]: [number, number]) => `${a}/${b}`;
     const line = (s: Summary) =>
-      `p50 ${s.p50} ms, p95 ${s.p95} ms, max ${s.max} ms (n ${s.n}, superseded ${s.skipped}); worker p50 ${s.workerP50} ms, p95 ${s.workerP95} ms`;
+      `p50 ${s.p50} ms, p95 ${s.p95} ms, max ${s.max} ms (n ${s.n}, superseded ${s.skipped}); p50/p95 ms: ` +
+      `input→post ${pair(s.toPost)}, post→reply ${pair(s.roundTrip)} (zxcvbn ${pair(s.worker)}), reply→DOM ${pair(s.toDom)}`;
     const summary: Record<string, string> = {};
     for (const len of LENGTHS) {
       const label = len === 64 ? 'goal 3: 64 characters (p95 ≤ 16 ms)' : `${len} characters`;
