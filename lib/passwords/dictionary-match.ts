@@ -5,7 +5,8 @@ import matching from 'zxcvbn/lib/matching';
 // it. At 64 characters that is most of zxcvbn's time (p95 ≈ 33 ms a call in Chromium's meter
 // worker, bench/meter-browser.ts), and why the server bounds the scored length. This module installs,
 // once, a matcher that returns the same matches in the same order but stops extending a substring as
-// soon as no dictionary word starts with it: on random input, after a character or two.
+// soon as no dictionary word starts with it: on random input, after a character or two. Installed
+// by components/sip/strength.worker.ts.
 // tests/unit/dictionary-match.test.ts compares it with zxcvbn's own on thousands of passwords.
 
 type Ranked = Record<string, number>;
@@ -94,8 +95,10 @@ export const originalDictionaryMatch = matching.dictionary_match;
 
 /**
  * Installs the pruned matcher into zxcvbn's matcher module (idempotent). zxcvbn's omnimatch, its
- * reversed and l33t matchers all call `this.dictionary_match`, so every zxcvbn() call after this uses
- * it, on the server and in the meter's worker alike. zxcvbn is pinned at 4.4.2 (package.json).
+ * reversed and l33t matchers all call `this.dictionary_match`, so every zxcvbn() call in this
+ * JavaScript realm uses it from then on. The meter's Web Worker installs it; the server's scoring
+ * threads (lib/passwords/zxcvbn-worker.mjs) still run zxcvbn's own. Relies on zxcvbn 4.4.2's
+ * internals: the version is pinned in package.json and the unit test fails if they change.
  */
 export function installPrunedDictionaryMatch(): void {
   matching.dictionary_match = prunedDictionaryMatch;
