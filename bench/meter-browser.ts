@@ -48,11 +48,11 @@ function recordWorkerTimes() {
         w.reply = performance.now();
         if (typeof e.data?.ms === 'number') w.ms.push(e.data.ms);
       });
-    }
-    postMessage(...args: Parameters<Worker['postMessage']>) {
-      w.post = performance.now();
-      // @ts-expect-error the overloads take the same arguments through
-      super.postMessage(...args);
+      const post = this.postMessage as (...args: unknown[]) => void;
+      this.postMessage = ((...args: unknown[]) => {
+        w.post = performance.now();
+        post.apply(this, args);
+      }) as Worker['postMessage'];
     }
   };
 }
