@@ -4,15 +4,19 @@ import { startPortal as startOwnPortal } from '../e2e/support/kamailio-portal';
 
 export const BENCH_SECRET = 'bench-auth-secret-bench-auth-secret-0123';
 
-/** The production build on a fresh (or given), migrated, demo-seeded database (needs `npm run build`). */
+/**
+ * The production build on a fresh (or given), migrated, demo-seeded database (needs `npm run build`).
+ * `appDir`: serve another tree's build instead (a baseline built in a copy of main, say).
+ */
 export async function startPortal(
-  opts: { databaseUrl?: string; env?: Record<string, string> } = {},
+  opts: { databaseUrl?: string; env?: Record<string, string>; appDir?: string } = {},
 ): Promise<{ url: string; databaseUrl: string; logFile: string; stop: () => void }> {
   fs.mkdirSync(path.resolve('bench/results'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(path.resolve('bench/results'), 'run-'));
   const portal = await startOwnPortal({
     dir,
     databaseUrl: opts.databaseUrl,
+    appDir: opts.appDir,
     seed: { script: 'e2e/support/seed.ts' },
     env: {
       AUTH_SECRET: BENCH_SECRET,

@@ -1,5 +1,9 @@
 // The estimator runs off the main thread: typing never waits for zxcvbn.
+import { installPrunedDictionaryMatch } from '@/lib/passwords/dictionary-match';
 import { assessPassword, type PasswordRule } from '@/lib/passwords/strength';
+
+// The same verdicts with a fraction of zxcvbn's dictionary lookups (lib/passwords/dictionary-match.ts).
+installPrunedDictionaryMatch();
 
 type Request = { id: number; password: string; userInputs: string[]; username: string; rule: PasswordRule };
 

@@ -21,6 +21,8 @@ export interface PortalOptions {
   /** A tsx script (run with the server's conditions) that seeds the fresh database before the server starts. */
   seed?: { script: string; args?: string[] };
   startupTimeoutMs?: number;
+  /** The tree whose production build is served (default: this one); a benchmark's baseline build. */
+  appDir?: string;
 }
 
 export interface Portal {
@@ -71,8 +73,9 @@ export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<v
  * in its own process group. Resolves once /sign-in answers 200.
  */
 export async function startPortal(o: PortalOptions): Promise<Portal> {
-  if (!fs.existsSync('.next/BUILD_ID'))
-    throw new Error('No production build: run `npx next build` first (npm test does).');
+  const appDir = path.resolve(o.appDir ?? '.');
+  if (!fs.existsSync(path.join(appDir, '.next/BUILD_ID')))
+    throw new Error(`No production build in ${appDir}: run \`npx next build\` first (npm test does).`);
   fs.mkdirSync(o.dir, { recursive: true });
   const port = o.port ?? (await freeTcpPort());
   let databaseUrl = o.databaseUrl;
@@ -99,8 +102,8 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
 
   const logFile = path.join(o.dir, `next-${port}.log`);
   const log = fs.openSync(logFile, 'a');
-  const [cmd, args] = serveCommand(port);
-  const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
+  const [cmd, args] = serveCommand(port, 'localhost', appDir);
+  const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true, cwd: appDir });
   fs.closeSync(log);
   const onExit = () => {
     try {

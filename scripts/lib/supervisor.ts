@@ -114,10 +114,11 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 /**
  * The command that serves the production build: scripts/serve.mjs, Next.js as a custom server that
  * hands each request its TCP peer address (TRUSTED_PROXY_HOPS=0 needs it; `next start` cannot).
+ * `appDir`: the tree whose build it serves (run it with that directory as cwd).
  */
-export const serveCommand = (port: number, host = 'localhost'): [string, string[]] => [
+export const serveCommand = (port: number, host = 'localhost', appDir = '.'): [string, string[]] => [
   process.execPath,
-  [path.resolve('scripts/serve.mjs'), '--port', String(port), '--host', host],
+  [path.resolve(appDir, 'scripts/serve.mjs'), '--port', String(port), '--host', host],
 ];
 
 /** The portal's server (scripts/serve.mjs) under the supervisor. */
