@@ -1,4 +1,5 @@
 import { getTranslations } from 'next-intl/server';
+import { ActorName } from '@/components/ui/actor-name';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
@@ -17,7 +18,12 @@ export async function Timeline({ events, showActor = false }: { events: Event[];
           </p>
           <p className="text-sm text-slate-700">
             <When at={e.at} />
-            {showActor && e.actor ? ` · ${e.actor}` : ''}
+            {showActor && e.actor ? (
+              <>
+                {' · '}
+                <ActorName actor={e.actor} />
+              </>
+            ) : null}
             {e.detail ? (
               <>
                 {' · '}

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
 import { useTranslations } from 'next-intl';
+import { actorName } from '@/components/ui/actor-name';
 import { ListOr } from '@/components/ui/list-or';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
@@ -73,18 +74,24 @@ export function AccountRequests({ account }: { account: StaffAccountView }) {
   );
 }
 
+/** The kinds of switch operation (lib/blocks/lifecycle.ts, lib/allowances/operations.ts), each named in the catalogue. */
+const OP_KINDS = ['lift', 'block', 'reapply', 'allowance_put', 'allowance_delete'] as const;
+
 /** What Tollgate asked the switch to do for this account, and what came of it. */
 export function SwitchOperations({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.account');
+  const who = useTranslations('actors');
   return (
     <ListOr items={account.operations} empty={t('noOperations')} className="flex flex-col gap-1 text-sm">
       {(o) => (
         <>
           <When at={o.createdAt} />:{' '}
           {t('operation', {
-            kind: ['lift', 'block'].includes(o.kind) ? l(`opKind.${o.kind}`) : o.kind,
-            by: o.actor ?? t('unknownActor'),
+            kind: (OP_KINDS as readonly string[]).includes(o.kind)
+              ? l(`opKind.${o.kind as (typeof OP_KINDS)[number]}`)
+              : o.kind,
+            by: o.actor ? actorName(who, o.actor) : t('unknownActor'),
           })}{' '}
           · <strong>{l(`opStatus.${o.status}`)}</strong>
           {o.attempts ? ` · ${t('attempts', { count: o.attempts })}` : ''}

@@ -9,6 +9,7 @@ import es from '@/messages/es.json';
 const SAME_IN_BOTH = new Set([
   'block.explain.ipIn', // "{ip} ({country})": only placeholders
   'app.name', // the product's name
+  'actors.tollgate', // the product's name, as the actor of a timeline entry
   'dashboard.unknown', // an em dash
   'account.title', // "{name} ({number})"
   'mail.account',
