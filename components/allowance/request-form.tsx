@@ -12,12 +12,14 @@ export type RequestFormLabels = Record<
   | 'hoursHint'
   | 'reason'
   | 'reasonHint'
+  | 'callback'
+  | 'callbackHint'
   | 'submit'
   | 'sending',
   string
 >;
 
-/** Country, hours (1–72) and why: the customer's request for a destination allowance. */
+/** Country, hours (1–72), why and a callback phone (as on the misdial form): the customer's request for a destination allowance. */
 export function AllowanceRequestForm({
   blockId,
   countries,
@@ -58,6 +60,14 @@ export function AllowanceRequestForm({
             required
           />
           <Field as="textarea" label={labels.reason} hint={labels.reasonHint} {...field('reason')} required />
+          <Field
+            label={labels.callback}
+            type="tel"
+            autoComplete="tel"
+            hint={labels.callbackHint}
+            {...field('callbackPhone')}
+            required
+          />
         </>
       )}
     </ActionForm>

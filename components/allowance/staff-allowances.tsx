@@ -8,6 +8,7 @@ import type { Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
+import { CallbackNumber } from '@/components/staff/callback-number';
 
 const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'refused']);
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; the switch's refusal shows as it sent it.
@@ -23,11 +24,12 @@ export async function StaffAllowances({
   account: { id: string; number: string; country: string };
   blocked: boolean;
 }) {
-  const [list, t, all, locale] = await Promise.all([
-    allowancesForStaff(user, account.id),
+  const locale = await getLocale();
+  const [list, t, all, summary] = await Promise.all([
+    allowancesForStaff(user, account.id, locale),
     getTranslations('staff.allowances'),
     getTranslations(),
-    getLocale(),
+    getTranslations('staff.summary'),
   ]);
   const at = (d: Date | null) =>
     d ? formatWhen(d, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }) : '—';
@@ -61,6 +63,18 @@ export async function StaffAllowances({
                     ? ` · ${t('endedAt', { at: at(a.endedAt), reason: endReason(a.endReason) })}`
                     : ''}
                 </p>
+                {a.status === 'requested' && a.callback ? (
+                  <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
+                    <dt className="font-medium">{summary('callback')}</dt>
+                    <dd className="flex flex-col gap-1">
+                      <CallbackNumber
+                        phone={a.callback.phone}
+                        callback={a.callback.view}
+                        country={a.callback.country}
+                      />
+                    </dd>
+                  </dl>
+                ) : null}
                 {a.status === 'requested' ? (
                   <AllowanceDecisionForms allowanceId={a.id} label={label} />
                 ) : null}

@@ -1,11 +1,11 @@
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
-import { noteText, type Translate } from '@/lib/i18n/note';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { isFirewallCheck } from '@/lib/requests/doors';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { When } from '@/components/ui/when';
+import { CallbackNumber } from './callback-number';
 import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
 
 /** Who to call, on which number, and what they told us, in their own words. */
@@ -14,36 +14,12 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
   const language = r.submittedBy ? localeOf(r.submittedBy) : null;
   const doors = await getTranslations('doors');
   const s = await getTranslations('staff.summary');
-  const all = await getTranslations();
   const country = accountCountry(r.account.country);
-  const phone = describeDialled(r.callbackPhone, country).display;
   return (
     <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
       <dt className="font-medium">{s('callback')}</dt>
       <dd className="flex flex-col gap-1">
-        {r.callback.safe ? (
-          <a href={`tel:${r.callbackPhone}`} className="self-start font-mono text-lg text-blue-800 underline">
-            {phone}
-          </a>
-        ) : (
-          <p className="font-mono text-lg">{phone}</p>
-        )}
-        <p className="text-sm">
-          {r.callback.source === 'on_file' ? s('onFile') : <strong>{s('typed')}</strong>}
-        </p>
-        {r.callback.warning ? (
-          <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">
-            {s('doNotCall', { warning: noteText(all as unknown as Translate, r.callback.warning) })}
-          </p>
-        ) : null}
-        {r.callback.source === 'typed' && r.callback.onFile ? (
-          <p className="text-sm">
-            {s('numberOnFile')}{' '}
-            <a href={`tel:${r.callback.onFile}`} className="font-mono text-blue-800 underline">
-              {describeDialled(r.callback.onFile, country).display}
-            </a>
-          </p>
-        ) : null}
+        <CallbackNumber phone={r.callbackPhone} callback={r.callback} country={country} />
       </dd>
       <dt className="font-medium">{s('localTime')}</dt>
       <dd>

@@ -4,6 +4,8 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { assertStaff } from '@/lib/auth/session';
 import { accountBlocked } from './blocked';
+import { callbackForAgent } from '@/lib/phone/callback';
+import { accountCountry } from '@/lib/phone/plan';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
 export type AllowanceView = {
@@ -52,14 +54,24 @@ export async function allowancesForBlockPage(userId: string, accountId: string):
   return rows.map((r) => view(!blocked && unblocked[r.status] ? { ...r, status: unblocked[r.status] } : r));
 }
 
-/** Staff: every allowance of an account, newest first (at most 50), with who asked and who decided. */
-export async function allowancesForStaff(user: CurrentUser, accountId: string) {
+/**
+ * Staff: every allowance of an account, newest first (at most 50), with who asked and who decided,
+ * and for a customer's request the number to call back (`callback`: E.164 `phone` and
+ * callbackForAgent's view, checked against the account's number on file and its block's trigger
+ * destinations; null when none was given). Warnings are in `locale` (BCP 47, default "en").
+ */
+export async function allowancesForStaff(user: CurrentUser, accountId: string, locale = 'en') {
   assertStaff(user);
-  const rows = await db.destinationAllowance.findMany({
-    where: { accountId },
-    orderBy: { createdAt: 'desc' },
-    take: 50,
+  const [rows, account] = await Promise.all([
+    db.destinationAllowance.findMany({ where: { accountId }, orderBy: { createdAt: 'desc' }, take: 50 }),
+    db.customerAccount.findUnique({ where: { id: accountId }, select: { phone: true, country: true } }),
+  ]);
+  const blockIds = [...new Set(rows.map((r) => r.blockId).filter((x): x is string => x !== null))];
+  const calls = await db.triggerCall.findMany({
+    where: { blockId: { in: blockIds } },
+    select: { blockId: true, to: true },
   });
+  const country = accountCountry(account?.country);
   const ids = [
     ...new Set(rows.flatMap((r) => [r.requestedById, r.decidedById]).filter((x): x is string => x !== null)),
   ];
@@ -75,6 +87,19 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string) {
     endReason: r.endReason,
     requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,
     decidedBy: r.decidedById ? (users.get(r.decidedById) ?? null) : null,
+    callback: r.callbackPhone
+      ? {
+          phone: r.callbackPhone,
+          country,
+          view: callbackForAgent(
+            r.callbackPhone,
+            account?.phone,
+            country,
+            calls.filter((c) => c.blockId === r.blockId).map((c) => c.to),
+            locale,
+          ),
+        }
+      : null,
   }));
 }
 

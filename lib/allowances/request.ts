@@ -8,6 +8,8 @@ import { db } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countryName } from '@/lib/phone/format';
+import { checkCallbackNumber } from '@/lib/phone/callback';
+import { accountCountry } from '@/lib/phone/plan';
 import { localeOf } from '@/lib/i18n/locales';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
@@ -15,16 +17,23 @@ import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 // A customer asks for a destination allowance from the block page (issue 16). Nothing reaches the
 // switch here: support calls the account holder back and decides (lib/allowances/decide.ts).
 
-export const requestAllowanceSchema = z.object({ blockId: z.string().min(1).max(64), ...allowanceFields });
+export const requestAllowanceSchema = z.object({
+  blockId: z.string().min(1).max(64),
+  ...allowanceFields,
+  // The same field, rule and note as a misdial's (lib/requests/submit.ts).
+  callbackPhone: z.string().trim().min(1, 'outcome.field.callbackPhone').max(40),
+});
 
 /** The new allowance's id, or why not (notes under outcome.allowance.*, field notes under outcome.field.allowance.*). */
 export type AllowanceOutcome = Outcome<{ allowanceId: string }>;
 
 /**
- * Records a request `{country, hours (1–72), reason}` for the block's account, scoped to the
- * caller's accounts (another id → not_found). Refused with a note, changing nothing, when the
- * block is not in force, the country is unknown or the account's own, or an allowance for that
- * country is already asked for or in force. Audited as `allowance.requested`.
+ * Records a request `{country, hours (1–72), reason, callbackPhone}` for the block's account, scoped
+ * to the caller's accounts (another id → not_found). Refused with a note, changing nothing, when the
+ * block is not in force, the country is unknown or the account's own, the callback number is one
+ * support must not call (lib/phone/callback.ts, as for a misdial), or an allowance for that country
+ * is already asked for or in force. The callback number is stored in E.164. Audited as
+ * `allowance.requested` (without the number).
  */
 export async function requestAllowance(
   user: CurrentUser,
@@ -33,13 +42,23 @@ export async function requestAllowance(
 ): Promise<AllowanceOutcome> {
   const block = await db.block.findFirst({
     where: { id: input.blockId, account: memberOf(user.id) },
-    include: { account: true },
+    include: { account: true, calls: { select: { to: true } } },
   });
   if (!block) return missing();
   if (block.status !== 'active') return fail('refused', 'outcome.allowance.blockNotActive');
   const locale = localeOf(user);
   const problem = countryProblem(input.country, block.account.country, locale);
-  if (problem) return fail('invalid', 'outcome.correctFields', undefined, { country: [problem] });
+  const callback = checkCallbackNumber(
+    input.callbackPhone,
+    accountCountry(block.account.country),
+    block.calls.map((c) => c.to),
+    locale,
+  );
+  const fieldErrors = {
+    ...(problem ? { country: [problem] } : {}),
+    ...(callback.ok ? {} : { callbackPhone: [callback.note] }),
+  };
+  if (problem || !callback.ok) return fail('invalid', 'outcome.correctFields', undefined, fieldErrors);
   if ((await consume('unblockRequest', user.id)).rejected)
     return fail('throttled', 'outcome.request.tooMany');
   return db.$transaction(async (tx): Promise<AllowanceOutcome> => {
@@ -59,6 +78,7 @@ export async function requestAllowance(
         country: input.country,
         hours: input.hours,
         reason: input.reason,
+        callbackPhone: callback.e164,
         requestedById: user.id,
       },
     });

@@ -59,3 +59,34 @@ export type CallbackSource = 'on_file' | 'typed';
 export function callbackSource(callback: string, onFile: string | null | undefined): CallbackSource {
   return onFile && onFile === callback ? 'on_file' : 'typed';
 }
+
+/** What an agent sees of a callback number: where it came from, the number on file, and whether it is safe to call. */
+export type CallbackForAgent = {
+  source: CallbackSource;
+  /** The account's number on file (E.164), or null. */
+  onFile: string | null;
+  /** False when checkCallbackNumber refuses it today; `warning` then says why. */
+  safe: boolean;
+  warning: Note | null;
+};
+
+/**
+ * The agent's view of `callback` (E.164, as stored): checked again at display time with
+ * checkCallbackNumber (numbers stored before a rule, or that became high-risk), compared with the
+ * account's number on file `onFile`. Arguments as for checkCallbackNumber.
+ */
+export function callbackForAgent(
+  callback: string,
+  onFile: string | null | undefined,
+  accountCountry: CountryCode,
+  blockDestinations: string[] = [],
+  locale = 'en',
+): CallbackForAgent {
+  const check = checkCallbackNumber(callback, accountCountry, blockDestinations, locale);
+  return {
+    source: callbackSource(callback, onFile),
+    onFile: onFile ?? null,
+    safe: check.ok,
+    warning: check.ok ? null : check.note,
+  };
+}

@@ -3,7 +3,7 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
 import { callView, staffBlockView } from '@/lib/blocks/queries';
-import { callbackSource, checkCallbackNumber } from '@/lib/phone/callback';
+import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { judge } from './evidence';
 
@@ -43,13 +43,6 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
   const { summary, likelihood, markedCallIds } = judge(r, locale);
   const a = r.account;
   const b = r.block;
-  // Checked again at display time: requests sent before the rule, or a number that became high-risk.
-  const check = checkCallbackNumber(
-    r.callbackPhone,
-    accountCountry(a.country),
-    b.calls.map((c) => c.to),
-    locale,
-  );
   return {
     id: r.id,
     kind: r.kind,
@@ -59,12 +52,14 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     intendedNumber: r.intendedNumber,
     pbxIp: r.pbxIp,
     callbackPhone: r.callbackPhone,
-    callback: {
-      source: callbackSource(r.callbackPhone, a.phone),
-      onFile: a.phone,
-      safe: check.ok,
-      warning: check.ok ? null : check.note,
-    },
+    // Checked again at display time: requests sent before the rule, or a number that became high-risk.
+    callback: callbackForAgent(
+      r.callbackPhone,
+      a.phone,
+      accountCountry(a.country),
+      b.calls.map((c) => c.to),
+      locale,
+    ),
     checklist: r.checklist ? (JSON.parse(r.checklist) as Record<string, boolean>) : null,
     submittedBy: person(r.submittedById),
     decision: r.decidedAt

@@ -52,9 +52,9 @@ async function blockedAccount() {
   return { account, block, member: asCustomer(users[0]) };
 }
 
-/** A customer's request, in the words they would read. */
+/** A customer's request (callback phone a good US number unless `raw` gives one), in the words they would read. */
 const ask = async (user: CurrentUser, raw: Record<string, unknown>) => {
-  const parsed = requestAllowanceSchema.safeParse(raw);
+  const parsed = requestAllowanceSchema.safeParse({ callbackPhone: '+1 202 555 0143', ...raw });
   if (!parsed.success) throw new Error(`test input invalid: ${parsed.error.message}`);
   return inWords(await requestAllowance(user, parsed.data, meta));
 };
@@ -273,6 +273,31 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
       }).success,
     ).toBe(false);
     expect(await getDb().switchOperation.count({ where: { accountNumber: account.number } })).toBe(0);
+  });
+
+  it('the callback phone is checked as for a misdial: a bad one is refused with a note and nothing stored, a good one stored in E.164', async () => {
+    const { account, block, member } = await blockedAccount();
+    const base = { blockId: block.id, country: 'SO', hours: '4', reason: 'We must call our supplier.' };
+    const count = () => getDb().destinationAllowance.count({ where: { accountId: account.id } });
+    expect(await ask(member, { ...base, callbackPhone: 'call me maybe' })).toMatchObject({
+      ok: false,
+      fieldErrors: { callbackPhone: [expect.stringContaining('Enter a valid phone number')] },
+    });
+    // An international-network number would make support place a high-cost call itself.
+    expect(await ask(member, { ...base, callbackPhone: '+882 16 1234 5678' })).toMatchObject({
+      ok: false,
+      fieldErrors: { callbackPhone: [expect.stringContaining('support cannot call it back')] },
+    });
+    // Empty: the same field note as the misdial form.
+    expect(requestAllowanceSchema.safeParse({ ...base, callbackPhone: '  ' }).error!.issues[0]).toMatchObject(
+      { path: ['callbackPhone'], message: 'outcome.field.callbackPhone' },
+    );
+    expect(await count()).toBe(0);
+    // National format for the account's country (US), stored in E.164.
+    const asked = await ask(member, { ...base, callbackPhone: '(202) 555-0143' });
+    expect(asked).toMatchObject({ ok: true });
+    expect((await row(idOf(asked))).callbackPhone).toBe('+12025550143');
+    expect(await count()).toBe(1);
   });
 
   it('the switch failing keeps the allowance waiting, never in force; a refusal is shown as refused', async () => {

@@ -7,6 +7,7 @@ import { ownBlock } from '../own-block';
 export default async function AllowancePage({ params }: { params: Promise<{ id: string }> }) {
   const { block } = await ownBlock(params, '/allowance');
   const t = await getTranslations('allowance');
+  const unblock = await getTranslations('unblock');
   const labels = Object.fromEntries(
     (
       [
@@ -17,11 +18,14 @@ export default async function AllowancePage({ params }: { params: Promise<{ id: 
         'hoursHint',
         'reason',
         'reasonHint',
+        'callbackHint',
         'submit',
         'sending',
       ] as const
     ).map((k) => [k, t(k)]),
   ) as RequestFormLabels;
+  // The same label as the misdial and firewall forms.
+  labels.callback = unblock('callback');
   return (
     <BlockStep
       blockId={block.id}

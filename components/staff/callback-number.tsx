@@ -1,0 +1,49 @@
+import { getTranslations } from 'next-intl/server';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { noteText, type Translate } from '@/lib/i18n/note';
+import type { CallbackForAgent } from '@/lib/phone/callback';
+import { describeDialled } from '@/lib/phone/format';
+
+/**
+ * The number an agent calls back before approving (a misdial or a destination allowance): a tel: link
+ * when it is safe to call, where it came from (on file or typed), a "do not call" warning, and the
+ * number on file when the requester typed another. `phone` is E.164; `country` the account's.
+ */
+export async function CallbackNumber({
+  phone,
+  callback,
+  country,
+}: {
+  phone: string;
+  callback: CallbackForAgent;
+  country: CountryCode;
+}) {
+  const s = await getTranslations('staff.summary');
+  const all = await getTranslations();
+  const display = describeDialled(phone, country).display;
+  return (
+    <>
+      {callback.safe ? (
+        <a href={`tel:${phone}`} className="self-start font-mono text-lg text-blue-800 underline">
+          {display}
+        </a>
+      ) : (
+        <p className="font-mono text-lg">{display}</p>
+      )}
+      <p className="text-sm">{callback.source === 'on_file' ? s('onFile') : <strong>{s('typed')}</strong>}</p>
+      {callback.warning ? (
+        <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900">
+          {s('doNotCall', { warning: noteText(all as unknown as Translate, callback.warning) })}
+        </p>
+      ) : null}
+      {callback.source === 'typed' && callback.onFile ? (
+        <p className="text-sm">
+          {s('numberOnFile')}{' '}
+          <a href={`tel:${callback.onFile}`} className="font-mono text-blue-800 underline">
+            {describeDialled(callback.onFile, country).display}
+          </a>
+        </p>
+      ) : null}
+    </>
+  );
+}
