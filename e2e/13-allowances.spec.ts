@@ -49,11 +49,14 @@ test('a customer asks, support approves after the callback, the switch confirms,
   await customer.getByLabel('Country').selectOption('SO');
   await customer.getByLabel('How long (hours)').fill('73');
   await customer.getByLabel('Why do you need it?').fill('');
+  // A callback number support must not call (an international network): refused like on a misdial.
+  await customer.getByLabel('Callback phone').fill('+882 16 1234 5678');
   await customer.getByRole('button', { name: 'Ask for this allowance' }).click();
   await expect(customer.getByText('An allowance lasts at most 72 hours.', { exact: false })).toBeVisible();
   await expect(
     customer.getByText('Tell us why you need to call this country', { exact: false }),
   ).toBeVisible();
+  await expect(customer.getByText('support cannot call it back', { exact: false })).toBeVisible();
   await expect(customer.getByLabel('Country')).toHaveValue('SO');
   await expectAccessible(customer);
   expect(query('SELECT id FROM "DestinationAllowance" WHERE "blockId" = ?', d.blockId)).toHaveLength(0);
@@ -62,6 +65,7 @@ test('a customer asks, support approves after the callback, the switch confirms,
   await customer
     .getByLabel('Why do you need it?')
     .fill('We must call our supplier in Mogadishu to confirm an order.');
+  await customer.getByLabel('Callback phone').fill('(202) 555-0143');
   await customer.getByRole('button', { name: 'Ask for this allowance' }).click();
   await expect(customer).toHaveURL(new RegExp(`/blocks/${d.blockId}\\?allowance=requested`));
   await expect(
@@ -75,6 +79,12 @@ test('a customer asks, support approves after the callback, the switch confirms,
     .getByRole('link', { name: new RegExp(`${d.name} \\(${d.number}\\): Somalia \\(SO\\) for 4 h`) })
     .click();
   await expect(staff.getByRole('heading', { name: 'Destination allowances' })).toBeVisible();
+  // The number to call back before approving, as on a misdial: formatted, callable, and where it came from.
+  await expect(staff.getByRole('link', { name: /202\D+555\D0143/ })).toHaveAttribute(
+    'href',
+    'tel:+12025550143',
+  );
+  await expect(staff.getByText('Typed by the requester: not on file for the account.')).toBeVisible();
   await expectAccessible(staff);
   const approve = staff.getByRole('form', { name: 'Approve: Somalia (SO), 4 h' });
   await approve.getByLabel('Note').fill('Called the owner back on the number on file; supplier order.');
