@@ -115,8 +115,8 @@ export function readStored(raw: string | null | undefined): Note | string | null
     }
     return raw;
   }
-  const exact = LEGACY_EXACT[raw];
-  if (exact) return exact;
+  // Own keys only: a note typed as "constructor" or "__proto__" is a person's words, not Object's.
+  if (Object.hasOwn(LEGACY_EXACT, raw)) return LEGACY_EXACT[raw]!;
   for (const [re, note] of LEGACY_PATTERNS) {
     const m = raw.match(re);
     if (m) return note(m);

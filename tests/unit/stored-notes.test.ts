@@ -109,6 +109,9 @@ describe('notes the system stores in a text column', () => {
     expect(readStored('note:{"key":"history.placedAgain","values":{"x":{"key":"mail.hello"}}}')).toEqual(
       'note:{"key":"history.placedAgain","values":{"x":{"key":"mail.hello"}}}',
     );
+    // Names every object has are not sentences the system wrote.
+    for (const word of ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty'])
+      expect(storedText(spanish, word)).toBe(word);
     expect(readStored(null)).toBeNull();
     expect(readStored('')).toBeNull();
   });
