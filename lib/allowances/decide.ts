@@ -5,7 +5,7 @@ import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-
 import type { Outcome } from '@/lib/server/outcome';
 import type { AuditAction } from '@/lib/audit/names';
 import { localeOf } from '@/lib/i18n/locales';
-import { storeNote } from '@/lib/i18n/stored';
+import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { lockAccount } from '@/lib/server/db/lock';
 import { countryName } from '@/lib/phone/format';
 import { accountBlocked as blocked } from './blocked';
@@ -71,7 +71,13 @@ export const approveAllowance = staffDecision(
     const until = hoursFrom(now, a.hours);
     const won = await tx.destinationAllowance.updateMany({
       where: { id: a.id, status: 'requested' },
-      data: { status: 'sending', decidedById: user.id, decidedAt: now, decisionNote: input.note, until },
+      data: {
+        status: 'sending',
+        decidedById: user.id,
+        decidedAt: now,
+        decisionNote: storePersonText(input.note),
+        until,
+      },
     });
     if (won.count !== 1) return refuse('conflict', 'outcome.allowance.alreadyDecided');
     const { country, hours, reason } = a;
@@ -85,7 +91,7 @@ export const approveAllowance = staffDecision(
 export const denyAllowance = staffDecision(
   loadAllowance,
   async (tx, a, input: z.output<typeof denyAllowanceSchema>, user): Promise<Decision<undefined>> => {
-    const by = { decidedById: user.id, decidedAt: new Date(), decisionNote: input.note };
+    const by = { decidedById: user.id, decidedAt: new Date(), decisionNote: storePersonText(input.note) };
     const won = await tx.destinationAllowance.updateMany({
       where: { id: a.id, status: 'requested' },
       data: { status: 'denied', ...by },

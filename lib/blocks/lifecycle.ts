@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
-import { storedText, storeNote, switchReason } from '@/lib/i18n/stored';
+import { storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n/stored';
 import { translate } from '@/lib/i18n/translate';
 import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount, lockAccountByNumber } from '@/lib/server/db/lock';
@@ -692,7 +692,7 @@ export async function confirmPlace(
         status: 'active',
         placedAt: now,
         placedBy: p.actor,
-        note: p.note,
+        note: storePersonText(p.note),
         events: {
           create: [{ type: 'placed', at: now, actor: p.actor, detail: storeNote('history.placedBySupport') }],
         },

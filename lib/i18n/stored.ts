@@ -19,6 +19,18 @@ export function storeNote(key: `history.${string}`, values?: Record<string, Stor
   return PREFIX + JSON.stringify(values ? { key, values } : { key });
 }
 
+/** Marks a person's words that happen to begin like a stored note, so they are never read as one. */
+const PERSON = 'text:';
+
+/**
+ * The column text for words a person typed (an agent's decision note, a manual block's note): as
+ * typed, unless they begin like a stored note (`note:` or this marker), which gets a `text:` marker
+ * that `readStored` removes. So nobody can make their words read as a history entry of the system.
+ */
+export function storePersonText(words: string): string {
+  return words.startsWith(PREFIX) || words.startsWith(PERSON) ? PERSON + words : words;
+}
+
 const isValue = (v: unknown): v is StoredValue =>
   typeof v === 'string' || typeof v === 'number' || isNote(v, [NAMESPACE, 'staff.labels.reason.']);
 
@@ -106,6 +118,7 @@ export function switchReason(reason: string | null | undefined): StoredValue {
  */
 export function readStored(raw: string | null | undefined): Note | string | null {
   if (raw === null || raw === undefined || raw === '') return null;
+  if (raw.startsWith(PERSON + PREFIX) || raw.startsWith(PERSON + PERSON)) return raw.slice(PERSON.length);
   if (raw.startsWith(PREFIX)) {
     try {
       const v: unknown = JSON.parse(raw.slice(PREFIX.length));

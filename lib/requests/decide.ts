@@ -5,7 +5,7 @@ import { db, type Tx } from '@/lib/server/db';
 import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
 import { recordRequestStep, requestLift } from '@/lib/blocks/lifecycle';
 import { liftRefusal } from '@/lib/blocks/refusals';
-import { storeNote } from '@/lib/i18n/stored';
+import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
 
@@ -85,7 +85,10 @@ async function lostClaim(
 export const approveRequest = staffDecision(
   load,
   async (tx, r, input: z.output<typeof approveSchema>, user): Promise<Decision<Decided>> => {
-    const lost = await lostClaim(tx, r, user, { status: 'approved', decisionNote: input.note });
+    const lost = await lostClaim(tx, r, user, {
+      status: 'approved',
+      decisionNote: storePersonText(input.note),
+    });
     if (lost) return lost;
     const wasActive = r.block.status === 'active';
     if (wasActive) {

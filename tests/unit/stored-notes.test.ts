@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readStored, storedText, storeNote, switchReason } from '@/lib/i18n/stored';
+import { readStored, storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n/stored';
 import { translate } from '@/lib/i18n/translate';
 import en from '@/messages/en.json';
 
@@ -114,5 +114,14 @@ describe('notes the system stores in a text column', () => {
       expect(storedText(spanish, word)).toBe(word);
     expect(readStored(null)).toBeNull();
     expect(readStored('')).toBeNull();
+  });
+
+  it('a person cannot make their words read as a history entry of the system', () => {
+    const forged = storeNote('history.approvedAfterCall');
+    expect(storePersonText(forged)).not.toBe(forged);
+    expect(storedText(spanish, storePersonText(forged))).toBe(forged);
+    for (const words of ['Called back; approved.', 'text: as typed', 'text:note:x', 'note:'])
+      expect(storedText(spanish, storePersonText(words))).toBe(words);
+    expect(storePersonText('Called back; approved.')).toBe('Called back; approved.');
   });
 });
