@@ -68,6 +68,9 @@ test('a customer asks, support approves after the callback, the switch confirms,
   await expect(customer.getByText('support cannot call it back', { exact: false })).toBeVisible();
   await expectAccessible(customer);
   expect(query('SELECT id FROM "DestinationAllowance" WHERE "blockId" = ?', d.blockId)).toHaveLength(0);
+  // What the customer typed is still there to correct.
+  await expect(customer.getByLabel('Callback phone')).toHaveValue('+882 16 1234 5678');
+  await expect(customer.getByLabel('How long (hours)')).toHaveValue('4');
   await customer.getByLabel('Callback phone').fill('(202) 555-0143');
   await customer.getByRole('button', { name: 'Ask for this allowance' }).click();
   await expect(customer).toHaveURL(new RegExp(`/blocks/${d.blockId}\\?allowance=requested`));

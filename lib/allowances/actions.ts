@@ -24,7 +24,7 @@ export const requestAllowanceAction = userAction(
     if (!r.ok) return r;
     redirect(`/blocks/${input.blockId}?allowance=requested`);
   },
-  { echo: ['country', 'hours', 'reason'] },
+  { echo: ['country', 'hours', 'reason', 'callbackPhone'] },
 );
 
 export const approveAllowanceAction = staffAction(

@@ -1,5 +1,5 @@
 import 'server-only';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { decode } from 'next-auth/jwt';
 
 // The session id a request's Auth.js cookie carries, read without running Auth.js. `auth()` in a
@@ -8,8 +8,27 @@ import { decode } from 'next-auth/jwt';
 // dashboard request's CPU, bench/README.md). Decrypting the cookie is all a page needs; the Session
 // row it names is checked by lib/auth/session.ts as before.
 
-/** Auth.js's session cookie names (@auth/core `defaultCookies`): https first, then http. */
-const COOKIE_NAMES = ['__Secure-authjs.session-token', 'authjs.session-token'] as const;
+/** Auth.js's session cookie names (@auth/core `defaultCookies`), on https and on http. */
+const SECURE_COOKIE = '__Secure-authjs.session-token';
+const PLAIN_COOKIE = 'authjs.session-token';
+
+/**
+ * The one cookie name Auth.js itself would read for this request, chosen the way next-auth's
+ * `auth()` does (`createActionURL` in @auth/core): the protocol of AUTH_URL (or NEXTAUTH_URL) when
+ * set, else the request's `x-forwarded-proto` (Next sets it), else https. Only that name is read:
+ * on https a plain-named cookie (which a sibling subdomain or a plain-http request could plant)
+ * is never a session.
+ */
+export function sessionCookieName(
+  forwardedProto: string | null,
+  env: Record<string, string | undefined> = process.env,
+): string {
+  const configured = env.AUTH_URL ?? env.NEXTAUTH_URL;
+  const protocol = configured
+    ? new URL(configured).protocol
+    : `${forwardedProto ?? 'https'}`.replace(/:?$/, ':');
+  return protocol === 'https:' ? SECURE_COOKIE : PLAIN_COOKIE;
+}
 
 /**
  * The secrets Auth.js signs and reads sessions with: AUTH_SECRET, then AUTH_SECRET_PREVIOUS during a
@@ -45,16 +64,13 @@ function cookieValue(all: { name: string; value: string }[], name: string): stri
  * expired (`exp`, 15 s tolerance), or it names no sid. Only inside a request (reads next/headers).
  */
 export async function sessionIdFromCookie(): Promise<string | null> {
-  const all = (await cookies()).getAll();
-  for (const name of COOKIE_NAMES) {
-    const token = cookieValue(all, name);
-    if (!token) continue;
-    try {
-      const payload = await decode({ token, secret: authSecrets(), salt: name });
-      return typeof payload?.sid === 'string' ? payload.sid : null;
-    } catch {
-      return null; // tampered, signed with an unknown secret, or expired: no session
-    }
+  const name = sessionCookieName((await headers()).get('x-forwarded-proto'));
+  const token = cookieValue((await cookies()).getAll(), name);
+  if (!token) return null;
+  try {
+    const payload = await decode({ token, secret: authSecrets(), salt: name });
+    return typeof payload?.sid === 'string' ? payload.sid : null;
+  } catch {
+    return null; // tampered, signed with an unknown secret, or expired: no session
   }
-  return null;
 }

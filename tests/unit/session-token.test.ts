@@ -4,11 +4,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 // lib/auth/session-token.ts reads the Auth.js session cookie the way Auth.js writes it (@auth/core/jwt
 // encode, salt = cookie name). The request's cookies are the edge mocked here; the JWTs are real.
 let jar: { name: string; value: string }[] = [];
+let proto: string | null = 'http';
 vi.mock('next/headers', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   cookies: async () => ({ getAll: () => jar }),
+  headers: async () => new Headers(proto ? { 'x-forwarded-proto': proto } : {}),
 }));
-const { sessionIdFromCookie } = await import('@/lib/auth/session-token');
+const { sessionIdFromCookie, sessionCookieName } = await import('@/lib/auth/session-token');
 
 const HTTP = 'authjs.session-token';
 const HTTPS = '__Secure-authjs.session-token';
@@ -23,6 +25,7 @@ const token = (sid: unknown, opts: { salt?: string; secret?: string; maxAge?: nu
 
 afterEach(() => {
   jar = [];
+  proto = 'http';
   delete process.env.AUTH_SECRET_PREVIOUS;
 });
 
@@ -30,8 +33,25 @@ describe('sessionIdFromCookie', () => {
   it('reads the sid of a cookie Auth.js wrote, on http and on https', async () => {
     jar = [{ name: HTTP, value: await token('sid-http') }];
     expect(await sessionIdFromCookie()).toBe('sid-http');
+    proto = 'https';
     jar = [{ name: HTTPS, value: await token('sid-https', { salt: HTTPS }) }];
     expect(await sessionIdFromCookie()).toBe('sid-https');
+  });
+
+  it('on https, a plain-named cookie (planted by a sibling subdomain or over http) is no session', async () => {
+    proto = 'https';
+    jar = [{ name: HTTP, value: await token('sid-planted') }];
+    expect(await sessionIdFromCookie()).toBeNull();
+    proto = null; // no forwarded protocol: Auth.js assumes https, so do we
+    expect(await sessionIdFromCookie()).toBeNull();
+  });
+
+  it('picks the one cookie name Auth.js would: AUTH_URL first, then the forwarded protocol', () => {
+    expect(sessionCookieName('http', {})).toBe(HTTP);
+    expect(sessionCookieName('https', {})).toBe(HTTPS);
+    expect(sessionCookieName(null, {})).toBe(HTTPS);
+    expect(sessionCookieName('http', { AUTH_URL: 'https://portal.example.com' })).toBe(HTTPS);
+    expect(sessionCookieName('https', { NEXTAUTH_URL: 'http://localhost:3000' })).toBe(HTTP);
   });
 
   it('joins a cookie split in chunks, in index order', async () => {
