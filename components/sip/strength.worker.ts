@@ -1,8 +1,8 @@
 // The estimator runs off the main thread: typing never waits for zxcvbn.
-import { installPrunedDictionaryMatch } from '@/lib/passwords/dictionary-match';
+import { installPrunedDictionaryMatch } from '@/lib/passwords/dictionary-match.mjs';
 import { assessPassword, type PasswordRule } from '@/lib/passwords/strength';
 
-// The same verdicts with a fraction of zxcvbn's dictionary lookups (lib/passwords/dictionary-match.ts).
+// The same verdicts with a fraction of zxcvbn's dictionary lookups (lib/passwords/dictionary-match.mjs).
 installPrunedDictionaryMatch();
 
 type Request = { id: number; password: string; userInputs: string[]; username: string; rule: PasswordRule };

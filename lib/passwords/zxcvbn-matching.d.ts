@@ -1,5 +1,5 @@
-// zxcvbn 4.4.2's matcher module (lib/matching.js, CommonJS): the part lib/passwords/dictionary-match.ts uses.
-declare module 'zxcvbn/lib/matching' {
+// zxcvbn 4.4.2's matcher module (lib/matching.js, CommonJS): the part lib/passwords/dictionary-match.mjs uses.
+declare module 'zxcvbn/lib/matching.js' {
   type RankedDictionary = Record<string, number>;
   type DictionaryMatch = {
     pattern: 'dictionary';

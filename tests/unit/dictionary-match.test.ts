@@ -1,7 +1,11 @@
 import zxcvbn from 'zxcvbn';
-import matching from 'zxcvbn/lib/matching';
+import matching from 'zxcvbn/lib/matching.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installPrunedDictionaryMatch, originalDictionaryMatch } from '@/lib/passwords/dictionary-match';
+import {
+  installPrunedDictionaryMatch,
+  originalDictionaryMatch,
+  prunedDictionaryMatchInstalled,
+} from '@/lib/passwords/dictionary-match.mjs';
 import { generatePassword } from '@/lib/passwords/generate';
 
 // The pruned matcher must change zxcvbn's cost and nothing else: every field of zxcvbn's answer the
@@ -79,5 +83,21 @@ describe('pruned dictionary matcher', () => {
         matching.reverse_dictionary_match.call({ ...matching, dictionary_match: originalDictionaryMatch }, p),
       );
     }
+  });
+
+  it("is what the server's scoring thread runs, with the original's verdict on the worst case", async () => {
+    // 64 look-alike symbols: zxcvbn's own matcher takes seconds on it (bench/password-check.bench.ts).
+    const worst = '4@8(6[9{3&#!1|0$5+7%2<'.repeat(3).slice(0, 64);
+    const before = view(zxcvbn(worst, USER_INPUTS));
+    expect(prunedDictionaryMatchInstalled()).toBe(false);
+    const { default: score } = await import('@/lib/passwords/zxcvbn-worker.mjs');
+    expect(prunedDictionaryMatchInstalled()).toBe(true);
+    const { score: s, guesses_log10, crack_times_seconds, feedback } = before;
+    expect(score({ password: worst, userInputs: USER_INPUTS })).toEqual({
+      score: s,
+      guesses_log10,
+      crack_times_seconds,
+      feedback,
+    });
   });
 });
