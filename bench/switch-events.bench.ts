@@ -37,6 +37,9 @@ const ROUNDS = envInt('BENCH_ROUNDS', 5);
 const DATABASES = (process.env.BENCH_DATABASES ?? 'sqlite,postgresql').split(',').map((d) => d.trim()) as (
   'sqlite' | 'postgresql'
 )[];
+// BENCH_BASELINE_TREE=<dir>: another tree with its own production build (e.g. main), measured in the
+// same run, round by round with this one, for a before/after that saw the same machine.
+const BASELINE_TREE = process.env.BENCH_BASELINE_TREE ? path.resolve(process.env.BENCH_BASELINE_TREE) : null;
 const SECRET = `bench-webhook-${randomBytes(24).toString('hex')}`;
 const RUN = randomBytes(4).toString('hex');
 
@@ -123,56 +126,72 @@ async function count(databaseUrl: string, sql: string): Promise<number> {
 
 const rate = (n: number, ms: number) => round((n * 1000) / ms, 1);
 
-async function benchDatabase(kind: 'sqlite' | 'postgresql') {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), `tollgate-bench-events-${kind}-`));
-  const pgCluster = kind === 'postgresql' ? await startPostgres() : null;
-  let portal: Portal | undefined;
-  try {
-    process.stdout.write(`  ${kind}: starting a fresh portal … `);
-    portal = await startPortal({
-      dir: work,
-      databaseUrl: pgCluster?.url,
-      env: {
-        SWITCH_API_URL: 'http://127.0.0.1:9', // never called: no lift is decided during the bench
-        SWITCH_API_TOKEN: 'bench-switch-token-0123456789',
-        SWITCH_WEBHOOK_SECRET: SECRET,
-        SMTP_URL: `smtp://127.0.0.1:${await freeTcpPort()}`, // no members, so no mail is queued
-      },
-      seed: { script: 'bench/harness/seed-accounts.ts', args: [String(ACCOUNTS)] },
+/** One server under test: this tree's build, or the baseline tree's (BENCH_BASELINE_TREE). */
+interface Target {
+  tree: 'this' | 'baseline';
+  appDir: string;
+  work: string;
+  pgCluster: { url: string; stop: () => void } | null;
+  portal?: Portal;
+  agent?: ReturnType<typeof httpAgent>;
+  post?: (e: Ev) => Promise<Answer>;
+  noop?: () => Promise<Answer>;
+  baseRuns: LoadResult[];
+  ingestRuns: LoadResult[];
+}
+
+async function startTarget(kind: 'sqlite' | 'postgresql', t: Target) {
+  process.stdout.write(`  ${kind} (${t.tree}): starting a fresh portal … `);
+  const portal = await startPortal({
+    dir: t.work,
+    appDir: t.appDir,
+    databaseUrl: t.pgCluster?.url,
+    env: {
+      SWITCH_API_URL: 'http://127.0.0.1:9', // never called: no lift is decided during the bench
+      SWITCH_API_TOKEN: 'bench-switch-token-0123456789',
+      SWITCH_WEBHOOK_SECRET: SECRET,
+      SMTP_URL: `smtp://127.0.0.1:${await freeTcpPort()}`, // no members, so no mail is queued
+    },
+    seed: { script: 'bench/harness/seed-accounts.ts', args: [String(ACCOUNTS)] },
+  });
+  t.portal = portal;
+  console.log(portal.url);
+  const url = new URL('/api/switch/events', portal.url);
+  const agent = httpAgent(CONCURRENCY);
+  t.agent = agent;
+  t.post = (e: Ev) =>
+    request(agent, url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signEvent(SECRET, e.body) },
+      body: e.body,
     });
-    console.log(portal.url);
-    const url = new URL('/api/switch/events', portal.url);
-    const agent = httpAgent(CONCURRENCY);
-    const post = (e: Ev) =>
-      request(agent, url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signEvent(SECRET, e.body) },
-        body: e.body,
+  t.noop = () => request(agent, url, { method: 'GET' });
+  // Warm-up: the route module, Prisma's connection and the JIT, outside the measurements.
+  await runLoad(Array.from({ length: WARMUP }), CONCURRENCY, t.noop);
+  const warm = Array.from({ length: WARMUP }, (_, i) => placedEvent(`evt_warm_${RUN}_${i}`, 'ACC-BWARM', i));
+  await runLoad(warm, CONCURRENCY, t.post);
+}
+
+async function benchDatabase(kind: 'sqlite' | 'postgresql') {
+  const trees: Target['tree'][] = BASELINE_TREE ? ['baseline', 'this'] : ['this'];
+  const targets: Target[] = [];
+  try {
+    for (const tree of trees)
+      targets.push({
+        tree,
+        appDir: tree === 'baseline' ? BASELINE_TREE! : '.',
+        work: fs.mkdtempSync(path.join(os.tmpdir(), `tollgate-bench-events-${kind}-`)),
+        pgCluster: kind === 'postgresql' ? await startPostgres() : null,
+        baseRuns: [],
+        ingestRuns: [],
       });
-    const noop = () => request(agent, url, { method: 'GET' });
-    const n = EVENTS;
-
-    // Warm-up: the route module, Prisma's connection and the JIT, outside the measurements.
-    await runLoad(Array.from({ length: WARMUP }), CONCURRENCY, noop);
-    const warm = Array.from({ length: WARMUP }, (_, i) =>
-      placedEvent(`evt_warm_${RUN}_${i}`, 'ACC-BWARM', i),
-    );
-    await runLoad(warm, CONCURRENCY, post);
-
-    const statusesOf = (answers: (Answer | Error)[]) => {
-      const s: Record<string, number> = {};
-      for (const a of answers) {
-        const k = a instanceof Error ? `error: ${a.message}` : String(a.status);
-        s[k] = (s[k] ?? 0) + 1;
-      }
-      return s;
-    };
-    const okAnswers = (answers: (Answer | Error)[]) =>
-      answers.filter((a): a is Answer => !(a instanceof Error));
+    for (const t of targets) await startTarget(kind, t);
 
     // Interleaved rounds (no-op, events, no-op, events, …, no-op): each round's events are compared
     // with the no-op runs right before and after them, so a burst of load from elsewhere on the
-    // machine moves both sides of a ratio.
+    // machine moves both sides of a ratio. With a baseline tree, both servers take turns round by
+    // round (A's no-op and events, then B's), so the two builds see the same machine.
+    const n = EVENTS;
     const { events, distinct, duplicates } = workload();
     const chunk = Math.ceil(events.length / ROUNDS);
     const baseN = Math.ceil(n / ROUNDS);
@@ -180,81 +199,112 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql') {
       `  ${kind}: ${n} signed events (${distinct} distinct, ${duplicates} duplicates) in ${ROUNDS} rounds, ` +
         `each between two runs of ${baseN} no-op requests, concurrency ${CONCURRENCY} …`,
     );
-    const baseRuns: LoadResult[] = [];
-    const ingestRuns: LoadResult[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      baseRuns.push(await runLoad(Array.from({ length: baseN }), CONCURRENCY, noop));
-      ingestRuns.push(await runLoad(events.slice(r * chunk, (r + 1) * chunk), CONCURRENCY, post));
-      process.stdout.write(
-        `    round ${r + 1}: ${rate(ingestRuns[r].answers.length, ingestRuns[r].ms)} events/s, no-op ${rate(baseN, baseRuns[r].ms)} req/s\n`,
-      );
+      for (const t of targets) {
+        t.baseRuns.push(await runLoad(Array.from({ length: baseN }), CONCURRENCY, t.noop!));
+        t.ingestRuns.push(await runLoad(events.slice(r * chunk, (r + 1) * chunk), CONCURRENCY, t.post!));
+        const ev = rate(t.ingestRuns[r].answers.length, t.ingestRuns[r].ms);
+        const base = rate(baseN, t.baseRuns[r].ms);
+        process.stdout.write(
+          `    round ${r + 1} (${t.tree}): ${ev} events/s, no-op before it ${base} req/s (${round((ev / base) * 100, 1)} %)\n`,
+        );
+      }
     }
-    baseRuns.push(await runLoad(Array.from({ length: baseN }), CONCURRENCY, noop));
-    agent.destroy();
-    const ingestAnswers = ingestRuns.flatMap((r) => r.answers);
-    const baseAnswers = baseRuns.flatMap((r) => r.answers);
-    const eventsPerSec = rate(
-      events.length,
-      ingestRuns.reduce((a, r) => a + r.ms, 0),
-    );
-    const baselinePerSec = rate(
-      baseN * baseRuns.length,
-      baseRuns.reduce((a, r) => a + r.ms, 0),
-    );
-    const roundRates = ingestRuns.map((r) => rate(r.answers.length, r.ms));
-    const baseRates = baseRuns.map((r) => rate(baseN, r.ms));
-    const roundRatios = roundRates.map((ev, i) => round(ev / ((baseRates[i] + baseRates[i + 1]) / 2), 4));
-
-    let flaggedDuplicate = 0;
-    let flaggedNew = 0;
-    for (const a of okAnswers(ingestAnswers)) {
-      if (a.status !== 200) continue;
-      const b = JSON.parse(a.body) as { duplicate?: boolean };
-      if (b.duplicate === true) flaggedDuplicate++;
-      else if (b.duplicate === false) flaggedNew++;
+    for (const t of targets) {
+      t.baseRuns.push(await runLoad(Array.from({ length: baseN }), CONCURRENCY, t.noop!));
+      t.agent!.destroy();
     }
-    const stored = await count(
-      portal.databaseUrl,
-      `SELECT count(*) AS c FROM "SwitchEvent" WHERE id LIKE 'evt_bench_${RUN}_%'`,
-    );
-    const processed = await count(
-      portal.databaseUrl,
-      `SELECT count(*) AS c FROM "SwitchEvent" WHERE id LIKE 'evt_bench_${RUN}_%' AND status = 'processed'`,
-    );
-    const blocks = await count(
-      portal.databaseUrl,
-      `SELECT count(*) AS c FROM "Block" WHERE "sourceEventId" LIKE 'evt_bench_${RUN}_%'`,
-    );
-
-    return {
-      kind,
-      eventsPerSec,
-      baselinePerSec,
-      ratio: round(eventsPerSec / baselinePerSec, 4),
-      medianRoundRatio: median(roundRatios),
-      roundEventsPerSec: roundRates,
-      roundRatios,
-      baselineRuns: baseRates,
-      ingestSeconds: round(ingestRuns.reduce((a, r) => a + r.ms, 0) / 1000, 2),
-      latencyMs: latencySummary(okAnswers(ingestAnswers).map((a) => a.ms)),
-      baselineLatencyMs: latencySummary(okAnswers(baseAnswers).map((a) => a.ms)),
-      statuses: statusesOf(ingestAnswers),
-      baselineStatuses: statusesOf(baseAnswers),
-      baselineRequests: baseAnswers.length,
-      sent: n,
-      distinctIds: distinct,
-      duplicatesSent: duplicates,
-      answeredNew: flaggedNew,
-      answeredDuplicate: flaggedDuplicate,
-      storedEvents: stored,
-      processedEvents: processed,
-      blocksCreated: blocks,
-    };
+    const results = [];
+    for (const t of targets) results.push(await summarise(kind, t, { events, distinct, duplicates, baseN }));
+    return results;
   } finally {
-    await portal?.stop();
-    pgCluster?.stop();
-    fs.rmSync(work, { recursive: true, force: true });
+    for (const t of targets) {
+      await t.portal?.stop();
+      t.pgCluster?.stop();
+      fs.rmSync(t.work, { recursive: true, force: true });
+    }
   }
+}
+
+const statusesOf = (answers: (Answer | Error)[]) => {
+  const s: Record<string, number> = {};
+  for (const a of answers) {
+    const k = a instanceof Error ? `error: ${a.message}` : String(a.status);
+    s[k] = (s[k] ?? 0) + 1;
+  }
+  return s;
+};
+const okAnswers = (answers: (Answer | Error)[]) => answers.filter((a): a is Answer => !(a instanceof Error));
+
+async function summarise(
+  kind: 'sqlite' | 'postgresql',
+  t: Target,
+  w: { events: Ev[]; distinct: number; duplicates: number; baseN: number },
+) {
+  const { events, distinct, duplicates, baseN } = w;
+  const { ingestRuns, baseRuns } = t;
+  const portal = t.portal!;
+  const ingestAnswers = ingestRuns.flatMap((r) => r.answers);
+  const baseAnswers = baseRuns.flatMap((r) => r.answers);
+  const eventsPerSec = rate(
+    events.length,
+    ingestRuns.reduce((a, r) => a + r.ms, 0),
+  );
+  const baselinePerSec = rate(
+    baseN * baseRuns.length,
+    baseRuns.reduce((a, r) => a + r.ms, 0),
+  );
+  const roundRates = ingestRuns.map((r) => rate(r.answers.length, r.ms));
+  const baseRates = baseRuns.map((r) => rate(baseN, r.ms));
+  const roundRatios = roundRates.map((ev, i) => round(ev / ((baseRates[i] + baseRates[i + 1]) / 2), 4));
+
+  let flaggedDuplicate = 0;
+  let flaggedNew = 0;
+  for (const a of okAnswers(ingestAnswers)) {
+    if (a.status !== 200) continue;
+    const b = JSON.parse(a.body) as { duplicate?: boolean };
+    if (b.duplicate === true) flaggedDuplicate++;
+    else if (b.duplicate === false) flaggedNew++;
+  }
+  const stored = await count(
+    portal.databaseUrl,
+    `SELECT count(*) AS c FROM "SwitchEvent" WHERE id LIKE 'evt_bench_${RUN}_%'`,
+  );
+  const processed = await count(
+    portal.databaseUrl,
+    `SELECT count(*) AS c FROM "SwitchEvent" WHERE id LIKE 'evt_bench_${RUN}_%' AND status = 'processed'`,
+  );
+  const blocks = await count(
+    portal.databaseUrl,
+    `SELECT count(*) AS c FROM "Block" WHERE "sourceEventId" LIKE 'evt_bench_${RUN}_%'`,
+  );
+
+  return {
+    kind,
+    tree: t.tree,
+    label: t.tree === 'this' ? kind : `${kind} baseline`,
+    eventsPerSec,
+    baselinePerSec,
+    ratio: round(eventsPerSec / baselinePerSec, 4),
+    medianRoundRatio: median(roundRatios),
+    roundEventsPerSec: roundRates,
+    roundRatios,
+    baselineRuns: baseRates,
+    ingestSeconds: round(ingestRuns.reduce((a, r) => a + r.ms, 0) / 1000, 2),
+    latencyMs: latencySummary(okAnswers(ingestAnswers).map((a) => a.ms)),
+    baselineLatencyMs: latencySummary(okAnswers(baseAnswers).map((a) => a.ms)),
+    statuses: statusesOf(ingestAnswers),
+    baselineStatuses: statusesOf(baseAnswers),
+    baselineRequests: baseAnswers.length,
+    sent: events.length,
+    distinctIds: distinct,
+    duplicatesSent: duplicates,
+    answeredNew: flaggedNew,
+    answeredDuplicate: flaggedDuplicate,
+    storedEvents: stored,
+    processedEvents: processed,
+    blocksCreated: blocks,
+  };
 }
 
 async function main(): Promise<BenchResult> {
@@ -266,45 +316,55 @@ async function main(): Promise<BenchResult> {
   for (const kind of DATABASES) {
     if (kind !== 'sqlite' && kind !== 'postgresql')
       throw new Error(`BENCH_DATABASES: unknown database ${kind}`);
-    runs.push(await benchDatabase(kind));
+    runs.push(...(await benchDatabase(kind)));
   }
   const checks = runs.flatMap((r) => [
     {
-      name: `${r.kind}: every event answered 200`,
+      name: `${r.label}: every event answered 200`,
       ok: r.statuses['200'] === r.sent,
       detail: JSON.stringify(r.statuses),
     },
     {
-      name: `${r.kind}: duplicates answered duplicate:true`,
+      name: `${r.label}: duplicates answered duplicate:true`,
       ok: r.answeredDuplicate === r.duplicatesSent && r.answeredNew === r.distinctIds,
       detail: `${r.answeredNew} new + ${r.answeredDuplicate} duplicate (sent ${r.distinctIds} distinct + ${r.duplicatesSent} copies)`,
     },
     {
-      name: `${r.kind}: stored events = distinct ids`,
+      name: `${r.label}: stored events = distinct ids`,
       ok: r.storedEvents === r.distinctIds && r.processedEvents === r.distinctIds,
       detail: `${r.storedEvents} stored, ${r.processedEvents} processed, ${r.distinctIds} distinct ids`,
     },
     {
-      name: `${r.kind}: one block per distinct event`,
+      name: `${r.label}: one block per distinct event`,
       ok: r.blocksCreated === r.distinctIds,
       detail: `${r.blocksCreated} blocks`,
     },
     {
-      name: `${r.kind}: baseline answered 405`,
+      name: `${r.label}: baseline answered 405`,
       ok: r.baselineStatuses['405'] === r.baselineRequests,
       detail: JSON.stringify(r.baselineStatuses),
     },
   ]);
   const summary: Record<string, string> = {};
   for (const r of runs) {
-    summary[`${r.kind} events/s`] =
+    summary[`${r.label} events/s`] =
       `${r.eventsPerSec} = ${round(r.ratio * 100, 1)} % of the no-op route's ${r.baselinePerSec} req/s (median of the rounds' ratios ${round(r.medianRoundRatio * 100, 1)} %)`;
-    summary[`${r.kind} rounds`] =
-      `events/s ${r.roundEventsPerSec.join(' / ')}; no-op req/s ${r.baselineRuns.join(' / ')}`;
-    summary[`${r.kind} latency`] =
+    summary[`${r.label} rounds`] =
+      `events/s ${r.roundEventsPerSec.join(' / ')}; no-op req/s ${r.baselineRuns.join(' / ')}; ` +
+      `ratios ${r.roundRatios.map((x) => `${round(x * 100, 1)} %`).join(' / ')}`;
+    summary[`${r.label} latency`] =
       `p50 ${r.latencyMs.p50} ms, p95 ${r.latencyMs.p95} ms, p99 ${r.latencyMs.p99} ms (no-op p50 ${r.baselineLatencyMs.p50} ms)`;
-    summary[`${r.kind} stored`] =
+    summary[`${r.label} stored`] =
       `${r.storedEvents} events for ${r.distinctIds} distinct ids (${r.sent} sent), ${r.blocksCreated} blocks`;
+  }
+  // Before/after in one run: each build's median of its rounds' ratios, and their quotient.
+  for (const kind of DATABASES) {
+    const base = runs.find((r) => r.kind === kind && r.tree === 'baseline');
+    const self = runs.find((r) => r.kind === kind && r.tree === 'this');
+    if (base && self)
+      summary[`${kind} this / baseline`] =
+        `median round ratio ${round(base.medianRoundRatio * 100, 1)} % → ${round(self.medianRoundRatio * 100, 1)} % ` +
+        `(${round(self.medianRoundRatio / base.medianRoundRatio, 2)}×), events/s ${base.eventsPerSec} → ${self.eventsPerSec}`;
   }
   return finishResult(startedAt, 'switch-events', 'Switch events ingested per second (issue 3)', {
     params: {
@@ -315,6 +375,7 @@ async function main(): Promise<BenchResult> {
       warmup: WARMUP,
       rounds: ROUNDS,
       databases: DATABASES,
+      baselineTree: BASELINE_TREE,
       baseline: 'GET /api/switch/events (405), interleaved with the event rounds',
     },
     checks,

@@ -4,7 +4,8 @@ import { audit } from '@/lib/audit/log';
 import { storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n/stored';
 import { translate } from '@/lib/i18n/translate';
 import { db, type Db, type Tx } from '@/lib/server/db';
-import { lockAccount, lockAccountByNumber } from '@/lib/server/db/lock';
+import { lockAccount } from '@/lib/server/db/lock';
+import { lockAccountForEvent, storeInboxRow, type EventAccount } from '@/lib/blocks/event-lock';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import { queueMailToMembers } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
@@ -197,6 +198,20 @@ type EventContext = {
 
 const CLAIMABLE = ['received', 'unknown_account'] as const;
 
+/** No account has the event's number: its inbox row is kept as `unknown_account` (claimable later). */
+async function unknownAccount(tx: Tx, inbox: InboxRow): Promise<EventApplied> {
+  const row = await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { status: true } });
+  if (row && !(CLAIMABLE as readonly string[]).includes(row.status)) return { kind: 'duplicate' };
+  if (!row)
+    await tx.switchEvent.create({ data: { ...inbox, status: 'unknown_account', processedAt: new Date() } });
+  else if (row.status === 'received')
+    await tx.switchEvent.update({
+      where: { id: inbox.id },
+      data: { status: 'unknown_account', processedAt: new Date() },
+    });
+  return { kind: 'unknown_account' };
+}
+
 /**
  * Applies one signed switch event (CONTRACTS §4) in one transaction with its inbox row: the
  * account's lock, then the inbox row (stored as `processed`, or an earlier `received` row claimed);
@@ -207,8 +222,8 @@ const CLAIMABLE = ['received', 'unknown_account'] as const;
  * own state decides (`need_switch_state` until the caller passes it; the row stays `received`).
  * `block.lifted`: lifts the blocks placed at or before `occurredAt`; newer blocks stay.
  * Unknown account number: the row is kept as `unknown_account` (claimable once the account exists).
- * Throws Prisma's P2002 when a concurrent copy stored the row first without an account lock to
- * order them (unknown account, or a copy naming another account): the caller asks again.
+ * Throws Prisma's P2002 when a concurrent copy naming an unknown account stored the row first (no
+ * account lock orders them): the caller asks again.
  */
 export async function applySwitchEvent(
   e: BlockPlacedEvent | BlockLiftedEvent,
@@ -216,37 +231,24 @@ export async function applySwitchEvent(
 ): Promise<EventApplied> {
   return db.$transaction(async (tx): Promise<EventApplied> => {
     const { inbox } = ctx;
-    // The lock's own statement returns the account (id, switch clock): no separate read.
-    const account = await lockAccountByNumber(tx, e.data.accountNumber);
-    const row = await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { status: true } });
-    const claimable = !row || (CLAIMABLE as readonly string[]).includes(row.status);
-    if (!claimable) return { kind: 'duplicate' };
-    if (!account) {
-      if (!row)
-        await tx.switchEvent.create({
-          data: { ...inbox, status: 'unknown_account', processedAt: new Date() },
-        });
-      else if (row.status === 'received')
-        await tx.switchEvent.update({
-          where: { id: inbox.id },
-          data: { status: 'unknown_account', processedAt: new Date() },
-        });
-      return { kind: 'unknown_account' };
-    }
     const at = new Date(e.occurredAt);
-    const stale = account.switchChangedAt !== null && at < account.switchChangedAt;
-    if (e.type === 'block.placed' && stale && !ctx.switchState) {
-      if (!row) await tx.switchEvent.create({ data: inbox });
-      return { kind: 'need_switch_state' };
-    }
-    // The claim: under the account's lock nobody else moves this row between the read and here.
-    if (!row)
-      await tx.switchEvent.create({ data: { ...inbox, status: 'processed', processedAt: new Date() } });
-    else
+    // The lock's own statement moves the switch clock to `at` (never back) and returns the account.
+    const account = await lockAccountForEvent(tx, e.data.accountNumber, at);
+    if (!account) return unknownAccount(tx, inbox);
+    // The clock is now the later of its old value and `at`: later than `at` iff the event is older.
+    const stale = account.switchChangedAt > at;
+    const waitForSwitch = e.type === 'block.placed' && stale && !ctx.switchState;
+    // The claim: a new row is stored already claimed; under the account's lock nobody else moves an
+    // existing row between its read and its update.
+    if (!(await storeInboxRow(tx, inbox, waitForSwitch ? 'received' : 'processed'))) {
+      const row = await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { status: true } });
+      if (!row || !(CLAIMABLE as readonly string[]).includes(row.status)) return { kind: 'duplicate' };
+      if (waitForSwitch) return { kind: 'need_switch_state' };
       await tx.switchEvent.update({
         where: { id: inbox.id },
         data: { status: 'processed', processedAt: new Date() },
       });
+    } else if (waitForSwitch) return { kind: 'need_switch_state' };
     if (e.type === 'block.lifted') return liftedBySwitch(tx, account, e, at);
     if (stale && ctx.switchState?.internationalCalling !== 'blocked') {
       await audit(
@@ -256,7 +258,7 @@ export async function applySwitchEvent(
           target: { type: 'switch_event', id: e.id },
           detail: {
             occurredAt: e.occurredAt,
-            switchChangedAt: account.switchChangedAt?.toISOString(),
+            switchChangedAt: account.switchChangedAt.toISOString(),
             switchSays: ctx.switchState?.internationalCalling,
           },
         },
@@ -264,7 +266,7 @@ export async function applySwitchEvent(
       );
       return { kind: 'stale' };
     }
-    await cancelQueuedLifts(tx, account, 'new_block');
+    if (account.pendingLifts) await cancelQueuedLifts(tx, account, 'new_block');
     // Flat inserts, not a nested create: Prisma follows a nested create with a read of the whole
     // block, and writes each child row with its own INSERT. Here: the block, its calls in one
     // statement, and its two timeline rows (placed, notice queued) in one statement.
@@ -302,7 +304,6 @@ export async function applySwitchEvent(
         noticed,
       ],
     });
-    await moveSwitchClock(tx, account.id, at, account);
     await audit(
       {
         action: 'switch.block.placed',
@@ -316,9 +317,10 @@ export async function applySwitchEvent(
   });
 }
 
+/** A `block.lifted` event, under the lock that already moved the account's switch clock to its time. */
 async function liftedBySwitch(
   tx: Tx,
-  account: { id: string; number: string; switchChangedAt: Date | null },
+  account: EventAccount,
   e: BlockLiftedEvent,
   at: Date,
 ): Promise<EventApplied> {
@@ -352,7 +354,6 @@ async function liftedBySwitch(
   } else {
     await cancelQueuedLifts(tx, account, 'newer_in_force');
   }
-  await moveSwitchClock(tx, account.id, at, account);
   if (open.length) await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: open[0].id });
   await audit(
     {

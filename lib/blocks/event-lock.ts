@@ -1,0 +1,90 @@
+import 'server-only';
+import type { Tx } from '@/lib/server/db';
+
+/** What a switch event needs of the account it locked (lib/blocks/lifecycle.ts `applySwitchEvent`). */
+export type EventAccount = {
+  id: string;
+  number: string;
+  /** The account's switch clock after the lock: the later of its previous value and the event's time. */
+  switchChangedAt: Date;
+  /** Whether a lift of this account waits in the switch outbox (`SwitchOperation` kind lift, pending). */
+  pendingLifts: boolean;
+};
+
+type Row = {
+  id: string;
+  number: string;
+  switchChangedAt: Date | string | number;
+  pendingLifts: number | bigint | boolean;
+};
+
+/**
+ * Takes the account's lock (as `lockAccount` in lib/server/db/lock.ts: the row's write lock, held to
+ * the end of the transaction) by the account's number, and in the same statement moves the
+ * account's switch clock (`switchChangedAt`) to `at` unless it is already later: one round trip
+ * instead of a lock, a read, a read of the queued lifts and an update of the clock.
+ *
+ * Returns the account's id, number, its clock after the move and whether a lift is queued, or null
+ * when no account has that number (nothing was locked or changed). The clock is never moved back,
+ * so it ends later than `at` exactly when the event is older than the account's last change (the
+ * ordering rule in lib/blocks/lifecycle.ts). Moving it before the event is known to be new is safe:
+ * an event already applied moved it at least to `at`, an older event leaves it as it was, and a
+ * failed transaction rolls it back.
+ *
+ * SQL: `UPDATE … RETURNING` with a subquery, PostgreSQL and SQLite ≥ 3.35. The dates are bound as
+ * Prisma binds them for its own writes (SQLite stores the same ISO-8601 text, so text order is time
+ * order; PostgreSQL compares timestamps).
+ */
+export async function lockAccountForEvent(
+  tx: Tx,
+  accountNumber: string,
+  at: Date,
+): Promise<EventAccount | null> {
+  const rows = await tx.$queryRaw<Row[]>`
+    UPDATE "CustomerAccount"
+    SET "switchChangedAt" = CASE
+      WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${at}
+      ELSE "switchChangedAt" END
+    WHERE "number" = ${accountNumber}
+    RETURNING "id", "number", "switchChangedAt",
+      CASE WHEN EXISTS (
+        SELECT 1 FROM "SwitchOperation" o
+        WHERE o."accountNumber" = "CustomerAccount"."number" AND o."kind" = 'lift' AND o."status" = 'pending'
+      ) THEN 1 ELSE 0 END AS "pendingLifts"`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    number: row.number,
+    // PostgreSQL returns a Date; SQLite's raw result may be the stored text.
+    switchChangedAt: new Date(row.switchChangedAt),
+    pendingLifts: Number(row.pendingLifts) > 0,
+  };
+}
+
+/**
+ * Stores an event's inbox row (CONTRACTS §4: the raw body verbatim) unless a row with its id exists:
+ * `INSERT … ON CONFLICT DO NOTHING RETURNING`, one statement instead of a read and an insert.
+ * Returns true when this call stored it. `status` is `processed` (the caller applies the event in
+ * the same transaction) or `received` (it waits for the switch's state). On PostgreSQL a concurrent
+ * transaction inserting the same id makes this one wait for it, then store nothing.
+ */
+export async function storeInboxRow(
+  tx: Tx,
+  row: { id: string; type: string; accountNumber: string; body: string },
+  status: 'processed' | 'received',
+  now = new Date(),
+): Promise<boolean> {
+  // The status is a literal in the SQL text (PostgreSQL casts a literal, not a text parameter, to the enum).
+  const stored =
+    status === 'processed'
+      ? await tx.$queryRaw<{ id: string }[]>`
+          INSERT INTO "SwitchEvent" ("id", "type", "accountNumber", "body", "receivedAt", "status", "processedAt")
+          VALUES (${row.id}, ${row.type}, ${row.accountNumber}, ${row.body}, ${now}, 'processed', ${now})
+          ON CONFLICT ("id") DO NOTHING RETURNING "id"`
+      : await tx.$queryRaw<{ id: string }[]>`
+          INSERT INTO "SwitchEvent" ("id", "type", "accountNumber", "body", "receivedAt", "status", "processedAt")
+          VALUES (${row.id}, ${row.type}, ${row.accountNumber}, ${row.body}, ${now}, 'received', NULL)
+          ON CONFLICT ("id") DO NOTHING RETURNING "id"`;
+  return stored.length === 1;
+}
