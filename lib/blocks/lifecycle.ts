@@ -5,7 +5,13 @@ import { storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n
 import { translate } from '@/lib/i18n/translate';
 import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
-import { lockAccountForEvent, storeInboxRow, type EventAccount } from '@/lib/blocks/event-lock';
+import {
+  insertBlockEvents,
+  insertTriggerCalls,
+  lockAccountForEvent,
+  storeInboxRow,
+  type EventAccount,
+} from '@/lib/blocks/event-sql';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import { queueMailToMembers } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
@@ -269,7 +275,8 @@ export async function applySwitchEvent(
     if (account.pendingLifts) await cancelQueuedLifts(tx, account, 'new_block');
     // Flat inserts, not a nested create: Prisma follows a nested create with a read of the whole
     // block, and writes each child row with its own INSERT. Here: the block, its calls in one
-    // statement, and its two timeline rows (placed, notice queued) in one statement.
+    // statement, and its two timeline rows (placed, notice queued) in one statement (raw INSERTs,
+    // lib/blocks/event-sql.ts: Prisma compiles every createMany anew).
     const block = await tx.block.create({
       data: {
         accountId: account.id,
@@ -280,30 +287,28 @@ export async function applySwitchEvent(
       },
       select: { id: true },
     });
-    if (e.data.calls.length)
-      await tx.triggerCall.createMany({
-        data: e.data.calls.map((c) => ({
-          blockId: block.id,
-          at: new Date(c.at),
-          sipUsername: c.from,
-          to: c.to,
-          sourceIp: c.sourceIp,
-          durationSec: c.durationSec,
-        })),
-      });
+    await insertTriggerCalls(
+      tx,
+      block.id,
+      e.data.calls.map((c) => ({
+        at: new Date(c.at),
+        sipUsername: c.from,
+        to: c.to,
+        sourceIp: c.sourceIp,
+        durationSec: c.durationSec,
+      })),
+    );
     const noticed = await queueNotice(tx, account.id, block.id);
-    await tx.blockEvent.createMany({
-      data: [
-        {
-          blockId: block.id,
-          type: 'placed',
-          at,
-          actor: 'switch',
-          detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
-        },
-        noticed,
-      ],
-    });
+    await insertBlockEvents(tx, [
+      {
+        blockId: block.id,
+        type: 'placed',
+        at,
+        actor: 'switch',
+        detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
+      },
+      noticed,
+    ]);
     await audit(
       {
         action: 'switch.block.placed',

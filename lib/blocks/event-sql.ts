@@ -1,5 +1,14 @@
 import 'server-only';
+import crypto from 'node:crypto';
+import { Prisma } from '@/lib/generated/sqlite/client';
+import type { BlockEventType } from '@/lib/generated/sqlite/enums';
 import type { Tx } from '@/lib/server/db';
+
+// The statements of a switch event's hot path (lib/blocks/lifecycle.ts `applySwitchEvent`) that
+// Prisma's model API costs most on. Measured (issue 14, goal 5): the query API runs its query
+// compiler for every `createMany` (its plan cache skips createMany), so a 2-row `createMany` cost
+// about twice a raw multi-row INSERT; a read and an insert cost two statements where one does.
+// Only lib/blocks/lifecycle.ts calls these, inside its transaction under the account's lock.
 
 /** What a switch event needs of the account it locked (lib/blocks/lifecycle.ts `applySwitchEvent`). */
 export type EventAccount = {
@@ -87,4 +96,50 @@ export async function storeInboxRow(
           VALUES (${row.id}, ${row.type}, ${row.accountNumber}, ${row.body}, ${now}, 'received', NULL)
           ON CONFLICT ("id") DO NOTHING RETURNING "id"`;
   return stored.length === 1;
+}
+
+export type BlockEventRow = {
+  blockId: string;
+  type: BlockEventType;
+  at: Date;
+  actor: string;
+  detail?: string | null;
+};
+
+// An enum value goes into the SQL text as a literal (PostgreSQL casts a literal to the column's
+// enum, not a text parameter); the values are the schema's identifiers, never input.
+const enumLiteral = (v: string) => {
+  if (!/^[a-z_]+$/.test(v)) throw new Error(`not an enum value: ${v}`);
+  return Prisma.raw(`'${v}'`);
+};
+
+/** Block timeline rows in one INSERT, in the given order; ids are random UUIDs. */
+export async function insertBlockEvents(tx: Tx, rows: BlockEventRow[]): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map(
+    (r) =>
+      Prisma.sql`(${crypto.randomUUID()}, ${r.blockId}, ${enumLiteral(r.type)}, ${r.at}, ${r.actor}, ${r.detail ?? null})`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO "BlockEvent" ("id", "blockId", "type", "at", "actor", "detail") VALUES ${Prisma.join(values)}`;
+}
+
+export type TriggerCallRow = {
+  at: Date;
+  sipUsername: string;
+  to: string;
+  sourceIp: string;
+  durationSec: number;
+};
+
+/** A block's trigger calls (CONTRACTS §4 `calls`, at most 200) in one INSERT; ids are random UUIDs. */
+export async function insertTriggerCalls(tx: Tx, blockId: string, calls: TriggerCallRow[]): Promise<void> {
+  if (!calls.length) return;
+  const values = calls.map(
+    (c) =>
+      Prisma.sql`(${crypto.randomUUID()}, ${blockId}, ${c.at}, ${c.sipUsername}, ${c.to}, ${c.sourceIp}, ${c.durationSec})`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO "TriggerCall" ("id", "blockId", "at", "sipUsername", "to", "sourceIp", "durationSec")
+    VALUES ${Prisma.join(values)}`;
 }

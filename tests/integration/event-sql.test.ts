@@ -1,0 +1,153 @@
+import crypto from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  insertBlockEvents,
+  insertTriggerCalls,
+  lockAccountForEvent,
+  storeInboxRow,
+} from '@/lib/blocks/event-sql';
+import { lockAccount } from '@/lib/server/db/lock';
+import { getDb } from '@/lib/server/db';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount } from '@/tests/helpers/factory';
+
+// The raw statements of the switch event path (lib/blocks/event-sql.ts), read back through Prisma's
+// model API on both databases: the same dates, enums and nulls as Prisma's own writes.
+
+describe.each(dialects())('switch event SQL on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+
+  it('the event lock moves the switch clock forward only and tells an older event by it', async () => {
+    const { account } = await makeAccount({ members: [] });
+    const db = getDb();
+    const t0 = new Date('2026-11-25T09:14:03.250Z');
+    const first = await db.$transaction((tx) => lockAccountForEvent(tx, account.number, t0));
+    expect(first).toEqual({
+      id: account.id,
+      number: account.number,
+      switchChangedAt: t0,
+      pendingLifts: false,
+    });
+
+    const older = new Date(t0.getTime() - 1);
+    const second = await db.$transaction((tx) => lockAccountForEvent(tx, account.number, older));
+    expect(second!.switchChangedAt).toEqual(t0); // later than the event's time: the event is older
+    expect(second!.switchChangedAt > older).toBe(true);
+
+    const same = await db.$transaction((tx) => lockAccountForEvent(tx, account.number, t0));
+    expect(same!.switchChangedAt > t0).toBe(false); // the same instant is not older
+
+    const newer = new Date(t0.getTime() + 60_000);
+    await db.$transaction((tx) => lockAccountForEvent(tx, account.number, newer));
+    const stored = await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(stored.switchChangedAt).toEqual(newer);
+    // The name is untouched, and the plain lock leaves the clock as it is.
+    expect(stored.name).toBe(account.name);
+    await db.$transaction((tx) => lockAccount(tx, account.id));
+    expect(
+      (await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } })).switchChangedAt,
+    ).toEqual(newer);
+  });
+
+  it('the event lock says whether a lift is queued, and finds no unknown account', async () => {
+    const { account } = await makeAccount({ members: [] });
+    const db = getDb();
+    const op = (kind: string, status: 'pending' | 'done') =>
+      db.switchOperation.create({
+        data: {
+          idempotencyKey: crypto.randomUUID(),
+          kind,
+          accountNumber: account.number,
+          payload: '{}',
+          status,
+        },
+      });
+    await op('lift', 'done');
+    await op('block', 'pending');
+    const at = new Date();
+    expect((await db.$transaction((tx) => lockAccountForEvent(tx, account.number, at)))!.pendingLifts).toBe(
+      false,
+    );
+    await op('lift', 'pending');
+    expect((await db.$transaction((tx) => lockAccountForEvent(tx, account.number, at)))!.pendingLifts).toBe(
+      true,
+    );
+    expect(await db.$transaction((tx) => lockAccountForEvent(tx, 'ACC-000000', at))).toBeNull();
+  });
+
+  it('an inbox row is stored once; a second store of the id changes nothing', async () => {
+    const db = getDb();
+    const row = {
+      id: `evt_${crypto.randomBytes(6).toString('hex')}`,
+      type: 'block.placed',
+      accountNumber: 'ACC-1',
+      body: '{"a":1}',
+    };
+    const now = new Date('2026-11-25T09:14:04.001Z');
+    expect(await db.$transaction((tx) => storeInboxRow(tx, row, 'processed', now))).toBe(true);
+    expect(await db.$transaction((tx) => storeInboxRow(tx, { ...row, body: 'other' }, 'received'))).toBe(
+      false,
+    );
+    expect(await db.switchEvent.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      ...row,
+      status: 'processed',
+      receivedAt: now,
+      processedAt: now,
+    });
+    const waiting = { ...row, id: `${row.id}_w` };
+    expect(await db.$transaction((tx) => storeInboxRow(tx, waiting, 'received', now))).toBe(true);
+    expect(await db.switchEvent.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({
+      status: 'received',
+      receivedAt: now,
+      processedAt: null,
+    });
+  });
+
+  it('timeline rows and trigger calls read back as written, in order', async () => {
+    const { account } = await makeAccount({ members: [] });
+    const db = getDb();
+    const block = await db.block.create({
+      data: {
+        accountId: account.id,
+        reason: 'high_risk_destination',
+        placedAt: new Date(),
+        placedBy: 'switch',
+      },
+    });
+    const at = new Date('2026-11-25T09:13:58.123Z');
+    const calls = [
+      { at, sipUsername: 'acme-pbx', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 },
+      {
+        at: new Date(at.getTime() + 1000),
+        sipUsername: 'acme-pbx',
+        to: '0025261',
+        sourceIp: '2001:db8::1',
+        durationSec: 86_400,
+      },
+    ];
+    await db.$transaction(async (tx) => {
+      await insertTriggerCalls(tx, block.id, calls);
+      await insertTriggerCalls(tx, block.id, []);
+      await insertBlockEvents(tx, [
+        { blockId: block.id, type: 'placed', at, actor: 'switch', detail: 'note:x' },
+        { blockId: block.id, type: 'notice_queued', at, actor: 'tollgate', detail: null },
+      ]);
+    });
+    const read = await db.block.findUniqueOrThrow({
+      where: { id: block.id },
+      include: { calls: { orderBy: { at: 'asc' } }, events: { orderBy: { at: 'asc' } } },
+    });
+    expect(read.calls.map(({ id: _id, blockId: _b, ...c }) => c)).toEqual(calls);
+    expect(read.events.map((e) => [e.type, e.at, e.actor, e.detail])).toEqual([
+      ['placed', at, 'switch', 'note:x'],
+      ['notice_queued', at, 'tollgate', null],
+    ]);
+    await expect(
+      db.$transaction((tx) =>
+        insertBlockEvents(tx, [{ blockId: block.id, type: "placed'); --" as 'placed', at, actor: 'x' }]),
+      ),
+    ).rejects.toThrow(/not an enum value/);
+  });
+});
