@@ -31,5 +31,7 @@ export async function audit(entry: AuditEntry, client: Tx | typeof db = db): Pro
       // The same id as the request's log lines; null outside a request (workers, the operator CLI).
       requestId: entry.meta?.requestId ?? currentRequestId(),
     },
+    // Nothing is read back: without this Prisma returns (and maps) every column of the new row.
+    select: { id: true },
   });
 }

@@ -7,8 +7,15 @@ import type { Tx } from '@/lib/server/db';
 // The statements of a switch event's hot path (lib/blocks/lifecycle.ts `applySwitchEvent`) that
 // Prisma's model API costs most on. Measured (issue 14, goal 5): the query API runs its query
 // compiler for every `createMany` (its plan cache skips createMany), so a 2-row `createMany` cost
-// about twice a raw multi-row INSERT; a read and an insert cost two statements where one does.
+// about twice a raw multi-row INSERT; a read followed by an insert or an update costs two statements where one upsert does.
 // Only lib/blocks/lifecycle.ts calls these, inside its transaction under the account's lock.
+
+// An enum value goes into the SQL text as a literal (PostgreSQL casts a literal to the column's
+// enum, not a text parameter); the values are the schema's identifiers, never input.
+const enumLiteral = (v: string) => {
+  if (!/^[a-z_]+$/.test(v)) throw new Error(`not an enum value: ${v}`);
+  return Prisma.raw(`'${v}'`);
+};
 
 /** What a switch event needs of the account it locked (lib/blocks/lifecycle.ts `applySwitchEvent`). */
 export type EventAccount = {
@@ -72,30 +79,30 @@ export async function lockAccountForEvent(
 }
 
 /**
- * Stores an event's inbox row (CONTRACTS §4: the raw body verbatim) unless a row with its id exists:
- * `INSERT … ON CONFLICT DO NOTHING RETURNING`, one statement instead of a read and an insert.
- * Returns true when this call stored it. `status` is `processed` (the caller applies the event in
- * the same transaction) or `received` (it waits for the switch's state). On PostgreSQL a concurrent
- * transaction inserting the same id makes this one wait for it, then store nothing.
+ * Stores an event's inbox row (CONTRACTS §4: the raw body verbatim), or claims the row a copy of the
+ * event left unfinished (`received`, `unknown_account`): one upsert, `INSERT … ON CONFLICT DO UPDATE
+ * … WHERE … RETURNING`, instead of a read, then an insert or an update. A claimed row keeps its
+ * body and receivedAt; it takes `status` and processedAt. Returns true when this transaction now
+ * owns the event (stored or claimed), false when a row with its id is already done (`processed`):
+ * a duplicate. `status` is `processed` (the caller applies the event in the same transaction) or
+ * `received` (it waits for the switch's state). On PostgreSQL a concurrent transaction writing the
+ * same id makes this one wait for it, then see its row.
  */
-export async function storeInboxRow(
+export async function claimInboxRow(
   tx: Tx,
   row: { id: string; type: string; accountNumber: string; body: string },
   status: 'processed' | 'received',
   now = new Date(),
 ): Promise<boolean> {
   // The status is a literal in the SQL text (PostgreSQL casts a literal, not a text parameter, to the enum).
-  const stored =
-    status === 'processed'
-      ? await tx.$queryRaw<{ id: string }[]>`
-          INSERT INTO "SwitchEvent" ("id", "type", "accountNumber", "body", "receivedAt", "status", "processedAt")
-          VALUES (${row.id}, ${row.type}, ${row.accountNumber}, ${row.body}, ${now}, 'processed', ${now})
-          ON CONFLICT ("id") DO NOTHING RETURNING "id"`
-      : await tx.$queryRaw<{ id: string }[]>`
-          INSERT INTO "SwitchEvent" ("id", "type", "accountNumber", "body", "receivedAt", "status", "processedAt")
-          VALUES (${row.id}, ${row.type}, ${row.accountNumber}, ${row.body}, ${now}, 'received', NULL)
-          ON CONFLICT ("id") DO NOTHING RETURNING "id"`;
-  return stored.length === 1;
+  const claimed = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "SwitchEvent" ("id", "type", "accountNumber", "body", "receivedAt", "status", "processedAt")
+    VALUES (${row.id}, ${row.type}, ${row.accountNumber}, ${row.body}, ${now}, ${enumLiteral(status)},
+      ${status === 'processed' ? now : null})
+    ON CONFLICT ("id") DO UPDATE SET "status" = excluded."status", "processedAt" = excluded."processedAt"
+    WHERE "SwitchEvent"."status" IN ('received', 'unknown_account')
+    RETURNING "id"`;
+  return claimed.length === 1;
 }
 
 export type BlockEventRow = {
@@ -104,13 +111,6 @@ export type BlockEventRow = {
   at: Date;
   actor: string;
   detail?: string | null;
-};
-
-// An enum value goes into the SQL text as a literal (PostgreSQL casts a literal to the column's
-// enum, not a text parameter); the values are the schema's identifiers, never input.
-const enumLiteral = (v: string) => {
-  if (!/^[a-z_]+$/.test(v)) throw new Error(`not an enum value: ${v}`);
-  return Prisma.raw(`'${v}'`);
 };
 
 /** Block timeline rows in one INSERT, in the given order; ids are random UUIDs. */

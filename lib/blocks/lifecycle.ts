@@ -9,7 +9,7 @@ import {
   insertBlockEvents,
   insertTriggerCalls,
   lockAccountForEvent,
-  storeInboxRow,
+  claimInboxRow,
   type EventAccount,
 } from '@/lib/blocks/event-sql';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
@@ -244,17 +244,11 @@ export async function applySwitchEvent(
     // The clock is now the later of its old value and `at`: later than `at` iff the event is older.
     const stale = account.switchChangedAt > at;
     const waitForSwitch = e.type === 'block.placed' && stale && !ctx.switchState;
-    // The claim: a new row is stored already claimed; under the account's lock nobody else moves an
-    // existing row between its read and its update.
-    if (!(await storeInboxRow(tx, inbox, waitForSwitch ? 'received' : 'processed'))) {
-      const row = await tx.switchEvent.findUnique({ where: { id: inbox.id }, select: { status: true } });
-      if (!row || !(CLAIMABLE as readonly string[]).includes(row.status)) return { kind: 'duplicate' };
-      if (waitForSwitch) return { kind: 'need_switch_state' };
-      await tx.switchEvent.update({
-        where: { id: inbox.id },
-        data: { status: 'processed', processedAt: new Date() },
-      });
-    } else if (waitForSwitch) return { kind: 'need_switch_state' };
+    // The claim: a new row is stored already claimed, a copy's unfinished row is claimed, a row
+    // already processed makes this a duplicate. Under the account's lock nobody else claims it.
+    if (!(await claimInboxRow(tx, inbox, waitForSwitch ? 'received' : 'processed')))
+      return { kind: 'duplicate' };
+    if (waitForSwitch) return { kind: 'need_switch_state' };
     if (e.type === 'block.lifted') return liftedBySwitch(tx, account, e, at);
     if (stale && ctx.switchState?.internationalCalling !== 'blocked') {
       await audit(

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  claimInboxRow,
   insertBlockEvents,
   insertTriggerCalls,
   lockAccountForEvent,
-  storeInboxRow,
 } from '@/lib/blocks/event-sql';
 import { lockAccount } from '@/lib/server/db/lock';
 import { getDb } from '@/lib/server/db';
@@ -77,32 +77,34 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     expect(await db.$transaction((tx) => lockAccountForEvent(tx, 'ACC-000000', at))).toBeNull();
   });
 
-  it('an inbox row is stored once; a second store of the id changes nothing', async () => {
+  it('an inbox row is stored once, claimed once if left unfinished, and never overwritten', async () => {
     const db = getDb();
-    const row = {
-      id: `evt_${crypto.randomBytes(6).toString('hex')}`,
-      type: 'block.placed',
-      accountNumber: 'ACC-1',
-      body: '{"a":1}',
-    };
-    const now = new Date('2026-11-25T09:14:04.001Z');
-    expect(await db.$transaction((tx) => storeInboxRow(tx, row, 'processed', now))).toBe(true);
-    expect(await db.$transaction((tx) => storeInboxRow(tx, { ...row, body: 'other' }, 'received'))).toBe(
-      false,
-    );
-    expect(await db.switchEvent.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
-      ...row,
-      status: 'processed',
-      receivedAt: now,
-      processedAt: now,
-    });
-    const waiting = { ...row, id: `${row.id}_w` };
-    expect(await db.$transaction((tx) => storeInboxRow(tx, waiting, 'received', now))).toBe(true);
-    expect(await db.switchEvent.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({
-      status: 'received',
-      receivedAt: now,
-      processedAt: null,
-    });
+    const id = `evt_${crypto.randomBytes(6).toString('hex')}`;
+    const row = { id, type: 'block.placed', accountNumber: 'ACC-1', body: '{"a":1}' };
+    const t1 = new Date('2026-11-25T09:14:04.001Z');
+    const t2 = new Date('2026-11-25T09:14:09.500Z');
+    const claim = (r: typeof row, status: 'processed' | 'received', at?: Date) =>
+      db.$transaction((tx) => claimInboxRow(tx, r, status, at));
+    const read = (rowId: string) => db.switchEvent.findUniqueOrThrow({ where: { id: rowId } });
+
+    // Waiting for the switch: stored as received; a later copy claims it; then it is done.
+    expect(await claim(row, 'received', t1)).toBe(true);
+    expect(await read(id)).toMatchObject({ ...row, status: 'received', receivedAt: t1, processedAt: null });
+    expect(await claim({ ...row, body: 'other' }, 'processed', t2)).toBe(true);
+    expect(await read(id)).toMatchObject({ ...row, status: 'processed', receivedAt: t1, processedAt: t2 });
+    expect(await claim({ ...row, body: 'other' }, 'processed')).toBe(false);
+    expect(await claim(row, 'received')).toBe(false);
+    expect(await read(id)).toMatchObject({ ...row, status: 'processed', receivedAt: t1, processedAt: t2 });
+
+    // Stored as processed at once; a row for an account unknown then is claimable.
+    const done = { ...row, id: `${id}_p` };
+    expect(await claim(done, 'processed', t1)).toBe(true);
+    expect(await read(done.id)).toMatchObject({ status: 'processed', receivedAt: t1, processedAt: t1 });
+    expect(await claim(done, 'processed')).toBe(false);
+    const unknown = { ...row, id: `${id}_u` };
+    await db.switchEvent.create({ data: { ...unknown, status: 'unknown_account', processedAt: t1 } });
+    expect(await claim(unknown, 'processed', t2)).toBe(true);
+    expect(await read(unknown.id)).toMatchObject({ status: 'processed', processedAt: t2 });
   });
 
   it('timeline rows and trigger calls read back as written, in order', async () => {
