@@ -1,5 +1,6 @@
 import { createCustomer } from './support/factories';
 import { DEMO, expect, expectAccessible, signIn, signInStaff, submitAndWait, test } from './support/fixtures';
+import { fiveWrongPasswords } from './support/sign-in-steps';
 
 // The demo data as CONTRACTS §5 describes it (no journey changes Dana's, Omar's, Sam's or Alex's data),
 // and sign-in basics with customers of this file's own.
@@ -47,14 +48,7 @@ test('five wrong passwords in a row are throttled with a clear message', async (
   const { user } = await createCustomer([]);
   await page.goto('/sign-in');
   await expectAccessible(page);
-  for (let i = 1; i <= 5; i++) {
-    await page.getByLabel('Email', { exact: true }).fill(user.email);
-    await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${i}`);
-    await submitAndWait(page);
-    await expect(page.locator('#sign-in-message')).toContainText(
-      i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts',
-    );
-  }
+  await fiveWrongPasswords(page, user.email);
   // Now even the right password is refused until the window passes.
   await page.getByLabel('Password', { exact: true }).fill(user.password);
   await submitAndWait(page);

@@ -1,24 +1,11 @@
-import { type AccountSpec, createCustomer } from './support/factories';
+import { HARBOR } from './support/demo-copies';
+import { createCustomer } from './support/factories';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { query } from './support/db';
 import { passwordMatches } from './support/sim';
 
 // Each journey has its own copy of the demo's Harbor Logistics (ACC-2001, Omar's): a British account
-// blocked for calls from a fraud-hotspot address through its PBX trunk.
-const HARBOR: AccountSpec = {
-  name: 'Harbor Logistics',
-  country: 'GB',
-  timeZone: 'Europe/London',
-  credentials: [{ label: 'PBX trunk', stem: 'harbor-trunk', password: 'harbor2019' }],
-  block: {
-    reason: 'hotspot_source_ip',
-    minutesAgo: 30,
-    calls: [
-      { to: '+88213100456', sourceIp: '196.251.84.12', durationSec: 48, secondsBefore: 300 },
-      { to: '+2399912345', sourceIp: '196.251.84.12', durationSec: 95, secondsBefore: 120 },
-    ],
-  },
-};
+// blocked for calls from a fraud-hotspot address through its PBX trunk (./support/demo-copies.ts).
 
 test('a misdial request is validated, submitted, shown pending, and can be withdrawn', async ({ page }) => {
   const {

@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import {
   accountLabel,
-  type AccountSpec,
   createCustomer,
   createStaff,
   literally,
@@ -9,13 +8,14 @@ import {
   type TestUser,
   uniqueId,
 } from './support/factories';
+import { HARBOR, LABS } from './support/demo-copies';
 import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
 import { query } from './support/db';
 import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
 
 // The support console against the real portal and the simulated switch. Every journey makes its own
-// customers (copies of the demo's Acme Labs and Harbor Logistics, ./support/factories.ts) and its own
+// customers (copies of the demo's Acme Labs and Harbor Logistics, ./support/demo-copies.ts) and its own
 // staff logins. One agent (like the demo's Sam) is shared by the journeys whose steps the audit-log
 // journey then finds; the others get fresh ones, which also never wait for an unused TOTP step.
 test.describe.configure({ mode: 'serial' });
@@ -24,26 +24,6 @@ let samUser: TestUser & { totpSecret: string };
 test.beforeAll(async () => {
   samUser = await createStaff('agent');
 });
-
-const LABS: AccountSpec = {
-  name: 'Acme Labs',
-  timeZone: 'America/Chicago',
-  credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk', password: 'labs-trunk-pass' }],
-};
-const HARBOR: AccountSpec = {
-  name: 'Harbor Logistics',
-  country: 'GB',
-  timeZone: 'Europe/London',
-  credentials: [{ label: 'PBX trunk', stem: 'harbor-trunk', password: 'harbor2019' }],
-  block: {
-    reason: 'hotspot_source_ip',
-    minutesAgo: 30,
-    calls: [
-      { to: '+88213100456', sourceIp: '196.251.84.12', durationSec: 48, secondsBefore: 300 },
-      { to: '+2399912345', sourceIp: '196.251.84.12', durationSec: 95, secondsBefore: 120 },
-    ],
-  },
-};
 
 const pendingRequestOf = (account: string) =>
   query<{ id: string; blockId: string }>(

@@ -1,10 +1,8 @@
-import crypto from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
-import { E2E } from './support/env';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { clearFaults, setFaults, sim, simAccount } from './support/sim';
+import { postBlockLifted, postBlockPlaced } from './support/switch-events';
 
 // Issue 10's inputs in Chromium, against the simulated switch: the portal never shows a state the
 // switch does not have. Each scenario has its own account (e2e/support/seed.ts), held by one customer.
@@ -30,38 +28,14 @@ async function provision(number: string, state: 'blocked' | 'allowed') {
 }
 
 /** What the switch posts to the portal (CONTRACTS §4), signed, with the time of the change on the switch. */
-async function post(type: 'block.placed' | 'block.lifted', number: string, at: Date) {
-  const lower = number.toLowerCase();
-  const event = {
-    id: `evt_e2e_${crypto.randomBytes(6).toString('hex')}`,
-    type,
-    occurredAt: at.toISOString(),
-    data:
-      type === 'block.placed'
-        ? {
-            accountNumber: number,
-            reason: 'high_risk_destination',
-            calls: [
-              {
-                at: new Date(at.getTime() - 5000).toISOString(),
-                from: `${lower}-desk`,
-                to: '+252611234567',
-                sourceIp: '185.220.101.47',
-                durationSec: 0,
-              },
-            ],
-          }
-        : { accountNumber: number, actor: 'switch' },
-  };
-  const raw = JSON.stringify(event);
-  const res = await fetch(`${E2E.appUrl}/api/switch/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, raw) },
-    body: raw,
-  });
-  expect(res.status).toBe(200);
-  return event.id;
-}
+const post = (type: 'block.placed' | 'block.lifted', number: string, at: Date) =>
+  type === 'block.placed'
+    ? postBlockPlaced(
+        number,
+        [{ from: `${number.toLowerCase()}-desk`, to: '+252611234567', sourceIp: '185.220.101.47' }],
+        { at },
+      )
+    : postBlockLifted(number, at);
 
 const blockOfEvent = (eventId: string) =>
   query<{ id: string; status: string }>(

@@ -3,16 +3,16 @@ import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { needsBuild } from '../scripts/lib/build-stamp';
-import { signEvent } from '../lib/switch/signature';
 import { credentialIdOf, query } from './support/db';
 import { E2E, E2E_DIR } from './support/env';
 import { createCustomer } from './support/factories';
-import { expect, expectAccessible, signIn, submitAndWait, test } from './support/fixtures';
-import { linkOf, mailTo, waitForMail } from './support/mail';
+import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { freeTcpPort } from './support/kamailio-portal';
 import { descendants, portIsFree, stillRunning, type Proc } from './support/process-tree';
 import { rememberSecret } from './support/secrets';
 import { clearFaults, setFaults, sim } from './support/sim';
+import { continueLink, emailedLink, fiveWrongPasswords } from './support/sign-in-steps';
+import { blockPlacedEvent, postSwitchEvent } from './support/switch-events';
 
 // Operations (issue 17, CONTRACTS §7): health, metrics, request ids, and processes that stop.
 // The journeys use their own account ACC-9017 and user ops@e2e.example (e2e/support/seed.ts).
@@ -24,20 +24,6 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   const lines = text.split('\n').filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
   const hit = lines.find((l) => Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
   return hit ? Number(hit.slice(hit.lastIndexOf(' ') + 1)) : 0;
-}
-
-async function postEvent(
-  request: import('@playwright/test').APIRequestContext,
-  body: string,
-  signature = signEvent(E2E.webhookSecret, body),
-) {
-  // A Buffer, not a string: Playwright would JSON-encode a string that does not parse as JSON.
-  return (
-    await request.post('/api/switch/events', {
-      data: Buffer.from(body),
-      headers: { 'content-type': 'application/json', 'tollgate-signature': signature },
-    })
-  ).status();
 }
 
 test('liveness answers; readiness names each part and is ready', async ({ request }) => {
@@ -148,23 +134,10 @@ test('a request id on the answer, on every log line of the request and on the au
 async function signInOutcomes(page: Page) {
   const { user } = await createCustomer([]);
   await page.goto('/sign-in');
-  for (let i = 1; i <= 5; i++) {
-    await page.getByLabel('Email', { exact: true }).fill(user.email);
-    await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${i}`);
-    await submitAndWait(page);
-    // Each answer before the next try: the re-rendered form would otherwise clear what is typed next.
-    await expect(page.locator('#sign-in-message')).toContainText(
-      i < 5 ? 'The email or password is not correct.' : 'Too many failed sign-in attempts',
-    );
-  }
+  await fiveWrongPasswords(page, user.email);
   const { user: byLink } = await createCustomer([]);
-  const seen = new Set(mailTo(byLink.email).map((m) => m.file));
-  await page.goto('/sign-in');
-  await page.getByLabel('Email', { exact: true }).fill(byLink.email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(page.getByText(/a sign-in link is on its way/)).toBeVisible();
-  await page.goto(linkOf(await waitForMail(byLink.email, /^Your sign-in link/, seen)));
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.goto(await emailedLink(page, byLink.email));
+  await continueLink(page);
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
@@ -184,30 +157,15 @@ test('metrics: bearer token required; every family counts what the journeys did'
 
   // Each answer of the events endpoint once: new, duplicate, 400, 401, 404.
   const event = (n: string) =>
-    JSON.stringify({
-      id: `evt_e2e_ops_${n}_${Date.now()}`,
-      type: 'block.placed',
-      occurredAt: new Date().toISOString(),
-      data: {
-        accountNumber: n,
-        reason: 'suspicious_pattern',
-        calls: [
-          {
-            at: new Date(Date.now() - 5000).toISOString(),
-            from: 'ops-trunk',
-            to: '+252611234567',
-            sourceIp: '203.0.113.9',
-            durationSec: 0,
-          },
-        ],
-      },
-    });
+    blockPlacedEvent(n, [{ from: 'ops-trunk', to: '+252611234567', sourceIp: '203.0.113.9' }], {
+      reason: 'suspicious_pattern',
+    }).raw;
   const placed = event('ACC-9017');
-  expect(await postEvent(request, placed)).toBe(200);
-  expect(await postEvent(request, placed)).toBe(200);
-  expect(await postEvent(request, '{"id":')).toBe(400);
-  expect(await postEvent(request, placed, 't=1,v1=00')).toBe(401);
-  expect(await postEvent(request, event('ACC-0404'))).toBe(404);
+  expect(await postSwitchEvent(placed)).toBe(200);
+  expect(await postSwitchEvent(placed)).toBe(200);
+  expect(await postSwitchEvent('{"id":')).toBe(400);
+  expect(await postSwitchEvent(placed, 't=1,v1=00')).toBe(401);
+  expect(await postSwitchEvent(event('ACC-0404'))).toBe(404);
 
   const res = await request.get('/api/metrics', { headers: auth });
   expect(res.status()).toBe(200);

@@ -1,12 +1,5 @@
-import {
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  type Page,
-  request as playwrightRequest,
-} from '@playwright/test';
+import { type Browser, type BrowserContext, type Page, request as playwrightRequest } from '@playwright/test';
 import { TOTP } from 'otpauth';
-import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
 import { EDGE_PASSWORD, EDGE_TOTP_SECRET } from './support/edge-users';
 import { E2E } from './support/env';
@@ -14,6 +7,14 @@ import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './
 import { createStaff } from './support/factories';
 import { fromAddress } from './support/from-address';
 import { linkOf, mailTo, waitForMail } from './support/mail';
+import {
+  blockNotices,
+  changePortalPassword,
+  continueLink,
+  emailedLink,
+  expectLinkRefused,
+} from './support/sign-in-steps';
+import { postBlockPlaced } from './support/switch-events';
 import { runTsx } from './support/tsx';
 
 // Issue 12: sign-in edges real users hit. Chromium against the production build, mail through the real
@@ -21,69 +22,20 @@ import { runTsx } from './support/tsx';
 // socket's peer, and ./support/from-address.ts gives a browser context another loopback address.
 
 const NOTICE = /^International calling blocked on Edge Co \(ACC-9012\)/;
-const LINK_MAIL = /^Your sign-in link/;
 const who = (email: string) => ({ email, password: EDGE_PASSWORD });
-let seq = 0;
 
-async function placeBlock(request: APIRequestContext, sourceIp = '203.0.113.9') {
-  const event = {
-    id: `evt_e2e_edge_${Date.now()}_${seq++}`,
-    type: 'block.placed',
-    occurredAt: new Date().toISOString(),
-    data: {
-      accountNumber: 'ACC-9012',
-      reason: 'high_risk_destination',
-      calls: [
-        {
-          at: new Date(Date.now() - 5000).toISOString(),
-          from: 'edge-trunk',
-          to: '+252611234567',
-          sourceIp,
-          durationSec: 0,
-        },
-      ],
-    },
-  };
-  const body = JSON.stringify(event);
-  const res = await request.post('/api/switch/events', {
-    data: body,
-    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) },
-  });
-  expect(res.status()).toBe(200);
-}
-
-/** Places a block on ACC-9012 and returns the notice link each of `emails` received, and the block page. */
-async function newNotice(request: APIRequestContext, emails: string[], sourceIp?: string) {
-  const seen = new Map(emails.map((e) => [e, new Set(mailTo(e).map((m) => m.file))]));
-  await placeBlock(request, sourceIp);
-  const links = await Promise.all(emails.map(async (e) => linkOf(await waitForMail(e, NOTICE, seen.get(e)))));
-  const blockPath = new URL(links[0]).searchParams.get('callbackUrl')!;
-  expect(blockPath).toMatch(/^\/blocks\/\w+$/);
-  return { links, blockPath };
-}
+/** The switch blocks ACC-9012; returns the notice link each of `emails` received, and the block page. */
+const newNotice = async (emails: string[], sourceIp = '203.0.113.9') =>
+  blockNotices(emails, NOTICE, () =>
+    postBlockPlaced('ACC-9012', [{ from: 'edge-trunk', to: '+252611234567', sourceIp }]),
+  );
 
 /** "Email me a sign-in link" on the sign-in page, in a context of its own; returns the link. */
 async function requestLink(browser: Browser, email: string): Promise<string> {
   const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  const seen = new Set(mailTo(email).map((m) => m.file));
-  await page.goto('/sign-in');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(
-    page.getByText(
-      'If that address belongs to an account, a sign-in link is on its way. It works once and expires in 15 minutes.',
-    ),
-  ).toBeVisible();
-  const link = linkOf(await waitForMail(email, LINK_MAIL, seen));
+  const link = await emailedLink(await ctx.newPage(), email);
   await ctx.close();
   return link;
-}
-
-async function expectUsedOrExpired(page: Page, link: string) {
-  await page.goto(link);
-  await expect(page).toHaveURL(/\/sign-in\?/);
-  await expect(page.getByText('That sign-in link has already been used or has expired.')).toBeVisible();
 }
 
 const sessionCookie = async (ctx: BrowserContext) =>
@@ -92,12 +44,11 @@ const sessionCookie = async (ctx: BrowserContext) =>
 test.describe('links that mail scanners cannot use', () => {
   test("a scanner's HEAD, its GET and a headless browser change nothing; the person's Continue signs in", async ({
     browser,
-    request,
   }) => {
     const {
       links: [link],
       blockPath,
-    } = await newNotice(request, ['edge@e2e.example']);
+    } = await newNotice(['edge@e2e.example']);
     expect(new URL(link).pathname).toBe('/sign-in/link');
     expect(new URL(link).searchParams.has('email')).toBe(false);
 
@@ -146,7 +97,7 @@ test.describe('links that mail scanners cannot use', () => {
     ).toBeVisible();
 
     // The scanner, coming back, got nothing and gets nothing.
-    await expectUsedOrExpired(sp, link);
+    await expectLinkRefused(sp, link);
     expect(await sessionCookie(scanner)).toBeUndefined();
     await scanner.close();
     await person.close();
@@ -154,13 +105,12 @@ test.describe('links that mail scanners cannot use', () => {
 
   test('the Continue POST is bound to the browser that showed the page; an old-style link with "+" for "%2B" still works', async ({
     browser,
-    request,
   }) => {
     const email = 'ops+voip@e2e.example';
     const {
       links: [link],
       blockPath,
-    } = await newNotice(request, [email]);
+    } = await newNotice([email]);
     const token = new URL(link).searchParams.get('token')!;
     // The shape links had before, as a mail client rewrote it: Auth.js's callback, with "+" in the email.
     const legacy = `/api/auth/callback/nodemailer?callbackUrl=${encodeURIComponent(`${E2E.appUrl}${blockPath}`)}&token=${token}&email=ops+voip@e2e.example`;
@@ -208,7 +158,7 @@ test.describe('links are revoked', () => {
     await pa.goto('/profile');
     await pa.getByRole('button', { name: 'Sign out everywhere' }).click();
     await expect(pa).toHaveURL(/\/sign-in/);
-    await expectUsedOrExpired(pa, link);
+    await expectLinkRefused(pa, link);
     await a.close();
   });
 
@@ -219,16 +169,9 @@ test.describe('links are revoked', () => {
     const pa = await a.newPage();
     await signIn(pa, who(email));
     await pa.goto('/profile');
-    await pa.getByLabel('Current password').fill(EDGE_PASSWORD);
-    await pa.getByLabel('New password').fill('granite violet harbour lantern');
-    await expect(pa.getByRole('meter', { name: 'Password strength' })).toHaveAttribute(
-      'aria-valuetext',
-      /strong/i,
-    );
-    await pa.getByRole('button', { name: 'Change password' }).click();
-    await expect(pa.locator('#change-password-message')).toContainText('Every other session was signed out');
+    await changePortalPassword(pa, EDGE_PASSWORD);
     const fresh = await (await browser.newContext()).newPage();
-    await expectUsedOrExpired(fresh, link);
+    await expectLinkRefused(fresh, link);
     await a.close();
   });
 
@@ -256,7 +199,7 @@ test.describe('links are revoked', () => {
     expect(stored).toHaveLength(10);
     for (const r of stored) expect(r.codeHash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     const fresh = await (await browser.newContext()).newPage();
-    await expectUsedOrExpired(fresh, link);
+    await expectLinkRefused(fresh, link);
 
     // A recovery code works at sign-in as people type it (lower case, spaces), and new ones can be made.
     await signIn(fresh, who(email));
@@ -286,7 +229,7 @@ test.describe('links are revoked', () => {
     await expect(pa.getByText(`${email} is disabled`)).toBeVisible();
     expect(query(`SELECT 1 FROM "VerificationToken" WHERE identifier = ?`, email)).toHaveLength(0);
     const fresh = await (await browser.newContext()).newPage();
-    await expectUsedOrExpired(fresh, link);
+    await expectLinkRefused(fresh, link);
     await admin.close();
   });
 });
@@ -461,7 +404,7 @@ test('wrong second-factor codes add up across windows: after 20 the factor locks
   const mail = await waitForMail(email, /second factor is locked/, seen);
   expect(mail.text).toContain('20 wrong authentication codes');
   await page.goto(linkOf(mail));
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await continueLink(page);
   await expect(page).toHaveURL(/\/security\/verify/);
   await page.getByLabel('Authentication code').fill(await totpNow(EDGE_TOTP_SECRET, email));
   await page.getByRole('button', { name: 'Verify' }).click();
@@ -472,11 +415,10 @@ test('wrong second-factor codes add up across windows: after 20 the factor locks
 
 test('nothing after sign-out: no-store, and Back shows no call data (router cache and bfcache)', async ({
   browser,
-  request,
 }) => {
   const email = 'edge-back@e2e.example';
   const attackerIp = '203.0.113.77';
-  const { blockPath } = await newNotice(request, [email], attackerIp);
+  const { blockPath } = await newNotice([email], attackerIp);
 
   const a = await browser.newContext();
   const pa = await a.newPage();

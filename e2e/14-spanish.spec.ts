@@ -1,13 +1,13 @@
-import type { APIRequestContext, Browser, Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { TOTP } from 'otpauth';
 import { catalogue } from './support/catalogue';
-import { signEvent } from '../lib/switch/signature';
 import { query } from './support/db';
 import { E2E } from './support/env';
 import { createStaff } from './support/factories';
-import { expect, expectAccessible, test, totpNow } from './support/fixtures';
+import { expect, expectAccessible, signIn, test, totpNow } from './support/fixtures';
 import { linkOf, mailTo, waitForMail } from './support/mail';
 import { sim } from './support/sim';
+import { postBlockPlaced } from './support/switch-events';
 import { runTsx } from './support/tsx';
 
 // Tollgate in Spanish (issue 15), in Chromium with locale es-ES: every name this suite looks for comes
@@ -49,7 +49,7 @@ async function makeCustomer(tag: string): Promise<Customer> {
 }
 
 /** The switch blocks the account (simulator first, so the reconciler agrees), then tells the portal. */
-async function placeBlock(request: APIRequestContext, c: Customer) {
+async function placeBlock(c: Customer) {
   const at = new Date(Date.now() - 5000).toISOString();
   await sim(`/_sim/accounts/${c.number}`, {
     method: 'PUT',
@@ -60,25 +60,10 @@ async function placeBlock(request: APIRequestContext, c: Customer) {
       credentials: [{ username: c.username, password: 'e2e-initial-Password-0001' }],
     },
   });
-  const event = {
-    id: `evt_e2e_es_${c.number}_${Date.now()}`,
-    type: 'block.placed',
-    occurredAt: new Date().toISOString(),
-    data: {
-      accountNumber: c.number,
-      reason: 'high_risk_destination',
-      calls: [
-        { at, from: c.username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 },
-        { at, from: c.username, to: '+4930123456', sourceIp: '203.0.113.9', durationSec: 4 },
-      ],
-    },
-  };
-  const body = JSON.stringify(event);
-  const res = await request.post('/api/switch/events', {
-    data: body,
-    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, body) },
-  });
-  expect(res.status()).toBe(200);
+  await postBlockPlaced(c.number, [
+    { at, from: c.username, to: '+252611234567', sourceIp: '203.0.113.9' },
+    { at, from: c.username, to: '+4930123456', sourceIp: '203.0.113.9', durationSec: 4 },
+  ]);
 }
 
 async function signInEs(page: Page, c: Customer) {
@@ -120,7 +105,6 @@ test.describe('in Spanish', () => {
 
   test('a Spanish-speaking customer: notice, link, dashboard, block page, misdial, approval, reset with the meter', async ({
     page,
-    request,
     browser,
   }) => {
     const c = await makeCustomer('clinica');
@@ -130,7 +114,7 @@ test.describe('in Spanish', () => {
     await expect.poll(() => localeOfUser(c.userId)).toBe('es');
 
     const seen = new Set(mailTo(c.email).map((m) => m.file));
-    await placeBlock(request, c);
+    await placeBlock(c);
     const notice = await waitForMail(c.email, noticeSubject(c), seen);
     expect(notice.html).toContain('<html lang="es">');
     expect(notice.text).toContain(es('mail.blockNotice.whatToDo'));
@@ -303,12 +287,9 @@ test.describe('in Spanish', () => {
 test.describe('switching language', () => {
   test.use({ locale: 'en-US' });
 
-  test('a customer who switches to Spanish gets the next email in Spanish', async ({ page, request }) => {
+  test('a customer who switches to Spanish gets the next email in Spanish', async ({ page }) => {
     const c = await makeCustomer('switch');
-    await page.goto('/sign-in');
-    await page.getByLabel('Email', { exact: true }).fill(c.email);
-    await page.getByLabel('Password', { exact: true }).fill(c.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signIn(page, c);
     await expect(page.getByText('International calling allowed')).toBeVisible();
     await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Español' });
     await page.getByRole('button', { name: en('app.language.apply') }).click();
@@ -324,7 +305,7 @@ test.describe('switching language', () => {
     ).toMatchObject({ locale: 'es', localeChosenAt: expect.anything() });
 
     const seen = new Set(mailTo(c.email).map((m) => m.file));
-    await placeBlock(request, c);
+    await placeBlock(c);
     const notice = await waitForMail(c.email, noticeSubject(c), seen);
     expect(notice.text).toContain(es('mail.blockNotice.whatToDo'));
   });
