@@ -1,9 +1,17 @@
 import type { Page } from '@playwright/test';
-import { query } from './support/db';
-import { ATTACKER_IP, blockedAccountWithDevices, OFFICE_IP } from './support/devices';
-import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
+import { query, requestIdOnBlock } from './support/db';
+import {
+  ATTACKER_IP,
+  bindingsOf,
+  blockedAccountWithDevices,
+  devicesRegion as devices,
+  expectBlockPageWithoutDevices,
+  OFFICE_IP,
+  withRegistrationFaults,
+} from './support/devices';
+import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { waitForMail } from './support/mail';
-import { clearFaults, passwordMatches, setFaults } from './support/sim';
+import { passwordMatches } from './support/sim';
 
 // Issue 16, the device side, in Chromium against the simulated switch: registered devices (item 1,
 // and item 2 as the page shows it), where source IPs are (item 3), other doors (item 5). Each
@@ -15,11 +23,6 @@ const attacker = {
   userAgent: 'friendly-scanner',
 };
 const office = { contact: 'sip:desk@192.168.1.45:5060', sourceIp: OFFICE_IP, userAgent: 'Yealink SIP-T46U' };
-const devices = (page: Page) => page.getByRole('region', { name: 'Registered devices' });
-const bindingsOf = (page: Page, username: string) =>
-  devices(page)
-    .getByRole('list', { name: `Devices registered as ${username}` })
-    .locator(':scope > li');
 
 test('registered devices: the attacker’s binding is flagged in words, and a new password ends it', async ({
   page,
@@ -72,24 +75,11 @@ test('registered devices: a switch that fails shows "could not load", and the re
   const w = await blockedAccountWithDevices({ desk: [office], pbx: [] });
   await signIn(page, w.user);
   // The registration reads of this account's two credentials fail; nothing else on the switch does.
-  const scopes = [w.desk.username, w.pbx.username];
-  for (const scope of scopes)
-    await setFaults(scope, { failNext: 1000, failStatus: 503, pathContains: '/registrations' });
-  try {
+  await withRegistrationFaults(w, { failNext: 1000, failStatus: 503 }, async () => {
     await page.goto(`/blocks/${w.blockId}`);
-    await expect(
-      page.getByRole('heading', { name: `International calling blocked on ${w.name} (${w.number})` }),
-    ).toBeVisible();
-    await expect(page.getByRole('table', { name: 'Calls that triggered the block' })).toBeVisible();
-    await expect(
-      devices(page).getByText(
-        'Could not load the registered devices from the switch just now. Reload the page to try again.',
-      ),
-    ).toHaveCount(2);
+    await expectBlockPageWithoutDevices(page, w);
     await expectAccessible(page);
-  } finally {
-    await clearFaults(...scopes);
-  }
+  });
   await page.reload();
   await expect(bindingsOf(page, w.desk.username)).toHaveCount(1);
 });
@@ -101,33 +91,22 @@ test('registered devices: a slow switch times out into "could not load", and the
   await signIn(page, w.user);
   // The switch holds this account's registration reads for 60 s: far past the portal's budget
   // (SWITCH_API_TIMEOUT_MS, 2 s in e2e/support/global-setup.ts; docs/switch-api.md). Nothing else is slow.
-  const scopes = [w.desk.username, w.pbx.username];
-  for (const scope of scopes) await setFaults(scope, { delayMs: 60_000, pathContains: '/registrations' });
-  try {
+  await withRegistrationFaults(w, { delayMs: 60_000 }, async () => {
     // The whole document (the streamed devices section included) arrives while the switch still
     // holds both reads: were the page waiting for the switch, this navigation would time out.
     await page.goto(`/blocks/${w.blockId}`, { timeout: 20_000 });
-    await expect(
-      page.getByRole('heading', { name: `International calling blocked on ${w.name} (${w.number})` }),
-    ).toBeVisible();
-    await expect(page.getByRole('table', { name: 'Calls that triggered the block' })).toBeVisible();
     // The switch client gave up at its timeout (no retries on a page read): each credential says so.
-    await expect(
-      devices(page).getByText(
-        'Could not load the registered devices from the switch just now. Reload the page to try again.',
-      ),
-    ).toHaveCount(2);
+    await expectBlockPageWithoutDevices(page, w);
     await expect(devices(page)).not.toContainText('Asking the switch which devices are registered');
     await expectAccessible(page);
-  } finally {
-    await clearFaults(...scopes);
-  }
+  });
   await page.reload();
   await expect(bindingsOf(page, w.desk.username)).toHaveCount(1);
 });
 
 test('source IPs carry their country on the block page, in the notice email and in the staff console', async ({
   browser,
+  agent: { page: agent },
 }) => {
   const w = await blockedAccountWithDevices({ desk: [], pbx: [] });
   const notice = await waitForMail(w.user.email, new RegExp(`^International calling blocked on ${w.name}`));
@@ -143,13 +122,7 @@ test('source IPs carry their country on the block page, in the notice email and 
 
   // The firewall request (item 5) puts the block in front of staff, who see the same.
   await fileFirewallRequest(customer, w.blockId);
-  const requestId = query<{ id: string }>(
-    `SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`,
-    w.blockId,
-  )[0]!.id;
-  const agent = await (await browser.newContext()).newPage();
-  await signInStaff(agent, DEMO.sam);
-  await agent.goto(`/staff/requests/${requestId}`);
+  await agent.goto(`/staff/requests/${requestIdOnBlock(w.blockId)}`);
   const staffRow = agent
     .getByRole('table', { name: 'Calls that triggered the block' })
     .getByRole('row')
@@ -161,6 +134,7 @@ test('source IPs carry their country on the block page, in the notice email and 
 
 test('other doors: the block page says how to close each, and the firewall request confirms each for staff', async ({
   browser,
+  agent: { page: agent },
 }) => {
   const w = await blockedAccountWithDevices({ desk: [], pbx: [] });
   const page = await (await browser.newContext()).newPage();
@@ -179,9 +153,7 @@ test('other doors: the block page says how to close each, and the firewall reque
   const boxes = page.getByRole('group', { name: 'Confirm what you have done' }).getByRole('checkbox');
   await expect(boxes).toHaveCount(5);
   for (let i = 0; i < 5; i++) if (i !== 1) await boxes.nth(i).check();
-  await page.getByLabel(/public IP/).fill(OFFICE_IP);
-  await page.getByLabel('Callback phone').fill('+1 202 555 0143');
-  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await sendFirewallRequest(page);
   await expect(page.getByText('Confirm that call forwarding to international numbers is off.')).toBeVisible();
   expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, w.blockId)).toHaveLength(0);
   await expectAccessible(page);
@@ -191,13 +163,7 @@ test('other doors: the block page says how to close each, and the firewall reque
   await page.getByRole('button', { name: 'Request unblock' }).click();
   await expect(page.getByText('Pending: support will call you back')).toBeVisible();
 
-  const requestId = query<{ id: string }>(
-    `SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`,
-    w.blockId,
-  )[0]!.id;
-  const agent = await (await browser.newContext()).newPage();
-  await signInStaff(agent, DEMO.sam);
-  await agent.goto(`/staff/requests/${requestId}`);
+  await agent.goto(`/staff/requests/${requestIdOnBlock(w.blockId)}`);
   for (const confirmed of [
     'Voicemail call-back and DISA are turned off or protected by a long PIN',
     'Call forwarding to international numbers is turned off',
@@ -208,12 +174,18 @@ test('other doors: the block page says how to close each, and the firewall reque
     await expect(agent.getByRole('listitem').filter({ hasText: confirmed })).toHaveCount(1);
 });
 
+/** On the firewall form (already open, boxes as the test left them): the office's address, a callback phone, send. */
+async function sendFirewallRequest(page: Page) {
+  await page.getByLabel(/public IP/).fill(OFFICE_IP);
+  await page.getByLabel('Callback phone').fill('+1 202 555 0143');
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+}
+
+/** The firewall request with every door confirmed; waits until the block page says it is pending. */
 async function fileFirewallRequest(page: Page, blockId: string) {
   await page.goto(`/blocks/${blockId}/firewall`);
   const boxes = page.getByRole('checkbox');
   for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
-  await page.getByLabel(/public IP/).fill(OFFICE_IP);
-  await page.getByLabel('Callback phone').fill('+1 202 555 0143');
-  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await sendFirewallRequest(page);
   await expect(page.getByText('Pending: support will call you back')).toBeVisible();
 }

@@ -19,3 +19,13 @@ export const blockIdOf = (accountNumber: string) =>
 
 export const credentialIdOf = (username: string) =>
   query<{ id: string }>(`SELECT id FROM "SipCredential" WHERE username = ?`, username)[0].id;
+
+/** The id of the newest unblock request on block `blockId`; throws when there is none. */
+export const requestIdOnBlock = (blockId: string) => {
+  const [row] = query<{ id: string }>(
+    `SELECT id FROM "UnblockRequest" WHERE "blockId" = ? ORDER BY "createdAt" DESC LIMIT 1`,
+    blockId,
+  );
+  if (!row) throw new Error(`No unblock request on block ${blockId}`);
+  return row.id;
+};

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { expect } from '@playwright/test';
-import { signEvent } from '../../lib/switch/signature';
-import { query } from './db';
+import { expect, type Page } from '@playwright/test';
+import { credentialIdOf, query } from './db';
 import { E2E } from './env';
-import { sim } from './sim';
+import { clearFaults, setFaults, sim } from './sim';
+import { postBlockPlaced } from './switch-events';
 import { runTsx } from './tsx';
 
 // Per-journey data for e2e/12-devices.spec.ts: a fresh account with its own customer, provisioned on
@@ -69,40 +69,58 @@ export async function blockedAccountWithDevices(registrations: {
       })),
     },
   });
-  const event = {
-    id: `evt_e2e_devices_${crypto.randomBytes(6).toString('hex')}`,
-    type: 'block.placed',
-    occurredAt: new Date().toISOString(),
-    data: {
-      accountNumber: number,
-      reason: 'high_risk_destination',
-      calls: [
-        {
-          at: new Date(Date.now() - 5000).toISOString(),
-          from: usernames.desk,
-          to: '+252611234567',
-          sourceIp: ATTACKER_IP,
-          durationSec: 0,
-        },
-      ],
-    },
-  };
-  const raw = JSON.stringify(event);
-  const res = await fetch(`${E2E.appUrl}/api/switch/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, raw) },
-    body: raw,
-  });
-  expect(res.status).toBe(200);
-  const blockId = query<{ id: string }>(`SELECT id FROM "Block" WHERE "sourceEventId" = ?`, event.id)[0]!.id;
-  const idOf = (u: string) =>
-    query<{ id: string }>(`SELECT id FROM "SipCredential" WHERE username = ?`, u)[0]!.id;
+  const eventId = await postBlockPlaced(number, [
+    { from: usernames.desk, to: '+252611234567', sourceIp: ATTACKER_IP },
+  ]);
+  const blockId = query<{ id: string }>(`SELECT id FROM "Block" WHERE "sourceEventId" = ?`, eventId)[0]!.id;
   return {
     number,
     name,
     user,
     blockId,
-    desk: { id: idOf(usernames.desk), username: usernames.desk },
-    pbx: { id: idOf(usernames.pbx), username: usernames.pbx },
+    desk: { id: credentialIdOf(usernames.desk), username: usernames.desk },
+    pbx: { id: credentialIdOf(usernames.pbx), username: usernames.pbx },
   };
+}
+
+/** The block page's "Registered devices" section. */
+export const devicesRegion = (page: Page) => page.getByRole('region', { name: 'Registered devices' });
+/** The devices listed as registered with SIP username `username` (one list item each). */
+export const bindingsOf = (page: Page, username: string) =>
+  devicesRegion(page)
+    .getByRole('list', { name: `Devices registered as ${username}` })
+    .locator(':scope > li');
+
+/**
+ * Runs `during` while the simulated switch applies `faults` (docs/switch-api.md) to the registration
+ * reads of both of `w`'s credentials, and nothing else; clears them afterwards, whatever happened.
+ */
+export async function withRegistrationFaults(
+  w: DevicesWorld,
+  faults: Record<string, unknown>,
+  during: () => Promise<void>,
+) {
+  const scopes = [w.desk.username, w.pbx.username];
+  for (const scope of scopes) await setFaults(scope, { ...faults, pathContains: '/registrations' });
+  try {
+    await during();
+  } finally {
+    await clearFaults(...scopes);
+  }
+}
+
+/**
+ * The block page (already open) when the switch could not say which devices are registered: the
+ * heading and the trigger calls are there, and each of the two credentials says "could not load".
+ */
+export async function expectBlockPageWithoutDevices(page: Page, w: DevicesWorld) {
+  await expect(
+    page.getByRole('heading', { name: `International calling blocked on ${w.name} (${w.number})` }),
+  ).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Calls that triggered the block' })).toBeVisible();
+  await expect(
+    devicesRegion(page).getByText(
+      'Could not load the registered devices from the switch just now. Reload the page to try again.',
+    ),
+  ).toHaveCount(2);
 }
