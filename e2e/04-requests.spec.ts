@@ -1,4 +1,4 @@
-import { HARBOR } from './support/demo-copies';
+import { HARBOR, LABS } from './support/demo-copies';
 import { createCustomer } from './support/factories';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { query } from './support/db';
@@ -59,10 +59,7 @@ test('actions posted with another account’s ids answer 404 and change nothing'
       credentials: [{ label: 'Office PBX', stem: 'acme-pbx' }],
       block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] },
     },
-    {
-      name: 'Acme Labs',
-      credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk', password: 'labs-trunk-pass' }],
-    },
+    LABS,
   ]);
   await signIn(page, omar);
   const danaBlock = acme.blockId!;

@@ -1,3 +1,4 @@
+import { LABS } from './support/demo-copies';
 import { createCustomer, literally } from './support/factories';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 
@@ -10,13 +11,7 @@ test('the demo control makes the simulated switch block an account, seen on the 
   const {
     user,
     accounts: [account],
-  } = await createCustomer([
-    {
-      name: 'Acme Labs',
-      timeZone: 'America/Chicago',
-      credentials: [{ label: 'Lab SIP trunk', stem: 'labs-trunk' }],
-    },
-  ]);
+  } = await createCustomer([LABS]);
   await signIn(page, user);
   const labs = page.getByRole('region', { name: literally(account.name) });
   await expect(labs.getByText('International calling allowed')).toBeVisible();
