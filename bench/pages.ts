@@ -58,7 +58,7 @@ export function buildBare(): { built: boolean; seconds: number } {
 }
 
 /** The bare app on a free port, served like the portal (scripts/serve.mjs run in bench/bare). */
-async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freeTcpPort();
   const url = `http://localhost:${port}`;
   const child: ChildProcess = spawn(
@@ -92,7 +92,7 @@ async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> 
 type Phase = { rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
 
 /** autocannon against one URL: requests/s over the phase, latency percentiles (ms), failures. */
-async function cannon(url: string, headers: Record<string, string>, ms: number, connections: number) {
+export async function cannon(url: string, headers: Record<string, string>, ms: number, connections: number) {
   const r = await autocannon({ url, headers, connections, duration: ms / 1000 });
   return {
     rps: round(r.requests.total / (ms / 1000)),
