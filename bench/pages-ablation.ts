@@ -4,11 +4,16 @@
 // between two bare phases (A L1 A L2 A …). The probes never reach the portal's own tree or build:
 // - the root layout and the dashboard page answer an `x-ablate` request header (levels below);
 // - the proxy's matcher skips requests that carry `x-ablate-noproxy` (Next's `missing` condition).
+// - the root not-found boundary (rendered into every page's payload, as a server component) answers
+//   `x-ablate: frame` with static text instead of calling getTranslations().
 // Levels, each adding one part to the one before:
-//   static   minimal layout (html/body), a static page, proxy on (noproxy: the same, proxy off)
-//   session  + currentUser(): the session cookie decrypted, the Session row and its user read
-//   intl     + getTranslations('dashboard') (next-intl's request config: locale, catalogue)
-//   data     + listAccountsForUser(): the dashboard's data, rendered as a plain list
+//   frame    minimal layout (html/body), a static page, a static not-found, proxy on
+//            (frame-noproxy: the same, proxy off): what Next and the app's bundle cost alone
+//   static   + the real not-found boundary: its getTranslations() runs next-intl's request config
+//            (i18n/request.ts: currentUser(), so the cookie decrypt and the Session + User reads,
+//            the locale, the catalogue), which every page pays even when it reads nothing itself
+//   data     + the page's requireUser() (cached), getTranslations('dashboard') and
+//            listAccountsForUser(), rendered as a plain list
 //   page     the full dashboard page inside the minimal layout
 //   layout   the full root layout (header, language form, metadata) around a static page
 //   full     the real dashboard (full-noproxy: the same, proxy off)
@@ -43,18 +48,20 @@ const PROBES: Record<string, string | ((old: string) => string)> = {
       .concat(
         `\nasync function ablateMinimal() { const l = (await ablateHeaders()).get('x-ablate'); return l !== null && l !== 'layout'; }\n`,
       ),
+  // Next renders the root not-found boundary into every page's payload (it is a server component):
+  // its getTranslations() alone runs next-intl's request config (currentUser, locale, catalogue).
+  'app/not-found.tsx': (old) =>
+    `import { headers as ablateHeaders } from 'next/headers';
+${old.replace('export default async function NotFound() {', `$&\n  if ((await ablateHeaders()).get('x-ablate') === 'frame') return <h1>Not found</h1>;`)}`,
   'app/page.tsx': (old) =>
     `import { headers as ablateHeaders } from 'next/headers';
-import { currentUser as ablateCurrentUser } from '@/lib/auth/session';
 ${old.replace('export default async function Dashboard()', 'async function Dashboard()')}
 export default async function AblatePage() {
   const level = (await ablateHeaders()).get('x-ablate');
-  if (level === 'static' || level === 'layout') return <h1>Accounts</h1>;
-  if (level === 'session') return <h1>{(await ablateCurrentUser())?.email}</h1>;
-  if (level === 'intl' || level === 'data') {
+  if (level === 'frame' || level === 'static' || level === 'layout') return <h1>Accounts</h1>;
+  if (level === 'data') {
     const user = await requireUser('/');
     const t = await getTranslations('dashboard');
-    if (level === 'intl') return <h1>{t('title')}</h1>;
     const accounts = await listAccountsForUser(user.id);
     return (<><h1>{t('title')}</h1><ul>{accounts.map((a) => (<li key={a.id}>{a.name} {a.number} {a.activeBlock ? t('blocked') : t('allowed')} {a.credentials.length}</li>))}</ul></>);
   }
@@ -79,10 +86,9 @@ function buildCopy(): { dir: string; seconds: number } {
   for (const [file, probe] of Object.entries(PROBES)) {
     const target = path.join(dir, file);
     const next = typeof probe === 'string' ? probe : probe(fs.readFileSync(target, 'utf8'));
-    if (
-      next === fs.readFileSync(target, 'utf8') ||
-      (file === 'app/layout.tsx' && next.split('ablateMinimal()').length !== 4)
-    )
+    // Each hook must have found its place: a probe that silently missed would measure the wrong thing.
+    const hooks = { 'app/layout.tsx': 5, 'app/not-found.tsx': 2, 'app/page.tsx': 2 }[file] ?? 0;
+    if (next === fs.readFileSync(target, 'utf8') || next.split(/ablate[MH]/).length - 1 < hooks)
       throw new Error(`a probe did not apply to ${file}: bench/pages-ablation.ts follows its code`);
     fs.writeFileSync(target, next);
   }
@@ -101,10 +107,9 @@ function buildCopy(): { dir: string; seconds: number } {
 }
 
 const LEVELS: [string, Record<string, string>][] = [
-  ['noproxy', { 'x-ablate': 'static', 'x-ablate-noproxy': '1' }],
+  ['frame-noproxy', { 'x-ablate': 'frame', 'x-ablate-noproxy': '1' }],
+  ['frame', { 'x-ablate': 'frame' }],
   ['static', { 'x-ablate': 'static' }],
-  ['session', { 'x-ablate': 'session' }],
-  ['intl', { 'x-ablate': 'intl' }],
   ['data', { 'x-ablate': 'data' }],
   ['page', { 'x-ablate': 'page' }],
   ['layout', { 'x-ablate': 'layout' }],
