@@ -2,7 +2,9 @@
 // same Next version, built by this bench and served by the same scripts/serve.mjs), measured in the
 // same run. Load: autocannon, `BENCH_CONNECTIONS` (32) keep-alive connections for `BENCH_PHASE_MS`
 // (8000) per phase, phases A B A C A (A = bare page, B = dashboard, C = block page), each page compared
-// with the mean of the bare phases just before and after it. Then the first-load JavaScript (gzip) of
+// with the mean of the bare phases just before and after it. With `BENCH_BASELINE_DIR` (another tree
+// with its own production build, e.g. main in a copy), that tree's dashboard and block page are
+// measured in the same run too, each before its counterpart: A B₀ A B A C₀ A C A. Then the first-load JavaScript (gzip) of
 // the bare page, the dashboard and the SIP password reset page, and the database queries each page
 // makes (a second portal with TOLLGATE_DB_QUERY_LOG=1, one request per page).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -58,7 +60,7 @@ export function buildBare(): { built: boolean; seconds: number } {
 }
 
 /** The bare app on a free port, served like the portal (scripts/serve.mjs run in bench/bare). */
-async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freeTcpPort();
   const url = `http://localhost:${port}`;
   const child: ChildProcess = spawn(
@@ -92,7 +94,7 @@ async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> 
 type Phase = { rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
 
 /** autocannon against one URL: requests/s over the phase, latency percentiles (ms), failures. */
-async function cannon(url: string, headers: Record<string, string>, ms: number, connections: number) {
+export async function cannon(url: string, headers: Record<string, string>, ms: number, connections: number) {
   const r = await autocannon({ url, headers, connections, duration: ms / 1000 });
   return {
     rps: round(r.requests.total / (ms / 1000)),
@@ -174,17 +176,39 @@ export async function run(): Promise<BenchResult> {
       dashboard: `${portal.url}/`,
       blockPage: `${portal.url}/blocks/${blockId}`,
     };
+    // BENCH_BASELINE_DIR: another tree's production build (e.g. main in a copy) served beside this one,
+    // its pages measured in the same run: A B₀ A B A C₀ A C A (₀ = the baseline's page).
+    const baseDir = process.env.BENCH_BASELINE_DIR;
+    const base = baseDir ? await startPortal({ appDir: path.resolve(baseDir) }) : null;
+    let baseUrls: { dashboard: string; blockPage: string; cookie: string } | null = null;
+    if (base) {
+      const baseCookie = await sessionCookie(base.databaseUrl, 'dana@acme.example', BENCH_SECRET);
+      baseUrls = {
+        dashboard: `${base.url}/`,
+        blockPage: `${base.url}/blocks/${demoIds(base.databaseUrl).blockId}`,
+        cookie: baseCookie,
+      };
+      for (const u of [baseUrls.dashboard, baseUrls.blockPage])
+        await cannon(u, { cookie: baseCookie }, 2000, connections);
+    }
     for (const u of Object.values(urls)) await cannon(u, headers, 2000, connections); // warm-up
 
-    const a1 = await cannon(urls.bare, headers, phaseMs, connections);
-    const dashboard = await cannon(urls.dashboard, headers, phaseMs, connections);
-    const a2 = await cannon(urls.bare, headers, phaseMs, connections);
-    const blockPage = await cannon(urls.blockPage, headers, phaseMs, connections);
-    const a3 = await cannon(urls.bare, headers, phaseMs, connections);
-    const dashBase = (a1.rps + a2.rps) / 2;
-    const blockBase = (a2.rps + a3.rps) / 2;
-    const dashRatio = round(dashboard.rps / dashBase, 2);
-    const blockRatio = round(blockPage.rps / blockBase, 2);
+    const bares: Phase[] = [await cannon(urls.bare, headers, phaseMs, connections)];
+    /** One phase of `url`, then a bare phase; the ratio is to the mean of the bare phases around it. */
+    const measure = async (url: string, cookieHeader: string) => {
+      const p = await cannon(url, { cookie: cookieHeader }, phaseMs, connections);
+      bares.push(await cannon(urls.bare, headers, phaseMs, connections));
+      const around = (bares[bares.length - 2].rps + bares[bares.length - 1].rps) / 2;
+      return { p, around, ratio: round(p.rps / around, 2) };
+    };
+    const baseDash = baseUrls ? await measure(baseUrls.dashboard, baseUrls.cookie) : null;
+    const dash = await measure(urls.dashboard, cookie);
+    const baseBlock = baseUrls ? await measure(baseUrls.blockPage, baseUrls.cookie) : null;
+    const block = await measure(urls.blockPage, cookie);
+    base?.stop();
+    const [dashboard, blockPage] = [dash.p, block.p];
+    const [dashBase, blockBase, dashRatio, blockRatio] = [dash.around, block.around, dash.ratio, block.ratio];
+    const a2 = bares[bares.length - 2];
 
     const js = {
       bare: await firstLoadJs(bare.url, cookie),
@@ -200,7 +224,12 @@ export async function run(): Promise<BenchResult> {
             reset: '/credentials/:credential/reset',
           });
 
-    const phases = { a1, dashboard, a2, blockPage, a3 };
+    const phases: Record<string, Phase> = {
+      ...Object.fromEntries(bares.map((b, i) => [`a${i + 1}`, b])),
+      dashboard,
+      blockPage,
+      ...(baseDash && baseBlock ? { baselineDashboard: baseDash.p, baselineBlockPage: baseBlock.p } : {}),
+    };
     const failed = Object.entries(phases).filter(([, p]) => p.errors + p.non2xx > 0);
     const checks = [
       { name: 'the bench session is signed in', ok: signedIn, detail: 'the dashboard shows the demo block' },
@@ -219,10 +248,16 @@ export async function run(): Promise<BenchResult> {
       'pages',
       'Customer pages against a bare Next page (issue 14, goals 1 and 4)',
       {
-        params: { connections, phaseMs, bareBuild },
+        params: { connections, phaseMs, bareBuild, baselineDir: baseDir ?? null },
         checks,
         summary: {
-          'bare page (baseline)': `A1 ${a1.rps}, A2 ${a2.rps}, A3 ${a3.rps} req/s (p50 ${a2.p50} ms, p99 ${a2.p99} ms)`,
+          'bare page (baseline)': `${bares.map((b) => b.rps).join(', ')} req/s (p50 ${a2.p50} ms, p99 ${a2.p99} ms)`,
+          ...(baseDash && baseBlock
+            ? {
+                [`before (${baseDir}): dashboard`]: line(baseDash.p, baseDash.around, baseDash.ratio),
+                [`before (${baseDir}): block page`]: line(baseBlock.p, baseBlock.around, baseBlock.ratio),
+              }
+            : {}),
           'goal 1: dashboard (≥ 0.6×)': line(dashboard, dashBase, dashRatio),
           'goal 1: block page (≥ 0.6×)': line(blockPage, blockBase, blockRatio),
           'goal 4: first-load JS, bare (baseline)': `${js.bare} KiB gzip`,
@@ -236,7 +271,14 @@ export async function run(): Promise<BenchResult> {
               }
             : {}),
         },
-        data: { phases, dashRatio, blockRatio, firstLoadJsGzipKiB: js, queries },
+        data: {
+          phases,
+          dashRatio,
+          blockRatio,
+          baseline: baseDash && baseBlock ? { dashRatio: baseDash.ratio, blockRatio: baseBlock.ratio } : null,
+          firstLoadJsGzipKiB: js,
+          queries,
+        },
       },
     );
   } finally {

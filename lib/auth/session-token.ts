@@ -57,19 +57,62 @@ function cookieValue(all: { name: string; value: string }[], name: string): stri
   return chunks.length ? chunks.map((x) => x.c.value).join('') : null;
 }
 
+/** How many decrypted session cookies a process remembers (≈ 0.5 KB each), oldest dropped first. */
+export const DECODED_CACHE_MAX = 10_000;
+
+/** Auth.js's clock tolerance for `exp` (@auth/core/jwt `decode`: `clockTolerance: 15`), in seconds. */
+const CLOCK_TOLERANCE_SEC = 15;
+
+type Decoded = { sid: string | null; exp: number | null };
+
+// Decrypting the cookie (HKDF key derivation, then JWE A256CBC-HS512 through WebCrypto) was about 6 %
+// of a dashboard request's CPU (bench/README.md, "pages", third round), and a browser sends the same
+// cookie on every request. The cache is keyed by the whole token (the JWE is authenticated, so the
+// same string always decrypts to the same payload), the cookie name (the HKDF salt) and the secrets;
+// only tokens that decrypted are kept, and `exp` is checked again on every hit. The Session row is
+// still read on every request (lib/auth/session.ts), so a revoked session ends as before.
+const decodedCache = new Map<string, Decoded>();
+
+async function decodeCached(token: string, name: string): Promise<Decoded | null> {
+  const secret = authSecrets();
+  const key = `${name}\0${Array.isArray(secret) ? secret.join('\0') : secret}\0${token}`;
+  let hit = decodedCache.get(key);
+  if (!hit) {
+    const payload = await decode({ token, secret, salt: name }); // throws when it does not decrypt or has expired
+    if (!payload) return null;
+    hit = {
+      sid: typeof payload.sid === 'string' ? payload.sid : null,
+      exp: typeof payload.exp === 'number' ? payload.exp : null,
+    };
+    if (decodedCache.size >= DECODED_CACHE_MAX) decodedCache.delete(decodedCache.keys().next().value!);
+    decodedCache.set(key, hit);
+  }
+  if (hit.exp !== null && hit.exp + CLOCK_TOLERANCE_SEC < Date.now() / 1000) {
+    decodedCache.delete(key);
+    return null;
+  }
+  return hit;
+}
+
+/** How many decrypted cookies the process holds now; for tests of the bound. */
+export function decodedCacheSize(): number {
+  return decodedCache.size;
+}
+
 /**
  * The `sid` of this request's Auth.js session JWT (an opaque id of a Session row), or null when
  * there is no cookie, it does not decrypt with any of authSecrets() (JWE A256CBC-HS512 with a key
  * derived by HKDF from the secret and the cookie name as salt, as @auth/core/jwt encodes it), it has
  * expired (`exp`, 15 s tolerance), or it names no sid. Only inside a request (reads next/headers).
+ * A token seen before is not decrypted again (at most DECODED_CACHE_MAX kept per process); its
+ * `exp` is checked on every call.
  */
 export async function sessionIdFromCookie(): Promise<string | null> {
   const name = sessionCookieName((await headers()).get('x-forwarded-proto'));
   const token = cookieValue((await cookies()).getAll(), name);
   if (!token) return null;
   try {
-    const payload = await decode({ token, secret: authSecrets(), salt: name });
-    return typeof payload?.sid === 'string' ? payload.sid : null;
+    return (await decodeCached(token, name))?.sid ?? null;
   } catch {
     return null; // tampered, signed with an unknown secret, or expired: no session
   }

@@ -28,7 +28,28 @@ export type CurrentUser = {
 export const currentUser = cache(async (): Promise<CurrentUser | null> => {
   const sid = await sessionIdFromCookie();
   if (!sid) return null;
-  const row = await db.session.findUnique({ where: { sessionToken: sid }, include: { user: true } });
+  // Only the columns the request needs: no password hash or TOTP secret is loaded on every request.
+  const row = await db.session.findUnique({
+    where: { sessionToken: sid },
+    select: {
+      id: true,
+      expires: true,
+      mfaVerifiedAt: true,
+      user: {
+        select: {
+          id: true,
+          email: true,
+          name: true,
+          role: true,
+          disabled: true,
+          timeZone: true,
+          locale: true,
+          localeChosenAt: true,
+          totpEnabledAt: true,
+        },
+      },
+    },
+  });
   if (!row || row.expires < new Date() || row.user.disabled) return null;
   const u = row.user;
   return {

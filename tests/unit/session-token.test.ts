@@ -10,6 +10,18 @@ vi.mock('next/headers', async (importOriginal) => ({
   cookies: async () => ({ getAll: () => jar }),
   headers: async () => new Headers(proto ? { 'x-forwarded-proto': proto } : {}),
 }));
+// The real decode, counted: a cookie seen before is not decrypted again.
+const decodeCalls = vi.hoisted(() => ({ n: 0 }));
+vi.mock('next-auth/jwt', async (importOriginal) => {
+  const real = await importOriginal<typeof import('next-auth/jwt')>();
+  return {
+    ...real,
+    decode: (...args: Parameters<typeof real.decode>) => {
+      decodeCalls.n++;
+      return real.decode(...args);
+    },
+  };
+});
 const { sessionIdFromCookie, sessionCookieName } = await import('@/lib/auth/session-token');
 
 const HTTP = 'authjs.session-token';
@@ -24,6 +36,7 @@ const token = (sid: unknown, opts: { salt?: string; secret?: string; maxAge?: nu
   });
 
 afterEach(() => {
+  vi.restoreAllMocks();
   jar = [];
   proto = 'http';
   delete process.env.AUTH_SECRET_PREVIOUS;
@@ -89,5 +102,34 @@ describe('sessionIdFromCookie', () => {
     expect(await sessionIdFromCookie()).toBeNull();
     process.env.AUTH_SECRET_PREVIOUS = previous;
     expect(await sessionIdFromCookie()).toBe('sid-rotated');
+  });
+
+  it('decrypts a cookie once, and still checks its expiry on every request', async () => {
+    jar = [{ name: HTTP, value: await token('sid-cached', { maxAge: 60 }) }];
+    const before = decodeCalls.n;
+    expect(await sessionIdFromCookie()).toBe('sid-cached');
+    expect(await sessionIdFromCookie()).toBe('sid-cached');
+    expect(decodeCalls.n - before).toBe(1);
+    const now = Date.now();
+    vi.spyOn(Date, 'now').mockReturnValue(now + 60_000 + 16_000); // past exp and Auth.js's 15 s tolerance
+    expect(await sessionIdFromCookie()).toBeNull();
+  });
+
+  it('forgets what a secret decrypted once that secret is no longer configured', async () => {
+    const previous = 'retired-secret-retired-secret-0123456789ab';
+    process.env.AUTH_SECRET_PREVIOUS = previous;
+    jar = [{ name: HTTP, value: await token('sid-retired', { secret: previous }) }];
+    expect(await sessionIdFromCookie()).toBe('sid-retired');
+    delete process.env.AUTH_SECRET_PREVIOUS;
+    expect(await sessionIdFromCookie()).toBeNull();
+  });
+
+  it('does not take a cached token under the other cookie name', async () => {
+    const value = await token('sid-http-only');
+    jar = [{ name: HTTP, value }];
+    expect(await sessionIdFromCookie()).toBe('sid-http-only');
+    proto = 'https';
+    jar = [{ name: HTTPS, value }];
+    expect(await sessionIdFromCookie()).toBeNull();
   });
 });
