@@ -34,6 +34,11 @@ const PAGES: Record<string, { path: string; expect?: string }> = {
   queueLater: {
     path: `/staff?queueAfter=${encodeCursor([seedTime(Math.floor(SIZES.pending / 2) * 60), `req_${Math.floor(SIZES.pending / 2)}`])}`,
   },
+  // The queue of one account (a search hit's "1 pending request" link): req_i is on account i.
+  queueAccount: {
+    path: `/staff?account=ACC-${1_000_000 + Math.floor(SIZES.pending / 2)}`,
+    expect: `ACC-${1_000_000 + Math.floor(SIZES.pending / 2)}`,
+  },
   searchCompany: { path: `/staff?q=Company%20${mid}%20`, expect: `ACC-${1_000_000 + mid}` },
   searchEmail: { path: `/staff?q=member${mid}%40bench`, expect: `ACC-${1_000_000 + mid}` },
   searchUsername: { path: `/staff?q=sip-${mid}`, expect: `ACC-${1_000_000 + mid}` },
