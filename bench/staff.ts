@@ -28,18 +28,29 @@ const A = SIZES.accounts;
 const mid = Math.floor(A / 2) + 7;
 const seedTime = (sec: number) => new Date(Date.UTC(2026, 0, 1) + sec * 1000);
 const halfAudit = Math.floor(SIZES.audit / 2);
+// `expect` is a link the page shows only when it found its row (a hit's account page, a queued
+// request's page): the bare account number is also in the URL, which Next repeats in the page's
+// RSC payload, so it alone proves nothing.
 const PAGES: Record<string, { path: string; expect?: string }> = {
   queue: { path: '/staff' },
   // A later queue page: keyset cursor after the 1000th-oldest pending request (createdAt = i·60 s).
   queueLater: {
     path: `/staff?queueAfter=${encodeCursor([seedTime(Math.floor(SIZES.pending / 2) * 60), `req_${Math.floor(SIZES.pending / 2)}`])}`,
   },
-  searchCompany: { path: `/staff?q=Company%20${mid}%20`, expect: `ACC-${1_000_000 + mid}` },
-  searchEmail: { path: `/staff?q=member${mid}%40bench`, expect: `ACC-${1_000_000 + mid}` },
-  searchUsername: { path: `/staff?q=sip-${mid}`, expect: `ACC-${1_000_000 + mid}` },
-  searchAccountNumber: { path: `/staff?q=ACC-${1_000_000 + mid}`, expect: `ACC-${1_000_000 + mid}` },
+  // The queue of one account (a search hit's "1 pending request" link): req_i is on account i.
+  queueAccount: {
+    path: `/staff?account=ACC-${1_000_000 + Math.floor(SIZES.pending / 2)}`,
+    expect: `/staff/requests/req_${Math.floor(SIZES.pending / 2)}"`,
+  },
+  searchCompany: { path: `/staff?q=Company%20${mid}%20`, expect: `/staff/accounts/ACC-${1_000_000 + mid}"` },
+  searchEmail: { path: `/staff?q=member${mid}%40bench`, expect: `/staff/accounts/ACC-${1_000_000 + mid}"` },
+  searchUsername: { path: `/staff?q=sip-${mid}`, expect: `/staff/accounts/ACC-${1_000_000 + mid}"` },
+  searchAccountNumber: {
+    path: `/staff?q=ACC-${1_000_000 + mid}`,
+    expect: `/staff/accounts/ACC-${1_000_000 + mid}"`,
+  },
   // A broad search (every account matches): the first page of results in number order.
-  searchBroad: { path: '/staff?q=Dental', expect: 'ACC-1000001' },
+  searchBroad: { path: '/staff?q=Dental', expect: '/staff/accounts/ACC-1000001"' },
   audit: { path: '/staff/audit' },
   // Half way down the log (audit rows are at i·3 s, ids aud_i).
   auditDeep: { path: `/staff/audit?before=${encodeCursor([seedTime(halfAudit * 3), `aud_${halfAudit}`])}` },

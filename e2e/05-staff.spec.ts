@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import {
   accountLabel,
   createCustomer,
+  createMisdial,
   createStaff,
   literally,
   type TestAccount,
@@ -13,6 +14,7 @@ import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './
 import { query } from './support/db';
 import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
+import { queueOfAccount } from './support/staff-queue';
 
 // The support console against the real portal and the simulated switch. Every journey makes its own
 // customers (copies of the demo's Acme Labs and Harbor Logistics, ./support/demo-copies.ts) and its own
@@ -82,8 +84,8 @@ async function labsWithRequest(browser: Browser) {
   return { user, labs, dana, request };
 }
 
+/** From the queue of one account (queueOfAccount), open its request. */
 async function openRequest(page: Page, account: RegExp) {
-  await page.goto('/staff');
   await page.getByRole('article', { name: account }).getByRole('link').click();
   await expect(page.getByRole('heading', { level: 1, name: /unblock request/ })).toBeVisible();
 }
@@ -176,6 +178,68 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   await Promise.all([agentCtx.close(), halfCtx.close(), custCtx.close()]);
 });
 
+test("a busy queue shows 25 at a time with later pages; a search shows only its results and leads to one account's requests", async ({
+  browser,
+}) => {
+  // 26 requests of this test's own (one customer each: a customer may send 5 a day), so there is a
+  // second page whatever else is pending.
+  const mine: TestAccount[] = [];
+  for (let i = 0; i < 26; i++) {
+    const {
+      user,
+      accounts: [a],
+    } = await createCustomer([{ ...HARBOR, name: `Queue Paging ${i}` }]);
+    await createMisdial(user, a, {
+      intendedNumber: '01481 712345',
+      whatHappened: 'Our dispatcher misdialled a supplier in Guernsey.',
+      callbackPhone: '+44 20 7946 0018',
+    });
+    mine.push(a);
+  }
+  const [, sam] = await newPage(browser);
+  await signInStaff(sam, await createStaff('agent'));
+  const queue = sam.getByRole('region', { name: /^Unblock requests waiting \(/ });
+  const shown = () =>
+    queue.getByRole('article').evaluateAll((els) => els.map((e) => e.getAttribute('aria-labelledby')));
+  await expect(queue.getByRole('article')).toHaveCount(25);
+  await expect(queue).toContainText('Showing the oldest 25.');
+  const oldest = await shown();
+  const pages = queue.getByRole('navigation', { name: 'Unblock request pages' });
+  await pages.getByRole('link', { name: 'Later requests' }).click();
+  await expect(sam).toHaveURL(/queueAfter=/);
+  await expect(queue.getByRole('article').first()).toBeVisible();
+  const later = await shown();
+  expect(later.length).toBeGreaterThanOrEqual(1);
+  expect(later.length).toBeLessThanOrEqual(25);
+  expect(later.filter((id) => oldest.includes(id))).toEqual([]);
+  await expectAccessible(sam);
+  await pages.getByRole('link', { name: 'Oldest requests' }).click();
+  await expect(queue.getByRole('article')).toHaveCount(25);
+  expect(await shown()).toEqual(oldest);
+
+  // A search is its own view: its results, a way back, and no queue.
+  const last = mine[25];
+  await sam.getByLabel('Account number, company, member email or SIP username').fill(last.number);
+  await sam.getByRole('button', { name: 'Search' }).click();
+  await expect(sam.getByRole('link', { name: accountLabel(last) })).toBeVisible();
+  await expect(sam.getByRole('region', { name: /Unblock requests waiting/ })).toHaveCount(0);
+  await expect(sam.getByRole('article')).toHaveCount(0);
+  await expect(sam.getByRole('link', { name: 'Back to the queue' })).toBeVisible();
+  await expectAccessible(sam);
+  // Its "1 pending request" is the queue of that account alone.
+  await sam.getByRole('link', { name: '1 pending request' }).click();
+  const own = sam.getByRole('region', { name: `Unblock requests waiting for ${last.number} (1)` });
+  await expect(own.getByRole('article')).toHaveCount(1);
+  await expect(own.getByRole('article', { name: literally(accountLabel(last)) })).toContainText(
+    'Against: The calls came from an internet address in a known fraud hotspot',
+  );
+  await expectAccessible(sam);
+  // A malformed account filter says so and shows the whole queue.
+  await sam.goto('/staff?account=not-an-account');
+  await expect(sam.getByRole('status').filter({ hasText: 'is not an account number' })).toBeVisible();
+  await expect(queue.getByRole('article')).toHaveCount(25);
+});
+
 test('the agent works the queue, approves after the callback, and the switch lifts the block', async ({
   browser,
 }) => {
@@ -183,6 +247,7 @@ test('the agent works the queue, approves after the callback, and the switch lif
   const labsItem = literally(accountLabel(labs));
   const [, sam] = await newPage(browser);
   await signInStaff(sam, samUser);
+  await queueOfAccount(sam, labs);
   const item = sam.getByRole('article', { name: labsItem });
   await expect(item).toContainText('Somalia');
   await expect(item).toContainText(/Misdial hint: (Likely|Possibly) a misdial/);
@@ -236,6 +301,7 @@ test('a denial keeps the block and shows the customer the reason', async ({ brow
 
   const [, sam] = await newPage(browser);
   await signInStaff(sam, await createStaff('agent'));
+  await queueOfAccount(sam, harbor);
   await expect(sam.getByRole('article', { name: harborItem })).toContainText(
     'Against: The calls came from an internet address in a known fraud hotspot',
   );

@@ -233,16 +233,21 @@ test.describe('in Spanish', () => {
     ).toBeVisible();
     await expect(hits.getByText(es('staff.search.pending', { count: 1 }), { exact: false })).toBeVisible();
     await expectAccessible(sam);
-    // The queue names the block's destinations in the agent's language (Intl.DisplayNames).
+    // The hit leads to the queue of that account, which names the block's destinations in the
+    // agent's language (Intl.DisplayNames).
+    await hits.getByRole('link', { name: es('staff.search.pending', { count: 1 }) }).click();
+    await expect(
+      sam.getByRole('heading', {
+        level: 2,
+        name: es('staff.home.accountQueueTitle', { number: c.number, count: 1 }),
+      }),
+    ).toBeVisible();
+    await expectAccessible(sam);
     const queued = sam.getByRole('article', { name: new RegExp(escape(`(${c.number})`)) });
     await expect(queued).toContainText('Alemania, Somalia');
     await expect(queued).not.toContainText('Germany');
 
-    const [req] = query<{ id: string }>(
-      `SELECT r.id FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = ? AND r.status = 'pending'`,
-      c.number,
-    );
-    await sam.goto(`/staff/requests/${req.id}`);
+    await queued.getByRole('link').click();
     const heading = es('staff.requestPage.heading', {
       kind: es('staff.labels.kind.misdial'),
       name: c.name,

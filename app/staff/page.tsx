@@ -4,7 +4,8 @@ import { AllowanceQueue } from '@/components/allowance/allowance-queue';
 import { QueueList } from '@/components/staff/queue-list';
 import { SearchResults } from '@/components/staff/search-results';
 import { SyncIssues } from '@/components/staff/sync-issues';
-import { requireStaff } from '@/lib/auth/session';
+import { accountNumberSchema } from '@/lib/accounts/identifiers';
+import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { listQueue } from '@/lib/requests/queue';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
@@ -15,90 +16,149 @@ import { SubmitButton } from '@/components/ui/submit-button';
 
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+const link = (p: Record<string, string | null | undefined>) => {
+  const qs = new URLSearchParams(Object.entries(p).filter((e): e is [string, string] => !!e[1])).toString();
+  return qs ? `/staff?${qs}` : '/staff';
+};
 
+// Three views of one page (docs/staff-console.md, "Queue and search"): `?q=` is a search and shows
+// only its results; `?account=ACC-…` is the queue of one account; otherwise the queue, 25 a page.
 export default async function StaffHome({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireStaff();
   const t = await getTranslations('staff');
   const sp = await searchParams;
   const q = first(sp.q)?.trim() ?? '';
-  // Keyset cursors of the queue and of the search results (lib/staff/cursor.ts).
-  const queueAfter = readCursor(timeIdKey, first(sp.queueAfter));
-  const searchAfter = readCursor(searchCursor, first(sp.searchAfter));
-  const [queue, search, sync] = await Promise.all([
-    listQueue(user, queueAfter.ok ? queueAfter.key : null, await getLocale()),
-    q ? searchAccounts(user, q, searchAfter.ok ? searchAfter.key : null) : Promise.resolve(null),
-    openSyncIssues(),
-  ]);
-  const link = (p: Record<string, string | null | undefined>) =>
-    `/staff?${new URLSearchParams(Object.entries(p).filter((e): e is [string, string] => !!e[1]))}`;
-  const badCursor = !queueAfter.ok || !searchAfter.ok;
   return (
     <div className="flex flex-col gap-8">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
-      {badCursor ? <p role="status">{t('badCursor')}</p> : null}
+      {q ? (
+        <SearchView user={user} q={q} searchAfter={first(sp.searchAfter)} />
+      ) : (
+        <QueueView user={user} account={first(sp.account)} queueAfter={first(sp.queueAfter)} />
+      )}
+    </div>
+  );
+}
 
+async function SearchForm({ q }: { q: string }) {
+  const t = await getTranslations('staff.home');
+  return (
+    <form role="search" action="/staff" method="get" className="flex flex-wrap items-end gap-3">
+      <Field
+        name="q"
+        label={t('searchLabel')}
+        type="search"
+        defaultValue={q}
+        minLength={2}
+        className="w-80 max-w-full"
+      />
+      <SubmitButton>{t('searchButton')}</SubmitButton>
+    </form>
+  );
+}
+
+/** A search: its results and their pages, and the way back to the queue; not the queue itself. */
+async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: string; searchAfter?: string }) {
+  const t = await getTranslations('staff');
+  const after = readCursor(searchCursor, searchAfter);
+  const search = await searchAccounts(user, q, after.ok ? after.key : null);
+  return (
+    <>
+      {!after.ok ? <p role="status">{t('badCursor')}</p> : null}
+      <p>
+        <Link href="/staff" className="text-blue-800 underline">
+          {t('home.backToQueue')}
+        </Link>
+      </p>
       <Section id="search-title" title={t('home.search')}>
-        <form role="search" action="/staff" method="get" className="flex flex-wrap items-end gap-3">
-          <Field
-            name="q"
-            label={t('home.searchLabel')}
-            type="search"
-            defaultValue={q}
-            minLength={2}
-            className="w-80 max-w-full"
-          />
-          <SubmitButton>{t('home.searchButton')}</SubmitButton>
-        </form>
-        {search ? <SearchResults hits={search.hits} q={q} /> : null}
-        {search && (search.next || searchAfter.key) ? (
+        <SearchForm q={q} />
+        <SearchResults hits={search.hits} q={q} />
+        {search.next || after.key ? (
           <nav aria-label={t('search.pages')} className="flex gap-4">
-            {searchAfter.key ? (
-              <Link href={link({ q, queueAfter: first(sp.queueAfter) })} className="text-blue-800 underline">
+            {after.key ? (
+              <Link href={link({ q })} className="text-blue-800 underline">
                 {t('search.first')}
               </Link>
             ) : null}
             {search.next ? (
-              <Link
-                href={link({ q, searchAfter: search.next, queueAfter: first(sp.queueAfter) })}
-                className="text-blue-800 underline"
-              >
+              <Link href={link({ q, searchAfter: search.next })} className="text-blue-800 underline">
                 {t('search.more')}
               </Link>
             ) : null}
           </nav>
         ) : null}
       </Section>
+    </>
+  );
+}
 
-      {sync.total ? (
+/**
+ * The queue, oldest first, QUEUE_PAGE a page with keyset links, or one account's requests when
+ * `account` is an account number (a search hit links there). A malformed `account` says so and
+ * shows the whole queue.
+ */
+async function QueueView({
+  user,
+  account: rawAccount,
+  queueAfter,
+}: {
+  user: CurrentUser;
+  account?: string;
+  queueAfter?: string;
+}) {
+  const t = await getTranslations('staff');
+  const parsed = rawAccount ? accountNumberSchema.safeParse(rawAccount.trim().toUpperCase()) : null;
+  const account = parsed?.success ? parsed.data : undefined;
+  const after = readCursor(timeIdKey, queueAfter);
+  const [queue, sync] = await Promise.all([
+    listQueue(user, after.ok ? after.key : null, await getLocale(), { account }),
+    account ? Promise.resolve(null) : openSyncIssues(),
+  ]);
+  const title = account
+    ? t('home.accountQueueTitle', { number: account, count: queue.total })
+    : t('home.queueTitle', { count: queue.total, capped: queue.capped ? 'yes' : 'no' });
+  return (
+    <>
+      {!after.ok ? <p role="status">{t('badCursor')}</p> : null}
+      {parsed && !parsed.success ? (
+        <p role="status">{t('home.badAccount', { value: rawAccount!.slice(0, 40) })}</p>
+      ) : null}
+      <Section id="search-title" title={t('home.search')}>
+        <SearchForm q="" />
+      </Section>
+
+      {sync?.total ? (
         <Section id="sync-title" title={t('home.syncTitle', { count: sync.total })}>
           <p>{t('home.syncIntro')}</p>
           <SyncIssues items={sync.items} />
         </Section>
       ) : null}
 
-      <Section id="queue-title" title={t('home.queueTitle', { count: queue.total })}>
-        <p>
-          {t('intro')}
-          {queue.total > queue.shown && !queueAfter.key
-            ? ` ${t('home.showingOldest', { count: queue.shown })}`
-            : ''}
-        </p>
+      <Section id="queue-title" title={title}>
+        {account ? (
+          <p>
+            <Link href="/staff" className="text-blue-800 underline">
+              {t('home.backToQueue')}
+            </Link>
+          </p>
+        ) : (
+          <p>
+            {t('intro')}
+            {queue.total > queue.shown && !after.key
+              ? ` ${t('home.showingOldest', { count: queue.shown })}`
+              : ''}
+          </p>
+        )}
         <QueueList items={queue.items} />
-        {queue.next || queueAfter.key ? (
+        {queue.next || after.key ? (
           <nav aria-label={t('home.queuePages')} className="flex gap-4">
-            {queueAfter.key ? (
-              <Link
-                href={link({ q, searchAfter: first(sp.searchAfter) })}
-                className="text-blue-800 underline"
-              >
+            {after.key ? (
+              <Link href={link({ account })} className="text-blue-800 underline">
                 {t('home.queueOldest')}
               </Link>
             ) : null}
             {queue.next ? (
-              <Link
-                href={link({ q, searchAfter: first(sp.searchAfter), queueAfter: queue.next })}
-                className="text-blue-800 underline"
-              >
+              <Link href={link({ account, queueAfter: queue.next })} className="text-blue-800 underline">
                 {t('home.queueLater')}
               </Link>
             ) : null}
@@ -106,7 +166,7 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
         ) : null}
       </Section>
 
-      <AllowanceQueue user={user} />
-    </div>
+      {account ? null : <AllowanceQueue user={user} />}
+    </>
   );
 }

@@ -1,10 +1,18 @@
-import { useTranslations } from 'next-intl';
+import { useLocale, useTimeZone, useTranslations } from 'next-intl';
+import { INTL_TAGS, isLocale } from '@/lib/i18n/locales';
 import type { AuditEntryView } from '@/lib/staff/audit-query';
+import { formatWhen } from '@/lib/time/format';
 import { DataTable } from '@/components/ui/data-table';
-import { When } from '@/components/ui/when';
 
+/**
+ * One page of the audit log (50 rows). Each time is formatted in the viewer's zone by a formatter
+ * made once per locale and zone (lib/time/format.ts), not by an async component per row.
+ */
 export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const t = useTranslations('staff.audit');
+  const locale = useLocale();
+  const timeZone = useTimeZone() ?? 'UTC';
+  const tag = isLocale(locale) ? INTL_TAGS[locale] : 'en';
   if (entries.length === 0) return <p role="status">{t('none')}</p>;
   return (
     <DataTable
@@ -18,7 +26,7 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
       {entries.map((e) => (
         <tr key={e.id} className="border-b border-slate-100 align-top">
           <td className="py-2 pr-3 whitespace-nowrap">
-            <When at={e.at} />
+            <time dateTime={e.at.toISOString()}>{formatWhen(e.at, timeZone, { locale: tag })}</time>
           </td>
           <td className="py-2 pr-3 font-mono">{e.action}</td>
           <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>

@@ -1,7 +1,11 @@
-import Link from 'next/link';
 import type { SearchHit } from '@/lib/staff/search';
 import { useTranslations } from 'next-intl';
 
+/**
+ * One page of matching accounts: each links to its account page, and an account with pending
+ * requests links to the queue filtered to it (`/staff?account=…`), where the agent opens them.
+ * Plain links: a results page is rendered per search and needs no client component per hit.
+ */
 export function SearchResults({ hits, q }: { hits: SearchHit[]; q: string }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.search');
@@ -10,12 +14,22 @@ export function SearchResults({ hits, q }: { hits: SearchHit[]; q: string }) {
     <ul className="flex flex-col gap-2" aria-label={t('label')}>
       {hits.map((a) => (
         <li key={a.number} className="rounded-md border border-slate-200 bg-white p-3">
-          <Link href={`/staff/accounts/${a.number}`} className="font-semibold text-blue-800 underline">
+          <a href={`/staff/accounts/${a.number}`} className="font-semibold text-blue-800 underline">
             {a.name} ({a.number})
-          </Link>
+          </a>
           <p className="text-sm">
             {a.openBlock ? t('blocked', { status: l(`blockStatus.${a.openBlock.status}`) }) : t('allowed')}
-            {a.pendingRequests ? ` · ${t('pending', { count: a.pendingRequests })}` : ''}
+            {a.pendingRequests ? (
+              <>
+                {' · '}
+                <a
+                  href={`/staff?${new URLSearchParams({ account: a.number })}`}
+                  className="text-blue-800 underline"
+                >
+                  {t('pending', { count: a.pendingRequests })}
+                </a>
+              </>
+            ) : null}
           </p>
           <p className="text-sm text-slate-700">
             {t('people', {

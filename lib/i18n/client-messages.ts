@@ -20,8 +20,12 @@ export const CLIENT_NAMESPACES = [
   'mfa',
 ] as const;
 
-/** The staff console's client forms read these too: only /staff pages send them (app/staff/layout.tsx). */
-export const STAFF_CLIENT_NAMESPACES = [...CLIENT_NAMESPACES, 'staff'] as const;
+/**
+ * What the staff console's client forms read (decisions, manual blocks, sync issues, staff logins,
+ * allowances: all under `staff`); only /staff pages send it (app/staff/layout.tsx). None of them reads
+ * the customer forms' namespaces, which were ~12 KB of JSON on every staff page (twice: RSC and HTML).
+ */
+export const STAFF_CLIENT_NAMESPACES = ['staff'] as const;
 
 /** The part of the catalogue `all` under `namespaces` (missing ones are left out). */
 export function pickMessages(all: AbstractIntlMessages, namespaces: readonly string[]): AbstractIntlMessages {

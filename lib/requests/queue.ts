@@ -4,7 +4,18 @@ import { db } from '@/lib/server/db';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { judge } from './evidence';
 
-const PAGE = 100;
+/**
+ * Requests per queue page. A support desk works the oldest first and opens one at a time; 25 is what
+ * ticket consoles show by default, and rendering 100 (130 KB of HTML and 240 KB of RSC payload) was
+ * most of a /staff view's time (bench/README.md, "staff").
+ */
+export const QUEUE_PAGE = 25;
+/**
+ * The queue's total is counted up to this many (one index range on (status, createdAt), LIMIT
+ * cap + 1); past it the page says "more than 10 000", so a fraud wave never makes every view count
+ * every pending request.
+ */
+export const QUEUE_COUNT_CAP = 10_000;
 
 // The misdial hint of a pending request is a pure function of evidence that does not change while it
 // waits (its calls, what the customer wrote, the account's country and zone): judging it parses
@@ -36,27 +47,37 @@ function judgeOnce(r: Parameters<typeof judge>[0] & { id: string }, locale: stri
 /**
  * One page of pending unblock requests, oldest first (createdAt, then id), each with its evidence
  * summarised and judged. `after` is the decoded keyset cursor of the previous page (null = the
- * oldest page); `next` is the cursor of the following page or null. `total` counts every pending one.
- * Country names in the summaries are in `locale` (the page's, BCP 47; default "en").
+ * oldest page); `next` is the cursor of the following page or null. `opts.account` (an account
+ * number, e.g. "ACC-1001") keeps only that account's requests (the (accountId, createdAt) index);
+ * `opts.pageSize` defaults to QUEUE_PAGE. `total` counts the pending requests of the same filter up
+ * to QUEUE_COUNT_CAP (`opts.countCap` overrides it, for tests); `capped` is true when there are more. Country names in the summaries are in
+ * `locale` (the page's, BCP 47; default "en").
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listQueue(
   user: CurrentUser,
   after: { at: Date; id: string } | null = null,
   locale = 'en',
+  opts: { account?: string; pageSize?: number; countCap?: number } = {},
 ) {
   assertStaff(user);
-  const [rows, total] = await Promise.all([
+  const size = opts.pageSize ?? QUEUE_PAGE;
+  const cap = opts.countCap ?? QUEUE_COUNT_CAP;
+  const where = {
+    status: 'pending' as const,
+    ...(opts.account ? { account: { number: opts.account } } : {}),
+  };
+  const [rows, counted] = await Promise.all([
     db.unblockRequest.findMany({
       where: {
-        status: 'pending',
+        ...where,
         // The first condition keeps it an index range on (status, createdAt); the OR breaks ties.
         ...(after
           ? { createdAt: { gte: after.at }, OR: [{ createdAt: { gt: after.at } }, { id: { gt: after.id } }] }
           : {}),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: PAGE + 1,
+      take: size + 1,
       include: {
         account: { select: { number: true, name: true, country: true, timeZone: true } },
         block: {
@@ -64,10 +85,10 @@ export async function listQueue(
         },
       },
     }),
-    db.unblockRequest.count({ where: { status: 'pending' } }),
+    db.unblockRequest.count({ where, take: cap + 1 }),
   ]);
   const now = Date.now();
-  const items = rows.slice(0, PAGE).map((r) => {
+  const items = rows.slice(0, size).map((r) => {
     const { summary, likelihood } = judgeOnce(r, locale);
     return {
       id: r.id,
@@ -81,8 +102,9 @@ export async function listQueue(
     };
   });
   const last = items[items.length - 1];
-  const next = rows.length > PAGE && last ? encodeCursor([last.createdAt, last.id]) : null;
-  return { items, total, shown: items.length, next };
+  const next = rows.length > size && last ? encodeCursor([last.createdAt, last.id]) : null;
+  const capped = counted > cap;
+  return { items, total: capped ? cap : counted, capped, shown: items.length, next };
 }
 
 export type QueueItem = Awaited<ReturnType<typeof listQueue>>['items'][number];

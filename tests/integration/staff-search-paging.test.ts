@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '@/lib/audit/log';
 import type { CurrentUser } from '@/lib/auth/session';
-import { listQueue } from '@/lib/requests/queue';
+import { listQueue, QUEUE_PAGE } from '@/lib/requests/queue';
 import { getDb } from '@/lib/server/db';
 import { listAudit } from '@/lib/staff/audit-query';
 import { encodeCursor, readCursor, timeIdKey } from '@/lib/staff/cursor';
@@ -193,6 +193,68 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     expect(new Set(seen.map((r) => r.id)).size).toBe(seen.length);
     const ids = new Set(mine.map((r) => r.id));
     expect(seen.filter((r) => ids.has(r.id))).toEqual([...mine].sort(order));
+  });
+
+  it('the queue shows QUEUE_PAGE (25) at a time, counts up to its cap, and filters by account number', async () => {
+    const submitter = (await makeAccount()).users[0].id;
+    for (let i = 0; i < QUEUE_PAGE + 2; i++)
+      await pendingRequest(new Date(Date.UTC(2002, 0, 1, 0, i)), submitter);
+    const page = await listQueue(staff);
+    expect(QUEUE_PAGE).toBe(25);
+    expect(page.items).toHaveLength(QUEUE_PAGE);
+    expect(page.next).not.toBeNull();
+    expect(page.capped).toBe(false);
+    const all = await getDb().unblockRequest.count({ where: { status: 'pending' } });
+    expect(page.total).toBe(all);
+    // Past the cap the total stops at the cap and says so.
+    expect(await listQueue(staff, null, 'en', { countCap: 10 })).toMatchObject({ total: 10, capped: true });
+    expect(await listQueue(staff, null, 'en', { countCap: all })).toMatchObject({
+      total: all,
+      capped: false,
+    });
+
+    // One account's requests: two pending (one per block), one decided, none of another account's.
+    const db = getDb();
+    const account = await bareAccount('Filter Co');
+    const mineIds: string[] = [];
+    for (const [i, status] of (['pending', 'pending', 'denied'] as const).entries()) {
+      const block = await makeBlock(account.id, { placedAt: new Date(Date.UTC(2003, 0, 1, i)) });
+      const r = await db.unblockRequest.create({
+        data: {
+          blockId: block.id,
+          accountId: account.id,
+          kind: 'misdial',
+          status,
+          openKey: status === 'pending' ? block.id : null,
+          submittedById: submitter,
+          whatHappened: 'typo typo typo',
+          callbackPhone: '+12025550143',
+          createdAt: new Date(Date.UTC(2003, 0, 1, i)),
+        },
+      });
+      if (status === 'pending') mineIds.push(r.id);
+    }
+    const only = await listQueue(staff, null, 'en', { account: account.number });
+    expect(only.items.map((i) => i.id)).toEqual(mineIds);
+    expect(only.items.every((i) => i.account.number === account.number)).toBe(true);
+    expect(only).toMatchObject({ total: 2, capped: false, next: null });
+    // Paged one at a time, the filter holds on every page.
+    const first = await listQueue(staff, null, 'en', { account: account.number, pageSize: 1 });
+    expect(first.items.map((i) => i.id)).toEqual([mineIds[0]]);
+    const read = readCursor(timeIdKey, first.next);
+    const second = await listQueue(staff, read.key, 'en', { account: account.number, pageSize: 1 });
+    expect(second.items.map((i) => i.id)).toEqual([mineIds[1]]);
+    expect(second.next).toBeNull();
+    // An account with nothing pending, or no such account: an empty queue, not an error.
+    expect(await listQueue(staff, null, 'en', { account: 'ACC-0' })).toMatchObject({ items: [], total: 0 });
+  });
+
+  it("a search hit counts the account's pending requests (the link to its queue)", async () => {
+    const submitter = (await makeAccount()).users[0].id;
+    const r = await pendingRequest(new Date(Date.UTC(2004, 0, 1)), submitter);
+    const account = await getDb().customerAccount.findUniqueOrThrow({ where: { id: r.accountId } });
+    const { hits } = await searchAccounts(staff, account.number);
+    expect(hits.find((h) => h.number === account.number)?.pendingRequests).toBe(1);
   });
 
   it('the audit log pages newest first: no entry repeated or skipped while entries are written', async () => {
