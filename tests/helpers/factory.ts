@@ -50,17 +50,7 @@ export async function makeStaff(
   const u = await getDb().user.create({
     data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date(), locale },
   });
-  return {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role,
-    timeZone: 'UTC',
-    locale,
-    sessionId: 'test',
-    mfaEnrolled: true,
-    mfaVerified,
-  };
+  return asUser(u, { role, mfaVerified });
 }
 
 /** One call the switch blocked; every field but the SIP username has a default (see makeBlock). */
@@ -106,26 +96,28 @@ export async function makeBlock(
 
 /**
  * The CurrentUser a signed-in session would give `u`, for tests that call lib functions directly:
- * English, UTC. A customer has no second factor; an agent's session has passed it. `sessionId` is the
- * session the user acts from (only a password change looks at it).
+ * the row's time zone and language (else UTC, English). A customer has no second factor; a staff
+ * session has passed it. `opts` overrides any field, e.g. `sessionId` (the session the user acts
+ * from: only a password change looks at it) or `mfaVerified: false` (not past the second factor yet).
  */
 export function asUser(
-  u: { id: string; email: string },
-  opts: { role?: 'customer' | 'agent'; sessionId?: string } = {},
+  u: { id: string; email: string; timeZone?: string; locale?: string },
+  opts: Partial<Omit<CurrentUser, 'id' | 'email'>> = {},
 ): CurrentUser {
-  const { role = 'customer', sessionId = 'test' } = opts;
+  const staff = (opts.role ?? 'customer') !== 'customer';
   return {
     id: u.id,
     email: u.email,
     name: null,
-    role,
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId,
-    mfaEnrolled: role === 'agent',
-    mfaVerified: role === 'agent',
+    role: 'customer',
+    timeZone: u.timeZone ?? 'UTC',
+    locale: u.locale ?? 'en',
+    sessionId: 'test',
+    mfaEnrolled: staff,
+    mfaVerified: staff,
+    ...opts,
   };
 }
 
 /** asUser for a customer (no second factor). */
-export const asCustomer = (u: { id: string; email: string }, sessionId?: string) => asUser(u, { sessionId });
+export const asCustomer = (u: { id: string; email: string }, sessionId = 'test') => asUser(u, { sessionId });

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
 import { encryptSecret } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
@@ -9,6 +8,7 @@ import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { asUser } from '@/tests/helpers/factory';
 import { dataOf, said } from '@/tests/helpers/outcome';
 
 // The second-factor functions behind the enrolment, verification and recovery-code forms (issue 11
@@ -33,17 +33,7 @@ async function userWithSession(role: 'customer' | 'agent', secret?: string) {
   const s = await db.session.create({
     data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
   });
-  const me: CurrentUser = {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role,
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId: s.id,
-    mfaEnrolled: !!secret,
-    mfaVerified: false,
-  };
+  const me = asUser(u, { role, sessionId: s.id, mfaEnrolled: !!secret, mfaVerified: false });
   return { u, s, me };
 }
 const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';

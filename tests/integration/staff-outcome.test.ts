@@ -1,7 +1,7 @@
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import en from '@/messages/en.json';
+import { form, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 
@@ -9,16 +9,6 @@ import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 // staff domain function with the real action wrapper (as lib/<domain>/actions.ts does) and posts a
 // form that the domain refuses; a Spanish agent reads the refusal in Spanish. The session and the
 // request headers are the edge (Next's cookies() and headers() exist only inside a request).
-
-const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  currentUser: async () => session.user,
-}));
-vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  requestMeta: async () => ({ ip: '192.0.2.81', userAgent: 'vitest' }),
-}));
 
 const { adminAction, staffAction } = await import('@/lib/server/safe-action');
 const { denyRequest, denySchema } = await import('@/lib/requests/decide');
@@ -37,12 +27,6 @@ const resolve = staffAction(resolveSyncSchema, (input, { user, meta }) =>
 const disable = adminAction(disableSchema, (input, { user, meta }) => setStaffDisabled(user, input, meta));
 const create = adminAction(createStaffSchema, (input, { user, meta }) => createStaffUser(user, input, meta));
 const grant = staffAction(grantAllowanceSchema, (input, { user, meta }) => grantAllowance(user, input, meta));
-
-const form = (fields: Record<string, string>) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.append(k, v);
-  return f;
-};
 
 const staff = (role: 'agent' | 'admin', locale: 'en' | 'es') => makeStaff({ role, locale });
 
