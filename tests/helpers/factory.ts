@@ -121,3 +121,28 @@ export function asUser(
 
 /** asUser for a customer (no second factor). */
 export const asCustomer = (u: { id: string; email: string }, sessionId = 'test') => asUser(u, { sessionId });
+
+/**
+ * Test data: a pending misdial unblock request on `block` (a Block row: its id and accountId) from
+ * `submittedById`, written straight to the table as submitMisdial leaves it (open, keyed by the
+ * block). Defaults: a typo story and callback +12025550143, no intended number, created now;
+ * `opts` sets any of them. Returns the UnblockRequest row.
+ */
+export function makeRequest(
+  block: { id: string; accountId: string },
+  submittedById: string,
+  opts: { whatHappened?: string; intendedNumber?: string; callbackPhone?: string; createdAt?: Date } = {},
+) {
+  return getDb().unblockRequest.create({
+    data: {
+      blockId: block.id,
+      accountId: block.accountId,
+      kind: 'misdial',
+      openKey: block.id,
+      submittedById,
+      whatHappened: 'We dialled 00252 instead of 0252.',
+      callbackPhone: '+12025550143',
+      ...opts,
+    },
+  });
+}

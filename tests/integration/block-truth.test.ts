@@ -12,7 +12,7 @@ import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
-import { asCustomer, decideLift, makeAccount, makeStaff } from '@/tests/helpers/factory';
+import { asCustomer, decideLift, makeAccount, makeStaff, makeRequest } from '@/tests/helpers/factory';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -53,18 +53,7 @@ const staff = () => makeStaff();
 const customer = async (userId: string, email: string) => asCustomer({ id: userId, email });
 
 const request = (blockId: string, accountId: string, userId: string) =>
-  getDb().unblockRequest.create({
-    data: {
-      blockId,
-      accountId,
-      kind: 'misdial',
-      openKey: blockId,
-      submittedById: userId,
-      whatHappened: 'We dialled 00252 instead of 0252.',
-      intendedNumber: '+12526112345',
-      callbackPhone: '+12025550143',
-    },
-  });
+  makeRequest({ id: blockId, accountId }, userId, { intendedNumber: '+12526112345' });
 
 // One simulator for the whole file: the app's own switch client (env, cached) points at it.
 beforeAll(async () => {

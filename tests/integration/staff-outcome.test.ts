@@ -3,7 +3,7 @@ import { getDb } from '@/lib/server/db';
 import en from '@/messages/en.json';
 import { form, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
 
 // Issue 15: what staff are told comes from the catalogue, in their own language. Each case binds a
 // staff domain function with the real action wrapper (as lib/<domain>/actions.ts does) and posts a
@@ -42,17 +42,7 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
     const { account, users } = await makeAccount();
     const db = getDb();
     const block = await makeBlock(account.id);
-    const request = await db.unblockRequest.create({
-      data: {
-        blockId: block.id,
-        accountId: account.id,
-        kind: 'misdial',
-        openKey: block.id,
-        submittedById: users[0].id,
-        whatHappened: 'We dialled 00252 instead of 0252.',
-        callbackPhone: '+12025550143',
-      },
-    });
+    const request = await makeRequest(block, users[0].id);
     const fields = { requestId: request.id, denyReason: 'We could not reach you on the callback number.' };
     session.user = await staff('agent', 'en');
     // The first decision wins (the domain returns no words on success; the real action redirects).
