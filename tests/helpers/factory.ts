@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { getDb } from '@/lib/server/db';
 import type { CurrentUser } from '@/lib/auth/session';
+import { encryptSecret } from '@/lib/auth/totp';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 
 /** Test data: an account with members and SIP credentials. Unique numbers per call. */
@@ -145,4 +146,29 @@ export function makeRequest(
       ...opts,
     },
   });
+}
+
+/**
+ * Test data: a user of `role` with one live session (an hour), enrolled in TOTP with `secret` (base32)
+ * when given, and the CurrentUser acting from that session, which has not passed the second factor
+ * unless `mfaVerified`. Returns `{ u, s, me }`: the User row, the Session row and the CurrentUser.
+ */
+export async function makeUserWithSession(
+  role: 'customer' | 'agent',
+  opts: { secret?: string; mfaVerified?: boolean } = {},
+) {
+  const { secret, mfaVerified = false } = opts;
+  const db = getDb();
+  const u = await db.user.create({
+    data: {
+      email: `mfa-${crypto.randomUUID()}@t.example`,
+      role,
+      ...(secret ? { totpSecret: encryptSecret(secret), totpEnabledAt: new Date() } : {}),
+    },
+  });
+  const s = await db.session.create({
+    data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
+  });
+  const me = asUser(u, { role, sessionId: s.id, mfaEnrolled: !!secret, mfaVerified });
+  return { u, s, me };
 }

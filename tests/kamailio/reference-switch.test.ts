@@ -4,10 +4,7 @@
 // Debian packages are installed when running as root, otherwise the suite fails saying what is missing.
 import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { blockPlacedEventSchema } from '../../lib/switch/events-schema';
 import {
   registrationsBodySchema,
@@ -15,20 +12,8 @@ import {
   switchErrorBodySchema,
 } from '../../lib/switch/schemas';
 import { verifySignature } from '../../lib/switch/signature';
-import { startReferenceSwitch, type ReferenceSwitch } from '../../switch/kamailio/src/launcher';
-import {
-  ensureSwitchTools,
-  freeTcpPort,
-  freeUdpPort,
-  runSipp,
-  runSippRegisterLoad,
-  sleep,
-  startEventReceiver,
-  startUas,
-  waitFor,
-  type SippCall,
-  type Uas,
-} from './harness';
+import { runSipp, runSippRegisterLoad, sleep, waitFor, type SippCall } from './harness';
+import { referenceSwitchPerFile, type SwitchRig } from './rig';
 
 const TOKEN = `tok-${randomUUID()}`;
 const SECRET = `whsec-${randomUUID()}`;
@@ -49,10 +34,10 @@ const NATIONAL = '0201234567';
 const HOTSPOT_IP = '127.0.0.66';
 
 let work: string;
-let sw: ReferenceSwitch;
-let uas: Uas;
-let receiver: Awaited<ReturnType<typeof startEventReceiver>>;
-let obs: Database.Database;
+let sw: SwitchRig['sw'];
+let uas: SwitchRig['uas'];
+let receiver: SwitchRig['receiver'];
+let obs: SwitchRig['obs'];
 
 type Sipp = Omit<SippCall, 'switchAddress' | 'cwd'>;
 const sipp = (c: Sipp) => runSipp({ ...c, switchAddress: sw.sipAddress, cwd: work });
@@ -117,22 +102,11 @@ function deliveredEvents() {
   });
 }
 
-beforeAll(async () => {
-  ensureSwitchTools();
-  work = mkdtempSync(path.join(tmpdir(), 'tollgate-refswitch-'));
-  receiver = await startEventReceiver();
-  uas = await startUas(work);
-  sw = await startReferenceSwitch({
-    sipPort: await freeUdpPort(),
-    httpPort: await freeTcpPort(),
-    dataDir: path.join(work, 'switch'),
+referenceSwitchPerFile(
+  {
+    name: 'refswitch',
     token: TOKEN,
     webhookSecret: SECRET,
-    eventsUrl: receiver.url,
-    uasAddress: uas.address,
-    children: 2,
-    log: () => undefined,
-    delivery: { pollIntervalMs: 50, timeoutMs: 2_500, retryBaseMs: 200, retryMaxMs: 1_000 },
     provision: {
       accounts: [
         {
@@ -181,19 +155,9 @@ beforeAll(async () => {
       highRiskPrefixes: ['+252'],
       hotspotRanges: [`${HOTSPOT_IP}/32`, '198.51.100.0/24', '2001:db8:bad::/48'],
     },
-  });
-  obs = new Database(sw.dbPath, { readonly: true, fileMustExist: true });
-}, 240_000);
-
-afterAll(async () => {
-  obs?.close();
-  await sw?.stop();
-  await uas?.stop();
-  await receiver?.close();
-  // KEEP_SWITCH_DATA=1 keeps kamailio.log, switch.db and the SIPp traces for a post-mortem.
-  if (work && !process.env.KEEP_SWITCH_DATA) rmSync(work, { recursive: true, force: true });
-  else if (work) console.log(`reference switch data kept in ${work}`);
-}, 30_000);
+  },
+  (rig) => ({ work, sw, uas, receiver, obs } = rig),
+);
 
 describe('reference switch: storage', { timeout: 15_000 }, () => {
   test('the SQLite database is in WAL mode and holds ha1 only, never a clear-text password', () => {

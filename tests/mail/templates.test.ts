@@ -17,18 +17,7 @@ const evil = `<script>alert("x")</script>&'`;
 const notice = (over: Partial<Parameters<typeof blockNotice>[0]> = {}) =>
   blockNotice(
     {
-      recipient: { email: 'dana@acme.example', name: null },
-      account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
-      block: { id: 'blk1', reason: 'high_risk_destination', placedAt: new Date('2026-11-25T09:14:03Z') },
-      calls: [
-        {
-          at: new Date('2026-11-25T09:13:58Z'),
-          sipUsername: 'acme-reception',
-          to: '+252611234567',
-          sourceIp: '203.0.113.9',
-          durationSec: 0,
-        },
-      ],
+      ...baseOf(),
       credentials: [{ username: 'acme-reception', label: 'Reception desk' }],
       link: {
         url: 'https://portal.example/api/auth/callback/nodemailer?token=abc',
@@ -171,6 +160,7 @@ describe('mail templates', () => {
   });
 });
 
+/** A block notice's data: Acme Dental blocked for one call to +252, no credentials named, no link. */
 function baseOf(): Parameters<typeof blockNotice>[0] {
   return {
     recipient: { email: 'dana@acme.example', name: null },

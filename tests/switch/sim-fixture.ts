@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@/switch/simulator';
 
 // A simulator on a random loopback port with its own temporary database, plus a typed helper for
@@ -78,5 +79,22 @@ export async function seedDemoAccounts(sim: TestSim): Promise<void> {
   await put('ACC-1002', {
     internationalCalling: 'allowed',
     credentials: [{ username: 'labs-trunk', password: 'old-labs-pass' }],
+  });
+}
+
+/**
+ * For a test file: one simulator for all its tests (handed to `take` once started), reset to the demo
+ * accounts before each test, stopped after the last one.
+ */
+export function demoSimPerFile(take: (sim: TestSim) => void): void {
+  let sim: TestSim;
+  beforeAll(async () => {
+    sim = await startTestSim();
+    take(sim);
+  });
+  afterAll(() => sim.stop());
+  beforeEach(async () => {
+    await sim.control('POST', '/_sim/reset');
+    await seedDemoAccounts(sim);
   });
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
+import { describe, expect, it } from 'vitest';
+import { demoSimPerFile, seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
 
 // The simulator as a switch engineer would probe it with curl: raw HTTP, every error shape,
 // idempotency rules, durability across a restart, and that it keeps no password in clear.
@@ -27,14 +27,7 @@ async function call(
 const put = (path: string, body: unknown, key: string | null = randomUUID()) =>
   call('PUT', path, { body: JSON.stringify(body), headers: key === null ? {} : { 'idempotency-key': key } });
 
-beforeAll(async () => {
-  sim = await startTestSim();
-});
-afterAll(() => sim.stop());
-beforeEach(async () => {
-  await sim.control('POST', '/_sim/reset');
-  await seedDemoAccounts(sim);
-});
+demoSimPerFile((s) => (sim = s));
 
 const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
 
