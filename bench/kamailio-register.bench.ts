@@ -11,7 +11,6 @@
 // register and its first password must be refused. Correctness, not speed, decides the exit code.
 //   npx tsx bench/kamailio-register.bench.ts      (or `npm run bench`)
 //   BENCH_REGISTERS=5000 BENCH_ROTATIONS_PER_SEC=100 npx tsx bench/kamailio-register.bench.ts
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,16 +22,18 @@ import {
   freeUdpPort,
   runSipp,
   SIPP_DIR,
+  sippStat,
   sleep,
+  spawnSippLoad,
 } from '../tests/kamailio/harness';
 import {
   envInt,
+  finishResult,
   latencySummary,
   median,
   round,
   runBench,
   type BenchResult,
-  finishResult,
 } from './harness/report';
 
 const REGISTERS = envInt('BENCH_REGISTERS', 10_000);
@@ -111,19 +112,9 @@ async function registerLoad(sw: ReferenceSwitch, work: string, calls: number, ta
     sw.sipAddress,
   ];
   const started = performance.now();
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const p = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    let out = '';
-    p.stderr.on('data', (d: Buffer) => (out = (out + d.toString('utf8')).slice(-4000)));
-    p.on('close', (c) => resolve({ code: c, output: out }));
-  });
+  const { code, output } = await spawnSippLoad(args, work, true);
   const ms = performance.now() - started;
-  const lines = fs.existsSync(stat) ? fs.readFileSync(stat, 'utf8').trim().split('\n') : [];
-  const col = (name: string) => {
-    if (lines.length < 2) return NaN;
-    const i = lines[0].split(';').indexOf(name);
-    return i < 0 ? NaN : Number(lines[lines.length - 1].split(';')[i]);
-  };
+  const col = sippStat(stat);
   const errorText = fs.existsSync(errors) ? fs.readFileSync(errors, 'utf8') : '';
   // An authentication failure is the final REGISTER answered 401/403 instead of 200.
   const authFailures = (

@@ -165,6 +165,37 @@ export async function runSipp(c: SippCall): Promise<SippResult> {
   });
 }
 
+/**
+ * Runs a SIPp load (`args`, working folder `cwd`; `detached`: in its own process group) and resolves
+ * when it exits: its exit code and the last 4000 characters of what it wrote to stderr.
+ */
+export function spawnSippLoad(
+  args: string[],
+  cwd: string,
+  detached = false,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('sipp', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], detached });
+    let output = '';
+    p.stderr.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-4000)));
+    p.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * The counters of a SIPp statistics file (`-trace_stat -stf FILE`, `;`-separated with a header row):
+ * a column's value in the last row, by name (e.g. `SuccessfulCall(C)`); NaN when the file, the row or
+ * the column is missing.
+ */
+export function sippStat(file: string): (column: string) => number {
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+  return (column) => {
+    if (lines.length < 2) return NaN;
+    const i = lines[0].split(';').indexOf(column);
+    return i < 0 ? NaN : Number(lines[lines.length - 1].split(';')[i]);
+  };
+}
+
 /** Many REGISTERs from a CSV of users (sipp/register-csv.xml); resolves with SIPp's exit code and counters. */
 export async function runSippRegisterLoad(o: {
   users: { username: string; password: string }[];
@@ -208,18 +239,8 @@ export async function runSippRegisterLoad(o: {
     o.switchAddress,
   ];
   const started = Date.now();
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const p = spawn('sipp', args, { cwd: o.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let output = '';
-    p.stderr.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-4000)));
-    p.on('close', (c) => resolve({ code: c, output }));
-  });
-  const lines = existsSync(stat) ? readFileSync(stat, 'utf8').trim().split('\n') : [];
-  const col = (name: string) => {
-    if (lines.length < 2) return NaN;
-    const i = lines[0].split(';').indexOf(name);
-    return Number(lines[lines.length - 1].split(';')[i]);
-  };
+  const { code, output } = await spawnSippLoad(args, o.cwd);
+  const col = sippStat(stat);
   return {
     code,
     ms: Date.now() - started,
