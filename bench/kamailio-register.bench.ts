@@ -21,10 +21,11 @@ import {
   freeTcpPort,
   freeUdpPort,
   runSipp,
-  SIPP_DIR,
+  sippRegisterArgs,
   sippStat,
   sleep,
   spawnSippLoad,
+  writeSippUsers,
 } from '../tests/kamailio/harness';
 import {
   envInt,
@@ -74,43 +75,19 @@ interface LoadRun {
 /** One closed-loop SIPp run of sipp/register-csv.xml over the load users; counts failures and auth rejections. */
 async function registerLoad(sw: ReferenceSwitch, work: string, calls: number, tag: string): Promise<LoadRun> {
   const csv = path.join(work, 'users.csv');
-  if (!fs.existsSync(csv)) {
-    fs.writeFileSync(
-      csv,
-      `SEQUENTIAL\n${loadUsers.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`,
-    );
-  }
+  if (!fs.existsSync(csv)) writeSippUsers(csv, loadUsers);
   const stat = path.join(work, `stat-${tag}.csv`);
   const errors = path.join(work, `errors-${tag}.log`);
-  const args = [
-    '-sf',
-    path.join(SIPP_DIR, 'register-csv.xml'),
-    '-inf',
+  const args = await sippRegisterArgs({
     csv,
-    '-r',
-    String(Math.max(1000, SIPP_LIMIT * 200)), // the call limit, not the rate, paces the run
-    '-l',
-    String(SIPP_LIMIT),
-    '-m',
-    String(calls),
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freeUdpPort()),
-    '-nostdin',
-    '-timeout',
-    '300s',
-    '-timeout_error',
-    '-trace_stat',
-    '-stf',
+    rate: Math.max(1000, SIPP_LIMIT * 200), // the call limit, not the rate, paces the run
+    limit: SIPP_LIMIT,
+    calls,
+    timeout: '300s',
     stat,
-    '-fd',
-    '3600',
-    '-trace_err',
-    '-error_file',
-    errors,
-    sw.sipAddress,
-  ];
+    switchAddress: sw.sipAddress,
+    extra: ['-fd', '3600', '-trace_err', '-error_file', errors],
+  });
   const started = performance.now();
   const { code, output } = await spawnSippLoad(args, work, true);
   const ms = performance.now() - started;

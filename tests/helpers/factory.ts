@@ -2,6 +2,9 @@ import crypto from 'node:crypto';
 import { getDb } from '@/lib/server/db';
 import type { CurrentUser } from '@/lib/auth/session';
 import { encryptSecret } from '@/lib/auth/totp';
+import { FIREWALL_CHECKS } from '@/lib/requests/doors';
+import type { firewallSchema } from '@/lib/requests/submit';
+import type { z } from 'zod';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 
 /** Test data: an account with members and SIP credentials. Unique numbers per call. */
@@ -172,3 +175,16 @@ export async function makeUserWithSession(
   const me = asUser(u, { role, sessionId: s.id, mfaEnrolled: !!secret, mfaVerified });
   return { u, s, me };
 }
+
+/**
+ * A firewall request's form for `blockId` as a customer files it: every door confirmed, the PBX at
+ * 198.51.100.20, no story, callback +1 202 555 0143 unless `callbackPhone` is given.
+ */
+export const firewallForm = (blockId: string, callbackPhone = '+1 202 555 0143') =>
+  ({
+    blockId,
+    ...Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, 'on'])),
+    pbxIp: '198.51.100.20',
+    whatHappened: '',
+    callbackPhone,
+  }) as z.output<typeof firewallSchema>;

@@ -98,3 +98,18 @@ export function demoSimPerFile(take: (sim: TestSim) => void): void {
     await seedDemoAccounts(sim);
   });
 }
+
+/**
+ * For a test file that runs the portal's own switch client: one simulator for all its tests, with
+ * SWITCH_API_URL pointing at it before anything reads the environment (the client reads it once),
+ * handed to `take` once started; stopped after the last test.
+ */
+export function appSimPerFile(take: (sim: TestSim) => void): void {
+  let sim: TestSim;
+  beforeAll(async () => {
+    sim = await startTestSim();
+    process.env.SWITCH_API_URL = sim.url;
+    take(sim);
+  });
+  afterAll(() => sim.stop());
+}
