@@ -11,7 +11,6 @@
 // register and its first password must be refused. Correctness, not speed, decides the exit code.
 //   npx tsx bench/kamailio-register.bench.ts      (or `npm run bench`)
 //   BENCH_REGISTERS=5000 BENCH_ROTATIONS_PER_SEC=100 npx tsx bench/kamailio-register.bench.ts
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,17 +21,20 @@ import {
   freeTcpPort,
   freeUdpPort,
   runSipp,
-  SIPP_DIR,
+  sippRegisterArgs,
+  sippStat,
   sleep,
+  spawnSippLoad,
+  writeSippUsers,
 } from '../tests/kamailio/harness';
 import {
   envInt,
+  finishResult,
   latencySummary,
   median,
   round,
   runBench,
   type BenchResult,
-  finishResult,
 } from './harness/report';
 
 const REGISTERS = envInt('BENCH_REGISTERS', 10_000);
@@ -73,57 +75,23 @@ interface LoadRun {
 /** One closed-loop SIPp run of sipp/register-csv.xml over the load users; counts failures and auth rejections. */
 async function registerLoad(sw: ReferenceSwitch, work: string, calls: number, tag: string): Promise<LoadRun> {
   const csv = path.join(work, 'users.csv');
-  if (!fs.existsSync(csv)) {
-    fs.writeFileSync(
-      csv,
-      `SEQUENTIAL\n${loadUsers.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`,
-    );
-  }
+  if (!fs.existsSync(csv)) writeSippUsers(csv, loadUsers);
   const stat = path.join(work, `stat-${tag}.csv`);
   const errors = path.join(work, `errors-${tag}.log`);
-  const args = [
-    '-sf',
-    path.join(SIPP_DIR, 'register-csv.xml'),
-    '-inf',
+  const args = await sippRegisterArgs({
     csv,
-    '-r',
-    String(Math.max(1000, SIPP_LIMIT * 200)), // the call limit, not the rate, paces the run
-    '-l',
-    String(SIPP_LIMIT),
-    '-m',
-    String(calls),
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freeUdpPort()),
-    '-nostdin',
-    '-timeout',
-    '300s',
-    '-timeout_error',
-    '-trace_stat',
-    '-stf',
+    rate: Math.max(1000, SIPP_LIMIT * 200), // the call limit, not the rate, paces the run
+    limit: SIPP_LIMIT,
+    calls,
+    timeout: '300s',
     stat,
-    '-fd',
-    '3600',
-    '-trace_err',
-    '-error_file',
-    errors,
-    sw.sipAddress,
-  ];
-  const started = performance.now();
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const p = spawn('sipp', args, { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-    let out = '';
-    p.stderr.on('data', (d: Buffer) => (out = (out + d.toString('utf8')).slice(-4000)));
-    p.on('close', (c) => resolve({ code: c, output: out }));
+    switchAddress: sw.sipAddress,
+    extra: ['-fd', '3600', '-trace_err', '-error_file', errors],
   });
+  const started = performance.now();
+  const { code, output } = await spawnSippLoad(args, work, true);
   const ms = performance.now() - started;
-  const lines = fs.existsSync(stat) ? fs.readFileSync(stat, 'utf8').trim().split('\n') : [];
-  const col = (name: string) => {
-    if (lines.length < 2) return NaN;
-    const i = lines[0].split(';').indexOf(name);
-    return i < 0 ? NaN : Number(lines[lines.length - 1].split(';')[i]);
-  };
+  const col = sippStat(stat);
   const errorText = fs.existsSync(errors) ? fs.readFileSync(errors, 'utf8') : '';
   // An authentication failure is the final REGISTER answered 401/403 instead of 200.
   const authFailures = (

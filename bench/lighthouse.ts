@@ -15,6 +15,7 @@
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig, type Config, type Flags, type Result } from 'lighthouse';
 import { envInt, machine, median, runBench, type BenchResult } from './harness/report';
+import { CHROMIUM_ARGS } from '../scripts/chromium';
 import { demoIds } from './pages';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
@@ -25,16 +26,7 @@ const PRESETS = { mobile: undefined, desktop: desktopConfig } satisfies Record<s
 type Preset = keyof typeof PRESETS;
 
 /** Chromium flags: headless without a sandbox (root here), as the e2e suite runs it. */
-const CHROME_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROME_FLAGS = ['--headless=new', ...CHROMIUM_ARGS];
 
 /** One audit that did not score 1 in a category that counts it (weight > 0). */
 interface Lost {

@@ -13,9 +13,10 @@
 // build (e.g. main exported to a copy and built there); both portals run side by side and every
 // password is typed on both, in the order A B, B A, A B … so neither always goes first.
 import { chromium, type Browser, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { generatePassword } from '../lib/passwords/generate';
+import { CHROMIUM_PATH } from '../scripts/chromium';
 import { envInt, finishResult, latencySummary, round, runBench, type BenchResult } from './harness/report';
+import { demoIds } from './pages';
 import { BENCH_SECRET, startPortal } from './server';
 import { SESSION_COOKIE, sessionCookie } from './session';
 
@@ -107,18 +108,14 @@ async function openVariant(browser: Browser, name: string, delay: number, appDir
   const portal = await startPortal({ appDir });
   try {
     const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
-    const db = new Database(portal.databaseUrl.replace(/^file:/, ''), { readonly: true });
-    const cred = db.prepare(`SELECT id FROM "SipCredential" WHERE username = 'acme-reception'`).get() as {
-      id: string;
-    };
-    db.close();
+    const { credentialId } = demoIds(portal.databaseUrl);
     const context = await browser.newContext({ locale: 'en-US' });
     await context.addInitScript(recordWorkerTimes);
     await context.addCookies([
       { name: SESSION_COOKIE, value: cookie.split('=')[1], url: portal.url, httpOnly: true, sameSite: 'Lax' },
     ]);
     const page = await context.newPage();
-    await page.goto(`${portal.url}/credentials/${cred.id}/reset`);
+    await page.goto(`${portal.url}/credentials/${credentialId}/reset`);
     const field = page.getByLabel('New SIP password', { exact: true });
     await field.waitFor();
     await page.waitForLoadState('networkidle');
@@ -168,7 +165,7 @@ export async function run(): Promise<BenchResult> {
   const rounds = envInt('BENCH_METER_ROUNDS', 3);
   const delay = envInt('BENCH_KEY_DELAY_MS', 120);
   const baseline = process.env.BENCH_METER_BASELINE;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
   const variants: Variant[] = [];
   try {
     if (baseline) variants.push(await openVariant(browser, 'baseline', delay, baseline));

@@ -8,8 +8,8 @@
 // Checks: every submit is answered 200 with the server's own refusal (no 500, none lost), and no probe fails.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { envInt, latencySummary, round, runBench, finishResult } from './harness/report';
+import { demoIds } from './pages';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
 
@@ -57,11 +57,7 @@ runBench(async () => {
   const portal = await startPortal();
   try {
     const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
-    const db = new Database(portal.databaseUrl.replace(/^file:/, ''), { readonly: true });
-    const cred = db.prepare(`SELECT id FROM "SipCredential" WHERE username = 'acme-reception'`).get() as {
-      id: string;
-    };
-    db.close();
+    const { credentialId } = demoIds(portal.databaseUrl);
     const id = actionId('resetSipAction');
 
     let probeErrors = 0;
@@ -85,7 +81,7 @@ runBench(async () => {
     // Warm-up: the health route, the reset route and its scoring thread.
     await idlePhase();
     // Its verdict comes from the worker thread: proof that the production build loads the worker file.
-    const warm = await submitReset(portal.url, cookie, id, cred.id, 'Kettle-Harbor-91');
+    const warm = await submitReset(portal.url, cookie, id, credentialId, 'Kettle-Harbor-91');
 
     const idle: number[] = [];
     const busy: number[] = [];
@@ -96,7 +92,7 @@ runBench(async () => {
       const end = performance.now() + phaseMs;
       const wave = Promise.all(
         Array.from({ length: submits }, async () => {
-          const a = await submitReset(portal.url, cookie, id, cred.id, WORST_CASE);
+          const a = await submitReset(portal.url, cookie, id, credentialId, WORST_CASE);
           pending--;
           if (process.env.BENCH_DEBUG) console.log(a.status, a.text.slice(0, 600));
           // The reset action answers with the form state: a refusal carries the server's message.

@@ -20,12 +20,12 @@ import { signEvent, SIGNATURE_HEADER } from '../lib/switch/signature';
 import { httpAgent, request, runLoad, type Answer, type LoadResult } from './harness/http-load';
 import {
   envInt,
+  finishResult,
   latencySummary,
   median,
   round,
   runBench,
   type BenchResult,
-  finishResult,
 } from './harness/report';
 
 const EVENTS = envInt('BENCH_EVENTS', 10_000);

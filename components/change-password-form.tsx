@@ -4,7 +4,7 @@ import { useTranslations } from 'next-intl';
 import { StrengthMeter } from '@/components/sip/strength-meter';
 import { useStrength } from '@/components/sip/use-strength';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
-import { Field } from '@/components/ui/field';
+import { CurrentPasswordField, Field } from '@/components/ui/field';
 import type { ActionState } from '@/lib/server/safe-action';
 
 /** The portal password: the same estimator and rules as SIP passwords, checked again on the server. */
@@ -34,14 +34,7 @@ export function ChangePasswordForm({
     >
       {({ state }) => (
         <>
-          <Field
-            name="current"
-            label={t('current')}
-            type="password"
-            autoComplete="current-password"
-            required
-            errors={state?.fieldErrors?.current}
-          />
+          <CurrentPasswordField name="current" label={t('current')} errors={state?.fieldErrors?.current} />
           <Field
             name="next"
             label={t('new')}

@@ -1,7 +1,7 @@
 'use client';
 import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
-import { Field } from '@/components/ui/field';
+import { CurrentPasswordField, Field } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/server/safe-action';
@@ -43,14 +43,7 @@ export function SignInForm({
         defaultValue={linkState?.values?.email ?? state?.values?.email}
         errors={linkState?.fieldErrors?.email ?? state?.fieldErrors?.email}
       />
-      <Field
-        name="password"
-        label={t('password')}
-        type="password"
-        autoComplete="current-password"
-        required
-        errors={state?.fieldErrors?.password}
-      />
+      <CurrentPasswordField name="password" label={t('password')} errors={state?.fieldErrors?.password} />
       <FormMessage id="sign-in-message" message={state?.message} />
       <SubmitButton pendingText={t('submitting')}>{t('submit')}</SubmitButton>
       <p className="text-center text-sm text-slate-600">{t('or')}</p>

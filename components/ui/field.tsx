@@ -66,6 +66,31 @@ export function Field(props: InputProps | TextareaProps | SelectProps) {
 }
 
 /**
+ * The field for a password the user already has (signing in, confirming a change): required, masked,
+ * `autocomplete="current-password"` so a password manager fills it; never given a value to echo.
+ */
+export function CurrentPasswordField({
+  name,
+  label,
+  errors,
+}: {
+  name: string;
+  label: string;
+  errors?: string[];
+}) {
+  return (
+    <Field
+      name={name}
+      label={label}
+      type="password"
+      autoComplete="current-password"
+      required
+      errors={errors}
+    />
+  );
+}
+
+/**
  * A checkbox with its label beside it and its error under it (`${id}-error`, id defaults to name),
  * tied by aria-describedby and aria-invalid. Other props (defaultChecked, value…) go to the input.
  */

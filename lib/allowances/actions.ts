@@ -1,7 +1,6 @@
 'use server';
-import { redirect } from 'next/navigation';
-import { staffAction, userAction } from '@/lib/server/safe-action';
-import { queuedFromAccountPage } from '@/lib/switch/send-soon';
+import { redirectIfOk, userAction } from '@/lib/server/safe-action';
+import { accountPageAction } from '@/lib/switch/send-soon';
 import {
   approveAllowance,
   approveAllowanceSchema,
@@ -19,29 +18,16 @@ import { requestAllowance, requestAllowanceSchema } from './request';
 
 export const requestAllowanceAction = userAction(
   requestAllowanceSchema,
-  async (input, { user, meta }) => {
-    const r = await requestAllowance(user, input, meta);
-    if (!r.ok) return r;
-    redirect(`/blocks/${input.blockId}?allowance=requested`);
-  },
+  async (input, { user, meta }) =>
+    redirectIfOk(await requestAllowance(user, input, meta), `/blocks/${input.blockId}?allowance=requested`),
   { echo: ['country', 'hours', 'reason', 'callbackPhone'] },
 );
 
-export const approveAllowanceAction = staffAction(
-  approveAllowanceSchema,
-  async (input, { user, meta }) => queuedFromAccountPage(await approveAllowance(user, input, meta)),
-  { echo: ['note'] },
-);
-export const denyAllowanceAction = staffAction(
-  denyAllowanceSchema,
-  async (input, { user, meta }) => queuedFromAccountPage(await denyAllowance(user, input, meta)),
-  { echo: ['note'] },
-);
-export const grantAllowanceAction = staffAction(
-  grantAllowanceSchema,
-  async (input, { user, meta }) => queuedFromAccountPage(await grantAllowance(user, input, meta)),
-  { echo: ['country', 'hours', 'reason'] },
-);
-export const endAllowanceAction = staffAction(endAllowanceSchema, async (input, { user, meta }) =>
-  queuedFromAccountPage(await endAllowanceEarly(user, input, meta)),
-);
+export const approveAllowanceAction = accountPageAction(approveAllowanceSchema, approveAllowance, ['note']);
+export const denyAllowanceAction = accountPageAction(denyAllowanceSchema, denyAllowance, ['note']);
+export const grantAllowanceAction = accountPageAction(grantAllowanceSchema, grantAllowance, [
+  'country',
+  'hours',
+  'reason',
+]);
+export const endAllowanceAction = accountPageAction(endAllowanceSchema, endAllowanceEarly);

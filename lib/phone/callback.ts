@@ -27,27 +27,20 @@ export function checkCallbackNumber(
   const e164 = parseUserPhone(input, accountCountry);
   if (!e164) return { ok: false, reason: 'invalid', note: { key: 'outcome.callback.invalid' } };
   const d = describeDialled(e164, accountCountry, locale);
-  if (d.highCost) {
-    return {
-      ok: false,
-      reason: 'high_cost',
-      note: {
-        key: 'outcome.callback.highCost',
-        values: { number: d.display, country: d.countryName ?? { key: 'outcome.callback.noCountry' } },
-      },
-    };
-  }
+  /** A refusal naming the number as the reader would dial it and its country (a name or a note). */
+  const refuse = (reason: 'high_cost' | 'block_destination', key: string, country: string | Note) =>
+    ({ ok: false, reason, note: { key, values: { number: d.display, country } } }) as const;
+  if (d.highCost)
+    return refuse(
+      'high_cost',
+      'outcome.callback.highCost',
+      d.countryName ?? { key: 'outcome.callback.noCountry' },
+    );
   const destinations = blockDestinations.map((to) => describeDialled(to, accountCountry, locale));
   const same = destinations.find((x) => x.country !== null && x.country === d.country);
   if (same && d.international) {
-    return {
-      ok: false,
-      reason: 'block_destination',
-      note: {
-        key: 'outcome.callback.blockDestination',
-        values: { number: d.display, country: same.countryName ?? { key: 'outcome.callback.aDestination' } },
-      },
-    };
+    const country = same.countryName ?? { key: 'outcome.callback.aDestination' };
+    return refuse('block_destination', 'outcome.callback.blockDestination', country);
   }
   return { ok: true, e164 };
 }

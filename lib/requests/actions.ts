@@ -1,5 +1,4 @@
 'use server';
-import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import {
   approveRequest,
@@ -15,29 +14,25 @@ import {
   submitMisdial,
   withdrawRequest,
 } from '@/lib/requests/submit';
-import { staffAction, userAction } from '@/lib/server/safe-action';
+import { redirectIfOk, staffAction, userAction } from '@/lib/server/safe-action';
 import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 
 // The server actions of unblock requests: the customer's (misdial, firewall, withdraw) and staff
 // decisions (approve, deny). Each binds one form to a function of this domain.
 
+/** A customer's request went in: back to its block page, with the "request submitted" banner. */
+const submitted = <R extends { ok: boolean }>(r: R, blockId: string) =>
+  redirectIfOk(r, `/blocks/${blockId}?request=submitted`);
+
 export const misdialAction = userAction(
   misdialSchema,
-  async (input, { user, meta }) => {
-    const r = await submitMisdial(user, input, meta);
-    if (!r.ok) return r;
-    redirect(`/blocks/${input.blockId}?request=submitted`);
-  },
+  async (input, { user, meta }) => submitted(await submitMisdial(user, input, meta), input.blockId),
   { echo: ['callIds[]', 'intendedNumber', 'whatHappened', 'callbackPhone'] },
 );
 
 export const firewallAction = userAction(
   firewallSchema,
-  async (input, { user, meta }) => {
-    const r = await submitFirewall(user, input, meta);
-    if (!r.ok) return r;
-    redirect(`/blocks/${input.blockId}?request=submitted`);
-  },
+  async (input, { user, meta }) => submitted(await submitFirewall(user, input, meta), input.blockId),
   {
     echo: [
       'voicemailDisa',
@@ -54,18 +49,13 @@ export const firewallAction = userAction(
 
 export const withdrawAction = userAction(
   z.object({ requestId: z.string().min(1).max(64), blockId: z.string().min(1).max(64) }),
-  async (input, { user, meta }) => {
-    const r = await withdrawRequest(user, input.requestId, meta);
-    if (!r.ok) return r;
-    redirect(`/blocks/${input.blockId}`);
-  },
+  async (input, { user, meta }) =>
+    redirectIfOk(await withdrawRequest(user, input.requestId, meta), `/blocks/${input.blockId}`),
 );
 
 /** On success, back to the request page with its banner; a refusal (or not_found → 404) goes to the wrapper. */
-function decided(r: DecideOutcome, id: string, done: 'approved' | 'denied') {
-  if (r.ok) redirect(`/staff/requests/${id}?done=${done}`);
-  return r;
-}
+const decided = (r: DecideOutcome, id: string, done: 'approved' | 'denied') =>
+  redirectIfOk(r, `/staff/requests/${id}?done=${done}`);
 
 export const approveAction = staffAction(
   approveSchema,

@@ -1,5 +1,5 @@
 import 'server-only';
-import { notFound } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import type { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { isStaff, STAFF_ROLES } from '@/lib/auth/roles';
@@ -127,4 +127,13 @@ export function adminAction<S extends z.ZodType, T = unknown>(
   opts: Omit<ActionOptions, 'roles'> = {},
 ) {
   return userAction(schema, handler, { ...opts, roles: ['admin'] });
+}
+
+/**
+ * For a handler whose success leaves the page: on `r.ok`, redirect to `path` (next/navigation's
+ * redirect throws, so nothing after it runs); a refusal is returned for the wrapper to word.
+ */
+export function redirectIfOk<R extends { ok: boolean }>(r: R, path: string): R {
+  if (r.ok) redirect(path);
+  return r;
 }

@@ -10,6 +10,7 @@ import { generatePassword } from '@/lib/passwords/generate';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { decideOnce } from '@/lib/server/decide-once';
 import type { Note } from '@/lib/i18n/note';
+import type { User } from '@/lib/generated/sqlite/client';
 
 // Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
 // (currentUser() checks the Session row and the disabled flag on every request). What the admin is told
@@ -86,13 +87,21 @@ export async function createStaffUser(
   }
 }
 
-/** A staff login other than the admin's own: not_found for an id that is not staff, refused `self` for oneself. */
-async function otherStaff(user: CurrentUser, id: string, self: string) {
+/**
+ * Runs `change` on a staff login other than the admin's own: not_found for an id that is not staff,
+ * refused with the catalogue key `self` for the admin's own id. Only admins (else assertStaff's 404).
+ */
+async function onOtherStaff(
+  user: CurrentUser,
+  id: string,
+  self: string,
+  change: (target: User) => Promise<UserChange>,
+): Promise<UserChange> {
   assertStaff(user, [...ADMIN]);
   const target = await db.user.findFirst({ where: { id, role: { in: [...STAFF_ROLES] } } });
-  if (!target) return { ok: false as const, refused: missing<undefined>() };
-  if (target.id === user.id) return { ok: false as const, refused: fail<undefined>('refused', self) };
-  return { ok: true as const, target };
+  if (!target) return missing();
+  if (target.id === user.id) return fail('refused', self);
+  return change(target);
 }
 
 /** Disables a staff login (ending its sessions and sign-in links at once) or enables it again. */
@@ -101,27 +110,28 @@ export async function setStaffDisabled(
   input: z.output<typeof disableSchema>,
   meta: RequestMeta,
 ): Promise<UserChange> {
-  const other = await otherStaff(user, input.userId, 'outcome.staffUser.disableSelf');
-  if (!other.ok) return other.refused;
-  const { target } = other;
-  return decideOnce({ user, meta }, async (tx) => {
-    await tx.user.update({ where: { id: target.id }, data: { disabled: input.disabled } });
-    const ended = input.disabled ? (await tx.session.deleteMany({ where: { userId: target.id } })).count : 0;
-    if (input.disabled) await revokeSignInLinks(tx, target.email);
-    const { email } = target;
-    const note: Note = input.disabled
-      ? { key: 'outcome.staffUser.disabled', values: { email, sessions: ended } }
-      : { key: 'outcome.staffUser.enabled', values: { email } };
-    return {
-      ok: true,
-      audit: {
-        action: input.disabled ? 'staff_user.disabled' : 'staff_user.enabled',
-        target: { type: 'user', id: target.id },
-        detail: { email, sessionsEnded: ended },
-      },
-      note,
-    };
-  });
+  return onOtherStaff(user, input.userId, 'outcome.staffUser.disableSelf', (target) =>
+    decideOnce({ user, meta }, async (tx) => {
+      await tx.user.update({ where: { id: target.id }, data: { disabled: input.disabled } });
+      const ended = input.disabled
+        ? (await tx.session.deleteMany({ where: { userId: target.id } })).count
+        : 0;
+      if (input.disabled) await revokeSignInLinks(tx, target.email);
+      const { email } = target;
+      const note: Note = input.disabled
+        ? { key: 'outcome.staffUser.disabled', values: { email, sessions: ended } }
+        : { key: 'outcome.staffUser.enabled', values: { email } };
+      return {
+        ok: true,
+        audit: {
+          action: input.disabled ? 'staff_user.disabled' : 'staff_user.enabled',
+          target: { type: 'user', id: target.id },
+          detail: { email, sessionsEnded: ended },
+        },
+        note,
+      };
+    }),
+  );
 }
 
 /** Gives another staff login the role `input.role` (agent or admin). */
@@ -130,21 +140,20 @@ export async function changeStaffRole(
   input: z.output<typeof roleSchema>,
   meta: RequestMeta,
 ): Promise<UserChange> {
-  const other = await otherStaff(user, input.userId, 'outcome.staffUser.roleSelf');
-  if (!other.ok) return other.refused;
-  const { target } = other;
-  const values = { email: target.email, role: input.role };
-  if (target.role === input.role) return succeed(undefined, { key: 'outcome.staffUser.roleSame', values });
-  return decideOnce({ user, meta }, async (tx) => {
-    await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
-    return {
-      ok: true,
-      audit: {
-        action: 'staff_user.role_changed',
-        target: { type: 'user', id: target.id },
-        detail: { email: target.email, from: target.role, to: input.role },
-      },
-      note: { key: 'outcome.staffUser.roleChanged', values },
-    };
+  return onOtherStaff(user, input.userId, 'outcome.staffUser.roleSelf', async (target) => {
+    const values = { email: target.email, role: input.role };
+    if (target.role === input.role) return succeed(undefined, { key: 'outcome.staffUser.roleSame', values });
+    return decideOnce({ user, meta }, async (tx) => {
+      await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
+      return {
+        ok: true,
+        audit: {
+          action: 'staff_user.role_changed',
+          target: { type: 'user', id: target.id },
+          detail: { email: target.email, from: target.role, to: input.role },
+        },
+        note: { key: 'outcome.staffUser.roleChanged', values },
+      };
+    });
   });
 }

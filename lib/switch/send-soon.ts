@@ -1,6 +1,11 @@
 import 'server-only';
 import { revalidatePath } from 'next/cache';
 import { after } from 'next/server';
+import type { z } from 'zod';
+import type { CurrentUser } from '@/lib/auth/session';
+import type { Outcome } from '@/lib/server/outcome';
+import type { RequestMeta } from '@/lib/server/request-meta';
+import { staffAction } from '@/lib/server/safe-action';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 
 // For server actions that queued an operation for the switch (a lift, a block, an allowance): send it
@@ -21,4 +26,21 @@ export function queuedFromAccountPage<R extends { ok: boolean }>(r: R): R {
   sendSwitchOutboxSoon();
   revalidatePath('/staff/accounts/[number]', 'page');
   return r;
+}
+
+/**
+ * The server action of a staff form on the account page that queues a switch operation: staffAction
+ * over `schema` (role, second factor, zod), then `decide(user, input, meta)`, then
+ * queuedFromAccountPage. `echo`: the fields a refused form gets back.
+ */
+export function accountPageAction<S extends z.ZodType, T>(
+  schema: S,
+  decide: (user: CurrentUser, input: z.output<S>, meta: RequestMeta) => Promise<Outcome<T>>,
+  echo: readonly string[] = [],
+) {
+  return staffAction(
+    schema,
+    async (input, { user, meta }) => queuedFromAccountPage(await decide(user, input, meta)),
+    { echo },
+  );
 }

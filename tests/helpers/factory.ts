@@ -1,6 +1,10 @@
 import crypto from 'node:crypto';
 import { getDb } from '@/lib/server/db';
 import type { CurrentUser } from '@/lib/auth/session';
+import { encryptSecret } from '@/lib/auth/totp';
+import { FIREWALL_CHECKS } from '@/lib/requests/doors';
+import type { firewallSchema } from '@/lib/requests/submit';
+import type { z } from 'zod';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 
 /** Test data: an account with members and SIP credentials. Unique numbers per call. */
@@ -50,17 +54,7 @@ export async function makeStaff(
   const u = await getDb().user.create({
     data: { email: `${role}-${crypto.randomUUID()}@staff.example`, role, totpEnabledAt: new Date(), locale },
   });
-  return {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role,
-    timeZone: 'UTC',
-    locale,
-    sessionId: 'test',
-    mfaEnrolled: true,
-    mfaVerified,
-  };
+  return asUser(u, { role, mfaVerified });
 }
 
 /** One call the switch blocked; every field but the SIP username has a default (see makeBlock). */
@@ -106,26 +100,91 @@ export async function makeBlock(
 
 /**
  * The CurrentUser a signed-in session would give `u`, for tests that call lib functions directly:
- * English, UTC. A customer has no second factor; an agent's session has passed it. `sessionId` is the
- * session the user acts from (only a password change looks at it).
+ * the row's time zone and language (else UTC, English). A customer has no second factor; a staff
+ * session has passed it. `opts` overrides any field, e.g. `sessionId` (the session the user acts
+ * from: only a password change looks at it) or `mfaVerified: false` (not past the second factor yet).
  */
 export function asUser(
-  u: { id: string; email: string },
-  opts: { role?: 'customer' | 'agent'; sessionId?: string } = {},
+  u: { id: string; email: string; timeZone?: string; locale?: string },
+  opts: Partial<Omit<CurrentUser, 'id' | 'email'>> = {},
 ): CurrentUser {
-  const { role = 'customer', sessionId = 'test' } = opts;
+  const staff = (opts.role ?? 'customer') !== 'customer';
   return {
     id: u.id,
     email: u.email,
     name: null,
-    role,
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId,
-    mfaEnrolled: role === 'agent',
-    mfaVerified: role === 'agent',
+    role: 'customer',
+    timeZone: u.timeZone ?? 'UTC',
+    locale: u.locale ?? 'en',
+    sessionId: 'test',
+    mfaEnrolled: staff,
+    mfaVerified: staff,
+    ...opts,
   };
 }
 
 /** asUser for a customer (no second factor). */
-export const asCustomer = (u: { id: string; email: string }, sessionId?: string) => asUser(u, { sessionId });
+export const asCustomer = (u: { id: string; email: string }, sessionId = 'test') => asUser(u, { sessionId });
+
+/**
+ * Test data: a pending misdial unblock request on `block` (a Block row: its id and accountId) from
+ * `submittedById`, written straight to the table as submitMisdial leaves it (open, keyed by the
+ * block). Defaults: a typo story and callback +12025550143, no intended number, created now;
+ * `opts` sets any of them. Returns the UnblockRequest row.
+ */
+export function makeRequest(
+  block: { id: string; accountId: string },
+  submittedById: string,
+  opts: { whatHappened?: string; intendedNumber?: string; callbackPhone?: string; createdAt?: Date } = {},
+) {
+  return getDb().unblockRequest.create({
+    data: {
+      blockId: block.id,
+      accountId: block.accountId,
+      kind: 'misdial',
+      openKey: block.id,
+      submittedById,
+      whatHappened: 'We dialled 00252 instead of 0252.',
+      callbackPhone: '+12025550143',
+      ...opts,
+    },
+  });
+}
+
+/**
+ * Test data: a user of `role` with one live session (an hour), enrolled in TOTP with `secret` (base32)
+ * when given, and the CurrentUser acting from that session, which has not passed the second factor
+ * unless `mfaVerified`. Returns `{ u, s, me }`: the User row, the Session row and the CurrentUser.
+ */
+export async function makeUserWithSession(
+  role: 'customer' | 'agent',
+  opts: { secret?: string; mfaVerified?: boolean } = {},
+) {
+  const { secret, mfaVerified = false } = opts;
+  const db = getDb();
+  const u = await db.user.create({
+    data: {
+      email: `mfa-${crypto.randomUUID()}@t.example`,
+      role,
+      ...(secret ? { totpSecret: encryptSecret(secret), totpEnabledAt: new Date() } : {}),
+    },
+  });
+  const s = await db.session.create({
+    data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
+  });
+  const me = asUser(u, { role, sessionId: s.id, mfaEnrolled: !!secret, mfaVerified });
+  return { u, s, me };
+}
+
+/**
+ * A firewall request's form for `blockId` as a customer files it: every door confirmed, the PBX at
+ * 198.51.100.20, no story, callback +1 202 555 0143 unless `callbackPhone` is given.
+ */
+export const firewallForm = (blockId: string, callbackPhone = '+1 202 555 0143') =>
+  ({
+    blockId,
+    ...Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, 'on'])),
+    pbxIp: '198.51.100.20',
+    whatHappened: '',
+    callbackPhone,
+  }) as z.output<typeof firewallSchema>;

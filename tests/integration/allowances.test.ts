@@ -66,6 +66,17 @@ const approve = (u: CurrentUser, allowanceId: string) =>
     meta,
   );
 
+/** An allowance a member asked for (`country`, `hours`, `reason`) and an agent approved; its id. */
+async function approvedAllowance(
+  member: CurrentUser,
+  blockId: string,
+  asked: { country: string; hours: string; reason: string },
+) {
+  const id = idOf(await ask(member, { blockId, ...asked }));
+  await approve(await staff(), id);
+  return id;
+}
+
 describe.each(dialects())('destination allowances on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);
@@ -165,15 +176,11 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
 
   it('an allowance whose until has passed is ended as expired, and only after the switch agrees', async () => {
     const { account, block, member } = await blockedAccount();
-    const id = idOf(
-      await ask(member, {
-        blockId: block.id,
-        country: 'CU',
-        hours: '1',
-        reason: 'Calling a clinic in Havana for a relative.',
-      }),
-    );
-    await approve(await staff(), id);
+    const id = await approvedAllowance(member, block.id, {
+      country: 'CU',
+      hours: '1',
+      reason: 'Calling a clinic in Havana for a relative.',
+    });
     await outbox();
     const until = (await row(id)).until!;
     // Tollgate's clock says it is over, but the switch still lists it: it stays in force.
@@ -302,15 +309,11 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
 
   it('the switch failing keeps the allowance waiting, never in force; a refusal is shown as refused', async () => {
     const { account, block, member } = await blockedAccount();
-    const id = idOf(
-      await ask(member, {
-        blockId: block.id,
-        country: 'SO',
-        hours: '4',
-        reason: 'We must call our supplier.',
-      }),
-    );
-    await approve(await staff(), id);
+    const id = await approvedAllowance(member, block.id, {
+      country: 'SO',
+      hours: '4',
+      reason: 'We must call our supplier.',
+    });
     for (const fault of [{ failNext: 1 }, { dropNext: 1 }]) {
       await sim.control('PUT', '/_sim/faults', fault);
       expect(await outbox()).toBe(0);

@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
+import { form, session } from '@/tests/helpers/action-edge';
+import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 // Sign-in and second-factor refusals are Outcomes with catalogue notes (issue 15): the same input gets
@@ -12,30 +14,6 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 // language) or, before anyone is signed in, in this browser's language (Language cookie, else
 // Accept-Language). The session and the request headers are the edge of this test (they exist only
 // inside a Next request); the domain runs against a real database of each dialect.
-
-const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  currentUser: async () => session.user,
-}));
-vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  requestMeta: async () => ({ ip: '192.0.2.81', userAgent: 'vitest' }),
-}));
-const browser = vi.hoisted(() => ({
-  cookie: undefined as string | undefined,
-  acceptLanguage: null as string | null,
-}));
-vi.mock('next/headers', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  cookies: async () => ({
-    get: (name: string) =>
-      name === 'tollgate-locale' && browser.cookie ? { name, value: browser.cookie } : undefined,
-    set: () => undefined,
-  }),
-  headers: async () =>
-    new Headers(browser.acceptLanguage ? { 'accept-language': browser.acceptLanguage } : {}),
-}));
 
 const { changePasswordAction, emailLinkAction, signInAction } = await import('@/lib/auth/actions');
 const { enrolAction, newRecoveryCodesAction, verifyAction } = await import('@/lib/auth/mfa/actions');
@@ -45,11 +23,6 @@ const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
 const PASSWORD = 'current-password-horse-7';
 const wrongCode = (secret: string) =>
   new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: Date.now() + 10 * 30_000 });
-const form = (fields: Record<string, string>) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.append(k, v);
-  return f;
-};
 
 /** A signed-in user writing in `locale`; enrolled with SECRET when asked (and verified this session). */
 async function signedIn(locale: 'en' | 'es', o: { enrolled?: boolean } = {}): Promise<CurrentUser> {

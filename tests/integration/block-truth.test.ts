@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { getDb } from '@/lib/server/db';
 import { storedText } from '@/lib/i18n/stored';
@@ -12,9 +12,16 @@ import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
-import { asCustomer, decideLift, makeAccount, makeStaff } from '@/tests/helpers/factory';
+import {
+  asCustomer,
+  decideLift,
+  makeAccount,
+  makeStaff,
+  makeRequest,
+  firewallForm,
+} from '@/tests/helpers/factory';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
-import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 10's inputs that used to leave the portal and the switch disagreeing, each on both databases
 // against the simulator: a lift in flight, a late lift, two blocks one review, a manual block, a stale
@@ -53,27 +60,10 @@ const staff = () => makeStaff();
 const customer = async (userId: string, email: string) => asCustomer({ id: userId, email });
 
 const request = (blockId: string, accountId: string, userId: string) =>
-  getDb().unblockRequest.create({
-    data: {
-      blockId,
-      accountId,
-      kind: 'misdial',
-      openKey: blockId,
-      submittedById: userId,
-      whatHappened: 'We dialled 00252 instead of 0252.',
-      intendedNumber: '+12526112345',
-      callbackPhone: '+12025550143',
-    },
-  });
+  makeRequest({ id: blockId, accountId }, userId, { intendedNumber: '+12526112345' });
 
 // One simulator for the whole file: the app's own switch client (env, cached) points at it.
-beforeAll(async () => {
-  sim = await startTestSim();
-  process.env.SWITCH_API_URL = sim.url;
-});
-afterAll(async () => {
-  await sim.stop();
-});
+appSimPerFile((s) => (sim = s));
 
 describe.each(dialects())('the portal agrees with the switch on %s', (dialect) => {
   beforeAll(async () => {
@@ -175,21 +165,7 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     await processSwitchOutbox({ client: client() });
     const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
     const member = await customer(users[0].id, users[0].email);
-    const filed = await submitFirewall(
-      member,
-      {
-        blockId: manual.id,
-        voicemailDisa: 'on',
-        callForwarding: 'on',
-        sipPorts: 'on',
-        webAdmin: 'on',
-        defaultPasswords: 'on',
-        pbxIp: '198.51.100.20',
-        whatHappened: '',
-        callbackPhone: '+12025550143',
-      },
-      meta,
-    );
+    const filed = await submitFirewall(member, firewallForm(manual.id, '+12025550143'), meta);
     expect(filed).toMatchObject({ ok: false });
     expect(filed).toEqual({ ok: false, code: 'refused', note: { key: 'outcome.request.manualBlock' } });
     expect(await getDb().unblockRequest.count({ where: { blockId: manual.id } })).toBe(0);

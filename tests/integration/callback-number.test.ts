@@ -5,7 +5,7 @@ import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asUser, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { asUser, makeAccount, makeBlock, makeStaff, firewallForm } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
@@ -46,21 +46,7 @@ describe.each(dialects())('callback numbers on %s', (dialect) => {
     const r = await submitMisdial(user, misdial(block.id, block.calls[0]!.id, phone), meta);
     expect(r).toMatchObject({ ok: false, code: 'invalid' });
     expect(englishFieldErrors(r)).toMatchObject({ callbackPhone: [expect.stringMatching(why)] });
-    const f = await submitFirewall(
-      user,
-      {
-        blockId: block.id,
-        voicemailDisa: 'on',
-        callForwarding: 'on',
-        sipPorts: 'on',
-        webAdmin: 'on',
-        defaultPasswords: 'on',
-        pbxIp: '198.51.100.20',
-        whatHappened: '',
-        callbackPhone: phone,
-      },
-      meta,
-    );
+    const f = await submitFirewall(user, firewallForm(block.id, phone), meta);
     expect(englishFieldErrors(f)).toMatchObject({ callbackPhone: [expect.stringMatching(why)] });
     expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
   });

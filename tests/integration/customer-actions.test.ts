@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { seedBlock } from '@/lib/blocks/lifecycle';
 import { getDb } from '@/lib/server/db';
@@ -8,7 +8,7 @@ import { resetSipPassword } from '@/lib/credentials/reset';
 import { changePortalPassword } from '@/lib/auth/change-password';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount } from '@/tests/helpers/factory';
-import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
+import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // The domain functions behind the customer's forms (issue 11 item 4), against a real database of each
 // dialect and the switch simulator: the caller's accounts only (anything else is not_found, nothing
@@ -67,13 +67,8 @@ const misdial = (
   ...o,
 });
 
-beforeAll(async () => {
-  sim = await startTestSim();
-  process.env.SWITCH_API_URL = sim.url;
-});
-afterAll(async () => {
-  await sim.stop();
-});
+// One simulator for the whole file: the app's own switch client (env, cached) points at it.
+appSimPerFile((s) => (sim = s));
 
 describe.each(dialects())('customer actions on %s', (dialect) => {
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { negotiateLocale, resolveLocale } from '@/lib/i18n/locales';
 
 // Which language a person reads Tollgate in, and that mail follows it: a customer who switches to
@@ -8,11 +8,9 @@ import { negotiateLocale, resolveLocale } from '@/lib/i18n/locales';
 const { getDb } = await import('@/lib/server/db');
 const { adoptBrowserLocale, chooseLocale } = await import('@/lib/i18n/preference');
 const { queueMailToMembers } = await import('@/lib/mail/queue');
-const { smtpTransport } = await import('@/lib/mail/transport');
-const { processMailOutbox } = await import('@/lib/mail/worker');
-const { dialects, useFreshDb } = await import('@/tests/helpers/db');
+const { dialects } = await import('@/tests/helpers/db');
 const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
-const { TestSmtp } = await import('@/tests/helpers/smtp');
+const { mailSuite } = await import('@/tests/helpers/mail-suite');
 const en = (await import('@/messages/en.json')).default;
 const es = (await import('@/messages/es.json')).default;
 
@@ -42,13 +40,8 @@ describe('choosing the language', () => {
 });
 
 describe.each(dialects())('mail in the recipient’s language on %s', (dialect) => {
-  let smtp: import('@/tests/helpers/smtp').TestSmtp;
-  beforeAll(async () => {
-    await useFreshDb(dialect);
-    smtp = await TestSmtp.start();
-  });
-  afterAll(async () => smtp.down());
-  const deliver = () => processMailOutbox({ transport: smtpTransport(smtp.url) });
+  const mail = mailSuite(dialect);
+  const { deliver } = mail;
 
   async function blockNotice(accountId: string) {
     const block = await makeBlock(accountId, {
@@ -66,7 +59,7 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     const { account, users } = await makeAccount({ members: [email] });
     const label = `${account.name} (${account.number})`;
     await blockNotice(account.id);
-    const first = smtp.to(email).at(-1)!;
+    const first = mail.smtp.to(email).at(-1)!;
     expect(first.subject).toBe(en.mail.blockNotice.subject.replace('{account}', label));
     expect(first.html).toContain('<html lang="en">');
     expect(first.text).toContain('Germany');
@@ -86,7 +79,7 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     await chooseLocale(user, 'es', meta);
     await getDb().user.update({ where: { id: user.id }, data: { timeZone: 'Europe/Madrid' } });
     await blockNotice(account.id);
-    const next = smtp.to(email).at(-1)!;
+    const next = mail.smtp.to(email).at(-1)!;
     expect(next.subject).toBe(es.mail.blockNotice.subject.replace('{account}', label));
     expect(next.html).toContain('<html lang="es">');
     // The country by Intl.DisplayNames, the time in Spanish with the zone named, the steps from the catalogue.

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { DELIVERY } from '@/lib/mail/delivery-policy';
 import { hashLinkToken } from '@/lib/mail/link-token';
 import { queueMail, queueMailToMembers } from '@/lib/mail/queue';
-import { smtpTransport, type MailTransport } from '@/lib/mail/transport';
+import type { MailTransport } from '@/lib/mail/transport';
 import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
-import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { dialects } from '@/tests/helpers/db';
 import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { signInLinkOf } from '@/tests/helpers/mime';
+import { mailSuite } from '@/tests/helpers/mail-suite';
 import { TestSmtp } from '@/tests/helpers/smtp';
 
 // A worker that dies right after the SMTP server accepted a message (before it could write sentAt):
@@ -34,15 +35,7 @@ async function crashOnNextMessage(smtp: TestSmtp, transport: MailTransport, rowI
 }
 
 describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialect) => {
-  let smtp: TestSmtp;
-  let transport: MailTransport;
-
-  beforeAll(async () => {
-    await useFreshDb(dialect);
-    smtp = await TestSmtp.start();
-    transport = smtpTransport(smtp.url);
-  });
-  afterAll(async () => smtp.down());
+  const mail = mailSuite(dialect);
 
   it('every template has a declared guarantee with a reason', () => {
     for (const [template, d] of Object.entries(DELIVERY)) expect(d.why.length, template).toBeGreaterThan(20);
@@ -57,10 +50,10 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
     );
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
 
-    await crashOnNextMessage(smtp, transport, row.id);
-    expect(await processMailOutbox({ transport, owner: 'next-worker' })).toBe(1);
+    await crashOnNextMessage(mail.smtp, mail.transport, row.id);
+    expect(await processMailOutbox({ transport: mail.transport, owner: 'next-worker' })).toBe(1);
 
-    const copies = smtp.to(email);
+    const copies = mail.smtp.to(email);
     expect(copies).toHaveLength(2);
     expect(copies.map((c) => c.messageId)).toEqual([messageIdFor(row.id), messageIdFor(row.id)]);
     expect(copies[1].text).toBe(copies[0].text);
@@ -85,13 +78,13 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
       queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
     );
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
-    await crashOnNextMessage(smtp, transport, row.id);
+    await crashOnNextMessage(mail.smtp, mail.transport, row.id);
     // The recipient used the first copy: the token is gone.
-    const token = new URL(signInLinkOf(smtp.to(email)[0])!).searchParams.get('token')!;
+    const token = new URL(signInLinkOf(mail.smtp.to(email)[0])!).searchParams.get('token')!;
     await getDb().verificationToken.delete({ where: { token: hashLinkToken(token) } });
 
-    expect(await processMailOutbox({ transport, owner: 'next-worker' })).toBe(1);
-    expect(smtp.to(email)).toHaveLength(2);
+    expect(await processMailOutbox({ transport: mail.transport, owner: 'next-worker' })).toBe(1);
+    expect(mail.smtp.to(email)).toHaveLength(2);
     expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(0);
   });
 
@@ -116,10 +109,10 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
     );
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
 
-    await crashOnNextMessage(smtp, transport, row.id);
-    expect(await processMailOutbox({ transport, owner: 'next-worker' })).toBe(0);
+    await crashOnNextMessage(mail.smtp, mail.transport, row.id);
+    expect(await processMailOutbox({ transport: mail.transport, owner: 'next-worker' })).toBe(0);
 
-    expect(smtp.to(email)).toHaveLength(1);
+    expect(mail.smtp.to(email)).toHaveLength(1);
     const failed = await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } });
     expect(failed.status).toBe('failed');
     expect(failed.lastError).toMatch(/uncertain.*at-most-once/);

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
 import { getDb } from '@/lib/server/db';
 import { classifySendError } from '@/lib/mail/delivery-policy';
 import { hashLinkToken } from '@/lib/mail/link-token';
 import { queueMail } from '@/lib/mail/queue';
-import { smtpTransport, type MailTransport } from '@/lib/mail/transport';
 import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
 import { signEvent } from '@/lib/switch/signature';
-import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { dialects } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
 import { signInLinkOf } from '@/tests/helpers/mime';
-import { TestSmtp } from '@/tests/helpers/smtp';
+import { mailSuite } from '@/tests/helpers/mail-suite';
 
 const secret = process.env.SWITCH_WEBHOOK_SECRET!;
 let seq = 0;
@@ -46,15 +45,7 @@ const fastForward = () =>
   });
 
 describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
-  let smtp: TestSmtp;
-  let transport: MailTransport;
-
-  beforeAll(async () => {
-    await useFreshDb(dialect);
-    smtp = await TestSmtp.start();
-    transport = smtpTransport(smtp.url);
-  });
-  afterAll(async () => smtp.down());
+  const mail = mailSuite(dialect);
   beforeEach(async () => {
     // Each test starts with an empty outbox, so the worker only sees that test's messages.
     await getDb().mailMessage.updateMany({ where: { status: 'pending' }, data: { status: 'failed' } });
@@ -75,8 +66,8 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       { from: creds[0].username, to: '+252611234567', at: '2026-11-25T09:13:58Z' },
     ]);
 
-    expect(await processMailOutbox({ transport })).toBe(1);
-    const [m] = smtp.to(email);
+    expect(await mail.deliver()).toBe(1);
+    const [m] = mail.smtp.to(email);
     expect(m.subject).toBe(
       `International calling blocked on Acme <b>Dental</b> & Co (${account.number}): action needed`,
     );
@@ -105,7 +96,7 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
 
     const events = await getDb().blockEvent.findMany({ where: { blockId: block.id, type: 'notice_sent' } });
     expect(events).toHaveLength(1);
-    expect(await processMailOutbox({ transport })).toBe(0);
+    expect(await mail.deliver()).toBe(0);
   });
 
   it('SMTP down for a while, then refusing with 421, then up → every message delivered exactly once', async () => {
@@ -115,10 +106,10 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
     ]);
     await getDb().$transaction((tx) => queueMail(tx, emails[0], 'block_lifted', { blockId: block.id }));
-    const before = smtp.received.length;
+    const before = mail.smtp.received.length;
 
-    await smtp.down();
-    expect(await processMailOutbox({ transport })).toBe(0);
+    await mail.smtp.down();
+    expect(await mail.deliver()).toBe(0);
     let rows = await getDb().mailMessage.findMany({ where: { to: { in: emails } } });
     expect(rows).toHaveLength(4);
     for (const r of rows) {
@@ -126,15 +117,15 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       expect(r.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
       expect(r.lastError).toMatch(/ECONNREFUSED/);
     }
-    expect(await processMailOutbox({ transport })).toBe(0); // backing off: nothing is due yet
+    expect(await mail.deliver()).toBe(0); // backing off: nothing is due yet
     expect(
       (await getDb().mailMessage.findMany({ where: { to: { in: emails } } })).every((r) => r.attempts === 1),
     ).toBe(true);
 
-    smtp.refuseWith = { code: 421, message: 'Service not available, try again later' };
-    await smtp.up();
+    mail.smtp.refuseWith = { code: 421, message: 'Service not available, try again later' };
+    await mail.smtp.up();
     await fastForward();
-    expect(await processMailOutbox({ transport })).toBe(0);
+    expect(await mail.deliver()).toBe(0);
     rows = await getDb().mailMessage.findMany({ where: { to: { in: emails } } });
     expect(
       rows.every(
@@ -146,12 +137,12 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       ),
     ).toBe(true);
 
-    smtp.refuseWith = null;
+    mail.smtp.refuseWith = null;
     await fastForward();
-    expect(await processMailOutbox({ transport })).toBe(4);
+    expect(await mail.deliver()).toBe(4);
     await fastForward();
-    expect(await processMailOutbox({ transport })).toBe(0);
-    const got = smtp.received.slice(before);
+    expect(await mail.deliver()).toBe(0);
+    const got = mail.smtp.received.slice(before);
     rows = await getDb().mailMessage.findMany({ where: { to: { in: emails } } });
     expect(rows.every((r) => r.status === 'done')).toBe(true);
     expect(got.map((m) => m.messageId).sort()).toEqual(rows.map((r) => messageIdFor(r.id)).sort());
@@ -165,25 +156,25 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     await placeBlock(account.number, [
       { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
     ]);
-    const before = smtp.received.length;
+    const before = mail.smtp.received.length;
     const [a, b] = await Promise.all([
-      processMailOutbox({ transport, owner: 'worker-a' }),
-      processMailOutbox({ transport, owner: 'worker-b' }),
+      processMailOutbox({ transport: mail.transport, owner: 'worker-a' }),
+      processMailOutbox({ transport: mail.transport, owner: 'worker-b' }),
     ]);
     expect(a + b).toBe(6);
-    const ids = smtp.received.slice(before).map((m) => m.messageId);
+    const ids = mail.smtp.received.slice(before).map((m) => m.messageId);
     expect(new Set(ids).size).toBe(6);
     expect(ids).toHaveLength(6);
   });
 
   it('a recipient the server refuses for good (550) fails the message, without retrying', async () => {
     const email = `gone-${dialect}@t.example`;
-    smtp.rejectRcpt.add(email);
+    mail.smtp.rejectRcpt.add(email);
     const { account, creds } = await makeAccount({ members: [email] });
     await placeBlock(account.number, [
       { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
     ]);
-    expect(await processMailOutbox({ transport })).toBe(0);
+    expect(await mail.deliver()).toBe(0);
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
     expect(row.status).toBe('failed');
     expect(row.lastError).toMatch(/550/);

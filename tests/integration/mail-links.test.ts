@@ -1,5 +1,5 @@
 import { NextRequest } from 'next/server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 // The sign-in links end to end without a browser: the worker sends them over real SMTP; reading the
 // link's page (linkIsUsable) changes nothing, and only its bound "Continue" POST (redeemSignInLink)
@@ -31,12 +31,10 @@ const { hashLinkToken } = await import('@/lib/mail/link-token');
 const { emailSignInAllowed } = await import('@/lib/auth/email-link-provider');
 const { getDb } = await import('@/lib/server/db');
 const { queueMailToMembers } = await import('@/lib/mail/queue');
-const { smtpTransport } = await import('@/lib/mail/transport');
-const { processMailOutbox } = await import('@/lib/mail/worker');
-const { dialects, useFreshDb } = await import('@/tests/helpers/db');
+const { dialects } = await import('@/tests/helpers/db');
 const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
 const { signInLinkOf } = await import('@/tests/helpers/mime');
-const { TestSmtp } = await import('@/tests/helpers/smtp');
+const { mailSuite } = await import('@/tests/helpers/mail-suite');
 
 const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
 const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
@@ -45,13 +43,8 @@ const redeem = (link: string, bindCookie: string | null = BIND, proof = bindingP
   redeemSignInLink({ token: tokenOf(link), proof, bindCookie }, meta);
 
 describe.each(dialects())('sign-in links on %s', (dialect) => {
-  let smtp: import('@/tests/helpers/smtp').TestSmtp;
-  beforeAll(async () => {
-    await useFreshDb(dialect);
-    smtp = await TestSmtp.start();
-  });
-  afterAll(async () => smtp.down());
-  const deliver = () => processMailOutbox({ transport: smtpTransport(smtp.url) });
+  const mail = mailSuite(dialect);
+  const { deliver } = mail;
 
   async function noticeLink(email: string) {
     const { account, users } = await makeAccount({ members: [email] });
@@ -60,7 +53,7 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
       queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
     );
     await deliver();
-    return { link: signInLinkOf(smtp.to(email).at(-1)!)!, block, user: users[0] };
+    return { link: signInLinkOf(mail.smtp.to(email).at(-1)!)!, block, user: users[0] };
   }
 
   it('reading the block notice link changes nothing; the bound Continue signs its recipient in (a Session row), once', async () => {
@@ -122,7 +115,7 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     });
     expect(row.payload).not.toMatch(/token|callback/);
     await deliver();
-    const link = signInLinkOf(smtp.to(email).at(-1)!)!;
+    const link = signInLinkOf(mail.smtp.to(email).at(-1)!)!;
     expect(new URL(link).origin + new URL(link).pathname).toBe('http://localhost:3000/sign-in/link');
     expect(new URL(link).searchParams.get('callbackUrl')).toBe('/accounts/x');
     expect((await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } })).payload).not.toContain(

@@ -3,19 +3,13 @@ import { FIREWALL_CHECKS, OTHER_DOORS } from '@/lib/requests/doors';
 import { firewallSchema, submitFirewall } from '@/lib/requests/submit';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asUser, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { asUser, firewallForm, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 
 // Issue 16 item 5: the firewall request confirms every other door, one required checkbox each,
 // stored on the request and shown to staff.
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
-const form = (blockId: string) => ({
-  blockId,
-  ...Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, 'on'])),
-  pbxIp: '198.51.100.20',
-  whatHappened: '',
-  callbackPhone: '+1 202 555 0143',
-});
+const form = (blockId: string) => firewallForm(blockId);
 
 it('lists the four doors of the issue, and the request confirms each plus default passwords', () => {
   expect(OTHER_DOORS).toEqual(['voicemailDisa', 'callForwarding', 'sipPorts', 'webAdmin']);

@@ -1,28 +1,14 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
+import { form, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { asUser } from '@/tests/helpers/factory';
 
 // Issue 15: the time-zone form answers in the user's language, through the real action wrapper.
 // The session and the request headers are the edge (Next's cookies() and headers() exist only in a request).
 
-const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  currentUser: async () => session.user,
-}));
-vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  requestMeta: async () => ({ ip: '192.0.2.82', userAgent: 'vitest' }),
-}));
-
 const { chooseTimeZoneAction } = await import('@/lib/time/actions');
-
-const form = (fields: Record<string, string>) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.append(k, v);
-  return f;
-};
 
 describe.each(dialects())('the time-zone form in the user’s language on %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
@@ -31,17 +17,7 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
     const u = await getDb().user.create({
       data: { email: `tz-${crypto.randomUUID()}@test.example`, locale },
     });
-    return {
-      id: u.id,
-      email: u.email,
-      name: null,
-      role: 'customer',
-      timeZone: u.timeZone,
-      locale,
-      sessionId: 's',
-      mfaEnrolled: false,
-      mfaVerified: false,
-    };
+    return asUser(u);
   }
 
   it('a Spanish user is told in Spanish; an unknown zone changes nothing', async () => {

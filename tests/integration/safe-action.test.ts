@@ -3,37 +3,14 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
+import { EDGE_META, form as posted, session } from '@/tests/helpers/action-edge';
+import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 // The one wrapper of every server action (issue 11 item 4): session, role, the staff second factor,
 // input parsing, and what a re-rendered form gets back. The session and the request headers are the
 // edge of this test (Next's cookies() and headers() exist only inside a request): they are mocked; the
 // audit row of a refusal goes to a real database of each dialect.
-
-const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  currentUser: async () => session.user,
-}));
-vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  requestMeta: async () => ({ ip: '192.0.2.80', userAgent: 'vitest' }),
-}));
-
-/** What this browser sent: its Language cookie and Accept-Language (next/headers is the request's edge). */
-const browser = vi.hoisted(() => ({
-  cookie: undefined as string | undefined,
-  acceptLanguage: null as string | null,
-}));
-vi.mock('next/headers', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  cookies: async () => ({
-    get: (name: string) =>
-      name === 'tollgate-locale' && browser.cookie ? { name, value: browser.cookie } : undefined,
-  }),
-  headers: async () =>
-    new Headers(browser.acceptLanguage ? { 'accept-language': browser.acceptLanguage } : {}),
-}));
 
 const { adminAction, staffAction: staffOnly, userAction } = await import('@/lib/server/safe-action');
 
@@ -49,9 +26,9 @@ const who = (role: CurrentUser['role'], o: Partial<CurrentUser> = {}): CurrentUs
   mfaVerified: role !== 'customer',
   ...o,
 });
+/** A form as React posts it: the fields and the action's id field (which the wrapper must ignore). */
 const form = (fields: Record<string, string | string[]>) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) f.append(k, x);
+  const f = posted(fields);
   f.append('$ACTION_ID_abc', '');
   return f;
 };
@@ -114,7 +91,7 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
       where: { actorEmail: session.user.email, action: 'access.denied' },
     });
     expect(JSON.parse(row.detail!)).toMatchObject({ need: ['agent', 'admin'], mfaVerified: false });
-    expect(row.ip).toBe('192.0.2.80');
+    expect(row.ip).toBe(EDGE_META.ip);
   });
 
   it('staff without a verified second factor get a 404 too; with it, the domain runs', async () => {

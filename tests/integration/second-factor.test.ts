@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
-import { encryptSecret } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeUserWithSession } from '@/tests/helpers/factory';
 import { dataOf, said } from '@/tests/helpers/outcome';
 
 // The second-factor functions behind the enrolment, verification and recovery-code forms (issue 11
@@ -21,31 +20,8 @@ const code = (secret: string, offset = 0) =>
   new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: Date.now() + offset * 30_000 });
 
 /** A user with one session; enrolled with `secret` when given. */
-async function userWithSession(role: 'customer' | 'agent', secret?: string) {
-  const db = getDb();
-  const u = await db.user.create({
-    data: {
-      email: `mfa-${crypto.randomUUID()}@t.example`,
-      role,
-      ...(secret ? { totpSecret: encryptSecret(secret), totpEnabledAt: new Date() } : {}),
-    },
-  });
-  const s = await db.session.create({
-    data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
-  });
-  const me: CurrentUser = {
-    id: u.id,
-    email: u.email,
-    name: null,
-    role,
-    timeZone: 'UTC',
-    locale: 'en',
-    sessionId: s.id,
-    mfaEnrolled: !!secret,
-    mfaVerified: false,
-  };
-  return { u, s, me };
-}
+const userWithSession = (role: 'customer' | 'agent', secret?: string) =>
+  makeUserWithSession(role, { secret });
 const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
 const sessionVerified = async (id: string) =>
   (await getDb().session.findUniqueOrThrow({ where: { id } })).mfaVerifiedAt !== null;

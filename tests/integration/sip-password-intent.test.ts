@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { sqlitePath } from '@/lib/server/db/url';
 import { recoverPasswordChanges, resetSipPassword } from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount } from '@/tests/helpers/factory';
-import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
+import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 10 item 7: a SIP password the switch accepted is never lost. The intent is recorded before
 // the call; when recording the completion fails (a writer holds the SQLite file), the user is still
@@ -26,13 +26,7 @@ async function provisioned() {
 }
 
 // One simulator for the whole file: the app's own switch client (env, cached) points at it.
-beforeAll(async () => {
-  sim = await startTestSim();
-  process.env.SWITCH_API_URL = sim.url;
-});
-afterAll(async () => {
-  await sim.stop();
-});
+appSimPerFile((s) => (sim = s));
 
 describe.each(dialects())('SIP password intent on %s', (dialect) => {
   beforeAll(async () => {

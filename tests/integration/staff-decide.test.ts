@@ -7,7 +7,7 @@ import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -30,20 +30,8 @@ async function blockedWithRequest() {
     reason: 'high_risk_destination',
     credentials: [],
   });
-  const db = getDb();
   const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
-  const request = await db.unblockRequest.create({
-    data: {
-      blockId: block.id,
-      accountId: account.id,
-      kind: 'misdial',
-      openKey: block.id,
-      submittedById: users[0].id,
-      whatHappened: 'We dialled 00252 instead of 0252.',
-      intendedNumber: '+12526112345',
-      callbackPhone: '+12025550143',
-    },
-  });
+  const request = await makeRequest(block, users[0].id, { intendedNumber: '+12526112345' });
   return { account, block, request, member: users[0] };
 }
 

@@ -1,24 +1,14 @@
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CurrentUser } from '@/lib/auth/session';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import en from '@/messages/en.json';
+import { form, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
 
 // Issue 15: what staff are told comes from the catalogue, in their own language. Each case binds a
 // staff domain function with the real action wrapper (as lib/<domain>/actions.ts does) and posts a
 // form that the domain refuses; a Spanish agent reads the refusal in Spanish. The session and the
 // request headers are the edge (Next's cookies() and headers() exist only inside a request).
-
-const session = vi.hoisted(() => ({ user: null as CurrentUser | null }));
-vi.mock('@/lib/auth/session', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  currentUser: async () => session.user,
-}));
-vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  requestMeta: async () => ({ ip: '192.0.2.81', userAgent: 'vitest' }),
-}));
 
 const { adminAction, staffAction } = await import('@/lib/server/safe-action');
 const { denyRequest, denySchema } = await import('@/lib/requests/decide');
@@ -38,12 +28,6 @@ const disable = adminAction(disableSchema, (input, { user, meta }) => setStaffDi
 const create = adminAction(createStaffSchema, (input, { user, meta }) => createStaffUser(user, input, meta));
 const grant = staffAction(grantAllowanceSchema, (input, { user, meta }) => grantAllowance(user, input, meta));
 
-const form = (fields: Record<string, string>) => {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.append(k, v);
-  return f;
-};
-
 const staff = (role: 'agent' | 'admin', locale: 'en' | 'es') => makeStaff({ role, locale });
 
 describe.each(dialects())('staff refusals in the agent’s language on %s', (dialect) => {
@@ -58,17 +42,7 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
     const { account, users } = await makeAccount();
     const db = getDb();
     const block = await makeBlock(account.id);
-    const request = await db.unblockRequest.create({
-      data: {
-        blockId: block.id,
-        accountId: account.id,
-        kind: 'misdial',
-        openKey: block.id,
-        submittedById: users[0].id,
-        whatHappened: 'We dialled 00252 instead of 0252.',
-        callbackPhone: '+12025550143',
-      },
-    });
+    const request = await makeRequest(block, users[0].id);
     const fields = { requestId: request.id, denyReason: 'We could not reach you on the callback number.' };
     session.user = await staff('agent', 'en');
     // The first decision wins (the domain returns no words on success; the real action redirects).

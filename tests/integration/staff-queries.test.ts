@@ -9,7 +9,7 @@ import { searchAccounts } from '@/lib/staff/search';
 import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
-import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
@@ -47,22 +47,13 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
   });
 
   it('the queue lists pending requests oldest first with a summary and a misdial hint', async () => {
-    const db = getDb();
     const ids: string[] = [];
     for (const minutesAgo of [5, 30]) {
       const { account, users } = await makeAccount();
       const block = await makeBlock(account.id, { calls: [{ sipUsername: 'x' }] });
-      const r = await db.unblockRequest.create({
-        data: {
-          blockId: block.id,
-          accountId: account.id,
-          kind: 'misdial',
-          openKey: block.id,
-          submittedById: users[0].id,
-          whatHappened: 'typo typo typo',
-          callbackPhone: '+12025550143',
-          createdAt: new Date(Date.now() - minutesAgo * 60_000),
-        },
+      const r = await makeRequest(block, users[0].id, {
+        whatHappened: 'typo typo typo',
+        createdAt: new Date(Date.now() - minutesAgo * 60_000),
       });
       ids.push(r.id);
     }

@@ -8,7 +8,7 @@ import { listAudit } from '@/lib/staff/audit-query';
 import { encodeCursor, readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { searchAccounts, searchCursor } from '@/lib/staff/search';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
 
 // Issue 14, goal 2: search through the FTS5 / pg_trgm indexes of migration 0009_search, and keyset
 // paging of the queue, the search results and the audit log.
@@ -51,21 +51,9 @@ async function bareAccount(name = 'Queue Co') {
 }
 
 async function pendingRequest(createdAt: Date, submittedById: string) {
-  const db = getDb();
   const account = await bareAccount();
   const block = await makeBlock(account.id, { placedAt: createdAt });
-  return db.unblockRequest.create({
-    data: {
-      blockId: block.id,
-      accountId: account.id,
-      kind: 'misdial',
-      openKey: block.id,
-      submittedById,
-      whatHappened: 'typo typo typo',
-      callbackPhone: '+12025550143',
-      createdAt,
-    },
-  });
+  return makeRequest(block, submittedById, { whatHappened: 'typo typo typo', createdAt });
 }
 
 describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {

@@ -5,7 +5,7 @@ import { translate } from '@/lib/i18n/translate';
 import { getDb } from '@/lib/server/db';
 import en from '@/messages/en.json';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeRequest } from '@/tests/helpers/factory';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 
 // Issue 15: what the system itself writes into a column a page shows later (timeline details, block
@@ -29,16 +29,9 @@ describe.each(dialects())('the block lifecycle stores notes, not English, on %s'
     expect((await deliver(placedEvent(account.number, { from: [creds[0]!.username] }))).status).toBe(200);
     const first = await db.block.findFirstOrThrow({ where: { accountId: account.id } });
     await db.$transaction((tx) => recordNoticeSent(tx, first.id, users[0]!.email));
-    await db.unblockRequest.create({
-      data: {
-        blockId: first.id,
-        accountId: account.id,
-        kind: 'misdial',
-        openKey: first.id,
-        submittedById: users[0]!.id,
-        whatHappened: 'We dialled +252 by mistake.',
-        callbackPhone: '+12125550100',
-      },
+    await makeRequest(first, users[0]!.id, {
+      whatHappened: 'We dialled +252 by mistake.',
+      callbackPhone: '+12125550100',
     });
     // The switch lifts it: the open request closes without a decision.
     expect((await deliver(liftedEvent(account.number))).status).toBe(200);

@@ -3,6 +3,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { adoptBrowserTimeZone, chooseTimeZone, timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { asUser } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
@@ -11,17 +12,7 @@ describe.each(dialects())('the user’s time zone, %s', (dialect) => {
 
   const user = async (): Promise<CurrentUser> => {
     const u = await getDb().user.create({ data: { email: `tz-${crypto.randomUUID()}@test.example` } });
-    return {
-      id: u.id,
-      email: u.email,
-      name: null,
-      role: 'customer',
-      timeZone: u.timeZone,
-      locale: 'en',
-      sessionId: 's',
-      mfaEnrolled: false,
-      mfaVerified: false,
-    };
+    return asUser(u);
   };
   const zoneOf = async (id: string) => (await getDb().user.findUniqueOrThrow({ where: { id } })).timeZone;
 

@@ -2,6 +2,7 @@ import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acceptTotp, matchTotpStep } from '@/lib/auth/totp';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeUserWithSession } from '@/tests/helpers/factory';
 import { dataOf, said } from '@/tests/helpers/outcome';
 
 const SECRET = 'JBSWY3DPEHPK3PXP';
@@ -38,33 +39,11 @@ describe.each(dialects())('second-factor failures across windows, on %s', (diale
   });
   it('malformed input is not counted; the 20th wrong code locks once, with one email; the unlock link clears it', async () => {
     const { getDb } = await import('@/lib/server/db');
-    const { encryptSecret } = await import('@/lib/auth/totp');
     const { verifySecondFactor } = await import('@/lib/auth/mfa/verify');
     const { recordSecondFactorFailure, unlockSecondFactor, TOTP_LOCK_AFTER } =
       await import('@/lib/auth/mfa/lockout');
     const db = getDb();
-    const u = await db.user.create({
-      data: {
-        email: `lock-${dialect}@t.example`,
-        role: 'agent',
-        totpSecret: encryptSecret(SECRET),
-        totpEnabledAt: new Date(),
-      },
-    });
-    const s = await db.session.create({
-      data: { sessionToken: `sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) },
-    });
-    const me = {
-      id: u.id,
-      email: u.email,
-      name: null,
-      role: u.role,
-      timeZone: 'UTC',
-      locale: 'en',
-      sessionId: s.id,
-      mfaEnrolled: true,
-      mfaVerified: false,
-    };
+    const { u, me } = await makeUserWithSession('agent', { secret: SECRET, mfaVerified: false });
     const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
 
     for (const typed of ['508 29', 'abc', ''])
@@ -98,32 +77,10 @@ describe.each(dialects())('recovery codes, on %s', (dialect) => {
   });
   it('new codes need a current TOTP code, replace the old ones, revoke sign-in links, and work once as typed', async () => {
     const { getDb } = await import('@/lib/server/db');
-    const { encryptSecret } = await import('@/lib/auth/totp');
     const { replaceRecoveryCodes } = await import('@/lib/auth/mfa/recovery');
     const { verifySecondFactor } = await import('@/lib/auth/mfa/verify');
     const db = getDb();
-    const u = await db.user.create({
-      data: {
-        email: `rc-${dialect}@t.example`,
-        role: 'customer',
-        totpSecret: encryptSecret(SECRET),
-        totpEnabledAt: new Date(),
-      },
-    });
-    const s = await db.session.create({
-      data: { sessionToken: `rc-sid-${dialect}`, userId: u.id, expires: new Date(Date.now() + 3600_000) },
-    });
-    const me = {
-      id: u.id,
-      email: u.email,
-      name: null,
-      role: u.role,
-      timeZone: 'UTC',
-      locale: 'en',
-      sessionId: s.id,
-      mfaEnrolled: true,
-      mfaVerified: true,
-    };
+    const { u, me } = await makeUserWithSession('customer', { secret: SECRET, mfaVerified: true });
     const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
     await db.verificationToken.create({
       data: { identifier: u.email, token: `t-${dialect}`, expires: new Date(Date.now() + 600_000) },

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { checkTruth } from '@/tests/helpers/truth-model';
-import { startTestSim, type TestSim } from '@/tests/switch/sim-fixture';
+import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 10's proof: random interleavings of switch events (in and out of order, duplicated), policy
 // lifts after resets, staff approvals, manual blocks and lifts, switch faults and a worker killed
@@ -13,13 +13,8 @@ const SEED = process.env.TRUTH_SEED ? Number(process.env.TRUTH_SEED) : undefined
 
 // One simulator for the whole file: the app's own switch client (env, cached) points at it.
 let sim: TestSim;
-beforeAll(async () => {
-  sim = await startTestSim();
-  process.env.SWITCH_API_URL = sim.url;
-});
-afterAll(async () => {
-  await sim.stop();
-});
+// One simulator for the whole file: the app's own switch client (env, cached) points at it.
+appSimPerFile((s) => (sim = s));
 
 describe.each(dialects())('portal and switch agree after any interleaving on %s', (dialect) => {
   beforeAll(async () => {

@@ -2,26 +2,12 @@
 // client against the companion's API, and SIPp calls through Kamailio proving that, while the account
 // is blocked, an allowed country passes until its `until` and every other international call gets 403.
 // Nothing here is skipped: missing Debian packages are installed when running as root.
-import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createSwitchClient } from '../../lib/switch/client';
 import { switchAccountSchema } from '../../lib/switch/schemas';
-import { startReferenceSwitch, type ReferenceSwitch } from '../../switch/kamailio/src/launcher';
-import {
-  ensureSwitchTools,
-  freeTcpPort,
-  freeUdpPort,
-  runSipp,
-  startEventReceiver,
-  startUas,
-  waitFor,
-  type SippCall,
-  type Uas,
-} from './harness';
+import { runSipp, waitFor, type SippCall } from './harness';
+import { referenceSwitchPerFile, type SwitchRig } from './rig';
 
 const TOKEN = `tok-${randomUUID()}`;
 const PW = 'Allow-desk-initial-1616';
@@ -29,10 +15,9 @@ const SOMALIA = '+252611234567'; // SO, a high-risk prefix on this switch
 const SAO_TOME = '+2392221234'; // ST
 
 let work: string;
-let sw: ReferenceSwitch;
-let uas: Uas;
-let receiver: Awaited<ReturnType<typeof startEventReceiver>>;
-let obs: Database.Database;
+let sw: SwitchRig['sw'];
+let uas: SwitchRig['uas'];
+let obs: SwitchRig['obs'];
 
 type Sipp = Omit<SippCall, 'switchAddress' | 'cwd' | 'scenario' | 'username' | 'password'>;
 const sipp = (scenario: SippCall['scenario'], c: Sipp & { username: string }) =>
@@ -53,22 +38,11 @@ const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 const fraudHits = (n: string) =>
   (obs.prepare('SELECT count(*) AS c FROM fraud_hits WHERE account_number = ?').get(n) as { c: number }).c;
 
-beforeAll(async () => {
-  ensureSwitchTools();
-  work = mkdtempSync(path.join(tmpdir(), 'tollgate-allowances-'));
-  receiver = await startEventReceiver();
-  uas = await startUas(work);
-  sw = await startReferenceSwitch({
-    sipPort: await freeUdpPort(),
-    httpPort: await freeTcpPort(),
-    dataDir: path.join(work, 'switch'),
+referenceSwitchPerFile(
+  {
+    name: 'allowances',
     token: TOKEN,
     webhookSecret: `whsec-${randomUUID()}`,
-    eventsUrl: receiver.url,
-    uasAddress: uas.address,
-    children: 2,
-    log: () => undefined,
-    delivery: { pollIntervalMs: 50, timeoutMs: 2_500, retryBaseMs: 200, retryMaxMs: 1_000 },
     provision: {
       accounts: [
         {
@@ -88,18 +62,9 @@ beforeAll(async () => {
       ],
       highRiskPrefixes: ['+252'],
     },
-  });
-  obs = new Database(sw.dbPath, { readonly: true, fileMustExist: true });
-}, 240_000);
-
-afterAll(async () => {
-  obs?.close();
-  await sw?.stop();
-  await uas?.stop();
-  await receiver?.close();
-  if (work && !process.env.KEEP_SWITCH_DATA) rmSync(work, { recursive: true, force: true });
-  else if (work) console.log(`reference switch data kept in ${work}`);
-}, 30_000);
+  },
+  (rig) => ({ work, sw, uas, obs } = rig),
+);
 
 describe('reference switch: destination allowance API (CONTRACTS §3)', { timeout: 20_000 }, () => {
   test('PUT answers the allowances, a repeated key applies once, the GET lists them, DELETE ends one', async () => {

@@ -165,6 +165,95 @@ export async function runSipp(c: SippCall): Promise<SippResult> {
   });
 }
 
+/**
+ * Runs a SIPp load (`args`, working folder `cwd`; `detached`: in its own process group) and resolves
+ * when it exits: its exit code and the last 4000 characters of what it wrote to stderr.
+ */
+export function spawnSippLoad(
+  args: string[],
+  cwd: string,
+  detached = false,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('sipp', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], detached });
+    let output = '';
+    p.stderr.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-4000)));
+    p.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/**
+ * The counters of a SIPp statistics file (`-trace_stat -stf FILE`, `;`-separated with a header row):
+ * a column's value in the last row, by name (e.g. `SuccessfulCall(C)`); NaN when the file, the row or
+ * the column is missing.
+ */
+export function sippStat(file: string): (column: string) => number {
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+  return (column) => {
+    if (lines.length < 2) return NaN;
+    const i = lines[0].split(';').indexOf(column);
+    return i < 0 ? NaN : Number(lines[lines.length - 1].split(';')[i]);
+  };
+}
+
+/**
+ * Writes SIPp's injection file for sipp/register-csv.xml: one line per user, `username;[authentication
+ * username=… password=…]` (the whole auth string in one field: ENVIRONMENT.md). Throws on a `;`, `]`
+ * or newline in a name or password, which the format cannot carry.
+ */
+export function writeSippUsers(file: string, users: { username: string; password: string }[]): void {
+  for (const u of users) {
+    if (/[;\]\n]/.test(u.username + u.password))
+      throw new Error('CSV users must not contain ; ] or newlines');
+  }
+  writeFileSync(
+    file,
+    `SEQUENTIAL\n${users.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`,
+  );
+}
+
+/**
+ * SIPp's arguments for a REGISTER load of sipp/register-csv.xml from `o.csv` (writeSippUsers): `rate`
+ * new calls per second, at most `limit` at once, `calls` in all, each timing out after `timeout`
+ * (e.g. `60s`); counters to `stat` (sippStat reads them); `extra` before the switch's address.
+ */
+export async function sippRegisterArgs(o: {
+  csv: string;
+  rate: number;
+  limit: number;
+  calls: number;
+  timeout: string;
+  stat: string;
+  switchAddress: string;
+  extra?: string[];
+}): Promise<string[]> {
+  return [
+    '-sf',
+    path.join(SIPP_DIR, 'register-csv.xml'),
+    '-inf',
+    o.csv,
+    '-r',
+    String(o.rate),
+    '-l',
+    String(o.limit),
+    '-m',
+    String(o.calls),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(await freeUdpPort()),
+    '-nostdin',
+    '-timeout',
+    o.timeout,
+    '-timeout_error',
+    '-trace_stat',
+    '-stf',
+    o.stat,
+    ...(o.extra ?? []),
+    o.switchAddress,
+  ];
+}
+
 /** Many REGISTERs from a CSV of users (sipp/register-csv.xml); resolves with SIPp's exit code and counters. */
 export async function runSippRegisterLoad(o: {
   users: { username: string; password: string }[];
@@ -173,53 +262,21 @@ export async function runSippRegisterLoad(o: {
   switchAddress: string;
   cwd: string;
 }): Promise<{ code: number | null; ms: number; successful: number; failed: number; output: string }> {
-  for (const u of o.users) {
-    if (/[;\]\n]/.test(u.username + u.password))
-      throw new Error('CSV users must not contain ; ] or newlines');
-  }
   const csv = path.join(o.cwd, `users-${process.pid}-${Date.now()}.csv`);
-  writeFileSync(
-    csv,
-    `SEQUENTIAL\n${o.users.map((u) => `${u.username};[authentication username=${u.username} password=${u.password}]`).join('\n')}\n`,
-  );
+  writeSippUsers(csv, o.users);
   const stat = path.join(o.cwd, `load-${process.pid}-${Date.now()}.csv`);
-  const args = [
-    '-sf',
-    path.join(SIPP_DIR, 'register-csv.xml'),
-    '-inf',
+  const args = await sippRegisterArgs({
     csv,
-    '-r',
-    String(o.rate),
-    '-m',
-    String(o.calls),
-    '-l',
-    String(Math.max(50, o.rate)),
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freeUdpPort()),
-    '-nostdin',
-    '-timeout',
-    '60s',
-    '-timeout_error',
-    '-trace_stat',
-    '-stf',
+    rate: o.rate,
+    limit: Math.max(50, o.rate),
+    calls: o.calls,
+    timeout: '60s',
     stat,
-    o.switchAddress,
-  ];
-  const started = Date.now();
-  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const p = spawn('sipp', args, { cwd: o.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let output = '';
-    p.stderr.on('data', (d: Buffer) => (output = (output + d.toString('utf8')).slice(-4000)));
-    p.on('close', (c) => resolve({ code: c, output }));
+    switchAddress: o.switchAddress,
   });
-  const lines = existsSync(stat) ? readFileSync(stat, 'utf8').trim().split('\n') : [];
-  const col = (name: string) => {
-    if (lines.length < 2) return NaN;
-    const i = lines[0].split(';').indexOf(name);
-    return Number(lines[lines.length - 1].split(';')[i]);
-  };
+  const started = Date.now();
+  const { code, output } = await spawnSippLoad(args, o.cwd);
+  const col = sippStat(stat);
   return {
     code,
     ms: Date.now() - started,

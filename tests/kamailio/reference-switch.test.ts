@@ -4,10 +4,7 @@
 // Debian packages are installed when running as root, otherwise the suite fails saying what is missing.
 import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { blockPlacedEventSchema } from '../../lib/switch/events-schema';
 import {
   registrationsBodySchema,
@@ -15,20 +12,8 @@ import {
   switchErrorBodySchema,
 } from '../../lib/switch/schemas';
 import { verifySignature } from '../../lib/switch/signature';
-import { startReferenceSwitch, type ReferenceSwitch } from '../../switch/kamailio/src/launcher';
-import {
-  ensureSwitchTools,
-  freeTcpPort,
-  freeUdpPort,
-  runSipp,
-  runSippRegisterLoad,
-  sleep,
-  startEventReceiver,
-  startUas,
-  waitFor,
-  type SippCall,
-  type Uas,
-} from './harness';
+import { runSipp, runSippRegisterLoad, sleep, waitFor, type SippCall } from './harness';
+import { referenceSwitchPerFile, type SwitchRig } from './rig';
 
 const TOKEN = `tok-${randomUUID()}`;
 const SECRET = `whsec-${randomUUID()}`;
@@ -49,10 +34,10 @@ const NATIONAL = '0201234567';
 const HOTSPOT_IP = '127.0.0.66';
 
 let work: string;
-let sw: ReferenceSwitch;
-let uas: Uas;
-let receiver: Awaited<ReturnType<typeof startEventReceiver>>;
-let obs: Database.Database;
+let sw: SwitchRig['sw'];
+let uas: SwitchRig['uas'];
+let receiver: SwitchRig['receiver'];
+let obs: SwitchRig['obs'];
 
 type Sipp = Omit<SippCall, 'switchAddress' | 'cwd'>;
 const sipp = (c: Sipp) => runSipp({ ...c, switchAddress: sw.sipAddress, cwd: work });
@@ -60,6 +45,15 @@ const register = (username: string, password: string) =>
   sipp({ scenario: 'register.xml', service: username, username, password });
 const registerRejected = (username: string, password: string) =>
   sipp({ scenario: 'register-rejected.xml', service: username, username, password });
+/**
+ * acme-reception, with its first password, tries `scenario` (a REGISTER the switch must refuse) for
+ * `service`'s address: SIPp sees the refusal the scenario expects, and `service` has no binding.
+ */
+async function refusedWithFirstPassword(scenario: SippCall['scenario'], service: string) {
+  const r = await sipp({ scenario, service, username: 'acme-reception', password: PW.reception });
+  expect(r.code, r.output).toBe(0);
+  expect(await registrations(service)).toEqual([]);
+}
 const call = (username: string, password: string, to: string, localIp?: string) =>
   sipp({ scenario: 'call.xml', service: to, username, password, localIp });
 const callUnauthorized = (username: string, password: string, to: string) =>
@@ -117,22 +111,11 @@ function deliveredEvents() {
   });
 }
 
-beforeAll(async () => {
-  ensureSwitchTools();
-  work = mkdtempSync(path.join(tmpdir(), 'tollgate-refswitch-'));
-  receiver = await startEventReceiver();
-  uas = await startUas(work);
-  sw = await startReferenceSwitch({
-    sipPort: await freeUdpPort(),
-    httpPort: await freeTcpPort(),
-    dataDir: path.join(work, 'switch'),
+referenceSwitchPerFile(
+  {
+    name: 'refswitch',
     token: TOKEN,
     webhookSecret: SECRET,
-    eventsUrl: receiver.url,
-    uasAddress: uas.address,
-    children: 2,
-    log: () => undefined,
-    delivery: { pollIntervalMs: 50, timeoutMs: 2_500, retryBaseMs: 200, retryMaxMs: 1_000 },
     provision: {
       accounts: [
         {
@@ -181,19 +164,9 @@ beforeAll(async () => {
       highRiskPrefixes: ['+252'],
       hotspotRanges: [`${HOTSPOT_IP}/32`, '198.51.100.0/24', '2001:db8:bad::/48'],
     },
-  });
-  obs = new Database(sw.dbPath, { readonly: true, fileMustExist: true });
-}, 240_000);
-
-afterAll(async () => {
-  obs?.close();
-  await sw?.stop();
-  await uas?.stop();
-  await receiver?.close();
-  // KEEP_SWITCH_DATA=1 keeps kamailio.log, switch.db and the SIPp traces for a post-mortem.
-  if (work && !process.env.KEEP_SWITCH_DATA) rmSync(work, { recursive: true, force: true });
-  else if (work) console.log(`reference switch data kept in ${work}`);
-}, 30_000);
+  },
+  (rig) => ({ work, sw, uas, receiver, obs } = rig),
+);
 
 describe('reference switch: storage', { timeout: 15_000 }, () => {
   test('the SQLite database is in WAL mode and holds ha1 only, never a clear-text password', () => {
@@ -233,14 +206,7 @@ describe('reference switch: REGISTER', { timeout: 20_000 }, () => {
   });
 
   test('a credential cannot register another subscriber’s address', async () => {
-    const r = await sipp({
-      scenario: 'register-rejected.xml',
-      service: 'acme-pbx',
-      username: 'acme-reception',
-      password: PW.reception,
-    });
-    expect(r.code, r.output).toBe(0);
-    expect(await registrations('acme-pbx')).toEqual([]);
+    await refusedWithFirstPassword('register-rejected.xml', 'acme-pbx');
   });
 
   test('a writer holding the database lock delays a REGISTER instead of failing it', async () => {
@@ -604,14 +570,7 @@ describe('reference switch: rotating a SIP password', { timeout: 20_000 }, () =>
       { n: 0 },
     );
     // REGISTER with the old password: 401, and no binding comes back
-    const old = await sipp({
-      scenario: 'register-unauthorized.xml',
-      service: 'acme-reception',
-      username: 'acme-reception',
-      password: PW.reception,
-    });
-    expect(old.code, old.output).toBe(0);
-    expect(await registrations('acme-reception')).toEqual([]);
+    await refusedWithFirstPassword('register-unauthorized.xml', 'acme-reception');
     const fresh = await register('acme-reception', NEW_RECEPTION_PW);
     expect(fresh.code, fresh.output).toBe(0);
     expect(await registrations('acme-reception')).toHaveLength(1);

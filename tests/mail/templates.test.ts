@@ -17,18 +17,7 @@ const evil = `<script>alert("x")</script>&'`;
 const notice = (over: Partial<Parameters<typeof blockNotice>[0]> = {}) =>
   blockNotice(
     {
-      recipient: { email: 'dana@acme.example', name: null },
-      account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
-      block: { id: 'blk1', reason: 'high_risk_destination', placedAt: new Date('2026-11-25T09:14:03Z') },
-      calls: [
-        {
-          at: new Date('2026-11-25T09:13:58Z'),
-          sipUsername: 'acme-reception',
-          to: '+252611234567',
-          sourceIp: '203.0.113.9',
-          durationSec: 0,
-        },
-      ],
+      ...baseOf(),
       credentials: [{ username: 'acme-reception', label: 'Reception desk' }],
       link: {
         url: 'https://portal.example/api/auth/callback/nodemailer?token=abc',
@@ -66,19 +55,7 @@ describe('mail templates', () => {
   });
 
   it('the block notice gives each source IP its country, from the offline database (documentation ranges: unknown)', () => {
-    const at = new Date('2026-11-25T09:13:58Z');
-    const m = notice({
-      calls: [
-        {
-          at,
-          sipUsername: 'acme-reception',
-          to: '+252611234567',
-          sourceIp: '185.220.101.47',
-          durationSec: 0,
-        },
-        { at, sipUsername: 'acme-reception', to: '+252611234568', sourceIp: '203.0.113.9', durationSec: 0 },
-      ],
-    });
+    const m = notice({ calls: [torCall, { ...torCall, to: '+252611234568', sourceIp: '203.0.113.9' }] });
     for (const body of [m.text, m.html]) {
       expect(body).toContain('From internet address 185.220.101.47 (Germany)');
       expect(body).toContain('From internet address 203.0.113.9 (country unknown)');
@@ -86,23 +63,11 @@ describe('mail templates', () => {
   });
 
   it('a Spanish block notice names the source IP’s country in Spanish too (a real address, not a documentation range)', () => {
-    const at = new Date('2026-11-25T09:13:58Z');
     const m = blockNotice(
       {
-        recipient: { email: 'dana@acme.example', name: null },
-        account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
-        block: { id: 'blk1', reason: 'high_risk_destination', placedAt: at },
-        calls: [
-          {
-            at,
-            sipUsername: 'acme-reception',
-            to: '+252611234567',
-            sourceIp: '185.220.101.47',
-            durationSec: 0,
-          },
-        ],
+        ...baseOf(),
+        calls: [torCall],
         credentials: [{ username: 'acme-reception', label: 'Reception desk' }],
-        link: null,
       },
       { ...ctx(), t: mailTranslator('es'), locale: 'es' },
     );
@@ -171,6 +136,16 @@ describe('mail templates', () => {
   });
 });
 
+/** A call to Somalia from a Tor exit in Germany (a real address, so the offline database knows it). */
+const torCall = {
+  at: new Date('2026-11-25T09:13:58Z'),
+  sipUsername: 'acme-reception',
+  to: '+252611234567',
+  sourceIp: '185.220.101.47',
+  durationSec: 0,
+};
+
+/** A block notice's data: Acme Dental blocked for one call to +252, no credentials named, no link. */
 function baseOf(): Parameters<typeof blockNotice>[0] {
   return {
     recipient: { email: 'dana@acme.example', name: null },

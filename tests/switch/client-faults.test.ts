@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/client';
 import { failureNote, type SwitchFailure } from '@/lib/switch/result';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
-import { seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
+import { demoSimPerFile, TOKEN, type TestSim } from './sim-fixture';
 
 /** The switch's failure note in English words (what a customer reading English sees). */
 const failureMessage = (f: SwitchFailure, action: string) =>
@@ -41,14 +41,7 @@ const requests = async () =>
     replayed: boolean;
   }[];
 
-beforeAll(async () => {
-  sim = await startTestSim();
-});
-afterAll(() => sim.stop());
-beforeEach(async () => {
-  await sim.control('POST', '/_sim/reset');
-  await seedDemoAccounts(sim);
-});
+demoSimPerFile((s) => (sim = s));
 
 describe('500 from the switch', () => {
   it('is retried for a GET until it succeeds', async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@/switch/simulator';
 
 // A simulator on a random loopback port with its own temporary database, plus a typed helper for
@@ -79,4 +80,36 @@ export async function seedDemoAccounts(sim: TestSim): Promise<void> {
     internationalCalling: 'allowed',
     credentials: [{ username: 'labs-trunk', password: 'old-labs-pass' }],
   });
+}
+
+/**
+ * For a test file: one simulator for all its tests (handed to `take` once started), reset to the demo
+ * accounts before each test, stopped after the last one.
+ */
+export function demoSimPerFile(take: (sim: TestSim) => void): void {
+  let sim: TestSim;
+  beforeAll(async () => {
+    sim = await startTestSim();
+    take(sim);
+  });
+  afterAll(() => sim.stop());
+  beforeEach(async () => {
+    await sim.control('POST', '/_sim/reset');
+    await seedDemoAccounts(sim);
+  });
+}
+
+/**
+ * For a test file that runs the portal's own switch client: one simulator for all its tests, with
+ * SWITCH_API_URL pointing at it before anything reads the environment (the client reads it once),
+ * handed to `take` once started; stopped after the last test.
+ */
+export function appSimPerFile(take: (sim: TestSim) => void): void {
+  let sim: TestSim;
+  beforeAll(async () => {
+    sim = await startTestSim();
+    process.env.SWITCH_API_URL = sim.url;
+    take(sim);
+  });
+  afterAll(() => sim.stop());
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
+import { describe, expect, it } from 'vitest';
+import { demoSimPerFile, seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
 
 // The simulator as a switch engineer would probe it with curl: raw HTTP, every error shape,
 // idempotency rules, durability across a restart, and that it keeps no password in clear.
@@ -26,15 +26,14 @@ async function call(
 }
 const put = (path: string, body: unknown, key: string | null = randomUUID()) =>
   call('PUT', path, { body: JSON.stringify(body), headers: key === null ? {} : { 'idempotency-key': key } });
+/** PUT international-calling of `account` (state allowed unless given) with `key`. */
+const setCalling = (
+  account: string,
+  body: { state?: string; reason: string; actor: string },
+  key: string | null = randomUUID(),
+) => put(`/v1/accounts/${account}/international-calling`, { state: 'allowed', ...body }, key);
 
-beforeAll(async () => {
-  sim = await startTestSim();
-});
-afterAll(() => sim.stop());
-beforeEach(async () => {
-  await sim.control('POST', '/_sim/reset');
-  await seedDemoAccounts(sim);
-});
+demoSimPerFile((s) => (sim = s));
 
 const errorShape = { error: { code: expect.any(String), message: expect.any(String) } };
 
@@ -64,12 +63,7 @@ describe('errors have the contract shape', () => {
     ['wrong method', () => call('DELETE', '/v1/accounts/ACC-1001'), 405, 'method_not_allowed'],
     [
       'missing key',
-      () =>
-        put(
-          '/v1/accounts/ACC-1001/international-calling',
-          { state: 'allowed', reason: 'x', actor: 'y' },
-          null,
-        ),
+      () => setCalling('ACC-1001', { reason: 'x', actor: 'y' }, null),
       400,
       'idempotency_key_missing',
     ],
@@ -150,27 +144,11 @@ describe('errors have the contract shape', () => {
 describe('idempotency keys', () => {
   it('replay the stored response with Idempotent-Replayed, across endpoints and bodies', async () => {
     const key = randomUUID();
-    const a = await put(
-      '/v1/accounts/ACC-1001/international-calling',
-      { state: 'allowed', reason: 'x', actor: 'y' },
-      key,
-    );
-    const b = await put(
-      '/v1/accounts/ACC-1001/international-calling',
-      { state: 'allowed', reason: 'x', actor: 'y' },
-      key,
-    );
+    const a = await setCalling('ACC-1001', { reason: 'x', actor: 'y' }, key);
+    const b = await setCalling('ACC-1001', { reason: 'x', actor: 'y' }, key);
     expect(b.body).toEqual(a.body);
     expect(b.headers.get('idempotent-replayed')).toBe('true');
-    expect(
-      (
-        await put(
-          '/v1/accounts/ACC-1002/international-calling',
-          { state: 'allowed', reason: 'x', actor: 'y' },
-          key,
-        )
-      ).status,
-    ).toBe(422);
+    expect((await setCalling('ACC-1002', { reason: 'x', actor: 'y' }, key)).status).toBe(422);
     expect((await put('/v1/sip-credentials/acme-pbx/password', { password: 'whatever-1' }, key)).status).toBe(
       422,
     );
@@ -178,24 +156,8 @@ describe('idempotency keys', () => {
 
   it('are not bound by a refused request, so the corrected request can use the same key', async () => {
     const key = randomUUID();
-    expect(
-      (
-        await put(
-          '/v1/accounts/ACC-1001/international-calling',
-          { state: 'allowed', reason: '', actor: 'y' },
-          key,
-        )
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await put(
-          '/v1/accounts/ACC-1001/international-calling',
-          { state: 'allowed', reason: 'ok', actor: 'y' },
-          key,
-        )
-      ).status,
-    ).toBe(200);
+    expect((await setCalling('ACC-1001', { reason: '', actor: 'y' }, key)).status).toBe(400);
+    expect((await setCalling('ACC-1001', { reason: 'ok', actor: 'y' }, key)).status).toBe(200);
   });
 });
 
@@ -208,11 +170,7 @@ describe('durable storage', () => {
       sim = s;
       await seedDemoAccounts(sim);
       const key = randomUUID();
-      await put(
-        '/v1/accounts/ACC-1001/international-calling',
-        { state: 'allowed', reason: 'rotated', actor: 'policy' },
-        key,
-      );
+      await setCalling('ACC-1001', { reason: 'rotated', actor: 'policy' }, key);
       await put('/v1/sip-credentials/acme-pbx/password', { password: 'the-new-pbx-password' });
       await s.close();
 
@@ -221,11 +179,7 @@ describe('durable storage', () => {
       expect((await call('GET', '/v1/accounts/ACC-1001')).body).toMatchObject({
         internationalCalling: 'allowed',
       });
-      const replay = await put(
-        '/v1/accounts/ACC-1001/international-calling',
-        { state: 'allowed', reason: 'rotated', actor: 'policy' },
-        key,
-      );
+      const replay = await setCalling('ACC-1001', { reason: 'rotated', actor: 'policy' }, key);
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
       expect((await sim.control('GET', '/_sim/accounts/ACC-1001')).body.internationalCallingChanges).toBe(1);
       expect(

@@ -25,6 +25,10 @@ describe('describedBy', () => {
   });
 });
 
+/** The error line a control of id `id` shows under it (FieldError): what aria-describedby points at. */
+const errorLine = (id: string, text: string) =>
+  `<p id="${id}-error" class="text-sm text-red-800">${text}</p>`;
+
 describe('Field', () => {
   it('ties an input to its label, hint and error', () => {
     const out = html(
@@ -38,7 +42,7 @@ describe('Field', () => {
       'aria-describedby': 'callbackPhone-hint callbackPhone-error',
     });
     expect(out).toContain('<p id="callbackPhone-hint"');
-    expect(out).toContain('<p id="callbackPhone-error" class="text-sm text-red-800">Bad number</p>');
+    expect(out).toContain(errorLine('callbackPhone', 'Bad number'));
   });
 
   it('renders a textarea or a select, with its own id, and no error wiring without errors', () => {
@@ -81,7 +85,7 @@ describe('Checkbox', () => {
       'aria-describedby': 'attest-error',
     });
     expect(out).toContain('<span>I spoke with the account holder</span>');
-    expect(out).toContain('<p id="attest-error" class="text-sm text-red-800">Tick it</p>');
+    expect(out).toContain(errorLine('attest', 'Tick it'));
   });
 });
 

@@ -1,5 +1,4 @@
-import { accountFooter, accountLabel, type MailContext, url, when, hello } from './context';
-import { renderMail } from './layout';
+import { accountLabel, accountMail, type MailContext, url, when } from './context';
 
 export type BlockLiftedData = {
   recipient: { name: string | null };
@@ -10,25 +9,17 @@ export type BlockLiftedData = {
 export function blockLifted(d: BlockLiftedData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  return renderMail(
+  return accountMail(ctx, 'blockLifted', d, account, [
     {
-      subject: t('mail.blockLifted.subject', { account }),
-      preheader: t('mail.blockLifted.preheader'),
-      parts: [
-        hello(ctx, d),
-        {
-          kind: 'p',
-          strong: true,
-          text: t('mail.blockLifted.intro', { account, at: when(d.block.liftedAt ?? new Date(0), ctx) }),
-        },
-        { kind: 'p', text: t('mail.blockLifted.keepSafe') },
-        {
-          kind: 'button',
-          label: t('mail.blockLifted.button'),
-          url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`),
-        },
-      ],
+      kind: 'p',
+      strong: true,
+      text: t('mail.blockLifted.intro', { account, at: when(d.block.liftedAt ?? new Date(0), ctx) }),
     },
-    accountFooter(ctx, account),
-  );
+    { kind: 'p', text: t('mail.blockLifted.keepSafe') },
+    {
+      kind: 'button',
+      label: t('mail.blockLifted.button'),
+      url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`),
+    },
+  ]);
 }

@@ -1,6 +1,6 @@
 import { DEFAULT_LOCALE, INTL_TAGS, type Locale } from '@/lib/i18n/locales';
 import { translator } from '@/lib/i18n/translate';
-import type { Shell } from './layout';
+import { renderMail, type Part, type Shell } from './layout';
 import { formatWhen } from '@/lib/time/format';
 
 // What every template needs besides its own data. Mail is rendered outside any request (by the
@@ -57,3 +57,28 @@ export function shell(ctx: MailContext, footer: string): Shell {
 
 export const accountFooter = (ctx: MailContext, account: string) =>
   shell(ctx, ctx.t('mail.footerAccount', { account, provider: ctx.provider }));
+
+/** The templates whose message is about one account (accountMail): their keys under `mail.` in the catalogue. */
+type AccountMailKey = 'requestReceived' | 'requestApproved' | 'requestDenied' | 'blockLifted';
+
+/**
+ * A message about one account, in the recipient's language: the catalogue's `mail.<key>.subject`
+ * (given `{account}`, the label from accountLabel) and `mail.<key>.preheader`, the greeting, then
+ * `parts`, and the account footer. Returns renderMail's subject, text and HTML.
+ */
+export function accountMail(
+  ctx: MailContext,
+  key: AccountMailKey,
+  d: { recipient: { name: string | null } },
+  account: string,
+  parts: Part[],
+) {
+  return renderMail(
+    {
+      subject: ctx.t(`mail.${key}.subject`, { account }),
+      preheader: ctx.t(`mail.${key}.preheader`),
+      parts: [hello(ctx, d), ...parts],
+    },
+    accountFooter(ctx, account),
+  );
+}

@@ -1,7 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { describeDialled } from '@/lib/phone/format';
-import { accountFooter, accountLabel, hello, type MailContext, url, when } from './context';
-import { renderMail } from './layout';
+import { accountLabel, accountMail, type MailContext, url, when } from './context';
 
 // The three messages of an unblock request's life: received, approved, denied.
 
@@ -25,64 +24,40 @@ export function requestReceived(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
   const phone = describeDialled(d.request.callbackPhone, d.account.country as CountryCode).display;
-  return renderMail(
+  return accountMail(ctx, 'requestReceived', d, account, [
     {
-      subject: t('mail.requestReceived.subject', { account }),
-      preheader: t('mail.requestReceived.preheader'),
-      parts: [
-        hello(ctx, d),
-        {
-          kind: 'p',
-          strong: true,
-          text: t('mail.requestReceived.intro', { account, at: when(d.request.createdAt, ctx) }),
-        },
-        { kind: 'p', text: t('mail.requestReceived.kind', { kind: d.request.kind }) },
-        { kind: 'p', text: t('mail.requestReceived.next', { phone }) },
-        { kind: 'button', label: t('mail.requestReceived.button'), url: blockUrl(ctx, d) },
-      ],
+      kind: 'p',
+      strong: true,
+      text: t('mail.requestReceived.intro', { account, at: when(d.request.createdAt, ctx) }),
     },
-    accountFooter(ctx, account),
-  );
+    { kind: 'p', text: t('mail.requestReceived.kind', { kind: d.request.kind }) },
+    { kind: 'p', text: t('mail.requestReceived.next', { phone }) },
+    { kind: 'button', label: t('mail.requestReceived.button'), url: blockUrl(ctx, d) },
+  ]);
 }
 
 export function requestApproved(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  return renderMail(
-    {
-      subject: t('mail.requestApproved.subject', { account }),
-      preheader: t('mail.requestApproved.preheader'),
-      parts: [
-        hello(ctx, d),
-        { kind: 'p', strong: true, text: t('mail.requestApproved.intro', { account }) },
-        { kind: 'p', text: t('mail.requestApproved.next') },
-        { kind: 'button', label: t('mail.requestApproved.button'), url: blockUrl(ctx, d) },
-      ],
-    },
-    accountFooter(ctx, account),
-  );
+  return accountMail(ctx, 'requestApproved', d, account, [
+    { kind: 'p', strong: true, text: t('mail.requestApproved.intro', { account }) },
+    { kind: 'p', text: t('mail.requestApproved.next') },
+    { kind: 'button', label: t('mail.requestApproved.button'), url: blockUrl(ctx, d) },
+  ]);
 }
 
 export function requestDenied(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  return renderMail(
-    {
-      subject: t('mail.requestDenied.subject', { account }),
-      preheader: t('mail.requestDenied.preheader'),
-      parts: [
-        hello(ctx, d),
-        { kind: 'p', strong: true, text: t('mail.requestDenied.intro', { account }) },
-        ...(d.request.denyReason
-          ? [
-              { kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') },
-              { kind: 'quote' as const, text: d.request.denyReason },
-            ]
-          : []),
-        { kind: 'p', text: t('mail.requestDenied.next', { support: ctx.support }) },
-        { kind: 'button', label: t('mail.requestDenied.button'), url: blockUrl(ctx, d) },
-      ],
-    },
-    accountFooter(ctx, account),
-  );
+  return accountMail(ctx, 'requestDenied', d, account, [
+    { kind: 'p', strong: true, text: t('mail.requestDenied.intro', { account }) },
+    ...(d.request.denyReason
+      ? [
+          { kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') },
+          { kind: 'quote' as const, text: d.request.denyReason },
+        ]
+      : []),
+    { kind: 'p', text: t('mail.requestDenied.next', { support: ctx.support }) },
+    { kind: 'button', label: t('mail.requestDenied.button'), url: blockUrl(ctx, d) },
+  ]);
 }

@@ -27,14 +27,7 @@ export default async function AllowancePage({ params }: { params: Promise<{ id: 
   // The same label as the misdial and firewall forms.
   labels.callback = unblock('callback');
   return (
-    <BlockStep
-      blockId={block.id}
-      active={block.status === 'active'}
-      back={t('back')}
-      title={t('title')}
-      intro={t('intro')}
-      inactive={t('notActive')}
-    >
+    <BlockStep block={block} copy={{ title: t('title'), intro: t('intro'), inactive: t('notActive') }}>
       <AllowanceRequestForm
         blockId={block.id}
         countries={allowableCountries(block.account.country, await getLocale())}

@@ -11,12 +11,8 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
   const checks = FIREWALL_CHECKS.map((name) => ({ name, label: doors(`${name}.confirm`) }));
   return (
     <BlockStep
-      blockId={block.id}
-      active={block.status === 'active'}
-      back={t('back')}
-      title={t('firewall.title')}
-      intro={t('firewall.intro')}
-      inactive={t('inactive')}
+      block={block}
+      copy={{ title: t('firewall.title'), intro: t('firewall.intro'), inactive: t('inactive') }}
     >
       <FirewallForm blockId={block.id} legend={doors('legend')} checks={checks} />
     </BlockStep>

@@ -24,12 +24,8 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
   });
   return (
     <BlockStep
-      blockId={block.id}
-      active={block.status === 'active'}
-      back={t('back')}
-      title={t('misdial.title')}
-      intro={t('misdial.intro')}
-      inactive={t('inactive')}
+      block={block}
+      copy={{ title: t('misdial.title'), intro: t('misdial.intro'), inactive: t('inactive') }}
     >
       <MisdialForm blockId={block.id} calls={calls} country={country} />
     </BlockStep>
