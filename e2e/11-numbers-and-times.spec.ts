@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { blockIdOf, credentialIdOf, query } from './support/db';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
+import { queueOfAccount } from './support/staff-queue';
 
 // ACC-1301 (seeded for this file only): a US account blocked by calls the switch wrote as +882…,
 // 18765550123, 252611234567 and 011252611234567, on the nights the clocks went back in Madrid
@@ -92,6 +93,8 @@ test.describe('an agent in London', () => {
   test('reads the calls in London time, the customer’s clock, and that the number is on file', async ({
     agent: { page },
   }) => {
+    // Other journeys' requests may fill the queue's first page: find this one as an agent would.
+    await queueOfAccount(page, { name: 'Numbers Test Co', number: 'ACC-1301' });
     await page.getByRole('link', { name: /Numbers Test Co \(ACC-1301\): misdial request/ }).click();
     await expect(page.getByRole('table')).toContainText(ws('Nov 1, 2026, 5:30:00 AM GMT'));
     await expect(page.getByRole('table')).toContainText(ws('Nov 1, 2026, 6:30:00 AM GMT'));
