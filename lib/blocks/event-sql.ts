@@ -23,31 +23,27 @@ export type EventAccount = {
   number: string;
   /** The account's switch clock after the lock: the later of its previous value and the event's time. */
   switchChangedAt: Date;
-  /** Whether a lift of this account waits in the switch outbox (`SwitchOperation` kind lift, pending). */
-  pendingLifts: boolean;
 };
 
-type Row = {
-  id: string;
-  number: string;
-  switchChangedAt: Date | string | number;
-  pendingLifts: number | bigint | boolean;
-};
+type Row = { id: string; number: string; switchChangedAt: Date | string | number };
 
 /**
  * Takes the account's lock (as `lockAccount` in lib/server/db/lock.ts: the row's write lock, held to
  * the end of the transaction) by the account's number, and in the same statement moves the
  * account's switch clock (`switchChangedAt`) to `at` unless it is already later: one round trip
- * instead of a lock, a read, a read of the queued lifts and an update of the clock.
+ * instead of a lock, a read and an update of the clock. Only the locked row may be read here: on
+ * PostgreSQL (READ COMMITTED) an UPDATE that waited for the lock re-reads that row, but a subquery
+ * on another table still sees the snapshot from before the wait (PostgreSQL manual, 13.2.1), so
+ * other rows (queued lifts) are read by statements of their own after this one.
  *
- * Returns the account's id, number, its clock after the move and whether a lift is queued, or null
+ * Returns the account's id, number and its clock after the move, or null
  * when no account has that number (nothing was locked or changed). The clock is never moved back,
  * so it ends later than `at` exactly when the event is older than the account's last change (the
  * ordering rule in lib/blocks/lifecycle.ts). Moving it before the event is known to be new is safe:
  * an event already applied moved it at least to `at`, an older event leaves it as it was, and a
  * failed transaction rolls it back.
  *
- * SQL: `UPDATE … RETURNING` with a subquery, PostgreSQL and SQLite ≥ 3.35. The dates are bound as
+ * SQL: `UPDATE … RETURNING`, PostgreSQL and SQLite ≥ 3.35. The dates are bound as
  * Prisma binds them for its own writes (SQLite stores the same ISO-8601 text, so text order is time
  * order; PostgreSQL compares timestamps).
  */
@@ -62,11 +58,7 @@ export async function lockAccountForEvent(
       WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${at}
       ELSE "switchChangedAt" END
     WHERE "number" = ${accountNumber}
-    RETURNING "id", "number", "switchChangedAt",
-      CASE WHEN EXISTS (
-        SELECT 1 FROM "SwitchOperation" o
-        WHERE o."accountNumber" = "CustomerAccount"."number" AND o."kind" = 'lift' AND o."status" = 'pending'
-      ) THEN 1 ELSE 0 END AS "pendingLifts"`;
+    RETURNING "id", "number", "switchChangedAt"`;
   const row = rows[0];
   if (!row) return null;
   return {
@@ -74,7 +66,6 @@ export async function lockAccountForEvent(
     number: row.number,
     // PostgreSQL returns a Date; SQLite's raw result may be the stored text.
     switchChangedAt: new Date(row.switchChangedAt),
-    pendingLifts: Number(row.pendingLifts) > 0,
   };
 }
 

@@ -266,7 +266,9 @@ export async function applySwitchEvent(
       );
       return { kind: 'stale' };
     }
-    if (account.pendingLifts) await cancelQueuedLifts(tx, account, 'new_block');
+    // Its own statement, after the lock: on PostgreSQL (READ COMMITTED) a subquery inside the locking
+    // UPDATE reads the snapshot from before the wait, and would miss a lift committed meanwhile.
+    await cancelQueuedLifts(tx, account, 'new_block');
     // Flat inserts, not a nested create: Prisma follows a nested create with a read of the whole
     // block, and writes each child row with its own INSERT. Here: the block, its calls in one
     // statement, and its two timeline rows (placed, notice queued) in one statement (raw INSERTs,
