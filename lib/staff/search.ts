@@ -1,5 +1,7 @@
 import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
+import { Prisma } from '@/lib/generated/sqlite/client';
+import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { db, isPostgres } from '@/lib/server/db';
 import { encodeCursor, numberKey } from './cursor';
 
@@ -10,7 +12,40 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 // An FTS5 string: the query as one phrase, double quotes doubled (https://sqlite.org/fts5.html §3.1).
 const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-type Hit = { id: string; number: string };
+/** What a search shows of one account (components/staff/search-results.tsx). */
+export type SearchHit = {
+  number: string;
+  name: string;
+  /** The newest open block (active or lift_pending), or null. */
+  openBlock: { id: string; status: BlockStatus; reason: BlockReason } | null;
+  /** The first 5 members' emails and the first 10 SIP usernames, each in id order. */
+  members: string[];
+  usernames: string[];
+  /** Pending unblock requests of the account. */
+  pendingRequests: number;
+};
+
+/** An account that matched; on PostgreSQL with what the page shows of it (`show`), read in the same statement. */
+type Hit = { id: string; number: string; show?: SearchHit };
+
+/**
+ * PostgreSQL: a JSON object `{ id, number, show }` for the account row aliased `x`, `show` being its
+ * SearchHit, each list and count read by a subquery on its own index (Block (accountId, status),
+ * Membership (accountId), SipCredential (accountId), UnblockRequest (accountId, createdAt)). It puts
+ * a page's hits in the statement that finds them: Prisma's findMany with these includes costs one
+ * round trip per relation (six), and its pending count aggregates every pending request.
+ * The same rows and order as `showHits` on SQLite.
+ */
+const pgHitJson = Prisma.sql`json_build_object('id', x."id", 'number', x."number", 'show', json_build_object(
+  'number', x."number", 'name', x."name",
+  'openBlock', (SELECT json_build_object('id', b."id", 'status', b."status", 'reason', b."reason") FROM "Block" b
+    WHERE b."accountId" = x."id" AND b."status" IN ('active', 'lift_pending') ORDER BY b."placedAt" DESC LIMIT 1),
+  'members', COALESCE((SELECT json_agg(s."email" ORDER BY s."id") FROM (
+    SELECT m."id", u."email" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+    WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s), '[]'),
+  'usernames', COALESCE((SELECT json_agg(s."username" ORDER BY s."id") FROM (
+    SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s), '[]'),
+  'pendingRequests', (SELECT count(*) FROM "UnblockRequest" r WHERE r."accountId" = x."id" AND r."status" = 'pending')))`;
 
 /**
  * Lower case without diacritics (Unicode NFD with the combining marks, \p{M}, removed): the rule of
@@ -60,11 +95,11 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
         LIMIT ${cap + 1}
       )
       SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM u) AS u, (SELECT count(*) FROM c) AS c,
-        (SELECT COALESCE(json_agg(json_build_object('id', p."id", 'number', p."number") ORDER BY p."number"), '[]')::text FROM (
-          SELECT x."id", x."number" FROM "CustomerAccount" x
-          WHERE x."id" IN (SELECT "id" FROM a UNION SELECT "id" FROM u UNION SELECT "id" FROM c) AND x."number" > ${after}
-          ORDER BY x."number" LIMIT ${limit}
-        ) p) AS page`;
+        (SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text FROM (
+          SELECT y."id", y."number", y."name" FROM "CustomerAccount" y
+          WHERE y."id" IN (SELECT "id" FROM a UNION SELECT "id" FROM u UNION SELECT "id" FROM c) AND y."number" > ${after}
+          ORDER BY y."number" LIMIT ${limit}
+        ) x) AS page`;
     if (Number(r.a) > cap || Number(r.u) > cap || Number(r.c) > cap) return null;
     return JSON.parse(r.page) as Hit[];
   }
@@ -121,17 +156,20 @@ async function broadMatches(
 ): Promise<{ hits: Hit[]; last: string | null }> {
   if (isPostgres()) {
     const like = likeEscape(q);
-    const hits = await db.$queryRaw<Hit[]>`
-      SELECT a."id", a."number" FROM (
-        SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
-      ) a
-      WHERE tollgate_fold(a."number") LIKE '%' || tollgate_fold(${like}) || '%'
-        OR tollgate_fold(a."name") LIKE '%' || tollgate_fold(${like}) || '%'
-        OR EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-          WHERE m."accountId" = a."id" AND tollgate_fold(u."email") LIKE '%' || tollgate_fold(${like}) || '%')
-        OR EXISTS (SELECT 1 FROM "SipCredential" c
-          WHERE c."accountId" = a."id" AND tollgate_fold(c."username") LIKE '%' || tollgate_fold(${like}) || '%')
-      ORDER BY a."number" LIMIT ${limit}`;
+    const [r] = await db.$queryRaw<{ page: string }[]>`
+      SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text AS page FROM (
+        SELECT a."id", a."number", a."name" FROM (
+          SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
+        ) a
+        WHERE tollgate_fold(a."number") LIKE '%' || tollgate_fold(${like}) || '%'
+          OR tollgate_fold(a."name") LIKE '%' || tollgate_fold(${like}) || '%'
+          OR EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+            WHERE m."accountId" = a."id" AND tollgate_fold(u."email") LIKE '%' || tollgate_fold(${like}) || '%')
+          OR EXISTS (SELECT 1 FROM "SipCredential" c
+            WHERE c."accountId" = a."id" AND tollgate_fold(c."username") LIKE '%' || tollgate_fold(${like}) || '%')
+        ORDER BY a."number" LIMIT ${limit}
+      ) x`;
+    const hits = JSON.parse(r.page) as Hit[];
     if (hits.length >= limit) return { hits, last: null };
     const [walk] = await db.$queryRaw<{ n: bigint; last: string | null }[]>`
       SELECT count(*) AS n, max("number") AS last FROM (
@@ -167,6 +205,36 @@ async function broadMatches(
 }
 
 /**
+ * What the page shows of the accounts `ids` (SQLite; PostgreSQL reads the same with its matches, see
+ * pgHitJson), in account number order.
+ */
+async function showHits(ids: string[]): Promise<SearchHit[]> {
+  const rows = await db.customerAccount.findMany({
+    where: { id: { in: ids } },
+    orderBy: { number: 'asc' },
+    include: {
+      blocks: {
+        where: { status: { in: ['active', 'lift_pending'] } },
+        select: { id: true, status: true, reason: true },
+        take: 1,
+        orderBy: { placedAt: 'desc' },
+      },
+      memberships: { select: { user: { select: { email: true } } }, take: 5, orderBy: { id: 'asc' } },
+      sipCredentials: { select: { username: true }, take: 10, orderBy: { id: 'asc' } },
+      _count: { select: { requests: { where: { status: 'pending' } } } },
+    },
+  });
+  return rows.map((a) => ({
+    number: a.number,
+    name: a.name,
+    openBlock: a.blocks[0] ?? null,
+    members: a.memberships.map((m) => m.user.email),
+    usernames: a.sipCredentials.map((c) => c.username),
+    pendingRequests: a._count.requests,
+  }));
+}
+
+/**
  * One page of accounts whose number, company name, member email or SIP username contains the query
  * (at least 2 characters; at most 100 are used), ordered by account number (unique, so it is its own
  * tiebreaker). `after` is the decoded cursor of the previous page (null = first page).
@@ -191,29 +259,8 @@ export async function searchAccounts(
   const { hits: ids, last: walkedTo } = narrow
     ? { hits: narrow, last: null }
     : await broadMatches(q, from, LIMIT + 1, opts.walkMax ?? WALK_MAX);
-  const rows = await db.customerAccount.findMany({
-    where: { id: { in: ids.slice(0, LIMIT).map((r) => r.id) } },
-    orderBy: { number: 'asc' },
-    include: {
-      blocks: {
-        where: { status: { in: ['active', 'lift_pending'] } },
-        select: { id: true, status: true, reason: true },
-        take: 1,
-        orderBy: { placedAt: 'desc' },
-      },
-      memberships: { select: { user: { select: { email: true } } }, take: 5 },
-      sipCredentials: { select: { username: true }, take: 10 },
-      _count: { select: { requests: { where: { status: 'pending' } } } },
-    },
-  });
-  const hits = rows.map((a) => ({
-    number: a.number,
-    name: a.name,
-    openBlock: a.blocks[0] ?? null,
-    members: a.memberships.map((m) => m.user.email),
-    usernames: a.sipCredentials.map((c) => c.username),
-    pendingRequests: a._count.requests,
-  }));
+  const page = ids.slice(0, LIMIT);
+  const hits = page.every((h) => h.show) ? page.map((h) => h.show!) : await showHits(page.map((h) => h.id));
   const last = hits[hits.length - 1];
   // A broad walk that stopped before a full page continues after the last account it tested.
   const nextAfter = ids.length > LIMIT ? last?.number : walkedTo;
@@ -221,4 +268,3 @@ export async function searchAccounts(
 }
 
 export { numberKey as searchCursor };
-export type SearchHit = Awaited<ReturnType<typeof searchAccounts>>['hits'][number];

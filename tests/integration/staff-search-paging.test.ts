@@ -245,6 +245,39 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     expect(hits.find((h) => h.number === account.number)?.pendingRequests).toBe(1);
   });
 
+  it('a hit shows its newest open block, first 5 members and 10 usernames, and pending count on either path', async () => {
+    const tag = crypto.randomBytes(4).toString('hex');
+    const { account, users, creds } = await makeAccount({
+      members: Array.from({ length: 7 }, (_, i) => `m${i}.${tag}@hits.example`),
+      credentials: Array.from({ length: 12 }, (_, i) => `hit-${tag}-${i}`),
+    });
+    const older = await makeBlock(account.id, { placedAt: new Date(Date.UTC(2026, 0, 1)) });
+    const newer = await makeBlock(account.id, { placedAt: new Date(Date.UTC(2026, 0, 2)) });
+    const lifted = await makeBlock(account.id, { placedAt: new Date(Date.UTC(2026, 0, 3)) });
+    await getDb().block.update({ where: { id: newer.id }, data: { status: 'lift_pending' } });
+    await getDb().block.update({ where: { id: lifted.id }, data: { status: 'lifted' } });
+    await makeRequest(older, users[0].id, { whatHappened: 'typo typo typo' });
+    const memberIds = await getDb().membership.findMany({
+      where: { accountId: account.id },
+      orderBy: { id: 'asc' },
+      select: { user: { select: { email: true } } },
+    });
+    const expected = {
+      number: account.number,
+      name: account.name,
+      openBlock: { id: newer.id, status: 'lift_pending', reason: 'high_risk_destination' },
+      members: memberIds.slice(0, 5).map((m) => m.user.email),
+      usernames: [...creds]
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .slice(0, 10)
+        .map((c) => c.username),
+      pendingRequests: 1,
+    };
+    // Narrow (every match known), then broad (accounts walked in number order).
+    expect((await searchAccounts(staff, `hit-${tag}`)).hits).toEqual([expected]);
+    expect((await searchAccounts(staff, `hit-${tag}`, null, { sparseCap: 0 })).hits).toEqual([expected]);
+  });
+
   it('the audit log pages newest first: no entry repeated or skipped while entries are written', async () => {
     const { account } = await makeAccount();
     const actor = await agent();
