@@ -1,8 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { Prisma } from '@/lib/generated/sqlite/client';
-import type { BlockEventType } from '@/lib/generated/sqlite/enums';
-import type { Tx } from '@/lib/server/db';
+import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
+import { isPostgres, type Tx } from '@/lib/server/db';
 
 // The statements of a switch event's hot path (lib/blocks/lifecycle.ts `applySwitchEvent`) that
 // Prisma's model API costs most on. Measured (issue 14, goal 5): the query API runs its query
@@ -96,6 +96,39 @@ export async function claimInboxRow(
   return claimed.length === 1;
 }
 
+/** What a new block needs to know of its account once the lock is held (`readAfterLock`). */
+export type AfterLock = {
+  /** The account's queued lifts: `lift` operations still `pending`. */
+  lifts: { id: string; attempts: number }[];
+  /** The account's members who receive mail (not disabled). */
+  members: { id: string; email: string }[];
+};
+
+/**
+ * Reads, after the account's lock, its queued lifts (by account number) and its members who receive
+ * mail (not disabled): one statement (`UNION ALL`, plain SQL on both databases) instead of one read
+ * each. It must run after `lockAccountForEvent` returned, never inside it: on PostgreSQL (READ
+ * COMMITTED) a statement sees what committed before it started, so a lift queued by a transaction
+ * the lock waited for is seen here (tests/integration/event-sql.test.ts).
+ */
+export async function readAfterLock(tx: Tx, account: { id: string; number: string }): Promise<AfterLock> {
+  const rows = await tx.$queryRaw<
+    { k: string; id: string; attempts: number | bigint | null; email: string | null }[]
+  >`
+    SELECT 'lift' AS "k", o."id", o."attempts", NULL AS "email" FROM "SwitchOperation" o
+    WHERE o."accountNumber" = ${account.number} AND o."kind" = 'lift' AND o."status" = 'pending'
+    UNION ALL
+    SELECT 'member' AS "k", u."id", NULL AS "attempts", u."email" FROM "User" u
+    JOIN "Membership" m ON m."userId" = u."id"
+    WHERE m."accountId" = ${account.id} AND u."disabled" = false`;
+  const out: AfterLock = { lifts: [], members: [] };
+  for (const r of rows) {
+    if (r.k === 'lift') out.lifts.push({ id: r.id, attempts: Number(r.attempts) });
+    else out.members.push({ id: r.id, email: r.email! });
+  }
+  return out;
+}
+
 export type BlockEventRow = {
   blockId: string;
   type: BlockEventType;
@@ -107,12 +140,15 @@ export type BlockEventRow = {
 /** Block timeline rows in one INSERT, in the given order; ids are random UUIDs. */
 export async function insertBlockEvents(tx: Tx, rows: BlockEventRow[]): Promise<void> {
   if (!rows.length) return;
+  await tx.$executeRaw(blockEventsSql(rows));
+}
+
+function blockEventsSql(rows: BlockEventRow[]) {
   const values = rows.map(
     (r) =>
       Prisma.sql`(${crypto.randomUUID()}, ${r.blockId}, ${enumLiteral(r.type)}, ${r.at}, ${r.actor}, ${r.detail ?? null})`,
   );
-  await tx.$executeRaw`
-    INSERT INTO "BlockEvent" ("id", "blockId", "type", "at", "actor", "detail") VALUES ${Prisma.join(values)}`;
+  return Prisma.sql`INSERT INTO "BlockEvent" ("id", "blockId", "type", "at", "actor", "detail") VALUES ${Prisma.join(values)}`;
 }
 
 export type TriggerCallRow = {
@@ -126,11 +162,49 @@ export type TriggerCallRow = {
 /** A block's trigger calls (CONTRACTS §4 `calls`, at most 200) in one INSERT; ids are random UUIDs. */
 export async function insertTriggerCalls(tx: Tx, blockId: string, calls: TriggerCallRow[]): Promise<void> {
   if (!calls.length) return;
+  await tx.$executeRaw(triggerCallsSql(blockId, calls));
+}
+
+function triggerCallsSql(blockId: string, calls: TriggerCallRow[]) {
   const values = calls.map(
     (c) =>
       Prisma.sql`(${crypto.randomUUID()}, ${blockId}, ${c.at}, ${c.sipUsername}, ${c.to}, ${c.sourceIp}, ${c.durationSec})`,
   );
-  await tx.$executeRaw`
-    INSERT INTO "TriggerCall" ("id", "blockId", "at", "sipUsername", "to", "sourceIp", "durationSec")
+  return Prisma.sql`INSERT INTO "TriggerCall" ("id", "blockId", "at", "sipUsername", "to", "sourceIp", "durationSec")
     VALUES ${Prisma.join(values)}`;
+}
+
+export type NewBlock = {
+  id: string;
+  accountId: string;
+  reason: BlockReason;
+  placedAt: Date;
+  placedBy: string;
+  sourceEventId: string;
+};
+
+/**
+ * A new `active` block with its trigger calls and its first timeline rows. PostgreSQL: one
+ * statement (the block and its calls in data-modifying CTEs, whose foreign keys are checked at the
+ * end of the statement); SQLite, which has no INSERT in a CTE: three (`insertTriggerCalls`,
+ * `insertBlockEvents`). The id is the caller's (a random UUID, like the other rows of this path).
+ */
+export async function insertBlock(
+  tx: Tx,
+  b: NewBlock,
+  calls: TriggerCallRow[],
+  events: Omit<BlockEventRow, 'blockId'>[],
+): Promise<void> {
+  const block = Prisma.sql`INSERT INTO "Block" ("id", "accountId", "reason", "status", "placedAt", "placedBy", "sourceEventId", "createdAt")
+    VALUES (${b.id}, ${b.accountId}, ${enumLiteral(b.reason)}, 'active', ${b.placedAt}, ${b.placedBy}, ${b.sourceEventId}, ${new Date()})`;
+  const rows = events.map((e) => ({ ...e, blockId: b.id }));
+  if (!isPostgres()) {
+    await tx.$executeRaw(block);
+    await insertTriggerCalls(tx, b.id, calls);
+    await insertBlockEvents(tx, rows);
+    return;
+  }
+  const parts = [Prisma.sql`"b" AS (${block})`];
+  if (calls.length) parts.push(Prisma.sql`"c" AS (${triggerCallsSql(b.id, calls)})`);
+  await tx.$executeRaw`WITH ${Prisma.join(parts)} ${blockEventsSql(rows)}`;
 }

@@ -6,14 +6,14 @@ import { translate } from '@/lib/i18n/translate';
 import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import {
-  insertBlockEvents,
-  insertTriggerCalls,
+  insertBlock,
   lockAccountForEvent,
   claimInboxRow,
+  readAfterLock,
   type EventAccount,
 } from '@/lib/blocks/event-sql';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
-import { queueMailToMembers } from '@/lib/mail/queue';
+import { queueMailToMembers, queueMailToUsers } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
 import { blockReasons } from '@/lib/switch/events-schema';
 import type { SwitchAccount } from '@/lib/switch/schemas';
@@ -136,12 +136,16 @@ async function cancelQueuedLifts(
   tx: Tx,
   account: { id: string; number: string },
   cause: keyof typeof CANCELLED,
+  queued?: { id: string; attempts: number }[],
 ) {
   const [why, note] = CANCELLED[cause];
-  const ops = await tx.switchOperation.findMany({
-    where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
-    select: { id: true, attempts: true },
-  });
+  // `queued`: the account's pending lifts, when the caller read them under the lock (readAfterLock).
+  const ops =
+    queued ??
+    (await tx.switchOperation.findMany({
+      where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
+      select: { id: true, attempts: true },
+    }));
   if (!ops.length) return;
   await tx.switchOperation.updateMany({
     where: { id: { in: ops.map((o) => o.id) }, status: 'pending' },
@@ -163,9 +167,19 @@ async function cancelQueuedLifts(
     await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
 }
 
-/** Queues the block notice to every member; returns the block's timeline row saying so, to be written by the caller. */
-async function queueNotice(tx: Tx, accountId: string, blockId: string) {
-  const queued = await queueMailToMembers(tx, accountId, 'block_notice', { blockId });
+/**
+ * Queues the block notice to every member (`members`: those the caller read under the lock, else
+ * they are read here); returns the block's timeline row saying so, to be written by the caller.
+ */
+async function queueNotice(
+  tx: Tx,
+  accountId: string,
+  blockId: string,
+  members?: { id: string; email: string }[],
+) {
+  const queued = members
+    ? await queueMailToUsers(tx, members, 'block_notice', { blockId })
+    : await queueMailToMembers(tx, accountId, 'block_notice', { blockId });
   return {
     blockId,
     type: 'notice_queued' as const,
@@ -267,25 +281,26 @@ export async function applySwitchEvent(
       return { kind: 'stale' };
     }
     // Its own statement, after the lock: on PostgreSQL (READ COMMITTED) a subquery inside the locking
-    // UPDATE reads the snapshot from before the wait, and would miss a lift committed meanwhile.
-    await cancelQueuedLifts(tx, account, 'new_block');
-    // Flat inserts, not a nested create: Prisma follows a nested create with a read of the whole
-    // block, and writes each child row with its own INSERT. Here: the block, its calls in one
-    // statement, and its two timeline rows (placed, notice queued) in one statement (raw INSERTs,
-    // lib/blocks/event-sql.ts: Prisma compiles every createMany anew).
-    const block = await tx.block.create({
-      data: {
+    // UPDATE reads the snapshot from before the wait, and would miss a lift committed meanwhile. The
+    // same statement reads the members the notice goes to.
+    const { lifts, members } = await readAfterLock(tx, account);
+    await cancelQueuedLifts(tx, account, 'new_block', lifts);
+    // Raw inserts with the block's id made here, not a nested create: Prisma follows a nested create
+    // with a read of the whole block, writes each child row with its own INSERT and compiles every
+    // createMany anew. The block, its calls and its two timeline rows (placed, notice queued) are
+    // one statement on PostgreSQL, three on SQLite (lib/blocks/event-sql.ts).
+    const block = { id: crypto.randomUUID() };
+    const noticed = await queueNotice(tx, account.id, block.id, members);
+    await insertBlock(
+      tx,
+      {
+        id: block.id,
         accountId: account.id,
         reason: e.data.reason,
         placedAt: at,
         placedBy: 'switch',
         sourceEventId: e.id,
       },
-      select: { id: true },
-    });
-    await insertTriggerCalls(
-      tx,
-      block.id,
       e.data.calls.map((c) => ({
         at: new Date(c.at),
         sipUsername: c.from,
@@ -293,18 +308,16 @@ export async function applySwitchEvent(
         sourceIp: c.sourceIp,
         durationSec: c.durationSec,
       })),
+      [
+        {
+          type: 'placed',
+          at,
+          actor: 'switch',
+          detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
+        },
+        noticed,
+      ],
     );
-    const noticed = await queueNotice(tx, account.id, block.id);
-    await insertBlockEvents(tx, [
-      {
-        blockId: block.id,
-        type: 'placed',
-        at,
-        actor: 'switch',
-        detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
-      },
-      noticed,
-    ]);
     await audit(
       {
         action: 'switch.block.placed',

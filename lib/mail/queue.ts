@@ -31,14 +31,28 @@ export async function queueMailToMembers<T extends MailTemplate>(
     where: { disabled: false, memberships: { some: { accountId } } },
     select: { id: true, email: true },
   });
-  if (!members.length) return 0;
+  return queueMailToUsers(tx, members, template, payload);
+}
+
+/**
+ * One message per user of `users` (each with their own sign-in link where the template has one), in
+ * one insert; none when the list is empty. For a caller that already read an account's members who
+ * receive mail (not disabled) under its lock; else use queueMailToMembers. Returns the number queued.
+ */
+export async function queueMailToUsers<T extends MailTemplate>(
+  tx: Tx,
+  users: { id: string; email: string }[],
+  template: T,
+  payload: Omit<MailPayload<T>, 'userId'>,
+): Promise<number> {
+  if (!users.length) return 0;
   const check = MAIL_PAYLOADS[template];
   await tx.mailMessage.createMany({
-    data: members.map((u) => ({
+    data: users.map((u) => ({
       to: u.email,
       template,
       payload: JSON.stringify(check.parse({ ...payload, userId: u.id })),
     })),
   });
-  return members.length;
+  return users.length;
 }

@@ -2,9 +2,11 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   claimInboxRow,
+  insertBlock,
   insertBlockEvents,
   insertTriggerCalls,
   lockAccountForEvent,
+  readAfterLock,
 } from '@/lib/blocks/event-sql';
 import { lockAccount } from '@/lib/server/db/lock';
 import { getDb } from '@/lib/server/db';
@@ -166,5 +168,111 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
         insertBlockEvents(tx, [{ blockId: block.id, type: "placed'); --" as 'placed', at, actor: 'x' }]),
       ),
     ).rejects.toThrow(/not an enum value/);
+  });
+
+  it('a new block with its calls and timeline reads back as Prisma writes it, with or without calls', async () => {
+    const { account } = await makeAccount({ members: [] });
+    const db = getDb();
+    const at = new Date('2026-11-25T09:13:58.123Z');
+    const calls = [
+      { at, sipUsername: 'acme-pbx', to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 },
+      {
+        at: new Date(at.getTime() + 1),
+        sipUsername: 'acme-pbx',
+        to: '0025261',
+        sourceIp: '2001:db8::1',
+        durationSec: 9,
+      },
+    ];
+    for (const withCalls of [calls, []]) {
+      const id = crypto.randomUUID();
+      const sourceEventId = `evt_${crypto.randomUUID()}`;
+      const before = new Date();
+      await db.$transaction((tx) =>
+        insertBlock(
+          tx,
+          {
+            id,
+            accountId: account.id,
+            reason: 'hotspot_source_ip',
+            placedAt: at,
+            placedBy: 'switch',
+            sourceEventId,
+          },
+          withCalls,
+          [
+            { type: 'placed', at, actor: 'switch', detail: 'note:x' },
+            { type: 'notice_queued', at: new Date(at.getTime() + 5), actor: 'tollgate' },
+          ],
+        ),
+      );
+      const read = await db.block.findUniqueOrThrow({
+        where: { id },
+        include: { calls: { orderBy: { at: 'asc' } }, events: { orderBy: { at: 'asc' } } },
+      });
+      expect(read).toMatchObject({
+        accountId: account.id,
+        reason: 'hotspot_source_ip',
+        status: 'active',
+        placedAt: at,
+        placedBy: 'switch',
+        sourceEventId,
+        note: null,
+        liftedAt: null,
+        liftedBy: null,
+      });
+      expect(read.createdAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+      expect(read.calls.map(({ id: _id, blockId: _b, ...c }) => c)).toEqual(withCalls);
+      expect(read.events.map((e) => [e.type, e.at, e.actor, e.detail])).toEqual([
+        ['placed', at, 'switch', 'note:x'],
+        ['notice_queued', new Date(at.getTime() + 5), 'tollgate', null],
+      ]);
+    }
+    // All or nothing: a timeline row that cannot be written leaves no block behind.
+    const id = crypto.randomUUID();
+    await expect(
+      db.$transaction((tx) =>
+        insertBlock(
+          tx,
+          {
+            id,
+            accountId: account.id,
+            reason: 'manual',
+            placedAt: at,
+            placedBy: 'x',
+            sourceEventId: `evt_${id}`,
+          },
+          calls,
+          [{ type: "placed'); --" as 'placed', at, actor: 'x' }],
+        ),
+      ),
+    ).rejects.toThrow(/not an enum value/);
+    expect(await db.block.findUnique({ where: { id } })).toBeNull();
+  });
+
+  it('after the lock: the queued lifts of the account and its members who receive mail', async () => {
+    const { account, users } = await makeAccount({
+      members: [`a-${crypto.randomUUID()}@x.example`, `b-${crypto.randomUUID()}@x.example`],
+    });
+    const other = await makeAccount({ members: [] });
+    const db = getDb();
+    await db.user.update({ where: { id: users[1].id }, data: { disabled: true } });
+    const op = (accountNumber: string, kind: string, status: 'pending' | 'done', attempts: number) =>
+      db.switchOperation.create({
+        data: { idempotencyKey: crypto.randomUUID(), kind, accountNumber, payload: '{}', status, attempts },
+      });
+    const lift = await op(account.number, 'lift', 'pending', 2);
+    await op(account.number, 'lift', 'done', 0);
+    await op(account.number, 'block', 'pending', 0);
+    await op(other.account.number, 'lift', 'pending', 0);
+    const read = await db.$transaction((tx) => readAfterLock(tx, account));
+    expect(read).toEqual({
+      lifts: [{ id: lift.id, attempts: 2 }],
+      members: [{ id: users[0].id, email: users[0].email }],
+    });
+    expect(await db.$transaction((tx) => readAfterLock(tx, other.account))).toEqual({
+      lifts: [expect.objectContaining({ attempts: 0 })],
+      members: [],
+    });
   });
 });
