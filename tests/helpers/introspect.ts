@@ -106,9 +106,13 @@ export async function introspectPostgres(url: string): Promise<DbShape> {
     );
     for (const r of idx.rows) {
       if (r.indexname.endsWith('_pkey')) continue;
-      const trgm = /USING gin \(tollgate_fold\("?(\w+)"?\) gin_trgm_ops\)$/.exec(r.indexdef);
+      // A search index is written at once, not through GIN's pending list (migration 0012).
+      const trgm =
+        /USING gin \(tollgate_fold\("?(\w+)"?\) gin_trgm_ops\)( WITH \(fastupdate='?off'?\))?$/.exec(
+          r.indexdef,
+        );
       if (trgm) {
-        shape.search.push(`${r.tablename}.${trgm[1]}`);
+        shape.search.push(`${r.tablename}.${trgm[1]}${trgm[2] ? '' : ' (with a pending list)'}`);
         continue;
       }
       const colList = /\((.*)\)$/
