@@ -69,8 +69,9 @@ const WALK_BATCH = 500;
 
 /**
  * The ids and numbers of the `limit` accounts after number `after` ('' = from the start) whose
- * number, company name, member email or SIP username contains `q`, in number order; or null when
- * the query is broad (some column has more than `cap` matches: see broadMatches).
+ * number, company name, member email or SIP username contains `q`, in number order (on PostgreSQL
+ * each with its `show`, in the same statement); or null when the query is broad (some column has
+ * more than `cap` matches: see broadMatches).
  *
  * SQLite: FTS5 trigram tables (migration 0009_search) for three characters or more; case and
  * diacritics ignored ("penalara" finds "Peñalara"). PostgreSQL: pg_trgm GIN indexes on
@@ -141,7 +142,7 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
  * A page of a broad search: accounts after number `after` walked in number order (the unique index
  * on number), each tested against the same indexes' rule, until `limit` hits or `walkMax` accounts.
  * `last` is the number of the last account tested when the walk stopped early (the next page starts
- * after it), else null.
+ * after it), else null. On PostgreSQL each hit comes with its `show`, in the same statement.
  *
  * PostgreSQL tests tollgate_fold(column) LIKE per row, the rule its trigram indexes answer.
  * SQLite reads the walked accounts with their members' emails and credentials' usernames in batches
