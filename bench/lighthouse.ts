@@ -101,7 +101,10 @@ function scoresOf(lhr: Result): RunScores {
   };
 }
 
-/** One Lighthouse run in a fresh Chromium: a cold cache, as a first visit; `report` names a file for the whole report. */
+/**
+ * One Lighthouse run in a fresh Chromium: a cold cache, as a first visit. `report`: a file for the
+ * whole report (JSON), when asked for.
+ */
 async function audit(
   url: string,
   preset: Preset,
