@@ -5,7 +5,6 @@ import { SignInForm } from '@/components/sign-in-form';
 import { currentUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { emailLinkAction, signInAction } from '@/lib/auth/actions';
-import { HydrateApart } from '@/components/ui/hydrate-apart';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('app');
@@ -28,17 +27,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           ? t('signedOut')
           : null;
   return (
-    <HydrateApart>
-      <div className="mx-auto flex max-w-md flex-col gap-6">
-        <h1 className="text-2xl font-bold">{t('title')}</h1>
-        <p className="text-slate-700">{t('intro')}</p>
-        {notice ? (
-          <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-            {notice}
-          </p>
-        ) : null}
-        <SignInForm action={signInAction} linkAction={emailLinkAction} callbackUrl={callbackUrl} />
-      </div>
-    </HydrateApart>
+    <div className="mx-auto flex max-w-md flex-col gap-6">
+      <h1 className="text-2xl font-bold">{t('title')}</h1>
+      <p className="text-slate-700">{t('intro')}</p>
+      {notice ? (
+        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+          {notice}
+        </p>
+      ) : null}
+      <SignInForm action={signInAction} linkAction={emailLinkAction} callbackUrl={callbackUrl} />
+    </div>
   );
 }

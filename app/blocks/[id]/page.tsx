@@ -14,7 +14,6 @@ import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { ownBlock } from './own-block';
 import { buttonClass } from '@/components/ui/button-class';
-import { HydrateApart } from '@/components/ui/hydrate-apart';
 
 export default async function BlockPage({ params }: { params: Promise<{ id: string }> }) {
   const { user, block } = await ownBlock(params);
@@ -24,112 +23,107 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
   const open = block.status !== 'lifted';
   const pending = block.requests.some((r) => r.status === 'pending');
   return (
-    <HydrateApart>
-      <div className="flex flex-col gap-8">
-        {block.status === 'lift_pending' ? <AutoRefresh /> : null}
-        <PageHead
-          back={{ href: '/', label: t('back') }}
-          title={t(open ? 'title' : 'titleLifted', {
-            name: block.account.name,
-            number: block.account.number,
-          })}
-        >
-          <div role="status" aria-live="polite">
-            {block.status === 'active' ? (
-              <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
-            ) : null}
-            {block.status === 'lift_pending' ? (
-              <p className="rounded-md border border-amber-300 bg-amber-50 p-3 font-semibold text-amber-950">
-                {t('waiting')}
-              </p>
-            ) : null}
-            {block.status === 'lifted' && block.liftedAt && block.otherOpenBlockId ? (
-              <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-                {t('liftedOnly', { at: at(block.liftedAt) })} {t('otherOpen')}{' '}
-                <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">
-                  {t('otherOpenLink')}
+    <div className="flex flex-col gap-8">
+      {block.status === 'lift_pending' ? <AutoRefresh /> : null}
+      <PageHead
+        back={{ href: '/', label: t('back') }}
+        title={t(open ? 'title' : 'titleLifted', { name: block.account.name, number: block.account.number })}
+      >
+        <div role="status" aria-live="polite">
+          {block.status === 'active' ? (
+            <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
+          ) : null}
+          {block.status === 'lift_pending' ? (
+            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 font-semibold text-amber-950">
+              {t('waiting')}
+            </p>
+          ) : null}
+          {block.status === 'lifted' && block.liftedAt && block.otherOpenBlockId ? (
+            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+              {t('liftedOnly', { at: at(block.liftedAt) })} {t('otherOpen')}{' '}
+              <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">
+                {t('otherOpenLink')}
+              </Link>
+            </p>
+          ) : null}
+          {block.status === 'lifted' && block.liftedAt && !block.otherOpenBlockId ? (
+            <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
+              <strong>{t('allowedNow')}</strong>. {t('liftedAt', { at: at(block.liftedAt) })}
+            </p>
+          ) : null}
+        </div>
+      </PageHead>
+
+      <Section id="what" title={t('whatHappened')} gap={2}>
+        <Explanation block={block} />
+      </Section>
+
+      <Section id="calls" title={t('callsTitle')} gap={2}>
+        <TriggerCalls block={block} />
+      </Section>
+
+      <Section id="creds" title={t('credentialsTitle')}>
+        <ul aria-labelledby="creds" className="flex flex-col gap-3">
+          {block.credentials.map((c) => (
+            <li
+              key={c.id}
+              className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-slate-200 bg-white p-3"
+            >
+              <div>
+                <p id={`cred-${c.id}`} className="font-medium">
+                  {c.label} <span className="font-mono text-sm text-slate-700">{c.username}</span>
+                </p>
+                <p className="text-sm text-slate-700">
+                  {c.named ? `${t('named')} · ` : ''}
+                  {c.rotatedSinceBlock ? (
+                    <span className="text-emerald-800">{t('rotated')}</span>
+                  ) : c.named ? (
+                    <span className="text-red-800">{t('notRotated')}</span>
+                  ) : null}
+                </p>
+              </div>
+              {open ? (
+                <Link
+                  href={`/credentials/${c.id}/reset?block=${block.id}`}
+                  aria-describedby={`cred-${c.id}`}
+                  className="rounded-md bg-blue-800 px-3 py-2 text-sm font-semibold text-white hover:bg-blue-900"
+                >
+                  {t('reset')}
                 </Link>
-              </p>
-            ) : null}
-            {block.status === 'lifted' && block.liftedAt && !block.otherOpenBlockId ? (
-              <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
-                <strong>{t('allowedNow')}</strong>. {t('liftedAt', { at: at(block.liftedAt) })}
-              </p>
-            ) : null}
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      </Section>
+
+      <RegisteredDevices load={devicesOfBlock(block)} />
+
+      {open ? <OtherDoors /> : null}
+
+      {block.status === 'active' && !pending && block.reason !== 'manual' ? (
+        <Section id="other" title={t('actionsTitle')}>
+          <div className="flex flex-wrap gap-3">
+            <Link href={`/blocks/${block.id}/misdial`} className={buttonClass('secondary')}>
+              {t('misdial')}
+            </Link>
+            <Link href={`/blocks/${block.id}/firewall`} className={buttonClass('secondary')}>
+              {t('firewall')}
+            </Link>
           </div>
-        </PageHead>
-
-        <Section id="what" title={t('whatHappened')} gap={2}>
-          <Explanation block={block} />
         </Section>
+      ) : null}
 
-        <Section id="calls" title={t('callsTitle')} gap={2}>
-          <TriggerCalls block={block} />
+      <BlockAllowances userId={user.id} block={block} />
+
+      {block.requests.length ? (
+        <Section id="reqs" title={t('requestsTitle')}>
+          <RequestList blockId={block.id} requests={block.requests} />
         </Section>
+      ) : null}
 
-        <Section id="creds" title={t('credentialsTitle')}>
-          <ul aria-labelledby="creds" className="flex flex-col gap-3">
-            {block.credentials.map((c) => (
-              <li
-                key={c.id}
-                className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-slate-200 bg-white p-3"
-              >
-                <div>
-                  <p id={`cred-${c.id}`} className="font-medium">
-                    {c.label} <span className="font-mono text-sm text-slate-700">{c.username}</span>
-                  </p>
-                  <p className="text-sm text-slate-700">
-                    {c.named ? `${t('named')} · ` : ''}
-                    {c.rotatedSinceBlock ? (
-                      <span className="text-emerald-800">{t('rotated')}</span>
-                    ) : c.named ? (
-                      <span className="text-red-800">{t('notRotated')}</span>
-                    ) : null}
-                  </p>
-                </div>
-                {open ? (
-                  <Link
-                    href={`/credentials/${c.id}/reset?block=${block.id}`}
-                    aria-describedby={`cred-${c.id}`}
-                    className="rounded-md bg-blue-800 px-3 py-2 text-sm font-semibold text-white hover:bg-blue-900"
-                  >
-                    {t('reset')}
-                  </Link>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </Section>
-
-        <RegisteredDevices load={devicesOfBlock(block)} />
-
-        {open ? <OtherDoors /> : null}
-
-        {block.status === 'active' && !pending && block.reason !== 'manual' ? (
-          <Section id="other" title={t('actionsTitle')}>
-            <div className="flex flex-wrap gap-3">
-              <Link href={`/blocks/${block.id}/misdial`} className={buttonClass('secondary')}>
-                {t('misdial')}
-              </Link>
-              <Link href={`/blocks/${block.id}/firewall`} className={buttonClass('secondary')}>
-                {t('firewall')}
-              </Link>
-            </div>
-          </Section>
-        ) : null}
-
-        <BlockAllowances userId={user.id} block={block} />
-
-        {block.requests.length ? (
-          <Section id="reqs" title={t('requestsTitle')}>
-            <RequestList blockId={block.id} requests={block.requests} />
-          </Section>
-        ) : null}
-
-        <Section id="timeline" title={t('timelineTitle')}>
-          <Timeline events={block.events} />
-        </Section>
-      </div>
-    </HydrateApart>
+      <Section id="timeline" title={t('timelineTitle')}>
+        <Timeline events={block.events} />
+      </Section>
+    </div>
   );
 }

@@ -7,7 +7,6 @@ import { env } from '@/lib/server/env';
 import { credentialForUser } from '@/lib/credentials/reset';
 import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
-import { HydrateApart } from '@/components/ui/hydrate-apart';
 
 export default async function ResetPage({
   params,
@@ -24,28 +23,26 @@ export default async function ResetPage({
   const t = await getTranslations('reset');
   const backHref = block && /^[a-z0-9]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
   return (
-    <HydrateApart>
-      <div className="flex flex-col gap-4">
-        <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
-        <p className="max-w-xl">
-          {t.rich('intro', {
-            label: cred.label,
-            username: cred.username,
-            name: cred.account.name,
-            number: cred.account.number,
-            mono: (c) => <span className="font-mono">{c}</span>,
-          })}
-        </p>
-        <ResetForm
-          credentialId={cred.id}
-          username={cred.username}
-          label={cred.label}
-          minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
-          userInputs={[cred.account.number, cred.account.name, cred.username, user.email]}
-          backHref={backHref}
-        />
-        <RegisteredDevices load={devicesForCredential(user.id, cred.id)} />
-      </div>
-    </HydrateApart>
+    <div className="flex flex-col gap-4">
+      <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
+      <p className="max-w-xl">
+        {t.rich('intro', {
+          label: cred.label,
+          username: cred.username,
+          name: cred.account.name,
+          number: cred.account.number,
+          mono: (c) => <span className="font-mono">{c}</span>,
+        })}
+      </p>
+      <ResetForm
+        credentialId={cred.id}
+        username={cred.username}
+        label={cred.label}
+        minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
+        userInputs={[cred.account.number, cred.account.name, cred.username, user.email]}
+        backHref={backHref}
+      />
+      <RegisteredDevices load={devicesForCredential(user.id, cred.id)} />
+    </div>
   );
 }
