@@ -11,7 +11,10 @@
 // performance ≥ 95 and accessibility 100 on each page. Scores are reported, never asserted: the
 // performance score depends on this shared machine's load. Checks: every run finished without a
 // Lighthouse runtime error (a run that hit one is redone, at most twice), on the page asked for (a
-// signed-in page that lands on /sign-in fails).
+// signed-in page that lands on /sign-in fails). `BENCH_LH_REPORTS=<dir>` also writes each run's whole
+// Lighthouse report there (`<preset>-<page>-<n>.json`: the LCP element and its phases, the long
+// tasks, the scripts), for finding what costs.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig, type Config, type Flags, type Result } from 'lighthouse';
 import { envInt, machine, median, runBench, type BenchResult } from './harness/report';
@@ -98,8 +101,16 @@ function scoresOf(lhr: Result): RunScores {
   };
 }
 
-/** One Lighthouse run in a fresh Chromium: a cold cache, as a first visit. */
-async function audit(url: string, preset: Preset, cookie: string | null): Promise<RunScores> {
+/**
+ * One Lighthouse run in a fresh Chromium: a cold cache, as a first visit. `report`: a file for the
+ * whole report (JSON), when asked for.
+ */
+async function audit(
+  url: string,
+  preset: Preset,
+  cookie: string | null,
+  report?: string,
+): Promise<RunScores> {
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     chromeFlags: CHROME_FLAGS,
@@ -114,6 +125,7 @@ async function audit(url: string, preset: Preset, cookie: string | null): Promis
     };
     const r = await lighthouse(url, flags, PRESETS[preset]);
     if (!r) throw new Error(`Lighthouse returned no result for ${url}`);
+    if (report) writeFileSync(report, JSON.stringify(r.lhr));
     return scoresOf(r.lhr);
   } finally {
     chrome.kill();
@@ -126,6 +138,8 @@ export async function run(): Promise<BenchResult> {
   const presets = (process.env.BENCH_LH_PRESETS ?? 'mobile,desktop').split(',').map((p) => p.trim());
   for (const p of presets)
     if (!(p in PRESETS)) throw new Error(`BENCH_LH_PRESETS: unknown preset ${JSON.stringify(p)}`);
+  const reports = process.env.BENCH_LH_REPORTS;
+  if (reports) mkdirSync(reports, { recursive: true });
   const portal = await startPortal();
   try {
     const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
@@ -151,11 +165,12 @@ export async function run(): Promise<BenchResult> {
         const got: RunScores[] = [];
         let retried = 0;
         for (let i = 0; i < runs; i++) {
-          let r = await audit(url, preset, page.signedIn ? cookie : null);
+          const report = reports ? `${reports}/${preset}-${name}-${i + 1}.json` : undefined;
+          let r = await audit(url, preset, page.signedIn ? cookie : null, report);
           // A trace Chromium failed to record (NO_NAVSTART, seen here under load) says nothing about
           // the page: run again, at most twice, and report how often.
           for (let k = 0; k < 2 && r.runtimeError; k++, retried++)
-            r = await audit(url, preset, page.signedIn ? cookie : null);
+            r = await audit(url, preset, page.signedIn ? cookie : null, report);
           got.push(r);
         }
         const errors = got.filter((g) => g.runtimeError).map((g) => g.runtimeError);
