@@ -85,6 +85,8 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   const { user, acme, reception, pbx } = await acmeDental();
   await openAcmeBlock(page, user, acme);
   await credentialRow(page, reception).getByRole('link', { name: 'Reset SIP password' }).click();
+  // A client navigation: axe must see the reset page, not the block page it is leaving.
+  await expect(page.getByRole('heading', { level: 1, name: 'Reset SIP password' })).toBeVisible();
   await expectAccessible(page);
 
   // A weak password is refused, with the meter saying so.

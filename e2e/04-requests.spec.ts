@@ -18,6 +18,8 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
     .getByRole('link', { name: 'See why and fix it' })
     .click();
   await page.getByRole('link', { name: 'This was a misdial' }).click();
+  // A client navigation: axe must see the misdial form, not the block page it is leaving.
+  await expect(page.getByLabel('Number you meant to dial')).toBeVisible();
   await expectAccessible(page);
   await page.getByLabel('Number you meant to dial').fill('12');
   await page
