@@ -2,12 +2,13 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAccountForUser, listAccountsForUser } from '@/lib/accounts/queries';
 import { userOfSession } from '@/lib/auth/session';
+import { getBlockForUser } from '@/lib/blocks/queries';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock, makeUserWithSession } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeRequest, makeUserWithSession } from '@/tests/helpers/factory';
 
 // Issue 14 goal 1: the customer pages' per-request reads in one raw statement each (session + user,
-// the dashboard's accounts with their open block and credentials). Same answers as the Prisma
+// the dashboard's accounts with their open block and credentials, the block page's block). Same answers as the Prisma
 // `include`s they replace, on both databases.
 
 describe.each(dialects())('per-request page reads on %s', (dialect) => {
@@ -138,6 +139,112 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       expect(await getAccountForUser(user.id, other.account.number)).toBeNull();
       expect(await getAccountForUser(user.id, 'ACC-0')).toBeNull();
       expect(await listAccountsForUser(crypto.randomUUID())).toEqual([]);
+    });
+  });
+
+  describe('getBlockForUser', () => {
+    it('reads the member’s block with its account, credentials, calls, timeline, requests and other open block', async () => {
+      const db = getDb();
+      const { account, users, creds } = await makeAccount({ credentials: ['zz-desk', 'aa-pbx'] });
+      const user = users[0]!;
+      const placedAt = new Date('2026-11-20T12:00:00Z');
+      const block = await makeBlock(account.id, {
+        placedAt,
+        calls: [
+          { sipUsername: 'zz-desk', at: new Date('2026-11-20T11:59:00Z') },
+          { sipUsername: 'trunk-9', at: new Date('2026-11-20T11:58:00Z'), durationSec: 42 },
+        ],
+      });
+      await db.blockEvent.createMany({
+        data: [
+          { blockId: block.id, type: 'placed', at: placedAt, actor: 'switch' },
+          {
+            blockId: block.id,
+            type: 'request_submitted',
+            at: new Date('2026-11-20T13:00:00Z'),
+            actor: user.id,
+          },
+        ],
+      });
+      const request = await makeRequest(block, user.id);
+      const rotatedAt = new Date('2026-11-21T09:00:00Z');
+      await db.sipCredential.update({
+        where: { id: creds[0]!.id },
+        data: { passwordChangedAt: rotatedAt, passwordScore: 4 },
+      });
+      const later = await makeBlock(account.id, { placedAt: new Date('2026-11-22T12:00:00Z') });
+
+      const view = await getBlockForUser(user.id, block.id);
+      expect(view).toEqual({
+        id: block.id,
+        reason: 'high_risk_destination',
+        status: 'active',
+        placedAt,
+        liftedAt: null,
+        note: null,
+        account: { id: account.id, number: account.number, name: account.name, country: 'US' },
+        calls: [...block.calls]
+          .sort((a, b) => a.at.getTime() - b.at.getTime())
+          .map((c) => ({
+            id: c.id,
+            at: c.at,
+            sipUsername: c.sipUsername,
+            to: c.to,
+            sourceIp: c.sourceIp,
+            durationSec: c.durationSec,
+          })),
+        events: [
+          expect.objectContaining({ type: 'placed', at: placedAt, actor: 'switch', detail: null }),
+          expect.objectContaining({ type: 'request_submitted', actor: null }),
+        ],
+        requests: [
+          {
+            id: request.id,
+            kind: 'misdial',
+            status: 'pending',
+            createdAt: request.createdAt,
+            decidedAt: null,
+            denyReason: null,
+          },
+        ],
+        credentials: [
+          {
+            id: creds[1]!.id,
+            username: 'aa-pbx',
+            label: 'aa-pbx',
+            passwordChangedAt: null,
+            passwordScore: null,
+            named: false,
+            rotatedSinceBlock: false,
+          },
+          {
+            id: creds[0]!.id,
+            username: 'zz-desk',
+            label: 'zz-desk',
+            passwordChangedAt: rotatedAt,
+            passwordScore: 4,
+            named: true,
+            rotatedSinceBlock: true,
+          },
+        ],
+        otherOpenBlockId: later.id,
+        unknownNames: ['trunk-9'],
+      });
+
+      // Lifted, with no other block open: no other open block; a lifted other block does not count.
+      const liftedAt = new Date('2026-11-23T08:00:00Z');
+      await db.block.update({ where: { id: later.id }, data: { status: 'lifted', liftedAt } });
+      await db.block.update({ where: { id: block.id }, data: { status: 'lifted', liftedAt } });
+      expect(await getBlockForUser(user.id, block.id)).toMatchObject({
+        status: 'lifted',
+        liftedAt,
+        otherOpenBlockId: null,
+      });
+
+      // Someone else's block, and an unknown id: nothing.
+      const stranger = await makeAccount();
+      expect(await getBlockForUser(stranger.users[0]!.id, block.id)).toBeNull();
+      expect(await getBlockForUser(user.id, crypto.randomUUID())).toBeNull();
     });
   });
 });
