@@ -1,9 +1,9 @@
 import Link from 'next/link';
-import { getTranslations } from 'next-intl/server';
+import { getFormatter, getTranslations } from 'next-intl/server';
 import { DemoFraudControl } from '@/components/demo-fraud-control';
 import type { AccountSummary } from '@/lib/accounts/queries';
 import { isDemo } from '@/lib/server/env';
-import { getWhen } from '@/lib/time/when';
+import { ZONED } from '@/lib/time/format';
 
 /** One account on the dashboard: status first, in words, then what to do and the credentials. */
 export async function AccountCard({ account }: { account: AccountSummary }) {
@@ -11,7 +11,7 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
   const tr = await getTranslations('reasons');
   const ts = await getTranslations('strength');
   const demo = await getTranslations('app.demo');
-  const when = await getWhen();
+  const format = await getFormatter();
   const block = account.activeBlock;
   const headingId = `acct-${account.number}`;
   return (
@@ -31,7 +31,7 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
         <div className="mt-3 rounded-md border border-red-300 bg-red-50 p-3">
           <p className="font-semibold text-red-900">{t('blocked')}</p>
           <p className="text-sm text-red-950">
-            {t('blockedSince', { at: when(block.placedAt) })}. {tr(block.reason)}
+            {t('blockedSince', { at: format.dateTime(block.placedAt, ZONED) })}. {tr(block.reason)}
           </p>
           {block.status === 'lift_pending' ? (
             <p className="mt-1 text-sm font-medium text-amber-900">{t('waiting')}</p>
@@ -77,7 +77,9 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
               <tr key={c.id} className="border-b border-slate-100">
                 <td className="py-1 pr-3">{c.label}</td>
                 <td className="py-1 pr-3 font-mono">{c.username}</td>
-                <td className="py-1 pr-3">{c.passwordChangedAt ? when(c.passwordChangedAt) : t('never')}</td>
+                <td className="py-1 pr-3">
+                  {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
+                </td>
                 <td className="py-1">
                   {c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}
                 </td>

@@ -1,9 +1,9 @@
 import Link from 'next/link';
-import { getLocale, getTranslations } from 'next-intl/server';
+import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { allowancesForBlockPage } from '@/lib/allowances/queries';
 import { countryName } from '@/lib/phone/format';
-import { getWhen } from '@/lib/time/when';
+import { ZONED } from '@/lib/time/format';
 import { Countdown } from './countdown';
 import { buttonClass } from '@/components/ui/button-class';
 
@@ -20,8 +20,8 @@ export async function BlockAllowances({
 }) {
   const t = await getTranslations('allowance');
   const locale = await getLocale();
-  const when = await getWhen();
-  const at = (d: Date | null) => (d ? when(d) : '');
+  const format = await getFormatter();
+  const at = (d: Date | null) => (d ? format.dateTime(d, ZONED) : '');
   // The account is blocked while this block or another of its blocks is open (accountBlocked).
   const blocked = block.status !== 'lifted' || block.otherOpenBlockId !== null;
   const list = await allowancesForBlockPage(userId, block.account.id, { blocked });

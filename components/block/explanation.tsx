@@ -5,21 +5,16 @@ import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 
-// One list format per language for the process: making an Intl.ListFormat costs ≈ 0.1 ms, and the
-// page lists three things on every view (issue 14, bench/README.md "pages").
-const conjunctions = new Map<string, Intl.ListFormat>();
-function conjunction(tag: string): Intl.ListFormat {
-  let f = conjunctions.get(tag);
-  if (!f) conjunctions.set(tag, (f = new Intl.ListFormat(tag, { style: 'long', type: 'conjunction' })));
-  return f;
-}
-
 /** Two or three sentences: what probably happened and what to do, from the block's own evidence. */
 export async function Explanation({ block }: { block: BlockView }) {
   const t = await getTranslations('block.explain');
   const country = accountCountry(block.account.country);
   const locale = await getLocale();
-  const list = (items: string[]) => conjunction(isLocale(locale) ? INTL_TAGS[locale] : 'en').format(items);
+  const list = (items: string[]) =>
+    new Intl.ListFormat(isLocale(locale) ? INTL_TAGS[locale] : 'en', {
+      style: 'long',
+      type: 'conjunction',
+    }).format(items);
   const countries = [
     ...new Set(block.calls.map((c) => describeDialled(c.to, country, locale).countryName ?? c.to)),
   ];

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { getTranslations } from 'next-intl/server';
+import { getFormatter, getTranslations } from 'next-intl/server';
 import { BlockAllowances } from '@/components/allowance/block-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Explanation } from '@/components/block/explanation';
@@ -9,7 +9,7 @@ import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { devicesOfBlock } from '@/lib/devices/registrations';
-import { getWhen } from '@/lib/time/when';
+import { ZONED } from '@/lib/time/format';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { ownBlock } from './own-block';
@@ -18,7 +18,8 @@ import { buttonClass } from '@/components/ui/button-class';
 export default async function BlockPage({ params }: { params: Promise<{ id: string }> }) {
   const { user, block } = await ownBlock(params);
   const t = await getTranslations('block');
-  const at = await getWhen();
+  const format = await getFormatter();
+  const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
   const pending = block.requests.some((r) => r.status === 'pending');
   return (
