@@ -16,13 +16,15 @@ export async function BlockAllowances({
   block,
 }: {
   userId: string;
-  block: { id: string; status: string; account: { id: string } };
+  block: { id: string; status: string; otherOpenBlockId: string | null; account: { id: string } };
 }) {
   const t = await getTranslations('allowance');
   const locale = await getLocale();
   const format = await getFormatter();
   const at = (d: Date | null) => (d ? format.dateTime(d, ZONED) : '');
-  const list = await allowancesForBlockPage(userId, block.account.id);
+  // The account is blocked while this block or another of its blocks is open (accountBlocked).
+  const blocked = block.status !== 'lifted' || block.otherOpenBlockId !== null;
+  const list = await allowancesForBlockPage(userId, block.account.id, { blocked });
   if (block.status !== 'active' && list.length === 0) return null;
   const now = new Date().toISOString();
   const labels = {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { Prisma } from '@/lib/generated/sqlite/client';
 import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 
@@ -19,53 +20,81 @@ export type AccountSummary = {
   }[];
 };
 
-const OPEN: BlockStatus[] = ['active', 'lift_pending'];
-
-const include = {
-  blocks: { where: { status: { in: OPEN } }, orderBy: { placedAt: 'desc' as const }, take: 1 },
-  sipCredentials: { orderBy: { username: 'asc' as const } },
+/** One row per (account, SIP credential) of the summary read; the credential's columns are null when it has none. */
+type SummaryRow = {
+  id: string;
+  number: string;
+  name: string;
+  blockId: string | null;
+  reason: BlockReason | null;
+  status: BlockStatus | null;
+  placedAt: Date | string | number | null;
+  credentialId: string | null;
+  username: string | null;
+  label: string | null;
+  passwordChangedAt: Date | string | number | null;
+  passwordScore: number | bigint | null;
 };
 
-type Row = NonNullable<Awaited<ReturnType<typeof findOne>>>;
-const findOne = (userId: string, number: string) =>
-  db.customerAccount.findFirst({ where: { number, ...memberOf(userId) }, include });
+/**
+ * The user's accounts (all, or the one numbered `number`) with the latest open block of each and its
+ * SIP credentials, in one statement: accounts by number, credentials by username. Prisma's SQLite
+ * client reads every relation of an `include` with a query of its own (three for this shape, issue
+ * 14, bench/README.md "pages"). Scoped inside the query: only accounts the user is a member of.
+ * Enum values go into the SQL text as literals (PostgreSQL compares an enum column with a literal).
+ */
+async function summaries(userId: string, number?: string): Promise<AccountSummary[]> {
+  const rows = await db.$queryRaw<SummaryRow[]>`
+    SELECT a."id", a."number", a."name",
+      b."id" AS "blockId", b."reason", b."status", b."placedAt",
+      c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore"
+    FROM "CustomerAccount" a
+    LEFT JOIN "Block" b ON b."id" = (
+      SELECT o."id" FROM "Block" o
+      WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')
+      ORDER BY o."placedAt" DESC LIMIT 1)
+    LEFT JOIN "SipCredential" c ON c."accountId" = a."id"
+    WHERE EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = a."id" AND m."userId" = ${userId})
+      ${number === undefined ? Prisma.empty : Prisma.sql`AND a."number" = ${number}`}
+    ORDER BY a."number" ASC, c."username" ASC`;
+  // SQLite's raw results may give a date as its stored text and an integer as a bigint.
+  const date = (v: Date | string | number) => (v instanceof Date ? v : new Date(v));
+  const out: AccountSummary[] = [];
+  for (const r of rows) {
+    let a = out.at(-1);
+    if (!a || a.id !== r.id) {
+      a = {
+        id: r.id,
+        number: r.number,
+        name: r.name,
+        activeBlock:
+          r.blockId && r.reason && r.status && r.placedAt !== null
+            ? { id: r.blockId, reason: r.reason, status: r.status, placedAt: date(r.placedAt) }
+            : null,
+        credentials: [],
+      };
+      out.push(a);
+    }
+    if (r.credentialId)
+      a.credentials.push({
+        id: r.credentialId,
+        username: r.username ?? '',
+        label: r.label ?? '',
+        passwordChangedAt: r.passwordChangedAt === null ? null : date(r.passwordChangedAt),
+        passwordScore: r.passwordScore === null ? null : Number(r.passwordScore),
+      });
+  }
+  return out;
+}
 
+/** The user's accounts by number, each with its latest open block and its SIP credentials by username. */
 export async function listAccountsForUser(userId: string): Promise<AccountSummary[]> {
-  const rows = await db.customerAccount.findMany({
-    where: memberOf(userId),
-    orderBy: { number: 'asc' },
-    include,
-  });
-  return rows.map(toSummary);
+  return summaries(userId);
 }
 
 /** One of the user's accounts by number, or null (the caller answers 404 either way). */
 export async function getAccountForUser(userId: string, number: string): Promise<AccountSummary | null> {
-  const row = await findOne(userId, number);
-  return row ? toSummary(row) : null;
-}
-
-function toSummary(a: Row): AccountSummary {
-  return {
-    id: a.id,
-    number: a.number,
-    name: a.name,
-    activeBlock: a.blocks[0]
-      ? {
-          id: a.blocks[0].id,
-          reason: a.blocks[0].reason,
-          status: a.blocks[0].status,
-          placedAt: a.blocks[0].placedAt,
-        }
-      : null,
-    credentials: a.sipCredentials.map((c) => ({
-      id: c.id,
-      username: c.username,
-      label: c.label,
-      passwordChangedAt: c.passwordChangedAt,
-      passwordScore: c.passwordScore,
-    })),
-  };
+  return (await summaries(userId, number))[0] ?? null;
 }
 
 /** What staff see of an account's people and phones: the `include` that loads it, and its view. */

@@ -40,15 +40,21 @@ const view = (a: Omit<AllowanceView, 'denial'> & { decisionNote: string | null }
  * other id. An allowance still in force on the switch while the account is no longer blocked
  * (accountBlocked) comes back with status `unneeded`: every country can be called, so the page shows
  * no "calls allowed until…" and no countdown for it; an ended one, `endedUnblocked` (not "blocked again").
+ * `known.blocked`: accountBlocked as the caller has just read it (the block page knows it from its
+ * block and the account's other open block), so it is not asked again; else it is read here.
  */
-export async function allowancesForBlockPage(userId: string, accountId: string): Promise<AllowanceView[]> {
+export async function allowancesForBlockPage(
+  userId: string,
+  accountId: string,
+  known?: { blocked: boolean },
+): Promise<AllowanceView[]> {
   const [rows, blocked] = await Promise.all([
     db.destinationAllowance.findMany({
       where: { accountId, account: memberOf(userId) },
       orderBy: { createdAt: 'desc' },
       take: 20,
     }),
-    accountBlocked(db, accountId),
+    known ? known.blocked : accountBlocked(db, accountId),
   ]);
   const unblocked: Record<string, string> = { active: 'unneeded', ended: 'endedUnblocked' };
   return rows.map((r) => view(!blocked && unblocked[r.status] ? { ...r, status: unblocked[r.status] } : r));

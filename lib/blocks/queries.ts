@@ -1,5 +1,4 @@
 import 'server-only';
-import { memberOf } from '@/lib/accounts/queries';
 import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 
@@ -36,57 +35,79 @@ export function callView(c: {
   };
 }
 
-/** A block of one of the user's accounts with everything its page shows, or null (→ 404). */
+/** The block page's first read: the block, its account and the account's other open block. */
+type BlockRow = {
+  id: string;
+  reason: BlockReason;
+  status: BlockStatus;
+  placedAt: Date | string | number;
+  liftedAt: Date | string | number | null;
+  note: string | null;
+  accountId: string;
+  number: string;
+  name: string;
+  country: string;
+  otherOpenBlockId: string | null;
+};
+
+// SQLite's raw results may give a date as its stored text; PostgreSQL gives a Date.
+const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(v));
+
+/**
+ * A block of one of the user's accounts with everything its page shows, or null (→ 404). Scoped
+ * inside the query (the account must be one the user is a member of). Five statements: the block
+ * with its account and the account's latest other open block in one raw statement (Prisma's SQLite
+ * client reads each relation of an `include` with a query of its own, and the other open block was
+ * a query of its own too: issue 14, bench/README.md "pages"), then the account's credentials, the
+ * trigger calls, the timeline and the requests.
+ */
 export async function getBlockForUser(userId: string, blockId: string) {
-  const block = await db.block.findFirst({
-    where: { id: blockId, account: memberOf(userId) },
-    include: {
-      account: { include: { sipCredentials: { orderBy: { username: 'asc' } } } },
-      calls: { orderBy: { at: 'asc' } },
-      events: { orderBy: { at: 'asc' } },
-      requests: { orderBy: { createdAt: 'desc' } },
-    },
-  });
-  if (!block) return null;
   // The switch keeps one state per account: "allowed" is only true when no other block is open.
-  const otherOpen = await db.block.findFirst({
-    where: { accountId: block.accountId, id: { not: block.id }, status: { in: ['active', 'lift_pending'] } },
-    select: { id: true },
-    orderBy: { placedAt: 'desc' },
-  });
-  const named = [...new Set(block.calls.map((c) => c.sipUsername))];
-  const credentials = block.account.sipCredentials.map((c) => ({
+  const [row] = await db.$queryRaw<BlockRow[]>`
+    SELECT b."id", b."reason", b."status", b."placedAt", b."liftedAt", b."note", b."accountId",
+      a."number", a."name", a."country",
+      (SELECT o."id" FROM "Block" o
+        WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
+        ORDER BY o."placedAt" DESC LIMIT 1) AS "otherOpenBlockId"
+    FROM "Block" b JOIN "CustomerAccount" a ON a."id" = b."accountId"
+    WHERE b."id" = ${blockId}
+      AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = a."id" AND m."userId" = ${userId})`;
+  if (!row) return null;
+  const placedAt = asDate(row.placedAt);
+  const [sipCredentials, calls, events, requests] = await Promise.all([
+    db.sipCredential.findMany({ where: { accountId: row.accountId }, orderBy: { username: 'asc' } }),
+    db.triggerCall.findMany({ where: { blockId: row.id }, orderBy: { at: 'asc' } }),
+    db.blockEvent.findMany({ where: { blockId: row.id }, orderBy: { at: 'asc' } }),
+    db.unblockRequest.findMany({ where: { blockId: row.id }, orderBy: { createdAt: 'desc' } }),
+  ]);
+  const named = [...new Set(calls.map((c) => c.sipUsername))];
+  const credentials = sipCredentials.map((c) => ({
     id: c.id,
     username: c.username,
     label: c.label,
     passwordChangedAt: c.passwordChangedAt,
     passwordScore: c.passwordScore,
     named: named.includes(c.username),
-    rotatedSinceBlock: c.passwordChangedAt !== null && c.passwordChangedAt > block.placedAt,
+    rotatedSinceBlock: c.passwordChangedAt !== null && c.passwordChangedAt > placedAt,
   }));
   return {
-    id: block.id,
-    reason: block.reason,
-    status: block.status,
-    placedAt: block.placedAt,
-    liftedAt: block.liftedAt,
-    note: block.note,
-    account: {
-      id: block.account.id,
-      number: block.account.number,
-      name: block.account.name,
-      country: block.account.country,
-    },
-    calls: block.calls.map(callView),
+    id: row.id,
+    reason: row.reason,
+    status: row.status,
+    placedAt,
+    liftedAt: row.liftedAt === null ? null : asDate(row.liftedAt),
+    note: row.note,
+    account: { id: row.accountId, number: row.number, name: row.name, country: row.country },
+    calls: calls.map(callView),
     // Customers learn whether fraud monitoring or support placed the block, never which agent.
-    events: block.events.map((e) => ({
+    events: events.map((e) => ({
       id: e.id,
       type: e.type,
       at: e.at,
       detail: e.detail,
       actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
     })),
-    requests: block.requests.map((r) => ({
+    requests: requests.map((r) => ({
       id: r.id,
       kind: r.kind,
       status: r.status,
@@ -95,9 +116,9 @@ export async function getBlockForUser(userId: string, blockId: string) {
       denyReason: r.denyReason,
     })),
     credentials,
-    otherOpenBlockId: otherOpen?.id ?? null,
+    otherOpenBlockId: row.otherOpenBlockId,
     /** Credentials named in the trigger calls that are not SIP credentials of this account (e.g. IP-authenticated trunks). */
-    unknownNames: named.filter((n) => !block.account.sipCredentials.some((c) => c.username === n)),
+    unknownNames: named.filter((n) => !sipCredentials.some((c) => c.username === n)),
   };
 }
 

@@ -21,6 +21,15 @@ export const CLIENT_NAMESPACES = [
 ] as const;
 
 /**
+ * What the client components under /blocks read: the unblock forms (misdial, firewall) and the
+ * block page's "Withdraw" button, all under `unblock`; the allowance form gets its words as props.
+ * The block page used to send every CLIENT_NAMESPACES entry (≈ 12.8 KB of JSON, in its RSC payload and
+ * again in its HTML) on every view (issue 14, bench/README.md "pages");
+ * tests/unit/client-namespaces.test.ts checks that the forms there read nothing else.
+ */
+export const BLOCK_CLIENT_NAMESPACES = ['unblock'] as const;
+
+/**
  * What the staff console's client forms read (decisions, manual blocks, sync issues, staff logins,
  * allowances: all under `staff`); only /staff pages send it (app/staff/layout.tsx). None of them reads
  * the customer forms' namespaces, which were ~12 KB of JSON on every staff page (twice: RSC and HTML).

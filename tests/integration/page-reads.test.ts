@@ -1,0 +1,250 @@
+import crypto from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getAccountForUser, listAccountsForUser } from '@/lib/accounts/queries';
+import { userOfSession } from '@/lib/auth/session';
+import { getBlockForUser } from '@/lib/blocks/queries';
+import { getDb } from '@/lib/server/db';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeAccount, makeBlock, makeRequest, makeUserWithSession } from '@/tests/helpers/factory';
+
+// Issue 14 goal 1: the customer pages' per-request reads in one raw statement each (session + user,
+// the dashboard's accounts with their open block and credentials, the block page's block). Same answers as the Prisma
+// `include`s they replace, on both databases.
+
+describe.each(dialects())('per-request page reads on %s', (dialect) => {
+  beforeAll(() => useFreshDb(dialect));
+
+  describe('userOfSession', () => {
+    it('gives the session’s user with its flags, and nothing for an unknown token', async () => {
+      const { u, s } = await makeUserWithSession('agent', { secret: 'JBSWY3DPEHPK3PXP' });
+      await getDb().user.update({
+        where: { id: u.id },
+        data: { name: 'Sam', timeZone: 'Europe/Madrid', locale: 'es', localeChosenAt: new Date() },
+      });
+      expect(await userOfSession(s.sessionToken)).toEqual({
+        id: u.id,
+        email: u.email,
+        name: 'Sam',
+        role: 'agent',
+        timeZone: 'Europe/Madrid',
+        locale: 'es',
+        localeChosen: true,
+        sessionId: s.id,
+        mfaEnrolled: true,
+        mfaVerified: false,
+      });
+      await getDb().session.update({ where: { id: s.id }, data: { mfaVerifiedAt: new Date() } });
+      expect(await userOfSession(s.sessionToken)).toMatchObject({ mfaVerified: true });
+      expect(await userOfSession(crypto.randomUUID())).toBeNull();
+    });
+
+    it('gives a customer without a second factor or a chosen language their defaults', async () => {
+      const { u, s } = await makeUserWithSession('customer');
+      expect(await userOfSession(s.sessionToken)).toEqual({
+        id: u.id,
+        email: u.email,
+        name: null,
+        role: 'customer',
+        timeZone: 'UTC',
+        locale: 'en',
+        localeChosen: false,
+        sessionId: s.id,
+        mfaEnrolled: false,
+        mfaVerified: false,
+      });
+    });
+
+    it('refuses an expired session and a disabled user', async () => {
+      const expired = await makeUserWithSession('customer');
+      await getDb().session.update({
+        where: { id: expired.s.id },
+        data: { expires: new Date(Date.now() - 1000) },
+      });
+      expect(await userOfSession(expired.s.sessionToken)).toBeNull();
+
+      const disabled = await makeUserWithSession('customer');
+      expect(await userOfSession(disabled.s.sessionToken)).not.toBeNull();
+      await getDb().user.update({ where: { id: disabled.u.id }, data: { disabled: true } });
+      expect(await userOfSession(disabled.s.sessionToken)).toBeNull();
+    });
+  });
+
+  describe('listAccountsForUser / getAccountForUser', () => {
+    it('lists only the member’s accounts by number, each with its latest open block and credentials by username', async () => {
+      const db = getDb();
+      const one = await makeAccount({ credentials: ['zeta-desk', 'alpha-pbx'] });
+      const user = one.users[0]!;
+      // A second account of the same user, no credentials, never blocked.
+      const two = await makeAccount({ members: [], credentials: [] });
+      await db.membership.create({ data: { userId: user.id, accountId: two.account.id } });
+      // Someone else's account is never listed.
+      const other = await makeAccount();
+      await makeBlock(other.account.id);
+
+      const older = await makeBlock(one.account.id, { placedAt: new Date('2026-11-01T10:00:00Z') });
+      const newer = await makeBlock(one.account.id, {
+        placedAt: new Date('2026-11-02T10:00:00Z'),
+        reason: 'manual',
+      });
+      const lifted = await makeBlock(one.account.id, { placedAt: new Date('2026-11-03T10:00:00Z') });
+      await db.block.update({ where: { id: lifted.id }, data: { status: 'lifted', liftedAt: new Date() } });
+      await db.block.update({ where: { id: newer.id }, data: { status: 'lift_pending' } });
+      const changedAt = new Date('2026-11-04T08:30:00Z');
+      await db.sipCredential.update({
+        where: { id: one.creds[0]!.id },
+        data: { passwordChangedAt: changedAt, passwordScore: 3 },
+      });
+
+      const list = await listAccountsForUser(user.id);
+      expect(list.map((a) => a.number)).toEqual([one.account.number, two.account.number].sort());
+      const a = list.find((x) => x.id === one.account.id)!;
+      expect(a).toEqual({
+        id: one.account.id,
+        number: one.account.number,
+        name: one.account.name,
+        activeBlock: { id: newer.id, reason: 'manual', status: 'lift_pending', placedAt: newer.placedAt },
+        credentials: [
+          {
+            id: one.creds[1]!.id,
+            username: 'alpha-pbx',
+            label: 'alpha-pbx',
+            passwordChangedAt: null,
+            passwordScore: null,
+          },
+          {
+            id: one.creds[0]!.id,
+            username: 'zeta-desk',
+            label: 'zeta-desk',
+            passwordChangedAt: changedAt,
+            passwordScore: 3,
+          },
+        ],
+      });
+      expect(list.find((x) => x.id === two.account.id)).toEqual({
+        id: two.account.id,
+        number: two.account.number,
+        name: two.account.name,
+        activeBlock: null,
+        credentials: [],
+      });
+
+      // The newer open block lifted: the older one is the account's open block again.
+      await db.block.update({ where: { id: newer.id }, data: { status: 'lifted', liftedAt: new Date() } });
+      expect((await getAccountForUser(user.id, one.account.number))?.activeBlock).toEqual({
+        id: older.id,
+        reason: 'high_risk_destination',
+        status: 'active',
+        placedAt: older.placedAt,
+      });
+      expect(await getAccountForUser(user.id, other.account.number)).toBeNull();
+      expect(await getAccountForUser(user.id, 'ACC-0')).toBeNull();
+      expect(await listAccountsForUser(crypto.randomUUID())).toEqual([]);
+    });
+  });
+
+  describe('getBlockForUser', () => {
+    it('reads the member’s block with its account, credentials, calls, timeline, requests and other open block', async () => {
+      const db = getDb();
+      const { account, users, creds } = await makeAccount({ credentials: ['zz-desk', 'aa-pbx'] });
+      const user = users[0]!;
+      const placedAt = new Date('2026-11-20T12:00:00Z');
+      const block = await makeBlock(account.id, {
+        placedAt,
+        calls: [
+          { sipUsername: 'zz-desk', at: new Date('2026-11-20T11:59:00Z') },
+          { sipUsername: 'trunk-9', at: new Date('2026-11-20T11:58:00Z'), durationSec: 42 },
+        ],
+      });
+      await db.blockEvent.createMany({
+        data: [
+          { blockId: block.id, type: 'placed', at: placedAt, actor: 'switch' },
+          {
+            blockId: block.id,
+            type: 'request_submitted',
+            at: new Date('2026-11-20T13:00:00Z'),
+            actor: user.id,
+          },
+        ],
+      });
+      const request = await makeRequest(block, user.id);
+      const rotatedAt = new Date('2026-11-21T09:00:00Z');
+      await db.sipCredential.update({
+        where: { id: creds[0]!.id },
+        data: { passwordChangedAt: rotatedAt, passwordScore: 4 },
+      });
+      const later = await makeBlock(account.id, { placedAt: new Date('2026-11-22T12:00:00Z') });
+
+      const view = await getBlockForUser(user.id, block.id);
+      expect(view).toEqual({
+        id: block.id,
+        reason: 'high_risk_destination',
+        status: 'active',
+        placedAt,
+        liftedAt: null,
+        note: null,
+        account: { id: account.id, number: account.number, name: account.name, country: 'US' },
+        calls: [...block.calls]
+          .sort((a, b) => a.at.getTime() - b.at.getTime())
+          .map((c) => ({
+            id: c.id,
+            at: c.at,
+            sipUsername: c.sipUsername,
+            to: c.to,
+            sourceIp: c.sourceIp,
+            durationSec: c.durationSec,
+          })),
+        events: [
+          expect.objectContaining({ type: 'placed', at: placedAt, actor: 'switch', detail: null }),
+          expect.objectContaining({ type: 'request_submitted', actor: null }),
+        ],
+        requests: [
+          {
+            id: request.id,
+            kind: 'misdial',
+            status: 'pending',
+            createdAt: request.createdAt,
+            decidedAt: null,
+            denyReason: null,
+          },
+        ],
+        credentials: [
+          {
+            id: creds[1]!.id,
+            username: 'aa-pbx',
+            label: 'aa-pbx',
+            passwordChangedAt: null,
+            passwordScore: null,
+            named: false,
+            rotatedSinceBlock: false,
+          },
+          {
+            id: creds[0]!.id,
+            username: 'zz-desk',
+            label: 'zz-desk',
+            passwordChangedAt: rotatedAt,
+            passwordScore: 4,
+            named: true,
+            rotatedSinceBlock: true,
+          },
+        ],
+        otherOpenBlockId: later.id,
+        unknownNames: ['trunk-9'],
+      });
+
+      // Lifted, with no other block open: no other open block; a lifted other block does not count.
+      const liftedAt = new Date('2026-11-23T08:00:00Z');
+      await db.block.update({ where: { id: later.id }, data: { status: 'lifted', liftedAt } });
+      await db.block.update({ where: { id: block.id }, data: { status: 'lifted', liftedAt } });
+      expect(await getBlockForUser(user.id, block.id)).toMatchObject({
+        status: 'lifted',
+        liftedAt,
+        otherOpenBlockId: null,
+      });
+
+      // Someone else's block, and an unknown id: nothing.
+      const stranger = await makeAccount();
+      expect(await getBlockForUser(stranger.users[0]!.id, block.id)).toBeNull();
+      expect(await getBlockForUser(user.id, crypto.randomUUID())).toBeNull();
+    });
+  });
+});
