@@ -11,7 +11,7 @@ import { checkCallbackNumber } from '@/lib/phone/callback';
 import { isSupportedCountry } from '@/lib/phone/format';
 import { DEFAULT_COUNTRY } from '@/lib/phone/plan';
 import { seal, sealedUnderCurrent, unseal } from '@/lib/server/seal';
-import { isTimeZone } from '@/lib/time/format';
+import { canonicalTimeZone } from '@/lib/time/format';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
@@ -50,13 +50,14 @@ export async function createAccount(
     }),
     raw,
   );
-  if (!isTimeZone(a.timeZone)) throw new CommandError(`unknown time zone ${a.timeZone}`);
+  const timeZone = canonicalTimeZone(a.timeZone);
+  if (!timeZone) throw new CommandError(`unknown time zone ${a.timeZone}`);
   if (!isSupportedCountry(a.country)) throw new CommandError(`unknown country ${a.country}`);
   const phone = a.phone === undefined ? null : checkCallbackNumber(a.phone, a.country);
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
-  return db.customerAccount.create({ data: { ...a, phone: phone?.ok ? phone.e164 : null } });
+  return db.customerAccount.create({ data: { ...a, timeZone, phone: phone?.ok ? phone.e164 : null } });
 }
 
 export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {

@@ -9,8 +9,8 @@ import { consumeAll, reset, reward } from '@/lib/server/rate-limit';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
-import { isTimeZone } from '@/lib/time/format';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
+import { adoptBrowserTimeZone } from '@/lib/time/zone';
 
 export const signInSchema = z.object({
   email: z
@@ -91,11 +91,11 @@ export async function attemptSignIn(
 
 /** What a successful password sign-in updates on the user (the browser's time zone); one place to extend. */
 async function afterPasswordSignIn(
-  user: { id: string; timeZone: string },
+  user: { id: string },
   input: z.output<typeof signInSchema>,
 ): Promise<void> {
-  if (isTimeZone(input.tz) && input.tz !== user.timeZone)
-    await db.user.update({ where: { id: user.id }, data: { timeZone: input.tz } });
+  // The browser's zone, unless the user chose one in the profile (that choice stands).
+  if (input.tz) await adoptBrowserTimeZone(user.id, input.tz);
 }
 
 export { safeCallbackUrl } from '@/lib/auth/callback-url';

@@ -14,15 +14,36 @@ export const ZONED = {
 /** ZONED with seconds, where calls a few seconds apart must read apart (trigger calls). */
 export const ZONED_SECONDS = { ...ZONED, second: '2-digit' } as const satisfies Intl.DateTimeFormatOptions;
 
-let zoneSet: Set<string> | undefined;
-/** True for an IANA zone name this runtime knows, and "UTC". */
+const canonicalZones = new Map<string, string>();
+/**
+ * The runtime's own name for an IANA time-zone name, or null when `tz` is not one. Aliases count:
+ * browsers and phones send current IANA names ("Asia/Kolkata", "America/Argentina/Buenos_Aires",
+ * "Europe/Kyiv") that this runtime's ICU lists under older ones ("Asia/Calcutta", …), and both name
+ * the same zone. Answers come from `Intl.DateTimeFormat` (tz database rules, RFC 6557), kept per
+ * process for the names that resolved (about 600, bounded); at most 64 characters are considered.
+ */
+export function canonicalTimeZone(tz: unknown): string | null {
+  if (typeof tz !== 'string' || tz.length === 0 || tz.length > 64) return null;
+  // ICU matches zone names without regard to case: one entry per name, whatever its case.
+  const key = tz.toLowerCase();
+  const known = canonicalZones.get(key);
+  if (known) return known;
+  let name: string;
+  try {
+    name = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return null; // RangeError: not a zone this runtime knows
+  }
+  // "Etc/UTC", "Etc/GMT" and friends: the zone a person can choose is "UTC" (see timeZones()).
+  if (name === 'Etc/UTC' || name === 'Etc/GMT' || name === 'GMT') name = 'UTC';
+  if (canonicalZones.size >= 4096) canonicalZones.clear(); // bounded whatever callers send
+  canonicalZones.set(key, name);
+  return name;
+}
+
+/** True for an IANA zone name this runtime knows (aliases included, see canonicalTimeZone), and "UTC". */
 export function isTimeZone(tz: unknown): tz is string {
-  if (typeof tz !== 'string' || tz.length > 64) return false;
-  if (tz === 'UTC') return true;
-  // Built once: Intl.supportedValuesOf allocates its ~400 names on every call (≈ 0.15 ms), and the
-  // staff queue asks for every trigger call of every request it lists.
-  zoneSet ??= new Set(Intl.supportedValuesOf('timeZone'));
-  return zoneSet.has(tz);
+  return canonicalTimeZone(tz) !== null;
 }
 
 /** Every zone a person can choose, "UTC" first. */

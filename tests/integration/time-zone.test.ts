@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
+import { canonicalTimeZone, timeZones } from '@/lib/time/format';
 import { adoptBrowserTimeZone, chooseTimeZone, timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asUser } from '@/tests/helpers/factory';
@@ -32,6 +33,18 @@ describe.each(dialects())('the user’s time zone, %s', (dialect) => {
       where: { action: 'profile.time_zone_changed', actorId: u.id },
     });
     expect(JSON.parse(entry.detail!)).toEqual({ from: 'Europe/Madrid', to: 'America/New_York' });
+  });
+
+  it('stores a zone under the name the profile lists, whatever alias the browser sent', async () => {
+    const u = await user();
+    const listed = canonicalTimeZone('Asia/Kolkata');
+    expect(timeZones()).toContain(listed);
+    expect(await adoptBrowserTimeZone(u.id, 'Asia/Kolkata')).toBe(true);
+    expect(await zoneOf(u.id)).toBe(listed);
+    // The same zone under its other name is no change.
+    expect(await adoptBrowserTimeZone(u.id, 'Asia/Calcutta')).toBe(false);
+    expect(await chooseTimeZone(u, 'America/Argentina/Buenos_Aires', meta)).toBe(true);
+    expect(timeZones()).toContain(await zoneOf(u.id));
   });
 
   it('refuses what is not a time zone and changes nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatWhen, isTimeZone, localClock, timeZones } from '@/lib/time/format';
+import { canonicalTimeZone, formatWhen, isTimeZone, localClock, timeZones } from '@/lib/time/format';
 
 // 2026-11-01: New York leaves daylight time at 2:00 EDT, so 1:00–2:00 happens twice.
 const firstOneThirty = new Date('2026-11-01T05:30:00Z');
@@ -24,6 +24,10 @@ describe('times in the reader’s clock, with the zone named', () => {
   it('an unknown zone falls back to UTC and says so', () => {
     expect(formatWhen(firstOneThirty, 'Mars/Olympus')).toBe('Nov 1, 2026, 5:30 AM UTC');
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
+    expect(isTimeZone('+01:00')).toBe(false);
+    expect(isTimeZone(`Europe/${'x'.repeat(64)}`)).toBe(false);
+    expect(isTimeZone(42)).toBe(false);
     expect(isTimeZone('UTC')).toBe(true);
     expect(isTimeZone('Europe/Madrid')).toBe(true);
     expect(timeZones()[0]).toBe('UTC');
@@ -48,5 +52,41 @@ describe('times in the reader’s clock, with the zone named', () => {
       withinBusinessHours: false,
     });
     expect(localClock(now, 'Nowhere/Else')).toBeNull();
+  });
+});
+
+describe('canonicalTimeZone', () => {
+  // Browsers and phones send today's IANA names; this runtime's ICU may list the same zone under an
+  // older name. Each right name here is one a real browser sends for a customer's zone.
+  it.each([
+    'Asia/Kolkata',
+    'Asia/Calcutta',
+    'America/Argentina/Buenos_Aires',
+    'America/Buenos_Aires',
+    'Europe/Kyiv',
+    'Asia/Ho_Chi_Minh',
+    'America/Nuuk',
+    'Atlantic/Faroe',
+    'Europe/Madrid',
+    'America/Mexico_City',
+    'America/Bogota',
+    'Etc/UTC',
+    'UTC',
+  ])('accepts %s and names it as the profile’s list does', (zone) => {
+    expect(isTimeZone(zone)).toBe(true);
+    expect(timeZones()).toContain(canonicalTimeZone(zone));
+  });
+
+  it('gives one zone one name, whatever alias or case it came as', () => {
+    expect(canonicalTimeZone('Asia/Kolkata')).toBe(canonicalTimeZone('Asia/Calcutta'));
+    expect(canonicalTimeZone('europe/madrid')).toBe('Europe/Madrid');
+    expect(canonicalTimeZone('Etc/UTC')).toBe('UTC');
+    expect(canonicalTimeZone('Mars/Olympus')).toBeNull();
+  });
+
+  it('formats a time in an alias zone as in its canonical one', () => {
+    const at = new Date('2026-11-25T09:13:58Z');
+    expect(formatWhen(at, 'Asia/Kolkata')).toBe(formatWhen(at, 'Asia/Calcutta'));
+    expect(formatWhen(at, 'Asia/Kolkata')).not.toBe(formatWhen(at, 'UTC'));
   });
 });
