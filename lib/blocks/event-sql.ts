@@ -28,6 +28,16 @@ export type EventAccount = {
 type Row = { id: string; number: string; switchChangedAt: Date | string | number };
 
 /**
+ * A new row id for the raw INSERTs here: 32 lowercase hex digits (a random UUID, RFC 9562 version 4,
+ * without its dashes). Letters and digits only, like the cuid ids Prisma writes everywhere else, so a
+ * block made from a switch event fits every id shape the app checks (a block id goes into URLs, and
+ * the reset page's back link accepts `[a-z0-9]{1,64}`).
+ */
+export function newRowId(): string {
+  return crypto.randomUUID().replaceAll('-', '');
+}
+
+/**
  * Takes the account's lock (as `lockAccount` in lib/server/db/lock.ts: the row's write lock, held to
  * the end of the transaction) by the account's number, and in the same statement moves the
  * account's switch clock (`switchChangedAt`) to `at` unless it is already later: one round trip
@@ -146,7 +156,7 @@ export async function insertBlockEvents(tx: Tx, rows: BlockEventRow[]): Promise<
 function blockEventsSql(rows: BlockEventRow[]) {
   const values = rows.map(
     (r) =>
-      Prisma.sql`(${crypto.randomUUID()}, ${r.blockId}, ${enumLiteral(r.type)}, ${r.at}, ${r.actor}, ${r.detail ?? null})`,
+      Prisma.sql`(${newRowId()}, ${r.blockId}, ${enumLiteral(r.type)}, ${r.at}, ${r.actor}, ${r.detail ?? null})`,
   );
   return Prisma.sql`INSERT INTO "BlockEvent" ("id", "blockId", "type", "at", "actor", "detail") VALUES ${Prisma.join(values)}`;
 }
@@ -168,7 +178,7 @@ export async function insertTriggerCalls(tx: Tx, blockId: string, calls: Trigger
 function triggerCallsSql(blockId: string, calls: TriggerCallRow[]) {
   const values = calls.map(
     (c) =>
-      Prisma.sql`(${crypto.randomUUID()}, ${blockId}, ${c.at}, ${c.sipUsername}, ${c.to}, ${c.sourceIp}, ${c.durationSec})`,
+      Prisma.sql`(${newRowId()}, ${blockId}, ${c.at}, ${c.sipUsername}, ${c.to}, ${c.sourceIp}, ${c.durationSec})`,
   );
   return Prisma.sql`INSERT INTO "TriggerCall" ("id", "blockId", "at", "sipUsername", "to", "sourceIp", "durationSec")
     VALUES ${Prisma.join(values)}`;

@@ -7,6 +7,7 @@ import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import {
   insertBlock,
+  newRowId,
   lockAccountForEvent,
   claimInboxRow,
   readAfterLock,
@@ -289,7 +290,7 @@ export async function applySwitchEvent(
     // with a read of the whole block, writes each child row with its own INSERT and compiles every
     // createMany anew. The block, its calls and its two timeline rows (placed, notice queued) are
     // one statement on PostgreSQL, three on SQLite (lib/blocks/event-sql.ts).
-    const block = { id: crypto.randomUUID() };
+    const block = { id: newRowId() };
     const noticed = await queueNotice(tx, account.id, block.id, members);
     await insertBlock(
       tx,

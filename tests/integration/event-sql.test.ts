@@ -94,6 +94,18 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     expect(after.lastError).toBe('superseded: the switch placed a new block on this account');
   });
 
+  it('a block made from a switch event has an id of letters and digits, like every Prisma id', async () => {
+    // Its id goes into URLs (the notice's link, the reset page's way back, which accepts [a-z0-9]).
+    const { account } = await makeAccount({ members: [] });
+    expect((await deliver(placedEvent(account.number, { from: ['acc-id'] }))).status).toBe(200);
+    const block = await getDb().block.findFirstOrThrow({
+      where: { accountId: account.id },
+      include: { calls: true, events: true },
+    });
+    for (const id of [block.id, ...block.calls.map((c) => c.id), ...block.events.map((e) => e.id)])
+      expect(id).toMatch(/^[a-z0-9]{1,64}$/);
+  });
+
   it('an inbox row is stored once, claimed once if left unfinished, and never overwritten', async () => {
     const db = getDb();
     const id = `evt_${crypto.randomBytes(6).toString('hex')}`;
