@@ -34,7 +34,12 @@ export function proxy(request: NextRequest) {
   requestHeaders.set(REQUEST_ID_HEADER, requestId);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);
   if (binding) requestHeaders.set('cookie', request.cookies.toString());
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  // A path that holds a percent-encoded control character (NUL above all, which PostgreSQL refuses in
+  // any text: an id read from it would be a 500) names nothing: it gets the app's 404 page, by a
+  // rewrite to a path no route matches.
+  const response = CONTROL_IN_PATH.test(request.nextUrl.pathname)
+    ? NextResponse.rewrite(new URL('/_no-such-page', request.url), { request: { headers: requestHeaders } })
+    : NextResponse.next({ request: { headers: requestHeaders } });
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   response.headers.set(REQUEST_ID_HEADER, requestId);
   if (binding)
@@ -47,5 +52,8 @@ export function proxy(request: NextRequest) {
     });
   return response;
 }
+
+/** %00–%1F and %7F in a URL path (RFC 3986 percent-encoding): C0 control characters and DEL. */
+const CONTROL_IN_PATH = /%(?:[01][0-9a-f]|7f)/i;
 
 export const config = { matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }] };

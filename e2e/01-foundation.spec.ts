@@ -26,6 +26,12 @@ test('an account that is not hers gives 404, and so does the staff area', async 
   const staff = await page.goto('/staff');
   expect(staff?.status()).toBe(404);
   await expectAccessible(page);
+  // An id with a control character in it (NUL: PostgreSQL refuses it in any text) names nothing.
+  for (const path of ['/blocks/%00', '/accounts/ACC-1001%00', '/credentials/x%1B/reset']) {
+    const bad = await page.goto(path);
+    expect(bad?.status(), path).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  }
 });
 
 test('the demo agent reaches the staff console after the second factor', async ({ page }) => {

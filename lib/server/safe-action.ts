@@ -11,6 +11,7 @@ import { requestLocale } from '@/lib/i18n/request-locale';
 import { translate, translator } from '@/lib/i18n/translate';
 import { isOutcome, type FormState, type Outcome } from '@/lib/server/outcome';
 import { outcomeToState } from '@/lib/server/outcome-state';
+import { hasControlCharacter } from '@/lib/server/control-characters';
 
 /**
  * What every form action returns; forms render it with useActionState and an aria-live region.
@@ -36,6 +37,13 @@ export function formToObject(form: FormData): Record<string, unknown> {
     out[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
   }
   return out;
+}
+
+/** The names of the form fields (of formToObject's output) whose text holds a control character. */
+export function fieldsWithControlCharacters(raw: Record<string, unknown>): string[] {
+  return Object.entries(raw)
+    .filter(([, v]) => hasControlCharacter(v))
+    .map(([k]) => k);
 }
 
 /** Echoes only the fields an action names (opt-in), so a password field can never come back. */
@@ -89,6 +97,20 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified)
       return { message: t('outcome.mfaFirst') };
     const raw = formToObject(form);
+    // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) is refused
+    // here, for every action, with a message on its field; nothing is changed.
+    const controlled = fieldsWithControlCharacters(raw);
+    if (controlled.length > 0) {
+      const message = fieldMessage('outcome.field.controlCharacter', localeOf(user));
+      return {
+        message: t('outcome.correctFields'),
+        fieldErrors: Object.fromEntries(controlled.map((k) => [k, [message]])),
+        values: echo(
+          raw,
+          (opts.echo ?? []).filter((k) => !controlled.includes(k)),
+        ),
+      };
+    }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};

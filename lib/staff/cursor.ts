@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasControlCharacter } from '@/lib/server/control-characters';
 
 /**
  * Keyset cursors for the staff console's pages (queue, search results, audit log).
@@ -37,6 +38,7 @@ export function readCursor<T>(schema: z.ZodType<T>, raw: string | undefined | nu
   } catch {
     return { ok: false, key: null };
   }
+  if (hasControlCharacter(json)) return { ok: false, key: null }; // NUL would reach a query
   const r = schema.safeParse(json);
   return r.success ? { ok: true, key: r.data } : { ok: false, key: null };
 }

@@ -3,6 +3,7 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { db, isPostgres } from '@/lib/server/db';
+import { withoutControlCharacters } from '@/lib/server/control-characters';
 import { encodeCursor, numberKey } from './cursor';
 
 const LIMIT = 25;
@@ -259,7 +260,7 @@ export async function searchAccounts(
   opts: { sparseCap?: number; walkMax?: number } = {},
 ) {
   assertStaff(user);
-  const q = raw.trim().slice(0, 100);
+  const q = withoutControlCharacters(raw).trim().slice(0, 100);
   if ([...q].length < 2) return { hits: [], next: null };
   const from = after?.number ?? '';
   const narrow = await narrowMatches(q, from, LIMIT + 1, opts.sparseCap ?? SPARSE_CAP);

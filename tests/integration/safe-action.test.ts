@@ -131,6 +131,26 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it('text with a control character (NUL, ESC, DEL) is refused on its field, before the domain, on any action', async () => {
+    session.user = who('customer');
+    for (const bad of ['Da\u0000na', 'Dana\u001b[31m', 'Dana\u007f']) {
+      handler.mockClear();
+      const r = await customerAction(undefined, form({ name: bad, password: `${good.password}\u0000` }));
+      const message =
+        'This field holds a control character (such as NUL) that text cannot contain. Remove it and try again.';
+      expect(r).toEqual({
+        message: 'Please correct the highlighted fields.',
+        fieldErrors: { name: [message], password: [message] },
+        values: {},
+      });
+      expect(handler).not.toHaveBeenCalled();
+    }
+    // Tabs and line breaks are text (a text area holds them).
+    handler.mockClear();
+    await customerAction(undefined, form({ name: 'Da\tna\r\n', password: good.password }));
+    expect(handler).toHaveBeenCalledOnce();
+  });
+
   it('a refusal from the domain keeps what the user typed (echoed fields only); form keys become plain input, [] keys arrays', async () => {
     session.user = who('customer');
     const refusing = userAction(schema, async () => ({ ok: false, message: 'Not now.' }), { echo: ['name'] });

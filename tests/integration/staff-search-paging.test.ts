@@ -103,6 +103,12 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     // Wildcards typed by the agent are literal, not LIKE patterns.
     expect((await searchAccounts(staff, `${tag}%ners`)).hits).toEqual([]);
     expect((await searchAccounts(staff, `Ortho_ontics ${tag}`)).hits).toEqual([]);
+    // A control character typed or pasted into the box (NUL: PostgreSQL refuses it in text) is a
+    // space, not a 500; a cursor that holds one is a damaged link.
+    const spaced = await searchAccounts(staff, `\u0000${tag}\u0000`);
+    expect(spaced.hits).toEqual((await searchAccounts(staff, tag)).hits);
+    expect(readCursor(searchCursor, encodeCursor(['ACC-\u00001']))).toEqual({ ok: false, key: null });
+    expect(readCursor(searchCursor, encodeCursor(['ACC-1']))).toEqual({ ok: true, key: { number: 'ACC-1' } });
   });
 
   it('ignores accents in company names: "penalara" and "Peñalara" both find "Clínica Dental Peñalara"', async () => {
