@@ -63,7 +63,8 @@ export async function userOfSession(sessionToken: string): Promise<CurrentUser |
   const row = rows[0];
   // SQLite's raw results may give a date as its stored text and a boolean as 0/1; PostgreSQL gives
   // Date and boolean.
-  if (!row || new Date(row.expires) < new Date() || Boolean(Number(row.disabled))) return null;
+  // Written so that an expiry that cannot be read refuses the session too (NaN compares false).
+  if (!row || !(new Date(row.expires).getTime() > Date.now()) || Boolean(Number(row.disabled))) return null;
   return {
     id: row.id,
     email: row.email,
