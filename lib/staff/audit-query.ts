@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
+import { hasControlCharacter } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import { encodeCursor, readCursor, timeIdKey } from './cursor';
 
@@ -10,10 +11,22 @@ import { encodeCursor, readCursor, timeIdKey } from './cursor';
 const PAGE = 50;
 const day = z.iso.date().optional().catch(undefined);
 
+// A filter value is text from the URL: one with a control character (NUL would be a 500 on
+// PostgreSQL) is no filter, like one that is too long.
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !hasControlCharacter(v));
+
 export const auditFilterSchema = z.object({
-  account: z.string().trim().max(40).optional().catch(undefined),
-  actor: z.string().trim().toLowerCase().max(254).optional().catch(undefined),
-  action: z.string().trim().max(64).optional().catch(undefined),
+  account: text(40).optional().catch(undefined),
+  actor: text(254)
+    .transform((v) => v.toLowerCase())
+    .optional()
+    .catch(undefined),
+  action: text(64).optional().catch(undefined),
   from: day,
   to: day,
   before: z.string().optional().catch(undefined),

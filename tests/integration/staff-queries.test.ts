@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '@/lib/audit/log';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
-import { listAudit } from '@/lib/staff/audit-query';
+import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { listQueue } from '@/lib/requests/queue';
 import { searchAccounts } from '@/lib/staff/search';
 import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
@@ -65,6 +65,18 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       likelihood: { level: expect.any(String) },
     });
     expect(mine[0].ageSec).toBeGreaterThanOrEqual(30 * 60 - 5);
+  });
+
+  it('an audit filter from the URL with a control character is no filter, not a 500', async () => {
+    const agent = await staff('agent');
+    const f = auditFilterSchema.parse({
+      account: 'ACC-1\u0000',
+      actor: 'A@B.example\u0000',
+      action: '\u0000x',
+    });
+    expect(f).toEqual({ account: undefined, actor: undefined, action: undefined });
+    expect(auditFilterSchema.parse({ actor: ' A@B.example ' }).actor).toBe('a@b.example');
+    await expect(listAudit(agent, f)).resolves.toMatchObject({ badCursor: false });
   });
 
   it('the audit log filters by account, actor, action and date, and pages by keyset without gaps or repeats', async () => {
