@@ -15,6 +15,7 @@ export const ZONED = {
 export const ZONED_SECONDS = { ...ZONED, second: '2-digit' } as const satisfies Intl.DateTimeFormatOptions;
 
 const canonicalZones = new Map<string, string>();
+let listedZones: Set<string> | undefined;
 /**
  * The runtime's own name for an IANA time-zone name, or null when `tz` is not one. Aliases count:
  * browsers and phones send current IANA names ("Asia/Kolkata", "America/Argentina/Buenos_Aires",
@@ -23,7 +24,12 @@ const canonicalZones = new Map<string, string>();
  * process for the names that resolved (about 600, bounded); at most 64 characters are considered.
  */
 export function canonicalTimeZone(tz: unknown): string | null {
-  if (typeof tz !== 'string' || tz.length === 0 || tz.length > 64) return null;
+  // An IANA name is ASCII letters, digits and _ + - / (checked first: lower-casing some other
+  // letters, such as the Kelvin sign, gives ASCII, and the cache below is keyed by the lower case).
+  // And Area/Location (or UTC): a bare "IST" or "PST" is a Java short name Intl maps to one of the
+  // zones that share the abbreviation.
+  if (typeof tz !== 'string' || tz.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz)) return null;
+  if (tz !== 'UTC' && !tz.includes('/')) return null;
   // ICU matches zone names without regard to case: one entry per name, whatever its case.
   const key = tz.toLowerCase();
   const known = canonicalZones.get(key);
@@ -36,6 +42,10 @@ export function canonicalTimeZone(tz: unknown): string | null {
   }
   // "Etc/UTC", "Etc/GMT" and friends: the zone a person can choose is "UTC" (see timeZones()).
   if (name === 'Etc/UTC' || name === 'Etc/GMT' || name === 'GMT') name = 'UTC';
+  // Only a zone a person can choose in the profile: not "Etc/GMT+5" or "SystemV/EST5" (nor, on
+  // Node 22, an offset such as "+01:00", which the shape check above already refuses).
+  listedZones ??= new Set(timeZones());
+  if (!listedZones.has(name)) return null;
   if (canonicalZones.size >= 4096) canonicalZones.clear(); // bounded whatever callers send
   canonicalZones.set(key, name);
   return name;

@@ -82,6 +82,9 @@ describe('canonicalTimeZone', () => {
     expect(canonicalTimeZone('europe/madrid')).toBe('Europe/Madrid');
     expect(canonicalTimeZone('Etc/UTC')).toBe('UTC');
     expect(canonicalTimeZone('Mars/Olympus')).toBeNull();
+    // Names Intl takes that name no zone of the profile's list: refused, never stored.
+    for (const odd of ['Etc/GMT+5', 'SystemV/EST5', 'IST', 'PST', '+01:00', 'Asia/\u212Aolkata'])
+      expect(canonicalTimeZone(odd), odd).toBeNull();
   });
 
   it('formats a time in an alias zone as in its canonical one', () => {

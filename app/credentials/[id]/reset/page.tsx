@@ -21,7 +21,7 @@ export default async function ResetPage({
   const cred = await credentialForUser(user.id, id);
   if (!cred) notFound();
   const t = await getTranslations('reset');
-  const backHref = block && /^[a-z0-9]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
+  const backHref = block && /^[a-z0-9-]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
   return (
     <div className="flex flex-col gap-4">
       <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
