@@ -16,8 +16,8 @@ export function TimeZoneCapture({ stored, action }: { stored: string; action: Ac
   const router = useRouter();
   useEffect(() => {
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    // Only a zone the server accepts (an alias such as "Etc/UTC" is not one), and once per tab:
-    // a failed report is not retried on every page.
+    // Only a zone this browser itself lists (the server checks again: canonicalTimeZone in
+    // lib/time/format.ts), and once per tab: a failed report is not retried on every page.
     if (
       !tz ||
       tz === stored ||
