@@ -12,8 +12,8 @@ import { judge } from './evidence';
 export const QUEUE_PAGE = 25;
 /**
  * The queue's total is counted up to this many (one index range on (status, createdAt) in index
- * order, LIMIT cap + 1); past it the page says "more than 10 000", so a fraud wave never makes every view count
- * every pending request.
+ * order, LIMIT cap + 1); past it the page says "more than 10 000", so a fraud wave never makes
+ * every view count every pending request.
  */
 export const QUEUE_COUNT_CAP = 10_000;
 
