@@ -7,9 +7,10 @@ export const BENCH_SECRET = 'bench-auth-secret-bench-auth-secret-0123';
 /**
  * The production build on a fresh (or given), migrated, demo-seeded database (needs `npm run build`).
  * `appDir`: serve another tree's build instead (a baseline built in a copy of main, say).
+ * `seed: false`: no demo seed (a second server on a database the first one already seeded).
  */
 export async function startPortal(
-  opts: { databaseUrl?: string; env?: Record<string, string>; appDir?: string } = {},
+  opts: { databaseUrl?: string; env?: Record<string, string>; appDir?: string; seed?: boolean } = {},
 ): Promise<{ url: string; databaseUrl: string; logFile: string; stop: () => void }> {
   fs.mkdirSync(path.resolve('bench/results'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(path.resolve('bench/results'), 'run-'));
@@ -17,7 +18,7 @@ export async function startPortal(
     dir,
     databaseUrl: opts.databaseUrl,
     appDir: opts.appDir,
-    seed: { script: 'e2e/support/seed.ts' },
+    seed: opts.seed === false ? undefined : { script: 'e2e/support/seed.ts' },
     env: {
       AUTH_SECRET: BENCH_SECRET,
       SWITCH_API_URL: 'http://127.0.0.1:9',

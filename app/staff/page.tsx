@@ -112,7 +112,7 @@ async function QueueView({
   const after = readCursor(timeIdKey, queueAfter);
   const [queue, sync] = await Promise.all([
     listQueue(user, after.ok ? after.key : null, await getLocale(), { account }),
-    account ? Promise.resolve(null) : openSyncIssues(),
+    account ? Promise.resolve(null) : openSyncIssues(user),
   ]);
   const title = account
     ? t('home.accountQueueTitle', { number: account, count: queue.total })

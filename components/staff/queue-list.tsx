@@ -5,11 +5,22 @@ import type { QueueItem } from '@/lib/requests/queue';
 import { formatWhen } from '@/lib/time/format';
 import { LikelihoodHint } from './likelihood-hint';
 
+type ItemWords = { link: string; block: string; calls: string };
+
+// What an item says that does not change while it waits (its link, its block line, its calls line)
+// is put in words once per judged request, locale and the fields it reads, like the hint's words
+// (likelihood-hint.tsx): lib/requests/queue.ts hands out the same `likelihood` object for a request
+// while it waits, and the WeakMap lets the words go with it. Each of those lines is an ICU format in
+// next-intl (three an item, 75 a page); in a CPU profile of /staff the items' lines took ≈ 9 % of a
+// view (bench/README.md, "staff"). The "waiting" line changes every second and is formatted each view.
+const itemWords = new WeakMap<QueueItem['likelihood'], Map<string, ItemWords>>();
+
 /**
  * Pending requests, oldest first: everything needed to choose which customer to call next.
  * Rendered on every queue view, so each article is plain elements: a plain link (no client
  * component per item), dates through formatters made once per locale and zone (lib/time/format.ts),
- * and each label (kind, reason, status) looked up once per page, not once per item.
+ * each label (kind, reason, status) looked up once per page, not once per item, and the lines that
+ * do not change while a request waits worded once (`itemWords`).
  */
 export function QueueList({ items }: { items: QueueItem[] }) {
   const l = useTranslations('staff.labels');
@@ -24,53 +35,69 @@ export function QueueList({ items }: { items: QueueItem[] }) {
     if (v === undefined) labels.set(key, (v = l(key)));
     return v;
   };
-  const unknown = t('unknownCountry');
+  const wordsOf = (r: QueueItem): ItemWords => {
+    let byKey = itemWords.get(r.likelihood);
+    if (!byKey) itemWords.set(r.likelihood, (byKey = new Map()));
+    const key = [locale, r.account.name, r.account.number, r.kind, r.block.reason, r.block.status].join(
+      '\u0000',
+    );
+    let w = byKey.get(key);
+    if (!w) {
+      w = {
+        link: t('link', {
+          name: r.account.name,
+          number: r.account.number,
+          kind: label(`kind.${r.kind}`).toLowerCase(),
+        }),
+        block: t('block', {
+          reason: label(`reason.${r.block.reason}`),
+          status: label(`blockStatus.${r.block.status}`),
+        }),
+        calls:
+          r.summary.count === 0
+            ? t('noCalls')
+            : t('calls', {
+                count: r.summary.count,
+                countries: r.summary.countries.map((c) => c ?? t('unknownCountry')).join(', '),
+                span: formatSpan(r.summary.spanSec, locale),
+              }),
+      };
+      byKey.set(key, w);
+    }
+    return w;
+  };
   return (
     <ol className="flex flex-col gap-4">
-      {items.map((r) => (
-        <li key={r.id}>
-          <article
-            aria-labelledby={`q-${r.id}`}
-            className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
-          >
-            <h3 id={`q-${r.id}`} className="text-lg font-semibold">
-              <a href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
-                {t('link', {
-                  name: r.account.name,
-                  number: r.account.number,
-                  kind: label(`kind.${r.kind}`).toLowerCase(),
+      {items.map((r) => {
+        const w = wordsOf(r);
+        return (
+          <li key={r.id}>
+            <article
+              aria-labelledby={`q-${r.id}`}
+              className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+            >
+              <h3 id={`q-${r.id}`} className="text-lg font-semibold">
+                <a href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
+                  {w.link}
+                </a>
+              </h3>
+              <p className="text-sm text-slate-700">
+                {t.rich('waiting', {
+                  span: formatSpan(r.ageSec, locale),
+                  when: () => (
+                    <time dateTime={r.createdAt.toISOString()}>
+                      {formatWhen(r.createdAt, timeZone, { locale: tag })}
+                    </time>
+                  ),
                 })}
-              </a>
-            </h3>
-            <p className="text-sm text-slate-700">
-              {t.rich('waiting', {
-                span: formatSpan(r.ageSec, locale),
-                when: () => (
-                  <time dateTime={r.createdAt.toISOString()}>
-                    {formatWhen(r.createdAt, timeZone, { locale: tag })}
-                  </time>
-                ),
-              })}
-            </p>
-            <p className="text-sm">
-              {t('block', {
-                reason: label(`reason.${r.block.reason}`),
-                status: label(`blockStatus.${r.block.status}`),
-              })}
-            </p>
-            <p className="text-sm">
-              {r.summary.count === 0
-                ? t('noCalls')
-                : t('calls', {
-                    count: r.summary.count,
-                    countries: r.summary.countries.map((c) => c ?? unknown).join(', '),
-                    span: formatSpan(r.summary.spanSec, locale),
-                  })}
-            </p>
-            <LikelihoodHint likelihood={r.likelihood} id={`hint-${r.id}`} />
-          </article>
-        </li>
-      ))}
+              </p>
+              <p className="text-sm">{w.block}</p>
+              <p className="text-sm">{w.calls}</p>
+              <LikelihoodHint likelihood={r.likelihood} id={`hint-${r.id}`} />
+            </article>
+          </li>
+        );
+      })}
     </ol>
   );
 }

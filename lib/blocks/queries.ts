@@ -1,4 +1,5 @@
 import 'server-only';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 
@@ -142,17 +143,23 @@ export async function otherBlocksInForce(accountId: string, blockId: string): Pr
   }));
 }
 
-/** Accounts the reconciler found out of sync with the switch that staff have not resolved yet, oldest first. */
-export async function openSyncIssues(limit = 100) {
-  const [total, rows] = await Promise.all([
-    db.syncIssue.count({ where: { resolvedAt: null } }),
-    db.syncIssue.findMany({
-      where: { resolvedAt: null },
-      orderBy: { detectedAt: 'asc' },
-      take: limit,
-      include: { account: { select: { number: true, name: true } } },
-    }),
-  ]);
+/**
+ * Accounts the reconciler found out of sync with the switch that staff have not resolved yet, oldest
+ * first: at most `limit` items, and `total` (all open issues). The list is read first and counted only
+ * when it is full: a shorter list is its own count, so the staff home (where it is usually empty) no
+ * longer counts it on every view.
+ * Throws (assertStaff) for a caller who is not staff.
+ */
+export async function openSyncIssues(user: CurrentUser, limit = 100) {
+  assertStaff(user);
+  const where = { resolvedAt: null };
+  const rows = await db.syncIssue.findMany({
+    where,
+    orderBy: { detectedAt: 'asc' },
+    take: limit,
+    include: { account: { select: { number: true, name: true } } },
+  });
+  const total = rows.length < limit ? rows.length : await db.syncIssue.count({ where });
   return {
     total,
     items: rows.map((r) => ({
