@@ -16,16 +16,27 @@ const RECENT_MS = 7 * 24 * 3600_000;
  * switch allows is placed again only when a later pass, at least `differenceWaitMs` (default half of
  * RECONCILE_INTERVAL_MS, so several worker instances still wait for a whole pass) after the first
  * sighting, finds the same. Returns a count per outcome.
+ *
+ * `accountNumbers` narrows the pass to those accounts (the same rules within them): a pass over one
+ * account a caller owns, such as tests/helpers/truth-model.ts's schedule, does not read the switch for
+ * every other account the database holds.
  */
 export async function reconcilePass(
-  opts: { client?: SwitchClient; limit?: number; now?: Date; differenceWaitMs?: number } = {},
+  opts: {
+    client?: SwitchClient;
+    limit?: number;
+    now?: Date;
+    differenceWaitMs?: number;
+    accountNumbers?: readonly string[];
+  } = {},
 ): Promise<Record<Reconciled | 'unreadable', number>> {
   const client = opts.client ?? switchClient({ retries: 0 });
   const differenceWaitMs = opts.differenceWaitMs ?? env().RECONCILE_INTERVAL_MS / 2;
   const now = opts.now ?? new Date();
+  const only = opts.accountNumbers ? [...opts.accountNumbers] : undefined;
   const pendingNumbers = (
     await db.switchOperation.findMany({
-      where: { status: 'pending' },
+      where: { status: 'pending', ...(only && { accountNumber: { in: only } }) },
       select: { accountNumber: true },
       distinct: ['accountNumber'],
       take: 1000,
@@ -33,6 +44,7 @@ export async function reconcilePass(
   ).map((o) => o.accountNumber);
   const accounts = await db.customerAccount.findMany({
     where: {
+      ...(only && { number: { in: only } }),
       OR: [
         { reconcileDue: true },
         { blocks: { some: { status: { in: ['active', 'lift_pending'] } } } },

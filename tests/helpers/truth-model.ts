@@ -266,7 +266,7 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
       data: { nextAttemptAt: new Date(0), leaseUntil: null },
     });
     await processSwitchOutbox({ client, max: 20 });
-    const counts = await reconcilePass({ client, differenceWaitMs: 0 });
+    const counts = await reconcilePass({ client, differenceWaitMs: 0, accountNumbers: [n] });
     const pending = await db.switchOperation.count({ where: { accountNumber: n, status: 'pending' } });
     if (
       pending === 0 &&

@@ -306,6 +306,25 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect(await openSyncIssues(a.id)).toBe(1);
     expect(await openSyncIssues(b.id)).toBe(1);
   });
+  it('reconciliation narrowed to some accounts reads and repairs only those', async () => {
+    // Both accounts are blocked on the switch while the portal allows them (events that never came).
+    const { account: a } = await account('blocked');
+    const { account: b } = await account('blocked');
+    await getDb().customerAccount.updateMany({
+      where: { id: { in: [a.id, b.id] } },
+      data: { reconcileDue: true },
+    });
+    const counts = await reconcilePass({ client: client(), differenceWaitMs: 0, accountNumbers: [a.number] });
+    expect(counts.blocked_in_portal).toBe(1);
+    expect(await getDb().block.count({ where: { accountId: a.id, status: 'active' } })).toBe(1);
+    // The other account was not read: still allowed in the portal and still due.
+    expect(await getDb().block.count({ where: { accountId: b.id } })).toBe(0);
+    const other = await getDb().customerAccount.findUniqueOrThrow({ where: { id: b.id } });
+    expect(other).toMatchObject({ reconcileDue: true, lastReconciledAt: null });
+    // An unscoped pass does reach it.
+    await reconcilePass({ client: client(), differenceWaitMs: 0 });
+    expect(await getDb().block.count({ where: { accountId: b.id, status: 'active' } })).toBe(1);
+  });
   it('reconciliation: a switch that lifted, with its event still on the way, is followed, not overruled', async () => {
     const { account: a, creds } = await account('blocked');
     const block = await blockFromSwitch(a.number, new Date(Date.now() - 3 * 3600_000), [creds[0].username]);
