@@ -2,7 +2,7 @@ import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
 import type { PrismaClient as PgClient } from '@/lib/generated/postgresql/client';
-import { serializeSqliteAdapter } from '@/lib/server/db/serialized-sqlite';
+import { directSqlite, serializeSqliteAdapter, type DirectSqlite } from '@/lib/server/db/serialized-sqlite';
 import { sqlitePath } from '@/lib/server/db/url';
 
 type Ctors = {
@@ -28,9 +28,22 @@ export function createClient(url: string, c: Ctors): SqliteClient {
     const adapter = serializeSqliteAdapter(
       new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }),
     );
-    return new c.SqliteClient({ adapter, log: queryLog() });
+    const client = new c.SqliteClient({ adapter, log: queryLog() });
+    adapters.set(client, adapter);
+    return client;
   }
   throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');
+}
+
+const adapters = new WeakMap<object, object>();
+
+/**
+ * The SQLite transaction open right now on `client`'s connection, to run raw statements on directly
+ * (lib/server/db/serialized-sqlite.ts `directSqlite`); null for PostgreSQL or when none is open.
+ */
+export function openSqliteTransaction(client: object): DirectSqlite | null {
+  const adapter = adapters.get(client);
+  return adapter ? directSqlite(adapter) : null;
 }
 
 /**
