@@ -44,7 +44,13 @@ function directOf(tx: Tx): DirectSqlite | null {
   // A transaction's client has no $connect (Prisma's itxClientDenyList); the top-level client has.
   if (typeof (tx as { $connect?: unknown }).$connect === 'function')
     throw new Error('txQuery/txExecute need the client of an interactive transaction');
-  const open = isPostgres() ? null : openSqliteTransaction(getDb());
+  if (isPostgres()) {
+    direct.set(tx, null);
+    return null;
+  }
+  // Never Prisma's pipeline by mistake: inside a transaction on SQLite one is always open.
+  const open = openSqliteTransaction(getDb());
+  if (!open) throw new Error('txQuery/txExecute: no SQLite transaction is open');
   direct.set(tx, open);
   return open;
 }

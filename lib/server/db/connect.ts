@@ -29,21 +29,25 @@ export function createClient(url: string, c: Ctors): SqliteClient {
       new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }),
     );
     const client = new c.SqliteClient({ adapter, log: queryLog() });
-    adapters.set(client, adapter);
+    // On the client itself, not in a module's map: Next bundles this module once per route bundle,
+    // and the client is shared between them (lib/server/db.ts keeps it on globalThis).
+    Object.defineProperty(client, OPEN_TRANSACTION, { value: () => directSqlite(adapter) });
     return client;
   }
   throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');
 }
 
-const adapters = new WeakMap<object, object>();
+const OPEN_TRANSACTION = Symbol.for('tollgate.openSqliteTransaction');
 
 /**
  * The SQLite transaction open right now on `client`'s connection, to run raw statements on directly
- * (lib/server/db/serialized-sqlite.ts `directSqlite`); null for PostgreSQL or when none is open.
+ * (lib/server/db/serialized-sqlite.ts `directSqlite`); null when none is open. Throws for a client
+ * that `createClient` did not make for SQLite.
  */
 export function openSqliteTransaction(client: object): DirectSqlite | null {
-  const adapter = adapters.get(client);
-  return adapter ? directSqlite(adapter) : null;
+  const open = (client as { [OPEN_TRANSACTION]?: () => DirectSqlite | null })[OPEN_TRANSACTION];
+  if (!open) throw new Error('not a SQLite client made by createClient');
+  return open();
 }
 
 /**
