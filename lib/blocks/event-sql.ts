@@ -2,12 +2,15 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
-import { isPostgres, type Tx } from '@/lib/server/db';
+import { isPostgres, txExecute, txQuery, type Tx } from '@/lib/server/db';
 
 // The statements of a switch event's hot path (lib/blocks/lifecycle.ts `applySwitchEvent`) that
 // Prisma's model API costs most on. Measured (issue 14, goal 5): the query API runs its query
 // compiler for every `createMany` (its plan cache skips createMany), so a 2-row `createMany` cost
 // about twice a raw multi-row INSERT; a read followed by an insert or an update costs two statements where one upsert does.
+// They run through `txQuery`/`txExecute` (lib/server/db.ts): on SQLite straight on the
+// transaction's connection, without Prisma's per-query pipeline (about 150 µs a statement, measured
+// in the fifth pass of bench/README.md), on PostgreSQL through `tx.$queryRaw`.
 // Only lib/blocks/lifecycle.ts calls these, inside its transaction under the account's lock.
 
 // An enum value goes into the SQL text as a literal (PostgreSQL casts a literal to the column's
@@ -62,13 +65,16 @@ export async function lockAccountForEvent(
   accountNumber: string,
   at: Date,
 ): Promise<EventAccount | null> {
-  const rows = await tx.$queryRaw<Row[]>`
+  const rows = await txQuery<Row>(
+    tx,
+    Prisma.sql`
     UPDATE "CustomerAccount"
     SET "switchChangedAt" = CASE
       WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${at}
       ELSE "switchChangedAt" END
     WHERE "number" = ${accountNumber}
-    RETURNING "id", "number", "switchChangedAt"`;
+    RETURNING "id", "number", "switchChangedAt"`,
+  );
   const row = rows[0];
   if (!row) return null;
   return {
@@ -91,19 +97,53 @@ export async function lockAccountForEvent(
  */
 export async function claimInboxRow(
   tx: Tx,
-  row: { id: string; type: string; accountNumber: string; body: string },
+  row: InboxClaim,
   status: 'processed' | 'received',
   now = new Date(),
 ): Promise<boolean> {
+  const claimed = await txQuery<{ id: string }>(tx, claimSql(row, status, now));
+  return claimed.length === 1;
+}
+
+type InboxClaim = { id: string; type: string; accountNumber: string; body: string };
+
+function claimSql(row: InboxClaim, status: 'processed' | 'received', now: Date) {
   // The status is a literal in the SQL text (PostgreSQL casts a literal, not a text parameter, to the enum).
-  const claimed = await tx.$queryRaw<{ id: string }[]>`
+  return Prisma.sql`
     INSERT INTO "SwitchEvent" ("id", "type", "accountNumber", "body", "receivedAt", "status", "processedAt")
     VALUES (${row.id}, ${row.type}, ${row.accountNumber}, ${row.body}, ${now}, ${enumLiteral(status)},
       ${status === 'processed' ? now : null})
     ON CONFLICT ("id") DO UPDATE SET "status" = excluded."status", "processedAt" = excluded."processedAt"
     WHERE "SwitchEvent"."status" IN ('received', 'unknown_account')
     RETURNING "id"`;
-  return claimed.length === 1;
+}
+
+/**
+ * `claimInboxRow`, then, when `account` is given and the row was claimed, `readAfterLock` of it:
+ * what a new block needs, for the statements' cost of one on PostgreSQL (the read is a `UNION ALL`
+ * after the claim's data-modifying CTE; both see what committed before the statement began, which
+ * is after the lock: the rule of `readAfterLock`), two on SQLite. `after` is null when the row was
+ * not claimed (a duplicate) or no account was given.
+ */
+export async function claimAndReadAfterLock(
+  tx: Tx,
+  row: InboxClaim,
+  status: 'processed' | 'received',
+  account: { id: string; number: string } | null,
+  now = new Date(),
+): Promise<{ claimed: boolean; after: AfterLock | null }> {
+  if (!account || !isPostgres()) {
+    const claimed = await claimInboxRow(tx, row, status, now);
+    return { claimed, after: claimed && account ? await readAfterLock(tx, account) : null };
+  }
+  const rows = await txQuery<AfterLockRow>(
+    tx,
+    Prisma.sql`WITH "c" AS (${claimSql(row, status, now)})
+    SELECT 'claim' AS "k", "id", NULL::integer AS "attempts", NULL AS "email" FROM "c"
+    UNION ALL ${afterLockSql(account)}`,
+  );
+  const claimed = rows.some((r) => r.k === 'claim');
+  return { claimed, after: claimed ? afterLock(rows) : null };
 }
 
 /** What a new block needs to know of its account once the lock is held (`readAfterLock`). */
@@ -122,19 +162,26 @@ export type AfterLock = {
  * the lock waited for is seen here (tests/integration/event-sql.test.ts).
  */
 export async function readAfterLock(tx: Tx, account: { id: string; number: string }): Promise<AfterLock> {
-  const rows = await tx.$queryRaw<
-    { k: string; id: string; attempts: number | bigint | null; email: string | null }[]
-  >`
+  return afterLock(await txQuery<AfterLockRow>(tx, afterLockSql(account)));
+}
+
+type AfterLockRow = { k: string; id: string; attempts: number | bigint | null; email: string | null };
+
+function afterLockSql(account: { id: string; number: string }) {
+  return Prisma.sql`
     SELECT 'lift' AS "k", o."id", o."attempts", NULL AS "email" FROM "SwitchOperation" o
     WHERE o."accountNumber" = ${account.number} AND o."kind" = 'lift' AND o."status" = 'pending'
     UNION ALL
     SELECT 'member' AS "k", u."id", NULL AS "attempts", u."email" FROM "User" u
     JOIN "Membership" m ON m."userId" = u."id"
     WHERE m."accountId" = ${account.id} AND u."disabled" = false`;
+}
+
+function afterLock(rows: AfterLockRow[]): AfterLock {
   const out: AfterLock = { lifts: [], members: [] };
   for (const r of rows) {
     if (r.k === 'lift') out.lifts.push({ id: r.id, attempts: Number(r.attempts) });
-    else out.members.push({ id: r.id, email: r.email! });
+    else if (r.k === 'member') out.members.push({ id: r.id, email: r.email! });
   }
   return out;
 }
@@ -150,7 +197,7 @@ export type BlockEventRow = {
 /** Block timeline rows in one INSERT, in the given order; ids are random UUIDs. */
 export async function insertBlockEvents(tx: Tx, rows: BlockEventRow[]): Promise<void> {
   if (!rows.length) return;
-  await tx.$executeRaw(blockEventsSql(rows));
+  await txExecute(tx, blockEventsSql(rows));
 }
 
 function blockEventsSql(rows: BlockEventRow[]) {
@@ -172,7 +219,7 @@ export type TriggerCallRow = {
 /** A block's trigger calls (CONTRACTS §4 `calls`, at most 200) in one INSERT; ids are random UUIDs. */
 export async function insertTriggerCalls(tx: Tx, blockId: string, calls: TriggerCallRow[]): Promise<void> {
   if (!calls.length) return;
-  await tx.$executeRaw(triggerCallsSql(blockId, calls));
+  await txExecute(tx, triggerCallsSql(blockId, calls));
 }
 
 function triggerCallsSql(blockId: string, calls: TriggerCallRow[]) {
@@ -194,27 +241,32 @@ export type NewBlock = {
 };
 
 /**
- * A new `active` block with its trigger calls and its first timeline rows. PostgreSQL: one
- * statement (the block and its calls in data-modifying CTEs, whose foreign keys are checked at the
- * end of the statement); SQLite, which has no INSERT in a CTE: three (`insertTriggerCalls`,
- * `insertBlockEvents`). The id is the caller's (a random UUID, like the other rows of this path).
+ * A new `active` block with its trigger calls, its first timeline rows and, when given, the audit
+ * row that records it (`auditInsert` of lib/audit/log.ts). PostgreSQL: one statement (the block,
+ * its calls and the audit row in data-modifying CTEs, whose foreign keys are checked at the end of
+ * the statement); SQLite, which has no INSERT in a CTE: four (`insertTriggerCalls`,
+ * `insertBlockEvents`, the audit row). The id is the caller's (a random UUID, like the other rows
+ * of this path).
  */
 export async function insertBlock(
   tx: Tx,
   b: NewBlock,
   calls: TriggerCallRow[],
   events: Omit<BlockEventRow, 'blockId'>[],
+  audit?: Prisma.Sql,
 ): Promise<void> {
   const block = Prisma.sql`INSERT INTO "Block" ("id", "accountId", "reason", "status", "placedAt", "placedBy", "sourceEventId", "createdAt")
     VALUES (${b.id}, ${b.accountId}, ${enumLiteral(b.reason)}, 'active', ${b.placedAt}, ${b.placedBy}, ${b.sourceEventId}, ${new Date()})`;
   const rows = events.map((e) => ({ ...e, blockId: b.id }));
   if (!isPostgres()) {
-    await tx.$executeRaw(block);
+    await txExecute(tx, block);
     await insertTriggerCalls(tx, b.id, calls);
     await insertBlockEvents(tx, rows);
+    if (audit) await txExecute(tx, audit);
     return;
   }
   const parts = [Prisma.sql`"b" AS (${block})`];
   if (calls.length) parts.push(Prisma.sql`"c" AS (${triggerCallsSql(b.id, calls)})`);
-  await tx.$executeRaw`WITH ${Prisma.join(parts)} ${blockEventsSql(rows)}`;
+  if (audit) parts.push(Prisma.sql`"a" AS (${audit})`);
+  await txExecute(tx, Prisma.sql`WITH ${Prisma.join(parts)} ${blockEventsSql(rows)}`);
 }

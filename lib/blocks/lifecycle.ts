@@ -1,6 +1,6 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { audit } from '@/lib/audit/log';
+import { audit, auditInsert } from '@/lib/audit/log';
 import { storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n/stored';
 import { translate } from '@/lib/i18n/translate';
 import { db, type Db, type Tx } from '@/lib/server/db';
@@ -9,8 +9,7 @@ import {
   insertBlock,
   newRowId,
   lockAccountForEvent,
-  claimInboxRow,
-  readAfterLock,
+  claimAndReadAfterLock,
   type EventAccount,
 } from '@/lib/blocks/event-sql';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
@@ -259,13 +258,25 @@ export async function applySwitchEvent(
     // The clock is now the later of its old value and `at`: later than `at` iff the event is older.
     const stale = account.switchChangedAt > at;
     const waitForSwitch = e.type === 'block.placed' && stale && !ctx.switchState;
+    // Not believed: older than the account's last change, and the switch says it is not blocked.
+    const disbelieved = stale && !waitForSwitch && ctx.switchState?.internationalCalling !== 'blocked';
+    const places = e.type === 'block.placed' && !waitForSwitch && !disbelieved;
     // The claim: a new row is stored already claimed, a copy's unfinished row is claimed, a row
     // already processed makes this a duplicate. Under the account's lock nobody else claims it.
-    if (!(await claimInboxRow(tx, inbox, waitForSwitch ? 'received' : 'processed')))
-      return { kind: 'duplicate' };
+    // A new block also needs the account's queued lifts and the members its notice goes to, read
+    // after the lock: on PostgreSQL (READ COMMITTED) a subquery inside the locking UPDATE reads the
+    // snapshot from before the wait, and would miss a lift committed meanwhile; a statement after
+    // it (here the claim's) sees it.
+    const { claimed, after } = await claimAndReadAfterLock(
+      tx,
+      inbox,
+      waitForSwitch ? 'received' : 'processed',
+      places ? account : null,
+    );
+    if (!claimed) return { kind: 'duplicate' };
     if (waitForSwitch) return { kind: 'need_switch_state' };
     if (e.type === 'block.lifted') return liftedBySwitch(tx, account, e, at);
-    if (stale && ctx.switchState?.internationalCalling !== 'blocked') {
+    if (disbelieved) {
       await audit(
         {
           action: 'switch.block.placed_stale',
@@ -281,15 +292,12 @@ export async function applySwitchEvent(
       );
       return { kind: 'stale' };
     }
-    // Its own statement, after the lock: on PostgreSQL (READ COMMITTED) a subquery inside the locking
-    // UPDATE reads the snapshot from before the wait, and would miss a lift committed meanwhile. The
-    // same statement reads the members the notice goes to.
-    const { lifts, members } = await readAfterLock(tx, account);
+    const { lifts, members } = after!;
     await cancelQueuedLifts(tx, account, 'new_block', lifts);
     // Raw inserts with the block's id made here, not a nested create: Prisma follows a nested create
     // with a read of the whole block, writes each child row with its own INSERT and compiles every
-    // createMany anew. The block, its calls and its two timeline rows (placed, notice queued) are
-    // one statement on PostgreSQL, three on SQLite (lib/blocks/event-sql.ts).
+    // createMany anew. The block, its calls, its two timeline rows (placed, notice queued) and the
+    // audit row are one statement on PostgreSQL, four on SQLite (lib/blocks/event-sql.ts).
     const block = { id: newRowId() };
     const noticed = await queueNotice(tx, account.id, block.id, members);
     await insertBlock(
@@ -318,15 +326,12 @@ export async function applySwitchEvent(
         },
         noticed,
       ],
-    );
-    await audit(
-      {
+      auditInsert({
         action: 'switch.block.placed',
         accountId: account.id,
         target: { type: 'switch_event', id: e.id },
         detail: { blockId: block.id, reason: e.data.reason, stale },
-      },
-      tx,
+      }),
     );
     return { kind: 'placed', blockId: block.id };
   });

@@ -3,7 +3,9 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
 import { PrismaClient as PgClient } from '@/lib/generated/postgresql/client';
-import { createClient } from '@/lib/server/db/connect';
+import type { Prisma } from '@/lib/generated/sqlite/client';
+import { createClient, openSqliteTransaction } from '@/lib/server/db/connect';
+import type { DirectSqlite } from '@/lib/server/db/serialized-sqlite';
 
 export type Db = SqliteClient;
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -30,3 +32,42 @@ export const db: Db = new Proxy({} as Db, {
 });
 
 export const isPostgres = () => (process.env.DATABASE_URL ?? '').startsWith('postgres');
+
+// Raw statements of a hot path inside an interactive transaction (issue 14 goal 5). On SQLite they
+// run straight on the transaction's connection (lib/server/db/serialized-sqlite.ts `directSqlite`),
+// without Prisma's query pipeline; on PostgreSQL through `tx.$queryRaw`. Either way they are part
+// of `tx`'s transaction. SQLite's logged queries (TOLLGATE_DB_QUERY_LOG) leave these out.
+const direct = new WeakMap<Tx, DirectSqlite | null>();
+
+function directOf(tx: Tx): DirectSqlite | null {
+  if (direct.has(tx)) return direct.get(tx)!;
+  // A transaction's client has no $connect (Prisma's itxClientDenyList); the top-level client has.
+  if (typeof (tx as { $connect?: unknown }).$connect === 'function')
+    throw new Error('txQuery/txExecute need the client of an interactive transaction');
+  if (isPostgres()) {
+    direct.set(tx, null);
+    return null;
+  }
+  // Never Prisma's pipeline by mistake: inside a transaction on SQLite one is always open.
+  const open = openSqliteTransaction(getDb());
+  if (!open) throw new Error('txQuery/txExecute: no SQLite transaction is open');
+  direct.set(tx, open);
+  return open;
+}
+
+/**
+ * Runs `sql` (a `Prisma.sql` template) inside the interactive transaction `tx` and returns its rows
+ * (columns by name; on SQLite integers as bigint and dates as the stored text). Use it from the
+ * transaction's first statement on, before the callback awaits anything else: on SQLite the
+ * transaction open at the first call is taken as `tx`'s (one connection, one transaction at a time).
+ */
+export async function txQuery<T>(tx: Tx, sql: Prisma.Sql): Promise<T[]> {
+  const d = directOf(tx);
+  return d ? (d.query(sql.sql, sql.values) as T[]) : tx.$queryRaw<T[]>(sql);
+}
+
+/** As `txQuery`, for a statement without rows: returns the number of rows changed. */
+export async function txExecute(tx: Tx, sql: Prisma.Sql): Promise<number> {
+  const d = directOf(tx);
+  return d ? d.execute(sql.sql, sql.values) : tx.$executeRaw(sql);
+}

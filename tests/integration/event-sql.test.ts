@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  claimAndReadAfterLock,
   claimInboxRow,
   insertBlock,
   insertBlockEvents,
@@ -8,8 +9,10 @@ import {
   lockAccountForEvent,
   readAfterLock,
 } from '@/lib/blocks/event-sql';
+import { auditInsert } from '@/lib/audit/log';
+import { Prisma } from '@/lib/generated/sqlite/client';
 import { lockAccount } from '@/lib/server/db/lock';
-import { getDb } from '@/lib/server/db';
+import { getDb, txExecute, txQuery, type Tx } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
 import { deliver, placedEvent } from '@/tests/helpers/switch-events';
@@ -286,5 +289,117 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
       lifts: [expect.objectContaining({ attempts: 0 })],
       members: [],
     });
+  });
+  it('the claim and the read after the lock in one call: a duplicate reads nothing', async () => {
+    const { account, users } = await makeAccount({ members: [`c-${crypto.randomUUID()}@x.example`] });
+    const db = getDb();
+    const lift = await db.switchOperation.create({
+      data: {
+        idempotencyKey: crypto.randomUUID(),
+        kind: 'lift',
+        accountNumber: account.number,
+        payload: '{}',
+        status: 'pending',
+        attempts: 1,
+      },
+    });
+    const id = `evt_${crypto.randomBytes(6).toString('hex')}`;
+    const row = { id, type: 'block.placed', accountNumber: account.number, body: '{}' };
+    const at = new Date('2026-11-25T09:14:04.001Z');
+    const first = await db.$transaction((tx) => claimAndReadAfterLock(tx, row, 'processed', account, at));
+    expect(first).toEqual({
+      claimed: true,
+      after: { lifts: [{ id: lift.id, attempts: 1 }], members: [{ id: users[0].id, email: users[0].email }] },
+    });
+    expect(await db.switchEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'processed',
+      receivedAt: at,
+      processedAt: at,
+    });
+    // A copy: not claimed, nothing read.
+    expect(await db.$transaction((tx) => claimAndReadAfterLock(tx, row, 'processed', account))).toEqual({
+      claimed: false,
+      after: null,
+    });
+    // Without an account (an event that places nothing): the claim alone.
+    const other = { ...row, id: `${id}_x` };
+    expect(await db.$transaction((tx) => claimAndReadAfterLock(tx, other, 'received', null))).toEqual({
+      claimed: true,
+      after: null,
+    });
+    expect((await db.switchEvent.findUniqueOrThrow({ where: { id: other.id } })).status).toBe('received');
+  });
+
+  it("the block's audit row reads back as audit() writes it", async () => {
+    const { account } = await makeAccount({ members: [] });
+    const db = getDb();
+    const at = new Date('2026-11-25T09:13:58.123Z');
+    const id = crypto.randomUUID().replaceAll('-', '');
+    const before = new Date();
+    await db.$transaction((tx) =>
+      insertBlock(
+        tx,
+        {
+          id,
+          accountId: account.id,
+          reason: 'hotspot_source_ip',
+          placedAt: at,
+          placedBy: 'switch',
+          sourceEventId: `evt_${id}`,
+        },
+        [],
+        [{ type: 'placed', at, actor: 'switch' }],
+        auditInsert({
+          action: 'switch.block.placed',
+          accountId: account.id,
+          target: { type: 'switch_event', id: `evt_${id}` },
+          detail: { blockId: id, reason: 'hotspot_source_ip', stale: false },
+        }),
+      ),
+    );
+    const row = await db.auditLog.findFirstOrThrow({ where: { targetId: `evt_${id}` } });
+    expect(row).toMatchObject({
+      action: 'switch.block.placed',
+      actorId: null,
+      actorEmail: null,
+      accountId: account.id,
+      targetType: 'switch_event',
+      ip: null,
+      userAgent: null,
+      requestId: null,
+    });
+    expect(JSON.parse(row.detail!)).toEqual({ blockId: id, reason: 'hotspot_source_ip', stale: false });
+    expect(row.id).toMatch(/^[a-z0-9]{1,64}$/);
+    expect(row.at.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    expect(row.at.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('a raw statement of a transaction that has ended is not run, and a failed one rolls back', async () => {
+    const { account } = await makeAccount({ members: [] });
+    const db = getDb();
+    const rename = (tx: Tx, name: string) =>
+      txExecute(tx, Prisma.sql`UPDATE "CustomerAccount" SET "name" = ${name} WHERE "id" = ${account.id}`);
+    let kept: Tx | undefined;
+    await db.$transaction(async (tx) => {
+      kept = tx;
+      expect(await rename(tx, 'inside')).toBe(1);
+      expect(
+        await txQuery<{ name: string }>(
+          tx,
+          Prisma.sql`SELECT "name" FROM "CustomerAccount" WHERE "id" = ${account.id}`,
+        ),
+      ).toEqual([{ name: 'inside' }]);
+    });
+    // After its commit: refused, not run outside any transaction (nor inside another one).
+    await expect(rename(kept!, 'after')).rejects.toThrow();
+    // The top-level client is no transaction.
+    await expect(rename(db as unknown as Tx, 'top')).rejects.toThrow(/interactive transaction/);
+    await expect(
+      db.$transaction(async (tx) => {
+        await rename(tx, 'rolled back');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } })).name).toBe('inside');
   });
 });

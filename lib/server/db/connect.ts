@@ -2,7 +2,7 @@ import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
 import type { PrismaClient as PgClient } from '@/lib/generated/postgresql/client';
-import { serializeSqliteAdapter } from '@/lib/server/db/serialized-sqlite';
+import { directSqlite, serializeSqliteAdapter, type DirectSqlite } from '@/lib/server/db/serialized-sqlite';
 import { sqlitePath } from '@/lib/server/db/url';
 
 type Ctors = {
@@ -28,9 +28,26 @@ export function createClient(url: string, c: Ctors): SqliteClient {
     const adapter = serializeSqliteAdapter(
       new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }),
     );
-    return new c.SqliteClient({ adapter, log: queryLog() });
+    const client = new c.SqliteClient({ adapter, log: queryLog() });
+    // On the client itself, not in a module's map: Next bundles this module once per route bundle,
+    // and the client is shared between them (lib/server/db.ts keeps it on globalThis).
+    Object.defineProperty(client, OPEN_TRANSACTION, { value: () => directSqlite(adapter) });
+    return client;
   }
   throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');
+}
+
+const OPEN_TRANSACTION = Symbol.for('tollgate.openSqliteTransaction');
+
+/**
+ * The SQLite transaction open right now on `client`'s connection, to run raw statements on directly
+ * (lib/server/db/serialized-sqlite.ts `directSqlite`); null when none is open. Throws for a client
+ * that `createClient` did not make for SQLite.
+ */
+export function openSqliteTransaction(client: object): DirectSqlite | null {
+  const open = (client as { [OPEN_TRANSACTION]?: () => DirectSqlite | null })[OPEN_TRANSACTION];
+  if (!open) throw new Error('not a SQLite client made by createClient');
+  return open();
 }
 
 /**
