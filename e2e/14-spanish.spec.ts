@@ -107,6 +107,8 @@ test.describe('in Spanish', () => {
     page,
     browser,
   }) => {
+    // Eight pages and two mails end to end: 40 s with two e2e workers, 45 s with three.
+    test.slow();
     const c = await makeCustomer('clinica');
     await signInEs(page, c);
     await expect(page.getByText(es('dashboard.allowed'))).toBeVisible();
