@@ -212,7 +212,7 @@ export async function run(): Promise<BenchResult> {
     for (const preset of presets as Preset[]) {
       for (const name of Object.keys(targets[0].pages)) {
         const got = new Map<Target, RunScores[]>(targets.map((t) => [t, []]));
-        let retried = 0;
+        const retried = new Map<Target, number>(targets.map((t) => [t, 0]));
         for (let i = 0; i < runs; i++) {
           const order = i % 2 === 0 ? [...targets].reverse() : targets;
           for (const t of order) {
@@ -223,7 +223,7 @@ export async function run(): Promise<BenchResult> {
             let r = await audit(`${t.url}${page.path}`, preset, cookie, report);
             // A trace Chromium failed to record (NO_NAVSTART, seen here under load) says nothing about
             // the page: run again, at most twice, and report how often.
-            for (let k = 0; k < 2 && r.runtimeError; k++, retried++)
+            for (let k = 0; k < 2 && r.runtimeError; k++, retried.set(t, retried.get(t)! + 1))
               r = await audit(`${t.url}${page.path}`, preset, cookie, report);
             got.get(t)!.push(r);
           }
@@ -240,7 +240,7 @@ export async function run(): Promise<BenchResult> {
             detail:
               errors.length || wrongPage.length
                 ? `${errors.join('; ')} ${wrongPage.map((x) => `landed on ${x.finalUrl}`).join('; ')}`.trim()
-                : `${runs} runs${retried ? ` (${retried} retried after a Lighthouse runtime error)` : ''}`,
+                : `${runs} runs${retried.get(t) ? ` (${retried.get(t)} retried after a Lighthouse runtime error)` : ''}`,
           });
           const { med, metrics, lost, goal } = summarise(g);
           summary[key] =
