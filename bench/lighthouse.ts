@@ -13,8 +13,11 @@
 // Lighthouse runtime error (a run that hit one is redone, at most twice), on the page asked for (a
 // signed-in page that lands on /sign-in fails). `BENCH_LH_REPORTS=<dir>` also writes each run's whole
 // Lighthouse report there (`<preset>-<page>-<n>.json`: the LCP element and its phases, the long
-// tasks, the scripts), for finding what costs.
+// tasks, the scripts), for finding what costs. `BENCH_BASELINE_DIR=<dir>` (another tree with its own
+// production build, e.g. main in a copy) audits that build's pages too, in the same run, each run of a
+// page on both portals back to back (alternating which goes first), and reports both medians.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig, type Config, type Flags, type Result } from 'lighthouse';
 import { envInt, machine, median, runBench, type BenchResult } from './harness/report';
@@ -132,19 +135,22 @@ async function audit(
   }
 }
 
-export async function run(): Promise<BenchResult> {
-  const startedAt = new Date().toISOString();
-  const runs = envInt('BENCH_LH_RUNS', 3);
-  const presets = (process.env.BENCH_LH_PRESETS ?? 'mobile,desktop').split(',').map((p) => p.trim());
-  for (const p of presets)
-    if (!(p in PRESETS)) throw new Error(`BENCH_LH_PRESETS: unknown preset ${JSON.stringify(p)}`);
-  const reports = process.env.BENCH_LH_REPORTS;
-  if (reports) mkdirSync(reports, { recursive: true });
-  const portal = await startPortal();
+/** One portal the pages are audited on: this tree's build, or the baseline's (`BENCH_BASELINE_DIR`). */
+interface Target {
+  label: 'this' | 'baseline';
+  url: string;
+  cookie: string;
+  pages: Record<string, { path: string; signedIn: boolean }>;
+  stop: () => void;
+}
+
+/** The four pages of a freshly seeded portal, signed in as the demo customer where they need it. */
+async function target(label: Target['label'], appDir?: string): Promise<Target> {
+  const portal = await startPortal(appDir ? { appDir } : {});
   try {
     const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
     const { blockId, credentialId } = demoIds(portal.databaseUrl);
-    const pages: Record<string, { path: string; signedIn: boolean }> = {
+    const pages: Target['pages'] = {
       signIn: { path: '/sign-in', signedIn: false },
       dashboard: { path: '/', signedIn: true },
       blockPage: { path: `/blocks/${blockId}`, signedIn: true },
@@ -155,64 +161,106 @@ export async function run(): Promise<BenchResult> {
     // The server's first request of each page compiles nothing but warms its caches: not a visitor's.
     for (const p of Object.values(pages))
       await (await fetch(`${portal.url}${p.path}`, { headers: p.signedIn ? { cookie } : {} })).text();
+    return { label, url: portal.url, cookie, pages, stop: portal.stop };
+  } catch (e) {
+    portal.stop();
+    throw e;
+  }
+}
 
+/** The medians (scores 0–100, metrics in ms) and per-run figures of one page × preset on one portal. */
+function summarise(got: RunScores[]) {
+  const med = Object.fromEntries(CATEGORIES.map((c) => [c, median(got.map((g) => g.scores[c]))])) as Record<
+    Category,
+    number
+  >;
+  const metrics = Object.fromEntries(
+    METRICS.map((m) => [m, Math.round(median(got.map((g) => g.metrics[m])))]),
+  );
+  // Every audit that lost points in some run, with how many runs it lost them in.
+  const lost = new Map<string, Lost & { runs: number }>();
+  for (const g of got)
+    for (const l of g.lost) {
+      const key = `${l.category}/${l.id}`;
+      const seen = lost.get(key);
+      if (seen) seen.runs++;
+      else lost.set(key, { ...l, runs: 1 });
+    }
+  return { med, metrics, lost: [...lost.values()], goal: med.performance >= 95 && med.accessibility === 100 };
+}
+
+/**
+ * Audits every page `BENCH_LH_RUNS` times per preset. With `BENCH_BASELINE_DIR` (another tree with its
+ * own production build, e.g. main in a copy) its portal runs beside this one and each run audits both,
+ * alternating which goes first (B A, A B, …), so that both see the same machine load.
+ */
+export async function run(): Promise<BenchResult> {
+  const startedAt = new Date().toISOString();
+  const runs = envInt('BENCH_LH_RUNS', 3);
+  const presets = (process.env.BENCH_LH_PRESETS ?? 'mobile,desktop').split(',').map((p) => p.trim());
+  for (const p of presets)
+    if (!(p in PRESETS)) throw new Error(`BENCH_LH_PRESETS: unknown preset ${JSON.stringify(p)}`);
+  const reports = process.env.BENCH_LH_REPORTS;
+  if (reports) mkdirSync(reports, { recursive: true });
+  const baseDir = process.env.BENCH_BASELINE_DIR;
+  const targets: Target[] = [await target('this')];
+  try {
+    if (baseDir) targets.push(await target('baseline', path.resolve(baseDir)));
     const checks: BenchResult['checks'] = [];
     const summary: Record<string, string> = {};
     const data: Record<string, unknown> = {};
     for (const preset of presets as Preset[]) {
-      for (const [name, page] of Object.entries(pages)) {
-        const url = `${portal.url}${page.path}`;
-        const got: RunScores[] = [];
-        let retried = 0;
+      for (const name of Object.keys(targets[0].pages)) {
+        const got = new Map<Target, RunScores[]>(targets.map((t) => [t, []]));
+        const retried = new Map<Target, number>(targets.map((t) => [t, 0]));
         for (let i = 0; i < runs; i++) {
-          const report = reports ? `${reports}/${preset}-${name}-${i + 1}.json` : undefined;
-          let r = await audit(url, preset, page.signedIn ? cookie : null, report);
-          // A trace Chromium failed to record (NO_NAVSTART, seen here under load) says nothing about
-          // the page: run again, at most twice, and report how often.
-          for (let k = 0; k < 2 && r.runtimeError; k++, retried++)
-            r = await audit(url, preset, page.signedIn ? cookie : null, report);
-          got.push(r);
-        }
-        const errors = got.filter((g) => g.runtimeError).map((g) => g.runtimeError);
-        const wrongPage = got.filter((g) => new URL(g.finalUrl).pathname !== page.path);
-        checks.push({
-          name: `${preset} ${name}: every run audited ${page.path}`,
-          ok: errors.length === 0 && wrongPage.length === 0,
-          detail:
-            errors.length || wrongPage.length
-              ? `${errors.join('; ')} ${wrongPage.map((g) => `landed on ${g.finalUrl}`).join('; ')}`.trim()
-              : `${runs} runs${retried ? ` (${retried} retried after a Lighthouse runtime error)` : ''}`,
-        });
-        const med = Object.fromEntries(
-          CATEGORIES.map((c) => [c, median(got.map((g) => g.scores[c]))]),
-        ) as Record<Category, number>;
-        const metrics = Object.fromEntries(METRICS.map((m) => [m, median(got.map((g) => g.metrics[m]))]));
-        // Every audit that lost points in some run, with how many runs it lost them in.
-        const lost = new Map<string, Lost & { runs: number }>();
-        for (const g of got)
-          for (const l of g.lost) {
-            const key = `${l.category}/${l.id}`;
-            const seen = lost.get(key);
-            if (seen) seen.runs++;
-            else lost.set(key, { ...l, runs: 1 });
+          const order = i % 2 === 0 ? [...targets].reverse() : targets;
+          for (const t of order) {
+            const page = t.pages[name];
+            const tag = t.label === 'this' ? '' : '-baseline';
+            const report = reports ? `${reports}/${preset}-${name}${tag}-${i + 1}.json` : undefined;
+            const cookie = page.signedIn ? t.cookie : null;
+            let r = await audit(`${t.url}${page.path}`, preset, cookie, report);
+            // A trace Chromium failed to record (NO_NAVSTART, seen here under load) says nothing about
+            // the page: run again, at most twice, and report how often.
+            for (let k = 0; k < 2 && r.runtimeError; k++, retried.set(t, retried.get(t)! + 1))
+              r = await audit(`${t.url}${page.path}`, preset, cookie, report);
+            got.get(t)!.push(r);
           }
-        const goal = med.performance >= 95 && med.accessibility === 100;
-        summary[`${preset} ${name}`] =
-          `perf ${med.performance}, a11y ${med.accessibility}, best practices ${med['best-practices']}, ` +
-          `SEO ${med.seo} (runs: perf ${got.map((g) => g.scores.performance).join('/')}), ` +
-          `goal ${goal ? 'met' : 'NOT met'}`;
-        const lostLine = [...lost.values()].map(
-          (l) => `${l.category}/${l.id}${l.displayValue ? ` (${l.displayValue})` : ''} ×${l.runs}`,
-        );
-        if (lostLine.length) summary[`${preset} ${name} lost points`] = lostLine.join(', ');
-        data[`${preset}/${name}`] = {
-          url: page.path,
-          median: med,
-          metricsMs: metrics,
-          runs: got.map((g) => ({ scores: g.scores, metrics: g.metrics, diagnostics: g.diagnostics })),
-          lost: [...lost.values()],
-          goalMet: goal,
-        };
+        }
+        for (const t of targets) {
+          const g = got.get(t)!;
+          const pagePath = t.pages[name].path;
+          const key = `${preset} ${name}${t.label === 'this' ? '' : ' (baseline)'}`;
+          const errors = g.filter((x) => x.runtimeError).map((x) => x.runtimeError);
+          const wrongPage = g.filter((x) => new URL(x.finalUrl).pathname !== pagePath);
+          checks.push({
+            name: `${key}: every run audited ${pagePath}`,
+            ok: errors.length === 0 && wrongPage.length === 0,
+            detail:
+              errors.length || wrongPage.length
+                ? `${errors.join('; ')} ${wrongPage.map((x) => `landed on ${x.finalUrl}`).join('; ')}`.trim()
+                : `${runs} runs${retried.get(t) ? ` (${retried.get(t)} retried after a Lighthouse runtime error)` : ''}`,
+          });
+          const { med, metrics, lost, goal } = summarise(g);
+          summary[key] =
+            `perf ${med.performance}, a11y ${med.accessibility}, best practices ${med['best-practices']}, ` +
+            `SEO ${med.seo} (runs: perf ${g.map((x) => x.scores.performance).join('/')}), ` +
+            `TBT ${metrics['total-blocking-time']} ms, LCP ${metrics['largest-contentful-paint']} ms, ` +
+            `goal ${goal ? 'met' : 'NOT met'}`;
+          const lostLine = lost.map(
+            (l) => `${l.category}/${l.id}${l.displayValue ? ` (${l.displayValue})` : ''} ×${l.runs}`,
+          );
+          if (lostLine.length) summary[`${key} lost points`] = lostLine.join(', ');
+          data[`${preset}/${name}${t.label === 'this' ? '' : '/baseline'}`] = {
+            url: pagePath,
+            median: med,
+            metricsMs: metrics,
+            runs: g.map((x) => ({ scores: x.scores, metrics: x.metrics, diagnostics: x.diagnostics })),
+            lost,
+            goalMet: goal,
+          };
+        }
       }
     }
     return {
@@ -221,14 +269,20 @@ export async function run(): Promise<BenchResult> {
       startedAt,
       finishedAt: new Date().toISOString(),
       machine: await machine(),
-      params: { runs, presets, chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium', flags: CHROME_FLAGS },
+      params: {
+        runs,
+        presets,
+        baselineDir: baseDir ?? null,
+        chrome: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        flags: CHROME_FLAGS,
+      },
       checks,
       ok: checks.every((c) => c.ok),
       summary,
       data,
     };
   } finally {
-    portal.stop();
+    for (const t of targets) t.stop();
   }
 }
 

@@ -7,31 +7,45 @@ type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionS
 
 const KEY = 'tollgate.tz-reported';
 
+/** What components/time-zone.worker.ts answers. */
+type Zone = { tz: string; listed: boolean };
+
 /**
  * Reports the browser's time zone once per browser session after sign-in (password or email link
  * alike), so every time shows in the reader's own clock. The server keeps a zone the user chose in
- * the profile; when it adopts this one, the page re-renders in it.
+ * the profile; when it adopts this one, the page re-renders in it. The zone is read in a Web Worker:
+ * on the main thread it was the page's first use of Intl, and loading ICU's data then was the
+ * longest task of a signed-in page's hydration after React's own (bench/README.md "lighthouse").
  */
 export function TimeZoneCapture({ stored, action }: { stored: string; action: Action }) {
   const router = useRouter();
   useEffect(() => {
-    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    // Only a zone this browser itself lists (the server checks again: canonicalTimeZone in
-    // lib/time/format.ts), and once per tab: a failed report is not retried on every page.
-    if (
-      !tz ||
-      tz === stored ||
-      !Intl.supportedValuesOf('timeZone').includes(tz) ||
-      sessionStorage.getItem(KEY) === tz
-    )
+    const report = ({ tz, listed }: Zone) => {
+      // Only a zone this browser itself lists (the server checks again: canonicalTimeZone in
+      // lib/time/format.ts), and once per tab: a failed report is not retried on every page.
+      if (!tz || tz === stored || !listed || sessionStorage.getItem(KEY) === tz) return;
+      sessionStorage.setItem(KEY, tz);
+      const form = new FormData();
+      form.set('tz', tz);
+      action(undefined, form).then(
+        (r) => r.ok && router.refresh(),
+        () => undefined,
+      );
+    };
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./time-zone.worker.ts', import.meta.url), { type: 'module' });
+    } catch {
+      // No module workers here: read it on the main thread, as before.
+      const tz = Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+      report({ tz, listed: tz !== '' && Intl.supportedValuesOf('timeZone').includes(tz) });
       return;
-    sessionStorage.setItem(KEY, tz);
-    const form = new FormData();
-    form.set('tz', tz);
-    action(undefined, form).then(
-      (r) => r.ok && router.refresh(),
-      () => undefined,
-    );
+    }
+    worker.onmessage = (e: MessageEvent<Zone>) => {
+      worker.terminate();
+      report(e.data);
+    };
+    return () => worker.terminate();
   }, [stored, action, router]);
   return null;
 }

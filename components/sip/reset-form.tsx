@@ -21,9 +21,6 @@ import { noteText, type Translate } from '@/lib/i18n/note';
 import { contextWords } from '@/lib/passwords/words';
 import { buttonClass } from '@/components/ui/button-class';
 
-/** The characters the hint names (lib/passwords/sip-characters.ts), shown as they are typed. */
-const REFUSED = ': ; @ # % & " \' \\ < >';
-
 type Props = {
   credentialId: string;
   username: string;
@@ -31,10 +28,24 @@ type Props = {
   userInputs: string[];
   minGuessesLog10: number;
   backHref: string;
+  /**
+   * The field's hint (reset.hint with the characters it names), rendered by the server page: a
+   * message with values is formatted by intl-messageformat, whose first use in a page loads ICU's
+   * data, and the form would pay that while it hydrates (bench/README.md "lighthouse").
+   */
+  hint: React.ReactNode;
 };
 type Result = ActionState<{ liftQueued: boolean }>;
 
-export function ResetForm({ credentialId, username, label, userInputs, minGuessesLog10, backHref }: Props) {
+export function ResetForm({
+  credentialId,
+  username,
+  label,
+  userInputs,
+  minGuessesLog10,
+  backHref,
+  hint,
+}: Props) {
   const t = useTranslations('reset');
   const tAll = useTranslations() as unknown as Translate;
   const [password, setPassword] = useState('');
@@ -146,7 +157,7 @@ export function ResetForm({ credentialId, username, label, userInputs, minGuesse
           {t('field')}
         </label>
         <p id="password-hint" className="text-sm text-slate-600">
-          {t.rich('hint', { chars: REFUSED, mono: (c) => <span className="font-mono">{c}</span> })}
+          {hint}
         </p>
         <div className="flex gap-2">
           <input

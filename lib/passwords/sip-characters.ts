@@ -32,6 +32,12 @@ const REASONS: Record<string, string> = {
 export const WARNED_CHARACTERS = Object.keys(REASONS);
 
 /**
+ * The characters the SIP password field's hint names (reset.hint's `chars`), as they are typed, one
+ * space apart: all of WARNED_CHARACTERS but the space itself.
+ */
+export const SIP_REFUSED_SHOWN = WARNED_CHARACTERS.filter((c) => c !== ' ').join(' ');
+
+/**
  * One Note (lib/i18n/note.ts) per distinct character of `password` that some phone or provisioning format does not
  * take (WARNED_CHARACTERS, control characters, anything outside printable ASCII), naming it. Empty
  * when every phone takes the password.

@@ -7,6 +7,7 @@ import { env } from '@/lib/server/env';
 import { credentialForUser } from '@/lib/credentials/reset';
 import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
+import { SIP_REFUSED_SHOWN } from '@/lib/passwords/sip-characters';
 
 export default async function ResetPage({
   params,
@@ -41,6 +42,10 @@ export default async function ResetPage({
         minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
         userInputs={[cred.account.number, cred.account.name, cred.username, user.email]}
         backHref={backHref}
+        hint={t.rich('hint', {
+          chars: SIP_REFUSED_SHOWN,
+          mono: (c) => <span className="font-mono">{c}</span>,
+        })}
       />
       <RegisteredDevices load={devicesForCredential(user.id, cred.id)} />
     </div>
