@@ -32,18 +32,25 @@ export function TimeZoneCapture({ stored, action }: { stored: string; action: Ac
         () => undefined,
       );
     };
+    // No module workers here, or the worker could not load: read it on the main thread, as before.
+    const onMainThread = () => {
+      const tz = Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
+      report({ tz, listed: tz !== '' && Intl.supportedValuesOf('timeZone').includes(tz) });
+    };
     let worker: Worker;
     try {
       worker = new Worker(new URL('./time-zone.worker.ts', import.meta.url), { type: 'module' });
     } catch {
-      // No module workers here: read it on the main thread, as before.
-      const tz = Intl.DateTimeFormat().resolvedOptions().timeZone ?? '';
-      report({ tz, listed: tz !== '' && Intl.supportedValuesOf('timeZone').includes(tz) });
+      onMainThread();
       return;
     }
     worker.onmessage = (e: MessageEvent<Zone>) => {
       worker.terminate();
       report(e.data);
+    };
+    worker.onerror = () => {
+      worker.terminate();
+      onMainThread();
     };
     return () => worker.terminate();
   }, [stored, action, router]);
