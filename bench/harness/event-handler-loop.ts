@@ -7,33 +7,23 @@
 //   BENCH_EVENTS=1000 EVENT_LOOP_DB=postgresql EVENT_LOOP_PG_URL=postgresql://… npx tsx --conditions=react-server bench/harness/event-handler-loop.ts
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { migrate } from '@/lib/server/db/migrate';
+import { freshDatabase } from '@/tests/helpers/db';
 
 const N = Number(process.env.BENCH_EVENTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECRET = `loop-${'x'.repeat(40)}`;
 
+/** A fresh, migrated database of EVENT_LOOP_DB, the one way the tests make theirs (tests/helpers/db.ts). */
 async function freshUrl(): Promise<string> {
-  if ((process.env.EVENT_LOOP_DB ?? 'sqlite') === 'sqlite')
-    return `file:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'event-loop-')), 't.db')}`;
-  const admin = process.env.EVENT_LOOP_PG_URL;
-  if (!admin) throw new Error('EVENT_LOOP_PG_URL: a PostgreSQL to create a database in');
-  const name = `event_loop_${Date.now()}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const u = new URL(admin);
-  u.pathname = `/${name}`;
-  return u.toString();
+  if ((process.env.EVENT_LOOP_DB ?? 'sqlite') === 'sqlite') return freshDatabase('sqlite');
+  if (!process.env.EVENT_LOOP_PG_URL)
+    throw new Error('EVENT_LOOP_PG_URL: a PostgreSQL to create a database in');
+  process.env.TEST_PG_URL = process.env.EVENT_LOOP_PG_URL;
+  return freshDatabase('postgresql');
 }
 
 async function main() {
   const url = await freshUrl();
-  await migrate(url);
   Object.assign(process.env, {
     NODE_ENV: 'production',
     DATABASE_URL: url,
