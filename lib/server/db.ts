@@ -57,7 +57,7 @@ function directOf(tx: Tx): DirectSqlite | null {
 
 /**
  * Runs `sql` (a `Prisma.sql` template) inside the interactive transaction `tx` and returns its rows
- * (columns by name; on SQLite integers as bigint and dates as the stored text). Use it from the
+ * (columns by name; on SQLite stored integers as bigint and dates as the stored text). Use it from the
  * transaction's first statement on, before the callback awaits anything else: on SQLite the
  * transaction open at the first call is taken as `tx`'s (one connection, one transaction at a time).
  */

@@ -28,7 +28,7 @@ export const LIMITS = {
   /** One use per user and TOTP time step (codes stay valid ±30 s, so 2 minutes covers them). */
   totpStep: { points: 1, duration: 2 * 60 },
   sipPassword: { points: 20, duration: 60 * 60 },
-  /** Candidate passwords scored for one user (lib/passwords/check.ts): each may cost up to 2 s of a core. */
+  /** Candidate passwords scored for one user (lib/passwords/check.ts): each may cost about 0.75 s of a core (the worst case), within a 5 s deadline. */
   passwordCheckUser: { points: 30, duration: 15 * 60 },
   /** Candidate passwords scored for one client address (IPv4, or IPv6 /64), whoever asks. */
   passwordCheckAddress: { points: 120, duration: 15 * 60 },

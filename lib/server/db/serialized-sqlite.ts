@@ -135,7 +135,7 @@ const openStates = new WeakMap<object, OpenState>();
  * (`directSqlite`): SQL with `?` placeholders and its values, bound as the adapter binds them.
  */
 export interface DirectSqlite {
-  /** Rows as objects (column name → value); integers come back as bigint (the adapter's `defaultSafeIntegers`). */
+  /** Rows as objects (column name → value); stored integers come back as bigint (the adapter's `defaultSafeIntegers`), bound numbers as numbers. */
   query(sql: string, values: readonly unknown[]): Record<string, unknown>[];
   /** The number of rows changed. */
   execute(sql: string, values: readonly unknown[]): number;
