@@ -20,6 +20,16 @@ import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 // The raw statements of the switch event path (lib/blocks/event-sql.ts), read back through Prisma's
 // model API on both databases: the same dates, enums and nulls as Prisma's own writes.
 
+/** A block the switch placed for a hotspot source IP: insertBlock's block argument in these tests. */
+const switchBlock = (id: string, accountId: string, placedAt: Date, sourceEventId: string) => ({
+  id,
+  accountId,
+  reason: 'hotspot_source_ip' as const,
+  placedAt,
+  placedBy: 'switch' as const,
+  sourceEventId,
+});
+
 describe.each(dialects())('switch event SQL on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);
@@ -204,22 +214,10 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
       const sourceEventId = `evt_${crypto.randomUUID()}`;
       const before = new Date();
       await db.$transaction((tx) =>
-        insertBlock(
-          tx,
-          {
-            id,
-            accountId: account.id,
-            reason: 'hotspot_source_ip',
-            placedAt: at,
-            placedBy: 'switch',
-            sourceEventId,
-          },
-          withCalls,
-          [
-            { type: 'placed', at, actor: 'switch', detail: 'note:x' },
-            { type: 'notice_queued', at: new Date(at.getTime() + 5), actor: 'tollgate' },
-          ],
-        ),
+        insertBlock(tx, switchBlock(id, account.id, at, sourceEventId), withCalls, [
+          { type: 'placed', at, actor: 'switch', detail: 'note:x' },
+          { type: 'notice_queued', at: new Date(at.getTime() + 5), actor: 'tollgate' },
+        ]),
       );
       const read = await db.block.findUniqueOrThrow({
         where: { id },
@@ -339,14 +337,7 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     await db.$transaction((tx) =>
       insertBlock(
         tx,
-        {
-          id,
-          accountId: account.id,
-          reason: 'hotspot_source_ip',
-          placedAt: at,
-          placedBy: 'switch',
-          sourceEventId: `evt_${id}`,
-        },
+        switchBlock(id, account.id, at, `evt_${id}`),
         [],
         [{ type: 'placed', at, actor: 'switch' }],
         auditInsert({
