@@ -49,7 +49,7 @@ function directOf(tx: Tx): DirectSqlite | null {
     return null;
   }
   // Never Prisma's pipeline by mistake: inside a transaction on SQLite one is always open.
-  const open = openSqliteTransaction(getDb());
+  const open = openSqliteTransaction(getDb(), tx);
   if (!open) throw new Error('txQuery/txExecute: no SQLite transaction is open');
   direct.set(tx, open);
   return open;
@@ -57,9 +57,10 @@ function directOf(tx: Tx): DirectSqlite | null {
 
 /**
  * Runs `sql` (a `Prisma.sql` template) inside the interactive transaction `tx` and returns its rows
- * (columns by name; on SQLite stored integers as bigint and dates as the stored text). Use it from the
- * transaction's first statement on, before the callback awaits anything else: on SQLite the
- * transaction open at the first call is taken as `tx`'s (one connection, one transaction at a time).
+ * (columns by name; on SQLite stored integers as bigint and dates as the stored text). On SQLite `tx`
+ * is tied to the transaction open when its callback started (lib/server/db/connect.ts): once that
+ * has ended (commit, rollback, timeout) the statement throws instead of running outside it or inside
+ * another request's. Throws for the top-level client (decision 007).
  */
 export async function txQuery<T>(tx: Tx, sql: Prisma.Sql): Promise<T[]> {
   const d = directOf(tx);

@@ -393,4 +393,51 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     ).rejects.toThrow('boom');
     expect((await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } })).name).toBe('inside');
   });
+
+  it('a transaction that timed out before its first raw statement never runs one inside the next', async () => {
+    // The sequence a review found: `slow` awaits something else first and outlives its timeout;
+    // Prisma rolls it back, `next` begins, and only then does `slow` send its first statement.
+    const { account } = await makeAccount({ members: [] });
+    const db = getDb();
+    const rename = (tx: Tx, name: string) =>
+      txExecute(tx, Prisma.sql`UPDATE "CustomerAccount" SET "name" = ${name} WHERE "id" = ${account.id}`);
+    let nextStarted!: () => void;
+    const nextIsOpen = new Promise<void>((resolve) => (nextStarted = resolve));
+    let slowTried!: () => void;
+    const slowHasTried = new Promise<void>((resolve) => (slowTried = resolve));
+    let leaked: unknown = 'not tried';
+    const slow = db
+      .$transaction(
+        async (tx) => {
+          await nextIsOpen;
+          // On PostgreSQL (a pool) `next` did not wait for it: outlive the timeout here too.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          try {
+            leaked = await rename(tx, 'from the timed-out transaction');
+          } catch (e) {
+            leaked = e;
+          } finally {
+            slowTried();
+          }
+        },
+        { timeout: 100 },
+      )
+      .then(
+        () => 'committed',
+        (e: unknown) => e,
+      );
+    await db.$transaction(
+      async (tx) => {
+        nextStarted();
+        await slowHasTried;
+        expect(await rename(tx, 'from the next one')).toBe(1);
+      },
+      { timeout: 10_000, maxWait: 10_000 },
+    );
+    expect(await slow).toBeInstanceOf(Error);
+    expect(leaked).toBeInstanceOf(Error);
+    expect((await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } })).name).toBe(
+      'from the next one',
+    );
+  });
 });

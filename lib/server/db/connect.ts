@@ -29,9 +29,30 @@ export function createClient(url: string, c: Ctors): SqliteClient {
       new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }),
     );
     const client = new c.SqliteClient({ adapter, log: queryLog() });
+    // Each interactive transaction's `tx` is tied to the SQLite transaction open when its callback
+    // starts: the mutex of serializeSqliteAdapter lets only one be open, and Prisma calls the
+    // callback right after BEGIN. Tied there, not at `tx`'s first raw statement: a callback that
+    // awaits something else first could outlive its transaction (a timeout) and find another
+    // request's open by then (decision 007).
+    const bound = new WeakMap<object, DirectSqlite | null>();
+    const begin = client.$transaction.bind(client) as (arg: unknown, options?: unknown) => Promise<unknown>;
+    Object.defineProperty(client, '$transaction', {
+      value: (arg: unknown, options?: unknown) =>
+        typeof arg === 'function'
+          ? begin((tx: object) => {
+              bound.set(tx, directSqlite(adapter));
+              return (arg as (tx: object) => unknown)(tx);
+            }, options)
+          : begin(arg, options),
+    });
     // On the client itself, not in a module's map: Next bundles this module once per route bundle,
     // and the client is shared between them (lib/server/db.ts keeps it on globalThis).
-    Object.defineProperty(client, OPEN_TRANSACTION, { value: () => directSqlite(adapter) });
+    Object.defineProperty(client, OPEN_TRANSACTION, {
+      value: (tx: object) => {
+        if (!bound.has(tx)) throw new Error('not the client of an interactive transaction of this client');
+        return bound.get(tx)!;
+      },
+    });
     return client;
   }
   throw new Error('DATABASE_URL is not set or not file:/postgresql:// (see README, Configuration)');
@@ -40,14 +61,16 @@ export function createClient(url: string, c: Ctors): SqliteClient {
 const OPEN_TRANSACTION = Symbol.for('tollgate.openSqliteTransaction');
 
 /**
- * The SQLite transaction open right now on `client`'s connection, to run raw statements on directly
- * (lib/server/db/serialized-sqlite.ts `directSqlite`); null when none is open. Throws for a client
- * that `createClient` did not make for SQLite.
+ * The SQLite transaction that `tx` (the client an interactive `client.$transaction(async (tx) => …)`
+ * hands its callback) belongs to, to run raw statements on directly (lib/server/db/serialized-sqlite.ts
+ * `directSqlite`): the one open when the callback started; its statements throw once it has ended.
+ * Null when none was open. Throws for a client that `createClient` did not make for SQLite, and for a
+ * `tx` that is not one of its transactions' clients.
  */
-export function openSqliteTransaction(client: object): DirectSqlite | null {
-  const open = (client as { [OPEN_TRANSACTION]?: () => DirectSqlite | null })[OPEN_TRANSACTION];
+export function openSqliteTransaction(client: object, tx: object): DirectSqlite | null {
+  const open = (client as { [OPEN_TRANSACTION]?: (tx: object) => DirectSqlite | null })[OPEN_TRANSACTION];
   if (!open) throw new Error('not a SQLite client made by createClient');
-  return open();
+  return open(tx);
 }
 
 /**
