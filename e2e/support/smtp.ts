@@ -19,13 +19,16 @@ export async function startSmtp(): Promise<() => Promise<void>> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const file = path.join(SMTP_DIR, `${Date.now()}-${String(n++).padStart(4, '0')}.json`);
+        // Written aside, then renamed (atomic on one file system): a journey in another worker polls
+        // this directory and must never read half a message (it did, with three workers).
         fs.writeFileSync(
-          file,
+          `${file}.part`,
           JSON.stringify({
             rcptTo: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks).toString('utf8'),
           }),
         );
+        fs.renameSync(`${file}.part`, file);
         cb();
       });
     },
