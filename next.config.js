@@ -1,6 +1,13 @@
 import createNextIntlPlugin from 'next-intl/plugin';
 
-const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
+// The catalogues (messages/*.json) are compiled to icu-minify's form when bundled, and use-intl formats
+// them without its ICU parser: nothing parses a message per request on the server, and the parser is
+// not in the browser's JavaScript (issue 14; next-intl's `experimental.messages.precompile`).
+// Outside the bundle (the operator CLI, tests) the same catalogues are read as ICU text.
+const withNextIntl = createNextIntlPlugin({
+  requestConfig: './i18n/request.ts',
+  experimental: { messages: { path: './messages', format: 'json', locales: 'infer', precompile: true } },
+});
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

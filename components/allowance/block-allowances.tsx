@@ -28,8 +28,10 @@ export async function BlockAllowances({
   if (block.status !== 'active' && list.length === 0) return null;
   const now = new Date().toISOString();
   const labels = {
-    hoursMinutes: t.raw('countdown.hoursMinutes') as string,
-    minutes: t.raw('countdown.minutes') as string,
+    // Templates the browser fills (components/allowance/countdown.tsx): formatted here with the
+    // placeholders as values, since a bundled catalogue holds compiled messages, not ICU text.
+    hoursMinutes: t('countdown.hoursMinutes', { hours: '{hours}', minutes: '{minutes}' }),
+    minutes: t('countdown.minutes', { minutes: '{minutes}' }),
     soon: t('countdown.soon'),
     over: t('countdown.over'),
   };
