@@ -67,7 +67,7 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(mine[0].ageSec).toBeGreaterThanOrEqual(30 * 60 - 5);
   });
 
-  it('one account\'s queue pages by (createdAt, id), caps its count and keeps each request\'s evidence', async () => {
+  it("one account's queue pages by (createdAt, id), caps its count and keeps each request's evidence", async () => {
     // On PostgreSQL the page is one statement with JSON built in SQL, on SQLite Prisma's includes:
     // both give these rows (lib/requests/queue.ts).
     const { account, users } = await makeAccount();
