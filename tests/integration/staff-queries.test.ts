@@ -5,6 +5,8 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { listQueue } from '@/lib/requests/queue';
+import { openSyncIssues } from '@/lib/blocks/queries';
+import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { searchAccounts } from '@/lib/staff/search';
 import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -116,6 +118,41 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       next: null,
     });
     expect((await listQueue(agent, null, 'en', { account: 'ACC-0000000' })).items).toEqual([]);
+  });
+
+  it("the staff home's sync issues and allowance requests name their accounts", async () => {
+    const db = getDb();
+    const { account } = await makeAccount();
+    const other = (await makeAccount()).account;
+    const issue = await db.syncIssue.create({
+      data: {
+        accountId: account.id,
+        portalState: 'blocked',
+        switchState: 'allowed',
+        action: 'blocked_in_portal',
+      },
+    });
+    const asked = await db.destinationAllowance.createManyAndReturn({
+      data: [account, other, account].map((a) => ({
+        accountId: a.id,
+        country: 'SO',
+        hours: 4,
+        reason: 'a trip',
+      })),
+    });
+    const sync = await openSyncIssues(agent);
+    expect(sync.items.find((i) => i.id === issue.id)?.account).toEqual({
+      number: account.number,
+      name: account.name,
+    });
+    const byId = new Map((await pendingAllowanceRequests(agent)).map((a) => [a.id, a.account.number]));
+    expect(asked.map((a) => byId.get(a.id))).toEqual([account.number, other.number, account.number]);
+    await db.syncIssue.update({ where: { id: issue.id }, data: { resolvedAt: new Date() } });
+    await db.destinationAllowance.updateMany({
+      where: { id: { in: asked.map((a) => a.id) } },
+      data: { status: 'denied' },
+    });
+    expect((await openSyncIssues(agent)).items.find((i) => i.id === issue.id)).toBeUndefined();
   });
 
   it('an audit filter from the URL with a control character is no filter, not a 500', async () => {
