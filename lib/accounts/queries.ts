@@ -130,3 +130,21 @@ export function staffAccountView(a: {
     })),
   };
 }
+
+/**
+ * Number and name of the accounts with these ids, as a map by id; no statement when `ids` is empty.
+ * For staff lists that show each row's account (sync issues, allowance requests): Prisma's `include`
+ * runs its account read even for an empty list (`WHERE "id" IN (NULL)`), a round trip on every
+ * staff home view while those lists are empty (bench/README.md, "staff", eighth pass). The caller
+ * authorizes (these are not scoped to a member).
+ */
+export async function accountLabelsById(
+  ids: string[],
+): Promise<Map<string, { number: string; name: string }>> {
+  if (!ids.length) return new Map();
+  const rows = await db.customerAccount.findMany({
+    where: { id: { in: [...new Set(ids)] } },
+    select: { id: true, number: true, name: true },
+  });
+  return new Map(rows.map((a) => [a.id, { number: a.number, name: a.name }]));
+}

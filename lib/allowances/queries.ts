@@ -1,5 +1,5 @@
 import 'server-only';
-import { memberOf } from '@/lib/accounts/queries';
+import { accountLabelsById, memberOf } from '@/lib/accounts/queries';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { assertStaff } from '@/lib/auth/session';
@@ -116,13 +116,13 @@ export async function pendingAllowanceRequests(user: CurrentUser) {
     where: { status: 'requested' },
     orderBy: { createdAt: 'asc' },
     take: 50,
-    include: { account: { select: { number: true, name: true } } },
   });
+  const accounts = await accountLabelsById(rows.map((r) => r.accountId));
   return rows.map((r) => ({
     id: r.id,
     country: r.country,
     hours: r.hours,
     createdAt: r.createdAt,
-    account: r.account,
+    account: accounts.get(r.accountId)!,
   }));
 }

@@ -10,7 +10,7 @@ import { isPostgres, txExecute, txQuery, type Tx } from '@/lib/server/db';
 // about twice a raw multi-row INSERT; a read followed by an insert or an update costs two statements where one upsert does.
 // They run through `txQuery`/`txExecute` (lib/server/db.ts): on SQLite straight on the
 // transaction's connection, without Prisma's per-query pipeline (about 150 µs a statement, measured
-// in the fifth pass of bench/README.md), on PostgreSQL through `tx.$queryRaw`.
+// in the fifth pass of bench/README.md), on PostgreSQL on the pg adapter's transaction (eighth pass).
 // Only lib/blocks/lifecycle.ts calls these, inside its transaction under the account's lock.
 
 // An enum value goes into the SQL text as a literal (PostgreSQL casts a literal to the column's

@@ -1,4 +1,5 @@
 import 'server-only';
+import { accountLabelsById } from '@/lib/accounts/queries';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
@@ -153,13 +154,9 @@ export async function otherBlocksInForce(accountId: string, blockId: string): Pr
 export async function openSyncIssues(user: CurrentUser, limit = 100) {
   assertStaff(user);
   const where = { resolvedAt: null };
-  const rows = await db.syncIssue.findMany({
-    where,
-    orderBy: { detectedAt: 'asc' },
-    take: limit,
-    include: { account: { select: { number: true, name: true } } },
-  });
+  const rows = await db.syncIssue.findMany({ where, orderBy: { detectedAt: 'asc' }, take: limit });
   const total = rows.length < limit ? rows.length : await db.syncIssue.count({ where });
+  const accounts = await accountLabelsById(rows.map((r) => r.accountId));
   return {
     total,
     items: rows.map((r) => ({
@@ -169,7 +166,7 @@ export async function openSyncIssues(user: CurrentUser, limit = 100) {
       switchState: r.switchState,
       action: r.action,
       detail: r.detail,
-      account: r.account,
+      account: accounts.get(r.accountId)!,
     })),
   };
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
-import { db } from '@/lib/server/db';
+import { Prisma } from '@/lib/generated/sqlite/client';
+import { db, isPostgres } from '@/lib/server/db';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { judge } from './evidence';
 
@@ -67,29 +68,34 @@ export async function listQueue(
     status: 'pending' as const,
     ...(opts.account ? { account: { number: opts.account } } : {}),
   };
-  const [rows, counted] = await Promise.all([
-    db.unblockRequest.findMany({
-      where: {
-        ...where,
-        // The first condition keeps it an index range on (status, createdAt); the OR breaks ties.
-        ...(after
-          ? { createdAt: { gte: after.at }, OR: [{ createdAt: { gt: after.at } }, { id: { gt: after.id } }] }
-          : {}),
-      },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      take: size + 1,
-      include: {
-        account: { select: { number: true, name: true, country: true, timeZone: true } },
-        block: {
-          select: { id: true, reason: true, status: true, calls: { orderBy: { at: 'asc' }, take: 200 } },
-        },
-      },
-    }),
-    // Ordered by createdAt so that the LIMIT walks the (status, createdAt) index range: without an
-    // order Prisma orders a counted `take` by id, and SQLite then scanned every request ever made in
-    // id order (its primary-key index) to find the pending ones (bench/README.md, "staff").
-    db.unblockRequest.count({ where, orderBy: { createdAt: 'asc' }, take: cap + 1 }),
-  ]);
+  const [rows, counted] = isPostgres()
+    ? await pgQueuePage(after, size, cap, opts.account)
+    : await Promise.all([
+        db.unblockRequest.findMany({
+          where: {
+            ...where,
+            // The first condition keeps it an index range on (status, createdAt); the OR breaks ties.
+            ...(after
+              ? {
+                  createdAt: { gte: after.at },
+                  OR: [{ createdAt: { gt: after.at } }, { id: { gt: after.id } }],
+                }
+              : {}),
+          },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          take: size + 1,
+          include: {
+            account: { select: { number: true, name: true, country: true, timeZone: true } },
+            block: {
+              select: { id: true, reason: true, status: true, calls: { orderBy: { at: 'asc' }, take: 200 } },
+            },
+          },
+        }),
+        // Ordered by createdAt so that the LIMIT walks the (status, createdAt) index range: without an
+        // order Prisma orders a counted `take` by id, and SQLite then scanned every request ever made in
+        // id order (its primary-key index) to find the pending ones (bench/README.md, "staff").
+        db.unblockRequest.count({ where, orderBy: { createdAt: 'asc' }, take: cap + 1 }),
+      ]);
   const now = Date.now();
   const items = rows.slice(0, size).map((r) => {
     const { summary, likelihood } = judgeOnce(r, locale);
@@ -108,6 +114,71 @@ export async function listQueue(
   const next = rows.length > size && last ? encodeCursor([last.createdAt, last.id]) : null;
   const capped = counted > cap;
   return { items, total: capped ? cap : counted, capped, shown: items.length, next };
+}
+
+type QueueRow = {
+  id: string;
+  kind: 'misdial' | 'firewall';
+  intendedNumber: string | null;
+  misdialCallIds: string | null;
+  createdAt: Date;
+  account: { number: string; name: string; country: string; timeZone: string };
+  block: {
+    id: string;
+    reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual';
+    status: string;
+    calls: { id: string; at: Date; to: string; durationSec: number; sipUsername: string; sourceIp: string }[];
+  };
+};
+
+// PostgreSQL gives a JSON timestamp without its zone; the columns hold UTC (Prisma's `timestamp(3)`).
+const utc = (s: string) => new Date(`${s}Z`);
+
+/**
+ * PostgreSQL: `listQueue`'s page (at most `size` + 1 requests after `after`, each with its account,
+ * block and first 200 trigger calls) and its capped count in one statement, JSON built in SQL: the
+ * same rows as the SQLite path's `findMany` with includes and `count`, which cost five round trips
+ * through Prisma and the pg adapter (bench/README.md, "staff", eighth pass). The page is the
+ * (status, createdAt) index range; the count walks the same index up to `cap` + 1.
+ */
+async function pgQueuePage(
+  after: { at: Date; id: string } | null,
+  size: number,
+  cap: number,
+  account: string | undefined,
+): Promise<[QueueRow[], number]> {
+  const ofAccount = account
+    ? Prisma.sql`AND r."accountId" = (SELECT "id" FROM "CustomerAccount" WHERE "number" = ${account})`
+    : Prisma.empty;
+  const afterKey = after
+    ? Prisma.sql`AND r."createdAt" >= ${after.at} AND (r."createdAt" > ${after.at} OR r."id" > ${after.id})`
+    : Prisma.empty;
+  const [r] = await db.$queryRaw<{ counted: bigint; page: string }[]>`
+    WITH p AS (
+      SELECT r."id", r."kind", r."intendedNumber", r."misdialCallIds", r."createdAt", r."accountId", r."blockId"
+      FROM "UnblockRequest" r WHERE r."status" = 'pending' ${ofAccount} ${afterKey}
+      ORDER BY r."createdAt", r."id" LIMIT ${size + 1}
+    )
+    SELECT
+      (SELECT count(*) FROM (SELECT 1 FROM "UnblockRequest" r WHERE r."status" = 'pending' ${ofAccount}
+        ORDER BY r."createdAt" LIMIT ${cap + 1}) n) AS "counted",
+      (SELECT COALESCE(json_agg(json_build_object(
+        'id', p."id", 'kind', p."kind", 'intendedNumber', p."intendedNumber",
+        'misdialCallIds', p."misdialCallIds", 'createdAt', p."createdAt",
+        'account', (SELECT json_build_object('number', a."number", 'name', a."name", 'country', a."country",
+          'timeZone', a."timeZone") FROM "CustomerAccount" a WHERE a."id" = p."accountId"),
+        'block', (SELECT json_build_object('id', b."id", 'reason', b."reason", 'status', b."status",
+          'calls', COALESCE((SELECT json_agg(c ORDER BY c."at", c."id") FROM (
+            SELECT c."id", c."at", c."to", c."durationSec", c."sipUsername", c."sourceIp" FROM "TriggerCall" c
+            WHERE c."blockId" = b."id" ORDER BY c."at", c."id" LIMIT 200) c), '[]'))
+          FROM "Block" b WHERE b."id" = p."blockId")
+      ) ORDER BY p."createdAt", p."id"), '[]')::text FROM p) AS "page"`;
+  const rows = (JSON.parse(r.page) as (QueueRow & { createdAt: string })[]).map((q) => ({
+    ...q,
+    createdAt: utc(q.createdAt),
+    block: { ...q.block, calls: q.block.calls.map((c) => ({ ...c, at: utc(c.at as unknown as string) })) },
+  }));
+  return [rows, Number(r.counted)];
 }
 
 export type QueueItem = Awaited<ReturnType<typeof listQueue>>['items'][number];

@@ -11,6 +11,7 @@ import {
 } from '@/lib/blocks/event-sql';
 import { auditInsert } from '@/lib/audit/log';
 import { Prisma } from '@/lib/generated/sqlite/client';
+import { pgTransactionOf } from '@/lib/server/db/connect';
 import { lockAccount } from '@/lib/server/db/lock';
 import { getDb, txExecute, txQuery, type Tx } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -363,6 +364,26 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     expect(row.id).toMatch(/^[a-z0-9]{1,64}$/);
     expect(row.at.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
     expect(row.at.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('on PostgreSQL each of 20 concurrent transactions runs its raw statements in its own transaction', async () => {
+    if (dialect !== 'postgresql') return;
+    const db = getDb();
+    const xact = Prisma.sql`SELECT pg_current_xact_id()::text AS "x"`;
+    const seen = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        db.$transaction(async (tx) => {
+          // The direct path (lib/server/db/direct-pg.ts), not Prisma's $queryRaw.
+          expect(pgTransactionOf(db, tx)).not.toBeNull();
+          const [viaPrisma] = await tx.$queryRaw<{ x: string }[]>(xact);
+          await new Promise((r) => setTimeout(r, i % 4));
+          const [direct] = await txQuery<{ x: string }>(tx, xact);
+          return [viaPrisma.x, direct.x];
+        }),
+      ),
+    );
+    for (const [viaPrisma, direct] of seen) expect(direct).toBe(viaPrisma);
+    expect(new Set(seen.map(([x]) => x)).size).toBe(20);
   });
 
   it('a raw statement of a transaction that has ended is not run, and a failed one rolls back', async () => {

@@ -5,6 +5,8 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { listQueue } from '@/lib/requests/queue';
+import { openSyncIssues } from '@/lib/blocks/queries';
+import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { searchAccounts } from '@/lib/staff/search';
 import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -65,6 +67,92 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       likelihood: { level: expect.any(String) },
     });
     expect(mine[0].ageSec).toBeGreaterThanOrEqual(30 * 60 - 5);
+  });
+
+  it("one account's queue pages by (createdAt, id), caps its count and keeps each request's evidence", async () => {
+    // On PostgreSQL the page is one statement with JSON built in SQL, on SQLite Prisma's includes:
+    // both give these rows (lib/requests/queue.ts).
+    const { account, users } = await makeAccount();
+    const at = new Date(Date.now() - 90 * 60_000);
+    const made: { id: string; calls: number; reason: string }[] = [];
+    for (const [i, minutesLater] of [0, 0, 7].entries()) {
+      const block = await makeBlock(account.id, {
+        reason: i === 2 ? 'hotspot_source_ip' : 'high_risk_destination',
+        placedAt: at,
+        calls: Array.from({ length: i + 1 }, (_, k) => ({
+          sipUsername: `u${k}`,
+          at: new Date(at.getTime() - k * 1000),
+        })),
+      });
+      const r = await makeRequest(block, users[0].id, {
+        whatHappened: 'typo typo typo',
+        createdAt: new Date(at.getTime() + minutesLater * 60_000 + 123),
+      });
+      made.push({ id: r.id, calls: i + 1, reason: block.reason });
+    }
+    // Two share a createdAt: the id breaks the tie.
+    const order = [...made.slice(0, 2)].sort((a, b) => (a.id < b.id ? -1 : 1)).concat(made[2]);
+    const opts = { account: account.number, pageSize: 2, countCap: 2 };
+    const first = await listQueue(agent, null, 'en', opts);
+    expect(first.items.map((i) => i.id)).toEqual(order.slice(0, 2).map((o) => o.id));
+    expect(first).toMatchObject({ total: 2, capped: true, shown: 2 });
+    expect(first.next).toEqual(expect.any(String));
+    expect(first.items[0].createdAt.toISOString()).toBe(new Date(at.getTime() + 123).toISOString());
+    for (const item of first.items) {
+      const o = made.find((m) => m.id === item.id)!;
+      expect(item).toMatchObject({
+        kind: 'misdial',
+        account: { number: account.number, name: account.name },
+        block: { reason: o.reason, status: 'active' },
+        summary: { count: o.calls },
+      });
+    }
+    const last = first.items[1];
+    const second = await listQueue(agent, { at: last.createdAt, id: last.id }, 'en', opts);
+    expect(second.items.map((i) => i.id)).toEqual([order[2].id]);
+    expect(second.items[0]).toMatchObject({ block: { reason: 'hotspot_source_ip' }, summary: { count: 3 } });
+    expect(second.next).toBeNull();
+    expect(await listQueue(agent, null, 'en', { account: account.number })).toMatchObject({
+      total: 3,
+      capped: false,
+      next: null,
+    });
+    expect((await listQueue(agent, null, 'en', { account: 'ACC-0000000' })).items).toEqual([]);
+  });
+
+  it("the staff home's sync issues and allowance requests name their accounts", async () => {
+    const db = getDb();
+    const { account } = await makeAccount();
+    const other = (await makeAccount()).account;
+    const issue = await db.syncIssue.create({
+      data: {
+        accountId: account.id,
+        portalState: 'blocked',
+        switchState: 'allowed',
+        action: 'blocked_in_portal',
+      },
+    });
+    const asked = await db.destinationAllowance.createManyAndReturn({
+      data: [account, other, account].map((a) => ({
+        accountId: a.id,
+        country: 'SO',
+        hours: 4,
+        reason: 'a trip',
+      })),
+    });
+    const sync = await openSyncIssues(agent);
+    expect(sync.items.find((i) => i.id === issue.id)?.account).toEqual({
+      number: account.number,
+      name: account.name,
+    });
+    const byId = new Map((await pendingAllowanceRequests(agent)).map((a) => [a.id, a.account.number]));
+    expect(asked.map((a) => byId.get(a.id))).toEqual([account.number, other.number, account.number]);
+    await db.syncIssue.update({ where: { id: issue.id }, data: { resolvedAt: new Date() } });
+    await db.destinationAllowance.updateMany({
+      where: { id: { in: asked.map((a) => a.id) } },
+      data: { status: 'denied' },
+    });
+    expect((await openSyncIssues(agent)).items.find((i) => i.id === issue.id)).toBeUndefined();
   });
 
   it('an audit filter from the URL with a control character is no filter, not a 500', async () => {

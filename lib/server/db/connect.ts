@@ -2,6 +2,14 @@ import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type { PrismaClient as SqliteClient } from '@/lib/generated/sqlite/client';
 import type { PrismaClient as PgClient } from '@/lib/generated/postgresql/client';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  capturePgTransactions,
+  directPg,
+  wrapPgTransactions,
+  type DirectPg,
+  type PgSlot,
+} from '@/lib/server/db/direct-pg';
 import { directSqlite, serializeSqliteAdapter, type DirectSqlite } from '@/lib/server/db/serialized-sqlite';
 import { sqlitePath } from '@/lib/server/db/url';
 
@@ -19,8 +27,13 @@ type Ctors = {
  */
 export function createClient(url: string, c: Ctors): SqliteClient {
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const adapter = new c.PrismaPg({ connectionString: url, max: 10 });
-    return new c.PgClient({ adapter, log: queryLog() }) as unknown as SqliteClient;
+    // Each interactive transaction in a slot that knows its adapter transaction (lib/server/db/direct-pg.ts).
+    const slots = new AsyncLocalStorage<PgSlot>();
+    const adapter = capturePgTransactions(new c.PrismaPg({ connectionString: url, max: 10 }), slots);
+    const client = new c.PgClient({ adapter, log: queryLog() });
+    wrapPgTransactions(client, slots);
+    Object.defineProperty(client, DIRECT_PG, { value: (tx: object) => directPg(slots, tx) });
+    return client as unknown as SqliteClient;
   }
   if (url.startsWith('file:')) {
     // busy timeout: several writers (web + workers) share the file; WAL is set by the migrator.
@@ -71,6 +84,19 @@ export function openSqliteTransaction(client: object, tx: object): DirectSqlite 
   const open = (client as { [OPEN_TRANSACTION]?: (tx: object) => DirectSqlite | null })[OPEN_TRANSACTION];
   if (!open) throw new Error('not a SQLite client made by createClient');
   return open(tx);
+}
+
+const DIRECT_PG = Symbol.for('tollgate.directPg');
+
+/**
+ * The direct statements of the PostgreSQL interactive transaction whose client is `tx`
+ * (lib/server/db/direct-pg.ts `directPg`), or null when `tx` is not the transaction of this async
+ * context. Throws for a client that `createClient` did not make for PostgreSQL.
+ */
+export function pgTransactionOf(client: object, tx: object): DirectPg | null {
+  const of = (client as { [DIRECT_PG]?: (tx: object) => DirectPg | null })[DIRECT_PG];
+  if (!of) throw new Error('not a PostgreSQL client made by createClient');
+  return of(tx);
 }
 
 /**
