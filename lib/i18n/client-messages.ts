@@ -4,21 +4,38 @@ import type { AbstractIntlMessages } from 'next-intl';
 // server; only client components read messages in the browser, and every namespace sent is
 // serialized into every page's HTML (the staff namespace alone is ~10 KB of JSON per request).
 
+// Each layout that holds forms translating in the browser sends only what its own forms read (the
+// constants below, through components/i18n/client-messages.tsx); tests/unit/client-namespaces.test.ts
+// checks each constant against the client components under its segment. Seven namespaces in all are
+// read by some client component (signIn, profile, strength, password, reset, unblock, mfa: ≈ 12 KB of
+// JSON), and every segment used to send all of them, in the RSC payload and again in the HTML. The
+// error boundary gets its words from the root layout (lib/i18n/error-text.ts).
+
 /**
- * The namespaces client components read: the sign-in, profile and two-factor forms, the strength
- * meter and the SIP password form (strength, password, reset), and the unblock forms. Only the
- * segments that hold such forms send them (components/i18n/client-messages.tsx); the error boundary
- * gets its words from the root layout (lib/i18n/error-text.ts).
+ * What the client components under /sign-in read: the sign-in form, under `signIn` (the emailed
+ * link's "Continue" form gets its words as props). The segment used to send all seven namespaces
+ * (≈ 12 KB of JSON, in the RSC payload and again in the HTML) to every signed-out visitor (issue 14
+ * goal 6, bench/README.md "lighthouse").
  */
-export const CLIENT_NAMESPACES = [
-  'signIn',
-  'profile',
-  'strength',
-  'password',
-  'reset',
-  'unblock',
-  'mfa',
-] as const;
+export const SIGN_IN_CLIENT_NAMESPACES = ['signIn'] as const;
+
+/**
+ * What the client components under /credentials read: the SIP password form (`reset`) and its
+ * strength meter, which words the worker's notes (`password.*`: problems, crack times, the
+ * generator's length note) and the levels (`strength.0` … `strength.4`) with the whole catalogue's
+ * translator. About half the seven namespaces' JSON, once in the RSC payload and once in the HTML.
+ */
+export const CREDENTIALS_CLIENT_NAMESPACES = ['reset', 'password', 'strength'] as const;
+
+/**
+ * What the client components under /profile read: the password change form and its strength meter
+ * (`profile`, `password.*`, `strength.*`), the time-zone form (`profile.timeZone`) and the new
+ * recovery codes' list (`mfa.recovery`).
+ */
+export const PROFILE_CLIENT_NAMESPACES = ['profile', 'password', 'strength', 'mfa'] as const;
+
+/** What the client components under /security read: the two-factor enrolment and recovery codes (`mfa`). */
+export const SECURITY_CLIENT_NAMESPACES = ['mfa'] as const;
 
 /**
  * What the client components under /blocks read: the unblock forms (misdial, firewall) and the
