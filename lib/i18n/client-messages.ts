@@ -9,15 +9,8 @@ import type { AbstractIntlMessages } from 'next-intl';
 // checks each constant against the client components under its segment. Seven namespaces in all are
 // read by some client component (signIn, profile, strength, password, reset, unblock, mfa: ≈ 12 KB of
 // JSON), and every segment used to send all of them, in the RSC payload and again in the HTML. The
-// error boundary gets its words from the root layout (lib/i18n/error-text.ts).
-
-/**
- * What the client components under /sign-in read: the sign-in form, under `signIn` (the emailed
- * link's "Continue" form gets its words as props). The segment used to send all seven namespaces
- * (≈ 12 KB of JSON, in the RSC payload and again in the HTML) to every signed-out visitor (issue 14
- * goal 6, bench/README.md "lighthouse").
- */
-export const SIGN_IN_CLIENT_NAMESPACES = ['signIn'] as const;
+// error boundary gets its words from the root layout (lib/i18n/error-text.ts). /sign-in sends none: its
+// form gets its words as props (components/sign-in-form.tsx), so the page loads no message formatter.
 
 /**
  * What the client components under /credentials read: the SIP password form (`reset`) and its
