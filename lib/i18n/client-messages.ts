@@ -9,16 +9,19 @@ import type { AbstractIntlMessages } from 'next-intl';
 // checks each constant against the client components under its segment. Seven namespaces in all are
 // read by some client component (signIn, profile, strength, password, reset, unblock, mfa: ≈ 12 KB of
 // JSON), and every segment used to send all of them, in the RSC payload and again in the HTML. The
-// error boundary gets its words from the root layout (lib/i18n/error-text.ts). /sign-in sends none: its
-// form gets its words as props (components/sign-in-form.tsx), so the page loads no message formatter.
+// error boundary gets its words from the root layout (lib/i18n/error-text.ts). /sign-in and /credentials
+// render no provider: the sign-in form gets its words as props (components/sign-in-form.tsx), and the
+// SIP password form its fixed words and the meter's messages, so neither page's first load carries a
+// message formatter.
 
 /**
- * What the client components under /credentials read: the SIP password form (`reset`) and its
- * strength meter, which words the worker's notes (`password.*`: problems, crack times, the
- * generator's length note) and the levels (`strength.0` … `strength.4`) with the whole catalogue's
- * translator. About half the seven namespaces' JSON, once in the RSC payload and once in the HTML.
+ * What the SIP password form under /credentials words in the browser: its strength meter's verdicts
+ * (the worker's notes: `password.*` problems and crack times, the levels `strength.0` … `strength.4`)
+ * and the generator's length note. The reset page passes these to the form itself, with no next-intl
+ * provider: the form loads the formatter on the first keystroke (components/sip/lazy-translator.ts),
+ * and gets its fixed words (`reset.*`) as props. The segment used to send all seven namespaces.
  */
-export const CREDENTIALS_CLIENT_NAMESPACES = ['reset', 'password', 'strength'] as const;
+export const CREDENTIALS_CLIENT_NAMESPACES = ['password', 'strength'] as const;
 
 /**
  * What the client components under /profile read: the password change form and its strength meter
@@ -33,7 +36,7 @@ export const SECURITY_CLIENT_NAMESPACES = ['mfa'] as const;
 /**
  * What the client components under /blocks read: the unblock forms (misdial, firewall) and the
  * block page's "Withdraw" button, all under `unblock`; the allowance form gets its words as props.
- * The block page used to send every CLIENT_NAMESPACES entry (≈ 12.8 KB of JSON, in its RSC payload and
+ * The block page used to send all seven client namespaces (≈ 12.8 KB of JSON, in its RSC payload and
  * again in its HTML) on every view (issue 14, bench/README.md "pages");
  * tests/unit/client-namespaces.test.ts checks that the forms there read nothing else.
  */

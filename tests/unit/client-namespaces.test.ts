@@ -9,18 +9,17 @@ import {
   STAFF_CLIENT_NAMESPACES,
 } from '@/lib/i18n/client-messages';
 
-// A segment's layout sends the browser only some namespaces of the catalogue. A client component under
-// that segment that reads another namespace would show its keys instead of words (next-intl's fallback
-// is the key's path), so for each segment this walks the imports of every file under it (the
-// project's own modules), takes the client modules (a 'use client' file and everything it imports),
-// and reads which namespaces they translate: `useTranslations('ns…')`, and for a translator of the
-// whole catalogue (`useTranslations()`) the keys it is called with and the keys of the notes
-// (`{ key: 'ns.…' }`) the client modules, and the Web Workers they start, can hand it.
+// A segment sends the browser only some namespaces of the catalogue (its layout's provider, or, on the
+// reset page, the messages the SIP password form is handed). A client component under that segment
+// that reads another namespace would show its keys instead of words (next-intl's fallback is the
+// key's path), so for each segment this walks the imports of every file under it (the project's own
+// modules), takes the client modules (a 'use client' file and everything it imports, the Web Workers
+// they start included), and reads which namespaces they translate (clientReads below).
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
- * The segments that send part of the catalogue (the folder, the constant its layout names, the
+ * The segments that send part of the catalogue (the folder, the constant a file of it names, the
  * constant), and /sign-in, which sends none: its client components must read nothing.
  */
 const SEGMENTS: [dir: string, constant: string | null, namespaces: readonly string[]][] = [
@@ -88,12 +87,19 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** The catalogue's namespaces (messages/en.json's top-level keys). */
+const CATALOGUE = new Set(Object.keys(JSON.parse(read(path.join(ROOT, 'messages/en.json'))) as object));
+
 /** The namespace (first path segment) of a key, or null for a word that is not a catalogue path. */
-const namespaceOf = (key: string) => (key.includes('.') ? key.split('.')[0]! : null);
+const namespaceOf = (key: string) =>
+  key.includes('.') && CATALOGUE.has(key.split('.')[0]!) ? key.split('.')[0]! : null;
 
 /**
- * What the client modules under `dir` read, as `file: namespace` lines (a file that reads the whole
- * catalogue lists the namespaces of the literal keys and note keys it can be given).
+ * What the client modules under `dir` read, as `file: namespace` lines. `useTranslations('ns…')`
+ * reads `ns`. A module that translates with a translator of the whole catalogue (`useTranslations()`,
+ * `useLazyTranslator(…)`, or one handed to it as a `Translate`) reads the namespaces of the catalogue
+ * keys it calls a translator with, and of every note key (`{ key: 'ns.…' }`) in the segment's client
+ * modules and the workers they start, since those notes are what it words.
  */
 function clientReads(dir: string): { clients: string[]; reads: string[] } {
   const files = reachable(filesUnder(path.join(ROOT, dir)));
@@ -101,36 +107,24 @@ function clientReads(dir: string): { clients: string[]; reads: string[] } {
   const clients = reachable(boundaries);
   const reads: string[] = [];
   const noteKeys = new Set<string>();
-  for (const f of clients) {
-    const src = code(f);
-    for (const m of src.matchAll(/\{\s*key:\s*['"`]([^'"`$]+)/g)) noteKeys.add(m[1]!);
-  }
+  for (const f of clients)
+    for (const m of code(f).matchAll(/\{\s*key:\s*['"`]([^'"`$]+)/g)) noteKeys.add(m[1]!);
   for (const f of clients) {
     const src = code(f);
     const rel = path.relative(ROOT, f);
-    for (const m of src.matchAll(
-      /(?:const|let)\s+(\w+)\s*=\s*useTranslations\(\s*(?:['"]([^'"]*)['"])?\s*\)/g,
-    )) {
-      const [, name, ns] = m;
-      if (ns !== undefined) {
-        reads.push(`${rel}: ${ns.split('.')[0]}`);
-        continue;
-      }
-      // The whole catalogue: what this translator is called with here, and every note it may word.
-      const keys = [
-        ...src.matchAll(new RegExp(`\\b${name}(?:\\.rich|\\.markup)?\\(\\s*['"\`]([^'"\`$]+)`, 'g')),
-      ];
-      const namespaces = new Set(
-        [...keys.map((k) => k[1]!), ...noteKeys].map(namespaceOf).filter((n): n is string => n !== null),
-      );
-      expect(namespaces.size, `${rel} reads the whole catalogue: found no key`).toBeGreaterThan(0);
-      for (const n of namespaces) reads.push(`${rel}: ${n}`);
-    }
-    expect(
-      src.replace(/(?:const|let)\s+\w+\s*=\s*useTranslations\(/g, '').match(/useTranslations\(/g),
-      `${rel}: a useTranslations() this test cannot follow (not assigned to a name)`,
-    ).toBeNull();
+    for (const m of src.matchAll(/useTranslations\(\s*['"]([^'"]*)['"]\s*\)/g))
+      reads.push(`${rel}: ${m[1]!.split('.')[0]}`);
+    if (!/useTranslations\(\s*\)|useLazyTranslator\(|\bTranslate\b/.test(src)) continue;
+    const called = [...src.matchAll(/\b\w+!?(?:\.rich|\.markup)?\(\s*['"`]([^'"`$]+)/g)].map((k) => k[1]!);
+    const namespaces = new Set(
+      [...called, ...noteKeys].map(namespaceOf).filter((n): n is string => n !== null),
+    );
+    for (const n of namespaces) reads.push(`${rel}: ${n}`);
   }
+  expect(
+    clients.filter((f) => /useTranslations\(\s*[^'")\s]/.test(code(f))),
+    'a useTranslations() with a namespace this test cannot read',
+  ).toEqual([]);
   return { clients, reads: [...new Set(reads)] };
 }
 
@@ -139,7 +133,7 @@ describe('the catalogue each segment sends to the browser', () => {
     const { clients, reads } = clientReads(dir);
     expect(clients.length).toBeGreaterThan(0);
     if (constant) {
-      expect(read(path.join(ROOT, dir, 'layout.tsx'))).toContain(constant);
+      expect(filesUnder(path.join(ROOT, dir)).some((f) => read(f).includes(constant))).toBe(true);
       expect(reads.length).toBeGreaterThan(0);
     }
     expect(reads.filter((r) => !namespaces.includes(r.split(': ')[1]!))).toEqual([]);
@@ -149,10 +143,17 @@ describe('the catalogue each segment sends to the browser', () => {
     const { reads } = clientReads('app/credentials');
     expect(reads).toEqual(
       expect.arrayContaining([
-        'components/sip/reset-form.tsx: reset',
+        'components/sip/reset-form.tsx: password',
+        'components/sip/reset-form.tsx: strength',
         'components/sip/strength-meter.tsx: password',
         'components/sip/strength-meter.tsx: strength',
       ]),
     );
+  });
+
+  it('/sign-in and /credentials render no next-intl provider (no message formatter in their first load)', () => {
+    for (const dir of ['app/sign-in', 'app/credentials'])
+      for (const f of filesUnder(path.join(ROOT, dir)))
+        expect(read(f), path.relative(ROOT, f)).not.toMatch(/ClientMessages|NextIntlClientProvider/);
   });
 });
