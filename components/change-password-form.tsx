@@ -5,6 +5,7 @@ import { StrengthMeter } from '@/components/sip/strength-meter';
 import { useStrength } from '@/components/sip/use-strength';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
 import { CurrentPasswordField, Field } from '@/components/ui/field';
+import type { Translate } from '@/lib/i18n/note';
 import type { ActionState } from '@/lib/server/safe-action';
 
 /** The portal password: the same estimator and rules as SIP passwords, checked again on the server. */
@@ -18,6 +19,12 @@ export function ChangePasswordForm({
   minScore: number;
 }) {
   const t = useTranslations('profile');
+  const tAll = useTranslations() as unknown as Translate;
+  const meterWords = {
+    name: tAll('password.meter.name'),
+    empty: tAll('password.meter.empty'),
+    checking: tAll('password.meter.checking'),
+  };
   const [next, setNext] = useState('');
   const assessment = useStrength(next, { userInputs, username: '', rule: { minScore } });
   return (
@@ -46,7 +53,7 @@ export function ChangePasswordForm({
             hint={t('newHint')}
             errors={state?.fieldErrors?.next}
           />
-          <StrengthMeter assessment={assessment} empty={!next} attack="portal" />
+          <StrengthMeter assessment={assessment} empty={!next} attack="portal" words={meterWords} t={tAll} />
         </>
       )}
     </ActionForm>

@@ -1,6 +1,5 @@
 'use client';
 import { useActionState } from 'react';
-import { useTranslations } from 'next-intl';
 import { CurrentPasswordField, Field } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -8,20 +7,28 @@ import type { ActionState } from '@/lib/server/safe-action';
 
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
 
+/** The form's words (catalogue keys signIn.*), put in the reader's language by the server page. */
+export type SignInWords = Record<'email' | 'password' | 'submit' | 'submitting' | 'or' | 'emailLink', string>;
+
 /**
  * Password sign-in, and "Email me a sign-in link" as a second submit button of the same form, so
- * both use the one Email field; each has its own live region.
+ * both use the one Email field; each has its own live region. Its words come as props (`words`):
+ * with no message read in the browser, the sign-in page ships no next-intl provider, message
+ * formatter or catalogue JSON (issue 14 goal 6, bench/README.md "lighthouse"); the actions' answers
+ * are already words (lib/server/safe-action.ts).
  */
 export function SignInForm({
   action,
   linkAction,
   callbackUrl,
+  words,
 }: {
   action: Action;
   linkAction: Action;
   callbackUrl: string;
+  words: SignInWords;
 }) {
-  const t = useTranslations('signIn');
+  const t = (key: keyof SignInWords) => words[key];
   const [state, formAction] = useActionState(action, undefined);
   const [linkState, formLinkAction] = useActionState(linkAction, undefined);
   // The browser's time zone is reported after any sign-in (password or link) by

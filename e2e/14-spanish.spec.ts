@@ -186,6 +186,21 @@ test.describe('in Spanish', () => {
     await page.getByRole('button', { name: es('reset.submit') }).click();
     await expect(page.getByText(es('reset.updated'))).toBeVisible();
     await expectAccessible(page);
+
+    // The meter's words follow a change of language made on the page (its formatter is loaded on the
+    // first keystroke, per language: components/sip/lazy-translator.ts).
+    await page.goto(`/credentials/${c.credentialId}/reset`);
+    await page.getByLabel(es('reset.field'), { exact: true }).fill('contraseña1');
+    await expect(page.getByText(es('password.problem.tooShort', { min: 12 }))).toBeVisible();
+    await page.getByRole('combobox', { name: es('app.language.label') }).selectOption({ label: 'English' });
+    await page.getByRole('button', { name: es('app.language.apply') }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await page.getByLabel(en('reset.field'), { exact: true }).fill('password1');
+    await expect(page.getByRole('meter', { name: en('password.meter.name') })).toHaveAttribute(
+      'aria-valuetext',
+      new RegExp(`; ${escape(en('password.meter.notAccepted'))}$`),
+    );
+    await expect(page.getByText(en('password.problem.tooShort', { min: 12 }))).toBeVisible();
   });
 
   /**

@@ -35,7 +35,19 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           {notice}
         </p>
       ) : null}
-      <SignInForm action={signInAction} linkAction={emailLinkAction} callbackUrl={callbackUrl} />
+      <SignInForm
+        action={signInAction}
+        linkAction={emailLinkAction}
+        callbackUrl={callbackUrl}
+        words={{
+          email: t('email'),
+          password: t('password'),
+          submit: t('submit'),
+          submitting: t('submitting'),
+          or: t('or'),
+          emailLink: t('emailLink'),
+        }}
+      />
     </div>
   );
 }

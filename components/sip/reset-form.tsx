@@ -1,13 +1,14 @@
 'use client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useTranslations } from 'next-intl';
+import type { AbstractIntlMessages } from 'next-intl';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { resetSipAction } from '@/lib/credentials/actions';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { CopyButton } from '@/components/sip/copy-button';
-import { StrengthMeter } from '@/components/sip/strength-meter';
+import { type MeterWords, StrengthMeter } from '@/components/sip/strength-meter';
+import { useLazyTranslator } from '@/components/sip/lazy-translator';
 import { useStrength } from '@/components/sip/use-strength';
 import type { ActionState } from '@/lib/server/safe-action';
 import {
@@ -17,14 +18,32 @@ import {
   generatePassword,
   lengthNote,
 } from '@/lib/passwords/generate';
-import { noteText, type Translate } from '@/lib/i18n/note';
+import { noteText } from '@/lib/i18n/note';
 import { contextWords } from '@/lib/passwords/words';
 import { buttonClass } from '@/components/ui/button-class';
+
+/** The form's fixed words (catalogue keys reset.*), translated by the server page. */
+export type ResetWords = Record<
+  | 'updated'
+  | 'copy'
+  | 'copied'
+  | 'liftQueued'
+  | 'done'
+  | 'generatedLegend'
+  | 'length'
+  | 'simple'
+  | 'generate'
+  | 'field'
+  | 'show'
+  | 'hide'
+  | 'submit'
+  | 'pending',
+  string
+>;
 
 type Props = {
   credentialId: string;
   username: string;
-  label: string;
   userInputs: string[];
   minGuessesLog10: number;
   backHref: string;
@@ -34,20 +53,36 @@ type Props = {
    * data, and the form would pay that while it hydrates (bench/README.md "lighthouse").
    */
   hint: React.ReactNode;
+  /** reset.confirmed and reset.enterOnDevice for this credential, rendered by the server page. */
+  confirmed: string;
+  enterOnDevice: React.ReactNode;
+  words: ResetWords;
+  meterWords: MeterWords;
+  /**
+   * The `password` and `strength` namespaces in the page's `locale`: the meter's verdicts and the
+   * generator's length note are notes (lib/i18n/note.ts) worded in the browser, by a formatter loaded
+   * on the first keystroke (components/sip/lazy-translator.ts). The page renders no next-intl
+   * provider, so its first load carries no message formatter (issue 14 goal 6).
+   */
+  locale: string;
+  messages: AbstractIntlMessages;
 };
 type Result = ActionState<{ liftQueued: boolean }>;
 
 export function ResetForm({
   credentialId,
   username,
-  label,
   userInputs,
   minGuessesLog10,
   backHref,
   hint,
+  confirmed,
+  enterOnDevice,
+  words: w,
+  meterWords,
+  locale,
+  messages,
 }: Props) {
-  const t = useTranslations('reset');
-  const tAll = useTranslations() as unknown as Translate;
   const [password, setPassword] = useState('');
   const [visible, setVisible] = useState(false);
   const [length, setLength] = useState(GENERATED_DEFAULT);
@@ -88,6 +123,7 @@ export function ResetForm({
     if (assessment && !assessment.acceptable && password === generated.current) generate();
   });
   const note = lengthNote(length);
+  const tNotes = useLazyTranslator(locale, messages, password !== '' || note !== null);
 
   if (state?.ok && shown !== null) {
     return (
@@ -95,18 +131,18 @@ export function ResetForm({
         className="flex flex-col gap-3 rounded-md border border-emerald-300 bg-emerald-50 p-4"
         role="status"
       >
-        <p className="text-lg font-semibold text-emerald-900">{t('updated')}</p>
-        <p>{t('confirmed', { label, username })}</p>
+        <p className="text-lg font-semibold text-emerald-900">{w.updated}</p>
+        <p>{confirmed}</p>
         <div className="flex flex-wrap items-center gap-2">
           <code className="rounded bg-white px-2 py-1 font-mono text-lg break-all" data-testid="new-password">
             {shown}
           </code>
-          <CopyButton text={shown} copy={t('copy')} copied={t('copied')} />
+          <CopyButton text={shown} copy={w.copy} copied={w.copied} />
         </div>
-        <p>{t.rich('enterOnDevice', { label, strong: (c) => <strong>{c}</strong> })}</p>
-        {state.data?.liftQueued ? <p>{t('liftQueued')}</p> : null}
+        <p>{enterOnDevice}</p>
+        {state.data?.liftQueued ? <p>{w.liftQueued}</p> : null}
         <Link href={backHref} onClick={() => setShown(null)} className={buttonClass('primary', 'self-start')}>
-          {t('done')}
+          {w.done}
         </Link>
       </div>
     );
@@ -116,11 +152,11 @@ export function ResetForm({
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="credentialId" defaultValue={credentialId} />
       <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4">
-        <legend className="px-1 font-semibold">{t('generatedLegend')}</legend>
+        <legend className="px-1 font-semibold">{w.generatedLegend}</legend>
         <div className="flex flex-wrap items-end gap-4">
           <div className="flex flex-col gap-1">
             <label htmlFor="gen-length" className="text-sm font-medium">
-              {t('length')}
+              {w.length}
             </label>
             <input
               id="gen-length"
@@ -140,21 +176,21 @@ export function ResetForm({
               onChange={(e) => setSimple(e.target.checked)}
               className="h-5 w-5"
             />
-            {t('simple')}
+            {w.simple}
           </label>
         </div>
         {note ? (
           <p id="gen-length-note" className="text-sm text-amber-900" aria-live="polite">
-            {noteText(tAll, note)}
+            {tNotes ? noteText(tNotes, note) : null}
           </p>
         ) : null}
         <button type="button" onClick={generate} className={buttonClass('primary', 'self-start')}>
-          {t('generate')}
+          {w.generate}
         </button>
       </fieldset>
       <div className="flex flex-col gap-1">
         <label htmlFor="password" className="font-medium">
-          {t('field')}
+          {w.field}
         </label>
         <p id="password-hint" className="text-sm text-slate-600">
           {hint}
@@ -179,7 +215,7 @@ export function ResetForm({
             aria-pressed={visible}
             className="rounded-md border border-slate-400 px-3 text-sm"
           >
-            {visible ? t('hide') : t('show')}
+            {visible ? w.hide : w.show}
           </button>
         </div>
         {state?.fieldErrors?.password ? (
@@ -188,14 +224,14 @@ export function ResetForm({
           </p>
         ) : null}
       </div>
-      <StrengthMeter assessment={assessment} empty={!password} attack="sip" />
+      <StrengthMeter assessment={assessment} empty={!password} attack="sip" words={meterWords} t={tNotes} />
       <FormMessage
         id="reset-message"
         message={state?.fieldErrors?.password ? undefined : state?.message}
         ok={state?.ok}
       />
       <div>
-        <SubmitButton pendingText={t('pending')}>{t('submit')}</SubmitButton>
+        <SubmitButton pendingText={w.pending}>{w.submit}</SubmitButton>
       </div>
     </form>
   );

@@ -1,45 +1,49 @@
 'use client';
-import { useTranslations } from 'next-intl';
 import { noteText, type Translate } from '@/lib/i18n/note';
 import type { Assessment } from '@/lib/passwords/strength';
 import { levelLabel } from '@/lib/passwords/words';
 
 const COLORS = ['bg-red-700', 'bg-red-600', 'bg-amber-500', 'bg-emerald-600', 'bg-emerald-700'];
 
+/** The meter's words before any verdict (password.meter.name, .empty, .checking), already translated. */
+export type MeterWords = Record<'name' | 'empty' | 'checking', string>;
+
 /**
  * role="meter" named "Password strength" (password.meter.name): the level (0–4) under the page's rule
  * (zxcvbn's score for portal passwords, its guesses against SIP_PASSWORD_MIN_GUESSES_LOG10 for SIP
  * ones), the crack time for that rule's attack, and every problem, in the reader's language.
  * `attack` says whose time it is: a captured SIP login on one GPU, or a stolen portal hash.
+ * `words` are its fixed words; `t` (a translator of the `password` and `strength` namespaces) words a
+ * verdict, and until it is there (the reset page loads it on the first keystroke:
+ * components/sip/lazy-translator.ts) a verdict shows as "Checking…".
  */
 export function StrengthMeter({
   assessment,
   empty,
   attack,
+  words,
+  t,
 }: {
   assessment: Assessment | null;
   empty: boolean;
   attack: 'sip' | 'portal';
+  words: MeterWords;
+  t: Translate | null;
 }) {
-  const t = useTranslations() as unknown as Translate;
-  const say = (n: Parameters<typeof noteText>[1]) => noteText(t, n);
-  const level = assessment?.level ?? 0;
-  const label = empty
-    ? t('password.meter.empty')
-    : assessment
-      ? say(levelLabel(level))
-      : t('password.meter.checking');
-  const shown = assessment && !empty ? assessment : null;
+  const say = (n: Parameters<typeof noteText>[1]) => noteText(t!, n);
+  const shown = assessment && !empty && t ? assessment : null;
+  const level = shown?.level ?? 0;
+  const label = empty ? words.empty : shown ? say(levelLabel(level)) : words.checking;
   const time = shown ? say(shown.crackTime) : '';
   const valueText = shown
-    ? `${t('password.meter.valueText', { label, attack, time })}${shown.acceptable ? '' : `; ${t('password.meter.notAccepted')}`}`
+    ? `${t!('password.meter.valueText', { label, attack, time })}${shown.acceptable ? '' : `; ${t!('password.meter.notAccepted')}`}`
     : label;
   const advice = shown ? [...shown.problems, ...shown.suggestions].map(say) : [];
   return (
     <div className="flex flex-col gap-2" aria-live="polite">
       <div
         role="meter"
-        aria-label={t('password.meter.name')}
+        aria-label={words.name}
         aria-valuemin={0}
         aria-valuemax={4}
         aria-valuenow={empty ? 0 : level}
@@ -55,9 +59,9 @@ export function StrengthMeter({
       </div>
       <p className="text-sm">
         <strong>{label}</strong>
-        {shown ? <> · {t('password.meter.attack', { attack, time })}</> : null}
+        {shown ? <> · {t!('password.meter.attack', { attack, time })}</> : null}
         {shown && !shown.acceptable ? (
-          <> · {t('password.meter.needs', { required: say(shown.required) })}</>
+          <> · {t!('password.meter.needs', { required: say(shown.required) })}</>
         ) : null}
       </p>
       {advice.length ? (

@@ -99,6 +99,22 @@ export async function expectAccessible(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
+/**
+ * Collects what next-intl reports in the browser when a client component asks for a message its
+ * segment's provider did not send (`console.error` of "MISSING_MESSAGE: Could not resolve `ns.key` …";
+ * the component then shows the key's path instead of words). Each segment sends only the namespaces
+ * its client components read (lib/i18n/client-messages.ts), so a journey through a segment, including
+ * a client navigation into or out of it, must end with this list empty: the fixtures below check it
+ * after every test.
+ */
+export function watchMissingMessages(page: Page): string[] {
+  const missing: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().includes('MISSING_MESSAGE')) missing.push(m.text().split('\n')[0]!);
+  });
+  return missing;
+}
+
 type Staff = TestUser & { totpSecret: string };
 type SignedIn = { user: Staff; page: Page };
 
@@ -106,24 +122,35 @@ type SignedIn = { user: Staff; page: Page };
  * The journeys' fixtures (model: the Epic Stack's tests/playwright-utils.ts). `agent` and `admin` are
  * staff logins made for this test alone (./factories.ts), signed in with password and TOTP in a
  * browser context of their own (in the test's time zone); the context closes after the test. Customers need data shaped for
- * their journey, so a spec makes them with createCustomer and signs in with signIn.
+ * their journey, so a spec makes them with createCustomer and signs in with signIn. `page`, `agent` and
+ * `admin` each fail the test if next-intl reported a missing message in their browser
+ * (watchMissingMessages).
  */
 export const test = base.extend<{ agent: SignedIn; admin: SignedIn }>({
+  page: async ({ page }, provide) => {
+    const missing = watchMissingMessages(page);
+    await provide(page);
+    expect(missing, 'messages next-intl could not find in the browser').toEqual([]);
+  },
   agent: async ({ browser, timezoneId }, provide) => {
     const user = await createStaff('agent');
     const context = await browser.newContext({ timezoneId });
     const page = await context.newPage();
+    const missing = watchMissingMessages(page);
     await signInStaff(page, user);
     await provide({ user, page });
     await context.close();
+    expect(missing, 'messages next-intl could not find in the browser').toEqual([]);
   },
   admin: async ({ browser, timezoneId }, provide) => {
     const user = await createStaff('admin');
     const context = await browser.newContext({ timezoneId });
     const page = await context.newPage();
+    const missing = watchMissingMessages(page);
     await signInStaff(page, user);
     await provide({ user, page });
     await context.close();
+    expect(missing, 'messages next-intl could not find in the browser').toEqual([]);
   },
 });
 export { expect };

@@ -4,26 +4,39 @@ import type { AbstractIntlMessages } from 'next-intl';
 // server; only client components read messages in the browser, and every namespace sent is
 // serialized into every page's HTML (the staff namespace alone is ~10 KB of JSON per request).
 
+// Each layout that holds forms translating in the browser sends only what its own forms read (the
+// constants below, through components/i18n/client-messages.tsx); tests/unit/client-namespaces.test.ts
+// checks each constant against the client components under its segment. Seven namespaces in all are
+// read by some client component (signIn, profile, strength, password, reset, unblock, mfa: ≈ 12 KB of
+// JSON), and every segment used to send all of them, in the RSC payload and again in the HTML. The
+// error boundary gets its words from the root layout (lib/i18n/error-text.ts). /sign-in and /credentials
+// render no provider: the sign-in form gets its words as props (components/sign-in-form.tsx), and the
+// SIP password form its fixed words and the meter's messages, so neither page's first load carries a
+// message formatter.
+
 /**
- * The namespaces client components read: the sign-in, profile and two-factor forms, the strength
- * meter and the SIP password form (strength, password, reset), and the unblock forms. Only the
- * segments that hold such forms send them (components/i18n/client-messages.tsx); the error boundary
- * gets its words from the root layout (lib/i18n/error-text.ts).
+ * What the SIP password form under /credentials words in the browser: its strength meter's verdicts
+ * (the worker's notes: `password.*` problems and crack times, the levels `strength.0` … `strength.4`)
+ * and the generator's length note. The reset page passes these to the form itself, with no next-intl
+ * provider: the form loads the formatter on the first keystroke (components/sip/lazy-translator.ts),
+ * and gets its fixed words (`reset.*`) as props. The segment used to send all seven namespaces.
  */
-export const CLIENT_NAMESPACES = [
-  'signIn',
-  'profile',
-  'strength',
-  'password',
-  'reset',
-  'unblock',
-  'mfa',
-] as const;
+export const CREDENTIALS_CLIENT_NAMESPACES = ['password', 'strength'] as const;
+
+/**
+ * What the client components under /profile read: the password change form and its strength meter
+ * (`profile`, `password.*`, `strength.*`), the time-zone form (`profile.timeZone`) and the new
+ * recovery codes' list (`mfa.recovery`).
+ */
+export const PROFILE_CLIENT_NAMESPACES = ['profile', 'password', 'strength', 'mfa'] as const;
+
+/** What the client components under /security read: the two-factor enrolment and recovery codes (`mfa`). */
+export const SECURITY_CLIENT_NAMESPACES = ['mfa'] as const;
 
 /**
  * What the client components under /blocks read: the unblock forms (misdial, firewall) and the
  * block page's "Withdraw" button, all under `unblock`; the allowance form gets its words as props.
- * The block page used to send every CLIENT_NAMESPACES entry (≈ 12.8 KB of JSON, in its RSC payload and
+ * The block page used to send all seven client namespaces (≈ 12.8 KB of JSON, in its RSC payload and
  * again in its HTML) on every view (issue 14, bench/README.md "pages");
  * tests/unit/client-namespaces.test.ts checks that the forms there read nothing else.
  */

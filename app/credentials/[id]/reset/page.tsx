@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getMessages, getTranslations } from 'next-intl/server';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { ResetForm } from '@/components/sip/reset-form';
 import { requireUser } from '@/lib/auth/session';
@@ -8,6 +8,7 @@ import { credentialForUser } from '@/lib/credentials/reset';
 import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
 import { SIP_REFUSED_SHOWN } from '@/lib/passwords/sip-characters';
+import { CREDENTIALS_CLIENT_NAMESPACES, pickMessages } from '@/lib/i18n/client-messages';
 
 export default async function ResetPage({
   params,
@@ -22,6 +23,7 @@ export default async function ResetPage({
   const cred = await credentialForUser(user.id, id);
   if (!cred) notFound();
   const t = await getTranslations('reset');
+  const tm = await getTranslations('password.meter');
   const backHref = block && /^[a-z0-9-]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
   return (
     <div className="flex flex-col gap-4">
@@ -38,7 +40,6 @@ export default async function ResetPage({
       <ResetForm
         credentialId={cred.id}
         username={cred.username}
-        label={cred.label}
         minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
         userInputs={[cred.account.number, cred.account.name, cred.username, user.email]}
         backHref={backHref}
@@ -46,6 +47,27 @@ export default async function ResetPage({
           chars: SIP_REFUSED_SHOWN,
           mono: (c) => <span className="font-mono">{c}</span>,
         })}
+        confirmed={t('confirmed', { label: cred.label, username: cred.username })}
+        enterOnDevice={t.rich('enterOnDevice', { label: cred.label, strong: (c) => <strong>{c}</strong> })}
+        words={{
+          updated: t('updated'),
+          copy: t('copy'),
+          copied: t('copied'),
+          liftQueued: t('liftQueued'),
+          done: t('done'),
+          generatedLegend: t('generatedLegend'),
+          length: t('length'),
+          simple: t('simple'),
+          generate: t('generate'),
+          field: t('field'),
+          show: t('show'),
+          hide: t('hide'),
+          submit: t('submit'),
+          pending: t('pending'),
+        }}
+        meterWords={{ name: tm('name'), empty: tm('empty'), checking: tm('checking') }}
+        locale={await getLocale()}
+        messages={pickMessages(await getMessages(), CREDENTIALS_CLIENT_NAMESPACES)}
       />
       <RegisteredDevices load={devicesForCredential(user.id, cred.id)} />
     </div>
