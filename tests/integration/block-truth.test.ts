@@ -358,7 +358,10 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       (await reconcilePass({ client: client(), differenceWaitMs: 0 })).difference_seen,
     ).toBeGreaterThanOrEqual(1);
     // A newer placement from the switch is applied after the sighting (the portal's block stays).
-    await getDb().customerAccount.update({ where: { id: a.id }, data: { switchChangedAt: new Date() } });
+    await getDb().customerAccount.update({
+      where: { id: a.id },
+      data: { switchChangedAt: new Date(), switchAppliedAt: new Date() },
+    });
     const next = await reconcilePass({ client: client(), differenceWaitMs: 0 });
     expect(next.reapplied_on_switch).toBe(0);
     expect(next.difference_seen).toBeGreaterThanOrEqual(1);
