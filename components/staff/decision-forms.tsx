@@ -9,13 +9,19 @@ import { OtherBlocksChoice } from './other-blocks-choice';
 
 const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4';
 
-/** Approve (after the callback, with a note) or deny (with a reason the customer reads). */
+/**
+ * Approve (after the callback, with a note) or deny (with a reason the customer reads). `liftPending`:
+ * a lift of the block is already on its way to the switch; the approve card says to decide after the
+ * switch answers (the approval itself is refused meanwhile, lib/requests/decide.ts).
+ */
 export function DecisionForms({
   requestId,
   otherBlocks = [],
+  liftPending = false,
 }: {
   requestId: string;
   otherBlocks?: OtherBlockDto[];
+  liftPending?: boolean;
 }) {
   const t = useTranslations('staff.decision');
   return (
@@ -34,6 +40,11 @@ export function DecisionForms({
             <h3 id="approve-title" className="text-lg font-semibold">
               {t('approveTitle')}
             </h3>
+            {liftPending ? (
+              <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+                {t('liftOnItsWay')}
+              </p>
+            ) : null}
             <Checkbox
               name="attest"
               label={t('attest')}

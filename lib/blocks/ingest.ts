@@ -5,7 +5,7 @@ import { db } from '@/lib/server/db';
 import { switchClient } from '@/lib/switch/client';
 import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema';
 import type { SwitchAccount } from '@/lib/switch/schemas';
-import { verifySignature } from '@/lib/switch/signature';
+import { DEFAULT_TOLERANCE_SEC, verifySignature } from '@/lib/switch/signature';
 
 export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 503; body: Record<string, unknown> };
 
@@ -16,8 +16,8 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
 const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2002';
 
 /**
- * CONTRACTS §4. Signature first (constant time, 300 s window) and the schema, before any database
- * work; then one transaction stores the raw body verbatim in the inbox and, in the same transaction,
+ * CONTRACTS §4. Signature first (constant time, 300 s window), the schema, and the event's times
+ * (none later than the signature time + 300 s), before any database work; then one transaction stores the raw body verbatim in the inbox and, in the same transaction,
  * acts on it exactly once (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders
  * copies, an inbox row already `processed` makes a copy a duplicate), so 50 concurrent copies of one
  * event create one block. What the event does to blocks is decided by
@@ -51,6 +51,11 @@ export async function ingestSwitchEvent(
     return answer(400, { error: { code: 'invalid_event', message } });
   }
   const event = parsed.data;
+  const ahead = aheadOfSignature(event, sig.timestamp);
+  if (ahead) {
+    await keepRejected(raw, ahead);
+    return answer(400, { error: { code: 'invalid_event', message: ahead } });
+  }
   const inbox = { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw };
 
   let applied = await apply(event, inbox);
@@ -77,6 +82,25 @@ export async function ingestSwitchEvent(
     received: true,
     duplicate: applied.kind === 'duplicate' || applied.kind === 'need_switch_state',
   });
+}
+
+/**
+ * The event's own times must not be later than its signature time `t` (the switch's clock when it
+ * sent the event) plus the signature window's tolerance (300 s): a change cannot be sent before it
+ * happened. A time further ahead is a wrong clock or a local time written with `Z`, and the portal
+ * orders a block's lifts by it (lib/blocks/lifecycle.ts), so such an event is refused like any
+ * malformed one (400), before anything is stored but the rejected body. Returns the reason, or null.
+ */
+function aheadOfSignature(event: SwitchEvent, tSec: number): string | null {
+  const limitMs = (tSec + DEFAULT_TOLERANCE_SEC) * 1000;
+  const ahead = (iso: string) => new Date(iso).getTime() > limitMs;
+  const limit = `later than the signature time t + ${DEFAULT_TOLERANCE_SEC} s`;
+  if (ahead(event.occurredAt)) return `occurredAt: ${limit}`;
+  if (event.type === 'block.placed') {
+    const i = event.data.calls.findIndex((c) => ahead(c.at));
+    if (i >= 0) return `data.calls.${i}.at: ${limit}`;
+  }
+  return null;
 }
 
 /**

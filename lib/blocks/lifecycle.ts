@@ -85,8 +85,11 @@ async function settlePending(tx: Tx, id: string, status: 'done' | 'failed', erro
 }
 
 /**
- * Moves the account's switch clock forward to `at` (never back). `current` is the account's
- * `switchChangedAt` when the caller read it under the account's lock (saves a read); else it is read.
+ * Records a change from the switch applied now: moves the account's switch clock forward to `at`
+ * (never back; `at` is the switch's time of the change where the switch gave one) and stamps
+ * `switchAppliedAt` with the portal's now, which the reconciler compares with its own read time.
+ * `current` is the account's `switchChangedAt` when the caller read it under the account's lock
+ * (saves a read); else it is read.
  */
 async function moveSwitchClock(
   tx: Tx,
@@ -101,8 +104,10 @@ async function moveSwitchClock(
       select: { switchChangedAt: true },
     }));
   const next = later(account.switchChangedAt, at);
-  if (account.switchChangedAt && next.getTime() === account.switchChangedAt.getTime()) return;
-  await tx.customerAccount.update({ where: { id: accountId }, data: { switchChangedAt: next } });
+  await tx.customerAccount.update({
+    where: { id: accountId },
+    data: { switchChangedAt: next, switchAppliedAt: new Date() },
+  });
 }
 
 /** A request for a block that is lifted anyway has nothing left to decide: close it, visibly. */
@@ -344,6 +349,10 @@ async function liftedBySwitch(
   e: BlockLiftedEvent,
   at: Date,
 ): Promise<EventApplied> {
+  // One clock: `at` and a block's placedAt are both the switch's (an event's occurredAt, or the
+  // blockedAt of the switch's answer). Neither can run ahead of the switch's signature time by more
+  // than the window (lib/blocks/ingest.ts refuses such events); only a block the switch confirmed
+  // without a blockedAt carries a portal time here.
   const open = await tx.block.findMany({
     where: { accountId: account.id, status: { in: [...OPEN] }, placedAt: { lte: at } },
   });
@@ -512,21 +521,20 @@ export async function confirmLift(op: {
       },
     });
     const now = new Date();
-    // The blocks this lift was decided for (older rows have no list: every block that waited).
-    const ids =
-      payload.blockIds ??
-      (
-        await tx.block.findMany({
-          where: { accountId: account.id, status: 'lift_pending' },
-          select: { id: true },
-        })
-      ).map((b) => b.id);
+    // Exactly the blocks this lift was decided for: requestLift listed them under the account's lock,
+    // and a block placed later has another id, so no time filter is needed (nor safe: a block's
+    // placedAt is the switch's clock, the operation's createdAt the portal's). Each listed block still
+    // open ends here, whether it waited (lift_pending) or went back to active when a new block
+    // cancelled this lift: the switch lifted the account either way. Rows queued before the list
+    // existed fall back to the blocks that waited, known to the portal (createdAt, its own clock)
+    // before the lift was queued.
     const lifted = await tx.block.findMany({
       where: {
-        id: { in: ids },
         accountId: account.id,
         status: { in: [...OPEN] },
-        placedAt: { lte: op.createdAt },
+        ...(payload.blockIds
+          ? { id: { in: payload.blockIds } }
+          : { status: 'lift_pending', createdAt: { lte: op.createdAt } }),
       },
       select: { id: true },
     });
@@ -550,6 +558,11 @@ export async function confirmLift(op: {
         tx,
       );
     }
+    // The switch gives no time for a lift, so the portal's `now` stands in for the switch's clock
+    // (docs/switch-api.md part 3). Safe either way round: a portal clock ahead makes later events
+    // look older, and those are believed only after the switch's GET; a portal clock behind lets an
+    // older block.placed count as new, which shows a block (blocked wins, decision 006) until the
+    // reconciler finds the switch allowing calls.
     await moveSwitchClock(tx, account.id, now);
     const stillInForce = await tx.block.findMany({
       where: { accountId: account.id, status: { in: [...OPEN] } },
@@ -810,7 +823,9 @@ export async function reconcileAccount(
   return db.$transaction(async (tx): Promise<Reconciled> => {
     await lockAccount(tx, accountId);
     const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: accountId } });
-    if (account.switchChangedAt && account.switchChangedAt > readAt) return 'changed_meanwhile';
+    // "Changed since the read" on one clock: both are the portal's (switchChangedAt is the switch's).
+    const applied = account.switchAppliedAt;
+    if (applied && applied > readAt) return 'changed_meanwhile';
     if (await tx.switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }))
       return 'waiting_for_switch';
     const open = await tx.block.findMany({
@@ -823,6 +838,9 @@ export async function reconcileAccount(
       const reason = (blockReasons as readonly string[]).includes(s.reason ?? '')
         ? (s.reason as BlockReason)
         : 'suspicious_pattern';
+      // The switch's time of its block; without one, the read time stands in (the block's placedAt
+      // then orders later block.lifted events by the portal's clock: at worst a late lift event of
+      // the switch lifts nothing here and the next difference places the block again: blocked wins).
       const placedAt = s.blockedAt ? new Date(s.blockedAt) : readAt;
       const block = await tx.block.create({
         data: {
@@ -848,7 +866,7 @@ export async function reconcileAccount(
       result = 'blocked_in_portal';
     } else if (portal === 'blocked' && s.internationalCalling === 'allowed') {
       const seen = account.differenceSeenAt;
-      const fresh = !seen || (account.switchChangedAt !== null && account.switchChangedAt > seen);
+      const fresh = !seen || (applied !== null && applied > seen);
       if (fresh || readAt.getTime() - seen.getTime() < differenceWaitMs) {
         await tx.customerAccount.update({
           where: { id: accountId },

@@ -9,6 +9,10 @@ export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
 /**
  * DESIGN.md's re-enabling rule: when every SIP credential named in a block's trigger calls has a new
  * password confirmed after the block was placed, the block is lifted (through the switch outbox).
+ * "After" is read on the portal's clock: `passwordChangedAt` is the portal's time, so it is compared
+ * with the block's `createdAt` (when the portal learnt of the block), never with `placedAt` (the
+ * switch's clock, which may run ahead). A password set between the switch placing the block and the
+ * portal hearing of it does not count: the customer sets it again, never the reverse.
  * The switch lifts the whole account at once, so every open block must qualify, not just one. A call
  * through a name that is not one of the account's credentials (an IP-authenticated trunk) can never
  * be rotated here, so such a block waits for a person. Returns the ids of the blocks whose lift was
@@ -27,7 +31,7 @@ export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]
       named.length > 0 &&
       named.every((n) => {
         const c = creds.find((x) => x.username === n);
-        return c?.passwordChangedAt != null && c.passwordChangedAt > b.placedAt;
+        return c?.passwordChangedAt != null && c.passwordChangedAt > b.createdAt;
       })
     );
   };

@@ -43,6 +43,8 @@ type BlockRow = {
   reason: BlockReason;
   status: BlockStatus;
   placedAt: Date | string | number;
+  /** When the portal learnt of the block (its own clock; placedAt is the switch's). */
+  createdAt: Date | string | number;
   liftedAt: Date | string | number | null;
   note: string | null;
   accountId: string;
@@ -66,7 +68,7 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
 export async function getBlockForUser(userId: string, blockId: string) {
   // The switch keeps one state per account: "allowed" is only true when no other block is open.
   const [row] = await db.$queryRaw<BlockRow[]>`
-    SELECT b."id", b."reason", b."status", b."placedAt", b."liftedAt", b."note", b."accountId",
+    SELECT b."id", b."reason", b."status", b."placedAt", b."createdAt", b."liftedAt", b."note", b."accountId",
       a."number", a."name", a."country",
       (SELECT o."id" FROM "Block" o
         WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
@@ -90,7 +92,8 @@ export async function getBlockForUser(userId: string, blockId: string) {
     passwordChangedAt: c.passwordChangedAt,
     passwordScore: c.passwordScore,
     named: named.includes(c.username),
-    rotatedSinceBlock: c.passwordChangedAt !== null && c.passwordChangedAt > placedAt,
+    // The rotation policy's own comparison (lib/blocks/policy.ts): portal times on both sides.
+    rotatedSinceBlock: c.passwordChangedAt !== null && c.passwordChangedAt > asDate(row.createdAt),
   }));
   return {
     id: row.id,

@@ -48,7 +48,8 @@ export async function reconcilePass(
       OR: [
         { reconcileDue: true },
         { blocks: { some: { status: { in: ['active', 'lift_pending'] } } } },
-        { switchChangedAt: { gte: new Date(now.getTime() - RECENT_MS) } },
+        // The portal's clock, as `now` (switchChangedAt is the switch's).
+        { switchAppliedAt: { gte: new Date(now.getTime() - RECENT_MS) } },
         { number: { in: pendingNumbers } },
       ],
     },

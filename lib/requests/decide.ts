@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
+import { lockAccount } from '@/lib/server/db/lock';
 import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
 import { recordRequestStep, requestLift } from '@/lib/blocks/lifecycle';
 import { liftRefusal } from '@/lib/blocks/refusals';
@@ -38,8 +39,9 @@ export type Decided = { blockStatus: 'active' | 'lift_pending' | 'lifted'; liftQ
 
 /**
  * A decision's Outcome: not_found for an unknown request; conflict `outcome.decision.alreadyDecided`
- * when someone else decided first; conflict `outcome.decision.liftRefused` when the lift it implies
- * is refused (nothing of the approval stays).
+ * when someone else decided first; conflict `outcome.decision.liftOnItsWay` when an approval finds
+ * the block already being lifted (decide after the switch answers); conflict
+ * `outcome.decision.liftRefused` when the lift it implies is refused (nothing of the approval stays).
  */
 export type DecideOutcome = Outcome<Decided>;
 
@@ -81,32 +83,43 @@ async function lostClaim(
   return refuse('conflict', 'outcome.decision.alreadyDecided', { status }, { audit });
 }
 
-/** Approves a pending request after the agent attests the callback; lifts its block (and those ticked) through the outbox. */
+/**
+ * Approves a pending request after the agent attests the callback; lifts its block (and those ticked)
+ * through the outbox, and mails the submitter that the lift is on its way. Refused while the block is
+ * not in force (a lift already on its way): nothing of the approval stays.
+ */
 export const approveRequest = staffDecision(
   load,
   async (tx, r, input: z.output<typeof approveSchema>, user): Promise<Decision<Decided>> => {
+    // The block's status is read under the account's lock, before the claim (the lifecycle takes the
+    // lock first and then closes requests, so the same order here cannot deadlock with it).
+    await lockAccount(tx, r.accountId);
+    const before = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
     const lost = await lostClaim(tx, r, user, {
       status: 'approved',
       decisionNote: storePersonText(input.note),
     });
     if (lost) return lost;
-    const wasActive = r.block.status === 'active';
-    if (wasActive) {
-      // A lift is account-wide: it may only cover blocks the agent has looked at, and never a manual one.
-      const lift = await requestLift(tx, {
-        accountId: r.accountId,
-        blockIds: [r.blockId, ...(input['alsoLift[]'] ?? [])],
-        actor: user.email,
-        reason: `Unblock request approved by support after a call with the account holder (${r.kind})`,
-        by: 'request',
-      });
-      if (!lift.ok) return refuse('conflict', 'outcome.decision.liftRefused', { refusal: liftRefusal(lift) });
-    }
+    // A lift of this block is already on its way (say the rotation policy's): an approval now would
+    // queue nothing of its own and be lost if the switch refused that lift. The agent decides after
+    // the switch answers: a confirmed lift closes the request by itself, a refused one leaves the
+    // block in force and the request pending.
+    if (before.status !== 'active') return refuse('conflict', 'outcome.decision.liftOnItsWay');
+    // A lift is account-wide: it may only cover blocks the agent has looked at, and never a manual one.
+    const lift = await requestLift(tx, {
+      accountId: r.accountId,
+      blockIds: [r.blockId, ...(input['alsoLift[]'] ?? [])],
+      actor: user.email,
+      reason: `Unblock request approved by support after a call with the account holder (${r.kind})`,
+      by: 'request',
+    });
+    if (!lift.ok) return refuse('conflict', 'outcome.decision.liftRefused', { refusal: liftRefusal(lift) });
     const step = storeNote('history.approvedAfterCall');
     await recordRequestStep(tx, r.blockId, 'request_approved', user.email, step);
     const block = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
-    const liftQueued = wasActive && block.status === 'lift_pending';
-    await notifySubmitter(tx, r, 'request_approved');
+    // This approval queued the lift (requestLift succeeded), so "we are lifting the block now" is true.
+    const liftQueued = block.status === 'lift_pending';
+    if (liftQueued) await notifySubmitter(tx, r, 'request_approved');
     const alsoLifted = input['alsoLift[]'] ?? [];
     const detail = {
       blockId: r.blockId,

@@ -69,13 +69,20 @@ export type CallSeed = {
 /**
  * Test data: a block on `accountId` as the switch's block event leaves it (status active), written
  * straight to the tables (tests only; the portal writes blocks through lib/blocks/lifecycle.ts).
- * Defaults: reason high_risk_destination, placed now by `switch`; one trigger call per entry of
- * `calls` (none by default), to +252611234567 from 203.0.113.9, 0 s, at `placedAt`.
+ * Defaults: reason high_risk_destination, placed now by `switch`, known to the portal (`createdAt`,
+ * its own clock) from `placedAt` on, as when the event arrived at once; one trigger call per entry
+ * of `calls` (none by default), to +252611234567 from 203.0.113.9, 0 s, at `placedAt`.
  * Returns the Block row with its calls.
  */
 export async function makeBlock(
   accountId: string,
-  opts: { reason?: BlockReason; placedAt?: Date; placedBy?: string; calls?: CallSeed[] } = {},
+  opts: {
+    reason?: BlockReason;
+    placedAt?: Date;
+    createdAt?: Date;
+    placedBy?: string;
+    calls?: CallSeed[];
+  } = {},
 ) {
   const { reason = 'high_risk_destination', placedAt = new Date(), placedBy = 'switch', calls = [] } = opts;
   return getDb().block.create({
@@ -83,6 +90,7 @@ export async function makeBlock(
       accountId,
       reason,
       placedAt,
+      createdAt: opts.createdAt ?? placedAt,
       placedBy,
       calls: {
         create: calls.map((c) => ({

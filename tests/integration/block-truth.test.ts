@@ -358,7 +358,10 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       (await reconcilePass({ client: client(), differenceWaitMs: 0 })).difference_seen,
     ).toBeGreaterThanOrEqual(1);
     // A newer placement from the switch is applied after the sighting (the portal's block stays).
-    await getDb().customerAccount.update({ where: { id: a.id }, data: { switchChangedAt: new Date() } });
+    await getDb().customerAccount.update({
+      where: { id: a.id },
+      data: { switchChangedAt: new Date(), switchAppliedAt: new Date() },
+    });
     const next = await reconcilePass({ client: client(), differenceWaitMs: 0 });
     expect(next.reapplied_on_switch).toBe(0);
     expect(next.difference_seen).toBeGreaterThanOrEqual(1);
@@ -381,10 +384,14 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect(soon.reapplied_on_switch).toBe(0);
     const row = await getDb().customerAccount.findUniqueOrThrow({ where: { id: a.id } });
     expect(row.differenceSeenAt).not.toBeNull();
-    // A wait later (the first sighting moved back by a minute), the same difference is acted on.
+    // A wait later (the first sighting, and the portal's time of the last switch change before it,
+    // moved back by a minute), the same difference is acted on.
     await getDb().customerAccount.update({
       where: { id: a.id },
-      data: { differenceSeenAt: new Date(row.differenceSeenAt!.getTime() - wait) },
+      data: {
+        differenceSeenAt: new Date(row.differenceSeenAt!.getTime() - wait),
+        switchAppliedAt: new Date(row.switchAppliedAt!.getTime() - wait),
+      },
     });
     expect(
       (await reconcilePass({ client: client(), differenceWaitMs: wait })).reapplied_on_switch,

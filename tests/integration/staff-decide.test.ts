@@ -4,10 +4,11 @@ import { liftIfRotated } from '@/lib/blocks/policy';
 import { getDb } from '@/lib/server/db';
 import { approveRequest, denyRequest } from '@/lib/requests/decide';
 import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
+import { refuseLift } from '@/lib/blocks/lifecycle';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
+import { decideLift, makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -85,6 +86,47 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       internationalCalling: 'allowed',
       internationalCallingChanges: 1,
     });
+  });
+
+  it('approving while a lift is already on its way is refused, so a refused lift loses no approval', async () => {
+    const { account, block, request, member } = await blockedWithRequest();
+    const db = getDb();
+    // The rotation policy's lift waits for the switch.
+    expect((await decideLift([block], 'policy')).ok).toBe(true);
+    const agent = await staff();
+    expect(await approve(agent, request.id)).toEqual({
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.decision.liftOnItsWay' },
+    });
+    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      status: 'pending',
+      openKey: block.id,
+    });
+    expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(0);
+    expect(await db.auditLog.count({ where: { action: 'request.approved', targetId: request.id } })).toBe(0);
+
+    // The switch refuses that lift: the block is in force again, the request still waits for a decision.
+    const op = await db.switchOperation.findFirstOrThrow({
+      where: { accountNumber: account.number, kind: 'lift' },
+    });
+    await refuseLift(op, 'HTTP 409 conflict: account under investigation');
+    expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('active');
+
+    // Now the approval queues a lift of its own and tells the customer.
+    expect(await approve(agent, request.id)).toMatchObject({
+      ok: true,
+      data: { blockStatus: 'lift_pending', liftQueued: true },
+    });
+    expect(
+      await db.switchOperation.count({
+        where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
+      }),
+    ).toBe(1);
+    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      status: 'approved',
+    });
+    expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(1);
   });
 
   it('approve against deny at once: exactly one decision stands', async () => {

@@ -130,6 +130,34 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(await getDb().switchEvent.count({ where: { status: 'rejected', body: bad } })).toBe(1);
   });
 
+  it('answers 400 to an event whose occurredAt or a call’s time is later than its signature time + 300 s', async () => {
+    const { account, creds } = await makeAccount();
+    const t = Math.floor(Date.now() / 1000);
+    const at = (sec: number) => new Date((t + sec) * 1000).toISOString();
+    // A local time written with Z (hours ahead), and a call 301 s after the signature time.
+    const ahead = { ...placed(account.number, [creds[0].username]), occurredAt: at(3 * 3600) };
+    const event = placed(account.number, [creds[0].username]);
+    const call = { ...event, data: { ...event.data, calls: [{ ...event.data.calls[0], at: at(301) }] } };
+    for (const [e, path] of [
+      [ahead, 'occurredAt'],
+      [call, 'data.calls.0.at'],
+    ] as const) {
+      const body = JSON.stringify(e);
+      const res = await post(body, signEvent(secret, body, t));
+      expect(res.status).toBe(400);
+      const answer = await res.json();
+      expect(answer.error.code).toBe('invalid_event');
+      expect(answer.error.message).toContain(path);
+      expect(await getDb().switchEvent.count({ where: { status: 'rejected', body } })).toBe(1);
+      expect(await getDb().switchEvent.count({ where: { id: e.id } })).toBe(0);
+    }
+    expect(await getDb().block.count({ where: { accountId: account.id } })).toBe(0);
+    // Up to the tolerance is accepted: the switch's own clocks may differ a little.
+    const edge = { ...placed(account.number, [creds[0].username]), occurredAt: at(300) };
+    const body = JSON.stringify(edge);
+    expect((await post(body, signEvent(secret, body, t))).status).toBe(200);
+  });
+
   it('answers 413 to a body over 64 KB', async () => {
     const body = JSON.stringify({ pad: 'x'.repeat(70 * 1024) });
     expect((await post(body)).status).toBe(413);

@@ -64,7 +64,11 @@ export default async function StaffRequestPage({
 
       <Section id="decide-title" title={t('decision')}>
         {r.status === 'pending' ? (
-          <DecisionForms requestId={r.id} otherBlocks={otherBlocks} />
+          <DecisionForms
+            requestId={r.id}
+            otherBlocks={otherBlocks}
+            liftPending={b.status === 'lift_pending'}
+          />
         ) : r.decision ? (
           <div className="rounded-md border border-slate-200 bg-white p-3">
             {r.decision.note ? (
