@@ -17,6 +17,9 @@ import es from '@/messages/es.json';
 // reason the form accepts must not be refused by the switch after a callback and an approval, and a
 // staff email of up to 254 characters must not make a switch call fail on its `actor` (200).
 
+/** CONTRACTS §3 / docs/switch-api.md: `reason` 1–500 characters, `actor` 1–200. */
+const CONTRACT = { reason: 500, actor: 200 };
+
 let sim: TestSim;
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const client = () =>
@@ -30,6 +33,10 @@ const longEmail = () => {
 };
 
 describe('the allowance reason limit is the switch contract’s', () => {
+  it('is the contract’s, as the switch schema states it', () => {
+    expect([SWITCH_REASON_MAX, SWITCH_ACTOR_MAX]).toEqual([CONTRACT.reason, CONTRACT.actor]);
+  });
+
   it('refuses one character more than the switch takes, on both forms, in words that say the limit', () => {
     const fields = {
       blockId: 'b',
@@ -38,8 +45,8 @@ describe('the allowance reason limit is the switch contract’s', () => {
       hours: '4',
       callbackPhone: '+1 202 555 0143',
     };
-    const over = 'x'.repeat(SWITCH_REASON_MAX + 1);
-    const atLimit = `  ${'x'.repeat(SWITCH_REASON_MAX)}  `;
+    const over = 'x'.repeat(CONTRACT.reason + 1);
+    const atLimit = `  ${'x'.repeat(CONTRACT.reason)}  `;
     for (const schema of [requestAllowanceSchema, grantAllowanceSchema]) {
       const refused = schema.safeParse({ ...fields, reason: over });
       expect(refused.success).toBe(false);
@@ -49,16 +56,16 @@ describe('the allowance reason limit is the switch contract’s', () => {
       expect(schema.safeParse({ ...fields, reason: atLimit }).success).toBe(true);
     }
     for (const catalogue of [en, es])
-      expect(catalogue.outcome.field.allowance.reasonTooLong).toContain(String(SWITCH_REASON_MAX));
+      expect(catalogue.outcome.field.allowance.reasonTooLong).toContain(String(CONTRACT.reason));
   });
 
   it('cuts an over-long actor to the contract’s limit, never inside a surrogate pair', () => {
     expect(switchActor('  ops@example.com ')).toBe('ops@example.com');
     const email = longEmail();
     expect(email).toHaveLength(254);
-    expect(switchActor(email)).toBe(email.slice(0, SWITCH_ACTOR_MAX));
-    const emoji = `${'x'.repeat(SWITCH_ACTOR_MAX - 1)}😀`;
-    expect(switchActor(emoji)).toBe('x'.repeat(SWITCH_ACTOR_MAX - 1));
+    expect(switchActor(email)).toBe(email.slice(0, CONTRACT.actor));
+    const emoji = `${'x'.repeat(CONTRACT.actor - 1)}😀`;
+    expect(switchActor(emoji)).toBe('x'.repeat(CONTRACT.actor - 1));
   });
 });
 
@@ -86,7 +93,7 @@ describe.each(dialects())('what Tollgate sends the switch, against the simulator
       blockId: block.id,
       country: 'SO',
       hours: '4',
-      reason: 'r'.repeat(SWITCH_REASON_MAX),
+      reason: 'r'.repeat(CONTRACT.reason),
       callbackPhone: '+1 202 555 0143',
     });
     const asked = inWords(await requestAllowance(member, input, meta));

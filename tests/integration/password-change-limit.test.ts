@@ -17,10 +17,15 @@ const { changePasswordAction } = await import('@/lib/auth/actions');
 
 const CURRENT = 'current-horse-battery-9';
 const STRONG = 'granite violet harbour lantern 7731';
-const { points } = LIMITS.passwordChange;
+/** Wrong current passwords allowed per user and 15 minutes (docs/sip-passwords.md). */
+const points = 5;
 
 describe.each(dialects())('the portal password change under its limit on %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
+
+  it('is the documented limit', () => {
+    expect(LIMITS).toHaveProperty('passwordChange', { points, duration: 15 * 60, blockDuration: 15 * 60 });
+  });
 
   async function signedIn(locale: 'en' | 'es'): Promise<CurrentUser> {
     const db = getDb();
