@@ -46,6 +46,7 @@ test('liveness answers; readiness names each part and is ready', async ({ reques
   expect(Object.keys(body.workers.lastTickSecondsAgo).sort()).toEqual([
     'allowance-watch',
     'mail-outbox',
+    'rate-limit-purge',
     'reconcile',
     'sip-password-recovery',
     'switch-outbox',

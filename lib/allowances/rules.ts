@@ -2,6 +2,7 @@ import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { countryName } from '@/lib/phone/format';
 import type { Note } from '@/lib/i18n/note';
+import { SWITCH_REASON_MAX } from '@/lib/switch/schemas';
 
 // What a destination allowance may be (issue 16). No server-only: the request form lists the same
 // countries the server accepts. The switch blocks international calls account-wide; an allowance
@@ -30,7 +31,10 @@ export function allowableCountries(homeCountry: string, locale = 'en'): { code: 
  * The form fields shared by a customer's request and a staff grant. `country` is checked against the
  * account by `countryProblem` (it needs the account's home country). Messages are catalogue keys under
  * `outcome.field.allowance.*`, worded by the action wrapper; the hour texts spell MAX_HOURS out (72),
- * which tests/integration/staff-outcome.test.ts checks.
+ * which tests/integration/staff-outcome.test.ts checks. The reason is sent to the switch as it is, so
+ * its limit is the switch contract's (SWITCH_REASON_MAX, 500 characters after trimming; the text
+ * `reasonTooLong` spells it out, which tests/integration/allowance-reason.test.ts checks): a longer one
+ * would be asked for and approved, then refused by the switch.
  */
 export const allowanceFields = {
   country: z
@@ -47,7 +51,7 @@ export const allowanceFields = {
     .string()
     .trim()
     .min(10, 'outcome.field.allowance.reason')
-    .max(1000, 'outcome.field.allowance.reasonTooLong'),
+    .max(SWITCH_REASON_MAX, 'outcome.field.allowance.reasonTooLong'),
 };
 
 /**

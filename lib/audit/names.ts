@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'sign_out.everywhere',
   'password.changed',
   'password.change_failed',
+  'password.change_throttled',
   'mfa.enrolled',
   'mfa.verified',
   'mfa.failure',

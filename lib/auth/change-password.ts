@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
+import { consume, reward } from '@/lib/server/rate-limit';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
@@ -12,23 +13,39 @@ import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 /**
  * Success carries profile.changed. Refusals, as the SIP password reset words them (lib/credentials/reset.ts):
  * `invalid` when the current password is wrong (on `current`) or the new one is too weak or too long
- * (outcome.password.weak, each reason on `next`); `throttled` when the checker is over its limit or timed out.
+ * (outcome.password.weak, each reason on `next`); `throttled` when the checker is over its limit or timed
+ * out, or when the user has given too many wrong current passwords (outcome.auth.changeThrottled, with
+ * the wait in whole `minutes`).
  */
 export type ChangeResult = Outcome;
 
-/** Portal password change: current password required, same estimator as SIP passwords; other sessions and every outstanding sign-in link end. */
+/**
+ * Portal password change: current password required, same estimator as SIP passwords; other sessions
+ * and every outstanding sign-in link end. Each attempt spends a point of the user's `passwordChange`
+ * limit (lib/server/rate-limit.ts) BEFORE the current password is checked, so a stolen session cannot
+ * guess it online without bound (parallel guesses included); a right current password gives it back.
+ * Over the limit nothing is checked or changed, and the refusal is audited (`password.change_throttled`).
+ */
 export async function changePortalPassword(
   user: CurrentUser,
   current: string,
   next: string,
   meta: RequestMeta,
 ): Promise<ChangeResult> {
+  const limit = await consume('passwordChange', user.id);
+  if (limit.limited && limit.rejected) {
+    await audit({ action: 'password.change_throttled', actor: user, detail: { by: 'passwordChange' }, meta });
+    const minutes = Math.max(1, Math.ceil(limit.retryAfterSec / 60));
+    return fail('throttled', 'outcome.auth.changeThrottled', { minutes });
+  }
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!(await verifyPassword(u.passwordHash, current))) {
     await audit({ action: 'password.change_failed', actor: user, meta });
     const wrong = { key: 'outcome.auth.currentWrong' };
     return fail('invalid', wrong.key, undefined, { current: [wrong] });
   }
+  // Only wrong current passwords count: a user retrying a too-weak new password is not guessing.
+  await reward('passwordChange', user.id);
   const checked = await checkPassword(
     next,
     { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE },

@@ -2,6 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { applySwitchEvent, markUncertain, type EventApplied, type InboxRow } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
+import { log } from '@/lib/server/log';
 import { switchClient } from '@/lib/switch/client';
 import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema';
 import type { SwitchAccount } from '@/lib/switch/schemas';
@@ -126,16 +127,29 @@ async function apply(
   }
 }
 
-/** Kept (under a synthetic id) so an operator can see what the switch sent; never acted on. */
-async function keepRejected(raw: string, error: string) {
-  await db.switchEvent.create({
-    data: {
-      id: `rejected_${crypto.randomUUID()}`,
-      type: 'unknown',
-      accountNumber: '',
-      body: raw,
-      status: 'rejected',
-      error: error.slice(0, 1000),
-    },
-  });
+/**
+ * Kept (under a synthetic id) so an operator can see what the switch sent; never acted on. A NUL
+ * character, which PostgreSQL refuses in text (a raw one makes a body malformed JSON), is stored as
+ * the six characters `\u0000`, in the body and the error alike. Storing is best effort: if the row
+ * cannot be written the failure is logged (without the body) and the sender still gets its 400.
+ */
+async function keepRejected(raw: string, error: string): Promise<void> {
+  const escapeNul = (text: string) => text.replaceAll('\u0000', '\\u0000');
+  try {
+    await db.switchEvent.create({
+      data: {
+        id: `rejected_${crypto.randomUUID()}`,
+        type: 'unknown',
+        accountNumber: '',
+        body: escapeNul(raw),
+        status: 'rejected',
+        error: escapeNul(error).slice(0, 1000),
+      },
+    });
+  } catch (e) {
+    log().error(
+      { err: { message: (e as Error).message }, bodyLength: raw.length },
+      'a rejected switch event could not be kept',
+    );
+  }
 }

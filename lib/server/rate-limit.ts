@@ -1,7 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
-import { getDb } from '@/lib/server/db';
+import { db } from '@/lib/server/db';
 
 // rate-limiter-flexible over the database, so limits hold across several app instances.
 type Limit = { points: number; duration: number; blockDuration?: number };
@@ -28,6 +28,8 @@ export const LIMITS = {
   /** One use per user and TOTP time step (codes stay valid ±30 s, so 2 minutes covers them). */
   totpStep: { points: 1, duration: 2 * 60 },
   sipPassword: { points: 20, duration: 60 * 60 },
+  /** Wrong current passwords on the portal password change, per user (a stolen session guessing it). */
+  passwordChange: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
   /** Candidate passwords scored for one user (lib/passwords/check.ts): each may cost about 0.75 s of a core (the worst case), within a 5 s deadline. */
   passwordCheckUser: { points: 30, duration: 15 * 60 },
   /** Candidate passwords scored for one client address (IPv4, or IPv6 /64), whoever asks. */
@@ -43,9 +45,11 @@ function limiter(name: LimitName): RateLimiterPrisma {
   let l = limiters.get(name);
   if (!l) {
     l = new RateLimiterPrisma({
-      storeClient: getDb(),
+      // The proxy, not a client: the limiter follows the database the app (or a test) uses now.
+      storeClient: db,
       tableName: 'rateLimiterFlexible',
       keyPrefix: name,
+      // One timer per limiter and instance otherwise; purgeExpiredLimits (a worker) does it once.
       clearExpiredByTimeout: false,
       ...LIMITS[name],
     });
@@ -102,4 +106,15 @@ export async function reward(name: LimitName, key: string): Promise<void> {
 
 export async function reset(name: LimitName, key: string): Promise<void> {
   await limiter(name).delete(k(key));
+}
+
+/**
+ * Deletes every counter row whose window (and block) ended before `now`, in one statement, and
+ * returns how many went. Such a row means nothing to the limiter (it starts a new window over an
+ * expired row), but without this a stranger rotating addresses and emails would grow the table
+ * without bound. Run periodically by the `rate-limit-purge` worker (lib/server/workers.ts).
+ */
+export async function purgeExpiredLimits(now = new Date()): Promise<number> {
+  const { count } = await db.rateLimiterFlexible.deleteMany({ where: { expire: { lt: now } } });
+  return count;
 }

@@ -4,6 +4,7 @@ import { reconcilePass } from '@/lib/blocks/reconcile';
 import { env } from '@/lib/server/env';
 import { processMailOutbox } from '@/lib/mail/worker';
 import { log } from '@/lib/server/log';
+import { purgeExpiredLimits } from '@/lib/server/rate-limit';
 import { recoverPasswordChanges } from '@/lib/credentials/reset';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 
@@ -16,6 +17,8 @@ const WORKERS: Worker[] = [
   { name: 'reconcile', tick: () => reconcilePass(), everyMs: env().RECONCILE_INTERVAL_MS },
   { name: 'allowance-watch', tick: () => watchAllowances(), everyMs: 3000 },
   { name: 'sip-password-recovery', tick: () => recoverPasswordChanges(), everyMs: 30_000 },
+  // Expired rate-limit counters (one DELETE; several instances doing it at once is harmless).
+  { name: 'rate-limit-purge', tick: () => purgeExpiredLimits(), everyMs: 10 * 60_000 },
 ];
 
 // When each worker last finished a tick, for readiness (lib/server/health.ts). On globalThis: the

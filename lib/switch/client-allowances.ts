@@ -6,6 +6,7 @@ import {
   destinationAllowancesAnswerSchema,
   type DestinationAllowancesAnswer,
   type PutDestinationAllowancesBody,
+  switchActor,
 } from './schemas';
 import { send, type TransportConfig } from './transport';
 
@@ -56,7 +57,12 @@ export async function putDestinationAllowances(
 ): Promise<SwitchResult<DestinationAllowancesAnswer>> {
   if (!accountNumberSchema.safeParse(accountNumber).success) return refused('account number');
   if (!body.countries.every((c) => countryCodeSchema.safeParse(c).success)) return refused('country');
-  const wire = { countries: body.countries, until: body.until, reason: body.reason, actor: body.actor };
+  const wire = {
+    countries: body.countries,
+    until: body.until,
+    reason: body.reason,
+    actor: switchActor(body.actor),
+  };
   const res = await send(cfg, {
     method: 'PUT',
     path: `/v1/accounts/${accountNumber}/destination-allowances`,

@@ -8,6 +8,7 @@ import {
   registrationsBodySchema,
   sipUsernameSchema,
   switchAccountSchema,
+  switchActor,
   type SetInternationalCallingBody,
   type SipRegistration,
   type SwitchAccount,
@@ -89,7 +90,7 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
     async setInternationalCalling(accountNumber, change, idempotencyKey, opts) {
       assertKey(idempotencyKey);
       if (!accountNumberSchema.safeParse(accountNumber).success) return invalidArgument('account number');
-      const body = { state: change.state, reason: change.reason, actor: change.actor };
+      const body = { state: change.state, reason: change.reason, actor: switchActor(change.actor) };
       const res = await send(cfg, {
         method: 'PUT',
         path: `/v1/accounts/${accountNumber}/international-calling`,

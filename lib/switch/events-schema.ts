@@ -1,10 +1,22 @@
 import { z } from 'zod';
+import { hasControlCharacter } from '../server/control-characters';
 import { accountNumberSchema, sipUsernameSchema } from './schemas';
 
 // CONTRACTS §4 event bodies. Every string is bounded so that a signed-but-buggy switch cannot make
 // Tollgate store or render unbounded text. Unknown extra keys are stripped, not rejected: the raw
 // body is stored verbatim anyway, and a switch adding a field must not make its events bounce.
-// No `server-only`: the simulator builds its events against this same schema.
+// No `server-only`: the simulator builds its events against this same schema (so relative imports).
+// A free-text string refuses control characters (lib/server/control-characters.ts): PostgreSQL
+// refuses NUL in text, and a stored actor is shown to people; such an event is malformed (400).
+
+/** Free text of an event: trimmed, 1–`max` characters, no control character. */
+const eventText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !hasControlCharacter(s), 'must not contain control characters');
 
 export const blockReasons = [
   'high_risk_destination',
@@ -48,7 +60,7 @@ export const blockLiftedEventSchema = z.object({
   id: eventIdSchema,
   type: z.literal('block.lifted'),
   occurredAt: isoDateTime,
-  data: z.object({ accountNumber: accountNumberSchema, actor: z.string().trim().min(1).max(200) }),
+  data: z.object({ accountNumber: accountNumberSchema, actor: eventText(200) }),
 });
 
 export const switchEventSchema = z.discriminatedUnion('type', [

@@ -50,10 +50,28 @@ export const switchErrorBodySchema = z.object({
 });
 export type SwitchErrorBody = z.infer<typeof switchErrorBodySchema>;
 
+/** The longest `reason` the switch accepts in a mutating call (characters, after trimming). */
+export const SWITCH_REASON_MAX = 500;
+/** The longest `actor` the switch accepts in a mutating call (characters, after trimming). */
+export const SWITCH_ACTOR_MAX = 200;
+
+/**
+ * `actor` as Tollgate sends it: trimmed and cut to SWITCH_ACTOR_MAX characters (never inside a
+ * surrogate pair). The actor is the staff user's email or a fixed word (`tollgate`); an email may be
+ * 254 characters, and a long one must not make the call fail: the switch keeps it as a label, while
+ * Tollgate's own records (audit, block history) keep the whole email.
+ */
+export function switchActor(actor: string): string {
+  const trimmed = actor.trim();
+  if (trimmed.length <= SWITCH_ACTOR_MAX) return trimmed;
+  const cut = trimmed.slice(0, SWITCH_ACTOR_MAX);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 export const setInternationalCallingBodySchema = z.strictObject({
   state: internationalCallingSchema,
-  reason: z.string().trim().min(1).max(500),
-  actor: z.string().trim().min(1).max(200),
+  reason: z.string().trim().min(1).max(SWITCH_REASON_MAX),
+  actor: z.string().trim().min(1).max(SWITCH_ACTOR_MAX),
 });
 export type SetInternationalCallingBody = z.infer<typeof setInternationalCallingBodySchema>;
 
@@ -67,8 +85,8 @@ export const idempotencyKeySchema = z.guid();
 export const putDestinationAllowancesBodySchema = z.strictObject({
   countries: z.array(countryCodeSchema).min(1).max(20),
   until: isoDateTime,
-  reason: z.string().trim().min(1).max(500),
-  actor: z.string().trim().min(1).max(200),
+  reason: z.string().trim().min(1).max(SWITCH_REASON_MAX),
+  actor: z.string().trim().min(1).max(SWITCH_ACTOR_MAX),
 });
 export type PutDestinationAllowancesBody = z.infer<typeof putDestinationAllowancesBodySchema>;
 
