@@ -3,7 +3,6 @@ import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
 import { consume } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
-import { memberOf } from '@/lib/accounts/queries';
 import { recordPasswordReset } from '@/lib/blocks/lifecycle';
 import { liftIfRotated } from '@/lib/blocks/policy';
 import { env } from '@/lib/server/env';
@@ -23,12 +22,34 @@ import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
  */
 export type ResetOutcome = Outcome<{ recorded: boolean; liftQueued: boolean }>;
 
-/** The credential if it belongs to one of the user's accounts (else null → 404), with its context words. */
-export async function credentialForUser(userId: string, credentialId: string) {
-  return db.sipCredential.findFirst({
-    where: { id: credentialId, account: memberOf(userId) },
-    include: { account: true },
-  });
+/** A SIP credential with the words of its account that a password must not be built on. */
+export type UserCredential = {
+  id: string;
+  accountId: string;
+  username: string;
+  label: string;
+  account: { number: string; name: string };
+};
+
+/**
+ * The credential if it belongs to one of the user's accounts (else null → 404), with its account's
+ * number and name. One statement (the membership check inside it, STYLE.md: authorize inside the
+ * query): Prisma's SQLite client read `include: { account }` with a `memberOf` filter as two, through
+ * its model API, on every reset page and every submit (issue 14 goal 7, bench/README.md "password-check").
+ */
+export async function credentialForUser(
+  userId: string,
+  credentialId: string,
+): Promise<UserCredential | null> {
+  const rows = await db.$queryRaw<(Omit<UserCredential, 'account'> & { number: string; name: string })[]>`
+    SELECT c."id", c."accountId", c."username", c."label", a."number", a."name"
+    FROM "SipCredential" c JOIN "CustomerAccount" a ON a."id" = c."accountId"
+    WHERE c."id" = ${credentialId}
+      AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = c."accountId" AND m."userId" = ${userId})`;
+  const row = rows[0];
+  if (!row) return null;
+  const { number, name, ...cred } = row;
+  return { ...cred, account: { number, name } };
 }
 
 /**
