@@ -135,6 +135,23 @@ export function asUser(
 export const asCustomer = (u: { id: string; email: string }, sessionId = 'test') => asUser(u, { sessionId });
 
 /**
+ * An account blocked in Tollgate and on the switch simulator `sim` (home country US), with one
+ * member: `{ account, block, member }`, the member as a signed-in customer.
+ */
+export async function makeBlockedOnSwitch(sim: {
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
+}) {
+  const { account, users } = await makeAccount();
+  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+    internationalCalling: 'blocked',
+    reason: 'high_risk_destination',
+    credentials: [],
+  });
+  const block = await makeBlock(account.id);
+  return { account, block, member: asCustomer(users[0]) };
+}
+
+/**
  * Test data: a pending misdial unblock request on `block` (a Block row: its id and accountId) from
  * `submittedById`, written straight to the table as submitMisdial leaves it (open, keyed by the
  * block). Defaults: a typo story and callback +12025550143, no intended number, created now;

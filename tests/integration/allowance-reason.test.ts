@@ -7,7 +7,7 @@ import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { SWITCH_ACTOR_MAX, SWITCH_REASON_MAX, switchActor } from '@/lib/switch/schemas';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asCustomer, asUser, makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { asUser, makeBlockedOnSwitch } from '@/tests/helpers/factory';
 import { inWords } from '@/tests/helpers/outcome';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 import en from '@/messages/en.json';
@@ -76,16 +76,7 @@ describe.each(dialects())('what Tollgate sends the switch, against the simulator
   });
   afterAll(() => sim.stop());
 
-  async function blockedAccount() {
-    const { account, users } = await makeAccount();
-    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-      internationalCalling: 'blocked',
-      reason: 'high_risk_destination',
-      credentials: [],
-    });
-    const block = await makeBlock(account.id);
-    return { account, block, member: asCustomer(users[0]) };
-  }
+  const blockedAccount = () => makeBlockedOnSwitch(sim);
 
   it('a reason at the limit, approved by an agent with a 254-character email, is in force on the switch', async () => {
     const { account, block, member } = await blockedAccount();

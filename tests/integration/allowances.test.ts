@@ -15,7 +15,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asCustomer, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
 import { inWords } from '@/tests/helpers/outcome';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -40,17 +40,7 @@ const audits = async (targetId: string) =>
 
 const staff = () => makeStaff();
 
-/** An account blocked in Tollgate and on the switch (home country US), with one member. */
-async function blockedAccount() {
-  const { account, users } = await makeAccount();
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-    internationalCalling: 'blocked',
-    reason: 'high_risk_destination',
-    credentials: [],
-  });
-  const block = await makeBlock(account.id);
-  return { account, block, member: asCustomer(users[0]) };
-}
+const blockedAccount = () => makeBlockedOnSwitch(sim);
 
 /** A customer's request (callback phone a good US number unless `raw` gives one), in the words they would read. */
 const ask = async (user: CurrentUser, raw: Record<string, unknown>) => {
