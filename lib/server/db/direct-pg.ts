@@ -53,7 +53,7 @@ export function capturePgTransactions(factory: PrismaPg, slots: AsyncLocalStorag
         // keeps a late statement from running after it, outside the transaction.
         const execute = transaction.executeRaw.bind(transaction);
         transaction.executeRaw = (q: SqlQuery) => {
-          if (/^\s*(COMMIT|ROLLBACK)\b/i.test(q.sql)) slot.closed = true;
+          if (/^\s*(COMMIT|ROLLBACK)\s*;?\s*$/i.test(q.sql)) slot.closed = true; // not ROLLBACK TO SAVEPOINT
           return execute(q);
         };
         for (const end of ['commit', 'rollback'] as const) {
