@@ -43,9 +43,11 @@ export function newRowId(): string {
 /**
  * Takes the account's lock (as `lockAccount` in lib/server/db/lock.ts: the row's write lock, held to
  * the end of the transaction) by the account's number, and in the same statement moves the
- * account's switch clock (`switchChangedAt`) to `at` unless it is already later, and stamps
+ * account's switch clock (`switchChangedAt`) to `at` unless it is already later, and then stamps
  * `switchAppliedAt` with the portal's now (the reconciler's "changed since my read", on the portal's
- * clock; a duplicate or stale event stamps it too, which only makes one pass wait): one round trip
+ * clock). A duplicate or an older event leaves both as they were: a switch resending an event
+ * whose answer it lost must not keep postponing the reconciler (a stale placement that is applied
+ * stamps it in lib/blocks/lifecycle.ts). One round trip
  * instead of a lock, a read and an update of the clock. Only the locked row may be read here: on
  * PostgreSQL (READ COMMITTED) an UPDATE that waited for the lock re-reads that row, but a subquery
  * on another table still sees the snapshot from before the wait (PostgreSQL manual, 13.2.1), so
@@ -74,7 +76,9 @@ export async function lockAccountForEvent(
     SET "switchChangedAt" = CASE
       WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${at}
       ELSE "switchChangedAt" END,
-      "switchAppliedAt" = ${new Date()}
+      "switchAppliedAt" = CASE
+      WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${new Date()}
+      ELSE "switchAppliedAt" END
     WHERE "number" = ${accountNumber}
     RETURNING "id", "number", "switchChangedAt"`,
   );

@@ -298,6 +298,9 @@ export async function applySwitchEvent(
       return { kind: 'stale' };
     }
     const { lifts, members } = after!;
+    // An older placement the switch confirms is still a change applied now (the lock's statement
+    // stamped only a newer event): the reconciler's "changed since my read".
+    if (stale) await moveSwitchClock(tx, account.id, at, account);
     await cancelQueuedLifts(tx, account, 'new_block', lifts);
     // Raw inserts with the block's id made here, not a nested create: Prisma follows a nested create
     // with a read of the whole block, writes each child row with its own INSERT and compiles every

@@ -25,13 +25,16 @@ function assertLocal(url: string) {
     throw new Error(`Refusing to run tests against a non-local database (${host}).`);
 }
 
-/** A fresh, migrated database of the given dialect; returns its URL. */
-export async function freshDatabase(dialect: Dialect): Promise<string> {
+/**
+ * A fresh, migrated database of the given dialect; returns its URL. `migrationsDir`: another copy of
+ * prisma/migrations to apply (a test of one migration applies those before it first).
+ */
+export async function freshDatabase(dialect: Dialect, migrationsDir?: string): Promise<string> {
   const name = `t_${crypto.randomBytes(6).toString('hex')}`;
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-test-'));
     const url = `file:${path.join(dir, `${name}.db`)}`;
-    await migrate(url);
+    await migrate(url, migrationsDir);
     return url;
   }
   const admin = process.env.TEST_PG_URL!;
@@ -42,7 +45,7 @@ export async function freshDatabase(dialect: Dialect): Promise<string> {
   await c.end();
   const u = new URL(admin);
   u.pathname = `/${name}`;
-  await migrate(u.toString());
+  await migrate(u.toString(), migrationsDir);
   return u.toString();
 }
 

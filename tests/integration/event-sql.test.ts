@@ -51,10 +51,23 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     const same = await db.$transaction((tx) => lockAccountForEvent(tx, account.number, t0));
     expect(same!.switchChangedAt > t0).toBe(false); // the same instant is not older
 
+    // Only a newer event stamps the portal's "applied" time: a duplicate or an older one, however
+    // often a switch resends it, must not keep postponing the reconciler.
+    const appliedAt = async () =>
+      (await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } })).switchAppliedAt;
+    const stampedFirst = await appliedAt();
+    expect(stampedFirst).not.toBeNull();
+    await db.customerAccount.update({ where: { id: account.id }, data: { switchAppliedAt: new Date(0) } });
+    await db.$transaction((tx) => lockAccountForEvent(tx, account.number, t0));
+    await db.$transaction((tx) => lockAccountForEvent(tx, account.number, older));
+    expect(await appliedAt()).toEqual(new Date(0));
+
     const newer = new Date(t0.getTime() + 60_000);
+    const beforeNewer = Date.now();
     await db.$transaction((tx) => lockAccountForEvent(tx, account.number, newer));
     const stored = await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } });
     expect(stored.switchChangedAt).toEqual(newer);
+    expect(stored.switchAppliedAt!.getTime()).toBeGreaterThanOrEqual(beforeNewer - 1000);
     // The name is untouched, and the plain lock leaves the clock as it is.
     expect(stored.name).toBe(account.name);
     await db.$transaction((tx) => lockAccount(tx, account.id));
