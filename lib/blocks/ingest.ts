@@ -18,13 +18,14 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2
 
 /**
  * CONTRACTS §4. Signature first (constant time, 300 s window), the schema, and the event's times
- * (none later than the signature time + 300 s), before any database work; then one transaction stores the raw body verbatim in the inbox and, in the same transaction,
- * acts on it exactly once (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders
- * copies, an inbox row already `processed` makes a copy a duplicate), so 50 concurrent copies of one
- * event create one block. What the event does to blocks is decided by
- * lib/blocks/lifecycle.ts, in the switch's order (see there). A placement older than the account's
- * last change is checked against the switch's GET; if the switch cannot be read, the answer is 503
- * and the inbox row stays `received`, so the switch's retry (or the reconciler) brings it back.
+ * (none later than the signature time + 300 s), before any database work; then one transaction
+ * stores the raw body verbatim in the inbox and, in the same transaction, acts on it exactly once
+ * (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders copies, an inbox row
+ * already `processed` makes a copy a duplicate), so 50 concurrent copies of one event create one
+ * block. What the event does to blocks is decided by lib/blocks/lifecycle.ts, in the switch's order
+ * (see there). A placement older than the account's last change is checked against the switch's
+ * GET; if the switch cannot be read, the answer is 503 and the inbox row stays `received`, so the
+ * switch's retry (or the reconciler) brings it back.
  */
 export async function ingestSwitchEvent(
   raw: string,
