@@ -6,7 +6,8 @@ import { pickMessages, STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-message
 
 // Keeps customers and unverified staff out of every /staff page. Each staff data read and action
 // checks again on its own (lib/auth/roles.ts): a layout check does not protect an action.
-// The staff console's client forms also read the staff namespace, which customer pages never send.
+// The staff console's client forms also read their parts of the staff namespace, which customer
+// pages never send (STAFF_CLIENT_NAMESPACES).
 export default async function StaffLayout({ children }: { children: React.ReactNode }) {
   const user = await requireStaff();
   return (

@@ -43,13 +43,42 @@ export const SECURITY_CLIENT_NAMESPACES = ['mfa'] as const;
 export const BLOCK_CLIENT_NAMESPACES = ['unblock'] as const;
 
 /**
- * What the staff console's client forms read (decisions, manual blocks, sync issues, staff logins,
- * allowances: all under `staff`); only /staff pages send it (app/staff/layout.tsx). None of them reads
- * the customer forms' namespaces, which were ~12 KB of JSON on every staff page (twice: RSC and HTML).
+ * What the staff console's client forms read: decisions (`staff.decision`, with the other open
+ * blocks' choice: `staff.other`, `staff.labels`), manual blocks (`staff.account`), sync issues
+ * (`staff.sync`), staff logins (`staff.users`) and allowances (`staff.allowances`); only /staff pages
+ * send them (app/staff/layout.tsx). The rest of `staff` (≈ 6.5 KB of JSON: the queue, search,
+ * audit, request page and hint words) is read by server
+ * components only, and every staff page used to send the whole namespace (12.8 KB), in its RSC
+ * payload and again in its HTML. None of the customer forms' namespaces is sent either.
  */
-export const STAFF_CLIENT_NAMESPACES = ['staff'] as const;
+export const STAFF_CLIENT_NAMESPACES = [
+  'staff.account',
+  'staff.allowances',
+  'staff.decision',
+  'staff.labels',
+  'staff.other',
+  'staff.sync',
+  'staff.users',
+] as const;
 
-/** The part of the catalogue `all` under `namespaces` (missing ones are left out). */
+/**
+ * The part of the catalogue `all` under `namespaces`, each a top-level namespace (`unblock`) or a
+ * dotted path into one (`staff.decision`), kept at its place in the tree so `useTranslations` reads
+ * it by the same path. Missing paths are left out.
+ */
 export function pickMessages(all: AbstractIntlMessages, namespaces: readonly string[]): AbstractIntlMessages {
-  return Object.fromEntries(namespaces.filter((k) => k in all).map((k) => [k, all[k]]));
+  const out: AbstractIntlMessages = {};
+  for (const namespace of namespaces) {
+    const keys = namespace.split('.');
+    let from: AbstractIntlMessages | string | undefined = all;
+    for (const key of keys) from = typeof from === 'object' ? from[key] : undefined;
+    if (from === undefined) continue;
+    let to = out;
+    for (const key of keys.slice(0, -1)) {
+      const next: AbstractIntlMessages | string | undefined = to[key];
+      to = (to[key] = typeof next === 'object' ? next : {}) as AbstractIntlMessages;
+    }
+    to[keys[keys.length - 1]!] = from;
+  }
+  return out;
 }
