@@ -33,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'request.approved',
   'request.denied',
   'request.decision_conflict',
+  /** An approval found the request's block already lifted: the request was closed, nothing approved. */
+  'request.closed_block_lifted',
   'block.place_requested',
   'block.placed',
   'block.place_refused',
