@@ -42,7 +42,8 @@ export type Decided = { blockStatus: 'active' | 'lift_pending' | 'lifted'; liftQ
  * when someone else decided first; conflict `outcome.decision.liftOnItsWay` when an approval finds
  * the block already being lifted (decide after the switch answers); success with note
  * `outcome.decision.alreadyLifted` and `blockStatus: 'lifted'` when its block was already lifted (the
- * request is closed, nothing approved); conflict `outcome.decision.liftRefused` when the lift it implies is refused (nothing of the approval stays).
+ * request is closed, nothing approved); conflict `outcome.decision.liftRefused` when the lift it
+ * implies is refused (nothing of the approval stays).
  */
 export type DecideOutcome = Outcome<Decided>;
 
@@ -77,6 +78,11 @@ async function lostClaim(
     data: { ...decision, openKey: null, decidedAt: new Date(), decidedById: user.id },
   });
   if (won.count === 1) return null;
+  return decidedFirst(tx, r);
+}
+
+/** The refusal of whoever lost the claim: the status the request has now, audited as a conflict. */
+async function decidedFirst(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
   const now = await tx.unblockRequest.findUnique({ where: { id: r.id }, select: { status: true } });
   const target = { type: 'unblock_request', id: r.id };
   const status = now?.status ?? 'unknown';
@@ -91,7 +97,7 @@ async function lostClaim(
  * this only meets a request that was left open some other way; leaving it pending would keep it in the
  * queue with no decision that could ever succeed. Someone else deciding first still wins (conflict).
  */
-async function closeLifted(tx: Tx, r: Loaded, user: CurrentUser): Promise<Decision<Decided>> {
+async function closeLifted(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
   const closed = await tx.unblockRequest.updateMany({
     where: { id: r.id, status: 'pending' },
     data: {
@@ -101,18 +107,9 @@ async function closeLifted(tx: Tx, r: Loaded, user: CurrentUser): Promise<Decisi
       decisionNote: storeNote('history.closedByLift'),
     },
   });
+  if (closed.count !== 1) return decidedFirst(tx, r);
   const target = { type: 'unblock_request', id: r.id };
-  if (closed.count !== 1) {
-    const now = await tx.unblockRequest.findUnique({ where: { id: r.id }, select: { status: true } });
-    const audit = { action: 'request.decision_conflict', accountId: r.accountId, target } as const;
-    return refuse(
-      'conflict',
-      'outcome.decision.alreadyDecided',
-      { status: now?.status ?? 'unknown' },
-      { audit },
-    );
-  }
-  const detail = { blockId: r.blockId, kind: r.kind, attempted: 'approve', by: user.email };
+  const detail = { blockId: r.blockId, kind: r.kind, attempted: 'approve' };
   return done(
     { action: 'request.closed_block_lifted', accountId: r.accountId, target, detail },
     'outcome.decision.alreadyLifted',
@@ -133,7 +130,7 @@ export const approveRequest = staffDecision(
     // lock first and then closes requests, so the same order here cannot deadlock with it).
     await lockAccount(tx, r.accountId);
     const before = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
-    if (before.status === 'lifted') return closeLifted(tx, r, user);
+    if (before.status === 'lifted') return closeLifted(tx, r);
     const lost = await lostClaim(tx, r, user, {
       status: 'approved',
       decisionNote: storePersonText(input.note),
