@@ -7,6 +7,8 @@ export const AUDIT_ACTIONS = [
   'sign_in.link_requested',
   'sign_in.link_throttled',
   'sign_in.link_suppressed',
+  /** A link sent past the per-email ceiling because the mailbox held no live one: a sign of an attack. */
+  'sign_in.link_past_ceiling',
   'sign_in.link_unbound',
   'sign_in.link_refused',
   'sign_out',
@@ -31,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'request.approved',
   'request.denied',
   'request.decision_conflict',
+  /** An approval found the request's block already lifted: the request was closed, nothing approved. */
+  'request.closed_block_lifted',
   'block.place_requested',
   'block.placed',
   'block.place_refused',

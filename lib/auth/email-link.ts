@@ -6,10 +6,10 @@ import { signIn } from '@/lib/auth/config';
 import { asLinkRequest } from '@/lib/auth/email-link-provider';
 import { knownDeviceId } from '@/lib/auth/known-device';
 import { linkRequestLimitKeys } from '@/lib/auth/limit-keys';
-import { consumeAll } from '@/lib/server/rate-limit';
+import { consume, consumeAll } from '@/lib/server/rate-limit';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import { EMAIL_PROVIDER_ID } from '@/lib/mail/link-token';
+import { EMAIL_PROVIDER_ID, linkIdentifiers } from '@/lib/mail/link-token';
 import { log } from '@/lib/server/log';
 import { countSignIn } from '@/lib/server/metrics';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
@@ -26,12 +26,28 @@ const emailSchema = z.string().trim().toLowerCase().min(3).max(254).pipe(z.email
 const FLOOR_MS = 400;
 
 /**
+ * Whether a sign-in link mailed to `email` is still unused and unexpired (a VerificationToken row: a
+ * requested link, a block notice's or a second-factor unlock link; using a link deletes its row, and
+ * revoking links deletes them all). A requested link's row exists from the request on; a notice's
+ * from its first attempt to send.
+ */
+async function mailboxHasLiveLink(email: string): Promise<boolean> {
+  const live = await db.verificationToken.count({
+    where: { identifier: { in: linkIdentifiers(email) }, expires: { gt: new Date() } },
+  });
+  return live > 0;
+}
+
+/**
  * "Email me a sign-in link". The answer is the same whether the address belongs to a user or not.
  * Limits (lib/auth/limit-keys.ts): per client address and per email + address, the requester is told
- * to wait (it says nothing about the email); past the per-email ceiling (requests from many addresses,
- * or mailbox flooding) the answer stays "on its way" and nothing more is sent that hour, unless the
- * browser is a known device of that email, which has its own allowance. For a user, Auth.js's email
- * sign-in makes the link and queues it (lib/auth/email-link-provider.ts); `callbackUrl` is where it lands.
+ * to wait (it says nothing about the email); past the per-email ceiling for unknown browsers (requests
+ * from many addresses, or mailbox flooding) the answer stays "on its way" and nothing is sent while
+ * the mailbox holds a live link; when it holds none, one link is still sent per link lifetime
+ * (`emailLinkPastCeiling`, audited as sign_in.link_past_ceiling), so strangers who use up the ceiling
+ * cannot keep the mailbox's owner out. A known device of that email has its own allowance. For a user,
+ * Auth.js's email sign-in makes the link and queues it (lib/auth/email-link-provider.ts); `callbackUrl`
+ * is where it lands.
  */
 export async function requestSignInLink(
   rawEmail: unknown,
@@ -60,7 +76,15 @@ export async function requestSignInLink(
     return fail('throttled', 'signIn.linkThrottled', { minutes: Math.max(1, Math.ceil(retryAfterSec / 60)) });
   }
   const quiet = (await consumeAll(keys.quiet)).over;
-  const user = quiet
+  // Past the ceiling: the owner must still be able to get a link. Checked, then counted: of parallel
+  // requests that all find no live link, only the one the counter accepts sends.
+  let pastCeiling = false;
+  if (quiet && keys.pastCeiling && !(await mailboxHasLiveLink(email))) {
+    const spent = await consume(keys.pastCeiling.name, keys.pastCeiling.key);
+    pastCeiling = !(spent.limited && spent.rejected);
+  }
+  const suppressed = quiet !== null && !pastCeiling;
+  const user = suppressed
     ? null
     : await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
   if (user && !user.disabled) {
@@ -74,7 +98,11 @@ export async function requestSignInLink(
     }
   }
   await audit({
-    action: quiet ? 'sign_in.link_suppressed' : 'sign_in.link_requested',
+    action: suppressed
+      ? 'sign_in.link_suppressed'
+      : pastCeiling
+        ? 'sign_in.link_past_ceiling'
+        : 'sign_in.link_requested',
     detail: { email, ...(quiet ? { by: quiet.name } : {}) },
     meta,
   });

@@ -30,10 +30,14 @@ export function passwordLimitKeys(o: {
  * Counters for one "Email me a sign-in link" request. `refuse`: over these, the requester is told to
  * wait (they count the requester's own address, so the answer says nothing about the email). `quiet`:
  * over these, the answer stays "on its way" and nothing is sent (mailbox flooding from many addresses).
+ * `pastCeiling` (unknown browsers only; null for a known one, whose allowance strangers cannot spend):
+ * past `quiet`, a link is still sent when the mailbox holds no live link, at most one per link lifetime
+ * on this counter, so strangers who use up the ceiling cannot keep the owner from getting in by email.
  */
 export function linkRequestLimitKeys(o: { email: string; ip: string | null; deviceId: string | null }): {
   refuse: LimitKey[];
   quiet: LimitKey[];
+  pastCeiling: LimitKey | null;
 } {
   const address = addressBucket(o.ip);
   return {
@@ -44,5 +48,6 @@ export function linkRequestLimitKeys(o: { email: string; ip: string | null; devi
     quiet: o.deviceId
       ? [{ name: 'emailLinkDevice', key: o.deviceId }]
       : [{ name: 'emailLink', key: o.email }],
+    pastCeiling: o.deviceId ? null : { name: 'emailLinkPastCeiling', key: o.email },
   };
 }

@@ -29,13 +29,22 @@ export const signInSchema = z.object({
 
 /**
  * Success: the user and the (renewed) known-device cookie value to set. Refusals (notes under signIn.*):
- * `invalid` (one answer whether the email exists or not), `throttled` with the wait in whole minutes.
+ * `invalid` (one answer whether the email exists or not), `throttled` with the wait in whole minutes
+ * (signIn.throttled, or signIn.throttledUseLink when the per-email ceiling refused it).
  */
 export type SignInOutcome = Outcome<{ userId: string; deviceCookie: string }>;
 
-/** The refusal of a rate-limited sign-in: wait `retryAfterSec` (15 minutes when unknown), at least a minute. */
-const throttled = (retryAfterSec: number | undefined): SignInOutcome =>
-  fail('throttled', 'signIn.throttled', { minutes: Math.max(1, Math.ceil((retryAfterSec ?? 900) / 60)) });
+/**
+ * The refusal of a rate-limited sign-in: wait `retryAfterSec` (15 minutes when unknown), at least a
+ * minute. `useLink`: refused by the per-email ceiling for unknown browsers (`signInEmail`), which
+ * strangers can keep spent: the answer sends the person to "Email me a sign-in link", which always
+ * reaches the mailbox's owner (lib/auth/email-link.ts). The counters are the same whether the email
+ * has a login or not, so neither answer tells that.
+ */
+const throttled = (retryAfterSec: number | undefined, useLink = false): SignInOutcome =>
+  fail('throttled', useLink ? 'signIn.throttledUseLink' : 'signIn.throttled', {
+    minutes: Math.max(1, Math.ceil((retryAfterSec ?? 900) / 60)),
+  });
 
 /** What the browser brought besides the form: its known-device cookie, if any (lib/auth/known-device.ts). */
 export type SignInClient = { deviceCookie?: string | null };
@@ -58,7 +67,7 @@ export async function attemptSignIn(
   if (over?.status.limited) {
     await audit({ action: 'sign_in.throttled', detail: { email: input.email, by: over.name }, meta });
     countSignIn('password', 'throttled');
-    return throttled(over.status.retryAfterSec);
+    return throttled(over.status.retryAfterSec, over.name === 'signInEmail');
   }
   try {
     await signIn('credentials', { email: input.email, password: input.password, redirect: false });

@@ -31,7 +31,7 @@ export type RenderResult =
   | { ok: true; mail: Rendered; verificationToken?: { identifier: string; token: string; expires: Date } }
   | { ok: false; reason: string };
 
-type Row = Pick<MailMessage, 'id' | 'to' | 'template' | 'payload'>;
+type Row = Pick<MailMessage, 'id' | 'to' | 'template' | 'payload' | 'createdAt'>;
 type Payload = Record<string, string | null | undefined>;
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
@@ -73,8 +73,12 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         include: { account: { include: { sipCredentials: true } }, calls: { orderBy: { at: 'asc' } } },
       });
       if (!block) return skip('block not found');
-      // The link signs in whoever owns this address, so it is only made when the address is still the user's.
-      const bound = user.email === row.to;
+      // The link signs in whoever owns this address, so it is only made when the address is still the
+      // user's, and never for a notice queued before the user's links were revoked (sign out everywhere,
+      // a password change, …; lib/auth/revoke.ts): sent late, it must not bring a revoked sign-in back.
+      // Without the link the notice still names the block page, which asks for sign-in.
+      const revoked = user.linksRevokedAt !== null && row.createdAt <= user.linksRevokedAt;
+      const bound = user.email === row.to && !revoked;
       const token = messageLinkToken(row.id);
       const expires = linkExpiry(firstAttemptAt, NOTICE_LINK_MAX_AGE_SEC);
       const link = bound

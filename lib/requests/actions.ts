@@ -53,9 +53,15 @@ export const withdrawAction = userAction(
     redirectIfOk(await withdrawRequest(user, input.requestId, meta), `/blocks/${input.blockId}`),
 );
 
-/** On success, back to the request page with its banner; a refusal (or not_found → 404) goes to the wrapper. */
+/**
+ * On success, back to the request page with its banner (`closed`: an approval found the block already
+ * lifted and closed the request); a refusal (or not_found → 404) goes to the wrapper.
+ */
 const decided = (r: DecideOutcome, id: string, done: 'approved' | 'denied') =>
-  redirectIfOk(r, `/staff/requests/${id}?done=${done}`);
+  redirectIfOk(
+    r,
+    `/staff/requests/${id}?done=${r.ok && r.note?.key === 'outcome.decision.alreadyLifted' ? 'closed' : done}`,
+  );
 
 export const approveAction = staffAction(
   approveSchema,

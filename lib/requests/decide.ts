@@ -40,8 +40,10 @@ export type Decided = { blockStatus: 'active' | 'lift_pending' | 'lifted'; liftQ
 /**
  * A decision's Outcome: not_found for an unknown request; conflict `outcome.decision.alreadyDecided`
  * when someone else decided first; conflict `outcome.decision.liftOnItsWay` when an approval finds
- * the block already being lifted (decide after the switch answers); conflict
- * `outcome.decision.liftRefused` when the lift it implies is refused (nothing of the approval stays).
+ * the block already being lifted (decide after the switch answers); success with note
+ * `outcome.decision.alreadyLifted` and `blockStatus: 'lifted'` when its block was already lifted (the
+ * request is closed, nothing approved); conflict `outcome.decision.liftRefused` when the lift it
+ * implies is refused (nothing of the approval stays).
  */
 export type DecideOutcome = Outcome<Decided>;
 
@@ -76,6 +78,11 @@ async function lostClaim(
     data: { ...decision, openKey: null, decidedAt: new Date(), decidedById: user.id },
   });
   if (won.count === 1) return null;
+  return decidedFirst(tx, r);
+}
+
+/** The refusal of whoever lost the claim: the status the request has now, audited as a conflict. */
+async function decidedFirst(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
   const now = await tx.unblockRequest.findUnique({ where: { id: r.id }, select: { status: true } });
   const target = { type: 'unblock_request', id: r.id };
   const status = now?.status ?? 'unknown';
@@ -84,9 +91,37 @@ async function lostClaim(
 }
 
 /**
+ * An approval of a request whose block is already lifted: there is nothing to approve, and the request
+ * is closed as a lift closes it (withdrawn, "closed without a decision: the block was lifted"; no mail,
+ * the customer had the block_lifted one). A lift closes its block's requests in its own transaction, so
+ * this only meets a request that was left open some other way; leaving it pending would keep it in the
+ * queue with no decision that could ever succeed. Someone else deciding first still wins (conflict).
+ */
+async function closeLifted(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
+  const closed = await tx.unblockRequest.updateMany({
+    where: { id: r.id, status: 'pending' },
+    data: {
+      status: 'withdrawn',
+      openKey: null,
+      decidedAt: new Date(),
+      decisionNote: storeNote('history.closedByLift'),
+    },
+  });
+  if (closed.count !== 1) return decidedFirst(tx, r);
+  const target = { type: 'unblock_request', id: r.id };
+  const detail = { blockId: r.blockId, kind: r.kind, attempted: 'approve' };
+  return done(
+    { action: 'request.closed_block_lifted', accountId: r.accountId, target, detail },
+    'outcome.decision.alreadyLifted',
+    { blockStatus: 'lifted', liftQueued: false },
+  );
+}
+
+/**
  * Approves a pending request after the agent attests the callback; lifts its block (and those ticked)
- * through the outbox, and mails the submitter that the lift is on its way. Refused while the block is
- * not in force (a lift already on its way): nothing of the approval stays.
+ * through the outbox, and mails the submitter that the lift is on its way. Refused while a lift of the
+ * block is already on its way (nothing of the approval stays); a block already lifted closes the
+ * request instead (closeLifted: success with `blockStatus: 'lifted'`, note outcome.decision.alreadyLifted).
  */
 export const approveRequest = staffDecision(
   load,
@@ -95,6 +130,7 @@ export const approveRequest = staffDecision(
     // lock first and then closes requests, so the same order here cannot deadlock with it).
     await lockAccount(tx, r.accountId);
     const before = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
+    if (before.status === 'lifted') return closeLifted(tx, r);
     const lost = await lostClaim(tx, r, user, {
       status: 'approved',
       decisionNote: storePersonText(input.note),
@@ -104,7 +140,7 @@ export const approveRequest = staffDecision(
     // queue nothing of its own and be lost if the switch refused that lift. The agent decides after
     // the switch answers: a confirmed lift closes the request by itself, a refused one leaves the
     // block in force and the request pending.
-    if (before.status !== 'active') return refuse('conflict', 'outcome.decision.liftOnItsWay');
+    if (before.status === 'lift_pending') return refuse('conflict', 'outcome.decision.liftOnItsWay');
     // A lift is account-wide: it may only cover blocks the agent has looked at, and never a manual one.
     const lift = await requestLift(tx, {
       accountId: r.accountId,

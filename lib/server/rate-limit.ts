@@ -24,6 +24,12 @@ export const LIMITS = {
   /** Links mailed to one address from unknown browsers; over it, nothing more is sent that hour. */
   emailLink: { points: 20, duration: 60 * 60 },
   emailLinkDevice: { points: 5, duration: 60 * 60 },
+  /**
+   * Past `emailLink`, one link per email while its mailbox holds no live one (lib/auth/email-link.ts):
+   * one point per requested link's lifetime (REQUESTED_LINK_MAX_AGE_SEC, 15 minutes; a unit test holds
+   * them equal), so parallel requests cannot send a burst.
+   */
+  emailLinkPastCeiling: { points: 1, duration: 15 * 60 },
   /** Second-factor codes per user; failures also add up across windows (lib/auth/mfa/lockout.ts). */
   totp: { points: 5, duration: 5 * 60, blockDuration: 5 * 60 },
   /** One use per user and TOTP time step (codes stay valid ±30 s, so 2 minutes covers them). */

@@ -31,6 +31,7 @@ const { hashLinkToken } = await import('@/lib/mail/link-token');
 const { emailSignInAllowed } = await import('@/lib/auth/email-link-provider');
 const { getDb } = await import('@/lib/server/db');
 const { queueMailToMembers } = await import('@/lib/mail/queue');
+const { revokeSignInLinks } = await import('@/lib/auth/revoke');
 const { dialects } = await import('@/tests/helpers/db');
 const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
 const { signInLinkOf } = await import('@/tests/helpers/mime');
@@ -72,6 +73,35 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     expect(await linkIsUsable(tokenOf(link))).toBe(false);
     expect(await redeem(link)).toEqual({ ok: false, reason: 'invalid' });
     expect(await getDb().session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('a block notice queued before the links were revoked is sent without a link; one queued after gets its link', async () => {
+    const email = `link-revoked-${dialect}@t.example`;
+    const db = getDb();
+    const { account, users } = await makeAccount({ members: [email] });
+    const block = await makeBlock(account.id, { reason: 'manual', placedBy: 'staff' });
+    // Queued, not yet sent (say SMTP is down); then the user signs out everywhere.
+    await db.$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    await new Promise((r) => setTimeout(r, 5));
+    await db.$transaction((tx) => revokeSignInLinks(tx, email));
+    await deliver();
+    const late = mail.smtp.to(email).at(-1)!;
+    expect(late.subject).toBeTruthy();
+    expect(signInLinkOf(late)).toBeNull();
+    expect(late.text).not.toMatch(/token=/);
+    // Still the plain address of the block page, which asks for sign-in.
+    expect(late.text).toContain(`http://localhost:3000/blocks/${block.id}`);
+    expect(await db.verificationToken.count({ where: { identifier: email } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: users[0].id } })).linksRevokedAt).not.toBeNull();
+
+    // A notice queued after the revocation gets its link as usual.
+    await new Promise((r) => setTimeout(r, 5));
+    await db.$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    await deliver();
+    const link = signInLinkOf(mail.smtp.to(email).at(-1)!)!;
+    expect(link).toBeTruthy();
+    expect(await db.verificationToken.count({ where: { identifier: email } })).toBe(1);
+    expect(await redeem(link)).toEqual({ ok: true, userId: users[0].id, email });
   });
 
   it('a POST without the binding cookie, or with a proof made for another browser, is refused and uses nothing', async () => {

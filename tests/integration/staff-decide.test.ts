@@ -129,6 +129,58 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(1);
   });
 
+  it('an approval answers for each block status: active lifts, lift_pending waits, lifted closes the request', async () => {
+    const db = getDb();
+    const agent = await staff();
+    // active: approved, and this approval queues the lift.
+    const active = await blockedWithRequest();
+    expect(await approve(agent, active.request.id)).toMatchObject({
+      ok: true,
+      data: { blockStatus: 'lift_pending', liftQueued: true },
+    });
+    // lift_pending: a lift is already on its way; nothing changes.
+    const pending = await blockedWithRequest();
+    expect((await decideLift([pending.block], 'policy')).ok).toBe(true);
+    expect(await approve(agent, pending.request.id)).toEqual({
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.decision.liftOnItsWay' },
+    });
+    // lifted (a request a lift left open, as older data may hold): nothing to approve, the request
+    // is closed the way a lift closes it, no lift is queued and no mail is sent.
+    const lifted = await blockedWithRequest();
+    await db.block.update({
+      where: { id: lifted.block.id },
+      data: { status: 'lifted', liftedAt: new Date() },
+    });
+    expect(await approve(agent, lifted.request.id)).toEqual({
+      ok: true,
+      note: { key: 'outcome.decision.alreadyLifted' },
+      data: { blockStatus: 'lifted', liftQueued: false },
+    });
+    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: lifted.request.id } })).toMatchObject({
+      status: 'withdrawn',
+      openKey: null,
+      decidedById: null,
+    });
+    expect(await db.switchOperation.count({ where: { accountNumber: lifted.account.number } })).toBe(0);
+    expect(await db.mailMessage.count({ where: { to: lifted.member.email } })).toBe(0);
+    expect(
+      await db.auditLog.count({
+        where: { action: 'request.closed_block_lifted', targetId: lifted.request.id },
+      }),
+    ).toBe(1);
+    expect(
+      await db.auditLog.count({ where: { action: 'request.approved', targetId: lifted.request.id } }),
+    ).toBe(0);
+    // A second approval finds it closed: someone (the first) decided already.
+    expect(await approve(agent, lifted.request.id)).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.decision.alreadyDecided', values: { status: 'withdrawn' } },
+    });
+  });
+
   it('approve against deny at once: exactly one decision stands', async () => {
     const { block, request } = await blockedWithRequest();
     const [sam, alex] = [await staff(), await staff()];

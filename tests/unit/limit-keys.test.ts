@@ -65,9 +65,13 @@ describe('limit keys', () => {
         { name: 'emailLinkEmailIp', key: 'a@t.example 198.51.100.7' },
       ],
       quiet: [{ name: 'emailLink', key: 'a@t.example' }],
+      // Past the ceiling, the owner can still get a link: one per link lifetime, per email.
+      pastCeiling: { name: 'emailLinkPastCeiling', key: 'a@t.example' },
     });
-    expect(linkRequestLimitKeys({ email: 'a@t.example', ip: null, deviceId: 'd' }).quiet).toEqual([
-      { name: 'emailLinkDevice', key: 'd' },
-    ]);
+    // A known browser has its own allowance, which strangers cannot spend: no past-ceiling link.
+    expect(linkRequestLimitKeys({ email: 'a@t.example', ip: null, deviceId: 'd' })).toMatchObject({
+      quiet: [{ name: 'emailLinkDevice', key: 'd' }],
+      pastCeiling: null,
+    });
   });
 });

@@ -39,7 +39,7 @@ export default async function StaffRequestPage({
         title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
       >
         <div role="status" aria-live="polite" className="flex flex-col gap-2">
-          {done === 'approved' || done === 'denied' ? (
+          {done === 'approved' || done === 'denied' || done === 'closed' ? (
             <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
               {t(`done.${done}`)}
             </p>

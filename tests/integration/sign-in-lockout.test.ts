@@ -1,0 +1,194 @@
+import { describe, expect, it, vi } from 'vitest';
+
+// A stranger must not be able to keep a user out (docs/email.md "Sign-in links", README "Password
+// sign-in limits"). The attack a review found: about 20 client addresses with 5 wrong passwords each
+// spend the per-email ceiling of password attempts from unknown browsers (signInEmail), and 4
+// addresses with 5 link requests each spend the per-email ceiling of links (emailLink). The owner, on
+// a new phone (no device cookie), must still get in by email: past the ceiling a link is sent when the
+// mailbox holds no live one (at most one per link lifetime), the password answer points to the link,
+// and using the link makes the browser a known device, which has its own password allowance.
+// next/headers (cookies, headers) and the request's address are this test's edge; the rest is real.
+
+const edge = vi.hoisted(() => ({
+  jar: new Map<string, string>(),
+  acceptLanguage: null as string | null,
+  ip: '203.0.113.200',
+}));
+
+vi.mock('next/headers', () => ({
+  headers: async () =>
+    new Headers({
+      host: 'localhost:3000',
+      ...(edge.acceptLanguage ? { 'accept-language': edge.acceptLanguage } : {}),
+    }),
+  cookies: async () => ({
+    get: (name: string) => (edge.jar.has(name) ? { name, value: edge.jar.get(name)! } : undefined),
+    getAll: () => [...edge.jar].map(([name, value]) => ({ name, value })),
+    has: (name: string) => edge.jar.has(name),
+    set: (name: string | { name: string; value: string }, value?: string) =>
+      typeof name === 'string' ? edge.jar.set(name, value ?? '') : edge.jar.set(name.name, name.value),
+    delete: (name: string | { name: string }) => edge.jar.delete(typeof name === 'string' ? name : name.name),
+  }),
+}));
+vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  requestMeta: async () => ({ ip: edge.ip, userAgent: 'vitest' }),
+}));
+
+const { continueLinkAction, emailLinkAction, signInAction } = await import('@/lib/auth/actions');
+const { requestSignInLink } = await import('@/lib/auth/email-link');
+const { attemptSignIn } = await import('@/lib/auth/sign-in');
+const { DEVICE_COOKIE, knownDeviceId } = await import('@/lib/auth/known-device');
+const { LINK_BIND_COOKIE } = await import('@/lib/auth/link-binding');
+const { bindingProof } = await import('@/lib/auth/link-sign-in');
+const { hashPassword } = await import('@/lib/auth/password');
+const { consume, LIMITS } = await import('@/lib/server/rate-limit');
+const { REQUESTED_LINK_MAX_AGE_SEC } = await import('@/lib/mail/link-token');
+const { unseal } = await import('@/lib/server/seal');
+const { getDb } = await import('@/lib/server/db');
+const { dialects, useFreshDb } = await import('@/tests/helpers/db');
+const { makeAccount } = await import('@/tests/helpers/factory');
+
+const PASSWORD = 'correct horse battery staple 42';
+const SENT = { ok: true, note: { key: 'signIn.linkSent' } };
+const from = (ip: string) => ({ ip, userAgent: 'vitest' });
+const form = (fields: Record<string, string>) => {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  return f;
+};
+/** A server action that ends in redirect() throws Next's redirect error: the sign-in went through. */
+const redirected = (p: Promise<unknown>) => expect(p).rejects.toThrow('NEXT_REDIRECT');
+
+async function owner(email: string) {
+  const { users } = await makeAccount({ members: [email] });
+  await getDb().user.update({
+    where: { id: users[0].id },
+    data: { passwordHash: await hashPassword(PASSWORD) },
+  });
+  return users[0];
+}
+
+const linkMails = (email: string) =>
+  getDb().mailMessage.count({ where: { to: email, template: 'sign_in_link' } });
+const audited = (action: string, email: string) =>
+  getDb().auditLog.count({ where: { action, detail: { contains: email } } });
+
+describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialect) => {
+  it('after the attack, the owner on a new browser is pointed to a link, gets one, and that browser then signs in with the password', async () => {
+    await useFreshDb(dialect);
+    const email = `owner-${dialect}@t.example`;
+    await owner(email);
+    edge.jar.clear();
+
+    // The attack: 20 addresses x 5 wrong passwords spend the email's ceiling for unknown browsers...
+    for (let a = 1; a <= 20; a++)
+      for (let i = 0; i < 5; i++)
+        await attemptSignIn({ email, password: `guess-${a}-${i}` }, from(`198.51.100.${a}`));
+    // ...and 4 addresses x 5 link requests spend its ceiling of links (20 mailed, to the owner).
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => requestSignInLink(email, '/', from(`192.0.2.${1 + (i % 4)}`))),
+    );
+    expect(await linkMails(email)).toBe(20);
+
+    // The owner, on a new phone from a new address: the password answer sends them to the link.
+    edge.ip = '203.0.113.7';
+    const en = await signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' }));
+    expect(en).toMatchObject({ ok: false, values: { email } });
+    expect(en.message).toMatch(
+      /^Too many sign-in attempts for this email from browsers it has not signed in/,
+    );
+    expect(en.message).toContain('Use “Email me a sign-in link” below to get in now.');
+    edge.acceptLanguage = 'es-ES,es;q=0.9';
+    const es = await signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' }));
+    expect(es.message).toContain('Use «Enviarme un enlace de acceso» más abajo para entrar ahora.');
+    edge.acceptLanguage = null;
+
+    // While the 20 links are live, the mailbox has a working one: nothing more is sent.
+    expect(await emailLinkAction(undefined, form({ email, callbackUrl: '/' }))).toMatchObject({ ok: true });
+    expect(await linkMails(email)).toBe(20);
+    expect(await audited('sign_in.link_suppressed', email)).toBe(1);
+
+    // Once they have expired (15 minutes), the owner's request is mailed past the ceiling, and audited so.
+    await getDb().verificationToken.updateMany({
+      where: { identifier: email },
+      data: { expires: new Date(Date.now() - 1000) },
+    });
+    edge.ip = '203.0.113.8';
+    expect(await emailLinkAction(undefined, form({ email, callbackUrl: '/' }))).toEqual({
+      ok: true,
+      message: expect.stringMatching(
+        /^If that address belongs to an account, a sign-in link is on its way\./,
+      ),
+      values: { email },
+    });
+    expect(await linkMails(email)).toBe(21);
+    expect(await audited('sign_in.link_past_ceiling', email)).toBe(1);
+    // A second request within that link's lifetime sends nothing: one mail per lifetime at most.
+    expect(await requestSignInLink(email, '/', from('203.0.113.9'))).toEqual(SENT);
+    expect(await linkMails(email)).toBe(21);
+    expect(await audited('sign_in.link_suppressed', email)).toBe(2);
+
+    // The owner opens the link in this browser and continues: it becomes a known device of the email.
+    const row = await getDb().mailMessage.findFirstOrThrow({
+      where: { to: email, template: 'sign_in_link' },
+      orderBy: { createdAt: 'desc' },
+    });
+    const link = new URL(unseal(JSON.parse(row.payload).sealedUrl, 'mail-payload-v1'));
+    const token = link.searchParams.get('token')!;
+    const BIND = 'owner-phone-binding-cookie-0123456789';
+    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    await redirected(
+      continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
+    );
+    expect(knownDeviceId(edge.jar.get(DEVICE_COOKIE), email)).not.toBeNull();
+    // So its password sign-in spends its own allowance, while the email's ceiling is still spent.
+    await redirected(signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' })));
+    const user = await getDb().user.findUniqueOrThrow({ where: { email } });
+    expect(
+      await getDb().auditLog.count({
+        where: { action: 'sign_in.success', actorId: user.id, detail: { contains: '"knownDevice":true' } },
+      }),
+    ).toBe(1);
+  }, 120_000);
+
+  it('the ceiling answer is the same for an email with no login', async () => {
+    await useFreshDb(dialect);
+    const email = `real-${dialect}@t.example`;
+    const nobody = `nobody-${dialect}@t.example`;
+    await owner(email);
+    for (const e of [email, nobody]) for (let i = 0; i < 100; i++) await consume('signInEmail', e);
+    const a = await attemptSignIn({ email, password: PASSWORD }, from('203.0.113.30'));
+    const b = await attemptSignIn({ email: nobody, password: PASSWORD }, from('203.0.113.31'));
+    expect(a).toMatchObject({ ok: false, code: 'throttled', note: { key: 'signIn.throttledUseLink' } });
+    expect(b).toMatchObject({ ok: false, code: 'throttled', note: { key: 'signIn.throttledUseLink' } });
+    const minutes = (o: typeof a) => (!o.ok && 'note' in o ? Number(o.note.values?.minutes) : 0);
+    expect(minutes(a)).toBeGreaterThan(55);
+    expect(Math.abs(minutes(a) - minutes(b))).toBeLessThanOrEqual(1);
+    // Another email's ceiling is untouched: a wrong password gets the usual answer.
+    const c = await attemptSignIn(
+      { email: `x-${dialect}@t.example`, password: 'nope' },
+      from('203.0.113.32'),
+    );
+    expect(c).toMatchObject({ ok: false, code: 'invalid' });
+  });
+
+  it('the past-ceiling counter allows one link per requested link’s lifetime', () => {
+    expect(LIMITS.emailLinkPastCeiling).toEqual({ points: 1, duration: REQUESTED_LINK_MAX_AGE_SEC });
+  });
+
+  it('parallel requests past the ceiling, with no live link, send one link', async () => {
+    await useFreshDb(dialect);
+    const email = `burst-${dialect}@t.example`;
+    await owner(email);
+    for (let i = 0; i < 20; i++) await consume('emailLink', email);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => requestSignInLink(email, '/', from(`198.51.100.${100 + i}`))),
+    );
+    expect(answers).toEqual(Array(6).fill(SENT));
+    expect(await linkMails(email)).toBe(1);
+    expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(1);
+    expect(await audited('sign_in.link_past_ceiling', email)).toBe(1);
+    expect(await audited('sign_in.link_suppressed', email)).toBe(5);
+  });
+});
