@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accountNumberSchema, sipUsernameSchema } from '@/lib/accounts/identifiers';
 import type { AuditAction } from '@/lib/audit/names';
+import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db } from '@/lib/server/db';
@@ -16,7 +17,11 @@ import { canonicalTimeZone } from '@/lib/time/format';
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
 
-const email = z.string().trim().toLowerCase().max(254).pipe(z.email('a valid --email is required'));
+const email = emailSchema({
+  required: 'a valid --email is required',
+  tooLong: 'a valid --email is required',
+  invalid: 'a valid --email is required',
+});
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
