@@ -62,7 +62,7 @@ export async function createAccount(
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
-  return db.customerAccount.create({ data: { ...a, timeZone, phone: phone?.ok ? phone.e164 : null } });
+  return db.customerAccount.create({ data: { ...a, timeZone, phone: phone?.ok ? phone.stored : null } });
 }
 
 export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {
