@@ -15,6 +15,7 @@ import { timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { Section } from '@/components/ui/section';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { buttonClass } from '@/components/ui/button-class';
+import { displayEmail } from '@/lib/auth/email-address';
 
 export default async function ProfilePage() {
   const user = await requireUser('/profile');
@@ -24,7 +25,7 @@ export default async function ProfilePage() {
     <div className="flex flex-col gap-8">
       <div>
         <h1 className="text-2xl font-bold">{t('title')}</h1>
-        <p className="text-slate-700">{t('signedInAs', { email: user.email })}</p>
+        <p className="text-slate-700">{t('signedInAs', { email: displayEmail(user.email) })}</p>
       </div>
       <Section id="language-title" title={t('languageTitle')}>
         <p>{t('languageIntro')}</p>

@@ -40,43 +40,65 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
             <p role="status" className="text-amber-950">
               {t('couldNotLoad')}
             </p>
-          ) : c.bindings.length === 0 ? (
+          ) : c.bindings.length === 0 && c.unreadable === 0 ? (
             <p className="text-slate-700">{t('none')}</p>
           ) : (
-            <ul aria-label={t('listOf', { username: c.username })} className="flex flex-col gap-2">
-              {c.bindings.map((b) => (
-                <li
-                  key={`${b.contact}|${b.sourceIp}`}
-                  className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}
-                >
-                  <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1">
-                    <dt className="text-slate-700">{t('contact')}</dt>
-                    <dd className="font-mono break-all">{b.contact}</dd>
-                    <dt className="text-slate-700">{t('sourceIp')}</dt>
-                    <dd>
-                      <IpPlace ip={b.sourceIp} />
-                    </dd>
-                    <dt className="text-slate-700">{t('userAgent')}</dt>
-                    <dd className="break-all">{b.userAgent || t('noUserAgent')}</dd>
-                    <dt className="text-slate-700">{t('expires')}</dt>
-                    <dd>
-                      <When at={b.expiresAt} />
-                    </dd>
-                  </dl>
-                  {b.flags.length ? (
-                    <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
-                      {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
-                      {b.flags.includes('foreign_country') && b.country ? (
-                        <li>{t('flag.foreignCountry', { country: countryName(b.country, locale), home })}</li>
+            <>
+              {c.bindings.length > 0 ? (
+                <ul aria-label={t('listOf', { username: c.username })} className="flex flex-col gap-2">
+                  {c.bindings.map((b, i) => (
+                    <li
+                      key={`${i}|${b.contact}|${b.sourceIp}`}
+                      className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}
+                    >
+                      <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1">
+                        <dt className="text-slate-700">{t('contact')}</dt>
+                        <dd className="font-mono break-all">
+                          {b.contact}
+                          {b.shortened.includes('contact') ? <Shortened text={t('shortened')} /> : null}
+                        </dd>
+                        <dt className="text-slate-700">{t('sourceIp')}</dt>
+                        <dd>
+                          <IpPlace ip={b.sourceIp} />
+                        </dd>
+                        <dt className="text-slate-700">{t('userAgent')}</dt>
+                        <dd className="break-all">
+                          {b.userAgent || t('noUserAgent')}
+                          {b.shortened.includes('userAgent') ? <Shortened text={t('shortened')} /> : null}
+                        </dd>
+                        <dt className="text-slate-700">{t('expires')}</dt>
+                        <dd>
+                          <When at={b.expiresAt} />
+                        </dd>
+                      </dl>
+                      {b.flags.length ? (
+                        <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
+                          {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
+                          {b.flags.includes('foreign_country') && b.country ? (
+                            <li>
+                              {t('flag.foreignCountry', { country: countryName(b.country, locale), home })}
+                            </li>
+                          ) : null}
+                        </ul>
                       ) : null}
-                    </ul>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              {c.unreadable > 0 ? (
+                <p role="status" className="text-amber-950">
+                  {t('unreadable', { count: c.unreadable })}
+                </p>
+              ) : null}
+            </>
           )}
         </div>
       ))}
     </div>
   );
+}
+
+/** The mark after a field the switch sent longer than Tollgate keeps. */
+function Shortened({ text }: { text: string }) {
+  return <span className="ml-1 font-sans text-slate-700">{text}</span>;
 }

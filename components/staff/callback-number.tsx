@@ -1,13 +1,13 @@
 import { getTranslations } from 'next-intl/server';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { noteText, type Translate } from '@/lib/i18n/note';
-import type { CallbackForAgent } from '@/lib/phone/callback';
-import { describeDialled } from '@/lib/phone/format';
+import { type CallbackForAgent, callbackDisplay, callbackTel } from '@/lib/phone/callback';
 
 /**
  * The number an agent calls back before approving (a misdial or a destination allowance): a tel: link
  * when it is safe to call, where it came from (on file or typed), a "do not call" warning, and the
- * number on file when the requester typed another. `phone` is E.164; `country` the account's.
+ * number on file when the requester typed another. `phone` is as stored (E.164, with `;ext=…` when it
+ * has an extension: shown as "ext. 21" and kept in the tel: link); `country` the account's.
  */
 export async function CallbackNumber({
   phone,
@@ -20,11 +20,11 @@ export async function CallbackNumber({
 }) {
   const s = await getTranslations('staff.summary');
   const all = await getTranslations();
-  const display = describeDialled(phone, country).display;
+  const display = callbackDisplay(phone, country);
   return (
     <>
       {callback.safe ? (
-        <a href={`tel:${phone}`} className="self-start font-mono text-lg text-blue-800 underline">
+        <a href={callbackTel(phone)} className="self-start font-mono text-lg text-blue-800 underline">
           {display}
         </a>
       ) : (
@@ -39,8 +39,8 @@ export async function CallbackNumber({
       {callback.source === 'typed' && callback.onFile ? (
         <p className="text-sm">
           {s('numberOnFile')}{' '}
-          <a href={`tel:${callback.onFile}`} className="font-mono text-blue-800 underline">
-            {describeDialled(callback.onFile, country).display}
+          <a href={callbackTel(callback.onFile)} className="font-mono text-blue-800 underline">
+            {callbackDisplay(callback.onFile, country)}
           </a>
         </p>
       ) : null}

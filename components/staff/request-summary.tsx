@@ -7,6 +7,7 @@ import type { StaffRequestView } from '@/lib/requests/detail';
 import { When } from '@/components/ui/when';
 import { CallbackNumber } from './callback-number';
 import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
+import { displayEmail } from '@/lib/auth/email-address';
 
 /** Who to call, on which number, and what they told us, in their own words. */
 export async function RequestSummary({ r }: { r: StaffRequestView }) {
@@ -29,7 +30,7 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
       <dd>
         {s.rich('sentByLine', {
           who: r.submittedBy
-            ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${r.submittedBy.email})` : r.submittedBy.email}`
+            ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${displayEmail(r.submittedBy.email)})` : displayEmail(r.submittedBy.email)}`
             : s('formerMember'),
           when: () => <When at={r.createdAt} />,
         })}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accountNumberSchema, sipUsernameSchema } from '@/lib/accounts/identifiers';
 import type { AuditAction } from '@/lib/audit/names';
+import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db } from '@/lib/server/db';
@@ -16,7 +17,11 @@ import { canonicalTimeZone } from '@/lib/time/format';
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
 
-const email = z.string().trim().toLowerCase().max(254).pipe(z.email('a valid --email is required'));
+const email = emailSchema({
+  required: 'a valid --email is required',
+  tooLong: 'a valid --email is required',
+  invalid: 'a valid --email is required',
+});
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
@@ -57,7 +62,7 @@ export async function createAccount(
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
-  return db.customerAccount.create({ data: { ...a, timeZone, phone: phone?.ok ? phone.e164 : null } });
+  return db.customerAccount.create({ data: { ...a, timeZone, phone: phone?.ok ? phone.stored : null } });
 }
 
 export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {

@@ -78,7 +78,7 @@ export async function requestAllowance(
         country: input.country,
         hours: input.hours,
         reason: input.reason,
-        callbackPhone: callback.e164,
+        callbackPhone: callback.stored,
         requestedById: user.id,
       },
     });

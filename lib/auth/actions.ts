@@ -19,7 +19,7 @@ import { requestMeta } from '@/lib/server/request-meta';
 import { requestLocale } from '@/lib/i18n/request-locale';
 import { translate } from '@/lib/i18n/translate';
 import { outcomeToState } from '@/lib/server/outcome-state';
-import { type ActionState, fieldMessage, formToObject, userAction } from '@/lib/server/safe-action';
+import { type ActionState, fieldMessage, formToObject, notAForm, userAction } from '@/lib/server/safe-action';
 
 // The server actions of signing in and out and of the portal password: password sign-in, the
 // emailed sign-in link (ask, continue), sign out here or everywhere, change the portal password.
@@ -30,6 +30,7 @@ export async function signInAction(_prev: ActionState | undefined, form: FormDat
   const locale = await requestLocale();
   const t = translate(locale);
   const raw = formToObject(form);
+  if (!raw) return notAForm(t);
   const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
   const parsed = signInSchema.safeParse(raw);
   if (!parsed.success) {
@@ -50,6 +51,7 @@ export async function signInAction(_prev: ActionState | undefined, form: FormDat
 /** "Email me a sign-in link": the same answer whether the address has a login or not. */
 export async function emailLinkAction(_prev: ActionState | undefined, form: FormData): Promise<ActionState> {
   const raw = formToObject(form);
+  if (!raw) return notAForm(translate(await requestLocale()));
   const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
   const deviceCookie = (await cookies()).get(DEVICE_COOKIE)?.value;
   const outcome = await requestSignInLink(email, safeCallbackUrl(raw.callbackUrl), await requestMeta(), {
@@ -64,6 +66,7 @@ export async function continueLinkAction(
   form: FormData,
 ): Promise<ActionState> {
   const raw = formToObject(form);
+  if (!raw) return notAForm(translate(await requestLocale()));
   const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 256) : '');
   const callbackUrl = safeCallbackUrl(raw.callbackUrl);
   const jar = await cookies();

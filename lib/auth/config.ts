@@ -5,6 +5,7 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { getDb } from '@/lib/server/db';
+import { emailSchema } from '@/lib/auth/email-address';
 import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
 import { linkProvider } from '@/lib/auth/link-provider';
 import { authSecrets } from '@/lib/auth/session-token';
@@ -17,10 +18,7 @@ const EXPECTED_AUTH_ERRORS = new Set(['CredentialsSignin', 'Verification', 'Acce
 
 export const SESSION_MAX_AGE_SEC = 12 * 60 * 60;
 
-const credentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
-  password: z.string().min(1).max(1024),
-});
+const credentialsSchema = z.object({ email: emailSchema(), password: z.string().min(1).max(1024) });
 
 /**
  * Auth.js with JWT sessions (Credentials needs them). The JWT only names a row in the Session table;

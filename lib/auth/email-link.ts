@@ -1,8 +1,8 @@
 import 'server-only';
 import { AuthError } from 'next-auth';
-import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { signIn } from '@/lib/auth/config';
+import { emailSchema } from '@/lib/auth/email-address';
 import { asLinkRequest } from '@/lib/auth/email-link-provider';
 import { knownDeviceId } from '@/lib/auth/known-device';
 import { linkRequestLimitKeys } from '@/lib/auth/limit-keys';
@@ -20,7 +20,7 @@ import { fail, succeed, type Outcome } from '@/lib/server/outcome';
  */
 export type LinkOutcome = Outcome;
 
-const emailSchema = z.string().trim().toLowerCase().min(3).max(254).pipe(z.email());
+const linkEmailSchema = emailSchema();
 
 /** Every answer takes at least this long, so the time taken does not tell whether the address exists. */
 const FLOOR_MS = 400;
@@ -56,7 +56,7 @@ export async function requestSignInLink(
   client: { deviceCookie?: string | null } = {},
 ): Promise<LinkOutcome> {
   const started = Date.now();
-  const parsed = emailSchema.safeParse(rawEmail);
+  const parsed = linkEmailSchema.safeParse(rawEmail);
   if (!parsed.success) {
     const note = { key: 'signIn.linkEmailMissing' };
     return fail('invalid', note.key, undefined, { email: [note] });

@@ -3,6 +3,7 @@ import { AuthError } from 'next-auth';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { signIn } from '@/lib/auth/config';
+import { emailSchema } from '@/lib/auth/email-address';
 import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
 import { passwordLimitKeys } from '@/lib/auth/limit-keys';
 import { consumeAll, reset, reward } from '@/lib/server/rate-limit';
@@ -13,13 +14,11 @@ import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 import { adoptBrowserTimeZone } from '@/lib/time/zone';
 
 export const signInSchema = z.object({
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .min(1, 'outcome.field.email')
-    .max(254, 'outcome.field.emailTooLong')
-    .pipe(z.email('outcome.field.emailInvalid')),
+  email: emailSchema({
+    required: 'outcome.field.email',
+    tooLong: 'outcome.field.emailTooLong',
+    invalid: 'outcome.field.emailInvalid',
+  }),
   password: z
     .string()
     .min(1, 'outcome.field.signInPassword')

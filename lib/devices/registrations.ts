@@ -3,7 +3,8 @@ import { memberOf } from '@/lib/accounts/queries';
 import { db } from '@/lib/server/db';
 import { ipCountry } from '@/lib/geo/ip-country';
 import { type SwitchClient, switchClient } from '@/lib/switch/client';
-import type { SipRegistration } from '@/lib/switch/schemas';
+import { normalizeIp } from '@/lib/server/client-address';
+import type { ReadRegistration, SipRegistration } from '@/lib/switch/schemas';
 
 // "Is the attacker out, and are my phones back?": the bindings the switch's registrar holds for an
 // account's SIP credentials (CONTRACTS §3 GET …/registrations), each with the country of its source
@@ -24,26 +25,33 @@ export type DeviceBinding = {
   userAgent: string;
   expiresAt: Date;
   flags: BindingFlag[];
+  /** The fields the switch sent longer than Tollgate keeps (cut, ending in "…"). */
+  shortened: ReadRegistration['shortened'];
 };
 
-/** One SIP credential and what the switch says about it; `bindings: null` means the switch could not be asked. */
+/**
+ * One SIP credential and what the switch says about it; `bindings: null` means the switch could not be
+ * asked. `unreadable`: bindings the switch reported that could not be read (shown as a count).
+ */
 export type CredentialDevices = {
   id: string;
   username: string;
   label: string;
   bindings: DeviceBinding[] | null;
+  unreadable: number;
 };
 
 export type FlagContext = {
   /** The account's country (ISO 3166-1 alpha-2). */
   accountCountry: string;
-  /** Source IPs of the block's trigger calls. */
+  /** Source IPs of the block's trigger calls, in any spelling (compared canonical: normalizeIp). */
   triggerIps: readonly string[];
 };
 
 /**
- * The flags of one binding. An unknown country (private or documentation ranges, no data) is never
- * called foreign: the page cannot say where it is. Pure.
+ * The flags of one binding. Addresses are compared in one canonical form (normalizeIp: `::ffff:1.2.3.4`
+ * is `1.2.3.4`, IPv6 in any case and compression is one string). An unknown country (private or
+ * documentation ranges, no data) is never called foreign: the page cannot say where it is. Pure.
  */
 export function flagsFor(
   reg: Pick<SipRegistration, 'sourceIp'>,
@@ -51,7 +59,8 @@ export function flagsFor(
   ctx: FlagContext,
 ): BindingFlag[] {
   const flags: BindingFlag[] = [];
-  if (ctx.triggerIps.includes(reg.sourceIp)) flags.push('trigger_ip');
+  const ip = normalizeIp(reg.sourceIp);
+  if (ip && ctx.triggerIps.some((t) => normalizeIp(t) === ip)) flags.push('trigger_ip');
   if (country !== null && country !== ctx.accountCountry) flags.push('foreign_country');
   return flags;
 }
@@ -69,8 +78,8 @@ export async function liveDevices(
   return Promise.all(
     credentials.map(async (c) => {
       const res = await client.getRegistrations(c.username);
-      if (!res.ok) return { id: c.id, username: c.username, label: c.label, bindings: null };
-      const bindings = res.value.map((r) => {
+      if (!res.ok) return { id: c.id, username: c.username, label: c.label, bindings: null, unreadable: 0 };
+      const bindings = res.value.registrations.map((r) => {
         const country = ipCountry(r.sourceIp);
         return {
           contact: r.contact,
@@ -79,9 +88,10 @@ export async function liveDevices(
           userAgent: r.userAgent,
           expiresAt: new Date(r.expiresAt),
           flags: flagsFor(r, country, ctx),
+          shortened: r.shortened,
         };
       });
-      return { id: c.id, username: c.username, label: c.label, bindings };
+      return { id: c.id, username: c.username, label: c.label, bindings, unreadable: res.value.unreadable };
     }),
   );
 }

@@ -16,6 +16,8 @@ const YEAR_SEC = 365 * 86_400;
  * language of their mail). Anything else posted changes nothing. The page re-renders in the new language.
  */
 export async function chooseLocaleAction(form: FormData): Promise<void> {
+  // Not a form (a hand-made POST: the action's id is public): nothing to read, nothing changes.
+  if (!(form instanceof FormData)) return;
   const parsed = schema.safeParse({ locale: form.get('locale') });
   if (!parsed.success) return;
   const { locale } = parsed.data;

@@ -1,13 +1,17 @@
-import type { CountryCode } from 'libphonenumber-js/max';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Note } from '@/lib/i18n/note';
-import { describeDialled, parseUserPhone } from './format';
+import { describeDialled } from './format';
 
 // Pure: whether support may call a number back. Support must never place the fraud call itself: a
 // "callback number" in the block's own destinations or in a premium, satellite or international-network
 // range would do exactly that. No server-only: unit tests call it directly.
 
 export type CallbackCheck =
-  | { ok: true; e164: string }
+  /**
+   * `stored`: the number as Tollgate keeps it (callbackNumber's form: E.164, plus `;ext=21` when the
+   * person gave an extension); `e164` the number alone, `ext` the extension's digits or null.
+   */
+  | { ok: true; stored: string; e164: string; ext: string | null }
   /** note: the reason (catalogue outcome.callback.*), country names already in the reader's `locale`. */
   | { ok: false; reason: 'invalid' | 'high_cost' | 'block_destination'; note: Note };
 
@@ -24,8 +28,9 @@ export function checkCallbackNumber(
   blockDestinations: string[] = [],
   locale = 'en',
 ): CallbackCheck {
-  const e164 = parseUserPhone(input, accountCountry);
-  if (!e164) return { ok: false, reason: 'invalid', note: { key: 'outcome.callback.invalid' } };
+  const read = readCallback(input, accountCountry);
+  if (!read) return { ok: false, reason: 'invalid', note: { key: 'outcome.callback.invalid' } };
+  const { e164, ext } = read;
   const d = describeDialled(e164, accountCountry, locale);
   /** A refusal naming the number as the reader would dial it and its country (a name or a note). */
   const refuse = (reason: 'high_cost' | 'block_destination', key: string, country: string | Note) =>
@@ -42,13 +47,46 @@ export function checkCallbackNumber(
     const country = same.countryName ?? { key: 'outcome.callback.aDestination' };
     return refuse('block_destination', 'outcome.callback.blockDestination', country);
   }
-  return { ok: true, e164 };
+  return { ok: true, stored: ext ? `${e164};ext=${ext}` : e164, e164, ext };
 }
+
+/**
+ * A callback number typed by a person (E.164 or national for `country`, with or without an extension
+ * in any form libphonenumber-js reads: "ext. 21", "x 44", "#21", RFC 3966 ";ext=21"), or a stored one:
+ * the number in E.164 and the extension's digits (or null); null when the number is not valid.
+ */
+export function readCallback(
+  input: string,
+  country: CountryCode,
+): { e164: string; ext: string | null } | null {
+  let p;
+  try {
+    p = parsePhoneNumberFromString(input.trim(), country);
+  } catch {
+    return null;
+  }
+  return p && p.isValid() ? { e164: p.number, ext: p.ext ?? null } : null;
+}
+
+/**
+ * A stored callback number (see CallbackCheck `stored`) as a person reads it: the international
+ * format of the number, then "ext. 21" (libphonenumber-js's word, the same abbreviation in English and
+ * Spanish). An unreadable value is shown as it came.
+ */
+export function callbackDisplay(stored: string, accountCountry: CountryCode): string {
+  const read = readCallback(stored, accountCountry);
+  if (!read) return stored;
+  const number = describeDialled(read.e164, accountCountry).display;
+  return read.ext ? `${number} ext. ${read.ext}` : number;
+}
+
+/** A stored callback number as a `tel:` URI (RFC 3966: the stored form is already `+E164;ext=…`). */
+export const callbackTel = (stored: string): string => `tel:${stored}`;
 
 /** Where a callback number came from, for the agent: on file for the account, or typed by the requester. */
 export type CallbackSource = 'on_file' | 'typed';
 
-/** 'on_file' when `callback` (E.164) equals the account's number on file, else 'typed'. */
+/** 'on_file' when `callback` (as stored) equals the account's number on file, else 'typed'. */
 export function callbackSource(callback: string, onFile: string | null | undefined): CallbackSource {
   return onFile && onFile === callback ? 'on_file' : 'typed';
 }
@@ -64,7 +102,7 @@ export type CallbackForAgent = {
 };
 
 /**
- * The agent's view of `callback` (E.164, as stored): checked again at display time with
+ * The agent's view of `callback` (as stored: E.164, with `;ext=…` when it has one): checked again at display time with
  * checkCallbackNumber (numbers stored before a rule, or that became high-risk), compared with the
  * account's number on file `onFile`. Arguments as for checkCallbackNumber.
  */

@@ -104,7 +104,7 @@ async function create(
           openKey: block.id,
           submittedById: user.id,
           whatHappened: input.whatHappened,
-          callbackPhone: callback.ok ? callback.e164 : '',
+          callbackPhone: callback.ok ? callback.stored : '',
           ...built.data,
         },
       });

@@ -5,7 +5,8 @@ import net from 'node:net';
 /**
  * A forwarded or socket address as one canonical IP string, or null when it is not an address.
  * Accepts `1.2.3.4`, `1.2.3.4:5678` (some load balancers add the port), `2001:db8::1`,
- * `[2001:db8::1]:443`, and IPv4-mapped IPv6 (`::ffff:1.2.3.4` → `1.2.3.4`). IPv6 is lower-cased.
+ * `[2001:db8::1]:443`, and IPv4-mapped IPv6 (`::ffff:1.2.3.4` → `1.2.3.4`). IPv6 comes back in its
+ * RFC 5952 form (lower case, compressed), so two spellings of one address are one string.
  */
 export function normalizeIp(raw: string | null | undefined): string | null {
   if (!raw) return null;
@@ -15,12 +16,21 @@ export function normalizeIp(raw: string | null | undefined): string | null {
   if (bracketed) s = bracketed[1];
   else if (/^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/.test(s)) s = s.slice(0, s.lastIndexOf(':'));
   s = s.replace(/%.*$/, ''); // an IPv6 zone id names the host's own interface, not the client
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(s);
-  if (mapped) s = mapped[1];
   const kind = net.isIP(s);
   if (kind === 4) return s;
-  if (kind === 6) return s.toLowerCase();
-  return null;
+  if (kind !== 6) return null;
+  // RFC 5952's one text form (WHATWG URL writes it: lower case, longest zero run as "::", an
+  // embedded IPv4 tail in hex), so `2001:DB8:0:0::9` and `2001:db8::9` compare equal.
+  let canonical: string;
+  try {
+    canonical = new URL(`http://[${s}]/`).hostname.slice(1, -1);
+  } catch {
+    return s.toLowerCase(); // not seen: Node's isIP and its URL parser agree on IPv6
+  }
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped) return canonical;
+  const [hi, lo] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
 }
 
 /**

@@ -9,7 +9,8 @@ import type { Role } from '@/lib/generated/sqlite/enums';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
 import { requestLocale } from '@/lib/i18n/request-locale';
 import { translate, translator } from '@/lib/i18n/translate';
-import { isOutcome, type FormState, type Outcome } from '@/lib/server/outcome';
+import { fail, isOutcome, type FormState, type Outcome } from '@/lib/server/outcome';
+import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
 import { hasControlCharacter } from '@/lib/server/control-characters';
 
@@ -28,8 +29,13 @@ export type ActionContext = { user: CurrentUser; meta: RequestMeta };
  */
 export type ActionOptions = { roles?: readonly Role[]; allowUnverified?: boolean; echo?: readonly string[] };
 
-/** FormData → plain object; repeated keys (checkbox groups) become arrays. */
-export function formToObject(form: FormData): Record<string, unknown> {
+/**
+ * FormData → plain object; repeated keys (checkbox groups) become arrays. `null` when `form` is not a
+ * FormData: an action's id is public, and Next hands an action whatever a POST's argument list holds
+ * (a text/plain body `["x"]` gives a string, `[]` gives undefined), so every action must check.
+ */
+export function formToObject(form: unknown): Record<string, unknown> | null {
+  if (!(form instanceof FormData)) return null;
   const out: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) {
     if (key.startsWith('$ACTION')) continue;
@@ -37,6 +43,14 @@ export function formToObject(form: FormData): Record<string, unknown> {
     out[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
   }
   return out;
+}
+
+/**
+ * The answer to an action called with something other than a form (see formToObject): an `invalid`
+ * refusal in the reader's words (`outcome.notAForm`); nothing was read or changed.
+ */
+export function notAForm(t: Translate): ActionState<never> {
+  return outcomeToState(fail('invalid', 'outcome.notAForm'), t);
 }
 
 /** The names of the form fields (of formToObject's output) whose text holds a control character. */
@@ -97,6 +111,7 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified)
       return { message: t('outcome.mfaFirst') };
     const raw = formToObject(form);
+    if (!raw) return notAForm(t);
     // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) is refused
     // here, for every action, with a message on its field; nothing is changed.
     const controlled = fieldsWithControlCharacters(raw);

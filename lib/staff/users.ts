@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { hashPassword } from '@/lib/auth/password';
+import { emailSchema } from '@/lib/auth/email-address';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { STAFF_ROLES } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
@@ -21,7 +22,11 @@ const staffRole = z.enum(STAFF_ROLES, 'outcome.field.staffRole');
 const userId = z.string().min(1).max(64);
 
 export const createStaffSchema = z.object({
-  email: z.string().trim().toLowerCase().max(254).pipe(z.email('outcome.field.staffEmail')),
+  email: emailSchema({
+    required: 'outcome.field.staffEmail',
+    tooLong: 'outcome.field.staffEmail',
+    invalid: 'outcome.field.staffEmail',
+  }),
   name: z.string().trim().min(1, 'outcome.field.staffName').max(200),
   role: staffRole,
 });

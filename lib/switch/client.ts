@@ -5,12 +5,12 @@ import type { SwitchResult } from './result';
 import {
   accountNumberSchema,
   idempotencyKeySchema,
-  registrationsBodySchema,
+  readRegistrations,
   sipUsernameSchema,
   switchAccountSchema,
   switchActor,
   type SetInternationalCallingBody,
-  type SipRegistration,
+  type ReadRegistrations,
   type SwitchAccount,
 } from './schemas';
 import {
@@ -55,7 +55,8 @@ export type SwitchClient = {
     idempotencyKey: string,
     opts?: CallOptions,
   ): Promise<SwitchResult<void>>;
-  getRegistrations(username: string, opts?: CallOptions): Promise<SwitchResult<SipRegistration[]>>;
+  /** A credential's bindings, each read on its own (lib/switch/schemas.ts readRegistrations). */
+  getRegistrations(username: string, opts?: CallOptions): Promise<SwitchResult<ReadRegistrations>>;
 } & AllowanceCalls;
 
 const defaultLog = (e: SwitchLogEntry) => log().warn({ switchCall: e }, 'switch call failed');
@@ -121,8 +122,8 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
         signal: opts?.signal,
       });
       if (!res.ok) return res;
-      const parsed = registrationsBodySchema.safeParse(res.value);
-      return parsed.success ? { ok: true, value: parsed.data.registrations } : badBody();
+      const read = readRegistrations(res.value);
+      return read ? { ok: true, value: read } : badBody();
     },
     putDestinationAllowances: (n, body, key, opts) => (
       assertKey(key),

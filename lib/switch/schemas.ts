@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountNumberSchema, sipUsernameSchema } from '../accounts/identifiers';
+import { normalizeIp } from '../server/client-address';
 
 // The wire format of CONTRACTS §3, shared by the client (which validates what the switch says)
 // and the simulator (which validates what Tollgate sends). No `server-only` here: these are plain
@@ -43,6 +44,70 @@ export const sipRegistrationSchema = z.object({
 export type SipRegistration = z.infer<typeof sipRegistrationSchema>;
 
 export const registrationsBodySchema = z.object({ registrations: z.array(sipRegistrationSchema).max(1000) });
+
+/** The longest contact or user agent Tollgate keeps of a binding (characters); longer ones are cut. */
+export const REGISTRATION_TEXT_MAX = 500;
+
+/**
+ * One binding as Tollgate reads it from a real registrar, which is laxer than what the simulator
+ * writes (sipRegistrationSchema): Kamailio's location.contact is VARCHAR(512) and a push softphone's
+ * Contact is long, so a contact or user agent up to 8 KiB is taken and cut to REGISTRATION_TEXT_MAX
+ * (`shortened` names the fields cut); the source IP may carry a port, a zone or the IPv4-mapped form
+ * and comes back canonical (lib/server/client-address.ts normalizeIp). Anything else is not read.
+ */
+const readBindingSchema = z.object({
+  contact: z.string().min(1).max(8192),
+  sourceIp: z
+    .string()
+    .max(64)
+    .transform(
+      (ip, ctx) => normalizeIp(ip) ?? (ctx.addIssue({ code: 'custom', message: 'not an IP' }), z.NEVER),
+    ),
+  userAgent: z.string().max(8192),
+  expiresAt: isoDateTime,
+});
+
+/** A binding read from the switch: its fields within bounds, and which ones were cut to fit. */
+export type ReadRegistration = SipRegistration & { shortened: ('contact' | 'userAgent')[] };
+
+/** What Tollgate shows of a credential's registrations: the bindings it could read, and how many it could not. */
+export type ReadRegistrations = { registrations: ReadRegistration[]; unreadable: number };
+
+/** Cuts `text` to `max` characters, never inside a surrogate pair, ending in "…" when cut. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max - 1);
+  return `${/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head}…`;
+}
+
+/**
+ * Reads a `GET …/registrations` body binding by binding: one binding the page cannot show (a field
+ * of the wrong type, an unreadable address or time) is counted in `unreadable`, never hides the
+ * others; an overlong contact or user agent is cut (marked in `shortened`). `null` when the body
+ * itself is not `{"registrations":[…]}` (at most 1000).
+ */
+export function readRegistrations(body: unknown): ReadRegistrations | null {
+  const envelope = z.object({ registrations: z.array(z.unknown()).max(1000) }).safeParse(body);
+  if (!envelope.success) return null;
+  const out: ReadRegistrations = { registrations: [], unreadable: 0 };
+  for (const raw of envelope.data.registrations) {
+    const r = readBindingSchema.safeParse(raw);
+    if (!r.success) {
+      out.unreadable++;
+      continue;
+    }
+    const shortened = (['contact', 'userAgent'] as const).filter(
+      (k) => r.data[k].length > REGISTRATION_TEXT_MAX,
+    );
+    out.registrations.push({
+      ...r.data,
+      contact: cut(r.data.contact, REGISTRATION_TEXT_MAX),
+      userAgent: cut(r.data.userAgent, REGISTRATION_TEXT_MAX),
+      shortened,
+    });
+  }
+  return out;
+}
 
 /** Every 4xx/5xx from the switch. */
 export const switchErrorBodySchema = z.object({

@@ -74,4 +74,23 @@ describe.each(dialects())('callback numbers on %s', (dialect) => {
       (await getRequestForStaff(agent, (b as { data: { requestId: string } }).data.requestId))!.callback,
     ).toMatchObject({ source: 'typed', onFile: '+12125550100', safe: true });
   });
+
+  it('keeps an extension (review 9 item 6): stored as E.164 with ;ext=, on file when it matches', async () => {
+    const agent = await makeStaff();
+    const { user, block } = await blocked('+12125550100;ext=21');
+    const r = await submitMisdial(
+      user,
+      misdial(block.id, block.calls[0]!.id, '(212) 555-0100 ext. 21'),
+      meta,
+    );
+    expect(r).toMatchObject({ ok: true });
+    const id = (r as { data: { requestId: string } }).data.requestId;
+    expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id } })).callbackPhone).toBe(
+      '+12125550100;ext=21',
+    );
+    expect((await getRequestForStaff(agent, id))!).toMatchObject({
+      callbackPhone: '+12125550100;ext=21',
+      callback: { source: 'on_file', onFile: '+12125550100;ext=21', safe: true, warning: null },
+    });
+  });
 });

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getBlockForUser } from '@/lib/blocks/queries';
-import { devicesForBlock, devicesForCredential, devicesOfBlock, flagsFor } from '@/lib/devices/registrations';
+import {
+  devicesForBlock,
+  devicesForCredential,
+  devicesOfBlock,
+  flagsFor,
+  liveDevices,
+} from '@/lib/devices/registrations';
 import { createSwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock } from '@/tests/helpers/factory';
@@ -27,6 +33,98 @@ describe('flagsFor', () => {
     expect(flagsFor({ sourceIp: '8.8.8.8' }, 'US', ctx)).toEqual([]);
     expect(flagsFor({ sourceIp: '198.51.100.20' }, null, ctx)).toEqual([]);
     expect(flagsFor({ sourceIp: '2a00:1450:4001::1' }, 'IE', ctx)).toEqual(['foreign_country']);
+  });
+
+  // Review 9 item 3: a dual-stack switch writes one attacker as `::ffff:185.220.101.47` in its fraud
+  // records and `185.220.101.47` in its registrar, and IPv6 in any case or compression.
+  it('compares addresses in one canonical form, whichever side writes them otherwise', () => {
+    for (const [trigger, registered] of [
+      ['::ffff:185.220.101.47', '185.220.101.47'],
+      ['185.220.101.47', '::FFFF:185.220.101.47'],
+      ['185.220.101.47:5060', '185.220.101.47'],
+      ['2001:DB8:0:0::9', '2001:db8::9'],
+      ['2001:db8::9', '2001:0db8:0000:0000:0000:0000:0000:0009'],
+      ['fe80::1%eth0', 'FE80::1'],
+    ])
+      expect(
+        flagsFor({ sourceIp: registered }, null, { accountCountry: 'US', triggerIps: [trigger] }),
+      ).toEqual(['trigger_ip']);
+    expect(
+      flagsFor({ sourceIp: '2001:db8::10' }, null, { accountCountry: 'US', triggerIps: ['2001:db8::1'] }),
+    ).toEqual([]);
+  });
+});
+
+describe('bindings a real registrar reports', () => {
+  const later = () => new Date(Date.now() + 3600_000).toISOString();
+  const binding = (o: Record<string, unknown> = {}) => ({
+    contact: 'sip:acme-reception@185.220.101.47:5060',
+    sourceIp: '185.220.101.47',
+    userAgent: 'friendly-scanner',
+    expiresAt: later(),
+    ...o,
+  });
+  const answering = (body: unknown) =>
+    createSwitchClient({
+      baseUrl: 'http://switch.invalid',
+      token: 't',
+      retries: 0,
+      log: () => {},
+      fetch: (async () => Response.json(body)) as typeof fetch,
+    });
+  const read = async (registrations: unknown[]) =>
+    (
+      await liveDevices(
+        [{ id: 'c1', username: 'acme-reception', label: 'Reception' }],
+        { accountCountry: 'US', triggerIps: ['185.220.101.47'] },
+        answering({ registrations }),
+      )
+    )[0]!;
+
+  it('a contact or user agent longer than Tollgate keeps is cut and marked; the other bindings stay', async () => {
+    // Kamailio's location.contact is VARCHAR(512); a push softphone's Contact is long.
+    const long = `sip:acme-reception@185.220.101.47:5060;pn-prid=${'a'.repeat(440)};transport=udp`.slice(
+      0,
+      510,
+    );
+    const c = await read([binding(), binding({ contact: long, userAgent: `Linphone ${'x'.repeat(600)}` })]);
+    expect(c.unreadable).toBe(0);
+    expect(c.bindings).toHaveLength(2);
+    expect(c.bindings![0]).toMatchObject({ shortened: [], flags: ['trigger_ip', 'foreign_country'] });
+    const cut = c.bindings![1]!;
+    expect(cut.shortened).toEqual(['contact', 'userAgent']);
+    expect(cut.contact).toHaveLength(500);
+    expect(cut.contact).toBe(`${long.slice(0, 499)}…`);
+    expect(cut.userAgent).toHaveLength(500);
+    expect(cut.flags).toContain('trigger_ip');
+  });
+
+  it('an address with a port, a zone or the IPv4-mapped form is read canonical; a binding it cannot read is counted', async () => {
+    const c = await read([
+      binding({ sourceIp: '::ffff:185.220.101.47' }),
+      binding({ sourceIp: '[2001:DB8::9]:5060' }),
+      binding({ sourceIp: 'not-an-address' }),
+      binding({ expiresAt: 'tomorrow' }),
+      binding({ contact: 42 }),
+      'garbage',
+      binding({ contact: 'x'.repeat(9000) }),
+    ]);
+    expect(c.bindings!.map((b) => [b.sourceIp, b.flags.includes('trigger_ip')])).toEqual([
+      ['185.220.101.47', true],
+      ['2001:db8::9', false],
+    ]);
+    expect(c.unreadable).toBe(5);
+  });
+
+  it('a body that is not a registrations list is still "could not load"', async () => {
+    for (const body of [{ registrations: 'x' }, [], { registrations: Array(1001).fill(binding()) }]) {
+      const [c] = await liveDevices(
+        [{ id: 'c1', username: 'acme-reception', label: 'Reception' }],
+        { accountCountry: 'US', triggerIps: [] },
+        answering(body),
+      );
+      expect(c).toMatchObject({ bindings: null, unreadable: 0 });
+    }
   });
 });
 

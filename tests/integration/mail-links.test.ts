@@ -211,4 +211,27 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
   it('a direct POST to Auth.js (outside the rate-limited action) may not start an email sign-in', async () => {
     expect(await emailSignInAllowed({ email: 'x@t.example' }, { verificationRequest: true })).toBe(false);
   });
+
+  it('an IDN address (review 9 item 8): the operator creates it as written, both spellings are one login, SMTP gets the ASCII form', async () => {
+    const { CommandError, createUser } = await import('@/lib/accounts/commands');
+    const written = `ana-${dialect}@clínica-peñasco.es`;
+    const ascii = `ana-${dialect}@xn--clnica-peasco-xib1e.es`;
+    const password = 'vivid-tangerine-orbit-1947-quartz';
+    const user = await createUser(getDb(), { email: written, role: 'customer', password });
+    expect(user.email).toBe(ascii);
+    await expect(createUser(getDb(), { email: ascii, role: 'customer', password })).rejects.toThrow(
+      CommandError,
+    );
+    const here = { ip: '198.51.100.77', userAgent: 'vitest' };
+    expect(await requestSignInLink(written.toUpperCase(), '/', here)).toEqual(SENT);
+    expect(await getDb().mailMessage.count({ where: { to: ascii, template: 'sign_in_link' } })).toBe(1);
+    await deliver();
+    // nodemailer writes the ASCII form on the wire (header and RCPT TO); the test server (smtp-server)
+    // reports the envelope's domain decoded back to Unicode: one mailbox either way.
+    const [sent] = mail.smtp.to(written);
+    expect(sent?.raw).toMatch(new RegExp(`^To: ${ascii.replace(/[.-]/g, '\\$&')}\\r?$`, 'mi'));
+    expect(sent?.raw).not.toContain('peñasco');
+    expect((await redeem(signInLinkOf(sent!)!)).ok).toBe(true);
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(1);
+  });
 });

@@ -156,6 +156,21 @@ describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialec
     ).toBe(1);
   }, 120_000);
 
+  it('an IDN address signs in with the password written either way (review 9 item 8)', async () => {
+    await useFreshDb(dialect);
+    const { createUser } = await import('@/lib/accounts/commands');
+    const user = await createUser(
+      getDb(),
+      { email: `ana-${dialect}@clínica-peñasco.es`, role: 'customer', password: PASSWORD },
+      0,
+    );
+    for (const email of [`ANA-${dialect}@Clínica-Peñasco.es`, `ana-${dialect}@xn--clnica-peasco-xib1e.es`]) {
+      edge.jar.clear();
+      await redirected(signInAction(undefined, form({ email, password: PASSWORD })));
+    }
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(2);
+  });
+
   it('the ceiling answer is the same for an email with no login', async () => {
     await useFreshDb(dialect);
     const email = `real-${dialect}@t.example`;

@@ -237,13 +237,17 @@ describe('GET /v1/sip-credentials/{u}/registrations', () => {
     const res = await client.getRegistrations('acme-reception');
     expect(res).toMatchObject({
       ok: true,
-      value: [
-        {
-          contact: 'sip:acme-reception@198.51.100.7:5060',
-          sourceIp: '198.51.100.7',
-          userAgent: 'Yealink T46U',
-        },
-      ],
+      value: {
+        registrations: [
+          {
+            contact: 'sip:acme-reception@198.51.100.7:5060',
+            sourceIp: '198.51.100.7',
+            userAgent: 'Yealink T46U',
+            shortened: [],
+          },
+        ],
+        unreadable: 0,
+      },
     });
     await sim.control('PUT', '/_sim/credentials/acme-pbx/registrations', {
       registrations: [
@@ -263,9 +267,12 @@ describe('GET /v1/sip-credentials/{u}/registrations', () => {
     });
     expect(await client.getRegistrations('acme-pbx')).toMatchObject({
       ok: true,
-      value: [{ sourceIp: '2001:db8::1' }],
+      value: { registrations: [{ sourceIp: '2001:db8::1' }] },
     });
-    expect(await client.getRegistrations('labs-trunk')).toEqual({ ok: true, value: [] });
+    expect(await client.getRegistrations('labs-trunk')).toEqual({
+      ok: true,
+      value: { registrations: [], unreadable: 0 },
+    });
   });
 
   it('answers 404 for an unknown username', async () => {

@@ -1,9 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { callbackSource, checkCallbackNumber } from '@/lib/phone/callback';
+import { callbackDisplay, callbackSource, callbackTel, checkCallbackNumber } from '@/lib/phone/callback';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 
 const somaliBlock = ['+252611234567', '00252611234568'];
+
+describe('a callback number with an extension (review 9 item 6)', () => {
+  // Businesses behind a PBX give a switchboard and an extension; dropping it sends support to the switchboard.
+  it.each([
+    ['+34 912 345 678 ext. 21', 'ES', '+34912345678;ext=21', '+34 912 34 56 78 ext. 21'],
+    ['912345678 ext 21', 'ES', '+34912345678;ext=21', '+34 912 34 56 78 ext. 21'],
+    ['912 345 678 extensión 21', 'ES', '+34912345678;ext=21', '+34 912 34 56 78 ext. 21'],
+    ['+1 (212) 555-0123 x 44', 'US', '+12125550123;ext=44', '+1 212 555 0123 ext. 44'],
+    ['tel:+12125550123;ext=44', 'US', '+12125550123;ext=44', '+1 212 555 0123 ext. 44'],
+  ] as const)('%s is kept as %s (RFC 3966 ;ext=) and shown as %s', (typed, country, stored, shown) => {
+    const r = checkCallbackNumber(typed, country);
+    expect(r).toMatchObject({ ok: true, stored, ext: stored.split('=')[1] });
+    expect(callbackDisplay(stored, country)).toBe(shown);
+    expect(callbackTel(stored)).toBe(`tel:${stored}`);
+    // Stored, it reads back the same: the agent's re-check and the on-file comparison see one number.
+    expect(checkCallbackNumber(stored, country)).toMatchObject({ ok: true, stored });
+    expect(callbackSource(stored, stored)).toBe('on_file');
+  });
+  it('an extension does not make a refused number callable', () => {
+    expect(checkCallbackNumber('+252 61 123 4567 ext. 5', 'US', somaliBlock)).toMatchObject({
+      ok: false,
+      reason: 'block_destination',
+    });
+  });
+  it('shows a number without an extension as before, and an unreadable one as it came', () => {
+    expect(callbackDisplay('+12125550100', 'US')).toBe('+1 212 555 0100');
+    expect(callbackDisplay('garbage', 'US')).toBe('garbage');
+  });
+});
 
 describe('callback numbers support may call', () => {
   it('refuses a number in the block’s own destination country', () => {
@@ -18,7 +47,9 @@ describe('callback numbers support may call', () => {
     // From a Somali account, a Somali number is the office itself.
     expect(checkCallbackNumber('+252 61 123 4567', 'SO', somaliBlock)).toEqual({
       ok: true,
+      stored: '+252611234567',
       e164: '+252611234567',
+      ext: null,
     });
   });
   it('refuses high-cost ranges whatever the block', () => {
@@ -38,11 +69,13 @@ describe('callback numbers support may call', () => {
   it('accepts ordinary numbers and returns E.164', () => {
     expect(checkCallbackNumber('+44 20 7946 0018', 'GB', somaliBlock)).toEqual({
       ok: true,
+      stored: '+442079460018',
       e164: '+442079460018',
+      ext: null,
     });
-    expect(checkCallbackNumber('(212) 555-0100', 'US', somaliBlock)).toEqual({
+    expect(checkCallbackNumber('(212) 555-0100', 'US', somaliBlock)).toMatchObject({
       ok: true,
-      e164: '+12125550100',
+      stored: '+12125550100',
     });
     expect(checkCallbackNumber('not a phone', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
   });

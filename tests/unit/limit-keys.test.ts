@@ -21,6 +21,12 @@ describe('client address (TRUSTED_PROXY_HOPS)', () => {
     expect(normalizeIp('203.0.113.9:51234')).toBe('203.0.113.9');
     expect(normalizeIp('[2001:DB8::1]:443')).toBe('2001:db8::1');
     expect(normalizeIp('fe80::1%eth0')).toBe('fe80::1');
+    // One text per address (RFC 5952): case, zero runs and the IPv4-mapped form do not make another.
+    expect(normalizeIp('2001:DB8:0:0::9')).toBe('2001:db8::9');
+    expect(normalizeIp('2001:0db8:0000:0000:0000:0000:0000:0009')).toBe('2001:db8::9');
+    expect(normalizeIp('::ffff:185.220.101.47')).toBe('185.220.101.47');
+    expect(normalizeIp('::FFFF:b9dc:652f')).toBe('185.220.101.47');
+    expect(normalizeIp('::1')).toBe('::1');
     for (const bad of ['x', '', 'unknown', '999.1.1.1', '1.2.3', '2001:db8::1::2', 'a'.repeat(100)])
       expect(normalizeIp(bad)).toBeNull();
   });

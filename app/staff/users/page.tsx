@@ -3,6 +3,7 @@ import { CreateStaffForm, DisableForm, RoleForm } from '@/components/staff/staff
 import { requireStaff } from '@/lib/auth/session';
 import { listStaffUsers } from '@/lib/staff/users';
 import { Section } from '@/components/ui/section';
+import { displayEmail } from '@/lib/auth/email-address';
 
 export default async function StaffUsersPage() {
   const user = await requireStaff(['admin']);
@@ -16,7 +17,7 @@ export default async function StaffUsersPage() {
           {staff.map((s) => (
             <li key={s.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
               <p>
-                <span className="font-semibold">{s.email}</span> {s.name ? `(${s.name})` : ''} ·{' '}
+                <span className="font-semibold">{displayEmail(s.email)}</span> {s.name ? `(${s.name})` : ''} ·{' '}
                 {t(s.role === 'admin' ? 'role.admin' : 'role.agent')}
                 {' · '}
                 {s.totpEnabledAt ? t('totpOn') : t('totpOff')}
@@ -25,8 +26,8 @@ export default async function StaffUsersPage() {
               </p>
               {s.self ? null : (
                 <div className="flex flex-wrap items-end gap-6">
-                  <RoleForm userId={s.id} email={s.email} role={s.role} />
-                  <DisableForm userId={s.id} email={s.email} disabled={s.disabled} />
+                  <RoleForm userId={s.id} email={displayEmail(s.email)} role={s.role} />
+                  <DisableForm userId={s.id} email={displayEmail(s.email)} disabled={s.disabled} />
                 </div>
               )}
             </li>

@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js';
-import { describeDialled } from '@/lib/phone/format';
+import { callbackDisplay } from '@/lib/phone/callback';
 import { accountLabel, accountMail, type MailContext, url, when } from './context';
 
 // The three messages of an unblock request's life: received, approved, denied.
@@ -23,7 +23,7 @@ const blockUrl = (ctx: MailContext, d: Base) => url(ctx, `/blocks/${encodeURICom
 export function requestReceived(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  const phone = describeDialled(d.request.callbackPhone, d.account.country as CountryCode).display;
+  const phone = callbackDisplay(d.request.callbackPhone, d.account.country as CountryCode);
   return accountMail(ctx, 'requestReceived', d, account, [
     {
       kind: 'p',

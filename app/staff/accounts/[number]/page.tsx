@@ -8,6 +8,7 @@ import { requireStaff } from '@/lib/auth/session';
 import { getAccountForStaff } from '@/lib/staff/account-detail';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
+import { displayEmail } from '@/lib/auth/email-address';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
@@ -43,7 +44,7 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
           {t('facts', {
             country: a.country,
             timeZone: a.timeZone,
-            members: a.members.map((m) => m.email).join(', ') || t('nobody'),
+            members: a.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
             usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody'),
           })}
         </p>

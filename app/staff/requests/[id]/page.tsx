@@ -15,6 +15,7 @@ import { otherBlocksInForce } from '@/lib/blocks/queries';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
+import { displayEmail } from '@/lib/auth/email-address';
 
 export default async function StaffRequestPage({
   params,
@@ -123,7 +124,7 @@ export default async function StaffRequestPage({
             number: r.account.number,
             country: r.account.country,
             timeZone: r.account.timeZone,
-            members: r.account.members.map((m) => m.email).join(', ') || t('nobody'),
+            members: r.account.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
           })}{' '}
           {t('credentials', {
             list: r.account.credentials.map((c) => `${c.label} (${c.username})`).join(', ') || t('nobody'),

@@ -1,0 +1,55 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { z } from 'zod';
+
+// The one email address schema of the project: sign-in, the sign-in link request, Auth.js's
+// Credentials check, staff users and the operator CLI. Pure (no server-only): the CLI loads it under tsx.
+//
+// A login is stored and compared in one form: trimmed, lower-cased, the domain as its ASCII
+// (IDNA/punycode "xn--") name, so `ana@clínica-peñasco.es` and `ana@xn--clnica-peasco-xib1e.es` are
+// one login, and mail is sent to a plain ASCII address (what every SMTP server accepts). The local
+// part is what it was before (zod's z.email(): ASCII); an internationalised local part (SMTPUTF8) is
+// still refused.
+
+/** The messages of an email field's refusals: catalogue keys (`outcome.field.*`) or the CLI's words. */
+export type EmailMessages = { required?: string; tooLong?: string; invalid?: string };
+
+/** The longest address SMTP carries (RFC 5321 path limit, less the angle brackets). */
+export const EMAIL_MAX = 254;
+
+/**
+ * `raw` (already trimmed and lower-cased) with its domain in ASCII form; null when the part after the
+ * last `@` is not a domain name Node's WHATWG URL (UTS #46) can convert.
+ */
+export function asciiEmail(raw: string): string | null {
+  const at = raw.lastIndexOf('@');
+  if (at < 1 || at === raw.length - 1) return null;
+  const domain = domainToASCII(raw.slice(at + 1));
+  return domain ? `${raw.slice(0, at)}@${domain}` : null;
+}
+
+/**
+ * The schema of an email field: a string, trimmed and lower-cased, at most EMAIL_MAX characters as
+ * typed and once its domain is in ASCII, valid for z.email(); its output is the stored form
+ * (asciiEmail). `messages` word each refusal (zod's defaults otherwise).
+ */
+export function emailSchema(messages: EmailMessages = {}) {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1, messages.required)
+    .max(EMAIL_MAX, messages.tooLong)
+    .transform((s) => asciiEmail(s) ?? s) // an address that cannot convert is refused by z.email() below
+    .pipe(z.string().max(EMAIL_MAX, messages.tooLong).pipe(z.email(messages.invalid)));
+}
+
+/**
+ * A stored address as a person writes it: the domain's ASCII (`xn--`) labels back in Unicode
+ * (`ana@xn--clnica-peasco-xib1e.es` → `ana@clínica-peñasco.es`); any other address unchanged.
+ */
+export function displayEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1 || !email.includes('xn--', at)) return email;
+  const domain = domainToUnicode(email.slice(at + 1));
+  return domain ? `${email.slice(0, at)}@${domain}` : email;
+}
