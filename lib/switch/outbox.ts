@@ -64,10 +64,21 @@ export async function processSwitchOutbox(
       if (await settledFromSwitchState(op, client)) return false;
       const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
       const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
-      if (res.ok) {
+      if (res.ok && res.value.internationalCalling === payload.state) {
         if (payload.state === 'blocked') await confirmPlace(op, res.value);
         else await confirmLift(op);
         return true;
+      }
+      if (res.ok) {
+        // A 200 whose body shows the other state (CONTRACTS §3: the body is the account after the
+        // change) is the switch's answer that the change is not in force: recorded as a refusal, as
+        // the allowance path does with a 200 that does not list its country, so the portal shows what
+        // the switch has and mails nothing. The reconciler reads the account again on its next pass.
+        const error = `body_disagrees: the switch answered 200 with internationalCalling "${res.value.internationalCalling}"`;
+        if (payload.state === 'blocked') await refusePlace(op, error);
+        else await refuseLift(op, error);
+        await markUncertain(op.accountNumber);
+        return false;
       }
       const error = `${res.code ?? res.kind}: ${res.message}`;
       if (isRetryable(res)) {

@@ -10,6 +10,13 @@ export const faultsSchema = z.strictObject({
   /** Answer the next N calls with `failStatus` (default 500) without applying them. */
   failNext: z.int().min(0).max(1000).default(0),
   failStatus: z.int().min(400).max(599).default(500),
+  /** A `Retry-After` header on those failures: seconds (`"30"`) or an HTTP-date, sent as given. */
+  retryAfter: z.string().min(1).max(100).optional(),
+  /**
+   * Answer the next N calls with 200 and the account as it is, without applying them: a switch
+   * whose body disagrees with the change it was asked for (a PUT of international calling only).
+   */
+  ignoreNext: z.int().min(0).max(1000).default(0),
   /** Destroy the socket of the next N calls without answering or applying. */
   dropNext: z.int().min(0).max(1000).default(0),
   /** Wait before handling (nothing is applied until the wait is over). */
@@ -28,6 +35,8 @@ export type FaultConfig = z.infer<typeof faultsSchema>;
 export type FaultDecision = {
   drop: boolean;
   failStatus: number | null;
+  retryAfter?: string;
+  ignore?: boolean;
   delayMs: number;
   applyLateMs: number;
 };
@@ -86,7 +95,11 @@ function decide(c: FaultConfig): FaultDecision {
   }
   if (c.failNext > 0) {
     c.failNext--;
-    return { ...NONE, failStatus: c.failStatus };
+    return { ...NONE, failStatus: c.failStatus, retryAfter: c.retryAfter };
+  }
+  if (c.ignoreNext > 0) {
+    c.ignoreNext--;
+    return { ...NONE, ignore: true };
   }
   const delayMs = take(c, 'delayMs', 'delayNext');
   const applyLateMs = take(c, 'applyLateMs', 'applyLateNext');

@@ -5,7 +5,8 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { decideLift, makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { placeManualBlock } from '@/lib/blocks/manual';
+import { decideLift, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -126,6 +127,61 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     expect(await blockStatus(block.id)).toBe('active');
     const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
     expect(op.status).toBe('failed');
+  });
+
+  // Review 9, finding 2: a 200 whose body shows the other state confirms nothing.
+  it('a lift answered 200 with "blocked" is not shown lifted and mails nothing', async () => {
+    const { account, block } = await blockedWithLiftQueued();
+    await sim.control('PUT', `/_sim/faults/${account.number}`, { ignoreNext: 1 });
+    expect(await processSwitchOutbox({ client: client() })).toBe(0);
+    await sim.control('DELETE', `/_sim/faults/${account.number}`);
+    const db = getDb();
+    const op = await db.switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+    const after = await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect({
+      block: await blockStatus(block.id),
+      operation: op.status,
+      error: op.lastError,
+      liftedMails: await db.mailMessage.count({
+        where: { template: 'block_lifted', payload: { contains: block.id } },
+      }),
+      reconcileDue: after.reconcileDue,
+      onSwitch: await calling(account.number),
+    }).toEqual({
+      block: 'active',
+      operation: 'failed',
+      error: expect.stringContaining('body_disagrees'),
+      liftedMails: 0,
+      reconcileDue: true,
+      onSwitch: 'blocked',
+    });
+  });
+
+  it('a manual block answered 200 with "allowed" is not shown in force and mails nothing', async () => {
+    const { account } = await makeAccount();
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    const staff = await makeStaff();
+    const placed = await placeManualBlock(
+      staff,
+      { accountNumber: account.number, note: 'customer asked us to block' },
+      { ip: '192.0.2.1', userAgent: 'vitest' },
+    );
+    expect(placed.ok).toBe(true);
+    const noticesBefore = await getDb().mailMessage.count({ where: { template: 'block_notice' } });
+    await sim.control('PUT', `/_sim/faults/${account.number}`, { ignoreNext: 1 });
+    expect(await processSwitchOutbox({ client: client() })).toBe(0);
+    await sim.control('DELETE', `/_sim/faults/${account.number}`);
+    const db = getDb();
+    const op = await db.switchOperation.findFirstOrThrow({ where: { accountNumber: account.number } });
+    expect({
+      blocks: await db.block.count({ where: { accountId: account.id } }),
+      operation: op.status,
+      notices: (await db.mailMessage.count({ where: { template: 'block_notice' } })) - noticesBefore,
+      onSwitch: await calling(account.number),
+    }).toEqual({ blocks: 0, operation: 'failed', notices: 0, onSwitch: 'allowed' });
   });
 
   it('deciding a second lift for the same block sends nothing more', async () => {
