@@ -5,7 +5,7 @@ import { db } from '@/lib/server/db';
 import { log } from '@/lib/server/log';
 import { switchClient } from '@/lib/switch/client';
 import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema';
-import type { SwitchAccount } from '@/lib/switch/schemas';
+import { accountNumberSchema, type SwitchAccount } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC, verifySignature } from '@/lib/switch/signature';
 
 export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 503; body: Record<string, unknown> };
@@ -49,13 +49,13 @@ export async function ingestSwitchEvent(
       .slice(0, 5)
       .map((i) => `${i.path.join('.')}: ${i.message}`)
       .join('; ');
-    await keepRejected(raw, message);
+    await keepRejected(raw, message, namedAccount(json));
     return answer(400, { error: { code: 'invalid_event', message } });
   }
   const event = parsed.data;
   const ahead = aheadOfSignature(event, sig.timestamp);
   if (ahead) {
-    await keepRejected(raw, ahead);
+    await keepRejected(raw, ahead, event.data.accountNumber);
     return answer(400, { error: { code: 'invalid_event', message: ahead } });
   }
   const inbox = { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw };
@@ -99,7 +99,12 @@ function aheadOfSignature(event: SwitchEvent, tSec: number): string | null {
   const limit = `later than the signature time t + ${DEFAULT_TOLERANCE_SEC} s`;
   if (ahead(event.occurredAt)) return `occurredAt: ${limit}`;
   if (event.type === 'block.placed') {
-    const i = event.data.calls.findIndex((c) => ahead(c.at));
+    // Only a call time that can be read counts (lib/blocks/trigger-calls.ts stands in for the rest).
+    const callAt = (c: unknown) => (c as { at?: unknown } | null)?.at;
+    const i = event.data.calls.findIndex((c) => {
+      const at = callAt(c);
+      return typeof at === 'string' && ahead(at);
+    });
     if (i >= 0) return `data.calls.${i}.at: ${limit}`;
   }
   return null;
@@ -128,25 +133,35 @@ async function apply(
   }
 }
 
+/** The account number a refused event names (`data.accountNumber`), when it has the right form. */
+function namedAccount(json: unknown): string | undefined {
+  const n = (json as { data?: { accountNumber?: unknown } } | null)?.data?.accountNumber;
+  return accountNumberSchema.safeParse(n).success ? (n as string) : undefined;
+}
+
 /**
  * Kept (under a synthetic id) so an operator can see what the switch sent; never acted on. A NUL
  * character, which PostgreSQL refuses in text (a raw one makes a body malformed JSON), is stored as
- * the six characters `\u0000`, in the body and the error alike. Storing is best effort: if the row
- * cannot be written the failure is logged (without the body) and the sender still gets its 400.
+ * the six characters `\u0000`, in the body and the error alike. When the signed body names an account
+ * (`accountNumber`, well formed), the row records it and an account the portal knows is flagged for
+ * reconciliation (`reconcileDue`): the switch may have blocked it, and its next pass reads the
+ * switch's state whatever the refused event said. Storing is best effort: if the row cannot be
+ * written the failure is logged (without the body) and the sender still gets its 400.
  */
-async function keepRejected(raw: string, error: string): Promise<void> {
+async function keepRejected(raw: string, error: string, accountNumber?: string): Promise<void> {
   const escapeNul = (text: string) => text.replaceAll('\u0000', '\\u0000');
   try {
     await db.switchEvent.create({
       data: {
         id: `rejected_${crypto.randomUUID()}`,
         type: 'unknown',
-        accountNumber: '',
+        accountNumber: accountNumber ?? '',
         body: escapeNul(raw),
         status: 'rejected',
         error: escapeNul(error).slice(0, 1000),
       },
     });
+    if (accountNumber) await markUncertain(accountNumber);
   } catch (e) {
     log().error(
       { err: { message: (e as Error).message }, bodyLength: raw.length },
