@@ -184,6 +184,37 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     }).toEqual({ blocks: 0, operation: 'failed', notices: 0, onSwitch: 'allowed' });
   });
 
+  // Review 9, finding 5: the outbox does not send again before the switch's Retry-After.
+  it('a 503 with Retry-After: 120 is not sent again for 120 s; a huge one is capped at 1 h', async () => {
+    for (const [retryAfter, minMs, maxMs] of [
+      ['120', 119_000, 121_000],
+      ['999999999', 3_599_000, 3_601_000],
+      [new Date(Date.now() + 600_000).toUTCString(), 590_000, 601_000],
+    ] as const) {
+      const { account, block } = await blockedWithLiftQueued();
+      await sim.control('PUT', `/_sim/faults/${account.number}`, {
+        failNext: 1,
+        failStatus: 503,
+        retryAfter,
+      });
+      const before = Date.now();
+      expect(await processSwitchOutbox({ client: client() })).toBe(0);
+      const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+      const wait = op.nextAttemptAt.getTime() - before;
+      expect({ status: op.status, wait }).toEqual({
+        status: 'pending',
+        wait: expect.toSatisfy((w: number) => w >= minMs && w <= maxMs),
+      });
+      await sim.control('DELETE', `/_sim/faults/${account.number}`);
+      // Not due yet: another pass sends nothing and the block still waits.
+      expect(await processSwitchOutbox({ client: client() })).toBe(0);
+      expect(await blockStatus(block.id)).toBe('lift_pending');
+      await dueNow();
+      expect(await processSwitchOutbox({ client: client() })).toBe(1);
+      expect(await blockStatus(block.id)).toBe('lifted');
+    }
+  });
+
   it('deciding a second lift for the same block sends nothing more', async () => {
     const { block } = await blockedWithLiftQueued();
     expect(await decideLift([block], 'test', 'again')).toEqual({ ok: false, kind: 'not_active' });
