@@ -17,7 +17,9 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
 const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2002';
 
 /**
- * CONTRACTS §4. Signature first (constant time, 300 s window), the schema, and the event's times
+ * CONTRACTS §4. `body` is the request body as received (bytes; a string is taken as its UTF-8).
+ * Signature first, over those bytes (constant time, 300 s window); then the bytes must be UTF-8
+ * (else 400 `not_utf8`, kept like any refused event), the schema, and the event's times
  * (none later than the signature time + 300 s), before any database work; then one transaction
  * stores the raw body verbatim in the inbox and, in the same transaction, acts on it exactly once
  * (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders copies, an inbox row
@@ -28,13 +30,25 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2
  * switch's retry (or the reconciler) brings it back.
  */
 export async function ingestSwitchEvent(
-  raw: string,
+  body: string | Uint8Array,
   signature: string | null,
   secret: string,
   nowSec = Math.floor(Date.now() / 1000),
 ): Promise<IngestAnswer> {
-  const sig = verifySignature(secret, raw, signature, nowSec);
+  // The HMAC is over the bytes as received (CONTRACTS §4 "<raw body>"), before any decoding.
+  const sig = verifySignature(secret, body, signature, nowSec);
   if (!sig.ok) return answer(401, { error: { code: 'bad_signature', message: `signature ${sig.reason}` } });
+
+  const raw = decodeUtf8(body);
+  if (raw === null) {
+    // JSON exchanged between systems must be UTF-8 (RFC 8259 §8.1). Kept as far as it reads (each
+    // bad byte shown as U+FFFD), with the account it names flagged, like any other refused event.
+    const shown = Buffer.from(body).toString('utf8');
+    await keepRejected(shown, 'the body is not valid UTF-8', namedAccount(parseOrNull(shown)));
+    return answer(400, {
+      error: { code: 'not_utf8', message: 'the body is not valid UTF-8 (RFC 8259 §8.1); send JSON as UTF-8' },
+    });
+  }
 
   let json: unknown;
   try {
@@ -130,6 +144,26 @@ async function apply(
   } catch (e) {
     await db.switchEvent.create({ data: inbox }).catch(() => undefined);
     throw e;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The body as text, or null when its bytes are not valid UTF-8. A string is already text. */
+function decodeUtf8(body: string | Uint8Array): string | null {
+  if (typeof body === 'string') return body;
+  try {
+    return utf8.decode(body);
+  } catch {
+    return null;
+  }
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }
 
