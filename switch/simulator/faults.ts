@@ -78,8 +78,8 @@ export class Faults {
    */
   next(method?: string, path?: string): FaultDecision {
     for (const [scope, c] of this.scoped)
-      if (path?.includes(scope) && applies(c, method, path)) return decide(c);
-    return applies(this.config, method, path) ? decide(this.config) : NONE;
+      if (path?.includes(scope) && applies(c, method, path)) return decide(c, method, path);
+    return applies(this.config, method, path) ? decide(this.config, method, path) : NONE;
   }
 }
 
@@ -88,7 +88,10 @@ function applies(c: FaultConfig, method?: string, path?: string): boolean {
   return !(c.pathContains && !path?.includes(c.pathContains));
 }
 
-function decide(c: FaultConfig): FaultDecision {
+/** The only call `ignoreNext` applies to (and is used up by): a PUT of international calling. */
+const IGNORABLE = /^\/v1\/accounts\/[^/]+\/international-calling$/;
+
+function decide(c: FaultConfig, method?: string, path?: string): FaultDecision {
   if (c.dropNext > 0) {
     c.dropNext--;
     return { ...NONE, drop: true };
@@ -97,7 +100,7 @@ function decide(c: FaultConfig): FaultDecision {
     c.failNext--;
     return { ...NONE, failStatus: c.failStatus, retryAfter: c.retryAfter };
   }
-  if (c.ignoreNext > 0) {
+  if (c.ignoreNext > 0 && method === 'PUT' && IGNORABLE.test(path ?? '')) {
     c.ignoreNext--;
     return { ...NONE, ignore: true };
   }
