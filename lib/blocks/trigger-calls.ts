@@ -16,7 +16,6 @@ export const MAX_KEPT_CALLS = 200;
 export const MAX_CALL_SECONDS = 30 * 86_400;
 /** The longest raw text kept for a field that could not be read (characters). */
 const RAW_MAX = 100;
-// eslint-disable-next-line no-control-regex -- the point is to find them
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
