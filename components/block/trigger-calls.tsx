@@ -7,7 +7,12 @@ import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 
 /** What the table needs: the customer's block page and the staff request page both pass theirs. */
-type CallsOf = { account: Pick<BlockView['account'], 'country'>; calls: BlockView['calls'] };
+type CallsOf = {
+  account: Pick<BlockView['account'], 'country'>;
+  calls: BlockView['calls'];
+  /** Calls the switch listed beyond those stored (lib/blocks/trigger-calls.ts): "and N more calls". */
+  callsNotKept: number;
+};
 
 export async function TriggerCalls({ block }: { block: CallsOf }) {
   const t = await getTranslations('block');
@@ -21,7 +26,14 @@ export async function TriggerCalls({ block }: { block: CallsOf }) {
         t(`col.${c}`),
       )}
       minWidth="min-w-[40rem]"
-      note={<p className="mt-1 text-xs text-slate-600">{place('source')}</p>}
+      note={
+        <>
+          {block.callsNotKept > 0 ? (
+            <p className="mt-1 text-sm">{t('callsNotKept', { count: block.callsNotKept })}</p>
+          ) : null}
+          <p className="mt-1 text-xs text-slate-600">{place('source')}</p>
+        </>
+      }
     >
       {block.calls.map((c) => {
         const d = describeDialled(c.to, country, locale);

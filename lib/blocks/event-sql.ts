@@ -26,9 +26,11 @@ export type EventAccount = {
   number: string;
   /** The account's switch clock after the lock: the later of its previous value and the event's time. */
   switchChangedAt: Date;
+  /** The account's country (how its people dial), as stored: lib/phone/plan.ts `accountCountry`. */
+  country: string | null;
 };
 
-type Row = { id: string; number: string; switchChangedAt: Date | string | number };
+type Row = { id: string; number: string; switchChangedAt: Date | string | number; country: string | null };
 
 /**
  * A new row id for the raw INSERTs here: 32 lowercase hex digits (a random UUID, RFC 9562 version 4,
@@ -53,7 +55,7 @@ export function newRowId(): string {
  * on another table still sees the snapshot from before the wait (PostgreSQL manual, 13.2.1), so
  * other rows (queued lifts) are read by statements of their own after this one.
  *
- * Returns the account's id, number and its clock after the move, or null
+ * Returns the account's id, number, country and its clock after the move, or null
  * when no account has that number (nothing was locked or changed). The clock is never moved back,
  * so it ends later than `at` exactly when the event is older than the account's last change (the
  * ordering rule in lib/blocks/lifecycle.ts). Moving it before the event is known to be new is safe:
@@ -80,7 +82,7 @@ export async function lockAccountForEvent(
       WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${new Date()}
       ELSE "switchAppliedAt" END
     WHERE "number" = ${accountNumber}
-    RETURNING "id", "number", "switchChangedAt"`,
+    RETURNING "id", "number", "switchChangedAt", "country"`,
   );
   const row = rows[0];
   if (!row) return null;
@@ -89,6 +91,7 @@ export async function lockAccountForEvent(
     number: row.number,
     // PostgreSQL returns a Date; SQLite's raw result may be the stored text.
     switchChangedAt: new Date(row.switchChangedAt),
+    country: row.country,
   };
 }
 
@@ -223,7 +226,7 @@ export type TriggerCallRow = {
   durationSec: number;
 };
 
-/** A block's trigger calls (CONTRACTS §4 `calls`, at most 200) in one INSERT; ids are random UUIDs. */
+/** A block's trigger calls (read by lib/blocks/trigger-calls.ts, at most 200) in one INSERT; ids are random UUIDs. */
 export async function insertTriggerCalls(tx: Tx, blockId: string, calls: TriggerCallRow[]): Promise<void> {
   if (!calls.length) return;
   await txExecute(tx, triggerCallsSql(blockId, calls));
@@ -245,6 +248,8 @@ export type NewBlock = {
   placedAt: Date;
   placedBy: string;
   sourceEventId: string;
+  /** Calls the event listed beyond those stored (lib/blocks/trigger-calls.ts); 0 when absent. */
+  callsNotKept?: number;
 };
 
 /**
@@ -262,8 +267,8 @@ export async function insertBlock(
   events: Omit<BlockEventRow, 'blockId'>[],
   audit?: Prisma.Sql,
 ): Promise<void> {
-  const block = Prisma.sql`INSERT INTO "Block" ("id", "accountId", "reason", "status", "placedAt", "placedBy", "sourceEventId", "createdAt")
-    VALUES (${b.id}, ${b.accountId}, ${enumLiteral(b.reason)}, 'active', ${b.placedAt}, ${b.placedBy}, ${b.sourceEventId}, ${new Date()})`;
+  const block = Prisma.sql`INSERT INTO "Block" ("id", "accountId", "reason", "status", "placedAt", "placedBy", "sourceEventId", "callsNotKept", "createdAt")
+    VALUES (${b.id}, ${b.accountId}, ${enumLiteral(b.reason)}, 'active', ${b.placedAt}, ${b.placedBy}, ${b.sourceEventId}, ${b.callsNotKept ?? 0}, ${new Date()})`;
   const rows = events.map((e) => ({ ...e, blockId: b.id }));
   if (!isPostgres()) {
     await txExecute(tx, block);

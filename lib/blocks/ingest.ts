@@ -5,7 +5,7 @@ import { db } from '@/lib/server/db';
 import { log } from '@/lib/server/log';
 import { switchClient } from '@/lib/switch/client';
 import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema';
-import type { SwitchAccount } from '@/lib/switch/schemas';
+import { accountNumberSchema, type SwitchAccount } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC, verifySignature } from '@/lib/switch/signature';
 
 export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 503; body: Record<string, unknown> };
@@ -17,7 +17,9 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
 const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2002';
 
 /**
- * CONTRACTS §4. Signature first (constant time, 300 s window), the schema, and the event's times
+ * CONTRACTS §4. `body` is the request body as received (bytes; a string is taken as its UTF-8).
+ * Signature first, over those bytes (constant time, 300 s window); then the bytes must be UTF-8
+ * (else 400 `not_utf8`, kept like any refused event), the schema, and the event's times
  * (none later than the signature time + 300 s), before any database work; then one transaction
  * stores the raw body verbatim in the inbox and, in the same transaction, acts on it exactly once
  * (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders copies, an inbox row
@@ -28,13 +30,25 @@ const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2
  * switch's retry (or the reconciler) brings it back.
  */
 export async function ingestSwitchEvent(
-  raw: string,
+  body: string | Uint8Array,
   signature: string | null,
   secret: string,
   nowSec = Math.floor(Date.now() / 1000),
 ): Promise<IngestAnswer> {
-  const sig = verifySignature(secret, raw, signature, nowSec);
+  // The HMAC is over the bytes as received (CONTRACTS §4 "<raw body>"), before any decoding.
+  const sig = verifySignature(secret, body, signature, nowSec);
   if (!sig.ok) return answer(401, { error: { code: 'bad_signature', message: `signature ${sig.reason}` } });
+
+  const raw = decodeUtf8(body);
+  if (raw === null) {
+    // JSON exchanged between systems must be UTF-8 (RFC 8259 §8.1). Kept as far as it reads (each
+    // bad byte shown as U+FFFD), with the account it names flagged, like any other refused event.
+    const shown = Buffer.from(body).toString('utf8');
+    await keepRejected(shown, 'the body is not valid UTF-8', namedAccount(parseOrNull(shown)));
+    return answer(400, {
+      error: { code: 'not_utf8', message: 'the body is not valid UTF-8 (RFC 8259 §8.1); send JSON as UTF-8' },
+    });
+  }
 
   let json: unknown;
   try {
@@ -49,13 +63,13 @@ export async function ingestSwitchEvent(
       .slice(0, 5)
       .map((i) => `${i.path.join('.')}: ${i.message}`)
       .join('; ');
-    await keepRejected(raw, message);
+    await keepRejected(raw, message, namedAccount(json));
     return answer(400, { error: { code: 'invalid_event', message } });
   }
   const event = parsed.data;
   const ahead = aheadOfSignature(event, sig.timestamp);
   if (ahead) {
-    await keepRejected(raw, ahead);
+    await keepRejected(raw, ahead, event.data.accountNumber);
     return answer(400, { error: { code: 'invalid_event', message: ahead } });
   }
   const inbox = { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw };
@@ -99,7 +113,12 @@ function aheadOfSignature(event: SwitchEvent, tSec: number): string | null {
   const limit = `later than the signature time t + ${DEFAULT_TOLERANCE_SEC} s`;
   if (ahead(event.occurredAt)) return `occurredAt: ${limit}`;
   if (event.type === 'block.placed') {
-    const i = event.data.calls.findIndex((c) => ahead(c.at));
+    // Only a call time that can be read counts (lib/blocks/trigger-calls.ts stands in for the rest).
+    const callAt = (c: unknown) => (c as { at?: unknown } | null)?.at;
+    const i = event.data.calls.findIndex((c) => {
+      const at = callAt(c);
+      return typeof at === 'string' && ahead(at);
+    });
     if (i >= 0) return `data.calls.${i}.at: ${limit}`;
   }
   return null;
@@ -128,25 +147,55 @@ async function apply(
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The body as text, or null when its bytes are not valid UTF-8. A string is already text. */
+function decodeUtf8(body: string | Uint8Array): string | null {
+  if (typeof body === 'string') return body;
+  try {
+    return utf8.decode(body);
+  } catch {
+    return null;
+  }
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The account number a refused event names (`data.accountNumber`), when it has the right form. */
+function namedAccount(json: unknown): string | undefined {
+  const n = (json as { data?: { accountNumber?: unknown } } | null)?.data?.accountNumber;
+  return accountNumberSchema.safeParse(n).success ? (n as string) : undefined;
+}
+
 /**
  * Kept (under a synthetic id) so an operator can see what the switch sent; never acted on. A NUL
  * character, which PostgreSQL refuses in text (a raw one makes a body malformed JSON), is stored as
- * the six characters `\u0000`, in the body and the error alike. Storing is best effort: if the row
- * cannot be written the failure is logged (without the body) and the sender still gets its 400.
+ * the six characters `\u0000`, in the body and the error alike. When the signed body names an account
+ * (`accountNumber`, well formed), the row records it and an account the portal knows is flagged for
+ * reconciliation (`reconcileDue`): the switch may have blocked it, and its next pass reads the
+ * switch's state whatever the refused event said. Storing is best effort: if the row cannot be
+ * written the failure is logged (without the body) and the sender still gets its 400.
  */
-async function keepRejected(raw: string, error: string): Promise<void> {
+async function keepRejected(raw: string, error: string, accountNumber?: string): Promise<void> {
   const escapeNul = (text: string) => text.replaceAll('\u0000', '\\u0000');
   try {
     await db.switchEvent.create({
       data: {
         id: `rejected_${crypto.randomUUID()}`,
         type: 'unknown',
-        accountNumber: '',
+        accountNumber: accountNumber ?? '',
         body: escapeNul(raw),
         status: 'rejected',
         error: escapeNul(error).slice(0, 1000),
       },
     });
+    if (accountNumber) await markUncertain(accountNumber);
   } catch (e) {
     log().error(
       { err: { message: (e as Error).message }, bodyLength: raw.length },

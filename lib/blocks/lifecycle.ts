@@ -17,6 +17,8 @@ import { queueMailToMembers, queueMailToUsers } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
 import { blockReasons } from '@/lib/switch/events-schema';
 import type { SwitchAccount } from '@/lib/switch/schemas';
+import { accountCountry } from '@/lib/phone/plan';
+import { readTriggerCalls } from './trigger-calls';
 
 // The block lifecycle: the ONLY code that writes Block, BlockEvent and the switch operations that
 // place, lift or re-apply blocks (the outbox runner in lib/switch/outbox.ts only leases and sends
@@ -307,6 +309,7 @@ export async function applySwitchEvent(
     // createMany anew. The block, its calls, its two timeline rows (placed, notice queued) and the
     // audit row are one statement on PostgreSQL, four on SQLite (lib/blocks/event-sql.ts).
     const block = { id: newRowId() };
+    const calls = readTriggerCalls(e.data.calls, accountCountry(account.country), at);
     const noticed = await queueNotice(tx, account.id, block.id, members);
     await insertBlock(
       tx,
@@ -317,14 +320,9 @@ export async function applySwitchEvent(
         placedAt: at,
         placedBy: 'switch',
         sourceEventId: e.id,
+        callsNotKept: calls.notKept,
       },
-      e.data.calls.map((c) => ({
-        at: new Date(c.at),
-        sipUsername: c.from,
-        to: c.to,
-        sourceIp: c.sourceIp,
-        durationSec: c.durationSec,
-      })),
+      calls.kept,
       [
         {
           type: 'placed',

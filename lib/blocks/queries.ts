@@ -13,9 +13,10 @@ export function staffBlockView(b: {
   placedBy: string;
   liftedAt: Date | null;
   note: string | null;
+  callsNotKept: number;
 }) {
-  const { id, reason, status, placedAt, placedBy, liftedAt, note } = b;
-  return { id, reason, status, placedAt, placedBy, liftedAt, note };
+  const { id, reason, status, placedAt, placedBy, liftedAt, note, callsNotKept } = b;
+  return { id, reason, status, placedAt, placedBy, liftedAt, note, callsNotKept };
 }
 
 /** One trigger call as every page shows it (the customer's block page and the staff request page). */
@@ -47,6 +48,7 @@ type BlockRow = {
   createdAt: Date | string | number;
   liftedAt: Date | string | number | null;
   note: string | null;
+  callsNotKept: number | bigint;
   accountId: string;
   number: string;
   name: string;
@@ -68,7 +70,7 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
 export async function getBlockForUser(userId: string, blockId: string) {
   // The switch keeps one state per account: "allowed" is only true when no other block is open.
   const [row] = await db.$queryRaw<BlockRow[]>`
-    SELECT b."id", b."reason", b."status", b."placedAt", b."createdAt", b."liftedAt", b."note", b."accountId",
+    SELECT b."id", b."reason", b."status", b."placedAt", b."createdAt", b."liftedAt", b."note", b."callsNotKept", b."accountId",
       a."number", a."name", a."country",
       (SELECT o."id" FROM "Block" o
         WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
@@ -104,6 +106,8 @@ export async function getBlockForUser(userId: string, blockId: string) {
     note: row.note,
     account: { id: row.accountId, number: row.number, name: row.name, country: row.country },
     calls: calls.map(callView),
+    /** Calls the switch listed that are not stored (beyond the first 200): "and N more calls". */
+    callsNotKept: Number(row.callsNotKept),
     // Customers learn whether fraud monitoring or support placed the block, never which agent.
     events: events.map((e) => ({
       id: e.id,

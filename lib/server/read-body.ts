@@ -1,8 +1,17 @@
 /** Reads a request body as UTF-8, or null once it passes `limit` bytes (without buffering the rest). */
 export async function readBodyLimited(request: Request, limit: number): Promise<string | null> {
+  const bytes = await readBytesLimited(request, limit);
+  return bytes === null ? null : bytes.toString('utf8');
+}
+
+/**
+ * Reads a request body as the bytes received, or null once it passes `limit` bytes (without
+ * buffering the rest). For bodies checked over their raw bytes (a signed webhook) before decoding.
+ */
+export async function readBytesLimited(request: Request, limit: number): Promise<Buffer | null> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) return null;
-  if (!request.body) return '';
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -16,5 +25,5 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -24,7 +24,7 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
   });
   return {
     ...staffAccountView(a),
-    blocks: a.blocks.map((b) => ({ ...staffBlockView(b), calls: b._count.calls })),
+    blocks: a.blocks.map((b) => ({ ...staffBlockView(b), calls: b._count.calls + b.callsNotKept })),
     requests: a.requests.map((r) => ({
       id: r.id,
       kind: r.kind,

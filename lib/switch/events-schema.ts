@@ -44,6 +44,15 @@ export const triggerCallSchema = z.object({
 });
 export type TriggerCall = z.infer<typeof triggerCallSchema>;
 
+/**
+ * The calls of a `block.placed` as received: each one is evidence, read field by field when the
+ * block is stored (lib/blocks/trigger-calls.ts), never a reason to refuse the block. The envelope
+ * (id, type, occurredAt, accountNumber, reason) is what must be valid; `triggerCallSchema` above is
+ * the contract's form, which the simulator writes. Missing or not a list: no calls (a `manual` block
+ * placed by the provider's staff may come without calls). The body limit (64 KB) bounds the list.
+ */
+const receivedCallsSchema = z.array(z.unknown()).catch([]);
+
 export const blockPlacedEventSchema = z.object({
   id: eventIdSchema,
   type: z.literal('block.placed'),
@@ -51,8 +60,7 @@ export const blockPlacedEventSchema = z.object({
   data: z.object({
     accountNumber: accountNumberSchema,
     reason: blockReasonSchema,
-    // A `manual` block placed by the provider's staff may come without calls.
-    calls: z.array(triggerCallSchema).max(200),
+    calls: receivedCallsSchema,
   }),
 });
 

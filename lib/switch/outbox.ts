@@ -13,7 +13,7 @@ import {
 import { db } from '@/lib/server/db';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
-import { isRetryable } from '@/lib/switch/result';
+import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { isAllowanceOperation, sendAllowanceOperation } from '@/lib/allowances/operations';
 
 // The runner of the switch outbox: changes Tollgate decided (lift, manual block, re-apply) that the
@@ -27,9 +27,20 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 /** The switch remembers Idempotency-Keys for 24 h (CONTRACTS §3); a re-send after that could apply twice. */
 const KEY_MEMORY_MS = 23 * 3600_000;
 
+/** The longest `Retry-After` the outbox obeys: a switch asking for more is asked again after 1 h. */
+export const MAX_RETRY_AFTER_MS = 3600_000;
+
 /** Delay before attempt `attempts + 1`, in ms: from 1 s, capped at 5 min (lib/server/outbox.ts). */
 export const backoffMs = (attempts: number, random = Math.random) =>
   jitteredBackoff(attempts, 1000, MAX_BACKOFF_MS, random);
+
+/**
+ * Delay before the next attempt after `failure`, in ms: the backoff, or the switch's `Retry-After`
+ * (capped at MAX_RETRY_AFTER_MS) when that is longer: the operation is not sent again sooner.
+ */
+export function retryDelayMs(attempts: number, failure: Pick<SwitchFailure, 'retryAfterMs'>): number {
+  return Math.max(backoffMs(attempts), Math.min(failure.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
+}
 
 /**
  * Claims one due operation for `owner` (a lease of `leaseMs`), or null. Safe under concurrent
@@ -56,7 +67,7 @@ export async function processSwitchOutbox(
         if (r !== 'confirmed' && r !== 'refused')
           await reschedule(db.switchOperation, op.id, {
             owner,
-            delayMs: backoffMs(op.attempts),
+            delayMs: retryDelayMs(op.attempts, r),
             error: `${r.code ?? r.kind}: ${r.message}`,
           });
         return r === 'confirmed';
@@ -64,15 +75,30 @@ export async function processSwitchOutbox(
       if (await settledFromSwitchState(op, client)) return false;
       const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
       const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
-      if (res.ok) {
+      if (res.ok && res.value.internationalCalling === payload.state) {
         if (payload.state === 'blocked') await confirmPlace(op, res.value);
         else await confirmLift(op);
         return true;
       }
+      if (res.ok) {
+        // A 200 whose body shows the other state (CONTRACTS §3: the body is the account after the
+        // change) is the switch's answer that the change is not in force: recorded as a refusal, as
+        // the allowance path does with a 200 that does not list its country, so the portal shows what
+        // the switch has and mails nothing. The reconciler reads the account again on its next pass.
+        const error = `body_disagrees: the switch answered 200 with internationalCalling "${res.value.internationalCalling}"`;
+        if (payload.state === 'blocked') await refusePlace(op, error);
+        else await refuseLift(op, error);
+        await markUncertain(op.accountNumber);
+        return false;
+      }
       const error = `${res.code ?? res.kind}: ${res.message}`;
       if (isRetryable(res)) {
         // Only while this worker still holds the row: a worker that lost its lease must not reschedule it.
-        await reschedule(db.switchOperation, op.id, { owner, delayMs: backoffMs(op.attempts), error });
+        await reschedule(db.switchOperation, op.id, {
+          owner,
+          delayMs: retryDelayMs(op.attempts, res),
+          error,
+        });
         await markUncertain(op.accountNumber); // it may have been applied: the reconciler will look
       } else if (payload.state === 'blocked') {
         await refusePlace(op, error);

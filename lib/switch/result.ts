@@ -17,6 +17,11 @@ export type SwitchFailure = {
   code?: string;
   /** For logs and staff; never contains a SIP password. Not meant for customers: see `failureMessage`. */
   message: string;
+  /**
+   * How long the switch asked Tollgate to wait before asking again (its `Retry-After` on a 429, a 503
+   * or another "try later" answer), in ms. An outbox does not send the operation again sooner.
+   */
+  retryAfterMs?: number;
 };
 
 export type SwitchResult<T> = { ok: true; value: T } | SwitchFailure;

@@ -16,6 +16,21 @@ export function backoffDelay(
 }
 
 /**
+ * A `Retry-After` header (RFC 9110 §10.2.3) as a delay in ms from `nowMs`: delay-seconds (`30`) or
+ * an HTTP-date (`Wed, 21 Oct 2026 07:28:00 GMT`; a date already past gives 0). Undefined when the
+ * header is absent or neither form.
+ */
+export function retryAfterMs(header: string | null, nowMs = Date.now()): number | undefined {
+  const v = header?.trim();
+  if (!v) return undefined;
+  if (/^\d{1,10}$/.test(v)) return Number(v) * 1000;
+  // An HTTP-date names its weekday and GMT; Date.parse reads IMF-fixdate, RFC 850 and asctime forms.
+  if (!/^[A-Za-z]{3}/.test(v)) return undefined;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/**
  * Removes every occurrence of each secret. Applied to all text that comes back from the switch or
  * from `fetch` before it reaches a result or a log, so an echoing proxy cannot leak a password.
  */

@@ -1,5 +1,5 @@
 import 'server-only';
-import { backoffDelay, describeFetchError, redact } from './transport-util';
+import { backoffDelay, describeFetchError, redact, retryAfterMs } from './transport-util';
 import type { SwitchFailure, SwitchResult } from './result';
 import { observeSwitchCall } from '@/lib/server/metrics';
 import { switchErrorBodySchema } from './schemas';
@@ -62,8 +62,15 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
           message: redact(raw.message, spec.secrets),
           code: raw.code === undefined ? undefined : redact(raw.code, spec.secrets),
         };
+    // A switch that asks for more quiet (Retry-After) than this request's retry budget (one
+    // backoffMaxMs) is not asked again within the request; the caller (an outbox) waits for it.
+    const waitAsked = result.ok ? undefined : result.retryAfterMs;
     const willRetry =
-      !result.ok && result.kind === 'unavailable' && result.code !== 'aborted' && attempt < maxAttempts;
+      !result.ok &&
+      result.kind === 'unavailable' &&
+      result.code !== 'aborted' &&
+      attempt < maxAttempts &&
+      (waitAsked === undefined || waitAsked <= cfg.backoffMaxMs);
     observeSwitchCall(spec.method, spec.path, result.ok ? 'ok' : result.kind, (Date.now() - started) / 1000);
     if (!result.ok) {
       cfg.log({
@@ -78,7 +85,9 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
       });
     }
     if (!willRetry) return result;
-    await cfg.sleep(backoffDelay(attempt, cfg.backoffBaseMs, cfg.backoffMaxMs, cfg.random));
+    await cfg.sleep(
+      Math.max(waitAsked ?? 0, backoffDelay(attempt, cfg.backoffBaseMs, cfg.backoffMaxMs, cfg.random)),
+    );
   }
 }
 
@@ -93,6 +102,7 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
   if (spec.idempotencyKey !== undefined) headers['idempotency-key'] = spec.idempotencyKey;
   let status: number;
   let text: string;
+  let retryAfter: string | null;
   try {
     const res = await cfg.fetch(cfg.baseUrl + spec.path, {
       method: spec.method,
@@ -102,6 +112,7 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
     });
     status = res.status;
+    retryAfter = res.headers.get('retry-after');
     text = await res.text(); // still under `signal`: a body that trickles in also times out
   } catch (err) {
     return { ok: false, kind: 'unavailable', ...describeFetchError(err, timeout.aborted, cfg.timeoutMs) };
@@ -134,7 +145,9 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
         }
       : { ok: true, value: json };
   }
-  return classifyError(status, json);
+  const failure = classifyError(status, json);
+  const wait = failure.kind === 'unavailable' ? retryAfterMs(retryAfter) : undefined;
+  return wait === undefined ? failure : { ...failure, retryAfterMs: wait };
 }
 
 function classifyError(status: number, json: unknown): SwitchFailure {

@@ -29,11 +29,14 @@ import { hashPassword } from './passwords';
 type Reply = { status: number; body: unknown; headers?: Record<string, string>; replayed?: boolean };
 type Handler = (ctx: SimContext, req: IncomingMessage, param: string, path: string) => Promise<Reply> | Reply;
 
+/** The account as it is (the GET's answer). */
+const currentAccount: Handler = (ctx, _req, n) => ({ status: 200, body: mustAccount(ctx, n) });
+
 const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   {
     method: 'GET',
     pattern: /^\/v1\/accounts\/([^/]+)$/,
-    handler: (ctx, _req, n) => ({ status: 200, body: mustAccount(ctx, n) }),
+    handler: (ctx, _req, n) => currentAccount(ctx, _req, n, ''),
   },
   { method: 'PUT', pattern: /^\/v1\/accounts\/([^/]+)\/international-calling$/, handler: putCalling },
   { method: 'PUT', pattern: /^\/v1\/sip-credentials\/([^/]+)\/password$/, handler: putPassword },
@@ -96,11 +99,19 @@ export async function handleApi(
       fault.failStatus,
       'simulated_failure',
       'injected fault: the switch failed before applying anything',
+      fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter },
     );
   }
   if (fault.delayMs > 0) {
     record.fault = 'delay';
     await sleep(fault.delayMs);
+  }
+  if (fault.ignore && route.handler === putCalling) {
+    // Says yes, shows the state as it was and applies nothing (a switch whose 200 body disagrees).
+    record.fault = 'ignore';
+    const reply = await run(currentAccount, ctx, req, path, route.pattern);
+    finish(record, reply);
+    return sendJson(res, reply.status, reply.body, reply.headers);
   }
   const reply = await run(route.handler, ctx, req, path, route.pattern);
   if (fault.applyLateMs > 0) {

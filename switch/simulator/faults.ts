@@ -10,6 +10,13 @@ export const faultsSchema = z.strictObject({
   /** Answer the next N calls with `failStatus` (default 500) without applying them. */
   failNext: z.int().min(0).max(1000).default(0),
   failStatus: z.int().min(400).max(599).default(500),
+  /** A `Retry-After` header on those failures: seconds (`"30"`) or an HTTP-date, sent as given. */
+  retryAfter: z.string().min(1).max(100).optional(),
+  /**
+   * Answer the next N calls with 200 and the account as it is, without applying them: a switch
+   * whose body disagrees with the change it was asked for (a PUT of international calling only).
+   */
+  ignoreNext: z.int().min(0).max(1000).default(0),
   /** Destroy the socket of the next N calls without answering or applying. */
   dropNext: z.int().min(0).max(1000).default(0),
   /** Wait before handling (nothing is applied until the wait is over). */
@@ -28,6 +35,8 @@ export type FaultConfig = z.infer<typeof faultsSchema>;
 export type FaultDecision = {
   drop: boolean;
   failStatus: number | null;
+  retryAfter?: string;
+  ignore?: boolean;
   delayMs: number;
   applyLateMs: number;
 };
@@ -69,8 +78,8 @@ export class Faults {
    */
   next(method?: string, path?: string): FaultDecision {
     for (const [scope, c] of this.scoped)
-      if (path?.includes(scope) && applies(c, method, path)) return decide(c);
-    return applies(this.config, method, path) ? decide(this.config) : NONE;
+      if (path?.includes(scope) && applies(c, method, path)) return decide(c, method, path);
+    return applies(this.config, method, path) ? decide(this.config, method, path) : NONE;
   }
 }
 
@@ -79,14 +88,21 @@ function applies(c: FaultConfig, method?: string, path?: string): boolean {
   return !(c.pathContains && !path?.includes(c.pathContains));
 }
 
-function decide(c: FaultConfig): FaultDecision {
+/** The only call `ignoreNext` applies to (and is used up by): a PUT of international calling. */
+const IGNORABLE = /^\/v1\/accounts\/[^/]+\/international-calling$/;
+
+function decide(c: FaultConfig, method?: string, path?: string): FaultDecision {
   if (c.dropNext > 0) {
     c.dropNext--;
     return { ...NONE, drop: true };
   }
   if (c.failNext > 0) {
     c.failNext--;
-    return { ...NONE, failStatus: c.failStatus };
+    return { ...NONE, failStatus: c.failStatus, retryAfter: c.retryAfter };
+  }
+  if (c.ignoreNext > 0 && method === 'PUT' && IGNORABLE.test(path ?? '')) {
+    c.ignoreNext--;
+    return { ...NONE, ignore: true };
   }
   const delayMs = take(c, 'delayMs', 'delayNext');
   const applyLateMs = take(c, 'applyLateMs', 'applyLateNext');

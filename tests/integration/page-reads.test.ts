@@ -193,6 +193,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             sourceIp: c.sourceIp,
             durationSec: c.durationSec,
           })),
+        callsNotKept: 0,
         events: [
           expect.objectContaining({ type: 'placed', at: placedAt, actor: 'switch', detail: null }),
           expect.objectContaining({ type: 'request_submitted', actor: null }),

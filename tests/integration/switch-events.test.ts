@@ -130,6 +130,52 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(await getDb().switchEvent.count({ where: { status: 'rejected', body: bad } })).toBe(1);
   });
 
+  // Review 9, finding 7: the HMAC is over the bytes received; a body that is not UTF-8 is a 400.
+  it('answers 400 not_utf8 to a correctly signed ISO-8859-1 body, keeps it and flags the account', async () => {
+    const { account } = await makeAccount();
+    const json = JSON.stringify({
+      id: `evt_latin1_${dialect}`,
+      type: 'block.lifted',
+      occurredAt: new Date().toISOString(),
+      data: { accountNumber: account.number, actor: 'José Pérez' },
+    });
+    const bytes = Buffer.from(json, 'latin1');
+    const send = (signature: string) =>
+      POST(
+        new Request('http://localhost/api/switch/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'tollgate-signature': signature },
+          body: bytes,
+        }),
+      );
+    const wrong = await send(signEvent('not-the-secret', bytes));
+    expect(wrong.status).toBe(401);
+    const res = await send(signEvent(secret, bytes));
+    expect({ status: res.status, code: (await res.json()).error.code }).toEqual({
+      status: 400,
+      code: 'not_utf8',
+    });
+    const kept = await getDb().switchEvent.findFirstOrThrow({
+      where: { status: 'rejected', accountNumber: account.number },
+    });
+    expect(kept.error).toBe('the body is not valid UTF-8');
+    expect(kept.body).toContain('Jos\uFFFD P\uFFFDrez');
+    const flagged = await getDb().customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(flagged.reconcileDue).toBe(true);
+  });
+
+  it('accepts the same event in UTF-8, signed over its bytes', async () => {
+    const { account } = await makeAccount();
+    const body = JSON.stringify({
+      id: `evt_utf8_${dialect}`,
+      type: 'block.lifted',
+      occurredAt: new Date().toISOString(),
+      data: { accountNumber: account.number, actor: 'José Pérez' },
+    });
+    const res = await post(body, signEvent(secret, Buffer.from(body, 'utf8')));
+    expect(res.status).toBe(200);
+  });
+
   it('answers 400 to an event whose occurredAt or a call’s time is later than its signature time + 300 s', async () => {
     const { account, creds } = await makeAccount();
     const t = Math.floor(Date.now() / 1000);

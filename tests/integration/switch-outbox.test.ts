@@ -5,7 +5,8 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { decideLift, makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { placeManualBlock } from '@/lib/blocks/manual';
+import { decideLift, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -126,6 +127,92 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     expect(await blockStatus(block.id)).toBe('active');
     const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
     expect(op.status).toBe('failed');
+  });
+
+  // Review 9, finding 2: a 200 whose body shows the other state confirms nothing.
+  it('a lift answered 200 with "blocked" is not shown lifted and mails nothing', async () => {
+    const { account, block } = await blockedWithLiftQueued();
+    await sim.control('PUT', `/_sim/faults/${account.number}`, { ignoreNext: 1 });
+    expect(await processSwitchOutbox({ client: client() })).toBe(0);
+    await sim.control('DELETE', `/_sim/faults/${account.number}`);
+    const db = getDb();
+    const op = await db.switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+    const after = await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect({
+      block: await blockStatus(block.id),
+      operation: op.status,
+      error: op.lastError,
+      liftedMails: await db.mailMessage.count({
+        where: { template: 'block_lifted', payload: { contains: block.id } },
+      }),
+      reconcileDue: after.reconcileDue,
+      onSwitch: await calling(account.number),
+    }).toEqual({
+      block: 'active',
+      operation: 'failed',
+      error: expect.stringContaining('body_disagrees'),
+      liftedMails: 0,
+      reconcileDue: true,
+      onSwitch: 'blocked',
+    });
+  });
+
+  it('a manual block answered 200 with "allowed" is not shown in force and mails nothing', async () => {
+    const { account } = await makeAccount();
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    const staff = await makeStaff();
+    const placed = await placeManualBlock(
+      staff,
+      { accountNumber: account.number, note: 'customer asked us to block' },
+      { ip: '192.0.2.1', userAgent: 'vitest' },
+    );
+    expect(placed.ok).toBe(true);
+    const noticesBefore = await getDb().mailMessage.count({ where: { template: 'block_notice' } });
+    await sim.control('PUT', `/_sim/faults/${account.number}`, { ignoreNext: 1 });
+    expect(await processSwitchOutbox({ client: client() })).toBe(0);
+    await sim.control('DELETE', `/_sim/faults/${account.number}`);
+    const db = getDb();
+    const op = await db.switchOperation.findFirstOrThrow({ where: { accountNumber: account.number } });
+    expect({
+      blocks: await db.block.count({ where: { accountId: account.id } }),
+      operation: op.status,
+      notices: (await db.mailMessage.count({ where: { template: 'block_notice' } })) - noticesBefore,
+      onSwitch: await calling(account.number),
+    }).toEqual({ blocks: 0, operation: 'failed', notices: 0, onSwitch: 'allowed' });
+  });
+
+  // Review 9, finding 5: the outbox does not send again before the switch's Retry-After.
+  it('a 503 with Retry-After: 120 is not sent again for 120 s; a huge one is capped at 1 h', async () => {
+    for (const [retryAfter, minMs, maxMs] of [
+      ['120', 119_000, 121_000],
+      ['999999999', 3_599_000, 3_601_000],
+      [new Date(Date.now() + 600_000).toUTCString(), 590_000, 601_000],
+    ] as const) {
+      const { account, block } = await blockedWithLiftQueued();
+      await sim.control('PUT', `/_sim/faults/${account.number}`, {
+        failNext: 1,
+        failStatus: 503,
+        retryAfter,
+      });
+      const before = Date.now();
+      expect(await processSwitchOutbox({ client: client() })).toBe(0);
+      const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+      const wait = op.nextAttemptAt.getTime() - before;
+      expect({ status: op.status, wait }).toEqual({
+        status: 'pending',
+        wait: expect.toSatisfy((w: number) => w >= minMs && w <= maxMs),
+      });
+      await sim.control('DELETE', `/_sim/faults/${account.number}`);
+      // Not due yet: another pass sends nothing and the block still waits.
+      expect(await processSwitchOutbox({ client: client() })).toBe(0);
+      expect(await blockStatus(block.id)).toBe('lift_pending');
+      await dueNow();
+      expect(await processSwitchOutbox({ client: client() })).toBe(1);
+      expect(await blockStatus(block.id)).toBe('lifted');
+    }
   });
 
   it('deciding a second lift for the same block sends nothing more', async () => {

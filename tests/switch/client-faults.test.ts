@@ -31,7 +31,7 @@ const client = (o: Partial<SwitchClientOptions> = {}) =>
     log: () => {},
     ...o,
   });
-const faults = (f: Record<string, number>) => sim.control('PUT', '/_sim/faults', f);
+const faults = (f: Record<string, number | string>) => sim.control('PUT', '/_sim/faults', f);
 const account = async () => (await sim.control('GET', '/_sim/accounts/ACC-1001')).body;
 const requests = async () =>
   (await sim.control('GET', '/_sim/requests')).body.requests as {
@@ -82,6 +82,42 @@ describe('500 from the switch', () => {
       (await sim.control('POST', '/_sim/check-password', { username: 'acme-pbx', password: 'old-pbx-pass' }))
         .body.matches,
     ).toBe(true);
+  });
+});
+
+// Review 9, finding 5: a switch that asks for quiet (Retry-After) longer than the retry budget.
+describe('Retry-After from the switch', () => {
+  for (const failStatus of [429, 503]) {
+    it(`a ${failStatus} with Retry-After: 30 is not asked again within the request`, async () => {
+      await faults({ failNext: 10, failStatus, retryAfter: '30' });
+      const res = await client({ retries: 2 }).getAccount('ACC-1001');
+      expect(res).toMatchObject({ ok: false, kind: 'unavailable', status: failStatus, retryAfterMs: 30_000 });
+      expect(await requests()).toHaveLength(1);
+    });
+  }
+
+  it('an HTTP-date a minute ahead is read as about 60 s, and not retried', async () => {
+    const at = new Date(Date.now() + 60_000).toUTCString();
+    await faults({ failNext: 10, failStatus: 503, retryAfter: at });
+    const res = await client().setInternationalCalling('ACC-1001', lift, randomUUID());
+    expect(res.ok).toBe(false);
+    const wait = res.ok ? 0 : (res.retryAfterMs ?? 0);
+    expect(wait).toBeGreaterThan(55_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    expect(await requests()).toHaveLength(1);
+  });
+
+  it('a Retry-After within the budget is waited for, then retried', async () => {
+    await faults({ failNext: 1, failStatus: 503, retryAfter: '0' });
+    expect(await client().getAccount('ACC-1001')).toMatchObject({ ok: true });
+    expect((await requests()).map((r) => r.status)).toEqual([503, 200]);
+  });
+
+  it('a 4xx that is final carries no Retry-After', async () => {
+    await faults({ failNext: 1, failStatus: 409, retryAfter: '30' });
+    const res = await client().getAccount('ACC-1001');
+    expect(res).toMatchObject({ ok: false, kind: 'rejected', status: 409 });
+    expect(res.ok ? undefined : res.retryAfterMs).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@ import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/clien
 import { failureNote, isKnownNotApplied, isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
-import { backoffDelay, redact } from '@/lib/switch/transport-util';
+import { backoffDelay, redact, retryAfterMs } from '@/lib/switch/transport-util';
 
 /** The switch's failure note in English words (what a customer reading English sees). */
 const failureMessage = (f: SwitchFailure, action: string) =>
@@ -193,6 +193,17 @@ describe('helpers', () => {
     expect(backoffDelay(3, 100, 1000, () => 0.999)).toBe(399);
     expect(backoffDelay(10, 100, 1000, () => 0.999)).toBe(999);
     expect(backoffDelay(4, 100, 1000, () => 0)).toBe(0);
+  });
+
+  it('reads Retry-After as delay-seconds or an HTTP-date (RFC 9110 §10.2.3)', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(retryAfterMs('30', now)).toBe(30_000);
+    expect(retryAfterMs(' 0 ', now)).toBe(0);
+    expect(retryAfterMs('Tue, 01 Dec 2026 12:01:30 GMT', now)).toBe(90_000);
+    expect(retryAfterMs('Tuesday, 01-Dec-26 12:01:30 GMT', now)).toBe(90_000); // RFC 850
+    expect(retryAfterMs('Tue, 01 Dec 2026 11:00:00 GMT', now)).toBe(0); // already past
+    for (const bad of [null, '', '-1', '1.5', 'soon', '2026-12-01T12:01:30Z', '12345678901'])
+      expect(retryAfterMs(bad, now)).toBeUndefined();
   });
 
   it('redact removes every occurrence', () => {

@@ -48,6 +48,20 @@ describe('switchEventSchema', () => {
     expect(switchEventSchema.safeParse(withData({ reason: 'manual', calls: [] })).success).toBe(true);
   });
 
+  // Review 9, finding 1: the calls are evidence, read when the block is stored
+  // (lib/blocks/trigger-calls.ts); a call field never makes the whole event invalid.
+  it.each([
+    ['bad source IP', withCall({ sourceIp: '999.1.1.1' })],
+    ['negative duration', withCall({ durationSec: -1 })],
+    ['fractional duration', withCall({ durationSec: 1.5 })],
+    ['a name as number', withCall({ to: 'premium line' })],
+    ['a huge username', withCall({ from: 'a'.repeat(200) })],
+    ['too many calls', withData({ calls: Array.from({ length: 201 }, () => placed.data.calls[0]) })],
+    ['calls that are not a list', withData({ calls: 'none' })],
+  ])('accepts a valid envelope with %s', (_name, event) => {
+    expect(switchEventSchema.safeParse(event).success).toBe(true);
+  });
+
   it('strips unknown keys instead of refusing the event', () => {
     const parsed = switchEventSchema.parse({ ...placed, extra: 'x', data: { ...placed.data, region: 'eu' } });
     expect(parsed).toEqual(placed);
@@ -60,12 +74,6 @@ describe('switchEventSchema', () => {
     ['id too long', { ...placed, id: 'e'.repeat(101) }],
     ['not a date', { ...placed, occurredAt: 'yesterday' }],
     ['bad account number', withData({ accountNumber: "ACC-1001' OR 1=1" })],
-    ['bad source IP', withCall({ sourceIp: '999.1.1.1' })],
-    ['negative duration', withCall({ durationSec: -1 })],
-    ['fractional duration', withCall({ durationSec: 1.5 })],
-    ['a name as number', withCall({ to: 'premium line' })],
-    ['a huge username', withCall({ from: 'a'.repeat(200) })],
-    ['too many calls', withData({ calls: Array.from({ length: 201 }, () => placed.data.calls[0]) })],
     ['lift without actor', { ...lifted, data: { accountNumber: 'ACC-1001' } }],
     ['lift with blank actor', { ...lifted, data: { accountNumber: 'ACC-1001', actor: '  ' } }],
     ['missing data', { id: placed.id, type: placed.type, occurredAt: placed.occurredAt }],

@@ -1,6 +1,6 @@
 import { ingestSwitchEvent } from '@/lib/blocks/ingest';
 import { env } from '@/lib/server/env';
-import { readBodyLimited } from '@/lib/server/read-body';
+import { readBytesLimited } from '@/lib/server/read-body';
 import { countSwitchEvent, type EventResult } from '@/lib/server/metrics';
 
 export const dynamic = 'force-dynamic';
@@ -9,7 +9,8 @@ const LIMIT = 64 * 1024;
 
 /** Signed events from the switch (CONTRACTS §4). Thin: the domain decides in lib/blocks/ingest.ts. */
 export async function POST(request: Request): Promise<Response> {
-  const body = await readBodyLimited(request, LIMIT);
+  // The bytes as received: the signature covers them, and lib/blocks/ingest.ts decodes them after.
+  const body = await readBytesLimited(request, LIMIT);
   if (body === null) {
     countSwitchEvent('413');
     return Response.json(

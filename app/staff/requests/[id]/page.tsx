@@ -106,7 +106,7 @@ export default async function StaffRequestPage({
         ) : null}
         <h3 className="font-semibold">{t('triggers')}</h3>
         {r.summary.count ? (
-          <TriggerCalls block={{ account: r.account, calls: b.calls }} />
+          <TriggerCalls block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }} />
         ) : (
           <p>{t('noneRecorded')}</p>
         )}

@@ -1,0 +1,113 @@
+import 'server-only';
+import type { CountryCode } from 'libphonenumber-js';
+import { readDialled } from '@/lib/phone/format';
+import { normalizeIp } from '@/lib/server/client-address';
+import { sipUsernameSchema } from '@/lib/switch/schemas';
+
+// The trigger calls of a `block.placed` as the switch sent them (CONTRACTS §4), read field by field
+// for storage. A call is evidence: a field in a form the contract did not foresee (a `tel:` or SIP
+// URI, a spaced number, an address with its port, a fractional duration) must not hide the block it
+// explains (review 9, finding 1), so what can be read is normalised and what cannot is kept as the
+// text the switch sent, shown as received.
+
+/** The most calls stored with one block: the first ones, in the switch's order. */
+export const MAX_KEPT_CALLS = 200;
+/** A stored duration is at most 30 days (the column is a 32-bit integer; a hung call may run long). */
+export const MAX_CALL_SECONDS = 30 * 86_400;
+/** The longest raw text kept for a field that could not be read (characters). */
+const RAW_MAX = 100;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** One call as stored (a TriggerCall row; lib/blocks/event-sql.ts `TriggerCallRow`). */
+export type StoredCall = { at: Date; sipUsername: string; to: string; sourceIp: string; durationSec: number };
+
+export type ReadCalls = {
+  /** At most MAX_KEPT_CALLS rows, ready for lib/blocks/event-sql.ts `insertBlock`. */
+  kept: StoredCall[];
+  /** Calls the event listed but not stored: beyond the cap, or not an object at all. */
+  notKept: number;
+};
+
+/**
+ * Reads an event's `calls` (any JSON values) for an account dialling from `country`:
+ * - `to`: the dialled number through lib/phone's `readDialled` (E.164, the account country's IDD
+ *   prefix, `tel:` URIs, spaces and dashes), after taking the user part of a `sip:`/`sips:` URI
+ *   (`sip:+252611234567@host;user=phone`) and dropping URI parameters; stored as E.164 (`+252…`)
+ *   when read, else as the text the switch sent (`*97`);
+ * - `sourceIp`: lib/server/client-address.ts `normalizeIp` (a port, brackets, an IPv6 zone,
+ *   IPv4-mapped IPv6), else the text sent;
+ * - `from`: the SIP username as sent (any text, if it is not a username);
+ * - `at`: the call's ISO 8601 time, or the event's `occurredAt` when it cannot be read;
+ * - `durationSec`: a number (or numeric text) rounded to whole seconds and kept within
+ *   0…MAX_CALL_SECONDS; 0 when not a number.
+ * Text kept as sent loses control characters (each becomes U+FFFD) and is cut to 100 characters.
+ */
+export function readTriggerCalls(calls: unknown[], country: CountryCode, occurredAt: Date): ReadCalls {
+  const kept: StoredCall[] = [];
+  let notKept = 0;
+  for (const c of calls) {
+    if (c === null || typeof c !== 'object' || Array.isArray(c) || kept.length >= MAX_KEPT_CALLS) {
+      notKept++;
+      continue;
+    }
+    const call = c as Record<string, unknown>;
+    kept.push({
+      at: readTime(call.at) ?? occurredAt,
+      sipUsername: readUsername(call.from),
+      to: readTo(call.to, country),
+      sourceIp: readSourceIp(call.sourceIp),
+      durationSec: readDuration(call.durationSec),
+    });
+  }
+  return { kept, notKept };
+}
+
+/** The text of a received value: strings as they are, numbers as written, anything else as JSON. */
+function textOf(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v) ?? '';
+}
+
+/** Received text as stored and shown: no control characters, trimmed, at most RAW_MAX characters. */
+export function asReceived(v: unknown): string {
+  const chars = [...textOf(v).replace(CONTROL, '\uFFFD').trim()];
+  return chars.length > RAW_MAX ? `${chars.slice(0, RAW_MAX - 1).join('')}…` : chars.join('');
+}
+
+function readTime(v: unknown): Date | null {
+  if (typeof v !== 'string' || !ISO_WITH_OFFSET.test(v)) return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function readUsername(v: unknown): string {
+  return typeof v === 'string' && sipUsernameSchema.safeParse(v).success ? v : asReceived(v);
+}
+
+/** The number inside a `sip:`/`sips:`/`tel:` URI (user part, without parameters), else the text. */
+function dialledText(s: string): string {
+  const t = s.trim();
+  const sip = /^sips?:([^@]*)@/i.exec(t);
+  if (sip) return sip[1].split(';')[0];
+  const tel = /^tel:([^;]*)/i.exec(t);
+  return tel ? tel[1] : t;
+}
+
+function readTo(v: unknown, country: CountryCode): string {
+  const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : null;
+  const read = text === null ? null : readDialled(dialledText(text), country);
+  return read ? read.number.number : asReceived(v);
+}
+
+function readSourceIp(v: unknown): string {
+  return (typeof v === 'string' && normalizeIp(v)) || asReceived(v);
+}
+
+function readDuration(v: unknown): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (Number.isNaN(n)) return 0;
+  return Math.min(MAX_CALL_SECONDS, Math.max(0, Math.round(n)));
+}
