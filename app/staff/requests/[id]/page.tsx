@@ -105,7 +105,7 @@ export default async function StaffRequestPage({
           </p>
         ) : null}
         <h3 className="font-semibold">{t('triggers')}</h3>
-        {r.summary.count ? (
+        {r.summary.count || b.callsNotKept ? (
           <TriggerCalls block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }} />
         ) : (
           <p>{t('noneRecorded')}</p>
