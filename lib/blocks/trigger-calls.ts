@@ -1,5 +1,6 @@
 import 'server-only';
 import type { CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
 import { readDialled } from '@/lib/phone/format';
 import { normalizeIp } from '@/lib/server/client-address';
 import { sipUsernameSchema } from '@/lib/switch/schemas';
@@ -77,10 +78,20 @@ export function asReceived(v: unknown): string {
   return chars.length > RAW_MAX ? `${chars.slice(0, RAW_MAX - 1).join('')}…` : chars.join('');
 }
 
+const calendarDate = z.iso.date();
+
+/**
+ * A call time: ISO 8601 with a zone designator, as CDRs write it (seconds and the offset's colon
+ * optional, unlike the envelope's RFC 3339 `switchTimeSchema`), on a real calendar date (`new Date`
+ * would roll 31 February into March) and in the years 0001–9999 once in UTC (no year 0 in the
+ * databases: PostgreSQL refused it with an error, a 500). Anything else is null.
+ */
 function readTime(v: unknown): Date | null {
-  if (typeof v !== 'string' || !ISO_WITH_OFFSET.test(v)) return null;
+  if (typeof v !== 'string' || !ISO_WITH_OFFSET.test(v) || !calendarDate.safeParse(v.slice(0, 10)).success)
+    return null;
   const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d;
+  const year = d.getUTCFullYear();
+  return Number.isNaN(d.getTime()) || year < 1 || year > 9999 ? null : d;
 }
 
 function readUsername(v: unknown): string {

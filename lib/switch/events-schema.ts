@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hasControlCharacter } from '../server/control-characters';
-import { accountNumberSchema, sipUsernameSchema } from './schemas';
+import { accountNumberSchema, sipUsernameSchema, switchTimeSchema } from './schemas';
 
 // CONTRACTS §4 event bodies. Every string is bounded so that a signed-but-buggy switch cannot make
 // Tollgate store or render unbounded text. Unknown extra keys are stripped, not rejected: the raw
@@ -31,7 +31,7 @@ export const eventIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1–100 of letters, digits, _ and -');
 
-const isoDateTime = z.iso.datetime({ offset: true });
+const isoDateTime = switchTimeSchema;
 
 export const triggerCallSchema = z.object({
   at: isoDateTime,

@@ -13,7 +13,17 @@ export { accountNumberSchema, sipUsernameSchema };
 export const internationalCallingSchema = z.enum(['allowed', 'blocked']);
 export type InternationalCalling = z.infer<typeof internationalCallingSchema>;
 
-const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * A time as the switch writes it: ISO 8601 with a zone designator (`Z` or `±hh:mm`; RFC 3339 §5.6),
+ * a real calendar date (zod refuses 31 February), and in the years 0001–9999 once in UTC: the
+ * databases' timestamp columns take no year 0 (PostgreSQL refused `0000-01-01` with an error, a 500
+ * for the event route). Shared by the switch's answers and its signed events.
+ */
+export const switchTimeSchema = z.iso.datetime({ offset: true }).refine((s) => {
+  const year = new Date(s).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}, 'must be a time in the years 0001–9999');
+const isoDateTime = switchTimeSchema;
 
 /** ISO 3166-1 alpha-2, capitals (`SO`). Which codes are real countries is Tollgate's check (lib/allowances/). */
 export const countryCodeSchema = z

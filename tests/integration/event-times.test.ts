@@ -1,0 +1,63 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// The times in a signed switch event as real switches and CDRs write them (review 9b). A call time
+// that is not a real date is stored as the event's occurredAt, never rolled into another day (31
+// February is not 3 March) and never a 500 (PostgreSQL has no year 0); an envelope time that is not a
+// real date is a 400 with nothing stored, on both databases.
+const { getDb } = await import('@/lib/server/db');
+const { dialects, useFreshDb } = await import('@/tests/helpers/db');
+const { makeAccount } = await import('@/tests/helpers/factory');
+const { deliver, placedEvent } = await import('@/tests/helpers/switch-events');
+
+async function placed(edit: (e: ReturnType<typeof placedEvent>) => void) {
+  const { account, creds } = await makeAccount();
+  const e = placedEvent(account.number, { from: [creds[0].username] });
+  edit(e);
+  const res = await deliver(e);
+  const block = await getDb().block.findFirst({ where: { accountId: account.id }, include: { calls: true } });
+  return { status: res.status, block, occurredAt: new Date(e.occurredAt) };
+}
+const setCallAt = (at: string) => (e: ReturnType<typeof placedEvent>) => {
+  (e.data.calls as { at: string }[])[0].at = at;
+};
+
+describe.each(dialects())('switch event times on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+
+  it.each([
+    ['year 0000', '0000-01-01T00:00:00Z'],
+    ['year 0000 once in UTC', '0001-01-01T00:30:00+01:00'],
+    ['31 February', '2026-02-31T10:00:00Z'],
+    ['29 February of a common year', '2026-02-29T10:00:00Z'],
+    ['31 April', '2026-04-31T10:00:00Z'],
+    ['month 13', '2026-13-01T10:00:00Z'],
+  ])('a call dated %s is kept at the event’s occurredAt, and the block is stored', async (_, at) => {
+    const { status, block, occurredAt } = await placed(setCallAt(at));
+    expect(status).toBe(200);
+    expect(block!.calls[0]!.at.toISOString()).toBe(occurredAt.toISOString());
+  });
+
+  it.each([
+    ['with seconds and Z', '2026-11-25T09:13:58Z', '2026-11-25T09:13:58.000Z'],
+    ['without seconds', '2026-11-25T09:13Z', '2026-11-25T09:13:00.000Z'],
+    ['with an offset without its colon', '2026-11-25T10:13:58+0100', '2026-11-25T09:13:58.000Z'],
+    ['on 29 February of a leap year', '2024-02-29T23:59:59-03:00', '2024-03-01T02:59:59.000Z'],
+  ])('a call time %s is read as that time', async (_, at, stored) => {
+    const { status, block } = await placed(setCallAt(at));
+    expect(status).toBe(200);
+    expect(block!.calls[0]!.at.toISOString()).toBe(stored);
+  });
+
+  it.each([
+    ['year 0000', '0000-01-01T00:00:00Z'],
+    ['31 February', '2026-02-31T10:00:00Z'],
+  ])('an event whose occurredAt is %s is refused (400), and nothing is stored', async (_, at) => {
+    const { status, block } = await placed((e) => {
+      e.occurredAt = at;
+    });
+    expect(status).toBe(400);
+    expect(block).toBeNull();
+  });
+});
