@@ -86,9 +86,16 @@ export const callbackTel = (stored: string): string => `tel:${stored}`;
 /** Where a callback number came from, for the agent: on file for the account, or typed by the requester. */
 export type CallbackSource = 'on_file' | 'typed';
 
-/** 'on_file' when `callback` (as stored) equals the account's number on file, else 'typed'. */
+/** A stored callback number without its RFC 3966 parameters (`;ext=21`): the E.164 number alone. */
+const numberPart = (stored: string) => stored.split(';')[0]!;
+
+/**
+ * 'on_file' when `callback` (as stored) is the account's number on file, else 'typed'. The E.164
+ * numbers are compared, not the extensions: the line is what makes a number the account's (the trust
+ * the label gives), and numbers stored before extensions were kept (2026-12-01) have none.
+ */
 export function callbackSource(callback: string, onFile: string | null | undefined): CallbackSource {
-  return onFile && onFile === callback ? 'on_file' : 'typed';
+  return onFile && numberPart(onFile) === numberPart(callback) ? 'on_file' : 'typed';
 }
 
 /** What an agent sees of a callback number: where it came from, the number on file, and whether it is safe to call. */

@@ -98,4 +98,10 @@ describe('callback numbers support may call', () => {
     expect(callbackSource('+12125550100', '+12125550199')).toBe('typed');
     expect(callbackSource('+12125550100', null)).toBe('typed');
   });
+  it('compares the line, not the extension: numbers on file from before extensions were kept have none', () => {
+    expect(callbackSource('+12127365000;ext=21', '+12127365000')).toBe('on_file');
+    expect(callbackSource('+12127365000', '+12127365000;ext=21')).toBe('on_file');
+    expect(callbackSource('+12127365000;ext=21', '+12127365000;ext=22')).toBe('on_file');
+    expect(callbackSource('+12127365001;ext=21', '+12127365000;ext=21')).toBe('typed');
+  });
 });
