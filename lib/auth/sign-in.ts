@@ -62,7 +62,7 @@ export async function attemptSignIn(
 ): Promise<SignInOutcome> {
   const deviceId = knownDeviceId(client.deviceCookie, input.email);
   const keys = passwordLimitKeys({ email: input.email, ip: meta.ip, deviceId });
-  const { over, last } = await consumeAll(keys);
+  const { over, last, lastBy } = await consumeAll(keys);
   if (over?.status.limited) {
     await audit({ action: 'sign_in.throttled', detail: { email: input.email, by: over.name }, meta });
     countSignIn('password', 'throttled');
@@ -78,7 +78,9 @@ export async function attemptSignIn(
       meta,
     });
     countSignIn('password', last?.limited ? 'throttled' : 'failure');
-    return last?.limited ? throttled(last.retryAfterSec) : fail('invalid', 'signIn.invalid');
+    return last?.limited
+      ? throttled(last.retryAfterSec, lastBy === 'signInEmail')
+      : fail('invalid', 'signIn.invalid');
   }
   for (const k of keys)
     await (k.name === 'signInIp' || k.name === 'signInEmail' ? reward(k.name, k.key) : reset(k.name, k.key));

@@ -131,20 +131,25 @@ export async function consume(name: LimitName, key: string): Promise<LimitStatus
 }
 
 /**
- * Counts one attempt on each counter, in order, and stops at the first that refuses it. Returns that
- * counter (with its status), or null when all accepted. `limited` on the result of a pass means the
- * attempt was the last one allowed on some counter.
+ * Counts one attempt on each counter, in order, and stops at the first that refuses it. `over`: that
+ * counter (with its status), or null when all accepted. `last`: a counter on which this attempt was
+ * the last one allowed (its status is `limited`), or null; `lastBy` names it.
  */
 export async function consumeAll(
   keys: { name: LimitName; key: string }[],
-): Promise<{ over: { name: LimitName; status: LimitStatus } | null; last: LimitStatus | null }> {
+): Promise<{
+  over: { name: LimitName; status: LimitStatus } | null;
+  last: LimitStatus | null;
+  lastBy: LimitName | null;
+}> {
   let last: LimitStatus | null = null;
+  let lastBy: LimitName | null = null;
   for (const { name, key } of keys) {
     const status = await consume(name, key);
-    if (status.limited && status.rejected) return { over: { name, status }, last };
-    if (status.limited) last = status;
+    if (status.limited && status.rejected) return { over: { name, status }, last, lastBy };
+    if (status.limited) [last, lastBy] = [status, name];
   }
-  return { over: null, last };
+  return { over: null, last, lastBy };
 }
 
 /** Gives back one point (a successful attempt that was counted in advance). */

@@ -192,6 +192,20 @@ describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialec
     expect(c).toMatchObject({ ok: false, code: 'invalid' });
   });
 
+  it('the wrong password that spends the ceiling’s last point already points to the link', async () => {
+    await useFreshDb(dialect);
+    const email = `last-${dialect}@t.example`;
+    await owner(email);
+    for (let i = 0; i < 99; i++) await consume('signInEmail', email);
+    const last = await attemptSignIn({ email, password: 'wrong guess' }, from('203.0.113.40'));
+    expect(last).toMatchObject({ ok: false, code: 'throttled', note: { key: 'signIn.throttledUseLink' } });
+    // The last point of a stranger's own address allowance is the usual answer: waiting helps there.
+    const other = `other-${dialect}@t.example`;
+    for (let i = 0; i < 4; i++) await attemptSignIn({ email: other, password: 'x' }, from('203.0.113.41'));
+    const fifth = await attemptSignIn({ email: other, password: 'x' }, from('203.0.113.41'));
+    expect(fifth).toMatchObject({ ok: false, code: 'throttled', note: { key: 'signIn.throttled' } });
+  });
+
   it('the past-ceiling counter allows one link per requested link’s lifetime', () => {
     expect(LIMITS.emailLinkPastCeiling).toEqual({ points: 1, duration: REQUESTED_LINK_MAX_AGE_SEC });
   });
