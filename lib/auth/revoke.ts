@@ -1,19 +1,38 @@
 import 'server-only';
-import type { db, Tx } from '@/lib/server/db';
+import type { Tx } from '@/lib/server/db';
+import { queueMail } from '@/lib/mail/queue';
 import { linkIdentifiers } from '@/lib/mail/link-token';
 
 /**
  * Deletes every outstanding sign-in link of `email` (requested, block notice, second-factor unlock),
  * and marks the moment on the user (`linksRevokedAt`): a block notice queued before it and sent later
  * (the mail outbox retries while SMTP is down) goes out without a sign-in link (lib/mail/render.ts), so
- * a revocation cannot be undone by mail still in the queue. Called with the transaction of each change
- * that must end them: sign out everywhere, a portal password change, a second-factor change, a disabled
- * user. Returns how many links were revoked.
+ * a revocation cannot be undone by mail still in the queue; a second-factor lock mail likewise, and a
+ * user still locked is sent a fresh one (below). Called with the transaction of each change that must
+ * end them: sign out everywhere, a portal password change, a second-factor change, a disabled user.
+ * Returns how many links were revoked.
  */
-export async function revokeSignInLinks(client: Tx | typeof db, email: string): Promise<number> {
-  await client.user.updateMany({ where: { email }, data: { linksRevokedAt: new Date() } });
+export async function revokeSignInLinks(client: Tx, email: string): Promise<number> {
+  const at = new Date();
+  await client.user.updateMany({ where: { email }, data: { linksRevokedAt: at } });
   const { count } = await client.verificationToken.deleteMany({
     where: { identifier: { in: linkIdentifiers(email) } },
   });
+  // A locked second factor's only way out is the emailed unlock link, which this just revoked (or which
+  // a mail still queued would have brought back: it now goes without, lib/mail/render.ts). A user
+  // whose factor is still locked gets a fresh unlock mail, queued after the mark, so the revocation
+  // never leaves them locked in; the mail is skipped if the lock is gone by the time it is sent.
+  const locked = await client.user.findFirst({
+    where: { email, disabled: false, totpLockedAt: { not: null } },
+    select: { id: true },
+  });
+  if (locked)
+    await queueMail(
+      client,
+      email,
+      'mfa_locked',
+      { userId: locked.id },
+      { queuedAt: new Date(at.getTime() + 1) },
+    );
   return count;
 }

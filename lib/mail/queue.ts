@@ -7,16 +7,26 @@ export type { MailPayload, MailTemplate } from '@/lib/mail/payloads';
 /**
  * Writes a message to the mail outbox inside the caller's transaction, so the message exists if and
  * only if the change that causes it committed. The mail worker renders and sends it later.
+ * `opts.queuedAt` stamps its `createdAt` (default: now), for a message that must count as queued after
+ * a given moment (lib/auth/revoke.ts).
  */
 export async function queueMail<T extends MailTemplate>(
   tx: Tx,
   to: string,
   template: T,
   payload: MailPayload<T>,
+  opts: { queuedAt?: Date } = {},
 ): Promise<void> {
   // Throws on a payload that does not fit its template (lib/mail/payloads.ts): a bug, so the change rolls back.
   const checked = MAIL_PAYLOADS[template].parse(payload);
-  await tx.mailMessage.create({ data: { to, template, payload: JSON.stringify(checked) } });
+  await tx.mailMessage.create({
+    data: {
+      to,
+      template,
+      payload: JSON.stringify(checked),
+      ...(opts.queuedAt ? { createdAt: opts.queuedAt } : {}),
+    },
+  });
 }
 
 /** One message per member of the account (each with their own sign-in link where the template has one). */

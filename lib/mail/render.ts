@@ -146,6 +146,10 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     case 'mfa_locked': {
       if (!user || user.email !== row.to) return skip('recipient no longer active');
       if (!user.totpLockedAt) return skip('second factor no longer locked');
+      // Its link signs the holder in: one queued before the user's links were revoked must not bring a
+      // revoked sign-in back. The revocation queued a fresh one for a user still locked (lib/auth/revoke.ts).
+      if (user.linksRevokedAt !== null && row.createdAt <= user.linksRevokedAt)
+        return skip('superseded by a revocation of sign-in links');
       const token = messageLinkToken(row.id);
       const expires = linkExpiry(firstAttemptAt, NOTICE_LINK_MAX_AGE_SEC);
       const link = { url: continueLink(ctx.appUrl, { token, callbackPath: '/security/verify' }), expires };

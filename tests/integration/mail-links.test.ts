@@ -30,7 +30,7 @@ const { bindingProof, linkIsUsable, redeemSignInLink } = await import('@/lib/aut
 const { hashLinkToken } = await import('@/lib/mail/link-token');
 const { emailSignInAllowed } = await import('@/lib/auth/email-link-provider');
 const { getDb } = await import('@/lib/server/db');
-const { queueMailToMembers } = await import('@/lib/mail/queue');
+const { queueMail, queueMailToMembers } = await import('@/lib/mail/queue');
 const { revokeSignInLinks } = await import('@/lib/auth/revoke');
 const { dialects } = await import('@/tests/helpers/db');
 const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
@@ -102,6 +102,37 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     expect(link).toBeTruthy();
     expect(await db.verificationToken.count({ where: { identifier: email } })).toBe(1);
     expect(await redeem(link)).toEqual({ ok: true, userId: users[0].id, email });
+  });
+
+  it('a second-factor lock mail queued before the links were revoked is not sent; a fresh one is, with a new link', async () => {
+    const email = `mfa-revoked-${dialect}@t.example`;
+    const db = getDb();
+    const { users } = await makeAccount({ members: [email] });
+    await db.user.update({
+      where: { id: users[0].id },
+      data: { totpEnabledAt: new Date(), totpFailures: 20, totpLockedAt: new Date() },
+    });
+    // The lock mail is queued, not yet sent (SMTP down); then the user signs out everywhere.
+    await db.$transaction((tx) => queueMail(tx, email, 'mfa_locked', { userId: users[0].id }));
+    await new Promise((r) => setTimeout(r, 5));
+    await db.$transaction((tx) => revokeSignInLinks(tx, email));
+    const [stale, fresh] = await db.mailMessage.findMany({
+      where: { to: email, template: 'mfa_locked' },
+      orderBy: { createdAt: 'asc' },
+    });
+    const revokedAt = (await db.user.findUniqueOrThrow({ where: { id: users[0].id } })).linksRevokedAt!;
+    expect(stale!.createdAt.getTime()).toBeLessThanOrEqual(revokedAt.getTime());
+    expect(fresh!.createdAt.getTime()).toBeGreaterThan(revokedAt.getTime());
+    await deliver();
+    // One mail reaches the user, and its link (made after the revocation) is the only one there is.
+    const sent = mail.smtp.to(email);
+    expect(sent).toHaveLength(1);
+    expect(await db.verificationToken.count({ where: { identifier: `mfa-unlock:${email}` } })).toBe(1);
+    expect(signInLinkOf(sent[0]!)).toBeTruthy();
+    // Not locked any more by the time of a revocation: no lock mail is queued.
+    await db.user.update({ where: { id: users[0].id }, data: { totpLockedAt: null, totpFailures: 0 } });
+    await db.$transaction((tx) => revokeSignInLinks(tx, email));
+    expect(await db.mailMessage.count({ where: { to: email, template: 'mfa_locked' } })).toBe(2);
   });
 
   it('a POST without the binding cookie, or with a proof made for another browser, is refused and uses nothing', async () => {
