@@ -3,6 +3,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { readDialled } from '@/lib/phone/format';
 import { normalizeIp } from '@/lib/server/client-address';
 import { sipUsernameSchema } from '@/lib/switch/schemas';
+import { DEFAULT_TOLERANCE_SEC } from '@/lib/switch/signature';
 
 // The trigger calls of a `block.placed` as the switch sent them (CONTRACTS §4), read field by field
 // for storage. A call is evidence: a field in a form the contract did not foresee (a `tel:` or SIP
@@ -48,7 +49,10 @@ export type ReadCalls = {
  * - `sourceIp`: lib/server/client-address.ts `normalizeIp` (a port, brackets, an IPv6 zone,
  *   IPv4-mapped IPv6), else the text sent;
  * - `from`: the SIP username as sent (any text, if it is not a username);
- * - `at`: the call's ISO 8601 time, or the event's `occurredAt` when it cannot be read;
+ * - `at`: the call's ISO 8601 time, or the event's `occurredAt` when it cannot be read or is later
+ *   than `occurredAt` + 300 s (DEFAULT_TOLERANCE_SEC: a call ends before the switch blocks for it;
+ *   a time further ahead is a wrong clock or a local time written with `Z`, and the event is not
+ *   refused for it, docs/switch-api.md);
  * - `durationSec`: a number (or numeric text) rounded to whole seconds and kept within
  *   0…MAX_CALL_SECONDS; 0 when not a number.
  * Text kept as sent loses control characters (each becomes U+FFFD) and is cut to 100 characters.
@@ -82,7 +86,7 @@ export function readTriggerCalls(calls: unknown[], country: CountryCode, occurre
     names.add(sipUsername);
     dialled.add(to);
     kept.push({
-      at: readTime(call.at) ?? occurredAt,
+      at: notAfter(readTime(call.at), occurredAt) ?? occurredAt,
       sipUsername,
       to,
       sourceIp: readSourceIp(call.sourceIp),
@@ -110,6 +114,11 @@ function readTime(v: unknown): Date | null {
   if (typeof v !== 'string' || !ISO_WITH_OFFSET.test(v)) return null;
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** A read call time, or null when it is later than the event's `occurredAt` + DEFAULT_TOLERANCE_SEC. */
+function notAfter(at: Date | null, occurredAt: Date): Date | null {
+  return at && at.getTime() <= occurredAt.getTime() + DEFAULT_TOLERANCE_SEC * 1000 ? at : null;
 }
 
 function readUsername(v: unknown): string {
