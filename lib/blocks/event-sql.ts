@@ -226,10 +226,17 @@ export type TriggerCallRow = {
   durationSec: number;
 };
 
-/** A block's trigger calls (read by lib/blocks/trigger-calls.ts, at most 200) in one INSERT; ids are random UUIDs. */
+/**
+ * Rows per INSERT of trigger calls on SQLite: 7 bound values a row keeps a statement far below
+ * SQLite's 32,766 variables. A block has fewer than 7,500 calls (lib/blocks/trigger-calls.ts), so
+ * PostgreSQL's one statement (7 values a call, 52,500 at most) stays below its 65,535 bind parameters.
+ */
+const CALLS_PER_INSERT = 1000;
+
+/** A block's trigger calls (read by lib/blocks/trigger-calls.ts) in INSERTs of at most 1,000 rows; ids are random UUIDs. */
 export async function insertTriggerCalls(tx: Tx, blockId: string, calls: TriggerCallRow[]): Promise<void> {
-  if (!calls.length) return;
-  await txExecute(tx, triggerCallsSql(blockId, calls));
+  for (let i = 0; i < calls.length; i += CALLS_PER_INSERT)
+    await txExecute(tx, triggerCallsSql(blockId, calls.slice(i, i + CALLS_PER_INSERT)));
 }
 
 function triggerCallsSql(blockId: string, calls: TriggerCallRow[]) {
@@ -256,9 +263,9 @@ export type NewBlock = {
  * A new `active` block with its trigger calls, its first timeline rows and, when given, the audit
  * row that records it (`auditInsert` of lib/audit/log.ts). PostgreSQL: one statement (the block,
  * its calls and the audit row in data-modifying CTEs, whose foreign keys are checked at the end of
- * the statement); SQLite, which has no INSERT in a CTE: four (`insertTriggerCalls`,
- * `insertBlockEvents`, the audit row). The id is the caller's (a random UUID, like the other rows
- * of this path).
+ * the statement); SQLite, which has no INSERT in a CTE: four (`insertTriggerCalls`, one more per
+ * 1,000 calls past the first 1,000, `insertBlockEvents`, the audit row). The id is the caller's (a
+ * random UUID, like the other rows of this path).
  */
 export async function insertBlock(
   tx: Tx,

@@ -17,6 +17,10 @@ export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
  * through a name that is not one of the account's credentials (an IP-authenticated trunk) can never
  * be rotated here, so such a block waits for a person. Returns the ids of the blocks whose lift was
  * queued (empty when the policy does not apply yet).
+ * A block's `callsNotKept` needs no check here: lib/blocks/trigger-calls.ts stores the first call of
+ * every credential the switch named, however many calls it listed, so the calls it only counted name
+ * credentials already among `calls` (or are not objects, with no `from` to name one). A block with
+ * no stored call names no credential and waits for a person.
  */
 export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]> {
   const blocks = await tx.block.findMany({

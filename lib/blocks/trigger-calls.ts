@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { readDialled } from '@/lib/phone/format';
 import { normalizeIp } from '@/lib/server/client-address';
 import { sipUsernameSchema } from '@/lib/switch/schemas';
+import { DEFAULT_TOLERANCE_SEC } from '@/lib/switch/signature';
 
 // The trigger calls of a `block.placed` as the switch sent them (CONTRACTS §4), read field by field
 // for storage. A call is evidence: a field in a form the contract did not foresee (a `tel:` or SIP
@@ -11,7 +12,11 @@ import { sipUsernameSchema } from '@/lib/switch/schemas';
 // explains (review 9, finding 1), so what can be read is normalised and what cannot is kept as the
 // text the switch sent, shown as received.
 
-/** The most calls stored with one block: the first ones, in the switch's order. */
+/**
+ * The calls stored with one block in the switch's order before only new evidence is kept: past it,
+ * a call is stored only when it names a credential (`from`) or a dialled number (`to`) that no stored
+ * call names (see readTriggerCalls).
+ */
 export const MAX_KEPT_CALLS = 200;
 /** A stored duration is at most 30 days (the column is a 32-bit integer; a hung call may run long). */
 export const MAX_CALL_SECONDS = 30 * 86_400;
@@ -24,9 +29,15 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 export type StoredCall = { at: Date; sipUsername: string; to: string; sourceIp: string; durationSec: number };
 
 export type ReadCalls = {
-  /** At most MAX_KEPT_CALLS rows, ready for lib/blocks/event-sql.ts `insertBlock`. */
+  /**
+   * Rows ready for lib/blocks/event-sql.ts `insertBlock`: the first MAX_KEPT_CALLS calls, then the
+   * first call of each credential or dialled number not yet among them.
+   */
   kept: StoredCall[];
-  /** Calls the event listed but not stored: beyond the cap, or not an object at all. */
+  /**
+   * Calls the event listed but not stored: past MAX_KEPT_CALLS naming only a credential and a number
+   * already stored, or not an object at all (no field to read).
+   */
   notKept: number;
 };
 
@@ -39,24 +50,46 @@ export type ReadCalls = {
  * - `sourceIp`: lib/server/client-address.ts `normalizeIp` (a port, brackets, an IPv6 zone,
  *   IPv4-mapped IPv6), else the text sent;
  * - `from`: the SIP username as sent (any text, if it is not a username);
- * - `at`: the call's ISO 8601 time, or the event's `occurredAt` when it cannot be read;
+ * - `at`: the call's ISO 8601 time, or the event's `occurredAt` when it cannot be read or is later
+ *   than `occurredAt` + 300 s (DEFAULT_TOLERANCE_SEC: a call ends before the switch blocks for it;
+ *   a time further ahead is a wrong clock or a local time written with `Z`, and the event is not
+ *   refused for it, docs/switch-api.md);
  * - `durationSec`: a number (or numeric text) rounded to whole seconds and kept within
  *   0…MAX_CALL_SECONDS; 0 when not a number.
  * Text kept as sent loses control characters (each becomes U+FFFD) and is cut to 100 characters.
+ *
+ * The first MAX_KEPT_CALLS calls are stored; past them, a call is stored only when its (read)
+ * `from` or `to` is not yet among the stored calls, so that every credential and every dialled
+ * number the switch named stays on record: the re-enabling policy (lib/blocks/policy.ts) asks for
+ * every named credential to be rotated and the callback check (lib/requests/submit.ts) refuses
+ * every dialled destination (review 9b). The rest is only counted. Bound: the route takes at most
+ * 64 KiB (app/api/switch/events/route.ts), a call at least 3 bytes (`{},`) and one naming a new
+ * value at least 9 (`{"to":7},`), so at most 200 + 65,536 / 9, fewer than 7,500 calls are stored
+ * with one block.
  */
 export function readTriggerCalls(calls: unknown[], country: CountryCode, occurredAt: Date): ReadCalls {
   const kept: StoredCall[] = [];
+  const names = new Set<string>();
+  const dialled = new Set<string>();
   let notKept = 0;
   for (const c of calls) {
-    if (c === null || typeof c !== 'object' || Array.isArray(c) || kept.length >= MAX_KEPT_CALLS) {
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) {
       notKept++;
       continue;
     }
     const call = c as Record<string, unknown>;
+    const sipUsername = readUsername(call.from);
+    const to = readTo(call.to, country);
+    if (kept.length >= MAX_KEPT_CALLS && names.has(sipUsername) && dialled.has(to)) {
+      notKept++;
+      continue;
+    }
+    names.add(sipUsername);
+    dialled.add(to);
     kept.push({
-      at: readTime(call.at) ?? occurredAt,
-      sipUsername: readUsername(call.from),
-      to: readTo(call.to, country),
+      at: notAfter(readTime(call.at), occurredAt) ?? occurredAt,
+      sipUsername,
+      to,
       sourceIp: readSourceIp(call.sourceIp),
       durationSec: readDuration(call.durationSec),
     });
@@ -92,6 +125,11 @@ function readTime(v: unknown): Date | null {
   const d = new Date(v);
   const year = d.getUTCFullYear();
   return Number.isNaN(d.getTime()) || year < 1 || year > 9999 ? null : d;
+}
+
+/** A read call time, or null when it is later than the event's `occurredAt` + DEFAULT_TOLERANCE_SEC. */
+function notAfter(at: Date | null, occurredAt: Date): Date | null {
+  return at && at.getTime() <= occurredAt.getTime() + DEFAULT_TOLERANCE_SEC * 1000 ? at : null;
 }
 
 function readUsername(v: unknown): string {

@@ -100,6 +100,21 @@ describe.each(dialects())('block.placed trigger calls in real-world forms on %s'
     expect(block!.calls[0]!.sipUsername).toBe('Trunk #7 (IP auth)');
   });
 
+  it('a call time ahead of the signature does not refuse the block; it is stored as occurredAt', async () => {
+    // Review 9b: one call's time in local time (UTC+2) written with Z refused the whole event (400).
+    const { account, creds } = await makeAccount();
+    const e = placedEvent(account.number, { from: [creds[0].username, creds[1].username] });
+    (e.data.calls as Call[])[1]!.at = new Date(Date.now() + 2 * 3600_000).toISOString();
+    const res = await deliver(e);
+    const block = await getDb().block.findFirst({
+      where: { accountId: account.id },
+      include: { calls: true },
+    });
+    expect({ status: res.status, stored: block !== null }).toEqual({ status: 200, stored: true });
+    const ahead = block!.calls.find((c) => c.sipUsername === creds[1].username)!;
+    expect(ahead.at.getTime()).toBe(new Date(e.occurredAt).getTime());
+  });
+
   it('more than 200 calls: the first 200 are kept and the rest counted, shown as "and N more"', async () => {
     const { account, users, creds } = await makeAccount();
     const e = placedEvent(account.number, { from: [creds[0].username] });
