@@ -3,6 +3,9 @@ import type { Tx } from '@/lib/server/db';
 import { queueMail } from '@/lib/mail/queue';
 import { linkIdentifiers } from '@/lib/mail/link-token';
 
+/** The most second-factor lock mails (the lock's own and those revocations queue) per user and hour. */
+export const LOCK_MAILS_PER_HOUR = 3;
+
 /**
  * Deletes every outstanding sign-in link of `email` (requested, block notice, second-factor unlock),
  * and marks the moment on the user (`linksRevokedAt`): a block notice queued before it and sent later
@@ -19,14 +22,23 @@ export async function revokeSignInLinks(client: Tx, email: string): Promise<numb
     where: { identifier: { in: linkIdentifiers(email) } },
   });
   // A locked second factor's only way out is the emailed unlock link, which this just revoked (or which
-  // a mail still queued would have brought back: it now goes without, lib/mail/render.ts). A user
+  // a mail still queued would have brought back: it is now skipped, lib/mail/render.ts). A user
   // whose factor is still locked gets a fresh unlock mail, queued after the mark, so the revocation
-  // never leaves them locked in; the mail is skipped if the lock is gone by the time it is sent.
+  // does not leave them locked in; the mail is skipped if the lock is gone by the time it is sent.
+  // At most LOCK_MAILS_PER_HOUR lock mails an hour, counted in the outbox: "sign out everywhere" works
+  // from a session still waiting for its second factor, so whoever holds the password could otherwise
+  // send the owner one mail per revocation (review 9c). Past it the user waits for the hour, as for
+  // any other mail ceiling.
   const locked = await client.user.findFirst({
     where: { email, disabled: false, totpLockedAt: { not: null } },
     select: { id: true },
   });
-  if (locked)
+  const recent = locked
+    ? await client.mailMessage.count({
+        where: { to: email, template: 'mfa_locked', createdAt: { gt: new Date(at.getTime() - 3600_000) } },
+      })
+    : 0;
+  if (locked && recent < LOCK_MAILS_PER_HOUR)
     await queueMail(
       client,
       email,

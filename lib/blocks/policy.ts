@@ -19,7 +19,9 @@ export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
  * queued (empty when the policy does not apply yet).
  * A block's `callsNotKept` needs no check here: lib/blocks/trigger-calls.ts stores the first call of
  * every credential the switch named, however many calls it listed, so the calls it only counted name
- * credentials already among `calls` (or are not objects, with no `from` to name one). A block with
+ * credentials already among `calls` (or are not objects, with no `from` to name one). No released
+ * version stored a block that lost one: the column and this rule ship together (migration 0015,
+ * 2026-12-01), and before them an event listing more than 200 calls was refused whole. A block with
  * no stored call names no credential and waits for a person.
  */
 export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]> {

@@ -106,7 +106,7 @@ export async function getBlockForUser(userId: string, blockId: string) {
     note: row.note,
     account: { id: row.accountId, number: row.number, name: row.name, country: row.country },
     calls: calls.map(callView),
-    /** Calls the switch listed that are not stored (beyond the first 200): "and N more calls". */
+    /** Calls the switch listed that are not stored (repeats past the first 200, lib/blocks/trigger-calls.ts): "and N more calls". */
     callsNotKept: Number(row.callsNotKept),
     // Customers learn whether fraud monitoring or support placed the block, never which agent.
     events: events.map((e) => ({

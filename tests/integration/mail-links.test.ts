@@ -31,7 +31,7 @@ const { hashLinkToken } = await import('@/lib/mail/link-token');
 const { emailSignInAllowed } = await import('@/lib/auth/email-link-provider');
 const { getDb } = await import('@/lib/server/db');
 const { queueMail, queueMailToMembers } = await import('@/lib/mail/queue');
-const { revokeSignInLinks } = await import('@/lib/auth/revoke');
+const { LOCK_MAILS_PER_HOUR, revokeSignInLinks } = await import('@/lib/auth/revoke');
 const { dialects } = await import('@/tests/helpers/db');
 const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
 const { signInLinkOf } = await import('@/tests/helpers/mime');
@@ -133,6 +133,27 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     await db.user.update({ where: { id: users[0].id }, data: { totpLockedAt: null, totpFailures: 0 } });
     await db.$transaction((tx) => revokeSignInLinks(tx, email));
     expect(await db.mailMessage.count({ where: { to: email, template: 'mfa_locked' } })).toBe(2);
+  });
+
+  it('revocations while the factor stays locked queue at most LOCK_MAILS_PER_HOUR lock mails an hour', async () => {
+    const email = `mfa-many-${dialect}@t.example`;
+    const db = getDb();
+    const { users } = await makeAccount({ members: [email] });
+    await db.user.update({
+      where: { id: users[0].id },
+      data: { totpEnabledAt: new Date(), totpFailures: 20, totpLockedAt: new Date() },
+    });
+    await db.$transaction((tx) => queueMail(tx, email, 'mfa_locked', { userId: users[0].id }));
+    await deliver();
+    // Whoever holds the password signs in and presses "Sign out everywhere", again and again.
+    for (let i = 0; i < 10; i++) {
+      await db.$transaction((tx) => revokeSignInLinks(tx, email));
+      await deliver();
+    }
+    expect(await db.mailMessage.count({ where: { to: email, template: 'mfa_locked' } })).toBe(
+      LOCK_MAILS_PER_HOUR,
+    );
+    expect(mail.smtp.to(email).length).toBe(LOCK_MAILS_PER_HOUR);
   });
 
   it('a POST without the binding cookie, or with a proof made for another browser, is refused and uses nothing', async () => {
