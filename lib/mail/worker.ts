@@ -1,7 +1,8 @@
 import 'server-only';
 import { recordNoticeSent } from '@/lib/blocks/lifecycle';
 import { env } from '@/lib/server/env';
-import { db } from '@/lib/server/db';
+import { db, type Tx } from '@/lib/server/db';
+import { Prisma } from '@/lib/generated/sqlite/client';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { classifySendError, guaranteeOf } from '@/lib/mail/delivery-policy';
 import { renderMessage } from '@/lib/mail/render';
@@ -41,7 +42,27 @@ export async function processMailOutbox(
   );
 }
 
-async function deliver(row: MailMessage, transport: MailTransport, owner: string): Promise<boolean> {
+/**
+ * The recipient's user row locked for the rest of `tx` (a no-op UPDATE: PostgreSQL holds the row until
+ * commit; SQLite has one writer), and when its sign-in links were last revoked. lib/auth/revoke.ts
+ * updates the same row before it deletes links, so a revocation either commits before this read (and
+ * is seen) or waits for this transaction (and then deletes the link it made).
+ */
+async function lockedRevocationMark(tx: Tx, email: string): Promise<Date | null> {
+  const rows = await tx.$queryRaw<{ linksRevokedAt: Date | string | number | bigint | null }[]>(
+    Prisma.sql`UPDATE "User" SET "linksRevokedAt" = "linksRevokedAt" WHERE "email" = ${email} RETURNING "linksRevokedAt"`,
+  );
+  const at = rows[0]?.linksRevokedAt;
+  if (at === null || at === undefined) return null;
+  return new Date(typeof at === 'bigint' ? Number(at) : at);
+}
+
+async function deliver(
+  row: MailMessage,
+  transport: MailTransport,
+  owner: string,
+  rendersLeft = 2,
+): Promise<boolean> {
   const interrupted = row.sendStartedAt !== null;
   if (interrupted && guaranteeOf(row.template) === 'at-most-once') {
     await fail(
@@ -64,13 +85,21 @@ async function deliver(row: MailMessage, transport: MailTransport, owner: string
   }
   const token = rendered.verificationToken;
   const marked = await db.$transaction(async (tx) => {
+    // A link is made valid only on a first attempt: a re-send must never revive a link already used.
+    const link = token && !interrupted;
+    // Rendering checked the user's revocation mark (lib/mail/render.ts), outside this transaction: a
+    // revocation committed since then must not be outlived by the link made here, so the mark is read
+    // again under the user row's lock, and the mail is rendered again (without its link, or skipped).
+    if (link) {
+      const revokedAt = await lockedRevocationMark(tx, row.to);
+      if (revokedAt && row.createdAt <= revokedAt) return 'render_again' as const;
+    }
     const m = await tx.mailMessage.updateMany({
       where: { id: row.id, status: 'pending', leaseOwner: owner },
       data: { sendStartedAt: startedAt },
     });
     if (m.count !== 1) return false; // the lease was lost: someone else has the row now
-    // A link is made valid only on a first attempt: a re-send must never revive a link already used.
-    if (token && !interrupted)
+    if (link)
       await tx.verificationToken.upsert({
         where: { token: token.token },
         create: token,
@@ -78,7 +107,8 @@ async function deliver(row: MailMessage, transport: MailTransport, owner: string
       });
     return true;
   });
-  if (!marked) return false;
+  if (marked === 'render_again' && rendersLeft > 0) return deliver(row, transport, owner, rendersLeft - 1);
+  if (marked !== true) return false;
 
   try {
     const receipt = await transport.send({
