@@ -213,3 +213,20 @@ export const firewallForm = (blockId: string, callbackPhone = '+1 202 555 0143')
     whatHappened: '',
     callbackPhone,
   }) as z.output<typeof firewallSchema>;
+
+/**
+ * A customer whose second factor is locked (20 wrong codes; lib/auth/mfa/lockout.ts), as one member of
+ * a new account, with the lock's own mail queued and not yet sent. Returns the user and that mail.
+ */
+export async function makeLockedUser(email: string) {
+  const db = getDb();
+  const { users } = await makeAccount({ members: [email] });
+  const user = await db.user.update({
+    where: { id: users[0].id },
+    data: { totpEnabledAt: new Date(), totpFailures: 20, totpLockedAt: new Date() },
+  });
+  const { queueMail } = await import('@/lib/mail/queue');
+  await db.$transaction((tx) => queueMail(tx, email, 'mfa_locked', { userId: user.id }));
+  const lockMail = await db.mailMessage.findFirstOrThrow({ where: { to: email, template: 'mfa_locked' } });
+  return { user, lockMail };
+}

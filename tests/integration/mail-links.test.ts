@@ -30,10 +30,10 @@ const { bindingProof, linkIsUsable, redeemSignInLink } = await import('@/lib/aut
 const { hashLinkToken } = await import('@/lib/mail/link-token');
 const { emailSignInAllowed } = await import('@/lib/auth/email-link-provider');
 const { getDb } = await import('@/lib/server/db');
-const { queueMail, queueMailToMembers } = await import('@/lib/mail/queue');
+const { queueMailToMembers } = await import('@/lib/mail/queue');
 const { LOCK_MAILS_PER_HOUR, revokeSignInLinks } = await import('@/lib/auth/revoke');
 const { dialects } = await import('@/tests/helpers/db');
-const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
+const { makeAccount, makeBlock, makeLockedUser } = await import('@/tests/helpers/factory');
 const { signInLinkOf } = await import('@/tests/helpers/mime');
 const { mailSuite } = await import('@/tests/helpers/mail-suite');
 
@@ -107,20 +107,15 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
   it('a second-factor lock mail queued before the links were revoked is not sent; a fresh one is, with a new link', async () => {
     const email = `mfa-revoked-${dialect}@t.example`;
     const db = getDb();
-    const { users } = await makeAccount({ members: [email] });
-    await db.user.update({
-      where: { id: users[0].id },
-      data: { totpEnabledAt: new Date(), totpFailures: 20, totpLockedAt: new Date() },
-    });
     // The lock mail is queued, not yet sent (SMTP down); then the user signs out everywhere.
-    await db.$transaction((tx) => queueMail(tx, email, 'mfa_locked', { userId: users[0].id }));
+    const { user } = await makeLockedUser(email);
     await new Promise((r) => setTimeout(r, 5));
     await db.$transaction((tx) => revokeSignInLinks(tx, email));
     const [stale, fresh] = await db.mailMessage.findMany({
       where: { to: email, template: 'mfa_locked' },
       orderBy: { createdAt: 'asc' },
     });
-    const revokedAt = (await db.user.findUniqueOrThrow({ where: { id: users[0].id } })).linksRevokedAt!;
+    const revokedAt = (await db.user.findUniqueOrThrow({ where: { id: user.id } })).linksRevokedAt!;
     expect(stale!.createdAt.getTime()).toBeLessThanOrEqual(revokedAt.getTime());
     expect(fresh!.createdAt.getTime()).toBeGreaterThan(revokedAt.getTime());
     await deliver();
@@ -130,7 +125,7 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     expect(await db.verificationToken.count({ where: { identifier: `mfa-unlock:${email}` } })).toBe(1);
     expect(signInLinkOf(sent[0]!)).toBeTruthy();
     // Not locked any more by the time of a revocation: no lock mail is queued.
-    await db.user.update({ where: { id: users[0].id }, data: { totpLockedAt: null, totpFailures: 0 } });
+    await db.user.update({ where: { id: user.id }, data: { totpLockedAt: null, totpFailures: 0 } });
     await db.$transaction((tx) => revokeSignInLinks(tx, email));
     expect(await db.mailMessage.count({ where: { to: email, template: 'mfa_locked' } })).toBe(2);
   });
@@ -138,12 +133,7 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
   it('revocations while the factor stays locked queue at most LOCK_MAILS_PER_HOUR lock mails an hour', async () => {
     const email = `mfa-many-${dialect}@t.example`;
     const db = getDb();
-    const { users } = await makeAccount({ members: [email] });
-    await db.user.update({
-      where: { id: users[0].id },
-      data: { totpEnabledAt: new Date(), totpFailures: 20, totpLockedAt: new Date() },
-    });
-    await db.$transaction((tx) => queueMail(tx, email, 'mfa_locked', { userId: users[0].id }));
+    await makeLockedUser(email);
     await deliver();
     // Whoever holds the password signs in and presses "Sign out everywhere", again and again.
     for (let i = 0; i < 10; i++) {

@@ -22,11 +22,11 @@ vi.mock('@/lib/mail/render', async (orig) => {
 });
 
 const { getDb } = await import('@/lib/server/db');
-const { queueMail, queueMailToMembers } = await import('@/lib/mail/queue');
+const { queueMailToMembers } = await import('@/lib/mail/queue');
 const { revokeSignInLinks } = await import('@/lib/auth/revoke');
 const { processMailOutbox } = await import('@/lib/mail/worker');
 const { dialects, useFreshDb } = await import('@/tests/helpers/db');
-const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
+const { makeAccount, makeBlock, makeLockedUser } = await import('@/tests/helpers/factory');
 
 type Sent = OutgoingMail;
 const mailbox = (sent: Sent[]): MailTransport => ({
@@ -41,13 +41,7 @@ describe.each(dialects())(
       await useFreshDb(dialect);
       const email = `race-lock-${dialect}@t.example`;
       const db = getDb();
-      const { users } = await makeAccount({ members: [email] });
-      await db.user.update({
-        where: { id: users[0].id },
-        data: { totpEnabledAt: new Date(), totpFailures: 20, totpLockedAt: new Date() },
-      });
-      await db.$transaction((tx) => queueMail(tx, email, 'mfa_locked', { userId: users[0].id }));
-      const stale = await db.mailMessage.findFirstOrThrow({ where: { to: email } });
+      const { lockMail: stale } = await makeLockedUser(email);
       await new Promise((r) => setTimeout(r, 5));
       hook.between = () => db.$transaction((tx) => revokeSignInLinks(tx, email)).then(() => undefined);
       const sent: Sent[] = [];
