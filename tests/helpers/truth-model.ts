@@ -17,7 +17,7 @@ import { TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 // drained, the reconciler run), the portal's state must equal the switch simulator's, nothing may
 // wait for the switch, every delivered event must be processed once, and no request may be left
 // pending on a block that is not in force; and a schedule without faults or crashes must never need
-// the reconciler to repair anything. Used by tests/integration/truth-model.test.ts (100 schedules
+// the reconciler to repair anything. Used by tests/integration/truth-model.test.ts (50 schedules
 // per database) and bench/truth.ts (1000 per database, `npm run bench -- truth`).
 
 export type Step =
