@@ -64,38 +64,7 @@ export async function listQueue(
   assertStaff(user);
   const size = opts.pageSize ?? QUEUE_PAGE;
   const cap = opts.countCap ?? QUEUE_COUNT_CAP;
-  const where = {
-    status: 'pending' as const,
-    ...(opts.account ? { account: { number: opts.account } } : {}),
-  };
-  const [rows, counted] = isPostgres()
-    ? await pgQueuePage(after, size, cap, opts.account)
-    : await Promise.all([
-        db.unblockRequest.findMany({
-          where: {
-            ...where,
-            // The first condition keeps it an index range on (status, createdAt); the OR breaks ties.
-            ...(after
-              ? {
-                  createdAt: { gte: after.at },
-                  OR: [{ createdAt: { gt: after.at } }, { id: { gt: after.id } }],
-                }
-              : {}),
-          },
-          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-          take: size + 1,
-          include: {
-            account: { select: { number: true, name: true, country: true, timeZone: true } },
-            block: {
-              select: { id: true, reason: true, status: true, calls: { orderBy: { at: 'asc' }, take: 200 } },
-            },
-          },
-        }),
-        // Ordered by createdAt so that the LIMIT walks the (status, createdAt) index range: without an
-        // order Prisma orders a counted `take` by id, and SQLite then scanned every request ever made in
-        // id order (its primary-key index) to find the pending ones (bench/README.md, "staff").
-        db.unblockRequest.count({ where, orderBy: { createdAt: 'asc' }, take: cap + 1 }),
-      ]);
+  const [rows, counted] = await queuePage(after, size, cap, opts.account);
   const now = Date.now();
   const items = rows.slice(0, size).map((r) => {
     const { summary, likelihood } = judgeOnce(r, locale);
@@ -132,16 +101,20 @@ type QueueRow = {
 };
 
 // PostgreSQL gives a JSON timestamp without its zone; the columns hold UTC (Prisma's `timestamp(3)`).
-const utc = (s: string) => new Date(`${s}Z`);
+// SQLite gives the text Prisma stored ("2026-12-01T13:05:53.368+00:00").
+const jsonTime = (s: string) => new Date(isPostgres() ? `${s}Z` : s);
 
 /**
- * PostgreSQL: `listQueue`'s page (at most `size` + 1 requests after `after`, each with its account,
- * block and first 200 trigger calls) and its capped count in one statement, JSON built in SQL: the
- * same rows as the SQLite path's `findMany` with includes and `count`, which cost five round trips
- * through Prisma and the pg adapter (bench/README.md, "staff", eighth pass). The page is the
- * (status, createdAt) index range; the count walks the same index up to `cap` + 1.
+ * `listQueue`'s page (at most `size` + 1 pending requests after `after`, oldest first, each with its
+ * account, block and first 200 trigger calls) and its count capped at `cap` + 1, in one statement
+ * with the JSON built in SQL (PostgreSQL's json_agg, SQLite's JSON1). Prisma's `findMany` with
+ * includes and a `count` cost five round trips through Prisma and the driver adapter (bench/README.md,
+ * "staff", eighth and tenth passes). The page is the (status, createdAt) index range (the
+ * (accountId, createdAt) one for `account`, an account number); the count walks the same index up to
+ * `cap` + 1. On SQLite a Date parameter is bound as the text Prisma stores, so the keyset comparison
+ * is the one Prisma's own queries make.
  */
-async function pgQueuePage(
+async function queuePage(
   after: { at: Date; id: string } | null,
   size: number,
   cap: number,
@@ -153,15 +126,17 @@ async function pgQueuePage(
   const afterKey = after
     ? Prisma.sql`AND r."createdAt" >= ${after.at} AND (r."createdAt" > ${after.at} OR r."id" > ${after.id})`
     : Prisma.empty;
-  const [r] = await db.$queryRaw<{ counted: bigint; page: string }[]>`
-    WITH p AS (
-      SELECT r."id", r."kind", r."intendedNumber", r."misdialCallIds", r."createdAt", r."accountId", r."blockId"
-      FROM "UnblockRequest" r WHERE r."status" = 'pending' ${ofAccount} ${afterKey}
-      ORDER BY r."createdAt", r."id" LIMIT ${size + 1}
-    )
-    SELECT
-      (SELECT count(*) FROM (SELECT 1 FROM "UnblockRequest" r WHERE r."status" = 'pending' ${ofAccount}
-        ORDER BY r."createdAt" LIMIT ${cap + 1}) n) AS "counted",
+  const page = Prisma.sql`
+    SELECT r."id", r."kind", r."intendedNumber", r."misdialCallIds", r."createdAt", r."accountId", r."blockId"
+    FROM "UnblockRequest" r WHERE r."status" = 'pending' ${ofAccount} ${afterKey}
+    ORDER BY r."createdAt", r."id" LIMIT ${size + 1}`;
+  const count = Prisma.sql`
+    SELECT count(*) FROM (SELECT 1 FROM "UnblockRequest" r WHERE r."status" = 'pending' ${ofAccount}
+      ORDER BY r."createdAt" LIMIT ${cap + 1}) n`;
+  const [r] = isPostgres()
+    ? await db.$queryRaw<{ counted: bigint; page: string }[]>`
+    WITH p AS (${page})
+    SELECT (${count}) AS "counted",
       (SELECT COALESCE(json_agg(json_build_object(
         'id', p."id", 'kind', p."kind", 'intendedNumber', p."intendedNumber",
         'misdialCallIds', p."misdialCallIds", 'createdAt', p."createdAt",
@@ -172,11 +147,32 @@ async function pgQueuePage(
             SELECT c."id", c."at", c."to", c."durationSec", c."sipUsername", c."sourceIp" FROM "TriggerCall" c
             WHERE c."blockId" = b."id" ORDER BY c."at", c."id" LIMIT 200) c), '[]'))
           FROM "Block" b WHERE b."id" = p."blockId")
-      ) ORDER BY p."createdAt", p."id"), '[]')::text FROM p) AS "page"`;
+      ) ORDER BY p."createdAt", p."id"), '[]')::text FROM p) AS "page"`
+    : // SQLite: a value keeps its JSON subtype only within one expression, so each subquery's object
+      // is passed through json() to be nested as an object rather than as a string.
+      await db.$queryRaw<{ counted: bigint | number; page: string }[]>`
+    WITH p AS (${page})
+    SELECT (${count}) AS "counted",
+      (SELECT json_group_array(json_object(
+        'id', p."id", 'kind', p."kind", 'intendedNumber', p."intendedNumber",
+        'misdialCallIds', p."misdialCallIds", 'createdAt', p."createdAt",
+        'account', json((SELECT json_object('number', a."number", 'name', a."name", 'country', a."country",
+          'timeZone', a."timeZone") FROM "CustomerAccount" a WHERE a."id" = p."accountId")),
+        'block', json((SELECT json_object('id', b."id", 'reason', b."reason", 'status', b."status",
+          'calls', json((SELECT json_group_array(json_object('id', c."id", 'at', c."at", 'to', c."to",
+            'durationSec', c."durationSec", 'sipUsername', c."sipUsername", 'sourceIp', c."sourceIp")
+            ORDER BY c."at", c."id") FROM (
+            SELECT c."id", c."at", c."to", c."durationSec", c."sipUsername", c."sourceIp" FROM "TriggerCall" c
+            WHERE c."blockId" = b."id" ORDER BY c."at", c."id" LIMIT 200) c)))
+          FROM "Block" b WHERE b."id" = p."blockId"))
+      ) ORDER BY p."createdAt", p."id") FROM p) AS "page"`;
   const rows = (JSON.parse(r.page) as (QueueRow & { createdAt: string })[]).map((q) => ({
     ...q,
-    createdAt: utc(q.createdAt),
-    block: { ...q.block, calls: q.block.calls.map((c) => ({ ...c, at: utc(c.at as unknown as string) })) },
+    createdAt: jsonTime(q.createdAt),
+    block: {
+      ...q.block,
+      calls: q.block.calls.map((c) => ({ ...c, at: jsonTime(c.at as unknown as string) })),
+    },
   }));
   return [rows, Number(r.counted)];
 }
