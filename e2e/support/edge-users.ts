@@ -14,6 +14,5 @@ export const EDGE_USERS: [string, Role, boolean][] = [
   ['edge-rv-agent@e2e.example', 'agent', false],
   ['edge-agent@e2e.example', 'agent', false],
   ['edge-guard@e2e.example', 'agent', false],
-  ['edge-admin@e2e.example', 'admin', false],
   ['edge-totp@e2e.example', 'agent', false],
 ];
