@@ -77,5 +77,10 @@ test('bad input gets a clear message, never a server error', async ({ page }) =>
     await submitAndWait(page);
     await expect(page.locator('#sign-in-message')).not.toBeEmpty();
     await expect(page).toHaveURL(/\/sign-in/);
+    // Focus is never lost to <body> by the answer: it goes to the first field in error, or stays on the
+    // button (components/ui/submit-button.tsx).
+    const invalid = page.locator('form [aria-invalid="true"]');
+    if (await invalid.count()) await expect(invalid.first()).toBeFocused();
+    else await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeFocused();
   }
 });

@@ -26,9 +26,12 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
     .getByLabel('What happened?')
     .fill('Our dispatcher typed the wrong prefix for a supplier in Guernsey.');
   await page.getByLabel('Callback phone').fill('not a phone');
-  await page.getByRole('button', { name: 'Request unblock' }).click();
+  // Sent from the keyboard (Enter in a field): the answer puts focus on the first field in error,
+  // never on <body> (components/ui/submit-button.tsx).
+  await page.getByLabel('Callback phone').press('Enter');
   await expect(page.locator('#intendedNumber-error')).toBeVisible();
   await expect(page.locator('#callbackPhone-error')).toBeVisible();
+  await expect(page.getByLabel('Number you meant to dial')).toBeFocused();
   expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId)).toHaveLength(0);
 
   await page.getByLabel('Number you meant to dial').fill('01481 712345');

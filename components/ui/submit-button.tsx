@@ -1,24 +1,51 @@
 'use client';
-import type { ButtonHTMLAttributes } from 'react';
+import { useEffect, useRef, type ButtonHTMLAttributes } from 'react';
 import { useFormStatus } from 'react-dom';
 import { buttonClass, type ButtonVariant } from '@/components/ui/button-class';
 
 export type SubmitVariant = ButtonVariant;
 
-/** Disabled while its form submits, so a double click does not send twice. */
+/**
+ * A form's submit button. While its form submits it is `aria-disabled` and ignores clicks (and the
+ * implicit submission of Enter in a field, which is a click on this button), so a double click does not
+ * send twice. It is never `disabled`: a disabled button loses focus to `<body>`, and a keyboard or
+ * screen-reader user would start again from the top of the page after every answer. When the answer
+ * marks a field `aria-invalid`, focus moves to the first such field of the form (WCAG 2.2 SC 3.3.1 and
+ * 2.4.3), unless the user has already moved it out of the form; otherwise it stays where it was.
+ */
 export function SubmitButton({
   children,
   pendingText,
   variant = 'primary',
+  onClick,
   ...rest
 }: ButtonHTMLAttributes<HTMLButtonElement> & { pendingText?: string; variant?: SubmitVariant }) {
   const { pending } = useFormStatus();
+  const ref = useRef<HTMLButtonElement>(null);
+  const wasPending = useRef(false);
+  useEffect(() => {
+    if (pending) {
+      wasPending.current = true;
+      return;
+    }
+    if (!wasPending.current) return;
+    wasPending.current = false;
+    const form = ref.current?.form;
+    const active = document.activeElement;
+    // Focus in the form (this button, or the field Enter was pressed in) or lost: the form's to move.
+    if (!form || (active && active !== document.body && !form.contains(active))) return;
+    form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [pending]);
   return (
     <button
+      ref={ref}
       type="submit"
-      disabled={pending}
       aria-disabled={pending}
-      className={buttonClass(variant, 'disabled:opacity-60')}
+      className={buttonClass(variant, 'aria-disabled:opacity-60 disabled:opacity-60')}
+      onClick={(e) => {
+        if (pending) e.preventDefault();
+        else onClick?.(e);
+      }}
       {...rest}
     >
       {pending && pendingText ? pendingText : children}

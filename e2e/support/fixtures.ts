@@ -25,8 +25,8 @@ export async function signIn(page: Page, who: { email: string; password: string 
 
 /**
  * Clicks "Sign in" and waits until React has applied the server action's answer (the same message
- * twice is otherwise a race): the answer arrives, then the button (disabled while its form is pending)
- * is enabled again, so React's reset of the form after the action is done before the next `fill`.
+ * twice is otherwise a race): the answer arrives, then the button (aria-disabled while its form is
+ * pending) is enabled again, so React's reset of the form after the action is done before the next `fill`.
  */
 export async function submitAndWait(page: Page, button = 'Sign in') {
   const submit = page.getByRole('button', { name: button, exact: true });
