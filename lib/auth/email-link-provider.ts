@@ -10,6 +10,7 @@ import {
   linkTokenSecret,
   REQUESTED_LINK_MAX_AGE_SEC,
 } from '@/lib/mail/link-token';
+import { requestLocale } from '@/lib/i18n/request-locale';
 import { queueMail } from '@/lib/mail/queue';
 import { seal } from '@/lib/server/seal';
 
@@ -48,6 +49,9 @@ export function emailLinkProvider() {
       await queueMail(db, identifier, 'sign_in_link', {
         sealedUrl: seal(toContinueLink(url), 'mail-payload-v1'),
         expires: expires.toISOString(),
+        // The language of the page that asked (its cookie, else Accept-Language): a person who has never
+        // signed in reads the link in the language they were reading.
+        locale: await requestLocale().catch(() => undefined), // outside a request (tests): none
       });
     },
   });

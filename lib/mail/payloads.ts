@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCALES } from '@/lib/i18n/locales';
 
 // The payload of each mail template, as a zod schema. queueMail checks a payload against its
 // template's schema when the message is queued (a wrong payload is a bug: it throws and rolls back
@@ -28,9 +29,10 @@ export const MAIL_PAYLOADS = {
   /**
    * `sealedUrl`: the sign-in link, sealed (lib/server/seal.ts, purpose mail-payload-v1). Once the row
    * is finished the worker replaces the payload with `{ scrubbed: true }` (lib/mail/worker.ts).
+   * `locale`: the language of the page that asked for the link (used unless the user chose one).
    */
   sign_in_link: z.union([
-    z.object({ sealedUrl: z.string().min(1), expires: iso }),
+    z.object({ sealedUrl: z.string().min(1), expires: iso, locale: z.enum(LOCALES).optional() }),
     z.object({ scrubbed: z.literal(true) }),
   ]),
   mfa_locked: z.object({ userId: id }),

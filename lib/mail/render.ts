@@ -12,7 +12,7 @@ import {
   unlockIdentifier,
 } from '@/lib/mail/link-token';
 import { unseal } from '@/lib/server/seal';
-import { type Locale, localeOf } from '@/lib/i18n/locales';
+import { isLocale, type Locale, localeOf } from '@/lib/i18n/locales';
 import { allowanceMail } from '@/lib/mail/templates/allowance';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
@@ -62,8 +62,14 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
   if (!read.ok) return skip(read.reason);
   const p: Payload = read.payload;
   const user = await recipient(p, row.to);
-  // In the recipient's language and zone: a message to an address with no login (or a disabled one) is in English, UTC.
-  const ctx = context(user?.timeZone ?? 'UTC', localeOf(user));
+  // In the recipient's language and zone: a message to an address with no login (or a disabled one) is
+  // in English, UTC. A link asked for from a page is in that page's language unless the user chose one.
+  const asked = p.locale && isLocale(p.locale) && !user?.localeChosenAt ? p.locale : null;
+  const lang = asked ?? localeOf(user);
+  const ctx = context(user?.timeZone ?? 'UTC', lang);
+  /** For mail about one account: a user whose zone no browser has told yet (never signed in) reads the account's. */
+  const zonedFor = (account: { timeZone: string }) =>
+    user && !user.timeZoneChosenAt && user.timeZone === 'UTC' ? context(account.timeZone, lang) : ctx;
   const r = { name: user?.name ?? null, email: row.to };
   switch (row.template as MailTemplate) {
     case 'block_notice': {
@@ -93,7 +99,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           credentials: block.account.sipCredentials,
           link,
         },
-        ctx,
+        zonedFor(block.account),
       );
       return {
         ok: true,
@@ -114,12 +120,18 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         request_approved: requestApproved,
         request_denied: requestDenied,
       }[row.template as 'request_received'];
-      return { ok: true, mail: render({ recipient: r, account: request.account, request }, ctx) };
+      return {
+        ok: true,
+        mail: render({ recipient: r, account: request.account, request }, zonedFor(request.account)),
+      };
     }
     case 'block_lifted': {
       const block = await db.block.findUnique({ where: { id: p.blockId ?? '' }, include: { account: true } });
       if (!block) return skip('block not found');
-      return { ok: true, mail: blockLifted({ recipient: r, account: block.account, block }, ctx) };
+      return {
+        ok: true,
+        mail: blockLifted({ recipient: r, account: block.account, block }, zonedFor(block.account)),
+      };
     }
     case 'sip_password_changed': {
       const cred = await db.sipCredential.findUnique({
@@ -139,7 +151,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
             ip: p.ip ?? null,
             by: p.by ?? null,
           },
-          ctx,
+          zonedFor(cred.account),
         ),
       };
     }

@@ -1,0 +1,81 @@
+import { describe, expect, it, vi } from 'vitest';
+
+// The language and clock of mail to someone who has not told the portal theirs: a sign-in link is in
+// the language of the page that asked for it (its Language cookie, else Accept-Language), unless the
+// user chose one; mail about an account reads in the account's time zone until a browser has given the
+// user's. next/headers is a fake request from a Spanish browser.
+let cookieLocale: string | undefined = 'es';
+vi.mock('next/headers', () => ({
+  headers: async () =>
+    new Headers({
+      'accept-language': 'es-MX,es;q=0.9',
+      'x-forwarded-for': '198.51.100.7',
+      'user-agent': 'vitest',
+    }),
+  cookies: async () => ({
+    get: (name: string) =>
+      name === 'tollgate-locale' && cookieLocale ? { name, value: cookieLocale } : undefined,
+    getAll: () => [],
+    has: () => false,
+    set: () => undefined,
+    delete: () => undefined,
+  }),
+}));
+
+const { requestSignInLink } = await import('@/lib/auth/email-link');
+const { getDb } = await import('@/lib/server/db');
+const { queueMailToMembers } = await import('@/lib/mail/queue');
+const { dialects } = await import('@/tests/helpers/db');
+const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
+const { mailSuite } = await import('@/tests/helpers/mail-suite');
+
+const meta = { ip: '198.51.100.7', userAgent: 'vitest' };
+
+describe.each(dialects())('the language and clock of mail to a new customer on %s', (dialect) => {
+  const mail = mailSuite(dialect);
+
+  it('a sign-in link asked for from a Spanish page is in Spanish, unless the user chose English', async () => {
+    const email = `cliente-${dialect}@clinica.example`;
+    await makeAccount({ members: [email] });
+    cookieLocale = 'es';
+    expect(await requestSignInLink(email, '/', meta)).toMatchObject({ ok: true });
+    await mail.deliver();
+    expect(mail.smtp.to(email).at(-1)!.subject).toMatch(/^Su enlace de acceso/);
+
+    // Accept-Language alone (no Language cookie) is the page's language too.
+    cookieLocale = undefined;
+    const other = `otra-${dialect}@clinica.example`;
+    await makeAccount({ members: [other] });
+    expect(await requestSignInLink(other, '/', meta)).toMatchObject({ ok: true });
+    await mail.deliver();
+    expect(mail.smtp.to(other).at(-1)!.subject).toMatch(/^Su enlace de acceso/);
+
+    // A language the user chose in the portal wins over the page's.
+    await getDb().user.update({ where: { email }, data: { locale: 'en', localeChosenAt: new Date() } });
+    cookieLocale = 'es';
+    expect(await requestSignInLink(email, '/', meta)).toMatchObject({ ok: true });
+    await mail.deliver();
+    expect(mail.smtp.to(email).at(-1)!.subject).not.toMatch(/^Su enlace/);
+  });
+
+  it("a block notice to a customer no browser has given a zone reads on the account's clock", async () => {
+    const email = `gerente-${dialect}@clinica-madrid.example`;
+    const chose = `utc-${dialect}@clinica-madrid.example`;
+    const { account } = await makeAccount({ members: [email, chose] });
+    await getDb().customerAccount.update({
+      where: { id: account.id },
+      data: { country: 'ES', timeZone: 'Europe/Madrid' },
+    });
+    // One member chose UTC in the profile: that choice stands.
+    await getDb().user.update({ where: { email: chose }, data: { timeZoneChosenAt: new Date() } });
+    const block = await makeBlock(account.id, { placedAt: new Date('2026-07-01T10:30:00Z') });
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
+    );
+    await mail.deliver();
+    const madrid = mail.smtp.to(email).at(-1)!.text;
+    expect(madrid).toContain('12:30'); // 10:30 UTC is 12:30 in Madrid in July (CEST)
+    expect(madrid).not.toMatch(/\bUTC\b/);
+    expect(mail.smtp.to(chose).at(-1)!.text).toContain('10:30');
+  });
+});
