@@ -1,6 +1,7 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Note } from '@/lib/i18n/note';
 import { describeDialled } from './format';
+import { validNumber } from './legacy';
 
 // Pure: whether support may call a number back. Support must never place the fraud call itself: a
 // "callback number" in the block's own destinations or in a premium, satellite or international-network
@@ -53,7 +54,9 @@ export function checkCallbackNumber(
 /**
  * A callback number typed by a person (E.164 or national for `country`, with or without an extension
  * in any form libphonenumber-js reads: "ext. 21", "x 44", "#21", RFC 3966 ";ext=21"), or a stored one:
- * the number in E.164 and the extension's digits (or null); null when the number is not valid.
+ * the number in E.164 and the extension's digits (or null); null when the number is not valid. A
+ * Mexican or Argentine number in a superseded form ("+52 1 55…", "044 55…", "01 55…",
+ * "+54 9 11 15…") is read as the number it denotes (lib/phone/legacy.ts).
  */
 export function readCallback(
   input: string,
@@ -61,11 +64,11 @@ export function readCallback(
 ): { e164: string; ext: string | null } | null {
   let p;
   try {
-    p = parsePhoneNumberFromString(input.trim(), country);
+    p = validNumber(parsePhoneNumberFromString(input.trim(), country), input);
   } catch {
     return null;
   }
-  return p && p.isValid() ? { e164: p.number, ext: p.ext ?? null } : null;
+  return p ? { e164: p.number, ext: p.ext ?? null } : null;
 }
 
 /**
