@@ -155,3 +155,23 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     expect(parseUserPhone('1 55 1234 5678', 'MX')).toBeNull();
   });
 });
+
+describe('digits in another script (review 10)', () => {
+  // An IME left in full-width mode, or Arabic-Indic digits: the number part was always read; the
+  // extension must be ASCII too, or the stored ";ext=" and the agent's tel: link are not RFC 3966.
+  it.each([
+    '+34 612 345 678 ext. ２１',
+    '＋３４ ６１２ ３４５ ６７８ ext. ２１',
+    '+34 612 345 678 x٢١',
+    '+34 612 345 678;ext=２１',
+  ])('%s is stored as +34612345678;ext=21', (typed) => {
+    const r = checkCallbackNumber(typed, 'ES', [], 'es');
+    expect(r).toMatchObject({ ok: true, stored: '+34612345678;ext=21', ext: '21' });
+    if (r.ok) expect(callbackTel(r.stored)).toBe('tel:+34612345678;ext=21');
+    if (r.ok) expect(callbackDisplay(r.stored, 'ES')).toBe('+34 612 34 56 78 ext. 21');
+  });
+  it('a value stored before this was fixed is shown and dialled with ASCII digits', () => {
+    expect(callbackTel('+34612345678;ext=２１')).toBe('tel:+34612345678;ext=21');
+    expect(callbackDisplay('+34612345678;ext=２１', 'ES')).toBe('+34 612 34 56 78 ext. 21');
+  });
+});
