@@ -48,7 +48,7 @@ function context(timeZone: string, lang: Locale): MailContext {
   const t = mailTranslator(lang);
   return {
     t,
-    provider: e.PROVIDER_NAME ?? t('mail.providerDefault'),
+    provider: e.PROVIDER_NAME ?? null,
     support: e.SUPPORT_CONTACT,
     appUrl: e.APP_URL,
     timeZone,

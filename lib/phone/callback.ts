@@ -1,6 +1,7 @@
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, parseDigits, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Note } from '@/lib/i18n/note';
 import { describeDialled } from './format';
+import { validNumber } from './legacy';
 
 // Pure: whether support may call a number back. Support must never place the fraud call itself: a
 // "callback number" in the block's own destinations or in a premium, satellite or international-network
@@ -53,7 +54,11 @@ export function checkCallbackNumber(
 /**
  * A callback number typed by a person (E.164 or national for `country`, with or without an extension
  * in any form libphonenumber-js reads: "ext. 21", "x 44", "#21", RFC 3966 ";ext=21"), or a stored one:
- * the number in E.164 and the extension's digits (or null); null when the number is not valid.
+ * the number in E.164 and the extension's digits in ASCII (or null); null when the number is not
+ * valid. Digits in any script libphonenumber-js reads (full-width "２１", Arabic-Indic "٢١") count as
+ * their ASCII digits, in the extension too (libphonenumber-js's parseDigits), so the stored `;ext=`
+ * is RFC 3966. A Mexican or Argentine number in a superseded form ("+52 1 55…", "044 55…", "01 55…",
+ * "+54 9 11 15…") is read as the number it denotes (lib/phone/legacy.ts).
  */
 export function readCallback(
   input: string,
@@ -61,11 +66,11 @@ export function readCallback(
 ): { e164: string; ext: string | null } | null {
   let p;
   try {
-    p = parsePhoneNumberFromString(input.trim(), country);
+    p = validNumber(parsePhoneNumberFromString(input.trim(), country), input);
   } catch {
     return null;
   }
-  return p && p.isValid() ? { e164: p.number, ext: p.ext ?? null } : null;
+  return p ? { e164: p.number, ext: p.ext ? parseDigits(p.ext) : null } : null;
 }
 
 /**
@@ -80,8 +85,12 @@ export function callbackDisplay(stored: string, accountCountry: CountryCode): st
   return read.ext ? `${number} ext. ${read.ext}` : number;
 }
 
-/** A stored callback number as a `tel:` URI (RFC 3966: the stored form is already `+E164;ext=…`). */
-export const callbackTel = (stored: string): string => `tel:${stored}`;
+/**
+ * A stored callback number as a `tel:` URI (RFC 3966: the stored form is already `+E164;ext=…`). An
+ * extension stored before its digits were made ASCII (2026-12-01: "２１") is dialled as ASCII digits.
+ */
+export const callbackTel = (stored: string): string =>
+  `tel:${stored.replace(/;ext=([^;]*)/, (_, ext: string) => `;ext=${parseDigits(ext) || ext}`)}`;
 
 /** Where a callback number came from, for the agent: on file for the account, or typed by the requester. */
 export type CallbackSource = 'on_file' | 'typed';

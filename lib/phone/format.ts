@@ -9,6 +9,7 @@ import {
 import { DEFAULT_LOCALE, isLocale } from '@/lib/i18n/locales';
 import type { Translate } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
+import { validNumber } from './legacy';
 import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
 
 export { isSupportedCountry };
@@ -139,6 +140,8 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
  * 3. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
  * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
+ * In every form a Mexican or Argentine number in a superseded form ("+5215512345678",
+ * "0445512345678" from Mexico, "+5491115…") is read as the number it denotes (lib/phone/legacy.ts).
  * Returns the number and the form, or null when none applies.
  */
 export function readDialled(
@@ -148,18 +151,17 @@ export function readDialled(
   const s = raw.trim().replace(/^tel:/i, '').replace(SEPARATORS, '');
   if (s.startsWith('+')) {
     const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
-    return p ? { number: p, form: 'e164' } : null;
+    return p ? { number: validNumber(p, s) ?? p, form: 'e164' } : null;
   }
   if (!/^\d{2,24}$/.test(s)) return null;
-  const valid = (p: PhoneNumber | undefined) => (p?.isValid() ? p : undefined);
   for (const prefix of [iddPrefixIn(s, accountCountry), s.startsWith('00') ? '00' : null]) {
     if (!prefix) continue;
-    const p = valid(parsed(`+${s.slice(prefix.length)}`));
+    const p = validNumber(parsed(`+${s.slice(prefix.length)}`), s);
     if (p) return { number: p, form: 'idd' };
   }
-  const national = valid(parsed(s, accountCountry));
+  const national = validNumber(parsed(s, accountCountry), s);
   if (national) return { number: national, form: 'national' };
-  const digits = valid(parsed(`+${s}`));
+  const digits = validNumber(parsed(`+${s}`), `+${s}`);
   if (digits) return { number: digits, form: 'digits' };
   return null;
 }
@@ -230,8 +232,10 @@ export function describeDialled(
   };
 }
 
-/** A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. */
+/**
+ * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. A
+ * Mexican or Argentine number in a superseded form is read as the number it denotes (lib/phone/legacy.ts).
+ */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
-  const p = parsed(input.trim(), country);
-  return p && p.isValid() ? p.number : null;
+  return validNumber(parsed(input.trim(), country), input)?.number ?? null;
 }

@@ -91,6 +91,9 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     expect(first.text).toContain(en.mail.providerDefault);
     expect(next.text).toContain(es.mail.providerDefault);
     expect(next.text).not.toContain(en.mail.providerDefault);
+    // …as a signature; inside a sentence the catalogue's own wording, not the default as a name (review 10).
+    expect(first.text).toContain('in the customer portal of your VoIP provider.');
+    expect(next.text).toContain('en el portal de clientes de su proveedor de VoIP.');
     expect(
       await getDb().auditLog.count({ where: { action: 'profile.locale_changed', actorId: user.id } }),
     ).toBe(1);

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import { esc, html } from '@/lib/mail/templates/html';
+import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { requestDenied } from '@/lib/mail/templates/requests';
+import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
+import type { Locale } from '@/lib/i18n/locales';
 
 const ctx = (timeZone = 'America/New_York'): MailContext => ({
   t: mailTranslator(),
@@ -190,5 +194,81 @@ describe('block notice steps', () => {
     const none = steps({ calls: [] });
     expect(none).toContain('1. Our support team decides when this block is lifted');
     expect(none).not.toContain('What happened');
+  });
+});
+
+describe('the provider’s name, set or not (review 10)', () => {
+  // PROVIDER_NAME unset is the documented default: lib/mail/render.ts passes provider null. The
+  // default ("Your VoIP provider") is no proper noun: slotted in where a name goes it read "Your Your
+  // VoIP provider second factor is locked", "…al portal de Su proveedor de VoIP".
+  const at = new Date('2026-11-25T09:14:03Z');
+  const link = { url: 'https://portal.example/x', expires: at };
+  const mails = (provider: string | null, locale: Locale) => {
+    const c: MailContext = { ...ctx(), provider, t: mailTranslator(locale), locale };
+    return {
+      signIn: signInLink({ email: 'dana@acme.example', url: link.url, expires: at }, c),
+      locked: mfaLocked(
+        { recipient: { name: null, email: 'dana@acme.example' }, failures: 20, lockedAt: at, link },
+        c,
+      ),
+      lifted: blockLifted(
+        {
+          recipient: { name: null },
+          account: { name: 'Acme', number: 'ACC-1' },
+          block: { id: 'b', liftedAt: at },
+        },
+        c,
+      ),
+    };
+  };
+
+  it('unset, English: sentences without a name, signed "Your VoIP provider"', () => {
+    const m = mails(null, 'en');
+    expect(m.signIn.subject).toBe('Your sign-in link for the customer portal');
+    expect(m.locked.subject).toBe('Your second factor is locked');
+    expect(m.signIn.text).toContain(
+      'Use the button below to sign in to the customer portal of your VoIP provider as dana@acme.example.',
+    );
+    expect(m.signIn.text).toContain(
+      'someone asked for a sign-in link for this address in the customer portal of your VoIP provider.',
+    );
+    expect(m.locked.text).toContain('in the customer portal of your VoIP provider.');
+    expect(m.lifted.text).toContain(
+      'You get this email because you are a contact for Acme (ACC-1) in the customer portal of your VoIP provider.',
+    );
+    for (const mail of Object.values(m)) {
+      expect(mail.text).toContain('Your VoIP provider ·'); // the signature
+      for (const body of [mail.subject, mail.text, mail.html])
+        expect(body).not.toMatch(/the Your VoIP|Your Your|for the Your/);
+    }
+  });
+
+  it('unset, Spanish: the same, "su proveedor de VoIP" in lower case inside a sentence', () => {
+    const m = mails(null, 'es');
+    expect(m.signIn.subject).toBe('Su enlace de acceso al portal de clientes');
+    expect(m.locked.subject).toBe('Su segundo factor está bloqueado');
+    expect(m.signIn.text).toContain(
+      'iniciar sesión en el portal de clientes de su proveedor de VoIP como dana@acme.example.',
+    );
+    expect(m.lifted.text).toContain(
+      'es contacto de Acme (ACC-1) en el portal de clientes de su proveedor de VoIP.',
+    );
+    for (const mail of Object.values(m)) {
+      expect(mail.text).toContain('Su proveedor de VoIP ·');
+      for (const body of [mail.subject, mail.text, mail.html]) expect(body).not.toMatch(/de Su proveedor/);
+    }
+  });
+
+  it('set: the name where a name goes, in both languages', () => {
+    const en = mails('Example Voice', 'en');
+    expect(en.signIn.subject).toBe('Your sign-in link for the Example Voice portal');
+    expect(en.locked.subject).toBe('Your Example Voice second factor is locked');
+    expect(en.lifted.text).toContain('a contact for Acme (ACC-1) in the Example Voice customer portal.');
+    const es = mails('Example Voice', 'es');
+    expect(es.signIn.subject).toBe('Su enlace de acceso al portal de Example Voice');
+    expect(es.locked.subject).toBe('Su segundo factor de Example Voice está bloqueado');
+    expect(es.lifted.text).toContain('en el portal de clientes de Example Voice.');
+    for (const mail of [...Object.values(en), ...Object.values(es)])
+      expect(mail.text).toContain('Example Voice ·');
   });
 });

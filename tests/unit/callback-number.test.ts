@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { callbackDisplay, callbackSource, callbackTel, checkCallbackNumber } from '@/lib/phone/callback';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
+import { parseUserPhone } from '@/lib/phone/format';
 
 const somaliBlock = ['+252611234567', '00252611234568'];
 
@@ -103,5 +104,74 @@ describe('callback numbers support may call', () => {
     expect(callbackSource('+12127365000', '+12127365000;ext=21')).toBe('on_file');
     expect(callbackSource('+12127365000;ext=21', '+12127365000;ext=22')).toBe('on_file');
     expect(callbackSource('+12127365001;ext=21', '+12127365000;ext=21')).toBe('typed');
+  });
+});
+
+describe('Mexican and Argentine numbers in superseded forms (review 10)', () => {
+  // IFT's 10-digit plan (2019-08-03, both forms until 2020-08-03) dropped the "1" after +52 and the
+  // 01/044/045 prefixes; contact lists still hold them. Each is the line 55 1234 5678 (lib/phone/legacy.ts).
+  it.each([
+    ['+52 1 55 1234 5678', 'MX'],
+    ['52 1 55 1234 5678', 'MX'],
+    ['044 55 1234 5678', 'MX'],
+    ['045 55 1234 5678', 'MX'],
+    ['01 55 1234 5678', 'MX'],
+    ['+52 1 55 1234 5678', 'US'],
+    ['0052 1 55 1234 5678', 'ES'],
+  ] as const)('%s typed on a %s account is stored as +525512345678', (typed, country) => {
+    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
+      ok: true,
+      stored: '+525512345678',
+      e164: '+525512345678',
+      ext: null,
+    });
+  });
+  it('keeps the extension, reads 01 800 numbers, and a three-digit area code', () => {
+    expect(checkCallbackNumber('+52 1 55 1234 5678 ext. 21', 'MX')).toMatchObject({
+      ok: true,
+      stored: '+525512345678;ext=21',
+    });
+    expect(checkCallbackNumber('01 800 123 4567', 'MX')).toMatchObject({ ok: true, e164: '+528001234567' });
+    expect(checkCallbackNumber('045 222 123 4567', 'MX')).toMatchObject({ ok: true, e164: '+522221234567' });
+  });
+  it('drops the mobile "1" only after the country code, and 044 only inside Mexico', () => {
+    // Never a Mexican form: "1" + 10 digits without 52 (as digits it would be +1 551 234 5678).
+    expect(checkCallbackNumber('1 55 1234 5678', 'MX')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('044 55 1234 5678', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+  it('an Argentine mobile written with both the "9" and the "15" is the mobile', () => {
+    for (const [typed, country] of [
+      ['+54 9 11 15 2345 6789', 'AR'],
+      ['+54 9 11 15 2345 6789', 'US'],
+      ['9 11 15 2345 6789', 'AR'],
+    ] as const)
+      expect(checkCallbackNumber(typed, country)).toMatchObject({ ok: true, e164: '+5491123456789' });
+    expect(checkCallbackNumber('+54 9 9 11 2345 6789', 'AR')).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+  it('the misdial form’s intended number reads the same forms', () => {
+    expect(parseUserPhone('044 55 1234 5678', 'MX')).toBe('+525512345678');
+    expect(parseUserPhone('+52 1 55 1234 5678', 'MX')).toBe('+525512345678');
+    expect(parseUserPhone('+54 9 11 15 2345 6789', 'AR')).toBe('+5491123456789');
+    expect(parseUserPhone('1 55 1234 5678', 'MX')).toBeNull();
+  });
+});
+
+describe('digits in another script (review 10)', () => {
+  // An IME left in full-width mode, or Arabic-Indic digits: the number part was always read; the
+  // extension must be ASCII too, or the stored ";ext=" and the agent's tel: link are not RFC 3966.
+  it.each([
+    '+34 612 345 678 ext. ２１',
+    '＋３４ ６１２ ３４５ ６７８ ext. ２１',
+    '+34 612 345 678 x٢١',
+    '+34 612 345 678;ext=２１',
+  ])('%s is stored as +34612345678;ext=21', (typed) => {
+    const r = checkCallbackNumber(typed, 'ES', [], 'es');
+    expect(r).toMatchObject({ ok: true, stored: '+34612345678;ext=21', ext: '21' });
+    if (r.ok) expect(callbackTel(r.stored)).toBe('tel:+34612345678;ext=21');
+    if (r.ok) expect(callbackDisplay(r.stored, 'ES')).toBe('+34 612 34 56 78 ext. 21');
+  });
+  it('a value stored before this was fixed is shown and dialled with ASCII digits', () => {
+    expect(callbackTel('+34612345678;ext=２１')).toBe('tel:+34612345678;ext=21');
+    expect(callbackDisplay('+34612345678;ext=２１', 'ES')).toBe('+34 612 34 56 78 ext. 21');
   });
 });

@@ -96,6 +96,37 @@ describe('a dialled number reads the same in every form a switch writes it', () 
   });
 });
 
+describe('Mexican and Argentine numbers in superseded forms, as a switch writes them (review 10)', () => {
+  // A PBX's speed dials and contacts still hold the pre-2019 Mexican forms (lib/phone/legacy.ts): the
+  // trigger call is stored and shown as the line it reached, +52 55 1234 5678, Mexico.
+  it.each([
+    ['+5215512345678', 'US', 'e164'],
+    ['01152 1 55 1234 5678', 'US', 'idd'],
+    ['00521 5512345678', 'MX', 'idd'],
+    ['0052 1 55 1234 5678', 'ES', 'idd'],
+    ['5215512345678', 'US', 'digits'],
+    ['0445512345678', 'MX', 'national'],
+    ['0455512345678', 'MX', 'national'],
+    ['015512345678', 'MX', 'national'],
+  ] as const)('%s from %s is +525512345678 (%s)', (raw, account, form) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+525512345678' } });
+    expect(describeDialled(raw, account)).toMatchObject({
+      e164: '+525512345678',
+      display: '+52 55 1234 5678',
+      countryName: 'Mexico',
+      international: account !== 'MX',
+    });
+  });
+  it('an Argentine mobile with both "9" and "15" is the mobile; "1" + 10 digits from Mexico stays +1', () => {
+    expect(describeDialled('00549111523456789', 'ES')).toMatchObject({ e164: '+5491123456789', form: 'idd' });
+    expect(describeDialled('+549111523456789', 'US')).toMatchObject({ e164: '+5491123456789', form: 'e164' });
+    expect(readDialled('15512345678', 'MX')).toMatchObject({
+      form: 'digits',
+      number: { number: '+15512345678' },
+    });
+  });
+});
+
 describe('the inputs that failed before', () => {
   it('252611234567 on a US account is Somalia, not +1 United States', () => {
     const d = describeDialled('252611234567', 'US');

@@ -13,7 +13,11 @@ export type Translator = ReturnType<typeof mailTranslator>;
 
 export type MailContext = {
   t: Translator;
-  provider: string;
+  /**
+   * PROVIDER_NAME, or null when it is unset: the masthead and signature then read mail.providerDefault
+   * ("Your VoIP provider"), and each sentence that names the provider its own wording (providerArgs).
+   */
+  provider: string | null;
   support: string;
   appUrl: string;
   /** The recipient's time zone (User.timeZone); every time in a message is shown in it. */
@@ -45,9 +49,23 @@ export const credentialLabel = (ctx: MailContext, username: string, label?: stri
 
 export const url = (ctx: MailContext, path: string) => new URL(path, ctx.appUrl).toString();
 
+/** The provider as a heading or signature: PROVIDER_NAME, else mail.providerDefault in the recipient's language. */
+export const providerLabel = (ctx: MailContext): string => ctx.provider ?? ctx.t('mail.providerDefault');
+
+/**
+ * The ICU arguments of a sentence that names the provider: `named` is "yes" and `provider` the name
+ * when PROVIDER_NAME is set, else "no", and the catalogue's sentence reads without a name ("the
+ * customer portal of your VoIP provider"): the default is no proper noun, "the Your VoIP provider
+ * portal" would not be a sentence.
+ */
+export const providerArgs = (ctx: MailContext) => ({
+  provider: providerLabel(ctx),
+  named: ctx.provider ? 'yes' : 'no',
+});
+
 export function shell(ctx: MailContext, footer: string): Shell {
   return {
-    provider: ctx.provider,
+    provider: providerLabel(ctx),
     support: ctx.support,
     footer,
     linkFallback: ctx.t('mail.linkFallback'),
@@ -56,7 +74,7 @@ export function shell(ctx: MailContext, footer: string): Shell {
 }
 
 export const accountFooter = (ctx: MailContext, account: string) =>
-  shell(ctx, ctx.t('mail.footerAccount', { account, provider: ctx.provider }));
+  shell(ctx, ctx.t('mail.footerAccount', { account, ...providerArgs(ctx) }));
 
 /** The templates whose message is about one account (accountMail): their keys under `mail.` in the catalogue. */
 type AccountMailKey = 'requestReceived' | 'requestApproved' | 'requestDenied' | 'blockLifted';

@@ -1,4 +1,4 @@
-import { type MailContext, shell, when, hello } from './context';
+import { type MailContext, providerArgs, shell, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type MfaLockedData = {
@@ -13,7 +13,7 @@ export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
   const { t } = ctx;
   return renderMail(
     {
-      subject: t('mail.mfaLocked.subject', { provider: ctx.provider }),
+      subject: t('mail.mfaLocked.subject', providerArgs(ctx)),
       preheader: t('mail.mfaLocked.preheader'),
       parts: [
         hello(ctx, d),
@@ -28,6 +28,6 @@ export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
         { kind: 'p', text: t('mail.mfaLocked.notYou', { support: ctx.support }) },
       ],
     },
-    shell(ctx, t('mail.footerLogin', { provider: ctx.provider })),
+    shell(ctx, t('mail.footerLogin', providerArgs(ctx))),
   );
 }

@@ -1,4 +1,4 @@
-import { type MailContext, shell, when } from './context';
+import { type MailContext, providerArgs, shell, when } from './context';
 import { renderMail } from './layout';
 
 export type SignInLinkData = { email: string; url: string; expires: Date };
@@ -8,15 +8,15 @@ export function signInLink(d: SignInLinkData, ctx: MailContext) {
   const { t } = ctx;
   return renderMail(
     {
-      subject: t('mail.signInLink.subject', { provider: ctx.provider }),
+      subject: t('mail.signInLink.subject', providerArgs(ctx)),
       preheader: t('mail.signInLink.preheader'),
       parts: [
-        { kind: 'p', text: t('mail.signInLink.intro', { provider: ctx.provider, email: d.email }) },
+        { kind: 'p', text: t('mail.signInLink.intro', { ...providerArgs(ctx), email: d.email }) },
         { kind: 'button', label: t('mail.signInLink.button'), url: d.url },
         { kind: 'small', text: t('mail.signInLink.expires', { expires: when(d.expires, ctx) }) },
         { kind: 'small', text: t('mail.signInLink.notYou') },
       ],
     },
-    shell(ctx, t('mail.footerLogin', { provider: ctx.provider })),
+    shell(ctx, t('mail.footerLogin', providerArgs(ctx))),
   );
 }

@@ -1,0 +1,57 @@
+import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+// Ways of writing a number that people still have in their phones' contacts but that libphonenumber's
+// current metadata no longer reads. Each rule maps such a form to the one valid number it denotes (the
+// same line), and only applies when the result is valid. Pure; no server-only.
+//
+// Mexico: IFT's change to the Plan Técnico Fundamental de Numeración (approved by its Pleno on
+// 2017-11-16, published in the DOF on 2018-05-11) made every number 10 digits dialled as such from
+// 2019-08-03, with a year when both dialling forms worked (until 2020-08-03). It dropped the national
+// long-distance prefix "01" (also before 800 numbers), the mobile prefixes "044" (local) and "045"
+// (long distance) dialled from fixed lines, and the "1" dialled after +52 before a mobile from abroad.
+// libphonenumber stopped reading them (metadata v8.13.38, 2024-06): "+52 1 55 1234 5678",
+// "044 55 1234 5678", "045 …" and "01 55 1234 5678" are all +52 55 1234 5678.
+//
+// Argentina: libphonenumber reads both mobile markers on their own (the "9" dialled after +54 from
+// abroad, the "15" after the area code at home), but not a number written with both:
+// "+54 9 11 15 2345 6789" is +54 9 11 2345 6789.
+
+/** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01). */
+const MX_LEGACY = /^(?:1|044|045|01)(\d{10})$/;
+
+/**
+ * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
+ * "+52…", "0052…", "01152…", national) is a Mexican or Argentine number in a superseded form (see
+ * above), the valid number it denotes; else undefined. The extension is kept.
+ *
+ * The Mexican mobile "1" only ever followed the country code, so it is dropped only when `written`
+ * has "52" right before it: "1 55 1234 5678" typed or dialled in Mexico is not read as
+ * +52 55 1234 5678 (as bare digits it is the US number +1 551 234 5678).
+ */
+export function validNumber(p: PhoneNumber | undefined, written: string): PhoneNumber | undefined {
+  if (!p) return undefined;
+  if (p.isValid()) return p;
+  const national = p.nationalNumber as string;
+  let current: PhoneNumber | undefined;
+  if (p.countryCallingCode === '52') {
+    const m = MX_LEGACY.exec(national);
+    const afterCode = parseDigits(written).includes(`52${national}`);
+    if (m && (afterCode || !national.startsWith('1'))) current = parsed(`+52${m[1]}`);
+  } else if (p.countryCallingCode === '54' && /^9\d{12}$/.test(national)) {
+    // "9" + area code and subscriber (10 digits) with "15" between them: libphonenumber's own rule
+    // reads "area code 15 subscriber" (nationalPrefixTransformRule), so the rest is handed to it.
+    const rest = parsed(national.slice(1), 'AR');
+    if (rest?.getType() === 'MOBILE') current = rest;
+  }
+  if (!current?.isValid()) return undefined;
+  if (p.ext) current.setExt(p.ext);
+  return current;
+}
+
+function parsed(text: string, country?: 'AR'): PhoneNumber | undefined {
+  try {
+    return parsePhoneNumberFromString(text, country);
+  } catch {
+    return undefined;
+  }
+}
