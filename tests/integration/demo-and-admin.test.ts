@@ -6,12 +6,16 @@ import { seedDemo } from '@/lib/demo/seed';
 import { addSipCredential, CommandError, createAccount, createUser } from '@/lib/accounts/commands';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
-function admin(args: string[], stdin = ''): { code: number; out: string; err: string } {
+function admin(
+  args: string[],
+  stdin = '',
+  extraEnv: Record<string, string> = {},
+): { code: number; out: string; err: string } {
   try {
     const out = execFileSync(
       path.resolve('node_modules/.bin/tsx'),
       ['--conditions=react-server', 'scripts/admin.ts', ...args],
-      { input: stdin, encoding: 'utf8', stdio: 'pipe', env: process.env },
+      { input: stdin, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...extraEnv } },
     );
     return { code: 0, out, err: '' };
   } catch (e) {
@@ -92,6 +96,25 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(pat.memberships).toHaveLength(1);
     expect(await getDb().user.count({ where: { email: 'weak@pier.example' } })).toBe(0);
     expect(await getDb().customerAccount.count({ where: { number: 'ACC-7003' } })).toBe(0);
+  }, 60_000);
+
+  // Review 10, finding 1: the CLI reads PASSWORD_MIN_SCORE as npm start does (lib/server/env.ts).
+  it('create-user: a blank PASSWORD_MIN_SCORE is the default, a bad one stops the command by name', async () => {
+    const blank = admin(
+      ['create-user', '--email', 'weak1@pier.example', '--role', 'admin'],
+      'passwordpassword\n',
+      { PASSWORD_MIN_SCORE: '' },
+    );
+    expect(blank).toMatchObject({ code: 1, err: expect.stringMatching(/password refused/) });
+    const typo = admin(
+      ['create-user', '--email', 'weak2@pier.example', '--role', 'admin'],
+      'passwordpassword\n',
+      { PASSWORD_MIN_SCORE: 'three' },
+    );
+    expect(typo).toMatchObject({ code: 1, err: expect.stringMatching(/^error: PASSWORD_MIN_SCORE: /) });
+    expect(
+      await getDb().user.count({ where: { email: { in: ['weak1@pier.example', 'weak2@pier.example'] } } }),
+    ).toBe(0);
   }, 60_000);
 
   it('operator commands refuse what an operator can mistype, and store what they meant', async () => {
