@@ -117,6 +117,45 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     ).toBe(0);
   }, 60_000);
 
+  // Review 10, finding 5: without --time-zone, the country's own zone, never New York's for another country.
+  it("create-account without --time-zone: the country's only zone; several are refused and listed", async () => {
+    const db = getDb();
+    const zone = async (number: string) =>
+      (await db.customerAccount.findUniqueOrThrow({ where: { number } })).timeZone;
+    await createAccount(db, { number: 'ACC-7101', name: 'Pier GB', country: 'GB' });
+    expect(await zone('ACC-7101')).toBe('Europe/London');
+    await createAccount(db, { number: 'ACC-7102', name: 'Pier CO', country: 'CO' });
+    expect(await zone('ACC-7102')).toBe('America/Bogota');
+    await createAccount(db, { number: 'ACC-7103', name: 'Pier US' }); // the default country, as documented
+    expect(await zone('ACC-7103')).toBe('America/New_York');
+    await createAccount(db, {
+      number: 'ACC-7104',
+      name: 'Pier MX',
+      country: 'MX',
+      timeZone: 'America/Mexico_City',
+    });
+    expect(await zone('ACC-7104')).toBe('America/Mexico_City');
+    const es = admin([
+      'create-account',
+      '--number',
+      'ACC-7105',
+      '--name',
+      'Clínica Dental',
+      '--country',
+      'ES',
+    ]);
+    expect(es).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/--time-zone is required: ES has several time zones: .*Europe\/Madrid/),
+    });
+    expect(es.err).toMatch(/Atlantic\/Canary/);
+    for (const country of ['MX', 'AR'])
+      await expect(createAccount(db, { number: 'ACC-7106', name: 'X', country })).rejects.toThrow(
+        /--time-zone is required/,
+      );
+    expect(await db.customerAccount.count({ where: { number: { in: ['ACC-7105', 'ACC-7106'] } } })).toBe(0);
+  }, 60_000);
+
   it('operator commands refuse what an operator can mistype, and store what they meant', async () => {
     const db = getDb();
     const refused = async (p: Promise<unknown>, message: RegExp) => {
