@@ -29,15 +29,15 @@ const token16 = (missing?: string) =>
  * An absolute http(s) URL with a host. z.url() alone accepts any scheme, and reads `host:port` as the
  * scheme `host:` (so `localhost:4010` passed, and the switch client then refused it at the first call).
  */
-const httpUrl = (error: string) =>
-  z.string({ error }).refine((v) => {
+const httpUrl = (invalid: string, missing = invalid) =>
+  z.string({ error: missing }).refine((v) => {
     try {
       const u = new URL(v);
       return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
     } catch {
       return false;
     }
-  }, error);
+  }, invalid);
 
 /** smtp:// or smtps:// with a host (and, when given, a numeric port: `new URL` refuses any other). */
 const smtpUrl = z.string().refine((v) => {
@@ -74,7 +74,10 @@ const schema = z.object({
   AUTH_SECRET: key32('is required (at least 32 bytes)'),
   /** During a rotation only: the AUTH_SECRET being retired (sessions and sealed TOTP secrets made with it still open). */
   AUTH_SECRET_PREVIOUS: key32().optional(),
-  SWITCH_API_URL: httpUrl("is required: the switch API's base http(s) URL, e.g. https://switch.example.com"),
+  SWITCH_API_URL: httpUrl(
+    'must be an absolute http(s) URL with a host, e.g. https://switch.example.com:8443',
+    "is required: the switch API's base http(s) URL",
+  ),
   SWITCH_API_TOKEN: token16('is required: bearer token for the switch API'),
   SWITCH_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   SWITCH_WEBHOOK_SECRET: key32('is required: HMAC key for switch events'),
