@@ -8,6 +8,7 @@ import {
   resealSecrets,
 } from '../lib/accounts/commands';
 import { getDb } from '../lib/server/db';
+import { ConfigError, envVar } from '../lib/server/env';
 import { loadDotEnv } from './lib/dotenv';
 
 const USAGE = `usage: npm run admin -- <command>
@@ -69,6 +70,9 @@ async function main(argv: string[]): Promise<number> {
       });
       console.log(`added SIP credential ${c.username}`);
     } else if (command === 'create-user') {
+      // By lib/server/env.ts's rule and schema: blank = the default (3); a bad value stops here, before
+      // the password is read or anything is written.
+      const minScore = envVar('PASSWORD_MIN_SCORE');
       const u = await createUser(
         db,
         {
@@ -78,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
           name: values.name,
           password: await readStdin(),
         },
-        Number(process.env.PASSWORD_MIN_SCORE ?? 3),
+        minScore,
       );
       console.log(`created user ${u.email} (${u.role})`);
     } else if (command === 'reseal-secrets') {
@@ -92,6 +96,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommandError) {
       console.error(`error: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof ConfigError) {
+      console.error(`error: ${e.problems.join('; ')}`);
       return 1;
     }
     throw e;

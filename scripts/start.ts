@@ -1,6 +1,6 @@
 // npm start — the production server: validate configuration, apply pending migrations, serve.
 // No demo data, no simulator, no dev mailbox.
-import { ConfigError, parseEnv } from '../lib/server/env';
+import { ConfigError, parseEnv, type Env } from '../lib/server/env';
 import { migrate } from '../lib/server/db/migrate';
 import { loadDotEnv } from './lib/dotenv';
 import { createSupervisor, startNext } from './lib/supervisor';
@@ -8,8 +8,9 @@ import { createSupervisor, startNext } from './lib/supervisor';
 async function main() {
   loadDotEnv();
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', TOLLGATE_DEMO: '0' };
+  let config: Env;
   try {
-    parseEnv(env);
+    config = parseEnv(env);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(
@@ -22,12 +23,9 @@ async function main() {
   const r = await migrate(env.DATABASE_URL!);
   console.log(r.applied.length ? `Applied migrations: ${r.applied.join(', ')}` : 'Database is up to date.');
   // JSON log lines pass through unchanged: an operator's log shipper reads them.
-  startNext(
-    createSupervisor({ pretty: false }),
-    env,
-    Number(process.env.PORT ?? 3000),
-    process.env.HOST ?? 'localhost',
-  );
+  // PORT and HOST by parseEnv's rule: blank means the default (3000, localhost), never port 0 on every
+  // interface; a value that is no port is refused above with its name.
+  startNext(createSupervisor({ pretty: false }), env, config.PORT, config.HOST);
 }
 
 main().catch((e: Error) => {

@@ -1,3 +1,4 @@
+import { getCountry } from 'countries-and-timezones';
 import { z } from 'zod';
 import { accountNumberSchema, sipUsernameSchema } from '@/lib/accounts/identifiers';
 import type { AuditAction } from '@/lib/audit/names';
@@ -34,8 +35,27 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return r.data;
 }
 
+/** The zone an account of DEFAULT_COUNTRY gets without --time-zone (README, CONTRACTS §1's example). */
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+
 /**
- * Creates a customer account. `phone` (optional) is its callback number on file, typed as a person
+ * The time zone of an account in `country` (ISO 3166-1 alpha-2) when the operator named none: the
+ * country's only zone (countries-and-timezones, IANA zone.tab); DEFAULT_TIME_ZONE for DEFAULT_COUNTRY
+ * (today's documented behaviour). A country with several zones (ES: Madrid, Canary, Ceuta; MX; AR…)
+ * throws a CommandError listing them: guessing one would put the customer's clock hours off.
+ */
+export function countryTimeZone(country: string): string {
+  if (country === DEFAULT_COUNTRY) return DEFAULT_TIME_ZONE;
+  const zones = getCountry(country)?.timezones ?? [];
+  if (zones.length === 1) return zones[0]!;
+  if (zones.length === 0)
+    throw new CommandError(`--time-zone is required: no time zone known for ${country}`);
+  throw new CommandError(`--time-zone is required: ${country} has several time zones: ${zones.join(', ')}`);
+}
+
+/**
+ * Creates a customer account. Without `timeZone`, the country's zone (countryTimeZone: refused when the
+ * country has several). `phone` (optional) is its callback number on file, typed as a person
  * would (E.164 or national for `country`); a number support must not call (lib/phone/callback.ts) is refused.
  */
 export async function createAccount(
@@ -50,14 +70,15 @@ export async function createAccount(
         .string()
         .regex(/^[A-Z]{2}$/)
         .default(DEFAULT_COUNTRY),
-      timeZone: z.string().default('America/New_York'),
+      timeZone: z.string().optional(),
       phone: z.string().trim().min(1).max(40).optional(),
     }),
     raw,
   );
-  const timeZone = canonicalTimeZone(a.timeZone);
-  if (!timeZone) throw new CommandError(`unknown time zone ${a.timeZone}`);
   if (!isSupportedCountry(a.country)) throw new CommandError(`unknown country ${a.country}`);
+  const named = a.timeZone ?? countryTimeZone(a.country);
+  const timeZone = canonicalTimeZone(named);
+  if (!timeZone) throw new CommandError(`unknown time zone ${named}`);
   const phone = a.phone === undefined ? null : checkCallbackNumber(a.phone, a.country);
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))

@@ -1,12 +1,66 @@
 import { z } from 'zod';
+import { asciiEmail } from '@/lib/auth/email-address';
 
 // CONTRACTS §2. Read and validated once; every other module asks this one.
 
-/** A key of at least 32 bytes (UTF-8); `missing` is the message when it is absent. */
+// Secrets and tokens with leading or trailing whitespace are refused, not trimmed. A trailing newline
+// is what a secret mounted from a file (`openssl rand … > f`, a Kubernetes secret `--from-file`) carries;
+// trimming it silently would make Tollgate's key differ from the switch's whenever the other side kept it,
+// and a refusal at start (naming the variable) is found at once, where a wrong HMAC key shows up only
+// as 401s on every switch event. Refusing also means an all-blank value never passes a length check.
+const SURROUNDING_SPACE = 'has leading or trailing whitespace (a newline from a secrets file?): remove it';
+const noSurroundingSpace = (v: string) => v === v.trim();
+
+/** A key of at least 32 bytes (UTF-8), no surrounding whitespace; `missing` is the message when it is absent. */
 const key32 = (missing?: string) =>
   z
     .string(missing ? { error: missing } : undefined)
+    .refine(noSurroundingSpace, SURROUNDING_SPACE)
     .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes');
+
+/** A bearer token: at least 16 characters, no surrounding whitespace. */
+const token16 = (missing?: string) =>
+  z
+    .string(missing ? { error: missing } : undefined)
+    .refine(noSurroundingSpace, SURROUNDING_SPACE)
+    .refine((v) => v.length >= 16, 'must be at least 16 characters');
+
+/**
+ * An absolute http(s) URL with a host. z.url() alone accepts any scheme, and reads `host:port` as the
+ * scheme `host:` (so `localhost:4010` passed, and the switch client then refused it at the first call).
+ */
+const httpUrl = (invalid: string, missing = invalid) =>
+  z.string({ error: missing }).refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, invalid);
+
+/** smtp:// or smtps:// with a host (and, when given, a numeric port: `new URL` refuses any other). */
+const smtpUrl = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be smtp://host[:port] or smtps://host[:port], e.g. smtp://user:pass@mail.example.com:587');
+
+/**
+ * A From header as nodemailer takes it: `address` or `Display Name <address>`. The address is checked
+ * with the project's email module (asciiEmail: a local part and a domain Node can convert); not with
+ * z.email(), which refuses single-label domains such as the documented default's `localhost`.
+ */
+export function isMailFrom(v: string): boolean {
+  const m = /^\s*(?:[^<>]*<([^<>]+)>|([^<>\s]+))\s*$/.exec(v);
+  const address = (m?.[1] ?? m?.[2])?.trim();
+  if (!address) return false;
+  const at = address.lastIndexOf('@');
+  return /^[^\s@<>()[\],;:"]+$/.test(address.slice(0, Math.max(at, 0))) && asciiEmail(address) !== null;
+}
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -16,25 +70,24 @@ const schema = z.object({
       (v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v),
       'must start with file: or postgresql://',
     ),
-  APP_URL: z
-    .url({ error: 'must be an absolute http(s) URL, e.g. https://portal.example.com' })
-    .refine((v) => /^https?:\/\//.test(v), 'must be http(s)'),
+  APP_URL: httpUrl('must be an absolute http(s) URL, e.g. https://portal.example.com'),
   AUTH_SECRET: key32('is required (at least 32 bytes)'),
   /** During a rotation only: the AUTH_SECRET being retired (sessions and sealed TOTP secrets made with it still open). */
   AUTH_SECRET_PREVIOUS: key32().optional(),
-  SWITCH_API_URL: z.url({ error: 'is required: base URL of the switch API' }),
-  SWITCH_API_TOKEN: z
-    .string({ error: 'is required: bearer token for the switch API' })
-    .min(16, 'must be at least 16 characters'),
+  SWITCH_API_URL: httpUrl(
+    'must be an absolute http(s) URL with a host, e.g. https://switch.example.com:8443',
+    "is required: the switch API's base http(s) URL",
+  ),
+  SWITCH_API_TOKEN: token16('is required: bearer token for the switch API'),
   SWITCH_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   SWITCH_WEBHOOK_SECRET: key32('is required: HMAC key for switch events'),
   /** During a rotation only: the webhook secret being retired; events signed with it are still accepted. */
   SWITCH_WEBHOOK_SECRET_PREVIOUS: key32().optional(),
-  SMTP_URL: z
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: z
     .string()
-    .regex(/^smtps?:\/\//, 'must be smtp:// or smtps://')
-    .optional(),
-  MAIL_FROM: z.string().min(3).default('Tollgate <no-reply@localhost>'),
+    .refine(isMailFrom, 'must be an address or "Name <address>", e.g. Tollgate <no-reply@example.com>')
+    .default('Tollgate <no-reply@localhost>'),
   PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
   /** zxcvbn guesses (log10) a new SIP password must reach; 18 ≈ 3 years of one GPU on a captured MD5 digest. */
   SIP_PASSWORD_MIN_GUESSES_LOG10: z.coerce.number().int().min(10).max(40).default(18),
@@ -44,7 +97,7 @@ const schema = z.object({
   /** Demo only: enables the dev mailbox and the simulator controls. Never set in production. */
   TOLLGATE_DEMO: z.enum(['0', '1']).default('0'),
   /** Where the switch simulator listens, for the demo-only "place a fraud block" control. */
-  SWITCH_SIM_CONTROL_URL: z.url().optional(),
+  SWITCH_SIM_CONTROL_URL: httpUrl('must be an absolute http(s) URL, e.g. http://127.0.0.1:4010').optional(),
   /**
    * How many reverse proxies in front of Tollgate append to X-Forwarded-For. 0 (the default): none, the
    * client is the socket's peer and X-Forwarded-For is ignored. n: the client address is the entry n
@@ -57,7 +110,7 @@ const schema = z.object({
     .max(10)
     .default(0),
   /** Bearer token for GET /api/metrics (CONTRACTS §7); unset, the endpoint answers 404. */
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_TOKEN: token16().optional(),
   /** pino level of the server's log lines. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Run the outbox workers inside the web process (default). Set 0 to run them elsewhere. */
@@ -66,6 +119,18 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   /** SQLite only: how long a statement waits for another process's write lock before failing. */
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  /** `npm start` only: the TCP port the server listens on. */
+  PORT: z.coerce
+    .number({ error: 'must be a TCP port number (1-65535)' })
+    .int('must be a TCP port number (1-65535)')
+    .min(1, 'must be a TCP port number (1-65535)')
+    .max(65_535, 'must be a TCP port number (1-65535)')
+    .default(3000),
+  /** `npm start` only: the address the server binds; localhost by default (README: 127.0.0.1 behind nginx). */
+  HOST: z
+    .string()
+    .refine((v) => v.trim() !== '' && noSurroundingSpace(v), 'must be a host name or address')
+    .default('localhost'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -77,6 +142,11 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Validates the whole environment (CONTRACTS §2). A variable set to the empty string counts as unset
+ * (its default applies): the blank lines of a `.env` template. Throws ConfigError listing every problem,
+ * each prefixed with the variable's name.
+ */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
@@ -93,6 +163,20 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new ConfigError(['SMTP_URL: is required outside the demo (smtp://user:pass@host:587)']);
   }
   return result.data;
+}
+
+/**
+ * One variable read by the same rule and schema as parseEnv (blank = unset = its default), for a command
+ * that needs it without the whole server configuration (the operator CLI). Throws ConfigError naming it.
+ */
+export function envVar<K extends keyof Env>(
+  name: K,
+  source: Record<string, string | undefined> = process.env,
+): Env[K] {
+  const raw = source[name];
+  const result = schema.shape[name].safeParse(raw === '' ? undefined : raw);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${name}: ${i.message}`));
+  return result.data as Env[K];
 }
 
 let cached: Env | undefined;

@@ -6,12 +6,16 @@ import { seedDemo } from '@/lib/demo/seed';
 import { addSipCredential, CommandError, createAccount, createUser } from '@/lib/accounts/commands';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
-function admin(args: string[], stdin = ''): { code: number; out: string; err: string } {
+function admin(
+  args: string[],
+  stdin = '',
+  extraEnv: Record<string, string> = {},
+): { code: number; out: string; err: string } {
   try {
     const out = execFileSync(
       path.resolve('node_modules/.bin/tsx'),
       ['--conditions=react-server', 'scripts/admin.ts', ...args],
-      { input: stdin, encoding: 'utf8', stdio: 'pipe', env: process.env },
+      { input: stdin, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...extraEnv } },
     );
     return { code: 0, out, err: '' };
   } catch (e) {
@@ -92,6 +96,64 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(pat.memberships).toHaveLength(1);
     expect(await getDb().user.count({ where: { email: 'weak@pier.example' } })).toBe(0);
     expect(await getDb().customerAccount.count({ where: { number: 'ACC-7003' } })).toBe(0);
+  }, 60_000);
+
+  // Review 10, finding 1: the CLI reads PASSWORD_MIN_SCORE as npm start does (lib/server/env.ts).
+  it('create-user: a blank PASSWORD_MIN_SCORE is the default, a bad one stops the command by name', async () => {
+    const blank = admin(
+      ['create-user', '--email', 'weak1@pier.example', '--role', 'admin'],
+      'passwordpassword\n',
+      { PASSWORD_MIN_SCORE: '' },
+    );
+    expect(blank).toMatchObject({ code: 1, err: expect.stringMatching(/password refused/) });
+    const typo = admin(
+      ['create-user', '--email', 'weak2@pier.example', '--role', 'admin'],
+      'passwordpassword\n',
+      { PASSWORD_MIN_SCORE: 'three' },
+    );
+    expect(typo).toMatchObject({ code: 1, err: expect.stringMatching(/^error: PASSWORD_MIN_SCORE: /) });
+    expect(
+      await getDb().user.count({ where: { email: { in: ['weak1@pier.example', 'weak2@pier.example'] } } }),
+    ).toBe(0);
+  }, 60_000);
+
+  // Review 10, finding 5: without --time-zone, the country's own zone, never New York's for another country.
+  it("create-account without --time-zone: the country's only zone; several are refused and listed", async () => {
+    const db = getDb();
+    const zone = async (number: string) =>
+      (await db.customerAccount.findUniqueOrThrow({ where: { number } })).timeZone;
+    await createAccount(db, { number: 'ACC-7101', name: 'Pier GB', country: 'GB' });
+    expect(await zone('ACC-7101')).toBe('Europe/London');
+    await createAccount(db, { number: 'ACC-7102', name: 'Pier CO', country: 'CO' });
+    expect(await zone('ACC-7102')).toBe('America/Bogota');
+    await createAccount(db, { number: 'ACC-7103', name: 'Pier US' }); // the default country, as documented
+    expect(await zone('ACC-7103')).toBe('America/New_York');
+    await createAccount(db, {
+      number: 'ACC-7104',
+      name: 'Pier MX',
+      country: 'MX',
+      timeZone: 'America/Mexico_City',
+    });
+    expect(await zone('ACC-7104')).toBe('America/Mexico_City');
+    const es = admin([
+      'create-account',
+      '--number',
+      'ACC-7105',
+      '--name',
+      'Clínica Dental',
+      '--country',
+      'ES',
+    ]);
+    expect(es).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/--time-zone is required: ES has several time zones: .*Europe\/Madrid/),
+    });
+    expect(es.err).toMatch(/Atlantic\/Canary/);
+    for (const country of ['MX', 'AR'])
+      await expect(createAccount(db, { number: 'ACC-7106', name: 'X', country })).rejects.toThrow(
+        /--time-zone is required/,
+      );
+    expect(await db.customerAccount.count({ where: { number: { in: ['ACC-7105', 'ACC-7106'] } } })).toBe(0);
   }, 60_000);
 
   it('operator commands refuse what an operator can mistype, and store what they meant', async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '@/lib/server/env';
+import { ConfigError, envVar, parseEnv } from '@/lib/server/env';
 import { securityHeaders } from '@/lib/server/security-headers';
 
 const good = {
@@ -58,6 +58,67 @@ describe('configuration (CONTRACTS §2)', () => {
     expect(() => parseEnv({ ...noSmtp, NODE_ENV: 'production' })).toThrow(/SMTP_URL/);
     expect(parseEnv({ ...noSmtp, NODE_ENV: 'production', TOLLGATE_DEMO: '1' }).SMTP_URL).toBeUndefined();
   });
+  // Review 10, finding 2: values that cannot work are refused at start, with the variable named.
+  const refuses = (over: Record<string, string>, name: string) =>
+    expect(() => parseEnv({ ...good, NODE_ENV: 'production', ...over }), JSON.stringify(over)).toThrow(name);
+  it('switch URLs must be http(s) with a host (host:port is no URL)', () => {
+    for (const bad of [
+      'switch.example.com:8080',
+      'localhost:4010',
+      'ftp://switch.example.com',
+      'mailto:x@y.z',
+    ])
+      refuses({ SWITCH_API_URL: bad }, 'SWITCH_API_URL');
+    refuses({ SWITCH_SIM_CONTROL_URL: 'localhost:4010' }, 'SWITCH_SIM_CONTROL_URL');
+    refuses({ APP_URL: 'http://' }, 'APP_URL');
+    expect(parseEnv({ ...good, SWITCH_API_URL: 'http://127.0.0.1:4010/' }).SWITCH_API_URL).toBe(
+      'http://127.0.0.1:4010/',
+    );
+  });
+  it('secrets and tokens with surrounding whitespace are refused, saying so; blanks never count', () => {
+    refuses(
+      { SWITCH_WEBHOOK_SECRET: `${'s'.repeat(32)}\n` },
+      'SWITCH_WEBHOOK_SECRET: has leading or trailing whitespace',
+    );
+    refuses({ AUTH_SECRET: `${'x'.repeat(31)}\n` }, 'AUTH_SECRET');
+    refuses({ AUTH_SECRET: ' '.repeat(32) }, 'AUTH_SECRET');
+    refuses({ AUTH_SECRET_PREVIOUS: ` ${'x'.repeat(32)}` }, 'AUTH_SECRET_PREVIOUS');
+    refuses({ SWITCH_API_TOKEN: `${'t'.repeat(20)}\r\n` }, 'SWITCH_API_TOKEN');
+    refuses({ METRICS_TOKEN: ' '.repeat(16) }, 'METRICS_TOKEN');
+    expect(parseEnv({ ...good, METRICS_TOKEN: 'm'.repeat(16) }).METRICS_TOKEN).toBe('m'.repeat(16));
+  });
+  it('SMTP_URL needs a host (and a numeric port when given); MAIL_FROM must be an address', () => {
+    for (const bad of ['smtp://', 'smtp://mail.example.com:notaport', 'http://mail.example.com'])
+      refuses({ SMTP_URL: bad }, 'SMTP_URL');
+    expect(parseEnv({ ...good, SMTP_URL: 'smtps://u:p@mail.example.com:465' }).SMTP_URL).toBe(
+      'smtps://u:p@mail.example.com:465',
+    );
+    for (const bad of ['abc', 'Tollgate <no-reply@', 'no-reply@', '@example.com', 'a b@example.com'])
+      refuses({ MAIL_FROM: bad }, 'MAIL_FROM');
+    for (const ok of [
+      'no-reply@example.com',
+      'Tollgate <no-reply@example.com>',
+      '"Acme, Inc." <a@xn--clnica-peasco-xib1e.es>',
+    ])
+      expect(parseEnv({ ...good, MAIL_FROM: ok }).MAIL_FROM).toBe(ok);
+    expect(parseEnv(good).MAIL_FROM).toBe('Tollgate <no-reply@localhost>'); // the documented default
+  });
+  it('PORT and HOST: blank means the default (3000, localhost), never port 0 on every interface', () => {
+    expect(parseEnv({ ...good, PORT: '', HOST: '' })).toMatchObject({ PORT: 3000, HOST: 'localhost' });
+    expect(parseEnv({ ...good, PORT: '8080', HOST: '127.0.0.1' })).toMatchObject({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+    });
+    for (const bad of ['abc', '0', '70000', '80.5']) refuses({ PORT: bad }, 'PORT');
+    refuses({ HOST: '  ' }, 'HOST');
+  });
+  it('envVar reads one variable by the same rule: blank is the default, a bad value names the variable', () => {
+    expect(envVar('PASSWORD_MIN_SCORE', {})).toBe(3);
+    expect(envVar('PASSWORD_MIN_SCORE', { PASSWORD_MIN_SCORE: '' })).toBe(3);
+    expect(envVar('PASSWORD_MIN_SCORE', { PASSWORD_MIN_SCORE: '4' })).toBe(4);
+    for (const bad of ['three', '7', '-1'])
+      expect(() => envVar('PASSWORD_MIN_SCORE', { PASSWORD_MIN_SCORE: bad })).toThrow(/PASSWORD_MIN_SCORE/);
+  });
   it('npm start refuses to start and says what is missing', () => {
     let out = '';
     try {
@@ -66,6 +127,7 @@ describe('configuration (CONTRACTS §2)', () => {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
           APP_URL: 'not a url',
+          PORT: 'abc',
         } as unknown as NodeJS.ProcessEnv,
         encoding: 'utf8',
         stdio: 'pipe',
@@ -79,6 +141,7 @@ describe('configuration (CONTRACTS §2)', () => {
     expect(out).toMatch(/DATABASE_URL/);
     expect(out).toMatch(/APP_URL/);
     expect(out).toMatch(/SWITCH_WEBHOOK_SECRET/);
+    expect(out).toMatch(/PORT: must be a TCP port number/);
   });
 });
 
