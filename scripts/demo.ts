@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from '../lib/server/db/migrate';
 import { getDb } from '../lib/server/db';
-import { envVar } from '../lib/server/env';
+import { envVar, portVar } from '../lib/server/env';
 import { DEMO_ACCOUNTS, DEMO_TOTP_SECRET, DEMO_USERS } from '../lib/demo/data';
 import { seedDemo } from '../lib/demo/seed';
 import { provisionSimulator, waitForHttp } from './lib/demo-switch';
@@ -40,7 +40,7 @@ async function main() {
     console.log('Demo data reset.');
   }
   const port = envVar('PORT'); // as npm start: blank = 3000, never port 0; not a port = refused by name
-  const simPort = Number(process.env.SWITCH_SIM_PORT ?? 4010);
+  const simPort = portVar('SWITCH_SIM_PORT', 4010); // the same rule: blank = 4010, never port 0
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...demoSecrets(),

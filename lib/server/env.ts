@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import emailAddresses from 'email-addresses';
 import { asciiEmail } from '@/lib/auth/email-address';
 
 // CONTRACTS §2. Read and validated once; every other module asks this one.
@@ -50,17 +51,26 @@ const smtpUrl = z.string().refine((v) => {
 }, 'must be smtp://host[:port] or smtps://host[:port], e.g. smtp://user:pass@mail.example.com:587');
 
 /**
- * A From header as nodemailer takes it: `address` or `Display Name <address>`. The address is checked
- * with the project's email module (asciiEmail: a local part and a domain Node can convert); not with
- * z.email(), which refuses single-label domains such as the documented default's `localhost`.
+ * A From header as nodemailer takes it: one RFC 5322 mailbox (§3.4), `address` or
+ * `Display Name <address>`, parsed by the email-addresses library (a group, a list or an obsolete form
+ * is refused). The address must also be one the project's email module can send to (asciiEmail: its
+ * domain converts to ASCII); not z.email(), which refuses single-label domains such as the documented
+ * default's `localhost`.
  */
 export function isMailFrom(v: string): boolean {
-  const m = /^\s*(?:[^<>]*<([^<>]+)>|([^<>\s]+))\s*$/.exec(v);
-  const address = (m?.[1] ?? m?.[2])?.trim();
-  if (!address) return false;
-  const at = address.lastIndexOf('@');
-  return /^[^\s@<>()[\],;:"]+$/.test(address.slice(0, Math.max(at, 0))) && asciiEmail(address) !== null;
+  const parsed = emailAddresses.parseOneAddress({ input: v.trim(), rfc6532: true, rejectTLD: false });
+  return parsed?.type === 'mailbox' && asciiEmail(parsed.address) !== null;
 }
+
+const PORT_RANGE = 'must be a TCP port number (1-65535)';
+/** A TCP port 1–65535 (never 0: "any free port" is not a place anyone can reach), `def` when unset. */
+const tcpPort = (def: number) =>
+  z.coerce
+    .number({ error: PORT_RANGE })
+    .int(PORT_RANGE)
+    .min(1, PORT_RANGE)
+    .max(65_535, PORT_RANGE)
+    .default(def);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -120,12 +130,7 @@ const schema = z.object({
   /** SQLite only: how long a statement waits for another process's write lock before failing. */
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   /** `npm start` only: the TCP port the server listens on. */
-  PORT: z.coerce
-    .number({ error: 'must be a TCP port number (1-65535)' })
-    .int('must be a TCP port number (1-65535)')
-    .min(1, 'must be a TCP port number (1-65535)')
-    .max(65_535, 'must be a TCP port number (1-65535)')
-    .default(3000),
+  PORT: tcpPort(3000),
   /** `npm start` only: the address the server binds; localhost by default (README: 127.0.0.1 behind nginx). */
   HOST: z
     .string()
@@ -177,6 +182,21 @@ export function envVar<K extends keyof Env>(
   const result = schema.shape[name].safeParse(raw === '' ? undefined : raw);
   if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${name}: ${i.message}`));
   return result.data as Env[K];
+}
+
+/**
+ * A TCP port from a variable outside the portal's own configuration (the demo's SWITCH_SIM_PORT), by
+ * PORT's rule: blank or unset = `def`; anything but a whole number 1–65535 throws ConfigError naming it.
+ */
+export function portVar(
+  name: string,
+  def: number,
+  source: Record<string, string | undefined> = process.env,
+): number {
+  const raw = source[name];
+  const result = tcpPort(def).safeParse(raw === '' ? undefined : raw);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${name}: ${i.message}`));
+  return result.data;
 }
 
 let cached: Env | undefined;

@@ -48,7 +48,8 @@ function token(): string {
 }
 
 async function serve(): Promise<void> {
-  const port = Number(process.env.SWITCH_SIM_PORT ?? 4010);
+  // Blank = the default (a `.env` template's empty line); 0 = any free port, printed (the tests use it).
+  const port = Number(process.env.SWITCH_SIM_PORT || 4010);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('SWITCH_SIM_PORT must be a port number');
   const webhookSecret = process.env.SWITCH_WEBHOOK_SECRET || null;
   if (!webhookSecret)
@@ -69,7 +70,7 @@ async function serve(): Promise<void> {
 
 async function control(path: string, body: unknown): Promise<void> {
   const base = (
-    process.env.SWITCH_SIM_URL || `http://127.0.0.1:${process.env.SWITCH_SIM_PORT ?? 4010}`
+    process.env.SWITCH_SIM_URL || `http://127.0.0.1:${process.env.SWITCH_SIM_PORT || 4010}`
   ).replace(/\/+$/, '');
   let res: Response;
   try {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envVar, parseEnv } from '@/lib/server/env';
+import { ConfigError, envVar, parseEnv, portVar } from '@/lib/server/env';
 import { securityHeaders } from '@/lib/server/security-headers';
 
 const good = {
@@ -93,12 +93,22 @@ describe('configuration (CONTRACTS §2)', () => {
     expect(parseEnv({ ...good, SMTP_URL: 'smtps://u:p@mail.example.com:465' }).SMTP_URL).toBe(
       'smtps://u:p@mail.example.com:465',
     );
-    for (const bad of ['abc', 'Tollgate <no-reply@', 'no-reply@', '@example.com', 'a b@example.com'])
+    for (const bad of [
+      'abc',
+      'Tollgate <no-reply@',
+      'no-reply@',
+      '@example.com',
+      'a b@example.com',
+      'a@example.com, b@example.com', // a list, not one sender
+      'Staff: a@example.com;', // a group (RFC 5322 §3.4)
+      'Tollgate no-reply@example.com', // a name without the angle brackets
+    ])
       refuses({ MAIL_FROM: bad }, 'MAIL_FROM');
     for (const ok of [
       'no-reply@example.com',
       'Tollgate <no-reply@example.com>',
       '"Acme, Inc." <a@xn--clnica-peasco-xib1e.es>',
+      'Clínica Peñasco <hola@clínica-peñasco.es>', // RFC 6532: UTF-8 in the name and an IDN domain
     ])
       expect(parseEnv({ ...good, MAIL_FROM: ok }).MAIL_FROM).toBe(ok);
     expect(parseEnv(good).MAIL_FROM).toBe('Tollgate <no-reply@localhost>'); // the documented default
@@ -111,6 +121,15 @@ describe('configuration (CONTRACTS §2)', () => {
     });
     for (const bad of ['abc', '0', '70000', '80.5']) refuses({ PORT: bad }, 'PORT');
     refuses({ HOST: '  ' }, 'HOST');
+  });
+  it("portVar: the demo's SWITCH_SIM_PORT by PORT's rule (blank = the default, never port 0)", () => {
+    expect(portVar('SWITCH_SIM_PORT', 4010, {})).toBe(4010);
+    expect(portVar('SWITCH_SIM_PORT', 4010, { SWITCH_SIM_PORT: '' })).toBe(4010);
+    expect(portVar('SWITCH_SIM_PORT', 4010, { SWITCH_SIM_PORT: '5060' })).toBe(5060);
+    for (const bad of ['abc', '0', '70000', '80.5', ' '])
+      expect(() => portVar('SWITCH_SIM_PORT', 4010, { SWITCH_SIM_PORT: bad })).toThrow(
+        /SWITCH_SIM_PORT: must be a TCP port number/,
+      );
   });
   it('envVar reads one variable by the same rule: blank is the default, a bad value names the variable', () => {
     expect(envVar('PASSWORD_MIN_SCORE', {})).toBe(3);
