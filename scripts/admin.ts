@@ -14,7 +14,8 @@ import { loadDotEnv } from './lib/dotenv';
 const USAGE = `usage: npm run admin -- <command>
   create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York] [--phone "+1 212 555 0100"]
   add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"]
-  create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"]   (password on stdin)
+  create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"] [--locale en|es]   (password on stdin;
+    without --locale: the language of the account's country when it is en or es, else en)
   reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;
 
 async function readStdin(): Promise<string> {
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
         label: { type: 'string' },
         email: { type: 'string' },
         role: { type: 'string' },
+        locale: { type: 'string' },
       },
       strict: true,
     }).values as Record<string, string | undefined>;
@@ -80,11 +82,12 @@ async function main(argv: string[]): Promise<number> {
           role: values.role,
           account: values.account,
           name: values.name,
+          locale: values.locale,
           password: await readStdin(),
         },
         minScore,
       );
-      console.log(`created user ${u.email} (${u.role})`);
+      console.log(`created user ${u.email} (${u.role}), language ${u.locale}`);
     } else if (command === 'reseal-secrets') {
       const r = await resealSecrets(db);
       console.log(`re-sealed ${r.resealed} TOTP secret(s); ${r.current} already current`);

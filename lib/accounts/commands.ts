@@ -6,6 +6,7 @@ import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db } from '@/lib/server/db';
+import { countryLocale, DEFAULT_LOCALE, type Locale, LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
 import { noteText, notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { assessPassword } from '@/lib/passwords/strength';
@@ -104,9 +105,27 @@ export async function addSipCredential(db: Db, raw: { account?: string; username
   });
 }
 
+const localeList = LOCALES.map((l) => `${l} (${LOCALE_NAMES[l]})`).join(', ');
+
+/**
+ * The language a new user is written to in (User.locale) until a browser or their own choice says
+ * otherwise (lib/i18n/preference.ts): `named` (--locale), else the language of `account`'s country when
+ * the catalogue has it (countryLocale: ES, MX, AR… → es), else DEFAULT_LOCALE.
+ */
+export function newUserLocale(named: Locale | undefined, account: { country: string } | null): Locale {
+  return named ?? (account ? countryLocale(account.country) : null) ?? DEFAULT_LOCALE;
+}
+
+/**
+ * Creates a login: `role`, hashed `password` (checked against `minScore`, 0–4), and for a customer
+ * the membership of `account` (ACC-…), the only moment the CLI links a user to an account. `locale`
+ * ("en" | "es", case-insensitive) sets User.locale, else newUserLocale's rule; localeChosenAt stays
+ * null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
+ * bad value; audited as user.created with the role and language.
+ */
 export async function createUser(
   db: Db,
-  raw: { email?: string; role?: string; account?: string; password?: string; name?: string },
+  raw: { email?: string; role?: string; account?: string; password?: string; name?: string; locale?: string },
   minScore = 3,
 ) {
   const u = parse(
@@ -116,6 +135,16 @@ export async function createUser(
       account: accountNumberSchema.optional(),
       password: z.string().min(1, 'a password is required on stdin').max(1024),
       name: z.string().max(200).optional(),
+      locale: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .pipe(
+          z.enum(LOCALES, {
+            error: (i) => `unknown language ${JSON.stringify(i.input)}; the languages are ${localeList}`,
+          }),
+        )
+        .optional(),
     }),
     raw,
   );
@@ -127,9 +156,12 @@ export async function createUser(
     throw new CommandError(`user ${u.email} already exists`);
   const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;
   if (u.account && !account) throw new CommandError(`no account ${u.account}`);
+  const locale = newUserLocale(u.locale, account);
   const passwordHash = await hashPassword(u.password);
   return db.$transaction(async (tx) => {
-    const user = await tx.user.create({ data: { email: u.email, role: u.role, name: u.name, passwordHash } });
+    const user = await tx.user.create({
+      data: { email: u.email, role: u.role, name: u.name, passwordHash, locale },
+    });
     if (account) await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
     // The operator CLI has no user row to name as actor, hence the direct write (same columns as audit()).
     await tx.auditLog.create({
@@ -139,7 +171,7 @@ export async function createUser(
         targetType: 'user',
         targetId: user.id,
         accountId: account?.id,
-        detail: JSON.stringify({ role: u.role }),
+        detail: JSON.stringify({ role: u.role, locale }),
       },
     });
     return user;

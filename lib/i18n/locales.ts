@@ -20,6 +20,23 @@ export const isLocale = (v: unknown): v is Locale =>
   typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
 
 /**
+ * The catalogue's language of a country (`country`: ISO 3166-1 alpha-2, as CustomerAccount.country):
+ * the country's most likely language by ICU's likely-subtags data (CLDR: `und-MX` → `es`, `und-GB` →
+ * `en`), when LOCALES has it; null otherwise (BR → pt, PY → gn) and for a value that is not a region
+ * subtag. A well-formed region CLDR has no entry for (XX) maximizes like "und" alone, to English.
+ * Isomorphic (Intl.Locale).
+ */
+export function countryLocale(country: string): Locale | null {
+  let language: string;
+  try {
+    language = new Intl.Locale('und', { region: country }).maximize().language;
+  } catch {
+    return null; // RangeError: not a region subtag
+  }
+  return isLocale(language) ? language : null;
+}
+
+/**
  * The best of LOCALES for an `Accept-Language` header value (RFC 9110 §12.5.4: q-values, and a
  * regional tag such as "es-MX" matches "es"), or null when the header names none of them.
  */

@@ -80,10 +80,20 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     ).toBe('added SIP credential pier-desk\n');
     expect(
       admin(
-        ['create-user', '--email', 'pat@pier.example', '--role', 'customer', '--account', 'ACC-7001'],
+        [
+          'create-user',
+          '--email',
+          'pat@pier.example',
+          '--role',
+          'customer',
+          '--account',
+          'ACC-7001',
+          '--locale',
+          'es',
+        ],
         'harbour lantern granite violet\n',
       ),
-    ).toMatchObject({ code: 0 });
+    ).toMatchObject({ code: 0, out: 'created user pat@pier.example (customer), language es\n' });
     expect(
       admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
     ).toMatch(/password refused/);
@@ -94,6 +104,7 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     });
     expect(pat.passwordHash).toMatch(/^\$argon2id\$/);
     expect(pat.memberships).toHaveLength(1);
+    expect(pat).toMatchObject({ locale: 'es', localeChosenAt: null }); // --locale over the account's (US)
     expect(await getDb().user.count({ where: { email: 'weak@pier.example' } })).toBe(0);
     expect(await getDb().customerAccount.count({ where: { number: 'ACC-7003' } })).toBe(0);
   }, 60_000);
@@ -155,6 +166,61 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
       );
     expect(await db.customerAccount.count({ where: { number: { in: ['ACC-7105', 'ACC-7106'] } } })).toBe(0);
   }, 60_000);
+
+  // Review 10, finding 4: a customer's first mail (the block notice) comes before any browser told the
+  // portal their language, so create-user sets it: --locale, else the account's country's, else English.
+  it("create-user: --locale, else the language of the account's country, else English", async () => {
+    const db = getDb();
+    await createAccount(db, {
+      number: 'ACC-7201',
+      name: 'Clínica',
+      country: 'ES',
+      timeZone: 'Europe/Madrid',
+    });
+    await createAccount(db, {
+      number: 'ACC-7202',
+      name: 'Taller',
+      country: 'AR',
+      timeZone: 'America/Argentina/Buenos_Aires',
+    });
+    await createAccount(db, { number: 'ACC-7203', name: 'Pier US' });
+    await createAccount(db, {
+      number: 'ACC-7204',
+      name: 'Oficina',
+      country: 'BR',
+      timeZone: 'America/Sao_Paulo',
+    });
+    const password = 'harbour lantern granite violet';
+    const made = async (email: string, more: { role?: string; account?: string; locale?: string }) => {
+      const u = await createUser(db, { email, role: 'customer', password, ...more }, 3);
+      expect(u.localeChosenAt).toBeNull(); // the browser and the user's own choice still win
+      return (await db.user.findUniqueOrThrow({ where: { email } })).locale;
+    };
+    expect(await made('ana@clinica.example', { account: 'ACC-7201' })).toBe('es');
+    expect(await made('luis@taller.example', { account: 'ACC-7202' })).toBe('es');
+    expect(await made('kim@pier.example', { account: 'ACC-7203' })).toBe('en');
+    expect(await made('joao@oficina.example', { account: 'ACC-7204' })).toBe('en'); // pt: not in the catalogue
+    expect(await made('tom@clinica.example', { account: 'ACC-7201', locale: 'en' })).toBe('en');
+    expect(await made('eva@tollgate.example', { role: 'agent', locale: ' ES ' })).toBe('es');
+    expect(await made('max@tollgate.example', { role: 'admin' })).toBe('en');
+    const ana = await db.user.findUniqueOrThrow({ where: { email: 'ana@clinica.example' } });
+    const audit = await db.auditLog.findFirstOrThrow({ where: { action: 'user.created', targetId: ana.id } });
+    expect(JSON.parse(audit.detail!)).toEqual({ role: 'customer', locale: 'es' });
+
+    const e = await createUser(
+      db,
+      { email: 'fr@clinica.example', role: 'customer', account: 'ACC-7201', password, locale: 'fr' },
+      3,
+    ).then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(CommandError);
+    expect((e as Error).message).toBe(
+      '--locale: unknown language "fr"; the languages are en (English), es (Español)',
+    );
+    expect(await db.user.count({ where: { email: 'fr@clinica.example' } })).toBe(0);
+  });
 
   it('operator commands refuse what an operator can mistype, and store what they meant', async () => {
     const db = getDb();

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 
 // The language and clock of mail to someone who has not told the portal theirs: a sign-in link is in
@@ -22,6 +23,7 @@ vi.mock('next/headers', () => ({
   }),
 }));
 
+const { createAccount, createUser } = await import('@/lib/accounts/commands');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
 const { getDb } = await import('@/lib/server/db');
 const { queueMailToMembers } = await import('@/lib/mail/queue');
@@ -56,6 +58,42 @@ describe.each(dialects())('the language and clock of mail to a new customer on %
     expect(await requestSignInLink(email, '/', meta)).toMatchObject({ ok: true });
     await mail.deliver();
     expect(mail.smtp.to(email).at(-1)!.subject).not.toMatch(/^Su enlace/);
+  });
+
+  // Review 10, finding 4: the block notice is often the first thing a new customer reads, before any
+  // browser told the portal their language: it is in the one create-user gave them (the account's).
+  it("a block notice to a new customer who never signed in is in their account's language", async () => {
+    const db = getDb();
+    const n = () => `ACC-${crypto.randomInt(100000, 999999)}`;
+    const madrid = await createAccount(db, {
+      number: n(),
+      name: 'Clínica Dental',
+      country: 'ES',
+      timeZone: 'Europe/Madrid',
+    });
+    const ohio = await createAccount(db, { number: n(), name: 'Lake Dental', country: 'US' });
+    const member = async (email: string, account: string) =>
+      createUser(db, { email, role: 'customer', account, password: 'harbour lantern granite violet' }, 3);
+    const nueva = await member(`nueva-${dialect}@clinica.example`, madrid.number);
+    const chose = await member(`english-${dialect}@clinica.example`, madrid.number);
+    const lake = await member(`new-${dialect}@lake.example`, ohio.number);
+    // One member of the Spanish account later chose English in the portal (lib/i18n/preference.ts).
+    await db.user.update({ where: { id: chose.id }, data: { locale: 'en', localeChosenAt: new Date() } });
+    for (const account of [madrid, ohio]) {
+      const block = await makeBlock(account.id, { calls: [{ sipUsername: 'front-desk' }] });
+      await db.$transaction((tx) =>
+        queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
+      );
+    }
+    await mail.deliver();
+    const notice = (email: string) => mail.smtp.to(email).at(-1)!;
+    expect(notice(nueva.email).subject).toMatch(/^Llamadas internacionales bloqueadas en Clínica Dental/);
+    expect(notice(nueva.email).text).toContain('Para protegerle del fraude telefónico');
+    expect(notice(nueva.email).text).not.toContain('What happened');
+    for (const english of [chose.email, lake.email]) {
+      expect(notice(english).subject).toMatch(/^International calling blocked on /);
+      expect(notice(english).text).toContain('To protect you from toll fraud');
+    }
   });
 
   it("a block notice to a customer no browser has given a zone reads on the account's clock", async () => {
