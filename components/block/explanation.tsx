@@ -15,20 +15,31 @@ export async function Explanation({ block }: { block: BlockView }) {
       style: 'long',
       type: 'conjunction',
     }).format(items);
+  // The most frequent values of each kind (lib/blocks/queries.ts callOverview), and how many others.
+  const others = (key: 'otherNumbers' | 'otherNames' | 'otherIps', shown: number, distinct: number) =>
+    distinct > shown ? [t(key, { count: distinct - shown })] : [];
+  const { to, sipUsername, sourceIp } = block.top;
   const countries = [
-    ...new Set(block.calls.map((c) => describeDialled(c.to, country, locale).countryName ?? c.to)),
+    ...new Set(to.values.map((n) => describeDialled(n, country, locale).countryName ?? n)),
+    ...others('otherNumbers', to.values.length, to.distinct),
   ];
-  const creds = [...new Set(block.calls.map((c) => c.sipUsername))];
-  const ips = [...new Set(block.calls.map((c) => c.sourceIp))].map((ip) =>
-    t('ipIn', { ip, country: placeIp(ip, locale).countryName ?? t('ipCountryUnknown') }),
-  );
+  const creds = [
+    ...sipUsername.values,
+    ...others('otherNames', sipUsername.values.length, sipUsername.distinct),
+  ];
+  const ips = [
+    ...sourceIp.values.map((ip) =>
+      t('ipIn', { ip, country: placeIp(ip, locale).countryName ?? t('ipCountryUnknown') }),
+    ),
+    ...others('otherIps', sourceIp.values.length, sourceIp.distinct),
+  ];
   const rotatable = block.credentials.filter((c) => c.named).map((c) => `${c.label} (${c.username})`);
   return (
     <div className="flex flex-col gap-2">
-      {block.calls.length ? (
+      {block.callCount ? (
         <p>
           {t('calls', {
-            count: block.calls.length,
+            count: block.callCount,
             countries: list(countries),
             credentials: list(creds),
             ips: list(ips),
@@ -41,7 +52,16 @@ export async function Explanation({ block }: { block: BlockView }) {
           {t(block.unknownNames.length ? 'rotateOnly' : 'rotate', { credentials: list(rotatable) })}
         </p>
       ) : null}
-      {block.unknownNames.length ? <p>{t('trunk', { names: list(block.unknownNames) })}</p> : null}
+      {block.unknownNames.length ? (
+        <p>
+          {t('trunk', {
+            names: list([
+              ...block.unknownNames,
+              ...others('otherNames', block.unknownNames.length, block.unknownNameCount),
+            ]),
+          })}
+        </p>
+      ) : null}
       {block.reason !== 'manual' ? <p>{t('firewall')}</p> : null}
       {block.reason === 'high_risk_destination' ? <p>{t('misdial')}</p> : null}
     </div>

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { DataTable } from '@/components/ui/data-table';
 import { IpPlace } from '@/components/ui/ip-place';
@@ -14,55 +15,77 @@ type CallsOf = {
   callsNotKept: number;
 };
 
-export async function TriggerCalls({ block }: { block: CallsOf }) {
+/**
+ * The trigger calls of a block as a table. `more`: the calls given are some of `count` stored (the
+ * latest, lib/blocks/queries.ts CALLS_SHOWN); when there are more, a line says how many there are and
+ * links to `href`, the page that lists them all (`/blocks/{id}/calls`).
+ */
+export async function TriggerCalls({
+  block,
+  more,
+}: {
+  block: CallsOf;
+  more?: { count: number; href: string };
+}) {
   const t = await getTranslations('block');
   const locale = await getLocale();
   const place = await getTranslations('ipPlace');
   const country = accountCountry(block.account.country);
+  const partial = more && more.count > block.calls.length ? more : null;
   return (
-    <DataTable
-      caption={t('callsTitle')}
-      headers={(['time', 'credential', 'number', 'country', 'ip', 'duration'] as const).map((c) =>
-        t(`col.${c}`),
-      )}
-      minWidth="min-w-[40rem]"
-      note={
-        <>
-          {block.callsNotKept > 0 ? (
-            <p className="mt-1 text-sm">{t('callsNotKept', { count: block.callsNotKept })}</p>
-          ) : null}
-          <p className="mt-1 text-xs text-slate-600">{place('source')}</p>
-        </>
-      }
-    >
-      {block.calls.map((c) => {
-        const d = describeDialled(c.to, country, locale);
-        return (
-          <tr key={c.id} className="border-b border-slate-100">
-            <td className="py-2 pr-3 whitespace-nowrap">
-              <When at={c.at} seconds />
-            </td>
-            <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
-            <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
-            <td className="py-2 pr-3">
-              {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}
-              {d.countryName ?? t('unknownCountry')}
-              {d.highCost ? (
-                <span className="block text-xs font-semibold text-red-800">
-                  {t(`highCost.${d.highCost}`)}
-                </span>
-              ) : null}
-              {d.range && !d.highCost ? (
-                <span className="block text-xs text-slate-700">{d.range}</span>
-              ) : null}
-            </td>
-            <td className="py-2 pr-3">
-              <IpPlace ip={c.sourceIp} />
-            </td>
-            <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
-          </tr>
-        );
-      })}
-    </DataTable>
+    <>
+      {partial ? (
+        <p className="text-sm">
+          {t('callsShown', { shown: block.calls.length, count: partial.count })}{' '}
+          <Link href={partial.href} className="font-medium text-blue-800 underline">
+            {t('callsAll', { count: partial.count })}
+          </Link>
+        </p>
+      ) : null}
+      <DataTable
+        caption={t('callsTitle')}
+        headers={(['time', 'credential', 'number', 'country', 'ip', 'duration'] as const).map((c) =>
+          t(`col.${c}`),
+        )}
+        minWidth="min-w-[40rem]"
+        note={
+          <>
+            {block.callsNotKept > 0 ? (
+              <p className="mt-1 text-sm">{t('callsNotKept', { count: block.callsNotKept })}</p>
+            ) : null}
+            <p className="mt-1 text-xs text-slate-600">{place('source')}</p>
+          </>
+        }
+      >
+        {block.calls.map((c) => {
+          const d = describeDialled(c.to, country, locale);
+          return (
+            <tr key={c.id} className="border-b border-slate-100">
+              <td className="py-2 pr-3 whitespace-nowrap">
+                <When at={c.at} seconds />
+              </td>
+              <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
+              <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
+              <td className="py-2 pr-3">
+                {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}
+                {d.countryName ?? t('unknownCountry')}
+                {d.highCost ? (
+                  <span className="block text-xs font-semibold text-red-800">
+                    {t(`highCost.${d.highCost}`)}
+                  </span>
+                ) : null}
+                {d.range && !d.highCost ? (
+                  <span className="block text-xs text-slate-700">{d.range}</span>
+                ) : null}
+              </td>
+              <td className="py-2 pr-3">
+                <IpPlace ip={c.sourceIp} />
+              </td>
+              <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
+            </tr>
+          );
+        })}
+      </DataTable>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import { Prisma } from '@/lib/generated/sqlite/client';
 import type { Tx } from '@/lib/server/db';
 import { queueMail } from '@/lib/mail/queue';
 import { linkIdentifiers } from '@/lib/mail/link-token';
@@ -7,17 +8,44 @@ import { linkIdentifiers } from '@/lib/mail/link-token';
 export const LOCK_MAILS_PER_HOUR = 3;
 
 /**
+ * Moves `email`'s revocation mark (`User.linksRevokedAt`) to `now` unless it is already later, in one
+ * statement that takes the user row's write lock, and returns the mark as stored after it (`now` when
+ * no user has that address). The mark only moves forward: `now` is taken before the statement, which on
+ * PostgreSQL may wait for another revocation holding the row; that one can commit a later time first,
+ * and writing `now` over it would move the mark back and revive a block notice queued between the two
+ * (lib/mail/render.ts compares the notice's `createdAt` with the mark). SQL: `UPDATE … RETURNING`
+ * (PostgreSQL, SQLite ≥ 3.35); the date is bound as Prisma binds it for its own writes (SQLite stores
+ * ISO-8601 text, so text order is time order; PostgreSQL compares timestamps), as
+ * lib/blocks/event-sql.ts `lockAccountForEvent` does for the account's switch clock.
+ */
+async function moveRevocationMark(client: Tx, email: string, now: Date): Promise<Date> {
+  const rows = await client.$queryRaw<{ linksRevokedAt: Date | string | number | bigint | null }[]>(
+    Prisma.sql`
+    UPDATE "User" SET "linksRevokedAt" = CASE
+      WHEN "linksRevokedAt" IS NULL OR "linksRevokedAt" < ${now} THEN ${now}
+      ELSE "linksRevokedAt" END
+    WHERE "email" = ${email}
+    RETURNING "linksRevokedAt"`,
+  );
+  const at = rows[0]?.linksRevokedAt;
+  if (at === null || at === undefined) return now;
+  return new Date(typeof at === 'bigint' ? Number(at) : at);
+}
+
+/**
  * Deletes every outstanding sign-in link of `email` (requested, block notice, second-factor unlock),
- * and marks the moment on the user (`linksRevokedAt`): a block notice queued before it and sent later
- * (the mail outbox retries while SMTP is down) goes out without a sign-in link (lib/mail/render.ts), so
- * a revocation cannot be undone by mail still in the queue; a second-factor lock mail likewise, and a
- * user still locked is sent a fresh one (below). Called with the transaction of each change that must
- * end them: sign out everywhere, a portal password change, a second-factor change, a disabled user.
- * Returns how many links were revoked.
+ * and marks the moment on the user (`linksRevokedAt`, moved to now but never back:
+ * moveRevocationMark): a block notice queued before it and sent later (the mail outbox retries while
+ * SMTP is down) goes out without a sign-in link (lib/mail/render.ts), so a revocation cannot be undone
+ * by mail still in the queue; a second-factor lock mail likewise, and a user still locked is sent a
+ * fresh one (below). Called with the transaction of each change that must end them: sign out
+ * everywhere, a portal password change, a second-factor change, a disabled user. Returns how many
+ * links were revoked.
  */
 export async function revokeSignInLinks(client: Tx, email: string): Promise<number> {
-  const at = new Date();
-  await client.user.updateMany({ where: { email }, data: { linksRevokedAt: at } });
+  // The mark as stored: a later one a concurrent revocation committed first stays, and the fresh lock
+  // mail below is queued after it, whichever it is.
+  const at = await moveRevocationMark(client, email, new Date());
   const { count } = await client.verificationToken.deleteMany({
     where: { identifier: { in: linkIdentifiers(email) } },
   });

@@ -1,8 +1,11 @@
 import 'server-only';
-import { accountLabelsById } from '@/lib/accounts/queries';
+import { accountLabelsById, memberOf } from '@/lib/accounts/queries';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
+import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/blocks/call-overview';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
+
+export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
 
 /** A block's own fields as the staff pages show them (placedBy included: staff may see the agent). */
 export function staffBlockView(b: {
@@ -17,25 +20,6 @@ export function staffBlockView(b: {
 }) {
   const { id, reason, status, placedAt, placedBy, liftedAt, note, callsNotKept } = b;
   return { id, reason, status, placedAt, placedBy, liftedAt, note, callsNotKept };
-}
-
-/** One trigger call as every page shows it (the customer's block page and the staff request page). */
-export function callView(c: {
-  id: string;
-  at: Date;
-  sipUsername: string;
-  to: string;
-  sourceIp: string;
-  durationSec: number;
-}) {
-  return {
-    id: c.id,
-    at: c.at,
-    sipUsername: c.sipUsername,
-    to: c.to,
-    sourceIp: c.sourceIp,
-    durationSec: c.durationSec,
-  };
 }
 
 /** The block page's first read: the block, its account and the account's other open block. */
@@ -61,13 +45,15 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
 
 /**
  * A block of one of the user's accounts with everything its page shows, or null (→ 404). Scoped
- * inside the query (the account must be one the user is a member of). Five statements: the block
- * with its account and the account's latest other open block in one raw statement (Prisma's SQLite
- * client reads each relation of an `include` with a query of its own, and the other open block was
- * a query of its own too: issue 14, bench/README.md "pages"), then the account's credentials, the
- * trigger calls, the timeline and the requests.
+ * inside the query (the account must be one the user is a member of). The block with its account
+ * and the account's latest other open block in one raw statement (Prisma's SQLite client reads each
+ * relation of an `include` with a query of its own, and the other open block was a query of its own
+ * too: issue 14, bench/README.md "pages"), then the account's credentials, the timeline, the
+ * requests and the trigger calls, bounded (callOverview): the latest `shown` calls (CALLS_SHOWN on
+ * the block page; the misdial page asks for as many as a request may mark), `callCount` in all, and
+ * the summary the explanation and the devices list need.
  */
-export async function getBlockForUser(userId: string, blockId: string) {
+export async function getBlockForUser(userId: string, blockId: string, shown = CALLS_SHOWN) {
   // The switch keeps one state per account: "allowed" is only true when no other block is open.
   const [row] = await db.$queryRaw<BlockRow[]>`
     SELECT b."id", b."reason", b."status", b."placedAt", b."createdAt", b."liftedAt", b."note", b."callsNotKept", b."accountId",
@@ -80,20 +66,27 @@ export async function getBlockForUser(userId: string, blockId: string) {
       AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = a."id" AND m."userId" = ${userId})`;
   if (!row) return null;
   const placedAt = asDate(row.placedAt);
-  const [sipCredentials, calls, events, requests] = await Promise.all([
+  // One read of the credentials, shared by the page and the call summary (which names the account's own).
+  const credentialRows = Promise.resolve(
     db.sipCredential.findMany({ where: { accountId: row.accountId }, orderBy: { username: 'asc' } }),
-    db.triggerCall.findMany({ where: { blockId: row.id }, orderBy: { at: 'asc' } }),
+  );
+  const [sipCredentials, events, requests, overview] = await Promise.all([
+    credentialRows,
     db.blockEvent.findMany({ where: { blockId: row.id }, orderBy: { at: 'asc' } }),
     db.unblockRequest.findMany({ where: { blockId: row.id }, orderBy: { createdAt: 'desc' } }),
+    callOverview(
+      row.id,
+      credentialRows.then((cs) => cs.map((c) => c.username)),
+      shown,
+    ),
   ]);
-  const named = [...new Set(calls.map((c) => c.sipUsername))];
   const credentials = sipCredentials.map((c) => ({
     id: c.id,
     username: c.username,
     label: c.label,
     passwordChangedAt: c.passwordChangedAt,
     passwordScore: c.passwordScore,
-    named: named.includes(c.username),
+    named: overview.named.includes(c.username),
     // The rotation policy's own comparison (lib/blocks/policy.ts): portal times on both sides.
     rotatedSinceBlock: c.passwordChangedAt !== null && c.passwordChangedAt > asDate(row.createdAt),
   }));
@@ -105,9 +98,16 @@ export async function getBlockForUser(userId: string, blockId: string) {
     liftedAt: row.liftedAt === null ? null : asDate(row.liftedAt),
     note: row.note,
     account: { id: row.accountId, number: row.number, name: row.name, country: row.country },
-    calls: calls.map(callView),
+    /** The latest `shown` calls, oldest first. */
+    calls: overview.calls,
+    /** Calls stored with the block in all (the page lists `calls`, the rest on /blocks/{id}/calls). */
+    callCount: overview.total,
     /** Calls the switch listed that are not stored (repeats past the first 200, lib/blocks/trigger-calls.ts): "and N more calls". */
     callsNotKept: Number(row.callsNotKept),
+    /** The most frequent dialled numbers, names and source addresses, and how many of each there are. */
+    top: overview.top,
+    /** Every distinct source address of the calls (the devices list flags registrations from them). */
+    sourceIps: overview.sourceIps,
     // Customers learn whether fraud monitoring or support placed the block, never which agent.
     events: events.map((e) => ({
       id: e.id,
@@ -126,8 +126,84 @@ export async function getBlockForUser(userId: string, blockId: string) {
     })),
     credentials,
     otherOpenBlockId: row.otherOpenBlockId,
-    /** Credentials named in the trigger calls that are not SIP credentials of this account (e.g. IP-authenticated trunks). */
-    unknownNames: named.filter((n) => !sipCredentials.some((c) => c.username === n)),
+    /**
+     * Credentials named in the trigger calls that are not SIP credentials of this account (e.g.
+     * IP-authenticated trunks): at most TOP_VALUES, most calls first.
+     */
+    unknownNames: overview.unknownNames.values,
+    /** How many such names there are in all. */
+    unknownNameCount: overview.unknownNames.distinct,
+  };
+}
+
+/** Where a page of `/blocks/{id}/calls` starts: after or before the call with this id (keyset), else at the first call. */
+export type CallCursor = { after: string } | { before: string } | null;
+
+/**
+ * One page of a block's trigger calls for `/blocks/{id}/calls`, scoped to the user's accounts like
+ * getBlockForUser (null → 404): CALLS_PER_PAGE calls in time order (then id), starting after or
+ * before the call `cursor` names (keyset: the call's time and id, on the TriggerCall (blockId, at)
+ * index), at the first call without one. A cursor that names no call of this block starts at the
+ * first call too. Returns the block's id, status and account, the calls, `total` (calls stored),
+ * `callsNotKept`, the position of the first call listed (1-based), and whether there are calls
+ * before and after this page.
+ */
+export async function blockCallsForUser(
+  userId: string,
+  blockId: string,
+  cursor: CallCursor,
+  perPage = CALLS_PER_PAGE,
+) {
+  const block = await db.block.findFirst({
+    where: { id: blockId, account: memberOf(userId) },
+    select: {
+      id: true,
+      status: true,
+      callsNotKept: true,
+      account: { select: { id: true, number: true, name: true, country: true } },
+    },
+  });
+  if (!block) return null;
+  const key = cursor
+    ? await db.triggerCall.findFirst({
+        where: { id: 'after' in cursor ? cursor.after : cursor.before, blockId },
+        select: { id: true, at: true },
+      })
+    : null;
+  const backwards = key !== null && cursor !== null && 'before' in cursor;
+  const beyond = key
+    ? backwards
+      ? { OR: [{ at: { lt: key.at } }, { at: key.at, id: { lt: key.id } }] }
+      : { OR: [{ at: { gt: key.at } }, { at: key.at, id: { gt: key.id } }] }
+    : {};
+  const dir = backwards ? ('desc' as const) : ('asc' as const);
+  const [rows, total] = await Promise.all([
+    db.triggerCall.findMany({
+      where: { blockId, ...beyond },
+      orderBy: [{ at: dir }, { id: dir }],
+      take: perPage + 1,
+    }),
+    db.triggerCall.count({ where: { blockId } }),
+  ]);
+  const more = rows.length > perPage;
+  const page = rows.slice(0, perPage);
+  if (backwards) page.reverse();
+  const first = page[0];
+  const before = first
+    ? await db.triggerCall.count({
+        where: { blockId, OR: [{ at: { lt: first.at } }, { at: first.at, id: { lt: first.id } }] },
+      })
+    : 0;
+  return {
+    id: block.id,
+    status: block.status,
+    account: block.account,
+    calls: page.map(callView),
+    total,
+    callsNotKept: block.callsNotKept,
+    from: before + 1,
+    hasEarlier: backwards ? more : before > 0,
+    hasLater: backwards ? key !== null : more,
   };
 }
 

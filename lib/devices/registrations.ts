@@ -118,26 +118,31 @@ export async function devicesForBlock(
     },
   });
   if (!block) return null;
-  return devicesOfBlock({ ...block, credentials: block.account.sipCredentials }, client);
+  return devicesOfBlock(
+    {
+      account: block.account,
+      sourceIps: [...new Set(block.calls.map((c) => c.sourceIp))],
+      credentials: block.account.sipCredentials,
+    },
+    client,
+  );
 }
 
 /**
  * The block page's devices from the block it has already read, scoped to the user
  * (lib/blocks/queries.ts getBlockForUser), so the page asks the database nothing more: every SIP
- * credential of its account (in the order given), flagged against the block's trigger IPs.
+ * credential of its account (in the order given), flagged against the block's trigger IPs
+ * (`sourceIps`: every distinct source address of its calls, not only the calls the page lists).
  */
 export async function devicesOfBlock(
   block: {
     account: { country: string };
-    calls: readonly { sourceIp: string }[];
+    sourceIps: readonly string[];
     credentials: readonly { id: string; username: string; label: string }[];
   },
   client?: SwitchClient,
 ): Promise<{ accountCountry: string; credentials: CredentialDevices[] }> {
-  const ctx = {
-    accountCountry: block.account.country,
-    triggerIps: [...new Set(block.calls.map((c) => c.sourceIp))],
-  };
+  const ctx = { accountCountry: block.account.country, triggerIps: [...new Set(block.sourceIps)] };
   return {
     accountCountry: ctx.accountCountry,
     credentials: await liveDevices(block.credentials, ctx, client),

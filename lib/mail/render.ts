@@ -15,7 +15,8 @@ import { unseal } from '@/lib/server/seal';
 import { isLocale, type Locale, localeOf } from '@/lib/i18n/locales';
 import { allowanceMail } from '@/lib/mail/templates/allowance';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
-import { blockNotice } from '@/lib/mail/templates/block-notice';
+import { blockNotice, MAX_CALLS } from '@/lib/mail/templates/block-notice';
+import { callOverview } from '@/lib/blocks/call-overview';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import type { Rendered } from '@/lib/mail/templates/layout';
@@ -76,9 +77,15 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!user) return skip('recipient no longer active');
       const block = await db.block.findUnique({
         where: { id: p.blockId ?? '' },
-        include: { account: { include: { sipCredentials: true } }, calls: { orderBy: { at: 'asc' } } },
+        include: { account: { include: { sipCredentials: true } } },
       });
       if (!block) return skip('block not found');
+      // The latest calls the notice describes and a summary of them all: a block may hold thousands.
+      const calls = await callOverview(
+        block.id,
+        block.account.sipCredentials.map((c) => c.username),
+        MAX_CALLS,
+      );
       // The link signs in whoever owns this address, so it is only made when the address is still the
       // user's, and never for a notice queued before the user's links were revoked (sign out everywhere,
       // a password change, …; lib/auth/revoke.ts): sent late, it must not bring a revoked sign-in back.
@@ -95,7 +102,9 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           recipient: r,
           account: block.account,
           block,
-          calls: block.calls,
+          calls: calls.calls,
+          callCount: calls.total,
+          summary: { to: calls.top.to, named: calls.named, unknownNames: calls.unknownNames },
           credentials: block.account.sipCredentials,
           link,
         },

@@ -2,7 +2,7 @@ import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
-import { callView, staffBlockView } from '@/lib/blocks/queries';
+import { CALLS_SHOWN, callView, staffBlockView } from '@/lib/blocks/queries';
 import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { judge } from './evidence';
@@ -73,7 +73,13 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     account: staffAccountView(a),
     block: {
       ...staffBlockView(b),
-      calls: b.calls.map((c) => ({ ...callView(c), marked: markedCallIds.includes(c.id) })),
+      // Listed: the calls the customer marked and the latest CALLS_SHOWN, in time order; the evidence
+      // (summary, likelihood) reads them all. A block may hold thousands (lib/blocks/trigger-calls.ts).
+      calls: b.calls
+        .map((c) => ({ ...callView(c), marked: markedCallIds.includes(c.id) }))
+        .filter((c, i) => c.marked || i >= b.calls.length - CALLS_SHOWN),
+      /** Calls stored with the block in all. */
+      callCount: b.calls.length,
       events: b.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail, actor: e.actor })),
     },
     summary,

@@ -17,12 +17,15 @@ import { localeOf } from '@/lib/i18n/locales';
 import { storeNote } from '@/lib/i18n/stored';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 
+/** The most calls one misdial request may mark (the misdial page lists at most this many, the latest). */
+export const MAX_MARKED_CALLS = 200;
+
 export const misdialSchema = z.object({
   blockId: z.string().min(1).max(64),
   'callIds[]': z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().max(64)).min(1, 'outcome.field.misdialCalls').max(200))
+    .pipe(z.array(z.string().max(64)).min(1, 'outcome.field.misdialCalls').max(MAX_MARKED_CALLS))
     .optional(),
   intendedNumber: z.string().trim().min(1, 'outcome.field.intendedNumber').max(40),
   whatHappened: z.string().trim().min(10, 'outcome.field.whatHappened').max(2000),

@@ -5,6 +5,7 @@ import { env } from '@/lib/server/env';
 import { processMailOutbox } from '@/lib/mail/worker';
 import { log } from '@/lib/server/log';
 import { purgeExpiredLimits } from '@/lib/server/rate-limit';
+import { purgeExpiredSignInLinks } from '@/lib/auth/link-purge';
 import { recoverPasswordChanges } from '@/lib/credentials/reset';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 
@@ -19,6 +20,8 @@ const WORKERS: Worker[] = [
   { name: 'sip-password-recovery', tick: () => recoverPasswordChanges(), everyMs: 30_000 },
   // Expired rate-limit counters (one DELETE; several instances doing it at once is harmless).
   { name: 'rate-limit-purge', tick: () => purgeExpiredLimits(), everyMs: 10 * 60_000 },
+  // Expired sign-in links, at most LINK_PURGE_BATCH a minute (lib/auth/link-purge.ts).
+  { name: 'sign-in-link-purge', tick: () => purgeExpiredSignInLinks(), everyMs: 60_000 },
 ];
 
 // When each worker last finished a tick, for readiness (lib/server/health.ts). On globalThis: the

@@ -193,7 +193,15 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             sourceIp: c.sourceIp,
             durationSec: c.durationSec,
           })),
+        callCount: 2,
         callsNotKept: 0,
+        // The values most calls name (ties by value), and how many distinct ones (lib/blocks/call-overview.ts).
+        top: {
+          to: { values: ['+252611234567'], distinct: 1 },
+          sipUsername: { values: ['trunk-9', 'zz-desk'], distinct: 2 },
+          sourceIp: { values: ['203.0.113.9'], distinct: 1 },
+        },
+        sourceIps: ['203.0.113.9'],
         events: [
           expect.objectContaining({ type: 'placed', at: placedAt, actor: 'switch', detail: null }),
           expect.objectContaining({ type: 'request_submitted', actor: null }),
@@ -230,6 +238,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         ],
         otherOpenBlockId: later.id,
         unknownNames: ['trunk-9'],
+        unknownNameCount: 1,
       });
 
       // Lifted, with no other block open: no other open block; a lifted other block does not count.

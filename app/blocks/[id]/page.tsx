@@ -59,7 +59,7 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
       </Section>
 
       <Section id="calls" title={t('callsTitle')} gap={2}>
-        <TriggerCalls block={block} />
+        <TriggerCalls block={block} more={{ count: block.callCount, href: `/blocks/${block.id}/calls` }} />
       </Section>
 
       <Section id="creds" title={t('credentialsTitle')}>

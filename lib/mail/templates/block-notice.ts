@@ -21,14 +21,27 @@ export type BlockNoticeData = {
     reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual';
     placedAt: Date;
   };
+  /** The calls the mail describes (the latest, oldest first; lib/blocks/call-overview.ts), at most MAX_CALLS shown. */
   calls: { at: Date; sipUsername: string; to: string; sourceIp: string; durationSec: number }[];
+  /** Calls stored with the block in all, when `calls` are only the latest of them; default `calls.length`. */
+  callCount?: number;
+  /**
+   * What all the calls name, when `calls` are only some of them (lib/blocks/call-overview.ts
+   * callOverview): the dialled numbers most calls name and how many there are, the account's
+   * credentials any call names, and the other names (trunks). Default: read from `calls`.
+   */
+  summary?: { to: Ranked; named: string[]; unknownNames: Ranked };
   /** The account's SIP credentials, for their labels. */
   credentials: { username: string; label: string }[];
   /** The one-time sign-in link landing on the block page; null when none could be made (plain link then). */
   link: { url: string; expires: Date } | null;
 };
 
-const MAX_CALLS = 10;
+/** The calls a notice describes one by one; render.ts reads only these (the latest) of a large block. */
+export const MAX_CALLS = 10;
+
+/** Some values of one kind, and how many distinct ones there are (lib/blocks/call-overview.ts `Ranked`). */
+type Ranked = { values: string[]; distinct: number };
 
 export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const { t } = ctx;
@@ -39,14 +52,31 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
     ...c,
     dialled: describeDialled(c.to, d.account.country as CountryCode, ctx.locale),
   }));
-  const countries = [...new Set(calls.map((c) => c.dialled.countryName ?? c.dialled.display))];
+  const total = d.callCount ?? calls.length;
+  const all = (values: string[]): Ranked => {
+    const distinct = [...new Set(values)];
+    return { values: distinct, distinct: distinct.length };
+  };
+  const others = (r: Ranked, key: 'otherNumbers' | 'otherNames') =>
+    r.distinct > r.values.length ? [t(`block.explain.${key}`, { count: r.distinct - r.values.length })] : [];
+  const numbers = d.summary?.to ?? all(d.calls.map((c) => c.to));
+  const countries = [
+    ...new Set(
+      numbers.values.map((n) => {
+        const dialled = describeDialled(n, d.account.country as CountryCode, ctx.locale);
+        return dialled.countryName ?? dialled.display;
+      }),
+    ),
+    ...others(numbers, 'otherNumbers'),
+  ];
   const names = [...new Set(d.calls.map((c) => c.sipUsername))];
   // Names the switch reported that are not SIP credentials here (IP-authenticated trunks): no password to change.
-  const named = names.filter((n) => d.credentials.some((c) => c.username === n));
-  const trunks = names.filter((n) => !named.includes(n));
+  const named = d.summary?.named ?? names.filter((n) => d.credentials.some((c) => c.username === n));
+  const unknown = d.summary?.unknownNames ?? all(names.filter((n) => !named.includes(n)));
+  const trunks = unknown.values.length ? [...unknown.values, ...others(unknown, 'otherNames')] : [];
 
   const cards = calls
-    .slice(0, MAX_CALLS)
+    .slice(-MAX_CALLS)
     .map((c) => ({
       title: when(c.at, ctx, true),
       lines: [
@@ -66,15 +96,10 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
     }));
   const callsPart: Part[] = [
     { kind: 'h', text: t('mail.blockNotice.whatHappened') },
-    { kind: 'p', text: t('mail.blockNotice.callsIntro', { count: calls.length }) },
+    { kind: 'p', text: t('mail.blockNotice.callsIntro', { count: total }) },
     { kind: 'cards', items: cards },
-    ...(calls.length > MAX_CALLS
-      ? [
-          {
-            kind: 'small',
-            text: t('mail.blockNotice.moreCalls', { count: calls.length - MAX_CALLS }),
-          } as Part,
-        ]
+    ...(total > cards.length
+      ? [{ kind: 'small', text: t('mail.blockNotice.moreCalls', { count: total - cards.length }) } as Part]
       : []),
   ];
   const first =
@@ -95,7 +120,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       text: t('mail.blockNotice.intro', { account, at: when(d.block.placedAt, ctx) }),
     },
     { kind: 'p', text: t(`reasons.${d.block.reason}`) },
-    ...(calls.length ? callsPart : []),
+    ...(total ? callsPart : []),
     { kind: 'h', text: t('mail.blockNotice.whatToDo') },
     {
       kind: 'steps',

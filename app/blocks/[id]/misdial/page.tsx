@@ -1,15 +1,19 @@
+import Link from 'next/link';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
+import { MAX_MARKED_CALLS } from '@/lib/requests/submit';
 import { ZONED_SECONDS } from '@/lib/time/format';
 import { BlockStep } from '@/components/block/block-step';
 import { ownBlock } from '../own-block';
 
 export default async function MisdialPage({ params }: { params: Promise<{ id: string }> }) {
-  const { block } = await ownBlock(params, '/misdial');
+  // The latest calls, as many as a request may mark; a block with more links to the rest.
+  const { block } = await ownBlock(params, '/misdial', MAX_MARKED_CALLS);
   const format = await getFormatter();
   const t = await getTranslations('unblock');
+  const b = await getTranslations('block');
   const locale = await getLocale();
   const country = accountCountry(block.account.country);
   const calls = block.calls.map((c) => {
@@ -27,6 +31,14 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
       block={block}
       copy={{ title: t('misdial.title'), intro: t('misdial.intro'), inactive: t('inactive') }}
     >
+      {block.callCount > calls.length ? (
+        <p className="text-sm">
+          {b('callsShown', { shown: calls.length, count: block.callCount })}{' '}
+          <Link href={`/blocks/${block.id}/calls`} className="font-medium text-blue-800 underline">
+            {b('callsAll', { count: block.callCount })}
+          </Link>
+        </p>
+      ) : null}
       <MisdialForm blockId={block.id} calls={calls} country={country} />
     </BlockStep>
   );

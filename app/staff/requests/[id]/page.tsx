@@ -110,6 +110,9 @@ export default async function StaffRequestPage({
         ) : (
           <p>{t('noneRecorded')}</p>
         )}
+        {b.callCount > b.calls.length ? (
+          <p className="text-sm">{t('callsListed', { shown: b.calls.length, count: b.callCount })}</p>
+        ) : null}
         {b.calls.some((c) => c.marked) ? (
           <p className="text-sm">{t('marked', { count: b.calls.filter((c) => c.marked).length })}</p>
         ) : null}
