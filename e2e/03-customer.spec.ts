@@ -61,6 +61,17 @@ test('the block page explains the calls and what to do', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'This was a misdial' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'We have hardened our firewall' })).toBeVisible();
   await expectAccessible(page);
+  // Every call, paged (the block page lists only the latest ones of a long list and links here).
+  await page.goto(`${new URL(page.url()).pathname}/calls`);
+  await expect(
+    page.getByRole('heading', {
+      level: 1,
+      name: new RegExp(`All calls that triggered the block on ${acme.name}`),
+    }),
+  ).toBeVisible();
+  await expect(page.getByText('Calls 1–4 of 4, oldest first.')).toBeVisible();
+  await expect(page.getByRole('table').getByRole('row')).toHaveCount(5);
+  await expectAccessible(page);
 });
 
 test('a switch failure during a reset shows no success and changes nothing', async ({ page }) => {
