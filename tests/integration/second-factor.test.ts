@@ -25,20 +25,27 @@ const userWithSession = (role: 'customer' | 'agent', secret?: string) =>
 const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
 const sessionVerified = async (id: string) =>
   (await getDb().session.findUniqueOrThrow({ where: { id } })).mfaVerifiedAt !== null;
-
+/** The Session row a successful verification or enrolment started (its token goes to the cookie). */
+const startedSession = (r: { ok: boolean; data?: { session: { sessionToken: string } } }) =>
+  getDb().session.findUniqueOrThrow({ where: { sessionToken: r.data!.session.sessionToken } });
 describe.each(dialects())('second factor on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);
   });
 
   describe('enrolment', () => {
-    it('the pending secret is kept until confirmed; a malformed code is not counted, a wrong one is refused', async () => {
+    it('the pending secret is this session’s own until confirmed; a malformed code is not counted, a wrong one is refused', async () => {
       const { u, me } = await userWithSession('customer');
       const first = await pendingEnrolment(me);
       expect(first.qrDataUrl).toMatch(/^data:image\/png;base64,/);
       expect((await pendingEnrolment(me)).secret).toBe(first.secret);
-      const stored = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpSecret!;
-      expect(stored).not.toContain(first.secret); // sealed, not the base32 text
+      // Another session of the user (someone with the password) is offered another secret (review 11).
+      const other = await getDb().session.create({
+        data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
+      });
+      expect((await pendingEnrolment({ ...me, sessionId: other.id })).secret).not.toBe(first.secret);
+      // Nothing is stored before the confirmation.
+      expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpSecret).toBeNull();
 
       expect(await confirmEnrolment(me, '12 34', meta)).toEqual({
         ok: false,
@@ -50,7 +57,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).toBeNull();
     });
 
-    it('the right code (typed with a space) enrols: ten recovery codes stored as keyed hashes, session verified, links revoked, audited', async () => {
+    it('the right code (typed with a space) enrols: ten recovery codes stored as keyed hashes, a new verified session, links revoked, audited', async () => {
       const { u, s, me } = await userWithSession('customer');
       const db = getDb();
       await db.verificationToken.create({
@@ -70,8 +77,12 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const hashes = await db.recoveryCode.findMany({ where: { userId: u.id } });
       expect(hashes).toHaveLength(10);
       for (const h of hashes) for (const c of codes) expect(h.codeHash).not.toContain(c.replace(/-/g, ''));
-      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).not.toBeNull();
-      expect(await sessionVerified(s.id)).toBe(true);
+      const stored = await db.user.findUniqueOrThrow({ where: { id: u.id } });
+      expect(stored.totpEnabledAt).not.toBeNull();
+      expect(stored.totpSecret).not.toContain(secret); // sealed, not the base32 text
+      // A new token is verified; the old one (a planted cookie's) is gone (review 11).
+      expect(await db.session.findUnique({ where: { id: s.id } })).toBeNull();
+      expect((await startedSession(r)).mfaVerifiedAt).not.toBeNull();
       expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.enrolled' } })).toBe(1);
       // Enrolled now: confirming again changes nothing.
@@ -92,8 +103,14 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(1);
       expect(await sessionVerified(s.id)).toBe(false);
 
-      expect(said(await verifySecondFactor(me, code(SECRET), meta))).toBe('ok');
-      expect(await sessionVerified(s.id)).toBe(true);
+      const right = await verifySecondFactor(me, code(SECRET), meta);
+      expect(said(right)).toBe('ok');
+      // The token the browser had (maybe planted) is gone; the cookie gets a new, verified one (review 11).
+      expect(await db.session.findUnique({ where: { id: s.id } })).toBeNull();
+      const started = await startedSession(right);
+      expect(started).toMatchObject({ userId: u.id, ip: meta.ip });
+      expect(started.mfaVerifiedAt).not.toBeNull();
+      expect(started.expires.getTime()).toBe(s.expires.getTime());
       expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.verified' } })).toBe(1);
     });
@@ -120,8 +137,9 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       });
       const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
-      expect(said(await verifySecondFactor(me2, typed, meta))).toBe('ok');
-      expect(await sessionVerified(s2.id)).toBe(true);
+      const right = await verifySecondFactor(me2, typed, meta);
+      expect(said(right)).toBe('ok');
+      expect(await sessionVerified((await startedSession(right)).id)).toBe(true);
       expect(said(await verifySecondFactor(me2, typed, meta))).toBe('mfa.wrong');
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_code_used' } })).toBe(1);
     });
@@ -132,7 +150,10 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
       const old = dataOf(await confirmEnrolment(me, code(secret), meta));
-      const enrolled = { ...me, mfaEnrolled: true, mfaVerified: true };
+      const session = await getDb().session.findUniqueOrThrow({
+        where: { sessionToken: old.session.sessionToken },
+      });
+      const enrolled = { ...me, sessionId: session.id, mfaEnrolled: true, mfaVerified: true };
       expect(said(await replaceRecoveryCodes(enrolled, old.recoveryCodes[0], meta))).toBe(
         'mfa.malformedTotp',
       );
