@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readCode } from '@/lib/auth/codes';
+import { hashRecoveryCode } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
@@ -28,6 +30,16 @@ const sessionVerified = async (id: string) =>
 /** The Session row a successful verification or enrolment started (its token goes to the cookie). */
 const startedSession = (r: { ok: boolean; data?: { session: { sessionToken: string } } }) =>
   getDb().session.findUniqueOrThrow({ where: { sessionToken: r.data!.session.sessionToken } });
+/** How many of `codes` (as shown to the user) are stored, unused, for `userId`. */
+async function working(userId: string, codes: string[]) {
+  const rows = await getDb().recoveryCode.findMany({ where: { userId, usedAt: null } });
+  const stored = new Set(rows.map((r) => r.codeHash));
+  return codes.filter((c) => {
+    const r = readCode(c);
+    return r.kind === 'recovery' && stored.has(hashRecoveryCode(r.code));
+  }).length;
+}
+
 describe.each(dialects())('second factor on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);
@@ -185,6 +197,36 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       // The old codes no longer sign in; a new one does.
       expect(said(await verifySecondFactor(enrolled, old.recoveryCodes[1], meta))).toBe('mfa.wrong');
       expect(said(await verifySecondFactor(enrolled, fresh[0], meta))).toBe('ok');
+    });
+  });
+  describe('two requests at the same moment (review 11)', () => {
+    it('two enrolment confirmations (this step and the next): one enrols, the other is refused', async () => {
+      const { u, me } = await userWithSession('customer');
+      const { secret } = await pendingEnrolment(me);
+      const rs = await Promise.all([
+        confirmEnrolment(me, code(secret, 0), meta),
+        confirmEnrolment(me, code(secret, 1), meta),
+      ]);
+      // The second is refused: enrolledElsewhere, or enrolWrong if it read the user after the first committed.
+      expect(rs.map(said).sort()).toEqual([
+        'ok',
+        expect.stringMatching(/^outcome\.mfa\.(enrolledElsewhere|enrolWrong)$/),
+      ]);
+      const shown = dataOf(rs.find((r) => r.ok)!).recoveryCodes;
+      expect(await working(u.id, shown)).toBe(10);
+      expect(await getDb().recoveryCode.count({ where: { userId: u.id } })).toBe(10);
+      expect(await getDb().auditLog.count({ where: { actorId: u.id, action: 'mfa.enrolled' } })).toBe(1);
+    });
+
+    it('"new recovery codes" from two tabs: one set is made, the other refused; the ten shown are the ten stored', async () => {
+      const { u, me } = await userWithSession('customer', SECRET);
+      const rs = await Promise.all([
+        replaceRecoveryCodes(me, code(SECRET, 0), meta),
+        replaceRecoveryCodes(me, code(SECRET, 1), meta),
+      ]);
+      expect(rs.map(said).sort()).toEqual(['ok', 'profile.recoveryReplacedElsewhere']);
+      expect(await working(u.id, dataOf(rs.find((r) => r.ok)!).recoveryCodes)).toBe(10);
+      expect(await getDb().recoveryCode.count({ where: { userId: u.id } })).toBe(10);
     });
   });
 });

@@ -31,10 +31,12 @@ class SessionEnded extends Error {}
  * Confirms enrolment with a first code of this session's pending secret (as typed: "492 817" is fine;
  * lib/auth/codes.ts). Stores the secret sealed, replaces this session with a verified one under a new
  * token (lib/auth/mfa/elevate.ts; `session` is for the caller to set the cookie, never to show) and
- * returns the recovery codes, shown once and stored as keyed hashes. A second-factor change revokes
- * the user's outstanding sign-in links; success says outcome.mfa.enrolled. Refusals (on the code
- * field): invalid (not a 6-digit code: not counted; or a wrong one), throttled (too many wrong codes
- * this window); refused with outcome.sessionEnded.
+ * returns the recovery codes, shown once and stored as keyed hashes. Happens once: of two
+ * confirmations at the same moment (two tabs, a double submit, each with a valid code) the second is
+ * refused with outcome.mfa.enrolledElsewhere (conflict), so the codes a user is shown are the ones
+ * that work. A second-factor change revokes the user's outstanding sign-in links; success says
+ * outcome.mfa.enrolled. Refusals (on the code field): invalid (not a 6-digit code: not counted; or a
+ * wrong one), throttled (too many wrong codes this window); refused with outcome.sessionEnded.
  */
 export async function confirmEnrolment(
   user: CurrentUser,
@@ -55,8 +57,10 @@ export async function confirmEnrolment(
   await reset('totp', user.id);
   try {
     const done = await db.$transaction(async (tx) => {
-      await tx.user.update({
-        where: { id: user.id },
+      // Conditional: the second of two confirmations finds the factor on (on PostgreSQL it waits for
+      // the first's row lock, then matches nothing) and changes nothing.
+      const { count } = await tx.user.updateMany({
+        where: { id: user.id, totpEnabledAt: null },
         data: {
           totpSecret: encryptSecret(secret),
           totpEnabledAt: new Date(),
@@ -64,6 +68,7 @@ export async function confirmEnrolment(
           totpLockedAt: null,
         },
       });
+      if (count !== 1) return null;
       const recoveryCodes = await storeNewRecoveryCodes(tx, user.id);
       const session = await startVerifiedSession(tx, user, meta);
       if (!session) throw new SessionEnded();
@@ -71,6 +76,7 @@ export async function confirmEnrolment(
       await audit({ action: 'mfa.enrolled', actor: user, detail: { linksRevoked }, meta }, tx);
       return { recoveryCodes, session };
     });
+    if (!done) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');
     return succeed(done, { key: 'outcome.mfa.enrolled' });
   } catch (e) {
     if (e instanceof SessionEnded) return fail('refused', 'outcome.sessionEnded');
