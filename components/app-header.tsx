@@ -6,15 +6,19 @@ import { adoptBrowserTimeZoneAction } from '@/lib/time/actions';
 import { LanguageForm } from '@/components/language-form';
 import { TimeZoneCapture } from '@/components/time-zone-capture';
 import { isStaff } from '@/lib/auth/roles';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser, secondFactorPending } from '@/lib/auth/session';
 import { adoptBrowserLocale } from '@/lib/i18n/preference';
 
 export async function AppHeader() {
   const t = await getTranslations('app');
   const user = await currentUser();
   const locale = await getLocale();
+  // A session whose second factor is pending writes nothing to the user's preferences (language,
+  // zone): that could be someone with the password only (lib/auth/session.ts secondFactorPending).
+  const mayWrite = user !== null && !secondFactorPending(user);
   // Mail follows the language the user reads the portal in until they choose one (lib/i18n/preference.ts).
-  if (user && !user.localeChosen && user.locale !== locale) after(() => adoptBrowserLocale(user.id, locale));
+  if (user && mayWrite && !user.localeChosen && user.locale !== locale)
+    after(() => adoptBrowserLocale(user.id, locale));
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
@@ -43,7 +47,7 @@ export async function AppHeader() {
                 {t('nav.signOut')}
               </button>
             </form>
-            <TimeZoneCapture stored={user.timeZone} action={adoptBrowserTimeZoneAction} />
+            {mayWrite ? <TimeZoneCapture stored={user.timeZone} action={adoptBrowserTimeZoneAction} /> : null}
           </nav>
         ) : null}
         <LanguageForm />

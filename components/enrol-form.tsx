@@ -6,15 +6,27 @@ import type { FormAction } from '@/components/ui/action-form';
 import { CodeForm } from '@/components/ui/code-form';
 import { buttonClass } from '@/components/ui/button-class';
 
-/** Confirms the authenticator with its first code, then shows the recovery codes once. */
+/**
+ * Confirms the authenticator with its first code, then shows the recovery codes once. `on`: the
+ * second factor is on already; before any answer the form then only says so. The enrolment's new
+ * session cookie makes Next render the page again with `on` (app/security/two-factor/page.tsx): this
+ * form keeps its state through that, so the codes stay on screen.
+ */
 export function EnrolForm({
   action,
   next,
+  on = false,
 }: {
   action: FormAction<{ recoveryCodes: string[] }>;
   next: string;
+  on?: boolean;
 }) {
   const t = useTranslations('mfa');
+  const continueLink = (
+    <Link href={next} className={buttonClass('primary', 'self-start')}>
+      {t('setup.continue')}
+    </Link>
+  );
   return (
     <CodeForm
       action={action}
@@ -24,11 +36,17 @@ export function EnrolForm({
       messageId="enrol-message"
       done={(state) => (
         <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes}>
-          <Link href={next} className={buttonClass('primary', 'self-start')}>
-            {t('setup.continue')}
-          </Link>
+          {continueLink}
         </RecoveryCodeList>
       )}
+      idle={
+        on ? (
+          <div className="flex flex-col gap-3" role="status">
+            <p className="font-semibold text-emerald-900">{t('setup.on')}</p>
+            {continueLink}
+          </div>
+        ) : undefined
+      }
     />
   );
 }

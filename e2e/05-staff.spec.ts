@@ -480,6 +480,12 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
   await omar.getByLabel('Authentication code').fill(await totpNow(secret));
   await omar.getByRole('button', { name: 'Verify' }).click();
   await expect(omar.getByText('Two-factor authentication is on.')).toBeVisible();
+  // The enrolment's new session cookie re-renders the page: the codes shown once stay on screen, and
+  // the new session (a new token: the one before the code is gone) carries on signed in.
+  await expect(omar.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+  await omar.getByRole('link', { name: 'Continue' }).click();
+  await expect(omar).toHaveURL(/\/profile$/);
+  await expect(omar.getByText('Two-factor authentication is on: signing in asks for a code')).toBeVisible();
 
   const [, again] = await newPage(browser);
   await signIn(again, omarUser);

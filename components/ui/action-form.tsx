@@ -37,6 +37,8 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
   messageOf?: (state: ActionState<T> | undefined) => string | undefined;
   /** Shown instead of the form once the action succeeded with data (e.g. recovery codes shown once). */
   done?: (state: ActionState<T> & { data: T }) => ReactNode;
+  /** Shown instead of the form while it has no answer yet (the thing is done already: enrolment). */
+  idle?: ReactNode;
   children?: (kit: FormKit<T>) => ReactNode;
 };
 
@@ -57,11 +59,13 @@ export function ActionForm<T = unknown>({
   wide = false,
   messageOf = (s) => s?.message,
   done,
+  idle,
   children,
   ...form
 }: Props<T>) {
   const [state, formAction] = useActionState(action, undefined);
   if (done && state?.ok && state.data !== undefined) return done(state as ActionState<T> & { data: T });
+  if (idle !== undefined && state === undefined) return idle;
   const kit: FormKit<T> = {
     state,
     field: (name) => ({

@@ -9,7 +9,8 @@ import type { ActionState } from '@/lib/server/safe-action';
  * One authenticator (or recovery) code and a submit button: verifying a session, confirming
  * enrolment, asking for new recovery codes. The code's own error is shown under the field, so the
  * message region stays empty then (it would say the same twice). `done` replaces the form once the
- * action succeeded with data (the recovery codes, shown once). `next`: where to go afterwards.
+ * action succeeded with data (the recovery codes, shown once); `idle`, when given, replaces it before
+ * any answer (the thing is done already). `next`: where to go afterwards.
  */
 export function CodeForm<T = unknown>({
   action,
@@ -21,6 +22,7 @@ export function CodeForm<T = unknown>({
   className = 'flex flex-col gap-4',
   variant,
   done,
+  idle,
 }: {
   action: FormAction<T>;
   next?: string;
@@ -31,6 +33,7 @@ export function CodeForm<T = unknown>({
   className?: string;
   variant?: SubmitVariant;
   done?: (state: ActionState<T> & { data: T }) => ReactNode;
+  idle?: ReactNode;
 }) {
   return (
     <ActionForm
@@ -43,6 +46,7 @@ export function CodeForm<T = unknown>({
       wide
       messageOf={(s) => (s?.fieldErrors?.code ? undefined : s?.message)}
       done={done}
+      idle={idle}
     >
       {({ state }) => (
         <Field

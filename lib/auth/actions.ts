@@ -11,7 +11,7 @@ import { DEVICE_COOKIE, deviceCookieOptions, knownDeviceId, newDeviceCookie } fr
 import { LINK_BIND_COOKIE, LINK_BIND_PATH } from '@/lib/auth/link-binding';
 import { redeemSignInLink } from '@/lib/auth/link-sign-in';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser, secondFactorPending, type CurrentUser } from '@/lib/auth/session';
 import { attemptSignIn, signInSchema } from '@/lib/auth/sign-in';
 import { db } from '@/lib/server/db';
 import { env } from '@/lib/server/env';
@@ -87,18 +87,25 @@ export async function continueLinkAction(
 /** Ends this session: the Session row goes (so the JWT is dead even if copied), then the cookie. */
 export async function signOutAction(): Promise<void> {
   const user = await currentUser();
-  if (user) {
-    await db.session.deleteMany({ where: { id: user.sessionId } });
-    await audit({ action: 'sign_out', actor: user, meta: await requestMeta() });
-  }
+  if (user) await endThisSession(user);
   await signOut({ redirect: false });
   redirect('/sign-in?signedOut=1');
 }
 
-/** Ends every session of this user, on every device, and every sign-in link still in their mail. */
+async function endThisSession(user: CurrentUser): Promise<void> {
+  await db.session.deleteMany({ where: { id: user.sessionId } });
+  await audit({ action: 'sign_out', actor: user, meta: await requestMeta() });
+}
+
+/**
+ * Ends every session of this user, on every device, and every sign-in link still in their mail.
+ * A session whose second factor is still pending (secondFactorPending: someone with the password
+ * only) ends only itself, as "Sign out" does: it must not sign the real user out everywhere.
+ */
 export async function signOutEverywhereAction(): Promise<void> {
   const user = await currentUser();
-  if (user) {
+  if (user && secondFactorPending(user)) await endThisSession(user);
+  else if (user) {
     const meta = await requestMeta();
     await db.$transaction(async (tx) => {
       const { count } = await tx.session.deleteMany({ where: { userId: user.id } });

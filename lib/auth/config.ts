@@ -1,5 +1,4 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import { PrismaAdapter } from '@auth/prisma-adapter';
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
@@ -8,7 +7,7 @@ import { getDb } from '@/lib/server/db';
 import { emailSchema } from '@/lib/auth/email-address';
 import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
 import { linkProvider } from '@/lib/auth/link-provider';
-import { authSecrets } from '@/lib/auth/session-token';
+import { authSecrets, newSessionToken } from '@/lib/auth/session-token';
 import { verifyPassword } from '@/lib/auth/password';
 import { requestMeta } from '@/lib/server/request-meta';
 import { log } from '@/lib/server/log';
@@ -77,7 +76,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     async jwt({ token, user }) {
       if (user?.id) {
         const meta = await requestMeta().catch(() => null);
-        const sid = crypto.randomBytes(32).toString('base64url');
+        const sid = newSessionToken();
         await getDb().session.create({
           data: {
             sessionToken: sid,

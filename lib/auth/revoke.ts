@@ -53,10 +53,9 @@ export async function revokeSignInLinks(client: Tx, email: string): Promise<numb
   // a mail still queued would have brought back: it is now skipped, lib/mail/render.ts). A user
   // whose factor is still locked gets a fresh unlock mail, queued after the mark, so the revocation
   // does not leave them locked in; the mail is skipped if the lock is gone by the time it is sent.
-  // At most LOCK_MAILS_PER_HOUR lock mails an hour, counted in the outbox: "sign out everywhere" works
-  // from a session still waiting for its second factor, so whoever holds the password could otherwise
-  // send the owner one mail per revocation (review 9c). Past it the user waits for the hour, as for
-  // any other mail ceiling.
+  // At most LOCK_MAILS_PER_HOUR lock mails an hour, counted in the outbox, so no run of revocations
+  // floods the owner with mail (review 9c; since review 11 a session still waiting for its second
+  // factor cannot revoke at all). Past it the user waits for the hour, as for any other mail ceiling.
   const locked = await client.user.findFirst({
     where: { email, disabled: false, totpLockedAt: { not: null } },
     select: { id: true },

@@ -1,6 +1,7 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
-import { decode } from 'next-auth/jwt';
+import crypto from 'node:crypto';
+import { decode, encode } from 'next-auth/jwt';
 
 // The session id a request's Auth.js cookie carries, read without running Auth.js. `auth()` in a
 // server component builds the whole Auth.js configuration, decrypts the JWT, runs the callbacks and
@@ -116,4 +117,36 @@ export async function sessionIdFromCookie(): Promise<string | null> {
   } catch {
     return null; // tampered, signed with an unknown secret, or expired: no session
   }
+}
+
+/** A new Session.sessionToken (the `sid` a session cookie carries): 256 bits from the CSPRNG. */
+export const newSessionToken = () => crypto.randomBytes(32).toString('base64url');
+
+/**
+ * Gives this browser a session cookie for `session` (a new Session row: lib/auth/mfa/elevate.ts),
+ * written the way Auth.js writes its own: the JWT holds the user and the `sid`, is encrypted with the
+ * first of authSecrets() and salted with the cookie's name (sessionCookieName), and the cookie is
+ * HttpOnly, SameSite=Lax, Path=/, Secure on https, ending with the session. Only inside a server
+ * action or route handler (cookies().set).
+ */
+export async function setSessionCookie(
+  session: { sessionToken: string; expires: Date },
+  user: { id: string; email: string; name: string | null },
+): Promise<void> {
+  const name = sessionCookieName((await headers()).get('x-forwarded-proto'));
+  const secret = authSecrets();
+  const maxAge = Math.max(1, Math.floor((session.expires.getTime() - Date.now()) / 1000));
+  const value = await encode({
+    token: { name: user.name, email: user.email, sub: user.id, sid: session.sessionToken },
+    secret: Array.isArray(secret) ? secret[0] : secret,
+    salt: name,
+    maxAge,
+  });
+  (await cookies()).set(name, value, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: name === SECURE_COOKIE,
+    expires: session.expires,
+  });
 }

@@ -80,6 +80,16 @@ export async function userOfSession(sessionToken: string): Promise<CurrentUser |
 }
 
 /**
+ * True for a session that is "half signed in": the user has a second factor and this session has
+ * not passed it yet (only the password, or an unlock link, so far). Such a session may enter the
+ * code (the verify page and its action) and end itself; nothing else it does may read or change the
+ * user's data: not their other sessions, not their stored preferences (language, time zone).
+ */
+export function secondFactorPending(user: Pick<CurrentUser, 'mfaEnrolled' | 'mfaVerified'>): boolean {
+  return user.mfaEnrolled && !user.mfaVerified;
+}
+
+/**
  * For pages: sends anonymous visitors to sign in and brings them back afterwards. A user who has a
  * second factor (staff must, customers may) proves it once per session before any page shows data;
  * only the pages that take the code pass `allowUnverified`.
@@ -90,7 +100,7 @@ export async function requireUser(
 ): Promise<CurrentUser> {
   const user = await currentUser();
   if (!user) redirect(returnTo ? `/sign-in?callbackUrl=${encodeURIComponent(returnTo)}` : '/sign-in');
-  if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified)
+  if (!opts.allowUnverified && secondFactorPending(user))
     redirect(`/security/verify?next=${encodeURIComponent(returnTo ?? '/')}`);
   return user;
 }

@@ -11,6 +11,21 @@ export const decryptSecret = (stored: string) => unseal(stored, 'totp-secret-v1'
 
 export const newSecret = () => new Secret({ size: 20 }).base32;
 
+/**
+ * The secret a session is offered while it sets up its second factor (base32, 160 bits): the first
+ * 20 bytes of an HMAC of the user and the **session** id under a key derived from AUTH_SECRET. Stable
+ * for that session (a reload shows the same QR code) and different for every other session of the
+ * user, so nobody else signed in as them (someone with the password) sees it; nothing is stored
+ * until the enrolment is confirmed (lib/auth/mfa/enrol.ts), and it cannot be computed without
+ * AUTH_SECRET. Rotating AUTH_SECRET changes it: a half-done enrolment starts again from a new QR code.
+ */
+export const pendingSecretFor = (userId: string, sessionId: string) =>
+  new Secret({
+    buffer: Uint8Array.from(
+      Buffer.from(mac(`${userId}\0${sessionId}`, 'totp-pending-v1'), 'hex').subarray(0, 20),
+    ).buffer,
+  }).base32;
+
 export function totpFor(base32: string, label: string): TOTP {
   return new TOTP({
     issuer: 'Tollgate',

@@ -1,7 +1,7 @@
 'use server';
 import { cookies } from 'next/headers';
 import { z } from 'zod';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser, secondFactorPending } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { requestMeta } from '@/lib/server/request-meta';
 import { LOCALE_COOKIE, LOCALES } from '@/lib/i18n/locales';
@@ -13,7 +13,8 @@ const YEAR_SEC = 365 * 86_400;
 /**
  * The header's and the profile's Language control (FormData `locale`: "en" | "es"). Anyone may use it:
  * the choice is kept in this browser's cookie, and for a signed-in user also on their login (the
- * language of their mail). Anything else posted changes nothing. The page re-renders in the new language.
+ * language of their mail), once the session has passed its second factor (a half-signed-in session,
+ * secondFactorPending, changes only this browser's cookie). Anything else posted changes nothing. The page re-renders in the new language.
  */
 export async function chooseLocaleAction(form: FormData): Promise<void> {
   // Not a form (a hand-made POST: the action's id is public): nothing to read, nothing changes.
@@ -29,6 +30,6 @@ export async function chooseLocaleAction(form: FormData): Promise<void> {
     maxAge: YEAR_SEC,
   });
   const user = await currentUser();
-  if (user && (user.locale !== locale || !user.localeChosen))
+  if (user && !secondFactorPending(user) && (user.locale !== locale || !user.localeChosen))
     await chooseLocale(user, locale, await requestMeta());
 }

@@ -3,7 +3,7 @@ import { notFound, redirect } from 'next/navigation';
 import type { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { isStaff, STAFF_ROLES } from '@/lib/auth/roles';
-import { currentUser, type CurrentUser } from '@/lib/auth/session';
+import { currentUser, secondFactorPending, type CurrentUser } from '@/lib/auth/session';
 import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
@@ -108,8 +108,7 @@ export function userAction<S extends z.ZodType, T = unknown>(
       notFound();
     }
     const t = translate(localeOf(user));
-    if (!opts.allowUnverified && user.mfaEnrolled && !user.mfaVerified)
-      return { message: t('outcome.mfaFirst') };
+    if (!opts.allowUnverified && secondFactorPending(user)) return { message: t('outcome.mfaFirst') };
     const raw = formToObject(form);
     if (!raw) return notAForm(t);
     // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) is refused

@@ -6,12 +6,14 @@ import { adoptBrowserTimeZone, chooseTimeZone } from '@/lib/time/zone';
 
 const schema = z.object({ tz: z.string().min(1).max(64) });
 
-/** Called once per browser session by components/time-zone-capture.tsx with the browser's zone. */
-export const adoptBrowserTimeZoneAction = userAction(
-  schema,
-  async (input, { user }) => ({ ok: await adoptBrowserTimeZone(user.id, input.tz) }),
-  { allowUnverified: true },
-);
+/**
+ * Called once per browser session by components/time-zone-capture.tsx with the browser's zone. Like
+ * every userAction it refuses a session whose second factor is pending (the header does not report
+ * the zone from such a session): the stored zone is the one the user's mail is written in.
+ */
+export const adoptBrowserTimeZoneAction = userAction(schema, async (input, { user }) => ({
+  ok: await adoptBrowserTimeZone(user.id, input.tz),
+}));
 
 const tzSchema = z.object({
   timeZone: z.string().min(1, 'outcome.field.timeZone').max(64, 'outcome.field.timeZone'),

@@ -135,7 +135,7 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     const db = getDb();
     await makeLockedUser(email);
     await deliver();
-    // Whoever holds the password signs in and presses "Sign out everywhere", again and again.
+    // Revocation after revocation (sign-outs everywhere, password changes) while the factor stays locked.
     for (let i = 0; i < 10; i++) {
       await db.$transaction((tx) => revokeSignInLinks(tx, email));
       await deliver();

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readCode } from '@/lib/auth/codes';
+import { hashRecoveryCode } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
@@ -25,6 +27,18 @@ const userWithSession = (role: 'customer' | 'agent', secret?: string) =>
 const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
 const sessionVerified = async (id: string) =>
   (await getDb().session.findUniqueOrThrow({ where: { id } })).mfaVerifiedAt !== null;
+/** The Session row a successful verification or enrolment started (its token goes to the cookie). */
+const startedSession = (r: { ok: boolean; data?: { session: { sessionToken: string } } }) =>
+  getDb().session.findUniqueOrThrow({ where: { sessionToken: r.data!.session.sessionToken } });
+/** How many of `codes` (as shown to the user) are stored, unused, for `userId`. */
+async function working(userId: string, codes: string[]) {
+  const rows = await getDb().recoveryCode.findMany({ where: { userId, usedAt: null } });
+  const stored = new Set(rows.map((r) => r.codeHash));
+  return codes.filter((c) => {
+    const r = readCode(c);
+    return r.kind === 'recovery' && stored.has(hashRecoveryCode(r.code));
+  }).length;
+}
 
 describe.each(dialects())('second factor on %s', (dialect) => {
   beforeAll(async () => {
@@ -32,13 +46,18 @@ describe.each(dialects())('second factor on %s', (dialect) => {
   });
 
   describe('enrolment', () => {
-    it('the pending secret is kept until confirmed; a malformed code is not counted, a wrong one is refused', async () => {
+    it('the pending secret is this session’s own until confirmed; a malformed code is not counted, a wrong one is refused', async () => {
       const { u, me } = await userWithSession('customer');
       const first = await pendingEnrolment(me);
       expect(first.qrDataUrl).toMatch(/^data:image\/png;base64,/);
       expect((await pendingEnrolment(me)).secret).toBe(first.secret);
-      const stored = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpSecret!;
-      expect(stored).not.toContain(first.secret); // sealed, not the base32 text
+      // Another session of the user (someone with the password) is offered another secret (review 11).
+      const other = await getDb().session.create({
+        data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
+      });
+      expect((await pendingEnrolment({ ...me, sessionId: other.id })).secret).not.toBe(first.secret);
+      // Nothing is stored before the confirmation.
+      expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpSecret).toBeNull();
 
       expect(await confirmEnrolment(me, '12 34', meta)).toEqual({
         ok: false,
@@ -50,7 +69,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).toBeNull();
     });
 
-    it('the right code (typed with a space) enrols: ten recovery codes stored as keyed hashes, session verified, links revoked, audited', async () => {
+    it('the right code (typed with a space) enrols: ten recovery codes stored as keyed hashes, a new verified session, links revoked, audited', async () => {
       const { u, s, me } = await userWithSession('customer');
       const db = getDb();
       await db.verificationToken.create({
@@ -70,8 +89,12 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const hashes = await db.recoveryCode.findMany({ where: { userId: u.id } });
       expect(hashes).toHaveLength(10);
       for (const h of hashes) for (const c of codes) expect(h.codeHash).not.toContain(c.replace(/-/g, ''));
-      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).not.toBeNull();
-      expect(await sessionVerified(s.id)).toBe(true);
+      const stored = await db.user.findUniqueOrThrow({ where: { id: u.id } });
+      expect(stored.totpEnabledAt).not.toBeNull();
+      expect(stored.totpSecret).not.toContain(secret); // sealed, not the base32 text
+      // A new token is verified; the old one (a planted cookie's) is gone (review 11).
+      expect(await db.session.findUnique({ where: { id: s.id } })).toBeNull();
+      expect((await startedSession(r)).mfaVerifiedAt).not.toBeNull();
       expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.enrolled' } })).toBe(1);
       // Enrolled now: confirming again changes nothing.
@@ -92,8 +115,14 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(1);
       expect(await sessionVerified(s.id)).toBe(false);
 
-      expect(said(await verifySecondFactor(me, code(SECRET), meta))).toBe('ok');
-      expect(await sessionVerified(s.id)).toBe(true);
+      const right = await verifySecondFactor(me, code(SECRET), meta);
+      expect(said(right)).toBe('ok');
+      // The token the browser had (maybe planted) is gone; the cookie gets a new, verified one (review 11).
+      expect(await db.session.findUnique({ where: { id: s.id } })).toBeNull();
+      const started = await startedSession(right);
+      expect(started).toMatchObject({ userId: u.id, ip: meta.ip });
+      expect(started.mfaVerifiedAt).not.toBeNull();
+      expect(started.expires.getTime()).toBe(s.expires.getTime());
       expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.verified' } })).toBe(1);
     });
@@ -120,8 +149,9 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       });
       const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
-      expect(said(await verifySecondFactor(me2, typed, meta))).toBe('ok');
-      expect(await sessionVerified(s2.id)).toBe(true);
+      const right = await verifySecondFactor(me2, typed, meta);
+      expect(said(right)).toBe('ok');
+      expect(await sessionVerified((await startedSession(right)).id)).toBe(true);
       expect(said(await verifySecondFactor(me2, typed, meta))).toBe('mfa.wrong');
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_code_used' } })).toBe(1);
     });
@@ -132,7 +162,10 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
       const old = dataOf(await confirmEnrolment(me, code(secret), meta));
-      const enrolled = { ...me, mfaEnrolled: true, mfaVerified: true };
+      const session = await getDb().session.findUniqueOrThrow({
+        where: { sessionToken: old.session.sessionToken },
+      });
+      const enrolled = { ...me, sessionId: session.id, mfaEnrolled: true, mfaVerified: true };
       expect(said(await replaceRecoveryCodes(enrolled, old.recoveryCodes[0], meta))).toBe(
         'mfa.malformedTotp',
       );
@@ -164,6 +197,36 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       // The old codes no longer sign in; a new one does.
       expect(said(await verifySecondFactor(enrolled, old.recoveryCodes[1], meta))).toBe('mfa.wrong');
       expect(said(await verifySecondFactor(enrolled, fresh[0], meta))).toBe('ok');
+    });
+  });
+  describe('two requests at the same moment (review 11)', () => {
+    it('two enrolment confirmations (this step and the next): one enrols, the other is refused', async () => {
+      const { u, me } = await userWithSession('customer');
+      const { secret } = await pendingEnrolment(me);
+      const rs = await Promise.all([
+        confirmEnrolment(me, code(secret, 0), meta),
+        confirmEnrolment(me, code(secret, 1), meta),
+      ]);
+      // The second is refused: enrolledElsewhere, or enrolWrong if it read the user after the first committed.
+      expect(rs.map(said).sort()).toEqual([
+        'ok',
+        expect.stringMatching(/^outcome\.mfa\.(enrolledElsewhere|enrolWrong)$/),
+      ]);
+      const shown = dataOf(rs.find((r) => r.ok)!).recoveryCodes;
+      expect(await working(u.id, shown)).toBe(10);
+      expect(await getDb().recoveryCode.count({ where: { userId: u.id } })).toBe(10);
+      expect(await getDb().auditLog.count({ where: { actorId: u.id, action: 'mfa.enrolled' } })).toBe(1);
+    });
+
+    it('"new recovery codes" from two tabs: one set is made, the other refused; the ten shown are the ten stored', async () => {
+      const { u, me } = await userWithSession('customer', SECRET);
+      const rs = await Promise.all([
+        replaceRecoveryCodes(me, code(SECRET, 0), meta),
+        replaceRecoveryCodes(me, code(SECRET, 1), meta),
+      ]);
+      expect(rs.map(said).sort()).toEqual(['ok', 'profile.recoveryReplacedElsewhere']);
+      expect(await working(u.id, dataOf(rs.find((r) => r.ok)!).recoveryCodes)).toBe(10);
+      expect(await getDb().recoveryCode.count({ where: { userId: u.id } })).toBe(10);
     });
   });
 });

@@ -5,9 +5,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 // encode, salt = cookie name). The request's cookies are the edge mocked here; the JWTs are real.
 let jar: { name: string; value: string }[] = [];
 let proto: string | null = 'http';
+let setOptions: Record<string, unknown> | undefined;
 vi.mock('next/headers', async (importOriginal) => ({
   ...(await importOriginal<object>()),
-  cookies: async () => ({ getAll: () => jar }),
+  cookies: async () => ({
+    getAll: () => jar,
+    set: (name: string, value: string, options: Record<string, unknown>) => {
+      jar = [...jar.filter((c) => c.name !== name), { name, value }];
+      setOptions = options;
+    },
+  }),
   headers: async () => new Headers(proto ? { 'x-forwarded-proto': proto } : {}),
 }));
 // The real decode, counted: a cookie seen before is not decrypted again.
@@ -22,7 +29,7 @@ vi.mock('next-auth/jwt', async (importOriginal) => {
     },
   };
 });
-const { sessionIdFromCookie, sessionCookieName } = await import('@/lib/auth/session-token');
+const { sessionIdFromCookie, sessionCookieName, setSessionCookie } = await import('@/lib/auth/session-token');
 
 const HTTP = 'authjs.session-token';
 const HTTPS = '__Secure-authjs.session-token';
@@ -131,5 +138,22 @@ describe('sessionIdFromCookie', () => {
     proto = 'https';
     jar = [{ name: HTTPS, value }];
     expect(await sessionIdFromCookie()).toBeNull();
+  });
+});
+
+describe('setSessionCookie', () => {
+  it('replaces the cookie with one that names the new session, readable as Auth.js writes it, on http and https', async () => {
+    const user = { id: 'user-1', email: 'a@t.example', name: null };
+    const expires = new Date(Date.now() + 3600_000);
+    jar = [{ name: HTTP, value: await token('sid-old') }];
+    await setSessionCookie({ sessionToken: 'sid-new', expires }, user);
+    expect(jar.map((c) => c.name)).toEqual([HTTP]);
+    expect(await sessionIdFromCookie()).toBe('sid-new');
+    expect(setOptions).toEqual({ httpOnly: true, sameSite: 'lax', path: '/', secure: false, expires });
+
+    proto = 'https';
+    await setSessionCookie({ sessionToken: 'sid-https', expires }, user);
+    expect(await sessionIdFromCookie()).toBe('sid-https');
+    expect(setOptions).toMatchObject({ secure: true, httpOnly: true });
   });
 });

@@ -9,30 +9,40 @@ import { enrolAction } from '@/lib/auth/mfa/actions';
 export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeCallbackUrl((await searchParams).next);
   const user = await requireUser('/security/two-factor', { allowUnverified: true });
-  if (user.mfaEnrolled)
-    redirect(user.mfaVerified ? next : `/security/verify?next=${encodeURIComponent(next)}`);
-  const { qrDataUrl, secret } = await pendingEnrolment(user);
+  if (user.mfaEnrolled && !user.mfaVerified) redirect(`/security/verify?next=${encodeURIComponent(next)}`);
+  // On already: right after the enrolment this page is rendered again (its action set the new
+  // session's cookie, and Next refreshes the page then), so it keeps its shape, the set-up steps
+  // left empty, and the form keeps the recovery codes it shows once. Visited later, it says it is on.
+  const on = user.mfaEnrolled;
+  const pending = on ? null : await pendingEnrolment(user);
   const t = await getTranslations('mfa');
   return (
     <div className="mx-auto flex max-w-md flex-col gap-4">
       <h1 className="text-2xl font-bold">{t('setup.title')}</h1>
       <p>{user.role === 'customer' ? t('setup.introCustomer') : t('setup.introStaff')}</p>
-      <ol className="list-decimal space-y-2 pl-5">
-        <li>{t('setup.scan')}</li>
-        <li>{t('setup.enter')}</li>
-      </ol>
-      {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server */}
-      <img
-        src={qrDataUrl}
-        alt={t('setup.qrAlt')}
-        width={220}
-        height={220}
-        className="self-center rounded border border-slate-300"
-      />
-      <p className="text-sm">
-        {t('setup.cannotScan')} <code className="break-all rounded bg-slate-100 px-1">{secret}</code>
-      </p>
-      <EnrolForm action={enrolAction} next={next} />
+      {pending ? (
+        <ol className="list-decimal space-y-2 pl-5">
+          <li>{t('setup.scan')}</li>
+          <li>{t('setup.enter')}</li>
+        </ol>
+      ) : null}
+      {pending ? (
+        // eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server
+        <img
+          src={pending.qrDataUrl}
+          alt={t('setup.qrAlt')}
+          width={220}
+          height={220}
+          className="self-center rounded border border-slate-300"
+        />
+      ) : null}
+      {pending ? (
+        <p className="text-sm">
+          {t('setup.cannotScan')}{' '}
+          <code className="break-all rounded bg-slate-100 px-1">{pending.secret}</code>
+        </p>
+      ) : null}
+      <EnrolForm key="enrol" action={enrolAction} next={next} on={on} />
     </div>
   );
 }

@@ -4,11 +4,15 @@ import { z } from 'zod';
 import { confirmEnrolment } from '@/lib/auth/mfa/enrol';
 import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
+import { setSessionCookie } from '@/lib/auth/session-token';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
+import { succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
 
 // The server actions of the second factor: verify a code for this session, confirm enrolment,
-// replace the recovery codes. Each returns its domain's Outcome; the wrapper words it.
+// replace the recovery codes. Each returns its domain's Outcome; the wrapper words it. Passing the
+// second factor (verify, enrol) starts a new session: the action gives the browser its cookie, and
+// the new token never goes into what the action returns.
 
 const verifySchema = z.object({
   code: z.string().trim().min(1, 'outcome.field.code').max(32),
@@ -21,6 +25,7 @@ export const verifyAction = userAction(
     if (!user.mfaEnrolled) redirect('/security/two-factor');
     const r = await verifySecondFactor(user, input.code, meta);
     if (!r.ok) return r;
+    await setSessionCookie(r.data!.session, user);
     redirect(safeCallbackUrl(input.next));
   },
   { allowUnverified: true },
@@ -31,9 +36,12 @@ const enrolSchema = z.object({
   next: z.string().max(512).optional(),
 });
 
-export const enrolAction = userAction(enrolSchema, async (input, { user, meta }) =>
-  confirmEnrolment(user, input.code, meta),
-);
+export const enrolAction = userAction(enrolSchema, async (input, { user, meta }) => {
+  const r = await confirmEnrolment(user, input.code, meta);
+  if (!r.ok) return r;
+  await setSessionCookie(r.data!.session, user);
+  return succeed({ recoveryCodes: r.data!.recoveryCodes }, r.note);
+});
 
 const codeSchema = z.object({ code: z.string().trim().min(1, 'outcome.field.appCode').max(32) });
 

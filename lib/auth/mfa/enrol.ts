@@ -5,60 +5,81 @@ import { consume, reset } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { readCode } from '@/lib/auth/codes';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
-import { decryptSecret, encryptSecret, newSecret, totpFor, acceptTotp } from '@/lib/auth/totp';
+import { acceptTotp, encryptSecret, pendingSecretFor, totpFor } from '@/lib/auth/totp';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { storeNewRecoveryCodes } from '@/lib/auth/mfa/recovery';
+import { startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
-import { succeed, type Outcome } from '@/lib/server/outcome';
+import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
-/** The pending secret (created once, reused until confirmed) as a QR code and as text for manual entry. */
+/**
+ * The secret this session is offered (pendingSecretFor: derived from the user and this session, so
+ * no other session of the user sees it, and nothing is stored before the enrolment is confirmed), as
+ * a QR code and as text for manual entry.
+ */
 export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: string; secret: string }> {
-  const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  let secret = u.totpSecret && !u.totpEnabledAt ? decryptSecret(u.totpSecret) : null;
-  if (!secret) {
-    secret = newSecret();
-    await db.user.update({
-      where: { id: user.id, totpEnabledAt: null },
-      data: { totpSecret: encryptSecret(secret) },
-    });
-  }
+  const secret = pendingSecretFor(user.id, user.sessionId);
   const uri = totpFor(secret, user.email).toString();
   return { qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }), secret };
 }
 
+/** Thrown inside the enrolment's transaction to undo it: the session ended meanwhile. */
+class SessionEnded extends Error {}
+
 /**
- * Confirms enrolment with a first code (as typed: "492 817" is fine; lib/auth/codes.ts). Returns the
- * recovery codes, shown once and stored as keyed hashes. A second-factor change revokes the user's
- * outstanding sign-in links; success says outcome.mfa.enrolled. Refusals (on the code field): invalid
- * (not a 6-digit code: not counted; or a wrong one), throttled (too many wrong codes this window).
+ * Confirms enrolment with a first code of this session's pending secret (as typed: "492 817" is fine;
+ * lib/auth/codes.ts). Stores the secret sealed, replaces this session with a verified one under a new
+ * token (lib/auth/mfa/elevate.ts; `session` is for the caller to set the cookie, never to show) and
+ * returns the recovery codes, shown once and stored as keyed hashes. Happens once: of two
+ * confirmations at the same moment (two tabs, a double submit, each with a valid code) the second is
+ * refused with outcome.mfa.enrolledElsewhere (conflict), so the codes a user is shown are the ones
+ * that work. A second-factor change revokes the user's outstanding sign-in links; success says
+ * outcome.mfa.enrolled. Refusals (on the code field): invalid (not a 6-digit code: not counted; or a
+ * wrong one), throttled (too many wrong codes this window); refused with outcome.sessionEnded.
  */
 export async function confirmEnrolment(
   user: CurrentUser,
   typed: string,
   meta: RequestMeta,
-): Promise<Outcome<{ recoveryCodes: string[] }>> {
+): Promise<Outcome<{ recoveryCodes: string[]; session: VerifiedSession }>> {
   const code = readCode(typed);
   if (code.kind !== 'totp') return codeRefused('invalid', 'outcome.mfa.enrolMalformed');
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
   if (attempt.rejected) return codeRefused('throttled', 'mfa.throttled');
-  const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  if (!u.totpSecret || u.totpEnabledAt || !(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code))) {
+  const secret = pendingSecretFor(user.id, user.sessionId);
+  const u = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
+  if (u.totpEnabledAt || !(await acceptTotp(user.id, secret, code.code))) {
     return attempt.limited
       ? codeRefused('throttled', 'mfa.throttled')
       : codeRefused('invalid', 'outcome.mfa.enrolWrong');
   }
   await reset('totp', user.id);
-  const codes = await db.$transaction(async (tx) => {
-    await tx.user.update({
-      where: { id: user.id },
-      data: { totpEnabledAt: new Date(), totpFailures: 0, totpLockedAt: null },
+  try {
+    const done = await db.$transaction(async (tx) => {
+      // Conditional: the second of two confirmations finds the factor on (on PostgreSQL it waits for
+      // the first's row lock, then matches nothing) and changes nothing.
+      const { count } = await tx.user.updateMany({
+        where: { id: user.id, totpEnabledAt: null },
+        data: {
+          totpSecret: encryptSecret(secret),
+          totpEnabledAt: new Date(),
+          totpFailures: 0,
+          totpLockedAt: null,
+        },
+      });
+      if (count !== 1) return null;
+      const recoveryCodes = await storeNewRecoveryCodes(tx, user.id);
+      const session = await startVerifiedSession(tx, user, meta);
+      if (!session) throw new SessionEnded();
+      const linksRevoked = await revokeSignInLinks(tx, user.email);
+      await audit({ action: 'mfa.enrolled', actor: user, detail: { linksRevoked }, meta }, tx);
+      return { recoveryCodes, session };
     });
-    const stored = await storeNewRecoveryCodes(tx, user.id);
-    await tx.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });
-    const linksRevoked = await revokeSignInLinks(tx, user.email);
-    await audit({ action: 'mfa.enrolled', actor: user, detail: { linksRevoked }, meta }, tx);
-    return stored;
-  });
-  return succeed({ recoveryCodes: codes }, { key: 'outcome.mfa.enrolled' });
+    if (!done) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');
+    return succeed(done, { key: 'outcome.mfa.enrolled' });
+  } catch (e) {
+    if (e instanceof SessionEnded) return fail('refused', 'outcome.sessionEnded');
+    throw e;
+  }
 }

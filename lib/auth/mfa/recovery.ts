@@ -6,6 +6,7 @@ import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
 import { acceptTotp, decryptSecret, hashRecoveryCode, newRecoveryCodes } from '@/lib/auth/totp';
 import { db, type Tx } from '@/lib/server/db';
+import { lockUser } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth/mfa/lockout';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
@@ -30,14 +31,18 @@ export async function storeNewRecoveryCodes(tx: Tx, userId: string): Promise<str
 
 /**
  * The new codes (note profile.recoveryReplaced), or a refusal on the code field: invalid (not a 6-digit
- * code, or a wrong one), throttled, refused (second factor locked, or not set up).
+ * code, or a wrong one), throttled, refused (second factor locked, or not set up), conflict
+ * (profile.recoveryReplacedElsewhere: another request replaced them first).
  */
 export type ReplaceOutcome = Outcome<{ recoveryCodes: string[] }>;
 
 /**
  * "New recovery codes" on the profile page, confirmed with a current TOTP code (a recovery code cannot
  * mint new ones). Wrong codes count like any other (limit per window, lock after 20). A second-factor
- * change: outstanding sign-in links are revoked, and it is audited.
+ * change: outstanding sign-in links are revoked, and it is audited. Happens once per set: of two
+ * requests at the same moment (two tabs, each with a valid code) that both read the same codes, the
+ * second is refused, so the ten codes a user is shown are exactly the ten that work (on PostgreSQL,
+ * READ COMMITTED, each would otherwise have kept its own ten: twenty live codes).
  */
 export async function replaceRecoveryCodes(
   user: CurrentUser,
@@ -49,6 +54,8 @@ export async function replaceRecoveryCodes(
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!u.totpSecret || !u.totpEnabledAt) return codeRefused('refused', 'profile.mfaOff');
   if (u.totpLockedAt) return codeRefused('refused', 'mfa.locked');
+  // The set this request replaces, read before the code is checked (see the transaction below).
+  const replacing = await codeIds(db, u.id);
   const attempt = await consume('totp', user.id);
   if (attempt.rejected) return codeRefused('throttled', 'mfa.throttled');
   if (!(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code))) {
@@ -65,10 +72,25 @@ export async function replaceRecoveryCodes(
   await reset('totp', user.id);
   await clearSecondFactorFailures(u.id);
   const recoveryCodes = await db.$transaction(async (tx) => {
+    // Under the user row's lock, the set must still be the one read above: a concurrent replacement
+    // that committed first (this one waited for its lock) made it another, and this one stands down.
+    await lockUser(tx, u.id);
+    if ((await codeIds(tx, u.id)) !== replacing) return null;
     const codes = await storeNewRecoveryCodes(tx, u.id);
     const linksRevoked = await revokeSignInLinks(tx, u.email);
     await audit({ action: 'mfa.recovery_codes_replaced', actor: user, detail: { linksRevoked }, meta }, tx);
     return codes;
   });
+  if (!recoveryCodes) return codeRefused('conflict', 'profile.recoveryReplacedElsewhere');
   return succeed({ recoveryCodes }, { key: 'profile.recoveryReplaced' });
+}
+
+/** The ids of a user's recovery-code rows (used or not), in one string: which set they hold now. */
+async function codeIds(client: Tx, userId: string): Promise<string> {
+  const rows = await client.recoveryCode.findMany({
+    where: { userId },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((r) => r.id).join(',');
 }

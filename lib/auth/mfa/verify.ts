@@ -8,18 +8,25 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
 import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth/mfa/lockout';
+import { startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
-import { succeed, type Outcome } from '@/lib/server/outcome';
+import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
 /**
- * Success (nothing to say), or a refusal on the code field: invalid with mfa.malformed (not a code at
+ * Success with the new session (lib/auth/mfa/elevate.ts: the caller gives the browser its cookie;
+ * never shown), or refused with outcome.sessionEnded (this session ended meanwhile), or a refusal on
+ * the code field: invalid with mfa.malformed (not a code at
  * all: a form error, not counted) or mfa.wrong (counted); throttled (over the per-window limit);
  * refused with mfa.locked (too many wrong codes in a row, until the emailed unlock link is used) or
  * profile.mfaOff (no second factor set up: the caller sends the user to set one up).
  */
-export type VerifyOutcome = Outcome;
+export type VerifyOutcome = Outcome<{ session: VerifiedSession }>;
 
-/** Verifies a TOTP or recovery code as typed (lib/auth/codes.ts) and marks this session as second-factor verified. */
+/**
+ * Verifies a TOTP or recovery code as typed (lib/auth/codes.ts). A right code replaces this
+ * half-signed-in session with a verified one under a new token (startVerifiedSession), audited
+ * `mfa.verified`.
+ */
 export async function verifySecondFactor(
   user: CurrentUser,
   typed: string,
@@ -57,8 +64,12 @@ export async function verifySecondFactor(
   }
   await reset('totp', user.id);
   await clearSecondFactorFailures(u.id);
-  await db.session.update({ where: { id: user.sessionId }, data: { mfaVerifiedAt: new Date() } });
-  await audit({ action: 'mfa.verified', actor: user, meta });
+  const session = await db.$transaction(async (tx) => {
+    const started = await startVerifiedSession(tx, user, meta);
+    if (started) await audit({ action: 'mfa.verified', actor: user, meta }, tx);
+    return started;
+  });
+  if (!session) return fail('refused', 'outcome.sessionEnded');
   countSignIn('totp', 'success');
-  return succeed();
+  return succeed({ session });
 }

@@ -12,3 +12,12 @@ import type { Tx } from '@/lib/server/db';
 export async function lockAccount(tx: Tx, accountId: string): Promise<void> {
   await tx.$executeRaw`UPDATE "CustomerAccount" SET "switchChangedAt" = "switchChangedAt" WHERE "id" = ${accountId}`;
 }
+
+/**
+ * Serialises changes to one user's second factor (new recovery codes) the same way: a no-op UPDATE
+ * of a column no trigger reads (the search index's trigger reads only "email"). The second of two
+ * transactions waits here until the first commits, then sees its work.
+ */
+export async function lockUser(tx: Tx, userId: string): Promise<void> {
+  await tx.$executeRaw`UPDATE "User" SET "totpFailures" = "totpFailures" WHERE "id" = ${userId}`;
+}
