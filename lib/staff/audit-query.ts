@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
-import { hasControlCharacter } from '@/lib/server/control-characters';
+import { hasUnsafeCharacter, revealInvisible } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import { encodeCursor, readCursor, timeIdKey } from './cursor';
 
@@ -12,13 +12,13 @@ const PAGE = 50;
 const day = z.iso.date().optional().catch(undefined);
 
 // A filter value is text from the URL: one with a control character (NUL would be a 500 on
-// PostgreSQL) is no filter, like one that is too long.
+// PostgreSQL), or an invisible formatting character, is no filter, like one that is too long.
 const text = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
-    .refine((v) => !hasControlCharacter(v));
+    .refine((v) => !hasUnsafeCharacter(v));
 
 export const auditFilterSchema = z.object({
   account: text(40).optional().catch(undefined),
@@ -91,7 +91,9 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     userAgent: r.userAgent,
     account: accounts.find((a) => a.id === r.accountId)?.number ?? null,
     target: r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : null,
-    detail: r.detail,
+    // Rows written before form text refused them may hold bidi controls: shown as `\u202e` escapes
+    // (the same JSON), so a detail cannot display as something it is not.
+    detail: revealInvisible(r.detail),
   }));
   const last = page[page.length - 1];
   return {

@@ -167,6 +167,21 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     await expect(listAudit(agent, f)).resolves.toMatchObject({ badCursor: false });
   });
 
+  it('the audit log shows a bidi control in a stored detail as its escape, never as it is', async () => {
+    const { account } = await makeAccount();
+    // A row written before form text refused bidi controls (lib/server/safe-action.ts).
+    await audit({
+      action: 'allowance.requested',
+      actor: agent,
+      accountId: account.id,
+      detail: { reason: 'Supplier call, \u202e{"status":"approved"}' },
+      meta,
+    });
+    const [entry] = (await listAudit(agent, { account: account.number })).entries;
+    expect(entry?.detail).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(JSON.parse(entry!.detail!)).toEqual({ reason: 'Supplier call, \u202e{"status":"approved"}' });
+  });
+
   it('the audit log filters by account, actor, action and date, and pages by keyset without gaps or repeats', async () => {
     const { account } = await makeAccount();
     const actor = await staff('agent');
