@@ -3,13 +3,19 @@ import { z } from 'zod';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { hasUnsafeCharacter, revealInvisible } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
-import { encodeCursor, readCursor, timeIdKey } from './cursor';
+import { encodeCursor, inDatabaseYears, readCursor, timeIdKey } from './cursor';
 
 // The audit log, newest first, with keyset pagination on (at, id): every page is an index range
 // scan, however deep, on AuditLog(at) or on the (accountId|actorId|action, at) index of the filter.
 
 const PAGE = 50;
-const day = z.iso.date().optional().catch(undefined);
+// A UTC day from the URL (?from=, ?to=): one outside the years the databases hold (0000-01-01, a
+// 500 on PostgreSQL) is no filter, like one that is not a date.
+const day = z.iso
+  .date()
+  .refine((v) => inDatabaseYears(new Date(`${v}T00:00:00Z`)))
+  .optional()
+  .catch(undefined);
 
 // A filter value is text from the URL: one with a control character (NUL would be a 500 on
 // PostgreSQL), or an invisible formatting character, is no filter, like one that is too long.

@@ -4,6 +4,7 @@ import { audit } from '@/lib/audit/log';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
+import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { listQueue } from '@/lib/requests/queue';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
@@ -165,6 +166,28 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(f).toEqual({ account: undefined, actor: undefined, action: undefined });
     expect(auditFilterSchema.parse({ actor: ' A@B.example ' }).actor).toBe('a@b.example');
     await expect(listAudit(agent, f)).resolves.toMatchObject({ badCursor: false });
+  });
+
+  it('a cursor or an audit day in year 0000 (no such year in PostgreSQL) is damaged or no filter, not a 500', async () => {
+    const year0 = Buffer.from(JSON.stringify(['0000-01-01T00:00:00Z', 'x'])).toString('base64url');
+    const read = readCursor(timeIdKey, year0);
+    expect(read).toEqual({ ok: false, key: null });
+    await expect(listQueue(agent, read.key)).resolves.toBeTruthy();
+    await expect(listAudit(agent, { before: year0 })).resolves.toMatchObject({ badCursor: true });
+    const f = auditFilterSchema.parse({ from: '0000-01-01', to: '0000-12-31' });
+    expect(f).toEqual({
+      from: undefined,
+      to: undefined,
+      before: undefined,
+      account: undefined,
+      actor: undefined,
+      action: undefined,
+    });
+    await expect(listAudit(agent, f)).resolves.toMatchObject({ badCursor: false });
+    expect(auditFilterSchema.parse({ from: '0001-01-01', to: '9999-12-31' })).toMatchObject({
+      from: '0001-01-01',
+      to: '9999-12-31',
+    });
   });
 
   it('the audit log shows a bidi control in a stored detail as its escape, never as it is', async () => {
