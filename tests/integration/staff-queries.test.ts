@@ -190,6 +190,18 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     });
   });
 
+  it('the audit actor filter finds an address typed as the portal shows it (Unicode domain)', async () => {
+    const stored = `ana-${crypto.randomUUID().slice(0, 8)}@xn--bcher-kva.example`;
+    const u = await getDb().user.create({ data: { email: stored, role: 'customer' } });
+    await audit({ action: 'sign_in.success', actor: u, meta });
+    const typed = ` ${stored.replace('xn--bcher-kva', 'Bücher')} `;
+    const page = await listAudit(agent, auditFilterSchema.parse({ actor: typed }));
+    expect({ unknown: page.unknown, rows: page.entries.map((e) => e.actorEmail) }).toEqual({
+      unknown: null,
+      rows: [stored],
+    });
+  });
+
   it('the audit log shows a bidi control in a stored detail as its escape, never as it is', async () => {
     const { account } = await makeAccount();
     // A row written before form text refused bidi controls (lib/server/safe-action.ts).
