@@ -85,8 +85,11 @@ const WALK_BATCH = 500;
  *
  * SQLite: FTS5 trigram tables (migration 0009_search) for three characters or more; case and
  * diacritics ignored ("penalara" finds "Peñalara"). PostgreSQL: pg_trgm GIN indexes on
- * tollgate_fold(column) = lower(unaccent(column)), same behaviour. A two-character query has no
- * trigram, so it is answered by a scan (LIKE, case-insensitive, diacritics significant on SQLite).
+ * tollgate_fold(column) = lower(unaccent(column)). The two folds differ (review 11, finding 13, left
+ * open: docs/staff-console.md): unaccent also folds letters that are not a base letter plus a mark
+ * (Ł Ø Æ ß Đ Þ → l o ae ss d th) and full-width forms, FTS5's remove_diacritics does not, so "lodz"
+ * finds "Łódź" on PostgreSQL only. A two-character query has no trigram, so it is answered by a
+ * scan (on SQLite LIKE: diacritics significant, case folded for A–Z only; "ÑA" misses "Peña").
  */
 async function narrowMatches(q: string, after: string, limit: number, cap: number): Promise<Hit[] | null> {
   if (isPostgres()) {
