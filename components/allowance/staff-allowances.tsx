@@ -61,7 +61,7 @@ export async function StaffAllowances({
                       })
                     : t('askedBySupport', { at: at(a.createdAt), reason: revealInvisible(a.reason) })}
                   {a.decidedBy
-                    ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: storedText(all as unknown as Translate, a.note)! }) : t('decided', { by: a.decidedBy })}`
+                    ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: revealInvisible(storedText(all as unknown as Translate, a.note)!) }) : t('decided', { by: a.decidedBy })}`
                     : ''}
                   {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
                   {a.endedAt
