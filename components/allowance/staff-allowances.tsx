@@ -6,6 +6,7 @@ import { countryName } from '@/lib/phone/format';
 import { formatWhen } from '@/lib/time/format';
 import type { Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
+import { revealInvisible } from '@/lib/server/control-characters';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
 import { CallbackNumber } from '@/components/staff/callback-number';
@@ -53,10 +54,14 @@ export async function StaffAllowances({
                 </p>
                 <p className="text-sm text-slate-700">
                   {a.requestedBy
-                    ? t('asked', { at: at(a.createdAt), by: a.requestedBy, reason: a.reason })
-                    : t('askedBySupport', { at: at(a.createdAt), reason: a.reason })}
+                    ? t('asked', {
+                        at: at(a.createdAt),
+                        by: a.requestedBy,
+                        reason: revealInvisible(a.reason),
+                      })
+                    : t('askedBySupport', { at: at(a.createdAt), reason: revealInvisible(a.reason) })}
                   {a.decidedBy
-                    ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: storedText(all as unknown as Translate, a.note)! }) : t('decided', { by: a.decidedBy })}`
+                    ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: revealInvisible(storedText(all as unknown as Translate, a.note)!) }) : t('decided', { by: a.decidedBy })}`
                     : ''}
                   {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
                   {a.endedAt

@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { When } from '@/components/ui/when';
+import { revealInvisible } from '@/lib/server/control-characters';
 import { WithdrawButton } from '@/components/block/withdraw-button';
 
 type Req = {
@@ -23,7 +24,7 @@ export async function RequestList({ blockId, requests }: { blockId: string; requ
             <strong>{t('status', { status: r.status })}</strong>
           </p>
           {r.status === 'denied' && r.denyReason ? (
-            <p className="mt-1 text-sm">{t('denyReason', { reason: r.denyReason })}</p>
+            <p className="mt-1 text-sm">{t('denyReason', { reason: revealInvisible(r.denyReason) })}</p>
           ) : null}
           {r.status === 'pending' ? <WithdrawButton requestId={r.id} blockId={blockId} /> : null}
         </li>

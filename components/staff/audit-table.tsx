@@ -40,7 +40,10 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
               </span>
             ) : null}
           </td>
-          <td className="py-2 font-mono text-xs break-all">{e.detail ?? ''}</td>
+          {/* JSON reads left to right whatever the page's direction; lib/staff/audit-query.ts escapes bidi controls. */}
+          <td dir="ltr" className="py-2 font-mono text-xs break-all">
+            {e.detail ?? ''}
+          </td>
         </tr>
       ))}
     </DataTable>

@@ -8,6 +8,7 @@ import { When } from '@/components/ui/when';
 import { CallbackNumber } from './callback-number';
 import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
 import { displayEmail } from '@/lib/auth/email-address';
+import { revealInvisible } from '@/lib/server/control-characters';
 
 /** Who to call, on which number, and what they told us, in their own words. */
 export async function RequestSummary({ r }: { r: StaffRequestView }) {
@@ -44,7 +45,7 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
       <dt className="font-medium">{s('words')}</dt>
       <dd>
         <blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">
-          {r.whatHappened || s('nothingWritten')}
+          {revealInvisible(r.whatHappened) || s('nothingWritten')}
         </blockquote>
       </dd>
       {r.intendedNumber ? (

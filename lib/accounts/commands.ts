@@ -5,7 +5,7 @@ import type { AuditAction } from '@/lib/audit/names';
 import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
 import { isStaff, ROLES } from '@/lib/auth/roles';
-import type { Db } from '@/lib/server/db';
+import type { Db, Tx } from '@/lib/server/db';
 import { countryLocale, DEFAULT_LOCALE, type Locale, LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
 import { noteText, notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
@@ -24,6 +24,29 @@ const email = emailSchema({
   tooLong: 'a valid --email is required',
   invalid: 'a valid --email is required',
 });
+
+/** The actor the audit log names for every change made with the operator CLI (no user row stands behind it). */
+export const OPERATOR_ACTOR = 'operator-cli';
+
+/**
+ * The audit row of an operator command, written in the command's transaction: the CLI has no user
+ * row to name as actor, hence the direct write (the same columns as lib/audit/log.ts audit()).
+ */
+function operatorAudit(
+  tx: Tx,
+  row: { action: AuditAction; accountId?: string; target?: { type: string; id: string }; detail?: object },
+) {
+  return tx.auditLog.create({
+    data: {
+      action: row.action,
+      actorEmail: OPERATOR_ACTOR,
+      accountId: row.accountId,
+      targetType: row.target?.type,
+      targetId: row.target?.id,
+      detail: row.detail ? JSON.stringify(row.detail) : undefined,
+    },
+  });
+}
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const r = schema.safeParse(input);
@@ -58,6 +81,7 @@ export function countryTimeZone(country: string): string {
  * Creates a customer account. Without `timeZone`, the country's zone (countryTimeZone: refused when the
  * country has several). `phone` (optional) is its callback number on file, typed as a person
  * would (E.164 or national for `country`); a number support must not call (lib/phone/callback.ts) is refused.
+ * Audited as account.created (actor `operator-cli`) in the same transaction.
  */
 export async function createAccount(
   db: Db,
@@ -84,9 +108,25 @@ export async function createAccount(
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
-  return db.customerAccount.create({ data: { ...a, timeZone, phone: phone?.ok ? phone.stored : null } });
+  return db.$transaction(async (tx) => {
+    const account = await tx.customerAccount.create({
+      data: { ...a, timeZone, phone: phone?.ok ? phone.stored : null },
+    });
+    await operatorAudit(tx, {
+      action: 'account.created',
+      accountId: account.id,
+      target: { type: 'account', id: account.id },
+      detail: { number: account.number, country: account.country, timeZone },
+    });
+    return account;
+  });
 }
 
+/**
+ * Adds SIP credential `username` (label: `label`, else the username) to account `account` (ACC-…).
+ * Throws CommandError for a bad value, an unknown account or a taken username. Audited as
+ * sip_credential.created (actor `operator-cli`, the username in the detail) in the same transaction.
+ */
 export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {
   const c = parse(
     z.object({
@@ -100,8 +140,18 @@ export async function addSipCredential(db: Db, raw: { account?: string; username
   if (!account) throw new CommandError(`no account ${c.account}`);
   if (await db.sipCredential.findUnique({ where: { username: c.username } }))
     throw new CommandError(`SIP username ${c.username} already exists`);
-  return db.sipCredential.create({
-    data: { accountId: account.id, username: c.username, label: c.label || c.username },
+  // A new identity that can place calls on the account: who added it and when must be on record.
+  return db.$transaction(async (tx) => {
+    const cred = await tx.sipCredential.create({
+      data: { accountId: account.id, username: c.username, label: c.label || c.username },
+    });
+    await operatorAudit(tx, {
+      action: 'sip_credential.created',
+      accountId: account.id,
+      target: { type: 'sip_credential', id: cred.id },
+      detail: { username: cred.username },
+    });
+    return cred;
   });
 }
 
@@ -163,16 +213,11 @@ export async function createUser(
       data: { email: u.email, role: u.role, name: u.name, passwordHash, locale },
     });
     if (account) await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
-    // The operator CLI has no user row to name as actor, hence the direct write (same columns as audit()).
-    await tx.auditLog.create({
-      data: {
-        action: 'user.created' satisfies AuditAction,
-        actorEmail: 'operator-cli',
-        targetType: 'user',
-        targetId: user.id,
-        accountId: account?.id,
-        detail: JSON.stringify({ role: u.role, locale }),
-      },
+    await operatorAudit(tx, {
+      action: 'user.created',
+      accountId: account?.id,
+      target: { type: 'user', id: user.id },
+      detail: { role: u.role, locale },
     });
     return user;
   });
@@ -182,7 +227,8 @@ export async function createUser(
  * After AUTH_SECRET was rotated (the old value kept as AUTH_SECRET_PREVIOUS): re-seals every stored
  * TOTP secret under the current AUTH_SECRET, so that AUTH_SECRET_PREVIOUS can then be removed
  * without making any second factor unreadable. Returns how many were re-sealed and how many were
- * already current. Throws CommandError naming how many open under neither secret.
+ * already current. Throws CommandError naming how many open under neither secret. Audited as
+ * secrets.resealed (the two counts) when it re-sealed or failed to open any.
  */
 export async function resealSecrets(db: Db): Promise<{ resealed: number; current: number }> {
   const users = await db.user.findMany({
@@ -203,6 +249,10 @@ export async function resealSecrets(db: Db): Promise<{ resealed: number; current
     await db.user.update({ where: { id: u.id }, data: { totpSecret: seal(plain, 'totp-secret-v1') } });
     resealed++;
   }
+  if (resealed || unreadable)
+    await db.$transaction((tx) =>
+      operatorAudit(tx, { action: 'secrets.resealed', detail: { resealed, unreadable } }),
+    );
   if (unreadable)
     throw new CommandError(
       `${unreadable} TOTP secret(s) open under neither AUTH_SECRET nor AUTH_SECRET_PREVIOUS; ${resealed} re-sealed`,

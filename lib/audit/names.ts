@@ -54,6 +54,10 @@ export const AUDIT_ACTIONS = [
   'staff_user.role_changed',
   'access.denied',
   'user.created',
+  /** The operator CLI (actor `operator-cli`): a new customer account, a new SIP credential on one, re-sealed TOTP secrets. */
+  'account.created',
+  'sip_credential.created',
+  'secrets.resealed',
   'allowance.requested',
   'allowance.approved',
   'allowance.denied',

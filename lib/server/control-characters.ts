@@ -1,20 +1,70 @@
 // Text that arrives from outside (a form field, a URL parameter, a cursor) with a control character
 // in it. PostgreSQL refuses NUL in any text value ("invalid byte sequence for encoding UTF8: 0x00"),
 // so such input must be refused or cleaned before it reaches a query, on both databases alike.
+//
+// Invisible formatting characters are refused in form text too (decided 2026-12-01, review 11): the
+// Unicode bidi controls make what follows them *display* reordered (U+202E RIGHT-TO-LEFT OVERRIDE
+// turns `…"} "approved":"status"{` into text that reads `{"status":"approved"}` in the audit table),
+// and the invisible ones make two texts that look the same differ. A customer's or an agent's words
+// never need them; the characters that scripts and emoji do need stay allowed: ZWNJ and ZWJ
+// (U+200C/D: Persian, Indic scripts, emoji sequences), variation selectors and tag characters
+// (emoji flags). Switch events (lib/switch/events-schema.ts) keep only the C0 rule: a fraud block
+// must never be refused for its text.
 
 /** C0 control characters and DEL, except tab, line feed and carriage return (text areas hold those). */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
 
-/** True when `value` is, or (in arrays and plain objects, at any depth) holds, a string with a control character. */
-export function hasControlCharacter(value: unknown): boolean {
-  if (typeof value === 'string') return CONTROL.test(value);
-  if (Array.isArray(value)) return value.some(hasControlCharacter);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(hasControlCharacter);
+/**
+ * Invisible formatting: the bidi controls (U+061C ALM, U+200E/F LRM/RLM, U+202A–202E embeddings and
+ * overrides, U+2066–2069 isolates), soft hyphen U+00AD, Mongolian vowel separator U+180E, zero-width
+ * space U+200B, word joiner and invisible operators U+2060–2064, the deprecated format controls
+ * U+206A–206F, BOM / zero-width no-break space U+FEFF and the interlinear annotation controls U+FFF9–FFFB.
+ */
+const INVISIBLE =
+  /[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+const UNSAFE = new RegExp(`${CONTROL.source}|${INVISIBLE.source}`);
+
+/** True when `value` is, or (in arrays and plain objects, at any depth) holds, a string that `test` matches. */
+function holds(value: unknown, test: RegExp): boolean {
+  if (typeof value === 'string') return test.test(value);
+  if (Array.isArray(value)) return value.some((v) => holds(v, test));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((v) => holds(v, test));
   return false;
 }
 
-/** `text` with each control character (as above) replaced by a space: for search boxes, where dropping it is the expected answer. */
+/** True when `value` is, or (in arrays and plain objects, at any depth) holds, a string with a control character. */
+export function hasControlCharacter(value: unknown): boolean {
+  return holds(value, CONTROL);
+}
+
+/**
+ * True when `value` (a string, or arrays and plain objects of them at any depth) holds a control
+ * character or an invisible formatting character (INVISIBLE above): what no text a person types
+ * into a form, or a URL filter, may hold.
+ */
+export function hasUnsafeCharacter(value: unknown): boolean {
+  return holds(value, UNSAFE);
+}
+
+/**
+ * `text` with each control character replaced by a space and each invisible formatting character
+ * removed: for search boxes, where dropping it is the expected answer (a pasted "Den\u00ADtal" is "Dental").
+ */
 export function withoutControlCharacters(text: string): string {
-  return text.replace(CONTROL_ALL, ' ');
+  return text.replace(CONTROL_ALL, ' ').replace(INVISIBLE_ALL, '');
+}
+
+/**
+ * `text` with each invisible formatting character (INVISIBLE above) written out as `\uXXXX`: what a
+ * staff page shows of text stored before such characters were refused, so none of it can reorder
+ * or hide what it shows. In JSON text the result is still the same JSON (`\u202e` is its own escape).
+ */
+export function revealInvisible(text: string): string;
+export function revealInvisible(text: string | null): string | null;
+export function revealInvisible(text: string | null): string | null {
+  return text === null
+    ? null
+    : text.replace(INVISIBLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

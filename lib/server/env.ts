@@ -112,6 +112,7 @@ const schema = z.object({
    * How many reverse proxies in front of Tollgate append to X-Forwarded-For. 0 (the default): none, the
    * client is the socket's peer and X-Forwarded-For is ignored. n: the client address is the entry n
    * places from the right; entries further left were written by the client itself (lib/server/request-meta.ts).
+   * Above 0, the X-Request-Id that proxy sets is also kept as the request id (lib/server/request-id.ts).
    */
   TRUSTED_PROXY_HOPS: z.coerce
     .number({ error: 'must be a whole number of proxies (0 = none in front)' })

@@ -12,7 +12,7 @@ import { translate, translator } from '@/lib/i18n/translate';
 import { fail, isOutcome, type FormState, type Outcome } from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
-import { hasControlCharacter } from '@/lib/server/control-characters';
+import { hasUnsafeCharacter } from '@/lib/server/control-characters';
 
 /**
  * What every form action returns; forms render it with useActionState and an aria-live region.
@@ -53,10 +53,13 @@ export function notAForm(t: Translate): ActionState<never> {
   return outcomeToState(fail('invalid', 'outcome.notAForm'), t);
 }
 
-/** The names of the form fields (of formToObject's output) whose text holds a control character. */
+/**
+ * The names of the form fields (of formToObject's output) whose text holds a control character or an
+ * invisible formatting character such as a bidi override (lib/server/control-characters.ts).
+ */
 export function fieldsWithControlCharacters(raw: Record<string, unknown>): string[] {
   return Object.entries(raw)
-    .filter(([, v]) => hasControlCharacter(v))
+    .filter(([, v]) => hasUnsafeCharacter(v))
     .map(([k]) => k);
 }
 
@@ -111,8 +114,10 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!opts.allowUnverified && secondFactorPending(user)) return { message: t('outcome.mfaFirst') };
     const raw = formToObject(form);
     if (!raw) return notAForm(t);
-    // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) is refused
-    // here, for every action, with a message on its field; nothing is changed.
+    // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) or an
+    // invisible formatting character (a bidi override would make the audit table and staff pages
+    // display it reordered) is refused here, for every action, with a message on its field; nothing
+    // is changed. Every free-text field a customer or an agent writes arrives through this wrapper.
     const controlled = fieldsWithControlCharacters(raw);
     if (controlled.length > 0) {
       const message = fieldMessage('outcome.field.controlCharacter', localeOf(user));

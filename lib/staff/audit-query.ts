@@ -1,29 +1,42 @@
 import 'server-only';
 import { z } from 'zod';
+import { asciiEmail } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
-import { hasControlCharacter } from '@/lib/server/control-characters';
+import { hasUnsafeCharacter, revealInvisible } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
-import { encodeCursor, readCursor, timeIdKey } from './cursor';
+import { encodeCursor, inDatabaseYears, readCursor, timeIdKey } from './cursor';
 
 // The audit log, newest first, with keyset pagination on (at, id): every page is an index range
 // scan, however deep, on AuditLog(at) or on the (accountId|actorId|action, at) index of the filter.
 
 const PAGE = 50;
-const day = z.iso.date().optional().catch(undefined);
+// A UTC day from the URL (?from=, ?to=): one outside the years the databases hold (0000-01-01, a
+// 500 on PostgreSQL) is no filter, like one that is not a date.
+const day = z.iso
+  .date()
+  .refine((v) => inDatabaseYears(new Date(`${v}T00:00:00Z`)))
+  .optional()
+  .catch(undefined);
 
 // A filter value is text from the URL: one with a control character (NUL would be a 500 on
-// PostgreSQL) is no filter, like one that is too long.
+// PostgreSQL), or an invisible formatting character, is no filter, like one that is too long.
 const text = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
-    .refine((v) => !hasControlCharacter(v));
+    .refine((v) => !hasUnsafeCharacter(v));
 
 export const auditFilterSchema = z.object({
   account: text(40).optional().catch(undefined),
+  // As logins are stored (lib/auth/email-address.ts): lower-cased, the domain in ASCII, so an address
+  // typed as the portal shows it (ana@bücher.example) finds ana@xn--bcher-kva.example. A value that
+  // is not an address (`operator-cli`) stays as typed, lower-cased.
   actor: text(254)
-    .transform((v) => v.toLowerCase())
+    .transform((v) => {
+      const lower = v.toLowerCase();
+      return asciiEmail(lower) ?? lower;
+    })
     .optional()
     .catch(undefined),
   action: text(64).optional().catch(undefined),
@@ -35,9 +48,10 @@ export type AuditFilter = z.output<typeof auditFilterSchema>;
 
 /**
  * One page (50) of the audit log, newest first (at, then id), filtered by account number, actor
- * email, action and UTC days. `f.before` is the cursor of the previous page; a damaged one gives the
- * first page with `badCursor: true`. Returns `{ entries, next, unknown, badCursor }`: `next` is the
- * cursor of the following page or null, `unknown` names a filter that matched nothing.
+ * (a user's email as stored or as shown, or `operator-cli`), action and UTC days. `f.before` is the
+ * cursor of the previous page; a damaged one gives the first page with `badCursor: true`. Returns
+ * `{ entries, next, unknown, badCursor }`: `next` is the cursor of the following page or null,
+ * `unknown` names a filter that matched nothing (no such account; no such user and no row by that name).
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listAudit(user: CurrentUser, f: AuditFilter) {
@@ -55,13 +69,10 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   const actor = f.actor
     ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
     : null;
-  if ((f.account && !account) || (f.actor && !actor))
-    return {
-      entries: [],
-      next: null,
-      unknown: f.account && !account ? ('account' as const) : ('actor' as const),
-      badCursor,
-    };
+  if (f.account && !account) return { entries: [], next: null, unknown: 'account' as const, badCursor };
+  // An actor with no user row (the operator CLI's `operator-cli`) is found by the name its rows keep:
+  // among the rows with no actorId, still a range of the (actorId, at) index.
+  const byActor = !f.actor ? {} : actor ? { actorId: actor.id } : { actorId: null, actorEmail: f.actor };
   // `lte` keeps a deep page an index range on the filter's (…, at) index; the OR breaks ties.
   const at: { gte?: Date; lt?: Date; lte?: Date } = cursor ? { lte: cursor.at } : {};
   if (f.from) at.gte = new Date(`${f.from}T00:00:00Z`);
@@ -69,7 +80,7 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   const rows = await db.auditLog.findMany({
     where: {
       ...(account ? { accountId: account.id } : {}),
-      ...(actor ? { actorId: actor.id } : {}),
+      ...byActor,
       ...(f.action ? { action: f.action } : {}),
       ...(Object.keys(at).length ? { at } : {}),
       ...(cursor ? { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] } : {}),
@@ -77,6 +88,8 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     orderBy: [{ at: 'desc' }, { id: 'desc' }],
     take: PAGE + 1,
   });
+  if (f.actor && !actor && rows.length === 0 && !cursor)
+    return { entries: [], next: null, unknown: 'actor' as const, badCursor };
   const page = rows.slice(0, PAGE);
   const accounts = await db.customerAccount.findMany({
     where: { id: { in: [...new Set(page.map((r) => r.accountId).filter((x): x is string => !!x))] } },
@@ -91,7 +104,9 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     userAgent: r.userAgent,
     account: accounts.find((a) => a.id === r.accountId)?.number ?? null,
     target: r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : null,
-    detail: r.detail,
+    // Rows written before form text refused them may hold bidi controls: shown as `\u202e` escapes
+    // (the same JSON), so a detail cannot display as something it is not.
+    detail: revealInvisible(r.detail),
   }));
   const last = page[page.length - 1];
   return {

@@ -14,9 +14,25 @@ export function encodeCursor(key: readonly (string | Date)[]): string {
   return Buffer.from(JSON.stringify(plain)).toString('base64url');
 }
 
-/** [instant, id]: the cursor of a page ordered by a timestamp with the id as tiebreaker. */
+/**
+ * True when `d` is a time the databases' timestamp columns hold: the years 0001–9999 in UTC. JavaScript
+ * and zod take year 0000, which PostgreSQL refuses with an error (22008, a 500), and SQLite would
+ * compare as text; the same bound as a switch time (lib/switch/schemas.ts switchTimeSchema).
+ */
+export function inDatabaseYears(d: Date): boolean {
+  const year = d.getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}
+
+/**
+ * [instant, id]: the cursor of a page ordered by a timestamp with the id as tiebreaker. An instant
+ * outside inDatabaseYears is a damaged cursor (never reaches a query).
+ */
 export const timeIdKey = z
-  .tuple([z.iso.datetime({ offset: true }), z.string().min(1).max(64)])
+  .tuple([
+    z.iso.datetime({ offset: true }).refine((s) => inDatabaseYears(new Date(s))),
+    z.string().min(1).max(64),
+  ])
   .transform(([at, id]) => ({ at: new Date(at), id }));
 
 /** [account number]: the cursor of the search results, ordered by the unique account number. */

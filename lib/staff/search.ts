@@ -10,6 +10,15 @@ const LIMIT = 25;
 
 // LIKE's wildcards in what the agent typed are matched literally (backslash is the escape).
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * PostgreSQL: the LIKE pattern "contains `q`" against tollgate_fold(column): `q` folded first, then
+ * its wildcards escaped. In that order because the fold makes wildcards: unaccent maps the full-width
+ * ％ ＿ ＼ (and ﹪ ∖ ﹨) to % _ \, which an escape made before the fold would leave live (`％％` listed
+ * every account). One parameter, evaluated once per statement like the fold it replaces.
+ */
+const pgContains = (q: string) =>
+  Prisma.sql`('%' || replace(replace(replace(tollgate_fold(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
 // An FTS5 string: the query as one phrase, double quotes doubled (https://sqlite.org/fts5.html §3.1).
 const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -76,12 +85,15 @@ const WALK_BATCH = 500;
  *
  * SQLite: FTS5 trigram tables (migration 0009_search) for three characters or more; case and
  * diacritics ignored ("penalara" finds "Peñalara"). PostgreSQL: pg_trgm GIN indexes on
- * tollgate_fold(column) = lower(unaccent(column)), same behaviour. A two-character query has no
- * trigram, so it is answered by a scan (LIKE, case-insensitive, diacritics significant on SQLite).
+ * tollgate_fold(column) = lower(unaccent(column)). The two folds differ (review 11, finding 13, left
+ * open: docs/staff-console.md): unaccent also folds letters that are not a base letter plus a mark
+ * (Ł Ø Æ ß Đ Þ → l o ae ss d th) and full-width forms, FTS5's remove_diacritics does not, so "lodz"
+ * finds "Łódź" on PostgreSQL only. A two-character query has no trigram, so it is answered by a
+ * scan (on SQLite LIKE: diacritics significant, case folded for A–Z only; "ÑA" misses "Peña").
  */
 async function narrowMatches(q: string, after: string, limit: number, cap: number): Promise<Hit[] | null> {
   if (isPostgres()) {
-    const like = likeEscape(q);
+    const like = pgContains(q);
     // One statement: each column's matches (at most cap + 1, one index scan each: a CTE used twice
     // is computed once), their counts, and the page among them. Counting first in a statement of its
     // own scanned each GIN index twice (bench/staff.ts: searchEmail p50 106 → 139 ms). The page is
@@ -90,13 +102,13 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
     // ("Dental", EXPLAIN ANALYZE at 100 000 accounts).
     const [r] = await db.$queryRaw<{ a: bigint; u: bigint; c: bigint; page: string }[]>`
       WITH a AS (
-        SELECT "id" FROM "CustomerAccount" WHERE tollgate_fold("number") LIKE '%' || tollgate_fold(${like}) || '%' OR tollgate_fold("name") LIKE '%' || tollgate_fold(${like}) || '%'
+        SELECT "id" FROM "CustomerAccount" WHERE tollgate_fold("number") LIKE ${like} OR tollgate_fold("name") LIKE ${like}
         LIMIT ${cap + 1}
       ), u AS (
         SELECT m."accountId" AS "id" FROM "User" u JOIN "Membership" m ON m."userId" = u."id"
-        WHERE tollgate_fold(u."email") LIKE '%' || tollgate_fold(${like}) || '%' LIMIT ${cap + 1}
+        WHERE tollgate_fold(u."email") LIKE ${like} LIMIT ${cap + 1}
       ), c AS (
-        SELECT "accountId" AS "id" FROM "SipCredential" WHERE tollgate_fold("username") LIKE '%' || tollgate_fold(${like}) || '%'
+        SELECT "accountId" AS "id" FROM "SipCredential" WHERE tollgate_fold("username") LIKE ${like}
         LIMIT ${cap + 1}
       )
       , n AS (SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM u) AS u, (SELECT count(*) FROM c) AS c)
@@ -163,18 +175,18 @@ async function broadMatches(
   walkMax: number,
 ): Promise<{ hits: Hit[]; last: string | null }> {
   if (isPostgres()) {
-    const like = likeEscape(q);
+    const like = pgContains(q);
     const [r] = await db.$queryRaw<{ page: string }[]>`
       SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text AS page FROM (
         SELECT a."id", a."number", a."name" FROM (
           SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
         ) a
-        WHERE tollgate_fold(a."number") LIKE '%' || tollgate_fold(${like}) || '%'
-          OR tollgate_fold(a."name") LIKE '%' || tollgate_fold(${like}) || '%'
+        WHERE tollgate_fold(a."number") LIKE ${like}
+          OR tollgate_fold(a."name") LIKE ${like}
           OR EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-            WHERE m."accountId" = a."id" AND tollgate_fold(u."email") LIKE '%' || tollgate_fold(${like}) || '%')
+            WHERE m."accountId" = a."id" AND tollgate_fold(u."email") LIKE ${like})
           OR EXISTS (SELECT 1 FROM "SipCredential" c
-            WHERE c."accountId" = a."id" AND tollgate_fold(c."username") LIKE '%' || tollgate_fold(${like}) || '%')
+            WHERE c."accountId" = a."id" AND tollgate_fold(c."username") LIKE ${like})
         ORDER BY a."number" LIMIT ${limit}
       ) x`;
     const hits = JSON.parse(r.page) as Hit[];

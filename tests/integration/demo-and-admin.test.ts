@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { seedDemo } from '@/lib/demo/seed';
 import { addSipCredential, CommandError, createAccount, createUser } from '@/lib/accounts/commands';
+import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeStaff } from '@/tests/helpers/factory';
 
 function admin(
   args: string[],
@@ -220,6 +222,23 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
       '--locale: unknown language "fr"; the languages are en (English), es (Español)',
     );
     expect(await db.user.count({ where: { email: 'fr@clinica.example' } })).toBe(0);
+  });
+
+  it("operator commands are audited as operator-cli, found by the audit page's actor filter", async () => {
+    const db = getDb();
+    const account = await createAccount(db, { number: 'ACC-7301', name: 'Pier Audit', timeZone: 'UTC' });
+    const cred = await addSipCredential(db, { account: 'ACC-7301', username: 'pier-audit-desk' });
+    const rows = await db.auditLog.findMany({ where: { accountId: account.id }, orderBy: { action: 'asc' } });
+    expect(rows.map((r) => [r.action, r.actorEmail, r.targetId, JSON.parse(r.detail!)])).toEqual([
+      ['account.created', 'operator-cli', account.id, { number: 'ACC-7301', country: 'US', timeZone: 'UTC' }],
+      ['sip_credential.created', 'operator-cli', cred.id, { username: 'pier-audit-desk' }],
+    ]);
+    const staff = await makeStaff();
+    const found = await listAudit(
+      staff,
+      auditFilterSchema.parse({ actor: 'Operator-CLI', account: 'ACC-7301' }),
+    );
+    expect({ unknown: found.unknown, n: found.entries.length }).toEqual({ unknown: null, n: 2 });
   });
 
   it('operator commands refuse what an operator can mistype, and store what they meant', async () => {

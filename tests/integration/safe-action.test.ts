@@ -48,6 +48,8 @@ const handler = vi.fn(async (input: z.output<typeof schema>, ctx: { user: Curren
 const customerAction = userAction(schema, handler, { echo: ['name'] });
 const staffAction = userAction(schema, handler, { roles: ['agent', 'admin'], echo: ['name'] });
 const good = { name: 'Dana', password: 'a-long-enough-password' };
+const CONTROL_MESSAGE =
+  'This field holds a control or invisible formatting character (such as NUL or a right-to-left mark) that text here cannot contain. Remove it and try again.';
 
 describe.each(dialects())('the action wrapper on %s', (dialect) => {
   beforeAll(async () => {
@@ -131,13 +133,39 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it('text with a bidi control or an invisible formatting character is refused on its field, before the domain', async () => {
+    session.user = who('customer');
+    // U+202E would make the audit table display what follows it reversed; U+2066 an isolate, U+200B hidden.
+    for (const bad of [
+      'Supplier call, \u202e{"status":"approved"}',
+      'Da\u2066na',
+      'Da\u200bna',
+      'Da\u200ena',
+    ]) {
+      handler.mockClear();
+      const r = await customerAction(undefined, form({ name: bad, password: good.password }));
+      expect(r).toEqual({
+        message: 'Please correct the highlighted fields.',
+        fieldErrors: { name: [CONTROL_MESSAGE] },
+        values: {},
+      });
+      expect(handler).not.toHaveBeenCalled();
+    }
+    // What scripts and emoji need stays: ZWNJ (Persian), ZWJ and a variation selector (emoji).
+    handler.mockClear();
+    await customerAction(
+      undefined,
+      form({ name: 'می\u200cخواهم 👩\u200d💻 ❤\ufe0f', password: good.password }),
+    );
+    expect(handler).toHaveBeenCalledOnce();
+  });
+
   it('text with a control character (NUL, ESC, DEL) is refused on its field, before the domain, on any action', async () => {
     session.user = who('customer');
     for (const bad of ['Da\u0000na', 'Dana\u001b[31m', 'Dana\u007f']) {
       handler.mockClear();
       const r = await customerAction(undefined, form({ name: bad, password: `${good.password}\u0000` }));
-      const message =
-        'This field holds a control character (such as NUL) that text cannot contain. Remove it and try again.';
+      const message = CONTROL_MESSAGE;
       expect(r).toEqual({
         message: 'Please correct the highlighted fields.',
         fieldErrors: { name: [message], password: [message] },

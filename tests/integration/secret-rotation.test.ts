@@ -41,6 +41,11 @@ describe.each(dialects())('rotating AUTH_SECRET on %s', (dialect) => {
     expect(decryptSecret(await stored())).toBe('JBSWY3DPEHPK3PXP');
     expect(await resealSecrets(db)).toEqual({ resealed: 1, current: 0 });
     expect(await resealSecrets(db)).toEqual({ resealed: 0, current: 1 });
+    // The operator command is audited when it re-sealed something (actor operator-cli), not when idle.
+    const rows = await db.auditLog.findMany({ where: { action: 'secrets.resealed' } });
+    expect(rows.map((r) => [r.actorEmail, JSON.parse(r.detail!)])).toEqual([
+      ['operator-cli', { resealed: 1, unreadable: 0 }],
+    ]);
 
     delete process.env.AUTH_SECRET_PREVIOUS; // the rotation is over
     expect(decryptSecret(await stored())).toBe('JBSWY3DPEHPK3PXP');

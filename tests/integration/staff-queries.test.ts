@@ -4,6 +4,7 @@ import { audit } from '@/lib/audit/log';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
+import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { listQueue } from '@/lib/requests/queue';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
@@ -165,6 +166,55 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(f).toEqual({ account: undefined, actor: undefined, action: undefined });
     expect(auditFilterSchema.parse({ actor: ' A@B.example ' }).actor).toBe('a@b.example');
     await expect(listAudit(agent, f)).resolves.toMatchObject({ badCursor: false });
+  });
+
+  it('a cursor or an audit day in year 0000 (no such year in PostgreSQL) is damaged or no filter, not a 500', async () => {
+    const year0 = Buffer.from(JSON.stringify(['0000-01-01T00:00:00Z', 'x'])).toString('base64url');
+    const read = readCursor(timeIdKey, year0);
+    expect(read).toEqual({ ok: false, key: null });
+    await expect(listQueue(agent, read.key)).resolves.toBeTruthy();
+    await expect(listAudit(agent, { before: year0 })).resolves.toMatchObject({ badCursor: true });
+    const f = auditFilterSchema.parse({ from: '0000-01-01', to: '0000-12-31' });
+    expect(f).toEqual({
+      from: undefined,
+      to: undefined,
+      before: undefined,
+      account: undefined,
+      actor: undefined,
+      action: undefined,
+    });
+    await expect(listAudit(agent, f)).resolves.toMatchObject({ badCursor: false });
+    expect(auditFilterSchema.parse({ from: '0001-01-01', to: '9999-12-31' })).toMatchObject({
+      from: '0001-01-01',
+      to: '9999-12-31',
+    });
+  });
+
+  it('the audit actor filter finds an address typed as the portal shows it (Unicode domain)', async () => {
+    const stored = `ana-${crypto.randomUUID().slice(0, 8)}@xn--bcher-kva.example`;
+    const u = await getDb().user.create({ data: { email: stored, role: 'customer' } });
+    await audit({ action: 'sign_in.success', actor: u, meta });
+    const typed = ` ${stored.replace('xn--bcher-kva', 'Bücher')} `;
+    const page = await listAudit(agent, auditFilterSchema.parse({ actor: typed }));
+    expect({ unknown: page.unknown, rows: page.entries.map((e) => e.actorEmail) }).toEqual({
+      unknown: null,
+      rows: [stored],
+    });
+  });
+
+  it('the audit log shows a bidi control in a stored detail as its escape, never as it is', async () => {
+    const { account } = await makeAccount();
+    // A row written before form text refused bidi controls (lib/server/safe-action.ts).
+    await audit({
+      action: 'allowance.requested',
+      actor: agent,
+      accountId: account.id,
+      detail: { reason: 'Supplier call, \u202e{"status":"approved"}' },
+      meta,
+    });
+    const [entry] = (await listAudit(agent, { account: account.number })).entries;
+    expect(entry?.detail).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(JSON.parse(entry!.detail!)).toEqual({ reason: 'Supplier call, \u202e{"status":"approved"}' });
   });
 
   it('the audit log filters by account, actor, action and date, and pages by keyset without gaps or repeats', async () => {

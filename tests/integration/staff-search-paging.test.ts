@@ -103,6 +103,10 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     // Wildcards typed by the agent are literal, not LIKE patterns.
     expect((await searchAccounts(staff, `${tag}%ners`)).hits).toEqual([]);
     expect((await searchAccounts(staff, `Ortho_ontics ${tag}`)).hits).toEqual([]);
+    // Their full-width forms too (PostgreSQL's unaccent folds ％ ＿ ＼ to % _ \: escaped after the fold).
+    for (const q of [`${tag}％ners`, `Ortho＿ontics ${tag}`, `${tag}＼％ners`, '％％', '＿＿＿'])
+      for (const opts of [{}, { sparseCap: 0 }])
+        expect((await searchAccounts(staff, q, null, opts)).hits, `${q} ${JSON.stringify(opts)}`).toEqual([]);
     // A control character typed or pasted into the box (NUL: PostgreSQL refuses it in text) is a
     // space, not a 500; a cursor that holds one is a damaged link.
     const spaced = await searchAccounts(staff, `\u0000${tag}\u0000`);

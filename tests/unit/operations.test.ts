@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '@/lib/server/log';
 import { metricsAccess, switchOperation } from '@/lib/server/metrics';
 import { requestIdFor } from '@/lib/server/request-id';
+import { NextRequest } from 'next/server';
+import { proxy } from '@/proxy';
 import { linesWithSecrets } from '@/e2e/support/secrets';
 
 function capture() {
@@ -48,12 +50,40 @@ describe('log lines', () => {
 });
 
 describe('request ids', () => {
-  it('keeps a well-formed id from a proxy in front and makes one otherwise', () => {
-    expect(requestIdFor('3f2a9c1e0b7d4e5f8a6b')).toBe('3f2a9c1e0b7d4e5f8a6b');
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  it('keeps a well-formed id from a trusted proxy in front and makes one otherwise', () => {
+    expect(requestIdFor('3f2a9c1e0b7d4e5f8a6b', 1)).toBe('3f2a9c1e0b7d4e5f8a6b');
     for (const bad of [null, '', 'short', 'has space in it', 'x'.repeat(65), 'new\nline-injected']) {
-      expect(requestIdFor(bad)).toMatch(
-        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-      );
+      expect(requestIdFor(bad, 1)).toMatch(UUID);
+    }
+  });
+
+  it('never keeps the id a client sends when no proxy is trusted (TRUSTED_PROXY_HOPS=0)', () => {
+    const chosen = '3f1c2a9e-0000-4000-8000-agentsrequest';
+    expect(requestIdFor(chosen, 0)).toMatch(UUID);
+    const saved = process.env.TRUSTED_PROXY_HOPS;
+    try {
+      for (const [hops, kept] of [
+        [undefined, false],
+        ['1', true],
+      ] as const) {
+        if (hops === undefined) delete process.env.TRUSTED_PROXY_HOPS;
+        else process.env.TRUSTED_PROXY_HOPS = hops;
+        const res = proxy(
+          new NextRequest('http://localhost:3000/profile', { headers: { 'x-request-id': chosen } }),
+        );
+        const answered = res.headers.get('x-request-id');
+        // What the app's handlers read (Next passes the rewritten request headers this way).
+        const forwarded = res.headers.get('x-middleware-request-x-request-id');
+        expect({ hops, kept: answered === chosen, same: forwarded === answered }).toEqual({
+          hops,
+          kept,
+          same: true,
+        });
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TRUSTED_PROXY_HOPS;
+      else process.env.TRUSTED_PROXY_HOPS = saved;
     }
   });
 });
