@@ -8,7 +8,16 @@ import { refuseLift } from '@/lib/blocks/lifecycle';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { decideLift, makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
+import {
+  asCustomer,
+  decideLift,
+  makeAccount,
+  makeBlock,
+  makeStaff,
+  makeRequest,
+} from '@/tests/helpers/factory';
+import { getRequestForStaff } from '@/lib/requests/detail';
+import { withdrawRequest } from '@/lib/requests/submit';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -127,6 +136,12 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       status: 'approved',
     });
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(1);
+  });
+
+  it('the staff request page names the customer who withdrew a request', async () => {
+    const { request, member } = await blockedWithRequest();
+    expect((await withdrawRequest(asCustomer(member), request.id, meta)).ok).toBe(true);
+    expect((await getRequestForStaff(await staff(), request.id))?.decision?.by).toBe(member.email);
   });
 
   it('an approval answers for each block status: active lifts, lift_pending waits, lifted closes the request', async () => {
