@@ -114,6 +114,14 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     });
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(0);
     expect(await db.auditLog.count({ where: { action: 'request.approved', targetId: request.id } })).toBe(0);
+    // A denial is refused too: "denied" now and "lifted" minutes later would contradict each other.
+    const denial = { requestId: request.id, denyReason: 'Could not verify the caller.' };
+    expect(await denyRequest(agent, denial, meta)).toEqual({
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.decision.liftOnItsWay' },
+    });
+    expect(await db.mailMessage.count({ where: { template: 'request_denied', to: member.email } })).toBe(0);
 
     // The switch refuses that lift: the block is in force again, the request still waits for a decision.
     const op = await db.switchOperation.findFirstOrThrow({
