@@ -16,6 +16,8 @@ import {
   makeStaff,
   makeRequest,
 } from '@/tests/helpers/factory';
+import { deliver, placedEvent } from '@/tests/helpers/switch-events';
+import { listQueue } from '@/lib/requests/queue';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { withdrawRequest } from '@/lib/requests/submit';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
@@ -144,6 +146,46 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       status: 'approved',
     });
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(1);
+  });
+
+  it('the switch refuses the lift an approval queued: the request is pending again, the customer told once', async () => {
+    const { account, block, request, member } = await blockedWithRequest();
+    const db = getDb();
+    const agent = await staff();
+    expect(await approve(agent, request.id)).toMatchObject({ ok: true, data: { liftQueued: true } });
+    const op = await db.switchOperation.findFirstOrThrow({
+      where: { accountNumber: account.number, kind: 'lift' },
+    });
+    await refuseLift(op, 'HTTP 409 conflict: account under investigation');
+    await refuseLift(op, 'HTTP 409 conflict: account under investigation'); // reported twice: once
+    expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('active');
+    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      status: 'pending',
+      openKey: block.id,
+      decidedAt: null,
+    });
+    const queue = await listQueue(agent, null, 'en', { account: account.number });
+    expect(queue.items.map((i) => i.id)).toContain(request.id);
+    const mails = await db.mailMessage.findMany({
+      where: { to: member.email },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(mails.map((m) => m.template)).toEqual(['request_approved', 'request_lift_failed']);
+    const reopened = await db.auditLog.findFirstOrThrow({
+      where: { action: 'request.reopened', targetId: request.id },
+    });
+    expect(JSON.parse(reopened.detail ?? '{}')).toMatchObject({ cause: 'lift_refused', blockId: block.id });
+
+    // A new block cancels the next approval's lift before it is sent: the same, with its cause.
+    expect(await approve(agent, request.id)).toMatchObject({ ok: true, data: { liftQueued: true } });
+    expect((await deliver(placedEvent(account.number))).status).toBe(200);
+    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      status: 'pending',
+    });
+    expect(await db.mailMessage.count({ where: { template: 'request_lift_failed', to: member.email } })).toBe(
+      2,
+    );
+    expect(await db.auditLog.count({ where: { action: 'request.reopened', targetId: request.id } })).toBe(2);
   });
 
   it('the staff request page names the customer who withdrew a request', async () => {
