@@ -194,7 +194,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect((await getRequestForStaff(await staff(), request.id))?.decision?.by).toBe(member.email);
   });
 
-  it('an approval answers for each block status: active lifts, lift_pending waits, lifted closes the request', async () => {
+  it('a decision answers for each block status: active lifts, lift_pending waits, lifted closes the request', async () => {
     const db = getDb();
     const agent = await staff();
     // active: approved, and this approval queues the lift.
@@ -244,6 +244,15 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       code: 'conflict',
       note: { key: 'outcome.decision.alreadyDecided', values: { status: 'withdrawn' } },
     });
+    // A denial of such a request closes it the same way: "calling stays blocked" would be false.
+    const liftedToo = await blockedWithRequest();
+    await db.block.update({ where: { id: liftedToo.block.id }, data: { status: 'lifted' } });
+    const denial = { requestId: liftedToo.request.id, denyReason: 'Could not verify the caller.' };
+    expect(await denyRequest(agent, denial, meta)).toMatchObject({
+      ok: true,
+      note: { key: 'outcome.decision.alreadyLifted' },
+    });
+    expect(await db.mailMessage.count({ where: { to: liftedToo.member.email } })).toBe(0);
   });
 
   it('approve against deny at once: exactly one decision stands', async () => {
