@@ -271,7 +271,9 @@ describe('the provider’s name, set or not (review 10)', () => {
     for (const mail of [...Object.values(en), ...Object.values(es)])
       expect(mail.text).toContain('Example Voice ·');
   });
+});
 
+describe('an unblock request whose lift did not happen (review 11)', () => {
   it('the lift an approval queued did not happen: calls stay blocked, the request is back with support', () => {
     const d = {
       recipient: { name: 'Dana' },
