@@ -11,8 +11,8 @@ const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-
 
 /**
  * Approve (after the callback, with a note) or deny (with a reason the customer reads). `liftPending`:
- * a lift of the block is already on its way to the switch; the approve card says to decide after the
- * switch answers (the approval itself is refused meanwhile, lib/requests/decide.ts).
+ * a lift of the block is already on its way to the switch; a line above both cards says to decide after
+ * the switch answers (approval and denial are refused meanwhile, lib/requests/decide.ts).
  */
 export function DecisionForms({
   requestId,
@@ -26,6 +26,11 @@ export function DecisionForms({
   const t = useTranslations('staff.decision');
   return (
     <div className="grid gap-6 md:grid-cols-2">
+      {liftPending ? (
+        <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950 md:col-span-2">
+          {t('liftOnItsWay')}
+        </p>
+      ) : null}
       <ActionForm
         action={approveAction}
         hiddenFields={{ requestId }}
@@ -40,11 +45,6 @@ export function DecisionForms({
             <h3 id="approve-title" className="text-lg font-semibold">
               {t('approveTitle')}
             </h3>
-            {liftPending ? (
-              <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-                {t('liftOnItsWay')}
-              </p>
-            ) : null}
             <Checkbox
               name="attest"
               label={t('attest')}

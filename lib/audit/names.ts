@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'request.decision_conflict',
   /** An approval found the request's block already lifted: the request was closed, nothing approved. */
   'request.closed_block_lifted',
+  /** An approval's lift did not happen (refused by the switch, or cancelled by a new block): pending again. */
+  'request.reopened',
   'block.place_requested',
   'block.placed',
   'block.place_refused',

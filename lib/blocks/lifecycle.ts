@@ -13,7 +13,7 @@ import {
   type EventAccount,
 } from '@/lib/blocks/event-sql';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
-import { queueMailToMembers, queueMailToUsers } from '@/lib/mail/queue';
+import { queueMail, queueMailToMembers, queueMailToUsers } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
 import { blockReasons } from '@/lib/switch/events-schema';
 import type { SwitchAccount } from '@/lib/switch/schemas';
@@ -127,6 +127,52 @@ async function closeRequestsOf(tx: Tx, blockIds: string[]) {
 }
 
 /**
+ * Approvals whose lift did not happen. An approval closes its request and mails the customer "we are
+ * lifting the block now" when it queues the lift, before the switch answers; when the switch refuses
+ * that lift (`refuseLift`) or a new block cancels it (`cancelQueuedLifts`), the block is in force
+ * again and the approval is no longer true. The switch is the truth: the newest approved request of
+ * each such block goes back to pending (into the queue, for an agent to decide again; the earlier
+ * approval stays in the audit log and on the timeline), its submitter (else every member) is mailed
+ * `request_lift_failed` once, and `request.reopened` is audited with `cause` and the switch's `error`.
+ * A block that meanwhile has another open request (older data) keeps that one; nothing is reopened.
+ */
+async function reopenApprovals(
+  tx: Tx,
+  accountId: string,
+  blockIds: string[],
+  cause: 'lift_refused' | 'lift_cancelled',
+  error: string,
+) {
+  for (const blockId of blockIds) {
+    const approved = await tx.unblockRequest.findFirst({
+      where: { blockId, status: 'approved' },
+      orderBy: { decidedAt: 'desc' },
+      select: { id: true, submittedById: true },
+    });
+    if (!approved) continue;
+    if (await tx.unblockRequest.count({ where: { openKey: blockId } })) continue;
+    await tx.unblockRequest.update({
+      where: { id: approved.id },
+      data: { status: 'pending', openKey: blockId, decidedAt: null, decidedById: null, decisionNote: null },
+    });
+    const submitter = await tx.user.findUnique({ where: { id: approved.submittedById } });
+    const payload = { requestId: approved.id };
+    if (submitter && !submitter.disabled)
+      await queueMail(tx, submitter.email, 'request_lift_failed', { ...payload, userId: submitter.id });
+    else await queueMailToMembers(tx, accountId, 'request_lift_failed', payload);
+    await audit(
+      {
+        action: 'request.reopened',
+        accountId,
+        target: { type: 'unblock_request', id: approved.id },
+        detail: { blockId, cause, error: error.slice(0, 200) },
+      },
+      tx,
+    );
+  }
+}
+
+/**
  * Every queued lift of the account is cancelled (a new block must not be undone by it). Blocks that
  * waited for it are in force again. A lift that may already have reached the switch (it was claimed
  * by a worker at least once) makes the outcome uncertain: the account is marked for reconciliation,
@@ -170,6 +216,13 @@ async function cancelQueuedLifts(
   });
   await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) } }, data: { status: 'active' } });
   for (const w of waiting) await event(tx, w.id, 'lift_requested', 'switch', storeNote(note));
+  await reopenApprovals(
+    tx,
+    account.id,
+    waiting.map((w) => w.id),
+    'lift_cancelled',
+    `superseded: ${why}`,
+  );
   if (ops.some((o) => o.attempts > 0))
     await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
 }
@@ -583,7 +636,10 @@ export async function confirmLift(op: {
   });
 }
 
-/** The switch said no to a lift: the blocks that waited for it are in force again, visibly. */
+/**
+ * The switch said no to a lift: the blocks that waited for it are in force again, visibly, and an
+ * approval that queued it goes back to the queue with the customer told (reopenApprovals).
+ */
 export async function refuseLift(
   op: { id: string; accountNumber: string; payload: string },
   error: string,
@@ -614,6 +670,13 @@ export async function refuseLift(
         'switch',
         storeNote('history.liftRefused', { error: error.slice(0, 200) }),
       );
+    await reopenApprovals(
+      tx,
+      account.id,
+      waiting.map((w) => w.id),
+      'lift_refused',
+      error,
+    );
     await audit(
       {
         action: 'block.lift_refused',

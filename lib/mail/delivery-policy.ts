@@ -38,6 +38,10 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
     guarantee: 'at-most-once',
     why: 'The decision and the reason are on the block page; a repeated refusal reads as a second decision.',
   },
+  request_lift_failed: {
+    guarantee: 'at-least-once',
+    why: 'It corrects the "we are lifting the block now" of request_approved; a customer who misses it waits for calls that stay blocked. A copy says the same.',
+  },
   block_lifted: {
     guarantee: 'at-most-once',
     why: 'Good news that the portal and working calls already show.',

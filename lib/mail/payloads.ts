@@ -18,6 +18,8 @@ export const MAIL_PAYLOADS = {
   request_received: z.object({ requestId: id, userId: id.optional(), blockId: id.optional() }),
   request_approved: z.object({ requestId: id, userId: id.optional() }),
   request_denied: z.object({ requestId: id, userId: id.optional() }),
+  /** An approval's lift did not happen (the switch refused it, or a new block cancelled it). */
+  request_lift_failed: z.object({ requestId: id, userId: id.optional() }),
   /** `changedAt` ISO 8601; `ip` of the browser that changed it; `by` the email of who changed it. */
   sip_password_changed: z.object({
     credentialId: id,

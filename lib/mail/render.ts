@@ -20,7 +20,12 @@ import { callOverview } from '@/lib/blocks/call-overview';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import type { Rendered } from '@/lib/mail/templates/layout';
-import { requestApproved, requestDenied, requestReceived } from '@/lib/mail/templates/requests';
+import {
+  requestApproved,
+  requestDenied,
+  requestLiftFailed,
+  requestReceived,
+} from '@/lib/mail/templates/requests';
 import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
 
@@ -118,7 +123,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     }
     case 'request_received':
     case 'request_approved':
-    case 'request_denied': {
+    case 'request_denied':
+    case 'request_lift_failed': {
       const request = await db.unblockRequest.findUnique({
         where: { id: p.requestId ?? '' },
         include: { account: true },
@@ -128,6 +134,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         request_received: requestReceived,
         request_approved: requestApproved,
         request_denied: requestDenied,
+        request_lift_failed: requestLiftFailed,
       }[row.template as 'request_received'];
       return {
         ok: true,

@@ -39,11 +39,14 @@ export type Decided = { blockStatus: 'active' | 'lift_pending' | 'lifted'; liftQ
 
 /**
  * A decision's Outcome: not_found for an unknown request; conflict `outcome.decision.alreadyDecided`
- * when someone else decided first; conflict `outcome.decision.liftOnItsWay` when an approval finds
- * the block already being lifted (decide after the switch answers); success with note
+ * when someone else decided first; conflict `outcome.decision.liftOnItsWay` when an approval or a
+ * denial finds the block already being lifted (decide after the switch answers); success with note
  * `outcome.decision.alreadyLifted` and `blockStatus: 'lifted'` when its block was already lifted (the
- * request is closed, nothing approved); conflict `outcome.decision.liftRefused` when the lift it
- * implies is refused (nothing of the approval stays).
+ * request is closed, nothing approved or denied); conflict `outcome.decision.liftRefused` when the
+ * lift an approval implies is refused (nothing of the approval stays). An approval closes its request
+ * before the switch answers; if the switch refuses its lift (or a new block cancels it), the
+ * lifecycle puts the request back to pending and tells the customer (lib/blocks/lifecycle.ts,
+ * reopenApprovals).
  */
 export type DecideOutcome = Outcome<Decided>;
 
@@ -97,7 +100,7 @@ async function decidedFirst(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
  * this only meets a request that was left open some other way; leaving it pending would keep it in the
  * queue with no decision that could ever succeed. Someone else deciding first still wins (conflict).
  */
-async function closeLifted(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
+async function closeLifted(tx: Tx, r: Loaded, attempted: 'approve' | 'deny'): Promise<Decision<Decided>> {
   const closed = await tx.unblockRequest.updateMany({
     where: { id: r.id, status: 'pending' },
     data: {
@@ -109,7 +112,7 @@ async function closeLifted(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
   });
   if (closed.count !== 1) return decidedFirst(tx, r);
   const target = { type: 'unblock_request', id: r.id };
-  const detail = { blockId: r.blockId, kind: r.kind, attempted: 'approve' };
+  const detail = { blockId: r.blockId, kind: r.kind, attempted };
   return done(
     { action: 'request.closed_block_lifted', accountId: r.accountId, target, detail },
     'outcome.decision.alreadyLifted',
@@ -130,7 +133,7 @@ export const approveRequest = staffDecision(
     // lock first and then closes requests, so the same order here cannot deadlock with it).
     await lockAccount(tx, r.accountId);
     const before = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
-    if (before.status === 'lifted') return closeLifted(tx, r);
+    if (before.status === 'lifted') return closeLifted(tx, r, 'approve');
     const lost = await lostClaim(tx, r, user, {
       status: 'approved',
       decisionNote: storePersonText(input.note),
@@ -173,18 +176,28 @@ export const approveRequest = staffDecision(
   },
 );
 
-/** Denies a pending request with a reason the customer reads (email and block page); the block stays. */
+/**
+ * Denies a pending request with a reason the customer reads (email and block page); the block stays.
+ * Like an approval, refused while a lift of the block is on its way (the customer would read "denied"
+ * and then "lifted"), and a block already lifted closes the request instead ("stays blocked" would be
+ * false).
+ */
 export const denyRequest = staffDecision(
   load,
   async (tx, r, input: z.output<typeof denySchema>, user): Promise<Decision<Decided>> => {
+    // Read under the account's lock, as approveRequest does: a lift cannot start or end meanwhile.
+    await lockAccount(tx, r.accountId);
+    const before = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });
+    if (before.status === 'lifted') return closeLifted(tx, r, 'deny');
     const lost = await lostClaim(tx, r, user, { status: 'denied', denyReason: input.denyReason });
     if (lost) return lost;
+    if (before.status === 'lift_pending') return refuse('conflict', 'outcome.decision.liftOnItsWay');
     await recordRequestStep(tx, r.blockId, 'request_denied', user.email);
     await notifySubmitter(tx, r, 'request_denied');
     const detail = { blockId: r.blockId, kind: r.kind, denyReason: input.denyReason };
     const target = { type: 'unblock_request', id: r.id };
     return done({ action: 'request.denied', accountId: r.accountId, target, detail }, undefined, {
-      blockStatus: r.block.status,
+      blockStatus: before.status,
       liftQueued: false,
     });
   },

@@ -62,6 +62,8 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     ),
     checklist: r.checklist ? (JSON.parse(r.checklist) as Record<string, boolean>) : null,
     submittedBy: person(r.submittedById),
+    // `by`: who decided it, or the customer who withdrew it; null when nobody did (closed by a lift:
+    // the note says so) or for a withdrawal recorded before its withdrawer was (older rows).
     decision: r.decidedAt
       ? {
           at: r.decidedAt,

@@ -179,7 +179,11 @@ export function submitFirewall(user: CurrentUser, input: z.output<typeof firewal
   );
 }
 
-/** Withdraw a pending request of the user's own account: not_found (not theirs), conflict (already decided or withdrawn). */
+/**
+ * Withdraw a pending request of the user's own account: not_found (not theirs), conflict (already
+ * decided or withdrawn). The withdrawer is recorded as who closed it (`decidedById`: the staff page
+ * says "Withdrawn by" them).
+ */
 export async function withdrawRequest(
   user: CurrentUser,
   requestId: string,
@@ -190,7 +194,7 @@ export async function withdrawRequest(
   return db.$transaction(async (tx) => {
     const done = await tx.unblockRequest.updateMany({
       where: { id: r.id, status: 'pending' },
-      data: { status: 'withdrawn', openKey: null, decidedAt: new Date() },
+      data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decidedById: user.id },
     });
     if (done.count !== 1) return fail('conflict', 'outcome.request.notPending');
     await recordRequestStep(tx, r.blockId, 'request_withdrawn', user.email);

@@ -5,11 +5,11 @@ import { emailSchema } from '@/lib/auth/email-address';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { STAFF_ROLES } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
-import { db } from '@/lib/server/db';
+import { db, type Tx } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { generatePassword } from '@/lib/passwords/generate';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
-import { decideOnce } from '@/lib/server/decide-once';
+import { decideOnce, refuse, type Decision } from '@/lib/server/decide-once';
 import type { Note } from '@/lib/i18n/note';
 import type { User } from '@/lib/generated/sqlite/client';
 
@@ -109,7 +109,39 @@ async function onOtherStaff(
   return change(target);
 }
 
-/** Disables a staff login (ending its sessions and sign-in links at once) or enables it again. */
+/**
+ * The claim of a change to another staff login, inside its transaction: locks the actor's and the
+ * target's User rows (a no-op UPDATE, in id order so two admins acting on each other wait rather than
+ * deadlock; the write lock on SQLite) and reads both again. The session check that let the request in
+ * ran before; by now another admin may have disabled or demoted the actor (two admins disabling each
+ * other at once would otherwise both succeed and leave no admin). Returns the target as it is now, or
+ * the refusal `outcome.staffUser.notAdmin` (audited as access.denied) when the actor is no longer an
+ * enabled admin. Because the actor's own row stays locked and enabled, an admin is always left.
+ */
+async function lockActorAndTarget(
+  tx: Tx,
+  actorId: string,
+  targetId: string,
+): Promise<{ ok: true; target: User } | { ok: false; refusal: Decision<undefined> }> {
+  for (const id of [actorId, targetId].sort())
+    await tx.$executeRaw`UPDATE "User" SET "disabled" = "disabled" WHERE "id" = ${id}`;
+  const [actor, target] = await Promise.all([
+    tx.user.findUnique({ where: { id: actorId }, select: { role: true, disabled: true } }),
+    tx.user.findUniqueOrThrow({ where: { id: targetId } }),
+  ]);
+  if (actor?.role === 'admin' && !actor.disabled) return { ok: true, target };
+  const audit = {
+    action: 'access.denied',
+    target: { type: 'user', id: targetId },
+    detail: { need: [...ADMIN], actorRole: actor?.role ?? null, actorDisabled: actor?.disabled ?? null },
+  } as const;
+  return { ok: false, refusal: refuse('refused', 'outcome.staffUser.notAdmin', undefined, { audit }) };
+}
+
+/**
+ * Disables a staff login (ending its sessions and sign-in links at once) or enables it again. Refused
+ * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran.
+ */
 export async function setStaffDisabled(
   user: CurrentUser,
   input: z.output<typeof disableSchema>,
@@ -117,6 +149,8 @@ export async function setStaffDisabled(
 ): Promise<UserChange> {
   return onOtherStaff(user, input.userId, 'outcome.staffUser.disableSelf', (target) =>
     decideOnce({ user, meta }, async (tx) => {
+      const locked = await lockActorAndTarget(tx, user.id, target.id);
+      if (!locked.ok) return locked.refusal;
       await tx.user.update({ where: { id: target.id }, data: { disabled: input.disabled } });
       const ended = input.disabled
         ? (await tx.session.deleteMany({ where: { userId: target.id } })).count
@@ -139,7 +173,11 @@ export async function setStaffDisabled(
   );
 }
 
-/** Gives another staff login the role `input.role` (agent or admin). */
+/**
+ * Gives another staff login the role `input.role` (agent or admin). Refused
+ * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran;
+ * conflict `roleSame` when another admin gave the login that role meanwhile.
+ */
 export async function changeStaffRole(
   user: CurrentUser,
   input: z.output<typeof roleSchema>,
@@ -149,13 +187,18 @@ export async function changeStaffRole(
     const values = { email: target.email, role: input.role };
     if (target.role === input.role) return succeed(undefined, { key: 'outcome.staffUser.roleSame', values });
     return decideOnce({ user, meta }, async (tx) => {
+      const locked = await lockActorAndTarget(tx, user.id, target.id);
+      if (!locked.ok) return locked.refusal;
+      // `from` as it is under the lock: another admin may have changed the role since the first read.
+      const from = locked.target.role;
+      if (from === input.role) return refuse('conflict', 'outcome.staffUser.roleSame', values);
       await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
       return {
         ok: true,
         audit: {
           action: 'staff_user.role_changed',
           target: { type: 'user', id: target.id },
-          detail: { email: target.email, from: target.role, to: input.role },
+          detail: { email: target.email, from, to: input.role },
         },
         note: { key: 'outcome.staffUser.roleChanged', values },
       };

@@ -8,7 +8,18 @@ import { refuseLift } from '@/lib/blocks/lifecycle';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { decideLift, makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
+import {
+  asCustomer,
+  decideLift,
+  makeAccount,
+  makeBlock,
+  makeStaff,
+  makeRequest,
+} from '@/tests/helpers/factory';
+import { deliver, placedEvent } from '@/tests/helpers/switch-events';
+import { listQueue } from '@/lib/requests/queue';
+import { getRequestForStaff } from '@/lib/requests/detail';
+import { withdrawRequest } from '@/lib/requests/submit';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
@@ -105,6 +116,14 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     });
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(0);
     expect(await db.auditLog.count({ where: { action: 'request.approved', targetId: request.id } })).toBe(0);
+    // A denial is refused too: "denied" now and "lifted" minutes later would contradict each other.
+    const denial = { requestId: request.id, denyReason: 'Could not verify the caller.' };
+    expect(await denyRequest(agent, denial, meta)).toEqual({
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.decision.liftOnItsWay' },
+    });
+    expect(await db.mailMessage.count({ where: { template: 'request_denied', to: member.email } })).toBe(0);
 
     // The switch refuses that lift: the block is in force again, the request still waits for a decision.
     const op = await db.switchOperation.findFirstOrThrow({
@@ -129,7 +148,53 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(1);
   });
 
-  it('an approval answers for each block status: active lifts, lift_pending waits, lifted closes the request', async () => {
+  it('the switch refuses the lift an approval queued: the request is pending again, the customer told once', async () => {
+    const { account, block, request, member } = await blockedWithRequest();
+    const db = getDb();
+    const agent = await staff();
+    expect(await approve(agent, request.id)).toMatchObject({ ok: true, data: { liftQueued: true } });
+    const op = await db.switchOperation.findFirstOrThrow({
+      where: { accountNumber: account.number, kind: 'lift' },
+    });
+    await refuseLift(op, 'HTTP 409 conflict: account under investigation');
+    await refuseLift(op, 'HTTP 409 conflict: account under investigation'); // reported twice: once
+    expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('active');
+    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      status: 'pending',
+      openKey: block.id,
+      decidedAt: null,
+    });
+    const queue = await listQueue(agent, null, 'en', { account: account.number });
+    expect(queue.items.map((i) => i.id)).toContain(request.id);
+    const mails = await db.mailMessage.findMany({
+      where: { to: member.email },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(mails.map((m) => m.template)).toEqual(['request_approved', 'request_lift_failed']);
+    const reopened = await db.auditLog.findFirstOrThrow({
+      where: { action: 'request.reopened', targetId: request.id },
+    });
+    expect(JSON.parse(reopened.detail ?? '{}')).toMatchObject({ cause: 'lift_refused', blockId: block.id });
+
+    // A new block cancels the next approval's lift before it is sent: the same, with its cause.
+    expect(await approve(agent, request.id)).toMatchObject({ ok: true, data: { liftQueued: true } });
+    expect((await deliver(placedEvent(account.number))).status).toBe(200);
+    expect(await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({
+      status: 'pending',
+    });
+    expect(await db.mailMessage.count({ where: { template: 'request_lift_failed', to: member.email } })).toBe(
+      2,
+    );
+    expect(await db.auditLog.count({ where: { action: 'request.reopened', targetId: request.id } })).toBe(2);
+  });
+
+  it('the staff request page names the customer who withdrew a request', async () => {
+    const { request, member } = await blockedWithRequest();
+    expect((await withdrawRequest(asCustomer(member), request.id, meta)).ok).toBe(true);
+    expect((await getRequestForStaff(await staff(), request.id))?.decision?.by).toBe(member.email);
+  });
+
+  it('a decision answers for each block status: active lifts, lift_pending waits, lifted closes the request', async () => {
     const db = getDb();
     const agent = await staff();
     // active: approved, and this approval queues the lift.
@@ -179,6 +244,15 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       code: 'conflict',
       note: { key: 'outcome.decision.alreadyDecided', values: { status: 'withdrawn' } },
     });
+    // A denial of such a request closes it the same way: "calling stays blocked" would be false.
+    const liftedToo = await blockedWithRequest();
+    await db.block.update({ where: { id: liftedToo.block.id }, data: { status: 'lifted' } });
+    const denial = { requestId: liftedToo.request.id, denyReason: 'Could not verify the caller.' };
+    expect(await denyRequest(agent, denial, meta)).toMatchObject({
+      ok: true,
+      note: { key: 'outcome.decision.alreadyLifted' },
+    });
+    expect(await db.mailMessage.count({ where: { to: liftedToo.member.email } })).toBe(0);
   });
 
   it('approve against deny at once: exactly one decision stands', async () => {

@@ -295,4 +295,43 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       createStaffUser(agent, { email: `x-${email}`, name: 'X', role: 'admin' }, meta),
     ).rejects.toThrow();
   });
+
+  it('two admins disabling or demoting each other at once leave one admin; a demoted admin cannot act', async () => {
+    const db = getDb();
+    const enabledAdmins = (ids: string[]) =>
+      db.user.count({ where: { id: { in: ids }, role: 'admin', disabled: false } });
+    const [a, b] = [await staff('admin'), await staff('admin')];
+    const disabled = await Promise.all([
+      setStaffDisabled(a, { userId: b.id, disabled: true }, meta),
+      setStaffDisabled(b, { userId: a.id, disabled: true }, meta),
+    ]);
+    expect(disabled.filter((r) => r.ok)).toHaveLength(1);
+    expect(disabled.filter((r) => !r.ok)).toEqual([
+      { ok: false, code: 'refused', note: { key: 'outcome.staffUser.notAdmin' } },
+    ]);
+    expect(await enabledAdmins([a.id, b.id])).toBe(1);
+
+    const [c, d] = [await staff('admin'), await staff('admin')];
+    const demoted = await Promise.all([
+      changeStaffRole(c, { userId: d.id, role: 'agent' }, meta),
+      changeStaffRole(d, { userId: c.id, role: 'agent' }, meta),
+    ]);
+    expect(demoted.filter((r) => r.ok)).toHaveLength(1);
+    expect(await enabledAdmins([c.id, d.id])).toBe(1);
+
+    // The admin demoted a moment ago still holds a CurrentUser that says admin: refused, audited.
+    const [winner, loser] = demoted[0].ok ? [c, d] : [d, c];
+    const target = await staff('agent');
+    expect(await setStaffDisabled(loser, { userId: target.id, disabled: true }, meta)).toMatchObject({
+      ok: false,
+      note: { key: 'outcome.staffUser.notAdmin' },
+    });
+    expect(await db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ disabled: false });
+    expect(
+      await db.auditLog.count({ where: { action: 'access.denied', actorId: loser.id, targetId: target.id } }),
+    ).toBe(1);
+    expect(await changeStaffRole(winner, { userId: loser.id, role: 'admin' }, meta)).toMatchObject({
+      ok: true,
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import { esc, html } from '@/lib/mail/templates/html';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
-import { requestDenied } from '@/lib/mail/templates/requests';
+import { requestDenied, requestLiftFailed } from '@/lib/mail/templates/requests';
 import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
 import type { Locale } from '@/lib/i18n/locales';
@@ -270,5 +270,28 @@ describe('the provider’s name, set or not (review 10)', () => {
     expect(es.lifted.text).toContain('en el portal de clientes de Example Voice.');
     for (const mail of [...Object.values(en), ...Object.values(es)])
       expect(mail.text).toContain('Example Voice ·');
+  });
+});
+
+describe('an unblock request whose lift did not happen (review 11)', () => {
+  it('the lift an approval queued did not happen: calls stay blocked, the request is back with support', () => {
+    const d = {
+      recipient: { name: 'Dana' },
+      account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
+      request: {
+        id: 'r',
+        blockId: 'b',
+        kind: 'misdial' as const,
+        createdAt: new Date(),
+        callbackPhone: '+12125550100',
+        denyReason: null,
+      },
+    };
+    const en = requestLiftFailed(d, ctx());
+    expect(en.subject).toBe('International calling is still blocked on Acme Dental (ACC-1001)');
+    expect(en.text).toContain('Our switch did not lift it: international calling is still blocked.');
+    expect(en.text).toContain('https://portal.example/blocks/b');
+    const es = requestLiftFailed(d, { ...ctx(), t: mailTranslator('es'), locale: 'es' });
+    expect(es.text).toContain('las llamadas internacionales siguen bloqueadas');
   });
 });

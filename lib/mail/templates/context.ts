@@ -77,7 +77,8 @@ export const accountFooter = (ctx: MailContext, account: string) =>
   shell(ctx, ctx.t('mail.footerAccount', { account, ...providerArgs(ctx) }));
 
 /** The templates whose message is about one account (accountMail): their keys under `mail.` in the catalogue. */
-type AccountMailKey = 'requestReceived' | 'requestApproved' | 'requestDenied' | 'blockLifted';
+type AccountMailKey =
+  'requestReceived' | 'requestApproved' | 'requestDenied' | 'requestLiftFailed' | 'blockLifted';
 
 /**
  * A message about one account, in the recipient's language: the catalogue's `mail.<key>.subject`

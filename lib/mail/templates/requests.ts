@@ -2,7 +2,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import { callbackDisplay } from '@/lib/phone/callback';
 import { accountLabel, accountMail, type MailContext, url, when } from './context';
 
-// The three messages of an unblock request's life: received, approved, denied.
+// The messages of an unblock request's life: received, approved, denied, and the approval's lift
+// that did not happen (request_lift_failed: the request is back with support).
 
 type Base = {
   recipient: { name: string | null };
@@ -59,5 +60,16 @@ export function requestDenied(d: RequestData, ctx: MailContext) {
       : []),
     { kind: 'p', text: t('mail.requestDenied.next', { support: ctx.support }) },
     { kind: 'button', label: t('mail.requestDenied.button'), url: blockUrl(ctx, d) },
+  ]);
+}
+
+/** The lift an approval queued did not happen: calls stay blocked and the request is back with support. */
+export function requestLiftFailed(d: RequestData, ctx: MailContext) {
+  const { t } = ctx;
+  const account = accountLabel(ctx, d.account);
+  return accountMail(ctx, 'requestLiftFailed', d, account, [
+    { kind: 'p', strong: true, text: t('mail.requestLiftFailed.intro', { account }) },
+    { kind: 'p', text: t('mail.requestLiftFailed.next', { support: ctx.support }) },
+    { kind: 'button', label: t('mail.requestLiftFailed.button'), url: blockUrl(ctx, d) },
   ]);
 }

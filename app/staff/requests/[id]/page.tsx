@@ -47,9 +47,9 @@ export default async function StaffRequestPage({
           ) : null}
           <p className="font-semibold">
             {r.decision
-              ? t.rich('statusDecided', {
+              ? t.rich(r.decision.by ? 'statusDecided' : 'statusClosed', {
                   status: l(`requestStatus.${r.status}`),
-                  by: r.decision.by ?? t('unknownActor'),
+                  by: r.decision.by ? displayEmail(r.decision.by) : '',
                   block: l(`blockStatus.${b.status}`),
                   when: () => <When at={r.decision!.at} />,
                 })
