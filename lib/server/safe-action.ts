@@ -12,7 +12,7 @@ import { translate, translator } from '@/lib/i18n/translate';
 import { fail, isOutcome, type FormState, type Outcome } from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
-import { hasUnsafeCharacter } from '@/lib/server/control-characters';
+import { hasControlCharacter } from '@/lib/server/control-characters';
 
 /**
  * What every form action returns; forms render it with useActionState and an aria-live region.
@@ -54,12 +54,14 @@ export function notAForm(t: Translate): ActionState<never> {
 }
 
 /**
- * The names of the form fields (of formToObject's output) whose text holds a control character or an
- * invisible formatting character such as a bidi override (lib/server/control-characters.ts).
+ * The names of the form fields (of formToObject's output) whose text holds a control character
+ * (lib/server/control-characters.ts). Invisible formatting characters (bidi marks, a soft hyphen) are
+ * taken: people paste them with phone numbers, names and right-to-left text; staff pages show them
+ * escaped (revealInvisible), which is where a bidi override could mislead a reader.
  */
 export function fieldsWithControlCharacters(raw: Record<string, unknown>): string[] {
   return Object.entries(raw)
-    .filter(([, v]) => hasUnsafeCharacter(v))
+    .filter(([, v]) => hasControlCharacter(v))
     .map(([k]) => k);
 }
 
@@ -88,7 +90,7 @@ export function fieldMessage(message: string, locale: Locale): string {
 /**
  * The one wrapper for server actions: load the session, check the role (and the staff second
  * factor), parse the input with zod, then call the domain and map its Outcome to form state
- * (lib/server/outcome.ts outcomeToState, words in localeOf(user)). A page check does not protect an action.
+ * (lib/server/outcome.ts outcomeToState, words in the page's language). A page check does not protect an action.
  * Callers outside their role get a 404, exactly like an id that is not theirs.
  */
 export function userAction<S extends z.ZodType, T = unknown>(
@@ -110,17 +112,21 @@ export function userAction<S extends z.ZodType, T = unknown>(
       });
       notFound();
     }
-    const t = translate(localeOf(user));
+    // The language of the page the form is on: User.locale, which the pages keep to the user's choice or
+    // else this browser's language (lib/i18n/preference.ts). A session still waiting for its second
+    // factor does not store the browser's language on the user (lib/auth/session.ts
+    // secondFactorPending), so its answers take the request's, as its pages do (i18n/request.ts).
+    const locale = secondFactorPending(user) ? await requestLocale(user) : localeOf(user);
+    const t = translate(locale);
     if (!opts.allowUnverified && secondFactorPending(user)) return { message: t('outcome.mfaFirst') };
     const raw = formToObject(form);
     if (!raw) return notAForm(t);
-    // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) or an
-    // invisible formatting character (a bidi override would make the audit table and staff pages
-    // display it reordered) is refused here, for every action, with a message on its field; nothing
-    // is changed. Every free-text field a customer or an agent writes arrives through this wrapper.
+    // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) is refused
+    // here, for every action, with a message on its field; nothing is changed. Every free-text field a
+    // customer or an agent writes arrives through this wrapper.
     const controlled = fieldsWithControlCharacters(raw);
     if (controlled.length > 0) {
-      const message = fieldMessage('outcome.field.controlCharacter', localeOf(user));
+      const message = fieldMessage('outcome.field.controlCharacter', locale);
       return {
         message: t('outcome.correctFields'),
         fieldErrors: Object.fromEntries(controlled.map((k) => [k, [message]])),
@@ -134,9 +140,7 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues)
-        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(
-          fieldMessage(issue.message, localeOf(user)),
-        );
+        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(fieldMessage(issue.message, locale));
       return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
     }
     const returned = await handler(parsed.data, { user, meta: await requestMeta() });
