@@ -2,14 +2,14 @@
 // in it. PostgreSQL refuses NUL in any text value ("invalid byte sequence for encoding UTF8: 0x00"),
 // so such input must be refused or cleaned before it reaches a query, on both databases alike.
 //
-// Invisible formatting characters are refused in form text too (decided 2026-12-01, review 11): the
-// Unicode bidi controls make what follows them *display* reordered (U+202E RIGHT-TO-LEFT OVERRIDE
-// turns `…"} "approved":"status"{` into text that reads `{"status":"approved"}` in the audit table),
-// and the invisible ones make two texts that look the same differ. A customer's or an agent's words
-// never need them; the characters that scripts and emoji do need stay allowed: ZWNJ and ZWJ
-// (U+200C/D: Persian, Indic scripts, emoji sequences), variation selectors and tag characters
-// (emoji flags). Switch events (lib/switch/events-schema.ts) keep only the C0 rule: a fraud block
-// must never be refused for its text.
+// Invisible formatting characters (decided 2026-12-01, review 11 and its second round): the Unicode
+// bidi controls make what follows them *display* reordered (U+202E RIGHT-TO-LEFT OVERRIDE turns
+// `…"} "approved":"status"{` into text that reads `{"status":"approved"}` in the audit table), and the
+// invisible ones make two texts that look the same differ. They are not refused in form text: people
+// paste them (a number copied from iOS Contacts comes wrapped in U+202D…U+202C, Hebrew and Arabic text
+// carries RLM/ALM, Word adds soft hyphens), and a refusal of a character nobody can see cannot be acted
+// on. They are shown escaped where staff read customers' words (revealInvisible), and dropped from
+// search input (withoutControlCharacters); URL filters refuse them (hasUnsafeCharacter).
 
 /** C0 control characters and DEL, except tab, line feed and carriage return (text areas hold those). */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
