@@ -37,7 +37,17 @@ import { readTriggerCalls } from './trigger-calls';
 // - Uncertain outcomes mark the account `reconcileDue`; lib/blocks/reconcile.ts then compares with
 //   the switch and makes "blocked on either side" blocked on both.
 
-export type LiftPayload = { state: 'allowed'; reason: string; actor: string; blockIds?: string[] };
+/**
+ * A queued lift. `requestId`: the unblock request whose approval queued it (kept in the portal, never
+ * sent to the switch): the one request a refusal or a cancellation of this lift puts back in the queue.
+ */
+export type LiftPayload = {
+  state: 'allowed';
+  reason: string;
+  actor: string;
+  blockIds?: string[];
+  requestId?: string;
+};
 export type PlacePayload = {
   state: 'blocked';
   reason: 'manual';
@@ -130,26 +140,31 @@ async function closeRequestsOf(tx: Tx, blockIds: string[]) {
  * Approvals whose lift did not happen. An approval closes its request and mails the customer "we are
  * lifting the block now" when it queues the lift, before the switch answers; when the switch refuses
  * that lift (`refuseLift`) or a new block cancels it (`cancelQueuedLifts`), the block is in force
- * again and the approval is no longer true. The switch is the truth: the newest approved request of
- * each such block goes back to pending (into the queue, for an agent to decide again; the earlier
- * approval stays in the audit log and on the timeline), its submitter (else every member) is mailed
+ * again and the approval is no longer true. The switch is the truth: each of `requestIds` (the
+ * approval that queued the lift, LiftPayload.requestId) that is still approved, and whose block is
+ * among `inForce` (the blocks this refusal or cancellation put back in force), goes back to pending
+ * (into the queue, for an agent to decide again; the earlier approval stays in the audit log and on
+ * the timeline), its submitter (else every member) is mailed
  * `request_lift_failed` once, and `request.reopened` is audited with `cause` and the switch's `error`.
  * A block that meanwhile has another open request (older data) keeps that one; nothing is reopened.
  */
 async function reopenApprovals(
   tx: Tx,
   accountId: string,
-  blockIds: string[],
+  requestIds: string[],
+  inForce: string[],
   cause: 'lift_refused' | 'lift_cancelled',
   error: string,
 ) {
-  for (const blockId of blockIds) {
+  for (const requestId of requestIds) {
+    // Only the approval that queued this very lift (LiftPayload.requestId), and only while it is still
+    // approved: never an older approval of the same block, nor one the lift did not come from.
     const approved = await tx.unblockRequest.findFirst({
-      where: { blockId, status: 'approved' },
-      orderBy: { decidedAt: 'desc' },
-      select: { id: true, submittedById: true },
+      where: { id: requestId, accountId, status: 'approved' },
+      select: { id: true, blockId: true, submittedById: true },
     });
-    if (!approved) continue;
+    if (!approved || !inForce.includes(approved.blockId)) continue;
+    const blockId = approved.blockId;
     if (await tx.unblockRequest.count({ where: { openKey: blockId } })) continue;
     await tx.unblockRequest.update({
       where: { id: approved.id },
@@ -216,9 +231,14 @@ async function cancelQueuedLifts(
   });
   await tx.block.updateMany({ where: { id: { in: waiting.map((w) => w.id) } }, data: { status: 'active' } });
   for (const w of waiting) await event(tx, w.id, 'lift_requested', 'switch', storeNote(note));
+  const cancelled = await tx.switchOperation.findMany({
+    where: { id: { in: ops.map((o) => o.id) } },
+    select: { payload: true },
+  });
   await reopenApprovals(
     tx,
     account.id,
+    cancelled.flatMap((o) => (JSON.parse(o.payload) as LiftPayload).requestId ?? []),
     waiting.map((w) => w.id),
     'lift_cancelled',
     `superseded: ${why}`,
@@ -460,6 +480,8 @@ export type LiftRequest = {
   /** Sent to the switch (English, CONTRACTS §3); the timeline names `by` instead, in the reader's language. */
   reason: string;
   by: 'policy' | 'request' | 'staff';
+  /** With `by: 'request'`: the approved request that decided this lift (LiftPayload.requestId). */
+  requestId?: string;
 };
 
 const LIFT_NOTES = {
@@ -526,6 +548,7 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
     reason: req.reason,
     actor: req.actor,
     blockIds: req.blockIds,
+    ...(req.requestId ? { requestId: req.requestId } : {}),
   };
   await tx.switchOperation.create({
     data: {
@@ -673,6 +696,7 @@ export async function refuseLift(
     await reopenApprovals(
       tx,
       account.id,
+      payload.requestId ? [payload.requestId] : [],
       waiting.map((w) => w.id),
       'lift_refused',
       error,

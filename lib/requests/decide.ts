@@ -151,6 +151,7 @@ export const approveRequest = staffDecision(
       actor: user.email,
       reason: `Unblock request approved by support after a call with the account holder (${r.kind})`,
       by: 'request',
+      requestId: r.id,
     });
     if (!lift.ok) return refuse('conflict', 'outcome.decision.liftRefused', { refusal: liftRefusal(lift) });
     const step = storeNote('history.approvedAfterCall');

@@ -188,6 +188,29 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(await db.auditLog.count({ where: { action: 'request.reopened', targetId: request.id } })).toBe(2);
   });
 
+  it('a refused lift that no approval queued (staff, policy) reopens no older approval of the block', async () => {
+    // An approval whose lift the switch refused before reopening existed stayed approved on an active
+    // block (review 11b): a later staff lift of that block, refused, must leave it alone and mail no one.
+    const db = getDb();
+    const { account, users, creds } = await makeAccount();
+    const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0]!.username }] });
+    const old = await makeRequest(block, users[0]!.id);
+    await db.unblockRequest.update({
+      where: { id: old.id },
+      data: { status: 'approved', openKey: null, decidedAt: new Date(Date.now() - 90 * 86_400_000) },
+    });
+    expect((await decideLift([block], 'agent@t.example', 'support lift')).ok).toBe(true);
+    const op = await db.switchOperation.findFirstOrThrow({
+      where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
+    });
+    await refuseLift(op, 'HTTP 409 conflict: account under investigation');
+    expect((await db.unblockRequest.findUniqueOrThrow({ where: { id: old.id } })).status).toBe('approved');
+    expect(
+      await db.mailMessage.count({ where: { template: 'request_lift_failed', to: users[0]!.email } }),
+    ).toBe(0);
+    expect(await db.auditLog.count({ where: { action: 'request.reopened', targetId: old.id } })).toBe(0);
+  });
+
   it('the staff request page names the customer who withdrew a request', async () => {
     const { request, member } = await blockedWithRequest();
     expect((await withdrawRequest(asCustomer(member), request.id, meta)).ok).toBe(true);
