@@ -19,8 +19,12 @@ export async function Explanation({ block }: { block: BlockView }) {
   const others = (key: 'otherNumbers' | 'otherNames' | 'otherIps', shown: number, distinct: number) =>
     distinct > shown ? [t(key, { count: distinct - shown })] : [];
   const { to, sipUsername, sourceIp } = block.top;
+  // The destinations of the numbers most calls went to, named in the reader's alphabetical order
+  // (which numbers are named is decided by frequency; the order of a short list of names is not).
   const countries = [
-    ...new Set(to.values.map((n) => describeDialled(n, country, locale).countryName ?? n)),
+    ...[...new Set(to.values.map((n) => describeDialled(n, country, locale).countryName ?? n))].sort(
+      new Intl.Collator(locale).compare,
+    ),
     ...others('otherNumbers', to.values.length, to.distinct),
   ];
   const creds = [
