@@ -22,10 +22,15 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     baseURL: E2E.appUrl,
-    // A failed test keeps its trace (actions, DOM snapshots, network, console) and a screenshot of
-    // the end. The trace's screencast is left out: encoding a frame per paint doubled the runner's
-    // CPU, and 05-staff + 10-sign-in-edges on one worker took 4.4 min with it, 3.2 min without.
-    trace: { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: false },
+    // A failed test keeps a screenshot of its end and its error context (the page's ARIA snapshot);
+    // outside CI also its trace (actions, DOM snapshots, network, console). The trace's screencast is
+    // left out: encoding a frame per paint doubled the runner's CPU (05-staff + 10-sign-in-edges on one
+    // worker: 4.4 min with it, 3.2 without). In CI, where the suite's 15 minutes are tight, no trace
+    // is recorded: 05-staff alone on one worker took 2.3 min with DOM snapshots, 1.9 min without
+    // (one run each, 2026-12-01). `npx playwright test --trace retain-on-failure` brings it back.
+    trace: process.env.CI
+      ? 'off'
+      : { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: false },
     screenshot: 'only-on-failure',
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
