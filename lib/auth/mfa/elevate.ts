@@ -10,7 +10,7 @@ export type VerifiedSession = { sessionToken: string; expires: Date };
 /**
  * Passing the second factor starts a **new** session (OWASP ASVS V7.2.4, review 11 finding 5): inside
  * `tx`, the half-signed-in Session row of `user` is deleted and a verified one with a new token takes
- * its place (same user and expiry; this request's address and user agent). Whoever holds a copy of
+ * its place (same user, sign-in time and expiry; this request's address and user agent). Whoever holds a copy of
  * the old token (a cookie planted in the victim's browser before they typed the code) holds nothing.
  * Returns the new session, or null when the old row was already gone (signed out, or a concurrent
  * request passed the factor first: on PostgreSQL the delete waits for it, then matches nothing).
@@ -20,7 +20,10 @@ export async function startVerifiedSession(
   user: Pick<CurrentUser, 'id' | 'sessionId'>,
   meta: RequestMeta,
 ): Promise<VerifiedSession | null> {
-  const old = await tx.session.findUnique({ where: { id: user.sessionId }, select: { expires: true } });
+  const old = await tx.session.findUnique({
+    where: { id: user.sessionId },
+    select: { expires: true, createdAt: true },
+  });
   if (!old) return null;
   const { count } = await tx.session.deleteMany({ where: { id: user.sessionId, userId: user.id } });
   if (count !== 1) return null;
@@ -30,6 +33,7 @@ export async function startVerifiedSession(
       sessionToken,
       userId: user.id,
       expires: old.expires,
+      createdAt: old.createdAt, // the sign-in's time, which "your sessions" shows, not the code's
       ip: meta.ip,
       userAgent: meta.userAgent,
       mfaVerifiedAt: new Date(),

@@ -45,11 +45,14 @@ export async function confirmEnrolment(
 ): Promise<Outcome<{ recoveryCodes: string[]; session: VerifiedSession }>> {
   const code = readCode(typed);
   if (code.kind !== 'totp') return codeRefused('invalid', 'outcome.mfa.enrolMalformed');
+  // Already on (another tab confirmed first, and its new session gave this browser a new pending
+  // secret): said as such, not as a wrong code, and no attempt is counted (review 11b).
+  const on = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
+  if (on.totpEnabledAt) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
   if (attempt.rejected) return codeRefused('throttled', 'mfa.throttled');
   const secret = pendingSecretFor(user.id, user.sessionId);
-  const u = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
-  if (u.totpEnabledAt || !(await acceptTotp(user.id, secret, code.code))) {
+  if (!(await acceptTotp(user.id, secret, code.code))) {
     return attempt.limited
       ? codeRefused('throttled', 'mfa.throttled')
       : codeRefused('invalid', 'outcome.mfa.enrolWrong');
