@@ -61,75 +61,6 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     ).not.toBeNull();
   });
 
-  // The CLI itself (each call a `tsx` start, about 1 s): plain output, exit codes 0, 1 and 2, the
-  // password on stdin. Which input each command refuses is checked in-process below.
-  it('operator commands: plain output, non-zero exit with a message on bad input', async () => {
-    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Pier Seven'])).toMatchObject({
-      code: 0,
-      out: 'created account ACC-7001\n',
-    });
-    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Again'])).toMatchObject({
-      code: 1,
-      err: expect.stringMatching(/^error: /),
-    });
-    expect(admin(['create-account', '--number', 'ACC-7003', '--name', 'X', '--phone', '12'])).toMatchObject({
-      code: 1,
-      err: expect.stringMatching(/--phone: Enter a valid phone number/),
-    });
-    expect(
-      admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'pier-desk', '--label', 'Desk'])
-        .out,
-    ).toBe('added SIP credential pier-desk\n');
-    expect(
-      admin(
-        [
-          'create-user',
-          '--email',
-          'pat@pier.example',
-          '--role',
-          'customer',
-          '--account',
-          'ACC-7001',
-          '--locale',
-          'es',
-        ],
-        'harbour lantern granite violet\n',
-      ),
-    ).toMatchObject({ code: 0, out: 'created user pat@pier.example (customer), language es\n' });
-    expect(
-      admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
-    ).toMatch(/password refused/);
-    expect(admin(['frobnicate']).code).toBe(2);
-    const pat = await getDb().user.findUniqueOrThrow({
-      where: { email: 'pat@pier.example' },
-      include: { memberships: true },
-    });
-    expect(pat.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(pat.memberships).toHaveLength(1);
-    expect(pat).toMatchObject({ locale: 'es', localeChosenAt: null }); // --locale over the account's (US)
-    expect(await getDb().user.count({ where: { email: 'weak@pier.example' } })).toBe(0);
-    expect(await getDb().customerAccount.count({ where: { number: 'ACC-7003' } })).toBe(0);
-  }, 60_000);
-
-  // Review 10, finding 1: the CLI reads PASSWORD_MIN_SCORE as npm start does (lib/server/env.ts).
-  it('create-user: a blank PASSWORD_MIN_SCORE is the default, a bad one stops the command by name', async () => {
-    const blank = admin(
-      ['create-user', '--email', 'weak1@pier.example', '--role', 'admin'],
-      'passwordpassword\n',
-      { PASSWORD_MIN_SCORE: '' },
-    );
-    expect(blank).toMatchObject({ code: 1, err: expect.stringMatching(/password refused/) });
-    const typo = admin(
-      ['create-user', '--email', 'weak2@pier.example', '--role', 'admin'],
-      'passwordpassword\n',
-      { PASSWORD_MIN_SCORE: 'three' },
-    );
-    expect(typo).toMatchObject({ code: 1, err: expect.stringMatching(/^error: PASSWORD_MIN_SCORE: /) });
-    expect(
-      await getDb().user.count({ where: { email: { in: ['weak1@pier.example', 'weak2@pier.example'] } } }),
-    ).toBe(0);
-  }, 60_000);
-
   // Review 10, finding 5: without --time-zone, the country's own zone, never New York's for another country.
   it("create-account without --time-zone: the country's only zone; several are refused and listed", async () => {
     const db = getDb();
@@ -286,4 +217,82 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(await db.sipCredential.count({ where: { account: { number: 'ACC-7005' } } })).toBe(0);
     expect(await db.user.count({ where: { email: 'x@pier.example' } })).toBe(0);
   });
+});
+
+// The operator CLI as a process, on SQLite only: argv, stdin, stdout/stderr, exit codes and the
+// environment are the same whatever DATABASE_URL names, and the commands' writes are checked on both
+// databases in-process above (the PostgreSQL half of these spawns cost about 20 s of every CI run).
+describe('the operator CLI as a process', () => {
+  beforeAll(async () => {
+    await useFreshDb('sqlite');
+  });
+
+  // The CLI itself (each call a `tsx` start, about 2 s on a busy machine): plain output, exit codes
+  // 0, 1 and 2, the password on stdin. Which input each command refuses is checked in-process above.
+  it('operator commands: plain output, non-zero exit with a message on bad input', async () => {
+    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Pier Seven'])).toMatchObject({
+      code: 0,
+      out: 'created account ACC-7001\n',
+    });
+    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Again'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^error: /),
+    });
+    expect(admin(['create-account', '--number', 'ACC-7003', '--name', 'X', '--phone', '12'])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/--phone: Enter a valid phone number/),
+    });
+    expect(
+      admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'pier-desk', '--label', 'Desk'])
+        .out,
+    ).toBe('added SIP credential pier-desk\n');
+    expect(
+      admin(
+        [
+          'create-user',
+          '--email',
+          'pat@pier.example',
+          '--role',
+          'customer',
+          '--account',
+          'ACC-7001',
+          '--locale',
+          'es',
+        ],
+        'harbour lantern granite violet\n',
+      ),
+    ).toMatchObject({ code: 0, out: 'created user pat@pier.example (customer), language es\n' });
+    expect(
+      admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
+    ).toMatch(/password refused/);
+    expect(admin(['frobnicate']).code).toBe(2);
+    const pat = await getDb().user.findUniqueOrThrow({
+      where: { email: 'pat@pier.example' },
+      include: { memberships: true },
+    });
+    expect(pat.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(pat.memberships).toHaveLength(1);
+    expect(pat).toMatchObject({ locale: 'es', localeChosenAt: null }); // --locale over the account's (US)
+    expect(await getDb().user.count({ where: { email: 'weak@pier.example' } })).toBe(0);
+    expect(await getDb().customerAccount.count({ where: { number: 'ACC-7003' } })).toBe(0);
+  }, 60_000);
+
+  // Review 10, finding 1: the CLI reads PASSWORD_MIN_SCORE as npm start does (lib/server/env.ts).
+  it('create-user: a blank PASSWORD_MIN_SCORE is the default, a bad one stops the command by name', async () => {
+    const blank = admin(
+      ['create-user', '--email', 'weak1@pier.example', '--role', 'admin'],
+      'passwordpassword\n',
+      { PASSWORD_MIN_SCORE: '' },
+    );
+    expect(blank).toMatchObject({ code: 1, err: expect.stringMatching(/password refused/) });
+    const typo = admin(
+      ['create-user', '--email', 'weak2@pier.example', '--role', 'admin'],
+      'passwordpassword\n',
+      { PASSWORD_MIN_SCORE: 'three' },
+    );
+    expect(typo).toMatchObject({ code: 1, err: expect.stringMatching(/^error: PASSWORD_MIN_SCORE: /) });
+    expect(
+      await getDb().user.count({ where: { email: { in: ['weak1@pier.example', 'weak2@pier.example'] } } }),
+    ).toBe(0);
+  }, 60_000);
 });
