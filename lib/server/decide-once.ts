@@ -2,6 +2,8 @@ import 'server-only';
 import { audit, type AuditEntry } from '@/lib/audit/log';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
+import { lockUsers } from '@/lib/server/db/lock';
+import type { Role } from '@/lib/generated/sqlite/enums';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import type { Note } from '@/lib/i18n/note';
 import { fail, missing, succeed, type FailCode, type Outcome } from '@/lib/server/outcome';
@@ -78,6 +80,35 @@ export const done = <T = undefined>(audit: DecisionAudit, note?: string, data?: 
   ...(note ? { note: { key: note } } : {}),
   ...(data === undefined ? {} : { data }),
 });
+
+/**
+ * The actor's own claim, the first thing in a staff decision's transaction (staff login changes call
+ * it with their target in `others`): locks the User rows of
+ * the actor and of `others` (lockUsers: in id order, before anything else, as docs/architecture.md
+ * "Lock order" says) and reads the actor again. The session check that let the request in ran before
+ * it; by now an admin may have disabled the actor or changed their role, and their row stays locked
+ * until this decision commits, so a change to it waits for the decision rather than racing it.
+ * Returns null while the actor is an enabled user with one of `roles`, else the refusal
+ * (`refused`, catalogue key `key`), whose audit row `access.denied` (with `target`, if given) is
+ * written after the rollback.
+ */
+export async function lockActor(
+  tx: Tx,
+  actorId: string,
+  roles: readonly Role[],
+  refusal: { key: string; target?: { type: string; id: string } },
+  others: readonly string[] = [],
+): Promise<Decision<never> | null> {
+  await lockUsers(tx, [actorId, ...others]);
+  const actor = await tx.user.findUnique({ where: { id: actorId }, select: { role: true, disabled: true } });
+  if (actor && roles.includes(actor.role) && !actor.disabled) return null;
+  const audit: DecisionAudit = {
+    action: 'access.denied',
+    ...(refusal.target ? { target: refusal.target } : {}),
+    detail: { need: [...roles], actorRole: actor?.role ?? null, actorDisabled: actor?.disabled ?? null },
+  };
+  return refuse('refused', refusal.key, undefined, { audit });
+}
 
 /**
  * A staff decision about one thing, as a domain function `(user, input, meta) => Outcome<T>`: the

@@ -21,7 +21,7 @@ export async function lockAccount(tx: Tx, accountId: string): Promise<void> {
  * **Lock order.** A transaction that writes a user's User row and also their Session,
  * VerificationToken or RecoveryCode rows (sign out everywhere, the portal password change, second-factor
  * enrolment and verification, new recovery codes, a staff login disabled) calls this FIRST, before it
- * touches any of those rows. On PostgreSQL two transactions that took
+ * touches any of those rows. Several users' rows are locked in id order (`lockUsers`). On PostgreSQL two transactions that took
  * the same rows in opposite orders would wait on each other until one was killed with 40P01 (deadlock
  * detected); with one order the second simply waits. docs/architecture.md "Lock order".
  */
@@ -29,3 +29,7 @@ export async function lockUser(tx: Tx, userId: string): Promise<void> {
   await tx.$executeRaw`UPDATE "User" SET "totpFailures" = "totpFailures" WHERE "id" = ${userId}`;
 }
 
+/** lockUser for several users, in id order (so two transactions locking the same pair wait, never deadlock). */
+export async function lockUsers(tx: Tx, userIds: readonly string[]): Promise<void> {
+  for (const id of [...new Set(userIds)].sort()) await lockUser(tx, id);
+}
