@@ -8,14 +8,15 @@ import {
 import { securityHeaders } from '@/lib/server/security-headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
-import { envVar } from '@/lib/server/env';
+import { env } from '@/lib/server/env';
 
 // Per-request nonce-based CSP and the other security headers (lib/server/security-headers.ts decides them),
 // the request id that the request's log lines and audit rows carry,
 // and the binding cookie of a sign-in link's "Continue" page (lib/auth/link-binding.ts).
 export function proxy(request: NextRequest) {
-  // A client's own X-Request-Id is kept only behind a trusted proxy (lib/server/request-id.ts).
-  const requestId = requestIdFor(request.headers.get(REQUEST_ID_HEADER), envVar('TRUSTED_PROXY_HOPS'));
+  // A client's own X-Request-Id is kept only behind a trusted proxy (lib/server/request-id.ts). The
+  // setting comes from the configuration validated once (env()), as lib/server/request-meta.ts reads it.
+  const requestId = requestIdFor(request.headers.get(REQUEST_ID_HEADER), env().TRUSTED_PROXY_HOPS);
   // The path only: a query string may hold a sign-in link's token.
   log().info({ reqId: requestId, method: request.method, path: request.nextUrl.pathname }, 'request');
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');

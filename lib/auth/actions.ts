@@ -14,6 +14,7 @@ import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { currentUser, secondFactorPending, type CurrentUser } from '@/lib/auth/session';
 import { attemptSignIn, signInSchema } from '@/lib/auth/sign-in';
 import { db } from '@/lib/server/db';
+import { lockUser } from '@/lib/server/db/lock';
 import { env } from '@/lib/server/env';
 import { requestMeta } from '@/lib/server/request-meta';
 import { requestLocale } from '@/lib/i18n/request-locale';
@@ -108,6 +109,9 @@ export async function signOutEverywhereAction(): Promise<void> {
   else if (user) {
     const meta = await requestMeta();
     await db.$transaction(async (tx) => {
+      // The user row first, then the sessions and links (docs/architecture.md "Lock order"): an admin
+      // disabling this user, or a password change, takes them in that order too.
+      await lockUser(tx, user.id);
       const { count } = await tx.session.deleteMany({ where: { userId: user.id } });
       const linksRevoked = await revokeSignInLinks(tx, user.email);
       await audit(

@@ -6,6 +6,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { consume, reward } from '@/lib/server/rate-limit';
 import { db } from '@/lib/server/db';
+import { lockUser } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
@@ -15,7 +16,8 @@ import { fail, succeed, type Outcome } from '@/lib/server/outcome';
  * `invalid` when the current password is wrong (on `current`) or the new one is too weak or too long
  * (outcome.password.weak, each reason on `next`); `throttled` when the checker is over its limit or timed
  * out, or when the user has given too many wrong current passwords (outcome.auth.changeThrottled, with
- * the wait in whole `minutes`).
+ * the wait in whole `minutes`); `conflict` with outcome.auth.currentChanged (also on `current`) when the
+ * password was changed elsewhere (another tab) after this request checked `current`: nothing changed.
  */
 export type ChangeResult = Outcome;
 
@@ -54,7 +56,13 @@ export async function changePortalPassword(
   const judged = acceptedOrRefused(checked, 'next');
   if (!judged.ok) return judged.refused;
   const passwordHash = await hashPassword(next);
-  await db.$transaction(async (tx) => {
+  const changed = await db.$transaction(async (tx) => {
+    // Under the user row's lock (taken first: docs/architecture.md "Lock order"), the hash must still
+    // be the one `current` was checked against: a change in another tab that committed first (this one
+    // waited for its lock) made `current` stale, and this one changes nothing.
+    await lockUser(tx, u.id);
+    const now = await tx.user.findUniqueOrThrow({ where: { id: u.id }, select: { passwordHash: true } });
+    if (now.passwordHash !== u.passwordHash) return false;
     await tx.user.update({ where: { id: u.id }, data: { passwordHash } });
     const { count } = await tx.session.deleteMany({ where: { userId: u.id, id: { not: user.sessionId } } });
     const linksRevoked = await revokeSignInLinks(tx, u.email);
@@ -62,6 +70,11 @@ export async function changePortalPassword(
       { action: 'password.changed', actor: user, detail: { otherSessionsEnded: count, linksRevoked }, meta },
       tx,
     );
+    return true;
   });
+  if (!changed) {
+    const stale = { key: 'outcome.auth.currentChanged' };
+    return fail('conflict', stale.key, undefined, { current: [stale] });
+  }
   return succeed(undefined, { key: 'profile.changed' });
 }

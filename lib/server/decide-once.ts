@@ -1,7 +1,10 @@
 import 'server-only';
 import { audit, type AuditEntry } from '@/lib/audit/log';
+import { STAFF_ROLES } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
+import { lockUsers } from '@/lib/server/db/lock';
+import type { Role } from '@/lib/generated/sqlite/enums';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import type { Note } from '@/lib/i18n/note';
 import { fail, missing, succeed, type FailCode, type Outcome } from '@/lib/server/outcome';
@@ -10,7 +13,8 @@ import { fail, missing, succeed, type FailCode, type Outcome } from '@/lib/serve
 // block place/lift): in ONE transaction, a claim that only one writer can win (a conditional update
 // "only if still pending", or the account lock plus a check), then the writes that follow from it
 // (switch outbox, mail), then the audit row. Whoever loses is refused with "someone else decided
-// first" and nothing of their attempt stays.
+// first" and nothing of their attempt stays. Before the claim, the actor is read again under their
+// User row's lock (lockActor): an agent disabled while their request ran decides nothing.
 
 /** What the audit row of a decision says; actor and request meta come from the frame. */
 export type DecisionAudit = Omit<AuditEntry, 'actor' | 'meta'>;
@@ -80,10 +84,40 @@ export const done = <T = undefined>(audit: DecisionAudit, note?: string, data?: 
 });
 
 /**
+ * The actor's own claim, the first thing in a staff decision's transaction (staffDecision does it for
+ * every decision; staff login changes call it with their target in `others`): locks the User rows of
+ * the actor and of `others` (lockUsers: in id order, before anything else, as docs/architecture.md
+ * "Lock order" says) and reads the actor again. The session check that let the request in ran before
+ * it; by now an admin may have disabled the actor or changed their role, and their row stays locked
+ * until this decision commits, so a change to it waits for the decision rather than racing it.
+ * Returns null while the actor is an enabled user with one of `roles`, else the refusal
+ * (`refused`, catalogue key `key`), whose audit row `access.denied` (with `target`, if given) is
+ * written after the rollback.
+ */
+export async function lockActor(
+  tx: Tx,
+  actorId: string,
+  roles: readonly Role[],
+  refusal: { key: string; target?: { type: string; id: string } },
+  others: readonly string[] = [],
+): Promise<Decision<never> | null> {
+  await lockUsers(tx, [actorId, ...others]);
+  const actor = await tx.user.findUnique({ where: { id: actorId }, select: { role: true, disabled: true } });
+  if (actor && roles.includes(actor.role) && !actor.disabled) return null;
+  const audit: DecisionAudit = {
+    action: 'access.denied',
+    ...(refusal.target ? { target: refusal.target } : {}),
+    detail: { need: [...roles], actorRole: actor?.role ?? null, actorDisabled: actor?.disabled ?? null },
+  };
+  return refuse('refused', refusal.key, undefined, { audit });
+}
+
+/**
  * A staff decision about one thing, as a domain function `(user, input, meta) => Outcome<T>`: the
  * caller must be staff with a verified second factor (assertStaff throws otherwise), `load(input)`
  * finds the thing (null → not_found, which the action answers with a 404), and `decide(tx, row,
- * input, user)` runs inside decideOnce.
+ * input, user)` runs inside decideOnce, after lockActor: an actor disabled (or no longer staff) since
+ * the session check is refused with `outcome.staffDisabled`, audited access.denied, and nothing changes.
  */
 export function staffDecision<I, R, T = undefined>(
   load: (input: I) => Promise<R | null>,
@@ -93,6 +127,11 @@ export function staffDecision<I, R, T = undefined>(
     assertStaff(user);
     const row = await load(input);
     if (!row) return missing();
-    return decideOnce({ user, meta }, (tx) => decide(tx, row, input, user));
+    return decideOnce(
+      { user, meta },
+      async (tx) =>
+        (await lockActor(tx, user.id, STAFF_ROLES, { key: 'outcome.staffDisabled' })) ??
+        decide(tx, row, input, user),
+    );
   };
 }

@@ -9,7 +9,7 @@ import { db, type Tx } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { generatePassword } from '@/lib/passwords/generate';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
-import { decideOnce, refuse, type Decision } from '@/lib/server/decide-once';
+import { decideOnce, lockActor, refuse, type Decision } from '@/lib/server/decide-once';
 import type { Note } from '@/lib/i18n/note';
 import type { User } from '@/lib/generated/sqlite/client';
 
@@ -60,7 +60,12 @@ export async function listStaffUsers(user: CurrentUser) {
   return rows.map((u) => ({ ...u, self: u.id === user.id }));
 }
 
-/** A new staff login with a generated first password, shown once to the admin. They must enrol TOTP before anything else. */
+/**
+ * A new staff login with a generated first password, shown once to the admin. They must enrol TOTP
+ * before anything else. Conflict `outcome.staffUser.exists` for an address already taken; refused
+ * (`outcome.staffUser.notAdmin`, audited access.denied) when the admin was disabled or demoted while
+ * the request ran: the actor is read again under their row's lock (lockActor), as for every change here.
+ */
 export async function createStaffUser(
   user: CurrentUser,
   input: z.output<typeof createStaffSchema>,
@@ -72,7 +77,9 @@ export async function createStaffUser(
   const initialPassword = generatePassword(20);
   const passwordHash = await hashPassword(initialPassword);
   try {
-    return await decideOnce({ user, meta }, async (tx) => {
+    return await decideOnce<{ initialPassword: string }>({ user, meta }, async (tx) => {
+      const notAdmin = await lockActor(tx, user.id, ADMIN, { key: 'outcome.staffUser.notAdmin' });
+      if (notAdmin) return notAdmin;
       const { email, name, role } = input;
       const created = await tx.user.create({ data: { email, name, role, passwordHash } });
       return {
@@ -110,37 +117,32 @@ async function onOtherStaff(
 }
 
 /**
- * The claim of a change to another staff login, inside its transaction: locks the actor's and the
- * target's User rows (a no-op UPDATE, in id order so two admins acting on each other wait rather than
- * deadlock; the write lock on SQLite) and reads both again. The session check that let the request in
- * ran before; by now another admin may have disabled or demoted the actor (two admins disabling each
- * other at once would otherwise both succeed and leave no admin). Returns the target as it is now, or
- * the refusal `outcome.staffUser.notAdmin` (audited as access.denied) when the actor is no longer an
- * enabled admin. Because the actor's own row stays locked and enabled, an admin is always left.
+ * The claim of a change to another staff login, inside its transaction: lockActor locks the actor's
+ * and the target's User rows (in id order, so two admins acting on each other wait rather than
+ * deadlock; the write lock on SQLite) and reads the actor again. The session check that let the
+ * request in ran before; by now another admin may have disabled or demoted the actor (two admins
+ * disabling each other at once would otherwise both succeed and leave no admin). Returns the target
+ * as it is now, or the refusal `outcome.staffUser.notAdmin` (audited as access.denied) when the actor
+ * is no longer an enabled admin. Because the actor's own row stays locked and enabled, an admin is
+ * always left.
  */
 async function lockActorAndTarget(
   tx: Tx,
   actorId: string,
   targetId: string,
 ): Promise<{ ok: true; target: User } | { ok: false; refusal: Decision<undefined> }> {
-  for (const id of [actorId, targetId].sort())
-    await tx.$executeRaw`UPDATE "User" SET "disabled" = "disabled" WHERE "id" = ${id}`;
-  const [actor, target] = await Promise.all([
-    tx.user.findUnique({ where: { id: actorId }, select: { role: true, disabled: true } }),
-    tx.user.findUniqueOrThrow({ where: { id: targetId } }),
+  const target = { type: 'user', id: targetId };
+  const refusal = await lockActor(tx, actorId, ADMIN, { key: 'outcome.staffUser.notAdmin', target }, [
+    targetId,
   ]);
-  if (actor?.role === 'admin' && !actor.disabled) return { ok: true, target };
-  const audit = {
-    action: 'access.denied',
-    target: { type: 'user', id: targetId },
-    detail: { need: [...ADMIN], actorRole: actor?.role ?? null, actorDisabled: actor?.disabled ?? null },
-  } as const;
-  return { ok: false, refusal: refuse('refused', 'outcome.staffUser.notAdmin', undefined, { audit }) };
+  if (refusal) return { ok: false, refusal };
+  return { ok: true, target: await tx.user.findUniqueOrThrow({ where: { id: targetId } }) };
 }
 
 /**
  * Disables a staff login (ending its sessions and sign-in links at once) or enables it again. Refused
- * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran.
+ * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran. The
+ * User rows are locked before the sessions are deleted (docs/architecture.md "Lock order").
  */
 export async function setStaffDisabled(
   user: CurrentUser,

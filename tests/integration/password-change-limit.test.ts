@@ -91,6 +91,30 @@ describe.each(dialects())('the portal password change under its limit on %s', (d
     expect(await changePortalPassword(user, CURRENT, STRONG, meta)).toMatchObject({ ok: true });
   });
 
+  it('two tabs changing the password at once: the second is told its current password changed, once audited', async () => {
+    const user = await signedIn('en');
+    const meta = { ip: '192.0.2.45', userAgent: 'vitest' };
+    const [a, b] = ['tab one granite violet harbour 7731', 'tab two lantern meadow copper 4410'];
+    const answers = await Promise.all([
+      changePortalPassword(user, CURRENT, a, meta),
+      changePortalPassword(user, CURRENT, b, meta),
+    ]);
+    expect(answers.filter((x) => x.ok)).toHaveLength(1);
+    expect(answers.filter((x) => !x.ok)).toEqual([
+      {
+        ok: false,
+        code: 'conflict',
+        note: { key: 'outcome.auth.currentChanged' },
+        fieldErrors: { current: [{ key: 'outcome.auth.currentChanged' }] },
+      },
+    ]);
+    const kept = answers[0]!.ok ? a : b;
+    const db = getDb();
+    const { passwordHash } = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(await verifyPassword(passwordHash, kept)).toBe(true);
+    expect(await db.auditLog.count({ where: { actorId: user.id, action: 'password.changed' } })).toBe(1);
+  });
+
   it('a burst of parallel guesses gets no more than the limit checked', async () => {
     const user = await signedIn('en');
     const meta = { ip: '192.0.2.44', userAgent: 'vitest' };

@@ -336,6 +336,36 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     );
   });
 
+  it('an agent disabled while their request ran cannot finish a decision: refused, audited, nothing changes', async () => {
+    const db = getDb();
+    const { account, block, request } = await blockedWithRequest();
+    const agent = await staff('agent');
+    // An admin disabled the agent a moment ago (lib/staff/users.ts); `agent` is the CurrentUser the
+    // agent's session check gave before that.
+    await db.user.update({ where: { id: agent.id }, data: { disabled: true } });
+    const refused = { ok: false, code: 'refused', note: { key: 'outcome.staffDisabled' } };
+    expect(await approve(agent, request.id)).toEqual(refused);
+    expect(
+      await denyRequest(agent, { requestId: request.id, denyReason: 'We could not reach you at all.' }, meta),
+    ).toEqual(refused);
+    expect(
+      await liftBlockByStaff(agent, { blockId: block.id, note: 'Customer asked by phone.' }, meta),
+    ).toEqual(refused);
+    const other = await makeAccount();
+    expect(
+      await placeManualBlock(agent, { accountNumber: other.account.number, note: 'Fraud suspected.' }, meta),
+    ).toEqual(refused);
+    expect((await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('pending');
+    expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('active');
+    expect(await db.block.count({ where: { accountId: other.account.id } })).toBe(0);
+    expect(
+      await db.switchOperation.count({
+        where: { accountNumber: { in: [account.number, other.account.number] } },
+      }),
+    ).toBe(0);
+    expect(await db.auditLog.count({ where: { action: 'access.denied', actorId: agent.id } })).toBe(4);
+  });
+
   it('a manual block is not in force until the switch confirms it; then lifting goes through the outbox', async () => {
     await processSwitchOutbox({ client: client() }); // earlier tests' lifts: the fault below is for this block
     const { account } = await makeAccount();

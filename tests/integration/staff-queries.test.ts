@@ -334,4 +334,30 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       ok: true,
     });
   });
+
+  it('an admin disabled or demoted while their request ran cannot create a login', async () => {
+    const db = getDb();
+    const [a, b] = [await staff('admin'), await staff('admin')];
+    const email = `late-${crypto.randomUUID()}@staff.example`;
+    // `a` still holds the CurrentUser its session check gave: admin, enabled.
+    expect(await setStaffDisabled(b, { userId: a.id, disabled: true }, meta)).toMatchObject({ ok: true });
+    expect(await createStaffUser(a, { email, name: 'Late', role: 'admin' }, meta)).toEqual({
+      ok: false,
+      code: 'refused',
+      note: { key: 'outcome.staffUser.notAdmin' },
+    });
+    const c = await staff('admin');
+    expect(await changeStaffRole(b, { userId: c.id, role: 'agent' }, meta)).toMatchObject({ ok: true });
+    expect(await createStaffUser(c, { email, name: 'Late', role: 'admin' }, meta)).toMatchObject({
+      ok: false,
+      note: { key: 'outcome.staffUser.notAdmin' },
+    });
+    expect(await db.user.count({ where: { email } })).toBe(0);
+    expect(
+      await db.auditLog.count({ where: { action: 'access.denied', actorId: { in: [a.id, c.id] } } }),
+    ).toBe(2);
+    expect(await createStaffUser(b, { email, name: 'Late', role: 'agent' }, meta)).toMatchObject({
+      ok: true,
+    });
+  });
 });

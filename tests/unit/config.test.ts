@@ -3,16 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envVar, parseEnv, portVar } from '@/lib/server/env';
 import { securityHeaders } from '@/lib/server/security-headers';
+import { VALID_ENV } from '@/tests/helpers/config';
 
-const good = {
-  DATABASE_URL: 'file:./data/t.db',
-  APP_URL: 'https://portal.example.com',
-  AUTH_SECRET: 'x'.repeat(32),
-  SWITCH_API_URL: 'https://switch.example.com',
-  SWITCH_API_TOKEN: 't'.repeat(20),
-  SWITCH_WEBHOOK_SECRET: 's'.repeat(32),
-  SMTP_URL: 'smtp://mail:587',
-};
+const good = VALID_ENV;
 
 describe('configuration (CONTRACTS §2)', () => {
   it('accepts a complete production configuration with defaults', () => {

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@/lib/server/log';
 import { metricsAccess, switchOperation } from '@/lib/server/metrics';
 import { requestIdFor } from '@/lib/server/request-id';
 import { NextRequest } from 'next/server';
-import { proxy } from '@/proxy';
 import { linesWithSecrets } from '@/e2e/support/secrets';
+import { VALID_ENV } from '@/tests/helpers/config';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -58,17 +58,19 @@ describe('request ids', () => {
     }
   });
 
-  it('never keeps the id a client sends when no proxy is trusted (TRUSTED_PROXY_HOPS=0)', () => {
+  it('never keeps the id a client sends when no proxy is trusted (TRUSTED_PROXY_HOPS=0)', async () => {
     const chosen = '3f1c2a9e-0000-4000-8000-agentsrequest';
     expect(requestIdFor(chosen, 0)).toMatch(UUID);
-    const saved = process.env.TRUSTED_PROXY_HOPS;
     try {
+      // The proxy reads the validated configuration (env(), parsed once per process), so each case
+      // stubs a whole valid one and loads the proxy afresh. Blank is unset: the default, 0.
       for (const [hops, kept] of [
-        [undefined, false],
+        ['', false],
         ['1', true],
       ] as const) {
-        if (hops === undefined) delete process.env.TRUSTED_PROXY_HOPS;
-        else process.env.TRUSTED_PROXY_HOPS = hops;
+        for (const [k, v] of Object.entries({ ...VALID_ENV, TRUSTED_PROXY_HOPS: hops })) vi.stubEnv(k, v);
+        vi.resetModules();
+        const { proxy } = await import('@/proxy');
         const res = proxy(
           new NextRequest('http://localhost:3000/profile', { headers: { 'x-request-id': chosen } }),
         );
@@ -82,8 +84,8 @@ describe('request ids', () => {
         });
       }
     } finally {
-      if (saved === undefined) delete process.env.TRUSTED_PROXY_HOPS;
-      else process.env.TRUSTED_PROXY_HOPS = saved;
+      vi.unstubAllEnvs();
+      vi.resetModules();
     }
   });
 });

@@ -2,6 +2,7 @@ import 'server-only';
 import type { CurrentUser } from '@/lib/auth/session';
 import { newSessionToken } from '@/lib/auth/session-token';
 import type { Tx } from '@/lib/server/db';
+import { lockUser } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 
 /** A session that has just passed its second factor: the browser gets its token (setSessionCookie). */
@@ -14,12 +15,17 @@ export type VerifiedSession = { sessionToken: string; expires: Date };
  * the old token (a cookie planted in the victim's browser before they typed the code) holds nothing.
  * Returns the new session, or null when the old row was already gone (signed out, or a concurrent
  * request passed the factor first: on PostgreSQL the delete waits for it, then matches nothing).
+ * Takes the user's row lock first (lockUser; docs/architecture.md "Lock order"): a "sign out
+ * everywhere" or an admin's disable running at the same moment either finishes first (then the old
+ * row is gone and this returns null) or waits for this one and then ends the new session too, never
+ * missing it.
  */
 export async function startVerifiedSession(
   tx: Tx,
   user: Pick<CurrentUser, 'id' | 'sessionId'>,
   meta: RequestMeta,
 ): Promise<VerifiedSession | null> {
+  await lockUser(tx, user.id);
   const old = await tx.session.findUnique({
     where: { id: user.sessionId },
     select: { expires: true, createdAt: true },
