@@ -22,6 +22,7 @@ export const ISOLATED = [
   'tests/integration/safe-action.test.ts',
   'tests/integration/sign-in-lockout.test.ts',
   'tests/integration/staff-outcome.test.ts',
+  'tests/integration/user-lock-order.test.ts',
   'tests/switch/client-contract.test.ts',
   'tests/switch/client-faults.test.ts',
   'tests/switch/client-unit.test.ts',
