@@ -91,14 +91,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       }
       return token;
     },
-    session({ session, token }) {
-      return { ...session, sid: typeof token.sid === 'string' ? token.sid : undefined };
-    },
+    // No `session` callback: Auth.js's GET /api/auth/session answers page scripts, and the session
+    // token (`sid`, the key of the Session row) stays inside the encrypted, HttpOnly cookie. The
+    // server reads it from the cookie (lib/auth/session-token.ts), never from that endpoint.
   },
 }));
-
-declare module 'next-auth' {
-  interface Session {
-    sid?: string;
-  }
-}
