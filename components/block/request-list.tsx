@@ -14,7 +14,6 @@ type Req = {
 
 export async function RequestList({ blockId, requests }: { blockId: string; requests: Req[] }) {
   const t = await getTranslations('block.request');
-  const u = await getTranslations('unblock');
   return (
     <ul className="flex flex-col gap-3">
       {requests.map((r) => (
@@ -27,9 +26,7 @@ export async function RequestList({ blockId, requests }: { blockId: string; requ
           {r.status === 'denied' && r.denyReason ? (
             <p className="mt-1 text-sm">{t('denyReason', { reason: revealInvisible(r.denyReason) })}</p>
           ) : null}
-          {r.status === 'pending' ? (
-            <WithdrawButton requestId={r.id} blockId={blockId} label={u('withdraw')} />
-          ) : null}
+          {r.status === 'pending' ? <WithdrawButton requestId={r.id} blockId={blockId} /> : null}
         </li>
       ))}
     </ul>

@@ -1,22 +1,12 @@
 'use client';
+import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { withdrawAction } from '@/lib/requests/actions';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 
-/**
- * The block page's "Withdraw" button of a pending unblock request. `label` is worded on the server
- * (`unblock.withdraw`), so the block page renders no next-intl provider and loads no message formatter.
- */
-export function WithdrawButton({
-  requestId,
-  blockId,
-  label,
-}: {
-  requestId: string;
-  blockId: string;
-  label: string;
-}) {
+export function WithdrawButton({ requestId, blockId }: { requestId: string; blockId: string }) {
+  const t = useTranslations('unblock');
   const [state, action] = useActionState(withdrawAction, undefined);
   return (
     <form action={action} className="mt-2 flex flex-col gap-2">
@@ -24,7 +14,7 @@ export function WithdrawButton({
       <input type="hidden" name="blockId" value={blockId} />
       <FormMessage id={`withdraw-${requestId}`} message={state?.message} />
       <div>
-        <SubmitButton variant="secondary">{label}</SubmitButton>
+        <SubmitButton variant="secondary">{t('withdraw')}</SubmitButton>
       </div>
     </form>
   );

@@ -34,10 +34,8 @@ export const PROFILE_CLIENT_NAMESPACES = ['profile', 'password', 'strength', 'mf
 export const SECURITY_CLIENT_NAMESPACES = ['mfa'] as const;
 
 /**
- * What the client components under /blocks read: the unblock forms (misdial, firewall), all under
- * `unblock`; only those two pages render the provider (their layout.tsx). The block page renders none
- * (its "Withdraw" button and the allowance form get their words as props), so its first load carries
- * no message formatter (issue 14 goal 6, bench/README.md "lighthouse").
+ * What the client components under /blocks read: the unblock forms (misdial, firewall) and the
+ * block page's "Withdraw" button, all under `unblock`; the allowance form gets its words as props.
  * The block page used to send all seven client namespaces (≈ 12.8 KB of JSON, in its RSC payload and
  * again in its HTML) on every view (issue 14, bench/README.md "pages");
  * tests/unit/client-namespaces.test.ts checks that the forms there read nothing else.

@@ -156,16 +156,6 @@ describe('the catalogue each segment sends to the browser', () => {
     );
   });
 
-  it('the block page renders no next-intl provider: only the misdial and firewall pages do', () => {
-    const layouts = filesUnder(path.join(ROOT, 'app/blocks')).filter((f) =>
-      /ClientMessages|NextIntlClientProvider/.test(read(f)),
-    );
-    expect(layouts.map((f) => path.relative(ROOT, f)).sort()).toEqual([
-      'app/blocks/[id]/firewall/layout.tsx',
-      'app/blocks/[id]/misdial/layout.tsx',
-    ]);
-  });
-
   it('/sign-in and /credentials render no next-intl provider (no message formatter in their first load)', () => {
     for (const dir of ['app/sign-in', 'app/credentials'])
       for (const f of filesUnder(path.join(ROOT, dir)))
