@@ -38,14 +38,17 @@ const MAX_QUEUE = 32;
  */
 export const WORKER_FILE = path.join(process.cwd(), 'lib/passwords/zxcvbn-worker.mjs');
 
-let pool: Piscina | undefined;
+// One pool per process, kept on globalThis like the database client (lib/server/db.ts): a second copy of
+// this module (another bundle of the server, a test file's fresh module registry) shares its threads
+// instead of starting its own, and tests/helpers/shared-process.ts can end it between test files.
+const g = globalThis as { __tollgatePasswordPool?: Piscina };
 
 /**
  * The scoring threads: all cores but one, so the request thread keeps a core, at a lower scheduling
  * priority (nice +19, the lowest; where @napi-rs/nice is available) so that requests win a contended core.
  */
 function scoringPool(): Piscina {
-  pool ??= new Piscina({
+  g.__tollgatePasswordPool ??= new Piscina({
     filename: WORKER_FILE,
     minThreads: 1,
     maxThreads: Math.max(1, os.availableParallelism() - 1),
@@ -53,7 +56,7 @@ function scoringPool(): Piscina {
     idleTimeout: 60_000,
     niceIncrement: 19,
   });
-  return pool;
+  return g.__tollgatePasswordPool;
 }
 
 export type CheckOutcome =

@@ -9,7 +9,8 @@ import { vi } from 'vitest';
  * - `process.env` is put back as it was when the worker started (files point SWITCH_API_URL,
  *   DATABASE_URL, SMTP_URL… at their own servers and databases);
  * - the process-wide singletons the app keeps on `globalThis` are dropped (the Prisma client is
- *   disconnected first; the log, metrics and workers state), since a module reset does not reach them;
+ *   disconnected and the password-scoring thread pool destroyed first; the log, metrics and workers
+ *   state), since a module reset does not reach them;
  * - `vi.resetModules()` empties the module registry, so every module of the project (lib/, and with it
  *   each cache a module keeps: the validated environment, the switch and mail clients, rate limiters)
  *   is evaluated again for the file. Packages from node_modules stay loaded: that is the saving.
@@ -19,6 +20,7 @@ import { vi } from 'vitest';
 type Shared = {
   __tollgateEnvAtStart?: Record<string, string | undefined>;
   tollgateDb?: { $disconnect(): Promise<void> };
+  __tollgatePasswordPool?: { destroy(): Promise<void> };
   __tollgateLog?: unknown;
   __tollgateMetrics?: unknown;
   __tollgateSwitchCalls?: unknown;
@@ -34,8 +36,10 @@ if (!g.__tollgateEnvAtStart) {
   for (const [k, v] of Object.entries(start)) if (v !== undefined) process.env[k] = v;
 }
 await g.tollgateDb?.$disconnect().catch(() => undefined);
+await g.__tollgatePasswordPool?.destroy().catch(() => undefined);
 for (const k of [
   'tollgateDb',
+  '__tollgatePasswordPool',
   '__tollgateLog',
   '__tollgateMetrics',
   '__tollgateSwitchCalls',

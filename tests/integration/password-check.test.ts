@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '@/lib/server/rate-limit';
 import { checkPassword } from '@/lib/passwords/check';
 import { generatePassword } from '@/lib/passwords/generate';
@@ -55,6 +55,20 @@ describe.each(dialects())('password checks off the request thread, %s', (dialect
       ok: true,
       assessment: { acceptable: true },
     });
+  });
+
+  // Review 12: a second copy of the module (another server bundle, a test file's fresh module
+  // registry) used to start a pool of its own, whose thread nothing ended.
+  it('keeps one scoring pool per process, shared by a second copy of the module', async () => {
+    const g = globalThis as { __tollgatePasswordPool?: unknown };
+    await checkPassword(generatePassword(), SIP, who(), PATIENT_MS);
+    const pool = g.__tollgatePasswordPool;
+    expect(pool).toBeDefined();
+    vi.resetModules();
+    const again = await import('@/lib/passwords/check');
+    expect(again.checkPassword).not.toBe(checkPassword);
+    expect((await again.checkPassword(generatePassword(), SIP, who(), PATIENT_MS)).ok).toBe(true);
+    expect(g.__tollgatePasswordPool).toBe(pool);
   });
 
   it('refuses an over-long password without scoring it or spending a check', async () => {
