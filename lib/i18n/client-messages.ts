@@ -63,11 +63,13 @@ export const STAFF_CLIENT_NAMESPACES = [
 
 /**
  * What the queue page (app/staff/page.tsx) sends, and only around its list of sync issues when it
- * has one: the issue's "resolve" form (`staff.sync`). A search and the audit log have no client form
- * that translates, so they send no catalogue at all (it was ≈ 6.8 KB of JSON in every staff page's
- * RSC payload, written again into its HTML; issue 14, bench/README.md "staff", twelfth pass).
+ * has one: the issue's "resolve" form (`staff.sync`), and the choice of other blocks its note form
+ * can show (`staff.other`, `staff.labels`; the resolve form does not, but it is in the form's
+ * bundle). A search and the audit log have no client form that translates, so they send no
+ * catalogue at all (it was ≈ 6.8 KB of JSON in every staff page's RSC payload, written again into
+ * its HTML; issue 14, bench/README.md "staff", twelfth pass).
  */
-export const STAFF_QUEUE_CLIENT_NAMESPACES = ['staff.sync'] as const;
+export const STAFF_QUEUE_CLIENT_NAMESPACES = ['staff.labels', 'staff.other', 'staff.sync'] as const;
 
 /**
  * The part of the catalogue `all` under `namespaces`, each a top-level namespace (`unblock`) or a
