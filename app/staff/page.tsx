@@ -3,10 +3,12 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceQueue } from '@/components/allowance/allowance-queue';
 import { QueueList } from '@/components/staff/queue-list';
 import { SearchResults } from '@/components/staff/search-results';
+import { ClientMessages } from '@/components/i18n/client-messages';
 import { SyncIssues } from '@/components/staff/sync-issues';
 import { accountNumberSchema } from '@/lib/accounts/identifiers';
 import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
+import { STAFF_QUEUE_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { listQueue } from '@/lib/requests/queue';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { searchAccounts, searchCursor } from '@/lib/staff/search';
@@ -130,7 +132,9 @@ async function QueueView({
       {sync?.total ? (
         <Section id="sync-title" title={t('home.syncTitle', { count: sync.total })}>
           <p>{t('home.syncIntro')}</p>
-          <SyncIssues items={sync.items} />
+          <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
+            <SyncIssues items={sync.items} />
+          </ClientMessages>
         </Section>
       ) : null}
 

@@ -45,11 +45,11 @@ export const BLOCK_CLIENT_NAMESPACES = ['unblock'] as const;
 /**
  * What the staff console's client forms read: decisions (`staff.decision`, with the other open
  * blocks' choice: `staff.other`, `staff.labels`), manual blocks (`staff.account`), sync issues
- * (`staff.sync`), staff logins (`staff.users`) and allowances (`staff.allowances`); only /staff pages
- * send them (app/staff/layout.tsx). The rest of `staff` (≈ 6.5 KB of JSON: the queue, search,
- * audit, request page and hint words) is read by server
- * components only, and every staff page used to send the whole namespace (12.8 KB), in its RSC
- * payload and again in its HTML. None of the customer forms' namespaces is sent either.
+ * (`staff.sync`), staff logins (`staff.users`) and allowances (`staff.allowances`); the request,
+ * account and users pages send them (their page.tsx). The rest of `staff` (≈ 6.5 KB of JSON: the
+ * queue, search, audit, request page and hint words) is read by server components only, and every
+ * staff page used to send the whole namespace (12.8 KB), in its RSC payload and again in its HTML.
+ * None of the customer forms' namespaces is sent either.
  */
 export const STAFF_CLIENT_NAMESPACES = [
   'staff.account',
@@ -60,6 +60,16 @@ export const STAFF_CLIENT_NAMESPACES = [
   'staff.sync',
   'staff.users',
 ] as const;
+
+/**
+ * What the queue page (app/staff/page.tsx) sends, and only around its list of sync issues when it
+ * has one: the issue's "resolve" form (`staff.sync`), and the choice of other blocks its note form
+ * can show (`staff.other`, `staff.labels`; the resolve form does not, but it is in the form's
+ * bundle). A search and the audit log have no client form that translates, so they send no
+ * catalogue at all (it was ≈ 6.8 KB of JSON in every staff page's RSC payload, written again into
+ * its HTML; issue 14, bench/README.md "staff", twelfth pass).
+ */
+export const STAFF_QUEUE_CLIENT_NAMESPACES = ['staff.labels', 'staff.other', 'staff.sync'] as const;
 
 /**
  * The part of the catalogue `all` under `namespaces`, each a top-level namespace (`unblock`) or a

@@ -35,7 +35,10 @@ export type SearchHit = {
   pendingRequests: number;
 };
 
-/** An account that matched; on PostgreSQL with what the page shows of it (`show`), read in the same statement. */
+/**
+ * An account that matched, with what the page shows of it (`show`) when the statement that found it
+ * read that too (a narrow search, both databases; a broad one on PostgreSQL).
+ */
 type Hit = { id: string; number: string; show?: SearchHit };
 
 /**
@@ -44,7 +47,7 @@ type Hit = { id: string; number: string; show?: SearchHit };
  * Membership (accountId), SipCredential (accountId), UnblockRequest (accountId, createdAt)). It puts
  * a page's hits in the statement that finds them: Prisma's findMany with these includes costs one
  * round trip per relation (six), and its pending count aggregates every pending request.
- * The same rows and order as `showHits` on SQLite.
+ * The same rows and order as `showHits` (and sqliteHitJson).
  */
 const pgHitJson = Prisma.sql`json_build_object('id', x."id", 'number', x."number", 'show', json_build_object(
   'number', x."number", 'name', x."name",
@@ -55,6 +58,22 @@ const pgHitJson = Prisma.sql`json_build_object('id', x."id", 'number', x."number
     WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s), '[]'),
   'usernames', COALESCE((SELECT json_agg(s."username" ORDER BY s."id") FROM (
     SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s), '[]'),
+  'pendingRequests', (SELECT count(*) FROM "UnblockRequest" r WHERE r."accountId" = x."id" AND r."status" = 'pending')))`;
+
+/**
+ * SQLite: the same object as pgHitJson for the account row aliased `x`, built with JSON1
+ * (`json_group_array(… ORDER BY …)`: SQLite 3.44+, as in lib/requests/queue.ts). A subquery's JSON
+ * loses its JSON type on the way out, so each is wrapped in `json(…)` to stay an object or array.
+ */
+const sqliteHitJson = Prisma.sql`json_object('id', x."id", 'number', x."number", 'show', json_object(
+  'number', x."number", 'name', x."name",
+  'openBlock', json((SELECT json_object('id', b."id", 'status', b."status", 'reason', b."reason") FROM "Block" b
+    WHERE b."accountId" = x."id" AND b."status" IN ('active', 'lift_pending') ORDER BY b."placedAt" DESC LIMIT 1)),
+  'members', json((SELECT json_group_array(s."email" ORDER BY s."id") FROM (
+    SELECT m."id", u."email" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+    WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s)),
+  'usernames', json((SELECT json_group_array(s."username" ORDER BY s."id") FROM (
+    SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s)),
   'pendingRequests', (SELECT count(*) FROM "UnblockRequest" r WHERE r."accountId" = x."id" AND r."status" = 'pending')))`;
 
 /**
@@ -79,9 +98,9 @@ const WALK_BATCH = 500;
 
 /**
  * The ids and numbers of the `limit` accounts after number `after` ('' = from the start) whose
- * number, company name, member email or SIP username contains `q`, in number order (on PostgreSQL
- * each with its `show`, in the same statement); or null when the query is broad (some column has
- * more than `cap` matches: see broadMatches).
+ * number, company name, member email or SIP username contains `q`, in number order (each with its
+ * `show`, read in the same statement, except a two-character query's on SQLite); or null when the
+ * query is broad (some column has more than `cap` matches: see broadMatches).
  *
  * SQLite: FTS5 trigram tables (migration 0009_search) for three characters or more; case and
  * diacritics ignored ("penalara" finds "Peñalara"). PostgreSQL: pg_trgm GIN indexes on
@@ -137,24 +156,37 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
   }
   const m = ftsPhrase(q);
   // FTS5 yields matches in rowid order and stops at the LIMIT (2 ms for 1 001 of 100 000 matches,
-  // 15 ms for all of them), so counting at most cap + 1 per table is cheap whatever the query.
-  const [n] = await db.$queryRaw<{ a: number | bigint; u: number | bigint; c: number | bigint }[]>`
-    SELECT
-      (SELECT count(*) FROM (SELECT rowid FROM "CustomerAccountSearch" WHERE "CustomerAccountSearch" MATCH ${m} LIMIT ${cap + 1})) AS a,
-      (SELECT count(*) FROM (SELECT rowid FROM "UserSearch" WHERE "UserSearch" MATCH ${m} LIMIT ${cap + 1})) AS u,
-      (SELECT count(*) FROM (SELECT rowid FROM "SipCredentialSearch" WHERE "SipCredentialSearch" MATCH ${m} LIMIT ${cap + 1})) AS c`;
-  if (Number(n.a) > cap || Number(n.u) > cap || Number(n.c) > cap) return null;
-  return db.$queryRaw<Hit[]>`
-    WITH hit(id) AS (
-      SELECT "id" FROM "CustomerAccount" WHERE rowid IN
-        (SELECT rowid FROM "CustomerAccountSearch" WHERE "CustomerAccountSearch" MATCH ${m})
+  // 15 ms for all of them), so reading at most cap + 1 per table is cheap whatever the query.
+  // One statement, as on PostgreSQL: each table's matches are read once (MATERIALIZED) for both
+  // their count and the page, and the page's hits come with what the page shows of them
+  // (sqliteHitJson), built only when no count is over the cap. It was two statements reading each
+  // FTS5 table twice, then Prisma's five for the hits (8 a search view with the session's; 2 now).
+  const [r] = await db.$queryRaw<
+    { a: number | bigint; u: number | bigint; c: number | bigint; page: string }[]
+  >`
+    WITH a AS MATERIALIZED (
+      SELECT rowid AS r FROM "CustomerAccountSearch" WHERE "CustomerAccountSearch" MATCH ${m} LIMIT ${cap + 1}
+    ), u AS MATERIALIZED (
+      SELECT rowid AS r FROM "UserSearch" WHERE "UserSearch" MATCH ${m} LIMIT ${cap + 1}
+    ), c AS MATERIALIZED (
+      SELECT rowid AS r FROM "SipCredentialSearch" WHERE "SipCredentialSearch" MATCH ${m} LIMIT ${cap + 1}
+    ), n AS MATERIALIZED (
+      SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM u) AS u, (SELECT count(*) FROM c) AS c
+    ), hit(id) AS (
+      SELECT "id" FROM "CustomerAccount" WHERE rowid IN (SELECT r FROM a)
       UNION SELECT m."accountId" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-        WHERE u.rowid IN (SELECT rowid FROM "UserSearch" WHERE "UserSearch" MATCH ${m})
-      UNION SELECT "accountId" FROM "SipCredential" WHERE rowid IN
-        (SELECT rowid FROM "SipCredentialSearch" WHERE "SipCredentialSearch" MATCH ${m})
+        WHERE u.rowid IN (SELECT r FROM u)
+      UNION SELECT "accountId" FROM "SipCredential" WHERE rowid IN (SELECT r FROM c)
     )
-    SELECT a."id", a."number" FROM "CustomerAccount" a JOIN hit ON hit."id" = a."id"
-    WHERE a."number" > ${after} ORDER BY a."number" LIMIT ${limit}`;
+    SELECT n.a, n.u, n.c,
+      (SELECT json_group_array(json(${sqliteHitJson}) ORDER BY x."number") FROM (
+        SELECT y."id", y."number", y."name" FROM "CustomerAccount" y JOIN hit ON hit."id" = y."id"
+        WHERE y."number" > ${after} AND (SELECT max(n.a, n.u, n.c) FROM n) <= ${cap}
+        ORDER BY y."number" LIMIT ${limit}
+      ) x) AS page
+    FROM n`;
+  if (Number(r.a) > cap || Number(r.u) > cap || Number(r.c) > cap) return null;
+  return JSON.parse(r.page) as Hit[];
 }
 
 /**

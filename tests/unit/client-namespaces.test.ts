@@ -8,6 +8,7 @@ import {
   SECURITY_CLIENT_NAMESPACES,
   pickMessages,
   STAFF_CLIENT_NAMESPACES,
+  STAFF_QUEUE_CLIENT_NAMESPACES,
 } from '@/lib/i18n/client-messages';
 
 // A segment sends the browser only some namespaces of the catalogue (its layout's provider, or, on the
@@ -20,8 +21,9 @@ import {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
- * The segments that send part of the catalogue (the folder, the constant a file of it names, the
- * constant), and /sign-in, which sends none: its client components must read nothing.
+ * The segments that send part of the catalogue (the folder or page, the constant a file of it names,
+ * the constant), and /sign-in and the audit log, which send none: their client components must read
+ * nothing.
  */
 const SEGMENTS: [dir: string, constant: string | null, namespaces: readonly string[]][] = [
   ['app/blocks', 'BLOCK_CLIENT_NAMESPACES', BLOCK_CLIENT_NAMESPACES],
@@ -29,7 +31,13 @@ const SEGMENTS: [dir: string, constant: string | null, namespaces: readonly stri
   ['app/credentials', 'CREDENTIALS_CLIENT_NAMESPACES', CREDENTIALS_CLIENT_NAMESPACES],
   ['app/profile', 'PROFILE_CLIENT_NAMESPACES', PROFILE_CLIENT_NAMESPACES],
   ['app/security', 'SECURITY_CLIENT_NAMESPACES', SECURITY_CLIENT_NAMESPACES],
-  ['app/staff', 'STAFF_CLIENT_NAMESPACES', STAFF_CLIENT_NAMESPACES],
+  // The staff pages with forms send their parts of `staff`; the queue only `staff.sync` (around its
+  // sync issues), and the audit log none: its filter form translates nothing in the browser.
+  ['app/staff/requests', 'STAFF_CLIENT_NAMESPACES', STAFF_CLIENT_NAMESPACES],
+  ['app/staff/accounts', 'STAFF_CLIENT_NAMESPACES', STAFF_CLIENT_NAMESPACES],
+  ['app/staff/users', 'STAFF_CLIENT_NAMESPACES', STAFF_CLIENT_NAMESPACES],
+  ['app/staff/page.tsx', 'STAFF_QUEUE_CLIENT_NAMESPACES', STAFF_QUEUE_CLIENT_NAMESPACES],
+  ['app/staff/audit', null, []],
 ];
 
 function resolve(from: string, spec: string): string | null {
@@ -81,7 +89,9 @@ function reachable(entries: string[]): string[] {
   return [...seen];
 }
 
+/** The .ts/.tsx files under `dir`, or `dir` itself when it is a file (one page of a segment). */
 function filesUnder(dir: string): string[] {
+  if (fs.statSync(dir).isFile()) return [dir];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     return e.isDirectory() ? filesUnder(p) : /\.(ts|tsx)$/.test(e.name) ? [p] : [];

@@ -4,7 +4,9 @@ import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AccountBlocks, AccountRequests, SwitchOperations } from '@/components/staff/account-blocks';
 import { PlaceBlockForm } from '@/components/staff/manual-block-forms';
+import { ClientMessages } from '@/components/i18n/client-messages';
 import { requireStaff } from '@/lib/auth/session';
+import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { getAccountForStaff } from '@/lib/staff/account-detail';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
@@ -21,55 +23,57 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
   const refused =
     a.operations[0]?.kind === 'block' && a.operations[0].status === 'failed' ? a.operations[0] : null;
   return (
-    <div className="flex flex-col gap-8">
-      {waiting ? <AutoRefresh /> : null}
-      <PageHead
-        back={{ href: '/staff', label: t('back') }}
-        title={
-          <>
-            {a.name} ({a.number})
-          </>
-        }
-      >
-        <div role="status" aria-live="polite">
-          <p className="font-semibold">
-            {inForce ? t('blocked') : t('allowed')}
-            {placing ? ` · ${t('placing')}` : ''}
+    <ClientMessages namespaces={STAFF_CLIENT_NAMESPACES}>
+      <div className="flex flex-col gap-8">
+        {waiting ? <AutoRefresh /> : null}
+        <PageHead
+          back={{ href: '/staff', label: t('back') }}
+          title={
+            <>
+              {a.name} ({a.number})
+            </>
+          }
+        >
+          <div role="status" aria-live="polite">
+            <p className="font-semibold">
+              {inForce ? t('blocked') : t('allowed')}
+              {placing ? ` · ${t('placing')}` : ''}
+            </p>
+            {refused ? (
+              <p className="text-red-900">{t('refused', { error: refused.lastError ?? '' })}</p>
+            ) : null}
+          </div>
+          <p className="text-sm text-slate-700">
+            {t('facts', {
+              country: a.country,
+              timeZone: a.timeZone,
+              members: a.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
+              usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody'),
+            })}
           </p>
-          {refused ? (
-            <p className="text-red-900">{t('refused', { error: refused.lastError ?? '' })}</p>
-          ) : null}
-        </div>
-        <p className="text-sm text-slate-700">
-          {t('facts', {
-            country: a.country,
-            timeZone: a.timeZone,
-            members: a.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
-            usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody'),
-          })}
-        </p>
-      </PageHead>
+        </PageHead>
 
-      {!inForce && !placing ? (
-        <Section id="place-title" title={t('placeTitle')}>
-          <p>{t('placeIntro')}</p>
-          <PlaceBlockForm accountNumber={a.number} />
+        {!inForce && !placing ? (
+          <Section id="place-title" title={t('placeTitle')}>
+            <p>{t('placeIntro')}</p>
+            <PlaceBlockForm accountNumber={a.number} />
+          </Section>
+        ) : null}
+
+        <Section id="blocks-title" title={t('blocks')}>
+          <AccountBlocks account={a} />
         </Section>
-      ) : null}
 
-      <Section id="blocks-title" title={t('blocks')}>
-        <AccountBlocks account={a} />
-      </Section>
+        <Section id="requests-title" title={t('requests')}>
+          <AccountRequests account={a} />
+        </Section>
 
-      <Section id="requests-title" title={t('requests')}>
-        <AccountRequests account={a} />
-      </Section>
+        <StaffAllowances user={user} account={a} blocked={inForce} />
 
-      <StaffAllowances user={user} account={a} blocked={inForce} />
-
-      <Section id="ops-title" title={t('operations')}>
-        <SwitchOperations account={a} />
-      </Section>
-    </div>
+        <Section id="ops-title" title={t('operations')}>
+          <SwitchOperations account={a} />
+        </Section>
+      </div>
+    </ClientMessages>
   );
 }

@@ -10,7 +10,9 @@ import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary } from '@/components/staff/request-summary';
+import { ClientMessages } from '@/components/i18n/client-messages';
 import { requireStaff } from '@/lib/auth/session';
+import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { otherBlocksInForce } from '@/lib/blocks/queries';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { Section } from '@/components/ui/section';
@@ -33,108 +35,113 @@ export default async function StaffRequestPage({
   const b = r.block;
   const otherBlocks = r.status === 'pending' ? await otherBlocksInForce(r.account.id, b.id) : [];
   return (
-    <div className="flex flex-col gap-8">
-      {b.status === 'lift_pending' ? <AutoRefresh /> : null}
-      <PageHead
-        back={{ href: '/staff', label: t('back') }}
-        title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
-      >
-        <div role="status" aria-live="polite" className="flex flex-col gap-2">
-          {done === 'approved' || done === 'denied' || done === 'closed' ? (
-            <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
-              {t(`done.${done}`)}
+    <ClientMessages namespaces={STAFF_CLIENT_NAMESPACES}>
+      <div className="flex flex-col gap-8">
+        {b.status === 'lift_pending' ? <AutoRefresh /> : null}
+        <PageHead
+          back={{ href: '/staff', label: t('back') }}
+          title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
+        >
+          <div role="status" aria-live="polite" className="flex flex-col gap-2">
+            {done === 'approved' || done === 'denied' || done === 'closed' ? (
+              <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
+                {t(`done.${done}`)}
+              </p>
+            ) : null}
+            <p className="font-semibold">
+              {r.decision
+                ? t.rich(r.decision.by ? 'statusDecided' : 'statusClosed', {
+                    status: l(`requestStatus.${r.status}`),
+                    by: r.decision.by ? displayEmail(r.decision.by) : '',
+                    block: l(`blockStatus.${b.status}`),
+                    when: () => <When at={r.decision!.at} />,
+                  })
+                : t('status', {
+                    status: l(`requestStatus.${r.status}`),
+                    block: l(`blockStatus.${b.status}`),
+                  })}
+            </p>
+          </div>
+        </PageHead>
+
+        <Section id="call-title" title={t('call')}>
+          <RequestSummary r={r} />
+          <LikelihoodHint likelihood={r.likelihood} id="hint" />
+        </Section>
+
+        <Section id="decide-title" title={t('decision')}>
+          {r.status === 'pending' ? (
+            <DecisionForms
+              requestId={r.id}
+              otherBlocks={otherBlocks}
+              liftPending={b.status === 'lift_pending'}
+            />
+          ) : r.decision ? (
+            <div className="rounded-md border border-slate-200 bg-white p-3">
+              {r.decision.note ? (
+                <p>
+                  <span className="font-medium">{t('note')}</span> <StoredText value={r.decision.note} />
+                </p>
+              ) : null}
+              {r.decision.denyReason ? (
+                <p>
+                  <span className="font-medium">{t('denyReason')}</span> {r.decision.denyReason}
+                </p>
+              ) : null}
+            </div>
+          ) : null}
+        </Section>
+
+        <Section id="block-title" title={t('block')}>
+          <p>
+            {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', {
+              reason: l(`reason.${b.reason}`),
+              by: b.placedBy,
+              status: l(`blockStatus.${b.status}`),
+              placed: () => <When at={b.placedAt} />,
+              lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null),
+            })}{' '}
+            <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">
+              {t('accountLink')}
+            </Link>
+          </p>
+          {b.note ? (
+            <p>
+              <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
             </p>
           ) : null}
-          <p className="font-semibold">
-            {r.decision
-              ? t.rich(r.decision.by ? 'statusDecided' : 'statusClosed', {
-                  status: l(`requestStatus.${r.status}`),
-                  by: r.decision.by ? displayEmail(r.decision.by) : '',
-                  block: l(`blockStatus.${b.status}`),
-                  when: () => <When at={r.decision!.at} />,
-                })
-              : t('status', { status: l(`requestStatus.${r.status}`), block: l(`blockStatus.${b.status}`) })}
-          </p>
-        </div>
-      </PageHead>
+          <h3 className="font-semibold">{t('triggers')}</h3>
+          {r.summary.count || b.callsNotKept ? (
+            <TriggerCalls block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }} />
+          ) : (
+            <p>{t('noneRecorded')}</p>
+          )}
+          {b.callCount > b.calls.length ? (
+            <p className="text-sm">{t('callsListed', { shown: b.calls.length, count: b.callCount })}</p>
+          ) : null}
+          {b.calls.some((c) => c.marked) ? (
+            <p className="text-sm">{t('marked', { count: b.calls.filter((c) => c.marked).length })}</p>
+          ) : null}
+          <h3 className="font-semibold">{t('timeline')}</h3>
+          <Timeline events={b.events} showActor />
+        </Section>
 
-      <Section id="call-title" title={t('call')}>
-        <RequestSummary r={r} />
-        <LikelihoodHint likelihood={r.likelihood} id="hint" />
-      </Section>
-
-      <Section id="decide-title" title={t('decision')}>
-        {r.status === 'pending' ? (
-          <DecisionForms
-            requestId={r.id}
-            otherBlocks={otherBlocks}
-            liftPending={b.status === 'lift_pending'}
-          />
-        ) : r.decision ? (
-          <div className="rounded-md border border-slate-200 bg-white p-3">
-            {r.decision.note ? (
-              <p>
-                <span className="font-medium">{t('note')}</span> <StoredText value={r.decision.note} />
-              </p>
-            ) : null}
-            {r.decision.denyReason ? (
-              <p>
-                <span className="font-medium">{t('denyReason')}</span> {r.decision.denyReason}
-              </p>
-            ) : null}
-          </div>
-        ) : null}
-      </Section>
-
-      <Section id="block-title" title={t('block')}>
-        <p>
-          {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', {
-            reason: l(`reason.${b.reason}`),
-            by: b.placedBy,
-            status: l(`blockStatus.${b.status}`),
-            placed: () => <When at={b.placedAt} />,
-            lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null),
-          })}{' '}
-          <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">
-            {t('accountLink')}
-          </Link>
-        </p>
-        {b.note ? (
+        <Section id="account-title" title={t('account')}>
           <p>
-            <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
+            {t('accountLine', {
+              name: r.account.name,
+              number: r.account.number,
+              country: r.account.country,
+              timeZone: r.account.timeZone,
+              members: r.account.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
+            })}{' '}
+            {t('credentials', {
+              list: r.account.credentials.map((c) => `${c.label} (${c.username})`).join(', ') || t('nobody'),
+            })}
           </p>
-        ) : null}
-        <h3 className="font-semibold">{t('triggers')}</h3>
-        {r.summary.count || b.callsNotKept ? (
-          <TriggerCalls block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }} />
-        ) : (
-          <p>{t('noneRecorded')}</p>
-        )}
-        {b.callCount > b.calls.length ? (
-          <p className="text-sm">{t('callsListed', { shown: b.calls.length, count: b.callCount })}</p>
-        ) : null}
-        {b.calls.some((c) => c.marked) ? (
-          <p className="text-sm">{t('marked', { count: b.calls.filter((c) => c.marked).length })}</p>
-        ) : null}
-        <h3 className="font-semibold">{t('timeline')}</h3>
-        <Timeline events={b.events} showActor />
-      </Section>
-
-      <Section id="account-title" title={t('account')}>
-        <p>
-          {t('accountLine', {
-            name: r.account.name,
-            number: r.account.number,
-            country: r.account.country,
-            timeZone: r.account.timeZone,
-            members: r.account.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
-          })}{' '}
-          {t('credentials', {
-            list: r.account.credentials.map((c) => `${c.label} (${c.username})`).join(', ') || t('nobody'),
-          })}
-        </p>
-        <AccountHistory view={r} />
-      </Section>
-    </div>
+          <AccountHistory view={r} />
+        </Section>
+      </div>
+    </ClientMessages>
   );
 }
