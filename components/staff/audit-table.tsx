@@ -4,16 +4,9 @@ import type { AuditEntryView } from '@/lib/staff/audit-query';
 import { formatWhen } from '@/lib/time/format';
 import { DataTable } from '@/components/ui/data-table';
 
-// What every row and cell shares (a rule under each row, the cells' padding, none right of the last),
-// written once on the table's body: each row is rendered twice per view (HTML and its RSC copy), and
-// the same classes on each of its 350 cells were ≈ 12 KB of a 112 KB page (bench/README.md, "staff").
-const ROWS =
-  '[&>tr]:border-b [&>tr]:border-slate-100 [&>tr]:align-top [&>tr>td]:py-2 [&>tr>td:not(:last-child)]:pr-3';
-
 /**
  * One page of the audit log (50 rows). Each time is formatted in the viewer's zone by a formatter
- * made once per locale and zone (lib/time/format.ts), not by an async component per row. Cells carry
- * only the classes of their own column; what all share is on the body (ROWS).
+ * made once per locale and zone (lib/time/format.ts), not by an async component per row.
  */
 export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const t = useTranslations('staff.audit');
@@ -29,18 +22,17 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
       )}
       minWidth="min-w-[48rem]"
       region={t('entries')}
-      bodyClassName={ROWS}
     >
       {entries.map((e) => (
-        <tr key={e.id}>
-          <td className="whitespace-nowrap">
+        <tr key={e.id} className="border-b border-slate-100 align-top">
+          <td className="py-2 pr-3 whitespace-nowrap">
             <time dateTime={e.at.toISOString()}>{formatWhen(e.at, timeZone, { locale: tag })}</time>
           </td>
-          <td className="font-mono">{e.action}</td>
-          <td>{e.actorEmail ?? '—'}</td>
-          <td className="font-mono">{e.account ?? '—'}</td>
-          <td className="font-mono text-xs">{e.target ?? '—'}</td>
-          <td>
+          <td className="py-2 pr-3 font-mono">{e.action}</td>
+          <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>
+          <td className="py-2 pr-3 font-mono">{e.account ?? '—'}</td>
+          <td className="py-2 pr-3 font-mono text-xs">{e.target ?? '—'}</td>
+          <td className="py-2 pr-3">
             <span className="font-mono">{e.ip ?? '—'}</span>
             {e.userAgent ? (
               <span className="block max-w-48 truncate text-xs text-slate-600" title={e.userAgent}>
@@ -49,7 +41,7 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
             ) : null}
           </td>
           {/* JSON reads left to right whatever the page's direction; lib/staff/audit-query.ts escapes bidi controls. */}
-          <td dir="ltr" className="font-mono text-xs break-all">
+          <td dir="ltr" className="py-2 font-mono text-xs break-all">
             {e.detail ?? ''}
           </td>
         </tr>

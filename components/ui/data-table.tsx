@@ -12,7 +12,6 @@ export function DataTable({
   minWidth,
   region,
   note,
-  bodyClassName,
   children,
 }: {
   caption: string;
@@ -21,11 +20,6 @@ export function DataTable({
   region?: string;
   /** A line under the table, inside the scrolling box (e.g. where the data comes from). */
   note?: ReactNode;
-  /**
-   * Classes of the `<tbody>`: the style every row or cell shares, written once for the table instead
-   * of once per cell (Tailwind variants such as `[&>tr>td]:py-2`), for a table of many rows.
-   */
-  bodyClassName?: string;
   children: ReactNode;
 }) {
   const box = region ? { tabIndex: 0, role: 'region', 'aria-label': region } : {};
@@ -42,7 +36,7 @@ export function DataTable({
             ))}
           </tr>
         </thead>
-        <tbody className={bodyClassName}>{children}</tbody>
+        <tbody>{children}</tbody>
       </table>
       {note}
     </div>
