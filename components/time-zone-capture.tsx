@@ -22,13 +22,17 @@ export function TimeZoneCapture({ stored, action }: { stored: string; action: Ac
   useEffect(() => {
     const report = ({ tz, listed }: Zone) => {
       // Only a zone this browser itself lists (the server checks again: canonicalTimeZone in
-      // lib/time/format.ts), and once per tab: a failed report is not retried on every page.
+      // lib/time/format.ts), and once per tab once the server has answered: a refusal is not sent
+      // again on every page. A report that got no answer (the person left the page before it
+      // arrived, or the network failed) is sent again by the next page; adopting is idempotent.
       if (!tz || tz === stored || !listed || sessionStorage.getItem(KEY) === tz) return;
-      sessionStorage.setItem(KEY, tz);
       const form = new FormData();
       form.set('tz', tz);
       action(undefined, form).then(
-        (r) => r.ok && router.refresh(),
+        (r) => {
+          sessionStorage.setItem(KEY, tz);
+          if (r.ok) router.refresh();
+        },
         () => undefined,
       );
     };

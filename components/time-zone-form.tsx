@@ -31,7 +31,10 @@ export function TimeZoneForm({
         <p id="timeZone-hint" className="text-sm text-slate-600">
           {followsBrowser ? t('follows') : t('chosen')}
         </p>
+        {/* Keyed by the stored zone: when the browser's zone is adopted while this page is open
+            (TimeZoneCapture refreshes it), the list shows the new one instead of keeping the old default. */}
         <select
+          key={current}
           id="timeZone"
           name="timeZone"
           defaultValue={current}

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { blockIdOf, credentialIdOf, query } from './support/db';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
+import { createCustomer } from './support/factories';
 import { queueOfAccount } from './support/staff-queue';
 
 // ACC-1301 (seeded for this file only): a US account blocked by calls the switch wrote as +882…,
@@ -105,6 +106,41 @@ test.describe('an agent in London', () => {
     );
     await expect(page.getByText(/\(America\/New_York\) · (within|outside) business hours/)).toBeVisible();
     await expectAccessible(page);
+  });
+});
+
+test.describe('a customer in Mexico City', () => {
+  test.use({ timezoneId: 'America/Mexico_City' });
+
+  test('a time zone report cut short by leaving the page is sent again by the next page', async ({
+    page,
+  }) => {
+    const { user } = await createCustomer([{ name: 'Zona Horaria' }]);
+    // The first report of the browser's zone never reaches the server, as when the person leaves
+    // the page before it is sent (Playwright aborts it as a navigation would).
+    let cut = 0;
+    await page.route('**/*', (route) => {
+      const r = route.request();
+      if (
+        cut === 0 &&
+        r.method() === 'POST' &&
+        r.headers()['next-action'] &&
+        /name="(_\d+_)?tz"/.test(r.postData() ?? '')
+      ) {
+        cut += 1;
+        return route.abort();
+      }
+      return route.continue();
+    });
+    await signIn(page, user);
+    await expect.poll(() => cut).toBe(1);
+    const zone = () =>
+      query<{ timeZone: string }>(`SELECT "timeZone" FROM "User" WHERE id = ?`, user.id)[0].timeZone;
+    expect(zone()).not.toBe('America/Mexico_City');
+
+    await page.goto('/profile');
+    await expect(page.getByLabel('Time zone', { exact: true })).toHaveValue('America/Mexico_City');
+    expect(zone()).toBe('America/Mexico_City');
   });
 });
 
