@@ -47,7 +47,7 @@ type Hit = { id: string; number: string; show?: SearchHit };
  * Membership (accountId), SipCredential (accountId), UnblockRequest (accountId, createdAt)). It puts
  * a page's hits in the statement that finds them: Prisma's findMany with these includes costs one
  * round trip per relation (six), and its pending count aggregates every pending request.
- * The same rows and order as `showHits` (and sqliteHitJson).
+ * The same object as sqliteHitJson (SQLite's showHits).
  */
 const pgHitJson = Prisma.sql`json_build_object('id', x."id", 'number', x."number", 'show', json_build_object(
   'number', x."number", 'name', x."name",
@@ -232,8 +232,12 @@ async function broadMatches(
   const needle = fold(q);
   const hits: Hit[] = [];
   let from = after;
-  for (let walked = 0; walked < walkMax;) {
-    const size = Math.min(WALK_BATCH, walkMax - walked);
+  // The first batch is two pages' worth, then four times the last up to WALK_BATCH: a query every
+  // account matches ("Dental") fills its page from the first 26 accounts, and reading 500 with their
+  // members and credentials took 5.0 ms against 0.4 ms for 50 (p50, the bench's 100 000 accounts).
+  let batchSize = 2 * limit;
+  for (let walked = 0; walked < walkMax; batchSize = Math.min(WALK_BATCH, batchSize * 4)) {
+    const size = Math.min(batchSize, walkMax - walked);
     const batch = await db.$queryRaw<(Hit & { name: string; emails: string; usernames: string })[]>`
       SELECT a."id", a."number", a."name",
         (SELECT json_group_array(u."email") FROM "Membership" mb JOIN "User" u ON u."id" = mb."userId" WHERE mb."accountId" = a."id") AS emails,
@@ -258,32 +262,16 @@ async function broadMatches(
 
 /**
  * What the page shows of the accounts `ids` (SQLite; PostgreSQL reads the same with its matches, see
- * pgHitJson), in account number order.
+ * pgHitJson), in account number order: one statement (sqliteHitJson). It was Prisma's findMany with
+ * the same includes, five statements and a pending count that grouped every pending request.
  */
 async function showHits(ids: string[]): Promise<SearchHit[]> {
-  const rows = await db.customerAccount.findMany({
-    where: { id: { in: ids } },
-    orderBy: { number: 'asc' },
-    include: {
-      blocks: {
-        where: { status: { in: ['active', 'lift_pending'] } },
-        select: { id: true, status: true, reason: true },
-        take: 1,
-        orderBy: { placedAt: 'desc' },
-      },
-      memberships: { select: { user: { select: { email: true } } }, take: 5, orderBy: { id: 'asc' } },
-      sipCredentials: { select: { username: true }, take: 10, orderBy: { id: 'asc' } },
-      _count: { select: { requests: { where: { status: 'pending' } } } },
-    },
-  });
-  return rows.map((a) => ({
-    number: a.number,
-    name: a.name,
-    openBlock: a.blocks[0] ?? null,
-    members: a.memberships.map((m) => m.user.email),
-    usernames: a.sipCredentials.map((c) => c.username),
-    pendingRequests: a._count.requests,
-  }));
+  if (ids.length === 0) return [];
+  const [r] = await db.$queryRaw<{ page: string }[]>`
+    SELECT json_group_array(json(${sqliteHitJson}) ORDER BY x."number") AS page FROM (
+      SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "id" IN (${Prisma.join(ids)})
+    ) x`;
+  return (JSON.parse(r.page) as Hit[]).map((h) => h.show!);
 }
 
 /**
