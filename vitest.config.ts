@@ -28,6 +28,7 @@ export const ISOLATED = [
   'tests/switch/client-unit.test.ts',
   'tests/unit/action-arguments.test.ts',
   'tests/unit/session-token.test.ts',
+  'tests/unit/time-zone-capture.test.ts',
 ];
 
 export default defineConfig({

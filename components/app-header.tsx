@@ -47,7 +47,9 @@ export async function AppHeader() {
                 {t('nav.signOut')}
               </button>
             </form>
-            {mayWrite ? <TimeZoneCapture stored={user.timeZone} action={adoptBrowserTimeZoneAction} /> : null}
+            {mayWrite ? (
+              <TimeZoneCapture stored={user.timeZone} action={adoptBrowserTimeZoneAction} userId={user.id} />
+            ) : null}
           </nav>
         ) : null}
         <LanguageForm />

@@ -14,7 +14,10 @@ export async function LanguageForm({ id = 'language', label }: { id?: string; la
   return (
     <form action={chooseLocaleAction} className="flex items-center gap-2 text-sm">
       <label htmlFor={id}>{label ?? t('label')}</label>
+      {/* Keyed by the page's language: React resets a form after its action, and a select keeps the
+          default it was mounted with, so the control went back to the old language (review 13). */}
       <select
+        key={locale}
         id={id}
         name="locale"
         defaultValue={locale}

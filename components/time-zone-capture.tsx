@@ -16,21 +16,34 @@ type Zone = { tz: string; listed: boolean };
  * the profile; when it adopts this one, the page re-renders in it. The zone is read in a Web Worker:
  * on the main thread it was the page's first use of Intl, and loading ICU's data then was the
  * longest task of a signed-in page's hydration after React's own (bench/README.md "lighthouse").
+ * `userId`: the signed-in user; the tab's mark that the zone was reported is theirs only.
  */
-export function TimeZoneCapture({ stored, action }: { stored: string; action: Action }) {
+export function TimeZoneCapture({
+  stored,
+  action,
+  userId,
+}: {
+  stored: string;
+  action: Action;
+  userId: string;
+}) {
   const router = useRouter();
   useEffect(() => {
     const report = ({ tz, listed }: Zone) => {
       // Only a zone this browser itself lists (the server checks again: canonicalTimeZone in
-      // lib/time/format.ts), and once per tab once the server has answered: a refusal is not sent
-      // again on every page. A report that got no answer (the person left the page before it
-      // arrived, or the network failed) is sent again by the next page; adopting is idempotent.
-      if (!tz || tz === stored || !listed || sessionStorage.getItem(KEY) === tz) return;
+      // lib/time/format.ts), and once per tab and user once the server has answered for that user:
+      // a refusal is not sent again on every page. A report that got no answer (the person left the
+      // page before it arrived, or the network failed) is sent again by the next page; adopting is
+      // idempotent. So is one the wrapper answered without a user (`ok` unset: the session ended, or
+      // its second factor is pending), and one from another login on this tab (sessionStorage
+      // outlives sign-out): the mark names the user (review 13).
+      const mark = `${userId} ${tz}`;
+      if (!tz || tz === stored || !listed || sessionStorage.getItem(KEY) === mark) return;
       const form = new FormData();
       form.set('tz', tz);
       action(undefined, form).then(
         (r) => {
-          sessionStorage.setItem(KEY, tz);
+          if (r.ok !== undefined || r.fieldErrors) sessionStorage.setItem(KEY, mark);
           if (r.ok) router.refresh();
         },
         () => undefined,
@@ -57,6 +70,6 @@ export function TimeZoneCapture({ stored, action }: { stored: string; action: Ac
       onMainThread();
     };
     return () => worker.terminate();
-  }, [stored, action, router]);
+  }, [stored, action, router, userId]);
   return null;
 }

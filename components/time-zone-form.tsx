@@ -1,4 +1,5 @@
 'use client';
+import { useRouter } from 'next/navigation';
 import { useActionState } from 'react';
 import { useTranslations } from 'next-intl';
 import { FormMessage } from '@/components/ui/form-message';
@@ -19,7 +20,16 @@ export function TimeZoneForm({
   zones: string[];
   followsBrowser: boolean;
 }) {
-  const [state, formAction] = useActionState(action, undefined);
+  const router = useRouter();
+  // A saved zone re-renders the page (the action revalidates nothing): the zone named above the list,
+  // the hint, and the list itself, keyed by `current`. React resets a form after its action, and
+  // without the new `current` the list went back to the zone the page was rendered with, so the next
+  // Save put that zone back (review 13).
+  const [state, formAction] = useActionState(async (prev: ActionState | undefined, form: FormData) => {
+    const r = await action(prev, form);
+    if (r.ok) router.refresh();
+    return r;
+  }, undefined);
   const t = useTranslations('profile.timeZone');
   const error = state?.fieldErrors?.timeZone?.join(' ');
   return (
@@ -32,7 +42,8 @@ export function TimeZoneForm({
           {followsBrowser ? t('follows') : t('chosen')}
         </p>
         {/* Keyed by the stored zone: when the browser's zone is adopted while this page is open
-            (TimeZoneCapture refreshes it), the list shows the new one instead of keeping the old default. */}
+            (TimeZoneCapture refreshes it), or a choice is saved (refreshed above), the list shows the
+            new one instead of keeping the old default. */}
         <select
           key={current}
           id="timeZone"

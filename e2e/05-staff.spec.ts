@@ -437,6 +437,13 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
   await alex.getByRole('link', { name: 'Staff logins' }).click();
   await expectAccessible(alex);
   await alex.getByLabel('Email', { exact: true }).fill(rileyEmail);
+  // A refused form keeps the role chosen (review 13: the form's reset showed "agent" again, and the
+  // corrected form created an agent).
+  await alex.getByLabel('Role', { exact: true }).selectOption('admin');
+  await alex.getByRole('button', { name: 'Create staff login' }).click();
+  await expect(alex.locator('#name-error')).toBeVisible();
+  await expect(alex.getByLabel('Role', { exact: true })).toHaveValue('admin');
+  await alex.getByLabel('Role', { exact: true }).selectOption('agent');
   await alex.getByLabel('Name', { exact: true }).fill('Riley Moss');
   await alex.getByRole('button', { name: 'Create staff login' }).click();
   await expect(alex.getByTestId('initial-password')).toHaveText(/^.{20}$/);
@@ -451,6 +458,8 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
   await alex.getByRole('combobox', { name: `Role of ${rileyEmail}` }).selectOption('admin');
   await alex.getByRole('button', { name: `Change role of ${rileyEmail}` }).click();
   await expect(alex.getByText(`${rileyEmail} is now admin.`)).toBeVisible();
+  // The list shows the new role (review 13: the form's reset put back the role the page was loaded with).
+  await expect(alex.getByRole('combobox', { name: `Role of ${rileyEmail}` })).toHaveValue('admin');
   await alex.getByRole('button', { name: `Disable ${rileyEmail}` }).click();
   await expect(alex.getByText(literally(`${rileyEmail} is disabled; 1 session ended.`))).toBeVisible();
 

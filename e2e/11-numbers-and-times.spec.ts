@@ -161,6 +161,11 @@ test.describe('a customer in New York', () => {
     await page.getByLabel('Time zone', { exact: true }).selectOption('Asia/Tokyo');
     await page.getByRole('button', { name: 'Save time zone' }).click();
     await expect(page.locator('#time-zone-message')).toContainText('Times are now shown in Asia/Tokyo.');
+    // The page shows the choice (review 13: React resets a form after its action, and the list went
+    // back to the zone the page was rendered with; saving again would have put it back).
+    await expect(page.getByText('You chose this zone;')).toBeVisible();
+    await expect(page.getByLabel('Time zone', { exact: true })).toHaveValue('Asia/Tokyo');
+    await expect(page.getByText(/It is now .* in Asia\/Tokyo\./)).toBeVisible();
     expect(
       query<{ timeZone: string }>(`SELECT "timeZone" FROM "User" WHERE email = ?`, NEW_YORK.email)[0]
         .timeZone,

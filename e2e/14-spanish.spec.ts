@@ -97,6 +97,8 @@ test.describe('in Spanish', () => {
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
     // Back to the English names of CONTRACTS §6, whatever the browser says.
     await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+    // The control shows the language chosen (review 13: the form's reset put back the page's first one).
+    await expect(page.getByRole('combobox', { name: 'Language' })).toHaveValue('en');
     await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Español' });
     await page.getByRole('button', { name: en('app.language.apply') }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'es');

@@ -288,6 +288,73 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     expect((await searchAccounts(staff, `hit-${tag}`, null, { sparseCap: 0 })).hits).toEqual([expected]);
   });
 
+  it('a hit shows what Prisma’s includes showed before the one-statement showHits (review 13)', async () => {
+    // The SQLite hits of a two-character or broad search were read with findMany and these includes
+    // until 5967185; every path must still show exactly that, in the same order.
+    const before = async (numbers: string[]) =>
+      (
+        await getDb().customerAccount.findMany({
+          where: { number: { in: numbers } },
+          orderBy: { number: 'asc' },
+          include: {
+            blocks: {
+              where: { status: { in: ['active', 'lift_pending'] } },
+              select: { id: true, status: true, reason: true },
+              take: 1,
+              orderBy: { placedAt: 'desc' },
+            },
+            memberships: { select: { user: { select: { email: true } } }, take: 5, orderBy: { id: 'asc' } },
+            sipCredentials: { select: { username: true }, take: 10, orderBy: { id: 'asc' } },
+            _count: { select: { requests: { where: { status: 'pending' } } } },
+          },
+        })
+      ).map((a) => ({
+        number: a.number,
+        name: a.name,
+        openBlock: a.blocks[0] ?? null,
+        members: a.memberships.map((m) => m.user.email),
+        usernames: a.sipCredentials.map((c) => c.username),
+        pendingRequests: a._count.requests,
+      }));
+    const tag = crypto.randomBytes(4).toString('hex');
+    const full = await makeAccount({
+      members: Array.from({ length: 7 }, (_, i) => `d${i}.${tag}@diff.example`),
+      credentials: Array.from({ length: 12 }, (_, i) => `diff-${tag}-${i}`),
+    });
+    const older = await makeBlock(full.account.id, { placedAt: new Date(Date.UTC(2026, 0, 1)) });
+    const newer = await makeBlock(full.account.id, {
+      placedAt: new Date(Date.UTC(2026, 0, 2)),
+      reason: 'manual',
+    });
+    await makeRequest(older, full.users[0].id, { whatHappened: 'typo typo typo' });
+    await makeRequest(newer, full.users[1].id, { whatHappened: 'typo typo typo' });
+    const bare = await bareAccount(`Diff ${tag} bare`);
+    const lifted = await bareAccount(`Diff ${tag} lifted`);
+    const gone = await makeBlock(lifted.id);
+    await getDb().block.update({ where: { id: gone.id }, data: { status: 'lifted' } });
+    await getDb().customerAccount.update({
+      where: { id: full.account.id },
+      data: { name: `Diff ${tag} full` },
+    });
+
+    const page = async (q: string, opts: { sparseCap?: number; walkMax?: number } = {}) => {
+      const r = await searchAccounts(staff, q, null, opts);
+      expect(r.hits, `${q} ${JSON.stringify(opts)}`).toEqual(await before(r.hits.map((h) => h.number)));
+      return r;
+    };
+    const ours = [full.account.number, bare.number, lifted.number].sort();
+    expect((await page(`Diff ${tag}`, { sparseCap: 0 })).hits.map((h) => h.number)).toEqual(ours);
+    expect((await page(`Diff ${tag}`)).hits.map((h) => h.number)).toEqual(ours);
+    // Two characters: a scan on SQLite, whose page's hits showHits reads (the whole database's first page).
+    expect((await page('Di')).hits.length).toBeGreaterThan(0);
+    expect((await page('iF', { sparseCap: 0 })).hits.length).toBeGreaterThan(0);
+    // A walk stopped before any hit: an empty page that still has a cursor; one that ends: no cursor.
+    expect(await page(`Diff ${tag}`, { sparseCap: 0, walkMax: 1 })).toMatchObject({
+      next: expect.any(String),
+    });
+    expect(await page(`zz${tag}zz`, { sparseCap: 0 })).toEqual({ hits: [], next: null });
+  });
+
   it('the audit log pages newest first: no entry repeated or skipped while entries are written', async () => {
     const { account } = await makeAccount();
     const actor = await agent();
