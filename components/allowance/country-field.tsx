@@ -1,8 +1,8 @@
 import { Field } from '@/components/ui/field';
 
 /**
- * The country of an allowance as a select ("Choose…" first, then "Name (CC)"); keyed on the echoed
- * value so a refused form shows the country the user had chosen (React resets a form after an action).
+ * The country of an allowance as a select ("Choose…" first, then "Name (CC)"); a refused form shows
+ * the country the user had chosen (the echoed value: `Field` remounts a select when its default changes).
  */
 export function CountryField({
   countries,
@@ -21,7 +21,7 @@ export function CountryField({
   required?: boolean;
 }) {
   return (
-    <Field as="select" key={defaultValue} defaultValue={defaultValue ?? ''} {...field}>
+    <Field as="select" defaultValue={defaultValue ?? ''} {...field}>
       <option value="">{choose}</option>
       {countries.map((c) => (
         <option key={c.code} value={c.code}>

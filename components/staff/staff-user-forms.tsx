@@ -30,10 +30,7 @@ export function CreateStaffForm() {
           <>
             <Field label={t('email')} type="email" autoComplete="off" {...field('email')} required />
             <Field label={t('name')} autoComplete="off" {...field('name')} required />
-            {/* Keyed by the echoed role, as CountryField is: React resets a form after its action,
-                and a select keeps the default it was mounted with (review 13). */}
             <Field
-              key={field('role').defaultValue ?? 'agent'}
               as="select"
               id="new-role"
               label={t('roleLabel')}
@@ -79,10 +76,7 @@ export function RoleForm({
       buttonFirst
     >
       {() => (
-        // Keyed by the stored role: React resets the form after the change, and a select keeps the
-        // default it was mounted with, so the list showed the old role again (review 13).
         <Field
-          key={role}
           as="select"
           id={`role-${userId}`}
           name="role"

@@ -32,7 +32,7 @@ export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
  * The one labelled control of the forms: an input (default), `as="textarea"` (4 rows) or
  * `as="select"` (options as children), with its hint and errors tied to it by aria-describedby
  * and aria-invalid set while it has errors. `className` adds to the control's own (a width);
- * other props go to the control itself.
+ * other props go to the control itself. A select is remounted when its `defaultValue` changes.
  */
 export function Field(props: InputProps | TextareaProps | SelectProps) {
   const { name, label, errors, hint, id = name, as, className, ...rest } = props;
@@ -56,7 +56,14 @@ export function Field(props: InputProps | TextareaProps | SelectProps) {
       {as === 'textarea' ? (
         <textarea rows={4} {...wired} {...(rest as TextareaHTMLAttributes<HTMLTextAreaElement>)} />
       ) : as === 'select' ? (
-        <select {...wired} {...(rest as SelectHTMLAttributes<HTMLSelectElement>)} />
+        // Keyed by its default: React resets a form after its action, and a select keeps the default
+        // it was mounted with (React updates an input's when the prop changes, never a select's), so
+        // a list whose default the server or the echo changed showed the old value again (review 13).
+        <select
+          key={String((rest as SelectHTMLAttributes<HTMLSelectElement>).defaultValue ?? '')}
+          {...wired}
+          {...(rest as SelectHTMLAttributes<HTMLSelectElement>)}
+        />
       ) : (
         <input {...wired} {...(rest as InputHTMLAttributes<HTMLInputElement>)} />
       )}
