@@ -21,6 +21,14 @@ vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
   requestMeta: async () => ({ ...EDGE_META }),
 }));
 
+/**
+ * For `.catch(…)` on an action that ends in a redirect: swallows the error Next throws for it
+ * (`NEXT_REDIRECT` in its digest) and rethrows anything else.
+ */
+export function ignoreRedirect(e: unknown): void {
+  if (!String((e as { digest?: string }).digest ?? e).includes('NEXT_REDIRECT')) throw e;
+}
+
 /** A posted form: each field once, or once per value of an array (checkbox groups such as `callIds[]`). */
 export function form(fields: Record<string, string | string[]>): FormData {
   const f = new FormData();

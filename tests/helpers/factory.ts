@@ -176,6 +176,9 @@ export function makeRequest(
   });
 }
 
+/** A TOTP secret (base32, RFC 6238) for the test users enrolled in the second factor. */
+export const TOTP_SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
+
 /**
  * Test data: a user of `role` with one live session (an hour), enrolled in TOTP with `secret` (base32)
  * when given, and the CurrentUser acting from that session, which has not passed the second factor

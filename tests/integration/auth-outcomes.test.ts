@@ -6,6 +6,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { form, session } from '@/tests/helpers/action-edge';
+import { TOTP_SECRET } from '@/tests/helpers/factory';
 import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
@@ -19,12 +20,11 @@ const { changePasswordAction, emailLinkAction, signInAction } = await import('@/
 const { enrolAction, newRecoveryCodesAction, verifyAction } = await import('@/lib/auth/mfa/actions');
 const { pendingEnrolment } = await import('@/lib/auth/mfa/enrol');
 
-const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
 const PASSWORD = 'current-password-horse-7';
 const wrongCode = (secret: string) =>
   new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: Date.now() + 10 * 30_000 });
 
-/** A signed-in user writing in `locale`; enrolled with SECRET when asked (and verified this session). */
+/** A signed-in user writing in `locale`; enrolled with TOTP_SECRET when asked (and verified this session). */
 async function signedIn(locale: 'en' | 'es', o: { enrolled?: boolean } = {}): Promise<CurrentUser> {
   const db = getDb();
   const u = await db.user.create({
@@ -33,7 +33,7 @@ async function signedIn(locale: 'en' | 'es', o: { enrolled?: boolean } = {}): Pr
       role: 'customer',
       locale,
       passwordHash: await hashPassword(PASSWORD),
-      ...(o.enrolled ? { totpSecret: encryptSecret(SECRET), totpEnabledAt: new Date() } : {}),
+      ...(o.enrolled ? { totpSecret: encryptSecret(TOTP_SECRET), totpEnabledAt: new Date() } : {}),
     },
   });
   const s = await db.session.create({
@@ -140,7 +140,7 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
 
   it('verification and new recovery codes: wrong and malformed codes', async () => {
     await signedIn('en', { enrolled: true });
-    expect(await verifyAction(undefined, form({ code: wrongCode(SECRET) }))).toMatchObject({
+    expect(await verifyAction(undefined, form({ code: wrongCode(TOTP_SECRET) }))).toMatchObject({
       ok: false,
       message: "That code is not correct. Check your authenticator app's clock and try again.",
     });
@@ -148,7 +148,7 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
       message: 'Enter the 6-digit code from your authenticator app (spaces and dashes are fine).',
     });
     await signedIn('es', { enrolled: true });
-    expect(await verifyAction(undefined, form({ code: wrongCode(SECRET) }))).toMatchObject({
+    expect(await verifyAction(undefined, form({ code: wrongCode(TOTP_SECRET) }))).toMatchObject({
       ok: false,
       message:
         'Ese código no es correcto. Compruebe la hora de su aplicación de autenticación y vuelva a intentarlo.',

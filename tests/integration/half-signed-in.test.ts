@@ -1,35 +1,27 @@
 import crypto from 'node:crypto';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
-import { form, session } from '@/tests/helpers/action-edge';
+import { form, ignoreRedirect, session } from '@/tests/helpers/action-edge';
 import '@/tests/helpers/browser-edge';
+import '@/tests/helpers/no-sign-out';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeUserWithSession } from '@/tests/helpers/factory';
+import { makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 
 // Review 11, finding 1: a session whose second factor is pending ("half signed in": someone with the
 // password only) may enter the code and end itself, nothing else. "Sign out everywhere" and the
 // writes to the user's stored language and time zone (the language and zone of their mail) read the
 // session themselves, so each is checked here through the real action.
 
-vi.mock('@/lib/auth/config', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  signOut: async () => undefined,
-}));
-
 const { signOutEverywhereAction } = await import('@/lib/auth/actions');
 const { chooseLocaleAction } = await import('@/lib/i18n/actions');
 const { adoptBrowserTimeZoneAction } = await import('@/lib/time/actions');
-const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
-const redirected = (e: unknown) => {
-  if (!String((e as { digest?: string }).digest ?? e).includes('NEXT_REDIRECT')) throw e;
-};
 
 describe.each(dialects())('a half-signed-in session on %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
 
   it('"sign out everywhere" ends only itself: the verified sessions and sign-in links stay', async () => {
     const db = getDb();
-    const { u, s: pending, me } = await makeUserWithSession('agent', { secret: SECRET });
+    const { u, s: pending, me } = await makeUserWithSession('agent', { secret: TOTP_SECRET });
     const verified = await db.session.create({
       data: {
         sessionToken: crypto.randomUUID(),
@@ -42,7 +34,7 @@ describe.each(dialects())('a half-signed-in session on %s', (dialect) => {
       data: { identifier: u.email, token: crypto.randomUUID(), expires: new Date(Date.now() + 600_000) },
     });
     session.user = me;
-    await signOutEverywhereAction().catch(redirected);
+    await signOutEverywhereAction().catch(ignoreRedirect);
     const left = await db.session.findMany({ where: { userId: u.id }, select: { id: true } });
     const everywhere = await db.auditLog.count({ where: { actorId: u.id, action: 'sign_out.everywhere' } });
     expect({
@@ -54,13 +46,13 @@ describe.each(dialects())('a half-signed-in session on %s', (dialect) => {
 
     // Verified, the same action ends every session.
     session.user = { ...me, sessionId: verified.id, mfaVerified: true };
-    await signOutEverywhereAction().catch(redirected);
+    await signOutEverywhereAction().catch(ignoreRedirect);
     expect(await db.session.count({ where: { userId: u.id } })).toBe(0);
   });
 
   it('cannot change the stored language or time zone; a verified session can', async () => {
     const db = getDb();
-    const { u, me } = await makeUserWithSession('customer', { secret: SECRET });
+    const { u, me } = await makeUserWithSession('customer', { secret: TOTP_SECRET });
     session.user = me;
     await chooseLocaleAction(form({ locale: 'es' }));
     expect(

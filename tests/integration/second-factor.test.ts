@@ -9,7 +9,7 @@ import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeUserWithSession } from '@/tests/helpers/factory';
+import { makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 import { dataOf, said } from '@/tests/helpers/outcome';
 
 // The second-factor functions behind the enrolment, verification and recovery-code forms (issue 11
@@ -24,7 +24,6 @@ const code = (secret: string, offset = 0) =>
 /** A user with one session; enrolled with `secret` when given. */
 const userWithSession = (role: 'customer' | 'agent', secret?: string) =>
   makeUserWithSession(role, { secret });
-const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
 const sessionVerified = async (id: string) =>
   (await getDb().session.findUniqueOrThrow({ where: { id } })).mfaVerifiedAt !== null;
 /** The Session row a successful verification or enrolment started (its token goes to the cookie). */
@@ -107,17 +106,17 @@ describe.each(dialects())('second factor on %s', (dialect) => {
   describe('verification at sign-in', () => {
     it('not enrolled, malformed, wrong (counted and audited), then right: the session is verified and the count clears', async () => {
       const plain = await userWithSession('customer');
-      expect(said(await verifySecondFactor(plain.me, code(SECRET), meta))).toBe('profile.mfaOff');
+      expect(said(await verifySecondFactor(plain.me, code(TOTP_SECRET), meta))).toBe('profile.mfaOff');
 
-      const { u, s, me } = await userWithSession('agent', SECRET);
+      const { u, s, me } = await userWithSession('agent', TOTP_SECRET);
       expect(said(await verifySecondFactor(me, 'twelve', meta))).toBe('mfa.malformed');
-      expect(said(await verifySecondFactor(me, code(SECRET, 5), meta))).toBe('mfa.wrong');
+      expect(said(await verifySecondFactor(me, code(TOTP_SECRET, 5), meta))).toBe('mfa.wrong');
       const db = getDb();
       expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(1);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(1);
       expect(await sessionVerified(s.id)).toBe(false);
 
-      const right = await verifySecondFactor(me, code(SECRET), meta);
+      const right = await verifySecondFactor(me, code(TOTP_SECRET), meta);
       expect(said(right)).toBe('ok');
       // The token the browser had (maybe planted) is gone; the cookie gets a new, verified one (review 11).
       expect(await db.session.findUnique({ where: { id: s.id } })).toBeNull();
@@ -130,12 +129,12 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     });
 
     it('more than five codes in a window are throttled, even a right one, and counted toward the lock', async () => {
-      const { u, me } = await userWithSession('agent', SECRET);
+      const { u, me } = await userWithSession('agent', TOTP_SECRET);
       for (let i = 0; i < 5; i++)
-        expect(said(await verifySecondFactor(me, code(SECRET, 10 + i), meta))).toMatch(
+        expect(said(await verifySecondFactor(me, code(TOTP_SECRET, 10 + i), meta))).toMatch(
           /^mfa\.(wrong|throttled)$/,
         );
-      expect(said(await verifySecondFactor(me, code(SECRET), meta))).toBe('mfa.throttled');
+      expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('mfa.throttled');
       const failures = (await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures;
       expect(failures).toBeGreaterThanOrEqual(5);
       expect(failures).toBeLessThan(TOTP_LOCK_AFTER);
@@ -218,10 +217,10 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     });
 
     it('"new recovery codes" from two tabs: one set is made, the other refused; the ten shown are the ten stored', async () => {
-      const { u, me } = await userWithSession('customer', SECRET);
+      const { u, me } = await userWithSession('customer', TOTP_SECRET);
       const rs = await Promise.all([
-        replaceRecoveryCodes(me, code(SECRET, 0), meta),
-        replaceRecoveryCodes(me, code(SECRET, 1), meta),
+        replaceRecoveryCodes(me, code(TOTP_SECRET, 0), meta),
+        replaceRecoveryCodes(me, code(TOTP_SECRET, 1), meta),
       ]);
       expect(rs.map(said).sort()).toEqual(['ok', 'profile.recoveryReplacedElsewhere']);
       expect(await working(u.id, dataOf(rs.find((r) => r.ok)!).recoveryCodes)).toBe(10);

@@ -3,10 +3,11 @@ import { TOTP } from 'otpauth';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/lib/server/db';
-import { session } from '@/tests/helpers/action-edge';
+import { ignoreRedirect, session } from '@/tests/helpers/action-edge';
 import '@/tests/helpers/browser-edge';
+import '@/tests/helpers/no-sign-out';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeStaff, makeUserWithSession } from '@/tests/helpers/factory';
+import { makeStaff, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 
 // One lock order for every transaction that writes a user's User row and their Session or
 // VerificationToken rows (docs/architecture.md "Lock order"): the User row first (lockUser), then the
@@ -50,19 +51,10 @@ vi.mock('@/lib/audit/log', async (importOriginal) => {
     },
   };
 });
-vi.mock('@/lib/auth/config', async (importOriginal) => ({
-  ...(await importOriginal<object>()),
-  signOut: async () => undefined,
-}));
-
 const { signOutEverywhereAction } = await import('@/lib/auth/actions');
 const { setStaffDisabled } = await import('@/lib/staff/users');
 const { verifySecondFactor } = await import('@/lib/auth/mfa/verify');
-const SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
-const redirected = (e: unknown) => {
-  if (!String((e as { digest?: string }).digest ?? e).includes('NEXT_REDIRECT')) throw e;
-};
 
 /** Holds the next gated step until the returned function is called; resolves once it is held. */
 function holdNext(): { held: Promise<void>; letGo: () => void } {
@@ -116,7 +108,7 @@ describe.each(dialects().filter((d) => d === 'postgresql'))('one lock order for 
     try {
       const { held, letGo } = holdNext();
       session.user = { ...agent, sessionId: other.id };
-      const signOut = signOutEverywhereAction().catch(redirected);
+      const signOut = signOutEverywhereAction().catch(ignoreRedirect);
       await reachedOrFailed(held, signOut); // its transaction has done its first writes and holds their locks
       const disable = setStaffDisabled(admin, { userId: agent.id, disabled: true }, meta);
       await oneWaiting(watcher);
@@ -140,7 +132,7 @@ describe.each(dialects().filter((d) => d === 'postgresql'))('one lock order for 
   it('a session passing its second factor while the user signs out everywhere does not outlive it', async () => {
     const url = await useFreshDb(dialect);
     const db = getDb();
-    const { u, me } = await makeUserWithSession('agent', { secret: SECRET });
+    const { u, me } = await makeUserWithSession('agent', { secret: TOTP_SECRET });
     const verified = await db.session.create({
       data: {
         sessionToken: crypto.randomUUID(),
@@ -153,11 +145,11 @@ describe.each(dialects().filter((d) => d === 'postgresql'))('one lock order for 
     await watcher.connect();
     try {
       const { held, letGo } = holdNext();
-      const code = new TOTP({ secret: SECRET, digits: 6, period: 30 }).generate();
+      const code = new TOTP({ secret: TOTP_SECRET, digits: 6, period: 30 }).generate();
       const verify = verifySecondFactor(me, code, meta);
       await reachedOrFailed(held, verify); // the new verified session is written, not yet committed
       session.user = { ...me, sessionId: verified.id, mfaVerified: true };
-      const signOut = signOutEverywhereAction().catch(redirected);
+      const signOut = signOutEverywhereAction().catch(ignoreRedirect);
       await oneWaiting(watcher);
       letGo();
       const [verifiedNow, signedOut] = await Promise.allSettled([verify, signOut]);
