@@ -176,6 +176,21 @@ export function makeRequest(
   });
 }
 
+/**
+ * Test data: a live Session row of user `userId` (an hour), as Auth.js writes one at sign-in; passed
+ * its second factor when `mfaVerified`. Returns the row.
+ */
+export function makeSession(userId: string, opts: { mfaVerified?: boolean } = {}) {
+  return getDb().session.create({
+    data: {
+      sessionToken: crypto.randomUUID(),
+      userId,
+      expires: new Date(Date.now() + 3600_000),
+      ...(opts.mfaVerified ? { mfaVerifiedAt: new Date() } : {}),
+    },
+  });
+}
+
 /** A TOTP secret (base32, RFC 6238) for the test users enrolled in the second factor. */
 export const TOTP_SECRET = 'KRUGS4ZANFZSAYLOEBSWIZ3FEBZWKY3SMV2A';
 
@@ -197,9 +212,7 @@ export async function makeUserWithSession(
       ...(secret ? { totpSecret: encryptSecret(secret), totpEnabledAt: new Date() } : {}),
     },
   });
-  const s = await db.session.create({
-    data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
-  });
+  const s = await makeSession(u.id);
   const me = asUser(u, { role, sessionId: s.id, mfaEnrolled: !!secret, mfaVerified });
   return { u, s, me };
 }

@@ -6,7 +6,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { form, session } from '@/tests/helpers/action-edge';
-import { TOTP_SECRET } from '@/tests/helpers/factory';
+import { makeSession, TOTP_SECRET } from '@/tests/helpers/factory';
 import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
@@ -36,9 +36,7 @@ async function signedIn(locale: 'en' | 'es', o: { enrolled?: boolean } = {}): Pr
       ...(o.enrolled ? { totpSecret: encryptSecret(TOTP_SECRET), totpEnabledAt: new Date() } : {}),
     },
   });
-  const s = await db.session.create({
-    data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
-  });
+  const s = await makeSession(u.id);
   return (session.user = {
     id: u.id,
     email: u.email,

@@ -5,7 +5,7 @@ import { form, ignoreRedirect, session } from '@/tests/helpers/action-edge';
 import '@/tests/helpers/browser-edge';
 import '@/tests/helpers/no-sign-out';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { makeSession, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 
 // Review 11, finding 1: a session whose second factor is pending ("half signed in": someone with the
 // password only) may enter the code and end itself, nothing else. "Sign out everywhere" and the
@@ -22,14 +22,7 @@ describe.each(dialects())('a half-signed-in session on %s', (dialect) => {
   it('"sign out everywhere" ends only itself: the verified sessions and sign-in links stay', async () => {
     const db = getDb();
     const { u, s: pending, me } = await makeUserWithSession('agent', { secret: TOTP_SECRET });
-    const verified = await db.session.create({
-      data: {
-        sessionToken: crypto.randomUUID(),
-        userId: u.id,
-        expires: new Date(Date.now() + 3600_000),
-        mfaVerifiedAt: new Date(),
-      },
-    });
+    const verified = await makeSession(u.id, { mfaVerified: true });
     await db.verificationToken.create({
       data: { identifier: u.email, token: crypto.randomUUID(), expires: new Date(Date.now() + 600_000) },
     });

@@ -7,7 +7,7 @@ import { getDb } from '@/lib/server/db';
 import { LIMITS } from '@/lib/server/rate-limit';
 import { form, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asUser } from '@/tests/helpers/factory';
+import { asUser, makeSession } from '@/tests/helpers/factory';
 
 // The portal password change checks the current password (argon2id) only within the user's
 // `passwordChange` limit: a stolen session cannot guess the current password online without bound.
@@ -37,9 +37,7 @@ describe.each(dialects())('the portal password change under its limit on %s', (d
         passwordHash: await hashPassword(CURRENT),
       },
     });
-    const s = await db.session.create({
-      data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
-    });
+    const s = await makeSession(u.id);
     return asUser(u, { sessionId: s.id });
   }
   const post = (current: string, next = STRONG) => changePasswordAction(undefined, form({ current, next }));

@@ -9,7 +9,7 @@ import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { makeSession, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 import { dataOf, said } from '@/tests/helpers/outcome';
 
 // The second-factor functions behind the enrolment, verification and recovery-code forms (issue 11
@@ -51,9 +51,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(first.qrDataUrl).toMatch(/^data:image\/png;base64,/);
       expect((await pendingEnrolment(me)).secret).toBe(first.secret);
       // Another session of the user (someone with the password) is offered another secret (review 11).
-      const other = await getDb().session.create({
-        data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
-      });
+      const other = await makeSession(u.id);
       expect((await pendingEnrolment({ ...me, sessionId: other.id })).secret).not.toBe(first.secret);
       // Nothing is stored before the confirmation.
       expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpSecret).toBeNull();
@@ -145,9 +143,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const { secret } = await pendingEnrolment(me);
       const enrolled = dataOf(await confirmEnrolment(me, code(secret), meta));
       const db = getDb();
-      const s2 = await db.session.create({
-        data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
-      });
+      const s2 = await makeSession(u.id);
       const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
       const right = await verifySecondFactor(me2, typed, meta);

@@ -12,7 +12,7 @@ import { searchAccounts } from '@/lib/staff/search';
 import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
-import { makeAccount, makeBlock, makeStaff, makeRequest } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeRequest, makeSession, makeStaff } from '@/tests/helpers/factory';
 
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
@@ -269,9 +269,7 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(u.passwordHash).not.toContain(
       (created as { data: { initialPassword: string } }).data.initialPassword,
     );
-    await db.session.create({
-      data: { sessionToken: crypto.randomUUID(), userId: u.id, expires: new Date(Date.now() + 3600_000) },
-    });
+    await makeSession(u.id);
     expect(await changeStaffRole(admin, { userId: u.id, role: 'admin' }, meta)).toMatchObject({ ok: true });
     expect(inWords(await setStaffDisabled(admin, { userId: u.id, disabled: true }, meta))).toMatchObject({
       ok: true,

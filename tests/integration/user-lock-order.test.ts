@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
@@ -7,7 +6,7 @@ import { ignoreRedirect, session } from '@/tests/helpers/action-edge';
 import '@/tests/helpers/browser-edge';
 import '@/tests/helpers/no-sign-out';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeStaff, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { makeSession, makeStaff, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 
 // One lock order for every transaction that writes a user's User row and their Session or
 // VerificationToken rows (docs/architecture.md "Lock order"): the User row first (lockUser), then the
@@ -100,9 +99,7 @@ describe.each(dialects().filter((d) => d === 'postgresql'))('one lock order for 
     const url = await useFreshDb(dialect);
     const db = getDb();
     const [admin, agent] = [await makeStaff({ role: 'admin' }), await makeStaff({ role: 'agent' })];
-    const other = await db.session.create({
-      data: { sessionToken: crypto.randomUUID(), userId: agent.id, expires: new Date(Date.now() + 3600_000) },
-    });
+    const other = await makeSession(agent.id);
     const watcher = new pg.Client({ connectionString: url });
     await watcher.connect();
     try {
@@ -133,14 +130,7 @@ describe.each(dialects().filter((d) => d === 'postgresql'))('one lock order for 
     const url = await useFreshDb(dialect);
     const db = getDb();
     const { u, me } = await makeUserWithSession('agent', { secret: TOTP_SECRET });
-    const verified = await db.session.create({
-      data: {
-        sessionToken: crypto.randomUUID(),
-        userId: u.id,
-        expires: new Date(Date.now() + 3600_000),
-        mfaVerifiedAt: new Date(),
-      },
-    });
+    const verified = await makeSession(u.id, { mfaVerified: true });
     const watcher = new pg.Client({ connectionString: url });
     await watcher.connect();
     try {
