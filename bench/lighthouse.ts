@@ -16,13 +16,17 @@
 // tasks, the scripts), for finding what costs. `BENCH_BASELINE_DIR=<dir>` (another tree with its own
 // production build, e.g. main in a copy) audits that build's pages too, in the same run, each run of a
 // page on both portals back to back (alternating which goes first), and reports both medians.
+// Baseline in the same run: the bare dynamic Next page of `bench/pages.ts` (bench/bare, built with the
+// same Next, served by the same scripts/serve.mjs) is audited right beside each run of each page, so
+// every page's median has the framework's own floor next to it, measured under the same load
+// (`BENCH_LH_BARE=0` leaves it out).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse, { desktopConfig, type Config, type Flags, type Result } from 'lighthouse';
 import { envInt, machine, median, runBench, type BenchResult } from './harness/report';
 import { CHROMIUM_ARGS } from '../scripts/chromium';
-import { demoIds } from './pages';
+import { buildBare, demoIds, startBare } from './pages';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
 
@@ -135,9 +139,12 @@ async function audit(
   }
 }
 
-/** One portal the pages are audited on: this tree's build, or the baseline's (`BENCH_BASELINE_DIR`). */
+/**
+ * One server the pages are audited on: this tree's build, the baseline's (`BENCH_BASELINE_DIR`), or the
+ * bare page (every page name maps to its one page, signed out).
+ */
 interface Target {
-  label: 'this' | 'baseline';
+  label: 'this' | 'baseline' | 'bare';
   url: string;
   cookie: string;
   pages: Record<string, { path: string; signedIn: boolean }>;
@@ -167,6 +174,26 @@ async function target(label: Target['label'], appDir?: string): Promise<Target> 
     throw e;
   }
 }
+
+/** The bare page of bench/bare, audited beside each run of every page (the same path for each name). */
+async function bareTarget(names: string[]): Promise<Target> {
+  buildBare();
+  const bare = await startBare();
+  return {
+    label: 'bare',
+    url: bare.url,
+    cookie: '',
+    pages: Object.fromEntries(names.map((n) => [n, { path: '/', signedIn: false }])),
+    stop: () => void bare.stop(),
+  };
+}
+
+/** The suffix of a target's keys in the summary and the data, and of its report files. */
+const TAGS: Record<Target['label'], { key: string; data: string; file: string }> = {
+  this: { key: '', data: '', file: '' },
+  baseline: { key: ' (baseline)', data: '/baseline', file: '-baseline' },
+  bare: { key: ' (bare page, same runs)', data: '/bare', file: '-bare' },
+};
 
 /** The medians (scores 0–100, metrics in ms) and per-run figures of one page × preset on one portal. */
 function summarise(got: RunScores[]) {
@@ -206,6 +233,7 @@ export async function run(): Promise<BenchResult> {
   const targets: Target[] = [await target('this')];
   try {
     if (baseDir) targets.push(await target('baseline', path.resolve(baseDir)));
+    if (process.env.BENCH_LH_BARE !== '0') targets.push(await bareTarget(Object.keys(targets[0].pages)));
     const checks: BenchResult['checks'] = [];
     const summary: Record<string, string> = {};
     const data: Record<string, unknown> = {};
@@ -217,8 +245,9 @@ export async function run(): Promise<BenchResult> {
           const order = i % 2 === 0 ? [...targets].reverse() : targets;
           for (const t of order) {
             const page = t.pages[name];
-            const tag = t.label === 'this' ? '' : '-baseline';
-            const report = reports ? `${reports}/${preset}-${name}${tag}-${i + 1}.json` : undefined;
+            const report = reports
+              ? `${reports}/${preset}-${name}${TAGS[t.label].file}-${i + 1}.json`
+              : undefined;
             const cookie = page.signedIn ? t.cookie : null;
             let r = await audit(`${t.url}${page.path}`, preset, cookie, report);
             // A trace Chromium failed to record (NO_NAVSTART, seen here under load) says nothing about
@@ -231,7 +260,7 @@ export async function run(): Promise<BenchResult> {
         for (const t of targets) {
           const g = got.get(t)!;
           const pagePath = t.pages[name].path;
-          const key = `${preset} ${name}${t.label === 'this' ? '' : ' (baseline)'}`;
+          const key = `${preset} ${name}${TAGS[t.label].key}`;
           const errors = g.filter((x) => x.runtimeError).map((x) => x.runtimeError);
           const wrongPage = g.filter((x) => new URL(x.finalUrl).pathname !== pagePath);
           checks.push({
@@ -252,7 +281,7 @@ export async function run(): Promise<BenchResult> {
             (l) => `${l.category}/${l.id}${l.displayValue ? ` (${l.displayValue})` : ''} ×${l.runs}`,
           );
           if (lostLine.length) summary[`${key} lost points`] = lostLine.join(', ');
-          data[`${preset}/${name}${t.label === 'this' ? '' : '/baseline'}`] = {
+          data[`${preset}/${name}${TAGS[t.label].data}`] = {
             url: pagePath,
             median: med,
             metricsMs: metrics,
@@ -261,11 +290,25 @@ export async function run(): Promise<BenchResult> {
             goalMet: goal,
           };
         }
+        // The page against the framework's floor in the same runs: the median of the per-run
+        // differences (page − bare, each pair audited back to back), in performance points.
+        const bareRuns = [...got].find(([t]) => t.label === 'bare')?.[1];
+        if (bareRuns) {
+          const mine = got.get(targets[0])!;
+          const diffs = mine.map((m, i) => m.scores.performance - bareRuns[i].scores.performance);
+          const tbt = mine.map(
+            (m, i) => m.metrics['total-blocking-time'] - bareRuns[i].metrics['total-blocking-time'],
+          );
+          summary[`${preset} ${name} against the bare page`] =
+            `perf ${median(diffs) >= 0 ? '+' : ''}${median(diffs)} points (runs ${diffs.join('/')}), ` +
+            `TBT ${Math.round(median(tbt))} ms more (median of the per-run differences)`;
+        }
       }
     }
     return {
       name: 'lighthouse',
-      title: 'Lighthouse 12.2.3: sign-in, dashboard, block and reset pages (issue 14, goal 6)',
+      title:
+        'Lighthouse 12.2.3: sign-in, dashboard, block and reset pages against a bare Next page (issue 14, goal 6)',
       startedAt,
       finishedAt: new Date().toISOString(),
       machine: await machine(),
