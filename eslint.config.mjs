@@ -16,6 +16,11 @@ const DB_PATHS = ['@prisma/client'].map((name) => ({
   message:
     'Pages and components never touch the database: call a query or action of lib/<domain>/ (docs/architecture.md).',
 }));
+const LINK_PATH = {
+  name: 'next/link',
+  message:
+    'Link from @/components/ui/link: no prefetch of dynamic pages unless asked (its docstring says why).',
+};
 
 export default defineConfig([
   ...nextVitals,
@@ -41,10 +46,16 @@ export default defineConfig([
   { files: ['lib/**'], rules: { 'no-restricted-imports': ['error', { patterns: [APP_WALL] }] } },
   {
     files: ['app/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: DB_PATHS, patterns: [DB_WALL] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [...DB_PATHS, LINK_PATH], patterns: [DB_WALL] }] },
   },
   {
     files: ['components/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [...DB_PATHS, LINK_PATH], patterns: [APP_WALL, DB_WALL] }],
+    },
+  },
+  {
+    files: ['components/ui/link.tsx'],
     rules: { 'no-restricted-imports': ['error', { paths: DB_PATHS, patterns: [APP_WALL, DB_WALL] }] },
   },
   { files: ['prisma/*.cjs', 'scripts/lib/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { DemoFraudControl } from '@/components/demo-fraud-control';
 import type { AccountSummary } from '@/lib/accounts/queries';

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { after } from 'next/server';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { signOutAction } from '@/lib/auth/actions';

@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useTranslations } from 'next-intl';
 import { RecoveryCodeList } from '@/components/recovery-code-list';
 import type { FormAction } from '@/components/ui/action-form';

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/components/change-password-form';
 import { NewRecoveryCodesForm } from '@/components/new-recovery-codes-form';

@@ -1,5 +1,5 @@
 'use client';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useRouter } from 'next/navigation';
 import type { AbstractIntlMessages } from 'next-intl';
 import { useActionState, useEffect, useRef, useState } from 'react';

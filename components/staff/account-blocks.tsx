@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import type { StaffAccountView } from '@/lib/staff/account-detail';
 import { useTranslations } from 'next-intl';
 import { actorName } from '@/components/ui/actor-name';

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { useTranslations } from 'next-intl';
 import { ListOr } from '@/components/ui/list-or';

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { useTranslations } from 'next-intl';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';

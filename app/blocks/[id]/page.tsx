@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { BlockAllowances } from '@/components/allowance/block-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';

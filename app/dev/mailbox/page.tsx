@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { getTranslations } from 'next-intl/server';
 import { requireDevMailbox } from '@/lib/mail/dev-mailbox';
 import { listMail } from '@/lib/mail/mailbox';

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { getTranslations } from 'next-intl/server';
 import { AuditFilters } from '@/components/staff/audit-filters';
 import { AuditTable } from '@/components/staff/audit-table';

@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { Link } from '@/components/ui/link';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
 import { describeDialled } from '@/lib/phone/format';
