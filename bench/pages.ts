@@ -7,6 +7,12 @@
 // measured in the same run too, each before its counterpart: A B₀ A B A C₀ A C A. Then the first-load JavaScript (gzip) of
 // the bare page, the dashboard and the SIP password reset page, and the database queries each page
 // makes (a second portal with TOLLGATE_DB_QUERY_LOG=1, one request per page).
+// Last, what one visit costs the server, beyond the page's own request: Chromium opens the dashboard
+// and the block page signed in, and every request it sends the portal in the load and the
+// `BENCH_VISIT_IDLE_MS` (3000) after it (static files aside: the link prefetches, say) is replayed
+// alone with the same headers for `BENCH_VISIT_PHASE_MS` (3000) at the same concurrency; its server
+// time is 1000 / req/s (the server's one thread saturated), and a visit's is their sum. Of this
+// tree's build, and of the baseline's when there is one.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,7 +20,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { chromium } from '@playwright/test';
 import { freeTcpPort, stopGroup } from '../e2e/support/kamailio-portal';
+import { CHROMIUM_PATH } from '../scripts/chromium';
 import { envInt, round, runBench, type BenchResult, finishResult } from './harness/report';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
@@ -116,6 +124,58 @@ async function firstLoadJs(url: string, cookie: string): Promise<number> {
   return round(total / 1024);
 }
 
+/** A request a browser sent the portal: where, and the headers that decide what the server renders. */
+interface Sent {
+  path: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Every request Chromium sends the portal while it loads `url` signed in (`cookie`: `name=value`) and
+ * for `idleMs` after the load: the page itself, the link prefetches, any action or refresh. Static
+ * files (`/_next/static/`, the icon) are left out: they cost the server no render.
+ */
+async function visitRequests(url: string, cookie: string, idleMs: number): Promise<Sent[]> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
+  try {
+    const context = await browser.newContext();
+    const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
+    await context.addCookies([{ name, value, url }]);
+    const page = await context.newPage();
+    const origin = new URL(url).origin;
+    const sent: Sent[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.origin !== origin || u.pathname.startsWith('/_next/static/') || u.pathname.startsWith('/icon'))
+        return;
+      const headers = Object.fromEntries(
+        Object.entries(r.headers()).filter(([k]) => k === 'rsc' || k.startsWith('next-')),
+      );
+      sent.push({ path: u.pathname + u.search, headers });
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForTimeout(idleMs);
+    return sent;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** One visit's requests replayed one kind at a time: each one's server time (ms) and their sum. */
+async function visitCost(origin: string, cookie: string, sent: Sent[], ms: number, connections: number) {
+  const each: { path: string; prefetch: boolean; ms: number; errors: number }[] = [];
+  for (const r of sent) {
+    const p = await cannon(`${origin}${r.path}`, { cookie, ...r.headers }, ms, connections);
+    each.push({
+      path: r.path,
+      prefetch: r.headers['next-router-prefetch'] === '1',
+      ms: round(1000 / p.rps, 2),
+      errors: p.errors + p.non2xx,
+    });
+  }
+  return { requests: each.length, ms: round(each.reduce((n, e) => n + e.ms, 0)), each };
+}
+
 /** The demo data the pages show: Dana's blocked account's block and a credential to reset. */
 export function demoIds(databaseUrl: string) {
   const db = new Database(databaseUrl.replace(/^file:/, ''), { readonly: true });
@@ -205,6 +265,26 @@ export async function run(): Promise<BenchResult> {
     const dash = await measure(urls.dashboard, cookie);
     const baseBlock = baseUrls ? await measure(baseUrls.blockPage, baseUrls.cookie) : null;
     const block = await measure(urls.blockPage, cookie);
+    // What one visit asks of the server, beyond the page itself (the link prefetches).
+    const idleMs = envInt('BENCH_VISIT_IDLE_MS', 3000);
+    const visitMs = envInt('BENCH_VISIT_PHASE_MS', 3000);
+    const visitsOf = async (origin: string, c: string, pages: Record<string, string>) => {
+      const out: Record<string, Awaited<ReturnType<typeof visitCost>>> = {};
+      for (const [k, u] of Object.entries(pages))
+        out[k] = await visitCost(origin, c, await visitRequests(u, c, idleMs), visitMs, connections);
+      return out;
+    };
+    const visits = await visitsOf(portal.url, cookie, {
+      dashboard: urls.dashboard,
+      blockPage: urls.blockPage,
+    });
+    const baseVisits =
+      base && baseUrls
+        ? await visitsOf(base.url, baseUrls.cookie, {
+            dashboard: baseUrls.dashboard,
+            blockPage: baseUrls.blockPage,
+          })
+        : null;
     base?.stop();
     const [dashboard, blockPage] = [dash.p, block.p];
     const [dashBase, blockBase, dashRatio, blockRatio] = [dash.around, block.around, dash.ratio, block.ratio];
@@ -231,6 +311,10 @@ export async function run(): Promise<BenchResult> {
       ...(baseDash && baseBlock ? { baselineDashboard: baseDash.p, baselineBlockPage: baseBlock.p } : {}),
     };
     const failed = Object.entries(phases).filter(([, p]) => p.errors + p.non2xx > 0);
+    const visitFailed = [visits, baseVisits ?? {}]
+      .flatMap((v) => Object.values(v))
+      .flatMap((v) => v.each)
+      .filter((e) => e.errors > 0);
     const checks = [
       { name: 'the bench session is signed in', ok: signedIn, detail: 'the dashboard shows the demo block' },
       {
@@ -240,7 +324,19 @@ export async function run(): Promise<BenchResult> {
           ? failed.map(([k, p]) => `${k}: ${p.errors} errors, ${p.non2xx} non-2xx`).join('; ')
           : `${Object.values(phases).reduce((n, p) => n + p.requests, 0)} requests, 0 errors`,
       },
+      {
+        name: 'every replayed request of a visit answered 200',
+        ok: visitFailed.length === 0,
+        detail: visitFailed.length ? visitFailed.map((e) => `${e.path}: ${e.errors}`).join('; ') : 'yes',
+      },
     ];
+    const visitLine = (v: Awaited<ReturnType<typeof visitCost>>) => {
+      const pre = v.each.filter((e) => e.prefetch);
+      return (
+        `${v.requests} requests to the server, ${v.ms} ms of server time ` +
+        `(${pre.length} prefetches, ${round(pre.reduce((n, e) => n + e.ms, 0))} ms)`
+      );
+    };
     const line = (p: Phase, base: number, ratio: number) =>
       `${p.rps} req/s (p50 ${p.p50} ms, p99 ${p.p99} ms), bare ${round(base)} req/s → ${ratio}×`;
     return finishResult(
@@ -263,6 +359,14 @@ export async function run(): Promise<BenchResult> {
           'goal 4: first-load JS, bare (baseline)': `${js.bare} KiB gzip`,
           'goal 4: dashboard (≤ bare + 15 KiB)': `${js.dashboard} KiB gzip, bare + ${round(js.dashboard - js.bare)} KiB`,
           'goal 4: reset page (≤ bare + 25 KiB)': `${js.reset} KiB gzip, bare + ${round(js.reset - js.bare)} KiB`,
+          'one visit, dashboard': visitLine(visits.dashboard),
+          'one visit, block page': visitLine(visits.blockPage),
+          ...(baseVisits
+            ? {
+                [`before (${baseDir}): one visit, dashboard`]: visitLine(baseVisits.dashboard),
+                [`before (${baseDir}): one visit, block page`]: visitLine(baseVisits.blockPage),
+              }
+            : {}),
           ...(queries
             ? {
                 'database queries per request': Object.entries(queries)
@@ -278,6 +382,8 @@ export async function run(): Promise<BenchResult> {
           baseline: baseDash && baseBlock ? { dashRatio: baseDash.ratio, blockRatio: baseBlock.ratio } : null,
           firstLoadJsGzipKiB: js,
           queries,
+          visits,
+          baselineVisits: baseVisits,
         },
       },
     );
