@@ -10,14 +10,20 @@ import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libph
 // long-distance prefix "01" (also before 800 numbers), the mobile prefixes "044" (local) and "045"
 // (long distance) dialled from fixed lines, and the "1" dialled after +52 before a mobile from abroad.
 // libphonenumber stopped reading them (metadata v8.13.38, 2024-06): "+52 1 55 1234 5678",
-// "044 55 1234 5678", "045 …" and "01 55 1234 5678" are all +52 55 1234 5678.
+// "044 55 1234 5678", "045 …" and "01 55 1234 5678" are all +52 55 1234 5678. The same change dropped
+// "02", national long distance through the operator ("02 + area code + number": 01's sibling among
+// the long-distance prefixes Mexico dialled from 1999, beside "00" and "09", international direct and
+// through the operator; Wikipedia, "Telephone numbers in Mexico", revisions before 2019); from
+// 2019-08-03 only "00" is dialled before a number. "02 55 1234 5678" is +52 55 1234 5678 too. "09"
+// needs no rule: libphonenumber's metadata still has it in Mexico's international prefix ("0[09]"),
+// so "09 1 212 555 0123" is +1 212 555 0123.
 //
 // Argentina: libphonenumber reads both mobile markers on their own (the "9" dialled after +54 from
 // abroad, the "15" after the area code at home), but not a number written with both:
 // "+54 9 11 15 2345 6789" is +54 9 11 2345 6789.
 
-/** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01). */
-const MX_LEGACY = /^(?:1|044|045|01)(\d{10})$/;
+/** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
+const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
 
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:

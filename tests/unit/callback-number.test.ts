@@ -116,6 +116,7 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     ['044 55 1234 5678', 'MX'],
     ['045 55 1234 5678', 'MX'],
     ['01 55 1234 5678', 'MX'],
+    ['02 55 1234 5678', 'MX'], // national long distance through the operator, 01's sibling
     ['+52 1 55 1234 5678', 'US'],
     ['0052 1 55 1234 5678', 'ES'],
   ] as const)('%s typed on a %s account is stored as +525512345678', (typed, country) => {
@@ -133,11 +134,15 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     });
     expect(checkCallbackNumber('01 800 123 4567', 'MX')).toMatchObject({ ok: true, e164: '+528001234567' });
     expect(checkCallbackNumber('045 222 123 4567', 'MX')).toMatchObject({ ok: true, e164: '+522221234567' });
+    expect(checkCallbackNumber('02 222 123 4567', 'MX')).toMatchObject({ ok: true, e164: '+522221234567' });
+    // 02's international sibling, 09 (operator-assisted international), is in the metadata's IDD: as dialled.
+    expect(checkCallbackNumber('09 1 212 555 0123', 'MX')).toMatchObject({ ok: true, e164: '+12125550123' });
   });
   it('drops the mobile "1" only after the country code, and 044 only inside Mexico', () => {
     // Never a Mexican form: "1" + 10 digits without 52 (as digits it would be +1 551 234 5678).
     expect(checkCallbackNumber('1 55 1234 5678', 'MX')).toMatchObject({ ok: false, reason: 'invalid' });
     expect(checkCallbackNumber('044 55 1234 5678', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('02 55 1234 5678', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
   });
   it('an Argentine mobile written with both the "9" and the "15" is the mobile', () => {
     for (const [typed, country] of [
@@ -153,6 +158,7 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     expect(parseUserPhone('+52 1 55 1234 5678', 'MX')).toBe('+525512345678');
     expect(parseUserPhone('+54 9 11 15 2345 6789', 'AR')).toBe('+5491123456789');
     expect(parseUserPhone('1 55 1234 5678', 'MX')).toBeNull();
+    expect(parseUserPhone('02 55 1234 5678', 'MX')).toBe('+525512345678');
   });
 });
 

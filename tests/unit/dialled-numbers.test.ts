@@ -108,6 +108,7 @@ describe('Mexican and Argentine numbers in superseded forms, as a switch writes 
     ['0445512345678', 'MX', 'national'],
     ['0455512345678', 'MX', 'national'],
     ['015512345678', 'MX', 'national'],
+    ['025512345678', 'MX', 'national'], // 02: national long distance through the operator
   ] as const)('%s from %s is +525512345678 (%s)', (raw, account, form) => {
     expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+525512345678' } });
     expect(describeDialled(raw, account)).toMatchObject({
