@@ -57,8 +57,9 @@ export function checkCallbackNumber(
  * the number in E.164 and the extension's digits in ASCII (or null); null when the number is not
  * valid. Digits in any script libphonenumber-js reads (full-width "２１", Arabic-Indic "٢١") count as
  * their ASCII digits, in the extension too (libphonenumber-js's parseDigits), so the stored `;ext=`
- * is RFC 3966. A Mexican or Argentine number in a superseded form ("+52 1 55…", "044 55…", "01 55…",
- * "+54 9 11 15…") is read as the number it denotes (lib/phone/legacy.ts).
+ * is RFC 3966. A Mexican, Argentine or Brazilian number in a superseded form ("+52 1 55…", "044 55…",
+ * "01 55…", "02 55…", "+54 9 11 15…", the eight-digit mobile "+55 11 8765-4321") is read as the number
+ * it denotes (lib/phone/legacy.ts).
  */
 export function readCallback(
   input: string,

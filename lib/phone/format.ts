@@ -140,8 +140,9 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
  * 3. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
  * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
- * In every form a Mexican or Argentine number in a superseded form ("+5215512345678",
- * "0445512345678" from Mexico, "+5491115…") is read as the number it denotes (lib/phone/legacy.ts).
+ * In every form a Mexican, Argentine or Brazilian number in a superseded form ("+5215512345678",
+ * "0445512345678" or "025512345678" from Mexico, "+5491115…", "+551187654321") is read as the number it
+ * denotes (lib/phone/legacy.ts).
  * Returns the number and the form, or null when none applies.
  */
 export function readDialled(
@@ -234,7 +235,8 @@ export function describeDialled(
 
 /**
  * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. A
- * Mexican or Argentine number in a superseded form is read as the number it denotes (lib/phone/legacy.ts).
+ * Mexican, Argentine or Brazilian number in a superseded form is read as the number it denotes
+ * (lib/phone/legacy.ts).
  */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
   return validNumber(parsed(input.trim(), country), input)?.number ?? null;

@@ -21,14 +21,28 @@ import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libph
 // Argentina: libphonenumber reads both mobile markers on their own (the "9" dialled after +54 from
 // abroad, the "15" after the area code at home), but not a number written with both:
 // "+54 9 11 15 2345 6789" is +54 9 11 2345 6789.
+//
+// Brazil: ANATEL's Resolução nº 553/2010 put a "9" before every mobile (SMP) number, area code by
+// area code, from 2012-07-29 (São Paulo, 11) to 2016-11-06 (the last: 41–49 and 51–55, the South):
+// the eight-digit mobile "11 8765-4321" became "11 98765-4321", the same line, and after a few months
+// the eight-digit form stopped connecting. Fixed lines (2 to 5 first) and radio (SME, Nextel: 7 first)
+// numbers kept eight digits, and libphonenumber's metadata reads them as they are; so an eight-digit
+// number after an area code that it does not read and that begins with 6 to 9 is a mobile written
+// the old way, and the 9 is added when the result is a valid mobile. The carrier selection code of
+// national dialling ("0 21 11 8765-4321": trunk 0, carrier 21) and collect calls ("90 21 …") are
+// removed by libphonenumber's own rule (nationalPrefixForParsing) before this one applies; a carrier
+// code missing from its list is not read.
 
 /** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
 const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
 
+/** After +55: a two-digit area code and an eight-digit mobile from before the ninth digit (6–9…). */
+const BR_EIGHT_DIGIT_MOBILE = /^([1-9]{2})([6-9]\d{7})$/;
+
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
- * "+52…", "0052…", "01152…", national) is a Mexican or Argentine number in a superseded form (see
- * above), the valid number it denotes; else undefined. The extension is kept.
+ * "+52…", "0052…", "01152…", national) is a Mexican, Argentine or Brazilian number in a superseded
+ * form (see above), the valid number it denotes; else undefined. The extension is kept.
  *
  * The Mexican mobile "1" only ever followed the country code, so it is dropped only when `written`
  * has "52" right before it: "1 55 1234 5678" typed or dialled in Mexico is not read as
@@ -48,6 +62,10 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
     // reads "area code 15 subscriber" (nationalPrefixTransformRule), so the rest is handed to it.
     const rest = parsed(national.slice(1), 'AR');
     if (rest?.getType() === 'MOBILE') current = rest;
+  } else if (p.countryCallingCode === '55') {
+    const m = BR_EIGHT_DIGIT_MOBILE.exec(national);
+    const mobile = m ? parsed(`+55${m[1]}9${m[2]}`) : undefined;
+    if (mobile?.getType() === 'MOBILE') current = mobile;
   }
   if (!current?.isValid()) return undefined;
   if (p.ext) current.setExt(p.ext);

@@ -162,6 +162,40 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
   });
 });
 
+describe('Brazilian mobiles written before the ninth digit (2012–2016)', () => {
+  // ANATEL put a 9 before every mobile number, area code by area code; an old contact card still has
+  // the eight digits. Each is the mobile +55 11 98765 4321 (lib/phone/legacy.ts).
+  it.each([
+    ['+55 11 8765 4321', 'US'],
+    ['+55 11 8765 4321', 'BR'],
+    ['(11) 8765-4321', 'BR'],
+    ['011 8765-4321', 'BR'], // the trunk 0
+    ['0 21 11 8765-4321', 'BR'], // a carrier selection code (21) before the area code
+    ['0055 11 8765 4321', 'ES'],
+  ] as const)('%s typed on a %s account is stored as +5511987654321', (typed, country) => {
+    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
+      ok: true,
+      stored: '+5511987654321',
+      e164: '+5511987654321',
+      ext: null,
+    });
+  });
+  it('keeps the extension; a fixed line, a radio number and a never-mobile range are left alone', () => {
+    expect(checkCallbackNumber('+55 11 8765 4321 ext. 5', 'US')).toMatchObject({
+      ok: true,
+      stored: '+5511987654321;ext=5',
+    });
+    expect(checkCallbackNumber('+55 11 3456 7890', 'US')).toMatchObject({ ok: true, e164: '+551134567890' });
+    expect(checkCallbackNumber('+55 61 7812 3456', 'US')).toMatchObject({ ok: true, e164: '+556178123456' });
+    expect(checkCallbackNumber('+55 11 1234 5678', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('8765-4321', 'BR')).toMatchObject({ ok: false, reason: 'invalid' }); // no area code
+  });
+  it('the misdial form’s intended number reads them too', () => {
+    expect(parseUserPhone('(11) 8765-4321', 'BR')).toBe('+5511987654321');
+    expect(parseUserPhone('+55 21 6543 2109', 'US')).toBe('+5521965432109');
+  });
+});
+
 describe('digits in another script (review 10)', () => {
   // An IME left in full-width mode, or Arabic-Indic digits: the number part was always read; the
   // extension must be ASCII too, or the stored ";ext=" and the agent's tel: link are not RFC 3966.

@@ -128,6 +128,31 @@ describe('Mexican and Argentine numbers in superseded forms, as a switch writes 
   });
 });
 
+describe('Brazilian mobiles dialled in their eight-digit form (before 2016), as a switch writes them', () => {
+  // lib/phone/legacy.ts: the mobile +55 11 98765 4321, Brazil, whichever prefix the switch wrote.
+  it.each([
+    ['+551187654321', 'US', 'e164'],
+    ['011551187654321', 'US', 'idd'],
+    ['0055 11 8765 4321', 'ES', 'idd'],
+    ['551187654321', 'US', 'digits'],
+    ['1187654321', 'BR', 'national'],
+    ['01187654321', 'BR', 'national'],
+    ['0211187654321', 'BR', 'national'], // carrier selection code 21
+    ['9021 11 8765 4321', 'BR', 'national'], // collect call (90) through carrier 21
+  ] as const)('%s from %s is +5511987654321 (%s)', (raw, account, form) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+5511987654321' } });
+    expect(describeDialled(raw, account)).toMatchObject({
+      e164: '+5511987654321',
+      display: '+55 11 98765 4321',
+      countryName: 'Brazil',
+      international: account !== 'BR',
+    });
+  });
+  it('a fixed line stays as dialled', () => {
+    expect(describeDialled('1134567890', 'BR')).toMatchObject({ e164: '+551134567890', form: 'national' });
+  });
+});
+
 describe('the inputs that failed before', () => {
   it('252611234567 on a US account is Somalia, not +1 United States', () => {
     const d = describeDialled('252611234567', 'US');
