@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { callbackDisplay, callbackSource, callbackTel, checkCallbackNumber } from '@/lib/phone/callback';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
+import { asciiDigits } from '@/lib/phone/digits';
 import { parseUserPhone } from '@/lib/phone/format';
 
 const somaliBlock = ['+252611234567', '00252611234568'];
@@ -204,6 +205,12 @@ describe('digits in another script (review 10)', () => {
     '＋３４ ６１２ ３４５ ６７８ ext. ２１',
     '+34 612 345 678 x٢١',
     '+34 612 345 678;ext=２１',
+    '+34 612 345 678 ext. २१', // Devanagari
+    '+३४ ६१२ ३४५ ६७८ ext. २१',
+    '+34 612 345 678 x ২১', // Bengali
+    '+34 612 345 678 ext. ๒๑', // Thai
+    '+34 612 345 678 ext. 𝟐𝟏', // mathematical bold, outside the BMP
+    '+34 612 345 678;ext=᠒᠑', // Mongolian
   ])('%s is stored as +34612345678;ext=21', (typed) => {
     const r = checkCallbackNumber(typed, 'ES', [], 'es');
     expect(r).toMatchObject({ ok: true, stored: '+34612345678;ext=21', ext: '21' });
@@ -213,5 +220,22 @@ describe('digits in another script (review 10)', () => {
   it('a value stored before this was fixed is shown and dialled with ASCII digits', () => {
     expect(callbackTel('+34612345678;ext=２１')).toBe('tel:+34612345678;ext=21');
     expect(callbackDisplay('+34612345678;ext=２１', 'ES')).toBe('+34 612 34 56 78 ext. 21');
+    expect(callbackTel('+34612345678;ext=२१')).toBe('tel:+34612345678;ext=21');
+  });
+  it('the misdial form’s intended number reads them too', () => {
+    expect(parseUserPhone('+९१ ८१२३४ ५६७८९', 'IN')).toBe('+918123456789');
+    expect(parseUserPhone('६१२ ३४५ ६७८', 'ES')).toBe('+34612345678');
+  });
+});
+
+describe('asciiDigits', () => {
+  it('reads every Unicode decimal digit (Nd) as its value, and leaves the rest', () => {
+    // The zero of some scripts' digits: Arabic-Indic, Devanagari, Bengali, Thai, Tibetan, Myanmar,
+    // Mongolian, full-width, Adlam (U+1E950), mathematical monospace (U+1D7F6).
+    for (const zero of [0x660, 0x966, 0x9e6, 0xe50, 0xf20, 0x1040, 0x1810, 0xff10, 0x1e950, 0x1d7f6]) {
+      const digits = Array.from({ length: 10 }, (_, i) => String.fromCodePoint(zero + i)).join('');
+      expect(asciiDigits(`x${digits};`), zero.toString(16)).toBe('x0123456789;');
+    }
+    expect(asciiDigits('+34 (612) ext. ²¹ Ⅻ')).toBe('+34 (612) ext. ²¹ Ⅻ'); // superscripts, numerals: not Nd
   });
 });

@@ -153,6 +153,16 @@ describe('Brazilian mobiles dialled in their eight-digit form (before 2016), as 
   });
 });
 
+describe('digits in another script, as typed into the simulator or a PBX', () => {
+  it('reads every Unicode decimal digit as its ASCII digit', () => {
+    expect(readDialled('+५२ ५५ १२३४ ५६७८', 'US')).toMatchObject({
+      form: 'e164',
+      number: { number: '+525512345678' },
+    });
+    expect(readDialled('٠١١٥٢٥٥١٢٣٤٥٦٧٨', 'US')).toMatchObject({ form: 'idd' });
+  });
+});
+
 describe('the inputs that failed before', () => {
   it('252611234567 on a US account is Somalia, not +1 United States', () => {
     const d = describeDialled('252611234567', 'US');
