@@ -141,10 +141,10 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
  * 3. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
  * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
- * In every form a Mexican, Argentine or Brazilian number in a superseded form ("+5215512345678",
- * "0445512345678" or "025512345678" from Mexico, "+5491115…", "+551187654321") is read as the number it
- * denotes (lib/phone/legacy.ts). Digits in any script are read as their ASCII digits
- * (lib/phone/digits.ts).
+ * In every form a Mexican, Argentine, Brazilian or Colombian number in a superseded form
+ * ("+5215512345678", "0445512345678" or "025512345678" from Mexico, "+5491115…", "+551187654321",
+ * "+5712345678") is read as the number it denotes (lib/phone/legacy.ts). Digits in any script are
+ * read as their ASCII digits (lib/phone/digits.ts).
  * Returns the number and the form, or null when none applies.
  */
 export function readDialled(
@@ -237,8 +237,8 @@ export function describeDialled(
 
 /**
  * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. A
- * Mexican, Argentine or Brazilian number in a superseded form is read as the number it denotes
- * (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts).
+ * Mexican, Argentine, Brazilian or Colombian number in a superseded form is read as the number it
+ * denotes (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts).
  */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
   const text = asciiDigits(input.trim());

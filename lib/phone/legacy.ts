@@ -32,6 +32,14 @@ import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libph
 // national dialling ("0 21 11 8765-4321": trunk 0, carrier 21) and collect calls ("90 21 …") are
 // removed by libphonenumber's own rule (nationalPrefixForParsing) before this one applies; a carrier
 // code missing from its list is not read.
+//
+// Colombia: CRC Resolución 5826 de 2019 made every number 10 digits from 2021-09-01 (the old forms
+// worked until 2021-12-01, from abroad until 2022-01-31): a fixed line is "60" + its region's digit
+// (1 Bogotá, 2 Cali, 4 Medellín, 5 Barranquilla, 6, 7, 8) + the seven digits it had, so "+57 1 234
+// 5678" is +57 601 234 5678. The prefixes before the region's digit went too: "03" (mobile to fixed)
+// and "0 + carrier" (long distance: 05, 07, 09, 0456…), which libphonenumber still strips
+// (nationalPrefixForParsing), leaving the old eight digits for this rule: "031 234 5678" and
+// "07 1 234 5678" are that line as well.
 
 /** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
 const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
@@ -39,10 +47,13 @@ const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
 /** After +55: a two-digit area code and an eight-digit mobile from before the ninth digit (6–9…). */
 const BR_EIGHT_DIGIT_MOBILE = /^([1-9]{2})([6-9]\d{7})$/;
 
+/** After +57: a region's digit and a seven-digit fixed line from before the 10-digit plan (2021). */
+const CO_FIXED_LINE = /^([124-8])(\d{7})$/;
+
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
- * "+52…", "0052…", "01152…", national) is a Mexican, Argentine or Brazilian number in a superseded
- * form (see above), the valid number it denotes; else undefined. The extension is kept.
+ * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian or Colombian number in a
+ * superseded form (see above), the valid number it denotes; else undefined. The extension is kept.
  *
  * The Mexican mobile "1" only ever followed the country code, so it is dropped only when `written`
  * has "52" right before it: "1 55 1234 5678" typed or dialled in Mexico is not read as
@@ -66,6 +77,10 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
     const m = BR_EIGHT_DIGIT_MOBILE.exec(national);
     const mobile = m ? parsed(`+55${m[1]}9${m[2]}`) : undefined;
     if (mobile?.getType() === 'MOBILE') current = mobile;
+  } else if (p.countryCallingCode === '57') {
+    const m = CO_FIXED_LINE.exec(national);
+    const fixed = m ? parsed(`+5760${m[1]}${m[2]}`) : undefined;
+    if (fixed?.getType() === 'FIXED_LINE') current = fixed;
   }
   if (!current?.isValid()) return undefined;
   if (p.ext) current.setExt(p.ext);

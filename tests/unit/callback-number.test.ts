@@ -197,6 +197,30 @@ describe('Brazilian mobiles written before the ninth digit (2012–2016)', () =>
   });
 });
 
+describe('Colombian fixed lines written before the 10-digit plan (2021)', () => {
+  // CRC Resolución 5826 de 2019: from 2021-09-01 a fixed line is 60 + its region's digit + the seven
+  // digits, and the 03 and carrier prefixes went. Each is the Bogotá line +57 601 234 5678.
+  it.each([
+    ['+57 1 234 5678', 'US'],
+    ['(1) 234 5678', 'CO'],
+    ['031 234 5678', 'CO'], // 03: mobile to fixed
+    ['07 1 234 5678', 'CO'], // 0 + carrier 7 (long distance)
+    ['0456 1 234 5678', 'CO'], // 0 + carrier 456
+    ['0057 1 234 5678', 'ES'],
+  ] as const)('%s typed on a %s account is stored as +576012345678', (typed, country) => {
+    expect(checkCallbackNumber(typed, country, [], 'es')).toMatchObject({ ok: true, e164: '+576012345678' });
+  });
+  it('other regions too; a mobile and a bare seven-digit number are left alone', () => {
+    expect(checkCallbackNumber('+57 4 444 1234 ext. 3', 'US')).toMatchObject({
+      ok: true,
+      stored: '+576044441234;ext=3',
+    });
+    expect(checkCallbackNumber('+57 321 123 4567', 'US')).toMatchObject({ ok: true, e164: '+573211234567' });
+    expect(checkCallbackNumber('234 5678', 'CO')).toMatchObject({ ok: false, reason: 'invalid' }); // which city?
+    expect(parseUserPhone('(2) 345 6789', 'CO')).toBe('+576023456789');
+  });
+});
+
 describe('digits in another script (review 10)', () => {
   // An IME left in full-width mode, or Arabic-Indic digits: the number part was always read; the
   // extension must be ASCII too, or the stored ";ext=" and the agent's tel: link are not RFC 3966.

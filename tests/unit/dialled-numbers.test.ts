@@ -153,6 +153,23 @@ describe('Brazilian mobiles dialled in their eight-digit form (before 2016), as 
   });
 });
 
+describe('Colombian fixed lines dialled before the 10-digit plan (2021), as a switch writes them', () => {
+  it.each([
+    ['+5712345678', 'US', 'e164'],
+    ['011 57 1 234 5678', 'US', 'idd'],
+    ['5712345678', 'ES', 'digits'],
+    ['12345678', 'CO', 'national'],
+    ['0312345678', 'CO', 'national'],
+    ['0712345678', 'CO', 'national'],
+  ] as const)('%s from %s is +576012345678 (%s)', (raw, account, form) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+576012345678' } });
+    expect(describeDialled(raw, account)).toMatchObject({
+      display: '+57 601 2345678',
+      countryName: 'Colombia',
+    });
+  });
+});
+
 describe('digits in another script, as typed into the simulator or a PBX', () => {
   it('reads every Unicode decimal digit as its ASCII digit', () => {
     expect(readDialled('+५२ ५५ १२३४ ५६७८', 'US')).toMatchObject({
