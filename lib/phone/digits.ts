@@ -1,4 +1,5 @@
-// Digits in any script as ASCII digits, for every reader of a typed number. Pure and isomorphic.
+// Digits in any script as ASCII digits, for every reader of a typed number: the phone readers here,
+// and second-factor codes (lib/auth/codes.ts). Pure and isomorphic.
 //
 // People type digits in their own script (an Indian keyboard gives Devanagari "२१", a Bengali one
 // "২১"; an IME left in full-width mode "２１"). libphonenumber-js reads only full-width and the two
