@@ -160,7 +160,8 @@ const localeList = LOCALES.map((l) => `${l} (${LOCALE_NAMES[l]})`).join(', ');
 /**
  * The language a new user is written to in (User.locale) until a browser or their own choice says
  * otherwise (lib/i18n/preference.ts): `named` (--locale), else the language of `account`'s country when
- * the catalogue has it (countryLocale: ES, MX, AR… → es), else DEFAULT_LOCALE.
+ * the catalogue has it, or an official language of it the catalogue has (countryLocale: ES, MX, AR…
+ * → es; PY → es, where the likely one is Guaraní), else DEFAULT_LOCALE.
  */
 export function newUserLocale(named: Locale | undefined, account: { country: string } | null): Locale {
   return named ?? (account ? countryLocale(account.country) : null) ?? DEFAULT_LOCALE;

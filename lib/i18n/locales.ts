@@ -20,20 +20,35 @@ export const isLocale = (v: unknown): v is Locale =>
   typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
 
 /**
- * The catalogue's language of a country (`country`: ISO 3166-1 alpha-2, as CustomerAccount.country):
- * the country's most likely language by ICU's likely-subtags data (CLDR: `und-MX` → `es`, `und-GB` →
- * `en`), when LOCALES has it; null otherwise (BR → pt, PY → gn) and for a value that is not a region
- * subtag. A well-formed region CLDR has no entry for (XX) maximizes like "und" alone, to English.
- * Isomorphic (Intl.Locale).
+ * The language of LOCALES to write in for a region whose most likely language (ICU) is not in LOCALES
+ * but which has one of LOCALES as an official language. Derived from CLDR, not guessed: of the
+ * regions in supplemental/territoryInfo.json (npm cldr-core 48.2.0, checked 2026-12-02; Node's ICU 78
+ * carries CLDR 48), those whose likely language is neither "es" nor "en" and whose languagePopulation
+ * gives "es" an _officialStatus ("official", "de_facto_official") are PY alone: Guaraní (gn, likely) and
+ * Spanish are both official in Paraguay (Constitution of 1992, art. 140). Andorra is not among them
+ * (Catalan is its only official language, though CLDR has 43% speaking Spanish), nor are the regions
+ * that speak Spanish widely without it being official (PH, FR…). Those whose official languages include
+ * English (IN, PH, KE, HK…) are not listed: they get DEFAULT_LOCALE, English, anyway.
+ */
+const OFFICIAL_LOCALE: Readonly<Record<string, Locale>> = { PY: 'es' };
+
+/**
+ * The catalogue's language of a country (`country`: ISO 3166-1 alpha-2, as CustomerAccount.country,
+ * in either case): the country's most likely language by ICU's likely-subtags data (CLDR: `und-MX` →
+ * `es`, `und-GB` → `en`), when LOCALES has it; else an official language of the country that LOCALES
+ * has (OFFICIAL_LOCALE: PY → es, where the likely one is Guaraní); null otherwise (BR → pt) and for
+ * a value that is not a region subtag. A well-formed region CLDR has no entry for (XX) maximizes like
+ * "und" alone, to English. Isomorphic (Intl.Locale).
  */
 export function countryLocale(country: string): Locale | null {
-  let language: string;
+  let likely: Intl.Locale;
   try {
-    language = new Intl.Locale('und', { region: country }).maximize().language;
+    likely = new Intl.Locale('und', { region: country }).maximize();
   } catch {
     return null; // RangeError: not a region subtag
   }
-  return isLocale(language) ? language : null;
+  if (isLocale(likely.language)) return likely.language;
+  return OFFICIAL_LOCALE[likely.region ?? ''] ?? null;
 }
 
 /**

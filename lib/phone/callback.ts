@@ -1,5 +1,6 @@
-import { type CountryCode, parseDigits, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Note } from '@/lib/i18n/note';
+import { asciiDigits } from './digits';
 import { describeDialled } from './format';
 import { validNumber } from './legacy';
 
@@ -55,22 +56,26 @@ export function checkCallbackNumber(
  * A callback number typed by a person (E.164 or national for `country`, with or without an extension
  * in any form libphonenumber-js reads: "ext. 21", "x 44", "#21", RFC 3966 ";ext=21"), or a stored one:
  * the number in E.164 and the extension's digits in ASCII (or null); null when the number is not
- * valid. Digits in any script libphonenumber-js reads (full-width "２１", Arabic-Indic "٢١") count as
- * their ASCII digits, in the extension too (libphonenumber-js's parseDigits), so the stored `;ext=`
- * is RFC 3966. A Mexican or Argentine number in a superseded form ("+52 1 55…", "044 55…", "01 55…",
- * "+54 9 11 15…") is read as the number it denotes (lib/phone/legacy.ts).
+ * valid. Digits in any script (every Unicode decimal digit: full-width "２１", Arabic-Indic "٢١",
+ * Devanagari "२१", Bengali "২১", Thai "๒๑"…) count as their ASCII digits, in the extension too
+ * (lib/phone/digits.ts: libphonenumber-js reads only the first two and drops an extension in any
+ * other), so the stored `;ext=` is RFC 3966. A Mexican, Argentine, Brazilian or Colombian number in
+ * a superseded form ("+52 1 55…", "044 55…", "01 55…", "02 55…", "+54 9 11 15…", the eight-digit
+ * mobile "+55 11 8765-4321", the fixed line "+57 1 234 5678") is read as the number it denotes
+ * (lib/phone/legacy.ts).
  */
 export function readCallback(
   input: string,
   country: CountryCode,
 ): { e164: string; ext: string | null } | null {
+  const text = asciiDigits(input.trim());
   let p;
   try {
-    p = validNumber(parsePhoneNumberFromString(input.trim(), country), input);
+    p = validNumber(parsePhoneNumberFromString(text, country), text);
   } catch {
     return null;
   }
-  return p ? { e164: p.number, ext: p.ext ? parseDigits(p.ext) : null } : null;
+  return p ? { e164: p.number, ext: p.ext ?? null } : null;
 }
 
 /**
@@ -90,7 +95,7 @@ export function callbackDisplay(stored: string, accountCountry: CountryCode): st
  * extension stored before its digits were made ASCII (2026-12-01: "２１") is dialled as ASCII digits.
  */
 export const callbackTel = (stored: string): string =>
-  `tel:${stored.replace(/;ext=([^;]*)/, (_, ext: string) => `;ext=${parseDigits(ext) || ext}`)}`;
+  `tel:${stored.replace(/;ext=([^;]*)/, (_, ext: string) => `;ext=${asciiDigits(ext)}`)}`;
 
 /** Where a callback number came from, for the agent: on file for the account, or typed by the requester. */
 export type CallbackSource = 'on_file' | 'typed';

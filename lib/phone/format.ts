@@ -9,6 +9,7 @@ import {
 import { DEFAULT_LOCALE, isLocale } from '@/lib/i18n/locales';
 import type { Translate } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
+import { asciiDigits } from './digits';
 import { validNumber } from './legacy';
 import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
 
@@ -140,15 +141,17 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
  * 3. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
  * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
- * In every form a Mexican or Argentine number in a superseded form ("+5215512345678",
- * "0445512345678" from Mexico, "+5491115…") is read as the number it denotes (lib/phone/legacy.ts).
+ * In every form a Mexican, Argentine, Brazilian or Colombian number in a superseded form
+ * ("+5215512345678", "0445512345678" or "025512345678" from Mexico, "+5491115…", "+551187654321",
+ * "+5712345678") is read as the number it denotes (lib/phone/legacy.ts). Digits in any script are
+ * read as their ASCII digits (lib/phone/digits.ts).
  * Returns the number and the form, or null when none applies.
  */
 export function readDialled(
   raw: string,
   accountCountry: CountryCode,
 ): { number: PhoneNumber; form: NumberForm } | null {
-  const s = raw.trim().replace(/^tel:/i, '').replace(SEPARATORS, '');
+  const s = asciiDigits(raw.trim()).replace(/^tel:/i, '').replace(SEPARATORS, '');
   if (s.startsWith('+')) {
     const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
     return p ? { number: validNumber(p, s) ?? p, form: 'e164' } : null;
@@ -234,8 +237,10 @@ export function describeDialled(
 
 /**
  * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. A
- * Mexican or Argentine number in a superseded form is read as the number it denotes (lib/phone/legacy.ts).
+ * Mexican, Argentine, Brazilian or Colombian number in a superseded form is read as the number it
+ * denotes (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts).
  */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
-  return validNumber(parsed(input.trim(), country), input)?.number ?? null;
+  const text = asciiDigits(input.trim());
+  return validNumber(parsed(text, country), text)?.number ?? null;
 }

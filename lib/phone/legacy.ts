@@ -10,19 +10,50 @@ import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libph
 // long-distance prefix "01" (also before 800 numbers), the mobile prefixes "044" (local) and "045"
 // (long distance) dialled from fixed lines, and the "1" dialled after +52 before a mobile from abroad.
 // libphonenumber stopped reading them (metadata v8.13.38, 2024-06): "+52 1 55 1234 5678",
-// "044 55 1234 5678", "045 …" and "01 55 1234 5678" are all +52 55 1234 5678.
+// "044 55 1234 5678", "045 …" and "01 55 1234 5678" are all +52 55 1234 5678. The same change dropped
+// "02", national long distance through the operator ("02 + area code + number": 01's sibling among
+// the long-distance prefixes Mexico dialled from 1999, beside "00" and "09", international direct and
+// through the operator; Wikipedia, "Telephone numbers in Mexico", revisions before 2019); from
+// 2019-08-03 only "00" is dialled before a number. "02 55 1234 5678" is +52 55 1234 5678 too. "09"
+// needs no rule: libphonenumber's metadata still has it in Mexico's international prefix ("0[09]"),
+// so "09 1 212 555 0123" is +1 212 555 0123.
 //
 // Argentina: libphonenumber reads both mobile markers on their own (the "9" dialled after +54 from
 // abroad, the "15" after the area code at home), but not a number written with both:
 // "+54 9 11 15 2345 6789" is +54 9 11 2345 6789.
+//
+// Brazil: ANATEL's Resolução nº 553/2010 put a "9" before every mobile (SMP) number, area code by
+// area code, from 2012-07-29 (São Paulo, 11) to 2016-11-06 (the last: 41–49 and 51–55, the South):
+// the eight-digit mobile "11 8765-4321" became "11 98765-4321", the same line, and after a few months
+// the eight-digit form stopped connecting. Fixed lines (2 to 5 first) and radio (SME, Nextel: 7 first)
+// numbers kept eight digits, and libphonenumber's metadata reads them as they are; so an eight-digit
+// number after an area code that it does not read and that begins with 6 to 9 is a mobile written
+// the old way, and the 9 is added when the result is a valid mobile. The carrier selection code of
+// national dialling ("0 21 11 8765-4321": trunk 0, carrier 21) and collect calls ("90 21 …") are
+// removed by libphonenumber's own rule (nationalPrefixForParsing) before this one applies; a carrier
+// code missing from its list is not read.
+//
+// Colombia: CRC Resolución 5826 de 2019 made every number 10 digits from 2021-09-01 (the old forms
+// worked until 2021-12-01, from abroad until 2022-01-31): a fixed line is "60" + its region's digit
+// (1 Bogotá, 2 Cali, 4 Medellín, 5 Barranquilla, 6, 7, 8) + the seven digits it had, so "+57 1 234
+// 5678" is +57 601 234 5678. The prefixes before the region's digit went too: "03" (mobile to fixed)
+// and "0 + carrier" (long distance: 05, 07, 09, 0456…), which libphonenumber still strips
+// (nationalPrefixForParsing), leaving the old eight digits for this rule: "031 234 5678" and
+// "07 1 234 5678" are that line as well.
 
-/** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01). */
-const MX_LEGACY = /^(?:1|044|045|01)(\d{10})$/;
+/** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
+const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
+
+/** After +55: a two-digit area code and an eight-digit mobile from before the ninth digit (6–9…). */
+const BR_EIGHT_DIGIT_MOBILE = /^([1-9]{2})([6-9]\d{7})$/;
+
+/** After +57: a region's digit and a seven-digit fixed line from before the 10-digit plan (2021). */
+const CO_FIXED_LINE = /^([124-8])(\d{7})$/;
 
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
- * "+52…", "0052…", "01152…", national) is a Mexican or Argentine number in a superseded form (see
- * above), the valid number it denotes; else undefined. The extension is kept.
+ * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian or Colombian number in a
+ * superseded form (see above), the valid number it denotes; else undefined. The extension is kept.
  *
  * The Mexican mobile "1" only ever followed the country code, so it is dropped only when `written`
  * has "52" right before it: "1 55 1234 5678" typed or dialled in Mexico is not read as
@@ -42,6 +73,14 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
     // reads "area code 15 subscriber" (nationalPrefixTransformRule), so the rest is handed to it.
     const rest = parsed(national.slice(1), 'AR');
     if (rest?.getType() === 'MOBILE') current = rest;
+  } else if (p.countryCallingCode === '55') {
+    const m = BR_EIGHT_DIGIT_MOBILE.exec(national);
+    const mobile = m ? parsed(`+55${m[1]}9${m[2]}`) : undefined;
+    if (mobile?.getType() === 'MOBILE') current = mobile;
+  } else if (p.countryCallingCode === '57') {
+    const m = CO_FIXED_LINE.exec(national);
+    const fixed = m ? parsed(`+5760${m[1]}${m[2]}`) : undefined;
+    if (fixed?.getType() === 'FIXED_LINE') current = fixed;
   }
   if (!current?.isValid()) return undefined;
   if (p.ext) current.setExt(p.ext);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { callbackDisplay, callbackSource, callbackTel, checkCallbackNumber } from '@/lib/phone/callback';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
+import { asciiDigits } from '@/lib/phone/digits';
 import { parseUserPhone } from '@/lib/phone/format';
 
 const somaliBlock = ['+252611234567', '00252611234568'];
@@ -116,6 +117,7 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     ['044 55 1234 5678', 'MX'],
     ['045 55 1234 5678', 'MX'],
     ['01 55 1234 5678', 'MX'],
+    ['02 55 1234 5678', 'MX'], // national long distance through the operator, 01's sibling
     ['+52 1 55 1234 5678', 'US'],
     ['0052 1 55 1234 5678', 'ES'],
   ] as const)('%s typed on a %s account is stored as +525512345678', (typed, country) => {
@@ -133,11 +135,15 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     });
     expect(checkCallbackNumber('01 800 123 4567', 'MX')).toMatchObject({ ok: true, e164: '+528001234567' });
     expect(checkCallbackNumber('045 222 123 4567', 'MX')).toMatchObject({ ok: true, e164: '+522221234567' });
+    expect(checkCallbackNumber('02 222 123 4567', 'MX')).toMatchObject({ ok: true, e164: '+522221234567' });
+    // 02's international sibling, 09 (operator-assisted international), is in the metadata's IDD: as dialled.
+    expect(checkCallbackNumber('09 1 212 555 0123', 'MX')).toMatchObject({ ok: true, e164: '+12125550123' });
   });
   it('drops the mobile "1" only after the country code, and 044 only inside Mexico', () => {
     // Never a Mexican form: "1" + 10 digits without 52 (as digits it would be +1 551 234 5678).
     expect(checkCallbackNumber('1 55 1234 5678', 'MX')).toMatchObject({ ok: false, reason: 'invalid' });
     expect(checkCallbackNumber('044 55 1234 5678', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('02 55 1234 5678', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
   });
   it('an Argentine mobile written with both the "9" and the "15" is the mobile', () => {
     for (const [typed, country] of [
@@ -153,6 +159,65 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     expect(parseUserPhone('+52 1 55 1234 5678', 'MX')).toBe('+525512345678');
     expect(parseUserPhone('+54 9 11 15 2345 6789', 'AR')).toBe('+5491123456789');
     expect(parseUserPhone('1 55 1234 5678', 'MX')).toBeNull();
+    expect(parseUserPhone('02 55 1234 5678', 'MX')).toBe('+525512345678');
+  });
+});
+
+describe('Brazilian mobiles written before the ninth digit (2012–2016)', () => {
+  // ANATEL put a 9 before every mobile number, area code by area code; an old contact card still has
+  // the eight digits. Each is the mobile +55 11 98765 4321 (lib/phone/legacy.ts).
+  it.each([
+    ['+55 11 8765 4321', 'US'],
+    ['+55 11 8765 4321', 'BR'],
+    ['(11) 8765-4321', 'BR'],
+    ['011 8765-4321', 'BR'], // the trunk 0
+    ['0 21 11 8765-4321', 'BR'], // a carrier selection code (21) before the area code
+    ['0055 11 8765 4321', 'ES'],
+  ] as const)('%s typed on a %s account is stored as +5511987654321', (typed, country) => {
+    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
+      ok: true,
+      stored: '+5511987654321',
+      e164: '+5511987654321',
+      ext: null,
+    });
+  });
+  it('keeps the extension; a fixed line, a radio number and a never-mobile range are left alone', () => {
+    expect(checkCallbackNumber('+55 11 8765 4321 ext. 5', 'US')).toMatchObject({
+      ok: true,
+      stored: '+5511987654321;ext=5',
+    });
+    expect(checkCallbackNumber('+55 11 3456 7890', 'US')).toMatchObject({ ok: true, e164: '+551134567890' });
+    expect(checkCallbackNumber('+55 61 7812 3456', 'US')).toMatchObject({ ok: true, e164: '+556178123456' });
+    expect(checkCallbackNumber('+55 11 1234 5678', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('8765-4321', 'BR')).toMatchObject({ ok: false, reason: 'invalid' }); // no area code
+  });
+  it('the misdial form’s intended number reads them too', () => {
+    expect(parseUserPhone('(11) 8765-4321', 'BR')).toBe('+5511987654321');
+    expect(parseUserPhone('+55 21 6543 2109', 'US')).toBe('+5521965432109');
+  });
+});
+
+describe('Colombian fixed lines written before the 10-digit plan (2021)', () => {
+  // CRC Resolución 5826 de 2019: from 2021-09-01 a fixed line is 60 + its region's digit + the seven
+  // digits, and the 03 and carrier prefixes went. Each is the Bogotá line +57 601 234 5678.
+  it.each([
+    ['+57 1 234 5678', 'US'],
+    ['(1) 234 5678', 'CO'],
+    ['031 234 5678', 'CO'], // 03: mobile to fixed
+    ['07 1 234 5678', 'CO'], // 0 + carrier 7 (long distance)
+    ['0456 1 234 5678', 'CO'], // 0 + carrier 456
+    ['0057 1 234 5678', 'ES'],
+  ] as const)('%s typed on a %s account is stored as +576012345678', (typed, country) => {
+    expect(checkCallbackNumber(typed, country, [], 'es')).toMatchObject({ ok: true, e164: '+576012345678' });
+  });
+  it('other regions too; a mobile and a bare seven-digit number are left alone', () => {
+    expect(checkCallbackNumber('+57 4 444 1234 ext. 3', 'US')).toMatchObject({
+      ok: true,
+      stored: '+576044441234;ext=3',
+    });
+    expect(checkCallbackNumber('+57 321 123 4567', 'US')).toMatchObject({ ok: true, e164: '+573211234567' });
+    expect(checkCallbackNumber('234 5678', 'CO')).toMatchObject({ ok: false, reason: 'invalid' }); // which city?
+    expect(parseUserPhone('(2) 345 6789', 'CO')).toBe('+576023456789');
   });
 });
 
@@ -164,6 +229,12 @@ describe('digits in another script (review 10)', () => {
     '＋３４ ６１２ ３４５ ６７８ ext. ２１',
     '+34 612 345 678 x٢١',
     '+34 612 345 678;ext=２１',
+    '+34 612 345 678 ext. २१', // Devanagari
+    '+३४ ६१२ ३४५ ६७८ ext. २१',
+    '+34 612 345 678 x ২১', // Bengali
+    '+34 612 345 678 ext. ๒๑', // Thai
+    '+34 612 345 678 ext. 𝟐𝟏', // mathematical bold, outside the BMP
+    '+34 612 345 678;ext=᠒᠑', // Mongolian
   ])('%s is stored as +34612345678;ext=21', (typed) => {
     const r = checkCallbackNumber(typed, 'ES', [], 'es');
     expect(r).toMatchObject({ ok: true, stored: '+34612345678;ext=21', ext: '21' });
@@ -173,5 +244,22 @@ describe('digits in another script (review 10)', () => {
   it('a value stored before this was fixed is shown and dialled with ASCII digits', () => {
     expect(callbackTel('+34612345678;ext=２１')).toBe('tel:+34612345678;ext=21');
     expect(callbackDisplay('+34612345678;ext=２１', 'ES')).toBe('+34 612 34 56 78 ext. 21');
+    expect(callbackTel('+34612345678;ext=२१')).toBe('tel:+34612345678;ext=21');
+  });
+  it('the misdial form’s intended number reads them too', () => {
+    expect(parseUserPhone('+९१ ८१२३४ ५६७८९', 'IN')).toBe('+918123456789');
+    expect(parseUserPhone('६१२ ३४५ ६७८', 'ES')).toBe('+34612345678');
+  });
+});
+
+describe('asciiDigits', () => {
+  it('reads every Unicode decimal digit (Nd) as its value, and leaves the rest', () => {
+    // The zero of some scripts' digits: Arabic-Indic, Devanagari, Bengali, Thai, Tibetan, Myanmar,
+    // Mongolian, full-width, Adlam (U+1E950), mathematical monospace (U+1D7F6).
+    for (const zero of [0x660, 0x966, 0x9e6, 0xe50, 0xf20, 0x1040, 0x1810, 0xff10, 0x1e950, 0x1d7f6]) {
+      const digits = Array.from({ length: 10 }, (_, i) => String.fromCodePoint(zero + i)).join('');
+      expect(asciiDigits(`x${digits};`), zero.toString(16)).toBe('x0123456789;');
+    }
+    expect(asciiDigits('+34 (612) ext. ²¹ Ⅻ')).toBe('+34 (612) ext. ²¹ Ⅻ'); // superscripts, numerals: not Nd
   });
 });

@@ -13,6 +13,9 @@ describe('codes as people type them', () => {
     ['508\u2013291'], // en dash
     ['508\u2212291'], // minus sign
     ['\uff15\uff10\uff18\uff12\uff19\uff11'], // full-width digits
+    ['٥٠٨ ٢٩١'], // Arabic-Indic digits: NFKC leaves them, as every other script's
+    ['५०८ २९१'], // Devanagari
+    ['৫০৮-২৯১'], // Bengali
     ['  508 291\n'],
   ])('%j is the TOTP code 508291', (typed) =>
     expect(readCode(typed)).toEqual({ kind: 'totp', code: '508291' }),

@@ -108,6 +108,7 @@ describe('Mexican and Argentine numbers in superseded forms, as a switch writes 
     ['0445512345678', 'MX', 'national'],
     ['0455512345678', 'MX', 'national'],
     ['015512345678', 'MX', 'national'],
+    ['025512345678', 'MX', 'national'], // 02: national long distance through the operator
   ] as const)('%s from %s is +525512345678 (%s)', (raw, account, form) => {
     expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+525512345678' } });
     expect(describeDialled(raw, account)).toMatchObject({
@@ -124,6 +125,58 @@ describe('Mexican and Argentine numbers in superseded forms, as a switch writes 
       form: 'digits',
       number: { number: '+15512345678' },
     });
+  });
+});
+
+describe('Brazilian mobiles dialled in their eight-digit form (before 2016), as a switch writes them', () => {
+  // lib/phone/legacy.ts: the mobile +55 11 98765 4321, Brazil, whichever prefix the switch wrote.
+  it.each([
+    ['+551187654321', 'US', 'e164'],
+    ['011551187654321', 'US', 'idd'],
+    ['0055 11 8765 4321', 'ES', 'idd'],
+    ['551187654321', 'US', 'digits'],
+    ['1187654321', 'BR', 'national'],
+    ['01187654321', 'BR', 'national'],
+    ['0211187654321', 'BR', 'national'], // carrier selection code 21
+    ['9021 11 8765 4321', 'BR', 'national'], // collect call (90) through carrier 21
+  ] as const)('%s from %s is +5511987654321 (%s)', (raw, account, form) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+5511987654321' } });
+    expect(describeDialled(raw, account)).toMatchObject({
+      e164: '+5511987654321',
+      display: '+55 11 98765 4321',
+      countryName: 'Brazil',
+      international: account !== 'BR',
+    });
+  });
+  it('a fixed line stays as dialled', () => {
+    expect(describeDialled('1134567890', 'BR')).toMatchObject({ e164: '+551134567890', form: 'national' });
+  });
+});
+
+describe('Colombian fixed lines dialled before the 10-digit plan (2021), as a switch writes them', () => {
+  it.each([
+    ['+5712345678', 'US', 'e164'],
+    ['011 57 1 234 5678', 'US', 'idd'],
+    ['5712345678', 'ES', 'digits'],
+    ['12345678', 'CO', 'national'],
+    ['0312345678', 'CO', 'national'],
+    ['0712345678', 'CO', 'national'],
+  ] as const)('%s from %s is +576012345678 (%s)', (raw, account, form) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+576012345678' } });
+    expect(describeDialled(raw, account)).toMatchObject({
+      display: '+57 601 2345678',
+      countryName: 'Colombia',
+    });
+  });
+});
+
+describe('digits in another script, as typed into the simulator or a PBX', () => {
+  it('reads every Unicode decimal digit as its ASCII digit', () => {
+    expect(readDialled('+५२ ५५ १२३४ ५६७८', 'US')).toMatchObject({
+      form: 'e164',
+      number: { number: '+525512345678' },
+    });
+    expect(readDialled('٠١١٥٢٥٥١٢٣٤٥٦٧٨', 'US')).toMatchObject({ form: 'idd' });
   });
 });
 

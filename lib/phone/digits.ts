@@ -1,0 +1,30 @@
+// Digits in any script as ASCII digits, for every reader of a typed number: the phone readers here,
+// and second-factor codes (lib/auth/codes.ts). Pure and isomorphic.
+//
+// People type digits in their own script (an Indian keyboard gives Devanagari "२१", a Bengali one
+// "২১"; an IME left in full-width mode "２１"). libphonenumber-js reads only full-width and the two
+// Arabic-Indic sets (its parseDigits) and silently drops an extension in any other script. NFKC would
+// map the full-width digits but not Devanagari, Bengali or Thai ones. The general rule is Unicode's:
+// every character of General_Category Nd (decimal digit) has a numeric value 0–9, and the Unicode
+// Character Encoding Stability Policy guarantees that Nd characters are encoded in contiguous runs
+// of ten, 0 to 9 in order. So a digit's value is its distance from the start of its run of Nd
+// characters, modulo 10 (runs can sit back to back: the mathematical digits U+1D7CE–U+1D7FF are five).
+
+const ND = /\p{Nd}/u;
+const ND_ALL = /\p{Nd}/gu;
+
+/** The numeric value (0–9) of a character of General_Category Nd. */
+function valueOf(digit: string): number {
+  const cp = digit.codePointAt(0)!;
+  if (cp <= 0x39) return cp - 0x30; // ASCII
+  let start = cp;
+  while (start > 0 && ND.test(String.fromCodePoint(start - 1))) start--;
+  return (cp - start) % 10;
+}
+
+/**
+ * `text` with every Unicode decimal digit (General_Category Nd: Devanagari "२", Bengali "২", Thai
+ * "๒", full-width "２", Arabic-Indic "٢", mathematical "𝟐"…) replaced by its ASCII digit "2"; every
+ * other character as it was (superscripts "²" and numerals "Ⅻ" are not Nd, and stay).
+ */
+export const asciiDigits = (text: string): string => text.replace(ND_ALL, (d) => String(valueOf(d)));
