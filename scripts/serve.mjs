@@ -6,7 +6,7 @@
 // It is also the portal's front door (lib/server/front-door.ts: security headers and CSP nonce, request
 // id and log line, the sign-in link's binding cookie, the control-character 404), run on each request
 // before Next's handler so that Next runs no middleware (issue 14). That function is TypeScript, compiled
-// by Next: instrumentation.ts's register(), which Next runs during `app.prepare()`, leaves it on
+// by Next: instrumentation.ts's register(), which runs before this server listens, leaves it on
 // globalThis under Symbol.for('tollgate.frontDoor'); without it this server refuses to start.
 // Usage: node scripts/serve.mjs --port 3000 --host localhost [--dev]
 //   (npm start and the demo run it for you; `npm run dev` runs it with --dev: `next dev`'s compiler)
@@ -31,6 +31,15 @@ process.env.TOLLGATE_PEER_HEADER = PEER_HEADER;
 const app = next({ dev: values.dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
+// In production Next would run instrumentation.ts's register() on the first request (`next dev` runs it
+// during prepare): run it now, through the very function (and cache) Next uses, so the configuration is
+// checked and the front door handed over before the first request. Next's own later call is a no-op.
+// (Imported only now: Next's server modules need the environment that prepare() sets up.)
+if (!values.dev) {
+  const instrumentation = 'next/dist/server/lib/router-utils/instrumentation-globals.external.js';
+  const { ensureInstrumentationRegistered } = await import(instrumentation);
+  await ensureInstrumentationRegistered(process.cwd(), '.next');
+}
 
 // Never serve without the front door: a page without its CSP, a request without its id.
 const frontDoor = globalThis[Symbol.for('tollgate.frontDoor')];
