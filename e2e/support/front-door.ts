@@ -1,0 +1,47 @@
+import { expect, type Page, type Response } from '@playwright/test';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * Expects the answer to carry what the front door (lib/server/front-door.ts, run by scripts/serve.mjs)
+ * sets on every request Next serves: a CSP with a nonce, the other security headers and a request id
+ * (the portal runs with TRUSTED_PROXY_HOPS=0: always a fresh UUID). `referrer`: the Referrer-Policy
+ * expected (no-referrer on the pages reached from email links). Returns the nonce and the id.
+ */
+export async function expectFrontDoor(
+  response: Response | null | undefined,
+  o: { referrer?: string } = {},
+): Promise<{ nonce: string; requestId: string }> {
+  expect(response, 'a response').toBeTruthy();
+  const h = await response!.allHeaders();
+  const where = `${response!.request().method()} ${response!.url()} (${response!.status()})`;
+  const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(h['content-security-policy'] ?? '')?.[1] ?? '';
+  expect(nonce, `CSP nonce on ${where}`).not.toBe('');
+  expect(h['content-security-policy'], where).toContain(`frame-ancestors 'none'`);
+  expect(
+    {
+      'x-frame-options': h['x-frame-options'],
+      'x-content-type-options': h['x-content-type-options'],
+      'referrer-policy': h['referrer-policy'],
+      'cross-origin-opener-policy': h['cross-origin-opener-policy'],
+      'permissions-policy': Boolean(h['permissions-policy']),
+    },
+    where,
+  ).toEqual({
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': o.referrer ?? 'strict-origin-when-cross-origin',
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': true,
+  });
+  expect(h['cache-control'], where).toContain('no-store');
+  expect(h['x-request-id'], `request id on ${where}`).toMatch(UUID);
+  return { nonce, requestId: h['x-request-id'] };
+}
+
+/** Expects every script of the page to carry `nonce` (the one its CSP names), and the page to have some. */
+export async function expectScriptsCarry(page: Page, nonce: string) {
+  const nonces = await page.evaluate(() => [...document.querySelectorAll('script')].map((s) => s.nonce));
+  expect(nonces.length).toBeGreaterThan(0);
+  expect(new Set(nonces)).toEqual(new Set([nonce]));
+}
