@@ -22,10 +22,10 @@ test('an account that is not hers gives 404, and so does the staff area', async 
   const other = await page.goto('/accounts/ACC-2001');
   expect(other?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
-  await expectScriptsCarry(page, (await expectFrontDoor(other)).nonce);
+  await expectScriptsCarry(other, (await expectFrontDoor(other)).nonce);
   const own = await page.goto('/accounts/ACC-1001');
   expect(own?.status()).toBe(200);
-  await expectScriptsCarry(page, (await expectFrontDoor(own)).nonce);
+  await expectScriptsCarry(own, (await expectFrontDoor(own)).nonce);
   // An API route gets the same headers (scripts/serve.mjs sets them before Next routes anything).
   await expectFrontDoor(await page.request.get('/api/health'));
   const staff = await page.goto('/staff');
@@ -37,7 +37,7 @@ test('an account that is not hers gives 404, and so does the staff area', async 
     expect(bad?.status(), path).toBe(404);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
     await expectScriptsCarry(
-      page,
+      bad,
       (await expectFrontDoor(bad, { referrer: path.startsWith('/blocks/') ? 'no-referrer' : undefined }))
         .nonce,
     );
@@ -67,7 +67,7 @@ test('sign-out ends the session', async ({ page }) => {
   const redirect = await signInPage?.request().redirectedFrom()?.response();
   expect(redirect?.status()).toBe(307);
   await expectFrontDoor(redirect);
-  await expectScriptsCarry(page, (await expectFrontDoor(signInPage)).nonce);
+  await expectScriptsCarry(signInPage, (await expectFrontDoor(signInPage)).nonce);
 });
 
 test('five wrong passwords in a row are throttled with a clear message', async ({ page }) => {
