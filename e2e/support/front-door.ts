@@ -1,4 +1,4 @@
-import { expect, type Response } from '@playwright/test';
+import { expect, type APIResponse, type Response } from '@playwright/test';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -9,12 +9,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
  * expected (no-referrer on the pages reached from email links). Returns the nonce and the id.
  */
 export async function expectFrontDoor(
-  response: Response | null | undefined,
+  response: Response | APIResponse | null | undefined,
   o: { referrer?: string } = {},
 ): Promise<{ nonce: string; requestId: string }> {
   expect(response, 'a response').toBeTruthy();
-  const h = await response!.allHeaders();
-  const where = `${response!.request().method()} ${response!.url()} (${response!.status()})`;
+  const r = response!;
+  const h = 'allHeaders' in r ? await r.allHeaders() : r.headers();
+  const where = `${'request' in r ? r.request().method() : 'GET'} ${r.url()} (${r.status()})`;
   const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(h['content-security-policy'] ?? '')?.[1] ?? '';
   expect(nonce, `CSP nonce on ${where}`).not.toBe('');
   expect(h['content-security-policy'], where).toContain(`frame-ancestors 'none'`);
