@@ -3,13 +3,12 @@
 // serves it beside the bare page (bench/bare), then measures each level in one run, every level
 // between two bare phases (A L1 A L2 A …). The probes never reach the portal's own tree or build:
 // - the root layout and the dashboard page answer an `x-ablate` request header (levels below);
-// - the front door (lib/server/front-door.ts, run by scripts/serve.mjs; until 2026-12-02 the proxy,
-//   proxy.ts) lets requests that carry `x-ablate-noproxy` through untouched.
+// - the proxy's matcher skips requests that carry `x-ablate-noproxy` (Next's `missing` condition).
 // - the root not-found boundary (rendered into every page's payload, as a server component) answers
 //   `x-ablate: frame` with static text instead of calling getTranslations().
 // Levels, each adding one part to the one before:
-//   frame    minimal layout (html/body), a static page, a static not-found, front door on
-//            (frame-noproxy: the same, front door off): what Next and the app's bundle cost alone
+//   frame    minimal layout (html/body), a static page, a static not-found, proxy on
+//            (frame-noproxy: the same, proxy off): what Next and the app's bundle cost alone
 //   static   + the real not-found boundary: its getTranslations() runs next-intl's request config
 //            (i18n/request.ts: currentUser(), so the cookie decrypt and the Session + User reads,
 //            the locale, the catalogue), which every page pays even when it reads nothing itself
@@ -17,7 +16,7 @@
 //            listAccountsForUser(), rendered as a plain list
 //   page     the full dashboard page inside the minimal layout
 //   layout   the full root layout (header, language form, metadata) around a static page
-//   full     the real dashboard (full-noproxy: the same, front door off)
+//   full     the real dashboard (full-noproxy: the same, proxy off)
 // Figure per level: req/s, p50/p99, the ratio to the bare phases around it, and 1000 / req/s (the
 // server's ms per request while it saturates its one thread; autocannon shares the machine).
 import { execSync, spawnSync } from 'node:child_process';
@@ -31,10 +30,10 @@ import { sessionCookie } from './session';
 
 /** The probes written into the copy: path → content (or a function of the file's current content). */
 const PROBES: Record<string, string | ((old: string) => string)> = {
-  'lib/server/front-door.ts': (old) =>
+  'proxy.ts': (old) =>
     old.replace(
-      `if (!passesFrontDoor(pathname)) return;`,
-      `if (!passesFrontDoor(pathname) || req.headers['x-ablate-noproxy']) return;`,
+      `{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }`,
+      `{ source: '/((?!_next/static|_next/image|favicon.ico).*)', missing: [{ type: 'header', key: 'x-ablate-noproxy' }] }`,
     ),
   'app/layout.tsx': (old) =>
     `import { headers as ablateHeaders } from 'next/headers';\n${old}`

@@ -47,8 +47,8 @@ export function buildBare(): { built: boolean; seconds: number } {
   if (fs.existsSync(path.join(BARE_DIR, '.next', 'BUILD_ID')) && fs.existsSync(stamp))
     if (fs.readFileSync(stamp, 'utf8') === hash) return { built: false, seconds: 0 };
   const started = Date.now();
-  // Run in bench/bare itself: from the repository root, Next also picks up the portal's
-  // instrumentation.ts (and, before 2026-12-02, its proxy.ts).
+  // Run in bench/bare itself: from the repository root, Next also picks up the portal's proxy.ts and
+  // instrumentation.ts.
   const r = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
     cwd: BARE_DIR,
     stdio: 'inherit',

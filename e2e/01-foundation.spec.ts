@@ -1,6 +1,6 @@
 import { createCustomer } from './support/factories';
 import { DEMO, expect, expectAccessible, signIn, signInStaff, submitAndWait, test } from './support/fixtures';
-import { expectFrontDoor, expectScriptsCarry } from './support/front-door';
+import { expectSecurityHeaders, expectScriptsCarry } from './support/security-headers';
 import { fiveWrongPasswords } from './support/sign-in-steps';
 
 // The demo data as CONTRACTS §5 describes it (no journey changes Dana's, Omar's, Sam's or Alex's data),
@@ -22,12 +22,12 @@ test('an account that is not hers gives 404, and so does the staff area', async 
   const other = await page.goto('/accounts/ACC-2001');
   expect(other?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
-  await expectScriptsCarry(other, (await expectFrontDoor(other)).nonce);
+  await expectScriptsCarry(other, (await expectSecurityHeaders(other)).nonce);
   const own = await page.goto('/accounts/ACC-1001');
   expect(own?.status()).toBe(200);
-  await expectScriptsCarry(own, (await expectFrontDoor(own)).nonce);
-  // An API route gets the same headers (scripts/serve.mjs sets them before Next routes anything).
-  await expectFrontDoor(await page.request.get('/api/health'));
+  await expectScriptsCarry(own, (await expectSecurityHeaders(own)).nonce);
+  // An API route gets the same headers (proxy.ts runs for it too).
+  await expectSecurityHeaders(await page.request.get('/api/health'));
   const staff = await page.goto('/staff');
   expect(staff?.status()).toBe(404);
   await expectAccessible(page);
@@ -38,8 +38,11 @@ test('an account that is not hers gives 404, and so does the staff area', async 
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
     await expectScriptsCarry(
       bad,
-      (await expectFrontDoor(bad, { referrer: path.startsWith('/blocks/') ? 'no-referrer' : undefined }))
-        .nonce,
+      (
+        await expectSecurityHeaders(bad, {
+          referrer: path.startsWith('/blocks/') ? 'no-referrer' : undefined,
+        })
+      ).nonce,
     );
   }
 });
@@ -60,14 +63,14 @@ test('sign-out ends the session', async ({ page }) => {
   ]);
   await expect(page.getByText('You have signed out.')).toBeVisible();
   expect(await post.request().headerValue('next-action')).toBeTruthy();
-  await expectFrontDoor(post);
+  await expectSecurityHeaders(post);
   const signInPage = await page.goto('/');
   await expect(page).toHaveURL(/\/sign-in/);
   // Both the redirect (307 from /) and the sign-in page it leads to.
   const redirect = await signInPage?.request().redirectedFrom()?.response();
   expect(redirect?.status()).toBe(307);
-  await expectFrontDoor(redirect);
-  await expectScriptsCarry(signInPage, (await expectFrontDoor(signInPage)).nonce);
+  await expectSecurityHeaders(redirect);
+  await expectScriptsCarry(signInPage, (await expectSecurityHeaders(signInPage)).nonce);
 });
 
 test('five wrong passwords in a row are throttled with a clear message', async ({ page }) => {

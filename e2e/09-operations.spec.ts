@@ -6,7 +6,7 @@ import { needsBuild } from '../scripts/lib/build-stamp';
 import { credentialIdOf, query } from './support/db';
 import { E2E, E2E_DIR } from './support/env';
 import { createCustomer } from './support/factories';
-import { expectFrontDoor } from './support/front-door';
+import { expectSecurityHeaders } from './support/security-headers';
 import { LINK_BIND_COOKIE } from '../lib/auth/link-binding';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { freeTcpPort } from './support/kamailio-portal';
@@ -141,7 +141,7 @@ async function signInOutcomes(page: Page) {
   // answer, seen by the page rendered for that same request (the "Continue" POST would fail without it).
   await page.context().clearCookies({ name: LINK_BIND_COOKIE });
   const linkPage = await page.goto(await emailedLink(page, byLink.email));
-  await expectFrontDoor(linkPage, { referrer: 'no-referrer' });
+  await expectSecurityHeaders(linkPage, { referrer: 'no-referrer' });
   const bind =
     /^tollgate-link-bind=([A-Za-z0-9_-]{43}); Path=\/sign-in\/link; .*HttpOnly; SameSite=strict$/.exec(
       (await linkPage?.headerValue('set-cookie')) ?? '',
@@ -154,7 +154,7 @@ async function signInOutcomes(page: Page) {
   expect(await post.request().headerValue('cookie')).toContain(`${LINK_BIND_COOKIE}=${bind}`);
   // The action redirects to `/`: Next answers the POST with that page's payload and headers (it fetches
   // it from this same server), so the Referrer-Policy is `/`'s.
-  await expectFrontDoor(post);
+  await expectSecurityHeaders(post);
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 

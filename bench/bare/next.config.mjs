@@ -3,8 +3,8 @@
 // ratio measures what Tollgate's pages add and nothing else. It keeps the settings of the project's
 // next.config.mjs that change the work per request or the bytes sent: a production build with the
 // default bundler (Turbopack), no X-Powered-By header, React strict mode (no effect in production, kept
-// for parity). It leaves out what is Tollgate's own work: next-intl, the front door (CSP nonce, request
-// id, log line: its instrumentation.js registers one that does nothing), Auth.js and the database.
+// for parity). It leaves out what is Tollgate's own work: next-intl, the proxy (CSP nonce, request id,
+// log line), Auth.js and the database.
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');

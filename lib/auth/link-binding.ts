@@ -1,6 +1,6 @@
 // The cookie that binds a sign-in link's "Continue" POST to the browser that showed the page. Set by
-// the front door (lib/server/front-door.ts) on a request for the page (a fresh random value when the
-// browser has none), sent back only to that page (path, SameSite=Strict). Pure: the front door imports it.
+// proxy.ts on GET/HEAD of the page (a fresh random value when the browser has none), sent back only to
+// that page (path, SameSite=Strict). Pure: proxy.ts imports it.
 
 export const LINK_BIND_COOKIE = 'tollgate-link-bind';
 export const LINK_BIND_PATH = '/sign-in/link';

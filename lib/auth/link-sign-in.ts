@@ -13,10 +13,9 @@ import { mac, sameMac } from '@/lib/server/seal';
 // 1. GET (or HEAD) of /sign-in/link only reads: linkIsUsable() says whether to show "Continue" or the
 //    sign-in page's "used or expired" notice. Nothing is written, no session cookie is ever set.
 // 2. The POST from that page (redeemSignInLink) must carry a proof made for that page's binding cookie
-//    (the front door, lib/server/front-door.ts, sets it on the GET), so a request that did not come
-//    from the browser showing the page is refused; then the token is deleted (single use, checked
-//    against its expiry in the same statement) and the link's user is signed in through the `link`
-//    provider.
+//    (proxy.ts sets it on the GET), so a request that did not come from the browser showing the page is
+//    refused; then the token is deleted (single use, checked against its expiry in the same statement)
+//    and the link's user is signed in through the `link` provider.
 
 const TOKEN = /^[A-Za-z0-9_-]{16,128}$/;
 const UNLOCK_PREFIX = 'mfa-unlock:';

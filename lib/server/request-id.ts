@@ -1,5 +1,5 @@
-// The request id: the front door (lib/server/front-door.ts) gives every request one, passes it to the
-// app in this header and answers with it. Log lines (lib/server/log.ts) and audit rows (lib/audit/log.ts) of the request carry it.
+// The request id: proxy.ts gives every request one, passes it to the app in this header and answers
+// with it. Log lines (lib/server/log.ts) and audit rows (lib/audit/log.ts) of the request carry it.
 //
 // An incoming X-Request-Id is kept only when a proxy is trusted (TRUSTED_PROXY_HOPS > 0, the setting
 // that already says "a proxy in front writes these headers"): that proxy sets it (nginx's

@@ -4,7 +4,7 @@ import { env } from '@/lib/server/env';
 import { REQUEST_ID_HEADER } from '@/lib/server/request-id';
 import { normalizeIp } from '@/lib/server/client-address';
 
-/** `requestId`: the id the front door (lib/server/front-door.ts) gave this request (also on its log lines and its `X-Request-Id` answer). */
+/** `requestId`: the id proxy.ts gave this request (also on its log lines and its `X-Request-Id` answer). */
 export type RequestMeta = { ip: string | null; userAgent: string | null; requestId?: string | null };
 
 /**

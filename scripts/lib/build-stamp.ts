@@ -7,6 +7,7 @@ const SOURCES = [
   'lib',
   'messages',
   'i18n',
+  'proxy.ts',
   'next.config.js',
   'package-lock.json',
   'instrumentation.ts',

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@/lib/server/log';
 import { metricsAccess, switchOperation } from '@/lib/server/metrics';
 import { requestIdFor } from '@/lib/server/request-id';
-import { fakeExchange } from '@/tests/helpers/exchange';
+import { NextRequest } from 'next/server';
 import { linesWithSecrets } from '@/e2e/support/secrets';
 import { VALID_ENV } from '@/tests/helpers/config';
 
@@ -62,20 +62,21 @@ describe('request ids', () => {
     const chosen = '3f1c2a9e-0000-4000-8000-agentsrequest';
     expect(requestIdFor(chosen, 0)).toMatch(UUID);
     try {
-      // The front door reads the validated configuration (env(), parsed once per process), so each
-      // case stubs a whole valid one and loads it afresh. Blank is unset: the default, 0.
+      // The proxy reads the validated configuration (env(), parsed once per process), so each case
+      // stubs a whole valid one and loads the proxy afresh. Blank is unset: the default, 0.
       for (const [hops, kept] of [
         ['', false],
         ['1', true],
       ] as const) {
         for (const [k, v] of Object.entries({ ...VALID_ENV, TRUSTED_PROXY_HOPS: hops })) vi.stubEnv(k, v);
         vi.resetModules();
-        const { frontDoor } = await import('@/lib/server/front-door');
-        const { req, res } = fakeExchange('/profile', { 'x-request-id': chosen });
-        frontDoor(req, res);
-        const answered = res.getHeader('x-request-id');
-        // What the app's handlers read: the request's own header, rewritten before Next sees it.
-        const forwarded = req.headers['x-request-id'];
+        const { proxy } = await import('@/proxy');
+        const res = proxy(
+          new NextRequest('http://localhost:3000/profile', { headers: { 'x-request-id': chosen } }),
+        );
+        const answered = res.headers.get('x-request-id');
+        // What the app's handlers read (Next passes the rewritten request headers this way).
+        const forwarded = res.headers.get('x-middleware-request-x-request-id');
         expect({ hops, kept: answered === chosen, same: forwarded === answered }).toEqual({
           hops,
           kept,

@@ -4,7 +4,7 @@ import { readMail } from '@/lib/mail/mailbox';
 
 export const dynamic = 'force-dynamic';
 
-/** Demo only: a message's HTML for the mailbox page's sandboxed frame (its CSP is set by lib/server/front-door.ts). */
+/** Demo only: a message's HTML for the mailbox page's sandboxed frame (its CSP is set by proxy.ts). */
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const m = isDemo() ? await readMail((await params).id) : null;
   if (!m)

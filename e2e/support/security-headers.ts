@@ -3,12 +3,12 @@ import { expect, type APIResponse, type Response } from '@playwright/test';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /**
- * Expects the answer to carry what the front door (lib/server/front-door.ts, run by scripts/serve.mjs)
- * sets on every request Next serves: a CSP with a nonce, the other security headers and a request id
+ * Expects the answer to carry what proxy.ts sets on every request its matcher takes (all but static
+ * files): a CSP with a nonce, the other security headers and a request id
  * (the portal runs with TRUSTED_PROXY_HOPS=0: always a fresh UUID). `referrer`: the Referrer-Policy
  * expected (no-referrer on the pages reached from email links). Returns the nonce and the id.
  */
-export async function expectFrontDoor(
+export async function expectSecurityHeaders(
   response: Response | APIResponse | null | undefined,
   o: { referrer?: string } = {},
 ): Promise<{ nonce: string; requestId: string }> {

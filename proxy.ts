@@ -1,0 +1,62 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import {
+  LINK_BIND_COOKIE,
+  LINK_BIND_MAX_AGE_SEC,
+  LINK_BIND_PATH,
+  newLinkBinding,
+} from '@/lib/auth/link-binding';
+import { securityHeaders } from '@/lib/server/security-headers';
+import { log } from '@/lib/server/log';
+import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
+import { env } from '@/lib/server/env';
+
+// Per-request nonce-based CSP and the other security headers (lib/server/security-headers.ts decides them),
+// the request id that the request's log lines and audit rows carry,
+// and the binding cookie of a sign-in link's "Continue" page (lib/auth/link-binding.ts).
+export function proxy(request: NextRequest) {
+  // A client's own X-Request-Id is kept only behind a trusted proxy (lib/server/request-id.ts). The
+  // setting comes from the configuration validated once (env()), as lib/server/request-meta.ts reads it.
+  const requestId = requestIdFor(request.headers.get(REQUEST_ID_HEADER), env().TRUSTED_PROXY_HOPS);
+  // The path only: a query string may hold a sign-in link's token.
+  log().info({ reqId: requestId, method: request.method, path: request.nextUrl.pathname }, 'request');
+  const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
+  const https = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  const headers = securityHeaders({
+    nonce,
+    pathname: request.nextUrl.pathname,
+    https,
+    dev: process.env.NODE_ENV === 'development',
+  });
+  let binding: string | null = null;
+  if (request.nextUrl.pathname === LINK_BIND_PATH && !request.cookies.get(LINK_BIND_COOKIE)?.value) {
+    binding = newLinkBinding();
+    request.cookies.set(LINK_BIND_COOKIE, binding); // the page rendered for this very request sees it too
+  }
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set(REQUEST_ID_HEADER, requestId);
+  requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);
+  if (binding) requestHeaders.set('cookie', request.cookies.toString());
+  // A path that holds a percent-encoded control character (NUL above all, which PostgreSQL refuses in
+  // any text: an id read from it would be a 500) names nothing: it gets the app's 404 page, by a
+  // rewrite to a path no route matches.
+  const response = CONTROL_IN_PATH.test(request.nextUrl.pathname)
+    ? NextResponse.rewrite(new URL('/_no-such-page', request.url), { request: { headers: requestHeaders } })
+    : NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
+  response.headers.set(REQUEST_ID_HEADER, requestId);
+  if (binding)
+    response.cookies.set(LINK_BIND_COOKIE, binding, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: https,
+      path: LINK_BIND_PATH,
+      maxAge: LINK_BIND_MAX_AGE_SEC,
+    });
+  return response;
+}
+
+/** %00–%1F and %7F in a URL path (RFC 3986 percent-encoding): C0 control characters and DEL. */
+const CONTROL_IN_PATH = /%(?:[01][0-9a-f]|7f)/i;
+
+export const config = { matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }] };
