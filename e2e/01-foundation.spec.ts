@@ -1,5 +1,6 @@
 import { createCustomer } from './support/factories';
 import { DEMO, expect, expectAccessible, signIn, signInStaff, submitAndWait, test } from './support/fixtures';
+import { expectSecurityHeaders, expectScriptsCarry } from './support/security-headers';
 import { fiveWrongPasswords } from './support/sign-in-steps';
 
 // The demo data as CONTRACTS §5 describes it (no journey changes Dana's, Omar's, Sam's or Alex's data),
@@ -21,8 +22,12 @@ test('an account that is not hers gives 404, and so does the staff area', async 
   const other = await page.goto('/accounts/ACC-2001');
   expect(other?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expectScriptsCarry(other, (await expectSecurityHeaders(other)).nonce);
   const own = await page.goto('/accounts/ACC-1001');
   expect(own?.status()).toBe(200);
+  await expectScriptsCarry(own, (await expectSecurityHeaders(own)).nonce);
+  // An API route gets the same headers (proxy.ts runs for it too).
+  await expectSecurityHeaders(await page.request.get('/api/health'));
   const staff = await page.goto('/staff');
   expect(staff?.status()).toBe(404);
   await expectAccessible(page);
@@ -31,6 +36,14 @@ test('an account that is not hers gives 404, and so does the staff area', async 
     const bad = await page.goto(path);
     expect(bad?.status(), path).toBe(404);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await expectScriptsCarry(
+      bad,
+      (
+        await expectSecurityHeaders(bad, {
+          referrer: path.startsWith('/blocks/') ? 'no-referrer' : undefined,
+        })
+      ).nonce,
+    );
   }
 });
 
@@ -43,10 +56,21 @@ test('the demo agent reaches the staff console after the second factor', async (
 test('sign-out ends the session', async ({ page }) => {
   const { user } = await createCustomer([{ name: 'Sign-out Co' }]);
   await signIn(page, user);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // Sign-out is a server action: its POST gets the headers too.
+  const [post] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Sign out' }).click(),
+  ]);
   await expect(page.getByText('You have signed out.')).toBeVisible();
-  await page.goto('/');
+  expect(await post.request().headerValue('next-action')).toBeTruthy();
+  await expectSecurityHeaders(post);
+  const signInPage = await page.goto('/');
   await expect(page).toHaveURL(/\/sign-in/);
+  // Both the redirect (307 from /) and the sign-in page it leads to.
+  const redirect = await signInPage?.request().redirectedFrom()?.response();
+  expect(redirect?.status()).toBe(307);
+  await expectSecurityHeaders(redirect);
+  await expectScriptsCarry(signInPage, (await expectSecurityHeaders(signInPage)).nonce);
 });
 
 test('five wrong passwords in a row are throttled with a clear message', async ({ page }) => {

@@ -6,6 +6,8 @@ import { needsBuild } from '../scripts/lib/build-stamp';
 import { credentialIdOf, query } from './support/db';
 import { E2E, E2E_DIR } from './support/env';
 import { createCustomer } from './support/factories';
+import { expectSecurityHeaders } from './support/security-headers';
+import { LINK_BIND_COOKIE } from '../lib/auth/link-binding';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { freeTcpPort } from './support/kamailio-portal';
 import { descendants, portIsFree, stillRunning, type Proc } from './support/process-tree';
@@ -135,8 +137,24 @@ async function signInOutcomes(page: Page) {
   await page.goto('/sign-in');
   await fiveWrongPasswords(page, user.email);
   const { user: byLink } = await createCustomer([]);
-  await page.goto(await emailedLink(page, byLink.email));
-  await continueLink(page);
+  // The link's page binds itself to this browser (lib/auth/link-binding.ts): a fresh cookie on the
+  // answer, seen by the page rendered for that same request (the "Continue" POST would fail without it).
+  await page.context().clearCookies({ name: LINK_BIND_COOKIE });
+  const linkPage = await page.goto(await emailedLink(page, byLink.email));
+  await expectSecurityHeaders(linkPage, { referrer: 'no-referrer' });
+  const bind =
+    /^tollgate-link-bind=([A-Za-z0-9_-]{43}); Path=\/sign-in\/link; .*HttpOnly; SameSite=strict$/.exec(
+      (await linkPage?.headerValue('set-cookie')) ?? '',
+    )?.[1];
+  expect(bind).toBeTruthy();
+  const [post] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/sign-in/link')),
+    continueLink(page),
+  ]);
+  expect(await post.request().headerValue('cookie')).toContain(`${LINK_BIND_COOKIE}=${bind}`);
+  // The action redirects to `/`: Next answers the POST with that page's payload and headers (it fetches
+  // it from this same server), so the Referrer-Policy is `/`'s.
+  await expectSecurityHeaders(post);
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
