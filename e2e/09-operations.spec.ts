@@ -10,6 +10,7 @@ import { expectSecurityHeaders } from './support/security-headers';
 import { LINK_BIND_COOKIE } from '../lib/auth/link-binding';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { freeTcpPort } from './support/kamailio-portal';
+import { rawRequest } from './support/raw-http';
 import { descendants, portIsFree, stillRunning, type Proc } from './support/process-tree';
 import { rememberSecret } from './support/secrets';
 import { clearFaults, setFaults, sim } from './support/sim';
@@ -58,6 +59,21 @@ test('liveness answers; readiness names each part and is ready', async ({ reques
     status: expect.stringMatching(/^(ok|degraded)$/),
     openSyncIssues: expect.any(Number),
   });
+});
+
+test('request targets Next cannot route are answered, never a 500 or a redirect elsewhere', async () => {
+  const host = `Host: ${new URL(E2E.appUrl).host}`;
+  // Asterisk-form (RFC 9110 §9.3.7): a question about the server as a whole.
+  const star = await rawRequest(E2E.appUrl, `OPTIONS * HTTP/1.1\r\n${host}`);
+  expect(star.status).toBe(204);
+  expect(star.headers.allow).toContain('GET');
+  expect((await rawRequest(E2E.appUrl, `GET * HTTP/1.1\r\n${host}`)).status).toBe(400);
+  // Absolute-form (RFC 9112 §3.2.2) is read as its path: the sign-in page, not a redirect to that host.
+  const absolute = await rawRequest(E2E.appUrl, `GET http://evil.example/sign-in HTTP/1.1\r\n${host}`);
+  expect(absolute.status).toBe(200);
+  expect(absolute.headers.location).toBeUndefined();
+  expect(absolute.headers['content-security-policy']).toContain('nonce-');
+  expect((await rawRequest(E2E.appUrl, `GET sign-in HTTP/1.1\r\n${host}`)).status).toBe(400);
 });
 
 test('a failing switch shows as degraded while the instance stays ready', async ({ page }) => {

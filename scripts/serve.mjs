@@ -22,7 +22,36 @@ const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+/**
+ * The request target as Next can route it (RFC 9112 §3.2), or false once this function has answered.
+ * Next takes only origin-form ("/path?query"): `OPTIONS *` (asterisk-form, a question about the
+ * server as a whole, RFC 9110 §9.3.7) threw inside Next (a 500), and absolute-form ("GET
+ * http://host/path", the form clients send to a forward proxy) was redirected by Next's slash
+ * normalisation to that host. Asterisk-form is answered here (204 and `Allow`, or 400 for another
+ * method); absolute-form is read as its path and query (the host is the server's own: Tollgate serves
+ * one origin, APP_URL); anything else is a 400.
+ */
+function routable(req, res) {
+  if (req.url.startsWith('/')) return true;
+  if (req.url === '*') {
+    res.writeHead(req.method === 'OPTIONS' ? 204 : 400, { Allow: 'GET, HEAD, POST, OPTIONS' }).end();
+    return false;
+  }
+  if (/^https?:\/\//i.test(req.url)) {
+    try {
+      const u = new URL(req.url);
+      req.url = u.pathname + u.search;
+      return true;
+    } catch {
+      // not a URL: refused below
+    }
+  }
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request target\n');
+  return false;
+}
+
 const server = http.createServer((req, res) => {
+  if (!routable(req, res)) return;
   const peer = req.socket.remoteAddress;
   if (peer) req.headers[PEER_HEADER] = peer;
   else delete req.headers[PEER_HEADER];
