@@ -33,7 +33,6 @@ export function proxy(request: NextRequest) {
     request.cookies.set(LINK_BIND_COOKIE, binding); // the page rendered for this very request sees it too
   }
   const requestHeaders = new Headers(request.headers);
-  requestHeaders.set('x-nonce', nonce);
   requestHeaders.set(REQUEST_ID_HEADER, requestId);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);
   if (binding) requestHeaders.set('cookie', request.cookies.toString());
