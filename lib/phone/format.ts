@@ -143,7 +143,9 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
  * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
  * In every form a Mexican, Argentine, Brazilian or Colombian number in a superseded form
  * ("+5215512345678", "0445512345678" or "025512345678" from Mexico, "+5491115…", "+551187654321",
- * "+5712345678") is read as the number it denotes (lib/phone/legacy.ts). Digits in any script are
+ * "+5712345678") is read as the number it denotes (lib/phone/legacy.ts), but only when no form
+ * reads the digits as a valid number as they are: "68228850" from Colombia is the Cook Islands'
+ * +682 28850 (digits), not the old 8-digit form of Colombia's +57 606 822 8850. Digits in any script are
  * read as their ASCII digits (lib/phone/digits.ts).
  * Returns the number and the form, or null when none applies.
  */
@@ -157,15 +159,20 @@ export function readDialled(
     return p ? { number: validNumber(p, s) ?? p, form: 'e164' } : null;
   }
   if (!/^\d{2,24}$/.test(s)) return null;
+  const readings: { form: NumberForm; p: PhoneNumber | undefined; written: string }[] = [];
   for (const prefix of [iddPrefixIn(s, accountCountry), s.startsWith('00') ? '00' : null]) {
-    if (!prefix) continue;
-    const p = validNumber(parsed(`+${s.slice(prefix.length)}`), s);
-    if (p) return { number: p, form: 'idd' };
+    if (prefix) readings.push({ form: 'idd', p: parsed(`+${s.slice(prefix.length)}`), written: s });
   }
-  const national = validNumber(parsed(s, accountCountry), s);
-  if (national) return { number: national, form: 'national' };
-  const digits = validNumber(parsed(`+${s}`), `+${s}`);
-  if (digits) return { number: digits, form: 'digits' };
+  readings.push({ form: 'national', p: parsed(s, accountCountry), written: s });
+  readings.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}` });
+  // A number valid as written wins over a superseded form of another reading: "3290539072" from
+  // Brazil is the Belgian premium-rate +32 90 53 90 72, not the eight-digit mobile 32 9053-9072,
+  // which has not connected since 2016 (review 14).
+  for (const { form, p } of readings) if (p?.isValid()) return { number: p, form };
+  for (const { form, p, written } of readings) {
+    const number = validNumber(p, written);
+    if (number) return { number, form };
+  }
   return null;
 }
 

@@ -54,6 +54,14 @@ describe('callback numbers support may call', () => {
       ext: null,
     });
   });
+  it('refuses a country the switch wrote as bare digits that also fit an old national form (review 14)', () => {
+    // 68228850 from a Colombian account is the Cook Islands (+682 28850), not Colombia's pre-2021
+    // 8-digit form of +57 606 822 8850: read as the latter, the block's destination was "domestic".
+    expect(checkCallbackNumber('+682 28851', 'CO', ['68228850'])).toMatchObject({
+      ok: false,
+      reason: 'block_destination',
+    });
+  });
   it('refuses high-cost ranges whatever the block', () => {
     expect(checkCallbackNumber('+882 13 10 0123', 'US')).toMatchObject({
       ok: false,

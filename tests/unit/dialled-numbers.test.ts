@@ -170,6 +170,20 @@ describe('Colombian fixed lines dialled before the 10-digit plan (2021), as a sw
   });
 });
 
+describe('a superseded form never hides a number valid as the switch wrote it (review 14)', () => {
+  // Bare E.164 digits of another country that also match Brazil's eight-digit-mobile or Colombia's
+  // pre-2021 fixed-line rule when read as national: the live number is what the switch connected.
+  it.each([
+    ['3290539072', 'BR', '+3290539072', 'BE', 'premium_rate'], // Belgian premium rate, not 32 9053-9072
+    ['4694484525', 'BR', '+4694484525', 'SE', 'premium_rate'],
+    ['68228850', 'CO', '+68228850', 'CK', null], // Cook Islands, not Colombia's old (6) 822 8850
+    ['53332350', 'CO', '+53332350', 'CU', null],
+  ] as const)('%s from %s is %s', (raw, account, e164, country, highCost) => {
+    expect(readDialled(raw, account)).toMatchObject({ form: 'digits', number: { number: e164 } });
+    expect(describeDialled(raw, account)).toMatchObject({ e164, country, international: true, highCost });
+  });
+});
+
 describe('digits in another script, as typed into the simulator or a PBX', () => {
   it('reads every Unicode decimal digit as its ASCII digit', () => {
     expect(readDialled('+५२ ५५ १२३४ ५६७८', 'US')).toMatchObject({
