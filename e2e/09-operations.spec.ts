@@ -67,6 +67,8 @@ test('request targets Next cannot route are answered, never a 500 or a redirect 
   const star = await rawRequest(E2E.appUrl, `OPTIONS * HTTP/1.1\r\n${host}`);
   expect(star.status).toBe(204);
   expect(star.headers.allow).toContain('GET');
+  expect(star.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect(star.headers['x-content-type-options']).toBe('nosniff');
   expect((await rawRequest(E2E.appUrl, `GET * HTTP/1.1\r\n${host}`)).status).toBe(400);
   // Absolute-form (RFC 9112 §3.2.2) is read as its path: the sign-in page, not a redirect to that host.
   const absolute = await rawRequest(E2E.appUrl, `GET http://evil.example/sign-in HTTP/1.1\r\n${host}`);

@@ -22,6 +22,13 @@ const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+/** Headers of the answers this server gives itself, before Next and its proxy: nothing to run, frame or keep. */
+const OWN_ANSWER = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+};
+
 /**
  * The request target as Next can route it (RFC 9112 §3.2), or false once this function has answered.
  * Next takes only origin-form ("/path?query"): `OPTIONS *` (asterisk-form, a question about the
@@ -34,7 +41,9 @@ await app.prepare();
 function routable(req, res) {
   if (req.url.startsWith('/')) return true;
   if (req.url === '*') {
-    res.writeHead(req.method === 'OPTIONS' ? 204 : 400, { Allow: 'GET, HEAD, POST, OPTIONS' }).end();
+    res
+      .writeHead(req.method === 'OPTIONS' ? 204 : 400, { ...OWN_ANSWER, Allow: 'GET, HEAD, POST, OPTIONS' })
+      .end();
     return false;
   }
   if (/^https?:\/\//i.test(req.url)) {
@@ -46,7 +55,9 @@ function routable(req, res) {
       // not a URL: refused below
     }
   }
-  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Bad request target\n');
+  res
+    .writeHead(400, { ...OWN_ANSWER, 'Content-Type': 'text/plain; charset=utf-8' })
+    .end('Bad request target\n');
   return false;
 }
 
