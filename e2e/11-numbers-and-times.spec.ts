@@ -92,8 +92,18 @@ test.describe('an agent in London', () => {
   test.use({ timezoneId: 'Europe/London' });
 
   test('reads the calls in London time, the customer’s clock, and that the number is on file', async ({
-    agent: { page },
+    agent: { page, user },
   }) => {
+    // The first page after sign-in reports the browser's zone in the background (a Web Worker reads
+    // it, then a server action): pages rendered before that answer still read the stored zone (UTC,
+    // said on every time), and each full page load before it restarts the report. A person reads the
+    // queue before clicking on; this journey clicks through four pages at once, so it waits for the
+    // zone to be adopted first (CI43 failed here when it did not: the request page came in UTC).
+    await expect
+      .poll(
+        () => query<{ timeZone: string }>(`SELECT "timeZone" FROM "User" WHERE id = ?`, user.id)[0].timeZone,
+      )
+      .toBe('Europe/London');
     // Other journeys' requests may fill the queue's first page: find this one as an agent would.
     await queueOfAccount(page, { name: 'Numbers Test Co', number: 'ACC-1301' });
     await page.getByRole('link', { name: /Numbers Test Co \(ACC-1301\): misdial request/ }).click();
