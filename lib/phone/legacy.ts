@@ -40,6 +40,17 @@ import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libph
 // and "0 + carrier" (long distance: 05, 07, 09, 0456…), which libphonenumber still strips
 // (nationalPrefixForParsing), leaving the old eight digits for this rule: "031 234 5678" and
 // "07 1 234 5678" are that line as well.
+//
+// Chile: Subtel put a "9" before every eight-digit mobile number on 2012-02-04 (a mobile had been
+// dialled "09 8123 4567" from a fixed line and "8123 4567" from another mobile; it became
+// "9 8123 4567" from anywhere), and a "2" between the area code and every fixed line, area by area,
+// from Arica (58, 2012-10-20) and Santiago (2, 2012-11-24) to Puerto Montt (65, 2013-07-06): Santiago's
+// "(02) 123 4567" became "2 2123 4567" and Puerto Montt's "(065) 35 0009" became "65 2 35 0009" (Subtel,
+// ITU-T Operational Bulletin, communications of 2.VII.2014 and 12.II.2014, with the table of areas and
+// dates; Wikipedia, "Telephone numbers in Chile"). An area code then was 2 (Santiago, seven digits) or
+// one of the two-digit codes of that table (six digits). Eight digits after a two-digit area code
+// (3 to 7 first) are also an eight-digit mobile's, so "+56 65 35 0009" is read only when one reading
+// is valid; with the trunk "0" ("065 35 0009", "09 8123 4567") the form says which it was.
 
 /** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
 const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
@@ -49,6 +60,12 @@ const BR_EIGHT_DIGIT_MOBILE = /^([1-9]{2})([6-9]\d{7})$/;
 
 /** After +57: a region's digit and a seven-digit fixed line from before the 10-digit plan (2021). */
 const CO_FIXED_LINE = /^([124-8])(\d{7})$/;
+
+/** After +56: Santiago's seven-digit fixed line (2…) or another area's six digits, trunk 0 or not. */
+const CL_FIXED_LINE = /^(0?)(2|3[2-5]|4[1-35]|5[1-3578]|6[13-57]|7[1-35])(\d+)$/;
+
+/** After +56: an eight-digit mobile from before its "9" (2012), "09" from a fixed line or nothing. */
+const CL_EIGHT_DIGIT_MOBILE = /^(?:09)?([5-9]\d{7})$/;
 
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
@@ -81,10 +98,28 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
     const m = CO_FIXED_LINE.exec(national);
     const fixed = m ? parsed(`+5760${m[1]}${m[2]}`) : undefined;
     if (fixed?.getType() === 'FIXED_LINE') current = fixed;
+  } else if (p.countryCallingCode === '56') {
+    current = chileanNumber(national);
   }
   if (!current?.isValid()) return undefined;
   if (p.ext) current.setExt(p.ext);
   return current;
+}
+
+/**
+ * The Chilean number a pre-2013 national number (after +56: "21234567", "021234567", "81234567",
+ * "0981234567") denotes today, when exactly one of its readings (a fixed line with the "2" added, an
+ * eight-digit mobile with the "9") is valid; else undefined.
+ */
+function chileanNumber(national: string): PhoneNumber | undefined {
+  const fixed = CL_FIXED_LINE.exec(national);
+  const mobile = CL_EIGHT_DIGIT_MOBILE.exec(national);
+  const subscriberLength = fixed?.[2] === '2' ? 7 : 6;
+  const readings = [
+    fixed && fixed[3]!.length === subscriberLength ? parsed(`+56${fixed[2]}2${fixed[3]}`) : undefined,
+    mobile ? parsed(`+569${mobile[1]}`) : undefined,
+  ].filter((r) => r?.isValid());
+  return readings.length === 1 ? readings[0] : undefined;
 }
 
 function parsed(text: string, country?: 'AR'): PhoneNumber | undefined {
