@@ -69,8 +69,8 @@ const CL_EIGHT_DIGIT_MOBILE = /^(?:09)?([5-9]\d{7})$/;
 
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
- * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian or Colombian number in a
- * superseded form (see above), the valid number it denotes; else undefined. The extension is kept.
+ * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian, Colombian or Chilean
+ * number in a superseded form (see above), the valid number it denotes; else undefined. The extension is kept.
  *
  * The Mexican mobile "1" only ever followed the country code, so it is dropped only when `written`
  * has "52" right before it: "1 55 1234 5678" typed or dialled in Mexico is not read as
