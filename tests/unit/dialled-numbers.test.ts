@@ -185,6 +185,7 @@ describe('Chilean numbers dialled before the 2012–2013 changes, as a switch wr
     ['0056 9123 4567', 'ES', 'idd', '+56991234567'],
     ['81234567', 'CL', 'national', '+56981234567'], // mobile to mobile
     ['0981234567', 'CL', 'national', '+56981234567'], // fixed line to mobile
+    ['0221234567', 'CL', 'national', '+56221234567'], // 2012–2016: the trunk 0 before today's digits
   ] as const)('%s from %s is %s (%s)', (raw, account, form, e164) => {
     expect(readDialled(raw, account)).toMatchObject({ form, number: { number: e164 } });
     expect(describeDialled(raw, account)).toMatchObject({ e164, countryName: 'Chile' });
@@ -197,6 +198,24 @@ describe('Chilean numbers dialled before the 2012–2013 changes, as a switch wr
   it('bare digits valid as written stay what they are', () => {
     expect(describeDialled('95227594', 'CL')).toMatchObject({ e164: '+95227594', country: 'MM' });
     expect(describeDialled('82311512', 'CL')).toMatchObject({ e164: '+82311512', country: 'KR' });
+  });
+});
+
+describe('Ecuadorian mobiles dialled before their 9 (2012), as a switch writes them', () => {
+  it.each([
+    ['+59388135555', 'US', 'e164'],
+    ['00593 8 813 5555', 'ES', 'idd'],
+    ['59388135555', 'ES', 'digits'],
+    ['088135555', 'EC', 'national'],
+  ] as const)('%s from %s is +593988135555 (%s)', (raw, account, form) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+593988135555' } });
+    expect(describeDialled(raw, account)).toMatchObject({
+      display: '+593 98 813 5555',
+      countryName: 'Ecuador',
+    });
+  });
+  it('a fixed line stays as dialled', () => {
+    expect(describeDialled('072885555', 'EC')).toMatchObject({ e164: '+59372885555', form: 'national' });
   });
 });
 
