@@ -40,6 +40,27 @@ import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libph
 // and "0 + carrier" (long distance: 05, 07, 09, 0456…), which libphonenumber still strips
 // (nationalPrefixForParsing), leaving the old eight digits for this rule: "031 234 5678" and
 // "07 1 234 5678" are that line as well.
+//
+// Chile: Subtel put a "2" between the area code and every fixed line, area by area, from Arica (58,
+// 2012-10-20) and Santiago (2, 2012-11-24) to Puerto Montt (65, 2013-07-06): Santiago's
+// "(02) 123 4567" became "(022) 123 4567" and Puerto Montt's "(065) 35 0009" "(065) 2 35 0009"
+// (Subtel's communication of 2.VII.2014 in the ITU-T Operational Bulletin, with the table of areas
+// and dates). An area code then was 2 (Santiago, seven digits) or one of the two-digit codes of
+// that table (six digits). A mobile was "9" and eight digits from abroad, but was dialled as its
+// eight digits from another mobile ("8123 4567") and with "09" from a fixed line; from 2016-02-06
+// every call is dialled as the nine digits ("9 8123 4567", "2 2123 4567"), without the trunk "0"
+// that came before a fixed line's area code (Subtel's nine-digit dialling: pisapapeles.net, "Desde
+// el 6 de febrero agregamos un 9 a los celulares"; the "022" form: Vaya Adventures, "Phone number
+// changes in Ecuador and Chile", 2012-11-28; Wikipedia, "Telephone numbers in Chile", 2012 and 2017). So the eight digits are
+// read with the 2 or the 9 added, and "022 123 4567" without its 0. Eight digits after a two-digit
+// area code (3 to 7 first) may also be an eight-digit mobile's, so "+56 65 35 0009" is read only
+// when one reading is valid; with the trunk "0" ("065 35 0009", "09 8123 4567") the form says.
+//
+// Ecuador: SUPERTEL put a "9" after the trunk "0" of every mobile from 2012-09-30: "08 813 5555" (an
+// eight-digit number, +593 8 813 5555) became "098 813 5555" (+593 98 813 5555), from abroad too.
+// Fixed lines (area 2 to 7 and seven digits) kept their eight digits, so an eight-digit number
+// beginning with 8 or 9 is a mobile written the old way (Vaya Adventures, as above; sangay.com,
+// "Dialing mobile / cellular numbers in Ecuador", 2012-09-18).
 
 /** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
 const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
@@ -50,10 +71,19 @@ const BR_EIGHT_DIGIT_MOBILE = /^([1-9]{2})([6-9]\d{7})$/;
 /** After +57: a region's digit and a seven-digit fixed line from before the 10-digit plan (2021). */
 const CO_FIXED_LINE = /^([124-8])(\d{7})$/;
 
+/** After +56: Santiago's seven-digit fixed line (2…) or another area's six digits, trunk 0 or not. */
+const CL_FIXED_LINE = /^(0?)(2|3[2-5]|4[1-35]|5[1-3578]|6[13-57]|7[1-35])(\d+)$/;
+
+/** After +56: an eight-digit mobile without its "9" (before 2016), "09" from a fixed line or nothing. */
+const CL_EIGHT_DIGIT_MOBILE = /^(?:09)?([5-9]\d{7})$/;
+
+/** After +593: an eight-digit mobile from before its "9" (2012). */
+const EC_EIGHT_DIGIT_MOBILE = /^[89]\d{7}$/;
+
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
- * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian or Colombian number in a
- * superseded form (see above), the valid number it denotes; else undefined. The extension is kept.
+ * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian, Colombian, Chilean or
+ * Ecuadorian number in a superseded form (see above), the valid number it denotes; else undefined. The extension is kept.
  *
  * The Mexican mobile "1" only ever followed the country code, so it is dropped only when `written`
  * has "52" right before it: "1 55 1234 5678" typed or dialled in Mexico is not read as
@@ -81,10 +111,36 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
     const m = CO_FIXED_LINE.exec(national);
     const fixed = m ? parsed(`+5760${m[1]}${m[2]}`) : undefined;
     if (fixed?.getType() === 'FIXED_LINE') current = fixed;
+  } else if (p.countryCallingCode === '56') {
+    current = chileanNumber(national);
+  } else if (p.countryCallingCode === '593' && EC_EIGHT_DIGIT_MOBILE.test(national)) {
+    const mobile = parsed(`+5939${national}`);
+    if (mobile?.getType() === 'MOBILE') current = mobile;
   }
   if (!current?.isValid()) return undefined;
   if (p.ext) current.setExt(p.ext);
   return current;
+}
+
+/**
+ * The Chilean number a superseded national number (after +56: "21234567", "021234567", "81234567",
+ * "0981234567", "0221234567") denotes today, when exactly one of its readings (a fixed line with
+ * the "2" added, an eight-digit mobile with the "9", today's nine digits after the trunk "0") is
+ * valid; else undefined.
+ */
+function chileanNumber(national: string): PhoneNumber | undefined {
+  if (/^0\d{9}$/.test(national)) {
+    const nine = parsed(`+56${national.slice(1)}`);
+    if (nine?.isValid()) return nine;
+  }
+  const fixed = CL_FIXED_LINE.exec(national);
+  const mobile = CL_EIGHT_DIGIT_MOBILE.exec(national);
+  const subscriberLength = fixed?.[2] === '2' ? 7 : 6;
+  const readings = [
+    fixed && fixed[3]!.length === subscriberLength ? parsed(`+56${fixed[2]}2${fixed[3]}`) : undefined,
+    mobile ? parsed(`+569${mobile[1]}`) : undefined,
+  ].filter((r) => r?.isValid());
+  return readings.length === 1 ? readings[0] : undefined;
 }
 
 function parsed(text: string, country?: 'AR'): PhoneNumber | undefined {

@@ -229,6 +229,54 @@ describe('Colombian fixed lines written before the 10-digit plan (2021)', () => 
   });
 });
 
+describe('Chilean numbers written before the 2012–2013 changes', () => {
+  // Subtel: every mobile gained a 9 (2012), every fixed line a 2 after its area code (2012–2013).
+  it.each([
+    ['+56 2 123 4567', 'US', '+56221234567'],
+    ['(02) 123 4567', 'CL', '+56221234567'],
+    ['0056 2 123 4567', 'ES', '+56221234567'],
+    ['(065) 35 0009', 'CL', '+56652350009'],
+    ['+56 8 123 4567', 'US', '+56981234567'],
+    ['+56 9 123 4567', 'CL', '+56991234567'],
+    ['8123 4567', 'CL', '+56981234567'],
+    ['09 8123 4567', 'CL', '+56981234567'],
+    ['(022) 123 4567', 'CL', '+56221234567'], // 2012–2016: the trunk 0 before today's digits
+  ] as const)('%s typed on a %s account is stored as %s', (typed, country, e164) => {
+    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
+      ok: true,
+      stored: e164,
+      e164,
+      ext: null,
+    });
+  });
+  it('keeps the extension; today’s numbers and an ambiguous old form are left alone', () => {
+    expect(checkCallbackNumber('+56 2 123 4567 ext. 7', 'US')).toMatchObject({
+      ok: true,
+      stored: '+56221234567;ext=7',
+    });
+    expect(checkCallbackNumber('+56 9 8123 4567', 'US')).toMatchObject({ ok: true, e164: '+56981234567' });
+    expect(checkCallbackNumber('+56 65 35 0009', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(parseUserPhone('(02) 123 4567', 'CL')).toBe('+56221234567');
+  });
+});
+
+describe('Ecuadorian mobiles written before their 9 (2012)', () => {
+  // SUPERTEL put a 9 after the trunk 0 of every mobile on 2012-09-30: "08 813 5555" is "098 813 5555".
+  it.each([
+    ['+593 8 813 5555', 'US'],
+    ['08 813 5555', 'EC'],
+    ['00593 8 813 5555', 'ES'],
+  ] as const)('%s typed on a %s account is stored as +593988135555', (typed, country) => {
+    expect(checkCallbackNumber(typed, country)).toMatchObject({ ok: true, e164: '+593988135555' });
+  });
+  it('keeps the extension; a fixed line is left alone', () => {
+    expect(checkCallbackNumber('+593 8 813 5555 ext. 4', 'US')).toMatchObject({
+      stored: '+593988135555;ext=4',
+    });
+    expect(parseUserPhone('(07) 288 5555', 'EC')).toBe('+59372885555');
+  });
+});
+
 describe('digits in another script (review 10)', () => {
   // An IME left in full-width mode, or Arabic-Indic digits: the number part was always read; the
   // extension must be ASCII too, or the stored ";ext=" and the agent's tel: link are not RFC 3966.

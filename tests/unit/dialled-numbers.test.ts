@@ -170,6 +170,55 @@ describe('Colombian fixed lines dialled before the 10-digit plan (2021), as a sw
   });
 });
 
+describe('Chilean numbers dialled before the 2012–2013 changes, as a switch writes them', () => {
+  // lib/phone/legacy.ts: Santiago's fixed lines gained a 2 (2012-11-24), mobiles a 9 (2012-02-04).
+  it.each([
+    ['+5621234567', 'US', 'e164', '+56221234567'],
+    ['011 56 2 123 4567', 'US', 'idd', '+56221234567'],
+    ['0056 2 123 4567', 'ES', 'idd', '+56221234567'],
+    ['1230 56 2 123 4567', 'CL', 'idd', '+56221234567'], // through carrier 123
+    ['5621234567', 'ES', 'digits', '+56221234567'],
+    ['21234567', 'CL', 'national', '+56221234567'],
+    ['021234567', 'CL', 'national', '+56221234567'], // the trunk 0
+    ['064212345', 'CL', 'national', '+56642212345'], // Osorno: six digits after the area code
+    ['+5681234567', 'US', 'e164', '+56981234567'],
+    ['0056 9123 4567', 'ES', 'idd', '+56991234567'],
+    ['81234567', 'CL', 'national', '+56981234567'], // mobile to mobile
+    ['0981234567', 'CL', 'national', '+56981234567'], // fixed line to mobile
+    ['0221234567', 'CL', 'national', '+56221234567'], // 2012–2016: the trunk 0 before today's digits
+  ] as const)('%s from %s is %s (%s)', (raw, account, form, e164) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: e164 } });
+    expect(describeDialled(raw, account)).toMatchObject({ e164, countryName: 'Chile' });
+  });
+  it('eight digits that were a regional fixed line or a mobile are read only with the trunk 0', () => {
+    expect(readDialled('+5665350009', 'US')?.number.isValid()).toBe(false); // (65) 35 0009 or 6535 0009?
+    expect(readDialled('65350009', 'CL')).toBeNull();
+    expect(describeDialled('065350009', 'CL')).toMatchObject({ e164: '+56652350009', form: 'national' });
+  });
+  it('bare digits valid as written stay what they are', () => {
+    expect(describeDialled('95227594', 'CL')).toMatchObject({ e164: '+95227594', country: 'MM' });
+    expect(describeDialled('82311512', 'CL')).toMatchObject({ e164: '+82311512', country: 'KR' });
+  });
+});
+
+describe('Ecuadorian mobiles dialled before their 9 (2012), as a switch writes them', () => {
+  it.each([
+    ['+59388135555', 'US', 'e164'],
+    ['00593 8 813 5555', 'ES', 'idd'],
+    ['59388135555', 'ES', 'digits'],
+    ['088135555', 'EC', 'national'],
+  ] as const)('%s from %s is +593988135555 (%s)', (raw, account, form) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: '+593988135555' } });
+    expect(describeDialled(raw, account)).toMatchObject({
+      display: '+593 98 813 5555',
+      countryName: 'Ecuador',
+    });
+  });
+  it('a fixed line stays as dialled', () => {
+    expect(describeDialled('072885555', 'EC')).toMatchObject({ e164: '+59372885555', form: 'national' });
+  });
+});
+
 describe('a superseded form never hides a number valid as the switch wrote it (review 14)', () => {
   // Bare E.164 digits of another country that also match Brazil's eight-digit-mobile or Colombia's
   // pre-2021 fixed-line rule when read as national: the live number is what the switch connected.
