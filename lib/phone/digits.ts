@@ -11,12 +11,12 @@
 // characters, modulo 10 (runs can sit back to back: the mathematical digits U+1D7CE–U+1D7FF are five).
 
 const ND = /\p{Nd}/u;
-const ND_ALL = /\p{Nd}/gu;
+/** Every Nd character but the ASCII digits, which are already what they should be. */
+const ND_NOT_ASCII = /(?![0-9])\p{Nd}/gu;
 
-/** The numeric value (0–9) of a character of General_Category Nd. */
+/** The numeric value (0–9) of a character of General_Category Nd other than an ASCII digit. */
 function valueOf(digit: string): number {
   const cp = digit.codePointAt(0)!;
-  if (cp <= 0x39) return cp - 0x30; // ASCII
   let start = cp;
   while (start > 0 && ND.test(String.fromCodePoint(start - 1))) start--;
   return (cp - start) % 10;
@@ -27,4 +27,4 @@ function valueOf(digit: string): number {
  * "๒", full-width "２", Arabic-Indic "٢", mathematical "𝟐"…) replaced by its ASCII digit "2"; every
  * other character as it was (superscripts "²" and numerals "Ⅻ" are not Nd, and stay).
  */
-export const asciiDigits = (text: string): string => text.replace(ND_ALL, (d) => String(valueOf(d)));
+export const asciiDigits = (text: string): string => text.replace(ND_NOT_ASCII, (d) => String(valueOf(d)));
