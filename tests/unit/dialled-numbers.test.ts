@@ -171,7 +171,8 @@ describe('Colombian fixed lines dialled before the 10-digit plan (2021), as a sw
 });
 
 describe('Chilean numbers dialled before the 2012–2013 changes, as a switch writes them', () => {
-  // lib/phone/legacy.ts: Santiago's fixed lines gained a 2 (2012-11-24), mobiles a 9 (2012-02-04).
+  // lib/phone/legacy.ts: Santiago's fixed lines gained a 2 (2012-11-24); a mobile's bare eight
+  // digits and its 09 form stopped connecting on 2016-02-06.
   it.each([
     ['+5621234567', 'US', 'e164', '+56221234567'],
     ['011 56 2 123 4567', 'US', 'idd', '+56221234567'],
