@@ -297,26 +297,33 @@ export interface Uas {
 export async function startUas(cwd: string, ip = '127.0.0.1'): Promise<Uas> {
   const port = await freeUdpPort(ip);
   const messages = path.join(cwd, `uas-${port}-messages.log`);
-  const p: ChildProcess = spawn(
-    'sipp',
-    [
-      '-sf',
-      path.join(SIPP_DIR, 'uas.xml'),
-      '-i',
-      ip,
-      '-p',
-      String(port),
-      '-nostdin',
-      '-trace_msg',
-      '-message_file',
-      messages,
-    ],
-    { cwd, stdio: 'ignore', detached: true },
-  );
-  // Ready once SIPp holds the port (binding it ourselves then fails with EADDRINUSE).
+  const spawnUas = (): ChildProcess =>
+    spawn(
+      'sipp',
+      [
+        '-sf',
+        path.join(SIPP_DIR, 'uas.xml'),
+        '-i',
+        ip,
+        '-p',
+        String(port),
+        '-nostdin',
+        '-trace_msg',
+        '-message_file',
+        messages,
+      ],
+      { cwd, stdio: 'ignore', detached: true },
+    );
+  let p = spawnUas();
+  // Ready once SIPp holds the port (binding it ourselves then fails with EADDRINUSE). That probe
+  // holds the port for a moment itself: a SIPp that tries to bind it just then exits with 254
+  // ("Unable to bind main socket", seen in CI45 and CI47 under load), and is started again.
   const deadline = Date.now() + 5_000;
-  for (;;) {
-    if (p.exitCode !== null) throw new Error(`SIPp UAS exited with ${p.exitCode}`);
+  for (let restarts = 0; ;) {
+    if (p.exitCode === 254 && restarts < 3) {
+      restarts++;
+      p = spawnUas();
+    } else if (p.exitCode !== null) throw new Error(`SIPp UAS exited with ${p.exitCode}`);
     if (!(await udpPortFree(ip, port))) break;
     if (Date.now() > deadline) throw new Error('SIPp UAS did not bind its port');
     await sleep(25);
