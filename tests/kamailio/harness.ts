@@ -5,6 +5,7 @@ import dgram from 'node:dgram';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { SWITCH_DIR } from '../../switch/kamailio/src/db';
 import { findKamailio } from '../../switch/kamailio/src/launcher';
@@ -68,15 +69,21 @@ export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
 
 export { freeTcpPort };
 
-function udpPortFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = dgram.createSocket('udp4');
-    sock.once('error', () => {
-      sock.close();
-      resolve(false);
-    });
-    sock.bind(port, host, () => sock.close(() => resolve(true)));
-  });
+/**
+ * Whether a socket is bound to UDP `host`:`port` (IPv4), read from the kernel's table in
+ * /proc/net/udp (Linux, where the reference switch runs): it binds nothing itself, so it cannot take
+ * the port from the process it waits for. An address of 0.0.0.0 counts as bound on every address.
+ */
+function udpPortBound(host: string, port: number): boolean {
+  const octets = host.split('.').map(Number);
+  if (os.endianness() === 'LE') octets.reverse();
+  const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
+  const tail = `:${hex(port, 4)}`;
+  const wanted = [`${octets.map((o) => hex(o, 2)).join('')}${tail}`, `00000000${tail}`];
+  return readFileSync('/proc/net/udp', 'latin1')
+    .split('\n')
+    .slice(1)
+    .some((line) => wanted.includes(line.trim().split(/\s+/)[1]));
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -293,38 +300,37 @@ export interface Uas {
   stop(): Promise<void>;
 }
 
-/** The carrier behind the switch: a SIPp UAS answering every call (sipp/uas.xml). */
-export async function startUas(cwd: string, ip = '127.0.0.1'): Promise<Uas> {
-  const port = await freeUdpPort(ip);
-  const messages = path.join(cwd, `uas-${port}-messages.log`);
-  const spawnUas = (): ChildProcess =>
-    spawn(
+/**
+ * The carrier behind the switch: a SIPp UAS answering every call (sipp/uas.xml, or `scenario`, a
+ * path). Resolves once SIPp holds its UDP port (read from the kernel's table, see udpPortBound).
+ * The port is one the kernel had free a moment before; should another process take it first, SIPp
+ * exits with 254 ("Unable to bind main socket") and is started again on a new one, up to 3 times.
+ */
+export async function startUas(
+  cwd: string,
+  ip = '127.0.0.1',
+  scenario = path.join(SIPP_DIR, 'uas.xml'),
+): Promise<Uas> {
+  let port = 0;
+  let messages = '';
+  const spawnUas = async (): Promise<ChildProcess> => {
+    port = await freeUdpPort(ip);
+    messages = path.join(cwd, `uas-${port}-messages.log`);
+    return spawn(
       'sipp',
-      [
-        '-sf',
-        path.join(SIPP_DIR, 'uas.xml'),
-        '-i',
-        ip,
-        '-p',
-        String(port),
-        '-nostdin',
-        '-trace_msg',
-        '-message_file',
-        messages,
-      ],
+      ['-sf', scenario, '-i', ip, '-p', String(port), '-nostdin', '-trace_msg', '-message_file', messages],
       { cwd, stdio: 'ignore', detached: true },
     );
-  let p = spawnUas();
-  // Ready once SIPp holds the port (binding it ourselves then fails with EADDRINUSE). That probe
-  // holds the port for a moment itself: a SIPp that tries to bind it just then exits with 254
-  // ("Unable to bind main socket", seen in CI45 and CI47 under load), and is started again.
+  };
+  let p = await spawnUas();
   const deadline = Date.now() + 5_000;
-  for (let restarts = 0; ;) {
+  for (let restarts = 0; !udpPortBound(ip, port);) {
     if (p.exitCode === 254 && restarts < 3) {
       restarts++;
-      p = spawnUas();
-    } else if (p.exitCode !== null) throw new Error(`SIPp UAS exited with ${p.exitCode}`);
-    if (!(await udpPortFree(ip, port))) break;
+      p = await spawnUas();
+      continue;
+    }
+    if (p.exitCode !== null) throw new Error(`SIPp UAS exited with ${p.exitCode}`);
     if (Date.now() > deadline) throw new Error('SIPp UAS did not bind its port');
     await sleep(25);
   }
