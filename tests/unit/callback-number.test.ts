@@ -260,6 +260,32 @@ describe('Chilean numbers written before the 2012–2013 changes', () => {
   });
 });
 
+describe('Chilean fixed lines written with a long-distance carrier’s code (until 2014)', () => {
+  // Subtel: national long distance was carrier code + area code + number until 2014; contact cards
+  // keep "123 2 123 4567" (Entel). libphonenumber reads the code as part of the number.
+  it.each([
+    ['123 2 123 4567', '+56221234567'], // before the 2 (2012)
+    ['123 2 2123 4567', '+56221234567'], // 2012–2014
+    ['188 32 212 3456', '+56322123456'], // Movistar, Valparaíso, 2013–2014
+    ['188 65 35 0009', '+56652350009'], // the carrier says fixed line: "+56 65 35 0009" alone is ambiguous
+  ] as const)('%s typed on a CL account is stored as %s', (typed, e164) => {
+    expect(checkCallbackNumber(typed, 'CL', [], 'es')).toEqual({ ok: true, stored: e164, e164, ext: null });
+  });
+  it('keeps the extension; not from abroad, not an unknown code, not a mobile, not a NANP number', () => {
+    expect(checkCallbackNumber('123 2 2123 4567 ext. 9', 'CL')).toMatchObject({
+      ok: true,
+      stored: '+56221234567;ext=9',
+    });
+    expect(checkCallbackNumber('+56 123 2 2123 4567', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('100 2 2123 4567', 'CL')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('123 9 8123 4567', 'CL')).toMatchObject({ ok: false, reason: 'invalid' });
+    // Carrier 171 + (32) 123456, or +1 713 212 3456 (Houston) without its "+": neither is guessed.
+    expect(checkCallbackNumber('1 713 212 3456', 'CL')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('171 65 35 0009', 'CL')).toMatchObject({ ok: false, reason: 'invalid' }); // +1 716
+    expect(parseUserPhone('123 2 123 4567', 'CL')).toBe('+56221234567');
+  });
+});
+
 describe('Peruvian mobiles written before 2008 (nine digits) and 2010 (no area code)', () => {
   // 2008-04-05: Lima's eight-digit mobiles gained a 9, a region's seven digits 9 + its area code (95,
   // 94, 96, 97 in Arequipa, La Libertad, Piura, Lambayeque); 2010-09-04: mobiles lost the area code.

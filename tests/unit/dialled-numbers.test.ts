@@ -202,6 +202,28 @@ describe('Chilean numbers dialled before the 2012–2013 changes, as a switch wr
   });
 });
 
+describe('Chilean fixed lines dialled with a long-distance carrier’s code (until 2014), as a switch writes them', () => {
+  // lib/phone/legacy.ts: carrier code + area code + number, the old number or today's.
+  it.each([
+    ['12321234567', '+56221234567'], // Entel, before the 2
+    ['123221234567', '+56221234567'],
+    ['18832123456', '+56322123456'],
+    ['188322123456', '+56322123456'],
+    ['18865350009', '+56652350009'],
+    ['171652350009', '+56652350009'],
+  ] as const)('%s from CL is %s (national)', (raw, e164) => {
+    expect(readDialled(raw, 'CL')).toMatchObject({ form: 'national', number: { number: e164 } });
+    expect(describeDialled(raw, 'CL')).toMatchObject({ e164, countryName: 'Chile', international: false });
+  });
+  it('a carrier’s code is not read after +56, and digits that are a NANP number stay one', () => {
+    expect(readDialled('+56123221234567', 'US')?.number.isValid()).toBe(false);
+    expect(readDialled('0056 123 2 2123 4567', 'ES')).toBeNull();
+    // Carrier 171 + (65) 35 0009 or (32) 123456, or Buffalo's and Houston's numbers: as written.
+    expect(describeDialled('17165350009', 'CL')).toMatchObject({ e164: '+17165350009', country: 'US' });
+    expect(describeDialled('17132123456', 'CL')).toMatchObject({ e164: '+17132123456', country: 'US' });
+  });
+});
+
 describe('Peruvian mobiles dialled before 2008 (nine digits) and 2010 (no area code), as a switch writes them', () => {
   it.each([
     ['+51191234567', 'US', 'e164', '+51991234567'], // Lima, 2003–2008
