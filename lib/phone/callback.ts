@@ -59,11 +59,12 @@ export function checkCallbackNumber(
  * valid. Digits in any script (every Unicode decimal digit: full-width "２１", Arabic-Indic "٢١",
  * Devanagari "२१", Bengali "২১", Thai "๒๑"…) count as their ASCII digits, in the extension too
  * (lib/phone/digits.ts: libphonenumber-js reads only the first two and drops an extension in any
- * other), so the stored `;ext=` is RFC 3966. A Mexican, Argentine, Brazilian, Colombian, Chilean or
- * Ecuadorian number in a superseded form ("+52 1 55…", "044 55…", "01 55…", "02 55…", "+54 9 11
- * 15…", the eight-digit mobile "+55 11 8765-4321", the fixed line "+57 1 234 5678", Chile's
- * "+56 2 123 4567", "09 8123 4567" and "(022) 123 4567", Ecuador's "08 813 5555") is read as the number it denotes
- * (lib/phone/legacy.ts).
+ * other), so the stored `;ext=` is RFC 3966. A Mexican, Argentine, Brazilian, Colombian, Chilean,
+ * Ecuadorian or Peruvian number in a superseded form ("+52 1 55…", "044 55…", "01 55…", "02 55…",
+ * "+54 9 11 15…", the eight-digit mobile "+55 11 8765-4321", the fixed line "+57 1 234 5678",
+ * Chile's "+56 2 123 4567", "09 8123 4567", "(022) 123 4567" and "123 2 123 4567" (a carrier's
+ * code), Ecuador's "08 813 5555", Peru's "(01) 9123-4567", "(084) 912 3456" and "+51 84 984 123
+ * 456") is read as the number it denotes (lib/phone/legacy.ts).
  */
 export function readCallback(
   input: string,

@@ -141,11 +141,12 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
  * 3. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
  * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
- * In every form a Mexican, Argentine, Brazilian, Colombian, Chilean or Ecuadorian number in a
- * superseded form ("+5215512345678", "0445512345678" or "025512345678" from Mexico, "+5491115…",
- * "+551187654321", "+5712345678", "+5621234567", "0981234567" or "0221234567" from Chile,
- * "+59388135555") is read as the number it denotes (lib/phone/legacy.ts), but only when no form
- * reads the digits as a valid number as they are: "68228850" from Colombia is the Cook Islands'
+ * In every form a Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number
+ * in a superseded form ("+5215512345678", "0445512345678" or "025512345678" from Mexico,
+ * "+5491115…", "+551187654321", "+5712345678", "+5621234567", "0981234567", "0221234567" or
+ * "12321234567" from Chile, "+59388135555", "+51191234567", "0849123456" or "+5184984123456")
+ * is read as the number it denotes (lib/phone/legacy.ts), but only when no form reads the digits
+ * as a valid number as they are: "68228850" from Colombia is the Cook Islands'
  * +682 28850 (digits), not the old 8-digit form of Colombia's +57 606 822 8850. Digits in any script are
  * read as their ASCII digits (lib/phone/digits.ts).
  * Returns the number and the form, or null when none applies.
@@ -245,7 +246,7 @@ export function describeDialled(
 
 /**
  * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. A
- * Mexican, Argentine, Brazilian, Colombian, Chilean or Ecuadorian number in a superseded form is read as the number it
+ * Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number in a superseded form is read as the number it
  * denotes (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts).
  */
 export function parseUserPhone(input: string, country: CountryCode): string | null {

@@ -1,4 +1,5 @@
 import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { iddPrefixIn } from './plan';
 
 // Ways of writing a number that people still have in their phones' contacts but that libphonenumber's
 // current metadata no longer reads. Each rule maps such a form to the one valid number it denotes (the
@@ -55,12 +56,47 @@ import { type PhoneNumber, parseDigits, parsePhoneNumberFromString } from 'libph
 // read with the 2 or the 9 added, and "022 123 4567" without its 0. Eight digits after a two-digit
 // area code (3 to 7 first) may also be an eight-digit mobile's, so "+56 65 35 0009" is read only
 // when one reading is valid; with the trunk "0" ("065 35 0009", "09 8123 4567") the form says.
+// A call from a fixed line to another area was national long distance until Subtel ended it (area
+// by area from Arica, 2014-03-29, to Santiago, 2014-08-09: atacamanoticias.cl, 2014-03-06;
+// timeline.cl, "fin de la larga distancia nacional", 2014-08): it was dialled as the carrier's code,
+// the area code and the number, "(código del portador) + (código de área) + (número telefónico)"
+// (Subtel, "El Servicio de Larga Distancia", 2006-12-29; Wikipedia, "Telephone numbers in Chile",
+// 2012: "XXX + area + phone"), so "123 2 123 4567" (Entel, before the 2) and "123 2 2123 4567"
+// (2012–2014) are cards' forms of +56 2 2123 4567. libphonenumber's metadata knows the carriers'
+// codes only in Chile's international prefix ("1xx" + "0" + country code), and has no national
+// prefix for Chile, so it reads the code as part of the number. A code it knows (its "1xx0" is an
+// international prefix) before an area code and a fixed line, old or today's, is dropped; the
+// carrier says the number is a fixed line, so an eight-digit mobile is not a reading. The code was
+// never dialled from abroad: after +56 it is not read. Nor are bare digits that with a "+" are
+// another country's number (as Mexico's "1" above): "171 32 123456" is also +1 713 212 3456, and
+// a carrier's code and an old number make eleven digits beginning with 1, a NANP number's shape
+// (a third of random old forms are valid NANP numbers; a switch's bare digits read as them first).
 //
 // Ecuador: SUPERTEL put a "9" after the trunk "0" of every mobile from 2012-09-30: "08 813 5555" (an
 // eight-digit number, +593 8 813 5555) became "098 813 5555" (+593 98 813 5555), from abroad too.
 // Fixed lines (area 2 to 7 and seven digits) kept their eight digits, so an eight-digit number
 // beginning with 8 or 9 is a mobile written the old way (Vaya Adventures, as above; sangay.com,
 // "Dialing mobile / cellular numbers in Ecuador", 2012-09-18).
+//
+// Peru: on 2003-03-01 (MTC, 2003-01-27, via the ITU) every region got its own area code (1 Lima and
+// Callao, 41 to 84 elsewhere, two digits) and a "9" was put before every mobile: Lima's mobiles were
+// eight digits (+51 1 9xxx xxxx), the others seven (+51 84 9xx xxxx). On 2008-04-05 (OSIPTEL's
+// press note of that day; La República, "¿Por qué el número de celular pasó de 8 a 9 dígitos?",
+// 2022-04-30) every mobile became nine digits, still after its area code: Lima's gained a "9" before
+// them ((1) 9xxx xxxx became (1) 99xx xxxxx); in Arequipa (54), La Libertad (44), Piura (73) and
+// Lambayeque (74) "95", "94", "96" and "97" went before the seven digits ((054) 9xx xxxx became
+// (054) 959 xxx xxx); elsewhere the leading 9 became 9 and the area code ((084) 9xx xxxx became
+// (084) 984 xxx xxx) (WTNG, "Peru +51", the table "5 April 2008 - mobile numbering extension";
+// mundoandino.com, "Telephone numbers in Peru"; Wikipedia, "Local conventions for writing telephone
+// numbers", Peru). On 2010-09-04 the mobile virtual area (MTC, 2010-08-04, via the ITU; WTNG, as
+// above) took the area code away from mobiles: the nine digits are dialled alone, "+51 984 123 456"
+// from abroad, so "+51 84 984 123 456" and "01 991 234 567" of 2008–2010 are their nine digits. So
+// the three forms are read: the old mobile after its area code (with the trunk "0", after +51, or
+// without either), Lima's eight digits bare as dialled in Lima, and a 2008–2010 nine-digit mobile
+// after an area code; each only when one reading is a valid mobile. A region's bare seven digits
+// ("9xx xxxx") are not read: every region's reading is valid, and the digits do not say which.
+// Fixed lines (1 and seven digits, or a region's code and six) did not change. Bare digits that with
+// a "+" are another country's number are not read ("84 984 123 456" is also Viet Nam's +84…).
 
 /** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
 const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
@@ -77,17 +113,34 @@ const CL_FIXED_LINE = /^(0?)(2|3[2-5]|4[1-35]|5[1-3578]|6[13-57]|7[1-35])(\d+)$/
 /** After +56: an eight-digit mobile without its "9" (before 2016), "09" from a fixed line or nothing. */
 const CL_EIGHT_DIGIT_MOBILE = /^(?:09)?([5-9]\d{7})$/;
 
+/** After +56: a long-distance carrier's code (1xx, until 2014) before an area code and a fixed line. */
+const CL_CARRIER = /^(1\d\d)([2-7]\d{7,8})$/;
+
 /** After +593: an eight-digit mobile from before its "9" (2012). */
 const EC_EIGHT_DIGIT_MOBILE = /^[89]\d{7}$/;
 
+/** After +51: Lima's eight-digit mobile (9…, 2003–2008) after its area code 1, or bare as dialled in Lima. */
+const PE_LIMA_MOBILE = /^(1?)(9\d{7})$/;
+
+/** After +51: a region's area code and its seven-digit mobile (9…, 2003–2008). */
+const PE_REGIONAL_MOBILE = /^(4[1-4]|5[1-46]|6[1-7]|7[2346]|8[2-4])(9\d{6})$/;
+
+/** After +51: an area code before a nine-digit mobile (2008–2010, before the national mobile area). */
+const PE_AREA_CODE_MOBILE = /^(?:1|4[1-4]|5[1-46]|6[1-7]|7[2346]|8[2-4])(9\d{8})$/;
+
+/** The digits put before a region's seven-digit mobile on 2008-04-05 where they were not 9 + its area code. */
+const PE_2008_PREFIX: Readonly<Record<string, string>> = { '44': '94', '54': '95', '73': '96', '74': '97' };
+
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
- * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian, Colombian, Chilean or
- * Ecuadorian number in a superseded form (see above), the valid number it denotes; else undefined. The extension is kept.
+ * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian, Colombian, Chilean,
+ * Ecuadorian or Peruvian number in a superseded form (see above), the valid number it denotes; else
+ * undefined. The extension is kept.
  *
  * The Mexican mobile "1" only ever followed the country code, so it is dropped only when `written`
  * has "52" right before it: "1 55 1234 5678" typed or dialled in Mexico is not read as
- * +52 55 1234 5678 (as bare digits it is the US number +1 551 234 5678).
+ * +52 55 1234 5678 (as bare digits it is the US number +1 551 234 5678). Likewise a Chilean
+ * carrier's code and Lima's bare eight digits are forms dialled at home, not read after +56 / +51.
  */
 export function validNumber(p: PhoneNumber | undefined, written: string): PhoneNumber | undefined {
   if (!p) return undefined;
@@ -112,7 +165,9 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
     const fixed = m ? parsed(`+5760${m[1]}${m[2]}`) : undefined;
     if (fixed?.getType() === 'FIXED_LINE') current = fixed;
   } else if (p.countryCallingCode === '56') {
-    current = chileanNumber(national);
+    current = chileanNumber(national, writtenAs(national, '56', written));
+  } else if (p.countryCallingCode === '51') {
+    current = peruvianNumber(national, writtenAs(national, '51', written));
   } else if (p.countryCallingCode === '593' && EC_EIGHT_DIGIT_MOBILE.test(national)) {
     const mobile = parsed(`+5939${national}`);
     if (mobile?.getType() === 'MOBILE') current = mobile;
@@ -124,15 +179,20 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
 
 /**
  * The Chilean number a superseded national number (after +56: "21234567", "021234567", "81234567",
- * "0981234567", "0221234567") denotes today, when exactly one of its readings (a fixed line with
- * the "2" added, an eight-digit mobile with the "9", today's nine digits after the trunk "0") is
- * valid; else undefined.
+ * "0981234567", "0221234567", "12321234567", "123221234567") denotes today, when exactly one of its
+ * readings (a fixed line with the "2" added, an eight-digit mobile with the "9", today's nine digits
+ * after the trunk "0", a fixed line after a carrier's code) is valid; else undefined.
+ * `written`: how (writtenAs); a carrier's code was never dialled after +56, and bare digits that
+ * are another country's number without its "+" ("17132123456" is +1 713 212 3456) are not read as one.
  */
-function chileanNumber(national: string): PhoneNumber | undefined {
+function chileanNumber(national: string, written: WrittenAs): PhoneNumber | undefined {
   if (/^0\d{9}$/.test(national)) {
     const nine = parsed(`+56${national.slice(1)}`);
     if (nine?.isValid()) return nine;
   }
+  const carrier = written === 'home' ? CL_CARRIER.exec(national) : null;
+  if (carrier && iddPrefixIn(`${carrier[1]}0`, 'CL') === `${carrier[1]}0`)
+    return chileanFixedLine(carrier[2]!);
   const fixed = CL_FIXED_LINE.exec(national);
   const mobile = CL_EIGHT_DIGIT_MOBILE.exec(national);
   const subscriberLength = fixed?.[2] === '2' ? 7 : 6;
@@ -141,6 +201,61 @@ function chileanNumber(national: string): PhoneNumber | undefined {
     mobile ? parsed(`+569${mobile[1]}`) : undefined,
   ].filter((r) => r?.isValid());
   return readings.length === 1 ? readings[0] : undefined;
+}
+
+/**
+ * The valid Chilean fixed line that an area code and a number (after a carrier's code) denote:
+ * today's nine digits ("2 2123 4567", the area code then "2") as they are, or an old number
+ * ("2 123 4567", "65 35 0009") with the "2" added after its area code; else undefined.
+ */
+function chileanFixedLine(areaAndNumber: string): PhoneNumber | undefined {
+  const fixed = CL_FIXED_LINE.exec(areaAndNumber);
+  if (!fixed) return undefined;
+  const [, , area, number] = fixed;
+  const today = (area === '2' ? 8 : 7) === number!.length && number!.startsWith('2');
+  const old = (area === '2' ? 7 : 6) === number!.length;
+  const line = today ? parsed(`+56${areaAndNumber}`) : old ? parsed(`+56${area}2${number}`) : undefined;
+  return line?.isValid() ? line : undefined;
+}
+
+/**
+ * The Peruvian mobile a superseded national number (after +51: "191234567", "91234567",
+ * "849123456", "1991234567", "84984123456") denotes today, when exactly one of its readings
+ * (Lima's eight digits with the "9" added, a region's seven digits with its 2008 prefix, a
+ * 2008–2010 nine-digit mobile without its area code) is a valid mobile; else undefined.
+ * `written`: how (writtenAs); after +51 Lima's eight digits came after its "1", and bare digits that
+ * are another country's number without its "+" ("84984123456" is Viet Nam's +84 984 123 456) are not read.
+ */
+function peruvianNumber(national: string, written: WrittenAs): PhoneNumber | undefined {
+  if (written === 'foreign') return undefined;
+  const lima = PE_LIMA_MOBILE.exec(national);
+  const region = PE_REGIONAL_MOBILE.exec(national);
+  const nine = PE_AREA_CODE_MOBILE.exec(national);
+  const readings = [
+    lima && (lima[1] || written === 'home') ? parsed(`+519${lima[2]}`) : undefined,
+    region ? parsed(`+51${peruvianMobileOf2008(region[1]!, region[2]!)}`) : undefined,
+    nine ? parsed(`+51${nine[1]}`) : undefined,
+  ].filter((r) => r?.getType() === 'MOBILE');
+  return readings.length === 1 ? readings[0] : undefined;
+}
+
+/**
+ * How a national number (after +`code`) appears in `written`: 'code' after its country code
+ * ("+51…", "0051…"); 'foreign' as the bare digits alone when those digits with a "+" before them
+ * are a valid number (another country's, written without its "+"); else 'home' (bare, or after the
+ * trunk "0"). Forms dialled only at home are read only when 'home'.
+ */
+type WrittenAs = 'code' | 'foreign' | 'home';
+function writtenAs(national: string, code: string, written: string): WrittenAs {
+  const digits = parseDigits(written);
+  if (digits.includes(`${code}${national}`)) return 'code';
+  return digits === national && parsed(`+${national}`)?.isValid() ? 'foreign' : 'home';
+}
+
+/** The nine digits a region's seven-digit mobile ("9xx xxxx") got on 2008-04-05 (WTNG's table). */
+function peruvianMobileOf2008(area: string, seven: string): string {
+  const prefix = PE_2008_PREFIX[area];
+  return prefix ? `${prefix}${seven}` : `9${area}${seven.slice(1)}`;
 }
 
 function parsed(text: string, country?: 'AR'): PhoneNumber | undefined {

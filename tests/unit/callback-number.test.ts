@@ -260,6 +260,80 @@ describe('Chilean numbers written before the 2012–2013 changes', () => {
   });
 });
 
+describe('Chilean fixed lines written with a long-distance carrier’s code (until 2014)', () => {
+  // Subtel: national long distance was carrier code + area code + number until 2014; contact cards
+  // keep "123 2 123 4567" (Entel). libphonenumber reads the code as part of the number.
+  it.each([
+    ['123 2 123 4567', '+56221234567'], // before the 2 (2012)
+    ['123 2 2123 4567', '+56221234567'], // 2012–2014
+    ['188 32 212 3456', '+56322123456'], // Movistar, Valparaíso, 2013–2014
+    ['188 65 35 0009', '+56652350009'], // the carrier says fixed line: "+56 65 35 0009" alone is ambiguous
+  ] as const)('%s typed on a CL account is stored as %s', (typed, e164) => {
+    expect(checkCallbackNumber(typed, 'CL', [], 'es')).toEqual({ ok: true, stored: e164, e164, ext: null });
+  });
+  it('keeps the extension; not from abroad, not an unknown code, not a mobile, not a NANP number', () => {
+    expect(checkCallbackNumber('123 2 2123 4567 ext. 9', 'CL')).toMatchObject({
+      ok: true,
+      stored: '+56221234567;ext=9',
+    });
+    expect(checkCallbackNumber('+56 123 2 2123 4567', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('100 2 2123 4567', 'CL')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('123 9 8123 4567', 'CL')).toMatchObject({ ok: false, reason: 'invalid' });
+    // Carrier 171 + (32) 123456, or +1 713 212 3456 (Houston) without its "+": neither is guessed.
+    expect(checkCallbackNumber('1 713 212 3456', 'CL')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('171 65 35 0009', 'CL')).toMatchObject({ ok: false, reason: 'invalid' }); // +1 716
+    expect(parseUserPhone('123 2 123 4567', 'CL')).toBe('+56221234567');
+  });
+});
+
+describe('Peruvian mobiles written before 2008 (nine digits) and 2010 (no area code)', () => {
+  // 2008-04-05: Lima's eight-digit mobiles gained a 9, a region's seven digits 9 + its area code (95,
+  // 94, 96, 97 in Arequipa, La Libertad, Piura, Lambayeque); 2010-09-04: mobiles lost the area code.
+  it.each([
+    ['+51 1 9123 4567', 'US', '+51991234567'],
+    ['0051 1 9123 4567', 'ES', '+51991234567'],
+    ['011 51 1 9123 4567', 'US', '+51991234567'],
+    ['(01) 9123-4567', 'PE', '+51991234567'],
+    ['1 9123 4567', 'PE', '+51991234567'],
+    ['9123 4567', 'PE', '+51991234567'], // as dialled in Lima
+    ['+51 84 912 3456', 'US', '+51984123456'], // Cusco
+    ['(084) 912 3456', 'PE', '+51984123456'],
+    ['84 912 3456', 'PE', '+51984123456'],
+    ['(054) 912 3456', 'PE', '+51959123456'], // Arequipa: 95 before the seven digits
+    ['+51 44 912 3456', 'US', '+51949123456'], // La Libertad
+    ['0051 73 912 3456', 'ES', '+51969123456'], // Piura
+    ['(074) 912 3456', 'PE', '+51979123456'], // Lambayeque
+    ['+51 1 991 234 567', 'US', '+51991234567'], // 2008–2010: the area code before nine digits
+    ['01 991 234 567', 'PE', '+51991234567'],
+    ['1 991 234 567', 'PE', '+51991234567'],
+    ['+51 84 984 123 456', 'US', '+51984123456'],
+    ['0051 84 984 123 456', 'ES', '+51984123456'],
+    ['084 984 123 456', 'PE', '+51984123456'],
+  ] as const)('%s typed on a %s account is stored as %s', (typed, country, e164) => {
+    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
+      ok: true,
+      stored: e164,
+      e164,
+      ext: null,
+    });
+  });
+  it('keeps the extension; today’s numbers, a bare region’s seven digits and foreign digits are left alone', () => {
+    expect(checkCallbackNumber('(01) 9123-4567 anexo 12', 'PE')).toMatchObject({
+      ok: true,
+      stored: '+51991234567;ext=12',
+    });
+    expect(checkCallbackNumber('+51 912 345 678', 'US')).toMatchObject({ ok: true, e164: '+51912345678' });
+    expect(checkCallbackNumber('(01) 234 5678', 'PE')).toMatchObject({ ok: true, e164: '+5112345678' });
+    expect(checkCallbackNumber('912 3456', 'PE')).toMatchObject({ ok: false, reason: 'invalid' }); // which region?
+    // From abroad Lima's eight digits came after its 1: "+51 9123 4567" is a digit short, not guessed.
+    expect(checkCallbackNumber('+51 9123 4567', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    // Bare digits that are another country's number without its "+": Viet Nam's +84 984 123 456.
+    expect(checkCallbackNumber('84 984 123 456', 'PE')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('9522 7594', 'PE')).toMatchObject({ ok: false, reason: 'invalid' }); // +95 Myanmar
+    expect(parseUserPhone('(084) 912 3456', 'PE')).toBe('+51984123456');
+  });
+});
+
 describe('Ecuadorian mobiles written before their 9 (2012)', () => {
   // SUPERTEL put a 9 after the trunk 0 of every mobile on 2012-09-30: "08 813 5555" is "098 813 5555".
   it.each([

@@ -202,6 +202,74 @@ describe('Chilean numbers dialled before the 2012–2013 changes, as a switch wr
   });
 });
 
+describe('Chilean fixed lines dialled with a long-distance carrier’s code (until 2014), as a switch writes them', () => {
+  // lib/phone/legacy.ts: carrier code + area code + number, the old number or today's.
+  it.each([
+    ['12321234567', '+56221234567'], // Entel, before the 2
+    ['123221234567', '+56221234567'],
+    ['18832123456', '+56322123456'],
+    ['188322123456', '+56322123456'],
+    ['18865350009', '+56652350009'],
+    ['171652350009', '+56652350009'],
+  ] as const)('%s from CL is %s (national)', (raw, e164) => {
+    expect(readDialled(raw, 'CL')).toMatchObject({ form: 'national', number: { number: e164 } });
+    expect(describeDialled(raw, 'CL')).toMatchObject({ e164, countryName: 'Chile', international: false });
+  });
+  it('a carrier’s code is not read after +56, and digits that are a NANP number stay one', () => {
+    expect(readDialled('+56123221234567', 'US')?.number.isValid()).toBe(false);
+    expect(readDialled('0056 123 2 2123 4567', 'ES')).toBeNull();
+    // Carrier 171 + (65) 35 0009 or (32) 123456, or Buffalo's and Houston's numbers: as written.
+    expect(describeDialled('17165350009', 'CL')).toMatchObject({ e164: '+17165350009', country: 'US' });
+    expect(describeDialled('17132123456', 'CL')).toMatchObject({ e164: '+17132123456', country: 'US' });
+  });
+});
+
+describe('Peruvian mobiles dialled before 2008 (nine digits) and 2010 (no area code), as a switch writes them', () => {
+  it.each([
+    ['+51191234567', 'US', 'e164', '+51991234567'], // Lima, 2003–2008
+    ['011 51 1 9123 4567', 'US', 'idd', '+51991234567'],
+    ['0011 51 1 9123 4567', 'AU', 'idd', '+51991234567'],
+    ['0051 1 9123 4567', 'ES', 'idd', '+51991234567'],
+    ['51191234567', 'ES', 'digits', '+51991234567'],
+    ['0191234567', 'PE', 'national', '+51991234567'],
+    ['191234567', 'PE', 'national', '+51991234567'],
+    ['91234567', 'PE', 'national', '+51991234567'], // as dialled in Lima
+    ['+51849123456', 'US', 'e164', '+51984123456'], // Cusco, 2003–2008
+    ['0849123456', 'PE', 'national', '+51984123456'],
+    ['849123456', 'PE', 'national', '+51984123456'],
+    ['0549123456', 'PE', 'national', '+51959123456'], // Arequipa
+    ['0051 44 9123456', 'ES', 'idd', '+51949123456'], // La Libertad
+    ['51739123456', 'ES', 'digits', '+51969123456'], // Piura
+    ['0749123456', 'PE', 'national', '+51979123456'], // Lambayeque
+    ['+511991234567', 'US', 'e164', '+51991234567'], // Lima, 2008–2010
+    ['011 51 1 991234567', 'US', 'idd', '+51991234567'],
+    ['01991234567', 'PE', 'national', '+51991234567'],
+    ['1991234567', 'PE', 'national', '+51991234567'],
+    ['+5184984123456', 'US', 'e164', '+51984123456'], // Cusco, 2008–2010
+    ['0051 84 984123456', 'ES', 'idd', '+51984123456'],
+    ['5184984123456', 'ES', 'digits', '+51984123456'],
+    ['084984123456', 'PE', 'national', '+51984123456'],
+  ] as const)('%s from %s is %s (%s)', (raw, account, form, e164) => {
+    expect(readDialled(raw, account)).toMatchObject({ form, number: { number: e164 } });
+    expect(describeDialled(raw, account)).toMatchObject({
+      e164,
+      countryName: 'Peru',
+      international: account !== 'PE',
+    });
+  });
+  it('a bare region’s seven digits and Lima’s eight after +51 alone are not guessed', () => {
+    expect(readDialled('9123456', 'PE')).toBeNull(); // every region's reading is valid
+    expect(readDialled('+5191234567', 'US')?.number.isValid()).toBe(false);
+  });
+  it('bare digits valid as written stay what they are', () => {
+    // Each also fits an old Peruvian form: Lima's eight digits, or a region's code before nine.
+    expect(describeDialled('95227594', 'PE')).toMatchObject({ e164: '+95227594', country: 'MM' });
+    expect(describeDialled('84984123456', 'PE')).toMatchObject({ e164: '+84984123456', country: 'VN' });
+    expect(describeDialled('56987654321', 'PE')).toMatchObject({ e164: '+56987654321', country: 'CL' });
+    expect(describeDialled('66981234567', 'PE')).toMatchObject({ e164: '+66981234567', country: 'TH' });
+  });
+});
+
 describe('Ecuadorian mobiles dialled before their 9 (2012), as a switch writes them', () => {
   it.each([
     ['+59388135555', 'US', 'e164'],
