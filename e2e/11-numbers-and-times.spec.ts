@@ -299,6 +299,18 @@ test.describe('the first page after sign-in, in a browser in Tokyo', () => {
     expect(zoneOf(user.id)).toBe('Asia/Tokyo');
   });
 
+  test('with JavaScript off the password still signs in; no zone goes with it', async ({ browser }) => {
+    const { user, accounts } = await createCustomer([TOKYO_BLOCK]);
+    const context = await browser.newContext({ timezoneId: 'Asia/Tokyo', javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signIn(page, user, `/blocks/${accounts[0].blockId}`);
+    await expect(page).toHaveURL(`/blocks/${accounts[0].blockId}`);
+    // The stored zone, named (nothing read the browser's: no script ran).
+    await expect(row(page, '+252 61 123 4567')).toContainText(ws('Nov 1, 2026, 6:30:00 AM UTC'));
+    expect(zoneOf(user.id)).toBe('UTC');
+    await context.close();
+  });
+
   test('an agent signs in with the password and the code and reads the queue in Tokyo time', async ({
     page,
   }) => {
