@@ -21,6 +21,7 @@ export const ISOLATED = [
   'tests/integration/readiness.test.ts',
   'tests/integration/safe-action.test.ts',
   'tests/integration/sign-in-lockout.test.ts',
+  'tests/integration/sign-in-time-zone.test.ts',
   'tests/integration/staff-outcome.test.ts',
   'tests/integration/user-lock-order.test.ts',
   'tests/switch/client-contract.test.ts',

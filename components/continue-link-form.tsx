@@ -1,7 +1,11 @@
 'use client';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
 
-/** The one "Continue" button of a sign-in link's page; the token travels in the POST body, never echoed back. */
+/**
+ * The one "Continue" button of a sign-in link's page; the token travels in the POST body, never
+ * echoed back. It carries the browser's time zone too (read on submit), so the first page after
+ * sign-in is in the reader's clock.
+ */
 export function ContinueLinkForm({
   action,
   token,
@@ -21,6 +25,7 @@ export function ContinueLinkForm({
     <ActionForm
       action={action}
       hiddenFields={{ token, proof, callbackUrl }}
+      sendTimeZone
       className="flex flex-col gap-4"
       aria-describedby="continue-message"
       messageId="continue-message"

@@ -3,6 +3,7 @@ import { useActionState } from 'react';
 import { CurrentPasswordField, Field } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { putBrowserTimeZone, TimeZoneField } from '@/components/ui/time-zone-field';
 import type { ActionState } from '@/lib/server/safe-action';
 
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
@@ -31,16 +32,20 @@ export function SignInForm({
   const t = (key: keyof SignInWords) => words[key];
   const [state, formAction] = useActionState(action, undefined);
   const [linkState, formLinkAction] = useActionState(linkAction, undefined);
-  // The browser's time zone is reported after any sign-in (password or link) by
-  // components/time-zone-capture.tsx, which keeps a zone the user chose in the profile.
+  // The browser's time zone goes with the password (read on submit), so the first page after
+  // sign-in is in the reader's clock; the server keeps a zone the user chose in the profile, and
+  // waits for the second factor when one is due. "Email me a sign-in link" sends it too, unused: the
+  // link's Continue page carries the zone of the browser that opens it.
   return (
     <form
       action={formAction}
+      onSubmit={putBrowserTimeZone}
       className="flex flex-col gap-4"
       noValidate
       aria-describedby="sign-in-message sign-in-link-message"
     >
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      <TimeZoneField />
       <Field
         name="email"
         label={t('email')}

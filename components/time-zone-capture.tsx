@@ -12,8 +12,11 @@ type Zone = { tz: string; listed: boolean };
 
 /**
  * Reports the browser's time zone once per browser session after sign-in (password or email link
- * alike), so every time shows in the reader's own clock. The server keeps a zone the user chose in
- * the profile; when it adopts this one, the page re-renders in it. The zone is read in a Web Worker:
+ * alike), so every time shows in the reader's own clock. The sign-in forms carry the zone already
+ * (components/ui/time-zone-field.tsx), so this usually finds it stored and sends nothing; it brings
+ * the zone when they could not (a sign-in with JavaScript off) or when it changed since (a trip).
+ * The server keeps a zone the user chose in the profile; when it adopts this one, the page
+ * re-renders in it. The zone is read in a Web Worker:
  * on the main thread it was the page's first use of Intl, and loading ICU's data then was the
  * longest task of a signed-in page's hydration after React's own (bench/README.md "lighthouse").
  * `userId`: the signed-in user; the tab's mark that the zone was reported is theirs only.

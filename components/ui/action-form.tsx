@@ -3,6 +3,7 @@ import { useActionState, type FormHTMLAttributes, type ReactNode } from 'react';
 import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton, type SubmitVariant } from '@/components/ui/submit-button';
+import { putBrowserTimeZone, TimeZoneField } from '@/components/ui/time-zone-field';
 import type { ActionState } from '@/lib/server/safe-action';
 
 /** A server action as useActionState takes it (lib/server/safe-action.ts userAction builds them). */
@@ -22,6 +23,8 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
   action: FormAction<T>;
   /** Hidden inputs, name → value (ids of the thing acted on, never a secret). */
   hiddenFields?: Record<string, string>;
+  /** Sends the browser's time zone (field `tz`, read on submit): the sign-in forms (time-zone-field.tsx). */
+  sendTimeZone?: boolean;
   /** id of the aria-live message region (tests and aria-describedby name it). */
   messageId: string;
   /** The submit button's text, its text while pending, its style and (when the text is shared) its name. */
@@ -50,6 +53,7 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
 export function ActionForm<T = unknown>({
   action,
   hiddenFields = {},
+  sendTimeZone = false,
   messageId,
   submit,
   pendingText,
@@ -80,11 +84,25 @@ export function ActionForm<T = unknown>({
     </SubmitButton>
   );
   const message = <FormMessage id={messageId} message={messageOf(state)} ok={state?.ok} />;
+  const { onSubmit } = form;
   return (
-    <form action={formAction} noValidate {...form}>
+    <form
+      action={formAction}
+      noValidate
+      {...form}
+      onSubmit={
+        sendTimeZone
+          ? (e) => {
+              putBrowserTimeZone(e);
+              onSubmit?.(e);
+            }
+          : onSubmit
+      }
+    >
       {Object.entries(hiddenFields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
+      {sendTimeZone ? <TimeZoneField /> : null}
       {children?.(kit)}
       {buttonFirst ? button : null}
       {message}

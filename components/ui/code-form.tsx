@@ -10,7 +10,8 @@ import type { ActionState } from '@/lib/server/safe-action';
  * enrolment, asking for new recovery codes. The code's own error is shown under the field, so the
  * message region stays empty then (it would say the same twice). `done` replaces the form once the
  * action succeeded with data (the recovery codes, shown once); `idle`, when given, replaces it before
- * any answer (the thing is done already). `next`: where to go afterwards.
+ * any answer (the thing is done already). `next`: where to go afterwards. `sendTimeZone`: the form
+ * also carries the browser's zone (the second factor of a sign-in: components/ui/time-zone-field.tsx).
  */
 export function CodeForm<T = unknown>({
   action,
@@ -23,6 +24,7 @@ export function CodeForm<T = unknown>({
   variant,
   done,
   idle,
+  sendTimeZone = false,
 }: {
   action: FormAction<T>;
   next?: string;
@@ -34,11 +36,13 @@ export function CodeForm<T = unknown>({
   variant?: SubmitVariant;
   done?: (state: ActionState<T> & { data: T }) => ReactNode;
   idle?: ReactNode;
+  sendTimeZone?: boolean;
 }) {
   return (
     <ActionForm
       action={action}
       hiddenFields={next === undefined ? {} : { next }}
+      sendTimeZone={sendTimeZone}
       className={className}
       messageId={messageId}
       submit={submit}

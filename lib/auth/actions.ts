@@ -18,6 +18,7 @@ import { lockUser } from '@/lib/server/db/lock';
 import { env } from '@/lib/server/env';
 import { requestMeta } from '@/lib/server/request-meta';
 import { requestLocale } from '@/lib/i18n/request-locale';
+import { browserZoneField } from '@/lib/time/zone';
 import { translate } from '@/lib/i18n/translate';
 import { outcomeToState } from '@/lib/server/outcome-state';
 import { type ActionState, fieldMessage, formToObject, notAForm, userAction } from '@/lib/server/safe-action';
@@ -61,7 +62,10 @@ export async function emailLinkAction(_prev: ActionState | undefined, form: Form
   return { ...outcomeToState(outcome, translate(await requestLocale())), values: { email } };
 }
 
-/** "Continue" on a sign-in link's page: uses the link in this browser, then lands on its destination. */
+/**
+ * "Continue" on a sign-in link's page: uses the link in this browser (with the browser's zone, `tz`,
+ * for the first page: lib/auth/link-sign-in.ts), then lands on its destination.
+ */
 export async function continueLinkAction(
   _prev: ActionState | undefined,
   form: FormData,
@@ -72,7 +76,12 @@ export async function continueLinkAction(
   const callbackUrl = safeCallbackUrl(raw.callbackUrl);
   const jar = await cookies();
   const outcome = await redeemSignInLink(
-    { token: str(raw.token), proof: str(raw.proof), bindCookie: jar.get(LINK_BIND_COOKIE)?.value },
+    {
+      token: str(raw.token),
+      proof: str(raw.proof),
+      bindCookie: jar.get(LINK_BIND_COOKIE)?.value,
+      tz: browserZoneField.parse(raw.tz),
+    },
     await requestMeta(),
   );
   if (!outcome.ok && outcome.reason === 'unbound')

@@ -8,6 +8,7 @@ import type { RequestMeta } from '@/lib/server/request-meta';
 import { hashLinkToken } from '@/lib/mail/link-token';
 import { unlockSecondFactor } from '@/lib/auth/mfa/lockout';
 import { mac, sameMac } from '@/lib/server/seal';
+import { adoptZoneAtSignIn } from '@/lib/time/zone';
 
 // Using a sign-in link, in two steps, so that mail scanners and link previews cannot use it:
 // 1. GET (or HEAD) of /sign-in/link only reads: linkIsUsable() says whether to show "Continue" or the
@@ -48,9 +49,11 @@ export type UseLinkOutcome =
  * token (no binding cookie, or a proof made for another one); nothing changes. `invalid`: the link is
  * used, expired or its user disabled. On success the token is gone, a session exists (the caller's
  * response carries its cookie), a second-factor lock named by an unlock link is lifted, and it is audited.
+ * `tz`: the browser's zone the Continue form carried, adopted unless the user has a second factor
+ * (the session is then half signed in, as after the password: adoptZoneAtSignIn in lib/time/zone.ts).
  */
 export async function redeemSignInLink(
-  input: { token: string; proof: string; bindCookie: string | null | undefined },
+  input: { token: string; proof: string; bindCookie: string | null | undefined; tz?: string },
   meta: RequestMeta,
 ): Promise<UseLinkOutcome> {
   if (
@@ -77,6 +80,7 @@ export async function redeemSignInLink(
   const { user, unlock } = found;
   if (unlock) await unlockSecondFactor(user, meta);
   await grantLinkSignIn(user.id, () => signIn(LINK_PROVIDER_ID, { redirect: false }));
+  await adoptZoneAtSignIn(user, input.tz);
   await audit({
     action: 'sign_in.success',
     actor: user,

@@ -11,7 +11,7 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
-import { adoptBrowserTimeZone } from '@/lib/time/zone';
+import { adoptZoneAtSignIn, browserZoneField } from '@/lib/time/zone';
 
 export const signInSchema = z.object({
   email: emailSchema({
@@ -23,7 +23,8 @@ export const signInSchema = z.object({
     .string()
     .min(1, 'outcome.field.signInPassword')
     .max(1024, 'outcome.field.signInPasswordTooLong'),
-  tz: z.string().max(64).optional(),
+  /** The browser's zone, read when the form was submitted; never fails the sign-in (browserZoneField). */
+  tz: browserZoneField,
 });
 
 /**
@@ -101,11 +102,12 @@ export async function attemptSignIn(
 
 /** What a successful password sign-in updates on the user (the browser's time zone); one place to extend. */
 async function afterPasswordSignIn(
-  user: { id: string },
+  user: { id: string; totpEnabledAt: Date | null },
   input: z.output<typeof signInSchema>,
 ): Promise<void> {
-  // The browser's zone, unless the user chose one in the profile (that choice stands).
-  if (input.tz) await adoptBrowserTimeZone(user.id, input.tz);
+  // The browser's zone, unless the user chose one in the profile (that choice stands) or a second
+  // factor is still due (the code's form brings it again: adoptZoneAtSignIn).
+  await adoptZoneAtSignIn(user, input.tz);
 }
 
 export { safeCallbackUrl } from '@/lib/auth/callback-url';

@@ -17,7 +17,8 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto flex max-w-md flex-col gap-4">
       <h1 className="text-2xl font-bold">{t('verifyTitle')}</h1>
       <p>{t('verifyIntro')}</p>
-      <CodeForm action={verifyAction} next={next} label={t('code')} submit={t('verify')} />
+      {/* The code's form carries the browser's zone: the password step left it for this one. */}
+      <CodeForm action={verifyAction} next={next} label={t('code')} submit={t('verify')} sendTimeZone />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { setSessionCookie } from '@/lib/auth/session-token';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
+import { browserZoneField } from '@/lib/time/zone';
 
 // The server actions of the second factor: verify a code for this session, confirm enrolment,
 // replace the recovery codes. Each returns its domain's Outcome; the wrapper words it. Passing the
@@ -17,13 +18,15 @@ import { userAction } from '@/lib/server/safe-action';
 const verifySchema = z.object({
   code: z.string().trim().min(1, 'outcome.field.code').max(32),
   next: z.string().max(512).optional(),
+  // The browser's zone, which the password step (or the sign-in link) left for this one.
+  tz: browserZoneField,
 });
 
 export const verifyAction = userAction(
   verifySchema,
   async (input, { user, meta }) => {
     if (!user.mfaEnrolled) redirect('/security/two-factor');
-    const r = await verifySecondFactor(user, input.code, meta);
+    const r = await verifySecondFactor(user, input.code, meta, input.tz);
     if (!r.ok) return r;
     await setSessionCookie(r.data!.session, user);
     redirect(safeCallbackUrl(input.next));

@@ -11,6 +11,7 @@ import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth
 import { startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
+import { adoptBrowserTimeZone } from '@/lib/time/zone';
 
 /**
  * Success with the new session (lib/auth/mfa/elevate.ts: the caller gives the browser its cookie;
@@ -25,12 +26,16 @@ export type VerifyOutcome = Outcome<{ session: VerifiedSession }>;
 /**
  * Verifies a TOTP or recovery code as typed (lib/auth/codes.ts). A right code replaces this
  * half-signed-in session with a verified one under a new token (startVerifiedSession), audited
- * `mfa.verified`.
+ * `mfa.verified`, and adopts `browserZone` (the browser's IANA zone the code's form carried, unless
+ * the user chose one in the profile: adoptBrowserTimeZone). The password step or the sign-in link
+ * before it left the zone to this step (adoptZoneAtSignIn in lib/time/zone.ts); a bad zone changes
+ * nothing and does not fail the code.
  */
 export async function verifySecondFactor(
   user: CurrentUser,
   typed: string,
   meta: RequestMeta,
+  browserZone?: string,
 ): Promise<VerifyOutcome> {
   const code = readCode(typed);
   if (code.kind === 'malformed') return codeRefused('invalid', 'mfa.malformed');
@@ -70,6 +75,7 @@ export async function verifySecondFactor(
     return started;
   });
   if (!session) return fail('refused', 'outcome.sessionEnded');
+  if (browserZone) await adoptBrowserTimeZone(user.id, browserZone);
   countSignIn('totp', 'success');
   return succeed({ session });
 }
