@@ -5,14 +5,15 @@ import {
   LINK_BIND_PATH,
   newLinkBinding,
 } from '@/lib/auth/link-binding';
+import { RETURN_TO_HEADER, returnToOf } from '@/lib/auth/callback-url';
 import { securityHeaders } from '@/lib/server/security-headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
 import { env } from '@/lib/server/env';
 
 // Per-request nonce-based CSP and the other security headers (lib/server/security-headers.ts decides them),
-// the request id that the request's log lines and audit rows carry,
-// and the binding cookie of a sign-in link's "Continue" page (lib/auth/link-binding.ts).
+// the request id that the request's log lines and audit rows carry, the address a sign-in started
+// by this request returns to (lib/auth/callback-url.ts), and the binding cookie of a sign-in link's "Continue" page (lib/auth/link-binding.ts).
 export function proxy(request: NextRequest) {
   // A client's own X-Request-Id is kept only behind a trusted proxy (lib/server/request-id.ts). The
   // setting comes from the configuration validated once (env()), as lib/server/request-meta.ts reads it.
@@ -35,6 +36,7 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set(REQUEST_ID_HEADER, requestId);
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);
+  requestHeaders.set(RETURN_TO_HEADER, returnToOf(request.nextUrl));
   if (binding) requestHeaders.set('cookie', request.cookies.toString());
   // A path that holds a percent-encoded control character (NUL above all, which PostgreSQL refuses in
   // any text: an id read from it would be a 500) names nothing: it gets the app's 404 page, by a

@@ -161,8 +161,27 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   ]) {
     await half.goto(path);
     await expect(half).toHaveURL(/\/security\/verify/);
+    // ... and, the code given, back to the staff page asked for, not the queue.
+    if (path.startsWith('/staff')) expect(new URL(half.url()).searchParams.get('next')).toBe(path);
   }
   expect((await tryPost(half)).status()).toBe(404);
+  await half.goto(`/staff/requests/${first.id}`);
+  await half.getByLabel('Authentication code').fill(await totpNow(agentUser.totpSecret, agentUser.email));
+  await half.getByRole('button', { name: 'Verify' }).click();
+  await expect(half).toHaveURL((url) => url.pathname === `/staff/requests/${first.id}`);
+
+  // Signed out, an agent who opens an account's link signs in and gives the code, and is on it.
+  const [outCtx, out] = await newPage(browser);
+  const other = await createStaff('agent');
+  await out.goto(`/staff/accounts/${labs.number}`);
+  await expect(out).toHaveURL((url) => url.pathname === '/sign-in');
+  await out.getByLabel('Email', { exact: true }).fill(other.email);
+  await out.getByLabel('Password', { exact: true }).fill(other.password);
+  await out.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(out).toHaveURL(/\/security\/verify/);
+  await out.getByLabel('Authentication code').fill(await totpNow(other.totpSecret, other.email));
+  await out.getByRole('button', { name: 'Verify' }).click();
+  await expect(out).toHaveURL((url) => url.pathname === `/staff/accounts/${labs.number}`);
 
   // A customer: the staff area does not exist, and its actions answer 404.
   const [custCtx, customer] = await newPage(browser);
@@ -175,7 +194,7 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   expect((await simAccount(labs.number)).internationalCalling).toBe('blocked');
   expect(query(`SELECT id FROM "AuditLog" WHERE action = 'access.denied'`).length).toBeGreaterThanOrEqual(2);
 
-  await Promise.all([agentCtx.close(), halfCtx.close(), custCtx.close()]);
+  await Promise.all([agentCtx.close(), halfCtx.close(), custCtx.close(), outCtx.close()]);
 });
 
 test("a busy queue shows 25 at a time with later pages; a search shows only its results and leads to one account's requests", async ({

@@ -22,3 +22,21 @@ export function safeCallbackUrl(raw: unknown): string {
     return '/';
   }
 }
+
+/**
+ * The request header proxy.ts sets on every request it passes on: the path and query the browser
+ * asked for (returnToOf). A client's own header of that name is replaced, never passed on. The staff
+ * pages send a visitor who must sign in or prove the second factor back there (requireStaff).
+ */
+export const RETURN_TO_HEADER = 'x-tollgate-return-to';
+
+/**
+ * `url`'s path and query, without the `_rsc` parameter Next adds to a client navigation's request
+ * (a cache key, not part of the page's address): "/staff/requests/req_1", "/staff?q=Dental".
+ */
+export function returnToOf(url: URL): string {
+  const params = new URLSearchParams(url.search);
+  params.delete('_rsc');
+  const query = params.toString();
+  return query ? `${url.pathname}?${query}` : url.pathname;
+}

@@ -1,6 +1,8 @@
 import 'server-only';
 import { cache } from 'react';
+import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
+import { RETURN_TO_HEADER, safeCallbackUrl } from '@/lib/auth/callback-url';
 import { STAFF_ROLES } from '@/lib/auth/roles';
 import { sessionIdFromCookie } from '@/lib/auth/session-token';
 import { db } from '@/lib/server/db';
@@ -119,14 +121,26 @@ export function assertStaff(
 
 /**
  * For staff pages: customers get a 404 (the staff area does not exist for them); staff without a
- * verified second factor in this session are sent to enrol or verify first.
+ * verified second factor in this session are sent to enrol or verify first, and a visitor who is not
+ * signed in to sign in, each then back to the staff page asked for (staffReturnTo): an agent who
+ * opens a request's link lands on that request, not on the queue.
  */
 export async function requireStaff(roles: readonly Role[] = STAFF_ROLES): Promise<CurrentUser> {
-  const user = await requireUser('/staff', { allowUnverified: true });
+  const back = await staffReturnTo();
+  const user = await requireUser(back, { allowUnverified: true });
   if (!roles.includes(user.role)) notFound();
-  if (!user.mfaEnrolled) redirect('/security/two-factor?next=/staff');
-  if (!user.mfaVerified) redirect('/security/verify?next=/staff');
+  if (!user.mfaEnrolled) redirect(`/security/two-factor?next=${encodeURIComponent(back)}`);
+  if (!user.mfaVerified) redirect(`/security/verify?next=${encodeURIComponent(back)}`);
   return user;
+}
+
+/**
+ * The staff page this request asked for (RETURN_TO_HEADER, set by proxy.ts), when it is a same-origin
+ * /staff address safeCallbackUrl keeps (at most 512 characters); else the queue, "/staff".
+ */
+async function staffReturnTo(): Promise<string> {
+  const asked = safeCallbackUrl((await headers()).get(RETURN_TO_HEADER));
+  return /^\/staff(?:[/?]|$)/.test(asked) ? asked : '/staff';
 }
 
 /** How many sessions of this user are still valid (not expired), on any device; for the profile page. */

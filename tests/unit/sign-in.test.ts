@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { returnToOf } from '@/lib/auth/callback-url';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { describeDialled, parseUserPhone } from '@/lib/phone/format';
 
@@ -34,4 +35,15 @@ describe('phone numbers (libphonenumber-js)', () => {
     expect(parseUserPhone('+1 415 555 2671', 'GB')).toBe('+14155552671');
     expect(parseUserPhone('12', 'US')).toBeNull();
   });
+});
+
+describe('returnToOf (where a staff sign-in comes back to)', () => {
+  it.each([
+    ['http://x.example/staff/requests/req_1', '/staff/requests/req_1'],
+    ['http://x.example/staff?q=Dental&queueAfter=abc', '/staff?q=Dental&queueAfter=abc'],
+    // A client navigation's request: Next's cache key is not part of the address.
+    ['http://x.example/staff/audit?_rsc=1x2y3&action=block.lifted', '/staff/audit?action=block.lifted'],
+    ['http://x.example/staff?_rsc=1x2y3', '/staff'],
+    ['http://x.example/staff?q=a%20b%26c', '/staff?q=a+b%26c'],
+  ])('%s → %s', (url, out) => expect(returnToOf(new URL(url))).toBe(out));
 });
