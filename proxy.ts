@@ -37,9 +37,10 @@ export function proxy(request: NextRequest) {
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);
   if (binding) requestHeaders.set('cookie', request.cookies.toString());
   // A path that holds a percent-encoded control character (NUL above all, which PostgreSQL refuses in
-  // any text: an id read from it would be a 500) names nothing: it gets the app's 404 page, by a
+  // any text: an id read from it would be a 500), or whose percent-encoding is not UTF-8 (Next's
+  // route matcher throws on it, a bare 500), names nothing: it gets the app's 404 page, by a
   // rewrite to a path no route matches.
-  const response = CONTROL_IN_PATH.test(request.nextUrl.pathname)
+  const response = namesNothing(request.nextUrl.pathname)
     ? NextResponse.rewrite(new URL('/_no-such-page', request.url), { request: { headers: requestHeaders } })
     : NextResponse.next({ request: { headers: requestHeaders } });
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
@@ -57,5 +58,21 @@ export function proxy(request: NextRequest) {
 
 /** %00–%1F and %7F in a URL path (RFC 3986 percent-encoding): C0 control characters and DEL. */
 const CONTROL_IN_PATH = /%(?:[01][0-9a-f]|7f)/i;
+
+/**
+ * True when a URL path (percent-encoded, as `nextUrl.pathname` holds it) can name no page: it holds
+ * a control character (CONTROL_IN_PATH), or it does not percent-decode as UTF-8 (RFC 3986 §2.5:
+ * `%ff`, a lone `%`, a cut sequence, an encoded surrogate or overlong form), which
+ * decodeURIComponent refuses; Next decodes a dynamic segment with it and answered 500 (break-15).
+ */
+function namesNothing(pathname: string): boolean {
+  if (CONTROL_IN_PATH.test(pathname)) return true;
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 export const config = { matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }] };
