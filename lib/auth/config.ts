@@ -18,8 +18,10 @@ import { countSignIn } from '@/lib/server/metrics';
  * type only): a failed sign-in and a used or expired link (CredentialsSignin, Verification,
  * AccessDenied), and a request Auth.js's endpoints cannot serve, which anyone can send: an unknown
  * action (`/api/auth/<action>`), a POST without Auth.js's CSRF token, a callback without a provider,
- * a provider id that names none (UnknownProvider, see authErrorType). As error lines (level 50,
- * with a stack) they let a stranger page the operators at will (break-15).
+ * a provider id that names none (UnknownProvider, see authErrorType), and a session cookie that does
+ * not decrypt (JWTSessionError: made up, cut short, or sealed with a secret no longer configured;
+ * the browser is answered as signed out). As error lines (level 50, with a stack) they let a
+ * stranger page the operators at will (break-15).
  */
 const EXPECTED_AUTH_ERRORS = new Set([
   'CredentialsSignin',
@@ -29,6 +31,7 @@ const EXPECTED_AUTH_ERRORS = new Set([
   'MissingCSRF',
   'InvalidProvider',
   'UnknownProvider',
+  'JWTSessionError',
 ]);
 
 /**

@@ -82,6 +82,13 @@ describe("a request Auth.js's endpoints cannot serve", () => {
       ],
       ['InvalidProvider', new Request('http://localhost/api/auth/callback')],
       ['UnknownProvider', new Request('http://localhost/api/auth/callback/email?token=abc')],
+      // A session cookie that does not decrypt: made up, cut short, or from before AUTH_SECRET changed.
+      [
+        'JWTSessionError',
+        new Request('http://localhost/api/auth/session', {
+          headers: { cookie: 'authjs.session-token=garbage' },
+        }),
+      ],
       ['UnknownProvider', new Request('http://localhost/api/auth/signin/no-such-provider')],
     ];
     for (const [type, request] of requests) {
