@@ -33,13 +33,19 @@ export type ActionOptions = { roles?: readonly Role[]; allowUnverified?: boolean
  * FormData → plain object; repeated keys (checkbox groups) become arrays. `null` when `form` is not a
  * FormData: an action's id is public, and Next hands an action whatever a POST's argument list holds
  * (a text/plain body `["x"]` gives a string, `[]` gives undefined), so every action must check.
+ * Line breaks become LF: a browser submits each line break of a text area as CRLF (HTML's form
+ * submission "normalize newlines"), while the text area's maxlength and its writer count one
+ * character, so a text at a schema's limit would be refused as too long (break-15).
  */
 export function formToObject(form: unknown): Record<string, unknown> | null {
   if (!(form instanceof FormData)) return null;
   const out: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) {
     if (key.startsWith('$ACTION')) continue;
-    const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
+    const all = form
+      .getAll(key)
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => v.replace(/\r\n?/g, '\n'));
     out[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
   }
   return out;

@@ -169,6 +169,18 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     expect(handler).toHaveBeenCalledOnce();
   });
 
+  // HTML form submission sends every line break of a text area as CRLF (the "normalize newlines"
+  // step), while the text area's maxlength and the person count one character per break: 2000
+  // characters with 40 line breaks arrived as 2040 and were refused as too long (break-15).
+  it('line breaks arrive as LF, as they were typed: CRLF and a lone CR are one break', async () => {
+    session.user = who('customer');
+    handler.mockClear();
+    const limited = userAction(z.object({ name: z.string().max(20), password: z.string() }), handler);
+    const r = await limited(undefined, form({ name: 'one\r\ntwo\rthree\n'.padEnd(21, 'x'), password: 'p' }));
+    expect(r).toMatchObject({ ok: true });
+    expect(handler.mock.calls[0]![0]).toEqual({ name: 'one\ntwo\nthree\nxxxxxx', password: 'p' });
+  });
+
   it('a refusal from the domain keeps what the user typed (echoed fields only); form keys become plain input, [] keys arrays', async () => {
     session.user = who('customer');
     const refusing = userAction(schema, async () => ({ ok: false, message: 'Not now.' }), { echo: ['name'] });
