@@ -94,6 +94,18 @@ export function fieldMessage(message: string, locale: Locale): string {
 }
 
 /**
+ * The words for one zod issue of a form field: a catalogue key the schema names, through
+ * fieldMessage; a string longer than the schema's `.max(n)` that names no key of its own gets
+ * `outcome.field.tooLong` ("Use at most n characters."), where zod's default is English whatever the
+ * reader's language ("Too big: expected string to have <=1000 characters").
+ */
+export function issueMessage(issue: z.core.$ZodIssue, locale: Locale): string {
+  if (issue.code === 'too_big' && issue.origin === 'string' && !issue.message.startsWith('outcome.field.'))
+    return translator(locale)('outcome.field.tooLong', { max: Number(issue.maximum) });
+  return fieldMessage(issue.message, locale);
+}
+
+/**
  * The one wrapper for server actions: load the session, check the role (and the staff second
  * factor), parse the input with zod, then call the domain and map its Outcome to form state
  * (lib/server/outcome.ts outcomeToState, words in the page's language). A page check does not protect an action.
@@ -146,7 +158,7 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues)
-        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(fieldMessage(issue.message, locale));
+        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issueMessage(issue, locale));
       return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
     }
     const returned = await handler(parsed.data, { user, meta: await requestMeta() });

@@ -240,6 +240,30 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     ]);
   });
 
+  // A schema's .max(n) without a message of its own answered with zod's English default ("Too big:
+  // expected string to have <=1000 characters"), whatever the reader's language: a Spanish agent's
+  // 1200-character deny reason, a 60-character callback number (break-15).
+  it('a text longer than its field takes is told so in the reader’s language', async () => {
+    const { denySchema } = await import('@/lib/requests/decide');
+    const { misdialSchema } = await import('@/lib/requests/submit');
+    const deny = staffOnly(denySchema, async () => {
+      throw new Error('the domain must not run on bad input');
+    });
+    const misdial = userAction(misdialSchema, async () => {
+      throw new Error('the domain must not run on bad input');
+    });
+    session.user = who('agent', { locale: 'es' });
+    expect(
+      (await deny(undefined, form({ requestId: 'r1', denyReason: 'x'.repeat(1001) }))).fieldErrors,
+    ).toEqual({ denyReason: ['Use como máximo 1000 caracteres.'] });
+    session.user = who('customer');
+    const long = { blockId: 'b1', intendedNumber: '+44 20 7946 0958', whatHappened: 'y'.repeat(2001) };
+    expect((await misdial(undefined, form({ ...long, callbackPhone: '1'.repeat(41) }))).fieldErrors).toEqual({
+      whatHappened: ['Use at most 2000 characters.'],
+      callbackPhone: ['Use at most 40 characters.'],
+    });
+  });
+
   it('staffAction and adminAction: the role wrappers refuse customers and, for admin, agents', async () => {
     const forStaff = staffOnly(schema, handler);
     const forAdmin = adminAction(schema, handler);
