@@ -5,6 +5,7 @@ import {
   LINK_BIND_PATH,
   newLinkBinding,
 } from '@/lib/auth/link-binding';
+import { refusedActionPost } from '@/lib/server/action-request';
 import { securityHeaders } from '@/lib/server/security-headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
@@ -40,9 +41,17 @@ export function proxy(request: NextRequest) {
   // any text: an id read from it would be a 500), or whose percent-encoding is not UTF-8 (Next's
   // route matcher throws on it, a bare 500), names nothing: it gets the app's 404 page, by a
   // rewrite to a path no route matches.
-  const response = namesNothing(request.nextUrl.pathname)
-    ? NextResponse.rewrite(new URL('/_no-such-page', request.url), { request: { headers: requestHeaders } })
-    : NextResponse.next({ request: { headers: requestHeaders } });
+  // A server action's POST that Next would refuse by throwing (a 500): too large, or from another
+  // origin. Answered here in plain words; nothing runs (lib/server/action-request.ts).
+  const refused = refusedActionPost(request.method, request.headers);
+  const response = refused
+    ? new NextResponse(refused.message, {
+        status: refused.status,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      })
+    : namesNothing(request.nextUrl.pathname)
+      ? NextResponse.rewrite(new URL('/_no-such-page', request.url), { request: { headers: requestHeaders } })
+      : NextResponse.next({ request: { headers: requestHeaders } });
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   response.headers.set(REQUEST_ID_HEADER, requestId);
   if (binding)

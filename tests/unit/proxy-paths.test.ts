@@ -46,3 +46,29 @@ describe('paths that name nothing', () => {
     expect(rewrite(path)).toBeNull();
   });
 });
+
+describe('server-action POSTs Next would answer with 500', () => {
+  const action = (headers: Record<string, string>) =>
+    proxy(
+      new NextRequest('http://localhost:3000/profile', {
+        method: 'POST',
+        headers: {
+          host: 'localhost:3000',
+          'next-action': '7f0aff9665d7f1d853597f1c11ae5ed986cd787bb3',
+          ...headers,
+        },
+        body: 'x',
+      }),
+    );
+
+  it('are answered here: 413 when too large, 403 from another origin, with the security headers', async () => {
+    const large = action({ 'content-length': String(70 * 1024) });
+    expect(large.status).toBe(413);
+    expect(await large.text()).toBe('A form may send at most 64 KB.');
+    const foreign = action({ origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('content-security-policy')).toBeTruthy();
+    expect(foreign.headers.get('x-request-id')).toBeTruthy();
+    expect(action({ origin: 'http://localhost:3000' }).headers.get('x-middleware-next')).toBe('1');
+  });
+});
