@@ -26,6 +26,7 @@ const nextConfig = {
   // `npm test` type-checks the whole project (tsc --noEmit) before it builds; checking again here
   // would only repeat that work.
   typescript: { ignoreBuildErrors: true },
+  // lib/server/action-request.ts ACTION_BODY_LIMIT is this limit: proxy.ts answers a larger POST with 413.
   experimental: { serverActions: { bodySizeLimit: '64kb' } },
 };
 

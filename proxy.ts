@@ -6,14 +6,16 @@ import {
   newLinkBinding,
 } from '@/lib/auth/link-binding';
 import { RETURN_TO_HEADER, returnToOf } from '@/lib/auth/callback-url';
+import { refusedActionPost } from '@/lib/server/action-request';
 import { securityHeaders } from '@/lib/server/security-headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
 import { env } from '@/lib/server/env';
 
-// Per-request nonce-based CSP and the other security headers (lib/server/security-headers.ts decides them),
-// the request id that the request's log lines and audit rows carry, the address a sign-in started
-// by this request returns to (lib/auth/callback-url.ts), and the binding cookie of a sign-in link's "Continue" page (lib/auth/link-binding.ts).
+// Per-request nonce-based CSP and the other security headers (lib/server/security-headers.ts
+// decides them), the request id that the request's log lines and audit rows carry, the address a
+// sign-in started by this request returns to (lib/auth/callback-url.ts), and the binding cookie of
+// a sign-in link's "Continue" page (lib/auth/link-binding.ts).
 export function proxy(request: NextRequest) {
   // A client's own X-Request-Id is kept only behind a trusted proxy (lib/server/request-id.ts). The
   // setting comes from the configuration validated once (env()), as lib/server/request-meta.ts reads it.
@@ -39,11 +41,20 @@ export function proxy(request: NextRequest) {
   requestHeaders.set(RETURN_TO_HEADER, returnToOf(request.nextUrl));
   if (binding) requestHeaders.set('cookie', request.cookies.toString());
   // A path that holds a percent-encoded control character (NUL above all, which PostgreSQL refuses in
-  // any text: an id read from it would be a 500) names nothing: it gets the app's 404 page, by a
+  // any text: an id read from it would be a 500), or whose percent-encoding is not UTF-8 (Next's
+  // route matcher throws on it, a bare 500), names nothing: it gets the app's 404 page, by a
   // rewrite to a path no route matches.
-  const response = CONTROL_IN_PATH.test(request.nextUrl.pathname)
-    ? NextResponse.rewrite(new URL('/_no-such-page', request.url), { request: { headers: requestHeaders } })
-    : NextResponse.next({ request: { headers: requestHeaders } });
+  // A server action's POST that Next would refuse by throwing (a 500): too large, or from another
+  // origin. Answered here in plain words; nothing runs (lib/server/action-request.ts).
+  const refused = refusedActionPost(request.method, request.headers);
+  const response = refused
+    ? new NextResponse(refused.message, {
+        status: refused.status,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      })
+    : namesNothing(request.nextUrl.pathname)
+      ? NextResponse.rewrite(new URL('/_no-such-page', request.url), { request: { headers: requestHeaders } })
+      : NextResponse.next({ request: { headers: requestHeaders } });
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   response.headers.set(REQUEST_ID_HEADER, requestId);
   if (binding)
@@ -59,5 +70,21 @@ export function proxy(request: NextRequest) {
 
 /** %00–%1F and %7F in a URL path (RFC 3986 percent-encoding): C0 control characters and DEL. */
 const CONTROL_IN_PATH = /%(?:[01][0-9a-f]|7f)/i;
+
+/**
+ * True when a URL path (percent-encoded, as `nextUrl.pathname` holds it) can name no page: it holds
+ * a control character (CONTROL_IN_PATH), or it does not percent-decode as UTF-8 (RFC 3986 §2.5:
+ * `%ff`, a lone `%`, a cut sequence, an encoded surrogate or overlong form), which
+ * decodeURIComponent refuses; Next decodes a dynamic segment with it and answered 500 (break-15).
+ */
+function namesNothing(pathname: string): boolean {
+  if (CONTROL_IN_PATH.test(pathname)) return true;
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 export const config = { matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }] };

@@ -31,8 +31,15 @@ test('an account that is not hers gives 404, and so does the staff area', async 
   const staff = await page.goto('/staff');
   expect(staff?.status()).toBe(404);
   await expectAccessible(page);
-  // An id with a control character in it (NUL: PostgreSQL refuses it in any text) names nothing.
-  for (const path of ['/blocks/%00', '/accounts/ACC-1001%00', '/credentials/x%1B/reset']) {
+  // An id with a control character in it (NUL: PostgreSQL refuses it in any text) names nothing, nor
+  // does one whose percent-encoding is not UTF-8 (Next's route matcher answered it with a bare 500).
+  for (const path of [
+    '/blocks/%00',
+    '/accounts/ACC-1001%00',
+    '/credentials/x%1B/reset',
+    '/blocks/%ff',
+    '/credentials/%ED%A0%80/reset',
+  ]) {
     const bad = await page.goto(path);
     expect(bad?.status(), path).toBe(404);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();

@@ -6,6 +6,14 @@ type InputProps = Labelled & InputHTMLAttributes<HTMLInputElement> & { as?: 'inp
 type TextareaProps = Labelled & TextareaHTMLAttributes<HTMLTextAreaElement> & { as: 'textarea' };
 type SelectProps = Labelled & SelectHTMLAttributes<HTMLSelectElement> & { as: 'select'; children: ReactNode };
 
+/**
+ * The most characters (UTF-16 code units, as `maxlength` counts) a text area takes: the longest text
+ * any action's schema accepts (lib/requests/submit.ts `whatHappened`, the staff notes: 2000).
+ */
+export const TEXT_MAX_LENGTH = 2000;
+/** The same for a one-line input: the longest any schema accepts (a portal password: 1024). */
+export const INPUT_MAX_LENGTH = 1024;
+
 const control =
   'rounded-md border border-slate-400 bg-white px-3 py-2 text-base focus:outline-2 focus:outline-offset-1 focus:outline-blue-700 aria-invalid:border-red-600';
 
@@ -33,6 +41,9 @@ export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
  * `as="select"` (options as children), with its hint and errors tied to it by aria-describedby
  * and aria-invalid set while it has errors. `className` adds to the control's own (a width);
  * other props go to the control itself. A select is remounted when its `defaultValue` changes.
+ * A text area takes at most TEXT_MAX_LENGTH characters and an input INPUT_MAX_LENGTH (a `maxLength`
+ * prop asks for fewer): a longer paste is cut by the browser, where past the server actions' 64 KB
+ * body limit (next.config.js) Next answered 500 and the page lost the form (break-15).
  */
 export function Field(props: InputProps | TextareaProps | SelectProps) {
   const { name, label, errors, hint, id = name, as, className, ...rest } = props;
@@ -54,7 +65,12 @@ export function Field(props: InputProps | TextareaProps | SelectProps) {
         </p>
       ) : null}
       {as === 'textarea' ? (
-        <textarea rows={4} {...wired} {...(rest as TextareaHTMLAttributes<HTMLTextAreaElement>)} />
+        <textarea
+          rows={4}
+          maxLength={TEXT_MAX_LENGTH}
+          {...wired}
+          {...(rest as TextareaHTMLAttributes<HTMLTextAreaElement>)}
+        />
       ) : as === 'select' ? (
         // Keyed by its default: React resets a form after its action, and a select keeps the default
         // it was mounted with (React updates an input's when the prop changes, never a select's), so
@@ -65,7 +81,7 @@ export function Field(props: InputProps | TextareaProps | SelectProps) {
           {...(rest as SelectHTMLAttributes<HTMLSelectElement>)}
         />
       ) : (
-        <input {...wired} {...(rest as InputHTMLAttributes<HTMLInputElement>)} />
+        <input maxLength={INPUT_MAX_LENGTH} {...wired} {...(rest as InputHTMLAttributes<HTMLInputElement>)} />
       )}
       <FieldError id={id} errors={errors} />
     </div>

@@ -37,11 +37,13 @@ export function allowableCountries(homeCountry: string, locale = 'en'): { code: 
  * would be asked for and approved, then refused by the switch.
  */
 export const allowanceFields = {
+  // Two ASCII letters first, then upper case: JavaScript's full case mapping turns "ß" into "SS" and
+  // the long s of "ſo" into "SO", so upper-casing first accepted text that is no code (break-15).
   country: z
     .string()
     .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{2}$/, 'outcome.field.allowance.country'),
+    .regex(/^[A-Za-z]{2}$/, 'outcome.field.allowance.country')
+    .transform((c) => c.toUpperCase()),
   hours: z.coerce
     .number({ error: 'outcome.field.allowance.hours' })
     .int('outcome.field.allowance.wholeHours')

@@ -13,7 +13,37 @@ import { requestMeta } from '@/lib/server/request-meta';
 import { log } from '@/lib/server/log';
 import { countSignIn } from '@/lib/server/metrics';
 
-const EXPECTED_AUTH_ERRORS = new Set(['CredentialsSignin', 'Verification', 'AccessDenied']);
+/**
+ * Auth.js errors that a request causes, not the server, logged as a warning (`sign-in refused`, the
+ * type only): a failed sign-in and a used or expired link (CredentialsSignin, Verification,
+ * AccessDenied), and a request Auth.js's endpoints cannot serve, which anyone can send: an unknown
+ * action (`/api/auth/<action>`), a POST without Auth.js's CSRF token, a callback without a provider,
+ * a provider id that names none (UnknownProvider, see authErrorType), and a session cookie that does
+ * not decrypt (JWTSessionError: made up, cut short, or sealed with a secret no longer configured;
+ * the browser is answered as signed out). As error lines (level 50, with a stack) they let a
+ * stranger page the operators at will (break-15).
+ */
+const EXPECTED_AUTH_ERRORS = new Set([
+  'CredentialsSignin',
+  'Verification',
+  'AccessDenied',
+  'UnknownAction',
+  'MissingCSRF',
+  'InvalidProvider',
+  'UnknownProvider',
+  'JWTSessionError',
+]);
+
+/**
+ * An Auth.js error's `type`, else its name; `UnknownProvider` for the plain Error @auth/core throws
+ * when the URL names a provider id it does not have (`/api/auth/callback/email`), recognised by its
+ * message (tests/integration/auth-route.test.ts holds this to the installed @auth/core).
+ */
+function authErrorType(error: Error): string {
+  const type = (error as { type?: string }).type;
+  if (type) return type;
+  return /^Provider with id ".*" not found\./.test(error.message) ? 'UnknownProvider' : error.name;
+}
 
 export const SESSION_MAX_AGE_SEC = 12 * 60 * 60;
 
@@ -30,10 +60,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SEC },
   pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in/check-email' },
-  // Failed sign-ins and used or expired links are expected (and audited): one line, not a stack trace.
+  // Failed sign-ins, used or expired links (audited) and requests Auth.js cannot serve are expected:
+  // one warning line, not an error with a stack trace (EXPECTED_AUTH_ERRORS).
   logger: {
     error(error: Error) {
-      const type = (error as { type?: string }).type ?? error.name;
+      const type = authErrorType(error);
       // A used, expired or refused sign-in link ends here (Verification, AccessDenied).
       if (type === 'Verification' || type === 'AccessDenied') countSignIn('email_link', 'failure');
       // Only the error's type and message: Auth.js errors may carry the request's URL (a link token).

@@ -9,12 +9,16 @@ import { AUTH_BASE_PATH, continueLink, EMAIL_PROVIDER_ID } from '@/lib/mail/link
 
 const CALLBACK = `${AUTH_BASE_PATH}/callback/${EMAIL_PROVIDER_ID}`;
 
-/** For a GET of Auth.js's email callback: a 303 to the "Continue" page with the same token and destination; else null. */
+/**
+ * For a GET of Auth.js's email callback: a 303 to the "Continue" page with the same token and destination
+ * (a `callbackUrl` that is not a URL of this origin, or not a URL at all, becomes the dashboard); else null.
+ */
 export function forwardLegacyLink(request: Request, appUrl = env().APP_URL): Response | null {
   const url = new URL(request.url);
   if (url.pathname.replace(/\/$/, '') !== CALLBACK) return null;
   const cb = url.searchParams.get('callbackUrl');
-  const c = cb ? new URL(cb, appUrl) : null;
+  // Whatever the link (or a mail client rewriting it) holds: text that is not a URL lands on the dashboard.
+  const c = cb && URL.canParse(cb, appUrl) ? new URL(cb, appUrl) : null;
   const dest = safeCallbackUrl(c && c.origin === new URL(appUrl).origin ? `${c.pathname}${c.search}` : '/');
   const location = continueLink(appUrl, { token: url.searchParams.get('token') ?? '', callbackPath: dest });
   return new Response(null, {

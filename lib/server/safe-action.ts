@@ -33,13 +33,19 @@ export type ActionOptions = { roles?: readonly Role[]; allowUnverified?: boolean
  * FormData → plain object; repeated keys (checkbox groups) become arrays. `null` when `form` is not a
  * FormData: an action's id is public, and Next hands an action whatever a POST's argument list holds
  * (a text/plain body `["x"]` gives a string, `[]` gives undefined), so every action must check.
+ * Line breaks become LF: a browser submits each line break of a text area as CRLF (HTML's form
+ * submission "normalize newlines"), while the text area's maxlength and its writer count one
+ * character, so a text at a schema's limit would be refused as too long (break-15).
  */
 export function formToObject(form: unknown): Record<string, unknown> | null {
   if (!(form instanceof FormData)) return null;
   const out: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) {
     if (key.startsWith('$ACTION')) continue;
-    const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
+    const all = form
+      .getAll(key)
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => v.replace(/\r\n?/g, '\n'));
     out[key] = all.length > 1 || key.endsWith('[]') ? all : all[0];
   }
   return out;
@@ -85,6 +91,18 @@ export function fieldMessage(message: string, locale: Locale): string {
   if (!message.startsWith('outcome.field.')) return message;
   const t = translator(locale);
   return t.has(message as never) ? t(message as never) : message;
+}
+
+/**
+ * The words for one zod issue of a form field: a catalogue key the schema names, through
+ * fieldMessage; a string longer than the schema's `.max(n)` that names no key of its own gets
+ * `outcome.field.tooLong` ("Use at most n characters."), where zod's default is English whatever the
+ * reader's language ("Too big: expected string to have <=1000 characters").
+ */
+export function issueMessage(issue: z.core.$ZodIssue, locale: Locale): string {
+  if (issue.code === 'too_big' && issue.origin === 'string' && !issue.message.startsWith('outcome.field.'))
+    return translator(locale)('outcome.field.tooLong', { max: Number(issue.maximum) });
+  return fieldMessage(issue.message, locale);
 }
 
 /**
@@ -140,7 +158,7 @@ export function userAction<S extends z.ZodType, T = unknown>(
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
       for (const issue of parsed.error.issues)
-        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(fieldMessage(issue.message, locale));
+        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issueMessage(issue, locale));
       return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
     }
     const returned = await handler(parsed.data, { user, meta: await requestMeta() });

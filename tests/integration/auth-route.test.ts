@@ -1,6 +1,7 @@
 import { encode } from '@auth/core/jwt';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET, POST } from '@/app/api/auth/[...nextauth]/route';
+import { log } from '@/lib/server/log';
 import { useFreshDb } from '@/tests/helpers/db';
 
 describe("Auth.js's own credentials and link endpoints", () => {
@@ -47,5 +48,54 @@ describe("Auth.js's session endpoint", () => {
     const body = await res.text();
     expect(JSON.parse(body)).toMatchObject({ user: { email: 'dana@acme.example' } });
     expect(body).not.toContain(sid);
+  });
+});
+
+describe("a request Auth.js's endpoints cannot serve", () => {
+  beforeAll(async () => {
+    await useFreshDb('sqlite');
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  // Anyone can send these. Each one was logged at level 50 ("Auth.js error", with a stack): an error
+  // line is what operators alert on, so a stranger could page them at will (break-15, finding 2).
+  // They are the request's fault, not the server's: a warning, with the error's type only.
+  it('is logged as a refused request (warn), never as an error', async () => {
+    const error = vi.spyOn(log(), 'error').mockImplementation(() => {});
+    const warn = vi.spyOn(log(), 'warn').mockImplementation(() => {});
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const requests: [string, Request][] = [
+      [
+        'UnknownAction',
+        new Request('http://localhost/api/auth/csrf', { method: 'POST', headers: form, body: '' }),
+      ],
+      ['UnknownAction', new Request('http://localhost/api/auth/no-such-action')],
+      [
+        'MissingCSRF',
+        new Request('http://localhost/api/auth/session', { method: 'POST', headers: form, body: '' }),
+      ],
+      [
+        'MissingCSRF',
+        new Request('http://localhost/api/auth/signout', { method: 'POST', headers: form, body: '' }),
+      ],
+      ['InvalidProvider', new Request('http://localhost/api/auth/callback')],
+      ['UnknownProvider', new Request('http://localhost/api/auth/callback/email?token=abc')],
+      // A session cookie that does not decrypt: made up, cut short, or from before AUTH_SECRET changed.
+      [
+        'JWTSessionError',
+        new Request('http://localhost/api/auth/session', {
+          headers: { cookie: 'authjs.session-token=garbage' },
+        }),
+      ],
+      ['UnknownProvider', new Request('http://localhost/api/auth/signin/no-such-provider')],
+    ];
+    for (const [type, request] of requests) {
+      const res = await (request.method === 'POST' ? POST(request) : GET(request));
+      expect(res.status, request.url).toBeLessThan(500);
+      expect(warn, request.url).toHaveBeenLastCalledWith({ authError: type }, 'sign-in refused');
+    }
+    expect(error).not.toHaveBeenCalled();
   });
 });

@@ -47,4 +47,17 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
       message: 'Times are now shown in Asia/Tokyo.',
     });
   });
+
+  // The zone is stored under its canonical name (lib/time/format.ts canonicalTimeZone: ICU ignores
+  // case and knows aliases); the answer named what was posted instead, "europe/london" (break-15).
+  it('names the zone as it is stored, not as it was posted', async () => {
+    session.user = await user('en');
+    expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'europe/london' }))).toEqual({
+      ok: true,
+      message: 'Times are now shown in Europe/London.',
+    });
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: session.user.id } })).timeZone).toBe(
+      'Europe/London',
+    );
+  });
 });

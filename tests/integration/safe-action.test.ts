@@ -169,6 +169,18 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     expect(handler).toHaveBeenCalledOnce();
   });
 
+  // HTML form submission sends every line break of a text area as CRLF (the "normalize newlines"
+  // step), while the text area's maxlength and the person count one character per break: 2000
+  // characters with 40 line breaks arrived as 2040 and were refused as too long (break-15).
+  it('line breaks arrive as LF, as they were typed: CRLF and a lone CR are one break', async () => {
+    session.user = who('customer');
+    handler.mockClear();
+    const limited = userAction(z.object({ name: z.string().max(20), password: z.string() }), handler);
+    const r = await limited(undefined, form({ name: 'one\r\ntwo\rthree\n'.padEnd(21, 'x'), password: 'p' }));
+    expect(r).toMatchObject({ ok: true });
+    expect(handler.mock.calls[0]![0]).toEqual({ name: 'one\ntwo\nthree\nxxxxxx', password: 'p' });
+  });
+
   it('a refusal from the domain keeps what the user typed (echoed fields only); form keys become plain input, [] keys arrays', async () => {
     session.user = who('customer');
     const refusing = userAction(schema, async () => ({ ok: false, message: 'Not now.' }), { echo: ['name'] });
@@ -226,6 +238,30 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     expect(es.fieldErrors?.callbackPhone).toEqual([
       'Escriba un número de teléfono en el que podamos devolverle la llamada.',
     ]);
+  });
+
+  // A schema's .max(n) without a message of its own answered with zod's English default ("Too big:
+  // expected string to have <=1000 characters"), whatever the reader's language: a Spanish agent's
+  // 1200-character deny reason, a 60-character callback number (break-15).
+  it('a text longer than its field takes is told so in the reader’s language', async () => {
+    const { denySchema } = await import('@/lib/requests/decide');
+    const { misdialSchema } = await import('@/lib/requests/submit');
+    const deny = staffOnly(denySchema, async () => {
+      throw new Error('the domain must not run on bad input');
+    });
+    const misdial = userAction(misdialSchema, async () => {
+      throw new Error('the domain must not run on bad input');
+    });
+    session.user = who('agent', { locale: 'es' });
+    expect(
+      (await deny(undefined, form({ requestId: 'r1', denyReason: 'x'.repeat(1001) }))).fieldErrors,
+    ).toEqual({ denyReason: ['Use como máximo 1000 caracteres.'] });
+    session.user = who('customer');
+    const long = { blockId: 'b1', intendedNumber: '+44 20 7946 0958', whatHappened: 'y'.repeat(2001) };
+    expect((await misdial(undefined, form({ ...long, callbackPhone: '1'.repeat(41) }))).fieldErrors).toEqual({
+      whatHappened: ['Use at most 2000 characters.'],
+      callbackPhone: ['Use at most 40 characters.'],
+    });
   });
 
   it('staffAction and adminAction: the role wrappers refuse customers and, for admin, agents', async () => {

@@ -2,7 +2,14 @@ import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { ActionForm } from '@/components/ui/action-form';
-import { Checkbox, describedBy, Field } from '@/components/ui/field';
+import {
+  Checkbox,
+  CurrentPasswordField,
+  describedBy,
+  Field,
+  INPUT_MAX_LENGTH,
+  TEXT_MAX_LENGTH,
+} from '@/components/ui/field';
 import { ListOr } from '@/components/ui/list-or';
 import { Section } from '@/components/ui/section';
 
@@ -65,6 +72,29 @@ describe('Field', () => {
     );
     expect(attrs(select, 'select')).toMatchObject({ id: 'role', name: 'role' });
     expect(select).toContain('<option value="admin" selected="">Admin</option>');
+  });
+
+  // Server actions take a body of at most 64 KB (next.config.js); past it Next answers 500 and the
+  // page shows the error boundary, the form's text lost. A customer pasting a PBX log into "What
+  // happened?" got exactly that (break-15, finding 5). The browser now cuts a paste at the longest text
+  // any action's schema takes, so the action answers with the field's own note instead.
+  it('lets no text control take more than any action accepts', () => {
+    expect(
+      attrs(html(h(Field, { as: 'textarea', name: 'whatHappened', label: 'What happened?' })), 'textarea'),
+    ).toMatchObject({ maxLength: String(TEXT_MAX_LENGTH) });
+    expect(attrs(html(h(Field, { name: 'callbackPhone', label: 'Callback phone' })), 'input')).toMatchObject({
+      maxLength: String(INPUT_MAX_LENGTH),
+    });
+    expect(
+      attrs(html(h(CurrentPasswordField, { name: 'current', label: 'Password' })), 'input'),
+    ).toMatchObject({ maxLength: String(INPUT_MAX_LENGTH) });
+    // A form may ask for less (the SIP password: 128).
+    expect(attrs(html(h(Field, { name: 'x', label: 'X', maxLength: 40 })), 'input')).toMatchObject({
+      maxLength: '40',
+    });
+    // What the largest customer form can send stays far under the limit: 200 marked calls, three
+    // inputs and one text area, every character 3 bytes in UTF-8.
+    expect(200 * 64 + 3 * INPUT_MAX_LENGTH * 3 + TEXT_MAX_LENGTH * 3).toBeLessThan(64 * 1024);
   });
 
   it('adds a width to the control instead of replacing its classes', () => {

@@ -1,0 +1,74 @@
+import { NextRequest } from 'next/server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { VALID_ENV } from '@/tests/helpers/config';
+
+// A path the proxy (proxy.ts) must answer with the app's 404 page, by a rewrite to a path no route
+// matches, before Next's route matcher reads it: a percent-encoded control character (PostgreSQL
+// refuses NUL in text), and a path whose percent-encoding does not decode as UTF-8. Next decodes a
+// dynamic segment (`/blocks/[id]`) with decodeURIComponent and answered such a path with a bare
+// "Internal Server Error" (500) on every dynamic route, signed in or not (break-15, finding 1).
+
+type Proxy = (request: NextRequest) => Response;
+let proxy: Proxy;
+
+beforeAll(async () => {
+  for (const [k, v] of Object.entries(VALID_ENV)) vi.stubEnv(k, v);
+  vi.resetModules();
+  ({ proxy } = (await import('@/proxy')) as { proxy: Proxy });
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+const rewrite = (path: string) =>
+  proxy(new NextRequest(`http://localhost:3000${path}`)).headers.get('x-middleware-rewrite');
+
+describe('paths that name nothing', () => {
+  it.each([
+    '/blocks/%ff', // a byte that starts no UTF-8 sequence
+    '/blocks/%', // a lone percent sign
+    '/accounts/%E0%A4%A', // a sequence cut short
+    '/credentials/%ED%A0%80/reset', // an encoded UTF-16 surrogate (CESU-8)
+    '/dev/mailbox/%C0%80/html', // an overlong NUL
+    '/staff/requests/%F4%90%80%80', // past U+10FFFF
+    '/blocks/%00', // a control character (already refused before this finding)
+  ])('%s gets the 404 page', (path) => {
+    expect(rewrite(path)).toMatch(/\/_no-such-page$/);
+  });
+
+  it.each([
+    '/blocks/cmx5mldx10003sq7dm4p3o5o9',
+    '/accounts/ACC-1001',
+    '/blocks/%F0%9F%98%80',
+    '/blocks/a%2Fb',
+  ])('%s is served as it is', (path) => {
+    expect(rewrite(path)).toBeNull();
+  });
+});
+
+describe('server-action POSTs Next would answer with 500', () => {
+  const action = (headers: Record<string, string>) =>
+    proxy(
+      new NextRequest('http://localhost:3000/profile', {
+        method: 'POST',
+        headers: {
+          host: 'localhost:3000',
+          'next-action': '7f0aff9665d7f1d853597f1c11ae5ed986cd787bb3',
+          ...headers,
+        },
+        body: 'x',
+      }),
+    );
+
+  it('are answered here: 413 when too large, 403 from another origin, with the security headers', async () => {
+    const large = action({ 'content-length': String(70 * 1024) });
+    expect(large.status).toBe(413);
+    expect(await large.text()).toBe('A form may send at most 64 KB.');
+    const foreign = action({ origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('content-security-policy')).toBeTruthy();
+    expect(foreign.headers.get('x-request-id')).toBeTruthy();
+    expect(action({ origin: 'http://localhost:3000' }).headers.get('x-middleware-next')).toBe('1');
+  });
+});
