@@ -44,11 +44,23 @@ export const allowanceFields = {
     .trim()
     .regex(/^[A-Za-z]{2}$/, 'outcome.field.allowance.country')
     .transform((c) => c.toUpperCase()),
-  hours: z.coerce
-    .number({ error: 'outcome.field.allowance.hours' })
-    .int('outcome.field.allowance.wholeHours')
-    .min(1, 'outcome.field.allowance.hours')
-    .max(MAX_HOURS, 'outcome.field.allowance.maxHours'),
+  // Decimal digits, as typed in the number field (a fraction is told "whole hours"): a coercion with
+  // Number() also took "0x10" (16 hours), "1e1" (10) and "0b11" (3), which no one means as hours.
+  hours: z.preprocess(
+    (v) => (typeof v === 'number' ? String(v) : v),
+    z
+      .string({ error: 'outcome.field.allowance.hours' })
+      .trim()
+      .regex(/^\d{1,4}(?:\.\d{1,6})?$/, 'outcome.field.allowance.hours')
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .int('outcome.field.allowance.wholeHours')
+          .min(1, 'outcome.field.allowance.hours')
+          .max(MAX_HOURS, 'outcome.field.allowance.maxHours'),
+      ),
+  ),
   reason: z
     .string()
     .trim()

@@ -26,3 +26,26 @@ describe('allowance country', () => {
     expect(parse(country).data?.country).toBe(code);
   });
 });
+
+describe('allowance hours', () => {
+  const hours = (h: unknown) =>
+    fields.safeParse({ country: 'SO', hours: h, reason: 'calling family abroad' });
+  const message = (h: unknown) => hours(h).error?.issues.map((i) => i.message);
+
+  it.each([
+    ['4', 4],
+    [' 72 ', 72],
+    ['1', 1],
+    [24, 24],
+  ])('takes %j as %d hours', (h, n) => expect(hours(h).data?.hours).toBe(n));
+
+  // Number() read the first four as 16, 10, 3 and 10 hours: a hand-made POST got an allowance that long.
+  it.each(['0x10', '1e1', '0b11', '+10', '', ' ', '١٠', 'Infinity', '-4'])('refuses %j', (h) =>
+    expect(message(h)).toEqual(['outcome.field.allowance.hours']),
+  );
+  it('tells a fraction, a zero and too many hours apart', () => {
+    expect(message('2.5')).toEqual(['outcome.field.allowance.wholeHours']);
+    expect(message('0')).toEqual(['outcome.field.allowance.hours']);
+    expect(message('73')).toEqual(['outcome.field.allowance.maxHours']);
+  });
+});
