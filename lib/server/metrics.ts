@@ -161,7 +161,9 @@ export function metricsAccess(
   { token } = { token: env().METRICS_TOKEN },
 ): 'ok' | 'denied' | 'disabled' {
   if (!token) return 'disabled';
-  const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '';
+  // RFC 7235 §2.1: the scheme is case-insensitive ("bearer" from some scrapers), one or more spaces
+  // before the credentials (RFC 6750 §2.1: a token68, no spaces in it).
+  const given = /^Bearer +(\S+) *$/i.exec(authorization ?? '')?.[1] ?? '';
   const a = crypto.createHash('sha256').update(given).digest();
   const b = crypto.createHash('sha256').update(token).digest();
   return crypto.timingSafeEqual(a, b) ? 'ok' : 'denied';

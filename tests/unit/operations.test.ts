@@ -102,6 +102,11 @@ describe('metrics', () => {
     );
     expect(metricsAccess('Bearer metrics-token-0123456789', { token: 'metrics-token-0123456789' })).toBe(
       'ok',
+    ); // The scheme in any case, as RFC 7235 §2.1 has it; the token itself exactly.
+    for (const h of ['bearer metrics-token-0123456789', 'BEARER  metrics-token-0123456789'])
+      expect(metricsAccess(h, { token: 'metrics-token-0123456789' })).toBe('ok');
+    expect(metricsAccess('Bearer METRICS-TOKEN-0123456789', { token: 'metrics-token-0123456789' })).toBe(
+      'denied',
     );
   });
 
