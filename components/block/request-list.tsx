@@ -12,7 +12,7 @@ type Req = {
   denyReason: string | null;
 };
 
-export async function RequestList({ blockId, requests }: { blockId: string; requests: Req[] }) {
+export async function RequestList({ requests }: { requests: Req[] }) {
   const t = await getTranslations('block.request');
   return (
     <ul className="flex flex-col gap-3">
@@ -26,7 +26,7 @@ export async function RequestList({ blockId, requests }: { blockId: string; requ
           {r.status === 'denied' && r.denyReason ? (
             <p className="mt-1 text-sm">{t('denyReason', { reason: revealInvisible(r.denyReason) })}</p>
           ) : null}
-          {r.status === 'pending' ? <WithdrawButton requestId={r.id} blockId={blockId} /> : null}
+          {r.status === 'pending' ? <WithdrawButton requestId={r.id} /> : null}
         </li>
       ))}
     </ul>

@@ -5,13 +5,12 @@ import { withdrawAction } from '@/lib/requests/actions';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 
-export function WithdrawButton({ requestId, blockId }: { requestId: string; blockId: string }) {
+export function WithdrawButton({ requestId }: { requestId: string }) {
   const t = useTranslations('unblock');
   const [state, action] = useActionState(withdrawAction, undefined);
   return (
     <form action={action} className="mt-2 flex flex-col gap-2">
       <input type="hidden" name="requestId" value={requestId} />
-      <input type="hidden" name="blockId" value={blockId} />
       <FormMessage id={`withdraw-${requestId}`} message={state?.message} />
       <div>
         <SubmitButton variant="secondary">{t('withdraw')}</SubmitButton>

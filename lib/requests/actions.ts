@@ -48,9 +48,12 @@ export const firewallAction = userAction(
 );
 
 export const withdrawAction = userAction(
-  z.object({ requestId: z.string().min(1).max(64), blockId: z.string().min(1).max(64) }),
-  async (input, { user, meta }) =>
-    redirectIfOk(await withdrawRequest(user, input.requestId, meta), `/blocks/${input.blockId}`),
+  z.object({ requestId: z.string().min(1).max(64) }),
+  async (input, { user, meta }) => {
+    const r = await withdrawRequest(user, input.requestId, meta);
+    // Back to the request's own block, as the database has it: never an id the form posted.
+    return redirectIfOk(r, r.ok ? `/blocks/${r.data!.blockId}` : '/');
+  },
 );
 
 /**

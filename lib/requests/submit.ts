@@ -180,15 +180,15 @@ export function submitFirewall(user: CurrentUser, input: z.output<typeof firewal
 }
 
 /**
- * Withdraw a pending request of the user's own account: not_found (not theirs), conflict (already
- * decided or withdrawn). The withdrawer is recorded as who closed it (`decidedById`: the staff page
- * says "Withdrawn by" them).
+ * Withdraw a pending request of the user's own account: `{ blockId }` (the request's block, where the
+ * customer goes back to), not_found (not theirs), conflict (already decided or withdrawn). The
+ * withdrawer is recorded as who closed it (`decidedById`: the staff page says "Withdrawn by" them).
  */
 export async function withdrawRequest(
   user: CurrentUser,
   requestId: string,
   meta: RequestMeta,
-): Promise<Outcome> {
+): Promise<Outcome<{ blockId: string }>> {
   const r = await db.unblockRequest.findFirst({ where: { id: requestId, account: memberOf(user.id) } });
   if (!r) return missing();
   return db.$transaction(async (tx) => {
@@ -208,6 +208,6 @@ export async function withdrawRequest(
       },
       tx,
     );
-    return succeed();
+    return succeed({ blockId: r.blockId });
   });
 }

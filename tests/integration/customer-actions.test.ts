@@ -203,7 +203,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
         note: { key: 'outcome.request.alreadyOpen' },
       });
 
-      expect(await withdrawRequest(me, requestId, meta)).toEqual({ ok: true });
+      expect(await withdrawRequest(me, requestId, meta)).toEqual({ ok: true, data: { blockId: block.id } });
       expect(await withdrawRequest(me, requestId, meta)).toEqual({
         ok: false,
         code: 'conflict',

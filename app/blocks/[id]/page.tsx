@@ -117,7 +117,7 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
 
       {block.requests.length ? (
         <Section id="reqs" title={t('requestsTitle')}>
-          <RequestList blockId={block.id} requests={block.requests} />
+          <RequestList requests={block.requests} />
         </Section>
       ) : null}
 
