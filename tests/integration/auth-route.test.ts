@@ -26,6 +26,18 @@ describe("Auth.js's own credentials and link endpoints", () => {
   });
 });
 
+describe("Auth.js's pages", () => {
+  beforeAll(async () => {
+    await useFreshDb('sqlite');
+  });
+
+  it('"check your email" sends to the sign-in page, which exists (it was a 404 page)', async () => {
+    const res = await GET(new Request('http://localhost/api/auth/verify-request'));
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location')!, 'http://localhost').pathname).toBe('/sign-in');
+  });
+});
+
 describe("Auth.js's session endpoint", () => {
   beforeAll(async () => {
     await useFreshDb('sqlite'); // the route reads the validated configuration, DATABASE_URL included
