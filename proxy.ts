@@ -40,13 +40,17 @@ export function proxy(request: NextRequest) {
   requestHeaders.set('Content-Security-Policy', headers['Content-Security-Policy']);
   requestHeaders.set(RETURN_TO_HEADER, returnToOf(request.nextUrl));
   if (binding) requestHeaders.set('cookie', request.cookies.toString());
+  // X-Forwarded-Host counts only when a proxy the operator runs sets it (TRUSTED_PROXY_HOPS > 0, as
+  // for the client's address and the request id): a client's own would name the host Auth.js builds
+  // its URLs from and the one Next checks a server action's Origin against (its CSRF rule).
+  if (env().TRUSTED_PROXY_HOPS === 0) requestHeaders.delete('x-forwarded-host');
   // A path that holds a percent-encoded control character (NUL above all, which PostgreSQL refuses in
   // any text: an id read from it would be a 500), or whose percent-encoding is not UTF-8 (Next's
   // route matcher throws on it, a bare 500), names nothing: it gets the app's 404 page, by a
   // rewrite to a path no route matches.
   // A server action's POST that Next would refuse by throwing (a 500): too large, or from another
   // origin. Answered here in plain words; nothing runs (lib/server/action-request.ts).
-  const refused = refusedActionPost(request.method, request.headers);
+  const refused = refusedActionPost(request.method, requestHeaders);
   const response = refused
     ? new NextResponse(refused.message, {
         status: refused.status,

@@ -31,7 +31,7 @@ describe('refusedActionPost', () => {
     expect(post({ host: 'portal.example', origin })?.status).toBe(403);
   });
 
-  it('takes the own origin, X-Forwarded-Host first as Next reads it, and no Origin (not a browser)', () => {
+  it('takes the own origin, by X-Forwarded-Host or Host as Next reads them, and no Origin (not a browser)', () => {
     expect(post({ host: 'portal.example', origin: 'https://portal.example' })).toBeNull();
     expect(
       post({
@@ -39,6 +39,9 @@ describe('refusedActionPost', () => {
         'x-forwarded-host': 'portal.example',
         origin: 'https://portal.example',
       }),
+    ).toBeNull();
+    expect(
+      post({ host: 'portal.example', 'x-forwarded-host': 'lb.internal', origin: 'https://portal.example' }),
     ).toBeNull();
     expect(post({ host: 'portal.example' })).toBeNull();
   });

@@ -71,4 +71,14 @@ describe('server-action POSTs Next would answer with 500', () => {
     expect(foreign.headers.get('x-request-id')).toBeTruthy();
     expect(action({ origin: 'http://localhost:3000' }).headers.get('x-middleware-next')).toBe('1');
   });
+
+  it('take no X-Forwarded-Host from a client when no proxy of ours sets it (TRUSTED_PROXY_HOPS=0)', () => {
+    // Next's CSRF rule took the Origin if it matched X-Forwarded-Host: a client naming both ran the
+    // action. The header is dropped before Next (and Auth.js, which builds its URLs from it) reads it.
+    const spoofed = action({ origin: 'http://evil.example', 'x-forwarded-host': 'evil.example' });
+    expect(spoofed.status).toBe(403);
+    const passed = action({ origin: 'http://localhost:3000', 'x-forwarded-host': 'evil.example' });
+    expect(passed.headers.get('x-middleware-next')).toBe('1');
+    expect(passed.headers.get('x-middleware-override-headers')?.split(',')).not.toContain('x-forwarded-host');
+  });
 });
