@@ -1,9 +1,17 @@
+import type { CountryCode } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import { callbackDisplay, callbackSource, callbackTel, checkCallbackNumber } from '@/lib/phone/callback';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { asciiDigits } from '@/lib/phone/digits';
 import { parseUserPhone } from '@/lib/phone/format';
+
+/**
+ * `typed` on an account in `country` is accepted and stored as the E.164 number `e164`, with no
+ * extension (the Spanish-speaking reader's messages: the language does not change the reading).
+ */
+const expectStored = (typed: string, country: CountryCode, e164: string) =>
+  expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({ ok: true, stored: e164, e164, ext: null });
 
 const somaliBlock = ['+252611234567', '00252611234568'];
 
@@ -129,12 +137,7 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     ['+52 1 55 1234 5678', 'US'],
     ['0052 1 55 1234 5678', 'ES'],
   ] as const)('%s typed on a %s account is stored as +525512345678', (typed, country) => {
-    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
-      ok: true,
-      stored: '+525512345678',
-      e164: '+525512345678',
-      ext: null,
-    });
+    expectStored(typed, country, '+525512345678');
   });
   it('keeps the extension, reads 01 800 numbers, and a three-digit area code', () => {
     expect(checkCallbackNumber('+52 1 55 1234 5678 ext. 21', 'MX')).toMatchObject({
@@ -182,12 +185,7 @@ describe('Brazilian mobiles written before the ninth digit (2012–2016)', () =>
     ['0 21 11 8765-4321', 'BR'], // a carrier selection code (21) before the area code
     ['0055 11 8765 4321', 'ES'],
   ] as const)('%s typed on a %s account is stored as +5511987654321', (typed, country) => {
-    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
-      ok: true,
-      stored: '+5511987654321',
-      e164: '+5511987654321',
-      ext: null,
-    });
+    expectStored(typed, country, '+5511987654321');
   });
   it('keeps the extension; a fixed line, a radio number and a never-mobile range are left alone', () => {
     expect(checkCallbackNumber('+55 11 8765 4321 ext. 5', 'US')).toMatchObject({
@@ -242,12 +240,7 @@ describe('Chilean numbers written before the 2012–2013 changes', () => {
     ['09 8123 4567', 'CL', '+56981234567'],
     ['(022) 123 4567', 'CL', '+56221234567'], // 2012–2016: the trunk 0 before today's digits
   ] as const)('%s typed on a %s account is stored as %s', (typed, country, e164) => {
-    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
-      ok: true,
-      stored: e164,
-      e164,
-      ext: null,
-    });
+    expectStored(typed, country, e164);
   });
   it('keeps the extension; today’s numbers and an ambiguous old form are left alone', () => {
     expect(checkCallbackNumber('+56 2 123 4567 ext. 7', 'US')).toMatchObject({
@@ -269,7 +262,7 @@ describe('Chilean fixed lines written with a long-distance carrier’s code (unt
     ['188 32 212 3456', '+56322123456'], // Movistar, Valparaíso, 2013–2014
     ['188 65 35 0009', '+56652350009'], // the carrier says fixed line: "+56 65 35 0009" alone is ambiguous
   ] as const)('%s typed on a CL account is stored as %s', (typed, e164) => {
-    expect(checkCallbackNumber(typed, 'CL', [], 'es')).toEqual({ ok: true, stored: e164, e164, ext: null });
+    expectStored(typed, 'CL', e164);
   });
   it('keeps the extension; not from abroad, not an unknown code, not a mobile, not a NANP number', () => {
     expect(checkCallbackNumber('123 2 2123 4567 ext. 9', 'CL')).toMatchObject({
@@ -310,12 +303,7 @@ describe('Peruvian mobiles written before 2008 (nine digits) and 2010 (no area c
     ['0051 84 984 123 456', 'ES', '+51984123456'],
     ['084 984 123 456', 'PE', '+51984123456'],
   ] as const)('%s typed on a %s account is stored as %s', (typed, country, e164) => {
-    expect(checkCallbackNumber(typed, country, [], 'es')).toEqual({
-      ok: true,
-      stored: e164,
-      e164,
-      ext: null,
-    });
+    expectStored(typed, country, e164);
   });
   it('keeps the extension; today’s numbers, a bare region’s seven digits and foreign digits are left alone', () => {
     expect(checkCallbackNumber('(01) 9123-4567 anexo 12', 'PE')).toMatchObject({
