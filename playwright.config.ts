@@ -1,8 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
 import { E2E } from './e2e/support/env';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_HEADLESS_SHELL_PATH } from './scripts/chromium';
 
-// e2e runs against the production build (`next build` first; npm test does it) in Debian's Chromium.
+// e2e runs against the production build (`next build` first; npm test does it) in Debian's Chromium
+// headless shell (scripts/chromium.ts: the same engine, without the desktop browser around it).
 export default defineConfig({
   testDir: './e2e',
   globalSetup: './e2e/support/global-setup.ts',
@@ -32,7 +33,7 @@ export default defineConfig({
       ? 'off'
       : { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: false },
     screenshot: 'only-on-failure',
-    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: CHROMIUM_HEADLESS_SHELL_PATH, args: CHROMIUM_ARGS },
   },
   projects: [{ name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined } }],
 });

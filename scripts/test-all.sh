@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # npm test — every test: lint, format, types, unit + integration (SQLite and PostgreSQL), e2e in Chromium.
-# As root it installs what it needs from Debian (chromium, postgresql, kamailio, sipp, baresip,
-# linphonec); otherwise it
-# says exactly what is missing. Under CI=true nothing is skipped: a missing dependency fails the run.
+# As root it installs what it needs from Debian (chromium, chromium-headless-shell, postgresql, kamailio,
+# sipp, baresip, linphonec); otherwise it says exactly what is missing. Under CI=true nothing is
+# skipped: a missing dependency fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -11,6 +11,8 @@ step() { printf '\n\033[1m== %s\033[0m (at %ds)\n' "$*" "$SECONDS"; }
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The e2e suite's browser (scripts/chromium.ts); the benchmarks use chromium itself.
+[ -x /usr/lib/chromium/chromium-headless-shell ] || need+=(chromium-headless-shell)
 [ -x "$PGBIN/initdb" ] || need+=(postgresql)
 { command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ]; } || need+=(kamailio kamailio-sqlite-modules)
 { command -v sipp >/dev/null || [ -x /usr/bin/sipp ]; } || need+=(sip-tester)
