@@ -15,6 +15,9 @@ test('the demo customer sees both of her accounts with the right status', async 
   await expect(labs.getByText('International calling allowed')).toBeVisible();
   await expect(page.getByRole('region', { name: /Harbor Logistics/ })).toHaveCount(0);
   await expectAccessible(page);
+  // The check itself must see a fault: a text field without a label put into the page fails it.
+  await page.evaluate(() => document.querySelector('main')!.append(document.createElement('input')));
+  await expect(expectAccessible(page)).rejects.toThrow(/label: Form elements must have labels \(1\)/);
 });
 
 test('an account that is not hers gives 404, and so does the staff area', async ({ page }) => {
