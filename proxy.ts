@@ -6,7 +6,7 @@ import {
   newLinkBinding,
 } from '@/lib/auth/link-binding';
 import { RETURN_TO_HEADER, returnToOf } from '@/lib/auth/callback-url';
-import { refusedActionPost } from '@/lib/server/action-request';
+import { isActionPost, refusedActionBody, refusedActionPost } from '@/lib/server/action-request';
 import { securityHeaders } from '@/lib/server/security-headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
@@ -16,7 +16,7 @@ import { env } from '@/lib/server/env';
 // decides them), the request id that the request's log lines and audit rows carry, the address a
 // sign-in started by this request returns to (lib/auth/callback-url.ts), and the binding cookie of
 // a sign-in link's "Continue" page (lib/auth/link-binding.ts).
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   // A client's own X-Request-Id is kept only behind a trusted proxy (lib/server/request-id.ts). The
   // setting comes from the configuration validated once (env()), as lib/server/request-meta.ts reads it.
   const requestId = requestIdFor(request.headers.get(REQUEST_ID_HEADER), env().TRUSTED_PROXY_HOPS);
@@ -48,9 +48,20 @@ export function proxy(request: NextRequest) {
   // any text: an id read from it would be a 500), or whose percent-encoding is not UTF-8 (Next's
   // route matcher throws on it, a bare 500), names nothing: it gets the app's 404 page, by a
   // rewrite to a path no route matches.
-  // A server action's POST that Next would refuse by throwing (a 500): too large, or from another
-  // origin. Answered here in plain words; nothing runs (lib/server/action-request.ts).
-  const refused = refusedActionPost(request.method, requestHeaders);
+  // A server action's POST that Next would refuse by throwing (a 500): too large, from another
+  // origin, or a body Next cannot decode. Answered here in plain words; nothing runs
+  // (lib/server/action-request.ts). The body read is the proxy's copy: Next keeps the original.
+  const { method } = request;
+  const { pathname } = request.nextUrl;
+  const refused =
+    refusedActionPost(method, pathname, requestHeaders) ??
+    (isActionPost(method, pathname, requestHeaders)
+      ? await refusedActionBody(
+          requestHeaders.get('content-type'),
+          requestHeaders.has('next-action'),
+          request.body,
+        )
+      : null);
   const response = refused
     ? new NextResponse(refused.message, {
         status: refused.status,

@@ -122,3 +122,31 @@ test('bad input gets a clear message, never a server error', async ({ page }) =>
     else await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeFocused();
   }
 });
+
+test('a form post Next cannot read is refused in words, never a server error', async ({ page, request }) => {
+  // The sign-in form's action id, as its no-JavaScript form carries it.
+  await page.goto('/sign-in');
+  const field = await page.locator('input[name^="$ACTION_ID_"]').first().getAttribute('name');
+  const actionId = field!.slice('$ACTION_ID_'.length);
+  const origin = new URL(page.url()).origin;
+  const post = (headers: Record<string, string>, data: string | Buffer) =>
+    request.post('/sign-in', { headers: { origin, ...headers }, data });
+  const fetchAction = { 'next-action': actionId, 'content-type': 'text/plain;charset=UTF-8' };
+  const unreadable = await post(fetchAction, 'not json');
+  expect(unreadable.status()).toBe(400);
+  expect(await unreadable.text()).toBe("This form's data could not be read. Send it again.");
+  expect(
+    (
+      await post({ 'next-action': actionId, 'content-type': 'multipart/form-data; boundary=x' }, '--x\r\nab')
+    ).status(),
+  ).toBe(400);
+  // A form sent without JavaScript from another site, and one cut short.
+  const noScript = { 'content-type': 'multipart/form-data; boundary=x' };
+  const body = `--x\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n\r\n--x--\r\n`;
+  expect((await post({ ...noScript, origin: 'https://evil.example' }, body)).status()).toBe(403);
+  expect((await post(noScript, body.slice(0, 30))).status()).toBe(400);
+  // The same action with a body it can read still runs: a wrong password, answered as one.
+  const form = `--x\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"]\r\n--x\r\nContent-Disposition: form-data; name="1_email"\r\n\r\nnobody@x.example\r\n--x--\r\n`;
+  const read = await post({ 'next-action': actionId, ...noScript }, form);
+  expect(read.status(), await read.text()).toBe(200);
+});

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_BODY_LIMIT, refusedActionPost } from '@/lib/server/action-request';
+import {
+  ACTION_BODY_LIMIT,
+  isActionPost,
+  refusedActionBody,
+  refusedActionPost,
+} from '@/lib/server/action-request';
 
 // A server action is a POST with a `Next-Action` header. Next refuses a body over the actions' limit
 // and an Origin that is not the request's host (its CSRF rule for actions) by throwing, which it
@@ -10,6 +15,7 @@ import { ACTION_BODY_LIMIT, refusedActionPost } from '@/lib/server/action-reques
 const post = (headers: Record<string, string>, method = 'POST') =>
   refusedActionPost(
     method,
+    '/profile',
     new Headers({ 'next-action': '7f5147c4075376d795a36051f0ef73983f2262900e', ...headers }),
   );
 
@@ -47,7 +53,130 @@ describe('refusedActionPost', () => {
   });
 
   it('leaves every other request to Next', () => {
-    expect(refusedActionPost('POST', new Headers({ host: 'a', origin: 'https://evil.example' }))).toBeNull();
+    expect(
+      refusedActionPost('POST', '/profile', new Headers({ host: 'a', origin: 'https://evil.example' })),
+    ).toBeNull();
     expect(post({ host: 'a', origin: 'https://evil.example' }, 'GET')).toBeNull();
+  });
+});
+
+/** A body as a client sends it: the bytes and Content-Type of `init`, as a stream. */
+async function sent(init: BodyInit | string, contentType?: string) {
+  const req = new Request('http://localhost/', { method: 'POST', body: init });
+  const type = contentType ?? req.headers.get('content-type');
+  return { type, body: req.body };
+}
+
+// What Next decodes an action's body with, and answered 500 for when it could not (the sixteenth
+// session, against the production build): React's reply encoding (a fetch action's JSON, or
+// multipart with the root in field "0") and a form sent without JavaScript (multipart).
+describe('refusedActionBody', () => {
+  const fetchForm = () => {
+    const f = new FormData();
+    f.set('0', '["$K1"]');
+    f.set('1_email', 'dana@acme.example');
+    return f;
+  };
+
+  it('takes what browsers send: a fetch action’s JSON or multipart reply, a form without JavaScript', async () => {
+    const json = await sent('["$K1"]', 'text/plain;charset=UTF-8');
+    expect(await refusedActionBody(json.type, true, json.body)).toBeNull();
+    const reply = await sent(fetchForm());
+    expect(reply.type).toMatch(/^multipart\/form-data; boundary=/);
+    expect(await refusedActionBody(reply.type, true, reply.body)).toBeNull();
+    const noScript = new FormData();
+    noScript.set('$ACTION_ID_7f0aff9665d7f1d853597f1c11ae5ed986cd787bb3', '');
+    noScript.set('email', 'dana@acme.example');
+    const form = await sent(noScript);
+    expect(await refusedActionBody(form.type, false, form.body)).toBeNull();
+  });
+
+  it('reads a fetch action’s multipart with busboy, as Next does, not with undici', async () => {
+    // undici (Node 20) fails on a value holding the boundary's text; busboy, Next's parser here, reads it.
+    const body =
+      '--x\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"]\r\n--x\r\n' +
+      'Content-Disposition: form-data; name="1_email"\r\n\r\nnobody@x.example\r\n--x--\r\n';
+    const { body: stream } = await sent(body);
+    expect(await refusedActionBody('multipart/form-data; boundary=x', true, stream)).toBeNull();
+  });
+
+  it.each([
+    ['JSON cut short', '["$K1"', 'text/plain;charset=UTF-8'],
+    ['no JSON at all', 'not json', 'text/plain;charset=UTF-8'],
+    ['an empty body', '', 'text/plain;charset=UTF-8'],
+    ['no Content-Type', 'garbage', null],
+    ['multipart without a boundary', 'xx', 'multipart/form-data'],
+    [
+      'multipart cut short',
+      '--abc\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"]',
+      'multipart/form-data; boundary=abc',
+    ],
+    [
+      'multipart without its root field 0',
+      '--abc\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n--abc--\r\n',
+      'multipart/form-data; boundary=abc',
+    ],
+    [
+      'multipart whose root is not JSON',
+      '--abc\r\nContent-Disposition: form-data; name="0"\r\n\r\nnope\r\n--abc--\r\n',
+      'multipart/form-data; boundary=abc',
+    ],
+  ])('refuses a fetch action with %s: 400', async (_, init, contentType) => {
+    const { body } = await sent(init);
+    expect(await refusedActionBody(contentType, true, body)).toEqual({
+      status: 400,
+      message: "This form's data could not be read. Send it again.",
+    });
+  });
+
+  it('refuses a form sent without JavaScript whose multipart does not parse: 400', async () => {
+    const { body } = await sent('--abc\r\nContent-Disposition: form-data; name="x"\r\n\r\nx');
+    expect((await refusedActionBody('multipart/form-data; boundary=abc', false, body))?.status).toBe(400);
+  });
+
+  it('counts a body without a length as it arrives: 413 past the limit, and stops reading', async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled++;
+        c.enqueue(new Uint8Array(1024).fill(97));
+      },
+    });
+    expect((await refusedActionBody('text/plain', true, body))?.status).toBe(413);
+    expect(pulled).toBeLessThan(ACTION_BODY_LIMIT / 1024 + 3);
+    const atLimit = new Uint8Array(ACTION_BODY_LIMIT).fill(32);
+    atLimit.set(new TextEncoder().encode('[]'));
+    expect(await refusedActionBody('text/plain', true, (await sent(atLimit)).body)).toBeNull();
+  });
+});
+
+describe('isActionPost', () => {
+  it('is a POST to a page with Next-Action or a multipart body, as Next reads it', () => {
+    const h = (o: Record<string, string>) => new Headers(o);
+    expect(isActionPost('POST', '/profile', h({ 'next-action': 'ab' }))).toBe(true);
+    expect(isActionPost('POST', '/sign-in', h({ 'content-type': 'multipart/form-data; boundary=x' }))).toBe(
+      true,
+    );
+    expect(isActionPost('POST', '/sign-in', h({ 'content-type': 'application/x-www-form-urlencoded' }))).toBe(
+      false,
+    );
+    expect(isActionPost('GET', '/profile', h({ 'next-action': 'ab' }))).toBe(false);
+    expect(isActionPost('POST', '/api/switch/events', h({ 'content-type': 'multipart/form-data' }))).toBe(
+      false,
+    );
+  });
+
+  it('puts a form sent without JavaScript under the same Origin and size rules', () => {
+    const form = { host: 'portal.example', 'content-type': 'multipart/form-data; boundary=x' };
+    expect(
+      refusedActionPost('POST', '/sign-in', new Headers({ ...form, origin: 'https://evil.example' }))?.status,
+    ).toBe(403);
+    expect(
+      refusedActionPost(
+        'POST',
+        '/sign-in',
+        new Headers({ ...form, 'content-length': String(ACTION_BODY_LIMIT + 1) }),
+      )?.status,
+    ).toBe(413);
   });
 });

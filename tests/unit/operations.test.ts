@@ -71,7 +71,7 @@ describe('request ids', () => {
         for (const [k, v] of Object.entries({ ...VALID_ENV, TRUSTED_PROXY_HOPS: hops })) vi.stubEnv(k, v);
         vi.resetModules();
         const { proxy } = await import('@/proxy');
-        const res = proxy(
+        const res = await proxy(
           new NextRequest('http://localhost:3000/profile', { headers: { 'x-request-id': chosen } }),
         );
         const answered = res.headers.get('x-request-id');

@@ -8,7 +8,7 @@ import { VALID_ENV } from '@/tests/helpers/config';
 // dynamic segment (`/blocks/[id]`) with decodeURIComponent and answered such a path with a bare
 // "Internal Server Error" (500) on every dynamic route, signed in or not (break-15, finding 1).
 
-type Proxy = (request: NextRequest) => Response;
+type Proxy = (request: NextRequest) => Promise<Response>;
 let proxy: Proxy;
 
 beforeAll(async () => {
@@ -21,8 +21,8 @@ afterAll(() => {
   vi.resetModules();
 });
 
-const rewrite = (path: string) =>
-  proxy(new NextRequest(`http://localhost:3000${path}`)).headers.get('x-middleware-rewrite');
+const rewrite = async (path: string) =>
+  (await proxy(new NextRequest(`http://localhost:3000${path}`))).headers.get('x-middleware-rewrite');
 
 describe('paths that name nothing', () => {
   it.each([
@@ -33,8 +33,8 @@ describe('paths that name nothing', () => {
     '/dev/mailbox/%C0%80/html', // an overlong NUL
     '/staff/requests/%F4%90%80%80', // past U+10FFFF
     '/blocks/%00', // a control character (already refused before this finding)
-  ])('%s gets the 404 page', (path) => {
-    expect(rewrite(path)).toMatch(/\/_no-such-page$/);
+  ])('%s gets the 404 page', async (path) => {
+    expect(await rewrite(path)).toMatch(/\/_no-such-page$/);
   });
 
   it.each([
@@ -42,13 +42,13 @@ describe('paths that name nothing', () => {
     '/accounts/ACC-1001',
     '/blocks/%F0%9F%98%80',
     '/blocks/a%2Fb',
-  ])('%s is served as it is', (path) => {
-    expect(rewrite(path)).toBeNull();
+  ])('%s is served as it is', async (path) => {
+    expect(await rewrite(path)).toBeNull();
   });
 });
 
 describe('server-action POSTs Next would answer with 500', () => {
-  const action = (headers: Record<string, string>) =>
+  const action = (headers: Record<string, string>, body: BodyInit = '["$K1"]') =>
     proxy(
       new NextRequest('http://localhost:3000/profile', {
         method: 'POST',
@@ -57,28 +57,67 @@ describe('server-action POSTs Next would answer with 500', () => {
           'next-action': '7f0aff9665d7f1d853597f1c11ae5ed986cd787bb3',
           ...headers,
         },
-        body: 'x',
+        body,
       }),
     );
 
   it('are answered here: 413 when too large, 403 from another origin, with the security headers', async () => {
-    const large = action({ 'content-length': String(70 * 1024) });
+    const large = await action({ 'content-length': String(70 * 1024) });
     expect(large.status).toBe(413);
     expect(await large.text()).toBe('A form may send at most 64 KB.');
-    const foreign = action({ origin: 'https://evil.example' });
+    const foreign = await action({ origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('content-security-policy')).toBeTruthy();
     expect(foreign.headers.get('x-request-id')).toBeTruthy();
-    expect(action({ origin: 'http://localhost:3000' }).headers.get('x-middleware-next')).toBe('1');
+    expect((await action({ origin: 'http://localhost:3000' })).headers.get('x-middleware-next')).toBe('1');
   });
 
-  it('take no X-Forwarded-Host from a client when no proxy of ours sets it (TRUSTED_PROXY_HOPS=0)', () => {
+  it('take no X-Forwarded-Host from a client when no proxy of ours sets it (TRUSTED_PROXY_HOPS=0)', async () => {
     // Next's CSRF rule took the Origin if it matched X-Forwarded-Host: a client naming both ran the
     // action. The header is dropped before Next (and Auth.js, which builds its URLs from it) reads it.
-    const spoofed = action({ origin: 'http://evil.example', 'x-forwarded-host': 'evil.example' });
+    const spoofed = await action({ origin: 'http://evil.example', 'x-forwarded-host': 'evil.example' });
     expect(spoofed.status).toBe(403);
-    const passed = action({ origin: 'http://localhost:3000', 'x-forwarded-host': 'evil.example' });
+    const passed = await action({ origin: 'http://localhost:3000', 'x-forwarded-host': 'evil.example' });
     expect(passed.headers.get('x-middleware-next')).toBe('1');
     expect(passed.headers.get('x-middleware-override-headers')?.split(',')).not.toContain('x-forwarded-host');
+  });
+
+  it('read the body: one Next cannot decode is a 400, one past the limit without a length a 413', async () => {
+    const unreadable = await action({ 'content-type': 'text/plain;charset=UTF-8' }, 'not json');
+    expect(unreadable.status).toBe(400);
+    expect(await unreadable.text()).toBe("This form's data could not be read. Send it again.");
+    expect(unreadable.headers.get('content-security-policy')).toBeTruthy();
+    // A chunked body declares no length: it is counted as it arrives.
+    const chunked = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 70; i++) c.enqueue(new Uint8Array(1024).fill(97));
+        c.close();
+      },
+    });
+    expect(
+      (
+        await proxy(
+          new NextRequest(
+            new Request('http://localhost:3000/profile', {
+              method: 'POST',
+              headers: { host: 'localhost:3000', 'next-action': 'ab' },
+              body: chunked,
+              duplex: 'half',
+            } as RequestInit),
+          ),
+        )
+      ).status,
+    ).toBe(413);
+    // A form sent without JavaScript from another site is refused as a call from one is.
+    const form = new FormData();
+    form.set('$ACTION_ID_7f0aff9665d7f1d853597f1c11ae5ed986cd787bb3', '');
+    const noScript = await proxy(
+      new NextRequest('http://localhost:3000/sign-in', {
+        method: 'POST',
+        headers: { host: 'localhost:3000', origin: 'https://evil.example' },
+        body: form,
+      }),
+    );
+    expect(noScript.status).toBe(403);
   });
 });
