@@ -105,6 +105,19 @@ test.describe('in Spanish', () => {
     await expect(page.getByRole('button', { name: es('signIn.submit'), exact: true })).toBeVisible();
   });
 
+  test('a browser set to Catalan or Basque, which names no Spanish, gets Spanish, not English', async ({
+    browser,
+  }) => {
+    for (const locale of ['ca-ES', 'eu-ES']) {
+      const ctx = await browser.newContext({ locale });
+      const page = await ctx.newPage();
+      await page.goto('/sign-in');
+      await expect(page.locator('html'), locale).toHaveAttribute('lang', 'es');
+      await expect(page.getByRole('heading', { level: 1, name: es('signIn.title') })).toBeVisible();
+      await ctx.close();
+    }
+  });
+
   test('a Spanish-speaking customer: notice, link, dashboard, block page, misdial, approval, reset with the meter', async ({
     page,
     browser,

@@ -52,13 +52,42 @@ export function countryLocale(country: string): Locale | null {
 }
 
 /**
+ * The language of LOCALES for a reader of the BCP 47 `tag`, whose language LOCALES does not have: that
+ * of the tag's region (`ca-ES` → ES), else that of the region where its language is most likely
+ * spoken (ICU's likely subtags, CLDR: `ca`, `eu`, `gl`, `ast` → ES; `qu` → PE; `gn` → PY; `ay` → BO;
+ * `ca-AD` → AD, none, then ES), by countryLocale. So a browser set to Catalan, Basque or Galician in
+ * Spain, or to Quechua in Peru, gets Spanish; one set to Portuguese (BR) or French (FR) gets none.
+ * Null for a tag that is no BCP 47 tag (`*`).
+ */
+function regionalLocale(tag: string): Locale | null {
+  let locale: Intl.Locale;
+  try {
+    locale = new Intl.Locale(tag);
+  } catch {
+    return null; // RangeError: "*", or not a language tag
+  }
+  for (const region of [locale.region, new Intl.Locale(locale.language).maximize().region]) {
+    const found = region ? countryLocale(region) : null;
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
  * The best of LOCALES for an `Accept-Language` header value (RFC 9110 §12.5.4: q-values, and a
- * regional tag such as "es-MX" matches "es"), or null when the header names none of them.
+ * regional tag such as "es-MX" matches "es"); when it names none of them, the first of its languages,
+ * in the reader's order, that regionalLocale reads as one (`ca-ES,ca;q=0.9` → es); else null.
  */
 export function negotiateLocale(acceptLanguage: string | null | undefined): Locale | null {
   if (!acceptLanguage) return null;
-  const best = new Negotiator({ headers: { 'accept-language': acceptLanguage } }).language([...LOCALES]);
-  return isLocale(best) ? best : null;
+  const negotiator = new Negotiator({ headers: { 'accept-language': acceptLanguage } });
+  const best = negotiator.language([...LOCALES]);
+  if (isLocale(best)) return best;
+  for (const tag of negotiator.languages()) {
+    const found = regionalLocale(tag);
+    if (found) return found;
+  }
+  return null;
 }
 
 /**

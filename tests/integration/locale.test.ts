@@ -24,6 +24,31 @@ describe('choosing the language', () => {
     expect(negotiateLocale('')).toBeNull();
     expect(negotiateLocale(null)).toBeNull();
   });
+  it('Accept-Language without es or en: the languages of Spain and Latin America read Spanish', () => {
+    // What Chrome and Firefox send when set to Catalan, Basque, Galician…: no "es" in the list.
+    for (const header of [
+      'ca-ES,ca;q=0.9',
+      'ca',
+      'eu-ES,eu;q=0.9',
+      'gl',
+      'ast',
+      'an-ES',
+      'ca-AD',
+      'qu-PE',
+      'qu',
+    ])
+      expect(negotiateLocale(header), header).toBe('es');
+    for (const header of ['gn', 'ay-BO', 'arn-CL', 'yua']) expect(negotiateLocale(header), header).toBe('es');
+    // A region whose likely language is English gives English; so does nothing at all.
+    expect(negotiateLocale('fr-CA')).toBe('en');
+    for (const header of ['pt-BR', 'pt', 'fr', 'de-CH', 'oc', 'ja', 'nah'])
+      expect(negotiateLocale(header), header).toBeNull();
+    // The reader's order counts, and a language of ours named anywhere wins over a regional reading.
+    expect(negotiateLocale('pt-BR,ca;q=0.5')).toBe('es');
+    expect(negotiateLocale('ca-ES,ca;q=0.9,en;q=0.3')).toBe('en');
+    expect(negotiateLocale('fr-CA,ca;q=0.5')).toBe('en');
+    expect(resolveLocale({ acceptLanguage: 'eu-ES' })).toBe('es');
+  });
   it('the saved choice wins, then this browser’s cookie, then Accept-Language, then English', () => {
     expect(
       resolveLocale({ user: { locale: 'es', localeChosen: true }, cookie: 'en', acceptLanguage: 'en' }),
