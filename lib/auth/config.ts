@@ -60,8 +60,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SEC },
   // Auth.js's own "check your email" page is never part of a sign-in here (the link is asked for by
-  // a server action, which says so in the form); its URL lands on the sign-in page, not a 404.
-  pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in' },
+  // a server action, which says so in the form); its URL lands on the sign-in page, not a 404. Its
+  // sign-out page (English, unstyled) is the profile's place: the header's "Sign out" and the
+  // profile's "Sign out everywhere" are there (signed out, the profile sends to sign in).
+  pages: { signIn: '/sign-in', error: '/sign-in', verifyRequest: '/sign-in', signOut: '/profile' },
   // Failed sign-ins, used or expired links (audited) and requests Auth.js cannot serve are expected:
   // one warning line, not an error with a stack trace (EXPECTED_AUTH_ERRORS).
   logger: {

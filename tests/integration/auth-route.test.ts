@@ -36,6 +36,12 @@ describe("Auth.js's pages", () => {
     expect(res.status).toBe(302);
     expect(new URL(res.headers.get('location')!, 'http://localhost').pathname).toBe('/sign-in');
   });
+
+  it('"sign out" sends to the profile, with the portal’s sign-out forms (it was Auth.js’s own page)', async () => {
+    const res = await GET(new Request('http://localhost/api/auth/signout'));
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location')!, 'http://localhost').pathname).toBe('/profile');
+  });
 });
 
 describe("Auth.js's session endpoint", () => {
