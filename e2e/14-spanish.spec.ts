@@ -167,6 +167,8 @@ test.describe('in Spanish', () => {
     // Misdial request.
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(page.getByRole('heading', { level: 1, name: es('unblock.misdial.title') })).toBeVisible();
+    // The hint names the account's country in Spanish, not by its ISO code ("(ES)").
+    await expect(page.getByText(es('unblock.misdial.intendedHint', { country: 'España' }))).toBeVisible();
     await page.getByLabel(es('unblock.misdial.intended')).fill('+34 912 345 678');
     await page
       .getByLabel(es('unblock.whatHappened'))
