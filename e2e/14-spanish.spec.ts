@@ -183,6 +183,9 @@ test.describe('in Spanish', () => {
     await approve(browser, c);
     await page.reload();
     await expect(page.getByText(es('block.allowedNow'), { exact: true })).toBeVisible({ timeout: 20_000 });
+    // Lifted: what happened stays, but no more asking for a misdial report the page no longer takes.
+    await expect(page.getByText(es('block.explain.high_risk_destination'))).toBeVisible();
+    await expect(page.getByText(es('block.explain.misdial'))).toHaveCount(0);
 
     // Reset with the meter.
     await page.goto(`/credentials/${c.credentialId}/reset`);
