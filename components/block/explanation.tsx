@@ -59,7 +59,10 @@ export async function Explanation({ block }: { block: BlockView }) {
       <p>{t(block.reason)}</p>
       {actionable && block.reason !== 'manual' && rotatable.length ? (
         <p className="font-medium">
-          {t(block.unknownNames.length ? 'rotateOnly' : 'rotate', { credentials: list(rotatable) })}
+          {t(block.unknownNames.length ? 'rotateOnly' : 'rotate', {
+            count: rotatable.length,
+            credentials: list(rotatable),
+          })}
         </p>
       ) : null}
       {actionable && block.unknownNames.length ? (
