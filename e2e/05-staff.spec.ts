@@ -301,6 +301,8 @@ test('the agent works the queue, approves after the callback, and the switch lif
   await fillApproval(sam);
   await sam.getByRole('button', { name: 'Approve and lift block' }).click();
   await expect(sam.getByText('You approved this request.')).toBeVisible();
+  // The form is gone: the keyboard goes on from the outcome, not from the top of an unknown place.
+  await expect(sam.getByText('You approved this request.')).toBeFocused();
   await expect
     .poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 })
     .toBe('allowed');
