@@ -10,6 +10,7 @@ import { accountCountry } from '@/lib/phone/plan';
  * do (change passwords, tell us about the trunk, ask for a misdial unblock) is said only while the block
  * is active: once the lift is on its way or done, there is nothing left to do and the page offers none
  * of those steps, so it does not ask for them (the firewall advice stays: it holds for the future).
+ * Nor does it invite a misdial report while an unblock request is pending.
  */
 export async function Explanation({ block }: { block: BlockView }) {
   const t = await getTranslations('block.explain');
@@ -43,6 +44,8 @@ export async function Explanation({ block }: { block: BlockView }) {
     ...others('otherIps', sourceIp.values.length, sourceIp.distinct),
   ];
   const actionable = block.status === 'active';
+  // A pending request is the customer's answer already: no second invitation to send one.
+  const asked = block.requests.some((r) => r.status === 'pending');
   const rotatable = block.credentials.filter((c) => c.named).map((c) => `${c.label} (${c.username})`);
   return (
     <div className="flex flex-col gap-2">
@@ -76,7 +79,7 @@ export async function Explanation({ block }: { block: BlockView }) {
         </p>
       ) : null}
       {block.reason !== 'manual' ? <p>{t('firewall')}</p> : null}
-      {actionable && block.reason === 'high_risk_destination' ? <p>{t('misdial')}</p> : null}
+      {actionable && !asked && block.reason === 'high_risk_destination' ? <p>{t('misdial')}</p> : null}
     </div>
   );
 }
