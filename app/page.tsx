@@ -1,12 +1,20 @@
+import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { AccountCard } from '@/components/account-card';
 import { listAccountsForUser } from '@/lib/accounts/queries';
+import { isStaff } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 
+/**
+ * The customer's accounts. Staff with no account of their own (every agent and admin who signed in
+ * from the sign-in page, or from a link without a staff address) are sent to the support console: this
+ * page would only tell them to ask their provider to add them.
+ */
 export default async function Dashboard() {
   const user = await requireUser('/');
   const t = await getTranslations('dashboard');
   const accounts = await listAccountsForUser(user.id);
+  if (accounts.length === 0 && isStaff(user)) redirect('/staff');
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>

@@ -126,6 +126,17 @@ test('a customer asks for a misdial unblock on a fresh block', async ({ browser 
   expect(requestStatus(request.id)).toBe('pending');
 });
 
+test('an agent who signs in on the sign-in page itself lands on the support console', async ({ page }) => {
+  const agent = await createStaff('agent');
+  await signIn(page, agent);
+  await expect(page).toHaveURL(/\/security\/verify/);
+  await page.getByLabel('Authentication code').fill(await totpNow(agent.totpSecret, agent.email));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  // Not the customer dashboard, which would tell an agent to ask their provider for an account.
+  await expect(page).toHaveURL((url) => url.pathname === '/staff');
+  await expect(page.getByText('Your login is not linked to any account yet')).toHaveCount(0);
+});
+
 test('without a verified second factor, or as a customer, nothing can be seen or decided — pages or direct posts', async ({
   browser,
 }) => {
@@ -290,6 +301,8 @@ test('the agent works the queue, approves after the callback, and the switch lif
   await fillApproval(sam);
   await sam.getByRole('button', { name: 'Approve and lift block' }).click();
   await expect(sam.getByText('You approved this request.')).toBeVisible();
+  // The form is gone: the keyboard goes on from the outcome, not from the top of an unknown place.
+  await expect(sam.getByText('You approved this request.')).toBeFocused();
   await expect
     .poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 })
     .toBe('allowed');

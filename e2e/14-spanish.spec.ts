@@ -167,6 +167,8 @@ test.describe('in Spanish', () => {
     // Misdial request.
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(page.getByRole('heading', { level: 1, name: es('unblock.misdial.title') })).toBeVisible();
+    // The hint names the account's country in Spanish, not by its ISO code ("(ES)").
+    await expect(page.getByText(es('unblock.misdial.intendedHint', { country: 'España' }))).toBeVisible();
     await page.getByLabel(es('unblock.misdial.intended')).fill('+34 912 345 678');
     await page
       .getByLabel(es('unblock.whatHappened'))
@@ -175,12 +177,17 @@ test.describe('in Spanish', () => {
     await expectAccessible(page);
     await page.getByRole('button', { name: es('unblock.submit') }).click();
     await expect(page.getByText(es('block.request.status', { status: 'pending' }))).toBeVisible();
+    // Asked already: the page no longer invites a misdial report (its button is gone too).
+    await expect(page.getByText(es('block.explain.misdial'))).toHaveCount(0);
     await expectAccessible(page);
 
     // A Spanish-speaking support agent approves it, in a console that speaks Spanish too.
     await approve(browser, c);
     await page.reload();
     await expect(page.getByText(es('block.allowedNow'), { exact: true })).toBeVisible({ timeout: 20_000 });
+    // Lifted: what happened stays, but no more asking for a misdial report the page no longer takes.
+    await expect(page.getByText(es('block.explain.high_risk_destination'))).toBeVisible();
+    await expect(page.getByText(es('block.explain.misdial'))).toHaveCount(0);
 
     // Reset with the meter.
     await page.goto(`/credentials/${c.credentialId}/reset`);

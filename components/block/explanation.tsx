@@ -5,7 +5,13 @@ import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 
-/** Two or three sentences: what probably happened and what to do, from the block's own evidence. */
+/**
+ * Two or three sentences: what probably happened and what to do, from the block's own evidence. What to
+ * do (change passwords, tell us about the trunk, ask for a misdial unblock) is said only while the block
+ * is active: once the lift is on its way or done, there is nothing left to do and the page offers none
+ * of those steps, so it does not ask for them (the firewall advice stays: it holds for the future).
+ * Nor does it invite a misdial report while an unblock request is pending.
+ */
 export async function Explanation({ block }: { block: BlockView }) {
   const t = await getTranslations('block.explain');
   const country = accountCountry(block.account.country);
@@ -37,6 +43,9 @@ export async function Explanation({ block }: { block: BlockView }) {
     ),
     ...others('otherIps', sourceIp.values.length, sourceIp.distinct),
   ];
+  const actionable = block.status === 'active';
+  // A pending request is the customer's answer already: no second invitation to send one.
+  const asked = block.requests.some((r) => r.status === 'pending');
   const rotatable = block.credentials.filter((c) => c.named).map((c) => `${c.label} (${c.username})`);
   return (
     <div className="flex flex-col gap-2">
@@ -51,12 +60,15 @@ export async function Explanation({ block }: { block: BlockView }) {
         </p>
       ) : null}
       <p>{t(block.reason)}</p>
-      {block.reason !== 'manual' && rotatable.length ? (
+      {actionable && block.reason !== 'manual' && rotatable.length ? (
         <p className="font-medium">
-          {t(block.unknownNames.length ? 'rotateOnly' : 'rotate', { credentials: list(rotatable) })}
+          {t(block.unknownNames.length ? 'rotateOnly' : 'rotate', {
+            count: rotatable.length,
+            credentials: list(rotatable),
+          })}
         </p>
       ) : null}
-      {block.unknownNames.length ? (
+      {actionable && block.unknownNames.length ? (
         <p>
           {t('trunk', {
             names: list([
@@ -67,7 +79,7 @@ export async function Explanation({ block }: { block: BlockView }) {
         </p>
       ) : null}
       {block.reason !== 'manual' ? <p>{t('firewall')}</p> : null}
-      {block.reason === 'high_risk_destination' ? <p>{t('misdial')}</p> : null}
+      {actionable && !asked && block.reason === 'high_risk_destination' ? <p>{t('misdial')}</p> : null}
     </div>
   );
 }

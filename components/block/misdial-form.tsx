@@ -6,6 +6,10 @@ import { Field, FieldError } from '@/components/ui/field';
 
 type Call = { id: string; label: string };
 
+/**
+ * The misdial request's fields. `country` is the account country's name in the reader's language
+ * ("Estados Unidos", not "US"): the hint tells them they may dial as they do there.
+ */
 export function MisdialForm({
   blockId,
   calls,

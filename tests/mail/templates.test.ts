@@ -187,6 +187,24 @@ describe('block notice steps', () => {
     expect(text).toContain('2. Calls also came through pbx-trunk, which has no password in the portal');
   });
 
+  it('one credential to change reads in the singular, two in the plural, in English and in Spanish', () => {
+    const two = [...creds, { username: 'acme-pbx', label: 'Office PBX' }];
+    // Two credentials to change only when calls went through both.
+    const calls = [...baseOf().calls, { ...trunkCall, sipUsername: 'acme-pbx' }];
+    const inLocale = (locale: Locale, credentials: typeof creds) =>
+      blockNotice({ ...baseOf(), calls, credentials }, { ...ctx(), t: mailTranslator(locale), locale }).text;
+    expect(inLocale('en', creds)).toContain(
+      'international calling comes back automatically once it is changed.',
+    );
+    expect(inLocale('en', creds)).not.toContain('every one of them');
+    expect(inLocale('en', two)).toContain('1. Change the SIP passwords of ');
+    expect(inLocale('en', two)).toContain('once every one of them is changed.');
+    expect(inLocale('es', creds)).toContain('1. Cambie en el portal la contraseña SIP de Reception desk');
+    expect(inLocale('es', creds)).toContain('en cuanto se haya cambiado.');
+    expect(inLocale('es', two)).toContain('1. Cambie en el portal las contraseñas SIP de ');
+    expect(inLocale('es', two)).toContain('en cuanto se hayan cambiado todas.');
+  });
+
   it('a manual block, or one without calls, sends the customer to support', () => {
     expect(
       steps({ credentials: creds, block: { id: 'b', reason: 'manual', placedAt: new Date() } }),

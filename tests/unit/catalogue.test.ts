@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import en from '@/messages/en.json';
+import { translator } from '@/lib/i18n/translate';
 import es from '@/messages/es.json';
 
 // Every catalogue says the same things: the same keys, the same ICU arguments (a missing {account}
@@ -73,5 +74,29 @@ describe('the Spanish catalogue', () => {
 
   it('the allow-list names only keys that exist and are really the same', () => {
     for (const k of SAME_IN_BOTH) expect(esKeys.get(k), k).toBe(enKeys.get(k));
+  });
+});
+
+describe('the block page asks for one password, or for several', () => {
+  // "Change the SIP passwords of Lab SIP trunk (labs-trunk)… once all of them are changed" read wrong
+  // for the commonest block, one credential (components/block/explanation.tsx passes the count).
+  it.each([
+    [
+      'en',
+      'Change the SIP password of X (x) now. International calling comes back automatically once it is changed.',
+      'Change the SIP password of X (x) now.',
+    ],
+    [
+      'es',
+      'Cambie ahora la contraseña SIP de X (x). Las llamadas internacionales se restablecen automáticamente en cuanto se haya cambiado.',
+      'Cambie ahora la contraseña SIP de X (x).',
+    ],
+  ] as const)('%s, one credential', (locale, rotate, rotateOnly) => {
+    const t = translator(locale);
+    expect(t('block.explain.rotate', { count: 1, credentials: 'X (x)' })).toBe(rotate);
+    expect(t('block.explain.rotateOnly', { count: 1, credentials: 'X (x)' })).toBe(rotateOnly);
+    expect(t('block.explain.rotate', { count: 2, credentials: 'X (x) y Y (y)' })).toMatch(
+      /passwords|contraseñas/,
+    );
   });
 });

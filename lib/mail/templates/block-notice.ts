@@ -107,7 +107,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       ? [t('mail.blockNotice.stepManual')]
       : [
           ...(named.length
-            ? [t('mail.blockNotice.stepRotate', { credentials: list(named.map(label)) })]
+            ? [t('mail.blockNotice.stepRotate', { count: named.length, credentials: list(named.map(label)) })]
             : []),
           ...(trunks.length ? [t('mail.blockNotice.stepTrunk', { names: list(trunks) })] : []),
         ];

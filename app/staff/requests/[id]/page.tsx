@@ -18,6 +18,7 @@ import { getRequestForStaff } from '@/lib/requests/detail';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
+import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 
 export default async function StaffRequestPage({
   params,
@@ -44,9 +45,9 @@ export default async function StaffRequestPage({
         >
           <div role="status" aria-live="polite" className="flex flex-col gap-2">
             {done === 'approved' || done === 'denied' || done === 'closed' ? (
-              <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
+              <FocusOnArrival className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950 focus:outline-2 focus:outline-offset-1 focus:outline-blue-700">
                 {t(`done.${done}`)}
-              </p>
+              </FocusOnArrival>
             ) : null}
             <p className="font-semibold">
               {r.decision
