@@ -42,6 +42,8 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
   await page.getByLabel('Callback phone').fill('+44 20 7946 0018');
   await page.getByRole('button', { name: 'Request unblock' }).click();
   await expect(page.getByText('Pending: support will call you back')).toBeVisible();
+  // The form is gone: the keyboard focus is on the confirmation, not lost to <body>.
+  await expect(page.getByText(/^Your request was sent\./)).toBeFocused();
   await expect(page.getByRole('link', { name: 'This was a misdial' })).toHaveCount(0);
   const [req] = query<{ intendedNumber: string; callbackPhone: string; status: string }>(
     `SELECT "intendedNumber", "callbackPhone", status FROM "UnblockRequest" WHERE "blockId" = ?`,
@@ -51,6 +53,7 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
 
   await page.getByRole('button', { name: 'Withdraw request' }).click();
   await expect(page.getByText('Withdrawn', { exact: true })).toBeVisible();
+  await expect(page.getByText('Your request was withdrawn.')).toBeFocused();
   await expect(page.getByRole('link', { name: 'This was a misdial' })).toBeVisible();
 });
 

@@ -52,7 +52,7 @@ export const withdrawAction = userAction(
   async (input, { user, meta }) => {
     const r = await withdrawRequest(user, input.requestId, meta);
     // Back to the request's own block, as the database has it: never an id the form posted.
-    return redirectIfOk(r, r.ok ? `/blocks/${r.data!.blockId}` : '/');
+    return redirectIfOk(r, r.ok ? `/blocks/${r.data!.blockId}?request=withdrawn` : '/');
   },
 );
 

@@ -14,14 +14,34 @@ import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { ownBlock } from './own-block';
 import { buttonClass } from '@/components/ui/button-class';
+import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 
-export default async function BlockPage({ params }: { params: Promise<{ id: string }> }) {
+/**
+ * The customer's block. `?request=submitted` (after an unblock request is sent) or `?request=withdrawn`
+ * (after one is withdrawn) puts a confirmation at the top that takes the keyboard focus: the form is
+ * gone, and without it the focus would fall to the document (WCAG 2.2 SC 2.4.3). It is said only while
+ * the page agrees: a pending request, or a withdrawn one and none pending.
+ */
+export default async function BlockPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { user, block } = await ownBlock(params);
+  const { request } = await searchParams;
   const t = await getTranslations('block');
   const format = await getFormatter();
   const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
   const pending = block.requests.some((r) => r.status === 'pending');
+  const done =
+    request === 'submitted' && pending
+      ? 'submitted'
+      : request === 'withdrawn' && !pending && block.requests.some((r) => r.status === 'withdrawn')
+        ? 'withdrawn'
+        : null;
   return (
     <div className="flex flex-col gap-8">
       {block.status === 'lift_pending' ? <AutoRefresh /> : null}
@@ -29,7 +49,17 @@ export default async function BlockPage({ params }: { params: Promise<{ id: stri
         back={{ href: '/', label: t('back') }}
         title={t(open ? 'title' : 'titleLifted', { name: block.account.name, number: block.account.number })}
       >
-        <div role="status" aria-live="polite">
+        <div role="status" aria-live="polite" className="flex flex-col gap-2">
+          {done ? (
+            // Keyed by the message: withdrawing after sending stays on this page, and a new message
+            // must mount anew to take the focus.
+            <FocusOnArrival
+              key={done}
+              className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950 focus:outline-2 focus:outline-offset-1 focus:outline-blue-700"
+            >
+              {t('request.done', { done })}
+            </FocusOnArrival>
+          ) : null}
           {block.status === 'active' ? (
             <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
           ) : null}
