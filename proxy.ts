@@ -6,7 +6,7 @@ import {
   newLinkBinding,
 } from '@/lib/auth/link-binding';
 import { RETURN_TO_HEADER, returnToOf } from '@/lib/auth/callback-url';
-import { isActionPost, refusedActionBody, refusedActionPost } from '@/lib/server/action-request';
+import { refusedAction } from '@/lib/server/action-request';
 import { securityHeaders } from '@/lib/server/security-headers';
 import { log } from '@/lib/server/log';
 import { REQUEST_ID_HEADER, requestIdFor } from '@/lib/server/request-id';
@@ -51,17 +51,7 @@ export async function proxy(request: NextRequest) {
   // A server action's POST that Next would refuse by throwing (a 500): too large, from another
   // origin, or a body Next cannot decode. Answered here in plain words; nothing runs
   // (lib/server/action-request.ts). The body read is the proxy's copy: Next keeps the original.
-  const { method } = request;
-  const { pathname } = request.nextUrl;
-  const refused =
-    refusedActionPost(method, pathname, requestHeaders) ??
-    (isActionPost(method, pathname, requestHeaders)
-      ? await refusedActionBody(
-          requestHeaders.get('content-type'),
-          requestHeaders.has('next-action'),
-          request.body,
-        )
-      : null);
+  const refused = await refusedAction(request.method, request.nextUrl.pathname, requestHeaders, request.body);
   const response = refused
     ? new NextResponse(refused.message, {
         status: refused.status,

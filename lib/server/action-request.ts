@@ -121,13 +121,15 @@ export async function refusedActionBody(
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body?.getReader();
-  for (let read = await reader?.read(); reader && read && !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
     if (size > ACTION_BODY_LIMIT) {
       await reader.cancel();
       return TOO_LARGE;
     }
-    chunks.push(read.value);
+    chunks.push(value);
   }
   const bytes = Buffer.concat(chunks);
   if (contentType?.startsWith('multipart/form-data')) {
@@ -136,4 +138,22 @@ export async function refusedActionBody(
     return root !== undefined && isJson(root) ? null : UNREADABLE;
   }
   return fetchAction && !isJson(bytes.toString('utf8')) ? UNREADABLE : null;
+}
+
+/**
+ * Why a request that Next would read as a server action's POST (isActionPost) is refused, or null
+ * (any other request, or one Next can read): refusedActionPost on its headers first, then
+ * refusedActionBody on `body` (proxy.ts's copy of the request body; read only for an action POST).
+ */
+export async function refusedAction(
+  method: string,
+  pathname: string,
+  headers: Headers,
+  body: ReadableStream<Uint8Array> | null,
+): Promise<ActionRefusal | null> {
+  if (!isActionPost(method, pathname, headers)) return null;
+  return (
+    refusedActionPost(method, pathname, headers) ??
+    refusedActionBody(headers.get('content-type'), headers.has('next-action'), body)
+  );
 }

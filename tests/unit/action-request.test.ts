@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACTION_BODY_LIMIT,
   isActionPost,
+  refusedAction,
   refusedActionBody,
   refusedActionPost,
 } from '@/lib/server/action-request';
@@ -178,5 +179,29 @@ describe('isActionPost', () => {
         new Headers({ ...form, 'content-length': String(ACTION_BODY_LIMIT + 1) }),
       )?.status,
     ).toBe(413);
+  });
+});
+
+describe('refusedAction', () => {
+  const headers = (o: Record<string, string>) =>
+    new Headers({ host: 'portal.example', 'next-action': 'ab', 'content-type': 'text/plain', ...o });
+
+  it('reads no body of a request that is no action POST', async () => {
+    const body = new ReadableStream<Uint8Array>();
+    expect(await refusedAction('POST', '/api/switch/events', headers({}), body)).toBeNull();
+    expect(await refusedAction('GET', '/profile', headers({}), body)).toBeNull();
+    expect(body.locked).toBe(false); // reading it would have taken a reader
+  });
+
+  it('checks the headers first, then the body', async () => {
+    const foreign = await sent('not json');
+    expect(
+      (await refusedAction('POST', '/profile', headers({ origin: 'https://evil.example' }), foreign.body))
+        ?.status,
+    ).toBe(403);
+    expect(
+      (await refusedAction('POST', '/profile', headers({}), (await sent('not json')).body))?.status,
+    ).toBe(400);
+    expect(await refusedAction('POST', '/profile', headers({}), (await sent('["$K1"]')).body)).toBeNull();
   });
 });
