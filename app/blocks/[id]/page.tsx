@@ -53,12 +53,7 @@ export default async function BlockPage({
           {done ? (
             // Keyed by the message: withdrawing after sending stays on this page, and a new message
             // must mount anew to take the focus.
-            <FocusOnArrival
-              key={done}
-              className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950 focus:outline-2 focus:outline-offset-1 focus:outline-blue-700"
-            >
-              {t('request.done', { done })}
-            </FocusOnArrival>
+            <FocusOnArrival key={done}>{t('request.done', { done })}</FocusOnArrival>
           ) : null}
           {block.status === 'active' ? (
             <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>

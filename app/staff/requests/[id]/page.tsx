@@ -45,9 +45,7 @@ export default async function StaffRequestPage({
         >
           <div role="status" aria-live="polite" className="flex flex-col gap-2">
             {done === 'approved' || done === 'denied' || done === 'closed' ? (
-              <FocusOnArrival className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950 focus:outline-2 focus:outline-offset-1 focus:outline-blue-700">
-                {t(`done.${done}`)}
-              </FocusOnArrival>
+              <FocusOnArrival>{t(`done.${done}`)}</FocusOnArrival>
             ) : null}
             <p className="font-semibold">
               {r.decision
