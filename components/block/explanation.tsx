@@ -1,5 +1,5 @@
 import { getLocale, getTranslations } from 'next-intl/server';
-import { INTL_TAGS, isLocale } from '@/lib/i18n/locales';
+import { intlTag } from '@/lib/i18n/locales';
 import type { BlockView } from '@/lib/blocks/queries';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
@@ -17,10 +17,7 @@ export async function Explanation({ block }: { block: BlockView }) {
   const country = accountCountry(block.account.country);
   const locale = await getLocale();
   const list = (items: string[]) =>
-    new Intl.ListFormat(isLocale(locale) ? INTL_TAGS[locale] : 'en', {
-      style: 'long',
-      type: 'conjunction',
-    }).format(items);
+    new Intl.ListFormat(intlTag(locale), { style: 'long', type: 'conjunction' }).format(items);
   // The most frequent values of each kind (lib/blocks/queries.ts callOverview), and how many others.
   const others = (key: 'otherNumbers' | 'otherNames' | 'otherIps', shown: number, distinct: number) =>
     distinct > shown ? [t(key, { count: distinct - shown })] : [];

@@ -1,5 +1,5 @@
 import { useLocale, useTimeZone, useTranslations } from 'next-intl';
-import { INTL_TAGS, isLocale } from '@/lib/i18n/locales';
+import { intlTag } from '@/lib/i18n/locales';
 import type { AuditEntryView } from '@/lib/staff/audit-query';
 import { formatWhen } from '@/lib/time/format';
 import { DataTable } from '@/components/ui/data-table';
@@ -12,7 +12,7 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const t = useTranslations('staff.audit');
   const locale = useLocale();
   const timeZone = useTimeZone() ?? 'UTC';
-  const tag = isLocale(locale) ? INTL_TAGS[locale] : 'en';
+  const tag = intlTag(locale);
   if (entries.length === 0) return <p role="status">{t('none')}</p>;
   return (
     <DataTable

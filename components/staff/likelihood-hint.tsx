@@ -1,5 +1,5 @@
 import { useLocale, useTranslations } from 'next-intl';
-import { INTL_TAGS, isLocale } from '@/lib/i18n/locales';
+import { intlTag } from '@/lib/i18n/locales';
 import { noteText, type Translate } from '@/lib/i18n/note';
 import { type Likelihood, signalNote } from '@/lib/requests/misdial-likelihood';
 
@@ -27,7 +27,7 @@ export function LikelihoodHint({ likelihood, id }: { likelihood: Likelihood; id:
   if (!byLocale) worded.set(likelihood, (byLocale = new Map()));
   let w = byLocale.get(locale);
   if (!w) {
-    const tag = isLocale(locale) ? INTL_TAGS[locale] : 'en';
+    const tag = intlTag(locale);
     w = {
       title: t('title', { headline: noteText(words, likelihood.headline) }),
       none: t('none'),

@@ -1,5 +1,5 @@
 import { useLocale, useTimeZone, useTranslations } from 'next-intl';
-import { INTL_TAGS, isLocale } from '@/lib/i18n/locales';
+import { intlTag } from '@/lib/i18n/locales';
 import { formatSpan } from '@/lib/requests/call-summary';
 import type { QueueItem } from '@/lib/requests/queue';
 import { formatWhen } from '@/lib/time/format';
@@ -28,7 +28,7 @@ export function QueueList({ items }: { items: QueueItem[] }) {
   const locale = useLocale();
   const timeZone = useTimeZone() ?? 'UTC';
   if (items.length === 0) return <p>{t('empty')}</p>;
-  const tag = isLocale(locale) ? INTL_TAGS[locale] : 'en';
+  const tag = intlTag(locale);
   const labels = new Map<string, string>();
   const label = (key: Parameters<typeof l>[0]) => {
     let v = labels.get(key);

@@ -20,6 +20,12 @@ export const isLocale = (v: unknown): v is Locale =>
   typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
 
 /**
+ * The BCP 47 tag to hand Intl for a page's `locale` (next-intl's `getLocale()`/`useLocale()`, a plain
+ * string): INTL_TAGS of it, or of DEFAULT_LOCALE for a string that is not one of LOCALES.
+ */
+export const intlTag = (locale: string): string => INTL_TAGS[isLocale(locale) ? locale : DEFAULT_LOCALE];
+
+/**
  * The language of LOCALES to write in for a region whose most likely language (ICU) is not in LOCALES
  * but which has one of LOCALES as an official language. Derived from CLDR, not guessed: of the
  * regions in supplemental/territoryInfo.json (npm cldr-core 48.2.0, checked 2026-12-02; Node's ICU 78

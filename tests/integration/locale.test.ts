@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiateLocale, resolveLocale } from '@/lib/i18n/locales';
+import { intlTag, negotiateLocale, resolveLocale } from '@/lib/i18n/locales';
 
 // Which language a person reads Tollgate in, and that mail follows it: a customer who switches to
 // Spanish gets the next email in Spanish, over real SMTP. The browser side (header control,
@@ -48,6 +48,14 @@ describe('choosing the language', () => {
     expect(negotiateLocale('ca-ES,ca;q=0.9,en;q=0.3')).toBe('en');
     expect(negotiateLocale('fr-CA,ca;q=0.5')).toBe('en');
     expect(resolveLocale({ acceptLanguage: 'eu-ES' })).toBe('es');
+  });
+  it('intlTag: the Intl tag of a page locale, English for anything else', () => {
+    expect([intlTag('en'), intlTag('es'), intlTag('fr'), intlTag('')]).toEqual([
+      'en-US',
+      'es',
+      'en-US',
+      'en-US',
+    ]);
   });
   it('the saved choice wins, then this browser’s cookie, then Accept-Language, then English', () => {
     expect(

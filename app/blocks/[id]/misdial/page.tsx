@@ -2,7 +2,7 @@ import { Link } from '@/components/ui/link';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
 import { countryName, describeDialled } from '@/lib/phone/format';
-import { INTL_TAGS, isLocale } from '@/lib/i18n/locales';
+import { intlTag } from '@/lib/i18n/locales';
 import { accountCountry } from '@/lib/phone/plan';
 import { MAX_MARKED_CALLS } from '@/lib/requests/submit';
 import { ZONED_SECONDS } from '@/lib/time/format';
@@ -40,11 +40,7 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
           </Link>
         </p>
       ) : null}
-      <MisdialForm
-        blockId={block.id}
-        calls={calls}
-        country={countryName(country, isLocale(locale) ? INTL_TAGS[locale] : 'en')}
-      />
+      <MisdialForm blockId={block.id} calls={calls} country={countryName(country, intlTag(locale))} />
     </BlockStep>
   );
 }
