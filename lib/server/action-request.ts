@@ -1,6 +1,7 @@
 // A POST that calls a server action which Next would refuse by throwing, answered with a 500: read by
 // proxy.ts before Next reads the request (break-15; the body since the sixteenth session).
 import busboy from 'busboy';
+import { readStreamLimited } from '@/lib/server/read-body';
 
 /** The server actions' body limit in bytes: next.config.js `experimental.serverActions.bodySizeLimit` (64 KB). */
 export const ACTION_BODY_LIMIT = 64 * 1024;
@@ -118,20 +119,8 @@ export async function refusedActionBody(
   fetchAction: boolean,
   body: ReadableStream<Uint8Array> | null,
 ): Promise<ActionRefusal | null> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = body?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > ACTION_BODY_LIMIT) {
-      await reader.cancel();
-      return TOO_LARGE;
-    }
-    chunks.push(value);
-  }
-  const bytes = Buffer.concat(chunks);
+  const bytes = await readStreamLimited(body, ACTION_BODY_LIMIT);
+  if (bytes === null) return TOO_LARGE;
   if (contentType?.startsWith('multipart/form-data')) {
     if (!fetchAction) return (await undiciReads(contentType, bytes)) ? null : UNREADABLE;
     const root = (await busboyFields(contentType, bytes))?.get('0');

@@ -11,8 +11,20 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
 export async function readBytesLimited(request: Request, limit: number): Promise<Buffer | null> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) return null;
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
+  return readStreamLimited(request.body, limit);
+}
+
+/**
+ * Reads a body stream (null: no body, empty) as the bytes received, or null once it passes `limit`
+ * bytes, counted as they arrive (a chunked body declares no length); reading stops there and the
+ * stream is cancelled.
+ */
+export async function readStreamLimited(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Buffer | null> {
+  if (!body) return Buffer.alloc(0);
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
