@@ -7,12 +7,13 @@ import { LanguageForm } from '@/components/language-form';
 import { TimeZoneCapture } from '@/components/time-zone-capture';
 import { isStaff } from '@/lib/auth/roles';
 import { currentUser, secondFactorPending } from '@/lib/auth/session';
+import { catalogueLocale } from '@/lib/i18n/locales';
 import { adoptBrowserLocale } from '@/lib/i18n/preference';
 
 export async function AppHeader() {
   const t = await getTranslations('app');
   const user = await currentUser();
-  const locale = await getLocale();
+  const locale = catalogueLocale(await getLocale());
   // A session whose second factor is pending writes nothing to the user's preferences (language,
   // zone): that could be someone with the password only (lib/auth/session.ts secondFactorPending).
   const mayWrite = user !== null && !secondFactorPending(user);

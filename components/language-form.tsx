@@ -1,6 +1,6 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { chooseLocaleAction } from '@/lib/i18n/actions';
-import { LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
+import { catalogueLocale, LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
 
 /**
  * The Language control (CONTRACTS §6: a control named "Language" offering English and Español), on
@@ -10,7 +10,7 @@ import { LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
  */
 export async function LanguageForm({ id = 'language', label }: { id?: string; label?: string }) {
   const t = await getTranslations('app.language');
-  const locale = await getLocale();
+  const locale = catalogueLocale(await getLocale());
   return (
     <form action={chooseLocaleAction} className="flex items-center gap-2 text-sm">
       <label htmlFor={id}>{label ?? t('label')}</label>

@@ -1,5 +1,6 @@
 import { Link } from '@/components/ui/link';
 import { getLocale, getTranslations } from 'next-intl/server';
+import { intlTag } from '@/lib/i18n/locales';
 import type { CurrentUser } from '@/lib/auth/session';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { countryName } from '@/lib/phone/format';
@@ -36,9 +37,7 @@ export async function AllowanceQueue({ user }: { user: CurrentUser }) {
               <span className="text-sm text-slate-700">
                 {' '}
                 ·{' '}
-                {t('queueAsked', {
-                  at: formatWhen(a.createdAt, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }),
-                })}
+                {t('queueAsked', { at: formatWhen(a.createdAt, user.timeZone, { locale: intlTag(locale) }) })}
               </span>
             </li>
           ))}

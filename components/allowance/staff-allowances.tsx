@@ -1,4 +1,5 @@
 import { getLocale, getTranslations } from 'next-intl/server';
+import { intlTag } from '@/lib/i18n/locales';
 import type { CurrentUser } from '@/lib/auth/session';
 import { allowancesForStaff } from '@/lib/allowances/queries';
 import { allowableCountries } from '@/lib/allowances/rules';
@@ -32,8 +33,7 @@ export async function StaffAllowances({
     getTranslations(),
     getTranslations('staff.summary'),
   ]);
-  const at = (d: Date | null) =>
-    d ? formatWhen(d, user.timeZone, { locale: locale === 'en' ? 'en-US' : locale }) : '—';
+  const at = (d: Date | null) => (d ? formatWhen(d, user.timeZone, { locale: intlTag(locale) }) : '—');
   const endReason = (r: string | null) => (r && END_REASONS.has(r) ? t(`endReason.${r}`) : (r ?? ''));
   return (
     <Section id="allowances-title" title={t('title')}>

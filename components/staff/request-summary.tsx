@@ -1,5 +1,5 @@
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
-import { LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
+import { intlTag, LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { isFirewallCheck } from '@/lib/requests/doors';
@@ -91,7 +91,8 @@ async function CustomerClock({ timeZone }: { timeZone: string }) {
   return (
     <>
       <strong>
-        {format.dateTime(now, { weekday: 'short', timeZone })}, {formatWhen(now, timeZone, { locale })}
+        {format.dateTime(now, { weekday: 'short', timeZone })},{' '}
+        {formatWhen(now, timeZone, { locale: intlTag(locale) })}
       </strong>{' '}
       ({timeZone}) ·{' '}
       {clock.withinBusinessHours ? s('within') : <strong className="text-amber-900">{s('outside')}</strong>}{' '}

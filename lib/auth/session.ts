@@ -17,6 +17,12 @@ export type CurrentUser = {
   locale: string;
   /** True when `locale` is the user's own choice (User.localeChosenAt); else it follows the browser. */
   localeChosen?: boolean;
+  /**
+   * The country (ISO 3166-1 alpha-2) of every customer account the user is a member of, when they are
+   * all in one; null for staff, a user without accounts, or accounts in several countries. Pages format
+   * dates and numbers for it when the browser names no region (lib/i18n/locales.ts formatTag).
+   */
+  accountCountry?: string | null;
   sessionId: string;
   mfaEnrolled: boolean;
   mfaVerified: boolean;
@@ -46,6 +52,7 @@ type SessionUserRow = {
   locale: string;
   localeChosenAt: Date | string | number | null;
   totpEnabledAt: Date | string | number | null;
+  accountCountry: string | null;
 };
 
 /**
@@ -53,13 +60,18 @@ type SessionUserRow = {
  * no session has it, it has expired, or its user is disabled. One statement, a join of Session and
  * User, on every request: Prisma's SQLite client reads a relation with a query of its own, so the
  * `select` with `user` it replaces was two (issue 14, bench/README.md "pages"). Only the columns
- * the request needs: no password hash or TOTP secret is loaded per request.
+ * the request needs: no password hash or TOTP secret is loaded per request. The accounts' country
+ * is a subquery of the same statement (Membership's unique index on userId, accountId leads with
+ * the user).
  */
 export async function userOfSession(sessionToken: string): Promise<CurrentUser | null> {
   const rows = await db.$queryRaw<SessionUserRow[]>`
     SELECT s."id" AS "sessionId", s."expires", s."mfaVerifiedAt",
       u."id", u."email", u."name", u."role", u."disabled", u."timeZone", u."locale",
-      u."localeChosenAt", u."totpEnabledAt"
+      u."localeChosenAt", u."totpEnabledAt",
+      (SELECT CASE WHEN COUNT(DISTINCT a."country") = 1 THEN MIN(a."country") END
+        FROM "Membership" m JOIN "CustomerAccount" a ON a."id" = m."accountId"
+        WHERE m."userId" = u."id") AS "accountCountry"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."sessionToken" = ${sessionToken}`;
   const row = rows[0];
@@ -75,6 +87,7 @@ export async function userOfSession(sessionToken: string): Promise<CurrentUser |
     timeZone: row.timeZone,
     locale: row.locale,
     localeChosen: row.localeChosenAt !== null,
+    accountCountry: row.accountCountry,
     sessionId: row.sessionId,
     mfaEnrolled: row.totpEnabledAt !== null,
     mfaVerified: row.mfaVerifiedAt !== null,

@@ -10,7 +10,11 @@ export const DEFAULT_LOCALE: Locale = 'en';
 /** Each language named in itself, so a reader finds theirs whatever the page is in. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', es: 'Español' };
 
-/** BCP 47 tags for Intl formatters: "es" alone formats like Spain; Latin America reads it the same. */
+/**
+ * The BCP 47 tag Intl formats with for a reader of each language whose region is not known (formatTag):
+ * "es" alone formats like Spain (CLDR's root Spanish: 1234,5 and a 24-hour clock), "en-US" like the
+ * United States.
+ */
 export const INTL_TAGS: Record<Locale, string> = { en: 'en-US', es: 'es' };
 
 /** Cookie that keeps the Language choice of a visitor who is not signed in (and of this browser). */
@@ -19,11 +23,91 @@ export const LOCALE_COOKIE = 'tollgate-locale';
 export const isLocale = (v: unknown): v is Locale =>
   typeof v === 'string' && (LOCALES as readonly string[]).includes(v);
 
+/** The language subtag of a BCP 47 tag (`es-MX` → "es"), or null for a string that is no tag. */
+function languageSubtag(tag: string): string | null {
+  try {
+    return new Intl.Locale(tag).language;
+  } catch {
+    return null; // RangeError: not a language tag
+  }
+}
+
+/**
+ * The catalogue (one of LOCALES) a page's `locale` is written in: next-intl's `getLocale()` /
+ * `useLocale()` is the formatting tag (formatTag: `es-MX`, `en-GB`), whose language names the catalogue.
+ * DEFAULT_LOCALE for a string whose language is not one of LOCALES.
+ */
+export function catalogueLocale(tag: string): Locale {
+  const language = isLocale(tag) ? tag : languageSubtag(tag);
+  return isLocale(language) ? language : DEFAULT_LOCALE;
+}
+
 /**
  * The BCP 47 tag to hand Intl for a page's `locale` (next-intl's `getLocale()`/`useLocale()`, a plain
- * string): INTL_TAGS of it, or of DEFAULT_LOCALE for a string that is not one of LOCALES.
+ * string): a formatting tag of one of LOCALES as it is (`es-MX`, from formatTag), INTL_TAGS of a bare
+ * language (`es` → "es", `en` → "en-US"), and INTL_TAGS of DEFAULT_LOCALE for anything else.
  */
-export const intlTag = (locale: string): string => INTL_TAGS[isLocale(locale) ? locale : DEFAULT_LOCALE];
+export function intlTag(locale: string): string {
+  if (isLocale(locale)) return INTL_TAGS[locale];
+  return isLocale(languageSubtag(locale)) ? locale : INTL_TAGS[DEFAULT_LOCALE];
+}
+
+/** formatTag's answers, by language and region: each is a few Intl constructions, asked on every request. */
+const regionalTags = new Map<string, string | null>();
+
+/**
+ * `language` written as in `region` (ISO 3166-1 alpha-2 or a UN M.49 area such as 419, any case) when
+ * ICU carries that variety's own formats (CLDR: es-MX, es-US, es-419, en-GB, en-ES…), else null (en-MX,
+ * es-BR: Intl would fall back to the bare language, which INTL_TAGS already decides).
+ */
+function regionalTag(language: Locale, region: string): string | null {
+  const key = `${language}-${region}`;
+  const known = regionalTags.get(key);
+  if (known !== undefined) return known;
+  let tag: string | null;
+  try {
+    tag = new Intl.Locale(language, { region }).toString();
+    if (new Intl.DateTimeFormat(tag).resolvedOptions().locale !== tag) tag = null;
+  } catch {
+    return null; // RangeError: not a region subtag (not remembered: a header may send any text)
+  }
+  regionalTags.set(key, tag);
+  return tag;
+}
+
+/**
+ * The BCP 47 tag dates, times, numbers, lists and country names are formatted with for a reader of
+ * `locale` (the catalogue): the language with the first of `regions` (most trusted first: the
+ * browser's, then the account's country; null and undefined skipped) that CLDR has a variety of that
+ * language for, so a reader in Mexico sees "2:14 p.m." and "1,234.5" where Spain writes "14:14" and
+ * "1234,5"; INTL_TAGS[locale] when none has. Pure and isomorphic.
+ */
+export function formatTag(locale: Locale, regions: readonly (string | null | undefined)[]): string {
+  for (const region of regions) {
+    const tag = region ? regionalTag(locale, region) : null;
+    if (tag) return tag;
+  }
+  return INTL_TAGS[locale];
+}
+
+/**
+ * The region of the reader's first language in an `Accept-Language` value (RFC 9110 §12.5.4, in the
+ * reader's order of q-values) that is written in `locale` and names one (`es-MX,es;q=0.9` → "MX" for
+ * es; `es,en-GB;q=0.8` → "GB" for en); null when none does.
+ */
+export function browserRegion(acceptLanguage: string | null | undefined, locale: Locale): string | null {
+  if (!acceptLanguage) return null;
+  const negotiator = new Negotiator({ headers: { 'accept-language': acceptLanguage } });
+  for (const tag of negotiator.languages()) {
+    try {
+      const l = new Intl.Locale(tag);
+      if (l.language === locale && l.region) return l.region;
+    } catch {
+      // "*", or not a language tag: skipped
+    }
+  }
+  return null;
+}
 
 /**
  * The language of LOCALES to write in for a region whose most likely language (ICU) is not in LOCALES

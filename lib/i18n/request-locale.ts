@@ -1,6 +1,6 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
-import { LOCALE_COOKIE, type Locale, resolveLocale } from '@/lib/i18n/locales';
+import { browserRegion, formatTag, LOCALE_COOKIE, type Locale, resolveLocale } from '@/lib/i18n/locales';
 
 /**
  * The language of this request, the way pages choose it (i18n/request.ts): the signed-in `user`'s
@@ -16,4 +16,18 @@ export async function requestLocale(
     cookie: (await cookies()).get(LOCALE_COOKIE)?.value,
     acceptLanguage: (await headers()).get('accept-language'),
   });
+}
+
+/**
+ * The BCP 47 tag this request's pages format with, for a reader of `locale` (formatTag): the region of
+ * the browser's first language in `locale` (Accept-Language `es-MX` → es-MX), else the country of the
+ * `user`'s accounts (CurrentUser.accountCountry: MX → es-MX), else the language's default (INTL_TAGS).
+ * Only inside a request (reads next/headers).
+ */
+export async function requestFormatTag(
+  locale: Locale,
+  user?: { accountCountry?: string | null } | null,
+): Promise<string> {
+  const region = browserRegion((await headers()).get('accept-language'), locale);
+  return formatTag(locale, [region, user?.accountCountry]);
 }

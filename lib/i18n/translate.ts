@@ -10,9 +10,13 @@ import type { Translate } from '@/lib/i18n/note';
 
 export const CATALOGUES = { en, es } as const;
 
-/** A translator over the whole catalogue of `locale` (English when omitted). */
-export function translator(locale: Locale = DEFAULT_LOCALE) {
-  return createTranslator({ locale, messages: CATALOGUES[locale] as typeof en });
+/**
+ * A translator over the whole catalogue of `locale` (English when omitted). Its numbers, dates and
+ * plurals are formatted for `formatWith` (a BCP 47 tag of that language, lib/i18n/locales.ts
+ * formatTag: `es-MX`), else for the bare language.
+ */
+export function translator(locale: Locale = DEFAULT_LOCALE, formatWith: string = locale) {
+  return createTranslator({ locale: formatWith, messages: CATALOGUES[locale] as typeof en });
 }
 
 /** The same, as the bare Translate that lib/i18n/note.ts takes (keys built at run time). */

@@ -42,16 +42,24 @@ type Payload = Record<string, string | null | undefined>;
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
 
+/** Who a message goes to, with the countries of their accounts (for MailContext.region); null when disabled or unknown. */
 async function recipient(p: Payload, to: string) {
+  const include = { memberships: { select: { account: { select: { country: true } } } } } as const;
   const user = p.userId
-    ? await db.user.findUnique({ where: { id: p.userId } })
-    : await db.user.findUnique({ where: { email: to } });
+    ? await db.user.findUnique({ where: { id: p.userId }, include })
+    : await db.user.findUnique({ where: { email: to }, include });
   return user && !user.disabled ? user : null;
 }
 
-function context(timeZone: string, lang: Locale): MailContext {
+/** The one country all of a user's accounts are in (as CurrentUser.accountCountry), else null. */
+function accountsCountry(user: { memberships: { account: { country: string } }[] } | null): string | null {
+  const countries = new Set(user?.memberships.map((m) => m.account.country));
+  return countries.size === 1 ? [...countries][0]! : null;
+}
+
+function context(timeZone: string, lang: Locale, region: string | null): MailContext {
   const e = env();
-  const t = mailTranslator(lang);
+  const t = mailTranslator(lang, region);
   return {
     t,
     provider: e.PROVIDER_NAME ?? null,
@@ -59,6 +67,7 @@ function context(timeZone: string, lang: Locale): MailContext {
     appUrl: e.APP_URL,
     timeZone,
     locale: lang,
+    region,
   };
 }
 
@@ -72,10 +81,18 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
   // in English, UTC. A link asked for from a page is in that page's language unless the user chose one.
   const asked = p.locale && isLocale(p.locale) && !user?.localeChosenAt ? p.locale : null;
   const lang = asked ?? localeOf(user);
-  const ctx = context(user?.timeZone ?? 'UTC', lang);
-  /** For mail about one account: a user whose zone no browser has told yet (never signed in) reads the account's. */
-  const zonedFor = (account: { timeZone: string }) =>
-    user && !user.timeZoneChosenAt && user.timeZone === 'UTC' ? context(account.timeZone, lang) : ctx;
+  // Dates and numbers are written for the recipient's country: that of their accounts (lib/i18n/locales.ts formatTag).
+  const region = accountsCountry(user);
+  const ctx = context(user?.timeZone ?? 'UTC', lang, region);
+  /**
+   * For mail about one account: a user whose zone no browser has told yet (never signed in) reads the
+   * account's; a member of the account reads dates and numbers as written in its country.
+   */
+  const zonedFor = (account: { id: string; timeZone: string; country: string }) => {
+    const zone = user && !user.timeZoneChosenAt && user.timeZone === 'UTC' ? account.timeZone : ctx.timeZone;
+    const where = user?.role === 'customer' ? account.country : region;
+    return zone === ctx.timeZone && where === region ? ctx : context(zone, lang, where);
+  };
   const r = { name: user?.name ?? null, email: row.to };
   switch (row.template as MailTemplate) {
     case 'block_notice': {
@@ -203,7 +220,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         mail: allowanceMail(
           row.template === 'allowance_started' ? 'started' : 'ended',
           { recipient: r, account: a.account, allowance: a, staff: user?.role !== 'customer' },
-          ctx,
+          zonedFor(a.account),
         ),
       };
     }

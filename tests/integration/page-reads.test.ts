@@ -29,6 +29,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         timeZone: 'Europe/Madrid',
         locale: 'es',
         localeChosen: true,
+        accountCountry: null,
         sessionId: s.id,
         mfaEnrolled: true,
         mfaVerified: false,
@@ -48,10 +49,29 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         timeZone: 'UTC',
         locale: 'en',
         localeChosen: false,
+        accountCountry: null,
         sessionId: s.id,
         mfaEnrolled: false,
         mfaVerified: false,
       });
+    });
+
+    it('gives the one country of the user’s accounts, and none when they are in several', async () => {
+      const db = getDb();
+      const { u, s } = await makeUserWithSession('customer');
+      const mx = await makeAccount({ members: [] });
+      await db.customerAccount.update({ where: { id: mx.account.id }, data: { country: 'MX' } });
+      await db.membership.create({ data: { userId: u.id, accountId: mx.account.id } });
+      expect(await userOfSession(s.sessionToken)).toMatchObject({ accountCountry: 'MX' });
+      // A second account in the same country changes nothing; one in another country: no single country.
+      const mx2 = await makeAccount({ members: [] });
+      await db.customerAccount.update({ where: { id: mx2.account.id }, data: { country: 'MX' } });
+      await db.membership.create({ data: { userId: u.id, accountId: mx2.account.id } });
+      expect(await userOfSession(s.sessionToken)).toMatchObject({ accountCountry: 'MX' });
+      const es = await makeAccount({ members: [] });
+      await db.customerAccount.update({ where: { id: es.account.id }, data: { country: 'ES' } });
+      await db.membership.create({ data: { userId: u.id, accountId: es.account.id } });
+      expect(await userOfSession(s.sessionToken)).toMatchObject({ accountCountry: null });
     });
 
     it('refuses an expired session and a disabled user', async () => {

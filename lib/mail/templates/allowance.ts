@@ -1,6 +1,5 @@
-import { DEFAULT_LOCALE, INTL_TAGS } from '@/lib/i18n/locales';
 import { countryName } from '@/lib/phone/format';
-import { accountFooter, accountLabel, type MailContext, url, when, hello } from './context';
+import { accountFooter, accountLabel, type MailContext, mailTag, url, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type AllowanceMailData = {
@@ -21,7 +20,7 @@ export type AllowanceMailData = {
 export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  const country = `${countryName(d.allowance.country, INTL_TAGS[ctx.locale ?? DEFAULT_LOCALE])} (${d.allowance.country})`;
+  const country = `${countryName(d.allowance.country, mailTag(ctx))} (${d.allowance.country})`;
   const path = d.staff
     ? `/staff/accounts/${encodeURIComponent(d.account.number)}`
     : d.allowance.blockId

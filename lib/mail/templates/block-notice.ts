@@ -7,6 +7,7 @@ import {
   credentialLabel,
   list as listIn,
   type MailContext,
+  mailTag,
   url,
   when,
   hello,
@@ -50,7 +51,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const label = (u: string) => credentialLabel(ctx, u, d.credentials.find((c) => c.username === u)?.label);
   const calls = d.calls.map((c) => ({
     ...c,
-    dialled: describeDialled(c.to, d.account.country as CountryCode, ctx.locale),
+    dialled: describeDialled(c.to, d.account.country as CountryCode, mailTag(ctx)),
   }));
   const total = d.callCount ?? calls.length;
   const all = (values: string[]): Ranked => {
@@ -63,7 +64,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const countries = [
     ...new Set(
       numbers.values.map((n) => {
-        const dialled = describeDialled(n, d.account.country as CountryCode, ctx.locale);
+        const dialled = describeDialled(n, d.account.country as CountryCode, mailTag(ctx));
         return dialled.countryName ?? dialled.display;
       }),
     ),
@@ -89,7 +90,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
         t('mail.blockNotice.callCredential', { credential: label(c.sipUsername) }),
         t('mail.blockNotice.callIp', {
           ip: c.sourceIp,
-          country: placeIp(c.sourceIp, ctx.locale).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
+          country: placeIp(c.sourceIp, mailTag(ctx)).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
         }),
         t('mail.blockNotice.callDuration', { s: c.durationSec }),
       ],

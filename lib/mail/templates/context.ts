@@ -1,4 +1,4 @@
-import { DEFAULT_LOCALE, INTL_TAGS, type Locale } from '@/lib/i18n/locales';
+import { DEFAULT_LOCALE, formatTag, type Locale } from '@/lib/i18n/locales';
 import { translator } from '@/lib/i18n/translate';
 import { renderMail, type Part, type Shell } from './layout';
 import { formatWhen } from '@/lib/time/format';
@@ -7,8 +7,12 @@ import { formatWhen } from '@/lib/time/format';
 // worker), so the translator is built from the catalogue directly instead of next-intl's request config.
 // Each message is written in its recipient's language (User.locale).
 
-/** A translator over the catalogue of `locale` (English when omitted). */
-export const mailTranslator = (locale: Locale = DEFAULT_LOCALE) => translator(locale);
+/**
+ * A translator over the catalogue of `locale` (English when omitted), formatting numbers for `region`
+ * (MailContext.region) as the rest of the message does.
+ */
+export const mailTranslator = (locale: Locale = DEFAULT_LOCALE, region?: string | null) =>
+  translator(locale, formatTag(locale, [region]));
 export type Translator = ReturnType<typeof mailTranslator>;
 
 export type MailContext = {
@@ -24,16 +28,30 @@ export type MailContext = {
   timeZone: string;
   /** The recipient's language (User.locale); English when omitted. Dates, lists and country names follow it. */
   locale?: Locale;
+  /**
+   * The recipient's country (ISO 3166-1 alpha-2: the account's the message is about, else that of
+   * all their accounts), which dates and numbers are written for (mailTag): a Mexican customer reads
+   * "2:14 p.m.", a Spanish one "14:14". Null or omitted: the language's default (INTL_TAGS).
+   */
+  region?: string | null;
 };
 
+/** The BCP 47 tag a message formats with: its language written as in its recipient's region (formatTag). */
+export const mailTag = (ctx: Pick<MailContext, 'locale' | 'region'>): string =>
+  formatTag(ctx.locale ?? DEFAULT_LOCALE, [ctx.region]);
+
 /** "Nov 25, 2026, 4:13:58 AM EST": date, time and the zone's name, so nobody has to guess (lib/time/format.ts). */
-export function when(d: Date, ctx: Pick<MailContext, 'timeZone' | 'locale'>, seconds = false): string {
-  return formatWhen(d, ctx.timeZone, { seconds, locale: INTL_TAGS[ctx.locale ?? DEFAULT_LOCALE] });
+export function when(
+  d: Date,
+  ctx: Pick<MailContext, 'timeZone' | 'locale' | 'region'>,
+  seconds = false,
+): string {
+  return formatWhen(d, ctx.timeZone, { seconds, locale: mailTag(ctx) });
 }
 
 /** "a, b and c" / "a, b y c" in the recipient's language. */
-export const list = (ctx: Pick<MailContext, 'locale'>, items: string[]) =>
-  new Intl.ListFormat(INTL_TAGS[ctx.locale ?? DEFAULT_LOCALE], { type: 'conjunction' }).format(items);
+export const list = (ctx: Pick<MailContext, 'locale' | 'region'>, items: string[]) =>
+  new Intl.ListFormat(mailTag(ctx), { type: 'conjunction' }).format(items);
 
 /** The greeting paragraph: "Hello Ana," with the recipient's name, "Hello," without. */
 export const hello = (ctx: MailContext, d: { recipient: { name: string | null } }) => ({
@@ -69,7 +87,7 @@ export function shell(ctx: MailContext, footer: string): Shell {
     support: ctx.support,
     footer,
     linkFallback: ctx.t('mail.linkFallback'),
-    lang: ctx.locale ?? DEFAULT_LOCALE,
+    lang: mailTag(ctx),
   };
 }
 
