@@ -30,8 +30,14 @@ type Customer = {
   userId: string;
 };
 
-/** A customer of this test's own: account (Spain), one SIP credential, a login; and the account on the simulated switch. */
-async function makeCustomer(tag: string): Promise<Customer> {
+/**
+ * A customer of this test's own: account (in Spain unless `place` says where), one SIP credential, a
+ * login in the account's zone; and the account on the simulated switch.
+ */
+async function makeCustomer(
+  tag: string,
+  place: { country: string; timeZone: string } = { country: 'ES', timeZone: 'Europe/Madrid' },
+): Promise<Customer> {
   const n = `${Date.now()}`.slice(-6);
   const c = {
     number: `ACC-15${n}`,
@@ -41,9 +47,11 @@ async function makeCustomer(tag: string): Promise<Customer> {
     password: `e2e-es-${tag}-password-2026`,
   };
   const ids = JSON.parse(
-    runTsx('e2e/support/customer-task.ts', [c.number, c.name, c.username, c.email, c.password], {
-      DATABASE_URL: E2E.databaseUrl,
-    }),
+    runTsx(
+      'e2e/support/customer-task.ts',
+      [c.number, c.name, c.username, c.email, c.password, place.timeZone, place.country],
+      { DATABASE_URL: E2E.databaseUrl },
+    ),
   ) as Pick<Customer, 'accountId' | 'credentialId' | 'userId'>;
   return { ...c, ...ids };
 }
@@ -74,6 +82,9 @@ async function signInEs(page: Page, c: Customer) {
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
+/** A time on a 12-hour clock as Spanish of the Americas writes it: "3:14 p.m.", "9:05:07 a. m.". */
+const TWELVE_HOUR = /\d{1,2}:\d\d(:\d\d)?\s[ap]\.\s?m\./;
+
 const localeOfUser = (userId: string) =>
   query<{ locale: string }>(`SELECT locale FROM "User" WHERE id = ?`, userId)[0]?.locale;
 const noticeSubject = (c: Customer) =>
@@ -86,7 +97,8 @@ test.describe('in Spanish', () => {
     page,
   }) => {
     await page.goto('/sign-in');
-    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    // Spanish as Spain writes it: the browser's region (es-ES) is the page's.
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es-ES');
     await expect(page.getByRole('heading', { level: 1, name: es('signIn.title') })).toBeVisible();
     const language = page.getByRole('combobox', { name: es('app.language.label') });
     await expect(language).toHaveValue('es');
@@ -94,14 +106,15 @@ test.describe('in Spanish', () => {
 
     await language.selectOption({ label: 'English' });
     await page.getByRole('button', { name: es('app.language.apply') }).click();
-    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // No English in the browser's list and nobody signed in: English as the United States writes it.
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en-US');
     // Back to the English names of CONTRACTS §6, whatever the browser says.
     await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
     // The control shows the language chosen (review 13: the form's reset put back the page's first one).
     await expect(page.getByRole('combobox', { name: 'Language' })).toHaveValue('en');
     await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Español' });
     await page.getByRole('button', { name: en('app.language.apply') }).click();
-    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es-ES');
     await expect(page.getByRole('button', { name: es('signIn.submit'), exact: true })).toBeVisible();
   });
 
@@ -133,7 +146,8 @@ test.describe('in Spanish', () => {
     const seen = new Set(mailTo(c.email).map((m) => m.file));
     await placeBlock(c);
     const notice = await waitForMail(c.email, noticeSubject(c), seen);
-    expect(notice.html).toContain('<html lang="es">');
+    // Written for the account's country, Spain.
+    expect(notice.html).toContain('<html lang="es-ES">');
     expect(notice.text).toContain(es('mail.blockNotice.whatToDo'));
     expect(notice.text).toContain('A +49 30 123456 (Alemania)');
     expect(notice.text).toMatch(/CET|CEST/); // the recipient's zone, named
@@ -158,6 +172,9 @@ test.describe('in Spanish', () => {
     await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
     await expect(page.getByRole('heading', { level: 1, name: blockHeading })).toBeVisible();
     await expect(page.getByRole('link', { name: es('block.reset') })).toBeVisible();
+    // Spain's 24-hour clock, where Mexico writes "a. m." / "p. m." (the journey "in Mexico" below).
+    await expect(page.locator('main time').first()).toHaveText(/\d:\d\d/);
+    await expect(page.locator('main time').first()).not.toHaveText(TWELVE_HOUR);
     // What the system wrote on the timeline reads in Spanish too (a stored note, not an English sentence).
     const placed = page.getByRole('listitem').filter({ hasText: es('timeline.placed') });
     await expect(placed).toContainText(es('history.suspiciousCalls', { count: 2 }));
@@ -216,7 +233,8 @@ test.describe('in Spanish', () => {
     await expect(page.getByText(es('password.problem.tooShort', { min: 12 }))).toBeVisible();
     await page.getByRole('combobox', { name: es('app.language.label') }).selectOption({ label: 'English' });
     await page.getByRole('button', { name: es('app.language.apply') }).click();
-    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // English as written in Spain (CLDR en-ES): the browser names no English, the account is in Spain.
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en-ES');
     await page.getByLabel(en('reset.field'), { exact: true }).fill('password1');
     await expect(page.getByRole('meter', { name: en('password.meter.name') })).toHaveAttribute(
       'aria-valuetext',
@@ -328,6 +346,43 @@ test.describe('in Spanish', () => {
   }
 });
 
+test.describe('in Mexico', () => {
+  test.use({ locale: 'es-MX', timezoneId: 'America/Mexico_City' });
+
+  test('a Mexican customer reads times as Mexico writes them, on the pages and in the mail', async ({
+    page,
+    browser,
+  }) => {
+    const c = await makeCustomer('mx', { country: 'MX', timeZone: 'America/Mexico_City' });
+    await signInEs(page, c);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
+    const seen = new Set(mailTo(c.email).map((m) => m.file));
+    await placeBlock(c);
+    const notice = await waitForMail(c.email, noticeSubject(c), seen);
+    // The notice is written for the account's country: Mexico's clock, in the account's zone.
+    expect(notice.html).toContain('<html lang="es-MX">');
+    expect(notice.text).toMatch(TWELVE_HOUR);
+    expect(notice.text).toContain('A +49 30 123456 (Alemania)');
+
+    await page.goto('/');
+    await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
+    await expect(
+      page.getByRole('heading', { level: 1, name: es('block.title', { name: c.name, number: c.number }) }),
+    ).toBeVisible();
+    await expect(page.locator('main time').first()).toHaveText(TWELVE_HOUR);
+    await expectAccessible(page);
+
+    // A browser that names Spanish without a region: the account's country decides, Mexico's still.
+    const bare = await browser.newContext({ locale: 'es', timezoneId: 'America/Mexico_City' });
+    const other = await bare.newPage();
+    await signInEs(other, c);
+    await expect(other.locator('html')).toHaveAttribute('lang', 'es-MX');
+    await other.goto(new URL(page.url()).pathname);
+    await expect(other.locator('main time').first()).toHaveText(TWELVE_HOUR);
+    await bare.close();
+  });
+});
+
 test.describe('switching language', () => {
   test.use({ locale: 'en-US' });
 
@@ -338,7 +393,8 @@ test.describe('switching language', () => {
     await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Español' });
     await page.getByRole('button', { name: en('app.language.apply') }).click();
     await expect(page.getByText(es('dashboard.allowed'))).toBeVisible();
-    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    // The browser names no Spanish: Spanish as written in the account's country, Spain.
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es-ES');
     await expectAccessible(page);
     // A chosen language outlasts the browser's: a new English-speaking session still reads Spanish.
     expect(

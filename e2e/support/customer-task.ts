@@ -4,9 +4,10 @@ import { hashPassword } from '@/lib/auth/password';
 import { getDb } from '@/lib/server/db';
 
 async function main() {
-  const [number, name, username, email, password, timeZone = 'Europe/Madrid'] = process.argv.slice(2);
+  const [number, name, username, email, password, timeZone = 'Europe/Madrid', country = 'ES'] =
+    process.argv.slice(2);
   const db = getDb();
-  const account = await db.customerAccount.create({ data: { number, name, country: 'ES', timeZone } });
+  const account = await db.customerAccount.create({ data: { number, name, country, timeZone } });
   const credential = await db.sipCredential.create({
     data: { accountId: account.id, username, label: 'Centralita' },
   });
