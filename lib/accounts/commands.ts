@@ -6,7 +6,7 @@ import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db, Tx } from '@/lib/server/db';
-import { countryLocale, DEFAULT_LOCALE, type Locale, LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
+import { countryReaderLocale, DEFAULT_LOCALE, type Locale, LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
 import { noteText, notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { assessPassword } from '@/lib/passwords/strength';
@@ -161,10 +161,11 @@ const localeList = LOCALES.map((l) => `${l} (${LOCALE_NAMES[l]})`).join(', ');
  * The language a new user is written to in (User.locale) until a browser or their own choice says
  * otherwise (lib/i18n/preference.ts): `named` (--locale), else the language of `account`'s country when
  * the catalogue has it, or an official language of it the catalogue has (countryLocale: ES, MX, AR…
- * → es; PY → es, where the likely one is Guaraní), else DEFAULT_LOCALE.
+ * → es; PY → es, where the likely one is Guaraní), or what a browser set to its language reads
+ * (countryReaderLocale: AD, Catalan → es), else DEFAULT_LOCALE.
  */
 export function newUserLocale(named: Locale | undefined, account: { country: string } | null): Locale {
-  return named ?? (account ? countryLocale(account.country) : null) ?? DEFAULT_LOCALE;
+  return named ?? (account ? countryReaderLocale(account.country) : null) ?? DEFAULT_LOCALE;
 }
 
 /**

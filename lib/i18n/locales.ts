@@ -164,6 +164,22 @@ function regionalLocale(tag: string): Locale | null {
 }
 
 /**
+ * The language of LOCALES a reader in `country` (ISO 3166-1 alpha-2, either case) is written to before
+ * any browser has said: countryLocale, else what a browser set to the country's most likely language
+ * gets (regionalLocale, as negotiateLocale reads `ca-AD`): Andorra's Catalan is spoken in Spain, so
+ * AD → es. Null where neither is (BR: Portuguese, spoken in Brazil) and for a value that is no region.
+ */
+export function countryReaderLocale(country: string): Locale | null {
+  const direct = countryLocale(country);
+  if (direct) return direct;
+  try {
+    return regionalLocale(new Intl.Locale('und', { region: country }).maximize().language);
+  } catch {
+    return null; // RangeError: not a region subtag
+  }
+}
+
+/**
  * The best of LOCALES for an `Accept-Language` header value (RFC 9110 §12.5.4: q-values, and a
  * regional tag such as "es-MX" matches "es"); when it names none of them, the first of its languages,
  * in the reader's order, that regionalLocale reads as one (`ca-ES,ca;q=0.9` → es); else null.

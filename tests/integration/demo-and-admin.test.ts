@@ -129,6 +129,12 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
       country: 'PY',
       timeZone: 'America/Asuncion',
     });
+    await createAccount(db, {
+      number: 'ACC-7206',
+      name: 'Gestoria',
+      country: 'AD',
+      timeZone: 'Europe/Andorra',
+    });
     const password = 'harbour lantern granite violet';
     const made = async (email: string, more: { role?: string; account?: string; locale?: string }) => {
       const u = await createUser(db, { email, role: 'customer', password, ...more }, 3);
@@ -140,6 +146,8 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(await made('kim@pier.example', { account: 'ACC-7203' })).toBe('en');
     expect(await made('joao@oficina.example', { account: 'ACC-7204' })).toBe('en'); // pt: not in the catalogue
     expect(await made('rosa@despensa.example', { account: 'ACC-7205' })).toBe('es'); // gn likely, es official
+    // Catalan, Andorra's language, is not in the catalogue: what a Catalan browser reads, Spanish.
+    expect(await made('pau@gestoria.example', { account: 'ACC-7206' })).toBe('es');
     expect(await made('tom@clinica.example', { account: 'ACC-7201', locale: 'en' })).toBe('en');
     expect(await made('eva@tollgate.example', { role: 'agent', locale: ' ES ' })).toBe('es');
     expect(await made('max@tollgate.example', { role: 'admin' })).toBe('en');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countryLocale } from '@/lib/i18n/locales';
+import { countryLocale, countryReaderLocale } from '@/lib/i18n/locales';
 
 // create-user's language for a new login of an account (docs/operations.md, "The language of a new
 // login"): the country's likely language when the catalogue has it, else an official one it has.
@@ -17,5 +17,18 @@ describe('countryLocale', () => {
     expect(countryLocale('BR')).toBeNull(); // Portuguese
     expect(countryLocale('AD')).toBeNull(); // Catalan is Andorra's only official language
     expect(countryLocale('not a region')).toBeNull();
+  });
+});
+
+describe('countryReaderLocale', () => {
+  it('reads a country as a browser set to its likely language is read: Andorra’s Catalan gets Spanish', () => {
+    expect(countryReaderLocale('AD')).toBe('es');
+    expect(countryReaderLocale('ad')).toBe('es');
+    for (const c of ['ES', 'MX', 'PY']) expect(countryReaderLocale(c), c).toBe('es');
+    for (const c of ['US', 'GB']) expect(countryReaderLocale(c), c).toBe('en');
+    // Portuguese and French are at home in Brazil and France: no language of ours.
+    for (const c of ['BR', 'PT', 'FR']) expect(countryReaderLocale(c), c).toBeNull();
+    expect(countryReaderLocale('not a region')).toBeNull();
+    expect(countryReaderLocale('')).toBeNull();
   });
 });
