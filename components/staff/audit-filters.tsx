@@ -5,8 +5,9 @@ import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 
 /** A plain GET form: filters live in the URL, so a filtered view can be bookmarked and shared. */
-export function AuditFilters({ f }: { f: AuditFilter }) {
+export function AuditFilters({ f, timeZone }: { f: AuditFilter; timeZone: string }) {
   const t = useTranslations('staff.audit');
+  const zone = timeZone.replace(/_/g, ' ');
   return (
     <form
       role="search"
@@ -31,8 +32,9 @@ export function AuditFilters({ f }: { f: AuditFilter }) {
           </option>
         ))}
       </Field>
-      <Field name="from" label={t('from')} type="date" defaultValue={f.from} />
-      <Field name="to" label={t('to')} type="date" defaultValue={f.to} />
+      {/* Days on the agent's clock, in which the table shows each entry's time. */}
+      <Field name="from" label={t('from', { zone })} type="date" defaultValue={f.from} />
+      <Field name="to" label={t('to', { zone })} type="date" defaultValue={f.to} />
       <SubmitButton>{t('filter')}</SubmitButton>
     </form>
   );

@@ -4,14 +4,15 @@ import { asciiEmail } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { hasUnsafeCharacter, revealInvisible } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
+import { dayStart } from '@/lib/time/day';
 import { encodeCursor, inDatabaseYears, readCursor, timeIdKey } from './cursor';
 
 // The audit log, newest first, with keyset pagination on (at, id): every page is an index range
 // scan, however deep, on AuditLog(at) or on the (accountId|actorId|action, at) index of the filter.
 
 const PAGE = 50;
-// A UTC day from the URL (?from=, ?to=): one outside the years the databases hold (0000-01-01, a
-// 500 on PostgreSQL) is no filter, like one that is not a date.
+// A calendar day from the URL (?from=, ?to=), a day on the agent's own clock: one outside the years
+// the databases hold (0000-01-01, a 500 on PostgreSQL) is no filter, like one that is not a date.
 const day = z.iso
   .date()
   .refine((v) => inDatabaseYears(new Date(`${v}T00:00:00Z`)))
@@ -48,7 +49,8 @@ export type AuditFilter = z.output<typeof auditFilterSchema>;
 
 /**
  * One page (50) of the audit log, newest first (at, then id), filtered by account number, actor
- * (a user's email as stored or as shown, or `operator-cli`), action and UTC days. `f.before` is the
+ * (a user's email as stored or as shown, or `operator-cli`), action and days (`f.from` to `f.to`, both
+ * included, on the clock of the caller's `timeZone`, as the log's times are shown). `f.before` is the
  * cursor of the previous page; a damaged one gives the first page with `badCursor: true`. Returns
  * `{ entries, next, unknown, badCursor }`: `next` is the cursor of the following page or null,
  * `unknown` names a filter that matched nothing (no such account; no such user and no row by that name).
@@ -75,8 +77,12 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   const byActor = !f.actor ? {} : actor ? { actorId: actor.id } : { actorId: null, actorEmail: f.actor };
   // `lte` keeps a deep page an index range on the filter's (…, at) index; the OR breaks ties.
   const at: { gte?: Date; lt?: Date; lte?: Date } = cursor ? { lte: cursor.at } : {};
-  if (f.from) at.gte = new Date(`${f.from}T00:00:00Z`);
-  if (f.to) at.lt = new Date(new Date(`${f.to}T00:00:00Z`).getTime() + 86_400_000);
+  // A bound that falls outside the databases' years (the first day of year 1 east of UTC, the day after
+  // 9999-12-31) bounds nothing: every row is inside them.
+  const from = f.from ? dayStart(f.from, user.timeZone) : null;
+  const to = f.to ? dayStart(f.to, user.timeZone, 1) : null;
+  if (from && inDatabaseYears(from)) at.gte = from;
+  if (to && inDatabaseYears(to)) at.lt = to;
   const rows = await db.auditLog.findMany({
     where: {
       ...(account ? { accountId: account.id } : {}),

@@ -168,6 +168,37 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     await expect(listAudit(agent, f)).resolves.toMatchObject({ badCursor: false });
   });
 
+  it('audit days are days on the agent’s clock, as the table shows the times', async () => {
+    const db = getDb();
+    const { account } = await makeAccount();
+    // 22:00 on 1 December in New York is 03:00 on 2 December in UTC.
+    const late = await db.auditLog.create({
+      data: { at: new Date('2026-12-02T03:00:00Z'), action: 'request.approved', accountId: account.id },
+    });
+    const early = await db.auditLog.create({
+      data: { at: new Date('2026-12-02T05:30:00Z'), action: 'request.approved', accountId: account.id },
+    });
+    const ids = async (user: CurrentUser, from: string, to: string) =>
+      (await listAudit(user, { account: account.number, from, to })).entries.map((e) => e.id);
+    const inNewYork = { ...agent, timeZone: 'America/New_York' };
+    expect(await ids(inNewYork, '2026-12-01', '2026-12-01')).toEqual([late.id]);
+    expect(await ids(inNewYork, '2026-12-02', '2026-12-02')).toEqual([early.id]);
+    expect(await ids({ ...agent, timeZone: 'UTC' }, '2026-12-01', '2026-12-01')).toEqual([]);
+    expect(await ids({ ...agent, timeZone: 'UTC' }, '2026-12-02', '2026-12-02')).toEqual([early.id, late.id]);
+    // Madrid is ahead of UTC: both are on 2 December there too, at 04:00 and 06:30.
+    expect(await ids({ ...agent, timeZone: 'Europe/Madrid' }, '2026-12-02', '2026-12-02')).toEqual([
+      early.id,
+      late.id,
+    ]);
+  });
+
+  it('the first and last days the databases hold bound nothing on any clock, not a 500', async () => {
+    for (const timeZone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'UTC'])
+      await expect(
+        listAudit({ ...agent, timeZone }, { from: '0001-01-01', to: '9999-12-31' }),
+      ).resolves.toMatchObject({ badCursor: false });
+  });
+
   it('a cursor or an audit day in year 0000 (no such year in PostgreSQL) is damaged or no filter, not a 500', async () => {
     const year0 = Buffer.from(JSON.stringify(['0000-01-01T00:00:00Z', 'x'])).toString('base64url');
     const read = readCursor(timeIdKey, year0);

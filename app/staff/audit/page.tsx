@@ -27,7 +27,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p>{t('intro')}</p>
-      <AuditFilters f={f} />
+      <AuditFilters f={f} timeZone={user.timeZone} />
       {page.badCursor ? <p role="status">{tStaff('badCursor')}</p> : null}
       {page.unknown ? (
         <p role="status">{page.unknown === 'account' ? t('noAccount') : t('noActor')}</p>
