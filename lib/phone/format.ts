@@ -6,7 +6,7 @@ import {
   type PhoneNumberType,
   parsePhoneNumberFromString,
 } from 'libphonenumber-js/max';
-import { DEFAULT_LOCALE, isLocale } from '@/lib/i18n/locales';
+import { catalogueLocale } from '@/lib/i18n/locales';
 import type { Translate } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { asciiDigits } from './digits';
@@ -106,10 +106,9 @@ export const NOTABLE_TYPES: ReadonlySet<PhoneNumberType> = new Set(
 );
 
 const translators = new Map<string, Translate>();
-/** The catalogue of a BCP 47 tag ("es", "es-MX", "en-US"): its language if Tollgate speaks it, else English. */
+/** The catalogue of a BCP 47 tag ("es", "es-MX", "en-US"): its language if Tollgate speaks it, else English (catalogueLocale). */
 function catalogueOf(tag: string): Translate {
-  const lang = tag.split('-')[0]!.toLowerCase();
-  const locale = isLocale(lang) ? lang : DEFAULT_LOCALE;
+  const locale = catalogueLocale(tag);
   let t = translators.get(locale);
   if (!t) translators.set(locale, (t = translate(locale)));
   return t;
