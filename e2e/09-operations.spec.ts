@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -310,6 +310,21 @@ test.describe('npm run demo leaves no process behind', () => {
 
   test('Ctrl-C (SIGINT to the terminal job)', async () => {
     const demo = await startDemo();
+    // The banner's commands work as printed from another terminal, which has none of the demo's
+    // environment: its data directory (where the switch token is) and the simulator's port are in them.
+    const banner = demo.output();
+    expect(banner).toContain(`Data lives in ./${path.relative(process.cwd(), DATA)};`);
+    const fraud = /place a fraud block: (.+)\)$/m.exec(banner)?.[1];
+    expect(fraud).toContain(`SWITCH_SIM_PORT=${demo.simPort} npm run switch:sim -- fraud ACC-1002`);
+    const placed = spawnSync('sh', ['-c', fraud!], {
+      // A terminal's environment, without even NODE_ENV (which Next's types make required).
+      env: { PATH: process.env.PATH, HOME: process.env.HOME } as unknown as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(placed.stderr).not.toContain('SWITCH_API_TOKEN must be set');
+    expect(placed.stdout).toContain('delivered to Tollgate');
+    expect(placed.status).toBe(0);
     process.kill(-demo.npm.pid!, 'SIGINT');
     await expectNothingLeft(demo);
   });

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { quote } from 'shell-quote';
 import { migrate } from '../lib/server/db/migrate';
 import { getDb } from '../lib/server/db';
 import { envVar, portVar } from '../lib/server/env';
@@ -26,6 +27,24 @@ function demoSecrets(): Record<string, string> {
   };
   fs.writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
   return s;
+}
+
+/** A directory as the banner names it: `./data` inside the working directory, else its absolute path. */
+function shownPath(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? `./${rel}` : dir;
+}
+
+/**
+ * `command` as typed in another terminal to reach this demo: prefixed with the environment it needs
+ * when it is not the default (DEMO_DATA_DIR, where the simulator finds demo-secrets.json; the
+ * simulator's port), each value quoted for a POSIX shell.
+ */
+function demoCommand(command: string, simPort?: number): string {
+  const env: string[] = [];
+  if (process.env.DEMO_DATA_DIR) env.push(`DEMO_DATA_DIR=${quote([shownPath(DATA)])}`);
+  if (simPort !== undefined && simPort !== 4010) env.push(`SWITCH_SIM_PORT=${simPort}`);
+  return [...env, command].join(' ');
 }
 
 // First, so that a signal during start-up also stops whatever has started by then.
@@ -84,14 +103,14 @@ async function main() {
 
   console.log(`
   Tollgate demo is running:  ${env.APP_URL}
-  Switch simulator:          ${env.SWITCH_API_URL}   (place a fraud block: npm run switch:sim -- fraud ACC-1002 +252611234567)
+  Switch simulator:          ${env.SWITCH_API_URL}   (place a fraud block: ${demoCommand('npm run switch:sim', simPort)} -- fraud ACC-1002 +252611234567)
   Dev mailbox:               ${env.APP_URL}/dev/mailbox
 
   Logins (password):
 ${DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.password.padEnd(16)} ${u.role}${u.accounts.length ? ` of ${u.accounts.join(', ')}` : ''}`).join('\n')}
 
   Staff second factor (demo only): TOTP secret ${DEMO_TOTP_SECRET}  (oathtool --totp -b ${DEMO_TOTP_SECRET})
-  Data lives in ./data; npm run demo -- --reset starts over. Ctrl-C stops everything.
+  Data lives in ${shownPath(DATA)}; ${demoCommand('npm run demo')} -- --reset starts over. Ctrl-C stops everything.
 `);
 }
 

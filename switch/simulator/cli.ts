@@ -14,7 +14,7 @@ const USAGE = `usage:
   switch:sim fraud <ACC-…> <dialled number> [--reason high_risk_destination|hotspot_source_ip|suspicious_pattern|manual] [--source-ip IP]
   switch:sim lift <ACC-…> [--actor NAME]
 env: SWITCH_API_TOKEN (required; the demo's data/demo-secrets.json is read if unset), SWITCH_WEBHOOK_SECRET, SWITCH_SIM_PORT (4010), SWITCH_SIM_HOST (127.0.0.1),
-     SWITCH_SIM_DATA (data/switch-sim.db), TOLLGATE_EVENTS_URL (http://localhost:3000/api/switch/events),
+     SWITCH_SIM_DATA (switch-sim.db in DEMO_DATA_DIR, else in data/), TOLLGATE_EVENTS_URL (http://localhost:3000/api/switch/events),
      SWITCH_SIM_URL (for fraud/lift; default http://127.0.0.1:$SWITCH_SIM_PORT)`;
 
 function fail(message: string): never {
@@ -23,12 +23,21 @@ function fail(message: string): never {
 }
 
 /**
+ * The simulator's SQLite file: SWITCH_SIM_DATA, else switch-sim.db in the demo's data directory
+ * (DEMO_DATA_DIR, as scripts/demo.ts reads it; else ./data).
+ */
+function dataFile(): string {
+  return process.env.SWITCH_SIM_DATA || join(process.env.DEMO_DATA_DIR || 'data', 'switch-sim.db');
+}
+
+/**
  * `npm run demo` generates the token and webhook secret once and keeps them in
- * data/demo-secrets.json; reading them here lets `npm run switch:sim -- fraud …` work from any
- * terminal without exporting anything. Values from the environment always win.
+ * demo-secrets.json in its data directory; reading them here (beside dataFile()) lets
+ * `npm run switch:sim -- fraud …` work from any terminal without exporting anything, for a demo
+ * started with DEMO_DATA_DIR too. Values from the environment always win.
  */
 function loadDemoSecrets(): void {
-  const file = join(dirname(process.env.SWITCH_SIM_DATA || 'data/switch-sim.db'), 'demo-secrets.json');
+  const file = join(dirname(dataFile()), 'demo-secrets.json');
   if (!existsSync(file)) return;
   try {
     const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -57,7 +66,7 @@ async function serve(): Promise<void> {
   const sim = await startSimulator({
     port,
     host: process.env.SWITCH_SIM_HOST || '127.0.0.1',
-    dataFile: process.env.SWITCH_SIM_DATA || 'data/switch-sim.db',
+    dataFile: dataFile(),
     token: token(),
     webhookSecret,
     eventsUrl: process.env.TOLLGATE_EVENTS_URL || 'http://localhost:3000/api/switch/events',

@@ -104,6 +104,25 @@ describe('switch:sim CLI', () => {
     }
   });
 
+  it("reads the token from DEMO_DATA_DIR's demo-secrets.json, as the demo keeps it there", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-demo-dir-'));
+    try {
+      writeFileSync(
+        join(dir, 'demo-secrets.json'),
+        JSON.stringify({ SWITCH_API_TOKEN: TOKEN, SWITCH_WEBHOOK_SECRET: WEBHOOK_SECRET }),
+      );
+      const out = await run(['lift', 'ACC-1001'], {
+        SWITCH_API_TOKEN: '',
+        SWITCH_SIM_DATA: '',
+        DEMO_DATA_DIR: dir,
+      });
+      expect(out.stderr).toBe('');
+      expect(out.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serve listens on SWITCH_SIM_PORT and prints its URL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
     const child = spawn(tsx, [cli], {
