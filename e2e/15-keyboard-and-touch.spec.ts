@@ -1,8 +1,14 @@
+import type { Page } from '@playwright/test';
 import { createStaff } from './support/factories';
-import { expect, signIn, test, totpNow } from './support/fixtures';
+import { expect, expectAccessible, signIn, test, totpNow } from './support/fixtures';
 
 // Found by using the portal as real users: a keyboard user arriving at the second factor, a phone
 // user tapping the header, a keyboard user reading a table that scrolls sideways on a phone.
+
+/** A phone held upright (WCAG 2.2 SC 2.5.8 and 1.4.10 are judged on such a screen). */
+const PHONE = { width: 360, height: 740 };
+/** A comfortable touch target (the size many design systems use); WCAG's minimum is 24 px. */
+const TOUCH = 44;
 
 test('the second-factor page opens with the focus on the code field', async ({ page }) => {
   const staff = await createStaff('agent');
@@ -17,4 +23,45 @@ test('the second-factor page opens with the focus on the code field', async ({ p
   await page.keyboard.type(await totpNow(staff.totpSecret, staff.email));
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
+});
+
+/** Every control of the page's banner a person can tap: links, buttons, fields. */
+async function headerTargets(page: Page): Promise<{ name: string; width: number; height: number }[]> {
+  const targets = page.getByRole('banner').locator('a, button, select, input:not([type="hidden"])');
+  await expect(targets.first()).toBeVisible();
+  const out = [];
+  for (const t of await targets.all()) {
+    const box = await t.boundingBox();
+    expect(box, `a header control without a box: ${await t.evaluate((e) => e.outerHTML)}`).not.toBeNull();
+    const name = (await t.getAttribute('aria-label')) ?? (await t.innerText()) ?? '';
+    out.push({ name: name.trim().split('\n')[0]!, width: box!.width, height: box!.height });
+  }
+  return out;
+}
+
+function expectTouchSized(targets: { name: string; width: number; height: number }[]) {
+  const small = targets.filter((t) => t.height < TOUCH || t.width < TOUCH);
+  expect(small, `header targets under ${TOUCH}×${TOUCH} px on a ${PHONE.width} px screen`).toEqual([]);
+}
+
+test('on a phone every header control is a comfortable touch target', async ({ page }) => {
+  await page.setViewportSize(PHONE);
+  await page.goto('/sign-in');
+  const signedOut = await headerTargets(page);
+  expect(signedOut.map((t) => t.name)).toEqual(expect.arrayContaining(['Tollgate', 'Change']));
+  expectTouchSized(signedOut);
+
+  // A staff member's header has the most in it: the console's link besides the customer's.
+  const staff = await createStaff('admin');
+  await signIn(page, staff, '/staff');
+  await page.getByLabel('Authentication code').fill(await totpNow(staff.totpSecret, staff.email));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
+  const signedIn = await headerTargets(page);
+  expect(signedIn.map((t) => t.name)).toEqual(
+    expect.arrayContaining(['Accounts', 'Support console', 'Your login', 'Sign out']),
+  );
+  expectTouchSized(signedIn);
+  // axe's target-size rule is on in expectAccessible (WCAG 2.2 SC 2.5.8).
+  await expectAccessible(page);
 });
