@@ -1,5 +1,5 @@
-import type { Page } from '@playwright/test';
-import { createStaff } from './support/factories';
+import type { Locator, Page } from '@playwright/test';
+import { createCustomer, createStaff } from './support/factories';
 import { expect, expectAccessible, signIn, test, totpNow } from './support/fixtures';
 
 // Found by using the portal as real users: a keyboard user arriving at the second factor, a phone
@@ -63,5 +63,64 @@ test('on a phone every header control is a comfortable touch target', async ({ p
   );
   expectTouchSized(signedIn);
   // axe's target-size rule is on in expectAccessible (WCAG 2.2 SC 2.5.8).
+  await expectAccessible(page);
+});
+
+/**
+ * The scrolling box around `table` (the nearest element with role="region") is the next tab stop after
+ * the table's `heading`, shows where the focus is, and scrolls with the arrow keys.
+ */
+async function expectKeyboardScrollable(page: Page, table: Locator, heading: Locator) {
+  const box = table.locator('xpath=ancestor::*[@role="region"][1]');
+  await expect(box).toHaveCount(1);
+  // The table is wider than the phone: the box really scrolls (else this journey proves nothing).
+  expect(await box.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
+  // A click on the heading starts the keyboard's sequential navigation there (as a reader's would).
+  await heading.click();
+  await page.keyboard.press('Tab');
+  await expect(box).toBeFocused();
+  await expect(box).not.toHaveCSS('outline-style', 'none');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => box.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
+}
+
+test('on a phone the wide tables are reached and scrolled with the keyboard', async ({ page }) => {
+  await page.setViewportSize(PHONE);
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([
+    {
+      name: 'Narrow Screens Dental',
+      credentials: [
+        { label: 'Reception desk phone', stem: 'reception' },
+        { label: 'Office PBX', stem: 'pbx' },
+      ],
+      block: { calls: [{ from: 0, to: '+252611234567', sourceIp: '185.220.101.47', secondsBefore: 20 }] },
+    },
+  ]);
+  await signIn(page, user);
+
+  // The dashboard's credentials, named by the table's caption (whose they are).
+  const credentials = `SIP credentials of ${acct.name} (${acct.number})`;
+  await expect(page.getByRole('region', { name: credentials, exact: true })).toHaveCount(1);
+  await expectKeyboardScrollable(
+    page,
+    page.getByRole('table', { name: credentials, exact: true }),
+    page.getByRole('heading', { name: 'SIP credentials', exact: true }),
+  );
+  await expectAccessible(page);
+
+  // The block page's trigger calls: the same kind of table, the same way.
+  await page.getByRole('link', { name: 'See why and fix it' }).click();
+  await expect(page).toHaveURL(new RegExp(`/blocks/${acct.blockId}`));
+  await expect(
+    page.getByRole('region', { name: 'Calls that triggered the block, oldest first' }),
+  ).toHaveCount(1);
+  await expectKeyboardScrollable(
+    page,
+    page.getByRole('table', { name: 'Calls that triggered the block' }),
+    page.getByRole('heading', { name: 'Calls that triggered the block', exact: true }),
+  );
   await expectAccessible(page);
 });
