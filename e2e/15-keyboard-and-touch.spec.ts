@@ -25,31 +25,33 @@ test('the second-factor page opens with the focus on the code field', async ({ p
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
 });
 
-/** Every control of the page's banner a person can tap: links, buttons, fields. */
-async function headerTargets(page: Page): Promise<{ name: string; width: number; height: number }[]> {
-  const targets = page.getByRole('banner').locator('a, button, select, input:not([type="hidden"])');
+type Target = { name: string; width: number; height: number };
+
+/** Every control in `area` a person can tap (links, buttons, fields), with its size. */
+async function targetsIn(area: Locator): Promise<Target[]> {
+  const targets = area.locator('a, button, select, input:not([type="hidden"])');
   await expect(targets.first()).toBeVisible();
   const out = [];
   for (const t of await targets.all()) {
     const box = await t.boundingBox();
-    expect(box, `a header control without a box: ${await t.evaluate((e) => e.outerHTML)}`).not.toBeNull();
+    expect(box, `a control without a box: ${await t.evaluate((e) => e.outerHTML)}`).not.toBeNull();
     const name = (await t.getAttribute('aria-label')) ?? (await t.innerText()) ?? '';
     out.push({ name: name.trim().split('\n')[0]!, width: box!.width, height: box!.height });
   }
   return out;
 }
 
-function expectTouchSized(targets: { name: string; width: number; height: number }[]) {
+function expectTouchSized(targets: Target[], where: string) {
   const small = targets.filter((t) => t.height < TOUCH || t.width < TOUCH);
-  expect(small, `header targets under ${TOUCH}×${TOUCH} px on a ${PHONE.width} px screen`).toEqual([]);
+  expect(small, `${where}: targets under ${TOUCH}×${TOUCH} px on a ${PHONE.width} px screen`).toEqual([]);
 }
 
-test('on a phone every header control is a comfortable touch target', async ({ page }) => {
+test('on a phone every header and navigation control is a comfortable touch target', async ({ page }) => {
   await page.setViewportSize(PHONE);
   await page.goto('/sign-in');
-  const signedOut = await headerTargets(page);
+  const signedOut = await targetsIn(page.getByRole('banner'));
   expect(signedOut.map((t) => t.name)).toEqual(expect.arrayContaining(['Tollgate', 'Change']));
-  expectTouchSized(signedOut);
+  expectTouchSized(signedOut, 'header, signed out');
 
   // A staff member's header has the most in it: the console's link besides the customer's.
   const staff = await createStaff('admin');
@@ -57,11 +59,15 @@ test('on a phone every header control is a comfortable touch target', async ({ p
   await page.getByLabel('Authentication code').fill(await totpNow(staff.totpSecret, staff.email));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
-  const signedIn = await headerTargets(page);
+  const signedIn = await targetsIn(page.getByRole('banner'));
   expect(signedIn.map((t) => t.name)).toEqual(
     expect.arrayContaining(['Accounts', 'Support console', 'Your login', 'Sign out']),
   );
-  expectTouchSized(signedIn);
+  expectTouchSized(signedIn, 'header, signed in');
+  // The console's own navigation, under the header.
+  const sections = await targetsIn(page.getByRole('navigation', { name: 'Support console sections' }));
+  expect(sections.map((t) => t.name)).toEqual(['Queue and search', 'Audit log', 'Staff logins']);
+  expectTouchSized(sections, 'support console sections');
   // axe's target-size rule is on in expectAccessible (WCAG 2.2 SC 2.5.8).
   await expectAccessible(page);
 });
@@ -122,5 +128,29 @@ test('on a phone the wide tables are reached and scrolled with the keyboard', as
     page.getByRole('table', { name: 'Calls that triggered the block' }),
     page.getByRole('heading', { name: 'Calls that triggered the block', exact: true }),
   );
+  await expectAccessible(page);
+});
+
+test('on a phone the pages of a long list of calls are comfortable touch targets', async ({ page }) => {
+  await page.setViewportSize(PHONE);
+  // One call more than a page of /blocks/{id}/calls holds (lib/blocks/call-overview.ts CALLS_PER_PAGE).
+  const calls = Array.from({ length: 101 }, (_, i) => ({
+    to: `+2526112${String(i).padStart(5, '0')}`,
+    sourceIp: '185.220.101.47',
+    secondsBefore: 200 - i,
+  }));
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([{ name: 'Long List Dental', block: { calls } }]);
+  await signIn(page, user);
+  await page.goto(`/blocks/${acct.blockId}/calls`);
+  const pages = page.getByRole('navigation', { name: 'Pages of calls' });
+  expectTouchSized(await targetsIn(pages), 'pages of calls');
+  await pages.getByRole('link', { name: 'Later calls' }).click();
+  await expect(pages.getByRole('link', { name: 'Earlier calls' })).toBeVisible();
+  const back = await targetsIn(pages);
+  expect(back.map((t) => t.name)).toEqual(['First calls', 'Earlier calls']);
+  expectTouchSized(back, 'pages of calls');
   await expectAccessible(page);
 });

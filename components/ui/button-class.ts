@@ -23,3 +23,6 @@ export function buttonClass(variant: ButtonVariant = 'primary', extra?: string):
  * `inline-flex items-center` to keep its text in the middle.
  */
 export const TARGET_SIZE = 'min-h-11 min-w-11 sm:pointer-fine:min-h-8';
+
+/** A link in a row of page links (a pager's "Older entries", "Later calls"): TARGET_SIZE, blue, underlined. */
+export const PAGE_LINK = `${TARGET_SIZE} inline-flex items-center text-blue-800 underline`;
