@@ -1,6 +1,7 @@
 import { Link } from '@/components/ui/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { DemoFraudControl } from '@/components/demo-fraud-control';
+import { DataTable } from '@/components/ui/data-table';
 import type { AccountSummary } from '@/lib/accounts/queries';
 import { isDemo } from '@/lib/server/env';
 import { ZONED } from '@/lib/time/format';
@@ -60,34 +61,24 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
           ) : null}
         </>
       )}
-      <h3 className="mt-4 font-semibold">{t('credentials')}</h3>
-      <div className="overflow-x-auto">
-        <table className="mt-2 w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 text-slate-700">
-              {(['credential', 'username', 'changed', 'strength'] as const).map((k, i, all) => (
-                <th key={k} scope="col" className={i < all.length - 1 ? 'py-1 pr-3' : 'py-1'}>
-                  {t(k)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {account.credentials.map((c) => (
-              <tr key={c.id} className="border-b border-slate-100">
-                <td className="py-1 pr-3">{c.label}</td>
-                <td className="py-1 pr-3 font-mono">{c.username}</td>
-                <td className="py-1 pr-3">
-                  {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
-                </td>
-                <td className="py-1">
-                  {c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <h3 className="mt-4 mb-2 font-semibold">{t('credentials')}</h3>
+      <DataTable
+        caption={t('credentialsOf', { name: account.name, number: account.number })}
+        headers={(['credential', 'username', 'changed', 'strength'] as const).map((k) => t(k))}
+      >
+        {account.credentials.map((c) => (
+          <tr key={c.id} className="border-b border-slate-100">
+            <td className="py-2 pr-3">{c.label}</td>
+            <td className="py-2 pr-3 font-mono">{c.username}</td>
+            <td className="py-2 pr-3">
+              {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
+            </td>
+            <td className="py-2">
+              {c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { adoptBrowserTimeZoneAction } from '@/lib/time/actions';
 import { LanguageForm } from '@/components/language-form';
 import { TimeZoneCapture } from '@/components/time-zone-capture';
 import { isStaff } from '@/lib/auth/roles';
+import { TARGET_SIZE } from '@/components/ui/button-class';
 import { currentUser, secondFactorPending } from '@/lib/auth/session';
 import { catalogueLocale } from '@/lib/i18n/locales';
 import { adoptBrowserLocale } from '@/lib/i18n/preference';
@@ -20,30 +21,36 @@ export async function AppHeader() {
   // Mail follows the language the user reads the portal in until they choose one (lib/i18n/preference.ts).
   if (user && mayWrite && !user.localeChosen && user.locale !== locale)
     after(() => adoptBrowserLocale(user.id, locale));
+  // Every link and button here is a touch target of TARGET_SIZE (WCAG 2.2 SC 2.5.8): on a phone the
+  // text-sm links were 20 px tall. Rows of 44 px need no gap between them when the header wraps.
+  const link = `${TARGET_SIZE} inline-flex items-center underline-offset-4 hover:underline`;
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-        <Link href="/" className="text-lg font-bold text-blue-900">
-          {t('name')}{' '}
-          <span className="hidden text-sm font-normal text-slate-600 sm:inline">· {t('tagline')}</span>
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-3 gap-y-1 px-4 py-2 sm:py-3">
+        <Link href="/" className={`${TARGET_SIZE} inline-flex items-center text-lg font-bold text-blue-900`}>
+          {/* One flex item, so the space before the tagline is kept. */}
+          <span>
+            {t('name')}{' '}
+            <span className="hidden text-sm font-normal text-slate-600 sm:inline">· {t('tagline')}</span>
+          </span>
         </Link>
         {user ? (
-          <nav aria-label={t('nav.mainNav')} className="flex flex-wrap items-center gap-4 text-sm">
-            <Link href="/" className="underline-offset-4 hover:underline">
+          <nav aria-label={t('nav.mainNav')} className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+            <Link href="/" className={link}>
               {t('nav.dashboard')}
             </Link>
             {isStaff(user) ? (
-              <Link href="/staff" className="underline-offset-4 hover:underline">
+              <Link href="/staff" className={link}>
                 {t('nav.staff')}
               </Link>
             ) : null}
-            <Link href="/profile" className="underline-offset-4 hover:underline">
+            <Link href="/profile" className={link}>
               {t('nav.profile')}
             </Link>
             <form action={signOutAction}>
               <button
                 type="submit"
-                className="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100"
+                className={`${TARGET_SIZE} rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100`}
               >
                 {t('nav.signOut')}
               </button>

@@ -1,6 +1,7 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { chooseLocaleAction } from '@/lib/i18n/actions';
 import { catalogueLocale, LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
+import { TARGET_SIZE } from '@/components/ui/button-class';
 
 /**
  * The Language control (CONTRACTS §6: a control named "Language" offering English and Español), on
@@ -21,7 +22,7 @@ export async function LanguageForm({ id = 'language', label }: { id?: string; la
         id={id}
         name="locale"
         defaultValue={locale}
-        className="rounded-md border border-slate-400 bg-white px-2 py-1"
+        className={`${TARGET_SIZE} rounded-md border border-slate-400 bg-white px-2 py-1`}
       >
         {LOCALES.map((l) => (
           <option key={l} value={l} lang={l}>
@@ -29,7 +30,10 @@ export async function LanguageForm({ id = 'language', label }: { id?: string; la
           </option>
         ))}
       </select>
-      <button type="submit" className="rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100">
+      <button
+        type="submit"
+        className={`${TARGET_SIZE} rounded-md border border-slate-400 px-3 py-1 hover:bg-slate-100`}
+      >
         {t('apply')}
       </button>
     </form>

@@ -1,4 +1,5 @@
 import { Link } from '@/components/ui/link';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceQueue } from '@/components/allowance/allowance-queue';
 import { QueueList } from '@/components/staff/queue-list';
@@ -78,12 +79,12 @@ async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: stri
         {search.next || after.key ? (
           <nav aria-label={t('search.pages')} className="flex gap-4">
             {after.key ? (
-              <Link href={link({ q })} className="text-blue-800 underline">
+              <Link href={link({ q })} className={PAGE_LINK}>
                 {t('search.first')}
               </Link>
             ) : null}
             {search.next ? (
-              <Link href={link({ q, searchAfter: search.next })} className="text-blue-800 underline">
+              <Link href={link({ q, searchAfter: search.next })} className={PAGE_LINK}>
                 {t('search.more')}
               </Link>
             ) : null}
@@ -157,12 +158,12 @@ async function QueueView({
         {queue.next || after.key ? (
           <nav aria-label={t('home.queuePages')} className="flex gap-4">
             {after.key ? (
-              <Link href={link({ account })} className="text-blue-800 underline">
+              <Link href={link({ account })} className={PAGE_LINK}>
                 {t('home.queueOldest')}
               </Link>
             ) : null}
             {queue.next ? (
-              <Link href={link({ account, queueAfter: queue.next })} className="text-blue-800 underline">
+              <Link href={link({ account, queueAfter: queue.next })} className={PAGE_LINK}>
                 {t('home.queueLater')}
               </Link>
             ) : null}

@@ -43,7 +43,7 @@ export async function TriggerCalls({
         </p>
       ) : null}
       <DataTable
-        caption={t('callsTitle')}
+        caption={t('callsCaption')}
         headers={(['time', 'credential', 'number', 'country', 'ip', 'duration'] as const).map((c) =>
           t(`col.${c}`),
         )}

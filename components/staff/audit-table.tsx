@@ -21,7 +21,6 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
         t(`column.${h}`),
       )}
       minWidth="min-w-[48rem]"
-      region={t('entries')}
     >
       {entries.map((e) => (
         <tr key={e.id} className="border-b border-slate-100 align-top">

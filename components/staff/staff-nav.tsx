@@ -1,11 +1,11 @@
 import { Link } from '@/components/ui/link';
 import { useTranslations } from 'next-intl';
+import { TARGET_SIZE } from '@/components/ui/button-class';
 
 /** The console's own navigation; the user-management link only for admins. */
 export function StaffNav({ admin }: { admin: boolean }) {
   const t = useTranslations('staff.nav');
-  const link =
-    'rounded-md px-3 py-1.5 font-medium text-blue-900 underline-offset-4 hover:bg-blue-50 hover:underline';
+  const link = `${TARGET_SIZE} inline-flex items-center rounded-md px-3 py-1.5 font-medium text-blue-900 underline-offset-4 hover:bg-blue-50 hover:underline`;
   return (
     <nav aria-label={t('label')} className="mb-6 flex flex-wrap gap-2 border-b border-slate-200 pb-3 text-sm">
       <Link href="/staff" className={link}>

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
 import { Field } from '@/components/ui/field';
+import { useFocusOnArrival } from '@/components/ui/focus-on-arrival';
 import type { SubmitVariant } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/server/safe-action';
 
@@ -12,6 +13,8 @@ import type { ActionState } from '@/lib/server/safe-action';
  * action succeeded with data (the recovery codes, shown once); `idle`, when given, replaces it before
  * any answer (the thing is done already). `next`: where to go afterwards. `sendTimeZone`: the form
  * also carries the browser's zone (the second factor of a sign-in: components/ui/time-zone-field.tsx).
+ * `focusOnArrival`: the code field has the focus when the form appears, for a page that is only this
+ * form (the second factor of a sign-in: the person types the code at once).
  */
 export function CodeForm<T = unknown>({
   action,
@@ -25,6 +28,7 @@ export function CodeForm<T = unknown>({
   done,
   idle,
   sendTimeZone = false,
+  focusOnArrival = false,
 }: {
   action: FormAction<T>;
   next?: string;
@@ -37,7 +41,9 @@ export function CodeForm<T = unknown>({
   done?: (state: ActionState<T> & { data: T }) => ReactNode;
   idle?: ReactNode;
   sendTimeZone?: boolean;
+  focusOnArrival?: boolean;
 }) {
+  const field = useFocusOnArrival<HTMLInputElement>(focusOnArrival);
   return (
     <ActionForm
       action={action}
@@ -54,6 +60,7 @@ export function CodeForm<T = unknown>({
     >
       {({ state }) => (
         <Field
+          ref={field}
           name="code"
           id={id}
           label={label}

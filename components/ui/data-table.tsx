@@ -1,32 +1,38 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useId } from 'react';
 
 /**
- * A wide table that scrolls sideways on a narrow screen: a caption for screen readers, one column
- * header per entry of `headers` (scope="col"), then the rows the caller renders. With `region`, the
- * scrolling box is a focusable named region, so a keyboard user can scroll it (axe
- * scrollable-region-focusable). `minWidth`: a Tailwind class such as `min-w-[40rem]`.
+ * A table that may be wider than the screen: a caption for screen readers, one column header per entry
+ * of `headers` (scope="col"), then the rows the caller renders, in a box that scrolls sideways when
+ * the table does not fit (a phone). The box is always a focusable, named region (the GOV.UK and USWDS
+ * pattern): a keyboard user reaches it with Tab and scrolls it with the arrow keys (WCAG 2.1.1; axe
+ * scrollable-region-focusable), a screen reader names it, and the focus ring is the portal's own
+ * (`:focus-visible` in app/globals.css). The region is named by the table's caption: a caption
+ * must tell the page's tables apart (two regions of one name are one too many: axe landmark-unique),
+ * so it says more than a heading above it (whose account, in what order).
+ * `minWidth`: a Tailwind class such as `min-w-[40rem]`, for a table that should scroll rather than
+ * squeeze its columns.
  */
 export function DataTable({
   caption,
   headers,
   minWidth,
-  region,
   note,
   children,
 }: {
   caption: string;
   headers: readonly ReactNode[];
-  minWidth: string;
-  region?: string;
+  minWidth?: string;
   /** A line under the table, inside the scrolling box (e.g. where the data comes from). */
   note?: ReactNode;
   children: ReactNode;
 }) {
-  const box = region ? { tabIndex: 0, role: 'region', 'aria-label': region } : {};
+  const captionId = useId();
   return (
-    <div className="overflow-x-auto" {...box}>
-      <table className={`w-full ${minWidth} text-left text-sm`}>
-        <caption className="sr-only">{caption}</caption>
+    <div className="overflow-x-auto" role="region" tabIndex={0} aria-labelledby={captionId}>
+      <table className={['w-full', minWidth, 'text-left text-sm'].filter(Boolean).join(' ')}>
+        <caption id={captionId} className="sr-only">
+          {caption}
+        </caption>
         <thead>
           <tr className="border-b border-slate-300 text-slate-700">
             {headers.map((h, i) => (

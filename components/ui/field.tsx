@@ -1,8 +1,15 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
+import type {
+  InputHTMLAttributes,
+  ReactNode,
+  Ref,
+  SelectHTMLAttributes,
+  TextareaHTMLAttributes,
+} from 'react';
 
 /** What every labelled control takes: `id` defaults to `name`; hint and error get `${id}-hint` / `${id}-error`. */
 type Labelled = { name: string; label: string; errors?: string[]; hint?: string; id?: string };
-type InputProps = Labelled & InputHTMLAttributes<HTMLInputElement> & { as?: 'input' };
+type InputProps = Labelled &
+  InputHTMLAttributes<HTMLInputElement> & { as?: 'input'; ref?: Ref<HTMLInputElement> };
 type TextareaProps = Labelled & TextareaHTMLAttributes<HTMLTextAreaElement> & { as: 'textarea' };
 type SelectProps = Labelled & SelectHTMLAttributes<HTMLSelectElement> & { as: 'select'; children: ReactNode };
 
@@ -40,7 +47,8 @@ export function FieldError({ id, errors }: { id: string; errors?: string[] }) {
  * The one labelled control of the forms: an input (default), `as="textarea"` (4 rows) or
  * `as="select"` (options as children), with its hint and errors tied to it by aria-describedby
  * and aria-invalid set while it has errors. `className` adds to the control's own (a width);
- * other props go to the control itself. A select is remounted when its `defaultValue` changes.
+ * other props (an input's `ref` too) go to the control itself. A select is remounted when its
+ * `defaultValue` changes.
  * A text area takes at most TEXT_MAX_LENGTH characters and an input INPUT_MAX_LENGTH (a `maxLength`
  * prop asks for fewer): a longer paste is cut by the browser, where past the server actions' 64 KB
  * body limit (next.config.js) Next answered 500 and the page lost the form (break-15).

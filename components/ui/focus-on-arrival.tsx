@@ -1,20 +1,31 @@
 'use client';
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
+
+/**
+ * A ref that puts the keyboard focus on its element when the element first appears (`on`: whether to,
+ * default yes; callers pass a constant): the one way the portal moves focus on arrival, for a notice (FocusOnArrival) or for the
+ * field a page is for (the second factor's code, components/ui/code-form.tsx). Focus moves once, on
+ * mount: a refresh of the page that keeps the element does not pull the focus back. By script rather
+ * than React's `autoFocus`, which only applies to form controls: one behaviour for every kind of element.
+ */
+export function useFocusOnArrival<T extends HTMLElement>(on = true): RefObject<T | null> {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    if (on) ref.current?.focus();
+  }, [on]);
+  return ref;
+}
 
 /**
  * The notice of a done thing (green, with a visible focus ring) that takes the keyboard focus when it
  * first appears (tabindex -1: focusable by script, not a tab stop), for the outcome a server action
  * redirects to. The form that was submitted is gone
  * from the page, so without this the focus falls to the document and the next Tab starts from wherever
- * the button used to be (WCAG 2.2 SC 2.4.3 Focus Order). Focus moves once, on mount: a refresh of the
- * page that keeps the paragraph does not pull the focus back; a caller whose page can show a second
- * notice in its place keys it by the notice.
+ * the button used to be (WCAG 2.2 SC 2.4.3 Focus Order). A caller whose page can show a second notice in
+ * its place keys it by the notice.
  */
 export function FocusOnArrival({ children }: { children: ReactNode }) {
-  const ref = useRef<HTMLParagraphElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, []);
+  const ref = useFocusOnArrival<HTMLParagraphElement>();
   return (
     <p
       ref={ref}

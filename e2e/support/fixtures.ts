@@ -99,12 +99,15 @@ export async function signInStaff(page: Page, who: { email: string; password: st
  * and passes (a throwaway spec on the block page, 2026-12-02). Only the violations are collected
  * (axe's `resultTypes`: the other kinds are still run, not listed node by node). A page with frames
  * (the dev mailbox's message view) gets the default mode, which also checks cross-origin frames.
+ * Besides axe's default rules, target-size is checked: every control is at least 24 × 24 CSS px or
+ * has room around it (WCAG 2.2 SC 2.5.8).
  */
 export async function expectAccessible(page: Page) {
   await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page })
     .setLegacyMode(page.frames().length === 1)
-    .options({ resultTypes: ['violations'] })
+    // target-size (WCAG 2.2 SC 2.5.8, Target Size (Minimum)) is off in axe by default: on here.
+    .options({ resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } })
     .analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }

@@ -10,6 +10,7 @@ import {
   INPUT_MAX_LENGTH,
   TEXT_MAX_LENGTH,
 } from '@/components/ui/field';
+import { DataTable } from '@/components/ui/data-table';
 import { ListOr } from '@/components/ui/list-or';
 import { Section } from '@/components/ui/section';
 
@@ -181,5 +182,19 @@ describe('Section and ListOr', () => {
         }),
       ),
     ).toBe('<p class="text-sm">None</p>');
+  });
+});
+
+describe('DataTable', () => {
+  it('scrolls in a box the keyboard reaches, named by the table’s caption', () => {
+    const row = h('tr', null, h('td', null, 'acme-pbx'));
+    const out = html(
+      h(DataTable, { caption: 'SIP credentials of Acme', headers: ['SIP username'], children: row }),
+    );
+    const box = attrs(out, 'div');
+    expect(box).toMatchObject({ role: 'region', tabindex: '0', class: 'overflow-x-auto' });
+    expect(box['aria-labelledby']).toBeTruthy();
+    expect(attrs(out, 'caption')).toMatchObject({ id: box['aria-labelledby'], class: 'sr-only' });
+    expect(out).toContain('>SIP credentials of Acme</caption>');
   });
 });

@@ -17,8 +17,16 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto flex max-w-md flex-col gap-4">
       <h1 className="text-2xl font-bold">{t('verifyTitle')}</h1>
       <p>{t('verifyIntro')}</p>
-      {/* The code's form carries the browser's zone: the password step left it for this one. */}
-      <CodeForm action={verifyAction} next={next} label={t('code')} submit={t('verify')} sendTimeZone />
+      {/* The code's form carries the browser's zone: the password step left it for this one. The
+          field has the focus on arrival: this page is only for typing the code. */}
+      <CodeForm
+        action={verifyAction}
+        next={next}
+        label={t('code')}
+        submit={t('verify')}
+        sendTimeZone
+        focusOnArrival
+      />
     </div>
   );
 }

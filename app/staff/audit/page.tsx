@@ -1,4 +1,5 @@
 import { Link } from '@/components/ui/link';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { getTranslations } from 'next-intl/server';
 import { AuditFilters } from '@/components/staff/audit-filters';
 import { AuditTable } from '@/components/staff/audit-table';
@@ -36,12 +37,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       <nav aria-label={t('pages')} className="flex gap-4">
         {f.before && !page.badCursor ? (
-          <Link href={`/staff/audit?${keep}`} className="text-blue-800 underline">
+          <Link href={`/staff/audit?${keep}`} className={PAGE_LINK}>
             {t('newest')}
           </Link>
         ) : null}
         {older ? (
-          <Link href={older} className="text-blue-800 underline">
+          <Link href={older} className={PAGE_LINK}>
             {t('older')}
           </Link>
         ) : null}

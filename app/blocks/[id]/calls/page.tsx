@@ -2,6 +2,7 @@ import { Link } from '@/components/ui/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { TriggerCalls } from '@/components/block/trigger-calls';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { PageHead } from '@/components/ui/page-head';
 import { requireUser } from '@/lib/auth/session';
 import { blockCallsForUser, type CallCursor } from '@/lib/blocks/queries';
@@ -34,7 +35,6 @@ export default async function BlockCallsPage({
   const base = `/blocks/${page.id}/calls`;
   const first = page.calls[0];
   const last = page.calls.at(-1);
-  const link = 'text-blue-800 underline';
   return (
     <div className="flex flex-col gap-6">
       <PageHead
@@ -56,16 +56,16 @@ export default async function BlockCallsPage({
         <nav aria-label={t('allCalls.pages')} className="flex flex-wrap gap-4 text-sm">
           {page.hasEarlier && first ? (
             <>
-              <Link href={base} className={link}>
+              <Link href={base} className={PAGE_LINK}>
                 {t('allCalls.first')}
               </Link>
-              <Link href={`${base}?before=${first.id}`} className={link}>
+              <Link href={`${base}?before=${first.id}`} className={PAGE_LINK}>
                 {t('allCalls.earlier')}
               </Link>
             </>
           ) : null}
           {page.hasLater && last ? (
-            <Link href={`${base}?after=${last.id}`} className={link}>
+            <Link href={`${base}?after=${last.id}`} className={PAGE_LINK}>
               {t('allCalls.later')}
             </Link>
           ) : null}

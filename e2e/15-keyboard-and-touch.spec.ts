@@ -1,0 +1,156 @@
+import type { Locator, Page } from '@playwright/test';
+import { createCustomer, createStaff } from './support/factories';
+import { expect, expectAccessible, signIn, test, totpNow } from './support/fixtures';
+
+// Found by using the portal as real users: a keyboard user arriving at the second factor, a phone
+// user tapping the header, a keyboard user reading a table that scrolls sideways on a phone.
+
+/** A phone held upright (WCAG 2.2 SC 2.5.8 and 1.4.10 are judged on such a screen). */
+const PHONE = { width: 360, height: 740 };
+/** A comfortable touch target (the size many design systems use); WCAG's minimum is 24 px. */
+const TOUCH = 44;
+
+test('the second-factor page opens with the focus on the code field', async ({ page }) => {
+  const staff = await createStaff('agent');
+  await signIn(page, staff, '/staff');
+  await expect(page).toHaveURL(/\/security\/verify/);
+  const code = page.getByLabel('Authentication code');
+  // Arrived from the password step (a client navigation), and again on a full load of the page.
+  await expect(code).toBeFocused();
+  await page.reload();
+  await expect(code).toBeFocused();
+  // So the code can be typed at once, without finding the field first.
+  await page.keyboard.type(await totpNow(staff.totpSecret, staff.email));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
+});
+
+type Target = { name: string; width: number; height: number };
+
+/** Every control in `area` a person can tap (links, buttons, fields), with its size. */
+async function targetsIn(area: Locator): Promise<Target[]> {
+  const targets = area.locator('a, button, select, input:not([type="hidden"])');
+  await expect(targets.first()).toBeVisible();
+  const out = [];
+  for (const t of await targets.all()) {
+    const box = await t.boundingBox();
+    expect(box, `a control without a box: ${await t.evaluate((e) => e.outerHTML)}`).not.toBeNull();
+    const name = (await t.getAttribute('aria-label')) ?? (await t.innerText()) ?? '';
+    out.push({ name: name.trim().split('\n')[0]!, width: box!.width, height: box!.height });
+  }
+  return out;
+}
+
+function expectTouchSized(targets: Target[], where: string) {
+  const small = targets.filter((t) => t.height < TOUCH || t.width < TOUCH);
+  expect(small, `${where}: targets under ${TOUCH}×${TOUCH} px on a ${PHONE.width} px screen`).toEqual([]);
+}
+
+test('on a phone every header and navigation control is a comfortable touch target', async ({ page }) => {
+  await page.setViewportSize(PHONE);
+  await page.goto('/sign-in');
+  const signedOut = await targetsIn(page.getByRole('banner'));
+  expect(signedOut.map((t) => t.name)).toEqual(expect.arrayContaining(['Tollgate', 'Change']));
+  expectTouchSized(signedOut, 'header, signed out');
+
+  // A staff member's header has the most in it: the console's link besides the customer's.
+  const staff = await createStaff('admin');
+  await signIn(page, staff, '/staff');
+  await page.getByLabel('Authentication code').fill(await totpNow(staff.totpSecret, staff.email));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
+  const signedIn = await targetsIn(page.getByRole('banner'));
+  expect(signedIn.map((t) => t.name)).toEqual(
+    expect.arrayContaining(['Accounts', 'Support console', 'Your login', 'Sign out']),
+  );
+  expectTouchSized(signedIn, 'header, signed in');
+  // The console's own navigation, under the header.
+  const sections = await targetsIn(page.getByRole('navigation', { name: 'Support console sections' }));
+  expect(sections.map((t) => t.name)).toEqual(['Queue and search', 'Audit log', 'Staff logins']);
+  expectTouchSized(sections, 'support console sections');
+  // axe's target-size rule is on in expectAccessible (WCAG 2.2 SC 2.5.8).
+  await expectAccessible(page);
+});
+
+/**
+ * The scrolling box around `table` (the nearest element with role="region") is the next tab stop after
+ * the table's `heading`, shows where the focus is, and scrolls with the arrow keys.
+ */
+async function expectKeyboardScrollable(page: Page, table: Locator, heading: Locator) {
+  const box = table.locator('xpath=ancestor::*[@role="region"][1]');
+  await expect(box).toHaveCount(1);
+  // The table is wider than the phone: the box really scrolls (else this journey proves nothing).
+  expect(await box.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
+  // A click on the heading starts the keyboard's sequential navigation there (as a reader's would).
+  await heading.click();
+  await page.keyboard.press('Tab');
+  await expect(box).toBeFocused();
+  await expect(box).not.toHaveCSS('outline-style', 'none');
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => box.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
+}
+
+test('on a phone the wide tables are reached and scrolled with the keyboard', async ({ page }) => {
+  await page.setViewportSize(PHONE);
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([
+    {
+      name: 'Narrow Screens Dental',
+      credentials: [
+        { label: 'Reception desk phone', stem: 'reception' },
+        { label: 'Office PBX', stem: 'pbx' },
+      ],
+      block: { calls: [{ from: 0, to: '+252611234567', sourceIp: '185.220.101.47', secondsBefore: 20 }] },
+    },
+  ]);
+  await signIn(page, user);
+
+  // The dashboard's credentials, named by the table's caption (whose they are).
+  const credentials = `SIP credentials of ${acct.name} (${acct.number})`;
+  await expect(page.getByRole('region', { name: credentials, exact: true })).toHaveCount(1);
+  await expectKeyboardScrollable(
+    page,
+    page.getByRole('table', { name: credentials, exact: true }),
+    page.getByRole('heading', { name: 'SIP credentials', exact: true }),
+  );
+  await expectAccessible(page);
+
+  // The block page's trigger calls: the same kind of table, the same way.
+  await page.getByRole('link', { name: 'See why and fix it' }).click();
+  await expect(page).toHaveURL(new RegExp(`/blocks/${acct.blockId}`));
+  await expect(
+    page.getByRole('region', { name: 'Calls that triggered the block, oldest first' }),
+  ).toHaveCount(1);
+  await expectKeyboardScrollable(
+    page,
+    page.getByRole('table', { name: 'Calls that triggered the block' }),
+    page.getByRole('heading', { name: 'Calls that triggered the block', exact: true }),
+  );
+  await expectAccessible(page);
+});
+
+test('on a phone the pages of a long list of calls are comfortable touch targets', async ({ page }) => {
+  await page.setViewportSize(PHONE);
+  // One call more than a page of /blocks/{id}/calls holds (lib/blocks/call-overview.ts CALLS_PER_PAGE).
+  const calls = Array.from({ length: 101 }, (_, i) => ({
+    to: `+2526112${String(i).padStart(5, '0')}`,
+    sourceIp: '185.220.101.47',
+    secondsBefore: 200 - i,
+  }));
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([{ name: 'Long List Dental', block: { calls } }]);
+  await signIn(page, user);
+  await page.goto(`/blocks/${acct.blockId}/calls`);
+  const pages = page.getByRole('navigation', { name: 'Pages of calls' });
+  expectTouchSized(await targetsIn(pages), 'pages of calls');
+  await pages.getByRole('link', { name: 'Later calls' }).click();
+  await expect(pages.getByRole('link', { name: 'Earlier calls' })).toBeVisible();
+  const back = await targetsIn(pages);
+  expect(back.map((t) => t.name)).toEqual(['First calls', 'Earlier calls']);
+  expectTouchSized(back, 'pages of calls');
+  await expectAccessible(page);
+});
