@@ -1,13 +1,14 @@
 import 'server-only';
 import { PrismaAdapter } from '@auth/prisma-adapter';
 import NextAuth, { CredentialsSignin } from 'next-auth';
+import { headers } from 'next/headers';
 import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { getDb } from '@/lib/server/db';
 import { emailSchema } from '@/lib/auth/email-address';
 import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
 import { linkProvider } from '@/lib/auth/link-provider';
-import { authSecrets, newSessionToken } from '@/lib/auth/session-token';
+import { authCookies, authSecrets, newSessionToken } from '@/lib/auth/session-token';
 import { verifyPassword } from '@/lib/auth/password';
 import { requestMeta } from '@/lib/server/request-meta';
 import { log } from '@/lib/server/log';
@@ -50,15 +51,31 @@ export const SESSION_MAX_AGE_SEC = 12 * 60 * 60;
 const credentialsSchema = z.object({ email: emailSchema(), password: z.string().min(1).max(1024) });
 
 /**
+ * The protocol Auth.js works out for this call: the request's URL for its route handler (`req`),
+ * else (a server action's signIn / signOut) `x-forwarded-proto`, as its createActionURL reads it;
+ * AUTH_URL wins over both (authCookies). Null outside a request.
+ */
+async function authProtocol(req: { url: string } | undefined): Promise<string | null> {
+  if (req) return new URL(req.url).protocol;
+  try {
+    return (await headers()).get('x-forwarded-proto');
+  } catch {
+    return null; // outside a request: Auth.js's signIn and signOut cannot run there either
+  }
+}
+
+/**
  * Auth.js with JWT sessions (Credentials needs them). The JWT only names a row in the Session table;
  * lib/auth/session.ts checks that row on every read, so deleting it revokes the session everywhere.
+ * Built per call, for the session cookie's name: `__Host-` on https (authCookies).
  */
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+export const { handlers, auth, signIn, signOut } = NextAuth(async (req) => ({
   adapter: PrismaAdapter(getDb()),
   // During a rotation, sessions signed with the previous secret stay valid (Auth.js tries each; signs with the first).
   secret: authSecrets(),
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SEC },
+  cookies: authCookies(await authProtocol(req)),
   // Auth.js's own "check your email" page is never part of a sign-in here (the link is asked for by
   // a server action, which says so in the form); its URL lands on the sign-in page, not a 404. Its
   // sign-out page (English, unstyled) is the profile's place: the header's "Sign out" and the

@@ -2,6 +2,7 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import crypto from 'node:crypto';
 import { decode, encode } from 'next-auth/jwt';
+import type { NextAuthConfig } from 'next-auth';
 
 // The session id a request's Auth.js cookie carries, read without running Auth.js. `auth()` in a
 // server component builds the whole Auth.js configuration, decrypts the JWT, runs the callbacks and
@@ -9,8 +10,14 @@ import { decode, encode } from 'next-auth/jwt';
 // dashboard request's CPU, bench/README.md). Decrypting the cookie is all a page needs; the Session
 // row it names is checked by lib/auth/session.ts as before.
 
-/** Auth.js's session cookie names (@auth/core `defaultCookies`), on https and on http. */
-const SECURE_COOKIE = '__Secure-authjs.session-token';
+/**
+ * The session cookie's names. On http, Auth.js's own (@auth/core `defaultCookies`). On https,
+ * `__Host-` where Auth.js would write `__Secure-` (authCookies): a `__Host-` cookie must be Secure,
+ * have Path=/ and no Domain (RFC 6265bis §4.1.3.2), so no sibling host under the parent domain
+ * (`x.example.com` beside `portal.example.com`) and no plain-http answer can set or shadow it and put
+ * its own signed-in session in a victim's browser; `__Secure-` only requires Secure.
+ */
+const SECURE_COOKIE = '__Host-authjs.session-token';
 const PLAIN_COOKIE = 'authjs.session-token';
 
 /**
@@ -29,6 +36,21 @@ export function sessionCookieName(
     ? new URL(configured).protocol
     : `${forwardedProto ?? 'https'}`.replace(/:?$/, ':');
   return protocol === 'https:' ? SECURE_COOKIE : PLAIN_COOKIE;
+}
+
+/**
+ * Auth.js's `cookies` option for a request whose protocol sessionCookieName reads from `protocol`
+ * (`https`, `https:`, a request URL's protocol, or null: AUTH_URL first, as Auth.js does): on https
+ * the session cookie is SECURE_COOKIE (`__Host-authjs.session-token`; HttpOnly, SameSite=Lax, Path=/,
+ * Secure, as Auth.js writes its own), which is also the JWT's key salt; on http Auth.js's default.
+ */
+export function authCookies(
+  protocol: string | null,
+  env: Record<string, string | undefined> = process.env,
+): NextAuthConfig['cookies'] {
+  const name = sessionCookieName(protocol, env);
+  if (name !== SECURE_COOKIE) return undefined;
+  return { sessionToken: { name, options: { httpOnly: true, sameSite: 'lax', path: '/', secure: true } } };
 }
 
 /**

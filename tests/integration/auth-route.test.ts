@@ -69,6 +69,49 @@ describe("Auth.js's session endpoint", () => {
   });
 });
 
+describe("Auth.js's session cookie on https", () => {
+  beforeAll(async () => {
+    await useFreshDb('sqlite');
+  });
+
+  const sealed = (salt: string) =>
+    encode({
+      token: { sub: 'user-1', sid: 'b'.repeat(64), name: 'Dana', email: 'dana@acme.example' },
+      secret: process.env.AUTH_SECRET!,
+      salt,
+      maxAge: 3600,
+    });
+  const ask = async (url: string, name: string) =>
+    GET(new Request(url, { headers: { cookie: `${name}=${await sealed(name)}` } }));
+
+  it('is the __Host- cookie: Auth.js reads it and writes it back Secure, Path=/, with no Domain', async () => {
+    const res = await ask('https://portal.example/api/auth/session', '__Host-authjs.session-token');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ user: { email: 'dana@acme.example' } });
+    const written = res.headers.getSetCookie().filter((c) => c.includes('authjs.session-token'));
+    expect(written.length).toBeGreaterThan(0);
+    for (const c of written) {
+      expect(c).toMatch(/^__Host-authjs\.session-token=/);
+      expect(c).toMatch(/; Secure/i);
+      expect(c).toMatch(/; Path=\//i);
+      expect(c).not.toMatch(/; Domain=/i);
+    }
+  });
+
+  it('is not a cookie under Auth.js’s own __Secure- name, which a sibling host can set for the parent domain', async () => {
+    const res = await ask('https://portal.example/api/auth/session', '__Secure-authjs.session-token');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toBeNull();
+  });
+
+  it('on http keeps Auth.js’s plain name (a demo on a LAN address has no https)', async () => {
+    const res = await ask('http://192.0.2.10:3000/api/auth/session', 'authjs.session-token');
+    expect(await res.json()).toMatchObject({ user: { email: 'dana@acme.example' } });
+    const other = await ask('http://192.0.2.10:3000/api/auth/session', '__Host-authjs.session-token');
+    expect(await other.json()).toBeNull();
+  });
+});
+
 describe("a request Auth.js's endpoints cannot serve", () => {
   beforeAll(async () => {
     await useFreshDb('sqlite');

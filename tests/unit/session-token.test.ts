@@ -29,10 +29,13 @@ vi.mock('next-auth/jwt', async (importOriginal) => {
     },
   };
 });
-const { sessionIdFromCookie, sessionCookieName, setSessionCookie } = await import('@/lib/auth/session-token');
+const { authCookies, sessionIdFromCookie, sessionCookieName, setSessionCookie } =
+  await import('@/lib/auth/session-token');
 
 const HTTP = 'authjs.session-token';
-const HTTPS = '__Secure-authjs.session-token';
+const HTTPS = '__Host-authjs.session-token';
+/** The name Auth.js itself gives the cookie on https, which a sibling host can set for the parent domain. */
+const AUTHJS_HTTPS = '__Secure-authjs.session-token';
 const secret = () => process.env.AUTH_SECRET!;
 const token = (sid: unknown, opts: { salt?: string; secret?: string; maxAge?: number } = {}) =>
   encode({
@@ -64,6 +67,25 @@ describe('sessionIdFromCookie', () => {
     expect(await sessionIdFromCookie()).toBeNull();
     proto = null; // no forwarded protocol: Auth.js assumes https, so do we
     expect(await sessionIdFromCookie()).toBeNull();
+  });
+
+  it('on https, only the __Host- cookie is a session: not one under Auth.js’s own __Secure- name', async () => {
+    proto = 'https';
+    // What a sibling host can set for the parent domain (Domain=example.com; Secure), sealed right.
+    jar = [{ name: AUTHJS_HTTPS, value: await token('sid-tossed', { salt: AUTHJS_HTTPS }) }];
+    expect(await sessionIdFromCookie()).toBeNull();
+    jar = [{ name: HTTPS, value: await token('sid-host', { salt: HTTPS }) }];
+    expect(await sessionIdFromCookie()).toBe('sid-host');
+  });
+
+  it('gives Auth.js the __Host- session cookie on https and its own default on http', () => {
+    const host = { name: HTTPS, options: { httpOnly: true, sameSite: 'lax', path: '/', secure: true } };
+    expect(authCookies('https:', {})).toEqual({ sessionToken: host });
+    expect(authCookies('https', {})).toEqual({ sessionToken: host });
+    expect(authCookies(null, {})).toEqual({ sessionToken: host });
+    expect(authCookies('http:', { AUTH_URL: 'https://portal.example.com' })).toEqual({ sessionToken: host });
+    expect(authCookies('http:', {})).toBeUndefined();
+    expect(authCookies('https:', { AUTH_URL: 'http://localhost:3000' })).toBeUndefined();
   });
 
   it('picks the one cookie name Auth.js would: AUTH_URL first, then the forwarded protocol', () => {
