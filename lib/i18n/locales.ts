@@ -91,13 +91,26 @@ export function formatTag(locale: Locale, regions: readonly (string | null | und
 }
 
 /**
+ * How much of an `Accept-Language` value is read: browsers send well under 100 bytes (`es-MX,es;q=0.9,
+ * en-US;q=0.8,en;q=0.7` is 35), and 256 characters hold some thirty languages, by q-value the first
+ * ones anyway. The rest of a header a client may make 16 KB long is not parsed on every request: a
+ * 15.6 KB header of 1 300 languages cost 1.8 + 5.6 ms of CPU per page (negotiateLocale, then
+ * browserRegion: each language is an Intl.Locale, and likely subtags for the regional reading).
+ */
+export const ACCEPT_LANGUAGE_MAX = 256;
+
+/** A Negotiator (RFC 9110 §12.5.4 q-values) over the first ACCEPT_LANGUAGE_MAX characters of `acceptLanguage`. */
+const negotiatorOf = (acceptLanguage: string) =>
+  new Negotiator({ headers: { 'accept-language': acceptLanguage.slice(0, ACCEPT_LANGUAGE_MAX) } });
+
+/**
  * The region of the reader's first language in an `Accept-Language` value (RFC 9110 §12.5.4, in the
  * reader's order of q-values) that is written in `locale` and names one (`es-MX,es;q=0.9` → "MX" for
  * es; `es,en-GB;q=0.8` → "GB" for en); null when none does.
  */
 export function browserRegion(acceptLanguage: string | null | undefined, locale: Locale): string | null {
   if (!acceptLanguage) return null;
-  const negotiator = new Negotiator({ headers: { 'accept-language': acceptLanguage } });
+  const negotiator = negotiatorOf(acceptLanguage);
   for (const tag of negotiator.languages()) {
     try {
       const l = new Intl.Locale(tag);
@@ -186,7 +199,7 @@ export function countryReaderLocale(country: string): Locale | null {
  */
 export function negotiateLocale(acceptLanguage: string | null | undefined): Locale | null {
   if (!acceptLanguage) return null;
-  const negotiator = new Negotiator({ headers: { 'accept-language': acceptLanguage } });
+  const negotiator = negotiatorOf(acceptLanguage);
   const best = negotiator.language([...LOCALES]);
   if (isLocale(best)) return best;
   for (const tag of negotiator.languages()) {

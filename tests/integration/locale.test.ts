@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACCEPT_LANGUAGE_MAX,
   browserRegion,
   catalogueLocale,
   formatTag,
@@ -163,6 +164,16 @@ describe('formatting for the reader’s country', () => {
       '12.345 llamadas sospechosas',
     );
     expect(mailTranslator('es', 'MX')('history.suspiciousCalls', count)).toBe('1,234 llamadas sospechosas');
+  });
+  it('reads only the first ACCEPT_LANGUAGE_MAX characters of a header a client made huge', () => {
+    const filler = Array.from({ length: 1300 }, (_, i) => `x${i % 10}-AA;q=0.5`).join(',');
+    expect(filler.length).toBeGreaterThan(ACCEPT_LANGUAGE_MAX * 40);
+    // Past the limit, a language of ours is not seen, however high its q-value.
+    expect(negotiateLocale(`${filler},es-MX;q=1`)).toBeNull();
+    expect(browserRegion(`${filler},es-MX;q=1`, 'es')).toBeNull();
+    // Within it, as before: what a browser sends is always far shorter.
+    expect(negotiateLocale(`es-MX,fr-FR;q=0.1,${filler}`)).toBe('es');
+    expect(browserRegion(`es-MX,${filler}`, 'es')).toBe('MX');
   });
   it('browserRegion: the region of the reader’s first language of the page’s', () => {
     expect(browserRegion('es-MX,es;q=0.9,en-US;q=0.8', 'es')).toBe('MX');
