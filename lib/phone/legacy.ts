@@ -97,6 +97,24 @@ import { iddPrefixIn } from './plan';
 // ("9xx xxxx") are not read: every region's reading is valid, and the digits do not say which.
 // Fixed lines (1 and seven digits, or a region's code and six) did not change. Bare digits that with
 // a "+" are another country's number are not read ("84 984 123 456" is also Viet Nam's +84…).
+//
+// Costa Rica: on 2008-03-20 every number went from seven digits to eight (ICE, announced 2007-02): "8"
+// before every mobile, whose seven digits began with 3, 8 or 9, and "2" before every fixed line,
+// which began with 2, 4, 5, 6 or 7 (insidecostarica.com, "Costa Rica Now Has An 8 Digit Telephone
+// Number System", 2008-03-20; The Tico Times, "C.R. Braces for 8-Digit Numbers", 2008-03-07). So the
+// first of the seven digits says which: "381 2345" is +506 8381 2345, "222 1234" +506 2222 1234.
+//
+// Honduras: mobiles went to eight digits on 2007-02-25 (Conatel, Resolución NR014/06), a digit put
+// before the seven: 3xx xxxx became 33xx xxxx (Claro), 8xx xxxx 98xx xxxx and 9xx xxxx 99xx xxxx
+// (Tigo); fixed lines followed on 2010-11-14 (Conatel, 2010-09-02 via the ITU), "2" before the seven
+// (2, 4 to 8 first). An old number beginning with 8 may be a mobile of before 2007 or a fixed line
+// of before 2010, so it is read only when one of the two readings is valid (WTNG, "Honduras +504",
+// with both tables).
+//
+// Not read: Nicaragua's seven digits of before 2009-04-22 ("2" before a fixed line, "8" before a
+// mobile; The Tico Times, 2009-03-27): libphonenumber's metadata takes any 2xxx xxxx as a fixed line
+// and any 8xxx xxxx as a mobile, so every old number has two valid readings and the digits do not say
+// which.
 
 /** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
 const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
@@ -130,6 +148,15 @@ const PE_AREA_CODE_MOBILE = /^(?:1|4[1-4]|5[1-46]|6[1-7]|7[2346]|8[2-4])(9\d{8})
 
 /** The digits put before a region's seven-digit mobile on 2008-04-05 where they were not 9 + its area code. */
 const PE_2008_PREFIX: Readonly<Record<string, string>> = { '44': '94', '54': '95', '73': '96', '74': '97' };
+
+/** After +506: a seven-digit number of before 2008-03-20, a mobile (3, 8, 9 first) or a fixed line (2, 4–7). */
+const CR_SEVEN_DIGIT = /^[2-9]\d{6}$/;
+
+/** After +504: a seven-digit number, a mobile of before 2007 (3, 8, 9 first) or a fixed line of before 2010 (2, 4–8). */
+const HN_SEVEN_DIGIT = /^[2-9]\d{6}$/;
+
+/** The digit put before a Honduran mobile's seven digits on 2007-02-25, by its first digit (WTNG's table). */
+const HN_2007_PREFIX: Readonly<Record<string, string>> = { '3': '3', '8': '9', '9': '9' };
 
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
@@ -171,6 +198,10 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
   } else if (p.countryCallingCode === '593' && EC_EIGHT_DIGIT_MOBILE.test(national)) {
     const mobile = parsed(`+5939${national}`);
     if (mobile?.getType() === 'MOBILE') current = mobile;
+  } else if (p.countryCallingCode === '506' && CR_SEVEN_DIGIT.test(national)) {
+    if (writtenAs(national, '506', written) !== 'foreign') current = costaRicanNumber(national);
+  } else if (p.countryCallingCode === '504' && HN_SEVEN_DIGIT.test(national)) {
+    if (writtenAs(national, '504', written) !== 'foreign') current = honduranNumber(national);
   }
   if (!current?.isValid()) return undefined;
   if (p.ext) current.setExt(p.ext);
@@ -236,6 +267,31 @@ function peruvianNumber(national: string, written: WrittenAs): PhoneNumber | und
     region ? parsed(`+51${peruvianMobileOf2008(region[1]!, region[2]!)}`) : undefined,
     nine ? parsed(`+51${nine[1]}`) : undefined,
   ].filter((r) => r?.getType() === 'MOBILE');
+  return readings.length === 1 ? readings[0] : undefined;
+}
+
+/**
+ * The Costa Rican number seven digits of before 2008-03-20 (after +506) denote: a mobile with the "8"
+ * before them when they begin with 3, 8 or 9, else a fixed line with the "2"; undefined when that
+ * number is not a valid one of its kind.
+ */
+function costaRicanNumber(seven: string): PhoneNumber | undefined {
+  const mobile = /^[389]/.test(seven);
+  const today = parsed(`+506${mobile ? '8' : '2'}${seven}`);
+  return today?.getType() === (mobile ? 'MOBILE' : 'FIXED_LINE') ? today : undefined;
+}
+
+/**
+ * The Honduran number seven digits (after +504) denote, when exactly one of its readings is valid: a
+ * mobile of before 2007-02-25 with its digit put before it (3 → 33…, 8 → 98…, 9 → 99…), a fixed
+ * line of before 2010-11-14 with the "2" (2, 4 to 8 first); else undefined.
+ */
+function honduranNumber(seven: string): PhoneNumber | undefined {
+  const prefix = HN_2007_PREFIX[seven[0]!];
+  const readings = [
+    prefix ? parsed(`+504${prefix}${seven}`) : undefined,
+    /^[2-8]/.test(seven) ? parsed(`+5042${seven}`) : undefined,
+  ].filter((r, i) => r?.getType() === (i === 0 ? 'MOBILE' : 'FIXED_LINE'));
   return readings.length === 1 ? readings[0] : undefined;
 }
 

@@ -339,6 +339,48 @@ describe('Ecuadorian mobiles written before their 9 (2012)', () => {
   });
 });
 
+describe('Costa Rican numbers of seven digits (before 2008-03-20)', () => {
+  // ICE put an 8 before every mobile (3, 8, 9 first) and a 2 before every fixed line (2, 4–7 first).
+  it.each([
+    ['381 2345', 'CR', '+50683812345'],
+    ['881-2345', 'CR', '+50688812345'],
+    ['912 3456', 'CR', '+50689123456'],
+    ['+506 381 2345', 'US', '+50683812345'],
+    ['222 1234', 'CR', '+50622221234'],
+    ['441 2345', 'CR', '+50624412345'],
+    ['00506 771 2345', 'ES', '+50627712345'],
+    ['+506 2222 1234', 'US', '+50622221234'], // today's form, as it is
+  ] as const)('%s typed on a %s account is stored as %s', (typed, country, e164) => {
+    expectStored(typed, country, e164);
+  });
+  it('keeps the extension; a reading that is no valid line, or foreign digits, are left alone', () => {
+    expect(checkCallbackNumber('222 1234 ext. 5', 'CR')).toMatchObject({
+      ok: true,
+      stored: '+50622221234;ext=5',
+    });
+    expect(checkCallbackNumber('+506 100 1234', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+    // Bare digits that with a "+" are Niue's +683 4567: not read as an old fixed line.
+    expect(checkCallbackNumber('683 4567', 'CR')).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
+
+describe('Honduran numbers of seven digits (mobiles before 2007, fixed lines before 2010)', () => {
+  // Conatel: 3… → 33…, 8… → 98…, 9… → 99… (2007-02-25); a 2 before fixed lines (2010-11-14).
+  it.each([
+    ['312 3456', 'HN', '+50433123456'],
+    ['912 3456', 'HN', '+50499123456'],
+    ['812 3456', 'HN', '+50498123456'], // 28… is no valid fixed line: the mobile
+    ['221 2345', 'HN', '+50422212345'],
+    ['+504 551 2345', 'US', '+50425512345'],
+    ['00504 312 3456', 'ES', '+50433123456'],
+  ] as const)('%s typed on a %s account is stored as %s', (typed, country, e164) => {
+    expectStored(typed, country, e164);
+  });
+  it('a seven-digit number with no valid reading is left alone', () => {
+    expect(checkCallbackNumber('+504 412 3456', 'US')).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});
+
 describe('digits in another script (review 10)', () => {
   // An IME left in full-width mode, or Arabic-Indic digits: the number part was always read; the
   // extension must be ASCII too, or the stored ";ext=" and the agent's tel: link are not RFC 3966.
