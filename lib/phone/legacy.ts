@@ -111,6 +111,12 @@ import { iddPrefixIn } from './plan';
 // of before 2010, so it is read only when one of the two readings is valid (WTNG, "Honduras +504",
 // with both tables).
 //
+// El Salvador: on 2005-05-14 every number went from seven digits to eight at once, with no period of
+// both (SIGET's announcement of 2005-03-18, via the ITU; WTNG, "El Salvador +503", with the table):
+// "2" before every fixed line (2 to 6 first: 2xx xxxx became 22xx xxxx) and "7" before every mobile
+// (7, 8 or 9 first: 8xx xxxx became 78xx xxxx). Freephone 800 and premium 900 numbers kept their
+// seven digits, and libphonenumber's metadata reads them as they are.
+//
 // Not read: Nicaragua's seven digits of before 2009-04-22 ("2" before a fixed line, "8" before a
 // mobile; The Tico Times, 2009-03-27): libphonenumber's metadata takes any 2xxx xxxx as a fixed line
 // and any 8xxx xxxx as a mobile, so every old number has two valid readings and the digits do not say
@@ -149,14 +155,31 @@ const PE_AREA_CODE_MOBILE = /^(?:1|4[1-4]|5[1-46]|6[1-7]|7[2346]|8[2-4])(9\d{8})
 /** The digits put before a region's seven-digit mobile on 2008-04-05 where they were not 9 + its area code. */
 const PE_2008_PREFIX: Readonly<Record<string, string>> = { '44': '94', '54': '95', '73': '96', '74': '97' };
 
-/** After +506: a seven-digit number of before 2008-03-20, a mobile (3, 8, 9 first) or a fixed line (2, 4–7). */
-const CR_SEVEN_DIGIT = /^[2-9]\d{6}$/;
-
-/** After +504: a seven-digit number, a mobile of before 2007 (3, 8, 9 first) or a fixed line of before 2010 (2, 4–8). */
-const HN_SEVEN_DIGIT = /^[2-9]\d{6}$/;
-
-/** The digit put before a Honduran mobile's seven digits on 2007-02-25, by its first digit (WTNG's table). */
-const HN_2007_PREFIX: Readonly<Record<string, string>> = { '3': '3', '8': '9', '9': '9' };
+/**
+ * Seven-digit numbers of the countries that went to eight digits (see above), by country code: for
+ * the old number's first digits, the digit put before it and what the result is. One old number may
+ * have two readings (Honduras's 8); it is read only when exactly one is valid.
+ */
+const SEVEN_TO_EIGHT: Readonly<
+  Record<string, readonly { first: RegExp; add: string; type: 'MOBILE' | 'FIXED_LINE' }[]>
+> = {
+  // Costa Rica, 2008-03-20.
+  '506': [
+    { first: /^[389]/, add: '8', type: 'MOBILE' },
+    { first: /^[24-7]/, add: '2', type: 'FIXED_LINE' },
+  ],
+  // Honduras: mobiles 2007-02-25, fixed lines 2010-11-14.
+  '504': [
+    { first: /^3/, add: '3', type: 'MOBILE' },
+    { first: /^[89]/, add: '9', type: 'MOBILE' },
+    { first: /^[24-8]/, add: '2', type: 'FIXED_LINE' },
+  ],
+  // El Salvador, 2005-05-14.
+  '503': [
+    { first: /^[789]/, add: '7', type: 'MOBILE' },
+    { first: /^[2-6]/, add: '2', type: 'FIXED_LINE' },
+  ],
+};
 
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
@@ -198,10 +221,9 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
   } else if (p.countryCallingCode === '593' && EC_EIGHT_DIGIT_MOBILE.test(national)) {
     const mobile = parsed(`+5939${national}`);
     if (mobile?.getType() === 'MOBILE') current = mobile;
-  } else if (p.countryCallingCode === '506' && CR_SEVEN_DIGIT.test(national)) {
-    if (writtenAs(national, '506', written) !== 'foreign') current = costaRicanNumber(national);
-  } else if (p.countryCallingCode === '504' && HN_SEVEN_DIGIT.test(national)) {
-    if (writtenAs(national, '504', written) !== 'foreign') current = honduranNumber(national);
+  } else if (SEVEN_TO_EIGHT[p.countryCallingCode] && /^\d{7}$/.test(national)) {
+    const code = p.countryCallingCode as string;
+    if (writtenAs(national, code, written) !== 'foreign') current = eightDigitNumber(code, national);
   }
   if (!current?.isValid()) return undefined;
   if (p.ext) current.setExt(p.ext);
@@ -271,28 +293,17 @@ function peruvianNumber(national: string, written: WrittenAs): PhoneNumber | und
 }
 
 /**
- * The Costa Rican number seven digits of before 2008-03-20 (after +506) denote: a mobile with the "8"
- * before them when they begin with 3, 8 or 9, else a fixed line with the "2"; undefined when that
- * number is not a valid one of its kind.
+ * The number seven digits of before the move to eight (after +`code`, one of SEVEN_TO_EIGHT's: Costa
+ * Rica "381 2345" → +506 8381 2345, Honduras "812 3456" → +504 9812 3456, El Salvador "212 3456" →
+ * +503 2212 3456) denote today, when exactly one of its readings is a valid number of its kind;
+ * else undefined.
  */
-function costaRicanNumber(seven: string): PhoneNumber | undefined {
-  const mobile = /^[389]/.test(seven);
-  const today = parsed(`+506${mobile ? '8' : '2'}${seven}`);
-  return today?.getType() === (mobile ? 'MOBILE' : 'FIXED_LINE') ? today : undefined;
-}
-
-/**
- * The Honduran number seven digits (after +504) denote, when exactly one of its readings is valid: a
- * mobile of before 2007-02-25 with its digit put before it (3 → 33…, 8 → 98…, 9 → 99…), a fixed
- * line of before 2010-11-14 with the "2" (2, 4 to 8 first); else undefined.
- */
-function honduranNumber(seven: string): PhoneNumber | undefined {
-  const prefix = HN_2007_PREFIX[seven[0]!];
-  const readings = [
-    prefix ? parsed(`+504${prefix}${seven}`) : undefined,
-    /^[2-8]/.test(seven) ? parsed(`+5042${seven}`) : undefined,
-  ].filter((r, i) => r?.getType() === (i === 0 ? 'MOBILE' : 'FIXED_LINE'));
-  return readings.length === 1 ? readings[0] : undefined;
+function eightDigitNumber(code: string, seven: string): PhoneNumber | undefined {
+  const readings = (SEVEN_TO_EIGHT[code] ?? [])
+    .filter((r) => r.first.test(seven))
+    .map((r) => ({ number: parsed(`+${code}${r.add}${seven}`), type: r.type }))
+    .filter((r) => r.number?.getType() === r.type);
+  return readings.length === 1 ? readings[0]!.number : undefined;
 }
 
 /**

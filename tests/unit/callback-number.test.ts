@@ -381,6 +381,22 @@ describe('Honduran numbers of seven digits (mobiles before 2007, fixed lines bef
   });
 });
 
+describe('Salvadoran numbers of seven digits (before 2005-05-14)', () => {
+  // SIGET: a 2 before every fixed line (2–6 first), a 7 before every mobile (7, 8, 9 first).
+  it.each([
+    ['212 3456', 'SV', '+50322123456'],
+    ['612-3456', 'SV', '+50326123456'],
+    ['712 3456', 'SV', '+50377123456'],
+    ['+503 812 3456', 'US', '+50378123456'],
+    ['00503 912 3456', 'ES', '+50379123456'],
+  ] as const)('%s typed on a %s account is stored as %s', (typed, country, e164) => {
+    expectStored(typed, country, e164);
+  });
+  it('freephone and premium numbers kept their seven digits, and are read as they are', () => {
+    expect(checkCallbackNumber('800 1234', 'SV')).toMatchObject({ ok: true, e164: '+5038001234' });
+  });
+});
+
 describe('digits in another script (review 10)', () => {
   // An IME left in full-width mode, or Arabic-Indic digits: the number part was always read; the
   // extension must be ASCII too, or the stored ";ext=" and the agent's tel: link are not RFC 3966.
