@@ -86,41 +86,30 @@ describe('switch:sim CLI', () => {
     );
   });
 
-  it("reads the token from the demo's data/demo-secrets.json when the environment has none", async () => {
+  /** A `lift` with no token in the environment, run with `env(dir)`, where `dir` holds a demo's demo-secrets.json. */
+  async function liftWithDemoSecrets(env: (dir: string) => Record<string, string>) {
     const dir = mkdtempSync(join(tmpdir(), 'sim-secrets-'));
     try {
       writeFileSync(
         join(dir, 'demo-secrets.json'),
         JSON.stringify({ SWITCH_API_TOKEN: TOKEN, SWITCH_WEBHOOK_SECRET: WEBHOOK_SECRET }),
       );
-      const out = await run(['lift', 'ACC-1001'], {
-        SWITCH_API_TOKEN: '',
-        SWITCH_SIM_DATA: join(dir, 'switch-sim.db'),
-      });
-      expect(out.stderr).toBe('');
-      expect(out.status).toBe(0);
+      return await run(['lift', 'ACC-1001'], { SWITCH_API_TOKEN: '', ...env(dir) });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it("reads the token from the demo's data/demo-secrets.json when the environment has none", async () => {
+    const out = await liftWithDemoSecrets((dir) => ({ SWITCH_SIM_DATA: join(dir, 'switch-sim.db') }));
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
   });
 
   it("reads the token from DEMO_DATA_DIR's demo-secrets.json, as the demo keeps it there", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sim-demo-dir-'));
-    try {
-      writeFileSync(
-        join(dir, 'demo-secrets.json'),
-        JSON.stringify({ SWITCH_API_TOKEN: TOKEN, SWITCH_WEBHOOK_SECRET: WEBHOOK_SECRET }),
-      );
-      const out = await run(['lift', 'ACC-1001'], {
-        SWITCH_API_TOKEN: '',
-        SWITCH_SIM_DATA: '',
-        DEMO_DATA_DIR: dir,
-      });
-      expect(out.stderr).toBe('');
-      expect(out.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const out = await liftWithDemoSecrets((dir) => ({ SWITCH_SIM_DATA: '', DEMO_DATA_DIR: dir }));
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
   });
 
   it('serve listens on SWITCH_SIM_PORT and prints its URL', async () => {
