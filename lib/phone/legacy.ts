@@ -117,6 +117,16 @@ import { iddPrefixIn } from './plan';
 // (7, 8 or 9 first: 8xx xxxx became 78xx xxxx). Freephone 800 and premium 900 numbers kept their
 // seven digits, and libphonenumber's metadata reads them as they are.
 //
+// Uruguay: on 2010-08-29 (URSEC; first set for 2010-07-01, moved by its communication of 2010-06-18
+// via the ITU) every fixed line went to eight digits and the trunk "0" before an area code went:
+// Montevideo's seven digits got its area code "2" before them ("204 5199" became 2204 5199), and
+// elsewhere the area code and the number, seven digits in all, got a "4" (Colonia's "(052) 24999"
+// became 4522 4999; the ITU's table: 300 0000–419 9999 and 430 0000–799 9999 became 4300 0000–
+// 4419 9999 and 4430 0000–4799 9999; Maldonado's 42 and its six digits were eight already) (URSEC's
+// notice, infouruguay.com.uy, "Nuevos códigos telefónicos"). So seven digits after the trunk "0" or
+// after +598 are an interior number; bare, they are Montevideo's as dialled there, or an interior
+// number written without its "0": read only when one of the two is valid (2 or 9 first: Montevideo).
+//
 // Not read: Nicaragua's seven digits of before 2009-04-22 ("2" before a fixed line, "8" before a
 // mobile; The Tico Times, 2009-03-27): libphonenumber's metadata takes any 2xxx xxxx as a fixed line
 // and any 8xxx xxxx as a mobile, so every old number has two valid readings and the digits do not say
@@ -181,6 +191,9 @@ const SEVEN_TO_EIGHT: Readonly<
   ],
 };
 
+/** After +598: an interior area code and number, seven digits in all, from before 2010 (the ITU's ranges). */
+const UY_INTERIOR = /^(?:3\d|4[013-9]|[5-7]\d)\d{5}$/;
+
 /**
  * `p` when it is valid; else, when `p` (as libphonenumber-js read it from `written`, in any form:
  * "+52…", "0052…", "01152…", national) is a Mexican, Argentine, Brazilian, Colombian, Chilean,
@@ -221,6 +234,8 @@ export function validNumber(p: PhoneNumber | undefined, written: string): PhoneN
   } else if (p.countryCallingCode === '593' && EC_EIGHT_DIGIT_MOBILE.test(national)) {
     const mobile = parsed(`+5939${national}`);
     if (mobile?.getType() === 'MOBILE') current = mobile;
+  } else if (p.countryCallingCode === '598' && /^\d{7}$/.test(national)) {
+    current = uruguayanNumber(national, writtenAs(national, '598', written), written);
   } else if (SEVEN_TO_EIGHT[p.countryCallingCode] && /^\d{7}$/.test(national)) {
     const code = p.countryCallingCode as string;
     if (writtenAs(national, code, written) !== 'foreign') current = eightDigitNumber(code, national);
@@ -304,6 +319,22 @@ function eightDigitNumber(code: string, seven: string): PhoneNumber | undefined 
     .map((r) => ({ number: parsed(`+${code}${r.add}${seven}`), type: r.type }))
     .filter((r) => r.number?.getType() === r.type);
   return readings.length === 1 ? readings[0]!.number : undefined;
+}
+
+/**
+ * The Uruguayan fixed line seven digits of before 2010-08-29 (after +598) denote, when exactly one
+ * reading is valid: an interior area code and number with the "4" (after the trunk "0", after +598,
+ * or bare), Montevideo's number with its "2" (bare: "204 5199" as dialled in Montevideo); else
+ * undefined. `written`: how (writtenAs), and the text itself for the trunk "0".
+ */
+function uruguayanNumber(seven: string, how: WrittenAs, written: string): PhoneNumber | undefined {
+  if (how === 'foreign') return undefined;
+  const bare = how === 'home' && !parseDigits(written).startsWith(`0${seven}`);
+  const readings = [
+    UY_INTERIOR.test(seven) ? parsed(`+5984${seven}`) : undefined,
+    bare ? parsed(`+5982${seven}`) : undefined,
+  ].filter((r) => r?.getType() === 'FIXED_LINE');
+  return readings.length === 1 ? readings[0] : undefined;
 }
 
 /**

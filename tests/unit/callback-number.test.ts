@@ -397,6 +397,31 @@ describe('Salvadoran numbers of seven digits (before 2005-05-14)', () => {
   });
 });
 
+describe('Uruguayan fixed lines of seven digits (before 2010-08-29)', () => {
+  // URSEC: Montevideo's seven digits got its "2"; elsewhere "4" + area code + number (seven digits).
+  it.each([
+    ['204 5199', 'UY', '+59822045199'],
+    ['(052) 24999', 'UY', '+59845224999'],
+    ['0312 4329', 'UY', '+59843124329'],
+    ['044 23199', 'UY', '+59844423199'],
+    ['+598 52 24999', 'US', '+59845224999'],
+    ['00598 7402 439', 'ES', '+59847402439'],
+    ['(02) 204 5199', 'UY', '+59822045199'], // the area code and the old number: today's digits
+    ['(042) 668350', 'UY', '+59842668350'], // Maldonado's 42: eight digits already
+  ] as const)('%s typed on a %s account is stored as %s', (typed, country, e164) => {
+    expectStored(typed, country, e164);
+  });
+  it('bare seven digits that may be either are left alone, and so is a range that never was', () => {
+    // Montevideo's 522 4999, or Colonia's (052) 24999 without its 0: both are valid today.
+    expect(checkCallbackNumber('52 24999', 'UY')).toMatchObject({ ok: false, reason: 'invalid' });
+    // URSEC's own Montevideo example, "628 8327": also an interior area 62's number without its 0.
+    expect(checkCallbackNumber('628 8327', 'UY')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('(02) 628 8327', 'UY')).toMatchObject({ ok: true, e164: '+59826288327' });
+    expect(checkCallbackNumber('0420 1234', 'UY')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('099 123 456', 'UY')).toMatchObject({ ok: true, e164: '+59899123456' });
+  });
+});
+
 describe('digits in another script (review 10)', () => {
   // An IME left in full-width mode, or Arabic-Indic digits: the number part was always read; the
   // extension must be ASCII too, or the stored ";ext=" and the agent's tel: link are not RFC 3966.

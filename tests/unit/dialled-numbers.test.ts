@@ -288,7 +288,7 @@ describe('Ecuadorian mobiles dialled before their 9 (2012), as a switch writes t
   });
 });
 
-describe('Costa Rican, Honduran and Salvadoran seven-digit numbers, as a switch writes them', () => {
+describe('Central American and Uruguayan seven-digit numbers, as a switch writes them', () => {
   it.each([
     ['+5063812345', 'US', 'e164', '+50683812345', 'Costa Rica'],
     ['005062221234', 'ES', 'idd', '+50622221234', 'Costa Rica'],
@@ -297,6 +297,9 @@ describe('Costa Rican, Honduran and Salvadoran seven-digit numbers, as a switch 
     ['2212345', 'HN', 'national', '+50422212345', 'Honduras'],
     ['+5038123456', 'US', 'e164', '+50378123456', 'El Salvador'],
     ['2123456', 'SV', 'national', '+50322123456', 'El Salvador'],
+    ['2045199', 'UY', 'national', '+59822045199', 'Uruguay'],
+    ['05224999', 'UY', 'national', '+59845224999', 'Uruguay'],
+    ['+5985224999', 'US', 'e164', '+59845224999', 'Uruguay'],
   ] as const)('%s from %s is %s (%s)', (raw, account, form, e164, countryName) => {
     expect(readDialled(raw, account)).toMatchObject({ form, number: { number: e164 } });
     expect(describeDialled(raw, account)).toMatchObject({ e164, countryName });
