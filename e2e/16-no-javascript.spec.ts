@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, signIn, test } from './support/fixtures';
 import { type AccountSpec, createCustomer } from './support/factories';
+import { continueLink, emailedLink } from './support/sign-in-steps';
 
 // A customer whose browser runs no JavaScript: every form is a plain POST, and the answer is a page.
 test.use({ javaScriptEnabled: false });
@@ -37,4 +38,19 @@ test('without JavaScript the block page sends a misdial request and changes the 
   await expect(
     page.getByRole('heading', { name: /Llamadas internacionales bloqueadas en No Script Co/ }),
   ).toBeVisible();
+});
+
+test('without JavaScript "Email me a sign-in link" says so, and the link signs in on the block', async ({
+  page,
+}) => {
+  const { user, accounts } = await createCustomer([BLOCKED]);
+  const target = `/blocks/${accounts[0].blockId}`;
+  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(target)}`);
+  // emailedLink waits for the words that say the link is on its way: the second submit button's
+  // answer, which a form sent without JavaScript never showed.
+  const link = await emailedLink(page, user.email, { here: true });
+  await page.goto(link);
+  await continueLink(page);
+  await expect(page).toHaveURL(target);
+  await expect(heading(page)).toBeVisible();
 });
