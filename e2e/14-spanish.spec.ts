@@ -327,6 +327,12 @@ test.describe('in Spanish', () => {
     ).toBeVisible();
     await expect(sam.getByText(es('staff.hint.signal.shortCalls', { seconds: 4 }))).toBeVisible();
     await expect(sam.getByText(es('staff.hint.signal.fewAttempts', { count: 2 }))).toBeVisible();
+    // No other block and no other request: each "none" agrees with its heading ("Otras solicitudes: Ninguna").
+    for (const [title, none] of [
+      ['staff.history.blocks', 'Ninguno.'],
+      ['staff.history.requests', 'Ninguna.'],
+    ])
+      await expect(sam.getByRole('heading', { name: es(title) }).locator('xpath=..')).toContainText(none);
     await expectAccessible(sam);
 
     // Sent without the attestation or a note: the refusal is in Spanish too (outcome.field.*).
