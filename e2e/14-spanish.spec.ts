@@ -185,7 +185,9 @@ test.describe('in Spanish', () => {
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(page.getByRole('heading', { level: 1, name: es('unblock.misdial.title') })).toBeVisible();
     // The hint names the account's country in Spanish, not by its ISO code ("(ES)").
-    await expect(page.getByText(es('unblock.misdial.intendedHint', { country: 'España' }))).toBeVisible();
+    await expect(
+      page.getByText(es('unblock.misdial.intendedHint', { country: 'España', example: '+34 612 34 56 78' })),
+    ).toBeVisible();
     await page.getByLabel(es('unblock.misdial.intended')).fill('+34 912 345 678');
     await page
       .getByLabel(es('unblock.whatHappened'))
@@ -377,6 +379,12 @@ test.describe('in Mexico', () => {
     ).toBeVisible();
     await expect(page.locator('main time').first()).toHaveText(TWELVE_HOUR);
     await expectAccessible(page);
+    // The misdial form's example is a number of the account's country, not one of Spain.
+    await page.getByRole('link', { name: es('block.misdial') }).click();
+    await expect(
+      page.getByText(es('unblock.misdial.intendedHint', { country: 'México', example: '+52 222 123 4567' })),
+    ).toBeVisible();
+    await page.goBack();
 
     // A browser that names Spanish without a region: the account's country decides, Mexico's still.
     const bare = await browser.newContext({ locale: 'es', timezoneId: 'America/Mexico_City' });

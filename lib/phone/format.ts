@@ -1,5 +1,7 @@
+import examples from 'libphonenumber-js/examples.mobile.json';
 import {
   type CountryCode,
+  getExampleNumber,
   isSupportedCountry,
   Metadata,
   type PhoneNumber,
@@ -62,6 +64,16 @@ export function countryName(country: string, locale = 'en'): string {
   return (
     (locale === 'en' ? names : new Intl.DisplayNames([locale], { type: 'region' })).of(country) ?? country
   );
+}
+
+/**
+ * A number of `country` written internationally, for a hint ("+54 9 11 2345-6789" for AR): libphonenumber's
+ * example mobile number, so that the hint looks like the numbers the reader dials. DEFAULT_COUNTRY's
+ * for a country libphonenumber does not know.
+ */
+export function exampleNumber(country: string): string {
+  const region = (isSupportedCountry(country) ? country : DEFAULT_COUNTRY) as CountryCode;
+  return getExampleNumber(region, examples)?.formatInternational() ?? '';
 }
 
 /**
