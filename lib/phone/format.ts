@@ -67,13 +67,14 @@ export function countryName(country: string, locale = 'en'): string {
 }
 
 /**
- * A number of `country` written internationally, for a hint ("+54 9 11 2345-6789" for AR): libphonenumber's
- * example mobile number, so that the hint looks like the numbers the reader dials. DEFAULT_COUNTRY's
- * for a country libphonenumber does not know.
+ * A number of `country` for a hint, written internationally ("+54 9 11 2345 6789" for AR) or as it is
+ * dialled there (`national`: "011 15-2345-6789"): libphonenumber's example mobile number, so that the
+ * hint looks like the numbers the reader dials. DEFAULT_COUNTRY's for a country libphonenumber does not know.
  */
-export function exampleNumber(country: string): string {
+export function exampleNumber(country: string, form: 'international' | 'national' = 'international'): string {
   const region = (isSupportedCountry(country) ? country : DEFAULT_COUNTRY) as CountryCode;
-  return getExampleNumber(region, examples)?.formatInternational() ?? '';
+  const example = getExampleNumber(region, examples);
+  return (form === 'national' ? example?.formatNational() : example?.formatInternational()) ?? '';
 }
 
 /**
