@@ -329,6 +329,8 @@ test.describe('in Spanish', () => {
     ).toBeVisible();
     await expect(sam.getByText(es('staff.hint.signal.shortCalls', { seconds: 4 }))).toBeVisible();
     await expect(sam.getByText(es('staff.hint.signal.fewAttempts', { count: 2 }))).toBeVisible();
+    // Who placed the block, in Spanish: "por el switch", not the actor's stored name ("por switch").
+    await expect(sam.getByText(new RegExp(` por ${escape(es('actors.switch'))}\\. `))).toBeVisible();
     // No other block and no other request: each "none" agrees with its heading ("Otras solicitudes: Ninguna").
     for (const [title, none] of [
       ['staff.history.blocks', 'Ninguno.'],
