@@ -50,7 +50,7 @@ test('an account that is not hers gives 404, and so does the staff area', async 
       bad,
       (
         await expectSecurityHeaders(bad, {
-          referrer: path.startsWith('/blocks/') ? 'no-referrer' : undefined,
+          referrer: path.startsWith('/blocks/') ? 'same-origin' : undefined,
         })
       ).nonce,
     );

@@ -159,7 +159,7 @@ async function signInOutcomes(page: Page) {
   // answer, seen by the page rendered for that same request (the "Continue" POST would fail without it).
   await page.context().clearCookies({ name: LINK_BIND_COOKIE });
   const linkPage = await page.goto(await emailedLink(page, byLink.email));
-  await expectSecurityHeaders(linkPage, { referrer: 'no-referrer' });
+  await expectSecurityHeaders(linkPage, { referrer: 'same-origin' });
   const bind =
     /^tollgate-link-bind=([A-Za-z0-9_-]{43}); Path=\/sign-in\/link; .*HttpOnly; SameSite=strict$/.exec(
       (await linkPage?.headerValue('set-cookie')) ?? '',
@@ -325,6 +325,25 @@ test.describe('npm run demo leaves no process behind', () => {
     expect(placed.stderr).not.toContain('SWITCH_API_TOKEN must be set');
     expect(placed.stdout).toContain('delivered to Tollgate');
     expect(placed.status).toBe(0);
+    // An account of the operator's own, made with the banner's two commands, is one the switch blocks.
+    const admin = /Accounts of your own: +(.+) -- --help$/m.exec(banner)?.[1];
+    const provision = /^ +then (.+) -- provision /m.exec(banner)?.[1];
+    const terminal = (command: string) =>
+      spawnSync('sh', ['-c', command], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME } as unknown as NodeJS.ProcessEnv,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    for (const [command, said] of [
+      [
+        `${admin} -- create-account --number ACC-5401 --name "Palermo" --country GB`,
+        'created account ACC-5401',
+      ],
+      [`${admin} -- add-sip-credential --account ACC-5401 --username palermo-desk`, 'added SIP credential'],
+      [`${provision} -- provision ACC-5401 palermo-desk`, 'provisioned ACC-5401 with palermo-desk'],
+      [`${provision} -- fraud ACC-5401 +252611234567`, 'delivered to Tollgate'],
+    ])
+      expect(terminal(command!), command).toMatchObject({ status: 0, stdout: expect.stringContaining(said) });
     process.kill(-demo.npm.pid!, 'SIGINT');
     await expectNothingLeft(demo);
   });

@@ -185,7 +185,9 @@ test.describe('in Spanish', () => {
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(page.getByRole('heading', { level: 1, name: es('unblock.misdial.title') })).toBeVisible();
     // The hint names the account's country in Spanish, not by its ISO code ("(ES)").
-    await expect(page.getByText(es('unblock.misdial.intendedHint', { country: 'España' }))).toBeVisible();
+    await expect(
+      page.getByText(es('unblock.misdial.intendedHint', { country: 'España', example: '+34 612 34 56 78' })),
+    ).toBeVisible();
     await page.getByLabel(es('unblock.misdial.intended')).fill('+34 912 345 678');
     await page
       .getByLabel(es('unblock.whatHappened'))
@@ -327,6 +329,14 @@ test.describe('in Spanish', () => {
     ).toBeVisible();
     await expect(sam.getByText(es('staff.hint.signal.shortCalls', { seconds: 4 }))).toBeVisible();
     await expect(sam.getByText(es('staff.hint.signal.fewAttempts', { count: 2 }))).toBeVisible();
+    // Who placed the block, in Spanish: "por el switch", not the actor's stored name ("por switch").
+    await expect(sam.getByText(new RegExp(` por ${escape(es('actors.switch'))}\\. `))).toBeVisible();
+    // No other block and no other request: each "none" agrees with its heading ("Otras solicitudes: Ninguna").
+    for (const [title, none] of [
+      ['staff.history.blocks', 'Ninguno.'],
+      ['staff.history.requests', 'Ninguna.'],
+    ])
+      await expect(sam.getByRole('heading', { name: es(title) }).locator('xpath=..')).toContainText(none);
     await expectAccessible(sam);
 
     // Sent without the attestation or a note: the refusal is in Spanish too (outcome.field.*).
@@ -371,6 +381,12 @@ test.describe('in Mexico', () => {
     ).toBeVisible();
     await expect(page.locator('main time').first()).toHaveText(TWELVE_HOUR);
     await expectAccessible(page);
+    // The misdial form's example is a number of the account's country, not one of Spain.
+    await page.getByRole('link', { name: es('block.misdial') }).click();
+    await expect(
+      page.getByText(es('unblock.misdial.intendedHint', { country: 'México', example: '+52 222 123 4567' })),
+    ).toBeVisible();
+    await page.goBack();
 
     // A browser that names Spanish without a region: the account's country decides, Mexico's still.
     const bare = await browser.newContext({ locale: 'es', timezoneId: 'America/Mexico_City' });

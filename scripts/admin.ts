@@ -15,7 +15,8 @@ const USAGE = `usage: npm run admin -- <command>
   create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York] [--phone "+1 212 555 0100"]
   add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"]
   create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"] [--locale en|es]   (password on stdin;
-    without --locale: the language of the account's country when it is en or es, else en)
+    without --locale: the language of the account's country when the portal speaks it, else en:
+    docs/operations.md, "Operator commands")
   reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;
 
 async function readStdin(): Promise<string> {
@@ -27,9 +28,24 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+const COMMANDS = new Set(['create-account', 'add-sip-credential', 'create-user', 'reseal-secrets']);
+const HELP = new Set(['help', '--help', '-h']);
+
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const [command, ...rest] = argv;
+  // Asking for help, or naming no or an unknown command, needs no database: answer before opening one.
+  if (
+    command !== undefined &&
+    (HELP.has(command) || (COMMANDS.has(command) && rest.some((a) => HELP.has(a))))
+  ) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command === undefined || !COMMANDS.has(command)) {
+    console.error(command ? `error: unknown command ${command}\n${USAGE}` : USAGE);
+    return 2;
+  }
   let values: Record<string, string | undefined>;
   try {
     values = parseArgs({
@@ -52,6 +68,13 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     console.error(`error: ${(e as Error).message}\n${USAGE}`);
     return 2;
+  }
+  try {
+    envVar('DATABASE_URL'); // named and explained here, not as a stack trace from the client
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`error: ${e.problems.join('; ')}`);
+    return 1;
   }
   const db = getDb();
   try {
@@ -91,9 +114,6 @@ async function main(argv: string[]): Promise<number> {
     } else if (command === 'reseal-secrets') {
       const r = await resealSecrets(db);
       console.log(`re-sealed ${r.resealed} TOTP secret(s); ${r.current} already current`);
-    } else {
-      console.error(command ? `error: unknown command ${command}\n${USAGE}` : USAGE);
-      return 2;
     }
     return 0;
   } catch (e) {

@@ -105,6 +105,8 @@ async function main() {
   Tollgate demo is running:  ${env.APP_URL}
   Switch simulator:          ${env.SWITCH_API_URL}   (place a fraud block: ${demoCommand('npm run switch:sim', simPort)} -- fraud ACC-1002 +252611234567)
   Dev mailbox:               ${env.APP_URL}/dev/mailbox
+  Accounts of your own:      DATABASE_URL=file:${quote([`${shownPath(DATA)}/tollgate.db`])} npm run admin -- --help
+                             then ${demoCommand('npm run switch:sim', simPort)} -- provision ACC-… <SIP username>…
 
   Logins (password):
 ${DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.password.padEnd(16)} ${u.role}${u.accounts.length ? ` of ${u.accounts.join(', ')}` : ''}`).join('\n')}

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { SignInForm } from '@/components/sign-in-form';
+import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { currentUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { emailLinkAction, signInAction } from '@/lib/auth/actions';
@@ -11,7 +12,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('meta.signIn', { app: t('name') }) };
 }
 
-type Search = Promise<{ callbackUrl?: string; error?: string; signedOut?: string }>;
+type Search = Promise<{ callbackUrl?: string; error?: string; signedOut?: string; linkSent?: string }>;
 
 export default async function SignInPage({ searchParams }: { searchParams: Search }) {
   const sp = await searchParams;
@@ -30,6 +31,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
     <div className="mx-auto flex max-w-md flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       <p className="text-slate-700">{t('intro')}</p>
+      {sp.linkSent && !notice ? <FocusOnArrival>{t('linkSent')}</FocusOnArrival> : null}
       {notice ? (
         <p role="status" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
           {notice}

@@ -8,16 +8,19 @@ type Call = { id: string; label: string };
 
 /**
  * The misdial request's fields. `country` is the account country's name in the reader's language
- * ("Estados Unidos", not "US"): the hint tells them they may dial as they do there.
+ * ("Estados Unidos", not "US"): the hint tells them they may dial as they do there; `example` is a
+ * number of that country written internationally (lib/phone/format.ts exampleNumber).
  */
 export function MisdialForm({
   blockId,
   calls,
   country,
+  example,
 }: {
   blockId: string;
   calls: Call[];
   country: string;
+  example: string;
 }) {
   const t = useTranslations('unblock');
   return (
@@ -47,7 +50,7 @@ export function MisdialForm({
               label={t('misdial.intended')}
               inputMode="tel"
               autoComplete="off"
-              hint={t('misdial.intendedHint', { country })}
+              hint={t('misdial.intendedHint', { country, example })}
               {...field('intendedNumber')}
               required
             />

@@ -11,6 +11,7 @@ import { LiftBlockForm } from './manual-block-forms';
 export function AccountBlocks({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.account');
+  const who = useTranslations('actors');
   return (
     <ListOr
       items={account.blocks}
@@ -27,11 +28,15 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
             {b.liftedAt
               ? t.rich('blockLineLifted', {
                   status: l(`blockStatus.${b.status}`),
-                  by: b.placedBy,
+                  by: actorName(who, b.placedBy),
                   calls: b.calls,
                   when: () => <When at={b.liftedAt!} />,
                 })
-              : t('blockLine', { status: l(`blockStatus.${b.status}`), by: b.placedBy, calls: b.calls })}
+              : t('blockLine', {
+                  status: l(`blockStatus.${b.status}`),
+                  by: actorName(who, b.placedBy),
+                  calls: b.calls,
+                })}
           </p>
           {b.note ? (
             <p className="text-sm">

@@ -36,7 +36,12 @@ export function AccountHistory({
       </div>
       <div>
         <h3 className="font-semibold">{t('requests')}</h3>
-        <ListOr items={view.otherRequests} empty={t('none')} className={list} emptyClassName="text-sm">
+        <ListOr
+          items={view.otherRequests}
+          empty={t('noneRequests')}
+          className={list}
+          emptyClassName="text-sm"
+        >
           {(r) => (
             <>
               <Link href={`/staff/requests/${r.id}`} className="text-blue-800 underline">

@@ -6,7 +6,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
  * Expects the answer to carry what proxy.ts sets on every request its matcher takes (all but static
  * files): a CSP with a nonce, the other security headers and a request id
  * (the portal runs with TRUSTED_PROXY_HOPS=0: always a fresh UUID). `referrer`: the Referrer-Policy
- * expected (no-referrer on the pages reached from email links). Returns the nonce and the id.
+ * expected (same-origin on the pages reached from email links). Returns the nonce and the id.
  */
 export async function expectSecurityHeaders(
   response: Response | APIResponse | null | undefined,

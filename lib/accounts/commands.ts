@@ -59,6 +59,9 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return r.data;
 }
 
+const COUNTRY_CODE_HINT =
+  'give the ISO 3166-1 two-letter code, e.g. AR for Argentina, GB for the United Kingdom';
+
 /** The zone an account of DEFAULT_COUNTRY gets without --time-zone (README, CONTRACTS §1's example). */
 export const DEFAULT_TIME_ZONE = 'America/New_York';
 
@@ -90,20 +93,32 @@ export async function createAccount(
   const a = parse(
     z.object({
       number: accountNumberSchema,
-      name: z.string().trim().min(1, 'a --name is required').max(200),
+      name: z.string('a --name is required').trim().min(1, 'a --name is required').max(200),
+      // Any case (`ar` is AR), but the code, not a name: the message says which code to type.
       country: z
         .string()
-        .regex(/^[A-Z]{2}$/)
+        .trim()
+        .toUpperCase()
+        .regex(/^[A-Z]{2}$/, COUNTRY_CODE_HINT)
         .default(DEFAULT_COUNTRY),
       timeZone: z.string().optional(),
       phone: z.string().trim().min(1).max(40).optional(),
     }),
     raw,
   );
-  if (!isSupportedCountry(a.country)) throw new CommandError(`unknown country ${a.country}`);
+  if (!isSupportedCountry(a.country))
+    throw new CommandError(`--country: unknown country ${a.country}; ${COUNTRY_CODE_HINT}`);
   const named = a.timeZone ?? countryTimeZone(a.country);
   const timeZone = canonicalTimeZone(named);
-  if (!timeZone) throw new CommandError(`unknown time zone ${named}`);
+  const zones = getCountry(a.country)?.timezones ?? [];
+  if (!timeZone)
+    throw new CommandError(`--time-zone: unknown time zone ${named}; ${a.country}'s: ${zones.join(', ')}`);
+  // A zone of another country is a slip (the account's clock, its mail and support's business hours
+  // would be hours off): refused, naming the country's zones. UTC stays possible for any country.
+  if (timeZone !== 'UTC' && zones.length > 0 && !zones.some((z) => canonicalTimeZone(z) === timeZone))
+    throw new CommandError(
+      `--time-zone: ${named} is not a time zone of ${a.country}; ${a.country}'s: ${zones.join(', ')}`,
+    );
   const phone = a.phone === undefined ? null : checkCallbackNumber(a.phone, a.country);
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))

@@ -50,15 +50,20 @@ export async function signInAction(_prev: ActionState | undefined, form: FormDat
   redirect(safeCallbackUrl(raw.callbackUrl));
 }
 
-/** "Email me a sign-in link": the same answer whether the address has a login or not. */
+/**
+ * "Email me a sign-in link": the same answer whether the address has a login or not. Sent, it lands
+ * on `/sign-in?linkSent=1`, which says so: the button is the form's second submit button, and React
+ * restores only the form's own action state to a form sent without JavaScript (both carry an
+ * `$ACTION_KEY` field and the form's comes first), so a returned "on its way" would never be seen.
+ */
 export async function emailLinkAction(_prev: ActionState | undefined, form: FormData): Promise<ActionState> {
   const raw = formToObject(form);
   if (!raw) return notAForm(translate(await requestLocale()));
   const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
   const deviceCookie = (await cookies()).get(DEVICE_COOKIE)?.value;
-  const outcome = await requestSignInLink(email, safeCallbackUrl(raw.callbackUrl), await requestMeta(), {
-    deviceCookie,
-  });
+  const callbackUrl = safeCallbackUrl(raw.callbackUrl);
+  const outcome = await requestSignInLink(email, callbackUrl, await requestMeta(), { deviceCookie });
+  if (outcome.ok) redirect(`/sign-in?linkSent=1&callbackUrl=${encodeURIComponent(callbackUrl)}`);
   return { ...outcomeToState(outcome, translate(await requestLocale())), values: { email } };
 }
 

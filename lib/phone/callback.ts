@@ -1,7 +1,7 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Note } from '@/lib/i18n/note';
 import { asciiDigits } from './digits';
-import { describeDialled } from './format';
+import { describeDialled, exampleNumber } from './format';
 import { validNumber } from './legacy';
 
 // Pure: whether support may call a number back. Support must never place the fraud call itself: a
@@ -31,7 +31,17 @@ export function checkCallbackNumber(
   locale = 'en',
 ): CallbackCheck {
   const read = readCallback(input, accountCountry);
-  if (!read) return { ok: false, reason: 'invalid', note: { key: 'outcome.callback.invalid' } };
+  // The example shows what "whole number" means where the reader lives: an Argentine who typed
+  // "15-2345-6789" sees that the area code goes first (011 15-2345-6789).
+  if (!read)
+    return {
+      ok: false,
+      reason: 'invalid',
+      note: {
+        key: 'outcome.callback.invalid',
+        values: { example: exampleNumber(accountCountry, 'national') },
+      },
+    };
   const { e164, ext } = read;
   const d = describeDialled(e164, accountCountry, locale);
   /** A refusal naming the number as the reader would dial it and its country (a name or a note). */

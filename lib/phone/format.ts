@@ -1,5 +1,7 @@
+import examples from 'libphonenumber-js/examples.mobile.json';
 import {
   type CountryCode,
+  getExampleNumber,
   isSupportedCountry,
   Metadata,
   type PhoneNumber,
@@ -62,6 +64,17 @@ export function countryName(country: string, locale = 'en'): string {
   return (
     (locale === 'en' ? names : new Intl.DisplayNames([locale], { type: 'region' })).of(country) ?? country
   );
+}
+
+/**
+ * A number of `country` for a hint, written internationally ("+54 9 11 2345 6789" for AR) or as it is
+ * dialled there (`national`: "011 15-2345-6789"): libphonenumber's example mobile number, so that the
+ * hint looks like the numbers the reader dials. DEFAULT_COUNTRY's for a country libphonenumber does not know.
+ */
+export function exampleNumber(country: string, form: 'international' | 'national' = 'international'): string {
+  const region = (isSupportedCountry(country) ? country : DEFAULT_COUNTRY) as CountryCode;
+  const example = getExampleNumber(region, examples);
+  return (form === 'national' ? example?.formatNational() : example?.formatInternational()) ?? '';
 }
 
 /**

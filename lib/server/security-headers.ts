@@ -1,5 +1,10 @@
-/** Pages reached from email links: their URL carries a token, so they send no referrer at all. */
-const NO_REFERRER_PREFIXES = ['/api/auth/callback', '/sign-in/link', '/blocks/'];
+/**
+ * Pages reached from email links: their URL carries a token (or names a block), so they send no
+ * referrer to another site. `same-origin`, not `no-referrer`: under `no-referrer` a browser sends a
+ * form's POST with `Origin: null` (Fetch, "serializing a request origin"), and a form sent without
+ * JavaScript (the link's Continue, the misdial request) is then refused as sent from another site.
+ */
+const SAME_ORIGIN_REFERRER_PREFIXES = ['/api/auth/callback', '/sign-in/link', '/blocks/'];
 
 /**
  * The dev mailbox (demo only) shows a message's HTML in a sandboxed iframe from this route: mail
@@ -46,7 +51,7 @@ export function securityHeaders(o: {
     `frame-ancestors 'none'`,
     ...(o.https ? ['upgrade-insecure-requests'] : []),
   ].join('; ');
-  const strict = NO_REFERRER_PREFIXES.some((p) => o.pathname.startsWith(p));
+  const strict = SAME_ORIGIN_REFERRER_PREFIXES.some((p) => o.pathname.startsWith(p));
   return {
     'Content-Security-Policy': csp,
     // Pages show call data, IP addresses and numbers: no copy in any cache, on disk or in history
@@ -54,7 +59,7 @@ export function securityHeaders(o: {
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
-    'Referrer-Policy': strict ? 'no-referrer' : 'strict-origin-when-cross-origin',
+    'Referrer-Policy': strict ? 'same-origin' : 'strict-origin-when-cross-origin',
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
     'Cross-Origin-Opener-Policy': 'same-origin',
     ...(o.https ? { 'Strict-Transport-Security': 'max-age=63072000; includeSubDomains' } : {}),

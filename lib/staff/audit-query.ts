@@ -53,7 +53,8 @@ export type AuditFilter = z.output<typeof auditFilterSchema>;
  * included, on the clock of the caller's `timeZone`, as the log's times are shown). `f.before` is the
  * cursor of the previous page; a damaged one gives the first page with `badCursor: true`. Returns
  * `{ entries, next, unknown, badCursor }`: `next` is the cursor of the following page or null,
- * `unknown` names a filter that matched nothing (no such account; no such user and no row by that name).
+ * `unknown` names a filter that matched nothing (no such account; no such user and no row by that name;
+ * `days` when the first day is after the last).
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listAudit(user: CurrentUser, f: AuditFilter) {
@@ -72,6 +73,10 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
     : null;
   if (f.account && !account) return { entries: [], next: null, unknown: 'account' as const, badCursor };
+  // A first day after the last (both ISO dates: their order is the text's) holds no day at all: said
+  // so, rather than "no entries match", which would send the agent looking for a missing row.
+  if (f.from && f.to && f.from > f.to)
+    return { entries: [], next: null, unknown: 'days' as const, badCursor };
   // An actor with no user row (the operator CLI's `operator-cli`) is found by the name its rows keep:
   // among the rows with no actorId, still a range of the (actorId, at) index.
   const byActor = !f.actor ? {} : actor ? { actorId: actor.id } : { actorId: null, actorEmail: f.actor };

@@ -6,6 +6,7 @@ import { startSimulator } from './server';
 // `npm run switch:sim [-- serve]`              run the simulated switch
 // `npm run switch:sim -- fraud ACC-1001 +252611234567 [--reason R] [--source-ip IP]`
 // `npm run switch:sim -- lift ACC-1001 [--actor NAME]`
+// `npm run switch:sim -- provision ACC-1001 acme-reception [acme-pbx …]`
 // fraud and lift ask a running simulator (its control API) to act, exactly as its fraud monitor or
 // an operator would, so the event reaches Tollgate signed and retried like a real one.
 
@@ -13,6 +14,7 @@ const USAGE = `usage:
   switch:sim [serve]
   switch:sim fraud <ACC-…> <dialled number> [--reason high_risk_destination|hotspot_source_ip|suspicious_pattern|manual] [--source-ip IP]
   switch:sim lift <ACC-…> [--actor NAME]
+  switch:sim provision <ACC-…> <SIP username>…   (an account made with npm run admin, so the simulator knows it)
 env: SWITCH_API_TOKEN (required; the demo's data/demo-secrets.json is read if unset), SWITCH_WEBHOOK_SECRET, SWITCH_SIM_PORT (4010), SWITCH_SIM_HOST (127.0.0.1),
      SWITCH_SIM_DATA (switch-sim.db in DEMO_DATA_DIR, else in data/), TOLLGATE_EVENTS_URL (http://localhost:3000/api/switch/events),
      SWITCH_SIM_URL (for fraud/lift; default http://127.0.0.1:$SWITCH_SIM_PORT)`;
@@ -77,14 +79,19 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-async function control(path: string, body: unknown): Promise<void> {
-  const base = (
-    process.env.SWITCH_SIM_URL || `http://127.0.0.1:${process.env.SWITCH_SIM_PORT || 4010}`
-  ).replace(/\/+$/, '');
-  let res: Response;
+function simBase(): string {
+  return (process.env.SWITCH_SIM_URL || `http://127.0.0.1:${process.env.SWITCH_SIM_PORT || 4010}`).replace(
+    /\/+$/,
+    '',
+  );
+}
+
+/** A call to the running simulator's control API; a simulator that does not answer ends the command. */
+async function controlCall(method: 'POST' | 'PUT', path: string, body: unknown): Promise<Response> {
+  const base = simBase();
   try {
-    res = await fetch(`${base}${path}`, {
-      method: 'POST',
+    return await fetch(`${base}${path}`, {
+      method,
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(30_000),
       headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
@@ -92,12 +99,47 @@ async function control(path: string, body: unknown): Promise<void> {
   } catch {
     fail(`no simulator answering at ${base} — start it with \`npm run switch:sim\` (or npm run demo)`);
   }
+}
+
+/**
+ * Tells the simulator about an account created with `npm run admin` (a real switch already knows its
+ * accounts): international calling allowed, the SIP usernames with no password yet (the portal sets
+ * them). An account it knows keeps its block state, its credentials' passwords and registrations.
+ */
+async function provision(accountNumber: string, usernames: string[]): Promise<void> {
+  const path = `/_sim/accounts/${encodeURIComponent(accountNumber)}`;
+  const known = await fetch(`${simBase()}${path}`, {
+    headers: { authorization: `Bearer ${token()}` },
+    signal: AbortSignal.timeout(30_000),
+  }).catch(() => null);
+  const state = (known?.ok ? await known.json() : null) as {
+    internationalCalling: 'allowed' | 'blocked';
+    reason: string | null;
+    blockedAt: string | null;
+  } | null;
+  const res = await controlCall('PUT', path, {
+    internationalCalling: state?.internationalCalling ?? 'allowed',
+    reason: state?.reason ?? null,
+    blockedAt: state?.blockedAt ?? null,
+    credentials: usernames.map((username) => ({ username })),
+  });
+  const answer = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
+  if (!res.ok || answer?.error) fail(answer?.error?.message ?? `the simulator answered HTTP ${res.status}`);
+  console.log(`provisioned ${accountNumber} with ${usernames.join(', ')}`);
+}
+
+async function control(path: string, body: unknown): Promise<void> {
+  const res = await controlCall('POST', path, body);
   const answer = (await res.json().catch(() => null)) as {
-    error?: { message: string };
+    error?: { code: string; message: string };
     wasBlocked?: boolean;
     event: { id: string; data: { calls?: unknown[] } };
     delivery: { status: string; lastError: string | null };
   } | null;
+  if (answer?.error?.code === 'account_not_found')
+    fail(
+      `${answer.error.message} on the simulator: an account made with npm run admin needs \`npm run switch:sim -- provision <ACC-…> <SIP username>…\` first`,
+    );
   if (!res.ok || !answer || answer.error)
     fail(answer?.error?.message ?? `the simulator answered HTTP ${res.status}`);
   const calls = answer.event.data.calls;
@@ -137,6 +179,10 @@ async function main(): Promise<void> {
   if (command === 'lift') {
     if (rest.length !== 1) fail('lift needs an account number');
     return control('/_sim/lift', { accountNumber: rest[0], actor: values.actor });
+  }
+  if (command === 'provision') {
+    if (rest.length < 2) fail('provision needs an account number and its SIP usernames');
+    return provision(rest[0]!, rest.slice(1));
   }
   fail(`unknown command ${command}`);
 }

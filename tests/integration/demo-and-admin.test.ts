@@ -232,6 +232,48 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(await db.sipCredential.count({ where: { account: { number: 'ACC-7005' } } })).toBe(0);
     expect(await db.user.count({ where: { email: 'x@pier.example' } })).toBe(0);
   });
+
+  it('create-account says what to type for a country, a zone or a name it cannot take', async () => {
+    const db = getDb();
+    const refusal = (p: Promise<unknown>) =>
+      p.then(
+        () => 'created',
+        (e: Error) => (e instanceof CommandError ? e.message : `not a CommandError: ${e}`),
+      );
+    // A country's name, or a code that is not ISO's: the code to type, with examples.
+    expect(await refusal(createAccount(db, { number: 'ACC-7401', name: 'X', country: 'Argentina' }))).toBe(
+      '--country: give the ISO 3166-1 two-letter code, e.g. AR for Argentina, GB for the United Kingdom',
+    );
+    expect(await refusal(createAccount(db, { number: 'ACC-7401', name: 'X', country: 'UK' }))).toMatch(
+      /^--country: unknown country UK; give the ISO 3166-1 two-letter code, e\.g\. AR for Argentina, GB for/,
+    );
+    // A zone of another country is a slip, refused with the country's own; a mistyped zone too.
+    expect(
+      await refusal(
+        createAccount(db, { number: 'ACC-7401', name: 'X', country: 'AR', timeZone: 'Europe/London' }),
+      ),
+    ).toMatch(
+      /^--time-zone: Europe\/London is not a time zone of AR; AR's: America\/Argentina\/Buenos_Aires, /,
+    );
+    expect(
+      await refusal(
+        createAccount(db, { number: 'ACC-7401', name: 'X', country: 'GB', timeZone: 'Europe/Londres' }),
+      ),
+    ).toBe("--time-zone: unknown time zone Europe/Londres; GB's: Europe/London");
+    expect(await refusal(createAccount(db, { number: 'ACC-7401', country: 'GB' }))).toBe(
+      '--name: a --name is required',
+    );
+    expect(await db.customerAccount.count({ where: { number: 'ACC-7401' } })).toBe(0);
+    // The code in lower case is the code; a zone's older name is the zone (ICU's canonical name kept).
+    const a = await createAccount(db, {
+      number: 'ACC-7402',
+      name: 'Clínica Palermo',
+      country: 'ar',
+      timeZone: 'America/Argentina/Buenos_Aires',
+    });
+    expect(a).toMatchObject({ country: 'AR' });
+    await createAccount(db, { number: 'ACC-7403', name: 'Utc GB', country: 'GB', timeZone: 'UTC' });
+  });
 });
 
 // The operator CLI as a process, on SQLite only: argv, stdin, stdout/stderr, exit codes and the
@@ -281,6 +323,25 @@ describe('the operator CLI as a process', () => {
       admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
     ).toMatch(/password refused/);
     expect(admin(['frobnicate']).code).toBe(2);
+    // Help needs no database, and says how to use every command; a missing DATABASE_URL is named.
+    const noDb = { DATABASE_URL: '' };
+    for (const help of [['--help'], ['help'], ['create-account', '--help'], ['create-user', '-h']])
+      expect(admin(help, '', noDb)).toMatchObject({
+        code: 0,
+        out: expect.stringMatching(/^usage: npm run admin/),
+      });
+    expect(admin([], '', noDb)).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^usage: npm run admin/),
+    });
+    expect(admin(['frobnicate'], '', noDb)).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^error: unknown command frobnicate/),
+    });
+    expect(admin(['create-account', '--number', 'ACC-7009', '--name', 'X'], '', noDb)).toMatchObject({
+      code: 1,
+      err: 'error: DATABASE_URL: is required (file:./data/tollgate.db or postgresql://…)\n',
+    });
     const pat = await getDb().user.findUniqueOrThrow({
       where: { email: 'pat@pier.example' },
       include: { memberships: true },

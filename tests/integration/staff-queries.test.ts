@@ -285,6 +285,11 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     ).toHaveLength(50);
     expect((await listAudit(agent, { account: account.number, to: '2000-01-01' })).entries).toHaveLength(0);
     expect((await listAudit(agent, { account: 'ACC-0000000' })).unknown).toBe('account');
+    // Days given the wrong way round: said so, not "no entries match" (a day filter's one mistake).
+    expect(await listAudit(agent, { account: account.number, from: today, to: '2000-01-01' })).toMatchObject({
+      entries: [],
+      unknown: 'days',
+    });
   });
 
   it('admins create, re-role and disable staff; disabling ends their sessions; agents cannot', async () => {

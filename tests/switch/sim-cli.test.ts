@@ -71,6 +71,34 @@ describe('switch:sim CLI', () => {
     expect((await sim.control('GET', '/_sim/accounts/ACC-1002')).body.internationalCalling).toBe('allowed');
   });
 
+  // An account made with `npm run admin` in the demo: the simulated switch must learn it before it can
+  // block it or take its passwords, as a real switch already knows its accounts.
+  it('provision tells the simulator about an account made with npm run admin, keeping its block', async () => {
+    const unknown = await run(['fraud', 'ACC-5401', '+252611234567']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain(
+      'no account ACC-5401 on the simulator: an account made with npm run admin needs `npm run switch:sim -- provision <ACC-…> <SIP username>…` first',
+    );
+    const out = await run(['provision', 'ACC-5401', 'palermo-recepcion', 'palermo-consultorio']);
+    expect(out).toMatchObject({
+      status: 0,
+      stdout: 'provisioned ACC-5401 with palermo-recepcion, palermo-consultorio\n',
+    });
+    expect((await run(['fraud', 'ACC-5401', '+252611234567'])).status).toBe(0);
+    // Again, with one more credential: the block stays, the known credentials too.
+    expect((await run(['provision', 'ACC-5401', 'palermo-fax'])).status).toBe(0);
+    const { body } = await sim.control('GET', '/_sim/accounts/ACC-5401');
+    expect(body).toMatchObject({ internationalCalling: 'blocked', reason: 'high_risk_destination' });
+    expect((body.credentials as { username: string }[]).map((c) => c.username).sort()).toEqual([
+      'palermo-consultorio',
+      'palermo-fax',
+      'palermo-recepcion',
+    ]);
+    expect((await run(['provision', 'ACC-5401'])).stderr).toContain(
+      'provision needs an account number and its SIP usernames',
+    );
+  });
+
   it('fails with a message and exit code 2 on bad input or no simulator', async () => {
     const bad = await run(['fraud', 'ACC-1002']);
     expect(bad.status).toBe(2);

@@ -165,6 +165,20 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
       expect(checkCallbackNumber(typed, country)).toMatchObject({ ok: true, e164: '+5491123456789' });
     expect(checkCallbackNumber('+54 9 9 11 2345 6789', 'AR')).toMatchObject({ ok: false, reason: 'invalid' });
   });
+  // An Argentine mobile written as friends write it, without the area code: the refusal shows the
+  // whole number as dialled in Argentina, so the reader sees what is missing.
+  it('a number without its area code is refused with an example of a whole one', () => {
+    const r = checkCallbackNumber('15-2345-6789', 'AR', [], 'es');
+    expect(r.ok).toBe(false);
+    expect(noteText(translate('es'), (r as { note: Parameters<typeof noteText>[1] }).note)).toBe(
+      'Introduzca un número de teléfono válido: el número completo tal como lo marca en su país, por ejemplo 011 15-2345-6789, o con el código de país si no es del país de su cuenta.',
+    );
+    const us = checkCallbackNumber('555-0123', 'US');
+    expect(noteText(translate('en'), (us as { note: Parameters<typeof noteText>[1] }).note)).toContain(
+      'such as (201) 555-0123',
+    );
+  });
+
   it('the misdial form’s intended number reads the same forms', () => {
     expect(parseUserPhone('044 55 1234 5678', 'MX')).toBe('+525512345678');
     expect(parseUserPhone('+52 1 55 1234 5678', 'MX')).toBe('+525512345678');

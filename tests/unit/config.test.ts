@@ -170,14 +170,16 @@ describe('security headers', () => {
       securityHeaders({ nonce: 'a', pathname: '/', https: true, dev: false })['Strict-Transport-Security'],
     ).toMatch(/max-age=\d+/);
   });
-  it('pages reached from email links send no referrer', () => {
+  // Not `no-referrer`: under it a form's POST carries `Origin: null`, refused as another site's when
+  // sent without JavaScript (e2e/16-no-javascript.spec.ts).
+  it('pages reached from email links send no referrer to another site, and their forms their origin', () => {
     expect(
       securityHeaders({ nonce: 'a', pathname: '/api/auth/callback/nodemailer', https: true, dev: false })[
         'Referrer-Policy'
       ],
-    ).toBe('no-referrer');
+    ).toBe('same-origin');
     expect(
       securityHeaders({ nonce: 'a', pathname: '/blocks/abc', https: true, dev: false })['Referrer-Policy'],
-    ).toBe('no-referrer');
+    ).toBe('same-origin');
   });
 });

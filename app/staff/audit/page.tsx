@@ -31,7 +31,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <AuditFilters f={f} timeZone={user.timeZone} />
       {page.badCursor ? <p role="status">{tStaff('badCursor')}</p> : null}
       {page.unknown ? (
-        <p role="status">{page.unknown === 'account' ? t('noAccount') : t('noActor')}</p>
+        <p role="status">
+          {page.unknown === 'account' ? t('noAccount') : page.unknown === 'days' ? t('noDays') : t('noActor')}
+        </p>
       ) : (
         <AuditTable entries={page.entries} />
       )}

@@ -1,7 +1,7 @@
 import { Link } from '@/components/ui/link';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
-import { countryName, describeDialled } from '@/lib/phone/format';
+import { countryName, describeDialled, exampleNumber } from '@/lib/phone/format';
 import { intlTag } from '@/lib/i18n/locales';
 import { accountCountry } from '@/lib/phone/plan';
 import { MAX_MARKED_CALLS } from '@/lib/requests/submit';
@@ -40,7 +40,12 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
           </Link>
         </p>
       ) : null}
-      <MisdialForm blockId={block.id} calls={calls} country={countryName(country, intlTag(locale))} />
+      <MisdialForm
+        blockId={block.id}
+        calls={calls}
+        country={countryName(country, intlTag(locale))}
+        example={exampleNumber(country)}
+      />
     </BlockStep>
   );
 }

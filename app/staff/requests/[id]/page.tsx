@@ -19,6 +19,7 @@ import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
+import { actorName } from '@/components/ui/actor-name';
 
 export default async function StaffRequestPage({
   params,
@@ -29,6 +30,7 @@ export default async function StaffRequestPage({
 }) {
   const l = await getTranslations('staff.labels');
   const t = await getTranslations('staff.requestPage');
+  const who = await getTranslations('actors');
   const user = await requireStaff();
   const r = await getRequestForStaff(user, (await params).id, await getLocale());
   if (!r) notFound();
@@ -95,7 +97,7 @@ export default async function StaffRequestPage({
           <p>
             {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', {
               reason: l(`reason.${b.reason}`),
-              by: b.placedBy,
+              by: actorName(who, b.placedBy),
               status: l(`blockStatus.${b.status}`),
               placed: () => <When at={b.placedAt} />,
               lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null),

@@ -1,0 +1,56 @@
+import type { Page } from '@playwright/test';
+import { expect, signIn, test } from './support/fixtures';
+import { type AccountSpec, createCustomer } from './support/factories';
+import { continueLink, emailedLink } from './support/sign-in-steps';
+
+// A customer whose browser runs no JavaScript: every form is a plain POST, and the answer is a page.
+test.use({ javaScriptEnabled: false });
+
+const BLOCKED: AccountSpec = {
+  name: 'No Script Co',
+  block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] },
+};
+const heading = (page: Page) =>
+  page.getByRole('heading', { name: /International calling blocked on No Script Co/ });
+
+test('without JavaScript the block page sends a misdial request and changes the language', async ({
+  page,
+}) => {
+  const { user, accounts } = await createCustomer([BLOCKED]);
+  const target = `/blocks/${accounts[0].blockId}`;
+  await signIn(page, user, target);
+  await expect(heading(page)).toBeVisible();
+
+  // The block pages send no referrer to other sites, yet their forms carry their origin: under
+  // `no-referrer` a form's POST says `Origin: null`, which was refused as another site's.
+  await page.getByRole('link', { name: 'This was a misdial' }).click();
+  await page
+    .getByLabel('What happened?')
+    .fill('Our receptionist dialled 00252 instead of 0252 for a supplier.');
+  await page.getByLabel('Number you meant to dial').fill('(212) 555-0123');
+  await page.getByLabel('Callback phone').fill('+1 212 555 0100');
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await expect(page).toHaveURL(`${target}?request=submitted`);
+  await expect(page.getByText(/^Your request was sent\. Support will call you back/)).toBeVisible();
+
+  await page.getByLabel('Language').selectOption('es');
+  await page.getByRole('button', { name: 'Change' }).click();
+  await expect(
+    page.getByRole('heading', { name: /Llamadas internacionales bloqueadas en No Script Co/ }),
+  ).toBeVisible();
+});
+
+test('without JavaScript "Email me a sign-in link" says so, and the link signs in on the block', async ({
+  page,
+}) => {
+  const { user, accounts } = await createCustomer([BLOCKED]);
+  const target = `/blocks/${accounts[0].blockId}`;
+  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(target)}`);
+  // emailedLink waits for the words that say the link is on its way: the second submit button's
+  // answer, which a form sent without JavaScript never showed.
+  const link = await emailedLink(page, user.email, { here: true });
+  await page.goto(link);
+  await continueLink(page);
+  await expect(page).toHaveURL(target);
+  await expect(heading(page)).toBeVisible();
+});
