@@ -43,13 +43,20 @@ describe.each(dialects())('password checks off the request thread, %s', (dialect
   });
 
   it('keeps the event loop running while a worst-case password is scored, and stops it at the deadline', async () => {
+    // The deadline is a third of what the scoring thread itself took for this password, warm (the
+    // second of two patient checks), so no machine meets it: a fixed 150 ms was met once on a fast
+    // one (CI59: a warm thread scores it in 120–145 ms there; the calling thread would take 2 s).
+    await checkPassword(WORST_CASE, SIP, who(), PATIENT_MS);
+    const started = performance.now();
+    expect((await checkPassword(WORST_CASE, SIP, who(), PATIENT_MS)).ok).toBe(true);
+    const deadline = Math.max(5, Math.floor((performance.now() - started) / 3));
     let ticks = 0;
-    const timer = setInterval(() => ticks++, 5);
-    const r = await checkPassword(WORST_CASE, SIP, who(), 150);
+    const timer = setInterval(() => ticks++, 1);
+    const r = await checkPassword(WORST_CASE, SIP, who(), deadline);
     clearInterval(timer);
     expect(r).toMatchObject({ ok: false, kind: 'timeout', note: { key: 'outcome.password.checkTimeout' } });
     // On the calling thread zxcvbn would have blocked every timer until it finished.
-    expect(ticks).toBeGreaterThan(5);
+    expect(ticks).toBeGreaterThan(2);
     // The stopped thread is replaced: the next check is scored.
     expect(await checkPassword(generatePassword(), SIP, who(), PATIENT_MS)).toMatchObject({
       ok: true,

@@ -19,7 +19,8 @@ describe('dev mailbox HTML view headers', () => {
       expect(at(p)['Content-Security-Policy']).toContain(`frame-ancestors 'none'`);
       expect(at(p)['Content-Security-Policy']).not.toContain(`'unsafe-inline'`);
     }
-    expect(at('/api/auth/callback/nodemailer')['Referrer-Policy']).toBe('no-referrer');
-    expect(at('/blocks/abc')['Referrer-Policy']).toBe('no-referrer');
+    // Email-link pages send no referrer to other sites, and keep their origin on their own forms.
+    expect(at('/api/auth/callback/nodemailer')['Referrer-Policy']).toBe('same-origin');
+    expect(at('/blocks/abc')['Referrer-Policy']).toBe('same-origin');
   });
 });
