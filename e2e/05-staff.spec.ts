@@ -450,6 +450,11 @@ test('the audit log shows decisions and manual actions, filterable by account, a
   const rows = sam.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(2); // header + one entry
   await expect(rows.nth(1)).toContainText('audit their lab PBX');
+  // The action by its name for people, with the code logs and docs use.
+  await expect(rows.nth(1).getByRole('cell').nth(1)).toHaveText('Block requestedblock.place_requested');
+  await expect(sam.getByLabel('Action', { exact: true }).locator('option:checked')).toHaveText(
+    'Block requested (block.place_requested)',
+  );
   // The agent's approvals in this file were on other customers' accounts: filter by actor and action.
   await sam.getByLabel('Account number').fill('');
   await sam.getByLabel('Action', { exact: true }).selectOption('request.approved');

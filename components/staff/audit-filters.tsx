@@ -1,5 +1,5 @@
 import { useTranslations } from 'next-intl';
-import { AUDIT_ACTIONS } from '@/lib/audit/names';
+import { AUDIT_ACTIONS, auditActionKey } from '@/lib/audit/names';
 import type { AuditFilter } from '@/lib/staff/audit-query';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -28,7 +28,7 @@ export function AuditFilters({ f, timeZone }: { f: AuditFilter; timeZone: string
         <option value="">{t('anyAction')}</option>
         {AUDIT_ACTIONS.map((a) => (
           <option key={a} value={a}>
-            {a}
+            {t(auditActionKey(a))} ({a})
           </option>
         ))}
       </Field>

@@ -1,4 +1,5 @@
 import { useLocale, useTimeZone, useTranslations } from 'next-intl';
+import { auditActionKey } from '@/lib/audit/names';
 import { intlTag } from '@/lib/i18n/locales';
 import type { AuditEntryView } from '@/lib/staff/audit-query';
 import { formatWhen } from '@/lib/time/format';
@@ -27,7 +28,14 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
           <td className="py-2 pr-3 whitespace-nowrap">
             <time dateTime={e.at.toISOString()}>{formatWhen(e.at, timeZone, { locale: tag })}</time>
           </td>
-          <td className="py-2 pr-3 font-mono">{e.action}</td>
+          <td className="py-2 pr-3">
+            {/* The name in the reader's language, and the code that logs and docs use. A row of an
+                action no longer in the list (older data) shows its code alone. */}
+            {t.has(auditActionKey(e.action)) ? (
+              <span className="block">{t(auditActionKey(e.action))}</span>
+            ) : null}
+            <span className="block font-mono text-xs text-slate-600">{e.action}</span>
+          </td>
           <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>
           <td className="py-2 pr-3 font-mono">{e.account ?? '—'}</td>
           <td className="py-2 pr-3 font-mono text-xs">{e.target ?? '—'}</td>

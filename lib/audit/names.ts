@@ -73,3 +73,11 @@ export const AUDIT_ACTIONS = [
 
 /** One audit action name; `audit()` takes nothing else, so a new action is added here first. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * The catalogue key, under `staff.audit`, of an action's name for people ("Signed in", "Inicio de
+ * sesión"): `actions.<action>` with its dots as colons, since next-intl reads a dot as nesting and
+ * `sign_out` is both a name and the start of `sign_out.everywhere`. Every AUDIT_ACTIONS entry has one
+ * in each catalogue (tests/unit/catalogue.test.ts).
+ */
+export const auditActionKey = (action: string): string => `actions.${action.replaceAll('.', ':')}`;

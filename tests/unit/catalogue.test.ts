@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import en from '@/messages/en.json';
 import { translator } from '@/lib/i18n/translate';
+import { AUDIT_ACTIONS, auditActionKey } from '@/lib/audit/names';
 import es from '@/messages/es.json';
 
 // Every catalogue says the same things: the same keys, the same ICU arguments (a missing {account}
@@ -74,6 +75,20 @@ describe('the Spanish catalogue', () => {
 
   it('the allow-list names only keys that exist and are really the same', () => {
     for (const k of SAME_IN_BOTH) expect(esKeys.get(k), k).toBe(enKeys.get(k));
+  });
+});
+
+describe('the audit log names every action for people', () => {
+  it('has a name for each action in both catalogues, and none for an action that does not exist', () => {
+    for (const action of AUDIT_ACTIONS) {
+      const key = `staff.audit.${auditActionKey(action)}`;
+      expect(enKeys.get(key), key).toBeTruthy();
+      expect(esKeys.get(key), key).toBeTruthy();
+    }
+    const named = [...enKeys.keys()].filter((k) => k.startsWith('staff.audit.actions.'));
+    expect(named).toHaveLength(AUDIT_ACTIONS.length);
+    // `sign_out` and `sign_out.everywhere` are two names, not a name and a folder of names.
+    expect(translator('es')(`staff.audit.${auditActionKey('sign_out')}` as never)).toBe('Cierre de sesión');
   });
 });
 
