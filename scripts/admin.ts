@@ -14,7 +14,7 @@ import { loadDotEnv } from './lib/dotenv';
 const USAGE = `usage: npm run admin -- <command>
   create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York] [--phone "+1 212 555 0100"]
   add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"]
-  create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"] [--locale en|es]   (password on stdin;
+  create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"] [--locale en|es|es-AR…]   (password on stdin;
     without --locale: the language of the account's country when the portal speaks it, else en:
     docs/operations.md, "Operator commands")
   reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;

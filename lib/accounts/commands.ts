@@ -6,7 +6,14 @@ import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db, Tx } from '@/lib/server/db';
-import { countryReaderLocale, DEFAULT_LOCALE, type Locale, LOCALE_NAMES, LOCALES } from '@/lib/i18n/locales';
+import {
+  countryReaderLocale,
+  DEFAULT_LOCALE,
+  type Locale,
+  LOCALE_NAMES,
+  LOCALES,
+  localeOfTag,
+} from '@/lib/i18n/locales';
 import { noteText, notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { assessPassword } from '@/lib/passwords/strength';
@@ -186,7 +193,7 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
 /**
  * Creates a login: `role`, hashed `password` (checked against `minScore`, 0–4), and for a customer
  * the membership of `account` (ACC-…), the only moment the CLI links a user to an account. `locale`
- * ("en" | "es", case-insensitive) sets User.locale, else newUserLocale's rule; localeChosenAt stays
+ * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's rule; localeChosenAt stays
  * null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
  * bad value; audited as user.created with the role and language.
  */
@@ -202,15 +209,20 @@ export async function createUser(
       account: accountNumberSchema.optional(),
       password: z.string().min(1, 'a password is required on stdin').max(1024),
       name: z.string().max(200).optional(),
+      // A language tag (`es`, `ES`, `es-AR`: the customer's own variety is written as Spanish; dates
+      // and numbers follow the account's country, lib/i18n/locales.ts formatTag).
       locale: z
         .string()
         .trim()
-        .toLowerCase()
-        .pipe(
-          z.enum(LOCALES, {
-            error: (i) => `unknown language ${JSON.stringify(i.input)}; the languages are ${localeList}`,
-          }),
-        )
+        .transform((v, ctx) => {
+          const l = localeOfTag(v);
+          if (!l)
+            ctx.addIssue({
+              code: 'custom',
+              message: `unknown language ${JSON.stringify(v)}; the languages are ${localeList}`,
+            });
+          return l ?? z.NEVER;
+        })
         .optional(),
     }),
     raw,

@@ -33,14 +33,20 @@ function languageSubtag(tag: string): string | null {
 }
 
 /**
+ * The one of LOCALES a BCP 47 tag's language is (`es-AR`, `ES`, `es` → es; `en-GB` → en), or null
+ * for a tag in another language (`fr-CA`) and for a string that is no tag.
+ */
+export function localeOfTag(tag: string): Locale | null {
+  const language = isLocale(tag) ? tag : languageSubtag(tag);
+  return isLocale(language) ? language : null;
+}
+
+/**
  * The catalogue (one of LOCALES) a page's `locale` is written in: next-intl's `getLocale()` /
  * `useLocale()` is the formatting tag (formatTag: `es-MX`, `en-GB`), whose language names the catalogue.
  * DEFAULT_LOCALE for a string whose language is not one of LOCALES.
  */
-export function catalogueLocale(tag: string): Locale {
-  const language = isLocale(tag) ? tag : languageSubtag(tag);
-  return isLocale(language) ? language : DEFAULT_LOCALE;
-}
+export const catalogueLocale = (tag: string): Locale => localeOfTag(tag) ?? DEFAULT_LOCALE;
 
 /**
  * The BCP 47 tag to hand Intl for a page's `locale` (next-intl's `getLocale()`/`useLocale()`, a plain

@@ -150,6 +150,9 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(await made('pau@gestoria.example', { account: 'ACC-7206' })).toBe('es');
     expect(await made('tom@clinica.example', { account: 'ACC-7201', locale: 'en' })).toBe('en');
     expect(await made('eva@tollgate.example', { role: 'agent', locale: ' ES ' })).toBe('es');
+    // A regional tag is its language (the formats follow the account's country, not User.locale).
+    expect(await made('sol@clinica.example', { account: 'ACC-7202', locale: 'es-AR' })).toBe('es');
+    expect(await made('amy@pier.example', { account: 'ACC-7203', locale: 'en-GB' })).toBe('en');
     expect(await made('max@tollgate.example', { role: 'admin' })).toBe('en');
     const ana = await db.user.findUniqueOrThrow({ where: { email: 'ana@clinica.example' } });
     const audit = await db.auditLog.findFirstOrThrow({ where: { action: 'user.created', targetId: ana.id } });
@@ -157,7 +160,7 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
 
     const e = await createUser(
       db,
-      { email: 'fr@clinica.example', role: 'customer', account: 'ACC-7201', password, locale: 'fr' },
+      { email: 'fr@clinica.example', role: 'customer', account: 'ACC-7201', password, locale: 'fr-CA' },
       3,
     ).then(
       () => null,
@@ -165,7 +168,7 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     );
     expect(e).toBeInstanceOf(CommandError);
     expect((e as Error).message).toBe(
-      '--locale: unknown language "fr"; the languages are en (English), es (Español)',
+      '--locale: unknown language "fr-CA"; the languages are en (English), es (Español)',
     );
     expect(await db.user.count({ where: { email: 'fr@clinica.example' } })).toBe(0);
   });
