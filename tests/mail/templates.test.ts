@@ -72,6 +72,7 @@ describe('mail templates', () => {
         ...baseOf(),
         calls: [torCall],
         credentials: [{ username: 'acme-reception', label: 'Reception desk' }],
+        link: { url: 'https://portal.example/continue?t=x', expires: new Date('2026-11-26T09:14:03Z') },
       },
       { ...ctx(), t: mailTranslator('es'), locale: 'es' },
     );
@@ -79,6 +80,9 @@ describe('mail templates', () => {
       expect(body).toContain('Desde la dirección de internet 185.220.101.47 (Alemania)');
       expect(body).not.toContain('Germany');
     }
+    // Its sign-in link is a button only in HTML: the note under it says "link", true in plain text too.
+    expect(m.text).toContain('Este enlace inicia su sesión como');
+    expect(m.text).not.toMatch(/botón/i);
   });
 
   it('a time zone of the recipient changes every time shown', () => {
@@ -245,7 +249,7 @@ describe('the provider’s name, set or not (review 10)', () => {
     expect(m.signIn.subject).toBe('Your sign-in link for the customer portal');
     expect(m.locked.subject).toBe('Your second factor is locked');
     expect(m.signIn.text).toContain(
-      'Use the button below to sign in to the customer portal of your VoIP provider as dana@acme.example.',
+      'Use the link below to sign in to the customer portal of your VoIP provider as dana@acme.example.',
     );
     expect(m.signIn.text).toContain(
       'someone asked for a sign-in link for this address in the customer portal of your VoIP provider.',
@@ -256,6 +260,8 @@ describe('the provider’s name, set or not (review 10)', () => {
     );
     for (const mail of Object.values(m)) {
       expect(mail.text).toContain('Your VoIP provider ·'); // the signature
+      // The plain text has no button to point at: every message says "link", in both renderings.
+      expect(mail.text).not.toMatch(/button/i);
       for (const body of [mail.subject, mail.text, mail.html])
         expect(body).not.toMatch(/the Your VoIP|Your Your|for the Your/);
     }
