@@ -21,7 +21,7 @@ import {
 import { noteText } from '@/lib/i18n/note';
 import { contextWords } from '@/lib/passwords/words';
 import { buttonClass } from '@/components/ui/button-class';
-import { useFocusOnArrival } from '@/components/ui/focus-on-arrival';
+import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 
 /** The form's fixed words (catalogue keys reset.*), translated by the server page. */
 export type ResetWords = Record<
@@ -132,7 +132,9 @@ export function ResetForm({
         className="flex flex-col gap-3 rounded-md border border-emerald-300 bg-emerald-50 p-4"
         role="status"
       >
-        <UpdatedTitle>{w.updated}</UpdatedTitle>
+        {/* Takes the focus: the form and its Set password button are gone, and without it the focus
+            would fall to the document, before the new password and its Copy button. */}
+        <FocusOnArrival look="title">{w.updated}</FocusOnArrival>
         <p>{confirmed}</p>
         <div className="flex flex-wrap items-center gap-2">
           <code className="rounded bg-white px-2 py-1 font-mono text-lg break-all" data-testid="new-password">
@@ -235,23 +237,5 @@ export function ResetForm({
         <SubmitButton pendingText={w.pending}>{w.submit}</SubmitButton>
       </div>
     </form>
-  );
-}
-
-/**
- * "Password updated", which takes the keyboard focus when it appears: the form and its Set password
- * button are gone, and without it the focus would fall to the document, before the new password
- * and its Copy button (WCAG 2.2 SC 2.4.3).
- */
-function UpdatedTitle({ children }: { children: React.ReactNode }) {
-  const ref = useFocusOnArrival<HTMLParagraphElement>();
-  return (
-    <p
-      ref={ref}
-      tabIndex={-1}
-      className="text-lg font-semibold text-emerald-900 focus:outline-2 focus:outline-offset-1 focus:outline-blue-700"
-    >
-      {children}
-    </p>
   );
 }

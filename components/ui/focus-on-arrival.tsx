@@ -16,21 +16,34 @@ export function useFocusOnArrival<T extends HTMLElement>(on = true): RefObject<T
   return ref;
 }
 
+/** How a FocusOnArrival paragraph looks: a boxed notice, or the title of what replaced a form. */
+const LOOK = {
+  notice: 'rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950',
+  title: 'text-lg font-semibold text-emerald-900',
+} as const;
+
 /**
  * The notice of a done thing (green, with a visible focus ring) that takes the keyboard focus when it
  * first appears (tabindex -1: focusable by script, not a tab stop), for the outcome a server action
- * redirects to. The form that was submitted is gone
+ * redirects to, or (`look="title"`) the title of what replaced a form ("Password updated"). The form
+ * that was submitted is gone
  * from the page, so without this the focus falls to the document and the next Tab starts from wherever
  * the button used to be (WCAG 2.2 SC 2.4.3 Focus Order). A caller whose page can show a second notice in
  * its place keys it by the notice.
  */
-export function FocusOnArrival({ children }: { children: ReactNode }) {
+export function FocusOnArrival({
+  children,
+  look = 'notice',
+}: {
+  children: ReactNode;
+  look?: keyof typeof LOOK;
+}) {
   const ref = useFocusOnArrival<HTMLParagraphElement>();
   return (
     <p
       ref={ref}
       tabIndex={-1}
-      className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950 focus:outline-2 focus:outline-offset-1 focus:outline-blue-700"
+      className={`${LOOK[look]} focus:outline-2 focus:outline-offset-1 focus:outline-blue-700`}
     >
       {children}
     </p>
