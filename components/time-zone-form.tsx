@@ -5,6 +5,7 @@ import { useTranslations } from 'next-intl';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/server/safe-action';
+import { zoneLabel } from '@/lib/time/format';
 
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
 
@@ -55,7 +56,7 @@ export function TimeZoneForm({
         >
           {zones.map((z) => (
             <option key={z} value={z}>
-              {z.replace(/_/g, ' ')}
+              {zoneLabel(z)}
             </option>
           ))}
         </select>

@@ -10,7 +10,7 @@ import { env } from '@/lib/server/env';
 import { LanguageForm } from '@/components/language-form';
 import { TimeZoneForm } from '@/components/time-zone-form';
 import { When } from '@/components/ui/when';
-import { timeZones } from '@/lib/time/format';
+import { timeZones, zoneLabel } from '@/lib/time/format';
 import { timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { Section } from '@/components/ui/section';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -33,10 +33,7 @@ export default async function ProfilePage() {
       </Section>
       <Section id="tz-title" title={t('timeZone.title')}>
         <p>
-          {t.rich('timeZone.now', {
-            zone: user.timeZone.replace(/_/g, ' '),
-            when: () => <When at={new Date()} />,
-          })}
+          {t.rich('timeZone.now', { zone: zoneLabel(user.timeZone), when: () => <When at={new Date()} /> })}
         </p>
         <TimeZoneForm
           action={chooseTimeZoneAction}

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { fail, succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
-import { canonicalTimeZone } from '@/lib/time/format';
+import { canonicalTimeZone, zoneLabel } from '@/lib/time/format';
 import { adoptBrowserTimeZone, chooseTimeZone } from '@/lib/time/zone';
 
 const schema = z.object({ tz: z.string().min(1).max(64) });
@@ -27,5 +27,5 @@ export const chooseTimeZoneAction = userAction(tzSchema, async (input, { user, m
     return fail<unknown>('invalid', unknown.key, undefined, { timeZone: [unknown] });
   // Named as stored (canonicalTimeZone: "europe/london" is kept as "Europe/London"), not as posted.
   const zone = canonicalTimeZone(input.timeZone) ?? input.timeZone;
-  return succeed(undefined, { key: 'profile.timeZone.saved', values: { zone: zone.replace(/_/g, ' ') } });
+  return succeed(undefined, { key: 'profile.timeZone.saved', values: { zone: zoneLabel(zone) } });
 });

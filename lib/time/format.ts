@@ -56,6 +56,9 @@ export function isTimeZone(tz: unknown): tz is string {
   return canonicalTimeZone(tz) !== null;
 }
 
+/** An IANA zone as people read it: "America/New_York" → "America/New York". */
+export const zoneLabel = (zone: string): string => zone.replace(/_/g, ' ');
+
 /** Every zone a person can choose, "UTC" first. */
 export function timeZones(): string[] {
   return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
