@@ -193,8 +193,8 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
 /**
  * Creates a login: `role`, hashed `password` (checked against `minScore`, 0–4), and for a customer
  * the membership of `account` (ACC-…), the only moment the CLI links a user to an account. `locale`
- * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's rule; localeChosenAt stays
- * null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
+ * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's
+ * rule; localeChosenAt stays null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
  * bad value; audited as user.created with the role and language.
  */
 export async function createUser(

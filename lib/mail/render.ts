@@ -88,7 +88,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
    * For mail about one account: a user whose zone no browser has told yet (never signed in) reads the
    * account's; a member of the account reads dates and numbers as written in its country.
    */
-  const zonedFor = (account: { id: string; timeZone: string; country: string }) => {
+  const zonedFor = (account: { timeZone: string; country: string }) => {
     const zone = user && !user.timeZoneChosenAt && user.timeZone === 'UTC' ? account.timeZone : ctx.timeZone;
     const where = user?.role === 'customer' ? account.country : region;
     return zone === ctx.timeZone && where === region ? ctx : context(zone, lang, where);

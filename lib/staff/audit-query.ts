@@ -62,6 +62,10 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   const read = readCursor(timeIdKey, f.before);
   const cursor = read.ok ? read.key : null;
   const badCursor = !read.ok;
+  // A first day after the last (both ISO dates: their order is the text's) holds no day at all: said
+  // so, before any query, rather than "no entries match", which would send the agent looking for a missing row.
+  if (f.from && f.to && f.from > f.to)
+    return { entries: [], next: null, unknown: 'days' as const, badCursor };
   // Filters name things people know (ACC-1001, an email); resolve them to the indexed ids first.
   const account = f.account
     ? await db.customerAccount.findUnique({
@@ -73,10 +77,6 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
     : null;
   if (f.account && !account) return { entries: [], next: null, unknown: 'account' as const, badCursor };
-  // A first day after the last (both ISO dates: their order is the text's) holds no day at all: said
-  // so, rather than "no entries match", which would send the agent looking for a missing row.
-  if (f.from && f.to && f.from > f.to)
-    return { entries: [], next: null, unknown: 'days' as const, badCursor };
   // An actor with no user row (the operator CLI's `operator-cli`) is found by the name its rows keep:
   // among the rows with no actorId, still a range of the (actorId, at) index.
   const byActor = !f.actor ? {} : actor ? { actorId: actor.id } : { actorId: null, actorEmail: f.actor };

@@ -87,14 +87,17 @@ function simBase(): string {
 }
 
 /** A call to the running simulator's control API; a simulator that does not answer ends the command. */
-async function controlCall(method: 'POST' | 'PUT', path: string, body: unknown): Promise<Response> {
+async function controlCall(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Response> {
   const base = simBase();
   try {
     return await fetch(`${base}${path}`, {
       method,
-      body: JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
-      headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token()}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
     });
   } catch {
     fail(`no simulator answering at ${base} — start it with \`npm run switch:sim\` (or npm run demo)`);
@@ -108,11 +111,8 @@ async function controlCall(method: 'POST' | 'PUT', path: string, body: unknown):
  */
 async function provision(accountNumber: string, usernames: string[]): Promise<void> {
   const path = `/_sim/accounts/${encodeURIComponent(accountNumber)}`;
-  const known = await fetch(`${simBase()}${path}`, {
-    headers: { authorization: `Bearer ${token()}` },
-    signal: AbortSignal.timeout(30_000),
-  }).catch(() => null);
-  const state = (known?.ok ? await known.json() : null) as {
+  const known = await controlCall('GET', path);
+  const state = (known.ok ? await known.json() : null) as {
     internationalCalling: 'allowed' | 'blocked';
     reason: string | null;
     blockedAt: string | null;
