@@ -67,4 +67,11 @@ describe('prepared statements on SQLite', () => {
     // Prepared once, by the first of the two transactions (or earlier in this file's connection).
     expect(texts().filter((t) => t === 'BEGIN IMMEDIATE').length).toBeLessThanOrEqual(1);
   });
+
+  it('keeps temporary b-trees in memory (PRAGMA temp_store = MEMORY)', async () => {
+    // 2 = MEMORY (https://www.sqlite.org/pragma.html#pragma_temp_store); SQLite's default 0 makes a
+    // file for every sort no index gives.
+    const rows = await getDb().$queryRawUnsafe<{ temp_store: bigint | number }[]>('PRAGMA temp_store');
+    expect(Number(rows[0].temp_store)).toBe(2);
+  });
 });
