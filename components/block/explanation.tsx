@@ -1,4 +1,5 @@
 import { getLocale, getTranslations } from 'next-intl/server';
+import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
 import type { BlockView } from '@/lib/blocks/queries';
 import { placeIp } from '@/lib/geo/ip-country';
@@ -17,7 +18,7 @@ export async function Explanation({ block }: { block: BlockView }) {
   const country = accountCountry(block.account.country);
   const locale = await getLocale();
   const list = (items: string[]) =>
-    new Intl.ListFormat(intlTag(locale), { style: 'long', type: 'conjunction' }).format(items);
+    intlOf(Intl.ListFormat, intlTag(locale), { style: 'long', type: 'conjunction' }).format(items);
   // The most frequent values of each kind (lib/blocks/queries.ts callOverview), and how many others.
   const others = (key: 'otherNumbers' | 'otherNames' | 'otherIps', shown: number, distinct: number) =>
     distinct > shown ? [t(key, { count: distinct - shown })] : [];
@@ -26,7 +27,7 @@ export async function Explanation({ block }: { block: BlockView }) {
   // (which numbers are named is decided by frequency; the order of a short list of names is not).
   const countries = [
     ...[...new Set(to.values.map((n) => describeDialled(n, country, locale).countryName ?? n))].sort(
-      new Intl.Collator(locale).compare,
+      intlOf(Intl.Collator, locale).compare,
     ),
     ...others('otherNumbers', to.values.length, to.distinct),
   ];

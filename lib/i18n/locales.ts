@@ -1,4 +1,5 @@
 import Negotiator from 'negotiator';
+import { intlOf } from '@/lib/i18n/intl-cache';
 
 // The languages Tollgate speaks. Pure and isomorphic: the request config, the mail renderer, the
 // header's Language control and the tests read the same list.
@@ -26,7 +27,7 @@ export const isLocale = (v: unknown): v is Locale =>
 /** The language subtag of a BCP 47 tag (`es-MX` → "es"), or null for a string that is no tag. */
 function languageSubtag(tag: string): string | null {
   try {
-    return new Intl.Locale(tag).language;
+    return intlOf(Intl.Locale, tag).language; // parsed once per tag: asked for every name and number a page formats
   } catch {
     return null; // RangeError: not a language tag
   }

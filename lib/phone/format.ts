@@ -8,6 +8,7 @@ import {
   type PhoneNumberType,
   parsePhoneNumberFromString,
 } from 'libphonenumber-js/max';
+import { intlOf } from '@/lib/i18n/intl-cache';
 import { catalogueLocale } from '@/lib/i18n/locales';
 import type { Translate } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
@@ -52,8 +53,6 @@ export type DialledNumber = {
   highCost: HighCost | null;
 };
 
-const names = new Intl.DisplayNames(['en'], { type: 'region' });
-
 /** 🇸🇴 from "SO": two regional indicator symbols. */
 export function flagOf(country: string): string {
   return String.fromCodePoint(...[...country.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
@@ -61,9 +60,7 @@ export function flagOf(country: string): string {
 
 /** "Somalia" for "SO", in `locale` (Intl.DisplayNames); the code itself when Intl has no name. */
 export function countryName(country: string, locale = 'en'): string {
-  return (
-    (locale === 'en' ? names : new Intl.DisplayNames([locale], { type: 'region' })).of(country) ?? country
-  );
+  return intlOf(Intl.DisplayNames, locale, { type: 'region' }).of(country) ?? country;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { intlOf } from '@/lib/i18n/intl-cache';
 import { DEFAULT_LOCALE, formatTag, type Locale } from '@/lib/i18n/locales';
 import { translator } from '@/lib/i18n/translate';
 import { renderMail, type Part, type Shell } from './layout';
@@ -51,7 +52,7 @@ export function when(
 
 /** "a, b and c" / "a, b y c" in the recipient's language. */
 export const list = (ctx: Pick<MailContext, 'locale' | 'region'>, items: string[]) =>
-  new Intl.ListFormat(mailTag(ctx), { type: 'conjunction' }).format(items);
+  intlOf(Intl.ListFormat, mailTag(ctx), { type: 'conjunction' }).format(items);
 
 /** The greeting paragraph: "Hello Ana," with the recipient's name, "Hello," without. */
 export const hello = (ctx: MailContext, d: { recipient: { name: string | null } }) => ({
