@@ -132,9 +132,10 @@ type AdapterStatement = {
  *   at the same time.
  * - Temporary b-trees (an `ORDER BY` or `DISTINCT` no index gives, a subquery's sort) are kept in
  *   memory (`PRAGMA temp_store = MEMORY`, https://www.sqlite.org/pragma.html#pragma_temp_store). With
- *   SQLite's default each one is a temporary file, created and deleted by the statement: the block
- *   page's block read (its "other open block" subquery sorts) took 330–700 µs with 3 blocks in the
- *   database, 45 µs in memory (a better-sqlite3 loop on the bench's database). The portal's sorts are
+ *   SQLite's default (`FILE`, spilled to a file only when large) each such sort still sets up a
+ *   temporary database of its own: the block page's block read (its "other open block" subquery
+ *   sorts) took 330–700 µs with 3 blocks in the database, 45 µs in memory (a better-sqlite3 loop on
+ *   the bench's database; strace of 100 runs: 226 `brk` calls, 23 in memory). The portal's sorts are
  *   small (keyset pages, a block's few rows), so memory is the right place for them.
  * Throws at start-up if the adapter no longer exposes its connection, so an adapter upgrade cannot
  * silently bring deferred BEGINs back.
