@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { freeUdpPort } from './harness';
 
 /** Installs baresip-core when running as root (as npm test may); otherwise says what is missing. */
 export function ensureBaresip(): void {
@@ -40,6 +41,18 @@ export async function baresipRegister(o: {
   seconds?: number;
   answered?: RegExp;
 }): Promise<string> {
+  // baresip listens on `localPort` over UDP *and* TCP. The port is free for UDP when the caller picks
+  // it (freeUdpPort), but the kernel may have handed the same number to an outgoing TCP connection as
+  // its local port meanwhile (seen: "tcp: sock_bind: bind: Address already in use" under a full test
+  // run): that is the machine's race, not the switch's answer, so it is tried again on a new port.
+  for (let attempt = 1; ; attempt++) {
+    const out = await baresipOnce(o);
+    if (!/Address already in use/.test(out) || attempt === 3) return out;
+    o = { ...o, localPort: await freeUdpPort() };
+  }
+}
+
+function baresipOnce(o: Parameters<typeof baresipRegister>[0]): Promise<string> {
   const dir = mkdtempSync(path.join(o.cwd, 'baresip-'));
   writeFileSync(
     path.join(dir, 'config'),
