@@ -219,6 +219,37 @@ describe('block notice steps', () => {
   });
 });
 
+describe('the misdial step speaks of the block’s own destinations (read-18)', () => {
+  const cuba = { ...torCall, to: '+5378612345', sourceIp: '203.0.113.9' };
+  const inLocale = (locale: Locale, over: Partial<Parameters<typeof blockNotice>[0]>) =>
+    blockNotice({ ...baseOf(), ...over }, { ...ctx(), t: mailTranslator(locale), locale }).text;
+
+  it('a block on calls to Cuba names Cuba, not Somalia, and gives no invented example', () => {
+    const en = inLocale('en', { calls: [cuba] });
+    expect(en).toContain('If the call to Cuba was only a mistyped number, open the block page');
+    expect(en).not.toMatch(/\+252|\+2…/);
+    const es = inLocale('es', { calls: [cuba, { ...cuba, at: new Date('2026-11-25T09:14:00Z') }] });
+    expect(es).toContain('Si las llamadas a Cuba fueron solo un error al marcar, abra la página del bloqueo');
+    expect(es).not.toMatch(/\+252|\+2…/);
+  });
+
+  it('a number that reads as a national one with 00 in front shows that slip', () => {
+    const london = { ...cuba, to: '002079460000' };
+    const account = { name: 'Acme UK', number: 'ACC-3001', country: 'GB' };
+    expect(inLocale('en', { account, calls: [london] })).toContain(
+      'If someone meant to dial the national number 020 7946 0000 and dialled 00 2079460000 instead',
+    );
+    expect(inLocale('es', { account, calls: [london] })).toContain(
+      'Si alguien quería marcar el número nacional 020 7946 0000 y marcó 00 2079460000 por error',
+    );
+  });
+
+  it('a manual block, whose page offers no misdial request, does not invite one', () => {
+    const manual = { id: 'b', reason: 'manual' as const, placedAt: new Date() };
+    expect(inLocale('en', { block: manual })).not.toContain('This was a misdial');
+  });
+});
+
 describe('the provider’s name, set or not (review 10)', () => {
   // PROVIDER_NAME unset is the documented default: lib/mail/render.ts passes provider null. The
   // default ("Your VoIP provider") is no proper noun: slotted in where a name goes it read "Your Your

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeCalls, formatSpan } from '@/lib/requests/call-summary';
 import { iddOf } from '@/lib/phone/plan';
-import { asNationalNumber, digitDistance, internationalDigits } from '@/lib/requests/dialling';
+import { asNationalNumber, digitDistance, internationalDigits, prefixSlip } from '@/lib/requests/dialling';
 import { INTL_TAGS, type Locale } from '@/lib/i18n/locales';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
@@ -61,6 +61,15 @@ describe('dialling rules', () => {
 
   it('a national number dialled in international form is not a misdial of this kind', () => {
     expect(asNationalNumber('+442079460000', 'GB')).toBeNull();
+  });
+
+  it('prefixSlip finds the 00-for-0 slip among a block’s numbers, and nothing in a call to Cuba', () => {
+    expect(prefixSlip(['+5378612345', '002079460000'], 'GB')).toEqual({
+      idd: '00',
+      digits: '2079460000',
+      national: '020 7946 0000',
+    });
+    expect(prefixSlip(['+5378612345', '+252611234567'], 'US')).toBeNull();
   });
 
   it('counts digit edits', () => {
