@@ -206,8 +206,12 @@ test.describe('a customer in New York', () => {
     await field.fill('Kettle-Harbor-91');
     await expect(meter).toHaveAttribute('aria-valuetext', /21 minutes; not accepted/);
     await expect(
-      page.getByText(/could be cracked in 21 minutes on one graphics card; it needs 10\^18 guesses/),
+      page.getByText(/could be cracked in 21 minutes on one graphics card; it needs a quintillion guesses/),
     ).toBeVisible();
+    // What a screen reader is given: the number in words ("10^18" was read "ten caret eighteen").
+    const said = await page.locator('main').ariaSnapshot();
+    expect(said).toContain('needs at least a quintillion guesses (about 3 years on one GPU)');
+    expect(said).not.toContain('^');
 
     await field.fill('Kettle:Harbor-Quartz-91');
     await expect(page.getByText(/Remove “:”: it separates user and password/)).toBeVisible();
