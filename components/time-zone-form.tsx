@@ -5,7 +5,7 @@ import { useTranslations } from 'next-intl';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/server/safe-action';
-import { zoneLabel } from '@/lib/time/format';
+import type { ZoneOption } from '@/lib/time/format';
 
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
 
@@ -18,7 +18,7 @@ export function TimeZoneForm({
 }: {
   action: Action;
   current: string;
-  zones: string[];
+  zones: ZoneOption[];
   followsBrowser: boolean;
 }) {
   const router = useRouter();
@@ -55,8 +55,8 @@ export function TimeZoneForm({
           className="rounded-md border border-slate-400 bg-white px-3 py-2"
         >
           {zones.map((z) => (
-            <option key={z} value={z}>
-              {zoneLabel(z)}
+            <option key={z.zone} value={z.zone}>
+              {z.label}
             </option>
           ))}
         </select>

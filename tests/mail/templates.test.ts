@@ -42,7 +42,7 @@ describe('mail templates', () => {
     const m = notice();
     expect(m.subject).toBe('International calling blocked on Acme Dental (ACC-1001): action needed');
     for (const body of [m.text, m.html]) {
-      expect(body).toContain('Nov 25, 2026, 4:13:58 AM EST');
+      expect(body).toContain('Nov 25, 2026, 4:13:58 AM GMT-5');
       expect(body).toContain('+252 61 123 4567');
       expect(body).toContain('Somalia');
       expect(body).toContain('Reception desk (acme-reception)');
@@ -55,7 +55,7 @@ describe('mail templates', () => {
     );
     expect(m.html).toContain('href="https://portal.example/api/auth/callback/nodemailer?token=abc"');
     expect(m.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-    expect(m.text).toContain('expires on Nov 26, 2026, 4:20 AM EST');
+    expect(m.text).toContain('expires on Nov 26, 2026, 4:20 AM GMT-5');
   });
 
   it('the block notice gives each source IP its country, from the offline database (documentation ranges: unknown)', () => {
@@ -137,7 +137,7 @@ describe('mail templates', () => {
       ctx(),
     );
     expect(m.subject).toBe('Security alert: SIP password changed for Main PBX (acme-pbx)');
-    expect(m.text).toContain('When: Nov 25, 2026, 10:00 AM EST');
+    expect(m.text).toContain('When: Nov 25, 2026, 10:00 AM GMT-5');
     expect(m.text).toContain('From internet address: 198.51.100.23');
     expect(m.text).toContain('If it was not you');
     expect(m.text).toContain('Sign out everywhere');

@@ -95,7 +95,9 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     const es = translate('es');
     const required = (exp: number) => assessPassword('Kettle-Harbor-91', { ...sip, sipMinGuessesLog10: exp });
     expect(say(required(18).required)).toBe('a quintillion guesses (about 3 years on one GPU)');
-    expect(noteText(es, required(18).required)).toBe('un trillón de intentos (aproximadamente 3 años con una GPU)');
+    expect(noteText(es, required(18).required)).toBe(
+      'un trillón de intentos (aproximadamente 3 años con una GPU)',
+    );
     // The long scale: 10^12 is "un billón" in Spanish, "a trillion" in English.
     expect(say(powerOfTen(12))).toBe('a trillion');
     expect(noteText(es, powerOfTen(12))).toBe('un billón');
