@@ -93,3 +93,16 @@ test('without JavaScript a refused link request says why: no address, then too m
     await relay.close();
   }
 });
+
+test('without JavaScript the profile saves a time zone and says so, naming it by place', async ({ page }) => {
+  const { user } = await createCustomer([{ name: 'No Script Zone Co' }]);
+  await signIn(page, user, '/profile');
+  const picker = page.getByLabel('Time zone', { exact: true });
+  // The form's action was a client function around the server action: without JavaScript, Save did nothing.
+  await picker.selectOption('Asia/Tokyo');
+  await page.getByRole('button', { name: 'Save time zone' }).click();
+  await expect(page.locator('#time-zone-message')).toHaveText('Times are now shown in Japan Time.');
+  await page.goto('/profile');
+  await expect(picker).toHaveValue('Asia/Tokyo');
+  await expect(page.getByText(/It is now .* GMT\+9 \(Japan Time\)\./)).toBeVisible();
+});
