@@ -4,9 +4,11 @@ import { CurrentPasswordField, Field } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { putBrowserTimeZone, TimeZoneField } from '@/components/ui/time-zone-field';
+import type { SignInIntent } from '@/lib/auth/actions';
 import type { ActionState } from '@/lib/server/safe-action';
 
-type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
+type State = ActionState<{ intent: SignInIntent }>;
+type Action = (prev: State | undefined, form: FormData) => Promise<State>;
 
 /** The form's words (catalogue keys signIn.*), put in the reader's language by the server page. */
 export type SignInWords = Record<'email' | 'password' | 'submit' | 'submitting' | 'or' | 'emailLink', string>;
@@ -20,18 +22,19 @@ export type SignInWords = Record<'email' | 'password' | 'submit' | 'submitting' 
  */
 export function SignInForm({
   action,
-  linkAction,
   callbackUrl,
   words,
 }: {
   action: Action;
-  linkAction: Action;
   callbackUrl: string;
   words: SignInWords;
 }) {
   const t = (key: keyof SignInWords) => words[key];
-  const [state, formAction] = useActionState(action, undefined);
-  const [linkState, formLinkAction] = useActionState(linkAction, undefined);
+  // One action for both buttons (lib/auth/actions.ts signInFormAction): without JavaScript React
+  // gives back only the form's own action's answer. Each answer goes by the button that asked.
+  const [answer, formAction] = useActionState(action, undefined);
+  const linkState = answer?.data?.intent === 'link' ? answer : undefined;
+  const state = answer?.data?.intent === 'link' ? undefined : answer;
   // The browser's time zone goes with the password (read on submit), so the first page after
   // sign-in is in the reader's clock; the server keeps a zone the user chose in the profile, and
   // waits for the second factor when one is due. "Email me a sign-in link" sends it too, unused: the
@@ -57,9 +60,11 @@ export function SignInForm({
       />
       <CurrentPasswordField name="password" label={t('password')} errors={state?.fieldErrors?.password} />
       <FormMessage id="sign-in-message" message={state?.message} />
-      <SubmitButton pendingText={t('submitting')}>{t('submit')}</SubmitButton>
+      <SubmitButton name="intent" value="password" pendingText={t('submitting')}>
+        {t('submit')}
+      </SubmitButton>
       <p className="text-center text-sm text-slate-600">{t('or')}</p>
-      <SubmitButton variant="secondary" formAction={formLinkAction} formNoValidate>
+      <SubmitButton variant="secondary" name="intent" value="link" formNoValidate>
         {t('emailLink')}
       </SubmitButton>
       <FormMessage id="sign-in-link-message" message={linkState?.message} ok={linkState?.ok} />

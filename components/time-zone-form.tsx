@@ -1,11 +1,11 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import { useActionState } from 'react';
+import { useActionState, useEffect } from 'react';
 import { useTranslations } from 'next-intl';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/server/safe-action';
-import { zoneLabel } from '@/lib/time/format';
+import type { ZoneOption } from '@/lib/time/format';
 
 type Action = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
 
@@ -18,19 +18,21 @@ export function TimeZoneForm({
 }: {
   action: Action;
   current: string;
-  zones: string[];
+  zones: ZoneOption[];
   followsBrowser: boolean;
 }) {
   const router = useRouter();
+  // The server action itself is the form's action, not a client function around it: a browser
+  // without JavaScript then posts the form and gets the page back with the answer (a client
+  // function cannot be posted, and Save did nothing at all).
+  const [state, formAction] = useActionState(action, undefined);
   // A saved zone re-renders the page (the action revalidates nothing): the zone named above the list,
   // the hint, and the list itself, keyed by `current`. React resets a form after its action, and
   // without the new `current` the list went back to the zone the page was rendered with, so the next
   // Save put that zone back (review 13).
-  const [state, formAction] = useActionState(async (prev: ActionState | undefined, form: FormData) => {
-    const r = await action(prev, form);
-    if (r.ok) router.refresh();
-    return r;
-  }, undefined);
+  useEffect(() => {
+    if (state?.ok) router.refresh();
+  }, [state, router]);
   const t = useTranslations('profile.timeZone');
   const error = state?.fieldErrors?.timeZone?.join(' ');
   return (
@@ -55,8 +57,8 @@ export function TimeZoneForm({
           className="rounded-md border border-slate-400 bg-white px-3 py-2"
         >
           {zones.map((z) => (
-            <option key={z} value={z}>
-              {zoneLabel(z)}
+            <option key={z.zone} value={z.zone}>
+              {z.label}
             </option>
           ))}
         </select>

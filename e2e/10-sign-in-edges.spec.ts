@@ -457,3 +457,20 @@ test('nothing after sign-out: no-store, and Back shows no call data (router cach
   await a.close();
   await b.close();
 });
+
+test('with JavaScript, the sign-in form answers each button by that button, from its one action', async ({
+  page,
+}) => {
+  await page.goto('/sign-in');
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await expect(page.locator('#sign-in-link-message')).toHaveText(
+    'Enter a valid email address first, then ask for a link.',
+  );
+  await expect(page.locator('#sign-in-message')).toBeEmpty();
+  await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
+  await page.getByLabel('Email', { exact: true }).fill('nobody-here@e2e.example');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.locator('#sign-in-message')).toHaveText('Please correct the highlighted fields.');
+  await expect(page.locator('#sign-in-link-message')).toBeEmpty();
+  await expectAccessible(page);
+});

@@ -1,7 +1,8 @@
 import type { Page } from '@playwright/test';
 import { expect, signIn, test } from './support/fixtures';
 import { type AccountSpec, createCustomer } from './support/factories';
-import { continueLink, emailedLink } from './support/sign-in-steps';
+import { fromAddress } from './support/from-address';
+import { askForLink, continueLink, emailedLink } from './support/sign-in-steps';
 
 // A customer whose browser runs no JavaScript: every form is a plain POST, and the answer is a page.
 test.use({ javaScriptEnabled: false });
@@ -53,4 +54,55 @@ test('without JavaScript "Email me a sign-in link" says so, and the link signs i
   await continueLink(page);
   await expect(page).toHaveURL(target);
   await expect(heading(page)).toBeVisible();
+});
+
+test('without JavaScript a refused link request says why: no address, then too many asked for', async ({
+  browser,
+}) => {
+  // An address of its own (./support/from-address.ts), so these requests count against no other test.
+  const relay = await fromAddress('127.0.16.16');
+  const ctx = await browser.newContext({ baseURL: relay.url, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  const ask = () => page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  const answer = page.locator('#sign-in-link-message');
+  try {
+    // The form came back with nothing said: the second button's answer was not the form's own.
+    await page.goto('/sign-in');
+    await ask();
+    await expect(answer).toHaveText('Enter a valid email address first, then ask for a link.');
+    await expect(page.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('#sign-in-message')).toBeEmpty();
+
+    // Five links an hour for one address from one client (lib/server/rate-limit.ts emailLinkEmailIp).
+    const email = `no-script-${Date.now()}@e2e.example`;
+    for (let i = 0; i < 5; i++) {
+      await page.goto('/sign-in');
+      await askForLink(page, email);
+    }
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await ask();
+    await expect(answer).toHaveText(/^Too many sign-in links were asked for\. Try again in \d+ minutes?\.$/);
+    await expect(page.getByLabel('Email', { exact: true })).toHaveValue(email);
+
+    // The password button of the same form still answers by its own field.
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.locator('#sign-in-message')).toHaveText('Please correct the highlighted fields.');
+    await expect(answer).toBeEmpty();
+  } finally {
+    await ctx.close();
+    await relay.close();
+  }
+});
+
+test('without JavaScript the profile saves a time zone and says so, naming it by place', async ({ page }) => {
+  const { user } = await createCustomer([{ name: 'No Script Zone Co' }]);
+  await signIn(page, user, '/profile');
+  const picker = page.getByLabel('Time zone', { exact: true });
+  // The form's action was a client function around the server action: without JavaScript, Save did nothing.
+  await picker.selectOption('Asia/Tokyo');
+  await page.getByRole('button', { name: 'Save time zone' }).click();
+  await expect(page.locator('#time-zone-message')).toHaveText('Times are now shown in Japan Time.');
+  await page.goto('/profile');
+  await expect(picker).toHaveValue('Asia/Tokyo');
+  await expect(page.getByText(/It is now .* GMT\+9 \(Japan Time\)\./)).toBeVisible();
 });

@@ -1,5 +1,5 @@
 import { Link } from '@/components/ui/link';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/components/change-password-form';
 import { NewRecoveryCodesForm } from '@/components/new-recovery-codes-form';
 import { changePasswordAction, signOutEverywhereAction } from '@/lib/auth/actions';
@@ -10,7 +10,7 @@ import { env } from '@/lib/server/env';
 import { LanguageForm } from '@/components/language-form';
 import { TimeZoneForm } from '@/components/time-zone-form';
 import { When } from '@/components/ui/when';
-import { timeZones, zoneLabel } from '@/lib/time/format';
+import { zoneName, zoneOptions } from '@/lib/time/format';
 import { timeZoneFollowsBrowser } from '@/lib/time/zone';
 import { Section } from '@/components/ui/section';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -20,6 +20,7 @@ import { displayEmail } from '@/lib/auth/email-address';
 export default async function ProfilePage() {
   const user = await requireUser('/profile');
   const t = await getTranslations('profile');
+  const locale = await getLocale();
   const count = await activeSessionCount(user.id);
   return (
     <div className="flex flex-col gap-8">
@@ -33,12 +34,15 @@ export default async function ProfilePage() {
       </Section>
       <Section id="tz-title" title={t('timeZone.title')}>
         <p>
-          {t.rich('timeZone.now', { zone: zoneLabel(user.timeZone), when: () => <When at={new Date()} /> })}
+          {t.rich('timeZone.now', {
+            zone: zoneName(user.timeZone, locale),
+            when: () => <When at={new Date()} />,
+          })}
         </p>
         <TimeZoneForm
           action={chooseTimeZoneAction}
           current={user.timeZone}
-          zones={timeZones()}
+          zones={zoneOptions(locale)}
           followsBrowser={await timeZoneFollowsBrowser(user.id)}
         />
       </Section>

@@ -5,7 +5,7 @@ import { SignInForm } from '@/components/sign-in-form';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { currentUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
-import { emailLinkAction, signInAction } from '@/lib/auth/actions';
+import { signInFormAction } from '@/lib/auth/actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('app');
@@ -38,8 +38,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
         </p>
       ) : null}
       <SignInForm
-        action={signInAction}
-        linkAction={emailLinkAction}
+        action={signInFormAction}
         callbackUrl={callbackUrl}
         words={{
           email: t('email'),

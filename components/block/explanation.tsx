@@ -5,6 +5,7 @@ import type { BlockView } from '@/lib/blocks/queries';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
+import { prefixSlip } from '@/lib/requests/dialling';
 
 /**
  * Two or three sentences: what probably happened and what to do, from the block's own evidence. What to
@@ -44,6 +45,8 @@ export async function Explanation({ block }: { block: BlockView }) {
   const actionable = block.status === 'active';
   // A pending request is the customer's answer already: no second invitation to send one.
   const asked = block.requests.some((r) => r.status === 'pending');
+  // The misdial hint names this block's destinations, or shows the 00-for-0 slip one of them reads as.
+  const slip = prefixSlip(to.values, country);
   const rotatable = block.credentials.filter((c) => c.named).map((c) => `${c.label} (${c.username})`);
   return (
     <div className="flex flex-col gap-2">
@@ -77,7 +80,13 @@ export async function Explanation({ block }: { block: BlockView }) {
         </p>
       ) : null}
       {block.reason !== 'manual' ? <p>{t('firewall')}</p> : null}
-      {actionable && !asked && block.reason === 'high_risk_destination' ? <p>{t('misdial')}</p> : null}
+      {actionable && !asked && block.reason === 'high_risk_destination' && block.callCount > 0 ? (
+        <p>
+          {slip
+            ? t('misdialSlip', { ...slip })
+            : t('misdial', { count: block.callCount, countries: list(countries) })}
+        </p>
+      ) : null}
     </div>
   );
 }

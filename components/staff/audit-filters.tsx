@@ -1,14 +1,14 @@
-import { useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { AUDIT_ACTIONS, auditActionKey } from '@/lib/audit/names';
 import type { AuditFilter } from '@/lib/staff/audit-query';
 import { Field } from '@/components/ui/field';
-import { zoneLabel } from '@/lib/time/format';
+import { zoneName } from '@/lib/time/format';
 import { SubmitButton } from '@/components/ui/submit-button';
 
 /** A plain GET form: filters live in the URL, so a filtered view can be bookmarked and shared. */
 export function AuditFilters({ f, timeZone }: { f: AuditFilter; timeZone: string }) {
   const t = useTranslations('staff.audit');
-  const zone = zoneLabel(timeZone);
+  const zone = zoneName(timeZone, useLocale());
   return (
     <form
       role="search"

@@ -6,7 +6,7 @@ import { isFirewallCheck } from '@/lib/requests/doors';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { When } from '@/components/ui/when';
 import { CallbackNumber } from './callback-number';
-import { BUSINESS_HOURS, formatWhen, localClock } from '@/lib/time/format';
+import { BUSINESS_HOURS, formatWhen, localClock, zoneName } from '@/lib/time/format';
 import { displayEmail } from '@/lib/auth/email-address';
 import { revealInvisible } from '@/lib/server/control-characters';
 
@@ -94,7 +94,7 @@ async function CustomerClock({ timeZone }: { timeZone: string }) {
         {format.dateTime(now, { weekday: 'short', timeZone })},{' '}
         {formatWhen(now, timeZone, { locale: intlTag(locale) })}
       </strong>{' '}
-      ({timeZone}) ·{' '}
+      ({zoneName(timeZone, intlTag(locale))}) ·{' '}
       {clock.withinBusinessHours ? s('within') : <strong className="text-amber-900">{s('outside')}</strong>}{' '}
       {s('hours', { from: BUSINESS_HOURS.from, to: BUSINESS_HOURS.to })}
     </>

@@ -52,9 +52,8 @@ export async function signInAction(_prev: ActionState | undefined, form: FormDat
 
 /**
  * "Email me a sign-in link": the same answer whether the address has a login or not. Sent, it lands
- * on `/sign-in?linkSent=1`, which says so: the button is the form's second submit button, and React
- * restores only the form's own action state to a form sent without JavaScript (both carry an
- * `$ACTION_KEY` field and the form's comes first), so a returned "on its way" would never be seen.
+ * on `/sign-in?linkSent=1`, which says so (and keeps saying so on a reload); refused, it returns the
+ * reason, which the sign-in form shows by its button (through signInFormAction).
  */
 export async function emailLinkAction(_prev: ActionState | undefined, form: FormData): Promise<ActionState> {
   const raw = formToObject(form);
@@ -65,6 +64,26 @@ export async function emailLinkAction(_prev: ActionState | undefined, form: Form
   const outcome = await requestSignInLink(email, callbackUrl, await requestMeta(), { deviceCookie });
   if (outcome.ok) redirect(`/sign-in?linkSent=1&callbackUrl=${encodeURIComponent(callbackUrl)}`);
   return { ...outcomeToState(outcome, translate(await requestLocale())), values: { email } };
+}
+
+/** Which of the sign-in form's two submit buttons was pressed: its `intent` field. */
+export type SignInIntent = 'password' | 'link';
+
+/**
+ * The sign-in form's one action: the `intent` field of the pressed button chooses password sign-in
+ * (signInAction, the default) or "Email me a sign-in link" (emailLinkAction), and the answer says
+ * which it was (`data.intent`) so the form puts it by that button. One action, not one per button:
+ * a form sent without JavaScript gets back only its own action's state, so a refused link request
+ * (no address, too many requests) came back as the same page with nothing said.
+ */
+export async function signInFormAction(
+  _prev: ActionState<{ intent: SignInIntent }> | undefined,
+  form: FormData,
+): Promise<ActionState<{ intent: SignInIntent }>> {
+  if (!(form instanceof FormData)) return notAForm(translate(await requestLocale()));
+  const intent: SignInIntent = form.get('intent') === 'link' ? 'link' : 'password';
+  const { data: _, ...state } = await (intent === 'link' ? emailLinkAction : signInAction)(undefined, form);
+  return { ...state, data: { intent } };
 }
 
 /**

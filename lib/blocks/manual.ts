@@ -59,7 +59,7 @@ export const liftBlockByStaff = staffDecision(
       by: 'staff',
     });
     if (!res.ok) {
-      const why = liftRefusal(res);
+      const why = liftRefusal(res, user);
       return refuse('refused', why.key, why.values);
     }
     const detail = { by: 'staff', note: input.note, alsoLifted: blockIds.slice(1) };

@@ -1,15 +1,18 @@
 import type { LiftRequested } from '@/lib/blocks/lifecycle';
+import { catalogueLocale, formatTag } from '@/lib/i18n/locales';
 import type { Note } from '@/lib/i18n/note';
+import { formatWhen } from '@/lib/time/format';
 
-/** A moment as the staff console's refusals name it: `YYYY-MM-DD HH:mm UTC` (ISO 8601 digits, any language). */
-const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** Who reads a refusal: their zone (IANA), language and accounts' country (lib/auth/session.ts CurrentUser). */
+export type RefusalReader = { timeZone: string; locale: string; accountCountry?: string | null };
 
 /**
  * Why the lifecycle refused a lift, as a catalogue note (`outcome.lift.*`) for staff. The switch has
  * one international-calling state per account, so lifting any block allows calls for the whole
- * account: a lift may not undo a block nobody reviewed, nor one placed by support.
+ * account: a lift may not undo a block nobody reviewed, nor one placed by support. Times in it are
+ * written for `reader` (lib/time/format.ts formatWhen: their zone, with its offset).
  */
-export function liftRefusal(res: Exclude<LiftRequested, { ok: true }>): Note {
+export function liftRefusal(res: Exclude<LiftRequested, { ok: true }>, reader: RefusalReader): Note {
   switch (res.kind) {
     case 'manual_block':
       return { key: 'outcome.lift.manualBlock' };
@@ -26,7 +29,10 @@ export function liftRefusal(res: Exclude<LiftRequested, { ok: true }>): Note {
             key: 'outcome.lift.otherBlock',
             values: {
               reason: { key: `staff.labels.reason.${b.reason}` },
-              placed: utc(b.placedAt),
+              // On the reader's clock, as every time on their pages (was "2026-11-25 09:14 UTC").
+              placed: formatWhen(b.placedAt, reader.timeZone, {
+                locale: formatTag(catalogueLocale(reader.locale), [reader.accountCountry]),
+              }),
               calls: b.calls,
             },
           })),

@@ -50,10 +50,21 @@ export { contextWords, levelLabel } from './words';
 
 const YEAR_S = 365.25 * 86_400;
 
+/**
+ * 10^exp as people say it, for a page, a mail or a screen reader (never "10^18", read "ten caret
+ * eighteen"): password.powerOfTen words it in each language's own scale, "a quintillion" in English
+ * (short scale, 10^18) and "un trillón" in Spanish (long scale, the same 10^18). `exp` is a whole
+ * number, 6 to 40 in words (beyond, "ten to the power of 41").
+ */
+export function powerOfTen(exp: number): Note {
+  return { key: 'password.powerOfTen', values: { exp } };
+}
+
 /** "about 3 years on one GPU": how long 10^log10 guesses take at 10^10 guesses/s (password.gpu.*). */
 export function gpuTime(log10: number): Note {
   const years = 10 ** (log10 - 10) / YEAR_S;
-  if (years >= 1e6) return { key: 'password.gpu.yearsPower', values: { exp: Math.round(Math.log10(years)) } };
+  if (years >= 1e6)
+    return { key: 'password.gpu.yearsPower', values: { count: powerOfTen(Math.round(Math.log10(years))) } };
   if (years >= 1) return { key: 'password.gpu.years', values: { n: Math.round(years) } };
   const days = Math.round((years * YEAR_S) / 86_400);
   return days >= 1 ? { key: 'password.gpu.days', values: { n: days } } : { key: 'password.gpu.lessThanDay' };
@@ -164,7 +175,7 @@ export function judgePassword(
   const required: Note = sip
     ? {
         key: 'password.required.guesses',
-        values: { exp: opts.sipMinGuessesLog10, gpu: gpuTime(opts.sipMinGuessesLog10) },
+        values: { count: powerOfTen(opts.sipMinGuessesLog10), gpu: gpuTime(opts.sipMinGuessesLog10) },
       }
     : levelLabel(Math.min(4, Math.max(0, opts.minScore)));
   const weak = sip ? guessesLog10 < opts.sipMinGuessesLog10 : score < opts.minScore;

@@ -153,7 +153,8 @@ export const approveRequest = staffDecision(
       by: 'request',
       requestId: r.id,
     });
-    if (!lift.ok) return refuse('conflict', 'outcome.decision.liftRefused', { refusal: liftRefusal(lift) });
+    if (!lift.ok)
+      return refuse('conflict', 'outcome.decision.liftRefused', { refusal: liftRefusal(lift, user) });
     const step = storeNote('history.approvedAfterCall');
     await recordRequestStep(tx, r.blockId, 'request_approved', user.email, step);
     const block = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });

@@ -1,6 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { readDialled } from '@/lib/phone/format';
-import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from '@/lib/phone/plan';
+import { DEFAULT_COUNTRY, iddOf, iddPrefixIn, planOf } from '@/lib/phone/plan';
 
 // Pure digit rules behind the misdial hint (libphonenumber-js knows each country's prefixes).
 
@@ -50,4 +50,23 @@ export function digitDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/** A call that reads as a national number dialled with the international prefix in front (the 00 vs 0 slip). */
+export type PrefixSlip = { idd: string; digits: string; national: string };
+
+/**
+ * The misdial a block's own destinations suggest, for the hint a customer reads (block page, block
+ * notice mail): the first of `numbers` (as the switch wrote them) that asNationalNumber reads as a
+ * national number of `country` with the international prefix typed in front, as
+ * `{ idd: "00", digits: "2079460000", national: "020 7946 0000" }`. Null when no number does: then
+ * the hint names the destinations and gives no example, since an invented one ("+252 instead of
+ * +2…") would speak of calls the block never had.
+ */
+export function prefixSlip(numbers: string[], country: CountryCode): PrefixSlip | null {
+  for (const n of numbers) {
+    const national = asNationalNumber(n, country);
+    if (national) return { idd: iddOf(country), digits: internationalDigits(n, country) ?? '', national };
+  }
+  return null;
 }

@@ -3,7 +3,7 @@ import { countryName, describeDialled } from '@/lib/phone/format';
 import type { CallEvidence } from './call-summary';
 import { iddOf, planOf } from '@/lib/phone/plan';
 import type { Note } from '@/lib/i18n/note';
-import { formatClock, localClock } from '@/lib/time/format';
+import { formatClock, localClock, zoneName } from '@/lib/time/format';
 import { asNationalNumber, digitDistance, internationalDigits } from './dialling';
 
 // Pure: how likely a block is a misdial, from the block's own evidence, with every point explained
@@ -26,9 +26,10 @@ export type LikelihoodInput = {
 
 /**
  * A value only the reader's language can write: a region (ISO 3166-1 alpha-2, named by
- * Intl.DisplayNames) or a moment as a weekday and 24-hour time (epoch ms) on the clock of `timeZone`.
+ * Intl.DisplayNames), a moment as a weekday and 24-hour time (epoch ms) on the clock of `timeZone`,
+ * or a time zone (IANA id, named by place: lib/time/format.ts zoneName).
  */
-export type LocalValue = { region: string } | { clock: number; timeZone: string };
+export type LocalValue = { region: string } | { clock: number; timeZone: string } | { zone: string };
 
 /**
  * One piece of evidence: `key` (stable, for tests and React), `weight` (+ for a misdial, − against),
@@ -65,7 +66,11 @@ export function signalNote(s: Signal, locale: string): Note {
   const values = { ...s.note.values };
   for (const [name, v] of Object.entries(s.local))
     values[name] =
-      'region' in v ? countryName(v.region, locale) : formatClock(new Date(v.clock), v.timeZone, locale);
+      'region' in v
+        ? countryName(v.region, locale)
+        : 'zone' in v
+          ? zoneName(v.zone, locale)
+          : formatClock(new Date(v.clock), v.timeZone, locale);
   return { ...s.note, values };
 }
 
@@ -123,15 +128,15 @@ function officeHours(calls: CallEvidence[], timeZone: string): Signal | null {
   if (times.length === 0 || times.some((t) => t === null)) return null;
   const weekend = (d: string) => d === 'Sat' || d === 'Sun';
   const inOffice = times.every((t) => t!.withinBusinessHours);
-  if (inOffice) return signal('office_hours', 1, 'officeHours', { timeZone });
+  if (inOffice) return signal('office_hours', 1, 'officeHours', {}, { timeZone: { zone: timeZone } });
   const odd = times.findIndex((t) => weekend(t!.weekday) || t!.hour < 7 || t!.hour >= 20);
   if (odd >= 0)
     return signal(
       'outside_hours',
       -1,
       'outsideHours',
-      { timeZone },
-      { clock: { clock: calls[odd]!.at.getTime(), timeZone } },
+      {},
+      { clock: { clock: calls[odd]!.at.getTime(), timeZone }, timeZone: { zone: timeZone } },
     );
   return null;
 }

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { fail, succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
-import { canonicalTimeZone, zoneLabel } from '@/lib/time/format';
+import { catalogueLocale } from '@/lib/i18n/locales';
+import { canonicalTimeZone, zoneName } from '@/lib/time/format';
 import { adoptBrowserTimeZone, chooseTimeZone } from '@/lib/time/zone';
 
 const schema = z.object({ tz: z.string().min(1).max(64) });
@@ -27,5 +28,7 @@ export const chooseTimeZoneAction = userAction(tzSchema, async (input, { user, m
     return fail<unknown>('invalid', unknown.key, undefined, { timeZone: [unknown] });
   // Named as stored (canonicalTimeZone: "europe/london" is kept as "Europe/London"), not as posted.
   const zone = canonicalTimeZone(input.timeZone) ?? input.timeZone;
-  return succeed(undefined, { key: 'profile.timeZone.saved', values: { zone: zoneLabel(zone) } });
+  // Named as the page names it: by place, in the language the answer is written in (the user's).
+  const name = zoneName(zone, catalogueLocale(user.locale));
+  return succeed(undefined, { key: 'profile.timeZone.saved', values: { zone: name } });
 });

@@ -1,18 +1,31 @@
-// Times as the reader reads them: in their own time zone, with the zone named, so the hour repeated at
-// a DST change reads as two different times ("1:30 AM EDT", "1:30 AM EST"). Pure and isomorphic: pages
-// (through next-intl's formatter, which supplies the viewer's zone), mail and tests use the same options.
+// Times as the reader reads them: in their own time zone, with the zone written next to each time as
+// its offset from GMT, so the hour repeated at a DST change reads as two different times ("1:30 AM
+// GMT-4", "1:30 AM GMT-5"), and a customer and the agent who calls them back read the same words for
+// the same moment. A zone named on its own (lists, sentences) is named by place, in the reader's
+// language (zoneName). Pure and isomorphic: pages (through next-intl's formatter, which supplies the
+// viewer's zone), mail and tests use the same options.
 
-/** Date, time to the minute, and the zone's short name or offset ("Nov 1, 2026, 1:30 AM EDT", "…GMT+1"). */
+import type { DateTimeFormatOptions } from 'next-intl';
+
+// next-intl 4.14's option type lists only 'short' and 'long' for timeZoneName; its formatter hands
+// every option to Intl.DateTimeFormat, which has known 'shortOffset' since ECMA-402 2021 (Node 17+).
+const OFFSET = 'shortOffset' as DateTimeFormatOptions['timeZoneName'];
+
+/**
+ * Date, time to the minute, and the zone as CLDR's localized GMT offset ("Nov 1, 2026, 1:30 AM GMT-4",
+ * "25 nov 2026, 10:14 GMT+1"): the same in every language and region, where `short` gave "ART" to a
+ * reader in Argentina and "GMT-3" to one elsewhere, and "CST" names three zones.
+ */
 export const ZONED = {
   year: 'numeric',
   month: 'short',
   day: 'numeric',
   hour: 'numeric',
   minute: '2-digit',
-  timeZoneName: 'short',
-} as const satisfies Intl.DateTimeFormatOptions;
+  timeZoneName: OFFSET,
+} as const satisfies DateTimeFormatOptions;
 /** ZONED with seconds, where calls a few seconds apart must read apart (trigger calls). */
-export const ZONED_SECONDS = { ...ZONED, second: '2-digit' } as const satisfies Intl.DateTimeFormatOptions;
+export const ZONED_SECONDS = { ...ZONED, second: '2-digit' } as const satisfies DateTimeFormatOptions;
 
 const canonicalZones = new Map<string, string>();
 let listedZones: Set<string> | undefined;
@@ -56,8 +69,108 @@ export function isTimeZone(tz: unknown): tz is string {
   return canonicalTimeZone(tz) !== null;
 }
 
-/** An IANA zone as people read it: "America/New_York" → "America/New York". */
-export const zoneLabel = (zone: string): string => zone.replace(/_/g, ' ');
+/**
+ * For each language, a variety whose CLDR data names every zone by place ("Spain Time", "hora de
+ * Nueva York"): in others CLDR prefers an abbreviation some readers use ("CET" in es and en-GB, "ET"
+ * in en-US, "ART" in es-AR), which reads as a code in a list or a sentence.
+ */
+const PLACE_TAGS: Record<string, string> = { en: 'en-001', es: 'es-419' };
+
+function placeTag(locale: string): string {
+  let language = 'en';
+  try {
+    language = new Intl.Locale(locale).language;
+  } catch {
+    // not a BCP 47 tag: English
+  }
+  return PLACE_TAGS[language] ?? locale;
+}
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+/** The zone's name in `style` at `at` (epoch ms), from a formatter kept per language, zone and style. */
+function zonePart(
+  locale: string,
+  zone: string,
+  style: Intl.DateTimeFormatOptions['timeZoneName'],
+  at = 0,
+): string {
+  const key = `${locale}|${zone}|${style}`;
+  let f = zoneFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: style });
+    if (zoneFormatters.size >= 8192) zoneFormatters.clear(); // bounded: ~600 zones × a few tags and styles
+    zoneFormatters.set(key, f);
+  }
+  return f.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+}
+
+/**
+ * CLDR's region pattern of the variety PLACE_TAGS gives `locale` ("{0} Time", "hora de {0}"), as the
+ * text before and after the place: read off the name of a one-zone country (Japan) against
+ * Intl.DisplayNames' name of that country.
+ */
+function placePattern(tag: string): { before: string; after: string } {
+  const japan = zonePart(tag, 'Asia/Tokyo', 'shortGeneric');
+  const country = new Intl.DisplayNames([tag], { type: 'region' }).of('JP') ?? 'Japan';
+  const at = japan.indexOf(country);
+  return at < 0
+    ? { before: '', after: '' }
+    : { before: japan.slice(0, at), after: japan.slice(at + country.length) };
+}
+
+/** A zone's place alone ("Spain", "Nueva York"), for the start of a list entry. */
+function zonePlace(zone: string, locale: string): string {
+  const tag = placeTag(locale);
+  const name = zonePart(tag, zone, 'shortGeneric');
+  // A few zones keep an abbreviation in every English variety ("GMT" for Abidjan, Accra, Reykjavik…):
+  // their IANA city then, as the tz database writes it.
+  if (/^([A-Z]{2,5}|GMT.*|UTC.*)$/.test(name))
+    return zone.slice(zone.lastIndexOf('/') + 1).replace(/_/g, ' ');
+  const { before, after } = placePattern(tag);
+  return name.startsWith(before) && name.endsWith(after)
+    ? name.slice(before.length, name.length - after.length)
+    : name;
+}
+
+/**
+ * A zone (IANA id) named as people read it in a sentence, in the language of `locale` (a BCP 47
+ * formatting tag, lib/i18n/locales.ts formatTag): by where its clocks are, CLDR's generic location
+ * format through Intl.DateTimeFormat `timeZoneName: 'shortGeneric'` ("Buenos Aires Time", "hora de
+ * España", "hora de Nueva York"); UTC by its long name ("Coordinated Universal Time"). The IANA id
+ * itself stays for operators (logs, the CLI); an unknown id is returned as it is.
+ */
+export function zoneName(zone: string, locale: string): string {
+  if (!isTimeZone(zone)) return zone;
+  if (zone === 'UTC') return zonePart(locale, zone, 'long');
+  const tag = placeTag(locale);
+  const { before, after } = placePattern(tag);
+  return `${before}${zonePlace(zone, locale)}${after}`;
+}
+
+/** One zone of a list: its id (the value) and how a person reads it (the label). */
+export type ZoneOption = { zone: string; label: string };
+
+/**
+ * Every zone a person can choose (timeZones()), for a list box in the language of `locale`: the place
+ * first, then the zone's wider name and its offset at `at` ("Spain — Central European Time (GMT+1)",
+ * "Nueva York — hora oriental (GMT-5)"), UTC first, the rest in the reader's alphabetical order (so a
+ * list box's type-ahead finds a place by its first letters). Names come from CLDR through Intl.
+ */
+export function zoneOptions(locale: string, at: Date = new Date()): ZoneOption[] {
+  const collator = new Intl.Collator(locale);
+  const now = at.getTime();
+  const options = timeZones().map((zone) => {
+    if (zone === 'UTC') return { zone, label: `${zoneName(zone, locale)} (UTC)` };
+    const wide = zonePart(locale, zone, 'longGeneric', now);
+    const offset = zonePart(locale, zone, 'shortOffset', now);
+    const place = zonePlace(zone, locale);
+    // A wider name that is only an offset ("GMT+03:00") says nothing the offset does not.
+    const label = /^(GMT|UTC)/.test(wide) ? `${place} (${offset})` : `${place} — ${wide} (${offset})`;
+    return { zone, label };
+  });
+  const [utc, ...rest] = options;
+  return [utc!, ...rest.sort((a, b) => collator.compare(a.label, b.label))];
+}
 
 /** Every zone a person can choose, "UTC" first. */
 export function timeZones(): string[] {

@@ -16,7 +16,8 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 // Accept-Language). The session and the request headers are the edge of this test (they exist only
 // inside a Next request); the domain runs against a real database of each dialect.
 
-const { changePasswordAction, emailLinkAction, signInAction } = await import('@/lib/auth/actions');
+const { changePasswordAction, emailLinkAction, signInAction, signInFormAction } =
+  await import('@/lib/auth/actions');
 const { enrolAction, newRecoveryCodesAction, verifyAction } = await import('@/lib/auth/mfa/actions');
 const { pendingEnrolment } = await import('@/lib/auth/mfa/enrol');
 
@@ -188,6 +189,15 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
         email: ['Primero escriba una dirección de correo válida y después solicite el enlace.'],
       },
       values: { email: 'nope' },
+    });
+    // The sign-in form's one action: the pressed button's intent chooses, and the answer names it.
+    expect(await signInFormAction(undefined, form({ email: '', intent: 'link' }))).toMatchObject({
+      message: 'Primero escriba una dirección de correo válida y después solicite el enlace.',
+      data: { intent: 'link' },
+    });
+    expect(await signInFormAction(undefined, bad)).toMatchObject({
+      message: 'Corrija los campos marcados.',
+      data: { intent: 'password' },
     });
     const email = `nobody-${dialect}@t.example`;
     // Sent, it lands on the sign-in page that says so (in the page's language): e2e/16-no-javascript.spec.ts.

@@ -249,7 +249,7 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     expect(next.html).toContain('<html lang="es-ES">');
     // The country by Intl.DisplayNames, the time in Spanish with the zone named, the steps from the catalogue.
     expect(next.text).toContain('A +49 30 123456 (Alemania)');
-    expect(next.text).toContain('25 nov 2026, 10:14 CET');
+    expect(next.text).toContain('25 nov 2026, 10:14 GMT+1');
     expect(next.text).toContain(es.mail.blockNotice.whatToDo);
     expect(next.text).not.toContain(en.mail.blockNotice.whatToDo);
     // No PROVIDER_NAME configured: the provider is named in the recipient's language too.
@@ -287,14 +287,14 @@ describe.each(dialects())('mail in the recipient’s language on %s', (dialect) 
     expect(seen.MX.lang).toBe('es-MX');
     expect(seen.MX.text).toMatch(/25 nov 2026, 3:14\sa\.\s?m\. GMT-6/);
     expect(seen.ES.lang).toBe('es-ES');
-    expect(seen.ES.text).toContain('25 nov 2026, 10:14 CET');
+    expect(seen.ES.text).toContain('25 nov 2026, 10:14 GMT+1');
     expect(seen.GB.lang).toBe('en-GB');
     expect(seen.GB.text).toContain('25 Nov 2026, 09:14 GMT');
     expect(seen.US.lang).toBe('en-US');
-    expect(seen.US.text).toMatch(/Nov 25, 2026, 4:14\sAM EST/);
+    expect(seen.US.text).toMatch(/Nov 25, 2026, 4:14\sAM GMT-5/);
     // CLDR has no Spanish of Andorra: the language's default, Spain's formats.
     expect(seen.AD.lang).toBe('es');
-    expect(seen.AD.text).toContain('25 nov 2026, 10:14 CET');
+    expect(seen.AD.text).toContain('25 nov 2026, 10:14 GMT+1');
   });
 
   it('the browser’s language is adopted for mail only until the user chooses one', async () => {

@@ -72,7 +72,7 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       `International calling blocked on Acme <b>Dental</b> & Co (${account.number}): action needed`,
     );
     expect(m.html).toContain('Acme &lt;b&gt;Dental&lt;/b&gt; &amp; Co');
-    expect(m.text).toContain('Nov 25, 2026, 4:13:58 AM EST');
+    expect(m.text).toContain('Nov 25, 2026, 4:13:58 AM GMT-5');
     expect(m.text).toContain('To +252 61 123 4567 (Somalia)');
     expect(m.text).toContain(`Through SIP credential ${creds[0].username}`);
     expect(m.text).toContain('From internet address 203.0.113.9');

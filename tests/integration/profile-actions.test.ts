@@ -24,7 +24,7 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
     session.user = await user('es');
     expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'America/Mexico_City' }))).toEqual({
       ok: true,
-      message: 'Ahora las horas se muestran en America/Mexico City.',
+      message: 'Ahora las horas se muestran en hora de Ciudad de México.',
     });
     expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'Mars/Olympus' }))).toEqual({
       ok: false,
@@ -44,7 +44,7 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
     session.user = await user('en');
     expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'Asia/Tokyo' }))).toEqual({
       ok: true,
-      message: 'Times are now shown in Asia/Tokyo.',
+      message: 'Times are now shown in Japan Time.',
     });
   });
 
@@ -54,7 +54,7 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
     session.user = await user('en');
     expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'europe/london' }))).toEqual({
       ok: true,
-      message: 'Times are now shown in Europe/London.',
+      message: 'Times are now shown in United Kingdom Time.',
     });
     expect((await getDb().user.findUniqueOrThrow({ where: { id: session.user.id } })).timeZone).toBe(
       'Europe/London',

@@ -42,7 +42,7 @@ describe('mail templates', () => {
     const m = notice();
     expect(m.subject).toBe('International calling blocked on Acme Dental (ACC-1001): action needed');
     for (const body of [m.text, m.html]) {
-      expect(body).toContain('Nov 25, 2026, 4:13:58 AM EST');
+      expect(body).toContain('Nov 25, 2026, 4:13:58 AM GMT-5');
       expect(body).toContain('+252 61 123 4567');
       expect(body).toContain('Somalia');
       expect(body).toContain('Reception desk (acme-reception)');
@@ -55,7 +55,7 @@ describe('mail templates', () => {
     );
     expect(m.html).toContain('href="https://portal.example/api/auth/callback/nodemailer?token=abc"');
     expect(m.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-    expect(m.text).toContain('expires on Nov 26, 2026, 4:20 AM EST');
+    expect(m.text).toContain('expires on Nov 26, 2026, 4:20 AM GMT-5');
   });
 
   it('the block notice gives each source IP its country, from the offline database (documentation ranges: unknown)', () => {
@@ -137,7 +137,7 @@ describe('mail templates', () => {
       ctx(),
     );
     expect(m.subject).toBe('Security alert: SIP password changed for Main PBX (acme-pbx)');
-    expect(m.text).toContain('When: Nov 25, 2026, 10:00 AM EST');
+    expect(m.text).toContain('When: Nov 25, 2026, 10:00 AM GMT-5');
     expect(m.text).toContain('From internet address: 198.51.100.23');
     expect(m.text).toContain('If it was not you');
     expect(m.text).toContain('Sign out everywhere');
@@ -216,6 +216,37 @@ describe('block notice steps', () => {
     const none = steps({ calls: [] });
     expect(none).toContain('1. Our support team decides when this block is lifted');
     expect(none).not.toContain('What happened');
+  });
+});
+
+describe('the misdial step speaks of the block’s own destinations (read-18)', () => {
+  const cuba = { ...torCall, to: '+5378612345', sourceIp: '203.0.113.9' };
+  const inLocale = (locale: Locale, over: Partial<Parameters<typeof blockNotice>[0]>) =>
+    blockNotice({ ...baseOf(), ...over }, { ...ctx(), t: mailTranslator(locale), locale }).text;
+
+  it('a block on calls to Cuba names Cuba, not Somalia, and gives no invented example', () => {
+    const en = inLocale('en', { calls: [cuba] });
+    expect(en).toContain('If the call to Cuba was only a mistyped number, open the block page');
+    expect(en).not.toMatch(/\+252|\+2…/);
+    const es = inLocale('es', { calls: [cuba, { ...cuba, at: new Date('2026-11-25T09:14:00Z') }] });
+    expect(es).toContain('Si las llamadas a Cuba fueron solo un error al marcar, abra la página del bloqueo');
+    expect(es).not.toMatch(/\+252|\+2…/);
+  });
+
+  it('a number that reads as a national one with 00 in front shows that slip', () => {
+    const london = { ...cuba, to: '002079460000' };
+    const account = { name: 'Acme UK', number: 'ACC-3001', country: 'GB' };
+    expect(inLocale('en', { account, calls: [london] })).toContain(
+      'If someone meant to dial the national number 020 7946 0000 and dialled 00 2079460000 instead',
+    );
+    expect(inLocale('es', { account, calls: [london] })).toContain(
+      'Si alguien quería marcar el número nacional 020 7946 0000 y marcó 00 2079460000 por error',
+    );
+  });
+
+  it('a manual block, whose page offers no misdial request, does not invite one', () => {
+    const manual = { id: 'b', reason: 'manual' as const, placedAt: new Date() };
+    expect(inLocale('en', { block: manual })).not.toContain('This was a misdial');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeCalls, formatSpan } from '@/lib/requests/call-summary';
 import { iddOf } from '@/lib/phone/plan';
-import { asNationalNumber, digitDistance, internationalDigits } from '@/lib/requests/dialling';
+import { asNationalNumber, digitDistance, internationalDigits, prefixSlip } from '@/lib/requests/dialling';
 import { INTL_TAGS, type Locale } from '@/lib/i18n/locales';
 import { noteText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
@@ -63,6 +63,15 @@ describe('dialling rules', () => {
     expect(asNationalNumber('+442079460000', 'GB')).toBeNull();
   });
 
+  it('prefixSlip finds the 00-for-0 slip among a block’s numbers, and nothing in a call to Cuba', () => {
+    expect(prefixSlip(['+5378612345', '002079460000'], 'GB')).toEqual({
+      idd: '00',
+      digits: '2079460000',
+      national: '020 7946 0000',
+    });
+    expect(prefixSlip(['+5378612345', '+252611234567'], 'US')).toBeNull();
+  });
+
   it('counts digit edits', () => {
     expect(digitDistance('2079460000', '2079460000')).toBe(0);
     expect(digitDistance('2528012345678', '2348012345678')).toBe(2);
@@ -106,7 +115,7 @@ describe('misdialLikelihood', () => {
       'Solo 1 llamada: quien marca mal un número suele darse cuenta tras uno o dos intentos.',
     );
     expect(said(l, 'office_hours', 'es')).toBe(
-      'Todas las llamadas se hicieron en horario de oficina (de lunes a viernes, de 8:00 a 18:00, hora de Europe/London).',
+      'Todas las llamadas se hicieron en horario de oficina (de lunes a viernes, de 8:00 a 18:00, hora de Reino Unido).',
     );
   });
 
@@ -158,10 +167,10 @@ describe('misdialLikelihood', () => {
     );
     expect(l.signals.every((s) => s.weight < 0)).toBe(true);
     expect(said(l, 'outside_hours')).toBe(
-      'A call was made at Sun 03:12 (Europe/London), when an office is usually empty.',
+      'A call was made at Sun 03:12 (United Kingdom Time), when an office is usually empty.',
     );
     expect(said(l, 'outside_hours', 'es')).toBe(
-      'Una llamada se hizo cuando una oficina suele estar vacía: dom, 03:12 (hora de Europe/London).',
+      'Una llamada se hizo cuando una oficina suele estar vacía: dom, 03:12 (hora de Reino Unido).',
     );
     expect(said(l, 'long_call')).toBe(
       'One call lasted 95 seconds: someone stayed on the line, which a misdial rarely explains.',

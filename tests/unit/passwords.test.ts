@@ -6,7 +6,7 @@ import {
   lengthNote,
 } from '@/lib/passwords/generate';
 import { sipCharacterProblems, WARNED_CHARACTERS } from '@/lib/passwords/sip-characters';
-import { assessPassword, gpuTime as gpuNote } from '@/lib/passwords/strength';
+import { assessPassword, gpuTime as gpuNote, powerOfTen } from '@/lib/passwords/strength';
 import { type Note, noteText, notesText } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 
@@ -51,7 +51,7 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(a.acceptable).toBe(false);
     expect(a.level).toBeLessThan(3);
     expect(notesText(en, a.problems)).toMatch(
-      /cracked in 21 minutes on one graphics card; it needs 10\^18 guesses \(about 3 years on one GPU\)/,
+      /cracked in 21 minutes on one graphics card; it needs a quintillion guesses \(about 3 years on one GPU\)/,
     );
   });
   it('the minimum is configurable in guesses', () => {
@@ -88,6 +88,23 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
   it('gpuTime states the minimum in a person’s words', () => {
     expect(gpuTime(18)).toBe('about 3 years on one GPU');
     expect(gpuTime(16)).toBe('about 12 days on one GPU');
+    expect(gpuTime(30)).toBe('about ten trillion years on one GPU');
+    expect(noteText(translate('es'), gpuNote(30))).toBe('unos diez billones de años con una GPU');
+  });
+  it('large numbers are words a screen reader says, in each language’s scale (read-18)', () => {
+    const es = translate('es');
+    const required = (exp: number) => assessPassword('Kettle-Harbor-91', { ...sip, sipMinGuessesLog10: exp });
+    expect(say(required(18).required)).toBe('a quintillion guesses (about 3 years on one GPU)');
+    expect(noteText(es, required(18).required)).toBe(
+      'un trillón de intentos (aproximadamente 3 años con una GPU)',
+    );
+    // The long scale: 10^12 is "un billón" in Spanish, "a trillion" in English.
+    expect(say(powerOfTen(12))).toBe('a trillion');
+    expect(noteText(es, powerOfTen(12))).toBe('un billón');
+    expect(noteText(es, powerOfTen(21))).toBe('mil trillones');
+    expect(say(powerOfTen(40))).toBe('ten duodecillion');
+    for (let exp = 10; exp <= 40; exp++)
+      for (const t of [en, es]) expect(noteText(t, required(exp).required)).not.toMatch(/\^|\d{5}/);
   });
   it('generated passwords always pass, in both alphabets', () => {
     for (let i = 0; i < 200; i++) {

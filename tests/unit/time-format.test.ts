@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalTimeZone, formatWhen, isTimeZone, localClock, timeZones } from '@/lib/time/format';
+import {
+  canonicalTimeZone,
+  formatWhen,
+  isTimeZone,
+  localClock,
+  timeZones,
+  zoneName,
+  zoneOptions,
+} from '@/lib/time/format';
 
 // 2026-11-01: New York leaves daylight time at 2:00 EDT, so 1:00–2:00 happens twice.
 const firstOneThirty = new Date('2026-11-01T05:30:00Z');
@@ -10,19 +18,19 @@ const madridSecond = new Date('2026-10-25T01:30:00Z');
 
 describe('times in the reader’s clock, with the zone named', () => {
   it('the repeated hour at a DST change reads as two different times', () => {
-    expect(formatWhen(firstOneThirty, 'America/New_York')).toBe('Nov 1, 2026, 1:30 AM EDT');
-    expect(formatWhen(secondOneThirty, 'America/New_York')).toBe('Nov 1, 2026, 1:30 AM EST');
+    expect(formatWhen(firstOneThirty, 'America/New_York')).toBe('Nov 1, 2026, 1:30 AM GMT-4');
+    expect(formatWhen(secondOneThirty, 'America/New_York')).toBe('Nov 1, 2026, 1:30 AM GMT-5');
     expect(formatWhen(madridFirst, 'Europe/Madrid')).toBe('Oct 25, 2026, 2:30 AM GMT+2');
     expect(formatWhen(madridSecond, 'Europe/Madrid')).toBe('Oct 25, 2026, 2:30 AM GMT+1');
   });
   it('an agent in London reads the same calls in London time', () => {
-    expect(formatWhen(firstOneThirty, 'Europe/London')).toBe('Nov 1, 2026, 5:30 AM GMT');
+    expect(formatWhen(firstOneThirty, 'Europe/London')).toBe('Nov 1, 2026, 5:30 AM GMT+0');
     expect(formatWhen(secondOneThirty, 'Europe/London', { seconds: true })).toBe(
-      'Nov 1, 2026, 6:30:00 AM GMT',
+      'Nov 1, 2026, 6:30:00 AM GMT+0',
     );
   });
   it('an unknown zone falls back to UTC and says so', () => {
-    expect(formatWhen(firstOneThirty, 'Mars/Olympus')).toBe('Nov 1, 2026, 5:30 AM UTC');
+    expect(formatWhen(firstOneThirty, 'Mars/Olympus')).toBe('Nov 1, 2026, 5:30 AM GMT+0');
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     expect(isTimeZone('')).toBe(false);
     expect(isTimeZone('+01:00')).toBe(false);
@@ -52,6 +60,46 @@ describe('times in the reader’s clock, with the zone named', () => {
       withinBusinessHours: false,
     });
     expect(localClock(now, 'Nowhere/Else')).toBeNull();
+  });
+});
+
+describe('one zone, one reading (read-18)', () => {
+  const at = new Date('2026-11-25T12:00:00Z');
+  it('next to a time, the offset, the same for a reader in Argentina and one elsewhere', () => {
+    // `short` gave "ART" to es-AR (a customer of an Argentine account) and "GMT-3" to es (the agent).
+    for (const locale of ['es-AR', 'es', 'en-US', 'en-GB'])
+      expect(formatWhen(at, 'America/Buenos_Aires', { locale })).toMatch(/ GMT-3$/);
+    expect(formatWhen(at, 'Europe/Madrid', { locale: 'es-ES' })).toBe('25 nov 2026, 13:00 GMT+1');
+  });
+  it('in a sentence, the zone by place in the reader’s language, never its IANA id', () => {
+    expect(zoneName('America/Buenos_Aires', 'es-AR')).toBe('hora de Buenos Aires');
+    expect(zoneName('America/Buenos_Aires', 'en-US')).toBe('Buenos Aires Time');
+    expect(zoneName('Europe/Madrid', 'es')).toBe('hora de España');
+    expect(zoneName('Europe/Madrid', 'en-GB')).toBe('Spain Time');
+    expect(zoneName('America/New_York', 'es-MX')).toBe('hora de Nueva York');
+    expect(zoneName('UTC', 'en-US')).toBe('Coordinated Universal Time');
+    // Zones CLDR calls "GMT" in every English variety: by their city.
+    expect(zoneName('Africa/Abidjan', 'en-US')).toBe('Abidjan Time');
+    expect(zoneName('Mars/Olympus', 'en-US')).toBe('Mars/Olympus');
+  });
+  it('in the picker, place first (for type-ahead), wider name and offset; every zone once', () => {
+    const es = zoneOptions('es-AR', at);
+    const label = (zone: string) => es.find((o) => o.zone === zone)?.label;
+    expect(es[0]).toEqual({ zone: 'UTC', label: 'hora universal coordinada (UTC)' });
+    expect(label('America/Buenos_Aires')).toBe('Buenos Aires — hora estándar de Argentina (GMT-3)');
+    expect(label('Europe/Madrid')).toBe('España — hora de Europa central (GMT+1)');
+    expect(zoneOptions('en-US', at).find((o) => o.zone === 'Europe/Madrid')?.label).toBe(
+      'Spain — Central European Time (GMT+1)',
+    );
+    expect(es.map((o) => o.zone).sort()).toEqual([...timeZones()].sort());
+    for (const locale of ['en-US', 'es']) {
+      const labels = zoneOptions(locale, at).map((o) => o.label);
+      expect(new Set(labels).size, locale).toBe(labels.length);
+      expect(
+        labels.filter((l) => l.includes('_') || /^[A-Z][a-z]+\//.test(l)),
+        locale,
+      ).toEqual([]);
+    }
   });
 });
 

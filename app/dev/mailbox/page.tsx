@@ -3,6 +3,7 @@ import { Link } from '@/components/ui/link';
 import { getTranslations } from 'next-intl/server';
 import { requireDevMailbox } from '@/lib/mail/dev-mailbox';
 import { listMail } from '@/lib/mail/mailbox';
+import { When } from '@/components/ui/when';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('app');
@@ -29,8 +30,7 @@ export default async function MailboxPage() {
                 {m.subject}
               </Link>
               <p className="text-sm text-slate-700">
-                {t('to')}: {m.to} · {t('date')}:{' '}
-                <time dateTime={m.storedAt}>{m.storedAt.replace('T', ' ').slice(0, 19)} UTC</time>
+                {t('to')}: {m.to} · {t('date')}: <When at={m.storedAt} seconds />
               </p>
             </li>
           ))}

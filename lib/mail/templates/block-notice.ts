@@ -1,6 +1,8 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
+import { prefixSlip } from '@/lib/requests/dialling';
 import {
   accountFooter,
   accountLabel,
@@ -112,6 +114,18 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
             : []),
           ...(trunks.length ? [t('mail.blockNotice.stepTrunk', { names: list(trunks) })] : []),
         ];
+  // The misdial step speaks of this block's own destinations: the 00-for-0 slip when a number reads
+  // as a national one (lib/requests/dialling.ts prefixSlip), else the countries with no invented
+  // example. Only where the block page offers "This was a misdial": not for manual blocks.
+  const slip = prefixSlip(numbers.values, accountCountry(d.account.country));
+  const misdial =
+    d.block.reason === 'manual' || !total
+      ? []
+      : [
+          slip
+            ? t('mail.blockNotice.stepMisdialSlip', { ...slip })
+            : t('mail.blockNotice.stepMisdial', { count: total, countries: list(countries) }),
+        ];
   const blockUrl = url(ctx, `/blocks/${encodeURIComponent(d.block.id)}`);
   const parts: Part[] = [
     hello(ctx, d),
@@ -128,7 +142,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       items: [
         ...(first.length ? first : [t('mail.blockNotice.stepManual')]),
         t('mail.blockNotice.stepFirewall'),
-        t('mail.blockNotice.stepMisdial'),
+        ...misdial,
       ],
     },
     d.link

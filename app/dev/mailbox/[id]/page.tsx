@@ -5,6 +5,7 @@ import { linksIn, requireDevMailbox } from '@/lib/mail/dev-mailbox';
 import { readMail } from '@/lib/mail/mailbox';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
+import { When } from '@/components/ui/when';
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations('app');
@@ -26,7 +27,9 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
         <dt className="font-semibold">{t('to')}</dt>
         <dd>{m.to}</dd>
         <dt className="font-semibold">{t('date')}</dt>
-        <dd>{m.date}</dd>
+        <dd>
+          <When at={m.date} seconds />
+        </dd>
       </dl>
       <Section id="links" title={t('links')} gap={1} size="lg">
         <ul className="list-disc pl-6">

@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AccountBlocks, AccountRequests, SwitchOperations } from '@/components/staff/account-blocks';
@@ -11,10 +11,13 @@ import { getAccountForStaff } from '@/lib/staff/account-detail';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
+import { countryName } from '@/lib/phone/format';
+import { zoneName } from '@/lib/time/format';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
   const t = await getTranslations('staff.account');
+  const locale = await getLocale();
   const a = await getAccountForStaff(user, (await params).number);
   if (!a) notFound();
   const inForce = a.blocks.some((b) => b.status === 'active' || b.status === 'lift_pending');
@@ -45,8 +48,8 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
           </div>
           <p className="text-sm text-slate-700">
             {t('facts', {
-              country: a.country,
-              timeZone: a.timeZone,
+              country: countryName(a.country, locale),
+              timeZone: zoneName(a.timeZone, locale),
               members: a.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
               usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody'),
             })}

@@ -20,6 +20,8 @@ import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { actorName } from '@/components/ui/actor-name';
+import { countryName } from '@/lib/phone/format';
+import { zoneName } from '@/lib/time/format';
 
 export default async function StaffRequestPage({
   params,
@@ -32,7 +34,8 @@ export default async function StaffRequestPage({
   const t = await getTranslations('staff.requestPage');
   const who = await getTranslations('actors');
   const user = await requireStaff();
-  const r = await getRequestForStaff(user, (await params).id, await getLocale());
+  const locale = await getLocale();
+  const r = await getRequestForStaff(user, (await params).id, locale);
   if (!r) notFound();
   const done = (await searchParams).done;
   const b = r.block;
@@ -132,8 +135,8 @@ export default async function StaffRequestPage({
             {t('accountLine', {
               name: r.account.name,
               number: r.account.number,
-              country: r.account.country,
-              timeZone: r.account.timeZone,
+              country: countryName(r.account.country, locale),
+              timeZone: zoneName(r.account.timeZone, locale),
               members: r.account.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
             })}{' '}
             {t('credentials', {
