@@ -8,8 +8,10 @@
 // `options` required in the type: DisplayNames needs them, and a constructor whose options are optional fits too.
 type IntlKind<T, O> = new (locale: string, options: O) => T;
 
-// Keys are few (the portal's languages times their CLDR regions, times a handful of option sets), but
-// a locale can come from a request header: bounded, starting again past the cap.
+// Keys are few (the portal's languages times their CLDR regions, times a handful of option sets and
+// the zones readers are in), but a locale can come from a request header: bounded, starting again
+// past the cap. An Intl.DateTimeFormat holds about 34 KB of ICU memory outside the JS heap (1254 of
+// them: 42 MB of RSS), so 512 of them are at most about 17 MB.
 const INTL_MAX = 512;
 const made = new Map<string, unknown>();
 

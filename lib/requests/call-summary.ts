@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { describeDialled } from '@/lib/phone/format';
+import { intlOf } from '@/lib/i18n/intl-cache';
 
 // Pure: the queue's one-line summary of a block's trigger calls. No server-only: tests call it directly.
 
@@ -52,20 +53,13 @@ export function summarizeCalls(
 
 // Making an Intl.NumberFormat costs about 70 µs, formatting with one about 2 µs: the staff queue
 // formats two or three spans for each of its 100 requests, so each (locale, unit) is made once per
-// process. Locales are the portal's few, units four: the map stays small.
-const unitFormats = new Map<string, Intl.NumberFormat>();
+// process (intlOf).
 function unit(value: number, u: 'second' | 'minute' | 'hour' | 'day', locale: string): string {
-  const key = `${locale}\u0000${u}`;
-  let f = unitFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale, {
-      style: 'unit',
-      unit: u,
-      unitDisplay: u === 'day' ? 'long' : 'short',
-    });
-    unitFormats.set(key, f);
-  }
-  return f.format(value);
+  return intlOf(Intl.NumberFormat, locale, {
+    style: 'unit',
+    unit: u,
+    unitDisplay: u === 'day' ? 'long' : 'short',
+  }).format(value);
 }
 
 /**

@@ -6,6 +6,7 @@
 // viewer's zone), mail and tests use the same options.
 
 import type { DateTimeFormatOptions } from 'next-intl';
+import { intlOf } from '@/lib/i18n/intl-cache';
 
 // next-intl 4.14's option type lists only 'short' and 'long' for timeZoneName; its formatter hands
 // every option to Intl.DateTimeFormat, which has known 'shortOffset' since ECMA-402 2021 (Node 17+).
@@ -79,28 +80,28 @@ const PLACE_TAGS: Record<string, string> = { en: 'en-001', es: 'es-419' };
 function placeTag(locale: string): string {
   let language = 'en';
   try {
-    language = new Intl.Locale(locale).language;
+    language = intlOf(Intl.Locale, locale).language;
   } catch {
     // not a BCP 47 tag: English
   }
   return PLACE_TAGS[language] ?? locale;
 }
 
-const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
-/** The zone's name in `style` at `at` (epoch ms), from a formatter kept per language, zone and style. */
+/**
+ * The zone's name in `style` at `at` (epoch ms). `kept`: from the process's shared formatter
+ * (intlOf), for a zone a page names; else from one made for this call, for a walk over every zone
+ * (zoneOptions): an Intl.DateTimeFormat holds about 34 KB of ICU memory outside the JS heap (1254 of
+ * them, every zone in three styles: 42 MB of RSS), too much to keep per zone, style and language.
+ */
 function zonePart(
   locale: string,
   zone: string,
   style: Intl.DateTimeFormatOptions['timeZoneName'],
   at = 0,
+  kept = true,
 ): string {
-  const key = `${locale}|${zone}|${style}`;
-  let f = zoneFormatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: style });
-    if (zoneFormatters.size >= 8192) zoneFormatters.clear(); // bounded: ~600 zones × a few tags and styles
-    zoneFormatters.set(key, f);
-  }
+  const options = { timeZone: zone, timeZoneName: style };
+  const f = kept ? intlOf(Intl.DateTimeFormat, locale, options) : new Intl.DateTimeFormat(locale, options);
   return f.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? zone;
 }
 
@@ -110,18 +111,25 @@ function zonePart(
  * Intl.DisplayNames' name of that country.
  */
 function placePattern(tag: string): { before: string; after: string } {
+  const known = placePatterns.get(tag);
+  if (known) return known;
   const japan = zonePart(tag, 'Asia/Tokyo', 'shortGeneric');
-  const country = new Intl.DisplayNames([tag], { type: 'region' }).of('JP') ?? 'Japan';
+  const country = intlOf(Intl.DisplayNames, tag, { type: 'region' }).of('JP') ?? 'Japan';
   const at = japan.indexOf(country);
-  return at < 0
-    ? { before: '', after: '' }
-    : { before: japan.slice(0, at), after: japan.slice(at + country.length) };
+  const pattern =
+    at < 0
+      ? { before: '', after: '' }
+      : { before: japan.slice(0, at), after: japan.slice(at + country.length) };
+  if (placePatterns.size >= 64) placePatterns.clear(); // PLACE_TAGS' few, or a tag of a language without one
+  placePatterns.set(tag, pattern);
+  return pattern;
 }
+const placePatterns = new Map<string, { before: string; after: string }>();
 
 /** A zone's place alone ("Spain", "Nueva York"), for the start of a list entry. */
-function zonePlace(zone: string, locale: string): string {
+function zonePlace(zone: string, locale: string, kept = true): string {
   const tag = placeTag(locale);
-  const name = zonePart(tag, zone, 'shortGeneric');
+  const name = zonePart(tag, zone, 'shortGeneric', 0, kept);
   // A few zones keep an abbreviation in every English variety ("GMT" for Abidjan, Accra, Reykjavik…):
   // their IANA city then, as the tz database writes it.
   if (/^([A-Z]{2,5}|GMT.*|UTC.*)$/.test(name))
@@ -157,40 +165,33 @@ export type ZoneOption = { zone: string; label: string };
  * list box's type-ahead finds a place by its first letters). Names come from CLDR through Intl.
  */
 export function zoneOptions(locale: string, at: Date = new Date()): ZoneOption[] {
-  const collator = new Intl.Collator(locale);
-  const now = at.getTime();
+  // The list of a language at the start of `at`'s hour: offsets change on the hour (a DST change), and
+  // building it makes three formatters for each of ~420 zones, too slow for every profile page.
+  const now = at.getTime() - (at.getTime() % 3_600_000);
+  const key = `${locale}|${now}`;
+  const known = zoneLists.get(key);
+  if (known) return known;
+  const collator = intlOf(Intl.Collator, locale);
   const options = timeZones().map((zone) => {
     if (zone === 'UTC') return { zone, label: `${zoneName(zone, locale)} (UTC)` };
-    const wide = zonePart(locale, zone, 'longGeneric', now);
-    const offset = zonePart(locale, zone, 'shortOffset', now);
-    const place = zonePlace(zone, locale);
+    const wide = zonePart(locale, zone, 'longGeneric', now, false);
+    const offset = zonePart(locale, zone, 'shortOffset', now, false);
+    const place = zonePlace(zone, locale, false);
     // A wider name that is only an offset ("GMT+03:00") says nothing the offset does not.
     const label = /^(GMT|UTC)/.test(wide) ? `${place} (${offset})` : `${place} — ${wide} (${offset})`;
     return { zone, label };
   });
   const [utc, ...rest] = options;
-  return [utc!, ...rest.sort((a, b) => collator.compare(a.label, b.label))];
+  const list = [utc!, ...rest.sort((a, b) => collator.compare(a.label, b.label))];
+  if (zoneLists.size >= 16) zoneLists.clear(); // a few languages, for this hour and the last
+  zoneLists.set(key, list);
+  return list;
 }
+const zoneLists = new Map<string, ZoneOption[]>();
 
 /** Every zone a person can choose, "UTC" first. */
 export function timeZones(): string[] {
   return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(
-  locale: string,
-  timeZone: string,
-  options: Intl.DateTimeFormatOptions,
-  key: string,
-): Intl.DateTimeFormat {
-  const k = `${locale}|${timeZone}|${key}`;
-  let f = formatters.get(k);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
-    formatters.set(k, f);
-  }
-  return f;
 }
 
 /**
@@ -203,12 +204,8 @@ export function formatWhen(
   opts: { seconds?: boolean; locale?: string } = {},
 ): string {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
-  return formatter(
-    opts.locale ?? 'en',
-    zone,
-    opts.seconds ? ZONED_SECONDS : ZONED,
-    opts.seconds ? 's' : 'm',
-  ).format(at);
+  const options = opts.seconds ? ZONED_SECONDS : ZONED;
+  return intlOf(Intl.DateTimeFormat, opts.locale ?? 'en', { ...options, timeZone: zone }).format(at);
 }
 
 /** Office hours for a callback: Monday to Friday, 8:00 to 18:00 local time. */
@@ -222,18 +219,21 @@ export type LocalClock = {
   withinBusinessHours: boolean;
 };
 
+/** A weekday and a 24-hour time: "Mon 09:05" in en-GB. */
+const WEEKDAY_CLOCK = {
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+} as const satisfies Intl.DateTimeFormatOptions;
+
 /**
  * The wall clock in `timeZone` at `at`: weekday ("Mon"), hour (0–23), a label ("Mon 09:05") and whether
  * that is within BUSINESS_HOURS. Null for an unknown zone.
  */
 export function localClock(at: Date, timeZone: string): LocalClock | null {
   if (!isTimeZone(timeZone)) return null;
-  const parts = formatter(
-    'en-GB',
-    timeZone,
-    { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
-    'clock',
-  ).formatToParts(at);
+  const parts = intlOf(Intl.DateTimeFormat, 'en-GB', { ...WEEKDAY_CLOCK, timeZone }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   const weekday = get('weekday');
   const hour = Number(get('hour'));
@@ -251,10 +251,5 @@ export function localClock(at: Date, timeZone: string): LocalClock | null {
  */
 export function formatClock(at: Date, timeZone: string, locale = 'en'): string {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
-  return formatter(
-    locale,
-    zone,
-    { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
-    'weekday-clock',
-  ).format(at);
+  return intlOf(Intl.DateTimeFormat, locale, { ...WEEKDAY_CLOCK, timeZone: zone }).format(at);
 }
