@@ -6,7 +6,8 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { recordPasswordReset } from '@/lib/blocks/lifecycle';
 import { liftIfRotated } from '@/lib/blocks/policy';
 import { env } from '@/lib/server/env';
-import { db } from '@/lib/server/db';
+import { db, type Tx } from '@/lib/server/db';
+import { lockAccount } from '@/lib/server/db/lock';
 import { log } from '@/lib/server/log';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
@@ -18,7 +19,8 @@ import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 /**
  * data.recorded false: the switch has the new password, but recording it here is still in progress.
  * Refusals: invalid (too weak or too long: fieldErrors.password lists why), throttled (rate limit or
- * the checker busy), unavailable (the switch did not confirm; nothing recorded), not_found (not theirs).
+ * the checker busy), conflict (another change of this credential is still waiting for the switch:
+ * nothing sent), unavailable (the switch did not confirm; nothing recorded), not_found (not theirs).
  */
 export type ResetOutcome = Outcome<{ recorded: boolean; liftQueued: boolean }>;
 
@@ -78,21 +80,20 @@ export async function resetSipPassword(
   const judged = acceptedOrRefused(checked, 'password');
   if (!judged.ok) return judged.refused;
   const verdict = judged.assessment;
+  if (await changeInFlight(cred.id)) return fail('conflict', 'outcome.reset.inFlight');
   if ((await consume('sipPassword', user.id)).rejected) {
     return fail('throttled', 'outcome.reset.tooMany');
   }
 
   // The intent is recorded before the switch is called, so that a change the switch accepted is
   // never lost: if recording its completion fails (or the process dies), it is completed later.
-  const change = await db.sipPasswordChange.create({
-    data: {
-      credentialId: cred.id,
-      userId: user.id,
-      score: verdict.score,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    },
+  const change = await beginChange(cred, {
+    userId: user.id,
+    score: verdict.score,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
   });
+  if (!change) return fail('conflict', 'outcome.reset.inFlight');
   const res = await switchClient().setSipPassword(cred.username, password, crypto.randomUUID());
   if (!res.ok) {
     const status = isKnownNotApplied(res) ? 'failed' : 'unknown';
@@ -116,6 +117,41 @@ export async function resetSipPassword(
   return succeed(
     recorded ? { recorded: true, liftQueued: recorded.liftQueued } : { recorded: false, liftQueued: false },
   );
+}
+
+/**
+ * Whether a change of this credential's password is still waiting for the switch's answer: an intent
+ * `sending`, not yet confirmed, younger than STUCK_MS (an older one is a restart's leftover, settled
+ * by `recoverPasswordChanges`). Two changes of one credential on the wire at once would each be told
+ * "Password updated" with its own password, while the switch keeps whichever it applied last.
+ */
+async function changeInFlight(credentialId: string, tx: Pick<Tx, 'sipPasswordChange'> = db) {
+  const found = await tx.sipPasswordChange.findFirst({
+    where: {
+      credentialId,
+      status: 'sending',
+      switchConfirmedAt: null,
+      createdAt: { gt: new Date(Date.now() - STUCK_MS) },
+    },
+    select: { id: true },
+  });
+  return found !== null;
+}
+
+/**
+ * Records the intent of a change (never the password), unless another change of the same credential
+ * is in flight (then null). Under the account's lock, so of two tabs, two members or two instances
+ * submitting at once exactly one goes to the switch; the other is told to wait and look again.
+ */
+async function beginChange(
+  cred: UserCredential,
+  data: { userId: string; score: number; ip: string | null; userAgent: string | null },
+) {
+  return db.$transaction(async (tx) => {
+    await lockAccount(tx, cred.accountId);
+    if (await changeInFlight(cred.id, tx)) return null;
+    return tx.sipPasswordChange.create({ data: { credentialId: cred.id, ...data } });
+  });
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000];
@@ -214,6 +250,28 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
     const lifted = await liftIfRotated(tx, cred.accountId);
     return { liftQueued: lifted.length > 0 };
   });
+}
+
+/**
+ * What the reset page must say about the credential's latest change when the switch's answer to it
+ * is not known: `in_flight` (still waiting for it, another tab's or another member's), or `unknown`
+ * (the answer never came: a timeout, or a restart in the middle; the switch may have that password,
+ * and a password change ends registrations). Null when the latest change was confirmed, refused, or
+ * there is none: then the credential's `passwordChangedAt` is the switch's truth as far as it is known.
+ */
+export async function unsettledChange(
+  credentialId: string,
+): Promise<{ kind: 'in_flight' | 'unknown'; at: Date } | null> {
+  const last = await db.sipPasswordChange.findFirst({
+    where: { credentialId },
+    orderBy: { createdAt: 'desc' },
+    select: { status: true, createdAt: true, switchConfirmedAt: true },
+  });
+  if (!last) return null;
+  if (last.status === 'unknown') return { kind: 'unknown', at: last.createdAt };
+  if (last.status !== 'sending' || last.switchConfirmedAt) return null;
+  const stuck = last.createdAt.getTime() < Date.now() - STUCK_MS;
+  return { kind: stuck ? 'unknown' : 'in_flight', at: last.createdAt };
 }
 
 /** How long a change may stay `sending` before a restart is presumed to have cut it short. */

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { sqlitePath } from '@/lib/server/db/url';
-import { recoverPasswordChanges, resetSipPassword } from '@/lib/credentials/reset';
+import { recoverPasswordChanges, resetSipPassword, unsettledChange } from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount } from '@/tests/helpers/factory';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
@@ -104,6 +104,49 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe(
       'sending',
     ); // still in flight
+  });
+
+  it('two tabs set one credential at once: one goes to the switch, the other is refused and nothing of it sent', async () => {
+    // Found by hand (2026-12-02): with the switch slow, both tabs said "Password updated", each with
+    // its own password, while the switch kept only the one it applied last.
+    const { users, creds } = await provisioned();
+    const cred = creds[0];
+    await sim.control('PUT', `/_sim/faults/${cred.username}`, { delayMs: 3000, delayNext: 1 });
+    const [a, b] = [strong(), strong()];
+    const first = resetSipPassword(asCustomer(users[0]), cred.id, a, meta);
+    // The first is on the wire once its intent is recorded (the strength check comes before it).
+    const until = Date.now() + 2500;
+    while (!(await unsettledChange(cred.id)) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await unsettledChange(cred.id)).toMatchObject({ kind: 'in_flight' });
+    const second = await resetSipPassword(asCustomer(users[0]), cred.id, b, meta);
+    expect(second).toMatchObject({ ok: false, code: 'conflict', note: { key: 'outcome.reset.inFlight' } });
+    expect(await first).toEqual({ ok: true, data: { recorded: true, liftQueued: false } });
+    await sim.control('DELETE', `/_sim/faults/${cred.username}`);
+    expect(
+      (await sim.control('POST', '/_sim/check-password', { username: cred.username, password: a })).body,
+    ).toEqual({ matches: true });
+    const puts = (
+      await sim.control<{ requests: { method: string; path: string }[] }>('GET', '/_sim/requests')
+    ).body.requests.filter((r) => r.method === 'PUT' && r.path.includes(`/${cred.username}/password`));
+    expect(puts).toHaveLength(1);
+    expect(await getDb().sipPasswordChange.count({ where: { credentialId: cred.id } })).toBe(1);
+    expect(await unsettledChange(cred.id)).toBeNull();
+    // Once the first is settled, the next change goes through.
+    expect(await resetSipPassword(asCustomer(users[0]), cred.id, b, meta)).toMatchObject({ ok: true });
+  });
+
+  it('a change whose answer never came is shown as unknown until a newer one is confirmed', async () => {
+    const { users, creds } = await provisioned();
+    const cred = creds[0];
+    await sim.control('PUT', `/_sim/faults/${cred.username}`, { failNext: 3, failStatus: 503 });
+    const lost = await resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta);
+    await sim.control('DELETE', `/_sim/faults/${cred.username}`);
+    expect(lost).toMatchObject({ ok: false, code: 'unavailable' });
+    expect(await unsettledChange(cred.id)).toMatchObject({ kind: 'unknown' });
+    // Not in flight: the customer may set it again at once.
+    expect(await resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta)).toMatchObject({ ok: true });
+    expect(await unsettledChange(cred.id)).toBeNull();
   });
 });
 
