@@ -121,8 +121,8 @@ export async function resetSipPassword(
 
 /**
  * Whether a change of this credential's password is still waiting for the switch's answer: an intent
- * `sending`, not yet confirmed, younger than STUCK_MS (an older one is a restart's leftover, settled
- * by `recoverPasswordChanges`). Two changes of one credential on the wire at once would each be told
+ * `sending`, not yet confirmed, younger than the longest a live call takes (an older one was cut
+ * short by a restart; `recoverPasswordChanges` settles it). Two changes of one credential on the wire at once would each be told
  * "Password updated" with its own password, while the switch keeps whichever it applied last.
  */
 async function changeInFlight(credentialId: string, tx: Pick<Tx, 'sipPasswordChange'> = db) {
@@ -131,7 +131,7 @@ async function changeInFlight(credentialId: string, tx: Pick<Tx, 'sipPasswordCha
       credentialId,
       status: 'sending',
       switchConfirmedAt: null,
-      createdAt: { gt: new Date(Date.now() - STUCK_MS) },
+      createdAt: { gt: new Date(Date.now() - inFlightMs()) },
     },
     select: { id: true },
   });
@@ -200,7 +200,8 @@ async function completeWithRetries(
 /**
  * Completes a change the switch confirmed (`switchConfirmedAt` set, status `sending`): the
  * credential's `passwordChangedAt`, the timeline, the audit row, the security email to every member
- * and the rotation policy, in one transaction. Idempotent: only one completion moves the status.
+ * and the rotation policy, in one transaction. Idempotent: only one completion moves the status
+ * (`sending`, or `unknown` when the recovery settled it before the confirmation could be recorded).
  */
 export async function completePasswordChange(changeId: string): Promise<{ liftQueued: boolean }> {
   return db.$transaction(async (tx) => {
@@ -210,9 +211,11 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
     });
     const changedAt = c.switchConfirmedAt;
     if (!changedAt) throw new Error('completePasswordChange: the switch has not confirmed this change');
+    // From `unknown` too: a confirmation recorded after the recovery gave up on the change (the
+    // database was busy past it) is still the switch's 204, and the switch has this password.
     const moved = await tx.sipPasswordChange.updateMany({
-      where: { id: changeId, status: 'sending' },
-      data: { status: 'applied', completedAt: new Date() },
+      where: { id: changeId, status: { in: ['sending', 'unknown'] } },
+      data: { status: 'applied', completedAt: new Date(), error: null },
     });
     if (moved.count !== 1) return { liftQueued: false };
     const cred = c.credential;
@@ -270,12 +273,23 @@ export async function unsettledChange(
   if (!last) return null;
   if (last.status === 'unknown') return { kind: 'unknown', at: last.createdAt };
   if (last.status !== 'sending' || last.switchConfirmedAt) return null;
-  const stuck = last.createdAt.getTime() < Date.now() - STUCK_MS;
+  const stuck = last.createdAt.getTime() < Date.now() - inFlightMs();
   return { kind: stuck ? 'unknown' : 'in_flight', at: last.createdAt };
 }
 
-/** How long a change may stay `sending` before a restart is presumed to have cut it short. */
-const STUCK_MS = 2 * 60_000;
+/**
+ * The longest a live call setting a password can take, in ms: three attempts of
+ * `SWITCH_API_TIMEOUT_MS` and two backoffs of at most 2 s (lib/switch/client.ts), with 5 s to spare.
+ * A change still `sending` after it is no longer on the wire: its process died (kill -9, a restart).
+ */
+const inFlightMs = () => 3 * env().SWITCH_API_TIMEOUT_MS + 2 * 2000 + 5000;
+
+/**
+ * How long a change may stay `sending` before a restart is presumed to have cut it short: 2 minutes,
+ * or longer than any live call (a 60 s timeout makes one last up to 3 minutes). A live call must never
+ * be settled as `unknown` under it.
+ */
+const stuckMs = () => Math.max(2 * 60_000, inFlightMs());
 
 /**
  * After a restart: changes the switch confirmed are completed; changes whose switch call never came
@@ -284,7 +298,7 @@ const STUCK_MS = 2 * 60_000;
  */
 export async function recoverPasswordChanges(now = new Date()): Promise<number> {
   const stuck = await db.sipPasswordChange.findMany({
-    where: { status: 'sending', createdAt: { lt: new Date(now.getTime() - STUCK_MS) } },
+    where: { status: 'sending', createdAt: { lt: new Date(now.getTime() - stuckMs()) } },
     take: 50,
     include: { credential: true },
   });

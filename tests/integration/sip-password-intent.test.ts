@@ -3,7 +3,12 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { sqlitePath } from '@/lib/server/db/url';
-import { recoverPasswordChanges, resetSipPassword, unsettledChange } from '@/lib/credentials/reset';
+import {
+  completePasswordChange,
+  recoverPasswordChanges,
+  resetSipPassword,
+  unsettledChange,
+} from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount } from '@/tests/helpers/factory';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
@@ -104,6 +109,30 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe(
       'sending',
     ); // still in flight
+  });
+
+  it('a confirmation recorded after the recovery called the change unknown still completes it', async () => {
+    const { users, creds } = await provisioned();
+    const old = new Date(Date.now() - 5 * 60_000);
+    const change = await getDb().sipPasswordChange.create({
+      data: { credentialId: creds[0].id, userId: users[0].id, score: 4, createdAt: old },
+    });
+    await recoverPasswordChanges();
+    expect(await unsettledChange(creds[0].id)).toMatchObject({ kind: 'unknown' });
+    // The request's own retries (lib/credentials/reset.ts completeWithRetries) write the 204 late.
+    const confirmedAt = new Date();
+    await getDb().sipPasswordChange.update({
+      where: { id: change.id },
+      data: { switchConfirmedAt: confirmedAt },
+    });
+    await completePasswordChange(change.id);
+    expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: change.id } })).status).toBe(
+      'applied',
+    );
+    expect(
+      (await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
+    ).toEqual(confirmedAt);
+    expect(await unsettledChange(creds[0].id)).toBeNull();
   });
 
   it('two tabs set one credential at once: one goes to the switch, the other is refused and nothing of it sent', async () => {
