@@ -710,6 +710,16 @@ export async function refuseLift(
       'lift_refused',
       error,
     );
+    // An approval goes back to support's queue above; any other lift (the rotation policy's, after
+    // the customer changed every password it asked for, or support's) would otherwise be dropped
+    // with nobody asked to look: it is listed under "Out of sync with the switch".
+    if (!payload.requestId && waiting.length)
+      await openSyncIssue(tx, account.id, {
+        portalState: 'allowed',
+        switchState: 'blocked',
+        action: 'lift_refused',
+        detail: storeNote('history.syncLiftRefused', { actor: payload.actor, error: error.slice(0, 200) }),
+      });
     await audit(
       {
         action: 'block.lift_refused',
@@ -878,7 +888,7 @@ export async function markUncertain(accountNumber: string): Promise<void> {
 export type SyncIssueInput = {
   portalState: 'blocked' | 'allowed';
   switchState: 'blocked' | 'allowed';
-  action: 'blocked_in_portal' | 'reapplied_on_switch';
+  action: 'blocked_in_portal' | 'reapplied_on_switch' | 'lift_refused';
   detail: string;
 };
 
