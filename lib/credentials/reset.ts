@@ -211,6 +211,10 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
     });
     const changedAt = c.switchConfirmedAt;
     if (!changedAt) throw new Error('completePasswordChange: the switch has not confirmed this change');
+    // The account's lock first: the rotation policy below reads every credential of the account. Two
+    // completions of one account (two members, two instances) at once on PostgreSQL (READ COMMITTED)
+    // would otherwise each read the other's credential before it committed, and neither would lift.
+    await lockAccount(tx, c.credential.accountId);
     // From `unknown` too: a confirmation recorded after the recovery gave up on the change (the
     // database was busy past it) is still the switch's 204, and the switch has this password.
     const moved = await tx.sipPasswordChange.updateMany({

@@ -10,7 +10,7 @@ import {
   unsettledChange,
 } from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asCustomer, makeAccount } from '@/tests/helpers/factory';
+import { asCustomer, makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 10 item 7: a SIP password the switch accepted is never lost. The intent is recorded before
@@ -133,6 +133,36 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
       (await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
     ).toEqual(confirmedAt);
     expect(await unsettledChange(creds[0].id)).toBeNull();
+  });
+
+  it('two members each change one of the block’s two passwords at the same moment: the block lifts', async () => {
+    // PostgreSQL, READ COMMITTED: each completion could read the other credential before the other
+    // committed, so neither saw both passwords changed and nobody lifted the block, ever. Several
+    // accounts at once, so that some pair interleaves.
+    const accounts = await Promise.all([1, 2, 3, 4, 5, 6].map(() => provisioned()));
+    const pairs = await Promise.all(
+      accounts.map(async ({ account, users, creds }) => {
+        const block = await makeBlock(account.id, {
+          placedAt: new Date(Date.now() - 60_000),
+          createdAt: new Date(Date.now() - 60_000),
+          calls: creds.map((c) => ({ sipUsername: c.username })),
+        });
+        const changes = await Promise.all(
+          creds.map((c) =>
+            getDb().sipPasswordChange.create({
+              data: { credentialId: c.id, userId: users[0].id, score: 4, switchConfirmedAt: new Date() },
+            }),
+          ),
+        );
+        return { block, changes };
+      }),
+    );
+    await Promise.all(pairs.flatMap((p) => p.changes.map((c) => completePasswordChange(c.id))));
+    const statuses = await getDb().block.findMany({
+      where: { id: { in: pairs.map((p) => p.block.id) } },
+      select: { status: true },
+    });
+    expect(statuses.map((b) => b.status)).toEqual(pairs.map(() => 'lift_pending'));
   });
 
   it('two tabs set one credential at once: one goes to the switch, the other is refused and nothing of it sent', async () => {
