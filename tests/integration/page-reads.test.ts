@@ -201,6 +201,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         status: 'active',
         placedAt,
         liftedAt: null,
+        liftRefused: false,
         note: null,
         account: { id: account.id, number: account.number, name: account.name, country: 'US' },
         calls: [...block.calls]
