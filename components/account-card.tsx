@@ -72,6 +72,9 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
             <td className="py-2 pr-3 font-mono">{c.username}</td>
             <td className="py-2 pr-3">
               {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
+              {c.unsettled ? (
+                <span className="block text-sm font-medium text-amber-900">{t('unsettled')}</span>
+              ) : null}
             </td>
             <td className="py-2">
               {c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}

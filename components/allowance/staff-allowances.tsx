@@ -14,7 +14,7 @@ import { CallbackNumber } from '@/components/staff/callback-number';
 
 const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'refused']);
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; the switch's refusal shows as it sent it.
-const END_REASONS = new Set(['expired', 'ended_on_switch', 'ended_by_staff']);
+const END_REASONS = new Set(['expired', 'ended_on_switch', 'ended_by_staff', 'new_block', 'block_lifted']);
 
 /** The staff account page's destination allowances: requests to decide, allowances in force, a grant form. */
 export async function StaffAllowances({

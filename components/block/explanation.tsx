@@ -47,7 +47,15 @@ export async function Explanation({ block }: { block: BlockView }) {
   const asked = block.requests.some((r) => r.status === 'pending');
   // The misdial hint names this block's destinations, or shows the 00-for-0 slip one of them reads as.
   const slip = prefixSlip(to.values, country);
-  const rotatable = block.credentials.filter((c) => c.named).map((c) => `${c.label} (${c.username})`);
+  const named = block.credentials.filter((c) => c.named);
+  const rotatable = named.map((c) => `${c.label} (${c.username})`);
+  // Every password the policy asks for is changed, yet the switch refused the lift: asking for the
+  // passwords again (and promising calls come back) would send the customer round in a circle.
+  const rotatedButRefused =
+    block.liftRefused &&
+    !block.unknownNames.length &&
+    named.length > 0 &&
+    named.every((c) => c.rotatedSinceBlock);
   return (
     <div className="flex flex-col gap-2">
       {block.callCount ? (
@@ -61,7 +69,9 @@ export async function Explanation({ block }: { block: BlockView }) {
         </p>
       ) : null}
       <p>{t(block.reason)}</p>
-      {actionable && block.reason !== 'manual' && rotatable.length ? (
+      {actionable && block.reason !== 'manual' && rotatedButRefused ? (
+        <p className="font-medium">{t('rotatedStillBlocked')}</p>
+      ) : actionable && block.reason !== 'manual' && rotatable.length ? (
         <p className="font-medium">
           {t(block.unknownNames.length ? 'rotateOnly' : 'rotate', {
             count: rotatable.length,

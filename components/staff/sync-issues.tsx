@@ -15,7 +15,7 @@ type Item = {
 };
 
 // What Tollgate did about it, by SyncIssue.action; an action without a message shows its code.
-const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch']);
+const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch', 'lift_refused']);
 // What each side said (SyncIssue.portalState / switchState); anything else shows as stored.
 const STATES = new Set(['blocked', 'allowed']);
 

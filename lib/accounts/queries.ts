@@ -17,6 +17,12 @@ export type AccountSummary = {
     label: string;
     passwordChangedAt: Date | null;
     passwordScore: number | null;
+    /**
+     * The credential's latest password change has no answer from the switch yet, or never got one
+     * (lib/credentials/reset.ts `unsettledChange`): `passwordChangedAt` may no longer be what the
+     * switch has, and the page says so.
+     */
+    unsettled: boolean;
   }[];
 };
 
@@ -34,6 +40,7 @@ type SummaryRow = {
   label: string | null;
   passwordChangedAt: Date | string | number | null;
   passwordScore: number | bigint | null;
+  lastChange: string | null;
 };
 
 /**
@@ -47,7 +54,9 @@ async function summaries(userId: string, number?: string): Promise<AccountSummar
   const rows = await db.$queryRaw<SummaryRow[]>`
     SELECT a."id", a."number", a."name",
       b."id" AS "blockId", b."reason", b."status", b."placedAt",
-      c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore"
+      c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
+      (SELECT p."status" FROM "SipPasswordChange" p WHERE p."credentialId" = c."id"
+        ORDER BY p."createdAt" DESC LIMIT 1) AS "lastChange"
     FROM "CustomerAccount" a
     LEFT JOIN "Block" b ON b."id" = (
       SELECT o."id" FROM "Block" o
@@ -82,6 +91,7 @@ async function summaries(userId: string, number?: string): Promise<AccountSummar
         label: r.label ?? '',
         passwordChangedAt: r.passwordChangedAt === null ? null : date(r.passwordChangedAt),
         passwordScore: r.passwordScore === null ? null : Number(r.passwordScore),
+        unsettled: r.lastChange === 'sending' || r.lastChange === 'unknown',
       });
   }
   return out;

@@ -30,7 +30,17 @@ export type AllowanceDeletePayload = {
   accountId: string;
   country: string;
   actor: string;
+  /** Why Tollgate ended it by itself (`endAllowancesWithBlock`); absent when support ended it. */
+  cause?: AllowanceEndCause;
 };
+
+/**
+ * Why Tollgate ends an allowance without anyone asking: the switch placed a new block (fraud again:
+ * an exception granted under the old block must not let the new fraud through), or the block it was
+ * granted under is lifted (an exception outliving its block would pass calls through the next one).
+ * Stored as the allowance's `endReason`.
+ */
+export type AllowanceEndCause = 'new_block' | 'block_lifted';
 
 export const isAllowanceOperation = (op: { kind: string }) =>
   (ALLOWANCE_KINDS as readonly string[]).includes(op.kind);
@@ -60,18 +70,23 @@ export async function queueAllowancePut(
   });
 }
 
-/** Queues `DELETE …/destination-allowances/{country}` (staff ends an allowance early). */
+/**
+ * Queues `DELETE …/destination-allowances/{country}` (staff ends an allowance early, or Tollgate does:
+ * `cause`), sent no sooner than `notBefore` (default now).
+ */
 export async function queueAllowanceDelete(
   tx: Tx,
   account: { id: string; number: string },
   a: { id: string; country: string },
   actor: string,
+  opts: { cause?: AllowanceEndCause; notBefore?: Date } = {},
 ): Promise<void> {
   const payload: AllowanceDeletePayload = {
     allowanceId: a.id,
     accountId: account.id,
     country: a.country,
     actor,
+    ...(opts.cause ? { cause: opts.cause } : {}),
   };
   await tx.switchOperation.create({
     data: {
@@ -79,8 +94,82 @@ export async function queueAllowanceDelete(
       kind: 'allowance_delete',
       accountNumber: account.number,
       payload: JSON.stringify(payload),
+      ...(opts.notBefore ? { nextAttemptAt: opts.notBefore } : {}),
     },
   });
+}
+
+/**
+ * Ends every allowance of the account that is in force on the switch or on its way there, inside the
+ * caller's transaction (which holds the account's lock): blocks/lifecycle.ts calls it when a new
+ * block comes into force and when the account's last block is lifted (`cause`). An allowance is an
+ * exception to one block, decided by a person who knew that block; the switch keeps it until its
+ * `until` whatever happens to the block, so without this a Somalia allowance granted for block 1
+ * let the calls of a new fraud to Somalia through block 2 for up to 72 hours.
+ * - in force (`active`): a DELETE is queued; it shows as in force until the switch confirms the end.
+ * - on its way (`sending`): its PUT is cancelled and it is recorded as ended (never confirmed in
+ *   force); when that PUT may have reached the switch (claimed at least once), a DELETE follows,
+ *   no sooner than the lease of a PUT still on the wire runs out, so it cannot overtake that PUT.
+ * Allowances with a DELETE already queued are left to it. Returns how many were ended or queued.
+ */
+export async function endAllowancesWithBlock(
+  tx: Tx,
+  account: { id: string; number: string },
+  cause: AllowanceEndCause,
+): Promise<number> {
+  const open = await tx.destinationAllowance.findMany({
+    where: { accountId: account.id, status: { in: ['sending', 'active'] } },
+  });
+  const actor = `tollgate:${cause}`;
+  let ended = 0;
+  for (const a of open) {
+    const ops = await tx.switchOperation.findMany({
+      where: {
+        accountNumber: account.number,
+        status: 'pending',
+        kind: { in: [...ALLOWANCE_KINDS] },
+        payload: { contains: a.id },
+      },
+    });
+    if (ops.some((o) => o.kind === 'allowance_delete')) continue;
+    const now = new Date();
+    let notBefore = now;
+    let reached = a.status === 'active';
+    if (a.status === 'sending') {
+      for (const put of ops) {
+        await tx.switchOperation.updateMany({
+          where: { id: put.id, status: 'pending' },
+          data: {
+            status: 'failed',
+            completedAt: now,
+            leaseOwner: null,
+            leaseUntil: null,
+            lastError: `cancelled: ${cause}`,
+          },
+        });
+        if (put.attempts > 0) reached = true;
+        if (put.leaseUntil && put.leaseUntil > notBefore) notBefore = put.leaseUntil;
+      }
+      // A PUT already settled while this one was read (none pending) may have reached it too.
+      if (ops.length === 0) reached = true;
+      await tx.destinationAllowance.updateMany({
+        where: { id: a.id, status: 'sending' },
+        data: { status: 'ended', endedAt: now, endReason: cause },
+      });
+    }
+    if (reached) await queueAllowanceDelete(tx, account, a, actor, { cause, notBefore });
+    await audit(
+      {
+        action: 'allowance.end_requested',
+        accountId: account.id,
+        target: { type: 'destination_allowance', id: a.id },
+        detail: { country: a.country, cause, wasInForce: a.status === 'active', deleteQueued: reached },
+      },
+      tx,
+    );
+    ended++;
+  }
+  return ended;
 }
 
 type Op = { id: string; kind: string; accountNumber: string; idempotencyKey: string; payload: string };
@@ -127,7 +216,7 @@ export async function sendAllowanceOperation(
     });
     return 'refused';
   }
-  await endAllowance(p.allowanceId, 'ended_by_staff', op);
+  await endAllowance(p.allowanceId, p.cause ?? 'ended_by_staff', op);
   return 'confirmed';
 }
 
@@ -200,7 +289,7 @@ async function refused(op: Op, p: AllowancePutPayload, error: string) {
  */
 export async function endAllowance(
   allowanceId: string,
-  endReason: 'expired' | 'ended_on_switch' | 'ended_by_staff',
+  endReason: 'expired' | 'ended_on_switch' | 'ended_by_staff' | AllowanceEndCause,
   op?: { id: string },
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {

@@ -18,6 +18,7 @@ import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-sch
 import { blockReasons } from '@/lib/switch/events-schema';
 import type { SwitchAccount } from '@/lib/switch/schemas';
 import { accountCountry } from '@/lib/phone/plan';
+import { endAllowancesWithBlock } from '@/lib/allowances/operations';
 import { readTriggerCalls } from './trigger-calls';
 
 // The block lifecycle: the ONLY code that writes Block, BlockEvent and the switch operations that
@@ -34,6 +35,9 @@ import { readTriggerCalls } from './trigger-calls';
 // - A new block cancels every lift still queued. A lift the switch confirms anyway (it was already on
 //   the wire) is recorded, and every block still in force is placed again on the switch ("re-apply"),
 //   with a SyncIssue so staff see it.
+// - A new block, and the lift of the account's last block, end every destination allowance in force
+//   or on its way (lib/allowances/operations.ts `endAllowancesWithBlock`): the switch keeps an
+//   allowance until its `until`, and one granted under an earlier block must not pass a new fraud.
 // - Uncertain outcomes mark the account `reconcileDue`; lib/blocks/reconcile.ts then compares with
 //   the switch and makes "blocked on either side" blocked on both.
 
@@ -377,6 +381,8 @@ export async function applySwitchEvent(
     // stamped only a newer event): the reconciler's "changed since my read".
     if (stale) await moveSwitchClock(tx, account.id, at, account);
     await cancelQueuedLifts(tx, account, 'new_block', lifts);
+    // Fraud again: no exception granted under an earlier block lets it through (lib/allowances).
+    await endAllowancesWithBlock(tx, account, 'new_block');
     // Raw inserts with the block's id made here, not a nested create: Prisma follows a nested create
     // with a read of the whole block, writes each child row with its own INSERT and compiles every
     // createMany anew. The block, its calls, its two timeline rows (placed, notice queued) and the
@@ -444,6 +450,7 @@ async function liftedBySwitch(
   // Queued lifts are moot (the switch allows calls) unless a newer block stays: then they would undo it.
   const newer = await tx.block.count({ where: { accountId: account.id, status: { in: [...OPEN] } } });
   if (newer === 0) {
+    if (open.length) await endAllowancesWithBlock(tx, account, 'block_lifted');
     await tx.switchOperation.updateMany({
       where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
       data: {
@@ -655,6 +662,8 @@ export async function confirmLift(op: {
       });
     } else if (lifted.length) {
       await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: lifted[0].id });
+      // The account is allowed: an allowance kept on the switch would let calls through the next block.
+      await endAllowancesWithBlock(tx, account, 'block_lifted');
     }
   });
 }
@@ -701,6 +710,16 @@ export async function refuseLift(
       'lift_refused',
       error,
     );
+    // An approval goes back to support's queue above; any other lift (the rotation policy's, after
+    // the customer changed every password it asked for, or support's) would otherwise be dropped
+    // with nobody asked to look: it is listed under "Out of sync with the switch".
+    if (!payload.requestId && waiting.length)
+      await openSyncIssue(tx, account.id, {
+        portalState: 'allowed',
+        switchState: 'blocked',
+        action: 'lift_refused',
+        detail: storeNote('history.syncLiftRefused', { actor: payload.actor, error: error.slice(0, 200) }),
+      });
     await audit(
       {
         action: 'block.lift_refused',
@@ -822,6 +841,7 @@ export async function confirmPlace(
     });
     await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
     await cancelQueuedLifts(tx, { id: p.accountId, number: op.accountNumber }, 'support_placed');
+    await endAllowancesWithBlock(tx, { id: p.accountId, number: op.accountNumber }, 'new_block');
     await notice(tx, p.accountId, block.id);
     await audit(
       {
@@ -868,7 +888,7 @@ export async function markUncertain(accountNumber: string): Promise<void> {
 export type SyncIssueInput = {
   portalState: 'blocked' | 'allowed';
   switchState: 'blocked' | 'allowed';
-  action: 'blocked_in_portal' | 'reapplied_on_switch';
+  action: 'blocked_in_portal' | 'reapplied_on_switch' | 'lift_refused';
   detail: string;
 };
 
@@ -945,6 +965,7 @@ export async function reconcileAccount(
         },
       });
       await notice(tx, accountId, block.id);
+      await endAllowancesWithBlock(tx, { id: accountId, number: account.number }, 'new_block');
       await openSyncIssue(tx, accountId, {
         portalState: 'allowed',
         switchState: 'blocked',

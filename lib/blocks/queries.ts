@@ -108,6 +108,11 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     top: overview.top,
     /** Every distinct source address of the calls (the devices list flags registrations from them). */
     sourceIps: overview.sourceIps,
+    /**
+     * The switch refused the latest lift asked for this block (lib/blocks/lifecycle.ts refuseLift
+     * writes a `lift_requested` entry by `switch`): the block is in force again, and staff were told.
+     */
+    liftRefused: events.findLast((e) => e.type === 'lift_requested')?.actor === 'switch',
     // Customers learn whether fraud monitoring or support placed the block, never which agent.
     events: events.map((e) => ({
       id: e.id,

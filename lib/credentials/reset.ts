@@ -6,7 +6,8 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { recordPasswordReset } from '@/lib/blocks/lifecycle';
 import { liftIfRotated } from '@/lib/blocks/policy';
 import { env } from '@/lib/server/env';
-import { db } from '@/lib/server/db';
+import { db, type Tx } from '@/lib/server/db';
+import { lockAccount } from '@/lib/server/db/lock';
 import { log } from '@/lib/server/log';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
@@ -18,7 +19,8 @@ import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 /**
  * data.recorded false: the switch has the new password, but recording it here is still in progress.
  * Refusals: invalid (too weak or too long: fieldErrors.password lists why), throttled (rate limit or
- * the checker busy), unavailable (the switch did not confirm; nothing recorded), not_found (not theirs).
+ * the checker busy), conflict (another change of this credential is still waiting for the switch:
+ * nothing sent), unavailable (the switch did not confirm; nothing recorded), not_found (not theirs).
  */
 export type ResetOutcome = Outcome<{ recorded: boolean; liftQueued: boolean }>;
 
@@ -78,21 +80,20 @@ export async function resetSipPassword(
   const judged = acceptedOrRefused(checked, 'password');
   if (!judged.ok) return judged.refused;
   const verdict = judged.assessment;
+  if (await changeInFlight(cred.id)) return fail('conflict', 'outcome.reset.inFlight');
   if ((await consume('sipPassword', user.id)).rejected) {
     return fail('throttled', 'outcome.reset.tooMany');
   }
 
   // The intent is recorded before the switch is called, so that a change the switch accepted is
   // never lost: if recording its completion fails (or the process dies), it is completed later.
-  const change = await db.sipPasswordChange.create({
-    data: {
-      credentialId: cred.id,
-      userId: user.id,
-      score: verdict.score,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-    },
+  const change = await beginChange(cred, {
+    userId: user.id,
+    score: verdict.score,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
   });
+  if (!change) return fail('conflict', 'outcome.reset.inFlight');
   const res = await switchClient().setSipPassword(cred.username, password, crypto.randomUUID());
   if (!res.ok) {
     const status = isKnownNotApplied(res) ? 'failed' : 'unknown';
@@ -116,6 +117,41 @@ export async function resetSipPassword(
   return succeed(
     recorded ? { recorded: true, liftQueued: recorded.liftQueued } : { recorded: false, liftQueued: false },
   );
+}
+
+/**
+ * Whether a change of this credential's password is still waiting for the switch's answer: an intent
+ * `sending`, not yet confirmed, younger than the longest a live call takes (an older one was cut
+ * short by a restart; `recoverPasswordChanges` settles it). Two changes of one credential on the wire at once would each be told
+ * "Password updated" with its own password, while the switch keeps whichever it applied last.
+ */
+async function changeInFlight(credentialId: string, tx: Pick<Tx, 'sipPasswordChange'> = db) {
+  const found = await tx.sipPasswordChange.findFirst({
+    where: {
+      credentialId,
+      status: 'sending',
+      switchConfirmedAt: null,
+      createdAt: { gt: new Date(Date.now() - inFlightMs()) },
+    },
+    select: { id: true },
+  });
+  return found !== null;
+}
+
+/**
+ * Records the intent of a change (never the password), unless another change of the same credential
+ * is in flight (then null). Under the account's lock, so of two tabs, two members or two instances
+ * submitting at once exactly one goes to the switch; the other is told to wait and look again.
+ */
+async function beginChange(
+  cred: UserCredential,
+  data: { userId: string; score: number; ip: string | null; userAgent: string | null },
+) {
+  return db.$transaction(async (tx) => {
+    await lockAccount(tx, cred.accountId);
+    if (await changeInFlight(cred.id, tx)) return null;
+    return tx.sipPasswordChange.create({ data: { credentialId: cred.id, ...data } });
+  });
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000];
@@ -164,7 +200,8 @@ async function completeWithRetries(
 /**
  * Completes a change the switch confirmed (`switchConfirmedAt` set, status `sending`): the
  * credential's `passwordChangedAt`, the timeline, the audit row, the security email to every member
- * and the rotation policy, in one transaction. Idempotent: only one completion moves the status.
+ * and the rotation policy, in one transaction. Idempotent: only one completion moves the status
+ * (`sending`, or `unknown` when the recovery settled it before the confirmation could be recorded).
  */
 export async function completePasswordChange(changeId: string): Promise<{ liftQueued: boolean }> {
   return db.$transaction(async (tx) => {
@@ -174,9 +211,15 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
     });
     const changedAt = c.switchConfirmedAt;
     if (!changedAt) throw new Error('completePasswordChange: the switch has not confirmed this change');
+    // The account's lock first: the rotation policy below reads every credential of the account. Two
+    // completions of one account (two members, two instances) at once on PostgreSQL (READ COMMITTED)
+    // would otherwise each read the other's credential before it committed, and neither would lift.
+    await lockAccount(tx, c.credential.accountId);
+    // From `unknown` too: a confirmation recorded after the recovery gave up on the change (the
+    // database was busy past it) is still the switch's 204, and the switch has this password.
     const moved = await tx.sipPasswordChange.updateMany({
-      where: { id: changeId, status: 'sending' },
-      data: { status: 'applied', completedAt: new Date() },
+      where: { id: changeId, status: { in: ['sending', 'unknown'] } },
+      data: { status: 'applied', completedAt: new Date(), error: null },
     });
     if (moved.count !== 1) return { liftQueued: false };
     const cred = c.credential;
@@ -216,8 +259,41 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
   });
 }
 
-/** How long a change may stay `sending` before a restart is presumed to have cut it short. */
-const STUCK_MS = 2 * 60_000;
+/**
+ * What the reset page must say about the credential's latest change when the switch's answer to it
+ * is not known: `in_flight` (still waiting for it, another tab's or another member's), or `unknown`
+ * (the answer never came: a timeout, or a restart in the middle; the switch may have that password,
+ * and a password change ends registrations). Null when the latest change was confirmed, refused, or
+ * there is none: then the credential's `passwordChangedAt` is the switch's truth as far as it is known.
+ */
+export async function unsettledChange(
+  credentialId: string,
+): Promise<{ kind: 'in_flight' | 'unknown'; at: Date } | null> {
+  const last = await db.sipPasswordChange.findFirst({
+    where: { credentialId },
+    orderBy: { createdAt: 'desc' },
+    select: { status: true, createdAt: true, switchConfirmedAt: true },
+  });
+  if (!last) return null;
+  if (last.status === 'unknown') return { kind: 'unknown', at: last.createdAt };
+  if (last.status !== 'sending' || last.switchConfirmedAt) return null;
+  const stuck = last.createdAt.getTime() < Date.now() - inFlightMs();
+  return { kind: stuck ? 'unknown' : 'in_flight', at: last.createdAt };
+}
+
+/**
+ * The longest a live call setting a password can take, in ms: three attempts of
+ * `SWITCH_API_TIMEOUT_MS` and two backoffs of at most 2 s (lib/switch/client.ts), with 5 s to spare.
+ * A change still `sending` after it is no longer on the wire: its process died (kill -9, a restart).
+ */
+const inFlightMs = () => 3 * env().SWITCH_API_TIMEOUT_MS + 2 * 2000 + 5000;
+
+/**
+ * How long a change may stay `sending` before a restart is presumed to have cut it short: 2 minutes,
+ * or longer than any live call (a 60 s timeout makes one last up to 3 minutes). A live call must never
+ * be settled as `unknown` under it.
+ */
+const stuckMs = () => Math.max(2 * 60_000, inFlightMs());
 
 /**
  * After a restart: changes the switch confirmed are completed; changes whose switch call never came
@@ -226,7 +302,7 @@ const STUCK_MS = 2 * 60_000;
  */
 export async function recoverPasswordChanges(now = new Date()): Promise<number> {
   const stuck = await db.sipPasswordChange.findMany({
-    where: { status: 'sending', createdAt: { lt: new Date(now.getTime() - STUCK_MS) } },
+    where: { status: 'sending', createdAt: { lt: new Date(now.getTime() - stuckMs()) } },
     take: 50,
     include: { credential: true },
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liftIfRotated } from '@/lib/blocks/policy';
+import { getBlockForUser } from '@/lib/blocks/queries';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
@@ -39,6 +40,44 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     await rotate(creds[1].username);
     expect(await policy(account.id)).toEqual([block.id]);
     expect(await statusOf(block.id)).toBe('lift_pending');
+  });
+
+  // Found in the demo (2026-12-02): the switch answered the policy's lift 200 showing "blocked". The
+  // block went back in force with "Support will follow up" on its timeline, but nobody was told, and
+  // the block page still said "Change the SIP password … calls come back once it is changed".
+  it('a lift the switch refuses after every password was changed is listed for support and explained to the customer', async () => {
+    const { account, creds, users } = await makeAccount();
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      credentials: [],
+    });
+    const block = await blockThrough(account.id, [creds[0].username], 5);
+    await rotate(creds[0].username);
+    expect(await policy(account.id)).toEqual([block.id]);
+    await sim.control('PUT', `/_sim/faults/${account.number}`, { ignoreNext: 1 });
+    const client = createSwitchClient({
+      baseUrl: sim.url,
+      token: TOKEN,
+      timeoutMs: 2000,
+      retries: 0,
+      log: () => {},
+    });
+    expect(await processSwitchOutbox({ client })).toBe(0);
+    await sim.control('DELETE', `/_sim/faults/${account.number}`);
+    expect(await statusOf(block.id)).toBe('active');
+    const issues = await getDb().syncIssue.findMany({ where: { accountId: account.id, resolvedAt: null } });
+    expect(issues).toEqual([
+      expect.objectContaining({ action: 'lift_refused', portalState: 'allowed', switchState: 'blocked' }),
+    ]);
+    const view = await getBlockForUser(users[0].id, block.id);
+    expect(view).toMatchObject({ liftRefused: true });
+    expect(view!.credentials.filter((c) => c.named).every((c) => c.rotatedSinceBlock)).toBe(true);
+    // Changing the password again lifts nothing new by itself; a fresh policy lift is a new decision.
+    expect(await policy(account.id)).toEqual([block.id]);
+    expect((await getBlockForUser(users[0].id, block.id))!.liftRefused).toBe(false);
+    expect(await processSwitchOutbox({ client })).toBe(1);
+    expect(await statusOf(block.id)).toBe('lifted');
   });
 
   it('a rotation before the block was placed does not count', async () => {

@@ -3,9 +3,14 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { sqlitePath } from '@/lib/server/db/url';
-import { recoverPasswordChanges, resetSipPassword } from '@/lib/credentials/reset';
+import {
+  completePasswordChange,
+  recoverPasswordChanges,
+  resetSipPassword,
+  unsettledChange,
+} from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { asCustomer, makeAccount } from '@/tests/helpers/factory';
+import { asCustomer, makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 10 item 7: a SIP password the switch accepted is never lost. The intent is recorded before
@@ -104,6 +109,103 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe(
       'sending',
     ); // still in flight
+  });
+
+  it('a confirmation recorded after the recovery called the change unknown still completes it', async () => {
+    const { users, creds } = await provisioned();
+    const old = new Date(Date.now() - 5 * 60_000);
+    const change = await getDb().sipPasswordChange.create({
+      data: { credentialId: creds[0].id, userId: users[0].id, score: 4, createdAt: old },
+    });
+    await recoverPasswordChanges();
+    expect(await unsettledChange(creds[0].id)).toMatchObject({ kind: 'unknown' });
+    // The request's own retries (lib/credentials/reset.ts completeWithRetries) write the 204 late.
+    const confirmedAt = new Date();
+    await getDb().sipPasswordChange.update({
+      where: { id: change.id },
+      data: { switchConfirmedAt: confirmedAt },
+    });
+    await completePasswordChange(change.id);
+    expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: change.id } })).status).toBe(
+      'applied',
+    );
+    expect(
+      (await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
+    ).toEqual(confirmedAt);
+    expect(await unsettledChange(creds[0].id)).toBeNull();
+  });
+
+  it('two members each change one of the block’s two passwords at the same moment: the block lifts', async () => {
+    // PostgreSQL, READ COMMITTED: each completion could read the other credential before the other
+    // committed, so neither saw both passwords changed and nobody lifted the block, ever. Several
+    // accounts at once, so that some pair interleaves.
+    const accounts = await Promise.all([1, 2, 3, 4, 5, 6].map(() => provisioned()));
+    const pairs = await Promise.all(
+      accounts.map(async ({ account, users, creds }) => {
+        const block = await makeBlock(account.id, {
+          placedAt: new Date(Date.now() - 60_000),
+          createdAt: new Date(Date.now() - 60_000),
+          calls: creds.map((c) => ({ sipUsername: c.username })),
+        });
+        const changes = await Promise.all(
+          creds.map((c) =>
+            getDb().sipPasswordChange.create({
+              data: { credentialId: c.id, userId: users[0].id, score: 4, switchConfirmedAt: new Date() },
+            }),
+          ),
+        );
+        return { block, changes };
+      }),
+    );
+    await Promise.all(pairs.flatMap((p) => p.changes.map((c) => completePasswordChange(c.id))));
+    const statuses = await getDb().block.findMany({
+      where: { id: { in: pairs.map((p) => p.block.id) } },
+      select: { status: true },
+    });
+    expect(statuses.map((b) => b.status)).toEqual(pairs.map(() => 'lift_pending'));
+  });
+
+  it('two tabs set one credential at once: one goes to the switch, the other is refused and nothing of it sent', async () => {
+    // Found by hand (2026-12-02): with the switch slow, both tabs said "Password updated", each with
+    // its own password, while the switch kept only the one it applied last.
+    const { users, creds } = await provisioned();
+    const cred = creds[0];
+    await sim.control('PUT', `/_sim/faults/${cred.username}`, { delayMs: 3000, delayNext: 1 });
+    const [a, b] = [strong(), strong()];
+    const first = resetSipPassword(asCustomer(users[0]), cred.id, a, meta);
+    // The first is on the wire once its intent is recorded (the strength check comes before it).
+    const until = Date.now() + 2500;
+    while (!(await unsettledChange(cred.id)) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await unsettledChange(cred.id)).toMatchObject({ kind: 'in_flight' });
+    const second = await resetSipPassword(asCustomer(users[0]), cred.id, b, meta);
+    expect(second).toMatchObject({ ok: false, code: 'conflict', note: { key: 'outcome.reset.inFlight' } });
+    expect(await first).toEqual({ ok: true, data: { recorded: true, liftQueued: false } });
+    await sim.control('DELETE', `/_sim/faults/${cred.username}`);
+    expect(
+      (await sim.control('POST', '/_sim/check-password', { username: cred.username, password: a })).body,
+    ).toEqual({ matches: true });
+    const puts = (
+      await sim.control<{ requests: { method: string; path: string }[] }>('GET', '/_sim/requests')
+    ).body.requests.filter((r) => r.method === 'PUT' && r.path.includes(`/${cred.username}/password`));
+    expect(puts).toHaveLength(1);
+    expect(await getDb().sipPasswordChange.count({ where: { credentialId: cred.id } })).toBe(1);
+    expect(await unsettledChange(cred.id)).toBeNull();
+    // Once the first is settled, the next change goes through.
+    expect(await resetSipPassword(asCustomer(users[0]), cred.id, b, meta)).toMatchObject({ ok: true });
+  });
+
+  it('a change whose answer never came is shown as unknown until a newer one is confirmed', async () => {
+    const { users, creds } = await provisioned();
+    const cred = creds[0];
+    await sim.control('PUT', `/_sim/faults/${cred.username}`, { failNext: 3, failStatus: 503 });
+    const lost = await resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta);
+    await sim.control('DELETE', `/_sim/faults/${cred.username}`);
+    expect(lost).toMatchObject({ ok: false, code: 'unavailable' });
+    expect(await unsettledChange(cred.id)).toMatchObject({ kind: 'unknown' });
+    // Not in flight: the customer may set it again at once.
+    expect(await resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta)).toMatchObject({ ok: true });
+    expect(await unsettledChange(cred.id)).toBeNull();
   });
 });
 

@@ -70,7 +70,8 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
     expect(await place(undefined, form(fields))).toEqual({
       ok: true,
       message:
-        'Enviado al switch. El bloqueo estará en vigor cuando el switch lo confirme; esta página le indicará cuándo.',
+        // Not "Enviado": the block is queued, and the switch may be down (nothing reached it yet).
+        'En camino al switch. El bloqueo estará en vigor cuando el switch lo confirme; esta página le indicará cuándo.',
     });
     expect(await place(undefined, form(fields))).toEqual({
       ok: false,

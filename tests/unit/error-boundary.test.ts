@@ -46,6 +46,20 @@ describe('app/error.tsx', () => {
     expect(out).not.toContain(text.reference.replace(DIGEST_SLOT, ''));
   });
 
+  // Found by killing the portal (kill -9) during a SIP password reset (2026-12-02): the page said
+  // "Nothing was changed by this page" while the switch went on to apply the new password. The
+  // boundary cannot know whether an action it caught took effect, so it never says it did not.
+  it('never claims that nothing changed: it sends the reader to the page’s current state', () => {
+    for (const [messages, locale, reload] of [
+      [en, 'en', /reload the page/],
+      [es as typeof en, 'es', /vuelva a cargar la página/],
+    ] as const) {
+      const out = render(textFor(messages, locale));
+      expect(out).not.toMatch(/nothing was changed|no ha cambiado nada/i);
+      expect(out).toMatch(reload);
+    }
+  });
+
   it('refuses to render without the layout’s words', () => {
     expect(() => renderToStaticMarkup(h(ErrorPage, { error: new Error('boom'), reset: () => {} }))).toThrow(
       /ErrorTextProvider/,

@@ -1,10 +1,11 @@
 import { notFound } from 'next/navigation';
-import { getLocale, getMessages, getTranslations } from 'next-intl/server';
+import { getFormatter, getLocale, getMessages, getTranslations } from 'next-intl/server';
 import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { ResetForm } from '@/components/sip/reset-form';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
-import { credentialForUser } from '@/lib/credentials/reset';
+import { credentialForUser, unsettledChange } from '@/lib/credentials/reset';
+import { ZONED } from '@/lib/time/format';
 import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
 import { SIP_REFUSED_SHOWN } from '@/lib/passwords/sip-characters';
@@ -24,6 +25,8 @@ export default async function ResetPage({
   if (!cred) notFound();
   const t = await getTranslations('reset');
   const tm = await getTranslations('password.meter');
+  const unsettled = await unsettledChange(cred.id);
+  const format = await getFormatter();
   const backHref = block && /^[a-z0-9-]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
   return (
     <div className="flex flex-col gap-4">
@@ -37,6 +40,16 @@ export default async function ResetPage({
           mono: (c) => <span className="font-mono">{c}</span>,
         })}
       </p>
+      {unsettled ? (
+        <p
+          role="status"
+          className="max-w-xl rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950"
+        >
+          {t(unsettled.kind === 'unknown' ? 'unsettled.unknown' : 'unsettled.inFlight', {
+            at: format.dateTime(unsettled.at, ZONED),
+          })}
+        </p>
+      ) : null}
       <ResetForm
         credentialId={cred.id}
         username={cred.username}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantAllowance } from '@/lib/allowances/decide';
+import { getDb } from '@/lib/server/db';
+import { createSwitchClient } from '@/lib/switch/client';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
+import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+
+// Found by hand (2026-12-02, the demo): support allowed Somalia for 24 h under a fraud block, the
+// block was lifted, and the switch placed a new block for a new fraud to Somalia. The switch still
+// held the allowance (it keeps one until its `until`), so calls to Somalia passed through the new
+// block. An allowance is an exception to one block: a new block, or the lift of the last one, ends it.
+
+let sim: TestSim;
+const client = () =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
+const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
+const outbox = () => processSwitchOutbox({ client: client() });
+const dueNow = () =>
+  getDb().switchOperation.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
+const simAllowances = async (n: string) =>
+  (await sim.control<{ allowances: { country: string }[] }>('GET', `/_sim/accounts/${n}`)).body.allowances;
+const row = (id: string) => getDb().destinationAllowance.findUniqueOrThrow({ where: { id } });
+const endedMails = (id: string) =>
+  getDb().mailMessage.count({ where: { template: 'allowance_ended', payload: { contains: id } } });
+
+/** A blocked account with a Somalia allowance support granted and the switch confirmed. */
+async function allowedSomalia() {
+  const made = await makeBlockedOnSwitch(sim);
+  const granted = await grantAllowance(
+    await makeStaff(),
+    { accountNumber: made.account.number, country: 'SO', hours: 24, reason: 'Supplier in Mogadishu.' },
+    meta,
+  );
+  expect(granted).toMatchObject({ ok: true });
+  const a = await getDb().destinationAllowance.findFirstOrThrow({ where: { accountId: made.account.id } });
+  expect(await outbox()).toBe(1);
+  expect(await row(a.id)).toMatchObject({ status: 'active' });
+  expect(await simAllowances(made.account.number)).toEqual([expect.objectContaining({ country: 'SO' })]);
+  return { ...made, allowanceId: a.id };
+}
+
+describe.each(dialects())('allowances end with their block on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+    sim = await startTestSim();
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('a new block ends an allowance in force: DELETE on the switch, ended once confirmed, members told', async () => {
+    const { account, allowanceId } = await allowedSomalia();
+    expect((await deliver(placedEvent(account.number))).status).toBe(200);
+    // Still shown in force until the switch confirms its end.
+    expect(await row(allowanceId)).toMatchObject({ status: 'active' });
+    expect(await outbox()).toBe(1);
+    expect(await simAllowances(account.number)).toEqual([]);
+    expect(await row(allowanceId)).toMatchObject({ status: 'ended', endReason: 'new_block' });
+    // The account is blocked: "calls to Somalia are blocked again" is true, and the members read it.
+    expect(await endedMails(allowanceId)).toBeGreaterThan(0);
+    const actions = (await getDb().auditLog.findMany({ where: { targetId: allowanceId } })).map(
+      (a) => a.action,
+    );
+    expect(actions).toEqual(expect.arrayContaining(['allowance.end_requested', 'allowance.ended']));
+  });
+
+  it('the lift of the last block ends it too, and emails nobody (calls are allowed anyway)', async () => {
+    const { account, allowanceId } = await allowedSomalia();
+    expect((await deliver(liftedEvent(account.number))).status).toBe(200);
+    expect(await outbox()).toBe(1);
+    expect(await simAllowances(account.number)).toEqual([]);
+    expect(await row(allowanceId)).toMatchObject({ status: 'ended', endReason: 'block_lifted' });
+    expect(await endedMails(allowanceId)).toBe(0);
+    // Fraud again later: nothing of the old allowance is left to pass it.
+    expect((await deliver(placedEvent(account.number))).status).toBe(200);
+    expect(await simAllowances(account.number)).toEqual([]);
+  });
+
+  it('an allowance still on its way is cancelled; if its PUT may have reached the switch, a DELETE follows', async () => {
+    const made = await makeBlockedOnSwitch(sim);
+    const n = made.account.number;
+    await sim.control('PUT', `/_sim/faults/${n}`, { failNext: 1, failStatus: 503 });
+    await grantAllowance(
+      await makeStaff(),
+      { accountNumber: n, country: 'SO', hours: 24, reason: 'Supplier in Mogadishu.' },
+      meta,
+    );
+    const a = await getDb().destinationAllowance.findFirstOrThrow({ where: { accountId: made.account.id } });
+    expect(await outbox()).toBe(0); // 503: still on its way, sent once
+    expect(await row(a.id)).toMatchObject({ status: 'sending' });
+    expect((await deliver(placedEvent(n))).status).toBe(200);
+    expect(await row(a.id)).toMatchObject({ status: 'ended', endReason: 'new_block' });
+    const ops = await getDb().switchOperation.findMany({
+      where: { accountNumber: n, kind: { in: ['allowance_put', 'allowance_delete'] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(ops.map((o) => [o.kind, o.status])).toEqual([
+      ['allowance_put', 'failed'],
+      ['allowance_delete', 'pending'],
+    ]);
+    await sim.control('DELETE', `/_sim/faults/${n}`);
+    await dueNow();
+    expect(await outbox()).toBe(1);
+    expect(await simAllowances(n)).toEqual([]);
+    // The cancelled PUT is never sent again.
+    await dueNow();
+    expect(await outbox()).toBe(0);
+    expect(await simAllowances(n)).toEqual([]);
+  });
+});
