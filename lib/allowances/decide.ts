@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { db } from '@/lib/server/db';
+import { db, type Tx } from '@/lib/server/db';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
 import type { AuditAction } from '@/lib/audit/names';
@@ -67,6 +67,10 @@ export const approveAllowance = staffDecision(
   async (tx, a, input: z.output<typeof approveAllowanceSchema>, user): Promise<Decision<undefined>> => {
     await lockAccount(tx, a.accountId);
     if (!(await blocked(tx, a.accountId))) return refuse('refused', 'outcome.allowance.noLongerBlocked');
+    // An allowance is an exception to the block it was asked under (operations.ts
+    // endAllowancesWithBlock): approved under a later block, it would let that block's fraud through.
+    if (a.blockId && (await latestBlockInForce(tx, a.accountId)) !== a.blockId)
+      return refuse('refused', 'outcome.allowance.earlierBlock');
     const now = new Date();
     const until = hoursFrom(now, a.hours);
     const won = await tx.destinationAllowance.updateMany({
@@ -86,6 +90,16 @@ export const approveAllowance = staffDecision(
     return decided('allowance.approved', a, detail, 'sent');
   },
 );
+
+/** The id of the account's newest block in force (`active` or `lift_pending`), or null. */
+async function latestBlockInForce(tx: Pick<Tx, 'block'>, accountId: string): Promise<string | null> {
+  const block = await tx.block.findFirst({
+    where: { accountId, status: { in: ['active', 'lift_pending'] } },
+    orderBy: { placedAt: 'desc' },
+    select: { id: true },
+  });
+  return block?.id ?? null;
+}
 
 /** Denies a requested allowance with a reason the customer sees on the block page. */
 export const denyAllowance = staffDecision(

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grantAllowance } from '@/lib/allowances/decide';
+import { approveAllowance, grantAllowance } from '@/lib/allowances/decide';
+import { requestAllowance, requestAllowanceSchema } from '@/lib/allowances/request';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
+import { inWords } from '@/tests/helpers/outcome';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -109,5 +111,43 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     await dueNow();
     expect(await outbox()).toBe(0);
     expect(await simAllowances(n)).toEqual([]);
+  });
+
+  // The same rule for a request still waiting for its callback: approved under a later block, it
+  // would let that block's fraud through (found by the faults helper, not mended by it).
+  it.each([
+    ['lifted, then a new block placed', true],
+    ['still in force, with a newer block placed beside it', false],
+  ])('a request asked under an earlier block is not approved once it is %s', async (_, lifted) => {
+    const { account, block, member } = await makeBlockedOnSwitch(sim);
+    const parsed = requestAllowanceSchema.parse({
+      blockId: block.id,
+      country: 'SO',
+      hours: '24',
+      reason: 'Our supplier is in Mogadishu.',
+      callbackPhone: '+1 202 555 0143',
+    });
+    const asked = await requestAllowance(member, parsed, meta);
+    expect(asked).toMatchObject({ ok: true });
+    const allowanceId = (asked as { data: { allowanceId: string } }).data.allowanceId;
+    if (lifted) expect((await deliver(liftedEvent(account.number))).status).toBe(200);
+    expect((await deliver(placedEvent(account.number, { to: '+252611234567' }))).status).toBe(200);
+    expect(await getDb().block.count({ where: { accountId: account.id, status: 'active' } })).toBe(
+      lifted ? 1 : 2,
+    );
+
+    const approved = inWords(
+      await approveAllowance(
+        await makeStaff(),
+        { allowanceId, attest: 'on', note: 'Called the owner back; supplier in Mogadishu.' },
+        meta,
+      ),
+    );
+    expect(approved).toMatchObject({ ok: false, code: 'refused' });
+    expect(approved.message).toContain('earlier block');
+    expect(await row(allowanceId)).toMatchObject({ status: 'requested' });
+    await dueNow();
+    await outbox();
+    expect(await simAllowances(account.number)).toEqual([]);
   });
 });
