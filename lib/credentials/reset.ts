@@ -109,6 +109,9 @@ export async function resetSipPassword(
       detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status },
       meta,
     });
+    // No answer (a timeout, a 5xx, a garbled 200): the switch may have applied it, and only a new
+    // password settles which one is in force, as the reset page then says (unsettledChange).
+    if (status === 'unknown') return fail('unavailable', 'outcome.reset.switchUnknown');
     return fail('unavailable', 'outcome.reset.switchFailed', {
       failure: failureNote(res, { key: 'outcome.switch.action.sipPassword' }),
     });
