@@ -22,6 +22,9 @@ async function blockThrough(
 const rotate = (username: string) =>
   getDb().sipCredential.update({ where: { username }, data: { passwordChangedAt: new Date() } });
 const statusOf = async (id: string) => (await getDb().block.findUniqueOrThrow({ where: { id } })).status;
+/** A switch client for the outbox, against this file's simulator, one attempt per call. */
+const client = () =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
 const policy = (accountId: string) => getDb().$transaction((tx) => liftIfRotated(tx, accountId));
 
 describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
@@ -56,14 +59,7 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     await rotate(creds[0].username);
     expect(await policy(account.id)).toEqual([block.id]);
     await sim.control('PUT', `/_sim/faults/${account.number}`, { ignoreNext: 1 });
-    const client = createSwitchClient({
-      baseUrl: sim.url,
-      token: TOKEN,
-      timeoutMs: 2000,
-      retries: 0,
-      log: () => {},
-    });
-    expect(await processSwitchOutbox({ client })).toBe(0);
+    expect(await processSwitchOutbox({ client: client() })).toBe(0);
     await sim.control('DELETE', `/_sim/faults/${account.number}`);
     expect(await statusOf(block.id)).toBe('active');
     const issues = await getDb().syncIssue.findMany({ where: { accountId: account.id, resolvedAt: null } });
@@ -76,7 +72,7 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     // Changing the password again lifts nothing new by itself; a fresh policy lift is a new decision.
     expect(await policy(account.id)).toEqual([block.id]);
     expect((await getBlockForUser(users[0].id, block.id))!.liftRefused).toBe(false);
-    expect(await processSwitchOutbox({ client })).toBe(1);
+    expect(await processSwitchOutbox({ client: client() })).toBe(1);
     expect(await statusOf(block.id)).toBe('lifted');
   });
 
@@ -117,14 +113,7 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     await rotate(creds[1].username);
     expect((await policy(account.id)).sort()).toEqual([first.id, second.id].sort());
     expect(await getDb().switchOperation.count({ where: { accountNumber: account.number } })).toBe(1);
-    const client = createSwitchClient({
-      baseUrl: sim.url,
-      token: TOKEN,
-      timeoutMs: 2000,
-      retries: 0,
-      log: () => {},
-    });
-    expect(await processSwitchOutbox({ client })).toBe(1);
+    expect(await processSwitchOutbox({ client: client() })).toBe(1);
     expect([await statusOf(first.id), await statusOf(second.id)]).toEqual(['lifted', 'lifted']);
     expect(
       (await sim.control('GET', `/_sim/accounts/${account.number}`)).body.internationalCallingChanges,
