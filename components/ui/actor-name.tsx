@@ -6,11 +6,14 @@ type SystemActor = (typeof SYSTEM_ACTORS)[number];
 
 /**
  * The actor of a timeline entry or a switch operation in the reader's language: a part of the system
- * (`switch`, `tollgate`, `policy`, …) by its catalogue name (`actors.*`), a person by their email as
- * stored. `t` is `useTranslations('actors')` / `getTranslations('actors')`.
+ * (`switch`, `tollgate`, `policy`, …, also with a reason after a colon: `tollgate:new_block`) by its
+ * catalogue name (`actors.*`), a person by their email as stored. `t` is `useTranslations('actors')` / `getTranslations('actors')`.
  */
 export function actorName(t: (key: SystemActor) => string, actor: string): string {
-  return (SYSTEM_ACTORS as readonly string[]).includes(actor) ? t(actor as SystemActor) : actor;
+  // "tollgate:new_block", "tollgate:block_lifted": a part of the system with why it acted
+  // (lib/allowances/operations.ts endAllowancesWithBlock; the why is shown beside it as the end reason).
+  const part = actor.includes(':') && !actor.includes('@') ? actor.slice(0, actor.indexOf(':')) : actor;
+  return (SYSTEM_ACTORS as readonly string[]).includes(part) ? t(part as SystemActor) : actor;
 }
 
 /** {@link actorName} as a component. */

@@ -148,11 +148,13 @@ function zonePlace(zone: string, locale: string, kept = true): string {
  * itself stays for operators (logs, the CLI); an unknown id is returned as it is.
  */
 export function zoneName(zone: string, locale: string): string {
-  if (!isTimeZone(zone)) return zone;
-  if (zone === 'UTC') return zonePart(locale, zone, 'long');
+  // By the runtime's own name (canonicalTimeZone): "Etc/UTC" is UTC, not a place called "UTC".
+  const known = canonicalTimeZone(zone);
+  if (!known) return zone;
+  if (known === 'UTC') return zonePart(locale, known, 'long');
   const tag = placeTag(locale);
   const { before, after } = placePattern(tag);
-  return `${before}${zonePlace(zone, locale)}${after}`;
+  return `${before}${zonePlace(known, locale)}${after}`;
 }
 
 /** One zone of a list: its id (the value) and how a person reads it (the label). */
@@ -173,7 +175,12 @@ export function zoneOptions(locale: string, at: Date = new Date()): ZoneOption[]
   if (known) return known;
   const collator = intlOf(Intl.Collator, locale);
   const options = timeZones().map((zone) => {
-    if (zone === 'UTC') return { zone, label: `${zoneName(zone, locale)} (UTC)` };
+    if (zone === 'UTC') {
+      // A list entry starts with a capital, as every other one does (a place): CLDR writes the name
+      // for the middle of a sentence ("hora universal coordinada").
+      const name = zoneName(zone, locale);
+      return { zone, label: `${name.charAt(0).toLocaleUpperCase(locale)}${name.slice(1)} (UTC)` };
+    }
     const wide = zonePart(locale, zone, 'longGeneric', now, false);
     const offset = zonePart(locale, zone, 'shortOffset', now, false);
     const place = zonePlace(zone, locale, false);

@@ -22,6 +22,13 @@ describe('actorName', () => {
     for (const a of ['switch', 'policy', 'support', 'operator-cli']) expect(inEs(a)).not.toBe(inEn(a));
   });
 
+  it('names Tollgate when it acted for a reason (an allowance ended with its block)', () => {
+    // The staff account's "Changes for the switch" read "… by tollgate:new_block" (try-18).
+    expect(names('es', es)('tollgate:new_block')).toBe('Tollgate');
+    expect(names('en', en)('tollgate:block_lifted')).toBe('Tollgate');
+    expect(names('en', en)('nobody:new_block')).toBe('nobody:new_block');
+  });
+
   it('shows a person by their email, and an unknown actor as recorded', () => {
     expect(names('es', es)('agent@provider.example')).toBe('agent@provider.example');
     expect(names('es', es)('constructor')).toBe('constructor');

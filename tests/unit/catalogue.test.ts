@@ -78,6 +78,19 @@ describe('the Spanish catalogue', () => {
   });
 });
 
+describe('a date in a Spanish sentence', () => {
+  // Every time is written as a whole date ("3 dic 2026, 1:43 GMT+11", lib/time/format.ts ZONED), and
+  // Spanish puts the article before one: "terminó el 3 dic", "hasta el 3 dic", never "son las 3 dic"
+  // (try-18: the allowance, its mails, the profile's clock, the staff queue and sync list).
+  it('puts "el" before it, or starts with it, or follows a colon', () => {
+    const DATES = /\{(?:at|until|placed|expires)\}|<when><\/when>/g;
+    const bare = [...flatten(es)].flatMap(([key, text]) =>
+      [...text.matchAll(DATES)].filter((m) => !/(^|\bel |: )$/i.test(text.slice(0, m.index))).map(() => key),
+    );
+    expect(bare).toEqual([]);
+  });
+});
+
 describe('the audit log names every action for people', () => {
   it('has a name for each action in both catalogues, and none for an action that does not exist', () => {
     for (const action of AUDIT_ACTIONS) {

@@ -89,7 +89,9 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(gpuTime(18)).toBe('about 3 years on one GPU');
     expect(gpuTime(16)).toBe('about 12 days on one GPU');
     expect(gpuTime(30)).toBe('about ten trillion years on one GPU');
-    expect(noteText(translate('es'), gpuNote(30))).toBe('unos diez billones de años con una GPU');
+    expect(noteText(translate('es'), gpuNote(30))).toBe('aproximadamente diez billones de años con una GPU');
+    // "unos un trillón" is no Spanish: one word for every count, as the `years` message says it.
+    expect(noteText(translate('es'), gpuNote(35))).toBe('aproximadamente un trillón de años con una GPU');
   });
   it('large numbers are words a screen reader says, in each language’s scale (read-18)', () => {
     const es = translate('es');
@@ -103,6 +105,10 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(noteText(es, powerOfTen(12))).toBe('un billón');
     expect(noteText(es, powerOfTen(21))).toBe('mil trillones');
     expect(say(powerOfTen(40))).toBe('ten duodecillion');
+    // "an" before a vowel sound: SIP_PASSWORD_MIN_GUESSES_LOG10=27 read "a octillion guesses".
+    expect(say(required(27).required)).toMatch(/^an octillion guesses/);
+    expect(say(powerOfTen(36))).toBe('an undecillion');
+    for (let exp = 6; exp <= 40; exp++) expect(say(powerOfTen(exp))).not.toMatch(/\ba [aeiou]/);
     for (let exp = 10; exp <= 40; exp++)
       for (const t of [en, es]) expect(noteText(t, required(exp).required)).not.toMatch(/\^|\d{5}/);
   });

@@ -78,6 +78,10 @@ describe('one zone, one reading (read-18)', () => {
     expect(zoneName('Europe/Madrid', 'en-GB')).toBe('Spain Time');
     expect(zoneName('America/New_York', 'es-MX')).toBe('hora de Nueva York');
     expect(zoneName('UTC', 'en-US')).toBe('Coordinated Universal Time');
+    // Aliases by the zone they name (try-18: "Etc/UTC" read "UTC Time", "hora de UTC").
+    expect(zoneName('Etc/UTC', 'en-US')).toBe('Coordinated Universal Time');
+    expect(zoneName('Etc/GMT', 'es')).toBe(zoneName('UTC', 'es'));
+    expect(zoneName('Asia/Kolkata', 'es')).toBe(zoneName('Asia/Calcutta', 'es'));
     // Zones CLDR calls "GMT" in every English variety: by their city.
     expect(zoneName('Africa/Abidjan', 'en-US')).toBe('Abidjan Time');
     expect(zoneName('Mars/Olympus', 'en-US')).toBe('Mars/Olympus');
@@ -85,7 +89,9 @@ describe('one zone, one reading (read-18)', () => {
   it('in the picker, place first (for type-ahead), wider name and offset; every zone once', () => {
     const es = zoneOptions('es-AR', at);
     const label = (zone: string) => es.find((o) => o.zone === zone)?.label;
-    expect(es[0]).toEqual({ zone: 'UTC', label: 'hora universal coordinada (UTC)' });
+    // Capitalized like every other entry (try-18: the list began "hora universal coordinada (UTC)").
+    expect(es[0]).toEqual({ zone: 'UTC', label: 'Hora universal coordinada (UTC)' });
+    expect(zoneOptions('es-ES', at)[0]?.label).toBe('Tiempo universal coordinado (UTC)');
     expect(label('America/Buenos_Aires')).toBe('Buenos Aires — hora estándar de Argentina (GMT-3)');
     expect(label('Europe/Madrid')).toBe('España — hora de Europa central (GMT+1)');
     expect(zoneOptions('en-US', at).find((o) => o.zone === 'Europe/Madrid')?.label).toBe(
