@@ -7,6 +7,7 @@
 
 import type { DateTimeFormatOptions } from 'next-intl';
 import { intlOf } from '@/lib/i18n/intl-cache';
+import { catalogueLocale, type Locale } from '@/lib/i18n/locales';
 
 // next-intl 4.14's option type lists only 'short' and 'long' for timeZoneName; its formatter hands
 // every option to Intl.DateTimeFormat, which has known 'shortOffset' since ECMA-402 2021 (Node 17+).
@@ -75,17 +76,10 @@ export function isTimeZone(tz: unknown): tz is string {
  * Nueva York"): in others CLDR prefers an abbreviation some readers use ("CET" in es and en-GB, "ET"
  * in en-US, "ART" in es-AR), which reads as a code in a list or a sentence.
  */
-const PLACE_TAGS: Record<string, string> = { en: 'en-001', es: 'es-419' };
+const PLACE_TAGS: Record<Locale, string> = { en: 'en-001', es: 'es-419' };
 
-function placeTag(locale: string): string {
-  let language = 'en';
-  try {
-    language = intlOf(Intl.Locale, locale).language;
-  } catch {
-    // not a BCP 47 tag: English
-  }
-  return PLACE_TAGS[language] ?? locale;
-}
+/** The variety of `locale`'s catalogue language that names zones by place (English for any other tag). */
+const placeTag = (locale: string): string => PLACE_TAGS[catalogueLocale(locale)];
 
 /**
  * The zone's name in `style` at `at` (epoch ms). `kept`: from the process's shared formatter
@@ -120,7 +114,6 @@ function placePattern(tag: string): { before: string; after: string } {
     at < 0
       ? { before: '', after: '' }
       : { before: japan.slice(0, at), after: japan.slice(at + country.length) };
-  if (placePatterns.size >= 64) placePatterns.clear(); // PLACE_TAGS' few, or a tag of a language without one
   placePatterns.set(tag, pattern);
   return pattern;
 }
