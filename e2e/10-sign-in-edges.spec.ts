@@ -462,12 +462,27 @@ test('with JavaScript, the sign-in form answers each button by that button, from
   page,
 }) => {
   await page.goto('/sign-in');
+  // While one button's request waits, only that button says so; both refuse a second click.
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/sign-in', async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.fallback();
+  });
+  const signInButton = page.getByRole('button', { name: 'Sign in', exact: true });
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(page.locator('#sign-in-link-message')).toHaveText(
-    'Enter a valid email address first, then ask for a link.',
-  );
+  await expect(signInButton).toHaveAttribute('aria-disabled', 'true');
+  // Read once, while the request is still held (a retrying assertion would pass after the answer).
+  expect(await signInButton.textContent()).toBe('Sign in');
+  release();
+  await page.unrouteAll();
+  // The reason is said once, at the field focus moves to; by the button, the form's usual summary.
+  await expect(page.locator('#sign-in-link-message')).toHaveText('Please correct the highlighted fields.');
   await expect(page.locator('#sign-in-message')).toBeEmpty();
   await expect(page.getByLabel('Email', { exact: true })).toBeFocused();
+  await expect(page.getByLabel('Email', { exact: true })).toHaveAccessibleDescription(
+    'Enter a valid email address first, then ask for a link.',
+  );
   await page.getByLabel('Email', { exact: true }).fill('nobody-here@e2e.example');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.locator('#sign-in-message')).toHaveText('Please correct the highlighted fields.');

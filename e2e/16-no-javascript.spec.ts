@@ -69,8 +69,11 @@ test('without JavaScript a refused link request says why: no address, then too m
     // The form came back with nothing said: the second button's answer was not the form's own.
     await page.goto('/sign-in');
     await ask();
-    await expect(answer).toHaveText('Enter a valid email address first, then ask for a link.');
+    await expect(answer).toHaveText('Please correct the highlighted fields.');
     await expect(page.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('Email', { exact: true })).toHaveAccessibleDescription(
+      'Enter a valid email address first, then ask for a link.',
+    );
     await expect(page.locator('#sign-in-message')).toBeEmpty();
 
     // Five links an hour for one address from one client (lib/server/rate-limit.ts emailLinkEmailIp).

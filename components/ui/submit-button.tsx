@@ -12,6 +12,9 @@ export type SubmitVariant = ButtonVariant;
  * screen-reader user would start again from the top of the page after every answer. When the answer
  * marks a field `aria-invalid`, focus moves to the first such field of the form (WCAG 2.2 SC 3.3.1 and
  * 2.4.3), unless the user has already moved it out of the form; otherwise it stays where it was.
+ * With a `name` and `value` (one of several submit buttons of a form), only the button whose value the
+ * submission carries shows `pendingText` (React puts the submitter's name and value in the form data
+ * `useFormStatus` returns); every button of the form is `aria-disabled` while it submits.
  */
 export function SubmitButton({
   children,
@@ -20,7 +23,8 @@ export function SubmitButton({
   onClick,
   ...rest
 }: ButtonHTMLAttributes<HTMLButtonElement> & { pendingText?: string; variant?: SubmitVariant }) {
-  const { pending } = useFormStatus();
+  const { pending, data } = useFormStatus();
+  const pressed = pending && (rest.name === undefined || data?.get(rest.name) === String(rest.value ?? ''));
   const ref = useRef<HTMLButtonElement>(null);
   const wasPending = useRef(false);
   useEffect(() => {
@@ -48,7 +52,7 @@ export function SubmitButton({
       }}
       {...rest}
     >
-      {pending && pendingText ? pendingText : children}
+      {pressed && pendingText ? pendingText : children}
     </button>
   );
 }

@@ -58,8 +58,9 @@ export async function requestSignInLink(
   const started = Date.now();
   const parsed = linkEmailSchema.safeParse(rawEmail);
   if (!parsed.success) {
-    const note = { key: 'signIn.linkEmailMissing' };
-    return fail('invalid', note.key, undefined, { email: [note] });
+    // The reason goes at the field, the form's usual summary by the button: the same sentence in
+    // both was read twice (the live region, then the field's description once focus moved to it).
+    return fail('invalid', 'signIn.fixFields', undefined, { email: [{ key: 'signIn.linkEmailMissing' }] });
   }
   const email = parsed.data;
   const keys = linkRequestLimitKeys({
