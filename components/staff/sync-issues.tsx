@@ -16,7 +16,8 @@ type Item = {
 
 // What Tollgate did about it, by SyncIssue.action; an action without a message shows its code.
 const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch', 'lift_refused']);
-// What each side said (SyncIssue.portalState / switchState); anything else shows as stored.
+// What each side said (SyncIssue.portalState / switchState); anything else shows as stored. A lift
+// the switch refused (portalState 'lift_requested') has a sentence of its own: the portal asked.
 const STATES = new Set(['blocked', 'allowed']);
 
 /** Accounts where the portal and the switch disagreed: what each said, and what Tollgate did (blocked wins). */
@@ -41,7 +42,7 @@ export function SyncIssues({ items }: { items: Item[] }) {
               })}
             </h3>
             <p className="text-sm">
-              {t.rich('found', {
+              {t.rich(i.portalState === 'lift_requested' ? 'foundLift' : 'found', {
                 portal: stateLabel(i.portalState),
                 switchState: stateLabel(i.switchState),
                 when: () => <When at={i.detectedAt} />,

@@ -715,7 +715,9 @@ export async function refuseLift(
     // with nobody asked to look: it is listed under "Out of sync with the switch".
     if (!payload.requestId && waiting.length)
       await openSyncIssue(tx, account.id, {
-        portalState: 'allowed',
+        // What the portal asked for (the block itself is shown in force again above), not 'allowed':
+        // the portal never showed the account allowed.
+        portalState: 'lift_requested',
         switchState: 'blocked',
         action: 'lift_refused',
         detail: storeNote('history.syncLiftRefused', { actor: payload.actor, error: error.slice(0, 200) }),
@@ -886,7 +888,8 @@ export async function markUncertain(accountNumber: string): Promise<void> {
 // ------------------------------------------------------------------------------------ reconciliation
 
 export type SyncIssueInput = {
-  portalState: 'blocked' | 'allowed';
+  /** What the portal showed, or `lift_requested`: it asked the switch for a lift the switch refused. */
+  portalState: 'blocked' | 'allowed' | 'lift_requested';
   switchState: 'blocked' | 'allowed';
   action: 'blocked_in_portal' | 'reapplied_on_switch' | 'lift_refused';
   detail: string;

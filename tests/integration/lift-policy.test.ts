@@ -64,7 +64,11 @@ describe.each(dialects())('the re-enabling policy on %s', (dialect) => {
     expect(await statusOf(block.id)).toBe('active');
     const issues = await getDb().syncIssue.findMany({ where: { accountId: account.id, resolvedAt: null } });
     expect(issues).toEqual([
-      expect.objectContaining({ action: 'lift_refused', portalState: 'allowed', switchState: 'blocked' }),
+      expect.objectContaining({
+        action: 'lift_refused',
+        portalState: 'lift_requested',
+        switchState: 'blocked',
+      }),
     ]);
     const view = await getBlockForUser(users[0].id, block.id);
     expect(view).toMatchObject({ liftRefused: true });
