@@ -1,5 +1,8 @@
 import { Link } from '@/components/ui/link';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import type { Translate } from '@/lib/i18n/note';
+import { storedText } from '@/lib/i18n/stored';
+import { revealInvisible } from '@/lib/server/control-characters';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { allowancesForBlockPage } from '@/lib/allowances/queries';
 import { countryName } from '@/lib/phone/format';
@@ -19,6 +22,8 @@ export async function BlockAllowances({
   block: { id: string; status: string; otherOpenBlockId: string | null; account: { id: string } };
 }) {
   const t = await getTranslations('allowance');
+  // A denial's reason: an agent's words, or a note Tollgate stored (a request a new block closed).
+  const all = (await getTranslations()) as unknown as Translate;
   const locale = await getLocale();
   const format = await getFormatter();
   const at = (d: Date | null) => (d ? format.dateTime(d, ZONED) : '');
@@ -57,7 +62,7 @@ export async function BlockAllowances({
                     hours: a.hours,
                     until: at(a.until),
                     at: at(a.endedAt),
-                    note: a.denial ?? '',
+                    note: revealInvisible(storedText(all, a.denial) ?? ''),
                   })}
                   {a.status === 'active' && a.until ? (
                     <>

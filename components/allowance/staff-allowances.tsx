@@ -11,6 +11,7 @@ import { revealInvisible } from '@/lib/server/control-characters';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
 import { CallbackNumber } from '@/components/staff/callback-number';
+import { actorName } from '@/components/ui/actor-name';
 
 const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'refused']);
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; the switch's refusal shows as it sent it.
@@ -27,11 +28,12 @@ export async function StaffAllowances({
   blocked: boolean;
 }) {
   const locale = await getLocale();
-  const [list, t, all, summary] = await Promise.all([
+  const [list, t, all, summary, actors] = await Promise.all([
     allowancesForStaff(user, account.id, locale),
     getTranslations('staff.allowances'),
     getTranslations(),
     getTranslations('staff.summary'),
+    getTranslations('actors'),
   ]);
   const at = (d: Date | null) => (d ? formatWhen(d, user.timeZone, { locale: intlTag(locale) }) : '—');
   const endReason = (r: string | null) => (r && END_REASONS.has(r) ? t(`endReason.${r}`) : (r ?? ''));
@@ -61,7 +63,7 @@ export async function StaffAllowances({
                       })
                     : t('askedBySupport', { at: at(a.createdAt), reason: revealInvisible(a.reason) })}
                   {a.decidedBy
-                    ? ` · ${a.note ? t('decidedNote', { by: a.decidedBy, note: revealInvisible(storedText(all as unknown as Translate, a.note)!) }) : t('decided', { by: a.decidedBy })}`
+                    ? ` · ${a.note ? t('decidedNote', { by: actorName(actors, a.decidedBy), note: revealInvisible(storedText(all as unknown as Translate, a.note)!) }) : t('decided', { by: actorName(actors, a.decidedBy) })}`
                     : ''}
                   {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
                   {a.endedAt

@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
+import { storeNote } from '@/lib/i18n/stored';
 import { db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { SwitchClient } from '@/lib/switch/client';
@@ -111,6 +112,7 @@ export async function queueAllowanceDelete(
  *   force); when that PUT may have reached the switch (claimed at least once), a DELETE follows,
  *   no sooner than the lease of a PUT still on the wire runs out, so it cannot overtake that PUT.
  * Allowances with a DELETE already queued are left to it. Returns how many were ended or queued.
+ * A new block also closes every request still waiting for support (closeWaitingRequests).
  */
 export async function endAllowancesWithBlock(
   tx: Tx,
@@ -121,6 +123,7 @@ export async function endAllowancesWithBlock(
     where: { accountId: account.id, status: { in: ['sending', 'active'] } },
   });
   const actor = `tollgate:${cause}`;
+  if (cause === 'new_block') await closeWaitingRequests(tx, account.id);
   let ended = 0;
   for (const a of open) {
     const ops = await tx.switchOperation.findMany({
@@ -170,6 +173,36 @@ export async function endAllowancesWithBlock(
     ended++;
   }
   return ended;
+}
+
+/**
+ * The allowance requests of an account still waiting for support when a new block comes into force:
+ * each was asked under an earlier block, and approved now it would be an exception to the new one
+ * (approveAllowance refuses it). They were left in support's queue, and the customer's page said
+ * "waiting for support to call you back" for a request nobody could approve. Each is closed as
+ * `denied` by Tollgate (no `decidedById`), with the reason the customer reads
+ * (`history.allowanceNewBlock`: ask again from the new block's page), and audited.
+ */
+async function closeWaitingRequests(tx: Tx, accountId: string): Promise<void> {
+  const waiting = await tx.destinationAllowance.findMany({
+    where: { accountId, status: 'requested' },
+    select: { id: true, country: true },
+  });
+  if (!waiting.length) return;
+  await tx.destinationAllowance.updateMany({
+    where: { id: { in: waiting.map((w) => w.id) }, status: 'requested' },
+    data: { status: 'denied', decidedAt: new Date(), decisionNote: storeNote('history.allowanceNewBlock') },
+  });
+  for (const w of waiting)
+    await audit(
+      {
+        action: 'allowance.denied',
+        accountId,
+        target: { type: 'destination_allowance', id: w.id },
+        detail: { country: w.country, cause: 'new_block', by: 'tollgate' },
+      },
+      tx,
+    );
 }
 
 type Op = { id: string; kind: string; accountNumber: string; idempotencyKey: string; payload: string };

@@ -92,7 +92,8 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
     note: r.decisionNote,
     endReason: r.endReason,
     requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,
-    decidedBy: r.decidedById ? (users.get(r.decidedById) ?? null) : null,
+    // Decided with no person: closed by Tollgate itself (operations.ts closeWaitingRequests).
+    decidedBy: r.decidedById ? (users.get(r.decidedById) ?? null) : r.decidedAt ? 'tollgate' : null,
     callback: r.callbackPhone
       ? {
           phone: r.callbackPhone,

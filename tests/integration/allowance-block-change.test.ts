@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveAllowance, grantAllowance } from '@/lib/allowances/decide';
+import {
+  allowancesForBlockPage,
+  allowancesForStaff,
+  pendingAllowanceRequests,
+} from '@/lib/allowances/queries';
+import { storedText } from '@/lib/i18n/stored';
+import { translate } from '@/lib/i18n/translate';
 import { requestAllowance, requestAllowanceSchema } from '@/lib/allowances/request';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
@@ -145,7 +152,19 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     );
     expect(approved).toMatchObject({ ok: false, code: 'refused' });
     expect(approved.message).toContain('earlier block');
-    expect(await row(allowanceId)).toMatchObject({ status: 'requested' });
+    // The new block closed the request: out of support's queue, and the customer reads why, instead
+    // of "waiting for support to call you back" for a request nobody could approve.
+    expect(await row(allowanceId)).toMatchObject({ status: 'denied', decidedById: null });
+    const agent = await makeStaff();
+    expect((await pendingAllowanceRequests(agent)).map((r) => r.id)).not.toContain(allowanceId);
+    expect((await allowancesForStaff(agent, account.id)).find((a) => a.id === allowanceId)).toMatchObject({
+      status: 'denied',
+      decidedBy: 'tollgate',
+    });
+    const [seen] = await allowancesForBlockPage(member.id, account.id);
+    expect(seen).toMatchObject({ id: allowanceId, status: 'denied' });
+    expect(storedText(translate('en'), seen!.denial)).toContain('ask again from the new block');
+    expect(storedText(translate('es'), seen!.denial)).toContain('nuevo bloqueo');
     await dueNow();
     await outbox();
     expect(await simAllowances(account.number)).toEqual([]);
