@@ -2,6 +2,7 @@ import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { db } from '@/lib/server/db';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
+import { awaitsSwitchAnswer } from '@/lib/credentials/change-state';
 
 /** Scope clause: the account is one of the user's (STYLE.md: authorize inside the query). */
 export const memberOf = (userId: string) => ({ memberships: { some: { userId } } });
@@ -19,7 +20,7 @@ export type AccountSummary = {
     passwordScore: number | null;
     /**
      * The credential's latest password change has no answer from the switch yet, or never got one
-     * (lib/credentials/reset.ts `unsettledChange`): `passwordChangedAt` may no longer be what the
+     * (lib/credentials/change-state.ts `awaitsSwitchAnswer`): `passwordChangedAt` may no longer be what the
      * switch has, and the page says so.
      */
     unsettled: boolean;
@@ -41,6 +42,7 @@ type SummaryRow = {
   passwordChangedAt: Date | string | number | null;
   passwordScore: number | bigint | null;
   lastChange: string | null;
+  lastChangeConfirmedAt: Date | string | number | null;
 };
 
 /**
@@ -55,14 +57,16 @@ async function summaries(userId: string, number?: string): Promise<AccountSummar
     SELECT a."id", a."number", a."name",
       b."id" AS "blockId", b."reason", b."status", b."placedAt",
       c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
-      (SELECT p."status" FROM "SipPasswordChange" p WHERE p."credentialId" = c."id"
-        ORDER BY p."createdAt" DESC LIMIT 1) AS "lastChange"
+      p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt"
     FROM "CustomerAccount" a
     LEFT JOIN "Block" b ON b."id" = (
       SELECT o."id" FROM "Block" o
       WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')
       ORDER BY o."placedAt" DESC LIMIT 1)
     LEFT JOIN "SipCredential" c ON c."accountId" = a."id"
+    LEFT JOIN "SipPasswordChange" p ON p."id" = (
+      SELECT q."id" FROM "SipPasswordChange" q WHERE q."credentialId" = c."id"
+      ORDER BY q."createdAt" DESC LIMIT 1)
     WHERE EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = a."id" AND m."userId" = ${userId})
       ${number === undefined ? Prisma.empty : Prisma.sql`AND a."number" = ${number}`}
     ORDER BY a."number" ASC, c."username" ASC`;
@@ -91,7 +95,9 @@ async function summaries(userId: string, number?: string): Promise<AccountSummar
         label: r.label ?? '',
         passwordChangedAt: r.passwordChangedAt === null ? null : date(r.passwordChangedAt),
         passwordScore: r.passwordScore === null ? null : Number(r.passwordScore),
-        unsettled: r.lastChange === 'sending' || r.lastChange === 'unknown',
+        unsettled:
+          r.lastChange !== null &&
+          awaitsSwitchAnswer({ status: r.lastChange, switchConfirmedAt: r.lastChangeConfirmedAt }),
       });
   }
   return out;

@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { audit } from '@/lib/audit/log';
+import { awaitsSwitchAnswer } from './change-state';
 import { consume } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { recordPasswordReset } from '@/lib/blocks/lifecycle';
@@ -277,9 +278,8 @@ export async function unsettledChange(
     orderBy: { createdAt: 'desc' },
     select: { status: true, createdAt: true, switchConfirmedAt: true },
   });
-  if (!last) return null;
+  if (!last || !awaitsSwitchAnswer(last)) return null;
   if (last.status === 'unknown') return { kind: 'unknown', at: last.createdAt };
-  if (last.status !== 'sending' || last.switchConfirmedAt) return null;
   const stuck = last.createdAt.getTime() < Date.now() - inFlightMs();
   return { kind: stuck ? 'unknown' : 'in_flight', at: last.createdAt };
 }

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getAccountForUser, listAccountsForUser } from '@/lib/accounts/queries';
 import { userOfSession } from '@/lib/auth/session';
 import { getBlockForUser } from '@/lib/blocks/queries';
+import { unsettledChange } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock, makeRequest, makeUserWithSession } from '@/tests/helpers/factory';
@@ -154,6 +155,25 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         activeBlock: null,
         credentials: [],
       });
+
+      // A newer change the switch confirmed, its completion not yet recorded (still `sending`): settled
+      // for the card as for the reset page (lib/credentials/change-state.ts, one rule for both).
+      await db.sipPasswordChange.create({
+        data: {
+          credentialId: one.creds[0]!.id,
+          userId: user.id,
+          score: 4,
+          status: 'sending',
+          switchConfirmedAt: new Date(),
+          createdAt: new Date(Date.now() + 1000),
+        },
+      });
+      const settled = (await listAccountsForUser(user.id)).find((x) => x.id === one.account.id)!;
+      expect(settled.credentials.map((c) => [c.username, c.unsettled])).toEqual([
+        ['alpha-pbx', false],
+        ['zeta-desk', false],
+      ]);
+      expect(await unsettledChange(one.creds[0]!.id)).toBeNull();
 
       // The newer open block lifted: the older one is the account's open block again.
       await db.block.update({ where: { id: newer.id }, data: { status: 'lifted', liftedAt: new Date() } });
