@@ -182,9 +182,10 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
       },
       values: { email: 'not-an-address' },
     });
+    // The reason at the field, the form's summary by the button: one sentence read once.
     expect(await emailLinkAction(undefined, form({ email: 'nope' }))).toEqual({
       ok: false,
-      message: 'Primero escriba una dirección de correo válida y después solicite el enlace.',
+      message: 'Corrija los campos marcados.',
       fieldErrors: {
         email: ['Primero escriba una dirección de correo válida y después solicite el enlace.'],
       },
@@ -192,7 +193,10 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
     });
     // The sign-in form's one action: the pressed button's intent chooses, and the answer names it.
     expect(await signInFormAction(undefined, form({ email: '', intent: 'link' }))).toMatchObject({
-      message: 'Primero escriba una dirección de correo válida y después solicite el enlace.',
+      message: 'Corrija los campos marcados.',
+      fieldErrors: {
+        email: ['Primero escriba una dirección de correo válida y después solicite el enlace.'],
+      },
       data: { intent: 'link' },
     });
     expect(await signInFormAction(undefined, bad)).toMatchObject({
