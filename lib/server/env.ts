@@ -77,6 +77,19 @@ const wholeNumber = (min: number, max: number, def: number, message?: string) =>
     .default(def);
 };
 
+/**
+ * True when a postgresql:// URL names its server: a host, or a Unix socket directory in `?host=`
+ * (libpq's connection URI, PostgreSQL docs §32.1.1). `postgresql://` alone started, and failed later.
+ */
+function postgresHost(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.hostname !== '' || Boolean(u.searchParams.get('host'));
+  } catch {
+    return false;
+  }
+}
+
 const PORT_RANGE = 'must be a TCP port number (1-65535)';
 /** A TCP port 1–65535 (never 0: "any free port" is not a place anyone can reach), `def` when unset. */
 const tcpPort = (def: number) => wholeNumber(1, 65_535, def, PORT_RANGE);
@@ -88,6 +101,14 @@ const schema = z.object({
     .refine(
       (v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v),
       'must start with file: or postgresql://',
+    )
+    .refine(
+      (v) => !v.startsWith('file:') || v.length > 'file:'.length,
+      'must name the SQLite file after file:, e.g. file:./data/tollgate.db',
+    )
+    .refine(
+      (v) => !/^postgres(ql)?:/.test(v) || postgresHost(v),
+      'must name the PostgreSQL server, e.g. postgresql://tollgate@db.internal:5432/tollgate (or ?host=/run/postgresql)',
     ),
   APP_URL: httpUrl('must be an absolute http(s) URL, e.g. https://portal.example.com'),
   AUTH_SECRET: key32('is required (at least 32 bytes)'),

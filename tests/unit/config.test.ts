@@ -158,6 +158,17 @@ describe('configuration (CONTRACTS §2)', () => {
     });
     for (const name of ['PROVIDER_NAME', 'SUPPORT_CONTACT']) refuses({ [name]: '  ' }, name);
   });
+  it('DATABASE_URL names a file or a server: file: and postgresql:// alone are refused', () => {
+    refuses({ DATABASE_URL: 'file:' }, 'DATABASE_URL: must name the SQLite file');
+    for (const bad of ['postgresql://', 'postgres://', 'postgresql://:5432/db'])
+      refuses({ DATABASE_URL: bad }, 'DATABASE_URL: must name the PostgreSQL server');
+    for (const ok of [
+      'file:./data/tollgate.db',
+      'postgresql://tollgate@db.internal:5432/tollgate',
+      'postgresql:///tollgate?host=/run/postgresql',
+    ])
+      expect(parseEnv({ ...good, DATABASE_URL: ok }).DATABASE_URL).toBe(ok);
+  });
   it('npm start refuses to start and says what is missing', () => {
     let out = '';
     try {
