@@ -33,7 +33,11 @@ async function run(example: string): Promise<{ status: number; body: string }> {
   const { stdout: out } = await promisify(execFile)(
     'bash',
     ['--norc', '--noprofile', '-euo', 'pipefail', '-c', script],
-    { env: { PATH: process.env.PATH, SWITCH: sim.url, TOKEN }, encoding: 'utf8', timeout: 20_000 },
+    {
+      env: { PATH: process.env.PATH, SWITCH: sim.url, TOKEN } as unknown as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
   );
   const lines = out.trimEnd().split('\n');
   return { status: Number(lines.pop()), body: lines.join('\n') };
