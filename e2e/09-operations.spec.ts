@@ -362,6 +362,16 @@ test.describe('npm run demo leaves no process behind', () => {
     await expectNothingLeft(demo);
   });
 
+  // `kill <pid of npm>`: what a process manager that signals only its child does (Docker with npm as
+  // PID 1, pm2, supervisord; systemd's KillMode=mixed TERMs npm alone, then KILLs the rest). npm
+  // forwards the signal to its script's shell; until 2026-12-02 that `sh -c` died without passing
+  // it on, and the portal kept serving, port bound, orphaned. The scripts now `exec` tsx.
+  test('SIGTERM to npm alone (kill, a service manager)', async () => {
+    const demo = await startDemo();
+    process.kill(demo.npm.pid!, 'SIGTERM');
+    await expectNothingLeft(demo);
+  });
+
   test('SIGKILL to the supervisor: the children notice and exit', async () => {
     const demo = await startDemo();
     process.kill(demo.supervisor.pid, 'SIGKILL');

@@ -20,6 +20,7 @@ import { assessPassword } from '@/lib/passwords/strength';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { isSupportedCountry } from '@/lib/phone/format';
 import { DEFAULT_COUNTRY } from '@/lib/phone/plan';
+import { envVar } from '@/lib/server/env';
 import { seal, sealedUnderCurrent, unseal } from '@/lib/server/seal';
 import { canonicalTimeZone } from '@/lib/time/format';
 
@@ -256,10 +257,16 @@ export async function createUser(
  * After AUTH_SECRET was rotated (the old value kept as AUTH_SECRET_PREVIOUS): re-seals every stored
  * TOTP secret under the current AUTH_SECRET, so that AUTH_SECRET_PREVIOUS can then be removed
  * without making any second factor unreadable. Returns how many were re-sealed and how many were
- * already current. Throws CommandError naming how many open under neither secret. Audited as
+ * already current. Throws ConfigError, having read and written nothing, when AUTH_SECRET is unset or
+ * either secret is malformed (lib/server/env.ts); CommandError naming how many open under neither. Audited as
  * secrets.resealed (the two counts) when it re-sealed or failed to open any.
  */
 export async function resealSecrets(db: Db): Promise<{ resealed: number; current: number }> {
+  // Both keys by the portal's own rule before anything is read or written: an unset AUTH_SECRET (a shell
+  // that exported only AUTH_SECRET_PREVIOUS) once re-sealed every TOTP secret under an empty key, which
+  // the portal could not open and anyone holding the database could. Throws ConfigError naming the variable.
+  envVar('AUTH_SECRET');
+  envVar('AUTH_SECRET_PREVIOUS');
   const users = await db.user.findMany({
     where: { totpSecret: { not: null } },
     select: { id: true, totpSecret: true },

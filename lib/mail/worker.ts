@@ -158,8 +158,15 @@ async function markSent(row: MailMessage, messageId: string) {
 async function retryLater(row: MailMessage, sendStartedAt: Date | null, error: string) {
   if (Date.now() - row.createdAt.getTime() > GIVE_UP_AFTER_MS)
     return fail(row, `gave up after ${row.attempts + 1} attempts: ${error}`);
+  const delayMs = mailBackoffMs(row.attempts);
+  // One line per deferred attempt, so an SMTP outage shows in the log at once (readiness and the outbox
+  // metrics say so only after two minutes); the error is the stored lastError, never the SMTP_URL.
+  log().warn(
+    { mailId: row.id, template: row.template, attempt: row.attempts + 1, retryInMs: delayMs, error },
+    'mail delivery deferred',
+  );
   await reschedule(db.mailMessage, row.id, {
-    delayMs: mailBackoffMs(row.attempts),
+    delayMs,
     error,
     data: { attempts: { increment: 1 }, sendStartedAt },
   });

@@ -62,15 +62,37 @@ export function isMailFrom(v: string): boolean {
   return parsed?.type === 'mailbox' && asciiEmail(parsed.address) !== null;
 }
 
+/**
+ * A whole number written in decimal digits only, `min`–`max`, `def` when unset; `message` on anything
+ * else. Not z.coerce.number(): Number() reads a blank (` `) as 0 (PASSWORD_MIN_SCORE=" " started with
+ * every password accepted), and `1e3`, `0x10` or `5000.0` as numbers nobody wrote.
+ */
+const wholeNumber = (min: number, max: number, def: number, message?: string) => {
+  const error = message ?? `must be a whole number from ${min} to ${max}`;
+  return z
+    .string({ error })
+    .regex(/^[0-9]{1,9}$/, error)
+    .transform(Number)
+    .pipe(z.number().min(min, error).max(max, error))
+    .default(def);
+};
+
+/**
+ * True when a postgresql:// URL names its server: a host, or a Unix socket directory in `?host=`
+ * (libpq's connection URI, PostgreSQL docs §32.1.1). `postgresql://` alone started, and failed later.
+ */
+function postgresHost(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.hostname !== '' || Boolean(u.searchParams.get('host'));
+  } catch {
+    return false;
+  }
+}
+
 const PORT_RANGE = 'must be a TCP port number (1-65535)';
 /** A TCP port 1–65535 (never 0: "any free port" is not a place anyone can reach), `def` when unset. */
-const tcpPort = (def: number) =>
-  z.coerce
-    .number({ error: PORT_RANGE })
-    .int(PORT_RANGE)
-    .min(1, PORT_RANGE)
-    .max(65_535, PORT_RANGE)
-    .default(def);
+const tcpPort = (def: number) => wholeNumber(1, 65_535, def, PORT_RANGE);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -79,6 +101,14 @@ const schema = z.object({
     .refine(
       (v) => v.startsWith('file:') || /^postgres(ql)?:\/\//.test(v),
       'must start with file: or postgresql://',
+    )
+    .refine(
+      (v) => !v.startsWith('file:') || v.length > 'file:'.length,
+      'must name the SQLite file after file:, e.g. file:./data/tollgate.db',
+    )
+    .refine(
+      (v) => !/^postgres(ql)?:/.test(v) || postgresHost(v),
+      'must name the PostgreSQL server, e.g. postgresql://tollgate@db.internal:5432/tollgate (or ?host=/run/postgresql)',
     ),
   APP_URL: httpUrl('must be an absolute http(s) URL, e.g. https://portal.example.com'),
   AUTH_SECRET: key32('is required (at least 32 bytes)'),
@@ -89,7 +119,12 @@ const schema = z.object({
     "is required: the switch API's base http(s) URL",
   ),
   SWITCH_API_TOKEN: token16('is required: bearer token for the switch API'),
-  SWITCH_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  SWITCH_API_TIMEOUT_MS: wholeNumber(
+    100,
+    60_000,
+    5000,
+    'must be a whole number of milliseconds from 100 to 60000',
+  ),
   SWITCH_WEBHOOK_SECRET: key32('is required: HMAC key for switch events'),
   /** During a rotation only: the webhook secret being retired; events signed with it are still accepted. */
   SWITCH_WEBHOOK_SECRET_PREVIOUS: key32().optional(),
@@ -98,12 +133,23 @@ const schema = z.object({
     .string()
     .refine(isMailFrom, 'must be an address or "Name <address>", e.g. Tollgate <no-reply@example.com>')
     .default('Tollgate <no-reply@localhost>'),
-  PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
+  PASSWORD_MIN_SCORE: wholeNumber(0, 4, 3, 'must be a zxcvbn score: a whole number from 0 to 4'),
   /** zxcvbn guesses (log10) a new SIP password must reach; 18 ≈ 3 years of one GPU on a captured MD5 digest. */
-  SIP_PASSWORD_MIN_GUESSES_LOG10: z.coerce.number().int().min(10).max(40).default(18),
+  SIP_PASSWORD_MIN_GUESSES_LOG10: wholeNumber(
+    10,
+    40,
+    18,
+    'must be a whole number from 10 to 40 (log10 of guesses)',
+  ),
   /** Unset: emails say "your VoIP provider" in the recipient's language (mail.providerDefault). */
-  PROVIDER_NAME: z.string().min(1).optional(),
-  SUPPORT_CONTACT: z.string().min(1).default('support@example.com'),
+  PROVIDER_NAME: z
+    .string()
+    .refine((v) => v.trim() !== '', 'must not be blank')
+    .optional(),
+  SUPPORT_CONTACT: z
+    .string()
+    .refine((v) => v.trim() !== '', 'must not be blank')
+    .default('support@example.com'),
   /** Demo only: enables the dev mailbox and the simulator controls. Never set in production. */
   TOLLGATE_DEMO: z.enum(['0', '1']).default('0'),
   /** Where the switch simulator listens, for the demo-only "place a fraud block" control. */
@@ -114,12 +160,7 @@ const schema = z.object({
    * places from the right; entries further left were written by the client itself (lib/server/request-meta.ts).
    * Above 0, the X-Request-Id that proxy sets is also kept as the request id (lib/server/request-id.ts).
    */
-  TRUSTED_PROXY_HOPS: z.coerce
-    .number({ error: 'must be a whole number of proxies (0 = none in front)' })
-    .int()
-    .min(0)
-    .max(10)
-    .default(0),
+  TRUSTED_PROXY_HOPS: wholeNumber(0, 10, 0, 'must be a whole number of proxies from 0 (none in front) to 10'),
   /** Bearer token for GET /api/metrics (CONTRACTS §7); unset, the endpoint answers 404. */
   METRICS_TOKEN: token16().optional(),
   /** pino level of the server's log lines. */
@@ -127,9 +168,19 @@ const schema = z.object({
   /** Run the outbox workers inside the web process (default). Set 0 to run them elsewhere. */
   TOLLGATE_WORKERS: z.enum(['0', '1']).default('1'),
   /** How often the reconciler compares accounts with the switch's GET (docs/switch-api.md). */
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  RECONCILE_INTERVAL_MS: wholeNumber(
+    1000,
+    3_600_000,
+    60_000,
+    'must be a whole number of milliseconds from 1000 to 3600000',
+  ),
   /** SQLite only: how long a statement waits for another process's write lock before failing. */
-  SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  SQLITE_BUSY_TIMEOUT_MS: wholeNumber(
+    50,
+    120_000,
+    10_000,
+    'must be a whole number of milliseconds from 50 to 120000',
+  ),
   /** `npm start` only: the TCP port the server listens on. */
   PORT: tcpPort(3000),
   /** `npm start` only: the address the server binds; localhost by default (README: 127.0.0.1 behind nginx). */

@@ -9,7 +9,18 @@ export type SealPurpose = 'totp-secret-v1' | 'mail-payload-v1';
 
 const keyFrom = (secret: string, purpose: SealPurpose) =>
   Buffer.from(crypto.hkdfSync('sha256', secret, 'tollgate', purpose, 32));
-const key = (purpose: SealPurpose) => keyFrom(process.env.AUTH_SECRET ?? '', purpose);
+
+/**
+ * AUTH_SECRET as the key material of every seal and MAC. Throws when it is unset or empty: HKDF takes an
+ * empty key without complaint, and a value sealed under it is readable by anyone holding the database
+ * (the portal validates it at start; this guards the commands and scripts that do not).
+ */
+function currentSecret(): string {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret) throw new Error('AUTH_SECRET is not set: nothing can be sealed or opened without it');
+  return secret;
+}
+const key = (purpose: SealPurpose) => keyFrom(currentSecret(), purpose);
 
 /** Purposes of the HMAC keys derived from AUTH_SECRET (one key per purpose, never the secret itself). */
 export type MacPurpose = 'recovery-code-v1' | 'known-device-v1' | 'link-binding-v1' | 'totp-pending-v1';
@@ -19,7 +30,7 @@ export type MacPurpose = 'recovery-code-v1' | 'known-device-v1' | 'link-binding-
  * Returns 64 lowercase hex characters. Deterministic: the same input gives the same MAC.
  */
 export function mac(data: string, purpose: MacPurpose): string {
-  const k = Buffer.from(crypto.hkdfSync('sha256', process.env.AUTH_SECRET ?? '', 'tollgate', purpose, 32));
+  const k = Buffer.from(crypto.hkdfSync('sha256', currentSecret(), 'tollgate', purpose, 32));
   return crypto.createHmac('sha256', k).update(data, 'utf8').digest('hex');
 }
 
@@ -50,7 +61,7 @@ export function unseal(sealed: string, purpose: SealPurpose): string {
   const [v, iv, tag, body] = sealed.split('.');
   if (v !== 'v1' || !iv || !tag || !body) throw new Error('Unrecognised sealed value');
   const secrets = [
-    process.env.AUTH_SECRET ?? '',
+    currentSecret(),
     ...(process.env.AUTH_SECRET_PREVIOUS ? [process.env.AUTH_SECRET_PREVIOUS] : []),
   ];
   let failure: unknown;

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
 import { getDb } from '@/lib/server/db';
@@ -5,6 +6,7 @@ import { classifySendError } from '@/lib/mail/delivery-policy';
 import { hashLinkToken } from '@/lib/mail/link-token';
 import { queueMail } from '@/lib/mail/queue';
 import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
+import { createLogger } from '@/lib/server/log';
 import { signEvent } from '@/lib/switch/signature';
 import { dialects } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
@@ -108,8 +110,32 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     await getDb().$transaction((tx) => queueMail(tx, emails[0], 'block_lifted', { blockId: block.id }));
     const before = mail.smtp.received.length;
 
+    // The process's logger (lib/server/log.ts log()), read back: an outage is a warn line per attempt.
+    const lines: Record<string, unknown>[] = [];
+    const g = globalThis as { __tollgateLog?: unknown };
+    const saved = g.__tollgateLog;
+    g.__tollgateLog = createLogger(
+      new Writable({ write: (c, _e, done) => (lines.push(JSON.parse(String(c))), done()) }),
+    );
     await mail.smtp.down();
-    expect(await mail.deliver()).toBe(0);
+    try {
+      expect(await mail.deliver()).toBe(0);
+    } finally {
+      g.__tollgateLog = saved;
+    }
+    const deferred = lines.filter((l) => l.msg === 'mail delivery deferred');
+    expect(deferred).toHaveLength(4);
+    expect(deferred[0]).toMatchObject({
+      level: 'warn',
+      attempt: 1,
+      error: expect.stringMatching(/ECONNREFUSED/),
+    });
+    expect(deferred.map((l) => l.template).sort()).toEqual([
+      'block_lifted',
+      'block_notice',
+      'block_notice',
+      'block_notice',
+    ]);
     let rows = await getDb().mailMessage.findMany({ where: { to: { in: emails } } });
     expect(rows).toHaveLength(4);
     for (const r of rows) {

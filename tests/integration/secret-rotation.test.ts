@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resealSecrets } from '@/lib/accounts/commands';
 import { decryptSecret, encryptSecret } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
+import { ConfigError } from '@/lib/server/env';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 // Rotating AUTH_SECRET without locking anyone out (docs/operations.md): while the old value is kept
@@ -49,5 +50,37 @@ describe.each(dialects())('rotating AUTH_SECRET on %s', (dialect) => {
 
     delete process.env.AUTH_SECRET_PREVIOUS; // the rotation is over
     expect(decryptSecret(await stored())).toBe('JBSWY3DPEHPK3PXP');
+  });
+
+  it('re-seals nothing when AUTH_SECRET is unset or malformed, and names it', async () => {
+    const db = getDb();
+    process.env.AUTH_SECRET = OLD;
+    delete process.env.AUTH_SECRET_PREVIOUS;
+    const user = await db.user.create({
+      data: {
+        email: `rot-unset-${dialect}@example.com`,
+        role: 'agent',
+        totpSecret: encryptSecret('JBSWY3DPEHPK3PXP'),
+      },
+    });
+    // Step 2 of the rotation run in a shell that exported only the old value: once re-sealed every
+    // TOTP secret under an empty key (unreadable by the portal, readable by anyone with the database).
+    delete process.env.AUTH_SECRET;
+    process.env.AUTH_SECRET_PREVIOUS = OLD;
+    const refusal = await resealSecrets(db).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).problems).toEqual(['AUTH_SECRET: is required (at least 32 bytes)']);
+    for (const bad of ['too-short', `${NEW}\n`]) {
+      process.env.AUTH_SECRET = bad;
+      await expect(resealSecrets(db)).rejects.toThrow(/AUTH_SECRET: /);
+    }
+    process.env.AUTH_SECRET = NEW;
+    process.env.AUTH_SECRET_PREVIOUS = 'short';
+    await expect(resealSecrets(db)).rejects.toThrow(/AUTH_SECRET_PREVIOUS: must be at least 32 bytes/);
+    const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after.totpSecret).toBe(user.totpSecret);
+    process.env.AUTH_SECRET = OLD;
+    delete process.env.AUTH_SECRET_PREVIOUS;
+    expect(decryptSecret(after.totpSecret!)).toBe('JBSWY3DPEHPK3PXP');
   });
 });

@@ -131,6 +131,44 @@ describe('configuration (CONTRACTS §2)', () => {
     for (const bad of ['three', '7', '-1'])
       expect(() => envVar('PASSWORD_MIN_SCORE', { PASSWORD_MIN_SCORE: bad })).toThrow(/PASSWORD_MIN_SCORE/);
   });
+  it('numbers are whole decimal numbers in range: a blank is not 0, and the message names the range', () => {
+    // PASSWORD_MIN_SCORE=" " (a template's line with a space) started the portal at score 0, every
+    // password accepted: Number(' ') is 0. Likewise `1e3` and `0x10` passed as numbers nobody wrote.
+    const numbers: [string, RegExp][] = [
+      ['PASSWORD_MIN_SCORE', /PASSWORD_MIN_SCORE: must be a zxcvbn score: a whole number from 0 to 4/],
+      [
+        'SIP_PASSWORD_MIN_GUESSES_LOG10',
+        /SIP_PASSWORD_MIN_GUESSES_LOG10: must be a whole number from 10 to 40/,
+      ],
+      [
+        'SWITCH_API_TIMEOUT_MS',
+        /SWITCH_API_TIMEOUT_MS: must be a whole number of milliseconds from 100 to 60000/,
+      ],
+      ['RECONCILE_INTERVAL_MS', /RECONCILE_INTERVAL_MS: must be a whole number of milliseconds/],
+      ['SQLITE_BUSY_TIMEOUT_MS', /SQLITE_BUSY_TIMEOUT_MS: must be a whole number of milliseconds/],
+      ['TRUSTED_PROXY_HOPS', /TRUSTED_PROXY_HOPS: must be a whole number of proxies/],
+    ];
+    for (const [name, message] of numbers)
+      for (const bad of [' ', '\t', 'abc', '-1', '1e3', '0x10', '5000ms', '3.0', '99999999999'])
+        expect(() => parseEnv({ ...good, [name]: bad }), `${name}=${JSON.stringify(bad)}`).toThrow(message);
+    expect(() => envVar('PASSWORD_MIN_SCORE', { PASSWORD_MIN_SCORE: ' ' })).toThrow(/PASSWORD_MIN_SCORE/);
+    expect(parseEnv({ ...good, SWITCH_API_TIMEOUT_MS: '2500', RECONCILE_INTERVAL_MS: '' })).toMatchObject({
+      SWITCH_API_TIMEOUT_MS: 2500,
+      RECONCILE_INTERVAL_MS: 60_000,
+    });
+    for (const name of ['PROVIDER_NAME', 'SUPPORT_CONTACT']) refuses({ [name]: '  ' }, name);
+  });
+  it('DATABASE_URL names a file or a server: file: and postgresql:// alone are refused', () => {
+    refuses({ DATABASE_URL: 'file:' }, 'DATABASE_URL: must name the SQLite file');
+    for (const bad of ['postgresql://', 'postgres://', 'postgresql://:5432/db'])
+      refuses({ DATABASE_URL: bad }, 'DATABASE_URL: must name the PostgreSQL server');
+    for (const ok of [
+      'file:./data/tollgate.db',
+      'postgresql://tollgate@db.internal:5432/tollgate',
+      'postgresql:///tollgate?host=/run/postgresql',
+    ])
+      expect(parseEnv({ ...good, DATABASE_URL: ok }).DATABASE_URL).toBe(ok);
+  });
   it('npm start refuses to start and says what is missing', () => {
     let out = '';
     try {

@@ -27,7 +27,7 @@ export interface ReferenceSwitchOptions {
   dataDir: string;
   /** SWITCH_API_TOKEN: Tollgate's bearer token (at least 16 characters). */
   token: string;
-  /** SWITCH_WEBHOOK_SECRET: HMAC key for the events sent to Tollgate. */
+  /** SWITCH_WEBHOOK_SECRET: HMAC key for the events sent to Tollgate (at least 32 bytes, as Tollgate's). */
   webhookSecret: string;
   /** Tollgate's events endpoint, e.g. http://localhost:3000/api/switch/events */
   eventsUrl: string;
@@ -119,8 +119,12 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
   const graceSeconds = o.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   const sipHost = o.sipHost ?? '127.0.0.1';
   if (o.token.length < 16) throw new Error('token (SWITCH_API_TOKEN) must be at least 16 characters');
-  if (o.webhookSecret.length < 16)
-    throw new Error('webhookSecret (SWITCH_WEBHOOK_SECRET) must be at least 16 characters');
+  // The same rule as Tollgate's (lib/server/env.ts): the two sides share this key, and a shorter one
+  // started the switch while Tollgate refused to start with it.
+  if (Buffer.byteLength(o.webhookSecret) < 32 || o.webhookSecret !== o.webhookSecret.trim())
+    throw new Error(
+      'webhookSecret (SWITCH_WEBHOOK_SECRET) must be at least 32 bytes without surrounding whitespace, as Tollgate requires',
+    );
   if (!/^[A-Za-z0-9.-]{1,64}$/.test(realm)) throw new Error('realm must be a domain name');
   new URL(o.eventsUrl); // throws on a malformed URL
   const nextHop = nextHopUri(o.uasAddress);
