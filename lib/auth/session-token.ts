@@ -3,6 +3,7 @@ import { cookies, headers } from 'next/headers';
 import crypto from 'node:crypto';
 import { decode, encode } from 'next-auth/jwt';
 import type { NextAuthConfig } from 'next-auth';
+import { currentSecret } from '@/lib/server/seal';
 
 // The session id a request's Auth.js cookie carries, read without running Auth.js. `auth()` in a
 // server component builds the whole Auth.js configuration, decrypts the JWT, runs the callbacks and
@@ -59,8 +60,8 @@ export function authCookies(
  */
 export function authSecrets(): string | string[] {
   return process.env.AUTH_SECRET_PREVIOUS
-    ? [process.env.AUTH_SECRET ?? '', process.env.AUTH_SECRET_PREVIOUS]
-    : (process.env.AUTH_SECRET ?? '');
+    ? [currentSecret(), process.env.AUTH_SECRET_PREVIOUS]
+    : currentSecret();
 }
 
 /**

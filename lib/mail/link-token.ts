@@ -1,5 +1,6 @@
 import 'server-only';
 import crypto from 'node:crypto';
+import { currentSecret } from '@/lib/server/seal';
 
 // Sign-in links. Every link in a message opens `/sign-in/link?token=…&callbackUrl=…`, a page with one
 // "Continue" button: opening it (GET or HEAD, as mail scanners and link previews do) changes nothing,
@@ -18,7 +19,7 @@ export const REQUESTED_LINK_MAX_AGE_SEC = 15 * 60;
 export const NOTICE_LINK_MAX_AGE_SEC = 24 * 60 * 60;
 
 /** The secret Auth.js hashes email tokens with; given to the provider as `secret`, so both sides agree. */
-export const linkTokenSecret = () => process.env.AUTH_SECRET ?? '';
+export const linkTokenSecret = () => currentSecret();
 
 /** @auth/core `createHash(`${token}${secret}`)`: SHA-256, lowercase hex. Only this hash is stored. */
 export const hashLinkToken = (token: string, secret = linkTokenSecret()) =>

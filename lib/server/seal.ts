@@ -11,11 +11,13 @@ const keyFrom = (secret: string, purpose: SealPurpose) =>
   Buffer.from(crypto.hkdfSync('sha256', secret, 'tollgate', purpose, 32));
 
 /**
- * AUTH_SECRET as the key material of every seal and MAC. Throws when it is unset or empty: HKDF takes an
- * empty key without complaint, and a value sealed under it is readable by anyone holding the database
- * (the portal validates it at start; this guards the commands and scripts that do not).
+ * AUTH_SECRET as the key material of every seal and MAC, of the session JWT (lib/auth/session-token.ts)
+ * and of the sign-in link hash (lib/mail/link-token.ts). Throws when it is unset or empty: HKDF and
+ * SHA-256 take an empty key without complaint, and what is sealed, signed or hashed under it is
+ * readable or forgeable by anyone holding the database (the portal validates it at start; this guards
+ * the commands and scripts that do not).
  */
-function currentSecret(): string {
+export function currentSecret(): string {
   const secret = process.env.AUTH_SECRET;
   if (!secret) throw new Error('AUTH_SECRET is not set: nothing can be sealed or opened without it');
   return secret;

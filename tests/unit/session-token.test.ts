@@ -29,8 +29,9 @@ vi.mock('next-auth/jwt', async (importOriginal) => {
     },
   };
 });
-const { authCookies, sessionIdFromCookie, sessionCookieName, setSessionCookie } =
+const { authCookies, authSecrets, sessionIdFromCookie, sessionCookieName, setSessionCookie } =
   await import('@/lib/auth/session-token');
+const { hashLinkToken } = await import('@/lib/mail/link-token');
 
 const HTTP = 'authjs.session-token';
 const HTTPS = '__Host-authjs.session-token';
@@ -50,6 +51,28 @@ afterEach(() => {
   jar = [];
   proto = 'http';
   delete process.env.AUTH_SECRET_PREVIOUS;
+});
+
+// Found by the ops round (2026-12-02): an empty key signs and hashes without complaint, so a command
+// run without AUTH_SECRET would have made session JWTs and link hashes anyone could forge.
+describe('AUTH_SECRET unset or empty', () => {
+  it('stops the session key and the sign-in link hash instead of using an empty key', () => {
+    const kept = process.env.AUTH_SECRET;
+    try {
+      for (const value of [undefined, '']) {
+        if (value === undefined) delete process.env.AUTH_SECRET;
+        else process.env.AUTH_SECRET = value;
+        expect(() => authSecrets()).toThrow(/AUTH_SECRET is not set/);
+        process.env.AUTH_SECRET_PREVIOUS = 'previous-secret-previous-secret-0123';
+        expect(() => authSecrets()).toThrow(/AUTH_SECRET is not set/);
+        delete process.env.AUTH_SECRET_PREVIOUS;
+        expect(() => hashLinkToken('token')).toThrow(/AUTH_SECRET is not set/);
+      }
+    } finally {
+      process.env.AUTH_SECRET = kept;
+    }
+    expect(authSecrets()).toBe(kept);
+  });
 });
 
 describe('sessionIdFromCookie', () => {
