@@ -15,6 +15,9 @@ const BINARY_PART = new Set([...'AOoUSsLlGgMmVB']);
  * for their parts), and the constants `$H`, `$T`, `$I`, `$-…`, `$N`, `$u…`, `$D…`. */
 const NO_PART = new Set([...'$@KRrXxHTI-NuD']);
 
+/** How deep a reply's lists and objects may nest: no Tollgate form's state comes near it. */
+export const MAX_DEPTH = 1000;
+
 const isPlain = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Array.isArray(v));
 
@@ -29,7 +32,9 @@ const isPlain = (v: unknown): v is Record<string, unknown> =>
  *   list of [key, value] pairs, a Set's or an iterator's a list; a server function is refused
  *   outright (no Tollgate form passes one);
  * - typed arrays, DataView and Blob (`$A…`, `$B…`) name a part that must be present;
- * - `$n<digits>` is a BigInt of at most 300 digits (`BigInt()` throws on anything else).
+ * - `$n<digits>` is a BigInt of at most 300 digits (`BigInt()` throws on anything else);
+ * - lists and objects nest at most MAX_DEPTH levels (React's decoder recurses, and overflows the
+ *   stack between 3 000 and 4 000 levels, measured on the production build).
  * Only values are read, as JSON.parse's reviver does (keys are never references). Every part a
  * reference names is checked the same way, once.
  */
@@ -87,17 +92,18 @@ export function undecodableReply(parts: ReplyParts): string | null {
     if (!seen.has(String(id))) pending.push(String(id));
     return null;
   };
-  const walk = (v: unknown): string | null => {
-    if (typeof v === 'string') return check(v);
-    if (Array.isArray(v)) {
-      for (const e of v) {
-        const why = walk(e);
+  // Iterative, not recursive: a 64 KB body can nest 30 000 levels deep, past this call stack; React's
+  // own decoder runs out of stack between 3 000 and 4 000 levels (a 500), so past MAX_DEPTH it is refused.
+  const walk = (root: unknown): string | null => {
+    const stack: [unknown, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const [v, depth] = stack.pop()!;
+      if (typeof v === 'string') {
+        const why = check(v);
         if (why) return why;
-      }
-    } else if (typeof v === 'object' && v !== null) {
-      for (const e of Object.values(v)) {
-        const why = walk(e);
-        if (why) return why;
+      } else if (typeof v === 'object' && v !== null) {
+        if (depth >= MAX_DEPTH) return `nested deeper than ${MAX_DEPTH} levels`;
+        for (const e of Object.values(v)) stack.push([e, depth + 1]);
       }
     }
     return null;

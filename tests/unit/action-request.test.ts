@@ -6,6 +6,7 @@ import {
   refusedActionBody,
   refusedActionPost,
 } from '@/lib/server/action-request';
+import { MAX_DEPTH } from '@/lib/server/action-reply';
 // React's own client encoding of an action's arguments, as the browser runs it.
 import { encodeReply } from 'next/dist/compiled/react-server-dom-webpack/client.node';
 
@@ -152,6 +153,16 @@ describe('refusedActionBody', () => {
     multipart.set('0', reply);
     const form = await sent(multipart);
     expect((await refusedActionBody(form.type, true, form.body))?.status).toBe(400);
+  });
+
+  it('reads a reply nested as deep as 64 KB allows without running out of stack', async () => {
+    const deep = '['.repeat(30_000) + '"$1"' + ']'.repeat(30_000);
+    expect((await refusedActionBody('text/plain', true, (await sent(deep)).body))?.status).toBe(400);
+    // React's decoder overflows its stack on ~4 000 levels (a 500): deeper than MAX_DEPTH is refused.
+    const tooDeep = '['.repeat(MAX_DEPTH + 1) + ']'.repeat(MAX_DEPTH + 1);
+    expect((await refusedActionBody('text/plain', true, (await sent(tooDeep)).body))?.status).toBe(400);
+    const fine = '['.repeat(MAX_DEPTH) + ']'.repeat(MAX_DEPTH);
+    expect(await refusedActionBody('text/plain', true, (await sent(fine)).body)).toBeNull();
   });
 
   it('takes every reference React’s own client writes: repeated values, Map, Set, Date, BigInt, form', async () => {
