@@ -21,7 +21,7 @@ import { requestLocale } from '@/lib/i18n/request-locale';
 import { browserZoneField } from '@/lib/time/zone';
 import { translate } from '@/lib/i18n/translate';
 import { outcomeToState } from '@/lib/server/outcome-state';
-import { type ActionState, fieldMessage, formToObject, notAForm, userAction } from '@/lib/server/safe-action';
+import { type ActionState, formToObject, issueMessage, notAForm, userAction } from '@/lib/server/safe-action';
 
 // The server actions of signing in and out and of the portal password: password sign-in, the
 // emailed sign-in link (ask, continue), sign out here or everywhere, change the portal password.
@@ -38,7 +38,7 @@ export async function signInAction(_prev: ActionState | undefined, form: FormDat
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};
     for (const i of parsed.error.issues)
-      (fieldErrors[String(i.path[0])] ??= []).push(fieldMessage(i.message, locale));
+      (fieldErrors[String(i.path[0])] ??= []).push(issueMessage(i, locale));
     return { message: t('signIn.fixFields'), fieldErrors, values: { email } };
   }
   const jar = await cookies();

@@ -2,6 +2,7 @@
 // proxy.ts before Next reads the request (break-15; the body since the sixteenth session).
 import busboy from 'busboy';
 import { readStreamLimited } from '@/lib/server/read-body';
+import { undecodableReply } from '@/lib/server/action-reply';
 
 /** The server actions' body limit in bytes: next.config.js `experimental.serverActions.bodySizeLimit` (64 KB). */
 export const ACTION_BODY_LIMIT = 64 * 1024;
@@ -59,9 +60,9 @@ export function refusedActionPost(method: string, pathname: string, headers: Hea
 /**
  * The fields of a multipart/form-data body as busboy reads it (the parser Next decodes a fetch
  * action's multipart body with: next/dist/compiled/busboy), or null when busboy cannot (no boundary,
- * cut short). Files are read past, not kept.
+ * cut short). A file is read past and kept as its name with a null value.
  */
-function busboyFields(contentType: string, bytes: Buffer): Promise<Map<string, string> | null> {
+function busboyFields(contentType: string, bytes: Buffer): Promise<Map<string, string | null> | null> {
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: { 'content-type': contentType }, limits: { fieldSize: ACTION_BODY_LIMIT } });
@@ -69,9 +70,12 @@ function busboyFields(contentType: string, bytes: Buffer): Promise<Map<string, s
     return Promise.resolve(null); // no boundary, or not multipart at all
   }
   return new Promise((resolve) => {
-    const fields = new Map<string, string>();
+    const fields = new Map<string, string | null>();
     parser.on('field', (name, value) => fields.set(name, value));
-    parser.on('file', (_name, stream) => stream.resume());
+    parser.on('file', (name, stream) => {
+      fields.set(name, null);
+      stream.resume();
+    });
     parser.on('error', () => resolve(null));
     parser.on('close', () => resolve(fields));
     parser.end(bytes);
@@ -110,8 +114,10 @@ function isJson(text: string): boolean {
  *   parser Next uses for it: busboy for a fetch action's, undici for a form sent without JavaScript;
  * - 400 for a fetch action's body that is not React's reply encoding at its root: a multipart body
  *   whose root field `0` is missing or not JSON, any other body that is not JSON (React's
- *   `encodeReply`; Next's action-handler.js decodes it with `decodeReply`).
- * A reply that is JSON but names a part it does not carry (`["$1"]`) is still React's to refuse.
+ *   `encodeReply`; Next's action-handler.js decodes it with `decodeReply`);
+ * - 400 for a reply React's decoder would throw on: one that names a part it does not carry
+ *   (`["$1"]`), a path that part does not have (`["$0:a"]`), a BigInt that is not one (`["$nx"]`)
+ *   (lib/server/action-reply.ts undecodableReply; Next answered each with 500, break-19).
  * `contentType` is the request's Content-Type header; `fetchAction` whether it has `Next-Action`.
  */
 export async function refusedActionBody(
@@ -123,10 +129,13 @@ export async function refusedActionBody(
   if (bytes === null) return TOO_LARGE;
   if (contentType?.startsWith('multipart/form-data')) {
     if (!fetchAction) return (await undiciReads(contentType, bytes)) ? null : UNREADABLE;
-    const root = (await busboyFields(contentType, bytes))?.get('0');
-    return root !== undefined && isJson(root) ? null : UNREADABLE;
+    const fields = await busboyFields(contentType, bytes);
+    const root = fields?.get('0');
+    return typeof root === 'string' && isJson(root) && undecodableReply(fields!) === null ? null : UNREADABLE;
   }
-  return fetchAction && !isJson(bytes.toString('utf8')) ? UNREADABLE : null;
+  if (!fetchAction) return null;
+  const text = bytes.toString('utf8');
+  return isJson(text) && undecodableReply(new Map([['0', text]])) === null ? null : UNREADABLE;
 }
 
 /**

@@ -94,14 +94,31 @@ export function fieldMessage(message: string, locale: Locale): string {
 }
 
 /**
+ * Issue codes for a value of the wrong shape: a field not sent at all, sent twice (an array), or a
+ * choice the form does not offer. A browser posting the page's own form never sends one; zod's
+ * default words for them are English ("Invalid input: expected string, received undefined").
+ */
+const NOT_AS_SENT = new Set([
+  'invalid_type',
+  'invalid_value',
+  'invalid_union',
+  'invalid_key',
+  'invalid_element',
+]);
+
+/**
  * The words for one zod issue of a form field: a catalogue key the schema names, through
  * fieldMessage; a string longer than the schema's `.max(n)` that names no key of its own gets
  * `outcome.field.tooLong` ("Use at most n characters."), where zod's default is English whatever the
- * reader's language ("Too big: expected string to have <=1000 characters").
+ * reader's language ("Too big: expected string to have <=1000 characters"); a value of the wrong
+ * shape (NOT_AS_SENT: missing, repeated, not one of the choices) that names no key gets
+ * `outcome.field.notSent` (break-19: zod's English sentence reached Spanish readers).
  */
 export function issueMessage(issue: z.core.$ZodIssue, locale: Locale): string {
-  if (issue.code === 'too_big' && issue.origin === 'string' && !issue.message.startsWith('outcome.field.'))
+  if (issue.message.startsWith('outcome.field.')) return fieldMessage(issue.message, locale);
+  if (issue.code === 'too_big' && issue.origin === 'string')
     return translator(locale)('outcome.field.tooLong', { max: Number(issue.maximum) });
+  if (NOT_AS_SENT.has(issue.code)) return translator(locale)('outcome.field.notSent');
   return fieldMessage(issue.message, locale);
 }
 

@@ -264,6 +264,31 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     });
   });
 
+  // A field not sent, sent twice, or a choice the form does not offer answered with zod's English
+  // default ("Invalid input: expected string, received undefined"), whatever the reader's language:
+  // a hand-made post, or a page older than the form it posts to (break-19).
+  it('a field missing, repeated or not among the choices is told so in the reader’s language', async () => {
+    const twoFields = z.object({ timeZone: z.string().min(1), role: z.enum(['agent', 'admin']) });
+    const action = userAction(twoFields, async () => {
+      throw new Error('the domain must not run on bad input');
+    });
+    session.user = who('customer', { locale: 'es' });
+    const es = await action(undefined, form({ role: 'root' }));
+    const notSent =
+      'Este campo no ha llegado tal como lo envía el formulario. Vuelva a cargar la página e inténtelo de nuevo.';
+    expect(es.fieldErrors).toEqual({ timeZone: [notSent], role: [notSent] });
+    session.user = who('customer');
+    const en = await action(undefined, form({ timeZone: ['Europe/Madrid', 'UTC'], role: 'agent' }));
+    expect(en.fieldErrors).toEqual({
+      timeZone: ['This field did not arrive as the form sends it. Reload the page and try again.'],
+    });
+    // The sign-in form words its own issues through the same function (lib/auth/actions.ts).
+    const { signInSchema } = await import('@/lib/auth/sign-in');
+    const { issueMessage } = await import('@/lib/server/safe-action');
+    const issues = signInSchema.safeParse({ email: 'dana@acme.example' }).error?.issues ?? [];
+    expect(issues.map((i) => issueMessage(i, 'es'))).toEqual([notSent]);
+  });
+
   it('staffAction and adminAction: the role wrappers refuse customers and, for admin, agents', async () => {
     const forStaff = staffOnly(schema, handler);
     const forAdmin = adminAction(schema, handler);

@@ -6,6 +6,9 @@ import {
   refusedActionBody,
   refusedActionPost,
 } from '@/lib/server/action-request';
+import { MAX_DEPTH } from '@/lib/server/action-reply';
+// React's own client encoding of an action's arguments, as the browser runs it.
+import { encodeReply } from 'next/dist/compiled/react-server-dom-webpack/client.node';
 
 // A server action is a POST with a `Next-Action` header. Next refuses a body over the actions' limit
 // and an Origin that is not the request's host (its CSRF rule for actions) by throwing, which it
@@ -128,6 +131,54 @@ describe('refusedActionBody', () => {
       status: 400,
       message: "This form's data could not be read. Send it again.",
     });
+  });
+
+  // break-19: JSON that React's decoder cannot resolve was passed to Next, which answered 500 (on
+  // every page, signed in or not). Each of these came back 500 from the production build.
+  it.each([
+    ['a part it does not carry', '["$1"]'],
+    ['a Map in a part it does not carry', '[{"x":"$Q1"}]'],
+    ['a Set, an iterator, a typed array, a Blob in no part', '["$W1","$i1","$A1","$o1","$B1"]'],
+    ['a bare $', '["$"]'],
+    ['a letter React does not know', '["$Y1"]'],
+    ['a path the root does not have', '["$0:a:b"]'],
+    ['a path through a prototype', '["$0:__proto__"]'],
+    ['a BigInt that is none', '["$nzz"]'],
+    ['a server function', '["$h0"]'],
+  ])('refuses a fetch action whose reply names %s: 400', async (_, reply) => {
+    expect(
+      (await refusedActionBody('text/plain;charset=UTF-8', true, (await sent(reply)).body))?.status,
+    ).toBe(400);
+    const multipart = new FormData();
+    multipart.set('0', reply);
+    const form = await sent(multipart);
+    expect((await refusedActionBody(form.type, true, form.body))?.status).toBe(400);
+  });
+
+  it('reads a reply nested as deep as 64 KB allows without running out of stack', async () => {
+    const deep = '['.repeat(30_000) + '"$1"' + ']'.repeat(30_000);
+    expect((await refusedActionBody('text/plain', true, (await sent(deep)).body))?.status).toBe(400);
+    // React's decoder overflows its stack on ~4 000 levels (a 500): deeper than MAX_DEPTH is refused.
+    const tooDeep = '['.repeat(MAX_DEPTH + 1) + ']'.repeat(MAX_DEPTH + 1);
+    expect((await refusedActionBody('text/plain', true, (await sent(tooDeep)).body))?.status).toBe(400);
+    const fine = '['.repeat(MAX_DEPTH) + ']'.repeat(MAX_DEPTH);
+    expect(await refusedActionBody('text/plain', true, (await sent(fine)).body)).toBeNull();
+  });
+
+  it('takes every reference React’s own client writes: repeated values, Map, Set, Date, BigInt, form', async () => {
+    const shared = { x: [1, 2] };
+    const form = new FormData();
+    form.set('email', 'dana@acme.example');
+    const state = { a: shared, b: shared, m: new Map([['k', 1]]), s: new Set([1]), d: new Date(0), n: 10n };
+    const reply = await encodeReply([state, form]);
+    expect(reply).toBeInstanceOf(FormData);
+    const { type, body } = await sent(reply as FormData);
+    expect(await refusedActionBody(type, true, body)).toBeNull();
+    const text = await encodeReply([{ a: shared, b: shared, t: '$x', u: undefined }, 'x']);
+    expect(typeof text).toBe('string');
+    expect(
+      await refusedActionBody('text/plain;charset=UTF-8', true, (await sent(text as string)).body),
+    ).toBeNull();
   });
 
   it('refuses a form sent without JavaScript whose multipart does not parse: 400', async () => {
