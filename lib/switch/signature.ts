@@ -45,7 +45,9 @@ export function parseSignatureHeader(header: string): { t: number; v1: Buffer[] 
     const key = part.slice(0, eq).trim();
     const value = part.slice(eq + 1).trim();
     if (key === 't') {
-      if (t !== null || !/^\d{1,12}$/.test(value)) return null;
+      // The MAC covers the number as sent ("<t>.<raw body>"): one spelling of it, no leading zeros,
+      // or "t=0<t>" would pass with the MAC of "<t>" (break-19).
+      if (t !== null || !/^(?:0|[1-9]\d{0,11})$/.test(value)) return null;
       t = Number(value);
     } else if (key === 'v1') {
       if (!/^[0-9a-f]{64}$/.test(value)) return null;

@@ -89,6 +89,7 @@ describe('verifySignature', () => {
     ['no v1', `t=${T}`],
     ['no t', `v1=${'a'.repeat(64)}`],
     ['t not a number', `t=abc,v1=${'a'.repeat(64)}`],
+    ['t with a leading zero', `t=0${T},v1=${'a'.repeat(64)}`],
     ['v1 too short', `t=${T},v1=abc`],
     ['v1 upper case', `t=${T},v1=${'A'.repeat(64)}`],
     ['two t', `t=${T},t=${T},v1=${'a'.repeat(64)}`],
