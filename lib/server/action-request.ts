@@ -4,12 +4,12 @@ import busboy from 'busboy';
 import { readStreamLimited } from '@/lib/server/read-body';
 import { undecodableReply } from '@/lib/server/action-reply';
 
-/** The server actions' body limit in bytes: next.config.js `experimental.serverActions.bodySizeLimit` (64 KB). */
+/** The server actions' body limit in bytes: next.config.js `experimental.serverActions.bodySizeLimit` (64 KiB). */
 export const ACTION_BODY_LIMIT = 64 * 1024;
 
 export type ActionRefusal = { status: 400 | 403 | 413; message: string };
 
-const TOO_LARGE: ActionRefusal = { status: 413, message: 'A form may send at most 64 KB.' };
+const TOO_LARGE: ActionRefusal = { status: 413, message: 'A form may send at most 64 KiB.' };
 const UNREADABLE: ActionRefusal = {
   status: 400,
   message: "This form's data could not be read. Send it again.",

@@ -64,7 +64,7 @@ describe('server-action POSTs Next would answer with 500', () => {
   it('are answered here: 413 when too large, 403 from another origin, with the security headers', async () => {
     const large = await action({ 'content-length': String(70 * 1024) });
     expect(large.status).toBe(413);
-    expect(await large.text()).toBe('A form may send at most 64 KB.');
+    expect(await large.text()).toBe('A form may send at most 64 KiB.');
     const foreign = await action({ origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('content-security-policy')).toBeTruthy();

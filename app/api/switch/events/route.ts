@@ -14,7 +14,7 @@ export async function POST(request: Request): Promise<Response> {
   if (body === null) {
     countSwitchEvent('413');
     return Response.json(
-      { error: { code: 'too_large', message: 'event bodies are limited to 64 KB' } },
+      { error: { code: 'too_large', message: 'event bodies are limited to 64 KiB' } },
       { status: 413 },
     );
   }
