@@ -218,6 +218,18 @@ export type BlockView = NonNullable<Awaited<ReturnType<typeof getBlockForUser>>>
 export type OtherBlockDto = { id: string; reason: string; placedAt: string; calls: number };
 
 /** Blocks of the account in force besides `blockId`, oldest first. Staff pages only (after requireStaff). */
+/**
+ * `blockId` when it names a block of account `accountId`, else null: where a page that came from a
+ * block page (the SIP password reset's `?block=`) may send its reader back. The caller has already
+ * found the account to be the user's; another account's block id, or any other text, gives null and
+ * the page links to the dashboard instead (a link to another account's block would be a 404).
+ */
+export async function blockOfAccount(accountId: string, blockId: string): Promise<string | null> {
+  if (blockId.length > 64) return null;
+  const b = await db.block.findFirst({ where: { id: blockId, accountId }, select: { id: true } });
+  return b?.id ?? null;
+}
+
 export async function otherBlocksInForce(accountId: string, blockId: string): Promise<OtherBlockDto[]> {
   const rows = await db.block.findMany({
     where: { accountId, id: { not: blockId }, status: 'active' },

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAccountForUser, listAccountsForUser } from '@/lib/accounts/queries';
 import { userOfSession } from '@/lib/auth/session';
-import { getBlockForUser } from '@/lib/blocks/queries';
+import { blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
 import { unsettledChange } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -186,6 +186,21 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       expect(await getAccountForUser(user.id, other.account.number)).toBeNull();
       expect(await getAccountForUser(user.id, 'ACC-0')).toBeNull();
       expect(await listAccountsForUser(crypto.randomUUID())).toEqual([]);
+    });
+  });
+
+  describe('blockOfAccount', () => {
+    // The reset page's "back" link (?block=): only a block of the credential's own account (break-19
+    // saw another account's block id put in the link, a 404 once followed).
+    it('gives a block of the account, and null for another account’s block or any other text', async () => {
+      const mine = await makeAccount({ members: [], credentials: [] });
+      const theirs = await makeAccount({ members: [], credentials: [] });
+      const block = await makeBlock(mine.account.id);
+      const other = await makeBlock(theirs.account.id);
+      expect(await blockOfAccount(mine.account.id, block.id)).toBe(block.id);
+      expect(await blockOfAccount(mine.account.id, other.id)).toBeNull();
+      for (const text of ['', 'nope', `${block.id}'`, 'x'.repeat(65)])
+        expect(await blockOfAccount(mine.account.id, text)).toBeNull();
     });
   });
 

@@ -5,6 +5,7 @@ import { ResetForm } from '@/components/sip/reset-form';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { credentialForUser, unsettledChange } from '@/lib/credentials/reset';
+import { blockOfAccount } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
 import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
@@ -27,7 +28,9 @@ export default async function ResetPage({
   const tm = await getTranslations('password.meter');
   const unsettled = await unsettledChange(cred.id);
   const format = await getFormatter();
-  const backHref = block && /^[a-z0-9-]{1,64}$/i.test(block) ? `/blocks/${block}` : '/';
+  // Back to the block page it came from, when that block is of this credential's account.
+  const backBlock = typeof block === 'string' ? await blockOfAccount(cred.accountId, block) : null;
+  const backHref = backBlock ? `/blocks/${backBlock}` : '/';
   return (
     <div className="flex flex-col gap-4">
       <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
