@@ -1,4 +1,4 @@
--- Tollgate reference switch: the one SQLite database shared by Kamailio (auth_db, usrloc, sqlops)
+-- Tollgate reference switch: the one SQLite database shared by Kamailio (usrloc, sqlops)
 -- and the companion (switch API + event delivery). Applied by switch/kamailio/src/db.ts, which
 -- switches the file to WAL *before* Kamailio opens it (the journal mode cannot be changed while
 -- Kamailio holds the file open, and rollback-journal mode loses writes under concurrent load).
@@ -6,7 +6,7 @@
 -- Kamailio's own tables (version, subscriber, location, location_attrs) keep the column names and
 -- types of Kamailio 5.6's stock db_sqlite schema (/usr/share/kamailio/db_sqlite/), with two
 -- deliberate differences in `subscriber`: there is no clear-text `password` column at all
--- (auth_db reads `ha1`, calculate_ha1 = 0), and each subscriber belongs to a provider account.
+-- (kamailio.cfg route[CREDENTIAL] reads `ha1` for the whole username), and each subscriber belongs to a provider account.
 
 CREATE TABLE IF NOT EXISTS version (
     id INTEGER PRIMARY KEY NOT NULL,
@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS subscriber (
     password_changed_at TEXT,
     CONSTRAINT subscriber_account_idx UNIQUE (username, domain)
 );
--- auth_db runs with use_domain = 0: a username must be unique across domains.
+-- Digest usernames are looked up whole, in one realm: a username must be unique across domains.
 CREATE UNIQUE INDEX IF NOT EXISTS subscriber_username_uq ON subscriber (username);
 CREATE INDEX IF NOT EXISTS subscriber_account_number_idx ON subscriber (account_number);
 

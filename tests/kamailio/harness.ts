@@ -121,6 +121,8 @@ export interface SippCall {
   /** R-URI user: the dialled number for calls, the username for REGISTER. */
   service: string;
   username: string;
+  /** The From user of calls (default `username`); escaped when the username has an "@". */
+  caller?: string;
   password: string;
   switchAddress: string;
   /** Local address SIPp sends from (default 127.0.0.1; any 127.x.y.z works on Linux). */
@@ -146,7 +148,7 @@ export async function runSipp(c: SippCall): Promise<SippResult> {
     c.password,
     '-key',
     'caller',
-    c.username,
+    c.caller ?? c.username,
     '-i',
     localIp,
     '-p',
