@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { db, type Tx } from '@/lib/server/db';
+import { db } from '@/lib/server/db';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
 import type { AuditAction } from '@/lib/audit/names';
