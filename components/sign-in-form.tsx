@@ -11,7 +11,10 @@ type State = ActionState<{ intent: SignInIntent }>;
 type Action = (prev: State | undefined, form: FormData) => Promise<State>;
 
 /** The form's words (catalogue keys signIn.*), put in the reader's language by the server page. */
-export type SignInWords = Record<'email' | 'password' | 'submit' | 'submitting' | 'or' | 'emailLink', string>;
+export type SignInWords = Record<
+  'email' | 'password' | 'submit' | 'submitting' | 'or' | 'emailLink' | 'sendingLink',
+  string
+>;
 
 /**
  * Password sign-in, and "Email me a sign-in link" as a second submit button of the same form, so
@@ -64,7 +67,13 @@ export function SignInForm({
         {t('submit')}
       </SubmitButton>
       <p className="text-center text-sm text-slate-600">{t('or')}</p>
-      <SubmitButton variant="secondary" name="intent" value="link" formNoValidate>
+      <SubmitButton
+        variant="secondary"
+        name="intent"
+        value="link"
+        pendingText={t('sendingLink')}
+        formNoValidate
+      >
         {t('emailLink')}
       </SubmitButton>
       <FormMessage id="sign-in-link-message" message={linkState?.message} ok={linkState?.ok} />

@@ -474,6 +474,8 @@ test('with JavaScript, the sign-in form answers each button by that button, from
   await expect(signInButton).toHaveAttribute('aria-disabled', 'true');
   // Read once, while the request is still held (a retrying assertion would pass after the answer).
   expect(await signInButton.textContent()).toBe('Sign in');
+  // The pressed one says it is waiting (it said nothing while its link was on its way).
+  expect(await page.locator('button[name=intent][value=link]').textContent()).toBe('Sending the link…');
   release();
   await page.unrouteAll();
   // The reason is said once, at the field focus moves to; by the button, the form's usual summary.

@@ -47,6 +47,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           submitting: t('submitting'),
           or: t('or'),
           emailLink: t('emailLink'),
+          sendingLink: t('sendingLink'),
         }}
       />
     </div>

@@ -11,3 +11,18 @@ import type { Tx } from '@/lib/server/db';
 export async function accountBlocked(tx: Pick<Tx, 'block'>, accountId: string): Promise<boolean> {
   return (await tx.block.count({ where: { accountId, status: { in: ['active', 'lift_pending'] } } })) > 0;
 }
+
+/**
+ * The id of the account's newest block in force (`active` or `lift_pending`, latest `placedAt`), or
+ * null. An allowance is an exception to this block only: approval needs the request's block to be
+ * it (decide.ts), and a request asked from an earlier block's page, still in force beside it, is
+ * filed under it (request.ts). `tx` is the Prisma client or a transaction.
+ */
+export async function latestBlockInForce(tx: Pick<Tx, 'block'>, accountId: string): Promise<string | null> {
+  const block = await tx.block.findFirst({
+    where: { accountId, status: { in: ['active', 'lift_pending'] } },
+    orderBy: { placedAt: 'desc' },
+    select: { id: true },
+  });
+  return block?.id ?? null;
+}

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { db, type Tx } from '@/lib/server/db';
+import { db } from '@/lib/server/db';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
 import type { AuditAction } from '@/lib/audit/names';
@@ -8,7 +8,7 @@ import { localeOf } from '@/lib/i18n/locales';
 import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { lockAccount } from '@/lib/server/db/lock';
 import { countryName } from '@/lib/phone/format';
-import { accountBlocked as blocked } from './blocked';
+import { accountBlocked as blocked, latestBlockInForce } from './blocked';
 import { queueAllowanceDelete, queueAllowancePut } from './operations';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 
@@ -90,16 +90,6 @@ export const approveAllowance = staffDecision(
     return decided('allowance.approved', a, detail, 'sent');
   },
 );
-
-/** The id of the account's newest block in force (`active` or `lift_pending`), or null. */
-async function latestBlockInForce(tx: Pick<Tx, 'block'>, accountId: string): Promise<string | null> {
-  const block = await tx.block.findFirst({
-    where: { accountId, status: { in: ['active', 'lift_pending'] } },
-    orderBy: { placedAt: 'desc' },
-    select: { id: true },
-  });
-  return block?.id ?? null;
-}
 
 /** Denies a requested allowance with a reason the customer sees on the block page. */
 export const denyAllowance = staffDecision(

@@ -181,7 +181,7 @@ export async function endAllowancesWithBlock(
  * (approveAllowance refuses it). They were left in support's queue, and the customer's page said
  * "waiting for support to call you back" for a request nobody could approve. Each is closed as
  * `denied` by Tollgate (no `decidedById`), with the reason the customer reads
- * (`history.allowanceNewBlock`: ask again from the new block's page), and audited.
+ * (`history.allowanceNewBlock`: ask again; support decides it under the new block), and audited.
  */
 async function closeWaitingRequests(tx: Tx, accountId: string): Promise<void> {
   const waiting = await tx.destinationAllowance.findMany({

@@ -13,6 +13,7 @@ import { accountCountry } from '@/lib/phone/plan';
 import { localeOf } from '@/lib/i18n/locales';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
+import { latestBlockInForce } from './blocked';
 
 // A customer asks for a destination allowance from the block page (issue 16). Nothing reaches the
 // switch here: support calls the account holder back and decides (lib/allowances/decide.ts).
@@ -32,7 +33,8 @@ export type AllowanceOutcome = Outcome<{ allowanceId: string }>;
  * to the caller's accounts (another id → not_found). Refused with a note, changing nothing, when the
  * block is not in force, the country is unknown or the account's own, the callback number is one
  * support must not call (lib/phone/callback.ts, as for a misdial), or an allowance for that country
- * is already asked for or in force. The callback number is stored in E.164. Audited as
+ * is already asked for or in force. Filed under the account's newest block in force (blocked.ts
+ * latestBlockInForce), whichever block's page it was asked from. The callback number is stored in E.164. Audited as
  * `allowance.requested` (without the number).
  */
 export async function requestAllowance(
@@ -71,10 +73,14 @@ export async function requestAllowance(
         country: countryName(input.country, locale),
         status: open.status,
       });
+    // Asked from the page of an earlier block still in force beside a newer one, the request is filed
+    // under the newest: filed under the earlier block, no agent could approve it (decide.ts), and the
+    // customer would read "waiting for support to call you back" for a request nobody can grant.
+    const blockId = (await latestBlockInForce(tx, block.accountId)) ?? block.id;
     const a = await tx.destinationAllowance.create({
       data: {
         accountId: block.accountId,
-        blockId: block.id,
+        blockId,
         country: input.country,
         hours: input.hours,
         reason: input.reason,
@@ -88,7 +94,7 @@ export async function requestAllowance(
         actor: user,
         accountId: block.accountId,
         target: { type: 'destination_allowance', id: a.id },
-        detail: { blockId: block.id, country: input.country, hours: input.hours, reason: input.reason },
+        detail: { blockId, country: input.country, hours: input.hours, reason: input.reason },
         meta,
       },
       tx,

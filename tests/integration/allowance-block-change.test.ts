@@ -163,10 +163,46 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     });
     const [seen] = await allowancesForBlockPage(member.id, account.id);
     expect(seen).toMatchObject({ id: allowanceId, status: 'denied' });
-    expect(storedText(translate('en'), seen!.denial)).toContain('ask again from the new block');
-    expect(storedText(translate('es'), seen!.denial)).toContain('nuevo bloqueo');
+    expect(storedText(translate('en'), seen!.denial)).toContain(
+      'ask for it again: support will decide it under the new block',
+    );
+    expect(storedText(translate('es'), seen!.denial)).toContain(
+      'vuelva a solicitarlo: soporte lo decidirá según el nuevo bloqueo',
+    );
     await dueNow();
     await outbox();
     expect(await simAllowances(account.number)).toEqual([]);
+  });
+
+  // Found by hand (2026-12-02, the demo): a new fraud block came in beside the one a customer had
+  // asked under; the request was closed, and the customer asked again from the page they were on,
+  // the earlier block's (still in force, still offering "Allow one country"). That request was filed
+  // under the earlier block, so no agent could approve it, and the page said "waiting for support".
+  it('asked again from the earlier block’s page, the request is filed under the newest block and can be approved', async () => {
+    const { account, block, member } = await makeBlockedOnSwitch(sim);
+    expect((await deliver(placedEvent(account.number, { to: '+252611234567' }))).status).toBe(200);
+    const newest = await getDb().block.findFirstOrThrow({
+      where: { accountId: account.id, status: 'active' },
+      orderBy: { placedAt: 'desc' },
+    });
+    expect(newest.id).not.toBe(block.id);
+    const parsed = requestAllowanceSchema.parse({
+      blockId: block.id,
+      country: 'SO',
+      hours: '24',
+      reason: 'Our supplier is in Mogadishu.',
+      callbackPhone: '+1 202 555 0143',
+    });
+    const asked = await requestAllowance(member, parsed, meta);
+    expect(asked).toMatchObject({ ok: true });
+    const allowanceId = (asked as { data: { allowanceId: string } }).data.allowanceId;
+    expect(await row(allowanceId)).toMatchObject({ status: 'requested', blockId: newest.id });
+    const approved = await approveAllowance(
+      await makeStaff(),
+      { allowanceId, attest: 'on', note: 'Called the owner back; supplier in Mogadishu.' },
+      meta,
+    );
+    expect(approved).toMatchObject({ ok: true });
+    expect(await row(allowanceId)).toMatchObject({ status: 'sending' });
   });
 });
