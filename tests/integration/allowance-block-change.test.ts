@@ -27,6 +27,20 @@ const client = () =>
   createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 const outbox = () => processSwitchOutbox({ client: client() });
+
+/** The member asks for Somalia for 24 h from block `blockId`'s page; the new allowance's id. */
+async function askSomalia(member: Parameters<typeof requestAllowance>[0], blockId: string): Promise<string> {
+  const parsed = requestAllowanceSchema.parse({
+    blockId,
+    country: 'SO',
+    hours: '24',
+    reason: 'Our supplier is in Mogadishu.',
+    callbackPhone: '+1 202 555 0143',
+  });
+  const asked = await requestAllowance(member, parsed, meta);
+  expect(asked).toMatchObject({ ok: true });
+  return (asked as { data: { allowanceId: string } }).data.allowanceId;
+}
 const dueNow = () =>
   getDb().switchOperation.updateMany({ where: { status: 'pending' }, data: { nextAttemptAt: new Date(0) } });
 const simAllowances = async (n: string) =>
@@ -127,16 +141,7 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     ['still in force, with a newer block placed beside it', false],
   ])('a request asked under an earlier block is not approved once it is %s', async (_, lifted) => {
     const { account, block, member } = await makeBlockedOnSwitch(sim);
-    const parsed = requestAllowanceSchema.parse({
-      blockId: block.id,
-      country: 'SO',
-      hours: '24',
-      reason: 'Our supplier is in Mogadishu.',
-      callbackPhone: '+1 202 555 0143',
-    });
-    const asked = await requestAllowance(member, parsed, meta);
-    expect(asked).toMatchObject({ ok: true });
-    const allowanceId = (asked as { data: { allowanceId: string } }).data.allowanceId;
+    const allowanceId = await askSomalia(member, block.id);
     if (lifted) expect((await deliver(liftedEvent(account.number))).status).toBe(200);
     expect((await deliver(placedEvent(account.number, { to: '+252611234567' }))).status).toBe(200);
     expect(await getDb().block.count({ where: { accountId: account.id, status: 'active' } })).toBe(
@@ -186,16 +191,7 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
       orderBy: { placedAt: 'desc' },
     });
     expect(newest.id).not.toBe(block.id);
-    const parsed = requestAllowanceSchema.parse({
-      blockId: block.id,
-      country: 'SO',
-      hours: '24',
-      reason: 'Our supplier is in Mogadishu.',
-      callbackPhone: '+1 202 555 0143',
-    });
-    const asked = await requestAllowance(member, parsed, meta);
-    expect(asked).toMatchObject({ ok: true });
-    const allowanceId = (asked as { data: { allowanceId: string } }).data.allowanceId;
+    const allowanceId = await askSomalia(member, block.id);
     expect(await row(allowanceId)).toMatchObject({ status: 'requested', blockId: newest.id });
     const approved = await approveAllowance(
       await makeStaff(),
