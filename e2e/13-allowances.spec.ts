@@ -4,6 +4,7 @@ import { waitForMail } from './support/mail';
 import { sim } from './support/sim';
 import { E2E } from './support/env';
 import { runTsx } from './support/tsx';
+import { postBlockLifted } from './support/switch-events';
 
 // Issue 16, item 4: "Allow one country for a while" — request, callback approval, the switch's
 // confirmation, the countdown, the emails, and the end noticed from the switch. Own data (any order).
@@ -143,4 +144,44 @@ test('a customer asks, support approves after the callback, the switch confirms,
     'allowance.started',
     'allowance.ended',
   ]);
+});
+
+test('a request still waiting when the switch lifts the block is closed: out of the queue, both sides told', async ({
+  browser,
+}) => {
+  const d = makeBlockedAccount();
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, { email: d.email, password: d.password }, `/blocks/${d.blockId}`);
+  await customer.goto(`/blocks/${d.blockId}/allowance`);
+  await customer.getByLabel('Country').selectOption('SO');
+  await customer.getByLabel('How long (hours)').fill('4');
+  await customer.getByLabel('Why do you need it?').fill('We must call our supplier in Mogadishu.');
+  await customer.getByLabel('Callback phone').fill('(202) 555-0143');
+  await customer.getByRole('button', { name: 'Ask for this allowance' }).click();
+  await expect(
+    customer.getByText('Somalia (SO): asked for 4 h — waiting for support to call you back.'),
+  ).toBeVisible();
+
+  // The customer rotated the passwords; the switch lifts the block before support calls back.
+  await postBlockLifted(d.number);
+  await customer.reload();
+  await expect(
+    customer.getByText(
+      /^Somalia \(SO\): closed without a decision on .+, when the block was lifted\. Every country can be called, so no allowance is needed\.$/,
+    ),
+  ).toBeVisible();
+  await expect(customer.getByText(/waiting for support to call you back/)).toHaveCount(0);
+  await expectAccessible(customer);
+
+  // Support's queue no longer offers it; the account page says what happened to it.
+  const staff = await (await browser.newContext()).newPage();
+  await signInStaff(staff, DEMO.sam);
+  await expect(
+    staff.getByRole('link', { name: new RegExp(`${d.name} \\(${d.number}\\): Somalia`) }),
+  ).toHaveCount(0);
+  await staff.goto(`/staff/accounts/${d.number}`);
+  await expect(staff.getByText('Somalia (SO), 4 h — Closed without a decision')).toBeVisible();
+  await expect(staff.getByText(/ended by Tollgate: the block was lifted/)).toBeVisible();
+  await expect(staff.getByRole('form', { name: 'Approve: Somalia (SO), 4 h' })).toHaveCount(0);
+  await expectAccessible(staff);
 });

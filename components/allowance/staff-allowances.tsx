@@ -13,7 +13,7 @@ import { Section } from '@/components/ui/section';
 import { CallbackNumber } from '@/components/staff/callback-number';
 import { actorName } from '@/components/ui/actor-name';
 
-const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'refused']);
+const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'closed', 'refused']);
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; the switch's refusal shows as it sent it.
 const END_REASONS = new Set(['expired', 'ended_on_switch', 'ended_by_staff', 'new_block', 'block_lifted']);
 

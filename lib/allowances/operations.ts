@@ -112,7 +112,7 @@ export async function queueAllowanceDelete(
  *   force); when that PUT may have reached the switch (claimed at least once), a DELETE follows,
  *   no sooner than the lease of a PUT still on the wire runs out, so it cannot overtake that PUT.
  * Allowances with a DELETE already queued are left to it. Returns how many were ended or queued.
- * A new block also closes every request still waiting for support (closeWaitingRequests).
+ * Either way it also closes every request still waiting for support (closeWaitingRequests).
  */
 export async function endAllowancesWithBlock(
   tx: Tx,
@@ -123,7 +123,7 @@ export async function endAllowancesWithBlock(
     where: { accountId: account.id, status: { in: ['sending', 'active'] } },
   });
   const actor = `tollgate:${cause}`;
-  if (cause === 'new_block') await closeWaitingRequests(tx, account.id);
+  await closeWaitingRequests(tx, account.id, cause);
   let ended = 0;
   for (const a of open) {
     const ops = await tx.switchOperation.findMany({
@@ -176,30 +176,37 @@ export async function endAllowancesWithBlock(
 }
 
 /**
- * The allowance requests of an account still waiting for support when a new block comes into force:
- * each was asked under an earlier block, and approved now it would be an exception to the new one
- * (approveAllowance refuses it). They were left in support's queue, and the customer's page said
- * "waiting for support to call you back" for a request nobody could approve. Each is closed as
- * `denied` by Tollgate (no `decidedById`), with the reason the customer reads
- * (`history.allowanceNewBlock`: ask again; support decides it under the new block), and audited.
+ * The allowance requests of an account still waiting for support when its block changes under them
+ * (`cause`). Each was asked under a block that no longer decides it, and was left in support's queue
+ * while the customer's page said "waiting for support to call you back" for a request nobody could
+ * approve (approveAllowance refuses both). Each is closed by Tollgate (no `decidedById`) and audited:
+ * - `new_block`: approved now it would be an exception to the new block. Status `denied`, with the
+ *   reason the customer reads (`history.allowanceNewBlock`: ask again; support decides it under the
+ *   new block); audited `allowance.denied` with `by: tollgate`.
+ * - `block_lifted` (the account's last block): every country can be called, so there is nothing to
+ *   decide. Status `closed`, `endedAt` now, `endReason` `block_lifted`; audited `allowance.closed`.
  */
-async function closeWaitingRequests(tx: Tx, accountId: string): Promise<void> {
+async function closeWaitingRequests(tx: Tx, accountId: string, cause: AllowanceEndCause): Promise<void> {
   const waiting = await tx.destinationAllowance.findMany({
     where: { accountId, status: 'requested' },
     select: { id: true, country: true },
   });
   if (!waiting.length) return;
+  const now = new Date();
   await tx.destinationAllowance.updateMany({
     where: { id: { in: waiting.map((w) => w.id) }, status: 'requested' },
-    data: { status: 'denied', decidedAt: new Date(), decisionNote: storeNote('history.allowanceNewBlock') },
+    data:
+      cause === 'new_block'
+        ? { status: 'denied', decidedAt: now, decisionNote: storeNote('history.allowanceNewBlock') }
+        : { status: 'closed', endedAt: now, endReason: cause },
   });
   for (const w of waiting)
     await audit(
       {
-        action: 'allowance.denied',
+        action: cause === 'new_block' ? 'allowance.denied' : 'allowance.closed',
         accountId,
         target: { type: 'destination_allowance', id: w.id },
-        detail: { country: w.country, cause: 'new_block', by: 'tollgate' },
+        detail: { country: w.country, cause, by: 'tollgate' },
       },
       tx,
     );

@@ -63,6 +63,8 @@ export const AUDIT_ACTIONS = [
   'allowance.requested',
   'allowance.approved',
   'allowance.denied',
+  /** A request closed without a decision: the account's last block was lifted while it waited. */
+  'allowance.closed',
   'allowance.granted',
   'allowance.started',
   'allowance.refused',

@@ -12,7 +12,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
+import { decideLift, makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
 import { inWords } from '@/tests/helpers/outcome';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
@@ -157,6 +157,11 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     );
     expect(approved).toMatchObject({ ok: false, code: 'refused' });
     expect(approved.message).toContain('earlier block');
+    if (lifted) {
+      // The lift closed it already (the test below), so the new block found nothing waiting.
+      expect(await row(allowanceId)).toMatchObject({ status: 'closed', endReason: 'block_lifted' });
+      return;
+    }
     // The new block closed the request: out of support's queue, and the customer reads why, instead
     // of "waiting for support to call you back" for a request nobody could approve.
     expect(await row(allowanceId)).toMatchObject({ status: 'denied', decidedById: null });
@@ -176,6 +181,49 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     );
     await dueNow();
     await outbox();
+    expect(await simAllowances(account.number)).toEqual([]);
+  });
+
+  // Left alone by the nineteenth session: a request still waiting when the account's last block was
+  // lifted stayed in support's queue (an agent would call back, then read "no longer blocked"), and the
+  // customer's lifted block page said "waiting for support to call you back".
+  it.each([
+    ['lifted on the switch (block.lifted)', 'event'],
+    ['lifted by support (the switch confirms the lift)', 'staff'],
+  ])('the last block %s closes a request still waiting, without a decision', async (_, how) => {
+    const { account, block, member } = await makeBlockedOnSwitch(sim);
+    const allowanceId = await askSomalia(member, block.id);
+    if (how === 'event') expect((await deliver(liftedEvent(account.number))).status).toBe(200);
+    else {
+      await decideLift([block]);
+      // Still waiting while the lift is on its way: the account is blocked until the switch confirms.
+      expect(await row(allowanceId)).toMatchObject({ status: 'requested' });
+      expect(await outbox()).toBe(1);
+    }
+    expect(await getDb().block.findUniqueOrThrow({ where: { id: block.id } })).toMatchObject({
+      status: 'lifted',
+    });
+    expect(await row(allowanceId)).toMatchObject({
+      status: 'closed',
+      decidedById: null,
+      endReason: 'block_lifted',
+      endedAt: expect.any(Date),
+    });
+    const agent = await makeStaff();
+    expect((await pendingAllowanceRequests(agent)).map((r) => r.id)).not.toContain(allowanceId);
+    expect((await allowancesForStaff(agent, account.id)).find((a) => a.id === allowanceId)).toMatchObject({
+      status: 'closed',
+      endReason: 'block_lifted',
+    });
+    const [seen] = await allowancesForBlockPage(member.id, account.id);
+    expect(seen).toMatchObject({ id: allowanceId, status: 'closed' });
+    const audited = await getDb().auditLog.findMany({
+      where: { targetId: allowanceId },
+      orderBy: { at: 'asc' },
+    });
+    expect(audited.map((a) => a.action)).toEqual(['allowance.requested', 'allowance.closed']);
+    expect(JSON.parse(audited[1]!.detail ?? '{}')).toMatchObject({ cause: 'block_lifted', by: 'tollgate' });
+    // Nothing went to the switch for it.
     expect(await simAllowances(account.number)).toEqual([]);
   });
 
