@@ -13,9 +13,16 @@
 // alone with the same headers for `BENCH_VISIT_PHASE_MS` (3000) at the same concurrency; its server
 // time is 1000 / req/s (the server's one thread saturated), and a visit's is their sum. Of this
 // tree's build, and of the baseline's when there is one.
+// And at a provider's size (`BENCH_PAGES_SCALE`, default 1; 0 skips it): the same demo customer's
+// dashboard and block page served from a copy of the staff bench's database (100 000 other accounts,
+// members and blocks, 1 000 000 block events and audit rows: bench/staff-seed.ts, built once and
+// cached) with the demo seeded on top, each between two bare phases. The demo database holds a
+// handful of accounts, so a read that walks every account costs nothing there (bench/README.md,
+// nineteenth session: the dashboard's 57–96 ms at 100 000 accounts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import autocannon from 'autocannon';
@@ -26,6 +33,7 @@ import { CHROMIUM_PATH } from '../scripts/chromium';
 import { envInt, round, runBench, type BenchResult, finishResult } from './harness/report';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
+import { SIZES, migrateAndSeed } from './staff-seed';
 
 const BARE_DIR = path.resolve('bench/bare');
 const NEXT_BIN = path.resolve('node_modules/next/dist/bin/next');
@@ -223,6 +231,44 @@ async function queriesPerPage(paths: Record<string, string>): Promise<Record<str
   }
 }
 
+type Measure = (url: string, cookie: string) => Promise<{ p: Phase; around: number; ratio: number }>;
+
+/**
+ * The demo customer's dashboard and block page on a provider-sized database: a copy of the staff
+ * bench's (bench/staff-seed.ts `migrateAndSeed`, SIZES accounts) with the demo seeded on top, served
+ * by this tree's build; each page measured by `measure` (a phase, then a bare phase). `same`: the
+ * dashboard shows the demo block there too. The copy is removed afterwards (about 600 MB).
+ */
+async function atScale(measure: Measure) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-bench-pages-'));
+  try {
+    const databaseUrl = `file:${path.join(dir, 'scale.db')}`;
+    const t = Date.now();
+    const { cached } = await migrateAndSeed(databaseUrl);
+    const seed = `${round((Date.now() - t) / 1000)} s${cached ? ', cached' : ''}`;
+    const big = await startPortal({ databaseUrl });
+    try {
+      const cookie = await sessionCookie(big.databaseUrl, 'dana@acme.example', BENCH_SECRET);
+      const html = await (await fetch(`${big.url}/`, { headers: { cookie } })).text();
+      const pages = {
+        dashboard: `${big.url}/`,
+        blockPage: `${big.url}/blocks/${demoIds(big.databaseUrl).blockId}`,
+      };
+      for (const u of Object.values(pages)) await cannon(u, { cookie }, 2000, 8); // warm-up
+      return {
+        seed,
+        same: html.includes('International calling blocked'),
+        dashboard: await measure(pages.dashboard, cookie),
+        blockPage: await measure(pages.blockPage, cookie),
+      };
+    } finally {
+      big.stop();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   const connections = envInt('BENCH_CONNECTIONS', 32);
@@ -292,6 +338,7 @@ export async function run(): Promise<BenchResult> {
           })
         : null;
     base?.stop();
+    const scaled = envInt('BENCH_PAGES_SCALE', 1) ? await atScale(measure) : null;
     const [dashboard, blockPage] = [dash.p, block.p];
     const [dashBase, blockBase, dashRatio, blockRatio] = [dash.around, block.around, dash.ratio, block.ratio];
     const a2 = bares[bares.length - 2];
@@ -315,6 +362,7 @@ export async function run(): Promise<BenchResult> {
       dashboard,
       blockPage,
       ...(baseDash && baseBlock ? { baselineDashboard: baseDash.p, baselineBlockPage: baseBlock.p } : {}),
+      ...(scaled ? { scaleDashboard: scaled.dashboard.p, scaleBlockPage: scaled.blockPage.p } : {}),
     };
     const failed = Object.entries(phases).filter(([, p]) => p.errors + p.non2xx > 0);
     const visitFailed = [visits, baseVisits ?? {}]
@@ -323,6 +371,15 @@ export async function run(): Promise<BenchResult> {
       .filter((e) => e.errors > 0 || e.finished === 0);
     const checks = [
       { name: 'the bench session is signed in', ok: signedIn, detail: 'the dashboard shows the demo block' },
+      ...(scaled
+        ? [
+            {
+              name: "at a provider's size, the same page is served",
+              ok: scaled.same,
+              detail: `the demo customer's dashboard shows the demo block among ${SIZES.accounts} other accounts`,
+            },
+          ]
+        : []),
       {
         name: 'every request answered 200',
         ok: failed.length === 0,
@@ -369,6 +426,12 @@ export async function run(): Promise<BenchResult> {
             : {}),
           'goal 1: dashboard (≥ 0.6×)': line(dashboard, dashBase, dashRatio),
           'goal 1: block page (≥ 0.6×)': line(blockPage, blockBase, blockRatio),
+          ...(scaled
+            ? {
+                [`at ${SIZES.accounts} accounts: dashboard`]: `${line(scaled.dashboard.p, scaled.dashboard.around, scaled.dashboard.ratio)}; on the demo database ${dashRatio}× (seed ${scaled.seed})`,
+                [`at ${SIZES.accounts} accounts: block page`]: `${line(scaled.blockPage.p, scaled.blockPage.around, scaled.blockPage.ratio)}; on the demo database ${blockRatio}×`,
+              }
+            : {}),
           'goal 4: first-load JS, bare (baseline)': `${js.bare} KiB gzip`,
           'goal 4: dashboard (≤ bare + 15 KiB)': `${js.dashboard} KiB gzip, bare + ${round(js.dashboard - js.bare)} KiB`,
           'goal 4: reset page (≤ bare + 25 KiB)': `${js.reset} KiB gzip, bare + ${round(js.reset - js.bare)} KiB`,
@@ -393,6 +456,13 @@ export async function run(): Promise<BenchResult> {
           dashRatio,
           blockRatio,
           baseline: baseDash && baseBlock ? { dashRatio: baseDash.ratio, blockRatio: baseBlock.ratio } : null,
+          scale: scaled
+            ? {
+                accounts: SIZES.accounts,
+                dashRatio: scaled.dashboard.ratio,
+                blockRatio: scaled.blockPage.ratio,
+              }
+            : null,
           firstLoadJsGzipKiB: js,
           queries,
           visits,
