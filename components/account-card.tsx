@@ -32,7 +32,9 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
         <div className="mt-3 rounded-md border border-red-300 bg-red-50 p-3">
           <p className="font-semibold text-red-900">{t('blocked')}</p>
           <p className="text-sm text-red-950">
-            {t('blockedSince', { at: format.dateTime(block.placedAt, ZONED) })}. {tr(block.reason)}
+            {t('blockedSince', { at: format.dateTime(block.since, ZONED) })}.{' '}
+            {block.inForce > 1 ? `${t('blocksInForce', { count: block.inForce })} ` : ''}
+            {tr(block.reason)}
           </p>
           {block.status === 'lift_pending' ? (
             <p className="mt-1 text-sm font-medium text-amber-900">{t('waiting')}</p>

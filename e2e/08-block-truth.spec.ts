@@ -161,6 +161,14 @@ test('two blocks, one review: the agent must decide the other block before anyth
   await signIn(customer, TRUTH);
   const requestId = await fileMisdial(customer, a.id);
   const b = blockOfEvent(await post('block.placed', 'ACC-8003', new Date(Date.now() - 30_000)));
+  // The customer's dashboard says there are two, and opens the newest.
+  await customer.goto('/');
+  const card = accountStatus(customer, 'Truth Twoblock Co');
+  await expect(card.getByText(/2 blocks are in force; the newest, which the link opens:/)).toBeVisible();
+  await expect(card.getByRole('link', { name: 'See why and fix it' })).toHaveAttribute(
+    'href',
+    `/blocks/${b.id}`,
+  );
 
   const agent = staff.page;
   await approve(agent, requestId);

@@ -11,7 +11,18 @@ export type AccountSummary = {
   id: string;
   number: string;
   name: string;
-  activeBlock: { id: string; reason: BlockReason; status: BlockStatus; placedAt: Date } | null;
+  /**
+   * The account's newest open block (`active` or `lift_pending`), or null; `since` is when the oldest
+   * open block was placed (when international calling stopped) and `inForce` how many are open.
+   */
+  activeBlock: {
+    id: string;
+    reason: BlockReason;
+    status: BlockStatus;
+    placedAt: Date;
+    since: Date;
+    inForce: number;
+  } | null;
   credentials: {
     id: string;
     username: string;
@@ -36,6 +47,8 @@ type SummaryRow = {
   reason: BlockReason | null;
   status: BlockStatus | null;
   placedAt: Date | string | number | null;
+  since: Date | string | number | null;
+  inForce: number | bigint | null;
   credentialId: string | null;
   username: string | null;
   label: string | null;
@@ -59,6 +72,10 @@ async function summaries(userId: string, number?: string): Promise<AccountSummar
   const rows = await db.$queryRaw<SummaryRow[]>`
     SELECT a."id", a."number", a."name",
       b."id" AS "blockId", b."reason", b."status", b."placedAt",
+      (SELECT MIN(o."placedAt") FROM "Block" o
+        WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "since",
+      (SELECT COUNT(*) FROM "Block" o
+        WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "inForce",
       c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
       p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt"
     FROM "Membership" m
@@ -86,7 +103,14 @@ async function summaries(userId: string, number?: string): Promise<AccountSummar
         name: r.name,
         activeBlock:
           r.blockId && r.reason && r.status && r.placedAt !== null
-            ? { id: r.blockId, reason: r.reason, status: r.status, placedAt: date(r.placedAt) }
+            ? {
+                id: r.blockId,
+                reason: r.reason,
+                status: r.status,
+                placedAt: date(r.placedAt),
+                since: date(r.since ?? r.placedAt),
+                inForce: Number(r.inForce ?? 1),
+              }
             : null,
         credentials: [],
       };

@@ -128,7 +128,15 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         id: one.account.id,
         number: one.account.number,
         name: one.account.name,
-        activeBlock: { id: newer.id, reason: 'manual', status: 'lift_pending', placedAt: newer.placedAt },
+        // Two blocks in force: the newest is the one to open, but calling stopped with the older one.
+        activeBlock: {
+          id: newer.id,
+          reason: 'manual',
+          status: 'lift_pending',
+          placedAt: newer.placedAt,
+          since: older.placedAt,
+          inForce: 2,
+        },
         credentials: [
           {
             id: one.creds[1]!.id,
@@ -182,6 +190,8 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         reason: 'high_risk_destination',
         status: 'active',
         placedAt: older.placedAt,
+        since: older.placedAt,
+        inForce: 1,
       });
       expect(await getAccountForUser(user.id, other.account.number)).toBeNull();
       expect(await getAccountForUser(user.id, 'ACC-0')).toBeNull();
