@@ -49,7 +49,8 @@ export type ReadCalls = {
  *   the switch sent (`*97`);
  * - `sourceIp`: lib/server/client-address.ts `normalizeIp` (a port, brackets, an IPv6 zone,
  *   IPv4-mapped IPv6), else the text sent;
- * - `from`: the SIP username as sent (any text, if it is not a username);
+ * - `from`: the SIP username as sent, or the user part of a SIP URI (`sip:acme-reception@host`)
+ *   when that is one (readUsername); else the text as sent;
  * - `at`: the call's ISO 8601 time, or the event's `occurredAt` when it cannot be read or is later
  *   than `occurredAt` + 300 s (DEFAULT_TOLERANCE_SEC: a call ends before the switch blocks for it;
  *   a time further ahead is a wrong clock or a local time written with `Z`, and the event is not
@@ -132,8 +133,24 @@ function notAfter(at: Date | null, occurredAt: Date): Date | null {
   return at && at.getTime() <= occurredAt.getTime() + DEFAULT_TOLERANCE_SEC * 1000 ? at : null;
 }
 
+/**
+ * The SIP username a call came through: the text as sent when it is one, else the user part of a
+ * `sip:`/`sips:` URI (a From header's, angle brackets and display name allowed: `"Desk"
+ * <sip:acme-reception@switch.example>;tag=1`, escapes decoded, RFC 3261 §19.1) when that is one, so
+ * that the credential is the one the rotation policy and the block notice look for; else the text
+ * as received. A bare `user@domain` is left whole: `@` may be part of a username (docs/switch-api.md).
+ */
 function readUsername(v: unknown): string {
-  return typeof v === 'string' && sipUsernameSchema.safeParse(v).success ? v : asReceived(v);
+  if (typeof v !== 'string') return asReceived(v);
+  if (sipUsernameSchema.safeParse(v).success) return v;
+  const user = /^(?:[^<]*<)?sips?:([^@;:>]+)[^@>]*@/i.exec(v.trim())?.[1];
+  let name: string | undefined;
+  try {
+    name = user === undefined ? undefined : decodeURIComponent(user);
+  } catch {
+    name = undefined;
+  }
+  return name !== undefined && sipUsernameSchema.safeParse(name).success ? name : asReceived(v);
 }
 
 function readTo(v: unknown, country: CountryCode): string {

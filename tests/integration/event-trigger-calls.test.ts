@@ -119,6 +119,24 @@ describe.each(dialects())('block.placed trigger calls in real-world forms on %s'
     expect(block!.calls[0]!.sipUsername).toBe('Trunk #7 (IP auth)');
   });
 
+  // inputs-20: a switch that writes the From URI ("sip:user@host") named no credential, so the block
+  // waited for a person after every password was changed, and the notice called it a trunk.
+  it.each([
+    (u: string) => `sip:${u}@switch.example`,
+    (u: string) => `sips:${u}@switch.example:5061;transport=tls`,
+    (u: string) => `"Front desk" <sip:${u}@switch.example>;tag=as6f1`,
+    (u: string) => `sip:${encodeURIComponent(u).replace(/-/g, '%2D')}@switch.example`,
+  ])('a From URI names its credential (%#)', async (write) => {
+    const { account, creds } = await makeAccount();
+    const e = placedEvent(account.number, { from: [write(creds[0].username)] });
+    expect((await deliver(e)).status).toBe(200);
+    const block = await getDb().block.findFirstOrThrow({
+      where: { accountId: account.id },
+      include: { calls: true },
+    });
+    expect(block.calls.map((c) => c.sipUsername)).toEqual([creds[0].username]);
+  });
+
   it('a call time ahead of the signature does not refuse the block; it is stored as occurredAt', async () => {
     // Review 9b: one call's time in local time (UTC+2) written with Z refused the whole event (400).
     const { account, creds } = await makeAccount();
