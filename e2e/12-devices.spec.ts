@@ -44,6 +44,8 @@ test('registered devices: the attacker’s binding is flagged in words, and a ne
   await expect(bad).toContainText(
     'Registered from Germany, not from your account’s country (United States).',
   );
+  // inputs-20: the user agent says what it is, wherever it registers from.
+  await expect(bad).toContainText('This device software is a tool that scans the internet for SIP accounts');
   await expect(bad.locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/);
   const good = desk.filter({ hasText: 'Yealink SIP-T46U' });
   await expect(good).toContainText(`${OFFICE_IP} country unknown`);

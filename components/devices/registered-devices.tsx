@@ -73,6 +73,7 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
                       </dl>
                       {b.flags.length ? (
                         <ul className="mt-2 list-disc pl-5 font-semibold text-red-900">
+                          {b.flags.includes('scanner') ? <li>{t('flag.scanner')}</li> : null}
                           {b.flags.includes('trigger_ip') ? <li>{t('flag.triggerIp')}</li> : null}
                           {b.flags.includes('foreign_country') && b.country ? (
                             <li>

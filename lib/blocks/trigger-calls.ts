@@ -3,7 +3,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { readDialled } from '@/lib/phone/format';
 import { normalizeIp } from '@/lib/server/client-address';
-import { sipUsernameSchema } from '@/lib/switch/schemas';
+import { asRfc3339, sipUsernameSchema } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC } from '@/lib/switch/signature';
 
 // The trigger calls of a `block.placed` as the switch sent them (CONTRACTS §4), read field by field
@@ -44,12 +44,13 @@ export type ReadCalls = {
 /**
  * Reads an event's `calls` (any JSON values) for an account dialling from `country`:
  * - `to`: the dialled number through lib/phone's `readDialled` (E.164, the account country's IDD
- *   prefix, `tel:` URIs, spaces and dashes), after taking the user part of a `sip:`/`sips:` URI
- *   (`sip:+252611234567@host;user=phone`) and dropping URI parameters; stored as E.164 (`+252…`)
- *   when read, else as the text the switch sent (`*97`);
+ *   prefix, spaces and dashes, `tel:` and `sip:`/`sips:` URIs: `sip:+252611234567@host;user=phone`,
+ *   a local number in its `phone-context`); stored as E.164 (`+252…`) when read, else as the text
+ *   the switch sent (`*97`);
  * - `sourceIp`: lib/server/client-address.ts `normalizeIp` (a port, brackets, an IPv6 zone,
  *   IPv4-mapped IPv6), else the text sent;
- * - `from`: the SIP username as sent (any text, if it is not a username);
+ * - `from`: the SIP username as sent, or the user part of a SIP URI (`sip:acme-reception@host`)
+ *   when that is one (readUsername); else the text as sent;
  * - `at`: the call's ISO 8601 time, or the event's `occurredAt` when it cannot be read or is later
  *   than `occurredAt` + 300 s (DEFAULT_TOLERANCE_SEC: a call ends before the switch blocks for it;
  *   a time further ahead is a wrong clock or a local time written with `Z`, and the event is not
@@ -114,14 +115,14 @@ export function asReceived(v: unknown): string {
 const calendarDate = z.iso.date();
 
 /**
- * A call time: ISO 8601 with a zone designator, as CDRs write it (seconds and the offset's colon
- * optional, unlike the envelope's RFC 3339 `switchTimeSchema`), on a real calendar date (`new Date`
- * would roll 31 February into March) and in the years 0001–9999 once in UTC (no year 0 in the
+ * A call time: ISO 8601 with a zone designator, as CDRs write it (lib/switch/schemas.ts asRfc3339:
+ * seconds and the offset's colon optional, a space for "T", a comma before the fraction), on a
+ * real calendar date (`new Date` would roll 31 February into March) and in the years 0001–9999 once in UTC (no year 0 in the
  * databases: PostgreSQL refused it with an error, a 500). Anything else is null.
  */
-function readTime(v: unknown): Date | null {
-  if (typeof v !== 'string' || !ISO_WITH_OFFSET.test(v) || !calendarDate.safeParse(v.slice(0, 10)).success)
-    return null;
+function readTime(received: unknown): Date | null {
+  const v = typeof received === 'string' ? asRfc3339(received) : null;
+  if (v === null || !ISO_WITH_OFFSET.test(v) || !calendarDate.safeParse(v.slice(0, 10)).success) return null;
   const d = new Date(v);
   const year = d.getUTCFullYear();
   return Number.isNaN(d.getTime()) || year < 1 || year > 9999 ? null : d;
@@ -132,22 +133,30 @@ function notAfter(at: Date | null, occurredAt: Date): Date | null {
   return at && at.getTime() <= occurredAt.getTime() + DEFAULT_TOLERANCE_SEC * 1000 ? at : null;
 }
 
+/**
+ * The SIP username a call came through: the text as sent when it is one, else the user part of a
+ * `sip:`/`sips:` URI (a From header's, angle brackets and display name allowed: `"Desk"
+ * <sip:acme-reception@switch.example>;tag=1`, escapes decoded, RFC 3261 §19.1) when that is one, so
+ * that the credential is the one the rotation policy and the block notice look for; else the text
+ * as received. A bare `user@domain` is left whole: `@` may be part of a username (docs/switch-api.md).
+ */
 function readUsername(v: unknown): string {
-  return typeof v === 'string' && sipUsernameSchema.safeParse(v).success ? v : asReceived(v);
-}
-
-/** The number inside a `sip:`/`sips:`/`tel:` URI (user part, without parameters), else the text. */
-function dialledText(s: string): string {
-  const t = s.trim();
-  const sip = /^sips?:([^@]*)@/i.exec(t);
-  if (sip) return sip[1].split(';')[0];
-  const tel = /^tel:([^;]*)/i.exec(t);
-  return tel ? tel[1] : t;
+  if (typeof v !== 'string') return asReceived(v);
+  if (sipUsernameSchema.safeParse(v).success) return v;
+  const user = /^(?:[^<]*<)?sips?:([^@;:>]+)[^@>]*@/i.exec(v.trim())?.[1];
+  let name: string | undefined;
+  try {
+    name = user === undefined ? undefined : decodeURIComponent(user);
+  } catch {
+    name = undefined;
+  }
+  return name !== undefined && sipUsernameSchema.safeParse(name).success ? name : asReceived(v);
 }
 
 function readTo(v: unknown, country: CountryCode): string {
-  const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v : null;
-  const read = text === null ? null : readDialled(dialledText(text), country);
+  // A JSON number past 2^53 has already lost digits in JSON.parse (810 + 15 digits is 18): not read.
+  const text = Number.isSafeInteger(v) ? String(v) : typeof v === 'string' ? v : null;
+  const read = text === null ? null : readDialled(text, country);
   return read ? read.number.number : asReceived(v);
 }
 

@@ -15,7 +15,9 @@ export type BindingFlag =
   /** It comes from a source IP of the calls that caused the block. */
   | 'trigger_ip'
   /** Its source IP is registered in a country other than the account's. */
-  | 'foreign_country';
+  | 'foreign_country'
+  /** Its user agent names a SIP scanning tool (SCANNER_USER_AGENT), not a phone or a PBX. */
+  | 'scanner';
 
 export type DeviceBinding = {
   contact: string;
@@ -49,12 +51,23 @@ export type FlagContext = {
 };
 
 /**
+ * User agents of the tools that scan the internet for SIP servers and guess their passwords, as they
+ * announce themselves: SIPVicious (`friendly-scanner`, its default, and `sipvicious`), sipcli,
+ * `sip-scan`/`sipscan`, VaxSIPUserAgent, pplsip, SIVuS, smap, iWar and `sundayddr`. Hand-written: no
+ * library names them. A phone or PBX never sends one, so a binding with one is an attacker's even
+ * from an address in the account's own country.
+ */
+const SCANNER_USER_AGENT =
+  /friendly-scanner|sipvicious|\bsipcli\b|sip-?scan|vaxsipuseragent|pplsip|sivus|\bsmap\b|\biwar\b|sundayddr/i;
+
+/**
  * The flags of one binding. Addresses are compared in one canonical form (normalizeIp: `::ffff:1.2.3.4`
  * is `1.2.3.4`, IPv6 in any case and compression is one string). An unknown country (private or
- * documentation ranges, no data) is never called foreign: the page cannot say where it is. Pure.
+ * documentation ranges, no data) is never called foreign: the page cannot say where it is. A user
+ * agent of a scanning tool (SCANNER_USER_AGENT) is flagged wherever it comes from. Pure.
  */
 export function flagsFor(
-  reg: Pick<SipRegistration, 'sourceIp'>,
+  reg: Pick<SipRegistration, 'sourceIp'> & { userAgent?: string },
   country: string | null,
   ctx: FlagContext,
 ): BindingFlag[] {
@@ -62,6 +75,7 @@ export function flagsFor(
   const ip = normalizeIp(reg.sourceIp);
   if (ip && ctx.triggerIps.some((t) => normalizeIp(t) === ip)) flags.push('trigger_ip');
   if (country !== null && country !== ctx.accountCountry) flags.push('foreign_country');
+  if (reg.userAgent && SCANNER_USER_AGENT.test(reg.userAgent)) flags.push('scanner');
   return flags;
 }
 

@@ -69,15 +69,31 @@ export const guaranteeOf = (template: string): Guarantee =>
 
 export type SendFailure = { kind: 'temporary' | 'permanent' | 'uncertain'; message: string };
 
-type SmtpError = { code?: string; responseCode?: number; syscall?: string; message?: string };
+type SmtpError = {
+  code?: string;
+  responseCode?: number;
+  syscall?: string;
+  message?: string;
+  /** The SMTP command nodemailer was answered for ("MAIL FROM", "RCPT TO", "DATA"). */
+  command?: string;
+};
 
-/** Sorts a nodemailer error: did the server certainly not accept the message, and is it worth retrying? */
+/**
+ * Sorts a nodemailer error: did the server certainly not accept the message, and is it worth retrying?
+ * A 5xx (RFC 5321 §4.2.1: permanent) is final for this message only when it refuses the recipient
+ * (RCPT TO, DATA) or the content (EMESSAGE). A 5xx to MAIL FROM refuses the sender, MAIL_FROM or the
+ * relay's account (`553 sender address rejected`, `550 5.7.1 not authorised to send as`): every
+ * message would get it until an operator mends the configuration, so it is retried like a 4xx, with
+ * a warning line each time, and not failed while the fix is on its way.
+ */
 export function classifySendError(e: unknown): SendFailure {
   const err = (e ?? {}) as SmtpError;
   const message = `${err.code ?? 'Error'}: ${err.message ?? String(e)}`.slice(0, 500);
   if (typeof err.responseCode === 'number') {
     // The server answered with a refusal, so it did not take the message.
-    const permanent = err.responseCode >= 500 && (err.code === 'EENVELOPE' || err.code === 'EMESSAGE');
+    const forThisMessage =
+      (err.code === 'EENVELOPE' && err.command !== 'MAIL FROM') || err.code === 'EMESSAGE';
+    const permanent = err.responseCode >= 500 && forThisMessage;
     return { kind: permanent ? 'permanent' : 'temporary', message };
   }
   // Never connected (refused, unknown host, connect or greeting timeout): nothing was sent.

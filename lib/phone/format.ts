@@ -15,6 +15,7 @@ import { translate } from '@/lib/i18n/translate';
 import { asciiDigits } from './digits';
 import { validNumber } from './legacy';
 import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
+import { uriNumber } from './uri';
 
 export { isSupportedCountry };
 
@@ -134,6 +135,17 @@ export function nonGeographicCodes(): string[] {
 
 const SEPARATORS = /[\s().\-/\u00a0]/g;
 
+/**
+ * What a phone dials around a number without changing where the call goes, and a switch may log with
+ * it. Hand-written: libphonenumber-js reads numbers, not keypad commands.
+ * - A prefix that only hides or shows the caller's number on this call: "*67" and "*82", the NANP
+ *   vertical service codes for calling number delivery blocking and unblocking (NANPA's Vertical
+ *   Service Code assignments); "#31#" and "*31#", GSM's temporary CLIR mode (3GPP TS 22.030 Annex B,
+ *   supplementary service code 31), which mobiles in Spain and Latin America use.
+ * - A trailing "#", the send key of phones set to end dialling with it.
+ */
+const KEYPAD_AROUND = /^(?:\*67|\*82|[#*]31#)?([^*#]*)#?$/;
+
 function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefined {
   try {
     return parsePhoneNumberFromString(candidate, country);
@@ -143,13 +155,18 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
 }
 
 /**
- * Reads a dialled number in every form a switch writes it, from an account in `accountCountry`:
+ * Reads a dialled number in every form a switch writes it, from an account in `accountCountry`, bare
+ * or as a `tel:`/`sip:`/`sips:` URI (lib/phone/uri.ts: the user part, and a local number in the
+ * country its `phone-context` names):
  * 1. E.164 with "+";
  * 2. the account country's IDD prefix ("011" in NANP, "0011"/"0014"… in Australia, "810" in Russia,
  *    from libphonenumber's metadata), or "00" (ITU-T E.164 recommended prefix) when that gives a valid number;
  * 3. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
  * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
+ * A caller-ID prefix ("*67", "#31#") or a trailing send key "#" is not part of the number (KEYPAD_AROUND).
+ * Digits that the account country's IDD with a carrier's code ("009" from Colombia) and a plain "00"
+ * both read as valid numbers, different ones, are not read: either could be the wrong country.
  * In every form a Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number
  * in a superseded form ("+5215512345678", "0445512345678" or "025512345678" from Mexico,
  * "+5491115…", "+551187654321", "+5712345678", "+5621234567", "0981234567", "0221234567" or
@@ -164,7 +181,8 @@ export function readDialled(
   raw: string,
   accountCountry: CountryCode,
 ): { number: PhoneNumber; form: NumberForm } | null {
-  const s = asciiDigits(raw.trim()).replace(/^tel:/i, '').replace(SEPARATORS, '');
+  const written = asciiDigits((uriNumber(raw) ?? raw).trim()).replace(SEPARATORS, '');
+  const s = KEYPAD_AROUND.exec(written)?.[1] ?? written;
   if (s.startsWith('+')) {
     const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
     return p ? { number: validNumber(p, s) ?? p, form: 'e164' } : null;
@@ -174,6 +192,12 @@ export function readDialled(
   for (const prefix of [iddPrefixIn(s, accountCountry), s.startsWith('00') ? '00' : null]) {
     if (prefix) readings.push({ form: 'idd', p: parsed(`+${s.slice(prefix.length)}`), written: s });
   }
+  // Colombia's "009" is "00" and carrier 9, Brazil's "0021" "00" and carrier 21: when the digits
+  // after that and after a plain "00" are both valid numbers ("0091 812 345 6789" is +1 812… through
+  // carrier 9, or India's +91 81234 56789), nothing says which was dialled, and either reading could
+  // name the wrong country: the number is not read (shown as written).
+  const [own, plain] = readings.map((r) => (r.p?.isValid() ? r.p.number : null));
+  if (own && plain && own !== plain) return null;
   readings.push({ form: 'national', p: parsed(s, accountCountry), written: s });
   readings.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}` });
   // A number valid as written wins over a superseded form of another reading: "3290539072" from

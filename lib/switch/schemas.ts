@@ -25,6 +25,27 @@ export const switchTimeSchema = z.iso.datetime({ offset: true }).refine((s) => {
 }, 'must be a time in the years 0001–9999');
 const isoDateTime = switchTimeSchema;
 
+/**
+ * `text` in RFC 3339's spelling when it is one of ISO 8601's other spellings of a time with a zone
+ * that switches and CDR tools write, else `text` unchanged (for a schema to refuse): a space or a
+ * lower-case "t" between date and time and a lower-case "z" (RFC 3339 §5.6, NOTE), a comma before the
+ * fraction (ISO 8601 prefers it; the decimal sign of Spain and Latin America), no seconds, an offset
+ * without its colon ("+0100": C's strftime("%z"), so Asterisk, FreeSWITCH and most CDR scripts) or of
+ * hours alone ("-03"). `2026-11-25 06:14:03,5-03` → `2026-11-25T06:14:03.5-03:00`. Pure; the date
+ * itself is not checked here. Hand-written: zod's and Node's readers take only RFC 3339 / ECMAScript's
+ * format, and no dependency of the project reads these.
+ */
+export function asRfc3339(text: string): string {
+  const m =
+    /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)$/.exec(
+      text.trim(),
+    );
+  if (!m) return text;
+  const [, date, hm, seconds = '00', fraction, zone = ''] = m;
+  const offset = /^z$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3).replace(':', '') || '00'}`;
+  return `${date}T${hm}:${seconds}${fraction ? `.${fraction}` : ''}${offset}`;
+}
+
 /** ISO 3166-1 alpha-2, capitals (`SO`). Which codes are real countries is Tollgate's check (lib/allowances/). */
 export const countryCodeSchema = z
   .string()

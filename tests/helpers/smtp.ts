@@ -12,6 +12,8 @@ export class TestSmtp {
   private server: SMTPServer | null = null;
   /** While set, every connection is refused with this SMTP reply (e.g. 421 "try again later"). */
   refuseWith: { code: number; message: string } | null = null;
+  /** While set, MAIL FROM is refused with this reply (a relay that does not accept MAIL_FROM as sender). */
+  refuseSender: { code: number; message: string } | null = null;
   /** Recipients refused with 550 at RCPT TO (a mailbox that does not exist). */
   readonly rejectRcpt = new Set<string>();
   /** Called after a message was accepted (the 250 has been sent). */
@@ -38,6 +40,10 @@ export class TestSmtp {
       onConnect: (_session, cb) => {
         if (!this.refuseWith) return cb();
         cb(Object.assign(new Error(this.refuseWith.message), { responseCode: this.refuseWith.code }));
+      },
+      onMailFrom: (_address, _session, cb) => {
+        if (!this.refuseSender) return cb();
+        cb(Object.assign(new Error(this.refuseSender.message), { responseCode: this.refuseSender.code }));
       },
       onRcptTo: (address, _session, cb) => {
         if (!this.rejectRcpt.has(address.address)) return cb();

@@ -35,6 +35,46 @@ describe('flagsFor', () => {
     expect(flagsFor({ sourceIp: '2a00:1450:4001::1' }, 'IE', ctx)).toEqual(['foreign_country']);
   });
 
+  // inputs-20: SIPVicious registered from an address at home was shown as any phone, unflagged.
+  it('flags the user agent of a SIP scanning tool wherever it registers from, and no phone or PBX', () => {
+    const home = (userAgent: string) => flagsFor({ sourceIp: '8.8.8.8', userAgent }, 'US', ctx);
+    for (const ua of [
+      'friendly-scanner',
+      'Friendly-Scanner',
+      'sipvicious',
+      'SIPVicious/0.3.4',
+      'sipcli/v1.8',
+      'sip-scan',
+      'sipscan',
+      'VaxSIPUserAgent/3.1',
+      'pplsip',
+      'SIVuS',
+      'smap 0.6.0',
+      'iWar',
+      'sundayddr',
+    ])
+      expect(home(ua), ua).toEqual(['scanner']);
+    for (const ua of [
+      'Yealink SIP-T46U 108.86.0.20',
+      'Poly Edge E350 8.0.1.1234',
+      'PolycomVVX-VVX_411-UA/6.4.3.5018',
+      'Grandstream GXP2170 1.0.11.23',
+      'Cisco/SPA504G-7.6.2c',
+      'snom D785/10.1.101.11',
+      'Fanvil X6U 2.12.6',
+      'Z 5.6.4 v2.10.20.2',
+      'Linphone-Desktop/5.2.4 (belle-sip/5.2.98)',
+      'MicroSIP/3.21.3',
+      'Asterisk PBX 20.5.0',
+      'FPBX-16.0.40(18.20.0)',
+      '3CXPhoneSystem 18.0.9.20 (20)',
+      'Acme SipClient 2.0',
+      '',
+      'x'.repeat(2000),
+    ])
+      expect(home(ua), ua).toEqual([]);
+  });
+
   // Review 9 item 3: a dual-stack switch writes one attacker as `::ffff:185.220.101.47` in its fraud
   // records and `185.220.101.47` in its registrar, and IPv6 in any case or compression.
   it('compares addresses in one canonical form, whichever side writes them otherwise', () => {
@@ -90,7 +130,10 @@ describe('bindings a real registrar reports', () => {
     const c = await read([binding(), binding({ contact: long, userAgent: `Linphone ${'x'.repeat(600)}` })]);
     expect(c.unreadable).toBe(0);
     expect(c.bindings).toHaveLength(2);
-    expect(c.bindings![0]).toMatchObject({ shortened: [], flags: ['trigger_ip', 'foreign_country'] });
+    expect(c.bindings![0]).toMatchObject({
+      shortened: [],
+      flags: ['trigger_ip', 'foreign_country', 'scanner'],
+    });
     const cut = c.bindings![1]!;
     expect(cut.shortened).toEqual(['contact', 'userAgent']);
     expect(cut.contact).toHaveLength(500);
@@ -191,7 +234,7 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
         sourceIp: '185.220.101.47',
         country: 'DE',
         userAgent: 'friendly-scanner',
-        flags: ['trigger_ip', 'foreign_country'],
+        flags: ['trigger_ip', 'foreign_country', 'scanner'],
       },
       { sourceIp: '198.51.100.20', country: null, userAgent: 'Yealink SIP-T46U', flags: [] },
     ]);
@@ -244,7 +287,7 @@ describe.each(dialects())('registered devices on %s', (dialect) => {
     const before = await devicesForCredential(user.id, desk.id, client());
     expect(before!.credentials.map((c) => c.id)).toEqual([desk.id]);
     expect(before!.credentials[0]!.bindings!.map((b) => b.flags)).toEqual([
-      ['trigger_ip', 'foreign_country'],
+      ['trigger_ip', 'foreign_country', 'scanner'],
       [],
     ]);
     expect((await client().setSipPassword(desk.username, 'a-brand-new-desk-password', randomUUID())).ok).toBe(

@@ -44,10 +44,36 @@ describe.each(dialects())('switch event times on %s', (dialect) => {
     ['without seconds', '2026-11-25T09:13Z', '2026-11-25T09:13:00.000Z'],
     ['with an offset without its colon', '2026-11-25T10:13:58+0100', '2026-11-25T09:13:58.000Z'],
     ['on 29 February of a leap year', '2024-02-29T23:59:59-03:00', '2024-03-01T02:59:59.000Z'],
+    // inputs-20: what CDR tools write besides; each was stored as the event's time before.
+    ['with a space for T', '2026-11-25 09:13:58Z', '2026-11-25T09:13:58.000Z'],
+    ['in lower case', '2026-11-25t09:13:58z', '2026-11-25T09:13:58.000Z'],
+    ['with a comma before the fraction', '2026-11-25T06:13:58,250-03:00', '2026-11-25T09:13:58.250Z'],
+    ['with an offset of hours alone', '2026-11-25T04:13:58-05', '2026-11-25T09:13:58.000Z'],
   ])('a call time %s is read as that time', async (_, at, stored) => {
     const { status, block } = await placed(setCallAt(at));
     expect(status).toBe(200);
     expect(block!.calls[0]!.at.toISOString()).toBe(stored);
+  });
+
+  // inputs-20: the envelope's time was RFC 3339 only; an event written with strftime's "%z" offset
+  // ("+0100") or a space for "T" was refused (400) and its block never arrived.
+  it.each([
+    ['with an offset without its colon', '2026-11-25T10:14:03+0100', '2026-11-25T09:14:03.000Z'],
+    ['with a space for T', '2026-11-25 09:14:03Z', '2026-11-25T09:14:03.000Z'],
+    ['in lower case', '2026-11-25t09:14:03z', '2026-11-25T09:14:03.000Z'],
+    ['with a comma before the fraction', '2026-11-25T06:14:03,5-03:00', '2026-11-25T09:14:03.500Z'],
+    ['with an offset of hours alone', '2026-11-25T06:14:03-03', '2026-11-25T09:14:03.000Z'],
+    ['without seconds', '2026-11-25T14:44+05:30', '2026-11-25T09:14:00.000Z'],
+    [
+      'with six digits of fraction and a half-hour offset',
+      '2026-11-25T14:44:03.123456+05:30',
+      '2026-11-25T09:14:03.123Z',
+    ],
+  ])('an event whose occurredAt is written %s is placed at that time', async (_, at, placedAt) => {
+    const { status, block } = await placed((e) => {
+      e.occurredAt = at;
+    });
+    expect({ status, placedAt: block?.placedAt.toISOString() }).toEqual({ status: 200, placedAt });
   });
 
   it.each([

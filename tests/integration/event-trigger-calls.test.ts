@@ -62,6 +62,23 @@ describe.each(dialects())('block.placed trigger calls in real-world forms on %s'
     expect({ status: res.status, to: block?.calls[0]?.to }).toEqual({ status: 200, to: stored });
   });
 
+  it.each([
+    // inputs-20: the local number of a phone-context was read in the account's country (Mexico).
+    ['tel:2015550123;phone-context=+1', 'MX', '+12015550123'],
+    ['sip:2015550123;phone-context=+1@switch.example;user=phone', 'MX', '+12015550123'],
+    ['tel:555-0123;phone-context=+1-201', 'US', '+12015550123'],
+    ['<sip:%2B252611234567@switch.example>;tag=1', 'US', '+252611234567'],
+    ['*67 011 252 61 123 4567', 'US', '+252611234567'],
+    ['#31#0052 55 1234 5678', 'ES', '+525512345678'],
+    ['+54 11 15 2345 6789', 'ES', '+5491123456789'],
+    // A JSON number past 2^53 lost digits in JSON.parse ("1230" is a Chilean carrier's IDD, then
+    // +86 131 2345 6789): not read as the neighbouring number it became.
+    [12308613123456789, 'CL', '12308613123456788'],
+  ])('to %j from an account in %s is stored as %j', async (to, country, stored) => {
+    const { res, block } = await placeWith({ to }, country);
+    expect({ status: res.status, to: block?.calls[0]?.to }).toEqual({ status: 200, to: stored });
+  });
+
   it('reads a number dialled with the account country’s IDD prefix (Australia: 0011)', async () => {
     const { res, block } = await placeWith({ to: '0011 252 61 123 4567' }, 'AU');
     expect({ status: res.status, to: block?.calls[0]?.to }).toEqual({ status: 200, to: '+252611234567' });
@@ -72,6 +89,8 @@ describe.each(dialects())('block.placed trigger calls in real-world forms on %s'
     ['fe80::1%eth0', 'fe80::1'],
     ['[2001:DB8::9]:5061', '2001:db8::9'],
     ['::ffff:185.220.101.47', '185.220.101.47'],
+    ['sip:185.220.101.47:5060', '185.220.101.47'], // inputs-20: Kamailio's $su
+    ['udp:[2001:db8::9]:5060', '2001:db8::9'],
     ['not-an-address', 'not-an-address'],
     [12345, '12345'],
   ])('sourceIp %j is stored as %j', async (sourceIp, stored) => {
@@ -98,6 +117,24 @@ describe.each(dialects())('block.placed trigger calls in real-world forms on %s'
     expect(res.status).toBe(200);
     expect(block!.calls[0]!.at.getTime()).toBe(block!.placedAt.getTime());
     expect(block!.calls[0]!.sipUsername).toBe('Trunk #7 (IP auth)');
+  });
+
+  // inputs-20: a switch that writes the From URI ("sip:user@host") named no credential, so the block
+  // waited for a person after every password was changed, and the notice called it a trunk.
+  it.each([
+    (u: string) => `sip:${u}@switch.example`,
+    (u: string) => `sips:${u}@switch.example:5061;transport=tls`,
+    (u: string) => `"Front desk" <sip:${u}@switch.example>;tag=as6f1`,
+    (u: string) => `sip:${encodeURIComponent(u).replace(/-/g, '%2D')}@switch.example`,
+  ])('a From URI names its credential (%#)', async (write) => {
+    const { account, creds } = await makeAccount();
+    const e = placedEvent(account.number, { from: [write(creds[0].username)] });
+    expect((await deliver(e)).status).toBe(200);
+    const block = await getDb().block.findFirstOrThrow({
+      where: { accountId: account.id },
+      include: { calls: true },
+    });
+    expect(block.calls.map((c) => c.sipUsername)).toEqual([creds[0].username]);
   });
 
   it('a call time ahead of the signature does not refuse the block; it is stored as occurredAt', async () => {

@@ -206,6 +206,33 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     expect(row.lastError).toMatch(/550/);
   });
 
+  it('a sender the relay refuses (553 at MAIL FROM) is a configuration to mend: retried, then sent once', async () => {
+    // inputs-20: a 5xx to MAIL FROM failed every block notice for good, though it refuses MAIL_FROM
+    // (or the relay's account), not the recipient: after the operator's fix nothing went out.
+    const email = `sender-refused-${dialect}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    mail.smtp.refuseSender = { code: 553, message: '5.7.1 Sender address rejected: not owned by user' };
+    try {
+      await placeBlock(account.number, [
+        { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+      ]);
+      expect(await mail.deliver()).toBe(0);
+      const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+      expect({ status: row.status, started: row.sendStartedAt }).toEqual({
+        status: 'pending',
+        started: null,
+      });
+      expect(row.lastError).toMatch(/553/);
+    } finally {
+      mail.smtp.refuseSender = null;
+    }
+    const before = mail.smtp.received.length;
+    await fastForward();
+    expect(await mail.deliver()).toBe(1);
+    expect(mail.smtp.received.slice(before).map((m) => m.rcptTo)).toEqual([[email]]);
+    expect((await getDb().mailMessage.findFirstOrThrow({ where: { to: email } })).status).toBe('done');
+  });
+
   it('errors are sorted: refused connection and 4xx are certain and retried, 5xx recipient is permanent, a dropped conversation is uncertain', () => {
     expect(
       classifySendError(
@@ -221,6 +248,15 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
         Object.assign(new Error('550 no such user'), { code: 'EENVELOPE', responseCode: 550 }),
       ).kind,
     ).toBe('permanent');
+    expect(
+      classifySendError(
+        Object.assign(new Error('553 sender rejected'), {
+          code: 'EENVELOPE',
+          responseCode: 553,
+          command: 'MAIL FROM',
+        }),
+      ).kind,
+    ).toBe('temporary');
     expect(
       classifySendError(Object.assign(new Error('535 auth failed'), { code: 'EAUTH', responseCode: 535 }))
         .kind,

@@ -209,6 +209,16 @@ describe('block notice steps', () => {
     expect(inLocale('es', two)).toContain('en cuanto se hayan cambiado todas.');
   });
 
+  // inputs-20: a number the switch wrote in a form nobody reads ("*97") read "To *97", as if *97
+  // were a number Tollgate knew; it says so in both languages.
+  it('a call to a number that could not be read says so, in English and in Spanish', () => {
+    const unread = { ...baseOf().calls[0]!, to: '*97' };
+    const inLocale = (locale: Locale) =>
+      blockNotice({ ...baseOf(), calls: [unread] }, { ...ctx(), t: mailTranslator(locale), locale }).text;
+    expect(inLocale('en')).toContain('To *97 (a number we could not read)');
+    expect(inLocale('es')).toContain('A *97 (un número que no hemos podido leer)');
+  });
+
   it('a manual block, or one without calls, sends the customer to support', () => {
     expect(
       steps({ credentials: creds, block: { id: 'b', reason: 'manual', placedAt: new Date() } }),

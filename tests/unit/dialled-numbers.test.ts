@@ -59,6 +59,8 @@ const EXAMPLES: [CountryCode, string, string, string][] = [
 ];
 
 const ACCOUNTS: CountryCode[] = ['US', 'AU', 'RU', 'GB'];
+/** Tollgate's customers are in Spain and Latin America as much as anywhere (inputs-20). */
+const LATAM_AND_SPAIN: CountryCode[] = ['ES', 'MX', 'AR', 'CO', 'BR', 'CL', 'PE'];
 
 describe('a dialled number reads the same in every form a switch writes it', () => {
   it('has at least 40 cases', () => expect(EXAMPLES.length).toBeGreaterThanOrEqual(40));
@@ -93,6 +95,91 @@ describe('a dialled number reads the same in every form a switch writes it', () 
     expect(readDialled('2125550123', 'US')?.form).toBe('national');
     expect(readDialled('02079460958', 'GB')?.form).toBe('national');
     expect(readDialled('252611234567', 'US')?.form).toBe('digits');
+  });
+});
+
+/** The forms a SIP switch writes a number in a URI (RFC 3261 §19.1, RFC 3966). */
+function uriForms(e164: string): string[] {
+  const p = parsePhoneNumberFromString(e164)!;
+  const [digits, cc, nsn] = [e164.slice(1), p.countryCallingCode, p.nationalNumber];
+  return [
+    `tel:${e164}`,
+    `tel:${e164};npdi;rn=${e164}`,
+    `sip:${e164}@sip.example.net;user=phone`,
+    `sips:${e164}@10.0.0.1:5061;transport=tls`,
+    `sip:%2B${digits}@sip.example.net`, // RFC 3261 §19.1.2: an escaped "+"
+    `"Front desk" <sip:${e164}@sip.example.net;user=phone>;tag=a73kszlfl`, // a To header
+    // A local number in the context of its country's code (RFC 3966 §5.1.5): never the account's country.
+    `tel:${nsn};phone-context=+${cc}`,
+    `sip:${nsn};phone-context=+${cc}@sip.example.net;user=phone`,
+  ];
+}
+
+/** What a phone keys around a number without changing where the call goes (lib/phone/format.ts KEYPAD_AROUND). */
+function keypadForms(e164: string): string[] {
+  return [`*67${e164}`, `*82${e164}`, `#31#${e164}`, `*31#${e164}`, `${e164}#`];
+}
+
+describe('a number a switch writes as a URI or with keypad codes reads as the number (inputs-20)', () => {
+  // Before: readDialled read no sip: URI, and the event route dropped `phone-context`, so a local
+  // number was read in the account's country ("tel:5550123;phone-context=+1-201" unreadable from the
+  // US, "tel:2015550123;phone-context=+1" as Mexico's +52 201 555 0123 from Mexico); "*67…",
+  // "#31#…" and a trailing "#" were unreadable.
+  describe.each([...ACCOUNTS, ...LATAM_AND_SPAIN])('from an account in %s', (account) => {
+    it.each(EXAMPLES)('%s %s', (country, e164) => {
+      for (const raw of [...uriForms(e164), ...keypadForms(e164)]) {
+        const d = describeDialled(raw, account);
+        expect({ raw, country: d.country, e164: d.e164 }).toEqual({ raw, country, e164 });
+      }
+    });
+  });
+
+  // The IDD with a carrier's code ("009" from Colombia) and a plain "00" can read the same digits as
+  // two numbers ("0091 876 210 1234": Jamaica through carrier 9, or India): never the wrong country.
+  it.each([
+    ['CO', ['005', '007', '009', '00414', '00444', '00456']],
+    ['BR', ['0012', '0014', '0015', '0021', '0031', '0041']],
+    ['CL', ['00', '1230', '1710', '1880']],
+    ['PE', ['00', '191100', '197700', '199000']],
+  ] as const)(
+    'from %s with every carrier’s IDD: the number, or not read when "00" reads another',
+    (account, idds) => {
+      for (const [, e164] of EXAMPLES)
+        for (const idd of idds) {
+          const raw = `${idd}${e164.slice(1)}`;
+          const d = describeDialled(raw, account);
+          const plain = raw.startsWith('00') ? parsePhoneNumberFromString(`+${raw.slice(2)}`) : undefined;
+          const ambiguous = plain?.isValid() === true && plain.number !== e164;
+          expect({ raw, e164: d.e164 }).toEqual({ raw, e164: ambiguous ? null : e164 });
+        }
+    },
+  );
+
+  it('a local number whose context names another country is read there, not at home', () => {
+    expect(describeDialled('tel:2015550123;phone-context=+1', 'MX')).toMatchObject({
+      e164: '+12015550123',
+      country: 'US',
+    });
+    expect(describeDialled('tel:555-0123;phone-context=+1-201', 'US')).toMatchObject({
+      e164: '+12015550123',
+    });
+    // A domain names no country: the number is the account's own.
+    expect(describeDialled('tel:612345678;phone-context=ims.example.es', 'ES')).toMatchObject({
+      e164: '+34612345678',
+    });
+  });
+
+  it('what is no number stays unread, shown as written', () => {
+    for (const raw of [
+      '*97',
+      '*67',
+      '#31#',
+      'sip:reception@pbx.example',
+      'sip:+252611234567',
+      'anonymous',
+      '1'.repeat(40),
+    ])
+      expect(describeDialled(raw, 'US'), raw).toMatchObject({ e164: null, country: null, display: raw });
   });
 });
 

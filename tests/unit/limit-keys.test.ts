@@ -27,6 +27,13 @@ describe('client address (TRUSTED_PROXY_HOPS)', () => {
     expect(normalizeIp('::ffff:185.220.101.47')).toBe('185.220.101.47');
     expect(normalizeIp('::FFFF:b9dc:652f')).toBe('185.220.101.47');
     expect(normalizeIp('::1')).toBe('::1');
+    // inputs-20: a peer as a SIP switch logs it (Kamailio's $su, location.received, a socket).
+    expect(normalizeIp('sip:185.220.101.47:5060')).toBe('185.220.101.47');
+    expect(normalizeIp('SIPS:185.220.101.47:5061')).toBe('185.220.101.47');
+    expect(normalizeIp('udp:185.220.101.47:5060')).toBe('185.220.101.47');
+    expect(normalizeIp('tcp:[2001:DB8::9]:5060')).toBe('2001:db8::9');
+    expect(normalizeIp('tls:[::ffff:185.220.101.47]:5061')).toBe('185.220.101.47');
+    expect(normalizeIp('wss:[fe80::1%25eth0]:443')).toBe('fe80::1');
     for (const bad of ['x', '', 'unknown', '999.1.1.1', '1.2.3', '2001:db8::1::2', 'a'.repeat(100)])
       expect(normalizeIp(bad)).toBeNull();
   });

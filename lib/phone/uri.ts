@@ -1,0 +1,47 @@
+// The telephone number a switch writes as a URI, as the text lib/phone/format.ts readDialled reads.
+// Pure; no server-only.
+//
+// A SIP URI carries a number in its user part (RFC 3261 §19.1.1, `user=phone`), escaped characters
+// allowed (§19.1.2: `%2B` is "+"), with the parameters of a tel URI after it (RFC 3966: `;npdi`,
+// `;rn=…`, `;isub=…`, `;ext=…`). A local number (no "+") belongs to the context its `phone-context`
+// names (RFC 3966 §5.1.5): a global number prefix (`tel:555-0123;phone-context=+1-201` is
+// +1 201 555 0123) says which country, and reading it in the account's country instead would name
+// the wrong one; a domain (`phone-context=example.com`) names none, so the number is read as the
+// account's own. Hand-written, though libphonenumber-js has the same rule: its check of the context
+// (extractPhoneContext.js isPhoneContextValid, 1.13.16) tests a RegExp made with the `g` flag, whose
+// `lastIndex` carries over from one call to the next, so it refused every other valid context (the
+// same URI read, then not).
+
+/** `<sip:…>` with or without a display name and header parameters (`"Front" <sip:…>;tag=1`). */
+const NAME_ADDR = /^[^<]*<([^<>]*)>/;
+const URI = /^(sips?|tel):(.*)$/i;
+/** RFC 3966 global-number-digits: "+", then digits and visual separators, at least one digit. */
+const GLOBAL_NUMBER_DIGITS = /^\+[\d().-]*\d[\d().-]*$/;
+
+/**
+ * The number a `tel:`, `sip:` or `sips:` URI carries, as text for readDialled: the user part of a SIP
+ * URI (escapes decoded, no password, no host), without the tel parameters; for a local number whose
+ * `phone-context` is a global number prefix, the prefix's digits before it (`+12015550123`), or `""`
+ * when the context is malformed (`+`). A URI inside angle brackets (a To header: `"Front"
+ * <sip:+252…@host>;tag=1`) counts. Null when `raw` is not such a URI (the caller reads it as it is).
+ */
+export function uriNumber(raw: string): string | null {
+  const text = raw.trim();
+  const uri = URI.exec(NAME_ADDR.exec(text)?.[1]?.trim() ?? text);
+  if (!uri) return null;
+  let subscriber = uri[2]!;
+  if (uri[1]!.toLowerCase() !== 'tel') {
+    const at = subscriber.indexOf('@');
+    if (at < 0) return '';
+    subscriber = subscriber.slice(0, at).split(':')[0]!; // "user:password@host"
+    try {
+      subscriber = decodeURIComponent(subscriber);
+    } catch {
+      return '';
+    }
+  }
+  const [number = '', ...params] = subscriber.split(';');
+  const context = params.find((p) => /^phone-context=/i.test(p))?.slice('phone-context='.length) ?? '';
+  if (number.trim().startsWith('+') || !context.startsWith('+')) return number;
+  return GLOBAL_NUMBER_DIGITS.test(context) ? `+${context.replace(/\D/g, '')}${number}` : '';
+}
