@@ -363,7 +363,8 @@ test('two agents approve the same request at once: one wins, the other is told, 
   const { labs, request: race } = await labsWithRequest(browser);
 
   const agents: Page[] = [];
-  for (const who of [await createStaff('agent'), await createStaff('admin')]) {
+  const staff = [await createStaff('agent'), await createStaff('admin')];
+  for (const who of staff) {
     const [, p] = await newPage(browser);
     await signInStaff(p, who);
     await p.goto(`/staff/requests/${race.id}`);
@@ -372,12 +373,18 @@ test('two agents approve the same request at once: one wins, the other is told, 
   }
   const before = await changesOf(labs.number);
   await Promise.all(agents.map((p) => p.getByRole('button', { name: 'Approve and lift block' }).click()));
-  const outcome = /You approved this request|already decided by someone else/;
+  const outcome = /You approved this request|has already approved this request/;
   for (const p of agents) await expect(p.getByText(outcome).first()).toBeVisible();
   const won = await Promise.all(agents.map((p) => p.getByText('You approved this request.').count()));
   expect(won.reduce((a, b) => a + b, 0)).toBe(1);
   const loser = agents[won.indexOf(0)];
-  await expect(loser.getByText(/already decided by someone else \(it is approved now\)/)).toBeVisible();
+  // The loser reads who decided, and that nothing of theirs was applied.
+  await expect(
+    loser.getByText(
+      `${staff[won.indexOf(1)].email} has already approved this request. Nothing was changed and nothing was sent to the switch or the customer.`,
+      { exact: false },
+    ),
+  ).toBeVisible();
 
   await expect
     .poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 })
