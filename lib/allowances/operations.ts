@@ -112,7 +112,7 @@ export async function queueAllowanceDelete(
  *   force); when that PUT may have reached the switch (claimed at least once), a DELETE follows,
  *   no sooner than the lease of a PUT still on the wire runs out, so it cannot overtake that PUT.
  * Allowances with a DELETE already queued are left to it. Returns how many were ended or queued.
- * A new block also closes every request still waiting for support (closeWaitingRequests).
+ * Either also closes every request still waiting for support (closeWaitingRequests).
  */
 export async function endAllowancesWithBlock(
   tx: Tx,
@@ -123,7 +123,7 @@ export async function endAllowancesWithBlock(
     where: { accountId: account.id, status: { in: ['sending', 'active'] } },
   });
   const actor = `tollgate:${cause}`;
-  if (cause === 'new_block') await closeWaitingRequests(tx, account.id);
+  await closeWaitingRequests(tx, account.id, cause);
   let ended = 0;
   for (const a of open) {
     const ops = await tx.switchOperation.findMany({
@@ -175,15 +175,24 @@ export async function endAllowancesWithBlock(
   return ended;
 }
 
+/** The note a request closed by Tollgate carries, by cause (the customer reads it; allowancesForBlockPage). */
+export const WAITING_CLOSED_NOTE: Record<AllowanceEndCause, `history.${string}`> = {
+  new_block: 'history.allowanceNewBlock',
+  block_lifted: 'history.allowanceBlockLifted',
+};
+
 /**
- * The allowance requests of an account still waiting for support when a new block comes into force:
- * each was asked under an earlier block, and approved now it would be an exception to the new one
- * (approveAllowance refuses it). They were left in support's queue, and the customer's page said
- * "waiting for support to call you back" for a request nobody could approve. Each is closed as
- * `denied` by Tollgate (no `decidedById`), with the reason the customer reads
- * (`history.allowanceNewBlock`: ask again; support decides it under the new block), and audited.
+ * The allowance requests of an account still waiting for support when a new block comes into force
+ * (`new_block`: each was asked under an earlier block, and approved now it would be an exception to
+ * the new one, which approveAllowance refuses) or when its last block is lifted (`block_lifted`:
+ * every country can be called, and approveAllowance refuses it as no longer blocked). They were left
+ * in support's queue, where in a fraud wave the switch's lifts left dozens that an agent had to deny
+ * one by one, and the customer's page said "waiting for support to call you back" for a request
+ * nobody could approve. Each is closed as `denied` by Tollgate (no `decidedById`), with the reason
+ * the customer reads (WAITING_CLOSED_NOTE: ask again, under the new block or if a block comes
+ * back), and audited.
  */
-async function closeWaitingRequests(tx: Tx, accountId: string): Promise<void> {
+async function closeWaitingRequests(tx: Tx, accountId: string, cause: AllowanceEndCause): Promise<void> {
   const waiting = await tx.destinationAllowance.findMany({
     where: { accountId, status: 'requested' },
     select: { id: true, country: true },
@@ -191,7 +200,7 @@ async function closeWaitingRequests(tx: Tx, accountId: string): Promise<void> {
   if (!waiting.length) return;
   await tx.destinationAllowance.updateMany({
     where: { id: { in: waiting.map((w) => w.id) }, status: 'requested' },
-    data: { status: 'denied', decidedAt: new Date(), decisionNote: storeNote('history.allowanceNewBlock') },
+    data: { status: 'denied', decidedAt: new Date(), decisionNote: storeNote(WAITING_CLOSED_NOTE[cause]) },
   });
   for (const w of waiting)
     await audit(
@@ -199,7 +208,7 @@ async function closeWaitingRequests(tx: Tx, accountId: string): Promise<void> {
         action: 'allowance.denied',
         accountId,
         target: { type: 'destination_allowance', id: w.id },
-        detail: { country: w.country, cause: 'new_block', by: 'tollgate' },
+        detail: { country: w.country, cause, by: 'tollgate' },
       },
       tx,
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveAllowance, grantAllowance } from '@/lib/allowances/decide';
+import { approveAllowance, denyAllowance, grantAllowance } from '@/lib/allowances/decide';
 import {
   allowancesForBlockPage,
   allowancesForStaff,
@@ -102,6 +102,52 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     expect(await simAllowances(account.number)).toEqual([]);
   });
 
+  // Found working a fraud wave (2026-12-02): the switch lifted blocks while their customers' allowance
+  // requests waited; each stayed in support's list, approving said "deny it", and the customer's
+  // page said "waiting for support to call you back" while every country could be called.
+  it('the lift of the last block closes a request still waiting: out of the queue, the customer told it is not needed', async () => {
+    const { account, block, member } = await makeBlockedOnSwitch(sim);
+    const allowanceId = await askSomalia(member, block.id);
+    const agent = await makeStaff();
+    const queued = async () =>
+      (await pendingAllowanceRequests(agent, null, { pageSize: 1000 })).items.map((r) => r.id);
+    expect(await queued()).toContain(allowanceId);
+    expect((await deliver(liftedEvent(account.number))).status).toBe(200);
+    expect(await row(allowanceId)).toMatchObject({ status: 'denied', decidedById: null });
+    expect(await queued()).not.toContain(allowanceId);
+    expect((await allowancesForStaff(agent, account.id)).find((a) => a.id === allowanceId)).toMatchObject({
+      status: 'denied',
+      decidedBy: 'tollgate',
+    });
+    expect(
+      await getDb().auditLog.count({
+        where: { action: 'allowance.denied', targetId: allowanceId, detail: { contains: 'block_lifted' } },
+      }),
+    ).toBe(1);
+    // The customer reads "no longer needed" while the account is allowed, not "not allowed".
+    expect(await allowancesForBlockPage(member.id, account.id)).toEqual([
+      expect.objectContaining({ id: allowanceId, status: 'unneeded', denial: null }),
+    ]);
+    expect(await getDb().mailMessage.count({ where: { payload: { contains: allowanceId } } })).toBe(0);
+    // An agent who had it open is told why it is gone, approving or denying.
+    const approved = await approveAllowance(
+      agent,
+      { allowanceId, attest: 'on', note: 'Called the owner back; supplier in Mogadishu.' },
+      meta,
+    );
+    expect(inWords(approved).message).toMatch(
+      /^Tollgate has already closed this request because international/,
+    );
+    const denied = await denyAllowance(
+      agent,
+      { allowanceId, note: 'We could not reach the account holder.' },
+      meta,
+    );
+    expect(inWords(denied).message).toBe(
+      'Tollgate has already closed this request because international calling was allowed again on the account. Nothing was changed and nothing was sent to the switch. Reload the page to see where it stands.',
+    );
+  });
+
   it('an allowance still on its way is cancelled; if its PUT may have reached the switch, a DELETE follows', async () => {
     const made = await makeBlockedOnSwitch(sim);
     const n = made.account.number;
@@ -155,24 +201,36 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
         meta,
       ),
     );
-    expect(approved).toMatchObject({ ok: false, code: 'refused' });
-    expect(approved.message).toContain('earlier block');
+    // Closed already (by the lift, or by the new block): the agent reads that, not a rule to deny it by.
+    expect(approved).toMatchObject({ ok: false, code: 'conflict' });
+    expect(approved.message).toContain(
+      lifted
+        ? 'Tollgate has already closed this request because international calling was allowed again'
+        : 'Tollgate has already closed this request because a new block came into force',
+    );
     // The new block closed the request: out of support's queue, and the customer reads why, instead
     // of "waiting for support to call you back" for a request nobody could approve.
     expect(await row(allowanceId)).toMatchObject({ status: 'denied', decidedById: null });
     const agent = await makeStaff();
-    expect((await pendingAllowanceRequests(agent)).map((r) => r.id)).not.toContain(allowanceId);
+    expect(
+      (await pendingAllowanceRequests(agent, null, { pageSize: 1000 })).items.map((r) => r.id),
+    ).not.toContain(allowanceId);
     expect((await allowancesForStaff(agent, account.id)).find((a) => a.id === allowanceId)).toMatchObject({
       status: 'denied',
       decidedBy: 'tollgate',
     });
     const [seen] = await allowancesForBlockPage(member.id, account.id);
     expect(seen).toMatchObject({ id: allowanceId, status: 'denied' });
+    // Lifted first, the lift closed it (and says so); else the new block did.
     expect(storedText(translate('en'), seen!.denial)).toContain(
-      'ask for it again: support will decide it under the new block',
+      lifted
+        ? 'ask for it again from that block’s page'
+        : 'ask for it again: support will decide it under the new block',
     );
     expect(storedText(translate('es'), seen!.denial)).toContain(
-      'vuelva a solicitarlo: soporte lo decidirá según el nuevo bloqueo',
+      lifted
+        ? 'vuelva a solicitarlo desde la página de ese bloqueo'
+        : 'vuelva a solicitarlo: soporte lo decidirá según el nuevo bloqueo',
     );
     await dueNow();
     await outbox();
