@@ -330,6 +330,23 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(JSON.parse(entry!.detail!)).toEqual({ reason: 'Supplier call, \u202e{"status":"approved"}' });
   });
 
+  it('an audit row links to what it is about: the request decided, the account, the staff list', async () => {
+    // Before: the target was the bare "unblock_request <id>", which an admin had to copy into a URL.
+    const { account } = await makeAccount();
+    const actor = await staff('agent');
+    const rows: [string, string, string | null][] = [
+      ['unblock_request', 'req1', '/staff/requests/req1'],
+      ['destination_allowance', 'al1', `/staff/accounts/${account.number}`],
+      ['user', 'u1', '/staff/users'],
+      ['switch_event', 'evt1', null],
+    ];
+    for (const [type, id] of rows)
+      await audit({ action: 'request.approved', actor, accountId: account.id, target: { type, id }, meta });
+    const page = await listAudit(agent, { account: account.number });
+    for (const [type, id, href] of rows)
+      expect(page.entries.find((e) => e.target === `${type} ${id}`)?.targetHref, type).toBe(href);
+  });
+
   it('the audit log filters by account, actor, action and date, and pages by keyset without gaps or repeats', async () => {
     const { account } = await makeAccount();
     const actor = await staff('agent');
