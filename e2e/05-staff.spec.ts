@@ -10,7 +10,15 @@ import {
   uniqueId,
 } from './support/factories';
 import { HARBOR, LABS } from './support/demo-copies';
-import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
+import {
+  expect,
+  expectAccessible,
+  signIn,
+  signInStaff,
+  submitAndWait,
+  test,
+  totpNow,
+} from './support/fixtures';
 import { query } from './support/db';
 import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
@@ -521,6 +529,41 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
     rileyEmail,
   ).map((r) => r.action);
   expect(actions).toEqual(['staff_user.created', 'staff_user.role_changed', 'staff_user.disabled']);
+});
+
+test('an admin resets the second factor of an agent who lost it: a new first password, then enrolment', async ({
+  browser,
+}) => {
+  const lost = await createStaff('agent');
+  const [, agent] = await newPage(browser);
+  await signInStaff(agent, lost);
+  const [, alex] = await newPage(browser);
+  await signInStaff(alex, await createStaff('admin'));
+  await alex.goto('/staff/users');
+  await alex.getByRole('button', { name: `Reset two-factor authentication of ${lost.email}` }).click();
+  await expect(
+    alex.getByText(`${lost.email}: two-factor authentication reset and 1 session ended.`, { exact: false }),
+  ).toBeVisible();
+  const shown = alex.getByTestId(/^reset-password-/);
+  await expect(shown).toHaveText(/^.{20}$/);
+  const password = (await shown.textContent())!;
+  await expectAccessible(alex);
+
+  // The agent's session ended; the old password no longer signs in; the new one leads to enrolment.
+  await agent.goto('/staff');
+  await expect(agent).toHaveURL(/\/sign-in/);
+  await agent.getByLabel('Email', { exact: true }).fill(lost.email);
+  await agent.getByLabel('Password', { exact: true }).fill(lost.password);
+  await submitAndWait(agent);
+  await expect(agent.locator('#sign-in-message')).toContainText('The email or password is not correct.');
+  const [, again] = await newPage(browser);
+  await signIn(again, { email: lost.email, password }, '/staff');
+  await expect(again).toHaveURL(/\/security\/two-factor/);
+  const actions = query<{ action: string }>(
+    `SELECT l.action FROM "AuditLog" l JOIN "User" u ON u.id = l."targetId" WHERE l.action LIKE 'staff_user.%' AND u.email = ? ORDER BY l.at`,
+    lost.email,
+  ).map((r) => r.action);
+  expect(actions).toEqual(['staff_user.second_factor_reset']);
 });
 
 test('a customer may turn on two-factor too, and is then asked for the code at every sign-in', async ({
