@@ -10,7 +10,15 @@ import {
   uniqueId,
 } from './support/factories';
 import { HARBOR, LABS } from './support/demo-copies';
-import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
+import {
+  expect,
+  expectAccessible,
+  signIn,
+  signInStaff,
+  submitAndWait,
+  test,
+  totpNow,
+} from './support/fixtures';
 import { query } from './support/db';
 import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
@@ -363,7 +371,8 @@ test('two agents approve the same request at once: one wins, the other is told, 
   const { labs, request: race } = await labsWithRequest(browser);
 
   const agents: Page[] = [];
-  for (const who of [await createStaff('agent'), await createStaff('admin')]) {
+  const staff = [await createStaff('agent'), await createStaff('admin')];
+  for (const who of staff) {
     const [, p] = await newPage(browser);
     await signInStaff(p, who);
     await p.goto(`/staff/requests/${race.id}`);
@@ -372,12 +381,18 @@ test('two agents approve the same request at once: one wins, the other is told, 
   }
   const before = await changesOf(labs.number);
   await Promise.all(agents.map((p) => p.getByRole('button', { name: 'Approve and lift block' }).click()));
-  const outcome = /You approved this request|already decided by someone else/;
+  const outcome = /You approved this request|has already approved this request/;
   for (const p of agents) await expect(p.getByText(outcome).first()).toBeVisible();
   const won = await Promise.all(agents.map((p) => p.getByText('You approved this request.').count()));
   expect(won.reduce((a, b) => a + b, 0)).toBe(1);
   const loser = agents[won.indexOf(0)];
-  await expect(loser.getByText(/already decided by someone else \(it is approved now\)/)).toBeVisible();
+  // The loser reads who decided, and that nothing of theirs was applied.
+  await expect(
+    loser.getByText(
+      `${staff[won.indexOf(1)].email} has already approved this request. Nothing was changed and nothing was sent to the switch or the customer.`,
+      { exact: false },
+    ),
+  ).toBeVisible();
 
   await expect
     .poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 })
@@ -514,6 +529,41 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
     rileyEmail,
   ).map((r) => r.action);
   expect(actions).toEqual(['staff_user.created', 'staff_user.role_changed', 'staff_user.disabled']);
+});
+
+test('an admin resets the second factor of an agent who lost it: a new first password, then enrolment', async ({
+  browser,
+}) => {
+  const lost = await createStaff('agent');
+  const [, agent] = await newPage(browser);
+  await signInStaff(agent, lost);
+  const [, alex] = await newPage(browser);
+  await signInStaff(alex, await createStaff('admin'));
+  await alex.goto('/staff/users');
+  await alex.getByRole('button', { name: `Reset two-factor authentication of ${lost.email}` }).click();
+  await expect(
+    alex.getByText(`${lost.email}: two-factor authentication reset and 1 session ended.`, { exact: false }),
+  ).toBeVisible();
+  const shown = alex.getByTestId(/^reset-password-/);
+  await expect(shown).toHaveText(/^.{20}$/);
+  const password = (await shown.textContent())!;
+  await expectAccessible(alex);
+
+  // The agent's session ended; the old password no longer signs in; the new one leads to enrolment.
+  await agent.goto('/staff');
+  await expect(agent).toHaveURL(/\/sign-in/);
+  await agent.getByLabel('Email', { exact: true }).fill(lost.email);
+  await agent.getByLabel('Password', { exact: true }).fill(lost.password);
+  await submitAndWait(agent);
+  await expect(agent.locator('#sign-in-message')).toContainText('The email or password is not correct.');
+  const [, again] = await newPage(browser);
+  await signIn(again, { email: lost.email, password }, '/staff');
+  await expect(again).toHaveURL(/\/security\/two-factor/);
+  const actions = query<{ action: string }>(
+    `SELECT l.action FROM "AuditLog" l JOIN "User" u ON u.id = l."targetId" WHERE l.action LIKE 'staff_user.%' AND u.email = ? ORDER BY l.at`,
+    lost.email,
+  ).map((r) => r.action);
+  expect(actions).toEqual(['staff_user.second_factor_reset']);
 });
 
 test('a customer may turn on two-factor too, and is then asked for the code at every sign-in', async ({

@@ -167,7 +167,7 @@ test('a request still waiting when the switch lifts the block is closed: out of 
   await customer.reload();
   await expect(
     customer.getByText(
-      /^Somalia \(SO\): closed without a decision on .+, when the block was lifted\. Every country can be called, so no allowance is needed\.$/,
+      /^Somalia \(SO\): closed without a decision on .+, when the block was lifted\. Every country can be called, so no allowance is needed\. If a new block is placed/,
     ),
   ).toBeVisible();
   await expect(customer.getByText(/waiting for support to call you back/)).toHaveCount(0);

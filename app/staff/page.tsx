@@ -6,7 +6,7 @@ import { QueueList } from '@/components/staff/queue-list';
 import { SearchResults } from '@/components/staff/search-results';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { SyncIssues } from '@/components/staff/sync-issues';
-import { accountNumberSchema } from '@/lib/accounts/identifiers';
+import { accountNumberAsTyped, accountNumberSchema } from '@/lib/accounts/identifiers';
 import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { STAFF_QUEUE_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
@@ -37,7 +37,12 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
       {q ? (
         <SearchView user={user} q={q} searchAfter={first(sp.searchAfter)} />
       ) : (
-        <QueueView user={user} account={first(sp.account)} queueAfter={first(sp.queueAfter)} />
+        <QueueView
+          user={user}
+          account={first(sp.account)}
+          queueAfter={first(sp.queueAfter)}
+          allowanceAfter={first(sp.allowanceAfter)}
+        />
       )}
     </div>
   );
@@ -104,15 +109,23 @@ async function QueueView({
   user,
   account: rawAccount,
   queueAfter,
+  allowanceAfter,
 }: {
   user: CurrentUser;
   account?: string;
   queueAfter?: string;
+  allowanceAfter?: string;
 }) {
   const t = await getTranslations('staff');
-  const parsed = rawAccount ? accountNumberSchema.safeParse(rawAccount.trim().toUpperCase()) : null;
+  const parsed = rawAccount
+    ? accountNumberSchema.safeParse(accountNumberAsTyped(rawAccount) ?? rawAccount.trim().toUpperCase())
+    : null;
   const account = parsed?.success ? parsed.data : undefined;
   const after = readCursor(timeIdKey, queueAfter);
+  const allowancesAfter = readCursor(timeIdKey, allowanceAfter);
+  // Each list's page links keep the other list's page (a damaged cursor is not carried along).
+  const keepAllowances = allowancesAfter.key ? allowanceAfter : undefined;
+  const keepQueue = after.key ? queueAfter : undefined;
   const [queue, sync] = await Promise.all([
     listQueue(user, after.ok ? after.key : null, await getLocale(), { account }),
     account ? Promise.resolve(null) : openSyncIssues(user),
@@ -122,7 +135,7 @@ async function QueueView({
     : t('home.queueTitle', { count: queue.total, capped: queue.capped ? 'yes' : 'no' });
   return (
     <>
-      {!after.ok ? <p role="status">{t('badCursor')}</p> : null}
+      {!after.ok || !allowancesAfter.ok ? <p role="status">{t('badCursor')}</p> : null}
       {parsed && !parsed.success ? (
         <p role="status">{t('home.badAccount', { value: rawAccount!.slice(0, 40) })}</p>
       ) : null}
@@ -158,12 +171,15 @@ async function QueueView({
         {queue.next || after.key ? (
           <nav aria-label={t('home.queuePages')} className="flex gap-4">
             {after.key ? (
-              <Link href={link({ account })} className={PAGE_LINK}>
+              <Link href={link({ account, allowanceAfter: keepAllowances })} className={PAGE_LINK}>
                 {t('home.queueOldest')}
               </Link>
             ) : null}
             {queue.next ? (
-              <Link href={link({ account, queueAfter: queue.next })} className={PAGE_LINK}>
+              <Link
+                href={link({ account, queueAfter: queue.next, allowanceAfter: keepAllowances })}
+                className={PAGE_LINK}
+              >
                 {t('home.queueLater')}
               </Link>
             ) : null}
@@ -171,7 +187,15 @@ async function QueueView({
         ) : null}
       </Section>
 
-      {account ? null : <AllowanceQueue user={user} />}
+      {account ? null : (
+        <AllowanceQueue
+          user={user}
+          after={allowancesAfter.key}
+          pageHref={(cursor) =>
+            `${link({ queueAfter: keepQueue, allowanceAfter: cursor })}#allowance-queue-title`
+          }
+        />
+      )}
     </>
   );
 }

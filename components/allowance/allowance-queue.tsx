@@ -1,4 +1,5 @@
 import { Link } from '@/components/ui/link';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { intlTag } from '@/lib/i18n/locales';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -7,15 +8,33 @@ import { countryName } from '@/lib/phone/format';
 import { formatWhen } from '@/lib/time/format';
 import { Section } from '@/components/ui/section';
 
-/** The staff home's list of destination-allowance requests waiting for a callback (issue 16). */
-export async function AllowanceQueue({ user }: { user: CurrentUser }) {
-  const [items, t, locale] = await Promise.all([
-    pendingAllowanceRequests(user),
+/**
+ * The staff home's list of destination-allowance requests waiting for a callback (issue 16), oldest
+ * first, a page at a time: `after` is the decoded cursor of this list's page (null = the oldest),
+ * `pageHref(cursor)` the link to another of its pages (null = the oldest), which keeps the unblock
+ * queue's own page. The heading counts every waiting request, as the list can reach them all.
+ */
+export async function AllowanceQueue({
+  user,
+  after,
+  pageHref,
+}: {
+  user: CurrentUser;
+  after: { at: Date; id: string } | null;
+  pageHref: (cursor: string | null) => string;
+}) {
+  const [page, t, locale] = await Promise.all([
+    pendingAllowanceRequests(user, after),
     getTranslations('staff.allowances'),
     getLocale(),
   ]);
+  const { items } = page;
   return (
-    <Section id="allowance-queue-title" title={t('queueTitle', { count: items.length })}>
+    <Section
+      id="allowance-queue-title"
+      title={t('queueTitle', { count: page.total, capped: page.capped ? 'yes' : 'no' })}
+    >
+      {page.total > items.length && !after ? <p>{t('showingOldest', { count: items.length })}</p> : null}
       {items.length === 0 ? (
         <p>{t('queueNone')}</p>
       ) : (
@@ -43,6 +62,20 @@ export async function AllowanceQueue({ user }: { user: CurrentUser }) {
           ))}
         </ul>
       )}
+      {page.next || after ? (
+        <nav aria-label={t('queuePages')} className="flex gap-4">
+          {after ? (
+            <Link href={pageHref(null)} className={PAGE_LINK}>
+              {t('queueOldest')}
+            </Link>
+          ) : null}
+          {page.next ? (
+            <Link href={pageHref(page.next)} className={PAGE_LINK}>
+              {t('queueLater')}
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </Section>
   );
 }

@@ -38,7 +38,15 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
           </td>
           <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>
           <td className="py-2 pr-3 font-mono">{e.account ?? '—'}</td>
-          <td className="py-2 pr-3 font-mono text-xs">{e.target ?? '—'}</td>
+          <td className="py-2 pr-3 font-mono text-xs">
+            {e.target && e.targetHref ? (
+              <a href={e.targetHref} className="text-blue-800 underline">
+                {e.target}
+              </a>
+            ) : (
+              (e.target ?? '—')
+            )}
+          </td>
           <td className="py-2 pr-3">
             <span className="font-mono">{e.ip ?? '—'}</span>
             {e.userAgent ? (

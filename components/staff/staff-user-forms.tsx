@@ -1,6 +1,11 @@
 'use client';
 import { useTranslations } from 'next-intl';
-import { changeRoleAction, createStaffAction, setDisabledAction } from '@/lib/staff/actions';
+import {
+  changeRoleAction,
+  createStaffAction,
+  resetFactorAction,
+  setDisabledAction,
+} from '@/lib/staff/actions';
 import { ActionForm } from '@/components/ui/action-form';
 import { Field } from '@/components/ui/field';
 
@@ -111,5 +116,38 @@ export function DisableForm({
       variant={disabled ? 'secondary' : 'danger'}
       buttonFirst
     />
+  );
+}
+
+/**
+ * Resets the second factor of a login that lost it (lib/staff/users.ts resetStaffSecondFactor): the
+ * new first password it answers with is shown here once, beside the message.
+ */
+export function ResetFactorForm({ userId, email }: { userId: string; email: string }) {
+  const t = useTranslations('staff.users');
+  return (
+    <ActionForm
+      action={resetFactorAction}
+      hiddenFields={{ userId }}
+      className="flex flex-wrap items-center gap-2"
+      messageId={`reset-message-${userId}`}
+      submit={t('resetFactor')}
+      submitName={t('resetFactorWho', { email })}
+      pendingText={t('resetting')}
+      variant="secondary"
+      buttonFirst
+    >
+      {({ state }) => {
+        const password = (state?.data as { initialPassword?: string } | undefined)?.initialPassword;
+        return password ? (
+          <p className="basis-full rounded-md border border-amber-300 bg-amber-50 p-3">
+            {t('newPassword', { email })}{' '}
+            <code data-testid={`reset-password-${userId}`} className="font-mono">
+              {password}
+            </code>
+          </p>
+        ) : null;
+      }}
+    </ActionForm>
   );
 }

@@ -20,3 +20,25 @@ export const accountNumberSchema = z.string().regex(ACCOUNT_NUMBER_RE, 'must loo
 export const sipUsernameSchema = z
   .string()
   .regex(SIP_USERNAME_RE, 'must be 1–128 of letters, digits, . _ @ + -');
+
+// What sits between "ACC" and the rest when a person types a number they heard or read: spaces, any
+// Unicode dash (\p{Pd}: the en dash a word processor makes of "-", the full-width "－"), a dot,
+// a slash, a colon, "#", "_".
+const TYPED_SEPARATOR = /[\s\p{Pd}._/:#＃]/gu;
+
+/**
+ * An account number as a person types it from a phone call or a letter, in the stored form, or null
+ * when `typed` is not one: "acc 1001", "ACC1001", "Acc–1001", "a.c.c. 10 01", "ACC-1001" →
+ * "ACC-1001". Letters are folded to upper case and full-width forms to ASCII (NFKC), the separators
+ * (spaces, dashes of any kind, dots, slashes, colons, "#", "_") dropped; the rest must contain a
+ * digit, so a company named "Accent" or "Acc Ent" is never read as a number, and the result must be
+ * an account number (ACCOUNT_NUMBER_RE). Used where staff type a number: the console's search.
+ */
+export function accountNumberAsTyped(typed: string): string | null {
+  const m = /^a[\s.]*c[\s.]*c(.*)$/iu.exec(typed.normalize('NFKC').trim());
+  if (!m) return null;
+  const rest = m[1].replace(TYPED_SEPARATOR, '').toUpperCase();
+  if (!/\d/.test(rest)) return null;
+  const number = `ACC-${rest}`;
+  return ACCOUNT_NUMBER_RE.test(number) ? number : null;
+}

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { db } from '@/lib/server/db';
+import { displayEmail } from '@/lib/auth/email-address';
+import { db, type Tx } from '@/lib/server/db';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
 import type { AuditAction } from '@/lib/audit/names';
@@ -53,6 +54,38 @@ const decided = (
     { action, accountId: a.accountId, target: { type: 'destination_allowance', id: a.id }, detail },
     `outcome.allowance.${note}`,
   );
+/**
+ * The refusal of whoever lost an allowance claim, saying what the winner did: values `status`
+ * (`approved`: sent to the switch or since then in force, ended or refused by it; `denied`;
+ * `closedByTollgate`: denied with no person, because a new block came into force; `closedByLift`:
+ * closed because the account's last block was lifted, operations.ts closeWaitingRequests; else `other`) and
+ * `by` (the deciding agent's address as displayEmail shows it). Nothing of the loser's attempt stays.
+ */
+async function decidedFirst(tx: Tx, id: string): Promise<Decision<undefined>> {
+  const now = await tx.destinationAllowance.findUnique({
+    where: { id },
+    select: { status: true, decidedById: true },
+  });
+  const agent = now?.decidedById
+    ? await tx.user.findUnique({ where: { id: now.decidedById }, select: { email: true } })
+    : null;
+  const status = !now
+    ? 'other'
+    : now.status === 'closed'
+      ? 'closedByLift'
+      : now.status === 'denied' && !now.decidedById
+        ? 'closedByTollgate'
+        : !agent
+          ? 'other'
+          : now.status === 'denied'
+            ? 'denied'
+            : ['sending', 'active', 'ended', 'refused'].includes(now.status)
+              ? 'approved'
+              : 'other';
+  const by = agent ? displayEmail(agent.email) : '';
+  return refuse('conflict', 'outcome.allowance.alreadyDecided', { status, by });
+}
+
 const loadAllowance = (input: { allowanceId: string }) =>
   db.destinationAllowance.findUnique({ where: { id: input.allowanceId }, include: { account: true } });
 const loadAccount = (input: { accountNumber: string }) =>
@@ -66,6 +99,13 @@ export const approveAllowance = staffDecision(
   loadAllowance,
   async (tx, a, input: z.output<typeof approveAllowanceSchema>, user): Promise<Decision<undefined>> => {
     await lockAccount(tx, a.accountId);
+    // Decided or closed meanwhile (a lift or a new block closes a waiting request): say what happened
+    // rather than a rule that no longer applies to it ("deny it" for a request already closed).
+    const current = await tx.destinationAllowance.findUnique({
+      where: { id: a.id },
+      select: { status: true },
+    });
+    if (current?.status !== 'requested') return decidedFirst(tx, a.id);
     if (!(await blocked(tx, a.accountId))) return refuse('refused', 'outcome.allowance.noLongerBlocked');
     // An allowance is an exception to the block it was asked under (operations.ts
     // endAllowancesWithBlock): approved under a later block, it would let that block's fraud through.
@@ -83,7 +123,7 @@ export const approveAllowance = staffDecision(
         until,
       },
     });
-    if (won.count !== 1) return refuse('conflict', 'outcome.allowance.alreadyDecided');
+    if (won.count !== 1) return decidedFirst(tx, a.id);
     const { country, hours, reason } = a;
     await queueAllowancePut(tx, a.account, { id: a.id, country, until, reason }, user.email);
     const detail = { country, hours, until: until.toISOString(), attestedCallback: true, note: input.note };
@@ -100,7 +140,7 @@ export const denyAllowance = staffDecision(
       where: { id: a.id, status: 'requested' },
       data: { status: 'denied', ...by },
     });
-    if (won.count !== 1) return refuse('conflict', 'outcome.allowance.alreadyDecided');
+    if (won.count !== 1) return decidedFirst(tx, a.id);
     return decided('allowance.denied', a, { country: a.country, note: input.note }, 'denied');
   },
 );

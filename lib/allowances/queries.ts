@@ -6,6 +6,7 @@ import { assertStaff } from '@/lib/auth/session';
 import { accountBlocked } from './blocked';
 import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
+import { encodeCursor } from '@/lib/staff/cursor';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
 export type AllowanceView = {
@@ -110,20 +111,50 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
   }));
 }
 
-/** Staff queue: allowance requests waiting for a callback, oldest first. */
-export async function pendingAllowanceRequests(user: CurrentUser) {
+/** Allowance requests per page of the staff home's allowance list (as the unblock queue, QUEUE_PAGE). */
+export const ALLOWANCE_QUEUE_PAGE = 25;
+/** The allowance list's total is counted up to this many; past it the heading says "more than". */
+export const ALLOWANCE_COUNT_CAP = 10_000;
+
+/**
+ * Staff queue: one page of the allowance requests waiting for a callback, oldest first (createdAt,
+ * then id), after `after` (the decoded keyset cursor of the previous page, null = the oldest page),
+ * so requests that arrive meanwhile never make one repeat or go missing. `total` counts every
+ * waiting request up to ALLOWANCE_COUNT_CAP (`capped` when there are more), the same filter as the
+ * list, so the heading and the list agree; `next` is the cursor of the following page or null.
+ * `opts.pageSize` and `opts.countCap` override the defaults (tests). Throws (assertStaff) for a
+ * caller who is not staff.
+ */
+export async function pendingAllowanceRequests(
+  user: CurrentUser,
+  after: { at: Date; id: string } | null = null,
+  opts: { pageSize?: number; countCap?: number } = {},
+) {
   assertStaff(user);
-  const rows = await db.destinationAllowance.findMany({
-    where: { status: 'requested' },
-    orderBy: { createdAt: 'asc' },
-    take: 50,
-  });
-  const accounts = await accountLabelsById(rows.map((r) => r.accountId));
-  return rows.map((r) => ({
+  const size = opts.pageSize ?? ALLOWANCE_QUEUE_PAGE;
+  const cap = opts.countCap ?? ALLOWANCE_COUNT_CAP;
+  const keyset = after
+    ? { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }
+    : {};
+  const [rows, counted] = await Promise.all([
+    db.destinationAllowance.findMany({
+      where: { status: 'requested', ...keyset },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: size + 1,
+    }),
+    db.destinationAllowance.count({ where: { status: 'requested' }, take: cap + 1 }),
+  ]);
+  const page = rows.slice(0, size);
+  const accounts = await accountLabelsById(page.map((r) => r.accountId));
+  const items = page.map((r) => ({
     id: r.id,
     country: r.country,
     hours: r.hours,
     createdAt: r.createdAt,
     account: accounts.get(r.accountId)!,
   }));
+  const last = page[page.length - 1];
+  const next = rows.length > size && last ? encodeCursor([last.createdAt, last.id]) : null;
+  const capped = counted > cap;
+  return { items, total: capped ? cap : counted, capped, next };
 }

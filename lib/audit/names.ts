@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = [
   'staff_user.disabled',
   'staff_user.enabled',
   'staff_user.role_changed',
+  'staff_user.second_factor_reset',
   'access.denied',
   'user.created',
   /** The operator CLI (actor `operator-cli`): a new customer account, a new SIP credential on one, re-sealed TOTP secrets. */

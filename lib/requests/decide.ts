@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { displayEmail } from '@/lib/auth/email-address';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
@@ -84,13 +85,35 @@ async function lostClaim(
   return decidedFirst(tx, r);
 }
 
-/** The refusal of whoever lost the claim: the status the request has now, audited as a conflict. */
+/**
+ * What the loser of a claim is told happened, from the row the winner left: `status` is `approved`,
+ * `denied` or `withdrawn` with `by` (the address, as displayEmail shows it, of the agent who decided
+ * or the customer who withdrew), `closedByLift` when a lift closed it (no one decided: the switch or
+ * staff lifted the block meanwhile, lib/blocks/lifecycle.ts closeRequestsOf), else `other`.
+ */
+async function whatHappened(tx: Tx, id: string): Promise<{ status: string; by: string }> {
+  const now = await tx.unblockRequest.findUnique({
+    where: { id },
+    select: { status: true, decidedById: true },
+  });
+  if (now?.status === 'withdrawn' && !now.decidedById) return { status: 'closedByLift', by: '' };
+  const by = now?.decidedById
+    ? await tx.user.findUnique({ where: { id: now.decidedById }, select: { email: true } })
+    : null;
+  if (!now || !by || !['approved', 'denied', 'withdrawn'].includes(now.status))
+    return { status: 'other', by: '' };
+  return { status: now.status, by: displayEmail(by.email) };
+}
+
+/**
+ * The refusal of whoever lost the claim: what happened to the request (whatHappened: who approved,
+ * denied or withdrew it, or that a lift closed it), audited as a conflict.
+ */
 async function decidedFirst(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
-  const now = await tx.unblockRequest.findUnique({ where: { id: r.id }, select: { status: true } });
+  const happened = await whatHappened(tx, r.id);
   const target = { type: 'unblock_request', id: r.id };
-  const status = now?.status ?? 'unknown';
   const audit = { action: 'request.decision_conflict', accountId: r.accountId, target } as const;
-  return refuse('conflict', 'outcome.decision.alreadyDecided', { status }, { audit });
+  return refuse('conflict', 'outcome.decision.alreadyDecided', happened, { audit });
 }
 
 /**

@@ -6,6 +6,8 @@ import {
   createStaffSchema,
   createStaffUser,
   disableSchema,
+  resetFactorSchema,
+  resetStaffSecondFactor,
   roleSchema,
   setStaffDisabled,
   type UserChange,
@@ -32,5 +34,10 @@ export const changeRoleAction = adminAction(
 export const setDisabledAction = adminAction(
   disableSchema,
   async (input, { user, meta }) => changed(await setStaffDisabled(user, input, meta)),
+  ECHO,
+);
+export const resetFactorAction = adminAction(
+  resetFactorSchema,
+  async (input, { user, meta }) => changed(await resetStaffSecondFactor(user, input, meta)),
   ECHO,
 );

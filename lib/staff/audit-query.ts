@@ -106,19 +106,23 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     where: { id: { in: [...new Set(page.map((r) => r.accountId).filter((x): x is string => !!x))] } },
     select: { id: true, number: true },
   });
-  const entries = page.map((r) => ({
-    id: r.id,
-    at: r.at,
-    action: r.action,
-    actorEmail: r.actorEmail,
-    ip: r.ip,
-    userAgent: r.userAgent,
-    account: accounts.find((a) => a.id === r.accountId)?.number ?? null,
-    target: r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : null,
-    // Rows written before form text refused them may hold bidi controls: shown as `\u202e` escapes
-    // (the same JSON), so a detail cannot display as something it is not.
-    detail: revealInvisible(r.detail),
-  }));
+  const entries = page.map((r) => {
+    const account = accounts.find((a) => a.id === r.accountId)?.number ?? null;
+    return {
+      id: r.id,
+      at: r.at,
+      action: r.action,
+      actorEmail: r.actorEmail,
+      ip: r.ip,
+      userAgent: r.userAgent,
+      account,
+      target: r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : null,
+      targetHref: targetHref(r.targetType, r.targetId, account),
+      // Rows written before form text refused them may hold bidi controls: shown as `\u202e` escapes
+      // (the same JSON), so a detail cannot display as something it is not.
+      detail: revealInvisible(r.detail),
+    };
+  });
   const last = page[page.length - 1];
   return {
     entries,
@@ -126,6 +130,21 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     unknown: null,
     badCursor,
   };
+}
+
+/**
+ * The console page where an audit row's target is seen, or null: an unblock request's own page
+ * (`/staff/requests/{id}`: its decision, who and when), the account page of an allowance, a block,
+ * an account or a SIP credential (`/staff/accounts/{number}`, where they are listed), a staff login's list (`/staff/users`). So an
+ * admin reading "request.approved" after a shift opens what was decided in one step.
+ */
+function targetHref(type: string | null, id: string | null, account: string | null): string | null {
+  if (!type || !id) return null;
+  if (type === 'unblock_request') return `/staff/requests/${encodeURIComponent(id)}`;
+  if (['destination_allowance', 'block', 'account', 'sip_credential'].includes(type) && account)
+    return `/staff/accounts/${encodeURIComponent(account)}`;
+  if (type === 'user') return '/staff/users';
+  return null;
 }
 
 export type AuditEntryView = Awaited<ReturnType<typeof listAudit>>['entries'][number];

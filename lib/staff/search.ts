@@ -1,4 +1,5 @@
 import 'server-only';
+import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
@@ -276,7 +277,8 @@ async function showHits(ids: string[]): Promise<SearchHit[]> {
 
 /**
  * One page of accounts whose number, company name, member email or SIP username contains the query
- * (at least 2 characters; at most 100 are used), ordered by account number (unique, so it is its own
+ * (at least 2 characters; at most 100 are used; an account number typed as heard, "acc 1001", is
+ * read as "ACC-1001" first: accountNumberAsTyped), ordered by account number (unique, so it is its own
  * tiebreaker). `after` is the decoded cursor of the previous page (null = first page).
  * Returns `{ hits, next }`: at most 25 hits; `next` is the cursor of the following page or null.
  * A broad query (more than SPARSE_CAP matches in a column) tests at most WALK_MAX accounts per
@@ -290,10 +292,21 @@ export async function searchAccounts(
   raw: string,
   after: { number: string } | null = null,
   opts: { sparseCap?: number; walkMax?: number } = {},
-) {
+): Promise<{ hits: SearchHit[]; next: string | null }> {
   assertStaff(user);
-  const q = withoutControlCharacters(raw).trim().slice(0, 100);
-  if ([...q].length < 2) return { hits: [], next: null };
+  const typed = withoutControlCharacters(raw).trim().slice(0, 100);
+  if ([...typed].length < 2) return { hits: [], next: null };
+  // An account number as heard on the phone ("acc 1001", "ACC1001", "acc–1001") is searched in its
+  // stored form; when that finds nothing, what was typed is searched as it is (an email such as
+  // "acc1001@…" still finds its account).
+  const asNumber = accountNumberAsTyped(typed);
+  if (asNumber && asNumber !== typed) {
+    // A later page follows whichever reading the first page used.
+    const numberFound = !after || (await searchAccounts(user, asNumber, null, opts)).hits.length > 0;
+    const found = numberFound ? await searchAccounts(user, asNumber, after, opts) : null;
+    if (found && (found.hits.length || after)) return found;
+  }
+  const q = typed;
   const from = after?.number ?? '';
   const narrow = await narrowMatches(q, from, LIMIT + 1, opts.sparseCap ?? SPARSE_CAP);
   const { hits: ids, last: walkedTo } = narrow

@@ -31,6 +31,7 @@ export const createStaffSchema = z.object({
   role: staffRole,
 });
 export const roleSchema = z.object({ userId, role: staffRole });
+export const resetFactorSchema = z.object({ userId });
 export const disableSchema = z.object({
   userId,
   disabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
@@ -203,6 +204,49 @@ export async function changeStaffRole(
           detail: { email: target.email, from, to: input.role },
         },
         note: { key: 'outcome.staffUser.roleChanged', values },
+      };
+    });
+  });
+}
+
+/**
+ * A staff login whose second factor is lost (phone gone, recovery codes with it): the admin resets
+ * it. The authenticator and every recovery code are removed, the login gets a new generated password
+ * (`data.initialPassword`, shown once to the admin, to be given over a separate channel, as for a new
+ * login), its sessions and sign-in links end, and a second-factor lock is lifted; at the next sign-in
+ * the agent sets up two-factor authentication again before anything else (as a new login does). The
+ * old password stops working, so whoever may hold it cannot be the one who enrols the new factor.
+ * Not for the admin's own login (`outcome.staffUser.resetSelf`); refused (`outcome.staffUser.notAdmin`)
+ * when the admin was disabled or demoted while the request ran. Audited `staff_user.second_factor_reset`.
+ */
+export async function resetStaffSecondFactor(
+  user: CurrentUser,
+  input: z.output<typeof resetFactorSchema>,
+  meta: RequestMeta,
+): Promise<UserChange> {
+  return onOtherStaff(user, input.userId, 'outcome.staffUser.resetSelf', async (target) => {
+    const initialPassword = generatePassword(20);
+    const passwordHash = await hashPassword(initialPassword);
+    return decideOnce<{ initialPassword: string }>({ user, meta }, async (tx) => {
+      const locked = await lockActorAndTarget(tx, user.id, target.id);
+      if (!locked.ok) return locked.refusal;
+      await tx.user.update({
+        where: { id: target.id },
+        data: { passwordHash, totpSecret: null, totpEnabledAt: null, totpFailures: 0, totpLockedAt: null },
+      });
+      const codes = (await tx.recoveryCode.deleteMany({ where: { userId: target.id } })).count;
+      const ended = (await tx.session.deleteMany({ where: { userId: target.id } })).count;
+      await revokeSignInLinks(tx, target.email);
+      const { email } = target;
+      return {
+        ok: true,
+        audit: {
+          action: 'staff_user.second_factor_reset',
+          target: { type: 'user', id: target.id },
+          detail: { email, sessionsEnded: ended, recoveryCodesRemoved: codes, passwordReplaced: true },
+        },
+        data: { initialPassword },
+        note: { key: 'outcome.staffUser.factorReset', values: { email, sessions: ended } },
       };
     });
   });

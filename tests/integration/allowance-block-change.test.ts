@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveAllowance, grantAllowance } from '@/lib/allowances/decide';
+import { approveAllowance, denyAllowance, grantAllowance } from '@/lib/allowances/decide';
 import {
   allowancesForBlockPage,
   allowancesForStaff,
@@ -102,6 +102,52 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     expect(await simAllowances(account.number)).toEqual([]);
   });
 
+  // Found working a fraud wave (2026-12-02): the switch lifted blocks while their customers' allowance
+  // requests waited; each stayed in support's list, approving said "deny it", and the customer's
+  // page said "waiting for support to call you back" while every country could be called.
+  it('the lift of the last block closes a request still waiting: out of the queue, the customer told it is not needed', async () => {
+    const { account, block, member } = await makeBlockedOnSwitch(sim);
+    const allowanceId = await askSomalia(member, block.id);
+    const agent = await makeStaff();
+    const queued = async () =>
+      (await pendingAllowanceRequests(agent, null, { pageSize: 1000 })).items.map((r) => r.id);
+    expect(await queued()).toContain(allowanceId);
+    expect((await deliver(liftedEvent(account.number))).status).toBe(200);
+    expect(await row(allowanceId)).toMatchObject({ status: 'closed', decidedById: null });
+    expect(await queued()).not.toContain(allowanceId);
+    expect((await allowancesForStaff(agent, account.id)).find((a) => a.id === allowanceId)).toMatchObject({
+      status: 'closed',
+      endReason: 'block_lifted',
+    });
+    expect(
+      await getDb().auditLog.count({
+        where: { action: 'allowance.closed', targetId: allowanceId, detail: { contains: 'block_lifted' } },
+      }),
+    ).toBe(1);
+    // The customer reads that it was closed without a decision, not "not allowed".
+    expect(await allowancesForBlockPage(member.id, account.id)).toEqual([
+      expect.objectContaining({ id: allowanceId, status: 'closed', denial: null }),
+    ]);
+    expect(await getDb().mailMessage.count({ where: { payload: { contains: allowanceId } } })).toBe(0);
+    // An agent who had it open is told why it is gone, approving or denying.
+    const approved = await approveAllowance(
+      agent,
+      { allowanceId, attest: 'on', note: 'Called the owner back; supplier in Mogadishu.' },
+      meta,
+    );
+    expect(inWords(approved).message).toMatch(
+      /^Tollgate has already closed this request because international/,
+    );
+    const denied = await denyAllowance(
+      agent,
+      { allowanceId, note: 'We could not reach the account holder.' },
+      meta,
+    );
+    expect(inWords(denied).message).toBe(
+      'Tollgate has already closed this request because international calling was allowed again on the account. Nothing was changed and nothing was sent to the switch. Reload the page to see where it stands.',
+    );
+  });
+
   it('an allowance still on its way is cancelled; if its PUT may have reached the switch, a DELETE follows', async () => {
     const made = await makeBlockedOnSwitch(sim);
     const n = made.account.number;
@@ -155,10 +201,15 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
         meta,
       ),
     );
-    expect(approved).toMatchObject({ ok: false, code: 'refused' });
-    expect(approved.message).toContain('earlier block');
+    // Closed already (by the lift, or by the new block): the agent reads that, not a rule to deny it by.
+    expect(approved).toMatchObject({ ok: false, code: 'conflict' });
+    expect(approved.message).toContain(
+      lifted
+        ? 'Tollgate has already closed this request because international calling was allowed again'
+        : 'Tollgate has already closed this request because a new block came into force',
+    );
     if (lifted) {
-      // The lift closed it already (the test below), so the new block found nothing waiting.
+      // The lift closed it (the test below), so the new block found nothing waiting.
       expect(await row(allowanceId)).toMatchObject({ status: 'closed', endReason: 'block_lifted' });
       return;
     }
@@ -166,7 +217,9 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     // of "waiting for support to call you back" for a request nobody could approve.
     expect(await row(allowanceId)).toMatchObject({ status: 'denied', decidedById: null });
     const agent = await makeStaff();
-    expect((await pendingAllowanceRequests(agent)).map((r) => r.id)).not.toContain(allowanceId);
+    expect(
+      (await pendingAllowanceRequests(agent, null, { pageSize: 1000 })).items.map((r) => r.id),
+    ).not.toContain(allowanceId);
     expect((await allowancesForStaff(agent, account.id)).find((a) => a.id === allowanceId)).toMatchObject({
       status: 'denied',
       decidedBy: 'tollgate',
@@ -210,7 +263,9 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
       endedAt: expect.any(Date),
     });
     const agent = await makeStaff();
-    expect((await pendingAllowanceRequests(agent)).map((r) => r.id)).not.toContain(allowanceId);
+    expect(
+      (await pendingAllowanceRequests(agent, null, { pageSize: 1000 })).items.map((r) => r.id),
+    ).not.toContain(allowanceId);
     expect((await allowancesForStaff(agent, account.id)).find((a) => a.id === allowanceId)).toMatchObject({
       status: 'closed',
       endReason: 'block_lifted',

@@ -17,6 +17,7 @@ import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock, makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
 import { inWords } from '@/tests/helpers/outcome';
+import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Issue 16, item 4: the destination allowance from request to expiry, against the simulator.
@@ -334,6 +335,51 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
     expect(await audits(refused.id)).toEqual(['allowance.granted', 'allowance.refused']);
   });
 
+  it('two agents deciding one allowance at once: one decision, at most one PUT, the other told who did what', async () => {
+    const db = getDb();
+    const deny = (u: CurrentUser, allowanceId: string) =>
+      denyAllowance(u, { allowanceId, note: 'We could not reach the account holder.' }, meta);
+    for (const race of ['approve-approve', 'approve-deny'] as const) {
+      const { account, block, member } = await blockedAccount();
+      const id = idOf(
+        await ask(member, { blockId: block.id, country: 'SO', hours: '4', reason: 'Supplier in Mogadishu.' }),
+      );
+      const [sam, ana] = [await staff(), await staff()];
+      const results = await Promise.all([
+        approve(sam, id),
+        race === 'approve-approve' ? approve(ana, id) : deny(ana, id),
+      ]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      const winner = results[0].ok ? sam : ana;
+      const final = await row(id);
+      expect(final.decidedById).toBe(winner.id);
+      const verb = final.status === 'denied' ? 'denied' : 'approved';
+      const loser = results.find((r) => !r.ok)!;
+      expect(inWords(loser)).toMatchObject({
+        code: 'conflict',
+        message: expect.stringContaining(`${winner.email} has already ${verb} this request.`),
+      });
+      expect(inWords(loser, 'es').message).toContain(
+        `${winner.email} ya ${verb === 'denied' ? 'rechazó' : 'aprobó'} esta solicitud.`,
+      );
+      expect(await db.switchOperation.count({ where: { accountNumber: account.number } })).toBe(
+        verb === 'approved' ? 1 : 0,
+      );
+      await outbox(); // sends the winner's PUT, so the next test's outbox finds only its own
+    }
+
+    // A new block closed the request before the agent decided: Tollgate did, not a colleague.
+    const { account, block, member } = await blockedAccount();
+    const id = idOf(
+      await ask(member, { blockId: block.id, country: 'SO', hours: '4', reason: 'Supplier in Mogadishu.' }),
+    );
+    expect((await deliver(placedEvent(account.number))).status).toBe(200);
+    expect(await row(id)).toMatchObject({ status: 'denied', decidedById: null });
+    expect(inWords(await deny(await staff(), id)).message).toBe(
+      'Tollgate has already closed this request because a new block came into force. Nothing was changed and nothing was sent to the switch. Reload the page to see where it stands.',
+    );
+  });
+
   it('support grants directly, ends it early through DELETE, and denies a request', async () => {
     const { account, block, member } = await blockedAccount();
     const alex = await staff();
@@ -373,7 +419,7 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
     expect(inWords(await approve(alex, id))).toEqual({
       ok: false,
       code: 'conflict',
-      message: 'This request was already decided.',
+      message: `${alex.email} has already denied this request. Nothing was changed and nothing was sent to the switch. Reload the page to see where it stands.`,
     });
     expect(
       await getDb().switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }),

@@ -16,7 +16,8 @@ import {
   makeStaff,
   makeRequest,
 } from '@/tests/helpers/factory';
-import { deliver, placedEvent } from '@/tests/helpers/switch-events';
+import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
+import { inWords } from '@/tests/helpers/outcome';
 import { listQueue } from '@/lib/requests/queue';
 import { getRequestForStaff } from '@/lib/requests/detail';
 import { withdrawRequest } from '@/lib/requests/submit';
@@ -68,7 +69,10 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       {
         ok: false,
         code: 'conflict',
-        note: { key: 'outcome.decision.alreadyDecided', values: { status: 'approved' } },
+        note: {
+          key: 'outcome.decision.alreadyDecided',
+          values: { status: 'approved', by: results[0].ok ? sam.email : alex.email },
+        },
       },
     ]);
 
@@ -261,11 +265,11 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(
       await db.auditLog.count({ where: { action: 'request.approved', targetId: lifted.request.id } }),
     ).toBe(0);
-    // A second approval finds it closed: someone (the first) decided already.
+    // A second approval finds it closed by the lift, not by a person.
     expect(await approve(agent, lifted.request.id)).toMatchObject({
       ok: false,
       code: 'conflict',
-      note: { key: 'outcome.decision.alreadyDecided', values: { status: 'withdrawn' } },
+      note: { key: 'outcome.decision.alreadyDecided', values: { status: 'closedByLift', by: '' } },
     });
     // A denial of such a request closes it the same way: "calling stays blocked" would be false.
     const liftedToo = await blockedWithRequest();
@@ -276,6 +280,53 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       note: { key: 'outcome.decision.alreadyLifted' },
     });
     expect(await db.mailMessage.count({ where: { to: liftedToo.member.email } })).toBe(0);
+  });
+
+  it('the agent who loses a decision is told who did what, in their language, and nothing is sent', async () => {
+    const db = getDb();
+    // Another agent denied first: the approver reads who denied it.
+    const denied = await blockedWithRequest();
+    const [sam, alex] = [await staff(), await staff()];
+    const reason = { requestId: denied.request.id, denyReason: 'We could not reach you on that number.' };
+    expect((await denyRequest(alex, reason, meta)).ok).toBe(true);
+    expect(inWords(await approve(sam, denied.request.id))).toEqual({
+      ok: false,
+      code: 'conflict',
+      message: `${alex.email} has already denied this request. Nothing was changed and nothing was sent to the switch or the customer. Reload the page to see where it stands.`,
+    });
+    expect(inWords(await approve(sam, denied.request.id), 'es').message).toBe(
+      `${alex.email} ya rechazó esta solicitud. No se cambió nada y no se envió nada al switch ni al cliente. Recargue la página para ver en qué estado está.`,
+    );
+    expect(await db.switchOperation.count({ where: { blockId: denied.block.id } })).toBe(0);
+
+    // The customer withdrew it while the agent was on the phone.
+    const withdrawn = await blockedWithRequest();
+    expect((await withdrawRequest(asCustomer(withdrawn.member), withdrawn.request.id, meta)).ok).toBe(true);
+    expect(inWords(await approve(sam, withdrawn.request.id)).message).toContain(
+      `The customer (${withdrawn.member.email}) has withdrawn this request. Nothing was changed`,
+    );
+
+    // The switch lifted the block while the agent was deciding: the lift closed the request, nobody
+    // decided it, and saying "someone else decided" would send the agent looking for a colleague.
+    const lifted = await blockedWithRequest();
+    expect((await deliver(liftedEvent(lifted.account.number))).status).toBe(200);
+    const r = inWords(await approve(sam, lifted.request.id));
+    expect(r).toMatchObject({ ok: false, code: 'conflict' });
+    expect(r.message).toMatch(/^This request’s block was lifted meanwhile \(by the switch/);
+    expect(r.message).not.toContain('someone');
+    const denial = { requestId: lifted.request.id, denyReason: 'We could not reach you on that number.' };
+    expect(inWords(await denyRequest(sam, denial, meta), 'es').message).toMatch(
+      /^El bloqueo de esta solicitud se levantó mientras tanto/,
+    );
+    expect(await db.switchOperation.count({ where: { blockId: lifted.block.id } })).toBe(0);
+    expect(
+      await db.mailMessage.count({
+        where: {
+          template: { in: ['request_approved', 'request_denied'] },
+          payload: { contains: lifted.request.id },
+        },
+      }),
+    ).toBe(0);
   });
 
   it('approve against deny at once: exactly one decision stands', async () => {

@@ -9,7 +9,13 @@ import { listQueue } from '@/lib/requests/queue';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { searchAccounts } from '@/lib/staff/search';
-import { changeStaffRole, createStaffUser, setStaffDisabled } from '@/lib/staff/users';
+import {
+  changeStaffRole,
+  createStaffUser,
+  resetStaffSecondFactor,
+  setStaffDisabled,
+} from '@/lib/staff/users';
+import { verifyPassword } from '@/lib/auth/password';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
 import { makeAccount, makeBlock, makeRequest, makeSession, makeStaff } from '@/tests/helpers/factory';
@@ -47,6 +53,32 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       ).toEqual([account.number]);
     }
     expect(await searchAccounts(agent, `nothing-${tag}`)).toEqual({ hits: [], next: null });
+  });
+
+  it('search finds an account number as an agent types it from a call: "acc 1001", "ACC1001", "acc–1001"', async () => {
+    // Before: the search looked for what was typed as it is, so only "ACC-1001" or "1001" found it.
+    const { account } = await makeAccount({ members: [`acc-typed-${crypto.randomUUID()}@test.example`] });
+    const digits = account.number.slice(4);
+    for (const q of [
+      `acc ${digits}`,
+      `ACC${digits}`,
+      `Acc\u2013${digits}`,
+      `a.c.c. ${digits.slice(0, 3)} ${digits.slice(3)}`,
+      `ＡＣＣ－${digits}`,
+    ]) {
+      expect(
+        (await searchAccounts(agent, q)).hits.map((h) => h.number),
+        q,
+      ).toEqual([account.number]);
+    }
+    // A company whose name starts with "Acc" is still found by its name.
+    await getDb().customerAccount.update({ where: { id: account.id }, data: { name: `Accent ${digits}` } });
+    expect((await searchAccounts(agent, `accent ${digits}`)).hits.map((h) => h.number)).toEqual([
+      account.number,
+    ]);
+    // When no account has that number, what was typed is searched as it is (an email, say).
+    const { account: other } = await makeAccount({ members: [`acc${digits}x@test.example`] });
+    expect((await searchAccounts(agent, `acc${digits}x`)).hits.map((h) => h.number)).toEqual([other.number]);
   });
 
   it('the queue lists pending requests oldest first with a summary and a misdial hint', async () => {
@@ -146,7 +178,12 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       number: account.number,
       name: account.name,
     });
-    const byId = new Map((await pendingAllowanceRequests(agent)).map((a) => [a.id, a.account.number]));
+    const byId = new Map(
+      (await pendingAllowanceRequests(agent, null, { pageSize: 1000 })).items.map((a) => [
+        a.id,
+        a.account.number,
+      ]),
+    );
     expect(asked.map((a) => byId.get(a.id))).toEqual([account.number, other.number, account.number]);
     await db.syncIssue.update({ where: { id: issue.id }, data: { resolvedAt: new Date() } });
     await db.destinationAllowance.updateMany({
@@ -154,6 +191,51 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       data: { status: 'denied' },
     });
     expect((await openSyncIssues(agent)).items.find((i) => i.id === issue.id)).toBeUndefined();
+  });
+
+  it('the allowance queue pages by (createdAt, id) in a wave: its count agrees with the list, none repeat or go missing', async () => {
+    const db = getDb();
+    // Before: the list stopped at 50 and its heading counted the 50 shown, so the 51st request of a
+    // wave was on no page and the heading said 50 when 60 were waiting.
+    await db.destinationAllowance.updateMany({ where: { status: 'requested' }, data: { status: 'denied' } });
+    const { account } = await makeAccount();
+    const t0 = Date.now() - 3600_000;
+    const ask = (n: number, at: number) =>
+      db.destinationAllowance.createManyAndReturn({
+        data: Array.from({ length: n }, () => ({
+          accountId: account.id,
+          country: 'SO',
+          hours: 4,
+          reason: 'a supplier',
+          createdAt: new Date(at), // the same instant for all: the id breaks the tie
+        })),
+      });
+    const first = await ask(60, t0);
+    const seen: string[] = [];
+    let page = await pendingAllowanceRequests(agent);
+    expect(page).toMatchObject({ total: 60, capped: false });
+    expect(page.items).toHaveLength(25);
+    // New requests arrive while the agent pages: later ones join the end, none repeats.
+    const later = await ask(5, Date.now());
+    for (;;) {
+      seen.push(...page.items.map((i) => i.id));
+      const key = page.next ? readCursor(timeIdKey, page.next) : null;
+      if (!key?.key) break;
+      page = await pendingAllowanceRequests(agent, key.key);
+      expect(page.total).toBe(65);
+    }
+    const expected = [...first, ...later].sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    expect(seen).toEqual(expected.map((a) => a.id));
+    expect(await pendingAllowanceRequests(agent, null, { countCap: 10 })).toMatchObject({
+      total: 10,
+      capped: true,
+    });
+    await db.destinationAllowance.updateMany({
+      where: { accountId: account.id },
+      data: { status: 'denied' },
+    });
   });
 
   it('an audit filter from the URL with a control character is no filter, not a 500', async () => {
@@ -248,6 +330,23 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(JSON.parse(entry!.detail!)).toEqual({ reason: 'Supplier call, \u202e{"status":"approved"}' });
   });
 
+  it('an audit row links to what it is about: the request decided, the account, the staff list', async () => {
+    // Before: the target was the bare "unblock_request <id>", which an admin had to copy into a URL.
+    const { account } = await makeAccount();
+    const actor = await staff('agent');
+    const rows: [string, string, string | null][] = [
+      ['unblock_request', 'req1', '/staff/requests/req1'],
+      ['destination_allowance', 'al1', `/staff/accounts/${account.number}`],
+      ['user', 'u1', '/staff/users'],
+      ['switch_event', 'evt1', null],
+    ];
+    for (const [type, id] of rows)
+      await audit({ action: 'request.approved', actor, accountId: account.id, target: { type, id }, meta });
+    const page = await listAudit(agent, { account: account.number });
+    for (const [type, id, href] of rows)
+      expect(page.entries.find((e) => e.target === `${type} ${id}`)?.targetHref, type).toBe(href);
+  });
+
   it('the audit log filters by account, actor, action and date, and pages by keyset without gaps or repeats', async () => {
     const { account } = await makeAccount();
     const actor = await staff('agent');
@@ -328,6 +427,55 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     await expect(
       createStaffUser(agent, { email: `x-${email}`, name: 'X', role: 'admin' }, meta),
     ).rejects.toThrow();
+  });
+
+  it('an admin resets the second factor of an agent who lost it: new first password, enrols again, sessions end', async () => {
+    // Before: /staff/users had no way back in for an agent whose phone and recovery codes were lost.
+    const db = getDb();
+    const admin = await staff('admin');
+    const lost = await staff('agent');
+    await db.user.update({
+      where: { id: lost.id },
+      data: { totpSecret: 'sealed', totpFailures: 20, totpLockedAt: new Date(), passwordHash: 'old' },
+    });
+    await db.recoveryCode.create({ data: { userId: lost.id, codeHash: 'h' } });
+    await makeSession(lost.id, { mfaVerified: true });
+    const r = await resetStaffSecondFactor(admin, { userId: lost.id }, meta);
+    expect(r).toMatchObject({ ok: true, data: { initialPassword: expect.stringMatching(/^.{20}$/) } });
+    const password = (r as { data: { initialPassword: string } }).data.initialPassword;
+    expect(inWords(r).message).toBe(
+      `${lost.email}: two-factor authentication reset and 1 session ended. Give them this new first password over a separate channel; they set up two-factor authentication again at their next sign-in.`,
+    );
+    expect(inWords(r, 'es').message).toContain(
+      `${lost.email}: doble factor restablecido; se cerró 1 sesión.`,
+    );
+    const after = await db.user.findUniqueOrThrow({ where: { id: lost.id } });
+    expect(after).toMatchObject({
+      totpSecret: null,
+      totpEnabledAt: null,
+      totpFailures: 0,
+      totpLockedAt: null,
+    });
+    expect(await verifyPassword(after.passwordHash!, password)).toBe(true);
+    expect(await db.recoveryCode.count({ where: { userId: lost.id } })).toBe(0);
+    expect(await db.session.count({ where: { userId: lost.id } })).toBe(0);
+    const row = await db.auditLog.findFirstOrThrow({
+      where: { action: 'staff_user.second_factor_reset', targetId: lost.id },
+    });
+    expect(row.actorId).toBe(admin.id);
+    expect(row.detail).not.toContain(password);
+    // Not one's own (use recovery codes or another admin), and never an agent's to do.
+    expect(await resetStaffSecondFactor(admin, { userId: admin.id }, meta)).toMatchObject({
+      ok: false,
+      note: { key: 'outcome.staffUser.resetSelf' },
+    });
+    await expect(resetStaffSecondFactor(agent, { userId: lost.id }, meta)).rejects.toThrow();
+    // A customer's login is not a staff login: not found.
+    const { users } = await makeAccount();
+    expect(await resetStaffSecondFactor(admin, { userId: users[0].id }, meta)).toEqual({
+      ok: false,
+      code: 'not_found',
+    });
   });
 
   it('two admins disabling or demoting each other at once leave one admin; a demoted admin cannot act', async () => {

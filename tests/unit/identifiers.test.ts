@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_NUMBER_RE,
+  accountNumberAsTyped,
   accountNumberSchema,
   SIP_USERNAME_RE,
   sipUsernameSchema,
@@ -57,4 +58,27 @@ describe('identifiers', () => {
       expect(sipUsernameSchema.safeParse(u).success).toBe(false);
     },
   );
+
+  it('reads an account number as a person types it from a call, and nothing else', () => {
+    for (const typed of [
+      'acc 1001',
+      'ACC1001',
+      'Acc\u20131001',
+      'a.c.c. 10 01',
+      'ACC-1001',
+      'ＡＣＣ－１００１',
+      ' acc#1001 ',
+    ])
+      expect(accountNumberAsTyped(typed), typed).toBe('ACC-1001');
+    for (const typed of [
+      'accent',
+      'Acc Ent',
+      'acc',
+      'ACC-',
+      'acme dental',
+      'dana@acme.example',
+      `acc ${'1'.repeat(21)}`,
+    ])
+      expect(accountNumberAsTyped(typed), typed).toBeNull();
+  });
 });

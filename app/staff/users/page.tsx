@@ -1,5 +1,5 @@
 import { getTranslations } from 'next-intl/server';
-import { CreateStaffForm, DisableForm, RoleForm } from '@/components/staff/staff-user-forms';
+import { CreateStaffForm, DisableForm, ResetFactorForm, RoleForm } from '@/components/staff/staff-user-forms';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { requireStaff } from '@/lib/auth/session';
 import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
@@ -16,6 +16,7 @@ export default async function StaffUsersPage() {
       <div className="flex flex-col gap-8">
         <h1 className="text-2xl font-bold">{t('title')}</h1>
         <Section id="list-title" title={t('list')}>
+          <p>{t('resetIntro')}</p>
           <ul className="flex flex-col gap-3">
             {staff.map((s) => (
               <li key={s.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
@@ -31,6 +32,7 @@ export default async function StaffUsersPage() {
                   <div className="flex flex-wrap items-end gap-6">
                     <RoleForm userId={s.id} email={displayEmail(s.email)} role={s.role} />
                     <DisableForm userId={s.id} email={displayEmail(s.email)} disabled={s.disabled} />
+                    <ResetFactorForm userId={s.id} email={displayEmail(s.email)} />
                   </div>
                 )}
               </li>
