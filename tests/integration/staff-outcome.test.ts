@@ -44,14 +44,15 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
     const block = await makeBlock(account.id);
     const request = await makeRequest(block, users[0].id);
     const fields = { requestId: request.id, denyReason: 'We could not reach you on the callback number.' };
-    session.user = await staff('agent', 'en');
+    const first = await staff('agent', 'en');
+    session.user = first;
     // The first decision wins (the domain returns no words on success; the real action redirects).
     expect(await deny(undefined, form(fields))).toMatchObject({ ok: true });
     session.user = await staff('agent', 'es');
+    // The agent who lost is told who decided, and how (c73dd0b).
     expect(await deny(undefined, form(fields))).toEqual({
       ok: false,
-      message:
-        'Otra persona ya resolvió esta solicitud (ahora está rechazada). No se cambió nada. Recargue la página para ver la decisión.',
+      message: `${first.email} ya rechazó esta solicitud. No se cambió nada y no se envió nada al switch ni al cliente. Recargue la página para ver en qué estado está.`,
       values: {},
     });
     // A field the schema checks, in Spanish too.
