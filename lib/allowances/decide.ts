@@ -69,21 +69,18 @@ async function decidedFirst(tx: Tx, id: string): Promise<Decision<undefined>> {
   const agent = now?.decidedById
     ? await tx.user.findUnique({ where: { id: now.decidedById }, select: { email: true } })
     : null;
-  const status = !now
-    ? 'other'
-    : now.status === 'closed'
-      ? 'closedByLift'
-      : now.status === 'denied' && !now.decidedById
-        ? 'closedByTollgate'
-        : !agent
-          ? 'other'
-          : now.status === 'denied'
-            ? 'denied'
-            : ['sending', 'active', 'ended', 'refused'].includes(now.status)
-              ? 'approved'
-              : 'other';
   const by = agent ? displayEmail(agent.email) : '';
-  return refuse('conflict', 'outcome.allowance.alreadyDecided', { status, by });
+  return refuse('conflict', 'outcome.allowance.alreadyDecided', { status: winner(now, !!agent), by });
+}
+
+/** decidedFirst's `status` for the row as the winner left it (`agent`: a person decided it). */
+function winner(now: { status: string; decidedById: string | null } | null, agent: boolean): string {
+  if (!now) return 'other';
+  if (now.status === 'closed') return 'closedByLift';
+  if (now.status === 'denied' && !now.decidedById) return 'closedByTollgate';
+  if (!agent) return 'other';
+  if (now.status === 'denied') return 'denied';
+  return ['sending', 'active', 'ended', 'refused'].includes(now.status) ? 'approved' : 'other';
 }
 
 const loadAllowance = (input: { allowanceId: string }) =>

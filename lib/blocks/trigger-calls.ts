@@ -2,6 +2,7 @@ import 'server-only';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { readDialled } from '@/lib/phone/format';
+import { sipUser } from '@/lib/phone/uri';
 import { normalizeIp } from '@/lib/server/client-address';
 import { asRfc3339, sipUsernameSchema } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC } from '@/lib/switch/signature';
@@ -143,14 +144,8 @@ function notAfter(at: Date | null, occurredAt: Date): Date | null {
 function readUsername(v: unknown): string {
   if (typeof v !== 'string') return asReceived(v);
   if (sipUsernameSchema.safeParse(v).success) return v;
-  const user = /^(?:[^<]*<)?sips?:([^@;:>]+)[^@>]*@/i.exec(v.trim())?.[1];
-  let name: string | undefined;
-  try {
-    name = user === undefined ? undefined : decodeURIComponent(user);
-  } catch {
-    name = undefined;
-  }
-  return name !== undefined && sipUsernameSchema.safeParse(name).success ? name : asReceived(v);
+  const name = sipUser(v)?.split(';')[0];
+  return name && sipUsernameSchema.safeParse(name).success ? name : asReceived(v);
 }
 
 function readTo(v: unknown, country: CountryCode): string {

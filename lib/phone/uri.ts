@@ -19,6 +19,27 @@ const URI = /^(sips?|tel):(.*)$/i;
 const GLOBAL_NUMBER_DIGITS = /^\+[\d().-]*\d[\d().-]*$/;
 
 /**
+ * The user part of a `sip:` or `sips:` URI (RFC 3261 §19.1.1), with or without a display name and
+ * header parameters around it (`"Front" <sip:front@host>;tag=1`): the text before "@", without a
+ * password (`user:password@host`), escapes decoded (§19.1.2: `%2B` is "+"); its telephone-subscriber
+ * parameters (`;npdi`, `;phone-context=…`) are kept for the caller. `""` when the URI has no user part
+ * or a malformed escape; null when `raw` is not a SIP URI. Used for numbers (uriNumber) and for SIP
+ * usernames (lib/blocks/trigger-calls.ts).
+ */
+export function sipUser(raw: string): string | null {
+  const text = raw.trim();
+  const uri = URI.exec(NAME_ADDR.exec(text)?.[1]?.trim() ?? text);
+  if (!uri || uri[1]!.toLowerCase() === 'tel') return null;
+  const at = uri[2]!.indexOf('@');
+  if (at < 0) return '';
+  try {
+    return decodeURIComponent(uri[2]!.slice(0, at).split(':')[0]!);
+  } catch {
+    return '';
+  }
+}
+
+/**
  * The number a `tel:`, `sip:` or `sips:` URI carries, as text for readDialled: the user part of a SIP
  * URI (escapes decoded, no password, no host), without the tel parameters; for a local number whose
  * `phone-context` is a global number prefix, the prefix's digits before it (`+12015550123`), or `""`
@@ -29,17 +50,7 @@ export function uriNumber(raw: string): string | null {
   const text = raw.trim();
   const uri = URI.exec(NAME_ADDR.exec(text)?.[1]?.trim() ?? text);
   if (!uri) return null;
-  let subscriber = uri[2]!;
-  if (uri[1]!.toLowerCase() !== 'tel') {
-    const at = subscriber.indexOf('@');
-    if (at < 0) return '';
-    subscriber = subscriber.slice(0, at).split(':')[0]!; // "user:password@host"
-    try {
-      subscriber = decodeURIComponent(subscriber);
-    } catch {
-      return '';
-    }
-  }
+  const subscriber = uri[1]!.toLowerCase() === 'tel' ? uri[2]! : sipUser(text)!;
   const [number = '', ...params] = subscriber.split(';');
   const context = params.find((p) => /^phone-context=/i.test(p))?.slice('phone-context='.length) ?? '';
   if (number.trim().startsWith('+') || !context.startsWith('+')) return number;
