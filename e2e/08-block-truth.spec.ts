@@ -2,7 +2,8 @@ import type { Page } from '@playwright/test';
 import { query } from './support/db';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { clearFaults, setFaults, sim, simAccount } from './support/sim';
-import { postBlockLifted, postBlockPlaced } from './support/switch-events';
+import { createCustomer } from './support/factories';
+import { blockPlacedEvent, postBlockLifted, postBlockPlaced, postSwitchEvent } from './support/switch-events';
 
 // Issue 10's inputs in Chromium, against the simulated switch: the portal never shows a state the
 // switch does not have. Each scenario has its own account (e2e/support/seed.ts), held by one customer.
@@ -256,4 +257,64 @@ test('stale placement: a block.placed older than a lift already applied follows 
     accountStatus(page, 'Truth Stale Co').getByText('International calling allowed'),
   ).toBeVisible();
   expect((await simAccount('ACC-8005')).internationalCalling).toBe('allowed');
+});
+
+test('a block.placed too large to apply: 413, and the block the switch holds still shows within a pass', async ({
+  page,
+}) => {
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([{ name: 'Truth Oversize Co', credentials: [{ label: 'Front desk' }] }]);
+  const [cred] = acct.credentials;
+  // The switch blocks the account and reports it with 20,000 calls (about 2.3 MiB: past the 1 MiB the
+  // portal applies). The body goes through the real server and its proxy, which buffer it.
+  await sim(`/_sim/accounts/${acct.number}`, {
+    method: 'PUT',
+    body: {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: new Date().toISOString(),
+      credentials: [{ username: cred.username, password: cred.password }],
+    },
+  });
+  const calls = Array.from({ length: 20_000 }, (_, i) => ({
+    from: cred.username,
+    to: `+2526${String(i).padStart(8, '0')}`,
+    sourceIp: '185.220.101.47',
+  }));
+  const { raw } = blockPlacedEvent(acct.number, calls);
+  expect(raw.length).toBeGreaterThan(2 * 1024 * 1024);
+  expect(await postSwitchEvent(raw)).toBe(413);
+  // Recognised as the switch's (signed) and kept as refused, its account flagged for the reconciler.
+  expect(
+    query(`SELECT id FROM "SwitchEvent" WHERE "accountNumber" = ? AND status = 'rejected'`, acct.number),
+  ).toHaveLength(1);
+
+  // The reconciler (every 3 s here) reads the switch and shows its block; the customer is emailed.
+  await signIn(page, user);
+  await expect
+    .poll(
+      async () => {
+        await page.goto('/');
+        return accountStatus(page, 'Truth Oversize Co')
+          .getByRole('link', { name: 'See why and fix it' })
+          .count();
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(1);
+  await page
+    .getByRole('region', { name: /Truth Oversize Co/ })
+    .getByRole('link', { name: 'See why and fix it' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expectAccessible(page);
+  await expect
+    .poll(
+      () =>
+        query(`SELECT m.id FROM "MailMessage" m WHERE m.template = 'block_notice' AND m."to" = ?`, user.email)
+          .length,
+    )
+    .toBe(1);
 });

@@ -1,14 +1,31 @@
 import 'server-only';
 import crypto from 'node:crypto';
+import { JSONParser } from '@streamparser/json';
 import { applySwitchEvent, markUncertain, type EventApplied, type InboxRow } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
 import { log } from '@/lib/server/log';
 import { switchClient } from '@/lib/switch/client';
 import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema';
 import { accountNumberSchema, type SwitchAccount } from '@/lib/switch/schemas';
-import { DEFAULT_TOLERANCE_SEC, verifySignature } from '@/lib/switch/signature';
+import { DEFAULT_TOLERANCE_SEC, startSignatureCheck, verifySignature } from '@/lib/switch/signature';
+import type { LimitedBody } from '@/lib/server/read-body';
 
-export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 503; body: Record<string, unknown> };
+export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 413 | 503; body: Record<string, unknown> };
+
+/**
+ * The largest event body Tollgate applies, in bytes (1 MiB; docs/switch-api.md part 2): about 8,900
+ * calls as switches write them (118 bytes each). A larger body is refused with 413 by
+ * refuseOversizedEvent, which still reads it for its signature and the account it names.
+ */
+export const EVENT_BODY_LIMIT = 1024 * 1024;
+/**
+ * The most of a body past EVENT_BODY_LIMIT that is read at all, in bytes (8 MiB); past it, 413 at
+ * once. Below the 10 MiB of a body that Next buffers for the proxy (its default
+ * `experimental.proxyClientMaxBodySize`), past which the route would read a body cut short.
+ */
+export const EVENT_BODY_READ_CAP = 8 * 1024 * 1024;
+/** How much of a refused body past EVENT_BODY_LIMIT is kept with its inbox row, in bytes. */
+const OVERSIZED_KEPT = 64 * 1024;
 
 const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): IngestAnswer => ({
   status,
@@ -98,6 +115,87 @@ export async function ingestSwitchEvent(
     received: true,
     duplicate: applied.kind === 'duplicate' || applied.kind === 'need_switch_state',
   });
+}
+
+/**
+ * A body past EVENT_BODY_LIMIT (CONTRACTS §4 events; docs/switch-api.md part 2): too large to apply,
+ * so the answer is always 413 `too_large`, but the block it may carry is real on the switch, and the
+ * switch will not send the same bytes again. So, without buffering more than EVENT_BODY_LIMIT:
+ * every chunk (up to EVENT_BODY_READ_CAP; past it, or when the declared length is past it, reading
+ * stops) goes through the signature check of each secret (`secrets`: the current one, then the
+ * previous one during a rotation); when one matches, the first EVENT_BODY_LIMIT bytes are read with a
+ * streaming JSON parser for `data.accountNumber` (switches write it before the calls), and the event
+ * is kept as refused (its first 64 KiB, `rejected`) with that account flagged for reconciliation, so
+ * the reconciler's next pass reads the switch's state and shows the block (docs/switch-api.md part 3).
+ * An unsigned or wrongly signed body changes nothing. Returns the 413 and the account flagged, if any.
+ */
+export async function refuseOversizedEvent(
+  body: Extract<LimitedBody, { ok: false }>,
+  signature: string | null,
+  secrets: string[],
+  nowSec = Math.floor(Date.now() / 1000),
+): Promise<IngestAnswer & { accountNumber?: string }> {
+  const tooLarge = (message: string, accountNumber?: string) => ({
+    status: 413 as const,
+    body: { error: { code: 'too_large', message } },
+    accountNumber,
+  });
+  const limits = `event bodies are limited to ${EVENT_BODY_LIMIT / 1024 / 1024} MiB`;
+  if (body.declared !== null && body.declared > EVENT_BODY_READ_CAP) {
+    await body.cancel();
+    return tooLarge(limits);
+  }
+  const checks = secrets.map((secret) => startSignatureCheck(secret, signature, nowSec));
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let size = 0;
+  for await (const chunk of body.chunks) {
+    size += chunk.byteLength;
+    if (size > EVENT_BODY_READ_CAP) {
+      await body.cancel();
+      return tooLarge(limits);
+    }
+    for (const check of checks) check.update(chunk);
+    if (headBytes < EVENT_BODY_LIMIT) {
+      const part = chunk.subarray(0, EVENT_BODY_LIMIT - headBytes);
+      head.push(part);
+      headBytes += part.byteLength;
+    }
+  }
+  if (!checks.some((check) => check.result().ok)) return tooLarge(limits);
+
+  const first = Buffer.concat(head);
+  const accountNumber = accountInHead(first);
+  const error = `body of ${size} bytes is over the ${EVENT_BODY_LIMIT} byte limit; not applied`;
+  // The first 64 KiB as text (a character cut at the end shows as U+FFFD).
+  await keepRejected(first.subarray(0, OVERSIZED_KEPT).toString('utf8'), error, accountNumber);
+  if (!accountNumber) return tooLarge(`${limits}; no account number was found in its first MiB`);
+  return tooLarge(
+    `${limits}; nothing of it was applied, and account ${accountNumber} will be compared with your switch’s state at the next reconciliation`,
+    accountNumber,
+  );
+}
+
+/**
+ * `data.accountNumber` of a JSON body's first bytes (the rest not read), when it is there and has the
+ * account number's form. @streamparser/json emits a value as soon as it is complete, so a body cut in
+ * the middle of its calls still gives the fields before them; a syntax error stops the reading.
+ */
+function accountInHead(head: Uint8Array): string | undefined {
+  let found: string | undefined;
+  const parser = new JSONParser({ paths: ['$.data.accountNumber'], keepStack: false });
+  parser.onValue = ({ value }) => {
+    if (found === undefined && accountNumberSchema.safeParse(value).success) found = value as string;
+  };
+  parser.onError = () => undefined;
+  try {
+    // In slices, so the reading stops once the number is found (it comes before the calls).
+    for (let at = 0; at < head.byteLength && found === undefined; at += 16 * 1024)
+      parser.write(head.subarray(at, at + 16 * 1024));
+  } catch {
+    // A syntax error: what was found before it stands.
+  }
+  return found;
 }
 
 /**

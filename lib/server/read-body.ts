@@ -39,3 +39,60 @@ export async function readStreamLimited(
   }
   return Buffer.concat(chunks);
 }
+
+/** A body read up to a limit: its bytes, or, past the limit, every chunk of it from the first on. */
+export type LimitedBody =
+  | { ok: true; bytes: Buffer }
+  | {
+      ok: false;
+      /** The `Content-Length` the client declared, or null (chunked). */
+      declared: number | null;
+      /** The whole body as it arrives, the chunks already read first; iterate it once, or not at all. */
+      chunks: AsyncIterable<Uint8Array>;
+      /** Stops reading (for a caller that does not iterate `chunks` to its end). */
+      cancel(): Promise<void>;
+    };
+
+/**
+ * Like readBytesLimited, for a caller that still wants to look at a body past the limit without
+ * buffering it (a signed webhook too large to apply, whose signature and sender are still worth
+ * checking): past `limit` bytes (or at once, when the declared `Content-Length` is past it) it returns
+ * the body as a stream of chunks instead of null. A caller that stops early calls `cancel()`.
+ */
+export async function readBytesOrStream(request: Request, limit: number): Promise<LimitedBody> {
+  const header = request.headers.get('content-length');
+  const declared = header === null ? null : Number(header);
+  const body = request.body;
+  if (!body) return { ok: true, bytes: Buffer.alloc(0) };
+  const reader = body.getReader();
+  const head: Uint8Array[] = [];
+  let size = 0;
+  if (declared === null || !(declared > limit)) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { ok: true, bytes: Buffer.concat(head) };
+      size += value.byteLength;
+      head.push(value);
+      if (size > limit) break;
+    }
+  }
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* head;
+      head.length = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+  return {
+    ok: false,
+    declared: Number.isFinite(declared) ? declared : null,
+    chunks: chunks(),
+    cancel: () => reader.cancel().catch(() => undefined),
+  };
+}

@@ -58,6 +58,42 @@ export function parseSignatureHeader(header: string): { t: number; v1: Buffer[] 
 }
 
 /**
+ * A signature check over a body that arrives in pieces (a body too large to buffer): `update` each
+ * chunk as received, then `result()`. The header and the window are checked at the start, so a
+ * missing, malformed or stale signature costs no hashing. Same rules as verifySignature, which is
+ * this check over one piece.
+ */
+export function startSignatureCheck(
+  secret: string,
+  header: string | null | undefined,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
+  toleranceSec: number = DEFAULT_TOLERANCE_SEC,
+): { update(chunk: RawBody): void; result(): VerifyResult } {
+  const refused = (reason: 'missing' | 'malformed' | 'stale') => ({
+    update() {},
+    result: (): VerifyResult => ({ ok: false, reason }),
+  });
+  if (header === null || header === undefined || header.trim() === '') return refused('missing');
+  const parsed = parseSignatureHeader(header);
+  if (!parsed) return refused('malformed');
+  if (Math.abs(nowSeconds - parsed.t) > toleranceSec) return refused('stale');
+  const hmac = createHmac('sha256', secret);
+  hmac.update(`${parsed.t}.`);
+  return {
+    update: (chunk) => void hmac.update(chunk),
+    result() {
+      const expected = hmac.digest();
+      let matched = false;
+      // No early exit: every candidate is compared, so the count of v1 entries is the only thing timed.
+      for (const candidate of parsed.v1) {
+        if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) matched = true;
+      }
+      return matched ? { ok: true, timestamp: parsed.t } : { ok: false, reason: 'mismatch' };
+    },
+  };
+}
+
+/**
  * Checks a signature header against the raw request body. The timestamp window is checked in both
  * directions (a clock far in the future is as suspect as one in the past). Every candidate is
  * compared with `timingSafeEqual` on two 32-byte buffers, so the time taken says nothing about how
@@ -70,16 +106,7 @@ export function verifySignature(
   nowSeconds: number = Math.floor(Date.now() / 1000),
   toleranceSec: number = DEFAULT_TOLERANCE_SEC,
 ): VerifyResult {
-  if (header === null || header === undefined || header.trim() === '')
-    return { ok: false, reason: 'missing' };
-  const parsed = parseSignatureHeader(header);
-  if (!parsed) return { ok: false, reason: 'malformed' };
-  if (Math.abs(nowSeconds - parsed.t) > toleranceSec) return { ok: false, reason: 'stale' };
-  const expected = mac(secret, parsed.t, rawBody);
-  let matched = false;
-  // No early exit: every candidate is compared, so the count of v1 entries is the only thing timed.
-  for (const candidate of parsed.v1) {
-    if (candidate.length === expected.length && timingSafeEqual(candidate, expected)) matched = true;
-  }
-  return matched ? { ok: true, timestamp: parsed.t } : { ok: false, reason: 'mismatch' };
+  const check = startSignatureCheck(secret, header, nowSeconds, toleranceSec);
+  check.update(rawBody);
+  return check.result();
 }

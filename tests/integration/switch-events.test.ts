@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
+import { EVENT_BODY_LIMIT, EVENT_BODY_READ_CAP } from '@/lib/blocks/ingest';
 import { getDb } from '@/lib/server/db';
 import { signEvent } from '@/lib/switch/signature';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -217,9 +218,123 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(atOf(creds[1].username)).toBe(occurredAt.getTime() + 300_000);
   });
 
-  it('answers 413 to a body over 64 KB', async () => {
-    const body = JSON.stringify({ pad: 'x'.repeat(70 * 1024) });
+  /** A block.placed of `count` calls as switches write them (~118 bytes each), each to its own number. */
+  function bigPlaced(accountNumber: string, from: string, count: number) {
+    const e = placed(accountNumber, []);
+    e.data.calls = Array.from({ length: count }, (_, i) => ({
+      at: new Date(Date.now() - 60_000).toISOString(),
+      from,
+      to: `+2526${String(i).padStart(8, '0')}`,
+      sourceIp: '185.220.101.47',
+      durationSec: 0,
+    }));
+    return e;
+  }
+
+  /** The route's answer to `body` sent as a stream of 64 KiB chunks with no Content-Length (chunked). */
+  function postChunked(body: string, signature = signEvent(secret, body)) {
+    const bytes = Buffer.from(body);
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let at = 0; at < bytes.length; at += 64 * 1024) c.enqueue(bytes.subarray(at, at + 64 * 1024));
+        c.close();
+      },
+    });
+    return POST(
+      new Request('http://localhost/api/switch/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'tollgate-signature': signature },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+  }
+
+  const rejectedFor = (accountNumber: string) =>
+    getDb().switchEvent.findMany({ where: { accountNumber, status: 'rejected' } });
+  const reconcileDue = async (id: string) =>
+    (await getDb().customerAccount.findUniqueOrThrow({ where: { id } })).reconcileDue;
+
+  it('applies a block.placed of 8,000 calls (under the 1 MiB limit), each number on record', async () => {
+    const { account, creds } = await makeAccount();
+    const e = bigPlaced(account.number, creds[0].username, 8_000);
+    const body = JSON.stringify(e);
+    expect(body.length).toBeGreaterThan(900 * 1024);
+    expect(body.length).toBeLessThanOrEqual(EVENT_BODY_LIMIT);
+    expect((await post(body)).status).toBe(200);
+    const block = await getDb().block.findUniqueOrThrow({
+      where: { sourceEventId: e.id },
+      include: { _count: { select: { calls: true } } },
+    });
+    expect({ kept: block._count.calls, notKept: block.callsNotKept }).toEqual({ kept: 8_000, notKept: 0 });
+  });
+
+  it('a signed block.placed over 1 MiB: 413, nothing applied, the account flagged for reconciliation', async () => {
+    const { account, creds } = await makeAccount();
+    const e = bigPlaced(account.number, creds[0].username, 20_000);
+    const body = JSON.stringify(e);
+    expect(body.length).toBeGreaterThan(2 * EVENT_BODY_LIMIT);
+    for (const send of [post, postChunked]) {
+      await getDb().customerAccount.update({ where: { id: account.id }, data: { reconcileDue: false } });
+      const res = await send(body);
+      expect(res.status).toBe(413);
+      const answer = (await res.json()) as { error: { code: string; message: string } };
+      expect(answer.error.code).toBe('too_large');
+      expect(answer.error.message).toContain(`account ${account.number} will be compared`);
+      expect(await reconcileDue(account.id)).toBe(true);
+    }
+    expect(await getDb().block.count({ where: { accountId: account.id } })).toBe(0);
+    expect(await getDb().switchEvent.count({ where: { id: e.id } })).toBe(0);
+    const kept = await rejectedFor(account.number);
+    expect(kept).toHaveLength(2);
+    expect(kept[0].body.length).toBeLessThanOrEqual(64 * 1024);
+    expect(kept[0].body.startsWith(body.slice(0, 1000))).toBe(true);
+    expect(kept[0].error).toContain(`body of ${Buffer.byteLength(body)} bytes`);
+  });
+
+  it('an oversized body with a wrong, stale or missing signature changes nothing', async () => {
+    const { account, creds } = await makeAccount();
+    const body = JSON.stringify(bigPlaced(account.number, creds[0].username, 10_000));
+    const t = Math.floor(Date.now() / 1000);
+    for (const signature of [
+      signEvent('whsec_not_the_secret_0123456789abcdef', body),
+      signEvent(secret, body, t - 3600),
+      signEvent(secret, `${body} `),
+      null,
+    ]) {
+      const res = await post(body, signature);
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { message: string } }).error.message).not.toContain(
+        account.number,
+      );
+    }
+    expect(await reconcileDue(account.id)).toBe(false);
+    expect(await rejectedFor(account.number)).toHaveLength(0);
+  });
+
+  it('past the 8 MiB read cap, or declared past it, is refused unread and changes nothing', async () => {
+    const { account, creds } = await makeAccount();
+    const body = JSON.stringify(bigPlaced(account.number, creds[0].username, 80_000));
+    expect(Buffer.byteLength(body)).toBeGreaterThan(EVENT_BODY_READ_CAP);
+    expect((await postChunked(body)).status).toBe(413);
     expect((await post(body)).status).toBe(413);
+    expect(await reconcileDue(account.id)).toBe(false);
+    expect(await rejectedFor(account.number)).toHaveLength(0);
+  });
+
+  it('an oversized signed body naming no account (or not JSON) is kept, flagging nothing', async () => {
+    const { account } = await makeAccount();
+    for (const body of [
+      JSON.stringify({ pad: 'x'.repeat(EVENT_BODY_LIMIT + 10), data: { accountNumber: account.number } }),
+      `{"id": ${'['.repeat(10)}` + 'x'.repeat(EVENT_BODY_LIMIT),
+    ]) {
+      const res = await post(body);
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+        'no account number was found in its first MiB',
+      );
+    }
+    expect(await reconcileDue(account.id)).toBe(false);
   });
 
   it('keeps an event for an unknown account and answers 404', async () => {

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
+import { EVENT_BODY_LIMIT } from '@/lib/blocks/ingest';
+import { getDb } from '@/lib/server/db';
 import { signEvent } from '@/lib/switch/signature';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
@@ -42,5 +44,26 @@ describe.each(dialects())('webhook secret rotation on %s', (dialect) => {
     expect(await first.json()).toEqual({ received: true, duplicate: false });
     expect(await (await post(old, PREVIOUS)).json()).toEqual({ received: true, duplicate: true });
     expect((await post(event(3), 'some-other-secret-0123456789-0123456789')).status).toBe(401);
+  });
+
+  it('recognises a body too large to apply (413) signed with either secret, and flags its account', async () => {
+    const { account } = await makeAccount();
+    const body = (n: number) =>
+      JSON.stringify({
+        id: `evt_rot_big_${dialect}_${seq++}_${n}`,
+        type: 'block.placed',
+        occurredAt: new Date().toISOString(),
+        data: { accountNumber: account.number, reason: 'manual', pad: 'x'.repeat(EVENT_BODY_LIMIT) },
+      });
+    const due = async () =>
+      (await getDb().customerAccount.findUniqueOrThrow({ where: { id: account.id } })).reconcileDue;
+    for (const secret of [process.env.SWITCH_WEBHOOK_SECRET!, PREVIOUS]) {
+      await getDb().customerAccount.update({ where: { id: account.id }, data: { reconcileDue: false } });
+      expect((await post(body(1), secret)).status).toBe(413);
+      expect(await due()).toBe(true);
+    }
+    await getDb().customerAccount.update({ where: { id: account.id }, data: { reconcileDue: false } });
+    expect((await post(body(2), 'some-other-secret-0123456789-0123456789')).status).toBe(413);
+    expect(await due()).toBe(false);
   });
 });

@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSignatureHeader, signEvent, verifySignature } from '@/lib/switch/signature';
+import {
+  parseSignatureHeader,
+  signEvent,
+  startSignatureCheck,
+  verifySignature,
+} from '@/lib/switch/signature';
 
 const SECRET = 'whsec_test_0123456789abcdef0123456789';
 const BODY =
@@ -44,6 +49,34 @@ describe('docs/switch-api.md', () => {
     const vector = /signature-test-vector[^\n]*\n```\nT=(\d+)\nv1=([0-9a-f]{64})\n```/.exec(doc);
     expect(secret && body && vector).toBeTruthy();
     expect(signEvent(secret!, body!, Number(vector![1]))).toBe(`t=${vector![1]},v1=${vector![2]}`);
+  });
+});
+
+describe('startSignatureCheck (a body checked as it arrives)', () => {
+  const header = signEvent(SECRET, BODY, T);
+  const inPieces = (body: Buffer, size: number, h: string | null, secret = SECRET, now = T) => {
+    const check = startSignatureCheck(secret, h, now);
+    for (let at = 0; at < body.length; at += size) check.update(body.subarray(at, at + size));
+    return check.result();
+  };
+
+  it('gives the same answer in pieces of any size as over the whole body', () => {
+    const body = Buffer.from(BODY);
+    for (const size of [1, 2, 7, 64, body.length])
+      expect(inPieces(body, size, header)).toEqual({ ok: true, timestamp: T });
+    const tampered = Buffer.from(BODY.replace('ACC-1001', 'ACC-1002'));
+    expect(inPieces(tampered, 5, header)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(inPieces(body, 5, header, 'whsec_other_0123456789abcdef0123456')).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+  });
+
+  it('refuses a missing, malformed or stale header before any hashing', () => {
+    const body = Buffer.from(BODY);
+    expect(inPieces(body, 8, null)).toEqual({ ok: false, reason: 'missing' });
+    expect(inPieces(body, 8, 't=1,v1=zz')).toEqual({ ok: false, reason: 'malformed' });
+    expect(inPieces(body, 8, header, SECRET, T + 301)).toEqual({ ok: false, reason: 'stale' });
   });
 });
 
