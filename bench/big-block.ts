@@ -1,7 +1,7 @@
 // The block page of a block with thousands of trigger calls (a signed switch event may list up to the
-// body limit; fewer than 7,500 calls are stored, lib/blocks/trigger-calls.ts). Serves this tree's
+// 1 MiB body limit; 10,000 and a few more are stored, lib/blocks/trigger-calls.ts). Serves this tree's
 // production build and, with BENCH_BASELINE_DIR, another tree's (e.g. main in a copy) in the same
-// run, each on its own demo-seeded SQLite database to which BENCH_CALLS (7,400) calls are added on
+// run, each on its own demo-seeded SQLite database to which BENCH_CALLS (10,000) calls are added on
 // the demo block of ACC-1001 (each to a number of its own, as the ingest stores them past the first
 // 200). Then, signed in as the demo customer: the HTML size of the block page (bytes as sent without
 // compression, and gzip), and its server time over BENCH_REQUESTS (20) sequential requests per tree,
@@ -18,7 +18,7 @@ import { demoIds } from './pages';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
 
-const CALLS = envInt('BENCH_CALLS', 7400);
+const CALLS = envInt('BENCH_CALLS', 10_000);
 
 /** Adds CALLS calls to the demo block, as lib/blocks/event-sql.ts stores them (ISO text dates). */
 function seedCalls(databaseUrl: string, blockId: string) {

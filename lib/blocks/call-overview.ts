@@ -2,8 +2,8 @@ import 'server-only';
 import { db } from '@/lib/server/db';
 
 // A block's trigger calls, bounded for whoever shows them: the block page, its misdial page and the
-// block notice mail (lib/mail/render.ts). A block may hold thousands of calls (fewer than 7,500:
-// lib/blocks/trigger-calls.ts); these readers list the latest few, say how many there are, and name
+// block notice mail (lib/mail/render.ts). A block may hold thousands of calls (10,000 and a few more:
+// lib/blocks/trigger-calls.ts MAX_STORED_CALLS); these readers list the latest few, say how many there are, and name
 // the values most calls share. `/blocks/{id}/calls` pages through the rest
 // (lib/blocks/queries.ts blockCallsForUser).
 
@@ -37,8 +37,8 @@ export const TOP_VALUES = 10;
 export type Ranked = { values: string[]; distinct: number };
 
 /**
- * A block's trigger calls, bounded for a page or a mail: a block may hold thousands (fewer than
- * 7,500: lib/blocks/trigger-calls.ts), and every reader used to load and list them all.
+ * A block's trigger calls, bounded for a page or a mail: a block may hold thousands (10,000 and a
+ * few more: lib/blocks/trigger-calls.ts MAX_STORED_CALLS), and every reader used to load and list them all.
  * - `calls`: the latest `shown` calls (by time, then id), oldest first, as callView gives them;
  * - `total`: the calls stored in all (`callsNotKept` on the block counts those not stored);
  * - `top`: for the dialled numbers (`to`), the SIP usernames and the source addresses, the

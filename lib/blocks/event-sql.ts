@@ -228,10 +228,15 @@ export type TriggerCallRow = {
 
 /**
  * Rows per INSERT of trigger calls on SQLite: 7 bound values a row keeps a statement far below
- * SQLite's 32,766 variables. A block has fewer than 7,500 calls (lib/blocks/trigger-calls.ts), so
- * PostgreSQL's one statement (7 values a call, 52,500 at most) stays below its 65,535 bind parameters.
+ * SQLite's 32,766 variables.
  */
 const CALLS_PER_INSERT = 1000;
+/**
+ * Trigger calls in PostgreSQL's one statement that places a block: 7 bound values a call, 35,000 at
+ * most, below the 65,535 bind parameters of its wire protocol (a `Bind` message counts them in 16
+ * bits; more fail the whole statement). The calls past them follow in INSERTs of CALLS_PER_INSERT.
+ */
+const CALLS_IN_BLOCK_STATEMENT = 5000;
 
 /** A block's trigger calls (read by lib/blocks/trigger-calls.ts) in INSERTs of at most 1,000 rows; ids are random UUIDs. */
 export async function insertTriggerCalls(tx: Tx, blockId: string, calls: TriggerCallRow[]): Promise<void> {
@@ -263,8 +268,9 @@ export type NewBlock = {
  * A new `active` block with its trigger calls, its first timeline rows and, when given, the audit
  * row that records it (`auditInsert` of lib/audit/log.ts). PostgreSQL: one statement (the block,
  * its calls and the audit row in data-modifying CTEs, whose foreign keys are checked at the end of
- * the statement); SQLite, which has no INSERT in a CTE: four (`insertTriggerCalls`, one more per
- * 1,000 calls past the first 1,000, `insertBlockEvents`, the audit row). The id is the caller's (a
+ * the statement), then one INSERT per 1,000 calls past the first 5,000; SQLite, which has no INSERT
+ * in a CTE: four (`insertTriggerCalls`, one more per 1,000 calls past the first 1,000,
+ * `insertBlockEvents`, the audit row). The id is the caller's (a
  * random UUID, like the other rows of this path).
  */
 export async function insertBlock(
@@ -285,7 +291,9 @@ export async function insertBlock(
     return;
   }
   const parts = [Prisma.sql`"b" AS (${block})`];
-  if (calls.length) parts.push(Prisma.sql`"c" AS (${triggerCallsSql(b.id, calls)})`);
+  const first = calls.slice(0, CALLS_IN_BLOCK_STATEMENT);
+  if (first.length) parts.push(Prisma.sql`"c" AS (${triggerCallsSql(b.id, first)})`);
   if (audit) parts.push(Prisma.sql`"a" AS (${audit})`);
   await txExecute(tx, Prisma.sql`WITH ${Prisma.join(parts)} ${blockEventsSql(rows)}`);
+  await insertTriggerCalls(tx, b.id, calls.slice(CALLS_IN_BLOCK_STATEMENT));
 }

@@ -19,6 +19,13 @@ import { DEFAULT_TOLERANCE_SEC } from '@/lib/switch/signature';
  * call names (see readTriggerCalls).
  */
 export const MAX_KEPT_CALLS = 200;
+/**
+ * The stored calls of one block past which a call is stored only when it names a credential or a
+ * destination country that no stored call names (see readTriggerCalls). An event within the 1 MiB
+ * body limit (lib/blocks/ingest.ts EVENT_BODY_LIMIT) holds about 8,900 calls as switches write them
+ * (118 bytes each), so a real one is stored whole; this bounds the rows one event can add.
+ */
+export const MAX_STORED_CALLS = 10_000;
 /** A stored duration is at most 30 days (the column is a 32-bit integer; a hung call may run long). */
 export const MAX_CALL_SECONDS = 30 * 86_400;
 /** The longest raw text kept for a field that could not be read (characters). */
@@ -64,15 +71,18 @@ export type ReadCalls = {
  * `from` or `to` is not yet among the stored calls, so that every credential and every dialled
  * number the switch named stays on record: the re-enabling policy (lib/blocks/policy.ts) asks for
  * every named credential to be rotated and the callback check (lib/requests/submit.ts) refuses
- * every dialled destination (review 9b). The rest is only counted. Bound: the route takes at most
- * 64 KiB (app/api/switch/events/route.ts), a call at least 3 bytes (`{},`) and one naming a new
- * value at least 9 (`{"to":7},`), so at most 200 + 65,536 / 9, fewer than 7,500 calls are stored
- * with one block.
+ * every dialled destination's country (review 9b). Past MAX_STORED_CALLS stored calls, a new
+ * number alone no longer counts: only a call naming a new credential or a new destination country
+ * (region, or calling code for a number of no region) is stored, so both rules still see every one.
+ * The rest is only counted. Bound: the route applies at most 1 MiB (lib/blocks/ingest.ts
+ * EVENT_BODY_LIMIT), so at most MAX_STORED_CALLS calls plus one per credential and destination
+ * country named, each call naming a new credential at least 12 bytes (`{"from":7},`).
  */
 export function readTriggerCalls(calls: unknown[], country: CountryCode, occurredAt: Date): ReadCalls {
   const kept: StoredCall[] = [];
   const names = new Set<string>();
   const dialled = new Set<string>();
+  const regions = new Set<string>();
   let notKept = 0;
   for (const c of calls) {
     if (c === null || typeof c !== 'object' || Array.isArray(c)) {
@@ -81,13 +91,20 @@ export function readTriggerCalls(calls: unknown[], country: CountryCode, occurre
     }
     const call = c as Record<string, unknown>;
     const sipUsername = readUsername(call.from);
-    const to = readTo(call.to, country);
-    if (kept.length >= MAX_KEPT_CALLS && names.has(sipUsername) && dialled.has(to)) {
+    const { to, region } = readTo(call.to, country);
+    const newName = !names.has(sipUsername);
+    const keep =
+      kept.length < MAX_KEPT_CALLS ||
+      newName ||
+      (region !== null && !regions.has(region)) ||
+      (kept.length < MAX_STORED_CALLS && !dialled.has(to));
+    if (!keep) {
       notKept++;
       continue;
     }
     names.add(sipUsername);
     dialled.add(to);
+    if (region !== null) regions.add(region);
     kept.push({
       at: notAfter(readTime(call.at), occurredAt) ?? occurredAt,
       sipUsername,
@@ -148,11 +165,17 @@ function readUsername(v: unknown): string {
   return name && sipUsernameSchema.safeParse(name).success ? name : asReceived(v);
 }
 
-function readTo(v: unknown, country: CountryCode): string {
+/**
+ * The dialled number as stored (E.164 when read, else the text as received) and, when read, the
+ * destination it is in: its region (ISO 3166-1 alpha-2; "JM" for +1 876) or, for a number of no
+ * region (+882 international networks), its country calling code ("+882").
+ */
+function readTo(v: unknown, country: CountryCode): { to: string; region: string | null } {
   // A JSON number past 2^53 has already lost digits in JSON.parse (810 + 15 digits is 18): not read.
   const text = Number.isSafeInteger(v) ? String(v) : typeof v === 'string' ? v : null;
   const read = text === null ? null : readDialled(text, country);
-  return read ? read.number.number : asReceived(v);
+  if (!read) return { to: asReceived(v), region: null };
+  return { to: read.number.number, region: read.number.country ?? `+${read.number.countryCallingCode}` };
 }
 
 function readSourceIp(v: unknown): string {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { liftIfRotated } from '@/lib/blocks/policy';
-import { MAX_KEPT_CALLS } from '@/lib/blocks/trigger-calls';
+import { EVENT_BODY_LIMIT } from '@/lib/blocks/ingest';
+import { MAX_KEPT_CALLS, MAX_STORED_CALLS } from '@/lib/blocks/trigger-calls';
 import { submitMisdial } from '@/lib/requests/submit';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -93,26 +94,34 @@ describe.each(dialects())('trigger calls past the first %s', (dialect) => {
     expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
   });
 
-  it('a 64 KB body of distinct numbers is stored whole (the bound of the stored calls)', async () => {
-    const { account } = await makeAccount();
+  it('a 1 MiB body of distinct numbers: 10,000 stored, then only new credentials and countries', async () => {
+    const { account, creds } = await makeAccount();
     const e = placedEvent(account.number);
-    const calls: { to: number }[] = [];
-    // The smallest call naming a new number; as many as the route's 64 KiB allow.
-    let size = JSON.stringify(e).length;
-    while (size + JSON.stringify({ to: calls.length }).length + 1 <= 64 * 1024) {
+    // The smallest call naming a new number, as many as the route's 1 MiB allows, with three calls
+    // near the end: a new credential, a new country (Cuba) and a new number in a country already named.
+    const tail = [{ from: creds[1].username, to: 1 }, { to: '+5378345678' }, { to: '+252611234599' }];
+    const calls: { to: number | string; from?: string }[] = [{ to: '+252611234567' }];
+    let size = JSON.stringify(e).length + JSON.stringify(tail).length + 1;
+    while (size + JSON.stringify({ to: calls.length }).length + 1 <= EVENT_BODY_LIMIT - 64) {
       size += JSON.stringify({ to: calls.length }).length + 1;
       calls.push({ to: calls.length });
     }
+    calls.push(...tail);
     e.data.calls = calls;
-    expect(JSON.stringify(e).length).toBeLessThanOrEqual(64 * 1024);
+    expect(JSON.stringify(e).length).toBeLessThanOrEqual(EVENT_BODY_LIMIT);
+    expect(calls.length).toBeGreaterThan(80_000);
     expect((await deliver(e)).status).toBe(200);
     const block = await getDb().block.findFirstOrThrow({
       where: { accountId: account.id },
       include: { _count: { select: { calls: true } } },
     });
-    expect(calls.length).toBeGreaterThan(5000);
-    expect(calls.length).toBeLessThan(7500);
+    expect(block._count.calls).toBe(MAX_STORED_CALLS + 2);
     expect(block._count.calls + block.callsNotKept).toBe(calls.length);
-    expect(block._count.calls).toBeGreaterThan(5000);
+    const stored = (to: string) => getDb().triggerCall.count({ where: { blockId: block.id, to } });
+    expect(await stored('+5378345678')).toBe(1);
+    expect(await stored('+252611234599')).toBe(0);
+    expect(
+      await getDb().triggerCall.count({ where: { blockId: block.id, sipUsername: creds[1].username } }),
+    ).toBe(1);
   });
 });
