@@ -6,6 +6,10 @@ import { reconcileAccount, type Reconciled } from './lifecycle';
 
 /** Accounts with a change in this window are compared with the switch on every pass. */
 const RECENT_MS = 7 * 24 * 3600_000;
+/** Every account is compared with the switch at least once in this period, however quiet (the sweep). */
+export const SWEEP_PERIOD_MS = 24 * 3600_000;
+/** The fewest quiet accounts one pass sweeps. */
+const SWEEP_MIN = 10;
 
 /**
  * One reconciliation pass (issue 10, docs/switch-api.md "Reconciliation"): reads
@@ -16,6 +20,14 @@ const RECENT_MS = 7 * 24 * 3600_000;
  * switch allows is placed again only when a later pass, at least `differenceWaitMs` (default half of
  * RECONCILE_INTERVAL_MS, so several worker instances still wait for a whole pass) after the first
  * sighting, finds the same. Returns a count per outcome.
+ *
+ * The sweep: each pass also reads the quiet accounts least recently compared (never compared first),
+ * as many as it takes to read every account once per SWEEP_PERIOD_MS at RECONCILE_INTERVAL_MS (at
+ * least SWEEP_MIN): 70 a pass at 100,000 accounts and 60 s. An event the switch never delivered (a
+ * sender that gave up during a long portal outage, a switch restored from a backup) leaves no trace
+ * the passes above could follow; the sweep still finds its difference within a day, and a new
+ * account at the next pass. A swept account the switch does not know (404) is noted as compared, so
+ * it does not hold the sweep's place.
  *
  * `accountNumbers` narrows the pass to those accounts (the same rules within them): a pass over one
  * account a caller owns, such as tests/helpers/truth-model.ts's schedule, does not read the switch for
@@ -57,6 +69,13 @@ export async function reconcilePass(
     orderBy: [{ reconcileDue: 'desc' }, { lastReconciledAt: { sort: 'asc', nulls: 'first' } }],
     take: opts.limit ?? 100,
   });
+  const everyPass = accounts.length;
+  accounts.push(
+    ...(await sweep(
+      only,
+      accounts.map((a) => a.id),
+    )),
+  );
   const counts: Record<Reconciled | 'unreadable', number> = {
     in_sync: 0,
     changed_meanwhile: 0,
@@ -66,14 +85,28 @@ export async function reconcilePass(
     waiting_for_switch: 0,
     unreadable: 0,
   };
-  for (const a of accounts) {
+  for (const [i, a] of accounts.entries()) {
     const readAt = new Date();
     const state = await client.getAccount(a.number);
     if (!state.ok) {
       counts.unreadable++;
+      if (i >= everyPass && state.kind === 'not_found')
+        await db.customerAccount.update({ where: { id: a.id }, data: { lastReconciledAt: readAt } });
       continue;
     }
     counts[await reconcileAccount(a.id, state.value, readAt, differenceWaitMs)]++;
   }
   return counts;
+}
+
+/** The quiet accounts this pass sweeps (see reconcilePass): least recently compared first, none of `taken`. */
+async function sweep(only: string[] | undefined, taken: string[]): Promise<{ id: string; number: string }[]> {
+  const passesPerPeriod = SWEEP_PERIOD_MS / env().RECONCILE_INTERVAL_MS;
+  const total = await db.customerAccount.count({ where: only && { number: { in: only } } });
+  return db.customerAccount.findMany({
+    where: { ...(only && { number: { in: only } }), id: { notIn: taken } },
+    select: { id: true, number: true },
+    orderBy: [{ lastReconciledAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
+    take: Math.max(SWEEP_MIN, Math.ceil(total / passesPerPeriod)),
+  });
 }
