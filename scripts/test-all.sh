@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm test — every test: lint, format, types, unit + integration (SQLite and PostgreSQL), e2e in Chromium.
 # As root it installs what it needs from Debian (chromium, chromium-headless-shell, postgresql, kamailio,
-# sipp, baresip, linphonec); otherwise it says exactly what is missing. Under CI=true nothing is
+# sipp, baresip, linphonec, nginx); otherwise it says exactly what is missing. Under CI=true nothing is
 # skipped: a missing dependency fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,8 @@ need=()
 # Real softphones for the SIP password tests (tests/kamailio/softphones.test.ts).
 command -v baresip >/dev/null || need+=(baresip-core)
 command -v linphonec >/dev/null || need+=(linphone-cli)
+# TLS in front of the portal, as docs/operations.md deploys it (e2e/17-behind-tls.spec.ts).
+{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     step "Installing Debian packages: ${need[*]}"

@@ -1,0 +1,226 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { E2E, E2E_DIR } from './support/env';
+import { request } from '@playwright/test';
+import { expect, expectAccessible, test } from './support/fixtures';
+import { freeTcpPort, startPortal, stopGroup, type Portal } from './support/kamailio-portal';
+import { linkOf, waitForMail } from './support/mail';
+import { rememberSecret } from './support/secrets';
+import { sim } from './support/sim';
+import { migrate } from '../lib/server/db/migrate';
+import { continueLink } from './support/sign-in-steps';
+
+// The deployment docs/operations.md describes: Tollgate behind nginx, which terminates TLS and appends
+// the peer to X-Forwarded-For (TRUSTED_PROXY_HOPS=1), with APP_URL on https. Every other journey runs
+// on plain http on localhost, where no cookie needs to be Secure; this one proves, in Chromium over
+// real TLS (a certificate made for the run), that the session cookie is `__Host-` (Secure, Path=/, no
+// Domain, HttpOnly), that server actions pass Next's origin check through the proxy, that the block
+// notice's link is on https and signs in, and that the audit log sees the client, not nginx.
+
+test.describe.configure({ mode: 'serial' });
+
+const DIR = path.join(E2E_DIR, 'tls');
+const NUMBER = `ACC-7${String(crypto.randomInt(100_000_000)).padStart(8, '0')}`;
+const USER = { email: `tls-${crypto.randomBytes(4).toString('hex')}@e2e.example`, password: '' };
+const CRED = { username: `tls-desk-${crypto.randomBytes(3).toString('hex')}`, password: '' };
+let portal: Portal;
+let nginx: ChildProcess;
+let httpsUrl = '';
+
+/**
+ * nginx as docs/operations.md configures it ("Behind nginx"), on https with a certificate made now,
+ * in front of `upstream`, on a port of the run's (so `$http_host`, which keeps the port, not `$host`).
+ */
+function nginxConf(port: number, upstream: number) {
+  return `daemon off;
+worker_processes 1;
+pid ${DIR}/nginx.pid;
+error_log ${DIR}/nginx-error.log warn;
+events { worker_connections 256; }
+http {
+  access_log ${DIR}/nginx-access.log;
+  client_body_temp_path ${DIR}/body;
+  proxy_temp_path ${DIR}/proxy;
+  fastcgi_temp_path ${DIR}/fastcgi;
+  uwsgi_temp_path ${DIR}/uwsgi;
+  scgi_temp_path ${DIR}/scgi;
+  server {
+    listen 127.0.0.1:${port} ssl http2;
+    server_name localhost;
+    ssl_certificate ${DIR}/cert.pem;
+    ssl_certificate_key ${DIR}/key.pem;
+    location / {
+      proxy_pass http://127.0.0.1:${upstream};
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Request-Id $request_id;
+      proxy_set_header X-Forwarded-Host $http_host;
+    }
+  }
+}
+`;
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  fs.rmSync(DIR, { recursive: true, force: true });
+  fs.mkdirSync(DIR, { recursive: true });
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost', '-keyout', `${DIR}/key.pem`, '-out', `${DIR}/cert.pem`,
+  ], { stdio: 'ignore' }); // prettier-ignore
+  const httpsPort = await freeTcpPort();
+  httpsUrl = `https://localhost:${httpsPort}`;
+  USER.password = `tls-${crypto.randomBytes(9).toString('base64url')}`;
+  CRED.password = `Tls-${crypto.randomBytes(12).toString('base64url')}`;
+  rememberSecret(USER.password);
+  rememberSecret(CRED.password);
+
+  // The switch already holds the account blocked; the portal below learns it from its reconciler.
+  await sim(`/_sim/accounts/${NUMBER}`, {
+    method: 'PUT',
+    body: {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: new Date().toISOString(),
+      credentials: [{ username: CRED.username, password: CRED.password }],
+    },
+  });
+  // The operator's commands (README "Operator commands") make the account and its customer before
+  // the portal starts, as a provider would before telling the customer about it.
+  const databaseUrl = `file:${DIR}/tollgate.db`;
+  const env = {
+    APP_URL: httpsUrl,
+    TRUSTED_PROXY_HOPS: '1',
+    SWITCH_API_URL: `http://127.0.0.1:${E2E.simPort}`,
+    SWITCH_API_TOKEN: E2E.switchToken,
+    SWITCH_WEBHOOK_SECRET: E2E.webhookSecret,
+    RECONCILE_INTERVAL_MS: '2000',
+    SMTP_URL: `smtp://127.0.0.1:${E2E.smtpPort}`,
+  };
+  await migrate(databaseUrl);
+  const admin = (args: string[], input?: string) =>
+    execFileSync(
+      path.resolve('node_modules/.bin/tsx'),
+      ['--conditions=react-server', 'scripts/admin.ts', ...args],
+      {
+        env: {
+          ...process.env,
+          ...env,
+          DATABASE_URL: databaseUrl,
+          AUTH_SECRET: 'tls-auth-secret-0123456789abcdef0123',
+        },
+        input,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+  admin(['create-account', '--number', NUMBER, '--name', 'Tls Harbour Co', '--country', 'US']);
+  admin(['add-sip-credential', '--account', NUMBER, '--username', CRED.username, '--label', 'Front desk']);
+  admin(['create-user', '--email', USER.email, '--role', 'customer', '--account', NUMBER], USER.password);
+  portal = await startPortal({
+    dir: DIR,
+    databaseUrl,
+    env: { ...env, AUTH_SECRET: 'tls-auth-secret-0123456789abcdef0123' },
+  });
+
+  fs.writeFileSync(`${DIR}/nginx.conf`, nginxConf(httpsPort, portal.port));
+  // Debian's nginx, in /usr/sbin (not on every user's PATH).
+  const bin = fs.existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx';
+  nginx = spawn(bin, ['-p', DIR, '-c', `${DIR}/nginx.conf`, '-e', `${DIR}/nginx-error.log`], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  // Up when the portal answers through nginx over TLS (the certificate is the run's own).
+  const client = await request.newContext({ ignoreHTTPSErrors: true });
+  await expect
+    .poll(
+      async () => {
+        if (nginx.exitCode !== null) throw new Error(fs.readFileSync(`${DIR}/nginx-error.log`, 'utf8'));
+        return (await client.get(`${httpsUrl}/api/health`).catch(() => null))?.status();
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(200);
+  await client.dispose();
+});
+
+test.afterAll(async () => {
+  if (nginx) await stopGroup(nginx);
+  if (portal) await portal.stop();
+});
+
+test('behind nginx on https: the notice link signs in, the cookie is __Host-, server actions work', async ({
+  browser,
+}) => {
+  // The reconciler finds the switch's block and emails the customer a link on APP_URL's https origin.
+  const notice = await waitForMail(
+    USER.email,
+    /^International calling blocked on Tls Harbour Co/,
+    undefined,
+    30_000,
+  );
+  const link = linkOf(notice);
+  expect(link.startsWith(`${httpsUrl}/`)).toBe(true);
+
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: httpsUrl });
+  const page = await context.newPage();
+  await page.goto(link);
+  await continueLink(page);
+  await expect(page).toHaveURL(new RegExp(`^${httpsUrl}/blocks/`));
+  await expect(
+    page.getByRole('heading', { name: `International calling blocked on Tls Harbour Co (${NUMBER})` }),
+  ).toBeVisible();
+  await expectAccessible(page);
+
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === '__Host-authjs.session-token');
+  expect(session).toMatchObject({
+    secure: true,
+    httpOnly: true,
+    path: '/',
+    sameSite: 'Lax',
+    domain: 'localhost',
+  });
+  // No session cookie under another name: neither Auth.js's `__Secure-` one nor the plain http one.
+  expect(cookies.map((c) => c.name).filter((n) => /session-token/.test(n))).toEqual([
+    '__Host-authjs.session-token',
+  ]);
+  expect(cookies.filter((c) => !c.secure).map((c) => c.name)).toEqual([]);
+
+  // Server actions through the proxy: sign out, then sign in with the password.
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  expect((await context.cookies()).some((c) => c.name === '__Host-authjs.session-token')).toBe(false);
+  await page.getByLabel('Email', { exact: true }).fill(USER.email);
+  await page.getByLabel('Password', { exact: true }).fill(USER.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(`${httpsUrl}/`);
+  await expect(page.getByRole('region', { name: /^Tls Harbour Co/ })).toBeVisible();
+  await expectAccessible(page);
+
+  // The audit log names the browser's address as nginx passed it on (X-Forwarded-For, one hop).
+  const db = new Database(portal.databaseUrl.replace(/^file:/, ''), { readonly: true, fileMustExist: true });
+  try {
+    expect(
+      db
+        .prepare(`SELECT ip FROM "AuditLog" WHERE action = ? AND "actorEmail" = ?`)
+        .all('sign_out', USER.email),
+    ).toEqual([{ ip: '127.0.0.1' }]);
+  } finally {
+    db.close();
+  }
+  // Each request's log line carries nginx's $request_id (32 hex digits): one id in both logs.
+  const ids = fs
+    .readFileSync(portal.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"path":"/sign-in"'))
+    .map((l) => (JSON.parse(l) as { reqId: string }).reqId);
+  expect(ids.length).toBeGreaterThan(0);
+  expect(ids.filter((id) => /^[0-9a-f]{32}$/.test(id)).length).toBeGreaterThan(0);
+  await context.close();
+});
