@@ -19,7 +19,7 @@ need=()
 # Real softphones for the SIP password tests (tests/kamailio/softphones.test.ts).
 command -v baresip >/dev/null || need+=(baresip-core)
 command -v linphonec >/dev/null || need+=(linphone-cli)
-# TLS in front of the portal, as docs/operations.md deploys it (e2e/17-behind-tls.spec.ts).
+# TLS in front of the portal, as docs/operations.md deploys it (e2e/18-behind-tls.spec.ts).
 { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
