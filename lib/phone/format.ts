@@ -312,8 +312,14 @@ export function describeDialled(
  * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. A
  * Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number in a superseded form is read as the number it
  * denotes (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts).
+ * A number typed as it is dialled at a PBX's extension, outside-line access code first ("9 011 44 20
+ * 7946 0958" in the US), is read as readDialled reads it (form `pbx`, lib/phone/pbx.ts): only when
+ * no other reading gives another valid number.
  */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
   const text = asciiDigits(input.trim());
-  return validNumber(parsed(text, country), text)?.number ?? null;
+  const number = validNumber(parsed(text, country), text)?.number;
+  if (number) return number;
+  const pbx = readDialled(text, country);
+  return pbx?.form === 'pbx' ? pbx.number.number : null;
 }

@@ -184,6 +184,12 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     expect(parseUserPhone('+52 1 55 1234 5678', 'MX')).toBe('+525512345678');
     expect(parseUserPhone('+54 9 11 15 2345 6789', 'AR')).toBe('+5491123456789');
     expect(parseUserPhone('1 55 1234 5678', 'MX')).toBeNull();
+    // As dialled at a PBX's extension (issue 14): the outside-line access code, then the IDD.
+    expect(parseUserPhone('9 011 44 20 7946 0958', 'US')).toBe('+442079460958');
+    expect(parseUserPhone('0 00 44 20 7946 0958', 'ES')).toBe('+442079460958');
+    expect(parseUserPhone('0 009 44 20 7946 0958', 'CO')).toBe('+442079460958');
+    expect(parseUserPhone('9 00 501 622 1234', 'GB')).toBeNull(); // Belize, or Turkey's +90 501 622 1234
+    expect(parseUserPhone('9 212 555 0100', 'US')).toBeNull(); // no access code before a national number
     expect(parseUserPhone('02 55 1234 5678', 'MX')).toBe('+525512345678');
   });
 });
