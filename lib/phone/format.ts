@@ -200,46 +200,79 @@ export type DialledReading = {
  * Returns the number, the form and the prefixes written before it, or null when none applies.
  */
 export function readDialled(raw: string, accountCountry: CountryCode): DialledReading | null {
-  const written = asciiDigits((uriNumber(raw) ?? raw).trim()).replace(SEPARATORS, '');
-  const s = KEYPAD_AROUND.exec(written)?.[1] ?? written;
-  if (s.startsWith('+')) {
-    const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
-    return p ? { number: validNumber(p, s) ?? p, form: 'e164' } : null;
-  }
-  if (!/^\d{2,24}$/.test(s)) return null;
-  type Reading = Omit<DialledReading, 'number'> & { p: PhoneNumber | undefined; written: string };
-  const readings: Reading[] = [];
-  const idd = iddPrefixIn(s, accountCountry);
-  for (const prefix of new Set([idd, s.startsWith('00') ? '00' : null])) {
-    if (prefix) readings.push({ form: 'idd', p: parsed(`+${s.slice(prefix.length)}`), written: s, prefix });
-  }
-  const pbx = pbxPrefixIn(s, accountCountry);
-  if (pbx) {
-    const rest = s.slice(pbx.access.length + pbx.idd.length);
-    readings.push({ form: 'pbx', p: parsed(`+${rest}`), written: s, prefix: pbx.idd, access: pbx.access });
-  }
-  readings.push({ form: 'national', p: parsed(s, accountCountry), written: s });
-  readings.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}` });
+  const readings = readingsOf(raw, accountCountry);
+  if (!readings) return null;
+  if (readings.e164) return readings.e164;
   // Colombia's "009" is "00" and carrier 9, Brazil's "0021" "00" and carrier 21: when the digits
   // after that and after a plain "00" are both valid numbers, nothing says which was dialled; the
   // same for a national number that is also another country's without its "+" (issue 14).
-  const valid = readings.filter((r) => r.p?.isValid());
+  const valid = readings.all.filter((r) => r.p?.isValid());
   if (new Set(valid.map((r) => r.p!.number)).size > 1) return null;
   // A number valid as written wins over a superseded form of another reading: "3290539072" from
   // Brazil is the Belgian premium-rate +32 90 53 90 72, not the eight-digit mobile 32 9053-9072,
   // which has not connected since 2016 (review 14).
-  const reading = (r: Reading, number: PhoneNumber): DialledReading => ({
-    number,
-    form: r.form,
-    ...(r.prefix ? { prefix: r.prefix } : {}),
-    ...(r.access ? { access: r.access } : {}),
-  });
   if (valid[0]) return reading(valid[0], valid[0].p!);
-  for (const r of readings) {
+  for (const r of readings.all) {
     const number = validNumber(r.p, r.written);
     if (number) return reading(r, number);
   }
   return null;
+}
+
+/**
+ * The numbers `raw` may be, from an account in `accountCountry`: the one readDialled reads; when two
+ * readings give two different valid numbers and readDialled reads none, each of them (distinct, in
+ * the order of readDialled's forms: "5152795494" from the US is +1 515 279 5494 and +51 52 795494);
+ * else none. For a check that must hold whichever was dialled (a callback number must not be in
+ * any country a block's calls may have gone to: lib/phone/callback.ts), never for display.
+ */
+export function dialledCandidates(raw: string, accountCountry: CountryCode): PhoneNumber[] {
+  const read = readDialled(raw, accountCountry);
+  if (read) return [read.number];
+  const byNumber = new Map<string, PhoneNumber>();
+  for (const r of readingsOf(raw, accountCountry)?.all ?? [])
+    if (r.p?.isValid() && !byNumber.has(r.p.number)) byNumber.set(r.p.number, r.p);
+  return [...byNumber.values()];
+}
+
+type Reading = Omit<DialledReading, 'number'> & { p: PhoneNumber | undefined; written: string };
+
+const reading = (r: Reading, number: PhoneNumber): DialledReading => ({
+  number,
+  form: r.form,
+  ...(r.prefix ? { prefix: r.prefix } : {}),
+  ...(r.access ? { access: r.access } : {}),
+});
+
+/**
+ * Every reading readDialled weighs for `raw`, in its order: `e164` for a number written with "+"
+ * (the only reading), else `all` (the IDD prefix and "00", a PBX's access code, national, bare
+ * digits); null when `raw` is no number in any form.
+ */
+function readingsOf(
+  raw: string,
+  accountCountry: CountryCode,
+): { e164: DialledReading | null; all: Reading[] } | null {
+  const written = asciiDigits((uriNumber(raw) ?? raw).trim()).replace(SEPARATORS, '');
+  const s = KEYPAD_AROUND.exec(written)?.[1] ?? written;
+  if (s.startsWith('+')) {
+    const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
+    return p ? { e164: { number: validNumber(p, s) ?? p, form: 'e164' }, all: [] } : null;
+  }
+  if (!/^\d{2,24}$/.test(s)) return null;
+  const all: Reading[] = [];
+  const idd = iddPrefixIn(s, accountCountry);
+  for (const prefix of new Set([idd, s.startsWith('00') ? '00' : null])) {
+    if (prefix) all.push({ form: 'idd', p: parsed(`+${s.slice(prefix.length)}`), written: s, prefix });
+  }
+  const pbx = pbxPrefixIn(s, accountCountry);
+  if (pbx) {
+    const rest = s.slice(pbx.access.length + pbx.idd.length);
+    all.push({ form: 'pbx', p: parsed(`+${rest}`), written: s, prefix: pbx.idd, access: pbx.access });
+  }
+  all.push({ form: 'national', p: parsed(s, accountCountry), written: s });
+  all.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}` });
+  return { e164: null, all };
 }
 
 function highCostOf(

@@ -70,6 +70,20 @@ describe('callback numbers support may call', () => {
       reason: 'block_destination',
     });
   });
+  // Issue 14: "5152795494" from the US is Iowa's (515) 279-5494 or Peru's +51 52 795494; the block
+  // page shows it as sent, and a callback to either country the call may have gone to is refused
+  // when it is abroad (the US one is the account's own country).
+  it.each([
+    ['+51 1 234 5678', 'US', ['5152795494'], false, 'Peru'],
+    ['+1 515 279 5400', 'US', ['5152795494'], true, null],
+    ['+91 81234 56789', 'CO', ['009 1 812 345 6789'], false, 'India'],
+    ['+1 812 345 6700', 'CO', ['009 1 812 345 6789'], false, 'United States'],
+    ['+44 20 7946 0958', 'US', ['5152795494'], true, null],
+  ] as const)('%s from %s with destinations %j: ok %s (%s)', (typed, account, to, ok, country) => {
+    const r = checkCallbackNumber(typed, account, [...to]);
+    expect(r.ok).toBe(ok);
+    if (!ok) expect(r).toMatchObject({ reason: 'block_destination', note: { values: { country } } });
+  });
   it('refuses high-cost ranges whatever the block', () => {
     expect(checkCallbackNumber('+882 13 10 0123', 'US')).toMatchObject({
       ok: false,

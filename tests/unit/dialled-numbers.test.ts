@@ -6,7 +6,13 @@ import {
   parsePhoneNumberFromString,
 } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
-import { describeDialled, NON_GEOGRAPHIC, nonGeographicCodes, readDialled } from '@/lib/phone/format';
+import {
+  describeDialled,
+  dialledCandidates,
+  NON_GEOGRAPHIC,
+  nonGeographicCodes,
+  readDialled,
+} from '@/lib/phone/format';
 import { PBX_ACCESS_CODES } from '@/lib/phone/pbx';
 import { iddOf, iddPrefixIn, planOf } from '@/lib/phone/plan';
 import { summarizeCalls } from '@/lib/requests/call-summary';
@@ -680,6 +686,10 @@ describe('an international prefix the metadata gives as a pattern (issue 14)', (
     // Brazil's carrier 43, or a plain "00" and Austria's +43 252 611234567; Korea's carrier 6, or
     // Indonesia's +62 5261 1234567.
     expect(readDialled('0043252611234567', 'BR')).toBeNull();
+    expect(dialledCandidates('0043252611234567', 'BR').map((p) => p.number)).toEqual([
+      '+252611234567',
+      '+43252611234567',
+    ]);
     expect(readDialled('006252611234567', 'KR')).toBeNull();
   });
 });
@@ -786,6 +796,10 @@ describe('bare digits that are both a national number and another country’s wi
     ['612345678', 'ES', '+34612345678'], // +61 2345678 is too short for Australia
   ] as const)('%s from %s is %s', (raw, account, e164) => {
     expect(readDialled(raw, account)?.number.number ?? null).toBe(e164);
+    // What it may be: the one number read, else each number a reading gives.
+    const candidates = dialledCandidates(raw, account).map((p) => p.number);
+    if (e164) expect(candidates).toEqual([e164]);
+    else expect(candidates.length).toBe(2);
     if (e164 === null)
       expect(describeDialled(raw, account)).toMatchObject({ e164: null, display: raw, country: null });
   });
