@@ -52,9 +52,10 @@ export type ReadCalls = {
 /**
  * Reads an event's `calls` (any JSON values) for an account dialling from `country`:
  * - `to`: the dialled number through lib/phone's `readDialled` (E.164, the account country's IDD
- *   prefix, spaces and dashes, `tel:` and `sip:`/`sips:` URIs: `sip:+252611234567@host;user=phone`,
- *   a local number in its `phone-context`); stored as E.164 (`+252…`) when read, else as the text
- *   the switch sent (`*97`);
+ *   prefix, a PBX's access code before it (`9 011 252…`), spaces and dashes, `tel:` and
+ *   `sip:`/`sips:` URIs: `sip:+252611234567@host;user=phone`, a local number in its
+ *   `phone-context`); stored as E.164 (`+252…`) when read, else as the text the switch sent (`*97`,
+ *   or digits two readings give as two different numbers: `5152795494` from the US);
  * - `sourceIp`: lib/server/client-address.ts `normalizeIp` (a port, brackets, an IPv6 zone,
  *   IPv4-mapped IPv6), else the text sent;
  * - `from`: the SIP username as sent, or the user part of a SIP URI (`sip:acme-reception@host`)

@@ -1,7 +1,7 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Note } from '@/lib/i18n/note';
 import { asciiDigits } from './digits';
-import { describeDialled, exampleNumber } from './format';
+import { describeDialled, dialledCandidates, exampleNumber } from './format';
 import { validNumber } from './legacy';
 
 // Pure: whether support may call a number back. Support must never place the fraud call itself: a
@@ -21,7 +21,8 @@ export type CallbackCheck =
  * Reads a callback number typed by a person in `accountCountry` (E.164 or national) and refuses it
  * when it is invalid, in a high-cost range (lib/phone/format.ts HighCost: premium rate, international
  * networks +882/+883, satellite +870/+881, NANP outside the US and Canada) or in one of
- * `blockDestinations` (the destinations of the block's trigger calls, as switch-written numbers).
+ * `blockDestinations` (the destinations of the block's trigger calls, as switch-written numbers;
+ * one that two readings dispute counts as every number it may be: lib/phone/format.ts dialledCandidates).
  * `locale` (BCP 47, default "en") is the language of the reader of the note: it names the countries.
  */
 export function checkCallbackNumber(
@@ -53,7 +54,15 @@ export function checkCallbackNumber(
       'outcome.callback.highCost',
       d.countryName ?? { key: 'outcome.callback.noCountry' },
     );
-  const destinations = blockDestinations.map((to) => describeDialled(to, accountCountry, locale));
+  // A destination the portal cannot read with certainty ("5152795494" from the US: Iowa, or Peru
+  // without its "+") counts as each number it may be: the call may have gone to either (issue 14).
+  const destinations = blockDestinations.flatMap((to) => {
+    const read = describeDialled(to, accountCountry, locale);
+    if (read.e164) return [read];
+    return dialledCandidates(to, accountCountry).map((p) =>
+      describeDialled(p.number, accountCountry, locale),
+    );
+  });
   const same = destinations.find((x) => x.country !== null && x.country === d.country);
   if (same && d.international) {
     const country = same.countryName ?? { key: 'outcome.callback.aDestination' };

@@ -15,6 +15,7 @@ import { translate } from '@/lib/i18n/translate';
 import { asciiDigits } from './digits';
 import { validNumber } from './legacy';
 import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
+import { pbxPrefixIn } from './pbx';
 import { uriNumber } from './uri';
 
 export { isSupportedCountry };
@@ -23,8 +24,8 @@ export { isSupportedCountry };
 // the ranges that belong to no country and the kinds of number. No server-only: pure formatting, used
 // by pages, mail templates and the staff console alike (one reading of a dialled number).
 
-/** How the switch wrote the number: "+252…", "011252…" (the account country's IDD), "2125550123", "252611234567". */
-export type NumberForm = 'e164' | 'idd' | 'national' | 'digits';
+/** How the switch wrote the number: "+252…", "011252…" (the account country's IDD), "9011252…" (a PBX's access code, then the IDD), "2125550123", "252611234567". */
+export type NumberForm = 'e164' | 'idd' | 'pbx' | 'national' | 'digits';
 
 /**
  * Why a destination costs more than its country code suggests (the usual International Revenue Share
@@ -154,19 +155,40 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
   }
 }
 
+/** A dialled number read (readDialled): the number, the form it was written in, and the prefixes dialled before it. */
+export type DialledReading = {
+  number: PhoneNumber;
+  form: NumberForm;
+  /** The international prefix as written before the number ("011", "009", "0011"), for `idd` and `pbx`. */
+  prefix?: string;
+  /** The PBX's outside-line access code before `prefix` ("9", "0"), for `pbx` (lib/phone/pbx.ts). */
+  access?: string;
+};
+
 /**
  * Reads a dialled number in every form a switch writes it, from an account in `accountCountry`, bare
  * or as a `tel:`/`sip:`/`sips:` URI (lib/phone/uri.ts: the user part, and a local number in the
  * country its `phone-context` names):
  * 1. E.164 with "+";
  * 2. the account country's IDD prefix ("011" in NANP, "0011"/"0014"… in Australia, "810" in Russia,
- *    from libphonenumber's metadata), or "00" (ITU-T E.164 recommended prefix) when that gives a valid number;
- * 3. a valid national number of the account's country (with or without its trunk prefix; in NANP
+ *    "005"/"007"/"009"/"00414"… in Colombia, from libphonenumber's metadata), or "00" (ITU-T E.164
+ *    recommended prefix) when that gives a valid number;
+ * 3. a PBX's outside-line access code ("9", "0": lib/phone/pbx.ts) before the account country's
+ *    IDD prefix, as PBX CDRs record what the extension dialled: "9 011 252 61 1234567" from the US,
+ *    "0 00 252…" from Spain (form `pbx`);
+ * 4. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
- * 4. bare E.164 digits without "+" ("252611234567") when they form a valid number.
+ * 5. bare E.164 digits without "+" ("252611234567") when they form a valid number.
+ * The digits are read only when every form that gives a valid number gives the same one: digits
+ * that two forms read as two different valid numbers are not read (the caller keeps the text), since
+ * either could name the wrong country (issue 14). So "009 1 812 345 6789" from Colombia (+1 812…
+ * through carrier 9, or India's +91 81234 56789 after a plain "00") is not read, nor "5152795494"
+ * from the US: Iowa's (515) 279-5494 written as a national number, or Peru's +51 52 795494 written
+ * without its "+" (a trunk that takes 10-digit national numbers and E.164 digits for the rest writes
+ * both so). A trigger call is more often international than not, so "national" is no safer a guess.
+ * A trunk prefix settles it: "0" (no E.164 country code begins with 0: "02079460958" from Great
+ * Britain is London's) and NANP's "1" (the country code itself: "15152795494" is Iowa's).
  * A caller-ID prefix ("*67", "#31#") or a trailing send key "#" is not part of the number (KEYPAD_AROUND).
- * Digits that the account country's IDD with a carrier's code ("009" from Colombia) and a plain "00"
- * both read as valid numbers, different ones, are not read: either could be the wrong country.
  * In every form a Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number
  * in a superseded form ("+5215512345678", "0445512345678" or "025512345678" from Mexico,
  * "+5491115…", "+551187654321", "+5712345678", "+5621234567", "0981234567", "0221234567" or
@@ -175,40 +197,82 @@ function parsed(candidate: string, country?: CountryCode): PhoneNumber | undefin
  * as a valid number as they are: "68228850" from Colombia is the Cook Islands'
  * +682 28850 (digits), not the old 8-digit form of Colombia's +57 606 822 8850. Digits in any script are
  * read as their ASCII digits (lib/phone/digits.ts).
- * Returns the number and the form, or null when none applies.
+ * Returns the number, the form and the prefixes written before it, or null when none applies.
  */
-export function readDialled(
+export function readDialled(raw: string, accountCountry: CountryCode): DialledReading | null {
+  const readings = readingsOf(raw, accountCountry);
+  if (!readings) return null;
+  if (readings.e164) return readings.e164;
+  // Colombia's "009" is "00" and carrier 9, Brazil's "0021" "00" and carrier 21: when the digits
+  // after that and after a plain "00" are both valid numbers, nothing says which was dialled; the
+  // same for a national number that is also another country's without its "+" (issue 14).
+  const valid = readings.all.filter((r) => r.p?.isValid());
+  if (new Set(valid.map((r) => r.p!.number)).size > 1) return null;
+  // A number valid as written wins over a superseded form of another reading: "3290539072" from
+  // Brazil is the Belgian premium-rate +32 90 53 90 72, not the eight-digit mobile 32 9053-9072,
+  // which has not connected since 2016 (review 14).
+  if (valid[0]) return reading(valid[0], valid[0].p!);
+  for (const r of readings.all) {
+    const number = validNumber(r.p, r.written);
+    if (number) return reading(r, number);
+  }
+  return null;
+}
+
+/**
+ * The numbers `raw` may be, from an account in `accountCountry`: the one readDialled reads; when two
+ * readings give two different valid numbers and readDialled reads none, each of them (distinct, in
+ * the order of readDialled's forms: "5152795494" from the US is +1 515 279 5494 and +51 52 795494);
+ * else none. For a check that must hold whichever was dialled (a callback number must not be in
+ * any country a block's calls may have gone to: lib/phone/callback.ts), never for display.
+ */
+export function dialledCandidates(raw: string, accountCountry: CountryCode): PhoneNumber[] {
+  const read = readDialled(raw, accountCountry);
+  if (read) return [read.number];
+  const byNumber = new Map<string, PhoneNumber>();
+  for (const r of readingsOf(raw, accountCountry)?.all ?? [])
+    if (r.p?.isValid() && !byNumber.has(r.p.number)) byNumber.set(r.p.number, r.p);
+  return [...byNumber.values()];
+}
+
+type Reading = Omit<DialledReading, 'number'> & { p: PhoneNumber | undefined; written: string };
+
+const reading = (r: Reading, number: PhoneNumber): DialledReading => ({
+  number,
+  form: r.form,
+  ...(r.prefix ? { prefix: r.prefix } : {}),
+  ...(r.access ? { access: r.access } : {}),
+});
+
+/**
+ * Every reading readDialled weighs for `raw`, in its order: `e164` for a number written with "+"
+ * (the only reading), else `all` (the IDD prefix and "00", a PBX's access code, national, bare
+ * digits); null when `raw` is no number in any form.
+ */
+function readingsOf(
   raw: string,
   accountCountry: CountryCode,
-): { number: PhoneNumber; form: NumberForm } | null {
+): { e164: DialledReading | null; all: Reading[] } | null {
   const written = asciiDigits((uriNumber(raw) ?? raw).trim()).replace(SEPARATORS, '');
   const s = KEYPAD_AROUND.exec(written)?.[1] ?? written;
   if (s.startsWith('+')) {
     const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
-    return p ? { number: validNumber(p, s) ?? p, form: 'e164' } : null;
+    return p ? { e164: { number: validNumber(p, s) ?? p, form: 'e164' }, all: [] } : null;
   }
   if (!/^\d{2,24}$/.test(s)) return null;
-  const readings: { form: NumberForm; p: PhoneNumber | undefined; written: string }[] = [];
-  for (const prefix of [iddPrefixIn(s, accountCountry), s.startsWith('00') ? '00' : null]) {
-    if (prefix) readings.push({ form: 'idd', p: parsed(`+${s.slice(prefix.length)}`), written: s });
+  const all: Reading[] = [];
+  const idd = iddPrefixIn(s, accountCountry);
+  for (const prefix of new Set([idd, s.startsWith('00') ? '00' : null])) {
+    if (prefix) all.push({ form: 'idd', p: parsed(`+${s.slice(prefix.length)}`), written: s, prefix });
   }
-  // Colombia's "009" is "00" and carrier 9, Brazil's "0021" "00" and carrier 21: when the digits
-  // after that and after a plain "00" are both valid numbers ("0091 812 345 6789" is +1 812… through
-  // carrier 9, or India's +91 81234 56789), nothing says which was dialled, and either reading could
-  // name the wrong country: the number is not read (shown as written).
-  const [own, plain] = readings.map((r) => (r.p?.isValid() ? r.p.number : null));
-  if (own && plain && own !== plain) return null;
-  readings.push({ form: 'national', p: parsed(s, accountCountry), written: s });
-  readings.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}` });
-  // A number valid as written wins over a superseded form of another reading: "3290539072" from
-  // Brazil is the Belgian premium-rate +32 90 53 90 72, not the eight-digit mobile 32 9053-9072,
-  // which has not connected since 2016 (review 14).
-  for (const { form, p } of readings) if (p?.isValid()) return { number: p, form };
-  for (const { form, p, written } of readings) {
-    const number = validNumber(p, written);
-    if (number) return { number, form };
+  const pbx = pbxPrefixIn(s, accountCountry);
+  if (pbx) {
+    const rest = s.slice(pbx.access.length + pbx.idd.length);
+    all.push({ form: 'pbx', p: parsed(`+${rest}`), written: s, prefix: pbx.idd, access: pbx.access });
   }
-  return null;
+  all.push({ form: 'national', p: parsed(s, accountCountry), written: s });
+  all.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}` });
+  return { e164: null, all };
 }
 
 function highCostOf(
@@ -281,8 +345,14 @@ export function describeDialled(
  * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. A
  * Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number in a superseded form is read as the number it
  * denotes (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts).
+ * A number typed as it is dialled at a PBX's extension, outside-line access code first ("9 011 44 20
+ * 7946 0958" in the US), is read as readDialled reads it (form `pbx`, lib/phone/pbx.ts): only when
+ * no other reading gives another valid number.
  */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
   const text = asciiDigits(input.trim());
-  return validNumber(parsed(text, country), text)?.number ?? null;
+  const number = validNumber(parsed(text, country), text)?.number;
+  if (number) return number;
+  const pbx = readDialled(text, country);
+  return pbx?.form === 'pbx' ? pbx.number.number : null;
 }

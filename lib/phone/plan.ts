@@ -7,8 +7,8 @@ export type Plan = {
   nationalPrefix(): string | undefined;
   /** The international (IDD) prefix as a regular expression source ("011", "001[14-689]|…", "810"). */
   IDDPrefix(): string;
-  /** The IDD prefix to show when IDDPrefix() is a pattern ("0011" in AU, "8~10" in RU). */
-  defaultIDDPrefix(): string | undefined;
+  /** The IDD prefix to show when IDDPrefix() is a pattern ("0011" in AU, "8~10" in RU); the number 0 or undefined when none. */
+  defaultIDDPrefix(): string | number | undefined;
   /** The E.164 country calling code without "+" ("1", "61"). */
   callingCode(): string;
 };
@@ -38,11 +38,27 @@ export function accountCountry(country: string | null | undefined): CountryCode 
   return country && isSupportedCountry(country) ? country : DEFAULT_COUNTRY;
 }
 
-/** What people in `country` dial before an international number, as they write it: "00", "011", "0011", "810". */
-export function iddOf(country: CountryCode): string {
+/**
+ * The one prefix people in `country` dial before an international number, to show a person: "00",
+ * "011" (NANP), "0011" (Australia: its preferred prefix among the carrier forms 0011, 0014…), "810"
+ * (Russia's "8~10": the tilde is the wait for a second dial tone, not a digit), from libphonenumber's
+ * metadata: its `international_prefix` when that is one string, else its
+ * `preferred_international_prefix`, else "00" when the pattern admits "00" alone (Chile beside its
+ * carriers' 1xx0, Israel beside 012–019, Bolivia, North Korea, the Solomon Islands; ITU-T E.164's
+ * recommended prefix). Null when the country has no one prefix: the caller picks a carrier in the
+ * prefix itself (Colombia's 005, 007, 009, 00414, 00444, 00456; Brazil's 0012, 0014, 0015, 0021…;
+ * South Korea's 001, 002, 00700…; also Indonesia, Cambodia, Palau, Singapore, Thailand, Taiwan,
+ * Tanzania, Uganda; tests/unit/dialled-numbers.test.ts holds the list): showing one
+ * would name a carrier the person may not use, and "00" alone connects nowhere there. Reading
+ * digits uses the whole pattern (iddPrefixIn), never this.
+ */
+export function iddOf(country: CountryCode): string | null {
   const plan = planOf(country);
   if (/^\d+$/.test(plan.IDDPrefix())) return plan.IDDPrefix();
-  return plan.defaultIDDPrefix()?.replace(/~/g, '') ?? '00';
+  // The compressed metadata writes an absent preferred prefix as the number 0 (GB, RO, TW).
+  const preferred = plan.defaultIDDPrefix() as unknown;
+  if (typeof preferred === 'string' && preferred) return preferred.replace(/~/g, '');
+  return new RegExp(`^(?:${plan.IDDPrefix()})$`).test('00') ? '00' : null;
 }
 
 const iddPatterns = new Map<CountryCode, RegExp>();

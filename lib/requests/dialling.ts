@@ -5,26 +5,40 @@ import { DEFAULT_COUNTRY, iddOf, iddPrefixIn, planOf } from '@/lib/phone/plan';
 // Pure digit rules behind the misdial hint (libphonenumber-js knows each country's prefixes).
 
 /**
- * The digits dialled after the international prefix, as the account's people dial: "+252…",
- * "00252…" and the account country's IDD ("011252…" from NANP, "0011252…" from Australia,
- * "810252…" from Russia) all give "252…". Null for a national number or anything else.
+ * The international prefix written before a dialled number and the digits after it, as the account's
+ * people dial: "+252…" (prefix null: the switch wrote "+"), "00252…", the account country's IDD
+ * ("011252…" from NANP, "0011252…" from Australia, "810252…" from Russia, "009252…" from Colombia)
+ * and a PBX's access code before it ("9011252…": prefix "011") all give digits "252…"; bare E.164
+ * digits give themselves with prefix null. Null for a national number or anything else.
  */
+export function internationalPart(
+  raw: string,
+  accountCountry: CountryCode = DEFAULT_COUNTRY,
+): { prefix: string | null; digits: string } | null {
+  const s = raw.replace(/[\s().-]/g, '');
+  let part: { prefix: string | null; digits: string } | null = null;
+  if (s.startsWith('+')) part = { prefix: null, digits: s.slice(1) };
+  else if (/^\d+$/.test(s)) {
+    const read = readDialled(s, accountCountry);
+    const prefix = iddPrefixIn(s, accountCountry) ?? (s.startsWith('00') ? '00' : null);
+    if (read?.prefix)
+      part = { prefix: read.prefix, digits: s.slice((read.access ?? '').length + read.prefix.length) };
+    // Not read (two prefixes give two valid numbers: "009 1 812…" from Colombia): the account's own
+    // prefix still says where the international digits begin. A prefix only counts when the number
+    // was not read another way: 0011… is the Australian IDD, but a national number that merely
+    // starts like one is not international.
+    else if (prefix && !read) part = { prefix, digits: s.slice(prefix.length) };
+    else if (read?.form === 'digits') part = { prefix: null, digits: s };
+  }
+  return part && /^\d{4,20}$/.test(part.digits) ? part : null;
+}
+
+/** The digits dialled after the international prefix (internationalPart's `digits`), or null. */
 export function internationalDigits(
   raw: string,
   accountCountry: CountryCode = DEFAULT_COUNTRY,
 ): string | null {
-  const s = raw.replace(/[\s().-]/g, '');
-  let digits: string | null = null;
-  if (s.startsWith('+')) digits = s.slice(1);
-  else if (/^\d+$/.test(s)) {
-    const read = readDialled(s, accountCountry);
-    const prefix = iddPrefixIn(s, accountCountry) ?? (s.startsWith('00') ? '00' : null);
-    // A prefix only counts when the number was read that way (or not read at all): 0011… is the
-    // Australian IDD, but a national number that merely starts like one is not international.
-    if (prefix && (!read || read.form === 'idd')) digits = s.slice(prefix.length);
-    else if (read?.form === 'digits') digits = s;
-  }
-  return digits && /^\d{4,20}$/.test(digits) ? digits : null;
+  return internationalPart(raw, accountCountry)?.digits ?? null;
 }
 
 /**
@@ -52,8 +66,18 @@ export function digitDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** A call that reads as a national number dialled with the international prefix in front (the 00 vs 0 slip). */
+/**
+ * A call that reads as a national number dialled with the international prefix in front (the 00 vs 0
+ * slip). `idd`: the prefix as the call was written ("009"), else the one prefix of the country
+ * (lib/phone/plan.ts iddOf), else "plus" when the country has none and the switch wrote "+": the
+ * catalogue then shows the number with "+" (E.123: "+" stands for whatever international prefix was dialled).
+ */
 export type PrefixSlip = { idd: string; digits: string; national: string };
+
+/** The prefix a slip names for the call `raw` (PrefixSlip `idd`). */
+export function slipPrefix(raw: string, country: CountryCode): string {
+  return internationalPart(raw, country)?.prefix ?? iddOf(country) ?? 'plus';
+}
 
 /**
  * The misdial a block's own destinations suggest, for the hint a customer reads (block page, block
@@ -66,7 +90,8 @@ export type PrefixSlip = { idd: string; digits: string; national: string };
 export function prefixSlip(numbers: string[], country: CountryCode): PrefixSlip | null {
   for (const n of numbers) {
     const national = asNationalNumber(n, country);
-    if (national) return { idd: iddOf(country), digits: internationalDigits(n, country) ?? '', national };
+    if (national)
+      return { idd: slipPrefix(n, country), digits: internationalDigits(n, country) ?? '', national };
   }
   return null;
 }

@@ -1,10 +1,10 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { countryName, describeDialled } from '@/lib/phone/format';
 import type { CallEvidence } from './call-summary';
-import { iddOf, planOf } from '@/lib/phone/plan';
+import { planOf } from '@/lib/phone/plan';
 import type { Note } from '@/lib/i18n/note';
 import { formatClock, localClock, zoneName } from '@/lib/time/format';
-import { asNationalNumber, digitDistance, internationalDigits } from './dialling';
+import { asNationalNumber, digitDistance, internationalDigits, slipPrefix } from './dialling';
 
 // Pure: how likely a block is a misdial, from the block's own evidence, with every point explained
 // in a sentence an agent can read out on the callback. A hint for a person, never a decision.
@@ -145,7 +145,7 @@ function trunkPrefix(calls: CallEvidence[], country: CountryCode): Signal | null
   for (const c of calls) {
     const national = asNationalNumber(c.to, country);
     if (!national) continue;
-    const idd = iddOf(country);
+    const idd = slipPrefix(c.to, country);
     const trunk = planOf(country).nationalPrefix();
     return signal(
       'trunk_prefix',

@@ -54,8 +54,10 @@ export type TriggerCall = z.infer<typeof triggerCallSchema>;
  * The calls of a `block.placed` as received: each one is evidence, read field by field when the
  * block is stored (lib/blocks/trigger-calls.ts), never a reason to refuse the block. The envelope
  * (id, type, occurredAt, accountNumber, reason) is what must be valid; `triggerCallSchema` above is
- * the contract's form, which the simulator writes. Missing or not a list: no calls (a `manual` block
- * placed by the provider's staff may come without calls). The body limit (64 KB) bounds the list.
+ * the contract's form, which the simulator writes (but for `to` when its `fraud` control is given
+ * another form a switch writes, `tel:…` or PBX digits: switch/simulator/control-events.ts).
+ * Missing or not a list: no calls (a `manual` block placed by the provider's staff may come without
+ * calls). The body limit (64 KB) bounds the list.
  */
 const receivedCallsSchema = z.array(z.unknown()).catch([]);
 

@@ -12,7 +12,7 @@ import { startSimulator } from './server';
 
 const USAGE = `usage:
   switch:sim [serve]
-  switch:sim fraud <ACC-…> <dialled number> [--reason high_risk_destination|hotspot_source_ip|suspicious_pattern|manual] [--source-ip IP]
+  switch:sim fraud <ACC-…> <dialled number, as a switch writes it: +252…, tel:+252…, sip:+252…@host, "9 011 252…"> [--reason high_risk_destination|hotspot_source_ip|suspicious_pattern|manual] [--source-ip IP]
   switch:sim lift <ACC-…> [--actor NAME]
   switch:sim provision <ACC-…> <SIP username>…   (an account made with npm run admin, so the simulator knows it)
 env: SWITCH_API_TOKEN (required; the demo's data/demo-secrets.json is read if unset), SWITCH_WEBHOOK_SECRET, SWITCH_SIM_PORT (4010), SWITCH_SIM_HOST (127.0.0.1),

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { blockReasonSchema } from '../../lib/switch/events-schema';
+import { hasControlCharacter } from '../../lib/server/control-characters';
 import { accountNumberSchema } from '../../lib/switch/schemas';
 import { credentialsOf, getAccount, setCalling } from './accounts';
 import type { SimContext } from './context';
@@ -11,9 +12,24 @@ import { HttpError, parseBody, readJson } from './http';
 // Control API: the switch's fraud monitor places a block, or an operator lifts one. Both change the
 // account and queue the event in one transaction, then try to deliver it at once.
 
+/**
+ * The dialled number as a switch writes it, passed through as text (issue 14): E.164 or digits, a
+ * `tel:` or `sip:` URI, spaced or dashed, a PBX's access code and IDD prefix first — every form
+ * docs/switch-api.md (`calls`) says Tollgate reads, and forms it keeps as text. 1–100 characters
+ * (what Tollgate keeps of unread text) with no control character, and at least 4 digits: a dialled
+ * number, not a name ("Somalia").
+ */
+const dialledText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((s) => !hasControlCharacter(s), 'must not contain control characters')
+  .refine((s) => (s.match(/\d/g) ?? []).length >= 4, 'must be a dialled number (at least 4 digits)');
+
 const fraudSchema = z.strictObject({
   accountNumber: accountNumberSchema,
-  to: z.string().regex(/^\+?[0-9]{4,32}$/),
+  to: dialledText,
   reason: blockReasonSchema.default('high_risk_destination'),
   sourceIp: z.union([z.ipv4(), z.ipv6()]).optional(),
 });

@@ -58,12 +58,20 @@ export function buildBlockLifted(accountNumber: string, actor: string, now: Date
   });
 }
 
-/** Same destination range, different subscriber: fraudsters walk through a block of numbers. */
-function similarNumber(to: string, random: () => number): string {
-  const tail = Math.min(3, Math.max(1, to.replace(/^\+/, '').length - 4));
-  let suffix = '';
-  for (let i = 0; i < tail; i++) suffix += String(Math.floor(random() * 10));
-  return to.slice(0, to.length - tail) + suffix;
+/**
+ * Same destination range, different subscriber: fraudsters walk through a block of numbers. The
+ * last 1–3 digits of the number change and the rest of the text stays as written, so a `tel:` or
+ * `sip:` URI keeps its scheme, host and parameters (the digits changed are those before "@" or the
+ * first ";"), and a spaced or PBX form its spaces and prefixes.
+ */
+export function similarNumber(to: string, random: () => number): string {
+  const end = to.search(/[@;]/);
+  const numberPart = end < 0 ? to : to.slice(0, end);
+  const digits = [...numberPart.matchAll(/\d/g)].map((m) => m.index);
+  const tail = Math.min(3, Math.max(1, digits.length - 4));
+  const chars = to.split(''); // UTF-16 units, as `index` counts them
+  for (const i of digits.slice(-tail)) chars[i] = String(Math.floor(random() * 10));
+  return chars.join('');
 }
 
 function isoSeconds(d: Date): string {

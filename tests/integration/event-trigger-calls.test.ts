@@ -74,6 +74,15 @@ describe.each(dialects())('block.placed trigger calls in real-world forms on %s'
     // A JSON number past 2^53 lost digits in JSON.parse ("1230" is a Chilean carrier's IDD, then
     // +86 131 2345 6789): not read as the neighbouring number it became.
     [12308613123456789, 'CL', '12308613123456788'],
+    // Issue 14: a PBX's CDR, outside-line access code first, then the account country's IDD.
+    ['9 011 252 61 1234567', 'US', '+252611234567'],
+    ['0 00 252 61 1234567', 'ES', '+252611234567'],
+    ['0 009 252 61 1234567', 'CO', '+252611234567'],
+    ['sip:9011252611234567@pbx.example', 'US', '+252611234567'],
+    // Issue 14: digits two readings dispute are kept as sent, never guessed.
+    ['5152795494', 'US', '5152795494'], // Iowa's (515) 279-5494, or Peru's +51 52 795494
+    ['009 1 812 345 6789', 'CO', '009 1 812 345 6789'], // +1 812… via carrier 9, or India via "00"
+    ['15152795494', 'US', '+15152795494'], // with NANP's trunk "1" it is Iowa's
   ])('to %j from an account in %s is stored as %j', async (to, country, stored) => {
     const { res, block } = await placeWith({ to }, country);
     expect({ status: res.status, to: block?.calls[0]?.to }).toEqual({ status: 200, to: stored });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTriggerCalls } from '@/lib/blocks/trigger-calls';
 import { seedDemoAccounts, startTestSim, TOKEN, WEBHOOK_SECRET, type TestSim } from './sim-fixture';
 
 // `npm run switch:sim` is `tsx switch/simulator/cli.ts`: run it the same way.
@@ -64,6 +65,39 @@ describe('switch:sim CLI', () => {
       internationalCalling: 'blocked',
       reason: 'suspicious_pattern',
     });
+  });
+
+  // The simulator stands in for real switches, so it sends the forms they write, as text (issue 14):
+  // Tollgate reads each (lib/blocks/trigger-calls.ts), and the neighbouring numbers keep the form.
+  it.each([
+    ['tel:+252611234567', /^tel:\+252611234\d{3}$/],
+    ['sip:+252611234567@sip.example.net;user=phone', /^sip:\+252611234\d{3}@sip\.example\.net;user=phone$/],
+    [
+      '"Front desk" <sip:+252611234567@10.0.0.1>;tag=a7',
+      /^"Front desk" <sip:\+252611234\d{3}@10\.0\.0\.1>;tag=a7$/,
+    ],
+    ['+252 61 123 4567', /^\+252 61 123 4\d{3}$/],
+    ['9 011 252 61 1234567', /^9 011 252 61 1234\d{3}$/], // a PBX's access code, then the IDD
+  ])('fraud sends %s as the switch wrote it, and Tollgate reads every call', async (to, form) => {
+    const out = await run(['fraud', 'ACC-1002', to]);
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    const id = /^(evt_\w+)/.exec(out.stdout)![1];
+    const { body } = await sim.control('GET', '/_sim/events');
+    type Sent = { id: string; body: { data: { calls: { to: string }[] } } };
+    const calls = (body.events as Sent[]).find((e) => e.id === id)!.body.data.calls;
+    expect(calls[0]!.to).toBe(to);
+    for (const c of calls) expect(c.to).toMatch(form);
+    const { kept } = readTriggerCalls(calls, 'US', new Date());
+    for (const c of kept) expect(c.to).toMatch(/^\+252611234\d{3}$/);
+    expect(kept[0]!.to).toBe('+252611234567');
+    expect((await run(['lift', 'ACC-1002'])).status).toBe(0);
+  });
+
+  it('fraud refuses a text with no dialled number in it', async () => {
+    const out = await run(['fraud', 'ACC-1002', 'Somalia']);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('must be a dialled number (at least 4 digits)');
   });
 
   it('lift clears the block', async () => {

@@ -70,6 +70,20 @@ describe('callback numbers support may call', () => {
       reason: 'block_destination',
     });
   });
+  // Issue 14: "5152795494" from the US is Iowa's (515) 279-5494 or Peru's +51 52 795494; the block
+  // page shows it as sent, and a callback to either country the call may have gone to is refused
+  // when it is abroad (the US one is the account's own country).
+  it.each([
+    ['+51 1 234 5678', 'US', ['5152795494'], false, 'Peru'],
+    ['+1 515 279 5400', 'US', ['5152795494'], true, null],
+    ['+91 81234 56789', 'CO', ['009 1 812 345 6789'], false, 'India'],
+    ['+1 812 345 6700', 'CO', ['009 1 812 345 6789'], false, 'United States'],
+    ['+44 20 7946 0958', 'US', ['5152795494'], true, null],
+  ] as const)('%s from %s with destinations %j: ok %s (%s)', (typed, account, to, ok, country) => {
+    const r = checkCallbackNumber(typed, account, [...to]);
+    expect(r.ok).toBe(ok);
+    if (!ok) expect(r).toMatchObject({ reason: 'block_destination', note: { values: { country } } });
+  });
   it('refuses high-cost ranges whatever the block', () => {
     expect(checkCallbackNumber('+882 13 10 0123', 'US')).toMatchObject({
       ok: false,
@@ -184,6 +198,12 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     expect(parseUserPhone('+52 1 55 1234 5678', 'MX')).toBe('+525512345678');
     expect(parseUserPhone('+54 9 11 15 2345 6789', 'AR')).toBe('+5491123456789');
     expect(parseUserPhone('1 55 1234 5678', 'MX')).toBeNull();
+    // As dialled at a PBX's extension (issue 14): the outside-line access code, then the IDD.
+    expect(parseUserPhone('9 011 44 20 7946 0958', 'US')).toBe('+442079460958');
+    expect(parseUserPhone('0 00 44 20 7946 0958', 'ES')).toBe('+442079460958');
+    expect(parseUserPhone('0 009 44 20 7946 0958', 'CO')).toBe('+442079460958');
+    expect(parseUserPhone('9 00 501 622 1234', 'GB')).toBeNull(); // Belize, or Turkey's +90 501 622 1234
+    expect(parseUserPhone('9 212 555 0100', 'US')).toBeNull(); // no access code before a national number
     expect(parseUserPhone('02 55 1234 5678', 'MX')).toBe('+525512345678');
   });
 });

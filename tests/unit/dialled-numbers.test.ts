@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { describeDialled, NON_GEOGRAPHIC, nonGeographicCodes, readDialled } from '@/lib/phone/format';
-import { iddOf, iddPrefixIn } from '@/lib/phone/plan';
+import {
+  type CountryCode,
+  getCountries,
+  getExampleNumber,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
+import {
+  describeDialled,
+  dialledCandidates,
+  NON_GEOGRAPHIC,
+  nonGeographicCodes,
+  readDialled,
+} from '@/lib/phone/format';
+import { PBX_ACCESS_CODES } from '@/lib/phone/pbx';
+import { iddOf, iddPrefixIn, planOf } from '@/lib/phone/plan';
 import { summarizeCalls } from '@/lib/requests/call-summary';
 import { internationalDigits } from '@/lib/requests/dialling';
 import { misdialLikelihood } from '@/lib/requests/misdial-likelihood';
@@ -68,12 +81,18 @@ describe('a dialled number reads the same in every form a switch writes it', () 
   describe.each(ACCOUNTS)('from an account in %s', (account) => {
     it.each(EXAMPLES)('%s %s', (country, e164, display, name) => {
       const digits = e164.slice(1);
-      const forms = [e164, `${iddOf(account)}${digits}`, digits];
+      const forms = [e164, `${iddOf(account)!}${digits}`, digits];
       // A national number of the account's own country, with its trunk prefix ("0412345678", "89123456789").
       if (country === account)
         forms.push(parsePhoneNumberFromString(e164)!.formatNational().replace(/\D/g, ''));
       for (const raw of forms) {
         const d = describeDialled(raw, account);
+        // (201) 555-0123 written as its ten digits is also Egypt's +20 15 550123 without its "+":
+        // not read (issue 14; "the national number that is another country's" below).
+        if (raw === '2015550123') {
+          expect(d).toMatchObject({ e164: null, country: null, display: raw });
+          continue;
+        }
         expect({ raw, country: d.country, display: d.display, name: d.countryName, e164: d.e164 }).toEqual({
           raw,
           country,
@@ -580,5 +599,208 @@ describe('IDD prefixes come from the metadata', () => {
       });
     expect(hint('011252611234567').signals).toEqual(hint('00252611234567').signals);
     expect(hint('011252611234567').score).toBe(hint('+252611234567').score);
+  });
+});
+
+describe('an international prefix the metadata gives as a pattern (issue 14)', () => {
+  // Every country whose international_prefix is a pattern, not one string.
+  const patterns = getCountries().filter((c) => !/^\d+$/.test(planOf(c).IDDPrefix()));
+
+  it('shows the preferred prefix, "00" where it connects alone, and none where a carrier must be picked', () => {
+    expect(patterns.length).toBeGreaterThanOrEqual(30);
+    expect(Object.fromEntries(patterns.map((c) => [c, iddOf(c)]))).toEqual({
+      AU: '0011',
+      CC: '0011',
+      CX: '0011', // preferred among 0011, 0014, 0015…
+      AX: '00',
+      FI: '00',
+      CN: '00',
+      FJ: '00',
+      HK: '00',
+      IS: '00',
+      MV: '00',
+      MX: '00',
+      NZ: '00',
+      PE: '00',
+      PG: '00',
+      SC: '00',
+      SI: '00',
+      TD: '00',
+      UY: '00',
+      MU: '020', // Mauritius's preferred prefix
+      BO: '00',
+      CL: '00',
+      IL: '00',
+      KP: '00',
+      SB: '00', // no preferred prefix, but "00" connects alone
+      BR: null,
+      CO: null,
+      ID: null,
+      KH: null,
+      KR: null,
+      PW: null,
+      SG: null,
+      TH: null,
+      TW: null,
+      TZ: null,
+      UG: null,
+    });
+  });
+
+  it('what iddOf shows is a prefix the country’s pattern reads, in every country', () => {
+    for (const c of getCountries()) {
+      const idd = iddOf(c);
+      if (idd !== null) expect(iddPrefixIn(idd, c), c).toBe(idd);
+    }
+    // Russia's "8~10": the tilde is the wait for a second dial tone.
+    expect([iddOf('RU'), iddOf('BY'), iddOf('KZ'), iddOf('UA')]).toEqual(['810', '810', '810', '00']);
+  });
+
+  it('reads every carrier’s prefix of those countries before a number, never as the wrong number', () => {
+    for (const [country, idds] of [
+      // 00468, named in issue 14, is not in libphonenumber's metadata (1.13.16) and is not read.
+      ['CO', ['005', '007', '009', '00414', '00444', '00456']],
+      ['BR', ['0012', '0014', '0015', '0021', '0023', '0031', '0041', '0099']],
+      ['KR', ['001', '002', '005', '006', '008', '009', '00700', '00365']],
+      ['SG', ['001', '002', '008', '013', '019']],
+      ['TH', ['001', '007', '008', '009']],
+      ['TW', ['002', '005', '006', '007', '009', '019']],
+      ['ID', ['008', '009']],
+      ['IL', ['00', '012', '013', '014', '018', '0105']],
+    ] as const)
+      for (const idd of idds) {
+        const raw = `${idd}252611234567`;
+        expect(iddPrefixIn(raw, country), `${idd} in ${country}`).toBe(idd);
+        // After a plain "00", the same digits may be another valid number: then neither is read.
+        const plain =
+          idd !== '00' && idd.startsWith('00') ? parsePhoneNumberFromString(`+${raw.slice(2)}`) : undefined;
+        const read = readDialled(raw, country);
+        if (plain?.isValid()) expect(read, `${idd} in ${country}: or ${plain.number}`).toBeNull();
+        else
+          expect(read, `${idd} in ${country}`).toMatchObject({
+            form: 'idd',
+            prefix: idd,
+            number: { number: '+252611234567' },
+          });
+      }
+    // Brazil's carrier 43, or a plain "00" and Austria's +43 252 611234567; Korea's carrier 6, or
+    // Indonesia's +62 5261 1234567.
+    expect(readDialled('0043252611234567', 'BR')).toBeNull();
+    expect(dialledCandidates('0043252611234567', 'BR').map((p) => p.number)).toEqual([
+      '+252611234567',
+      '+43252611234567',
+    ]);
+    expect(readDialled('006252611234567', 'KR')).toBeNull();
+  });
+});
+
+/** The digits a PBX extension dials, as its CDR records them: access code, IDD prefix, number. */
+const PBX_CASES: [string, CountryCode, string, string][] = [
+  ['9 011 252 61 1234567', 'US', '9', '011'], // Asterisk/FreePBX, Cisco, Avaya in North America
+  ['9011252611234567', 'CA', '9', '011'],
+  ['9 00 252 61 1234567', 'GB', '9', '00'],
+  ['9 00 252 61 1234567', 'IE', '9', '00'],
+  ['0 00 252 61 1234567', 'DE', '0', '00'], // continental Europe
+  ['0 00 252 61 1234567', 'ES', '0', '00'],
+  ['0 00 252 61 1234567', 'FR', '0', '00'],
+  ['0 00 252 61 1234567', 'IT', '0', '00'],
+  ['0 00 252 61 1234567', 'MX', '0', '00'],
+  ['0 00 252 61 1234567', 'AR', '0', '00'],
+  ['0 0021 252 61 1234567', 'BR', '0', '0021'], // Brazil: the carrier in the IDD
+  ['0 009 252 61 1234567', 'CO', '0', '009'], // Colombia: the carrier in the IDD
+  ['0 1230 252 61 1234567', 'CL', '0', '1230'],
+  ['0 0011 252 61 1234567', 'AU', '0', '0011'],
+  ['0 010 252 61 1234567', 'JP', '0', '010'],
+  ['9 810 252 61 1234567', 'RU', '9', '810'], // "8 10": Russia's own IDD after the access code
+  ['sip:9011252611234567@pbx.example.com', 'US', '9', '011'],
+  ['tel:9-011-252-61-1234567;phone-context=pbx.example.com', 'US', '9', '011'],
+];
+
+describe('PBX digits: an outside-line access code before the IDD prefix (issue 14)', () => {
+  it.each(PBX_CASES)('%s from %s is +252611234567 (access %s, IDD %s)', (raw, account, access, prefix) => {
+    expect(readDialled(raw, account)).toMatchObject({
+      form: 'pbx',
+      access,
+      prefix,
+      number: { number: '+252611234567' },
+    });
+    expect(describeDialled(raw, account)).toMatchObject({ country: 'SO', countryName: 'Somalia' });
+    expect(internationalDigits(raw.replace(/^\D+:|[;@].*$/g, ''), account)).toBe('252611234567');
+  });
+
+  // libphonenumber's example number of every country, after each access code and the account's IDD:
+  // read as that number, or, where another reading gives another valid number, not read. Never wrong.
+  const PBX_ACCOUNTS: CountryCode[] = [
+    'US',
+    'CA',
+    'GB',
+    'DE',
+    'ES',
+    'FR',
+    'AU',
+    'JP',
+    'RU',
+    'MX',
+    'AR',
+    'BR',
+    'CO',
+    'CL',
+  ];
+  it.each(PBX_ACCOUNTS)(
+    'from %s: every country’s example after 9 or 0 and the IDD, or not read',
+    (account) => {
+      let read = 0;
+      let total = 0;
+      const idd = iddOf(account) ?? { BR: '0021', CO: '009' }[account as 'BR' | 'CO'];
+      for (const country of getCountries()) {
+        const e164 = getExampleNumber(country, examples)?.number;
+        if (!e164 || country === account) continue;
+        for (const access of PBX_ACCESS_CODES) {
+          const raw = `${access}${idd}${e164.slice(1)}`;
+          const d = readDialled(raw, account);
+          total++;
+          if (d) {
+            expect({ raw, e164: d.number.number, form: d.form }).toEqual({ raw, e164, form: 'pbx' });
+            read++;
+          }
+        }
+      }
+      expect(read / total).toBeGreaterThan(0.95);
+    },
+  );
+
+  it('is not read when another reading gives another valid number', () => {
+    // 9 00 501 622 1234: Belize through the PBX, or Turkey's +90 501 622 1234 written with its trunk 0.
+    expect(readDialled('9005016221234', 'GB')).toBeNull();
+    // 0 011 501 622 1234: Belize, or "00" then NANP's trunk 1 and Arkansas's (501) 622-1234.
+    expect(readDialled('00115016221234', 'US')).toBeNull();
+    // Nor without an IDD after the access code: a national number after "9" is not guessed.
+    expect(readDialled('92125550123', 'US')?.number.number).not.toBe('+12125550123');
+  });
+});
+
+describe('bare digits that are both a national number and another country’s without "+" (issue 14)', () => {
+  it.each([
+    ['5152795494', 'US', null], // Iowa's (515) 279-5494, or Peru's +51 52 795494
+    ['2015550123', 'US', null], // (201) 555-0123, or Egypt's +20 15 550123
+    ['6610405094', 'MX', null], // Mexicali's 661 040 5094, or Thailand's +66 1040 5094
+    ['597327882', 'DE', null], // Germany's 05973 27882 without its 0, or Suriname's +597 327882
+    ['534237298', 'FR', null], // France's 05 34 23 72 98 without its 0, or Cuba's +53 4237298
+    ['84998065231', 'RU', null], // Moscow's 8 499 806-52-31, or Viet Nam's +84 998 065 231
+    ['15152795494', 'US', '+15152795494'], // NANP's trunk 1 is the country code itself
+    ['0597327882', 'DE', '+49597327882'], // the trunk 0: no country code begins with 0
+    ['0534237298', 'FR', '+33534237298'],
+    ['74998065231', 'RU', '+74998065231'], // E.164 digits of Moscow
+    ['252611234567', 'US', '+252611234567'], // too long to be national
+    ['2125550123', 'US', '+12125550123'], // +212 5550123 is too short for Morocco
+    ['612345678', 'ES', '+34612345678'], // +61 2345678 is too short for Australia
+  ] as const)('%s from %s is %s', (raw, account, e164) => {
+    expect(readDialled(raw, account)?.number.number ?? null).toBe(e164);
+    // What it may be: the one number read, else each number a reading gives.
+    const candidates = dialledCandidates(raw, account).map((p) => p.number);
+    if (e164) expect(candidates).toEqual([e164]);
+    else expect(candidates.length).toBe(2);
+    if (e164 === null)
+      expect(describeDialled(raw, account)).toMatchObject({ e164: null, display: raw, country: null });
   });
 });

@@ -72,6 +72,30 @@ describe('dialling rules', () => {
     expect(prefixSlip(['+5378612345', '+252611234567'], 'US')).toBeNull();
   });
 
+  // Colombia has no one international prefix (issue 14: iddOf gave "00", which connects nowhere
+  // there): the slip names the prefix the call was written with, else the number with "+".
+  it('a slip from a country without one IDD prefix names the call’s own prefix, else "+"', () => {
+    const national = '(601) 2345678';
+    expect(prefixSlip(['0096012345678'], 'CO')).toEqual({ idd: '009', digits: '6012345678', national });
+    expect(prefixSlip(['+6012345678'], 'CO')).toEqual({ idd: 'plus', digits: '6012345678', national });
+    const l = (to: string) =>
+      misdialLikelihood({
+        accountCountry: 'CO',
+        timeZone: 'America/Bogota',
+        reason: 'high_risk_destination',
+        calls: [call({ to })],
+      });
+    expect(said(l('+6012345678'), 'trunk_prefix')).toBe(
+      'Dialled +6012345678; with the international prefix read as the trunk prefix 0, that is (601) 2345678, a valid number in Colombia.',
+    );
+    expect(said(l('+6012345678'), 'trunk_prefix', 'es')).toBe(
+      'Se marcó +6012345678; si el prefijo internacional se lee como prefijo nacional 0, queda (601) 2345678, un número válido de Colombia.',
+    );
+    expect(said(l('0096012345678'), 'trunk_prefix')).toMatch(
+      /^Dialled 009 6012345678; with the international prefix 009 read/,
+    );
+  });
+
   it('counts digit edits', () => {
     expect(digitDistance('2079460000', '2079460000')).toBe(0);
     expect(digitDistance('2528012345678', '2348012345678')).toBe(2);
