@@ -10,6 +10,11 @@ import { BUSINESS_HOURS, formatWhen, localClock, zoneName } from '@/lib/time/for
 import { displayEmail } from '@/lib/auth/email-address';
 import { revealInvisible } from '@/lib/server/control-characters';
 
+/** The customer who asked, as staff pages name them: "Dana Reyes (dana@acme.example)", or the address alone. */
+export function requesterLabel(who: { name: string | null; email: string }): string {
+  return who.name ? `${who.name} (${displayEmail(who.email)})` : displayEmail(who.email);
+}
+
 /** Who to call, on which number, and what they told us, in their own words. */
 export async function RequestSummary({ r }: { r: StaffRequestView }) {
   const t = await getTranslations('staff.request');
@@ -30,9 +35,7 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
       <dt className="font-medium">{s('sentBy')}</dt>
       <dd>
         {s.rich('sentByLine', {
-          who: r.submittedBy
-            ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${displayEmail(r.submittedBy.email)})` : displayEmail(r.submittedBy.email)}`
-            : s('formerMember'),
+          who: r.submittedBy ? requesterLabel(r.submittedBy) : s('formerMember'),
           when: () => <When at={r.createdAt} />,
         })}
       </dd>

@@ -144,7 +144,7 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
       meta,
     );
     expect(inWords(denied).message).toBe(
-      'Tollgate has already closed this request because international calling was allowed again on the account. Nothing was changed and nothing was sent to the switch. Reload the page to see where it stands.',
+      'Tollgate has already closed this request because international calling was allowed again on the account. Nothing was changed and nothing was sent to the switch. This page now shows where it stands.',
     );
   });
 
