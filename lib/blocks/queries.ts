@@ -5,6 +5,7 @@ import { db } from '@/lib/server/db';
 import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/blocks/call-overview';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { encodeCursor } from '@/lib/staff/cursor';
+import { shownRequestStatus } from '@/lib/requests/closed';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
 
@@ -125,7 +126,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     requests: requests.map((r) => ({
       id: r.id,
       kind: r.kind,
-      status: r.status,
+      // `closed` for one a lift closed: the customer withdrew nothing (lib/requests/closed.ts).
+      status: shownRequestStatus(r),
       createdAt: r.createdAt,
       decidedAt: r.decidedAt,
       denyReason: r.denyReason,
