@@ -127,7 +127,7 @@ describe.each(dialects())('requests closed without a decision on %s', (dialect) 
     const text = lifted!.text!.replace(/\s+/g, ' ');
     expect(lifted!.subject).toMatch(/^Las llamadas internacionales vuelven a funcionar/);
     expect(text).toMatch(
-      /Su solicitud de desbloqueo del .+ \(marcación errónea\) queda cerrada sin decisión/,
+      /Su solicitud de desbloqueo enviada el .+ \(marcación errónea\) queda cerrada sin decisión/,
     );
     expect(text).toMatch(
       /La solicitud de permiso para llamar a Somalia \(SO\) durante 4 horas, enviada el .+/,
