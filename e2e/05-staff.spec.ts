@@ -23,6 +23,7 @@ import { query } from './support/db';
 import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
 import { queueOfAccount } from './support/staff-queue';
+import { runTsx } from './support/tsx';
 
 // The support console against the real portal and the simulated switch. Every journey makes its own
 // customers (copies of the demo's Acme Labs and Harbor Logistics, ./support/demo-copies.ts) and its own
@@ -283,6 +284,44 @@ test("a busy queue shows 25 at a time with later pages; a search shows only its 
   await sam.goto('/staff?account=not-an-account');
   await expect(sam.getByRole('status').filter({ hasText: 'is not an account number' })).toBeVisible();
   await expect(queue.getByRole('article')).toHaveCount(25);
+});
+
+test('an out-of-sync wave pages 25 at a time like the other lists: every account reachable, the count true', async ({
+  agent: { page },
+}) => {
+  const {
+    accounts: [wave],
+  } = await createCustomer([{ name: `Sync Wave ${uniqueId()}` }]);
+  const task = (...args: string[]) =>
+    runTsx('e2e/support/db-task.ts', args, { DATABASE_URL: E2E.databaseUrl });
+  expect(task('sync-issues', wave.number, '30')).toBe('30');
+  try {
+    await page.goto('/staff');
+    const out = page.getByRole('region', { name: /^Out of sync with the switch \(\d+\)$/ });
+    const total = Number((await out.getByRole('heading', { level: 2 }).innerText()).match(/\((\d+)\)/)![1]);
+    expect(total).toBeGreaterThanOrEqual(30);
+    await expect(out.getByRole('article')).toHaveCount(25);
+    await expect(out).toContainText(`Showing the oldest 25.`);
+    const ours = out.getByRole('article', { name: literally(accountLabel(wave)) });
+    // Later pages by their link, to the end: every open issue once, ours (found last) among them.
+    let seen = await out.getByRole('article').count();
+    let mine = await ours.count();
+    const later = page
+      .getByRole('navigation', { name: 'Out-of-sync account pages' })
+      .getByRole('link', { name: 'Later out-of-sync accounts' });
+    while ((await later.count()) > 0) {
+      const next = new URL((await later.getAttribute('href'))!, page.url()).toString();
+      await later.click();
+      await expect(page).toHaveURL(next);
+      seen += await out.getByRole('article').count();
+      mine += await ours.count();
+    }
+    expect(mine).toBe(30);
+    expect(seen).toBe(total);
+    await expectAccessible(page);
+  } finally {
+    task('resolve-sync-issues', wave.number);
+  }
 });
 
 test('the agent works the queue, approves after the callback, and the switch lifts the block', async ({
