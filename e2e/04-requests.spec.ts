@@ -1,7 +1,9 @@
 import { HARBOR, LABS } from './support/demo-copies';
 import { createCustomer } from './support/factories';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
-import { query } from './support/db';
+import { query, requestIdOnBlock } from './support/db';
+import { waitForMail } from './support/mail';
+import { postBlockLifted } from './support/switch-events';
 import { passwordMatches } from './support/sim';
 
 // Each journey has its own copy of the demo's Harbor Logistics (ACC-2001, Omar's): a British account
@@ -112,4 +114,40 @@ test('actions posted with another account’s ids answer 404 and change nothing'
   expect(reset.status()).toBe(404);
   expect(await passwordMatches(labs.credentials[0].username, stolen)).toBe(false);
   expect(await passwordMatches(labs.credentials[0].username, 'labs-trunk-pass')).toBe(true);
+});
+
+test('a request the switch’s lift closes reads “closed without a decision”, and the one mail says so', async ({
+  page,
+  agent,
+}) => {
+  const {
+    user: omar,
+    accounts: [harbor],
+  } = await createCustomer([HARBOR]);
+  await signIn(page, omar, `/blocks/${harbor.blockId}/misdial`);
+  await page.getByLabel('Number you meant to dial').fill('01481 712345');
+  await page.getByLabel('What happened?').fill('I think our dispatcher misdialled a supplier in Guernsey.');
+  await page.getByLabel('Callback phone').fill('+44 20 7946 0018');
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await expect(page.getByText('Pending: support will call you back')).toBeVisible();
+  const requestId = requestIdOnBlock(harbor.blockId!);
+
+  // The customer rotated the trunk's password by phone with the provider; the switch lifts the block.
+  await postBlockLifted(harbor.number);
+  await page.goto(`/blocks/${harbor.blockId}`);
+  await expect(page.getByText('Closed without a decision: the block was lifted')).toBeVisible();
+  // Before: "Withdrawn", though the customer withdrew nothing.
+  await expect(page.getByText('Withdrawn', { exact: true })).toHaveCount(0);
+  await expectAccessible(page);
+  const mail = await waitForMail(omar.email, /^International calling is back on /);
+  expect(mail.text.replace(/\s+/g, ' ')).toMatch(
+    /Your unblock request of .+ \(misdial\) is closed without a decision: with international calling back, there is nothing left to decide\./,
+  );
+
+  // Support reads the same: closed without a decision, by nobody.
+  await agent.page.goto(`/staff/requests/${requestId}`);
+  await expect(
+    agent.page.getByText(/^Request: Closed without a decision on .+ · Block: Lifted$/),
+  ).toBeVisible();
+  await expect(agent.page.getByRole('button', { name: 'Deny', exact: true })).toHaveCount(0);
 });

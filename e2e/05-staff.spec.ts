@@ -23,6 +23,7 @@ import { query } from './support/db';
 import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
 import { queueOfAccount } from './support/staff-queue';
+import { runTsx } from './support/tsx';
 
 // The support console against the real portal and the simulated switch. Every journey makes its own
 // customers (copies of the demo's Acme Labs and Harbor Logistics, ./support/demo-copies.ts) and its own
@@ -285,6 +286,44 @@ test("a busy queue shows 25 at a time with later pages; a search shows only its 
   await expect(queue.getByRole('article')).toHaveCount(25);
 });
 
+test('an out-of-sync wave pages 25 at a time like the other lists: every account reachable, the count true', async ({
+  agent: { page },
+}) => {
+  const {
+    accounts: [wave],
+  } = await createCustomer([{ name: `Sync Wave ${uniqueId()}` }]);
+  const task = (...args: string[]) =>
+    runTsx('e2e/support/db-task.ts', args, { DATABASE_URL: E2E.databaseUrl });
+  expect(task('sync-issues', wave.number, '30')).toBe('30');
+  try {
+    await page.goto('/staff');
+    const out = page.getByRole('region', { name: /^Out of sync with the switch \(\d+\)$/ });
+    const total = Number((await out.getByRole('heading', { level: 2 }).innerText()).match(/\((\d+)\)/)![1]);
+    expect(total).toBeGreaterThanOrEqual(30);
+    await expect(out.getByRole('article')).toHaveCount(25);
+    await expect(out).toContainText(`Showing the oldest 25.`);
+    const ours = out.getByRole('article', { name: literally(accountLabel(wave)) });
+    // Later pages by their link, to the end: every open issue once, ours (found last) among them.
+    let seen = await out.getByRole('article').count();
+    let mine = await ours.count();
+    const later = page
+      .getByRole('navigation', { name: 'Out-of-sync account pages' })
+      .getByRole('link', { name: 'Later out-of-sync accounts' });
+    while ((await later.count()) > 0) {
+      const next = new URL((await later.getAttribute('href'))!, page.url()).toString();
+      await later.click();
+      await expect(page).toHaveURL(next);
+      seen += await out.getByRole('article').count();
+      mine += await ours.count();
+    }
+    expect(mine).toBe(30);
+    expect(seen).toBe(total);
+    await expectAccessible(page);
+  } finally {
+    task('resolve-sync-issues', wave.number);
+  }
+});
+
 test('the agent works the queue, approves after the callback, and the switch lifts the block', async ({
   browser,
 }) => {
@@ -401,6 +440,59 @@ test('two agents approve the same request at once: one wins, the other is told, 
   expect(await changesOf(labs.number)).toBe(before + 1);
   expect(liftsFor(race.blockId)).toBe(1);
   expect(requestStatus(race.id)).toBe('approved');
+});
+
+test('the agent who loses a decision sees the request as it now is, still told who decided, without a reload', async ({
+  browser,
+  agent,
+  admin,
+}) => {
+  const { user: dana, labs, request } = await labsWithRequest(browser);
+  for (const { page } of [agent, admin]) await page.goto(`/staff/requests/${request.id}`);
+  const a = agent.page;
+  const b = admin.page;
+  // Each decision button keeps its name (CONTRACTS §6) and is described by the account and the customer.
+  for (const name of ['Approve and lift block', 'Deny']) {
+    await expect(b.getByRole('button', { name, exact: true })).toHaveAccessibleDescription(
+      new RegExp(
+        `^${literally(`These decisions apply to ${labs.name} (${labs.number}), asked by `).source}.*${literally(`(${dana.email}).`).source}$`,
+      ),
+    );
+  }
+  await expectAccessible(b);
+  const reason = 'We could not confirm this was a misdial on the callback; please rotate the passwords.';
+  await b.getByLabel('Reason for the customer').fill(reason);
+  // B marks the window (a reload would lose the mark) and keeps the deny form's live region as an element.
+  await b.evaluate(() => ((window as unknown as { kept: boolean }).kept = true));
+  const region = await b.locator('#deny-message').elementHandle();
+
+  await fillApproval(a);
+  await a.getByRole('button', { name: 'Approve and lift block' }).click();
+  await expect(a.getByText('You approved this request.')).toBeVisible();
+
+  await b.getByRole('button', { name: 'Deny', exact: true }).click();
+  const refusal = `${agent.user.email} has already approved this request. Nothing was changed and nothing was sent to the switch or the customer. This page now shows where it stands.`;
+  await expect(b.getByText(refusal)).toBeVisible();
+  // The page shows the request as it now is: approved, by whom, when; no decision is offered again.
+  await expect(
+    b.getByText(new RegExp(`^Request: Approved by ${literally(agent.user.email).source} on .+ · Block: `)),
+  ).toBeVisible();
+  await expect(b.getByRole('button', { name: 'Deny', exact: true })).toHaveCount(0);
+  await expect(b.getByRole('button', { name: 'Approve and lift block' })).toHaveCount(0);
+  await expect(b.getByLabel('Reason for the customer')).toHaveCount(0);
+  // No reload: the same document, and the refusal arrived in the same live region element, which a
+  // screen reader therefore announces (a region inserted together with its words often is not).
+  expect(await b.evaluate(() => (window as unknown as { kept?: boolean }).kept)).toBe(true);
+  expect(await region!.evaluate((el) => el.isConnected && el.getAttribute('aria-live'))).toBe('polite');
+  expect(await region!.evaluate((el) => el.textContent)).toBe(refusal);
+  await expectAccessible(b);
+  expect(requestStatus(request.id)).toBe('approved');
+  expect(
+    query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM "AuditLog" WHERE action = 'request.decision_conflict' AND "targetId" = ?`,
+      request.id,
+    )[0].n,
+  ).toBe(1);
 });
 
 let manualLabs: TestAccount;

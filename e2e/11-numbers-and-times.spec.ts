@@ -4,6 +4,7 @@ import { expect, expectAccessible, signIn, test, totpNow } from './support/fixtu
 import { type AccountSpec, createCustomer, createMisdial, createStaff } from './support/factories';
 import { continueLink, emailedLink } from './support/sign-in-steps';
 import { queueOfAccount } from './support/staff-queue';
+import { formatWallClock } from '../lib/time/format';
 
 // ACC-1301 (seeded for this file only): a US account blocked by calls the switch wrote as +882…,
 // 18765550123, 252611234567 and 011252611234567, on the nights the clocks went back in Madrid
@@ -113,6 +114,42 @@ test.describe('an agent in London', () => {
       page.getByText(/GMT-[45] \(New York Time\) · (within|outside) business hours/),
     ).toBeVisible();
     await expect(page.getByText(/ · United States · New York Time\. Members:/)).toBeVisible();
+    await expectAccessible(page);
+  });
+});
+
+test.describe('an agent in Madrid, in Spanish', () => {
+  test.use({ timezoneId: 'Europe/Madrid' });
+
+  test('the customer’s clock keeps time while the request page is open, in the agent’s language, unannounced', async ({
+    agent: { page },
+  }) => {
+    // The browser's clock is Playwright's from here: time passes only when the test moves it on.
+    await page.clock.install();
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByRole('button', { name: 'Change' }).click();
+    await expect(page.getByLabel('Idioma')).toHaveValue('es');
+    const [request] = query<{ id: string }>(
+      `SELECT r.id FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = 'ACC-1301' ORDER BY r."createdAt" DESC LIMIT 1`,
+    );
+    await page.goto(`/staff/requests/${request!.id}`);
+    const clock = page.locator('dt:has-text("Su hora local") + dd');
+    const time = clock.locator('time');
+    const at = async () => Date.parse((await time.getAttribute('datetime'))!);
+    // Rendered by the server: the customer's zone (New York), in Spanish.
+    const first = await at();
+    await expect(time).toHaveText(ws(formatWallClock(new Date(first), 'America/New_York', 'es')));
+    await expect(clock).toContainText('(hora de Nueva York)');
+    // Two minutes on, without a reload, it reads two minutes later (and would say if office hours ended).
+    await page.clock.fastForward('02:00');
+    await expect.poll(async () => (await at()) - first).toBeGreaterThanOrEqual(120_000);
+    await expect(time).toHaveText(ws(formatWallClock(new Date(await at()), 'America/New_York', 'es')));
+    // Not a live region, nor inside one: a screen reader does not announce every minute.
+    expect(
+      await time.evaluate((el) =>
+        el.closest('[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"]'),
+      ),
+    ).toBeNull();
     await expectAccessible(page);
   });
 });

@@ -19,8 +19,8 @@ type Data = {
   placedAt: string;
 };
 
-function makeBlockedAccount(): Data {
-  return JSON.parse(runTsx('e2e/support/allowance-data.ts', [], { DATABASE_URL: E2E.databaseUrl })) as Data;
+function makeBlockedAccount(args: string[] = []): Data {
+  return JSON.parse(runTsx('e2e/support/allowance-data.ts', args, { DATABASE_URL: E2E.databaseUrl })) as Data;
 }
 
 test('a customer asks, support approves after the callback, the switch confirms, it counts down, then ends', async ({
@@ -172,6 +172,11 @@ test('a request still waiting when the switch lifts the block is closed: out of 
   ).toBeVisible();
   await expect(customer.getByText(/waiting for support to call you back/)).toHaveCount(0);
   await expectAccessible(customer);
+  // The one "calling is back" mail says what became of the request (no second mail).
+  const back = await waitForMail(d.email, new RegExp(`^International calling is back on ${d.name}`));
+  expect(back.text.replace(/\s+/g, ' ')).toMatch(
+    /The request to allow calls to Somalia \(SO\) for 4 hours, sent on .+, is closed without a decision: every country can be called again, so no allowance is needed\./,
+  );
 
   // Support's queue no longer offers it; the account page says what happened to it.
   const staff = await (await browser.newContext()).newPage();
@@ -184,4 +189,58 @@ test('a request still waiting when the switch lifts the block is closed: out of 
   await expect(staff.getByText(/ended by Tollgate: the block was lifted/)).toBeVisible();
   await expect(staff.getByRole('form', { name: 'Approve: Somalia (SO), 4 h' })).toHaveCount(0);
   await expectAccessible(staff);
+});
+
+test('the agent who loses an allowance decision sees it as it now is, still told who decided, without a reload', async ({
+  agent,
+  admin,
+}) => {
+  const d = makeBlockedAccount(['--requested']);
+  await sim(`/_sim/accounts/${d.number}`, {
+    method: 'PUT',
+    body: {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: d.placedAt,
+      credentials: [{ username: d.username }],
+    },
+  });
+  for (const { page } of [agent, admin]) await page.goto(`/staff/accounts/${d.number}`);
+  const a = agent.page;
+  const b = admin.page;
+  const label = 'Somalia (SO), 4 h';
+  const denyForm = b.getByRole('form', { name: `Deny: ${label}` });
+  await denyForm
+    .getByLabel('Reason for the customer')
+    .fill('We could not reach the account holder on the callback.');
+  await b.evaluate(() => ((window as unknown as { kept: boolean }).kept = true));
+  const region = await denyForm.locator('[aria-live="polite"]').elementHandle();
+
+  const approve = a.getByRole('form', { name: `Approve: ${label}` });
+  await approve.getByLabel('I spoke with the account holder').check();
+  await approve.getByLabel('Note').fill('Called the owner back on the number on file; supplier order.');
+  await approve.getByRole('button', { name: 'Approve allowance' }).click();
+  // The answer stays on the page that now shows the allowance on its way (or in force).
+  await expect(a.getByText('On its way to the switch.', { exact: false })).toBeVisible();
+  await expect(a.getByRole('form', { name: `Approve: ${label}` })).toHaveCount(0);
+
+  await denyForm.getByRole('button', { name: 'Deny allowance' }).click();
+  const refusal = `${agent.user.email} has already approved this request. Nothing was changed and nothing was sent to the switch. This page now shows where it stands.`;
+  await expect(b.getByText(refusal)).toBeVisible();
+  await expect(
+    b.getByText(
+      /^Somalia \(SO\), 4 h — (Approved: waiting for the switch to confirm|In force on the switch)$/,
+    ),
+  ).toBeVisible();
+  await expect(b.getByRole('form', { name: `Deny: ${label}` })).toHaveCount(0);
+  await expect(b.getByRole('form', { name: `Approve: ${label}` })).toHaveCount(0);
+  expect(await b.evaluate(() => (window as unknown as { kept?: boolean }).kept)).toBe(true);
+  expect(await region!.evaluate((el) => el.isConnected && el.textContent)).toBe(refusal);
+  await expectAccessible(b);
+  const statuses = query<{ status: string }>(
+    `SELECT status FROM "DestinationAllowance" WHERE "accountId" = (SELECT id FROM "CustomerAccount" WHERE number = ?)`,
+    d.number,
+  ).map((r) => r.status);
+  expect(statuses).toHaveLength(1);
+  expect(['sending', 'active']).toContain(statuses[0]);
 });

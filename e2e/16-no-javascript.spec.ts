@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, signIn, test } from './support/fixtures';
-import { type AccountSpec, createCustomer } from './support/factories';
+import { expect, signIn, signInStaff, test } from './support/fixtures';
+import { type AccountSpec, createCustomer, createMisdial, createStaff } from './support/factories';
 import { fromAddress } from './support/from-address';
 import { askForLink, continueLink, emailedLink } from './support/sign-in-steps';
 
@@ -108,4 +108,21 @@ test('without JavaScript the profile saves a time zone and says so, naming it by
   await page.goto('/profile');
   await expect(picker).toHaveValue('Asia/Tokyo');
   await expect(page.getByText(/It is now .* GMT\+9 \(Japan Time\)\./)).toBeVisible();
+});
+
+test('without JavaScript an agent still reads the customer’s local time on a request page', async ({
+  page,
+}) => {
+  const { user, accounts } = await createCustomer([BLOCKED]);
+  const { id } = await createMisdial(user, accounts[0], {
+    intendedNumber: '(212) 555-0123',
+    whatHappened: 'Our receptionist dialled 00252 instead of 0252 for a supplier.',
+    callbackPhone: '+1 212 555 0100',
+  });
+  await signInStaff(page, await createStaff('agent'));
+  await page.goto(`/staff/requests/${id}`);
+  // Rendered by the server (the clock that keeps it right afterwards is the browser's).
+  await expect(page.locator('dt:has-text("Their local time") + dd')).toHaveText(
+    /^\w{3}, \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M GMT[+-]?\d*(:\d{2})? \(.+\) · (within|outside) business hours \(Monday to Friday, 8:00–18:00\)$/,
+  );
 });

@@ -42,6 +42,7 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
           account={first(sp.account)}
           queueAfter={first(sp.queueAfter)}
           allowanceAfter={first(sp.allowanceAfter)}
+          syncAfter={first(sp.syncAfter)}
         />
       )}
     </div>
@@ -110,11 +111,13 @@ async function QueueView({
   account: rawAccount,
   queueAfter,
   allowanceAfter,
+  syncAfter,
 }: {
   user: CurrentUser;
   account?: string;
   queueAfter?: string;
   allowanceAfter?: string;
+  syncAfter?: string;
 }) {
   const t = await getTranslations('staff');
   const parsed = rawAccount
@@ -123,19 +126,21 @@ async function QueueView({
   const account = parsed?.success ? parsed.data : undefined;
   const after = readCursor(timeIdKey, queueAfter);
   const allowancesAfter = readCursor(timeIdKey, allowanceAfter);
-  // Each list's page links keep the other list's page (a damaged cursor is not carried along).
+  const syncIssuesAfter = readCursor(timeIdKey, syncAfter);
+  // Each list's page links keep the other lists' pages (a damaged cursor is not carried along).
   const keepAllowances = allowancesAfter.key ? allowanceAfter : undefined;
   const keepQueue = after.key ? queueAfter : undefined;
+  const keepSync = syncIssuesAfter.key ? syncAfter : undefined;
   const [queue, sync] = await Promise.all([
     listQueue(user, after.ok ? after.key : null, await getLocale(), { account }),
-    account ? Promise.resolve(null) : openSyncIssues(user),
+    account ? Promise.resolve(null) : openSyncIssues(user, syncIssuesAfter.key),
   ]);
   const title = account
     ? t('home.accountQueueTitle', { number: account, count: queue.total })
     : t('home.queueTitle', { count: queue.total, capped: queue.capped ? 'yes' : 'no' });
   return (
     <>
-      {!after.ok || !allowancesAfter.ok ? <p role="status">{t('badCursor')}</p> : null}
+      {!after.ok || !allowancesAfter.ok || !syncIssuesAfter.ok ? <p role="status">{t('badCursor')}</p> : null}
       {parsed && !parsed.success ? (
         <p role="status">{t('home.badAccount', { value: rawAccount!.slice(0, 40) })}</p>
       ) : null}
@@ -143,12 +148,40 @@ async function QueueView({
         <SearchForm q="" />
       </Section>
 
-      {sync?.total ? (
-        <Section id="sync-title" title={t('home.syncTitle', { count: sync.total })}>
-          <p>{t('home.syncIntro')}</p>
+      {sync?.total || syncIssuesAfter.key ? (
+        <Section
+          id="sync-title"
+          title={t('home.syncTitle', { count: sync?.total ?? 0, capped: sync?.capped ? 'yes' : 'no' })}
+        >
+          <p>
+            {t('home.syncIntro')}
+            {sync && sync.total > sync.items.length && !syncIssuesAfter.key
+              ? ` ${t('home.syncShowingOldest', { count: sync.items.length })}`
+              : ''}
+          </p>
           <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
-            <SyncIssues items={sync.items} />
+            <SyncIssues items={sync?.items ?? []} />
           </ClientMessages>
+          {sync?.next || syncIssuesAfter.key ? (
+            <nav aria-label={t('home.syncPages')} className="flex gap-4">
+              {syncIssuesAfter.key ? (
+                <Link
+                  href={`${link({ queueAfter: keepQueue, allowanceAfter: keepAllowances })}#sync-title`}
+                  className={PAGE_LINK}
+                >
+                  {t('home.syncOldest')}
+                </Link>
+              ) : null}
+              {sync?.next ? (
+                <Link
+                  href={`${link({ queueAfter: keepQueue, allowanceAfter: keepAllowances, syncAfter: sync.next })}#sync-title`}
+                  className={PAGE_LINK}
+                >
+                  {t('home.syncLater')}
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
         </Section>
       ) : null}
 
@@ -171,13 +204,21 @@ async function QueueView({
         {queue.next || after.key ? (
           <nav aria-label={t('home.queuePages')} className="flex gap-4">
             {after.key ? (
-              <Link href={link({ account, allowanceAfter: keepAllowances })} className={PAGE_LINK}>
+              <Link
+                href={link({ account, allowanceAfter: keepAllowances, syncAfter: keepSync })}
+                className={PAGE_LINK}
+              >
                 {t('home.queueOldest')}
               </Link>
             ) : null}
             {queue.next ? (
               <Link
-                href={link({ account, queueAfter: queue.next, allowanceAfter: keepAllowances })}
+                href={link({
+                  account,
+                  queueAfter: queue.next,
+                  allowanceAfter: keepAllowances,
+                  syncAfter: keepSync,
+                })}
                 className={PAGE_LINK}
               >
                 {t('home.queueLater')}
@@ -192,7 +233,7 @@ async function QueueView({
           user={user}
           after={allowancesAfter.key}
           pageHref={(cursor) =>
-            `${link({ queueAfter: keepQueue, allowanceAfter: cursor })}#allowance-queue-title`
+            `${link({ queueAfter: keepQueue, allowanceAfter: cursor, syncAfter: keepSync })}#allowance-queue-title`
           }
         />
       )}

@@ -82,9 +82,9 @@ export async function StaffAllowances({
                     </dd>
                   </dl>
                 ) : null}
-                {a.status === 'requested' ? (
-                  <AllowanceDecisionForms allowanceId={a.id} label={label} />
-                ) : null}
+                {/* At this one place whatever the status: a decision refused because someone else
+                    decided first refreshes the page, and the refusal stays in its live region. */}
+                <AllowanceDecisionForms allowanceId={a.id} label={label} closed={a.status !== 'requested'} />
                 {a.status === 'active' ? <EndAllowanceForm allowanceId={a.id} label={label} /> : null}
               </li>
             );

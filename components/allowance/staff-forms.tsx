@@ -12,18 +12,31 @@ import { CountryField } from './country-field';
 
 const card = 'flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4';
 
-/** Approve a requested allowance after the callback (same attestation as a misdial), or deny it. */
-export function AllowanceDecisionForms({ allowanceId, label }: { allowanceId: string; label: string }) {
+/**
+ * Approve a requested allowance after the callback (same attestation as a misdial), or deny it.
+ * `closed`: no longer requested; nothing is offered, and a refusal just given (someone decided
+ * first) or the answer to a decision just made stays in its live region (ActionForm `closed`).
+ */
+export function AllowanceDecisionForms({
+  allowanceId,
+  label,
+  closed = false,
+}: {
+  allowanceId: string;
+  label: string;
+  closed?: boolean;
+}) {
   const t = useTranslations('staff.allowances');
   const p = `al-${allowanceId}`;
   return (
-    <div className="grid gap-4 md:grid-cols-2">
+    <div className={closed ? 'contents' : 'grid gap-4 md:grid-cols-2'}>
       <ActionForm
         action={approveAllowanceAction}
         hiddenFields={{ allowanceId }}
         aria-label={t('approveForm', { label })}
         className={card}
         messageId={`${p}-approve-message`}
+        closed={closed}
         submit={t('approve')}
         pendingText={t('approving')}
       >
@@ -52,6 +65,7 @@ export function AllowanceDecisionForms({ allowanceId, label }: { allowanceId: st
         aria-label={t('denyForm', { label })}
         className={card}
         messageId={`${p}-deny-message`}
+        closed={closed}
         submit={t('deny')}
         pendingText={t('denying')}
         variant="danger"

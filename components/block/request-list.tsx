@@ -6,7 +6,8 @@ import { WithdrawButton } from '@/components/block/withdraw-button';
 type Req = {
   id: string;
   kind: 'misdial' | 'firewall';
-  status: 'pending' | 'approved' | 'denied' | 'withdrawn';
+  /** `closed`: closed without a decision when the block was lifted (lib/requests/closed.ts). */
+  status: 'pending' | 'approved' | 'denied' | 'withdrawn' | 'closed';
   createdAt: Date;
   decidedAt: Date | null;
   denyReason: string | null;

@@ -1,4 +1,4 @@
-import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { intlTag, LOCALE_NAMES, localeOf } from '@/lib/i18n/locales';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
@@ -6,9 +6,15 @@ import { isFirewallCheck } from '@/lib/requests/doors';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { When } from '@/components/ui/when';
 import { CallbackNumber } from './callback-number';
-import { BUSINESS_HOURS, formatWhen, localClock, zoneName } from '@/lib/time/format';
+import { CustomerClock } from './customer-clock';
+import { BUSINESS_HOURS, formatWallClock, localClock, zoneName } from '@/lib/time/format';
 import { displayEmail } from '@/lib/auth/email-address';
 import { revealInvisible } from '@/lib/server/control-characters';
+
+/** The customer who asked, as staff pages name them: "Dana Reyes (dana@acme.example)", or the address alone. */
+export function requesterLabel(who: { name: string | null; email: string }): string {
+  return who.name ? `${who.name} (${displayEmail(who.email)})` : displayEmail(who.email);
+}
 
 /** Who to call, on which number, and what they told us, in their own words. */
 export async function RequestSummary({ r }: { r: StaffRequestView }) {
@@ -25,14 +31,12 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
       </dd>
       <dt className="font-medium">{s('localTime')}</dt>
       <dd>
-        <CustomerClock timeZone={r.account.timeZone} />
+        <CustomerClockNow timeZone={r.account.timeZone} />
       </dd>
       <dt className="font-medium">{s('sentBy')}</dt>
       <dd>
         {s.rich('sentByLine', {
-          who: r.submittedBy
-            ? `${r.submittedBy.name ?? ''} ${r.submittedBy.name ? `(${displayEmail(r.submittedBy.email)})` : displayEmail(r.submittedBy.email)}`
-            : s('formerMember'),
+          who: r.submittedBy ? requesterLabel(r.submittedBy) : s('formerMember'),
           when: () => <When at={r.createdAt} />,
         })}
       </dd>
@@ -78,25 +82,33 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
   );
 }
 
-/** The account's wall clock now, in the viewer's language, and whether a callback lands within its business hours. */
-async function CustomerClock({ timeZone }: { timeZone: string }) {
-  const [s, locale, format] = await Promise.all([
-    getTranslations('staff.summary'),
-    getLocale(),
-    getFormatter(),
-  ]);
+/**
+ * The account's wall clock now, in the viewer's language, and whether a callback lands within its
+ * business hours: rendered here first, then kept right in the browser (./customer-clock.tsx).
+ */
+async function CustomerClockNow({ timeZone }: { timeZone: string }) {
+  const [s, locale] = await Promise.all([getTranslations('staff.summary'), getLocale()]);
   const now = new Date();
   const clock = localClock(now, timeZone);
   if (!clock) return <>{s('clockUnknown', { zone: timeZone })}</>;
+  const tag = intlTag(locale);
   return (
-    <>
-      <strong>
-        {format.dateTime(now, { weekday: 'short', timeZone })},{' '}
-        {formatWhen(now, timeZone, { locale: intlTag(locale) })}
-      </strong>{' '}
-      ({zoneName(timeZone, intlTag(locale))}) ·{' '}
-      {clock.withinBusinessHours ? s('within') : <strong className="text-amber-900">{s('outside')}</strong>}{' '}
-      {s('hours', { from: BUSINESS_HOURS.from, to: BUSINESS_HOURS.to })}
-    </>
+    <CustomerClock
+      // A new reading from the server (a refresh of the page) starts the clock again from it.
+      key={now.toISOString()}
+      timeZone={timeZone}
+      locale={tag}
+      zone={zoneName(timeZone, tag)}
+      first={{
+        at: now.toISOString(),
+        text: formatWallClock(now, timeZone, tag),
+        within: clock.withinBusinessHours,
+      }}
+      labels={{
+        within: s('within'),
+        outside: s('outside'),
+        hours: s('hours', { from: BUSINESS_HOURS.from, to: BUSINESS_HOURS.to }),
+      }}
+    />
   );
 }

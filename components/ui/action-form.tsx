@@ -32,6 +32,16 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
   pendingText?: string;
   variant?: SubmitVariant;
   submitName?: string;
+  /**
+   * The thing can no longer be acted on (another agent decided it, and the page was refreshed with
+   * that): the fields and the button are gone, and a message the action gave that is not about the
+   * fields (say the refusal that named who decided first) stays in its live region, the same element
+   * as before, so a screen reader still reads it when it arrives together with the refreshed page.
+   * With no such message nothing is rendered.
+   */
+  closed?: boolean;
+  /** id of the element that describes the submit button (aria-describedby): what it acts on. */
+  submitDescribedBy?: string;
   /** Button before the message, for the one-button forms laid out in a row. */
   buttonFirst?: boolean;
   /** The button takes the form's width (sign-in and code forms) instead of its own. */
@@ -59,6 +69,8 @@ export function ActionForm<T = unknown>({
   pendingText,
   variant,
   submitName,
+  closed = false,
+  submitDescribedBy,
   buttonFirst = false,
   wide = false,
   messageOf = (s) => s?.message,
@@ -68,6 +80,22 @@ export function ActionForm<T = unknown>({
   ...form
 }: Props<T>) {
   const [state, formAction] = useActionState(action, undefined);
+  const message = messageOf(state);
+  if (closed) {
+    if (!message || state?.fieldErrors) return null;
+    // The same element tree as the open form (the slots below stay, empty), so React keeps the
+    // message region's element and only its words change.
+    return (
+      <form action={formAction} noValidate>
+        {null}
+        {null}
+        {null}
+        {null}
+        <FormMessage id={messageId} message={message} ok={state?.ok} />
+        {null}
+      </form>
+    );
+  }
   if (done && state?.ok && state.data !== undefined) return done(state as ActionState<T> & { data: T });
   if (idle !== undefined && state === undefined) return idle;
   const kit: FormKit<T> = {
@@ -79,11 +107,16 @@ export function ActionForm<T = unknown>({
     }),
   };
   const button = (
-    <SubmitButton variant={variant} pendingText={pendingText} aria-label={submitName}>
+    <SubmitButton
+      variant={variant}
+      pendingText={pendingText}
+      aria-label={submitName}
+      aria-describedby={submitDescribedBy}
+    >
       {submit}
     </SubmitButton>
   );
-  const message = <FormMessage id={messageId} message={messageOf(state)} ok={state?.ok} />;
+  const region = <FormMessage id={messageId} message={message} ok={state?.ok} />;
   const { onSubmit } = form;
   return (
     <form
@@ -105,7 +138,7 @@ export function ActionForm<T = unknown>({
       {sendTimeZone ? <TimeZoneField /> : null}
       {children?.(kit)}
       {buttonFirst ? button : null}
-      {message}
+      {region}
       {buttonFirst ? null : wide ? button : <div>{button}</div>}
     </form>
   );

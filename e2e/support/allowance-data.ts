@@ -1,5 +1,6 @@
 // Run through runTsx by e2e/13-allowances.spec.ts: its own blocked account, member and block, so the
-// journey passes alone and in any order. Prints {number, name, email, password, blockId}.
+// journey passes alone and in any order. Prints {number, name, email, password, blockId}. With
+// `--requested`, the member has also asked for an allowance that waits for support.
 import crypto from 'node:crypto';
 import { hashPassword } from '@/lib/auth/password';
 import { seedBlock } from '@/lib/blocks/lifecycle';
@@ -28,6 +29,19 @@ async function main() {
     calls: [{ at, sipUsername: username, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 0 }],
   });
   const block = await db.block.findFirstOrThrow({ where: { accountId: account.id } });
+  // `--requested`: the member has already asked for Somalia for 4 h (a journey that starts at support's desk).
+  if (process.argv.includes('--requested'))
+    await db.destinationAllowance.create({
+      data: {
+        accountId: account.id,
+        blockId: block.id,
+        country: 'SO',
+        hours: 4,
+        reason: 'We must call our supplier in Mogadishu.',
+        callbackPhone: '+12025550143',
+        requestedById: user.id,
+      },
+    });
   process.stdout.write(
     JSON.stringify({
       number,

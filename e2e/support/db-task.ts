@@ -18,6 +18,30 @@ async function main() {
     const key = `totp:${crypto.createHash('sha256').update(user.id.toLowerCase()).digest('base64url')}`;
     const r = await db.rateLimiterFlexible.deleteMany({ where: { key } });
     process.stdout.write(String(r.count));
+  } else if (command === 'sync-issues') {
+    // `email` is an account number here: that many open out-of-sync issues for it (argv[4]), found a
+    // day from now (so every other journey's issue sorts before them), as the reconciler records them.
+    const count = Number(process.argv[4]);
+    const account = await db.customerAccount.findUniqueOrThrow({ where: { number: email } });
+    const base = Date.now() + 86_400_000;
+    const r = await db.syncIssue.createMany({
+      data: Array.from({ length: count }, (_, i) => ({
+        accountId: account.id,
+        detectedAt: new Date(base + i * 1000),
+        portalState: 'blocked',
+        switchState: 'allowed',
+        action: 'reapplied_on_switch',
+      })),
+    });
+    process.stdout.write(String(r.count));
+  } else if (command === 'resolve-sync-issues') {
+    // The clean-up of `sync-issues`: the account's open issues are marked resolved.
+    const account = await db.customerAccount.findUniqueOrThrow({ where: { number: email } });
+    const r = await db.syncIssue.updateMany({
+      where: { accountId: account.id, resolvedAt: null },
+      data: { resolvedAt: new Date(), resolvedNote: 'e2e clean-up' },
+    });
+    process.stdout.write(String(r.count));
   } else {
     throw new Error(`unknown command ${command}`);
   }

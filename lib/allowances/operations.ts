@@ -111,19 +111,21 @@ export async function queueAllowanceDelete(
  * - on its way (`sending`): its PUT is cancelled and it is recorded as ended (never confirmed in
  *   force); when that PUT may have reached the switch (claimed at least once), a DELETE follows,
  *   no sooner than the lease of a PUT still on the wire runs out, so it cannot overtake that PUT.
- * Allowances with a DELETE already queued are left to it. Returns how many were ended or queued.
- * Either way it also closes every request still waiting for support (closeWaitingRequests).
+ * Allowances with a DELETE already queued are left to it. Either way it also closes every request
+ * still waiting for support (closeWaitingRequests). Returns `ended`, how many were ended or queued,
+ * and `closed`, the ids of the requests it closed: the caller's mail names them (the block notice of
+ * the new block, or the "calling is back" mail), so their customers learn what became of them.
  */
 export async function endAllowancesWithBlock(
   tx: Tx,
   account: { id: string; number: string },
   cause: AllowanceEndCause,
-): Promise<number> {
+): Promise<{ ended: number; closed: string[] }> {
   const open = await tx.destinationAllowance.findMany({
     where: { accountId: account.id, status: { in: ['sending', 'active'] } },
   });
   const actor = `tollgate:${cause}`;
-  await closeWaitingRequests(tx, account.id, cause);
+  const closed = await closeWaitingRequests(tx, account.id, cause);
   let ended = 0;
   for (const a of open) {
     const ops = await tx.switchOperation.findMany({
@@ -172,7 +174,7 @@ export async function endAllowancesWithBlock(
     );
     ended++;
   }
-  return ended;
+  return { ended, closed };
 }
 
 /**
@@ -186,12 +188,12 @@ export async function endAllowancesWithBlock(
  * - `block_lifted` (the account's last block): every country can be called, so there is nothing to
  *   decide. Status `closed`, `endedAt` now, `endReason` `block_lifted`; audited `allowance.closed`.
  */
-async function closeWaitingRequests(tx: Tx, accountId: string, cause: AllowanceEndCause): Promise<void> {
+async function closeWaitingRequests(tx: Tx, accountId: string, cause: AllowanceEndCause): Promise<string[]> {
   const waiting = await tx.destinationAllowance.findMany({
     where: { accountId, status: 'requested' },
     select: { id: true, country: true },
   });
-  if (!waiting.length) return;
+  if (!waiting.length) return [];
   const now = new Date();
   await tx.destinationAllowance.updateMany({
     where: { id: { in: waiting.map((w) => w.id) }, status: 'requested' },
@@ -210,6 +212,7 @@ async function closeWaitingRequests(tx: Tx, accountId: string, cause: AllowanceE
       },
       tx,
     );
+  return waiting.map((w) => w.id);
 }
 
 type Op = { id: string; kind: string; accountNumber: string; idempotencyKey: string; payload: string };

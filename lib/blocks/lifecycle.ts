@@ -20,6 +20,7 @@ import type { SwitchAccount } from '@/lib/switch/schemas';
 import { accountCountry } from '@/lib/phone/plan';
 import { endAllowancesWithBlock } from '@/lib/allowances/operations';
 import { readTriggerCalls } from './trigger-calls';
+import { CLOSED_BY_LIFT } from '@/lib/requests/closed';
 
 // The block lifecycle: the ONLY code that writes Block, BlockEvent and the switch operations that
 // place, lift or re-apply blocks (the outbox runner in lib/switch/outbox.ts only leases and sends
@@ -126,18 +127,45 @@ async function moveSwitchClock(
   });
 }
 
-/** A request for a block that is lifted anyway has nothing left to decide: close it, visibly. */
-async function closeRequestsOf(tx: Tx, blockIds: string[]) {
-  if (!blockIds.length) return;
-  await tx.unblockRequest.updateMany({
+/**
+ * A request for a block that is lifted anyway has nothing left to decide: close it, visibly (shown as
+ * "Closed without a decision", lib/requests/closed.ts). Returns the requests it closed, for the mail
+ * that tells their customers (tellClosedRequests).
+ */
+async function closeRequestsOf(tx: Tx, blockIds: string[]): Promise<ClosedRequest[]> {
+  if (!blockIds.length) return [];
+  const waiting = await tx.unblockRequest.findMany({
     where: { blockId: { in: blockIds }, status: 'pending' },
-    data: {
-      status: 'withdrawn',
-      openKey: null,
-      decidedAt: new Date(),
-      decisionNote: storeNote('history.closedByLift'),
-    },
+    select: { id: true, submittedById: true },
   });
+  if (!waiting.length) return [];
+  await tx.unblockRequest.updateMany({
+    where: { id: { in: waiting.map((r) => r.id) }, status: 'pending' },
+    data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decisionNote: CLOSED_BY_LIFT },
+  });
+  return waiting;
+}
+
+type ClosedRequest = { id: string; submittedById: string };
+
+/** The block_lifted payload's list of what the lift closed (unblock and allowance requests), when any. */
+const closedIds = (requests: ClosedRequest[], allowances: string[]) => ({
+  ...(requests.length ? { closedRequestIds: requests.map((r) => r.id) } : {}),
+  ...(allowances.length ? { closedAllowanceIds: allowances } : {}),
+});
+
+/**
+ * The customers of requests a lift closed while another block of the account stays in force: no
+ * "calling is back" mail goes out then (it would be false), so the one who asked (else every member)
+ * gets `request_closed` (docs/staff-console.md "Requests closed without a decision").
+ */
+async function tellClosedRequests(tx: Tx, accountId: string, closed: ClosedRequest[]) {
+  for (const r of closed) {
+    const submitter = await tx.user.findUnique({ where: { id: r.submittedById } });
+    if (submitter && !submitter.disabled)
+      await queueMail(tx, submitter.email, 'request_closed', { requestId: r.id, userId: submitter.id });
+    else await queueMailToMembers(tx, accountId, 'request_closed', { requestId: r.id });
+  }
 }
 
 /**
@@ -254,16 +282,20 @@ async function cancelQueuedLifts(
 /**
  * Queues the block notice to every member (`members`: those the caller read under the lock, else
  * they are read here); returns the block's timeline row saying so, to be written by the caller.
+ * `closedAllowances`: the allowance requests this block closed (lib/allowances/operations.ts
+ * endAllowancesWithBlock), which the notice names, so their customers learn it from this one mail.
  */
 async function queueNotice(
   tx: Tx,
   accountId: string,
   blockId: string,
   members?: { id: string; email: string }[],
+  closedAllowances: string[] = [],
 ) {
+  const payload = { blockId, ...(closedAllowances.length ? { closedAllowanceIds: closedAllowances } : {}) };
   const queued = members
-    ? await queueMailToUsers(tx, members, 'block_notice', { blockId })
-    : await queueMailToMembers(tx, accountId, 'block_notice', { blockId });
+    ? await queueMailToUsers(tx, members, 'block_notice', payload)
+    : await queueMailToMembers(tx, accountId, 'block_notice', payload);
   return {
     blockId,
     type: 'notice_queued' as const,
@@ -273,8 +305,10 @@ async function queueNotice(
   };
 }
 
-async function notice(tx: Tx, accountId: string, blockId: string) {
-  await tx.blockEvent.create({ data: await queueNotice(tx, accountId, blockId) });
+async function notice(tx: Tx, accountId: string, blockId: string, closedAllowances: string[] = []) {
+  await tx.blockEvent.create({
+    data: await queueNotice(tx, accountId, blockId, undefined, closedAllowances),
+  });
 }
 
 // ------------------------------------------------------------------------------------ switch events
@@ -382,14 +416,14 @@ export async function applySwitchEvent(
     if (stale) await moveSwitchClock(tx, account.id, at, account);
     await cancelQueuedLifts(tx, account, 'new_block', lifts);
     // Fraud again: no exception granted under an earlier block lets it through (lib/allowances).
-    await endAllowancesWithBlock(tx, account, 'new_block');
+    const { closed } = await endAllowancesWithBlock(tx, account, 'new_block');
     // Raw inserts with the block's id made here, not a nested create: Prisma follows a nested create
     // with a read of the whole block, writes each child row with its own INSERT and compiles every
     // createMany anew. The block, its calls, its two timeline rows (placed, notice queued) and the
     // audit row are one statement on PostgreSQL, four on SQLite (lib/blocks/event-sql.ts).
     const block = { id: newRowId() };
     const calls = readTriggerCalls(e.data.calls, accountCountry(account.country), at);
-    const noticed = await queueNotice(tx, account.id, block.id, members);
+    const noticed = await queueNotice(tx, account.id, block.id, members, closed);
     await insertBlock(
       tx,
       {
@@ -443,14 +477,15 @@ async function liftedBySwitch(
     });
     await event(tx, b.id, 'lifted', e.data.actor, storeNote('history.liftedOnSwitch'), at);
   }
-  await closeRequestsOf(
+  const closed = await closeRequestsOf(
     tx,
     open.map((b) => b.id),
   );
   // Queued lifts are moot (the switch allows calls) unless a newer block stays: then they would undo it.
   const newer = await tx.block.count({ where: { accountId: account.id, status: { in: [...OPEN] } } });
+  let closedAllowances: string[] = [];
   if (newer === 0) {
-    if (open.length) await endAllowancesWithBlock(tx, account, 'block_lifted');
+    if (open.length) closedAllowances = (await endAllowancesWithBlock(tx, account, 'block_lifted')).closed;
     await tx.switchOperation.updateMany({
       where: { accountNumber: account.number, kind: 'lift', status: 'pending' },
       data: {
@@ -464,7 +499,14 @@ async function liftedBySwitch(
   } else {
     await cancelQueuedLifts(tx, account, 'newer_in_force');
   }
-  if (open.length) await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: open[0].id });
+  // "Calling is back" only when it is: a newer block in force keeps international calls blocked, and
+  // the customers whose requests this lift closed are told that instead.
+  if (open.length && newer === 0)
+    await queueMailToMembers(tx, account.id, 'block_lifted', {
+      blockId: open[0].id,
+      ...closedIds(closed, closedAllowances),
+    });
+  else await tellClosedRequests(tx, account.id, closed);
   await audit(
     {
       action: 'switch.block.lifted',
@@ -626,7 +668,7 @@ export async function confirmLift(op: {
       where: { id: { in: lifted.map((b) => b.id) } },
       data: { status: 'lifted', liftedAt: now, liftedBy: payload.actor },
     });
-    await closeRequestsOf(
+    const closed = await closeRequestsOf(
       tx,
       lifted.map((b) => b.id),
     );
@@ -660,10 +702,14 @@ export async function confirmLift(op: {
         action: 'reapplied_on_switch',
         detail: storeNote('history.syncLateLift', { actor: payload.actor, block: stillInForce[0].id }),
       });
+      await tellClosedRequests(tx, account.id, closed);
     } else if (lifted.length) {
-      await queueMailToMembers(tx, account.id, 'block_lifted', { blockId: lifted[0].id });
       // The account is allowed: an allowance kept on the switch would let calls through the next block.
-      await endAllowancesWithBlock(tx, account, 'block_lifted');
+      const { closed: closedAllowances } = await endAllowancesWithBlock(tx, account, 'block_lifted');
+      await queueMailToMembers(tx, account.id, 'block_lifted', {
+        blockId: lifted[0].id,
+        ...closedIds(closed, closedAllowances),
+      });
     }
   });
 }
@@ -843,8 +889,12 @@ export async function confirmPlace(
     });
     await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
     await cancelQueuedLifts(tx, { id: p.accountId, number: op.accountNumber }, 'support_placed');
-    await endAllowancesWithBlock(tx, { id: p.accountId, number: op.accountNumber }, 'new_block');
-    await notice(tx, p.accountId, block.id);
+    const { closed } = await endAllowancesWithBlock(
+      tx,
+      { id: p.accountId, number: op.accountNumber },
+      'new_block',
+    );
+    await notice(tx, p.accountId, block.id, closed);
     await audit(
       {
         action: 'block.placed',
@@ -967,8 +1017,12 @@ export async function reconcileAccount(
           },
         },
       });
-      await notice(tx, accountId, block.id);
-      await endAllowancesWithBlock(tx, { id: accountId, number: account.number }, 'new_block');
+      const { closed } = await endAllowancesWithBlock(
+        tx,
+        { id: accountId, number: account.number },
+        'new_block',
+      );
+      await notice(tx, accountId, block.id, closed);
       await openSyncIssue(tx, accountId, {
         portalState: 'allowed',
         switchState: 'blocked',

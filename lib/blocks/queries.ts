@@ -4,6 +4,8 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/blocks/call-overview';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
+import { encodeCursor } from '@/lib/staff/cursor';
+import { shownRequestStatus } from '@/lib/requests/closed';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
 
@@ -124,7 +126,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     requests: requests.map((r) => ({
       id: r.id,
       kind: r.kind,
-      status: r.status,
+      // `closed` for one a lift closed: the customer withdrew nothing (lib/requests/closed.ts).
+      status: shownRequestStatus(r),
       createdAt: r.createdAt,
       decidedAt: r.decidedAt,
       denyReason: r.denyReason,
@@ -244,22 +247,52 @@ export async function otherBlocksInForce(accountId: string, blockId: string): Pr
   }));
 }
 
+/** Out-of-sync accounts per page of the staff home's list (as the unblock queue and the allowance list). */
+export const SYNC_ISSUE_PAGE = 25;
+/** The list's total is counted up to this many; past it the heading says "more than". */
+export const SYNC_ISSUE_COUNT_CAP = 10_000;
+
 /**
- * Accounts the reconciler found out of sync with the switch that staff have not resolved yet, oldest
- * first: at most `limit` items, and `total` (all open issues). The list is read first and counted only
- * when it is full: a shorter list is its own count, so the staff home (where it is usually empty) no
- * longer counts it on every view.
+ * Accounts the reconciler found out of sync with the switch that staff have not resolved yet: one
+ * page, oldest first (detectedAt, then id), after `after` (the decoded keyset cursor of the previous
+ * page, lib/staff/cursor.ts timeIdKey; null = the oldest page), so issues found or resolved meanwhile
+ * never make one repeat or go missing. `total` counts every open issue up to SYNC_ISSUE_COUNT_CAP
+ * (`capped` when there are more), the same filter as the list, so the heading and the list agree;
+ * `next` is the cursor of the following page or null. The same shape and rule as the allowance list
+ * (lib/allowances/queries.ts pendingAllowanceRequests). `opts.pageSize` and `opts.countCap` override
+ * the defaults (tests). Until 2026-12-03 the list stopped at 100 while its heading counted them all.
  * Throws (assertStaff) for a caller who is not staff.
  */
-export async function openSyncIssues(user: CurrentUser, limit = 100) {
+export async function openSyncIssues(
+  user: CurrentUser,
+  after: { at: Date; id: string } | null = null,
+  opts: { pageSize?: number; countCap?: number } = {},
+) {
   assertStaff(user);
-  const where = { resolvedAt: null };
-  const rows = await db.syncIssue.findMany({ where, orderBy: { detectedAt: 'asc' }, take: limit });
-  const total = rows.length < limit ? rows.length : await db.syncIssue.count({ where });
-  const accounts = await accountLabelsById(rows.map((r) => r.accountId));
+  const size = opts.pageSize ?? SYNC_ISSUE_PAGE;
+  const cap = opts.countCap ?? SYNC_ISSUE_COUNT_CAP;
+  const open = { resolvedAt: null };
+  const keyset = after
+    ? { OR: [{ detectedAt: { gt: after.at } }, { detectedAt: after.at, id: { gt: after.id } }] }
+    : {};
+  const [rows, counted] = await Promise.all([
+    db.syncIssue.findMany({
+      where: { ...open, ...keyset },
+      orderBy: [{ detectedAt: 'asc' }, { id: 'asc' }],
+      take: size + 1,
+    }),
+    db.syncIssue.count({ where: open, take: cap + 1 }),
+  ]);
+  const page = rows.slice(0, size);
+  const accounts = await accountLabelsById(page.map((r) => r.accountId));
+  const last = page[page.length - 1];
+  const next = rows.length > size && last ? encodeCursor([last.detectedAt, last.id]) : null;
+  const capped = counted > cap;
   return {
-    total,
-    items: rows.map((r) => ({
+    total: capped ? cap : counted,
+    capped,
+    next,
+    items: page.map((r) => ({
       id: r.id,
       detectedAt: r.detectedAt,
       portalState: r.portalState,

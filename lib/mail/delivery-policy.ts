@@ -42,6 +42,10 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
     guarantee: 'at-least-once',
     why: 'It corrects the "we are lifting the block now" of request_approved; a customer who misses it waits for calls that stay blocked. A copy says the same.',
   },
+  request_closed: {
+    guarantee: 'at-least-once',
+    why: 'The only word the customer gets that their request ended without a decision while calls stay blocked; a copy says the same.',
+  },
   block_lifted: {
     guarantee: 'at-most-once',
     why: 'Good news that the portal and working calls already show.',

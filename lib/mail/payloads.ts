@@ -13,13 +13,29 @@ const id = z.string().min(1).max(64);
 const iso = z.iso.datetime({ offset: true });
 
 export const MAIL_PAYLOADS = {
-  block_notice: z.object({ blockId: id, userId: id.optional() }),
-  block_lifted: z.object({ blockId: id, userId: id.optional() }),
+  /** `closedAllowanceIds`: allowance requests this new block closed (the notice names them). */
+  block_notice: z.object({
+    blockId: id,
+    userId: id.optional(),
+    closedAllowanceIds: z.array(id).max(200).optional(),
+  }),
+  /** `closedRequestIds`, `closedAllowanceIds`: requests the lift closed without a decision (named in it). */
+  block_lifted: z.object({
+    blockId: id,
+    userId: id.optional(),
+    closedRequestIds: z.array(id).max(200).optional(),
+    closedAllowanceIds: z.array(id).max(200).optional(),
+  }),
   request_received: z.object({ requestId: id, userId: id.optional(), blockId: id.optional() }),
   request_approved: z.object({ requestId: id, userId: id.optional() }),
   request_denied: z.object({ requestId: id, userId: id.optional() }),
   /** An approval's lift did not happen (the switch refused it, or a new block cancelled it). */
   request_lift_failed: z.object({ requestId: id, userId: id.optional() }),
+  /**
+   * A lift closed the request without a decision while another block of the account stays in force
+   * (so no "calling is back" mail says it).
+   */
+  request_closed: z.object({ requestId: id, userId: id.optional() }),
   /** `changedAt` ISO 8601; `ip` of the browser that changed it; `by` the email of who changed it. */
   sip_password_changed: z.object({
     credentialId: id,
@@ -56,7 +72,9 @@ export type MailPayload<T extends MailTemplate> = z.input<(typeof MAIL_PAYLOADS)
 export function readPayload(
   template: string,
   json: string,
-): { ok: true; payload: Record<string, string | null | undefined> } | { ok: false; reason: string } {
+):
+  | { ok: true; payload: Record<string, string | string[] | null | undefined> }
+  | { ok: false; reason: string } {
   const schema = (MAIL_PAYLOADS as Record<string, z.ZodType | undefined>)[template];
   if (!schema) return { ok: false, reason: `unknown template ${template}` };
   let raw: unknown;
@@ -75,5 +93,5 @@ export function readPayload(
           300,
         ),
     };
-  return { ok: true, payload: r.data as Record<string, string | null | undefined> };
+  return { ok: true, payload: r.data as Record<string, string | string[] | null | undefined> };
 }

@@ -23,6 +23,7 @@ import type { Rendered } from '@/lib/mail/templates/layout';
 import {
   requestApproved,
   requestDenied,
+  requestClosed,
   requestLiftFailed,
   requestReceived,
 } from '@/lib/mail/templates/requests';
@@ -39,6 +40,16 @@ export type RenderResult =
 
 type Row = Pick<MailMessage, 'id' | 'to' | 'template' | 'payload' | 'createdAt'>;
 type Payload = Record<string, string | null | undefined>;
+
+/** The allowance requests of `ids` (a payload's list; none when absent), oldest first, as mail names them. */
+async function closedAllowances(ids: string[]) {
+  if (!ids.length) return [];
+  return db.destinationAllowance.findMany({
+    where: { id: { in: ids } },
+    orderBy: { createdAt: 'asc' },
+    select: { country: true, hours: true, createdAt: true },
+  });
+}
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
 
@@ -75,7 +86,12 @@ function context(timeZone: string, lang: Locale, region: string | null): MailCon
 export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<RenderResult> {
   const read = readPayload(row.template, row.payload);
   if (!read.ok) return skip(read.reason);
-  const p: Payload = read.payload;
+  // Scalars for the lookups below; the lists of ids (closedRequestIds, closedAllowanceIds) read apart.
+  const p = Object.fromEntries(Object.entries(read.payload).filter(([, v]) => !Array.isArray(v))) as Payload;
+  const ids = (key: string): string[] => {
+    const v = read.payload[key];
+    return Array.isArray(v) ? v : [];
+  };
   const user = await recipient(p, row.to);
   // In the recipient's language and zone: a message to an address with no login (or a disabled one) is
   // in English, UTC. A link asked for from a page is in that page's language unless the user chose one.
@@ -129,6 +145,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           summary: { to: calls.top.to, named: calls.named, unknownNames: calls.unknownNames },
           credentials: block.account.sipCredentials,
           link,
+          closedAllowances: await closedAllowances(ids('closedAllowanceIds')),
         },
         zonedFor(block.account),
       );
@@ -141,7 +158,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     case 'request_received':
     case 'request_approved':
     case 'request_denied':
-    case 'request_lift_failed': {
+    case 'request_lift_failed':
+    case 'request_closed': {
       const request = await db.unblockRequest.findUnique({
         where: { id: p.requestId ?? '' },
         include: { account: true },
@@ -152,6 +170,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         request_approved: requestApproved,
         request_denied: requestDenied,
         request_lift_failed: requestLiftFailed,
+        request_closed: requestClosed,
       }[row.template as 'request_received'];
       return {
         ok: true,
@@ -161,9 +180,17 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     case 'block_lifted': {
       const block = await db.block.findUnique({ where: { id: p.blockId ?? '' }, include: { account: true } });
       if (!block) return skip('block not found');
+      const requests = ids('closedRequestIds').length
+        ? await db.unblockRequest.findMany({
+            where: { id: { in: ids('closedRequestIds') } },
+            orderBy: { createdAt: 'asc' },
+            select: { kind: true, createdAt: true },
+          })
+        : [];
+      const closed = { requests, allowances: await closedAllowances(ids('closedAllowanceIds')) };
       return {
         ok: true,
-        mail: blockLifted({ recipient: r, account: block.account, block }, zonedFor(block.account)),
+        mail: blockLifted({ recipient: r, account: block.account, block, closed }, zonedFor(block.account)),
       };
     }
     case 'sip_password_changed': {

@@ -1,4 +1,5 @@
 'use server';
+import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import {
   approveRequest,
@@ -58,13 +59,18 @@ export const withdrawAction = userAction(
 
 /**
  * On success, back to the request page with its banner (`closed`: an approval found the block already
- * lifted and closed the request); a refusal (or not_found → 404) goes to the wrapper.
+ * lifted and closed the request); a refusal (or not_found → 404) goes to the wrapper. A conflict
+ * (someone decided first, the customer withdrew, a lift closed the request or is on its way) also
+ * refreshes the request page with the answer, so the agent who lost sees the request as it now is
+ * (decided, by whom, when; no decision offered) under the refusal, without reloading.
  */
-const decided = (r: DecideOutcome, id: string, done: 'approved' | 'denied') =>
-  redirectIfOk(
+const decided = (r: DecideOutcome, id: string, done: 'approved' | 'denied') => {
+  if (!r.ok && r.code === 'conflict') revalidatePath('/staff/requests/[id]', 'page');
+  return redirectIfOk(
     r,
     `/staff/requests/${id}?done=${r.ok && r.note?.key === 'outcome.decision.alreadyLifted' ? 'closed' : done}`,
   );
+};
 
 export const approveAction = staffAction(
   approveSchema,

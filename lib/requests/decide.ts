@@ -9,6 +9,7 @@ import { recordRequestStep, requestLift } from '@/lib/blocks/lifecycle';
 import { liftRefusal } from '@/lib/blocks/refusals';
 import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
+import { CLOSED_BY_LIFT } from '@/lib/requests/closed';
 import type { Outcome } from '@/lib/server/outcome';
 
 // Deciding an unblock request. The decision is one conditional update ("only if still pending"):
@@ -126,12 +127,7 @@ async function decidedFirst(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
 async function closeLifted(tx: Tx, r: Loaded, attempted: 'approve' | 'deny'): Promise<Decision<Decided>> {
   const closed = await tx.unblockRequest.updateMany({
     where: { id: r.id, status: 'pending' },
-    data: {
-      status: 'withdrawn',
-      openKey: null,
-      decidedAt: new Date(),
-      decisionNote: storeNote('history.closedByLift'),
-    },
+    data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decisionNote: CLOSED_BY_LIFT },
   });
   if (closed.count !== 1) return decidedFirst(tx, r);
   const target = { type: 'unblock_request', id: r.id };

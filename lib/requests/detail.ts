@@ -6,6 +6,7 @@ import { CALLS_SHOWN, callView, staffBlockView } from '@/lib/blocks/queries';
 import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { judge } from './evidence';
+import { shownRequestStatus } from './closed';
 
 /**
  * Everything an agent needs on the callback, or null (→ 404). Country names (call summary, callback
@@ -36,7 +37,15 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
       where: { accountId: r.accountId, id: { not: r.id } },
       orderBy: { createdAt: 'desc' },
       take: 20,
-      select: { id: true, kind: true, status: true, createdAt: true, decidedAt: true, denyReason: true },
+      select: {
+        id: true,
+        kind: true,
+        status: true,
+        createdAt: true,
+        decidedAt: true,
+        denyReason: true,
+        decisionNote: true,
+      },
     }),
   ]);
   const person = (uid: string | null) => people.find((p) => p.id === uid) ?? null;
@@ -46,7 +55,8 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
   return {
     id: r.id,
     kind: r.kind,
-    status: r.status,
+    // `closed` for one a lift closed (shown "Closed without a decision", not "Withdrawn").
+    status: shownRequestStatus(r),
     createdAt: r.createdAt,
     whatHappened: r.whatHappened,
     intendedNumber: r.intendedNumber,
@@ -87,7 +97,10 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     summary,
     likelihood,
     earlierBlocks,
-    otherRequests,
+    otherRequests: otherRequests.map(({ decisionNote, ...o }) => ({
+      ...o,
+      status: shownRequestStatus({ status: o.status, decisionNote }),
+    })),
   };
 }
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import { shownRequestStatus } from '@/lib/requests/closed';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
@@ -28,7 +29,8 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
     requests: a.requests.map((r) => ({
       id: r.id,
       kind: r.kind,
-      status: r.status,
+      // "Closed without a decision" for one a lift closed, not "Withdrawn" (lib/requests/closed.ts).
+      status: shownRequestStatus(r),
       createdAt: r.createdAt,
       blockId: r.blockId,
     })),

@@ -19,10 +19,15 @@ export function sendSwitchOutboxSoon(): void {
 
 /**
  * A staff decision from the account page that queued an operation: on `r.ok`, send it soon and
- * refresh the account page (which shows it waiting for the switch). Returns `r` unchanged.
+ * refresh the account page (which shows it waiting for the switch). A conflict (another agent decided
+ * first, Tollgate closed the request) refreshes the page too, so the agent who lost sees the thing as
+ * it now is under the refusal. Returns `r` unchanged.
  */
-export function queuedFromAccountPage<R extends { ok: boolean }>(r: R): R {
-  if (!r.ok) return r;
+export function queuedFromAccountPage<R extends { ok: boolean; code?: string }>(r: R): R {
+  if (!r.ok) {
+    if (r.code === 'conflict') revalidatePath('/staff/accounts/[number]', 'page');
+    return r;
+  }
   sendSwitchOutboxSoon();
   revalidatePath('/staff/accounts/[number]', 'page');
   return r;

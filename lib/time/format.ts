@@ -208,6 +208,20 @@ export function formatWhen(
   return intlOf(Intl.DateTimeFormat, opts.locale ?? 'en', { ...options, timeZone: zone }).format(at);
 }
 
+/**
+ * The wall clock of `timeZone` at `at`, as an agent reads it before calling a customer back: the
+ * weekday, then the date, time to the minute and the zone's offset (ZONED), in `locale` (a BCP 47
+ * tag, lib/i18n/locales.ts intlTag): "Mon, Nov 30, 2026, 9:00 AM GMT-5", "lun, 30 nov 2026, 9:00
+ * GMT-5". An unknown zone falls back to UTC, which the offset then names (formatWhen). Isomorphic:
+ * the staff request page renders it on the server, and its clock (components/staff/customer-clock.tsx)
+ * again in the browser each minute.
+ */
+export function formatWallClock(at: Date, timeZone: string, locale = 'en'): string {
+  const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+  const weekday = intlOf(Intl.DateTimeFormat, locale, { weekday: 'short', timeZone: zone }).format(at);
+  return `${weekday}, ${formatWhen(at, zone, { locale })}`;
+}
+
 /** Office hours for a callback: Monday to Friday, 8:00 to 18:00 local time. */
 export const BUSINESS_HOURS = { from: 8, to: 18, days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'] } as const;
 

@@ -128,7 +128,12 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     expect(await allowancesForBlockPage(member.id, account.id)).toEqual([
       expect.objectContaining({ id: allowanceId, status: 'closed', denial: null }),
     ]);
-    expect(await getDb().mailMessage.count({ where: { payload: { contains: allowanceId } } })).toBe(0);
+    // No mail of its own: the one "calling is back" mail names it (since 2026-12-03; before, no mail said it).
+    expect(
+      (await getDb().mailMessage.findMany({ where: { payload: { contains: allowanceId } } })).map(
+        (m) => m.template,
+      ),
+    ).toEqual(['block_lifted']);
     // An agent who had it open is told why it is gone, approving or denying.
     const approved = await approveAllowance(
       agent,
@@ -144,7 +149,7 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
       meta,
     );
     expect(inWords(denied).message).toBe(
-      'Tollgate has already closed this request because international calling was allowed again on the account. Nothing was changed and nothing was sent to the switch. Reload the page to see where it stands.',
+      'Tollgate has already closed this request because international calling was allowed again on the account. Nothing was changed and nothing was sent to the switch. This page now shows where it stands.',
     );
   });
 

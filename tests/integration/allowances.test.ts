@@ -376,7 +376,7 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
     expect((await deliver(placedEvent(account.number))).status).toBe(200);
     expect(await row(id)).toMatchObject({ status: 'denied', decidedById: null });
     expect(inWords(await deny(await staff(), id)).message).toBe(
-      'Tollgate has already closed this request because a new block came into force. Nothing was changed and nothing was sent to the switch. Reload the page to see where it stands.',
+      'Tollgate has already closed this request because a new block came into force. Nothing was changed and nothing was sent to the switch. This page now shows where it stands.',
     );
   });
 
@@ -419,7 +419,7 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
     expect(inWords(await approve(alex, id))).toEqual({
       ok: false,
       code: 'conflict',
-      message: `${alex.email} has already denied this request. Nothing was changed and nothing was sent to the switch. Reload the page to see where it stands.`,
+      message: `${alex.email} has already denied this request. Nothing was changed and nothing was sent to the switch. This page now shows where it stands.`,
     });
     expect(
       await getDb().switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }),

@@ -292,10 +292,10 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(inWords(await approve(sam, denied.request.id))).toEqual({
       ok: false,
       code: 'conflict',
-      message: `${alex.email} has already denied this request. Nothing was changed and nothing was sent to the switch or the customer. Reload the page to see where it stands.`,
+      message: `${alex.email} has already denied this request. Nothing was changed and nothing was sent to the switch or the customer. This page now shows where it stands.`,
     });
     expect(inWords(await approve(sam, denied.request.id), 'es').message).toBe(
-      `${alex.email} ya rechazó esta solicitud. No se cambió nada y no se envió nada al switch ni al cliente. Recargue la página para ver en qué estado está.`,
+      `${alex.email} ya rechazó esta solicitud. No se cambió nada y no se envió nada al switch ni al cliente. Esta página ya muestra en qué estado está.`,
     );
     expect(await db.switchOperation.count({ where: { blockId: denied.block.id } })).toBe(0);
 

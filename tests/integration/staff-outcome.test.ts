@@ -52,7 +52,7 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
     // The agent who lost is told who decided, and how (c73dd0b).
     expect(await deny(undefined, form(fields))).toEqual({
       ok: false,
-      message: `${first.email} ya rechazó esta solicitud. No se cambió nada y no se envió nada al switch ni al cliente. Recargue la página para ver en qué estado está.`,
+      message: `${first.email} ya rechazó esta solicitud. No se cambió nada y no se envió nada al switch ni al cliente. Esta página ya muestra en qué estado está.`,
       values: {},
     });
     // A field the schema checks, in Spanish too.

@@ -238,6 +238,47 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     });
   });
 
+  it('the out-of-sync list pages by (detectedAt, id) like the allowance list: every account reachable, the count true', async () => {
+    const db = getDb();
+    // Before: the list stopped at 100 while its heading counted every open issue, so in a wave the
+    // 101st account out of sync was on no page.
+    await db.syncIssue.updateMany({ where: { resolvedAt: null }, data: { resolvedAt: new Date() } });
+    const { account } = await makeAccount();
+    const t0 = Date.now() - 3600_000;
+    const find = (n: number, at: number) =>
+      db.syncIssue.createManyAndReturn({
+        data: Array.from({ length: n }, () => ({
+          accountId: account.id,
+          portalState: 'blocked',
+          switchState: 'allowed',
+          action: 'reapplied_on_switch',
+          detectedAt: new Date(at), // the same instant for all: the id breaks the tie
+        })),
+      });
+    const first = await find(110, t0);
+    const seen: string[] = [];
+    let page = await openSyncIssues(agent);
+    expect(page).toMatchObject({ total: 110, capped: false });
+    expect(page.items).toHaveLength(25);
+    // Found meanwhile: later ones join the end; one resolved meanwhile leaves without shifting the rest.
+    const later = await find(3, Date.now());
+    const resolved = first[60]!;
+    await db.syncIssue.update({ where: { id: resolved.id }, data: { resolvedAt: new Date() } });
+    for (;;) {
+      seen.push(...page.items.map((i) => i.id));
+      const key = page.next ? readCursor(timeIdKey, page.next) : null;
+      if (!key?.key) break;
+      page = await openSyncIssues(agent, key.key);
+      expect(page.total).toBe(112);
+    }
+    const expected = [...first.filter((i) => i.id !== resolved.id), ...later].sort(
+      (a, b) => a.detectedAt.getTime() - b.detectedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    expect(seen).toEqual(expected.map((i) => i.id));
+    expect(await openSyncIssues(agent, null, { countCap: 10 })).toMatchObject({ total: 10, capped: true });
+    await db.syncIssue.updateMany({ where: { accountId: account.id }, data: { resolvedAt: new Date() } });
+  });
+
   it('an audit filter from the URL with a control character is no filter, not a 500', async () => {
     const agent = await staff('agent');
     const f = auditFilterSchema.parse({

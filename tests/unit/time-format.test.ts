@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalTimeZone,
+  formatWallClock,
   formatWhen,
   isTimeZone,
   localClock,
@@ -60,6 +61,16 @@ describe('times in the reader’s clock, with the zone named', () => {
       withinBusinessHours: false,
     });
     expect(localClock(now, 'Nowhere/Else')).toBeNull();
+  });
+  it('reads the customer’s wall clock with its weekday, in the agent’s language', () => {
+    const now = new Date('2026-11-30T14:00:00Z');
+    expect(formatWallClock(now, 'America/New_York', 'en-US')).toBe('Mon, Nov 30, 2026, 9:00 AM GMT-5');
+    expect(formatWallClock(now, 'Asia/Tokyo', 'es')).toMatch(/^lun, 30 nov 2026, 23:00 GMT\+9$/);
+    // A minute later it is another minute: the page's clock asks again rather than keeping a text.
+    expect(formatWallClock(new Date(now.getTime() + 60_000), 'America/New_York', 'en-US')).toBe(
+      'Mon, Nov 30, 2026, 9:01 AM GMT-5',
+    );
+    expect(formatWallClock(now, 'Nowhere/Else', 'en-US')).toBe('Mon, Nov 30, 2026, 2:00 PM GMT+0');
   });
 });
 

@@ -6,6 +6,8 @@ import { prefixSlip } from '@/lib/requests/dialling';
 import {
   accountFooter,
   accountLabel,
+  type ClosedAllowance,
+  closedAllowanceText,
   credentialLabel,
   list as listIn,
   type MailContext,
@@ -38,6 +40,8 @@ export type BlockNoticeData = {
   credentials: { username: string; label: string }[];
   /** The one-time sign-in link landing on the block page; null when none could be made (plain link then). */
   link: { url: string; expires: Date } | null;
+  /** Allowance requests this block closed without a decision (asked under an earlier block). Default: none. */
+  closedAllowances?: ClosedAllowance[];
 };
 
 /** The calls a notice describes one by one; render.ts reads only these (the latest) of a large block. */
@@ -135,6 +139,10 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       text: t('mail.blockNotice.intro', { account, at: when(d.block.placedAt, ctx) }),
     },
     { kind: 'p', text: t(`reasons.${d.block.reason}`) },
+    ...(d.closedAllowances ?? []).map((a): Part => ({
+      kind: 'p',
+      text: closedAllowanceText(ctx, 'blockNotice', a),
+    })),
     ...(total ? callsPart : []),
     { kind: 'h', text: t('mail.blockNotice.whatToDo') },
     {

@@ -3,6 +3,7 @@ import { DEFAULT_LOCALE, formatTag, type Locale } from '@/lib/i18n/locales';
 import { translator } from '@/lib/i18n/translate';
 import { renderMail, type Part, type Shell } from './layout';
 import { formatWhen } from '@/lib/time/format';
+import { countryName } from '@/lib/phone/format';
 
 // What every template needs besides its own data. Mail is rendered outside any request (by the
 // worker), so the translator is built from the catalogue directly instead of next-intl's request config.
@@ -68,6 +69,24 @@ export const credentialLabel = (ctx: MailContext, username: string, label?: stri
 
 export const url = (ctx: MailContext, path: string) => new URL(path, ctx.appUrl).toString();
 
+/** An allowance request as a mail names it when it closed without a decision (ISO 3166-1 alpha-2 `country`). */
+export type ClosedAllowance = { country: string; hours: number; createdAt: Date };
+
+/**
+ * The sentence of a mail (`mail.<key>.closedAllowance`) that tells the customer one of their allowance
+ * requests closed without a decision: the country by name and code, the hours, when it was asked.
+ */
+export const closedAllowanceText = (
+  ctx: MailContext,
+  key: 'blockNotice' | 'blockLifted',
+  a: ClosedAllowance,
+) =>
+  ctx.t(`mail.${key}.closedAllowance`, {
+    country: `${countryName(a.country, mailTag(ctx))} (${a.country})`,
+    hours: a.hours,
+    at: when(a.createdAt, ctx),
+  });
+
 /** The provider as a heading or signature: PROVIDER_NAME, else mail.providerDefault in the recipient's language. */
 export const providerLabel = (ctx: MailContext): string => ctx.provider ?? ctx.t('mail.providerDefault');
 
@@ -97,7 +116,12 @@ export const accountFooter = (ctx: MailContext, account: string) =>
 
 /** The templates whose message is about one account (accountMail): their keys under `mail.` in the catalogue. */
 type AccountMailKey =
-  'requestReceived' | 'requestApproved' | 'requestDenied' | 'requestLiftFailed' | 'blockLifted';
+  | 'requestReceived'
+  | 'requestApproved'
+  | 'requestDenied'
+  | 'requestLiftFailed'
+  | 'requestClosed'
+  | 'blockLifted';
 
 /**
  * A message about one account, in the recipient's language: the catalogue's `mail.<key>.subject`

@@ -2,8 +2,9 @@ import type { CountryCode } from 'libphonenumber-js';
 import { callbackDisplay } from '@/lib/phone/callback';
 import { accountLabel, accountMail, type MailContext, url, when } from './context';
 
-// The messages of an unblock request's life: received, approved, denied, and the approval's lift
-// that did not happen (request_lift_failed: the request is back with support).
+// The messages of an unblock request's life: received, approved, denied, the approval's lift
+// that did not happen (request_lift_failed: the request is back with support), and a close without
+// a decision while another block stays in force (request_closed).
 
 type Base = {
   recipient: { name: string | null };
@@ -71,5 +72,31 @@ export function requestLiftFailed(d: RequestData, ctx: MailContext) {
     { kind: 'p', strong: true, text: t('mail.requestLiftFailed.intro', { account }) },
     { kind: 'p', text: t('mail.requestLiftFailed.next', { support: ctx.support }) },
     { kind: 'button', label: t('mail.requestLiftFailed.button'), url: blockUrl(ctx, d) },
+  ]);
+}
+
+/**
+ * A lift closed the request without a decision, but another block of the account stays in force: no
+ * "calling is back" mail says so (it would be false), so this one does, and points to the account.
+ */
+export function requestClosed(d: RequestData, ctx: MailContext) {
+  const { t } = ctx;
+  const account = accountLabel(ctx, d.account);
+  return accountMail(ctx, 'requestClosed', d, account, [
+    {
+      kind: 'p',
+      strong: true,
+      text: t('mail.requestClosed.intro', {
+        account,
+        at: when(d.request.createdAt, ctx),
+        kind: d.request.kind,
+      }),
+    },
+    { kind: 'p', text: t('mail.requestClosed.next', { support: ctx.support }) },
+    {
+      kind: 'button',
+      label: t('mail.requestClosed.button'),
+      url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`),
+    },
   ]);
 }

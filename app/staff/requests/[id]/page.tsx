@@ -9,7 +9,7 @@ import { DecisionForms } from '@/components/staff/decision-forms';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
-import { RequestSummary } from '@/components/staff/request-summary';
+import { RequestSummary, requesterLabel } from '@/components/staff/request-summary';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { requireStaff } from '@/lib/auth/session';
 import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
@@ -74,13 +74,20 @@ export default async function StaffRequestPage({
         </Section>
 
         <Section id="decide-title" title={t('decision')}>
-          {r.status === 'pending' ? (
-            <DecisionForms
-              requestId={r.id}
-              otherBlocks={otherBlocks}
-              liftPending={b.status === 'lift_pending'}
-            />
-          ) : r.decision ? (
+          {/* Rendered whatever the status, at this one place: a decision refused because someone else
+              decided first refreshes this page, and the refusal stays in the form's live region. */}
+          <DecisionForms
+            requestId={r.id}
+            subject={{
+              number: r.account.number,
+              name: r.account.name,
+              customer: r.submittedBy ? requesterLabel(r.submittedBy) : null,
+            }}
+            otherBlocks={otherBlocks}
+            liftPending={b.status === 'lift_pending'}
+            closed={r.status !== 'pending'}
+          />
+          {r.status !== 'pending' && r.decision ? (
             <div className="rounded-md border border-slate-200 bg-white p-3">
               {r.decision.note ? (
                 <p>
