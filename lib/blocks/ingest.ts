@@ -10,7 +10,7 @@ import { accountNumberSchema, type SwitchAccount } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC, startSignatureCheck, verifySignature } from '@/lib/switch/signature';
 import type { LimitedBody } from '@/lib/server/read-body';
 
-export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 413 | 503; body: Record<string, unknown> };
+export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 413 | 415 | 503; body: Record<string, unknown> };
 
 /**
  * The largest event body Tollgate applies, in bytes (1 MiB; docs/switch-api.md part 2): about 8,900
@@ -118,6 +118,22 @@ export async function ingestSwitchEvent(
 }
 
 /**
+ * An event sent with a `Content-Encoding` (`coding`, e.g. `gzip`; see contentCodingOf): 415
+ * `unsupported_encoding`, nothing read or kept. The signature covers the bytes as sent and the event
+ * is read as UTF-8 JSON, so compressed bytes would be refused as not UTF-8 (signed over them) or as a
+ * wrong signature (signed over the JSON), both misleading: this names the cause (docs/switch-api.md
+ * part 2; RFC 9110 §15.5.16: the answer carries `Accept-Encoding: identity`, RFC 7694 §3).
+ */
+export function refuseEncodedEvent(coding: string): IngestAnswer {
+  return answer(415, {
+    error: {
+      code: 'unsupported_encoding',
+      message: `Content-Encoding ${coding} is not accepted: send the event's JSON uncompressed, signed over those bytes; nothing was applied`,
+    },
+  });
+}
+
+/**
  * A body past EVENT_BODY_LIMIT (CONTRACTS §4 events; docs/switch-api.md part 2): too large to apply,
  * so the answer is always 413 `too_large`, but the block it may carry is real on the switch, and the
  * switch will not send the same bytes again. So, without buffering more than EVENT_BODY_LIMIT:
@@ -168,8 +184,15 @@ export async function refuseOversizedEvent(
   const accountNumber = accountInHead(first);
   const error = `body of ${size} bytes is over the ${EVENT_BODY_LIMIT} byte limit; not applied`;
   // The first 64 KiB as text (a character cut at the end shows as U+FFFD).
-  await keepRejected(first.subarray(0, OVERSIZED_KEPT).toString('utf8'), error, accountNumber);
+  const flagged = await keepRejected(
+    first.subarray(0, OVERSIZED_KEPT).toString('utf8'),
+    error,
+    accountNumber,
+  );
   if (!accountNumber) return tooLarge(`${limits}; no account number was found in its first MiB`);
+  // Like the 404 of a smaller event: an account the portal does not know has nothing to compare.
+  if (!flagged)
+    return tooLarge(`${limits}; nothing of it was applied, and Tollgate knows no account ${accountNumber}`);
   return tooLarge(
     `${limits}; nothing of it was applied, and account ${accountNumber} will be compared with your switch’s state at the next reconciliation`,
     accountNumber,
@@ -269,9 +292,11 @@ function namedAccount(json: unknown): string | undefined {
  * (`accountNumber`, well formed), the row records it and an account the portal knows is flagged for
  * reconciliation (`reconcileDue`): the switch may have blocked it, and its next pass reads the
  * switch's state whatever the refused event said. Storing is best effort: if the row cannot be
- * written the failure is logged (without the body) and the sender still gets its 400.
+ * written the failure is logged (without the body), the account is still flagged, and the sender still
+ * gets its answer. Returns whether an account was flagged (false: none named, or one the portal does
+ * not know).
  */
-async function keepRejected(raw: string, error: string, accountNumber?: string): Promise<void> {
+async function keepRejected(raw: string, error: string, accountNumber?: string): Promise<boolean> {
   const escapeNul = (text: string) => text.replaceAll('\u0000', '\\u0000');
   try {
     await db.switchEvent.create({
@@ -284,11 +309,20 @@ async function keepRejected(raw: string, error: string, accountNumber?: string):
         error: escapeNul(error).slice(0, 1000),
       },
     });
-    if (accountNumber) await markUncertain(accountNumber);
   } catch (e) {
     log().error(
       { err: { message: (e as Error).message }, bodyLength: raw.length },
       'a rejected switch event could not be kept',
     );
+  }
+  try {
+    // Flagged even when the row could not be written: the account is what brings the block back.
+    return accountNumber ? await markUncertain(accountNumber) : false;
+  } catch (e) {
+    log().error(
+      { err: { message: (e as Error).message } },
+      'an account could not be flagged for reconciliation',
+    );
+    return false;
   }
 }

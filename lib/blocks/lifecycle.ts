@@ -930,9 +930,16 @@ export async function refusePlace(
   });
 }
 
-/** An outcome that may or may not have been applied: the reconciler reads the account at its next pass. */
-export async function markUncertain(accountNumber: string): Promise<void> {
-  await db.customerAccount.updateMany({ where: { number: accountNumber }, data: { reconcileDue: true } });
+/**
+ * An outcome that may or may not have been applied: the reconciler reads the account at its next pass.
+ * Returns whether the portal knows the account (false: nothing was flagged).
+ */
+export async function markUncertain(accountNumber: string): Promise<boolean> {
+  const { count } = await db.customerAccount.updateMany({
+    where: { number: accountNumber },
+    data: { reconcileDue: true },
+  });
+  return count > 0;
 }
 
 // ------------------------------------------------------------------------------------ reconciliation

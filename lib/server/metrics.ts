@@ -11,7 +11,7 @@ import { db } from '@/lib/server/db';
 
 export type SignInMethod = 'password' | 'email_link' | 'totp';
 export type SignInOutcome = 'success' | 'failure' | 'throttled';
-export type EventResult = 'new' | 'duplicate' | '400' | '401' | '404' | '413';
+export type EventResult = 'new' | 'duplicate' | '400' | '401' | '404' | '413' | '415';
 
 function create() {
   const registry = new Registry();

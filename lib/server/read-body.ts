@@ -1,3 +1,17 @@
+/**
+ * The content coding a request body was sent with (RFC 9110 §8.4 `Content-Encoding`, e.g. `gzip`,
+ * lower-cased, several as listed: `gzip, br`), or null when it has none (absent, blank, `identity`).
+ * For a handler that reads the bytes as sent and decodes no coding: it answers 415 with
+ * `Accept-Encoding: identity` (RFC 9110 §15.5.16, RFC 7694 §3) rather than read compressed bytes as text.
+ */
+export function contentCodingOf(request: Request): string | null {
+  const codings = (request.headers.get('content-encoding') ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  return codings.length ? codings.join(', ') : null;
+}
+
 /** Reads a request body as UTF-8, or null once it passes `limit` bytes (without buffering the rest). */
 export async function readBodyLimited(request: Request, limit: number): Promise<string | null> {
   const bytes = await readBytesLimited(request, limit);

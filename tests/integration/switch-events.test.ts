@@ -1,3 +1,4 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
 import { EVENT_BODY_LIMIT, EVENT_BODY_READ_CAP } from '@/lib/blocks/ingest';
@@ -335,6 +336,52 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
       );
     }
     expect(await reconcileDue(account.id)).toBe(false);
+  });
+
+  it('an oversized signed body naming an account Tollgate does not know says so, promising nothing', async () => {
+    const unknown = 'ACC-0000413';
+    const res = await post(JSON.stringify(bigPlaced(unknown, 'nobody-here', 20_000)));
+    expect(res.status).toBe(413);
+    const { message } = ((await res.json()) as { error: { message: string } }).error;
+    expect(message).toContain(`Tollgate knows no account ${unknown}`);
+    expect(message).not.toContain('will be compared');
+    expect(await rejectedFor(unknown)).toHaveLength(1);
+  });
+
+  it('a compressed body (any Content-Encoding) is refused with 415 for its cause, changing nothing', async () => {
+    const { account, creds } = await makeAccount();
+    const json = JSON.stringify(placed(account.number, [creds[0].username]));
+    const gzipped = gzipSync(json);
+    // Signed over the compressed bytes (was 400 not_utf8) or over the JSON (was 401 mismatch).
+    for (const [coding, body, signed] of [
+      ['gzip', gzipped, gzipped],
+      ['gzip', gzipped, json],
+      ['GZIP', gzipped, json],
+      ['deflate', deflateSync(json), json],
+      ['br', brotliCompressSync(json), json],
+      ['identity, gzip', gzipped, json],
+    ] as const) {
+      const res = await POST(
+        new Request('http://localhost/api/switch/events', {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-encoding': coding,
+            'tollgate-signature': signEvent(secret, Buffer.from(signed)),
+          },
+          body: new Uint8Array(body),
+        }),
+      );
+      expect(res.status).toBe(415);
+      expect(res.headers.get('accept-encoding')).toBe('identity');
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('unsupported_encoding');
+      expect(error.message).toContain(`Content-Encoding ${coding.toLowerCase().replace('identity, ', '')}`);
+    }
+    expect(await getDb().switchEvent.count({ where: { accountNumber: account.number } })).toBe(0);
+    expect(await getDb().block.count({ where: { accountId: account.id } })).toBe(0);
+    // An explicit identity coding is no coding: applied as usual.
+    expect((await post(json, undefined, { 'content-encoding': 'identity' })).status).toBe(200);
   });
 
   it('keeps an event for an unknown account and answers 404', async () => {

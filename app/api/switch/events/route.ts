@@ -1,12 +1,24 @@
-import { EVENT_BODY_LIMIT, ingestSwitchEvent, refuseOversizedEvent } from '@/lib/blocks/ingest';
+import {
+  EVENT_BODY_LIMIT,
+  ingestSwitchEvent,
+  refuseEncodedEvent,
+  refuseOversizedEvent,
+} from '@/lib/blocks/ingest';
 import { env } from '@/lib/server/env';
-import { readBytesOrStream } from '@/lib/server/read-body';
+import { contentCodingOf, readBytesOrStream } from '@/lib/server/read-body';
 import { countSwitchEvent, type EventResult } from '@/lib/server/metrics';
 
 export const dynamic = 'force-dynamic';
 
 /** Signed events from the switch (CONTRACTS §4). Thin: the domain decides in lib/blocks/ingest.ts. */
 export async function POST(request: Request): Promise<Response> {
+  const coding = contentCodingOf(request);
+  if (coding) {
+    await request.body?.cancel().catch(() => undefined);
+    const res = refuseEncodedEvent(coding);
+    countSwitchEvent('415');
+    return Response.json(res.body, { status: res.status, headers: { 'accept-encoding': 'identity' } });
+  }
   // The bytes as received: the signature covers them, and lib/blocks/ingest.ts decodes them after.
   const body = await readBytesOrStream(request, EVENT_BODY_LIMIT);
   const signature = request.headers.get('tollgate-signature');
