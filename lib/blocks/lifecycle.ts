@@ -7,6 +7,8 @@ import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import {
   insertBlock,
+  insertBlockEvents,
+  insertTriggerCalls,
   newRowId,
   lockAccountForEvent,
   claimAndReadAfterLock,
@@ -414,6 +416,8 @@ export async function applySwitchEvent(
     // An older placement the switch confirms is still a change applied now (the lock's statement
     // stamped only a newer event): the reconciler's "changed since my read".
     if (stale) await moveSwitchClock(tx, account.id, at, account);
+    const found = await foundByReconciler(tx, account.id, at);
+    if (found) return attachToFound(tx, account, e, at, found);
     await cancelQueuedLifts(tx, account, 'new_block', lifts);
     // Fraud again: no exception granted under an earlier block lets it through (lib/allowances).
     const { closed } = await endAllowancesWithBlock(tx, account, 'new_block');
@@ -454,6 +458,69 @@ export async function applySwitchEvent(
     );
     return { kind: 'placed', blockId: block.id };
   });
+}
+
+/**
+ * The open block the reconciler placed from the switch's own state (`placedBy` switch, no source
+ * event) at or after `at`: the block a late `block.placed` dated `at` describes. The switch has one
+ * international-calling state per account, and the reconciler's block carries the switch's
+ * `blockedAt`, the time the block took effect, which is the event's `occurredAt` for the same block.
+ * Its event arrives late after a long outage of the portal (the sender's retry), or after a 413 for a
+ * body too large, re-sent with the calls that fit (docs/switch-api.md part 2). Null when none.
+ */
+async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
+  return tx.block.findFirst({
+    where: {
+      accountId,
+      placedBy: 'switch',
+      sourceEventId: null,
+      status: { in: ['active', 'lift_pending'] },
+      placedAt: { gte: at },
+    },
+    orderBy: { placedAt: 'asc' },
+    select: { id: true },
+  });
+}
+
+/**
+ * A late `block.placed` for a block the reconciler already shows (foundByReconciler): the event's
+ * trigger calls and id go to that block instead of a second block for one block on the switch. No
+ * second notice (the reconciler's went out), no lift cancelled (a lift decided for this block still
+ * applies to it), allowances already ended with it; audited as `switch.block.placed` with
+ * `attachedTo`, and the block's timeline says the switch's calls arrived.
+ */
+async function attachToFound(
+  tx: Tx,
+  account: EventAccount,
+  e: BlockPlacedEvent,
+  at: Date,
+  found: { id: string },
+): Promise<EventApplied> {
+  const calls = readTriggerCalls(e.data.calls, accountCountry(account.country), at);
+  await tx.block.update({
+    where: { id: found.id },
+    data: { sourceEventId: e.id, callsNotKept: calls.notKept },
+  });
+  await insertTriggerCalls(tx, found.id, calls.kept);
+  await insertBlockEvents(tx, [
+    {
+      blockId: found.id,
+      type: 'placed',
+      at,
+      actor: 'switch',
+      detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
+    },
+  ]);
+  await audit(
+    {
+      action: 'switch.block.placed',
+      accountId: account.id,
+      target: { type: 'switch_event', id: e.id },
+      detail: { blockId: found.id, reason: e.data.reason, attachedTo: 'reconciled_block' },
+    },
+    tx,
+  );
+  return { kind: 'placed', blockId: found.id };
 }
 
 /** A `block.lifted` event, under the lock that already moved the account's switch clock to its time. */

@@ -5,6 +5,7 @@ import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
+import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // The reconciler's sweep (lib/blocks/reconcile.ts): a block.placed the switch never delivered (its
@@ -77,5 +78,42 @@ describe.each(dialects())('the reconciler sweeps quiet accounts on %s', (dialect
     expect(counts.unreadable).toBe(1);
     expect(await lastCompared(unknown.id)).not.toBeNull();
     expect(await getDb().block.count({ where: { accountId: unknown.id } })).toBe(0);
+  });
+
+  it('the late block.placed of a block the reconciler found adds its calls to it, not a second block', async () => {
+    // The switch blocked at T; its event was refused (a 413) or lost, and the sweep found the block.
+    const made = await makeAccount({ members: [`late-${crypto.randomUUID()}@t.example`] });
+    const a = made.account;
+    const t = new Date(Date.now() - 3_600_000);
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: t.toISOString(),
+      credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    expect((await reconcilePass({ client: client(), accountNumbers: [a.number] })).blocked_in_portal).toBe(1);
+    const found = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, status: 'active' } });
+    expect(found.sourceEventId).toBeNull();
+
+    // The switch re-sends the latest calls that fit, dated when its block took effect.
+    const late = placedEvent(a.number, { at: t, from: [made.creds[0].username, made.creds[1].username] });
+    expect(await deliver(late)).toMatchObject({ status: 200, body: { duplicate: false } });
+    expect(await deliver(late)).toMatchObject({ status: 200, body: { duplicate: true } });
+    const open = await getDb().block.findMany({
+      where: { accountId: a.id, status: { in: ['active', 'lift_pending'] } },
+      include: { calls: true },
+    });
+    expect(open.map((b) => ({ id: b.id, source: b.sourceEventId, calls: b.calls.length }))).toEqual([
+      { id: found.id, source: late.id, calls: 2 },
+    ]);
+    const notices = await getDb().mailMessage.count({
+      where: { template: 'block_notice', payload: { contains: found.id } },
+    });
+    expect(notices).toBe(1);
+
+    // A block.placed dated after the found block is a new block on the switch: a second block.
+    const newer = placedEvent(a.number, { at: new Date(), from: [made.creds[0].username] });
+    expect((await deliver(newer)).status).toBe(200);
+    expect(await getDb().block.count({ where: { accountId: a.id, status: 'active' } })).toBe(2);
   });
 });
