@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { query } from './support/db';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
-import { clearFaults, setFaults, sim, simAccount } from './support/sim';
+import { clearFaults, putSwitchAccount, setFaults, sim, simAccount } from './support/sim';
 import { createCustomer } from './support/factories';
 import { blockPlacedEvent, postBlockLifted, postBlockPlaced, postSwitchEvent } from './support/switch-events';
 
@@ -14,18 +14,10 @@ const TRUTH = { email: 'truth@e2e.example', password: 'e2e-truth-password-2026' 
 
 async function provision(number: string, state: 'blocked' | 'allowed') {
   const lower = number.toLowerCase();
-  await sim(`/_sim/accounts/${number}`, {
-    method: 'PUT',
-    body: {
-      internationalCalling: state,
-      reason: state === 'blocked' ? 'high_risk_destination' : null,
-      blockedAt: state === 'blocked' ? new Date().toISOString() : null,
-      credentials: [
-        { username: `${lower}-desk`, password: 'old-desk-pass' },
-        { username: `${lower}-pbx`, password: 'old-pbx-pass' },
-      ],
-    },
-  });
+  await putSwitchAccount(number, state, [
+    { username: `${lower}-desk`, password: 'old-desk-pass' },
+    { username: `${lower}-pbx`, password: 'old-pbx-pass' },
+  ]);
 }
 
 /** What the switch posts to the portal (CONTRACTS §4), signed, with the time of the change on the switch. */
@@ -269,15 +261,7 @@ test('a block.placed too large to apply: 413, and the block the switch holds sti
   const [cred] = acct.credentials;
   // The switch blocks the account and reports it with 20,000 calls (about 2.3 MiB: past the 1 MiB the
   // portal applies). The body goes through the real server and its proxy, which buffer it.
-  await sim(`/_sim/accounts/${acct.number}`, {
-    method: 'PUT',
-    body: {
-      internationalCalling: 'blocked',
-      reason: 'high_risk_destination',
-      blockedAt: new Date().toISOString(),
-      credentials: [{ username: cred.username, password: cred.password }],
-    },
-  });
+  await putSwitchAccount(acct.number, 'blocked', [{ username: cred.username, password: cred.password }]);
   const calls = Array.from({ length: 20_000 }, (_, i) => ({
     from: cred.username,
     to: `+2526${String(i).padStart(8, '0')}`,

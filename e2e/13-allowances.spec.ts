@@ -1,7 +1,7 @@
 import { query } from './support/db';
 import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
 import { waitForMail } from './support/mail';
-import { sim } from './support/sim';
+import { putSwitchAccount, sim } from './support/sim';
 import { E2E } from './support/env';
 import { runTsx } from './support/tsx';
 import { postBlockLifted } from './support/switch-events';
@@ -30,15 +30,7 @@ test('a customer asks, support approves after the callback, the switch confirms,
   // with three; the default 60 s left no room for a busy machine.
   test.slow();
   const d = makeBlockedAccount();
-  await sim(`/_sim/accounts/${d.number}`, {
-    method: 'PUT',
-    body: {
-      internationalCalling: 'blocked',
-      reason: 'high_risk_destination',
-      blockedAt: d.placedAt,
-      credentials: [{ username: d.username }],
-    },
-  });
+  await putSwitchAccount(d.number, 'blocked', [{ username: d.username }], d.placedAt);
 
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, { email: d.email, password: d.password }, `/blocks/${d.blockId}`);
@@ -196,15 +188,7 @@ test('the agent who loses an allowance decision sees it as it now is, still told
   admin,
 }) => {
   const d = makeBlockedAccount(['--requested']);
-  await sim(`/_sim/accounts/${d.number}`, {
-    method: 'PUT',
-    body: {
-      internationalCalling: 'blocked',
-      reason: 'high_risk_destination',
-      blockedAt: d.placedAt,
-      credentials: [{ username: d.username }],
-    },
-  });
+  await putSwitchAccount(d.number, 'blocked', [{ username: d.username }], d.placedAt);
   for (const { page } of [agent, admin]) await page.goto(`/staff/accounts/${d.number}`);
   const a = agent.page;
   const b = admin.page;

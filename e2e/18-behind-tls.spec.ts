@@ -9,7 +9,7 @@ import { expect, expectAccessible, test } from './support/fixtures';
 import { freeTcpPort, startPortal, stopGroup, type Portal } from './support/kamailio-portal';
 import { linkOf, waitForMail } from './support/mail';
 import { rememberSecret } from './support/secrets';
-import { sim } from './support/sim';
+import { putSwitchAccount } from './support/sim';
 import { migrate } from '../lib/server/db/migrate';
 import { continueLink } from './support/sign-in-steps';
 
@@ -81,15 +81,7 @@ test.beforeAll(async () => {
   rememberSecret(CRED.password);
 
   // The switch already holds the account blocked; the portal below learns it from its reconciler.
-  await sim(`/_sim/accounts/${NUMBER}`, {
-    method: 'PUT',
-    body: {
-      internationalCalling: 'blocked',
-      reason: 'high_risk_destination',
-      blockedAt: new Date().toISOString(),
-      credentials: [{ username: CRED.username, password: CRED.password }],
-    },
-  });
+  await putSwitchAccount(NUMBER, 'blocked', [{ username: CRED.username, password: CRED.password }]);
   // The operator's commands (README "Operator commands") make the account and its customer before
   // the portal starts, as a provider would before telling the customer about it.
   const databaseUrl = `file:${DIR}/tollgate.db`;

@@ -53,3 +53,24 @@ export const setFaults = (scope: string, faults: Record<string, unknown>) =>
 export const clearFaults = async (...scopes: string[]) => {
   for (const scope of scopes) await sim(`/_sim/faults/${encodeURIComponent(scope)}`, { method: 'DELETE' });
 };
+
+/**
+ * Puts an account on the simulated switch in international-calling `state` (blocked for
+ * high_risk_destination since `blockedAt`, default now) with these SIP credentials (a password the
+ * switch checks, or none), as a real switch would already hold it. Replaces what it held.
+ */
+export const putSwitchAccount = (
+  number: string,
+  state: 'blocked' | 'allowed',
+  credentials: { username: string; password?: string }[],
+  blockedAt: string = new Date().toISOString(),
+) =>
+  sim(`/_sim/accounts/${number}`, {
+    method: 'PUT',
+    body: {
+      internationalCalling: state,
+      reason: state === 'blocked' ? 'high_risk_destination' : null,
+      blockedAt: state === 'blocked' ? blockedAt : null,
+      credentials,
+    },
+  });
