@@ -26,7 +26,9 @@ export function ChangePasswordForm({
     checking: tAll('password.meter.checking'),
   };
   const [next, setNext] = useState('');
-  const assessment = useStrength(next, { userInputs, username: '', rule: { minScore } });
+  // The field took the focus: load the meter's worker and words before the first keystroke.
+  const [engaged, setEngaged] = useState(false);
+  const assessment = useStrength(next, { userInputs, username: '', rule: { minScore } }, engaged);
   return (
     <ActionForm
       action={async (prev: ActionState | undefined, form: FormData) => {
@@ -50,6 +52,7 @@ export function ChangePasswordForm({
             required
             value={next}
             onChange={(e) => setNext(e.target.value)}
+            onFocus={() => setEngaged(true)}
             hint={t('newHint')}
             errors={state?.fieldErrors?.next}
           />

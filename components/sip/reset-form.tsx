@@ -107,11 +107,13 @@ export function ResetForm({
     },
     undefined,
   );
-  const assessment = useStrength(password, {
-    userInputs,
-    username,
-    rule: { sipMinGuessesLog10: minGuessesLog10 },
-  });
+  // The field took the focus: load the meter's worker and words before the first keystroke.
+  const [engaged, setEngaged] = useState(false);
+  const assessment = useStrength(
+    password,
+    { userInputs, username, rule: { sipMinGuessesLog10: minGuessesLog10 } },
+    engaged,
+  );
   // A generated password always passes: the rare draw zxcvbn finds a pattern in is drawn again.
   const generated = useRef<string | null>(null);
   const generate = () => {
@@ -124,7 +126,7 @@ export function ResetForm({
     if (assessment && !assessment.acceptable && password === generated.current) generate();
   });
   const note = lengthNote(length);
-  const tNotes = useLazyTranslator(locale, messages, password !== '' || note !== null);
+  const tNotes = useLazyTranslator(locale, messages, engaged || password !== '' || note !== null);
 
   if (state?.ok && shown !== null) {
     return (
@@ -205,6 +207,7 @@ export function ResetForm({
             type={visible ? 'text' : 'password'}
             value={password}
             onChange={(e) => setPassword(e.target.value)}
+            onFocus={() => setEngaged(true)}
             autoComplete="new-password"
             spellCheck={false}
             maxLength={128}

@@ -8,3 +8,7 @@ export const originalDictionaryMatch: typeof matching.dictionary_match;
 export function installPrunedDictionaryMatch(): void;
 /** Whether the pruned matcher is installed in this realm's zxcvbn. */
 export function prunedDictionaryMatchInstalled(): boolean;
+/** zxcvbn's own ranked dictionaries (word → rank, 1 = most common), the object its matchers read. */
+export function zxcvbnRankedDictionaries(): Record<string, Record<string, number>>;
+/** Drops the pruned matcher's sorted copies of the dictionaries (after a dictionary changed). */
+export function forgetSortedWords(): void;

@@ -23,7 +23,7 @@ import matching from 'zxcvbn/lib/matching.js';
 const INHERITED = ['constructor', '__proto__'];
 
 /** @type {WeakMap<Ranked, string[]>} */
-const sortedKeys = new WeakMap();
+let sortedKeys = new WeakMap();
 
 /**
  * The dictionary's words (and INHERITED), sorted by UTF-16 code unit, made once per dictionary object.
@@ -109,6 +109,19 @@ function prunedDictionaryMatch(password, rankedDictionaries = ranked) {
     }
   }
   return this.sorted(matches);
+}
+
+/**
+ * zxcvbn's own ranked dictionaries (word → rank, 1 = most common), the object its matchers read by
+ * default: lib/passwords/dictionaries.mjs adds words to them. Whoever changes a dictionary must call
+ * `forgetSortedWords()` so the pruned matcher sorts it again.
+ * @returns {Record<string, Ranked>}
+ */
+export const zxcvbnRankedDictionaries = () => ranked;
+
+/** Drops the pruned matcher's sorted copies of the dictionaries (after a dictionary changed). */
+export function forgetSortedWords() {
+  sortedKeys = new WeakMap();
 }
 
 /** zxcvbn's original matcher, for the equivalence test. */

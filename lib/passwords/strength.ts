@@ -1,4 +1,5 @@
 import zxcvbn from 'zxcvbn';
+import { installLanguageDictionaries } from '@/lib/passwords/dictionaries.mjs';
 import type { Note } from '@/lib/i18n/note';
 import { crackTime as crackTimeNote, feedbackKey } from './feedback';
 import { sipCharacterProblems } from './sip-characters';
@@ -126,11 +127,13 @@ export function toEstimate(
 }
 
 /**
- * zxcvbn's estimate of `password` (see `estimateInput`) on the calling thread. The costly part of a
+ * zxcvbn's estimate of `password` (see `estimateInput`) on the calling thread, with the Spanish word
+ * lists added to its dictionaries (lib/passwords/dictionaries.mjs). The costly part of a
  * check: milliseconds for most inputs, seconds for a 64-character run of look-alike symbols (zxcvbn's
  * l33t matcher). The server runs the same call in a worker thread instead (lib/passwords/check.ts).
  */
 export function estimate(password: string, userInputs: string[]): Estimate {
+  installLanguageDictionaries();
   const input = estimateInput(password, userInputs);
   return toEstimate(zxcvbn(input.password, input.userInputs));
 }

@@ -2,11 +2,14 @@
 // JavaScript on purpose: Node loads it as is, outside Next's bundles, in `npm start` and in tests.
 // The caller prepares the input (lib/passwords/strength.ts estimateInput) and reads the answer (toEstimate).
 import zxcvbn from 'zxcvbn';
+import { installLanguageDictionaries } from './dictionaries.mjs';
 import { installPrunedDictionaryMatch } from './dictionary-match.mjs';
 
 // The same verdicts as zxcvbn's own matcher, as the meter's Web Worker gives them, with a fraction
 // of the dictionary lookups (the worst case of 64 look-alike symbols: 3.8 s → about 0.6 s).
 installPrunedDictionaryMatch();
+// The same words as the meter and the operator CLI (lib/passwords/strength.ts estimate).
+installLanguageDictionaries();
 // The matcher sorts each dictionary's words once, on its first call: do it as the thread starts, not
 // in the first check's time.
 zxcvbn('warm-up');

@@ -6,6 +6,7 @@ import {
   originalDictionaryMatch,
   prunedDictionaryMatchInstalled,
 } from '@/lib/passwords/dictionary-match.mjs';
+import { installLanguageDictionaries } from '@/lib/passwords/dictionaries.mjs';
 import { generatePassword } from '@/lib/passwords/generate';
 
 // The pruned matcher must change zxcvbn's cost and nothing else: every field of zxcvbn's answer the
@@ -88,6 +89,8 @@ describe('pruned dictionary matcher', () => {
   it("is what the server's scoring thread runs, with the original's verdict on the worst case", async () => {
     // 64 look-alike symbols: zxcvbn's own matcher takes seconds on it (bench/password-check.bench.ts).
     const worst = '4@8(6[9{3&#!1|0$5+7%2<'.repeat(3).slice(0, 64);
+    // The thread scores with the Spanish word lists too (lib/passwords/dictionaries.mjs).
+    installLanguageDictionaries();
     const before = view(zxcvbn(worst, USER_INPUTS));
     expect(prunedDictionaryMatchInstalled()).toBe(false);
     const { default: score } = await import('@/lib/passwords/zxcvbn-worker.mjs');
