@@ -218,6 +218,16 @@ test.describe('in Spanish', () => {
       new RegExp(`; ${escape(es('password.meter.notAccepted'))}$`),
     );
     await expect(page.getByText(es('password.problem.tooShort', { min: 12 }))).toBeVisible();
+    // "é" pasted decomposed (e + U+0301, as macOS and some keyboards give it): named as the "é" the
+    // customer sees, with its two code points, not as an invisible character they cannot find.
+    await page.getByLabel(es('reset.field'), { exact: true }).fill('Cafe\u0301-Tranvi\u0301a-Orilla-2026');
+    await expect(
+      page.getByText(es('password.sipChar.nonAscii', { char: 'é', code: 'U+0065 U+0301' })),
+    ).toBeVisible();
+    await expect(
+      page.getByText(es('password.sipChar.nonAscii', { char: 'í', code: 'U+0069 U+0301' })),
+    ).toBeVisible();
+    await expect(page.getByText(es('password.sipChar.invisible', { code: 'U+0301' }))).toHaveCount(0);
     await page.getByRole('button', { name: es('reset.generate') }).click();
     await expect(meter).toHaveAttribute(
       'aria-valuetext',
