@@ -56,8 +56,11 @@ async function makeCustomer(
   return { ...c, ...ids };
 }
 
-/** The switch blocks the account (simulator first, so the reconciler agrees), then tells the portal. */
-async function placeBlock(c: Customer) {
+/**
+ * The switch blocks the account (simulator first, so the reconciler agrees), then tells the portal.
+ * The call to +252 lasted `somaliaSec` seconds (0 unless given).
+ */
+async function placeBlock(c: Customer, somaliaSec = 0) {
   const at = new Date(Date.now() - 5000).toISOString();
   await sim(`/_sim/accounts/${c.number}`, {
     method: 'PUT',
@@ -69,7 +72,7 @@ async function placeBlock(c: Customer) {
     },
   });
   await postBlockPlaced(c.number, [
-    { at, from: c.username, to: '+252611234567', sourceIp: '203.0.113.9' },
+    { at, from: c.username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: somaliaSec },
     { at, from: c.username, to: '+4930123456', sourceIp: '203.0.113.9', durationSec: 4 },
   ]);
 }
@@ -377,12 +380,14 @@ test.describe('in Mexico', () => {
     await signInEs(page, c);
     await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
     const seen = new Set(mailTo(c.email).map((m) => m.file));
-    await placeBlock(c);
+    await placeBlock(c, 3725);
     const notice = await waitForMail(c.email, noticeSubject(c), seen);
     // The notice is written for the account's country: Mexico's clock, in the account's zone.
     expect(notice.html).toContain('<html lang="es-MX">');
     expect(notice.text).toMatch(TWELVE_HOUR);
     expect(notice.text).toContain('A +49 30 123456 (Alemania)');
+    // A call's length as people say it, not "3,725 segundos".
+    expect(notice.text).toContain('Duró 1 hora, 2 minutos y 5 segundos');
 
     await page.goto('/');
     await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
@@ -390,6 +395,10 @@ test.describe('in Mexico', () => {
       page.getByRole('heading', { level: 1, name: es('block.title', { name: c.name, number: c.number }) }),
     ).toBeVisible();
     await expect(page.locator('main time').first()).toHaveText(TWELVE_HOUR);
+    await expect(
+      page.getByRole('cell', { name: '1 hora, 2 minutos y 5 segundos', exact: true }),
+    ).toBeVisible();
+    await expect(page.getByRole('cell', { name: '4 segundos', exact: true })).toBeVisible();
     await expectAccessible(page);
     // The misdial form's example is a number of the account's country, not one of Spain.
     await page.getByRole('link', { name: es('block.misdial') }).click();
