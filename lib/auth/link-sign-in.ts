@@ -32,6 +32,21 @@ async function userOfLink(token: string) {
   return user && !user.disabled ? { row, user, unlock } : null;
 }
 
+/**
+ * Every token Tollgate mails is 64 lowercase hex characters: lib/mail/link-token.ts messageLinkToken
+ * (HMAC-SHA256) and Auth.js's own `randomString(32)` for "Email me a sign-in link".
+ */
+const WHOLE_TOKEN = /^[0-9a-f]{64}$/;
+
+/**
+ * True when `token` (the link's `token` parameter, '' when it has none) cannot be a whole token: the
+ * link was cut short, most often where a mail program or a forward wrapped a long line of the text
+ * part (RFC 5322 §2.1.1 asks for lines of at most 78 characters; a link is APP_URL plus at least 84),
+ * so the person opened only its first line. The sign-in page then says the link is incomplete
+ * rather than "already used or expired", which would be false and would send them to ask for a new one.
+ */
+export const linkLooksCut = (token: string): boolean => !WHOLE_TOKEN.test(token);
+
 /** Read-only check for the GET of the page: true when the token names a live link of an enabled user. */
 export async function linkIsUsable(token: string): Promise<boolean> {
   return (await userOfLink(token)) !== null;

@@ -5,7 +5,7 @@ import { getTranslations } from 'next-intl/server';
 import { ContinueLinkForm } from '@/components/continue-link-form';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
-import { bindingProof, linkIsUsable } from '@/lib/auth/link-sign-in';
+import { bindingProof, linkIsUsable, linkLooksCut } from '@/lib/auth/link-sign-in';
 import { continueLinkAction } from '@/lib/auth/actions';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -24,7 +24,9 @@ export default async function SignInLinkPage({ searchParams }: { searchParams: S
   const token = typeof sp.token === 'string' ? sp.token : '';
   const callbackUrl = safeCallbackUrl(sp.callbackUrl);
   if (!(await linkIsUsable(token)))
-    redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    redirect(
+      `/sign-in?error=${linkLooksCut(token) ? 'LinkCut' : 'Verification'}&callbackUrl=${encodeURIComponent(callbackUrl)}`,
+    );
   const bind = (await cookies()).get(LINK_BIND_COOKIE)?.value;
   const t = await getTranslations('signIn');
   return (
