@@ -405,6 +405,9 @@ test.describe('in Mexico', () => {
     await expect(
       page.getByText(es('unblock.misdial.intendedHint', { country: 'México', example: '+52 222 123 4567' })),
     ).toBeVisible();
+    // No "00252… instead of 0252…": Mexico dials no trunk "0", and no call here reads as such a slip.
+    await expect(page.getByText(es('unblock.misdial.whatHappenedHint'), { exact: true })).toBeVisible();
+    await expect(page.getByText(/0252/)).toHaveCount(0);
     await page.goBack();
 
     // A browser that names Spanish without a region: the account's country decides, Mexico's still.
@@ -415,6 +418,40 @@ test.describe('in Mexico', () => {
     await other.goto(new URL(page.url()).pathname);
     await expect(other.locator('main time').first()).toHaveText(TWELVE_HOUR);
     await bare.close();
+  });
+});
+
+test.describe('in Argentina', () => {
+  test.use({ locale: 'es-AR', timezoneId: 'America/Argentina/Buenos_Aires' });
+
+  test('the misdial form’s example is the slip this block’s call reads as, in Argentina’s own form', async ({
+    page,
+  }) => {
+    const c = await makeCustomer('ar', { country: 'AR', timeZone: 'America/Argentina/Buenos_Aires' });
+    await sim(`/_sim/accounts/${c.number}`, {
+      method: 'PUT',
+      body: {
+        internationalCalling: 'blocked',
+        reason: 'high_risk_destination',
+        blockedAt: new Date().toISOString(),
+      },
+    });
+    // Buenos Aires' 011 4321-1234 dialled with the international prefix "00" in front of it.
+    await postBlockPlaced(c.number, [{ from: c.username, to: '001143211234', sourceIp: '203.0.113.9' }]);
+    await signInEs(page, c);
+    await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
+    await page.getByRole('link', { name: es('block.misdial') }).click();
+    await expect(
+      page.getByText(
+        es('unblock.misdial.whatHappenedSlip', {
+          national: '011 4321-1234',
+          idd: '00',
+          digits: '1143211234',
+        }),
+        { exact: true },
+      ),
+    ).toBeVisible();
+    await expectAccessible(page);
   });
 });
 
