@@ -172,6 +172,36 @@ test('a link cut where a mail program wrapped its line is called incomplete, not
   await other.close();
 });
 
+test('a link forwarded to a colleague signed in as themselves is not used: it names its owner, who still can', async ({
+  browser,
+}) => {
+  const es = catalogue('es');
+  const link = await requestLink(browser, 'edge-fwd@e2e.example');
+  const colleague = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid' });
+  const cp = await colleague.newPage();
+  await cp.goto('/sign-in');
+  await cp.getByLabel(es('signIn.email'), { exact: true }).fill('edge-colleague@e2e.example');
+  await cp.getByLabel(es('signIn.password'), { exact: true }).fill(EDGE_PASSWORD);
+  await cp.getByRole('button', { name: es('signIn.submit'), exact: true }).click();
+  await expect(cp).not.toHaveURL(/\/sign-in/);
+  const before = await sessionCookie(colleague);
+  await cp.goto(link);
+  await expect(cp.getByRole('heading', { level: 1, name: es('signIn.linkOtherTitle') })).toBeVisible();
+  await expect(cp.getByText(es('signIn.linkOtherUser', { owner: 'ed•••@e2e.example' }))).toBeVisible();
+  await expect(cp.getByRole('button', { name: es('signIn.linkContinue'), exact: true })).toHaveCount(0);
+  await expectAccessible(cp);
+  // Still the colleague's own session, and the link is still its owner's.
+  expect((await sessionCookie(colleague))?.value).toBe(before?.value);
+  await colleague.close();
+  const owner = await browser.newContext();
+  const op = await owner.newPage();
+  await op.goto(link);
+  await continueLink(op);
+  await expect(op).not.toHaveURL(/\/sign-in/);
+  expect(await sessionCookie(owner)).toBeDefined();
+  await owner.close();
+});
+
 test.describe('links are revoked', () => {
   test('a requested link lives 15 minutes, and "Sign out everywhere" revokes it', async ({ browser }) => {
     const email = 'edge-rv-out@e2e.example';

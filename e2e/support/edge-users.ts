@@ -16,4 +16,6 @@ export const EDGE_USERS: [string, Role, boolean][] = [
   ['edge-guard@e2e.example', 'agent', false],
   ['edge-totp@e2e.example', 'agent', false],
   ['edge-cut@e2e.example', 'customer', false],
+  ['edge-fwd@e2e.example', 'customer', false],
+  ['edge-colleague@e2e.example', 'customer', false],
 ];

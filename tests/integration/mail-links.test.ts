@@ -26,7 +26,7 @@ const { GET } = await import('@/app/api/auth/[...nextauth]/route');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
 /** The one answer for every address (signIn.linkSent), whether it has a login or not. */
 const SENT = { ok: true, note: { key: 'signIn.linkSent' } };
-const { bindingProof, linkIsUsable, linkLooksCut, redeemSignInLink } =
+const { bindingProof, linkIsUsable, linkLooksCut, linkOwner, maskEmail, redeemSignInLink } =
   await import('@/lib/auth/link-sign-in');
 const { hashLinkToken } = await import('@/lib/mail/link-token');
 const { emailSignInAllowed } = await import('@/lib/auth/email-link-provider');
@@ -177,6 +177,33 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(await linkIsUsable(tokenOf(link))).toBe(true);
     expect((await redeem(link)).ok).toBe(true);
+  });
+
+  it('a notice forwarded to a colleague signed in as themselves: not used, its owner named masked, still the owner’s', async () => {
+    const { link, user } = await noticeLink(`fwd-owner-${dialect}@t.example`);
+    const {
+      users: [colleague],
+    } = await makeAccount({ members: [`fwd-colleague-${dialect}@t.example`] });
+    expect(await linkOwner(tokenOf(link))).toEqual({ userId: user.id, maskedEmail: 'fw•••@t.example' });
+    const token = tokenOf(link);
+    const as = (signedInId: string) =>
+      redeemSignInLink({ token, proof: bindingProof(BIND, token), bindCookie: BIND, signedInId }, meta);
+    expect(await as(colleague.id)).toEqual({
+      ok: false,
+      reason: 'other_user',
+      maskedEmail: 'fw•••@t.example',
+    });
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
+    expect(await linkIsUsable(token)).toBe(true);
+    // Signed in as the owner (or as nobody, above): the link is used as before.
+    expect(await as(user.id)).toEqual({ ok: true, userId: user.id, email: user.email });
+  });
+
+  it('maskEmail shows enough of an address to recognise it, never all of it', () => {
+    expect(maskEmail('dana@acme.example')).toBe('da•••@acme.example');
+    expect(maskEmail('jo@acme.example')).toBe('j•••@acme.example');
+    expect(maskEmail('x@acme.example')).toBe('x•••@acme.example');
+    expect(maskEmail('ñandú@ejemplo.es')).toBe('ña•••@ejemplo.es');
   });
 
   it('a link cut short where a mail program wrapped its line is told from a used one; the whole link still works', async () => {
