@@ -1,5 +1,6 @@
 import { type Browser, type BrowserContext, type Page, request as playwrightRequest } from '@playwright/test';
 import { TOTP } from 'otpauth';
+import { catalogue } from './support/catalogue';
 import { query } from './support/db';
 import { EDGE_PASSWORD, EDGE_TOTP_SECRET } from './support/edge-users';
 import { E2E } from './support/env';
@@ -137,6 +138,68 @@ test.describe('links that mail scanners cannot use', () => {
     await mine.close();
     await other.close();
   });
+});
+
+test('a link cut where a mail program wrapped its line is called incomplete, not used; the whole link still works', async ({
+  browser,
+}) => {
+  const es = catalogue('es');
+  const link = await requestLink(browser, 'edge-cut@e2e.example');
+  // A client that hard-wraps the text part at 76 characters: the person opens the first line only.
+  // Cut anywhere in the token, or with no token left at all, the link's page says what happened.
+  const cuts = [
+    link.slice(0, 76),
+    link.slice(0, link.indexOf('token=') + 6 + 63),
+    link.slice(0, link.indexOf('?')),
+  ];
+  const person = await browser.newContext({ locale: 'es-MX', timezoneId: 'America/Mexico_City' });
+  const pp = await person.newPage();
+  for (const cut of cuts) {
+    await pp.goto(cut);
+    await expect(pp).toHaveURL(/\/sign-in\?error=LinkCut/);
+    await expect(pp.getByText(es('signIn.linkCut'), { exact: true })).toBeVisible();
+  }
+  await expectAccessible(pp);
+  // Opening the cut links used nothing: the whole link signs in, once.
+  await pp.goto(link);
+  await pp.getByRole('button', { name: es('signIn.linkContinue'), exact: true }).click();
+  await expect(pp).not.toHaveURL(/\/sign-in/);
+  expect(await sessionCookie(person)).toBeDefined();
+  await person.close();
+  // The same link again is used, and says so (in English, for an English browser).
+  const other = await browser.newContext();
+  await expectLinkRefused(await other.newPage(), link);
+  await other.close();
+});
+
+test('a link forwarded to a colleague signed in as themselves is not used: it names its owner, who still can', async ({
+  browser,
+}) => {
+  const es = catalogue('es');
+  const link = await requestLink(browser, 'edge-fwd@e2e.example');
+  const colleague = await browser.newContext({ locale: 'es-ES', timezoneId: 'Europe/Madrid' });
+  const cp = await colleague.newPage();
+  await cp.goto('/sign-in');
+  await cp.getByLabel(es('signIn.email'), { exact: true }).fill('edge-colleague@e2e.example');
+  await cp.getByLabel(es('signIn.password'), { exact: true }).fill(EDGE_PASSWORD);
+  await cp.getByRole('button', { name: es('signIn.submit'), exact: true }).click();
+  await expect(cp).not.toHaveURL(/\/sign-in/);
+  const before = await sessionCookie(colleague);
+  await cp.goto(link);
+  await expect(cp.getByRole('heading', { level: 1, name: es('signIn.linkOtherTitle') })).toBeVisible();
+  await expect(cp.getByText(es('signIn.linkOtherUser', { owner: 'ed•••@e2e.example' }))).toBeVisible();
+  await expect(cp.getByRole('button', { name: es('signIn.linkContinue'), exact: true })).toHaveCount(0);
+  await expectAccessible(cp);
+  // Still the colleague's own session, and the link is still its owner's.
+  expect((await sessionCookie(colleague))?.value).toBe(before?.value);
+  await colleague.close();
+  const owner = await browser.newContext();
+  const op = await owner.newPage();
+  await op.goto(link);
+  await continueLink(op);
+  await expect(op).not.toHaveURL(/\/sign-in/);
+  expect(await sessionCookie(owner)).toBeDefined();
+  await owner.close();
 });
 
 test.describe('links are revoked', () => {

@@ -56,8 +56,11 @@ async function makeCustomer(
   return { ...c, ...ids };
 }
 
-/** The switch blocks the account (simulator first, so the reconciler agrees), then tells the portal. */
-async function placeBlock(c: Customer) {
+/**
+ * The switch blocks the account (simulator first, so the reconciler agrees), then tells the portal.
+ * The call to +252 lasted `somaliaSec` seconds (0 unless given).
+ */
+async function placeBlock(c: Customer, somaliaSec = 0) {
   const at = new Date(Date.now() - 5000).toISOString();
   await sim(`/_sim/accounts/${c.number}`, {
     method: 'PUT',
@@ -69,7 +72,7 @@ async function placeBlock(c: Customer) {
     },
   });
   await postBlockPlaced(c.number, [
-    { at, from: c.username, to: '+252611234567', sourceIp: '203.0.113.9' },
+    { at, from: c.username, to: '+252611234567', sourceIp: '203.0.113.9', durationSec: somaliaSec },
     { at, from: c.username, to: '+4930123456', sourceIp: '203.0.113.9', durationSec: 4 },
   ]);
 }
@@ -227,6 +230,16 @@ test.describe('in Spanish', () => {
         `${escape(es('password.time.lessThanSecond'))}; ${escape(es('password.meter.notAccepted'))}$`,
       ),
     );
+    // "é" pasted decomposed (e + U+0301, as macOS and some keyboards give it): named as the "é" the
+    // customer sees, with its two code points, not as an invisible character they cannot find.
+    await page.getByLabel(es('reset.field'), { exact: true }).fill('Cafe\u0301-Tranvi\u0301a-Orilla-2026');
+    await expect(
+      page.getByText(es('password.sipChar.nonAscii', { char: 'é', code: 'U+0065 U+0301' })),
+    ).toBeVisible();
+    await expect(
+      page.getByText(es('password.sipChar.nonAscii', { char: 'í', code: 'U+0069 U+0301' })),
+    ).toBeVisible();
+    await expect(page.getByText(es('password.sipChar.invisible', { code: 'U+0301' }))).toHaveCount(0);
     await page.getByRole('button', { name: es('reset.generate') }).click();
     await expect(meter).toHaveAttribute(
       'aria-valuetext',
@@ -376,12 +389,14 @@ test.describe('in Mexico', () => {
     await signInEs(page, c);
     await expect(page.locator('html')).toHaveAttribute('lang', 'es-MX');
     const seen = new Set(mailTo(c.email).map((m) => m.file));
-    await placeBlock(c);
+    await placeBlock(c, 3725);
     const notice = await waitForMail(c.email, noticeSubject(c), seen);
     // The notice is written for the account's country: Mexico's clock, in the account's zone.
     expect(notice.html).toContain('<html lang="es-MX">');
     expect(notice.text).toMatch(TWELVE_HOUR);
     expect(notice.text).toContain('A +49 30 123456 (Alemania)');
+    // A call's length as people say it, not "3,725 segundos".
+    expect(notice.text).toContain('Duró 1 hora, 2 minutos y 5 segundos');
 
     await page.goto('/');
     await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
@@ -389,12 +404,19 @@ test.describe('in Mexico', () => {
       page.getByRole('heading', { level: 1, name: es('block.title', { name: c.name, number: c.number }) }),
     ).toBeVisible();
     await expect(page.locator('main time').first()).toHaveText(TWELVE_HOUR);
+    await expect(
+      page.getByRole('cell', { name: '1 hora, 2 minutos y 5 segundos', exact: true }),
+    ).toBeVisible();
+    await expect(page.getByRole('cell', { name: '4 segundos', exact: true })).toBeVisible();
     await expectAccessible(page);
     // The misdial form's example is a number of the account's country, not one of Spain.
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(
       page.getByText(es('unblock.misdial.intendedHint', { country: 'México', example: '+52 222 123 4567' })),
     ).toBeVisible();
+    // No "00252… instead of 0252…": Mexico dials no trunk "0", and no call here reads as such a slip.
+    await expect(page.getByText(es('unblock.misdial.whatHappenedHint'), { exact: true })).toBeVisible();
+    await expect(page.getByText(/0252/)).toHaveCount(0);
     await page.goBack();
 
     // A browser that names Spanish without a region: the account's country decides, Mexico's still.
@@ -405,6 +427,40 @@ test.describe('in Mexico', () => {
     await other.goto(new URL(page.url()).pathname);
     await expect(other.locator('main time').first()).toHaveText(TWELVE_HOUR);
     await bare.close();
+  });
+});
+
+test.describe('in Argentina', () => {
+  test.use({ locale: 'es-AR', timezoneId: 'America/Argentina/Buenos_Aires' });
+
+  test('the misdial form’s example is the slip this block’s call reads as, in Argentina’s own form', async ({
+    page,
+  }) => {
+    const c = await makeCustomer('ar', { country: 'AR', timeZone: 'America/Argentina/Buenos_Aires' });
+    await sim(`/_sim/accounts/${c.number}`, {
+      method: 'PUT',
+      body: {
+        internationalCalling: 'blocked',
+        reason: 'high_risk_destination',
+        blockedAt: new Date().toISOString(),
+      },
+    });
+    // Buenos Aires' 011 4321-1234 dialled with the international prefix "00" in front of it.
+    await postBlockPlaced(c.number, [{ from: c.username, to: '001143211234', sourceIp: '203.0.113.9' }]);
+    await signInEs(page, c);
+    await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
+    await page.getByRole('link', { name: es('block.misdial') }).click();
+    await expect(
+      page.getByText(
+        es('unblock.misdial.whatHappenedSlip', {
+          national: '011 4321-1234',
+          idd: '00',
+          digits: '1143211234',
+        }),
+        { exact: true },
+      ),
+    ).toBeVisible();
+    await expectAccessible(page);
   });
 });
 

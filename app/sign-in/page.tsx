@@ -22,11 +22,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const notice =
     sp.error === 'Verification'
       ? t('linkInvalid')
-      : sp.error === 'AccessDenied'
-        ? t('accessDenied')
-        : sp.signedOut
-          ? t('signedOut')
-          : null;
+      : sp.error === 'LinkCut'
+        ? t('linkCut')
+        : sp.error === 'AccessDenied'
+          ? t('accessDenied')
+          : sp.signedOut
+            ? t('signedOut')
+            : null;
   return (
     <div className="mx-auto flex max-w-md flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>

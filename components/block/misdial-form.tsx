@@ -3,24 +3,30 @@ import { useTranslations } from 'next-intl';
 import { misdialAction } from '@/lib/requests/actions';
 import { UnblockRequestForm } from './request-form';
 import { Field, FieldError } from '@/components/ui/field';
+import type { PrefixSlip } from '@/lib/requests/dialling';
 
 type Call = { id: string; label: string };
 
 /**
  * The misdial request's fields. `country` is the account country's name in the reader's language
  * ("Estados Unidos", not "US"): the hint tells them they may dial as they do there; `example` is a
- * number of that country written internationally (lib/phone/format.ts exampleNumber).
+ * number of that country written internationally (lib/phone/format.ts exampleNumber). `slip`: the
+ * 00-for-0 slip one of the block's calls reads as (lib/requests/dialling.ts prefixSlip), the example
+ * of "What happened?"; null gives an example with no number, since the national form of a number is
+ * the account country's own ("0252…" is no number in Spain or Mexico, which dial no trunk prefix).
  */
 export function MisdialForm({
   blockId,
   calls,
   country,
   example,
+  slip,
 }: {
   blockId: string;
   calls: Call[];
   country: string;
   example: string;
+  slip: PrefixSlip | null;
 }) {
   const t = useTranslations('unblock');
   return (
@@ -57,7 +63,7 @@ export function MisdialForm({
             <Field
               as="textarea"
               label={t('whatHappened')}
-              hint={t('misdial.whatHappenedHint')}
+              hint={slip ? t('misdial.whatHappenedSlip', { ...slip }) : t('misdial.whatHappenedHint')}
               {...field('whatHappened')}
               required
             />

@@ -6,6 +6,7 @@ import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
+import { formatCallDuration } from '@/lib/requests/call-summary';
 
 /** What the table needs: the customer's block page and the staff request page both pass theirs. */
 type CallsOf = {
@@ -81,7 +82,7 @@ export async function TriggerCalls({
               <td className="py-2 pr-3">
                 <IpPlace ip={c.sourceIp} />
               </td>
-              <td className="py-2">{t('seconds', { s: c.durationSec })}</td>
+              <td className="py-2">{formatCallDuration(c.durationSec, locale)}</td>
             </tr>
           );
         })}

@@ -15,4 +15,7 @@ export const EDGE_USERS: [string, Role, boolean][] = [
   ['edge-agent@e2e.example', 'agent', false],
   ['edge-guard@e2e.example', 'agent', false],
   ['edge-totp@e2e.example', 'agent', false],
+  ['edge-cut@e2e.example', 'customer', false],
+  ['edge-fwd@e2e.example', 'customer', false],
+  ['edge-colleague@e2e.example', 'customer', false],
 ];

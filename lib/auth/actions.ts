@@ -105,11 +105,17 @@ export async function continueLinkAction(
       proof: str(raw.proof),
       bindCookie: jar.get(LINK_BIND_COOKIE)?.value,
       tz: browserZoneField.parse(raw.tz),
+      signedInId: (await currentUser())?.id ?? null,
     },
     await requestMeta(),
   );
   if (!outcome.ok && outcome.reason === 'unbound')
     return { message: translate(await requestLocale())('signIn.linkUnbound') };
+  // Signed in as someone else since the page was shown (another tab): nothing used, say whose it is.
+  if (!outcome.ok && outcome.reason === 'other_user')
+    return {
+      message: translate(await requestLocale())('signIn.linkOtherUser', { owner: outcome.maskedEmail }),
+    };
   if (!outcome.ok) redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
   jar.delete({ name: LINK_BIND_COOKIE, path: LINK_BIND_PATH });
   // The person proved they read this mailbox in this browser: it is a known device for this email now.

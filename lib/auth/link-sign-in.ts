@@ -11,7 +11,7 @@ import { mac, sameMac } from '@/lib/server/seal';
 import { adoptZoneAtSignIn } from '@/lib/time/zone';
 
 // Using a sign-in link, in two steps, so that mail scanners and link previews cannot use it:
-// 1. GET (or HEAD) of /sign-in/link only reads: linkIsUsable() says whether to show "Continue" or the
+// 1. GET (or HEAD) of /sign-in/link only reads: linkOwner() says whether to show "Continue" or the
 //    sign-in page's "used or expired" notice. Nothing is written, no session cookie is ever set.
 // 2. The POST from that page (redeemSignInLink) must carry a proof made for that page's binding cookie
 //    (proxy.ts sets it on the GET), so a request that did not come from the browser showing the page is
@@ -32,17 +32,67 @@ async function userOfLink(token: string) {
   return user && !user.disabled ? { row, user, unlock } : null;
 }
 
+/**
+ * Every token Tollgate mails is 64 lowercase hex characters: lib/mail/link-token.ts messageLinkToken
+ * (HMAC-SHA256) and Auth.js's own `randomString(32)` for "Email me a sign-in link".
+ */
+const WHOLE_TOKEN = /^[0-9a-f]{64}$/;
+
+/**
+ * True when `token` (the link's `token` parameter, '' when it has none) cannot be a whole token: the
+ * link was cut short, most often where a mail program or a forward wrapped a long line of the text
+ * part (RFC 5322 §2.1.1 asks for lines of at most 78 characters; a link is APP_URL plus at least 84),
+ * so the person opened only its first line. The sign-in page then says the link is incomplete
+ * rather than "already used or expired", which would be false and would send them to ask for a new one.
+ */
+export const linkLooksCut = (token: string): boolean => !WHOLE_TOKEN.test(token);
+
 /** Read-only check for the GET of the page: true when the token names a live link of an enabled user. */
 export async function linkIsUsable(token: string): Promise<boolean> {
   return (await userOfLink(token)) !== null;
 }
+
+/**
+ * Read-only, for the GET of the page: the user a live link signs in (`userId`, and `email` masked as
+ * maskEmail writes it), or null when the link is used, expired, cut or its user disabled.
+ */
+export async function linkOwner(token: string): Promise<{ userId: string; maskedEmail: string } | null> {
+  const found = await userOfLink(token);
+  return found ? { userId: found.user.id, maskedEmail: maskEmail(found.user.email) } : null;
+}
+
+/**
+ * An address as the link's page shows it to a browser signed in as someone else: the first two
+ * characters of the local part (one when it has two or fewer), "•••", and the domain
+ * ("da•••@acme.example"). Enough for the owner to recognise it and for a colleague to see it is not
+ * theirs; the page never shows a whole address to whoever holds the link.
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = at > 0 ? email.slice(0, at) : email;
+  const shown = Array.from(local)
+    .slice(0, Array.from(local).length > 2 ? 2 : 1)
+    .join('');
+  return `${shown}•••${at > 0 ? email.slice(at) : ''}`;
+}
+
+/**
+ * Whether using a link of `ownerId` in a browser signed in as `signedInId` (null: nobody) would put
+ * another person's session in that browser: a notice forwarded to a colleague who is signed in as
+ * themselves, or a shared office computer. The page and its POST then refuse and say whose link it
+ * is; the link stays unused for its owner.
+ */
+export const linkForAnotherUser = (ownerId: string, signedInId: string | null | undefined): boolean =>
+  !!signedInId && signedInId !== ownerId;
 
 /** The proof a "Continue" form carries: HMAC of the browser's binding cookie and the token (64 hex). */
 export const bindingProof = (bindCookie: string, token: string) =>
   mac(`${bindCookie}\n${token}`, 'link-binding-v1');
 
 export type UseLinkOutcome =
-  { ok: true; userId: string; email: string } | { ok: false; reason: 'unbound' | 'invalid' };
+  | { ok: true; userId: string; email: string }
+  | { ok: false; reason: 'unbound' | 'invalid' }
+  | { ok: false; reason: 'other_user'; maskedEmail: string };
 
 /**
  * The "Continue" POST. `unbound`: the POST did not come from a browser that showed the page for this
@@ -51,9 +101,17 @@ export type UseLinkOutcome =
  * response carries its cookie), a second-factor lock named by an unlock link is lifted, and it is audited.
  * `tz`: the browser's zone the Continue form carried, adopted unless the user has a second factor
  * (the session is then half signed in, as after the password: adoptZoneAtSignIn in lib/time/zone.ts).
+ * `other_user`: the browser is signed in as someone else (`signedInId`, linkForAnotherUser); nothing
+ * is used or changed, and `maskedEmail` names the link's owner.
  */
 export async function redeemSignInLink(
-  input: { token: string; proof: string; bindCookie: string | null | undefined; tz?: string },
+  input: {
+    token: string;
+    proof: string;
+    bindCookie: string | null | undefined;
+    tz?: string;
+    signedInId?: string | null;
+  },
   meta: RequestMeta,
 ): Promise<UseLinkOutcome> {
   if (
@@ -66,6 +124,10 @@ export async function redeemSignInLink(
     return { ok: false, reason: 'unbound' };
   }
   const found = await userOfLink(input.token);
+  if (found && linkForAnotherUser(found.user.id, input.signedInId)) {
+    await audit({ action: 'sign_in.link_refused', meta });
+    return { ok: false, reason: 'other_user', maskedEmail: maskEmail(found.user.email) };
+  }
   // Single use: of two concurrent POSTs, only the one whose delete removed the row goes on.
   const used = found
     ? await db.verificationToken.deleteMany({

@@ -37,24 +37,37 @@ export const WARNED_CHARACTERS = Object.keys(REASONS);
  */
 export const SIP_REFUSED_SHOWN = WARNED_CHARACTERS.filter((c) => c !== ' ').join(' ');
 
+/** Splits text into user-perceived characters (Unicode extended grapheme clusters, UAX #29). */
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** The code points of `s` as "U+0065 U+0301". */
+const codePoints = (s: string) =>
+  Array.from(s, (c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+
 /**
- * One Note (lib/i18n/note.ts) per distinct character of `password` that some phone or provisioning format does not
- * take (WARNED_CHARACTERS, control characters, anything outside printable ASCII), naming it. Empty
- * when every phone takes the password.
+ * One Note (lib/i18n/note.ts) per distinct character of `password` that some phone or provisioning
+ * format does not take (WARNED_CHARACTERS, control characters, anything outside printable ASCII),
+ * naming it. Empty when every phone takes the password.
+ *
+ * A character is what the person sees: a Unicode extended grapheme cluster (UAX #29), so an "é"
+ * typed or pasted decomposed ("e" + U+0301 COMBINING ACUTE ACCENT, as macOS file names and some
+ * keyboards and IMEs give it) or an "ñ" as "n" + U+0303 is named "é" / "ñ" with each of its code
+ * points ("U+0065 U+0301"), never as an invisible character: the person sees no such thing. The
+ * digest (RFC 3261 §22.4, RFC 7616 §3.4.2) is computed over bytes, and NFC and NFD "é" are different
+ * bytes, which is why either is refused. `nonAscii` names the character in NFC (as it is shown).
  */
 export function sipCharacterProblems(password: string): Note[] {
   const problems: Note[] = [];
   const seen = new Set<string>();
-  for (const c of password) {
+  for (const { segment: c } of graphemes.segment(password)) {
     if (seen.has(c)) continue;
     seen.add(c);
     if (REASONS[c]) problems.push({ key: `password.sipChar.${REASONS[c]}`, values: { char: c } });
     else if (/[^\x21-\x7e]/.test(c)) {
-      const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
       problems.push(
         /[\p{L}\p{N}\p{P}\p{S}]/u.test(c)
-          ? { key: 'password.sipChar.nonAscii', values: { char: c, code } }
-          : { key: 'password.sipChar.invisible', values: { code } },
+          ? { key: 'password.sipChar.nonAscii', values: { char: c.normalize('NFC'), code: codePoints(c) } }
+          : { key: 'password.sipChar.invisible', values: { code: codePoints(c) } },
       );
     }
   }

@@ -77,3 +77,31 @@ export function formatSpan(sec: number, locale = 'en'): string {
   }
   return unit(Math.round(sec / 86_400), 'day', locale);
 }
+
+/**
+ * How long a call lasted, exactly, as a person says it in the reader's `locale` (a BCP 47 tag):
+ * hours, minutes and seconds in words (Intl.NumberFormat unit style, long), joined as that language
+ * joins units (Intl.ListFormat type "unit"; CLDR): es "1 hora, 2 minutos y 5 segundos", en "1 hour,
+ * 2 minutes, 5 seconds"; "4 segundos", "0 seconds". Units that are zero are left out. A switch's
+ * duration in seconds read as one number ("3.725 segundos", "3,725 seconds") was right but no one
+ * counts a call that way. `sec`: whole seconds >= 0 (anything else is rounded, negatives read as 0).
+ * Intl.DurationFormat (ECMA-402 2025) would say the same; Node 20 does not have it.
+ */
+export function formatCallDuration(sec: number, locale = 'en'): string {
+  const total = Math.max(0, Math.round(sec));
+  const parts: [number, 'hour' | 'minute' | 'second'][] = [
+    [Math.floor(total / 3600), 'hour'],
+    [Math.floor((total % 3600) / 60), 'minute'],
+    [total % 60, 'second'],
+  ];
+  const said = parts
+    .filter(([n]) => n > 0)
+    .map(([n, u]) =>
+      intlOf(Intl.NumberFormat, locale, { style: 'unit', unit: u, unitDisplay: 'long' }).format(n),
+    );
+  if (!said.length)
+    said.push(
+      intlOf(Intl.NumberFormat, locale, { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(0),
+    );
+  return intlOf(Intl.ListFormat, locale, { type: 'unit', style: 'long' }).format(said);
+}

@@ -1,6 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { countryName, describeDialled } from '@/lib/phone/format';
-import type { CallEvidence } from './call-summary';
+import { type CallEvidence, formatCallDuration } from './call-summary';
 import { planOf } from '@/lib/phone/plan';
 import type { Note } from '@/lib/i18n/note';
 import { formatClock, localClock, zoneName } from '@/lib/time/format';
@@ -27,9 +27,11 @@ export type LikelihoodInput = {
 /**
  * A value only the reader's language can write: a region (ISO 3166-1 alpha-2, named by
  * Intl.DisplayNames), a moment as a weekday and 24-hour time (epoch ms) on the clock of `timeZone`,
- * or a time zone (IANA id, named by place: lib/time/format.ts zoneName).
+ * a time zone (IANA id, named by place: lib/time/format.ts zoneName), or a call's duration (whole
+ * seconds, said in hours, minutes and seconds: lib/requests/call-summary.ts formatCallDuration).
  */
-export type LocalValue = { region: string } | { clock: number; timeZone: string } | { zone: string };
+export type LocalValue =
+  { region: string } | { clock: number; timeZone: string } | { zone: string } | { durationSec: number };
 
 /**
  * One piece of evidence: `key` (stable, for tests and React), `weight` (+ for a misdial, − against),
@@ -59,7 +61,8 @@ const signal = (
 
 /**
  * A signal's note ready for noteText: its local values written for `locale` (a BCP 47 tag such as
- * lib/i18n/locales.ts INTL_TAGS[locale]): country names by Intl.DisplayNames, clock times by Intl.DateTimeFormat.
+ * lib/i18n/locales.ts INTL_TAGS[locale]): country names by Intl.DisplayNames, clock times by
+ * Intl.DateTimeFormat, durations by formatCallDuration.
  */
 export function signalNote(s: Signal, locale: string): Note {
   if (!s.local) return s.note;
@@ -70,7 +73,9 @@ export function signalNote(s: Signal, locale: string): Note {
         ? countryName(v.region, locale)
         : 'zone' in v
           ? zoneName(v.zone, locale)
-          : formatClock(new Date(v.clock), v.timeZone, locale);
+          : 'durationSec' in v
+            ? formatCallDuration(v.durationSec, locale)
+            : formatClock(new Date(v.clock), v.timeZone, locale);
   return { ...s.note, values };
 }
 
@@ -108,7 +113,8 @@ function durations(calls: CallEvidence[]): Signal | null {
     return longest === 0
       ? signal('short_calls', 1, 'noAnswer')
       : signal('short_calls', 1, 'shortCalls', { seconds: longest });
-  if (longest >= 60) return signal('long_call', -2, 'longCall', { seconds: longest });
+  if (longest >= 60)
+    return signal('long_call', -2, 'longCall', undefined, { duration: { durationSec: longest } });
   return null;
 }
 

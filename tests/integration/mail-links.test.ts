@@ -26,7 +26,8 @@ const { GET } = await import('@/app/api/auth/[...nextauth]/route');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
 /** The one answer for every address (signIn.linkSent), whether it has a login or not. */
 const SENT = { ok: true, note: { key: 'signIn.linkSent' } };
-const { bindingProof, linkIsUsable, redeemSignInLink } = await import('@/lib/auth/link-sign-in');
+const { bindingProof, linkIsUsable, linkLooksCut, linkOwner, maskEmail, redeemSignInLink } =
+  await import('@/lib/auth/link-sign-in');
 const { hashLinkToken } = await import('@/lib/mail/link-token');
 const { emailSignInAllowed } = await import('@/lib/auth/email-link-provider');
 const { getDb } = await import('@/lib/server/db');
@@ -176,6 +177,63 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     expect(res.headers.getSetCookie()).toEqual([]);
     expect(await linkIsUsable(tokenOf(link))).toBe(true);
     expect((await redeem(link)).ok).toBe(true);
+  });
+
+  it('a notice forwarded to a colleague signed in as themselves: not used, its owner named masked, still the owner’s', async () => {
+    const { link, user } = await noticeLink(`fwd-owner-${dialect}@t.example`);
+    const {
+      users: [colleague],
+    } = await makeAccount({ members: [`fwd-colleague-${dialect}@t.example`] });
+    expect(await linkOwner(tokenOf(link))).toEqual({ userId: user.id, maskedEmail: 'fw•••@t.example' });
+    const token = tokenOf(link);
+    const as = (signedInId: string) =>
+      redeemSignInLink({ token, proof: bindingProof(BIND, token), bindCookie: BIND, signedInId }, meta);
+    expect(await as(colleague.id)).toEqual({
+      ok: false,
+      reason: 'other_user',
+      maskedEmail: 'fw•••@t.example',
+    });
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(0);
+    expect(await linkIsUsable(token)).toBe(true);
+    // Signed in as the owner (or as nobody, above): the link is used as before.
+    expect(await as(user.id)).toEqual({ ok: true, userId: user.id, email: user.email });
+  });
+
+  it('maskEmail shows enough of an address to recognise it, never all of it', () => {
+    expect(maskEmail('dana@acme.example')).toBe('da•••@acme.example');
+    expect(maskEmail('jo@acme.example')).toBe('j•••@acme.example');
+    expect(maskEmail('x@acme.example')).toBe('x•••@acme.example');
+    expect(maskEmail('ñandú@ejemplo.es')).toBe('ña•••@ejemplo.es');
+  });
+
+  it('a link cut short where a mail program wrapped its line is told from a used one; the whole link still works', async () => {
+    const email = `cut-${dialect}@t.example`;
+    const { link: notice } = await noticeLink(email);
+    await makeAccount({ members: [`cut-ask-${dialect}@t.example`] });
+    await requestSignInLink(`cut-ask-${dialect}@t.example`, '/', meta);
+    await deliver();
+    const asked = signInLinkOf(mail.smtp.to(`cut-ask-${dialect}@t.example`).at(-1)!)!;
+    // Both kinds of link (the outbox's HMAC token, Auth.js's own) are whole, and so never "cut".
+    for (const link of [notice, asked]) {
+      const token = tokenOf(link);
+      expect(linkLooksCut(token)).toBe(false);
+      // A line wrapped at 76 characters, or anywhere in the token, or before it: cut, and unusable.
+      for (const cut of [
+        link.slice(0, 76),
+        link.slice(0, link.indexOf('token=') + 6 + 63),
+        link.slice(0, link.indexOf('?')),
+      ]) {
+        const partial = new URL(cut).searchParams.get('token') ?? '';
+        expect(linkLooksCut(partial), cut).toBe(true);
+        expect(await linkIsUsable(partial)).toBe(false);
+      }
+      // Opening the cut link used nothing.
+      expect(await linkIsUsable(token)).toBe(true);
+    }
+    expect((await redeem(notice)).ok).toBe(true);
+    // A whole token that was used is not "cut": the page says "used or expired".
+    expect(linkLooksCut(tokenOf(notice))).toBe(false);
+    expect(await linkIsUsable(tokenOf(notice))).toBe(false);
   });
 
   it('"Email me a sign-in link": queued sealed, on APP_URL\'s Continue page whatever the Host header, lives 15 minutes', async () => {

@@ -85,6 +85,24 @@ describe('mail templates', () => {
     expect(m.text).not.toMatch(/botón/i);
   });
 
+  it('a call’s duration reads in hours, minutes and seconds, never as thousands of seconds', () => {
+    const long = { ...torCall, durationSec: 3725 };
+    const short = { ...torCall, durationSec: 4 };
+    const of = (locale: Locale, region: string) =>
+      blockNotice(
+        { ...baseOf(), calls: [long, short] },
+        { ...ctx(), t: mailTranslator(locale, region), locale, region },
+      );
+    for (const region of ['MX', 'AR', 'ES', 'CO', 'CL'])
+      for (const body of [of('es', region).text, of('es', region).html]) {
+        expect(body, region).toContain('Duró 1 hora, 2 minutos y 5 segundos');
+        expect(body, region).toContain('Duró 4 segundos');
+        expect(body, region).not.toMatch(/3[.,]?725/);
+      }
+    expect(of('en', 'US').text).toContain('Lasted 1 hour, 2 minutes, 5 seconds');
+    expect(of('en', 'GB').text).toContain('Lasted 4 seconds');
+  });
+
   it('a time zone of the recipient changes every time shown', () => {
     const m = blockNotice({ ...baseOf(), link: null }, ctx('Europe/Berlin'));
     expect(m.text).toContain('Nov 25, 2026, 10:13:58 AM GMT+1');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeCalls, formatSpan } from '@/lib/requests/call-summary';
+import { summarizeCalls, formatCallDuration, formatSpan } from '@/lib/requests/call-summary';
 import { iddOf } from '@/lib/phone/plan';
 import { asNationalNumber, digitDistance, internationalDigits, prefixSlip } from '@/lib/requests/dialling';
 import { INTL_TAGS, type Locale } from '@/lib/i18n/locales';
@@ -197,7 +197,10 @@ describe('misdialLikelihood', () => {
       'Una llamada se hizo cuando una oficina suele estar vacía: dom, 03:12 (hora de Reino Unido).',
     );
     expect(said(l, 'long_call')).toBe(
-      'One call lasted 95 seconds: someone stayed on the line, which a misdial rarely explains.',
+      'One call lasted 1 minute, 35 seconds: someone stayed on the line, which a misdial rarely explains.',
+    );
+    expect(said(l, 'long_call', 'es')).toBe(
+      'Una llamada duró 1 minuto y 35 segundos: alguien siguió en la línea, algo que una marcación errónea rara vez explica.',
     );
     expect(said(l, 'many_credentials', 'es')).toBe(
       'Las llamadas salieron por 2 credenciales SIP (reception, pbx): una persona desde un solo teléfono usa una.',
@@ -256,5 +259,23 @@ describe('summarizeCalls', () => {
     expect(formatSpan(7500, 'es')).toBe('2 h 5 min');
     expect(formatSpan(86_400, 'es')).toBe('1 día');
     expect(formatSpan(3 * 86_400, 'es')).toBe('3 días');
+  });
+  it('a call’s duration is said exactly, in hours, minutes and seconds, as each language joins them', () => {
+    // A switch reports seconds; "3.725 segundos" (es-AR) or "3,725 segundos" (es-MX) is right but no
+    // one counts a call that way. Every region of each language says it the same (CLDR).
+    for (const tag of ['es', 'es-ES', 'es-MX', 'es-AR', 'es-CO', 'es-CL']) {
+      expect(formatCallDuration(3725, tag), tag).toBe('1 hora, 2 minutos y 5 segundos');
+      expect(formatCallDuration(4, tag), tag).toBe('4 segundos');
+      expect(formatCallDuration(1, tag), tag).toBe('1 segundo');
+      expect(formatCallDuration(60, tag), tag).toBe('1 minuto');
+      expect(formatCallDuration(3600, tag), tag).toBe('1 hora');
+      expect(formatCallDuration(90_061, tag), tag).toBe('25 horas, 1 minuto y 1 segundo');
+    }
+    for (const tag of ['en', 'en-US', 'en-GB']) {
+      expect(formatCallDuration(3725, tag), tag).toBe('1 hour, 2 minutes, 5 seconds');
+      expect(formatCallDuration(75, tag), tag).toBe('1 minute, 15 seconds');
+    }
+    expect(formatCallDuration(0)).toBe('0 seconds');
+    expect(formatCallDuration(0, 'es-MX')).toBe('0 segundos');
   });
 });

@@ -85,6 +85,34 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(say(sipCharacterProblems('Kettle\u200bQuartz')[0])).toMatch(/invisible character U\+200B/);
     expect(sipCharacterProblems('Kettle-Quartz_91.x')).toEqual([]);
   });
+  it('a letter typed decomposed is named as the letter the person sees, not as an invisible character', () => {
+    const es = translate('es');
+    // "é" and "ñ" as a base letter and a combining mark (NFD: macOS, some keyboards and IMEs), and composed.
+    const decomposed = 'Cafe\u0301-Man\u0303ana-91';
+    expect(sipCharacterProblems(decomposed)).toEqual([
+      { key: 'password.sipChar.nonAscii', values: { char: 'é', code: 'U+0065 U+0301' } },
+      { key: 'password.sipChar.nonAscii', values: { char: 'ñ', code: 'U+006E U+0303' } },
+    ]);
+    expect(noteText(es, sipCharacterProblems(decomposed)[1])).toBe(
+      'Quite «ñ» (U+006E U+0303): los teléfonos codifican de formas distintas los caracteres fuera de ASCII, así que el digest no coincidiría.',
+    );
+    expect(notesText(en, sipCharacterProblems(decomposed))).not.toMatch(/invisible/);
+    // Every combining mark after a letter, and the composed forms, are named the same way.
+    for (const [typed, shown] of [
+      ['u\u0308', 'ü'],
+      ['A\u0301', 'Á'],
+      ['c\u0327', 'ç'],
+      ['ü', 'ü'],
+      ['ñ', 'ñ'],
+    ])
+      expect(sipCharacterProblems(`Kettle-${typed}-Quartz`)[0], typed).toMatchObject({
+        key: 'password.sipChar.nonAscii',
+        values: { char: shown },
+      });
+    expect(assessPassword(decomposed, sip).acceptable).toBe(false);
+    // A mark with nothing before it is still shown as what it is: invisible to the person.
+    expect(say(sipCharacterProblems('\u0301Kettle')[0])).toMatch(/invisible character U\+0301/);
+  });
   it('gpuTime states the minimum in a person’s words', () => {
     expect(gpuTime(18)).toBe('about 3 years on one GPU');
     expect(gpuTime(16)).toBe('about 12 days on one GPU');

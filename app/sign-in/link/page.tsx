@@ -5,7 +5,9 @@ import { getTranslations } from 'next-intl/server';
 import { ContinueLinkForm } from '@/components/continue-link-form';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
 import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
-import { bindingProof, linkIsUsable } from '@/lib/auth/link-sign-in';
+import { bindingProof, linkForAnotherUser, linkLooksCut, linkOwner } from '@/lib/auth/link-sign-in';
+import { currentUser } from '@/lib/auth/session';
+import { Link } from '@/components/ui/link';
 import { continueLinkAction } from '@/lib/auth/actions';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -17,16 +19,33 @@ type Search = Promise<{ token?: string | string[]; callbackUrl?: string | string
 
 /**
  * Every emailed sign-in link opens here. Showing it changes nothing (mail scanners fetch links too);
- * the "Continue" button's POST uses the link (lib/auth/link-sign-in.ts).
+ * the "Continue" button's POST uses the link (lib/auth/link-sign-in.ts). A browser signed in as
+ * someone else (a notice forwarded to a colleague) gets no button: it would sign them in as the
+ * link's owner. The page says whose link it is, masked, and leaves it unused.
  */
 export default async function SignInLinkPage({ searchParams }: { searchParams: Search }) {
   const sp = await searchParams;
   const token = typeof sp.token === 'string' ? sp.token : '';
   const callbackUrl = safeCallbackUrl(sp.callbackUrl);
-  if (!(await linkIsUsable(token)))
-    redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  const owner = await linkOwner(token);
+  if (!owner)
+    redirect(
+      `/sign-in?error=${linkLooksCut(token) ? 'LinkCut' : 'Verification'}&callbackUrl=${encodeURIComponent(callbackUrl)}`,
+    );
   const bind = (await cookies()).get(LINK_BIND_COOKIE)?.value;
   const t = await getTranslations('signIn');
+  if (linkForAnotherUser(owner.userId, (await currentUser())?.id))
+    return (
+      <div className="mx-auto flex max-w-md flex-col gap-6">
+        <h1 className="text-2xl font-bold">{t('linkOtherTitle')}</h1>
+        <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+          {t('linkOtherUser', { owner: owner.maskedEmail })}
+        </p>
+        <Link href="/" className="font-medium text-blue-800 underline">
+          {t('linkOtherHome')}
+        </Link>
+      </div>
+    );
   return (
     <div className="mx-auto flex max-w-md flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('linkTitle')}</h1>

@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
+import { formatCallDuration } from '@/lib/requests/call-summary';
 import { prefixSlip } from '@/lib/requests/dialling';
 import {
   accountFooter,
@@ -98,7 +99,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
           ip: c.sourceIp,
           country: placeIp(c.sourceIp, mailTag(ctx)).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
         }),
-        t('mail.blockNotice.callDuration', { s: c.durationSec }),
+        t('mail.blockNotice.callDuration', { duration: formatCallDuration(c.durationSec, mailTag(ctx)) }),
       ],
     }));
   const callsPart: Part[] = [

@@ -4,6 +4,7 @@ import { MisdialForm } from '@/components/block/misdial-form';
 import { countryName, describeDialled, exampleNumber } from '@/lib/phone/format';
 import { intlTag } from '@/lib/i18n/locales';
 import { accountCountry } from '@/lib/phone/plan';
+import { prefixSlip } from '@/lib/requests/dialling';
 import { MAX_MARKED_CALLS } from '@/lib/requests/submit';
 import { ZONED_SECONDS } from '@/lib/time/format';
 import { BlockStep } from '@/components/block/block-step';
@@ -45,6 +46,10 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
         calls={calls}
         country={countryName(country, intlTag(locale))}
         example={exampleNumber(country)}
+        slip={prefixSlip(
+          block.calls.map((c) => c.to),
+          country,
+        )}
       />
     </BlockStep>
   );
