@@ -5,6 +5,7 @@ import { storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n
 import { translate } from '@/lib/i18n/translate';
 import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
+import { sharedNow } from '@/lib/server/clock';
 import {
   insertBlock,
   insertBlockEvents,
@@ -106,7 +107,9 @@ async function settlePending(tx: Tx, id: string, status: 'done' | 'failed', erro
 /**
  * Records a change from the switch applied now: moves the account's switch clock forward to `at`
  * (never back; `at` is the switch's time of the change where the switch gave one) and stamps
- * `switchAppliedAt` with the portal's now, which the reconciler compares with its own read time.
+ * `switchAppliedAt` with the portal's now, which the reconciler (on this instance or another one)
+ * compares with its own read time: both on the shared clock (lib/server/clock.ts), so that an instance
+ * whose clock runs ahead never takes a read from before a change for one after it.
  * `current` is the account's `switchChangedAt` when the caller read it under the account's lock
  * (saves a read); else it is read.
  */
@@ -125,7 +128,7 @@ async function moveSwitchClock(
   const next = later(account.switchChangedAt, at);
   await tx.customerAccount.update({
     where: { id: accountId },
-    data: { switchChangedAt: next, switchAppliedAt: new Date() },
+    data: { switchChangedAt: next, switchAppliedAt: sharedNow() },
   });
 }
 

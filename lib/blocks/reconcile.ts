@@ -1,6 +1,7 @@
 import 'server-only';
 import { db } from '@/lib/server/db';
 import { env } from '@/lib/server/env';
+import { sharedNow } from '@/lib/server/clock';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { reconcileAccount, type Reconciled } from './lifecycle';
 
@@ -44,7 +45,7 @@ export async function reconcilePass(
 ): Promise<Record<Reconciled | 'unreadable', number>> {
   const client = opts.client ?? switchClient({ retries: 0 });
   const differenceWaitMs = opts.differenceWaitMs ?? env().RECONCILE_INTERVAL_MS / 2;
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? sharedNow();
   const only = opts.accountNumbers ? [...opts.accountNumbers] : undefined;
   const pendingNumbers = (
     await db.switchOperation.findMany({
@@ -86,7 +87,8 @@ export async function reconcilePass(
     unreadable: 0,
   };
   for (const [i, a] of accounts.entries()) {
-    const readAt = new Date();
+    // The shared clock, as switchAppliedAt is stamped (lib/blocks/lifecycle.ts moveSwitchClock).
+    const readAt = sharedNow();
     const state = await client.getAccount(a.number);
     if (!state.ok) {
       counts.unreadable++;

@@ -11,6 +11,7 @@ import {
   refusePlace,
 } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
+import { sharedNow } from '@/lib/server/clock';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
@@ -57,7 +58,7 @@ export async function processSwitchOutbox(
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
   const owner = opts.owner ?? WORKER_ID;
-  const claim = () => claimSwitchOperation(new Date(), owner, opts.leaseMs ?? LEASE_MS);
+  const claim = () => claimSwitchOperation(sharedNow(), owner, opts.leaseMs ?? LEASE_MS);
   return drain(
     claim,
     async (op) => {
