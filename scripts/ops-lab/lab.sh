@@ -23,7 +23,10 @@ secrets() {
       echo "METRICS_TOKEN=$(openssl rand -hex 16)"
     } >"$DIR/secrets.env"
   fi
-  set -a; . "$DIR/secrets.env"; [ -f "$DIR/override.env" ] && . "$DIR/override.env"; set +a
+  set -a; . "$DIR/secrets.env"
+  # Per instance (a rotation rolls out one instance at a time): override-a.env, override-b.env.
+  if [ -n "${INSTANCE:-}" ] && [ -f "$DIR/override-$INSTANCE.env" ]; then . "$DIR/override-$INSTANCE.env"; fi
+  set +a
 }
 
 portal_env() {
@@ -51,11 +54,22 @@ stop_pid() { # stop_pid NAME [SIGNAL]
   rm -f "$f"
 }
 
+tree() { local p; for p in $(pgrep -P "$1"); do echo "$p"; tree "$p"; done; }
+
+# kill -9 of an instance: every process of the tree at once, the server too (the supervisor starts
+# it in a process group of its own, and a server whose supervisor died stops gracefully: not a crash).
+crash() {
+  local f="$DIR/$1.pid"; [ -f "$f" ] || return 0
+  local pid; pid=$(cat "$f")
+  kill -KILL $(tree "$pid") "$pid" 2>/dev/null || true
+  rm -f "$f"
+}
+
 wait_http() { for _ in $(seq 120); do curl -fsS -o /dev/null "$1" && return 0; sleep 0.5; done; echo "not up: $1" >&2; return 1; }
 
 portal() { # portal a|b
   local name=$1 port; [ "$name" = a ] && port=$PORT_A || port=$PORT_B
-  portal_env
+  INSTANCE=$name portal_env
   stop_pid "portal-$name"           # never two on one port: the second would exit, the first keep serving
   PORT=$port start_bg "portal-$name" ${FAKETIME_CMD:-} npm start
   wait_http "http://localhost:$port/api/health"
@@ -91,7 +105,7 @@ case "${1:-}" in
     ;;
   start) portal "$2" ;;
   stop) stop_pid "portal-$2" ;;
-  kill) stop_pid "portal-$2" KILL ;;
+  kill) crash "portal-$2" ;;
   smtp) stop_pid smtp; [ "$2" = down ] || start_bg smtp node scripts/ops-lab/smtp.mjs "$2" ;;
   sim) stop_pid sim; [ "$2" = down ] || sim ;;
   admin) shift; portal_env; npm run -s admin -- "$@" ;;
