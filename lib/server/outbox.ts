@@ -2,6 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { sharedNow } from '@/lib/server/clock';
+import { tickDeadline } from '@/lib/server/tick-budget';
 
 // The one outbox runner: claim a due row with a lease, hand it to the outbox's own sender, put it
 // back with a jittered backoff. Used by the switch outbox (lib/switch/outbox.ts) and the mail outbox
@@ -71,16 +72,18 @@ export async function claimDue<Row extends { id: string }>(
 }
 
 /**
- * Claims and handles due rows one at a time until none is due or `max` were handled; returns how
- * many `handle` reported as done (true).
+ * Claims and handles due rows one at a time until none is due, `max` were handled, or `over()` says
+ * the tick's budget is spent (default TICK_BUDGET_MS, lib/server/tick-budget.ts: the rest stays due
+ * for the next tick); returns how many `handle` reported as done (true).
  */
 export async function drain<Row>(
   claim: () => Promise<Row | null>,
   handle: (row: Row) => Promise<boolean>,
   max = 50,
+  over: () => boolean = tickDeadline(),
 ): Promise<number> {
   let done = 0;
-  for (let i = 0; i < max; i++) {
+  for (let i = 0; i < max && !over(); i++) {
     const row = await claim();
     if (!row) break;
     if (await handle(row)) done++;

@@ -53,7 +53,14 @@ export async function claimSwitchOperation(now: Date, owner: string, leaseMs: nu
 
 /** Sends due operations until none is left (at most `max`); returns how many the switch confirmed. */
 export async function processSwitchOutbox(
-  opts: { client?: SwitchClient; owner?: string; max?: number; leaseMs?: number } = {},
+  opts: {
+    client?: SwitchClient;
+    owner?: string;
+    max?: number;
+    leaseMs?: number;
+    /** Whether the tick's budget is spent (default TICK_BUDGET_MS, lib/server/tick-budget.ts). */
+    deadline?: () => boolean;
+  } = {},
 ): Promise<number> {
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
@@ -109,6 +116,7 @@ export async function processSwitchOutbox(
       return false;
     },
     opts.max ?? 50,
+    opts.deadline,
   );
 }
 
