@@ -672,6 +672,7 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
   await tx.switchOperation.create({
     data: {
       idempotencyKey: crypto.randomUUID(),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
       kind: 'lift',
       accountNumber: account.number,
       blockId: req.blockIds[0],
@@ -875,6 +876,7 @@ export async function requestManualBlock(
   const op = await tx.switchOperation.create({
     data: {
       idempotencyKey: crypto.randomUUID(),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
       kind: 'block',
       accountNumber: account.number,
       payload: JSON.stringify(payload),
@@ -903,6 +905,7 @@ async function reapply(
   await tx.switchOperation.create({
     data: {
       idempotencyKey: crypto.randomUUID(),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
       kind: 'reapply',
       accountNumber: account.number,
       blockId: block.id,

@@ -1,8 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Secret, TOTP } from 'otpauth';
 import { acceptTotp } from '@/lib/auth/totp';
+import { requestManualBlock } from '@/lib/blocks/lifecycle';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { unsettledChange, recoverPasswordChanges } from '@/lib/credentials/reset';
+import { queueMail } from '@/lib/mail/queue';
 import { processMailOutbox } from '@/lib/mail/worker';
 import { clockOffset, measureClockOffset, sharedNow } from '@/lib/server/clock';
 import { db } from '@/lib/server/db';
@@ -93,6 +95,26 @@ describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (
     const after = await db.mailMessage.findUniqueOrThrow({ where: { id: row.id } });
     expect(after).toMatchObject({ status: 'pending', leaseOwner: 'other-instance' });
     await db.mailMessage.delete({ where: { id: row.id } });
+  });
+
+  it('a mail and a switch operation it queues are due at once, on the clock every instance claims by', async () => {
+    const { account, creds } = await makeAccount();
+    await skewed();
+    const to = `queued-${crypto.randomUUID()}@test.example`;
+    await db.$transaction((tx) =>
+      queueMail(tx, to, 'sip_password_changed', {
+        credentialId: creds[0].id,
+        changedAt: new Date().toISOString(),
+      }),
+    );
+    const row = await db.mailMessage.findFirstOrThrow({ where: { to } });
+    expect(row.nextAttemptAt.getTime()).toBeLessThanOrEqual(sharedNow().getTime());
+    const placed = await db.$transaction((tx) =>
+      requestManualBlock(tx, account, 'skew-test', 'from the skewed instance'),
+    );
+    expect(placed.ok).toBe(true);
+    const op = await db.switchOperation.findFirstOrThrow({ where: { accountNumber: account.number } });
+    expect(op.nextAttemptAt.getTime()).toBeLessThanOrEqual(sharedNow().getTime());
   });
 
   it('does not take over a switch operation another instance is sending', async () => {
