@@ -61,7 +61,12 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
   const ago = (t: number | null) => (t === null ? null : Math.round((now - t) / 1000));
   const recentFailure =
     sw.lastUnavailableAt !== null && now - sw.lastUnavailableAt < SWITCH_FAILURE_WINDOW_MS;
-  const switchDegraded = recentFailure || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
+  // The last call failed and none has succeeded since: still degraded after the window. A switch that
+  // answers after the client's timeout failed every call of a reconciler pass, then nothing was asked
+  // for a minute, and readiness said `ok` between passes (ops lab, scripts/ops-lab/slow-switch.sh).
+  const lastCallFailed =
+    sw.lastUnavailableAt !== null && (sw.lastOkAt === null || sw.lastUnavailableAt > sw.lastOkAt);
+  const switchDegraded = recentFailure || lastCallFailed || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
   const smtpDegraded = (outboxes?.mail ?? 0) > OUTBOX_LAG_MS;
   const checks = {
     database,
