@@ -133,7 +133,8 @@ describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (
     });
     const { client, calls } = countingClient();
     await processSwitchOutbox({ client, owner: 'skewed-instance' });
-    expect(calls).toEqual([]);
+    // Other tests' operations may be due and sent; this one is not touched.
+    expect(calls.filter((c) => c.includes('ACC-000000'))).toEqual([]);
     const after = await db.switchOperation.findUniqueOrThrow({ where: { id: op.id } });
     expect(after).toMatchObject({ status: 'pending', leaseOwner: 'other-instance', attempts: 0 });
     await db.switchOperation.delete({ where: { id: op.id } });
