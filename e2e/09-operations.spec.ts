@@ -59,6 +59,8 @@ test('liveness answers; readiness names each part and is ready', async ({ reques
     status: expect.stringMatching(/^(ok|degraded)$/),
     openSyncIssues: expect.any(Number),
   });
+  // This instance's clock against the database's (SQLite: the same machine's, so 0).
+  expect(body.clock).toEqual({ status: 'ok', offsetSeconds: 0 });
 });
 
 test('request targets Next cannot route are answered, never a 500 or a redirect elsewhere', async () => {

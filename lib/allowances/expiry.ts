@@ -2,6 +2,7 @@ import 'server-only';
 import { db } from '@/lib/server/db';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { endAllowance } from './operations';
+import { tickDeadline } from '@/lib/server/tick-budget';
 
 /**
  * One pass of the allowance watcher (a worker, lib/workers/start.ts): for every account with an
@@ -11,7 +12,7 @@ import { endAllowance } from './operations';
  * leaves it as it is until the next pass. Returns how many allowances ended.
  */
 export async function watchAllowances(
-  opts: { client?: SwitchClient; now?: () => Date } = {},
+  opts: { client?: SwitchClient; now?: () => Date; deadline?: () => boolean } = {},
 ): Promise<number> {
   const client = opts.client ?? switchClient({ retries: 0 });
   const active = await db.destinationAllowance.findMany({
@@ -23,7 +24,10 @@ export async function watchAllowances(
   const byAccount = new Map<string, typeof active>(); // Map.groupBy needs Node 21
   for (const a of active) byAccount.set(a.account.number, [...(byAccount.get(a.account.number) ?? []), a]);
   let ended = 0;
+  // Within the tick's budget (lib/server/tick-budget.ts): accounts not reached are read next tick.
+  const over = opts.deadline ?? tickDeadline();
   for (const [number, allowances] of byAccount) {
+    if (over()) break;
     const state = await client.getAccount(number);
     if (!state.ok || state.value.allowances === undefined) continue;
     const now = (opts.now ?? (() => new Date()))();

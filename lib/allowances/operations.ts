@@ -8,6 +8,7 @@ import type { SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { accountBlocked } from './blocked';
 import { notifyAllowance } from './notify';
+import { sharedNow } from '@/lib/server/clock';
 
 // Allowance changes go through the switch outbox (SwitchOperation rows), like lifts and manual
 // blocks: the row is written in the same transaction as the decision, the runner in
@@ -67,6 +68,7 @@ export async function queueAllowancePut(
       kind: 'allowance_put',
       accountNumber: account.number,
       payload: JSON.stringify(payload),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
     },
   });
 }
@@ -95,7 +97,7 @@ export async function queueAllowanceDelete(
       kind: 'allowance_delete',
       accountNumber: account.number,
       payload: JSON.stringify(payload),
-      ...(opts.notBefore ? { nextAttemptAt: opts.notBefore } : {}),
+      nextAttemptAt: opts.notBefore ?? sharedNow(),
     },
   });
 }

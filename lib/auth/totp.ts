@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
+import { sharedNow } from '@/lib/server/clock';
 import { consume } from '@/lib/server/rate-limit';
 import { formatRecoveryCode, RECOVERY_ALPHABET, RECOVERY_LENGTH } from '@/lib/auth/codes';
 import { mac, seal, unseal } from '@/lib/server/seal';
@@ -49,7 +50,8 @@ export function matchTotpStep(base32: string, code: string, now = Date.now()): n
  * is not accepted again, so a code read over a shoulder or from a log is useless afterwards.
  */
 export async function acceptTotp(userId: string, base32: string, code: string): Promise<boolean> {
-  const step = matchTotpStep(base32, code);
+  // The shared clock: every instance spends the same step for the same code (lib/server/clock.ts).
+  const step = matchTotpStep(base32, code, sharedNow().getTime());
   if (step === null) return false;
   return !(await consume('totpStep', `${userId}:${step}`)).rejected;
 }

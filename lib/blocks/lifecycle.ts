@@ -5,6 +5,7 @@ import { storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n
 import { translate } from '@/lib/i18n/translate';
 import { db, type Db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
+import { sharedNow } from '@/lib/server/clock';
 import {
   insertBlock,
   insertBlockEvents,
@@ -106,7 +107,9 @@ async function settlePending(tx: Tx, id: string, status: 'done' | 'failed', erro
 /**
  * Records a change from the switch applied now: moves the account's switch clock forward to `at`
  * (never back; `at` is the switch's time of the change where the switch gave one) and stamps
- * `switchAppliedAt` with the portal's now, which the reconciler compares with its own read time.
+ * `switchAppliedAt` with the portal's now, which the reconciler (on this instance or another one)
+ * compares with its own read time: both on the shared clock (lib/server/clock.ts), so that an instance
+ * whose clock runs ahead never takes a read from before a change for one after it.
  * `current` is the account's `switchChangedAt` when the caller read it under the account's lock
  * (saves a read); else it is read.
  */
@@ -125,7 +128,7 @@ async function moveSwitchClock(
   const next = later(account.switchChangedAt, at);
   await tx.customerAccount.update({
     where: { id: accountId },
-    data: { switchChangedAt: next, switchAppliedAt: new Date() },
+    data: { switchChangedAt: next, switchAppliedAt: sharedNow() },
   });
 }
 
@@ -669,6 +672,7 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
   await tx.switchOperation.create({
     data: {
       idempotencyKey: crypto.randomUUID(),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
       kind: 'lift',
       accountNumber: account.number,
       blockId: req.blockIds[0],
@@ -872,6 +876,7 @@ export async function requestManualBlock(
   const op = await tx.switchOperation.create({
     data: {
       idempotencyKey: crypto.randomUUID(),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
       kind: 'block',
       accountNumber: account.number,
       payload: JSON.stringify(payload),
@@ -900,6 +905,7 @@ async function reapply(
   await tx.switchOperation.create({
     data: {
       idempotencyKey: crypto.randomUUID(),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
       kind: 'reapply',
       accountNumber: account.number,
       blockId: block.id,

@@ -1,6 +1,8 @@
 import 'server-only';
 import { db } from '@/lib/server/db';
 import { env } from '@/lib/server/env';
+import { sharedNow } from '@/lib/server/clock';
+import { tickDeadline } from '@/lib/server/tick-budget';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { reconcileAccount, type Reconciled } from './lifecycle';
 
@@ -29,6 +31,10 @@ const SWEEP_MIN = 10;
  * account at the next pass. A swept account the switch does not know (404) is noted as compared, so
  * it does not hold the sweep's place.
  *
+ * A pass stops reading after TICK_BUDGET_MS (`deadline`; lib/server/tick-budget.ts): with a switch
+ * that answers slowly the accounts it did not reach stay due and come first in the next pass, and the
+ * worker still finishes its ticks (readiness calls it stalled otherwise, on every instance at once).
+ *
  * `accountNumbers` narrows the pass to those accounts (the same rules within them): a pass over one
  * account a caller owns, such as tests/helpers/truth-model.ts's schedule, does not read the switch for
  * every other account the database holds.
@@ -40,11 +46,12 @@ export async function reconcilePass(
     now?: Date;
     differenceWaitMs?: number;
     accountNumbers?: readonly string[];
+    deadline?: () => boolean;
   } = {},
 ): Promise<Record<Reconciled | 'unreadable', number>> {
   const client = opts.client ?? switchClient({ retries: 0 });
   const differenceWaitMs = opts.differenceWaitMs ?? env().RECONCILE_INTERVAL_MS / 2;
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? sharedNow();
   const only = opts.accountNumbers ? [...opts.accountNumbers] : undefined;
   const pendingNumbers = (
     await db.switchOperation.findMany({
@@ -85,8 +92,11 @@ export async function reconcilePass(
     waiting_for_switch: 0,
     unreadable: 0,
   };
+  const over = opts.deadline ?? tickDeadline();
   for (const [i, a] of accounts.entries()) {
-    const readAt = new Date();
+    if (over()) break;
+    // The shared clock, as switchAppliedAt is stamped (lib/blocks/lifecycle.ts moveSwitchClock).
+    const readAt = sharedNow();
     const state = await client.getAccount(a.number);
     if (!state.ok) {
       counts.unreadable++;

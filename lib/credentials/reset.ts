@@ -10,6 +10,7 @@ import { env } from '@/lib/server/env';
 import { db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import { log } from '@/lib/server/log';
+import { sharedNow } from '@/lib/server/clock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
@@ -135,7 +136,7 @@ async function changeInFlight(credentialId: string, tx: Pick<Tx, 'sipPasswordCha
       credentialId,
       status: 'sending',
       switchConfirmedAt: null,
-      createdAt: { gt: new Date(Date.now() - inFlightMs()) },
+      createdAt: { gt: new Date(sharedNow().getTime() - inFlightMs()) },
     },
     select: { id: true },
   });
@@ -154,7 +155,8 @@ async function beginChange(
   return db.$transaction(async (tx) => {
     await lockAccount(tx, cred.accountId);
     if (await changeInFlight(cred.id, tx)) return null;
-    return tx.sipPasswordChange.create({ data: { credentialId: cred.id, ...data } });
+    // Stamped on the shared clock (lib/server/clock.ts): other instances judge "in flight" and "stuck" by it.
+    return tx.sipPasswordChange.create({ data: { credentialId: cred.id, createdAt: sharedNow(), ...data } });
   });
 }
 
@@ -280,7 +282,7 @@ export async function unsettledChange(
   });
   if (!last || !awaitsSwitchAnswer(last)) return null;
   if (last.status === 'unknown') return { kind: 'unknown', at: last.createdAt };
-  const stuck = last.createdAt.getTime() < Date.now() - inFlightMs();
+  const stuck = last.createdAt.getTime() < sharedNow().getTime() - inFlightMs();
   return { kind: stuck ? 'unknown' : 'in_flight', at: last.createdAt };
 }
 
@@ -303,7 +305,7 @@ const stuckMs = () => Math.max(2 * 60_000, inFlightMs());
  * back are marked `unknown` and audited (the switch may or may not have the new password: the
  * customer sees "not confirmed" and sets it again). Returns how many rows it settled.
  */
-export async function recoverPasswordChanges(now = new Date()): Promise<number> {
+export async function recoverPasswordChanges(now = sharedNow()): Promise<number> {
   const stuck = await db.sipPasswordChange.findMany({
     where: { status: 'sending', createdAt: { lt: new Date(now.getTime() - stuckMs()) } },
     take: 50,

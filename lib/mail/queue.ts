@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Tx } from '@/lib/server/db';
 import { MAIL_PAYLOADS, type MailPayload, type MailTemplate } from '@/lib/mail/payloads';
+import { sharedNow } from '@/lib/server/clock';
 
 export type { MailPayload, MailTemplate } from '@/lib/mail/payloads';
 
@@ -24,6 +25,7 @@ export async function queueMail<T extends MailTemplate>(
       to,
       template,
       payload: JSON.stringify(checked),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
       ...(opts.queuedAt ? { createdAt: opts.queuedAt } : {}),
     },
   });
@@ -62,6 +64,7 @@ export async function queueMailToUsers<T extends MailTemplate>(
       to: u.email,
       template,
       payload: JSON.stringify(check.parse({ ...payload, userId: u.id })),
+      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
     })),
   });
   return users.length;

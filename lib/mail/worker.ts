@@ -31,7 +31,7 @@ export const messageIdFor = (rowId: string) => `<${rowId}.tollgate@${new URL(env
 
 /** Sends due messages until none is left (or `max`); returns how many the server accepted. */
 export async function processMailOutbox(
-  opts: { transport?: MailTransport; owner?: string; max?: number } = {},
+  opts: { transport?: MailTransport; owner?: string; max?: number; deadline?: () => boolean } = {},
 ): Promise<number> {
   const transport = opts.transport ?? defaultTransport();
   const owner = opts.owner ?? WORKER_ID;
@@ -39,6 +39,7 @@ export async function processMailOutbox(
     () => claimDue<MailMessage>(db.mailMessage, owner, LEASE_MS),
     (row) => deliver(row, transport, owner),
     opts.max ?? 50,
+    opts.deadline,
   );
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { env } from '@/lib/server/env';
 import { db, isPostgres } from '@/lib/server/db';
 import { switchCallTimes } from '@/lib/server/metrics';
+import { clockOffset, CLOCK_SKEW_TOLERANCE_MS } from '@/lib/server/clock';
 
 // Readiness (CONTRACTS §7): what a load balancer needs to decide whether to send this instance
 // traffic. The database, its migrations and the workers decide it; the switch and SMTP are
@@ -21,12 +22,20 @@ export const OUTBOX_LAG_MS = 2 * 60_000;
 export const SWITCH_FAILURE_WINDOW_MS = 60_000;
 
 type Part = {
-  status: 'ok' | 'down' | 'pending' | 'starting' | 'stalled' | 'disabled' | 'degraded';
+  status: 'ok' | 'down' | 'pending' | 'starting' | 'stalled' | 'disabled' | 'degraded' | 'skewed' | 'unknown';
   [detail: string]: unknown;
 };
 export type Readiness = {
   ready: boolean;
-  checks: { database: Part; migrations: Part; workers: Part; switch: Part; smtp: Part; reconciliation: Part };
+  checks: {
+    database: Part;
+    migrations: Part;
+    workers: Part;
+    switch: Part;
+    smtp: Part;
+    reconciliation: Part;
+    clock: Part;
+  };
 };
 
 /**
@@ -52,7 +61,12 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
   const ago = (t: number | null) => (t === null ? null : Math.round((now - t) / 1000));
   const recentFailure =
     sw.lastUnavailableAt !== null && now - sw.lastUnavailableAt < SWITCH_FAILURE_WINDOW_MS;
-  const switchDegraded = recentFailure || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
+  // The last call failed and none has succeeded since: still degraded after the window. A switch that
+  // answers after the client's timeout failed every call of a reconciler pass, then nothing was asked
+  // for a minute, and readiness said `ok` between passes (ops lab, scripts/ops-lab/slow-switch.sh).
+  const lastCallFailed =
+    sw.lastUnavailableAt !== null && (sw.lastOkAt === null || sw.lastUnavailableAt > sw.lastOkAt);
+  const switchDegraded = recentFailure || lastCallFailed || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
   const smtpDegraded = (outboxes?.mail ?? 0) > OUTBOX_LAG_MS;
   const checks = {
     database,
@@ -71,10 +85,24 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
     // Accounts whose portal and switch states differed and that staff have not resolved yet
     // (lib/blocks/reconcile.ts): work for people, not a reason to take the instance out.
     reconciliation: { status: openSyncIssues ? 'degraded' : 'ok', openSyncIssues } as Part,
+    clock: clockPart(),
   };
   const ready =
     up && migrations.status === 'ok' && (workers.status === 'ok' || workers.status === 'disabled');
   return { ready, checks };
+}
+
+/**
+ * This instance's clock against the database server's (lib/server/clock.ts): `skewed` beyond
+ * CLOCK_SKEW_TOLERANCE_MS, `unknown` before the first measurement (workers off, or not yet run).
+ * Never a reason to be unready: the database server's clock may be the wrong one, and then every
+ * instance would leave the pool at once; leases and TOTP steps use the database's clock anyway.
+ */
+function clockPart(): Part {
+  const { offsetMs, measuredAt } = clockOffset();
+  if (measuredAt === null) return { status: 'unknown', offsetSeconds: null } as Part;
+  const status = Math.abs(offsetMs) > CLOCK_SKEW_TOLERANCE_MS ? 'skewed' : 'ok';
+  return { status, offsetSeconds: Math.round(offsetMs / 100) / 10 } as Part;
 }
 
 async function migrationState(): Promise<Part> {

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
+import { clockOffset } from '@/lib/server/clock';
 
 // Prometheus metrics (prom-client), served by GET /api/metrics (CONTRACTS §7). Counters and the
 // histogram are updated where things happen; gauges that describe the database (outbox depth,
@@ -44,6 +45,16 @@ function create() {
     help: 'Accounts whose portal and switch states differed and that staff have not resolved (open SyncIssue rows).',
     registers: [registry],
   });
+
+  const clock = new Gauge({
+    name: 'tollgate_clock_offset_seconds',
+    help: "The database server's clock minus this instance's, as last measured (lib/server/clock.ts).",
+    registers: [registry],
+    collect() {
+      this.set(clockOffset().offsetMs / 1000);
+    },
+  });
+  void clock;
 
   /** Sets the gauges that describe the shared database; called before each scrape is rendered. */
   async function readDatabase(): Promise<void> {

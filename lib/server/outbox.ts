@@ -1,12 +1,16 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import os from 'node:os';
+import { sharedNow } from '@/lib/server/clock';
+import { tickDeadline } from '@/lib/server/tick-budget';
 
 // The one outbox runner: claim a due row with a lease, hand it to the outbox's own sender, put it
 // back with a jittered backoff. Used by the switch outbox (lib/switch/outbox.ts) and the mail outbox
 // (lib/mail/worker.ts); what a row means and what an answer does stays with them. Several instances
 // may run both at once: a row is held by one lease owner at a time, and a lease that runs out (a
 // crashed worker) frees the row for the next claim. Decision 003 says why this runs in the web process.
+// Leases and due times are on the shared clock (lib/server/clock.ts): an instance whose clock runs
+// minutes ahead would otherwise see every other instance's lease as run out, and send its row again.
 
 /** This process's name as a lease owner: `host:pid:random`, so two processes never share one. */
 export const WORKER_ID = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
@@ -40,7 +44,8 @@ export type OutboxTable<Row extends { id: string }> = {
 const free = (now: Date) => ({ status: 'pending', OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
 
 /**
- * Claims one due row for `owner` (pending, due by `now`, no live lease) with a lease of `leaseMs`,
+ * Claims one due row for `owner` (pending, due by `now`, default the shared clock's now; no live
+ * lease) with a lease of `leaseMs`,
  * or returns null when none is due. Safe under concurrent workers: the claim is a conditional update,
  * and a row another worker took in between is skipped. `countAttempt` adds 1 to `attempts` on claim
  * (the switch outbox counts claims: a claimed operation may have reached the switch).
@@ -51,7 +56,7 @@ export async function claimDue<Row extends { id: string }>(
   leaseMs: number,
   opts: { now?: Date; countAttempt?: boolean } = {},
 ): Promise<Row | null> {
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? sharedNow();
   const due = await table.findMany({
     where: { ...free(now), nextAttemptAt: { lte: now } },
     orderBy: { nextAttemptAt: 'asc' },
@@ -67,16 +72,18 @@ export async function claimDue<Row extends { id: string }>(
 }
 
 /**
- * Claims and handles due rows one at a time until none is due or `max` were handled; returns how
- * many `handle` reported as done (true).
+ * Claims and handles due rows one at a time until none is due, `max` were handled, or `over()` says
+ * the tick's budget is spent (default TICK_BUDGET_MS, lib/server/tick-budget.ts: the rest stays due
+ * for the next tick); returns how many `handle` reported as done (true).
  */
 export async function drain<Row>(
   claim: () => Promise<Row | null>,
   handle: (row: Row) => Promise<boolean>,
   max = 50,
+  over: () => boolean = tickDeadline(),
 ): Promise<number> {
   let done = 0;
-  for (let i = 0; i < max; i++) {
+  for (let i = 0; i < max && !over(); i++) {
     const row = await claim();
     if (!row) break;
     if (await handle(row)) done++;
@@ -101,7 +108,7 @@ export async function reschedule(
     where,
     data: {
       ...opts.data,
-      nextAttemptAt: new Date(Date.now() + opts.delayMs),
+      nextAttemptAt: new Date(sharedNow().getTime() + opts.delayMs),
       leaseOwner: null,
       leaseUntil: null,
       lastError: opts.error.slice(0, 500),

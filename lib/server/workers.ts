@@ -4,6 +4,7 @@ import { reconcilePass } from '@/lib/blocks/reconcile';
 import { env } from '@/lib/server/env';
 import { processMailOutbox } from '@/lib/mail/worker';
 import { log } from '@/lib/server/log';
+import { startClockCheck } from '@/lib/server/clock';
 import { purgeExpiredLimits } from '@/lib/server/rate-limit';
 import { purgeExpiredSignInLinks } from '@/lib/auth/link-purge';
 import { recoverPasswordChanges } from '@/lib/credentials/reset';
@@ -39,16 +40,19 @@ export function workerHeartbeats(): { name: string; everyMs: number; lastTickAt:
 export function startWorkers() {
   if (state.started) return;
   state.started = true;
-  for (const w of WORKERS) {
-    const loop = async () => {
-      try {
-        await w.tick();
-      } catch (e) {
-        log().error({ worker: w.name, err: { message: (e as Error).message } }, 'worker tick failed');
-      }
-      state.beats.set(w.name, Date.now());
-      setTimeout(loop, w.everyMs).unref();
-    };
-    setTimeout(loop, 500).unref();
-  }
+  // The clock is measured before the first lease is taken (lib/server/clock.ts).
+  void startClockCheck().then(() => WORKERS.forEach(run));
+}
+
+function run(w: Worker) {
+  const loop = async () => {
+    try {
+      await w.tick();
+    } catch (e) {
+      log().error({ worker: w.name, err: { message: (e as Error).message } }, 'worker tick failed');
+    }
+    state.beats.set(w.name, Date.now());
+    setTimeout(loop, w.everyMs).unref();
+  };
+  setTimeout(loop, 500).unref();
 }

@@ -11,6 +11,7 @@ import {
   refusePlace,
 } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
+import { sharedNow } from '@/lib/server/clock';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
@@ -52,12 +53,19 @@ export async function claimSwitchOperation(now: Date, owner: string, leaseMs: nu
 
 /** Sends due operations until none is left (at most `max`); returns how many the switch confirmed. */
 export async function processSwitchOutbox(
-  opts: { client?: SwitchClient; owner?: string; max?: number; leaseMs?: number } = {},
+  opts: {
+    client?: SwitchClient;
+    owner?: string;
+    max?: number;
+    leaseMs?: number;
+    /** Whether the tick's budget is spent (default TICK_BUDGET_MS, lib/server/tick-budget.ts). */
+    deadline?: () => boolean;
+  } = {},
 ): Promise<number> {
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
   const owner = opts.owner ?? WORKER_ID;
-  const claim = () => claimSwitchOperation(new Date(), owner, opts.leaseMs ?? LEASE_MS);
+  const claim = () => claimSwitchOperation(sharedNow(), owner, opts.leaseMs ?? LEASE_MS);
   return drain(
     claim,
     async (op) => {
@@ -108,6 +116,7 @@ export async function processSwitchOutbox(
       return false;
     },
     opts.max ?? 50,
+    opts.deadline,
   );
 }
 

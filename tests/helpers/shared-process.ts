@@ -25,6 +25,7 @@ type Shared = {
   __tollgateMetrics?: unknown;
   __tollgateSwitchCalls?: unknown;
   __tollgateWorkers?: unknown;
+  __tollgateClock?: unknown;
 };
 const g = globalThis as unknown as Shared;
 
@@ -44,6 +45,7 @@ for (const k of [
   '__tollgateMetrics',
   '__tollgateSwitchCalls',
   '__tollgateWorkers',
+  '__tollgateClock',
 ] as const)
   delete g[k];
 vi.resetModules();

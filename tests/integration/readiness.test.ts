@@ -66,6 +66,19 @@ describe.each(dialects())('readiness on %s', (dialect) => {
     expect((await readiness(Date.now() + SWITCH_FAILURE_WINDOW_MS + 1000)).checks.switch.status).toBe('ok');
   });
 
+  it('keeps the switch degraded past the window while no call has succeeded since the last failure', async () => {
+    const { observeSwitchCall } = await import('@/lib/server/metrics');
+    observeSwitchCall('GET', '/v1/accounts/ACC-1001', 'ok', 0.01);
+    await new Promise((r) => setTimeout(r, 5)); // the failure comes after the success
+    observeSwitchCall('GET', '/v1/accounts/ACC-1001', 'unavailable', 5);
+    const later = Date.now() + SWITCH_FAILURE_WINDOW_MS + 30_000; // between two reconciler passes
+    const r = await readiness(later);
+    expect(r.checks.switch.status).toBe('degraded');
+    await new Promise((r) => setTimeout(r, 5));
+    observeSwitchCall('GET', '/v1/accounts/ACC-1001', 'ok', 0.01);
+    expect((await readiness(later)).checks.switch.status).toBe('ok');
+  });
+
   it('is not ready when the workers have stalled', async () => {
     const r = await readiness(Date.now() + 10 * 60_000);
     expect(r.checks.workers.status).toBe('stalled');
