@@ -69,9 +69,10 @@ export async function ingestSwitchEvent(
 
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(withoutBom(raw));
   } catch {
-    await keepRejected(raw, 'malformed JSON');
+    // A body cut short (a proxy, a crashed sender) still names its account before the calls.
+    await keepRejected(raw, 'malformed JSON', accountInHead(Buffer.from(withoutBom(raw), 'utf8')));
     return answer(400, { error: { code: 'malformed_json', message: 'the body is not JSON' } });
   }
   const parsed = switchEventSchema.safeParse(json);
@@ -271,9 +272,19 @@ function decodeUtf8(body: string | Uint8Array): string | null {
   }
 }
 
+/**
+ * `text` without a leading byte order mark (U+FEFF). RFC 8259 §8.1: a sender must not add one, but
+ * "implementations that parse JSON texts MAY ignore the presence of a byte order mark rather than
+ * treating it as an error": switches on .NET or PowerShell write it, and JSON.parse refuses it (every
+ * block of such a switch was refused with 400 `malformed_json`; issue 14). The stored body keeps it.
+ */
+function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
 function parseOrNull(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(withoutBom(text));
   } catch {
     return null;
   }

@@ -132,6 +132,39 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(await getDb().switchEvent.count({ where: { status: 'rejected', body: bad } })).toBe(1);
   });
 
+  // Issue 14: a switch on .NET or PowerShell writes a UTF-8 byte order mark before the JSON.
+  it('applies an event whose body starts with a byte order mark, signed over it, and keeps it as sent', async () => {
+    const { account, creds } = await makeAccount();
+    const event = placed(account.number, [creds[0].username]);
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(event))]);
+    const res = await POST(
+      new Request('http://localhost/api/switch/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(secret, bytes) },
+        body: bytes,
+      }),
+    );
+    expect(await res.json()).toEqual({ received: true, duplicate: false });
+    expect(await getDb().block.count({ where: { accountId: account.id, status: 'active' } })).toBe(1);
+    const kept = await getDb().switchEvent.findUniqueOrThrow({ where: { id: event.id } });
+    expect(kept.body).toBe(`\uFEFF${JSON.stringify(event)}`);
+    // The same bytes without the BOM are the same event: a duplicate.
+    expect(await (await post(JSON.stringify(event))).json()).toEqual({ received: true, duplicate: true });
+  });
+
+  it('a body cut short flags the account it names before the cut for reconciliation', async () => {
+    const { account } = await makeAccount();
+    const cut = JSON.stringify(placed(account.number, ['x'])).slice(0, 150);
+    expect(cut).toContain(account.number);
+    const res = await post(cut);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('malformed_json');
+    const kept = await getDb().switchEvent.findFirstOrThrow({ where: { status: 'rejected', body: cut } });
+    expect(kept.accountNumber).toBe(account.number);
+    const flagged = await getDb().customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(flagged.reconcileDue).toBe(true);
+  });
+
   // Review 9, finding 7: the HMAC is over the bytes received; a body that is not UTF-8 is a 400.
   it('answers 400 not_utf8 to a correctly signed ISO-8859-1 body, keeps it and flags the account', async () => {
     const { account } = await makeAccount();
