@@ -16,6 +16,8 @@ export type SwitchLogEntry = {
   status?: number;
   kind?: SwitchFailure['kind'];
   code?: string;
+  /** For an answer Tollgate could not read (`invalid_response`): what was wrong, in our words and field names. */
+  detail?: string;
   willRetry: boolean;
 };
 
@@ -38,6 +40,12 @@ export type RequestSpec = {
   path: string;
   body?: unknown;
   idempotencyKey?: string;
+  /**
+   * Checks a 2xx answer's JSON against the contract: null when it holds, else where it breaks (field
+   * names, never values). A breach is a failure of kind `invalid_response`, logged and counted like
+   * any other, so a switch that answers 200 with the wrong shape is not reported healthy.
+   */
+  check?: (json: unknown) => string | null;
   /** Strings that must never appear in a failure message (the SIP password being set). */
   secrets?: string[];
   signal?: AbortSignal;
@@ -81,6 +89,7 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
         status: result.status,
         kind: result.kind,
         code: result.code,
+        ...(result.kind === 'invalid_response' ? { detail: result.message } : {}),
         willRetry,
       });
     }
@@ -135,19 +144,25 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
     }
   }
   if (status >= 200 && status < 300) {
-    return typeof json === 'symbol'
+    const breach = typeof json === 'symbol' ? 'a body that is not JSON' : contractBreach(spec, json);
+    return breach
       ? {
           ok: false,
           kind: 'invalid_response',
           status,
           code: 'bad_body',
-          message: `HTTP ${status} with a body that is not JSON`,
+          message: `HTTP ${status} with ${breach}`,
         }
       : { ok: true, value: json };
   }
   const failure = classifyError(status, json);
   const wait = failure.kind === 'unavailable' ? retryAfterMs(retryAfter) : undefined;
   return wait === undefined ? failure : { ...failure, retryAfterMs: wait };
+}
+
+function contractBreach(spec: RequestSpec, json: unknown): string | null {
+  const wrong = spec.check?.(json) ?? null;
+  return wrong === null ? null : `a body that does not match the contract (${wrong})`;
 }
 
 function classifyError(status: number, json: unknown): SwitchFailure {
