@@ -22,7 +22,8 @@ bearer token, provisions accounts, places and lifts blocks (sending the events),
 Fault kinds: `status` (answer `status` with the error body, optional `retryAfter` header), `delay`
 (`ms` before handling), `reset` (headers and half the body, then a TCP reset), `redirect` (302 to
 `location`), `html` (a `status` with an HTML body), `other_account` (a 200 naming `accountNumber`),
-`apply_then_status` (apply, then answer `status`: a change the caller cannot know was applied).
+`apply_then_status` (apply, then answer `status`: a change the caller cannot know was applied),
+`patch` (a 200 whose JSON gets the fields of `set`, e.g. another spelling of `blockedAt`).
 """
 
 from __future__ import annotations
@@ -247,7 +248,7 @@ class Handler(BaseHTTPRequestHandler):
             entry["fault"] = fault["kind"]
             if fault["kind"] == "delay":
                 time.sleep(fault["ms"] / 1000)
-            elif fault["kind"] != "apply_then_status" and fault["kind"] != "other_account":
+            elif fault["kind"] not in ("apply_then_status", "other_account", "patch"):
                 return self.answer_fault(fault, entry)
         try:
             status, body = self.api(method, path, raw)
@@ -257,6 +258,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer_fault(fault, entry)
         if fault and fault["kind"] == "other_account" and status == 200 and isinstance(body, dict):
             body = dict(body, accountNumber=fault["accountNumber"])
+        if fault and fault["kind"] == "patch" and status == 200 and isinstance(body, dict):
+            body = dict(body, **fault["set"])
         entry["status"] = status
         self.send(status, body)
 
