@@ -19,10 +19,17 @@ export type InternationalCalling = z.infer<typeof internationalCallingSchema>;
  * databases' timestamp columns take no year 0 (PostgreSQL refused `0000-01-01` with an error, a 500
  * for the event route). Shared by the switch's answers and its signed events.
  */
-export const switchTimeSchema = z.iso.datetime({ offset: true }).refine((s) => {
-  const year = new Date(s).getUTCFullYear();
-  return year >= 1 && year <= 9999;
-}, 'must be a time in the years 0001–9999');
+export const switchTimeSchema = z.iso
+  .datetime({
+    offset: true,
+    // Named for the sender: a switch writing local time without a zone got "Invalid ISO datetime".
+    error:
+      'must be an ISO 8601 time with Z or an offset (2026-11-25T09:14:03Z); a time without a zone is ambiguous',
+  })
+  .refine((s) => {
+    const year = new Date(s).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'must be a time in the years 0001–9999');
 /**
  * A time the switch sends, as Tollgate reads it: switchTimeSchema once ISO 8601's other spellings
  * are put in RFC 3339's form (asRfc3339: `+0100`, a space for `T`, a comma before the fraction, no
