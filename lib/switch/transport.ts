@@ -117,10 +117,15 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
       method: spec.method,
       headers,
       signal,
-      redirect: 'error',
+      // Never followed (a PUT re-sent elsewhere could apply twice); read here so the failure names it.
+      redirect: 'manual',
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
     });
     status = res.status;
+    if (status >= 300 && status < 400) {
+      await res.body?.cancel().catch(() => undefined);
+      return redirected(status);
+    }
     retryAfter = res.headers.get('retry-after');
     text = await res.text(); // still under `signal`: a body that trickles in also times out
   } catch (err) {
@@ -158,6 +163,21 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
   const failure = classifyError(status, json);
   const wait = failure.kind === 'unavailable' ? retryAfterMs(retryAfter) : undefined;
   return wait === undefined ? failure : { ...failure, retryAfterMs: wait };
+}
+
+/**
+ * A `3xx` from the switch: not followed and "not known to be applied" (docs/switch-api.md part 1),
+ * like a connection error, but named: an `http://` SWITCH_API_URL that the switch's proxy sends to
+ * `https://` was logged as a bare `connection_error` (issue 14).
+ */
+function redirected(status: number): SwitchFailure {
+  return {
+    ok: false,
+    kind: 'unavailable',
+    status,
+    code: 'redirect',
+    message: `HTTP ${status} redirect, not followed: check SWITCH_API_URL (scheme, host, path prefix)`,
+  };
 }
 
 function contractBreach(spec: RequestSpec, json: unknown): string | null {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { log } from '@/lib/server/log';
 import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/client';
@@ -228,6 +230,33 @@ describe('answers that do not match the contract', () => {
       value: { registrations: [{ expiresAt: read }], unreadable: 0 },
     });
     expect(logs).toEqual([]);
+  });
+
+  // Issue 14: a redirect (an http:// SWITCH_API_URL sent on to https://) was a bare connection_error.
+  it('a redirect from a real server is not followed, and is named in the failure and the log', async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(req.url === '/moved' ? 200 : 301, { location: '/moved', 'content-type': 'text/html' });
+      res.end('<html>moved</html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const logs: unknown[] = [];
+      const client = createSwitchClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        token: 'tok_abcdefghijklmnop',
+        retries: 0,
+        log: (e) => logs.push(e),
+      });
+      const res = await client.setSipPassword('acme-reception', PASSWORD, randomUUID());
+      expect(res).toMatchObject({ ok: false, kind: 'unavailable', status: 301, code: 'redirect' });
+      expect(seen).toEqual(['PUT /v1/sip-credentials/acme-reception/password']);
+      expect(logs).toEqual([expect.objectContaining({ status: 301, code: 'redirect', kind: 'unavailable' })]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('does not retry a PUT on an invalid answer (it may have been applied: only a keyed retry is safe, and it already was keyed)', async () => {
