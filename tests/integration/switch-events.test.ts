@@ -118,6 +118,30 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(await getDb().switchEvent.count({ where: { id: event.id } })).toBe(0);
   });
 
+  // Issue 14: each 401 said only "signature malformed" (or stale, mismatch, missing): the switch's
+  // engineer had to guess what to change.
+  it('a 401 tells the sender what to change, for each kind of bad signature', async () => {
+    const { account } = await makeAccount();
+    const body = JSON.stringify(placed(account.number, []));
+    const t = Math.floor(Date.now() / 1000);
+    const good = signEvent(secret, body, t);
+    const cases: [string | null, RegExp][] = [
+      [null, /^signature missing: send Tollgate-Signature: t=<unix seconds>,v1=/],
+      [good.replace(/v1=([0-9a-f]+)/, (_, h: string) => `v1=${h.toUpperCase()}`), /64 lowercase hex digits/],
+      [`t=${t * 1000},${good.split(',')[1]}`, /t=<unix seconds, no leading zeros>/],
+      [signEvent(secret, body, t - 301), /^signature stale: .*NTP/],
+      [signEvent('another-secret-another-secret-0123456789', body, t), /^signature mismatch: sign "<t>\./],
+    ];
+    for (const [header, message] of cases) {
+      const res = await post(body, header);
+      expect(res.status).toBe(401);
+      expect((await res.json()).error).toEqual({
+        code: 'bad_signature',
+        message: expect.stringMatching(message),
+      });
+    }
+  });
+
   it('answers 400 to malformed JSON and to a schema violation, keeping the body', async () => {
     expect((await post('{"id": "evt_x",')).status).toBe(400);
     const bad = JSON.stringify({
