@@ -11,9 +11,8 @@ import { E2E } from './env';
 import { startPortal, stopGroup, type Portal } from './kamailio-portal';
 
 export const PYSWITCH_DIR = path.resolve('test-results/python-switch');
-/** Beside the e2e ports (E2E_BASE_PORT + 0…3): the Python switch and its portal. */
-const SWITCH_PORT = E2E.simPort - 1 + 40;
-const PORTAL_PORT = E2E.simPort - 1 + 41;
+const SWITCH_PORT = E2E.pySwitchPort;
+const PORTAL_PORT = E2E.pyPortalPort;
 
 export interface PySwitch {
   portal: Portal;
@@ -43,7 +42,12 @@ export async function startPySwitch(): Promise<PySwitch> {
       `http://localhost:${PORTAL_PORT}/api/switch/events`,
     ],
     {
-      env: { ...process.env, SWITCH_API_TOKEN: token, SWITCH_WEBHOOK_SECRET: secret },
+      env: {
+        ...process.env,
+        SWITCH_API_TOKEN: token,
+        SWITCH_WEBHOOK_SECRET: secret,
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
       stdio: ['ignore', log, log],
       detached: true,
     },
