@@ -21,6 +21,8 @@ command -v baresip >/dev/null || need+=(baresip-core)
 command -v linphonec >/dev/null || need+=(linphone-cli)
 # TLS in front of the portal, as docs/operations.md deploys it (e2e/18-behind-tls.spec.ts).
 { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || need+=(nginx)
+# The switch written from the docs alone (switch/interop/, e2e/19-python-switch.spec.ts).
+command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     step "Installing Debian packages: ${need[*]}"

@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 // Shared by global setup (which starts everything) and the tests (which talk to it).
-// E2E_BASE_PORT moves all four ports (portal, simulator, SMTP, factory writer), e.g. to run two checkouts at once.
+// E2E_BASE_PORT moves all six ports (portal, simulator, SMTP, factory writer, the Python switch and its portal), e.g. to run two checkouts at once.
 const BASE = Number(process.env.E2E_BASE_PORT ?? 3210);
 export const E2E_PORT = BASE;
 export const E2E_DIR = path.resolve('test-results/e2e-env');
@@ -16,5 +16,8 @@ export const E2E = {
   smtpPort: BASE + 2,
   /** ./factory-server.ts: writes the tests' own data (./factories.ts). */
   factoryPort: BASE + 3,
+  /** e2e/19-python-switch.spec.ts: the Python switch (switch/interop/) and the portal that talks to it. */
+  pySwitchPort: BASE + 4,
+  pyPortalPort: BASE + 5,
 };
 export const simUrl = `http://127.0.0.1:${E2E.simPort}`;

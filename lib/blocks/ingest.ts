@@ -27,6 +27,19 @@ export const EVENT_BODY_READ_CAP = 8 * 1024 * 1024;
 /** How much of a refused body past EVENT_BODY_LIMIT is kept with its inbox row, in bytes. */
 const OVERSIZED_KEPT = 64 * 1024;
 
+/**
+ * What a 401 tells the switch's engineer, per reason (docs/switch-api.md part 2, "Signing"): it said
+ * only "signature malformed", and a switch writing upper-case hex or milliseconds had to guess.
+ */
+const SIGNATURE_REFUSALS = {
+  missing: 'signature missing: send Tollgate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>',
+  malformed:
+    'signature malformed: expected t=<unix seconds, no leading zeros>,v1=<64 lowercase hex digits>[,v1=…]',
+  stale:
+    'signature stale: t is more than 300 s away from Tollgate’s clock; sign every attempt anew and keep NTP running',
+  mismatch: 'signature mismatch: sign "<t>.<the exact bytes sent>" with SWITCH_WEBHOOK_SECRET (HMAC-SHA256)',
+} as const;
+
 const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): IngestAnswer => ({
   status,
   body,
@@ -54,7 +67,8 @@ export async function ingestSwitchEvent(
 ): Promise<IngestAnswer> {
   // The HMAC is over the bytes as received (CONTRACTS §4 "<raw body>"), before any decoding.
   const sig = verifySignature(secret, body, signature, nowSec);
-  if (!sig.ok) return answer(401, { error: { code: 'bad_signature', message: `signature ${sig.reason}` } });
+  if (!sig.ok)
+    return answer(401, { error: { code: 'bad_signature', message: SIGNATURE_REFUSALS[sig.reason] } });
 
   const raw = decodeUtf8(body);
   if (raw === null) {
@@ -69,9 +83,10 @@ export async function ingestSwitchEvent(
 
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(withoutBom(raw));
   } catch {
-    await keepRejected(raw, 'malformed JSON');
+    // A body cut short (a proxy, a crashed sender) still names its account before the calls.
+    await keepRejected(raw, 'malformed JSON', accountInHead(Buffer.from(withoutBom(raw), 'utf8')));
     return answer(400, { error: { code: 'malformed_json', message: 'the body is not JSON' } });
   }
   const parsed = switchEventSchema.safeParse(json);
@@ -271,9 +286,19 @@ function decodeUtf8(body: string | Uint8Array): string | null {
   }
 }
 
+/**
+ * `text` without a leading byte order mark (U+FEFF). RFC 8259 §8.1: a sender must not add one, but
+ * "implementations that parse JSON texts MAY ignore the presence of a byte order mark rather than
+ * treating it as an error": switches on .NET or PowerShell write it, and JSON.parse refuses it (every
+ * block of such a switch was refused with 400 `malformed_json`; issue 14). The stored body keeps it.
+ */
+function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
 function parseOrNull(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(withoutBom(text));
   } catch {
     return null;
   }

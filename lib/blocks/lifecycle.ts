@@ -381,8 +381,9 @@ export async function applySwitchEvent(
     // The clock is now the later of its old value and `at`: later than `at` iff the event is older.
     const stale = account.switchChangedAt > at;
     const waitForSwitch = e.type === 'block.placed' && stale && !ctx.switchState;
-    // Not believed: older than the account's last change, and the switch says it is not blocked.
-    const disbelieved = stale && !waitForSwitch && ctx.switchState?.internationalCalling !== 'blocked';
+    // Not believed: older than the account's last change, and the switch says it is not blocked, or
+    // blocked by a block that took effect after this one (so this one ended before it).
+    const disbelieved = stale && !waitForSwitch && !switchHoldsBlockOf(ctx.switchState, at);
     const places = e.type === 'block.placed' && !waitForSwitch && !disbelieved;
     // The claim: a new row is stored already claimed, a copy's unfinished row is claimed, a row
     // already processed makes this a duplicate. Under the account's lock nobody else claims it.
@@ -409,10 +410,15 @@ export async function applySwitchEvent(
             occurredAt: e.occurredAt,
             switchChangedAt: account.switchChangedAt.toISOString(),
             switchSays: ctx.switchState?.internationalCalling,
+            switchBlockedAt: ctx.switchState?.blockedAt ?? null,
           },
         },
         tx,
       );
+      // The switch blocks the account by a newer block: the reconciler's next pass shows that one if
+      // its own event has not arrived (docs/switch-api.md part 3).
+      if (ctx.switchState?.internationalCalling === 'blocked')
+        await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
       return { kind: 'stale' };
     }
     const { lifts, members } = after!;
@@ -461,6 +467,23 @@ export async function applySwitchEvent(
     );
     return { kind: 'placed', blockId: block.id };
   });
+}
+
+/**
+ * Whether the switch's state (`GET /v1/accounts/{n}`) still holds the block a `block.placed` dated
+ * `at` placed: the account is blocked and its block took effect (`blockedAt`) no later than `at`. The
+ * switch has one international-calling state per account and keeps `blockedAt` while it stays
+ * blocked (docs/switch-api.md part 1), so a `blockedAt` after `at` means the account was allowed in
+ * between: that block was lifted, and the one in force is another (its own event, or the reconciler,
+ * shows it). Without this, a placement delivered after the switch's lift and re-block showed a block
+ * the switch had lifted, with a second notice for old calls (issue 14). `blockedAt` is compared in
+ * whole seconds, as a switch may write `occurredAt` without the fraction it keeps; a switch that
+ * answers no `blockedAt` is believed.
+ */
+function switchHoldsBlockOf(state: SwitchAccount | undefined, at: Date): boolean {
+  if (state?.internationalCalling !== 'blocked') return false;
+  if (!state.blockedAt) return true;
+  return Math.floor(new Date(state.blockedAt).getTime() / 1000) * 1000 <= at.getTime();
 }
 
 /**

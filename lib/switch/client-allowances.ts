@@ -5,6 +5,7 @@ import {
   countryCodeSchema,
   destinationAllowancesAnswerSchema,
   type DestinationAllowancesAnswer,
+  issuePaths,
   type PutDestinationAllowancesBody,
   switchActor,
 } from './schemas';
@@ -69,6 +70,11 @@ export async function putDestinationAllowances(
     body: wire,
     idempotencyKey,
     signal: opts?.signal,
+    check: (json) => {
+      const parsed = destinationAllowancesAnswerSchema.safeParse(json);
+      if (!parsed.success) return issuePaths(parsed.error);
+      return parsed.data.accountNumber === accountNumber ? null : 'accountNumber names another account';
+    },
   });
   if (!res.ok) return res;
   const parsed = destinationAllowancesAnswerSchema.safeParse(res.value);

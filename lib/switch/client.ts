@@ -5,6 +5,7 @@ import type { SwitchResult } from './result';
 import {
   accountNumberSchema,
   idempotencyKeySchema,
+  issuePaths,
   readRegistrations,
   sipUsernameSchema,
   switchAccountSchema,
@@ -85,6 +86,7 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
         method: 'GET',
         path: `/v1/accounts/${accountNumber}`,
         signal: opts?.signal,
+        check: accountCheck(accountNumber),
       });
       return res.ok ? parseAccount(res.value, accountNumber) : res;
     },
@@ -98,6 +100,7 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
         body,
         idempotencyKey,
         signal: opts?.signal,
+        check: accountCheck(accountNumber),
       });
       return res.ok ? parseAccount(res.value, accountNumber) : res;
     },
@@ -120,6 +123,7 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
         method: 'GET',
         path: `/v1/sip-credentials/${encodeURIComponent(username)}/registrations`,
         signal: opts?.signal,
+        check: (json) => (readRegistrations(json) ? null : 'registrations'),
       });
       if (!res.ok) return res;
       const read = readRegistrations(res.value);
@@ -150,6 +154,15 @@ export function switchClient(overrides?: Partial<SwitchClientOptions>): SwitchCl
   });
   if (overrides === undefined) shared = client;
   return client;
+}
+
+/** The transport's contract check of an account's body (see RequestSpec.check). */
+function accountCheck(accountNumber: string) {
+  return (json: unknown): string | null => {
+    const parsed = switchAccountSchema.safeParse(json);
+    if (!parsed.success) return issuePaths(parsed.error);
+    return parsed.data.accountNumber === accountNumber ? null : 'accountNumber names another account';
+  };
 }
 
 function parseAccount(value: unknown, accountNumber: string): SwitchResult<SwitchAccount> {

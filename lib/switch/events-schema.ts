@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hasControlCharacter } from '../server/control-characters';
-import { accountNumberSchema, asRfc3339, sipUsernameSchema, switchTimeSchema } from './schemas';
+import { accountNumberSchema, sipUsernameSchema, switchTimeReadSchema } from './schemas';
 
 // CONTRACTS §4 event bodies. Every string is bounded so that a signed-but-buggy switch cannot make
 // Tollgate store or render unbounded text. Unknown extra keys are stripped, not rejected: the raw
@@ -32,12 +32,12 @@ export const eventIdSchema = z
   .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1–100 of letters, digits, _ and -');
 
 /**
- * An event's time: RFC 3339 (switchTimeSchema) once ISO 8601's other spellings are put in its form
- * (asRfc3339: "+0100", a space for "T", a comma before the fraction): a switch writing
- * `2026-11-25 10:14:03+0100` had every block refused with 400 (inputs-20). The parsed event carries
- * the RFC 3339 text; the stored raw body keeps what was sent.
+ * An event's time: RFC 3339 once ISO 8601's other spellings are put in its form (switchTimeReadSchema,
+ * the reader of every switch time): a switch writing `2026-11-25 10:14:03+0100` had every block
+ * refused with 400 (inputs-20). The parsed event carries the RFC 3339 text; the stored raw body keeps
+ * what was sent.
  */
-const isoDateTime = z.preprocess((v) => (typeof v === 'string' ? asRfc3339(v) : v), switchTimeSchema);
+const isoDateTime = switchTimeReadSchema;
 
 export const triggerCallSchema = z.object({
   at: isoDateTime,

@@ -19,11 +19,39 @@ export type InternationalCalling = z.infer<typeof internationalCallingSchema>;
  * databases' timestamp columns take no year 0 (PostgreSQL refused `0000-01-01` with an error, a 500
  * for the event route). Shared by the switch's answers and its signed events.
  */
-export const switchTimeSchema = z.iso.datetime({ offset: true }).refine((s) => {
-  const year = new Date(s).getUTCFullYear();
-  return year >= 1 && year <= 9999;
-}, 'must be a time in the years 0001–9999');
-const isoDateTime = switchTimeSchema;
+export const switchTimeSchema = z.iso
+  .datetime({
+    offset: true,
+    // Named for the sender: a switch writing local time without a zone got "Invalid ISO datetime".
+    error:
+      'must be an ISO 8601 time with Z or an offset (2026-11-25T09:14:03Z); a time without a zone is ambiguous',
+  })
+  .refine((s) => {
+    const year = new Date(s).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'must be a time in the years 0001–9999');
+/**
+ * A time the switch sends, as Tollgate reads it: switchTimeSchema once ISO 8601's other spellings
+ * are put in RFC 3339's form (asRfc3339: `+0100`, a space for `T`, a comma before the fraction, no
+ * seconds). One reader for every switch time, in its events and in its answers (`blockedAt`, an
+ * allowance's `until`, a binding's `expiresAt`): a switch that wrote `2026-11-25 09:14:03+0000` in its
+ * GET had every answer refused as `bad_body`, so the reconciler never saw its blocks (issue 14).
+ * The parsed value is the RFC 3339 text.
+ */
+export const switchTimeReadSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? asRfc3339(v) : v),
+  switchTimeSchema,
+);
+const isoDateTime = switchTimeReadSchema;
+
+/**
+ * Where a body breaks a schema, for a log line or a staff note: the paths of its first issues
+ * (`blockedAt, allowances.0.until`), never the values sent. Empty path: `body`.
+ */
+export function issuePaths(error: z.ZodError): string {
+  const paths = error.issues.map((i) => (i.path.length ? i.path.join('.') : 'body'));
+  return [...new Set(paths)].slice(0, 5).join(', ');
+}
 
 /**
  * `text` in RFC 3339's spelling when it is one of ISO 8601's other spellings of a time with a zone

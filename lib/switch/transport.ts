@@ -16,6 +16,8 @@ export type SwitchLogEntry = {
   status?: number;
   kind?: SwitchFailure['kind'];
   code?: string;
+  /** For an answer Tollgate could not read (`invalid_response`): what was wrong, in our words and field names. */
+  detail?: string;
   willRetry: boolean;
 };
 
@@ -38,6 +40,12 @@ export type RequestSpec = {
   path: string;
   body?: unknown;
   idempotencyKey?: string;
+  /**
+   * Checks a 2xx answer's JSON against the contract: null when it holds, else where it breaks (field
+   * names, never values). A breach is a failure of kind `invalid_response`, logged and counted like
+   * any other, so a switch that answers 200 with the wrong shape is not reported healthy.
+   */
+  check?: (json: unknown) => string | null;
   /** Strings that must never appear in a failure message (the SIP password being set). */
   secrets?: string[];
   signal?: AbortSignal;
@@ -81,6 +89,7 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
         status: result.status,
         kind: result.kind,
         code: result.code,
+        ...(result.kind === 'invalid_response' ? { detail: result.message } : {}),
         willRetry,
       });
     }
@@ -108,10 +117,15 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
       method: spec.method,
       headers,
       signal,
-      redirect: 'error',
+      // Never followed (a PUT re-sent elsewhere could apply twice); read here so the failure names it.
+      redirect: 'manual',
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
     });
     status = res.status;
+    if (status >= 300 && status < 400) {
+      await res.body?.cancel().catch(() => undefined);
+      return redirected(status);
+    }
     retryAfter = res.headers.get('retry-after');
     text = await res.text(); // still under `signal`: a body that trickles in also times out
   } catch (err) {
@@ -135,19 +149,40 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
     }
   }
   if (status >= 200 && status < 300) {
-    return typeof json === 'symbol'
+    const breach = typeof json === 'symbol' ? 'a body that is not JSON' : contractBreach(spec, json);
+    return breach
       ? {
           ok: false,
           kind: 'invalid_response',
           status,
           code: 'bad_body',
-          message: `HTTP ${status} with a body that is not JSON`,
+          message: `HTTP ${status} with ${breach}`,
         }
       : { ok: true, value: json };
   }
   const failure = classifyError(status, json);
   const wait = failure.kind === 'unavailable' ? retryAfterMs(retryAfter) : undefined;
   return wait === undefined ? failure : { ...failure, retryAfterMs: wait };
+}
+
+/**
+ * A `3xx` from the switch: not followed and "not known to be applied" (docs/switch-api.md part 1),
+ * like a connection error, but named: an `http://` SWITCH_API_URL that the switch's proxy sends to
+ * `https://` was logged as a bare `connection_error` (issue 14).
+ */
+function redirected(status: number): SwitchFailure {
+  return {
+    ok: false,
+    kind: 'unavailable',
+    status,
+    code: 'redirect',
+    message: `HTTP ${status} redirect, not followed: check SWITCH_API_URL (scheme, host, path prefix)`,
+  };
+}
+
+function contractBreach(spec: RequestSpec, json: unknown): string | null {
+  const wrong = spec.check?.(json) ?? null;
+  return wrong === null ? null : `a body that does not match the contract (${wrong})`;
 }
 
 function classifyError(status: number, json: unknown): SwitchFailure {

@@ -86,4 +86,26 @@ describe.each(dialects())('switch event times on %s', (dialect) => {
     expect(status).toBe(400);
     expect(block).toBeNull();
   });
+
+  // Issue 14: a local time without a zone cannot be placed on the switch's clock; the 400 says why
+  // (it said "Invalid ISO datetime"), and the account is compared with the switch at the next pass.
+  it.each([
+    ['without a zone', '2026-11-25T09:14:03'],
+    ['with a fraction and no zone', '2026-11-25T09:14:03.123456'],
+  ])('an event whose occurredAt is written %s is refused with a 400 that names the zone', async (_, at) => {
+    const { account, creds } = await makeAccount();
+    const e = placedEvent(account.number, { from: [creds[0].username] });
+    e.occurredAt = at;
+    const res = await deliver(e);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: {
+        code: 'invalid_event',
+        message:
+          'occurredAt: must be an ISO 8601 time with Z or an offset (2026-11-25T09:14:03Z); a time without a zone is ambiguous',
+      },
+    });
+    const flagged = await getDb().customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(flagged.reconcileDue).toBe(true);
+  });
 });

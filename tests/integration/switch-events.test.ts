@@ -118,6 +118,30 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(await getDb().switchEvent.count({ where: { id: event.id } })).toBe(0);
   });
 
+  // Issue 14: each 401 said only "signature malformed" (or stale, mismatch, missing): the switch's
+  // engineer had to guess what to change.
+  it('a 401 tells the sender what to change, for each kind of bad signature', async () => {
+    const { account } = await makeAccount();
+    const body = JSON.stringify(placed(account.number, []));
+    const t = Math.floor(Date.now() / 1000);
+    const good = signEvent(secret, body, t);
+    const cases: [string | null, RegExp][] = [
+      [null, /^signature missing: send Tollgate-Signature: t=<unix seconds>,v1=/],
+      [good.replace(/v1=([0-9a-f]+)/, (_, h: string) => `v1=${h.toUpperCase()}`), /64 lowercase hex digits/],
+      [`t=${t * 1000},${good.split(',')[1]}`, /t=<unix seconds, no leading zeros>/],
+      [signEvent(secret, body, t - 301), /^signature stale: .*NTP/],
+      [signEvent('another-secret-another-secret-0123456789', body, t), /^signature mismatch: sign "<t>\./],
+    ];
+    for (const [header, message] of cases) {
+      const res = await post(body, header);
+      expect(res.status).toBe(401);
+      expect((await res.json()).error).toEqual({
+        code: 'bad_signature',
+        message: expect.stringMatching(message),
+      });
+    }
+  });
+
   it('answers 400 to malformed JSON and to a schema violation, keeping the body', async () => {
     expect((await post('{"id": "evt_x",')).status).toBe(400);
     const bad = JSON.stringify({
@@ -130,6 +154,39 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('invalid_event');
     expect(await getDb().switchEvent.count({ where: { status: 'rejected', body: bad } })).toBe(1);
+  });
+
+  // Issue 14: a switch on .NET or PowerShell writes a UTF-8 byte order mark before the JSON.
+  it('applies an event whose body starts with a byte order mark, signed over it, and keeps it as sent', async () => {
+    const { account, creds } = await makeAccount();
+    const event = placed(account.number, [creds[0].username]);
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(event))]);
+    const res = await POST(
+      new Request('http://localhost/api/switch/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(secret, bytes) },
+        body: bytes,
+      }),
+    );
+    expect(await res.json()).toEqual({ received: true, duplicate: false });
+    expect(await getDb().block.count({ where: { accountId: account.id, status: 'active' } })).toBe(1);
+    const kept = await getDb().switchEvent.findUniqueOrThrow({ where: { id: event.id } });
+    expect(kept.body).toBe(`\uFEFF${JSON.stringify(event)}`);
+    // The same bytes without the BOM are the same event: a duplicate.
+    expect(await (await post(JSON.stringify(event))).json()).toEqual({ received: true, duplicate: true });
+  });
+
+  it('a body cut short flags the account it names before the cut for reconciliation', async () => {
+    const { account } = await makeAccount();
+    const cut = JSON.stringify(placed(account.number, ['x'])).slice(0, 150);
+    expect(cut).toContain(account.number);
+    const res = await post(cut);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe('malformed_json');
+    const kept = await getDb().switchEvent.findFirstOrThrow({ where: { status: 'rejected', body: cut } });
+    expect(kept.accountNumber).toBe(account.number);
+    const flagged = await getDb().customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(flagged.reconcileDue).toBe(true);
   });
 
   // Review 9, finding 7: the HMAC is over the bytes received; a body that is not UTF-8 is a 400.

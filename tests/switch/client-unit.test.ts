@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { log } from '@/lib/server/log';
 import { createSwitchClient, type SwitchClientOptions } from '@/lib/switch/client';
@@ -156,6 +158,105 @@ describe('answers that do not match the contract', () => {
   ])('%s → %s', async (_name, answer, kind) => {
     const { client } = make(async () => answer(), { retries: 0 });
     expect(await client.getAccount('ACC-1001')).toMatchObject({ ok: false, kind });
+  });
+
+  // Issue 14: a 200 whose body the portal cannot use was counted and logged as a success.
+  it('a 200 that breaks the contract is logged with the fields it breaks, never their values', async () => {
+    const { client, logs } = make(
+      async () =>
+        json(200, {
+          accountNumber: 'ACC-1001',
+          internationalCalling: 'blocked',
+          blockedAt: 'since-tuesday-secret',
+          reason: null,
+        }),
+      { retries: 0 },
+    );
+    expect(await client.getAccount('ACC-1001')).toMatchObject({ ok: false, kind: 'invalid_response' });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        path: '/v1/accounts/ACC-1001',
+        status: 200,
+        kind: 'invalid_response',
+        code: 'bad_body',
+        detail: 'HTTP 200 with a body that does not match the contract (blockedAt)',
+        willRetry: false,
+      }),
+    ]);
+    expect(JSON.stringify(logs)).not.toContain('since-tuesday');
+  });
+
+  it('an answer about another account is logged as such', async () => {
+    const other = { accountNumber: 'ACC-2001', allowances: [] };
+    const { client, logs } = make(async () => json(200, other), { retries: 0 });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect(
+      await client.putDestinationAllowances(
+        'ACC-1001',
+        { countries: ['SO'], until, reason: 'r', actor: 'a' },
+        randomUUID(),
+      ),
+    ).toMatchObject({ ok: false, kind: 'invalid_response' });
+    expect(logs).toEqual([
+      expect.objectContaining({ detail: expect.stringContaining('accountNumber names another account') }),
+    ]);
+  });
+
+  // Issue 14: the switch's times in its answers are read like those of its events (one reader).
+  it.each([
+    ['2026-11-25 09:14:03+0000', '2026-11-25T09:14:03+00:00'],
+    ['2026-11-25T06:14:03,5-03', '2026-11-25T06:14:03.5-03:00'],
+    ['2026-11-25t09:14z', '2026-11-25T09:14:00Z'],
+    ['2026-11-25T10:14:03.123456789+01:00', '2026-11-25T10:14:03.123456789+01:00'],
+  ])('reads a switch time written %s in blockedAt, until and expiresAt', async (sent, read) => {
+    const account = {
+      accountNumber: 'ACC-1001',
+      internationalCalling: 'blocked',
+      blockedAt: sent,
+      reason: 'manual',
+      allowances: [{ country: 'SO', until: sent }],
+    };
+    const binding = { contact: 'sip:a@192.0.2.1', sourceIp: '192.0.2.1', userAgent: 'x', expiresAt: sent };
+    const { client, logs } = make(async (url) =>
+      json(200, url.endsWith('/registrations') ? { registrations: [binding] } : account),
+    );
+    expect(await client.getAccount('ACC-1001')).toMatchObject({
+      ok: true,
+      value: { blockedAt: read, allowances: [{ country: 'SO', until: read }] },
+    });
+    expect(await client.getRegistrations('acme-reception')).toMatchObject({
+      ok: true,
+      value: { registrations: [{ expiresAt: read }], unreadable: 0 },
+    });
+    expect(logs).toEqual([]);
+  });
+
+  // Issue 14: a redirect (an http:// SWITCH_API_URL sent on to https://) was a bare connection_error.
+  it('a redirect from a real server is not followed, and is named in the failure and the log', async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(req.url === '/moved' ? 200 : 301, { location: '/moved', 'content-type': 'text/html' });
+      res.end('<html>moved</html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const logs: unknown[] = [];
+      const client = createSwitchClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        token: 'tok_abcdefghijklmnop',
+        retries: 0,
+        log: (e) => logs.push(e),
+      });
+      const res = await client.setSipPassword('acme-reception', PASSWORD, randomUUID());
+      expect(res).toMatchObject({ ok: false, kind: 'unavailable', status: 301, code: 'redirect' });
+      expect(seen).toEqual(['PUT /v1/sip-credentials/acme-reception/password']);
+      expect(logs).toEqual([expect.objectContaining({ status: 301, code: 'redirect', kind: 'unavailable' })]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('does not retry a PUT on an invalid answer (it may have been applied: only a keyed retry is safe, and it already was keyed)', async () => {
