@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import Database from 'better-sqlite3';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { queryAt } from './support/db';
 import { E2E, E2E_DIR } from './support/env';
 import { request } from '@playwright/test';
 import { expect, expectAccessible, test } from './support/fixtures';
@@ -196,16 +196,14 @@ test('behind nginx on https: the notice link signs in, the cookie is __Host-, se
   await expectAccessible(page);
 
   // The audit log names the browser's address as nginx passed it on (X-Forwarded-For, one hop).
-  const db = new Database(portal.databaseUrl.replace(/^file:/, ''), { readonly: true, fileMustExist: true });
-  try {
-    expect(
-      db
-        .prepare(`SELECT ip FROM "AuditLog" WHERE action = ? AND "actorEmail" = ?`)
-        .all('sign_out', USER.email),
-    ).toEqual([{ ip: '127.0.0.1' }]);
-  } finally {
-    db.close();
-  }
+  expect(
+    queryAt(
+      portal.databaseUrl,
+      `SELECT ip FROM "AuditLog" WHERE action = ? AND "actorEmail" = ?`,
+      'sign_out',
+      USER.email,
+    ),
+  ).toEqual([{ ip: '127.0.0.1' }]);
   // Each request's log line carries nginx's $request_id (32 hex digits): one id in both logs.
   const ids = fs
     .readFileSync(portal.logFile, 'utf8')

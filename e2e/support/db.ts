@@ -1,14 +1,22 @@
 import Database from 'better-sqlite3';
 import { E2E } from './env';
 
-/** Read-only look into the portal's database, for assertions only (tests change data through the UI). */
-export function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(E2E.databaseUrl.replace(/^file:/, ''), { readonly: true, fileMustExist: true });
+/**
+ * Read-only look into the SQLite database at `databaseUrl` (`file:…`), for assertions only: the rows
+ * `sql` selects. Every portal an e2e spec starts (the suite's, a second one, Kamailio's) reads through it.
+ */
+export function queryAt<T>(databaseUrl: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(databaseUrl.replace(/^file:/, ''), { readonly: true, fileMustExist: true });
   try {
     return db.prepare(sql).all(...params) as T[];
   } finally {
     db.close();
   }
+}
+
+/** Read-only look into the portal's database, for assertions only (tests change data through the UI). */
+export function query<T>(sql: string, ...params: unknown[]): T[] {
+  return queryAt<T>(E2E.databaseUrl, sql, ...params);
 }
 
 export const blockIdOf = (accountNumber: string) =>

@@ -1,7 +1,6 @@
 // The full loop's environment (issue 7): the reference Kamailio switch, a SIPp carrier, and a second
 // portal instance whose switch is that Kamailio. Everything on free loopback ports, in process groups
 // that stop() ends. Used by e2e/kamailio-loop.spec.ts.
-import Database from 'better-sqlite3';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +15,7 @@ import {
   type SippCall,
   type Uas,
 } from '../../tests/kamailio/harness';
+import { queryAt } from './db';
 import { freeTcpPort, startPortal, type Portal } from './kamailio-portal';
 
 export const LOOP_DIR = path.resolve('test-results/kamailio-loop');
@@ -113,7 +113,6 @@ export async function startLoop(): Promise<Loop> {
     throw e;
   }
 
-  const dbFile = portal.databaseUrl.replace(/^file:/, '');
   const switchAddress = sw.sipAddress;
   return {
     portal,
@@ -122,12 +121,7 @@ export async function startLoop(): Promise<Loop> {
     token,
     work,
     query<T>(sql: string, ...params: unknown[]): T[] {
-      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-      try {
-        return db.prepare(sql).all(...params) as T[];
-      } finally {
-        db.close();
-      }
+      return queryAt<T>(portal.databaseUrl, sql, ...params);
     },
     async switchApi(method, urlPath, body) {
       const headers: Record<string, string> = { Authorization: `Bearer ${token}` };

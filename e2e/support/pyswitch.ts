@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { queryAt } from './db';
 import { E2E } from './env';
 import { startPortal, stopGroup, type Portal } from './kamailio-portal';
 
@@ -99,18 +99,12 @@ export async function startPySwitch(): Promise<PySwitch> {
     await stop();
     throw e;
   }
-  const dbFile = portal.databaseUrl.replace(/^file:/, '');
   return {
     portal,
     apiUrl,
     call,
     query<T>(sql: string, ...params: unknown[]): T[] {
-      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-      try {
-        return db.prepare(sql).all(...params) as T[];
-      } finally {
-        db.close();
-      }
+      return queryAt<T>(portal.databaseUrl, sql, ...params);
     },
     stop,
   };

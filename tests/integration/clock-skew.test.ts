@@ -10,6 +10,7 @@ import { clockOffset, measureClockOffset, sharedNow } from '@/lib/server/clock';
 import { db } from '@/lib/server/db';
 import { readiness } from '@/lib/server/health';
 import type { SwitchClient } from '@/lib/switch/client';
+import { unansweringSwitch } from '@/tests/helpers/unanswering-switch';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
@@ -21,20 +22,6 @@ import { makeAccount, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/f
 // server's clock) and the rows are written as the other, correct instances write them. Every time an
 // instance compares with another instance's is on the database's clock (lib/server/clock.ts).
 const SKEW_MS = 180_000;
-
-/** A switch client that counts calls and answers none of them. */
-function countingClient() {
-  const calls: string[] = [];
-  const client = new Proxy({} as SwitchClient, {
-    get:
-      (_t, name) =>
-      async (...args: unknown[]) => {
-        calls.push(`${String(name)} ${String(args[0])}`);
-        return { ok: false, kind: 'unavailable', code: null, message: 'test: not answered' };
-      },
-  });
-  return { client, calls };
-}
 
 describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (dialect) => {
   beforeAll(async () => {
@@ -131,7 +118,7 @@ describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (
         leaseUntil: new Date(real + 30_000),
       },
     });
-    const { client, calls } = countingClient();
+    const { client, calls } = unansweringSwitch();
     await processSwitchOutbox({ client, owner: 'skewed-instance' });
     // Other tests' operations may be due and sent; this one is not touched.
     expect(calls.filter((c) => c.includes('ACC-000000'))).toEqual([]);

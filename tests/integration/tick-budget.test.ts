@@ -4,7 +4,7 @@ import { watchAllowances } from '@/lib/allowances/expiry';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { processMailOutbox } from '@/lib/mail/worker';
 import { db } from '@/lib/server/db';
-import type { SwitchClient } from '@/lib/switch/client';
+import { unansweringSwitch } from '@/tests/helpers/unanswering-switch';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
@@ -23,20 +23,6 @@ const afterCalls = (n: number) => {
   return () => asked++ >= n;
 };
 
-/** A switch client that counts calls and answers none (as a switch past the client's timeout). */
-function slowSwitch() {
-  const calls: string[] = [];
-  const client = new Proxy({} as SwitchClient, {
-    get:
-      (_t, name) =>
-      async (...args: unknown[]) => {
-        calls.push(`${String(name)} ${String(args[0])}`);
-        return { ok: false, kind: 'unavailable', code: null, message: 'test: timed out' };
-      },
-  });
-  return { client, calls };
-}
-
 describe.each(dialects())('a worker tick within its budget, on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);
@@ -54,7 +40,7 @@ describe.each(dialects())('a worker tick within its budget, on %s', (dialect) =>
           nextAttemptAt: new Date(Date.now() - 1000),
         },
       });
-    const { client } = slowSwitch();
+    const { client } = unansweringSwitch('test: timed out');
     await processSwitchOutbox({ client, owner: 'budget-test', deadline: afterCalls(2) });
     const ops = await db.switchOperation.findMany({ where: { accountNumber: number } });
     expect(ops.filter((o) => o.attempts > 0)).toHaveLength(2);
@@ -85,7 +71,7 @@ describe.each(dialects())('a worker tick within its budget, on %s', (dialect) =>
     for (let i = 0; i < 5; i++) accounts.push((await makeAccount({ members: [] })).account);
     const numbers = accounts.map((a) => a.number);
     await db.customerAccount.updateMany({ where: { number: { in: numbers } }, data: { reconcileDue: true } });
-    const { client, calls } = slowSwitch();
+    const { client, calls } = unansweringSwitch('test: timed out');
     const counts = await reconcilePass({ client, accountNumbers: numbers, deadline: afterCalls(2) });
     expect(calls).toHaveLength(2);
     expect(counts.unreadable).toBe(2);
@@ -108,7 +94,7 @@ describe.each(dialects())('a worker tick within its budget, on %s', (dialect) =>
         },
       });
     }
-    const { client, calls } = slowSwitch();
+    const { client, calls } = unansweringSwitch('test: timed out');
     await watchAllowances({ client, deadline: afterCalls(2) });
     expect(calls).toHaveLength(2);
     expect(await db.destinationAllowance.count({ where: { status: 'active' } })).toBe(4);
