@@ -240,6 +240,10 @@ test.describe('in Spanish', () => {
       page.getByText(es('password.sipChar.nonAscii', { char: 'í', code: 'U+0069 U+0301' })),
     ).toBeVisible();
     await expect(page.getByText(es('password.sipChar.invisible', { code: 'U+0301' }))).toHaveCount(0);
+    // A password manager's paste with a space at the end: said as such, not as "remove the spaces".
+    await page.getByLabel(es('reset.field'), { exact: true }).fill('Kettle-Harbor-Quartz-Vessel-91 ');
+    await expect(page.getByText(es('password.sipChar.edges'))).toBeVisible();
+    await expect(page.getByText(es('password.sipChar.space'))).toHaveCount(0);
     await page.getByRole('button', { name: es('reset.generate') }).click();
     await expect(meter).toHaveAttribute(
       'aria-valuetext',

@@ -47,7 +47,8 @@ const codePoints = (s: string) =>
 /**
  * One Note (lib/i18n/note.ts) per distinct character of `password` that some phone or provisioning
  * format does not take (WARNED_CHARACTERS, control characters, anything outside printable ASCII),
- * naming it. Empty when every phone takes the password.
+ * naming it; white space at either end (String.prototype.trim's, ECMA-262 WhiteSpace and
+ * LineTerminator) is one note of its own, `edges`, before them. Empty when every phone takes it.
  *
  * A character is what the person sees: a Unicode extended grapheme cluster (UAX #29), so an "é"
  * typed or pasted decomposed ("e" + U+0301 COMBINING ACUTE ACCENT, as macOS file names and some
@@ -58,8 +59,13 @@ const codePoints = (s: string) =>
  */
 export function sipCharacterProblems(password: string): Note[] {
   const problems: Note[] = [];
+  // White space before or after the password (a space, a tab, a line break, a no-break space) is what
+  // a password manager's or a copy's paste adds without the person seeing it: said as such, first.
+  // What remains is named character by character, spaces inside the password too.
+  const inner = password.trim();
+  if (inner !== password) problems.push({ key: 'password.sipChar.edges' });
   const seen = new Set<string>();
-  for (const { segment: c } of graphemes.segment(password)) {
+  for (const { segment: c } of graphemes.segment(inner)) {
     if (seen.has(c)) continue;
     seen.add(c);
     if (REASONS[c]) problems.push({ key: `password.sipChar.${REASONS[c]}`, values: { char: c } });

@@ -85,6 +85,31 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(say(sipCharacterProblems('Kettle\u200bQuartz')[0])).toMatch(/invisible character U\+200B/);
     expect(sipCharacterProblems('Kettle-Quartz_91.x')).toEqual([]);
   });
+  it('white space a paste adds at either end is said as such, once, whatever the white space', () => {
+    const edges = { key: 'password.sipChar.edges' };
+    // A password manager's or a copy's paste: a trailing space, line break (LF, CRLF), tab; a leading
+    // one; a no-break space (U+00A0) or an ideographic space (U+3000) from a document.
+    for (const p of [
+      'Quartz-Kettle-91 ',
+      'Quartz-Kettle-91\n',
+      'Quartz-Kettle-91\r\n',
+      '\tQuartz-Kettle-91',
+      ' Quartz-Kettle-91 ',
+      'Quartz-Kettle-91\u00a0',
+      '\u3000Quartz-Kettle-91',
+    ])
+      expect(sipCharacterProblems(p), JSON.stringify(p)).toEqual([edges]);
+    // A space inside is still a space, said apart from the one at the end.
+    expect(sipCharacterProblems('Quartz Kettle-91 ').map((n) => n.key)).toEqual([
+      'password.sipChar.edges',
+      'password.sipChar.space',
+    ]);
+    expect(say(edges)).toMatch(/^Remove the space or line break at the start or end/);
+    expect(noteText(translate('es'), edges)).toMatch(
+      /^Quite el espacio o el salto de línea del principio o del final/,
+    );
+    expect(assessPassword('Kettle-Harbor-Quartz-Vessel-91 ', sip)).toMatchObject({ acceptable: false });
+  });
   it('a letter typed decomposed is named as the letter the person sees, not as an invisible character', () => {
     const es = translate('es');
     // "é" and "ñ" as a base letter and a combining mark (NFD: macOS, some keyboards and IMEs), and composed.
