@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { needsBuild } from '../scripts/lib/build-stamp';
 import { credentialIdOf, query } from './support/db';
@@ -9,9 +10,9 @@ import { createCustomer } from './support/factories';
 import { expectSecurityHeaders } from './support/security-headers';
 import { LINK_BIND_COOKIE } from '../lib/auth/link-binding';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
-import { freeTcpPort } from './support/kamailio-portal';
+import { freeTcpPort, startPortal } from './support/kamailio-portal';
 import { rawRequest } from './support/raw-http';
-import { descendants, portIsFree, stillRunning, type Proc } from './support/process-tree';
+import { describeProcess, descendants, portIsFree, stillRunning, type Proc } from './support/process-tree';
 import { rememberSecret } from './support/secrets';
 import { clearFaults, setFaults, sim } from './support/sim';
 import { continueLink, emailedLink, fiveWrongPasswords } from './support/sign-in-steps';
@@ -287,6 +288,17 @@ async function startDemo(): Promise<Demo> {
 
 async function expectNothingLeft(demo: Demo) {
   const pids = demo.tree.map((p) => p.pid);
+  try {
+    await expectNothingLeftOf(demo, pids);
+  } catch (e) {
+    // Say what a process left behind is doing: a state and wait channel tell a hang from a busy loop.
+    const left = stillRunning(pids).map((p) => describeProcess(p.pid));
+    if (left.length) (e as Error).message += `\n\nStill running:\n${left.join('\n')}`;
+    throw e;
+  }
+}
+
+async function expectNothingLeftOf(demo: Demo, pids: number[]) {
   await expect
     .poll(
       async () => ({
@@ -374,10 +386,20 @@ test.describe('npm run demo leaves no process behind', () => {
     await expectNothingLeft(demo);
   });
 
-  test('SIGKILL to the supervisor: the children notice and exit', async () => {
+  // A browser that has sent half a request (a slow phone link, or a client that never finishes one)
+  // holds its connection open: the portal's stop must not wait on it.
+  test('SIGKILL to the supervisor: the children notice and exit, a half-sent request holds nothing', async () => {
     const demo = await startDemo();
-    process.kill(demo.supervisor.pid, 'SIGKILL');
-    await expectNothingLeft(demo);
+    const slow = net.connect({ port: demo.port, host: 'localhost' });
+    slow.on('error', () => {}); // cut by the portal as it stops: expected
+    await new Promise((resolve) => slow.once('connect', resolve));
+    slow.write(`GET /dashboard HTTP/1.1\r\nHost: localhost:${demo.port}\r\nAccept: text/html\r\n`);
+    try {
+      process.kill(demo.supervisor.pid, 'SIGKILL');
+      await expectNothingLeft(demo);
+    } finally {
+      slow.destroy();
+    }
   });
 
   test('the reader of its output goes away: nothing spins on a closed pipe', async () => {
@@ -389,4 +411,38 @@ test.describe('npm run demo leaves no process behind', () => {
     await fetch(`http://localhost:${demo.port}/no-such-page`).catch(() => null);
     await expectNothingLeft(demo);
   });
+});
+
+// The portal's server run on its own, as a container runs it (`node scripts/serve.mjs` as PID 1, no
+// supervisor) and stops it: SIGTERM to that one process, SIGKILL 10 s later. A client that has sent
+// half a request must not hold the stop: requests in flight get a moment, then every connection is cut.
+test('the server alone, stopped by SIGTERM while a client has sent half a request, exits', async () => {
+  const portal = await startPortal({
+    dir: path.resolve('test-results/e2e-ops-serve-alone'),
+    env: {
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      SWITCH_API_URL: 'http://127.0.0.1:9/v1',
+      SWITCH_API_TOKEN: 'unused-token-0123456789',
+      SWITCH_WEBHOOK_SECRET: 'unused-webhook-secret-0123456789abcdef',
+    },
+  });
+  const slow = net.connect({ port: portal.port, host: 'localhost' });
+  slow.on('error', () => {});
+  try {
+    await new Promise((resolve) => slow.once('connect', resolve));
+    slow.write(`GET /sign-in HTTP/1.1\r\nHost: localhost:${portal.port}\r\n`);
+    process.kill(portal.pid, 'SIGTERM');
+    await expect
+      .poll(
+        async () => ({
+          running: stillRunning([portal.pid]).map((p) => describeProcess(p.pid)),
+          portFree: await portIsFree(portal.port),
+        }),
+        { timeout: 10_000, message: 'the server has exited and its port is free' },
+      )
+      .toEqual({ running: [], portFree: true });
+  } finally {
+    slow.destroy();
+    await portal.stop();
+  }
 });

@@ -74,14 +74,28 @@ const server = http.createServer((req, res) => {
 });
 server.listen(port, hostname, () => console.log(`Tollgate listening on http://${hostname}:${port}`));
 
-// Stop when told to, and when the supervising process is gone (ENVIRONMENT.md: no orphans).
-const stop = () => server.close(() => process.exit(0));
+/** Milliseconds requests in flight get to finish after a stop; the supervisor's SIGKILL comes at 4 s. */
+const DRAIN_MS = 2500;
+
+// Stop when told to, and when the supervising process is gone (ENVIRONMENT.md: no orphans). The port is
+// released at once and idle keep-alive connections are closed; requests in flight get DRAIN_MS, then
+// every connection is cut and the process exits, whatever still holds it: a stop never waits on a
+// client (CONTRACTS §7: nothing left within 10 s).
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => {
+    server.closeAllConnections();
+    process.exit(0);
+  }, DRAIN_MS).unref();
+};
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, stop);
+// A parent that exits re-parents this process at once, even before it is reaped (a zombie parent still
+// answers kill(pid, 0), so a changed ppid is the sign to read).
 const parent = process.ppid;
 setInterval(() => {
-  try {
-    process.kill(parent, 0);
-  } catch {
-    stop();
-  }
+  if (process.ppid !== parent) stop();
 }, 2000).unref();

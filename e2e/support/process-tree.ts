@@ -40,6 +40,49 @@ export function stillRunning(pids: number[]): Proc[] {
   return pids.map(read).filter((p): p is Proc => p !== null && p.state !== 'Z');
 }
 
+/**
+ * What a process still running is doing, for a failure message: its state, the kernel function it
+ * sleeps in (wchan), and each thread's name and state, e.g.
+ * `4526 S ep_poll; threads: node S ep_poll, libuv-worker S futex_wait_queue, …; 3 sockets`.
+ */
+export function describeProcess(pid: number): string {
+  const at = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      return '?';
+    }
+  };
+  const state = (dir: string) => {
+    const stat = at(`${dir}/stat`);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  };
+  let threads: string[] = [];
+  let sockets = 0;
+  try {
+    threads = fs
+      .readdirSync(`/proc/${pid}/task`)
+      .map(
+        (t) =>
+          `${at(`/proc/${pid}/task/${t}/comm`)} ${state(`/proc/${pid}/task/${t}`)} ${at(`/proc/${pid}/task/${t}/wchan`)}`,
+      );
+    sockets = fs
+      .readdirSync(`/proc/${pid}/fd`)
+      .filter((fd) => safeLink(`/proc/${pid}/fd/${fd}`).startsWith('socket:')).length;
+  } catch {
+    // gone while being read
+  }
+  return `${pid} ${state(`/proc/${pid}`)} ${at(`/proc/${pid}/wchan`)}; threads: ${threads.join(', ')}; ${sockets} sockets`;
+}
+
+function safeLink(file: string): string {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return '';
+  }
+}
+
 /** True when nothing accepts TCP connections on `host:port`. */
 export function portIsFree(port: number, host = 'localhost'): Promise<boolean> {
   return new Promise((resolve) => {
