@@ -13,7 +13,7 @@ import {
   MAX_LENGTH,
   type PasswordRule,
   toEstimate,
-} from '@/lib/passwords/strength';
+} from '@/lib/passwords/rules';
 
 // The server's password checks score with zxcvbn in a worker thread, never on the request thread:
 // a 64-character run of look-alike symbols keeps zxcvbn busy for seconds, and on the request thread

@@ -1,6 +1,6 @@
 // A piscina worker thread (lib/passwords/check.ts): runs zxcvbn off the request thread. Plain
 // JavaScript on purpose: Node loads it as is, outside Next's bundles, in `npm start` and in tests.
-// The caller prepares the input (lib/passwords/strength.ts estimateInput) and reads the answer (toEstimate).
+// The caller prepares the input (lib/passwords/rules.ts estimateInput) and reads the answer (toEstimate).
 import zxcvbn from 'zxcvbn';
 import { installLanguageDictionaries } from './dictionaries.mjs';
 import { installPrunedDictionaryMatch } from './dictionary-match.mjs';
