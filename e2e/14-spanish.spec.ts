@@ -230,6 +230,7 @@ test.describe('in Spanish', () => {
         `${escape(es('password.time.lessThanSecond'))}; ${escape(es('password.meter.notAccepted'))}$`,
       ),
     );
+    await expect(page.getByText(es('password.meter.strongButRefused'))).toHaveCount(0);
     // "é" pasted decomposed (e + U+0301, as macOS and some keyboards give it): named as the "é" the
     // customer sees, with its two code points, not as an invisible character they cannot find.
     await page.getByLabel(es('reset.field'), { exact: true }).fill('Cafe\u0301-Tranvi\u0301a-Orilla-2026');
@@ -244,6 +245,10 @@ test.describe('in Spanish', () => {
     await page.getByLabel(es('reset.field'), { exact: true }).fill('Kettle-Harbor-Quartz-Vessel-91 ');
     await expect(page.getByText(es('password.sipChar.edges'))).toBeVisible();
     await expect(page.getByText(es('password.sipChar.space'))).toHaveCount(0);
+    // Strong enough, refused only for the space: the meter does not ask for the guesses it has.
+    await expect(page.getByText(es('password.meter.strongButRefused'))).toBeVisible();
+    const needs = es('password.meter.needs', { required: '\u0000' }).split('\u0000')[0]; // "mínimo: "
+    await expect(page.getByText(needs)).toHaveCount(0);
     await page.getByRole('button', { name: es('reset.generate') }).click();
     await expect(meter).toHaveAttribute(
       'aria-valuetext',

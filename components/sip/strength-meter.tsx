@@ -61,7 +61,12 @@ export function StrengthMeter({
         <strong>{label}</strong>
         {shown ? <> · {t!('password.meter.attack', { attack, time })}</> : null}
         {shown && !shown.acceptable ? (
-          <> · {t!('password.meter.needs', { required: say(shown.required) })}</>
+          <>
+            {' · '}
+            {shown.strongEnough
+              ? t!('password.meter.strongButRefused')
+              : t!('password.meter.needs', { required: say(shown.required) })}
+          </>
         ) : null}
       </p>
       {advice.length ? (

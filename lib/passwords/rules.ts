@@ -44,6 +44,12 @@ export type Assessment = {
   suggestions: Note[];
   /** Why the password is refused, one sentence each; empty when acceptable. */
   problems: Note[];
+  /**
+   * Whether the password is as hard to guess as the rule asks, whatever else refuses it: false means
+   * `problems` names its strength; true with `acceptable` false means only other problems refuse it
+   * (characters a phone cannot take, its length, the username), and the meter says so, not "needs …".
+   */
+  strongEnough: boolean;
   acceptable: boolean;
 };
 
@@ -182,6 +188,7 @@ export function judgePassword(
     warning,
     suggestions,
     problems,
+    strongEnough: !weak,
     acceptable: problems.length === 0,
   };
 }

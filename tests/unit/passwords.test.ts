@@ -110,6 +110,30 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     );
     expect(assessPassword('Kettle-Harbor-Quartz-Vessel-91 ', sip)).toMatchObject({ acceptable: false });
   });
+  it('says whether a refused password is strong enough, so the meter does not ask for what it has', () => {
+    // Refused only for its characters or its ends: strong enough, and the meter says "not accepted for
+    // the reasons below", not "needs at least a quintillion guesses" (which it already has).
+    for (const p of [
+      'Kettle-Harbor-Quartz-Vessel-91 ',
+      'Cafe\u0301-Tranvi\u0301a-Orilla-2026',
+      'Quartz\u00a0Kettle-Harbor-91',
+    ])
+      expect(assessPassword(p, sip), JSON.stringify(p)).toMatchObject({
+        acceptable: false,
+        strongEnough: true,
+      });
+    // Refused for its strength, alone or with other problems: not strong enough.
+    for (const p of ['Madrugada.Goicoechea', 'ContraseñaCaféMañana2026', 'short1'])
+      expect(assessPassword(p, sip), p).toMatchObject({ acceptable: false, strongEnough: false });
+    expect(assessPassword('Kettle-Harbor-Quartz-Vessel-91', sip)).toMatchObject({
+      acceptable: true,
+      strongEnough: true,
+    });
+    // A portal password refused for carrying the account's own words is weak by that rule.
+    expect(
+      assessPassword('AcmeTelecom-Harbor-Quartz-91', { userInputs: ['Acme Telecom'], minScore: 3 }),
+    ).toMatchObject({ acceptable: false, strongEnough: false });
+  });
   it('a letter typed decomposed is named as the letter the person sees, not as an invisible character', () => {
     const es = translate('es');
     // "é" and "ñ" as a base letter and a combining mark (NFD: macOS, some keyboards and IMEs), and composed.
