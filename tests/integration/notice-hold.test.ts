@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NOTICE_HOLD_MS } from '@/lib/blocks/lifecycle';
+import { NOTICE_HOLD_MS, requestManualBlock } from '@/lib/blocks/lifecycle';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { processMailOutbox } from '@/lib/mail/worker';
 import { sharedNow } from '@/lib/server/clock';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { decideLift, makeAccount } from '@/tests/helpers/factory';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { appSimPerFile, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
@@ -198,6 +199,47 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     later(NOTICE_HOLD_MS + 60_000);
     await mail.deliver();
     expect(mail.smtp.to(f.email)).toHaveLength(2);
+  });
+
+  it('a lift support decides during the hold: the switch confirms it, the notice goes out at once, then "calling is back"', async () => {
+    const f = await foundFirst();
+    await mail.deliver();
+    expect(mail.smtp.to(f.email)).toHaveLength(0);
+    expect((await decideLift([f.block], 'agent@staff.example')).ok).toBe(true);
+    expect(await processSwitchOutbox({ client: client() })).toBe(1);
+    expect(await getDb().block.findUniqueOrThrow({ where: { id: f.block.id } })).toMatchObject({
+      status: 'lifted',
+    });
+    await mail.deliver();
+    expect(mail.smtp.to(f.email).map((m) => m.subject)).toEqual([
+      `International calling blocked on ${f.account.name} (${f.account.number}): action needed`,
+      `International calling is back on ${f.account.name} (${f.account.number})`,
+    ]);
+    expect(await notes(f.block.id, 'notice_queued')).toEqual([
+      'history.noticeHeld',
+      'history.noticeReleasedLift',
+    ]);
+  });
+
+  it('a block support places is not held: its notice goes out as soon as the switch confirms it', async () => {
+    const email = `manual-${crypto.randomUUID()}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    const placed = await getDb().$transaction((tx) =>
+      requestManualBlock(
+        tx,
+        account,
+        'agent@staff.example',
+        'Customer asked us to stop all international calls',
+      ),
+    );
+    expect(placed.ok).toBe(true);
+    expect(await processSwitchOutbox({ client: client() })).toBe(1);
+    await mail.deliver();
+    expect(mail.smtp.to(email)).toHaveLength(1);
   });
 
   it('two instances: neither sends during the hold, and after the event each member gets the notice once', async () => {
