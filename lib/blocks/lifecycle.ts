@@ -537,7 +537,12 @@ function switchHoldsBlockOf(state: SwitchAccount | undefined, at: Date): boolean
  * international-calling state per account, and the reconciler's block carries the switch's
  * `blockedAt`, the time the block took effect, which is the event's `occurredAt` for the same block.
  * Its event arrives late after a long outage of the portal (the sender's retry), or after a 413 for a
- * body too large, re-sent with the calls that fit (docs/switch-api.md part 2). Null when none.
+ * body too large, re-sent with the calls that fit (docs/switch-api.md part 2), or seconds late, in
+ * flight while the reconciler read the switch (its notice is held for it: NOTICE_HOLD_MS). A switch
+ * may write `blockedAt` without the fraction its `occurredAt` carries (switchHoldsBlockOf compares
+ * whole seconds for the same reason), and the event then made a second block with a second notice:
+ * a block placed at exactly the whole second of `at` matches too. One placed earlier within that
+ * second with a fraction of its own (a switch that keeps milliseconds) is another block. Null when none.
  */
 async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
   return tx.block.findFirst({
@@ -546,7 +551,8 @@ async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
       placedBy: 'switch',
       sourceEventId: null,
       status: { in: ['active', 'lift_pending'] },
-      placedAt: { gte: at },
+      // At or after `at`, or `at`'s own second exactly: a `blockedAt` written without a fraction.
+      OR: [{ placedAt: { gte: at } }, { placedAt: new Date(Math.floor(at.getTime() / 1000) * 1000) }],
     },
     orderBy: { placedAt: 'asc' },
     select: { id: true },

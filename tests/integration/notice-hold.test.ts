@@ -134,6 +134,30 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     ]);
   });
 
+  it('a switch that writes blockedAt in whole seconds and occurredAt with milliseconds: the event still joins the block', async () => {
+    const email = `seconds-${crypto.randomUUID()}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 2000 + 456);
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    expect(
+      (await reconcilePass({ client: client(), accountNumbers: [account.number] })).blocked_in_portal,
+    ).toBe(1);
+    await mail.deliver();
+    expect((await deliver(placedEvent(account.number, { at, from: [creds[0].username] }))).status).toBe(200);
+    await mail.deliver();
+    later(NOTICE_HOLD_MS + 60_000);
+    await mail.deliver();
+    expect(await getDb().block.count({ where: { accountId: account.id } })).toBe(1);
+    const sent = mail.smtp.to(email);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].text).toContain(CALLS_HEADING);
+  });
+
   it('event first (unchanged): one notice at once with the calls, and the reconciler after it adds none', async () => {
     const email = `first-${crypto.randomUUID()}@t.example`;
     const { account, creds } = await makeAccount({ members: [email] });
