@@ -292,14 +292,14 @@ async function cancelQueuedLifts(
 
 /**
  * How long the notice of a block the reconciler found is held for the switch's `block.placed`, in ms
- * (75 s; docs/operations.md "Block notices", docs/switch-api.md part 3). The reconciler can read an
- * account as blocked before that event arrives: in flight for a second, reordered, or retried by the
- * switch after an outage of the portal. A sender following docs/switch-api.md part 2 waits at most a
- * minute between two attempts (the simulator: 60 s, less its jitter; attempts time out after 10 s),
- * so its next attempt lands within 60 s of the portal being back, plus 15 s for that attempt and the
- * mail worker's tick. A longer hold would keep a fraud notice from the customer for minutes when the
+ * (75 s; docs/operations.md "Block notices the reconciler holds", docs/switch-api.md part 3). The
+ * reconciler can read an account as blocked before that event arrives: in flight for a second,
+ * reordered, or retried by the switch after an outage of the portal. A sender following
+ * docs/switch-api.md part 2 waits at most a minute between two attempts (the simulator: 60 s, less
+ * its jitter; attempts time out after 10 s), so its next attempt lands within 60 s of the portal
+ * being back, plus 15 s for that attempt and the mail worker's tick. A longer hold would keep a fraud notice from the customer for minutes when the
  * event never comes (a 413, a sender that gave up). The event ends the hold at once (attachToFound),
- * and so does a lift (releaseNotice).
+ * and so does a lift (releaseNoticeOnLift). No setting: the bound follows from the documented retry.
  */
 export const NOTICE_HOLD_MS = 75_000;
 
