@@ -275,7 +275,8 @@ test('a block.placed too large to apply: 413, and the block the switch holds sti
     query(`SELECT id FROM "SwitchEvent" WHERE "accountNumber" = ? AND status = 'rejected'`, acct.number),
   ).toHaveLength(1);
 
-  // The reconciler (every 3 s here) reads the switch and shows its block; the customer is emailed.
+  // The reconciler (every 3 s here) reads the switch and shows its block; the customer's notice is
+  // queued, held for a block.placed that a 413 never brings (it goes out without calls after 75 s).
   await signIn(page, user);
   await expect
     .poll(

@@ -7,9 +7,11 @@ import { E2E, E2E_DIR } from './support/env';
 import { request } from '@playwright/test';
 import { expect, expectAccessible, test } from './support/fixtures';
 import { freeTcpPort, startPortal, stopGroup, type Portal } from './support/kamailio-portal';
-import { linkOf, waitForMail } from './support/mail';
+import { linkOf, mailTo, waitForMail } from './support/mail';
 import { rememberSecret } from './support/secrets';
 import { putSwitchAccount } from './support/sim';
+import { blockPlacedEvent } from './support/switch-events';
+import { signEvent } from '../lib/switch/signature';
 import { migrate } from '../lib/server/db/migrate';
 import { continueLink } from './support/sign-in-steps';
 
@@ -19,6 +21,9 @@ import { continueLink } from './support/sign-in-steps';
 // real TLS (a certificate made for the run), that the session cookie is `__Host-` (Secure, Path=/, no
 // Domain, HttpOnly), that server actions pass Next's origin check through the proxy, that the block
 // notice's link is on https and signs in, and that the audit log sees the client, not nginx.
+// The block is one the reconciler finds before the switch's block.placed arrives: its notice is
+// held for that event (lib/blocks/lifecycle.ts NOTICE_HOLD_MS, 75 s) and, once the event lands
+// through nginx, goes out at once carrying the calls.
 
 test.describe.configure({ mode: 'serial' });
 
@@ -26,6 +31,8 @@ const DIR = path.join(E2E_DIR, 'tls');
 const NUMBER = `ACC-7${String(crypto.randomInt(100_000_000)).padStart(8, '0')}`;
 const USER = { email: `tls-${crypto.randomBytes(4).toString('hex')}@e2e.example`, password: '' };
 const CRED = { username: `tls-desk-${crypto.randomBytes(3).toString('hex')}`, password: '' };
+/** When the switch blocked the account: its GET's `blockedAt`, and its late event's `occurredAt`. */
+const BLOCKED_AT = new Date(Date.now() - 10_000);
 let portal: Portal;
 let nginx: ChildProcess;
 let httpsUrl = '';
@@ -81,7 +88,12 @@ test.beforeAll(async () => {
   rememberSecret(CRED.password);
 
   // The switch already holds the account blocked; the portal below learns it from its reconciler.
-  await putSwitchAccount(NUMBER, 'blocked', [{ username: CRED.username, password: CRED.password }]);
+  await putSwitchAccount(
+    NUMBER,
+    'blocked',
+    [{ username: CRED.username, password: CRED.password }],
+    BLOCKED_AT.toISOString(),
+  );
   // The operator's commands (README "Operator commands") make the account and its customer before
   // the portal starts, as a provider would before telling the customer about it.
   const databaseUrl = `file:${DIR}/tollgate.db`;
@@ -145,16 +157,58 @@ test.afterAll(async () => {
   if (portal) await portal.stop();
 });
 
-test('behind nginx on https: the notice link signs in, the cookie is __Host-, server actions work', async ({
+test('behind nginx on https: the held notice carries the late event’s calls, its link signs in, the cookie is __Host-, server actions work', async ({
   browser,
 }) => {
-  // The reconciler finds the switch's block and emails the customer a link on APP_URL's https origin.
+  // The reconciler finds the switch's block (every 2 s here) before the switch's block.placed,
+  // which its sender is still retrying: the block shows, and its notice is held for the event.
+  await expect
+    .poll(
+      () =>
+        queryAt(
+          portal.databaseUrl,
+          `SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = ?`,
+          NUMBER,
+        ).length,
+      { timeout: 30_000 },
+    )
+    .toBe(1);
+  const [held] = queryAt<{ status: string; attempts: number; createdAt: string; nextAttemptAt: string }>(
+    portal.databaseUrl,
+    `SELECT status, attempts, "createdAt", "nextAttemptAt" FROM "MailMessage" WHERE template = 'block_notice' AND "to" = ?`,
+    USER.email,
+  );
+  expect(held).toMatchObject({ status: 'pending', attempts: 0 });
+  expect(new Date(held.nextAttemptAt).getTime() - new Date(held.createdAt).getTime()).toBeGreaterThan(60_000);
+
+  // The switch's event lands, through nginx, with the call that triggered the block.
+  const { raw } = blockPlacedEvent(
+    NUMBER,
+    [{ from: CRED.username, to: '+252611234567', sourceIp: '185.220.101.47', durationSec: 42 }],
+    { at: BLOCKED_AT },
+  );
+  const api = await request.newContext({ ignoreHTTPSErrors: true });
+  const answer = await api.post(`${httpsUrl}/api/switch/events`, {
+    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, raw) },
+    data: raw,
+  });
+  expect(answer.status()).toBe(200);
+  await api.dispose();
+
+  // The notice goes out now (well inside its 75 s hold), with the calls and the step that lifts the
+  // block by itself, not "contact support"; its link is on APP_URL's https origin.
   const notice = await waitForMail(
     USER.email,
     /^International calling blocked on Tls Harbour Co/,
     undefined,
     30_000,
   );
+  expect(mailTo(USER.email)).toHaveLength(1);
+  expect(notice.text).toContain('What happened');
+  expect(notice.text).toContain('To +252 61 123 4567 (Somalia)');
+  expect(notice.text).toContain('185.220.101.47');
+  expect(notice.text).toContain('Change the SIP password of');
+  expect(notice.text).not.toContain('Our support team decides when this block is lifted');
   const link = linkOf(notice);
   expect(link.startsWith(`${httpsUrl}/`)).toBe(true);
 

@@ -16,7 +16,13 @@ import {
   type EventAccount,
 } from '@/lib/blocks/event-sql';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
-import { queueMail, queueMailToMembers, queueMailToUsers } from '@/lib/mail/queue';
+import {
+  mailAbout,
+  queueMail,
+  queueMailToMembers,
+  queueMailToUsers,
+  releaseHeldMail,
+} from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
 import { blockReasons } from '@/lib/switch/events-schema';
 import type { SwitchAccount } from '@/lib/switch/schemas';
@@ -285,10 +291,25 @@ async function cancelQueuedLifts(
 }
 
 /**
+ * How long the notice of a block the reconciler found is held for the switch's `block.placed`, in ms
+ * (75 s; docs/operations.md "Block notices the reconciler holds", docs/switch-api.md part 3). The
+ * reconciler can read an account as blocked before that event arrives: in flight for a second,
+ * reordered, or retried by the switch after an outage of the portal. A sender following
+ * docs/switch-api.md part 2 waits at most a minute between two attempts (the simulator: 60 s, less
+ * its jitter; attempts time out after 10 s), so its next attempt lands within 60 s of the portal
+ * being back, plus 15 s for that attempt and the mail worker's tick. A longer hold would keep a fraud notice from the customer for minutes when the
+ * event never comes (a 413, a sender that gave up). The event ends the hold at once (attachToFound),
+ * and so does a lift (releaseNoticeOnLift). No setting: the bound follows from the documented retry.
+ */
+export const NOTICE_HOLD_MS = 75_000;
+
+/**
  * Queues the block notice to every member (`members`: those the caller read under the lock, else
  * they are read here); returns the block's timeline row saying so, to be written by the caller.
  * `closedAllowances`: the allowance requests this block closed (lib/allowances/operations.ts
  * endAllowancesWithBlock), which the notice names, so their customers learn it from this one mail.
+ * `holdMs`: the notice is due that long after now on the shared clock (sharedNow), not at once; the
+ * timeline row says it waits for the switch's details (NOTICE_HOLD_MS).
  */
 async function queueNotice(
   tx: Tx,
@@ -296,24 +317,48 @@ async function queueNotice(
   blockId: string,
   members?: { id: string; email: string }[],
   closedAllowances: string[] = [],
+  holdMs = 0,
 ) {
   const payload = { blockId, ...(closedAllowances.length ? { closedAllowanceIds: closedAllowances } : {}) };
+  const opts = holdMs > 0 ? { holdUntil: new Date(sharedNow().getTime() + holdMs) } : {};
   const queued = members
-    ? await queueMailToUsers(tx, members, 'block_notice', payload)
-    : await queueMailToMembers(tx, accountId, 'block_notice', payload);
+    ? await queueMailToUsers(tx, members, 'block_notice', payload, opts)
+    : await queueMailToMembers(tx, accountId, 'block_notice', payload, opts);
   return {
     blockId,
     type: 'notice_queued' as const,
     at: new Date(),
     actor: 'tollgate',
-    detail: storeNote('history.recipients', { count: queued }),
+    detail:
+      holdMs > 0
+        ? storeNote('history.noticeHeld', { count: queued, seconds: Math.round(holdMs / 1000) })
+        : storeNote('history.recipients', { count: queued }),
   };
 }
 
-async function notice(tx: Tx, accountId: string, blockId: string, closedAllowances: string[] = []) {
+async function notice(
+  tx: Tx,
+  accountId: string,
+  blockId: string,
+  closedAllowances: string[] = [],
+  holdMs = 0,
+) {
   await tx.blockEvent.create({
-    data: await queueNotice(tx, accountId, blockId, undefined, closedAllowances),
+    data: await queueNotice(tx, accountId, blockId, undefined, closedAllowances, holdMs),
   });
+}
+
+/**
+ * Ends the hold of the notice of each of `blockIds` that is still held (queued by the reconciler with
+ * NOTICE_HOLD_MS; lib/mail/queue.ts releaseHeldMail) because the block is lifted before the switch's
+ * details arrived: the notice goes out now, ahead of the "calling is back" mail the lift queues, as
+ * a notice queued at once and lifted before it was sent always did (both mails, in that order). The
+ * timeline says so. Blocks whose notice is not held are left alone.
+ */
+async function releaseNoticeOnLift(tx: Tx, blockIds: string[]) {
+  for (const id of blockIds)
+    if (await releaseHeldMail(tx, 'block_notice', id))
+      await event(tx, id, 'notice_queued', 'tollgate', storeNote('history.noticeReleasedLift'));
 }
 
 // ------------------------------------------------------------------------------------ switch events
@@ -492,7 +537,12 @@ function switchHoldsBlockOf(state: SwitchAccount | undefined, at: Date): boolean
  * international-calling state per account, and the reconciler's block carries the switch's
  * `blockedAt`, the time the block took effect, which is the event's `occurredAt` for the same block.
  * Its event arrives late after a long outage of the portal (the sender's retry), or after a 413 for a
- * body too large, re-sent with the calls that fit (docs/switch-api.md part 2). Null when none.
+ * body too large, re-sent with the calls that fit (docs/switch-api.md part 2), or seconds late, in
+ * flight while the reconciler read the switch (its notice is held for it: NOTICE_HOLD_MS). A switch
+ * may write `blockedAt` without the fraction its `occurredAt` carries (switchHoldsBlockOf compares
+ * whole seconds for the same reason), and the event then made a second block with a second notice:
+ * a block placed at exactly the whole second of `at` matches too. One placed earlier within that
+ * second with a fraction of its own (a switch that keeps milliseconds) is another block. Null when none.
  */
 async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
   return tx.block.findFirst({
@@ -501,7 +551,8 @@ async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
       placedBy: 'switch',
       sourceEventId: null,
       status: { in: ['active', 'lift_pending'] },
-      placedAt: { gte: at },
+      // At or after `at`, or `at`'s own second exactly: a `blockedAt` written without a fraction.
+      OR: [{ placedAt: { gte: at } }, { placedAt: new Date(Math.floor(at.getTime() / 1000) * 1000) }],
     },
     orderBy: { placedAt: 'asc' },
     select: { id: true },
@@ -511,9 +562,12 @@ async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
 /**
  * A late `block.placed` for a block the reconciler already shows (foundByReconciler): the event's
  * trigger calls and id go to that block instead of a second block for one block on the switch. No
- * second notice (the reconciler's went out), no lift cancelled (a lift decided for this block still
+ * second notice (the reconciler queued one), no lift cancelled (a lift decided for this block still
  * applies to it), allowances already ended with it; audited as `switch.block.placed` with
- * `attachedTo`, and the block's timeline says the switch's calls arrived.
+ * `attachedTo` and `noticeReleased` (how many held notices it sent on), and the block's timeline
+ * says the switch's calls arrived. The reconciler's notice, held for them (NOTICE_HOLD_MS), is due
+ * at once: rendered when sent, it lists these calls and the steps for a block with calls. One that
+ * already went out without them gets no second mail; the timeline says the calls came after it.
  */
 async function attachToFound(
   tx: Tx,
@@ -528,6 +582,14 @@ async function attachToFound(
     data: { sourceEventId: e.id, callsNotKept: calls.notKept },
   });
   await insertTriggerCalls(tx, found.id, calls.kept);
+  // The notice held for these details (NOTICE_HOLD_MS) goes out now and carries them; one already
+  // sent (the hold ran out, or a block found before holds existed) did not, and the timeline says so.
+  const released = await releaseHeldMail(tx, 'block_notice', found.id);
+  const notices = mailAbout('block_notice', found.id);
+  const sentBefore =
+    !released &&
+    (await tx.mailMessage.count({ where: { ...notices, status: 'pending' } })) === 0 &&
+    (await tx.mailMessage.count({ where: { ...notices, status: 'done' } })) > 0;
   await insertBlockEvents(tx, [
     {
       blockId: found.id,
@@ -536,13 +598,29 @@ async function attachToFound(
       actor: 'switch',
       detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
     },
+    ...(released || sentBefore
+      ? [
+          {
+            blockId: found.id,
+            type: 'notice_queued' as const,
+            at: new Date(),
+            actor: 'tollgate',
+            detail: storeNote(released ? 'history.noticeReleasedCalls' : 'history.callsAfterNotice'),
+          },
+        ]
+      : []),
   ]);
   await audit(
     {
       action: 'switch.block.placed',
       accountId: account.id,
       target: { type: 'switch_event', id: e.id },
-      detail: { blockId: found.id, reason: e.data.reason, attachedTo: 'reconciled_block' },
+      detail: {
+        blockId: found.id,
+        reason: e.data.reason,
+        attachedTo: 'reconciled_block',
+        noticeReleased: released,
+      },
     },
     tx,
   );
@@ -570,6 +648,10 @@ async function liftedBySwitch(
     });
     await event(tx, b.id, 'lifted', e.data.actor, storeNote('history.liftedOnSwitch'), at);
   }
+  await releaseNoticeOnLift(
+    tx,
+    open.map((b) => b.id),
+  );
   const closed = await closeRequestsOf(
     tx,
     open.map((b) => b.id),
@@ -778,6 +860,10 @@ export async function confirmLift(op: {
         tx,
       );
     }
+    await releaseNoticeOnLift(
+      tx,
+      lifted.map((b) => b.id),
+    );
     // The switch gives no time for a lift, so the portal's `now` stands in for the switch's clock
     // (docs/switch-api.md part 3). Safe either way round: a portal clock ahead makes later events
     // look older, and those are believed only after the switch's GET; a portal clock behind lets an
@@ -1125,7 +1211,9 @@ export async function reconcileAccount(
         { id: accountId, number: account.number },
         'new_block',
       );
-      await notice(tx, accountId, block.id, closed);
+      // Held for the switch's block.placed, which may still be on its way with the calls: it ends
+      // the hold (attachToFound), else the notice goes out without them after NOTICE_HOLD_MS.
+      await notice(tx, accountId, block.id, closed, NOTICE_HOLD_MS);
       await openSyncIssue(tx, accountId, {
         portalState: 'allowed',
         switchState: 'blocked',
@@ -1189,9 +1277,19 @@ export async function recordRequestStep(
   await event(tx, blockId, type, actor, detail);
 }
 
-/** The block notice reached the mail server for one recipient. */
+/**
+ * The block notice reached the mail server for one recipient. A block the reconciler found whose
+ * `block.placed` has not arrived (no source event) was mailed without its calls, after the hold
+ * (NOTICE_HOLD_MS) or for a lift: the timeline says so, for the agent the customer calls.
+ */
 export async function recordNoticeSent(tx: Tx, blockId: string, to: string): Promise<void> {
-  await event(tx, blockId, 'notice_sent', 'tollgate', storeNote('history.noticeEmailed', { to }));
+  const block = await tx.block.findUnique({
+    where: { id: blockId },
+    select: { placedBy: true, sourceEventId: true },
+  });
+  const noCalls = block?.placedBy === 'switch' && block.sourceEventId === null;
+  const note = noCalls ? 'history.noticeEmailedNoCalls' : 'history.noticeEmailed';
+  await event(tx, blockId, 'notice_sent', 'tollgate', storeNote(note, { to }));
 }
 
 /** Demo data only: a block as the switch placed it, with its calls (lib/demo/seed.ts). */

@@ -31,19 +31,27 @@ export async function queueMail<T extends MailTemplate>(
   });
 }
 
+/**
+ * When a queued message may first be sent. `holdUntil`: not before then (a time on the shared clock,
+ * sharedNow() plus the hold, so every instance reads the same due time); until then
+ * releaseHeldMail can make it due early. Default: due at once.
+ */
+export type QueueOptions = { holdUntil?: Date };
+
 /** One message per member of the account (each with their own sign-in link where the template has one). */
 export async function queueMailToMembers<T extends MailTemplate>(
   tx: Tx,
   accountId: string,
   template: T,
   payload: Omit<MailPayload<T>, 'userId'>,
+  opts: QueueOptions = {},
 ): Promise<number> {
   // One read (the users, filtered by membership) and one insert, whatever the number of members.
   const members = await tx.user.findMany({
     where: { disabled: false, memberships: { some: { accountId } } },
     select: { id: true, email: true },
   });
-  return queueMailToUsers(tx, members, template, payload);
+  return queueMailToUsers(tx, members, template, payload, opts);
 }
 
 /**
@@ -56,16 +64,56 @@ export async function queueMailToUsers<T extends MailTemplate>(
   users: { id: string; email: string }[],
   template: T,
   payload: Omit<MailPayload<T>, 'userId'>,
+  opts: QueueOptions = {},
 ): Promise<number> {
   if (!users.length) return 0;
   const check = MAIL_PAYLOADS[template];
+  // Due on the clock every instance claims by (lib/server/clock.ts), at once or when the hold ends.
+  const due = opts.holdUntil ?? sharedNow();
   await tx.mailMessage.createMany({
     data: users.map((u) => ({
       to: u.email,
       template,
       payload: JSON.stringify(check.parse({ ...payload, userId: u.id })),
-      nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
+      nextAttemptAt: due,
     })),
   });
   return users.length;
+}
+
+/**
+ * The outbox rows of `template` about block `blockId`, as a Prisma filter: their payload names it
+ * (`"blockId":"<id>"`, as queueMail writes the JSON; the outbox has no column for the block).
+ */
+export const mailAbout = (template: 'block_notice' | 'block_lifted', blockId: string) => ({
+  template,
+  payload: { contains: `"blockId":${JSON.stringify(blockId)}` },
+});
+
+/**
+ * Ends the hold of the `block_notice` messages of block `blockId` that are still held (queued with
+ * `holdUntil`, never tried, and not due yet on the shared clock), inside the caller's transaction:
+ * each becomes due from when it was queued, so it goes out at the worker's next tick, ahead of any
+ * message queued after it (a block_lifted queued in the same transaction comes second). Rows already
+ * due, being sent, retried or finished are left alone. Returns how many were released (0: none held).
+ * The payload is matched on its JSON text (`"blockId":"<id>"`, as queueMail writes it): the outbox
+ * has no column for the block, and a notice's rows are few.
+ */
+export async function releaseHeldMail(tx: Tx, template: 'block_notice', blockId: string): Promise<number> {
+  const held = await tx.mailMessage.findMany({
+    where: {
+      ...mailAbout(template, blockId),
+      status: 'pending',
+      attempts: 0,
+      sendStartedAt: null,
+      nextAttemptAt: { gt: sharedNow() },
+    },
+    select: { id: true, createdAt: true },
+  });
+  for (const row of held)
+    await tx.mailMessage.updateMany({
+      where: { id: row.id, status: 'pending', attempts: 0 },
+      data: { nextAttemptAt: row.createdAt },
+    });
+  return held.length;
 }
