@@ -13,7 +13,13 @@ export interface DeliveryOptions {
   pollIntervalMs?: number; // 250
   timeoutMs?: number; // 10 000 per attempt
   retryBaseMs?: number; // 1 000, doubled per attempt
-  retryMaxMs?: number; // 300 000
+  /**
+   * The longest wait between two attempts: 60 000, as docs/switch-api.md part 2 asks of a sender.
+   * Tollgate holds the notice of a block its reconciler found for the block.placed (NOTICE_HOLD_MS,
+   * 75 s: a minute between attempts plus the attempt), so a longer cap could send that notice without
+   * its calls after an outage of the portal.
+   */
+  retryMaxMs?: number;
   /** Give up (mark abandoned, log) after this long without a 2xx. */
   giveUpAfterMs?: number; // 3 days
   log?: (line: string) => void;
@@ -116,7 +122,7 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
   const pollIntervalMs = o.pollIntervalMs ?? 250;
   const timeoutMs = o.timeoutMs ?? 10_000;
   const retryBaseMs = o.retryBaseMs ?? 1_000;
-  const retryMaxMs = o.retryMaxMs ?? 300_000;
+  const retryMaxMs = o.retryMaxMs ?? 60_000;
   const giveUpAfterMs = o.giveUpAfterMs ?? 3 * 86_400_000;
   const log = o.log ?? ((line: string) => console.log(line));
 
