@@ -28,6 +28,7 @@ export const ISOLATED = [
   'tests/switch/client-faults.test.ts',
   'tests/switch/client-unit.test.ts',
   'tests/unit/action-arguments.test.ts',
+  'tests/unit/password-check-thread.test.ts',
   'tests/unit/session-token.test.ts',
   'tests/unit/time-zone-capture.test.ts',
 ];
