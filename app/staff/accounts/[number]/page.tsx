@@ -11,7 +11,9 @@ import { getAccountForStaff } from '@/lib/staff/account-detail';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
+import { callbackDisplay } from '@/lib/phone/callback';
 import { countryName } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
 import { zoneName } from '@/lib/time/format';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
@@ -54,6 +56,11 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
               usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody'),
             })}
           </p>
+          {a.phone ? (
+            <p className="text-sm text-slate-700">
+              {t('phone', { phone: callbackDisplay(a.phone, accountCountry(a.country)) })}
+            </p>
+          ) : null}
         </PageHead>
 
         {!inForce && !placing ? (
