@@ -242,6 +242,19 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
     .toBe('allowed');
   await a.page.reload();
   await expect(a.page.getByText(blockLine('lifted'), { exact: false }).first()).toBeVisible();
+  // The team lead answering "who lifted my block, and why?": from the account page to its audit
+  // log, where the approval names the agent and the call's note, and back to the account.
+  await a.page.goto(`/staff/accounts/${account.number}`);
+  await a.page.getByRole('link', { name: es('staff.account.auditLink') }).click();
+  await expect(a.page).toHaveURL((url) => url.searchParams.get('account') === account.number);
+  const approvedRow = a.page.getByRole('row').filter({ hasText: 'request.approved' });
+  await expect(approvedRow).toContainText(a.who.email);
+  await expect(approvedRow).toContainText(note);
+  await expect(a.page.getByRole('row').filter({ hasText: 'block.lifted' })).toContainText(a.who.email);
+  await expectAccessible(a.page);
+  await expectNoEnglish(a.page);
+  await approvedRow.getByRole('link', { name: account.number, exact: true }).click();
+  await expect(a.page.getByRole('heading', { level: 1, name: accountLabel(account) })).toBeVisible();
   // One approval, one lift, one denial refused: the audit log says who did what.
   const rows = query<{ action: string; actorEmail: string | null }>(
     `SELECT action, "actorEmail" FROM "AuditLog" WHERE "targetId" = ? ORDER BY at`,

@@ -1,4 +1,5 @@
 import { notFound } from 'next/navigation';
+import { Link } from '@/components/ui/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
@@ -61,6 +62,14 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
               {t('phone', { phone: callbackDisplay(a.phone, accountCountry(a.country)) })}
             </p>
           ) : null}
+          <p className="text-sm">
+            <Link
+              href={`/staff/audit?${new URLSearchParams({ account: a.number })}`}
+              className="text-blue-800 underline"
+            >
+              {t('auditLink')}
+            </Link>
+          </p>
         </PageHead>
 
         {!inForce && !placing ? (
