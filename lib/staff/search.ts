@@ -1,5 +1,6 @@
 import 'server-only';
 import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
+import { displayEmail, typedAddressAsStored } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
@@ -30,7 +31,7 @@ export type SearchHit = {
   name: string;
   /** The newest open block (active or lift_pending), or null. */
   openBlock: { id: string; status: BlockStatus; reason: BlockReason } | null;
-  /** The first 5 members' emails and the first 10 SIP usernames, each in id order. */
+  /** The first 5 members' emails (as people write them: displayEmail) and the first 10 SIP usernames, each in id order. */
   members: string[];
   usernames: string[];
   /** Pending unblock requests of the account. */
@@ -308,7 +309,9 @@ export async function searchAccounts(
   // An account number as heard on the phone ("acc 1001", "ACC1001", "acc–1001") is searched in its
   // stored form; when that finds nothing, what was typed is searched as it is (an email such as
   // "acc1001@…" still finds its account).
-  const asNumber = accountNumberAsTyped(typed);
+  // An address with a Unicode domain, as the page shows it ("ana@clínica-peñasco.es"), is stored with
+  // the domain in ASCII: searched in that form first, the same way.
+  const asNumber = accountNumberAsTyped(typed) ?? typedAddressAsStored(typed);
   if (asNumber && asNumber !== typed) {
     // A later page follows whichever reading the first page used.
     const numberFound = !after || (await searchAccounts(user, asNumber, null, opts)).hits.length > 0;
@@ -334,7 +337,9 @@ export async function searchAccounts(
     .filter((h) => knownTo === undefined || h.number <= knownTo)
     .sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
   const page = merged.slice(0, LIMIT);
-  const hits = page.every((h) => h.show) ? page.map((h) => h.show!) : await showHits(page.map((h) => h.id));
+  const shown = page.every((h) => h.show) ? page.map((h) => h.show!) : await showHits(page.map((h) => h.id));
+  // Members' addresses as people write them, as the account page shows them (a Unicode domain).
+  const hits = shown.map((h) => ({ ...h, members: h.members.map(displayEmail) }));
   // A broad walk that stopped before a full page continues after the last account it tested.
   const nextAfter = merged.length > LIMIT ? page[LIMIT - 1]!.number : (knownTo ?? null);
   return { hits, next: nextAfter ? encodeCursor([nextAfter]) : null };
