@@ -244,7 +244,12 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
   await expect(a.page.getByText(blockLine('lifted'), { exact: false }).first()).toBeVisible();
   // The team lead answering "who lifted my block, and why?": from the account page to its audit
   // log, where the approval names the agent and the call's note, and back to the account.
+  // Who lifted it, on the request page and on the account page.
+  const liftedBy = (end: string) =>
+    new RegExp(`${escape(es('staff.labels.blockStatus.lifted'))} el .+ por ${escape(a.who.email)}${end}`);
+  await expect(a.page.getByText(liftedBy('\\.'))).toBeVisible();
   await a.page.goto(`/staff/accounts/${account.number}`);
+  await expect(a.page.getByText(liftedBy(' · '))).toBeVisible();
   await a.page.getByRole('link', { name: es('staff.account.auditLink') }).click();
   await expect(a.page).toHaveURL((url) => url.searchParams.get('account') === account.number);
   const approvedRow = a.page.getByRole('row').filter({ hasText: 'request.approved' });

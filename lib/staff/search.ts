@@ -333,7 +333,7 @@ export async function searchAccounts(
   const knownTo = [ids.length > LIMIT ? ids[LIMIT]!.number : walkedTo, byPhone[LIMIT]?.number ?? null]
     .filter((n): n is string => n !== null)
     .sort()[0];
-  const merged = [...new Map([...ids, ...byPhone].map((h) => [h.id, h])).values()]
+  const merged = [...new Map<string, Hit>([...ids, ...byPhone].map((h) => [h.id, h])).values()]
     .filter((h) => knownTo === undefined || h.number <= knownTo)
     .sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
   const page = merged.slice(0, LIMIT);
