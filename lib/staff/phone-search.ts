@@ -15,10 +15,16 @@ const PHONE_LIKE = /^[+\d\s\p{Pd}./()]+$/u;
 /** Fewer digits than this is an account number's or a username's part, not a phone number. */
 const MIN_DIGITS = 6;
 
-/** `typed` with its digits in ASCII when it is written as a phone number, else null. */
+/**
+ * An extension said after the number ("ext. 21", "extensión 21", "x 21", "#21"): not part of the
+ * line, which is what the search compares.
+ */
+const EXTENSION = /\s*(?:ext\.?|extensi[oó]n|x|#)\s*\d+$/iu;
+
+/** The line of `typed` (its extension dropped), digits in ASCII, when it is written as a phone number, else null. */
 function phoneText(typed: string): string | null {
-  const text = asciiDigits(typed.trim());
-  return PHONE_LIKE.test(text) && text.replace(/\D/g, '').length >= MIN_DIGITS ? text : null;
+  const line = asciiDigits(typed.trim()).replace(EXTENSION, '');
+  return PHONE_LIKE.test(line) && line.replace(/\D/g, '').length >= MIN_DIGITS ? line : null;
 }
 
 /**
@@ -68,11 +74,15 @@ export async function accountsByPhone(
     { callbackPhone: { in: numbers } },
     ...numbers.map((n) => ({ callbackPhone: { startsWith: `${n};` } })),
   ];
+  // The requests' callback numbers are read on their own, one pass over each table: asked as a
+  // relation filter of the accounts, they were one probe per account (EXISTS for every row).
+  const [requests, allowances] = await Promise.all([
+    db.unblockRequest.findMany({ where: { OR: callback }, select: { accountId: true } }),
+    db.destinationAllowance.findMany({ where: { OR: callback }, select: { accountId: true } }),
+  ]);
+  const called = [...new Set([...requests, ...allowances].map((r) => r.accountId))];
   return db.customerAccount.findMany({
-    where: {
-      number: { gt: after },
-      OR: [...phone, { requests: { some: { OR: callback } } }, { allowances: { some: { OR: callback } } }],
-    },
+    where: { number: { gt: after }, OR: [...phone, { id: { in: called } }] },
     select: { id: true, number: true },
     orderBy: { number: 'asc' },
     take: limit,

@@ -29,7 +29,15 @@ async function numbersFound(staff: CurrentUser, q: string): Promise<string[]> {
 
 describe('phoneReadings', () => {
   it('is [] for text that is not a phone number', () => {
-    for (const q of ['Clínica Dental', 'ACC-1001', '12345', 'acme-reception', 'dana@acme.example', '+1 2'])
+    for (const q of [
+      'Clínica Dental',
+      'ACC-1001',
+      '12345',
+      'acme-reception',
+      'dana@acme.example',
+      '+1 2',
+      'ext 123456',
+    ])
       expect(phoneReadings(q, ['US', 'ES']), q).toEqual([]);
   });
   it('reads a national number in each account country, an international one in any', () => {
@@ -76,6 +84,9 @@ describe.each(dialects())('staff search by phone number on %s', (dialect) => {
     ['dots and dashes', '912-34.56.78', ['ACC-3401']],
     ['brackets', '(+34) 912 345 678', ['ACC-3401']],
     ['full-width digits', '９１２ ３４ ５６ ７８', ['ACC-3401']],
+    ['with an extension said after it', '912 34 56 78 ext. 21', ['ACC-3401']],
+    ['with an extension, in Spanish', '912 34 56 78 extensión 4', ['ACC-3401']],
+    ['Mexican, with the extension on file', '55 1234 5678 x21', ['ACC-5201']],
     ['Mexican national, on file with an extension', '55 1234 5678', ['ACC-5201']],
     ['Mexican E.164', '+52 55 1234 5678', ['ACC-5201']],
     ['Mexican mobile prefix of before 2019', '+52 1 55 1234 5678', ['ACC-5201']],
