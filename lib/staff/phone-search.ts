@@ -1,6 +1,7 @@
 import 'server-only';
 import type { CountryCode } from 'libphonenumber-js';
-import { db } from '@/lib/server/db';
+import { Prisma } from '@/lib/generated/sqlite/client';
+import { db, isPostgres } from '@/lib/server/db';
 import { asciiDigits } from '@/lib/phone/digits';
 import { isSupportedCountry, parseUserPhone } from '@/lib/phone/format';
 
@@ -49,6 +50,9 @@ export function phoneReadings(typed: string, countries: readonly string[]): stri
   return [...found].sort();
 }
 
+/** An account found: its id and number. */
+type Match = { id: string; number: string };
+
 /**
  * The ids and numbers of the first `limit` accounts after account number `after` ('' = from the
  * start), in number order, whose number on file, or a callback number given in one of their unblock
@@ -57,34 +61,39 @@ export function phoneReadings(typed: string, countries: readonly string[]): stri
  * the line: "+34 912 34 56 78" finds the account whose number is "+34912345678;ext=21".
  * Callers check that the reader is staff (lib/staff/search.ts).
  */
-export async function accountsByPhone(
-  typed: string,
-  after: string,
-  limit: number,
-): Promise<{ id: string; number: string }[]> {
+export async function accountsByPhone(typed: string, after: string, limit: number): Promise<Match[]> {
   if (!phoneText(typed)) return [];
   const countries = (
     await db.$queryRaw<{ country: string }[]>`SELECT DISTINCT "country" FROM "CustomerAccount"`
   ).map((r) => r.country);
   const numbers = phoneReadings(typed, countries);
   if (numbers.length === 0) return [];
-  // A stored number is the E.164 number alone, or it followed by ";ext=…" (RFC 3966).
-  const phone = [{ phone: { in: numbers } }, ...numbers.map((n) => ({ phone: { startsWith: `${n};` } }))];
-  const callback = [
-    { callbackPhone: { in: numbers } },
-    ...numbers.map((n) => ({ callbackPhone: { startsWith: `${n};` } })),
-  ];
-  // The requests' callback numbers are read on their own, one pass over each table: asked as a
-  // relation filter of the accounts, they were one probe per account (EXISTS for every row).
-  const [requests, allowances] = await Promise.all([
-    db.unblockRequest.findMany({ where: { OR: callback }, select: { accountId: true } }),
-    db.destinationAllowance.findMany({ where: { OR: callback }, select: { accountId: true } }),
+  // A stored number is the E.164 number alone, or it followed by ";ext=…" (RFC 3966): its line is
+  // the part before the first ";".
+  const line = (column: string) =>
+    isPostgres()
+      ? Prisma.sql`split_part(${Prisma.raw(`"${column}"`)}, ';', 1)`
+      : Prisma.sql`substr(${Prisma.raw(`"${column}"`)}, 1, instr(${Prisma.raw(`"${column}"`)}, ';') - 1)`;
+  const is = (column: string) =>
+    Prisma.sql`(${Prisma.raw(`"${column}"`)} IN (${Prisma.join(numbers)}) OR ${line(column)} IN (${Prisma.join(numbers)}))`;
+  // Two statements with no order: the accounts whose number on file is one of them (one pass over
+  // the accounts), and those of the requests that gave one as their callback number. Asked in
+  // account-number order with a LIMIT, SQLite walked the number index and read every row through it
+  // when nothing matched (32 ms at 100 000 accounts; 8–15 ms as a plain scan); and a list of the
+  // requests' account ids as parameters ran past SQLite's limit when thousands of requests gave one
+  // number. The matches are then ordered here.
+  const [onFile, called] = await Promise.all([
+    db.$queryRaw<Match[]>`
+      SELECT "id", "number" FROM "CustomerAccount" WHERE "phone" IS NOT NULL AND ${is('phone')}`,
+    db.$queryRaw<Match[]>`
+      SELECT a."id", a."number" FROM "CustomerAccount" a WHERE a."number" > ${after} AND a."id" IN (
+        SELECT "accountId" FROM "UnblockRequest" WHERE ${is('callbackPhone')}
+        UNION SELECT "accountId" FROM "DestinationAllowance" WHERE "callbackPhone" IS NOT NULL AND ${is('callbackPhone')})`,
   ]);
-  const called = [...new Set([...requests, ...allowances].map((r) => r.accountId))];
-  return db.customerAccount.findMany({
-    where: { number: { gt: after }, OR: [...phone, { id: { in: called } }] },
-    select: { id: true, number: true },
-    orderBy: { number: 'asc' },
-    take: limit,
-  });
+  // Account numbers are ACC- then digits and capital letters: their order is the same here as in
+  // either database (digits before letters, a prefix first).
+  return [...new Map([...onFile, ...called].map((a) => [a.id, a])).values()]
+    .filter((a) => a.number > after)
+    .sort((a, b) => (a.number < b.number ? -1 : 1))
+    .slice(0, limit);
 }
