@@ -267,6 +267,13 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
   );
   expect(rows.filter((r) => r.action === 'request.approved').map((r) => r.actorEmail)).toEqual([a.who.email]);
   expect(rows.filter((r) => r.action === 'request.denied')).toEqual([]);
+  const conflicts = query<{ actorEmail: string; detail: string }>(
+    `SELECT "actorEmail", detail FROM "AuditLog" WHERE "targetId" = ? AND action = 'request.decision_conflict'`,
+    request.id,
+  );
+  expect(conflicts.map((c) => [c.actorEmail, JSON.parse(c.detail)])).toEqual([
+    [b.who.email, { attempted: 'deny', found: 'approved', by: a.who.email }],
+  ]);
   await a.context.close();
   await b.context.close();
 });
