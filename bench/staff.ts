@@ -62,6 +62,13 @@ const PAGES: Record<string, { path: string; expect?: string }> = {
   },
   // A broad search (every account matches): the first page of results in number order.
   searchBroad: { path: '/staff?q=Dental', expect: '/staff/accounts/ACC-1000001"' },
+  // A phone number as a customer says it: the callback number of every pending request (req_i on
+  // account i), and one nobody has (both read every account's number on file and every callback).
+  searchPhone: {
+    path: `/staff?q=${encodeURIComponent('+1 212 555 0100')}`,
+    expect: '/staff/accounts/ACC-1000001"',
+  },
+  searchPhoneNone: { path: `/staff?q=${encodeURIComponent('+34 912 34 56 78')}` },
   audit: { path: '/staff/audit' },
   // Half way down the log (audit rows are at i·3 s, ids aud_i).
   auditDeep: { path: `/staff/audit?before=${encodeCursor([seedTime(halfAudit * 3), `aud_${halfAudit}`])}` },

@@ -56,6 +56,7 @@ async function SearchForm({ q }: { q: string }) {
       <Field
         name="q"
         label={t('searchLabel')}
+        hint={t('searchHint')}
         type="search"
         defaultValue={q}
         minLength={2}

@@ -29,6 +29,8 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
               ? t.rich('blockLineLifted', {
                   status: l(`blockStatus.${b.status}`),
                   by: actorName(who, b.placedBy),
+                  // "none" for a block lifted before Tollgate kept who lifted it.
+                  liftedBy: b.liftedBy ? actorName(who, b.liftedBy) : 'none',
                   calls: b.calls,
                   when: () => <When at={b.liftedAt!} />,
                 })

@@ -37,7 +37,18 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
             <span className="block font-mono text-xs text-slate-600">{e.action}</span>
           </td>
           <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>
-          <td className="py-2 pr-3 font-mono">{e.account ?? '—'}</td>
+          <td className="py-2 pr-3 font-mono">
+            {e.account ? (
+              <a
+                href={`/staff/accounts/${encodeURIComponent(e.account)}`}
+                className="text-blue-800 underline"
+              >
+                {e.account}
+              </a>
+            ) : (
+              '—'
+            )}
+          </td>
           <td className="py-2 pr-3 font-mono text-xs">
             {e.target && e.targetHref ? (
               <a href={e.targetHref} className="text-blue-800 underline">

@@ -268,8 +268,11 @@ export async function createMember(
 }
 
 /** A new staff login (agent or admin) enrolled in the second factor with its own TOTP secret. */
-export async function createStaff(role: 'agent' | 'admin'): Promise<TestUser & { totpSecret: string }> {
-  return (await apply([], [planUser(role, [])])).users[0] as TestUser & { totpSecret: string };
+export async function createStaff(
+  role: 'agent' | 'admin',
+  o: { timeZone?: string } = {},
+): Promise<TestUser & { totpSecret: string }> {
+  return (await apply([], [planUser(role, [], o)])).users[0] as TestUser & { totpSecret: string };
 }
 
 /**

@@ -53,3 +53,20 @@ export function displayEmail(email: string): string {
   const domain = domainToUnicode(email.slice(at + 1));
   return domain ? `${email.slice(0, at)}@${domain}` : email;
 }
+
+/**
+ * What a person typed of an address or of its domain, with a Unicode domain in its stored ASCII
+ * form (asciiEmail's), for a search of stored addresses: "ana@clínica-peñasco.es" →
+ * "ana@xn--clnica-peasco-xib1e.es", "clínica-peñasco.es" → "xn--clnica-peasco-xib1e.es". Trimmed
+ * and lower-cased. Null when it would not change (all ASCII) or is not a domain name after its
+ * last "@" (white space in it, no dot, or one UTS #46 refuses), so a company name is left alone.
+ */
+export function typedAddressAsStored(typed: string): string | null {
+  const t = typed.trim().toLowerCase();
+  if (!/[^\x00-\x7f]/.test(t) || /\s/.test(t)) return null;
+  const at = t.lastIndexOf('@');
+  const domain = t.slice(at + 1);
+  if (!domain.includes('.')) return null;
+  const ascii = domainToASCII(domain);
+  return ascii && ascii !== domain ? `${t.slice(0, at + 1)}${ascii}` : null;
+}

@@ -17,11 +17,13 @@ export function staffBlockView(b: {
   placedAt: Date;
   placedBy: string;
   liftedAt: Date | null;
+  /** Who lifted it: an agent's email, `switch`, `policy`… (lib/blocks/lifecycle.ts); null while in force. */
+  liftedBy: string | null;
   note: string | null;
   callsNotKept: number;
 }) {
-  const { id, reason, status, placedAt, placedBy, liftedAt, note, callsNotKept } = b;
-  return { id, reason, status, placedAt, placedBy, liftedAt, note, callsNotKept };
+  const { id, reason, status, placedAt, placedBy, liftedAt, liftedBy, note, callsNotKept } = b;
+  return { id, reason, status, placedAt, placedBy, liftedAt, liftedBy, note, callsNotKept };
 }
 
 /** The block page's first read: the block, its account and the account's other open block. */

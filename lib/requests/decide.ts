@@ -83,7 +83,7 @@ async function lostClaim(
     data: { ...decision, openKey: null, decidedAt: new Date(), decidedById: user.id },
   });
   if (won.count === 1) return null;
-  return decidedFirst(tx, r);
+  return decidedFirst(tx, r, decision.status === 'approved' ? 'approve' : 'deny');
 }
 
 /**
@@ -108,12 +108,15 @@ async function whatHappened(tx: Tx, id: string): Promise<{ status: string; by: s
 
 /**
  * The refusal of whoever lost the claim: what happened to the request (whatHappened: who approved,
- * denied or withdrew it, or that a lift closed it), audited as a conflict.
+ * denied or withdrew it, or that a lift closed it), audited as a conflict whose detail says what the
+ * loser `attempted` and what they found (`found`, `by`), so the log answers "who tried to deny it
+ * after it was approved?" without the request's other rows.
  */
-async function decidedFirst(tx: Tx, r: Loaded): Promise<Decision<Decided>> {
+async function decidedFirst(tx: Tx, r: Loaded, attempted: 'approve' | 'deny'): Promise<Decision<Decided>> {
   const happened = await whatHappened(tx, r.id);
   const target = { type: 'unblock_request', id: r.id };
-  const audit = { action: 'request.decision_conflict', accountId: r.accountId, target } as const;
+  const detail = { attempted, found: happened.status, by: happened.by || null };
+  const audit = { action: 'request.decision_conflict', accountId: r.accountId, target, detail } as const;
   return refuse('conflict', 'outcome.decision.alreadyDecided', happened, { audit });
 }
 
@@ -129,7 +132,7 @@ async function closeLifted(tx: Tx, r: Loaded, attempted: 'approve' | 'deny'): Pr
     where: { id: r.id, status: 'pending' },
     data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decisionNote: CLOSED_BY_LIFT },
   });
-  if (closed.count !== 1) return decidedFirst(tx, r);
+  if (closed.count !== 1) return decidedFirst(tx, r, attempted);
   const target = { type: 'unblock_request', id: r.id };
   const detail = { blockId: r.blockId, kind: r.kind, attempted };
   return done(

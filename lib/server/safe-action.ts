@@ -83,6 +83,23 @@ function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Recor
 }
 
 /**
+ * `{ values }`: the echoed fields (`keys`) of a form that was not acted on before it was read (the
+ * session ended, the second factor is still due), so the re-rendered form keeps what was typed; a
+ * field holding a control character is left out, as on the control-character refusal. `{}` when
+ * nothing is echoed, or `form` is not a FormData.
+ */
+function kept(form: unknown, keys: readonly string[] = []): { values?: Record<string, string | string[]> } {
+  const raw = formToObject(form);
+  if (!raw) return {};
+  const controlled = fieldsWithControlCharacters(raw);
+  const values = echo(
+    raw,
+    keys.filter((k) => !controlled.includes(k)),
+  );
+  return Object.keys(values).length ? { values } : {};
+}
+
+/**
  * A schema's message for a field, in the reader's language: a schema names a catalogue key under
  * `outcome.field.*` (e.g. `.min(1, 'outcome.field.intendedNumber')`) and this translates it; any other
  * message (an older schema's English sentence) passes through unchanged.
@@ -136,7 +153,10 @@ export function userAction<S extends z.ZodType, T = unknown>(
   return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
     const user = await currentUser();
     // No user to write to: the language this browser's pages are in (Language cookie, Accept-Language).
-    if (!user) return { message: translate(await requestLocale())('outcome.sessionEnded') };
+    // What was typed comes back (the echoed fields): an agent whose session ended during a call keeps
+    // the call's note, signs in again in another tab and sends the same form (issue #14).
+    if (!user)
+      return { message: translate(await requestLocale())('outcome.sessionEnded'), ...kept(form, opts.echo) };
     if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
       // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
       await audit({
@@ -153,7 +173,8 @@ export function userAction<S extends z.ZodType, T = unknown>(
     // secondFactorPending), so its answers take the request's, as its pages do (i18n/request.ts).
     const locale = secondFactorPending(user) ? await requestLocale(user) : localeOf(user);
     const t = translate(locale);
-    if (!opts.allowUnverified && secondFactorPending(user)) return { message: t('outcome.mfaFirst') };
+    if (!opts.allowUnverified && secondFactorPending(user))
+      return { message: t('outcome.mfaFirst'), ...kept(form, opts.echo) };
     const raw = formToObject(form);
     if (!raw) return notAForm(t);
     // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) is refused

@@ -25,6 +25,8 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
   });
   return {
     ...staffAccountView(a),
+    /** The number on file (E.164, `;ext=…`), which the console's search finds it by; null when none. */
+    phone: a.phone,
     blocks: a.blocks.map((b) => ({ ...staffBlockView(b), calls: b._count.calls + b.callsNotKept })),
     requests: a.requests.map((r) => ({
       id: r.id,

@@ -1,11 +1,13 @@
 import 'server-only';
 import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
+import { displayEmail, typedAddressAsStored } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { db, isPostgres } from '@/lib/server/db';
 import { withoutControlCharacters } from '@/lib/server/control-characters';
 import { encodeCursor, numberKey } from './cursor';
+import { accountsByPhone } from './phone-search';
 
 const LIMIT = 25;
 
@@ -29,7 +31,7 @@ export type SearchHit = {
   name: string;
   /** The newest open block (active or lift_pending), or null. */
   openBlock: { id: string; status: BlockStatus; reason: BlockReason } | null;
-  /** The first 5 members' emails and the first 10 SIP usernames, each in id order. */
+  /** The first 5 members' emails (as people write them: displayEmail) and the first 10 SIP usernames, each in id order. */
   members: string[];
   usernames: string[];
   /** Pending unblock requests of the account. */
@@ -262,12 +264,19 @@ async function broadMatches(
 }
 
 /**
- * What the page shows of the accounts `ids` (SQLite; PostgreSQL reads the same with its matches, see
- * pgHitJson), in account number order: one statement (sqliteHitJson). It was Prisma's findMany with
+ * What the page shows of the accounts `ids`, in account number order: one statement (sqliteHitJson,
+ * pgHitJson). PostgreSQL reads the text matches' with the matches; the phone matches' are read here. It was Prisma's findMany with
  * the same includes, five statements and a pending count that grouped every pending request.
  */
 async function showHits(ids: string[]): Promise<SearchHit[]> {
   if (ids.length === 0) return [];
+  if (isPostgres()) {
+    const [r] = await db.$queryRaw<{ page: string }[]>`
+      SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text AS page FROM (
+        SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "id" IN (${Prisma.join(ids)})
+      ) x`;
+    return (JSON.parse(r.page) as Hit[]).map((h) => h.show!);
+  }
   const [r] = await db.$queryRaw<{ page: string }[]>`
     SELECT json_group_array(json(${sqliteHitJson}) ORDER BY x."number") AS page FROM (
       SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "id" IN (${Prisma.join(ids)})
@@ -276,7 +285,8 @@ async function showHits(ids: string[]): Promise<SearchHit[]> {
 }
 
 /**
- * One page of accounts whose number, company name, member email or SIP username contains the query
+ * One page of accounts whose number, company name, member email or SIP username contains the query,
+ * or whose phone number on file or callback number is the query read as a phone number (accountsByPhone)
  * (at least 2 characters; at most 100 are used; an account number typed as heard, "acc 1001", is
  * read as "ACC-1001" first: accountNumberAsTyped), ordered by account number (unique, so it is its own
  * tiebreaker). `after` is the decoded cursor of the previous page (null = first page).
@@ -299,7 +309,9 @@ export async function searchAccounts(
   // An account number as heard on the phone ("acc 1001", "ACC1001", "acc–1001") is searched in its
   // stored form; when that finds nothing, what was typed is searched as it is (an email such as
   // "acc1001@…" still finds its account).
-  const asNumber = accountNumberAsTyped(typed);
+  // An address with a Unicode domain, as the page shows it ("ana@clínica-peñasco.es"), is stored with
+  // the domain in ASCII: searched in that form first, the same way.
+  const asNumber = accountNumberAsTyped(typed) ?? typedAddressAsStored(typed);
   if (asNumber && asNumber !== typed) {
     // A later page follows whichever reading the first page used.
     const numberFound = !after || (await searchAccounts(user, asNumber, null, opts)).hits.length > 0;
@@ -312,11 +324,24 @@ export async function searchAccounts(
   const { hits: ids, last: walkedTo } = narrow
     ? { hits: narrow, last: null }
     : await broadMatches(q, from, LIMIT + 1, opts.walkMax ?? WALK_MAX);
-  const page = ids.slice(0, LIMIT);
-  const hits = page.every((h) => h.show) ? page.map((h) => h.show!) : await showHits(page.map((h) => h.id));
-  const last = hits[hits.length - 1];
+  // A phone number as the customer says it ("+34 912 34 56 78", "912 34 56 78") also finds the
+  // accounts with it on file or as a callback number (lib/staff/phone-search.ts); [] for other text.
+  const byPhone = await accountsByPhone(q, from, LIMIT + 1);
+  // Each list is known up to a number: the text matches up to their (LIMIT + 1)th, or up to the last
+  // account a broad walk tested (walkedTo), the phone matches up to their (LIMIT + 1)th; past the
+  // nearer of the two, a later page finds them.
+  const knownTo = [ids.length > LIMIT ? ids[LIMIT]!.number : walkedTo, byPhone[LIMIT]?.number ?? null]
+    .filter((n): n is string => n !== null)
+    .sort()[0];
+  const merged = [...new Map<string, Hit>([...ids, ...byPhone].map((h) => [h.id, h])).values()]
+    .filter((h) => knownTo === undefined || h.number <= knownTo)
+    .sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+  const page = merged.slice(0, LIMIT);
+  const shown = page.every((h) => h.show) ? page.map((h) => h.show!) : await showHits(page.map((h) => h.id));
+  // Members' addresses as people write them, as the account page shows them (a Unicode domain).
+  const hits = shown.map((h) => ({ ...h, members: h.members.map(displayEmail) }));
   // A broad walk that stopped before a full page continues after the last account it tested.
-  const nextAfter = ids.length > LIMIT ? last?.number : walkedTo;
+  const nextAfter = merged.length > LIMIT ? page[LIMIT - 1]!.number : (knownTo ?? null);
   return { hits, next: nextAfter ? encodeCursor([nextAfter]) : null };
 }
 

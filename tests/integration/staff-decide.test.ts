@@ -86,9 +86,13 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     });
     expect(await db.mailMessage.count({ where: { template: 'request_approved', to: member.email } })).toBe(1);
     expect(await db.auditLog.count({ where: { action: 'request.approved', targetId: request.id } })).toBe(1);
-    expect(
-      await db.auditLog.count({ where: { action: 'request.decision_conflict', targetId: request.id } }),
-    ).toBe(1);
+    // The loser's row says what they tried and what they found (before: no detail at all).
+    const conflict = await db.auditLog.findMany({
+      where: { action: 'request.decision_conflict', targetId: request.id },
+    });
+    expect(conflict.map((c) => JSON.parse(c.detail ?? 'null'))).toEqual([
+      { attempted: 'approve', found: 'approved', by: results[0].ok ? sam.email : alex.email },
+    ]);
     expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('lift_pending');
 
     // Two workers racing to send it still reach the switch once.

@@ -356,6 +356,29 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     });
   });
 
+  it('the audit account filter reads an account number as heard, as the search does', async () => {
+    // Before: only the stored form (any case) was found; "acc 1001" said "no such account".
+    const { account } = await makeAccount();
+    await audit({ action: 'request.submitted', actor: agent, accountId: account.id, meta });
+    const digits = account.number.slice(4);
+    for (const typed of [
+      account.number,
+      `acc ${digits}`,
+      `ACC${digits}`,
+      `acc–${digits}`,
+      ` Acc-${digits} `,
+    ]) {
+      const page = await listAudit(agent, auditFilterSchema.parse({ account: typed }));
+      expect({ typed, unknown: page.unknown, n: page.entries.length }).toEqual({
+        typed,
+        unknown: null,
+        n: 1,
+      });
+    }
+    const none = await listAudit(agent, auditFilterSchema.parse({ account: 'acc 0000000' }));
+    expect(none.unknown).toBe('account');
+  });
+
   it('the audit log shows a bidi control in a stored detail as its escape, never as it is', async () => {
     const { account } = await makeAccount();
     // A row written before form text refused bidi controls (lib/server/safe-action.ts).

@@ -1,4 +1,5 @@
 import { notFound } from 'next/navigation';
+import { Link } from '@/components/ui/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
@@ -11,7 +12,9 @@ import { getAccountForStaff } from '@/lib/staff/account-detail';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
+import { callbackDisplay } from '@/lib/phone/callback';
 import { countryName } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
 import { zoneName } from '@/lib/time/format';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
@@ -53,6 +56,19 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
               members: a.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
               usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody'),
             })}
+          </p>
+          {a.phone ? (
+            <p className="text-sm text-slate-700">
+              {t('phone', { phone: callbackDisplay(a.phone, accountCountry(a.country)) })}
+            </p>
+          ) : null}
+          <p className="text-sm">
+            <Link
+              href={`/staff/audit?${new URLSearchParams({ account: a.number })}`}
+              className="text-blue-800 underline"
+            >
+              {t('auditLink')}
+            </Link>
           </p>
         </PageHead>
 

@@ -108,6 +108,7 @@ export default async function StaffRequestPage({
             {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', {
               reason: l(`reason.${b.reason}`),
               by: actorName(who, b.placedBy),
+              liftedBy: b.liftedBy ? actorName(who, b.liftedBy) : 'none',
               status: l(`blockStatus.${b.status}`),
               placed: () => <When at={b.placedAt} />,
               lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null),

@@ -1,0 +1,279 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { catalogue } from './support/catalogue';
+import { query } from './support/db';
+import {
+  accountLabel,
+  createCustomer,
+  createMisdial,
+  createStaff,
+  type TestAccount,
+  type TestUser,
+} from './support/factories';
+import { expect, expectAccessible, test, totpNow } from './support/fixtures';
+import { clearFaults, setFaults, sim, simAccount } from './support/sim';
+
+// Issue 14: the support desk as its agents meet it, in Spanish, from Madrid. An agent takes a call
+// and types the customer's phone number as it is said; an agent's session ends while they write the
+// call's note; the switch is down when they approve, and a colleague denies the same request.
+
+const es = catalogue('es');
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const MADRID = { locale: 'es-ES', timezoneId: 'Europe/Madrid' };
+
+/**
+ * Every English catalogue text that its Spanish one does not repeat, cut at its placeholders and
+ * tags: the pieces of three words or more. One on a Spanish page is English that should not be there.
+ */
+function englishPieces(): string[] {
+  const read = (l: string) => JSON.parse(fs.readFileSync(`messages/${l}.json`, 'utf8')) as unknown;
+  const out = new Set<string>();
+  const walk = (en: unknown, esv: unknown) => {
+    if (typeof en === 'string') {
+      if (en === esv) return;
+      for (const piece of en.split(/\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|<[^>]*>/))
+        if (piece.trim().split(/\s+/).length >= 3) out.add(piece.trim());
+    } else if (en && typeof en === 'object')
+      for (const [k, v] of Object.entries(en)) walk(v, (esv as Record<string, unknown> | undefined)?.[k]);
+  };
+  walk(read('en'), read('es'));
+  return [...out];
+}
+const ENGLISH = englishPieces();
+
+/** The page as a reader and a screen reader get it (text and accessibility tree) holds no English text. */
+async function expectNoEnglish(page: Page) {
+  const body = page.locator('body');
+  const seen = `${await body.innerText()}\n${await body.ariaSnapshot()}`;
+  expect(ENGLISH.filter((p) => seen.includes(p))).toEqual([]);
+}
+
+async function signInEs(context: BrowserContext, who: TestUser & { totpSecret: string }) {
+  const page = await context.newPage();
+  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent('/staff')}`);
+  await page.getByLabel(es('signIn.email'), { exact: true }).fill(who.email);
+  await page.getByLabel(es('signIn.password'), { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: es('signIn.submit'), exact: true }).click();
+  await expect(page).toHaveURL(/\/security\/verify/);
+  await page.getByLabel(es('mfa.code')).fill(await totpNow(who.totpSecret, who.email));
+  await page.getByRole('button', { name: es('mfa.verify') }).click();
+  await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
+  return page;
+}
+
+async function agentInMadrid(browser: Browser) {
+  const who = await createStaff('agent', { timeZone: 'Europe/Madrid' });
+  const context = await browser.newContext(MADRID);
+  return { who, context, page: await signInEs(context, who) };
+}
+
+/** `n` random digits (the first not 0), for a phone number no other test has. */
+/** The block's half of a request page's status line: "Bloqueo: Levantado". */
+const blockLine = (block: 'lift_pending' | 'lifted') =>
+  es('staff.requestPage.status', { status: '', block: es(`staff.labels.blockStatus.${block}`) }).split(
+    ' · ',
+  )[1];
+const digits = (n: number) => String(crypto.randomInt(10 ** (n - 1), 10 ** n));
+const calls = [{ to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }];
+
+test('a Spanish agent, keyboard only, finds accounts by the phone number as the customer says it', async ({
+  browser,
+}) => {
+  // A Madrid landline on file (91 …), a Mexico City number on file with an extension, and a number
+  // that is only the callback number of a request.
+  const madrid = `91${digits(7)}`;
+  const cdmx = `55${digits(8)}`;
+  const mobile = `6${digits(8)}`;
+  const {
+    user,
+    accounts: [clinic, reforma, oleada],
+  } = await createCustomer(
+    [
+      { name: 'Clínica Dental Peña', country: 'ES', timeZone: 'Europe/Madrid', phone: `+34${madrid}` },
+      {
+        name: 'Consultorio Reforma',
+        country: 'MX',
+        timeZone: 'America/Mexico_City',
+        phone: `+52${cdmx};ext=21`,
+      },
+      { name: 'Clínica Oleada', country: 'ES', timeZone: 'Europe/Madrid', block: { calls } },
+    ],
+    { timeZone: 'Europe/Madrid' },
+  );
+  await createMisdial(user, oleada, {
+    intendedNumber: '925 61 12 34',
+    whatHappened: 'Marcamos 00252 en vez de 0252 por costumbre.',
+    callbackPhone: `+34 ${mobile}`,
+  });
+  const { page, context } = await agentInMadrid(browser);
+
+  // The search field is reached with Tab, and a screen reader hears what it takes, phone numbers too.
+  const field = page.getByRole('searchbox', { name: es('staff.home.searchLabel') });
+  for (let i = 0; i < 40 && !(await field.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press('Tab');
+  await expect(field).toBeFocused();
+  await expect(field).toHaveAccessibleDescription(es('staff.home.searchHint'));
+
+  const said: [string, TestAccount][] = [
+    [`+34 ${madrid.slice(0, 3)} ${madrid.slice(3, 5)} ${madrid.slice(5, 7)} ${madrid.slice(7)}`, clinic],
+    [`0034 ${madrid}`, clinic],
+    [madrid, clinic],
+    [`${madrid.slice(0, 3)}-${madrid.slice(3, 6)}-${madrid.slice(6)}`, clinic],
+    [`${cdmx.slice(0, 2)} ${cdmx.slice(2, 6)} ${cdmx.slice(6)}`, reforma],
+    [`+52 1 ${cdmx.slice(0, 2)} ${cdmx.slice(2, 6)} ${cdmx.slice(6)}`, reforma],
+    [`${mobile.slice(0, 3)} ${mobile.slice(3, 6)} ${mobile.slice(6)}`, oleada],
+    // The company as heard, without its accents.
+    [clinic.name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase(), clinic],
+  ];
+  const hits = page.getByRole('list', { name: es('staff.search.label') });
+  for (const [q, account] of said) {
+    await field.focus();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(q);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL((url) => url.searchParams.get('q') === q);
+    await expect(hits.getByRole('link', { name: accountLabel(account) }), q).toBeVisible();
+    await expect(hits.getByRole('listitem'), q).toHaveCount(1);
+  }
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+
+  // A number nobody has: said so, in Spanish, in a status a screen reader announces.
+  const nobody = `+34 ${madrid.slice(0, 2)}0 000 000`;
+  await field.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(nobody);
+  await page.keyboard.press('Enter');
+  await expect(
+    page.getByRole('status').filter({ hasText: es('staff.search.none', { q: nobody }) }),
+  ).toBeVisible();
+
+  // From the hit to the account page with the keyboard: the number on file is there, as Spain writes it.
+  await page.goto(`/staff?q=${encodeURIComponent(madrid)}`);
+  await hits.getByRole('link', { name: accountLabel(clinic) }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: accountLabel(clinic) })).toBeVisible();
+  const spaced = `+34 ${madrid.slice(0, 3)} ${madrid.slice(3, 5)} ${madrid.slice(5, 7)} ${madrid.slice(7)}`;
+  await expect(page.getByText(es('staff.account.phone', { phone: spaced }))).toBeVisible();
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+  await page.goto(`/staff/accounts/${reforma.number}`);
+  await expect(
+    page.getByText(
+      es('staff.account.phone', {
+        phone: `+52 ${cdmx.slice(0, 2)} ${cdmx.slice(2, 6)} ${cdmx.slice(6)} ext. 21`,
+      }),
+    ),
+  ).toBeVisible();
+  await context.close();
+});
+
+test('the session ends mid-decision, the switch is down, a colleague denies: each agent sees the truth', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const {
+    user,
+    accounts: [account],
+  } = await createCustomer(
+    [{ name: 'Clínica Oleada', country: 'ES', timeZone: 'Europe/Madrid', block: { calls } }],
+    { timeZone: 'Europe/Madrid' },
+  );
+  await sim(`/_sim/accounts/${account.number}`, {
+    method: 'PUT',
+    body: { internationalCalling: 'blocked', reason: 'high_risk_destination', credentials: [] },
+  });
+  const request = await createMisdial(user, account, {
+    intendedNumber: '925 61 12 34',
+    whatHappened: 'Marcamos 00252 en vez de 0252 por costumbre.',
+    callbackPhone: '+34 600 111 222',
+  });
+  const status = () =>
+    query<{ status: string }>(`SELECT status FROM "UnblockRequest" WHERE id = ?`, request.id)[0].status;
+  const a = await agentInMadrid(browser);
+  const b = await agentInMadrid(browser);
+  for (const p of [a.page, b.page]) await p.goto(`/staff/requests/${request.id}`);
+
+  // Agent A writes the call's note; their session ends before they press the button.
+  const note = 'Hablé con la clínica: marcaron 00252 por costumbre. Les expliqué el prefijo 0.';
+  const attest = a.page.getByRole('checkbox', { name: es('staff.decision.attest') });
+  const noteField = a.page.getByLabel(es('staff.decision.note'), { exact: true });
+  await attest.check();
+  await noteField.fill(note);
+  await a.context.clearCookies();
+  await a.page.getByRole('button', { name: es('staff.decision.approve') }).click();
+  await expect(a.page.locator('#approve-message')).toHaveText(es('outcome.sessionEnded'));
+  await expect(a.page.locator('#approve-message')).toHaveAttribute('aria-live', 'polite');
+  // Nothing decided, and nothing of what they wrote is lost.
+  expect(status()).toBe('pending');
+  await expect(noteField).toHaveValue(note);
+  await expect(attest).toBeChecked();
+
+  // A signs in again in another tab; the switch goes down; A sends the same form from this one.
+  await (await signInEs(a.context, a.who)).close();
+  await setFaults(account.number, { failNext: 1000, failStatus: 503 });
+  try {
+    await a.page.getByRole('button', { name: es('staff.decision.approve') }).click();
+    await expect(a.page.getByText(es('staff.requestPage.done.approved'))).toBeVisible();
+    // Approved, not lifted: the block waits for the switch, and the page says so.
+    await expect(a.page.getByText(blockLine('lift_pending'), { exact: false }).first()).toBeVisible();
+    await expect(a.page.getByText(blockLine('lifted'), { exact: false })).toHaveCount(0);
+    expect((await simAccount(account.number)).internationalCalling).toBe('blocked');
+    await expectAccessible(a.page);
+    await expectNoEnglish(a.page);
+
+    // Agent B, whose page still offers both forms, denies: told who approved, nothing changed.
+    await b.page.getByLabel(es('staff.decision.denyReason'), { exact: true }).fill('No pudimos confirmarlo.');
+    await b.page.getByRole('button', { name: es('staff.decision.deny'), exact: true }).click();
+    await expect(
+      b.page.getByText(
+        new RegExp(`^${escape(`${a.who.email} ya aprobó esta solicitud. No se cambió nada`)}`),
+      ),
+    ).toBeVisible();
+    expect(status()).toBe('approved');
+    await expectNoEnglish(b.page);
+  } finally {
+    await clearFaults(account.number);
+  }
+  // Once the switch answers, the lift is confirmed, and only then shown as lifted.
+  await expect
+    .poll(async () => (await simAccount(account.number)).internationalCalling, { timeout: 60_000 })
+    .toBe('allowed');
+  await a.page.reload();
+  await expect(a.page.getByText(blockLine('lifted'), { exact: false }).first()).toBeVisible();
+  // The team lead answering "who lifted my block, and why?": from the account page to its audit
+  // log, where the approval names the agent and the call's note, and back to the account.
+  // Who lifted it, on the request page and on the account page.
+  const liftedBy = (end: string) =>
+    new RegExp(`${escape(es('staff.labels.blockStatus.lifted'))} el .+ por ${escape(a.who.email)}${end}`);
+  await expect(a.page.getByText(liftedBy('\\.'))).toBeVisible();
+  await a.page.goto(`/staff/accounts/${account.number}`);
+  await expect(a.page.getByText(liftedBy(' · '))).toBeVisible();
+  await a.page.getByRole('link', { name: es('staff.account.auditLink') }).click();
+  await expect(a.page).toHaveURL((url) => url.searchParams.get('account') === account.number);
+  const approvedRow = a.page.getByRole('row').filter({ hasText: 'request.approved' });
+  await expect(approvedRow).toContainText(a.who.email);
+  await expect(approvedRow).toContainText(note);
+  await expect(a.page.getByRole('row').filter({ hasText: 'block.lifted' })).toContainText(a.who.email);
+  await expectAccessible(a.page);
+  await expectNoEnglish(a.page);
+  await approvedRow.getByRole('link', { name: account.number, exact: true }).click();
+  await expect(a.page.getByRole('heading', { level: 1, name: accountLabel(account) })).toBeVisible();
+  // One approval, one lift, one denial refused: the audit log says who did what.
+  const rows = query<{ action: string; actorEmail: string | null }>(
+    `SELECT action, "actorEmail" FROM "AuditLog" WHERE "targetId" = ? ORDER BY at`,
+    request.id,
+  );
+  expect(rows.filter((r) => r.action === 'request.approved').map((r) => r.actorEmail)).toEqual([a.who.email]);
+  expect(rows.filter((r) => r.action === 'request.denied')).toEqual([]);
+  const conflicts = query<{ actorEmail: string; detail: string }>(
+    `SELECT "actorEmail", detail FROM "AuditLog" WHERE "targetId" = ? AND action = 'request.decision_conflict'`,
+    request.id,
+  );
+  expect(conflicts.map((c) => [c.actorEmail, JSON.parse(c.detail)])).toEqual([
+    [b.who.email, { attempted: 'deny', found: 'approved', by: a.who.email }],
+  ]);
+  await a.context.close();
+  await b.context.close();
+});
