@@ -1,4 +1,4 @@
-import { notFound } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { Link } from '@/components/ui/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
@@ -16,12 +16,17 @@ import { callbackDisplay } from '@/lib/phone/callback';
 import { countryName } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { zoneName } from '@/lib/time/format';
+import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
   const t = await getTranslations('staff.account');
   const locale = await getLocale();
-  const a = await getAccountForStaff(user, (await params).number);
+  const number = (await params).number;
+  // An address typed or pasted as heard ("acc-1001", "ACC1001") leads to the account's own page.
+  const canonical = accountNumberAsTyped(number);
+  if (canonical && canonical !== number) redirect(`/staff/accounts/${canonical}`);
+  const a = await getAccountForStaff(user, number);
   if (!a) notFound();
   const inForce = a.blocks.some((b) => b.status === 'active' || b.status === 'lift_pending');
   const placing = a.operations.some((o) => o.kind === 'block' && o.status === 'pending');
