@@ -85,8 +85,7 @@ let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
+  server.close(() => process.exit(0)); // http.Server's close also closes idle connections (Node ≥ 19)
   setTimeout(() => {
     server.closeAllConnections();
     process.exit(0);

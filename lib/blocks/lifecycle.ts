@@ -528,8 +528,11 @@ export async function applySwitchEvent(
 function switchHoldsBlockOf(state: SwitchAccount | undefined, at: Date): boolean {
   if (state?.internationalCalling !== 'blocked') return false;
   if (!state.blockedAt) return true;
-  return Math.floor(new Date(state.blockedAt).getTime() / 1000) * 1000 <= at.getTime();
+  return startOfSecond(new Date(state.blockedAt)) <= at;
 }
+
+/** `at` without its milliseconds: the time a switch that writes whole seconds gives for it. */
+const startOfSecond = (at: Date) => new Date(Math.floor(at.getTime() / 1000) * 1000);
 
 /**
  * The open block the reconciler placed from the switch's own state (`placedBy` switch, no source
@@ -552,7 +555,7 @@ async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
       sourceEventId: null,
       status: { in: ['active', 'lift_pending'] },
       // At or after `at`, or `at`'s own second exactly: a `blockedAt` written without a fraction.
-      OR: [{ placedAt: { gte: at } }, { placedAt: new Date(Math.floor(at.getTime() / 1000) * 1000) }],
+      OR: [{ placedAt: { gte: at } }, { placedAt: startOfSecond(at) }],
     },
     orderBy: { placedAt: 'asc' },
     select: { id: true },
@@ -584,12 +587,13 @@ async function attachToFound(
   await insertTriggerCalls(tx, found.id, calls.kept);
   // The notice held for these details (NOTICE_HOLD_MS) goes out now and carries them; one already
   // sent (the hold ran out, or a block found before holds existed) did not, and the timeline says so.
+  // Sent: the block's own timeline says so (recordNoticeSent), read by its index; only the pending
+  // mail, a few rows by the outbox's status index, is matched on its payload.
   const released = await releaseHeldMail(tx, 'block_notice', found.id);
-  const notices = mailAbout('block_notice', found.id);
-  const sentBefore =
-    !released &&
-    (await tx.mailMessage.count({ where: { ...notices, status: 'pending' } })) === 0 &&
-    (await tx.mailMessage.count({ where: { ...notices, status: 'done' } })) > 0;
+  const pending = () =>
+    tx.mailMessage.count({ where: { ...mailAbout('block_notice', found.id), status: 'pending' } });
+  const sent = () => tx.blockEvent.count({ where: { blockId: found.id, type: 'notice_sent' } });
+  const sentBefore = !released && (await pending()) === 0 && (await sent()) > 0;
   await insertBlockEvents(tx, [
     {
       blockId: found.id,
