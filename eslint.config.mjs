@@ -39,6 +39,16 @@ export default defineConfig([
     rules: {
       'no-console': ['error', { allow: ['warn', 'error', 'log'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // On Node 20 a fetch under AbortSignal.any's signal never aborts after a garbage collection.
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'AbortSignal',
+          property: 'any',
+          message:
+            'A fetch under AbortSignal.any may never abort on Node 20: use requestDeadline from lib/server/request-deadline.ts (its head says why).',
+        },
+      ],
     },
   },
   // The walls of docs/architecture.md. Nothing imports a route; routes and components never reach the

@@ -2,6 +2,7 @@ import 'server-only';
 import { backoffDelay, describeFetchError, redact, retryAfterMs } from './transport-util';
 import type { SwitchFailure, SwitchResult } from './result';
 import { observeSwitchCall } from '@/lib/server/metrics';
+import { requestDeadline } from '@/lib/server/request-deadline';
 import { switchErrorBodySchema } from './schemas';
 
 // One HTTP exchange with the switch, with timeout, retries and classification. Request bodies are
@@ -101,8 +102,8 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
 }
 
 async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<SwitchResult<unknown>> {
-  const timeout = AbortSignal.timeout(cfg.timeoutMs);
-  const signal = spec.signal ? AbortSignal.any([timeout, spec.signal]) : timeout;
+  const deadline = requestDeadline(cfg.timeoutMs, spec.signal);
+  const signal = deadline.signal;
   const headers: Record<string, string> = {
     authorization: `Bearer ${cfg.token}`,
     accept: 'application/json',
@@ -129,7 +130,9 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
     retryAfter = res.headers.get('retry-after');
     text = await res.text(); // still under `signal`: a body that trickles in also times out
   } catch (err) {
-    return { ok: false, kind: 'unavailable', ...describeFetchError(err, timeout.aborted, cfg.timeoutMs) };
+    return { ok: false, kind: 'unavailable', ...describeFetchError(err, deadline.timedOut(), cfg.timeoutMs) };
+  } finally {
+    deadline.clear();
   }
   if (text.length > MAX_BODY_CHARS) {
     return {

@@ -1,3 +1,4 @@
+import { requestDeadline } from '../../lib/server/request-deadline';
 import { signEvent, SIGNATURE_HEADER } from '../../lib/switch/signature';
 import type { Db } from './db';
 
@@ -111,11 +112,12 @@ export class EventSender {
     const { eventsUrl, webhookSecret } = this.opts;
     if (!eventsUrl || !webhookSecret)
       return this.record(event, null, 'no events URL or webhook secret configured');
+    const deadline = requestDeadline(this.opts.timeoutMs, this.stopping.signal);
     try {
       const res = await fetch(eventsUrl, {
         method: 'POST',
         body: event.body,
-        signal: AbortSignal.any([AbortSignal.timeout(this.opts.timeoutMs), this.stopping.signal]),
+        signal: deadline.signal,
         headers: {
           'content-type': 'application/json',
           [SIGNATURE_HEADER]: signEvent(webhookSecret, event.body),
@@ -129,10 +131,10 @@ export class EventSender {
       return this.record(
         event,
         null,
-        err instanceof Error && err.name === 'TimeoutError'
-          ? 'timeout'
-          : `connection error${typeof code === 'string' ? ` (${code})` : ''}`,
+        deadline.timedOut() ? 'timeout' : `connection error${typeof code === 'string' ? ` (${code})` : ''}`,
       );
+    } finally {
+      deadline.clear();
     }
   }
 

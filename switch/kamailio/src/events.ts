@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { requestDeadline } from '../../../lib/server/request-deadline';
 import type { Db } from './db';
 
 // Delivers the outbox (rows queued by Kamailio's fraud trigger or by the operator CLI) to Tollgate,
@@ -154,6 +155,7 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
     const body = row.body;
     let status: number | null = null;
     let error: string | null = null;
+    const deadline = requestDeadline(timeoutMs, inflight.signal);
     try {
       const res = await fetch(o.eventsUrl, {
         method: 'POST',
@@ -163,7 +165,7 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
           'User-Agent': 'tollgate-reference-switch',
         },
         body,
-        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), inflight.signal]),
+        signal: deadline.signal,
       });
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
@@ -175,6 +177,8 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
       error = `HTTP ${status}`;
     } catch (e) {
       error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    } finally {
+      deadline.clear();
     }
     // Every failure is retried (a 401 is usually a secret being rotated, a 404 an account Tollgate
     // does not know yet); the receiver deduplicates on the event id.
