@@ -10,6 +10,7 @@ import path from 'node:path';
 import { SWITCH_DIR } from '../../switch/kamailio/src/db';
 import { findKamailio } from '../../switch/kamailio/src/launcher';
 import { freeTcpPort } from '../../e2e/support/kamailio-portal';
+import { aptInstall } from '../helpers/apt';
 
 export const SIPP_DIR = path.join(SWITCH_DIR, 'sipp');
 const PACKAGES = ['kamailio', 'kamailio-sqlite-modules', 'sip-tester'];
@@ -43,14 +44,7 @@ export function ensureSwitchTools(): void {
         `  sudo apt-get install -y ${PACKAGES.join(' ')}\n(or run the tests as root, which installs them).`,
     );
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...PACKAGES], { env, stdio: 'inherit' })
-      .status === 0;
-  if (!install()) {
-    spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
-    install();
-  }
+  aptInstall(PACKAGES);
   missing = missingTools();
   if (missing.length > 0)
     throw new Error(`apt-get could not install ${missing.join(', ')} (packages ${PACKAGES.join(' ')})`);

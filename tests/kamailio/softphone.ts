@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { aptInstall } from '../helpers/apt';
 import { freeUdpPort } from './harness';
 
 /** Installs baresip-core when running as root (as npm test may); otherwise says what is missing. */
@@ -13,16 +14,7 @@ export function ensureBaresip(): void {
     throw new Error(
       'The softphone tests need baresip: sudo apt-get install -y --no-install-recommends baresip-core',
     );
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'baresip-core'], {
-      env,
-      stdio: 'inherit',
-    }).status === 0;
-  if (!install()) {
-    spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
-    if (!install()) throw new Error('apt-get could not install baresip-core');
-  }
+  aptInstall(['baresip-core']);
 }
 
 /**
@@ -95,16 +87,7 @@ export function ensureLinphone(): void {
     throw new Error(
       'The softphone tests need linphonec: sudo apt-get install -y --no-install-recommends linphone-cli',
     );
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'linphone-cli'], {
-      env,
-      stdio: 'inherit',
-    }).status === 0;
-  if (!install()) {
-    spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
-    if (!install()) throw new Error('apt-get could not install linphone-cli');
-  }
+  aptInstall(['linphone-cli']);
 }
 
 /**
