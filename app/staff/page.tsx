@@ -12,7 +12,7 @@ import { openSyncIssues } from '@/lib/blocks/queries';
 import { STAFF_QUEUE_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { listQueue } from '@/lib/requests/queue';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
-import { searchAccounts, searchCursor } from '@/lib/staff/search';
+import { SEARCH_MIN_CHARS, searchAccounts, searchCursor } from '@/lib/staff/search';
 import { Section } from '@/components/ui/section';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -59,7 +59,7 @@ async function SearchForm({ q }: { q: string }) {
         hint={t('searchHint')}
         type="search"
         defaultValue={q}
-        minLength={2}
+        minLength={SEARCH_MIN_CHARS}
         className="w-80 max-w-full"
       />
       <SubmitButton>{t('searchButton')}</SubmitButton>
@@ -82,7 +82,7 @@ async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: stri
       </p>
       <Section id="search-title" title={t('home.search')}>
         <SearchForm q={q} />
-        <SearchResults hits={search.hits} q={q} />
+        <SearchResults hits={search.hits} q={q} tooShort={search.tooShort} />
         {search.next || after.key ? (
           <nav aria-label={t('search.pages')} className="flex gap-4">
             {after.key ? (

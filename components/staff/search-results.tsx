@@ -1,4 +1,4 @@
-import type { SearchHit } from '@/lib/staff/search';
+import { SEARCH_MIN_CHARS, type SearchHit } from '@/lib/staff/search';
 import { useTranslations } from 'next-intl';
 
 /**
@@ -6,9 +6,10 @@ import { useTranslations } from 'next-intl';
  * requests links to the queue filtered to it (`/staff?account=…`), where the agent opens them.
  * Plain links: a results page is rendered per search and needs no client component per hit.
  */
-export function SearchResults({ hits, q }: { hits: SearchHit[]; q: string }) {
+export function SearchResults({ hits, q, tooShort }: { hits: SearchHit[]; q: string; tooShort: boolean }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.search');
+  if (tooShort) return <p role="status">{t('tooShort', { min: SEARCH_MIN_CHARS })}</p>;
   if (hits.length === 0) return <p role="status">{t('none', { q })}</p>;
   return (
     <ul className="flex flex-col gap-2" aria-label={t('label')}>

@@ -1,5 +1,5 @@
 import 'server-only';
-import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
+import { accountNumberAsTyped, SIP_USERNAME_RE } from '@/lib/accounts/identifiers';
 import { displayEmail, typedAddressAsStored } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
@@ -284,14 +284,39 @@ async function showHits(ids: string[]): Promise<SearchHit[]> {
   return (JSON.parse(r.page) as Hit[]).map((h) => h.show!);
 }
 
+/** The fewest characters a search uses (after control characters are dropped and the ends trimmed). */
+export const SEARCH_MIN_CHARS = 2;
+
+/** One page of a search: see searchAccounts. */
+export type SearchPage = { hits: SearchHit[]; next: string | null; tooShort: boolean };
+
+/**
+ * The readings of a SIP username said aloud, as an agent types it from a call: "acme reception" for
+ * `acme-reception`. Each run of spaces becomes one of the separators SIP usernames use most (`-`, `.`,
+ * `_`); none when `typed` has no space, no letter (a phone number said in groups is read by
+ * accountsByPhone) or a reading could not be a username (SIP_USERNAME_RE).
+ */
+function usernameReadings(typed: string): string[] {
+  if (!/\s/u.test(typed) || !/\p{L}/u.test(typed)) return [];
+  return ['-', '.', '_'].map((sep) => typed.replace(/\s+/gu, sep)).filter((u) => SIP_USERNAME_RE.test(u));
+}
+
 /**
  * One page of accounts whose number, company name, member email or SIP username contains the query,
  * or whose phone number on file or callback number is the query read as a phone number (accountsByPhone)
- * (at least 2 characters; at most 100 are used; an account number typed as heard, "acc 1001", is
- * read as "ACC-1001" first: accountNumberAsTyped), ordered by account number (unique, so it is its own
- * tiebreaker). `after` is the decoded cursor of the previous page (null = first page).
- * Returns `{ hits, next }`: at most 25 hits; `next` is the cursor of the following page or null.
- * A broad query (more than SPARSE_CAP matches in a column) tests at most WALK_MAX accounts per
+ * (at least SEARCH_MIN_CHARS characters, else `tooShort` and no hits; at most 100 are used), ordered
+ * by account number (unique, so it is its own tiebreaker). `after` is the decoded cursor of the
+ * previous page (null = first page).
+ * A query is read in turn as typed, each reading used when the first page of each one before it has
+ * neither a hit nor a `next`:
+ * - an account number as heard, "acc 1001" → "ACC-1001" (accountNumberAsTyped), or an address with a
+ *   Unicode domain in its stored form (typedAddressAsStored), first;
+ * - then what was typed, as it is;
+ * - then, for words with spaces, a SIP username said aloud: "acme reception" → "acme-reception",
+ *   "acme.reception", "acme_reception".
+ * A later page follows whichever reading the first page used.
+ * Returns `{ hits, next, tooShort }`: at most 25 hits; `next` is the cursor of the following page or
+ * null. A broad query (more than SPARSE_CAP matches in a column) tests at most WALK_MAX accounts per
  * page, so one of its pages may hold fewer than 25 hits and still have a `next`.
  * `opts.sparseCap` and `opts.walkMax` override SPARSE_CAP and WALK_MAX (tests use them to take
  * the broad path, and to stop its walk early, on small data).
@@ -302,23 +327,27 @@ export async function searchAccounts(
   raw: string,
   after: { number: string } | null = null,
   opts: { sparseCap?: number; walkMax?: number } = {},
-): Promise<{ hits: SearchHit[]; next: string | null }> {
+): Promise<SearchPage> {
   assertStaff(user);
   const typed = withoutControlCharacters(raw).trim().slice(0, 100);
-  if ([...typed].length < 2) return { hits: [], next: null };
-  // An account number as heard on the phone ("acc 1001", "ACC1001", "acc–1001") is searched in its
-  // stored form; when that finds nothing, what was typed is searched as it is (an email such as
-  // "acc1001@…" still finds its account).
-  // An address with a Unicode domain, as the page shows it ("ana@clínica-peñasco.es"), is stored with
-  // the domain in ASCII: searched in that form first, the same way.
+  if ([...typed].length < SEARCH_MIN_CHARS) return { hits: [], next: null, tooShort: true };
   const asNumber = accountNumberAsTyped(typed) ?? typedAddressAsStored(typed);
-  if (asNumber && asNumber !== typed) {
-    // A later page follows whichever reading the first page used.
-    const numberFound = !after || (await searchAccounts(user, asNumber, null, opts)).hits.length > 0;
-    const found = numberFound ? await searchAccounts(user, asNumber, after, opts) : null;
-    if (found && (found.hits.length || after)) return found;
+  const readings = [...new Set([asNumber ?? typed, typed, ...usernameReadings(typed)])];
+  for (const [i, q] of readings.entries()) {
+    if (i === readings.length - 1) break;
+    // A first page with no hits but a `next` (a broad walk that stopped early) has not found nothing.
+    const first = await searchOnce(q, null, opts);
+    if (first.hits.length > 0 || first.next) return after ? searchOnce(q, after, opts) : first;
   }
-  const q = typed;
+  return searchOnce(readings.at(-1)!, after, opts);
+}
+
+/** One page of searchAccounts for one reading `q` of the query. */
+async function searchOnce(
+  q: string,
+  after: { number: string } | null,
+  opts: { sparseCap?: number; walkMax?: number },
+): Promise<SearchPage> {
   const from = after?.number ?? '';
   const narrow = await narrowMatches(q, from, LIMIT + 1, opts.sparseCap ?? SPARSE_CAP);
   const { hits: ids, last: walkedTo } = narrow
@@ -342,7 +371,7 @@ export async function searchAccounts(
   const hits = shown.map((h) => ({ ...h, members: h.members.map(displayEmail) }));
   // A broad walk that stopped before a full page continues after the last account it tested.
   const nextAfter = merged.length > LIMIT ? page[LIMIT - 1]!.number : (knownTo ?? null);
-  return { hits, next: nextAfter ? encodeCursor([nextAfter]) : null };
+  return { hits, next: nextAfter ? encodeCursor([nextAfter]) : null, tooShort: false };
 }
 
 export { numberKey as searchCursor };

@@ -52,7 +52,7 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
         q,
       ).toEqual([account.number]);
     }
-    expect(await searchAccounts(agent, `nothing-${tag}`)).toEqual({ hits: [], next: null });
+    expect(await searchAccounts(agent, `nothing-${tag}`)).toEqual({ hits: [], next: null, tooShort: false });
   });
 
   it('search finds an account number as an agent types it from a call: "acc 1001", "ACC1001", "acc–1001"', async () => {

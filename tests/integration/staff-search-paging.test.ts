@@ -87,6 +87,46 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     ]);
   });
 
+  it('finds a SIP username said aloud, with spaces for its separators, after the words as typed', async () => {
+    // Before: an agent who typed "front desk <tag>" as the customer said it found nothing.
+    const tag = crypto.randomBytes(4).toString('hex');
+    const { account } = await makeAccount({
+      credentials: [`front-desk-${tag}`, `lobby.phone.${tag}`, `back_office_${tag}`],
+    });
+    for (const said of [
+      `front desk ${tag}`,
+      `FRONT   DESK ${tag}`,
+      `desk ${tag}`,
+      `lobby phone ${tag}`,
+      `back office ${tag}`,
+    ])
+      for (const opts of [{}, { sparseCap: 0 }])
+        expect(
+          (await searchAccounts(staff, said, null, opts)).hits.map((h) => h.number),
+          said,
+        ).toEqual([account.number]);
+    // Words found as typed (a company name) are what the search shows; a username reading of them is
+    // not looked for.
+    const { account: company } = await makeAccount();
+    await getDb().customerAccount.update({ where: { id: company.id }, data: { name: `Harbor ${tag}` } });
+    const { account: trunk } = await makeAccount({ credentials: [`harbor-${tag}`] });
+    expect((await searchAccounts(staff, `harbor ${tag}`)).hits.map((h) => h.number)).toEqual([
+      company.number,
+    ]);
+    expect((await searchAccounts(staff, `harbor-${tag}`)).hits.map((h) => h.number)).toEqual([trunk.number]);
+  });
+
+  it('says a query is too short rather than that nothing matches it', async () => {
+    for (const q of ['a', ' a ', '\u0000a', 'ñ', '']) {
+      expect(await searchAccounts(staff, q), JSON.stringify(q)).toEqual({
+        hits: [],
+        next: null,
+        tooShort: true,
+      });
+    }
+    expect((await searchAccounts(staff, 'zq')).tooShort).toBe(false);
+  });
+
   it('finds accounts by prefix, middle of a word, any case, member email and SIP username', async () => {
     const tag = crypto.randomBytes(4).toString('hex');
     const { account } = await makeAccount({
@@ -376,7 +416,7 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     expect(await page(`Diff ${tag}`, { sparseCap: 0, walkMax: 1 })).toMatchObject({
       next: expect.any(String),
     });
-    expect(await page(`zz${tag}zz`, { sparseCap: 0 })).toEqual({ hits: [], next: null });
+    expect(await page(`zz${tag}zz`, { sparseCap: 0 })).toEqual({ hits: [], next: null, tooShort: false });
   });
 
   it('the audit log pages newest first: no entry repeated or skipped while entries are written', async () => {
