@@ -2,8 +2,22 @@
 // and the outbox workers (switch operations, mail) start inside the web process unless disabled.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { env } = await import('@/lib/server/env');
-  const config = env(); // throws ConfigError listing every missing or malformed value
+  const { ConfigError, env } = await import('@/lib/server/env');
+  let config: ReturnType<typeof env>;
+  try {
+    config = env(); // throws ConfigError listing every missing or malformed value
+  } catch (e) {
+    // Next logs an error thrown here as "Failed to prepare server" and serves every request an error
+    // page; a server run without `npm start`'s own check (`node scripts/serve.mjs` as a container's
+    // command) would so listen with a bad secret. It stops instead, naming each problem, as npm start does.
+    if (e instanceof ConfigError && process.env.NEXT_PHASE !== 'phase-production-build') {
+      console.error(
+        `${e.message}\nSet these in the environment and start again. See README, "Configuration".`,
+      );
+      process.exit(1);
+    }
+    throw e;
+  }
   if (process.env.NEXT_PHASE === 'phase-production-build') return;
   // This instance's clock against the database's, with or without workers (lib/server/clock.ts).
   const { startClockCheck } = await import('@/lib/server/clock');

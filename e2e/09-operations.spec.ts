@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { needsBuild } from '../scripts/lib/build-stamp';
+import { serveCommand } from '../scripts/lib/supervisor';
 import { credentialIdOf, query } from './support/db';
 import { E2E, E2E_DIR } from './support/env';
 import { createCustomer } from './support/factories';
@@ -444,5 +445,43 @@ test('the server alone, stopped by SIGTERM while a client has sent half a reques
   } finally {
     slow.destroy();
     await portal.stop();
+  }
+});
+
+// The same server started with a bad secret (without `npm start`, which checks the configuration
+// first): it must stop at once and say which value is wrong, never listen and serve error pages.
+test('the server alone, started with a bad secret, names it and exits without listening', async () => {
+  const dir = path.resolve('test-results/e2e-ops-serve-bad-config');
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freeTcpPort();
+  const [cmd, args] = serveCommand(port);
+  const server = spawn(cmd, args, {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: `file:${path.join(dir, 'tollgate.db')}`,
+      APP_URL: `http://localhost:${port}`,
+      AUTH_SECRET: 'too-short',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      MAIL_FROM: 'Tollgate <no-reply@localhost>',
+      SWITCH_API_URL: 'http://127.0.0.1:9/v1',
+      SWITCH_API_TOKEN: 'unused-token-0123456789',
+      SWITCH_WEBHOOK_SECRET: 'unused-webhook-secret-0123456789abcdef',
+      TOLLGATE_WORKERS: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  server.stdout!.on('data', (d: Buffer) => (output += d));
+  server.stderr!.on('data', (d: Buffer) => (output += d));
+  try {
+    const code = await new Promise<number | null | 'still running'>((resolve) => {
+      server.on('exit', (c) => resolve(c));
+      setTimeout(() => resolve('still running'), 30_000).unref();
+    });
+    expect({ code, portFree: await portIsFree(port) }, output).toEqual({ code: 1, portFree: true });
+    expect(output).toContain('AUTH_SECRET');
+  } finally {
+    if (server.exitCode === null) server.kill('SIGKILL');
   }
 });
