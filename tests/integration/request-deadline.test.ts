@@ -18,16 +18,19 @@ import { seedDemoAccounts, startTestSim, WEBHOOK_SECRET } from '../switch/sim-fi
 // Each sender here faces a peer that reads the request and never answers, with a collection every
 // 20 ms; each must give up on its own time limit, and stop when told to.
 
-/** A peer that answers the first `hangFor` requests never, and the rest with 200. */
+/** A peer that answers the first `hangFor` requests never, and the rest with 200; `bodies` in order. */
 let peer: Server;
 let peerUrl: string;
 let hangFor = Infinity;
 let seen = 0;
+let bodies: string[] = [];
 beforeAll(async () => {
   peer = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       seen += 1;
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
       if (seen <= hangFor) return;
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true,"duplicate":false}');
     });
@@ -48,6 +51,7 @@ afterEach(() => {
   stopCollecting();
   hangFor = Infinity;
   seen = 0;
+  bodies = [];
 });
 const underCollection = () => (stopCollecting = collectGarbageOften());
 
@@ -165,6 +169,17 @@ describe('the senders, against a peer that never answers', () => {
   describe("the reference Kamailio switch's event sender", () => {
     let dir: string;
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    /** The reference switch's sender of `db`'s outbox to the peer, retrying within 100 ms. */
+    const sendTo = (db: ReturnType<typeof openDb>, timeoutMs: number) =>
+      startDelivery(db, {
+        eventsUrl: `${peerUrl}/api/switch/events`,
+        webhookSecret: WEBHOOK_SECRET,
+        pollIntervalMs: 30,
+        timeoutMs,
+        retryBaseMs: 20,
+        retryMaxMs: 100,
+        log: () => undefined,
+      });
     const outboxWithOneLift = () => {
       dir = mkdtempSync(join(tmpdir(), 'tollgate-deadline-'));
       const dbPath = join(dir, 'switch.db');
@@ -180,15 +195,7 @@ describe('the senders, against a peer that never answers', () => {
       hangFor = 1;
       const db = outboxWithOneLift();
       underCollection();
-      const sender = startDelivery(db, {
-        eventsUrl: `${peerUrl}/api/switch/events`,
-        webhookSecret: WEBHOOK_SECRET,
-        pollIntervalMs: 30,
-        timeoutMs: 200,
-        retryBaseMs: 20,
-        retryMaxMs: 100,
-        log: () => undefined,
-      });
+      const sender = sendTo(db, 200);
       try {
         const row = () =>
           db.prepare('SELECT attempts, delivered_at, last_error FROM outbox').get() as {
@@ -198,7 +205,8 @@ describe('the senders, against a peer that never answers', () => {
           };
         await waitFor('the event to be delivered', () => row().delivered_at !== null);
         expect(row()).toMatchObject({ attempts: 2 });
-        expect(seen).toBe(2);
+        expect(bodies).toHaveLength(2);
+        expect(bodies[1]).toBe(bodies[0]); // the same event, byte for byte
       } finally {
         await sender.stop();
         db.close();
@@ -208,13 +216,7 @@ describe('the senders, against a peer that never answers', () => {
     it('stops at once while an attempt waits', async () => {
       const db = outboxWithOneLift();
       underCollection();
-      const sender = startDelivery(db, {
-        eventsUrl: `${peerUrl}/api/switch/events`,
-        webhookSecret: WEBHOOK_SECRET,
-        pollIntervalMs: 30,
-        timeoutMs: 60_000,
-        log: () => undefined,
-      });
+      const sender = sendTo(db, 60_000);
       try {
         await waitFor('the attempt to arrive', () => seen === 1);
         await new Promise((r) => setTimeout(r, 100));
