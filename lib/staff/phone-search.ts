@@ -50,6 +50,24 @@ export function phoneReadings(typed: string, countries: readonly string[]): stri
   return [...found].sort();
 }
 
+/**
+ * The countries of the accounts (ISO 3166-1 alpha-2), each once, in order: a loose index scan of
+ * "CustomerAccount_country_idx" (migration 0018), one index probe for the first country and one for
+ * each next, the same statement on both databases. `SELECT DISTINCT "country"` read every account,
+ * about 11 ms at 100 000 on either (PostgreSQL before 18 has no skip scan).
+ */
+export async function accountCountries(): Promise<string[]> {
+  const rows = await db.$queryRaw<{ country: string }[]>`
+    WITH RECURSIVE c("country") AS (
+      SELECT min("country") FROM "CustomerAccount"
+      UNION ALL
+      SELECT (SELECT min(a."country") FROM "CustomerAccount" a WHERE a."country" > c."country")
+      FROM c WHERE c."country" IS NOT NULL
+    )
+    SELECT "country" FROM c WHERE "country" IS NOT NULL`;
+  return rows.map((r) => r.country);
+}
+
 /** An account found: its id and number. */
 type Match = { id: string; number: string };
 
@@ -63,10 +81,7 @@ type Match = { id: string; number: string };
  */
 export async function accountsByPhone(typed: string, after: string, limit: number): Promise<Match[]> {
   if (!phoneText(typed)) return [];
-  const countries = (
-    await db.$queryRaw<{ country: string }[]>`SELECT DISTINCT "country" FROM "CustomerAccount"`
-  ).map((r) => r.country);
-  const numbers = phoneReadings(typed, countries);
+  const numbers = phoneReadings(typed, await accountCountries());
   if (numbers.length === 0) return [];
   // A stored number is the E.164 number alone, or it followed by ";ext=…" (RFC 3966): its line is
   // the part before the first ";".

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { readCursor } from '@/lib/staff/cursor';
-import { phoneReadings } from '@/lib/staff/phone-search';
+import { accountCountries, phoneReadings } from '@/lib/staff/phone-search';
 import { searchAccounts, searchCursor } from '@/lib/staff/search';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeBlock, makeRequest, makeStaff } from '@/tests/helpers/factory';
@@ -73,6 +73,17 @@ describe.each(dialects())('staff search by phone number on %s', (dialect) => {
         callbackPhone: '+523312345678;ext=7',
       },
     });
+  });
+
+  it('reads each account country once, in order, by the country index, as DISTINCT does', async () => {
+    // useFreshDb may hold accounts of other tests (shared database): compared with the full answer.
+    const distinct = (
+      await getDb().$queryRaw<{ country: string }[]>`SELECT DISTINCT "country" FROM "CustomerAccount"`
+    )
+      .map((r) => r.country)
+      .sort();
+    expect(distinct).toEqual(expect.arrayContaining(['ES', 'MX', 'US']));
+    expect(await accountCountries()).toEqual(distinct);
   });
 
   const cases: [string, string, string[]][] = [
