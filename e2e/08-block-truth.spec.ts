@@ -12,12 +12,24 @@ test.describe.configure({ mode: 'serial' });
 
 const TRUTH = { email: 'truth@e2e.example', password: 'e2e-truth-password-2026' };
 
-async function provision(number: string, state: 'blocked' | 'allowed') {
+/**
+ * The account on the simulated switch. A blocked one says it was blocked `blockedAt`: the time of the
+ * test's first block.placed, as a real switch's account and event agree. The reconciler (every 3 s
+ * here) may read the account before that event lands: it then shows the switch's block, and the event
+ * joins it (lib/blocks/lifecycle.ts, attachToFound) at the switch's time; with the provisioning time
+ * instead, that block read as newer than the test's later ones.
+ */
+async function provision(number: string, state: 'blocked' | 'allowed', blockedAt?: Date) {
   const lower = number.toLowerCase();
-  await putSwitchAccount(number, state, [
-    { username: `${lower}-desk`, password: 'old-desk-pass' },
-    { username: `${lower}-pbx`, password: 'old-pbx-pass' },
-  ]);
+  await putSwitchAccount(
+    number,
+    state,
+    [
+      { username: `${lower}-desk`, password: 'old-desk-pass' },
+      { username: `${lower}-pbx`, password: 'old-pbx-pass' },
+    ],
+    blockedAt?.toISOString(),
+  );
 }
 
 /** What the switch posts to the portal (CONTRACTS §4), signed, with the time of the change on the switch. */
@@ -64,8 +76,9 @@ test('lift in flight: a block placed while the switch answers the lift wins, and
   browser,
   agent: staff,
 }) => {
-  await provision('ACC-8001', 'blocked');
-  const first = blockOfEvent(await post('block.placed', 'ACC-8001', new Date(Date.now() - 120_000)));
+  const firstAt = new Date(Date.now() - 120_000);
+  await provision('ACC-8001', 'blocked', firstAt);
+  const first = blockOfEvent(await post('block.placed', 'ACC-8001', firstAt));
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, TRUTH);
   const requestId = await fileMisdial(customer, first.id);
@@ -126,8 +139,8 @@ test('lift in flight: a block placed while the switch answers the lift wins, and
 test('late lift: a block.lifted dated before a newer block leaves the account blocked, with no "calling is back" email', async ({
   page,
 }) => {
-  await provision('ACC-8002', 'blocked');
   const at10 = new Date(Date.now() - 60_000);
+  await provision('ACC-8002', 'blocked', at10);
   const block = blockOfEvent(await post('block.placed', 'ACC-8002', at10));
   await post('block.lifted', 'ACC-8002', new Date(at10.getTime() - 3600_000));
   expect(
@@ -148,8 +161,9 @@ test('two blocks, one review: the agent must decide the other block before anyth
   browser,
   agent: staff,
 }) => {
-  await provision('ACC-8003', 'blocked');
-  const a = blockOfEvent(await post('block.placed', 'ACC-8003', new Date(Date.now() - 120_000)));
+  const aAt = new Date(Date.now() - 120_000);
+  await provision('ACC-8003', 'blocked', aAt);
+  const a = blockOfEvent(await post('block.placed', 'ACC-8003', aAt));
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, TRUTH);
   const requestId = await fileMisdial(customer, a.id);
@@ -229,8 +243,9 @@ test('manual block: the firewall request cannot be sent by URL, and nothing lift
 test('stale placement: a block.placed older than a lift already applied follows the switch, with no notice', async ({
   page,
 }) => {
-  await provision('ACC-8005', 'blocked');
-  await post('block.placed', 'ACC-8005', new Date(Date.now() - 3 * 3600_000));
+  const placedAt = new Date(Date.now() - 3 * 3600_000);
+  await provision('ACC-8005', 'blocked', placedAt);
+  await post('block.placed', 'ACC-8005', placedAt);
   await sim('/_sim/accounts/ACC-8005', {
     method: 'PUT',
     body: { internationalCalling: 'allowed', credentials: [] },
