@@ -80,7 +80,7 @@ export class BoundedClient extends pg.Client {
  * connections; a connection waited for at most CONNECT_TIMEOUT_MS; each statement cancelled by the
  * server after `statementMs` and given up by the client READ_GRACE_MS later (BoundedClient then closes
  * the connection); a lock waited for at most LOCK_TIMEOUT_MS; a session idle in a transaction ended
- * after IDLE_IN_TRANSACTION_MS; TCP keep-alive on. All times in ms.
+ * after IDLE_IN_TRANSACTION_MS (or `statementMs`, if longer); TCP keep-alive on. All times in ms.
  */
 export function pgPoolOptions(connectionString: string, statementMs = statementTimeoutMs()): pg.PoolConfig {
   return {
@@ -91,7 +91,10 @@ export function pgPoolOptions(connectionString: string, statementMs = statementT
     statement_timeout: statementMs,
     query_timeout: statementMs + READ_GRACE_MS,
     lock_timeout: LOCK_TIMEOUT_MS,
-    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    // Never shorter than a statement may run: long work that raised the statement limit (the bench's
+    // seeding: Prisma builds the next 100 000-row INSERT of a createMany between two statements of
+    // its transaction, over 30 s on this machine) is not ended between its statements either.
+    idle_in_transaction_session_timeout: Math.max(IDLE_IN_TRANSACTION_MS, statementMs),
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
   };
