@@ -56,7 +56,8 @@ export type Readiness = {
 };
 
 /**
- * Checks each part; never throws. `ready` is true when the database answers, every migration file
+ * Checks each part; never throws, and never waits on the database longer than READY_DB_TIMEOUT_MS
+ * (`database.status` `timeout` then). `ready` is true when the database answers, every migration file
  * under prisma/migrations is recorded as applied, and each worker of this process finished a tick
  * within WORKER_STALL_MS (or workers are off here: TOLLGATE_WORKERS=0). Details name no secret.
  */
@@ -125,7 +126,8 @@ const TIMED_OUT = Symbol('timed out');
 
 /**
  * `p`'s value, or TIMED_OUT when it has not settled within `ms` (at once for `ms` ≤ 0). `p` keeps
- * running; its late value or error is dropped (no unhandled rejection: the race handles both).
+ * running; its late value or error is dropped (no unhandled rejection: the race handles both). A timer
+ * of readiness's own: Prisma takes no time limit per query, and the pool's limits serve requests.
  */
 async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
