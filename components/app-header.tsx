@@ -13,7 +13,10 @@ import { adoptBrowserLocale } from '@/lib/i18n/preference';
 
 export async function AppHeader() {
   const t = await getTranslations('app');
-  const user = await currentUser();
+  // A database that does not answer (lib/server/db/pg-limits.ts ends the wait) fails the page inside
+  // this layout, which shows app/error.tsx in the reader's language; thrown here, in the root layout,
+  // it reached Next's own English-only "This page couldn't load" (scripts/ops-lab/db-hang.ts).
+  const user = await currentUser().catch(() => null);
   const locale = catalogueLocale(await getLocale());
   // A session whose second factor is pending writes nothing to the user's preferences (language,
   // zone): that could be someone with the password only (lib/auth/session.ts secondFactorPending).

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import emailAddresses from 'email-addresses';
 import { asciiEmail } from '@/lib/auth/email-address';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '@/lib/server/db/pg-limits';
 
 // CONTRACTS §2. Read and validated once; every other module asks this one.
 
@@ -180,6 +181,16 @@ const schema = z.object({
     120_000,
     10_000,
     'must be a whole number of milliseconds from 50 to 120000',
+  ),
+  /**
+   * PostgreSQL only: the longest one statement may run before the server cancels it (the client gives
+   * up on an unanswering server 5 s later; lib/server/db/pg-limits.ts has the other limits).
+   */
+  POSTGRES_STATEMENT_TIMEOUT_MS: wholeNumber(
+    1000,
+    3_600_000,
+    DEFAULT_STATEMENT_TIMEOUT_MS,
+    'must be a whole number of milliseconds from 1000 to 3600000',
   ),
   /** `npm start` only: the TCP port the server listens on. */
   PORT: tcpPort(3000),

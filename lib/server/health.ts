@@ -21,8 +21,25 @@ export const OUTBOX_LAG_MS = 2 * 60_000;
 /** A switch call found the switch unavailable this recently: `degraded` (background calls succeeding meanwhile do not hide it). */
 export const SWITCH_FAILURE_WINDOW_MS = 60_000;
 
+/**
+ * How long readiness waits for the database in all, ms. A database that does not answer (a frozen
+ * server, a dropped network, pool connections all taken by waits) makes readiness `timeout` and 503
+ * within this, where the pool's own limits for requests (lib/server/db/pg-limits.ts) are longer.
+ */
+export const READY_DB_TIMEOUT_MS = 3_000;
+
 type Part = {
-  status: 'ok' | 'down' | 'pending' | 'starting' | 'stalled' | 'disabled' | 'degraded' | 'skewed' | 'unknown';
+  status:
+    | 'ok'
+    | 'down'
+    | 'timeout'
+    | 'pending'
+    | 'starting'
+    | 'stalled'
+    | 'disabled'
+    | 'degraded'
+    | 'skewed'
+    | 'unknown';
   [detail: string]: unknown;
 };
 export type Readiness = {
@@ -39,23 +56,36 @@ export type Readiness = {
 };
 
 /**
- * Checks each part; never throws. `ready` is true when the database answers, every migration file
+ * Checks each part; never throws, and never waits on the database longer than READY_DB_TIMEOUT_MS
+ * (`database.status` `timeout` then). `ready` is true when the database answers, every migration file
  * under prisma/migrations is recorded as applied, and each worker of this process finished a tick
  * within WORKER_STALL_MS (or workers are off here: TOLLGATE_WORKERS=0). Details name no secret.
  */
 export async function readiness(now = Date.now()): Promise<Readiness> {
-  const database = await db.$queryRaw`SELECT 1`.then(
-    () => ({ status: 'ok' }) as Part,
-    () => ({ status: 'down' }) as Part,
+  // One bound for every database read here; a read still running after it is left to the pool's limits.
+  const end = performance.now() + READY_DB_TIMEOUT_MS;
+  const bounded = <T>(p: Promise<T>) => within(p, end - performance.now());
+  const answered = await bounded(
+    db.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    ),
   );
+  const database = (
+    answered === TIMED_OUT ? { status: 'timeout' } : { status: answered ? 'ok' : 'down' }
+  ) as Part;
   const up = database.status === 'ok';
-  const [migrations, outboxes, openSyncIssues] = up
-    ? await Promise.all([
-        migrationState(),
-        outboxLag(now),
-        db.syncIssue.count({ where: { resolvedAt: null } }).catch(() => null),
-      ])
-    : [{ status: 'down' } as Part, null, null];
+  const rest = up
+    ? await bounded(
+        Promise.all([
+          migrationState(),
+          outboxLag(now),
+          db.syncIssue.count({ where: { resolvedAt: null } }).catch(() => null),
+        ]),
+      )
+    : TIMED_OUT;
+  const [migrations, outboxes, openSyncIssues] =
+    rest !== TIMED_OUT ? rest : [{ status: up ? 'timeout' : database.status } as Part, null, null];
   const workers = await workerState(now);
   const sw = switchCallTimes();
   const ago = (t: number | null) => (t === null ? null : Math.round((now - t) / 1000));
@@ -90,6 +120,25 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
   const ready =
     up && migrations.status === 'ok' && (workers.status === 'ok' || workers.status === 'disabled');
   return { ready, checks };
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/**
+ * `p`'s value, or TIMED_OUT when it has not settled within `ms` (at once for `ms` ≤ 0). `p` keeps
+ * running; its late value or error is dropped (no unhandled rejection: the race handles both). A timer
+ * of readiness's own: Prisma takes no time limit per query, and the pool's limits serve requests.
+ */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

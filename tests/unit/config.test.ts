@@ -146,6 +146,10 @@ describe('configuration (CONTRACTS §2)', () => {
       ],
       ['RECONCILE_INTERVAL_MS', /RECONCILE_INTERVAL_MS: must be a whole number of milliseconds/],
       ['SQLITE_BUSY_TIMEOUT_MS', /SQLITE_BUSY_TIMEOUT_MS: must be a whole number of milliseconds/],
+      [
+        'POSTGRES_STATEMENT_TIMEOUT_MS',
+        /POSTGRES_STATEMENT_TIMEOUT_MS: must be a whole number of milliseconds from 1000 to 3600000/,
+      ],
       ['TRUSTED_PROXY_HOPS', /TRUSTED_PROXY_HOPS: must be a whole number of proxies/],
     ];
     for (const [name, message] of numbers)
@@ -155,7 +159,10 @@ describe('configuration (CONTRACTS §2)', () => {
     expect(parseEnv({ ...good, SWITCH_API_TIMEOUT_MS: '2500', RECONCILE_INTERVAL_MS: '' })).toMatchObject({
       SWITCH_API_TIMEOUT_MS: 2500,
       RECONCILE_INTERVAL_MS: 60_000,
+      POSTGRES_STATEMENT_TIMEOUT_MS: 10_000,
     });
+    for (const bad of ['999', '3600001'])
+      refuses({ POSTGRES_STATEMENT_TIMEOUT_MS: bad }, 'POSTGRES_STATEMENT_TIMEOUT_MS');
     for (const name of ['PROVIDER_NAME', 'SUPPORT_CONTACT']) refuses({ [name]: '  ' }, name);
   });
   it('DATABASE_URL names a file or a server: file: and postgresql:// alone are refused', () => {

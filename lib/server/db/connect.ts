@@ -12,6 +12,7 @@ import {
 } from '@/lib/server/db/direct-pg';
 import { directSqlite, serializeSqliteAdapter, type DirectSqlite } from '@/lib/server/db/serialized-sqlite';
 import { sqlitePath } from '@/lib/server/db/url';
+import { pgPoolOptions } from '@/lib/server/db/pg-limits';
 
 type Ctors = {
   SqliteClient: typeof SqliteClient;
@@ -28,8 +29,12 @@ type Ctors = {
 export function createClient(url: string, c: Ctors): SqliteClient {
   if (/^postgres(ql)?:\/\//.test(url)) {
     // Each interactive transaction in a slot that knows its adapter transaction (lib/server/db/direct-pg.ts).
+    // Every wait on the server is bounded (lib/server/db/pg-limits.ts): a PostgreSQL that stops
+    // answering fails requests and worker ticks instead of holding them forever.
     const slots = new AsyncLocalStorage<PgSlot>();
-    const adapter = capturePgTransactions(new c.PrismaPg({ connectionString: url, max: 10 }), slots);
+    // (Cast: the adapter's copy of @types/pg is newer than the project's; both describe pg 8.23's Pool.)
+    const options = pgPoolOptions(url) as ConstructorParameters<Ctors['PrismaPg']>[0];
+    const adapter = capturePgTransactions(new c.PrismaPg(options), slots);
     const client = new c.PgClient({ adapter, log: queryLog() });
     wrapPgTransactions(client, slots);
     Object.defineProperty(client, DIRECT_PG, { value: (tx: object) => directPg(slots, tx) });
