@@ -97,13 +97,25 @@ export async function accountsByPhone(typed: string, after: string, limit: numbe
   // when nothing matched (32 ms at 100 000 accounts; 8–15 ms as a plain scan); and a list of the
   // requests' account ids as parameters ran past SQLite's limit when thousands of requests gave one
   // number. The matches are then ordered here.
+  //
+  // PostgreSQL gets the callers' account ids as an array, looked up by primary key, and returns the
+  // first `limit` in number order. With `IN (…)` it hashed the ids and read every account to join
+  // them (warm, psql: 12–13 ms against 5.5–6 ms, 2 000 callers among 100 000 accounts), and without
+  // the LIMIT it returned all 2 000 (the bench's searchPhone, every pending request giving its
+  // number: p95 63.6 ms, against 31.4 on SQLite).
+  const callers = Prisma.sql`
+    SELECT "accountId" FROM "UnblockRequest" WHERE ${is('callbackPhone')}
+    UNION SELECT "accountId" FROM "DestinationAllowance" WHERE "callbackPhone" IS NOT NULL AND ${is('callbackPhone')}`;
   const [onFile, called] = await Promise.all([
     db.$queryRaw<Match[]>`
       SELECT "id", "number" FROM "CustomerAccount" WHERE "phone" IS NOT NULL AND ${is('phone')}`,
-    db.$queryRaw<Match[]>`
-      SELECT a."id", a."number" FROM "CustomerAccount" a WHERE a."number" > ${after} AND a."id" IN (
-        SELECT "accountId" FROM "UnblockRequest" WHERE ${is('callbackPhone')}
-        UNION SELECT "accountId" FROM "DestinationAllowance" WHERE "callbackPhone" IS NOT NULL AND ${is('callbackPhone')})`,
+    isPostgres()
+      ? db.$queryRaw<Match[]>`
+          SELECT a."id", a."number" FROM "CustomerAccount" a
+          WHERE a."number" > ${after} AND a."id" = ANY(ARRAY(${callers}))
+          ORDER BY a."number" LIMIT ${limit}`
+      : db.$queryRaw<Match[]>`
+          SELECT a."id", a."number" FROM "CustomerAccount" a WHERE a."number" > ${after} AND a."id" IN (${callers})`,
   ]);
   // Account numbers are ACC- then digits and capital letters: their order is the same here as in
   // either database (digits before letters, a prefix first).
