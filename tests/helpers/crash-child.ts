@@ -4,7 +4,12 @@
 //   once, as the action's after() does (lib/switch/send-soon.ts); CRASH_ARGS = { requestId, staff }.
 // - mail: one mail outbox pass over SMTP_URL (lib/mail/worker.ts).
 // - reconcile: one reconciler pass (lib/blocks/reconcile.ts); CRASH_ARGS = { accountNumbers }.
+// - events: serves POST /api/switch/events (the route itself) on 127.0.0.1:PORT until killed, with
+//   the webhook secrets of its environment read once at start, as the server does; prints
+//   "listening" when it accepts connections.
 // The switch is SIM_URL with SIM_TOKEN; leases last LEASE_MS (the server's own when unset).
+import http from 'node:http';
+import { POST } from '@/app/api/switch/events/route';
 import type { CurrentUser } from '@/lib/auth/session';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { smtpTransport } from '@/lib/mail/transport';
@@ -54,7 +59,28 @@ async function run(job: string | undefined): Promise<unknown> {
     });
   if (job === 'reconcile')
     return reconcilePass({ client: client(), accountNumbers: args.accountNumbers, deadline: never });
+  if (job === 'events') return serveEvents(Number(process.env.PORT));
   throw new Error(`unknown CRASH_JOB ${job}`);
+}
+
+/** Hands every request to the events route, as Next would; never resolves (the process is killed). */
+function serveEvents(port: number): Promise<never> {
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const answer = await POST(
+      new Request(`http://127.0.0.1:${port}${req.url}`, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      }),
+    );
+    res
+      .writeHead(answer.status, Object.fromEntries(answer.headers))
+      .end(Buffer.from(await answer.arrayBuffer()));
+  });
+  server.listen(port, '127.0.0.1', () => console.log('listening'));
+  return new Promise<never>(() => {});
 }
 
 run(process.env.CRASH_JOB).then(

@@ -5,7 +5,7 @@ import path from 'node:path';
 // "What happens if the portal dies during …"). The process is tests/helpers/crash-child.ts, run with
 // the test's environment (its DATABASE_URL); the point is found by what it did, never by a sleep.
 
-export type CrashJob = 'approve' | 'mail' | 'reconcile';
+export type CrashJob = 'approve' | 'mail' | 'reconcile' | 'events';
 
 export type CrashChild = {
   child: ChildProcess;
@@ -64,4 +64,14 @@ export async function killWhen(
   }
   process.kill(-c.child.pid!, 'SIGKILL');
   await exited;
+}
+
+/** Waits until the child printed `text` (at most `limitMs`); throws with its output when it exits first. */
+export async function untilPrinted(c: CrashChild, text: string, limitMs = 20_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (!c.output().includes(text)) {
+    if (c.child.exitCode !== null || Date.now() > until)
+      throw new Error(`the child did not print ${JSON.stringify(text)}:\n${c.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
