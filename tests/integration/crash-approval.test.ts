@@ -20,7 +20,7 @@ import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
 let hold: net.Server;
-let held: net.Socket[] = [];
+const held: net.Socket[] = [];
 const simAccount = async (n: string) =>
   (await sim.control('GET', `/_sim/accounts/${n}`)).body as {
     internationalCalling: string;
@@ -67,7 +67,7 @@ describe.each(dialects())('the portal killed during an approval, on %s', (dialec
     'after the decision committed, before the switch saw the lift': {
       switchUrl: () => `http://127.0.0.1:${(hold.address() as net.AddressInfo).port}`,
       fault: null,
-      reached: async () => held.length > 0,
+      reached: async (_n: string, heldBefore: number) => held.length > heldBefore,
     },
     'with the lift on the wire, applied by the switch, not answered': {
       switchUrl: () => sim.url,
@@ -86,18 +86,23 @@ describe.each(dialects())('the portal killed during an approval, on %s', (dialec
       const { account, block, request, member } = await blockedWithRequest();
       const staff = await makeStaff();
       if (p.fault) await sim.control('PUT', `/_sim/faults/${account.number}`, p.fault);
-      held = [];
+      const heldBefore = held.length;
       const child = startCrashChild(
         'approve',
         { requestId: request.id, staff },
         { SIM_URL: p.switchUrl(), SIM_TOKEN: TOKEN },
       );
-      await killWhen(child, () => p.reached(account.number));
+      await killWhen(child, () => p.reached(account.number, heldBefore));
       const db = getDb();
       expect((await db.unblockRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe(
         'approved',
       );
       const op = await db.switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+      // Until the restart both pages say "Lifting: waiting for the switch", whatever the switch did.
+      expect((await getBlockForUser(member.id, block.id))?.status).toBe('lift_pending');
+      expect((await getAccountForStaff(staff, account.number))?.blocks.map((b) => b.status)).toEqual([
+        'lift_pending',
+      ]);
       expect({ status: op.status, leaseOwner: op.leaseOwner }).toEqual({
         status: 'pending',
         leaseOwner: 'crash-child',
