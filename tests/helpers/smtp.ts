@@ -18,6 +18,13 @@ export class TestSmtp {
   readonly rejectRcpt = new Set<string>();
   /** Called after a message was accepted (the 250 has been sent). */
   onAccepted: ((m: Received) => void) | null = null;
+  /**
+   * While true, a message's DATA is read to its final "." and never answered: the server stalls
+   * before its 250, the client waits. Such messages are kept in `stalled`, never in `received` (a
+   * server that did not answer 250 did not take the message, RFC 5321 §4.1.1.4).
+   */
+  stallData = false;
+  readonly stalled: string[] = [];
 
   private constructor(readonly port: number) {}
 
@@ -54,6 +61,7 @@ export class TestSmtp {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
+          if (this.stallData) return void this.stalled.push(raw);
           const m = { ...parseMail(raw), raw, rcptTo: session.envelope.rcptTo.map((r) => r.address) };
           this.received.push(m);
           cb();

@@ -10,6 +10,7 @@ import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { signInLinkOf } from '@/tests/helpers/mime';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { TestSmtp } from '@/tests/helpers/smtp';
+import { killWhen, startCrashChild } from '@/tests/helpers/crash';
 
 // A worker that dies right after the SMTP server accepted a message (before it could write sentAt):
 // the send "never returns", its lease runs out, another worker claims the row.
@@ -28,6 +29,34 @@ async function crashOnNextMessage(smtp: TestSmtp, transport: MailTransport, rowI
   expect(row.sendStartedAt).not.toBeNull(); // recorded before the conversation…
   expect(row.sentAt).toBeNull(); // …and the worker died before recording the outcome
   // The doomed worker's lease runs out.
+  await getDb().mailMessage.update({
+    where: { id: rowId },
+    data: { leaseUntil: new Date(Date.now() - 1000) },
+  });
+}
+
+/**
+ * Drill 2 (docs/operations.md, "What happens if the portal dies during …"): a portal process
+ * (tests/helpers/crash-child.ts) runs the mail outbox and is killed with SIGKILL once the SMTP server
+ * has the whole message and has not answered 250 (it stalls). Then the dead worker's lease runs out.
+ */
+async function killMidData(smtp: TestSmtp, rowId: string) {
+  const before = smtp.stalled.length;
+  smtp.stallData = true;
+  try {
+    await killWhen(
+      startCrashChild('mail', {}, { SMTP_URL: smtp.url }),
+      async () => smtp.stalled.length > before,
+    );
+  } finally {
+    smtp.stallData = false;
+  }
+  const row = await getDb().mailMessage.findUniqueOrThrow({ where: { id: rowId } });
+  expect({ started: row.sendStartedAt !== null, sent: row.sentAt, owner: row.leaseOwner }).toEqual({
+    started: true,
+    sent: null,
+    owner: 'crash-child',
+  });
   await getDb().mailMessage.update({
     where: { id: rowId },
     data: { leaseUntil: new Date(Date.now() - 1000) },
@@ -116,5 +145,45 @@ describe.each(dialects())('crash after the SMTP server accepted, on %s', (dialec
     const failed = await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } });
     expect(failed.status).toBe('failed');
     expect(failed.lastError).toMatch(/uncertain.*at-most-once/);
+  });
+  it('killed mid-DATA: a block notice (at-least-once) is delivered once after the restart, as the same message', async () => {
+    const email = `kill-notice-${dialect}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }),
+    );
+    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+    await killMidData(mail.smtp, row.id);
+    expect(mail.smtp.to(email)).toHaveLength(0); // the stalled copy was never taken
+
+    expect(await processMailOutbox({ transport: mail.transport, owner: 'restarted' })).toBe(1);
+    expect(mail.smtp.to(email).map((m) => m.messageId)).toEqual([messageIdFor(row.id)]);
+    expect(signInLinkOf(mail.smtp.to(email)[0])).toBeTruthy();
+    expect(await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'done',
+      messageId: messageIdFor(row.id),
+    });
+    expect(await getDb().blockEvent.count({ where: { blockId: block.id, type: 'notice_sent' } })).toBe(1);
+    expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(1);
+  });
+
+  it('killed mid-DATA: "calling is back" (at-most-once) is not re-sent; the row is failed "uncertain", for support', async () => {
+    const email = `kill-lifted-${dialect}@t.example`;
+    const { account } = await makeAccount({ members: [email] });
+    const block = await makeBlock(account.id);
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, account.id, 'block_lifted', { blockId: block.id }),
+    );
+    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+    await killMidData(mail.smtp, row.id);
+
+    expect(await processMailOutbox({ transport: mail.transport, owner: 'restarted' })).toBe(0);
+    expect(mail.smtp.to(email)).toHaveLength(0);
+    const failed = await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } });
+    expect({ status: failed.status, error: failed.lastError }).toEqual({
+      status: 'failed',
+      error: expect.stringMatching(/^uncertain: .*at-most-once/),
+    });
   });
 });
