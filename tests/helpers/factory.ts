@@ -249,3 +249,21 @@ export async function makeLockedUser(email: string) {
   const lockMail = await db.mailMessage.findFirstOrThrow({ where: { to: email, template: 'mfa_locked' } });
   return { user, lockMail };
 }
+
+/**
+ * An account blocked in Tollgate and on the switch `sim` (the simulator's control API), with a
+ * pending misdial request from its member: `{ account, block, request, member }`.
+ */
+export async function blockedWithRequest(sim: {
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
+}) {
+  const { account, users, creds } = await makeAccount();
+  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+    internationalCalling: 'blocked',
+    reason: 'high_risk_destination',
+    credentials: [],
+  });
+  const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
+  const request = await makeRequest(block, users[0].id, { intendedNumber: '+12526112345' });
+  return { account, block, request, member: users[0] };
+}

@@ -8,7 +8,7 @@ import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { killWhen, startCrashChild } from '@/tests/helpers/crash';
 import { dialects } from '@/tests/helpers/db';
-import { makeAccount, makeBlock, makeRequest, makeStaff } from '@/tests/helpers/factory';
+import { blockedWithRequest, makeStaff } from '@/tests/helpers/factory';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
@@ -35,18 +35,6 @@ const simRequests = async (n: string) =>
       status: number | null;
     }[]
   ).filter((r) => r.path.includes(n));
-
-async function blockedWithRequest() {
-  const { account, users, creds } = await makeAccount();
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-    internationalCalling: 'blocked',
-    reason: 'high_risk_destination',
-    credentials: [],
-  });
-  const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
-  const request = await makeRequest(block, users[0].id, { intendedNumber: '+12526112345' });
-  return { account, block, request, member: users[0] };
-}
 
 describe.each(dialects())('the portal killed during an approval, on %s', (dialect) => {
   const mail = mailSuite(dialect);
@@ -83,7 +71,7 @@ describe.each(dialects())('the portal killed during an approval, on %s', (dialec
 
   for (const [point, p] of Object.entries(points)) {
     it(`killed ${point}: approved once, lifted once, one "calling is back" mail`, async () => {
-      const { account, block, request, member } = await blockedWithRequest();
+      const { account, block, request, member } = await blockedWithRequest(sim);
       const staff = await makeStaff();
       if (p.fault) await sim.control('PUT', `/_sim/faults/${account.number}`, p.fault);
       const heldBefore = held.length;

@@ -10,6 +10,7 @@ import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import {
   asCustomer,
+  blockedWithRequest,
   decideLift,
   makeAccount,
   makeBlock,
@@ -35,19 +36,6 @@ const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
 
 const staff = (role: 'agent' | 'admin' = 'agent', mfaVerified = true) => makeStaff({ role, mfaVerified });
 
-/** An account blocked in Tollgate and on the switch, with a pending misdial request from its member. */
-async function blockedWithRequest() {
-  const { account, users, creds } = await makeAccount();
-  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
-    internationalCalling: 'blocked',
-    reason: 'high_risk_destination',
-    credentials: [],
-  });
-  const block = await makeBlock(account.id, { calls: [{ sipUsername: creds[0].username }] });
-  const request = await makeRequest(block, users[0].id, { intendedNumber: '+12526112345' });
-  return { account, block, request, member: users[0] };
-}
-
 const approve = (u: CurrentUser, requestId: string) =>
   approveRequest(u, { requestId, attest: 'on', note: 'Spoke with the owner; a receptionist typo.' }, meta);
 
@@ -61,7 +49,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   });
 
   it('two agents approving at once: one wins, the other is told, and the switch gets one lift', async () => {
-    const { account, block, request, member } = await blockedWithRequest();
+    const { account, block, request, member } = await blockedWithRequest(sim);
     const [sam, alex] = [await staff('agent'), await staff('admin')];
     const results = await Promise.all([approve(sam, request.id), approve(alex, request.id)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -108,7 +96,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   });
 
   it('approving while a lift is already on its way is refused, so a refused lift loses no approval', async () => {
-    const { account, block, request, member } = await blockedWithRequest();
+    const { account, block, request, member } = await blockedWithRequest(sim);
     const db = getDb();
     // The rotation policy's lift waits for the switch.
     expect((await decideLift([block], 'policy')).ok).toBe(true);
@@ -157,7 +145,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   });
 
   it('the switch refuses the lift an approval queued: the request is pending again, the customer told once', async () => {
-    const { account, block, request, member } = await blockedWithRequest();
+    const { account, block, request, member } = await blockedWithRequest(sim);
     const db = getDb();
     const agent = await staff();
     expect(await approve(agent, request.id)).toMatchObject({ ok: true, data: { liftQueued: true } });
@@ -220,7 +208,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   });
 
   it('the staff request page names the customer who withdrew a request', async () => {
-    const { request, member } = await blockedWithRequest();
+    const { request, member } = await blockedWithRequest(sim);
     expect((await withdrawRequest(asCustomer(member), request.id, meta)).ok).toBe(true);
     expect((await getRequestForStaff(await staff(), request.id))?.decision?.by).toBe(member.email);
   });
@@ -229,13 +217,13 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     const db = getDb();
     const agent = await staff();
     // active: approved, and this approval queues the lift.
-    const active = await blockedWithRequest();
+    const active = await blockedWithRequest(sim);
     expect(await approve(agent, active.request.id)).toMatchObject({
       ok: true,
       data: { blockStatus: 'lift_pending', liftQueued: true },
     });
     // lift_pending: a lift is already on its way; nothing changes.
-    const pending = await blockedWithRequest();
+    const pending = await blockedWithRequest(sim);
     expect((await decideLift([pending.block], 'policy')).ok).toBe(true);
     expect(await approve(agent, pending.request.id)).toEqual({
       ok: false,
@@ -244,7 +232,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     });
     // lifted (a request a lift left open, as older data may hold): nothing to approve, the request
     // is closed the way a lift closes it, no lift is queued and no mail is sent.
-    const lifted = await blockedWithRequest();
+    const lifted = await blockedWithRequest(sim);
     await db.block.update({
       where: { id: lifted.block.id },
       data: { status: 'lifted', liftedAt: new Date() },
@@ -276,7 +264,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
       note: { key: 'outcome.decision.alreadyDecided', values: { status: 'closedByLift', by: '' } },
     });
     // A denial of such a request closes it the same way: "calling stays blocked" would be false.
-    const liftedToo = await blockedWithRequest();
+    const liftedToo = await blockedWithRequest(sim);
     await db.block.update({ where: { id: liftedToo.block.id }, data: { status: 'lifted' } });
     const denial = { requestId: liftedToo.request.id, denyReason: 'Could not verify the caller.' };
     expect(await denyRequest(agent, denial, meta)).toMatchObject({
@@ -289,7 +277,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   it('the agent who loses a decision is told who did what, in their language, and nothing is sent', async () => {
     const db = getDb();
     // Another agent denied first: the approver reads who denied it.
-    const denied = await blockedWithRequest();
+    const denied = await blockedWithRequest(sim);
     const [sam, alex] = [await staff(), await staff()];
     const reason = { requestId: denied.request.id, denyReason: 'We could not reach you on that number.' };
     expect((await denyRequest(alex, reason, meta)).ok).toBe(true);
@@ -304,7 +292,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(await db.switchOperation.count({ where: { blockId: denied.block.id } })).toBe(0);
 
     // The customer withdrew it while the agent was on the phone.
-    const withdrawn = await blockedWithRequest();
+    const withdrawn = await blockedWithRequest(sim);
     expect((await withdrawRequest(asCustomer(withdrawn.member), withdrawn.request.id, meta)).ok).toBe(true);
     expect(inWords(await approve(sam, withdrawn.request.id)).message).toContain(
       `The customer (${withdrawn.member.email}) has withdrawn this request. Nothing was changed`,
@@ -312,7 +300,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
 
     // The switch lifted the block while the agent was deciding: the lift closed the request, nobody
     // decided it, and saying "someone else decided" would send the agent looking for a colleague.
-    const lifted = await blockedWithRequest();
+    const lifted = await blockedWithRequest(sim);
     expect((await deliver(liftedEvent(lifted.account.number))).status).toBe(200);
     const r = inWords(await approve(sam, lifted.request.id));
     expect(r).toMatchObject({ ok: false, code: 'conflict' });
@@ -334,7 +322,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   });
 
   it('approve against deny at once: exactly one decision stands', async () => {
-    const { block, request } = await blockedWithRequest();
+    const { block, request } = await blockedWithRequest(sim);
     const [sam, alex] = [await staff(), await staff()];
     const [a, d] = await Promise.all([
       approve(sam, request.id),
@@ -361,7 +349,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   });
 
   it('a deny keeps the block, records the reason the customer reads, and queues the email', async () => {
-    const { block, request, member } = await blockedWithRequest();
+    const { block, request, member } = await blockedWithRequest(sim);
     const r = await denyRequest(
       await staff(),
       { requestId: request.id, denyReason: 'The calls came from an address abroad.' },
@@ -379,7 +367,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   });
 
   it('customers and staff without a verified second factor are refused inside the domain, and nothing changes', async () => {
-    const { request } = await blockedWithRequest();
+    const { request } = await blockedWithRequest(sim);
     const customer: CurrentUser = { ...(await staff()), role: 'customer' };
     await expect(approve(customer, request.id)).rejects.toThrow();
     await expect(approve(await staff('agent', false), request.id)).rejects.toThrow();
@@ -393,7 +381,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
 
   it('an agent disabled while their request ran cannot finish a decision: refused, audited, nothing changes', async () => {
     const db = getDb();
-    const { account, block, request } = await blockedWithRequest();
+    const { account, block, request } = await blockedWithRequest(sim);
     const agent = await staff('agent');
     // An admin disabled the agent a moment ago (lib/staff/users.ts); `agent` is the CurrentUser the
     // agent's session check gave before that.
@@ -507,7 +495,7 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
   });
 
   it('approving a request cannot undo a block support placed on the same account', async () => {
-    const { account, block, request } = await blockedWithRequest();
+    const { account, block, request } = await blockedWithRequest(sim);
     const db = getDb();
     await makeBlock(account.id, { reason: 'manual', placedBy: 'someone@staff.example' });
     const r = await approve(await staff(), request.id);
