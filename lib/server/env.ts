@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import emailAddresses from 'email-addresses';
 import { asciiEmail } from '@/lib/auth/email-address';
-import { DEFAULT_STATEMENT_TIMEOUT_MS } from '@/lib/server/db/pg-limits';
 
 // CONTRACTS §2. Read and validated once; every other module asks this one.
+
+/**
+ * Default of POSTGRES_STATEMENT_TIMEOUT_MS: the longest one statement may run (server side), ms.
+ * Here, not beside the other limits in lib/server/db/pg-limits.ts: that module loads node-postgres,
+ * and this one is loaded by the proxy on every request path, which never touches the database.
+ */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 
 // Secrets and tokens with leading or trailing whitespace are refused, not trimmed. A trailing newline
 // is what a secret mounted from a file (`openssl rand … > f`, a Kubernetes secret `--from-file`) carries;

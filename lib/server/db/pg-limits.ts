@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { DEFAULT_STATEMENT_TIMEOUT_MS } from '@/lib/server/env';
 
 // How long the portal waits on PostgreSQL (2026-12-03). node-postgres's defaults wait forever: for a
 // pool connection (`connectionTimeoutMillis: 0`), for a statement's answer, for a lock. In the ops lab
@@ -9,8 +10,6 @@ import pg from 'pg';
 // shorter bound (lib/server/health.ts). The migrator (lib/server/db/migrate.ts) has its own client and
 // none of these limits: a migration may take as long as it takes.
 
-/** Default of POSTGRES_STATEMENT_TIMEOUT_MS: the longest one statement may run (server side). */
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 /** Waiting for a pool connection, or for a new one to be set up (TCP + start-up), ms. */
 export const CONNECT_TIMEOUT_MS = 5_000;
 /**
