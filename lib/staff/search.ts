@@ -333,8 +333,7 @@ export async function searchAccounts(
   if ([...typed].length < SEARCH_MIN_CHARS) return { hits: [], next: null, tooShort: true };
   const asNumber = accountNumberAsTyped(typed) ?? typedAddressAsStored(typed);
   const readings = [...new Set([asNumber ?? typed, typed, ...usernameReadings(typed)])];
-  for (const [i, q] of readings.entries()) {
-    if (i === readings.length - 1) break;
+  for (const q of readings.slice(0, -1)) {
     // A first page with no hits but a `next` (a broad walk that stopped early) has not found nothing.
     const first = await searchOnce(q, null, opts);
     if (first.hits.length > 0 || first.next) return after ? searchOnce(q, after, opts) : first;

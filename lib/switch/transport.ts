@@ -103,7 +103,6 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
 
 async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<SwitchResult<unknown>> {
   const deadline = requestDeadline(cfg.timeoutMs, spec.signal);
-  const signal = deadline.signal;
   const headers: Record<string, string> = {
     authorization: `Bearer ${cfg.token}`,
     accept: 'application/json',
@@ -117,7 +116,7 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
     const res = await cfg.fetch(cfg.baseUrl + spec.path, {
       method: spec.method,
       headers,
-      signal,
+      signal: deadline.signal,
       // Never followed (a PUT re-sent elsewhere could apply twice); read here so the failure names it.
       redirect: 'manual',
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
@@ -128,7 +127,7 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
       return redirected(status);
     }
     retryAfter = res.headers.get('retry-after');
-    text = await res.text(); // still under `signal`: a body that trickles in also times out
+    text = await res.text(); // still under the deadline: a body that trickles in also times out
   } catch (err) {
     return { ok: false, kind: 'unavailable', ...describeFetchError(err, deadline.timedOut(), cfg.timeoutMs) };
   } finally {
