@@ -7,10 +7,14 @@ import type { firewallSchema } from '@/lib/requests/submit';
 import type { z } from 'zod';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 
-/** Test data: an account with members and SIP credentials. Unique numbers per call. */
+/**
+ * Test data: an account with members and SIP credentials. Its number (and the default member address
+ * and usernames) take 12 random digits: with 6, two of the thousands of accounts a run makes in one
+ * shared database met now and then ("Unique constraint failed on the fields: (`number`)", CI85).
+ */
 export async function makeAccount(opts: { members?: string[]; credentials?: string[] } = {}) {
   const db = getDb();
-  const n = crypto.randomInt(100000, 999999);
+  const n = crypto.randomInt(10 ** 11, 10 ** 12);
   const account = await db.customerAccount.create({ data: { number: `ACC-${n}`, name: `Test Co ${n}` } });
   const users = [];
   for (const email of opts.members ?? [`member-${n}@test.example`]) {
