@@ -12,6 +12,7 @@ import {
 } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
 import { sharedNow } from '@/lib/server/clock';
+import { envVar } from '@/lib/server/env';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
@@ -23,13 +24,29 @@ import { isAllowanceOperation, sendAllowanceOperation } from '@/lib/allowances/o
 // Idempotency-Key and hands the answer back. Several instances may run it: each claims a row with a
 // lease, and a re-send after a crash reuses the key, so the switch applies it once.
 
-const LEASE_MS = 60_000;
+/** The shortest lease of a claimed operation: a worker killed mid-send is replaced within a minute. */
+const MIN_LEASE_MS = 60_000;
+/** Room in a lease for the database writes around an attempt's requests (claim, confirm, audit). */
+const LEASE_WRITES_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** The switch remembers Idempotency-Keys for 24 h (CONTRACTS §3); a re-send after that could apply twice. */
 const KEY_MEMORY_MS = 23 * 3600_000;
 
 /** The longest `Retry-After` the outbox obeys: a switch asking for more is asked again after 1 h. */
 export const MAX_RETRY_AFTER_MS = 3600_000;
+
+/**
+ * The lease of a claimed operation, in ms, for a switch request limit of `timeoutMs`
+ * (SWITCH_API_TIMEOUT_MS): at least MIN_LEASE_MS (60 s), and longer than an attempt can last. An
+ * attempt makes at most two requests (an old operation's state read, then the change itself), each
+ * given up on after `timeoutMs`, plus the database writes around them. A lease shorter than that
+ * would let another worker claim the row while its request is still on the wire: the re-send carries
+ * the same Idempotency-Key, so the switch would still apply it once, but the two answers would race
+ * to record the outcome. With the default limit (5 s) the lease is 60 s.
+ */
+export function switchLeaseMs(timeoutMs: number): number {
+  return Math.max(MIN_LEASE_MS, 2 * timeoutMs + LEASE_WRITES_MS);
+}
 
 /** Delay before attempt `attempts + 1`, in ms: from 1 s, capped at 5 min (lib/server/outbox.ts). */
 export const backoffMs = (attempts: number, random = Math.random) =>
@@ -65,7 +82,8 @@ export async function processSwitchOutbox(
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
   const owner = opts.owner ?? WORKER_ID;
-  const claim = () => claimSwitchOperation(sharedNow(), owner, opts.leaseMs ?? LEASE_MS);
+  const leaseMs = opts.leaseMs ?? switchLeaseMs(envVar('SWITCH_API_TIMEOUT_MS'));
+  const claim = () => claimSwitchOperation(sharedNow(), owner, leaseMs);
   return drain(
     claim,
     async (op) => {

@@ -82,6 +82,37 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     expect(await changes(account.number)).toBe(1);
   });
 
+  it('a slow switch limit lengthens the lease: a claim outlasts two requests of SWITCH_API_TIMEOUT_MS', async () => {
+    const { block } = await blockedWithLiftQueued();
+    const before = process.env.SWITCH_API_TIMEOUT_MS;
+    process.env.SWITCH_API_TIMEOUT_MS = '45000';
+    try {
+      await sim.control('PUT', '/_sim/faults', { applyLateMs: 1500, applyLateNext: 1 });
+      const claimedAt = Date.now();
+      const sending = processSwitchOutbox({ client: client() });
+      // While the lift is on the wire, the row's lease runs past two 45 s requests (lib/switch/outbox.ts).
+      let leaseUntil: Date | null = null;
+      for (let i = 0; i < 100 && !leaseUntil; i++) {
+        const op = await getDb().switchOperation.findFirst({
+          where: { blockId: block.id, leaseUntil: { not: null } },
+        });
+        leaseUntil = op?.leaseUntil ?? null;
+        if (!leaseUntil) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(await sending).toBe(0); // timed out at 500 ms, rescheduled with the same key
+      expect(leaseUntil).not.toBeNull();
+      expect(leaseUntil!.getTime() - claimedAt).toBeGreaterThanOrEqual(2 * 45_000);
+      await new Promise((r) => setTimeout(r, 1100)); // the late apply lands
+      await dueNow();
+      expect(await processSwitchOutbox({ client: client() })).toBe(1); // the re-send settles it
+      expect(await blockStatus(block.id)).toBe('lifted');
+    } finally {
+      if (before === undefined) delete process.env.SWITCH_API_TIMEOUT_MS;
+      else process.env.SWITCH_API_TIMEOUT_MS = before;
+      await sim.control('DELETE', '/_sim/faults');
+    }
+  });
+
   it('a worker killed in the middle of a lift: the next worker resumes and the switch applies it once', async () => {
     const { account, block } = await blockedWithLiftQueued();
     await sim.control('PUT', '/_sim/faults', { delayMs: 3000, delayNext: 1 });
