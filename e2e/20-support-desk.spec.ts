@@ -243,6 +243,22 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
     ).toBeVisible();
     expect(status()).toBe('approved');
     await expectNoEnglish(b.page);
+
+    // The account page says why the lift waits in the agent's words: what the switch answered (its
+    // own code, then its own message as it sent it), not Tollgate's stored diagnostic.
+    const waitingWhy = `${es('switchError.answered', { code: 'simulated_failure' })}: injected fault`;
+    await expect
+      .poll(
+        async () => {
+          await a.page.goto(`/staff/accounts/${account.number}`);
+          return a.page.getByText(waitingWhy, { exact: false }).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    await expectAccessible(a.page);
+    await expectNoEnglish(a.page);
+    await a.page.goto(`/staff/requests/${request.id}`);
   } finally {
     await clearFaults(account.number);
   }

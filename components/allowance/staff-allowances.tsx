@@ -7,6 +7,7 @@ import { countryName } from '@/lib/phone/format';
 import { formatWhen } from '@/lib/time/format';
 import type { Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
+import { switchErrorText } from '@/lib/switch/error-text';
 import { revealInvisible } from '@/lib/server/control-characters';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
@@ -14,7 +15,8 @@ import { CallbackNumber } from '@/components/staff/callback-number';
 import { actorName } from '@/components/ui/actor-name';
 
 const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'closed', 'refused']);
-// Why an allowance ended (DestinationAllowance.endReason): ours are codes; the switch's refusal shows as it sent it.
+// Why an allowance ended (DestinationAllowance.endReason): ours are codes; a refusal is the switch's
+// error as stored (lib/switch/error-text.ts), read in the reader's words.
 const END_REASONS = new Set(['expired', 'ended_on_switch', 'ended_by_staff', 'new_block', 'block_lifted']);
 
 /** The staff account page's destination allowances: requests to decide, allowances in force, a grant form. */
@@ -36,7 +38,8 @@ export async function StaffAllowances({
     getTranslations('actors'),
   ]);
   const at = (d: Date | null) => (d ? formatWhen(d, user.timeZone, { locale: intlTag(locale) }) : '—');
-  const endReason = (r: string | null) => (r && END_REASONS.has(r) ? t(`endReason.${r}`) : (r ?? ''));
+  const endReason = (r: string | null) =>
+    r && END_REASONS.has(r) ? t(`endReason.${r}`) : r ? switchErrorText(all as unknown as Translate, r) : '';
   return (
     <Section id="allowances-title" title={t('title')}>
       {list.length === 0 ? (

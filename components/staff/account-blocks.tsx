@@ -4,6 +4,7 @@ import { useTranslations } from 'next-intl';
 import { actorName } from '@/components/ui/actor-name';
 import { ListOr } from '@/components/ui/list-or';
 import { StoredText } from '@/components/ui/stored-text';
+import { SwitchError } from '@/components/staff/switch-error';
 import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 
@@ -102,7 +103,12 @@ export function SwitchOperations({ account }: { account: StaffAccountView }) {
           })}{' '}
           · <strong>{l(`opStatus.${o.status}`)}</strong>
           {o.attempts ? ` · ${t('attempts', { count: o.attempts })}` : ''}
-          {o.lastError && o.status !== 'done' ? ` · ${o.lastError}` : ''}
+          {o.lastError && o.status !== 'done' ? (
+            <>
+              {' · '}
+              <SwitchError error={o.lastError} />
+            </>
+          ) : null}
         </>
       )}
     </ListOr>

@@ -242,7 +242,7 @@ export async function sendAllowanceOperation(
     }
     const listed = res.value.allowances.find((x) => x.country === p.countries[0]);
     if (!listed || Date.parse(listed.until) <= Date.now()) {
-      await refused(op, p, 'the switch answered 200 without this allowance in force');
+      await refused(op, p, 'not_in_force: the switch answered 200 without this allowance in force');
       return 'refused';
     }
     await started(op, p, new Date(listed.until));

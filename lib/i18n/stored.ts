@@ -1,5 +1,6 @@
 import { type Note, noteText, type Translate } from '@/lib/i18n/note';
 import { blockReasons } from '@/lib/switch/events-schema';
+import { switchErrorNote } from '@/lib/switch/error-text';
 
 // Words the system writes into a text column that a page shows later (BlockEvent.detail, Block.note,
 // UnblockRequest/DestinationAllowance.decisionNote, SyncIssue.detail) are kept as a Note: a catalogue
@@ -122,7 +123,7 @@ export function readStored(raw: string | null | undefined): Note | string | null
   if (raw.startsWith(PREFIX)) {
     try {
       const v: unknown = JSON.parse(raw.slice(PREFIX.length));
-      if (isNote(v, [NAMESPACE])) return v;
+      if (isNote(v, [NAMESPACE])) return withSwitchError(v);
     } catch {
       // not ours: shown as written
     }
@@ -132,9 +133,24 @@ export function readStored(raw: string | null | undefined): Note | string | null
   if (Object.hasOwn(LEGACY_EXACT, raw)) return LEGACY_EXACT[raw]!;
   for (const [re, note] of LEGACY_PATTERNS) {
     const m = raw.match(re);
-    if (m) return note(m);
+    if (m) return withSwitchError(note(m));
   }
   return raw;
+}
+
+/** History notes whose `error` value holds a stored switch error (`<code>: <detail>`, lib/switch/error-text.ts). */
+const SWITCH_ERROR_NOTES = new Set(['history.liftRefused', 'history.syncLiftRefused']);
+
+/**
+ * `note` with its stored switch error read in the reader's words (`switchError.*`): the
+ * column keeps Tollgate's English diagnostic for engineers, a customer's timeline and an agent's
+ * page say what happened in their language, with the switch's own code when it gave one.
+ */
+function withSwitchError(note: Note): Note {
+  const error = note.values?.error;
+  return SWITCH_ERROR_NOTES.has(note.key) && typeof error === 'string'
+    ? { ...note, values: { ...note.values, error: switchErrorNote(error) } }
+    : note;
 }
 
 /** A stored column in words for the reader of `t` (a translator over the whole catalogue); null when empty. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readStored, storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n/stored';
 import { translate } from '@/lib/i18n/translate';
+import { readSwitchError, switchErrorText } from '@/lib/switch/error-text';
 import en from '@/messages/en.json';
 
 const english = translate('en');
@@ -47,7 +48,14 @@ const LEGACY: [written: string, inEnglishNow?: string][] = [
   ['Lift cancelled: support placed a block on this account.'],
   ['Lifted on the switch'],
   ['The switch confirmed: international calling is allowed again.'],
-  ['The switch refused the lift (switch said no). Support will follow up.'],
+  [
+    'The switch refused the lift (switch said no). Support will follow up.',
+    'The switch refused the lift (the switch said: switch said no). Support will follow up.',
+  ],
+  [
+    'The switch refused the lift (account_closed: the account is closed). Support will follow up.',
+    'The switch refused the lift (the switch answered “account_closed”). Support will follow up.',
+  ],
   ['Placed again on the switch; the switch confirmed it.'],
   ['Every SIP password named in the block was changed'],
   ['Lifted by support'],
@@ -96,6 +104,69 @@ describe('notes the system stores in a text column', () => {
       expect(es, written).not.toBe(now ?? written);
       expect(englishIn(es), written).toEqual([]);
     }
+  });
+
+  it('a switch error in a history entry reads in the reader’s words, never Tollgate’s English diagnostic', () => {
+    // As lib/switch/outbox.ts and lib/blocks/lifecycle.ts store them (`<code>: <detail>`).
+    const cases: [stored: string, es: string][] = [
+      ['timeout: no answer within 5000 ms', 'el switch no respondió a tiempo'],
+      ['connection_error: connection error (ECONNREFUSED)', 'no se pudo contactar con el switch'],
+      ['aborted: the request was cancelled', 'se canceló la petición al switch'],
+      ['bad_body: accountNumber names another account', 'no se pudo leer la respuesta del switch'],
+      ['invalid_response: not JSON', 'no se pudo leer la respuesta del switch'],
+      ['unavailable: HTTP 502', 'el switch no estaba disponible'],
+      [
+        'body_disagrees: the switch answered 200 with internationalCalling "blocked"',
+        'el switch respondió con el otro estado',
+      ],
+      ['rejected: HTTP 400', 'el switch lo rechazó sin dar un motivo'],
+      ['not_found: HTTP 404', 'el switch no conoce esta cuenta'],
+      ['account_closed: the account is closed', 'el switch respondió «account_closed»'],
+    ];
+    for (const [error, es] of cases) {
+      for (const key of ['history.liftRefused', 'history.syncLiftRefused'] as const) {
+        const raw = storeNote(key, { error, actor: 'sam@tollgate.example' });
+        const text = storedText(spanish, raw)!;
+        expect(text, error).toContain(`(${es})`);
+        expect(text, error).not.toContain(error.slice(error.indexOf(':') + 2));
+      }
+    }
+  });
+
+  it('a stored switch error read apart: its kind, the switch’s own code and message', () => {
+    expect(readSwitchError('timeout: no answer within 5000 ms')).toEqual({
+      kind: 'timeout',
+      detail: 'no answer within 5000 ms',
+    });
+    expect(readSwitchError('ACCOUNT_CLOSED: Cuenta cerrada')).toEqual({
+      kind: 'answered',
+      code: 'ACCOUNT_CLOSED',
+      detail: 'Cuenta cerrada',
+    });
+    // As the outbox stores a refusal: the code, then the transport's message with the switch's words.
+    expect(readSwitchError('account_closed: HTTP 409 account_closed: the account is closed')).toEqual({
+      kind: 'answered',
+      code: 'account_closed',
+      detail: 'the account is closed',
+    });
+    expect(readSwitchError('refused')).toEqual({ kind: 'answered', code: 'refused', detail: '' });
+    // The allowance outbox's words from before they carried a code, and text with no code at all.
+    expect(readSwitchError('the switch answered 200 without this allowance in force').kind).toBe(
+      'notInForce',
+    );
+    expect(
+      readSwitchError('not_in_force: the switch answered 200 without this allowance in force').kind,
+    ).toBe('notInForce');
+    expect(readSwitchError('Request failed: 500')).toEqual({ kind: 'other', detail: 'Request failed: 500' });
+    // Names every object has are codes like any other, not Tollgate's own.
+    expect(readSwitchError('constructor: x').kind).toBe('answered');
+    // Staff read the switch's own message after the words, as the switch sent it.
+    expect(switchErrorText(spanish, 'account_closed: the account is closed')).toBe(
+      'el switch respondió «account_closed»: the account is closed',
+    );
+    expect(switchErrorText(english, 'timeout: no answer within 5000 ms')).toBe(
+      'no answer from the switch in time',
+    );
   });
 
   it('a person’s words stay as written, whatever they look like', () => {

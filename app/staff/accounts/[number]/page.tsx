@@ -17,10 +17,13 @@ import { countryName } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { zoneName } from '@/lib/time/format';
 import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
+import type { Translate } from '@/lib/i18n/note';
+import { switchErrorText } from '@/lib/switch/error-text';
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
   const t = await getTranslations('staff.account');
+  const all = (await getTranslations()) as unknown as Translate;
   const locale = await getLocale();
   const number = (await params).number;
   // An address typed or pasted as heard ("acc-1001", "ACC1001") leads to the account's own page.
@@ -51,7 +54,9 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
               {placing ? ` · ${t('placing')}` : ''}
             </p>
             {refused ? (
-              <p className="text-red-900">{t('refused', { error: refused.lastError ?? '' })}</p>
+              <p className="text-red-900">
+                {t('refused', { error: refused.lastError ? switchErrorText(all, refused.lastError) : '' })}
+              </p>
             ) : null}
           </div>
           <p className="text-sm text-slate-700">

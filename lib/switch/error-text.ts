@@ -1,0 +1,82 @@
+import { noteText, type Note, type Translate } from '@/lib/i18n/note';
+
+// What Tollgate stores when the switch did not do what it was asked (SwitchOperation.lastError, and
+// the `error` of the history notes `history.liftRefused` / `history.syncLiftRefused`): the failure's
+// code, a colon and a detail in Tollgate's own English or the switch's own words, as
+// lib/switch/outbox.ts writes it (`timeout: no answer within 5000 ms`, `account_closed: account is
+// closed`). Readers get it in their language through `switchErrorNote`. Pure: no catalogue here.
+
+/** Codes Tollgate gives a failure itself (lib/switch/transport-util.ts, lib/switch/result.ts, the outboxes). */
+const OWN: Record<string, SwitchErrorKind> = {
+  timeout: 'timeout',
+  connection_error: 'connection',
+  aborted: 'cancelled',
+  bad_body: 'unreadable',
+  invalid_response: 'unreadable',
+  unavailable: 'unavailable',
+  body_disagrees: 'disagrees',
+  not_in_force: 'notInForce',
+  // The failure's kind, stored when the switch refused without an `error.code` of its own.
+  rejected: 'refused',
+  not_found: 'notFound',
+};
+
+/** The allowance outbox's words before they carried a code (lib/allowances/operations.ts). */
+const NOT_IN_FORCE_WORDS = 'the switch answered 200 without this allowance in force';
+
+/** What went wrong, by the catalogue's names (`switchError.*`). */
+export type SwitchErrorKind =
+  | 'timeout'
+  | 'connection'
+  | 'cancelled'
+  | 'unreadable'
+  | 'unavailable'
+  | 'disagrees'
+  | 'notInForce'
+  | 'refused'
+  | 'notFound'
+  | 'answered'
+  | 'other';
+
+/** A stored switch error read apart: its kind, the switch's own code (kind `answered`) and the detail after the code. */
+export type SwitchErrorReading = { kind: SwitchErrorKind; code?: string; detail: string };
+
+/**
+ * Reads a stored switch error (`<code>: <detail>`, or a bare code). Tollgate's own codes get their
+ * kind; any other code is the switch's (`error.code` of its answer, CONTRACTS §3) and reads
+ * `answered`; text with no code reads `other`, detail = the whole text.
+ */
+export function readSwitchError(stored: string): SwitchErrorReading {
+  const text = stored.trim();
+  if (text === NOT_IN_FORCE_WORDS) return { kind: 'notInForce', detail: text };
+  const m = /^([A-Za-z][A-Za-z0-9_.-]{0,63})(?::\s*([\s\S]*))?$/.exec(text);
+  if (!m) return { kind: 'other', detail: text };
+  const [, code, detail = ''] = m;
+  if (Object.hasOwn(OWN, code!)) return { kind: OWN[code!]!, detail };
+  // The transport's message repeats the status and the code before the switch's own words
+  // (lib/switch/transport.ts: `HTTP 409 account_closed: the account is closed`).
+  const own = /^HTTP \d{3} (\S+): ([\s\S]*)$/.exec(detail);
+  return { kind: 'answered', code, detail: own && own[1] === code ? own[2]! : detail };
+}
+
+/**
+ * A stored switch error as a Note (`switchError.<kind>`, with `code` for `answered` and
+ * `text` for `other`), for a history entry or a staff page in the reader's language.
+ */
+export function switchErrorNote(stored: string): Note {
+  const r = readSwitchError(stored);
+  if (r.kind === 'answered') return { key: 'switchError.answered', values: { code: r.code! } };
+  if (r.kind === 'other') return { key: 'switchError.other', values: { text: r.detail } };
+  return { key: `switchError.${r.kind}` };
+}
+
+/**
+ * A stored switch error in words for the reader of `t` (a translator over the whole catalogue): what
+ * went wrong in their language, then, when the switch refused with a code and a message, its own
+ * message after a colon (the switch's words, as it sent them).
+ */
+export function switchErrorText(t: Translate, stored: string): string {
+  const r = readSwitchError(stored);
+  const words = noteText(t, switchErrorNote(stored));
+  return r.kind === 'answered' && r.detail ? `${words}: ${r.detail}` : words;
+}
