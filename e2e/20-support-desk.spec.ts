@@ -281,7 +281,10 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
   const approvedRow = a.page.getByRole('row').filter({ hasText: 'request.approved' });
   await expect(approvedRow).toContainText(a.who.email);
   await expect(approvedRow).toContainText(note);
-  await expect(a.page.getByRole('row').filter({ hasText: 'block.lifted' })).toContainText(a.who.email);
+  const liftedRow = a.page.getByRole('row').filter({ hasText: 'block.lifted' });
+  await expect(liftedRow).toContainText(a.who.email);
+  // Its actor is the switch that confirmed the lift (the agent who decided it is in its detail).
+  await expect(liftedRow.getByRole('cell').nth(2)).toHaveText(es('actors.switch'));
   await expectAccessible(a.page);
   await expectNoEnglish(a.page);
   await approvedRow.getByRole('link', { name: account.number, exact: true }).click();

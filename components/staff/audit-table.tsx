@@ -4,6 +4,7 @@ import { intlTag } from '@/lib/i18n/locales';
 import type { AuditEntryView } from '@/lib/staff/audit-query';
 import { formatWhen } from '@/lib/time/format';
 import { DataTable } from '@/components/ui/data-table';
+import { actorName } from '@/components/ui/actor-name';
 
 /**
  * One page of the audit log (50 rows). Each time is formatted in the viewer's zone by a formatter
@@ -11,6 +12,7 @@ import { DataTable } from '@/components/ui/data-table';
  */
 export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const t = useTranslations('staff.audit');
+  const who = useTranslations('actors');
   const locale = useLocale();
   const timeZone = useTimeZone() ?? 'UTC';
   const tag = intlTag(locale);
@@ -36,7 +38,9 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
             ) : null}
             <span className="block font-mono text-xs text-slate-600">{e.action}</span>
           </td>
-          <td className="py-2 pr-3">{e.actorEmail ?? '—'}</td>
+          <td className="py-2 pr-3">
+            {e.actorEmail ?? (e.systemActor ? actorName(who, e.systemActor) : '—')}
+          </td>
           <td className="py-2 pr-3 font-mono">
             {e.account ? (
               <a

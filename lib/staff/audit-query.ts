@@ -116,6 +116,7 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
       at: r.at,
       action: r.action,
       actorEmail: r.actorEmail,
+      systemActor: r.actorEmail ? null : systemActorOf(r.action, r.detail),
       ip: r.ip,
       userAgent: r.userAgent,
       account,
@@ -133,6 +134,24 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     unknown: null,
     badCursor,
   };
+}
+
+/**
+ * Who acted for a row written with no person as its actor (a worker, an event): `switch` for what the
+ * switch did or confirmed (an action of its own, `switch.*`, or a change whose detail says
+ * `confirmedBy: "switch"`, such as `block.lifted` after an agent's approval), else null (shown as —).
+ */
+export function systemActorOf(action: string, detail: string | null): 'switch' | null {
+  if (action.startsWith('switch.')) return 'switch';
+  if (!detail) return null;
+  try {
+    const d: unknown = JSON.parse(detail);
+    return d && typeof d === 'object' && (d as { confirmedBy?: unknown }).confirmedBy === 'switch'
+      ? 'switch'
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

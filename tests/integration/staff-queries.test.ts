@@ -4,6 +4,7 @@ import { audit } from '@/lib/audit/log';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
+import type { AuditAction } from '@/lib/audit/names';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { listQueue } from '@/lib/requests/queue';
 import { openSyncIssues } from '@/lib/blocks/queries';
@@ -392,6 +393,28 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     const [entry] = (await listAudit(agent, { account: account.number })).entries;
     expect(entry?.detail).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
     expect(JSON.parse(entry!.detail!)).toEqual({ reason: 'Supplier call, \u202e{"status":"approved"}' });
+  });
+
+  it('a row no person wrote names the switch when the switch did or confirmed it, else nobody', async () => {
+    const { account } = await makeAccount();
+    const rows: [AuditAction, Record<string, unknown> | undefined, string | null][] = [
+      ['block.lifted', { actor: 'sam@tollgate.example', confirmedBy: 'switch' }, 'switch'],
+      ['switch.block.placed', { reason: 'high_risk_destination' }, 'switch'],
+      ['block.placed', { actor: 'sam@tollgate.example', reason: 'manual', confirmedBy: 'switch' }, 'switch'],
+      ['allowance.refused', { country: 'SO', error: 'timeout: no answer' }, null],
+    ];
+    for (const [action, detail] of rows) await audit({ action, accountId: account.id, detail });
+    await audit({
+      action: 'block.lifted',
+      actor: agent,
+      accountId: account.id,
+      detail: { confirmedBy: 'switch' },
+    });
+    const { entries } = await listAudit(agent, { account: account.number });
+    for (const [action, , who] of rows)
+      expect(entries.find((e) => e.action === action && !e.actorEmail)?.systemActor, action).toBe(who);
+    // A person's row names the person only.
+    expect(entries.find((e) => e.action === 'block.lifted' && e.actorEmail)?.systemActor).toBeNull();
   });
 
   it('an audit row links to what it is about: the request decided, the account, the staff list', async () => {
