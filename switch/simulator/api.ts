@@ -119,8 +119,12 @@ export async function handleApi(
     await sleep(fault.applyLateMs);
   }
   finish(record, reply);
+  if (reply.status === CLIENT_GONE) return;
   sendJson(res, reply.status, reply.body, reply.headers);
 }
+
+/** The status recorded for a request whose caller hung up before it was read (nginx's convention). */
+const CLIENT_GONE = 499;
 
 async function run(
   handler: Handler,
@@ -140,6 +144,10 @@ async function run(
   } catch (err) {
     if (err instanceof HttpError)
       return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+    // The caller hung up before its request was read (a client that gave up during an injected
+    // delay): nothing was applied and nobody is left to answer. Recorded as 499, nginx's "client
+    // closed request", not as an error of the simulator's own.
+    if (req.destroyed) return { status: CLIENT_GONE, body: null };
     console.error('switch simulator: internal error', err instanceof Error ? err.name : typeof err);
     return { status: 500, body: { error: { code: 'internal_error', message: 'the simulator failed' } } };
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { demoSimPerFile, seedDemoAccounts, startTestSim, TOKEN, type TestSim } from './sim-fixture';
 
 // The simulator as a switch engineer would probe it with curl: raw HTTP, every error shape,
@@ -158,6 +158,41 @@ describe('idempotency keys', () => {
     const key = randomUUID();
     expect((await setCalling('ACC-1001', { reason: '', actor: 'y' }, key)).status).toBe(400);
     expect((await setCalling('ACC-1001', { reason: 'ok', actor: 'y' }, key)).status).toBe(200);
+  });
+});
+
+describe('a caller that hangs up during an injected delay', () => {
+  it('is recorded as 499, changes nothing and logs no error of the simulator', async () => {
+    const before = (await sim.control('GET', '/_sim/accounts/ACC-1001')).body as {
+      internationalCallingChanges: number;
+    };
+    const errors: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a));
+    await sim.control('PUT', '/_sim/faults', { delayMs: 300 });
+    try {
+      await sim.control('DELETE', '/_sim/requests');
+      const gone = await fetch(sim.url + '/v1/accounts/ACC-1001/international-calling', {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ state: 'allowed', reason: 'probe', actor: 'test' }),
+        signal: AbortSignal.timeout(50),
+      }).catch((e: Error) => e.name);
+      expect(gone).toBe('TimeoutError');
+      await expect
+        .poll(async () => {
+          const { requests } = (await sim.control('GET', '/_sim/requests')).body as {
+            requests: { status: number | null; fault: string | null }[];
+          };
+          return requests.at(-1);
+        })
+        .toMatchObject({ status: 499, fault: 'delay' });
+    } finally {
+      await sim.control('DELETE', '/_sim/faults');
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([]);
+    const after = (await sim.control('GET', '/_sim/accounts/ACC-1001')).body as typeof before;
+    expect(after.internationalCallingChanges).toBe(before.internationalCallingChanges);
   });
 });
 
