@@ -181,7 +181,10 @@ const schema = z.object({
     60_000,
     'must be a whole number of milliseconds from 1000 to 3600000',
   ),
-  /** SQLite only: how long a statement waits for another process's write lock before failing. */
+  /**
+   * SQLite only: how long a statement waits in all for another process's write lock before failing
+   * (on timers: the process serves meanwhile; lib/server/db/serialized-sqlite.ts).
+   */
   SQLITE_BUSY_TIMEOUT_MS: wholeNumber(
     50,
     120_000,

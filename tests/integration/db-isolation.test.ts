@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { sqlitePath } from '@/lib/server/db/url';
@@ -77,6 +78,31 @@ describe.each(dialects())('concurrent requests on %s', (dialect) => {
   });
 });
 
+/**
+ * Another process (a CLI command, a second portal, a test factory) that takes the SQLite file's write
+ * lock (`BEGIN IMMEDIATE` and a row of its own, action `test.other_process`) and commits after `ms`.
+ * better-sqlite3 waits synchronously, so the holder must be another process, not a promise here.
+ * Resolves once it holds the lock; `exited` once it has committed and exited.
+ */
+async function holdWriteLock(file: string, ms: number): Promise<{ exited: Promise<unknown> }> {
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const db = new (require('better-sqlite3'))(process.argv[1]);
+       db.exec("BEGIN IMMEDIATE; INSERT INTO AuditLog (id, at, action) VALUES (lower(hex(randomblob(8))), 0, 'test.other_process')");
+       console.log('holding');
+       setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));`,
+      file,
+      String(ms),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = once(holder, 'exit');
+  await once(holder.stdout, 'data');
+  return { exited };
+}
+
 describe('SQLite shared with another process', () => {
   let url: string;
   beforeAll(async () => {
@@ -84,21 +110,7 @@ describe('SQLite shared with another process', () => {
   });
 
   it('a transaction that reads, then writes, waits for another process’s writer instead of failing', async () => {
-    // Another process (a CLI command, a second portal, a test factory) holds the write lock for 400 ms.
-    // better-sqlite3 waits synchronously, so the holder must be another process, not a promise here.
-    const holder = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const db = new (require('better-sqlite3'))(process.argv[1]);
-         db.exec("BEGIN IMMEDIATE; INSERT INTO AuditLog (id, at, action) VALUES ('held', 0, 'test.other_process')");
-         console.log('holding');
-         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
-        sqlitePath(url),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await once(holder.stdout, 'data');
+    const holder = await holdWriteLock(sqlitePath(url), 400);
     const db = getDb();
     // Deferred BEGIN: the read takes a snapshot, the write then fails at once with SQLITE_BUSY.
     const result = await db.$transaction(async (tx) => {
@@ -106,8 +118,84 @@ describe('SQLite shared with another process', () => {
       await tx.auditLog.create({ data: { action: 'test.read_then_write' } });
       return before;
     });
-    await once(holder, 'exit');
+    await holder.exited;
     expect(result).toBe(1); // it began after the other writer committed, so it saw its row
     expect(await db.auditLog.count({ where: { action: 'test.read_then_write' } })).toBe(1);
+  });
+});
+
+// The wait for another process's write lock is on timers (lib/server/db/serialized-sqlite.ts): the
+// process keeps serving. Before, SQLite's busy handler waited inside the statement and the whole
+// process stood still for as long as the other process held the lock, up to SQLITE_BUSY_TIMEOUT_MS.
+describe('waiting for another process’s write lock on SQLite', () => {
+  let file: string;
+  beforeAll(async () => {
+    process.env.SQLITE_BUSY_TIMEOUT_MS = '2000';
+    file = sqlitePath(await useFreshDb('sqlite'));
+  });
+
+  /** `f`'s value and the longest the event loop stood still while it ran, in ms. */
+  async function withStall<T>(f: () => Promise<T>): Promise<{ value: T; stallMs: number }> {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const value = await f();
+    delay.disable();
+    return { value, stallMs: delay.max / 1e6 };
+  }
+  const count = (action: string) => getDb().auditLog.count({ where: { action } });
+
+  it('while it is held the process runs and reads answer; writes wait and then succeed, once each', async () => {
+    const db = getDb();
+    await db.auditLog.count(); // the connection is open
+    const { value, stallMs } = await withStall(async () => {
+      const holder = await holdWriteLock(file, 1500);
+      const inTransaction = db.$transaction(async (tx) => {
+        const seen = await tx.auditLog.count({ where: { action: 'test.other_process' } });
+        await tx.auditLog.create({ data: { action: 'test.waited_in_transaction' } });
+        return seen;
+      });
+      const single = db.auditLog.create({ data: { action: 'test.waited_alone' } });
+      // Both writes wait now; a read answers meanwhile, before the other process commits its row.
+      const readMeanwhile = await count('test.other_process');
+      await holder.exited;
+      return { readMeanwhile, seen: await inTransaction, single: await single };
+    });
+    expect(value.readMeanwhile).toBe(0);
+    expect(value.seen).toBe(1); // the transaction began after the other process committed
+    expect(value.single.action).toBe('test.waited_alone');
+    expect(await count('test.waited_in_transaction')).toBe(1);
+    expect(await count('test.waited_alone')).toBe(1);
+    expect(stallMs).toBeLessThan(1000);
+  });
+
+  it('held past SQLITE_BUSY_TIMEOUT_MS, writes fail as before and leave nothing; the next ones work', async () => {
+    const db = getDb();
+    const { value, stallMs } = await withStall(async () => {
+      const holder = await holdWriteLock(file, 2800);
+      const began = performance.now();
+      const [inTransaction, single] = await Promise.all([
+        db
+          .$transaction(async (tx) => {
+            await tx.auditLog.create({ data: { action: 'test.timed_out_first' } });
+            await tx.auditLog.create({ data: { action: 'test.timed_out_second' } });
+          })
+          .catch((e: unknown) => e),
+        db.auditLog.create({ data: { action: 'test.timed_out_alone' } }).catch((e: unknown) => e),
+      ]);
+      const waitedMs = performance.now() - began;
+      await holder.exited;
+      return { inTransaction, single, waitedMs };
+    });
+    // The error of SQLite's busy timeout, as the adapter reports it (Prisma's "Operation has timed out").
+    expect(value.inTransaction).toMatchObject({ code: 'P1008' });
+    expect(value.single).toMatchObject({ code: 'P1008' });
+    expect(value.waitedMs).toBeGreaterThanOrEqual(1900);
+    expect(stallMs).toBeLessThan(1000);
+    for (const action of ['test.timed_out_first', 'test.timed_out_second', 'test.timed_out_alone'])
+      expect(await count(action)).toBe(0);
+    // Nothing of the failed wait is left holding the connection.
+    await db.$transaction((tx) => tx.auditLog.create({ data: { action: 'test.after_timeout' } }));
+    await db.auditLog.create({ data: { action: 'test.after_timeout' } });
+    expect(await count('test.after_timeout')).toBe(2);
   });
 });

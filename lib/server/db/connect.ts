@@ -41,12 +41,21 @@ export function createClient(url: string, c: Ctors): SqliteClient {
     return client as unknown as SqliteClient;
   }
   if (url.startsWith('file:')) {
-    // busy timeout: several writers (web + workers) share the file; WAL is set by the migrator.
     // One connection: a request's query never runs inside another request's open transaction.
-    const adapter = serializeSqliteAdapter(
-      new c.PrismaBetterSqlite3({ url: sqlitePath(url), timeout: busyTimeoutMs() }),
-    );
-    const client = new c.SqliteClient({ adapter, log: queryLog() });
+    // Another process's write lock (the CLI, a script) is waited for up to SQLITE_BUSY_TIMEOUT_MS,
+    // on timers: the process keeps serving meanwhile. WAL is set by the migrator.
+    const busyTimeoutMs = sqliteBusyTimeoutMs();
+    const adapter = serializeSqliteAdapter(new c.PrismaBetterSqlite3({ url: sqlitePath(url) }), {
+      busyTimeoutMs,
+    });
+    // Prisma gives up on starting a transaction after `maxWait` (default 2 s), which now runs while
+    // BEGIN IMMEDIATE waits for the write lock: its 2 s for the queue behind this process's own
+    // transactions, plus the whole wait for another process's lock.
+    const client = new c.SqliteClient({
+      adapter,
+      log: queryLog(),
+      transactionOptions: { maxWait: DEFAULT_MAX_WAIT_MS + busyTimeoutMs },
+    });
     // Each interactive transaction's `tx` is tied to the SQLite transaction open when its callback
     // starts: the mutex of serializeSqliteAdapter lets only one be open, and Prisma calls the
     // callback right after BEGIN. Tied there, not at `tx`'s first raw statement: a callback that
@@ -112,8 +121,11 @@ function queryLog(): Array<{ emit: 'stdout'; level: 'query' }> {
   return process.env.TOLLGATE_DB_QUERY_LOG === '1' ? [{ emit: 'stdout', level: 'query' }] : [];
 }
 
+// Prisma's default `maxWait` for starting an interactive transaction.
+const DEFAULT_MAX_WAIT_MS = 2000;
+
 /** SQLITE_BUSY_TIMEOUT_MS (validated with the rest of the environment at start-up), default 10 s. */
-function busyTimeoutMs(): number {
+function sqliteBusyTimeoutMs(): number {
   const n = Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 10_000);
   return Number.isInteger(n) && n >= 50 ? n : 10_000;
 }

@@ -1,47 +1,119 @@
 import type { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { Mutex } from 'async-mutex';
+import { Mutex, type MutexInterface } from 'async-mutex';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 type Adapter = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
 type Transaction = Awaited<ReturnType<Adapter['startTransaction']>>;
 
 /**
+ * How long one statement may wait for another process's write lock inside SQLite's own busy
+ * handler, in ms. That wait is synchronous (better-sqlite3 runs SQLite on the event loop's thread):
+ * the whole process stands still while it lasts. A cushion for the common brief contention (a CLI
+ * command's or a second process's write takes a few ms); anything longer is waited on timers.
+ */
+export const SYNC_BUSY_MS = 20;
+// The timers between later tries: 5, 10, 20, 40, then every 50 ms. A try costs microseconds (no
+// synchronous wait then), so a lock given up is taken within 50 ms.
+const RETRY_FIRST_MS = 5;
+const RETRY_MAX_MS = 50;
+
+/**
  * One SQLite connection, used by one request at a time while a transaction is open; every
- * transaction takes the write lock when it begins (`BEGIN IMMEDIATE`).
+ * transaction takes the write lock when it begins (`BEGIN IMMEDIATE`); a wait for another process's
+ * write lock never stops the process.
  *
- * `@prisma/adapter-better-sqlite3` (7.10) holds a single better-sqlite3 connection. It serialises
- * interactive transactions with each other, but a plain query made by another request while a
- * transaction is open runs on the same connection, so it runs *inside* that transaction: it reads
- * uncommitted rows and is rolled back with it, after reporting success. This wrapper gives the
+ * **One mutex.** `@prisma/adapter-better-sqlite3` (7.10) holds a single better-sqlite3 connection. It
+ * serialises interactive transactions with each other, but a plain query made by another request
+ * while a transaction is open runs on the same connection, so it runs *inside* that transaction: it
+ * reads uncommitted rows and is rolled back with it, after reporting success. This wrapper gives the
  * connection one mutex: a transaction holds it from BEGIN to COMMIT/ROLLBACK, and every query outside
  * a transaction waits for it, as with a connection pool of size one (what Prisma's own SQLite engine
  * does). Queries made through the transaction object do not take the mutex (they already own it).
  *
- * Why IMMEDIATE: the adapter opens transactions with a plain (deferred) `BEGIN`. In WAL mode a
+ * **Why IMMEDIATE.** The adapter opens transactions with a plain (deferred) `BEGIN`. In WAL mode a
  * deferred transaction that reads first and writes later cannot wait for another process's writer:
  * SQLite answers SQLITE_BUSY at once instead of calling the busy handler, because waiting could
  * not make its read snapshot current (https://www.sqlite.org/lang_transaction.html, "Read
- * transactions", and the busy handler's documentation). Other processes share the file (a CLI command, a second
- * portal process, the test factories), so every read-then-write transaction could fail under load.
- * `BEGIN IMMEDIATE` waits for the write lock up to the busy timeout, then keeps it to COMMIT.
+ * transactions", and the busy handler's documentation). Other processes share the file (a CLI
+ * command, a second portal process, the test factories), so every read-then-write transaction could
+ * fail under load. `BEGIN IMMEDIATE` takes the write lock first and keeps it to COMMIT: once it has
+ * succeeded, no later statement of the transaction answers SQLITE_BUSY
+ * (https://www.sqlite.org/rescode.html#busy).
+ *
+ * **Waiting for another process's write lock.** SQLite's busy handler (`busy_timeout`) sleeps inside
+ * the statement, on the event loop's thread: with the old 10 s timeout a CLI command holding the lock
+ * froze liveness, readiness and every page of the process for 10 s (docs/operations.md, "When the
+ * database stops answering"). So the busy handler waits `SYNC_BUSY_MS` at most, and a statement that
+ * still answers SQLITE_BUSY is tried again on timers, without the busy handler, until
+ * `busyTimeoutMs` (SQLITE_BUSY_TIMEOUT_MS) have passed since it was asked for; then its last
+ * SQLITE_BUSY error is thrown, as the busy handler's was. Only statements that SQLite guarantees did
+ * nothing when they answered SQLITE_BUSY are tried again:
+ * - `BEGIN IMMEDIATE`: it fails before it takes any lock and leaves the connection in autocommit
+ *   mode (no transaction open: better-sqlite3's `inTransaction` is false after it), so nothing of a
+ *   transaction has run yet.
+ * - a statement outside a transaction (autocommit: one Prisma query that needs one statement, a
+ *   read or a write). SQLite wraps it in an implicit transaction of its own, committed only when it
+ *   finishes (lang_transaction.html, "Transactions"); one that fails ends that transaction rolled
+ *   back, so none of it was written, and running it again is running it once. In WAL mode a read
+ *   answers SQLITE_BUSY only in the rare cases of https://www.sqlite.org/wal.html ("Sometimes
+ *   Queries Return SQLITE_BUSY In WAL Mode": recovery after a crash, the last connection closing);
+ *   it has changed nothing either.
+ * - never a statement inside an open transaction: there SQLite "may or may not" have rolled the
+ *   whole transaction back (lang_transaction.html, "Response To Errors Within A Transaction"), and
+ *   a statement tried again after a rollback would run on its own, outside the transaction, and be
+ *   committed without the rest. Such statements go through the transaction object, which this
+ *   wrapper does not retry (and after `BEGIN IMMEDIATE` they do not answer SQLITE_BUSY anyway).
+ * - never `executeScript` (several statements: the first may have committed before a later one
+ *   answered SQLITE_BUSY).
+ *
+ * **The connection is free while a statement waits.** Between tries the waiting statement gives the
+ * mutex back: it has no transaction open (above), so a read of another request runs meanwhile
+ * (WAL: readers do not wait for another process's writer) and does not wait for the other process
+ * at all. Each try takes the mutex again, so a `BEGIN IMMEDIATE` that succeeds holds it from there
+ * to COMMIT, as before: no statement outside the transaction ever runs inside it. Transactions, and
+ * statements that met SQLITE_BUSY once, wait in one queue (`writers`): one of them tries at a time,
+ * in the order they came, and the others wait on a promise, not on SQLite.
  *
  * Consequence worth knowing: code inside `db.$transaction(async (tx) => …)` must use `tx`, never the
  * top-level `db`; a top-level query there waits until the transaction's timeout ends it (an error,
  * instead of the silent wrong answer it used to be).
+ *
+ * @param factory the adapter factory (`new PrismaBetterSqlite3({ url })`; its `timeout` is replaced
+ *   by `SYNC_BUSY_MS`, or `busyTimeoutMs` when that is shorter).
+ * @param o.busyTimeoutMs how long in all a statement waits for another process's write lock, in ms
+ *   (SQLITE_BUSY_TIMEOUT_MS). Prisma's `maxWait` for starting a transaction must allow for it
+ *   (lib/server/db/connect.ts).
  */
-export function serializeSqliteAdapter(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+export function serializeSqliteAdapter(
+  factory: PrismaBetterSqlite3,
+  o: { busyTimeoutMs: number },
+): PrismaBetterSqlite3 {
   const mutex = new Mutex();
+  const writers = new Mutex();
   const opened: OpenState = { current: null };
   const wrapAdapter = (inner: Adapter): Adapter => {
-    const connection = tuneConnection(inner);
+    const syncMs = Math.min(SYNC_BUSY_MS, o.busyTimeoutMs);
+    const connection = tuneConnection(inner, syncMs);
+    const w: Waiting = { mutex, writers, connection, syncMs, totalMs: o.busyTimeoutMs };
     return new Proxy(inner, {
       get(target, prop, receiver) {
-        if (prop === 'queryRaw' || prop === 'executeRaw' || prop === 'executeScript') {
+        if (prop === 'queryRaw' || prop === 'executeRaw') {
+          const fn = Reflect.get(target, prop, receiver) as (arg: unknown) => Promise<unknown>;
+          return async (arg: unknown) => {
+            const { value, release } = await whileBusy(w, () => fn.call(target, arg), false);
+            release();
+            return value;
+          };
+        }
+        if (prop === 'executeScript') {
           const fn = Reflect.get(target, prop, receiver) as (arg: unknown) => Promise<unknown>;
           return (arg: unknown) => mutex.runExclusive(() => fn.call(target, arg));
         }
         if (prop === 'startTransaction') {
           return async (isolationLevel?: Parameters<Adapter['startTransaction']>[0]) => {
-            const release = await mutex.acquire();
+            // The write lock first, waited for here; the adapter's own BEGIN then finds it taken
+            // (tuneConnection). Its errors are the adapter's (a DriverAdapterError), as before.
+            const { release } = await whileBusy(w, () => target.executeRaw(BEGIN_IMMEDIATE), true);
             try {
               const tx = await target.startTransaction(isolationLevel);
               const open: OpenTransaction = { connection, open: true };
@@ -52,6 +124,7 @@ export function serializeSqliteAdapter(factory: PrismaBetterSqlite3): PrismaBett
                 release();
               });
             } catch (e) {
+              if (connection.inTransaction) connection.prepare('ROLLBACK').run();
               release();
               throw e;
             }
@@ -71,6 +144,61 @@ export function serializeSqliteAdapter(factory: PrismaBetterSqlite3): PrismaBett
   });
   openStates.set(proxy, opened);
   return proxy;
+}
+
+const BEGIN_IMMEDIATE = { sql: 'BEGIN IMMEDIATE', args: [], argTypes: [] };
+
+type Waiting = { mutex: Mutex; writers: Mutex; connection: Connection; syncMs: number; totalMs: number };
+
+/**
+ * Runs `statement` (one that did nothing when it answered SQLITE_BUSY: see serializeSqliteAdapter)
+ * holding the connection's mutex, and returns its value with the mutex still held (`release` gives
+ * it back). On SQLITE_BUSY outside a transaction it gives the mutex back, waits in the `writers`
+ * queue and on a timer, and tries again without SQLite's synchronous busy wait, until `totalMs` have
+ * passed since it was called; then throws that SQLITE_BUSY error. Any other error is thrown at once.
+ * `queued`: wait in the queue from the start (a transaction), not only after a first SQLITE_BUSY.
+ */
+async function whileBusy<T>(
+  w: Waiting,
+  statement: () => Promise<T>,
+  queued: boolean,
+): Promise<{ value: T; release: MutexInterface.Releaser }> {
+  const deadline = performance.now() + w.totalMs;
+  let leaveQueue = queued ? await w.writers.acquire() : null;
+  try {
+    for (let delay = 0; ; delay = Math.min(Math.max(2 * delay, RETRY_FIRST_MS), RETRY_MAX_MS)) {
+      const release = await w.mutex.acquire();
+      try {
+        return { value: await (delay ? withoutSyncWait(w, statement) : statement()), release };
+      } catch (e) {
+        release();
+        if (!isBusy(e) || w.connection.inTransaction || performance.now() >= deadline) throw e;
+      }
+      leaveQueue ??= await w.writers.acquire();
+      await sleep(Math.max(0, Math.min(delay || RETRY_FIRST_MS, deadline - performance.now())));
+    }
+  } finally {
+    leaveQueue?.();
+  }
+}
+
+/** `statement` with SQLite's busy handler off (a try on a timer); the connection's mutex is held. */
+async function withoutSyncWait<T>(w: Waiting, statement: () => Promise<T>): Promise<T> {
+  w.connection.pragma('busy_timeout = 0');
+  try {
+    return await statement();
+  } finally {
+    w.connection.pragma(`busy_timeout = ${w.syncMs}`);
+  }
+}
+
+/**
+ * SQLITE_BUSY or one of its extended codes, as the adapter reports it: a DriverAdapterError whose
+ * `cause.originalCode` is better-sqlite3's `code`.
+ */
+function isBusy(e: unknown): boolean {
+  const code = (e as { cause?: { originalCode?: unknown } })?.cause?.originalCode;
+  return typeof code === 'string' && /^SQLITE_BUSY(_|$)/.test(code);
 }
 
 function wrapTransaction(tx: Transaction, release: () => void): Transaction {
@@ -105,7 +233,11 @@ type Statement = {
   columns: () => { name: string; type: string | null }[];
   raw: (on?: boolean) => Statement;
 };
-type Connection = { prepare: (sql: string) => Statement; inTransaction: boolean };
+type Connection = {
+  prepare: (sql: string) => Statement;
+  pragma: (source: string) => unknown;
+  inTransaction: boolean;
+};
 
 /**
  * What the adapter (7.10, `performIO`, `executeIO`, `startTransaction`) does with what
@@ -121,8 +253,14 @@ type AdapterStatement = {
 
 /**
  * Tunes the adapter's better-sqlite3 connection, at start-up:
- * - Its transactions begin `BEGIN IMMEDIATE`: the adapter (7.10, `startTransaction`) runs
- *   `client.prepare("BEGIN").run()`, and this makes that one statement `BEGIN IMMEDIATE`.
+ * - SQLite's busy handler waits `syncBusyMs` at most (`PRAGMA busy_timeout`), whatever `timeout` the
+ *   adapter was given: the rest of a wait is `whileBusy`'s, on timers.
+ * - Its transactions begin `BEGIN IMMEDIATE`, run by `serializeSqliteAdapter` before it calls the
+ *   adapter's `startTransaction` (7.10), whose own `client.prepare("BEGIN").run()` then only checks
+ *   that the transaction is open. The adapter must not run the BEGIN itself: when its BEGIN throws
+ *   (SQLITE_BUSY past the busy timeout) it never releases its own transaction mutex, and every later
+ *   transaction of the process, then every query, waited forever (seen 2026-12-03: readiness `503`
+ *   `database: timeout` until a restart, after one write lock held past SQLITE_BUSY_TIMEOUT_MS).
  * - Each SQL text is prepared once (`prepared`), not on every query: the adapter calls
  *   `client.prepare(sql).bind(args)` per query, and a better-sqlite3 statement can be bound only once,
  *   so the adapter gets a fresh binding of the cached statement instead (values passed on each run).
@@ -140,19 +278,22 @@ type AdapterStatement = {
  * Throws at start-up if the adapter no longer exposes its connection, so an adapter upgrade cannot
  * silently bring deferred BEGINs back.
  */
-function tuneConnection(adapter: Adapter): Connection {
+function tuneConnection(adapter: Adapter, syncBusyMs: number): Connection {
   const client = (adapter as unknown as { client?: Connection }).client;
   if (!client || typeof client.prepare !== 'function')
     throw new Error('@prisma/adapter-better-sqlite3 no longer exposes .client: revisit tuneConnection()');
   const connection: Connection = {
     prepare: client.prepare.bind(client),
+    pragma: client.pragma.bind(client),
     get inTransaction() {
       return client.inTransaction;
     },
   };
   connection.prepare('PRAGMA temp_store = MEMORY').run();
+  connection.pragma(`busy_timeout = ${syncBusyMs}`);
   (client as unknown as { prepare: (sql: string) => AdapterStatement }).prepare = (sql) => {
-    const stmt = prepared(connection, sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql, adapterStatements);
+    if (sql === 'BEGIN') return { bind: () => begun(connection), run: () => begun(connection).run() };
+    const stmt = prepared(connection, sql, adapterStatements);
     return {
       bind: (args) => ({
         reader: stmt.reader,
@@ -165,6 +306,16 @@ function tuneConnection(adapter: Adapter): Connection {
     };
   };
   return connection;
+}
+
+/** The adapter's BEGIN: a check that `serializeSqliteAdapter` has begun the transaction already. */
+function begun(connection: Connection): ReturnType<AdapterStatement['bind']> {
+  const check = () => {
+    if (!connection.inTransaction)
+      throw new Error('BEGIN without BEGIN IMMEDIATE: revisit serializeSqliteAdapter');
+    return { changes: 0 };
+  };
+  return { reader: false, columns: () => [], run: check, raw: () => ({ all: () => [] }) };
 }
 
 // A statement's result columns, read once: every column of every statement the portal runs is named
