@@ -238,10 +238,10 @@ async function act<S extends z.ZodType, T>(
  * still commit on the server), so check before sending again; and gives a reference, the request's
  * id (X-Request-Id, `reqId` on its log lines; a new UUID outside a request), that support can quote.
  * Logged once at `error` as `"msg":"action failed"` with `reference` and the error's type, code,
- * message and stack, every text a form field held cut out of them (withoutFormText): a Prisma
+ * message and stack (`error`), every text a form field held cut out of them (withoutFormText): a Prisma
  * error's message can quote the values of its query.
  */
-export async function unexpectedFailure(
+async function unexpectedFailure(
   error: unknown,
   form: unknown,
   echoed: readonly string[] | undefined,
@@ -254,8 +254,9 @@ export async function unexpectedFailure(
   log().error(
     {
       reference,
-      err: {
-        type: e.name,
+      // `error`, not `err`: pino's serializer of `err` would take the type from our copy's class.
+      error: {
+        type: errorType(e),
         ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
         message: scrub(e.message),
         stack: scrub(e.stack ?? ''),
@@ -266,6 +267,12 @@ export async function unexpectedFailure(
   const values = kept(form, echoed);
   const key = values.values ? 'outcome.unexpected.kept' : 'outcome.unexpected.nothingKept';
   return { ok: false, message: translate(locale)(key, { reference }), ...values };
+}
+
+/** An error's class for the log (PrismaClientKnownRequestError, TypeError…). */
+function errorType(e: Error): string {
+  const named = e.constructor?.name;
+  return named && named !== 'Error' && named !== 'Object' ? named : e.name;
 }
 
 /** Cuts every text of at least 3 characters that `raw` (a posted form) holds out of a log text. */

@@ -362,8 +362,12 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     });
     const [line, ...more] = lines.filter((l) => l.msg === 'action failed');
     expect(more).toEqual([]);
-    expect(line).toMatchObject({ level: 'error', reference, err: { type: expect.any(String) } });
-    expect(line.err.message).toMatch(
+    expect(line).toMatchObject({
+      level: 'error',
+      reference,
+      error: { type: expect.stringMatching(/^PrismaClient\w*Error$/) },
+    });
+    expect(line.error.message).toMatch(
       dialect === 'postgresql' ? /lock timeout/ : /timed out|SQLITE_BUSY|locked/i,
     );
     expect(JSON.stringify(lines)).not.toContain(typed.password);
@@ -390,7 +394,7 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
       ),
     });
     const [line] = lines.filter((l) => l.msg === 'action failed');
-    expect(line.err.message).toBe('cannot read [form text] for [form text]');
+    expect(line.error.message).toBe('cannot read [form text] for [form text]');
     expect(JSON.stringify(lines)).not.toContain(good.password);
     expect(JSON.stringify(lines)).not.toContain(good.name);
   });
@@ -409,8 +413,8 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
 });
 
 /** The parsed lines the process's logger (lib/server/log.ts) writes from now on. */
-function captureLog(): Array<{ msg: string; err: { message: string } } & Record<string, unknown>> {
-  const lines: Array<{ msg: string; err: { message: string } } & Record<string, unknown>> = [];
+function captureLog(): Array<{ msg: string; error: { message: string } } & Record<string, unknown>> {
+  const lines: Array<{ msg: string; error: { message: string } } & Record<string, unknown>> = [];
   (globalThis as { __tollgateLog?: Logger }).__tollgateLog = createLogger({
     write: (s: string) => void lines.push(JSON.parse(s)),
   });
