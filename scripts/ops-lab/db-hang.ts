@@ -79,11 +79,11 @@ const logLines = (from: number) =>
   fs
     .readFileSync(path.join(DIR, 'portal-a.log'), 'utf8')
     .split('\n')
-    .filter((l) => l.startsWith('{') && /worker tick failed|"level":50/.test(l))
+    .filter((l) => l.startsWith('{') && /worker tick failed|"level":"error"/.test(l))
     .filter((l) => Date.parse(JSON.parse(l).time) >= from)
     .map((l) => {
       const j = JSON.parse(l);
-      return `  ${new Date(j.time).toISOString().slice(11, 19)} ${j.worker ?? ''} ${j.msg} ${(j.err?.message ?? '').slice(0, 100)}`;
+      return `  ${new Date(j.time).toISOString().slice(11, 19)} ${j.worker ?? ''} ${j.msg} ${((j.err ?? j.error)?.message ?? "").slice(0, 100)}`;
     });
 
 const browser = await chromium.launch({ executablePath: CHROMIUM_HEADLESS_SHELL_PATH, args: CHROMIUM_ARGS });
