@@ -86,7 +86,8 @@ function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Recor
 
 /**
  * `{ values }`: the echoed fields (`keys`) of a form that was not acted on before it was read (the
- * session ended, the second factor is still due), so the re-rendered form keeps what was typed; a
+ * session ended, the second factor is still due) or whose action failed unexpectedly
+ * (unexpectedFailure), so the re-rendered form keeps what was typed; a
  * field holding a control character is left out, as on the control-character refusal. `{}` when
  * nothing is echoed, or `form` is not a FormData.
  */
@@ -275,12 +276,19 @@ function errorType(e: Error): string {
   return named && named !== 'Error' && named !== 'Object' ? named : e.name;
 }
 
-/** Cuts every text of at least 3 characters that `raw` (a posted form) holds out of a log text. */
+/**
+ * Cuts every text of at least 3 characters that `raw` (a posted form) holds out of a log text, as
+ * sent and trimmed (a schema may trim what it hands the domain: a second-factor code).
+ */
 function withoutFormText(raw: Record<string, unknown>): (text: string) => string {
-  const texts = Object.values(raw)
-    .flat()
-    .filter((v): v is string => typeof v === 'string' && v.length >= 3)
-    .sort((a, b) => b.length - a.length);
+  const texts = [
+    ...new Set(
+      Object.values(raw)
+        .flat()
+        .flatMap((v) => (typeof v === 'string' ? [v, v.trim()] : []))
+        .filter((v) => v.length >= 3),
+    ),
+  ].sort((a, b) => b.length - a.length);
   return (text) => texts.reduce((out, v) => out.replaceAll(v, '[form text]'), text);
 }
 
