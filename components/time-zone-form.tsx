@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation';
 import { useActionState, useEffect } from 'react';
 import { useTranslations } from 'next-intl';
+import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/server/safe-action';
@@ -35,6 +36,9 @@ export function TimeZoneForm({
   }, [state, router]);
   const t = useTranslations('profile.timeZone');
   const error = state?.fieldErrors?.timeZone?.join(' ');
+  // After a failure the list keeps the zone that was chosen (the action echoes it), when it is one of them.
+  const kept = echoed(state, 'timeZone');
+  const shown = kept && zones.some((z) => z.zone === kept) ? kept : current;
   return (
     <form action={formAction} className="flex max-w-md flex-col gap-3" noValidate>
       <div className="flex flex-col gap-1">
@@ -48,10 +52,10 @@ export function TimeZoneForm({
             (TimeZoneCapture refreshes it), or a choice is saved (refreshed above), the list shows the
             new one instead of keeping the old default. */}
         <select
-          key={current}
+          key={shown}
           id="timeZone"
           name="timeZone"
-          defaultValue={current}
+          defaultValue={shown}
           aria-describedby={`timeZone-hint${error ? ' timeZone-error' : ''}`}
           aria-invalid={error ? true : undefined}
           className="rounded-md border border-slate-400 bg-white px-3 py-2"

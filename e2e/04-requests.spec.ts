@@ -1,7 +1,8 @@
 import { HARBOR, LABS } from './support/demo-copies';
 import { createCustomer } from './support/factories';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
-import { query, requestIdOnBlock } from './support/db';
+import { query, refuseInserts, requestIdOnBlock } from './support/db';
+import { expectErrorLine } from './support/expected-errors';
 import { waitForMail } from './support/mail';
 import { postBlockLifted } from './support/switch-events';
 import { passwordMatches } from './support/sim';
@@ -38,10 +39,37 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
   expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId)).toHaveLength(0);
 
   await page.getByLabel('Number you meant to dial').fill('01481 712345');
-  await page
-    .getByLabel('What happened?')
-    .fill('Our dispatcher typed the wrong prefix for a supplier in Guernsey.');
+  const explanation = 'Our dispatcher typed the wrong prefix for a supplier in Guernsey.';
+  await page.getByLabel('What happened?').fill(explanation);
   await page.getByLabel('Callback phone').fill('+44 20 7946 0018');
+  // The database fails in the middle of the action (here it refuses this block's request row; a
+  // statement or lock timeout does the same): before, the error page replaced the form (HTTP 500)
+  // and the explanation was lost. Now the form stays with what was typed, says the request may or
+  // may not have gone in, and gives the reference support can quote.
+  const healDatabase = refuseInserts('UnblockRequest', 'blockId', harbor.blockId!);
+  try {
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Request unblock' }).click(),
+    ]);
+    expect(answer.status()).toBe(200);
+    const message = page.locator('#misdial-message');
+    await expect(message).toHaveText(
+      /^Something went wrong on our side, and the change may or may not have been made\. What you typed is still below\. .+ quote reference [0-9a-f-]{36}\.$/,
+    );
+    // The reference is the request's id, on the portal's one log line about it (expected there).
+    const reference = /([0-9a-f-]{36})\.$/.exec(await message.innerText())![1];
+    expectErrorLine(reference);
+    expect(answer.headers()['x-request-id']).toBe(reference);
+    await expect(page.getByLabel('What happened?')).toHaveValue(explanation);
+    await expect(page.getByLabel('Number you meant to dial')).toHaveValue('01481 712345');
+    await expect(page.getByLabel('Callback phone')).toHaveValue('+44 20 7946 0018');
+    await expectAccessible(page);
+  } finally {
+    healDatabase();
+  }
+  expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId)).toHaveLength(0);
+  // Sent again as it stands, once the database answers.
   await page.getByRole('button', { name: 'Request unblock' }).click();
   await expect(page.getByText('Pending: support will call you back')).toBeVisible();
   // The form is gone: the keyboard focus is on the confirmation, not lost to <body>.

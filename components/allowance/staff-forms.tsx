@@ -1,6 +1,7 @@
 'use client';
 import { useTranslations } from 'next-intl';
 import { ActionForm } from '@/components/ui/action-form';
+import { echoed } from '@/components/ui/echoed';
 import { Checkbox, Field } from '@/components/ui/field';
 import {
   approveAllowanceAction,
@@ -46,6 +47,7 @@ export function AllowanceDecisionForms({
               id={`${p}-attest`}
               name="attest"
               label={t('attest')}
+              defaultChecked={echoed(state, 'attest') === 'on'}
               errors={state?.fieldErrors?.attest}
             />
             <Field

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { E2E } from './env';
 
@@ -37,3 +38,28 @@ export const requestIdOnBlock = (blockId: string) => {
   if (!row) throw new Error(`No unblock request on block ${blockId}`);
   return row.id;
 };
+
+/**
+ * A real database failure for one journey's own rows: a SQLite trigger that aborts every insert into
+ * `table` whose `column` equals `value` (`RAISE(ABORT)`, as a constraint of the database would), so
+ * an action writing such a row fails inside its transaction, the way a write cut by a timeout does,
+ * and nothing of it is kept. Scoped to the value (the test's own block, say), so journeys running
+ * beside it are untouched. Returns the function that drops the trigger again.
+ */
+export function refuseInserts(table: string, column: string, value: string): () => void {
+  const name = `e2e_refuse_${crypto.randomUUID().replaceAll('-', '')}`;
+  const quoted = value.replaceAll("'", "''");
+  const run = (sql: string) => {
+    const db = new Database(E2E.databaseUrl.replace(/^file:/, ''), { fileMustExist: true });
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+  };
+  run(
+    `CREATE TRIGGER "${name}" BEFORE INSERT ON "${table}" WHEN NEW."${column}" = '${quoted}' ` +
+      `BEGIN SELECT RAISE(ABORT, 'e2e: this database refuses the row'); END`,
+  );
+  return () => run(`DROP TRIGGER IF EXISTS "${name}"`);
+}

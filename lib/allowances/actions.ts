@@ -23,7 +23,10 @@ export const requestAllowanceAction = userAction(
   { echo: ['country', 'hours', 'reason', 'callbackPhone'] },
 );
 
-export const approveAllowanceAction = accountPageAction(approveAllowanceSchema, approveAllowance, ['note']);
+export const approveAllowanceAction = accountPageAction(approveAllowanceSchema, approveAllowance, [
+  'attest',
+  'note',
+]);
 export const denyAllowanceAction = accountPageAction(denyAllowanceSchema, denyAllowance, ['note']);
 export const grantAllowanceAction = accountPageAction(grantAllowanceSchema, grantAllowance, [
   'country',

@@ -1,5 +1,6 @@
 import 'server-only';
-import { notFound, redirect } from 'next/navigation';
+import { randomUUID } from 'node:crypto';
+import { notFound, redirect, unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { isStaff, STAFF_ROLES } from '@/lib/auth/roles';
@@ -13,6 +14,7 @@ import { fail, isOutcome, type FormState, type Outcome } from '@/lib/server/outc
 import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
 import { hasControlCharacter } from '@/lib/server/control-characters';
+import { log } from '@/lib/server/log';
 
 /**
  * What every form action returns; forms render it with useActionState and an aria-live region.
@@ -84,7 +86,8 @@ function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Recor
 
 /**
  * `{ values }`: the echoed fields (`keys`) of a form that was not acted on before it was read (the
- * session ended, the second factor is still due), so the re-rendered form keeps what was typed; a
+ * session ended, the second factor is still due) or whose action failed unexpectedly
+ * (unexpectedFailure), so the re-rendered form keeps what was typed; a
  * field holding a control character is left out, as on the control-character refusal. `{}` when
  * nothing is echoed, or `form` is not a FormData.
  */
@@ -144,6 +147,9 @@ export function issueMessage(issue: z.core.$ZodIssue, locale: Locale): string {
  * factor), parse the input with zod, then call the domain and map its Outcome to form state
  * (lib/server/outcome.ts outcomeToState, words in the page's language). A page check does not protect an action.
  * Callers outside their role get a 404, exactly like an id that is not theirs.
+ * Anything else that throws (the database cut by a timeout, a bug) is answered as form state by
+ * unexpectedFailure: the form stays, with what was typed; Next's own throws (redirect(), notFound(),
+ * forbidden()…) pass through.
  */
 export function userAction<S extends z.ZodType, T = unknown>(
   schema: S,
@@ -151,59 +157,139 @@ export function userAction<S extends z.ZodType, T = unknown>(
   opts: ActionOptions = {},
 ) {
   return async (_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> => {
-    const user = await currentUser();
-    // No user to write to: the language this browser's pages are in (Language cookie, Accept-Language).
-    // What was typed comes back (the echoed fields): an agent whose session ended during a call keeps
-    // the call's note, signs in again in another tab and sends the same form (issue #14).
-    if (!user)
-      return { message: translate(await requestLocale())('outcome.sessionEnded'), ...kept(form, opts.echo) };
-    if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
-      // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
-      await audit({
-        action: 'access.denied',
-        actor: user,
-        detail: { need: opts.roles, mfaVerified: user.mfaVerified },
-        meta: await requestMeta(),
-      });
-      notFound();
+    // The reader's language once it is known (the user's), for the answer to a failure after that.
+    const reader: { locale?: Locale } = {};
+    try {
+      return await act(schema, handler, opts, form, reader);
+    } catch (e) {
+      unstable_rethrow(e);
+      return unexpectedFailure(e, form, opts.echo, reader.locale ?? (await requestLocale()));
     }
-    // The language of the page the form is on: User.locale, which the pages keep to the user's choice or
-    // else this browser's language (lib/i18n/preference.ts). A session still waiting for its second
-    // factor does not store the browser's language on the user (lib/auth/session.ts
-    // secondFactorPending), so its answers take the request's, as its pages do (i18n/request.ts).
-    const locale = secondFactorPending(user) ? await requestLocale(user) : localeOf(user);
-    const t = translate(locale);
-    if (!opts.allowUnverified && secondFactorPending(user))
-      return { message: t('outcome.mfaFirst'), ...kept(form, opts.echo) };
-    const raw = formToObject(form);
-    if (!raw) return notAForm(t);
-    // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) is refused
-    // here, for every action, with a message on its field; nothing is changed. Every free-text field a
-    // customer or an agent writes arrives through this wrapper.
-    const controlled = fieldsWithControlCharacters(raw);
-    if (controlled.length > 0) {
-      const message = fieldMessage('outcome.field.controlCharacter', locale);
-      return {
-        message: t('outcome.correctFields'),
-        fieldErrors: Object.fromEntries(controlled.map((k) => [k, [message]])),
-        values: echo(
-          raw,
-          (opts.echo ?? []).filter((k) => !controlled.includes(k)),
-        ),
-      };
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues)
-        (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issueMessage(issue, locale));
-      return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
-    }
-    const returned = await handler(parsed.data, { user, meta: await requestMeta() });
-    // The one place a domain's Outcome becomes form state (not_found → 404), in the caller's language.
-    const result = isOutcome(returned) ? outcomeToState(returned, t) : returned;
-    return result.ok ? result : { values: echo(raw, opts.echo), ...result };
   };
+}
+
+/** userAction's work, from the session to the form state; sets `reader.locale` once the reader is known. */
+async function act<S extends z.ZodType, T>(
+  schema: S,
+  handler: Handler<S, T>,
+  opts: ActionOptions,
+  form: unknown,
+  reader: { locale?: Locale },
+): Promise<ActionState<T>> {
+  const user = await currentUser();
+  // No user to write to: the language this browser's pages are in (Language cookie, Accept-Language).
+  // What was typed comes back (the echoed fields): an agent whose session ended during a call keeps
+  // the call's note, signs in again in another tab and sends the same form (issue #14).
+  if (!user)
+    return { message: translate(await requestLocale())('outcome.sessionEnded'), ...kept(form, opts.echo) };
+  if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
+    // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
+    await audit({
+      action: 'access.denied',
+      actor: user,
+      detail: { need: opts.roles, mfaVerified: user.mfaVerified },
+      meta: await requestMeta(),
+    });
+    notFound();
+  }
+  // The language of the page the form is on: User.locale, which the pages keep to the user's choice or
+  // else this browser's language (lib/i18n/preference.ts). A session still waiting for its second
+  // factor does not store the browser's language on the user (lib/auth/session.ts
+  // secondFactorPending), so its answers take the request's, as its pages do (i18n/request.ts).
+  const locale = secondFactorPending(user) ? await requestLocale(user) : localeOf(user);
+  reader.locale = locale;
+  const t = translate(locale);
+  if (!opts.allowUnverified && secondFactorPending(user))
+    return { message: t('outcome.mfaFirst'), ...kept(form, opts.echo) };
+  const raw = formToObject(form);
+  if (!raw) return notAForm(t);
+  // Text with a control character (NUL above all: PostgreSQL refuses it in text, a 500) is refused
+  // here, for every action, with a message on its field; nothing is changed. Every free-text field a
+  // customer or an agent writes arrives through this wrapper.
+  const controlled = fieldsWithControlCharacters(raw);
+  if (controlled.length > 0) {
+    const message = fieldMessage('outcome.field.controlCharacter', locale);
+    return {
+      message: t('outcome.correctFields'),
+      fieldErrors: Object.fromEntries(controlled.map((k) => [k, [message]])),
+      values: echo(
+        raw,
+        (opts.echo ?? []).filter((k) => !controlled.includes(k)),
+      ),
+    };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues)
+      (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issueMessage(issue, locale));
+    return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
+  }
+  const returned = await handler(parsed.data, { user, meta: await requestMeta() });
+  // The one place a domain's Outcome becomes form state (not_found → 404), in the caller's language.
+  const result = isOutcome(returned) ? outcomeToState(returned, t) : returned;
+  return result.ok ? result : { values: echo(raw, opts.echo), ...result };
+}
+
+/**
+ * The answer to an action that threw what nobody expected (a statement or lock timeout, a lost
+ * connection, a bug): `{ ok: false, message, values? }`, never an error page, so the form keeps what
+ * was typed (the echoed fields, as on every refusal; never a password). The message, in `locale`,
+ * says the truth: the change may or may not have been made (a statement the client gave up on can
+ * still commit on the server), so check before sending again; and gives a reference, the request's
+ * id (X-Request-Id, `reqId` on its log lines; a new UUID outside a request), that support can quote.
+ * Logged once at `error` as `"msg":"action failed"` with `reference` and the error's type, code,
+ * message and stack (`error`), every text a form field held cut out of them (withoutFormText): a Prisma
+ * error's message can quote the values of its query.
+ */
+async function unexpectedFailure(
+  error: unknown,
+  form: unknown,
+  echoed: readonly string[] | undefined,
+  locale: Locale,
+): Promise<ActionState<never>> {
+  const reference = (await requestMeta().catch(() => null))?.requestId ?? randomUUID();
+  const scrub = withoutFormText(formToObject(form) ?? {});
+  const e = error instanceof Error ? error : new Error(String(error));
+  const code = (e as { code?: unknown }).code;
+  log().error(
+    {
+      reference,
+      // `error`, not `err`: pino's serializer of `err` would take the type from our copy's class.
+      error: {
+        type: errorType(e),
+        ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+        message: scrub(e.message),
+        stack: scrub(e.stack ?? ''),
+      },
+    },
+    'action failed',
+  );
+  const values = kept(form, echoed);
+  const key = values.values ? 'outcome.unexpected.kept' : 'outcome.unexpected.nothingKept';
+  return { ok: false, message: translate(locale)(key, { reference }), ...values };
+}
+
+/** An error's class for the log (PrismaClientKnownRequestError, TypeError…). */
+function errorType(e: Error): string {
+  const named = e.constructor?.name;
+  return named && named !== 'Error' && named !== 'Object' ? named : e.name;
+}
+
+/**
+ * Cuts every text of at least 3 characters that `raw` (a posted form) holds out of a log text, as
+ * sent and trimmed (a schema may trim what it hands the domain: a second-factor code).
+ */
+function withoutFormText(raw: Record<string, unknown>): (text: string) => string {
+  const texts = [
+    ...new Set(
+      Object.values(raw)
+        .flat()
+        .flatMap((v) => (typeof v === 'string' ? [v, v.trim()] : []))
+        .filter((v) => v.length >= 3),
+    ),
+  ].sort((a, b) => b.length - a.length);
+  return (text) => texts.reduce((out, v) => out.replaceAll(v, '[form text]'), text);
 }
 
 /** A domain call behind a form: returns an Outcome (preferred) or, for older domains, form state in words. */

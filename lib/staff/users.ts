@@ -142,7 +142,8 @@ async function lockActorAndTarget(
 
 /**
  * Disables a staff login (ending its sessions and sign-in links at once) or enables it again. Refused
- * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran. The
+ * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran;
+ * conflict `alreadyDisabled` / `alreadyEnabled` when the login is so already (nothing written). The
  * User rows are locked before the sessions are deleted (docs/architecture.md "Lock order").
  */
 export async function setStaffDisabled(
@@ -154,6 +155,14 @@ export async function setStaffDisabled(
     decideOnce({ user, meta }, async (tx) => {
       const locked = await lockActorAndTarget(tx, user.id, target.id);
       if (!locked.ok) return locked.refusal;
+      // Already so (the same form sent again after "may or may not have been made", or another admin
+      // first): nothing to change, and no second audit row claiming it.
+      if (locked.target.disabled === input.disabled)
+        return refuse(
+          'conflict',
+          input.disabled ? 'outcome.staffUser.alreadyDisabled' : 'outcome.staffUser.alreadyEnabled',
+          { email: target.email },
+        );
       await tx.user.update({ where: { id: target.id }, data: { disabled: input.disabled } });
       const ended = input.disabled
         ? (await tx.session.deleteMany({ where: { userId: target.id } })).count

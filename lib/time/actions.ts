@@ -22,13 +22,18 @@ const tzSchema = z.object({
 });
 
 /** The profile's time zone form (FormData `timeZone`, an IANA zone); an unknown zone changes nothing. */
-export const chooseTimeZoneAction = userAction(tzSchema, async (input, { user, meta }) => {
-  const unknown = { key: 'outcome.field.timeZone' };
-  if (!(await chooseTimeZone(user, input.timeZone, meta)))
-    return fail<unknown>('invalid', unknown.key, undefined, { timeZone: [unknown] });
-  // Named as stored (canonicalTimeZone: "europe/london" is kept as "Europe/London"), not as posted.
-  const zone = canonicalTimeZone(input.timeZone) ?? input.timeZone;
-  // Named as the page names it: by place, in the language the answer is written in (the user's).
-  const name = zoneName(zone, catalogueLocale(user.locale));
-  return succeed(undefined, { key: 'profile.timeZone.saved', values: { zone: name } });
-});
+export const chooseTimeZoneAction = userAction(
+  tzSchema,
+  async (input, { user, meta }) => {
+    const unknown = { key: 'outcome.field.timeZone' };
+    if (!(await chooseTimeZone(user, input.timeZone, meta)))
+      return fail<unknown>('invalid', unknown.key, undefined, { timeZone: [unknown] });
+    // Named as stored (canonicalTimeZone: "europe/london" is kept as "Europe/London"), not as posted.
+    const zone = canonicalTimeZone(input.timeZone) ?? input.timeZone;
+    // Named as the page names it: by place, in the language the answer is written in (the user's).
+    const name = zoneName(zone, catalogueLocale(user.locale));
+    return succeed(undefined, { key: 'profile.timeZone.saved', values: { zone: name } });
+  },
+  // A failure keeps the zone chosen in the list (components/time-zone-form.tsx), not the stored one.
+  { echo: ['timeZone'] },
+);

@@ -69,7 +69,11 @@ async function saveTimeZone(page: Page, zone: string): Promise<string> {
     await page.getByRole('button', { name: 'Save time zone' }).click();
     const answer = page.locator('#time-zone-message:not(:empty), [role="alert"] h1');
     await answer.first().waitFor({ timeout: CAP_MS });
-    return `"${(await answer.first().innerText()).replace(/\s+/g, ' ')}" after ${secs(t0)}`;
+    const took = secs(t0);
+    // What the list shows afterwards: the zone chosen, or (an error page) nothing.
+    const list = page.getByLabel('Time zone', { exact: true });
+    const shown = (await list.count()) ? await list.inputValue() : '(no form)';
+    return `"${(await answer.first().innerText()).replace(/\s+/g, ' ')}" after ${took}; the list shows ${shown}`;
   } catch (e) {
     return `no answer (${(e as Error).message.split('\n')[0]}) after ${secs(t0)}`;
   }
@@ -79,11 +83,11 @@ const logLines = (from: number) =>
   fs
     .readFileSync(path.join(DIR, 'portal-a.log'), 'utf8')
     .split('\n')
-    .filter((l) => l.startsWith('{') && /worker tick failed|"level":50/.test(l))
+    .filter((l) => l.startsWith('{') && /worker tick failed|"level":"error"/.test(l))
     .filter((l) => Date.parse(JSON.parse(l).time) >= from)
     .map((l) => {
       const j = JSON.parse(l);
-      return `  ${new Date(j.time).toISOString().slice(11, 19)} ${j.worker ?? ''} ${j.msg} ${(j.err?.message ?? '').slice(0, 100)}`;
+      return `  ${new Date(j.time).toISOString().slice(11, 19)} ${j.worker ?? ''} ${j.msg} ${((j.err ?? j.error)?.message ?? '').replace(/\s+/g, ' ').trim().slice(0, 100)}`;
     });
 
 const browser = await chromium.launch({ executablePath: CHROMIUM_HEADLESS_SHELL_PATH, args: CHROMIUM_ARGS });

@@ -1,8 +1,14 @@
 import crypto from 'node:crypto';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { notFound, redirect } from 'next/navigation';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
+import { lockUser } from '@/lib/server/db/lock';
+import { sqlitePath } from '@/lib/server/db/url';
+import { createLogger, type Logger } from '@/lib/server/log';
 import { EDGE_META, form as posted, session } from '@/tests/helpers/action-edge';
 import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -13,6 +19,9 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 // audit row of a refusal goes to a real database of each dialect.
 
 const { adminAction, staffAction: staffOnly, userAction } = await import('@/lib/server/safe-action');
+
+// A write that finds the SQLite file locked fails after this long (SQLITE_BUSY), rather than 10 s.
+process.env.SQLITE_BUSY_TIMEOUT_MS = '100';
 
 const who = (role: CurrentUser['role'], o: Partial<CurrentUser> = {}): CurrentUser => ({
   id: `u-${crypto.randomUUID()}`,
@@ -312,4 +321,128 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     expect(await forAdmin(undefined, form(good))).toMatchObject({ ok: true });
     expect(handler).toHaveBeenCalledTimes(2);
   });
+  // The database stops answering in the middle of an action (docs/operations.md "When the database
+  // stops answering"): before, the error escaped, Next showed the error page (HTTP 500) and what the
+  // person typed was gone. Each dialect fails for real: a row another session holds (PostgreSQL's
+  // lock_timeout, 55P03), or the file another connection is writing (SQLite's SQLITE_BUSY).
+  it('a write the database refuses mid-action: the form stays with what was typed, says it may or may not be done, gives a reference, logs once', async () => {
+    const row = await getDb().user.create({ data: { email: `held-${crypto.randomUUID()}@t.example` } });
+    const writer = userAction(
+      schema,
+      async () => {
+        await getDb().$transaction(async (tx) => {
+          if (dialect === 'postgresql') await tx.$executeRaw`SET LOCAL lock_timeout = '300ms'`;
+          await lockUser(tx, row.id);
+        });
+        return { ok: true };
+      },
+      { echo: ['name'] },
+    );
+    const lines = captureLog();
+    const typed = { name: 'Dana, who spoke with support at 10:14', password: 'never-logged-pw-123' };
+    const answer = async (locale: 'en' | 'es') => {
+      session.user = who('customer', { id: row.id, email: row.email, locale });
+      const release = await holdUserRow(row.id);
+      try {
+        return await writer(undefined, form(typed));
+      } finally {
+        await release();
+      }
+    };
+
+    const en = await answer('en');
+    const reference = /reference ([0-9a-f-]{36})\.$/.exec(en.message ?? '')?.[1];
+    expect(en).toEqual({
+      ok: false,
+      message:
+        'Something went wrong on our side, and the change may or may not have been made. What you typed is ' +
+        'still below. Before you send it again, open this page in a new tab to check whether it went through ' +
+        `(reloading this one would clear the form). If it keeps happening, contact support and quote reference ${reference}.`,
+      values: { name: typed.name },
+    });
+    const [line, ...more] = lines.filter((l) => l.msg === 'action failed');
+    expect(more).toEqual([]);
+    expect(line).toMatchObject({
+      level: 'error',
+      reference,
+      error: { type: expect.stringMatching(/^PrismaClient\w*Error$/) },
+    });
+    expect(line.error.message).toMatch(
+      dialect === 'postgresql' ? /lock timeout/ : /timed out|SQLITE_BUSY|locked/i,
+    );
+    expect(JSON.stringify(lines)).not.toContain(typed.password);
+
+    const es = await answer('es');
+    expect(es.message).toMatch(
+      /^Algo ha fallado por nuestra parte, y puede que el cambio se haya hecho o puede que no\. Lo que escribió sigue abajo\. .+ indique la referencia [0-9a-f-]{36}\.$/,
+    );
+    expect(es.values).toEqual({ name: typed.name });
+    expect(JSON.stringify(es)).not.toContain(typed.password);
+  });
+
+  it('a bug in an action: the same answer; nothing of the form reaches the log, and a form with nothing echoed is not told it was kept', async () => {
+    session.user = who('customer');
+    const lines = captureLog();
+    // The name arrives with a blank around it; the schema hands it on trimmed, as some schemas do.
+    const trimming = schema.extend({ name: z.string().trim() });
+    const buggy = userAction(trimming, async (input) => {
+      throw new Error(`cannot read ${input.password} for ${input.name}`);
+    });
+    const r = await buggy(undefined, form({ ...good, name: ` ${good.name} ` }));
+    expect(r).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^Something went wrong on our side, and the change may or may not have been made\. Before you try again, reload the page .+ quote reference [0-9a-f-]{36}\.$/,
+      ),
+    });
+    const [line] = lines.filter((l) => l.msg === 'action failed');
+    expect(line.error.message).toBe('cannot read [form text] for [form text]');
+    expect(JSON.stringify(lines)).not.toContain(good.password);
+    expect(JSON.stringify(lines)).not.toContain(good.name);
+  });
+
+  it('Next’s own throws pass through untouched: redirect() and notFound() from an action', async () => {
+    session.user = who('customer');
+    const lines = captureLog();
+    const leaving = userAction(schema, async () => redirect('/done'), { echo: ['name'] });
+    await expect(leaving(undefined, form(good))).rejects.toEqual(
+      expect.objectContaining({ digest: expect.stringMatching(/^NEXT_REDIRECT;replace;\/done;/) }),
+    );
+    const gone = userAction(schema, async () => notFound(), { echo: ['name'] });
+    await expect(gone(undefined, form(good))).rejects.toEqual(NOT_FOUND);
+    expect(lines).toEqual([]);
+  });
 });
+
+/** The parsed lines the process's logger (lib/server/log.ts) writes from now on. */
+function captureLog(): Array<{ msg: string; error: { message: string } } & Record<string, unknown>> {
+  const lines: Array<{ msg: string; error: { message: string } } & Record<string, unknown>> = [];
+  (globalThis as { __tollgateLog?: Logger }).__tollgateLog = createLogger({
+    write: (s: string) => void lines.push(JSON.parse(s)),
+  });
+  return lines;
+}
+
+/**
+ * Another session holds user `id`'s row until the returned function is called: on PostgreSQL a
+ * transaction with the row `FOR UPDATE`; on SQLite a connection with the file's write lock.
+ */
+async function holdUserRow(id: string): Promise<() => Promise<void>> {
+  const url = process.env.DATABASE_URL!;
+  if (url.startsWith('file:')) {
+    const other = new Database(sqlitePath(url));
+    other.exec('BEGIN IMMEDIATE');
+    return async () => {
+      other.exec('ROLLBACK');
+      other.close();
+    };
+  }
+  const other = new pg.Client({ connectionString: url });
+  await other.connect();
+  await other.query('BEGIN');
+  await other.query('SELECT 1 FROM "User" WHERE id = $1 FOR UPDATE', [id]);
+  return async () => {
+    await other.query('ROLLBACK');
+    await other.end();
+  };
+}

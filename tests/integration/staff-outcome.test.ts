@@ -123,6 +123,14 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
       ok: true,
       message: `${other.email} está desactivado; se cerraron 0 sesiones.`,
     });
+    // The same form sent again (after "may or may not have been made"): nothing changes, no second audit row.
+    expect(await disable(undefined, form({ userId: other.id, disabled: 'true' }))).toMatchObject({
+      ok: false,
+      message: `${other.email} ya está desactivado: no se ha cambiado nada.`,
+    });
+    expect(
+      await getDb().auditLog.count({ where: { action: 'staff_user.disabled', targetId: other.id } }),
+    ).toBe(1);
     expect((await getDb().user.findUniqueOrThrow({ where: { id: admin.id } })).disabled).toBe(false);
   });
 
