@@ -70,6 +70,12 @@ test('on a phone every header and navigation control is a comfortable touch targ
   expectTouchSized(sections, 'support console sections');
   // axe's target-size rule is on in expectAccessible (WCAG 2.2 SC 2.5.8).
   await expectAccessible(page);
+
+  // The audit log's filters fit the phone (WCAG 2.2 SC 1.4.10): its list of actions is as wide as
+  // its longest option, and the whole page scrolled sideways with it (break-25).
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByLabel('Action')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 });
 
 /**
