@@ -121,12 +121,15 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await expect(page.getByText('Password updated')).toHaveCount(0);
   expect(await passwordMatches(reception, 'acmedental1')).toBe(false);
 
-  // A generated one is accepted and confirmed by the switch.
+  // A generated one is accepted and confirmed by the switch. The refusal was about the weak one: it
+  // goes with it, not left beside a strong password (break-25).
   await page.getByRole('button', { name: 'Generate strong password' }).click();
   await expect(page.getByRole('meter', { name: 'Password strength' })).toHaveAttribute(
     'aria-valuetext',
     /strong/i,
   );
+  await expect(page.locator('#password-error')).toHaveCount(0);
+  await expect(page.getByLabel('New SIP password')).not.toHaveAttribute('aria-invalid');
   const first = await page.getByLabel('New SIP password').inputValue();
   expect(first).toHaveLength(24);
   await page.getByRole('button', { name: 'Set password' }).click();

@@ -70,6 +70,12 @@ test('on a phone every header and navigation control is a comfortable touch targ
   expectTouchSized(sections, 'support console sections');
   // axe's target-size rule is on in expectAccessible (WCAG 2.2 SC 2.5.8).
   await expectAccessible(page);
+
+  // The audit log's filters fit the phone (WCAG 2.2 SC 1.4.10): its list of actions is as wide as
+  // its longest option, and the whole page scrolled sideways with it (break-25).
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByLabel('Action')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 });
 
 /**
@@ -95,17 +101,24 @@ test('on a phone the wide tables are reached and scrolled with the keyboard', as
   const {
     user,
     accounts: [acct],
-  } = await createCustomer([
-    {
-      name: 'Narrow Screens Dental',
-      credentials: [
-        { label: 'Reception desk phone', stem: 'reception' },
-        { label: 'Office PBX', stem: 'pbx' },
-      ],
-      block: { calls: [{ from: 0, to: '+252611234567', sourceIp: '185.220.101.47', secondsBefore: 20 }] },
-    },
-  ]);
+  } = await createCustomer(
+    [
+      {
+        name: 'Narrow Screens Dental',
+        credentials: [
+          // A long SIP username and a long address, without a hyphen or space to wrap at for 50
+          // characters: the page breaks them rather than scrolling sideways (break-25).
+          { label: 'Reception desk phone', stem: 'reception.desk.phone.ground.floor.north.wing.main' },
+          { label: 'Office PBX', stem: 'pbx' },
+        ],
+        block: { calls: [{ from: 0, to: '+252611234567', sourceIp: '185.220.101.47', secondsBefore: 20 }] },
+      },
+    ],
+    { stem: 'direccion.general.administrativa.distribuidora.intl' },
+  );
   await signIn(page, user);
+  const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+  expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
 
   // The dashboard's credentials, named by the table's caption (whose they are).
   const credentials = `SIP credentials of ${acct.name} (${acct.number})`;
@@ -129,6 +142,11 @@ test('on a phone the wide tables are reached and scrolled with the keyboard', as
     page.getByRole('heading', { name: 'Calls that triggered the block', exact: true }),
   );
   await expectAccessible(page);
+  expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
+  // The profile names the login by its address.
+  await page.goto('/profile');
+  await expect(page.getByText(user.email)).toBeVisible();
+  expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
 });
 
 test('on a phone the pages of a long list of calls are comfortable touch targets', async ({ page }) => {

@@ -91,11 +91,15 @@ export function ResetForm({
   // The one display of the new password comes from the browser's own memory, never from the server.
   const submitted = useRef('');
   const [shown, setShown] = useState<string | null>(null);
+  // The server's errors are about the password it was sent: once the field holds another (typed, or
+  // drawn by Generate) they are hidden, or "remove ñ" stood beside a generated password (break-25).
+  const [edited, setEdited] = useState(false);
   const router = useRouter();
   const [state, action] = useActionState(
     async (prev: Result | undefined, form: FormData): Promise<Result> => {
       submitted.current = String(form.get('password') ?? '');
       const r = await resetSipAction(prev, form);
+      setEdited(false);
       if (r.ok) {
         setShown(submitted.current);
         setPassword('');
@@ -120,12 +124,14 @@ export function ResetForm({
     const p = generatePassword(length, simple, contextWords([...userInputs, username]));
     generated.current = p;
     setPassword(p);
+    setEdited(true);
     setVisible(true);
   };
   useEffect(() => {
     if (assessment && !assessment.acceptable && password === generated.current) generate();
   });
   const note = lengthNote(length);
+  const errors = edited ? undefined : state?.fieldErrors?.password;
   const tNotes = useLazyTranslator(locale, messages, engaged || password !== '' || note !== null);
 
   if (state?.ok && shown !== null) {
@@ -206,13 +212,16 @@ export function ResetForm({
             name="password"
             type={visible ? 'text' : 'password'}
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              setEdited(true);
+            }}
             onFocus={() => setEngaged(true)}
             autoComplete="new-password"
             spellCheck={false}
             maxLength={128}
-            aria-describedby={`password-hint${state?.fieldErrors?.password ? ' password-error' : ''}`}
-            aria-invalid={state?.fieldErrors?.password ? true : undefined}
+            aria-describedby={`password-hint${errors ? ' password-error' : ''}`}
+            aria-invalid={errors ? true : undefined}
             className="min-w-0 flex-1 rounded-md border border-slate-400 px-3 py-2 font-mono"
           />
           <button
@@ -224,9 +233,9 @@ export function ResetForm({
             {visible ? w.hide : w.show}
           </button>
         </div>
-        {state?.fieldErrors?.password ? (
+        {errors ? (
           <p id="password-error" className="text-sm text-red-800">
-            {state.fieldErrors.password.join(' ')}
+            {errors.join(' ')}
           </p>
         ) : null}
       </div>

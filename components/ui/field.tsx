@@ -22,7 +22,7 @@ export const TEXT_MAX_LENGTH = 2000;
 export const INPUT_MAX_LENGTH = 1024;
 
 const control =
-  'rounded-md border border-slate-400 bg-white px-3 py-2 text-base focus:outline-2 focus:outline-offset-1 focus:outline-blue-700 aria-invalid:border-red-600';
+  'max-w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-base focus:outline-2 focus:outline-offset-1 focus:outline-blue-700 aria-invalid:border-red-600';
 
 /**
  * The `aria-describedby` of a control: its hint and its error (when each is shown), space-separated;
@@ -62,8 +62,10 @@ export function Field(props: InputProps | TextareaProps | SelectProps) {
     'aria-describedby': describedBy(id, hint, errors),
     className: className ? `${control} ${className}` : control,
   };
+  // Never wider than the form: a select is as wide as its longest option, and the audit log's action
+  // list (about 600 px) made a phone's whole page scroll sideways (break-25).
   return (
-    <div className="flex flex-col gap-1">
+    <div className="flex max-w-full flex-col gap-1">
       <label htmlFor={id} className="font-medium">
         {label}
       </label>

@@ -235,7 +235,7 @@ export async function createAccounts(...specs: AccountSpec[]): Promise<TestAccou
  */
 export async function createCustomer(
   specs: AccountSpec[],
-  o: { timeZone?: string; totp?: boolean } = {},
+  o: { timeZone?: string; totp?: boolean; stem?: string } = {},
 ): Promise<{ user: TestUser; accounts: TestAccount[] }> {
   const accounts = specs.map(planAccount);
   const r = await apply(accounts, [

@@ -22,8 +22,22 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 const pgContains = (q: string) =>
   Prisma.sql`('%' || replace(replace(replace(tollgate_fold(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
+/** PostgreSQL: `column` (an SQL fragment) contains every one of `terms` (pgContains, ANDed). */
+const pgContainsAll = (column: Prisma.Sql, terms: string[]) =>
+  Prisma.sql`(${Prisma.join(
+    terms.map((t) => Prisma.sql`tollgate_fold(${column}) LIKE ${pgContains(t)}`),
+    ' AND ',
+  )})`;
 // An FTS5 string: the query as one phrase, double quotes doubled (https://sqlite.org/fts5.html §3.1).
 const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
+/**
+ * An FTS5 query: every one of `terms` as a phrase, all in one of `columns` (a column filter on a
+ * bracketed expression, https://sqlite.org/fts5.html §3.7), as pgContainsAll tests each column.
+ */
+const ftsAll = (terms: string[], columns: string[]) => {
+  const all = `(${terms.map(ftsPhrase).join(' AND ')})`;
+  return columns.map((c) => `{${c}} : ${all}`).join(' OR ');
+};
 
 /** What a search shows of one account (components/staff/search-results.tsx). */
 export type SearchHit = {
@@ -101,7 +115,8 @@ const WALK_BATCH = 500;
 
 /**
  * The ids and numbers of the `limit` accounts after number `after` ('' = from the start) whose
- * number, company name, member email or SIP username contains `q`, in number order (each with its
+ * number, company name, member email or SIP username contains every one of `terms` (one column holding
+ * them all; a single term is a phrase, the usual case: wordsReading makes several), in number order (each with its
  * `show`, read in the same statement, except a two-character query's on SQLite); or null when the
  * query is broad (some column has more than `cap` matches: see broadMatches).
  *
@@ -113,9 +128,14 @@ const WALK_BATCH = 500;
  * finds "Łódź" on PostgreSQL only. A two-character query has no trigram, so it is answered by a
  * scan (on SQLite LIKE: diacritics significant, case folded for A–Z only; "ÑA" misses "Peña").
  */
-async function narrowMatches(q: string, after: string, limit: number, cap: number): Promise<Hit[] | null> {
+async function narrowMatches(
+  terms: string[],
+  after: string,
+  limit: number,
+  cap: number,
+): Promise<Hit[] | null> {
   if (isPostgres()) {
-    const like = pgContains(q);
+    const has = (column: Prisma.Sql) => pgContainsAll(column, terms);
     // One statement: each column's matches (at most cap + 1, one index scan each: a CTE used twice
     // is computed once), their counts, and the page among them. Counting first in a statement of its
     // own scanned each GIN index twice (bench/staff.ts: searchEmail p50 106 → 139 ms). The page is
@@ -124,13 +144,13 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
     // ("Dental", EXPLAIN ANALYZE at 100 000 accounts).
     const [r] = await db.$queryRaw<{ a: bigint; u: bigint; c: bigint; page: string }[]>`
       WITH a AS (
-        SELECT "id" FROM "CustomerAccount" WHERE tollgate_fold("number") LIKE ${like} OR tollgate_fold("name") LIKE ${like}
+        SELECT "id" FROM "CustomerAccount" WHERE ${has(Prisma.sql`"number"`)} OR ${has(Prisma.sql`"name"`)}
         LIMIT ${cap + 1}
       ), u AS (
         SELECT m."accountId" AS "id" FROM "User" u JOIN "Membership" m ON m."userId" = u."id"
-        WHERE tollgate_fold(u."email") LIKE ${like} LIMIT ${cap + 1}
+        WHERE ${has(Prisma.sql`u."email"`)} LIMIT ${cap + 1}
       ), c AS (
-        SELECT "accountId" AS "id" FROM "SipCredential" WHERE tollgate_fold("username") LIKE ${like}
+        SELECT "accountId" AS "id" FROM "SipCredential" WHERE ${has(Prisma.sql`"username"`)}
         LIMIT ${cap + 1}
       )
       , n AS (SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM u) AS u, (SELECT count(*) FROM c) AS c)
@@ -145,7 +165,9 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
     if (Number(r.a) > cap || Number(r.u) > cap || Number(r.c) > cap) return null;
     return JSON.parse(r.page) as Hit[];
   }
-  if ([...q].length < 3) {
+  // A reading of several terms has only terms of three characters or more (wordsReading).
+  const [q] = terms as [string];
+  if (terms.length === 1 && [...q].length < 3) {
     const p = `%${likeEscape(q)}%`;
     return db.$queryRaw<Hit[]>`
       WITH hit(id) AS (
@@ -157,7 +179,8 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
       SELECT a."id", a."number" FROM "CustomerAccount" a JOIN hit ON hit."id" = a."id"
       WHERE a."number" > ${after} ORDER BY a."number" LIMIT ${limit}`;
   }
-  const m = ftsPhrase(q);
+  const one = (column: string) => (terms.length === 1 ? ftsPhrase(q) : ftsAll(terms, [column]));
+  const m = terms.length === 1 ? ftsPhrase(q) : ftsAll(terms, ['number', 'name']);
   // FTS5 yields matches in rowid order and stops at the LIMIT (2 ms for 1 001 of 100 000 matches,
   // 15 ms for all of them), so reading at most cap + 1 per table is cheap whatever the query.
   // One statement, as on PostgreSQL: each table's matches are read once (MATERIALIZED) for both
@@ -170,9 +193,9 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
     WITH a AS MATERIALIZED (
       SELECT rowid AS r FROM "CustomerAccountSearch" WHERE "CustomerAccountSearch" MATCH ${m} LIMIT ${cap + 1}
     ), u AS MATERIALIZED (
-      SELECT rowid AS r FROM "UserSearch" WHERE "UserSearch" MATCH ${m} LIMIT ${cap + 1}
+      SELECT rowid AS r FROM "UserSearch" WHERE "UserSearch" MATCH ${one('email')} LIMIT ${cap + 1}
     ), c AS MATERIALIZED (
-      SELECT rowid AS r FROM "SipCredentialSearch" WHERE "SipCredentialSearch" MATCH ${m} LIMIT ${cap + 1}
+      SELECT rowid AS r FROM "SipCredentialSearch" WHERE "SipCredentialSearch" MATCH ${one('username')} LIMIT ${cap + 1}
     ), n AS MATERIALIZED (
       SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM u) AS u, (SELECT count(*) FROM c) AS c
     ), hit(id) AS (
@@ -194,7 +217,8 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
 
 /**
  * A page of a broad search: accounts after number `after` walked in number order (the unique index
- * on number), each tested against the same indexes' rule, until `limit` hits or `walkMax` accounts.
+ * on number), each tested against the same indexes' rule (one column holding every one of `terms`),
+ * until `limit` hits or `walkMax` accounts.
  * `last` is the number of the last account tested when the walk stopped early (the next page starts
  * after it), else null. On PostgreSQL each hit comes with its `show`, in the same statement.
  *
@@ -204,24 +228,24 @@ async function narrowMatches(q: string, after: string, limit: number, cap: numbe
  * 160 ms, and probing FTS5 once per account about 0.16 ms.
  */
 async function broadMatches(
-  q: string,
+  terms: string[],
   after: string,
   limit: number,
   walkMax: number,
 ): Promise<{ hits: Hit[]; last: string | null }> {
   if (isPostgres()) {
-    const like = pgContains(q);
+    const has = (column: Prisma.Sql) => pgContainsAll(column, terms);
     const [r] = await db.$queryRaw<{ page: string }[]>`
       SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text AS page FROM (
         SELECT a."id", a."number", a."name" FROM (
           SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
         ) a
-        WHERE tollgate_fold(a."number") LIKE ${like}
-          OR tollgate_fold(a."name") LIKE ${like}
+        WHERE ${has(Prisma.sql`a."number"`)}
+          OR ${has(Prisma.sql`a."name"`)}
           OR EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-            WHERE m."accountId" = a."id" AND tollgate_fold(u."email") LIKE ${like})
+            WHERE m."accountId" = a."id" AND ${has(Prisma.sql`u."email"`)})
           OR EXISTS (SELECT 1 FROM "SipCredential" c
-            WHERE c."accountId" = a."id" AND tollgate_fold(c."username") LIKE ${like})
+            WHERE c."accountId" = a."id" AND ${has(Prisma.sql`c."username"`)})
         ORDER BY a."number" LIMIT ${limit}
       ) x`;
     const hits = JSON.parse(r.page) as Hit[];
@@ -232,7 +256,7 @@ async function broadMatches(
       ) w`;
     return { hits, last: Number(walk.n) < walkMax ? null : walk.last };
   }
-  const needle = fold(q);
+  const needles = terms.map(fold);
   const hits: Hit[] = [];
   let from = after;
   // The first batch is two pages' worth, then four times the last up to WALK_BATCH: a query every
@@ -255,7 +279,8 @@ async function broadMatches(
         ...(JSON.parse(a.emails) as string[]),
         ...(JSON.parse(a.usernames) as string[]),
       ];
-      if (texts.some((x) => fold(x).includes(needle))) hits.push({ id: a.id, number: a.number });
+      if (texts.some((x) => needles.every((n) => fold(x).includes(n))))
+        hits.push({ id: a.id, number: a.number });
       if (hits.length >= limit) return { hits, last: null };
     }
     if (batch.length < size) return { hits, last: null };
@@ -302,6 +327,25 @@ function usernameReadings(typed: string): string[] {
 }
 
 /**
+ * A name as a caller says it, without the punctuation it is written with: the words of `typed` (split
+ * at spaces, each without the punctuation at its ends) of three characters or more, each to be found,
+ * in any order, in one column. "Clínica Dental Peñalara SL" → ["Clínica", "Dental", "Peñalara"] finds
+ * "Clínica Dental Peñalara, S.L." (break-25: as one phrase, the comma made it miss). Shorter words
+ * ("SL", "de", "y") are left out: the trigram indexes cannot look for them, and the longer words are
+ * what names an account; so are words without a letter (what is left of a phone number the phone
+ * readings did not find). Punctuation inside a word stays ("O'Brien's", "50%off": typed wildcards stay
+ * literal). None when `typed` has no space or no such word.
+ */
+function wordsReading(typed: string): string[][] {
+  if (!/\s/u.test(typed)) return [];
+  const words = typed
+    .split(/\s+/u)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter((w) => [...w].length >= 3 && /\p{L}/u.test(w));
+  return words.length === 0 ? [] : [[...new Set(words)]];
+}
+
+/**
  * One page of accounts whose number, company name, member email or SIP username contains the query,
  * or whose phone number on file or callback number is the query read as a phone number (accountsByPhone)
  * (at least SEARCH_MIN_CHARS characters, else `tooShort` and no hits; at most 100 are used), ordered
@@ -313,7 +357,9 @@ function usernameReadings(typed: string): string[] {
  *   Unicode domain in its stored form (typedAddressAsStored), first;
  * - then what was typed, as it is;
  * - then, for words with spaces, a SIP username said aloud: "acme reception" → "acme-reception",
- *   "acme.reception", "acme_reception".
+ *   "acme.reception", "acme_reception";
+ * - last, its words without punctuation, each found in any order in one column: "clinica dental
+ *   penalara sl" finds "Clínica Dental Peñalara, S.L." (wordsReading).
  * A later page follows whichever reading the first page used.
  * Returns `{ hits, next, tooShort }`: at most 25 hits; `next` is the cursor of the following page or
  * null. A broad query (more than SPARSE_CAP matches in a column) tests at most WALK_MAX accounts per
@@ -332,7 +378,8 @@ export async function searchAccounts(
   const typed = withoutControlCharacters(raw).trim().slice(0, 100);
   if ([...typed].length < SEARCH_MIN_CHARS) return { hits: [], next: null, tooShort: true };
   const asNumber = accountNumberAsTyped(typed) ?? typedAddressAsStored(typed);
-  const readings = [...new Set([asNumber ?? typed, typed, ...usernameReadings(typed)])];
+  const phrases = [...new Set([asNumber ?? typed, typed, ...usernameReadings(typed)])];
+  const readings = [...phrases.map((q) => [q]), ...wordsReading(typed)];
   for (const q of readings.slice(0, -1)) {
     // A first page with no hits but a `next` (a broad walk that stopped early) has not found nothing.
     const first = await searchOnce(q, null, opts);
@@ -341,20 +388,21 @@ export async function searchAccounts(
   return searchOnce(readings.at(-1)!, after, opts);
 }
 
-/** One page of searchAccounts for one reading `q` of the query. */
+/** One page of searchAccounts for one reading of the query: its `terms`, all to be found (one: a phrase). */
 async function searchOnce(
-  q: string,
+  terms: string[],
   after: { number: string } | null,
   opts: { sparseCap?: number; walkMax?: number },
 ): Promise<SearchPage> {
   const from = after?.number ?? '';
-  const narrow = await narrowMatches(q, from, LIMIT + 1, opts.sparseCap ?? SPARSE_CAP);
+  const narrow = await narrowMatches(terms, from, LIMIT + 1, opts.sparseCap ?? SPARSE_CAP);
   const { hits: ids, last: walkedTo } = narrow
     ? { hits: narrow, last: null }
-    : await broadMatches(q, from, LIMIT + 1, opts.walkMax ?? WALK_MAX);
+    : await broadMatches(terms, from, LIMIT + 1, opts.walkMax ?? WALK_MAX);
   // A phone number as the customer says it ("+34 912 34 56 78", "912 34 56 78") also finds the
-  // accounts with it on file or as a callback number (lib/staff/phone-search.ts); [] for other text.
-  const byPhone = await accountsByPhone(q, from, LIMIT + 1);
+  // accounts with it on file or as a callback number (lib/staff/phone-search.ts); [] for other text
+  // and for a reading of words (the phrase readings before it read the same text as a number).
+  const byPhone = terms.length === 1 ? await accountsByPhone(terms[0]!, from, LIMIT + 1) : [];
   // Each list is known up to a number: the text matches up to their (LIMIT + 1)th, or up to the last
   // account a broad walk tested (walkedTo), the phone matches up to their (LIMIT + 1)th; past the
   // nearer of the two, a later page finds them.

@@ -56,6 +56,35 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(await searchAccounts(agent, `nothing-${tag}`)).toEqual({ hits: [], next: null, tooShort: false });
   });
 
+  it('search finds a company name said without its punctuation: "clinica dental penalara sl"', async () => {
+    // Before (break-25): the name was one phrase, so "Peñalara S.L." missed "Peñalara, S.L.".
+    const tag = crypto.randomBytes(3).toString('hex');
+    const { account } = await makeAccount({ members: [`recepcion.${tag}@clinica.example`] });
+    await getDb().customerAccount.update({
+      where: { id: account.id },
+      data: { name: `Clínica Dental Peñalara${tag}, S.L.` },
+    });
+    const { account: other } = await makeAccount({ members: [`otra.${tag}@clinica.example`] });
+    await getDb().customerAccount.update({
+      where: { id: other.id },
+      data: { name: `Clínica Veterinaria Peñalara${tag} S.A. de C.V.` },
+    });
+    for (const opts of [{}, { sparseCap: 0 }])
+      for (const [q, found] of [
+        [`clínica dental peñalara${tag} s.l.`, [account.number]],
+        [`CLINICA DENTAL PENALARA${tag} SL`, [account.number]],
+        [`Peñalara${tag} (Clínica Dental)`, [account.number]],
+        [`peñalara${tag} clínica`, [account.number, other.number].sort()],
+        [`veterinaria peñalara${tag} sa de cv`, [other.number]],
+        // Every word, in one column: a word only in the other account's name finds neither.
+        [`dental veterinaria peñalara${tag}`, []],
+      ] as const)
+        expect(
+          (await searchAccounts(agent, q, null, opts)).hits.map((h) => h.number),
+          `${q} ${JSON.stringify(opts)}`,
+        ).toEqual(found);
+  });
+
   it('search finds an account number as an agent types it from a call: "acc 1001", "ACC1001", "acc–1001"', async () => {
     // Before: the search looked for what was typed as it is, so only "ACC-1001" or "1001" found it.
     const { account } = await makeAccount({ members: [`acc-typed-${crypto.randomUUID()}@test.example`] });

@@ -94,7 +94,9 @@ export default async function BlockPage({
               key={c.id}
               className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-slate-200 bg-white p-3"
             >
-              <div>
+              {/* min-w-0: a flex item is never narrower than its longest word unless told, and a SIP
+                  username has no place to break (break-25). */}
+              <div className="min-w-0">
                 <p id={`cred-${c.id}`} className="font-medium">
                   {c.label} <span className="font-mono text-sm text-slate-700">{c.username}</span>
                 </p>
