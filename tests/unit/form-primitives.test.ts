@@ -100,7 +100,8 @@ describe('Field', () => {
 
   it('adds a width to the control instead of replacing its classes', () => {
     const out = html(h(Field, { name: 'q', label: 'Search', className: 'w-80' }));
-    expect(attrs(out, 'input').class).toMatch(/^rounded-md .* w-80$/);
+    // The shared classes first (never wider than the form, rounded, …), the caller's width last.
+    expect(attrs(out, 'input').class).toMatch(/^max-w-full rounded-md .* w-80$/);
   });
 });
 
