@@ -213,8 +213,18 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
   await noteField.fill(note);
   await a.context.clearCookies();
   await a.page.getByRole('button', { name: es('staff.decision.approve') }).click();
-  await expect(a.page.locator('#approve-message')).toHaveText(es('outcome.sessionEnded'));
+  await expect(a.page.locator('#approve-message')).toContainText(es('outcome.sessionEnded'));
   await expect(a.page.locator('#approve-message')).toHaveAttribute('aria-live', 'polite');
+  // The message offers the sign-in page in a new tab, so this one keeps the form.
+  const signInLink = a.page
+    .locator('#approve-message')
+    .getByRole('link', { name: es('outcome.signInNewTab'), exact: true });
+  await expect(signInLink).toHaveAttribute('target', '_blank');
+  const [signInTab] = await Promise.all([a.page.waitForEvent('popup'), signInLink.click()]);
+  await expect(signInTab).toHaveURL((url) => url.pathname === '/sign-in');
+  await expect(signInTab.getByLabel(es('signIn.email'), { exact: true })).toBeVisible();
+  await signInTab.close();
+  await expectAccessible(a.page);
   // Nothing decided, and nothing of what they wrote is lost.
   expect(status()).toBe('pending');
   await expect(noteField).toHaveValue(note);

@@ -11,7 +11,7 @@ export function WithdrawButton({ requestId }: { requestId: string }) {
   return (
     <form action={action} className="mt-2 flex flex-col gap-2">
       <input type="hidden" name="requestId" value={requestId} />
-      <FormMessage id={`withdraw-${requestId}`} message={state?.message} />
+      <FormMessage id={`withdraw-${requestId}`} message={state?.message} signIn={state?.signIn} />
       <div>
         <SubmitButton variant="secondary">{t('withdraw')}</SubmitButton>
       </div>

@@ -244,6 +244,7 @@ export function ResetForm({
         id="reset-message"
         message={state?.fieldErrors?.password ? undefined : state?.message}
         ok={state?.ok}
+        signIn={state?.signIn}
       />
       <div>
         <SubmitButton pendingText={w.pending}>{w.submit}</SubmitButton>

@@ -91,7 +91,7 @@ export function ActionForm<T = unknown>({
         {null}
         {null}
         {null}
-        <FormMessage id={messageId} message={message} ok={state?.ok} />
+        <FormMessage id={messageId} message={message} ok={state?.ok} signIn={state?.signIn} />
         {null}
       </form>
     );
@@ -116,7 +116,7 @@ export function ActionForm<T = unknown>({
       {submit}
     </SubmitButton>
   );
-  const region = <FormMessage id={messageId} message={message} ok={state?.ok} />;
+  const region = <FormMessage id={messageId} message={message} ok={state?.ok} signIn={state?.signIn} />;
   const { onSubmit } = form;
   return (
     <form

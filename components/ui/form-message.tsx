@@ -1,5 +1,19 @@
-/** The form's live region: screen readers announce every new message (role=status, or alert for errors). */
-export function FormMessage({ id, message, ok }: { id: string; message?: string; ok?: boolean }) {
+/**
+ * The form's live region: screen readers announce every new message (role=status, or alert for errors).
+ * `signIn`: the words of a link after the message that opens the sign-in page in a new tab (the
+ * session ended; this tab keeps what was typed, to send again once signed in).
+ */
+export function FormMessage({
+  id,
+  message,
+  ok,
+  signIn,
+}: {
+  id: string;
+  message?: string;
+  ok?: boolean;
+  signIn?: string;
+}) {
   return (
     <div id={id} aria-live="polite" aria-atomic="true" className="min-h-6">
       {message ? (
@@ -11,6 +25,14 @@ export function FormMessage({ id, message, ok }: { id: string; message?: string;
           }
         >
           {message}
+          {signIn ? (
+            <>
+              {' '}
+              <a href="/sign-in" target="_blank" rel="noopener" className="font-medium underline">
+                {signIn}
+              </a>
+            </>
+          ) : null}
         </p>
       ) : null}
     </div>

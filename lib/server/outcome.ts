@@ -60,6 +60,11 @@ export type FormState<T = unknown> = {
   fieldErrors?: Record<string, string[] | undefined>;
   data?: T;
   values?: Record<string, string | string[]>;
+  /**
+   * The session ended before the form was read: the words of a link that opens the sign-in page in a
+   * new tab (components/ui/form-message.tsx), so what was typed stays in this one to send again.
+   */
+  signIn?: string;
 };
 
 /** True for an Outcome, false for a hand-built form state (`message` in words): the wrapper accepts both while domains move over. */

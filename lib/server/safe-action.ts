@@ -181,7 +181,11 @@ async function act<S extends z.ZodType, T>(
   // What was typed comes back (the echoed fields): an agent whose session ended during a call keeps
   // the call's note, signs in again in another tab and sends the same form (issue #14).
   if (!user)
-    return { message: translate(await requestLocale())('outcome.sessionEnded'), ...kept(form, opts.echo) };
+    return {
+      message: translate(await requestLocale())('outcome.sessionEnded'),
+      signIn: translate(await requestLocale())('outcome.signInNewTab'),
+      ...kept(form, opts.echo),
+    };
   if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
     // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
     await audit({

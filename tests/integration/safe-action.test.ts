@@ -71,24 +71,34 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     browser.acceptLanguage = null;
   });
 
+  /** The link the message offers: the sign-in page in a new tab, this one keeping the form. */
+  const SIGN_IN_EN = 'Open sign-in in a new tab (what you typed stays here)';
+
   it('without a session: the form is told to sign in again, and the domain is not called', async () => {
     // The echoed fields come back, never the password: what an agent typed during a call is kept
     // for the same form once they have signed in again (issue #14: the note was lost).
     expect(await customerAction(undefined, form(good))).toEqual({
       message: 'Your session has ended. Sign in again to continue.',
+      signIn: SIGN_IN_EN,
       values: { name: 'Dana' },
     });
     expect(handler).not.toHaveBeenCalled();
     // A field with a control character is not echoed; a form with nothing to echo gets no values.
     expect(await customerAction(undefined, form({ ...good, name: 'Da\u0000na' }))).toEqual({
       message: 'Your session has ended. Sign in again to continue.',
+      signIn: SIGN_IN_EN,
     });
   });
 
   it('a session that ended is told so in the language this browser’s pages are in: Language cookie, else Accept-Language', async () => {
-    const ended = { message: 'Your session has ended. Sign in again to continue.', values: { name: 'Dana' } };
+    const ended = {
+      message: 'Your session has ended. Sign in again to continue.',
+      signIn: SIGN_IN_EN,
+      values: { name: 'Dana' },
+    };
     const terminada = {
       message: 'Su sesión ha terminado. Vuelva a iniciar sesión para continuar.',
+      signIn: 'Abrir el inicio de sesión en una pestaña nueva (lo que escribió se queda aquí)',
       values: { name: 'Dana' },
     };
     browser.acceptLanguage = 'es-MX,es;q=0.9,en;q=0.5';

@@ -97,6 +97,7 @@ describe('server actions called with arguments that are not a form', () => {
     expect(await signInAction(undefined, 'x' as never)).toEqual({ ok: false, message: NO_FORM_ES });
     expect(await resetSipAction(undefined, 'x' as never)).toEqual({
       message: 'Su sesión ha terminado. Vuelva a iniciar sesión para continuar.',
+      signIn: 'Abrir el inicio de sesión en una pestaña nueva (lo que escribió se queda aquí)',
     });
     session.user = { ...admin, role: 'customer', mfaEnrolled: false, mfaVerified: false, locale: 'es' };
     expect(await resetSipAction(undefined, 'x' as never)).toEqual({ ok: false, message: NO_FORM_ES });
