@@ -180,12 +180,14 @@ async function act<S extends z.ZodType, T>(
   // No user to write to: the language this browser's pages are in (Language cookie, Accept-Language).
   // What was typed comes back (the echoed fields): an agent whose session ended during a call keeps
   // the call's note, signs in again in another tab and sends the same form (issue #14).
-  if (!user)
+  if (!user) {
+    const t = translate(await requestLocale());
     return {
-      message: translate(await requestLocale())('outcome.sessionEnded'),
-      signIn: translate(await requestLocale())('outcome.signInNewTab'),
+      message: t('outcome.sessionEnded'),
+      signIn: t('outcome.signInNewTab'),
       ...kept(form, opts.echo),
     };
+  }
   if (opts.roles && (!opts.roles.includes(user.role) || (isStaff(user) && !user.mfaVerified))) {
     // A customer (or a staff session without its second factor) posting a staff action: recorded, then 404.
     await audit({
