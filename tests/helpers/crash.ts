@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 
 // kill -9 at an exact point of a portal process's work, for the crash drills (docs/operations.md,
 // "What happens if the portal dies during …"). The process is tests/helpers/crash-child.ts, run with
@@ -14,19 +13,21 @@ export type CrashChild = {
 };
 
 /**
+ * `[command, args]` that run the TypeScript file `script` in one Node process with tsx's loader
+ * (`node --import tsx`, reading ./tsconfig.json): what the `tsx` command does, without the launcher
+ * process it puts in front (half a second of every start on this machine). `nodeArgs` come first.
+ */
+export function tsNode(script: string, nodeArgs: string[] = []): [string, string[]] {
+  return [process.execPath, [...nodeArgs, '--import', 'tsx', script]];
+}
+
+/**
  * Starts crash-child.ts for `job` with `args` (JSON, CRASH_ARGS) and `env` added to this process's
- * environment, in its own process group (tsx runs the script in a grandchild node process).
+ * environment, in its own process group.
  */
 export function startCrashChild(job: CrashJob, args: object, env: Record<string, string> = {}): CrashChild {
   const child = spawn(
-    path.resolve('node_modules/.bin/tsx'),
-    [
-      '--tsconfig',
-      'tsconfig.json',
-      '--import',
-      './tests/helpers/crash-preload.mjs',
-      'tests/helpers/crash-child.ts',
-    ],
+    ...tsNode('tests/helpers/crash-child.ts', ['--import', './tests/helpers/crash-preload.mjs']),
     {
       env: { ...process.env, ...env, CRASH_JOB: job, CRASH_ARGS: JSON.stringify(args) },
       stdio: ['ignore', 'pipe', 'pipe'],

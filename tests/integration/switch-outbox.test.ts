@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { tsNode } from '@/tests/helpers/crash';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { placeManualBlock } from '@/lib/blocks/manual';
 import { decideLift, makeAccount, makeBlock, makeStaff } from '@/tests/helpers/factory';
@@ -116,15 +116,11 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
   it('a worker killed in the middle of a lift: the next worker resumes and the switch applies it once', async () => {
     const { account, block } = await blockedWithLiftQueued();
     await sim.control('PUT', '/_sim/faults', { delayMs: 3000, delayNext: 1 });
-    const child = spawn(
-      path.resolve('node_modules/.bin/tsx'),
-      ['--conditions=react-server', '--tsconfig', 'tsconfig.json', 'tests/helpers/outbox-child.ts'],
-      {
-        env: { ...process.env, SIM_URL: sim.url, SIM_TOKEN: TOKEN, LEASE_MS: '5000' },
-        stdio: 'ignore',
-        detached: true, // its own process group: tsx runs the script in a grandchild node process
-      },
-    );
+    const child = spawn(...tsNode('tests/helpers/outbox-child.ts', ['--conditions=react-server']), {
+      env: { ...process.env, SIM_URL: sim.url, SIM_TOKEN: TOKEN, LEASE_MS: '5000' },
+      stdio: 'ignore',
+      detached: true, // its own process group
+    });
     // Wait until the child's request reached the switch, then kill it without a chance to clean up.
     for (let i = 0; i < 100; i++) {
       const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
