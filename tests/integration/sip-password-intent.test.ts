@@ -221,19 +221,22 @@ describe('SIP password intent when the SQLite file is busy', () => {
   it('the database busy after the switch’s 204: the user is told it is set, and it is recorded once the file is free', async () => {
     const { users, creds } = await provisioned();
     const cred = creds[0];
-    // The switch takes 1.5 s; meanwhile another process takes the write lock for 7 s, longer than
-    // the request's own retries.
+    // The switch takes 1.5 s; meanwhile another process takes the write lock and holds it until the
+    // request has given up its own retries and answered.
     await sim.control('PUT', '/_sim/faults', { delayMs: 1500, delayNext: 1 });
     const other = new Database(sqlitePath(url));
     const pending = resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta);
     await new Promise((r) => setTimeout(r, 700));
     other.exec('BEGIN IMMEDIATE');
-    const release = setTimeout(() => other.exec('COMMIT'), 7000);
     const outcome = await pending;
     expect(outcome).toEqual({ ok: true, data: { recorded: false, liftQueued: false } });
-    // The switch has the new password.
-    await new Promise((r) => setTimeout(r, 7500));
-    clearTimeout(release);
+    // The switch has the new password; nothing of it is recorded while the file is held.
+    expect(
+      other
+        .prepare('SELECT "switchConfirmedAt" FROM "SipPasswordChange" WHERE "credentialId" = ?')
+        .get(cred.id),
+    ).toEqual({ switchConfirmedAt: null });
+    other.exec('COMMIT');
     other.close();
     // Completed in the background once the file was free (retry every 5 s).
     const deadline = Date.now() + 15_000;
