@@ -1,0 +1,53 @@
+/** What the refresh loop reads of the page: `document` in the browser, a stand-in in a unit test. */
+export type VisiblePage = {
+  readonly visibilityState: DocumentVisibilityState;
+  addEventListener(type: 'visibilitychange', listener: () => void): void;
+  removeEventListener(type: 'visibilitychange', listener: () => void): void;
+};
+
+/**
+ * Calls `refresh` while a page waits for the switch: first after `everyMs`, then at intervals that
+ * grow by half each time up to `maxMs` (2, 3, 4.5, 6.75, 10, 10… s by default), and never while the
+ * tab is hidden. When the tab is shown again it refreshes at once and starts over from `everyMs`.
+ *
+ * Why: a block page left open through a long switch outage, or in a background tab during a fraud
+ * wave, re-rendered every 2 s for as long as it stayed open, each time a full server render. Now an
+ * open tab costs a render every 10 s after the first half-minute, a hidden one none, and a person
+ * looking at the page still sees the switch's answer within `maxMs`. The Page Visibility API (W3C):
+ * `visibilityState` is "hidden" for a background tab, a minimised window or a locked screen.
+ *
+ * Returns the function that stops the loop (for React's effect cleanup).
+ */
+export function startRefreshLoop(
+  refresh: () => void,
+  page: VisiblePage,
+  { everyMs = 2000, maxMs = 10_000 }: { everyMs?: number; maxMs?: number } = {},
+): () => void {
+  let delay = everyMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = page.visibilityState === 'hidden' ? undefined : setTimeout(tick, delay);
+  };
+  const tick = () => {
+    refresh();
+    delay = Math.min(maxMs, delay * 1.5);
+    schedule();
+  };
+  const onVisibility = () => {
+    if (page.visibilityState === 'hidden') {
+      clearTimeout(timer);
+      timer = undefined;
+      return;
+    }
+    delay = everyMs;
+    refresh();
+    schedule();
+  };
+  page.addEventListener('visibilitychange', onVisibility);
+  schedule();
+  return () => {
+    clearTimeout(timer);
+    page.removeEventListener('visibilitychange', onVisibility);
+  };
+}
