@@ -139,7 +139,19 @@ type SignedIn = { user: Staff; page: Page };
  * `admin` each fail the test if next-intl reported a missing message in their browser
  * (watchMissingMessages).
  */
-export const test = base.extend<{ agent: SignedIn; admin: SignedIn }>({
+export const test = base.extend<{ agent: SignedIn; admin: SignedIn; closeOwnContexts: void }>({
+  // A context a journey opened with browser.newContext() and left open lives, with its pages, until
+  // the worker's browser closes, which is after every later file of that worker: a page left waiting
+  // for the switch keeps re-rendering itself (components/auto-refresh.tsx), taking CPU from them.
+  // Whatever the test opened is closed after it.
+  closeOwnContexts: [
+    async ({ browser }, provide) => {
+      const before = new Set(browser.contexts());
+      await provide();
+      await Promise.all(browser.contexts().map((c) => (before.has(c) ? null : c.close())));
+    },
+    { auto: true },
+  ],
   page: async ({ page }, provide) => {
     const missing = watchMissingMessages(page);
     await provide(page);

@@ -1,13 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 
-/** Runs a TypeScript helper with the server's module conditions (so server-only code loads), returns stdout. */
+/**
+ * Runs a TypeScript helper with the server's module conditions (so server-only code loads), returns
+ * stdout. One Node process with tsx's loader (`node --import tsx`), not the `tsx` command, which puts a
+ * launcher process in front of it (0.3 s of CPU per run on this machine).
+ */
 export function runTsx(
   script: string,
   args: string[] = [],
   env: Record<string, string | undefined> = {},
 ): string {
-  return execFileSync(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', script, ...args], {
+  return execFileSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     stdio: ['pipe', 'pipe', 'inherit'],
