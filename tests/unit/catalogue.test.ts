@@ -128,3 +128,16 @@ describe('the block page asks for one password, or for several', () => {
     );
   });
 });
+
+describe('the SIP password button and the misdial question say what is true (break 25)', () => {
+  // The server checks the password's strength before it asks the switch, and a weak one never gets
+  // there: "Waiting for the switch…" was false for every refusal. One action, so words true for both.
+  it.each([
+    ['en', /check/i],
+    ['es', /comprob/i],
+  ] as const)('%s: the reset button names the check, not the switch alone', (locale, check) => {
+    const pending = translator(locale)('reset.pending');
+    expect(pending).toMatch(check);
+    expect(pending).not.toMatch(/switch/i);
+  });
+});
