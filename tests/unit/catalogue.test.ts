@@ -140,4 +140,14 @@ describe('the SIP password button and the misdial question say what is true (bre
     expect(pending).toMatch(check);
     expect(pending).not.toMatch(/switch/i);
   });
+  // A misdial request may mark several calls (lib/requests/submit.ts callIds[]), as checkboxes.
+  it.each([
+    ['en', /calls/, /call\b/],
+    ['es', /llamadas/, /llamada\b/],
+  ] as const)('%s: the question is plural when several calls are offered', (locale, plural, one) => {
+    const t = translator(locale);
+    expect(t('unblock.misdial.legend', { count: 3 })).toMatch(plural);
+    expect(t('unblock.misdial.intro', { count: 3 })).toMatch(plural);
+    expect(t('unblock.misdial.legend', { count: 1 })).toMatch(one);
+  });
 });
