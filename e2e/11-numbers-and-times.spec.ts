@@ -58,6 +58,10 @@ test.describe('a customer in Madrid', () => {
     await page.getByRole('link', { name: 'This was a misdial' }).click();
     const boxes = page.getByRole('checkbox');
     await expect(boxes).toHaveCount(4);
+    // Several calls may be marked: the question over the checkboxes asks for calls, not one call.
+    await expect(
+      page.getByRole('group', { name: 'Which calls were misdials? Tick each one.' }),
+    ).toBeVisible();
     const labels = await page.locator('fieldset label').allTextContents();
     expect(new Set(labels).size).toBe(4);
     await expect(

@@ -191,6 +191,11 @@ test.describe('in Spanish', () => {
     await expect(
       page.getByText(es('unblock.misdial.intendedHint', { country: 'España', example: '+34 612 34 56 78' })),
     ).toBeVisible();
+    // The question agrees with its checkboxes: one call, or several.
+    const offered = await page.getByRole('checkbox').count();
+    await expect(
+      page.getByRole('group', { name: es('unblock.misdial.legend', { count: offered }) }),
+    ).toBeVisible();
     await page.getByLabel(es('unblock.misdial.intended')).fill('+34 912 345 678');
     await page
       .getByLabel(es('unblock.whatHappened'))

@@ -14,6 +14,8 @@ type Call = { id: string; label: string };
  * 00-for-0 slip one of the block's calls reads as (lib/requests/dialling.ts prefixSlip), the example
  * of "What happened?"; null gives an example with no number, since the national form of a number is
  * the account country's own ("0252…" is no number in Spain or Mexico, which dial no trunk prefix).
+ * A request may mark several calls (lib/requests/submit.ts, up to MAX_MARKED_CALLS), so the calls are
+ * checkboxes and the question is asked in the plural when there are several (unblock.misdial.legend).
  */
 export function MisdialForm({
   blockId,
@@ -37,7 +39,7 @@ export function MisdialForm({
         return (
           <>
             <fieldset className="flex flex-col gap-2" aria-describedby={callErr ? 'calls-error' : undefined}>
-              <legend className="font-medium">{t('misdial.legend')}</legend>
+              <legend className="font-medium">{t('misdial.legend', { count: calls.length })}</legend>
               {calls.map((c, i) => (
                 <label key={c.id} className="flex items-center gap-2">
                   <input

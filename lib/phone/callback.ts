@@ -1,8 +1,8 @@
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
 import type { Note } from '@/lib/i18n/note';
 import { asciiDigits } from './digits';
 import { describeDialled, dialledCandidates, exampleNumber } from './format';
-import { validNumber } from './legacy';
+import { readTyped } from './typed';
 
 // Pure: whether support may call a number back. Support must never place the fraud call itself: a
 // "callback number" in the block's own destinations or in a premium, satellite or international-network
@@ -83,19 +83,16 @@ export function checkCallbackNumber(
  * "+54 9 11 15…", the eight-digit mobile "+55 11 8765-4321", the fixed line "+57 1 234 5678",
  * Chile's "+56 2 123 4567", "09 8123 4567", "(022) 123 4567" and "123 2 123 4567" (a carrier's
  * code), Ecuador's "08 813 5555", Peru's "(01) 9123-4567", "(084) 912 3456" and "+51 84 984 123
- * 456") is read as the number it denotes (lib/phone/legacy.ts).
+ * 456") is read as the number it denotes (lib/phone/legacy.ts). "00" for "+" where the country's
+ * own prefix is a carrier's ("0057 310…" from Colombia), a trunk "0" after the country code ("+34 (0)
+ * 91…") and "interno" before an extension are read too (lib/phone/typed.ts readTyped); two readings
+ * that give two numbers, neither in `country`, are not ("0091 81234 56789" from Colombia).
  */
 export function readCallback(
   input: string,
   country: CountryCode,
 ): { e164: string; ext: string | null } | null {
-  const text = asciiDigits(input.trim());
-  let p;
-  try {
-    p = validNumber(parsePhoneNumberFromString(text, country), text);
-  } catch {
-    return null;
-  }
+  const p = readTyped(input, country);
   return p ? { e164: p.number, ext: p.ext ?? null } : null;
 }
 

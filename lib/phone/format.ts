@@ -16,6 +16,7 @@ import { asciiDigits } from './digits';
 import { validNumber } from './legacy';
 import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
 import { pbxPrefixIn } from './pbx';
+import { readTyped } from './typed';
 import { uriNumber } from './uri';
 
 export { isSupportedCountry };
@@ -342,17 +343,18 @@ export function describeDialled(
 }
 
 /**
- * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. A
- * Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number in a superseded form is read as the number it
- * denotes (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts).
+ * A phone number a person typed (E.164 or national for `country`), validated; E.164 or null. Read
+ * by lib/phone/typed.ts readTyped, as callback numbers are: a Mexican, Argentine, Brazilian,
+ * Colombian, Chilean, Ecuadorian or Peruvian number in a superseded form is read as the number it
+ * denotes (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts);
+ * "00" for "+" and a trunk "0" after the country code ("0057 310…", "+34 (0) 91…") as people write them.
  * A number typed as it is dialled at a PBX's extension, outside-line access code first ("9 011 44 20
  * 7946 0958" in the US), is read as readDialled reads it (form `pbx`, lib/phone/pbx.ts): only when
  * no other reading gives another valid number.
  */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
-  const text = asciiDigits(input.trim());
-  const number = validNumber(parsed(text, country), text)?.number;
+  const number = readTyped(input, country)?.number;
   if (number) return number;
-  const pbx = readDialled(text, country);
+  const pbx = readDialled(asciiDigits(input.trim()), country);
   return pbx?.form === 'pbx' ? pbx.number.number : null;
 }

@@ -164,6 +164,15 @@ function trunkPrefix(calls: CallEvidence[], country: CountryCode): Signal | null
   return null;
 }
 
+/**
+ * Whether the number the customer meant is the dialled one with a slip (docs/staff-console.md, "The
+ * misdial hint"): at most 2 digits different, or ¾ of them shared; between two country codes (the
+ * dialled number's and the meant one's) only the prefix slips count, each within 2 digits: the meant
+ * national number after the international prefix ("00 + national number": +44 20 7946 0000 dialled
+ * as 00 20 7946 0000), or the meant number with its country code mistyped (+234 801… as +252 801…).
+ * A shared tail alone says nothing across countries: +57 321 123 4567 and +252 61 123 4567 share ¾
+ * of their digits by chance (break 25). Fewer than half shared counts against.
+ */
 function similarity(calls: CallEvidence[], intended: string | null, country: CountryCode): Signal | null {
   const meant = intended ? parsePhoneNumberFromString(intended, country) : undefined;
   if (!meant) return null;
@@ -173,27 +182,35 @@ function similarity(calls: CallEvidence[], intended: string | null, country: Cou
     meant.nationalNumber as string,
     `${planOf(meant.country ?? country).nationalPrefix() ?? ''}${meant.nationalNumber}`,
   ];
-  let best: { distance: number; length: number; to: string } | null = null;
+  type Match = { distance: number; length: number; to: string; similar: boolean };
+  let best: Match | null = null;
+  let closest: Match | null = null;
   for (const c of calls) {
     // The same call reads the same whichever prefix the switch wrote (+, 00, 011, 0011, 810, none).
     const digits = internationalDigits(c.to, country) ?? describeDialled(c.to, country).e164?.slice(1);
     if (!digits) continue;
+    const sameCode =
+      parsePhoneNumberFromString(`+${digits}`)?.countryCallingCode === meant.countryCallingCode;
     for (const f of forms) {
-      const d = digitDistance(digits, f);
-      if (!best || d < best.distance)
-        best = { distance: d, length: Math.max(digits.length, f.length), to: c.to };
+      const distance = digitDistance(digits, f);
+      const length = Math.max(digits.length, f.length);
+      const similar = distance <= 2 || (sameCode && (length - distance) / length >= 0.75);
+      const m = { distance, length, to: c.to, similar };
+      if (similar && (!best || distance < best.distance)) best = m;
+      if (!closest || distance < closest.distance) closest = m;
     }
   }
-  if (!best) return null;
-  const shared = best.length - best.distance;
-  const dialled = describeDialled(best.to, country).display;
   const meantText = meant.formatInternational();
-  if (best.distance <= 2 || shared / best.length >= 0.75)
+  if (best) {
+    const dialled = describeDialled(best.to, country).display;
     return best.distance === 0
       ? signal('similar_digits', 2, 'sameDigits', { meant: meantText, dialled })
       : signal('similar_digits', 2, 'similarDigits', { meant: meantText, dialled, distance: best.distance });
-  if (shared / best.length < 0.5)
+  }
+  if (closest && (closest.length - closest.distance) / closest.length < 0.5) {
+    const dialled = describeDialled(closest.to, country).display;
     return signal('different_digits', -1, 'differentDigits', { meant: meantText, dialled });
+  }
   return null;
 }
 

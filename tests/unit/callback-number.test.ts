@@ -498,3 +498,114 @@ describe('asciiDigits', () => {
     expect(asciiDigits('+34 (612) ext. ²¹ Ⅻ')).toBe('+34 (612) ext. ²¹ Ⅻ'); // superscripts, numerals: not Nd
   });
 });
+
+describe('numbers as people write them: "00", a kept trunk 0, tel:, Spanish extensions (break 25)', () => {
+  /** `typed` on a `country` account is read as `e164` (and `ext`), by both typed-number readers. */
+  const expectRead = (typed: string, country: CountryCode, e164: string, ext: string | null = null) => {
+    expect(checkCallbackNumber(typed, country, [], 'es')).toMatchObject({ ok: true, e164, ext });
+    expect(parseUserPhone(typed, country)).toBe(e164);
+  };
+  // ITU-T E.164's "00" written for "+", where the metadata's prefix is a carrier's (Colombia's
+  // 005/007/009/00414…, Brazil's 00 + two digits, South Korea's 001…) or not 00 at all (the US's 011).
+  // 00 + the account's own country code + a valid national number is that number, even where a
+  // carrier's code + another country's number is valid too ("005 7 301…" is Russia's +7 301…).
+  it.each([
+    ['0057 310 123 4567', 'CO', '+573101234567'],
+    ['00 57 310 123 4567', 'CO', '+573101234567'],
+    ['00-57-310-123-4567', 'CO', '+573101234567'],
+    ['(0057) 310 123 4567', 'CO', '+573101234567'],
+    ['0057 301 123 4567', 'CO', '+573011234567'],
+    ['0057 601 234 5678', 'CO', '+576012345678'],
+    ['0057 1 234 5678', 'CO', '+576012345678'], // with the fixed line's pre-2021 form (legacy.ts)
+    ['００５７ ３１０ １２３ ４５６７', 'CO', '+573101234567'], // full width
+    ['0034 612 345 678', 'CO', '+34612345678'], // 003… is no Colombian carrier's prefix
+    ['0055 11 98765 4321', 'BR', '+5511987654321'],
+    ['0034 612 345 678', 'BR', '+34612345678'],
+    ['0082 10 1234 5678', 'KR', '+821012345678'],
+    ['0044 20 7946 0958', 'US', '+442079460958'],
+    ['001 212 555 0123', 'US', '+12125550123'],
+    // The carriers' own forms stay as libphonenumber's metadata reads them.
+    ['005 57 310 123 4567', 'CO', '+573101234567'],
+    ['009 57 310 123 4567', 'CO', '+573101234567'],
+    ['00456 57 310 123 4567', 'CO', '+573101234567'],
+    ['0021 55 11 98765 4321', 'BR', '+5511987654321'],
+    ['1230 56 9 8123 4567', 'CL', '+56981234567'], // Chile's carrier 123 + 0
+    ['00 56 9 8123 4567', 'CL', '+56981234567'],
+    ['011 1 212 555 0123', 'US', '+12125550123'],
+    ['0051 1 234 5678', 'PE', '+5112345678'],
+    ['0054 9 11 1234 5678', 'AR', '+5491112345678'],
+    ['00351 912 345 678', 'PT', '+351912345678'],
+  ] as const)('%s typed on a %s account is %s', (typed, country, e164) => expectRead(typed, country, e164));
+
+  it('00 + digits that are two numbers, neither of the account’s country, are not guessed', () => {
+    // India's mobile after "00", or the US's +1 812 345 6789 after carrier 009 (read so until now).
+    expect(checkCallbackNumber('0091 81234 56789', 'CO')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkCallbackNumber('009 1 812 345 6789', 'CO')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(parseUserPhone('0091 81234 56789', 'CO')).toBeNull();
+    // With "+" the person says which.
+    expectRead('+91 81234 56789', 'CO', '+918123456789');
+  });
+
+  // A trunk 0 is never dialled after a country code (ITU-T E.122; E.123's international form has
+  // none): "(0)" or a kept "0" there is dropped when the rest is valid and the number with it is not.
+  it.each([
+    ['+34 (0) 91 123 45 67', 'ES', '+34911234567'], // Spain has no trunk prefix at all
+    ['+34 (0)91 123 45 67', 'US', '+34911234567'],
+    ['0034 (0) 91 123 45 67', 'ES', '+34911234567'],
+    ['+34 0 612 34 56 78', 'ES', '+34612345678'],
+    ['＋３４（０）９１ １２３ ４５ ６７', 'ES', '+34911234567'],
+    ['+351 (0) 21 123 4567', 'US', '+351211234567'], // Portugal: none since 1999
+    ['+351 021 123 4567', 'PT', '+351211234567'],
+    ['+52 (0) 55 1234 5678', 'US', '+525512345678'], // Mexico: none since 2019
+    ['+57 (0) 310 123 4567', 'US', '+573101234567'],
+    ['+57 0 310 123 4567', 'CO', '+573101234567'],
+    ['+54 9 011 1234-5678', 'US', '+5491112345678'], // after Argentina's mobile 9
+    ['+1 (0) 212 555 0123', 'US', '+12125550123'],
+    // Where the metadata has a trunk 0, libphonenumber drops it already.
+    ['+44 (0)20 7946 0958', 'GB', '+442079460958'],
+    ['+44 020 7946 0958', 'US', '+442079460958'],
+    ['+49 (0)30 1234 5678', 'US', '+493012345678'],
+    ['+51 (01) 234 5678', 'US', '+5112345678'],
+    ['+54 011 4123 4567', 'US', '+541141234567'],
+    ['+56 (0) 2 2123 4567', 'US', '+56221234567'],
+    ['+39 (0)6 1234 5678', 'US', '+390612345678'], // Italy's 0 is part of the number: kept
+  ] as const)('%s typed on a %s account is %s', (typed, country, e164) => expectRead(typed, country, e164));
+
+  it.each([
+    // tel: URIs (RFC 3966), a global number or a local one in its phone-context.
+    ['tel:+57-310-123-4567', 'CO', '+573101234567', null],
+    ['tel:310-123-4567;phone-context=+57', 'US', '+573101234567', null],
+    ['tel:+34-91-123-45-67;ext=205', 'ES', '+34911234567', '205'],
+    // Extensions as written in Spanish: libphonenumber's labels, and Argentina's "interno".
+    ['+57 310 123 4567 ext. 12', 'CO', '+573101234567', '12'],
+    ['601 234 5678 Ext: 12', 'CO', '+576012345678', '12'],
+    ['91 123 45 67 Extensión: 205', 'ES', '+34911234567', '205'],
+    ['91 123 45 67 int. 205', 'ES', '+34911234567', '205'],
+    ['(011) 4123-4567 (int. 22)', 'AR', '+541141234567', '22'],
+    ['011 4123-4567 interno 22', 'AR', '+541141234567', '22'],
+    ['011 4123-4567 Interno: 22', 'AR', '+541141234567', '22'],
+    ['+56 2 2123 4567 Anexo 205', 'CL', '+56221234567', '205'],
+    ['(01) 234 5678 anexo 205', 'PE', '+5112345678', '205'],
+    ['55 1234 5678 extensión 101', 'MX', '+525512345678', '101'],
+    ['９１ １２３ ４５ ６７ ｅｘｔ． ２０５', 'ES', '+34911234567', '205'],
+    // Mexico's pre-2019 prefixes and Argentina's mobile markers (legacy.ts and the metadata).
+    ['044 (81) 8123-4567', 'MX', '+528181234567', null],
+    ['+52 1 (55) 1234-5678', 'MX', '+525512345678', null],
+    ['+52 044 55 1234 5678', 'US', '+525512345678', null],
+    ['+54 11 15 1234-5678', 'US', '+5491112345678', null],
+    ['(0351) 15 412-3456', 'AR', '+5493514123456', null],
+    ['+54 9 11 15 1234-5678', 'AR', '+5491112345678', null],
+  ] as const)('%s typed on a %s account is %s, extension %s', (typed, country, e164, ext) =>
+    expectRead(typed, country, e164, ext),
+  );
+
+  it('what is not one number keeps the clear refusal', () => {
+    for (const [typed, country] of [
+      ['310 123 4567 opción 2', 'CO'], // a menu option, not an extension
+      ['310 123 4567 / 601 234 5678', 'CO'], // two numbers
+      ['+34 (0) 41 123 45 67', 'ES'], // no valid number with or without the 0
+      ['+44 (0) 7700 900123', 'US'], // Ofcom's drama range: no line
+    ] as const)
+      expect(checkCallbackNumber(typed, country)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+});

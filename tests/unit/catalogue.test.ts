@@ -128,3 +128,26 @@ describe('the block page asks for one password, or for several', () => {
     );
   });
 });
+
+describe('the SIP password button and the misdial question say what is true (break 25)', () => {
+  // The server checks the password's strength before it asks the switch, and a weak one never gets
+  // there: "Waiting for the switch…" was false for every refusal. One action, so words true for both.
+  it.each([
+    ['en', /check/i],
+    ['es', /comprob/i],
+  ] as const)('%s: the reset button names the check, not the switch alone', (locale, check) => {
+    const pending = translator(locale)('reset.pending');
+    expect(pending).toMatch(check);
+    expect(pending).not.toMatch(/switch/i);
+  });
+  // A misdial request may mark several calls (lib/requests/submit.ts callIds[]), as checkboxes.
+  it.each([
+    ['en', /calls/, /call\b/],
+    ['es', /llamadas/, /llamada\b/],
+  ] as const)('%s: the question is plural when several calls are offered', (locale, plural, one) => {
+    const t = translator(locale);
+    expect(t('unblock.misdial.legend', { count: 3 })).toMatch(plural);
+    expect(t('unblock.misdial.intro', { count: 3 })).toMatch(plural);
+    expect(t('unblock.misdial.legend', { count: 1 })).toMatch(one);
+  });
+});

@@ -208,6 +208,25 @@ describe('misdialLikelihood', () => {
     expect(headline(l, 'es')).toBe('poco probable');
   });
 
+  // Break 25: +57 321 123 4567 shares ¾ of its digits with +252 61 123 4567 (the tail 1234567), and
+  // was called "differs in only 3 digits". Across country codes only a prefix slip counts.
+  it.each([
+    ['+573211234567', '+252611234567', 'CO', false], // two countries, a shared tail: no slip
+    ['+573219874567', '+573211234567', 'CO', true], // one country code: ¾ shared still counts
+    ['+442079460000', '+2079460000', 'GB', true], // 00 + national number
+    ['+442079460000', '+2079460001', 'GB', true], // 00 + national number, one digit mistyped
+    ['+2348012345678', '+2528012345678', 'US', true], // the country code mistyped
+  ] as const)('meant %s, dialled %s from %s: similar %s', (intendedNumber, to, accountCountry, similar) => {
+    const l = misdialLikelihood({
+      accountCountry,
+      timeZone: 'UTC',
+      reason: 'high_risk_destination',
+      calls: [call({ to })],
+      intendedNumber,
+    });
+    expect(keys(l).includes('similar_digits')).toBe(similar);
+  });
+
   it('a number meant that shares few digits counts against', () => {
     const l = misdialLikelihood({
       accountCountry: 'GB',

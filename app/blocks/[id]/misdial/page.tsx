@@ -31,7 +31,11 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
   return (
     <BlockStep
       block={block}
-      copy={{ title: t('misdial.title'), intro: t('misdial.intro'), inactive: t('inactive') }}
+      copy={{
+        title: t('misdial.title'),
+        intro: t('misdial.intro', { count: calls.length }),
+        inactive: t('inactive'),
+      }}
     >
       {block.callCount > calls.length ? (
         <p className="text-sm">
