@@ -122,9 +122,10 @@ const WALK_BATCH = 500;
 
 /**
  * The ids and numbers of the `limit` accounts after number `after` ('' = from the start) whose
- * number, company name, member email, member name (User.name) or SIP username contains every one of `terms` (one column holding
- * them all; a single term is a phrase, the usual case: wordsReading makes several), in number order (each with its
- * `show`, read in the same statement, except a two-character query's on SQLite); or null when the
+ * number, company name, member email, member name (User.name) or SIP username contains every one of
+ * `terms` (one column holding them all; a single term is a phrase, the usual case: wordsReading makes
+ * several), in number order (each with its `show`, read in the same statement, except a two-character
+ * query's on SQLite); or null when the
  * query is broad (some column has more than `cap` matches: see broadMatches).
  *
  * SQLite: FTS5 trigram tables (migration 0009_search) for three characters or more; case and
@@ -230,8 +231,8 @@ async function narrowMatches(
  * after it), else null. On PostgreSQL each hit comes with its `show`, in the same statement.
  *
  * PostgreSQL tests tollgate_fold(column) LIKE per row, the rule its trigram indexes answer.
- * SQLite reads the walked accounts with their members' emails and names and credentials' usernames in batches
- * and tests them in JavaScript with `fold`: reading all 100 000 matching rowids out of FTS5 takes
+ * SQLite reads the walked accounts with their members' emails and names and their credentials'
+ * usernames in batches and tests them in JavaScript with `fold`: reading all 100 000 matching rowids out of FTS5 takes
  * 160 ms, and probing FTS5 once per account about 0.16 ms.
  */
 async function broadMatches(
@@ -354,8 +355,8 @@ function wordsReading(typed: string): string[][] {
 }
 
 /**
- * One page of accounts whose number, company name, member email, member name or SIP username contains the query,
- * or whose phone number on file or callback number is the query read as a phone number (accountsByPhone)
+ * One page of accounts whose number, company name, member email, member name or SIP username contains
+ * the query, or whose phone number on file or callback number is the query read as a phone number (accountsByPhone)
  * (at least SEARCH_MIN_CHARS characters, else `tooShort` and no hits; at most 100 are used), ordered
  * by account number (unique, so it is its own tiebreaker). `after` is the decoded cursor of the
  * previous page (null = first page).
