@@ -14,6 +14,30 @@ if (!(scale > 0 && scale <= 1)) throw new Error('BENCH_STAFF_SCALE must be in (0
 const n = (x: number) => Math.max(10, Math.round(x * scale));
 
 export const SIZES = { accounts: n(100_000), eventsPerBlock: 10, audit: n(1_000_000), pending: n(2_000) };
+
+// Members' names as Spain and Latin America write them: a given name and two surnames, with accents.
+const GIVEN = (
+  'María José, José Luis, Ana, Lucía, Andrés, Sofía, Jesús, Inés, Ramón, Begoña, Íñigo, Nuria, ' +
+  'Joaquín, Mónica, Raúl, Marta, Sebastián, Elena, Tomás, Carmen'
+).split(', ');
+const SURNAMES = (
+  'Fernández, López, García, Martínez, Rodríguez, González, Pérez, Sánchez, Gómez, Díaz, Hernández, ' +
+  'Muñoz, Álvarez, Jiménez, Ruiz, Moreno, Romero, Navarro, Torres, Domínguez, Vázquez, Ramos, Gil, ' +
+  'Ramírez, Serrano, Blanco, Suárez, Molina, Castro, Ortiz, Rubio, Marín, Sanz, Núñez, Iglesias, ' +
+  'Medina, Garrido, Cortés, Castillo, Santos, Lozano, Guerrero, Cano, Prieto, Méndez, Cruz, Calvo, ' +
+  'Gallego, Vidal, León'
+).split(', ');
+// The parts of member i's name: given i % 20, first surname (i / 20) % 50, second (i / 1000 + 7) % 50:
+// at 100 000 members each of the 50 000 names belongs to two (i and i + 50 000), and each surname to
+// about 4 000, so a full name is a narrow search and a surname a broad one (lib/staff/search.ts).
+const nameParts = (i: string) => [`${i} % 20`, `(${i} / 20) % 50`, `(${i} / 1000 + 7) % 50`];
+
+/** The name the seed gives member i (user_i, of account i): "Inés Fernández Sánchez". */
+export function memberName(i: number): string {
+  const [g, s1, s2] = [i % 20, Math.floor(i / 20) % 50, (Math.floor(i / 1000) + 7) % 50];
+  return `${GIVEN[g]} ${SURNAMES[s1]} ${SURNAMES[s2]}`;
+}
+
 const ts = {
   sqlite: (expr: string) =>
     `strftime('%Y-%m-%dT%H:%M:%f+00:00', '2026-01-01', '+' || (${expr}) || ' seconds')`,
@@ -28,9 +52,15 @@ function statements(d: 'sqlite' | 'pg'): string[] {
   const cast = (e: string) => (d === 'pg' ? `(${e})::text` : `(${e})`);
   const enumv = (v: string, type: string) => (d === 'pg' ? `'${v}'::"${type}"` : `'${v}'`);
   const { accounts: A, eventsPerBlock: E, audit: L, pending: P } = SIZES;
+  const values = (list: string[]) => list.map((v, k) => `(${k}, '${v}')`).join(', ');
+  // The name lists as tables g (given names) and f (surnames), after the series' CTE on SQLite.
+  const names = `g(k, v) AS (VALUES ${values(GIVEN)}), f(k, v) AS (VALUES ${values(SURNAMES)}) `;
+  const withNames = (n: number) => (d === 'sqlite' ? `${series(n).trimEnd()}, ${names}` : `WITH ${names}`);
+  const [gk, s1k, s2k] = nameParts('i');
+  const name = `(SELECT v FROM g WHERE k = ${gk}) || ' ' || (SELECT v FROM f WHERE k = ${s1k}) || ' ' || (SELECT v FROM f WHERE k = ${s2k})`;
   return [
     `${series(A)}INSERT INTO "CustomerAccount" (id, number, name, country, "timeZone", "createdAt") SELECT 'acct_' || ${cast('i')}, 'ACC-' || ${cast(`${1_000_000} + i`)}, 'Company ' || ${cast('i')} || ' Dental & Labs', 'US', 'America/New_York', ${t('i')} ${from(A)}`,
-    `${series(A)}INSERT INTO "User" (id, email, role, disabled, "timeZone", locale, "createdAt", "updatedAt") SELECT 'user_' || ${cast('i')}, 'member' || ${cast('i')} || '@bench.example', ${enumv('customer', 'Role')}, false, 'UTC', 'en', ${t('i')}, ${t('i')} ${from(A)}`,
+    `${withNames(A)}INSERT INTO "User" (id, email, name, role, disabled, "timeZone", locale, "createdAt", "updatedAt") SELECT 'user_' || ${cast('i')}, 'member' || ${cast('i')} || '@bench.example', ${name}, ${enumv('customer', 'Role')}, false, 'UTC', 'en', ${t('i')}, ${t('i')} ${from(A)}`,
     `${series(A)}INSERT INTO "Membership" (id, "userId", "accountId", "createdAt") SELECT 'mem_' || ${cast('i')}, 'user_' || ${cast('i')}, 'acct_' || ${cast('i')}, ${t('i')} ${from(A)}`,
     `${series(A)}INSERT INTO "SipCredential" (id, "accountId", username, label, "createdAt") SELECT 'cred_' || ${cast('i')}, 'acct_' || ${cast('i')}, 'sip-' || ${cast('i')}, 'Desk phone', ${t('i')} ${from(A)}`,
     `${series(A)}INSERT INTO "Block" (id, "accountId", reason, status, "placedAt", "placedBy", "createdAt") SELECT 'blk_' || ${cast('i')}, 'acct_' || ${cast('i')}, ${enumv('high_risk_destination', 'BlockReason')}, CASE WHEN i <= ${P * 5} THEN ${enumv('active', 'BlockStatus')} ELSE ${enumv('lifted', 'BlockStatus')} END, ${t('i * 60')}, 'switch', ${t('i * 60')} ${from(A)}`,

@@ -25,7 +25,7 @@ import { envInt, round, runBench, type BenchResult, finishResult } from './harne
 import { load } from './lib';
 import { BENCH_SECRET, startPortal } from './server';
 import { sessionCookie } from './session';
-import { SIZES, migrateAndSeed } from './staff-seed';
+import { SIZES, memberName, migrateAndSeed } from './staff-seed';
 
 const GOAL_MS = 50;
 const MS = envInt('BENCH_MS', 5000);
@@ -37,6 +37,8 @@ const BASELINE_DIR = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.B
 // Rows the pages look for, inside the seeded ranges whatever the scale (staff-seed.ts names them).
 const A = SIZES.accounts;
 const mid = Math.floor(A / 2) + 7;
+// As an agent types a name heard on the phone: lower case, no accents.
+const plain = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 const seedTime = (sec: number) => new Date(Date.UTC(2026, 0, 1) + sec * 1000);
 const halfAudit = Math.floor(SIZES.audit / 2);
 // `expect` is a link the page shows only when it found its row (a hit's account page, a queued
@@ -63,6 +65,21 @@ const PAGES: Record<string, { path: string; expect?: string }> = {
     path: `/staff?q=ACC-${1_000_000 + mid}`,
     expect: `/staff/accounts/ACC-${1_000_000 + mid}"`,
   },
+  // A member's name as an agent types it from a call, without accents: account mid's member and
+  // account mid - 50 000's share it (staff-seed.ts memberName), a narrow search by the name column.
+  searchName: {
+    path: `/staff?q=${encodeURIComponent(plain(memberName(mid)))}`,
+    expect: `/staff/accounts/ACC-${1_000_000 + mid}"`,
+  },
+  // The same name surnames first: found by the last reading, each word in any order (wordsReading),
+  // after the phrase and the SIP-username readings found nothing.
+  searchNameReordered: {
+    path: `/staff?q=${encodeURIComponent(plain(memberName(mid).split(' ').reverse().join(' ')))}`,
+    expect: `/staff/accounts/ACC-${1_000_000 + mid}"`,
+  },
+  // One surname, shared by about 4 000 members: a broad search whose first page is accounts 1–25
+  // (their second surname).
+  searchSurname: { path: '/staff?q=S%C3%A1nchez', expect: '/staff/accounts/ACC-1000001"' },
   // A broad search (every account matches): the first page of results in number order.
   searchBroad: { path: '/staff?q=Dental', expect: '/staff/accounts/ACC-1000001"' },
   // A phone number as a customer says it: the callback number of every pending request (req_i on

@@ -265,7 +265,7 @@ test("a busy queue shows 25 at a time with later pages; a search shows only its 
 
   // A search is its own view: its results, a way back, and no queue.
   const last = mine[25];
-  await sam.getByLabel('Account number, company, member email or SIP username').fill(last.number);
+  await sam.getByLabel('Account number, company, member name or email, or SIP username').fill(last.number);
   await sam.getByRole('button', { name: 'Search' }).click();
   await expect(sam.getByRole('link', { name: accountLabel(last) })).toBeVisible();
   await expect(sam.getByRole('region', { name: /Unblock requests waiting/ })).toHaveCount(0);
@@ -508,7 +508,7 @@ test('support places a manual block and lifts it, each shown only once the switc
   const [, sam] = await newPage(browser);
   await signInStaff(sam, samUser);
   await sam
-    .getByLabel('Account number, company, member email or SIP username')
+    .getByLabel('Account number, company, member name or email, or SIP username')
     .fill(labs.credentials[0].username.toUpperCase());
   await sam.getByRole('button', { name: 'Search' }).click();
   await sam.getByRole('link', { name: accountLabel(labs) }).click();
@@ -702,7 +702,7 @@ test('search ignores accents, and a damaged page link says so and shows the firs
   } = await createCustomer([{ ...LABS, name: 'Clínica Dental Peñalara' }]);
   const [, agent] = await newPage(browser);
   await signInStaff(agent, await createStaff('agent'));
-  await agent.getByLabel('Account number, company, member email or SIP username').fill('penalara');
+  await agent.getByLabel('Account number, company, member name or email, or SIP username').fill('penalara');
   await agent.getByRole('button', { name: 'Search' }).click();
   await expect(agent.getByRole('link', { name: accountLabel(clinic) })).toBeVisible();
 

@@ -77,7 +77,10 @@ const blockLine = (block: 'lift_pending' | 'lifted') =>
 const digits = (n: number) => String(crypto.randomInt(10 ** (n - 1), 10 ** n));
 const calls = [{ to: '+252611234567', sourceIp: '203.0.113.9', durationSec: 0 }];
 
-test('a Spanish agent, keyboard only, finds accounts by the phone number as the customer says it', async ({
+// The account holder of the Spanish agent's journey: a given name and two surnames, with accents.
+const holder = 'María Ángeles Quintanilla Echeverría';
+
+test('a Spanish agent, keyboard only, finds accounts by the phone number or the name the customer gives', async ({
   browser,
 }) => {
   // A Madrid landline on file (91 …), a Mexico City number on file with an extension, and a number
@@ -99,7 +102,7 @@ test('a Spanish agent, keyboard only, finds accounts by the phone number as the 
       },
       { name: 'Clínica Oleada', country: 'ES', timeZone: 'Europe/Madrid', block: { calls } },
     ],
-    { timeZone: 'Europe/Madrid' },
+    { timeZone: 'Europe/Madrid', name: holder },
   );
   await createMisdial(user, oleada, {
     intendedNumber: '925 61 12 34',
@@ -176,6 +179,24 @@ test('a Spanish agent, keyboard only, finds accounts by the phone number as the 
       }),
     ),
   ).toBeVisible();
+
+  // The account holder's name as heard on the phone, surnames first and without accents: every
+  // account she is a member of, each showing the name it was found by; then one of them.
+  const heard = 'quintanilla echeverria maria angeles';
+  await page.goto('/staff');
+  await field.focus();
+  await page.keyboard.type(heard);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL((url) => url.searchParams.get('q') === heard);
+  for (const account of [clinic, reforma, oleada])
+    await expect(hits.getByRole('link', { name: accountLabel(account) })).toBeVisible();
+  await expect(hits.getByRole('listitem')).toHaveCount(3);
+  await expect(hits.getByRole('listitem').first()).toContainText(`${holder} <${user.email}>`);
+  await expectAccessible(page);
+  await expectNoEnglish(page);
+  await hits.getByRole('link', { name: accountLabel(oleada) }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: accountLabel(oleada) })).toBeVisible();
   await context.close();
 });
 

@@ -1,5 +1,12 @@
-import { SEARCH_MIN_CHARS, type SearchHit } from '@/lib/staff/search';
+import { SEARCH_MIN_CHARS, type SearchHit, type SearchMember } from '@/lib/staff/search';
 import { useTranslations } from 'next-intl';
+
+/**
+ * A member as a mail client writes a mailbox (RFC 5322 name-addr): "María José Fernández López
+ * <maria@clinica.example>", or the address alone when they gave no name. The name is what a search
+ * by a person's name matched, so the agent sees why the account is listed.
+ */
+const mailbox = (m: SearchMember) => (m.name ? `${m.name} <${m.email}>` : m.email);
 
 /**
  * One page of matching accounts: each links to its account page, and an account with pending
@@ -34,7 +41,7 @@ export function SearchResults({ hits, q, tooShort }: { hits: SearchHit[]; q: str
           </p>
           <p className="text-sm text-slate-700">
             {t('people', {
-              members: a.members.join(', ') || t('nobody'),
+              members: a.members.map(mailbox).join(', ') || t('nobody'),
               usernames: a.usernames.join(', ') || t('nobody'),
             })}
           </p>

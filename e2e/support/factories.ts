@@ -133,12 +133,12 @@ function planAccount(spec: AccountSpec) {
 function planUser(
   role: Role,
   accounts: string[],
-  o: { timeZone?: string; totp?: boolean; stem?: string } = {},
+  o: { timeZone?: string; totp?: boolean; stem?: string; name?: string } = {},
 ) {
   const id = uniqueId();
   const user = {
     email: `${o.stem ?? role}-${id}@e2e.example`,
-    name: `${role[0].toUpperCase()}${role.slice(1)} ${id}`,
+    name: o.name ?? `${role[0].toUpperCase()}${role.slice(1)} ${id}`,
     password: `e2e-${role}-${crypto.randomBytes(8).toString('hex')}`,
     role,
     accounts,
@@ -231,11 +231,13 @@ export async function createAccounts(...specs: AccountSpec[]): Promise<TestAccou
 
 /**
  * A new customer who is the only member of new accounts made from `specs`, in one step.
- * `timeZone`: the user's saved zone (default: follow the browser); `totp`: enrolled in the second factor.
+ * `timeZone`: the user's saved zone (default: follow the browser); `totp`: enrolled in the second factor;
+ * `name`: the person's name (default "Customer" and the test's unique id; a name the test searches by
+ * must be one no other spec gives).
  */
 export async function createCustomer(
   specs: AccountSpec[],
-  o: { timeZone?: string; totp?: boolean; stem?: string } = {},
+  o: { timeZone?: string; totp?: boolean; stem?: string; name?: string } = {},
 ): Promise<{ user: TestUser; accounts: TestAccount[] }> {
   const accounts = specs.map(planAccount);
   const r = await apply(accounts, [

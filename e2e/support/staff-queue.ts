@@ -9,7 +9,9 @@ import { literally } from './factories';
  */
 export async function queueOfAccount(page: Page, account: { name: string; number: string }) {
   await page.goto('/staff');
-  await page.getByLabel('Account number, company, member email or SIP username').fill(account.number);
+  await page
+    .getByLabel('Account number, company, member name or email, or SIP username')
+    .fill(account.number);
   await page.getByRole('button', { name: 'Search' }).click();
   const hit = page
     .getByRole('list', { name: 'Matching accounts' })

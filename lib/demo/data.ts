@@ -13,7 +13,7 @@ export const DEMO_USERS = [
     email: 'omar@harbor.example',
     password: 'demo-omar-2026',
     role: 'customer',
-    name: 'Omar Haddad',
+    name: 'Omar Haddad Jiménez',
     accounts: ['ACC-2001'],
   },
   {

@@ -39,14 +39,21 @@ const ftsAll = (terms: string[], columns: string[]) => {
   return columns.map((c) => `{${c}} : ${all}`).join(' OR ');
 };
 
+/** A member of an account as a search hit shows them. */
+export type SearchMember = { email: string; name: string | null };
+
 /** What a search shows of one account (components/staff/search-results.tsx). */
 export type SearchHit = {
   number: string;
   name: string;
   /** The newest open block (active or lift_pending), or null. */
   openBlock: { id: string; status: BlockStatus; reason: BlockReason } | null;
-  /** The first 5 members' emails (as people write them: displayEmail) and the first 10 SIP usernames, each in id order. */
-  members: string[];
+  /**
+   * The first 5 members (membership id order): each one's email, as people write it (displayEmail),
+   * and name (User.name, null when they gave none); so a hit found by a member's name shows it.
+   */
+  members: SearchMember[];
+  /** The first 10 SIP usernames, in id order. */
   usernames: string[];
   /** Pending unblock requests of the account. */
   pendingRequests: number;
@@ -70,8 +77,8 @@ const pgHitJson = Prisma.sql`json_build_object('id', x."id", 'number', x."number
   'number', x."number", 'name', x."name",
   'openBlock', (SELECT json_build_object('id', b."id", 'status', b."status", 'reason', b."reason") FROM "Block" b
     WHERE b."accountId" = x."id" AND b."status" IN ('active', 'lift_pending') ORDER BY b."placedAt" DESC LIMIT 1),
-  'members', COALESCE((SELECT json_agg(s."email" ORDER BY s."id") FROM (
-    SELECT m."id", u."email" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+  'members', COALESCE((SELECT json_agg(json_build_object('email', s."email", 'name', s."name") ORDER BY s."id") FROM (
+    SELECT m."id", u."email", u."name" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s), '[]'),
   'usernames', COALESCE((SELECT json_agg(s."username" ORDER BY s."id") FROM (
     SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s), '[]'),
@@ -86,8 +93,8 @@ const sqliteHitJson = Prisma.sql`json_object('id', x."id", 'number', x."number",
   'number', x."number", 'name', x."name",
   'openBlock', json((SELECT json_object('id', b."id", 'status', b."status", 'reason', b."reason") FROM "Block" b
     WHERE b."accountId" = x."id" AND b."status" IN ('active', 'lift_pending') ORDER BY b."placedAt" DESC LIMIT 1)),
-  'members', json((SELECT json_group_array(s."email" ORDER BY s."id") FROM (
-    SELECT m."id", u."email" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+  'members', json((SELECT json_group_array(json_object('email', s."email", 'name', s."name") ORDER BY s."id") FROM (
+    SELECT m."id", u."email", u."name" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s)),
   'usernames', json((SELECT json_group_array(s."username" ORDER BY s."id") FROM (
     SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s)),
@@ -115,9 +122,10 @@ const WALK_BATCH = 500;
 
 /**
  * The ids and numbers of the `limit` accounts after number `after` ('' = from the start) whose
- * number, company name, member email or SIP username contains every one of `terms` (one column holding
- * them all; a single term is a phrase, the usual case: wordsReading makes several), in number order (each with its
- * `show`, read in the same statement, except a two-character query's on SQLite); or null when the
+ * number, company name, member email, member name (User.name) or SIP username contains every one of
+ * `terms` (one column holding them all; a single term is a phrase, the usual case: wordsReading makes
+ * several), in number order (each with its `show`, read in the same statement, except a two-character
+ * query's on SQLite); or null when the
  * query is broad (some column has more than `cap` matches: see broadMatches).
  *
  * SQLite: FTS5 trigram tables (migration 0009_search) for three characters or more; case and
@@ -148,7 +156,7 @@ async function narrowMatches(
         LIMIT ${cap + 1}
       ), u AS (
         SELECT m."accountId" AS "id" FROM "User" u JOIN "Membership" m ON m."userId" = u."id"
-        WHERE ${has(Prisma.sql`u."email"`)} LIMIT ${cap + 1}
+        WHERE ${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)} LIMIT ${cap + 1}
       ), c AS (
         SELECT "accountId" AS "id" FROM "SipCredential" WHERE ${has(Prisma.sql`"username"`)}
         LIMIT ${cap + 1}
@@ -173,14 +181,14 @@ async function narrowMatches(
       WITH hit(id) AS (
         SELECT "id" FROM "CustomerAccount" WHERE "number" LIKE ${p} ESCAPE '\\' OR "name" LIKE ${p} ESCAPE '\\'
         UNION SELECT m."accountId" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-          WHERE u."email" LIKE ${p} ESCAPE '\\'
+          WHERE u."email" LIKE ${p} ESCAPE '\\' OR u."name" LIKE ${p} ESCAPE '\\'
         UNION SELECT "accountId" FROM "SipCredential" WHERE "username" LIKE ${p} ESCAPE '\\'
       )
       SELECT a."id", a."number" FROM "CustomerAccount" a JOIN hit ON hit."id" = a."id"
       WHERE a."number" > ${after} ORDER BY a."number" LIMIT ${limit}`;
   }
-  const one = (column: string) => (terms.length === 1 ? ftsPhrase(q) : ftsAll(terms, [column]));
-  const m = terms.length === 1 ? ftsPhrase(q) : ftsAll(terms, ['number', 'name']);
+  // A phrase is looked for in every column of a table; several terms all in one of its columns.
+  const fts = (columns: string[]) => (terms.length === 1 ? ftsPhrase(q) : ftsAll(terms, columns));
   // FTS5 yields matches in rowid order and stops at the LIMIT (2 ms for 1 001 of 100 000 matches,
   // 15 ms for all of them), so reading at most cap + 1 per table is cheap whatever the query.
   // One statement, as on PostgreSQL: each table's matches are read once (MATERIALIZED) for both
@@ -191,11 +199,11 @@ async function narrowMatches(
     { a: number | bigint; u: number | bigint; c: number | bigint; page: string }[]
   >`
     WITH a AS MATERIALIZED (
-      SELECT rowid AS r FROM "CustomerAccountSearch" WHERE "CustomerAccountSearch" MATCH ${m} LIMIT ${cap + 1}
+      SELECT rowid AS r FROM "CustomerAccountSearch" WHERE "CustomerAccountSearch" MATCH ${fts(['number', 'name'])} LIMIT ${cap + 1}
     ), u AS MATERIALIZED (
-      SELECT rowid AS r FROM "UserSearch" WHERE "UserSearch" MATCH ${one('email')} LIMIT ${cap + 1}
+      SELECT rowid AS r FROM "UserSearch" WHERE "UserSearch" MATCH ${fts(['email', 'name'])} LIMIT ${cap + 1}
     ), c AS MATERIALIZED (
-      SELECT rowid AS r FROM "SipCredentialSearch" WHERE "SipCredentialSearch" MATCH ${one('username')} LIMIT ${cap + 1}
+      SELECT rowid AS r FROM "SipCredentialSearch" WHERE "SipCredentialSearch" MATCH ${fts(['username'])} LIMIT ${cap + 1}
     ), n AS MATERIALIZED (
       SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM u) AS u, (SELECT count(*) FROM c) AS c
     ), hit(id) AS (
@@ -223,8 +231,8 @@ async function narrowMatches(
  * after it), else null. On PostgreSQL each hit comes with its `show`, in the same statement.
  *
  * PostgreSQL tests tollgate_fold(column) LIKE per row, the rule its trigram indexes answer.
- * SQLite reads the walked accounts with their members' emails and credentials' usernames in batches
- * and tests them in JavaScript with `fold`: reading all 100 000 matching rowids out of FTS5 takes
+ * SQLite reads the walked accounts with their members' emails and names and their credentials'
+ * usernames in batches and tests them in JavaScript with `fold`: reading all 100 000 matching rowids out of FTS5 takes
  * 160 ms, and probing FTS5 once per account about 0.16 ms.
  */
 async function broadMatches(
@@ -243,7 +251,7 @@ async function broadMatches(
         WHERE ${has(Prisma.sql`a."number"`)}
           OR ${has(Prisma.sql`a."name"`)}
           OR EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-            WHERE m."accountId" = a."id" AND ${has(Prisma.sql`u."email"`)})
+            WHERE m."accountId" = a."id" AND (${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)}))
           OR EXISTS (SELECT 1 FROM "SipCredential" c
             WHERE c."accountId" = a."id" AND ${has(Prisma.sql`c."username"`)})
         ORDER BY a."number" LIMIT ${limit}
@@ -265,9 +273,9 @@ async function broadMatches(
   let batchSize = 2 * limit;
   for (let walked = 0; walked < walkMax; batchSize = Math.min(WALK_BATCH, batchSize * 4)) {
     const size = Math.min(batchSize, walkMax - walked);
-    const batch = await db.$queryRaw<(Hit & { name: string; emails: string; usernames: string })[]>`
+    const batch = await db.$queryRaw<(Hit & { name: string; people: string; usernames: string })[]>`
       SELECT a."id", a."number", a."name",
-        (SELECT json_group_array(u."email") FROM "Membership" mb JOIN "User" u ON u."id" = mb."userId" WHERE mb."accountId" = a."id") AS emails,
+        (SELECT json_group_array(json_array(u."email", u."name")) FROM "Membership" mb JOIN "User" u ON u."id" = mb."userId" WHERE mb."accountId" = a."id") AS people,
         (SELECT json_group_array(c."username") FROM "SipCredential" c WHERE c."accountId" = a."id") AS usernames
       FROM "CustomerAccount" a WHERE a."number" > ${from} ORDER BY a."number" LIMIT ${size}`;
     for (const a of batch) {
@@ -276,7 +284,8 @@ async function broadMatches(
       const texts = [
         a.number,
         a.name,
-        ...(JSON.parse(a.emails) as string[]),
+        // Each member's email and name (null when they gave none: nothing to test).
+        ...(JSON.parse(a.people) as (string | null)[][]).flat().filter((x): x is string => x !== null),
         ...(JSON.parse(a.usernames) as string[]),
       ];
       if (texts.some((x) => needles.every((n) => fold(x).includes(n))))
@@ -346,8 +355,8 @@ function wordsReading(typed: string): string[][] {
 }
 
 /**
- * One page of accounts whose number, company name, member email or SIP username contains the query,
- * or whose phone number on file or callback number is the query read as a phone number (accountsByPhone)
+ * One page of accounts whose number, company name, member email, member name or SIP username contains
+ * the query, or whose phone number on file or callback number is the query read as a phone number (accountsByPhone)
  * (at least SEARCH_MIN_CHARS characters, else `tooShort` and no hits; at most 100 are used), ordered
  * by account number (unique, so it is its own tiebreaker). `after` is the decoded cursor of the
  * previous page (null = first page).
@@ -415,7 +424,10 @@ async function searchOnce(
   const page = merged.slice(0, LIMIT);
   const shown = page.every((h) => h.show) ? page.map((h) => h.show!) : await showHits(page.map((h) => h.id));
   // Members' addresses as people write them, as the account page shows them (a Unicode domain).
-  const hits = shown.map((h) => ({ ...h, members: h.members.map(displayEmail) }));
+  const hits = shown.map((h) => ({
+    ...h,
+    members: h.members.map((m) => ({ email: displayEmail(m.email), name: m.name })),
+  }));
   // A broad walk that stopped before a full page continues after the last account it tested.
   const nextAfter = merged.length > LIMIT ? page[LIMIT - 1]!.number : (knownTo ?? null);
   return { hits, next: nextAfter ? encodeCursor([nextAfter]) : null, tooShort: false };

@@ -18,8 +18,15 @@ type Datamodel = {
 /** What prisma/schema.prisma says the database must hold (written by prisma/datamodel-generator.cjs). */
 function expectedShape(): DbShape {
   const dm = JSON.parse(fs.readFileSync(path.resolve('lib/generated/datamodel.json'), 'utf8')) as Datamodel;
-  // Substring search (lib/staff/search.ts): FTS5 / pg_trgm, declared only in migration 0009_search.
-  const search = ['CustomerAccount.name', 'CustomerAccount.number', 'SipCredential.username', 'User.email'];
+  // Substring search (lib/staff/search.ts): FTS5 / pg_trgm, declared only in migrations 0009_search
+  // and 0019_member_name_search.
+  const search = [
+    'CustomerAccount.name',
+    'CustomerAccount.number',
+    'SipCredential.username',
+    'User.email',
+    'User.name',
+  ];
   const shape: DbShape = { tables: {}, search };
   for (const m of dm.models) {
     const columns: DbShape['tables'][string]['columns'] = {};

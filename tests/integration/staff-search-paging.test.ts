@@ -75,7 +75,7 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
       `${tag}@clínica-peñasco.es`,
     ]) {
       const { hits } = await searchAccounts(staff, typed);
-      expect({ typed, hits: hits.map((h) => [h.number, h.members]) }).toEqual({
+      expect({ typed, hits: hits.map((h) => [h.number, h.members.map((m) => m.email)]) }).toEqual({
         typed,
         hits: [[account.number, [`ana.${tag}@clínica-peñasco.es`]]],
       });
@@ -189,6 +189,59 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
       expect(await allSearchPages(staff, q), q).toContain(account.number);
       expect(await allSearchPages(staff, q, undefined, { sparseCap: 0 }), `${q}, broad`).toContain(
         account.number,
+      );
+    }
+  });
+
+  it('finds every account of a member by their name as a caller says it, and shows the name', async () => {
+    // Customers in Spain and Latin America give two surnames, often with accents; agents type them
+    // without, in any case and order. Before migration 0019 no member's name was searched at all.
+    const db = getDb();
+    const person = async (name: string, email: string, accounts: number) => {
+      const made = [];
+      for (let i = 0; i < accounts; i++) made.push((await makeAccount({ members: [] })).account);
+      const user = await db.user.create({ data: { email, name, role: 'customer' } });
+      for (const a of made) await db.membership.create({ data: { userId: user.id, accountId: a.id } });
+      return made.map((a) => a.number);
+    };
+    const maria = await person('María José Fernández López', 'mjfl@clinica-sur.example', 2);
+    // A namesake: another person, another account, the same name.
+    const namesake = await person('María José Fernández López', 'mariajose@ferreteria.example', 1);
+    const joseLuis = await person('José Luis Fernández Ortega', 'jl.ortega@talleres.example', 1);
+    const both = [...maria, ...namesake].sort();
+    const cases: [string, string[]][] = [
+      ['María José Fernández López', both],
+      ['maria jose fernandez lopez', both],
+      ['MARIA FERNANDEZ', both],
+      ['Fernández López', both],
+      ['lopez fernandez', both],
+      ['López Fernández, María José', both],
+      ['fernandez', [...both, ...joseLuis].sort()],
+      ['nández', [...both, ...joseLuis].sort()],
+      ['jose luis ortega', joseLuis],
+      ['Fernández Gutiérrez', []],
+      ['Gutiérrez', []],
+    ];
+    for (const [q, expected] of cases) {
+      expect(await allSearchPages(staff, q), q).toEqual(expected);
+      expect(await allSearchPages(staff, q, undefined, { sparseCap: 0 }), `${q}, broad`).toEqual(expected);
+    }
+    // The hit shows the name beside the address, so the agent sees why the account is listed.
+    const { hits } = await searchAccounts(staff, 'maria fernandez');
+    const shown = (n: string) => hits.find((h) => h.number === n)?.members;
+    for (const n of maria)
+      expect(shown(n)).toEqual([{ email: 'mjfl@clinica-sur.example', name: 'María José Fernández López' }]);
+    expect(shown(namesake[0]!)).toEqual([
+      { email: 'mariajose@ferreteria.example', name: 'María José Fernández López' },
+    ]);
+
+    // A name shared by more accounts than a page holds: every one, once, in number order, on both paths.
+    const many = (await person('Lucía Núñez Peña', 'lucia@varias.example', 30)).sort();
+    for (const opts of [{}, { sparseCap: 0 }, { sparseCap: 0, walkMax: 20 }]) {
+      const first = await searchAccounts(staff, 'lucia pena nunez', null, opts);
+      expect(first.next, JSON.stringify(opts)).not.toBeNull();
+      expect(await allSearchPages(staff, 'lucia pena nunez', undefined, opts), JSON.stringify(opts)).toEqual(
+        many,
       );
     }
   });
@@ -334,13 +387,13 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     const memberIds = await getDb().membership.findMany({
       where: { accountId: account.id },
       orderBy: { id: 'asc' },
-      select: { user: { select: { email: true } } },
+      select: { user: { select: { email: true, name: true } } },
     });
     const expected = {
       number: account.number,
       name: account.name,
       openBlock: { id: newer.id, status: 'lift_pending', reason: 'high_risk_destination' },
-      members: memberIds.slice(0, 5).map((m) => m.user.email),
+      members: memberIds.slice(0, 5).map((m) => ({ email: m.user.email, name: m.user.name })),
       usernames: [...creds]
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .slice(0, 10)
@@ -367,7 +420,11 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
               take: 1,
               orderBy: { placedAt: 'desc' },
             },
-            memberships: { select: { user: { select: { email: true } } }, take: 5, orderBy: { id: 'asc' } },
+            memberships: {
+              select: { user: { select: { email: true, name: true } } },
+              take: 5,
+              orderBy: { id: 'asc' },
+            },
             sipCredentials: { select: { username: true }, take: 10, orderBy: { id: 'asc' } },
             _count: { select: { requests: { where: { status: 'pending' } } } },
           },
@@ -376,7 +433,7 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
         number: a.number,
         name: a.name,
         openBlock: a.blocks[0] ?? null,
-        members: a.memberships.map((m) => m.user.email),
+        members: a.memberships.map((m) => ({ email: m.user.email, name: m.user.name })),
         usernames: a.sipCredentials.map((c) => c.username),
         pendingRequests: a._count.requests,
       }));
