@@ -38,13 +38,18 @@ export type SwitchErrorKind =
   | 'answered'
   | 'other';
 
-/** A stored switch error read apart: its kind, the switch's own code (kind `answered`) and the detail after the code. */
+/**
+ * A stored switch error read apart: its kind, the switch's own code (kind `answered`, or `unavailable`
+ * when a "try later" status carried one) and the detail after the code.
+ */
 export type SwitchErrorReading = { kind: SwitchErrorKind; code?: string; detail: string };
 
 /**
  * Reads a stored switch error (`<code>: <detail>`, or a bare code). Tollgate's own codes get their
  * kind; any other code is the switch's (`error.code` of its answer, CONTRACTS §3) and reads
- * `answered`; text with no code reads `other`, detail = the whole text.
+ * `answered`, or `unavailable` when the transport's message shows a 5xx, 408 or 429 status (the switch
+ * asked to be tried later, giving its own code); text with no code reads `other`, detail = the whole
+ * text.
  */
 export function readSwitchError(stored: string): SwitchErrorReading {
   const text = stored.trim();
@@ -55,8 +60,14 @@ export function readSwitchError(stored: string): SwitchErrorReading {
   if (Object.hasOwn(OWN, code!)) return { kind: OWN[code!]!, detail };
   // The transport's message repeats the status and the code before the switch's own words
   // (lib/switch/transport.ts: `HTTP 409 account_closed: the account is closed`).
-  const own = /^HTTP \d{3} (\S+): ([\s\S]*)$/.exec(detail);
-  return { kind: 'answered', code, detail: own && own[1] === code ? own[2]! : detail };
+  const own = /^HTTP (\d{3}) (\S+): ([\s\S]*)$/.exec(detail);
+  if (!own || own[2] !== code) return { kind: 'answered', code, detail };
+  // A "try later" status with the switch's own code (`HTTP 503 maintenance: …`) is still the switch
+  // being unavailable, not an answer to the change: the transport files it as `unavailable`, the same
+  // statuses as there (5xx, 408, 429), and the outbox keeps the change to send again.
+  const status = Number(own[1]);
+  const later = status >= 500 || status === 408 || status === 429;
+  return { kind: later ? 'unavailable' : 'answered', code, detail: own[3]! };
 }
 
 /**
@@ -66,6 +77,8 @@ export function readSwitchError(stored: string): SwitchErrorReading {
 export function switchErrorNote(stored: string): Note {
   const r = readSwitchError(stored);
   if (r.kind === 'answered') return { key: 'switchError.answered', values: { code: r.code! } };
+  if (r.kind === 'unavailable' && r.code)
+    return { key: 'switchError.unavailableAnswered', values: { code: r.code } };
   if (r.kind === 'other') return { key: 'switchError.other', values: { text: r.detail } };
   return { key: `switchError.${r.kind}` };
 }
@@ -78,5 +91,5 @@ export function switchErrorNote(stored: string): Note {
 export function switchErrorText(t: Translate, stored: string): string {
   const r = readSwitchError(stored);
   const words = noteText(t, switchErrorNote(stored));
-  return r.kind === 'answered' && r.detail ? `${words}: ${r.detail}` : words;
+  return r.code && r.detail ? `${words}: ${r.detail}` : words;
 }

@@ -150,6 +150,22 @@ describe('notes the system stores in a text column', () => {
       detail: 'the account is closed',
     });
     expect(readSwitchError('refused')).toEqual({ kind: 'answered', code: 'refused', detail: '' });
+    // A "try later" status with the switch's own code is the switch being unavailable, whatever the
+    // code says: every status the transport files as unavailable (5xx, 408, 429), and only those.
+    for (const status of [500, 502, 503, 504, 408, 429])
+      expect(readSwitchError(`maintenance: HTTP ${status} maintenance: back at 02:00`)).toEqual({
+        kind: 'unavailable',
+        code: 'maintenance',
+        detail: 'back at 02:00',
+      });
+    for (const status of [400, 403, 409, 422])
+      expect(readSwitchError(`maintenance: HTTP ${status} maintenance: back at 02:00`).kind).toBe('answered');
+    expect(switchErrorText(spanish, 'maintenance: HTTP 503 maintenance: back at 02:00')).toBe(
+      'el switch no estaba disponible (respondió «maintenance»): back at 02:00',
+    );
+    expect(switchErrorText(english, 'rate_limited: HTTP 429 rate_limited: slow down')).toBe(
+      'the switch was unavailable (it answered “rate_limited”): slow down',
+    );
     // The allowance outbox's words from before they carried a code, and text with no code at all.
     expect(readSwitchError('the switch answered 200 without this allowance in force').kind).toBe(
       'notInForce',
