@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { sqlitePath } from '@/lib/server/db/url';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { holdWriteLock } from '@/tests/helpers/sqlite-lock';
 
 // ISSUE 10 item 6: a statement of one request must never run inside another request's open
 // transaction. With one SQLite connection it used to: a write made meanwhile was rolled back with the
@@ -77,31 +76,6 @@ describe.each(dialects())('concurrent requests on %s', (dialect) => {
     expect(await db.rateLimiterFlexible.count({ where: { key: 'dup' } })).toBe(0);
   });
 });
-
-/**
- * Another process (a CLI command, a second portal, a test factory) that takes the SQLite file's write
- * lock (`BEGIN IMMEDIATE` and a row of its own, action `test.other_process`) and commits after `ms`.
- * better-sqlite3 waits synchronously, so the holder must be another process, not a promise here.
- * Resolves once it holds the lock; `exited` once it has committed and exited.
- */
-async function holdWriteLock(file: string, ms: number): Promise<{ exited: Promise<unknown> }> {
-  const holder = spawn(
-    process.execPath,
-    [
-      '-e',
-      `const db = new (require('better-sqlite3'))(process.argv[1]);
-       db.exec("BEGIN IMMEDIATE; INSERT INTO AuditLog (id, at, action) VALUES (lower(hex(randomblob(8))), 0, 'test.other_process')");
-       console.log('holding');
-       setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));`,
-      file,
-      String(ms),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = once(holder, 'exit');
-  await once(holder.stdout, 'data');
-  return { exited };
-}
 
 describe('SQLite shared with another process', () => {
   let url: string;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '@/lib/server/db/migrate';
 import { sqlitePath } from '@/lib/server/db/url';
 import { dialects, freshDatabase } from '@/tests/helpers/db';
+import { holdWriteLock } from '@/tests/helpers/sqlite-lock';
 
 function copyMigrations(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-mig-'));
@@ -119,5 +120,33 @@ describe.each(dialects())('migrations on %s', (dialect) => {
     // Capped at the migration's now, not two hours ahead.
     expect(applied['ACC-AHEAD']).toBeGreaterThanOrEqual(before - 1000);
     expect(applied['ACC-AHEAD']).toBeLessThanOrEqual(after + 1000);
+  });
+});
+
+describe('migrations on sqlite, with another process holding the write lock', () => {
+  // The migrator waits for a backup, the admin CLI or a second instance as long as the portal's own
+  // statements do (SQLITE_BUSY_TIMEOUT_MS), not a fixed 10 s: a short setting fails soon, a longer one waits.
+  it('waits SQLITE_BUSY_TIMEOUT_MS, then fails having applied nothing', async () => {
+    const dir = copyMigrations();
+    const url = await freshDatabase('sqlite');
+    fs.writeFileSync(path.join(dir, 'sqlite', '9997_probe.sql'), 'CREATE TABLE "Probe" ("id" INTEGER);\n');
+    const saved = process.env.SQLITE_BUSY_TIMEOUT_MS;
+    try {
+      process.env.SQLITE_BUSY_TIMEOUT_MS = '100';
+      const holder = await holdWriteLock(sqlitePath(url), 1000);
+      await expect(migrate(url, dir)).rejects.toThrow(/locked|busy/i);
+      const probe = new Database(sqlitePath(url), { readonly: true });
+      const recorded = probe.prepare(`SELECT name FROM "_tollgate_migrations" WHERE name = ?`);
+      expect(recorded.all('9997_probe.sql')).toEqual([]);
+      // The same lock, still held: a longer setting waits for its release, then applies the file once.
+      process.env.SQLITE_BUSY_TIMEOUT_MS = '20000';
+      expect((await migrate(url, dir)).applied).toEqual(['9997_probe.sql']);
+      expect(recorded.all('9997_probe.sql')).toHaveLength(1);
+      probe.close();
+      await holder.exited;
+    } finally {
+      if (saved === undefined) delete process.env.SQLITE_BUSY_TIMEOUT_MS;
+      else process.env.SQLITE_BUSY_TIMEOUT_MS = saved;
+    }
   });
 });

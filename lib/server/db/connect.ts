@@ -11,7 +11,7 @@ import {
   type PgSlot,
 } from '@/lib/server/db/direct-pg';
 import { directSqlite, serializeSqliteAdapter, type DirectSqlite } from '@/lib/server/db/serialized-sqlite';
-import { sqlitePath } from '@/lib/server/db/url';
+import { sqliteBusyTimeoutMs, sqlitePath } from '@/lib/server/db/url';
 import { pgPoolOptions } from '@/lib/server/db/pg-limits';
 
 type Ctors = {
@@ -123,9 +123,3 @@ function queryLog(): Array<{ emit: 'stdout'; level: 'query' }> {
 
 // Prisma's default `maxWait` for starting an interactive transaction.
 const DEFAULT_MAX_WAIT_MS = 2000;
-
-/** SQLITE_BUSY_TIMEOUT_MS (validated with the rest of the environment at start-up), default 10 s. */
-function sqliteBusyTimeoutMs(): number {
-  const n = Number(process.env.SQLITE_BUSY_TIMEOUT_MS ?? 10_000);
-  return Number.isInteger(n) && n >= 50 ? n : 10_000;
-}

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { sqlitePath } from './url';
+import { sqliteBusyTimeoutMs, sqlitePath } from './url';
 
 export type MigrationResult = { applied: string[]; skipped: number };
 type Migration = { name: string; sql: string; checksum: string };
@@ -59,7 +59,10 @@ export async function migrate(url: string, dir?: string): Promise<MigrationResul
 function migrateSqlite(url: string, migrations: Migration[]): MigrationResult {
   const file = sqlitePath(url);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const conn = new Database(file, { timeout: 10_000 });
+  // Another process holding the write lock (a backup, the admin CLI, a second instance starting) is
+  // waited for as long as the portal's own statements wait. Synchronously, by SQLite's busy handler:
+  // this runs at start-up, before the server takes any request.
+  const conn = new Database(file, { timeout: sqliteBusyTimeoutMs() });
   try {
     conn.pragma('journal_mode = WAL'); // readers don't block the writer; persists in the file
     conn.pragma('foreign_keys = ON');
