@@ -275,9 +275,10 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
     expect(status()).toBe('approved');
     await expectNoEnglish(b.page);
 
-    // The account page says why the lift waits in the agent's words: what the switch answered (its
-    // own code, then its own message as it sent it), not Tollgate's stored diagnostic.
-    const waitingWhy = `${es('switchError.answered', { code: 'simulated_failure' })}: injected fault`;
+    // The account page says why the lift waits in the agent's words: the switch was unavailable (a
+    // 503, to be sent again), with its own code and its own message as it sent them, not Tollgate's
+    // stored diagnostic, and not "the switch answered", as if it had refused.
+    const waitingWhy = `${es('switchError.unavailableAnswered', { code: 'simulated_failure' })}: injected fault`;
     await expect
       .poll(
         async () => {
@@ -318,6 +319,15 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
   await expect(liftedRow.getByRole('cell').nth(2)).toHaveText(es('actors.switch'));
   await expectAccessible(a.page);
   await expectNoEnglish(a.page);
+  // Only what the switch did or confirmed: the agent types its name as the table shows it (a text
+  // field: the browser refused anything but an address there before 2026-12-04).
+  await a.page.getByLabel(es('staff.audit.actor')).fill(es('actors.switch'));
+  await a.page.getByRole('button', { name: es('staff.audit.filter') }).click();
+  await expect(a.page).toHaveURL((url) => url.searchParams.get('actor') === es('actors.switch'));
+  await expect(a.page.getByRole('row').filter({ hasText: 'block.lifted' })).toHaveCount(1);
+  await expect(a.page.getByRole('row').filter({ hasText: 'request.approved' })).toHaveCount(0);
+  await expectAccessible(a.page);
+  await a.page.goBack();
   await approvedRow.getByRole('link', { name: account.number, exact: true }).click();
   await expect(a.page.getByRole('heading', { level: 1, name: accountLabel(account) })).toBeVisible();
   // One approval, one lift, one denial refused: the audit log says who did what.
