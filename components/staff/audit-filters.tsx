@@ -24,7 +24,18 @@ export function AuditFilters({ f, timeZone }: { f: AuditFilter; timeZone: string
         placeholder="ACC-1001"
         className="w-36"
       />
-      <Field name="actor" label={t('actor')} type="email" defaultValue={f.actor} className="w-60" />
+      {/* Text, not type="email": the switch and operator-cli are actors too, and an address as shown
+          (a Unicode domain) must not be refused by the browser before the server reads it. */}
+      <Field
+        name="actor"
+        label={t('actor')}
+        hint={t('actorHint')}
+        inputMode="email"
+        autoComplete="off"
+        spellCheck={false}
+        defaultValue={f.actor}
+        className="w-60"
+      />
       <Field as="select" name="action" label={t('action')} defaultValue={f.action ?? ''}>
         <option value="">{t('anyAction')}</option>
         {AUDIT_ACTIONS.map((a) => (

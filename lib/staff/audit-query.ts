@@ -5,6 +5,7 @@ import { asciiEmail } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { hasUnsafeCharacter, revealInvisible } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
+import { CATALOGUES } from '@/lib/i18n/translate';
 import { dayStart } from '@/lib/time/day';
 import { encodeCursor, inDatabaseYears, readCursor, timeIdKey } from './cursor';
 
@@ -37,7 +38,7 @@ export const auditFilterSchema = z.object({
   actor: text(254)
     .transform((v) => {
       const lower = v.toLowerCase();
-      return asciiEmail(lower) ?? lower;
+      return systemActorTyped(lower) ?? asciiEmail(lower) ?? lower;
     })
     .optional()
     .catch(undefined),
@@ -48,10 +49,27 @@ export const auditFilterSchema = z.object({
 });
 export type AuditFilter = z.output<typeof auditFilterSchema>;
 
+/** The actors with no login whose rows the filter finds: the switch, and the operator CLI. */
+const SYSTEM_ACTORS = ['switch', 'operator-cli'] as const;
+
+/**
+ * The system actor an agent typed in the actor filter, or null: its id (`switch`, `operator-cli`), or
+ * its name as the audit table shows it in any of the portal's languages (`actors.*`: "the switch", "el
+ * switch"), in any case, spaces collapsed. Anything else is read as a login's email.
+ */
+export function systemActorTyped(typed: string): (typeof SYSTEM_ACTORS)[number] | null {
+  const words = typed.trim().replace(/\s+/g, ' ').toLowerCase();
+  for (const id of SYSTEM_ACTORS) {
+    if (words === id) return id;
+    for (const c of Object.values(CATALOGUES)) if (c.actors[id].toLowerCase() === words) return id;
+  }
+  return null;
+}
+
 /**
  * One page (50) of the audit log, newest first (at, then id), filtered by account number (as stored,
  * or typed as heard: "acc 1001", accountNumberAsTyped), actor
- * (a user's email as stored or as shown, or `operator-cli`), action and days (`f.from` to `f.to`, both
+ * (a user's email as stored or as shown, `operator-cli`, or `switch`: systemActorTyped), action and days (`f.from` to `f.to`, both
  * included, on the clock of the caller's `timeZone`, as the log's times are shown). `f.before` is the
  * cursor of the previous page; a damaged one gives the first page with `badCursor: true`. Returns
  * `{ entries, next, unknown, badCursor }`: `next` is the cursor of the following page or null,
@@ -76,13 +94,27 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
         select: { id: true },
       })
     : null;
-  const actor = f.actor
-    ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
-    : null;
+  const bySwitch = f.actor === 'switch';
+  const actor =
+    f.actor && !bySwitch
+      ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
+      : null;
   if (f.account && !account) return { entries: [], next: null, unknown: 'account' as const, badCursor };
   // An actor with no user row (the operator CLI's `operator-cli`) is found by the name its rows keep:
   // among the rows with no actorId, still a range of the (actorId, at) index.
-  const byActor = !f.actor ? {} : actor ? { actorId: actor.id } : { actorId: null, actorEmail: f.actor };
+  // The switch's rows (systemActorOf below): no person, and an action of the switch's own or a detail
+  // saying the switch confirmed it; also among the rows with no actorId.
+  const byActor = !f.actor
+    ? {}
+    : actor
+      ? { actorId: actor.id }
+      : bySwitch
+        ? {
+            actorId: null,
+            actorEmail: null,
+            OR: [{ action: { startsWith: 'switch.' } }, { detail: { contains: SWITCH_CONFIRMED } }],
+          }
+        : { actorId: null, actorEmail: f.actor };
   // `lte` keeps a deep page an index range on the filter's (…, at) index; the OR breaks ties.
   const at: { gte?: Date; lt?: Date; lte?: Date } = cursor ? { lte: cursor.at } : {};
   // A bound that falls outside the databases' years (the first day of year 1 east of UTC, the day after
@@ -97,12 +129,14 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
       ...byActor,
       ...(f.action ? { action: f.action } : {}),
       ...(Object.keys(at).length ? { at } : {}),
-      ...(cursor ? { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] } : {}),
+      ...(cursor
+        ? { AND: [{ OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] }] }
+        : {}),
     },
     orderBy: [{ at: 'desc' }, { id: 'desc' }],
     take: PAGE + 1,
   });
-  if (f.actor && !actor && rows.length === 0 && !cursor)
+  if (f.actor && !actor && !bySwitch && rows.length === 0 && !cursor)
     return { entries: [], next: null, unknown: 'actor' as const, badCursor };
   const page = rows.slice(0, PAGE);
   const accounts = await db.customerAccount.findMany({
@@ -136,12 +170,16 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   };
 }
 
+/** How lib/audit/log.ts stores `detail.confirmedBy: "switch"` (JSON.stringify, no spaces). */
+const SWITCH_CONFIRMED = '"confirmedBy":"switch"';
+
 /**
  * Who acted for a row written with no person as its actor (a worker, an event): `switch` for what the
  * switch did or confirmed (an action of its own, `switch.*`, or a change whose detail says
  * `confirmedBy: "switch"`, such as `block.lifted` after an agent's approval), else null (shown as —).
  */
 export function systemActorOf(action: string, detail: string | null): 'switch' | null {
+  // Kept in step with listAudit's filter for the switch, which matches SWITCH_CONFIRMED in the text.
   if (action.startsWith('switch.')) return 'switch';
   if (!detail) return null;
   try {

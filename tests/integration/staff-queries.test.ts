@@ -5,7 +5,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import type { AuditAction } from '@/lib/audit/names';
-import { readCursor, timeIdKey } from '@/lib/staff/cursor';
+import { encodeCursor, readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { listQueue } from '@/lib/requests/queue';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
@@ -444,6 +444,32 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       expect(entries.find((e) => e.action === action && !e.actorEmail)?.systemActor, action).toBe(who);
     // A person's row names the person only.
     expect(entries.find((e) => e.action === 'block.lifted' && e.actorEmail)?.systemActor).toBeNull();
+    // The actor filter finds the switch's rows, and only those, by its id or its name in either
+    // language; paged like any other filter.
+    for (const typed of ['switch', 'The Switch', 'el  switch', ' EL SWITCH ']) {
+      const f = auditFilterSchema.parse({ account: account.number, actor: typed });
+      expect(f.actor, typed).toBe('switch');
+      const byActor = await listAudit(agent, f);
+      expect(byActor.unknown, typed).toBeNull();
+      expect(byActor.entries.map((e) => e.systemActor)).toEqual(['switch', 'switch', 'switch']);
+      expect(byActor.entries.map((e) => e.action).sort()).toEqual(
+        ['block.lifted', 'block.placed', 'switch.block.placed'].sort(),
+      );
+    }
+    const first = await listAudit(agent, { account: account.number, actor: 'switch' });
+    const [a, b] = first.entries;
+    const after = await listAudit(agent, {
+      account: account.number,
+      actor: 'switch',
+      before: encodeCursor([a!.at, a!.id]),
+    });
+    expect(after.entries.map((e) => e.id)).toEqual(first.entries.slice(1).map((e) => e.id));
+    expect(after.entries[0]?.id).toBe(b!.id);
+    // Other names are still read as a login's address (and then, unknown, said so).
+    expect(auditFilterSchema.parse({ actor: 'switchboard@example.com' }).actor).toBe(
+      'switchboard@example.com',
+    );
+    expect(auditFilterSchema.parse({ actor: 'An Operator (command line)' }).actor).toBe('operator-cli');
   });
 
   it('an audit row links to what it is about: the request decided, the account, the staff list', async () => {
