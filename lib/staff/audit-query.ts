@@ -100,17 +100,17 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
       ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
       : null;
   if (f.account && !account) return { entries: [], next: null, unknown: 'account' as const, badCursor };
-  // An actor with no user row (the operator CLI's `operator-cli`) is found by the name its rows keep:
-  // among the rows with no actorId, still a range of the (actorId, at) index.
-  // The switch's rows (systemActorOf below): no person, and an action of the switch's own or a detail
-  // saying the switch confirmed it; also among the rows with no actorId.
+  // An actor with no user row (the operator CLI's `operator-cli`, an address that matches no login) is
+  // found by the name its rows keep.
+  // The switch's rows (systemActorOf below, read when a row has no actorEmail): an action of the
+  // switch's own or a detail saying the switch confirmed it. Both this and a name with no user row are
+  // a range of the (actorEmail, at) index (migration 0020).
   const byActor = !f.actor
     ? {}
     : actor
       ? { actorId: actor.id }
       : bySwitch
         ? {
-            actorId: null,
             actorEmail: null,
             OR: [{ action: { startsWith: 'switch.' } }, { detail: { contains: SWITCH_CONFIRMED } }],
           }
