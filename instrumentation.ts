@@ -1,3 +1,5 @@
+import type { Instrumentation } from 'next';
+
 // Runs once when a server instance starts: configuration is validated before any request is served,
 // and the outbox workers (switch operations, mail) start inside the web process unless disabled.
 export async function register() {
@@ -26,4 +28,15 @@ export async function register() {
     const { startWorkers } = await import('@/lib/server/workers');
     startWorkers();
   }
+}
+
+/**
+ * Next.js calls this for every request that failed where nothing caught it (a page's render, a route
+ * handler, an action outside userAction): one structured `"msg":"request failed"` line carrying the
+ * reference the error page shows (lib/server/request-error.ts).
+ */
+export async function onRequestError(...args: Parameters<Instrumentation.onRequestError>) {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { logRequestError } = await import('@/lib/server/request-error');
+  await logRequestError(...args);
 }

@@ -60,3 +60,24 @@ export function log(): Logger {
   g.__tollgateLog ??= createLogger();
   return g.__tollgateLog;
 }
+
+/** An error as a log field: `{ type, code?, message, stack }`. */
+export type LoggedError = { type: string; code?: string | number; message: string; stack: string };
+
+/**
+ * `error` (anything thrown) as the `error` field of a log line: its class (PrismaClientKnownRequestError,
+ * TypeError…), its `code` when it has a string or number one (P2024, ECONNREFUSED), its message and stack,
+ * each passed through `scrub` (default: unchanged) to cut out what must not be logged. Under `error`,
+ * not `err`: pino's serializer of `err` would take the type from a copy's class.
+ */
+export function errorForLog(error: unknown, scrub: (text: string) => string = (t) => t): LoggedError {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const code = (e as { code?: unknown }).code;
+  const named = e.constructor?.name;
+  return {
+    type: named && named !== 'Error' && named !== 'Object' ? named : e.name,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    message: scrub(e.message),
+    stack: scrub(e.stack ?? ''),
+  };
+}

@@ -14,7 +14,7 @@ import { fail, isOutcome, type FormState, type Outcome } from '@/lib/server/outc
 import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
 import { hasControlCharacter } from '@/lib/server/control-characters';
-import { log } from '@/lib/server/log';
+import { errorForLog, log } from '@/lib/server/log';
 
 /**
  * What every form action returns; forms render it with useActionState and an aria-live region.
@@ -256,30 +256,10 @@ async function unexpectedFailure(
 ): Promise<ActionState<never>> {
   const reference = (await requestMeta().catch(() => null))?.requestId ?? randomUUID();
   const scrub = withoutFormText(formToObject(form) ?? {});
-  const e = error instanceof Error ? error : new Error(String(error));
-  const code = (e as { code?: unknown }).code;
-  log().error(
-    {
-      reference,
-      // `error`, not `err`: pino's serializer of `err` would take the type from our copy's class.
-      error: {
-        type: errorType(e),
-        ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
-        message: scrub(e.message),
-        stack: scrub(e.stack ?? ''),
-      },
-    },
-    'action failed',
-  );
+  log().error({ reference, error: errorForLog(error, scrub) }, 'action failed');
   const values = kept(form, echoed);
   const key = values.values ? 'outcome.unexpected.kept' : 'outcome.unexpected.nothingKept';
   return { ok: false, message: translate(locale)(key, { reference }), ...values };
-}
-
-/** An error's class for the log (PrismaClientKnownRequestError, TypeError…). */
-function errorType(e: Error): string {
-  const named = e.constructor?.name;
-  return named && named !== 'Error' && named !== 'Object' ? named : e.name;
 }
 
 /**

@@ -3,6 +3,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { createTranslator } from 'use-intl/core';
 import { describe, expect, it } from 'vitest';
 import ErrorPage from '@/app/error';
+import { onRequestError } from '@/instrumentation';
+import { createLogger, type Logger } from '@/lib/server/log';
 import { ErrorTextProvider } from '@/components/i18n/error-text';
 import { DIGEST_SLOT, type ErrorText } from '@/lib/i18n/error-text';
 import en from '@/messages/en.json';
@@ -64,5 +66,57 @@ describe('app/error.tsx', () => {
     expect(() => renderToStaticMarkup(h(ErrorPage, { error: new Error('boom'), reset: () => {} }))).toThrow(
       /ErrorTextProvider/,
     );
+  });
+});
+
+describe('instrumentation.ts onRequestError (lib/server/request-error.ts)', () => {
+  // Before 2026-12-04 a page that failed left only Next's plain-text dump on stderr: no JSON line, no
+  // request id, nothing an operator's log search by the reference on the error page would find.
+  it('logs one error line with the reference the error page shows, the request id and the route', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const runtime = process.env.NEXT_RUNTIME;
+    process.env.NEXT_RUNTIME = 'nodejs'; // as in `next start`
+    (globalThis as { __tollgateLog?: Logger }).__tollgateLog = createLogger({
+      write: (s: string) => void lines.push(JSON.parse(s)),
+    });
+    try {
+      const error = Object.assign(new Error('Timed out fetching a new connection from the pool'), {
+        code: 'P2024',
+        digest: '2417351834',
+      });
+      await onRequestError(
+        error,
+        {
+          path: '/blocks/b1?token=tok_secret_value',
+          method: 'GET',
+          headers: { 'x-request-id': '3a08f2ac-0000-4000-8000-000000000001', cookie: 'session=s' },
+        },
+        {
+          routerKind: 'App Router',
+          routePath: '/blocks/[id]',
+          routeType: 'render',
+          renderSource: 'react-server-components',
+          revalidateReason: undefined,
+        },
+      );
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        level: 'error',
+        msg: 'request failed',
+        reference: '2417351834',
+        reqId: '3a08f2ac-0000-4000-8000-000000000001',
+        method: 'GET',
+        path: '/blocks/b1',
+        route: '/blocks/[id]',
+        routeType: 'render',
+        error: { type: 'Error', code: 'P2024', message: 'Timed out fetching a new connection from the pool' },
+      });
+      // The query (a sign-in link's token lives there) and the cookies stay out of the log.
+      expect(JSON.stringify(lines)).not.toMatch(/tok_secret_value|session=s/);
+    } finally {
+      delete (globalThis as { __tollgateLog?: Logger }).__tollgateLog;
+      if (runtime === undefined) delete process.env.NEXT_RUNTIME;
+      else process.env.NEXT_RUNTIME = runtime;
+    }
   });
 });
