@@ -1,5 +1,5 @@
 // npm run admin -- <command> [options]   (CONTRACTS §1). Plain output; bad input exits non-zero.
-import { parseArgs } from 'node:util';
+import { isAdminCommand, readAdminArgs } from '../lib/accounts/admin-args';
 import { ConfigError, envVar } from '../lib/server/env';
 import { loadDotEnv } from './lib/dotenv';
 
@@ -20,7 +20,6 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-const COMMANDS = new Set(['create-account', 'add-sip-credential', 'create-user', 'reseal-secrets']);
 const HELP = new Set(['help', '--help', '-h']);
 
 async function main(argv: string[]): Promise<number> {
@@ -29,38 +28,21 @@ async function main(argv: string[]): Promise<number> {
   // Asking for help, or naming no or an unknown command, needs no database: answer before opening one.
   if (
     command !== undefined &&
-    (HELP.has(command) || (COMMANDS.has(command) && rest.some((a) => HELP.has(a))))
+    (HELP.has(command) || (isAdminCommand(command) && rest.some((a) => HELP.has(a))))
   ) {
     console.log(USAGE);
     return 0;
   }
-  if (command === undefined || !COMMANDS.has(command)) {
+  if (!isAdminCommand(command)) {
     console.error(command ? `error: unknown command ${command}\n${USAGE}` : USAGE);
     return 2;
   }
-  let values: Record<string, string | undefined>;
-  try {
-    values = parseArgs({
-      args: rest,
-      options: {
-        number: { type: 'string' },
-        name: { type: 'string' },
-        country: { type: 'string' },
-        'time-zone': { type: 'string' },
-        phone: { type: 'string' },
-        account: { type: 'string' },
-        username: { type: 'string' },
-        label: { type: 'string' },
-        email: { type: 'string' },
-        role: { type: 'string' },
-        locale: { type: 'string' },
-      },
-      strict: true,
-    }).values as Record<string, string | undefined>;
-  } catch (e) {
-    console.error(`error: ${(e as Error).message}\n${USAGE}`);
+  const read = readAdminArgs(command, rest);
+  if (!read.ok) {
+    console.error(`error: ${read.message}\n${USAGE}`);
     return 2;
   }
+  const values: Record<string, string | undefined> = read.values;
   try {
     envVar('DATABASE_URL'); // named and explained here, not as a stack trace from the client
   } catch (e) {

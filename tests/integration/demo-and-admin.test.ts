@@ -326,6 +326,11 @@ describe('the operator CLI as a process', () => {
       admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
     ).toMatch(/password refused/);
     expect(admin(['frobnicate']).code).toBe(2);
+    // A repeated option is refused before anything is written (lib/accounts/admin-args.ts), not the last one taken.
+    expect(admin(['create-account', '--number', 'ACC-7002', '--name', 'A', '--name', 'B'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^error: --name is given more than once/),
+    });
     // Help needs no database, and says how to use every command; a missing DATABASE_URL is named.
     const noDb = { DATABASE_URL: '' };
     for (const help of [['--help'], ['help'], ['create-account', '--help'], ['create-user', '-h']])
@@ -353,7 +358,9 @@ describe('the operator CLI as a process', () => {
     expect(pat.memberships).toHaveLength(1);
     expect(pat).toMatchObject({ locale: 'es', localeChosenAt: null }); // --locale over the account's (US)
     expect(await getDb().user.count({ where: { email: 'weak@pier.example' } })).toBe(0);
-    expect(await getDb().customerAccount.count({ where: { number: 'ACC-7003' } })).toBe(0);
+    expect(await getDb().customerAccount.count({ where: { number: { in: ['ACC-7002', 'ACC-7003'] } } })).toBe(
+      0,
+    );
   }, 60_000);
 
   // Review 10, finding 1: the CLI reads PASSWORD_MIN_SCORE as npm start does (lib/server/env.ts).
