@@ -65,6 +65,9 @@ export type SearchHit = {
  */
 type Hit = { id: string; number: string; show?: SearchHit };
 
+/** Which searched tables have more than the cap of matches (narrowMatches): a broad query's. */
+type Over = { accounts: boolean; members: boolean; credentials: boolean };
+
 /**
  * PostgreSQL: a JSON object `{ id, number, show }` for the account row aliased `x`, `show` being its
  * SearchHit, each list and count read by a subquery on its own index (Block (accountId, status),
@@ -121,106 +124,74 @@ export const WALK_MAX = 5000;
 const WALK_BATCH = 500;
 
 /**
- * PostgreSQL: one page of the accounts after number `after` whose number, company name, member email,
- * member name (User.name) or SIP username contains every one of `terms` (one column holding them
- * all; a single term is a phrase, the usual case: wordsReading makes several), in number order, each
- * with its `show`: at most `limit` hits, and `last` as broadMatches gives it. pg_trgm GIN indexes on
- * tollgate_fold(column) = lower(unaccent(column)); see narrowMatches for how the fold differs from
- * SQLite's.
- *
- * One statement, narrow or broad. Each table's matches are read once (at most cap + 1, one index
- * scan each: a CTE used twice is computed once) and counted. No count over `cap`: the page is the
- * matches in number order (narrow). Else the accounts after `after` are walked in number order, at
- * most `walkMax` (broad): a table with at most `cap` matches is tested by whether the account is
- * among them (a hashed set, read already), and only a table with more is tested per account, by an
- * EXISTS kept per account with OFFSET 0. Without that fence the planner made the member test a
- * hashed set of every matching member (a scan of all 100 000 memberships joined to them: 24 ms for
- * a surname 4 000 members share, 290 ms for "example", in every member's address), and the walk
- * also tested the company name and the usernames per account, 5.8 of its 13.5 µs per account when
- * only members matched. Each of the two pages is under a one-time filter on the counts, so only
- * one is built (joining a broad query's 1 000-odd matches to the accounts took 50 of 63 ms, "Dental"
- * at 100 000 accounts). It was two statements, the counts then the walk; counting first in a
- * statement of its own scanned each GIN index twice (bench/staff.ts: searchEmail p50 106 → 139 ms).
+ * What a narrow statement's row `r` answers: its counts per table (a accounts, u members, c
+ * credentials, each at most cap + 1) over `cap` or not, and its page (JSON) when none is.
  */
-async function pgMatches(
-  terms: string[],
-  after: string,
-  limit: number,
+function narrowAnswer(
+  r: { a: number | bigint; u: number | bigint; c: number | bigint; page: string },
   cap: number,
-  walkMax: number,
-): Promise<{ hits: Hit[]; last: string | null }> {
-  const has = (column: Prisma.Sql) => pgContainsAll(column, terms);
-  // Whether a table's matches are all in its CTE (at most cap), for the walk's tests.
-  const known = (count: Prisma.Sql) => Prisma.sql`(SELECT ${count} FROM n) <= ${cap}`;
-  const [r] = await db.$queryRaw<{ broad: boolean; page: string }[]>`
-    WITH a AS (
-      SELECT "id" FROM "CustomerAccount" WHERE ${has(Prisma.sql`"number"`)} OR ${has(Prisma.sql`"name"`)}
-      LIMIT ${cap + 1}
-    ), u AS (
-      SELECT m."accountId" AS "id" FROM "User" u JOIN "Membership" m ON m."userId" = u."id"
-      WHERE ${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)} LIMIT ${cap + 1}
-    ), c AS (
-      SELECT "accountId" AS "id" FROM "SipCredential" WHERE ${has(Prisma.sql`"username"`)}
-      LIMIT ${cap + 1}
-    )
-    , n AS (SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM u) AS u, (SELECT count(*) FROM c) AS c)
-    SELECT GREATEST(n.a, n.u, n.c) > ${cap} AS broad,
-      (SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text FROM (
-        (SELECT y."id", y."number", y."name" FROM "CustomerAccount" y
-          WHERE y."id" IN (SELECT "id" FROM a UNION SELECT "id" FROM u UNION SELECT "id" FROM c) AND y."number" > ${after}
-            AND (SELECT GREATEST(n.a, n.u, n.c) FROM n) <= ${cap}
-          ORDER BY y."number" LIMIT ${limit})
-        UNION ALL
-        (SELECT w."id", w."number", w."name" FROM (
-            SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
-          ) w
-          WHERE (SELECT GREATEST(n.a, n.u, n.c) FROM n) > ${cap}
-            AND (CASE WHEN ${known(Prisma.sql`n.a`)} THEN w."id" IN (SELECT "id" FROM a)
-                ELSE ${has(Prisma.sql`w."number"`)} OR ${has(Prisma.sql`w."name"`)} END
-              OR CASE WHEN ${known(Prisma.sql`n.u`)} THEN w."id" IN (SELECT "id" FROM u)
-                ELSE EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-                  WHERE m."accountId" = w."id" AND (${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)}) OFFSET 0) END
-              OR CASE WHEN ${known(Prisma.sql`n.c`)} THEN w."id" IN (SELECT "id" FROM c)
-                ELSE EXISTS (SELECT 1 FROM "SipCredential" s
-                  WHERE s."accountId" = w."id" AND ${has(Prisma.sql`s."username"`)} OFFSET 0) END)
-          ORDER BY w."number" LIMIT ${limit})
-      ) x) AS page
-    FROM n`;
-  const hits = JSON.parse(r.page) as Hit[];
-  if (!r.broad || hits.length >= limit) return { hits, last: null };
-  // A walk that found fewer than a page: the next page starts after the last account it tested.
-  const [walk] = await db.$queryRaw<{ n: bigint; last: string | null }[]>`
-    SELECT count(*) AS n, max("number") AS last FROM (
-      SELECT "number" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
-    ) w`;
-  return { hits, last: Number(walk.n) < walkMax ? null : walk.last };
+): { hits: Hit[] | null; over: Over } {
+  const over = { accounts: Number(r.a) > cap, members: Number(r.u) > cap, credentials: Number(r.c) > cap };
+  return { hits: Object.values(over).some(Boolean) ? null : (JSON.parse(r.page) as Hit[]), over };
 }
 
 /**
- * SQLite: the ids and numbers of the `limit` accounts after number `after` ('' = from the start)
- * whose number, company name, member email, member name (User.name) or SIP username contains every
- * one of `terms` (as pgMatches), in number order (each with its `show`, read in the same statement,
- * except a two-character query's); or null when the query is broad (some table has more than `cap`
- * matches: see broadMatches).
+ * The ids and numbers of the `limit` accounts after number `after` ('' = from the start) whose
+ * number, company name, member email, member name (User.name) or SIP username contains every one of
+ * `terms` (one column holding them all; a single term is a phrase, the usual case: wordsReading makes
+ * several), in number order (each with its `show`, read in the same statement, except a two-character
+ * query's on SQLite) as `hits`; or `hits` null when the query is broad: some table has more than
+ * `cap` matches, and `over` says which (see broadMatches).
  *
- * FTS5 trigram tables (migration 0009_search) for three characters or more; case and diacritics
- * ignored ("penalara" finds "Peñalara"). The PostgreSQL fold (pgMatches) differs (review 11, finding
- * 13, left open: docs/staff-console.md): unaccent also folds letters that are not a base letter plus
- * a mark (Ł Ø Æ ß Đ Þ → l o ae ss d th) and full-width forms, FTS5's remove_diacritics does not, so
- * "lodz" finds "Łódź" on PostgreSQL only. A two-character query has no trigram, so it is answered by
- * a scan (LIKE: diacritics significant, case folded for A–Z only; "ÑA" misses "Peña").
+ * SQLite: FTS5 trigram tables (migration 0009_search) for three characters or more; case and
+ * diacritics ignored ("penalara" finds "Peñalara"). PostgreSQL: pg_trgm GIN indexes on
+ * tollgate_fold(column) = lower(unaccent(column)). The two folds differ (review 11, finding 13, left
+ * open: docs/staff-console.md): unaccent also folds letters that are not a base letter plus a mark
+ * (Ł Ø Æ ß Đ Þ → l o ae ss d th) and full-width forms, FTS5's remove_diacritics does not, so "lodz"
+ * finds "Łódź" on PostgreSQL only. A two-character query has no trigram, so it is answered by a
+ * scan (on SQLite LIKE: diacritics significant, case folded for A–Z only; "ÑA" misses "Peña").
  */
 async function narrowMatches(
   terms: string[],
   after: string,
   limit: number,
   cap: number,
-): Promise<Hit[] | null> {
+): Promise<{ hits: Hit[] | null; over: Over }> {
+  if (isPostgres()) {
+    const has = (column: Prisma.Sql) => pgContainsAll(column, terms);
+    // One statement: each column's matches (at most cap + 1, one index scan each: a CTE used twice
+    // is computed once), their counts, and the page among them. Counting first in a statement of its
+    // own scanned each GIN index twice (bench/staff.ts: searchEmail p50 106 → 139 ms). The page is
+    // built only when no count is over the cap (a one-time filter): for a broad query it is thrown
+    // away, and joining its 1 000-odd matches to the accounts took 50 of the statement's 63 ms
+    // ("Dental", EXPLAIN ANALYZE at 100 000 accounts).
+    const [r] = await db.$queryRaw<{ a: bigint; u: bigint; c: bigint; page: string }[]>`
+      WITH a AS (
+        SELECT "id" FROM "CustomerAccount" WHERE ${has(Prisma.sql`"number"`)} OR ${has(Prisma.sql`"name"`)}
+        LIMIT ${cap + 1}
+      ), u AS (
+        SELECT m."accountId" AS "id" FROM "User" u JOIN "Membership" m ON m."userId" = u."id"
+        WHERE ${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)} LIMIT ${cap + 1}
+      ), c AS (
+        SELECT "accountId" AS "id" FROM "SipCredential" WHERE ${has(Prisma.sql`"username"`)}
+        LIMIT ${cap + 1}
+      )
+      , n AS (SELECT (SELECT count(*) FROM a) AS a, (SELECT count(*) FROM u) AS u, (SELECT count(*) FROM c) AS c)
+      SELECT n.a, n.u, n.c,
+        (SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text FROM (
+          SELECT y."id", y."number", y."name" FROM "CustomerAccount" y
+          WHERE y."id" IN (SELECT "id" FROM a UNION SELECT "id" FROM u UNION SELECT "id" FROM c) AND y."number" > ${after}
+            AND (SELECT GREATEST(n.a, n.u, n.c) FROM n) <= ${cap}
+          ORDER BY y."number" LIMIT ${limit}
+        ) x) AS page
+      FROM n`;
+    return narrowAnswer(r, cap);
+  }
   // A reading of several terms has only terms of three characters or more (wordsReading).
   const [q] = terms as [string];
   if (terms.length === 1 && [...q].length < 3) {
     const p = `%${likeEscape(q)}%`;
-    return db.$queryRaw<Hit[]>`
+    const hits = await db.$queryRaw<Hit[]>`
       WITH hit(id) AS (
         SELECT "id" FROM "CustomerAccount" WHERE "number" LIKE ${p} ESCAPE '\\' OR "name" LIKE ${p} ESCAPE '\\'
         UNION SELECT m."accountId" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
@@ -229,6 +200,7 @@ async function narrowMatches(
       )
       SELECT a."id", a."number" FROM "CustomerAccount" a JOIN hit ON hit."id" = a."id"
       WHERE a."number" > ${after} ORDER BY a."number" LIMIT ${limit}`;
+    return { hits, over: { accounts: false, members: false, credentials: false } };
   }
   // A phrase is looked for in every column of a table; several terms all in one of its columns.
   const fts = (columns: string[]) => (terms.length === 1 ? ftsPhrase(q) : ftsAll(terms, columns));
@@ -262,27 +234,65 @@ async function narrowMatches(
         ORDER BY y."number" LIMIT ${limit}
       ) x) AS page
     FROM n`;
-  if (Number(r.a) > cap || Number(r.u) > cap || Number(r.c) > cap) return null;
-  return JSON.parse(r.page) as Hit[];
+  return narrowAnswer(r, cap);
 }
 
 /**
- * SQLite: a page of a broad search: accounts after number `after` walked in number order (the unique
- * index on number), each tested against the same indexes' rule (one column holding every one of
- * `terms`), until `limit` hits or `walkMax` accounts. `last` is the number of the last account
- * tested when the walk stopped early (the next page starts after it), else null. pgMatches walks the
- * same way on PostgreSQL.
+ * A page of a broad search: accounts after number `after` walked in number order (the unique index
+ * on number), each tested against the same indexes' rule (one column holding every one of `terms`),
+ * until `limit` hits or `walkMax` accounts.
+ * `last` is the number of the last account tested when the walk stopped early (the next page starts
+ * after it), else null. On PostgreSQL each hit comes with its `show`, in the same statement.
  *
- * The walked accounts are read with their members' emails and names and their credentials'
- * usernames in batches and tested in JavaScript with `fold`: reading all 100 000 matching rowids out
- * of FTS5 takes 160 ms, and probing FTS5 once per account about 0.16 ms.
+ * PostgreSQL tests tollgate_fold(column) LIKE, the rule its trigram indexes answer: per walked
+ * account only for a table `over` the cap (narrowMatches), and for each other table by whether the
+ * account is among its matches, at most the cap, read through its index once (a hashed set).
+ * OFFSET 0 keeps each per-account EXISTS a test per account: without it the planner made the member
+ * test a hashed set of every matching member, a scan of all 100 000 memberships joined to them,
+ * whatever the walk needed (the statement took 24 ms for "Sánchez", shared by 4 000 members, and
+ * 293 ms for "example", in every member's address; 1.6 and 1.5 ms with the fence, pgbench on the
+ * bench's seed). Testing a table under the cap per account cost the walk 5.8 of its 13.5 µs per
+ * account when only members matched (the company name's fold and the usernames').
+ * SQLite reads the walked accounts with their members' emails and names and their credentials'
+ * usernames in batches and tests them in JavaScript with `fold`: reading all 100 000 matching rowids out of FTS5 takes
+ * 160 ms, and probing FTS5 once per account about 0.16 ms.
  */
 async function broadMatches(
   terms: string[],
   after: string,
   limit: number,
   walkMax: number,
+  over: Over,
 ): Promise<{ hits: Hit[]; last: string | null }> {
+  if (isPostgres()) {
+    const has = (column: Prisma.Sql) => pgContainsAll(column, terms);
+    const accounts = over.accounts
+      ? Prisma.sql`${has(Prisma.sql`a."number"`)} OR ${has(Prisma.sql`a."name"`)}`
+      : Prisma.sql`a."id" IN (SELECT "id" FROM "CustomerAccount" WHERE ${has(Prisma.sql`"number"`)} OR ${has(Prisma.sql`"name"`)})`;
+    const members = over.members
+      ? Prisma.sql`EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+          WHERE m."accountId" = a."id" AND (${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)}) OFFSET 0)`
+      : Prisma.sql`a."id" IN (SELECT m."accountId" FROM "User" u JOIN "Membership" m ON m."userId" = u."id"
+          WHERE ${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)})`;
+    const credentials = over.credentials
+      ? Prisma.sql`EXISTS (SELECT 1 FROM "SipCredential" c WHERE c."accountId" = a."id" AND ${has(Prisma.sql`c."username"`)} OFFSET 0)`
+      : Prisma.sql`a."id" IN (SELECT "accountId" FROM "SipCredential" WHERE ${has(Prisma.sql`"username"`)})`;
+    const [r] = await db.$queryRaw<{ page: string }[]>`
+      SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text AS page FROM (
+        SELECT a."id", a."number", a."name" FROM (
+          SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
+        ) a
+        WHERE ${accounts} OR ${members} OR ${credentials}
+        ORDER BY a."number" LIMIT ${limit}
+      ) x`;
+    const hits = JSON.parse(r.page) as Hit[];
+    if (hits.length >= limit) return { hits, last: null };
+    const [walk] = await db.$queryRaw<{ n: bigint; last: string | null }[]>`
+      SELECT count(*) AS n, max("number") AS last FROM (
+        SELECT "number" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
+      ) w`;
+    return { hits, last: Number(walk.n) < walkMax ? null : walk.last };
+  }
   const needles = terms.map(fold);
   const hits: Hit[] = [];
   let from = after;
@@ -423,14 +433,10 @@ async function searchOnce(
   opts: { sparseCap?: number; walkMax?: number },
 ): Promise<SearchPage> {
   const from = after?.number ?? '';
-  const [cap, walkMax] = [opts.sparseCap ?? SPARSE_CAP, opts.walkMax ?? WALK_MAX];
-  const sqliteMatches = async () => {
-    const narrow = await narrowMatches(terms, from, LIMIT + 1, cap);
-    return narrow ? { hits: narrow, last: null } : broadMatches(terms, from, LIMIT + 1, walkMax);
-  };
-  const { hits: ids, last: walkedTo } = isPostgres()
-    ? await pgMatches(terms, from, LIMIT + 1, cap, walkMax)
-    : await sqliteMatches();
+  const narrow = await narrowMatches(terms, from, LIMIT + 1, opts.sparseCap ?? SPARSE_CAP);
+  const { hits: ids, last: walkedTo } = narrow.hits
+    ? { hits: narrow.hits, last: null }
+    : await broadMatches(terms, from, LIMIT + 1, opts.walkMax ?? WALK_MAX, narrow.over);
   // A phone number as the customer says it ("+34 912 34 56 78", "912 34 56 78") also finds the
   // accounts with it on file or as a callback number (lib/staff/phone-search.ts); [] for other text
   // and for a reading of words (the phrase readings before it read the same text as a number).
