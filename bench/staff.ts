@@ -80,6 +80,13 @@ const PAGES: Record<string, { path: string; expect?: string }> = {
   // One surname, shared by about 4 000 members: a broad search whose first page is accounts 1–25
   // (their second surname).
   searchSurname: { path: '/staff?q=S%C3%A1nchez', expect: '/staff/accounts/ACC-1000001"' },
+  // Common words spread otherwise (staff-seed.ts memberName), each a broad search by members' names
+  // or addresses: a given name every 20th member has (a page is accounts 20–520), a surname whose
+  // first 20 members are accounts 980–999 (a page walks about 2 000 accounts), and a word in every
+  // member's address (accounts 1–25).
+  searchGivenName: { path: '/staff?q=Mar%C3%ADa', expect: '/staff/accounts/ACC-1000020"' },
+  searchSurnameSpread: { path: '/staff?q=Le%C3%B3n', expect: '/staff/accounts/ACC-1000980"' },
+  searchAddressWord: { path: '/staff?q=example', expect: '/staff/accounts/ACC-1000001"' },
   // A broad search (every account matches): the first page of results in number order.
   searchBroad: { path: '/staff?q=Dental', expect: '/staff/accounts/ACC-1000001"' },
   // A phone number as a customer says it: the callback number of every pending request (req_i on

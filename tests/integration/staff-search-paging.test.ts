@@ -246,6 +246,31 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     }
   });
 
+  it('a broad search finds the same accounts whichever tables are over the cap', async () => {
+    // A broad walk tests a table with at most sparseCap matches by whether the account is among them,
+    // and one with more per account (lib/staff/search.ts, pgMatches): matches in one company name,
+    // in two members (an address, a name) and in three usernames, so each cap mixes the two tests.
+    const tag = crypto.randomBytes(4).toString('hex');
+    const byName = await bareAccount(`Mezcla${tag} Dental`);
+    const { account: byEmail } = await makeAccount({ members: [`mezcla${tag}@a.example`], credentials: [] });
+    const { account: byPerson, users } = await makeAccount({ credentials: [] });
+    await getDb().user.update({ where: { id: users[0]!.id }, data: { name: `Inés Mézcla${tag} Ruiz` } });
+    const byUsername = [];
+    for (let i = 0; i < 3; i++)
+      byUsername.push((await makeAccount({ credentials: [`mezcla${tag}-${i}`] })).account);
+    const expected = [byName, byEmail, byPerson, ...byUsername].map((a) => a.number).sort();
+    for (const opts of [
+      {},
+      { sparseCap: 0 },
+      { sparseCap: 1 },
+      { sparseCap: 2 },
+      { sparseCap: 1, walkMax: 2 },
+    ])
+      expect(await allSearchPages(staff, `mezcla${tag}`, undefined, opts), JSON.stringify(opts)).toEqual(
+        expected,
+      );
+  });
+
   it.each([
     ['narrow', {}],
     ['broad', { sparseCap: 0 }],
