@@ -16,6 +16,9 @@ import { SEARCH_MIN_CHARS, searchAccounts, searchCursor } from '@/lib/staff/sear
 import { Section } from '@/components/ui/section';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('staff.title');
 
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;

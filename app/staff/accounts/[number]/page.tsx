@@ -19,6 +19,11 @@ import { zoneName } from '@/lib/time/format';
 import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
 import type { Translate } from '@/lib/i18n/note';
 import { switchErrorText } from '@/lib/switch/error-text';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
+  return pageTitle('app.meta.account', { number: (await params).number });
+}
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
