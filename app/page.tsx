@@ -4,6 +4,9 @@ import { AccountCard } from '@/components/account-card';
 import { listAccountsForUser } from '@/lib/accounts/queries';
 import { isStaff } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('dashboard.title');
 
 /**
  * The customer's accounts. Staff with no account of their own (every agent and admin who signed in

@@ -174,6 +174,9 @@ test.describe('in Spanish', () => {
     await expectAccessible(page);
     await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
     await expect(page.getByRole('heading', { level: 1, name: blockHeading })).toBeVisible();
+    // Each page's title says which page it is, in Spanish (WCAG 2.4.2), not "Tollgate" alone.
+    const titled = (name: string) => es('app.meta.page', { page: name, app: es('app.name') });
+    await expect(page).toHaveTitle(titled(es('app.meta.block')));
     await expect(page.getByRole('link', { name: es('block.reset') })).toBeVisible();
     // Spain's 24-hour clock, where Mexico writes "a. m." / "p. m." (the journey "in Mexico" below).
     await expect(page.locator('main time').first()).toHaveText(/\d:\d\d/);
@@ -187,6 +190,7 @@ test.describe('in Spanish', () => {
     // Misdial request.
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(page.getByRole('heading', { level: 1, name: es('unblock.misdial.title') })).toBeVisible();
+    await expect(page).toHaveTitle(titled(es('unblock.misdial.title')));
     // The hint names the account's country in Spanish, not by its ISO code ("(ES)").
     await expect(
       page.getByText(es('unblock.misdial.intendedHint', { country: 'España', example: '+34 612 34 56 78' })),
@@ -313,6 +317,7 @@ test.describe('in Spanish', () => {
 
     // The console in Spanish: its sections, the search, and the account's state in the results.
     await expect(sam.getByRole('heading', { level: 1, name: es('staff.title') })).toBeVisible();
+    await expect(sam).toHaveTitle(es('app.meta.page', { page: es('staff.title'), app: es('app.name') }));
     await expect(
       sam
         .getByRole('navigation', { name: es('staff.nav.label') })

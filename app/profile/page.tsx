@@ -16,6 +16,9 @@ import { Section } from '@/components/ui/section';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { buttonClass } from '@/components/ui/button-class';
 import { displayEmail } from '@/lib/auth/email-address';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('profile.title');
 
 export default async function ProfilePage() {
   const user = await requireUser('/profile');

@@ -6,7 +6,7 @@ import { QueueList } from '@/components/staff/queue-list';
 import { SearchResults } from '@/components/staff/search-results';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { SyncIssues } from '@/components/staff/sync-issues';
-import { accountNumberAsTyped, accountNumberSchema } from '@/lib/accounts/identifiers';
+import { accountNumberInField, accountNumberSchema } from '@/lib/accounts/identifiers';
 import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { STAFF_QUEUE_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
@@ -16,6 +16,9 @@ import { SEARCH_MIN_CHARS, searchAccounts, searchCursor } from '@/lib/staff/sear
 import { Section } from '@/components/ui/section';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('staff.title');
 
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
@@ -122,7 +125,7 @@ async function QueueView({
 }) {
   const t = await getTranslations('staff');
   const parsed = rawAccount
-    ? accountNumberSchema.safeParse(accountNumberAsTyped(rawAccount) ?? rawAccount.trim().toUpperCase())
+    ? accountNumberSchema.safeParse(accountNumberInField(rawAccount) ?? rawAccount.trim().toUpperCase())
     : null;
   const account = parsed?.success ? parsed.data : undefined;
   const after = readCursor(timeIdKey, queueAfter);

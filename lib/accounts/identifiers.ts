@@ -42,3 +42,19 @@ export function accountNumberAsTyped(typed: string): string | null {
   const number = `ACC-${rest}`;
   return ACCOUNT_NUMBER_RE.test(number) ? number : null;
 }
+
+/**
+ * An account number typed into a field that holds nothing else (the audit log's account filter, the
+ * address of a staff account page), in the stored form, or null: what accountNumberAsTyped reads,
+ * and also the number without its "ACC", as a caller reads it out or a letter prints it: "1001",
+ * "10 01", "#1001" → "ACC-1001". Without "ACC" the rest must start with a digit (so a word is never
+ * read as a number) and the result must be an account number (ACCOUNT_NUMBER_RE).
+ */
+export function accountNumberInField(typed: string): string | null {
+  const asTyped = accountNumberAsTyped(typed);
+  if (asTyped) return asTyped;
+  const rest = typed.normalize('NFKC').trim().replace(TYPED_SEPARATOR, '').toUpperCase();
+  if (!/^\d/.test(rest)) return null;
+  const number = `ACC-${rest}`;
+  return ACCOUNT_NUMBER_RE.test(number) ? number : null;
+}

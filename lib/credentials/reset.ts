@@ -103,8 +103,10 @@ export async function resetSipPassword(
       where: { id: change.id },
       data: { status, completedAt: new Date(), error: `${res.code ?? res.kind}`.slice(0, 200) },
     });
+    // A change with no answer may be in force on the switch: it is audited as unconfirmed, the name
+    // the recovery after a restart also uses, never as failed (CONTRACTS §3).
     await audit({
-      action: 'sip_password.change_failed',
+      action: status === 'failed' ? 'sip_password.change_failed' : 'sip_password.change_unknown',
       actor: user,
       accountId: cred.accountId,
       target: { type: 'sip_credential', id: cred.id },

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
+import { accountNumberInField } from '@/lib/accounts/identifiers';
 import { asciiEmail } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { hasUnsafeCharacter, revealInvisible } from '@/lib/server/control-characters';
@@ -68,8 +68,8 @@ export function systemActorTyped(typed: string): (typeof SYSTEM_ACTORS)[number] 
 
 /**
  * One page (50) of the audit log, newest first (at, then id), filtered by account number (as stored,
- * or typed as heard: "acc 1001", accountNumberAsTyped), actor
- * (a user's email as stored or as shown, `operator-cli`, or `switch`: systemActorTyped), action and days (`f.from` to `f.to`, both
+ * or typed as heard: "acc 1001", "1001", accountNumberInField), actor (a user's email as stored or
+ * as shown, `operator-cli`, or `switch`: systemActorTyped), action and days (`f.from` to `f.to`, both
  * included, on the clock of the caller's `timeZone`, as the log's times are shown). `f.before` is the
  * cursor of the previous page; a damaged one gives the first page with `badCursor: true`. Returns
  * `{ entries, next, unknown, badCursor }`: `next` is the cursor of the following page or null,
@@ -87,10 +87,11 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   if (f.from && f.to && f.from > f.to)
     return { entries: [], next: null, unknown: 'days' as const, badCursor };
   // Filters name things people know (ACC-1001, an email); resolve them to the indexed ids first.
-  // An account number as heard on the phone ("acc 1001", "ACC1001") is read as the search reads it.
+  // An account number as heard on the phone ("acc 1001", "ACC1001", or "1001" alone: the field holds
+  // nothing else) is read as the search reads it.
   const account = f.account
     ? await db.customerAccount.findUnique({
-        where: { number: accountNumberAsTyped(f.account) ?? f.account.toUpperCase() },
+        where: { number: accountNumberInField(f.account) ?? f.account.toUpperCase() },
         select: { id: true },
       })
     : null;

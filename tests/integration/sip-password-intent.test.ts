@@ -66,6 +66,11 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     expect(
       (await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
     ).toBeNull();
+    const audited = await getDb().auditLog.findMany({
+      where: { targetId: creds[0].id },
+      select: { action: true },
+    });
+    expect(audited.map((a) => a.action)).toEqual(['sip_password.change_failed']);
   });
 
   it('after a restart: a change the switch confirmed is completed, one with no answer is marked unknown and audited', async () => {
@@ -203,6 +208,12 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     await sim.control('DELETE', `/_sim/faults/${cred.username}`);
     expect(lost).toMatchObject({ ok: false, code: 'unavailable' });
     expect(await unsettledChange(cred.id)).toMatchObject({ kind: 'unknown' });
+    // The audit log says what is known: unconfirmed (it may be in force), not failed.
+    const audited = await getDb().auditLog.findMany({
+      where: { targetId: cred.id },
+      select: { action: true },
+    });
+    expect(audited.map((a) => a.action)).toEqual(['sip_password.change_unknown']);
     // Not in flight: the customer may set it again at once.
     expect(await resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta)).toMatchObject({ ok: true });
     expect(await unsettledChange(cred.id)).toBeNull();

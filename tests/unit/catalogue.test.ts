@@ -11,6 +11,7 @@ import es from '@/messages/es.json';
 const SAME_IN_BOTH = new Set([
   'block.explain.ipIn', // "{ip} ({country})": only placeholders
   'app.name', // the product's name
+  'app.meta.page', // "{page} · {app}": a page's <title>, only placeholders
   'actors.tollgate', // the product's name, as the actor of a timeline entry
   'dashboard.unknown', // an em dash
   'account.title', // "{name} ({number})"
@@ -149,5 +150,27 @@ describe('the SIP password button and the misdial question say what is true (bre
     expect(t('unblock.misdial.legend', { count: 3 })).toMatch(plural);
     expect(t('unblock.misdial.intro', { count: 3 })).toMatch(plural);
     expect(t('unblock.misdial.legend', { count: 1 })).toMatch(one);
+  });
+});
+
+describe('a button named for the person it acts on', () => {
+  // WCAG 2.2 SC 2.5.3 (Label in Name): a voice-control user says the words on the button ("Cambiar
+  // rol"), so its accessible name (ActionForm's submitName, which adds whose login) must contain
+  // them. Spanish read "Cambiar rol" but was named "Cambiar el rol de …" (try-27).
+  const PAIRS = [
+    ['staff.users.changeRole', 'staff.users.changeRoleOf'],
+    ['staff.users.enable', 'staff.users.enableWho'],
+    ['staff.users.disable', 'staff.users.disableWho'],
+    ['staff.users.resetFactor', 'staff.users.resetFactorWho'],
+  ] as const;
+  it.each([
+    ['en', en],
+    ['es', es],
+  ])('%s: each name contains the words its button shows', (_, catalogue) => {
+    const text = flatten(catalogue as Tree);
+    const apart = PAIRS.filter(
+      ([shown, named]) => !text.get(named)!.toLowerCase().includes(text.get(shown)!.toLowerCase()),
+    );
+    expect(apart).toEqual([]);
   });
 });

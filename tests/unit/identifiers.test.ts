@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_NUMBER_RE,
   accountNumberAsTyped,
+  accountNumberInField,
   accountNumberSchema,
   SIP_USERNAME_RE,
   sipUsernameSchema,
@@ -80,5 +81,12 @@ describe('identifiers', () => {
       `acc ${'1'.repeat(21)}`,
     ])
       expect(accountNumberAsTyped(typed), typed).toBeNull();
+  });
+
+  it('reads a number without its "ACC" where a field holds only an account number', () => {
+    for (const typed of ['1001', ' 10 01 ', '#1001', '１００１', 'acc 1001', 'ACC-1001'])
+      expect(accountNumberInField(typed), typed).toBe('ACC-1001');
+    for (const typed of ['accent', 'dental', 'A1001', '', '1'.repeat(21)])
+      expect(accountNumberInField(typed), typed).toBeNull();
   });
 });

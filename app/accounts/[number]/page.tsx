@@ -4,6 +4,11 @@ import { AccountCard } from '@/components/account-card';
 import { getAccountForUser } from '@/lib/accounts/queries';
 import { requireUser } from '@/lib/auth/session';
 import { PageHead } from '@/components/ui/page-head';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
+  return pageTitle('app.meta.account', { number: (await params).number });
+}
 
 export default async function AccountPage({ params }: { params: Promise<{ number: string }> }) {
   const { number } = await params;

@@ -15,6 +15,9 @@ import { PageHead } from '@/components/ui/page-head';
 import { ownBlock } from './own-block';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('app.meta.block');
 
 /**
  * The customer's block. `?request=submitted` (after an unblock request is sent) or `?request=withdrawn`

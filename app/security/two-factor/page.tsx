@@ -5,6 +5,9 @@ import { requireUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { enrolAction } from '@/lib/auth/mfa/actions';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('mfa.setup.title');
 
 export default async function TwoFactorPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeCallbackUrl((await searchParams).next);

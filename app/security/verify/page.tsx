@@ -4,6 +4,9 @@ import { CodeForm } from '@/components/ui/code-form';
 import { requireUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { verifyAction } from '@/lib/auth/mfa/actions';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('mfa.verifyTitle');
 
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeCallbackUrl((await searchParams).next);

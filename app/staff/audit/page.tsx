@@ -5,6 +5,9 @@ import { AuditFilters } from '@/components/staff/audit-filters';
 import { AuditTable } from '@/components/staff/audit-table';
 import { requireStaff } from '@/lib/auth/session';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('staff.audit.title');
 
 type Params = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;

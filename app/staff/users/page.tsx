@@ -6,6 +6,9 @@ import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { listStaffUsers } from '@/lib/staff/users';
 import { Section } from '@/components/ui/section';
 import { displayEmail } from '@/lib/auth/email-address';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('staff.users.title');
 
 export default async function StaffUsersPage() {
   const user = await requireStaff(['admin']);

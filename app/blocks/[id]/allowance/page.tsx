@@ -3,6 +3,9 @@ import { AllowanceRequestForm, type RequestFormLabels } from '@/components/allow
 import { allowableCountries } from '@/lib/allowances/rules';
 import { BlockStep } from '@/components/block/block-step';
 import { ownBlock } from '../own-block';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('allowance.title');
 
 export default async function AllowancePage({ params }: { params: Promise<{ id: string }> }) {
   const { block } = await ownBlock(params, '/allowance');

@@ -6,6 +6,9 @@ import { PAGE_LINK } from '@/components/ui/button-class';
 import { PageHead } from '@/components/ui/page-head';
 import { requireUser } from '@/lib/auth/session';
 import { blockCallsForUser, type CallCursor } from '@/lib/blocks/queries';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('app.meta.blockCalls');
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 

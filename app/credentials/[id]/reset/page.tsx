@@ -11,6 +11,9 @@ import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
 import { SIP_REFUSED_SHOWN } from '@/lib/passwords/sip-characters';
 import { CREDENTIALS_CLIENT_NAMESPACES, pickMessages } from '@/lib/i18n/client-messages';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('reset.title');
 
 export default async function ResetPage({
   params,

@@ -16,9 +16,14 @@ import { callbackDisplay } from '@/lib/phone/callback';
 import { countryName } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { zoneName } from '@/lib/time/format';
-import { accountNumberAsTyped } from '@/lib/accounts/identifiers';
+import { accountNumberInField } from '@/lib/accounts/identifiers';
 import type { Translate } from '@/lib/i18n/note';
 import { switchErrorText } from '@/lib/switch/error-text';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
+  return pageTitle('app.meta.account', { number: (await params).number });
+}
 
 export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
   const user = await requireStaff();
@@ -26,8 +31,8 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
   const all = (await getTranslations()) as unknown as Translate;
   const locale = await getLocale();
   const number = (await params).number;
-  // An address typed or pasted as heard ("acc-1001", "ACC1001") leads to the account's own page.
-  const canonical = accountNumberAsTyped(number);
+  // An address typed or pasted as heard ("acc-1001", "ACC1001", "1001") leads to the account's own page.
+  const canonical = accountNumberInField(number);
   if (canonical && canonical !== number) redirect(`/staff/accounts/${canonical}`);
   const a = await getAccountForStaff(user, number);
   if (!a) notFound();

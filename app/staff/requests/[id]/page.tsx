@@ -22,6 +22,9 @@ import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { actorName } from '@/components/ui/actor-name';
 import { countryName } from '@/lib/phone/format';
 import { zoneName } from '@/lib/time/format';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('app.meta.request');
 
 export default async function StaffRequestPage({
   params,
