@@ -6,6 +6,7 @@ import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { listStaffUsers } from '@/lib/staff/users';
 import { Section } from '@/components/ui/section';
 import { displayEmail } from '@/lib/auth/email-address';
+import { newIdempotencyKey } from '@/lib/server/idempotency';
 
 export default async function StaffUsersPage() {
   const user = await requireStaff(['admin']);
@@ -32,7 +33,11 @@ export default async function StaffUsersPage() {
                   <div className="flex flex-wrap items-end gap-6">
                     <RoleForm userId={s.id} email={displayEmail(s.email)} role={s.role} />
                     <DisableForm userId={s.id} email={displayEmail(s.email)} disabled={s.disabled} />
-                    <ResetFactorForm userId={s.id} email={displayEmail(s.email)} />
+                    <ResetFactorForm
+                      userId={s.id}
+                      email={displayEmail(s.email)}
+                      idempotencyKey={newIdempotencyKey()}
+                    />
                   </div>
                 )}
               </li>
@@ -41,7 +46,7 @@ export default async function StaffUsersPage() {
         </Section>
         <Section id="create-title" title={t('create')}>
           <p>{t('createIntro')}</p>
-          <CreateStaffForm />
+          <CreateStaffForm idempotencyKey={newIdempotencyKey()} />
         </Section>
       </div>
     </ClientMessages>
