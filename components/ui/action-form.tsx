@@ -140,12 +140,13 @@ export function ActionForm<T = unknown>({
           : onSubmit
       }
     >
-      {Object.entries(hiddenFields).map(([name, value]) => (
+      {/* One slot, as in the closed form's tree above, so the message region keeps its element. */}
+      {Object.entries({
+        ...hiddenFields,
+        ...(idempotencyKey ? { [IDEMPOTENCY_FIELD]: state?.nextKey ?? idempotencyKey } : {}),
+      }).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      {idempotencyKey ? (
-        <input type="hidden" name={IDEMPOTENCY_FIELD} value={state?.nextKey ?? idempotencyKey} />
-      ) : null}
       {sendTimeZone ? <TimeZoneField /> : null}
       {children?.(kit)}
       {buttonFirst ? button : null}
