@@ -229,6 +229,27 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
     ).toBe(true);
   });
 
+  it('the same form sent twice at once (a double click): applied once, and both answers say so', async () => {
+    const db = getDb();
+    const me = await customer();
+    session.user = me;
+    const sent = form({ current: CURRENT, next: NEXT, idempotencyKey: crypto.randomUUID() });
+    const answers = await Promise.all([
+      changePasswordAction(undefined, sent),
+      changePasswordAction(undefined, sent),
+    ]);
+    expect(answers.map((a) => a.ok)).toEqual([true, true]);
+    expect(answers.map((a) => a.message).sort()).toEqual([
+      expect.stringMatching(/^Your password was changed at .+ it was not changed again/),
+      'Your password was changed. Every other session was signed out.',
+    ]);
+    // One change. (The second may have read the new hash and been refused as a wrong current
+    // password, audited as such, before its answer was taken from the receipt.)
+    expect(await db.auditLog.count({ where: { actorId: me.id, action: 'password.changed' } })).toBe(1);
+    const hash = (await db.user.findUniqueOrThrow({ where: { id: me.id } })).passwordHash;
+    expect(await verifyPassword(hash, NEXT)).toBe(true);
+  });
+
   it('staff: a new login and a second-factor reset resent are reported, not repeated; other content under the key is refused', async () => {
     const db = getDb();
     const admin = await makeStaff({ role: 'admin' });
