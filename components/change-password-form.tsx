@@ -13,10 +13,13 @@ export function ChangePasswordForm({
   action,
   userInputs,
   minScore,
+  idempotencyKey,
 }: {
   action: FormAction;
   userInputs: string[];
   minScore: number;
+  /** This render's idempotency key: a resend is told the password was already changed. */
+  idempotencyKey: string;
 }) {
   const t = useTranslations('profile');
   const tAll = useTranslations() as unknown as Translate;
@@ -38,6 +41,7 @@ export function ChangePasswordForm({
       }}
       className="flex max-w-md flex-col gap-4"
       messageId="change-password-message"
+      idempotencyKey={idempotencyKey}
       submit={t('submit')}
       wide
     >

@@ -7,6 +7,7 @@ import { newRecoveryCodesAction } from '@/lib/auth/mfa/actions';
 import { chooseTimeZoneAction } from '@/lib/time/actions';
 import { activeSessionCount, requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
+import { newIdempotencyKey } from '@/lib/server/idempotency';
 import { LanguageForm } from '@/components/language-form';
 import { TimeZoneForm } from '@/components/time-zone-form';
 import { When } from '@/components/ui/when';
@@ -54,6 +55,7 @@ export default async function ProfilePage() {
           action={changePasswordAction}
           userInputs={[user.email, user.name ?? '']}
           minScore={env().PASSWORD_MIN_SCORE}
+          idempotencyKey={newIdempotencyKey()}
         />
       </Section>
       <Section id="mfa-title" title={t('mfaTitle')}>

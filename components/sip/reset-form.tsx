@@ -11,6 +11,7 @@ import { type MeterWords, StrengthMeter } from '@/components/sip/strength-meter'
 import { useLazyTranslator } from '@/components/sip/lazy-translator';
 import { useStrength } from '@/components/sip/use-strength';
 import type { ActionState } from '@/lib/server/safe-action';
+import { IDEMPOTENCY_FIELD } from '@/lib/server/outcome';
 import {
   GENERATED_DEFAULT,
   GENERATED_MAX,
@@ -38,12 +39,18 @@ export type ResetWords = Record<
   | 'show'
   | 'hide'
   | 'submit'
-  | 'pending',
+  | 'pending'
+  | 'lost',
   string
 >;
 
 type Props = {
   credentialId: string;
+  /**
+   * This render's idempotency key (lib/server/idempotency.ts): a resend of the form (its answer lost,
+   * or "may or may not") is told what the first did and sends nothing to the switch again.
+   */
+  idempotencyKey: string;
   username: string;
   userInputs: string[];
   minGuessesLog10: number;
@@ -72,6 +79,7 @@ type Result = ActionState<{ liftQueued: boolean }>;
 
 export function ResetForm({
   credentialId,
+  idempotencyKey,
   username,
   userInputs,
   minGuessesLog10,
@@ -98,9 +106,13 @@ export function ResetForm({
   const [state, action] = useActionState(
     async (prev: Result | undefined, form: FormData): Promise<Result> => {
       submitted.current = String(form.get('password') ?? '');
-      const r = await resetSipAction(prev, form);
+      // The answer may never arrive (the connection dropped after the server took the form): the form
+      // stays, with the password, and sending it again is safe (same key: it is never set twice).
+      const r = await resetSipAction(prev, form).catch((): Result => ({ ok: false, message: w.lost }));
       setEdited(false);
-      if (r.ok) {
+      // A resend of a form the switch already took answers without `data`: no password is shown again.
+      if (r.ok && !r.data) setPassword('');
+      if (r.ok && r.data) {
         setShown(submitted.current);
         setPassword('');
         // The switch ended the old password's registrations: show the page's device list as it is now.
@@ -162,6 +174,7 @@ export function ResetForm({
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="credentialId" defaultValue={credentialId} />
+      <input type="hidden" name={IDEMPOTENCY_FIELD} value={state?.nextKey ?? idempotencyKey} />
       <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4">
         <legend className="px-1 font-semibold">{w.generatedLegend}</legend>
         <div className="flex flex-wrap items-end gap-4">

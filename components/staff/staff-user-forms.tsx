@@ -19,11 +19,13 @@ function RoleOptions() {
   );
 }
 
-export function CreateStaffForm() {
+/** A new staff login; `idempotencyKey` (this render's) makes a resend say it was created, not "exists". */
+export function CreateStaffForm({ idempotencyKey }: { idempotencyKey: string }) {
   const t = useTranslations('staff.users');
   return (
     <ActionForm
       action={createStaffAction}
+      idempotencyKey={idempotencyKey}
       className="flex max-w-xl flex-col gap-4"
       messageId="create-message"
       submit={t('createButton')}
@@ -121,14 +123,24 @@ export function DisableForm({
 
 /**
  * Resets the second factor of a login that lost it (lib/staff/users.ts resetStaffSecondFactor): the
- * new first password it answers with is shown here once, beside the message.
+ * new first password it answers with is shown here once, beside the message. A resend with this
+ * render's `idempotencyKey` is told it was reset, and makes no second password.
  */
-export function ResetFactorForm({ userId, email }: { userId: string; email: string }) {
+export function ResetFactorForm({
+  userId,
+  email,
+  idempotencyKey,
+}: {
+  userId: string;
+  email: string;
+  idempotencyKey: string;
+}) {
   const t = useTranslations('staff.users');
   return (
     <ActionForm
       action={resetFactorAction}
       hiddenFields={{ userId }}
+      idempotencyKey={idempotencyKey}
       className="flex flex-wrap items-center gap-2"
       messageId={`reset-message-${userId}`}
       submit={t('resetFactor')}

@@ -5,6 +5,7 @@ import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton, type SubmitVariant } from '@/components/ui/submit-button';
 import { putBrowserTimeZone, TimeZoneField } from '@/components/ui/time-zone-field';
 import type { ActionState } from '@/lib/server/safe-action';
+import { IDEMPOTENCY_FIELD } from '@/lib/server/outcome';
 
 /** A server action as useActionState takes it (lib/server/safe-action.ts userAction builds them). */
 export type FormAction<T = unknown> = (
@@ -23,6 +24,12 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
   action: FormAction<T>;
   /** Hidden inputs, name → value (ids of the thing acted on, never a secret). */
   hiddenFields?: Record<string, string>;
+  /**
+   * The form's idempotency key (a UUID the page made when it rendered: newIdempotencyKey in
+   * lib/server/idempotency.ts), for an action that applies once per render: a resend with it is
+   * answered with what the first did. After a success the action's `nextKey` takes its place.
+   */
+  idempotencyKey?: string;
   /** Sends the browser's time zone (field `tz`, read on submit): the sign-in forms (time-zone-field.tsx). */
   sendTimeZone?: boolean;
   /** id of the aria-live message region (tests and aria-describedby name it). */
@@ -63,6 +70,7 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
 export function ActionForm<T = unknown>({
   action,
   hiddenFields = {},
+  idempotencyKey,
   sendTimeZone = false,
   messageId,
   submit,
@@ -132,7 +140,11 @@ export function ActionForm<T = unknown>({
           : onSubmit
       }
     >
-      {Object.entries(hiddenFields).map(([name, value]) => (
+      {/* One slot, as in the closed form's tree above, so the message region keeps its element. */}
+      {Object.entries({
+        ...hiddenFields,
+        ...(idempotencyKey ? { [IDEMPOTENCY_FIELD]: state?.nextKey ?? idempotencyKey } : {}),
+      }).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {sendTimeZone ? <TimeZoneField /> : null}

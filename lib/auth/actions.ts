@@ -168,7 +168,9 @@ const passwordSchema = z.object({
   next: z.string().min(1, 'outcome.field.newPassword').max(1024),
 });
 
+/** The profile's password form; a resend of the same render is answered from its receipt (once). */
 export const changePasswordAction = userAction<typeof passwordSchema>(
   passwordSchema,
-  async (input, { user, meta }) => changePortalPassword(user, input.current, input.next, meta),
+  async (input, { user, meta, once }) => changePortalPassword(user, input.current, input.next, meta, once),
+  { once: { action: 'auth.password', secret: ['current', 'next'] } },
 );

@@ -10,6 +10,7 @@ import { lockUser } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
+import { recordReceipt, type Once } from '@/lib/server/idempotency';
 
 /**
  * Success carries profile.changed. Refusals, as the SIP password reset words them (lib/credentials/reset.ts):
@@ -27,12 +28,15 @@ export type ChangeResult = Outcome;
  * limit (lib/server/rate-limit.ts) BEFORE the current password is checked, so a stolen session cannot
  * guess it online without bound (parallel guesses included); a right current password gives it back.
  * Over the limit nothing is checked or changed, and the refusal is audited (`password.change_throttled`).
+ * `once` (the form's idempotency key) is recorded with the change: a resend of the same form is told
+ * `outcome.again.portalPassword` (lib/server/safe-action.ts), not "current password wrong".
  */
 export async function changePortalPassword(
   user: CurrentUser,
   current: string,
   next: string,
   meta: RequestMeta,
+  once?: Once,
 ): Promise<ChangeResult> {
   const limit = await consume('passwordChange', user.id);
   if (limit.limited && limit.rejected) {
@@ -70,6 +74,7 @@ export async function changePortalPassword(
       { action: 'password.changed', actor: user, detail: { otherSessionsEnded: count, linksRevoked }, meta },
       tx,
     );
+    await recordReceipt(tx, once, { key: 'outcome.again.portalPassword' });
     return true;
   });
   if (!changed) {

@@ -17,6 +17,7 @@ import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
 import { failureNote, isKnownNotApplied } from '@/lib/switch/result';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
+import { recordReceipt, type Once, type Receipt } from '@/lib/server/idempotency';
 
 /**
  * data.recorded false: the switch has the new password, but recording it here is still in progress.
@@ -60,13 +61,16 @@ export async function credentialForUser(
  * Sets a SIP password on the switch, synchronously: only a confirmed change is recorded. The password
  * itself is passed to the switch and forgotten: it is not stored, logged, audited or returned. The
  * change is recorded as an intent (SipPasswordChange, without the password) before the call and
- * completed after the switch's 204, so the switch's acceptance is never lost (see below).
+ * completed after the switch's 204, so the switch's acceptance is never lost (see below). `once` (the
+ * reset form's idempotency key, lib/server/idempotency.ts) is recorded with the intent, in its
+ * transaction: a resend of the same form finds it and is answered by replayReset, never sent again.
  */
 export async function resetSipPassword(
   user: CurrentUser,
   credentialId: string,
   password: string,
   meta: RequestMeta,
+  once?: Once,
 ): Promise<ResetOutcome> {
   const cred = await credentialForUser(user.id, credentialId);
   if (!cred) return missing();
@@ -89,12 +93,11 @@ export async function resetSipPassword(
 
   // The intent is recorded before the switch is called, so that a change the switch accepted is
   // never lost: if recording its completion fails (or the process dies), it is completed later.
-  const change = await beginChange(cred, {
-    userId: user.id,
-    score: verdict.score,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-  });
+  const change = await beginChange(
+    cred,
+    { userId: user.id, score: verdict.score, ip: meta.ip, userAgent: meta.userAgent },
+    once,
+  );
   if (!change) return fail('conflict', 'outcome.reset.inFlight');
   const res = await switchClient().setSipPassword(cred.username, password, crypto.randomUUID());
   if (!res.ok) {
@@ -148,18 +151,56 @@ async function changeInFlight(credentialId: string, tx: Pick<Tx, 'sipPasswordCha
 /**
  * Records the intent of a change (never the password), unless another change of the same credential
  * is in flight (then null). Under the account's lock, so of two tabs, two members or two instances
- * submitting at once exactly one goes to the switch; the other is told to wait and look again.
+ * submitting at once exactly one goes to the switch; the other is told to wait and look again. The
+ * form's receipt (`once`) is written with the intent: the resend of a form whose intent committed is
+ * answered from the intent (replayReset), whatever became of it.
  */
 async function beginChange(
   cred: UserCredential,
   data: { userId: string; score: number; ip: string | null; userAgent: string | null },
+  once: Once | undefined,
 ) {
   return db.$transaction(async (tx) => {
     await lockAccount(tx, cred.accountId);
     if (await changeInFlight(cred.id, tx)) return null;
     // Stamped on the shared clock (lib/server/clock.ts): other instances judge "in flight" and "stuck" by it.
-    return tx.sipPasswordChange.create({ data: { credentialId: cred.id, createdAt: sharedNow(), ...data } });
+    const change = await tx.sipPasswordChange.create({
+      data: { credentialId: cred.id, createdAt: sharedNow(), ...data },
+    });
+    await recordReceipt(
+      tx,
+      once,
+      { key: 'outcome.again.sipPassword', values: { username: cred.username } },
+      change.id,
+    );
+    return change;
   });
+}
+
+/**
+ * The answer to a resend of a reset form whose first submission recorded its intent (`receipt.ref`
+ * is the SipPasswordChange; `at` when it was sent, worded for the reader), as that change stands now:
+ * confirmed by the switch → success `outcome.again.sipPassword` (the password is not shown again, and
+ * the one sent now was not used); refused by the switch → unavailable `outcome.again.sipRefused`
+ * (nothing changed; a new render sets one); still on the wire → conflict `outcome.reset.inFlight`; no
+ * answer known → unavailable `outcome.reset.switchUnknown`. Nothing is sent to the switch.
+ */
+export async function replayReset(receipt: Receipt, at: string): Promise<ResetOutcome> {
+  const change = receipt.ref
+    ? await db.sipPasswordChange.findUnique({
+        where: { id: receipt.ref },
+        select: { status: true, createdAt: true, switchConfirmedAt: true },
+      })
+    : null;
+  const values = { ...receipt.note.values, at };
+  if (change?.switchConfirmedAt || change?.status === 'applied')
+    return succeed(undefined, { key: 'outcome.again.sipPassword', values });
+  if (change?.status === 'failed') return fail('unavailable', 'outcome.again.sipRefused', values);
+  const live =
+    change?.status === 'sending' && change.createdAt.getTime() > sharedNow().getTime() - inFlightMs();
+  return live
+    ? fail('conflict', 'outcome.reset.inFlight')
+    : fail('unavailable', 'outcome.reset.switchUnknown');
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000];

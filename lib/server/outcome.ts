@@ -53,6 +53,12 @@ export const fail = <T = never>(
 /** The not_found Outcome (becomes a 404). */
 export const missing = <T = never>(): Outcome<T> => ({ ok: false, code: 'not_found' });
 
+/**
+ * The hidden field that carries a form's idempotency key (lib/server/idempotency.ts): here, without
+ * server-only, because the forms that send it (components/ui/action-form.tsx) run in the browser too.
+ */
+export const IDEMPOTENCY_FIELD = 'idempotencyKey';
+
 /** The form state an action returns; defined here so lib/server/outcome.ts has no server-only import. */
 export type FormState<T = unknown> = {
   ok?: boolean;
@@ -65,6 +71,11 @@ export type FormState<T = unknown> = {
    * new tab (components/ui/form-message.tsx), so what was typed stays in this one to send again.
    */
   signIn?: string;
+  /**
+   * A form that applies once per render (lib/server/idempotency.ts) was applied: the idempotency key
+   * its next submission carries, so that one is a new change (a resend of a lost answer keeps the old).
+   */
+  nextKey?: string;
 };
 
 /** True for an Outcome, false for a hand-built form state (`message` in words): the wrapper accepts both while domains move over. */

@@ -10,11 +10,13 @@ import type { Role } from '@/lib/generated/sqlite/enums';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
 import { requestLocale } from '@/lib/i18n/request-locale';
 import { translate, translator } from '@/lib/i18n/translate';
-import { fail, isOutcome, type FormState, type Outcome } from '@/lib/server/outcome';
+import { fail, isOutcome, succeed, type FormState, type Outcome } from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
 import { hasControlCharacter } from '@/lib/server/control-characters';
 import { errorForLog, log } from '@/lib/server/log';
+import { findReceipt, newIdempotencyKey, onceOf, type Once, type Receipt } from '@/lib/server/idempotency';
+import { formatWhen } from '@/lib/time/format';
 
 /**
  * What every form action returns; forms render it with useActionState and an aria-live region.
@@ -22,14 +24,34 @@ import { errorForLog, log } from '@/lib/server/log';
  */
 export type ActionState<T = unknown> = FormState<T>;
 
-export type ActionContext = { user: CurrentUser; meta: RequestMeta };
+/** `once`: the form's idempotency key and digest, for an action with the `once` option (recordReceipt). */
+export type ActionContext = { user: CurrentUser; meta: RequestMeta; once?: Once };
+
+/**
+ * A form that applies at most once per render (lib/server/idempotency.ts): `action` names it (a key is
+ * good for that form only), `secret` lists its fields left out of the digest (passwords), and
+ * `replay(receipt, at)` answers a resend whose first outcome a row settles later (the SIP password
+ * change: applied, refused or still unknown); without it the receipt's note is the answer, with
+ * `at` (when the first submission committed, in the reader's zone and language) among its values.
+ */
+export type OnceOptions = {
+  action: string;
+  secret?: readonly string[];
+  replay?: (receipt: Receipt, at: string) => Promise<Outcome<unknown>>;
+};
 
 /**
  * roles: who may call it (others get a 404, and staff also need their second factor verified);
  * allowUnverified: callable before the second factor (only the code pages); echo: the form fields
- * that may come back in `values` (never a password).
+ * that may come back in `values` (never a password); once: a resend of the same render of the form
+ * is answered with what the first did, never applied again (OnceOptions).
  */
-export type ActionOptions = { roles?: readonly Role[]; allowUnverified?: boolean; echo?: readonly string[] };
+export type ActionOptions = {
+  roles?: readonly Role[];
+  allowUnverified?: boolean;
+  echo?: readonly string[];
+  once?: OnceOptions;
+};
 
 /**
  * FormData → plain object; repeated keys (checkbox groups) become arrays. `null` when `form` is not a
@@ -231,10 +253,62 @@ async function act<S extends z.ZodType, T>(
       (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issueMessage(issue, locale));
     return { message: t('outcome.correctFields'), fieldErrors, values: echo(raw, opts.echo) };
   }
-  const returned = await handler(parsed.data, { user, meta: await requestMeta() });
+  const once = opts.once ? onceOf(opts.once.action, user.id, raw, opts.once.secret) : null;
+  if (opts.once && !once)
+    return { ...outcomeToState(fail('invalid', 'outcome.again.noKey'), t), values: echo(raw, opts.echo) };
+  const first =
+    once && opts.once ? () => answerFromReceipt(once, opts.once!, user, locale) : async () => null;
+  // A resend of a render whose first submission committed: its outcome, and nothing applied again.
+  let returned: ActionState<T> | Outcome<T> | null = await first();
+  let fromReceipt = returned !== null;
+  if (!returned) {
+    try {
+      returned = await handler(parsed.data, { user, meta: await requestMeta(), ...(once ? { once } : {}) });
+    } catch (e) {
+      // A submission of the same render committed meanwhile (two at once: this one's receipt was
+      // refused as a duplicate), or this one committed and then failed: the receipt says what was done.
+      unstable_rethrow(e);
+      returned = await first().catch(() => null);
+      if (!returned) throw e;
+      fromReceipt = true;
+    }
+    // Refused because the same render's other submission got there first (its change waited on a lock).
+    if (once && isOutcome(returned) && !returned.ok && returned.code !== 'not_found') {
+      const receipt = await first();
+      if (receipt) [returned, fromReceipt] = [receipt, true];
+    }
+  }
   // The one place a domain's Outcome becomes form state (not_found → 404), in the caller's language.
   const result = isOutcome(returned) ? outcomeToState(returned, t) : returned;
-  return result.ok ? result : { values: echo(raw, opts.echo), ...result };
+  if (!result.ok) return { values: echo(raw, opts.echo), ...result };
+  // Applied now: the form's next submission is a new change, with a new key. An answer from a receipt
+  // gives none: the form keeps its key, and its words say to reload for another change.
+  return once && !fromReceipt ? { ...result, nextKey: newIdempotencyKey() } : result;
+}
+
+/**
+ * The answer to a submission of a render whose receipt exists (findReceipt), or null when none does.
+ * Other content under the same key (another form, or fields that differ from the first submission's)
+ * is a conflict, `outcome.again.otherContent`: nothing is applied, and the reader is told what the key
+ * did and to reload for a new change. Else `opts.replay`, or the receipt's note as a success, each
+ * with `at`, the first submission's time in the reader's zone and language.
+ */
+async function answerFromReceipt(
+  once: Once,
+  opts: OnceOptions,
+  user: CurrentUser,
+  locale: Locale,
+): Promise<Outcome<never> | null> {
+  const receipt = await findReceipt(once);
+  if (!receipt) return null;
+  const at = formatWhen(receipt.at, user.timeZone, { locale });
+  if (receipt.action !== once.action || receipt.digest !== once.digest)
+    return fail('conflict', 'outcome.again.otherContent', { at });
+  if (opts.replay) return (await opts.replay(receipt, at)) as Outcome<never>;
+  return succeed(undefined, {
+    key: receipt.note.key,
+    values: { ...receipt.note.values, at },
+  }) as Outcome<never>;
 }
 
 /**

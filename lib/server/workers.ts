@@ -6,6 +6,7 @@ import { processMailOutbox } from '@/lib/mail/worker';
 import { log } from '@/lib/server/log';
 import { startClockCheck } from '@/lib/server/clock';
 import { purgeExpiredLimits } from '@/lib/server/rate-limit';
+import { pruneReceipts } from '@/lib/server/idempotency';
 import { purgeExpiredSignInLinks } from '@/lib/auth/link-purge';
 import { recoverPasswordChanges } from '@/lib/credentials/reset';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
@@ -19,8 +20,13 @@ const WORKERS: Worker[] = [
   { name: 'reconcile', tick: () => reconcilePass(), everyMs: env().RECONCILE_INTERVAL_MS },
   { name: 'allowance-watch', tick: () => watchAllowances(), everyMs: 3000 },
   { name: 'sip-password-recovery', tick: () => recoverPasswordChanges(), everyMs: 30_000 },
-  // Expired rate-limit counters (one DELETE; several instances doing it at once is harmless).
-  { name: 'rate-limit-purge', tick: () => purgeExpiredLimits(), everyMs: 10 * 60_000 },
+  // Expired rate-limit counters and form receipts (lib/server/idempotency.ts): one DELETE each;
+  // several instances doing it at once is harmless.
+  {
+    name: 'rate-limit-purge',
+    tick: async () => [await purgeExpiredLimits(), await pruneReceipts()],
+    everyMs: 10 * 60_000,
+  },
   // Expired sign-in links, at most LINK_PURGE_BATCH a minute (lib/auth/link-purge.ts).
   { name: 'sign-in-link-purge', tick: () => purgeExpiredSignInLinks(), everyMs: 60_000 },
 ];

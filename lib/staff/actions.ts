@@ -21,10 +21,12 @@ function changed(r: UserChange) {
   return r;
 }
 
+// A resend of the same render of these two forms is answered from its receipt (lib/server/idempotency.ts):
+// the first submission's password was shown only in its lost answer, and no second one is made.
 export const createStaffAction = adminAction(
   createStaffSchema,
-  async (input, { user, meta }) => changed(await createStaffUser(user, input, meta)),
-  ECHO,
+  async (input, { user, meta, once }) => changed(await createStaffUser(user, input, meta, once)),
+  { ...ECHO, once: { action: 'staff.create' } },
 );
 export const changeRoleAction = adminAction(
   roleSchema,
@@ -38,6 +40,6 @@ export const setDisabledAction = adminAction(
 );
 export const resetFactorAction = adminAction(
   resetFactorSchema,
-  async (input, { user, meta }) => changed(await resetStaffSecondFactor(user, input, meta)),
-  ECHO,
+  async (input, { user, meta, once }) => changed(await resetStaffSecondFactor(user, input, meta, once)),
+  { ...ECHO, once: { action: 'staff.resetFactor' } },
 );

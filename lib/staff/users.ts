@@ -11,6 +11,7 @@ import { generatePassword } from '@/lib/passwords/generate';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { decideOnce, lockActor, refuse, type Decision } from '@/lib/server/decide-once';
 import type { Note } from '@/lib/i18n/note';
+import { recordReceipt, type Once } from '@/lib/server/idempotency';
 import type { User } from '@/lib/generated/sqlite/client';
 
 // Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
@@ -66,11 +67,14 @@ export async function listStaffUsers(user: CurrentUser) {
  * before anything else. Conflict `outcome.staffUser.exists` for an address already taken; refused
  * (`outcome.staffUser.notAdmin`, audited access.denied) when the admin was disabled or demoted while
  * the request ran: the actor is read again under their row's lock (lockActor), as for every change here.
+ * `once` (the form's idempotency key) is recorded with the login: a resend of the same form is told it
+ * was created (`outcome.again.staffCreated`), not "already exists".
  */
 export async function createStaffUser(
   user: CurrentUser,
   input: z.output<typeof createStaffSchema>,
   meta: RequestMeta,
+  once?: Once,
 ): Promise<UserChange> {
   assertStaff(user, [...ADMIN]);
   if (await db.user.findUnique({ where: { email: input.email } }))
@@ -83,6 +87,7 @@ export async function createStaffUser(
       if (notAdmin) return notAdmin;
       const { email, name, role } = input;
       const created = await tx.user.create({ data: { email, name, role, passwordHash } });
+      await recordReceipt(tx, once, { key: 'outcome.again.staffCreated', values: { email } });
       return {
         ok: true,
         audit: {
@@ -227,11 +232,14 @@ export async function changeStaffRole(
  * old password stops working, so whoever may hold it cannot be the one who enrols the new factor.
  * Not for the admin's own login (`outcome.staffUser.resetSelf`); refused (`outcome.staffUser.notAdmin`)
  * when the admin was disabled or demoted while the request ran. Audited `staff_user.second_factor_reset`.
+ * `once` (the form's idempotency key) is recorded with the reset: a resend of the same form is told it
+ * was done (`outcome.again.factorReset`), and no second password is made.
  */
 export async function resetStaffSecondFactor(
   user: CurrentUser,
   input: z.output<typeof resetFactorSchema>,
   meta: RequestMeta,
+  once?: Once,
 ): Promise<UserChange> {
   return onOtherStaff(user, input.userId, 'outcome.staffUser.resetSelf', async (target) => {
     const initialPassword = generatePassword(20);
@@ -247,6 +255,7 @@ export async function resetStaffSecondFactor(
       const ended = (await tx.session.deleteMany({ where: { userId: target.id } })).count;
       await revokeSignInLinks(tx, target.email);
       const { email } = target;
+      await recordReceipt(tx, once, { key: 'outcome.again.factorReset', values: { email } });
       return {
         ok: true,
         audit: {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { vi } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 
@@ -27,6 +28,14 @@ vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
  */
 export function ignoreRedirect(e: unknown): void {
   if (!String((e as { digest?: string }).digest ?? e).includes('NEXT_REDIRECT')) throw e;
+}
+
+/**
+ * A form as one render of a page posts it, with that render's idempotency key (lib/server/idempotency.ts:
+ * a new UUID, as the page makes one): for the actions that apply once per render.
+ */
+export function rendered(fields: Record<string, string | string[]>): FormData {
+  return form({ ...fields, idempotencyKey: crypto.randomUUID() });
 }
 
 /** A posted form: each field once, or once per value of an array (checkbox groups such as `callIds[]`). */

@@ -5,7 +5,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
-import { form, session } from '@/tests/helpers/action-edge';
+import { form, rendered, session } from '@/tests/helpers/action-edge';
 import { makeSession, TOTP_SECRET } from '@/tests/helpers/factory';
 import { browser } from '@/tests/helpers/browser-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -64,20 +64,20 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
   it('change password: a wrong current password, at the field and in the message', async () => {
     const input = { current: 'not-the-password', next: 'granite violet harbour lantern' };
     await signedIn('en');
-    expect(await changePasswordAction(undefined, form(input))).toEqual({
+    expect(await changePasswordAction(undefined, rendered(input))).toEqual({
       ok: false,
       message: 'The current password is not correct.',
       fieldErrors: { current: ['The current password is not correct.'] },
       values: {},
     });
     await signedIn('es');
-    expect(await changePasswordAction(undefined, form(input))).toEqual({
+    expect(await changePasswordAction(undefined, rendered(input))).toEqual({
       ok: false,
       message: 'La contraseña actual no es correcta.',
       fieldErrors: { current: ['La contraseña actual no es correcta.'] },
       values: {},
     });
-    const empty = await changePasswordAction(undefined, form({ current: '', next: '' }));
+    const empty = await changePasswordAction(undefined, rendered({ current: '', next: '' }));
     expect(empty.fieldErrors).toEqual({
       current: ['Escriba su contraseña actual.'],
       next: ['Escriba una contraseña nueva.'],
@@ -86,22 +86,23 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
 
   it('change password: a weak new password says why, in each language; a strong one is confirmed', async () => {
     await signedIn('en');
-    const en = await changePasswordAction(undefined, form({ current: PASSWORD, next: 'password123' }));
+    const en = await changePasswordAction(undefined, rendered({ current: PASSWORD, next: 'password123' }));
     expect(en).toMatchObject({ ok: false, message: 'Choose a stronger password.' });
     expect(en.fieldErrors?.next?.length).toBeGreaterThan(0);
     await signedIn('es');
-    const es = await changePasswordAction(undefined, form({ current: PASSWORD, next: 'password123' }));
+    const es = await changePasswordAction(undefined, rendered({ current: PASSWORD, next: 'password123' }));
     expect(es).toMatchObject({ ok: false, message: 'Elija una contraseña más segura.' });
     expect(es.fieldErrors?.next).toHaveLength(en.fieldErrors!.next!.length);
     expect(es.fieldErrors?.next).not.toEqual(en.fieldErrors?.next);
     expect(
       await changePasswordAction(
         undefined,
-        form({ current: PASSWORD, next: 'granite violet harbour lantern' }),
+        rendered({ current: PASSWORD, next: 'granite violet harbour lantern' }),
       ),
     ).toEqual({
       ok: true,
       message: 'Se ha cambiado su contraseña. Se han cerrado todas las demás sesiones.',
+      nextKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
   });
 

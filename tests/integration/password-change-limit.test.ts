@@ -5,7 +5,7 @@ import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { LIMITS } from '@/lib/server/rate-limit';
-import { form, session } from '@/tests/helpers/action-edge';
+import { rendered, session } from '@/tests/helpers/action-edge';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asUser, makeSession } from '@/tests/helpers/factory';
 
@@ -40,7 +40,8 @@ describe.each(dialects())('the portal password change under its limit on %s', (d
     const s = await makeSession(u.id);
     return asUser(u, { sessionId: s.id });
   }
-  const post = (current: string, next = STRONG) => changePasswordAction(undefined, form({ current, next }));
+  const post = (current: string, next = STRONG) =>
+    changePasswordAction(undefined, rendered({ current, next }));
 
   it(`answers ${points} wrong guesses, then refuses even the right password, says when to retry, and audits it`, async () => {
     session.user = await signedIn('en');

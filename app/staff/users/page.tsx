@@ -7,6 +7,7 @@ import { listStaffUsers } from '@/lib/staff/users';
 import { Section } from '@/components/ui/section';
 import { displayEmail } from '@/lib/auth/email-address';
 import { pageTitle } from '@/lib/i18n/page-title';
+import { newIdempotencyKey } from '@/lib/server/idempotency';
 
 export const generateMetadata = () => pageTitle('staff.users.title');
 
@@ -35,7 +36,11 @@ export default async function StaffUsersPage() {
                   <div className="flex flex-wrap items-end gap-6">
                     <RoleForm userId={s.id} email={displayEmail(s.email)} role={s.role} />
                     <DisableForm userId={s.id} email={displayEmail(s.email)} disabled={s.disabled} />
-                    <ResetFactorForm userId={s.id} email={displayEmail(s.email)} />
+                    <ResetFactorForm
+                      userId={s.id}
+                      email={displayEmail(s.email)}
+                      idempotencyKey={newIdempotencyKey()}
+                    />
                   </div>
                 )}
               </li>
@@ -44,7 +49,7 @@ export default async function StaffUsersPage() {
         </Section>
         <Section id="create-title" title={t('create')}>
           <p>{t('createIntro')}</p>
-          <CreateStaffForm />
+          <CreateStaffForm idempotencyKey={newIdempotencyKey()} />
         </Section>
       </div>
     </ClientMessages>

@@ -4,6 +4,7 @@ import { RegisteredDevices } from '@/components/devices/registered-devices';
 import { ResetForm } from '@/components/sip/reset-form';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
+import { newIdempotencyKey } from '@/lib/server/idempotency';
 import { credentialForUser, unsettledChange } from '@/lib/credentials/reset';
 import { blockOfAccount } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
@@ -58,6 +59,7 @@ export default async function ResetPage({
       ) : null}
       <ResetForm
         credentialId={cred.id}
+        idempotencyKey={newIdempotencyKey()}
         username={cred.username}
         minGuessesLog10={env().SIP_PASSWORD_MIN_GUESSES_LOG10}
         userInputs={[cred.account.number, cred.account.name, cred.username, user.email]}
@@ -81,6 +83,7 @@ export default async function ResetPage({
           field: t('field'),
           show: t('show'),
           hide: t('hide'),
+          lost: t('lost'),
           submit: t('submit'),
           pending: t('pending'),
         }}
