@@ -170,8 +170,13 @@ const schema = z.object({
   TRUSTED_PROXY_HOPS: wholeNumber(0, 10, 0, 'must be a whole number of proxies from 0 (none in front) to 10'),
   /** Bearer token for GET /api/metrics (CONTRACTS §7); unset, the endpoint answers 404. */
   METRICS_TOKEN: token16().optional(),
-  /** pino level of the server's log lines. */
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** pino level of the server's log lines, in any case (`DEBUG` is debug: lib/server/log.ts reads it so). */
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .default('info'),
   /** Run the outbox workers inside the web process (default). Set 0 to run them elsewhere. */
   TOLLGATE_WORKERS: z.enum(['0', '1']).default('1'),
   /** How often the reconciler compares accounts with the switch's GET (docs/switch-api.md). */

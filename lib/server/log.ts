@@ -33,7 +33,8 @@ export function currentRequestId(): string | null {
 /** A logger with the project's settings, writing to `destination` (default stdout); tests pass a stream to read lines back. */
 export function createLogger(destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
-    level: process.env.LOG_LEVEL || 'info',
+    // As lib/server/env.ts validates it: any case, surrounding spaces ignored.
+    level: process.env.LOG_LEVEL?.trim().toLowerCase() || 'info',
     base: { service: 'tollgate' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },

@@ -46,6 +46,12 @@ describe('configuration (CONTRACTS §2)', () => {
     for (const bad of ['x', '-1', '1.5'])
       expect(() => parseEnv({ ...good, TRUSTED_PROXY_HOPS: bad })).toThrow(/TRUSTED_PROXY_HOPS/);
   });
+  it('LOG_LEVEL in any case is the level; an unknown one is refused by name', () => {
+    expect(parseEnv(good).LOG_LEVEL).toBe('info');
+    expect(parseEnv({ ...good, LOG_LEVEL: 'DEBUG' }).LOG_LEVEL).toBe('debug');
+    expect(parseEnv({ ...good, LOG_LEVEL: ' Warn ' }).LOG_LEVEL).toBe('warn');
+    expect(() => parseEnv({ ...good, LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
+  });
   it('requires SMTP outside the demo in production', () => {
     const { SMTP_URL: _, ...noSmtp } = good;
     expect(() => parseEnv({ ...noSmtp, NODE_ENV: 'production' })).toThrow(/SMTP_URL/);

@@ -31,6 +31,18 @@ describe('log lines', () => {
     expect(new Date(lines[0].time as string).toISOString()).toBe(lines[0].time);
     expect(lines[0]).not.toHaveProperty('reqId'); // outside a request
   });
+  it('take LOG_LEVEL in any case, as the configuration check accepts it', () => {
+    const before = process.env.LOG_LEVEL;
+    try {
+      process.env.LOG_LEVEL = 'DEBUG';
+      const { logger, lines } = capture();
+      logger.debug('detail');
+      expect(lines).toMatchObject([{ level: 'debug', msg: 'detail' }]);
+    } finally {
+      if (before === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = before;
+    }
+  });
 
   it('never carry a password, token, cookie, secret or link, at the top or one level down', () => {
     const { logger, lines } = capture();
