@@ -1,6 +1,10 @@
 import { getCountry } from 'countries-and-timezones';
 import { z } from 'zod';
-import { accountNumberSchema, sipUsernameSchema } from '@/lib/accounts/identifiers';
+import {
+  accountNumberReferenceSchema,
+  accountNumberSchema,
+  sipUsernameSchema,
+} from '@/lib/accounts/identifiers';
 import type { AuditAction } from '@/lib/audit/names';
 import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
@@ -146,14 +150,15 @@ export async function createAccount(
 }
 
 /**
- * Adds SIP credential `username` (label: `label`, else the username) to account `account` (ACC-…).
+ * Adds SIP credential `username` (label: `label`, else the username) to account `account` (ACC-…, or
+ * as typed: "acc 1001", "1001": accountNumberReferenceSchema).
  * Throws CommandError for a bad value, an unknown account or a taken username. Audited as
  * sip_credential.created (actor `operator-cli`, the username in the detail) in the same transaction.
  */
 export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {
   const c = parse(
     z.object({
-      account: accountNumberSchema,
+      account: accountNumberReferenceSchema,
       username: sipUsernameSchema,
       label: z.string().trim().max(100).optional(),
     }),
@@ -192,8 +197,8 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
 }
 
 /**
- * Creates a login: `role`, hashed `password` (checked against `minScore`, 0–4), and for a customer
- * the membership of `account` (ACC-…), the only moment the CLI links a user to an account. `locale`
+ * Creates a login: `role` (any case), hashed `password` (checked against `minScore`, 0–4), and for a customer
+ * the membership of `account` (ACC-… or as typed, accountNumberReferenceSchema), the only moment the CLI links a user to an account. `locale`
  * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's
  * rule; localeChosenAt stays null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
  * bad value; audited as user.created with the role and language.
@@ -206,8 +211,13 @@ export async function createUser(
   const u = parse(
     z.object({
       email,
-      role: z.enum(ROLES, 'a --role of customer, agent or admin is required'),
-      account: accountNumberSchema.optional(),
+      // Any case, as --country and --locale: `Admin` is admin.
+      role: z
+        .string('a --role of customer, agent or admin is required')
+        .trim()
+        .toLowerCase()
+        .pipe(z.enum(ROLES, 'a --role of customer, agent or admin is required')),
+      account: accountNumberReferenceSchema.optional(),
       password: z.string().min(1, 'a password is required on stdin').max(1024),
       name: z.string().max(200).optional(),
       // A language tag (`es`, `ES`, `es-AR`: the customer's own variety is written as Spanish; dates

@@ -58,3 +58,14 @@ export function accountNumberInField(typed: string): string | null {
   const number = `ACC-${rest}`;
   return ACCOUNT_NUMBER_RE.test(number) ? number : null;
 }
+
+/**
+ * An existing account's number as an operator or agent types it into a field that holds nothing else
+ * (the admin CLI's `--account`): what accountNumberInField reads ("acc-1001", "ACC 1001", "1001"),
+ * checked as accountNumberSchema in the stored form; anything it cannot read is refused with that
+ * schema's message ("must look like ACC-1001"). Creating an account stays exact (accountNumberSchema).
+ */
+export const accountNumberReferenceSchema = z
+  .string()
+  .transform((typed) => accountNumberInField(typed) ?? typed)
+  .pipe(accountNumberSchema);

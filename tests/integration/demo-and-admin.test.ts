@@ -234,6 +234,29 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     );
     expect(await db.sipCredential.count({ where: { account: { number: 'ACC-7005' } } })).toBe(0);
     expect(await db.user.count({ where: { email: 'x@pier.example' } })).toBe(0);
+    // An existing account named as it is read out ("acc 7005", "7005") and a role in any case are what
+    // the operator meant; a number that is not one is still refused by the account shape.
+    const c = await addSipCredential(db, { account: 'acc 7005', username: 'pier-nine-desk' });
+    expect(c.accountId).toBe(
+      (await db.customerAccount.findUniqueOrThrow({ where: { number: 'ACC-7005' } })).id,
+    );
+    const u = await createUser(
+      db,
+      {
+        email: 'y@pier.example',
+        role: ' Customer',
+        account: '7005',
+        password: 'harbour lantern granite violet',
+      },
+      3,
+    );
+    expect(u.role).toBe('customer');
+    expect(await db.membership.count({ where: { userId: u.id, account: { number: 'ACC-7005' } } })).toBe(1);
+    await refused(addSipCredential(db, { account: 'Pier Nine', username: 'pier-nine-2' }), /ACC-1001/);
+    await refused(
+      addSipCredential(db, { account: 'acc 7999', username: 'pier-nine-3' }),
+      /no account ACC-7999/,
+    );
   });
 
   it('create-account says what to type for a country, a zone or a name it cannot take', async () => {
