@@ -27,7 +27,7 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
   /**
    * The form's idempotency key (a UUID the page made when it rendered: newIdempotencyKey in
    * lib/server/idempotency.ts), for an action that applies once per render: a resend with it is
-   * answered with what the first did. After a success the action's `nextKey` takes its place.
+   * answered with what the first did. After any answer the action's `nextKey` takes its place.
    */
   idempotencyKey?: string;
   /** Sends the browser's time zone (field `tz`, read on submit): the sign-in forms (time-zone-field.tsx). */

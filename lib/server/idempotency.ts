@@ -55,6 +55,18 @@ export function onceOf(
   return { userId, key: key.data, action, digest };
 }
 
+// The submissions (their Once) whose own receipt was written: a failure they answer with is theirs,
+// not a sign that another submission of the same render got there first.
+const written = new WeakSet<Once>();
+
+/**
+ * True when `once`'s own submission wrote its receipt (recordReceipt's insert succeeded), so an
+ * answer it gives after that is its own, even though a receipt now exists under its key.
+ */
+export function receiptWrittenBy(once: Once): boolean {
+  return written.has(once);
+}
+
 /**
  * Records, inside `tx` (the transaction of the change itself, so the receipt exists exactly when the
  * change committed), that `once`'s form did `note` (a catalogue key and values, never a password),
@@ -77,6 +89,7 @@ export async function recordReceipt(tx: Tx, once: Once | undefined, note: Note, 
       expiresAt: new Date(now.getTime() + RECEIPT_TTL_MS),
     },
   });
+  written.add(once);
 }
 
 /**

@@ -72,8 +72,9 @@ export type FormState<T = unknown> = {
    */
   signIn?: string;
   /**
-   * A form that applies once per render (lib/server/idempotency.ts) was applied: the idempotency key
-   * its next submission carries, so that one is a new change (a resend of a lost answer keeps the old).
+   * A form that applies once per render (lib/server/idempotency.ts) was answered (applied or not, but
+   * not from a receipt): the idempotency key its next submission carries, so that one is a new change
+   * (a resend of a lost answer keeps the old).
    */
   nextKey?: string;
 };

@@ -15,7 +15,14 @@ import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
 import { hasControlCharacter } from '@/lib/server/control-characters';
 import { errorForLog, log } from '@/lib/server/log';
-import { findReceipt, newIdempotencyKey, onceOf, type Once, type Receipt } from '@/lib/server/idempotency';
+import {
+  findReceipt,
+  newIdempotencyKey,
+  onceOf,
+  receiptWrittenBy,
+  type Once,
+  type Receipt,
+} from '@/lib/server/idempotency';
 import { formatWhen } from '@/lib/time/format';
 
 /**
@@ -272,18 +279,28 @@ async function act<S extends z.ZodType, T>(
       if (!returned) throw e;
       fromReceipt = true;
     }
-    // Refused because the same render's other submission got there first (its change waited on a lock).
-    if (once && isOutcome(returned) && !returned.ok && returned.code !== 'not_found') {
+    // Refused because the same render's other submission got there first (its change waited on a lock);
+    // not when this submission wrote the receipt itself (a change made, then refused by the switch).
+    if (
+      once &&
+      isOutcome(returned) &&
+      !returned.ok &&
+      returned.code !== 'not_found' &&
+      !receiptWrittenBy(once)
+    ) {
       const receipt = await first();
       if (receipt) [returned, fromReceipt] = [receipt, true];
     }
   }
   // The one place a domain's Outcome becomes form state (not_found → 404), in the caller's language.
   const result = isOutcome(returned) ? outcomeToState(returned, t) : returned;
-  if (!result.ok) return { values: echo(raw, opts.echo), ...result };
-  // Applied now: the form's next submission is a new change, with a new key. An answer from a receipt
-  // gives none: the form keeps its key, and its words say to reload for another change.
-  return once && !fromReceipt ? { ...result, nextKey: newIdempotencyKey() } : result;
+  // Answered now, whatever the answer (applied, refused, or "the switch gave no answer: set a new
+  // password"): the reader has it, so the form's next submission is a new change, with a new key. Only
+  // a lost answer leaves the browser on the old key, and its resend is answered from the receipt. An
+  // answer from a receipt gives none: the form keeps its key, and its words say to reload.
+  const next = once && !fromReceipt ? { nextKey: newIdempotencyKey() } : {};
+  if (!result.ok) return { values: echo(raw, opts.echo), ...result, ...next };
+  return { ...result, ...next };
 }
 
 /**

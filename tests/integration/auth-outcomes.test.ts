@@ -69,6 +69,8 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
       message: 'The current password is not correct.',
       fieldErrors: { current: ['The current password is not correct.'] },
       values: {},
+      // Answered: the form's next submission is a new change (lib/server/safe-action.ts).
+      nextKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     await signedIn('es');
     expect(await changePasswordAction(undefined, rendered(input))).toEqual({
@@ -76,6 +78,8 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
       message: 'La contraseña actual no es correcta.',
       fieldErrors: { current: ['La contraseña actual no es correcta.'] },
       values: {},
+      // Answered: the form's next submission is a new change (lib/server/safe-action.ts).
+      nextKey: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     const empty = await changePasswordAction(undefined, rendered({ current: '', next: '' }));
     expect(empty.fieldErrors).toEqual({

@@ -165,12 +165,21 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
     session.user = asUser(made.users[0]);
     const sent = { credentialId: made.creds[0].id, password: strong(), idempotencyKey: crypto.randomUUID() };
     await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 422 });
-    expect(await resetSipAction(undefined, form(sent))).toMatchObject({ ok: false });
+    const refused = await resetSipAction(undefined, form(sent));
+    expect(refused).toMatchObject({ ok: false, nextKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     await sim.control('DELETE', '/_sim/faults');
     expect((await resetSipAction(undefined, form(sent))).message).toMatch(
       /^The switch refused the SIP password/,
     );
     expect(await getDb().sipPasswordChange.count({ where: { credentialId: made.creds[0].id } })).toBe(1);
+    // The answer reached the reader, who sets another password as it says: the form's next submission
+    // carries the answer's new key, and is a new change (before, the old key answered it from the receipt).
+    const again = await resetSipAction(
+      undefined,
+      form({ ...sent, password: strong(), idempotencyKey: refused.nextKey! }),
+    );
+    expect(again).toMatchObject({ ok: true });
+    expect(await getDb().sipPasswordChange.count({ where: { credentialId: made.creds[0].id } })).toBe(2);
   });
 
   it('portal password change: the resend is told it was changed, not "current password wrong"; a failure inside the transaction leaves nothing, and its resend applies once', async () => {
