@@ -35,16 +35,23 @@ function actionsIn(e: ts.Expression, file: ts.SourceFile): string[] {
       found.push(n.text);
     ts.forEachChild(n, walk);
   };
-  const decl = ts.isIdentifier(e) ? declarationOf(e, file) : undefined;
+  const decl = ts.isIdentifier(e) ? declarationOf(e, file, ts.isVariableDeclaration) : undefined;
   walk(decl?.initializer ?? e);
   return found;
 }
 
-/** The nearest declaration of `id`'s name before it in its file (a `const detail = {…}`). */
-function declarationOf(id: ts.Identifier, file: ts.SourceFile): ts.VariableDeclaration | undefined {
-  let best: ts.VariableDeclaration | undefined;
+/**
+ * The last declaration of `id`'s name before it in its file that `is` accepts: a variable (`const
+ * detail = {…}`) or a parameter.
+ */
+function declarationOf<D extends ts.VariableDeclaration | ts.ParameterDeclaration>(
+  id: ts.Identifier,
+  file: ts.SourceFile,
+  is: (n: ts.Node) => n is D,
+): D | undefined {
+  let best: D | undefined;
   const walk = (n: ts.Node) => {
-    if (ts.isVariableDeclaration(n) && n.name.getText(file) === id.text && n.pos < id.pos) best = n;
+    if (is(n) && n.name.getText(file) === id.text && n.pos < id.pos) best = n;
     ts.forEachChild(n, walk);
   };
   walk(file);
@@ -56,10 +63,10 @@ function keysOf(e: ts.Node, file: ts.SourceFile): string[] {
   if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) return keysOf(e.expression, file);
   if (ts.isConditionalExpression(e)) return [...keysOf(e.whenTrue, file), ...keysOf(e.whenFalse, file)];
   if (ts.isIdentifier(e)) {
-    const decl = declarationOf(e, file);
+    const decl = declarationOf(e, file, ts.isVariableDeclaration);
     if (decl?.initializer) return keysOf(decl.initializer, file);
     // A parameter typed with a type of the same file (`issue: SyncIssueInput`).
-    const param = file.statements.length ? findParameter(e, file) : undefined;
+    const param = declarationOf(e, file, ts.isParameter);
     const alias =
       param?.type && ts.isTypeReferenceNode(param.type) ? param.type.typeName.getText(file) : null;
     const type = file.statements.find(
@@ -71,16 +78,6 @@ function keysOf(e: ts.Node, file: ts.SourceFile): string[] {
   return e.properties.flatMap((p) =>
     ts.isSpreadAssignment(p) ? keysOf(p.expression, file) : p.name ? [p.name.getText(file)] : [],
   );
-}
-
-function findParameter(id: ts.Identifier, file: ts.SourceFile): ts.ParameterDeclaration | undefined {
-  let found: ts.ParameterDeclaration | undefined;
-  const walk = (n: ts.Node) => {
-    if (ts.isParameter(n) && n.name.getText(file) === id.text && n.pos < id.pos) found = n;
-    ts.forEachChild(n, walk);
-  };
-  walk(file);
-  return found;
 }
 
 /** Every (action, detail key) a writer in lib/ or scripts/ stores. */
