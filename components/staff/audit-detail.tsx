@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { displayEmail } from '@/lib/auth/email-address';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import type { Translate } from '@/lib/i18n/note';
@@ -11,15 +11,32 @@ import { actorName } from '@/components/ui/actor-name';
 /**
  * What one page of the audit table needs to word a detail, made once per page (not per row):
  * translators for `staff` (labels and terms), `actors` and the whole catalogue (switch errors), the
- * formatting tag (lib/i18n/locales.ts intlTag) and the reader's time zone.
+ * formatting tag (lib/i18n/locales.ts intlTag) and the reader's time zone. `word(key)` is `staff`'s
+ * text of a key without values, or null when the catalogue has none, remembered for the page: 50
+ * rows repeat the same few labels (made by detailWords).
  */
 export type DetailWords = {
   staff: Translate & { has: (key: string) => boolean };
+  word: (key: string) => string | null;
   actors: (key: 'switch' | 'tollgate' | 'policy' | 'support' | 'operator-cli') => string;
   all: Translate;
   tag: string;
   timeZone: string;
 };
+
+/** DetailWords from a page's translators, with `word` remembering each key's text for this page. */
+export function detailWords(parts: Omit<DetailWords, 'word'>): DetailWords {
+  const seen = new Map<string, string | null>();
+  const word = (key: string) => {
+    let text = seen.get(key);
+    if (text === undefined) {
+      text = parts.staff.has(key) ? parts.staff(key) : null;
+      seen.set(key, text);
+    }
+    return text;
+  };
+  return { ...parts, word };
+}
 
 /**
  * A row's detail (lib/staff/audit-detail.ts readAuditDetail) as a description list: each label, then
@@ -30,18 +47,19 @@ export function AuditDetailList({ detail, words }: { detail: AuditDetail; words:
   if (!detail) return null;
   if (detail.kind === 'text') return <span className="break-all">{detail.text}</span>;
   return (
-    <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+    // The look is set once on the list, not on each of its terms: 50 rows of it are in every page.
+    <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs break-words [&>dt]:font-semibold [&>dt]:text-slate-700">
       {detail.fields.map((field) => (
-        <div key={field.key} className="contents">
-          <dt className="font-semibold text-slate-700">
+        <Fragment key={field.key}>
+          <dt>
             {field.label ? (
-              words.staff(`audit.field.${field.label}`)
+              words.word(`audit.field.${field.label}`)
             ) : (
               <span className="font-mono">{field.key}</span>
             )}
           </dt>
-          <dd className="break-words">{valueOf(field.value, words)}</dd>
-        </div>
+          <dd>{valueOf(field.value, words)}</dd>
+        </Fragment>
       ))}
     </dl>
   );
@@ -55,7 +73,7 @@ function valueOf(v: DetailValue, w: DetailWords): ReactNode {
     case 'code':
       return <span className="font-mono">{v.text}</span>;
     case 'term':
-      return w.staff.has(v.key) ? w.staff(v.key) : <span className="font-mono">{v.code}</span>;
+      return w.word(v.key) ?? <span className="font-mono">{v.code}</span>;
     case 'email':
       return displayEmail(v.email);
     case 'time':
@@ -65,7 +83,7 @@ function valueOf(v: DetailValue, w: DetailWords): ReactNode {
     case 'hours':
       return w.staff('audit.value.hours', { n: v.n });
     case 'yesNo':
-      return w.staff(v.value ? 'audit.value.yes' : 'audit.value.no');
+      return w.word(v.value ? 'audit.value.yes' : 'audit.value.no');
     case 'country':
       return `${countryName(v.code, w.tag)} (${v.code})`;
     case 'zone':
@@ -78,7 +96,7 @@ function valueOf(v: DetailValue, w: DetailWords): ReactNode {
       return switchErrorText(w.all, v.stored);
     case 'list':
       return v.items.length === 0
-        ? w.staff('audit.value.none')
+        ? w.word('audit.value.none')
         : v.items.map((item, i) => (
             <span key={i}>
               {i > 0 ? ', ' : null}
@@ -86,9 +104,9 @@ function valueOf(v: DetailValue, w: DetailWords): ReactNode {
             </span>
           ));
     case 'none':
-      return w.staff('audit.value.none');
+      return w.word('audit.value.none');
     case 'withheld':
-      return <em>{w.staff('audit.value.withheld')}</em>;
+      return <em>{w.word('audit.value.withheld')}</em>;
     case 'json':
       return (
         <span dir="ltr" className="font-mono break-all">

@@ -6,7 +6,7 @@ import { formatWhen } from '@/lib/time/format';
 import type { Translate } from '@/lib/i18n/note';
 import { DataTable } from '@/components/ui/data-table';
 import { actorName } from '@/components/ui/actor-name';
-import { AuditDetailList, type DetailWords } from '@/components/staff/audit-detail';
+import { AuditDetailList, detailWords, type DetailWords } from '@/components/staff/audit-detail';
 
 /**
  * One page of the audit log (50 rows). Each time is formatted in the viewer's zone by a formatter
@@ -19,13 +19,13 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const locale = useLocale();
   const timeZone = useTimeZone() ?? 'UTC';
   const tag = intlTag(locale);
-  const words: DetailWords = {
+  const words = detailWords({
     staff: useTranslations('staff') as unknown as DetailWords['staff'],
     actors: who,
     all: useTranslations() as unknown as Translate,
     tag,
     timeZone,
-  };
+  });
   if (entries.length === 0) return <p role="status">{t('none')}</p>;
   return (
     <DataTable
