@@ -313,8 +313,23 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
   const approvedRow = a.page.getByRole('row').filter({ hasText: 'request.approved' });
   await expect(approvedRow).toContainText(a.who.email);
   await expect(approvedRow).toContainText(note);
+  // Its detail reads as words in the agent's language, each label then its value (a <dl>), not as
+  // the stored JSON: "Habló con el titular de la cuenta: sí", the request's kind by its name.
+  const approvedDetail = approvedRow.getByRole('cell').last();
+  await expect(approvedDetail.getByRole('term')).toHaveText(
+    ['block', 'alsoLifted', 'requestKind', 'attestedCallback', 'note', 'liftQueued'].map((f) =>
+      es(`staff.audit.field.${f}`),
+    ),
+  );
+  await expect(approvedDetail.getByRole('definition').nth(2)).toHaveText(es('staff.labels.kind.misdial'));
+  await expect(approvedDetail.getByRole('definition').nth(3)).toHaveText(es('staff.audit.value.yes'));
+  await expect(approvedDetail.getByRole('definition').nth(4)).toHaveText(note);
+  await expect(approvedDetail).not.toContainText('attestedCallback');
   const liftedRow = a.page.getByRole('row').filter({ hasText: 'block.lifted' });
   await expect(liftedRow).toContainText(a.who.email);
+  await expect(liftedRow.getByRole('cell').last()).toContainText(
+    `${es('staff.audit.field.confirmedBy')}${es('actors.switch')}`,
+  );
   // Its actor is the switch that confirmed the lift (the agent who decided it is in its detail).
   await expect(liftedRow.getByRole('cell').nth(2)).toHaveText(es('actors.switch'));
   await expectAccessible(a.page);

@@ -3,12 +3,15 @@ import { auditActionKey } from '@/lib/audit/names';
 import { intlTag } from '@/lib/i18n/locales';
 import type { AuditEntryView } from '@/lib/staff/audit-query';
 import { formatWhen } from '@/lib/time/format';
+import type { Translate } from '@/lib/i18n/note';
 import { DataTable } from '@/components/ui/data-table';
 import { actorName } from '@/components/ui/actor-name';
+import { AuditDetailList, detailWords, type DetailWords } from '@/components/staff/audit-detail';
 
 /**
  * One page of the audit log (50 rows). Each time is formatted in the viewer's zone by a formatter
- * made once per locale and zone (lib/time/format.ts), not by an async component per row.
+ * made once per locale and zone (lib/time/format.ts), not by an async component per row; each detail
+ * is worded from the translators made once here (components/staff/audit-detail.tsx).
  */
 export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const t = useTranslations('staff.audit');
@@ -16,6 +19,13 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
   const locale = useLocale();
   const timeZone = useTimeZone() ?? 'UTC';
   const tag = intlTag(locale);
+  const words = detailWords({
+    staff: useTranslations('staff') as unknown as DetailWords['staff'],
+    actors: who,
+    all: useTranslations() as unknown as Translate,
+    tag,
+    timeZone,
+  });
   if (entries.length === 0) return <p role="status">{t('none')}</p>;
   return (
     <DataTable
@@ -70,9 +80,9 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
               </span>
             ) : null}
           </td>
-          {/* JSON reads left to right whatever the page's direction; lib/staff/audit-query.ts escapes bidi controls. */}
-          <td dir="ltr" className="py-2 font-mono text-xs break-all">
-            {e.detail ?? ''}
+          {/* Labelled words (lib/staff/audit-detail.ts escapes bidi controls in every text it reads). */}
+          <td className="py-2">
+            <AuditDetailList detail={e.detail} words={words} />
           </td>
         </tr>
       ))}

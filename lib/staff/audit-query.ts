@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { accountNumberInField } from '@/lib/accounts/identifiers';
 import { asciiEmail } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
-import { hasUnsafeCharacter, revealInvisible } from '@/lib/server/control-characters';
+import { hasUnsafeCharacter } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import { CATALOGUES } from '@/lib/i18n/translate';
 import { dayStart } from '@/lib/time/day';
+import { readAuditDetail } from './audit-detail';
 import { encodeCursor, inDatabaseYears, readCursor, timeIdKey } from './cursor';
 
 // The audit log, newest first, with keyset pagination on (at, id): every page is an index range
@@ -157,9 +158,9 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
       account,
       target: r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : null,
       targetHref: targetHref(r.targetType, r.targetId, account),
-      // Rows written before form text refused them may hold bidi controls: shown as `\u202e` escapes
-      // (the same JSON), so a detail cannot display as something it is not.
-      detail: revealInvisible(r.detail),
+      // Read as labelled fields (rows written before form text refused them may hold bidi controls:
+      // every text is shown with `\u202e` escapes, so a detail cannot display as something it is not).
+      detail: readAuditDetail(r.action, r.detail),
     };
   });
   const last = page[page.length - 1];

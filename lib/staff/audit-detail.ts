@@ -1,0 +1,248 @@
+import type { AuditAction } from '@/lib/audit/names';
+import { revealInvisible } from '@/lib/server/control-characters';
+
+// An audit row's `detail` (the JSON text lib/audit/log.ts stores) read as a labelled list for the
+// staff audit table: each field's label (a catalogue key under `staff.audit.field`) and its value
+// tagged with how the console shows it (a time in the reader's zone, an address as displayEmail
+// writes it, a switch error as lib/switch/error-text.ts reads it, a code in the reader's words…).
+// Pure: no catalogue and no formatting here (components/staff/audit-detail.tsx writes the words),
+// so the table formats 50 rows with no query. Nothing stored changes: a key the reader does not know
+// (an older row, a new writer) is still listed, by its key; a detail that is not a JSON object is
+// shown as its text.
+
+/** One value as the console shows it; `term` is a catalogue key under `staff` (else `code` as stored). */
+export type DetailValue =
+  | { kind: 'text'; text: string }
+  | { kind: 'code'; text: string }
+  | { kind: 'term'; key: string; code: string }
+  | { kind: 'email'; email: string }
+  | { kind: 'time'; at: Date }
+  | { kind: 'count'; n: number }
+  | { kind: 'hours'; n: number }
+  | { kind: 'yesNo'; value: boolean }
+  | { kind: 'country'; code: string }
+  | { kind: 'zone'; zone: string }
+  | { kind: 'language'; code: string }
+  | { kind: 'actor'; actor: string }
+  | { kind: 'switchError'; stored: string }
+  | { kind: 'list'; items: DetailValue[] }
+  | { kind: 'none' }
+  | { kind: 'withheld' }
+  | { kind: 'json'; text: string };
+
+/** One field: its stored key, its label (`staff.audit.field.<label>`, null for a key the reader does not know) and its value. */
+export type DetailField = { key: string; label: string | null; value: DetailValue };
+
+/** A row's detail: its fields in stored order, the stored text when it is not a JSON object, or null when there is none. */
+export type AuditDetail = { kind: 'fields'; fields: DetailField[] } | { kind: 'text'; text: string } | null;
+
+/** How a field's value is shown: a DetailValue kind, a list of codes or roles, or `term:<prefix>` (catalogue key `<prefix>.<value>`). */
+type As =
+  | 'text'
+  | 'code'
+  | 'codes'
+  | 'email'
+  | 'time'
+  | 'count'
+  | 'hours'
+  | 'yesNo'
+  | 'country'
+  | 'zone'
+  | 'language'
+  | 'actor'
+  | 'switchError'
+  | 'role'
+  | 'roles'
+  | `term:${string}`;
+type Spec = { label: string; as: As };
+const f = (label: string, as: As): Spec => ({ label, as });
+
+const TERM = {
+  blockReason: 'term:labels.reason',
+  requestKind: 'term:labels.kind',
+  requestStatus: 'term:labels.requestStatus',
+  limit: 'term:audit.term.limit',
+  state: 'term:audit.term.state',
+  cause: 'term:audit.term.cause',
+} as const satisfies Record<string, As>;
+
+/** What each key means in most rows (lib/audit writers: grep `detail:`); ACTION_FIELDS below overrides it where a key means something else. */
+const FIELDS: Record<string, Spec> = {
+  username: f('sipUsername', 'code'),
+  email: f('email', 'email'),
+  changeId: f('changeId', 'code'),
+  score: f('score', 'count'),
+  switch: f('switchAnswer', 'switchError'),
+  code: f('switchCode', 'code'),
+  outcome: f('outcome', 'term:audit.term.outcome'),
+  by: f('limit', TERM.limit),
+  otherSessionsEnded: f('otherSessionsEnded', 'count'),
+  sessions: f('sessionsEnded', 'count'),
+  sessionsEnded: f('sessionsEnded', 'count'),
+  linksRevoked: f('linksRevoked', 'count'),
+  knownDevice: f('knownDevice', 'yesNo'),
+  method: f('method', 'term:audit.term.method'),
+  failures: f('failures', 'count'),
+  kind: f('requestKind', TERM.requestKind),
+  for: f('codeFor', 'term:audit.term.codeFor'),
+  role: f('role', 'role'),
+  need: f('rolesNeeded', 'roles'),
+  actorRole: f('actorRole', 'role'),
+  actorDisabled: f('actorDisabled', 'yesNo'),
+  mfaVerified: f('mfaVerified', 'yesNo'),
+  recoveryCodesRemoved: f('recoveryCodesRemoved', 'count'),
+  passwordReplaced: f('passwordReplaced', 'yesNo'),
+  country: f('country', 'country'),
+  cause: f('cause', TERM.cause),
+  wasInForce: f('wasInForce', 'yesNo'),
+  deleteQueued: f('deleteQueued', 'yesNo'),
+  error: f('switchError', 'switchError'),
+  until: f('until', 'time'),
+  confirmedBy: f('confirmedBy', 'actor'),
+  endReason: f('endReason', TERM.cause),
+  emailed: f('emailed', 'yesNo'),
+  blockId: f('block', 'code'),
+  hours: f('hours', 'hours'),
+  reason: f('blockReason', TERM.blockReason),
+  attestedCallback: f('attestedCallback', 'yesNo'),
+  note: f('note', 'text'),
+  attempted: f('attempted', 'term:audit.term.decision'),
+  found: f('found', TERM.requestStatus),
+  alsoLifted: f('alsoLifted', 'codes'),
+  liftQueued: f('liftQueued', 'yesNo'),
+  denyReason: f('denyReason', 'text'),
+  occurredAt: f('occurredAt', 'time'),
+  switchChangedAt: f('switchChangedAt', 'time'),
+  switchSays: f('switchSays', TERM.state),
+  switchBlockedAt: f('switchBlockedAt', 'time'),
+  stale: f('stale', 'yesNo'),
+  attachedTo: f('attachedTo', 'term:audit.term.attachedTo'),
+  noticeReleased: f('noticeReleased', 'yesNo'),
+  lifted: f('blocksLifted', 'codes'),
+  newerStillInForce: f('newerStillInForce', 'count'),
+  actor: f('decidedBy', 'actor'),
+  portalState: f('portalState', TERM.state),
+  switchState: f('switchState', TERM.state),
+  action: f('syncAction', 'term:audit.term.sync'),
+  detail: f('syncDetail', 'text'),
+  number: f('accountNumber', 'code'),
+  timeZone: f('timeZone', 'zone'),
+  locale: f('language', 'language'),
+  resealed: f('resealed', 'count'),
+  unreadable: f('unreadable', 'count'),
+};
+
+/** Keys that mean something else in one action's rows than FIELDS says. */
+const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
+  'mfa.failure': { kind: f('codeKind', 'term:audit.term.codeKind') },
+  'request.decision_conflict': { by: f('decidedBy', 'actor') },
+  'allowance.denied': { by: f('decidedBy', 'actor') },
+  'allowance.closed': { by: f('decidedBy', 'actor') },
+  'block.lift_requested': { by: f('liftBy', 'term:audit.term.liftBy') },
+  'allowance.requested': { reason: f('customerReason', 'text') },
+  'allowance.granted': { reason: f('grantReason', 'text') },
+  'profile.time_zone_changed': { from: f('before', 'zone'), to: f('after', 'zone') },
+  'profile.locale_changed': { from: f('before', 'language'), to: f('after', 'language') },
+  'staff_user.role_changed': { from: f('before', 'role'), to: f('after', 'role') },
+};
+
+/**
+ * How the console shows `key` of an `action` row's detail: its label (`staff.audit.field.<label>`)
+ * and value kind, or null for a key the reader does not know (shown by its key, value as stored).
+ */
+export function detailFieldSpec(action: string, key: string): Spec | null {
+  const own = ACTION_FIELDS[action as AuditAction];
+  if (own && Object.hasOwn(own, key)) return own[key]!;
+  return Object.hasOwn(FIELDS, key) ? FIELDS[key]! : null;
+}
+
+/**
+ * A key a writer should never have stored a secret under (lib/audit/log.ts: "never a password,
+ * token or secret"; no writer does today): a value under a key the reader does not know, or inside
+ * an unknown object, is withheld when its key names one. A known key (`passwordReplaced`, a yes or
+ * no) is read by its spec.
+ */
+const SECRET_KEY = /pass(word|phrase)?|secret|token|totp|otp|hash|cookie|seal|codes?$|pin$|ha1/i;
+
+/**
+ * Reads `detail` (an AuditLog row's text, as stored) of an `action` row for the audit table: a JSON
+ * object gives its fields in stored order, each with its label and typed value (text values with
+ * invisible formatting escaped, revealInvisible); any other text gives `{ kind: 'text' }`; null or
+ * empty gives null. Never throws. A value whose shape does not fit its key's kind (an older writer)
+ * is shown by its own shape; a value under an unknown key that names a secret is `withheld`.
+ */
+export function readAuditDetail(action: string, detail: string | null): AuditDetail {
+  if (detail === null || detail.trim() === '') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(detail);
+  } catch {
+    return { kind: 'text', text: revealInvisible(detail) };
+  }
+  if (!isObject(parsed)) return { kind: 'text', text: revealInvisible(detail) };
+  return {
+    kind: 'fields',
+    fields: Object.entries(parsed).map(([key, raw]) => {
+      const spec = detailFieldSpec(action, key);
+      if (!spec) {
+        const value: DetailValue = SECRET_KEY.test(key) ? { kind: 'withheld' } : asStored(raw);
+        return { key: revealInvisible(key), label: null, value };
+      }
+      return { key, label: spec.label, value: typed(spec.as, raw) ?? asStored(raw) };
+    }),
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `raw` read as `as`, or null when its shape does not fit (asStored then shows it as it is). */
+function typed(as: As, raw: unknown): DetailValue | null {
+  if (raw === null || raw === undefined) return { kind: 'none' };
+  if (as === 'codes' || as === 'roles') {
+    if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) return null;
+    return { kind: 'list', items: raw.map((x) => typed(as === 'roles' ? 'role' : 'code', x)!) };
+  }
+  if (as === 'count' || as === 'hours')
+    return typeof raw === 'number' && Number.isFinite(raw) ? { kind: as, n: raw } : null;
+  if (as === 'yesNo') return typeof raw === 'boolean' ? { kind: 'yesNo', value: raw } : null;
+  if (typeof raw !== 'string') return null;
+  const text = revealInvisible(raw);
+  switch (as) {
+    case 'time': {
+      const at = new Date(raw);
+      return /^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(at.getTime()) ? { kind: 'time', at } : null;
+    }
+    case 'text':
+    case 'code':
+      return { kind: as, text };
+    case 'email':
+      return { kind: 'email', email: text };
+    case 'country':
+      return /^[A-Z]{2}$/.test(raw) ? { kind: 'country', code: raw } : null;
+    case 'zone':
+      return { kind: 'zone', zone: text };
+    case 'language':
+      return { kind: 'language', code: text };
+    case 'actor':
+      return { kind: 'actor', actor: text };
+    case 'switchError':
+      return { kind: 'switchError', stored: text };
+    default: {
+      // A code names its words (`labels.reason.manual`); anything else is shown as stored.
+      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(raw)) return { kind: 'code', text };
+      const prefix = as === 'role' ? 'audit.term.role' : as.slice('term:'.length);
+      return { kind: 'term', key: `${prefix}.${raw}`, code: raw };
+    }
+  }
+}
+
+/** A value of a key the reader does not know (or of a shape its key did not expect), by its own shape. */
+function asStored(raw: unknown): DetailValue {
+  if (raw === null || raw === undefined) return { kind: 'none' };
+  if (typeof raw === 'string') return { kind: 'text', text: revealInvisible(raw) };
+  if (typeof raw === 'number') return { kind: 'count', n: raw };
+  if (typeof raw === 'boolean') return { kind: 'yesNo', value: raw };
+  const hidden = JSON.stringify(raw, (k, v: unknown) => (k && SECRET_KEY.test(k) ? '…' : v));
+  return { kind: 'json', text: revealInvisible(hidden) };
+}
