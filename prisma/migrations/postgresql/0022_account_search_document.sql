@@ -91,20 +91,22 @@ CREATE TRIGGER "AccountSearchDocument_account_ai" AFTER INSERT ON "CustomerAccou
 CREATE TRIGGER "AccountSearchDocument_account_au" AFTER UPDATE OF "number", "name" ON "CustomerAccount"
     FOR EACH ROW WHEN (OLD."number" IS DISTINCT FROM NEW."number" OR OLD."name" IS DISTINCT FROM NEW."name")
     EXECUTE FUNCTION tollgate_search_account_updated();
-CREATE TRIGGER "AccountSearchDocument_membership_ai" AFTER INSERT ON "Membership"
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tollgate_search_rows_changed();
-CREATE TRIGGER "AccountSearchDocument_membership_ad" AFTER DELETE ON "Membership"
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tollgate_search_rows_changed();
-CREATE TRIGGER "AccountSearchDocument_membership_au" AFTER UPDATE OF "accountId", "userId" ON "Membership"
-    FOR EACH ROW WHEN (OLD."accountId" IS DISTINCT FROM NEW."accountId" OR OLD."userId" IS DISTINCT FROM NEW."userId")
-    EXECUTE FUNCTION tollgate_search_row_updated();
-CREATE TRIGGER "AccountSearchDocument_credential_ai" AFTER INSERT ON "SipCredential"
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tollgate_search_rows_changed();
-CREATE TRIGGER "AccountSearchDocument_credential_ad" AFTER DELETE ON "SipCredential"
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tollgate_search_rows_changed();
-CREATE TRIGGER "AccountSearchDocument_credential_au" AFTER UPDATE OF "accountId", "username" ON "SipCredential"
-    FOR EACH ROW WHEN (OLD."accountId" IS DISTINCT FROM NEW."accountId" OR OLD."username" IS DISTINCT FROM NEW."username")
-    EXECUTE FUNCTION tollgate_search_row_updated();
+-- Membership and SipCredential rows each belong to one account ("accountId") and hold one more
+-- column the document reads ("userId", "username"): the same three triggers on both.
+DO $$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN SELECT * FROM (VALUES ('Membership', 'userId'), ('SipCredential', 'username')) AS v(name, col) LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION tollgate_search_rows_changed()', 'AccountSearchDocument_' || t.name || '_ai', t.name);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION tollgate_search_rows_changed()', 'AccountSearchDocument_' || t.name || '_ad', t.name);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE OF "accountId", %I ON %I FOR EACH ROW
+            WHEN (OLD."accountId" IS DISTINCT FROM NEW."accountId" OR OLD.%I IS DISTINCT FROM NEW.%I)
+            EXECUTE FUNCTION tollgate_search_row_updated()', 'AccountSearchDocument_' || t.name || '_au', t.col, t.name, t.col, t.col);
+    END LOOP;
+END $$;
 -- A user's insert needs nothing (no membership yet); a user's delete removes their memberships
 -- (ON DELETE CASCADE), which fires the Membership trigger.
 CREATE TRIGGER "AccountSearchDocument_user_au" AFTER UPDATE OF "email", "name" ON "User"
