@@ -330,7 +330,8 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
   it('a word spanning two fields of an account is not a match, as one phrase or as words', async () => {
     // The company name ends with what the member's address begins with, and the member's name with
     // what the SIP username begins with: fields side by side in PostgreSQL's search document. A decoy
-    // holds each query in its name, so that the search is broad with sparseCap 0.
+    // holds each query in its name (its words in the other order), so that the search is broad with
+    // sparseCap 0: as one phrase, and as words (the last reading, when the phrase is nowhere).
     const tag = crypto.randomBytes(3).toString('hex');
     const spanning = [
       `alfa${tag}beta${tag}`,
@@ -338,7 +339,14 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
       `gamma${tag}delta${tag}`,
       `gamma${tag} delta${tag}`,
     ];
-    const decoy = await bareAccount(spanning.join(' / '));
+    const decoy = await bareAccount(
+      [
+        `alfa${tag}beta${tag}`,
+        `beta${tag} alfa${tag}`,
+        `gamma${tag}delta${tag}`,
+        `delta${tag} gamma${tag}`,
+      ].join(' / '),
+    );
     const { account, users } = await makeAccount({
       members: [`beta${tag}@a.example`],
       credentials: [`delta${tag}`],
