@@ -65,9 +65,6 @@ export type SearchHit = {
  */
 type Hit = { id: string; number: string; show?: SearchHit };
 
-/** Which searched tables have more than the cap of matches (narrowMatches): a broad query's. */
-type Over = { accounts: boolean; members: boolean; credentials: boolean };
-
 /**
  * PostgreSQL: a JSON object `{ id, number, show }` for the account row aliased `x`, `show` being its
  * SearchHit, each list and count read by a subquery on its own index (Block (accountId, status),
@@ -124,15 +121,15 @@ export const WALK_MAX = 5000;
 const WALK_BATCH = 500;
 
 /**
- * What a narrow statement's row `r` answers: its counts per table (a accounts, u members, c
- * credentials, each at most cap + 1) over `cap` or not, and its page (JSON) when none is.
+ * What a narrow statement's row `r` answers: its page (JSON), or null when a count per table (a
+ * accounts, u members, c credentials, each at most cap + 1) is over `cap`.
  */
 function narrowAnswer(
   r: { a: number | bigint; u: number | bigint; c: number | bigint; page: string },
   cap: number,
-): { hits: Hit[] | null; over: Over } {
-  const over = { accounts: Number(r.a) > cap, members: Number(r.u) > cap, credentials: Number(r.c) > cap };
-  return { hits: Object.values(over).some(Boolean) ? null : (JSON.parse(r.page) as Hit[]), over };
+): { hits: Hit[] | null } {
+  const over = [r.a, r.u, r.c].some((n) => Number(n) > cap);
+  return { hits: over ? null : (JSON.parse(r.page) as Hit[]) };
 }
 
 /**
@@ -141,7 +138,7 @@ function narrowAnswer(
  * `terms` (one column holding them all; a single term is a phrase, the usual case: wordsReading makes
  * several), in number order (each with its `show`, read in the same statement, except a two-character
  * query's on SQLite) as `hits`; or `hits` null when the query is broad: some table has more than
- * `cap` matches, and `over` says which (see broadMatches).
+ * `cap` matches (see broadMatches).
  *
  * SQLite: FTS5 trigram tables (migration 0009_search) for three characters or more; case and
  * diacritics ignored ("penalara" finds "Peñalara"). PostgreSQL: pg_trgm GIN indexes on
@@ -156,7 +153,7 @@ async function narrowMatches(
   after: string,
   limit: number,
   cap: number,
-): Promise<{ hits: Hit[] | null; over: Over }> {
+): Promise<{ hits: Hit[] | null }> {
   if (isPostgres()) {
     const has = (column: Prisma.Sql) => pgContainsAll(column, terms);
     // One statement: each column's matches (at most cap + 1, one index scan each: a CTE used twice
@@ -200,7 +197,7 @@ async function narrowMatches(
       )
       SELECT a."id", a."number" FROM "CustomerAccount" a JOIN hit ON hit."id" = a."id"
       WHERE a."number" > ${after} ORDER BY a."number" LIMIT ${limit}`;
-    return { hits, over: { accounts: false, members: false, credentials: false } };
+    return { hits };
   }
   // A phrase is looked for in every column of a table; several terms all in one of its columns.
   const fts = (columns: string[]) => (terms.length === 1 ? ftsPhrase(q) : ftsAll(terms, columns));
@@ -244,15 +241,17 @@ async function narrowMatches(
  * `last` is the number of the last account tested when the walk stopped early (the next page starts
  * after it), else null. On PostgreSQL each hit comes with its `show`, in the same statement.
  *
- * PostgreSQL tests tollgate_fold(column) LIKE, the rule its trigram indexes answer: per walked
- * account only for a table `over` the cap (narrowMatches), and for each other table by whether the
- * account is among its matches, at most the cap, read through its index once (a hashed set).
- * OFFSET 0 keeps each per-account EXISTS a test per account: without it the planner made the member
- * test a hashed set of every matching member, a scan of all 100 000 memberships joined to them,
- * whatever the walk needed (the statement took 24 ms for "Sánchez", shared by 4 000 members, and
- * 293 ms for "example", in every member's address; 1.6 and 1.5 ms with the fence, pgbench on the
- * bench's seed). Testing a table under the cap per account cost the walk 5.8 of its 13.5 µs per
- * account when only members matched (the company name's fold and the usernames').
+ * PostgreSQL walks the accounts' search documents (migration 0022: each account's number, company
+ * name, members' emails and names and SIP usernames, folded with tollgate_fold when written and
+ * joined by U+001F) in number order, one row per account, and tests each with one LIKE per term:
+ * 1 µs an account against 7.7 µs for the member test alone when each table was probed (2 000
+ * accounts walked for "León": 1.9 against 15.8 ms, EXPLAIN ANALYZE on the bench's seed). One term
+ * is found in the document exactly when it is found in one of its columns: a query holds no control
+ * character (withoutControlCharacters) and the fold makes none, so a match cannot span the
+ * separator. Several terms in the document may lie in different columns, so each account the
+ * document names is then confirmed by each table's own test (tollgate_fold(column) LIKE, as the
+ * trigram indexes answer; OFFSET 0 keeps each EXISTS a test per account, not a hashed set of every
+ * matching member).
  * SQLite reads the walked accounts with their members' emails and names and their credentials'
  * usernames in batches and tests them in JavaScript with `fold`: reading all 100 000 matching rowids out of FTS5 takes
  * 160 ms, and probing FTS5 once per account about 0.16 ms.
@@ -262,28 +261,27 @@ async function broadMatches(
   after: string,
   limit: number,
   walkMax: number,
-  over: Over,
 ): Promise<{ hits: Hit[]; last: string | null }> {
   if (isPostgres()) {
     const has = (column: Prisma.Sql) => pgContainsAll(column, terms);
-    const accounts = over.accounts
-      ? Prisma.sql`${has(Prisma.sql`a."number"`)} OR ${has(Prisma.sql`a."name"`)}`
-      : Prisma.sql`a."id" IN (SELECT "id" FROM "CustomerAccount" WHERE ${has(Prisma.sql`"number"`)} OR ${has(Prisma.sql`"name"`)})`;
-    const members = over.members
-      ? Prisma.sql`EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
-          WHERE m."accountId" = a."id" AND (${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)}) OFFSET 0)`
-      : Prisma.sql`a."id" IN (SELECT m."accountId" FROM "User" u JOIN "Membership" m ON m."userId" = u."id"
-          WHERE ${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)})`;
-    const credentials = over.credentials
-      ? Prisma.sql`EXISTS (SELECT 1 FROM "SipCredential" c WHERE c."accountId" = a."id" AND ${has(Prisma.sql`c."username"`)} OFFSET 0)`
-      : Prisma.sql`a."id" IN (SELECT "accountId" FROM "SipCredential" WHERE ${has(Prisma.sql`"username"`)})`;
+    const confirmed =
+      terms.length === 1
+        ? Prisma.sql`TRUE`
+        : Prisma.sql`(${has(Prisma.sql`a."number"`)} OR ${has(Prisma.sql`a."name"`)}
+            OR EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+              WHERE m."accountId" = a."id" AND (${has(Prisma.sql`u."email"`)} OR ${has(Prisma.sql`u."name"`)}) OFFSET 0)
+            OR EXISTS (SELECT 1 FROM "SipCredential" c WHERE c."accountId" = a."id" AND ${has(Prisma.sql`c."username"`)} OFFSET 0))`;
     const [r] = await db.$queryRaw<{ page: string }[]>`
       SELECT COALESCE(json_agg(${pgHitJson} ORDER BY x."number"), '[]')::text AS page FROM (
         SELECT a."id", a."number", a."name" FROM (
-          SELECT "id", "number", "name" FROM "CustomerAccount" WHERE "number" > ${after} ORDER BY "number" LIMIT ${walkMax}
-        ) a
-        WHERE ${accounts} OR ${members} OR ${credentials}
-        ORDER BY a."number" LIMIT ${limit}
+          SELECT d."accountId", d."number", ${Prisma.join(
+            terms.map((t) => Prisma.sql`d."document" LIKE ${pgContains(t)}`),
+            ' AND ',
+          )} AS "found"
+          FROM "AccountSearchDocument" d WHERE d."number" > ${after} ORDER BY d."number" LIMIT ${walkMax}
+        ) w JOIN "CustomerAccount" a ON a."id" = w."accountId"
+        WHERE w."found" AND ${confirmed}
+        ORDER BY w."number" LIMIT ${limit}
       ) x`;
     const hits = JSON.parse(r.page) as Hit[];
     if (hits.length >= limit) return { hits, last: null };
@@ -436,7 +434,7 @@ async function searchOnce(
   const narrow = await narrowMatches(terms, from, LIMIT + 1, opts.sparseCap ?? SPARSE_CAP);
   const { hits: ids, last: walkedTo } = narrow.hits
     ? { hits: narrow.hits, last: null }
-    : await broadMatches(terms, from, LIMIT + 1, opts.walkMax ?? WALK_MAX, narrow.over);
+    : await broadMatches(terms, from, LIMIT + 1, opts.walkMax ?? WALK_MAX);
   // A phone number as the customer says it ("+34 912 34 56 78", "912 34 56 78") also finds the
   // accounts with it on file or as a callback number (lib/staff/phone-search.ts); [] for other text
   // and for a reading of words (the phrase readings before it read the same text as a number).

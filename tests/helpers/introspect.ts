@@ -14,12 +14,17 @@ export type DbShape = {
   >;
   /**
    * Substring-search indexes that Prisma cannot describe (migration 0009_search), as
-   * "Table.column": SQLite FTS5 trigram tables over a model's table, PostgreSQL pg_trgm GIN indexes.
+   * "Table.column": SQLite FTS5 trigram tables over a model's table, PostgreSQL pg_trgm GIN indexes;
+   * and on PostgreSQL the search documents of migration 0022 (SEARCH_DOCUMENT), as its columns and
+   * walk index, and the tables and writes whose triggers keep it.
    */
   search: string[];
 };
 
 const key = (cols: string[]) => cols.join(',');
+
+/** PostgreSQL's search documents (migration 0022), one row per account, kept by triggers. */
+export const SEARCH_DOCUMENT = 'AccountSearchDocument';
 
 export function introspectSqlite(url: string): DbShape {
   const conn = new Database(sqlitePath(url), { readonly: true });
@@ -123,6 +128,23 @@ export async function introspectPostgres(url: string): Promise<DbShape> {
         ? shape.tables[r.tablename].uniques
         : shape.tables[r.tablename].indexes
       ).push(key(colList));
+    }
+    // The search documents of migration 0022 (PostgreSQL only): a table Prisma does not describe,
+    // reported with its walk index and with the writes whose triggers keep it current.
+    const doc = shape.tables[SEARCH_DOCUMENT];
+    if (doc) {
+      delete shape.tables[SEARCH_DOCUMENT];
+      shape.search.push(
+        `${SEARCH_DOCUMENT}(${Object.keys(doc.columns).sort().join(',')}) by ${doc.indexes.join(';')}`,
+      );
+      const triggers = await c.query<{ t: string; events: string }>(
+        `SELECT event_object_table AS t, string_agg(DISTINCT event_manipulation, ',' ORDER BY event_manipulation) AS events
+         FROM information_schema.triggers WHERE trigger_schema = 'public' AND trigger_name LIKE '${SEARCH_DOCUMENT}%'
+         GROUP BY event_object_table ORDER BY event_object_table`,
+      );
+      shape.search.push(
+        `${SEARCH_DOCUMENT} kept on ${triggers.rows.map((r) => `${r.t} ${r.events}`).join('; ')}`,
+      );
     }
     shape.search.sort();
     for (const t of Object.values(shape.tables)) {

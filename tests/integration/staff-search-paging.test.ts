@@ -247,9 +247,8 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
   });
 
   it('a broad search finds the same accounts whichever tables are over the cap', async () => {
-    // A broad walk tests a table with at most sparseCap matches by whether the account is among them,
-    // and one with more per account (lib/staff/search.ts, pgMatches): matches in one company name,
-    // in two members (an address, a name) and in three usernames, so each cap mixes the two tests.
+    // Matches in one company name, in two members (an address, a name) and in three usernames, so
+    // each cap makes a different mix of tables over it: a narrow search, a broad walk, or both.
     const tag = crypto.randomBytes(4).toString('hex');
     const byName = await bareAccount(`Mezcla${tag} Dental`);
     const { account: byEmail } = await makeAccount({ members: [`mezcla${tag}@a.example`], credentials: [] });
@@ -269,6 +268,104 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
       expect(await allSearchPages(staff, `mezcla${tag}`, undefined, opts), JSON.stringify(opts)).toEqual(
         expected,
       );
+  });
+
+  it('a search follows every write to what it searches, narrow or broad (the search documents on PostgreSQL)', async () => {
+    // PostgreSQL's broad walk reads one search document per account, written by triggers (migration
+    // 0022): each write below must reach it, so the new text is found and the old is not. A decoy
+    // company name holds every word, so that each search is broad with sparseCap 0 (some table
+    // has a match) and the walk reads the documents whether the account still holds the word or not.
+    const db = getDb();
+    const tag = crypto.randomBytes(4).toString('hex');
+    const { account, users, creds } = await makeAccount({
+      members: [`old${tag}@a.example`],
+      credentials: [`oldsip${tag}`],
+    });
+    const other = await bareAccount(`Other ${tag}`);
+    const words = ['old', 'new', 'oldname', 'newname', 'oldsip', 'newsip', 'addsip', 'oldco', 'renamed'];
+    const decoy = await bareAccount(`${words.map((w) => `${w}${tag}@`).join(' ')} ${account.number}`);
+    const finds = async (q: string) => {
+      const found = [];
+      for (const opts of [{}, { sparseCap: 0 }]) found.push(await allSearchPages(staff, q, undefined, opts));
+      return found;
+    };
+    const step = async (write: string, found: Record<string, string[]>) => {
+      for (const [q, numbers] of Object.entries(found))
+        expect({ write, q, found: await finds(q) }).toEqual({
+          write,
+          q,
+          found: [0, 1].map(() => [...numbers, decoy.number].sort()),
+        });
+    };
+    const [user] = users as [(typeof users)[0]];
+    await db.user.update({ where: { id: user.id }, data: { name: `Inés Oldname${tag}` } });
+    await step('a member named', { [`oldname${tag}`]: [account.number] });
+    await db.user.update({ where: { id: user.id }, data: { name: `Inés Newname${tag}` } });
+    await step('a member renamed', { [`oldname${tag}`]: [], [`newname${tag}`]: [account.number] });
+    await db.user.update({ where: { id: user.id }, data: { email: `new${tag}@a.example` } });
+    await step('an email changed', { [`old${tag}@`]: [], [`new${tag}@`]: [account.number] });
+    await db.membership.create({ data: { userId: user.id, accountId: other.id } });
+    await step('a membership added', { [`new${tag}@`]: [account.number, other.number].sort() });
+    await db.membership.deleteMany({ where: { userId: user.id, accountId: account.id } });
+    await step('a membership removed', { [`new${tag}@`]: [other.number], [`newname${tag}`]: [other.number] });
+    await db.sipCredential.create({ data: { accountId: account.id, username: `addsip${tag}`, label: 'x' } });
+    await step('a SIP credential added', { [`addsip${tag}`]: [account.number] });
+    await db.sipCredential.update({ where: { id: creds[0]!.id }, data: { username: `newsip${tag}` } });
+    await step('a SIP username renamed', { [`oldsip${tag}`]: [], [`newsip${tag}`]: [account.number] });
+    await db.sipCredential.delete({ where: { id: creds[0]!.id } });
+    await step('a SIP credential deleted', { [`newsip${tag}`]: [], [`addsip${tag}`]: [account.number] });
+    await db.customerAccount.update({ where: { id: account.id }, data: { name: `Oldco${tag} Dental` } });
+    await step('a company named', { [`oldco${tag}`]: [account.number] });
+    await db.customerAccount.update({ where: { id: account.id }, data: { name: `Renamed${tag} Dental` } });
+    await step('a company renamed', { [`oldco${tag}`]: [], [`renamed${tag}`]: [account.number] });
+    const number = `ACC-8${run}${String(seq++).padStart(4, '0')}`;
+    await db.customerAccount.update({ where: { id: account.id }, data: { number } });
+    await step('an account number changed', { [account.number]: [], [`renamed${tag}`]: [number] });
+    await db.user.delete({ where: { id: user.id } });
+    await step('a member deleted', { [`new${tag}@`]: [], [`newname${tag}`]: [] });
+    await db.customerAccount.delete({ where: { id: account.id } });
+    await step('an account deleted', { [`renamed${tag}`]: [], [`addsip${tag}`]: [] });
+  });
+
+  it('a word spanning two fields of an account is not a match, as one phrase or as words', async () => {
+    // The company name ends with what the member's address begins with, and the member's name with
+    // what the SIP username begins with: fields side by side in PostgreSQL's search document. A decoy
+    // holds each query in its name (its words in the other order), so that the search is broad with
+    // sparseCap 0: as one phrase, and as words (the last reading, when the phrase is nowhere).
+    const tag = crypto.randomBytes(3).toString('hex');
+    const spanning = [
+      `alfa${tag}beta${tag}`,
+      `alfa${tag} beta${tag}`,
+      `gamma${tag}delta${tag}`,
+      `gamma${tag} delta${tag}`,
+    ];
+    const decoy = await bareAccount(
+      [
+        `alfa${tag}beta${tag}`,
+        `beta${tag} alfa${tag}`,
+        `gamma${tag}delta${tag}`,
+        `delta${tag} gamma${tag}`,
+      ].join(' / '),
+    );
+    const { account, users } = await makeAccount({
+      members: [`beta${tag}@a.example`],
+      credentials: [`delta${tag}`],
+    });
+    await getDb().customerAccount.update({ where: { id: account.id }, data: { name: `Co Alfa${tag}` } });
+    await getDb().user.update({ where: { id: users[0]!.id }, data: { name: `Ana Gamma${tag}` } });
+    const found = async (q: string, opts: { sparseCap?: number }) => ({
+      q,
+      opts,
+      found: await allSearchPages(staff, q, undefined, opts),
+    });
+    for (const opts of [{}, { sparseCap: 0 }]) {
+      for (const q of spanning) expect(await found(q, opts)).toEqual({ q, opts, found: [decoy.number] });
+      // Each word alone is a match, and so are two words in one field.
+      for (const q of [`alfa${tag}`, `beta${tag}`, `delta${tag}`])
+        expect(await found(q, opts)).toEqual({ q, opts, found: [account.number, decoy.number].sort() });
+      for (const q of [`co alfa${tag}`, `ana gamma${tag}`])
+        expect(await found(q, opts)).toEqual({ q, opts, found: [account.number] });
+    }
   });
 
   it.each([
