@@ -26,9 +26,13 @@ CREATE TABLE "AccountSearchDocument" (
         REFERENCES "CustomerAccount"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
--- The document of account `account`, or null when there is no such account. STABLE: it reads tables.
+-- The document of account `account`, or null when there is no such account. VOLATILE, though it only
+-- reads: each call then reads with a snapshot of its own. Two transactions adding members to one
+-- account at once both update its document row; the second waits for the first's commit and then
+-- computes its document again (READ COMMITTED's recheck), and only a volatile function's query sees
+-- the first's member there (a stable one keeps the statement's older snapshot and would drop it).
 CREATE FUNCTION tollgate_search_document(account text) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql VOLATILE PARALLEL SAFE
     AS $$
     SELECT concat_ws(E'\x1f', tollgate_fold(a."number"), tollgate_fold(a."name"),
         (SELECT string_agg(concat_ws(E'\x1f', tollgate_fold(u."email"), tollgate_fold(u."name")), E'\x1f')
