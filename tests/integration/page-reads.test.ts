@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAccountForUser, listAccountsForUser } from '@/lib/accounts/queries';
 import { userOfSession } from '@/lib/auth/session';
+import { confirmPlace, reconcileAccount } from '@/lib/blocks/lifecycle';
 import { blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
 import { unsettledChange } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
@@ -215,6 +216,28 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
   });
 
   describe('getBlockForUser', () => {
+    it('heads a block Tollgate placed again as that, never as a lift asked or a block by support', async () => {
+      const db = getDb();
+      const { account, users } = await makeAccount();
+      const block = await makeBlock(account.id, { placedAt: new Date(Date.now() - 60_000) });
+      await db.blockEvent.create({
+        data: { blockId: block.id, type: 'placed', at: block.placedAt, actor: 'switch' },
+      });
+      // The reconciler finds the switch allowing calls twice: Tollgate places the block again.
+      const allowed = {
+        accountNumber: account.number,
+        internationalCalling: 'allowed' as const,
+        blockedAt: null,
+        reason: null,
+      };
+      expect(await reconcileAccount(account.id, allowed, new Date())).toBe('difference_seen');
+      expect(await reconcileAccount(account.id, allowed, new Date())).toBe('reapplied_on_switch');
+      const op = await db.switchOperation.findFirstOrThrow({ where: { blockId: block.id, kind: 'reapply' } });
+      await confirmPlace(op);
+      const titles = (await getBlockForUser(users[0]!.id, block.id))!.events.map((e) => e.title);
+      expect(titles).toEqual(['placed', 'reapply_requested', 'placed_again']);
+    });
+
     it('reads the member’s block with its account, credentials, calls, timeline, requests and other open block', async () => {
       const db = getDb();
       const { account, users, creds } = await makeAccount({ credentials: ['zz-desk', 'aa-pbx'] });
