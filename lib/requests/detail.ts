@@ -19,7 +19,9 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     where: { id },
     include: {
       account: { include: staffAccountInclude },
-      block: { include: { calls: { orderBy: { at: 'asc' } }, events: { orderBy: { at: 'asc' } } } },
+      block: {
+        include: { calls: { orderBy: [{ at: 'asc' }, { id: 'asc' }] }, events: { orderBy: { at: 'asc' } } },
+      },
     },
   });
   if (!r) return null;

@@ -7,6 +7,7 @@ import { blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
 import { unsettledChange } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 import { makeAccount, makeBlock, makeRequest, makeUserWithSession } from '@/tests/helpers/factory';
 
 // Issue 14 goal 1: the customer pages' per-request reads in one raw statement each (session + user,
@@ -216,6 +217,19 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
   });
 
   describe('getBlockForUser', () => {
+    it('lists calls of the same second in the order the switch sent them', async () => {
+      const { account, users, creds } = await makeAccount();
+      const e = placedEvent(account.number, { from: [creds[0]!.username] });
+      const second = e.occurredAt;
+      const sent = ['+34912345678', '+525512345678', '+541123456789', '+573001234567', '+56223456789'];
+      const more = ['+5112345678', '+12125550100', '+442079460958', '+33142685300', '+4930901820'];
+      e.data.calls = [...sent, ...more].map((to) => ({ at: second, from: creds[0]!.username, to }));
+      expect((await deliver(e)).status).toBe(200);
+      const block = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
+      const calls = (await getBlockForUser(users[0]!.id, block.id))!.calls;
+      expect(calls.map((c) => c.to)).toEqual([...sent, ...more]);
+    });
+
     it('heads a block Tollgate placed again as that, never as a lift asked or a block by support', async () => {
       const db = getDb();
       const { account, users } = await makeAccount();
