@@ -155,6 +155,23 @@ test('late lift: a block.lifted dated before a newer block leaves the account bl
   await signIn(page, TRUTH);
   await expect(accountStatus(page, 'Truth Late Co').getByText('International calling blocked')).toBeVisible();
   expect((await simAccount('ACC-8002')).internationalCalling).toBe('blocked');
+  // The customer reads the block page while the switch lifts the block for real: the open page says
+  // so in its live region within seconds, without a reload, and so does the dashboard left open.
+  const dashboard = await page.context().newPage();
+  await dashboard.goto('/');
+  await page.goto(`/blocks/${block.id}`);
+  await expect(page.getByRole('status').getByText('Blocked since')).toBeVisible();
+  await sim('/_sim/accounts/ACC-8002', {
+    method: 'PUT',
+    body: { internationalCalling: 'allowed', credentials: [] },
+  });
+  await post('block.lifted', 'ACC-8002', new Date());
+  await expect(page.getByRole('status').getByText('International calling allowed')).toBeVisible({
+    timeout: 10_000,
+  });
+  await expect(
+    accountStatus(dashboard, 'Truth Late Co').getByText('International calling allowed'),
+  ).toBeVisible({ timeout: 10_000 });
 });
 
 test('two blocks, one review: the agent must decide the other block before anything is lifted', async ({

@@ -47,7 +47,13 @@ export default async function BlockPage({
         : null;
   return (
     <div className="flex flex-col gap-8">
-      {block.status === 'lift_pending' ? <AutoRefresh /> : null}
+      {/* Waiting for the switch: every few seconds. In force: the switch may lift it, or more calls
+          arrive, while the customer reads; the status above is a live region and says so. */}
+      {block.status === 'lift_pending' ? (
+        <AutoRefresh />
+      ) : block.status === 'active' ? (
+        <AutoRefresh everyMs={5000} maxMs={30_000} />
+      ) : null}
       <PageHead
         back={{ href: '/', label: t('back') }}
         title={t(open ? 'title' : 'titleLifted', { name: block.account.name, number: block.account.number })}
