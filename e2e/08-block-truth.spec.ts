@@ -193,6 +193,17 @@ test('two blocks, one review: the agent must decide the other block before anyth
     'href',
     `/blocks/${b.id}`,
   );
+  // The older block's page, where the customer filed the request, says the newer one is in force too:
+  // its own steps alone do not bring international calling back.
+  await customer.goto(`/blocks/${a.id}`);
+  await expect(
+    customer.getByRole('status').getByText(/Another block is in force on this account too/),
+  ).toBeVisible();
+  await customer.getByRole('link', { name: 'See the other block' }).click();
+  await expect(customer).toHaveURL(new RegExp(`/blocks/${b.id}$`));
+  await expect(
+    customer.getByRole('status').getByText(/Another block is in force on this account too/),
+  ).toBeVisible();
 
   const agent = staff.page;
   await approve(agent, requestId);

@@ -67,6 +67,15 @@ export default async function BlockPage({
           {block.status === 'active' ? (
             <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
           ) : null}
+          {block.status !== 'lifted' && block.otherOpenBlockId ? (
+            // The switch blocks the whole account: this block's steps alone do not bring calling back.
+            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+              {t('alsoOpen')}{' '}
+              <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">
+                {t('alsoOpenLink')}
+              </Link>
+            </p>
+          ) : null}
           {block.status === 'lift_pending' ? (
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 font-semibold text-amber-950">
               {t('waiting')}
