@@ -155,6 +155,23 @@ test('late lift: a block.lifted dated before a newer block leaves the account bl
   await signIn(page, TRUTH);
   await expect(accountStatus(page, 'Truth Late Co').getByText('International calling blocked')).toBeVisible();
   expect((await simAccount('ACC-8002')).internationalCalling).toBe('blocked');
+  // The customer reads the block page while the switch lifts the block for real: the open page says
+  // so in its live region within seconds, without a reload, and so does the dashboard left open.
+  const dashboard = await page.context().newPage();
+  await dashboard.goto('/');
+  await page.goto(`/blocks/${block.id}`);
+  await expect(page.getByRole('status').getByText('Blocked since')).toBeVisible();
+  await sim('/_sim/accounts/ACC-8002', {
+    method: 'PUT',
+    body: { internationalCalling: 'allowed', credentials: [] },
+  });
+  await post('block.lifted', 'ACC-8002', new Date());
+  await expect(page.getByRole('status').getByText('International calling allowed')).toBeVisible({
+    timeout: 10_000,
+  });
+  await expect(
+    accountStatus(dashboard, 'Truth Late Co').getByText('International calling allowed'),
+  ).toBeVisible({ timeout: 10_000 });
 });
 
 test('two blocks, one review: the agent must decide the other block before anything is lifted', async ({
@@ -176,6 +193,17 @@ test('two blocks, one review: the agent must decide the other block before anyth
     'href',
     `/blocks/${b.id}`,
   );
+  // The older block's page, where the customer filed the request, says the newer one is in force too:
+  // its own steps alone do not bring international calling back.
+  await customer.goto(`/blocks/${a.id}`);
+  await expect(
+    customer.getByRole('status').getByText(/Another block is in force on this account too/),
+  ).toBeVisible();
+  await customer.getByRole('link', { name: 'See the other block' }).click();
+  await expect(customer).toHaveURL(new RegExp(`/blocks/${b.id}$`));
+  await expect(
+    customer.getByRole('status').getByText(/Another block is in force on this account too/),
+  ).toBeVisible();
 
   const agent = staff.page;
   await approve(agent, requestId);

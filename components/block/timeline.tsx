@@ -13,9 +13,7 @@ export async function Timeline({ events, showActor = false }: { events: Event[];
     <ol className="flex flex-col gap-2 border-l-2 border-slate-300 pl-4">
       {events.map((e) => (
         <li key={e.id}>
-          <p className="font-medium">
-            {e.type === 'placed' && e.actor && e.actor !== 'switch' ? t('placed_manual') : t(e.type)}
-          </p>
+          <p className="font-medium">{t(e.title)}</p>
           <p className="text-sm text-slate-700">
             <When at={e.at} />
             {showActor && e.actor ? (

@@ -238,16 +238,35 @@ const CALLS_PER_INSERT = 1000;
  */
 const CALLS_IN_BLOCK_STATEMENT = 5000;
 
-/** A block's trigger calls (read by lib/blocks/trigger-calls.ts) in INSERTs of at most 1,000 rows; ids are random UUIDs. */
-export async function insertTriggerCalls(tx: Tx, blockId: string, calls: TriggerCallRow[]): Promise<void> {
-  for (let i = 0; i < calls.length; i += CALLS_PER_INSERT)
-    await txExecute(tx, triggerCallsSql(blockId, calls.slice(i, i + CALLS_PER_INSERT)));
+/**
+ * The id of the trigger call at `position` (0-based) of the list the switch sent: 32 lowercase hex
+ * digits as newRowId's, the first 8 the position. The pages order a block's calls by time, then id
+ * (lib/blocks/call-overview.ts): a switch writes times to the second, and calls of a fraud burst
+ * share one, so with random ids those read in a random order instead of the switch's. Random in
+ * its other 24 digits (about 90 bits), unique as newRowId is. `position` < 16^8 (MAX_STORED_CALLS).
+ */
+export function triggerCallId(position: number): string {
+  return position.toString(16).padStart(8, '0') + newRowId().slice(8);
 }
 
-function triggerCallsSql(blockId: string, calls: TriggerCallRow[]) {
+/**
+ * A block's trigger calls (read by lib/blocks/trigger-calls.ts) in INSERTs of at most 1,000 rows;
+ * ids are triggerCallId's, `from` the position of `calls[0]` in the switch's list.
+ */
+export async function insertTriggerCalls(
+  tx: Tx,
+  blockId: string,
+  calls: TriggerCallRow[],
+  from = 0,
+): Promise<void> {
+  for (let i = 0; i < calls.length; i += CALLS_PER_INSERT)
+    await txExecute(tx, triggerCallsSql(blockId, calls.slice(i, i + CALLS_PER_INSERT), from + i));
+}
+
+function triggerCallsSql(blockId: string, calls: TriggerCallRow[], from: number) {
   const values = calls.map(
-    (c) =>
-      Prisma.sql`(${newRowId()}, ${blockId}, ${c.at}, ${c.sipUsername}, ${c.to}, ${c.sourceIp}, ${c.durationSec})`,
+    (c, i) =>
+      Prisma.sql`(${triggerCallId(from + i)}, ${blockId}, ${c.at}, ${c.sipUsername}, ${c.to}, ${c.sourceIp}, ${c.durationSec})`,
   );
   return Prisma.sql`INSERT INTO "TriggerCall" ("id", "blockId", "at", "sipUsername", "to", "sourceIp", "durationSec")
     VALUES ${Prisma.join(values)}`;
@@ -292,8 +311,8 @@ export async function insertBlock(
   }
   const parts = [Prisma.sql`"b" AS (${block})`];
   const first = calls.slice(0, CALLS_IN_BLOCK_STATEMENT);
-  if (first.length) parts.push(Prisma.sql`"c" AS (${triggerCallsSql(b.id, first)})`);
+  if (first.length) parts.push(Prisma.sql`"c" AS (${triggerCallsSql(b.id, first, 0)})`);
   if (audit) parts.push(Prisma.sql`"a" AS (${audit})`);
   await txExecute(tx, Prisma.sql`WITH ${Prisma.join(parts)} ${blockEventsSql(rows)}`);
-  await insertTriggerCalls(tx, b.id, calls.slice(CALLS_IN_BLOCK_STATEMENT));
+  await insertTriggerCalls(tx, b.id, calls.slice(CALLS_IN_BLOCK_STATEMENT), CALLS_IN_BLOCK_STATEMENT);
 }

@@ -6,6 +6,7 @@ import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/block
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { shownRequestStatus } from '@/lib/requests/closed';
+import { timelineTitle } from './timeline-title';
 
 export { CALLS_PER_PAGE, CALLS_SHOWN, callView };
 
@@ -121,6 +122,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     events: events.map((e) => ({
       id: e.id,
       type: e.type,
+      /** The entry's heading (timelineTitle): a block placed again by Tollgate is not support's. */
+      title: timelineTitle(e.type, e.actor),
       at: e.at,
       detail: e.detail,
       actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,

@@ -3,6 +3,7 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
 import { CALLS_SHOWN, callView, staffBlockView } from '@/lib/blocks/queries';
+import { timelineTitle } from '@/lib/blocks/timeline-title';
 import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { judge } from './evidence';
@@ -18,7 +19,9 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     where: { id },
     include: {
       account: { include: staffAccountInclude },
-      block: { include: { calls: { orderBy: { at: 'asc' } }, events: { orderBy: { at: 'asc' } } } },
+      block: {
+        include: { calls: { orderBy: [{ at: 'asc' }, { id: 'asc' }] }, events: { orderBy: { at: 'asc' } } },
+      },
     },
   });
   if (!r) return null;
@@ -92,7 +95,14 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
         .filter((c, i) => c.marked || i >= b.calls.length - CALLS_SHOWN),
       /** Calls stored with the block in all. */
       callCount: b.calls.length,
-      events: b.events.map((e) => ({ id: e.id, type: e.type, at: e.at, detail: e.detail, actor: e.actor })),
+      events: b.events.map((e) => ({
+        id: e.id,
+        type: e.type,
+        title: timelineTitle(e.type, e.actor),
+        at: e.at,
+        detail: e.detail,
+        actor: e.actor,
+      })),
     },
     summary,
     likelihood,

@@ -2,10 +2,12 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getAccountForUser, listAccountsForUser } from '@/lib/accounts/queries';
 import { userOfSession } from '@/lib/auth/session';
+import { confirmPlace, reconcileAccount } from '@/lib/blocks/lifecycle';
 import { blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
 import { unsettledChange } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 import { makeAccount, makeBlock, makeRequest, makeUserWithSession } from '@/tests/helpers/factory';
 
 // Issue 14 goal 1: the customer pages' per-request reads in one raw statement each (session + user,
@@ -215,6 +217,41 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
   });
 
   describe('getBlockForUser', () => {
+    it('lists calls of the same second in the order the switch sent them', async () => {
+      const { account, users, creds } = await makeAccount();
+      const e = placedEvent(account.number, { from: [creds[0]!.username] });
+      const second = e.occurredAt;
+      const sent = ['+34912345678', '+525512345678', '+541123456789', '+573001234567', '+56223456789'];
+      const more = ['+5112345678', '+12125550100', '+442079460958', '+33142685300', '+4930901820'];
+      e.data.calls = [...sent, ...more].map((to) => ({ at: second, from: creds[0]!.username, to }));
+      expect((await deliver(e)).status).toBe(200);
+      const block = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
+      const calls = (await getBlockForUser(users[0]!.id, block.id))!.calls;
+      expect(calls.map((c) => c.to)).toEqual([...sent, ...more]);
+    });
+
+    it('heads a block Tollgate placed again as that, never as a lift asked or a block by support', async () => {
+      const db = getDb();
+      const { account, users } = await makeAccount();
+      const block = await makeBlock(account.id, { placedAt: new Date(Date.now() - 60_000) });
+      await db.blockEvent.create({
+        data: { blockId: block.id, type: 'placed', at: block.placedAt, actor: 'switch' },
+      });
+      // The reconciler finds the switch allowing calls twice: Tollgate places the block again.
+      const allowed = {
+        accountNumber: account.number,
+        internationalCalling: 'allowed' as const,
+        blockedAt: null,
+        reason: null,
+      };
+      expect(await reconcileAccount(account.id, allowed, new Date())).toBe('difference_seen');
+      expect(await reconcileAccount(account.id, allowed, new Date())).toBe('reapplied_on_switch');
+      const op = await db.switchOperation.findFirstOrThrow({ where: { blockId: block.id, kind: 'reapply' } });
+      await confirmPlace(op);
+      const titles = (await getBlockForUser(users[0]!.id, block.id))!.events.map((e) => e.title);
+      expect(titles).toEqual(['placed', 'reapply_requested', 'placed_again']);
+    });
+
     it('reads the member’s block with its account, credentials, calls, timeline, requests and other open block', async () => {
       const db = getDb();
       const { account, users, creds } = await makeAccount({ credentials: ['zz-desk', 'aa-pbx'] });

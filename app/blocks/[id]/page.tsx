@@ -47,7 +47,13 @@ export default async function BlockPage({
         : null;
   return (
     <div className="flex flex-col gap-8">
-      {block.status === 'lift_pending' ? <AutoRefresh /> : null}
+      {/* Waiting for the switch: every few seconds. In force: the switch may lift it, or more calls
+          arrive, while the customer reads; the status above is a live region and says so. */}
+      {block.status === 'lift_pending' ? (
+        <AutoRefresh />
+      ) : block.status === 'active' ? (
+        <AutoRefresh everyMs={5000} maxMs={30_000} />
+      ) : null}
       <PageHead
         back={{ href: '/', label: t('back') }}
         title={t(open ? 'title' : 'titleLifted', { name: block.account.name, number: block.account.number })}
@@ -60,6 +66,15 @@ export default async function BlockPage({
           ) : null}
           {block.status === 'active' ? (
             <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
+          ) : null}
+          {block.status !== 'lifted' && block.otherOpenBlockId ? (
+            // The switch blocks the whole account: this block's steps alone do not bring calling back.
+            <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+              {t('alsoOpen')}{' '}
+              <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">
+                {t('alsoOpenLink')}
+              </Link>
+            </p>
           ) : null}
           {block.status === 'lift_pending' ? (
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 font-semibold text-amber-950">
