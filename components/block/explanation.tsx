@@ -3,7 +3,7 @@ import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
 import type { BlockView } from '@/lib/blocks/queries';
 import { placeIp } from '@/lib/geo/ip-country';
-import { describeDialled } from '@/lib/phone/format';
+import { destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
 
@@ -25,11 +25,12 @@ export async function Explanation({ block }: { block: BlockView }) {
     distinct > shown ? [t(key, { count: distinct - shown })] : [];
   const { to, sipUsername, sourceIp } = block.top;
   // The destinations of the numbers most calls went to, named in the reader's alphabetical order
-  // (which numbers are named is decided by frequency; the order of a short list of names is not).
+  // (which numbers are named is decided by frequency; the order of a short list of names is not),
+  // then how many of them could not be read, then how many others.
+  const { names, unreadable } = destinationsOf(to.values, country, locale);
   const countries = [
-    ...[...new Set(to.values.map((n) => describeDialled(n, country, locale).countryName ?? n))].sort(
-      intlOf(Intl.Collator, locale).compare,
-    ),
+    ...names,
+    ...(unreadable ? [t('unreadableNumbers', { count: unreadable })] : []),
     ...others('otherNumbers', to.values.length, to.distinct),
   ];
   const creds = [

@@ -295,6 +295,28 @@ function highCostOf(
 }
 
 /**
+ * What a sentence about calls to `numbers` (as the switch reported them, from an account in
+ * `accountCountry`) names, in `locale` (BCP 47): `names`, the distinct destinations (the country or
+ * network, else the number as displayed) in the reader's alphabetical order, and `unreadable`, how
+ * many distinct numbers could not be read at all, to be said as a count ("2 numbers we could not
+ * read") rather than listed raw among the countries.
+ */
+export function destinationsOf(
+  numbers: readonly string[],
+  accountCountry: CountryCode,
+  locale: string,
+): { names: string[]; unreadable: number } {
+  const names = new Set<string>();
+  const unreadable = new Set<string>();
+  for (const n of numbers) {
+    const d = describeDialled(n, accountCountry, locale);
+    if (d.e164 === null) unreadable.add(n);
+    else names.add(d.countryName ?? d.display);
+  }
+  return { names: [...names].sort(intlOf(Intl.Collator, locale).compare), unreadable: unreadable.size };
+}
+
+/**
  * A number as the switch reported it, for display, from an account in `accountCountry` (see
  * readDialled for the forms), with the country (or the non-geographic network) and any notable kind
  * of number named in `locale` (BCP 47; English by default). Unreadable input is shown as it came, never dropped.

@@ -8,6 +8,7 @@ import {
 import examples from 'libphonenumber-js/mobile/examples';
 import {
   describeDialled,
+  destinationsOf,
   dialledCandidates,
   NON_GEOGRAPHIC,
   nonGeographicCodes,
@@ -802,5 +803,18 @@ describe('bare digits that are both a national number and another country’s wi
     else expect(candidates.length).toBe(2);
     if (e164 === null)
       expect(describeDialled(raw, account)).toMatchObject({ e164: null, display: raw, country: null });
+  });
+});
+
+describe('destinationsOf: the destinations a sentence about a block names (break-28 #6)', () => {
+  it('names countries in the reader’s order and counts the numbers it cannot read, never listing them raw', () => {
+    const numbers = ['+252611234567', '0054911234567890', '112', '+34911234567', '+252611234568', '112'];
+    expect(destinationsOf(numbers, 'ES', 'es')).toEqual({ names: ['España', 'Somalia'], unreadable: 2 });
+    expect(destinationsOf(numbers, 'US', 'en')).toEqual({ names: ['Somalia', 'Spain'], unreadable: 2 });
+    // A readable number with no country (a network of its own) is named by its network, not counted.
+    const sat = destinationsOf(['+881631234567'], 'US', 'en');
+    expect(sat.unreadable).toBe(0);
+    expect(sat.names).toHaveLength(1);
+    expect(sat.names[0]).not.toMatch(/^\+?881/);
   });
 });

@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { placeIp } from '@/lib/geo/ip-country';
-import { describeDialled } from '@/lib/phone/format';
+import { describeDialled, destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { formatCallDuration } from '@/lib/requests/call-summary';
 import { prefixSlip } from '@/lib/requests/dialling';
@@ -68,13 +68,13 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const others = (r: Ranked, key: 'otherNumbers' | 'otherNames') =>
     r.distinct > r.values.length ? [t(`block.explain.${key}`, { count: r.distinct - r.values.length })] : [];
   const numbers = d.summary?.to ?? all(d.calls.map((c) => c.to));
+  // As the block page's explanation names them (components/block/explanation.tsx).
+  const destinations = destinationsOf(numbers.values, d.account.country as CountryCode, mailTag(ctx));
   const countries = [
-    ...new Set(
-      numbers.values.map((n) => {
-        const dialled = describeDialled(n, d.account.country as CountryCode, mailTag(ctx));
-        return dialled.countryName ?? dialled.display;
-      }),
-    ),
+    ...destinations.names,
+    ...(destinations.unreadable
+      ? [t('block.explain.unreadableNumbers', { count: destinations.unreadable })]
+      : []),
     ...others(numbers, 'otherNumbers'),
   ];
   const names = [...new Set(d.calls.map((c) => c.sipUsername))];
