@@ -95,9 +95,7 @@ export function classifySendError(e: unknown): SendFailure {
   const message = `${err.code ?? 'Error'}: ${err.message ?? String(e)}`.slice(0, 500);
   if (typeof err.responseCode === 'number') {
     // The server answered with a refusal, so it did not take the message.
-    const forThisMessage =
-      (err.code === 'EENVELOPE' && err.command !== 'MAIL FROM') || err.code === 'EMESSAGE';
-    const permanent = err.responseCode >= 500 && forThisMessage;
+    const permanent = err.responseCode >= 500 && refusesThisMessage(err);
     return { kind: permanent ? 'permanent' : 'temporary', message };
   }
   // Never connected (refused, unknown host, connect or greeting timeout): nothing was sent.
@@ -110,4 +108,21 @@ export function classifySendError(e: unknown): SendFailure {
     return { kind: 'temporary', message };
   }
   return { kind: 'uncertain', message };
+}
+
+/** The server answered, refusing this message's recipient (RCPT TO, DATA) or content, not the sender or the session. */
+const refusesThisMessage = (err: SmtpError): boolean =>
+  typeof err.responseCode === 'number' &&
+  ((err.code === 'EENVELOPE' && err.command !== 'MAIL FROM') || err.code === 'EMESSAGE');
+
+/**
+ * Whether a send failure says the mail server takes no mail from this portal at all, rather than
+ * refusing one message: never reached, a reply to the connection (`421` service not available, RFC
+ * 5321 §3.8), a failed AUTH or STARTTLS, a refused sender (MAIL FROM: every message has it), a
+ * connection dropped mid-message. A refusal of this message's recipient or content (`550` no such
+ * mailbox, `452` mailbox full) says the server works. Readiness reports the first kind as `smtp`
+ * `degraded` (lib/mail/server-state.ts).
+ */
+export function refusesEveryMessage(e: unknown): boolean {
+  return !refusesThisMessage((e ?? {}) as SmtpError);
 }

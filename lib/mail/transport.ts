@@ -17,7 +17,12 @@ export type OutgoingMail = {
   date: Date;
 };
 export type SendReceipt = { messageId: string; response: string };
-export type MailTransport = { kind: 'smtp' | 'mailbox'; send(m: OutgoingMail): Promise<SendReceipt> };
+export type MailTransport = {
+  kind: 'smtp' | 'mailbox';
+  send(m: OutgoingMail): Promise<SendReceipt>;
+  /** Resolves when the server would take mail (connect, EHLO, STARTTLS and AUTH as configured; nothing sent); SMTP only. */
+  verify?(): Promise<void>;
+};
 
 /** Well inside the worker's lease (lib/mail/worker.ts), so a slow server cannot outlive it. */
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
@@ -43,6 +48,9 @@ export function smtpTransport(url: string): MailTransport {
           responseCode: 450,
         });
       return { messageId: m.messageId, response: String(info.response ?? '') };
+    },
+    async verify() {
+      await t.verify();
     },
   };
 }

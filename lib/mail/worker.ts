@@ -5,6 +5,7 @@ import { db, type Tx } from '@/lib/server/db';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { classifySendError, guaranteeOf } from '@/lib/mail/delivery-policy';
+import { recordMailSend } from '@/lib/mail/server-state';
 import { renderMessage } from '@/lib/mail/render';
 import { defaultTransport, type MailTransport } from '@/lib/mail/transport';
 import { log } from '@/lib/server/log';
@@ -120,9 +121,11 @@ async function deliver(
       date: row.createdAt,
       ...rendered.mail,
     });
+    recordMailSend(null);
     await markSent(row, receipt.messageId);
     return true;
   } catch (e) {
+    recordMailSend(e);
     const f = classifySendError(e);
     if (f.kind === 'permanent') await fail(row, f.message);
     // Certainly not accepted: the row is as it was before this attempt. Maybe accepted: it stays "interrupted".

@@ -5,6 +5,8 @@ import { env } from '@/lib/server/env';
 import { db, isPostgres } from '@/lib/server/db';
 import { switchCallTimes } from '@/lib/server/metrics';
 import { clockOffset, CLOCK_SKEW_TOLERANCE_MS } from '@/lib/server/clock';
+import { mailServerTimes, probeMailServerIfQuiet, type MailServerTimes } from '@/lib/mail/server-state';
+import type { MailTransport } from '@/lib/mail/transport';
 
 // Readiness (CONTRACTS §7): what a load balancer needs to decide whether to send this instance
 // traffic. The database, its migrations and the workers decide it; the switch and SMTP are
@@ -18,8 +20,10 @@ import { clockOffset, CLOCK_SKEW_TOLERANCE_MS } from '@/lib/server/clock';
 export const WORKER_STALL_MS = 5 * 60_000;
 /** The oldest pending outbox row older than this marks the switch or SMTP `degraded`. */
 export const OUTBOX_LAG_MS = 2 * 60_000;
-/** A switch call found the switch unavailable this recently: `degraded` (background calls succeeding meanwhile do not hide it). */
+/** A switch call found the switch unavailable this recently: `degraded` (background calls succeeding meanwhile do not hide it). The same window for the mail server. */
 export const SWITCH_FAILURE_WINDOW_MS = 60_000;
+/** How long readiness waits for a probe of the mail server, ms (lib/mail/server-state.ts). */
+export const SMTP_PROBE_WAIT_MS = 2_000;
 
 /**
  * How long readiness waits for the database in all, ms. A database that does not answer (a frozen
@@ -60,10 +64,15 @@ export type Readiness = {
  * (`database.status` `timeout` then). `ready` is true when the database answers, every migration file
  * under prisma/migrations is recorded as applied, and each worker of this process finished a tick
  * within WORKER_STALL_MS (or workers are off here: TOLLGATE_WORKERS=0). Details name no secret.
+ * `switch` and `smtp` are `degraded` (never unready) while failing (`failing`) or while their outbox
+ * lags OUTBOX_LAG_MS; the mail server is probed first when this process has not heard of it for a
+ * minute (`mailTransport`: the configured one unless a test gives another).
  */
-export async function readiness(now = Date.now()): Promise<Readiness> {
+export async function readiness(now = Date.now(), mailTransport?: MailTransport): Promise<Readiness> {
   // One bound for every database read here; a read still running after it is left to the pool's limits.
   const end = performance.now() + READY_DB_TIMEOUT_MS;
+  // Asked at once, beside the database: its wait (SMTP_PROBE_WAIT_MS) fits inside the database's.
+  const mail = mailServerState(now, mailTransport);
   const bounded = <T>(p: Promise<T>) => within(p, end - performance.now());
   const answered = await bounded(
     db.$queryRaw`SELECT 1`.then(
@@ -88,16 +97,11 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
     rest !== TIMED_OUT ? rest : [{ status: up ? 'timeout' : database.status } as Part, null, null];
   const workers = await workerState(now);
   const sw = switchCallTimes();
-  const ago = (t: number | null) => (t === null ? null : Math.round((now - t) / 1000));
-  const recentFailure =
-    sw.lastUnavailableAt !== null && now - sw.lastUnavailableAt < SWITCH_FAILURE_WINDOW_MS;
-  // The last call failed and none has succeeded since: still degraded after the window. A switch that
-  // answers after the client's timeout failed every call of a reconciler pass, then nothing was asked
-  // for a minute, and readiness said `ok` between passes (ops lab, scripts/ops-lab/slow-switch.sh).
-  const lastCallFailed =
-    sw.lastUnavailableAt !== null && (sw.lastOkAt === null || sw.lastUnavailableAt > sw.lastOkAt);
-  const switchDegraded = recentFailure || lastCallFailed || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
-  const smtpDegraded = (outboxes?.mail ?? 0) > OUTBOX_LAG_MS;
+  // A probe made during this call records a time after `now`: that is 0 s ago, not -0.
+  const ago = (t: number | null) => (t === null ? null : Math.max(0, Math.round((now - t) / 1000)));
+  const switchDegraded = failing(sw, now) || (outboxes?.switch ?? 0) > OUTBOX_LAG_MS;
+  const mailServer = await mail;
+  const smtpDegraded = failing(mailServer, now) || (outboxes?.mail ?? 0) > OUTBOX_LAG_MS;
   const checks = {
     database,
     migrations,
@@ -110,6 +114,8 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
     } as Part,
     smtp: {
       status: smtpDegraded ? 'degraded' : 'ok',
+      lastOkSecondsAgo: ago(mailServer.lastOkAt),
+      lastUnavailableSecondsAgo: ago(mailServer.lastUnavailableAt),
       oldestPendingSeconds: outboxes ? Math.round(outboxes.mail / 1000) : null,
     } as Part,
     // Accounts whose portal and switch states differed and that staff have not resolved yet
@@ -120,6 +126,38 @@ export async function readiness(now = Date.now()): Promise<Readiness> {
   const ready =
     up && migrations.status === 'ok' && (workers.status === 'ok' || workers.status === 'disabled');
   return { ready, checks };
+}
+
+/**
+ * A part the portal calls (the switch, the mail server) is failing when it was unavailable within
+ * SWITCH_FAILURE_WINDOW_MS (a success since does not hide it), or when the last sign of it was a
+ * failure, however old: a switch that answers after the client's timeout failed every call of a
+ * reconciler pass, then nothing was asked for a minute, and readiness said `ok` between passes (ops
+ * lab, scripts/ops-lab/slow-switch.sh).
+ */
+function failing(t: { lastOkAt: number | null; lastUnavailableAt: number | null }, now: number): boolean {
+  if (t.lastUnavailableAt === null) return false;
+  return (
+    now - t.lastUnavailableAt < SWITCH_FAILURE_WINDOW_MS ||
+    t.lastOkAt === null ||
+    t.lastUnavailableAt > t.lastOkAt
+  );
+}
+
+/**
+ * What this process knows of the mail server (lib/mail/server-state.ts), after probing it when it
+ * has heard nothing of it for a minute; waits for the probe at most SMTP_PROBE_WAIT_MS (a probe
+ * still running then records its answer for the next call).
+ */
+async function mailServerState(now: number, transport?: MailTransport): Promise<MailServerTimes> {
+  // Imported when asked: the transport reads the configuration, which `next build` does not have.
+  try {
+    const { defaultTransport } = await import('@/lib/mail/transport');
+    await within(probeMailServerIfQuiet(transport ?? defaultTransport(), now), SMTP_PROBE_WAIT_MS);
+  } catch {
+    // No transport to probe (a configuration this process cannot read): report what is known.
+  }
+  return mailServerTimes();
 }
 
 const TIMED_OUT = Symbol('timed out');

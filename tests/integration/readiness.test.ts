@@ -2,6 +2,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/server/db';
 import { OUTBOX_LAG_MS, readiness, SWITCH_FAILURE_WINDOW_MS } from '@/lib/server/health';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { SMTP_PROBE_INTERVAL_MS } from '@/lib/mail/server-state';
+import { smtpTransport } from '@/lib/mail/transport';
+import { TestSmtp } from '@/tests/helpers/smtp';
 
 // Readiness (CONTRACTS §7): the database, its migrations and the workers decide it; a lagging mail
 // outbox (SMTP) is reported as degraded and never makes the instance unready.
@@ -15,7 +18,6 @@ describe.each(dialects())('readiness on %s', (dialect) => {
     expect(before.checks).toMatchObject({
       database: { status: 'ok' },
       migrations: { status: 'ok' },
-      smtp: { status: 'ok' },
       reconciliation: { status: 'ok', openSyncIssues: 0 },
     });
     if (before.checks.workers.status !== 'ok') expect(before.ready).toBe(false);
@@ -44,6 +46,34 @@ describe.each(dialects())('readiness on %s', (dialect) => {
     expect(r.checks.smtp).toMatchObject({ status: 'degraded' });
     expect(r.checks.smtp.oldestPendingSeconds).toBeGreaterThan(OUTBOX_LAG_MS / 1000);
     expect(r.ready).toBe(true);
+  });
+
+  it('probes a quiet mail server: degraded while it is gone, though nothing is queued; ok once it answers', async () => {
+    delete (globalThis as { __tollgateMailServer?: unknown }).__tollgateMailServer;
+    await db.mailMessage.deleteMany();
+    const smtp = await TestSmtp.start();
+    const transport = smtpTransport(smtp.url);
+    try {
+      await smtp.down();
+      const gone = await readiness(Date.now(), transport);
+      expect(gone.checks.smtp).toMatchObject({
+        status: 'degraded',
+        lastOkSecondsAgo: null,
+        lastUnavailableSecondsAgo: 0,
+        oldestPendingSeconds: 0,
+      });
+      expect(gone.ready).toBe(gone.checks.workers.status === 'ok');
+      await smtp.up();
+      // Within the minute the last sign of it (the failed probe) stands; after it, a new probe answers.
+      expect((await readiness(Date.now(), transport)).checks.smtp.status).toBe('degraded');
+      const later = Date.now() + SMTP_PROBE_INTERVAL_MS;
+      expect((await readiness(later, transport)).checks.smtp).toMatchObject({
+        status: 'ok',
+        lastOkSecondsAgo: expect.any(Number),
+      });
+    } finally {
+      await smtp.down();
+    }
   });
 
   it('is not ready while a migration file is not applied, and names it', async () => {
