@@ -6,6 +6,7 @@ import { listAccountsForUser } from '@/lib/accounts/queries';
 import { isStaff } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { pageTitle } from '@/lib/i18n/page-title';
+import { versionOf } from '@/lib/server/version';
 
 export const generateMetadata = () => pageTitle('dashboard.title');
 
@@ -23,8 +24,15 @@ export default async function Dashboard() {
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       {/* The switch places and lifts blocks on its own (a fraud wave blocks several accounts at once):
-          the open page follows within half a minute, never while the tab is hidden. */}
-      {accounts.length > 0 ? <AutoRefresh everyMs={5000} maxMs={30_000} /> : null}
+          the open page follows within half a minute, never while the tab is hidden, asking a
+          short question each time and rendering again only when the answer changed. */}
+      {accounts.length > 0 ? (
+        <AutoRefresh
+          everyMs={5000}
+          maxMs={30_000}
+          watch={{ url: '/api/version/dashboard', version: versionOf(accounts) }}
+        />
+      ) : null}
       {accounts.length === 0 ? (
         <p>{t('none')}</p>
       ) : (

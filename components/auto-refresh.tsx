@@ -1,17 +1,40 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { startRefreshLoop } from './refresh-loop';
+import { pageChanged, startRefreshLoop } from './refresh-loop';
 
 /**
  * Re-renders the server page while something waits for the switch: after `everyMs`, then less and
  * less often up to every `maxMs`, and not while the tab is hidden (./refresh-loop.ts says why).
+ * With `watch`, each time it first asks `watch.url` (a `/api/version/…` route) whether the page's
+ * data still has `watch.version` (lib/server/version.ts), and re-renders only when it has not: an
+ * open tab then costs the server one short read per check instead of a whole page and its switch
+ * reads, which in a fraud wave (thousands of customers reading their block pages) is the difference
+ * (issue 14). One check at a time.
  */
-export function AutoRefresh({ everyMs = 2000, maxMs = 10_000 }: { everyMs?: number; maxMs?: number }) {
+export function AutoRefresh({
+  everyMs = 2000,
+  maxMs = 10_000,
+  watch,
+}: {
+  everyMs?: number;
+  maxMs?: number;
+  watch?: { url: string; version: string };
+}) {
   const router = useRouter();
-  useEffect(
-    () => startRefreshLoop(() => router.refresh(), document, { everyMs, maxMs }),
-    [router, everyMs, maxMs],
-  );
+  const url = watch?.url;
+  const version = watch?.version;
+  useEffect(() => {
+    let checking = false;
+    const check = () => {
+      if (url === undefined || version === undefined) return router.refresh();
+      if (checking) return;
+      checking = true;
+      void pageChanged(url, version)
+        .then((changed) => changed && router.refresh())
+        .finally(() => (checking = false));
+    };
+    return startRefreshLoop(check, document, { everyMs, maxMs });
+  }, [router, everyMs, maxMs, url, version]);
   return null;
 }

@@ -51,3 +51,22 @@ export function startRefreshLoop(
     page.removeEventListener('visibilitychange', onVisibility);
   };
 }
+
+/**
+ * Asks a page's `/api/version/…` route (lib/server/version-answer.ts) whether what the page shows
+ * has changed since it was rendered with `version`: true for another version, and for an answer
+ * that is not a version at all (401 signed out, 404 no longer the caller's, a 5xx): the page's own
+ * render then says what happened (sign-in, not found, the error page). False when the route could
+ * not be reached (offline, the server restarting): the next check asks again. Never cached.
+ */
+export async function pageChanged(url: string, version: string, get: typeof fetch = fetch): Promise<boolean> {
+  let res: Response;
+  try {
+    res = await get(url, { cache: 'no-store', credentials: 'same-origin' });
+  } catch {
+    return false;
+  }
+  if (!res.ok) return true;
+  const body = (await res.json().catch(() => null)) as { version?: unknown } | null;
+  return body?.version !== version;
+}

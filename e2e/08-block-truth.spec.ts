@@ -159,6 +159,14 @@ test('late lift: a block.lifted dated before a newer block leaves the account bl
   // so in its live region within seconds, without a reload, and so does the dashboard left open.
   const dashboard = await page.context().newPage();
   await dashboard.goto('/');
+  // Each check of the open page is a short question (/api/version/…); it renders again (an RSC
+  // request) only once the answer changed.
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith('/api/version/')) asked.push(`version ${url.pathname}`);
+    else if (r.headers()['rsc'] === '1') asked.push(`render ${url.pathname}`);
+  });
   await page.goto(`/blocks/${block.id}`);
   await expect(page.getByRole('status').getByText('Blocked since')).toBeVisible();
   await sim('/_sim/accounts/ACC-8002', {
@@ -172,6 +180,22 @@ test('late lift: a block.lifted dated before a newer block leaves the account bl
   await expect(
     accountStatus(dashboard, 'Truth Late Co').getByText('International calling allowed'),
   ).toBeVisible({ timeout: 10_000 });
+  // Asked first, and rendered only once the answer had changed.
+  const firstRender = asked.indexOf(`render /blocks/${block.id}`);
+  expect(firstRender).toBeGreaterThan(0);
+  expect(new Set(asked.slice(0, firstRender))).toEqual(new Set([`version /api/version/blocks/${block.id}`]));
+  // The question is the caller's own: another customer's block is not found, and a signed-out one is refused.
+  const foreign = query<{ id: string }>(
+    `SELECT b.id FROM "Block" b WHERE NOT EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u ON u.id = m."userId"
+      WHERE m."accountId" = b."accountId" AND u.email = ?) LIMIT 1`,
+    TRUTH.email,
+  )[0];
+  expect((await page.request.get(`/api/version/blocks/${foreign.id}`)).status()).toBe(404);
+  expect((await page.request.get(`/api/version/blocks/${block.id}`)).status()).toBe(200);
+  const stranger = await page.context().browser()!.newContext();
+  const asStranger = await stranger.request.get(new URL(`/api/version/blocks/${block.id}`, page.url()).href);
+  expect(asStranger.status()).toBe(401);
+  await stranger.close();
 });
 
 test('two blocks, one review: the agent must decide the other block before anything is lifted', async ({

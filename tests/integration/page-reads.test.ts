@@ -7,7 +7,8 @@ import { blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
 import { unsettledChange } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { deliver, placedEvent } from '@/tests/helpers/switch-events';
+import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
+import { versionOf } from '@/lib/server/version';
 import { makeAccount, makeBlock, makeRequest, makeUserWithSession } from '@/tests/helpers/factory';
 
 // Issue 14 goal 1: the customer pages' per-request reads in one raw statement each (session + user,
@@ -213,6 +214,41 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       expect(await blockOfAccount(mine.account.id, other.id)).toBeNull();
       for (const text of ['', 'nope', `${block.id}'`, 'x'.repeat(65)])
         expect(await blockOfAccount(mine.account.id, text)).toBeNull();
+    });
+  });
+
+  describe('the versions an open page watches (lib/server/version.ts)', () => {
+    it('stay equal while nothing the page shows changes, and change with what the switch and support do', async () => {
+      const { account, users, creds } = await makeAccount();
+      const user = users[0]!;
+      const dashboard = async () => versionOf(await listAccountsForUser(user.id));
+      const d0 = await dashboard();
+      // Calls of one second to three numbers, twice each: ties the page's ordering must settle the same way every time.
+      const e = placedEvent(account.number, { from: [creds[0]!.username] });
+      const to = ['+252611234567', '+2694123456', '+881631234567'];
+      e.data.calls = [...to, ...to].map((n) => ({ at: e.occurredAt, from: creds[1]!.username, to: n }));
+      expect((await deliver(e)).status).toBe(200);
+      const block = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
+      const page = async () => versionOf(await getBlockForUser(user.id, block.id));
+      const [b1, d1] = [await page(), await dashboard()];
+      expect(d1).not.toBe(d0); // a block on the dashboard
+      expect(await page()).toBe(b1);
+      expect(await dashboard()).toBe(d1);
+
+      // Another customer's block changes neither.
+      const other = await makeAccount();
+      expect((await deliver(placedEvent(other.account.number))).status).toBe(200);
+      expect([await page(), await dashboard()]).toEqual([b1, d1]);
+
+      // A request on the block: the block page shows it.
+      await makeRequest(block, user.id);
+      const b2 = await page();
+      expect(b2).not.toBe(b1);
+
+      // The switch lifts it: both pages.
+      expect((await deliver(liftedEvent(account.number))).status).toBe(200);
+      expect(await page()).not.toBe(b2);
+      expect(await dashboard()).not.toBe(d1);
     });
   });
 

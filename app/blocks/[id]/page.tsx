@@ -16,6 +16,7 @@ import { ownBlock } from './own-block';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { pageTitle } from '@/lib/i18n/page-title';
+import { versionOf } from '@/lib/server/version';
 
 export const generateMetadata = () => pageTitle('app.meta.block');
 
@@ -38,6 +39,8 @@ export default async function BlockPage({
   const format = await getFormatter();
   const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
+  // What the open page asks each time instead of rendering again (lib/server/version.ts).
+  const watch = { url: `/api/version/blocks/${encodeURIComponent(block.id)}`, version: versionOf(block) };
   const pending = block.requests.some((r) => r.status === 'pending');
   const done =
     request === 'submitted' && pending
@@ -48,11 +51,12 @@ export default async function BlockPage({
   return (
     <div className="flex flex-col gap-8">
       {/* Waiting for the switch: every few seconds. In force: the switch may lift it, or more calls
-          arrive, while the customer reads; the status above is a live region and says so. */}
+          arrive, while the customer reads; the status above is a live region and says so. Each
+          check is a short question (`watch`); the page renders again only when its data changed. */}
       {block.status === 'lift_pending' ? (
-        <AutoRefresh />
+        <AutoRefresh watch={watch} />
       ) : block.status === 'active' ? (
-        <AutoRefresh everyMs={5000} maxMs={30_000} />
+        <AutoRefresh everyMs={5000} maxMs={30_000} watch={watch} />
       ) : null}
       <PageHead
         back={{ href: '/', label: t('back') }}
