@@ -338,7 +338,29 @@ export async function run(): Promise<BenchResult> {
           })
         : null;
     base?.stop();
-    const scaled = envInt('BENCH_PAGES_SCALE', 1) ? await atScale(measure) : null;
+    // What an open tab's check costs the server against the re-render it replaces: the page's RSC
+    // render (router.refresh(), switch reads included) R, its version question V, R again (A B A).
+    const tabMs = Math.max(2000, Math.round(phaseMs / 2));
+    const openTab = async (page: string, version: string) => {
+      const rsc = { cookie, rsc: '1' };
+      // Next answers an RSC request without its cache-busting `_rsc` parameter with a redirect to
+      // the URL that has it: asked once, then that URL is the one replayed.
+      const first = await fetch(page, { headers: rsc, redirect: 'manual' });
+      const render = first.headers.get('location')
+        ? new URL(first.headers.get('location')!, page).href
+        : page;
+      const r1 = await cannon(render, rsc, tabMs, connections);
+      const v = await cannon(version, { cookie }, tabMs, connections);
+      const r2 = await cannon(render, rsc, tabMs, connections);
+      const around = (r1.rps + r2.rps) / 2;
+      return { render: [r1, r2], check: v, around, ratio: round(v.rps / around, 2) };
+    };
+    const tabs = {
+      dashboard: await openTab(urls.dashboard, `${portal.url}/api/version/dashboard`),
+      blockPage: await openTab(urls.blockPage, `${portal.url}/api/version/blocks/${blockId}`),
+    };
+    // envInt takes positive integers only: 0, the documented way to skip, is read here.
+    const scaled = process.env.BENCH_PAGES_SCALE === '0' ? null : await atScale(measure);
     const [dashboard, blockPage] = [dash.p, block.p];
     const [dashBase, blockBase, dashRatio, blockRatio] = [dash.around, block.around, dash.ratio, block.ratio];
     const a2 = bares[bares.length - 2];
@@ -363,6 +385,13 @@ export async function run(): Promise<BenchResult> {
       blockPage,
       ...(baseDash && baseBlock ? { baselineDashboard: baseDash.p, baselineBlockPage: baseBlock.p } : {}),
       ...(scaled ? { scaleDashboard: scaled.dashboard.p, scaleBlockPage: scaled.blockPage.p } : {}),
+      ...Object.fromEntries(
+        Object.entries(tabs).flatMap(([k, t]) => [
+          [`${k}Rerender1`, t.render[0]],
+          [`${k}Check`, t.check],
+          [`${k}Rerender2`, t.render[1]],
+        ]),
+      ),
     };
     const failed = Object.entries(phases).filter(([, p]) => p.errors + p.non2xx > 0);
     const visitFailed = [visits, baseVisits ?? {}]
@@ -435,6 +464,12 @@ export async function run(): Promise<BenchResult> {
           'goal 4: first-load JS, bare (baseline)': `${js.bare} KiB gzip`,
           'goal 4: dashboard (≤ bare + 15 KiB)': `${js.dashboard} KiB gzip, bare + ${round(js.dashboard - js.bare)} KiB`,
           'goal 4: reset page (≤ bare + 25 KiB)': `${js.reset} KiB gzip, bare + ${round(js.reset - js.bare)} KiB`,
+          ...Object.fromEntries(
+            Object.entries(tabs).map(([k, t]) => [
+              `an open ${k === 'blockPage' ? 'block page' : 'dashboard'}'s check against its re-render`,
+              `${t.check.rps} req/s (p50 ${t.check.p50} ms) against ${round(t.around)} req/s (RSC render, ${t.render.map((r) => r.rps).join(' and ')}) → ${t.ratio}×`,
+            ]),
+          ),
           'one visit, dashboard': visitLine(visits.dashboard),
           'one visit, block page': visitLine(visits.blockPage),
           ...(baseVisits
@@ -467,6 +502,7 @@ export async function run(): Promise<BenchResult> {
           queries,
           visits,
           baselineVisits: baseVisits,
+          openTabs: Object.fromEntries(Object.entries(tabs).map(([k, t]) => [k, { ratio: t.ratio }])),
         },
       },
     );
