@@ -175,7 +175,12 @@ test.describe('in Spanish', () => {
     await page.getByRole('link', { name: es('dashboard.viewBlock') }).click();
     await expect(page.getByRole('heading', { level: 1, name: blockHeading })).toBeVisible();
     // Each page's title says which page it is, in Spanish (WCAG 2.4.2), not "Tollgate" alone.
-    const titled = (name: string) => es('app.meta.page', { page: name, app: es('app.name') });
+    // And whose account: a customer's several accounts, or an agent's tabs, tell apart.
+    const titled = (name: string) =>
+      es('app.meta.page', {
+        page: es('app.meta.ofAccount', { page: name, number: c.number }),
+        app: es('app.name'),
+      });
     await expect(page).toHaveTitle(titled(es('app.meta.block')));
     await expect(page.getByRole('link', { name: es('block.reset') })).toBeVisible();
     // Spain's 24-hour clock, where Mexico writes "a. m." / "p. m." (the journey "in Mexico" below).

@@ -149,6 +149,18 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   };
 }
 
+/**
+ * The number of the account a block is on, when the account is one of the user's (membership scope,
+ * as getBlockForUser); null otherwise. One indexed read, for the pages' titles.
+ */
+export async function blockAccountNumberForUser(userId: string, blockId: string): Promise<string | null> {
+  const b = await db.block.findFirst({
+    where: { id: blockId, account: { memberships: { some: { userId } } } },
+    select: { account: { select: { number: true } } },
+  });
+  return b?.account.number ?? null;
+}
+
 /** Where a page of `/blocks/{id}/calls` starts: after or before the call with this id (keyset), else at the first call. */
 export type CallCursor = { after: string } | { before: string } | null;
 

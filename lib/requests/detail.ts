@@ -9,6 +9,19 @@ import { accountCountry } from '@/lib/phone/plan';
 import { judge } from './evidence';
 import { shownRequestStatus } from './closed';
 
+/** The number of the account an unblock request is about, for staff only (assertStaff throws otherwise); null for no such request. */
+export async function requestAccountNumberForStaff(
+  user: CurrentUser | null,
+  id: string,
+): Promise<string | null> {
+  assertStaff(user);
+  const r = await db.unblockRequest.findUnique({
+    where: { id },
+    select: { account: { select: { number: true } } },
+  });
+  return r?.account.number ?? null;
+}
+
 /**
  * Everything an agent needs on the callback, or null (→ 404). Country names (call summary, callback
  * warning) are in `locale`, the page's language (BCP 47; default "en").

@@ -3,13 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getAccountForUser, listAccountsForUser } from '@/lib/accounts/queries';
 import { userOfSession } from '@/lib/auth/session';
 import { confirmPlace, reconcileAccount } from '@/lib/blocks/lifecycle';
-import { blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
+import { blockAccountNumberForUser, blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
+import { requestAccountNumberForStaff } from '@/lib/requests/detail';
 import { unsettledChange } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { versionOf } from '@/lib/server/version';
-import { makeAccount, makeBlock, makeRequest, makeUserWithSession } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock, makeRequest, makeStaff, makeUserWithSession } from '@/tests/helpers/factory';
 
 // Issue 14 goal 1: the customer pages' per-request reads in one raw statement each (session + user,
 // the dashboard's accounts with their open block and credentials, the block page's block). Same answers as the Prisma
@@ -199,6 +200,27 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       expect(await getAccountForUser(user.id, other.account.number)).toBeNull();
       expect(await getAccountForUser(user.id, 'ACC-0')).toBeNull();
       expect(await listAccountsForUser(crypto.randomUUID())).toEqual([]);
+    });
+  });
+
+  describe('the account number in a page title', () => {
+    it('is the member’s block’s account, and nothing for anyone else’s; a request’s for staff only', async () => {
+      const mine = await makeAccount({ credentials: [] });
+      const theirs = await makeAccount({ credentials: [] });
+      const block = await makeBlock(mine.account.id);
+      const other = await makeBlock(theirs.account.id);
+      const user = mine.users[0]!;
+      expect(await blockAccountNumberForUser(user.id, block.id)).toBe(mine.account.number);
+      expect(await blockAccountNumberForUser(user.id, other.id)).toBeNull();
+      expect(await blockAccountNumberForUser(user.id, 'nope')).toBeNull();
+      const request = await makeRequest(other, theirs.users[0]!.id);
+      const staff = await makeStaff();
+      expect(await requestAccountNumberForStaff(staff, request.id)).toBe(theirs.account.number);
+      expect(await requestAccountNumberForStaff(staff, 'nope')).toBeNull();
+      const unverified = await makeStaff({ mfaVerified: false });
+      const { me: customer } = await makeUserWithSession('customer');
+      for (const someone of [unverified, customer, null])
+        await expect(requestAccountNumberForStaff(someone, request.id)).rejects.toThrow();
     });
   });
 

@@ -27,11 +27,16 @@ describe('page titles', () => {
     expect(untitled).toEqual([]);
   });
 
-  it('every title named by pageTitle is in both catalogues', () => {
+  it('every title named by pageTitle or blockPageTitle is in both catalogues', () => {
     const keys = pages(APP).flatMap((p) =>
-      [...fs.readFileSync(p, 'utf8').matchAll(/pageTitle\('([^']+)'/g)].map((m) => m[1]!),
+      [...fs.readFileSync(p, 'utf8').matchAll(/(?:pageTitle\(|blockPageTitle\(params, )'([^']+)'/g)].map(
+        (m) => m[1]!,
+      ),
     );
     expect(keys.length).toBeGreaterThan(10);
+    expect(keys).toEqual(
+      expect.arrayContaining(['app.meta.block', 'unblock.misdial.title', 'app.meta.request']),
+    );
     const missing = keys.filter(
       (k) => typeof lookup(en, k) !== 'string' || typeof lookup(es, k) !== 'string',
     );

@@ -1,7 +1,9 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
-import { requireUser } from '@/lib/auth/session';
-import { getBlockForUser } from '@/lib/blocks/queries';
+import type { Metadata } from 'next';
+import { currentUser, requireUser, secondFactorPending } from '@/lib/auth/session';
+import { blockAccountNumberForUser, getBlockForUser } from '@/lib/blocks/queries';
+import { pageTitle } from '@/lib/i18n/page-title';
 
 /**
  * The block a customer's page is about: signs in first (back to `/blocks/{id}{step}` afterwards),
@@ -15,4 +17,17 @@ export async function ownBlock(params: Promise<{ id: string }>, step = '', shown
   const block = await getBlockForUser(user.id, id, shown);
   if (!block) notFound();
   return { user, block };
+}
+
+/**
+ * The `<title>` of a page about the block `params` names: `key`'s words (a catalogue path) and, when
+ * the block is on one of the signed-in user's accounts, that account's number ("International
+ * calling block · ACC-1001 · Tollgate"). Anyone else gets `key`'s words alone; the page itself then
+ * signs them in or answers 404.
+ */
+export async function blockPageTitle(params: Promise<{ id: string }>, key: string): Promise<Metadata> {
+  const { id } = await params;
+  const user = await currentUser();
+  const number = user && !secondFactorPending(user) ? await blockAccountNumberForUser(user.id, id) : null;
+  return pageTitle(key, undefined, number);
 }

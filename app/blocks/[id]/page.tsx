@@ -12,13 +12,13 @@ import { devicesOfBlock } from '@/lib/devices/registrations';
 import { ZONED } from '@/lib/time/format';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
-import { ownBlock } from './own-block';
+import { blockPageTitle, ownBlock } from './own-block';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
-import { pageTitle } from '@/lib/i18n/page-title';
 import { versionOf } from '@/lib/server/version';
 
-export const generateMetadata = () => pageTitle('app.meta.block');
+export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
+  blockPageTitle(params, 'app.meta.block');
 
 /**
  * The customer's block. `?request=submitted` (after an unblock request is sent) or `?request=withdrawn`

@@ -2,10 +2,10 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceRequestForm, type RequestFormLabels } from '@/components/allowance/request-form';
 import { allowableCountries } from '@/lib/allowances/rules';
 import { BlockStep } from '@/components/block/block-step';
-import { ownBlock } from '../own-block';
-import { pageTitle } from '@/lib/i18n/page-title';
+import { blockPageTitle, ownBlock } from '../own-block';
 
-export const generateMetadata = () => pageTitle('allowance.title');
+export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
+  blockPageTitle(params, 'allowance.title');
 
 export default async function AllowancePage({ params }: { params: Promise<{ id: string }> }) {
   const { block } = await ownBlock(params, '/allowance');

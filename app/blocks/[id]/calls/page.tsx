@@ -6,9 +6,10 @@ import { PAGE_LINK } from '@/components/ui/button-class';
 import { PageHead } from '@/components/ui/page-head';
 import { requireUser } from '@/lib/auth/session';
 import { blockCallsForUser, type CallCursor } from '@/lib/blocks/queries';
-import { pageTitle } from '@/lib/i18n/page-title';
+import { blockPageTitle } from '../own-block';
 
-export const generateMetadata = () => pageTitle('app.meta.blockCalls');
+export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
+  blockPageTitle(params, 'app.meta.blockCalls');
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 

@@ -2,10 +2,10 @@ import { getTranslations } from 'next-intl/server';
 import { FirewallForm } from '@/components/block/firewall-form';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
 import { BlockStep } from '@/components/block/block-step';
-import { ownBlock } from '../own-block';
-import { pageTitle } from '@/lib/i18n/page-title';
+import { blockPageTitle, ownBlock } from '../own-block';
 
-export const generateMetadata = () => pageTitle('unblock.firewall.title');
+export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
+  blockPageTitle(params, 'unblock.firewall.title');
 
 export default async function FirewallPage({ params }: { params: Promise<{ id: string }> }) {
   const { block } = await ownBlock(params, '/firewall');

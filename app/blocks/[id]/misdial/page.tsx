@@ -8,10 +8,10 @@ import { prefixSlip } from '@/lib/requests/dialling';
 import { MAX_MARKED_CALLS } from '@/lib/requests/submit';
 import { ZONED_SECONDS } from '@/lib/time/format';
 import { BlockStep } from '@/components/block/block-step';
-import { ownBlock } from '../own-block';
-import { pageTitle } from '@/lib/i18n/page-title';
+import { blockPageTitle, ownBlock } from '../own-block';
 
-export const generateMetadata = () => pageTitle('unblock.misdial.title');
+export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
+  blockPageTitle(params, 'unblock.misdial.title');
 
 export default async function MisdialPage({ params }: { params: Promise<{ id: string }> }) {
   // The latest calls, as many as a request may mark; a block with more links to the rest.

@@ -11,10 +11,10 @@ import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary, requesterLabel } from '@/components/staff/request-summary';
 import { ClientMessages } from '@/components/i18n/client-messages';
-import { requireStaff } from '@/lib/auth/session';
+import { currentUser, requireStaff } from '@/lib/auth/session';
 import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { otherBlocksInForce } from '@/lib/blocks/queries';
-import { getRequestForStaff } from '@/lib/requests/detail';
+import { getRequestForStaff, requestAccountNumberForStaff } from '@/lib/requests/detail';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
@@ -24,7 +24,11 @@ import { countryName } from '@/lib/phone/format';
 import { zoneName } from '@/lib/time/format';
 import { pageTitle } from '@/lib/i18n/page-title';
 
-export const generateMetadata = () => pageTitle('app.meta.request');
+/** "Unblock request · ACC-1001 · Tollgate" for staff; the words alone for anyone else (the page answers 404). */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const number = await requestAccountNumberForStaff(await currentUser(), (await params).id).catch(() => null);
+  return pageTitle('app.meta.request', undefined, number);
+}
 
 export default async function StaffRequestPage({
   params,
