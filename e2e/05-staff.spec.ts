@@ -154,6 +154,8 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   const [agentCtx, agent] = await newPage(browser);
   await signInStaff(agent, agentUser);
   await agent.goto(`/staff/requests/${first.id}`);
+  // The tab says whose request it is: an agent with several open tells them apart.
+  await expect(agent).toHaveTitle(`Unblock request · ${labs.number} · Tollgate`);
   const post = await captureApprovePost(agent);
 
   const tryPost = (p: Page) =>
@@ -245,6 +247,25 @@ test("a busy queue shows 25 at a time with later pages; a search shows only its 
   await expect(queue.getByRole('article')).toHaveCount(25);
   await expect(queue).toContainText('Showing the oldest 25.');
   const oldest = await shown();
+  // A request sent while the agent reads: the queue says so in a live region and leaves the list alone.
+  const {
+    user: late,
+    accounts: [lateAccount],
+  } = await createCustomer([{ ...HARBOR, name: 'Queue Paging late' }]);
+  const { id: lateId } = await createMisdial(late, lateAccount, {
+    intendedNumber: '01481 712345',
+    whatHappened: 'Our dispatcher misdialled a supplier in Guernsey.',
+    callbackPhone: '+44 20 7946 0018',
+  });
+  myRequests.add(`q-${lateId}`);
+  const changed = queue
+    .getByRole('status')
+    .filter({ hasText: /new requests? arrived since this list was shown/ });
+  await expect(changed).toBeVisible({ timeout: 15_000 });
+  expect(await shown()).toEqual(oldest);
+  await expectAccessible(sam);
+  await changed.getByRole('link', { name: 'Show the queue as it is now' }).click();
+  await expect(changed).toHaveCount(0);
   const pages = queue.getByRole('navigation', { name: 'Unblock request pages' });
   await pages.getByRole('link', { name: 'Later requests' }).click();
   await expect(sam).toHaveURL(/queueAfter=/);

@@ -3,6 +3,7 @@ import { PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceQueue } from '@/components/allowance/allowance-queue';
 import { QueueList } from '@/components/staff/queue-list';
+import { QueueWatch } from '@/components/staff/queue-watch';
 import { SearchResults } from '@/components/staff/search-results';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { SyncIssues } from '@/components/staff/sync-issues';
@@ -204,6 +205,17 @@ async function QueueView({
               : ''}
           </p>
         )}
+        <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
+          {/* Keyed by the read: a new read (the link, a decision's redirect) starts it afresh. */}
+          <QueueWatch
+            key={queue.readAt}
+            since={queue.readAt}
+            pending={queue.total}
+            capped={queue.capped}
+            account={account}
+            href={link({ account })}
+          />
+        </ClientMessages>
         <QueueList items={queue.items} />
         {queue.next || after.key ? (
           <nav aria-label={t('home.queuePages')} className="flex gap-4">

@@ -69,7 +69,12 @@ export const STAFF_CLIENT_NAMESPACES = [
  * catalogue at all (it was ≈ 6.8 KB of JSON in every staff page's RSC payload, written again into
  * its HTML; issue 14, bench/README.md "staff", twelfth pass).
  */
-export const STAFF_QUEUE_CLIENT_NAMESPACES = ['staff.labels', 'staff.other', 'staff.sync'] as const;
+export const STAFF_QUEUE_CLIENT_NAMESPACES = [
+  'staff.labels',
+  'staff.other',
+  'staff.sync',
+  'staff.queueWatch',
+] as const;
 
 /**
  * The part of the catalogue `all` under `namespaces`, each a top-level namespace (`unblock`) or a

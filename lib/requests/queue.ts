@@ -52,7 +52,8 @@ function judgeOnce(r: Parameters<typeof judge>[0] & { id: string }, locale: stri
  * number, e.g. "ACC-1001") keeps only that account's requests (the (accountId, createdAt) index);
  * `opts.pageSize` defaults to QUEUE_PAGE. `total` counts the pending requests of the same filter up
  * to QUEUE_COUNT_CAP (`opts.countCap` overrides it, for tests); `capped` is true when there are more. Country names in the summaries are in
- * `locale` (the page's, BCP 47; default "en").
+ * `locale` (the page's, BCP 47; default "en"). `readAt` (ms epoch) is when the read began, for the
+ * page's watch (queueChangesSince).
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listQueue(
@@ -64,6 +65,8 @@ export async function listQueue(
   assertStaff(user);
   const size = opts.pageSize ?? QUEUE_PAGE;
   const cap = opts.countCap ?? QUEUE_COUNT_CAP;
+  // Taken before the read: a request sent while it runs is new to queueChangesSince, never missed.
+  const readAt = Date.now();
   const [rows, counted] = await queuePage(after, size, cap, opts.account);
   const now = Date.now();
   const items = rows.slice(0, size).map((r) => {
@@ -82,7 +85,7 @@ export async function listQueue(
   const last = items[items.length - 1];
   const next = rows.length > size && last ? encodeCursor([last.createdAt, last.id]) : null;
   const capped = counted > cap;
-  return { items, total: capped ? cap : counted, capped, shown: items.length, next };
+  return { items, total: capped ? cap : counted, capped, shown: items.length, next, readAt };
 }
 
 type QueueRow = {
@@ -178,3 +181,33 @@ async function queuePage(
 }
 
 export type QueueItem = Awaited<ReturnType<typeof listQueue>>['items'][number];
+
+/**
+ * What changed in the queue (of one account, `account`, else the whole queue) since a page of it was
+ * rendered at `since`: `pending`, the requests waiting now, and `arrived`, those of them sent after
+ * `since`, each counted up to QUEUE_COUNT_CAP + 1 on the (status, createdAt) index, as the page counts
+ * (`capped` when `pending` passed the cap: then "decided since" cannot be told from the two counts).
+ * The page's watch (components/staff/queue-watch.tsx) says "2 new requests; 1 decided or withdrawn"
+ * instead of re-rendering a list the agent is reading. Throws (assertStaff) for a caller who is not staff.
+ */
+export async function queueChangesSince(
+  user: CurrentUser | null,
+  since: Date,
+  account?: string,
+): Promise<{ pending: number; arrived: number; capped: boolean }> {
+  assertStaff(user);
+  const where: Prisma.UnblockRequestWhereInput = {
+    status: 'pending',
+    ...(account ? { account: { number: account } } : {}),
+  };
+  const take = QUEUE_COUNT_CAP + 1;
+  const [pending, arrived] = await Promise.all([
+    db.unblockRequest.count({ where, take }),
+    db.unblockRequest.count({ where: { ...where, createdAt: { gt: since } }, take }),
+  ]);
+  return {
+    pending: Math.min(pending, QUEUE_COUNT_CAP),
+    arrived: Math.min(arrived, QUEUE_COUNT_CAP),
+    capped: pending > QUEUE_COUNT_CAP,
+  };
+}

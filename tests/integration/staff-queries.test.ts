@@ -6,7 +6,7 @@ import { getDb } from '@/lib/server/db';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import type { AuditAction } from '@/lib/audit/names';
 import { encodeCursor, readCursor, timeIdKey } from '@/lib/staff/cursor';
-import { listQueue } from '@/lib/requests/queue';
+import { listQueue, queueChangesSince } from '@/lib/requests/queue';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { searchAccounts } from '@/lib/staff/search';
@@ -181,6 +181,44 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       next: null,
     });
     expect((await listQueue(agent, null, 'en', { account: 'ACC-0000000' })).items).toEqual([]);
+  });
+
+  it('tells what changed in a queue since it was read: requests arrived, and those decided or withdrawn', async () => {
+    const db = getDb();
+    const { account, users } = await makeAccount();
+    const other = await makeAccount();
+    const block = async (a: { id: string }) => makeBlock(a.id);
+    const waiting = await makeRequest(await block(account), users[0].id, {
+      createdAt: new Date(Date.now() - 60_000),
+    });
+    const read = await listQueue(agent, null, 'en', { account: account.number });
+    expect(read.total).toBe(1);
+    expect(await queueChangesSince(agent, new Date(read.readAt), account.number)).toEqual({
+      pending: 1,
+      arrived: 0,
+      capped: false,
+    });
+    // One more for this account, one for another (not in this account's queue), one decided.
+    await makeRequest(await block(account), users[0].id);
+    await makeRequest(await block(other.account), other.users[0].id);
+    await db.unblockRequest.update({
+      where: { id: waiting.id },
+      data: { status: 'denied', openKey: null, decidedAt: new Date() },
+    });
+    expect(await queueChangesSince(agent, new Date(read.readAt), account.number)).toEqual({
+      pending: 1,
+      arrived: 1,
+      capped: false,
+    });
+    const whole = await queueChangesSince(agent, new Date(read.readAt));
+    expect(whole.arrived).toBeGreaterThanOrEqual(2);
+    expect(whole.pending).toBeGreaterThanOrEqual(2);
+    // A customer, or staff who have not passed the second factor, are refused (the page answers 404).
+    const customer = { ...agent, role: 'customer' as const };
+    await expect(queueChangesSince(customer, new Date(read.readAt))).rejects.toThrow();
+    await expect(
+      queueChangesSince({ ...agent, mfaVerified: false }, new Date(read.readAt)),
+    ).rejects.toThrow();
   });
 
   it("the staff home's sync issues and allowance requests name their accounts", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pageChanged } from '@/components/refresh-loop';
 import { versionOf } from '@/lib/server/version';
+import { queueChange } from '@/components/staff/queue-change';
 
 // An open page's watch (components/auto-refresh.tsx): the fingerprint of its data, and the question
 // the browser asks instead of rendering the page again.
@@ -47,5 +48,25 @@ describe('pageChanged', () => {
     };
     expect(await pageChanged('/api/version/dashboard', 'v1', offline)).toBe(false);
     expect(seen[0]).toMatchObject({ cache: 'no-store', credentials: 'same-origin' });
+  });
+});
+
+describe('queueChange', () => {
+  const read = { pending: 4, capped: false };
+  it('counts the requests that arrived and those that stopped waiting since the read', () => {
+    expect(queueChange(read, { pending: 4, arrived: 0, capped: false })).toBeNull();
+    expect(queueChange(read, { pending: 6, arrived: 2, capped: false })).toEqual({ arrived: 2, left: 0 });
+    expect(queueChange(read, { pending: 3, arrived: 0, capped: false })).toEqual({ arrived: 0, left: 1 });
+    expect(queueChange(read, { pending: 4, arrived: 2, capped: false })).toEqual({ arrived: 2, left: 2 });
+  });
+
+  it('says nothing of the decided when a count passed its cap, and still counts arrivals', () => {
+    expect(
+      queueChange({ pending: 10_000, capped: true }, { pending: 10_000, arrived: 0, capped: true }),
+    ).toBeNull();
+    expect(queueChange(read, { pending: 10_000, arrived: 3, capped: true })).toEqual({
+      arrived: 3,
+      left: null,
+    });
   });
 });

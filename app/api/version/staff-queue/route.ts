@@ -1,0 +1,29 @@
+import { accountNumberSchema } from '@/lib/accounts/identifiers';
+import { currentUser } from '@/lib/auth/session';
+import { isStaff } from '@/lib/auth/roles';
+import { queueChangesSince } from '@/lib/requests/queue';
+
+export const dynamic = 'force-dynamic';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/**
+ * How the queue changed since a page of it was read (lib/requests/queue.ts queueChangesSince):
+ * `?since=<ms epoch>` and an optional `&account=ACC-…`; `200 { pending, arrived, capped }`. 401 signed
+ * out; 404 for anyone but staff with a verified second factor (the staff area does not exist for
+ * them); 400 for a `since` or `account` it cannot read. Never cached.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const user = await currentUser();
+  if (!user) return Response.json({ error: 'unauthorized' }, { status: 401, headers: NO_STORE });
+  if (!isStaff(user) || !user.mfaVerified)
+    return Response.json({ error: 'not_found' }, { status: 404, headers: NO_STORE });
+  const params = new URL(request.url).searchParams;
+  const since = Number(params.get('since'));
+  const account = params.get('account');
+  const readAccount = account === null ? null : accountNumberSchema.safeParse(account);
+  if (!Number.isSafeInteger(since) || since < 0 || (readAccount && !readAccount.success))
+    return Response.json({ error: 'bad_request' }, { status: 400, headers: NO_STORE });
+  const changes = await queueChangesSince(user, new Date(since), readAccount?.data);
+  return Response.json(changes, { headers: NO_STORE });
+}
