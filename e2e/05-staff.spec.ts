@@ -187,6 +187,14 @@ test('without a verified second factor, or as a customer, nothing can be seen or
     if (path.startsWith('/staff')) expect(new URL(half.url()).searchParams.get('next')).toBe(path);
   }
   expect((await tryPost(half)).status()).toBe(404);
+  // The queue's watch answers only verified staff; what it cannot read is a 400, never a 500.
+  const queueChanges = (p: Page, query = `since=${Date.now()}`) =>
+    p.request.get(`/api/version/staff-queue?${query}`).then((r) => r.status());
+  expect(await queueChanges(half)).toBe(404);
+  expect(await queueChanges(agent)).toBe(200);
+  expect(await queueChanges(agent, `since=${Date.now()}&account=${labs.number}`)).toBe(200);
+  for (const bad of ['since=yesterday', 'since=-1', '', `since=1&account=${encodeURIComponent("x' OR 1=1")}`])
+    expect(await queueChanges(agent, bad)).toBe(400);
   await half.goto(`/staff/requests/${first.id}`);
   await half.getByLabel('Authentication code').fill(await totpNow(agentUser.totpSecret, agentUser.email));
   await half.getByRole('button', { name: 'Verify' }).click();
@@ -210,6 +218,7 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   await signIn(customer, danaUser);
   expect((await customer.goto(`/staff/requests/${first.id}`))?.status()).toBe(404);
   expect((await tryPost(customer)).status()).toBe(404);
+  expect(await queueChanges(customer)).toBe(404);
 
   expect(requestStatus(first.id)).toBe('pending');
   expect(liftsFor(first.blockId)).toBe(0);

@@ -19,10 +19,11 @@ export async function GET(request: Request): Promise<Response> {
   if (!isStaff(user) || !user.mfaVerified)
     return Response.json({ error: 'not_found' }, { status: 404, headers: NO_STORE });
   const params = new URL(request.url).searchParams;
-  const since = Number(params.get('since'));
+  const rawSince = params.get('since') ?? '';
+  const since = /^\d{1,15}$/.test(rawSince) ? Number(rawSince) : NaN;
   const account = params.get('account');
   const readAccount = account === null ? null : accountNumberSchema.safeParse(account);
-  if (!Number.isSafeInteger(since) || since < 0 || (readAccount && !readAccount.success))
+  if (Number.isNaN(since) || (readAccount && !readAccount.success))
     return Response.json({ error: 'bad_request' }, { status: 400, headers: NO_STORE });
   const changes = await queueChangesSince(user, new Date(since), readAccount?.data);
   return Response.json(changes, { headers: NO_STORE });
