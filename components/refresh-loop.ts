@@ -54,10 +54,11 @@ export function startRefreshLoop(
 
 /**
  * Asks a page's `/api/version/…` route (lib/server/version-answer.ts) whether what the page shows
- * has changed since it was rendered with `version`: true for another version, and for an answer
- * that is not a version at all (401 signed out, 404 no longer the caller's, a 5xx): the page's own
- * render then says what happened (sign-in, not found, the error page). False when the route could
- * not be reached (offline, the server restarting): the next check asks again. Never cached.
+ * has changed since it was rendered with `version`: true for another version, and for a refusal
+ * (401 signed out, 404 no longer the caller's, any other 4xx): the page's own render then says what
+ * happened (sign-in, not found). False when the route could not be reached (offline) or could not
+ * answer (a 5xx: the database or the server restarting): the next check asks again, and the page the
+ * customer is reading stays, where a re-render would have replaced it with the error page. Never cached.
  */
 export async function pageChanged(url: string, version: string, get: typeof fetch = fetch): Promise<boolean> {
   let res: Response;
@@ -66,6 +67,7 @@ export async function pageChanged(url: string, version: string, get: typeof fetc
   } catch {
     return false;
   }
+  if (res.status >= 500) return false;
   if (!res.ok) return true;
   const body = (await res.json().catch(() => null)) as { version?: unknown } | null;
   return body?.version !== version;

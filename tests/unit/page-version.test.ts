@@ -26,7 +26,7 @@ describe('pageChanged', () => {
     async () =>
       new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
 
-  it('re-renders for another version, and for any answer that is not a version', async () => {
+  it('re-renders for another version, and for a refusal or an answer that is not a version', async () => {
     expect(await pageChanged('/api/version/dashboard', 'v1', answering(200, { version: 'v1' }))).toBe(false);
     expect(await pageChanged('/api/version/dashboard', 'v1', answering(200, { version: 'v2' }))).toBe(true);
     // Signed out, or no longer the caller's: the page's own render says so (sign-in, not found).
@@ -36,7 +36,9 @@ describe('pageChanged', () => {
     expect(await pageChanged('/api/version/blocks/x', 'v1', answering(404, { error: 'not_found' }))).toBe(
       true,
     );
-    expect(await pageChanged('/api/version/blocks/x', 'v1', answering(502, 'Bad gateway'))).toBe(true);
+    // A server that cannot answer now (a database outage, a restart): ask again, keep the page shown.
+    expect(await pageChanged('/api/version/blocks/x', 'v1', answering(500, { error: 'x' }))).toBe(false);
+    expect(await pageChanged('/api/version/blocks/x', 'v1', answering(502, 'Bad gateway'))).toBe(false);
     expect(await pageChanged('/api/version/blocks/x', 'v1', answering(200, 'not json'))).toBe(true);
   });
 
