@@ -6,10 +6,11 @@ import { hashRecoveryCode } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
-import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
+import { replaceRecoveryCodes, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeSession, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { makeSession, makeStaff, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { resetStaffSecondFactor } from '@/lib/staff/users';
 import { dataOf, said } from '@/tests/helpers/outcome';
 
 // The second-factor functions behind the enrolment, verification and recovery-code forms (issue 11
@@ -138,6 +139,22 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(failures).toBeLessThan(TOTP_LOCK_AFTER);
     });
 
+    it('an admin’s reset of the factor lets the agent enrol at once, even after a window of wrong codes', async () => {
+      // Before (break-29): the reset lifted the lock but not the per-window limit, so the agent, who had
+      // typed five wrong codes from the lost phone, was told "too many codes" for five minutes while
+      // enrolling the new one, with the admin still on the phone.
+      const { u, me } = await userWithSession('agent', TOTP_SECRET);
+      for (let i = 0; i < 5; i++) await verifySecondFactor(me, code(TOTP_SECRET, 10 + i), meta);
+      expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('mfa.throttled');
+      const admin = await makeStaff({ role: 'admin' });
+      expect(await resetStaffSecondFactor(admin, { userId: u.id }, meta)).toMatchObject({ ok: true });
+      // Signed in again with the new first password: a new session, not enrolled.
+      const s = await makeSession(u.id);
+      const again = { ...me, sessionId: s.id, mfaEnrolled: false };
+      const { secret } = await pendingEnrolment(again);
+      expect(await confirmEnrolment(again, code(secret), meta)).toMatchObject({ ok: true });
+    });
+
     it('a recovery code works once, as people type it; it is audited', async () => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
@@ -146,8 +163,11 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const s2 = await makeSession(u.id);
       const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
+      expect(await unusedRecoveryCodes(u.id)).toBe(10);
       const right = await verifySecondFactor(me2, typed, meta);
       expect(said(right)).toBe('ok');
+      // The profile page says how many are left (break-29: it said nothing, down to the last one).
+      expect(await unusedRecoveryCodes(u.id)).toBe(9);
       expect(await sessionVerified((await startedSession(right)).id)).toBe(true);
       expect(said(await verifySecondFactor(me2, typed, meta))).toBe('mfa.wrong');
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_code_used' } })).toBe(1);
