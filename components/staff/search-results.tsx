@@ -9,7 +9,7 @@ import { useTranslations } from 'next-intl';
 const mailbox = (m: SearchMember) => (m.name ? `${m.name} <${m.email}>` : m.email);
 
 /**
- * One page of matching accounts: each links to its account page, and an account with pending
+ * One page of matching accounts (`q`: what was searched, searchedText, said back when none match): each links to its account page, and an account with pending
  * requests links to the queue filtered to it (`/staff?account=…`), where the agent opens them.
  * Plain links: a results page is rendered per search and needs no client component per hit.
  */
@@ -17,7 +17,9 @@ export function SearchResults({ hits, q, tooShort }: { hits: SearchHit[]; q: str
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.search');
   if (tooShort) return <p role="status">{t('tooShort', { min: SEARCH_MIN_CHARS })}</p>;
-  if (hits.length === 0) return <p role="status">{t('none', { q })}</p>;
+  // In <bdi>: a name in Arabic or Hebrew typed into the box keeps the sentence's quotes and full stop
+  // where they belong (Unicode bidi isolation, as for any text a person typed inside a sentence).
+  if (hits.length === 0) return <p role="status">{t.rich('none', { typed: () => <bdi>{q}</bdi> })}</p>;
   return (
     <ul className="flex flex-col gap-2" aria-label={t('label')}>
       {hits.map((a) => (
