@@ -155,6 +155,25 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await confirmEnrolment(again, code(secret), meta)).toMatchObject({ ok: true });
     });
 
+    it('the new factor’s first code works in the same time step as the lost factor’s last code', async () => {
+      // Before (break-29): the step was spent per user, not per secret, so an agent who signed in with
+      // the old phone, had the factor reset and enrolled the new phone within the same half-minute was
+      // told the new phone's right code was wrong.
+      const { u, me } = await userWithSession('agent', TOTP_SECRET);
+      expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('ok');
+      const admin = await makeStaff({ role: 'admin' });
+      expect(await resetStaffSecondFactor(admin, { userId: u.id }, meta)).toMatchObject({ ok: true });
+      const s = await makeSession(u.id);
+      const again = { ...me, sessionId: s.id, mfaEnrolled: false };
+      const { secret } = await pendingEnrolment(again);
+      const first = code(secret);
+      expect(await confirmEnrolment(again, first, meta)).toMatchObject({ ok: true });
+      // The replay protection itself is unchanged: the new code, once used, is refused again.
+      const s2 = await makeSession(u.id);
+      const next = { ...me, sessionId: s2.id, mfaEnrolled: true };
+      expect(said(await verifySecondFactor(next, first, meta))).toBe('mfa.wrong');
+    });
+
     it('a recovery code works once, as people type it; it is audited', async () => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
