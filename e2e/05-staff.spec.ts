@@ -268,6 +268,8 @@ test("a busy queue shows 25 at a time with later pages; a search shows only its 
   await sam.getByLabel('Account number, company, member name or email, or SIP username').fill(last.number);
   await sam.getByRole('button', { name: 'Search' }).click();
   await expect(sam.getByRole('link', { name: accountLabel(last) })).toBeVisible();
+  // The answer takes the focus (break-29: the page loaded anew with the focus at its top).
+  await expect(sam.getByText(`One account matches “${last.number}”.`)).toBeFocused();
   await expect(sam.getByRole('region', { name: /Unblock requests waiting/ })).toHaveCount(0);
   await expect(sam.getByRole('article')).toHaveCount(0);
   await expect(sam.getByRole('link', { name: 'Back to the queue' })).toBeVisible();
@@ -290,8 +292,8 @@ test("a busy queue shows 25 at a time with later pages; a search shows only its 
   await expect(sam.getByRole('status').locator('bdi')).toHaveText('not-an-account');
   await sam.goto(`/staff?q=${encodeURIComponent(`\u202ezz-none-${'y'.repeat(200)}`)}`);
   await expect(
-    sam.getByRole('status').filter({ hasText: `No account matches “zz-none-${'y'.repeat(92)}”.` }),
-  ).toBeVisible();
+    sam.getByRole('status').getByText(`No account matches “zz-none-${'y'.repeat(92)}”.`),
+  ).toBeFocused();
   await sam.goto('/staff?account=not-an-account');
   await expect(queue.getByRole('article')).toHaveCount(25);
 });

@@ -86,7 +86,13 @@ async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: stri
       </p>
       <Section id="search-title" title={t('home.search')}>
         <SearchForm q={q} />
-        <SearchResults hits={search.hits} q={searchedText(q)} tooShort={search.tooShort} />
+        <SearchResults
+          key={`${q}\n${searchAfter ?? ''}`}
+          hits={search.hits}
+          q={searchedText(q)}
+          tooShort={search.tooShort}
+          more={search.next !== null}
+        />
         {search.next || after.key ? (
           <nav aria-label={t('search.pages')} className="flex gap-4">
             {after.key ? (
