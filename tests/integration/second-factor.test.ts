@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCode } from '@/lib/auth/codes';
+import type { CurrentUser } from '@/lib/auth/session';
 import { hashRecoveryCode } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
@@ -139,19 +140,26 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(failures).toBeLessThan(TOTP_LOCK_AFTER);
     });
 
+    /**
+     * An admin resets `me`'s second factor; `me` signs in again with the new first password (a new
+     * session, not enrolled): that session and the secret its enrolment page offers.
+     */
+    async function resetByAdmin(me: CurrentUser) {
+      const admin = await makeStaff({ role: 'admin' });
+      expect(await resetStaffSecondFactor(admin, { userId: me.id }, meta)).toMatchObject({ ok: true });
+      const s = await makeSession(me.id);
+      const again = { ...me, sessionId: s.id, mfaEnrolled: false };
+      return { again, secret: (await pendingEnrolment(again)).secret };
+    }
+
     it('an admin’s reset of the factor lets the agent enrol at once, even after a window of wrong codes', async () => {
       // Before (break-29): the reset lifted the lock but not the per-window limit, so the agent, who had
       // typed five wrong codes from the lost phone, was told "too many codes" for five minutes while
       // enrolling the new one, with the admin still on the phone.
-      const { u, me } = await userWithSession('agent', TOTP_SECRET);
+      const { me } = await userWithSession('agent', TOTP_SECRET);
       for (let i = 0; i < 5; i++) await verifySecondFactor(me, code(TOTP_SECRET, 10 + i), meta);
       expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('mfa.throttled');
-      const admin = await makeStaff({ role: 'admin' });
-      expect(await resetStaffSecondFactor(admin, { userId: u.id }, meta)).toMatchObject({ ok: true });
-      // Signed in again with the new first password: a new session, not enrolled.
-      const s = await makeSession(u.id);
-      const again = { ...me, sessionId: s.id, mfaEnrolled: false };
-      const { secret } = await pendingEnrolment(again);
+      const { again, secret } = await resetByAdmin(me);
       expect(await confirmEnrolment(again, code(secret), meta)).toMatchObject({ ok: true });
     });
 
@@ -161,11 +169,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       // told the new phone's right code was wrong.
       const { u, me } = await userWithSession('agent', TOTP_SECRET);
       expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('ok');
-      const admin = await makeStaff({ role: 'admin' });
-      expect(await resetStaffSecondFactor(admin, { userId: u.id }, meta)).toMatchObject({ ok: true });
-      const s = await makeSession(u.id);
-      const again = { ...me, sessionId: s.id, mfaEnrolled: false };
-      const { secret } = await pendingEnrolment(again);
+      const { again, secret } = await resetByAdmin(me);
       const first = code(secret);
       expect(await confirmEnrolment(again, first, meta)).toMatchObject({ ok: true });
       // The replay protection itself is unchanged: the new code, once used, is refused again.
