@@ -108,7 +108,21 @@ test('actions posted with another account’s ids answer 404 and change nothing'
   const omarBlock = harbor.blockId!;
   // Pages
   expect((await page.goto(`/blocks/${danaBlock}`))?.status()).toBe(404);
+  // The 404 says who is signed in and which accounts that login sees (a member removed from an
+  // account, opening its block notice, learns why), and reads the same for an id that never existed:
+  // it tells nobody whether another account's block exists.
+  const main = page.getByRole('main');
+  await expect(main).toContainText(`You are signed in as ${omar.email}.`);
+  await expect(main.getByRole('link', { name: `${harbor.name} (${harbor.number})` })).toBeVisible();
+  await expect(main).toContainText('no longer a member of');
+  const foreign = await main.innerText();
+  expect(foreign).not.toContain(acme.number);
+  expect((await page.goto(`/blocks/${danaBlock}x`))?.status()).toBe(404);
+  expect(await main.innerText()).toBe(foreign);
   expect((await page.goto(`/credentials/${acme.credentials[0].id}/reset`))?.status()).toBe(404);
+  expect(await main.innerText()).toBe(foreign);
+  expect((await page.goto(`/accounts/${acme.number}`))?.status()).toBe(404);
+  expect(await main.innerText()).toBe(foreign);
   // The misdial action with a tampered block id
   await page.goto(`/blocks/${omarBlock}/misdial`);
   await page

@@ -271,11 +271,14 @@ test.describe('links are revoked', () => {
     await fresh.getByRole('button', { name: 'Verify' }).click();
     await expect(fresh).toHaveURL(`${E2E.appUrl}/`);
     await fresh.goto('/profile');
+    // How many are left, said where new ones are made (break-29: nothing said it, down to the last).
+    await expect(fresh.getByText('You have 9 recovery codes left.')).toBeVisible();
     await fresh.getByLabel('Authentication code').fill(await totpNow(secret, email));
     await fresh.getByRole('button', { name: 'New recovery codes' }).click();
     await expect(
       fresh.getByText('Your new recovery codes are ready. The old ones no longer work.'),
     ).toBeVisible();
+    await expect(fresh.getByText('You have 10 recovery codes left.')).toBeVisible();
     await expect(fresh.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
     await expectAccessible(fresh);
     await a.close();

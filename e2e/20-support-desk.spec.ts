@@ -151,7 +151,7 @@ test('a Spanish agent, keyboard only, finds accounts by the phone number or the 
   await page.keyboard.type(nobody);
   await page.keyboard.press('Enter');
   await expect(
-    page.getByRole('status').filter({ hasText: es('staff.search.none', { q: nobody }) }),
+    page.getByRole('status').filter({ hasText: es.markup('staff.search.none', { typed: () => nobody }) }),
   ).toBeVisible();
 
   // One character (a hand-edited address; the field itself asks for two): asked for more, not "no match".

@@ -9,6 +9,8 @@ const USAGE = `usage: npm run admin -- <command>
   create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"] [--locale en|es|es-AR…]   (password on stdin;
     without --locale: the language of the account's country when the portal speaks it, else en:
     docs/operations.md, "Operator commands")
+  reset-second-factor --email E   (a lost authenticator and recovery codes, once support knows who asks:
+    removes them, ends the login's sessions and links; the password stays)
   reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;
 
 async function readStdin(): Promise<string> {
@@ -52,8 +54,10 @@ async function main(argv: string[]): Promise<number> {
   }
   // The commands and the database client load only now: help and usage errors answer without them
   // (`--help`: 1.2 s of CPU instead of 2.5 s, measured with /usr/bin/time on this 2-core machine).
-  const [{ addSipCredential, CommandError, createAccount, createUser, resealSecrets }, { getDb }] =
-    await Promise.all([import('../lib/accounts/commands'), import('../lib/server/db')]);
+  const [
+    { addSipCredential, CommandError, createAccount, createUser, resealSecrets, resetSecondFactor },
+    { getDb },
+  ] = await Promise.all([import('../lib/accounts/commands'), import('../lib/server/db')]);
   const db = getDb();
   try {
     if (command === 'create-account') {
@@ -89,6 +93,9 @@ async function main(argv: string[]): Promise<number> {
         minScore,
       );
       console.log(`created user ${u.email} (${u.role}), language ${u.locale}`);
+    } else if (command === 'reset-second-factor') {
+      const r = await resetSecondFactor(db, { email: values.email });
+      console.log(`reset the second factor of ${r.email}; ${r.sessionsEnded} session(s) ended`);
     } else if (command === 'reseal-secrets') {
       const r = await resealSecrets(db);
       console.log(`re-sealed ${r.resealed} TOTP secret(s); ${r.current} already current`);

@@ -4,6 +4,7 @@ import { ChangePasswordForm } from '@/components/change-password-form';
 import { NewRecoveryCodesForm } from '@/components/new-recovery-codes-form';
 import { changePasswordAction, signOutEverywhereAction } from '@/lib/auth/actions';
 import { newRecoveryCodesAction } from '@/lib/auth/mfa/actions';
+import { RECOVERY_FEW, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { chooseTimeZoneAction } from '@/lib/time/actions';
 import { activeSessionCount, requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
@@ -26,6 +27,7 @@ export default async function ProfilePage() {
   const t = await getTranslations('profile');
   const locale = await getLocale();
   const count = await activeSessionCount(user.id);
+  const recoveryLeft = user.mfaEnrolled ? await unusedRecoveryCodes(user.id) : null;
   return (
     <div className="flex flex-col gap-8">
       <div>
@@ -64,6 +66,11 @@ export default async function ProfilePage() {
             <p>{t('mfaOn')}</p>
             <h3 className="font-semibold">{t('recoveryTitle')}</h3>
             <p>{t('recoveryIntro')}</p>
+            {recoveryLeft === null ? null : (
+              <p className={recoveryLeft <= RECOVERY_FEW ? 'font-semibold text-red-800' : undefined}>
+                {t('recoveryLeft', { count: recoveryLeft })}
+              </p>
+            )}
             <NewRecoveryCodesForm
               action={newRecoveryCodesAction}
               label={t('recoveryCode')}

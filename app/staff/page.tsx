@@ -13,7 +13,8 @@ import { openSyncIssues } from '@/lib/blocks/queries';
 import { STAFF_QUEUE_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { listQueue } from '@/lib/requests/queue';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
-import { SEARCH_MIN_CHARS, searchAccounts, searchCursor } from '@/lib/staff/search';
+import { SEARCH_MIN_CHARS, searchAccounts, searchCursor, searchedText } from '@/lib/staff/search';
+import { typedText } from '@/lib/server/control-characters';
 import { Section } from '@/components/ui/section';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -86,7 +87,13 @@ async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: stri
       </p>
       <Section id="search-title" title={t('home.search')}>
         <SearchForm q={q} />
-        <SearchResults hits={search.hits} q={q} tooShort={search.tooShort} />
+        <SearchResults
+          key={`${q}\n${searchAfter ?? ''}`}
+          hits={search.hits}
+          q={searchedText(q)}
+          tooShort={search.tooShort}
+          more={search.next !== null}
+        />
         {search.next || after.key ? (
           <nav aria-label={t('search.pages')} className="flex gap-4">
             {after.key ? (
@@ -147,7 +154,9 @@ async function QueueView({
     <>
       {!after.ok || !allowancesAfter.ok || !syncIssuesAfter.ok ? <p role="status">{t('badCursor')}</p> : null}
       {parsed && !parsed.success ? (
-        <p role="status">{t('home.badAccount', { value: rawAccount!.slice(0, 40) })}</p>
+        <p role="status">
+          {t.rich('home.badAccount', { typed: () => <bdi>{typedText(rawAccount!, 40)}</bdi> })}
+        </p>
       ) : null}
       <Section id="search-title" title={t('home.search')}>
         <SearchForm q="" />

@@ -1,5 +1,6 @@
 import { SEARCH_MIN_CHARS, type SearchHit, type SearchMember } from '@/lib/staff/search';
 import { useTranslations } from 'next-intl';
+import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 
 /**
  * A member as a mail client writes a mailbox (RFC 5322 name-addr): "María José Fernández López
@@ -9,44 +10,76 @@ import { useTranslations } from 'next-intl';
 const mailbox = (m: SearchMember) => (m.name ? `${m.name} <${m.email}>` : m.email);
 
 /**
- * One page of matching accounts: each links to its account page, and an account with pending
- * requests links to the queue filtered to it (`/staff?account=…`), where the agent opens them.
- * Plain links: a results page is rendered per search and needs no client component per hit.
+ * One page of matching accounts (`q`: what was searched, searchedText, said back; `more`: a later page
+ * follows): each links to its account page, and an account with pending requests links to the queue
+ * filtered to it (`/staff?account=…`), where the agent opens them. Plain links: a results page is
+ * rendered per search and needs no client component per hit.
+ * It opens with one sentence that answers the search (too short, none, or how many on this page),
+ * which takes the keyboard focus when it arrives (break-29: the search is a GET form, so the page
+ * loaded anew with the focus at its top, and a screen reader heard the same title for every search;
+ * the agent had to hunt for the answer). The caller keys it by the search and page, so each one
+ * arrives anew.
  */
-export function SearchResults({ hits, q, tooShort }: { hits: SearchHit[]; q: string; tooShort: boolean }) {
+export function SearchResults({
+  hits,
+  q,
+  tooShort,
+  more,
+}: {
+  hits: SearchHit[];
+  q: string;
+  tooShort: boolean;
+  more: boolean;
+}) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.search');
-  if (tooShort) return <p role="status">{t('tooShort', { min: SEARCH_MIN_CHARS })}</p>;
-  if (hits.length === 0) return <p role="status">{t('none', { q })}</p>;
+  // In <bdi>: a name in Arabic or Hebrew typed into the box keeps the sentence's quotes and full stop
+  // where they belong (Unicode bidi isolation, as for any text a person typed inside a sentence).
+  const typed = () => <bdi>{q}</bdi>;
+  const answer = (
+    <div role="status">
+      <FocusOnArrival look="answer">
+        {tooShort
+          ? t('tooShort', { min: SEARCH_MIN_CHARS })
+          : hits.length === 0
+            ? t.rich('none', { typed })
+            : t.rich('found', { count: hits.length, more: more ? 'yes' : 'no', typed })}
+      </FocusOnArrival>
+    </div>
+  );
+  if (tooShort || hits.length === 0) return answer;
   return (
-    <ul className="flex flex-col gap-2" aria-label={t('label')}>
-      {hits.map((a) => (
-        <li key={a.number} className="rounded-md border border-slate-200 bg-white p-3">
-          <a href={`/staff/accounts/${a.number}`} className="font-semibold text-blue-800 underline">
-            {a.name} ({a.number})
-          </a>
-          <p className="text-sm">
-            {a.openBlock ? t('blocked', { status: l(`blockStatus.${a.openBlock.status}`) }) : t('allowed')}
-            {a.pendingRequests ? (
-              <>
-                {' · '}
-                <a
-                  href={`/staff?${new URLSearchParams({ account: a.number })}`}
-                  className="text-blue-800 underline"
-                >
-                  {t('pending', { count: a.pendingRequests })}
-                </a>
-              </>
-            ) : null}
-          </p>
-          <p className="text-sm text-slate-700">
-            {t('people', {
-              members: a.members.map(mailbox).join(', ') || t('nobody'),
-              usernames: a.usernames.join(', ') || t('nobody'),
-            })}
-          </p>
-        </li>
-      ))}
-    </ul>
+    <>
+      {answer}
+      <ul className="flex flex-col gap-2" aria-label={t('label')}>
+        {hits.map((a) => (
+          <li key={a.number} className="rounded-md border border-slate-200 bg-white p-3">
+            <a href={`/staff/accounts/${a.number}`} className="font-semibold text-blue-800 underline">
+              {a.name} ({a.number})
+            </a>
+            <p className="text-sm">
+              {a.openBlock ? t('blocked', { status: l(`blockStatus.${a.openBlock.status}`) }) : t('allowed')}
+              {a.pendingRequests ? (
+                <>
+                  {' · '}
+                  <a
+                    href={`/staff?${new URLSearchParams({ account: a.number })}`}
+                    className="text-blue-800 underline"
+                  >
+                    {t('pending', { count: a.pendingRequests })}
+                  </a>
+                </>
+              ) : null}
+            </p>
+            <p className="text-sm text-slate-700">
+              {t('people', {
+                members: a.members.map(mailbox).join(', ') || t('nobody'),
+                usernames: a.usernames.join(', ') || t('nobody'),
+              })}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }

@@ -20,6 +20,8 @@ export function useFocusOnArrival<T extends HTMLElement>(on = true): RefObject<T
 const LOOK = {
   notice: 'rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950',
   title: 'text-lg font-semibold text-emerald-900',
+  /** What a page shows in answer to a request, neither done nor wrong: a search's "3 accounts match". */
+  answer: 'font-medium',
 } as const;
 
 /**

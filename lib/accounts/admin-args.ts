@@ -7,6 +7,7 @@ export const ADMIN_OPTIONS = {
   'create-account': ['number', 'name', 'country', 'time-zone', 'phone'],
   'add-sip-credential': ['account', 'username', 'label'],
   'create-user': ['email', 'role', 'account', 'name', 'locale'],
+  'reset-second-factor': ['email'],
   'reseal-secrets': [],
 } as const;
 

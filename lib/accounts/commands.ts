@@ -8,6 +8,7 @@ import {
 import type { AuditAction } from '@/lib/audit/names';
 import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
+import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db, Tx } from '@/lib/server/db';
 import {
@@ -260,6 +261,40 @@ export async function createUser(
       detail: { role: u.role, locale },
     });
     return user;
+  });
+}
+
+/**
+ * A login whose second factor is lost together with its recovery codes, after support has made sure
+ * who is asking (docs/operations.md "Operator commands"): its authenticator and recovery codes are
+ * removed, a second-factor lock is lifted, its sessions end and its sign-in links are revoked. The
+ * password stays: a customer signs in with it and may set up two-factor authentication again from the
+ * profile; staff must set it up again before anything else. Before (break-29) nothing could do this
+ * for a customer (the admin's Reset two-factor on /staff/users is for staff logins only), nor for the
+ * last admin, who cannot reset their own: either was locked out for good. Throws CommandError, writing
+ * nothing, for an address with no login or a login with no second factor. Audited as
+ * user.second_factor_reset (actor `operator-cli`) with how many sessions ended and codes went.
+ */
+export async function resetSecondFactor(db: Db, raw: { email?: string }) {
+  const { email: address } = parse(z.object({ email }), raw);
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { email: address } });
+    if (!user) throw new CommandError(`no user ${address}`);
+    if (!user.totpSecret && !user.totpEnabledAt)
+      throw new CommandError(`${address} has no second factor to reset`);
+    await tx.user.update({
+      where: { id: user.id },
+      data: { totpSecret: null, totpEnabledAt: null, totpFailures: 0, totpLockedAt: null },
+    });
+    const recoveryCodesRemoved = (await tx.recoveryCode.deleteMany({ where: { userId: user.id } })).count;
+    const sessionsEnded = (await tx.session.deleteMany({ where: { userId: user.id } })).count;
+    await revokeSignInLinks(tx, user.email);
+    await operatorAudit(tx, {
+      action: 'user.second_factor_reset',
+      target: { type: 'user', id: user.id },
+      detail: { email: user.email, sessionsEnded, recoveryCodesRemoved },
+    });
+    return { email: user.email, sessionsEnded };
   });
 }
 

@@ -57,6 +57,8 @@ export const AUDIT_ACTIONS = [
   'staff_user.second_factor_reset',
   'access.denied',
   'user.created',
+  /** The operator CLI's reset-second-factor (any login, customers included). */
+  'user.second_factor_reset',
   /** The operator CLI (actor `operator-cli`): a new customer account, a new SIP credential on one, re-sealed TOTP secrets. */
   'account.created',
   'sip_credential.created',

@@ -47,13 +47,19 @@ export function matchTotpStep(base32: string, code: string, now = Date.now()): n
 
 /**
  * Verifies a code for a user and spends its time step: RFC 6238 §5.2 — a code that was accepted once
- * is not accepted again, so a code read over a shoulder or from a log is useless afterwards.
+ * is not accepted again, so a code read over a shoulder or from a log is useless afterwards. The step
+ * is spent for this secret only: a code is a function of the secret and the step, and a new secret
+ * (enrolled after an admin's reset, in the same minute as the last code of the lost one) has codes of
+ * its own. Keyed by the user too, so two users who share a secret (tests, the demo) do not collide.
  */
 export async function acceptTotp(userId: string, base32: string, code: string): Promise<boolean> {
   // The shared clock: every instance spends the same step for the same code (lib/server/clock.ts).
   const step = matchTotpStep(base32, code, sharedNow().getTime());
   if (step === null) return false;
-  return !(await consume('totpStep', `${userId}:${step}`)).rejected;
+  // A digest of the secret, not the secret (the limiter hashes its keys again): a fixed-size part of
+  // the key that differs between secrets, with nothing that AUTH_SECRET's rotation would change.
+  const secret = crypto.createHash('sha256').update(`totp-step\0${base32}`).digest('base64url');
+  return !(await consume('totpStep', `${userId}:${secret}:${step}`)).rejected;
 }
 
 /**

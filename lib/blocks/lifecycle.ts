@@ -18,7 +18,7 @@ import {
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import {
   mailAbout,
-  queueMail,
+  queueMailToAsker,
   queueMailToMembers,
   queueMailToUsers,
   releaseHeldMail,
@@ -171,12 +171,8 @@ const closedIds = (requests: ClosedRequest[], allowances: string[]) => ({
  * gets `request_closed` (docs/staff-console.md "Requests closed without a decision").
  */
 async function tellClosedRequests(tx: Tx, accountId: string, closed: ClosedRequest[]) {
-  for (const r of closed) {
-    const submitter = await tx.user.findUnique({ where: { id: r.submittedById } });
-    if (submitter && !submitter.disabled)
-      await queueMail(tx, submitter.email, 'request_closed', { requestId: r.id, userId: submitter.id });
-    else await queueMailToMembers(tx, accountId, 'request_closed', { requestId: r.id });
-  }
+  for (const r of closed)
+    await queueMailToAsker(tx, accountId, r.submittedById, 'request_closed', { requestId: r.id });
 }
 
 /**
@@ -213,11 +209,9 @@ async function reopenApprovals(
       where: { id: approved.id },
       data: { status: 'pending', openKey: blockId, decidedAt: null, decidedById: null, decisionNote: null },
     });
-    const submitter = await tx.user.findUnique({ where: { id: approved.submittedById } });
-    const payload = { requestId: approved.id };
-    if (submitter && !submitter.disabled)
-      await queueMail(tx, submitter.email, 'request_lift_failed', { ...payload, userId: submitter.id });
-    else await queueMailToMembers(tx, accountId, 'request_lift_failed', payload);
+    await queueMailToAsker(tx, accountId, approved.submittedById, 'request_lift_failed', {
+      requestId: approved.id,
+    });
     await audit(
       {
         action: 'request.reopened',

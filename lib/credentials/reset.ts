@@ -12,7 +12,7 @@ import { lockAccount } from '@/lib/server/db/lock';
 import { log } from '@/lib/server/log';
 import { sharedNow } from '@/lib/server/clock';
 import type { RequestMeta } from '@/lib/server/request-meta';
-import { queueMail } from '@/lib/mail/queue';
+import { queueMailToMembers } from '@/lib/mail/queue';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
 import { failureNote, isKnownNotApplied } from '@/lib/switch/result';
@@ -290,19 +290,13 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
       },
       tx,
     );
-    const members = await tx.membership.findMany({
-      where: { accountId: cred.accountId },
-      include: { user: { select: { email: true, id: true } } },
+    // Every member who receives mail (not a disabled login), as every other mail about the account.
+    await queueMailToMembers(tx, cred.accountId, 'sip_password_changed', {
+      credentialId: cred.id,
+      changedAt: changedAt.toISOString(),
+      ip: c.ip,
+      by,
     });
-    for (const m of members) {
-      await queueMail(tx, m.user.email, 'sip_password_changed', {
-        userId: m.user.id,
-        credentialId: cred.id,
-        changedAt: changedAt.toISOString(),
-        ip: c.ip,
-        by,
-      });
-    }
     const lifted = await liftIfRotated(tx, cred.accountId);
     return { liftQueued: lifted.length > 0 };
   });

@@ -82,6 +82,31 @@ export async function queueMailToUsers<T extends MailTemplate>(
 }
 
 /**
+ * One message to the customer who asked for something on account `accountId` (`askerId`: an unblock
+ * request's submitter) while it is still theirs to read: their login is enabled **and still a member
+ * of the account**; else one per member (queueMailToMembers). A member removed from the account since
+ * they asked is not told how it was decided (a denial quotes the agent's reason) and is not sent a
+ * link to a block page they can no longer open; the members who remain are told instead (break-29:
+ * only a disabled login was passed over, so the removed member got the mail and the account's
+ * members got none). Returns the number queued.
+ */
+export async function queueMailToAsker<T extends MailTemplate>(
+  tx: Tx,
+  accountId: string,
+  askerId: string,
+  template: T,
+  payload: Omit<MailPayload<T>, 'userId'>,
+): Promise<number> {
+  const asker = await tx.user.findFirst({
+    where: { id: askerId, disabled: false, memberships: { some: { accountId } } },
+    select: { id: true, email: true },
+  });
+  return asker
+    ? queueMailToUsers(tx, [asker], template, payload)
+    : queueMailToMembers(tx, accountId, template, payload);
+}
+
+/**
  * The outbox rows of `template` about block `blockId`, as a Prisma filter: their payload names it
  * (`"blockId":"<id>"`, as queueMail writes the JSON; the outbox has no column for the block).
  */

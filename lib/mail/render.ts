@@ -55,7 +55,9 @@ const skip = (reason: string): RenderResult => ({ ok: false, reason });
 
 /** Who a message goes to, with the countries of their accounts (for MailContext.region); null when disabled or unknown. */
 async function recipient(p: Payload, to: string) {
-  const include = { memberships: { select: { account: { select: { country: true } } } } } as const;
+  const include = {
+    memberships: { select: { accountId: true, account: { select: { country: true } } } },
+  } as const;
   const user = p.userId
     ? await db.user.findUnique({ where: { id: p.userId }, include })
     : await db.user.findUnique({ where: { email: to }, include });
@@ -110,6 +112,19 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     return zone === ctx.timeZone && where === region ? ctx : context(zone, lang, where);
   };
   const r = { name: user?.name ?? null, email: row.to };
+  /**
+   * Why a message about `account` is no longer for its recipient, or null: the login it was queued for
+   * (`userId`) is disabled or gone, or a customer login is no longer a member of the account. Such a
+   * message was queued while they could read it (a block notice held a few minutes, or the mail
+   * outbox retrying through an SMTP outage) and would now hand them the account's calls, addresses
+   * and sign-in link (break-29). Staff (an allowance's agent) are not members of accounts.
+   */
+  const noLongerFor = (account: { id: string }) =>
+    p.userId && !user
+      ? skip('recipient no longer active')
+      : user?.role === 'customer' && !user.memberships.some((m) => m.accountId === account.id)
+        ? skip('recipient no longer a member of the account')
+        : null;
   switch (row.template as MailTemplate) {
     case 'block_notice': {
       if (!user) return skip('recipient no longer active');
@@ -118,6 +133,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         include: { account: { include: { sipCredentials: true } } },
       });
       if (!block) return skip('block not found');
+      const gone = noLongerFor(block.account);
+      if (gone) return gone;
       // The latest calls the notice describes and a summary of them all: a block may hold thousands.
       const calls = await callOverview(
         block.id,
@@ -165,6 +182,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         include: { account: true },
       });
       if (!request) return skip('request not found');
+      const gone = noLongerFor(request.account);
+      if (gone) return gone;
       const render = {
         request_received: requestReceived,
         request_approved: requestApproved,
@@ -180,6 +199,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     case 'block_lifted': {
       const block = await db.block.findUnique({ where: { id: p.blockId ?? '' }, include: { account: true } });
       if (!block) return skip('block not found');
+      const gone = noLongerFor(block.account);
+      if (gone) return gone;
       const requests = ids('closedRequestIds').length
         ? await db.unblockRequest.findMany({
             where: { id: { in: ids('closedRequestIds') } },
@@ -199,6 +220,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         include: { account: true },
       });
       if (!cred) return skip('credential not found');
+      const gone = noLongerFor(cred.account);
+      if (gone) return gone;
       const changedAt = new Date(p.changedAt ?? cred.passwordChangedAt ?? 0);
       return {
         ok: true,
@@ -242,6 +265,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         include: { account: true },
       });
       if (!a) return skip('allowance not found');
+      const gone = noLongerFor(a.account);
+      if (gone) return gone;
       return {
         ok: true,
         mail: allowanceMail(

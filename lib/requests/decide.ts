@@ -4,7 +4,7 @@ import { displayEmail } from '@/lib/auth/email-address';
 import type { CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
-import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
+import { queueMailToAsker, type MailTemplate } from '@/lib/mail/queue';
 import { recordRequestStep, requestLift } from '@/lib/blocks/lifecycle';
 import { liftRefusal } from '@/lib/blocks/refusals';
 import { storeNote, storePersonText } from '@/lib/i18n/stored';
@@ -56,16 +56,12 @@ const load = (input: { requestId: string }) =>
   db.unblockRequest.findUnique({ where: { id: input.requestId }, include: { block: true } });
 type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
 
-async function notifySubmitter(
+/** Mails the decision to whoever asked, while still a member (else every member): queueMailToAsker. */
+const notifySubmitter = (
   tx: Tx,
   r: { submittedById: string; accountId: string; id: string },
   template: MailTemplate,
-) {
-  const submitter = await tx.user.findUnique({ where: { id: r.submittedById } });
-  if (submitter && !submitter.disabled)
-    await queueMail(tx, submitter.email, template, { requestId: r.id, userId: submitter.id });
-  else await queueMailToMembers(tx, r.accountId, template, { requestId: r.id });
-}
+) => queueMailToAsker(tx, r.accountId, r.submittedById, template, { requestId: r.id });
 
 /**
  * The claim both decisions share: a conditional update of the still-pending row, so of two agents

@@ -57,6 +57,18 @@ export function withoutControlCharacters(text: string): string {
 }
 
 /**
+ * What a person typed into a search box or a URL filter, as it is searched and said back to them:
+ * withoutControlCharacters, trimmed, and at most `max` characters counted as code points, so that an
+ * emoji or any other character outside the BMP at the cut is kept whole or left out, never halved into
+ * a lone surrogate (which the databases receive as U+FFFD, so the search missed what was typed).
+ */
+export function typedText(raw: string, max: number): string {
+  const text = withoutControlCharacters(raw).trim();
+  const chars = Array.from(text);
+  return chars.length > max ? chars.slice(0, max).join('').trimEnd() : text;
+}
+
+/**
  * `text` with each invisible formatting character (INVISIBLE above) written out as `\uXXXX`: what a
  * staff page shows of text stored before such characters were refused, so none of it can reorder
  * or hide what it shows. In JSON text the result is still the same JSON (`\u202e` is its own escape).

@@ -5,7 +5,7 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { db, isPostgres } from '@/lib/server/db';
-import { withoutControlCharacters } from '@/lib/server/control-characters';
+import { typedText } from '@/lib/server/control-characters';
 import { encodeCursor, numberKey } from './cursor';
 import { accountsByPhone } from './phone-search';
 
@@ -347,6 +347,15 @@ async function showHits(ids: string[]): Promise<SearchHit[]> {
 
 /** The fewest characters a search uses (after control characters are dropped and the ends trimmed). */
 export const SEARCH_MIN_CHARS = 2;
+/** The most characters a search uses: the rest of a longer query is not searched. */
+export const SEARCH_MAX_CHARS = 100;
+
+/**
+ * The text a search looks for, from what was typed (typedText): no control or invisible formatting
+ * characters, trimmed, at most SEARCH_MAX_CHARS characters. The page says this back ("No account
+ * matches …"), not the raw query: what it searched, and nothing that reorders the sentence around it.
+ */
+export const searchedText = (raw: string) => typedText(raw, SEARCH_MAX_CHARS);
 
 /** One page of a search: see searchAccounts. */
 export type SearchPage = { hits: SearchHit[]; next: string | null; tooShort: boolean };
@@ -384,7 +393,8 @@ function wordsReading(typed: string): string[][] {
 /**
  * One page of accounts whose number, company name, member email, member name or SIP username contains
  * the query, or whose phone number on file or callback number is the query read as a phone number (accountsByPhone)
- * (at least SEARCH_MIN_CHARS characters, else `tooShort` and no hits; at most 100 are used), ordered
+ * (at least SEARCH_MIN_CHARS characters, else `tooShort` and no hits; at most SEARCH_MAX_CHARS are
+ * used: searchedText), ordered
  * by account number (unique, so it is its own tiebreaker). `after` is the decoded cursor of the
  * previous page (null = first page).
  * A query is read in turn as typed, each reading used when the first page of each one before it has
@@ -411,7 +421,7 @@ export async function searchAccounts(
   opts: { sparseCap?: number; walkMax?: number } = {},
 ): Promise<SearchPage> {
   assertStaff(user);
-  const typed = withoutControlCharacters(raw).trim().slice(0, 100);
+  const typed = searchedText(raw);
   if ([...typed].length < SEARCH_MIN_CHARS) return { hits: [], next: null, tooShort: true };
   const asNumber = accountNumberAsTyped(typed) ?? typedAddressAsStored(typed);
   const phrases = [...new Set([asNumber ?? typed, typed, ...usernameReadings(typed)])];

@@ -12,6 +12,7 @@ import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { decideOnce, lockActor, refuse, type Decision } from '@/lib/server/decide-once';
 import type { Note } from '@/lib/i18n/note';
 import { recordReceipt, type Once } from '@/lib/server/idempotency';
+import { reset } from '@/lib/server/rate-limit';
 import type { User } from '@/lib/generated/sqlite/client';
 
 // Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
@@ -233,7 +234,10 @@ export async function changeStaffRole(
  * Not for the admin's own login (`outcome.staffUser.resetSelf`); refused (`outcome.staffUser.notAdmin`)
  * when the admin was disabled or demoted while the request ran. Audited `staff_user.second_factor_reset`.
  * `once` (the form's idempotency key) is recorded with the reset: a resend of the same form is told it
- * was done (`outcome.again.factorReset`), and no second password is made.
+ * was done (`outcome.again.factorReset`), and no second password is made. The login's per-window code
+ * limit starts afresh, as the emailed unlock link's does (lib/auth/mfa/lockout.ts): the wrong codes
+ * typed from the lost factor would otherwise keep the agent from enrolling the new one for up to five
+ * minutes, while the admin is still on the phone with them (break-29).
  */
 export async function resetStaffSecondFactor(
   user: CurrentUser,
@@ -244,7 +248,7 @@ export async function resetStaffSecondFactor(
   return onOtherStaff(user, input.userId, 'outcome.staffUser.resetSelf', async (target) => {
     const initialPassword = generatePassword(20);
     const passwordHash = await hashPassword(initialPassword);
-    return decideOnce<{ initialPassword: string }>({ user, meta }, async (tx) => {
+    const done = await decideOnce<{ initialPassword: string }>({ user, meta }, async (tx) => {
       const locked = await lockActorAndTarget(tx, user.id, target.id);
       if (!locked.ok) return locked.refusal;
       await tx.user.update({
@@ -267,5 +271,7 @@ export async function resetStaffSecondFactor(
         note: { key: 'outcome.staffUser.factorReset', values: { email, sessions: ended } },
       };
     });
+    if (done.ok) await reset('totp', target.id);
+    return done;
   });
 }

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { seedDemo } from '@/lib/demo/seed';
-import { addSipCredential, CommandError, createAccount, createUser } from '@/lib/accounts/commands';
+import {
+  addSipCredential,
+  CommandError,
+  createAccount,
+  createUser,
+  resetSecondFactor,
+} from '@/lib/accounts/commands';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeStaff } from '@/tests/helpers/factory';
@@ -259,6 +265,53 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     );
   });
 
+  it('reset-second-factor: a customer who lost the phone and the recovery codes can sign in again', async () => {
+    // Before (break-29): only staff logins had a reset (an admin's, on /staff/users), and never one's
+    // own: a customer, or the last admin, who lost both was locked out for good.
+    const db = getDb();
+    await createAccount(db, { number: 'ACC-7391', name: 'Lost Phone Ltd' });
+    const email = 'lost@phone.example';
+    await createUser(db, {
+      email,
+      role: 'customer',
+      account: 'ACC-7391',
+      password: 'harbour lantern granite violet',
+    });
+    const user = await db.user.update({
+      where: { email },
+      data: { totpSecret: 'sealed', totpEnabledAt: new Date(), totpFailures: 20, totpLockedAt: new Date() },
+    });
+    await db.recoveryCode.create({ data: { userId: user.id, codeHash: 'h' } });
+    await db.session.create({
+      data: { sessionToken: `s-${user.id}`, userId: user.id, expires: new Date(Date.now() + 3600_000) },
+    });
+    await db.verificationToken.create({
+      data: { identifier: email, token: `t-${user.id}`, expires: new Date(Date.now() + 3600_000) },
+    });
+    expect(await resetSecondFactor(db, { email: ' Lost@Phone.example ' })).toEqual({
+      email,
+      sessionsEnded: 1,
+    });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
+      totpSecret: null,
+      totpEnabledAt: null,
+      totpFailures: 0,
+      totpLockedAt: null,
+      passwordHash: user.passwordHash, // the password stays
+    });
+    expect(await db.recoveryCode.count({ where: { userId: user.id } })).toBe(0);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
+    expect(await db.verificationToken.count({ where: { identifier: email } })).toBe(0);
+    const row = await db.auditLog.findFirstOrThrow({ where: { action: 'user.second_factor_reset' } });
+    expect(row).toMatchObject({ actorEmail: 'operator-cli', targetId: user.id });
+    expect(JSON.parse(row.detail!)).toEqual({ email, sessionsEnded: 1, recoveryCodesRemoved: 1 });
+    // Nothing to reset, or nobody: said, and nothing written.
+    await expect(resetSecondFactor(db, { email })).rejects.toThrow(`${email} has no second factor to reset`);
+    await expect(resetSecondFactor(db, { email: 'nobody@phone.example' })).rejects.toThrow(CommandError);
+    await expect(resetSecondFactor(db, {})).rejects.toThrow(CommandError);
+    expect(await db.auditLog.count({ where: { action: 'user.second_factor_reset' } })).toBe(1);
+  });
+
   it('create-account says what to type for a country, a zone or a name it cannot take', async () => {
     const db = getDb();
     const refusal = (p: Promise<unknown>) =>
@@ -349,6 +402,10 @@ describe('the operator CLI as a process', () => {
       admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
     ).toMatch(/password refused/);
     expect(admin(['frobnicate']).code).toBe(2);
+    expect(admin(['reset-second-factor', '--email', 'pat@pier.example'])).toMatchObject({
+      code: 1,
+      err: 'error: pat@pier.example has no second factor to reset\n',
+    });
     // A repeated option is refused before anything is written (lib/accounts/admin-args.ts), not the last one taken.
     expect(admin(['create-account', '--number', 'ACC-7002', '--name', 'A', '--name', 'B'])).toMatchObject({
       code: 2,

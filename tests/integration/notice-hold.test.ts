@@ -105,6 +105,21 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     expect(mail.smtp.to(f.email)).toHaveLength(1);
   });
 
+  it('a member removed from the account during the hold is not sent its notice; the one who stays is', async () => {
+    // Before (break-29): the mail worker checked only that the login was enabled, so the removed
+    // member got the account's calls, source addresses and a sign-in link once the hold ended.
+    const f = await foundFirst(2);
+    const [gone, stays] = f.emails;
+    const removed = await getDb().user.findUniqueOrThrow({ where: { email: gone } });
+    await getDb().membership.deleteMany({ where: { userId: removed.id, accountId: f.account.id } });
+    expect(await deliver(f.late)).toMatchObject({ status: 200 });
+    await mail.deliver();
+    expect(mail.smtp.to(stays)).toHaveLength(1);
+    expect(mail.smtp.to(gone)).toHaveLength(0);
+    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: gone } });
+    expect(row).toMatchObject({ status: 'failed', lastError: 'recipient no longer a member of the account' });
+  });
+
   it('reconciler first and no event: one notice without calls once the hold has passed, none before, none after', async () => {
     const f = await foundFirst();
     await mail.deliver();

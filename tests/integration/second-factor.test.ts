@@ -2,14 +2,16 @@ import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCode } from '@/lib/auth/codes';
+import type { CurrentUser } from '@/lib/auth/session';
 import { hashRecoveryCode } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
-import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
+import { replaceRecoveryCodes, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeSession, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { makeSession, makeStaff, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
+import { resetStaffSecondFactor } from '@/lib/staff/users';
 import { dataOf, said } from '@/tests/helpers/outcome';
 
 // The second-factor functions behind the enrolment, verification and recovery-code forms (issue 11
@@ -138,6 +140,44 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(failures).toBeLessThan(TOTP_LOCK_AFTER);
     });
 
+    /**
+     * An admin resets `me`'s second factor; `me` signs in again with the new first password (a new
+     * session, not enrolled): that session and the secret its enrolment page offers.
+     */
+    async function resetByAdmin(me: CurrentUser) {
+      const admin = await makeStaff({ role: 'admin' });
+      expect(await resetStaffSecondFactor(admin, { userId: me.id }, meta)).toMatchObject({ ok: true });
+      const s = await makeSession(me.id);
+      const again = { ...me, sessionId: s.id, mfaEnrolled: false };
+      return { again, secret: (await pendingEnrolment(again)).secret };
+    }
+
+    it('an admin’s reset of the factor lets the agent enrol at once, even after a window of wrong codes', async () => {
+      // Before (break-29): the reset lifted the lock but not the per-window limit, so the agent, who had
+      // typed five wrong codes from the lost phone, was told "too many codes" for five minutes while
+      // enrolling the new one, with the admin still on the phone.
+      const { me } = await userWithSession('agent', TOTP_SECRET);
+      for (let i = 0; i < 5; i++) await verifySecondFactor(me, code(TOTP_SECRET, 10 + i), meta);
+      expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('mfa.throttled');
+      const { again, secret } = await resetByAdmin(me);
+      expect(await confirmEnrolment(again, code(secret), meta)).toMatchObject({ ok: true });
+    });
+
+    it('the new factor’s first code works in the same time step as the lost factor’s last code', async () => {
+      // Before (break-29): the step was spent per user, not per secret, so an agent who signed in with
+      // the old phone, had the factor reset and enrolled the new phone within the same half-minute was
+      // told the new phone's right code was wrong.
+      const { u, me } = await userWithSession('agent', TOTP_SECRET);
+      expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('ok');
+      const { again, secret } = await resetByAdmin(me);
+      const first = code(secret);
+      expect(await confirmEnrolment(again, first, meta)).toMatchObject({ ok: true });
+      // The replay protection itself is unchanged: the new code, once used, is refused again.
+      const s2 = await makeSession(u.id);
+      const next = { ...me, sessionId: s2.id, mfaEnrolled: true };
+      expect(said(await verifySecondFactor(next, first, meta))).toBe('mfa.wrong');
+    });
+
     it('a recovery code works once, as people type it; it is audited', async () => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
@@ -146,8 +186,11 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const s2 = await makeSession(u.id);
       const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
+      expect(await unusedRecoveryCodes(u.id)).toBe(10);
       const right = await verifySecondFactor(me2, typed, meta);
       expect(said(right)).toBe('ok');
+      // The profile page says how many are left (break-29: it said nothing, down to the last one).
+      expect(await unusedRecoveryCodes(u.id)).toBe(9);
       expect(await sessionVerified((await startedSession(right)).id)).toBe(true);
       expect(said(await verifySecondFactor(me2, typed, meta))).toBe('mfa.wrong');
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_code_used' } })).toBe(1);

@@ -50,6 +50,27 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     expect(JSON.stringify(change)).not.toContain(password);
   });
 
+  it('the "SIP password changed" mail goes to the members who receive mail, not to a disabled login', async () => {
+    // Before (break-29): every Membership row was mailed, a disabled login's too; every other mail
+    // about an account goes to its members who are not disabled (lib/mail/queue.ts queueMailToMembers).
+    const made = await makeAccount({
+      members: [`on-${crypto.randomUUID()}@t.example`, `off-${crypto.randomUUID()}@t.example`],
+    });
+    await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    const [on, off] = made.users;
+    await getDb().user.update({ where: { id: off.id }, data: { disabled: true } });
+    expect(await resetSipPassword(asCustomer(on), made.creds[0].id, strong(), meta)).toMatchObject({
+      ok: true,
+    });
+    const mails = await getDb().mailMessage.findMany({
+      where: { template: 'sip_password_changed', payload: { contains: made.creds[0].id } },
+    });
+    expect(mails.map((m) => m.to)).toEqual([on.email]);
+  });
+
   it('the switch refuses: the intent is marked failed and nothing is recorded as changed', async () => {
     const { users, creds } = await provisioned();
     await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 422 });

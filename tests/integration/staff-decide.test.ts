@@ -366,6 +366,47 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
     expect(await db.mailMessage.count({ where: { template: 'request_denied', to: member.email } })).toBe(1);
   });
 
+  it('a member removed from the account since asking is not mailed the decision; the members who remain are', async () => {
+    // Before (break-29): only a disabled login was passed over, so the removed member got the denial,
+    // with the agent's reason and a link to a block page they can no longer open, and nobody else did.
+    // The same for the approval and for a lift the switch refuses (lib/blocks/lifecycle.ts).
+    const db = getDb();
+    const removedFrom = async () => {
+      const { account, block, request, member } = await blockedWithRequest(sim);
+      const colleague = await db.user.create({
+        data: { email: `colleague-${request.id}@test.example`, role: 'customer' },
+      });
+      await db.membership.create({ data: { userId: colleague.id, accountId: account.id } });
+      await db.membership.deleteMany({ where: { userId: member.id, accountId: account.id } });
+      return { account, block, request, member, colleague };
+    };
+    const sent = async (requestId: string) =>
+      (
+        await db.mailMessage.findMany({
+          where: { payload: { contains: requestId } },
+          orderBy: { createdAt: 'asc' },
+        })
+      ).map((m) => `${m.template} ${m.to}`);
+
+    const denied = await removedFrom();
+    const reason = 'The calls came from an address abroad.';
+    expect(
+      await denyRequest(await staff(), { requestId: denied.request.id, denyReason: reason }, meta),
+    ).toMatchObject({ ok: true });
+    expect(await sent(denied.request.id)).toEqual([`request_denied ${denied.colleague.email}`]);
+
+    const approved = await removedFrom();
+    expect(await approve(await staff(), approved.request.id)).toMatchObject({ ok: true });
+    const op = await db.switchOperation.findFirstOrThrow({
+      where: { accountNumber: approved.account.number, kind: 'lift' },
+    });
+    await refuseLift(op, 'HTTP 409 conflict: account under investigation');
+    expect(await sent(approved.request.id)).toEqual([
+      `request_approved ${approved.colleague.email}`,
+      `request_lift_failed ${approved.colleague.email}`,
+    ]);
+  });
+
   it('customers and staff without a verified second factor are refused inside the domain, and nothing changes', async () => {
     const { request } = await blockedWithRequest(sim);
     const customer: CurrentUser = { ...(await staff()), role: 'customer' };

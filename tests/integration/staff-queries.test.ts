@@ -9,7 +9,7 @@ import { encodeCursor, readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { listQueue, queueChangesSince } from '@/lib/requests/queue';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
-import { searchAccounts } from '@/lib/staff/search';
+import { searchAccounts, searchedText } from '@/lib/staff/search';
 import {
   changeStaffRole,
   createStaffUser,
@@ -109,6 +109,19 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     // When no account has that number, what was typed is searched as it is (an email, say).
     const { account: other } = await makeAccount({ members: [`acc${digits}x@test.example`] });
     expect((await searchAccounts(agent, `acc${digits}x`)).hits.map((h) => h.number)).toEqual([other.number]);
+  });
+
+  it('a query cut at its hundredth character keeps an emoji whole, and says back only what it searched', async () => {
+    // Before (break-29): the cut counted UTF-16 units, so an emoji at the 100th character was halved;
+    // the lone surrogate reached the database as U+FFFD and the search missed the name it was typed from.
+    const tag = crypto.randomBytes(3).toString('hex');
+    const name = `${tag}${'x'.repeat(93)}😀Dental`; // the emoji is the 100th character
+    const { account } = await makeAccount();
+    await getDb().customerAccount.update({ where: { id: account.id }, data: { name } });
+    expect((await searchAccounts(agent, name)).hits.map((h) => h.number)).toEqual([account.number]);
+    // What the page says back: the 100 characters searched, no bidi override to reorder the sentence.
+    expect(searchedText(`\u202e ${name} `)).toBe(`${tag}${'x'.repeat(93)}😀`);
+    expect(searchedText(`a${'😀'.repeat(120)}`)).toBe(`a${'😀'.repeat(99)}`);
   });
 
   it('the queue lists pending requests oldest first with a summary and a misdial hint', async () => {

@@ -1,4 +1,5 @@
 'use server';
+import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { confirmEnrolment } from '@/lib/auth/mfa/enrol';
@@ -48,7 +49,12 @@ export const enrolAction = userAction(enrolSchema, async (input, { user, meta })
 
 const codeSchema = z.object({ code: z.string().trim().min(1, 'outcome.field.appCode').max(32) });
 
-/** New recovery codes, confirmed with a current authenticator code (lib/auth/mfa/recovery.ts). */
-export const newRecoveryCodesAction = userAction(codeSchema, async (input, { user, meta }) =>
-  replaceRecoveryCodes(user, input.code, meta),
-);
+/**
+ * New recovery codes, confirmed with a current authenticator code (lib/auth/mfa/recovery.ts). The
+ * profile page is rendered again, so its count of codes left says ten beside the ten shown.
+ */
+export const newRecoveryCodesAction = userAction(codeSchema, async (input, { user, meta }) => {
+  const r = await replaceRecoveryCodes(user, input.code, meta);
+  if (r.ok) revalidatePath('/profile');
+  return r;
+});

@@ -85,6 +85,18 @@ export async function replaceRecoveryCodes(
   return succeed({ recoveryCodes }, { key: 'profile.recoveryReplaced' });
 }
 
+/** At or below this many unused recovery codes, the profile page says it in red. */
+export const RECOVERY_FEW = 2;
+
+/**
+ * How many of the user's recovery codes still work (not used yet). The profile page says it, so a
+ * user who signed in with some of them knows when to make new ones before the last is gone (break-29:
+ * nothing said it, and a user with none left found out only when the phone was lost).
+ */
+export async function unusedRecoveryCodes(userId: string): Promise<number> {
+  return db.recoveryCode.count({ where: { userId, usedAt: null } });
+}
+
 /** The ids of a user's recovery-code rows (used or not), in one string: which set they hold now. */
 async function codeIds(client: Tx, userId: string): Promise<string> {
   const rows = await client.recoveryCode.findMany({
