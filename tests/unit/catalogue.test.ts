@@ -12,6 +12,7 @@ const SAME_IN_BOTH = new Set([
   'block.explain.ipIn', // "{ip} ({country})": only placeholders
   'app.name', // the product's name
   'app.meta.page', // "{page} · {app}": a page's <title>, only placeholders
+  'app.meta.ofAccount', // "{page} · {number}": a page's title with its account, only placeholders
   'actors.tollgate', // the product's name, as the actor of a timeline entry
   'dashboard.unknown', // an em dash
   'account.title', // "{name} ({number})"
