@@ -598,6 +598,8 @@ test('the audit log shows decisions and manual actions, filterable by account, a
   await sam.getByRole('button', { name: 'Filter' }).click();
   const rows = sam.getByRole('table').getByRole('row');
   await expect(rows).toHaveCount(2); // header + one entry
+  // The page's first sentence answers the filter and has the keyboard focus.
+  await expect(sam.getByText('1 entry matches these filters on this page.')).toBeFocused();
   await expect(rows.nth(1)).toContainText('audit their lab PBX');
   // The action by its name for people, with the code logs and docs use.
   await expect(rows.nth(1).getByRole('cell').nth(1)).toHaveText('Block requestedblock.place_requested');
@@ -614,6 +616,7 @@ test('the audit log shows decisions and manual actions, filterable by account, a
   ).length;
   expect(approvals).toBeGreaterThanOrEqual(1);
   await expect(rows).toHaveCount(1 + approvals);
+  await expect(sam.getByRole('status').getByText(/match(es)? these filters on this page/)).toBeFocused();
   // The detail in words: each label, then its value (lib/staff/audit-detail.ts), not the stored JSON.
   await expect(rows.nth(1).getByRole('cell').last()).toContainText('Spoke with the account holderyes');
   await expect(rows.nth(1)).not.toContainText('attestedCallback');

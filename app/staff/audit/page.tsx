@@ -1,4 +1,5 @@
 import { Link } from '@/components/ui/link';
+import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { getTranslations } from 'next-intl/server';
 import { AuditFilters } from '@/components/staff/audit-filters';
@@ -26,6 +27,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
     ),
   );
+  // A filter set, or a later page: the page is the answer to something the agent asked.
+  const filtered = [...keep.keys()].length > 0;
+  const asked = filtered || !!f.before;
   const older = page.next ? `/staff/audit?${new URLSearchParams([...keep, ['before', page.next]])}` : null;
   return (
     <div className="flex flex-col gap-6">
@@ -33,13 +37,28 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <p>{t('intro')}</p>
       <AuditFilters f={f} timeZone={user.timeZone} />
       {page.badCursor ? <p role="status">{tStaff('badCursor')}</p> : null}
-      {page.unknown ? (
-        <p role="status">
-          {page.unknown === 'account' ? t('noAccount') : page.unknown === 'days' ? t('noDays') : t('noActor')}
-        </p>
-      ) : (
-        <AuditTable entries={page.entries} />
-      )}
+      {asked ? (
+        // The filters are a GET form and the pages plain links: each answer loads the page anew. Its
+        // first sentence answers and takes the focus (break-29 saw a keyboard user sent to the top of
+        // the page after each filter), keyed by the query so that each answer arrives anew.
+        <div role="status" key={keep.toString() + (f.before ?? '')}>
+          <FocusOnArrival look="answer">
+            {page.unknown
+              ? page.unknown === 'account'
+                ? t('noAccount')
+                : page.unknown === 'days'
+                  ? t('noDays')
+                  : t('noActor')
+              : page.entries.length === 0
+                ? t('none')
+                : t(filtered ? 'answer' : 'answerPage', {
+                    count: page.entries.length,
+                    more: page.next ? 'yes' : 'no',
+                  })}
+          </FocusOnArrival>
+        </div>
+      ) : null}
+      {page.unknown || (asked && page.entries.length === 0) ? null : <AuditTable entries={page.entries} />}
       <nav aria-label={t('pages')} className="flex gap-4">
         {f.before && !page.badCursor ? (
           <Link href={`/staff/audit?${keep}`} className={PAGE_LINK}>
