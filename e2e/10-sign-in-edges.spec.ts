@@ -270,6 +270,9 @@ test.describe('links are revoked', () => {
     await fresh.getByLabel('Authentication code').fill(` ${codes[0].toLowerCase().replace(/-/g, ' ')} `);
     await fresh.getByRole('button', { name: 'Verify' }).click();
     await expect(fresh).toHaveURL(`${E2E.appUrl}/`);
+    // The code's holder hears of it by mail, through the real SMTP server: when, how many are left.
+    const alert = await waitForMail(email, /^A recovery code was used for your .*login$/);
+    expect(alert.text).toContain('You have 9 recovery codes left.');
     await fresh.goto('/profile');
     // How many are left, said where new ones are made (break-29: nothing said it, down to the last).
     await expect(fresh.getByText('You have 9 recovery codes left.')).toBeVisible();

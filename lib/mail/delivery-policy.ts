@@ -54,6 +54,10 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
     guarantee: 'at-least-once',
     why: 'A security alert and the only way back in; a copy carries the same single-use link.',
   },
+  recovery_code_used: {
+    guarantee: 'at-least-once',
+    why: 'A security alert: someone without the authenticator got in; a copy says the same, with no link.',
+  },
   allowance_started: {
     guarantee: 'at-most-once',
     why: 'The portal shows the allowance and its countdown; two "started" emails read as two allowances.',
@@ -113,6 +117,7 @@ export function classifySendError(e: unknown): SendFailure {
 /** The server answered, refusing this message's recipient (RCPT TO, DATA) or content, not the sender or the session. */
 const refusesThisMessage = (err: SmtpError): boolean =>
   typeof err.responseCode === 'number' &&
+  err.responseCode !== 421 && // "service not available, closing channel" (RFC 5321 §3.8), whatever the command
   ((err.code === 'EENVELOPE' && err.command !== 'MAIL FROM') || err.code === 'EMESSAGE');
 
 /**

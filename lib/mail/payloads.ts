@@ -54,6 +54,13 @@ export const MAIL_PAYLOADS = {
     z.object({ scrubbed: z.literal(true) }),
   ]),
   mfa_locked: z.object({ userId: id }),
+  /** A recovery code was spent (lib/auth/mfa/verify.ts): when, from where, and how many are left. */
+  recovery_code_used: z.object({
+    userId: id,
+    usedAt: iso,
+    ip: z.string().max(64).nullable(),
+    left: z.number().int().min(0).max(100),
+  }),
   /** A destination allowance started or ended (lib/allowances/notify.ts). */
   allowance_started: z.object({ allowanceId: id, userId: id.optional() }),
   allowance_ended: z.object({ allowanceId: id, userId: id.optional() }),

@@ -18,6 +18,7 @@ import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice, MAX_CALLS } from '@/lib/mail/templates/block-notice';
 import { callOverview } from '@/lib/blocks/call-overview';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
+import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import type { Rendered } from '@/lib/mail/templates/layout';
 import {
@@ -257,6 +258,19 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         mail,
         verificationToken: { identifier: unlockIdentifier(row.to), token: hashLinkToken(token), expires },
       };
+    }
+    case 'recovery_code_used': {
+      if (!user || user.email !== row.to) return skip('recipient no longer active');
+      const mail = recoveryCodeUsed(
+        {
+          recipient: r,
+          usedAt: new Date(p.usedAt ?? row.createdAt),
+          ip: p.ip ?? null,
+          left: Number(p.left ?? 0),
+        },
+        ctx,
+      );
+      return { ok: true, mail };
     }
     case 'allowance_started':
     case 'allowance_ended': {

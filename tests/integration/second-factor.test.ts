@@ -9,6 +9,7 @@ import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
+import { renderMessage } from '@/lib/mail/render';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeSession, makeStaff, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 import { resetStaffSecondFactor } from '@/lib/staff/users';
@@ -194,6 +195,17 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await sessionVerified((await startedSession(right)).id)).toBe(true);
       expect(said(await verifySecondFactor(me2, typed, meta))).toBe('mfa.wrong');
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_code_used' } })).toBe(1);
+      // Its holder is told at once, with how many are left; the refused second try mails nothing.
+      const alerts = await db.mailMessage.findMany({
+        where: { to: u.email, template: 'recovery_code_used' },
+      });
+      expect(alerts).toHaveLength(1);
+      expect(JSON.parse(alerts[0]!.payload)).toMatchObject({ userId: u.id, ip: meta.ip, left: 9 });
+      const rendered = await renderMessage(alerts[0]!, new Date());
+      expect(rendered.ok && rendered.mail.subject).toMatch(/^A recovery code was used for your .*login$/);
+      expect(rendered.ok && rendered.mail.text).toContain('You have 9 recovery codes left.');
+      expect(rendered.ok && rendered.mail.text).toContain(`from the internet address ${meta.ip}`);
+      expect(rendered.ok && rendered.mail.text).not.toMatch(/token=|callback/);
     });
   });
 

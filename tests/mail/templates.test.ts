@@ -4,6 +4,7 @@ import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import { esc, html } from '@/lib/mail/templates/html';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
+import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
 import { requestDenied, requestLiftFailed } from '@/lib/mail/templates/requests';
 import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
@@ -376,5 +377,25 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
     expect(en.text).toContain('https://portal.example/blocks/b');
     const es = requestLiftFailed(d, { ...ctx(), t: mailTranslator('es'), locale: 'es' });
     expect(es.text).toContain('las llamadas internacionales siguen bloqueadas');
+  });
+
+  it('a recovery code used: when, from where, how many are left (none: make new ones now), in English and Spanish', () => {
+    const at = new Date('2026-12-04T15:30:00Z');
+    const mail = (left: number, locale: Locale = 'en', ip: string | null = '203.0.113.7') =>
+      recoveryCodeUsed(
+        { recipient: { name: 'Dana', email: 'dana@acme.example' }, usedAt: at, ip, left },
+        { ...ctx('Europe/Madrid'), t: mailTranslator(locale), locale },
+      );
+    const en = mail(1);
+    expect(en.subject).toBe('A recovery code was used for your Example Voice login');
+    expect(en.text).toContain('from the internet address 203.0.113.7');
+    expect(en.text).toContain('You have 1 recovery code left.');
+    expect(en.text).toContain('https://portal.example/profile');
+    expect(mail(0).text).toContain('You have no recovery codes left: make new ones on your profile page now');
+    expect(mail(3, 'en', null).text).not.toContain('internet address');
+    const es = mail(0, 'es');
+    expect(es.subject).toBe('Se usó un código de recuperación en su acceso a Example Voice');
+    expect(es.text).toContain('No le quedan códigos de recuperación');
+    expect(mail(2, 'es').text).toContain('Le quedan 2 códigos de recuperación.');
   });
 });

@@ -5,6 +5,7 @@ import { consume, reset } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { acceptTotp, decryptSecret, hashRecoveryCode } from '@/lib/auth/totp';
 import { db } from '@/lib/server/db';
+import { queueMail } from '@/lib/mail/queue';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
 import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth/mfa/lockout';
@@ -52,13 +53,26 @@ export async function verifySecondFactor(
   if (code.kind === 'totp') {
     ok = await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code);
   } else {
-    // A recovery code works once: the update only matches an unused row.
-    const used = await db.recoveryCode.updateMany({
-      where: { userId: u.id, codeHash: hashRecoveryCode(code.code), usedAt: null },
-      data: { usedAt: new Date() },
+    // A recovery code works once: the update only matches an unused row. Spending one is audited and
+    // mailed to its holder in the same transaction (a recovery code stands in for the phone: someone
+    // who has it and the password is in, and its holder must hear of it).
+    ok = await db.$transaction(async (tx) => {
+      const usedAt = new Date();
+      const used = await tx.recoveryCode.updateMany({
+        where: { userId: u.id, codeHash: hashRecoveryCode(code.code), usedAt: null },
+        data: { usedAt },
+      });
+      if (used.count !== 1) return false;
+      await audit({ action: 'mfa.recovery_code_used', actor: user, meta }, tx);
+      const left = await tx.recoveryCode.count({ where: { userId: u.id, usedAt: null } });
+      await queueMail(tx, u.email, 'recovery_code_used', {
+        userId: u.id,
+        usedAt: usedAt.toISOString(),
+        ip: meta.ip ?? null,
+        left,
+      });
+      return true;
     });
-    ok = used.count === 1;
-    if (ok) await audit({ action: 'mfa.recovery_code_used', actor: user, meta });
   }
   if (!ok) {
     await audit({ action: 'mfa.failure', actor: user, detail: { kind: code.kind }, meta });

@@ -1,0 +1,44 @@
+import { type MailContext, providerArgs, shell, when, hello, url } from './context';
+import { renderMail } from './layout';
+
+export type RecoveryCodeUsedData = {
+  recipient: { name: string | null; email: string };
+  usedAt: Date;
+  /** The address the code came from (the request's client address), when known. */
+  ip: string | null;
+  /** The user's unused recovery codes after this one. */
+  left: number;
+};
+
+/**
+ * Security alert: a recovery code was used in place of the authenticator (lib/auth/mfa/verify.ts).
+ * A recovery code is the password's second half for someone without the phone, so its holder is told
+ * at once, with how many codes are left and what to do if it was not them, as banks and GitHub do.
+ * No sign-in link: the button opens the profile page, where a signed-in user makes new codes.
+ */
+export function recoveryCodeUsed(d: RecoveryCodeUsedData, ctx: MailContext) {
+  const { t } = ctx;
+  return renderMail(
+    {
+      subject: t('mail.recoveryCodeUsed.subject', providerArgs(ctx)),
+      preheader: t('mail.recoveryCodeUsed.preheader'),
+      parts: [
+        hello(ctx, d),
+        {
+          kind: 'p',
+          strong: true,
+          text: t('mail.recoveryCodeUsed.intro', {
+            at: when(d.usedAt, ctx),
+            ip: d.ip ?? '',
+            known: d.ip ? 'yes' : 'no',
+          }),
+        },
+        { kind: 'p', text: t('mail.recoveryCodeUsed.left', { count: d.left }) },
+        { kind: 'p', text: t('mail.recoveryCodeUsed.ifYou') },
+        { kind: 'button', label: t('mail.recoveryCodeUsed.button'), url: url(ctx, '/profile') },
+        { kind: 'p', text: t('mail.recoveryCodeUsed.notYou', { support: ctx.support }) },
+      ],
+    },
+    shell(ctx, t('mail.footerLogin', providerArgs(ctx))),
+  );
+}
