@@ -112,6 +112,9 @@ async function deliver(
   if (marked === 'render_again' && rendersLeft > 0) return deliver(row, transport, owner, rendersLeft - 1);
   if (marked !== true) return false;
 
+  // Whether the server took it: what readiness hears of the mail server (a database error after a
+  // successful send says nothing about the mail server).
+  let sent = false;
   try {
     const receipt = await transport.send({
       id: row.id,
@@ -121,11 +124,12 @@ async function deliver(
       date: row.createdAt,
       ...rendered.mail,
     });
+    sent = true;
     recordMailSend(null);
     await markSent(row, receipt.messageId);
     return true;
   } catch (e) {
-    recordMailSend(e);
+    if (!sent) recordMailSend(e);
     const f = classifySendError(e);
     if (f.kind === 'permanent') await fail(row, f.message);
     // Certainly not accepted: the row is as it was before this attempt. Maybe accepted: it stays "interrupted".

@@ -22,8 +22,13 @@ export const WORKER_STALL_MS = 5 * 60_000;
 export const OUTBOX_LAG_MS = 2 * 60_000;
 /** A switch call found the switch unavailable this recently: `degraded` (background calls succeeding meanwhile do not hide it). The same window for the mail server. */
 export const SWITCH_FAILURE_WINDOW_MS = 60_000;
-/** How long readiness waits for a probe of the mail server, ms (lib/mail/server-state.ts). */
-export const SMTP_PROBE_WAIT_MS = 2_000;
+/**
+ * How long readiness waits for a probe of the mail server, ms (lib/mail/server-state.ts): a server
+ * nearby answers within it; one that does not (a black-holed address waits out nodemailer's 10 s
+ * connection timeout) is reported by the next call, so readiness stays as fast as a load balancer's
+ * check needs (Kubernetes' default timeout is 1 s) and SMTP never makes an instance unready.
+ */
+export const SMTP_PROBE_WAIT_MS = 200;
 
 /**
  * How long readiness waits for the database in all, ms. A database that does not answer (a frozen

@@ -26,6 +26,8 @@ type Shared = {
   __tollgateSwitchCalls?: unknown;
   __tollgateWorkers?: unknown;
   __tollgateClock?: unknown;
+  __tollgateMailServer?: unknown;
+  __tollgateMailProbe?: unknown;
 };
 const g = globalThis as unknown as Shared;
 
@@ -46,6 +48,8 @@ for (const k of [
   '__tollgateSwitchCalls',
   '__tollgateWorkers',
   '__tollgateClock',
+  '__tollgateMailServer',
+  '__tollgateMailProbe',
 ] as const)
   delete g[k];
 vi.resetModules();

@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/server/db';
 import { OUTBOX_LAG_MS, readiness, SWITCH_FAILURE_WINDOW_MS } from '@/lib/server/health';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { SMTP_PROBE_INTERVAL_MS } from '@/lib/mail/server-state';
-import { smtpTransport } from '@/lib/mail/transport';
+import { mailboxTransport, smtpTransport } from '@/lib/mail/transport';
 import { TestSmtp } from '@/tests/helpers/smtp';
 
 // Readiness (CONTRACTS §7): the database, its migrations and the workers decide it; a lagging mail
@@ -12,10 +12,16 @@ describe.each(dialects())('readiness on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);
   });
+  // What this process heard of the mail server: each test starts knowing nothing (and the first
+  // dialect's failed probe does not answer for the second).
+  beforeEach(() => {
+    delete (globalThis as { __tollgateMailServer?: unknown }).__tollgateMailServer;
+  });
 
   it('is not ready before the workers have ticked, ready once they have', async () => {
-    const before = await readiness();
+    const before = await readiness(Date.now(), mailboxTransport());
     expect(before.checks).toMatchObject({
+      smtp: { status: 'ok', lastUnavailableSecondsAgo: null },
       database: { status: 'ok' },
       migrations: { status: 'ok' },
       reconciliation: { status: 'ok', openSyncIssues: 0 },
