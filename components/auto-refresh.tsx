@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { pageChanged, startRefreshLoop } from './refresh-loop';
+import { startRefreshLoop, watchedCheck } from './refresh-loop';
 
 /**
  * Re-renders the server page while something waits for the switch: after `everyMs`, then less and
@@ -10,31 +10,30 @@ import { pageChanged, startRefreshLoop } from './refresh-loop';
  * data still has `watch.version` (lib/server/version.ts), and re-renders only when it has not: an
  * open tab then costs the server one short read per check instead of a whole page and its switch
  * reads, which in a fraud wave (thousands of customers reading their block pages) is the difference
- * (issue 14). One check at a time.
+ * (issue 14). One check at a time. `renderEveryMs`: re-render anyway when the last render is older
+ * than this, for what the page shows that its data's fingerprint cannot see (the block page's
+ * registered devices come from the switch).
  */
 export function AutoRefresh({
   everyMs = 2000,
   maxMs = 10_000,
   watch,
+  renderEveryMs,
 }: {
   everyMs?: number;
   maxMs?: number;
   watch?: { url: string; version: string };
+  renderEveryMs?: number;
 }) {
   const router = useRouter();
   const url = watch?.url;
   const version = watch?.version;
   useEffect(() => {
-    let checking = false;
-    const check = () => {
-      if (url === undefined || version === undefined) return router.refresh();
-      if (checking) return;
-      checking = true;
-      void pageChanged(url, version)
-        .then((changed) => changed && router.refresh())
-        .finally(() => (checking = false));
-    };
+    const check =
+      url === undefined || version === undefined
+        ? () => router.refresh()
+        : watchedCheck({ url, version, renderEveryMs, render: () => router.refresh() });
     return startRefreshLoop(check, document, { everyMs, maxMs });
-  }, [router, everyMs, maxMs, url, version]);
+  }, [router, everyMs, maxMs, url, version, renderEveryMs]);
   return null;
 }

@@ -52,6 +52,9 @@ export function startRefreshLoop(
   };
 }
 
+/** How long one check waits for its answer, ms; then it counts as unanswered (ask again at the next check). */
+export const CHECK_TIMEOUT_MS = 10_000;
+
 /**
  * Asks a page's `/api/version/…` route (lib/server/version-answer.ts) whether what the page shows
  * has changed since it was rendered with `version`: true for another version, and for a refusal
@@ -63,7 +66,12 @@ export function startRefreshLoop(
 export async function pageChanged(url: string, version: string, get: typeof fetch = fetch): Promise<boolean> {
   let res: Response;
   try {
-    res = await get(url, { cache: 'no-store', credentials: 'same-origin' });
+    // A stalled connection gives up after CHECK_TIMEOUT_MS: the loop asks one question at a time.
+    res = await get(url, {
+      cache: 'no-store',
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+    });
   } catch {
     return false;
   }
@@ -71,4 +79,36 @@ export async function pageChanged(url: string, version: string, get: typeof fetc
   if (!res.ok) return true;
   const body = (await res.json().catch(() => null)) as { version?: unknown } | null;
   return body?.version !== version;
+}
+
+/**
+ * One check of a watched page (components/auto-refresh.tsx `watch`), for startRefreshLoop: asks
+ * `url` (pageChanged) and calls `render` when the page's data no longer has `version`, or at once
+ * when the last render is `renderEveryMs` old or older (what the fingerprint cannot see). One
+ * question at a time: a check that comes while one is out does nothing. `ask` and `now` are the
+ * browser's (pageChanged, Date.now) unless a test gives others. Returns the check function.
+ */
+export function watchedCheck(o: {
+  url: string;
+  version: string;
+  render: () => void;
+  renderEveryMs?: number;
+  ask?: (url: string, version: string) => Promise<boolean>;
+  now?: () => number;
+}): () => void {
+  const { ask = pageChanged, now = Date.now } = o;
+  let renderedAt = now();
+  let asking = false;
+  const render = () => {
+    renderedAt = now();
+    o.render();
+  };
+  return () => {
+    if (o.renderEveryMs !== undefined && now() - renderedAt >= o.renderEveryMs) return render();
+    if (asking) return;
+    asking = true;
+    void ask(o.url, o.version)
+      .then((changed) => changed && render())
+      .finally(() => (asking = false));
+  };
 }

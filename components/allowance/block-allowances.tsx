@@ -4,7 +4,7 @@ import type { Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
 import { revealInvisible } from '@/lib/server/control-characters';
 import { AutoRefresh } from '@/components/auto-refresh';
-import { allowancesForBlockPage } from '@/lib/allowances/queries';
+import { blockPageAllowances } from '@/lib/blocks/page-version';
 import { countryName } from '@/lib/phone/format';
 import { ZONED } from '@/lib/time/format';
 import { Countdown } from './countdown';
@@ -17,9 +17,12 @@ import { buttonClass } from '@/components/ui/button-class';
 export async function BlockAllowances({
   userId,
   block,
+  watch,
 }: {
   userId: string;
   block: { id: string; status: string; otherOpenBlockId: string | null; account: { id: string } };
+  /** The block page's watch (components/auto-refresh.tsx): its data includes these allowances. */
+  watch?: { url: string; version: string };
 }) {
   const t = await getTranslations('allowance');
   // A denial's reason: an agent's words, or a note Tollgate stored (a request a new block closed).
@@ -27,9 +30,9 @@ export async function BlockAllowances({
   const locale = await getLocale();
   const format = await getFormatter();
   const at = (d: Date | null) => (d ? format.dateTime(d, ZONED) : '');
-  // The account is blocked while this block or another of its blocks is open (accountBlocked).
-  const blocked = block.status !== 'lifted' || block.otherOpenBlockId !== null;
-  const list = await allowancesForBlockPage(userId, block.account.id, { blocked });
+  // The account is blocked while this block or another of its blocks is open (accountBlocked); read
+  // once with the page's watched data (lib/blocks/page-version.ts).
+  const list = await blockPageAllowances(userId, block);
   if (block.status !== 'active' && list.length === 0) return null;
   const now = new Date().toISOString();
   const labels = {
@@ -43,7 +46,7 @@ export async function BlockAllowances({
   const waiting = list.some((a) => a.status === 'sending' || a.status === 'active');
   return (
     <section aria-labelledby="allowances" className="flex flex-col gap-3">
-      {waiting ? <AutoRefresh everyMs={5000} /> : null}
+      {waiting ? <AutoRefresh everyMs={5000} watch={watch} /> : null}
       <h2 id="allowances" className="text-xl font-semibold">
         {t('sectionTitle')}
       </h2>

@@ -2,7 +2,7 @@
 import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { Link } from '@/components/ui/link';
-import { startRefreshLoop } from '@/components/refresh-loop';
+import { CHECK_TIMEOUT_MS, startRefreshLoop } from '@/components/refresh-loop';
 import { queueChange, type QueueChange } from './queue-change';
 
 /**
@@ -36,7 +36,11 @@ export function QueueWatch({
       () => {
         if (asking) return;
         asking = true;
-        void fetch(url, { cache: 'no-store', credentials: 'same-origin' })
+        void fetch(url, {
+          cache: 'no-store',
+          credentials: 'same-origin',
+          signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+        })
           .then(async (res) => {
             if (!res.ok) return;
             const now = (await res.json()) as { pending: number; arrived: number; capped: boolean };
@@ -56,6 +60,7 @@ export function QueueWatch({
           {[
             change.arrived ? t('arrived', { count: change.arrived }) : null,
             change.left ? t('left', { count: change.left }) : null,
+            change.unclear && !change.arrived ? t('changed') : null,
           ]
             .filter(Boolean)
             .join(' ')}{' '}

@@ -52,8 +52,8 @@ function judgeOnce(r: Parameters<typeof judge>[0] & { id: string }, locale: stri
  * number, e.g. "ACC-1001") keeps only that account's requests (the (accountId, createdAt) index);
  * `opts.pageSize` defaults to QUEUE_PAGE. `total` counts the pending requests of the same filter up
  * to QUEUE_COUNT_CAP (`opts.countCap` overrides it, for tests); `capped` is true when there are more. Country names in the summaries are in
- * `locale` (the page's, BCP 47; default "en"). `readAt` (ms epoch) is when the read began, for the
- * page's watch (queueChangesSince).
+ * `locale` (the page's, BCP 47; default "en"). `readAt` (ms epoch) is taken just after the read, for
+ * the page's watch (queueChangesSince).
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listQueue(
@@ -65,9 +65,11 @@ export async function listQueue(
   assertStaff(user);
   const size = opts.pageSize ?? QUEUE_PAGE;
   const cap = opts.countCap ?? QUEUE_COUNT_CAP;
-  // Taken before the read: a request sent while it runs is new to queueChangesSince, never missed.
-  const readAt = Date.now();
   const [rows, counted] = await queuePage(after, size, cap, opts.account);
+  // Taken after the read: every request the read saw was created before it (createdAt is stamped
+  // before its insert commits), so queueChangesSince never counts one shown as arrived. One stamped
+  // before this and committed after the read is in neither count: queueChange says "changed" then.
+  const readAt = Date.now();
   const now = Date.now();
   const items = rows.slice(0, size).map((r) => {
     const { summary, likelihood } = judgeOnce(r, locale);
@@ -196,10 +198,12 @@ export async function queueChangesSince(
   account?: string,
 ): Promise<{ pending: number; arrived: number; capped: boolean }> {
   assertStaff(user);
-  const where: Prisma.UnblockRequestWhereInput = {
-    status: 'pending',
-    ...(account ? { account: { number: account } } : {}),
-  };
+  // The account's id first, as queuePage does, so that its count is the (accountId, createdAt) index.
+  const accountId = account
+    ? (await db.customerAccount.findUnique({ where: { number: account }, select: { id: true } }))?.id
+    : undefined;
+  if (account && !accountId) return { pending: 0, arrived: 0, capped: false };
+  const where: Prisma.UnblockRequestWhereInput = { status: 'pending', ...(accountId ? { accountId } : {}) };
   const take = QUEUE_COUNT_CAP + 1;
   const [pending, arrived] = await Promise.all([
     db.unblockRequest.count({ where, take }),

@@ -10,6 +10,7 @@ import { getDb } from '@/lib/server/db';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { versionOf } from '@/lib/server/version';
+import { blockPageDataFor } from '@/lib/blocks/page-version';
 import { makeAccount, makeBlock, makeRequest, makeStaff, makeUserWithSession } from '@/tests/helpers/factory';
 
 // Issue 14 goal 1: the customer pages' per-request reads in one raw statement each (session + user,
@@ -251,7 +252,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       e.data.calls = [...to, ...to].map((n) => ({ at: e.occurredAt, from: creds[1]!.username, to: n }));
       expect((await deliver(e)).status).toBe(200);
       const block = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
-      const page = async () => versionOf(await getBlockForUser(user.id, block.id));
+      const page = async () => versionOf(await blockPageDataFor(user.id, block.id));
       const [b1, d1] = [await page(), await dashboard()];
       expect(d1).not.toBe(d0); // a block on the dashboard
       expect(await page()).toBe(b1);
@@ -267,9 +268,22 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       const b2 = await page();
       expect(b2).not.toBe(b1);
 
+      // An allowance asked, then denied by an agent: only its own row changes, and the page shows it.
+      const allowance = await getDb().destinationAllowance.create({
+        data: { accountId: account.id, blockId: block.id, country: 'SO', hours: 4, reason: 'supplier call' },
+      });
+      const b3 = await page();
+      expect(b3).not.toBe(b2);
+      await getDb().destinationAllowance.update({
+        where: { id: allowance.id },
+        data: { status: 'denied', decidedAt: new Date(), decisionNote: 'call us' },
+      });
+      const b4 = await page();
+      expect(b4).not.toBe(b3);
+
       // The switch lifts it: both pages.
       expect((await deliver(liftedEvent(account.number))).status).toBe(200);
-      expect(await page()).not.toBe(b2);
+      expect(await page()).not.toBe(b4);
       expect(await dashboard()).not.toBe(d1);
     });
   });

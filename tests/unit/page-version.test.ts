@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageChanged } from '@/components/refresh-loop';
+import { pageChanged, watchedCheck } from '@/components/refresh-loop';
 import { versionOf } from '@/lib/server/version';
 import { queueChange } from '@/components/staff/queue-change';
 
@@ -57,9 +57,30 @@ describe('queueChange', () => {
   const read = { pending: 4, capped: false };
   it('counts the requests that arrived and those that stopped waiting since the read', () => {
     expect(queueChange(read, { pending: 4, arrived: 0, capped: false })).toBeNull();
-    expect(queueChange(read, { pending: 6, arrived: 2, capped: false })).toEqual({ arrived: 2, left: 0 });
-    expect(queueChange(read, { pending: 3, arrived: 0, capped: false })).toEqual({ arrived: 0, left: 1 });
-    expect(queueChange(read, { pending: 4, arrived: 2, capped: false })).toEqual({ arrived: 2, left: 2 });
+    expect(queueChange(read, { pending: 6, arrived: 2, capped: false })).toEqual({
+      arrived: 2,
+      left: 0,
+      unclear: false,
+    });
+    expect(queueChange(read, { pending: 3, arrived: 0, capped: false })).toEqual({
+      arrived: 0,
+      left: 1,
+      unclear: false,
+    });
+    expect(queueChange(read, { pending: 4, arrived: 2, capped: false })).toEqual({
+      arrived: 2,
+      left: 2,
+      unclear: false,
+    });
+  });
+
+  it('says the queue changed when the counts do not add up, never a false "decided"', () => {
+    // A request stamped just before the read and committed after it: in neither count.
+    expect(queueChange(read, { pending: 5, arrived: 0, capped: false })).toEqual({
+      arrived: 0,
+      left: null,
+      unclear: true,
+    });
   });
 
   it('says nothing of the decided when a count passed its cap, and still counts arrivals', () => {
@@ -69,6 +90,60 @@ describe('queueChange', () => {
     expect(queueChange(read, { pending: 10_000, arrived: 3, capped: true })).toEqual({
       arrived: 3,
       left: null,
+      unclear: false,
     });
+  });
+});
+
+describe('watchedCheck', () => {
+  const settle = () => new Promise((r) => setTimeout(r, 0));
+
+  it('renders only when the answer changed, or when the last render is older than renderEveryMs', async () => {
+    let t = 0;
+    let changed = false;
+    const asked: string[] = [];
+    let renders = 0;
+    const check = watchedCheck({
+      url: '/api/version/blocks/b1',
+      version: 'v1',
+      renderEveryMs: 120_000,
+      render: () => renders++,
+      ask: async (url, version) => (asked.push(`${url} ${version}`), changed),
+      now: () => t,
+    });
+    check();
+    await settle();
+    expect([asked.length, renders]).toEqual([1, 0]);
+    changed = true;
+    check();
+    await settle();
+    expect([asked.length, renders]).toEqual([2, 1]);
+    // Two minutes after that render, nothing asked: the switch's part of the page is rendered again.
+    changed = false;
+    t = 120_000;
+    check();
+    await settle();
+    expect([asked.length, renders]).toEqual([2, 2]);
+    check();
+    await settle();
+    expect([asked.length, renders]).toEqual([3, 2]);
+  });
+
+  it('asks one question at a time', async () => {
+    let answer!: (v: boolean) => void;
+    let asked = 0;
+    const check = watchedCheck({
+      url: '/api/version/dashboard',
+      version: 'v1',
+      render: () => undefined,
+      ask: () => (asked++, new Promise<boolean>((r) => (answer = r))),
+    });
+    check();
+    check();
+    expect(asked).toBe(1);
+    answer(false);
+    await settle();
+    check();
+    expect(asked).toBe(2);
   });
 });

@@ -16,6 +16,14 @@ import { blockPageTitle, ownBlock } from './own-block';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { versionOf } from '@/lib/server/version';
+import { blockPageData } from '@/lib/blocks/page-version';
+
+/**
+ * How often an open block page renders again even when its data has not changed, ms: the registered
+ * devices come from the switch, which no fingerprint of the portal's data sees (an attacker's new
+ * registration, an old one expiring, a list that could not load while the switch was down).
+ */
+const DEVICES_EVERY_MS = 120_000;
 
 export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
   blockPageTitle(params, 'app.meta.block');
@@ -40,7 +48,10 @@ export default async function BlockPage({
   const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
   // What the open page asks each time instead of rendering again (lib/server/version.ts).
-  const watch = { url: `/api/version/blocks/${encodeURIComponent(block.id)}`, version: versionOf(block) };
+  const watch = {
+    url: `/api/version/blocks/${encodeURIComponent(block.id)}`,
+    version: versionOf(await blockPageData(user.id, block)),
+  };
   const pending = block.requests.some((r) => r.status === 'pending');
   const done =
     request === 'submitted' && pending
@@ -54,9 +65,9 @@ export default async function BlockPage({
           arrive, while the customer reads; the status above is a live region and says so. Each
           check is a short question (`watch`); the page renders again only when its data changed. */}
       {block.status === 'lift_pending' ? (
-        <AutoRefresh watch={watch} />
+        <AutoRefresh watch={watch} renderEveryMs={DEVICES_EVERY_MS} />
       ) : block.status === 'active' ? (
-        <AutoRefresh everyMs={5000} maxMs={30_000} watch={watch} />
+        <AutoRefresh everyMs={5000} maxMs={30_000} watch={watch} renderEveryMs={DEVICES_EVERY_MS} />
       ) : null}
       <PageHead
         back={{ href: '/', label: t('back') }}
@@ -162,7 +173,7 @@ export default async function BlockPage({
         </Section>
       ) : null}
 
-      <BlockAllowances userId={user.id} block={block} />
+      <BlockAllowances userId={user.id} block={block} watch={watch} />
 
       {block.requests.length ? (
         <Section id="reqs" title={t('requestsTitle')}>

@@ -2,6 +2,7 @@ import { accountNumberSchema } from '@/lib/accounts/identifiers';
 import { currentUser } from '@/lib/auth/session';
 import { isStaff } from '@/lib/auth/roles';
 import { queueChangesSince } from '@/lib/requests/queue';
+import { unavailable } from '@/lib/server/version-answer';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +12,7 @@ const NO_STORE = { 'cache-control': 'no-store' };
  * How the queue changed since a page of it was read (lib/requests/queue.ts queueChangesSince):
  * `?since=<ms epoch>` and an optional `&account=ACC-…`; `200 { pending, arrived, capped }`. 401 signed
  * out; 404 for anyone but staff with a verified second factor (the staff area does not exist for
- * them); 400 for a `since` or `account` it cannot read. Never cached.
+ * them); 400 for a `since` or `account` it cannot read; 503 when the database cannot answer. Never cached.
  */
 export async function GET(request: Request): Promise<Response> {
   const user = await currentUser();
@@ -25,6 +26,10 @@ export async function GET(request: Request): Promise<Response> {
   const readAccount = account === null ? null : accountNumberSchema.safeParse(account);
   if (Number.isNaN(since) || (readAccount && !readAccount.success))
     return Response.json({ error: 'bad_request' }, { status: 400, headers: NO_STORE });
-  const changes = await queueChangesSince(user, new Date(since), readAccount?.data);
-  return Response.json(changes, { headers: NO_STORE });
+  try {
+    const changes = await queueChangesSince(user, new Date(since), readAccount?.data);
+    return Response.json(changes, { headers: NO_STORE });
+  } catch (e) {
+    return unavailable(e);
+  }
 }

@@ -1,4 +1,4 @@
-import { getBlockForUser } from '@/lib/blocks/queries';
+import { blockPageDataFor } from '@/lib/blocks/page-version';
 import { versionAnswer } from '@/lib/server/version-answer';
 
 export const dynamic = 'force-dynamic';
@@ -12,5 +12,5 @@ export async function GET(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const { id } = await params;
-  return versionAnswer((user) => getBlockForUser(user.id, id));
+  return versionAnswer((user) => blockPageDataFor(user.id, id));
 }
