@@ -9,6 +9,7 @@ import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { accountBlocked } from './blocked';
 import { notifyAllowance } from './notify';
 import { sharedNow } from '@/lib/server/clock';
+import { cutWhole } from '@/lib/server/control-characters';
 
 // Allowance changes go through the switch outbox (SwitchOperation rows), like lifts and manual
 // blocks: the row is written in the same transaction as the decision, the runner in
@@ -278,7 +279,7 @@ async function finish(
       completedAt: new Date(),
       leaseOwner: null,
       leaseUntil: null,
-      lastError: error?.slice(0, 500) ?? null,
+      lastError: error === null ? null : cutWhole(error, 500),
     },
   });
   return r.count === 1;
@@ -313,7 +314,7 @@ async function refused(op: Op, p: AllowancePutPayload, error: string) {
     if (!(await finish(op, 'failed', error, tx))) return;
     await tx.destinationAllowance.updateMany({
       where: { id: p.allowanceId, status: 'sending' },
-      data: { status: 'refused', endedAt: new Date(), endReason: error.slice(0, 500) },
+      data: { status: 'refused', endedAt: new Date(), endReason: cutWhole(error, 500) },
     });
     await audit(
       {

@@ -9,6 +9,7 @@ import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema'
 import { accountNumberSchema, type SwitchAccount } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC, startSignatureCheck, verifySignature } from '@/lib/switch/signature';
 import type { LimitedBody } from '@/lib/server/read-body';
+import { cutWhole } from '@/lib/server/control-characters';
 
 export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 413 | 415 | 503; body: Record<string, unknown> };
 
@@ -331,7 +332,7 @@ async function keepRejected(raw: string, error: string, accountNumber?: string):
         accountNumber: accountNumber ?? '',
         body: escapeNul(raw),
         status: 'rejected',
-        error: escapeNul(error).slice(0, 1000),
+        error: cutWhole(escapeNul(error), 1000),
       },
     });
   } catch (e) {

@@ -30,6 +30,7 @@ import { accountCountry } from '@/lib/phone/plan';
 import { endAllowancesWithBlock } from '@/lib/allowances/operations';
 import { readTriggerCalls } from './trigger-calls';
 import { CLOSED_BY_LIFT } from '@/lib/requests/closed';
+import { cutWhole } from '@/lib/server/control-characters';
 
 // The block lifecycle: the ONLY code that writes Block, BlockEvent and the switch operations that
 // place, lift or re-apply blocks (the outbox runner in lib/switch/outbox.ts only leases and sends
@@ -104,7 +105,7 @@ async function settlePending(tx: Tx, id: string, status: 'done' | 'failed', erro
       completedAt: new Date(),
       leaseOwner: null,
       leaseUntil: null,
-      ...(status === 'failed' ? { lastError: (error ?? '').slice(0, 500) } : {}),
+      ...(status === 'failed' ? { lastError: cutWhole(error ?? '', 500) } : {}),
     },
   });
   return settled.count === 1;
@@ -816,7 +817,7 @@ export async function confirmLift(op: {
         leaseUntil: null,
         lastError:
           row.status === 'failed'
-            ? `confirmed after it was cancelled (${row.lastError ?? ''})`.slice(0, 500)
+            ? cutWhole(`confirmed after it was cancelled (${row.lastError ?? ''})`, 500)
             : null,
       },
     });

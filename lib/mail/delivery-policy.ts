@@ -1,4 +1,5 @@
 import type { MailTemplate } from '@/lib/mail/queue';
+import { cutWhole } from '@/lib/server/control-characters';
 
 // What the mail worker does when it cannot know whether a message went out.
 //
@@ -96,7 +97,7 @@ type SmtpError = {
  */
 export function classifySendError(e: unknown): SendFailure {
   const err = (e ?? {}) as SmtpError;
-  const message = `${err.code ?? 'Error'}: ${err.message ?? String(e)}`.slice(0, 500);
+  const message = cutWhole(`${err.code ?? 'Error'}: ${err.message ?? String(e)}`, 500);
   if (typeof err.responseCode === 'number') {
     // The server answered with a refusal, so it did not take the message.
     const permanent = err.responseCode >= 500 && refusesThisMessage(err);

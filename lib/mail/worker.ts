@@ -10,6 +10,7 @@ import { renderMessage } from '@/lib/mail/render';
 import { defaultTransport, type MailTransport } from '@/lib/mail/transport';
 import { log } from '@/lib/server/log';
 import { backoffMs, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
+import { cutWhole } from '@/lib/server/control-characters';
 
 // The mail outbox worker. Rows are written by queueMail in the transaction of the change that causes
 // them; this sends them. Like lib/switch/outbox.ts: several instances may run it, each row is
@@ -188,7 +189,7 @@ async function fail(row: MailMessage, error: string) {
       status: 'failed',
       leaseOwner: null,
       leaseUntil: null,
-      lastError: error.slice(0, 500),
+      lastError: cutWhole(error, 500),
       ...scrub(row),
     },
   });

@@ -57,6 +57,18 @@ export function withoutControlCharacters(text: string): string {
 }
 
 /**
+ * `text` cut to at most `max` UTF-16 code units without halving a character outside the BMP (an
+ * emoji, a CJK extension ideograph): a high surrogate left at the cut is dropped with its pair. For
+ * bounds on stored or echoed text (a form's echo, a browser's name), where the bound is one of size;
+ * a lone surrogate would reach the database as U+FFFD and the page as a broken glyph.
+ */
+export function cutWhole(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/**
  * What a person typed into a search box or a URL filter, as it is searched and said back to them:
  * withoutControlCharacters, trimmed, and at most `max` characters counted as code points, so that an
  * emoji or any other character outside the BMP at the cut is kept whole or left out, never halved into

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { sharedNow } from '@/lib/server/clock';
 import { tickDeadline } from '@/lib/server/tick-budget';
+import { cutWhole } from '@/lib/server/control-characters';
 
 // The one outbox runner: claim a due row with a lease, hand it to the outbox's own sender, put it
 // back with a jittered backoff. Used by the switch outbox (lib/switch/outbox.ts) and the mail outbox
@@ -111,7 +112,7 @@ export async function reschedule(
       nextAttemptAt: new Date(sharedNow().getTime() + opts.delayMs),
       leaseOwner: null,
       leaseUntil: null,
-      lastError: opts.error.slice(0, 500),
+      lastError: cutWhole(opts.error, 500),
     },
   });
   return r.count === 1;

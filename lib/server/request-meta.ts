@@ -3,6 +3,7 @@ import { headers } from 'next/headers';
 import { env } from '@/lib/server/env';
 import { REQUEST_ID_HEADER } from '@/lib/server/request-id';
 import { normalizeIp } from '@/lib/server/client-address';
+import { cutWhole } from '@/lib/server/control-characters';
 
 /** `requestId`: the id proxy.ts gave this request (also on its log lines and its `X-Request-Id` answer). */
 export type RequestMeta = { ip: string | null; userAgent: string | null; requestId?: string | null };
@@ -47,9 +48,10 @@ function peerOf(h: Headers): string | null {
 /** Client address and user agent of the current request (server components and actions). */
 export async function requestMeta(): Promise<RequestMeta> {
   const h = await headers();
+  const userAgent = h.get('user-agent');
   return {
     ip: clientIp(h.get('x-forwarded-for'), env().TRUSTED_PROXY_HOPS, peerOf(h)),
-    userAgent: h.get('user-agent')?.slice(0, 512) ?? null,
+    userAgent: userAgent === null ? null : cutWhole(userAgent, 512),
     requestId: h.get(REQUEST_ID_HEADER),
   };
 }

@@ -13,7 +13,7 @@ import { translate, translator } from '@/lib/i18n/translate';
 import { fail, isOutcome, succeed, type FormState, type Outcome } from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
-import { hasControlCharacter } from '@/lib/server/control-characters';
+import { cutWhole, hasControlCharacter } from '@/lib/server/control-characters';
 import { errorForLog, log } from '@/lib/server/log';
 import {
   findReceipt,
@@ -107,7 +107,7 @@ function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Recor
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (!keys.includes(k)) continue;
-    if (typeof v === 'string') out[k] = v.slice(0, 2000);
+    if (typeof v === 'string') out[k] = cutWhole(v, 2000);
     else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').slice(0, 200);
   }
   return out;
