@@ -56,6 +56,38 @@ export function startRefreshLoop(
 export const CHECK_TIMEOUT_MS = 10_000;
 
 /**
+ * GET `url` for a check of an open page: never from a cache, with the session's cookie, given up
+ * after CHECK_TIMEOUT_MS (a stalled connection must not stop the loop, which asks one question at a
+ * time). The answer, or null when there was none (offline, the timeout).
+ */
+export async function askServer(url: string, get: typeof fetch = fetch): Promise<Response | null> {
+  try {
+    return await get(url, {
+      cache: 'no-store',
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+    });
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `ask` wrapped so that a call made while its last promise is still out does nothing: one question
+ * at a time for a refresh loop's checks. A rejection is dropped (the next check asks again).
+ */
+export function oneAtATime(ask: () => Promise<unknown>): () => void {
+  let asking = false;
+  return () => {
+    if (asking) return;
+    asking = true;
+    void ask()
+      .catch(() => undefined)
+      .finally(() => (asking = false));
+  };
+}
+
+/**
  * Asks a page's `/api/version/…` route (lib/server/version-answer.ts) whether what the page shows
  * has changed since it was rendered with `version`: true for another version, and for a refusal
  * (401 signed out, 404 no longer the caller's, any other 4xx): the page's own render then says what
@@ -64,18 +96,8 @@ export const CHECK_TIMEOUT_MS = 10_000;
  * customer is reading stays, where a re-render would have replaced it with the error page. Never cached.
  */
 export async function pageChanged(url: string, version: string, get: typeof fetch = fetch): Promise<boolean> {
-  let res: Response;
-  try {
-    // A stalled connection gives up after CHECK_TIMEOUT_MS: the loop asks one question at a time.
-    res = await get(url, {
-      cache: 'no-store',
-      credentials: 'same-origin',
-      signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
-    });
-  } catch {
-    return false;
-  }
-  if (res.status >= 500) return false;
+  const res = await askServer(url, get);
+  if (res === null || res.status >= 500) return false;
   if (!res.ok) return true;
   const body = (await res.json().catch(() => null)) as { version?: unknown } | null;
   return body?.version !== version;
@@ -98,17 +120,13 @@ export function watchedCheck(o: {
 }): () => void {
   const { ask = pageChanged, now = Date.now } = o;
   let renderedAt = now();
-  let asking = false;
   const render = () => {
     renderedAt = now();
     o.render();
   };
+  const askOnce = oneAtATime(() => ask(o.url, o.version).then((changed) => changed && render()));
   return () => {
     if (o.renderEveryMs !== undefined && now() - renderedAt >= o.renderEveryMs) return render();
-    if (asking) return;
-    asking = true;
-    void ask(o.url, o.version)
-      .then((changed) => changed && render())
-      .finally(() => (asking = false));
+    askOnce();
   };
 }

@@ -2,7 +2,7 @@
 import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { Link } from '@/components/ui/link';
-import { CHECK_TIMEOUT_MS, startRefreshLoop } from '@/components/refresh-loop';
+import { askServer, oneAtATime, startRefreshLoop } from '@/components/refresh-loop';
 import { queueChange, type QueueChange } from './queue-change';
 
 /**
@@ -31,27 +31,17 @@ export function QueueWatch({
   const [change, setChange] = useState<QueueChange | null>(null);
   useEffect(() => {
     const url = `/api/version/staff-queue?${new URLSearchParams({ since: String(since), ...(account ? { account } : {}) })}`;
-    let asking = false;
-    return startRefreshLoop(
-      () => {
-        if (asking) return;
-        asking = true;
-        void fetch(url, {
-          cache: 'no-store',
-          credentials: 'same-origin',
-          signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
-        })
-          .then(async (res) => {
-            if (!res.ok) return;
-            const now = (await res.json()) as { pending: number; arrived: number; capped: boolean };
-            setChange(queueChange({ pending, capped }, now));
-          })
-          .catch(() => undefined)
-          .finally(() => (asking = false));
-      },
-      document,
-      { everyMs: 5000, maxMs: 30_000 },
-    );
+    const check = oneAtATime(async () => {
+      const res = await askServer(url);
+      if (!res?.ok) return;
+      const now = (await res.json().catch(() => null)) as {
+        pending: number;
+        arrived: number;
+        capped: boolean;
+      } | null;
+      if (now) setChange(queueChange({ pending, capped }, now));
+    });
+    return startRefreshLoop(check, document, { everyMs: 5000, maxMs: 30_000 });
   }, [since, pending, capped, account]);
   return (
     <div role="status" aria-live="polite">
