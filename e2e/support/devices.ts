@@ -56,12 +56,15 @@ export async function blockedAccountWithDevices(registrations: {
     { DATABASE_URL: E2E.databaseUrl },
   );
   const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+  // One time for the switch's account and its event, as a real switch writes them: the reconciler may
+  // read the account before the event lands, and the event then joins that block (attachToFound).
+  const blockedAt = new Date();
   await sim(`/_sim/accounts/${number}`, {
     method: 'PUT',
     body: {
       internationalCalling: 'blocked',
       reason: 'high_risk_destination',
-      blockedAt: new Date().toISOString(),
+      blockedAt: blockedAt.toISOString(),
       credentials: (['desk', 'pbx'] as const).map((k) => ({
         username: usernames[k],
         password: `old-${k}-pass`,
@@ -69,9 +72,11 @@ export async function blockedAccountWithDevices(registrations: {
       })),
     },
   });
-  const eventId = await postBlockPlaced(number, [
-    { from: usernames.desk, to: '+252611234567', sourceIp: ATTACKER_IP },
-  ]);
+  const eventId = await postBlockPlaced(
+    number,
+    [{ from: usernames.desk, to: '+252611234567', sourceIp: ATTACKER_IP }],
+    { at: blockedAt },
+  );
   const blockId = query<{ id: string }>(`SELECT id FROM "Block" WHERE "sourceEventId" = ?`, eventId)[0]!.id;
   return {
     number,
