@@ -6,8 +6,10 @@
 // matcher needs seconds for it), and lasts until every submit is answered (at least BENCH_PHASE_MS).
 // The figure: /api/health p99 during the waves over its p99 in the idle phases of the same run (goal ≤ 2×).
 // Checks: every submit is answered 200 with the server's own refusal (no 500, none lost), and no probe fails.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { IDEMPOTENCY_FIELD } from '../lib/server/outcome';
 import { envInt, latencySummary, round, runBench, finishResult } from './harness/report';
 import { demoIds } from './pages';
 import { BENCH_SECRET, startPortal } from './server';
@@ -31,11 +33,14 @@ function actionId(name: string): string {
 
 /**
  * Posts the reset form's action as the browser does (React's encodeReply of `(prevState, formData)`):
- * field 0 is the argument list, the form's fields carry the prefix of its reference.
+ * field 0 is the argument list, the form's fields carry the prefix of its reference. Each submit is
+ * a render of its own: a fresh idempotency key, as the form's hidden field carries (without one the
+ * action answers "this form is out of date" before scoring anything; lib/server/idempotency.ts).
  */
 async function submitReset(url: string, cookie: string, id: string, credentialId: string, password: string) {
   const body = new FormData();
   body.set('_1_credentialId', credentialId);
+  body.set(`_1_${IDEMPOTENCY_FIELD}`, randomUUID());
   body.set('_1_password', password);
   body.set('0', '["$undefined","$K1"]');
   const t = performance.now();
