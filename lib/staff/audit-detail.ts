@@ -81,6 +81,7 @@ const FIELDS: Record<string, Spec> = {
   sessionsEnded: f('sessionsEnded', 'count'),
   linksRevoked: f('linksRevoked', 'count'),
   knownDevice: f('knownDevice', 'yesNo'),
+  disabled: f('loginDisabled', 'yesNo'),
   method: f('method', 'term:audit.term.method'),
   failures: f('failures', 'count'),
   kind: f('requestKind', TERM.requestKind),
