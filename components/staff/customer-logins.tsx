@@ -1,19 +1,11 @@
-import { getLocale, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
 import { CustomerLoginForm } from '@/components/staff/customer-login-forms';
 import { Section } from '@/components/ui/section';
 import { When } from '@/components/ui/when';
 import { displayEmail } from '@/lib/auth/email-address';
+import { isLocale, LOCALE_NAMES } from '@/lib/i18n/locales';
 import { newIdempotencyKey } from '@/lib/server/idempotency';
 import type { CustomerLoginRow } from '@/lib/staff/customer-logins';
-
-/** "Spanish" for "es" in the reader's language; the code as stored when Intl cannot read it. */
-function languageName(code: string, locale: string): string {
-  try {
-    return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 
 /**
  * The account page's "Portal logins": each customer login that is a member of the account (`logins`,
@@ -28,7 +20,6 @@ export async function CustomerLogins({
   logins: CustomerLoginRow[];
 }) {
   const t = await getTranslations('staff.logins');
-  const locale = await getLocale();
   return (
     <Section id="logins-title" title={t('title')}>
       <p>{t('intro')}</p>
@@ -50,8 +41,13 @@ export async function CustomerLogins({
                   {l.disabled ? ` · ${t('disabled')}` : ''}
                 </h3>
                 <p className="text-sm text-slate-700">
-                  {t('language', { language: languageName(l.locale, locale) })} ·{' '}
-                  {l.secondFactor ? t('factorOn') : t('factorOff')} · {t('sessions', { count: l.sessions })} ·{' '}
+                  {/* The language by its own name, as the request page's summary gives it. */}
+                  {t.rich('language', {
+                    language: () =>
+                      isLocale(l.locale) ? <span lang={l.locale}>{LOCALE_NAMES[l.locale]}</span> : l.locale,
+                  })}{' '}
+                  · {l.secondFactor ? t('factorOn') : t('factorOff')} · {t('sessions', { count: l.sessions })}{' '}
+                  ·{' '}
                   {l.lastSignInAt
                     ? t.rich('lastSignIn', { when: () => <When at={l.lastSignInAt!} /> })
                     : t('neverSignedIn')}
