@@ -143,13 +143,14 @@ export async function getAccountForUser(userId: string, number: string): Promise
 
 /** What staff see of an account's people and phones: the `include` that loads it, and its view. */
 export const staffAccountInclude = {
-  memberships: { include: { user: { select: { email: true, name: true } } } },
+  memberships: { include: { user: { select: { email: true, name: true, disabled: true } } } },
   sipCredentials: { orderBy: { username: 'asc' as const } },
 };
 
 /**
  * An account as the staff pages show it (the request page and the account page): number, name,
- * country, time zone, members by email, and SIP credentials without any secret.
+ * country, time zone, members by email (each with `disabled`: a login support disabled still shows,
+ * marked so), and SIP credentials without any secret.
  */
 export function staffAccountView(a: {
   id: string;
@@ -157,7 +158,7 @@ export function staffAccountView(a: {
   name: string;
   country: string;
   timeZone: string;
-  memberships: { user: { email: string; name: string | null } }[];
+  memberships: { user: { email: string; name: string | null; disabled: boolean } }[];
   sipCredentials: { username: string; label: string; passwordChangedAt: Date | null }[];
 }) {
   return {
@@ -166,7 +167,11 @@ export function staffAccountView(a: {
     name: a.name,
     country: a.country,
     timeZone: a.timeZone,
-    members: a.memberships.map((m) => ({ email: m.user.email, name: m.user.name })),
+    members: a.memberships.map((m) => ({
+      email: m.user.email,
+      name: m.user.name,
+      disabled: m.user.disabled,
+    })),
     credentials: a.sipCredentials.map((c) => ({
       username: c.username,
       label: c.label,

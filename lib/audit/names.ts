@@ -55,6 +55,10 @@ export const AUDIT_ACTIONS = [
   'staff_user.enabled',
   'staff_user.role_changed',
   'staff_user.second_factor_reset',
+  /** Support, from a customer account's page (lib/staff/customer-logins.ts): one of its member logins. */
+  'customer_user.signed_out',
+  'customer_user.disabled',
+  'customer_user.enabled',
   'access.denied',
   'user.created',
   /** The operator CLI's reset-second-factor (any login, customers included). */

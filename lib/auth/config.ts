@@ -46,6 +46,15 @@ function authErrorType(error: Error): string {
   return /^Provider with id ".*" not found\./.test(error.message) ? 'UnknownProvider' : error.name;
 }
 
+/**
+ * A sign-in with the right password for a login that support or an admin disabled (User.disabled):
+ * a CredentialsSignin (its `type`, so it logs as an expected refusal) with `code` "disabled", which
+ * lib/auth/sign-in.ts tells apart to say so. Thrown only after the password matched.
+ */
+export class LoginDisabled extends CredentialsSignin {
+  code = 'disabled';
+}
+
 export const SESSION_MAX_AGE_SEC = 12 * 60 * 60;
 
 const credentialsSchema = z.object({ email: emailSchema(), password: z.string().min(1).max(1024) });
@@ -105,7 +114,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (req) => ({
         if (!parsed.success) throw new CredentialsSignin();
         const user = await getDb().user.findUnique({ where: { email: parsed.data.email } });
         const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
-        if (!user || !ok || user.disabled) throw new CredentialsSignin();
+        if (!user || !ok) throw new CredentialsSignin();
+        // Only with the right password: a stranger without it learns nothing of the address.
+        if (user.disabled) throw new LoginDisabled();
         return { id: user.id, email: user.email, name: user.name };
       },
     }),

@@ -2,7 +2,7 @@ import 'server-only';
 import { AuthError } from 'next-auth';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
-import { signIn } from '@/lib/auth/config';
+import { LoginDisabled, signIn } from '@/lib/auth/config';
 import { emailSchema } from '@/lib/auth/email-address';
 import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
 import { passwordLimitKeys } from '@/lib/auth/limit-keys';
@@ -29,7 +29,8 @@ export const signInSchema = z.object({
 
 /**
  * Success: the user and the (renewed) known-device cookie value to set. Refusals (notes under signIn.*):
- * `invalid` (one answer whether the email exists or not), `throttled` with the wait in whole minutes
+ * `invalid` (one answer whether the email exists or not), `refused` signIn.disabled (the right
+ * password for a disabled login; a wrong one still gets `invalid`), `throttled` with the wait in whole minutes
  * (signIn.throttled, or signIn.throttledUseLink when the per-email ceiling refused it).
  */
 export type SignInOutcome = Outcome<{ userId: string; deviceCookie: string }>;
@@ -73,12 +74,16 @@ export async function attemptSignIn(
     await signIn('credentials', { email: input.email, password: input.password, redirect: false });
   } catch (e) {
     if (!(e instanceof AuthError)) throw e;
+    const disabled = e instanceof LoginDisabled;
     await audit({
       action: 'sign_in.failure',
-      detail: { email: input.email, knownDevice: deviceId !== null },
+      detail: { email: input.email, knownDevice: deviceId !== null, ...(disabled ? { disabled } : {}) },
       meta,
     });
     countSignIn('password', last?.limited ? 'throttled' : 'failure');
+    // The right password for a disabled login: say so (signIn.disabled), rather than "not correct",
+    // which sent the customer to reset a password that works. Only the password's holder hears it.
+    if (disabled) return fail('refused', 'signIn.disabled');
     return last?.limited
       ? throttled(last.retryAfterSec, lastBy === 'signInEmail')
       : fail('invalid', 'signIn.invalid');

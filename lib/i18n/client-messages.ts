@@ -45,7 +45,7 @@ export const BLOCK_CLIENT_NAMESPACES = ['unblock'] as const;
 /**
  * What the staff console's client forms read: decisions (`staff.decision`, with the other open
  * blocks' choice: `staff.other`, `staff.labels`), manual blocks (`staff.account`), sync issues
- * (`staff.sync`), staff logins (`staff.users`) and allowances (`staff.allowances`); the request,
+ * (`staff.sync`), staff logins (`staff.users`), a customer's portal logins (`staff.logins`) and allowances (`staff.allowances`); the request,
  * account and users pages send them (their page.tsx). The rest of `staff` (≈ 6.5 KB of JSON: the
  * queue, search, audit, request page and hint words) is read by server components only, and every
  * staff page used to send the whole namespace (12.8 KB), in its RSC payload and again in its HTML.
@@ -56,6 +56,7 @@ export const STAFF_CLIENT_NAMESPACES = [
   'staff.allowances',
   'staff.decision',
   'staff.labels',
+  'staff.logins',
   'staff.other',
   'staff.sync',
   'staff.users',

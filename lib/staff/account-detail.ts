@@ -5,8 +5,12 @@ import { db } from '@/lib/server/db';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
 import { staffBlockView } from '@/lib/blocks/queries';
 import type { PlacePayload } from '@/lib/blocks/lifecycle';
+import { listCustomerLogins } from '@/lib/staff/customer-logins';
 
-/** One account as support sees it: blocks, requests, what is waiting for the switch. Null → 404. */
+/**
+ * One account as support sees it: blocks, requests, what is waiting for the switch, and its customer
+ * logins (`logins`: listCustomerLogins, with sessions, second factor, last sign-in). Null → 404.
+ */
 export async function getAccountForStaff(user: CurrentUser, number: string) {
   assertStaff(user);
   const a = await db.customerAccount.findUnique({
@@ -23,6 +27,7 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
     orderBy: { createdAt: 'desc' },
     take: 10,
   });
+  const logins = await listCustomerLogins(user, a.id);
   return {
     ...staffAccountView(a),
     /** The number on file (E.164, `;ext=…`), which the console's search finds it by; null when none. */
@@ -36,6 +41,7 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
       createdAt: r.createdAt,
       blockId: r.blockId,
     })),
+    logins,
     operations: ops.map((o) => {
       const p = JSON.parse(o.payload) as Partial<PlacePayload> & { actor?: string };
       return {

@@ -81,6 +81,7 @@ const FIELDS: Record<string, Spec> = {
   sessionsEnded: f('sessionsEnded', 'count'),
   linksRevoked: f('linksRevoked', 'count'),
   knownDevice: f('knownDevice', 'yesNo'),
+  disabled: f('loginDisabled', 'yesNo'),
   method: f('method', 'term:audit.term.method'),
   failures: f('failures', 'count'),
   kind: f('requestKind', TERM.requestKind),
@@ -144,6 +145,10 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'profile.time_zone_changed': { from: f('before', 'zone'), to: f('after', 'zone') },
   'profile.locale_changed': { from: f('before', 'language'), to: f('after', 'language') },
   'staff_user.role_changed': { from: f('before', 'role'), to: f('after', 'role') },
+  // The agent's reason for acting on a customer login (lib/staff/customer-logins.ts), not a block's.
+  'customer_user.signed_out': { reason: f('grantReason', 'text') },
+  'customer_user.disabled': { reason: f('grantReason', 'text') },
+  'customer_user.enabled': { reason: f('grantReason', 'text') },
 };
 
 /**

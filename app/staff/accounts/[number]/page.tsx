@@ -5,6 +5,7 @@ import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AccountBlocks, AccountRequests, SwitchOperations } from '@/components/staff/account-blocks';
 import { PlaceBlockForm } from '@/components/staff/manual-block-forms';
+import { CustomerLogins } from '@/components/staff/customer-logins';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { requireStaff } from '@/lib/auth/session';
 import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
@@ -68,7 +69,15 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
             {t('facts', {
               country: countryName(a.country, locale),
               timeZone: zoneName(a.timeZone, locale),
-              members: a.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
+              // A disabled member still shows, marked so: support sees who cannot sign in.
+              members:
+                a.members
+                  .map((m) =>
+                    m.disabled
+                      ? t('memberDisabled', { email: displayEmail(m.email) })
+                      : displayEmail(m.email),
+                  )
+                  .join(', ') || t('nobody'),
               usernames: a.credentials.map((c) => c.username).join(', ') || t('nobody'),
             })}
           </p>
@@ -103,6 +112,8 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
         </Section>
 
         <StaffAllowances user={user} account={a} blocked={inForce} />
+
+        <CustomerLogins accountNumber={a.number} logins={a.logins} />
 
         <Section id="ops-title" title={t('operations')}>
           <SwitchOperations account={a} />

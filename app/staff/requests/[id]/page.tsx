@@ -152,7 +152,14 @@ export default async function StaffRequestPage({
               number: r.account.number,
               country: countryName(r.account.country, locale),
               timeZone: zoneName(r.account.timeZone, locale),
-              members: r.account.members.map((m) => displayEmail(m.email)).join(', ') || t('nobody'),
+              members:
+                r.account.members
+                  .map((m) =>
+                    m.disabled
+                      ? t('memberDisabled', { email: displayEmail(m.email) })
+                      : displayEmail(m.email),
+                  )
+                  .join(', ') || t('nobody'),
             })}{' '}
             {t('credentials', {
               list: r.account.credentials.map((c) => `${c.label} (${c.username})`).join(', ') || t('nobody'),

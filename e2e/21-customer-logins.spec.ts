@@ -1,0 +1,112 @@
+import { query } from './support/db';
+import { createCustomer, literally, uniqueId } from './support/factories';
+import { expect, expectAccessible, signIn, submitAndWait, test } from './support/fixtures';
+
+// "Someone has my portal password": support disables the customer's portal login from the account
+// page (lib/staff/customer-logins.ts), which ends its sessions at once; the customer, signing in with
+// the right password, is told the login is disabled; support enables it again and the customer signs in.
+
+test('an agent disables a customer login, the customer is shut out and told why, then enabled again', async ({
+  browser,
+  agent,
+}) => {
+  const {
+    user,
+    accounts: [account],
+  } = await createCustomer([{ name: `Logins Co ${uniqueId()}` }]);
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, user);
+
+  const staff = agent.page;
+  await staff.goto(`/staff/accounts/${account!.number}`);
+  const logins = staff.getByRole('region', { name: 'Portal logins' });
+  const entry = logins.getByRole('listitem').filter({ hasText: user.email });
+  await expect(entry).toContainText('signed in on 1 browser now');
+  await expect(entry).toContainText('no two-factor authentication');
+  // The customer's language by its own name, marked as such for a screen reader.
+  await expect(entry.locator('span[lang="en"]')).toHaveText('English');
+  await expect(entry).toContainText(/last signed in \S/);
+  await expectAccessible(staff);
+
+  // No reason: refused at the field, said in the form's live region; nothing changed.
+  const disable = logins.getByRole('button', { name: `Disable login: ${user.email}` });
+  await disable.click();
+  const reason = logins.getByLabel(`Reason to disable ${user.email}`);
+  await expect(reason).toHaveAttribute('aria-invalid', 'true');
+  await expect(
+    logins.getByText('Give a reason of at least 5 characters: why, and on whose word.'),
+  ).toBeVisible();
+  await expect(staff.locator(`#login-disable-${user.id}-message`)).toHaveText(
+    'Please correct the highlighted fields.',
+  );
+  await expect(staff.locator(`#login-disable-${user.id}-message`)).toHaveAttribute('aria-live', 'polite');
+  await reason.fill('Customer called: someone else has the portal password.');
+  await disable.click();
+  await expect(
+    staff.getByText(
+      `${user.email} is disabled: it cannot sign in to any account until it is enabled; 1 session ended.`,
+    ),
+  ).toBeVisible();
+  // The page now shows it disabled, in the list and in the members line, with the enable form.
+  await expect(entry.getByRole('heading')).toContainText('Disabled');
+  await expect(staff.getByText(literally(`Members: ${user.email} (disabled)`))).toBeVisible();
+  await expect(entry).toContainText('Enabling does not change the portal password.');
+  await expectAccessible(staff);
+
+  // The customer's next page load lands on sign-in; the right password is told the login is disabled.
+  await customer.goto('/');
+  await expect(customer).toHaveURL(/\/sign-in/);
+  await customer.getByLabel('Email', { exact: true }).fill(user.email);
+  await customer.getByLabel('Password', { exact: true }).fill(user.password);
+  await submitAndWait(customer);
+  await expect(customer.locator('#sign-in-message')).toContainText('This login has been disabled by support');
+  // A wrong password still hears only that the email or password is not correct.
+  await customer.getByLabel('Password', { exact: true }).fill('not the password');
+  await submitAndWait(customer);
+  await expect(customer.locator('#sign-in-message')).toContainText('The email or password is not correct.');
+
+  // The agent enables it again, from the keyboard: the reason, then Enter.
+  const enableReason = logins.getByLabel(`Reason to enable ${user.email}`);
+  await enableReason.focus();
+  await staff.keyboard.type('Spoke with the customer on the number on file.');
+  await staff.keyboard.press('Enter');
+  await expect(
+    staff.getByText(literally(`${user.email} can sign in again. Its password is unchanged`)),
+  ).toBeVisible();
+  await expect(logins.getByRole('button', { name: `Disable login: ${user.email}` })).toBeVisible();
+
+  await signIn(customer, user);
+  await expect(customer).not.toHaveURL(/\/sign-in/);
+
+  const actions = query<{ action: string; accountId: string }>(
+    `SELECT action, "accountId" FROM "AuditLog" WHERE "targetId" = ? AND action LIKE 'customer_user.%' ORDER BY at`,
+    user.id,
+  );
+  expect(actions.map((a) => a.action)).toEqual(['customer_user.disabled', 'customer_user.enabled']);
+  expect(new Set(actions.map((a) => a.accountId)).size).toBe(1);
+});
+
+test('sign out everywhere ends the customer’s sessions but leaves the login enabled', async ({
+  browser,
+  agent,
+}) => {
+  const {
+    user,
+    accounts: [account],
+  } = await createCustomer([{ name: `Logins Co ${uniqueId()}` }]);
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, user);
+  const staff = agent.page;
+  await staff.goto(`/staff/accounts/${account!.number}`);
+  const logins = staff.getByRole('region', { name: 'Portal logins' });
+  await logins.getByLabel(`Reason to sign out ${user.email}`).fill('Login seen from an attacker’s address.');
+  await logins.getByRole('button', { name: `Sign out everywhere: ${user.email}` }).click();
+  await expect(
+    staff.getByText(
+      `${user.email} is signed out everywhere: 1 session ended, and its sign-in links no longer work.`,
+    ),
+  ).toBeVisible();
+  await customer.goto('/');
+  await expect(customer).toHaveURL(/\/sign-in/);
+  await signIn(customer, user);
+});

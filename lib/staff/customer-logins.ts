@@ -1,0 +1,233 @@
+import 'server-only';
+import { z } from 'zod';
+import { revokeSignInLinks } from '@/lib/auth/revoke';
+import { STAFF_ROLES } from '@/lib/auth/roles';
+import { assertStaff, type CurrentUser } from '@/lib/auth/session';
+import { db, type Tx } from '@/lib/server/db';
+import { decideOnce, lockActor, refuse, type Decision } from '@/lib/server/decide-once';
+import { recordReceipt, type Once } from '@/lib/server/idempotency';
+import { missing, type Outcome } from '@/lib/server/outcome';
+import type { RequestMeta } from '@/lib/server/request-meta';
+import type { Note } from '@/lib/i18n/note';
+
+// Support acts on a customer's portal login from the account's page: "someone has my portal password",
+// or a login seen used from an attacker's address. Any verified staff member may sign it out
+// everywhere, disable it or enable it again; each asks for a reason, is one transaction and is audited
+// (customer_user.*) with the account. The target is reached only through THIS account's memberships and
+// only when it is a customer login: a staff login, another account's member or an unknown id is
+// not_found (a 404), and nothing changes. Staff logins are managed on /staff/users (lib/staff/users.ts).
+
+// Required and bounded: a sentence for the audit log (past 500 the wrapper says outcome.field.tooLong).
+const reason = z.string().trim().min(5, 'outcome.field.loginReason').max(500);
+
+/** Every customer-login form: the account (its number, as in the page's address), the login, why. */
+export const customerLoginSchema = z.object({
+  accountNumber: z.string().trim().min(1).max(40),
+  userId: z.string().min(1).max(64),
+  reason,
+});
+export type CustomerLoginInput = z.output<typeof customerLoginSchema>;
+
+/** ok with a note under outcome.customerLogin.*; not_found for a login outside this account; refused/conflict with a note. */
+export type CustomerLoginChange = Outcome;
+
+/** One member login as the account page lists it (a DTO: no hash, no secret). */
+export type CustomerLoginRow = {
+  id: string;
+  email: string;
+  name: string | null;
+  locale: string;
+  disabled: boolean;
+  secondFactor: boolean;
+  /** Sessions not yet expired: the browsers signed in now. */
+  sessions: number;
+  /** The newest `sign_in.success` audit row of the login (password or link), or null when none is kept. */
+  lastSignInAt: Date | null;
+  /** How many OTHER accounts the login is a member of (disabling it shuts it out of those too). */
+  otherAccounts: number;
+};
+
+/**
+ * The customer logins that are members of account `accountId`, by email: `CustomerLoginRow[]`. Two
+ * statements whatever the number of members: the members with their live-session and membership counts,
+ * then each one's last sign-in from the audit log (its `(actorId, at)` index). Staff only (assertStaff:
+ * a 404 for anyone else); staff logins that are members of an account are not listed.
+ */
+export async function listCustomerLogins(user: CurrentUser, accountId: string): Promise<CustomerLoginRow[]> {
+  assertStaff(user);
+  const now = new Date();
+  const rows = await db.user.findMany({
+    where: { role: 'customer', memberships: { some: { accountId } } },
+    orderBy: { email: 'asc' },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      locale: true,
+      disabled: true,
+      totpEnabledAt: true,
+      _count: { select: { sessions: { where: { expires: { gt: now } } }, memberships: true } },
+    },
+  });
+  if (rows.length === 0) return [];
+  const last = await db.auditLog.groupBy({
+    by: ['actorId'],
+    where: { actorId: { in: rows.map((r) => r.id) }, action: 'sign_in.success' },
+    _max: { at: true },
+  });
+  const lastOf = new Map(last.map((l) => [l.actorId, l._max.at]));
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    locale: r.locale,
+    disabled: r.disabled,
+    secondFactor: r.totpEnabledAt !== null,
+    sessions: r._count.sessions,
+    lastSignInAt: lastOf.get(r.id) ?? null,
+    otherAccounts: r._count.memberships - 1,
+  }));
+}
+
+/** The target left this account (or stopped being a customer login) after the first read: a 404 too. */
+const GONE = { ok: false, code: 'not_found' } as const;
+
+type Target = { accountId: string; userId: string; email: string };
+
+/** The login `input.userId` if it is a customer login and a member of account `input.accountNumber`, else null. */
+async function findTarget(tx: Tx | typeof db, input: CustomerLoginInput): Promise<Target | null> {
+  const m = await tx.membership.findFirst({
+    where: { userId: input.userId, account: { number: input.accountNumber }, user: { role: 'customer' } },
+    select: { accountId: true, user: { select: { id: true, email: true } } },
+  });
+  return m ? { accountId: m.accountId, userId: m.user.id, email: m.user.email } : null;
+}
+
+type Change = (
+  tx: Tx,
+  target: Target & { disabled: boolean },
+  input: CustomerLoginInput,
+) => Promise<Decision<undefined>>;
+
+/**
+ * The frame of the three changes: staff only (assertStaff), the target found through this account
+ * (else not_found), then in one transaction (decideOnce) the actor and the target's User rows locked in
+ * id order and the actor read again (lockActor: an agent disabled meanwhile is refused with
+ * `outcome.staffDisabled`, audited access.denied), the target read again under its lock (a membership
+ * removed or a role changed meanwhile: not_found), then `change`, whose audit row gets the account.
+ * When it is done, `once` (the form's idempotency key) is recorded with the note `again` (values
+ * `email`), in the same transaction: a resend of the same form is told it was done, not "already so".
+ */
+function onCustomerLogin(again: string, change: Change) {
+  return async (
+    user: CurrentUser,
+    input: CustomerLoginInput,
+    meta: RequestMeta,
+    once?: Once,
+  ): Promise<CustomerLoginChange> => {
+    assertStaff(user);
+    const found = await findTarget(db, input);
+    if (!found) return missing();
+    return decideOnce({ user, meta }, async (tx) => {
+      const refusal = await lockActor(
+        tx,
+        user.id,
+        STAFF_ROLES,
+        { key: 'outcome.staffDisabled', target: { type: 'user', id: found.userId } },
+        [found.userId],
+      );
+      if (refusal) return refusal;
+      const target = await findTarget(tx, input);
+      if (!target) return GONE;
+      const { disabled } = await tx.user.findUniqueOrThrow({
+        where: { id: target.userId },
+        select: { disabled: true },
+      });
+      const d = await change(tx, { ...target, disabled }, input);
+      if (!d.ok) return d;
+      await recordReceipt(tx, once, { key: again, values: { email: target.email } });
+      return { ...d, audit: { ...d.audit, accountId: target.accountId } };
+    });
+  };
+}
+
+/** Ends every session of the login and every sign-in link in its mail; returns both counts. */
+async function endAccess(tx: Tx, target: Target): Promise<{ sessionsEnded: number; linksRevoked: number }> {
+  const sessionsEnded = (await tx.session.deleteMany({ where: { userId: target.userId } })).count;
+  const linksRevoked = await revokeSignInLinks(tx, target.email);
+  return { sessionsEnded, linksRevoked };
+}
+
+const auditOf = (action: 'signed_out' | 'disabled' | 'enabled', target: Target, detail: object) => ({
+  action: `customer_user.${action}` as const,
+  target: { type: 'user', id: target.userId },
+  detail: { email: target.email, ...detail },
+});
+
+/**
+ * "Sign out everywhere" for a customer login of this account: its sessions end (currentUser() finds
+ * no Session row on the next request) and its sign-in links are revoked (revokeSignInLinks); the
+ * password and the disabled flag stay. ok with `outcome.customerLogin.signedOut` (email, sessions);
+ * audited `customer_user.signed_out` with the account, the login, the reason and both counts. `once`:
+ * a resend of the same form is answered from its receipt (`outcome.again.customerSignedOut`).
+ */
+export const signOutCustomerLogin = onCustomerLogin(
+  'outcome.again.customerSignedOut',
+  async (tx, target, input) => {
+    const ended = await endAccess(tx, target);
+    const { email } = target;
+    return {
+      ok: true,
+      audit: auditOf('signed_out', target, { reason: input.reason, ...ended }),
+      note: { key: 'outcome.customerLogin.signedOut', values: { email, sessions: ended.sessionsEnded } },
+    };
+  },
+);
+
+/**
+ * "Disable login": `disabled = true`, its sessions end and its sign-in links are revoked, at once and in
+ * the same transaction; it cannot sign in (password or link) until enabled, on any of its accounts, and
+ * no mail is sent to it meanwhile. Conflict `outcome.customerLogin.alreadyDisabled` (nothing written)
+ * when it is so already. ok with `outcome.customerLogin.disabled` (email, sessions); audited
+ * `customer_user.disabled`. A resend of the same form: `outcome.again.customerDisabled`.
+ */
+export const disableCustomerLogin = onCustomerLogin(
+  'outcome.again.customerDisabled',
+  async (tx, target, input) => {
+    if (target.disabled)
+      return refuse('conflict', 'outcome.customerLogin.alreadyDisabled', { email: target.email });
+    await tx.user.update({ where: { id: target.userId }, data: { disabled: true } });
+    const ended = await endAccess(tx, target);
+    const { email } = target;
+    const note: Note = {
+      key: 'outcome.customerLogin.disabled',
+      values: { email, sessions: ended.sessionsEnded },
+    };
+    return { ok: true, audit: auditOf('disabled', target, { reason: input.reason, ...ended }), note };
+  },
+);
+
+/**
+ * "Enable login": `disabled = false`; the password is NOT changed (the page says so, and tells the agent
+ * to have the customer sign in by an emailed link and change it). Any session or sign-in link that
+ * exists is ended as well (none should: a disabled login gets neither, but a link requested in the
+ * instant before the disable committed may have been made after it), and revokeSignInLinks, run after
+ * the flag is cleared, mails a fresh unlock link to a login whose second factor is still locked (the
+ * disable revoked the old one). Conflict `outcome.customerLogin.alreadyEnabled` when it is enabled
+ * already. ok with `outcome.customerLogin.enabled` (email); audited `customer_user.enabled`. A resend
+ * of the same form: `outcome.again.customerEnabled`.
+ */
+export const enableCustomerLogin = onCustomerLogin(
+  'outcome.again.customerEnabled',
+  async (tx, target, input) => {
+    if (!target.disabled)
+      return refuse('conflict', 'outcome.customerLogin.alreadyEnabled', { email: target.email });
+    await tx.user.update({ where: { id: target.userId }, data: { disabled: false } });
+    const ended = await endAccess(tx, target);
+    return {
+      ok: true,
+      audit: auditOf('enabled', target, { reason: input.reason, ...ended }),
+      note: { key: 'outcome.customerLogin.enabled', values: { email: target.email } },
+    };
+  },
+);

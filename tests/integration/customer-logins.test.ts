@@ -1,0 +1,296 @@
+import crypto from 'node:crypto';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { form, rendered, session } from '@/tests/helpers/action-edge';
+
+// Support acts on a customer's portal login from the account page (lib/staff/customer-logins.ts):
+// sign out everywhere, disable, enable. Each form goes through the real action wrapper (role, second
+// factor, zod, idempotency key) to the domain and the database; the session and request headers are
+// the edge (tests/helpers/action-edge.ts), and for the password sign-in Next's cookies and headers too.
+
+const jar = vi.hoisted(() => new Map<string, string>());
+vi.mock('next/headers', () => ({
+  headers: async () => new Headers({ host: 'localhost:3000' }),
+  cookies: async () => ({
+    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
+    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+    has: (name: string) => jar.has(name),
+    set: (name: string | { name: string; value: string }, value?: string) =>
+      typeof name === 'string' ? jar.set(name, value ?? '') : jar.set(name.name, name.value),
+    delete: (name: string | { name: string }) => jar.delete(typeof name === 'string' ? name : name.name),
+  }),
+}));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+
+const { signOutCustomerAction, disableCustomerAction, enableCustomerAction } =
+  await import('@/lib/staff/customer-login-actions');
+const { listCustomerLogins } = await import('@/lib/staff/customer-logins');
+const { attemptSignIn } = await import('@/lib/auth/sign-in');
+const { userOfSession } = await import('@/lib/auth/session');
+const { hashPassword } = await import('@/lib/auth/password');
+const { requestSignInLink } = await import('@/lib/auth/email-link');
+const { getDb } = await import('@/lib/server/db');
+const { dialects, useFreshDb } = await import('@/tests/helpers/db');
+const { asCustomer, makeAccount, makeSession, makeStaff } = await import('@/tests/helpers/factory');
+
+const PASSWORD = 'correct horse battery staple 42';
+const META = { ip: '192.0.2.81', userAgent: 'vitest' };
+const REASON = 'Customer called: someone has the portal password.';
+
+/** An account with one customer login that has a password, two live sessions and one sign-in link. */
+async function customerWithAccess() {
+  const db = getDb();
+  const { account, users } = await makeAccount({ members: [`c-${crypto.randomUUID()}@cust.example`] });
+  const user = await db.user.update({
+    where: { id: users[0].id },
+    data: { passwordHash: await hashPassword(PASSWORD) },
+  });
+  const sessions = [await makeSession(user.id), await makeSession(user.id)];
+  await db.verificationToken.create({
+    data: { identifier: user.email, token: crypto.randomUUID(), expires: new Date(Date.now() + 900_000) },
+  });
+  return { account, user, sessions };
+}
+
+const fields = (account: { number: string }, userId: string, reason = REASON) => ({
+  accountNumber: account.number,
+  userId,
+  reason,
+});
+
+/** What a login has now: its disabled flag, its Session rows and its sign-in links. */
+async function stateOf(user: { id: string; email: string }) {
+  const db = getDb();
+  return {
+    disabled: (await db.user.findUniqueOrThrow({ where: { id: user.id } })).disabled,
+    sessions: await db.session.count({ where: { userId: user.id } }),
+    links: await db.verificationToken.count({ where: { identifier: user.email } }),
+  };
+}
+
+const auditRows = (action: string, userId: string) =>
+  getDb().auditLog.findMany({ where: { action, targetId: userId }, orderBy: { at: 'asc' } });
+
+/** The next call's 404 (the wrapper's notFound() throws NEXT_HTTP_ERROR_FALLBACK;404). */
+const notFound = (p: Promise<unknown>) =>
+  expect(p).rejects.toMatchObject({ digest: expect.stringContaining('404') });
+
+describe.each(dialects())('support and a customer’s portal login on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  beforeEach(() => {
+    session.user = null;
+    jar.clear();
+  });
+
+  it('lists each member login with its facts; a staff member of the account is not listed', async () => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    await db.user.update({ where: { id: user.id }, data: { locale: 'es', totpEnabledAt: new Date() } });
+    const other = await makeAccount();
+    await db.membership.create({ data: { userId: user.id, accountId: other.account.id } });
+    const agent = await makeStaff();
+    await db.membership.create({ data: { userId: agent.id, accountId: account.id } });
+    const at = new Date(Date.now() - 3600_000);
+    await db.auditLog.create({
+      data: { action: 'sign_in.success', actorId: user.id, actorEmail: user.email, at },
+    });
+    // An expired session is no signed-in browser.
+    await db.session.create({
+      data: { sessionToken: crypto.randomUUID(), userId: user.id, expires: new Date(Date.now() - 1000) },
+    });
+    expect(await listCustomerLogins(agent, account.id)).toEqual([
+      {
+        id: user.id,
+        email: user.email,
+        name: null,
+        locale: 'es',
+        disabled: false,
+        secondFactor: true,
+        sessions: 2,
+        lastSignInAt: at,
+        otherAccounts: 1,
+      },
+    ]);
+  });
+
+  it('sign out everywhere: sessions and links end, the flag stays, audited with the reason; a resend is told it was done', async () => {
+    const { account, user } = await customerWithAccess();
+    session.user = await makeStaff({ role: 'agent' });
+    const sent = rendered(fields(account, user.id));
+    const answer = await signOutCustomerAction(undefined, sent);
+    expect(answer).toMatchObject({
+      ok: true,
+      message: `${user.email} is signed out everywhere: 2 sessions ended, and its sign-in links no longer work.`,
+    });
+    expect(await stateOf(user)).toEqual({ disabled: false, sessions: 0, links: 0 });
+    const [row, ...more] = await auditRows('customer_user.signed_out', user.id);
+    expect(more).toHaveLength(0);
+    expect(row).toMatchObject({ actorId: session.user.id, accountId: account.id, targetType: 'user' });
+    expect(JSON.parse(row!.detail!)).toEqual({
+      email: user.email,
+      reason: REASON,
+      sessionsEnded: 2,
+      linksRevoked: 1,
+    });
+    // The same render sent again (its answer lost): told it was done, nothing done twice.
+    const again = await signOutCustomerAction(undefined, sent);
+    expect(again.ok).toBe(true);
+    expect(again.message).toMatch(
+      new RegExp(`^${user.email} was signed out everywhere at .+, when this form`),
+    );
+    expect(await auditRows('customer_user.signed_out', user.id)).toHaveLength(1);
+  });
+
+  it('disable: flag set, sessions and links end at once; currentUser refuses it; a right password is told it is disabled', async () => {
+    const { account, user, sessions } = await customerWithAccess();
+    session.user = await makeStaff({ role: 'agent', locale: 'es' });
+    const sent = rendered(fields(account, user.id));
+    expect(await disableCustomerAction(undefined, sent)).toMatchObject({
+      ok: true,
+      message: `${user.email} está desactivado: no puede iniciar sesión en ninguna cuenta hasta que se vuelva a activar; se cerraron 2 sesiones.`,
+    });
+    expect(await stateOf(user)).toEqual({ disabled: true, sessions: 0, links: 0 });
+    const [row] = await auditRows('customer_user.disabled', user.id);
+    expect(row).toMatchObject({ accountId: account.id, actorId: session.user.id });
+    expect(JSON.parse(row!.detail!)).toMatchObject({ reason: REASON, sessionsEnded: 2, linksRevoked: 1 });
+    // Its old sessions are gone, and even a session row that somehow existed is refused (disabled flag).
+    expect(await userOfSession(sessions[0].sessionToken)).toBeNull();
+    const stray = await makeSession(user.id);
+    expect(await userOfSession(stray.sessionToken)).toBeNull();
+    // A resend of the same render: told it was disabled (not "already disabled"); one audit row.
+    expect((await disableCustomerAction(undefined, sent)).message).toMatch(/^.+ se desactivó el .+/);
+    // A new render of the form, while it is disabled already: nothing changes.
+    expect(await disableCustomerAction(undefined, rendered(fields(account, user.id)))).toMatchObject({
+      ok: false,
+      message: `${user.email} ya está desactivado: no se ha cambiado nada.`,
+    });
+    expect(await auditRows('customer_user.disabled', user.id)).toHaveLength(1);
+
+    // Sign-in: the right password hears the login is disabled; a wrong one, and an unknown address,
+    // hear the one answer they always did (nothing tells a stranger the address exists).
+    expect(await attemptSignIn({ email: user.email, password: PASSWORD }, META)).toEqual({
+      ok: false,
+      code: 'refused',
+      note: { key: 'signIn.disabled' },
+    });
+    const invalid = { ok: false, code: 'invalid', note: { key: 'signIn.invalid' } };
+    expect(await attemptSignIn({ email: user.email, password: 'not the password at all' }, META)).toEqual(
+      invalid,
+    );
+    expect(
+      await attemptSignIn({ email: `nobody-${crypto.randomUUID()}@cust.example`, password: PASSWORD }, META),
+    ).toEqual(invalid);
+    // No sign-in link is made for it meanwhile.
+    await requestSignInLink(user.email, '/', META);
+    expect((await stateOf(user)).links).toBe(0);
+  });
+
+  it('enable: the flag clears, the password is unchanged and signs in again; any stray link ends too', async () => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    session.user = await makeStaff({ role: 'admin' });
+    await disableCustomerAction(undefined, rendered(fields(account, user.id)));
+    // A link made in the instant before the disable committed (a request that read the login first).
+    await db.verificationToken.create({
+      data: { identifier: user.email, token: crypto.randomUUID(), expires: new Date(Date.now() + 900_000) },
+    });
+    const before = (await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash;
+    const sent = rendered(fields(account, user.id, 'Customer confirmed by phone.'));
+    expect(await enableCustomerAction(undefined, sent)).toMatchObject({
+      ok: true,
+      message: `${user.email} can sign in again. Its password is unchanged: if it may be known to someone else, the customer should sign in with an emailed link and change it.`,
+    });
+    expect(await stateOf(user)).toEqual({ disabled: false, sessions: 0, links: 0 });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBe(before);
+    const [row] = await auditRows('customer_user.enabled', user.id);
+    expect(row).toMatchObject({ accountId: account.id });
+    expect(JSON.parse(row!.detail!)).toMatchObject({
+      reason: 'Customer confirmed by phone.',
+      linksRevoked: 1,
+    });
+    expect((await enableCustomerAction(undefined, sent)).message).toMatch(
+      / was enabled at .+, when this form/,
+    );
+    expect(await enableCustomerAction(undefined, rendered(fields(account, user.id)))).toMatchObject({
+      ok: false,
+      message: `${user.email} can already sign in: nothing was changed.`,
+    });
+    const signedIn = await attemptSignIn({ email: user.email, password: PASSWORD }, META);
+    expect(signedIn.ok).toBe(true);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('enabling a login whose second factor is still locked mails it a fresh unlock link', async () => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    await db.user.update({
+      where: { id: user.id },
+      data: { totpEnabledAt: new Date(), totpFailures: 20, totpLockedAt: new Date() },
+    });
+    session.user = await makeStaff();
+    await disableCustomerAction(undefined, rendered(fields(account, user.id)));
+    const lockMails = () => db.mailMessage.count({ where: { to: user.email, template: 'mfa_locked' } });
+    const whileDisabled = await lockMails();
+    await enableCustomerAction(undefined, rendered(fields(account, user.id)));
+    expect(await lockMails()).toBe(whileDisabled + 1);
+  });
+
+  it('refused as not found, nothing changed: another account’s member, a staff login, an unknown id', async () => {
+    const db = getDb();
+    const { account } = await customerWithAccess();
+    const foreign = await customerWithAccess();
+    const staffMember = await makeStaff({ role: 'admin' });
+    await db.membership.create({ data: { userId: staffMember.id, accountId: account.id } });
+    await makeSession(staffMember.id);
+    session.user = await makeStaff({ role: 'admin' });
+    for (const action of [signOutCustomerAction, disableCustomerAction, enableCustomerAction])
+      for (const userId of [foreign.user.id, staffMember.id, 'no-such-login', 'x'.repeat(64)])
+        await notFound(action(undefined, rendered(fields(account, userId))));
+    expect(await stateOf(foreign.user)).toEqual({ disabled: false, sessions: 2, links: 1 });
+    expect((await stateOf(staffMember)).disabled).toBe(false);
+    expect((await stateOf(staffMember)).sessions).toBe(1);
+    // The foreign member through its own account's number is reachable: the scope is the account.
+    expect(
+      (await signOutCustomerAction(undefined, rendered(fields(foreign.account, foreign.user.id)))).ok,
+    ).toBe(true);
+    expect(
+      await db.auditLog.count({
+        where: { action: { startsWith: 'customer_user.' }, targetId: staffMember.id },
+      }),
+    ).toBe(0);
+  });
+
+  it('refused: a customer, and staff without a verified second factor (404); nothing changed', async () => {
+    const { account, user } = await customerWithAccess();
+    const cases = [asCustomer(user), await makeStaff({ role: 'admin', mfaVerified: false })];
+    for (const who of cases) {
+      session.user = who;
+      for (const action of [signOutCustomerAction, disableCustomerAction])
+        await notFound(action(undefined, rendered(fields(account, user.id))));
+    }
+    expect(await stateOf(user)).toEqual({ disabled: false, sessions: 2, links: 1 });
+    expect(await getDb().auditLog.count({ where: { action: 'access.denied', actorId: user.id } })).toBe(2);
+  });
+
+  it('an agent disabled while the request ran changes nothing (lockActor); a reason is required and bounded', async () => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    const agent = await makeStaff();
+    session.user = agent;
+    await db.user.update({ where: { id: agent.id }, data: { disabled: true } });
+    const refused = await disableCustomerAction(undefined, rendered(fields(account, user.id)));
+    expect(refused.ok).toBe(false);
+    expect(await stateOf(user)).toEqual({ disabled: false, sessions: 2, links: 1 });
+    await db.user.update({ where: { id: agent.id }, data: { disabled: false } });
+    const short = await disableCustomerAction(undefined, rendered(fields(account, user.id, 'no')));
+    expect(short.fieldErrors?.reason).toEqual([
+      'Give a reason of at least 5 characters: why, and on whose word.',
+    ]);
+    const long = await disableCustomerAction(undefined, rendered(fields(account, user.id, 'x'.repeat(501))));
+    expect(long.fieldErrors?.reason).toEqual(['Use at most 500 characters.']);
+    // Without the form's idempotency key: refused, nothing applied.
+    expect((await disableCustomerAction(undefined, form(fields(account, user.id)))).ok).toBe(false);
+    expect(await stateOf(user)).toEqual({ disabled: false, sessions: 2, links: 1 });
+  });
+});
