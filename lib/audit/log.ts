@@ -1,5 +1,5 @@
 import 'server-only';
-import crypto from 'node:crypto';
+import { newRowId } from '@/lib/server/row-id';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { db, type Tx } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
@@ -51,7 +51,7 @@ function auditColumns(entry: AuditEntry) {
  */
 export function auditInsert(entry: AuditEntry, at = new Date()): Prisma.Sql {
   const c = auditColumns(entry);
-  const id = crypto.randomUUID().replaceAll('-', '');
+  const id = newRowId();
   return Prisma.sql`INSERT INTO "AuditLog" ("id", "at", "action", "actorId", "actorEmail", "accountId", "targetType", "targetId", "ip", "userAgent", "detail", "requestId")
     VALUES (${id}, ${at}, ${c.action}, ${c.actorId}, ${c.actorEmail}, ${c.accountId}, ${c.targetType}, ${c.targetId}, ${c.ip}, ${c.userAgent}, ${c.detail}, ${c.requestId})`;
 }

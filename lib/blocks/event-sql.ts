@@ -1,8 +1,8 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import { isPostgres, txExecute, txQuery, type Tx } from '@/lib/server/db';
+import { newRowId } from '@/lib/server/row-id';
 
 // The statements of a switch event's hot path (lib/blocks/lifecycle.ts `applySwitchEvent`) that
 // Prisma's model API costs most on. Measured (issue 14, goal 5): the query API runs its query
@@ -32,15 +32,8 @@ export type EventAccount = {
 
 type Row = { id: string; number: string; switchChangedAt: Date | string | number; country: string | null };
 
-/**
- * A new row id for the raw INSERTs here: 32 lowercase hex digits (a random UUID, RFC 9562 version 4,
- * without its dashes). Letters and digits only, like the cuid ids Prisma writes everywhere else, so a
- * block made from a switch event fits every id shape the app checks (a block id goes into URLs, and
- * the reset page's back link accepts `[a-z0-9]{1,64}`).
- */
-export function newRowId(): string {
-  return crypto.randomUUID().replaceAll('-', '');
-}
+/** The row ids of this path's raw INSERTs (lib/server/row-id.ts). */
+export { newRowId };
 
 /**
  * Takes the account's lock (as `lockAccount` in lib/server/db/lock.ts: the row's write lock, held to
@@ -162,20 +155,33 @@ export type AfterLock = {
   lifts: { id: string; attempts: number }[];
   /** The account's members who receive mail (not disabled). */
   members: { id: string; email: string }[];
+  /**
+   * Whether an open block (active or lift_pending) the reconciler placed from the switch's state
+   * (placedBy `switch`, no source event) exists: only then can the event be that block's
+   * (lib/blocks/lifecycle.ts foundByReconciler, which compares the times).
+   */
+  reconciledBlock: boolean;
+  /**
+   * Whether the account has a destination allowance requested, sending or active: only then has a
+   * new block any to end (lib/allowances/operations.ts endAllowancesWithBlock).
+   */
+  allowances: boolean;
 };
 
 /**
- * Reads, after the account's lock, its queued lifts (by account number) and its members who receive
- * mail (not disabled): one statement (`UNION ALL`, plain SQL on both databases) instead of one read
- * each. It must run after `lockAccountForEvent` returned, never inside it: on PostgreSQL (READ
- * COMMITTED) a statement sees what committed before it started, so a lift queued by a transaction
- * the lock waited for is seen here (tests/integration/event-sql.test.ts).
+ * Reads, after the account's lock, its queued lifts (by account number), its members who receive
+ * mail (not disabled), and whether it has a block the reconciler placed or an allowance a new block
+ * ends (AfterLock): one statement (`UNION ALL`, plain SQL on both databases) instead of one read
+ * each, so an event on an account with neither costs no further read for them (on PostgreSQL each
+ * read is a round trip). It must run after `lockAccountForEvent` returned, never inside it: on
+ * PostgreSQL (READ COMMITTED) a statement sees what committed before it started, so a lift queued by
+ * a transaction the lock waited for is seen here (tests/integration/event-sql.test.ts).
  */
 export async function readAfterLock(tx: Tx, account: { id: string; number: string }): Promise<AfterLock> {
   return afterLock(await txQuery<AfterLockRow>(tx, afterLockSql(account)));
 }
 
-type AfterLockRow = { k: string; id: string; attempts: number | bigint | null; email: string | null };
+type AfterLockRow = { k: string; id: string | null; attempts: number | bigint | null; email: string | null };
 
 function afterLockSql(account: { id: string; number: string }) {
   return Prisma.sql`
@@ -184,14 +190,24 @@ function afterLockSql(account: { id: string; number: string }) {
     UNION ALL
     SELECT 'member' AS "k", u."id", NULL AS "attempts", u."email" FROM "User" u
     JOIN "Membership" m ON m."userId" = u."id"
-    WHERE m."accountId" = ${account.id} AND u."disabled" = false`;
+    WHERE m."accountId" = ${account.id} AND u."disabled" = false
+    UNION ALL
+    SELECT 'reconciled' AS "k", NULL AS "id", NULL AS "attempts", NULL AS "email"
+    WHERE EXISTS (SELECT 1 FROM "Block" b WHERE b."accountId" = ${account.id}
+      AND b."status" IN ('active', 'lift_pending') AND b."placedBy" = 'switch' AND b."sourceEventId" IS NULL)
+    UNION ALL
+    SELECT 'allowance' AS "k", NULL AS "id", NULL AS "attempts", NULL AS "email"
+    WHERE EXISTS (SELECT 1 FROM "DestinationAllowance" d WHERE d."accountId" = ${account.id}
+      AND d."status" IN ('requested', 'sending', 'active'))`;
 }
 
 function afterLock(rows: AfterLockRow[]): AfterLock {
-  const out: AfterLock = { lifts: [], members: [] };
+  const out: AfterLock = { lifts: [], members: [], reconciledBlock: false, allowances: false };
   for (const r of rows) {
-    if (r.k === 'lift') out.lifts.push({ id: r.id, attempts: Number(r.attempts) });
-    else if (r.k === 'member') out.members.push({ id: r.id, email: r.email! });
+    if (r.k === 'lift') out.lifts.push({ id: r.id!, attempts: Number(r.attempts) });
+    else if (r.k === 'member') out.members.push({ id: r.id!, email: r.email! });
+    else if (r.k === 'reconciled') out.reconciledBlock = true;
+    else if (r.k === 'allowance') out.allowances = true;
   }
   return out;
 }
@@ -285,12 +301,14 @@ export type NewBlock = {
 
 /**
  * A new `active` block with its trigger calls, its first timeline rows and, when given, the audit
- * row that records it (`auditInsert` of lib/audit/log.ts). PostgreSQL: one statement (the block,
- * its calls and the audit row in data-modifying CTEs, whose foreign keys are checked at the end of
- * the statement), then one INSERT per 1,000 calls past the first 5,000; SQLite, which has no INSERT
- * in a CTE: four (`insertTriggerCalls`, one more per 1,000 calls past the first 1,000,
- * `insertBlockEvents`, the audit row). The id is the caller's (a
- * random UUID, like the other rows of this path).
+ * row that records it (`auditInsert` of lib/audit/log.ts) and `also`, further single INSERTs of the
+ * same change that do not read it (the block notice's mail rows, lib/mail/queue.ts mailInsert).
+ * PostgreSQL: one statement (the block, its calls, the audit row and `also` in data-modifying CTEs,
+ * each run once to completion, whose foreign keys are checked at the end of the statement), then one
+ * INSERT per 1,000 calls past the first 5,000; SQLite, which has no INSERT in a CTE: four
+ * (`insertTriggerCalls`, one more per 1,000 calls past the first 1,000, `insertBlockEvents`, the
+ * audit row) and one per `also`. The id is the caller's (a random UUID, like the other rows of this
+ * path).
  */
 export async function insertBlock(
   tx: Tx,
@@ -298,6 +316,7 @@ export async function insertBlock(
   calls: TriggerCallRow[],
   events: Omit<BlockEventRow, 'blockId'>[],
   audit?: Prisma.Sql,
+  also: Prisma.Sql[] = [],
 ): Promise<void> {
   const block = Prisma.sql`INSERT INTO "Block" ("id", "accountId", "reason", "status", "placedAt", "placedBy", "sourceEventId", "callsNotKept", "createdAt")
     VALUES (${b.id}, ${b.accountId}, ${enumLiteral(b.reason)}, 'active', ${b.placedAt}, ${b.placedBy}, ${b.sourceEventId}, ${b.callsNotKept ?? 0}, ${new Date()})`;
@@ -307,12 +326,14 @@ export async function insertBlock(
     await insertTriggerCalls(tx, b.id, calls);
     await insertBlockEvents(tx, rows);
     if (audit) await txExecute(tx, audit);
+    for (const sql of also) await txExecute(tx, sql);
     return;
   }
   const parts = [Prisma.sql`"b" AS (${block})`];
   const first = calls.slice(0, CALLS_IN_BLOCK_STATEMENT);
   if (first.length) parts.push(Prisma.sql`"c" AS (${triggerCallsSql(b.id, first, 0)})`);
   if (audit) parts.push(Prisma.sql`"a" AS (${audit})`);
+  also.forEach((sql, i) => parts.push(Prisma.sql`${Prisma.raw(`"x${i}"`)} AS (${sql})`));
   await txExecute(tx, Prisma.sql`WITH ${Prisma.join(parts)} ${blockEventsSql(rows)}`);
   await insertTriggerCalls(tx, b.id, calls.slice(CALLS_IN_BLOCK_STATEMENT), CALLS_IN_BLOCK_STATEMENT);
 }

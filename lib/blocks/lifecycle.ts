@@ -20,7 +20,7 @@ import {
   mailAbout,
   queueMailToAsker,
   queueMailToMembers,
-  queueMailToUsers,
+  mailInsert,
   releaseHeldMail,
 } from '@/lib/mail/queue';
 import type { BlockLiftedEvent, BlockPlacedEvent } from '@/lib/switch/events-schema';
@@ -299,26 +299,20 @@ async function cancelQueuedLifts(
 export const NOTICE_HOLD_MS = 75_000;
 
 /**
- * Queues the block notice to every member (`members`: those the caller read under the lock, else
- * they are read here); returns the block's timeline row saying so, to be written by the caller.
- * `closedAllowances`: the allowance requests this block closed (lib/allowances/operations.ts
- * endAllowancesWithBlock), which the notice names, so their customers learn it from this one mail.
- * `holdMs`: the notice is due that long after now on the shared clock (sharedNow), not at once; the
- * timeline row says it waits for the switch's details (NOTICE_HOLD_MS).
+ * The block notice's payload: the block, and `closedAllowances`, the allowance requests this block
+ * closed (lib/allowances/operations.ts endAllowancesWithBlock), which the notice names, so their
+ * customers learn it from this one mail.
  */
-async function queueNotice(
-  tx: Tx,
-  accountId: string,
-  blockId: string,
-  members?: { id: string; email: string }[],
-  closedAllowances: string[] = [],
-  holdMs = 0,
-) {
-  const payload = { blockId, ...(closedAllowances.length ? { closedAllowanceIds: closedAllowances } : {}) };
-  const opts = holdMs > 0 ? { holdUntil: new Date(sharedNow().getTime() + holdMs) } : {};
-  const queued = members
-    ? await queueMailToUsers(tx, members, 'block_notice', payload, opts)
-    : await queueMailToMembers(tx, accountId, 'block_notice', payload, opts);
+const noticePayload = (blockId: string, closedAllowances: string[]) => ({
+  blockId,
+  ...(closedAllowances.length ? { closedAllowanceIds: closedAllowances } : {}),
+});
+
+/**
+ * The block's timeline row saying the notice was queued to `count` members, or, with `holdMs`, that
+ * it waits that long for the switch's details (NOTICE_HOLD_MS).
+ */
+function noticeQueuedRow(blockId: string, count: number, holdMs = 0) {
   return {
     blockId,
     type: 'notice_queued' as const,
@@ -326,11 +320,17 @@ async function queueNotice(
     actor: 'tollgate',
     detail:
       holdMs > 0
-        ? storeNote('history.noticeHeld', { count: queued, seconds: Math.round(holdMs / 1000) })
-        : storeNote('history.recipients', { count: queued }),
+        ? storeNote('history.noticeHeld', { count, seconds: Math.round(holdMs / 1000) })
+        : storeNote('history.recipients', { count }),
   };
 }
 
+/**
+ * Queues the block notice to every member of the account who receives mail, and writes the block's
+ * timeline row saying so. `holdMs`: the notice is due that long after now on the shared clock
+ * (sharedNow), not at once (NOTICE_HOLD_MS). A block placed from a switch event queues its notice in
+ * the block's own statement instead (applySwitchEvent: lib/mail/queue.ts mailInsert).
+ */
 async function notice(
   tx: Tx,
   accountId: string,
@@ -338,9 +338,15 @@ async function notice(
   closedAllowances: string[] = [],
   holdMs = 0,
 ) {
-  await tx.blockEvent.create({
-    data: await queueNotice(tx, accountId, blockId, undefined, closedAllowances, holdMs),
-  });
+  const opts = holdMs > 0 ? { holdUntil: new Date(sharedNow().getTime() + holdMs) } : {};
+  const queued = await queueMailToMembers(
+    tx,
+    accountId,
+    'block_notice',
+    noticePayload(blockId, closedAllowances),
+    opts,
+  );
+  await tx.blockEvent.create({ data: noticeQueuedRow(blockId, queued, holdMs) });
 }
 
 /**
@@ -461,22 +467,28 @@ export async function applySwitchEvent(
         await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
       return { kind: 'stale' };
     }
-    const { lifts, members } = after!;
+    const { lifts, members, reconciledBlock, allowances } = after!;
     // An older placement the switch confirms is still a change applied now (the lock's statement
     // stamped only a newer event): the reconciler's "changed since my read".
     if (stale) await moveSwitchClock(tx, account.id, at, account);
-    const found = await foundByReconciler(tx, account.id, at);
+    // The read after the lock said whether a reconciler's block or an allowance exists at all: an
+    // account with neither (nearly every event) makes no further read for them.
+    const found = reconciledBlock ? await foundByReconciler(tx, account.id, at) : null;
     if (found) return attachToFound(tx, account, e, at, found);
     await cancelQueuedLifts(tx, account, 'new_block', lifts);
     // Fraud again: no exception granted under an earlier block lets it through (lib/allowances).
-    const { closed } = await endAllowancesWithBlock(tx, account, 'new_block');
+    const { closed } = allowances
+      ? await endAllowancesWithBlock(tx, account, 'new_block')
+      : { closed: [] as string[] };
     // Raw inserts with the block's id made here, not a nested create: Prisma follows a nested create
     // with a read of the whole block, writes each child row with its own INSERT and compiles every
     // createMany anew. The block, its calls, its two timeline rows (placed, notice queued) and the
     // audit row are one statement on PostgreSQL, four on SQLite (lib/blocks/event-sql.ts).
     const block = { id: newRowId() };
     const calls = readTriggerCalls(e.data.calls, accountCountry(account.country), at);
-    const noticed = await queueNotice(tx, account.id, block.id, members, closed);
+    // The notice to the members read under the lock, in the block's own statement (insertBlock).
+    const mail = mailInsert(members, 'block_notice', noticePayload(block.id, closed));
+    const noticed = noticeQueuedRow(block.id, members.length);
     await insertBlock(
       tx,
       {
@@ -504,6 +516,7 @@ export async function applySwitchEvent(
         target: { type: 'switch_event', id: e.id },
         detail: { blockId: block.id, reason: e.data.reason, stale },
       }),
+      mail ? [mail] : [],
     );
     return { kind: 'placed', blockId: block.id };
   });

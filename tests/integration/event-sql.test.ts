@@ -296,11 +296,60 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     expect(read).toEqual({
       lifts: [{ id: lift.id, attempts: 2 }],
       members: [{ id: users[0].id, email: users[0].email }],
+      reconciledBlock: false,
+      allowances: false,
     });
     expect(await db.$transaction((tx) => readAfterLock(tx, other.account))).toEqual({
       lifts: [expect.objectContaining({ attempts: 0 })],
       members: [],
+      reconciledBlock: false,
+      allowances: false,
     });
+  });
+
+  it('after the lock: whether a block the reconciler placed, or an allowance a new block ends, exists', async () => {
+    const { account } = await makeAccount({ members: [] });
+    const other = await makeAccount({ members: [] });
+    const db = getDb();
+    const flags = async (a: { id: string; number: string }) => {
+      const { reconciledBlock, allowances } = await db.$transaction((tx) => readAfterLock(tx, a));
+      return { reconciledBlock, allowances };
+    };
+    const block = (data: {
+      placedBy: string;
+      sourceEventId?: string;
+      status?: 'active' | 'lift_pending' | 'lifted';
+    }) =>
+      db.block.create({
+        data: { accountId: account.id, reason: 'suspicious_pattern', placedAt: new Date(), ...data },
+      });
+    const allowance = (status: string) =>
+      db.destinationAllowance.create({
+        data: { accountId: account.id, country: 'SO', hours: 2, reason: 'test', status },
+      });
+    // Neither: a block from an event, a lifted one from the reconciler, a manual one; allowances ended or denied.
+    await block({ placedBy: 'switch', sourceEventId: `evt_${crypto.randomUUID()}` });
+    await block({ placedBy: 'switch', status: 'lifted' });
+    await block({ placedBy: 'agent@x.example' });
+    await allowance('ended');
+    await allowance('denied');
+    expect(await flags(account)).toEqual({ reconciledBlock: false, allowances: false });
+    // Each status of an allowance a new block ends or closes, and an open block the reconciler placed.
+    for (const status of ['requested', 'sending', 'active']) {
+      const a = await allowance(status);
+      expect(await flags(account)).toEqual({ reconciledBlock: false, allowances: true });
+      await db.destinationAllowance.delete({ where: { id: a.id } });
+    }
+    for (const status of ['active', 'lift_pending'] as const) {
+      const b = await block({ placedBy: 'switch', status });
+      expect(await flags(account)).toEqual({ reconciledBlock: true, allowances: false });
+      await db.block.delete({ where: { id: b.id } });
+    }
+    await block({ placedBy: 'switch' });
+    await allowance('active');
+    expect(await flags(account)).toEqual({ reconciledBlock: true, allowances: true });
+    // Another account's rows are not this one's.
+    expect(await flags(other.account)).toEqual({ reconciledBlock: false, allowances: false });
   });
   it('the claim and the read after the lock in one call: a duplicate reads nothing', async () => {
     const { account, users } = await makeAccount({ members: [`c-${crypto.randomUUID()}@x.example`] });
@@ -321,7 +370,12 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     const first = await db.$transaction((tx) => claimAndReadAfterLock(tx, row, 'processed', account, at));
     expect(first).toEqual({
       claimed: true,
-      after: { lifts: [{ id: lift.id, attempts: 1 }], members: [{ id: users[0].id, email: users[0].email }] },
+      after: {
+        lifts: [{ id: lift.id, attempts: 1 }],
+        members: [{ id: users[0].id, email: users[0].email }],
+        reconciledBlock: false,
+        allowances: false,
+      },
     });
     expect(await db.switchEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({
       status: 'processed',
