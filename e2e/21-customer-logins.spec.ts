@@ -1,3 +1,4 @@
+import type { Browser, Page } from '@playwright/test';
 import { query } from './support/db';
 import { createCustomer, literally, uniqueId } from './support/factories';
 import { expect, expectAccessible, signIn, submitAndWait, test } from './support/fixtures';
@@ -6,20 +7,26 @@ import { expect, expectAccessible, signIn, submitAndWait, test } from './support
 // page (lib/staff/customer-logins.ts), which ends its sessions at once; the customer, signing in with
 // the right password, is told the login is disabled; support enables it again and the customer signs in.
 
-test('an agent disables a customer login, the customer is shut out and told why, then enabled again', async ({
-  browser,
-  agent,
-}) => {
+/**
+ * A new customer with one account, signed in in a browser of its own (`customer`), and the agent's
+ * page (`staff`) on that account's staff page, with its "Portal logins" region (`logins`).
+ */
+async function customerAndAccountPage(browser: Browser, staff: Page) {
   const {
     user,
     accounts: [account],
   } = await createCustomer([{ name: `Logins Co ${uniqueId()}` }]);
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, user);
-
-  const staff = agent.page;
   await staff.goto(`/staff/accounts/${account!.number}`);
-  const logins = staff.getByRole('region', { name: 'Portal logins' });
+  return { user, customer, staff, logins: staff.getByRole('region', { name: 'Portal logins' }) };
+}
+
+test('an agent disables a customer login, the customer is shut out and told why, then enabled again', async ({
+  browser,
+  agent,
+}) => {
+  const { user, customer, staff, logins } = await customerAndAccountPage(browser, agent.page);
   const entry = logins.getByRole('listitem').filter({ hasText: user.email });
   await expect(entry).toContainText('signed in on 1 browser now');
   await expect(entry).toContainText('no two-factor authentication');
@@ -90,15 +97,7 @@ test('sign out everywhere ends the customer’s sessions but leaves the login en
   browser,
   agent,
 }) => {
-  const {
-    user,
-    accounts: [account],
-  } = await createCustomer([{ name: `Logins Co ${uniqueId()}` }]);
-  const customer = await (await browser.newContext()).newPage();
-  await signIn(customer, user);
-  const staff = agent.page;
-  await staff.goto(`/staff/accounts/${account!.number}`);
-  const logins = staff.getByRole('region', { name: 'Portal logins' });
+  const { user, customer, staff, logins } = await customerAndAccountPage(browser, agent.page);
   await logins.getByLabel(`Reason to sign out ${user.email}`).fill('Login seen from an attacker’s address.');
   await logins.getByRole('button', { name: `Sign out everywhere: ${user.email}` }).click();
   await expect(

@@ -1,24 +1,14 @@
 import crypto from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { form, rendered, session } from '@/tests/helpers/action-edge';
+import { jar } from '@/tests/helpers/cookie-jar';
 
 // Support acts on a customer's portal login from the account page (lib/staff/customer-logins.ts):
 // sign out everywhere, disable, enable. Each form goes through the real action wrapper (role, second
 // factor, zod, idempotency key) to the domain and the database; the session and request headers are
 // the edge (tests/helpers/action-edge.ts), and for the password sign-in Next's cookies and headers too.
 
-const jar = vi.hoisted(() => new Map<string, string>());
-vi.mock('next/headers', () => ({
-  headers: async () => new Headers({ host: 'localhost:3000' }),
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-    has: (name: string) => jar.has(name),
-    set: (name: string | { name: string; value: string }, value?: string) =>
-      typeof name === 'string' ? jar.set(name, value ?? '') : jar.set(name.name, name.value),
-    delete: (name: string | { name: string }) => jar.delete(typeof name === 'string' ? name : name.name),
-  }),
-}));
+vi.mock('next/headers', async () => (await import('@/tests/helpers/cookie-jar')).nextHeaders);
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const { signOutCustomerAction, disableCustomerAction, enableCustomerAction } =

@@ -1,6 +1,7 @@
 import { TOTP } from 'otpauth';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { form, ignoreRedirect, session } from '@/tests/helpers/action-edge';
+import { jar } from '@/tests/helpers/cookie-jar';
 
 // The sign-in forms carry the browser's time zone (field `tz`), so the first page after sign-in is
 // already in the reader's clock (no wait for the header's background report). Where it is adopted:
@@ -9,18 +10,7 @@ import { form, ignoreRedirect, session } from '@/tests/helpers/action-edge';
 // user's mail is written in: review 13). A bad or unknown zone changes nothing and never fails the
 // sign-in. Through the real actions; next/headers (a cookie jar) and the session are the edge.
 
-const jar = vi.hoisted(() => new Map<string, string>());
-vi.mock('next/headers', () => ({
-  headers: async () => new Headers({ host: 'localhost:3000' }),
-  cookies: async () => ({
-    get: (name: string) => (jar.has(name) ? { name, value: jar.get(name)! } : undefined),
-    getAll: () => [...jar].map(([name, value]) => ({ name, value })),
-    has: (name: string) => jar.has(name),
-    set: (name: string | { name: string; value: string }, value?: string) =>
-      typeof name === 'string' ? jar.set(name, value ?? '') : jar.set(name.name, name.value),
-    delete: (name: string | { name: string }) => jar.delete(typeof name === 'string' ? name : name.name),
-  }),
-}));
+vi.mock('next/headers', async () => (await import('@/tests/helpers/cookie-jar')).nextHeaders);
 
 const { continueLinkAction, signInAction } = await import('@/lib/auth/actions');
 const { verifyAction } = await import('@/lib/auth/mfa/actions');
