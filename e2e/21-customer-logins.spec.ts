@@ -60,6 +60,10 @@ test('an agent disables a customer login, the customer is shut out and told why,
   await expect(entry).toContainText('Enabling does not change the portal password.');
   await expectAccessible(staff);
 
+  // The old cookie speaks for nobody, Auth.js's own endpoint included (review 30: it answered the
+  // login's name and address there, and renewed the cookie).
+  const asked = await customer.request.get('/api/auth/session');
+  expect(await asked.json()).toBeNull();
   // The customer's next page load lands on sign-in; the right password is told the login is disabled.
   await customer.goto('/');
   await expect(customer).toHaveURL(/\/sign-in/);

@@ -46,8 +46,10 @@ export async function CustomerLogins({
                     language: () =>
                       isLocale(l.locale) ? <span lang={l.locale}>{LOCALE_NAMES[l.locale]}</span> : l.locale,
                   })}{' '}
-                  · {l.secondFactor ? t('factorOn') : t('factorOff')} · {t('sessions', { count: l.sessions })}{' '}
-                  ·{' '}
+                  · {l.secondFactor ? t('factorOn') : t('factorOff')} · {t('sessions', { count: l.sessions })}
+                  {l.waitingForCode > 0
+                    ? ` (${t('waitingForCode', { count: l.waitingForCode })})`
+                    : ''} ·{' '}
                   {l.lastSignInAt
                     ? t.rich('lastSignIn', { when: () => <When at={l.lastSignInAt!} /> })
                     : t('neverSignedIn')}

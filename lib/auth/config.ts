@@ -10,6 +10,7 @@ import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-pro
 import { linkProvider } from '@/lib/auth/link-provider';
 import { authCookies, authSecrets, newSessionToken } from '@/lib/auth/session-token';
 import { verifyPassword } from '@/lib/auth/password';
+import { userOfSession } from '@/lib/auth/session';
 import { requestMeta } from '@/lib/server/request-meta';
 import { log } from '@/lib/server/log';
 import { countSignIn } from '@/lib/server/metrics';
@@ -151,8 +152,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (req) => ({
         });
         token.sid = sid;
         token.sub = user.id;
+        return token;
       }
-      return token;
+      // Every later read (Auth.js's GET /api/auth/session): the cookie speaks for its Session row only
+      // while the row exists, has not expired and its login is enabled, the check every page makes
+      // (userOfSession). Otherwise null: Auth.js answers `null` and clears the cookie instead of
+      // renewing it. Review 30: after "Disable login" or "Sign out everywhere", the old cookie still
+      // got the login's name and address from that endpoint, renewed for 12 hours at each ask.
+      const sid = typeof token.sid === 'string' ? token.sid : null;
+      return sid && (await userOfSession(sid)) ? token : null;
     },
     // No `session` callback: Auth.js's GET /api/auth/session answers page scripts, and the session
     // token (`sid`, the key of the Session row) stays inside the encrypted, HttpOnly cookie. The

@@ -292,6 +292,12 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     }
     case 'sign_in_link': {
       if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');
+      // A link asked for just before its login was disabled, or before its links were revoked (sign
+      // out everywhere, a password change), lost its token then: no mail with a link that fails, and
+      // none at all to a disabled login (review 30). Asked for only by an enabled login's address.
+      if (!user) return skip('recipient no longer active');
+      if (user.linksRevokedAt !== null && row.createdAt <= user.linksRevokedAt)
+        return skip('superseded by a revocation of sign-in links');
       const expires = new Date(p.expires);
       if (expires < new Date()) return skip('link expired before it could be sent');
       return {

@@ -146,9 +146,9 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'profile.locale_changed': { from: f('before', 'language'), to: f('after', 'language') },
   'staff_user.role_changed': { from: f('before', 'role'), to: f('after', 'role') },
   // The agent's reason for acting on a customer login (lib/staff/customer-logins.ts), not a block's.
-  'customer_user.signed_out': { reason: f('grantReason', 'text') },
-  'customer_user.disabled': { reason: f('grantReason', 'text') },
-  'customer_user.enabled': { reason: f('grantReason', 'text') },
+  'customer_user.signed_out': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
+  'customer_user.disabled': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
+  'customer_user.enabled': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
 };
 
 /**

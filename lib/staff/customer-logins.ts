@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { audit } from '@/lib/audit/log';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { STAFF_ROLES } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
@@ -39,19 +40,37 @@ export type CustomerLoginRow = {
   locale: string;
   disabled: boolean;
   secondFactor: boolean;
-  /** Sessions not yet expired: the browsers signed in now. */
+  /**
+   * Browsers signed in now: sessions not yet expired and, for a login with a second factor, past it
+   * (a session still waiting for the code may read nothing: lib/auth/session.ts).
+   */
   sessions: number;
-  /** The newest `sign_in.success` audit row of the login (password or link), or null when none is kept. */
+  /**
+   * Sessions not yet expired still waiting for the second factor's code: someone typed the right
+   * password (or used a link) there and got no further, which an agent deciding to disable the login
+   * wants to know (review 30: they were counted as signed in).
+   */
+  waitingForCode: number;
+  /**
+   * When the login last signed in, from the audit log: its newest `sign_in.success` (password or
+   * link), or, for a login with a second factor, its newest `mfa.verified` or `mfa.recovery_code_used`
+   * (the password alone is not a sign-in there). Null when none is kept.
+   */
   lastSignInAt: Date | null;
   /** How many OTHER accounts the login is a member of (disabling it shuts it out of those too). */
   otherAccounts: number;
 };
 
+/** The audit actions that end a sign-in: the password or link alone, or, with a second factor, its code. */
+const SIGNED_IN = ['sign_in.success'] as const;
+const PASSED_FACTOR = ['mfa.verified', 'mfa.recovery_code_used'] as const;
+
 /**
- * The customer logins that are members of account `accountId`, by email: `CustomerLoginRow[]`. Two
- * statements whatever the number of members: the members with their live-session and membership counts,
- * then each one's last sign-in from the audit log (its `(actorId, at)` index). Staff only (assertStaff:
- * a 404 for anyone else); staff logins that are members of an account are not listed.
+ * The customer logins that are members of account `accountId`, by email: `CustomerLoginRow[]`. Three
+ * statements whatever the number of members: the members with their live-session and membership
+ * counts, their live sessions past the second factor, then each one's last sign-in from the audit log
+ * (its `(actorId, at)` index). Staff only (assertStaff: a 404 for anyone else); staff logins that are
+ * members of an account are not listed.
  */
 export async function listCustomerLogins(user: CurrentUser, accountId: string): Promise<CustomerLoginRow[]> {
   assertStaff(user);
@@ -70,23 +89,39 @@ export async function listCustomerLogins(user: CurrentUser, accountId: string): 
     },
   });
   if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const verified = await db.session.groupBy({
+    by: ['userId'],
+    where: { userId: { in: ids }, expires: { gt: now }, mfaVerifiedAt: { not: null } },
+    _count: { _all: true },
+  });
+  const verifiedOf = new Map(verified.map((v) => [v.userId, v._count._all]));
   const last = await db.auditLog.groupBy({
-    by: ['actorId'],
-    where: { actorId: { in: rows.map((r) => r.id) }, action: 'sign_in.success' },
+    by: ['actorId', 'action'],
+    where: { actorId: { in: ids }, action: { in: [...SIGNED_IN, ...PASSED_FACTOR] } },
     _max: { at: true },
   });
-  const lastOf = new Map(last.map((l) => [l.actorId, l._max.at]));
-  return rows.map((r) => ({
-    id: r.id,
-    email: r.email,
-    name: r.name,
-    locale: r.locale,
-    disabled: r.disabled,
-    secondFactor: r.totpEnabledAt !== null,
-    sessions: r._count.sessions,
-    lastSignInAt: lastOf.get(r.id) ?? null,
-    otherAccounts: r._count.memberships - 1,
-  }));
+  const lastOf = (id: string, actions: readonly string[]) =>
+    last
+      .filter((l) => l.actorId === id && actions.includes(l.action))
+      .reduce<Date | null>((a, l) => (l._max.at && (!a || l._max.at > a) ? l._max.at : a), null);
+  return rows.map((r) => {
+    const secondFactor = r.totpEnabledAt !== null;
+    const live = r._count.sessions;
+    const sessions = secondFactor ? (verifiedOf.get(r.id) ?? 0) : live;
+    return {
+      id: r.id,
+      email: r.email,
+      name: r.name,
+      locale: r.locale,
+      disabled: r.disabled,
+      secondFactor,
+      sessions,
+      waitingForCode: live - sessions,
+      lastSignInAt: lastOf(r.id, secondFactor ? PASSED_FACTOR : SIGNED_IN),
+      otherAccounts: r._count.memberships - 1,
+    };
+  });
 }
 
 /** The target left this account (or stopped being a customer login) after the first read: a 404 too. */
@@ -145,6 +180,24 @@ function onCustomerLogin(again: string, change: Change) {
       });
       const d = await change(tx, { ...target, disabled }, input);
       if (!d.ok) return d;
+      // The change is the login's, so on every account it is a member of: each other account's audit
+      // log has the row too, naming the account it was done from (review 30: their pages showed the
+      // member disabled, their logs nothing). The frame writes this account's row.
+      const others = await tx.membership.findMany({
+        where: { userId: target.userId, accountId: { not: target.accountId } },
+        select: { accountId: true },
+      });
+      for (const o of others)
+        await audit(
+          {
+            ...d.audit,
+            accountId: o.accountId,
+            detail: { ...d.audit.detail, actedFrom: input.accountNumber },
+            actor: user,
+            meta,
+          },
+          tx,
+        );
       await recordReceipt(tx, once, { key: again, values: { email: target.email } });
       return { ...d, audit: { ...d.audit, accountId: target.accountId } };
     });

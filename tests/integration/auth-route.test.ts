@@ -2,7 +2,9 @@ import { encode } from '@auth/core/jwt';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET, POST } from '@/app/api/auth/[...nextauth]/route';
 import { log } from '@/lib/server/log';
+import { getDb } from '@/lib/server/db';
 import { useFreshDb } from '@/tests/helpers/db';
+import { makeUserWithSession } from '@/tests/helpers/factory';
 
 describe("Auth.js's own credentials and link endpoints", () => {
   it('do not exist: password and link sign-in only go through the rate-limited, audited server actions', async () => {
@@ -49,23 +51,56 @@ describe("Auth.js's session endpoint", () => {
     await useFreshDb('sqlite'); // the route reads the validated configuration, DATABASE_URL included
   });
 
-  it('answers who is signed in, never the session token (page scripts could read it; the cookie is HttpOnly)', async () => {
-    const sid = 'a'.repeat(64);
+  /** A live login and Session row, and the Auth.js cookie that carries the row's token. */
+  async function signedIn() {
+    const { u, s } = await makeUserWithSession('customer');
     const cookie = await encode({
-      token: { sub: 'user-1', sid, name: 'Dana', email: 'dana@acme.example' },
+      token: { sub: u.id, sid: s.sessionToken, name: 'Dana', email: u.email },
       secret: process.env.AUTH_SECRET!,
       salt: 'authjs.session-token',
       maxAge: 3600,
     });
-    const res = await GET(
-      new Request('http://localhost/api/auth/session', {
-        headers: { cookie: `authjs.session-token=${cookie}` },
-      }),
-    );
+    const ask = () =>
+      GET(
+        new Request('http://localhost/api/auth/session', {
+          headers: { cookie: `authjs.session-token=${cookie}` },
+        }),
+      );
+    return { u, s, ask };
+  }
+  const renewed = (res: Response) =>
+    res.headers.getSetCookie().filter((c) => /^authjs\.session-token=[^;]/.test(c));
+
+  it('answers who is signed in, never the session token (page scripts could read it; the cookie is HttpOnly)', async () => {
+    const { u, s, ask } = await signedIn();
+    const res = await ask();
     expect(res.status).toBe(200);
     const body = await res.text();
-    expect(JSON.parse(body)).toMatchObject({ user: { email: 'dana@acme.example' } });
-    expect(body).not.toContain(sid);
+    expect(JSON.parse(body)).toMatchObject({ user: { email: u.email } });
+    expect(body).not.toContain(s.sessionToken);
+    expect(renewed(res)).toHaveLength(1);
+  });
+
+  // Review 30: the endpoint decoded the cookie alone, so a login support disabled or signed out
+  // everywhere kept its name and address there, with the cookie renewed at each ask.
+  it('answers null and renews nothing once the Session row is gone, has expired, or its login is disabled', async () => {
+    const db = getDb();
+    const cases: [string, (x: Awaited<ReturnType<typeof signedIn>>) => Promise<unknown>][] = [
+      ['signed out everywhere', ({ s }) => db.session.delete({ where: { id: s.id } })],
+      [
+        'expired',
+        ({ s }) => db.session.update({ where: { id: s.id }, data: { expires: new Date(Date.now() - 1000) } }),
+      ],
+      ['disabled', ({ u }) => db.user.update({ where: { id: u.id }, data: { disabled: true } })],
+    ];
+    for (const [why, end] of cases) {
+      const x = await signedIn();
+      expect((await (await x.ask()).json())?.user?.email, why).toBe(x.u.email);
+      await end(x);
+      const res = await x.ask();
+      expect(await res.json(), why).toBeNull();
+      expect(renewed(res), why).toHaveLength(0);
+    }
   });
 });
 
@@ -74,9 +109,12 @@ describe("Auth.js's session cookie on https", () => {
     await useFreshDb('sqlite');
   });
 
-  const sealed = (salt: string) =>
+  // A live Session row (the endpoint answers for a live one only), made once.
+  let live: Promise<{ sid: string }> | null = null;
+  const session = () => (live ??= makeUserWithSession('customer').then(({ s }) => ({ sid: s.sessionToken })));
+  const sealed = async (salt: string) =>
     encode({
-      token: { sub: 'user-1', sid: 'b'.repeat(64), name: 'Dana', email: 'dana@acme.example' },
+      token: { sub: 'user-1', sid: (await session()).sid, name: 'Dana', email: 'dana@acme.example' },
       secret: process.env.AUTH_SECRET!,
       salt,
       maxAge: 3600,

@@ -20,7 +20,10 @@ const { hashPassword } = await import('@/lib/auth/password');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
 const { getDb } = await import('@/lib/server/db');
 const { dialects, useFreshDb } = await import('@/tests/helpers/db');
-const { asCustomer, makeAccount, makeSession, makeStaff } = await import('@/tests/helpers/factory');
+const { asCustomer, makeAccount, makeBlock, makeSession, makeStaff } =
+  await import('@/tests/helpers/factory');
+const { processMailOutbox } = await import('@/lib/mail/worker');
+const { queueMailToMembers } = await import('@/lib/mail/queue');
 
 const PASSWORD = 'correct horse battery staple 42';
 const META = { ip: '192.0.2.81', userAgent: 'vitest' };
@@ -81,9 +84,14 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     await db.membership.create({ data: { userId: user.id, accountId: other.account.id } });
     const agent = await makeStaff();
     await db.membership.create({ data: { userId: agent.id, accountId: account.id } });
+    // Both sessions past the code; with a second factor the code, not the password, is the sign-in.
+    await db.session.updateMany({ where: { userId: user.id }, data: { mfaVerifiedAt: new Date() } });
     const at = new Date(Date.now() - 3600_000);
     await db.auditLog.create({
-      data: { action: 'sign_in.success', actorId: user.id, actorEmail: user.email, at },
+      data: { action: 'mfa.verified', actorId: user.id, actorEmail: user.email, at },
+    });
+    await db.auditLog.create({
+      data: { action: 'sign_in.success', actorId: user.id, actorEmail: user.email, at: new Date() },
     });
     // An expired session is no signed-in browser.
     await db.session.create({
@@ -98,6 +106,7 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
         disabled: false,
         secondFactor: true,
         sessions: 2,
+        waitingForCode: 0,
         lastSignInAt: at,
         otherAccounts: 1,
       },
@@ -282,5 +291,86 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     // Without the form's idempotency key: refused, nothing applied.
     expect((await disableCustomerAction(undefined, form(fields(account, user.id)))).ok).toBe(false);
     expect(await stateOf(user)).toEqual({ disabled: false, sessions: 2, links: 1 });
+  });
+
+  // Review 30: a sign-in link asked for just before the change, still in the outbox (the worker's next
+  // tick, or retries through an SMTP outage), went out after it; its token was gone with the change,
+  // so the customer just shut out got a "Your sign-in link" that fails. No mail at all for a disabled
+  // login (the form says so), and none with a revoked link after "Sign out everywhere".
+  it.each([
+    ['disable', () => disableCustomerAction],
+    ['sign out everywhere', () => signOutCustomerAction],
+  ] as const)('%s: a sign-in link mail queued before it is not sent after it', async (_, action) => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    await db.mailMessage.deleteMany({});
+    expect((await requestSignInLink(user.email, '/', META)).ok).toBe(true);
+    const block = await makeBlock(account.id);
+    await db.$transaction((tx) => queueMailToMembers(tx, account.id, 'block_notice', { blockId: block.id }));
+    expect(await db.mailMessage.count({ where: { to: user.email, status: 'pending' } })).toBe(2);
+    session.user = await makeStaff();
+    expect((await action()(undefined, rendered(fields(account, user.id)))).ok).toBe(true);
+    const sent: { to: string; subject: string }[] = [];
+    await processMailOutbox({
+      transport: {
+        kind: 'mailbox',
+        send: async (m: { id: string; to: string; subject: string }) => (
+          sent.push(m),
+          { messageId: `<${m.id}@t>`, response: '250 OK' }
+        ),
+      } as never,
+      max: 10,
+    });
+    const link = await db.mailMessage.findFirstOrThrow({
+      where: { to: user.email, template: 'sign_in_link' },
+    });
+    expect(link.sentAt).toBeNull();
+    expect(sent.filter((m) => /sign-in link/i.test(m.subject))).toEqual([]);
+  });
+
+  // Review 30: a login with a second factor whose password was typed right somewhere, with no code
+  // after it, was shown "signed in on 1 browser now · last signed in just now": the agent deciding
+  // between signing it out and disabling it was told someone got in when nobody passed the code.
+  it('a session waiting for the second factor is told apart from one signed in, and is no sign-in', async () => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    await db.session.deleteMany({ where: { userId: user.id } });
+    await db.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date() } });
+    expect((await attemptSignIn({ email: user.email, password: PASSWORD }, META)).ok).toBe(true);
+    const staff = await makeStaff();
+    expect((await listCustomerLogins(staff, account.id))[0]).toMatchObject({
+      sessions: 0,
+      waitingForCode: 1,
+      lastSignInAt: null,
+    });
+    // The code, then: one browser signed in, none waiting, signed in when the code was taken.
+    const at = new Date(Date.now() - 1000);
+    await db.session.updateMany({ where: { userId: user.id }, data: { mfaVerifiedAt: at } });
+    await db.auditLog.create({ data: { action: 'mfa.verified', actorId: user.id, at } });
+    expect((await listCustomerLogins(staff, account.id))[0]).toMatchObject({
+      sessions: 1,
+      waitingForCode: 0,
+      lastSignInAt: at,
+    });
+  });
+
+  // Review 30: the change is the login's, on each of its accounts; each account's audit log says so.
+  it('a login in two accounts: the other account’s audit log has the row too, naming where it was done', async () => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    const other = await makeAccount({ members: [] });
+    await db.membership.create({ data: { userId: user.id, accountId: other.account.id } });
+    session.user = await makeStaff();
+    expect((await disableCustomerAction(undefined, rendered(fields(account, user.id)))).ok).toBe(true);
+    const rows = await db.auditLog.findMany({
+      where: { action: 'customer_user.disabled', targetId: user.id },
+      orderBy: { accountId: 'asc' },
+    });
+    expect(rows.map((r) => r.accountId).sort()).toEqual([account.id, other.account.id].sort());
+    const there = rows.find((r) => r.accountId === other.account.id)!;
+    expect(JSON.parse(there.detail!)).toMatchObject({ reason: REASON, actedFrom: account.number });
+    expect(there.actorId).toBe(session.user!.id);
+    const here = rows.find((r) => r.accountId === account.id)!;
+    expect(JSON.parse(here.detail!)).not.toHaveProperty('actedFrom');
   });
 });
