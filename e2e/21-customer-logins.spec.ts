@@ -1,5 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { query } from './support/db';
+import { waitForMail } from './support/mail';
 import { createCustomer, literally, uniqueId } from './support/factories';
 import { expect, expectAccessible, signIn, submitAndWait, test } from './support/fixtures';
 
@@ -85,6 +86,10 @@ test('an agent disables a customer login, the customer is shut out and told why,
     staff.getByText(literally(`${user.email} can sign in again. Its password is unchanged`)),
   ).toBeVisible();
   await expect(logins.getByRole('button', { name: `Disable login: ${user.email}` })).toBeVisible();
+  // The owner is told, through the real SMTP server, with no sign-in link in it.
+  const told = await waitForMail(user.email, /login can sign in again$/);
+  expect(told.text).toContain('Your password is unchanged.');
+  expect(told.text).not.toMatch(/token=/);
 
   await signIn(customer, user);
   await expect(customer).not.toHaveURL(/\/sign-in/);

@@ -402,6 +402,14 @@ async function unknownAccount(tx: Tx, inbox: InboxRow): Promise<EventApplied> {
 }
 
 /**
+ * How long one switch event's transaction may run (ms) before Prisma rolls it back: Prisma's default
+ * of 5 s is too short for the largest event (EVENT_BODY_LIMIT, 10,000 calls: 2.4-3.5 s alone on the
+ * test machine's PostgreSQL) on a loaded server, where it was rolled back each time the switch sent it
+ * again (CI on 4823722: 5.4 s under a parallel test run). The account's lock is held that long at most.
+ */
+export const EVENT_TRANSACTION_TIMEOUT_MS = 30_000;
+
+/**
  * Applies one signed switch event (CONTRACTS §4) in one transaction with its inbox row: the
  * account's lock, then the inbox row (stored as `processed`, or an earlier `received` row claimed);
  * a row already processed makes the event a duplicate, answered without further work. Only one
@@ -418,108 +426,111 @@ export async function applySwitchEvent(
   e: BlockPlacedEvent | BlockLiftedEvent,
   ctx: EventContext,
 ): Promise<EventApplied> {
-  return db.$transaction(async (tx): Promise<EventApplied> => {
-    const { inbox } = ctx;
-    const at = new Date(e.occurredAt);
-    // The lock's own statement moves the switch clock to `at` (never back) and returns the account.
-    const account = await lockAccountForEvent(tx, e.data.accountNumber, at);
-    if (!account) return unknownAccount(tx, inbox);
-    // The clock is now the later of its old value and `at`: later than `at` iff the event is older.
-    const stale = account.switchChangedAt > at;
-    const waitForSwitch = e.type === 'block.placed' && stale && !ctx.switchState;
-    // Not believed: older than the account's last change, and the switch says it is not blocked, or
-    // blocked by a block that took effect after this one (so this one ended before it).
-    const disbelieved = stale && !waitForSwitch && !switchHoldsBlockOf(ctx.switchState, at);
-    const places = e.type === 'block.placed' && !waitForSwitch && !disbelieved;
-    // The claim: a new row is stored already claimed, a copy's unfinished row is claimed, a row
-    // already processed makes this a duplicate. Under the account's lock nobody else claims it.
-    // A new block also needs the account's queued lifts and the members its notice goes to, read
-    // after the lock: on PostgreSQL (READ COMMITTED) a subquery inside the locking UPDATE reads the
-    // snapshot from before the wait, and would miss a lift committed meanwhile; a statement after
-    // it (here the claim's) sees it.
-    const { claimed, after } = await claimAndReadAfterLock(
-      tx,
-      inbox,
-      waitForSwitch ? 'received' : 'processed',
-      places ? account : null,
-    );
-    if (!claimed) return { kind: 'duplicate' };
-    if (waitForSwitch) return { kind: 'need_switch_state' };
-    if (e.type === 'block.lifted') return liftedBySwitch(tx, account, e, at);
-    if (disbelieved) {
-      await audit(
+  return db.$transaction(
+    async (tx): Promise<EventApplied> => {
+      const { inbox } = ctx;
+      const at = new Date(e.occurredAt);
+      // The lock's own statement moves the switch clock to `at` (never back) and returns the account.
+      const account = await lockAccountForEvent(tx, e.data.accountNumber, at);
+      if (!account) return unknownAccount(tx, inbox);
+      // The clock is now the later of its old value and `at`: later than `at` iff the event is older.
+      const stale = account.switchChangedAt > at;
+      const waitForSwitch = e.type === 'block.placed' && stale && !ctx.switchState;
+      // Not believed: older than the account's last change, and the switch says it is not blocked, or
+      // blocked by a block that took effect after this one (so this one ended before it).
+      const disbelieved = stale && !waitForSwitch && !switchHoldsBlockOf(ctx.switchState, at);
+      const places = e.type === 'block.placed' && !waitForSwitch && !disbelieved;
+      // The claim: a new row is stored already claimed, a copy's unfinished row is claimed, a row
+      // already processed makes this a duplicate. Under the account's lock nobody else claims it.
+      // A new block also needs the account's queued lifts and the members its notice goes to, read
+      // after the lock: on PostgreSQL (READ COMMITTED) a subquery inside the locking UPDATE reads the
+      // snapshot from before the wait, and would miss a lift committed meanwhile; a statement after
+      // it (here the claim's) sees it.
+      const { claimed, after } = await claimAndReadAfterLock(
+        tx,
+        inbox,
+        waitForSwitch ? 'received' : 'processed',
+        places ? account : null,
+      );
+      if (!claimed) return { kind: 'duplicate' };
+      if (waitForSwitch) return { kind: 'need_switch_state' };
+      if (e.type === 'block.lifted') return liftedBySwitch(tx, account, e, at);
+      if (disbelieved) {
+        await audit(
+          {
+            action: 'switch.block.placed_stale',
+            accountId: account.id,
+            target: { type: 'switch_event', id: e.id },
+            detail: {
+              occurredAt: e.occurredAt,
+              switchChangedAt: account.switchChangedAt.toISOString(),
+              switchSays: ctx.switchState?.internationalCalling,
+              switchBlockedAt: ctx.switchState?.blockedAt ?? null,
+            },
+          },
+          tx,
+        );
+        // The switch blocks the account by a newer block: the reconciler's next pass shows that one if
+        // its own event has not arrived (docs/switch-api.md part 3).
+        if (ctx.switchState?.internationalCalling === 'blocked')
+          await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
+        return { kind: 'stale' };
+      }
+      const { lifts, members, reconciledBlock, allowances } = after!;
+      // An older placement the switch confirms is still a change applied now (the lock's statement
+      // stamped only a newer event): the reconciler's "changed since my read".
+      if (stale) await moveSwitchClock(tx, account.id, at, account);
+      // The read after the lock said whether a reconciler's block or an allowance exists at all: an
+      // account with neither (nearly every event) makes no further read for them.
+      const found = reconciledBlock ? await foundByReconciler(tx, account.id, at) : null;
+      if (found) return attachToFound(tx, account, e, at, found);
+      await cancelQueuedLifts(tx, account, 'new_block', lifts);
+      // Fraud again: no exception granted under an earlier block lets it through (lib/allowances).
+      const { closed } = allowances
+        ? await endAllowancesWithBlock(tx, account, 'new_block')
+        : { closed: [] as string[] };
+      // Raw inserts with the block's id made here, not a nested create: Prisma follows a nested create
+      // with a read of the whole block, writes each child row with its own INSERT and compiles every
+      // createMany anew. The block, its calls, its two timeline rows (placed, notice queued) and the
+      // audit row are one statement on PostgreSQL, four on SQLite (lib/blocks/event-sql.ts).
+      const block = { id: newRowId() };
+      const calls = readTriggerCalls(e.data.calls, accountCountry(account.country), at);
+      // The notice to the members read under the lock, in the block's own statement (insertBlock).
+      const mail = mailInsert(members, 'block_notice', noticePayload(block.id, closed));
+      const noticed = noticeQueuedRow(block.id, members.length);
+      await insertBlock(
+        tx,
         {
-          action: 'switch.block.placed_stale',
+          id: block.id,
+          accountId: account.id,
+          reason: e.data.reason,
+          placedAt: at,
+          placedBy: 'switch',
+          sourceEventId: e.id,
+          callsNotKept: calls.notKept,
+        },
+        calls.kept,
+        [
+          {
+            type: 'placed',
+            at,
+            actor: 'switch',
+            detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
+          },
+          noticed,
+        ],
+        auditInsert({
+          action: 'switch.block.placed',
           accountId: account.id,
           target: { type: 'switch_event', id: e.id },
-          detail: {
-            occurredAt: e.occurredAt,
-            switchChangedAt: account.switchChangedAt.toISOString(),
-            switchSays: ctx.switchState?.internationalCalling,
-            switchBlockedAt: ctx.switchState?.blockedAt ?? null,
-          },
-        },
-        tx,
+          detail: { blockId: block.id, reason: e.data.reason, stale },
+        }),
+        mail ? [mail] : [],
       );
-      // The switch blocks the account by a newer block: the reconciler's next pass shows that one if
-      // its own event has not arrived (docs/switch-api.md part 3).
-      if (ctx.switchState?.internationalCalling === 'blocked')
-        await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
-      return { kind: 'stale' };
-    }
-    const { lifts, members, reconciledBlock, allowances } = after!;
-    // An older placement the switch confirms is still a change applied now (the lock's statement
-    // stamped only a newer event): the reconciler's "changed since my read".
-    if (stale) await moveSwitchClock(tx, account.id, at, account);
-    // The read after the lock said whether a reconciler's block or an allowance exists at all: an
-    // account with neither (nearly every event) makes no further read for them.
-    const found = reconciledBlock ? await foundByReconciler(tx, account.id, at) : null;
-    if (found) return attachToFound(tx, account, e, at, found);
-    await cancelQueuedLifts(tx, account, 'new_block', lifts);
-    // Fraud again: no exception granted under an earlier block lets it through (lib/allowances).
-    const { closed } = allowances
-      ? await endAllowancesWithBlock(tx, account, 'new_block')
-      : { closed: [] as string[] };
-    // Raw inserts with the block's id made here, not a nested create: Prisma follows a nested create
-    // with a read of the whole block, writes each child row with its own INSERT and compiles every
-    // createMany anew. The block, its calls, its two timeline rows (placed, notice queued) and the
-    // audit row are one statement on PostgreSQL, four on SQLite (lib/blocks/event-sql.ts).
-    const block = { id: newRowId() };
-    const calls = readTriggerCalls(e.data.calls, accountCountry(account.country), at);
-    // The notice to the members read under the lock, in the block's own statement (insertBlock).
-    const mail = mailInsert(members, 'block_notice', noticePayload(block.id, closed));
-    const noticed = noticeQueuedRow(block.id, members.length);
-    await insertBlock(
-      tx,
-      {
-        id: block.id,
-        accountId: account.id,
-        reason: e.data.reason,
-        placedAt: at,
-        placedBy: 'switch',
-        sourceEventId: e.id,
-        callsNotKept: calls.notKept,
-      },
-      calls.kept,
-      [
-        {
-          type: 'placed',
-          at,
-          actor: 'switch',
-          detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
-        },
-        noticed,
-      ],
-      auditInsert({
-        action: 'switch.block.placed',
-        accountId: account.id,
-        target: { type: 'switch_event', id: e.id },
-        detail: { blockId: block.id, reason: e.data.reason, stale },
-      }),
-      mail ? [mail] : [],
-    );
-    return { kind: 'placed', blockId: block.id };
-  });
+      return { kind: 'placed', blockId: block.id };
+    },
+    { timeout: EVENT_TRANSACTION_TIMEOUT_MS },
+  );
 }
 
 /**

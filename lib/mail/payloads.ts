@@ -61,6 +61,8 @@ export const MAIL_PAYLOADS = {
     ip: z.string().max(64).nullable(),
     left: z.number().int().min(0).max(100),
   }),
+  /** Support enabled a customer's disabled login again (lib/staff/customer-logins.ts): when, and the reason given. */
+  login_enabled: z.object({ userId: id, enabledAt: iso }),
   /** A destination allowance started or ended (lib/allowances/notify.ts). */
   allowance_started: z.object({ allowanceId: id, userId: id.optional() }),
   allowance_ended: z.object({ allowanceId: id, userId: id.optional() }),

@@ -19,6 +19,7 @@ import { blockNotice, MAX_CALLS } from '@/lib/mail/templates/block-notice';
 import { callOverview } from '@/lib/blocks/call-overview';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
+import { loginEnabled } from '@/lib/mail/templates/login-enabled';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import type { Rendered } from '@/lib/mail/templates/layout';
 import {
@@ -270,6 +271,11 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         },
         ctx,
       );
+      return { ok: true, mail };
+    }
+    case 'login_enabled': {
+      if (!user || user.email !== row.to) return skip('recipient no longer active');
+      const mail = loginEnabled({ recipient: r, enabledAt: new Date(p.enabledAt ?? row.createdAt) }, ctx);
       return { ok: true, mail };
     }
     case 'allowance_started':

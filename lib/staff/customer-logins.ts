@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
+import { queueMail } from '@/lib/mail/queue';
 import { STAFF_ROLES } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
@@ -277,6 +278,11 @@ export const enableCustomerLogin = onCustomerLogin(
       return refuse('conflict', 'outcome.customerLogin.alreadyEnabled', { email: target.email });
     await tx.user.update({ where: { id: target.userId }, data: { disabled: false } });
     const ended = await endAccess(tx, target);
+    // The owner hears of it at once (a caller may have talked support into it), in this transaction.
+    await queueMail(tx, target.email, 'login_enabled', {
+      userId: target.userId,
+      enabledAt: new Date().toISOString(),
+    });
     return {
       ok: true,
       audit: auditOf('enabled', target, { reason: input.reason, ...ended }),

@@ -23,6 +23,7 @@ const { dialects, useFreshDb } = await import('@/tests/helpers/db');
 const { asCustomer, makeAccount, makeBlock, makeSession, makeStaff } =
   await import('@/tests/helpers/factory');
 const { processMailOutbox } = await import('@/lib/mail/worker');
+const { renderMessage } = await import('@/lib/mail/render');
 const { queueMailToMembers } = await import('@/lib/mail/queue');
 
 const PASSWORD = 'correct horse battery staple 42';
@@ -211,6 +212,12 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     expect((await enableCustomerAction(undefined, sent)).message).toMatch(
       / was enabled at .+, when this form/,
     );
+    // The owner is told, once (the resend above queued nothing), with no sign-in link in it.
+    const told = await db.mailMessage.findMany({ where: { to: user.email, template: 'login_enabled' } });
+    expect(told).toHaveLength(1);
+    const mail = await renderMessage(told[0]!, new Date());
+    expect(mail.ok && mail.mail.text).toContain('Support enabled your login to the customer portal again');
+    expect(mail.ok && mail.mail.text).not.toMatch(/token=/);
     expect(await enableCustomerAction(undefined, rendered(fields(account, user.id)))).toMatchObject({
       ok: false,
       message: `${user.email} can already sign in: nothing was changed.`,

@@ -5,6 +5,7 @@ import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import { esc, html } from '@/lib/mail/templates/html';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
+import { loginEnabled } from '@/lib/mail/templates/login-enabled';
 import { requestDenied, requestLiftFailed } from '@/lib/mail/templates/requests';
 import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
@@ -397,5 +398,24 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
     expect(es.subject).toBe('Se usó un código de recuperación en su acceso a Example Voice');
     expect(es.text).toContain('No le quedan códigos de recuperación');
     expect(mail(2, 'es').text).toContain('Le quedan 2 códigos de recuperación.');
+  });
+
+  it('a login enabled again: when, the password unchanged, what to do if not asked for, in English and Spanish', () => {
+    const at = new Date('2026-12-04T15:30:00Z');
+    const mail = (locale: Locale) =>
+      loginEnabled(
+        { recipient: { name: 'Dana', email: 'dana@acme.example' }, enabledAt: at },
+        { ...ctx('Europe/Madrid'), t: mailTranslator(locale), locale },
+      );
+    const en = mail('en');
+    expect(en.subject).toBe('Your Example Voice login can sign in again');
+    expect(en.text).toContain('Support enabled your login to the customer portal again on');
+    expect(en.text).toContain('Your password is unchanged.');
+    expect(en.text).toContain('someone may have asked in your name');
+    expect(en.text).toContain('https://portal.example/profile');
+    expect(en.text).not.toMatch(/token=|\/auth\/callback/);
+    const es = mail('es');
+    expect(es.subject).toBe('Su acceso a Example Voice puede volver a iniciar sesión');
+    expect(es.text).toContain('Su contraseña no ha cambiado.');
   });
 });
