@@ -58,6 +58,10 @@ test('an agent disables a customer login, the customer is shut out and told why,
   // The page now shows it disabled, in the list and in the members line, with the enable form.
   await expect(entry.getByRole('heading')).toContainText('Disabled');
   await expect(staff.getByText(literally(`Members: ${user.email} (disabled)`))).toBeVisible();
+  // So does a search hit, where an agent finds the caller by the address they give.
+  await staff.goto(`/staff?${new URLSearchParams({ q: user.email })}`);
+  await expect(staff.getByText(literally(`<${user.email}> (disabled) · SIP:`))).toBeVisible();
+  await staff.goBack();
   await expect(entry).toContainText('Enabling does not change the portal password.');
   await expectAccessible(staff);
 

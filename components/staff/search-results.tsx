@@ -73,7 +73,10 @@ export function SearchResults({
             </p>
             <p className="text-sm text-slate-700">
               {t('people', {
-                members: a.members.map(mailbox).join(', ') || t('nobody'),
+                members:
+                  a.members
+                    .map((m) => (m.disabled ? t('memberDisabled', { member: mailbox(m) }) : mailbox(m)))
+                    .join(', ') || t('nobody'),
                 usernames: a.usernames.join(', ') || t('nobody'),
               })}
             </p>

@@ -39,8 +39,8 @@ const ftsAll = (terms: string[], columns: string[]) => {
   return columns.map((c) => `{${c}} : ${all}`).join(' OR ');
 };
 
-/** A member of an account as a search hit shows them. */
-export type SearchMember = { email: string; name: string | null };
+/** A member of an account as a search hit shows them; `disabled`: support or an admin disabled the login. */
+export type SearchMember = { email: string; name: string | null; disabled: boolean };
 
 /** What a search shows of one account (components/staff/search-results.tsx). */
 export type SearchHit = {
@@ -77,8 +77,8 @@ const pgHitJson = Prisma.sql`json_build_object('id', x."id", 'number', x."number
   'number', x."number", 'name', x."name",
   'openBlock', (SELECT json_build_object('id', b."id", 'status', b."status", 'reason', b."reason") FROM "Block" b
     WHERE b."accountId" = x."id" AND b."status" IN ('active', 'lift_pending') ORDER BY b."placedAt" DESC LIMIT 1),
-  'members', COALESCE((SELECT json_agg(json_build_object('email', s."email", 'name', s."name") ORDER BY s."id") FROM (
-    SELECT m."id", u."email", u."name" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+  'members', COALESCE((SELECT json_agg(json_build_object('email', s."email", 'name', s."name", 'disabled', s."disabled") ORDER BY s."id") FROM (
+    SELECT m."id", u."email", u."name", u."disabled" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s), '[]'),
   'usernames', COALESCE((SELECT json_agg(s."username" ORDER BY s."id") FROM (
     SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s), '[]'),
@@ -93,8 +93,8 @@ const sqliteHitJson = Prisma.sql`json_object('id', x."id", 'number', x."number",
   'number', x."number", 'name', x."name",
   'openBlock', json((SELECT json_object('id', b."id", 'status', b."status", 'reason', b."reason") FROM "Block" b
     WHERE b."accountId" = x."id" AND b."status" IN ('active', 'lift_pending') ORDER BY b."placedAt" DESC LIMIT 1)),
-  'members', json((SELECT json_group_array(json_object('email', s."email", 'name', s."name") ORDER BY s."id") FROM (
-    SELECT m."id", u."email", u."name" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
+  'members', json((SELECT json_group_array(json_object('email', s."email", 'name', s."name", 'disabled', s."disabled") ORDER BY s."id") FROM (
+    SELECT m."id", u."email", u."name", u."disabled" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s)),
   'usernames', json((SELECT json_group_array(s."username" ORDER BY s."id") FROM (
     SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s)),
@@ -463,7 +463,12 @@ async function searchOnce(
   // Members' addresses as people write them, as the account page shows them (a Unicode domain).
   const hits = shown.map((h) => ({
     ...h,
-    members: h.members.map((m) => ({ email: displayEmail(m.email), name: m.name })),
+    // SQLite's JSON carries the flag as 0 or 1, PostgreSQL's as a boolean.
+    members: h.members.map((m) => ({
+      email: displayEmail(m.email),
+      name: m.name,
+      disabled: Boolean(m.disabled),
+    })),
   }));
   // A broad walk that stopped before a full page continues after the last account it tested.
   const nextAfter = merged.length > LIMIT ? page[LIMIT - 1]!.number : (knownTo ?? null);

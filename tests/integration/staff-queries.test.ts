@@ -56,6 +56,19 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(await searchAccounts(agent, `nothing-${tag}`)).toEqual({ hits: [], next: null, tooShort: false });
   });
 
+  it('a hit marks a member whose login support disabled; the others read as before', async () => {
+    const tag = crypto.randomBytes(3).toString('hex');
+    const { account, users } = await makeAccount({
+      members: [`on.${tag}@hit.example`, `off.${tag}@hit.example`],
+    });
+    await getDb().user.update({ where: { id: users[1].id }, data: { disabled: true } });
+    const [hit] = (await searchAccounts(agent, account.number)).hits;
+    expect(hit!.members).toEqual([
+      { email: `on.${tag}@hit.example`, name: null, disabled: false },
+      { email: `off.${tag}@hit.example`, name: null, disabled: true },
+    ]);
+  });
+
   it('search finds a company name said without its punctuation: "clinica dental penalara sl"', async () => {
     // Before (break-25): the name was one phrase, so "Peñalara S.L." missed "Peñalara, S.L.".
     const tag = crypto.randomBytes(3).toString('hex');
