@@ -230,9 +230,11 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     const { hits } = await searchAccounts(staff, 'maria fernandez');
     const shown = (n: string) => hits.find((h) => h.number === n)?.members;
     for (const n of maria)
-      expect(shown(n)).toEqual([{ email: 'mjfl@clinica-sur.example', name: 'María José Fernández López' }]);
+      expect(shown(n)).toEqual([
+        { email: 'mjfl@clinica-sur.example', name: 'María José Fernández López', disabled: false },
+      ]);
     expect(shown(namesake[0]!)).toEqual([
-      { email: 'mariajose@ferreteria.example', name: 'María José Fernández López' },
+      { email: 'mariajose@ferreteria.example', name: 'María José Fernández López', disabled: false },
     ]);
 
     // A name shared by more accounts than a page holds: every one, once, in number order, on both paths.
@@ -509,13 +511,15 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     const memberIds = await getDb().membership.findMany({
       where: { accountId: account.id },
       orderBy: { id: 'asc' },
-      select: { user: { select: { email: true, name: true } } },
+      select: { user: { select: { email: true, name: true, disabled: true } } },
     });
     const expected = {
       number: account.number,
       name: account.name,
       openBlock: { id: newer.id, status: 'lift_pending', reason: 'high_risk_destination' },
-      members: memberIds.slice(0, 5).map((m) => ({ email: m.user.email, name: m.user.name })),
+      members: memberIds
+        .slice(0, 5)
+        .map((m) => ({ email: m.user.email, name: m.user.name, disabled: m.user.disabled })),
       usernames: [...creds]
         .sort((a, b) => (a.id < b.id ? -1 : 1))
         .slice(0, 10)
@@ -543,7 +547,7 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
               orderBy: { placedAt: 'desc' },
             },
             memberships: {
-              select: { user: { select: { email: true, name: true } } },
+              select: { user: { select: { email: true, name: true, disabled: true } } },
               take: 5,
               orderBy: { id: 'asc' },
             },
@@ -555,7 +559,11 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
         number: a.number,
         name: a.name,
         openBlock: a.blocks[0] ?? null,
-        members: a.memberships.map((m) => ({ email: m.user.email, name: m.user.name })),
+        members: a.memberships.map((m) => ({
+          email: m.user.email,
+          name: m.user.name,
+          disabled: m.user.disabled,
+        })),
         usernames: a.sipCredentials.map((c) => c.username),
         pendingRequests: a._count.requests,
       }));
