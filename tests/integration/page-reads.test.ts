@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getAccountForUser, listAccountsForUser } from '@/lib/accounts/queries';
+import { getAccountForUser, listAccountsForUser, memberOf } from '@/lib/accounts/queries';
+import { accountsOfMember } from '@/lib/accounts/reader-scope';
 import { userOfSession } from '@/lib/auth/session';
 import { confirmPlace, reconcileAccount } from '@/lib/blocks/lifecycle';
 import { blockAccountNumberForUser, blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
@@ -19,6 +20,39 @@ import { makeAccount, makeBlock, makeRequest, makeStaff, makeUserWithSession } f
 
 describe.each(dialects())('per-request page reads on %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
+
+  describe('accountsOfMember (the "not on your accounts" page, rendered with every block page)', () => {
+    it('lists exactly the login’s accounts by number, as the per-account EXISTS filter did', async () => {
+      const db = getDb();
+      const mine = [];
+      for (let i = 0; i < 3; i++) mine.push((await makeAccount()).account);
+      for (let i = 0; i < 2; i++) await makeAccount(); // other logins' accounts
+      const user = await db.user.create({
+        data: { email: `reader-${crypto.randomUUID()}@t.example`, role: 'customer' },
+      });
+      // Joined in an order that is not the accounts' number order.
+      for (const a of [mine[1]!, mine[2]!, mine[0]!])
+        await db.membership.create({ data: { userId: user.id, accountId: a.id } });
+      const listed = await accountsOfMember(user.id);
+      expect(listed).toEqual(
+        mine
+          .map((a) => ({ id: a.id, number: a.number, name: a.name }))
+          .sort((x, y) => (x.number < y.number ? -1 : 1)),
+      );
+      // The statement it replaced (Prisma's `memberships: { some }`), same rows in the same order.
+      expect(listed).toEqual(
+        await db.customerAccount.findMany({
+          where: memberOf(user.id),
+          select: { id: true, number: true, name: true },
+          orderBy: { number: 'asc' },
+        }),
+      );
+      const none = await db.user.create({
+        data: { email: `none-${crypto.randomUUID()}@t.example`, role: 'customer' },
+      });
+      expect(await accountsOfMember(none.id)).toEqual([]);
+    });
+  });
 
   describe('userOfSession', () => {
     it('gives the session’s user with its flags, and nothing for an unknown token', async () => {
