@@ -151,14 +151,17 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
 
 /**
  * The number of the account a block is on, when the account is one of the user's (membership scope,
- * as getBlockForUser); null otherwise. One indexed read, for the pages' titles.
+ * as getBlockForUser); null otherwise. For the pages' titles (`generateMetadata`, which runs beside
+ * the page on every view): one statement, each table read by its key (Prisma's `findFirst` with the
+ * account's number as a relation made it two).
  */
 export async function blockAccountNumberForUser(userId: string, blockId: string): Promise<string | null> {
-  const b = await db.block.findFirst({
-    where: { id: blockId, account: { memberships: { some: { userId } } } },
-    select: { account: { select: { number: true } } },
-  });
-  return b?.account.number ?? null;
+  const rows = await db.$queryRaw<{ number: string }[]>`
+    SELECT a."number" FROM "Block" b
+    JOIN "CustomerAccount" a ON a."id" = b."accountId"
+    JOIN "Membership" m ON m."accountId" = a."id" AND m."userId" = ${userId}
+    WHERE b."id" = ${blockId}`;
+  return rows[0]?.number ?? null;
 }
 
 /** Where a page of `/blocks/{id}/calls` starts: after or before the call with this id (keyset), else at the first call. */
