@@ -52,7 +52,7 @@ export async function queueMailToMembers<T extends MailTemplate>(
   // memberships (their accountId index), each user by its key: filtering the users by
   // `memberships: { some }` instead is an EXISTS per user, which SQLite answers by walking every login
   // of the provider (34 ms of CPU at 100 000, inside the caller's write transaction; bench/README.md,
-  // thirty-first session). In the order the logins were made, as that walk read them.
+  // thirty-first session). In the order the logins were made (on SQLite, the walk's own order).
   const members = await tx.$queryRaw<{ id: string; email: string }[]>`
     SELECT u."id", u."email" FROM "Membership" m JOIN "User" u ON u."id" = m."userId"
     WHERE m."accountId" = ${accountId} AND u."disabled" = false

@@ -69,9 +69,9 @@ const PASSED_FACTOR = ['mfa.verified', 'mfa.recovery_code_used'] as const;
 /**
  * The customer logins that are members of account `accountId`, by email: `CustomerLoginRow[]`. Four
  * statements whatever the number of members: the account's memberships, their logins with their
- * live-session and membership counts, their live sessions past the second factor, then each one's last
- * sign-in from the audit log (its `(actorId, at)` index). Staff only (assertStaff: a 404 for anyone else); staff logins that are
- * members of an account are not listed.
+ * live-session and membership counts, their live sessions past the second factor, then each one's
+ * last sign-in from the audit log (its `(actorId, at)` index). Staff only (assertStaff: a 404 for
+ * anyone else); staff logins that are members of an account are not listed.
  */
 export async function listCustomerLogins(user: CurrentUser, accountId: string): Promise<CustomerLoginRow[]> {
   assertStaff(user);
