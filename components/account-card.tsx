@@ -69,18 +69,16 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
         headers={(['credential', 'username', 'changed', 'strength'] as const).map((k) => t(k))}
       >
         {account.credentials.map((c) => (
-          <tr key={c.id} className="border-b border-slate-100">
-            <td className="py-2 pr-3">{c.label}</td>
-            <td className="py-2 pr-3 font-mono">{c.username}</td>
-            <td className="py-2 pr-3">
+          <tr key={c.id}>
+            <td>{c.label}</td>
+            <td className="font-mono">{c.username}</td>
+            <td>
               {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
               {c.unsettled ? (
                 <span className="block text-sm font-medium text-amber-900">{t('unsettled')}</span>
               ) : null}
             </td>
-            <td className="py-2">
-              {c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}
-            </td>
+            <td>{c.passwordScore === null ? t('unknown') : ts(String(c.passwordScore) as '0')}</td>
           </tr>
         ))}
       </DataTable>

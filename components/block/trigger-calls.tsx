@@ -61,13 +61,13 @@ export async function TriggerCalls({
         {block.calls.map((c) => {
           const d = describeDialled(c.to, country, locale);
           return (
-            <tr key={c.id} className="border-b border-slate-100">
-              <td className="py-2 pr-3 whitespace-nowrap">
+            <tr key={c.id}>
+              <td className="whitespace-nowrap">
                 <When at={c.at} seconds />
               </td>
-              <td className="py-2 pr-3 font-mono">{c.sipUsername}</td>
-              <td className="py-2 pr-3 font-mono whitespace-nowrap">{d.display}</td>
-              <td className="py-2 pr-3">
+              <td className="font-mono">{c.sipUsername}</td>
+              <td className="font-mono whitespace-nowrap">{d.display}</td>
+              <td>
                 {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}
                 {d.countryName ?? t('unknownCountry')}
                 {d.highCost ? (
@@ -79,10 +79,10 @@ export async function TriggerCalls({
                   <span className="block text-xs text-slate-700">{d.range}</span>
                 ) : null}
               </td>
-              <td className="py-2 pr-3">
+              <td>
                 <IpPlace ip={c.sourceIp} />
               </td>
-              <td className="py-2">{formatCallDuration(c.durationSec, locale)}</td>
+              <td>{formatCallDuration(c.durationSec, locale)}</td>
             </tr>
           );
         })}

@@ -47,8 +47,8 @@ export function AuditDetailList({ detail, words }: { detail: AuditDetail; words:
   if (!detail) return null;
   if (detail.kind === 'text') return <span className="break-all">{detail.text}</span>;
   return (
-    // The look is set once on the list, not on each of its terms: 50 rows of it are in every page.
-    <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs break-words [&>dt]:font-semibold [&>dt]:text-slate-700">
+    // No classes here: the audit table styles every row's list once, on its body (audit-table.tsx).
+    <dl>
       {detail.fields.map((field) => (
         <Fragment key={field.key}>
           <dt>

@@ -9,6 +9,19 @@ import { actorName } from '@/components/ui/actor-name';
 import { AuditDetailList, detailWords, type DetailWords } from '@/components/staff/audit-detail';
 
 /**
+ * The look of the rows' repeated parts, set once on the table's body (see DataTable): the action's
+ * code under its name, the links, and each detail's list of labels and values
+ * (components/staff/audit-detail.tsx, whose `<dl>` carries no classes of its own).
+ */
+const BODY = [
+  'align-top',
+  '[&>tr>td>code]:block [&>tr>td>code]:text-xs [&>tr>td>code]:text-slate-600',
+  '[&_a]:text-blue-800 [&_a]:underline',
+  '[&_dl]:grid [&_dl]:grid-cols-[auto_1fr] [&_dl]:gap-x-2 [&_dl]:text-xs [&_dl]:break-words',
+  '[&_dt]:font-semibold [&_dt]:text-slate-700',
+].join(' ');
+
+/**
  * One page of the audit log (50 rows). Each time is formatted in the viewer's zone by a formatter
  * made once per locale and zone (lib/time/format.ts), not by an async component per row; each detail
  * is worded from the translators made once here (components/staff/audit-detail.tsx).
@@ -34,45 +47,29 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
         t(`column.${h}`),
       )}
       minWidth="min-w-[48rem]"
+      bodyClassName={BODY}
     >
       {entries.map((e) => (
-        <tr key={e.id} className="border-b border-slate-100 align-top">
-          <td className="py-2 pr-3 whitespace-nowrap">
+        <tr key={e.id}>
+          <td className="whitespace-nowrap">
             <time dateTime={e.at.toISOString()}>{formatWhen(e.at, timeZone, { locale: tag })}</time>
           </td>
-          <td className="py-2 pr-3">
+          <td>
             {/* The name in the reader's language, and the code that logs and docs use. A row of an
                 action no longer in the list (older data) shows its code alone. */}
             {t.has(auditActionKey(e.action)) ? (
               <span className="block">{t(auditActionKey(e.action))}</span>
             ) : null}
-            <span className="block font-mono text-xs text-slate-600">{e.action}</span>
+            <code>{e.action}</code>
           </td>
-          <td className="py-2 pr-3">
-            {e.actorEmail ?? (e.systemActor ? actorName(who, e.systemActor) : '—')}
+          <td>{e.actorEmail ?? (e.systemActor ? actorName(who, e.systemActor) : '—')}</td>
+          <td className="font-mono">
+            {e.account ? <a href={`/staff/accounts/${encodeURIComponent(e.account)}`}>{e.account}</a> : '—'}
           </td>
-          <td className="py-2 pr-3 font-mono">
-            {e.account ? (
-              <a
-                href={`/staff/accounts/${encodeURIComponent(e.account)}`}
-                className="text-blue-800 underline"
-              >
-                {e.account}
-              </a>
-            ) : (
-              '—'
-            )}
+          <td className="font-mono text-xs">
+            {e.target && e.targetHref ? <a href={e.targetHref}>{e.target}</a> : (e.target ?? '—')}
           </td>
-          <td className="py-2 pr-3 font-mono text-xs">
-            {e.target && e.targetHref ? (
-              <a href={e.targetHref} className="text-blue-800 underline">
-                {e.target}
-              </a>
-            ) : (
-              (e.target ?? '—')
-            )}
-          </td>
-          <td className="py-2 pr-3">
+          <td>
             <span className="font-mono">{e.ip ?? '—'}</span>
             {e.userAgent ? (
               <span className="block max-w-48 truncate text-xs text-slate-600" title={e.userAgent}>
@@ -81,7 +78,7 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
             ) : null}
           </td>
           {/* Labelled words (lib/staff/audit-detail.ts escapes bidi controls in every text it reads). */}
-          <td className="py-2">
+          <td>
             <AuditDetailList detail={e.detail} words={words} />
           </td>
         </tr>
