@@ -1,5 +1,6 @@
 // Issue 14, goal 6: Lighthouse 12.2.3 on the sign-in page, the dashboard, a block page and a SIP
-// password reset page of the production build (a fresh demo-seeded portal, `bench/server.ts`), the
+// password reset page of the production build (a fresh demo-seeded portal, `bench/server.ts`, whose
+// switch reads the switch simulator answers with the demo phones' registrations), the
 // last three signed in as the demo customer with a real session whose cookie Lighthouse sends with
 // every request (`extraHeaders`). Each page is audited `BENCH_LH_RUNS` (3) times per preset in a fresh
 // headless Chromium (`CHROME_PATH`, default /usr/bin/chromium, launched by chrome-launcher) and the
@@ -27,7 +28,7 @@ import lighthouse, { desktopConfig, type Config, type Flags, type Result } from 
 import { envInt, machine, median, runBench, type BenchResult } from './harness/report';
 import { CHROMIUM_ARGS } from '../scripts/chromium';
 import { buildBare, demoIds, startBare } from './pages';
-import { BENCH_SECRET, startPortal } from './server';
+import { BENCH_SECRET, startPortal, startSwitchSim } from './server';
 import { sessionCookie } from './session';
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
@@ -151,9 +152,16 @@ interface Target {
   stop: () => void;
 }
 
-/** The four pages of a freshly seeded portal, signed in as the demo customer where they need it. */
-async function target(label: Target['label'], appDir?: string): Promise<Target> {
-  const portal = await startPortal(appDir ? { appDir } : {});
+/**
+ * The four pages of a freshly seeded portal, signed in as the demo customer where they need it; its
+ * switch reads (the block and reset pages' registered devices) answered by `switchEnv`'s simulator.
+ */
+async function target(
+  label: Target['label'],
+  switchEnv: Record<string, string>,
+  appDir?: string,
+): Promise<Target> {
+  const portal = await startPortal({ ...(appDir ? { appDir } : {}), env: switchEnv });
   try {
     const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
     const { blockId, credentialId } = demoIds(portal.databaseUrl);
@@ -230,9 +238,11 @@ export async function run(): Promise<BenchResult> {
   const reports = process.env.BENCH_LH_REPORTS;
   if (reports) mkdirSync(reports, { recursive: true });
   const baseDir = process.env.BENCH_BASELINE_DIR;
-  const targets: Target[] = [await target('this')];
+  const sim = await startSwitchSim();
+  const targets: Target[] = [];
   try {
-    if (baseDir) targets.push(await target('baseline', path.resolve(baseDir)));
+    targets.push(await target('this', sim.env));
+    if (baseDir) targets.push(await target('baseline', sim.env, path.resolve(baseDir)));
     if (process.env.BENCH_LH_BARE !== '0') targets.push(await bareTarget(Object.keys(targets[0].pages)));
     const checks: BenchResult['checks'] = [];
     const summary: Record<string, string> = {};
@@ -326,6 +336,7 @@ export async function run(): Promise<BenchResult> {
     };
   } finally {
     for (const t of targets) t.stop();
+    sim.stop();
   }
 }
 
