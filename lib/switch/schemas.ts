@@ -140,13 +140,20 @@ function cut(text: string, max: number): string {
 }
 
 /**
+ * The envelope of a `GET …/registrations` body, made once: zod 4 compiles an object schema into a
+ * parser the first time it parses, so a schema made per call was compiled again on every read (two
+ * per credential per block page view).
+ */
+const registrationsEnvelope = z.object({ registrations: z.array(z.unknown()).max(1000) });
+
+/**
  * Reads a `GET …/registrations` body binding by binding: one binding the page cannot show (a field
  * of the wrong type, an unreadable address or time) is counted in `unreadable`, never hides the
  * others; an overlong contact or user agent is cut (marked in `shortened`). `null` when the body
  * itself is not `{"registrations":[…]}` (at most 1000).
  */
 export function readRegistrations(body: unknown): ReadRegistrations | null {
-  const envelope = z.object({ registrations: z.array(z.unknown()).max(1000) }).safeParse(body);
+  const envelope = registrationsEnvelope.safeParse(body);
   if (!envelope.success) return null;
   const out: ReadRegistrations = { registrations: [], unreadable: 0 };
   for (const raw of envelope.data.registrations) {
