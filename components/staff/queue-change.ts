@@ -1,9 +1,10 @@
 /**
- * What changed in a queue since a page of it was read, as QueueWatch says it: `arrived`, `left` (null
- * when it cannot be counted), and `unclear` when the counts do not add up (a request stamped just
- * before the read and committed after it, or two instances' clocks apart): "the queue has changed".
+ * What changed in a queue since a page of it was read, as QueueWatch says it: `arrived` (with
+ * `arrivedCapped` when more arrived than the count goes to: "more than 10,000"), `left` (null when it
+ * cannot be counted), and `unclear` when the counts do not add up (a request stamped just before the
+ * read and committed after it, or two instances' clocks apart): "the queue has changed".
  */
-export type QueueChange = { arrived: number; left: number | null; unclear: boolean };
+export type QueueChange = { arrived: number; arrivedCapped: boolean; left: number | null; unclear: boolean };
 
 /**
  * From the queue as the page read it (`read`: how many waited, and whether that count passed its
@@ -15,10 +16,12 @@ export type QueueChange = { arrived: number; left: number | null; unclear: boole
  */
 export function queueChange(
   read: { pending: number; capped: boolean },
-  now: { pending: number; arrived: number; capped: boolean },
+  now: { pending: number; arrived: number; capped: boolean; arrivedCapped?: boolean },
 ): QueueChange | null {
   const raw = read.capped || now.capped ? null : read.pending + now.arrived - now.pending;
   const unclear = raw !== null && raw < 0;
   const left = raw === null || unclear ? null : raw;
-  return now.arrived || left || unclear ? { arrived: now.arrived, left, unclear } : null;
+  return now.arrived || left || unclear
+    ? { arrived: now.arrived, arrivedCapped: now.arrivedCapped === true, left, unclear }
+    : null;
 }

@@ -38,6 +38,7 @@ export function QueueWatch({
         pending: number;
         arrived: number;
         capped: boolean;
+        arrivedCapped: boolean;
       } | null;
       if (now) setChange(queueChange({ pending, capped }, now));
     });
@@ -48,7 +49,9 @@ export function QueueWatch({
       {change ? (
         <p className="rounded border border-blue-300 bg-blue-50 p-3">
           {[
-            change.arrived ? t('arrived', { count: change.arrived }) : null,
+            change.arrived
+              ? t('arrived', { count: change.arrived, capped: change.arrivedCapped ? 'yes' : 'no' })
+              : null,
             change.left ? t('left', { count: change.left }) : null,
             change.unclear && !change.arrived ? t('changed') : null,
           ]

@@ -188,7 +188,9 @@ export type QueueItem = Awaited<ReturnType<typeof listQueue>>['items'][number];
  * What changed in the queue (of one account, `account`, else the whole queue) since a page of it was
  * rendered at `since`: `pending`, the requests waiting now, and `arrived`, those of them sent after
  * `since`, each counted up to QUEUE_COUNT_CAP + 1 on the (status, createdAt) index, as the page counts
- * (`capped` when `pending` passed the cap: then "decided since" cannot be told from the two counts).
+ * (`capped` when `pending` passed the cap: then "decided since" cannot be told from the two counts;
+ * `arrivedCapped` when `arrived` did: the page says "more than 10,000 arrived", not "10,000").
+ * `countCap` overrides the cap, for tests.
  * The page's watch (components/staff/queue-watch.tsx) says "2 new requests; 1 decided or withdrawn"
  * instead of re-rendering a list the agent is reading. Throws (assertStaff) for a caller who is not staff.
  */
@@ -196,22 +198,24 @@ export async function queueChangesSince(
   user: CurrentUser | null,
   since: Date,
   account?: string,
-): Promise<{ pending: number; arrived: number; capped: boolean }> {
+  countCap = QUEUE_COUNT_CAP,
+): Promise<{ pending: number; arrived: number; capped: boolean; arrivedCapped: boolean }> {
   assertStaff(user);
   // The account's id first, as queuePage does, so that its count is the (accountId, createdAt) index.
   const accountId = account
     ? (await db.customerAccount.findUnique({ where: { number: account }, select: { id: true } }))?.id
     : undefined;
-  if (account && !accountId) return { pending: 0, arrived: 0, capped: false };
+  if (account && !accountId) return { pending: 0, arrived: 0, capped: false, arrivedCapped: false };
   const where: Prisma.UnblockRequestWhereInput = { status: 'pending', ...(accountId ? { accountId } : {}) };
-  const take = QUEUE_COUNT_CAP + 1;
+  const take = countCap + 1;
   const [pending, arrived] = await Promise.all([
     db.unblockRequest.count({ where, take }),
     db.unblockRequest.count({ where: { ...where, createdAt: { gt: since } }, take }),
   ]);
   return {
-    pending: Math.min(pending, QUEUE_COUNT_CAP),
-    arrived: Math.min(arrived, QUEUE_COUNT_CAP),
-    capped: pending > QUEUE_COUNT_CAP,
+    pending: Math.min(pending, countCap),
+    arrived: Math.min(arrived, countCap),
+    capped: pending > countCap,
+    arrivedCapped: arrived > countCap,
   };
 }

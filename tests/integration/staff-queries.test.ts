@@ -223,6 +223,7 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       pending: 1,
       arrived: 0,
       capped: false,
+      arrivedCapped: false,
     });
     // One more for this account, one for another (not in this account's queue), one decided.
     await makeRequest(await block(account), users[0].id);
@@ -235,6 +236,23 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       pending: 1,
       arrived: 1,
       capped: false,
+      arrivedCapped: false,
+    });
+    // Past the count's cap (2 here, 10 000 in the app) the counts stop at it and say so: the page
+    // reads "more than 2 arrived", not "2 arrived".
+    await makeRequest(await block(account), users[0].id);
+    await makeRequest(await block(account), users[0].id);
+    expect(await queueChangesSince(agent, new Date(read.readAt), account.number, 2)).toEqual({
+      pending: 2,
+      arrived: 2,
+      capped: true,
+      arrivedCapped: true,
+    });
+    expect(await queueChangesSince(agent, new Date(read.readAt), account.number, 3)).toEqual({
+      pending: 3,
+      arrived: 3,
+      capped: false,
+      arrivedCapped: false,
     });
     const whole = await queueChangesSince(agent, new Date(read.readAt));
     expect(whole.arrived).toBeGreaterThanOrEqual(2);

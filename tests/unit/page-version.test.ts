@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pageChanged, watchedCheck } from '@/components/refresh-loop';
 import { versionOf } from '@/lib/server/version';
 import { queueChange } from '@/components/staff/queue-change';
+import { translator } from '@/lib/i18n/translate';
 
 // An open page's watch (components/auto-refresh.tsx): the fingerprint of its data, and the question
 // the browser asks instead of rendering the page again.
@@ -59,16 +60,19 @@ describe('queueChange', () => {
     expect(queueChange(read, { pending: 4, arrived: 0, capped: false })).toBeNull();
     expect(queueChange(read, { pending: 6, arrived: 2, capped: false })).toEqual({
       arrived: 2,
+      arrivedCapped: false,
       left: 0,
       unclear: false,
     });
     expect(queueChange(read, { pending: 3, arrived: 0, capped: false })).toEqual({
       arrived: 0,
+      arrivedCapped: false,
       left: 1,
       unclear: false,
     });
     expect(queueChange(read, { pending: 4, arrived: 2, capped: false })).toEqual({
       arrived: 2,
+      arrivedCapped: false,
       left: 2,
       unclear: false,
     });
@@ -78,6 +82,7 @@ describe('queueChange', () => {
     // A request stamped just before the read and committed after it: in neither count.
     expect(queueChange(read, { pending: 5, arrived: 0, capped: false })).toEqual({
       arrived: 0,
+      arrivedCapped: false,
       left: null,
       unclear: true,
     });
@@ -89,9 +94,28 @@ describe('queueChange', () => {
     ).toBeNull();
     expect(queueChange(read, { pending: 10_000, arrived: 3, capped: true })).toEqual({
       arrived: 3,
+      arrivedCapped: false,
       left: null,
       unclear: false,
     });
+  });
+
+  it('says "more than" when the arrivals passed their cap, in both languages', () => {
+    expect(
+      queueChange(read, { pending: 10_000, arrived: 10_000, capped: true, arrivedCapped: true }),
+    ).toEqual({ arrived: 10_000, arrivedCapped: true, left: null, unclear: false });
+    // The sentence QueueWatch makes of it (components/staff/queue-watch.tsx).
+    const said = (locale: 'en' | 'es', count: number, capped: 'yes' | 'no') =>
+      translator(locale)('staff.queueWatch.arrived', { count, capped });
+    expect(said('en', 10_000, 'yes')).toBe(
+      'More than 10,000 new requests arrived since this list was shown.',
+    );
+    expect(said('en', 10_000, 'no')).toBe('10,000 new requests arrived since this list was shown.');
+    expect(said('en', 1, 'no')).toBe('1 new request arrived since this list was shown.');
+    expect(said('es', 10_000, 'yes')).toBe(
+      'Han llegado más de 10.000 solicitudes nuevas desde que se mostró esta lista.',
+    );
+    expect(said('es', 1, 'no')).toBe('Ha llegado 1 solicitud nueva desde que se mostró esta lista.');
   });
 });
 

@@ -10,7 +10,7 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 /**
  * How the queue changed since a page of it was read (lib/requests/queue.ts queueChangesSince):
- * `?since=<ms epoch>` and an optional `&account=ACC-…`; `200 { pending, arrived, capped }`. 401 signed
+ * `?since=<ms epoch>` and an optional `&account=ACC-…`; `200 { pending, arrived, capped, arrivedCapped }`. 401 signed
  * out; 404 for anyone but staff with a verified second factor (the staff area does not exist for
  * them); 400 for a `since` or `account` it cannot read; 503 when the database cannot answer. Never cached.
  */
