@@ -32,7 +32,7 @@ import zlib from 'node:zlib';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { chromium } from '@playwright/test';
-import { freeTcpPort, stopGroup } from '../e2e/support/kamailio-portal';
+import { freeTcpPort, killGroupOnExit, stopGroup } from '../e2e/support/kamailio-portal';
 import { CHROMIUM_PATH } from '../scripts/chromium';
 import { envInt, round, runBench, type BenchResult, finishResult } from './harness/report';
 import { BENCH_SECRET, startPortal, startSwitchSim } from './server';
@@ -89,13 +89,7 @@ export async function startBare(): Promise<{ url: string; stop: () => Promise<vo
     { cwd: BARE_DIR, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore', detached: true },
   );
   const stop = () => stopGroup(child);
-  process.once('exit', () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  });
+  killGroupOnExit(child);
   const until = Date.now() + 30_000;
   for (;;) {
     try {

@@ -3,7 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO_ACCOUNTS } from '../lib/demo/data';
 import { provisionSimulator, waitForHttp } from '../scripts/lib/demo-switch';
-import { freeTcpPort, startPortal as startOwnPortal } from '../e2e/support/kamailio-portal';
+import {
+  freeTcpPort,
+  killGroupOnExit,
+  startPortal as startOwnPortal,
+  stopGroup,
+} from '../e2e/support/kamailio-portal';
 
 export const BENCH_SECRET = 'bench-auth-secret-bench-auth-secret-0123';
 const SWITCH_TOKEN = 'bench-switch-token-0123456789';
@@ -38,14 +43,9 @@ export async function startSwitchSim(): Promise<{ env: Record<string, string>; s
     },
   );
   fs.closeSync(log);
-  const stop = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  };
-  process.once('exit', stop);
+  // SIGTERM now; what is left of the group when this process exits is killed then.
+  killGroupOnExit(child);
+  const stop = () => void stopGroup(child);
   try {
     await waitForHttp(`${url}/healthz`, 30_000);
     await provisionSimulator(

@@ -48,6 +48,22 @@ export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
   return port;
 }
 
+/**
+ * SIGKILLs the process group of `child` (started with `detached: true`) when this process exits, so
+ * that a test or bench that dies leaves no server behind. Returns the function that cancels it.
+ */
+export function killGroupOnExit(child: ChildProcess): () => void {
+  const kill = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  };
+  process.once('exit', kill);
+  return () => void process.off('exit', kill);
+}
+
 /** Signals a whole process group (started with `detached: true`) and waits for its leader to exit. */
 export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<void> {
   const pid = child.pid;
@@ -105,17 +121,10 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
   const [cmd, args] = serveCommand(port, 'localhost', appDir);
   const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true, cwd: appDir });
   fs.closeSync(log);
-  const onExit = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  };
-  process.once('exit', onExit);
+  const forget = killGroupOnExit(child);
   const stop = async () => {
     await stopGroup(child);
-    process.off('exit', onExit);
+    forget();
   };
 
   const until = Date.now() + (o.startupTimeoutMs ?? 60_000);
