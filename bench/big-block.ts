@@ -1,7 +1,8 @@
 // The block page of a block with thousands of trigger calls (a signed switch event may list up to the
 // 1 MiB body limit; 10,000 and a few more are stored, lib/blocks/trigger-calls.ts). Serves this tree's
 // production build and, with BENCH_BASELINE_DIR, another tree's (e.g. main in a copy) in the same
-// run, each on its own demo-seeded SQLite database to which BENCH_CALLS (10,000) calls are added on
+// run (the switch simulator answering both: bench/server.ts startSwitchSim), each on its own
+// demo-seeded SQLite database to which BENCH_CALLS (10,000) calls are added on
 // the demo block of ACC-1001 (each to a number of its own, as the ingest stores them past the first
 // 200). Then, signed in as the demo customer: the HTML size of the block page (bytes as sent without
 // compression, and gzip), and its server time over BENCH_REQUESTS (20) sequential requests per tree,
@@ -15,7 +16,7 @@ import Database from 'better-sqlite3';
 import { envInt, finishResult, round, runBench, type BenchResult } from './harness/report';
 import { summarize } from './lib';
 import { demoIds } from './pages';
-import { BENCH_SECRET, startPortal } from './server';
+import { BENCH_SECRET, startPortal, startSwitchSim } from './server';
 import { sessionCookie } from './session';
 
 const CALLS = envInt('BENCH_CALLS', 10_000);
@@ -45,8 +46,9 @@ function seedCalls(databaseUrl: string, blockId: string) {
 
 type Target = { name: string; url: string; cookie: string; stop: () => void };
 
-async function target(name: string, appDir?: string): Promise<Target> {
-  const portal = await startPortal(appDir ? { appDir } : {});
+/** One tree's build on its own database, its switch reads answered by `switchEnv`'s simulator. */
+async function target(name: string, switchEnv: Record<string, string>, appDir?: string): Promise<Target> {
+  const portal = await startPortal({ ...(appDir ? { appDir } : {}), env: switchEnv });
   const { blockId } = demoIds(portal.databaseUrl);
   seedCalls(portal.databaseUrl, blockId);
   const cookie = await sessionCookie(portal.databaseUrl, 'dana@acme.example', BENCH_SECRET);
@@ -66,11 +68,12 @@ export async function run(): Promise<BenchResult> {
   const connections = envInt('BENCH_CONNECTIONS', 4);
   const phaseMs = envInt('BENCH_PHASE_MS', 5000);
   const baseDir = process.env.BENCH_BASELINE_DIR;
-  const targets = [
-    ...(baseDir ? [await target('baseline', path.resolve(baseDir))] : []),
-    await target('this tree'),
-  ];
+  // The switch answers the page's registered devices, as in production (bench/server.ts).
+  const sim = await startSwitchSim();
+  const targets: Target[] = [];
   try {
+    if (baseDir) targets.push(await target('baseline', sim.env, path.resolve(baseDir)));
+    targets.push(await target('this tree', sim.env));
     const checks: BenchResult['checks'] = [];
     const data: Record<string, Record<string, unknown>> = {};
     const times = new Map(targets.map((t) => [t.name, [] as number[]]));
@@ -148,6 +151,7 @@ export async function run(): Promise<BenchResult> {
     });
   } finally {
     for (const t of targets) t.stop();
+    sim.stop();
   }
 }
 
