@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { getEventListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { requestDeadline } from '@/lib/server/request-deadline';
 import { createSwitchClient } from '@/lib/switch/client';
 import { createDatabase, openDb } from '@/switch/kamailio/src/db';
@@ -18,9 +18,17 @@ import { seedDemoAccounts, startTestSim, WEBHOOK_SECRET } from '../switch/sim-fi
 // Each sender here faces a peer that reads the request and never answers, with a collection every
 // 20 ms; each must give up on its own time limit, and stop when told to.
 
-/** A peer that answers the first `hangFor` requests never, and the rest with 200; `bodies` in order. */
+/**
+ * A peer that answers the first `hangFor` requests never, and the rest with 200; `bodies` in order.
+ * It counts only the running test's requests, sent under its own path (`peerUrl()`, `/t<n>/…`): a
+ * request a finished test gave up on may still arrive on a loaded machine, and counted it would make
+ * the next test's `seen` skip past the number it waits for (CI112: "still waiting for the request
+ * to arrive (seen 2)"). Such a request is never answered.
+ */
 let peer: Server;
-let peerUrl: string;
+let peerOrigin: string;
+let testNo = 0;
+const peerUrl = () => `${peerOrigin}/t${testNo}`;
 let hangFor = Infinity;
 let seen = 0;
 let bodies: string[] = [];
@@ -29,6 +37,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (!(req.url ?? '').startsWith(`/t${testNo}/`)) return; // an earlier test's, arriving late
       seen += 1;
       bodies.push(Buffer.concat(chunks).toString('utf8'));
       if (seen <= hangFor) return;
@@ -36,7 +45,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => peer.listen(0, '127.0.0.1', r));
-  peerUrl = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
+  peerOrigin = `http://127.0.0.1:${(peer.address() as AddressInfo).port}`;
 });
 afterAll(
   () =>
@@ -47,6 +56,9 @@ afterAll(
 );
 
 let stopCollecting: () => void = () => undefined;
+beforeEach(() => {
+  testNo += 1;
+});
 afterEach(() => {
   stopCollecting();
   hangFor = Infinity;
@@ -70,7 +82,7 @@ describe('requestDeadline', () => {
     for (const also of [undefined, new AbortController().signal]) {
       const d = requestDeadline(200, also);
       const outcome = await settled(
-        fetch(peerUrl, { method: 'POST', body: 'x', signal: d.signal }).then(
+        fetch(`${peerUrl()}/`, { method: 'POST', body: 'x', signal: d.signal }).then(
           () => 'answered',
           (e: Error) => e.name,
         ),
@@ -85,7 +97,7 @@ describe('requestDeadline', () => {
     underCollection();
     const stop = new AbortController();
     const d = requestDeadline(60_000, stop.signal);
-    const pending = fetch(peerUrl, { method: 'POST', body: 'x', signal: d.signal }).then(
+    const pending = fetch(`${peerUrl()}/`, { method: 'POST', body: 'x', signal: d.signal }).then(
       () => 'answered',
       (e: unknown) => e,
     );
@@ -114,7 +126,7 @@ describe('the senders, against a peer that never answers', () => {
   it("the portal's switch client gives up on its time limit, with a caller's signal too", async () => {
     underCollection();
     const client = createSwitchClient({
-      baseUrl: peerUrl,
+      baseUrl: peerUrl(),
       token: 'test-switch-token-0123456789',
       timeoutMs: 200,
       retries: 0,
@@ -127,7 +139,7 @@ describe('the senders, against a peer that never answers', () => {
   it("the simulator's event sender retries after its time limit, and delivers", async () => {
     hangFor = 1;
     const sim = await startTestSim({
-      eventsUrl: `${peerUrl}/api/switch/events`,
+      eventsUrl: `${peerUrl()}/api/switch/events`,
       delivery: { intervalMs: 30, backoffBaseMs: 20, backoffMaxMs: 100, timeoutMs: 200 },
     });
     try {
@@ -142,10 +154,15 @@ describe('the senders, against a peer that never answers', () => {
       });
       await waitFor('the retry to arrive', () => seen >= 2);
       const events = async () =>
-        (await sim.control('GET', '/_sim/events')).body.events as { status: string }[];
-      for (let i = 0; i < 100 && (await events())[0]?.status !== 'delivered'; i++)
+        (await sim.control('GET', '/_sim/events')).body.events as { status: string; attempts: number }[];
+      for (const end = Date.now() + 8_000; (await events())[0]?.status !== 'delivered' && Date.now() < end;)
         await new Promise((r) => setTimeout(r, 20));
-      expect(await events()).toEqual([expect.objectContaining({ status: 'delivered', attempts: 2 })]);
+      // Delivered after one retry or more: on a loaded machine the answered retry can itself pass its
+      // 200 ms limit (CI112: 3 attempts), which is the behaviour under test, once more.
+      const [event, ...others] = await events();
+      expect(others).toEqual([]);
+      expect(event).toMatchObject({ status: 'delivered' });
+      expect(event.attempts).toBeGreaterThanOrEqual(2);
     } finally {
       await sim.stop();
     }
@@ -153,7 +170,7 @@ describe('the senders, against a peer that never answers', () => {
 
   it("the simulator's event sender stops at once while an attempt waits", async () => {
     const sim = await startTestSim({
-      eventsUrl: `${peerUrl}/api/switch/events`,
+      eventsUrl: `${peerUrl()}/api/switch/events`,
       delivery: { intervalMs: 30, backoffBaseMs: 20, backoffMaxMs: 100, timeoutMs: 60_000 },
     });
     await seedDemoAccounts(sim);
@@ -172,7 +189,7 @@ describe('the senders, against a peer that never answers', () => {
     /** The reference switch's sender of `db`'s outbox to the peer, retrying within 100 ms. */
     const sendTo = (db: ReturnType<typeof openDb>, timeoutMs: number) =>
       startDelivery(db, {
-        eventsUrl: `${peerUrl}/api/switch/events`,
+        eventsUrl: `${peerUrl()}/api/switch/events`,
         webhookSecret: WEBHOOK_SECRET,
         pollIntervalMs: 30,
         timeoutMs,
@@ -204,9 +221,10 @@ describe('the senders, against a peer that never answers', () => {
             last_error: string | null;
           };
         await waitFor('the event to be delivered', () => row().delivered_at !== null);
-        expect(row()).toMatchObject({ attempts: 2 });
-        expect(bodies).toHaveLength(2);
-        expect(bodies[1]).toBe(bodies[0]); // the same event, byte for byte
+        // One retry or more (a retry can pass its limit on a loaded machine too), each the same event.
+        expect(row().attempts).toBeGreaterThanOrEqual(2);
+        expect(bodies.length).toBeGreaterThanOrEqual(2);
+        for (const body of bodies) expect(body).toBe(bodies[0]); // the same event, byte for byte
       } finally {
         await sender.stop();
         db.close();
