@@ -48,15 +48,25 @@ describe.each(dialects())('password checks off the request thread, %s', (dialect
 
   it('keeps the event loop running while a worst-case password is scored, and stops it at the deadline', async () => {
     // The deadline is a third of what the scoring thread itself took for this password, warm (the
-    // second of two patient checks), so no machine meets it: a fixed 150 ms was met once on a fast
-    // one (CI59: a warm thread scores it in 120–145 ms there; the calling thread would take 2 s).
+    // fastest of three patient checks), so no machine meets it: a fixed 150 ms was met once on a fast
+    // one (CI59: a warm thread scores it in 120–145 ms there; the calling thread would take 2 s). The
+    // machine is shared, so a check can still run faster than the ones measured (stop 42: one slow
+    // measurement, then a quick check): a check that beats its deadline is tried again with half.
     await checkPassword(WORST_CASE, SIP, who(), PATIENT_MS);
-    const started = performance.now();
-    expect((await checkPassword(WORST_CASE, SIP, who(), PATIENT_MS)).ok).toBe(true);
-    const deadline = Math.max(5, Math.floor((performance.now() - started) / 3));
+    let fastest = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      expect((await checkPassword(WORST_CASE, SIP, who(), PATIENT_MS)).ok).toBe(true);
+      fastest = Math.min(fastest, performance.now() - started);
+    }
+    let deadline = Math.max(5, Math.floor(fastest / 3));
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
-    const r = await checkPassword(WORST_CASE, SIP, who(), deadline);
+    let r = await checkPassword(WORST_CASE, SIP, who(), deadline);
+    for (let retry = 0; retry < 3 && r.ok; retry++) {
+      deadline = Math.max(5, Math.floor(deadline / 2));
+      r = await checkPassword(WORST_CASE, SIP, who(), deadline);
+    }
     clearInterval(timer);
     expect(r).toMatchObject({ ok: false, kind: 'timeout', note: { key: 'outcome.password.checkTimeout' } });
     // On the calling thread zxcvbn would have blocked every timer until it finished.
