@@ -5,7 +5,7 @@ import { query } from './support/db';
 import { EDGE_PASSWORD, EDGE_TOTP_SECRET } from './support/edge-users';
 import { E2E } from './support/env';
 import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './support/fixtures';
-import { createStaff } from './support/factories';
+import { createCustomer, createStaff } from './support/factories';
 import { fromAddress } from './support/from-address';
 import { linkOf, mailTo, waitForMail } from './support/mail';
 import {
@@ -357,6 +357,52 @@ async function enterCode(page: Page, code: string) {
   await expect(field).toHaveValue('');
   await expect(page.getByRole('button', { name: 'Verify' })).toBeEnabled();
 }
+
+// Review, session 33: the customer pages' "not on your accounts" 404 is rendered into every page of
+// its segment, so a block page asked for by a session with the password only carried the login's
+// account list past the code prompt's redirect: in the page update (`RSC: 1`, what a link click asks
+// for) and in the inline data of the HTML answer alike.
+test('with the password only, no customer page gives away her accounts, as a page or as a page update', async ({
+  browser,
+}) => {
+  const { user, accounts } = await createCustomer(
+    [
+      { name: 'Halfway Dental', block: { calls: [{ to: '+252611234567', sourceIp: '198.51.100.33' }] } },
+      { name: 'Halfway Labs' },
+    ],
+    { totp: true },
+  );
+  const [a, b] = accounts;
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, user, `/blocks/${a.blockId}`);
+  await expect(page).toHaveURL(/\/security\/verify/);
+  const secrets = [a.name, b.name, a.credentials[0].username, b.credentials[0].username, '+252 61 123 4567'];
+  const paths = [
+    `/blocks/${a.blockId}`,
+    `/blocks/${a.blockId}/calls`,
+    `/blocks/${a.blockId}/misdial`,
+    '/blocks/not-a-block',
+    `/accounts/${a.number}`,
+    `/credentials/${a.credentials[0].id}/reset?block=${a.blockId}`,
+    `/credentials/not-a-credential/reset`,
+    '/',
+    '/profile',
+  ];
+  for (const path of paths)
+    for (const headers of [{}, { rsc: '1' }] as Record<string, string>[]) {
+      const res = await page.request.get(path, { headers, maxRedirects: 0 });
+      const body = await res.text();
+      for (const secret of secrets) expect(body, `${path} ${JSON.stringify(headers)}`).not.toContain(secret);
+    }
+  // The code given, the same session reads them.
+  await page.getByLabel('Authentication code').fill(await totpNow(user.totpSecret!, user.email));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(`/blocks/${a.blockId}`);
+  const notFound = await page.request.get('/blocks/not-a-block', { headers: { rsc: '1' } });
+  expect(await notFound.text()).toContain(b.name);
+  await ctx.close();
+});
 
 test('codes as people type them: "508 291", "508-291", a no-break space; malformed input is a form error, not a failure', async ({
   browser,

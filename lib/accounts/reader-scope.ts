@@ -1,6 +1,6 @@
 import 'server-only';
 import { displayEmail } from '@/lib/auth/email-address';
-import { currentUser } from '@/lib/auth/session';
+import { currentUser, secondFactorPending } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 
 /** Who is reading a customer page's 404, and the accounts their login can see (by number). */
@@ -9,7 +9,8 @@ export type ReaderScope = { email: string; accounts: { id: string; number: strin
 /**
  * What the "not on your accounts" 404 of a customer page may tell its reader (components/not-on-your-
  * accounts.tsx): the address they are signed in with and their own accounts, read from their own
- * memberships; null when nobody is signed in. Nothing in it depends on the id the page was asked for,
+ * memberships; null when nobody is signed in, and for a session whose second factor is pending
+ * (someone with the password only may read nothing: lib/auth/session.ts secondFactorPending). Nothing in it depends on the id the page was asked for,
  * so the page reads the same for a block of an account the reader left, of a stranger's account, or
  * one that never existed: it tells a member who was removed (or who opened a notice sent to another
  * address) where they stand, and tells anyone else nothing about the other accounts.
@@ -24,7 +25,9 @@ export type ReaderScope = { email: string; accounts: { id: string; number: strin
  */
 export async function readerScope(): Promise<ReaderScope | null> {
   const user = await currentUser();
-  if (!user) return null;
+  // Next renders this boundary into every page of its segment, so a half-signed-in session's request
+  // for a block page (RSC: 1) carried the account list past requireUser's redirect (review, session 33).
+  if (!user || secondFactorPending(user)) return null;
   return { email: displayEmail(user.email), accounts: await accountsOfMember(user.id) };
 }
 

@@ -15,6 +15,7 @@ import { makeSession, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/f
 const { signOutEverywhereAction } = await import('@/lib/auth/actions');
 const { chooseLocaleAction } = await import('@/lib/i18n/actions');
 const { adoptBrowserTimeZoneAction } = await import('@/lib/time/actions');
+const { readerScope } = await import('@/lib/accounts/reader-scope');
 
 describe.each(dialects())('a half-signed-in session on %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
@@ -63,6 +64,25 @@ describe.each(dialects())('a half-signed-in session on %s', (dialect) => {
     expect({ locale: (await row()).locale, timeZone: (await row()).timeZone }).toEqual({
       locale: 'es',
       timeZone: 'Pacific/Kiritimati',
+    });
+  });
+
+  // Review, session 33: the customer pages' "not on your accounts" 404 (app/blocks/[id]/not-found.tsx)
+  // is rendered into every page of its segment, so its reader's account list went out in the RSC
+  // payload of a block page asked for by a session that had only the password.
+  it("is not told the login's accounts by the customer pages' 404; a verified session is", async () => {
+    const db = getDb();
+    const { u, me } = await makeUserWithSession('customer', { secret: TOTP_SECRET });
+    const account = await db.customerAccount.create({
+      data: { number: `ACC-${crypto.randomInt(10 ** 11, 10 ** 12)}`, name: 'Half Signed Dental' },
+    });
+    await db.membership.create({ data: { userId: u.id, accountId: account.id } });
+    session.user = me;
+    expect(await readerScope()).toBeNull();
+    session.user = { ...me, mfaVerified: true };
+    expect(await readerScope()).toEqual({
+      email: u.email,
+      accounts: [{ id: account.id, number: account.number, name: 'Half Signed Dental' }],
     });
   });
 });
