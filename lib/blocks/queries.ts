@@ -2,6 +2,7 @@ import 'server-only';
 import { accountLabelsById, memberOf } from '@/lib/accounts/queries';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
+import { isRowId } from '@/lib/server/row-id';
 import { CALLS_PER_PAGE, CALLS_SHOWN, callOverview, callView } from '@/lib/blocks/call-overview';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { encodeCursor } from '@/lib/staff/cursor';
@@ -245,10 +246,12 @@ export type OtherBlockDto = { id: string; reason: string; placedAt: string; call
  * `blockId` when it names a block of account `accountId`, else null: where a page that came from a
  * block page (the SIP password reset's `?block=`) may send its reader back. The caller has already
  * found the account to be the user's; another account's block id, or any other text, gives null and
- * the page links to the dashboard instead (a link to another account's block would be a 404).
+ * the page links to the dashboard instead (a link to another account's block would be a 404). Text
+ * that is not a row id's shape (lib/server/row-id.ts isRowId: a NUL made PostgreSQL refuse the read,
+ * and the page a 500) is not looked up.
  */
 export async function blockOfAccount(accountId: string, blockId: string): Promise<string | null> {
-  if (blockId.length > 64) return null;
+  if (!isRowId(blockId)) return null;
   const b = await db.block.findFirst({ where: { id: blockId, accountId }, select: { id: true } });
   return b?.id ?? null;
 }

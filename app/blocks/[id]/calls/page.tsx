@@ -7,15 +7,15 @@ import { PageHead } from '@/components/ui/page-head';
 import { requireUser } from '@/lib/auth/session';
 import { blockCallsForUser, type CallCursor } from '@/lib/blocks/queries';
 import { blockPageTitle } from '../own-block';
+import { isRowId } from '@/lib/server/row-id';
 
 export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
   blockPageTitle(params, 'app.meta.blockCalls');
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
-/** A call id in a paging link (the ids the app writes: letters and digits); anything else starts at the first call. */
-const callId = (v: string | string[] | undefined) =>
-  typeof v === 'string' && /^[a-z0-9]{1,64}$/.test(v) ? v : null;
+/** A call id in a paging link (lib/server/row-id.ts); anything else starts at the first call. */
+const callId = (v: string | string[] | undefined) => (isRowId(v) ? v : null);
 
 /**
  * Every trigger call of a block, CALLS_PER_PAGE at a time (keyset paging, lib/blocks/queries.ts
