@@ -19,7 +19,8 @@ export async function AppHeader() {
   const user = await currentUser().catch(() => null);
   const locale = catalogueLocale(await getLocale());
   // A session whose second factor is pending writes nothing to the user's preferences (language,
-  // zone): that could be someone with the password only (lib/auth/session.ts secondFactorPending).
+  // zone) and is not shown the staff link (the login's role): that could be someone with the
+  // password only (lib/auth/session.ts secondFactorPending).
   const mayWrite = user !== null && !secondFactorPending(user);
   // Mail follows the language the user reads the portal in until they choose one (lib/i18n/preference.ts).
   if (user && mayWrite && !user.localeChosen && user.locale !== locale)
@@ -42,7 +43,7 @@ export async function AppHeader() {
             <Link href="/" className={link}>
               {t('nav.dashboard')}
             </Link>
-            {isStaff(user) ? (
+            {mayWrite && isStaff(user) ? (
               <Link href="/staff" className={link}>
                 {t('nav.staff')}
               </Link>

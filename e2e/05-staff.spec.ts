@@ -174,6 +174,8 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   const [halfCtx, half] = await newPage(browser);
   await signIn(half, agentUser, '/staff');
   await expect(half).toHaveURL(/\/security\/verify/);
+  // The header does not tell whoever has the password only that the login is a staff one.
+  await expect(half.getByRole('link', { name: 'Support console' })).toHaveCount(0);
   for (const path of [
     '/staff',
     `/staff/requests/${first.id}`,

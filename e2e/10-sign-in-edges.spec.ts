@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { type Browser, type BrowserContext, type Page, request as playwrightRequest } from '@playwright/test';
 import { TOTP } from 'otpauth';
 import { catalogue } from './support/catalogue';
@@ -361,24 +362,46 @@ async function enterCode(page: Page, code: string) {
 // Review, session 33: the customer pages' "not on your accounts" 404 is rendered into every page of
 // its segment, so a block page asked for by a session with the password only carried the login's
 // account list past the code prompt's redirect: in the page update (`RSC: 1`, what a link click asks
-// for) and in the inline data of the HTML answer alike.
-test('with the password only, no customer page gives away her accounts, as a page or as a page update', async ({
+// for) and in the inline data of the HTML answer alike. Of the same kind: the user's stored time zone
+// and their accounts' country (next-intl's client provider, on the code prompt too), their name
+// (Auth.js's session endpoint) and their role (the header's Staff link, tested in 05-staff).
+test('with the password only, no page gives away her accounts, name, zone or country, as a page or a page update', async ({
   browser,
 }) => {
+  const name = `Hana Halfway ${crypto.randomUUID().slice(0, 8)}`;
   const { user, accounts } = await createCustomer(
     [
-      { name: 'Halfway Dental', block: { calls: [{ to: '+252611234567', sourceIp: '198.51.100.33' }] } },
-      { name: 'Halfway Labs' },
+      {
+        name: 'Halfway Dental',
+        country: 'NZ',
+        block: { calls: [{ to: '+252611234567', sourceIp: '198.51.100.33' }] },
+      },
+      { name: 'Halfway Labs', country: 'NZ' },
     ],
-    { totp: true },
+    { totp: true, timeZone: 'Pacific/Chatham', name },
   );
   const [a, b] = accounts;
-  const ctx = await browser.newContext();
+  // No region in the browser's language: the accounts' country would choose the date format (en-NZ).
+  // The browser's zone is hers too: the right code adopts the zone the browser reports.
+  const ctx = await browser.newContext({
+    extraHTTPHeaders: { 'accept-language': 'en' },
+    timezoneId: 'Pacific/Chatham',
+  });
   const page = await ctx.newPage();
   await signIn(page, user, `/blocks/${a.blockId}`);
   await expect(page).toHaveURL(/\/security\/verify/);
-  const secrets = [a.name, b.name, a.credentials[0].username, b.credentials[0].username, '+252 61 123 4567'];
+  const secrets = [
+    a.name,
+    b.name,
+    name,
+    a.credentials[0].username,
+    b.credentials[0].username,
+    '+252 61 123 4567',
+    'Pacific/Chatham',
+    'en-NZ',
+  ];
   const paths = [
+    page.url().slice(E2E.appUrl.length),
     `/blocks/${a.blockId}`,
     `/blocks/${a.blockId}/calls`,
     `/blocks/${a.blockId}/misdial`,
@@ -388,6 +411,7 @@ test('with the password only, no customer page gives away her accounts, as a pag
     `/credentials/not-a-credential/reset`,
     '/',
     '/profile',
+    '/api/auth/session',
   ];
   for (const path of paths)
     for (const headers of [{}, { rsc: '1' }] as Record<string, string>[]) {
@@ -395,12 +419,13 @@ test('with the password only, no customer page gives away her accounts, as a pag
       const body = await res.text();
       for (const secret of secrets) expect(body, `${path} ${JSON.stringify(headers)}`).not.toContain(secret);
     }
-  // The code given, the same session reads them.
+  // The code given, the same session reads them: the checks above could see each of them.
   await page.getByLabel('Authentication code').fill(await totpNow(user.totpSecret!, user.email));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page).toHaveURL(`/blocks/${a.blockId}`);
-  const notFound = await page.request.get('/blocks/not-a-block', { headers: { rsc: '1' } });
-  expect(await notFound.text()).toContain(b.name);
+  const notFound = await (await page.request.get('/blocks/not-a-block', { headers: { rsc: '1' } })).text();
+  for (const shown of [b.name, 'Pacific/Chatham', 'en-NZ']) expect(notFound).toContain(shown);
+  expect(await (await page.request.get('/api/auth/session')).text()).toContain(name);
   await ctx.close();
 });
 

@@ -10,7 +10,7 @@ import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-pro
 import { linkProvider } from '@/lib/auth/link-provider';
 import { authCookies, authSecrets, newSessionToken } from '@/lib/auth/session-token';
 import { verifyPassword } from '@/lib/auth/password';
-import { userOfSession } from '@/lib/auth/session';
+import { secondFactorPending, userOfSession } from '@/lib/auth/session';
 import { requestMeta } from '@/lib/server/request-meta';
 import { log } from '@/lib/server/log';
 import { countSignIn } from '@/lib/server/metrics';
@@ -162,8 +162,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (req) => ({
       const sid = typeof token.sid === 'string' ? token.sid : null;
       return sid && (await userOfSession(sid)) ? token : null;
     },
-    // No `session` callback: Auth.js's GET /api/auth/session answers page scripts, and the session
-    // token (`sid`, the key of the Session row) stays inside the encrypted, HttpOnly cookie. The
-    // server reads it from the cookie (lib/auth/session-token.ts), never from that endpoint.
+    // Auth.js's GET /api/auth/session answers page scripts (the portal's own pages do not ask it); the
+    // session token (`sid`, the key of the Session row) stays inside the encrypted, HttpOnly cookie,
+    // and the server reads it from the cookie (lib/auth/session-token.ts), never from that endpoint.
+    // For a session whose second factor is pending, which may read nothing of the user's
+    // (lib/auth/session.ts secondFactorPending), the answer names nobody: only when it expires.
+    async session({ session, token }) {
+      const sid = typeof token.sid === 'string' ? token.sid : null;
+      const user = sid ? await userOfSession(sid) : null;
+      return user && !secondFactorPending(user) ? session : { expires: session.expires };
+    },
   },
 }));
