@@ -292,6 +292,53 @@ test('manual block: the firewall request cannot be sent by URL, and nothing lift
   expect((await simAccount('ACC-8004')).internationalCalling).toBe('blocked');
 });
 
+// Review, session 33: a lift Tollgate withdrew itself (a new block arrived while it waited for the
+// switch) read "Refused by the switch · the switch answered “superseded”": the switch refused nothing.
+test('a new block withdraws a lift still waiting for the switch: staff read it withdrawn by Tollgate, not refused', async ({
+  agent: staff,
+}) => {
+  const { accounts } = await createCustomer([
+    {
+      name: 'Withdrawn Lift Dental',
+      block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] },
+    },
+  ]);
+  const [a] = accounts;
+  const agent = staff.page;
+  await setFaults(a.number, { failNext: 1000, failStatus: 503 });
+  try {
+    await agent.goto(`/staff/accounts/${a.number}`);
+    await agent
+      .getByLabel('Note', { exact: true })
+      .fill('The owner rotated every SIP password with us on the phone.');
+    await agent.getByRole('button', { name: 'Lift block' }).click();
+    const lift = () =>
+      query<{ status: string; attempts: number }>(
+        `SELECT status, attempts FROM "SwitchOperation" WHERE "accountNumber" = ? AND kind = 'lift'`,
+        a.number,
+      )[0];
+    // Tried once and refused with a 503: it waits to be sent again.
+    await expect.poll(() => lift()?.attempts ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(lift()!.status).toBe('pending');
+    await postBlockPlaced(a.number, [
+      { from: a.credentials[0].username, to: '+2693123456', sourceIp: '185.220.101.47' },
+    ]);
+    expect(lift()!.status).toBe('failed');
+    await agent.goto(`/staff/accounts/${a.number}`);
+    const changes = agent.getByRole('region', { name: 'Changes for the switch' });
+    await expect(changes.getByText('Withdrawn by Tollgate')).toBeVisible();
+    await expect(
+      changes.getByText('Tollgate withdrew the change: the switch placed a new block on this account'),
+    ).toBeVisible();
+    await expect(agent.getByText('Refused by the switch')).toHaveCount(0);
+    await expect(agent.getByText(/the switch answered/)).toHaveCount(0);
+    await expect(agent.getByText('International calling blocked')).toBeVisible();
+    await expectAccessible(agent);
+  } finally {
+    await clearFaults(a.number);
+  }
+});
+
 test('stale placement: a block.placed older than a lift already applied follows the switch, with no notice', async ({
   page,
 }) => {

@@ -5,6 +5,7 @@ import { actorName } from '@/components/ui/actor-name';
 import { ListOr } from '@/components/ui/list-or';
 import { StoredText } from '@/components/ui/stored-text';
 import { SwitchError } from '@/components/staff/switch-error';
+import { withdrawnByTollgate } from '@/lib/switch/error-text';
 import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 
@@ -101,7 +102,8 @@ export function SwitchOperations({ account }: { account: StaffAccountView }) {
               : o.kind,
             by: o.actor ? actorName(who, o.actor) : t('unknownActor'),
           })}{' '}
-          · <strong>{l(`opStatus.${o.status}`)}</strong>
+          {/* A change Tollgate withdrew itself (a lift a new block cancelled) was not refused by the switch. */}
+          · <strong>{l(`opStatus.${withdrawnByTollgate(o) ? 'withdrawn' : o.status}`)}</strong>
           {o.attempts ? ` · ${t('attempts', { count: o.attempts })}` : ''}
           {o.lastError && o.status !== 'done' ? (
             <>

@@ -152,7 +152,7 @@ export async function endAllowancesWithBlock(
             completedAt: now,
             leaseOwner: null,
             leaseUntil: null,
-            lastError: `cancelled: ${cause}`,
+            lastError: `cancelled: ${cause}`, // withdrawn by Tollgate (lib/switch/error-text.ts WITHDRAWN)
           },
         });
         if (put.attempts > 0) reached = true;

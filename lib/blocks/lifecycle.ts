@@ -231,7 +231,8 @@ async function reopenApprovals(
  * by a worker at least once) makes the outcome uncertain: the account is marked for reconciliation,
  * and if the switch confirms that lift later, `confirmLift` re-applies the block.
  */
-// Why queued lifts were cancelled: English for the operation's lastError, a note for the timeline.
+// Why queued lifts were cancelled: English for the operation's lastError (`superseded: <why>`, which
+// lib/switch/error-text.ts WITHDRAWN reads as withdrawn by Tollgate), a note for the timeline.
 const CANCELLED = {
   new_block: ['the switch placed a new block on this account', 'history.liftCancelledNewBlock'],
   newer_in_force: ['a newer block is still in force on the switch', 'history.liftCancelledNewer'],

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import { clockOffset } from '@/lib/server/clock';
+import { WITHDRAWN_ERRORS } from '@/lib/switch/error-text';
 
 // Prometheus metrics (prom-client), served by GET /api/metrics (CONTRACTS §7). Counters and the
 // histogram are updated where things happen; gauges that describe the database (outbox depth,
@@ -32,7 +33,7 @@ function create() {
   );
   const outboxFailed = gauge(
     'tollgate_outbox_failed',
-    'Rows that gave up after their last attempt (status failed), by outbox.',
+    'Rows that gave up after their last attempt (status failed), by outbox; not the switch changes Tollgate withdrew itself.',
     'outbox',
   );
   const activeBlocks = gauge(
@@ -67,7 +68,14 @@ function create() {
     const [ops, mail, opsFailed, mailFailed, blocks, openIssues] = await Promise.all([
       db.switchOperation.aggregate(pending),
       db.mailMessage.aggregate(pending),
-      db.switchOperation.count({ where: { status: 'failed' } }),
+      // A change Tollgate withdrew itself (a lift a new block cancelled) is stored `failed` too, but
+      // was not refused and needs nobody: the alert on this gauge fired on it.
+      db.switchOperation.count({
+        where: {
+          status: 'failed',
+          OR: [{ lastError: null }, { lastError: { notIn: [...WITHDRAWN_ERRORS] } }],
+        },
+      }),
       db.mailMessage.count({ where: { status: 'failed' } }),
       db.block.groupBy({
         by: ['reason'],

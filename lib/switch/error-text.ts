@@ -21,6 +21,29 @@ const OWN: Record<string, SwitchErrorKind> = {
   not_found: 'notFound',
 };
 
+/**
+ * Not a failure at all: a change Tollgate withdrew itself before the switch confirmed it, stored as
+ * `superseded: <why>` (lib/blocks/lifecycle.ts cancelQueuedLifts) or `cancelled: <cause>`
+ * (lib/allowances/operations.ts endAllowancesWithBlock). By the whole text, so a switch that answers
+ * with a code of either name is still read as the switch's answer. Value: the catalogue's name of why
+ * (`switchError.withdrawnBecause.*`). Until the thirty-third session these read "the switch answered
+ * “superseded”" under "Refused by the switch".
+ */
+const WITHDRAWN: Record<string, string> = {
+  'superseded: the switch placed a new block on this account': 'newBlockBySwitch',
+  'superseded: a newer block is still in force on the switch': 'newerInForce',
+  'superseded: support placed a block on this account': 'supportPlaced',
+  'cancelled: new_block': 'newBlock',
+  'cancelled: block_lifted': 'blockLifted',
+};
+
+/**
+ * Every lastError of a change Tollgate withdrew (WITHDRAWN): a SwitchOperation `failed` with one of
+ * these was not refused by the switch, and needs nobody (lib/server/metrics.ts leaves it out of
+ * `tollgate_outbox_failed`).
+ */
+export const WITHDRAWN_ERRORS: readonly string[] = Object.keys(WITHDRAWN);
+
 /** The allowance outbox's words before they carried a code (lib/allowances/operations.ts). */
 const NOT_IN_FORCE_WORDS = 'the switch answered 200 without this allowance in force';
 
@@ -35,6 +58,7 @@ export type SwitchErrorKind =
   | 'notInForce'
   | 'refused'
   | 'notFound'
+  | 'withdrawn'
   | 'answered'
   | 'other';
 
@@ -45,8 +69,8 @@ export type SwitchErrorKind =
 export type SwitchErrorReading = { kind: SwitchErrorKind; code?: string; detail: string };
 
 /**
- * Reads a stored switch error (`<code>: <detail>`, or a bare code). Tollgate's own codes get their
- * kind; any other code is the switch's (`error.code` of its answer, CONTRACTS §3) and reads
+ * Reads a stored switch error (`<code>: <detail>`, or a bare code). A change Tollgate withdrew itself
+ * reads `withdrawn` (WITHDRAWN); Tollgate's own codes get their kind; any other code is the switch's (`error.code` of its answer, CONTRACTS §3) and reads
  * `answered`, or `unavailable` when the transport's message shows a 5xx, 408 or 429 status (the switch
  * asked to be tried later, giving its own code); text with no code reads `other`, detail = the whole
  * text.
@@ -54,6 +78,7 @@ export type SwitchErrorReading = { kind: SwitchErrorKind; code?: string; detail:
 export function readSwitchError(stored: string): SwitchErrorReading {
   const text = stored.trim();
   if (text === NOT_IN_FORCE_WORDS) return { kind: 'notInForce', detail: text };
+  if (Object.hasOwn(WITHDRAWN, text)) return { kind: 'withdrawn', detail: text.slice(text.indexOf(':') + 2) };
   const m = /^([A-Za-z][A-Za-z0-9_.-]{0,63})(?::\s*([\s\S]*))?$/.exec(text);
   if (!m) return { kind: 'other', detail: text };
   const [, code, detail = ''] = m;
@@ -80,7 +105,19 @@ export function switchErrorNote(stored: string): Note {
   if (r.kind === 'unavailable' && r.code)
     return { key: 'switchError.unavailableAnswered', values: { code: r.code } };
   if (r.kind === 'other') return { key: 'switchError.other', values: { text: r.detail } };
+  if (r.kind === 'withdrawn') return { key: `switchError.withdrawnBecause.${WITHDRAWN[stored.trim()]}` };
   return { key: `switchError.${r.kind}` };
+}
+
+/**
+ * True when a SwitchOperation stored as `failed` was not refused by the switch but withdrawn by
+ * Tollgate before the switch confirmed it (its lastError reads `withdrawn`): a staff page says so
+ * instead of "Refused by the switch".
+ */
+export function withdrawnByTollgate(op: { status: string; lastError: string | null }): boolean {
+  return (
+    op.status === 'failed' && op.lastError !== null && readSwitchError(op.lastError).kind === 'withdrawn'
+  );
 }
 
 /**

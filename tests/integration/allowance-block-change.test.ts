@@ -10,6 +10,7 @@ import { translate } from '@/lib/i18n/translate';
 import { requestAllowance, requestAllowanceSchema } from '@/lib/allowances/request';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
+import { switchErrorText, withdrawnByTollgate } from '@/lib/switch/error-text';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { decideLift, makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
@@ -175,6 +176,11 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
       ['allowance_put', 'failed'],
       ['allowance_delete', 'pending'],
     ]);
+    // Tollgate withdrew the PUT: staff do not read it as the switch's refusal (review, session 33).
+    expect(withdrawnByTollgate(ops[0]!)).toBe(true);
+    expect(switchErrorText(translate('en'), ops[0]!.lastError!)).toBe(
+      'Tollgate withdrew the change: a new block was placed on this account',
+    );
     await sim.control('DELETE', `/_sim/faults/${n}`);
     await dueNow();
     expect(await outbox()).toBe(1);

@@ -1,14 +1,10 @@
+import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { countSignIn, countSwitchEvent, renderMetrics } from '@/lib/server/metrics';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
-
-/** The value of the sample `name{labels}` in a Prometheus text exposition, or undefined. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+import { sample } from '@/tests/helpers/metrics';
 
 describe.each(dialects())('metrics on %s', (dialect) => {
   beforeAll(async () => {
@@ -42,6 +38,24 @@ describe.each(dialects())('metrics on %s', (dialect) => {
     expect(sample(body, 'tollgate_outbox_failed{outbox="mail"}')).toBe(1);
     expect(sample(body, 'tollgate_outbox_oldest_age_seconds{outbox="mail"}')).toBeGreaterThanOrEqual(600);
     expect(sample(body, 'tollgate_outbox_depth{outbox="switch"}')).toBe(0);
+
+    // A change the switch refused needs a person; one Tollgate withdrew itself does not (review,
+    // session 33: the `tollgate_outbox_failed > 0` alert fired on every lift a new block cancelled).
+    const failedOp = (lastError: string) =>
+      db.switchOperation.create({
+        data: {
+          idempotencyKey: crypto.randomUUID(),
+          kind: 'lift',
+          accountNumber: 'ACC-1001',
+          payload: '{}',
+          status: 'failed',
+          lastError,
+        },
+      });
+    await failedOp('account_closed: HTTP 409 account_closed: the account is closed');
+    await failedOp('superseded: the switch placed a new block on this account');
+    await failedOp('cancelled: new_block');
+    expect(sample((await renderMetrics()).body, 'tollgate_outbox_failed{outbox="switch"}')).toBe(1);
   });
 
   it('counts open reconciliation differences, not resolved ones', async () => {

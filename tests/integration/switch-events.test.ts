@@ -4,8 +4,12 @@ import { POST } from '@/app/api/switch/events/route';
 import { EVENT_BODY_LIMIT, EVENT_BODY_READ_CAP } from '@/lib/blocks/ingest';
 import { getDb } from '@/lib/server/db';
 import { signEvent } from '@/lib/switch/signature';
+import { switchErrorText, withdrawnByTollgate } from '@/lib/switch/error-text';
+import { translate } from '@/lib/i18n/translate';
+import { renderMetrics } from '@/lib/server/metrics';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { decideLift, makeAccount } from '@/tests/helpers/factory';
+import { sample } from '@/tests/helpers/metrics';
 
 const secret = process.env.SWITCH_WEBHOOK_SECRET!;
 let seq = 0;
@@ -475,10 +479,19 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     const first = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
     await decideLift([first], 'policy', 'rotated');
     expect((await getDb().block.findUniqueOrThrow({ where: { id: first.id } })).status).toBe('lift_pending');
+    const failedGauge = async () =>
+      sample((await renderMetrics()).body, 'tollgate_outbox_failed{outbox="switch"}');
+    const failedBefore = await failedGauge();
     expect((await post(JSON.stringify(placed(account.number, [creds[1].username])))).status).toBe(200);
     const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: first.id } });
     expect(op.status).toBe('failed');
-    expect(op.lastError).toMatch(/superseded/);
+    // Tollgate withdrew it; the switch refused nothing (review, session 33): staff read it so, and
+    // the operators' alert on failed changes does not count it.
+    expect(withdrawnByTollgate(op)).toBe(true);
+    expect(switchErrorText(translate('en'), op.lastError!)).toBe(
+      'Tollgate withdrew the change: the switch placed a new block on this account',
+    );
+    expect(await failedGauge()).toBe(failedBefore);
     expect((await getDb().block.findUniqueOrThrow({ where: { id: first.id } })).status).toBe('active');
     expect(await getDb().block.count({ where: { accountId: account.id, status: 'active' } })).toBe(2);
   });

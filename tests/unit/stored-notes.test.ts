@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { readStored, storedText, storeNote, storePersonText, switchReason } from '@/lib/i18n/stored';
 import { translate } from '@/lib/i18n/translate';
-import { readSwitchError, switchErrorText } from '@/lib/switch/error-text';
+import {
+  readSwitchError,
+  switchErrorText,
+  withdrawnByTollgate,
+  WITHDRAWN_ERRORS,
+} from '@/lib/switch/error-text';
 import en from '@/messages/en.json';
 
 const english = translate('en');
@@ -176,6 +181,43 @@ describe('notes the system stores in a text column', () => {
     expect(readSwitchError('Request failed: 500')).toEqual({ kind: 'other', detail: 'Request failed: 500' });
     // Names every object has are codes like any other, not Tollgate's own.
     expect(readSwitchError('constructor: x').kind).toBe('answered');
+    // A change Tollgate withdrew itself (lib/blocks/lifecycle.ts cancelQueuedLifts,
+    // lib/allowances/operations.ts endAllowancesWithBlock) is no answer of the switch (review, session 33):
+    // every text those write, in both languages; a switch that answers with a code of the same name
+    // is still the switch's answer.
+    for (const [stored, inEnglish, inSpanish] of [
+      [
+        'superseded: the switch placed a new block on this account',
+        'the switch placed a new block on this account',
+        'el switch puso un bloqueo nuevo en esta cuenta',
+      ],
+      [
+        'superseded: a newer block is still in force on the switch',
+        'a newer block is still in force on the switch',
+        'sigue en vigor un bloqueo más reciente en el switch',
+      ],
+      [
+        'superseded: support placed a block on this account',
+        'support placed a block on this account',
+        'soporte puso un bloqueo en esta cuenta',
+      ],
+      [
+        'cancelled: new_block',
+        'a new block was placed on this account',
+        'se puso un bloqueo nuevo en esta cuenta',
+      ],
+      ['cancelled: block_lifted', 'the block was lifted', 'se levantó el bloqueo'],
+    ]) {
+      expect(readSwitchError(stored).kind).toBe('withdrawn');
+      expect(withdrawnByTollgate({ status: 'failed', lastError: stored })).toBe(true);
+      expect(switchErrorText(english, stored)).toBe(`Tollgate withdrew the change: ${inEnglish}`);
+      expect(switchErrorText(spanish, stored)).toBe(`Tollgate retiró el cambio: ${inSpanish}`);
+    }
+    expect(WITHDRAWN_ERRORS).toHaveLength(5);
+    for (const stored of ['superseded: HTTP 409 superseded: a newer change won', 'cancelled', 'cancelled: x'])
+      expect(readSwitchError(stored).kind).not.toBe('withdrawn');
+    expect(withdrawnByTollgate({ status: 'failed', lastError: 'account_closed: closed' })).toBe(false);
+    expect(withdrawnByTollgate({ status: 'failed', lastError: null })).toBe(false);
     // Staff read the switch's own message after the words, as the switch sent it.
     expect(switchErrorText(spanish, 'account_closed: the account is closed')).toBe(
       'el switch respondió «account_closed»: the account is closed',

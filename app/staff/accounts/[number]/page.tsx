@@ -40,8 +40,12 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
   const inForce = a.blocks.some((b) => b.status === 'active' || b.status === 'lift_pending');
   const placing = a.operations.some((o) => o.kind === 'block' && o.status === 'pending');
   const waiting = a.operations.some((o) => o.status === 'pending');
+  // The newest change a refused block, and none in force since: a block the switch placed itself
+  // after the refusal writes no operation, and "Nothing is in force" beside it was false.
   const refused =
-    a.operations[0]?.kind === 'block' && a.operations[0].status === 'failed' ? a.operations[0] : null;
+    !inForce && a.operations[0]?.kind === 'block' && a.operations[0].status === 'failed'
+      ? a.operations[0]
+      : null;
   return (
     <ClientMessages namespaces={STAFF_CLIENT_NAMESPACES}>
       <div className="flex flex-col gap-8">
