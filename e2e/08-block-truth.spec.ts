@@ -339,6 +339,40 @@ test('a new block withdraws a lift still waiting for the switch: staff read it w
   }
 });
 
+// Review, session 33: after a refused manual block, a block the switch placed itself writes no
+// change for the switch, so the refusal stayed the newest one and the heading read "The switch
+// refused the last block (…). Nothing is in force." under "International calling blocked".
+test('a block the switch places after support’s refused one: the heading does not say nothing is in force', async ({
+  agent: staff,
+}) => {
+  const { accounts } = await createCustomer([{ name: 'Refused Then Blocked Labs' }]);
+  const [a] = accounts;
+  const agent = staff.page;
+  await setFaults(a.number, { failNext: 1, failStatus: 409 });
+  try {
+    await agent.goto(`/staff/accounts/${a.number}`);
+    await agent.getByLabel('Note', { exact: true }).fill('The owner asked us to block while they travel.');
+    await agent.getByRole('button', { name: 'Block international calling' }).click();
+    await expect
+      .poll(
+        async () => {
+          await agent.goto(`/staff/accounts/${a.number}`);
+          return agent.getByText(/The switch refused the last block .*Nothing is in force\./).count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+  } finally {
+    await clearFaults(a.number);
+  }
+  await postBlockPlaced(a.number, [
+    { from: a.credentials[0].username, to: '+252611234567', sourceIp: '185.220.101.47' },
+  ]);
+  await agent.goto(`/staff/accounts/${a.number}`);
+  await expect(agent.getByText('International calling blocked')).toBeVisible();
+  await expect(agent.getByText(/Nothing is in force/)).toHaveCount(0);
+});
+
 test('stale placement: a block.placed older than a lift already applied follows the switch, with no notice', async ({
   page,
 }) => {
