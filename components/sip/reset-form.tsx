@@ -103,9 +103,14 @@ export function ResetForm({
   // drawn by Generate) they are hidden, or "remove ñ" stood beside a generated password (break-25).
   const [edited, setEdited] = useState(false);
   const router = useRouter();
+  // The key the last submission carried: the form's next one carries the server's new key, else this
+  // one (an answer lost, or one from the key's receipt), never the render's first key again: a resend
+  // under it was answered with the first submission's outcome, or sent the password a second time.
+  const [sentKey, setSentKey] = useState<string | null>(null);
   const [state, action] = useActionState(
     async (prev: Result | undefined, form: FormData): Promise<Result> => {
       submitted.current = String(form.get('password') ?? '');
+      setSentKey(String(form.get(IDEMPOTENCY_FIELD) ?? '') || null);
       // The answer may never arrive (the connection dropped after the server took the form): the form
       // stays, with the password, and sending it again is safe (same key: it is never set twice).
       const r = await resetSipAction(prev, form).catch((): Result => ({ ok: false, message: w.lost }));
@@ -174,7 +179,7 @@ export function ResetForm({
   return (
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="credentialId" defaultValue={credentialId} />
-      <input type="hidden" name={IDEMPOTENCY_FIELD} value={state?.nextKey ?? idempotencyKey} />
+      <input type="hidden" name={IDEMPOTENCY_FIELD} value={state?.nextKey ?? sentKey ?? idempotencyKey} />
       <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4">
         <legend className="px-1 font-semibold">{w.generatedLegend}</legend>
         <div className="flex flex-wrap items-end gap-4">

@@ -1,5 +1,5 @@
 'use client';
-import { useActionState, type FormHTMLAttributes, type ReactNode } from 'react';
+import { useActionState, useState, type FormHTMLAttributes, type ReactNode } from 'react';
 import { echoed } from '@/components/ui/echoed';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton, type SubmitVariant } from '@/components/ui/submit-button';
@@ -88,6 +88,11 @@ export function ActionForm<T = unknown>({
   ...form
 }: Props<T>) {
   const [state, formAction] = useActionState(action, undefined);
+  // The key the last submission carried (read as it is sent; the action itself stays the server's, so
+  // the form posts without JavaScript too): after an answer without a new key (one from the key's
+  // receipt, a refusal before the key was read, a failure) the form keeps it, not the render's first
+  // key, whose resend was answered with the first submission's outcome (review, session 33).
+  const [sentKey, setSentKey] = useState<string | null>(null);
   const message = messageOf(state);
   if (closed) {
     if (!message || state?.fieldErrors) return null;
@@ -131,19 +136,17 @@ export function ActionForm<T = unknown>({
       action={formAction}
       noValidate
       {...form}
-      onSubmit={
-        sendTimeZone
-          ? (e) => {
-              putBrowserTimeZone(e);
-              onSubmit?.(e);
-            }
-          : onSubmit
-      }
+      onSubmit={(e) => {
+        const key = e.currentTarget.elements.namedItem(IDEMPOTENCY_FIELD);
+        if (key instanceof HTMLInputElement) setSentKey(key.value);
+        if (sendTimeZone) putBrowserTimeZone(e);
+        onSubmit?.(e);
+      }}
     >
       {/* One slot, as in the closed form's tree above, so the message region keeps its element. */}
       {Object.entries({
         ...hiddenFields,
-        ...(idempotencyKey ? { [IDEMPOTENCY_FIELD]: state?.nextKey ?? idempotencyKey } : {}),
+        ...(idempotencyKey ? { [IDEMPOTENCY_FIELD]: state?.nextKey ?? sentKey ?? idempotencyKey } : {}),
       }).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
