@@ -86,7 +86,7 @@ async function summaries(userId: string, number?: string): Promise<AccountSummar
       ORDER BY o."placedAt" DESC LIMIT 1)
     LEFT JOIN "SipCredential" c ON c."accountId" = a."id"
     LEFT JOIN "SipPasswordChange" p ON p."id" = (
-      SELECT q."id" FROM "SipPasswordChange" q WHERE q."credentialId" = c."id"
+      SELECT q."id" FROM "SipPasswordChange" q WHERE q."credentialId" = c."id" AND q."status" <> 'failed'
       ORDER BY q."createdAt" DESC LIMIT 1)
     WHERE m."userId" = ${userId}
       ${number === undefined ? Prisma.empty : Prisma.sql`AND a."number" = ${number}`}

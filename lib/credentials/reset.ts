@@ -306,14 +306,16 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
  * What the reset page must say about the credential's latest change when the switch's answer to it
  * is not known: `in_flight` (still waiting for it, another tab's or another member's), or `unknown`
  * (the answer never came: a timeout, or a restart in the middle; the switch may have that password,
- * and a password change ends registrations). Null when the latest change was confirmed, refused, or
- * there is none: then the credential's `passwordChangedAt` is the switch's truth as far as it is known.
+ * and a password change ends registrations). Null when the latest change was confirmed, or there is
+ * none: then the credential's `passwordChangedAt` is the switch's truth as far as it is known. A change
+ * the switch refused (`failed`) changed nothing, so it settles nothing: the one before it decides
+ * (review, session 33: a refusal after an unanswered change hid that the first may be in force).
  */
 export async function unsettledChange(
   credentialId: string,
 ): Promise<{ kind: 'in_flight' | 'unknown'; at: Date } | null> {
   const last = await db.sipPasswordChange.findFirst({
-    where: { credentialId },
+    where: { credentialId, status: { not: 'failed' } },
     orderBy: { createdAt: 'desc' },
     select: { status: true, createdAt: true, switchConfirmedAt: true },
   });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { listAccountsForUser } from '@/lib/accounts/queries';
 import { getDb } from '@/lib/server/db';
 import { sqlitePath } from '@/lib/server/db/url';
 import {
@@ -235,9 +236,30 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
       select: { action: true },
     });
     expect(audited.map((a) => a.action)).toEqual(['sip_password.change_unknown']);
+    // A change the switch refuses changed nothing: the first may still be in force, and the reset page
+    // and the dashboard keep saying so (review, session 33).
+    await sim.control('PUT', `/_sim/faults/${cred.username}`, { failNext: 1, failStatus: 409 });
+    expect(await resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta)).toMatchObject({
+      ok: false,
+    });
+    await sim.control('DELETE', `/_sim/faults/${cred.username}`);
+    expect(
+      (
+        await getDb().sipPasswordChange.findMany({
+          where: { credentialId: cred.id },
+          orderBy: { createdAt: 'asc' },
+        })
+      ).map((c) => c.status),
+    ).toEqual(['unknown', 'failed']);
+    expect(await unsettledChange(cred.id)).toMatchObject({ kind: 'unknown' });
+    const onDashboard = async () =>
+      (await listAccountsForUser(users[0].id)).flatMap((a) => a.credentials).find((c) => c.id === cred.id)!
+        .unsettled;
+    expect(await onDashboard()).toBe(true);
     // Not in flight: the customer may set it again at once.
     expect(await resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta)).toMatchObject({ ok: true });
     expect(await unsettledChange(cred.id)).toBeNull();
+    expect(await onDashboard()).toBe(false);
   });
 });
 
