@@ -39,7 +39,20 @@ export function isKnownNotApplied(failure: SwitchFailure): boolean {
  * broken again a few milliseconds later.
  */
 export function isRetryable(failure: SwitchFailure): boolean {
-  return failure.kind === 'unavailable' || failure.kind === 'invalid_response';
+  return failure.kind === 'unavailable' || failure.kind === 'invalid_response' || refusedTollgate(failure);
+}
+
+/**
+ * The switch refused Tollgate itself, not the change: `401`/`403`, a wrong or rotated
+ * `SWITCH_API_TOKEN` (docs/switch-api.md: "wrong token; nothing changed"). Known not applied, so a
+ * person asking gets "not authorised, nothing changed"; an outbox keeps the change and sends it again
+ * once the token is right (docs/operations.md, "`SWITCH_API_TOKEN`": during a rotation a call refused
+ * with 401 stays in the outbox). Until the thirty-third session the outboxes took it as the switch's
+ * final refusal: a lift reopened its request, a manual block was dropped, an allowance's DELETE was
+ * given up while the allowance stayed in force.
+ */
+export function refusedTollgate(failure: SwitchFailure): boolean {
+  return failure.kind === 'rejected' && (failure.status === 401 || failure.status === 403);
 }
 
 /**
@@ -58,10 +71,7 @@ export function failureNote(failure: SwitchFailure, action: Note | string): Note
       return { key: 'outcome.switch.notFound', values };
     case 'rejected':
       return {
-        key:
-          failure.status === 401 || failure.status === 403
-            ? 'outcome.switch.notAuthorised'
-            : 'outcome.switch.refused',
+        key: refusedTollgate(failure) ? 'outcome.switch.notAuthorised' : 'outcome.switch.refused',
         values,
       };
   }

@@ -211,6 +211,32 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     }).toEqual({ blocks: 0, operation: 'failed', notices: 0, onSwitch: 'allowed' });
   });
 
+  // Review, session 33: a 401 is the switch refusing Tollgate's token (a rotation half done), not the
+  // change: docs/operations.md says it stays in the outbox; it was recorded as a final refusal.
+  it('a lift refused with 401 (a wrong token) stays queued and applies once the token is right', async () => {
+    const { account, block } = await blockedWithLiftQueued();
+    const wrongToken = createSwitchClient({
+      baseUrl: sim.url,
+      token: 'not-the-token',
+      timeoutMs: 2000,
+      retries: 0,
+      log: () => {},
+    });
+    expect(await processSwitchOutbox({ client: wrongToken })).toBe(0);
+    const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+    expect({ status: op.status, attempts: op.attempts, error: op.lastError }).toEqual({
+      status: 'pending',
+      attempts: 1,
+      error: expect.stringMatching(/^unauthorized: HTTP 401/),
+    });
+    expect(await blockStatus(block.id)).toBe('lift_pending');
+    expect(await calling(account.number)).toBe('blocked');
+    await dueNow();
+    expect(await processSwitchOutbox({ client: client() })).toBe(1);
+    expect(await blockStatus(block.id)).toBe('lifted');
+    expect(await calling(account.number)).toBe('allowed');
+  });
+
   // Review 9, finding 5: the outbox does not send again before the switch's Retry-After.
   it('a 503 with Retry-After: 120 is not sent again for 120 s; a huge one is capped at 1 h', async () => {
     for (const [retryAfter, minMs, maxMs] of [
