@@ -10,6 +10,7 @@ import { createCustomer, createStaff } from './support/factories';
 import { fromAddress } from './support/from-address';
 import { linkOf, mailTo, waitForMail } from './support/mail';
 import {
+  askForLink,
   blockNotices,
   changePortalPassword,
   continueLink,
@@ -427,6 +428,35 @@ test('with the password only, no page gives away her accounts, name, zone or cou
   for (const shown of [b.name, 'Pacific/Chatham', 'en-NZ']) expect(notFound).toContain(shown);
   expect(await (await page.request.get('/api/auth/session')).text()).toContain(name);
   await ctx.close();
+});
+
+// Review, session 33: Auth.js sets its callback-url cookie when it makes a sign-in link, so the answer
+// to "Email me a sign-in link" carried a Set-Cookie for a login and none for an unknown address.
+test('"Email me a sign-in link" answers a login and an unknown address alike: status, words and cookies', async ({
+  browser,
+}) => {
+  const { user } = await createCustomer([{ name: 'Link Alike Co' }]);
+  const answer = async (email: string) => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto('/sign-in?callbackUrl=%2Fprofile');
+    const [res] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined,
+      ),
+      askForLink(page, email),
+    ]);
+    const cookies = (await res.headersArray())
+      .filter((h) => h.name.toLowerCase() === 'set-cookie')
+      .map((h) => h.value)
+      .sort();
+    await ctx.close();
+    return { status: res.status(), cookies };
+  };
+  const known = await answer(user.email);
+  const unknown = await answer(`nobody-${crypto.randomUUID().slice(0, 8)}@e2e.example`);
+  expect(unknown).toEqual(known);
+  await waitForMail(user.email, /^Your sign-in link/);
 });
 
 test('codes as people type them: "508 291", "508-291", a no-break space; malformed input is a form error, not a failure', async ({

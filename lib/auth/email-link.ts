@@ -1,5 +1,6 @@
 import 'server-only';
 import { AuthError } from 'next-auth';
+import { cookies } from 'next/headers';
 import { audit } from '@/lib/audit/log';
 import { signIn } from '@/lib/auth/config';
 import { emailSchema } from '@/lib/auth/email-address';
@@ -98,6 +99,7 @@ export async function requestSignInLink(
       log().warn({ authError: e.type }, 'sign-in link not queued');
     }
   }
+  await sameCookiesWhoeverAsked();
   await audit({
     action: suppressed
       ? 'sign_in.link_suppressed'
@@ -110,4 +112,25 @@ export async function requestSignInLink(
   const wait = FLOOR_MS - (Date.now() - started);
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   return succeed(undefined, { key: 'signIn.linkSent' });
+}
+
+/**
+ * Auth.js's callback-url cookies, by the name each scheme gives them (`__Secure-` behind https).
+ * Tollgate's links open /sign-in/link with their own `callbackUrl` (lib/mail/link-token.ts), so the
+ * cookie is read by nothing here.
+ */
+const CALLBACK_URL_COOKIES = [
+  { name: 'authjs.callback-url', path: '/' },
+  { name: '__Secure-authjs.callback-url', path: '/', secure: true },
+] as const;
+
+/**
+ * Makes the answer's cookies the same for every address: Auth.js's `signIn` sets its callback-url
+ * cookie when it makes a link, so the answer to a login carried a `Set-Cookie` that the answer to an
+ * unknown, disabled or held-back address did not (review, session 33: an enumeration by header the
+ * time floor does not hide). Each name is expired on every answer instead.
+ */
+async function sameCookiesWhoeverAsked(): Promise<void> {
+  const jar = await cookies();
+  for (const c of CALLBACK_URL_COOKIES) jar.delete(c);
 }
