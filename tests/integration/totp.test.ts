@@ -59,6 +59,40 @@ describe.each(dialects())('second-factor failures across windows, on %s', (diale
     expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.locked' } })).toBe(1);
     // Locked: even the right code is not checked.
     expect(said(await verifySecondFactor(me, codeAt(Date.now()), meta))).toBe('mfa.locked');
+    // Its mail still on its way: no second one.
+    const lockMails = () => db.mailMessage.count({ where: { to: u.email, template: 'mfa_locked' } });
+    expect(await lockMails()).toBe(1);
+    // Review, session 33: the lock has no end and its link lives 24 h. Once the mail went out and its
+    // link expired, a try says a link is on its way: one is, a fresh one, and only one while it lives.
+    await db.mailMessage.updateMany({
+      where: { to: u.email, template: 'mfa_locked' },
+      data: { status: 'done', createdAt: new Date(Date.now() - 25 * 3600_000) },
+    });
+    await db.verificationToken.create({
+      data: {
+        identifier: `mfa-unlock:${u.email}`,
+        token: `expired-${dialect}`,
+        expires: new Date(Date.now() - 1000),
+      },
+    });
+    expect(said(await verifySecondFactor(me, codeAt(Date.now()), meta))).toBe('mfa.locked');
+    expect(await lockMails()).toBe(2);
+    expect(said(await verifySecondFactor(me, '000000', meta))).toBe('mfa.locked');
+    expect(await lockMails()).toBe(2);
+    // Sent, with a live link: none more.
+    await db.mailMessage.updateMany({
+      where: { to: u.email, template: 'mfa_locked' },
+      data: { status: 'done' },
+    });
+    await db.verificationToken.create({
+      data: {
+        identifier: `mfa-unlock:${u.email}`,
+        token: `live-${dialect}`,
+        expires: new Date(Date.now() + 3600_000),
+      },
+    });
+    expect(said(await verifySecondFactor(me, '000000', meta))).toBe('mfa.locked');
+    expect(await lockMails()).toBe(2);
 
     await unlockSecondFactor(me, meta);
     expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({

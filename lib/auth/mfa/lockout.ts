@@ -4,6 +4,8 @@ import { reset } from '@/lib/server/rate-limit';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
+import { unlockIdentifier } from '@/lib/mail/link-token';
+import { LOCK_MAILS_PER_HOUR } from '@/lib/auth/revoke';
 
 // Wrong second-factor codes add up across rate-limit windows. The per-window limit (5 per 5 minutes,
 // lib/server/rate-limit.ts) slows guessing down; this stops it: after TOTP_LOCK_AFTER wrong codes
@@ -38,6 +40,38 @@ export async function recordSecondFactorFailure(
       await audit({ action: 'mfa.locked', actor: user, detail: { failures: u.totpFailures }, meta }, tx);
     }
     return { locked: true, failures: u.totpFailures };
+  });
+}
+
+/**
+ * A code (or recovery code) was typed while the second factor is locked: queues a fresh unlock mail
+ * (`mfa_locked`) when none is on its way (a message still pending) and no unlock link is live, at
+ * most LOCK_MAILS_PER_HOUR an hour as a revocation's (lib/auth/revoke.ts). Returns true when one is
+ * on its way after the call. The lock has no end of its own and its link lives 24 h: before this, an
+ * owner who missed that mail (away for a day, or in spam) was told "a link is on its way" at every
+ * try and never got one (review, session 33); someone with only the password gets no more than the
+ * owner's mailbox already holds.
+ */
+export async function offerUnlockMail(user: Who): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const now = new Date();
+    const live = await tx.verificationToken.count({
+      where: { identifier: unlockIdentifier(user.email), expires: { gt: now } },
+    });
+    const queued = await tx.mailMessage.count({
+      where: { to: user.email, template: 'mfa_locked', status: 'pending' },
+    });
+    if (live > 0 || queued > 0) return true;
+    const recent = await tx.mailMessage.count({
+      where: {
+        to: user.email,
+        template: 'mfa_locked',
+        createdAt: { gt: new Date(now.getTime() - 3600_000) },
+      },
+    });
+    if (recent >= LOCK_MAILS_PER_HOUR) return false;
+    await queueMail(tx, user.email, 'mfa_locked', { userId: user.id });
+    return true;
   });
 }
 

@@ -8,7 +8,11 @@ import { db } from '@/lib/server/db';
 import { queueMail } from '@/lib/mail/queue';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
-import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth/mfa/lockout';
+import {
+  clearSecondFactorFailures,
+  offerUnlockMail,
+  recordSecondFactorFailure,
+} from '@/lib/auth/mfa/lockout';
 import { startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
@@ -42,7 +46,11 @@ export async function verifySecondFactor(
   if (code.kind === 'malformed') return codeRefused('invalid', 'mfa.malformed');
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!u.totpSecret || !u.totpEnabledAt) return codeRefused('refused', 'profile.mfaOff');
-  if (u.totpLockedAt) return codeRefused('refused', 'mfa.locked');
+  if (u.totpLockedAt) {
+    // The lock's mail and its link may be long gone: a fresh one when none is live.
+    await offerUnlockMail(u);
+    return codeRefused('refused', 'mfa.locked');
+  }
   // Counted before the check: parallel guesses cannot slip past the limit.
   const attempt = await consume('totp', user.id);
   if (attempt.rejected) {
