@@ -1,4 +1,5 @@
 import 'server-only';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { consume } from '@/lib/server/rate-limit';
@@ -32,6 +33,23 @@ export const misdialSchema = z.object({
   callbackPhone: z.string().trim().min(1, 'outcome.field.callbackPhone').max(40),
 });
 
+/**
+ * ipaddr.js's names of the ranges a PBX cannot reach the switch from over the internet: private
+ * (RFC 1918, IPv6 unique local RFC 4193), carrier-grade NAT (RFC 6598), loopback, link-local,
+ * unspecified, broadcast and multicast. The documentation ranges (RFC 5737) stay allowed: the
+ * field's own example is one.
+ */
+const NOT_PUBLIC = new Set([
+  'private',
+  'uniqueLocal',
+  'carrierGradeNat',
+  'loopback',
+  'linkLocal',
+  'unspecified',
+  'broadcast',
+  'multicast',
+]);
+
 export const firewallSchema = z.object({
   blockId: z.string().min(1).max(64),
   voicemailDisa: z.literal('on', 'outcome.field.voicemailDisa'),
@@ -39,7 +57,13 @@ export const firewallSchema = z.object({
   sipPorts: z.literal('on', 'outcome.field.sipPorts'),
   webAdmin: z.literal('on', 'outcome.field.webAdmin'),
   defaultPasswords: z.literal('on', 'outcome.field.defaultPasswords'),
-  pbxIp: z.union([z.ipv4(), z.ipv6()], 'outcome.field.pbxIp'),
+  // As pasted (white space around it), and refused when it is an address no PBX reaches the switch
+  // from (its address inside the office network, say), with words that say so (review, session 33).
+  pbxIp: z
+    .string('outcome.field.pbxIp')
+    .trim()
+    .pipe(z.union([z.ipv4(), z.ipv6()], 'outcome.field.pbxIp'))
+    .refine((ip) => !NOT_PUBLIC.has(ipaddr.process(ip).range()), 'outcome.field.pbxIpNotPublic'),
   whatHappened: z.string().trim().max(2000).default(''),
   callbackPhone: z.string().trim().min(1, 'outcome.field.callbackPhone').max(40),
 });
