@@ -76,7 +76,10 @@ export async function requestAllowance(
     // Asked from the page of an earlier block still in force beside a newer one, the request is filed
     // under the newest: filed under the earlier block, no agent could approve it (decide.ts), and the
     // customer would read "waiting for support to call you back" for a request nobody can grant.
-    const blockId = (await latestBlockInForce(tx, block.accountId)) ?? block.id;
+    // None in force any more (a lift committed since the read above): nothing to make an exception
+    // to; filed under the lifted block, it read "waiting for support" on an unblocked account.
+    const blockId = await latestBlockInForce(tx, block.accountId);
+    if (!blockId) return fail('refused', 'outcome.allowance.blockNotActive');
     const a = await tx.destinationAllowance.create({
       data: {
         accountId: block.accountId,

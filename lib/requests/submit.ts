@@ -3,6 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { consume } from '@/lib/server/rate-limit';
+import { lockAccount } from '@/lib/server/db/lock';
 import type { CurrentUser } from '@/lib/auth/session';
 import { memberOf } from '@/lib/accounts/queries';
 import { recordRequestStep } from '@/lib/blocks/lifecycle';
@@ -123,6 +124,12 @@ async function create(
     return fail('throttled', 'outcome.request.tooMany');
   try {
     const request = await db.$transaction(async (tx) => {
+      // Under the account's lock, as the lifts that close a block's requests take it: a lift that
+      // committed since the read above closed the block's requests already, and a request filed now
+      // would wait in support's queue on a lifted block (review, session 33).
+      await lockAccount(tx, block.accountId);
+      const still = await tx.block.count({ where: { id: block.id, status: 'active' } });
+      if (!still) return null;
       const r = await tx.unblockRequest.create({
         data: {
           blockId: block.id,
@@ -160,7 +167,7 @@ async function create(
       });
       return r;
     });
-    return succeed({ requestId: request.id });
+    return request ? succeed({ requestId: request.id }) : fail('refused', 'outcome.request.notActive');
   } catch (e) {
     if ((e as { code?: string }).code === 'P2002') return fail('conflict', 'outcome.request.alreadyOpen');
     throw e;
