@@ -20,6 +20,7 @@ export const ISOLATED = [
   'tests/integration/password-change-limit.test.ts',
   'tests/integration/profile-actions.test.ts',
   'tests/integration/readiness.test.ts',
+  'tests/integration/request-race.test.ts',
   'tests/integration/resend-once.test.ts',
   'tests/integration/safe-action.test.ts',
   'tests/integration/sign-in-lockout.test.ts',

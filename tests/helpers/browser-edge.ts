@@ -12,6 +12,7 @@ vi.mock('next/headers', async (importOriginal) => ({
     get: (name: string) =>
       name === 'tollgate-locale' && browser.cookie ? { name, value: browser.cookie } : undefined,
     set: () => undefined,
+    delete: () => undefined,
   }),
   headers: async () =>
     new Headers(browser.acceptLanguage ? { 'accept-language': browser.acceptLanguage } : {}),

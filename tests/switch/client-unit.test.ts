@@ -327,11 +327,15 @@ describe('helpers', () => {
       expect(isKnownNotApplied(f(kind))).toBe(false);
       expect(isRetryable(f(kind))).toBe(true); // no final answer: an outbox must keep it pending
     }
-    for (const failure of [f('rejected', 400), f('rejected', 401), f('not_found', 404)]) {
+    for (const failure of [f('rejected', 400), f('rejected', 401), f('rejected', 403), f('not_found', 404)]) {
       expect(failureMessage(failure, 'lifting the block')).toMatch(/Nothing was changed|nothing was changed/);
       expect(isKnownNotApplied(failure)).toBe(true);
-      expect(isRetryable(failure)).toBe(false);
     }
+    // The switch's "no" is final; a 401/403 refuses Tollgate's token, not the change: an outbox keeps
+    // the change and sends it again once the token is right (review, session 33).
+    for (const failure of [f('rejected', 400), f('rejected', 409), f('not_found', 404)])
+      expect(isRetryable(failure)).toBe(false);
+    for (const failure of [f('rejected', 401), f('rejected', 403)]) expect(isRetryable(failure)).toBe(true);
   });
 
   it('refuses a bad configuration with a message that does not echo the token', () => {
