@@ -31,6 +31,7 @@ import { endAllowancesWithBlock } from '@/lib/allowances/operations';
 import { readTriggerCalls } from './trigger-calls';
 import { CLOSED_BY_LIFT } from '@/lib/requests/closed';
 import { cutWhole } from '@/lib/server/control-characters';
+import { liftIfRotated } from '@/lib/blocks/policy';
 
 // The block lifecycle: the ONLY code that writes Block, BlockEvent and the switch operations that
 // place, lift or re-apply blocks (the outbox runner in lib/switch/outbox.ts only leases and sends
@@ -648,6 +649,9 @@ async function attachToFound(
     },
     tx,
   );
+  // The calls name the credentials the policy waits for: a rotation completed before they came is
+  // checked now (a block found without calls named none, so the reset could not lift it).
+  await policyAfterPlacement(tx, account.id);
   return { kind: 'placed', blockId: found.id };
 }
 
@@ -1077,6 +1081,7 @@ export async function confirmPlace(
         },
         tx,
       );
+      await policyAfterPlacement(tx, p.accountId);
       return;
     }
     const p = payload as PlacePayload;
@@ -1110,7 +1115,19 @@ export async function confirmPlace(
       },
       tx,
     );
+    await policyAfterPlacement(tx, p.accountId);
   });
+}
+
+/**
+ * The rotation policy (lib/blocks/policy.ts liftIfRotated) once a placement for the account has
+ * settled. While one waits for the switch, the policy's lift is refused (`switch_busy`), and the reset
+ * that completed the rotation checks it only then: before the thirty-third session nothing checked it
+ * again, and a block whose every named password was changed stayed in force with nobody asked to look.
+ * A new manual block needs staff, so after one is placed this queues nothing.
+ */
+async function policyAfterPlacement(tx: Tx, accountId: string): Promise<void> {
+  await liftIfRotated(tx, accountId);
 }
 
 /** The switch refused a placement: nothing is in force; staff see the refusal. A refused re-apply stays out of sync. */
@@ -1133,6 +1150,7 @@ export async function refusePlace(
     );
     if (op.kind === 'reapply')
       await tx.customerAccount.update({ where: { id: payload.accountId }, data: { reconcileDue: true } });
+    await policyAfterPlacement(tx, payload.accountId);
   });
 }
 

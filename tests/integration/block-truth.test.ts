@@ -10,6 +10,7 @@ import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
 import { confirmPlace } from '@/lib/blocks/lifecycle';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { resetSipPassword } from '@/lib/credentials/reset';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
 import {
@@ -324,6 +325,34 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect(await openSyncIssues(a.id)).toBe(1);
     expect(await openSyncIssues(b.id)).toBe(1);
   });
+  // Review, session 33: a rotation completed while a placement waited for the switch was refused as
+  // switch_busy, and nothing checked the policy again: the block stayed in force, nobody asked to look.
+  it('a rotation completed while a re-apply waits for the switch lifts the block once the re-apply is confirmed', async () => {
+    const { account: b, creds, users } = await account('blocked');
+    const block = await blockFromSwitch(b.number, new Date(), [creds[0].username]);
+    // Someone allows the account on the switch and its event is lost: two passes queue a re-apply.
+    await sim.control('PUT', `/_sim/accounts/${b.number}`, {
+      internationalCalling: 'allowed',
+      credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    for (let i = 0; i < 2; i++)
+      await reconcilePass({ client: client(), differenceWaitMs: 0, accountNumbers: [b.number] });
+    const reapply = { accountNumber: b.number, kind: 'reapply', status: 'pending' as const };
+    expect(await getDb().switchOperation.count({ where: reapply })).toBe(1);
+    // The customer changes the one password the block names; the policy's lift waits behind the re-apply.
+    const password = `Xq7-${crypto.randomBytes(12).toString('base64url')}`;
+    expect(
+      await resetSipPassword(await customer(users[0]!.id, users[0]!.email), creds[0]!.id, password, meta),
+    ).toMatchObject({ ok: true, data: { liftQueued: false } });
+    expect(await status(block.id)).toBe('active');
+    // The switch confirms the re-apply: the policy is checked again and lifts the block.
+    await processSwitchOutbox({ client: client() });
+    expect(await getDb().switchOperation.count({ where: reapply })).toBe(0);
+    await processSwitchOutbox({ client: client() });
+    expect(await status(block.id)).toBe('lifted');
+    expect(await simCalling(b.number)).toBe('allowed');
+  });
+
   it('reconciliation narrowed to some accounts reads and repairs only those', async () => {
     // Both accounts are blocked on the switch while the portal allows them (events that never came).
     const { account: a } = await account('blocked');
