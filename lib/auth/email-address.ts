@@ -28,6 +28,19 @@ export function asciiEmail(raw: string): string | null {
 }
 
 /**
+ * zod's own address pattern (z.regexes.email), with one change: the top-level label may also be an
+ * IDNA A-label (`xn--p1ai` is .рф, RFC 5890 §2.3.2.1), the form asciiEmail gives an internationalised
+ * TLD. zod's pattern wants letters only there, so `ivan@пример.рф`, `.中国` and `.ελ` addresses were
+ * refused as invalid (review, session 33). Throws at load if zod's pattern ever changes shape.
+ */
+const EMAIL_PATTERN = (() => {
+  const letters = '[A-Za-z]{2,}$';
+  const src = z.regexes.email.source;
+  if (!src.endsWith(letters)) throw new Error("zod's email pattern changed: review EMAIL_PATTERN");
+  return new RegExp(`${src.slice(0, -letters.length)}(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]*[A-Za-z0-9])$`);
+})();
+
+/**
  * The schema of an email field: a string, trimmed and lower-cased, at most EMAIL_MAX characters as
  * typed and once its domain is in ASCII, valid for z.email(); its output is the stored form
  * (asciiEmail). `messages` word each refusal (zod's defaults otherwise).
@@ -40,7 +53,12 @@ export function emailSchema(messages: EmailMessages = {}) {
     .min(1, messages.required)
     .max(EMAIL_MAX, messages.tooLong)
     .transform((s) => asciiEmail(s) ?? s) // an address that cannot convert is refused by z.email() below
-    .pipe(z.string().max(EMAIL_MAX, messages.tooLong).pipe(z.email(messages.invalid)));
+    .pipe(
+      z
+        .string()
+        .max(EMAIL_MAX, messages.tooLong)
+        .pipe(z.email({ pattern: EMAIL_PATTERN, error: messages.invalid })),
+    );
 }
 
 /**

@@ -24,6 +24,23 @@ describe('the one email schema', () => {
     expect(out('o.brien+tag@Müller.de')).toBe('o.brien+tag@xn--mller-kva.de');
   });
 
+  // Review, session 33: a top-level domain that is itself internationalised (.рф, .中国, .ελ, .مصر)
+  // became an `xn--` label that zod's pattern (letters only) refused, so such a login could not exist.
+  it('takes an internationalised top-level domain, in either spelling', () => {
+    for (const [typed, stored] of [
+      ['ivan@пример.рф', 'ivan@xn--e1afmkfd.xn--p1ai'],
+      ['ivan@xn--e1afmkfd.xn--p1ai', 'ivan@xn--e1afmkfd.xn--p1ai'],
+      ['li@例子.中国', 'li@xn--fsqu00a.xn--fiqs8s'],
+      ['nikos@παράδειγμα.ελ', 'nikos@xn--hxajbheg2az3al.xn--qxam'],
+      ['ana@correo.xn--p1ai', 'ana@correo.xn--p1ai'],
+    ])
+      expect(out(typed), typed).toBe(stored);
+    expect(displayEmail('ivan@xn--e1afmkfd.xn--p1ai')).toBe('ivan@пример.рф');
+    // Not a label: a bare or broken `xn--`, a dash at the end, a dot at the end.
+    for (const bad of ['a@b.xn--', 'a@b.xn--p1ai-', 'a@b.xn--p1ai.', 'a@b.x', 'a@b.1com'])
+      expect(out(bad), bad).toMatch(/^(bad|Invalid input.*)$/);
+  });
+
   it('refuses what it refused before, with the caller’s words', () => {
     expect(out('')).toBe('req');
     for (const bad of ['ana', 'ana@', '@x.es', 'año@x.es', 'ana@x', 'ana@exa mple.es', 'a@b@c.es', 42])
