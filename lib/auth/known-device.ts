@@ -1,6 +1,6 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { mac, sameMac } from '@/lib/server/seal';
+import { mac, macs, sameMac } from '@/lib/server/seal';
 
 // The known-device cookie (OWASP, "Slow Down Online Guessing Attacks with Device Cookies"): given to a
 // browser after a successful sign-in, bound to that email by an HMAC under a key derived from
@@ -25,7 +25,8 @@ export function knownDeviceId(cookie: string | null | undefined, email: string):
   if (!cookie || cookie.length > 200) return null;
   const [id, sig] = cookie.split('.');
   if (!id || !sig || !/^[A-Za-z0-9_-]{22}$/.test(id)) return null;
-  return sameMac(sig, macFor(id, email)) ? id : null;
+  // Under the previous AUTH_SECRET too, during a rotation; the next sign-in gives a cookie under the current one.
+  return macs(`${id}\n${email.toLowerCase()}`, 'known-device-v1').some((m) => sameMac(sig, m)) ? id : null;
 }
 
 /** Cookie attributes for the known-device cookie (httpOnly; Secure when APP_URL is https). */

@@ -4,7 +4,7 @@ import { Secret, TOTP } from 'otpauth';
 import { sharedNow } from '@/lib/server/clock';
 import { consume } from '@/lib/server/rate-limit';
 import { formatRecoveryCode, RECOVERY_ALPHABET, RECOVERY_LENGTH } from '@/lib/auth/codes';
-import { mac, seal, unseal } from '@/lib/server/seal';
+import { mac, macs, seal, unseal } from '@/lib/server/seal';
 
 // TOTP secrets are stored sealed (lib/server/seal.ts): a database dump alone hands out no second factors.
 export const encryptSecret = (base32: string) => seal(base32, 'totp-secret-v1');
@@ -63,11 +63,23 @@ export async function acceptTotp(userId: string, base32: string, code: string): 
 }
 
 /**
- * The stored form of a recovery code: HMAC-SHA256 under a key derived from AUTH_SECRET
- * (`hmac-sha256:<64 hex>`). `code` is the canonical form from readCode() (16 base32 characters, 80 bits):
- * a database dump alone gives no code away, and without AUTH_SECRET it cannot even be brute-forced.
+ * The stored form of a recovery code: `sha256:<64 hex>`, SHA-256 of the canonical form from readCode()
+ * (16 base32 characters, 80 random bits: a database dump gives no code away, 2^80 guesses being out
+ * of reach). Not keyed to AUTH_SECRET: codes stored as an HMAC under it (`hmac-sha256:`, until the
+ * thirty-third session) stopped working at every rotation of the secret, unnoticed, though the profile
+ * still counted them (review, session 33). Those rows are still read (recoveryCodeHashes).
  */
-export const hashRecoveryCode = (code: string) => `hmac-sha256:${mac(code, 'recovery-code-v1')}`;
+export const hashRecoveryCode = (code: string) =>
+  `sha256:${crypto.createHash('sha256').update(`tollgate-recovery-code\0${code}`, 'utf8').digest('hex')}`;
+
+/**
+ * Every stored form `code` may have: hashRecoveryCode's, and the older HMAC under AUTH_SECRET and,
+ * during a rotation, under AUTH_SECRET_PREVIOUS (lib/server/seal.ts macs). For the lookup of a typed code.
+ */
+export const recoveryCodeHashes = (code: string) => [
+  hashRecoveryCode(code),
+  ...macs(code, 'recovery-code-v1').map((m) => `hmac-sha256:${m}`),
+];
 
 /** `n` new recovery codes for display (`ABCD-EFGH-JKMN-PQRS`), 80 bits each from the CSPRNG. */
 export function newRecoveryCodes(n = 10): string[] {

@@ -32,7 +32,22 @@ export type MacPurpose = 'recovery-code-v1' | 'known-device-v1' | 'link-binding-
  * Returns 64 lowercase hex characters. Deterministic: the same input gives the same MAC.
  */
 export function mac(data: string, purpose: MacPurpose): string {
-  const k = Buffer.from(crypto.hkdfSync('sha256', currentSecret(), 'tollgate', purpose, 32));
+  return macUnder(currentSecret(), data, purpose);
+}
+
+/**
+ * `mac(data, purpose)`, then, during a rotation, the same under AUTH_SECRET_PREVIOUS (docs/operations.md,
+ * "Rotating secrets"): what a MAC made before the rotation may equal. For checking a MAC, never for
+ * making one. Before the thirty-third session only the current secret was tried: every known-device
+ * cookie stopped counting at the rotation's second step (review, session 33).
+ */
+export function macs(data: string, purpose: MacPurpose): string[] {
+  const previous = process.env.AUTH_SECRET_PREVIOUS;
+  return [mac(data, purpose), ...(previous ? [macUnder(previous, data, purpose)] : [])];
+}
+
+function macUnder(secret: string, data: string, purpose: MacPurpose): string {
+  const k = Buffer.from(crypto.hkdfSync('sha256', secret, 'tollgate', purpose, 32));
   return crypto.createHmac('sha256', k).update(data, 'utf8').digest('hex');
 }
 

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resealSecrets } from '@/lib/accounts/commands';
-import { decryptSecret, encryptSecret } from '@/lib/auth/totp';
+import { decryptSecret, encryptSecret, hashRecoveryCode } from '@/lib/auth/totp';
+import { verifySecondFactor } from '@/lib/auth/mfa/verify';
+import { mac } from '@/lib/server/seal';
+import { makeSession, makeUserWithSession } from '@/tests/helpers/factory';
+import { said } from '@/tests/helpers/outcome';
 import { getDb } from '@/lib/server/db';
 import { ConfigError } from '@/lib/server/env';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -50,6 +54,32 @@ describe.each(dialects())('rotating AUTH_SECRET on %s', (dialect) => {
 
     delete process.env.AUTH_SECRET_PREVIOUS; // the rotation is over
     expect(decryptSecret(await stored())).toBe('JBSWY3DPEHPK3PXP');
+  });
+
+  // Review, session 33: recovery codes were stored as an HMAC under AUTH_SECRET, so a rotation left
+  // every one of them unusable (and counted by the profile as left). A code stored that way still
+  // signs in while its secret is AUTH_SECRET_PREVIOUS; codes made now no longer depend on the secret.
+  it('keeps recovery codes usable through the rotation', async () => {
+    const db = getDb();
+    process.env.AUTH_SECRET = OLD;
+    delete process.env.AUTH_SECRET_PREVIOUS;
+    const { u, me } = await makeUserWithSession('customer', { secret: 'JBSWY3DPEHPK3PXP' });
+    const legacy = 'ABCDEFGHJKMNPQRS';
+    await db.recoveryCode.create({
+      data: { userId: u.id, codeHash: `hmac-sha256:${mac(legacy, 'recovery-code-v1')}` },
+    });
+    const fresh = 'QRSTVWXYZ0123456';
+    await db.recoveryCode.create({ data: { userId: u.id, codeHash: hashRecoveryCode(fresh) } });
+    const meta = { ip: '192.0.2.5', userAgent: 'vitest' };
+    process.env.AUTH_SECRET = NEW;
+    process.env.AUTH_SECRET_PREVIOUS = OLD;
+    expect(said(await verifySecondFactor(me, 'abcd efgh jkmn pqrs', meta))).toBe('ok');
+    delete process.env.AUTH_SECRET_PREVIOUS; // the rotation is over; another browser, password only
+    const other = await makeSession(u.id);
+    expect(said(await verifySecondFactor({ ...me, sessionId: other.id }, 'QRST-VWXY-Z012-3456', meta))).toBe(
+      'ok',
+    );
+    expect(await db.recoveryCode.count({ where: { userId: u.id, usedAt: null } })).toBe(0);
   });
 
   it('re-seals nothing when AUTH_SECRET is unset or malformed, and names it', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCode, RECOVERY_ALPHABET } from '@/lib/auth/codes';
 import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
-import { hashRecoveryCode, newRecoveryCodes } from '@/lib/auth/totp';
+import { hashRecoveryCode, newRecoveryCodes, recoveryCodeHashes } from '@/lib/auth/totp';
 
 describe('codes as people type them', () => {
   it.each([
@@ -48,20 +48,30 @@ describe('recovery codes', () => {
       expect(read.kind).toBe('recovery');
     }
   });
-  it('are stored as a keyed HMAC: not the plain SHA-256, and different under another AUTH_SECRET', async () => {
+  // Review, session 33: stored as an HMAC under AUTH_SECRET, every code stopped working at a rotation
+  // of the secret. Now a hash of their own (80 random bits need no key), the same under any secret;
+  // the older HMAC rows are still found, under either secret of a rotation.
+  it('are stored as a hash that no AUTH_SECRET rotation changes, and the older HMAC rows still match', async () => {
     const code = 'ABCDEFGHJKMNPQRS';
     const stored = hashRecoveryCode(code);
-    expect(stored).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    expect(stored).toMatch(/^sha256:[0-9a-f]{64}$/);
     const { createHash } = await import('node:crypto');
     expect(stored).not.toContain(createHash('sha256').update(code).digest('hex'));
     expect(stored).not.toContain(createHash('sha256').update(code.toLowerCase()).digest('hex'));
     expect(hashRecoveryCode(code)).toBe(stored); // deterministic, so a typed code finds its row
-    const saved = process.env.AUTH_SECRET;
+    const saved = { current: process.env.AUTH_SECRET, previous: process.env.AUTH_SECRET_PREVIOUS };
+    const older = recoveryCodeHashes(code)[1]!; // as stored before: HMAC under the secret of the day
+    expect(older).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     process.env.AUTH_SECRET = 'another-secret-another-secret-0123456789';
     try {
-      expect(hashRecoveryCode(code)).not.toBe(stored);
+      expect(hashRecoveryCode(code)).toBe(stored);
+      expect(recoveryCodeHashes(code)).not.toContain(older);
+      process.env.AUTH_SECRET_PREVIOUS = saved.current;
+      expect(recoveryCodeHashes(code)).toEqual([stored, expect.stringMatching(/^hmac-sha256:/), older]);
     } finally {
-      process.env.AUTH_SECRET = saved;
+      process.env.AUTH_SECRET = saved.current;
+      if (saved.previous === undefined) delete process.env.AUTH_SECRET_PREVIOUS;
+      else process.env.AUTH_SECRET_PREVIOUS = saved.previous;
     }
   });
 });
@@ -76,5 +86,24 @@ describe('known-device cookie', () => {
     expect(knownDeviceId(`${id}.${'0'.repeat(64)}`, 'dana@t.example')).toBeNull();
     expect(knownDeviceId('garbage', 'dana@t.example')).toBeNull();
     expect(knownDeviceId(undefined, 'dana@t.example')).toBeNull();
+  });
+
+  // Review, session 33: at the rotation's second step every known browser became unknown, and with it
+  // the allowance that keeps a stranger from locking the user out.
+  it('made under the previous AUTH_SECRET, still counts during a rotation, and only then', () => {
+    const saved = { current: process.env.AUTH_SECRET, previous: process.env.AUTH_SECRET_PREVIOUS };
+    const cookie = newDeviceCookie('dana@t.example');
+    try {
+      process.env.AUTH_SECRET = 'another-secret-another-secret-0123456789';
+      delete process.env.AUTH_SECRET_PREVIOUS;
+      expect(knownDeviceId(cookie, 'dana@t.example')).toBeNull();
+      process.env.AUTH_SECRET_PREVIOUS = saved.current;
+      expect(knownDeviceId(cookie, 'dana@t.example')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(knownDeviceId(cookie, 'sam@t.example')).toBeNull();
+    } finally {
+      process.env.AUTH_SECRET = saved.current;
+      if (saved.previous === undefined) delete process.env.AUTH_SECRET_PREVIOUS;
+      else process.env.AUTH_SECRET_PREVIOUS = saved.previous;
+    }
   });
 });

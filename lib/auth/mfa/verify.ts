@@ -3,7 +3,7 @@ import { audit } from '@/lib/audit/log';
 import { readCode } from '@/lib/auth/codes';
 import { consume, reset } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
-import { acceptTotp, decryptSecret, hashRecoveryCode } from '@/lib/auth/totp';
+import { acceptTotp, decryptSecret, recoveryCodeHashes } from '@/lib/auth/totp';
 import { db } from '@/lib/server/db';
 import { queueMail } from '@/lib/mail/queue';
 import type { RequestMeta } from '@/lib/server/request-meta';
@@ -67,7 +67,7 @@ export async function verifySecondFactor(
     ok = await db.$transaction(async (tx) => {
       const usedAt = new Date();
       const used = await tx.recoveryCode.updateMany({
-        where: { userId: u.id, codeHash: hashRecoveryCode(code.code), usedAt: null },
+        where: { userId: u.id, codeHash: { in: recoveryCodeHashes(code.code) }, usedAt: null },
         data: { usedAt },
       });
       if (used.count !== 1) return false;
