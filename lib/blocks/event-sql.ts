@@ -3,6 +3,7 @@ import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockEventType, BlockReason } from '@/lib/generated/sqlite/enums';
 import { isPostgres, txExecute, txQuery, type Tx } from '@/lib/server/db';
 import { newRowId } from '@/lib/server/row-id';
+import { sharedNow } from '@/lib/server/clock';
 
 // The statements of a switch event's hot path (lib/blocks/lifecycle.ts `applySwitchEvent`) that
 // Prisma's model API costs most on. Measured (issue 14, goal 5): the query API runs its query
@@ -319,7 +320,7 @@ export async function insertBlock(
   also: Prisma.Sql[] = [],
 ): Promise<void> {
   const block = Prisma.sql`INSERT INTO "Block" ("id", "accountId", "reason", "status", "placedAt", "placedBy", "sourceEventId", "callsNotKept", "createdAt")
-    VALUES (${b.id}, ${b.accountId}, ${enumLiteral(b.reason)}, 'active', ${b.placedAt}, ${b.placedBy}, ${b.sourceEventId}, ${b.callsNotKept ?? 0}, ${new Date()})`;
+    VALUES (${b.id}, ${b.accountId}, ${enumLiteral(b.reason)}, 'active', ${b.placedAt}, ${b.placedBy}, ${b.sourceEventId}, ${b.callsNotKept ?? 0}, ${sharedNow()})`;
   const rows = events.map((e) => ({ ...e, blockId: b.id }));
   if (!isPostgres()) {
     await txExecute(tx, block);

@@ -1240,6 +1240,7 @@ export async function reconcileAccount(
           reason,
           placedAt,
           placedBy: 'switch',
+          createdAt: sharedNow(), // the rotation policy compares it with passwordChangedAt (lib/blocks/policy.ts)
           note: storeNote('history.foundBlocked'),
           events: {
             create: [
@@ -1353,6 +1354,7 @@ export async function seedBlock(
         reason: data.reason,
         placedAt: data.placedAt,
         placedBy: 'switch',
+        createdAt: sharedNow(), // the rotation policy compares it with passwordChangedAt (lib/blocks/policy.ts)
         sourceEventId: data.sourceEventId,
         calls: { create: data.calls },
         events: {

@@ -11,7 +11,8 @@ export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
  * password confirmed after the block was placed, the block is lifted (through the switch outbox).
  * "After" is read on the portal's clock: `passwordChangedAt` is the portal's time, so it is compared
  * with the block's `createdAt` (when the portal learnt of the block), never with `placedAt` (the
- * switch's clock, which may run ahead). A password set between the switch placing the block and the
+ * switch's clock, which may run ahead). Both are written on the shared clock (lib/server/clock.ts
+ * sharedNow, the database's), not each instance's own: since the thirty-third session. A password set between the switch placing the block and the
  * portal hearing of it does not count: the customer sets it again, never the reverse.
  * The switch lifts the whole account at once, so every open block must qualify, not just one. A call
  * through a name that is not one of the account's credentials (an IP-authenticated trunk) can never

@@ -123,7 +123,10 @@ export async function resetSipPassword(
       failure: failureNote(res, { key: 'outcome.switch.action.sipPassword' }),
     });
   }
-  const recorded = await completeWithRetries(change.id, new Date());
+  // On the shared clock (lib/server/clock.ts), as the block's `createdAt` the rotation policy compares
+  // it with: another instance's clock ahead of this one counted a password set before the block as
+  // changed after it (review, session 33).
+  const recorded = await completeWithRetries(change.id, sharedNow());
   return succeed(
     recorded ? { recorded: true, liftQueued: recorded.liftQueued } : { recorded: false, liftQueued: false },
   );

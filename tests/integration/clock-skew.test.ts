@@ -13,6 +13,7 @@ import type { SwitchClient } from '@/lib/switch/client';
 import { unansweringSwitch } from '@/tests/helpers/unanswering-switch';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { deliver, placedEvent } from '@/tests/helpers/switch-events';
 import { makeAccount, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 
 // One instance's clock minutes off, beside instances whose clocks are right, on one PostgreSQL
@@ -163,6 +164,18 @@ describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (
     const counts = await reconcilePass({ client: stale, accountNumbers: [account.number] });
     expect(counts.changed_meanwhile).toBe(1);
     expect(await db.block.count({ where: { accountId: account.id } })).toBe(0);
+  });
+
+  // Review, session 33: the rotation policy compares a block's createdAt with a credential's
+  // passwordChangedAt, written by whichever instances heard of each: both on the shared clock now.
+  it("writes a switch block's createdAt on the shared clock, as the rotation policy compares it", async () => {
+    const real = await skewed();
+    const { account, creds } = await makeAccount();
+    const e = placedEvent(account.number, { from: [creds[0]!.username] });
+    expect((await deliver(e)).status).toBe(200);
+    const block = await db.block.findUniqueOrThrow({ where: { sourceEventId: e.id } });
+    expect(Math.abs(block.createdAt.getTime() - real)).toBeLessThan(SKEW_MS / 3);
+    expect(Math.abs(block.createdAt.getTime() - sharedNow().getTime())).toBeLessThan(SKEW_MS / 3);
   });
 
   it('accepts the TOTP code of the current step (the phone keeps the right time)', async () => {
