@@ -666,9 +666,37 @@ async function liftedBySwitch(
   // blockedAt of the switch's answer). Neither can run ahead of the switch's signature time by more
   // than the window (lib/blocks/ingest.ts refuses such events); only a block the switch confirmed
   // without a blockedAt carries a portal time here.
+  // Not a block the switch placed again after `at` (a re-apply it confirmed, its `placed` event at the
+  // switch's blockedAt): a late lift of the earlier state left it lifted in the portal while the switch
+  // held it (review, session 33).
   const open = await tx.block.findMany({
-    where: { accountId: account.id, status: { in: [...OPEN] }, placedAt: { lte: at } },
+    where: {
+      accountId: account.id,
+      status: { in: [...OPEN] },
+      placedAt: { lte: at },
+      events: { none: { type: 'placed', at: { gt: at } } },
+    },
   });
+  // A re-apply of a block the switch lifted is moot: the portal now follows the switch. One already
+  // sent may have blocked the account again: the reconciler reads it.
+  const reapplies = await tx.switchOperation.findMany({
+    where: { kind: 'reapply', status: 'pending', blockId: { in: open.map((b) => b.id) } },
+    select: { id: true, attempts: true },
+  });
+  if (reapplies.length) {
+    await tx.switchOperation.updateMany({
+      where: { id: { in: reapplies.map((o) => o.id) }, status: 'pending' },
+      data: {
+        status: 'failed',
+        completedAt: new Date(),
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: 'superseded: the switch lifted this block',
+      },
+    });
+    if (reapplies.some((o) => o.attempts > 0))
+      await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
+  }
   for (const b of open) {
     await tx.block.update({
       where: { id: b.id },

@@ -23,7 +23,7 @@ const OWN: Record<string, SwitchErrorKind> = {
 
 /**
  * Not a failure at all: a change Tollgate withdrew itself before the switch confirmed it, stored as
- * `superseded: <why>` (lib/blocks/lifecycle.ts cancelQueuedLifts) or `cancelled: <cause>`
+ * `superseded: <why>` (lib/blocks/lifecycle.ts cancelQueuedLifts, and a re-apply in liftedBySwitch) or `cancelled: <cause>`
  * (lib/allowances/operations.ts endAllowancesWithBlock). By the whole text, so a switch that answers
  * with a code of either name is still read as the switch's answer. Value: the catalogue's name of why
  * (`switchError.withdrawnBecause.*`). Until the thirty-third session these read "the switch answered
@@ -33,6 +33,7 @@ const WITHDRAWN: Record<string, string> = {
   'superseded: the switch placed a new block on this account': 'newBlockBySwitch',
   'superseded: a newer block is still in force on the switch': 'newerInForce',
   'superseded: support placed a block on this account': 'supportPlaced',
+  'superseded: the switch lifted this block': 'liftedOnSwitch',
   'cancelled: new_block': 'newBlock',
   'cancelled: block_lifted': 'blockLifted',
 };

@@ -11,6 +11,7 @@ import { confirmPlace } from '@/lib/blocks/lifecycle';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { resetSipPassword } from '@/lib/credentials/reset';
+import { withdrawnByTollgate } from '@/lib/switch/error-text';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { inWords } from '@/tests/helpers/outcome';
 import {
@@ -350,6 +351,46 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect(await getDb().switchOperation.count({ where: reapply })).toBe(0);
     await processSwitchOutbox({ client: client() });
     expect(await status(block.id)).toBe('lifted');
+    expect(await simCalling(b.number)).toBe('allowed');
+  });
+
+  // Review, session 33: a block.lifted delayed past the reconciler's re-apply lifted the block the
+  // switch held again (the portal said "allowed" and mailed "calling is back"); delivered while the
+  // re-apply still waited, it lifted the block and the re-apply then blocked the switch again.
+  const liftedOnSwitchThenReapplied = async () => {
+    const { account: b, creds } = await account('blocked');
+    const block = await blockFromSwitch(b.number, new Date(Date.now() - 120_000), [creds[0]!.username]);
+    await sim.control('PUT', `/_sim/accounts/${b.number}`, {
+      internationalCalling: 'allowed',
+      credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    for (let i = 0; i < 2; i++)
+      await reconcilePass({ client: client(), differenceWaitMs: 0, accountNumbers: [b.number] });
+    const reapply = await getDb().switchOperation.findFirstOrThrow({
+      where: { accountNumber: b.number, kind: 'reapply' },
+    });
+    const liftedMails = () =>
+      getDb().mailMessage.count({ where: { template: 'block_lifted', payload: { contains: block.id } } });
+    return { b, block, reapply, liftedMails, liftedAt: new Date(Date.now() - 60_000) };
+  };
+
+  it('a block.lifted older than the re-apply the switch confirmed leaves the block in force, and mails nothing', async () => {
+    const { b, block, liftedMails, liftedAt } = await liftedOnSwitchThenReapplied();
+    await processSwitchOutbox({ client: client() });
+    expect(await simCalling(b.number)).toBe('blocked');
+    expect((await deliver(liftedEvent(b.number, liftedAt))).status).toBe(200);
+    expect(await status(block.id)).toBe('active');
+    expect(await liftedMails()).toBe(0);
+    expect(await simCalling(b.number)).toBe('blocked');
+  });
+
+  it('a block.lifted while the re-apply waits: the block is lifted and the re-apply withdrawn, never sent', async () => {
+    const { b, block, reapply, liftedAt } = await liftedOnSwitchThenReapplied();
+    expect((await deliver(liftedEvent(b.number, liftedAt))).status).toBe(200);
+    expect(await status(block.id)).toBe('lifted');
+    const op = await getDb().switchOperation.findUniqueOrThrow({ where: { id: reapply.id } });
+    expect(withdrawnByTollgate(op)).toBe(true);
+    expect(await processSwitchOutbox({ client: client() })).toBe(0);
     expect(await simCalling(b.number)).toBe('allowed');
   });
 

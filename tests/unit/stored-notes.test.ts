@@ -207,13 +207,18 @@ describe('notes the system stores in a text column', () => {
         'se puso un bloqueo nuevo en esta cuenta',
       ],
       ['cancelled: block_lifted', 'the block was lifted', 'se levantó el bloqueo'],
+      [
+        'superseded: the switch lifted this block',
+        'the switch lifted this block',
+        'el switch levantó este bloqueo',
+      ],
     ]) {
       expect(readSwitchError(stored).kind).toBe('withdrawn');
       expect(withdrawnByTollgate({ status: 'failed', lastError: stored })).toBe(true);
       expect(switchErrorText(english, stored)).toBe(`Tollgate withdrew the change: ${inEnglish}`);
       expect(switchErrorText(spanish, stored)).toBe(`Tollgate retiró el cambio: ${inSpanish}`);
     }
-    expect(WITHDRAWN_ERRORS).toHaveLength(5);
+    expect(WITHDRAWN_ERRORS).toHaveLength(6);
     for (const stored of ['superseded: HTTP 409 superseded: a newer change won', 'cancelled', 'cancelled: x'])
       expect(readSwitchError(stored).kind).not.toBe('withdrawn');
     expect(withdrawnByTollgate({ status: 'failed', lastError: 'account_closed: closed' })).toBe(false);
