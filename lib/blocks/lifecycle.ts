@@ -1277,6 +1277,11 @@ export async function reconcileAccount(
           },
         },
       });
+      // The switch's own time of this block is a change applied here: a block.placed older than it
+      // (of a block the switch lifted before placing this one) is then checked against the switch as
+      // stale, instead of joining this block with the other block's calls and releasing its notice
+      // (review, session 33). Not the read time: that is the portal's clock.
+      if (s.blockedAt) await moveSwitchClock(tx, accountId, placedAt, account);
       const { closed } = await endAllowancesWithBlock(
         tx,
         { id: accountId, number: account.number },

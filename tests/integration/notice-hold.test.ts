@@ -173,6 +173,44 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     expect(sent[0].text).toContain(CALLS_HEADING);
   });
 
+  // Review, session 33: the switch placed a block, lifted it and placed another while its events were
+  // delayed; the reconciler showed the second. The first block's late event joined it (its calls, its
+  // id, the notice released at once with the wrong calls), and the second's then made a block of its own.
+  it('placed, lifted, placed again before the events come: each late event goes with its own block', async () => {
+    const email = `twice-${crypto.randomUUID()}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    const t1 = new Date(Date.now() - 30_000);
+    const t2 = new Date(Date.now() - 20_000);
+    const t3 = new Date(Date.now() - 10_000);
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: t3.toISOString(),
+      credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    expect(
+      (await reconcilePass({ client: client(), accountNumbers: [account.number] })).blocked_in_portal,
+    ).toBe(1);
+    const found = await getDb().block.findFirstOrThrow({ where: { accountId: account.id } });
+    const first = placedEvent(account.number, { at: t1, from: [creds[0].username] });
+    expect((await deliver(first)).status).toBe(200);
+    expect((await deliver(liftedEvent(account.number, t2))).status).toBe(200);
+    const second = placedEvent(account.number, { at: t3, from: [creds[1].username] });
+    expect((await deliver(second)).status).toBe(200);
+    const blocks = await getDb().block.findMany({
+      where: { accountId: account.id },
+      include: { calls: { select: { sipUsername: true } } },
+    });
+    expect(blocks.map((b) => [b.id, b.status, b.sourceEventId, b.calls.map((c) => c.sipUsername)])).toEqual([
+      [found.id, 'active', second.id, [creds[1].username]],
+    ]);
+    await mail.deliver();
+    const sent = mail.smtp.to(email);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].text).toContain(`Through SIP credential ${creds[1].username}`);
+    expect(sent[0].text).not.toContain(creds[0].username);
+  });
+
   it('event first (unchanged): one notice at once with the calls, and the reconciler after it adds none', async () => {
     const email = `first-${crypto.randomUUID()}@t.example`;
     const { account, creds } = await makeAccount({ members: [email] });
