@@ -255,16 +255,7 @@ async function cancelQueuedLifts(
       select: { id: true, attempts: true },
     }));
   if (!ops.length) return;
-  await tx.switchOperation.updateMany({
-    where: { id: { in: ops.map((o) => o.id) }, status: 'pending' },
-    data: {
-      status: 'failed',
-      completedAt: new Date(),
-      leaseOwner: null,
-      leaseUntil: null,
-      lastError: `superseded: ${why}`,
-    },
-  });
+  await withdrawPending(tx, account.id, ops, why);
   const waiting = await tx.block.findMany({
     where: { accountId: account.id, status: 'lift_pending' },
     select: { id: true },
@@ -283,8 +274,33 @@ async function cancelQueuedLifts(
     'lift_cancelled',
     `superseded: ${why}`,
   );
+}
+
+/**
+ * Withdraws switch operations still pending (`ops`, read under the account's lock): stored `failed`
+ * with `superseded: <why>`, which staff read as withdrawn by Tollgate (lib/switch/error-text.ts
+ * WITHDRAWN), the lease let go. One already sent (`attempts` > 0) may have reached the switch: the
+ * account is marked reconcileDue, and the reconciler reads it.
+ */
+async function withdrawPending(
+  tx: Tx,
+  accountId: string,
+  ops: { id: string; attempts: number }[],
+  why: string,
+): Promise<void> {
+  if (!ops.length) return;
+  await tx.switchOperation.updateMany({
+    where: { id: { in: ops.map((o) => o.id) }, status: 'pending' },
+    data: {
+      status: 'failed',
+      completedAt: new Date(),
+      leaseOwner: null,
+      leaseUntil: null,
+      lastError: `superseded: ${why}`,
+    },
+  });
   if (ops.some((o) => o.attempts > 0))
-    await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
+    await tx.customerAccount.update({ where: { id: accountId }, data: { reconcileDue: true } });
 }
 
 /**
@@ -683,20 +699,7 @@ async function liftedBySwitch(
     where: { kind: 'reapply', status: 'pending', blockId: { in: open.map((b) => b.id) } },
     select: { id: true, attempts: true },
   });
-  if (reapplies.length) {
-    await tx.switchOperation.updateMany({
-      where: { id: { in: reapplies.map((o) => o.id) }, status: 'pending' },
-      data: {
-        status: 'failed',
-        completedAt: new Date(),
-        leaseOwner: null,
-        leaseUntil: null,
-        lastError: 'superseded: the switch lifted this block',
-      },
-    });
-    if (reapplies.some((o) => o.attempts > 0))
-      await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
-  }
+  await withdrawPending(tx, account.id, reapplies, 'the switch lifted this block');
   for (const b of open) {
     await tx.block.update({
       where: { id: b.id },
