@@ -348,7 +348,8 @@ test('a block the switch places after support’s refused one: the heading does 
   const { accounts } = await createCustomer([{ name: 'Refused Then Blocked Labs' }]);
   const [a] = accounts;
   const agent = staff.page;
-  await setFaults(a.number, { failNext: 1, failStatus: 409 });
+  // Only the PUT: the reconciler's GET of the account (every 3 s here) would otherwise take the fault.
+  await setFaults(a.number, { failNext: 1, failStatus: 409, method: 'PUT' });
   try {
     await agent.goto(`/staff/accounts/${a.number}`);
     await agent.getByLabel('Note', { exact: true }).fill('The owner asked us to block while they travel.');
