@@ -89,6 +89,8 @@ type SmtpError = {
   message?: string;
   /** The SMTP command nodemailer was answered for ("MAIL FROM", "RCPT TO", "DATA"). */
   command?: string;
+  /** Set by the SMTP transport: the content never began to go out (lib/mail/transport.ts `SendError`). */
+  contentUnsent?: boolean;
 };
 
 /**
@@ -107,8 +109,10 @@ export function classifySendError(e: unknown): SendFailure {
     const permanent = err.responseCode >= 500 && refusesThisMessage(err);
     return { kind: permanent ? 'permanent' : 'temporary', message };
   }
-  // Never connected (refused, unknown host, connect or greeting timeout): nothing was sent.
+  // Never connected (refused, unknown host, connect or greeting timeout), or failed before the
+  // content began (a timeout at EHLO or AUTH, a STARTTLS that failed, a drop at RCPT TO): nothing was sent.
   if (
+    err.contentUnsent === true ||
     err.syscall === 'connect' ||
     err.syscall === 'getaddrinfo' ||
     err.code === 'EDNS' ||

@@ -27,20 +27,49 @@ export type MailTransport = {
 /** Well inside the worker's lease (lib/mail/worker.ts), so a slow server cannot outlive it. */
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
+/**
+ * Set to `true` on an error from `send` when the message's content never began to go to the server:
+ * the conversation failed at the connection, the greeting, EHLO, STARTTLS, AUTH, MAIL FROM, RCPT TO
+ * or the DATA command, before the server's `354`. A server takes a message only at the end of its
+ * content (RFC 5321 §4.1.1.4, §6.1), so such a failure certainly delivered nothing, whatever the
+ * error (nodemailer tags a timeout or a dropped connection `CONN` at every step).
+ */
+export type SendError = Error & { contentUnsent?: true };
+
+/** The field of nodemailer's `mail.data` that carries a send's watcher to the stream plugin below. */
+const ON_CONTENT = 'tollgateOnContent';
+
 export function smtpTransport(url: string): MailTransport {
   const t = nodemailer.createTransport({ url, ...TIMEOUTS });
+  // A "stream" plugin (nodemailer.com/plugins/create) sees the message's final stream before it is
+  // sent. nodemailer pipes that stream into the DATA stream only after the server's 354 (smtp-
+  // connection's send()), and piping resumes it: its 'resume' event marks the start of the content.
+  t.use('stream', (mail, done) => {
+    const onContent = (mail.data as Record<string, unknown>)[ON_CONTENT];
+    if (typeof onContent === 'function')
+      mail.message.processFunc((out) => (out.once('resume', onContent as () => void), out));
+    done();
+  });
   return {
     kind: 'smtp',
     async send(m) {
-      const info = await t.sendMail({
-        messageId: m.messageId,
-        date: m.date,
-        from: m.from,
-        to: m.to,
-        subject: m.subject,
-        text: m.text,
-        html: m.html,
-      });
+      let contentStarted = false;
+      let info;
+      try {
+        info = await t.sendMail({
+          messageId: m.messageId,
+          date: m.date,
+          from: m.from,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          html: m.html,
+          [ON_CONTENT]: () => (contentStarted = true),
+        } as nodemailer.SendMailOptions);
+      } catch (e) {
+        if (!contentStarted && e instanceof Error) Object.assign(e, { contentUnsent: true });
+        throw e;
+      }
       // One recipient per message: anything but "accepted" is a refusal, retried or failed by the worker.
       if (!info.accepted?.length)
         throw Object.assign(new Error(`recipient not accepted: ${info.response}`), {

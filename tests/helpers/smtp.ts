@@ -25,6 +25,14 @@ export class TestSmtp {
    */
   stallData = false;
   readonly stalled: string[] = [];
+  /**
+   * While set, the server cuts the connection at that step, as a server that crashes or a network
+   * that fails there: on connecting (before the greeting), on MAIL FROM, on RCPT TO, on the DATA
+   * command (before its 354), or once the whole content has arrived (before the 250). Messages cut
+   * in the content are kept in `stalled`.
+   */
+  dropAt: 'connect' | 'MAIL FROM' | 'RCPT TO' | 'DATA' | 'content' | null = null;
+  private readonly sockets = new Map<number, net.Socket>();
 
   private constructor(readonly port: number) {}
 
@@ -48,19 +56,24 @@ export class TestSmtp {
         if (!this.refuseWith) return cb();
         cb(Object.assign(new Error(this.refuseWith.message), { responseCode: this.refuseWith.code }));
       },
-      onMailFrom: (_address, _session, cb) => {
+      onMailFrom: (_address, session, cb) => {
+        if (this.dropAt === 'MAIL FROM') return this.cut(session.remotePort);
         if (!this.refuseSender) return cb();
         cb(Object.assign(new Error(this.refuseSender.message), { responseCode: this.refuseSender.code }));
       },
-      onRcptTo: (address, _session, cb) => {
+      onRcptTo: (address, session, cb) => {
+        if (this.dropAt === 'RCPT TO') return this.cut(session.remotePort);
         if (!this.rejectRcpt.has(address.address)) return cb();
         cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
       },
       onData: (stream, session, cb) => {
+        // smtp-server calls onData just before it sends its 354: a cut here comes before the content.
+        if (this.dropAt === 'DATA') return this.cut(session.remotePort);
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
+          if (this.dropAt === 'content') return void (this.stalled.push(raw), this.cut(session.remotePort));
           if (this.stallData) return void this.stalled.push(raw);
           const m = { ...parseMail(raw), raw, rcptTo: session.envelope.rcptTo.map((r) => r.address) };
           this.received.push(m);
@@ -69,11 +82,23 @@ export class TestSmtp {
         });
       },
     });
+    // The listening socket of smtp-server (its `server` property): each connection, by client port.
+    (server as unknown as { server: net.Server }).server.on('connection', (socket: net.Socket) => {
+      if (this.dropAt === 'connect') return void socket.destroy();
+      const port = socket.remotePort!;
+      this.sockets.set(port, socket);
+      socket.once('close', () => this.sockets.delete(port));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
     });
     this.server = server;
+  }
+
+  /** Cuts the connection from that client port at once, without a reply. */
+  private cut(remotePort: number) {
+    this.sockets.get(remotePort)?.destroy();
   }
 
   async down(): Promise<void> {

@@ -233,6 +233,72 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     expect((await getDb().mailMessage.findFirstOrThrow({ where: { to: email } })).status).toBe('done');
   });
 
+  // RFC 5321 §4.1.1.4: a server takes a message at the end of its content. A connection cut before the
+  // content began delivered nothing, whatever nodemailer calls the error (a drop or a timeout at any
+  // step is tagged CONN), so even an at-most-once mail is sent again; cut after the content, it may
+  // have been delivered and is not. Each step is a real cut by a real server.
+  it.each(['connect', 'MAIL FROM', 'RCPT TO', 'DATA'] as const)(
+    'a connection cut at %s sent nothing: an at-most-once mail is sent again, once',
+    async (step) => {
+      const email = `cut-${step.replace(' ', '-').toLowerCase()}-${dialect}@t.example`;
+      const { account, creds } = await makeAccount({ members: [email] });
+      const block = await placeBlock(account.number, [
+        { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+      ]);
+      expect(await mail.deliver()).toBe(1); // the block notice, before any cut
+      await getDb().$transaction((tx) => queueMail(tx, email, 'block_lifted', { blockId: block.id }));
+      const before = mail.smtp.received.length;
+      mail.smtp.dropAt = step;
+      try {
+        expect(await mail.deliver()).toBe(0);
+      } finally {
+        mail.smtp.dropAt = null;
+      }
+      const row = await getDb().mailMessage.findFirstOrThrow({
+        where: { to: email, template: 'block_lifted' },
+      });
+      expect(row).toMatchObject({ status: 'pending', attempts: 1, sendStartedAt: null });
+      expect(row.lastError).toBeTruthy();
+      await fastForward();
+      expect(await mail.deliver()).toBe(1);
+      expect(mail.smtp.received.slice(before).map((m) => [m.rcptTo, m.messageId])).toEqual([
+        [[email], messageIdFor(row.id)],
+      ]);
+      expect(await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+        status: 'done',
+      });
+    },
+  );
+
+  it('a connection cut after the content may have delivered it: an at-most-once mail is not sent again', async () => {
+    const email = `cut-content-${dialect}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    const block = await placeBlock(account.number, [
+      { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+    ]);
+    expect(await mail.deliver()).toBe(1);
+    await getDb().$transaction((tx) => queueMail(tx, email, 'block_lifted', { blockId: block.id }));
+    const [before, stalled] = [mail.smtp.received.length, mail.smtp.stalled.length];
+    mail.smtp.dropAt = 'content';
+    try {
+      expect(await mail.deliver()).toBe(0);
+    } finally {
+      mail.smtp.dropAt = null;
+    }
+    expect(mail.smtp.stalled.length).toBe(stalled + 1); // the server had the whole message
+    const row = await getDb().mailMessage.findFirstOrThrow({
+      where: { to: email, template: 'block_lifted' },
+    });
+    expect(row.sendStartedAt).not.toBeNull();
+    await fastForward();
+    expect(await mail.deliver()).toBe(0);
+    expect(await getDb().mailMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'failed',
+      lastError: expect.stringMatching(/^uncertain/),
+    });
+    expect(mail.smtp.received.length).toBe(before);
+  });
+
   it('errors are sorted: refused connection and 4xx are certain and retried, 5xx recipient is permanent, a dropped conversation is uncertain', () => {
     expect(
       classifySendError(
@@ -268,5 +334,14 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     expect(classifySendError(Object.assign(new Error('Timeout'), { code: 'ETIMEDOUT' })).kind).toBe(
       'uncertain',
     );
+    // The same errors, from a conversation that never reached the content (lib/mail/transport.ts).
+    for (const e of [
+      { code: 'ETIMEDOUT', message: 'Timeout', command: 'CONN' },
+      { code: 'ECONNECTION', message: 'Connection closed unexpectedly', command: 'CONN' },
+      { code: 'ETLS', message: 'Error initiating TLS', command: 'STARTTLS' },
+    ])
+      expect(classifySendError(Object.assign(new Error(e.message), e, { contentUnsent: true })).kind).toBe(
+        'temporary',
+      );
   });
 });
