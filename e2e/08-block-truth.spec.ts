@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { query } from './support/db';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { clearFaults, putSwitchAccount, setFaults, sim, simAccount } from './support/sim';
-import { createCustomer } from './support/factories';
+import { createCustomer, createMisdial } from './support/factories';
 import { blockPlacedEvent, postBlockLifted, postBlockPlaced, postSwitchEvent } from './support/switch-events';
 
 // Issue 10's inputs in Chromium, against the simulated switch: the portal never shows a state the
@@ -372,6 +372,46 @@ test('a block the switch places after support’s refused one: the heading does 
   await agent.goto(`/staff/accounts/${a.number}`);
   await expect(agent.getByText('International calling blocked')).toBeVisible();
   await expect(agent.getByText(/Nothing is in force/)).toHaveCount(0);
+});
+
+// Review, session 33: the request page's "You approved this request… shows as lifted once the switch
+// has confirmed it" came from the redirect's `?done=approved` alone, so it stayed on the page (and on
+// its auto-refresh) after the switch refused the lift and the request went back to the queue.
+test('an approval whose lift the switch refuses: the request page says so, not “You approved”', async ({
+  agent: staff,
+}) => {
+  const { user, accounts } = await createCustomer([
+    { name: 'Refused Lift Optics', block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] } },
+  ]);
+  const [a] = accounts;
+  const { id } = await createMisdial(user, a, {
+    intendedNumber: '+1 252 611 2345',
+    whatHappened: 'Our receptionist typed 00252 instead of 1-252 for a supplier in North Carolina.',
+    callbackPhone: '+1 202 555 0143',
+  });
+  const agent = staff.page;
+  await setFaults(a.number, { failNext: 1, failStatus: 409, method: 'PUT' });
+  try {
+    await approve(agent, id);
+    await expect(agent).toHaveURL(/done=approved/);
+    await expect
+      .poll(
+        () => query<{ status: string }>(`SELECT status FROM "UnblockRequest" WHERE id = ?`, id)[0].status,
+        { timeout: 20_000 },
+      )
+      .toBe('pending');
+  } finally {
+    await clearFaults(a.number);
+  }
+  await agent.reload();
+  await expect(agent).toHaveURL(/done=approved/);
+  const status = agent.getByRole('status').filter({ hasText: 'Request:' });
+  await expect(status.getByText(/The lift you approved did not take effect/)).toBeVisible();
+  await expect(agent.getByText('You approved this request', { exact: false })).toHaveCount(0);
+  await expect(status.getByText('Request: Pending · Block: In force')).toBeVisible();
+  await expect(agent.getByRole('button', { name: 'Approve and lift block' })).toBeEnabled();
+  await expectAccessible(agent);
+  expect((await simAccount(a.number)).internationalCalling).toBe('blocked');
 });
 
 test('stale placement: a block.placed older than a lift already applied follows the switch, with no notice', async ({

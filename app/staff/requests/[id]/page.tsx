@@ -15,6 +15,7 @@ import { currentUser, requireStaff } from '@/lib/auth/session';
 import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { otherBlocksInForce } from '@/lib/blocks/queries';
 import { getRequestForStaff, requestAccountNumberForStaff } from '@/lib/requests/detail';
+import { decisionBanner } from '@/lib/requests/decision-banner';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
@@ -35,7 +36,7 @@ export default async function StaffRequestPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ done?: string }>;
+  searchParams: Promise<{ done?: string | string[] }>;
 }) {
   const l = await getTranslations('staff.labels');
   const t = await getTranslations('staff.requestPage');
@@ -44,7 +45,10 @@ export default async function StaffRequestPage({
   const locale = await getLocale();
   const r = await getRequestForStaff(user, (await params).id, locale);
   if (!r) notFound();
-  const done = (await searchParams).done;
+  const banner = decisionBanner((await searchParams).done, {
+    status: r.status,
+    decidedByMe: r.decision?.by === user.email,
+  });
   const b = r.block;
   const otherBlocks = r.status === 'pending' ? await otherBlocksInForce(r.account.id, b.id) : [];
   return (
@@ -56,9 +60,7 @@ export default async function StaffRequestPage({
           title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
         >
           <div role="status" aria-live="polite" className="flex flex-col gap-2">
-            {done === 'approved' || done === 'denied' || done === 'closed' ? (
-              <FocusOnArrival>{t(`done.${done}`)}</FocusOnArrival>
-            ) : null}
+            {banner ? <FocusOnArrival>{t(`done.${banner}`)}</FocusOnArrival> : null}
             <p className="font-semibold">
               {r.decision
                 ? t.rich(r.decision.by ? 'statusDecided' : 'statusClosed', {
