@@ -6,7 +6,8 @@ import net from 'node:net';
  * A forwarded or socket address as one canonical IP string, or null when it is not an address.
  * Accepts `1.2.3.4`, `1.2.3.4:5678` (some load balancers add the port), `2001:db8::1`,
  * `[2001:db8::1]:443`, and IPv4-mapped IPv6 (`::ffff:1.2.3.4` → `1.2.3.4`), after a SIP URI's or a
- * socket's scheme (`sip:1.2.3.4:5060`, `udp:[2001:db8::1]:5060`, as switches log a peer). IPv6
+ * socket's scheme (`sip:1.2.3.4:5060`, `udp:[2001:db8::1]:5060`, as switches log a peer), with any
+ * URI parameters (`sip:1.2.3.4:5061;transport=tls`) left out. IPv6
  * comes back in its RFC 5952 form (lower case, compressed), so two spellings of one address are one
  * string.
  */
@@ -15,6 +16,9 @@ export function normalizeIp(raw: string | null | undefined): string | null {
   // A SIP switch writes a peer as a URI or a socket ("sip:1.2.3.4:5060", Kamailio's $su and
   // location.received; "udp:[2001:db8::9]:5060", its socket form): the address is what follows.
   let s = raw.trim().replace(/^(?:sips?|udp|tcp|tls|sctp|wss?):(?=[[\d])/i, '');
+  // URI parameters after the host and port (RFC 3261 §19.1.1): Kamailio's $su and location.received
+  // carry ";transport=tcp|tls|sctp|ws|wss" for every transport but UDP.
+  s = s.replace(/;.*$/, '');
   if (s.length > 64) return null;
   const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(s);
   if (bracketed) s = bracketed[1];

@@ -34,7 +34,22 @@ describe('client address (TRUSTED_PROXY_HOPS)', () => {
     expect(normalizeIp('tcp:[2001:DB8::9]:5060')).toBe('2001:db8::9');
     expect(normalizeIp('tls:[::ffff:185.220.101.47]:5061')).toBe('185.220.101.47');
     expect(normalizeIp('wss:[fe80::1%25eth0]:443')).toBe('fe80::1');
-    for (const bad of ['x', '', 'unknown', '999.1.1.1', '1.2.3', '2001:db8::1::2', 'a'.repeat(100)])
+    // Kamailio adds ";transport=" to $su and location.received for every transport but UDP.
+    expect(normalizeIp('sip:185.220.101.47:5061;transport=tls')).toBe('185.220.101.47');
+    expect(normalizeIp('sip:[2001:DB8::9]:5060;transport=tcp')).toBe('2001:db8::9');
+    expect(normalizeIp('sip:185.220.101.47;transport=sctp')).toBe('185.220.101.47');
+    expect(normalizeIp('sips:[::ffff:185.220.101.47]:5061;transport=ws;lr')).toBe('185.220.101.47');
+    for (const bad of [
+      'x',
+      '',
+      'unknown',
+      '999.1.1.1',
+      '1.2.3',
+      '2001:db8::1::2',
+      'a'.repeat(100),
+      ';transport=tls',
+      'sip:;1.2.3.4',
+    ])
       expect(normalizeIp(bad)).toBeNull();
   });
 });
