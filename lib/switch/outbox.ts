@@ -98,7 +98,18 @@ export async function processSwitchOutbox(
           });
         return r === 'confirmed';
       }
-      if (await settledFromSwitchState(op, client)) return false;
+      const before = await readBeforeResend(op, client);
+      if (before === 'settled') return false;
+      if (before !== 'send') {
+        // The switch did not say where the account stands: nothing is sent blind with a key it may
+        // have forgotten. The read is tried again with the backoff, like a failed change.
+        await reschedule(db.switchOperation, op.id, {
+          owner,
+          delayMs: retryDelayMs(op.attempts, before),
+          error: `${before.code ?? before.kind}: ${before.message}`,
+        });
+        return false;
+      }
       const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
       const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
       if (res.ok && res.value.internationalCalling === payload.state) {
@@ -139,22 +150,27 @@ export async function processSwitchOutbox(
 }
 
 /**
- * An operation older than the switch's idempotency memory must not be re-sent blind: it could apply
- * twice. Read the account first: if the switch already has the target state, that is the
- * confirmation; otherwise the operation gets a fresh key and is sent as new. Returns true when settled.
+ * An operation older than the switch's idempotency memory (KEY_MEMORY_MS, CONTRACTS §3: keys are kept
+ * 24 h) must not be re-sent blind: it could apply twice, undoing a change the switch made since. Its
+ * account is read first:
+ * - `settled`: the switch already has the target state; that is the confirmation, recorded here;
+ * - `send`: a young operation (its key is remembered), or the switch has the other state: the
+ *   operation then gets a fresh key (written to `op` and its row) and is sent as new;
+ * - a failure: the read did not answer (a timeout, a 5xx, a body it could not read); nothing may be
+ *   sent until it does (docs/switch-api.md, "Idempotency").
  */
-async function settledFromSwitchState(
+async function readBeforeResend(
   op: { id: string; createdAt: Date; accountNumber: string; kind: string; payload: string },
   client: SwitchClient,
-): Promise<boolean> {
-  if (Date.now() - op.createdAt.getTime() < KEY_MEMORY_MS) return false;
+): Promise<'settled' | 'send' | SwitchFailure> {
+  if (Date.now() - op.createdAt.getTime() < KEY_MEMORY_MS) return 'send';
   const state = await client.getAccount(op.accountNumber);
-  if (!state.ok) return false; // sent below, with the old key; the answer decides
+  if (!state.ok) return state;
   const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload;
   if (state.value.internationalCalling === payload.state) {
     if (payload.state === 'blocked') await confirmPlace(op, state.value);
     else await confirmLift(op);
-    return true;
+    return 'settled';
   }
   const key = crypto.randomUUID();
   await db.switchOperation.updateMany({
@@ -162,7 +178,7 @@ async function settledFromSwitchState(
     data: { idempotencyKey: key, createdAt: new Date() },
   });
   Object.assign(op, { idempotencyKey: key });
-  return false;
+  return 'send';
 }
 
 let cachedOutboxClient: SwitchClient | undefined;

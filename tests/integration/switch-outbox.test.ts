@@ -68,6 +68,39 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     expect(events.map((e) => e.type)).toEqual(['lift_requested', 'lifted']);
   });
 
+  // Review, session 34: a change older than the switch's key memory (24 h) whose GET did not answer
+  // was sent anyway, with its old key, which the switch may have forgotten: the blind re-send the
+  // read exists to prevent (docs/switch-api.md, "Your idempotency memory is 24 h").
+  it('a lift queued 25 h ago is not sent while the switch’s GET does not answer; then once, under a new key', async () => {
+    const { account, block } = await blockedWithLiftQueued();
+    const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+    await getDb().switchOperation.update({
+      where: { id: op.id },
+      data: { createdAt: new Date(Date.now() - 25 * 3600_000) },
+    });
+    for (const fault of [
+      { failNext: 1, failStatus: 503, method: 'GET' },
+      { delayMs: 2000, delayNext: 1, method: 'GET' },
+    ]) {
+      await sim.control('PUT', '/_sim/faults', fault);
+      expect(await processSwitchOutbox({ client: client() })).toBe(0);
+      await sim.control('DELETE', '/_sim/faults');
+      expect(await changes(account.number)).toBe(0); // no PUT reached the switch
+      expect(await calling(account.number)).toBe('blocked');
+      const row = await getDb().switchOperation.findUniqueOrThrow({ where: { id: op.id } });
+      expect(row).toMatchObject({ status: 'pending', idempotencyKey: op.idempotencyKey });
+      expect(row.lastError).toBeTruthy();
+      expect(await blockStatus(block.id)).toBe('lift_pending');
+      await dueNow();
+    }
+    expect(await processSwitchOutbox({ client: client() })).toBe(1);
+    expect(await blockStatus(block.id)).toBe('lifted');
+    expect(await changes(account.number)).toBe(1);
+    const sent = await getDb().switchOperation.findUniqueOrThrow({ where: { id: op.id } });
+    expect(sent.status).toBe('done');
+    expect(sent.idempotencyKey).not.toBe(op.idempotencyKey);
+  });
+
   it('applied-but-late: the client times out, the re-send with the same key is not applied twice', async () => {
     const { account, block } = await blockedWithLiftQueued();
     await sim.control('PUT', '/_sim/faults', { applyLateMs: 1500, applyLateNext: 1 });
