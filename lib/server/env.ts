@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import emailAddresses from 'email-addresses';
 import { asciiEmail } from '@/lib/auth/email-address';
+import { isHttpBaseUrl } from '@/lib/server/http-url';
 
 // CONTRACTS §2. Read and validated once; every other module asks this one.
 
@@ -26,26 +27,32 @@ const key32 = (missing?: string) =>
     .refine(noSurroundingSpace, SURROUNDING_SPACE)
     .refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes');
 
-/** A bearer token: at least 16 characters, no surrounding whitespace. */
+/**
+ * A bearer token: at least 16 characters, no white space anywhere. An `Authorization: Bearer <token>`
+ * header holds one token with no space in it (RFC 6750 §2.1 b64token), so a token with a space could
+ * never be matched (the metrics endpoint reads the one word after "Bearer").
+ */
 const token16 = (missing?: string) =>
   z
     .string(missing ? { error: missing } : undefined)
     .refine(noSurroundingSpace, SURROUNDING_SPACE)
+    .refine(
+      (v) => !noSurroundingSpace(v) || !/\s/.test(v),
+      'must not contain white space (a bearer token is one word, RFC 6750 §2.1)',
+    )
     .refine((v) => v.length >= 16, 'must be at least 16 characters');
 
-/**
- * An absolute http(s) URL with a host. z.url() alone accepts any scheme, and reads `host:port` as the
- * scheme `host:` (so `localhost:4010` passed, and the switch client then refused it at the first call).
- */
+/** A base URL (lib/server/http-url.ts isHttpBaseUrl): absolute http(s) with a host, no white space, query or fragment. */
 const httpUrl = (invalid: string, missing = invalid) =>
-  z.string({ error: missing }).refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, invalid);
+  z
+    .string({ error: missing })
+    .refine(noSurroundingSpace, SURROUNDING_SPACE)
+    .refine(
+      (v) => !/[?#]/.test(v),
+      'must not have a query (?) or a fragment (#): Tollgate appends paths to it',
+    )
+    // Each fault named once: the message above, or this one.
+    .refine((v) => !noSurroundingSpace(v) || /[?#]/.test(v) || isHttpBaseUrl(v), invalid);
 
 /** smtp:// or smtps:// with a host (and, when given, a numeric port: `new URL` refuses any other). */
 const smtpUrl = z.string().refine((v) => {

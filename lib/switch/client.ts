@@ -1,5 +1,6 @@
 import 'server-only';
 import { env } from '@/lib/server/env';
+import { isHttpBaseUrl } from '@/lib/server/http-url';
 import { log } from '@/lib/server/log';
 import type { SwitchResult } from './result';
 import {
@@ -63,8 +64,8 @@ export type SwitchClient = {
 const defaultLog = (e: SwitchLogEntry) => log().warn({ switchCall: e }, 'switch call failed');
 
 export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
-  if (!/^https?:\/\/[^\s]+$/.test(options.baseUrl))
-    throw new Error('Switch client: baseUrl must be an http(s) URL');
+  if (!isHttpBaseUrl(options.baseUrl))
+    throw new Error('Switch client: baseUrl must be an http(s) URL with a host, no query or fragment');
   if (options.token === '') throw new Error('Switch client: token is empty');
   const cfg: TransportConfig = {
     baseUrl: options.baseUrl.replace(/\/+$/, ''), // keeps a path prefix such as https://host/switch-api

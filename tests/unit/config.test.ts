@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, envVar, parseEnv, portVar } from '@/lib/server/env';
 import { securityHeaders } from '@/lib/server/security-headers';
+import { createSwitchClient } from '@/lib/switch/client';
 import { VALID_ENV } from '@/tests/helpers/config';
 
 const good = VALID_ENV;
@@ -78,6 +79,42 @@ describe('configuration (CONTRACTS §2)', () => {
     refuses({ APP_URL: 'http://' }, 'APP_URL');
     expect(parseEnv({ ...good, SWITCH_API_URL: 'http://127.0.0.1:4010/' }).SWITCH_API_URL).toBe(
       'http://127.0.0.1:4010/',
+    );
+  });
+  // Review, session 34: `new URL` strips surrounding white space and reads the scheme in any case, so
+  // start-up accepted values the switch client then refused at every call (readiness still "ok").
+  // Whatever start-up accepts, the client takes; whatever it refuses is named with the fault.
+  it('a switch URL start-up accepts is one the switch client takes, and the reverse', () => {
+    const cases: [string, string | null][] = [
+      ['HTTPS://switch.example.com:8443', null],
+      ['https://switch.example.com/switch-api/', null],
+      ['http://[2001:db8::9]:4010', null],
+      ['https://switch.example.com:8443\n', 'has leading or trailing whitespace'],
+      [' https://switch.example.com', 'has leading or trailing whitespace'],
+      ['https://switch.example.com/?tenant=7', 'must not have a query (?) or a fragment (#)'],
+      ['https://switch.example.com/#v1', 'must not have a query (?) or a fragment (#)'],
+      ['https://switch.example.com/a b', 'must be an absolute http(s) URL with a host'],
+      ['https://', 'must be an absolute http(s) URL with a host'],
+    ];
+    for (const [url, fault] of cases) {
+      const client = () => createSwitchClient({ baseUrl: url, token: 't'.repeat(16) });
+      if (fault === null) {
+        expect(parseEnv({ ...good, SWITCH_API_URL: url }).SWITCH_API_URL, url).toBe(url);
+        expect(client, url).not.toThrow();
+      } else {
+        refuses({ SWITCH_API_URL: url }, `SWITCH_API_URL: ${fault}`);
+        expect(client, url).toThrow(/baseUrl/);
+      }
+    }
+  });
+  it('a bearer token with white space inside is refused: no Authorization header could carry it', () => {
+    refuses({ METRICS_TOKEN: 'prom scrape token 2026' }, 'METRICS_TOKEN: must not contain white space');
+    refuses(
+      { SWITCH_API_TOKEN: 'switch\ttoken-0123456789' },
+      'SWITCH_API_TOKEN: must not contain white space',
+    );
+    expect(parseEnv({ ...good, METRICS_TOKEN: 'prom-scrape.token_2026~+/=' }).METRICS_TOKEN).toBe(
+      'prom-scrape.token_2026~+/=',
     );
   });
   it('secrets and tokens with surrounding whitespace are refused, saying so; blanks never count', () => {
