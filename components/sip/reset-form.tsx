@@ -15,7 +15,7 @@ import { IDEMPOTENCY_FIELD } from '@/lib/server/outcome';
 import {
   GENERATED_DEFAULT,
   GENERATED_MAX,
-  GENERATED_MIN,
+  generatedLengthFor,
   generatePassword,
   lengthNote,
 } from '@/lib/passwords/generate';
@@ -23,6 +23,9 @@ import { noteText } from '@/lib/i18n/note';
 import { contextWords } from '@/lib/passwords/words';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
+
+/** Redraws in a row of a generated password the rule refuses, before the meter is left to say why. */
+const REDRAWS = 20;
 
 /** The form's fixed words (catalogue keys reset.*), translated by the server page. */
 export type ResetWords = Record<
@@ -94,7 +97,9 @@ export function ResetForm({
 }: Props) {
   const [password, setPassword] = useState('');
   const [visible, setVisible] = useState(false);
-  const [length, setLength] = useState(GENERATED_DEFAULT);
+  // The rule sets the shortest length a generated password passes it at (a strict provider's 10^30).
+  const shortest = generatedLengthFor(minGuessesLog10);
+  const [length, setLength] = useState(Math.max(GENERATED_DEFAULT, shortest));
   const [simple, setSimple] = useState(false);
   // The one display of the new password comes from the browser's own memory, never from the server.
   const submitted = useRef('');
@@ -135,17 +140,21 @@ export function ResetForm({
     { userInputs, username, rule: { sipMinGuessesLog10: minGuessesLog10 } },
     engaged,
   );
-  // A generated password always passes: the rare draw zxcvbn finds a pattern in is drawn again.
+  // A generated password always passes: the rare draw zxcvbn finds a pattern in is drawn again, at
+  // most REDRAWS times in a row (the meter then shows why, rather than the field flickering on).
   const generated = useRef<string | null>(null);
-  const generate = () => {
-    const p = generatePassword(length, simple, contextWords([...userInputs, username]));
+  const redraws = useRef(0);
+  const generate = (again = false) => {
+    redraws.current = again ? redraws.current + 1 : 0;
+    const p = generatePassword(Math.max(length, shortest), simple, contextWords([...userInputs, username]));
     generated.current = p;
     setPassword(p);
     setEdited(true);
     setVisible(true);
   };
   useEffect(() => {
-    if (assessment && !assessment.acceptable && password === generated.current) generate();
+    if (assessment && !assessment.acceptable && password === generated.current && redraws.current < REDRAWS)
+      generate(true);
   });
   const note = lengthNote(length);
   const errors = edited ? undefined : state?.fieldErrors?.password;
@@ -190,7 +199,7 @@ export function ResetForm({
             <input
               id="gen-length"
               type="number"
-              min={GENERATED_MIN}
+              min={shortest}
               max={GENERATED_MAX}
               value={length}
               onChange={(e) => setLength(Number(e.target.value))}
@@ -213,7 +222,7 @@ export function ResetForm({
             {tNotes ? noteText(tNotes, note) : null}
           </p>
         ) : null}
-        <button type="button" onClick={generate} className={buttonClass('primary', 'self-start')}>
+        <button type="button" onClick={() => generate()} className={buttonClass('primary', 'self-start')}>
           {w.generate}
         </button>
       </fieldset>

@@ -8,6 +8,18 @@ export const GENERATED_DEFAULT = 24;
 export const GENERATED_PHONE_SAFE_MAX = 32;
 export const GENERATED_MAX = 64;
 
+/**
+ * The shortest generated password that passes a SIP rule of 10^`minGuessesLog10` guesses
+ * (SIP_PASSWORD_MIN_GUESSES_LOG10, 10 to 40): at least GENERATED_MIN, at most GENERATED_MAX. zxcvbn
+ * rates a random draw with no pattern in it at about 10^length guesses (its brute-force cardinality
+ * is 10 a character), and a draw it finds a short pattern in up to about 1.5 powers of ten lower
+ * (200 draws a length, 20 to 32 characters, measured 2026-12-05); 3 characters over the rule keep
+ * every draw above it. Above 29 that is longer than GENERATED_PHONE_SAFE_MAX, and the form says so.
+ */
+export function generatedLengthFor(minGuessesLog10: number): number {
+  return Math.min(GENERATED_MAX, Math.max(GENERATED_MIN, Math.ceil(minGuessesLog10) + 3));
+}
+
 const LETTERS_DIGITS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 /**
  * Separators every endpoint and provisioning format accepts: RFC 3986 "unreserved" marks, which need

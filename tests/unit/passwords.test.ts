@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  GENERATED_DEFAULT,
   GENERATED_MAX,
+  GENERATED_MIN,
   GENERATED_PHONE_SAFE_MAX,
+  generatedLengthFor,
   generatePassword,
   lengthNote,
 } from '@/lib/passwords/generate';
@@ -194,6 +197,28 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
       const p = generatePassword(24, i % 2 === 0, ['acc-1001', 'acme', 'dental', 'acme-reception', 'dana']);
       expect(assessPassword(p, sip).acceptable, p).toBe(true);
     }
+  });
+});
+
+// Review, session 34: SIP_PASSWORD_MIN_GUESSES_LOG10 may be 10 to 40, and a random 24 characters
+// rate about 10^24 guesses: from 25 up, "Generate strong password" drew again without end.
+describe('generatedLengthFor: a generated password passes every SIP rule start-up allows', () => {
+  it('at the length it gives, for each rule from 10 to 40, in both alphabets', () => {
+    for (let log10 = 10; log10 <= 40; log10++) {
+      const n = generatedLengthFor(log10);
+      expect(n).toBeGreaterThanOrEqual(GENERATED_MIN);
+      expect(n).toBeLessThanOrEqual(GENERATED_MAX);
+      const rule = { userInputs: ['acme', 'dana'], sipMinGuessesLog10: log10 };
+      for (let i = 0; i < 40; i++) {
+        const p = generatePassword(n, i % 2 === 0, rule.userInputs);
+        expect(assessPassword(p, rule).acceptable, `${log10}: ${p}`).toBe(true);
+      }
+    }
+  });
+  it('is the default for the default rule, and says when phones may not take it', () => {
+    expect(generatedLengthFor(18)).toBeLessThanOrEqual(GENERATED_DEFAULT);
+    expect(generatedLengthFor(29)).toBeLessThanOrEqual(GENERATED_PHONE_SAFE_MAX);
+    expect(lengthNote(generatedLengthFor(30))).not.toBeNull();
   });
 });
 
