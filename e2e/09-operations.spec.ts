@@ -264,7 +264,14 @@ type Demo = {
 async function startDemo(): Promise<Demo> {
   const [port, simPort] = [await freeTcpPort(), await freeTcpPort()];
   const npm = spawn('npm', ['run', 'demo'], {
-    env: { ...process.env, PORT: String(port), SWITCH_SIM_PORT: String(simPort), DEMO_DATA_DIR: DATA },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SWITCH_SIM_PORT: String(simPort),
+      DEMO_DATA_DIR: DATA,
+      // Left in a developer's shell: the demo must still keep its mail in the dev mailbox.
+      SMTP_URL: 'smtp://127.0.0.1:9',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, like a job in a terminal
   });
@@ -340,6 +347,12 @@ test.describe('npm run demo leaves no process behind', () => {
     expect(placed.stderr).not.toContain('SWITCH_API_TOKEN must be set');
     expect(placed.stdout).toContain('delivered to Tollgate');
     expect(placed.status).toBe(0);
+    // The block notices, in the dev mailbox (DATA/mailbox), not sent to the SMTP_URL of the shell.
+    expect(banner).toContain('SMTP_URL is ignored by the demo');
+    const mailbox = path.join(DATA, 'mailbox');
+    await expect
+      .poll(() => (fs.existsSync(mailbox) ? fs.readdirSync(mailbox).length : 0), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     // An account of the operator's own, made with the banner's two commands, is one the switch blocks.
     const admin = /Accounts of your own: +(.+) -- --help$/m.exec(banner)?.[1];
     const provision = /^ +then (.+) -- provision /m.exec(banner)?.[1];

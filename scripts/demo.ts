@@ -73,6 +73,13 @@ async function main() {
     SWITCH_SIM_DATA: path.join(DATA, 'switch-sim.db'),
     TOLLGATE_EVENTS_URL: `http://localhost:${port}/api/switch/events`,
   };
+  // The demo keeps mail in the dev mailbox (CONTRACTS §1): an SMTP_URL left in the shell must not send
+  // the demo's block notices to real addresses.
+  if (env.SMTP_URL !== undefined) {
+    console.log('SMTP_URL is ignored by the demo: its mail stays in the dev mailbox.');
+    delete env.SMTP_URL;
+    delete process.env.SMTP_URL;
+  }
   Object.assign(process.env, env);
 
   if (needsBuild()) {
