@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL cluster for tests (ENVIRONMENT.md): start DIR PORT | stop DIR
 set -euo pipefail
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGBIN=$("$(dirname "$0")/pg-bin.sh") || { echo 'No PostgreSQL server binaries under /usr/lib/postgresql/*/bin: install postgresql or set PGBIN' >&2; exit 1; }
 cmd=$1; dir=$2
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 case "$cmd" in

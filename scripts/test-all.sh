@@ -5,7 +5,6 @@
 # skipped: a missing dependency fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 # Each step's heading says when it began (seconds since the start), so a log shows where the time went.
 step() { printf '\n\033[1m== %s\033[0m (at %ds)\n' "$*" "$SECONDS"; }
 
@@ -13,7 +12,8 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # The e2e suite's browser (scripts/chromium.ts); the benchmarks use chromium itself.
 [ -x /usr/lib/chromium/chromium-headless-shell ] || need+=(chromium-headless-shell)
-[ -x "$PGBIN/initdb" ] || need+=(postgresql)
+# The newest PostgreSQL installed (scripts/pg-bin.sh: 15 on Debian 12, 16 on Ubuntu 24.04), or $PGBIN.
+scripts/pg-bin.sh >/dev/null || need+=(postgresql)
 { command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ]; } || need+=(kamailio kamailio-sqlite-modules)
 { command -v sipp >/dev/null || [ -x /usr/bin/sipp ]; } || need+=(sip-tester)
 # Real softphones for the SIP password tests (tests/kamailio/softphones.test.ts).
@@ -33,6 +33,10 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# The PostgreSQL binaries, also for tests that start a cluster of their own (db-hang.test.ts).
+PGBIN=$(scripts/pg-bin.sh) || { echo "PostgreSQL was installed, but no initdb is under /usr/lib/postgresql/*/bin: set PGBIN" >&2; exit 1; }
+export PGBIN
 
 # ESLint, Prettier and tsc each keep about one core busy: side by side on two cores they take about
 # as long as the longest alone. Each one's output is printed in full afterwards, in this order.

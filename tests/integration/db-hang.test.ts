@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,9 @@ import { decideLift, makeAccount, makeBlock } from '@/tests/helpers/factory';
 // Bounds are generous ("still waiting after 20 s" fails); nothing here times how fast anything is.
 
 const STILL_WAITING_MS = 20_000;
-const PG_BIN = process.env.PGBIN ?? '/usr/lib/postgresql/15/bin';
+// npm test exports PGBIN (scripts/pg-bin.sh); run alone, the same script finds the newest install.
+const PG_BIN =
+  process.env.PGBIN ?? spawnSync('bash', ['scripts/pg-bin.sh'], { encoding: 'utf8' }).stdout.trim();
 const hasPg = Boolean(process.env.TEST_PG_URL) && fs.existsSync(path.join(PG_BIN, 'pg_ctl'));
 
 /** `p`'s outcome, or a failure naming `what` when it is still waiting after STILL_WAITING_MS. */
