@@ -59,7 +59,8 @@ export function issuePaths(error: z.ZodError): string {
  * lower-case "t" between date and time and a lower-case "z" (RFC 3339 §5.6, NOTE), a comma before the
  * fraction (ISO 8601 prefers it; the decimal sign of Spain and Latin America), no seconds, an offset
  * without its colon ("+0100": C's strftime("%z"), so Asterisk, FreeSWITCH and most CDR scripts) or of
- * hours alone ("-03"). `2026-11-25 06:14:03,5-03` → `2026-11-25T06:14:03.5-03:00`. Pure; the date
+ * hours alone ("-03"). `2026-11-25 06:14:03,5-03` → `2026-11-25T06:14:03.5-03:00`. A leap second
+ * (`2016-12-31T23:59:60Z`) becomes `…23:59:59.999Z`. Pure; the date
  * itself is not checked here. Hand-written: zod's and Node's readers take only RFC 3339 / ECMAScript's
  * format, and no dependency of the project reads these.
  */
@@ -69,7 +70,11 @@ export function asRfc3339(text: string): string {
       text.trim(),
     );
   if (!m) return text;
-  const [, date, hm, seconds = '00', fraction, zone = ''] = m;
+  const [, date, hm, written = '00', writtenFraction, zone = ''] = m;
+  // A leap second (RFC 3339 §5.7, `23:59:60Z`) has no place in JavaScript's time or the databases':
+  // it is read as the last millisecond before it, so that it keeps its order with the times around it.
+  const leap = written === '60';
+  const [seconds, fraction] = leap ? ['59', '999'] : [written, writtenFraction];
   const offset = /^z$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3).replace(':', '') || '00'}`;
   return `${date}T${hm}:${seconds}${fraction ? `.${fraction}` : ''}${offset}`;
 }

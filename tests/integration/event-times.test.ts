@@ -49,6 +49,8 @@ describe.each(dialects())('switch event times on %s', (dialect) => {
     ['in lower case', '2026-11-25t09:13:58z', '2026-11-25T09:13:58.000Z'],
     ['with a comma before the fraction', '2026-11-25T06:13:58,250-03:00', '2026-11-25T09:13:58.250Z'],
     ['with an offset of hours alone', '2026-11-25T04:13:58-05', '2026-11-25T09:13:58.000Z'],
+    // RFC 3339 §5.7: read as the last millisecond before it (no leap seconds in JavaScript's time).
+    ['on a leap second', '2016-12-31T23:59:60Z', '2016-12-31T23:59:59.999Z'],
   ])('a call time %s is read as that time', async (_, at, stored) => {
     const { status, block } = await placed(setCallAt(at));
     expect(status).toBe(200);
@@ -64,6 +66,7 @@ describe.each(dialects())('switch event times on %s', (dialect) => {
     ['with a comma before the fraction', '2026-11-25T06:14:03,5-03:00', '2026-11-25T09:14:03.500Z'],
     ['with an offset of hours alone', '2026-11-25T06:14:03-03', '2026-11-25T09:14:03.000Z'],
     ['without seconds', '2026-11-25T14:44+05:30', '2026-11-25T09:14:00.000Z'],
+    ['on a leap second, written in Madrid’s offset', '2017-01-01T00:59:60+01:00', '2016-12-31T23:59:59.999Z'],
     [
       'with six digits of fraction and a half-hour offset',
       '2026-11-25T14:44:03.123456+05:30',

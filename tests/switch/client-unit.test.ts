@@ -209,6 +209,10 @@ describe('answers that do not match the contract', () => {
     ['2026-11-25T06:14:03,5-03', '2026-11-25T06:14:03.5-03:00'],
     ['2026-11-25t09:14z', '2026-11-25T09:14:00Z'],
     ['2026-11-25T10:14:03.123456789+01:00', '2026-11-25T10:14:03.123456789+01:00'],
+    // A leap second (RFC 3339 §5.7), at 23:59:60 UTC, whatever the offset it is written in.
+    ['2016-12-31T23:59:60Z', '2016-12-31T23:59:59.999Z'],
+    ['2017-01-01T00:59:60.25+01:00', '2017-01-01T00:59:59.999+01:00'],
+    ['2016-12-31 20:59:60-0300', '2016-12-31T20:59:59.999-03:00'],
   ])('reads a switch time written %s in blockedAt, until and expiresAt', async (sent, read) => {
     const account = {
       accountNumber: 'ACC-1001',
