@@ -89,6 +89,8 @@ type SmtpError = {
   message?: string;
   /** The SMTP command nodemailer was answered for ("MAIL FROM", "RCPT TO", "DATA"). */
   command?: string;
+  /** The server's reply as it came, e.g. "553 5.7.1 <x@y>: Sender address rejected: not owned by user". */
+  response?: string;
   /** Set by the SMTP transport: the content never began to go out (lib/mail/transport.ts `SendError`). */
   contentUnsent?: boolean;
 };
@@ -123,11 +125,44 @@ export function classifySendError(e: unknown): SendFailure {
   return { kind: 'uncertain', message };
 }
 
-/** The server answered, refusing this message's recipient (RCPT TO, DATA) or content, not the sender or the session. */
-const refusesThisMessage = (err: SmtpError): boolean =>
-  typeof err.responseCode === 'number' &&
-  err.responseCode !== 421 && // "service not available, closing channel" (RFC 5321 §3.8), whatever the command
-  ((err.code === 'EENVELOPE' && err.command !== 'MAIL FROM') || err.code === 'EMESSAGE');
+/**
+ * The enhanced status code of an SMTP reply (RFC 3463, sent per RFC 2034 after the basic code:
+ * `550 5.1.1 …`), as [class, subject, detail], or null when the reply has none.
+ */
+export function enhancedStatus(reply: string | undefined): [number, number, number] | null {
+  const m = /^\d{3}[ -]([245])\.(\d{1,3})\.(\d{1,3})(?:\s|$)/.exec(reply ?? '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+
+/**
+ * Whether a permanent enhanced status names this message's recipient or content (RFC 3463 §3): a bad
+ * destination mailbox or system (X.1.x, but for X.1.7 and X.1.8, which name the sender), a mailbox
+ * disabled, full or too small (X.2.1–X.2.3), a message too big for the system (X.3.4), its content
+ * (X.6.x). Everything else names the sender, the relay or the account (`5.7.1 Sender address
+ * rejected`, `5.7.1 Relay access denied`, Microsoft 365's `5.7.54` and `5.2.252 SendAsDenied`,
+ * Gmail's `5.4.5` daily quota): every message would get it.
+ */
+const ENHANCED_NAMES_THIS_MESSAGE = ([, subject, detail]: [number, number, number]) =>
+  (subject === 1 && detail !== 7 && detail !== 8) ||
+  (subject === 2 && detail >= 1 && detail <= 3) ||
+  (subject === 3 && detail === 4) ||
+  subject === 6;
+
+/**
+ * The server answered, refusing this message's recipient (RCPT TO, DATA) or content, not the sender or
+ * the session. A reply to MAIL FROM never names the recipient. After it, a reply with an enhanced
+ * status code is read by that code, since Postfix checks the sender at RCPT TO (`smtpd_delay_reject`)
+ * and relays refuse an account's quota or "send as" after the content; one without is taken to name
+ * the recipient (RCPT TO, DATA) or the content.
+ */
+const refusesThisMessage = (err: SmtpError): boolean => {
+  if (typeof err.responseCode !== 'number') return false;
+  if (err.responseCode === 421) return false; // "service not available, closing channel" (RFC 5321 §3.8)
+  if (err.code !== 'EENVELOPE' && err.code !== 'EMESSAGE') return false;
+  if (err.command === 'MAIL FROM') return false; // no recipient is named yet: the sender, or the session
+  const enhanced = enhancedStatus(err.response);
+  return enhanced ? ENHANCED_NAMES_THIS_MESSAGE(enhanced) : true;
+};
 
 /**
  * Whether a send failure says the mail server takes no mail from this portal at all, rather than

@@ -11,6 +11,8 @@ export type OutgoingMail = {
   messageId: string;
   from: string;
   to: string;
+  /** Where a person's reply goes (SUPPORT_CONTACT when it is an address): not the no-reply sender. */
+  replyTo?: string;
   subject: string;
   html: string;
   text: string;
@@ -35,6 +37,14 @@ const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
  * error (nodemailer tags a timeout or a dropped connection `CONN` at every step).
  */
 export type SendError = Error & { contentUnsent?: true };
+
+/**
+ * Every message is written by a program, not a person: out-of-office and other automatic replies
+ * must not answer it (RFC 3834 §5 `Auto-Submitted`; `X-Auto-Response-Suppress` is Microsoft
+ * Exchange's and Outlook's own), or a block notice to a member on holiday would be answered to
+ * MAIL_FROM, and to each of its copies.
+ */
+const AUTOMATED = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' };
 
 /** The field of nodemailer's `mail.data` that carries a send's watcher to the stream plugin below. */
 const ON_CONTENT = 'tollgateOnContent';
@@ -61,7 +71,9 @@ export function smtpTransport(url: string): MailTransport {
           date: m.date,
           from: m.from,
           to: m.to,
+          replyTo: m.replyTo,
           subject: m.subject,
+          headers: AUTOMATED,
           text: m.text,
           html: m.html,
           [ON_CONTENT]: () => (contentStarted = true),

@@ -1,6 +1,6 @@
 import 'server-only';
 import { recordNoticeSent } from '@/lib/blocks/lifecycle';
-import { env } from '@/lib/server/env';
+import { env, isMailFrom } from '@/lib/server/env';
 import { db, type Tx } from '@/lib/server/db';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
@@ -122,7 +122,12 @@ async function deliver(
       messageId: messageIdFor(row.id),
       from: env().MAIL_FROM,
       to: row.to,
-      date: row.createdAt,
+      // A reply from a person reaches support, when SUPPORT_CONTACT is one address (RFC 5322 §3.6.2).
+      replyTo: isMailFrom(env().SUPPORT_CONTACT) ? env().SUPPORT_CONTACT.trim() : undefined,
+      // When the message was composed: its first attempt (RFC 5322 §3.6.1), not when it was queued,
+      // so that one sent after an SMTP outage is not filed days back. A copy re-sent after an uncertain
+      // attempt keeps that attempt's time (sendStartedAt), and so the same Date.
+      date: startedAt,
       ...rendered.mail,
     });
     sent = true;

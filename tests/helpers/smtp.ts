@@ -16,6 +16,11 @@ export class TestSmtp {
   refuseSender: { code: number; message: string } | null = null;
   /** Recipients refused with 550 at RCPT TO (a mailbox that does not exist). */
   readonly rejectRcpt = new Set<string>();
+  /**
+   * While set, every RCPT TO is refused with this reply, written as real servers do, enhanced status
+   * code first (RFC 3463): `{ code: 554, message: '5.7.1 Relay access denied' }`.
+   */
+  refuseRecipients: { code: number; message: string } | null = null;
   /** Called after a message was accepted (the 250 has been sent). */
   onAccepted: ((m: Received) => void) | null = null;
   /**
@@ -51,6 +56,9 @@ export class TestSmtp {
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
+      // Replies carry only what a test writes: an enhanced status code in its message when it wants one
+      // (smtp-server would otherwise put its own generic one first, `553 5.1.3` for any 553).
+      hideENHANCEDSTATUSCODES: true,
       logger: false,
       onConnect: (_session, cb) => {
         if (!this.refuseWith) return cb();
@@ -63,6 +71,12 @@ export class TestSmtp {
       },
       onRcptTo: (address, session, cb) => {
         if (this.dropAt === 'RCPT TO') return this.cut(session.remotePort);
+        if (this.refuseRecipients)
+          return cb(
+            Object.assign(new Error(this.refuseRecipients.message), {
+              responseCode: this.refuseRecipients.code,
+            }),
+          );
         if (!this.rejectRcpt.has(address.address)) return cb();
         cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
       },

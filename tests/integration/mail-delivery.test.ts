@@ -233,6 +233,104 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     expect((await getDb().mailMessage.findFirstOrThrow({ where: { to: email } })).status).toBe('done');
   });
 
+  // Review, session 34: no message said it was automatic, so every out-of-office replied to MAIL_FROM;
+  // a person's reply went to the no-reply sender; and Date was when the row was queued, so a mail sent
+  // after an outage was filed days back in the inbox.
+  it('each message is marked automatic, replies go to support, and Date is when it was sent', async () => {
+    const email = `headers-${dialect}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    const block = await placeBlock(account.number, [
+      { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+    ]);
+    expect(await mail.deliver()).toBe(1);
+    await getDb().$transaction((tx) => queueMail(tx, email, 'block_lifted', { blockId: block.id }));
+    const queuedAt = new Date(Date.now() - 2 * 86_400_000); // queued before a two-day SMTP outage
+    await getDb().mailMessage.updateMany({
+      where: { to: email, template: 'block_lifted' },
+      data: { createdAt: queuedAt },
+    });
+    const before = mail.smtp.received.length;
+    const sentFrom = Date.now();
+    expect(await mail.deliver()).toBe(1);
+    const [m] = mail.smtp.received.slice(before);
+    expect(m.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(m.headers.get('x-auto-response-suppress')).toBe('OOF, AutoReply');
+    expect(m.headers.get('reply-to')).toBe(process.env.SUPPORT_CONTACT ?? 'support@example.com');
+    const date = new Date(m.headers.get('date')!).getTime();
+    expect(date).toBeGreaterThanOrEqual(Math.floor(sentFrom / 1000) * 1000);
+    expect(date).toBeLessThanOrEqual(Date.now());
+  });
+
+  // Review, session 34: the notice's "this link signs you in as …" printed an internationalised
+  // domain in its xn-- form, which people are taught to read as a look-alike.
+  it('the notice names an address under an internationalised domain as its owner writes it', async () => {
+    const ascii = `ana-${dialect}@xn--clnica-peasco-xib1e.es`;
+    const { account, creds } = await makeAccount({ members: [ascii] });
+    await placeBlock(account.number, [
+      { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+    ]);
+    const before = mail.smtp.received.length;
+    expect(await mail.deliver()).toBe(1);
+    const [m] = mail.smtp.received.slice(before);
+    expect(m.headers.get('to')).toBe(ascii); // the header keeps the A-label form (RFC 5891)
+    expect(m.text).toContain(`ana-${dialect}@clínica-peñasco.es`);
+    expect(m.text).not.toContain('xn--');
+    expect(m.html).not.toContain('xn--');
+  });
+
+  // Review, session 34: the relay's refusal of the sender or of its account at RCPT TO (Postfix checks
+  // the sender there) failed every block notice for good, as if the recipient did not exist. The
+  // enhanced status code (RFC 3463) says which it names.
+  it.each([
+    [554, '5.7.1 <rcpt>: Relay access denied'],
+    [553, '5.7.1 <no-reply@tollgate.example>: Sender address rejected: not owned by user'],
+    [550, '5.7.54 SMTP; Unable to relay recipients in non-accepted domain'],
+    [550, '5.4.5 Daily user sending quota exceeded'],
+  ])(
+    'a %i %s at RCPT TO names the relay, not the recipient: retried, then sent once',
+    async (code, message) => {
+      const email = `relay-${code}-${message.slice(0, 5)}-${dialect}@t.example`;
+      const { account, creds } = await makeAccount({ members: [email] });
+      mail.smtp.refuseRecipients = { code, message };
+      try {
+        await placeBlock(account.number, [
+          { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+        ]);
+        expect(await mail.deliver()).toBe(0);
+        const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+        expect(row).toMatchObject({ status: 'pending', sendStartedAt: null });
+        expect(row.lastError).toContain(message.slice(0, 6));
+      } finally {
+        mail.smtp.refuseRecipients = null;
+      }
+      const before = mail.smtp.received.length;
+      await fastForward();
+      expect(await mail.deliver()).toBe(1);
+      expect(mail.smtp.received.slice(before).map((m) => m.rcptTo)).toEqual([[email]]);
+    },
+  );
+
+  it.each([
+    [550, '5.1.1 <rcpt>: Recipient address rejected: User unknown in virtual mailbox table'],
+    [552, '5.2.2 Mailbox full'],
+    [550, '5.2.1 Mailbox disabled, not accepting messages'],
+  ])('a %i %s at RCPT TO names the recipient: failed at once, not retried', async (code, message) => {
+    const email = `rcpt-${code}-${message.slice(0, 5)}-${dialect}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    mail.smtp.refuseRecipients = { code, message };
+    try {
+      await placeBlock(account.number, [
+        { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+      ]);
+      expect(await mail.deliver()).toBe(0);
+    } finally {
+      mail.smtp.refuseRecipients = null;
+    }
+    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+    expect(row.status).toBe('failed');
+    expect(row.lastError).toContain(message.slice(0, 6));
+  });
+
   // RFC 5321 §4.1.1.4: a server takes a message at the end of its content. A connection cut before the
   // content began delivered nothing, whatever nodemailer calls the error (a drop or a timeout at any
   // step is tagged CONN), so even an at-most-once mail is sent again; cut after the content, it may
@@ -334,6 +432,33 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     expect(classifySendError(Object.assign(new Error('Timeout'), { code: 'ETIMEDOUT' })).kind).toBe(
       'uncertain',
     );
+    // The enhanced status code (RFC 3463) after the basic one names what is refused.
+    const at = (responseCode: number, response: string, command = 'RCPT TO') =>
+      classifySendError(
+        Object.assign(new Error(response), { code: 'EENVELOPE', responseCode, response, command }),
+      ).kind;
+    expect(at(550, '550 5.1.1 <a@b>: Recipient address rejected: User unknown')).toBe('permanent');
+    expect(
+      at(550, '550-5.1.1 The email account that you tried to reach does not exist.\n550 5.1.1 more'),
+    ).toBe('permanent');
+    expect(at(554, '554 5.7.1 <a@b>: Relay access denied')).toBe('temporary');
+    expect(at(550, '550 5.7.54 SMTP; Unable to relay recipients in non-accepted domain')).toBe('temporary');
+    expect(at(554, '554 5.2.252 SendAsDenied; no-reply@x not allowed to send as y', 'DATA')).toBe(
+      'temporary',
+    );
+    expect(at(550, '550 5.1.7 Invalid sender address')).toBe('temporary');
+    expect(at(550, '550 mailbox unavailable')).toBe('permanent'); // no enhanced code: by its command
+    expect(at(550, '550 5.1.1 <a@b>: unknown', 'MAIL FROM')).toBe('temporary');
+    expect(
+      classifySendError(
+        Object.assign(new Error('554 5.6.0 Message content rejected'), {
+          code: 'EMESSAGE',
+          responseCode: 554,
+          response: '554 5.6.0 Message content rejected',
+          command: 'DATA',
+        }),
+      ).kind,
+    ).toBe('permanent');
     // The same errors, from a conversation that never reached the content (lib/mail/transport.ts).
     for (const e of [
       { code: 'ETIMEDOUT', message: 'Timeout', command: 'CONN' },

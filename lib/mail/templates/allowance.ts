@@ -1,5 +1,5 @@
 import { countryName } from '@/lib/phone/format';
-import { accountFooter, accountLabel, type MailContext, mailTag, url, when, hello } from './context';
+import { accountFooter, accountLabel, type MailContext, mailTag, shell, url, when, hello } from './context';
 import { renderMail } from './layout';
 
 export type AllowanceMailData = {
@@ -57,6 +57,7 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
         { kind: 'button', label: t('allowance.mail.button'), url: url(ctx, path) },
       ],
     },
-    accountFooter(ctx, account),
+    // The agent's copy says why an agent has it: they are no contact of the account.
+    d.staff ? shell(ctx, t('mail.footerStaffAllowance', { account })) : accountFooter(ctx, account),
   );
 }

@@ -1,3 +1,4 @@
+import { displayEmail } from '@/lib/auth/email-address';
 import type { CountryCode } from 'libphonenumber-js';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled, destinationsOf } from '@/lib/phone/format';
@@ -162,7 +163,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
           {
             kind: 'small',
             text: t('mail.blockNotice.linkNote', {
-              email: d.recipient.email,
+              email: displayEmail(d.recipient.email),
               expires: when(d.link.expires, ctx),
             }),
           } as Part,

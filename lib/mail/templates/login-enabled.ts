@@ -24,6 +24,6 @@ export function loginEnabled(d: LoginEnabledData, ctx: MailContext) {
         { kind: 'p', text: t('mail.loginEnabled.notYou', { support: ctx.support }) },
       ],
     },
-    shell(ctx, t('mail.footerLogin', providerArgs(ctx))),
+    shell(ctx, t('mail.footerSecurity', providerArgs(ctx))),
   );
 }

@@ -28,6 +28,6 @@ export function mfaLocked(d: MfaLockedData, ctx: MailContext) {
         { kind: 'p', text: t('mail.mfaLocked.notYou', { support: ctx.support }) },
       ],
     },
-    shell(ctx, t('mail.footerLogin', providerArgs(ctx))),
+    shell(ctx, t('mail.footerSecurity', providerArgs(ctx))),
   );
 }

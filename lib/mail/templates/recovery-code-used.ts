@@ -39,6 +39,6 @@ export function recoveryCodeUsed(d: RecoveryCodeUsedData, ctx: MailContext) {
         { kind: 'p', text: t('mail.recoveryCodeUsed.notYou', { support: ctx.support }) },
       ],
     },
-    shell(ctx, t('mail.footerLogin', providerArgs(ctx))),
+    shell(ctx, t('mail.footerSecurity', providerArgs(ctx))),
   );
 }

@@ -1,3 +1,4 @@
+import { displayEmail } from '@/lib/auth/email-address';
 import { type MailContext, providerArgs, shell, when } from './context';
 import { renderMail } from './layout';
 
@@ -11,7 +12,10 @@ export function signInLink(d: SignInLinkData, ctx: MailContext) {
       subject: t('mail.signInLink.subject', providerArgs(ctx)),
       preheader: t('mail.signInLink.preheader'),
       parts: [
-        { kind: 'p', text: t('mail.signInLink.intro', { ...providerArgs(ctx), email: d.email }) },
+        {
+          kind: 'p',
+          text: t('mail.signInLink.intro', { ...providerArgs(ctx), email: displayEmail(d.email) }),
+        },
         { kind: 'button', label: t('mail.signInLink.button'), url: d.url },
         { kind: 'small', text: t('mail.signInLink.expires', { expires: when(d.expires, ctx) }) },
         { kind: 'small', text: t('mail.signInLink.notYou') },
