@@ -315,7 +315,11 @@ describe('the provider’s name, set or not (review 10)', () => {
     expect(m.signIn.text).toContain(
       'someone asked for a sign-in link for this address in the customer portal of your VoIP provider.',
     );
-    expect(m.locked.text).toContain('in the customer portal of your VoIP provider.');
+    // A security alert says why the reader has it: nobody asked for it (review, session 34).
+    expect(m.locked.text).toContain(
+      'it is about the security of your login to the customer portal of your VoIP provider.',
+    );
+    expect(m.locked.text).not.toContain('someone asked for a sign-in link');
     expect(m.lifted.text).toContain(
       'You get this email because you are a contact for Acme (ACC-1) in the customer portal of your VoIP provider.',
     );
