@@ -20,7 +20,8 @@ export type CallbackCheck =
 /**
  * Reads a callback number typed by a person in `accountCountry` (E.164 or national) and refuses it
  * when it is invalid, in a high-cost range (lib/phone/format.ts HighCost: premium rate, international
- * networks +882/+883, satellite +870/+881, NANP outside the US and Canada) or in one of
+ * networks +882/+883, satellite +870/+881, NANP outside the US and Canada but for the US territories
+ * from the US: lib/phone/format.ts US_RATE_INTEGRATED) or in one of
  * `blockDestinations` (the destinations of the block's trigger calls, as switch-written numbers;
  * one that two readings dispute counts as every number it may be: lib/phone/format.ts dialledCandidates).
  * `locale` (BCP 47, default "en") is the language of the reader of the note: it names the countries.
@@ -55,7 +56,10 @@ export function checkCallbackNumber(
       d.countryName ?? { key: 'outcome.callback.noCountry' },
     );
   // A destination the portal cannot read with certainty ("5152795494" from the US: Iowa, or Peru
-  // without its "+") counts as each number it may be: the call may have gone to either (issue 14).
+  // without its "+"; "9 1 876 234 5678": Jamaica through a PBX, or India) counts as each number it
+  // may be: the call may have gone to either (issue 14). A number outside the valid ranges after
+  // the account country's own international prefix counts as its country, as after "+" does
+  // ("005391234567" from Spain is Cuba: lib/phone/format.ts readDialled).
   const destinations = blockDestinations.flatMap((to) => {
     const read = describeDialled(to, accountCountry, locale);
     if (read.e164) return [read];

@@ -28,3 +28,19 @@ function valueOf(digit: string): number {
  * other character as it was (superscripts "²" and numerals "Ⅻ" are not Nd, and stay).
  */
 export const asciiDigits = (text: string): string => text.replace(ND_NOT_ASCII, (d) => String(valueOf(d)));
+
+/** Every format character (Unicode General_Category Cf). */
+const FORMAT = /\p{Cf}/gu;
+
+/**
+ * `text` as every phone reader reads it (typed: lib/phone/typed.ts readTyped; switch-written:
+ * lib/phone/format.ts readDialled): without format characters (Unicode General_Category Cf), digits
+ * in any script as ASCII (asciiDigits). A number copied from iOS Contacts comes wrapped in U+202D
+ * LEFT-TO-RIGHT OVERRIDE … U+202C POP DIRECTIONAL FORMATTING ("\u202D0057 310 123 4567\u202C" is
+ * "0057 310 123 4567"); other apps add LRM/RLM, isolates, a BOM, a soft hyphen, a zero-width joiner.
+ * Not lib/server/control-characters.ts withoutControlCharacters, whose list of invisible characters
+ * is this one's subset (it keeps ZWJ and ZWNJ, which words and emoji need) and which makes a control
+ * character a space: a switch's "+252\u0000611" would read as +252 611, where docs/switch-api.md
+ * keeps such text as sent.
+ */
+export const numberText = (text: string): string => asciiDigits(text.replace(FORMAT, ''));

@@ -12,10 +12,10 @@ import { intlOf } from '@/lib/i18n/intl-cache';
 import { catalogueLocale } from '@/lib/i18n/locales';
 import type { Translate } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
-import { asciiDigits } from './digits';
+import { numberText } from './digits';
 import { validNumber } from './legacy';
-import { DEFAULT_COUNTRY, iddPrefixIn, planOf } from './plan';
-import { pbxPrefixIn } from './pbx';
+import { DEFAULT_COUNTRY, iddPrefixIn, planOf, trunkPrefixOf } from './plan';
+import { pbxPrefixIn, pbxTrunkIn } from './pbx';
 import { readTyped } from './typed';
 import { uriNumber } from './uri';
 
@@ -25,14 +25,19 @@ export { isSupportedCountry };
 // the ranges that belong to no country and the kinds of number. No server-only: pure formatting, used
 // by pages, mail templates and the staff console alike (one reading of a dialled number).
 
-/** How the switch wrote the number: "+252…", "011252…" (the account country's IDD), "9011252…" (a PBX's access code, then the IDD), "2125550123", "252611234567". */
+/**
+ * How the switch wrote the number: "+252…", "011252…" (the account country's IDD), "9011252…" or
+ * "918765550123" (a PBX's access code, then the IDD or the trunk prefix: lib/phone/pbx.ts),
+ * "2125550123", "252611234567".
+ */
 export type NumberForm = 'e164' | 'idd' | 'pbx' | 'national' | 'digits';
 
 /**
  * Why a destination costs more than its country code suggests (the usual International Revenue Share
  * Fraud targets): a premium-rate range; a NANP number outside the US and Canada, dialled like a
- * domestic call but billed as international; an international network (+882, +883); a satellite
- * service (+870, +881).
+ * domestic call but billed as international (not the US territories from an account in the US or
+ * one of them: US_RATE_INTEGRATED); an international network (+882, +883); a satellite service
+ * (+870, +881).
  */
 export type HighCost = 'premium_rate' | 'nanp_outside_us_ca' | 'international_network' | 'satellite';
 
@@ -162,8 +167,10 @@ export type DialledReading = {
   form: NumberForm;
   /** The international prefix as written before the number ("011", "009", "0011"), for `idd` and `pbx`. */
   prefix?: string;
-  /** The PBX's outside-line access code before `prefix` ("9", "0"), for `pbx` (lib/phone/pbx.ts). */
+  /** The PBX's outside-line access code before `prefix` or `trunk` ("9", "0"), for `pbx` (pbx.ts). */
   access?: string;
+  /** The trunk prefix after `access` ("1" in NANP, "0" in GB), for `pbx` before a national number. */
+  trunk?: string;
 };
 
 /**
@@ -176,19 +183,28 @@ export type DialledReading = {
  *    recommended prefix) when that gives a valid number;
  * 3. a PBX's outside-line access code ("9", "0": lib/phone/pbx.ts) before the account country's
  *    IDD prefix, as PBX CDRs record what the extension dialled: "9 011 252 61 1234567" from the US,
- *    "0 00 252…" from Spain (form `pbx`);
+ *    "0 00 252…" from Spain; or before its trunk prefix and a national number: "9 1 876 234 5678"
+ *    (Jamaica) from the US, "9 0 20 7946 0958" from Great Britain (form `pbx`);
  * 4. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
  * 5. bare E.164 digits without "+" ("252611234567") when they form a valid number.
- * The digits are read only when every form that gives a valid number gives the same one: digits
- * that two forms read as two different valid numbers are not read (the caller keeps the text), since
- * either could name the wrong country (issue 14). So "009 1 812 345 6789" from Colombia (+1 812…
- * through carrier 9, or India's +91 81234 56789 after a plain "00") is not read, nor "5152795494"
- * from the US: Iowa's (515) 279-5494 written as a national number, or Peru's +51 52 795494 written
- * without its "+" (a trunk that takes 10-digit national numbers and E.164 digits for the rest writes
- * both so). A trigger call is more often international than not, so "national" is no safer a guess.
- * A trunk prefix settles it: "0" (no E.164 country code begins with 0: "02079460958" from Great
- * Britain is London's) and NANP's "1" (the country code itself: "15152795494" is Iowa's).
+ * Each form names a number when it gives a valid one. A form whose prefix fixes the country calling
+ * code names it even when it is outside libphonenumber's valid ranges, as fraud numbers often are
+ * (Cuba's): "+" (1), and the account country's own IDD prefix (2, and after an access code, 3),
+ * after which ITU-T E.164 puts the country code as surely as after "+"; so "005391234567" from Spain
+ * is Cuba's +53 91234567, as "+5391234567" is. So does a national number (4, or after an access code
+ * and the trunk prefix, 3) in another region of the account's plan, which its leading digits name
+ * as surely (a NANP area code belongs to one country: "1 473 234 5678" is Grenada's from the US).
+ * The digits are read only when every form that names a number names the same one: digits that two
+ * forms read as two different numbers are not read (the caller keeps the text), since either could
+ * name the wrong country (issue 14). So "009 1 812 345 6789" from Colombia (+1 812… through carrier
+ * 9, or India's +91 81234 56789 after a plain "00") is not read, nor "9 1 876 234 5678" from the US
+ * (Jamaica through a PBX, or India's +91 87623 45678 without its "+"), nor "5152795494" from the US:
+ * Iowa's (515) 279-5494 written as a national number, or Peru's +51 52 795494 written without its
+ * "+" (a trunk that takes 10-digit national numbers and E.164 digits for the rest writes both so). A
+ * trigger call is more often international than not, so "national" is no safer a guess. A trunk
+ * prefix settles it: "0" (no E.164 country code begins with 0: "02079460958" from Great Britain is
+ * London's) and NANP's "1" (the country code itself: "15152795494" is Iowa's).
  * A caller-ID prefix ("*67", "#31#") or a trailing send key "#" is not part of the number (KEYPAD_AROUND).
  * In every form a Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number
  * in a superseded form ("+5215512345678", "0445512345678" or "025512345678" from Mexico,
@@ -197,23 +213,22 @@ export type DialledReading = {
  * is read as the number it denotes (lib/phone/legacy.ts), but only when no form reads the digits
  * as a valid number as they are: "68228850" from Colombia is the Cook Islands'
  * +682 28850 (digits), not the old 8-digit form of Colombia's +57 606 822 8850. Digits in any script are
- * read as their ASCII digits (lib/phone/digits.ts).
+ * read as their ASCII digits, and format characters (U+202D…) are ignored (lib/phone/digits.ts numberText).
  * Returns the number, the form and the prefixes written before it, or null when none applies.
  */
 export function readDialled(raw: string, accountCountry: CountryCode): DialledReading | null {
   const readings = readingsOf(raw, accountCountry);
   if (!readings) return null;
-  if (readings.e164) return readings.e164;
   // Colombia's "009" is "00" and carrier 9, Brazil's "0021" "00" and carrier 21: when the digits
   // after that and after a plain "00" are both valid numbers, nothing says which was dialled; the
   // same for a national number that is also another country's without its "+" (issue 14).
-  const valid = readings.all.filter((r) => r.p?.isValid());
-  if (new Set(valid.map((r) => r.p!.number)).size > 1) return null;
-  // A number valid as written wins over a superseded form of another reading: "3290539072" from
+  const named = namedBy(readings, accountCountry);
+  if (new Set(named.map((n) => n.number.number)).size > 1) return null;
+  // A number named as written wins over a superseded form of another reading: "3290539072" from
   // Brazil is the Belgian premium-rate +32 90 53 90 72, not the eight-digit mobile 32 9053-9072,
   // which has not connected since 2016 (review 14).
-  if (valid[0]) return reading(valid[0], valid[0].p!);
-  for (const r of readings.all) {
+  if (named[0]) return reading(named[0].r, named[0].number);
+  for (const r of readings) {
     const number = validNumber(r.p, r.written);
     if (number) return reading(r, number);
   }
@@ -231,50 +246,138 @@ export function dialledCandidates(raw: string, accountCountry: CountryCode): Pho
   const read = readDialled(raw, accountCountry);
   if (read) return [read.number];
   const byNumber = new Map<string, PhoneNumber>();
-  for (const r of readingsOf(raw, accountCountry)?.all ?? [])
-    if (r.p?.isValid() && !byNumber.has(r.p.number)) byNumber.set(r.p.number, r.p);
+  for (const { number } of namedBy(readingsOf(raw, accountCountry) ?? [], accountCountry))
+    if (!byNumber.has(number.number)) byNumber.set(number.number, number);
   return [...byNumber.values()];
 }
 
-type Reading = Omit<DialledReading, 'number'> & { p: PhoneNumber | undefined; written: string };
+/**
+ * One form readDialled weighs: `p` what libphonenumber parsed, `written` the text it was parsed from
+ * (for lib/phone/legacy.ts validNumber), `names` what it takes for the form to name its number:
+ * - `parsed`: any number libphonenumber parses (a country code after "+", or after the account
+ *   country's own IDD prefix, alone or after a PBX's access code);
+ * - `region`: a valid number, or one in another region of the account's plan, named by its leading
+ *   digits (a national number, or one after an access code and the trunk prefix);
+ * - `valid`: a valid number only ("00" where the country's own prefix is another, bare digits).
+ */
+type Reading = Omit<DialledReading, 'number'> & {
+  p: PhoneNumber | undefined;
+  written: string;
+  names: 'parsed' | 'region' | 'valid';
+};
+
+/** The number each of `readings` names (Reading `names`), in their order; those that name none left out. */
+function namedBy(
+  readings: readonly Reading[],
+  accountCountry: CountryCode,
+): { r: Reading; number: PhoneNumber }[] {
+  return readings.flatMap((r) => {
+    const p = r.p;
+    if (!p) return [];
+    if (p.isValid()) return [{ r, number: p }];
+    const names =
+      r.names === 'parsed' ||
+      (r.names === 'region' &&
+        p.isPossible() &&
+        p.countryCallingCode === planOf(accountCountry).callingCode() &&
+        !!p.country &&
+        p.country !== accountCountry);
+    return names ? [{ r, number: validNumber(p, r.written) ?? p }] : [];
+  });
+}
 
 const reading = (r: Reading, number: PhoneNumber): DialledReading => ({
   number,
   form: r.form,
   ...(r.prefix ? { prefix: r.prefix } : {}),
   ...(r.access ? { access: r.access } : {}),
+  ...(r.trunk ? { trunk: r.trunk } : {}),
 });
 
 /**
- * Every reading readDialled weighs for `raw`, in its order: `e164` for a number written with "+"
- * (the only reading), else `all` (the IDD prefix and "00", a PBX's access code, national, bare
- * digits); null when `raw` is no number in any form.
+ * The text readDialled reads of `raw`: the number of a `tel:`/`sip:` URI (lib/phone/uri.ts), without
+ * separators, keypad codes around it (KEYPAD_AROUND) and format characters, digits in ASCII
+ * (lib/phone/digits.ts numberText): "+252611234567", "9011252611234567"; whatever else is left when
+ * `raw` is no number ("*97"). The one way the dialled-number readers (readDialled,
+ * lib/requests/dialling.ts internationalPart) see a switch's text.
  */
-function readingsOf(
-  raw: string,
-  accountCountry: CountryCode,
-): { e164: DialledReading | null; all: Reading[] } | null {
-  const written = asciiDigits((uriNumber(raw) ?? raw).trim()).replace(SEPARATORS, '');
-  const s = KEYPAD_AROUND.exec(written)?.[1] ?? written;
+export function dialledText(raw: string): string {
+  const text = numberText(raw);
+  const written = (uriNumber(text) ?? text).trim().replace(SEPARATORS, '');
+  return KEYPAD_AROUND.exec(written)?.[1] ?? written;
+}
+
+/**
+ * Every reading readDialled weighs for `raw`, in its order: for a number written with "+" that one
+ * alone; else the account country's IDD prefix, "00", a PBX's access code before the IDD prefix,
+ * national, a PBX's access code before the trunk prefix, bare digits. Null when `raw` is no number in
+ * any form.
+ */
+function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null {
+  const s = dialledText(raw);
   if (s.startsWith('+')) {
     const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
-    return p ? { e164: { number: validNumber(p, s) ?? p, form: 'e164' }, all: [] } : null;
+    return p ? [{ form: 'e164', p, written: s, names: 'parsed' }] : null;
   }
   if (!/^\d{2,24}$/.test(s)) return null;
-  const all: Reading[] = [];
+  // The account country's own prefix, alone or after a PBX's access code, puts a country code after
+  // it as surely as "+" (names: parsed) when it is the one international prefix the digits can be
+  // read with: not a carrier's form that is also "00" and more digits (Colombia's "009" is "00" and
+  // carrier 9, Australia's "0014" "00" and "14", Brazil's "0021", Korea's "001"…), and not where
+  // both give a number (Mexico's "0[09]" makes "0 09 7 150 123 4567" also "00 971 50 123 4567").
+  // Otherwise, and for a plain "00" where the country's prefix is another, only a valid number.
   const idd = iddPrefixIn(s, accountCountry);
-  for (const prefix of new Set([idd, s.startsWith('00') ? '00' : null])) {
-    if (prefix) all.push({ form: 'idd', p: parsed(`+${s.slice(prefix.length)}`), written: s, prefix });
-  }
   const pbx = pbxPrefixIn(s, accountCountry);
+  const afterIdd = idd ? parsed(`+${s.slice(idd.length)}`) : undefined;
+  const afterPbx = pbx ? parsed(`+${s.slice(pbx.access.length + pbx.idd.length)}`) : undefined;
+  const alone = (prefix: string) => (prefix === '00' || !prefix.startsWith('00')) && !(afterIdd && afterPbx);
+  const all: Reading[] = [];
+  if (idd)
+    all.push({ form: 'idd', p: afterIdd, written: s, prefix: idd, names: alone(idd) ? 'parsed' : 'valid' });
+  if (idd !== '00' && s.startsWith('00'))
+    all.push({ form: 'idd', p: parsed(`+${s.slice(2)}`), written: s, prefix: '00', names: 'valid' });
   if (pbx) {
-    const rest = s.slice(pbx.access.length + pbx.idd.length);
-    all.push({ form: 'pbx', p: parsed(`+${rest}`), written: s, prefix: pbx.idd, access: pbx.access });
+    const names = alone(pbx.idd) ? 'parsed' : 'valid';
+    all.push({ form: 'pbx', p: afterPbx, written: s, prefix: pbx.idd, access: pbx.access, names });
   }
-  all.push({ form: 'national', p: parsed(s, accountCountry), written: s });
-  all.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}` });
-  return { e164: null, all };
+  // With its trunk prefix written, a national number names its region as the trunk reading does
+  // ("1 473 234 5678" from the US is Grenada's); without it, only a valid one.
+  const trunked = !!trunkPrefixOf(accountCountry) && s.startsWith(trunkPrefixOf(accountCountry));
+  all.push({
+    form: 'national',
+    p: parsed(s, accountCountry),
+    written: s,
+    names: trunked ? 'region' : 'valid',
+  });
+  const trunk = pbxTrunkIn(s, accountCountry);
+  if (trunk) {
+    const national = s.slice(trunk.access.length);
+    const p = parsed(national, accountCountry);
+    // A number of the account's plan (libphonenumber may read the digits another way: not this form).
+    if (p?.countryCallingCode === planOf(accountCountry).callingCode())
+      all.push({
+        form: 'pbx',
+        p,
+        written: national,
+        access: trunk.access,
+        trunk: trunk.trunk,
+        names: 'region',
+      });
+  }
+  all.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}`, names: 'valid' });
+  return all;
 }
+
+/**
+ * The US and the territories where US rate integration applies (47 U.S.C. § 254(g), 47 CFR
+ * § 64.1801: a US carrier charges a call to Puerto Rico, the US Virgin Islands, Guam, the Northern
+ * Mariana Islands or American Samoa as it charges one between states), all in the NANP. Hand-written:
+ * libphonenumber knows regions, not tariffs. Among these, none is `nanp_outside_us_ca` from an account
+ * in another. From a Canadian account they are: Canada's carriers are not bound by § 254(g) and rate
+ * them as they rate the rest of the Caribbean and the Pacific, while the US and Canada are always
+ * left out (the Canada–US long-distance plans every carrier sells).
+ */
+export const US_RATE_INTEGRATED: ReadonlySet<CountryCode> = new Set(['US', 'PR', 'VI', 'GU', 'MP', 'AS']);
 
 function highCostOf(
   p: PhoneNumber,
@@ -288,7 +391,8 @@ function highCostOf(
     country &&
     country !== 'US' &&
     country !== 'CA' &&
-    country !== accountCountry
+    country !== accountCountry &&
+    !(US_RATE_INTEGRATED.has(country) && US_RATE_INTEGRATED.has(accountCountry))
   )
     return 'nanp_outside_us_ca';
   return null;
@@ -371,12 +475,13 @@ export function describeDialled(
  * denotes (lib/phone/legacy.ts); digits in any script as their ASCII digits (lib/phone/digits.ts);
  * "00" for "+" and a trunk "0" after the country code ("0057 310…", "+34 (0) 91…") as people write them.
  * A number typed as it is dialled at a PBX's extension, outside-line access code first ("9 011 44 20
- * 7946 0958" in the US), is read as readDialled reads it (form `pbx`, lib/phone/pbx.ts): only when
- * no other reading gives another valid number.
+ * 7946 0958" in the US, "9 0 20 7946 0958" in Great Britain), is read as readDialled reads it (form
+ * `pbx`, lib/phone/pbx.ts): only when no other reading gives another number, and only when it is
+ * valid (a number someone types is one to call, not a trigger call's destination).
  */
 export function parseUserPhone(input: string, country: CountryCode): string | null {
   const number = readTyped(input, country)?.number;
   if (number) return number;
-  const pbx = readDialled(asciiDigits(input.trim()), country);
-  return pbx?.form === 'pbx' ? pbx.number.number : null;
+  const pbx = readDialled(input, country);
+  return pbx?.form === 'pbx' && pbx.number.isValid() ? pbx.number.number : null;
 }

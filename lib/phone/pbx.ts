@@ -1,5 +1,5 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import { iddPrefixIn } from './plan';
+import { iddPrefixIn, trunkPrefixOf } from './plan';
 
 // The outside-line access code a PBX extension dials before the number, as PBX CDRs record it
 // (issue 14). Hand-written: libphonenumber-js reads public numbering plans, and an access code is
@@ -17,9 +17,17 @@ import { iddPrefixIn } from './plan';
 //   Australian installation), Avaya IP Office's and 3CX's European templates ("0" for an outside
 //   line), so that "0 00 252 61 1234567" reaches Somalia.
 // Both are taken for every account country: the PBX's installer chose the code, not the country, and
-// the reading rule (lib/phone/format.ts readDialled) reads the digits only when exactly one reading
-// gives a valid number. "8" as in "8 10 …" is no access code: "8~10" is the IDD prefix of Russia,
-// Belarus, Kazakhstan and Turkmenistan in libphonenumber's metadata, read as such.
+// the reading rule (lib/phone/format.ts readDialled) reads the digits only when no two readings name
+// two different numbers.
+//
+// After the access code the extension dials what any phone of the country dials: the international
+// prefix and a number abroad (pbxPrefixIn), or the trunk prefix and a national number (pbxTrunkIn):
+// "9 1 876 234 5678" is Jamaica from a US PBX (9, NANP's trunk 1, a NANP number), "9 0 20 7946 0958"
+// London from a British one. The same digits may be another reading's: "91 87623 45678" is also
+// India's +91 87623 45678 written without its "+", so that call is not read (issue 14's rule).
+//
+// "8" as in "8 10 …" is no access code: "8~10" is the IDD prefix of Russia, Belarus, Kazakhstan and
+// Turkmenistan in libphonenumber's metadata, read as such.
 export const PBX_ACCESS_CODES: readonly string[] = ['9', '0'];
 
 /**
@@ -33,6 +41,30 @@ export function pbxPrefixIn(digits: string, country: CountryCode): { access: str
     if (!digits.startsWith(access)) continue;
     const idd = iddPrefixIn(digits.slice(access.length), country);
     if (idd) return { access, idd };
+  }
+  return null;
+}
+
+/**
+ * The outside-line access code (PBX_ACCESS_CODES) and the trunk prefix of `country` (lib/phone/plan.ts
+ * trunkPrefixOf, from libphonenumber's metadata) at the start of `digits` (ASCII digits only), before a
+ * national number: `{ access: "9", trunk: "1" }` for "9 1 876 234 5678" in the US, `{ access: "9",
+ * trunk: "0" }` for "9 0 20 7946 0958" in Great Britain. Null when `country` has no trunk prefix
+ * (Spain, Mexico, Italy…: an access code before a bare national number is not read), when the digits
+ * do not start so, when what follows the access code is the international prefix (that is
+ * pbxPrefixIn's reading: "9 00 44…" in Great Britain), or when the digits themselves start with it:
+ * where the access code "0" and the trunk "0" make "00" (Germany, France, Great Britain, Argentina…;
+ * "0 0 21…" is Brazil's "0021"), what follows is read as a country code, as the switch reads it
+ * (ITU-T E.164; lib/phone/format.ts readDialled), never as a national number: German PBX digits
+ * "0 030 1234567" are Greece's "00 30 1234567".
+ */
+export function pbxTrunkIn(digits: string, country: CountryCode): { access: string; trunk: string } | null {
+  const trunk = trunkPrefixOf(country);
+  if (!trunk || iddPrefixIn(digits, country)) return null;
+  for (const access of PBX_ACCESS_CODES) {
+    const rest = digits.slice(access.length);
+    if (digits.startsWith(access) && rest.startsWith(trunk) && !iddPrefixIn(rest, country))
+      return { access, trunk };
   }
   return null;
 }

@@ -3,8 +3,12 @@ import { type CountryCode, Metadata, isSupportedCountry } from 'libphonenumber-j
 // A country's dialling plan as libphonenumber's metadata states it (no list of our own). Pure.
 
 export type Plan = {
-  /** The trunk prefix dialled before a national number ("0" in GB, "1" in NANP, "8" in RU), if any. */
-  nationalPrefix(): string | undefined;
+  /**
+   * The trunk prefix dialled before a national number ("0" in GB, "1" in NANP, "8" in RU); the
+   * number 0, not a string, where the country has none (Spain, Portugal, Mexico, Denmark, Italy…:
+   * the compressed metadata's placeholder), so `?? ''` does not catch it. Read it through trunkPrefixOf.
+   */
+  nationalPrefix(): string | 0 | undefined;
   /** The international (IDD) prefix as a regular expression source ("011", "001[14-689]|…", "810"). */
   IDDPrefix(): string;
   /** The IDD prefix to show when IDDPrefix() is a pattern ("0011" in AU, "8~10" in RU); the number 0 or undefined when none. */
@@ -25,6 +29,17 @@ export function planOf(country: CountryCode): Plan {
     plans.set(country, plan);
   }
   return plan;
+}
+
+/**
+ * The trunk prefix people in `country` dial before a national number ("0" in GB, "1" in NANP, "8" in
+ * Russia, "06" in Hungary), from libphonenumber's metadata; "" where there is none (Spain, Portugal,
+ * Mexico since 2019, Denmark, Norway, Chile, Italy, whose numbers keep their leading 0 as part of the
+ * number). The one reader of Plan.nationalPrefix().
+ */
+export function trunkPrefixOf(country: CountryCode): string {
+  const prefix = planOf(country).nationalPrefix();
+  return typeof prefix === 'string' ? prefix : '';
 }
 
 /**

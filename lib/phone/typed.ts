@@ -1,5 +1,5 @@
 import { type CountryCode, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { asciiDigits } from './digits';
+import { numberText } from './digits';
 import { validNumber } from './legacy';
 import { planOf } from './plan';
 import { uriNumber } from './uri';
@@ -32,6 +32,9 @@ import { uriNumber } from './uri';
 // 4. A `tel:` (or `sip:`) URI is read by lib/phone/uri.ts uriNumber, its `;ext=` kept: libphonenumber's
 //    own check of a `phone-context` alternates between reading and refusing the same URI (uri.ts says
 //    why), so "tel:310-123-4567;phone-context=+57" was read by one reader and refused by the next.
+// 5. Format characters (Unicode Cf) are dropped before anything else (lib/phone/digits.ts numberText):
+//    iOS Contacts copies a number as U+202D … U+202C, and with the U+202D before it "0057 310…" did
+//    not start with "00" (rule 1), so it was refused.
 
 /** "interno", "Interno:": the extension's label in Argentina and Uruguay, as libphonenumber's "ext". */
 const INTERNO = /\binterno\b/giu;
@@ -78,12 +81,13 @@ function asWritten(text: string, country: CountryCode): PhoneNumber | undefined 
  * prefix ("0057…", "009 57…", "011 57…"), or national ("310 123 4567"); with an extension in any form
  * libphonenumber-js reads ("ext. 21", "extensión 21", "anexo 21", "int. 21", "x21", "#21", RFC 3966
  * ";ext=21") or "interno 21"; as a `tel:` or `sip:` URI (4 above); digits in any script (lib/phone/digits.ts); superseded
- * national forms (lib/phone/legacy.ts); "00" for "+" and a trunk "0" after the country code (above).
+ * national forms (lib/phone/legacy.ts); "00" for "+" and a trunk "0" after the country code (above);
+ * format characters around or inside it (U+202D … U+202C from iOS Contacts) ignored (5 above).
  * Returns the valid number (its `ext` the extension's ASCII digits), or undefined when no reading is
  * valid or two readings give two different numbers, neither in `country`.
  */
 export function readTyped(input: string, country: CountryCode): PhoneNumber | undefined {
-  const trimmed = asciiDigits(input.trim());
+  const trimmed = numberText(input).trim();
   const uri = uriNumber(trimmed);
   const ext = uri === null ? undefined : EXT_PARAM.exec(trimmed)?.[1];
   const text = (uri === null ? trimmed : ext ? `${uri};ext=${ext}` : uri).replace(INTERNO, 'ext');

@@ -65,14 +65,17 @@ function unit(value: number, u: 'second' | 'minute' | 'hour' | 'day', locale: st
 /**
  * A time span as a person says it, in the reader's locale (Intl.NumberFormat unit style):
  * en "41 sec", "4 min", "2 hr 5 min", "3 days"; es "41 s", "4 min", "2 h 5 min", "3 días".
- * `sec` is whole seconds (>= 0); `locale` a BCP 47 tag, default "en".
+ * `sec` is whole seconds (>= 0); `locale` a BCP 47 tag, default "en". From a minute on, the span is
+ * rounded to whole minutes first and then split, so that no part says 60: 3570 s is "1 hr", 7170 s
+ * "2 hr", 86 370 s "1 day" (rounding the minutes left after the hours gave "60 min", "1 hr 60 min").
  */
 export function formatSpan(sec: number, locale = 'en'): string {
   if (sec < 60) return unit(sec, 'second', locale);
-  if (sec < 3600) return unit(Math.round(sec / 60), 'minute', locale);
-  if (sec < 86_400) {
-    const h = Math.floor(sec / 3600);
-    const m = Math.round((sec % 3600) / 60);
+  const minutes = Math.round(sec / 60);
+  if (minutes < 60) return unit(minutes, 'minute', locale);
+  if (minutes < 24 * 60) {
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
     return m ? `${unit(h, 'hour', locale)} ${unit(m, 'minute', locale)}` : unit(h, 'hour', locale);
   }
   return unit(Math.round(sec / 86_400), 'day', locale);

@@ -1,6 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { readDialled } from '@/lib/phone/format';
-import { DEFAULT_COUNTRY, iddOf, iddPrefixIn, planOf } from '@/lib/phone/plan';
+import { dialledText, readDialled } from '@/lib/phone/format';
+import { DEFAULT_COUNTRY, iddOf, iddPrefixIn, trunkPrefixOf } from '@/lib/phone/plan';
 
 // Pure digit rules behind the misdial hint (libphonenumber-js knows each country's prefixes).
 
@@ -9,13 +9,15 @@ import { DEFAULT_COUNTRY, iddOf, iddPrefixIn, planOf } from '@/lib/phone/plan';
  * people dial: "+252…" (prefix null: the switch wrote "+"), "00252…", the account country's IDD
  * ("011252…" from NANP, "0011252…" from Australia, "810252…" from Russia, "009252…" from Colombia)
  * and a PBX's access code before it ("9011252…": prefix "011") all give digits "252…"; bare E.164
- * digits give themselves with prefix null. Null for a national number or anything else.
+ * digits give themselves with prefix null. Null for a national number (after a PBX's access code and
+ * trunk prefix too: "9 1 212 555 0123") or anything else. The text is read as readDialled reads it
+ * (lib/phone/format.ts dialledText: a URI's number, no separators or format characters, ASCII digits).
  */
 export function internationalPart(
   raw: string,
   accountCountry: CountryCode = DEFAULT_COUNTRY,
 ): { prefix: string | null; digits: string } | null {
-  const s = raw.replace(/[\s().-]/g, '');
+  const s = dialledText(raw);
   let part: { prefix: string | null; digits: string } | null = null;
   if (s.startsWith('+')) part = { prefix: null, digits: s.slice(1) };
   else if (/^\d+$/.test(s)) {
@@ -42,16 +44,35 @@ export function internationalDigits(
 }
 
 /**
- * The "00252… vs 0252…" rule: the digits after the international prefix, with the account country's
- * trunk prefix in front, form a valid national number of that country. Returns it formatted, or null.
+ * The national numbers of `country` a slip before `digits` (dialled after the international prefix)
+ * may have meant, in order: with the country's trunk prefix in front ("0" in GB: "00 20 7946 0000" for
+ * "020 7946 0000"; "1" in NANP). Where the country has none (lib/phone/plan.ts trunkPrefixOf: Spain,
+ * Portugal, Mexico, Denmark, Italy…) the digits as they are (the international prefix dialled before a
+ * national number, or a PBX's access code "0" dialled twice: "0 0 963 123 456" from Spain), then with
+ * a "0" in front: Italy's numbers keep their leading 0 (Rome's "06 1234 5678" dialled "006 1234 5678").
+ */
+function meantNationals(digits: string, country: CountryCode): string[] {
+  const trunk = trunkPrefixOf(country);
+  return trunk ? [`${trunk}${digits}`] : [digits, `0${digits}`];
+}
+
+/**
+ * The "00252… vs 0252…" rule: the digits after the international prefix (internationalDigits of
+ * `raw`, a number as the switch wrote it), as a national number of `country` (ISO 3166-1 alpha-2)
+ * with its trunk prefix in front, or as they are where it has none (meantNationals), form a valid
+ * national number of that country. Returns the first that does, in national format ("020 7946 0000",
+ * "963 12 34 56"), or null.
  */
 export function asNationalNumber(raw: string, country: CountryCode): string | null {
   const digits = internationalDigits(raw, country);
   if (!digits) return null;
   const dialled = parsePhoneNumberFromString(`+${digits}`);
   if (dialled?.country === country) return null; // a national call dialled in international form is not blocked
-  const p = parsePhoneNumberFromString(`${planOf(country).nationalPrefix() ?? ''}${digits}`, country);
-  return p && p.isValid() && p.country === country ? p.formatNational() : null;
+  for (const national of meantNationals(digits, country)) {
+    const p = parsePhoneNumberFromString(national, country);
+    if (p?.isValid() && p.country === country) return p.formatNational();
+  }
+  return null;
 }
 
 /** Edit distance between two digit strings (insertions, deletions, substitutions). */

@@ -1,7 +1,7 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { countryName, describeDialled } from '@/lib/phone/format';
 import { type CallEvidence, formatCallDuration } from './call-summary';
-import { planOf } from '@/lib/phone/plan';
+import { trunkPrefixOf } from '@/lib/phone/plan';
 import type { Note } from '@/lib/i18n/note';
 import { formatClock, localClock, zoneName } from '@/lib/time/format';
 import { asNationalNumber, digitDistance, internationalDigits, slipPrefix } from './dialling';
@@ -152,7 +152,7 @@ function trunkPrefix(calls: CallEvidence[], country: CountryCode): Signal | null
     const national = asNationalNumber(c.to, country);
     if (!national) continue;
     const idd = slipPrefix(c.to, country);
-    const trunk = planOf(country).nationalPrefix();
+    const trunk = trunkPrefixOf(country);
     return signal(
       'trunk_prefix',
       3,
@@ -180,7 +180,7 @@ function similarity(calls: CallEvidence[], intended: string | null, country: Cou
   const forms = [
     meant.number.slice(1),
     meant.nationalNumber as string,
-    `${planOf(meant.country ?? country).nationalPrefix() ?? ''}${meant.nationalNumber}`,
+    `${trunkPrefixOf(meant.country ?? country)}${meant.nationalNumber}`,
   ];
   type Match = { distance: number; length: number; to: string; similar: boolean };
   let best: Match | null = null;

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeDialled } from '../../lib/phone/format';
 import { iddOf, planOf } from '../../lib/phone/plan';
 import { KAMAILIO_CFG_PATH, SCHEMA_PATH } from '../../switch/kamailio/src/db';
-import { expandPattern, writeDialPlans } from '../../switch/kamailio/src/dial-plans';
+import { dialPlanRows, expandPattern, writeDialPlans } from '../../switch/kamailio/src/dial-plans';
 
 /** The policy query exactly as kamailio.cfg builds it, with its three values as parameters. */
 function policyQuery(): string {
@@ -30,7 +30,7 @@ writeDialPlans(db);
 afterAll(() => db.close());
 const query = db.prepare(policyQuery());
 const ACCOUNTS: CountryCode[] = ['US', 'AU', 'RU', 'GB'];
-for (const c of ACCOUNTS)
+for (const c of [...ACCOUNTS, 'IT', 'ES'])
   db.prepare("INSERT INTO accounts (number, name, country) VALUES (?, '', ?)").run(`ACC-${c}`, c);
 db.prepare("INSERT INTO high_risk_prefixes (prefix) VALUES ('+252')").run();
 
@@ -94,9 +94,13 @@ const COUNTRIES: CountryCode[] = [
 // Where they differ: bare digits (no "+", no IDD) that have the length of a national number of the
 // account's country. The portal checks libphonenumber's full validity patterns, and does not read
 // digits that are both a national number and another country's (lib/phone/format.ts readDialled);
-// the switch knows lengths and NANP area codes only, and reads them as national. Listed so that a
-// change shows.
+// the switch knows lengths and NANP area codes only, and reads them as national. And bare digits that
+// a PBX's access code and trunk prefix also make a national number ("9 1 812 345 6789" from the US:
+// India's +91 81234 56789 or Indiana's (812) 345-6789), which the portal does not read
+// (lib/phone/pbx.ts pbxTrunkIn) and the switch, which knows no access codes, reads as E.164 digits.
+// Listed so that a change shows.
 const DIFFERENT = [
+  '918123456789 from US',
   '2015550123 from US',
   '6581234567 from US',
   '6581234567 from RU',
@@ -128,7 +132,9 @@ describe('the reference switch classifies dialled numbers like the portal', () =
           // country, which the portal reads as another country's E.164 digits, or not at all when
           // they are both (issue 14: "2015550123" is (201) 555-0123 and Egypt's +20 15 550123).
           expect(
-            got?.e164.startsWith(`+${planCode(account)}`) && (raw === e164.slice(1) || portal.e164 === null),
+            (got?.e164.startsWith(`+${planCode(account)}`) &&
+              (raw === e164.slice(1) || portal.e164 === null)) ||
+              (portal.e164 === null && got?.e164 === `+${raw}`),
             `${raw} from ${account}`,
           ).toBe(true);
         }
@@ -157,6 +163,23 @@ describe('the reference switch classifies dialled numbers like the portal', () =
     // Digits no plan can read stay national, as before (the portal shows them as dialled).
     expect(kamailio('0201234567', 'US')).toMatchObject({ international: false });
     expect(describeDialled('0201234567', 'US')).toMatchObject({ e164: null, international: null });
+  });
+
+  it('a country without a trunk prefix has none in its plan (the metadata’s 0 is no prefix)', () => {
+    const plans = dialPlanRows().plans;
+    for (const c of ['ES', 'IT', 'MX', 'PT', 'DK'])
+      expect(plans.find((p) => p.country === c)?.nationalPrefix, c).toBe('');
+    expect(plans.find((p) => p.country === 'GB')?.nationalPrefix).toBe('0');
+    // Rome's 06 is part of the number, not a trunk prefix to strip; Valencia's number as dialled.
+    expect(kamailio('0612345678', 'IT' as CountryCode)).toMatchObject({
+      e164: '+390612345678',
+      international: false,
+    });
+    expect(describeDialled('0612345678', 'IT')).toMatchObject({ e164: '+390612345678' });
+    expect(kamailio('963123456', 'ES' as CountryCode)).toMatchObject({
+      e164: '+34963123456',
+      international: false,
+    });
   });
 
   it('expands the metadata’s finite patterns', () => {

@@ -279,6 +279,20 @@ describe('summarizeCalls', () => {
     expect(formatSpan(86_400, 'es')).toBe('1 día');
     expect(formatSpan(3 * 86_400, 'es')).toBe('3 días');
   });
+  it('rounds a span to whole minutes before splitting it, so no part says 60', () => {
+    // Rounding the minutes left after the hours gave "60 min" and "1 hr 60 min".
+    expect(formatSpan(3570)).toBe('1 hr');
+    expect(formatSpan(3599)).toBe('1 hr');
+    expect(formatSpan(7170)).toBe('2 hr');
+    expect(formatSpan(7170, 'es')).toBe('2 h');
+    expect(formatSpan(5370)).toBe('1 hr 30 min');
+    expect(formatSpan(3629)).toBe('1 hr');
+    expect(formatSpan(3630)).toBe('1 hr 1 min');
+    expect(formatSpan(86_370)).toBe('1 day');
+    expect(formatSpan(89)).toBe('1 min');
+    for (let sec = 60; sec < 2 * 86_400; sec += 7)
+      expect(formatSpan(sec), String(sec)).not.toMatch(/\b60 min/);
+  });
   it('a call’s duration is said exactly, in hours, minutes and seconds, as each language joins them', () => {
     // A switch reports seconds; "3.725 segundos" (es-AR) or "3,725 segundos" (es-MX) is right but no
     // one counts a call that way. Every region of each language says it the same (CLDR).

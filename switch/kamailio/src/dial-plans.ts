@@ -13,7 +13,8 @@ import { type CountryCode, getCountries, Metadata, parsePhoneNumberFromString } 
 
 type Plan = {
   IDDPrefix(): string;
-  nationalPrefix(): string | undefined;
+  /** The trunk prefix; the number 0, not a string, where the country has none (ES, MX, PT, DK, IT…). */
+  nationalPrefix(): string | 0 | undefined;
   callingCode(): string;
   leadingDigits(): string | undefined;
   possibleLengths(): number[] | undefined;
@@ -126,10 +127,13 @@ export function dialPlanRows(): DialPlanRows {
       ...(p.type('MOBILE')?.possibleLengths() ?? []),
     ]);
     if (lengths.size === 0) for (const l of p.possibleLengths() ?? []) lengths.add(l);
+    // Not `?? ''`: the metadata's 0 for "no trunk prefix" made "0" Spain's and Italy's, so the policy
+    // query stripped the 0 of Rome's 06… as a trunk prefix (as lib/phone/plan.ts trunkPrefixOf says).
+    const trunk = p.nationalPrefix();
     plans.push({
       country,
       callingCode: p.callingCode(),
-      nationalPrefix: p.nationalPrefix() ?? '',
+      nationalPrefix: typeof trunk === 'string' ? trunk : '',
       nationalLengths: `,${[...lengths].sort((a, b) => a - b).join(',')},`,
     });
     for (const prefix of expandPattern(p.IDDPrefix())) if (prefix) idd.push({ country, prefix });
