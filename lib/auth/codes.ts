@@ -1,4 +1,4 @@
-import { asciiDigits } from '@/lib/phone/digits';
+import { numberText } from '@/lib/phone/digits';
 
 // Second-factor codes as people type them (pure: tests/unit/codes.test.ts).
 // Authenticator apps show "492 817"; people copy "492-817", phones paste a no-break space, and some
@@ -22,10 +22,12 @@ const SEPARATORS = /[\s\-\u2010-\u2015\u2212\uFE58\uFE63\uFF0D._]/g;
  * recovery code (16 Crockford base32 characters, case-insensitive; O reads as 0, I and L as 1, as
  * Crockford's decoding rules say). Separators anywhere are ignored; NFKC folds full-width forms, and
  * every Unicode decimal digit counts as its ASCII digit (lib/phone/digits.ts: NFKC leaves Arabic-Indic,
- * Devanagari and the other scripts' digits as they are).
+ * Devanagari and the other scripts' digits as they are), and format characters (U+200B, the
+ * directional marks U+202A…U+202E a code copied from a phone or a password manager may carry) are
+ * left out (lib/phone/digits.ts numberText).
  */
 export function readCode(raw: string): ReadCode {
-  const s = asciiDigits(raw.normalize('NFKC')).replace(SEPARATORS, '');
+  const s = numberText(raw.normalize('NFKC')).replace(SEPARATORS, '');
   if (/^\d{6}$/.test(s)) return { kind: 'totp', code: s };
   const r = s.toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
   if (r.length === RECOVERY_LENGTH && [...r].every((c) => RECOVERY_ALPHABET.includes(c)))

@@ -17,6 +17,9 @@ describe('codes as people type them', () => {
     ['५०८ २९१'], // Devanagari
     ['৫০৮-২৯১'], // Bengali
     ['  508 291\n'],
+    ['\u202d508 291\u202c'], // wrapped in directional marks, as copied from iOS (review, session 34)
+    ['508\u200b291'], // zero-width space
+    ['\ufeff508291'], // a byte-order mark pasted in front
   ])('%j is the TOTP code 508291', (typed) =>
     expect(readCode(typed)).toEqual({ kind: 'totp', code: '508291' }),
   );
