@@ -281,6 +281,24 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
   // Review, session 34: the relay's refusal of the sender or of its account at RCPT TO (Postfix checks
   // the sender there) failed every block notice for good, as if the recipient did not exist. The
   // enhanced status code (RFC 3463) says which it names.
+  /** A block notice to a new member, sent while every RCPT TO gets `code message`; its row after it. */
+  async function noticeRefusedAtRcpt(code: number, message: string) {
+    const email = `rcpt-${code}-${message.slice(0, 5)}-${seq++}-${dialect}@t.example`;
+    const { account, creds } = await makeAccount({ members: [email] });
+    mail.smtp.refuseRecipients = { code, message };
+    try {
+      await placeBlock(account.number, [
+        { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
+      ]);
+      expect(await mail.deliver()).toBe(0);
+    } finally {
+      mail.smtp.refuseRecipients = null;
+    }
+    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+    expect(row.lastError).toContain(message.slice(0, 6));
+    return { email, row };
+  }
+
   it.each([
     [554, '5.7.1 <rcpt>: Relay access denied'],
     [553, '5.7.1 <no-reply@tollgate.example>: Sender address rejected: not owned by user'],
@@ -289,20 +307,8 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
   ])(
     'a %i %s at RCPT TO names the relay, not the recipient: retried, then sent once',
     async (code, message) => {
-      const email = `relay-${code}-${message.slice(0, 5)}-${dialect}@t.example`;
-      const { account, creds } = await makeAccount({ members: [email] });
-      mail.smtp.refuseRecipients = { code, message };
-      try {
-        await placeBlock(account.number, [
-          { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
-        ]);
-        expect(await mail.deliver()).toBe(0);
-        const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
-        expect(row).toMatchObject({ status: 'pending', sendStartedAt: null });
-        expect(row.lastError).toContain(message.slice(0, 6));
-      } finally {
-        mail.smtp.refuseRecipients = null;
-      }
+      const { email, row } = await noticeRefusedAtRcpt(code, message);
+      expect(row).toMatchObject({ status: 'pending', sendStartedAt: null });
       const before = mail.smtp.received.length;
       await fastForward();
       expect(await mail.deliver()).toBe(1);
@@ -315,20 +321,8 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     [552, '5.2.2 Mailbox full'],
     [550, '5.2.1 Mailbox disabled, not accepting messages'],
   ])('a %i %s at RCPT TO names the recipient: failed at once, not retried', async (code, message) => {
-    const email = `rcpt-${code}-${message.slice(0, 5)}-${dialect}@t.example`;
-    const { account, creds } = await makeAccount({ members: [email] });
-    mail.smtp.refuseRecipients = { code, message };
-    try {
-      await placeBlock(account.number, [
-        { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
-      ]);
-      expect(await mail.deliver()).toBe(0);
-    } finally {
-      mail.smtp.refuseRecipients = null;
-    }
-    const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email } });
+    const { row } = await noticeRefusedAtRcpt(code, message);
     expect(row.status).toBe('failed');
-    expect(row.lastError).toContain(message.slice(0, 6));
   });
 
   // RFC 5321 §4.1.1.4: a server takes a message at the end of its content. A connection cut before the
