@@ -127,6 +127,13 @@ CREATE TABLE IF NOT EXISTS region_prefixes (
     prefix TEXT PRIMARY KEY NOT NULL,
     region TEXT NOT NULL
 );
+-- Emergency numbers per account country, written by the companion at start-up from
+-- src/emergency-numbers.ts: kamailio.cfg route[EMERGENCY] routes them as dialled, before any rule.
+CREATE TABLE IF NOT EXISTS emergency_numbers (
+    country TEXT NOT NULL,
+    number TEXT NOT NULL CHECK (number NOT GLOB '*[^0-9]*' AND length(number) BETWEEN 2 AND 6),
+    PRIMARY KEY (country, number)
+);
 -- Source ranges in CIDR notation (IPv4 or IPv6), matched with ipops is_in_subnet().
 CREATE TABLE IF NOT EXISTS hotspot_ranges (
     cidr TEXT PRIMARY KEY NOT NULL,
@@ -169,6 +176,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (delivered_at, abandoned_at, seq);
+-- The delivery query reads each account's oldest pending row (src/events.ts).
+CREATE INDEX IF NOT EXISTS outbox_account_pending_idx ON outbox (account_number, seq)
+    WHERE delivered_at IS NULL AND abandoned_at IS NULL;
 
 -- History of every change of an account's international calling (fraud rules, API, operator CLI).
 CREATE TABLE IF NOT EXISTS account_changes (

@@ -111,7 +111,14 @@ export interface SippCall {
     | 'call.xml'
     | 'call-refused.xml'
     | 'call-unauthorized.xml'
-    | 'forged-reinvite.xml';
+    | 'forged-reinvite.xml'
+    | 'call-uri.xml'
+    | 'call-uri-refused.xml'
+    | 'call-uri-incomplete.xml'
+    | 'call-stale.xml'
+    | 'register-stale.xml'
+    | 'replay-invite.xml'
+    | 'replay-register.xml';
   /** R-URI user: the dialled number for calls, the username for REGISTER. */
   service: string;
   username: string;
@@ -363,9 +370,15 @@ export async function startEventReceiver(): Promise<{
   url: string;
   received: ReceivedEvent[];
   setMode(m: ReceiverMode): void;
+  /**
+   * Accounts this Tollgate does not know (yet): their events get `404`, as Tollgate answers
+   * (CONTRACTS §4), whatever the mode. The set is read on every request.
+   */
+  unknownAccounts: Set<string>;
   close(): Promise<void>;
 }> {
   const received: ReceivedEvent[] = [];
+  const unknownAccounts = new Set<string>();
   let mode: ReceiverMode = 'ok';
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -379,6 +392,19 @@ export async function startEventReceiver(): Promise<{
       });
       if (req.url !== '/api/switch/events' || req.method !== 'POST') {
         res.writeHead(404).end();
+        return;
+      }
+      let account: unknown;
+      try {
+        account = (JSON.parse(received[received.length - 1]!.raw) as { data?: { accountNumber?: unknown } })
+          .data?.accountNumber;
+      } catch {
+        account = undefined;
+      }
+      if (typeof account === 'string' && unknownAccounts.has(account)) {
+        res
+          .writeHead(404, { 'Content-Type': 'application/json' })
+          .end('{"error":{"code":"account_not_found","message":"unknown account"}}');
         return;
       }
       if (mode === 'hang') return; // never answers: a Tollgate that is stuck
@@ -397,6 +423,7 @@ export async function startEventReceiver(): Promise<{
     url: `http://127.0.0.1:${port}/api/switch/events`,
     received,
     setMode: (m) => (mode = m),
+    unknownAccounts,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

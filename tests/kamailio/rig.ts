@@ -37,7 +37,9 @@ export interface SwitchRig {
  * (`tollgate-<name>-…` under the system temp folder).
  */
 export function referenceSwitchPerFile(
-  o: Pick<ReferenceSwitchOptions, 'token' | 'webhookSecret' | 'provision'> & { name: string },
+  o: Pick<ReferenceSwitchOptions, 'token' | 'webhookSecret' | 'provision' | 'nonceExpireSeconds'> & {
+    name: string;
+  },
   take: (rig: SwitchRig) => void,
 ): void {
   let rig: Partial<SwitchRig> = {};
@@ -59,6 +61,7 @@ export function referenceSwitchPerFile(
       log: () => undefined,
       delivery: { pollIntervalMs: 50, timeoutMs: 2_500, retryBaseMs: 200, retryMaxMs: 1_000 },
       provision: o.provision,
+      nonceExpireSeconds: o.nonceExpireSeconds,
     });
     rig.obs = new Database(rig.sw.dbPath, { readonly: true, fileMustExist: true });
     take(rig as SwitchRig);

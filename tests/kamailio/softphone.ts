@@ -6,6 +6,15 @@ import path from 'node:path';
 import { aptInstall } from '../helpers/apt';
 import { freeUdpPort } from './harness';
 
+/** A softphone's account on the switch: where it is, the SIP credential, its own UDP port and work directory. */
+export type Softphone = {
+  switchAddress: string;
+  username: string;
+  password: string;
+  localPort: number;
+  cwd: string;
+};
+
 /** Installs baresip-core when running as root (as npm test may); otherwise says what is missing. */
 export function ensureBaresip(): void {
   if (spawnSync('baresip', ['-h'], { encoding: 'utf8' }).error === undefined) return;
@@ -24,15 +33,9 @@ export function ensureBaresip(): void {
  * soon as its output matches `answered` (the switch's final answer to the REGISTER), when given:
  * baresip is then stopped instead of idling out its seconds.
  */
-export async function baresipRegister(o: {
-  switchAddress: string;
-  username: string;
-  password: string;
-  localPort: number;
-  cwd: string;
-  seconds?: number;
-  answered?: RegExp;
-}): Promise<string> {
+export async function baresipRegister(
+  o: Softphone & { seconds?: number; answered?: RegExp },
+): Promise<string> {
   // baresip listens on `localPort` over UDP *and* TCP. The port is free for UDP when the caller picks
   // it (freeUdpPort), but the kernel may have handed the same number to an outgoing TCP connection as
   // its local port meanwhile (seen: "tcp: sock_bind: bind: Address already in use" under a full test
@@ -44,7 +47,28 @@ export async function baresipRegister(o: {
   }
 }
 
-function baresipOnce(o: Parameters<typeof baresipRegister>[0]): Promise<string> {
+/**
+ * Places a call from baresip to `to` (a SIP URI at the switch) with `password`, without registering
+ * (`regint=0`): the switch challenges the INVITE (407) and baresip answers it. Resolves with baresip's
+ * output as soon as it matches `answered` (default: the call established or refused), or once it
+ * quits after `seconds` (default 5). Stopping baresip hangs the call up (BYE).
+ */
+export async function baresipCall(
+  o: Softphone & { to: string; seconds?: number; answered?: RegExp },
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const out = await baresipOnce({
+      ...o,
+      seconds: o.seconds ?? 5,
+      answered: o.answered ?? /Call established|session closed|terminated/,
+      dial: o.to,
+    });
+    if (!/Address already in use/.test(out) || attempt === 3) return out;
+    o = { ...o, localPort: await freeUdpPort() };
+  }
+}
+
+function baresipOnce(o: Parameters<typeof baresipRegister>[0] & { dial?: string }): Promise<string> {
   const dir = mkdtempSync(path.join(o.cwd, 'baresip-'));
   writeFileSync(
     path.join(dir, 'config'),
@@ -52,6 +76,8 @@ function baresipOnce(o: Parameters<typeof baresipRegister>[0]): Promise<string> 
       `sip_listen\t\t127.0.0.1:${o.localPort}`,
       'module_path\t\t/usr/lib/baresip/modules',
       'module\t\t\tg711.so',
+      // the command module that reads `-e /dial …`
+      ...(o.dial ? ['module\t\t\tmenu.so'] : []),
       'module_app\t\taccount.so',
       'audio_player\t\tnone',
       'audio_source\t\tnone',
@@ -60,13 +86,12 @@ function baresipOnce(o: Parameters<typeof baresipRegister>[0]): Promise<string> 
   );
   writeFileSync(
     path.join(dir, 'accounts'),
-    `<sip:${o.username}@${o.switchAddress};transport=udp>;auth_pass=${o.password};regint=600\n`,
+    `<sip:${o.username}@${o.switchAddress};transport=udp>;auth_pass=${o.password};regint=${o.dial ? 0 : 600}\n`,
     'utf8',
   );
   return new Promise((resolve, reject) => {
-    const p = spawn('baresip', ['-f', dir, '-t', String(o.seconds ?? 3)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const args = ['-f', dir, '-t', String(o.seconds ?? 3), ...(o.dial ? ['-e', `/dial ${o.dial}`] : [])];
+    const p = spawn('baresip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const read = (d: Buffer) => {
       out += d;
@@ -91,17 +116,42 @@ export function ensureLinphone(): void {
 }
 
 /**
+ * Registers with Linphone's console client as linphoneRegister does, then calls `to` (a SIP URI at
+ * the switch): the switch challenges the INVITE (407) and linphonec answers it with the password it
+ * registered with. Resolves with what linphonec printed about the call ("Call 1 with … connected."
+ * once the carrier answered), after hanging up.
+ */
+export async function linphoneCall(o: Softphone & { to: string }): Promise<string> {
+  let call = '';
+  await linphoneRegister({
+    ...o,
+    then: async (write, until, output) => {
+      const mark = output().length;
+      write(`call ${o.to}\n`);
+      await until(/connected\.|ended|failed|declined|error/i, 5_000, mark);
+      call = output().slice(mark);
+      write('terminate\n');
+      await until(/ended/, 2_000, mark);
+    },
+  });
+  return call;
+}
+
+/**
  * Registers with Linphone's console client (linphonec, headless, no sound card): its `register
  * <identity> <proxy> <password>` command, as a person types it. Resolves with what `status register`
  * answered ("registered, identity=…" on success).
  */
-export async function linphoneRegister(o: {
-  switchAddress: string;
-  username: string;
-  password: string;
-  localPort: number;
-  cwd: string;
-}): Promise<string> {
+export async function linphoneRegister(
+  o: Softphone & {
+    /** More commands once registered (linphoneCall): `until` waits for `re` in the output after `from`. */
+    then?: (
+      write: (line: string) => void,
+      until: (re: RegExp, ms: number, from: number) => Promise<void>,
+      output: () => string,
+    ) => Promise<void>;
+  },
+): Promise<string> {
   const home = mkdtempSync(path.join(o.cwd, 'linphone-'));
   mkdirSync(path.join(home, '.local/share/linphone'), { recursive: true });
   writeFileSync(
@@ -128,6 +178,15 @@ export async function linphoneRegister(o: {
     p.stdin.write('status register\n');
     await until(/registered[=,]/, 2_000);
     status = out.slice(mark);
+  }
+  if (o.then) {
+    await o.then(
+      (line) => p.stdin.write(line),
+      async (re, ms, from) => {
+        for (const end = Date.now() + ms; Date.now() < end && !re.test(out.slice(from));) await wait(50);
+      },
+      () => out,
+    );
   }
   p.stdin.write('quit\n');
   await Promise.race([new Promise((r) => p.on('close', r)), wait(5_000)]);

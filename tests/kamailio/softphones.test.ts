@@ -11,11 +11,20 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generatePassword } from '../../lib/passwords/generate';
 import { sipCharacterProblems, WARNED_CHARACTERS } from '../../lib/passwords/sip-characters';
 import { startReferenceSwitch, type ReferenceSwitch } from '../../switch/kamailio/src/launcher';
-import { ensureSwitchTools, freeTcpPort, freeUdpPort } from './harness';
-import { baresipRegister, ensureBaresip, ensureLinphone, linphoneRegister } from './softphone';
+import { ensureSwitchTools, freeTcpPort, freeUdpPort, startUas, type Uas } from './harness';
+import {
+  baresipCall,
+  baresipRegister,
+  ensureBaresip,
+  ensureLinphone,
+  linphoneCall,
+  linphoneRegister,
+} from './softphone';
 
 let work: string;
 let sw: ReferenceSwitch;
+/** The carrier behind the switch (a SIPp UAS), for the calls. */
+let uas: Uas;
 let n = 0;
 
 /** A new credential on the switch with `password` (as Tollgate's PUT sets it: ha1 only). */
@@ -57,6 +66,7 @@ beforeAll(async () => {
   ensureBaresip();
   ensureLinphone();
   work = mkdtempSync(path.join(tmpdir(), 'tollgate-softphones-'));
+  uas = await startUas(work);
   sw = await startReferenceSwitch({
     sipPort: await freeUdpPort(),
     httpPort: await freeTcpPort(),
@@ -64,7 +74,7 @@ beforeAll(async () => {
     token: `tok-${randomUUID()}`,
     webhookSecret: `whsec-${randomUUID()}`,
     eventsUrl: 'http://127.0.0.1:9/unused',
-    uasAddress: '127.0.0.1:9',
+    uasAddress: uas.address,
     children: 2,
     log: () => undefined,
     provision: { accounts: [{ number: 'ACC-5001', name: 'Softphone Test Co', credentials: [] }] },
@@ -73,6 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sw?.stop();
+  await uas?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -158,5 +169,43 @@ describe('linphonec registers through the reference switch', { timeout: 90_000 }
       if (!(await registerLinphone(`Quartz${c}Kettle-91x`)).registered) failed.push(c);
     // Measured with linphonec 5.1.65 (Debian 12): its command line splits the password at a space.
     expect(failed).toEqual([' ']);
+  });
+});
+
+// The switch challenges calls with qop=auth and counts each nonce's uses (nonce_count, kamailio.cfg):
+// real softphones answer that challenge and their calls reach the carrier.
+describe('softphones call through the reference switch', { timeout: 60_000 }, () => {
+  const NATIONAL = '2125550123';
+  const carrierGot = async (before: number) => {
+    for (let i = 0; i < 40 && uas.invites().length === before; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    return uas.invites().slice(before);
+  };
+
+  test.each([
+    [
+      'baresip: its INVITE is challenged, answered with the password',
+      baresipCall,
+      (username: string) => new RegExp(`${username}@[^:]+: Call established: sip:${NATIONAL}@`),
+    ],
+    [
+      'linphonec: registered, then its call is challenged, answered',
+      linphoneCall,
+      () => new RegExp(`Call \\d+ with sip:${NATIONAL}@\\S+ connected\\.`),
+    ],
+  ] as const)('%s, and the carrier answers', async (_, call, established) => {
+    const password = generatePassword();
+    const username = credential(password);
+    const before = uas.invites().length;
+    const output = await call({
+      switchAddress: sw.sipAddress,
+      username,
+      password,
+      to: `sip:${NATIONAL}@${sw.sipAddress}`,
+      localPort: await freeUdpPort(),
+      cwd: work,
+    });
+    expect(output, output).toMatch(established(username));
+    expect(await carrierGot(before)).toEqual([expect.stringMatching(new RegExp(`^sip:${NATIONAL}@`))]);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeDialPlans } from './dial-plans';
+import { writeEmergencyNumbers } from './emergency-numbers';
 
 export type Db = Database.Database;
 
@@ -54,6 +55,7 @@ export function createDatabase(dbPath: string): void {
     }
     db.exec(readFileSync(SCHEMA_PATH, 'utf8'));
     writeDialPlans(db);
+    writeEmergencyNumbers(db);
   } finally {
     db.close();
   }

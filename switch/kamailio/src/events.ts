@@ -132,9 +132,18 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
   let timer: NodeJS.Timeout | null = null;
   const inflight = new AbortController();
 
-  const pending = db.prepare(
+  // The rows to send now: for each account, its oldest pending row (so one account's events go out
+  // in order), when that row is due, the longest-waiting first. Reading the oldest 100 pending rows
+  // of the whole outbox instead let 100 rows that keep failing (a 404 for accounts Tollgate does not
+  // know yet, retried by design) hide every later event, a NOC's block.lifted included, which
+  // Tollgate's reconciler then undid (docs/switch-api.md part 3). Rows not yet due are not read.
+  const due = db.prepare(
     `SELECT seq, type, account_number, created_at, reason, actor, fraud_hit_id, event_id, body, attempts, next_attempt_at
-       FROM outbox WHERE delivered_at IS NULL AND abandoned_at IS NULL ORDER BY seq LIMIT 100`,
+       FROM outbox o
+      WHERE delivered_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= ?
+        AND seq = (SELECT min(h.seq) FROM outbox h
+                    WHERE h.account_number = o.account_number AND h.delivered_at IS NULL AND h.abandoned_at IS NULL)
+      ORDER BY next_attempt_at, seq LIMIT 100`,
   );
   const saveBody = db.prepare('UPDATE outbox SET event_id = ?, body = ? WHERE seq = ? AND body IS NULL');
   const markDelivered = db.prepare(
@@ -194,20 +203,11 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
   }
 
   async function cycle(): Promise<void> {
-    // Events of one account go out in order: a later event waits while an earlier one is pending.
-    const held = new Set<string>();
-    for (const row of pending.all() as OutboxRow[]) {
+    // One row per account (its head): an account's next event is read once this one is delivered
+    // or abandoned, at the next poll.
+    for (const row of due.all(Date.now()) as OutboxRow[]) {
       if (stopped) return;
-      if (held.has(row.account_number)) continue;
-      if (row.next_attempt_at > Date.now()) {
-        held.add(row.account_number);
-        continue;
-      }
       await attempt(row);
-      const after = db.prepare('SELECT delivered_at FROM outbox WHERE seq = ?').get(row.seq) as {
-        delivered_at: number | null;
-      };
-      if (after.delivered_at === null) held.add(row.account_number);
     }
   }
 

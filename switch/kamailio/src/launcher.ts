@@ -41,6 +41,11 @@ export interface ReferenceSwitchOptions {
   provision?: ProvisionSpec;
   /** Kamailio UDP worker processes (default 4). */
   children?: number;
+  /**
+   * How long a digest nonce is accepted, in seconds (auth `nonce_expire`, default 300). A phone that
+   * answers an older one is challenged again with `stale=true` (kamailio.cfg route[CHALLENGE_FLAGS]).
+   */
+  nonceExpireSeconds?: number;
   delivery?: Omit<DeliveryOptions, 'eventsUrl' | 'webhookSecret' | 'log'>;
   tls?: { cert: string | Buffer; key: string | Buffer };
   kamailioBin?: string;
@@ -196,6 +201,8 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
       `CTLSOCK=${q(`unix:${ctlSock}`)}`,
       '-A',
       `CHILDREN=${Math.max(1, Math.floor(o.children ?? 4))}`,
+      '-A',
+      `NONCE_EXPIRE=${Math.max(1, Math.floor(o.nonceExpireSeconds ?? 300))}`,
     ];
     const logFile = createWriteStream(path.join(dataDir, 'kamailio.log'), { flags: 'a' });
     const tail: string[] = [];
