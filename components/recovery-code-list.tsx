@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
+import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 
 /**
  * Recovery codes, shown once right after they were made (set-up, or "New recovery codes"), under the
@@ -17,7 +18,9 @@ export function RecoveryCodeList({
   const t = useTranslations('mfa.recovery');
   return (
     <div className="flex flex-col gap-3" role="status">
-      <p className="font-semibold text-emerald-900">{message}</p>
+      {/* Takes the focus: the form and its button are gone, and a status region inserted with its
+          text already in it is not announced by NVDA or JAWS (review, session 34). */}
+      <FocusOnArrival look="title">{message}</FocusOnArrival>
       <p>{t('store')}</p>
       <ul
         aria-label={t('list')}

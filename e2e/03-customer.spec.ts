@@ -117,6 +117,12 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
     'aria-valuetext',
     /weak/i,
   );
+  // A screen reader hears the verdict once typing pauses, in one polite announcement: not "Checking…"
+  // and a verdict at every keystroke (review, session 34).
+  const announcement = page.getByTestId('meter-announcement');
+  await expect(announcement).toHaveAttribute('aria-live', 'polite');
+  await expect(announcement).toHaveText(/weak.*not accepted/i);
+  await expect(page.locator('[aria-live]').filter({ hasText: 'Checking' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Set password' }).click();
   await expect(page.locator('#password-error')).toBeVisible();
   await expect(page.getByText('Password updated')).toHaveCount(0);

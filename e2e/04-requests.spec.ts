@@ -37,6 +37,16 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
   await expect(page.locator('#callbackPhone-error')).toBeVisible();
   await expect(page.getByLabel('Number you meant to dial')).toBeFocused();
   expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId)).toHaveLength(0);
+  // No call chosen: the boxes themselves are marked and the first takes the focus (review, session 34:
+  // only their fieldset was, and the focus stayed on the button).
+  const calls = page.getByRole('group', { name: /misdial/ }).getByRole('checkbox');
+  for (const box of await calls.all()) await box.uncheck();
+  await page.getByLabel('Callback phone').press('Enter');
+  await expect(page.locator('#calls-error')).toBeVisible();
+  await expect(calls.first()).toBeFocused();
+  await expect(calls.first()).toHaveAttribute('aria-invalid', 'true');
+  await expect(calls.first()).toHaveAccessibleDescription(/Choose the call or calls that were the misdial/);
+  await calls.first().check();
 
   await page.getByLabel('Number you meant to dial').fill('01481 712345');
   const explanation = 'Our dispatcher typed the wrong prefix for a supplier in Guernsey.';

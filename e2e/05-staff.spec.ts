@@ -723,7 +723,7 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
   const secret = (await omar.locator('main code').textContent())!.trim();
   await omar.getByLabel('Authentication code').fill(await totpNow(secret));
   await omar.getByRole('button', { name: 'Verify' }).click();
-  await expect(omar.getByText('Two-factor authentication is on.')).toBeVisible();
+  await expect(omar.getByText('Two-factor authentication is on.')).toBeFocused();
   // The enrolment's new session cookie re-renders the page: the codes shown once stay on screen, and
   // the new session (a new token: the one before the code is gone) carries on signed in.
   await expect(omar.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);

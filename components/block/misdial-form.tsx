@@ -47,6 +47,10 @@ export function MisdialForm({
                     name="callIds[]"
                     value={c.id}
                     defaultChecked={chosen ? [chosen].flat().includes(c.id) : calls.length === 1 || i === 0}
+                    // The error names the boxes themselves, so the send button's focus moves to the first
+                    // of them, as to any field in error (components/ui/submit-button.tsx).
+                    aria-invalid={callErr ? true : undefined}
+                    aria-describedby={callErr ? 'calls-error' : undefined}
                     className="h-5 w-5"
                   />
                   <span>{c.label}</span>

@@ -253,8 +253,9 @@ export function ResetForm({
           />
           <button
             type="button"
+            // Its words say what it does next ("Hide" while shown); no aria-pressed, which with a label
+            // that changes reads "Hide, pressed" (WAI-ARIA APG, toggle button).
             onClick={() => setVisible(!visible)}
-            aria-pressed={visible}
             className="rounded-md border border-slate-400 px-3 text-sm"
           >
             {visible ? w.hide : w.show}

@@ -1,9 +1,17 @@
 'use client';
+import { useEffect, useState } from 'react';
 import { noteText, type Translate } from '@/lib/i18n/note';
 import type { Assessment } from '@/lib/passwords/strength';
 import { levelLabel } from '@/lib/passwords/words';
 
 const COLORS = ['bg-red-700', 'bg-red-600', 'bg-amber-500', 'bg-emerald-600', 'bg-emerald-700'];
+
+/**
+ * How long typing must pause before the verdict is announced, in ms. Announced on every keystroke,
+ * "Checking…" and a verdict for each character queued some forty announcements for a 20-character
+ * password, over the screen reader's echo of the typing itself (review, session 34).
+ */
+const ANNOUNCE_AFTER_MS = 1000;
 
 /** The meter's words before any verdict (password.meter.name, .empty, .checking), already translated. */
 export type MeterWords = Record<'name' | 'empty' | 'checking', string>;
@@ -15,7 +23,8 @@ export type MeterWords = Record<'name' | 'empty' | 'checking', string>;
  * `attack` says whose time it is: a captured SIP login on one GPU, or a stolen portal hash.
  * `words` are its fixed words; `t` (a translator of the `password` and `strength` namespaces) words a
  * verdict, and until it is there (the reset page loads it on the first keystroke:
- * components/sip/lazy-translator.ts) a verdict shows as "Checking…".
+ * components/sip/lazy-translator.ts) a verdict shows as "Checking…". A screen reader hears the verdict
+ * once typing pauses for ANNOUNCE_AFTER_MS, not at every keystroke.
  */
 export function StrengthMeter({
   assessment,
@@ -39,8 +48,20 @@ export function StrengthMeter({
     ? `${t!('password.meter.valueText', { label, attack, time })}${shown.acceptable ? '' : `; ${t!('password.meter.notAccepted')}`}`
     : label;
   const advice = shown ? [...shown.problems, ...shown.suggestions].map(say) : [];
+  // The one thing announced (a visually hidden live region): the verdict, once typing has paused, never
+  // "Checking…". The meter itself stays readable on demand (its aria-valuetext), and the advice below it.
+  const verdict = shown ? [valueText, ...advice].join('. ') : '';
+  const [announced, setAnnounced] = useState('');
+  useEffect(() => {
+    if (!verdict) return;
+    const timer = setTimeout(() => setAnnounced(verdict), ANNOUNCE_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [verdict]);
   return (
-    <div className="flex flex-col gap-2" aria-live="polite">
+    <div className="flex flex-col gap-2">
+      <p className="sr-only" aria-live="polite" data-testid="meter-announcement">
+        {empty ? '' : announced}
+      </p>
       <div
         role="meter"
         aria-label={words.name}

@@ -48,7 +48,12 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
       ) : null}
       <dt className="font-medium">{s('words')}</dt>
       <dd>
-        <blockquote className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic">
+        {/* The customer's own words, in their language (WCAG 3.1.2): a screen reader reads a Spanish
+            account of the misdial with a Spanish voice on an English page. */}
+        <blockquote
+          lang={r.whatHappened.trim() && language ? language : undefined}
+          className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic"
+        >
           {revealInvisible(r.whatHappened) || s('nothingWritten')}
         </blockquote>
       </dd>

@@ -85,12 +85,17 @@ function regionalTag(language: Locale, region: string): string | null {
 /**
  * The BCP 47 tag dates, times, numbers, lists and country names are formatted with for a reader of
  * `locale` (the catalogue): the language with the first of `regions` (most trusted first: the
- * browser's, then the account's country; null and undefined skipped) that CLDR has a variety of that
+ * browser's, then the account's country; null and undefined skipped; an area such as 419 after
+ * every country) that CLDR has a variety of that
  * language for, so a reader in Mexico sees "2:14 p.m." and "1,234.5" where Spain writes "14:14" and
  * "1234,5"; INTL_TAGS[locale] when none has. Pure and isomorphic.
  */
 export function formatTag(locale: Locale, regions: readonly (string | null | undefined)[]): string {
-  for (const region of regions) {
+  // A country (ISO 3166-1 alpha-2) says more than an area (UN M.49, three digits: a browser set to
+  // "Español (Latinoamérica)" sends es-419): countries first, in their order, then areas. So an
+  // Argentine account read in an es-419 browser writes 2.345, as Argentina does, not es-419's 2,345.
+  const area = (r: string | null | undefined) => !!r && /^\d{3}$/.test(r);
+  for (const region of [...regions.filter((r) => !area(r)), ...regions.filter(area)]) {
     const tag = region ? regionalTag(locale, region) : null;
     if (tag) return tag;
   }

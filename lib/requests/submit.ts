@@ -11,7 +11,7 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
 import { checkCallbackNumber } from '@/lib/phone/callback';
-import { parseUserPhone } from '@/lib/phone/format';
+import { exampleNumber, parseUserPhone } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
 import type { Note } from '@/lib/i18n/note';
@@ -186,7 +186,11 @@ export function submitMisdial(user: CurrentUser, input: z.output<typeof misdialS
       if (ids.some((id) => !blockCalls.includes(id)))
         errors['callIds[]'] = [{ key: 'outcome.request.callsOfBlock' }];
       const intended = parseUserPhone(input.intendedNumber, country as never);
-      if (!intended) errors.intendedNumber = [{ key: 'outcome.request.intendedInvalid' }];
+      // The example is one of the account's country, as the field's hint gives (not always London's).
+      if (!intended)
+        errors.intendedNumber = [
+          { key: 'outcome.request.intendedInvalid', values: { example: exampleNumber(country) } },
+        ];
       return Object.keys(errors).length
         ? { fieldErrors: errors }
         : { data: { intendedNumber: intended, misdialCallIds: JSON.stringify(ids) } };

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exampleNumber } from '@/lib/phone/format';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { seedBlock } from '@/lib/blocks/lifecycle';
 import { getDb } from '@/lib/server/db';
@@ -226,7 +227,10 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
         ok: false,
         code: 'invalid',
         fieldErrors: {
-          intendedNumber: [{ key: 'outcome.request.intendedInvalid' }],
+          // The example in the words is one of the account's country (review, session 34: London's).
+          intendedNumber: [
+            { key: 'outcome.request.intendedInvalid', values: { example: exampleNumber(account.country) } },
+          ],
           callbackPhone: [{ key: 'outcome.callback.blockDestination' }],
           'callIds[]': [{ key: 'outcome.request.chooseCalls' }],
         },

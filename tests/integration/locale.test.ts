@@ -96,6 +96,12 @@ describe('formatting for the reader’s country', () => {
     expect(formatTag('es', ['mx'])).toBe('es-MX');
     expect(formatTag('es', [null, 'AR'])).toBe('es-AR');
     expect(formatTag('es', ['419'])).toBe('es-419');
+    // An area (UN M.49) says less than a country: an es-419 browser on an Argentine, Chilean or
+    // Colombian account writes that country's 2.345, not es-419's 2,345 (review, session 34).
+    expect(formatTag('es', ['419', 'AR'])).toBe('es-AR');
+    expect(formatTag('es', ['419', 'CL'])).toBe('es-CL');
+    expect(formatTag('es', ['419', null])).toBe('es-419');
+    expect(formatTag('es', ['MX', '419'])).toBe('es-MX');
     expect(formatTag('es', ['US'])).toBe('es-US');
     expect(formatTag('en', ['GB'])).toBe('en-GB');
     // No Spanish of France nor English of Mexico in CLDR: the next region, then the default.

@@ -29,10 +29,11 @@ export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }
   blockPageTitle(params, 'app.meta.block');
 
 /**
- * The customer's block. `?request=submitted` (after an unblock request is sent) or `?request=withdrawn`
- * (after one is withdrawn) puts a confirmation at the top that takes the keyboard focus: the form is
- * gone, and without it the focus would fall to the document (WCAG 2.2 SC 2.4.3). It is said only while
- * the page agrees: a pending request, or a withdrawn one and none pending.
+ * The customer's block. `?request=submitted` (after an unblock request is sent), `?request=withdrawn`
+ * (after one is withdrawn) or `?allowance=requested` (after asking to allow a country) puts a
+ * confirmation at the top that takes the keyboard focus: the form is gone, and without it the focus
+ * would fall to the document (WCAG 2.2 SC 2.4.3). It is said only while the page agrees: a pending
+ * request, a withdrawn one and none pending, or an allowance waiting for support.
  */
 export default async function BlockPage({
   params,
@@ -42,23 +43,24 @@ export default async function BlockPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { user, block } = await ownBlock(params);
-  const { request } = await searchParams;
+  const { request, allowance } = await searchParams;
   const t = await getTranslations('block');
   const format = await getFormatter();
   const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
   // What the open page asks each time instead of rendering again (lib/server/version.ts).
-  const watch = {
-    url: `/api/version/blocks/${encodeURIComponent(block.id)}`,
-    version: versionOf(await blockPageData(user.id, block)),
-  };
+  const data = await blockPageData(user.id, block);
+  const watch = { url: `/api/version/blocks/${encodeURIComponent(block.id)}`, version: versionOf(data) };
   const pending = block.requests.some((r) => r.status === 'pending');
   const done =
     request === 'submitted' && pending
       ? 'submitted'
       : request === 'withdrawn' && !pending && block.requests.some((r) => r.status === 'withdrawn')
         ? 'withdrawn'
-        : null;
+        : // After asking for an allowance (lib/allowances/actions.ts), while one waits for support.
+          allowance === 'requested' && data.allowances.some((a) => a.status === 'requested')
+          ? 'allowanceRequested'
+          : null;
   return (
     <div className="flex flex-col gap-8">
       {/* Waiting for the switch: every few seconds. In force: the switch may lift it, or more calls
@@ -77,7 +79,9 @@ export default async function BlockPage({
           {done ? (
             // Keyed by the message: withdrawing after sending stays on this page, and a new message
             // must mount anew to take the focus.
-            <FocusOnArrival key={done}>{t('request.done', { done })}</FocusOnArrival>
+            <FocusOnArrival key={done}>
+              {done === 'allowanceRequested' ? t('allowanceRequested') : t('request.done', { done })}
+            </FocusOnArrival>
           ) : null}
           {block.status === 'active' ? (
             <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
