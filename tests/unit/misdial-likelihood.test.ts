@@ -96,6 +96,25 @@ describe('dialling rules', () => {
     );
   });
 
+  // A country without a trunk prefix (Spain, Mexico…): the digits after the international prefix are the
+  // national number as they are, and the sentence says so, not "read as the trunk prefix" (session 34).
+  it('00 963 12 34 56 from Spain is 963 12 34 56 read without the 00: no trunk prefix to speak of', () => {
+    const l = misdialLikelihood({
+      accountCountry: 'ES',
+      timeZone: 'Europe/Madrid',
+      reason: 'high_risk_destination',
+      calls: [call({ to: '00963123456' })],
+      misdialCallIds: ['c1'],
+      intendedNumber: '+34963123456',
+    });
+    expect(said(l, 'trunk_prefix')).toBe(
+      'Dialled 00 963123456; read without the international prefix 00, that is 963 12 34 56, a valid number in Spain.',
+    );
+    expect(said(l, 'trunk_prefix', 'es')).toBe(
+      'Se marcó 00 963123456; leído sin el prefijo internacional 00, queda 963 12 34 56, un número válido de España.',
+    );
+  });
+
   it('counts digit edits', () => {
     expect(digitDistance('2079460000', '2079460000')).toBe(0);
     expect(digitDistance('2528012345678', '2348012345678')).toBe(2);
