@@ -15,6 +15,7 @@ import { IDEMPOTENCY_FIELD } from '@/lib/server/outcome';
 import {
   GENERATED_DEFAULT,
   GENERATED_MAX,
+  GENERATED_REDRAWS,
   generatedLengthFor,
   generatePassword,
   lengthNote,
@@ -23,9 +24,6 @@ import { noteText } from '@/lib/i18n/note';
 import { contextWords } from '@/lib/passwords/words';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
-
-/** Redraws in a row of a generated password the rule refuses, before the meter is left to say why. */
-const REDRAWS = 20;
 
 /** The form's fixed words (catalogue keys reset.*), translated by the server page. */
 export type ResetWords = Record<
@@ -141,7 +139,7 @@ export function ResetForm({
     engaged,
   );
   // A generated password always passes: the rare draw zxcvbn finds a pattern in is drawn again, at
-  // most REDRAWS times in a row (the meter then shows why, rather than the field flickering on).
+  // most GENERATED_REDRAWS times in a row (the meter then shows why, rather than the field flickering on).
   const generated = useRef<string | null>(null);
   const redraws = useRef(0);
   const generate = (again = false) => {
@@ -153,7 +151,12 @@ export function ResetForm({
     setVisible(true);
   };
   useEffect(() => {
-    if (assessment && !assessment.acceptable && password === generated.current && redraws.current < REDRAWS)
+    if (
+      assessment &&
+      !assessment.acceptable &&
+      password === generated.current &&
+      redraws.current < GENERATED_REDRAWS
+    )
       generate(true);
   });
   const note = lengthNote(length);
