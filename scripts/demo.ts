@@ -12,10 +12,11 @@ import { seedDemo } from '../lib/demo/seed';
 import { provisionSimulator, waitForHttp } from './lib/demo-switch';
 import { createSupervisor, startNext } from './lib/supervisor';
 import { needsBuild } from './lib/build-stamp';
+import { readFlags } from './lib/flags';
 
 // DEMO_DATA_DIR moves the demo's data (tests run a demo beside a developer's own).
 const DATA = path.resolve(process.env.DEMO_DATA_DIR || 'data');
-const reset = process.argv.includes('--reset');
+const { reset } = readFlags('npm run demo [-- --reset]', ['reset']);
 
 function demoSecrets(): Record<string, string> {
   const file = path.join(DATA, 'demo-secrets.json');

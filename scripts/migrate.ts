@@ -1,7 +1,9 @@
 // npm run db:migrate — applies pending migrations to DATABASE_URL.
 import { migrate } from '../lib/server/db/migrate';
 import { loadDotEnv } from './lib/dotenv';
+import { readFlags } from './lib/flags';
 
+readFlags('npm run db:migrate', []);
 loadDotEnv();
 const url = process.env.DATABASE_URL;
 if (!url) {

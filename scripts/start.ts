@@ -4,8 +4,10 @@ import { ConfigError, parseEnv, type Env } from '../lib/server/env';
 import { migrate } from '../lib/server/db/migrate';
 import { loadDotEnv } from './lib/dotenv';
 import { createSupervisor, startNext } from './lib/supervisor';
+import { readFlags } from './lib/flags';
 
 async function main() {
+  readFlags('npm start', []);
   loadDotEnv();
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', TOLLGATE_DEMO: '0' };
   let config: Env;

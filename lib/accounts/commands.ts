@@ -11,6 +11,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db, Tx } from '@/lib/server/db';
+import { isUniqueViolation } from '@/lib/server/db/errors';
 import {
   countryReaderLocale,
   DEFAULT_LOCALE,
@@ -31,6 +32,20 @@ import { canonicalTimeZone } from '@/lib/time/format';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
+
+/**
+ * `write` (a command's transaction); a unique key another command wrote first, between this one's
+ * "already exists?" check and its insert (two operators or scripts at once: Prisma's P2002), is the
+ * CommandError `taken`, as the check would have said, instead of an unhandled error's stack trace.
+ */
+async function createOnce<T>(taken: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new CommandError(taken);
+    throw e;
+  }
+}
 
 const email = emailSchema({
   required: 'a valid --email is required',
@@ -136,18 +151,20 @@ export async function createAccount(
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
-  return db.$transaction(async (tx) => {
-    const account = await tx.customerAccount.create({
-      data: { ...a, timeZone, phone: phone?.ok ? phone.stored : null },
-    });
-    await operatorAudit(tx, {
-      action: 'account.created',
-      accountId: account.id,
-      target: { type: 'account', id: account.id },
-      detail: { number: account.number, country: account.country, timeZone },
-    });
-    return account;
-  });
+  return createOnce(`account ${a.number} already exists`, () =>
+    db.$transaction(async (tx) => {
+      const account = await tx.customerAccount.create({
+        data: { ...a, timeZone, phone: phone?.ok ? phone.stored : null },
+      });
+      await operatorAudit(tx, {
+        action: 'account.created',
+        accountId: account.id,
+        target: { type: 'account', id: account.id },
+        detail: { number: account.number, country: account.country, timeZone },
+      });
+      return account;
+    }),
+  );
 }
 
 /**
@@ -170,18 +187,20 @@ export async function addSipCredential(db: Db, raw: { account?: string; username
   if (await db.sipCredential.findUnique({ where: { username: c.username } }))
     throw new CommandError(`SIP username ${c.username} already exists`);
   // A new identity that can place calls on the account: who added it and when must be on record.
-  return db.$transaction(async (tx) => {
-    const cred = await tx.sipCredential.create({
-      data: { accountId: account.id, username: c.username, label: c.label || c.username },
-    });
-    await operatorAudit(tx, {
-      action: 'sip_credential.created',
-      accountId: account.id,
-      target: { type: 'sip_credential', id: cred.id },
-      detail: { username: cred.username },
-    });
-    return cred;
-  });
+  return createOnce(`SIP username ${c.username} already exists`, () =>
+    db.$transaction(async (tx) => {
+      const cred = await tx.sipCredential.create({
+        data: { accountId: account.id, username: c.username, label: c.label || c.username },
+      });
+      await operatorAudit(tx, {
+        action: 'sip_credential.created',
+        accountId: account.id,
+        target: { type: 'sip_credential', id: cred.id },
+        detail: { username: cred.username },
+      });
+      return cred;
+    }),
+  );
 }
 
 const localeList = LOCALES.map((l) => `${l} (${LOCALE_NAMES[l]})`).join(', ');
@@ -249,19 +268,21 @@ export async function createUser(
   if (u.account && !account) throw new CommandError(`no account ${u.account}`);
   const locale = newUserLocale(u.locale, account);
   const passwordHash = await hashPassword(u.password);
-  return db.$transaction(async (tx) => {
-    const user = await tx.user.create({
-      data: { email: u.email, role: u.role, name: u.name, passwordHash, locale },
-    });
-    if (account) await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
-    await operatorAudit(tx, {
-      action: 'user.created',
-      accountId: account?.id,
-      target: { type: 'user', id: user.id },
-      detail: { role: u.role, locale },
-    });
-    return user;
-  });
+  return createOnce(`user ${u.email} already exists`, () =>
+    db.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { email: u.email, role: u.role, name: u.name, passwordHash, locale },
+      });
+      if (account) await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
+      await operatorAudit(tx, {
+        action: 'user.created',
+        accountId: account?.id,
+        target: { type: 'user', id: user.id },
+        detail: { role: u.role, locale },
+      });
+      return user;
+    }),
+  );
 }
 
 /**

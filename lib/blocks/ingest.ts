@@ -10,6 +10,7 @@ import { accountNumberSchema, type SwitchAccount } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC, startSignatureCheck, verifySignature } from '@/lib/switch/signature';
 import type { LimitedBody } from '@/lib/server/read-body';
 import { cutWhole } from '@/lib/server/control-characters';
+import { isUniqueViolation } from '@/lib/server/db/errors';
 
 export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 413 | 415 | 503; body: Record<string, unknown> };
 
@@ -45,7 +46,6 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
   status,
   body,
 });
-const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === 'P2002';
 
 /**
  * CONTRACTS §4. `body` is the request body as received (bytes; a string is taken as its UTF-8).

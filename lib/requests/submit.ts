@@ -18,6 +18,7 @@ import type { Note } from '@/lib/i18n/note';
 import { localeOf } from '@/lib/i18n/locales';
 import { storeNote } from '@/lib/i18n/stored';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
+import { isUniqueViolation } from '@/lib/server/db/errors';
 
 /** The most calls one misdial request may mark (the misdial page lists at most this many, the latest). */
 export const MAX_MARKED_CALLS = 200;
@@ -169,7 +170,7 @@ async function create(
     });
     return request ? succeed({ requestId: request.id }) : fail('refused', 'outcome.request.notActive');
   } catch (e) {
-    if ((e as { code?: string }).code === 'P2002') return fail('conflict', 'outcome.request.alreadyOpen');
+    if (isUniqueViolation(e)) return fail('conflict', 'outcome.request.alreadyOpen');
     throw e;
   }
 }

@@ -14,6 +14,7 @@ import type { Note } from '@/lib/i18n/note';
 import { recordReceipt, type Once } from '@/lib/server/idempotency';
 import { reset } from '@/lib/server/rate-limit';
 import type { User } from '@/lib/generated/sqlite/client';
+import { isUniqueViolation } from '@/lib/server/db/errors';
 
 // Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
 // (currentUser() checks the Session row and the disabled flag on every request). What the admin is told
@@ -101,7 +102,7 @@ export async function createStaffUser(
       };
     });
   } catch (e) {
-    if ((e as { code?: string }).code === 'P2002') return fail('conflict', 'outcome.staffUser.exists');
+    if (isUniqueViolation(e)) return fail('conflict', 'outcome.staffUser.exists');
     throw e;
   }
 }

@@ -312,6 +312,42 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(await db.auditLog.count({ where: { action: 'user.second_factor_reset' } })).toBe(1);
   });
 
+  it('two operators creating the same thing at once: one is made, the other is told it exists', async () => {
+    // Review (session 35): both passed the "already exists?" check, and the loser printed Prisma's
+    // unique-constraint stack trace instead of the command's own message.
+    const db = getDb();
+    const settle = (ps: Promise<unknown>[]) =>
+      Promise.allSettled(ps).then((rs) =>
+        rs
+          .map((r) =>
+            r.status === 'fulfilled'
+              ? 'made'
+              : `${(r.reason as Error).constructor.name}: ${(r.reason as Error).message}`,
+          )
+          .sort(),
+      );
+    expect(
+      await settle(
+        [1, 2].map(() => createAccount(db, { number: 'ACC-7351', name: 'Twin Co', country: 'GB' })),
+      ),
+    ).toEqual(['CommandError: account ACC-7351 already exists', 'made']);
+    expect(
+      await settle([1, 2].map(() => addSipCredential(db, { account: 'ACC-7351', username: 'twin-desk' }))),
+    ).toEqual(['CommandError: SIP username twin-desk already exists', 'made']);
+    expect(
+      await settle(
+        [1, 2].map(() =>
+          createUser(db, {
+            email: 'twin@t.example',
+            role: 'customer',
+            account: 'ACC-7351',
+            password: 'granite violet harbour lantern',
+          }),
+        ),
+      ),
+    ).toEqual(['CommandError: user twin@t.example already exists', 'made']);
+  });
+
   it('create-account says what to type for a country, a zone or a name it cannot take', async () => {
     const db = getDb();
     const refusal = (p: Promise<unknown>) =>

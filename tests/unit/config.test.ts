@@ -1,3 +1,5 @@
+import os from 'node:os';
+import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -248,6 +250,48 @@ describe('configuration (CONTRACTS §2)', () => {
     expect(out).toMatch(/APP_URL/);
     expect(out).toMatch(/SWITCH_WEBHOOK_SECRET/);
     expect(out).toMatch(/PORT: must be a TCP port number/);
+  });
+  it('db:migrate, start and demo refuse an argument they do not take, before doing anything', () => {
+    // Review (session 35): `npm run db:migrate -- --dry-run` applied the migrations, and `npm run
+    // demo -- --rest` kept the old data, each without a word.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tollgate-flags-'));
+    const db = path.join(dir, 'never.db');
+    for (const [script, args, said] of [
+      [
+        'scripts/migrate.ts',
+        ['--dry-run'],
+        /^error: Unknown option '--dry-run'.*\nusage: npm run db:migrate$/s,
+      ],
+      ['scripts/migrate.ts', ['now'], /^error: Unexpected argument 'now'.*\nusage: npm run db:migrate$/s],
+      ['scripts/start.ts', ['--help'], /^error: Unknown option '--help'.*\nusage: npm start$/s],
+      [
+        'scripts/demo.ts',
+        ['--rest'],
+        /^error: Unknown option '--rest'.*\nusage: npm run demo \[-- --reset\]$/s,
+      ],
+    ] as const) {
+      let err = { status: 0, stderr: '' };
+      try {
+        execFileSync(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', script, ...args], {
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            DATABASE_URL: `file:${db}`,
+            DEMO_DATA_DIR: dir,
+          } as unknown as NodeJS.ProcessEnv,
+          encoding: 'utf8',
+          stdio: 'pipe',
+        });
+      } catch (e) {
+        err = e as typeof err;
+      }
+      expect({ script, status: err.status, said: said.test(err.stderr.trim()) }).toEqual({
+        script,
+        status: 2,
+        said: true,
+      });
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
 
