@@ -13,6 +13,7 @@ import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './
 import { Section } from '@/components/ui/section';
 import { CallbackNumber } from '@/components/staff/callback-number';
 import { actorName } from '@/components/ui/actor-name';
+import { displayEmail } from '@/lib/auth/email-address';
 
 const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'closed', 'refused']);
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; a refusal is the switch's
@@ -61,7 +62,7 @@ export async function StaffAllowances({
                   {a.requestedBy
                     ? t('asked', {
                         at: at(a.createdAt),
-                        by: a.requestedBy,
+                        by: displayEmail(a.requestedBy),
                         reason: revealInvisible(a.reason),
                       })
                     : t('askedBySupport', { at: at(a.createdAt), reason: revealInvisible(a.reason) })}

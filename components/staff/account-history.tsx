@@ -1,3 +1,4 @@
+import { revealInvisible } from '@/lib/server/control-characters';
 import { Link } from '@/components/ui/link';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { useTranslations } from 'next-intl';
@@ -48,7 +49,7 @@ export function AccountHistory({
                 <When at={r.createdAt} />: {l(`kind.${r.kind}`)}
               </Link>{' '}
               · {l(`requestStatus.${r.status}`)}
-              {r.denyReason ? ` (“${r.denyReason}”)` : ''}
+              {r.denyReason ? ` (“${revealInvisible(r.denyReason)}”)` : ''}
             </>
           )}
         </ListOr>

@@ -91,7 +91,7 @@ function valueOf(v: DetailValue, w: DetailWords): ReactNode {
     case 'language':
       return languageName(v.code, w.tag);
     case 'actor':
-      return v.actor.includes('@') ? displayEmail(v.actor) : actorName(w.actors, v.actor);
+      return actorName(w.actors, v.actor);
     case 'switchError':
       return switchErrorText(w.all, v.stored);
     case 'list':

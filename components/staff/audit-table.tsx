@@ -6,6 +6,7 @@ import { formatWhen } from '@/lib/time/format';
 import type { Translate } from '@/lib/i18n/note';
 import { DataTable } from '@/components/ui/data-table';
 import { actorName } from '@/components/ui/actor-name';
+import { displayEmail } from '@/lib/auth/email-address';
 import { AuditDetailList, detailWords, type DetailWords } from '@/components/staff/audit-detail';
 
 /**
@@ -62,7 +63,9 @@ export function AuditTable({ entries }: { entries: AuditEntryView[] }) {
             ) : null}
             <code>{e.action}</code>
           </td>
-          <td>{e.actorEmail ?? (e.systemActor ? actorName(who, e.systemActor) : '—')}</td>
+          <td>
+            {e.actorEmail ? displayEmail(e.actorEmail) : e.systemActor ? actorName(who, e.systemActor) : '—'}
+          </td>
           <td className="font-mono">
             {e.account ? <a href={`/staff/accounts/${encodeURIComponent(e.account)}`}>{e.account}</a> : '—'}
           </td>

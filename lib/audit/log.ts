@@ -9,7 +9,12 @@ import type { AuditAction } from '@/lib/audit/names';
 export type AuditEntry = {
   /** One of lib/audit/names.ts: a misspelt action is a type error, and every action is in the staff filter. */
   action: AuditAction;
-  actor?: { id: string; email: string } | null;
+  /**
+   * Who acted: a login (`id` and its email). `id` null: an address typed without a session behind it
+   * (a failed or throttled sign-in, a sign-in link asked for), which the staff audit log's actor
+   * filter finds beside the login's own rows (lib/staff/audit-query.ts).
+   */
+  actor?: { id: string | null; email: string } | null;
   accountId?: string | null;
   target?: { type: string; id: string } | null;
   /** Never a password, token or secret. */

@@ -72,7 +72,12 @@ export async function requestSignInLink(
   // Counted before anything is sent.
   const refused = (await consumeAll(keys.refuse)).over;
   if (refused) {
-    await audit({ action: 'sign_in.link_throttled', detail: { email, by: refused.name }, meta });
+    await audit({
+      action: 'sign_in.link_throttled',
+      actor: { id: null, email },
+      detail: { email, by: refused.name },
+      meta,
+    });
     countSignIn('email_link', 'throttled');
     const retryAfterSec = (refused.status.limited ? refused.status.retryAfterSec : undefined) ?? 3600;
     return fail('throttled', 'signIn.linkThrottled', { minutes: Math.max(1, Math.ceil(retryAfterSec / 60)) });
@@ -106,6 +111,7 @@ export async function requestSignInLink(
       : pastCeiling
         ? 'sign_in.link_past_ceiling'
         : 'sign_in.link_requested',
+    actor: { id: null, email },
     detail: { email, ...(quiet ? { by: quiet.name } : {}) },
     meta,
   });

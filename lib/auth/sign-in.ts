@@ -66,7 +66,12 @@ export async function attemptSignIn(
   const keys = passwordLimitKeys({ email: input.email, ip: meta.ip, deviceId });
   const { over, last, lastBy } = await consumeAll(keys);
   if (over?.status.limited) {
-    await audit({ action: 'sign_in.throttled', detail: { email: input.email, by: over.name }, meta });
+    await audit({
+      action: 'sign_in.throttled',
+      actor: { id: null, email: input.email },
+      detail: { email: input.email, by: over.name },
+      meta,
+    });
     countSignIn('password', 'throttled');
     return throttled(over.status.retryAfterSec, over.name === 'signInEmail');
   }
@@ -77,6 +82,7 @@ export async function attemptSignIn(
     const disabled = e instanceof LoginDisabled;
     await audit({
       action: 'sign_in.failure',
+      actor: { id: null, email: input.email },
       detail: { email: input.email, knownDevice: deviceId !== null, ...(disabled ? { disabled } : {}) },
       meta,
     });

@@ -793,6 +793,9 @@ export type LiftRequested =
  * that very block. The caller's transaction must also hold whatever else it decided (request status).
  */
 export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequested> {
+  // Each block once: a form that names one twice (`alsoLift[]=B&alsoLift[]=B`, or the request's own
+  // block ticked again) asks for the same lift, not for a block that is not in force.
+  const blockIds = [...new Set(req.blockIds)];
   await lockAccount(tx, req.accountId);
   const account = await tx.customerAccount.findUniqueOrThrow({ where: { id: req.accountId } });
   const active = await tx.block.findMany({
@@ -800,16 +803,16 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
     include: { _count: { select: { calls: true } } },
     orderBy: { placedAt: 'asc' },
   });
-  const wanted = active.filter((b) => req.blockIds.includes(b.id));
-  if (wanted.length !== req.blockIds.length || wanted.length === 0) return { ok: false, kind: 'not_active' };
+  const wanted = active.filter((b) => blockIds.includes(b.id));
+  if (wanted.length !== blockIds.length || wanted.length === 0) return { ok: false, kind: 'not_active' };
   const placing = await tx.switchOperation.count({
     where: { accountNumber: account.number, kind: { in: ['block', 'reapply'] }, status: 'pending' },
   });
-  const manualOthers = active.some((b) => b.reason === 'manual' && !req.blockIds.includes(b.id));
+  const manualOthers = active.some((b) => b.reason === 'manual' && !blockIds.includes(b.id));
   const manualByNonStaff = req.by !== 'staff' && wanted.some((b) => b.reason === 'manual');
   if (placing > 0) return { ok: false, kind: 'switch_busy' };
   if (manualOthers || manualByNonStaff) return { ok: false, kind: 'manual_block' };
-  const others = active.filter((b) => !req.blockIds.includes(b.id));
+  const others = active.filter((b) => !blockIds.includes(b.id));
   if (others.length)
     return {
       ok: false,
@@ -823,14 +826,14 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
     };
 
   await tx.block.updateMany({
-    where: { id: { in: req.blockIds }, status: 'active' },
+    where: { id: { in: blockIds }, status: 'active' },
     data: { status: 'lift_pending' },
   });
   const payload: LiftPayload = {
     state: 'allowed',
     reason: req.reason,
     actor: req.actor,
-    blockIds: req.blockIds,
+    blockIds,
     ...(req.requestId ? { requestId: req.requestId } : {}),
   };
   await tx.switchOperation.create({
@@ -839,14 +842,14 @@ export async function requestLift(tx: Tx, req: LiftRequest): Promise<LiftRequest
       nextAttemptAt: sharedNow(), // due on the clock every instance claims by (lib/server/clock.ts)
       kind: 'lift',
       accountNumber: account.number,
-      blockId: req.blockIds[0],
+      blockId: blockIds[0],
       payload: JSON.stringify(payload),
     },
   });
   // The timeline says who decided it in the reader's language; `reason` (English) goes to the switch.
   const said = storeNote(LIFT_NOTES[req.by]);
-  for (const id of req.blockIds) await event(tx, id, 'lift_requested', req.actor, said);
-  return { ok: true, blockIds: req.blockIds };
+  for (const id of blockIds) await event(tx, id, 'lift_requested', req.actor, said);
+  return { ok: true, blockIds };
 }
 
 /**

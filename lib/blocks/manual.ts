@@ -5,6 +5,8 @@ import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-
 import type { Outcome } from '@/lib/server/outcome';
 import { requestLift, requestManualBlock } from '@/lib/blocks/lifecycle';
 import { liftRefusal } from './refusals';
+import { requestFormatTag } from '@/lib/i18n/request-locale';
+import { catalogueLocale } from '@/lib/i18n/locales';
 
 // Support blocks or lifts by hand. Both go through the switch outbox: the decision is recorded at
 // once, and nothing is shown as done (or in force) until the switch confirms. Refusals are catalogue
@@ -59,7 +61,8 @@ export const liftBlockByStaff = staffDecision(
       by: 'staff',
     });
     if (!res.ok) {
-      const why = liftRefusal(res, user);
+      const tag = await requestFormatTag(catalogueLocale(user.locale), user);
+      const why = liftRefusal(res, { ...user, formatTag: tag });
       return refuse('refused', why.key, why.values);
     }
     const detail = { by: 'staff', note: input.note, alsoLifted: blockIds.slice(1) };

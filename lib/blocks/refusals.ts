@@ -3,8 +3,18 @@ import { catalogueLocale, formatTag } from '@/lib/i18n/locales';
 import type { Note } from '@/lib/i18n/note';
 import { formatWhen } from '@/lib/time/format';
 
-/** Who reads a refusal: their zone (IANA), language and accounts' country (lib/auth/session.ts CurrentUser). */
-export type RefusalReader = { timeZone: string; locale: string; accountCountry?: string | null };
+/**
+ * Who reads a refusal: their zone (IANA), language and accounts' country (lib/auth/session.ts
+ * CurrentUser), and `formatTag`, the tag their pages format with (lib/i18n/request-locale.ts
+ * requestFormatTag: the browser's region first; staff have no accounts, so without it an es-MX
+ * agent read "14:02" in a refusal beside "2:02 p.m." on the page).
+ */
+export type RefusalReader = {
+  timeZone: string;
+  locale: string;
+  accountCountry?: string | null;
+  formatTag?: string;
+};
 
 /**
  * Why the lifecycle refused a lift, as a catalogue note (`outcome.lift.*`) for staff. The switch has
@@ -31,7 +41,8 @@ export function liftRefusal(res: Exclude<LiftRequested, { ok: true }>, reader: R
               reason: { key: `staff.labels.reason.${b.reason}` },
               // On the reader's clock, as every time on their pages (was "2026-11-25 09:14 UTC").
               placed: formatWhen(b.placedAt, reader.timeZone, {
-                locale: formatTag(catalogueLocale(reader.locale), [reader.accountCountry]),
+                locale:
+                  reader.formatTag ?? formatTag(catalogueLocale(reader.locale), [reader.accountCountry]),
               }),
               calls: b.calls,
             },

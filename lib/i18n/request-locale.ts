@@ -22,12 +22,18 @@ export async function requestLocale(
  * The BCP 47 tag this request's pages format with, for a reader of `locale` (formatTag): the region of
  * the browser's first language in `locale` (Accept-Language `es-MX` → es-MX), else the country of the
  * `user`'s accounts (CurrentUser.accountCountry: MX → es-MX), else the language's default (INTL_TAGS).
- * Only inside a request (reads next/headers).
+ * Outside a request (a worker, a test) there is no browser: the accounts' country, else the default.
  */
 export async function requestFormatTag(
   locale: Locale,
   user?: { accountCountry?: string | null } | null,
 ): Promise<string> {
-  const region = browserRegion((await headers()).get('accept-language'), locale);
+  let acceptLanguage: string | null = null;
+  try {
+    acceptLanguage = (await headers()).get('accept-language');
+  } catch {
+    // next/headers throws outside a request scope.
+  }
+  const region = browserRegion(acceptLanguage, locale);
   return formatTag(locale, [region, user?.accountCountry]);
 }

@@ -25,12 +25,14 @@ export type CallSummary = {
 
 /**
  * How many trigger calls, to which countries (named in `locale`, a BCP 47 tag, default "en", by
- * Intl.DisplayNames), over which time span, for an account in `accountCountry`.
+ * Intl.DisplayNames), over which time span, for an account in `accountCountry`. `count`: how many
+ * calls the block's event listed, when `calls` holds only some of them (default `calls.length`).
  */
 export function summarizeCalls(
   calls: CallEvidence[],
   accountCountry: CountryCode,
   locale = 'en',
+  count = calls.length,
 ): CallSummary {
   const tally = new Map<string | null, number>();
   for (const c of calls) {
@@ -41,7 +43,7 @@ export function summarizeCalls(
   const first = times.length ? Math.min(...times) : null;
   const last = times.length ? Math.max(...times) : null;
   return {
-    count: calls.length,
+    count,
     countries: [...tally.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] ?? '\uffff').localeCompare(b[0] ?? '\uffff'))
       .map(([n]) => n),

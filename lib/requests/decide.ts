@@ -11,6 +11,8 @@ import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import { CLOSED_BY_LIFT } from '@/lib/requests/closed';
 import type { Outcome } from '@/lib/server/outcome';
+import { requestFormatTag } from '@/lib/i18n/request-locale';
+import { catalogueLocale } from '@/lib/i18n/locales';
 
 // Deciding an unblock request. The decision is one conditional update ("only if still pending"):
 // of two agents deciding at once exactly one update matches, so exactly one decision, one email and
@@ -172,7 +174,12 @@ export const approveRequest = staffDecision(
       requestId: r.id,
     });
     if (!lift.ok)
-      return refuse('conflict', 'outcome.decision.liftRefused', { refusal: liftRefusal(lift, user) });
+      return refuse('conflict', 'outcome.decision.liftRefused', {
+        refusal: liftRefusal(lift, {
+          ...user,
+          formatTag: await requestFormatTag(catalogueLocale(user.locale), user),
+        }),
+      });
     const step = storeNote('history.approvedAfterCall');
     await recordRequestStep(tx, r.blockId, 'request_approved', user.email, step);
     const block = await tx.block.findUniqueOrThrow({ where: { id: r.blockId }, select: { status: true } });

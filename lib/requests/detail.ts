@@ -65,7 +65,11 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     }),
   ]);
   const person = (uid: string | null) => people.find((p) => p.id === uid) ?? null;
-  const { summary, likelihood, markedCallIds } = judge(r, locale);
+  // Every stored call, and the count of those the block's event listed beyond them, as the queue judges.
+  const { summary, likelihood, markedCallIds } = judge(
+    { ...r, block: { ...r.block, callCount: r.block.calls.length + r.block.callsNotKept } },
+    locale,
+  );
   const a = r.account;
   const b = r.block;
   return {

@@ -13,10 +13,13 @@ type Input = {
   block: {
     reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual';
     calls: CallEvidence[];
+    /** Every call the block's event listed (stored and not kept), when `calls` is not all of them. */
+    callCount?: number;
   };
 };
 
-function markedCalls(json: string | null): string[] {
+/** The call ids a misdial request marked (its stored JSON array); none for anything else. */
+export function markedCalls(json: string | null): string[] {
   try {
     const v: unknown = json ? JSON.parse(json) : [];
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -29,12 +32,13 @@ function markedCalls(json: string | null): string[] {
 export function judge(r: Input, locale = 'en') {
   const country = accountCountry(r.account.country);
   return {
-    summary: summarizeCalls(r.block.calls, country, locale),
+    summary: summarizeCalls(r.block.calls, country, locale, r.block.callCount),
     likelihood: misdialLikelihood({
       accountCountry: country,
       timeZone: r.account.timeZone,
       reason: r.block.reason,
       calls: r.block.calls,
+      callCount: r.block.callCount,
       misdialCallIds: markedCalls(r.misdialCallIds),
       intendedNumber: r.kind === 'misdial' ? r.intendedNumber : null,
     }),

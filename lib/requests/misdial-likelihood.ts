@@ -18,6 +18,12 @@ export type LikelihoodInput = {
   timeZone: string;
   reason: 'high_risk_destination' | 'hotspot_source_ip' | 'suspicious_pattern' | 'manual';
   calls: CallEvidence[];
+  /**
+   * How many calls the block's event listed, when `calls` holds only some of them (the queue reads a
+   * block's first 200 and the marked ones; a block keeps at most 10 000 and counts the rest): the
+   * attempts rule counts these. Default: `calls.length`.
+   */
+  callCount?: number;
   /** Calls the customer marked as the misdial; the digit rules look at these (else at every call). */
   misdialCallIds?: string[] | null;
   /** E.164 number the customer says they meant to dial. */
@@ -83,7 +89,7 @@ export function misdialLikelihood(input: LikelihoodInput): Likelihood {
   const marked = input.calls.filter((c) => c.id && input.misdialCallIds?.includes(c.id));
   const focus = marked.length ? marked : input.calls;
   const signals = [
-    attempts(input.calls),
+    attempts(input.callCount ?? input.calls.length),
     durations(input.calls),
     credentials(input.calls),
     officeHours(input.calls, input.timeZone),
@@ -98,8 +104,7 @@ export function misdialLikelihood(input: LikelihoodInput): Likelihood {
   return { level, score, headline: { key: `staff.hint.level.${level}` }, signals };
 }
 
-function attempts(calls: CallEvidence[]): Signal | null {
-  const n = calls.length;
+function attempts(n: number): Signal | null {
   if (n === 0) return null;
   if (n <= 2) return signal('few_attempts', 1, 'fewAttempts', { count: n });
   if (n >= 5) return signal('many_attempts', -2, 'manyAttempts', { count: n });

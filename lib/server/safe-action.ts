@@ -8,7 +8,7 @@ import { currentUser, secondFactorPending, type CurrentUser } from '@/lib/auth/s
 import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
-import { requestLocale } from '@/lib/i18n/request-locale';
+import { requestFormatTag, requestLocale } from '@/lib/i18n/request-locale';
 import { translate, translator } from '@/lib/i18n/translate';
 import { fail, isOutcome, succeed, type FormState, type Outcome } from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
@@ -318,7 +318,8 @@ async function answerFromReceipt(
 ): Promise<Outcome<never> | null> {
   const receipt = await findReceipt(once);
   if (!receipt) return null;
-  const at = formatWhen(receipt.at, user.timeZone, { locale });
+  // In the tag the reader's pages format with (the browser's region first), as the page around it.
+  const at = formatWhen(receipt.at, user.timeZone, { locale: await requestFormatTag(locale, user) });
   if (receipt.action !== once.action || receipt.digest !== once.digest)
     return fail('conflict', 'outcome.again.otherContent', { at });
   if (opts.replay) return (await opts.replay(receipt, at)) as Outcome<never>;

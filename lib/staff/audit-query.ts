@@ -5,6 +5,7 @@ import { asciiEmail } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { hasUnsafeCharacter } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
+import type { Prisma } from '@/lib/generated/sqlite/client';
 import { CATALOGUES } from '@/lib/i18n/translate';
 import { dayStart } from '@/lib/time/day';
 import { readAuditDetail } from './audit-detail';
@@ -107,16 +108,23 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   // The switch's rows (systemActorOf below, read when a row has no actorEmail): an action of the
   // switch's own or a detail saying the switch confirmed it. Both this and a name with no user row are
   // a range of the (actorEmail, at) index (migration 0020).
-  const byActor = !f.actor
-    ? {}
+  // A login's rows are its own (actorId) and those that name its address without a session behind
+  // them: a failed or throttled sign-in, a sign-in link asked for (lib/auth/sign-in.ts,
+  // lib/auth/email-link.ts), which an admin looking into password guessing wants beside them. Two
+  // index ranges, (actorId, at) and (actorEmail, at), each read in order up to a page and merged,
+  // rather than one OR that the databases would read whole and sort.
+  const byActor: Prisma.AuditLogWhereInput[] = !f.actor
+    ? [{}]
     : actor
-      ? { actorId: actor.id }
+      ? [{ actorId: actor.id }, { actorId: null, actorEmail: f.actor }]
       : bySwitch
-        ? {
-            actorEmail: null,
-            OR: [{ action: { startsWith: 'switch.' } }, { detail: { contains: SWITCH_CONFIRMED } }],
-          }
-        : { actorId: null, actorEmail: f.actor };
+        ? [
+            {
+              actorEmail: null,
+              OR: [{ action: { startsWith: 'switch.' } }, { detail: { contains: SWITCH_CONFIRMED } }],
+            },
+          ]
+        : [{ actorId: null, actorEmail: f.actor }];
   // `lte` keeps a deep page an index range on the filter's (…, at) index; the OR breaks ties.
   const at: { gte?: Date; lt?: Date; lte?: Date } = cursor ? { lte: cursor.at } : {};
   // A bound that falls outside the databases' years (the first day of year 1 east of UTC, the day after
@@ -125,19 +133,30 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   const to = f.to ? dayStart(f.to, user.timeZone, 1) : null;
   if (from && inDatabaseYears(from)) at.gte = from;
   if (to && inDatabaseYears(to)) at.lt = to;
-  const rows = await db.auditLog.findMany({
-    where: {
-      ...(account ? { accountId: account.id } : {}),
-      ...byActor,
-      ...(f.action ? { action: f.action } : {}),
-      ...(Object.keys(at).length ? { at } : {}),
-      ...(cursor
-        ? { AND: [{ OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] }] }
-        : {}),
-    },
-    orderBy: [{ at: 'desc' }, { id: 'desc' }],
-    take: PAGE + 1,
-  });
+  const ranges = await Promise.all(
+    byActor.map((who) =>
+      db.auditLog.findMany({
+        where: {
+          ...(account ? { accountId: account.id } : {}),
+          ...who,
+          ...(f.action ? { action: f.action } : {}),
+          ...(Object.keys(at).length ? { at } : {}),
+          ...(cursor
+            ? { AND: [{ OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] }] }
+            : {}),
+        },
+        orderBy: [{ at: 'desc' }, { id: 'desc' }],
+        take: PAGE + 1,
+      }),
+    ),
+  );
+  const rows =
+    ranges.length === 1
+      ? ranges[0]
+      : ranges
+          .flat()
+          .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+          .slice(0, PAGE + 1);
   if (f.actor && !actor && !bySwitch && rows.length === 0 && !cursor)
     return { entries: [], next: null, unknown: 'actor' as const, badCursor };
   const page = rows.slice(0, PAGE);

@@ -146,9 +146,16 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect((await getDb().unblockRequest.findUniqueOrThrow({ where: { id: r.id } })).status).toBe('pending');
     expect([await status(blockA.id), await status(blockB.id)]).toEqual(['active', 'active']);
     expect(await getDb().switchOperation.count({ where: { accountNumber: a.number } })).toBe(0);
+    // B ticked, and sent twice with A too (a resent form, a crafted one): the same lift, not "already
+    // being lifted" (review, session 35).
     const second = await approveRequest(
       agent,
-      { requestId: r.id, attest: 'on', note: 'Spoke with the owner: a typo.', 'alsoLift[]': [blockB.id] },
+      {
+        requestId: r.id,
+        attest: 'on',
+        note: 'Spoke with the owner: a typo.',
+        'alsoLift[]': [blockB.id, blockB.id, blockA.id],
+      },
       meta,
     );
     expect(second).toMatchObject({ ok: true, data: { liftQueued: true } });
@@ -156,6 +163,7 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     await processSwitchOutbox({ client: client() });
     expect([await status(blockA.id), await status(blockB.id)]).toEqual(['lifted', 'lifted']);
     expect(await simCalling(a.number)).toBe('allowed');
+    expect(await getDb().blockEvent.count({ where: { blockId: blockB.id, type: 'lift_requested' } })).toBe(1);
   });
 
   it('manual block: no request can be filed on it, and an approval never lifts it', async () => {

@@ -7,6 +7,7 @@ import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import type { AuditAction } from '@/lib/audit/names';
 import { encodeCursor, readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { listQueue, queueChangesSince } from '@/lib/requests/queue';
+import { getRequestForStaff } from '@/lib/requests/detail';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { searchAccounts, searchedText } from '@/lib/staff/search';
@@ -135,6 +136,42 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     // What the page says back: the 100 characters searched, no bidi override to reorder the sentence.
     expect(searchedText(`\u202e ${name} `)).toBe(`${tag}${'x'.repeat(93)}😀`);
     expect(searchedText(`a${'😀'.repeat(120)}`)).toBe(`a${'😀'.repeat(99)}`);
+  });
+
+  it('a block with more calls than the queue reads: counted whole, its marked call judged, as the request page does', async () => {
+    // Review (session 35): the queue read a block's first 200 calls only, so it said "200 calls" and
+    // judged the digit rules on calls the customer had not marked, while the request page read them all.
+    const db = getDb();
+    const { account, users } = await makeAccount();
+    const t0 = Date.now() - 2 * 3600_000;
+    const calls = Array.from({ length: 250 }, (_, i) => ({
+      sipUsername: 'pbx',
+      at: new Date(t0 + i * 20_000),
+      to: '+252611234567',
+      durationSec: 30,
+    }));
+    // The customer's own slip, the 241st call: +234 801… keyed as +252 801….
+    calls[240] = {
+      sipUsername: 'desk',
+      at: new Date(t0 + 240 * 20_000),
+      to: '+2528012345678',
+      durationSec: 4,
+    };
+    const block = await makeBlock(account.id, { calls });
+    await db.block.update({ where: { id: block.id }, data: { callsNotKept: 40 } });
+    const slip = block.calls.find((c) => c.to === '+2528012345678')!;
+    const r = await makeRequest(block, users[0].id, { intendedNumber: '+2348012345678' });
+    await db.unblockRequest.update({
+      where: { id: r.id },
+      data: { misdialCallIds: JSON.stringify([slip.id]) },
+    });
+    const queued = (await listQueue(agent, null, 'en', { account: account.number })).items[0]!;
+    const page = (await getRequestForStaff(agent, r.id, 'en'))!;
+    expect(queued.summary.count).toBe(290);
+    expect(page.summary.count).toBe(290);
+    expect(queued.summary.spanSec).toBe(249 * 20);
+    expect(queued.likelihood).toEqual(page.likelihood);
+    expect(queued.likelihood.signals.map((s) => s.key)).toContain('similar_digits');
   });
 
   it('the queue lists pending requests oldest first with a summary and a misdial hint', async () => {
@@ -466,6 +503,56 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       unknown: null,
       rows: [stored],
     });
+  });
+
+  it('the audit actor filter finds a login’s own rows and the sign-ins tried with its address, in order, page by page', async () => {
+    // Review (session 35): failed and throttled sign-ins carry no login (nobody was signed in), so
+    // an admin looking into password guessing typed the address and saw only its successes.
+    const db = getDb();
+    const email = `guessed-${crypto.randomUUID().slice(0, 8)}@t.example`;
+    const u = await db.user.create({ data: { email, role: 'customer' } });
+    const at = (min: number) => new Date(Date.UTC(2026, 10, 1, 9, min));
+    const own = await db.auditLog.create({
+      data: { at: at(0), action: 'sign_in.success', actorId: u.id, actorEmail: email },
+    });
+    const tried = [];
+    for (let i = 1; i <= 60; i++)
+      tried.push(
+        await db.auditLog.create({
+          data: { at: at(i), action: i % 2 ? 'sign_in.failure' : 'sign_in.throttled', actorEmail: email },
+        }),
+      );
+    const later = await db.auditLog.create({
+      data: { at: at(61), action: 'sign_in.success', actorId: u.id, actorEmail: email },
+    });
+    const first = await listAudit(agent, auditFilterSchema.parse({ actor: email.toUpperCase() }));
+    expect(first.entries.map((e) => e.id)).toEqual([
+      later.id,
+      ...tried
+        .slice(-49)
+        .reverse()
+        .map((r) => r.id),
+    ]);
+    expect(first.next).not.toBeNull();
+    const second = await listAudit(agent, auditFilterSchema.parse({ actor: email, before: first.next! }));
+    expect(second.entries.map((e) => e.id)).toEqual([
+      ...tried
+        .slice(0, 11)
+        .reverse()
+        .map((r) => r.id),
+      own.id,
+    ]);
+    expect(second.next).toBeNull();
+    // An address with no login: its attempts, not "No login has that email".
+    const stranger = `nobody-${crypto.randomUUID().slice(0, 8)}@t.example`;
+    await audit({
+      action: 'sign_in.failure',
+      actor: { id: null, email: stranger },
+      detail: { email: stranger },
+      meta,
+    });
+    const page = await listAudit(agent, auditFilterSchema.parse({ actor: stranger }));
+    expect({ unknown: page.unknown, n: page.entries.length }).toEqual({ unknown: null, n: 1 });
   });
 
   it('the audit account filter reads an account number as heard, as the search does', async () => {

@@ -25,4 +25,14 @@ describe('liftRefusal', () => {
     expect(noteText(translate('en'), newYork)).toContain('placed Nov 25, 2026, 4:14 AM GMT-5, 3 calls');
     expect(noteText(translate('en'), newYork)).not.toContain('UTC');
   });
+  it('in the format of the agent’s pages: a Mexican agent’s browser region, not Spain’s', () => {
+    // Review (session 35): staff have no accounts, so the refusal fell back to Spain's 24-hour clock
+    // beside the page's "p.m.".
+    const reader = { timeZone: 'America/Mexico_City', locale: 'es' };
+    const page = noteText(translate('es'), liftRefusal(res, { ...reader, formatTag: 'es-MX' }));
+    expect(page).toMatch(/puesto el 25 nov 2026, 3:14\sa\.\s?m\./);
+    expect(noteText(translate('es'), liftRefusal(res, reader))).toContain(
+      'puesto el 25 nov 2026, 3:14 GMT-6',
+    );
+  });
 });

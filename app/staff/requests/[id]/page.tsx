@@ -1,3 +1,4 @@
+import { revealInvisible } from '@/lib/server/control-characters';
 import { Link } from '@/components/ui/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
@@ -105,7 +106,8 @@ export default async function StaffRequestPage({
               ) : null}
               {r.decision.denyReason ? (
                 <p>
-                  <span className="font-medium">{t('denyReason')}</span> {r.decision.denyReason}
+                  <span className="font-medium">{t('denyReason')}</span>{' '}
+                  {revealInvisible(r.decision.denyReason)}
                 </p>
               ) : null}
             </div>
