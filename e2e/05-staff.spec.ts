@@ -20,6 +20,7 @@ import {
   totpNow,
 } from './support/fixtures';
 import { query } from './support/db';
+import { waitForMail } from './support/mail';
 import { E2E } from './support/env';
 import { sim, simAccount } from './support/sim';
 import { queueOfAccount } from './support/staff-queue';
@@ -730,6 +731,12 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
   await omar.getByRole('link', { name: 'Continue' }).click();
   await expect(omar).toHaveURL(/\/profile$/);
   await expect(omar.getByText('Two-factor authentication is on: signing in asks for a code')).toBeVisible();
+  // Told by mail (review, session 35: someone in a session of theirs could turn it on unheard).
+  const alert = await waitForMail(
+    omarUser.email,
+    /^Two-factor authentication was turned on for your .*login$/,
+  );
+  expect(alert.text).toContain('If it was not you, someone else signed in to your login');
 
   const [, again] = await newPage(browser);
   await signIn(again, omarUser);

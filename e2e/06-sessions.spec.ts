@@ -1,4 +1,5 @@
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
+import { waitForMail } from './support/mail';
 import { changePortalPassword, STRONG_PORTAL_PASSWORD } from './support/sign-in-steps';
 
 const revoke = { email: 'revoke@e2e.example', password: 'e2e-session-password-2026' };
@@ -39,6 +40,10 @@ test('changing the portal password ends the other sessions and keeps this one', 
   await expect(pb).toHaveURL(/\/sign-in/);
   await pa.goto('/');
   await expect(pa).not.toHaveURL(/\/sign-in/);
+  // The login's owner is told by mail, through the real SMTP server, with no password in it.
+  const alert = await waitForMail(rotate.email, /^The password of your .*login was changed$/);
+  expect(alert.text).toContain('If it was not you, someone else signed in to your login');
+  expect(alert.text).not.toContain(STRONG_PORTAL_PASSWORD);
   await a.close();
   await b.close();
 });

@@ -318,12 +318,15 @@ test("Auth.js's own sign-out endpoint ends the Session row too, not just the coo
   const page = await ctx.newPage();
   await signIn(page, who(email));
   const before = sessions();
+  const signOuts = auditCount('sign_out', email);
   const jwt = await sessionCookie(ctx);
   expect(jwt).toBeDefined();
   const { csrfToken } = (await (await page.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
   const res = await page.request.post('/api/auth/signout', { form: { csrfToken }, maxRedirects: 0 });
   expect(res.status()).toBeLessThan(400);
   expect(sessions()).toBe(before - 1);
+  // Audited as the portal's own "Sign out" is (review, session 35: it left no row).
+  expect(auditCount('sign_out', email)).toBe(signOuts + 1);
   // A copy of the old cookie opens nothing either: its Session row is gone.
   const copy = await browser.newContext();
   await copy.addCookies([jwt!]);

@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'mfa.enrolled',
   'mfa.verified',
   'mfa.failure',
+  /** A code refused unread: too many codes in the window (lib/server/rate-limit.ts `totp`). */
+  'mfa.throttled',
   'mfa.recovery_code_used',
   'mfa.locked',
   'mfa.unlocked',

@@ -4,6 +4,7 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import { headers } from 'next/headers';
 import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
+import { audit } from '@/lib/audit/log';
 import { getDb } from '@/lib/server/db';
 import { emailSchema } from '@/lib/auth/email-address';
 import { emailLinkProvider, emailSignInAllowed } from '@/lib/auth/email-link-provider';
@@ -128,9 +129,19 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (req) => ({
   ],
   events: {
     // Auth.js's own POST /api/auth/signout clears the cookie; the Session row must go too, or a copied JWT lives on.
+    // Audited as the portal's own "Sign out" is (lib/auth/actions.ts), which deletes the row first, so
+    // its call of signOut() finds nothing here and nothing is audited twice.
     async signOut(message) {
       const sid = 'token' in message ? message.token?.sid : undefined;
-      if (typeof sid === 'string') await getDb().session.deleteMany({ where: { sessionToken: sid } });
+      if (typeof sid !== 'string') return;
+      const db = getDb();
+      const row = await db.session.findUnique({
+        where: { sessionToken: sid },
+        select: { user: { select: { id: true, email: true } } },
+      });
+      const { count } = await db.session.deleteMany({ where: { sessionToken: sid } });
+      if (row && count === 1)
+        await audit({ action: 'sign_out', actor: row.user, meta: await requestMeta().catch(() => null) });
     },
   },
   callbacks: {

@@ -1,12 +1,14 @@
 import 'server-only';
-import { AuthError } from 'next-auth';
+import { randomUUID } from 'node:crypto';
+import { AuthError, CredentialsSignin } from 'next-auth';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { LoginDisabled, signIn } from '@/lib/auth/config';
 import { emailSchema } from '@/lib/auth/email-address';
 import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
 import { passwordLimitKeys } from '@/lib/auth/limit-keys';
-import { consumeAll, reset, reward } from '@/lib/server/rate-limit';
+import { errorForLog, log } from '@/lib/server/log';
+import { consumeAll, reset, reward, type LimitName } from '@/lib/server/rate-limit';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
@@ -31,7 +33,9 @@ export const signInSchema = z.object({
  * Success: the user and the (renewed) known-device cookie value to set. Refusals (notes under signIn.*):
  * `invalid` (one answer whether the email exists or not), `refused` signIn.disabled (the right
  * password for a disabled login; a wrong one still gets `invalid`), `throttled` with the wait in whole minutes
- * (signIn.throttled, or signIn.throttledUseLink when the per-email ceiling refused it).
+ * (signIn.throttled, or signIn.throttledUseLink when the per-email ceiling refused it), `unavailable`
+ * signIn.unavailable with a `reference` when the check itself failed (a database error), which is
+ * neither counted nor audited as a failed sign-in.
  */
 export type SignInOutcome = Outcome<{ userId: string; deviceCookie: string }>;
 
@@ -79,6 +83,11 @@ export async function attemptSignIn(
     await signIn('credentials', { email: input.email, password: input.password, redirect: false });
   } catch (e) {
     if (!(e instanceof AuthError)) throw e;
+    // Auth.js wraps whatever its authorize or jwt callback threw (a statement or lock timeout, a lost
+    // connection, SQLite's busy file) as a CallbackRouteError: the password was not refused, so this
+    // is no failed sign-in (a user retrying through a short outage would be locked out for 15 minutes
+    // after it, and told their working password is wrong).
+    if (!(e instanceof CredentialsSignin)) return checkFailed(e, keys, input, meta);
     const disabled = e instanceof LoginDisabled;
     await audit({
       action: 'sign_in.failure',
@@ -109,6 +118,27 @@ export async function attemptSignIn(
     userId: user.id,
     deviceCookie: deviceId ? client.deviceCookie! : newDeviceCookie(user.email),
   });
+}
+
+/**
+ * The answer when the password could not be checked (`error`, an AuthError that is no refusal): the
+ * points this attempt spent are given back (best effort: the database may still be failing), and one
+ * `error` line is logged, `"msg":"sign-in failed"` with `reference` (the request id, as for a form's
+ * unexpected failure: lib/server/safe-action.ts) and the cause, the email and password cut out of it
+ * (a Prisma message can quote its query's values).
+ */
+async function checkFailed(
+  error: AuthError,
+  keys: { name: LimitName; key: string }[],
+  input: { email: string; password: string },
+  meta: RequestMeta,
+): Promise<SignInOutcome> {
+  await Promise.all(keys.map((k) => reward(k.name, k.key))).catch(() => undefined);
+  const reference = meta.requestId ?? randomUUID();
+  const secrets = [input.password, input.email].filter((v) => v.length >= 3);
+  const scrub = (text: string) => secrets.reduce((out, v) => out.replaceAll(v, '[form text]'), text);
+  log().error({ reference, error: errorForLog(error.cause?.err ?? error, scrub) }, 'sign-in failed');
+  return fail('unavailable', 'signIn.unavailable', { reference });
 }
 
 /** What a successful password sign-in updates on the user (the browser's time zone); one place to extend. */

@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { sharedNow } from '@/lib/server/clock';
-import { consume } from '@/lib/server/rate-limit';
+import { consume, reward } from '@/lib/server/rate-limit';
 import { formatRecoveryCode, RECOVERY_ALPHABET, RECOVERY_LENGTH } from '@/lib/auth/codes';
 import { mac, macs, seal, unseal } from '@/lib/server/seal';
 
@@ -45,21 +45,30 @@ export function matchTotpStep(base32: string, code: string, now = Date.now()): n
   return delta === null ? null : Math.floor(now / 30_000) + delta;
 }
 
+/** A time step acceptTotp spent: `giveBack()` un-spends it (best effort), for a caller whose change failed. */
+export type SpentStep = { giveBack: () => Promise<void> };
+
 /**
  * Verifies a code for a user and spends its time step: RFC 6238 §5.2 — a code that was accepted once
  * is not accepted again, so a code read over a shoulder or from a log is useless afterwards. The step
  * is spent for this secret only: a code is a function of the secret and the step, and a new secret
  * (enrolled after an admin's reset, in the same minute as the last code of the lost one) has codes of
  * its own. Keyed by the user too, so two users who share a secret (tests, the demo) do not collide.
+ * Returns the spent step, or null for a wrong code or a step already spent. The step is spent before
+ * the caller's change is made (parallel requests with one code cannot both pass); a caller whose
+ * change then fails (a database error, the session ended) gives it back, so the person's next try
+ * with the same code is not refused as a wrong one.
  */
-export async function acceptTotp(userId: string, base32: string, code: string): Promise<boolean> {
+export async function acceptTotp(userId: string, base32: string, code: string): Promise<SpentStep | null> {
   // The shared clock: every instance spends the same step for the same code (lib/server/clock.ts).
   const step = matchTotpStep(base32, code, sharedNow().getTime());
-  if (step === null) return false;
+  if (step === null) return null;
   // A digest of the secret, not the secret (the limiter hashes its keys again): a fixed-size part of
   // the key that differs between secrets, with nothing that AUTH_SECRET's rotation would change.
   const secret = crypto.createHash('sha256').update(`totp-step\0${base32}`).digest('base64url');
-  return !(await consume('totpStep', `${userId}:${secret}:${step}`)).rejected;
+  const key = `${userId}:${secret}:${step}`;
+  if ((await consume('totpStep', key)).rejected) return null;
+  return { giveBack: () => reward('totpStep', key).catch(() => undefined) };
 }
 
 /**

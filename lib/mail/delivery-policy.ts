@@ -59,6 +59,10 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
     guarantee: 'at-least-once',
     why: 'A security alert: someone without the authenticator got in; a copy says the same, with no link.',
   },
+  security_change: {
+    guarantee: 'at-least-once',
+    why: 'A security alert: the login may have been taken over; a copy says the same, with no link.',
+  },
   login_enabled: {
     guarantee: 'at-least-once',
     why: 'A security alert: a login support had shut out can sign in again; a copy says the same, with no link.',

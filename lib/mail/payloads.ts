@@ -12,6 +12,10 @@ import { LOCALES } from '@/lib/i18n/locales';
 const id = z.string().min(1).max(64);
 const iso = z.iso.datetime({ offset: true });
 
+/** The changes to how a login signs in that its owner is mailed of (lib/mail/templates/security-change.ts). */
+export const SECURITY_CHANGES = ['mfa_enrolled', 'password_changed', 'recovery_codes_replaced'] as const;
+export type SecurityChange = (typeof SECURITY_CHANGES)[number];
+
 export const MAIL_PAYLOADS = {
   /** `closedAllowanceIds`: allowance requests this new block closed (the notice names them). */
   block_notice: z.object({
@@ -60,6 +64,16 @@ export const MAIL_PAYLOADS = {
     usedAt: iso,
     ip: z.string().max(64).nullable(),
     left: z.number().int().min(0).max(100),
+  }),
+  /**
+   * A change to how a login signs in, made from its own session (lib/mail/templates/security-change.ts):
+   * which, when, and the client address it came from.
+   */
+  security_change: z.object({
+    userId: id,
+    change: z.enum(SECURITY_CHANGES),
+    at: iso,
+    ip: z.string().max(64).nullable(),
   }),
   /** Support enabled a customer's disabled login again (lib/staff/customer-logins.ts): when, and the reason given. */
   login_enabled: z.object({ userId: id, enabledAt: iso }),

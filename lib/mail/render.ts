@@ -2,7 +2,7 @@ import 'server-only';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
-import { type MailTemplate, readPayload } from '@/lib/mail/payloads';
+import { type MailTemplate, readPayload, type SecurityChange } from '@/lib/mail/payloads';
 import {
   continueLink,
   hashLinkToken,
@@ -20,6 +20,7 @@ import { callOverview } from '@/lib/blocks/call-overview';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
 import { loginEnabled } from '@/lib/mail/templates/login-enabled';
+import { securityChange } from '@/lib/mail/templates/security-change';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import type { Rendered } from '@/lib/mail/templates/layout';
 import {
@@ -269,6 +270,15 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           ip: p.ip ?? null,
           left: Number(p.left ?? 0),
         },
+        ctx,
+      );
+      return { ok: true, mail };
+    }
+    case 'security_change': {
+      if (!user || user.email !== row.to) return skip('recipient no longer active');
+      const change = p.change as SecurityChange;
+      const mail = securityChange(
+        { recipient: r, change, at: new Date(p.at ?? row.createdAt), ip: p.ip ?? null },
         ctx,
       );
       return { ok: true, mail };

@@ -136,6 +136,7 @@ const FIELDS: Record<string, Spec> = {
 /** Keys that mean something else in one action's rows than FIELDS says. */
 const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'mfa.failure': { kind: f('codeKind', 'term:audit.term.codeKind') },
+  'mfa.throttled': { kind: f('codeKind', 'term:audit.term.codeKind') },
   'request.decision_conflict': { by: f('decidedBy', 'actor') },
   'allowance.denied': { by: f('decidedBy', 'actor') },
   'allowance.closed': { by: f('decidedBy', 'actor') },

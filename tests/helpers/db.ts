@@ -58,3 +58,32 @@ export async function useFreshDb(dialect: Dialect): Promise<string> {
   process.env.DATABASE_URL = url;
   return url;
 }
+
+/**
+ * Every INSERT into `table` fails with an error naming `simulated_outage` until the returned function is called: a
+ * trigger, so the error comes from the real database (a write refused), on either dialect, and only
+ * where the test wants it (the rows before it, a rate-limit counter say, are written as usual).
+ */
+export async function failInserts(dialect: Dialect, table: string): Promise<() => Promise<void>> {
+  const { getDb } = await import('@/lib/server/db');
+  const db = getDb();
+  const name = `test_fail_${table.toLowerCase()}`;
+  if (dialect === 'sqlite') {
+    await db.$executeRawUnsafe(
+      // Not RAISE(): SQLite reports that as a constraint, which Prisma words as a foreign key violation.
+      // A table that does not exist is a plain SQLITE_ERROR ("no such table: main.simulated_outage").
+      `CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" BEGIN SELECT 1 FROM simulated_outage; END`,
+    );
+    return async () => void (await db.$executeRawUnsafe(`DROP TRIGGER ${name}`));
+  }
+  await db.$executeRawUnsafe(
+    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated_outage'; END $$`,
+  );
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+  );
+  return async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "${table}"`);
+    await db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+  };
+}

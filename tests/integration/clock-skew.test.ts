@@ -184,8 +184,8 @@ describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (
     const code = new TOTP({ secret: Secret.fromBase32(TOTP_SECRET), period: 30, digits: 6 }).generate({
       timestamp: real,
     });
-    expect(await acceptTotp(u.id, TOTP_SECRET, code)).toBe(true);
+    expect(await acceptTotp(u.id, TOTP_SECRET, code)).not.toBeNull();
     // …once: the step is spent on the shared clock, whichever instance the code is typed on.
-    expect(await acceptTotp(u.id, TOTP_SECRET, code)).toBe(false);
+    expect(await acceptTotp(u.id, TOTP_SECRET, code)).toBeNull();
   });
 });

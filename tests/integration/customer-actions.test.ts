@@ -7,6 +7,7 @@ import { getDb } from '@/lib/server/db';
 import { submitMisdial, withdrawRequest } from '@/lib/requests/submit';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { changePortalPassword } from '@/lib/auth/change-password';
+import { renderMessage } from '@/lib/mail/render';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount } from '@/tests/helpers/factory';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
@@ -357,6 +358,14 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       });
       expect(JSON.parse(audit.detail!)).toMatchObject({ otherSessionsEnded: 1 });
       expect(JSON.stringify(audit)).not.toContain(next);
+      // Its owner is told, with no password in the mail or its row (review, session 35).
+      const alert = await db.mailMessage.findFirstOrThrow({
+        where: { to: u.email, template: 'security_change' },
+      });
+      expect(JSON.parse(alert.payload)).toMatchObject({ change: 'password_changed', ip: meta.ip });
+      const mail = await renderMessage(alert, new Date());
+      expect(mail.ok && mail.mail.subject).toMatch(/^The password of your .*login was changed$/);
+      expect(JSON.stringify([alert, mail])).not.toContain(next);
     });
   });
 });

@@ -10,7 +10,7 @@ import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { renderMessage } from '@/lib/mail/render';
-import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { dialects, failInserts, useFreshDb } from '@/tests/helpers/db';
 import { makeSession, makeStaff, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 import { resetStaffSecondFactor } from '@/lib/staff/users';
 import { dataOf, said } from '@/tests/helpers/outcome';
@@ -101,6 +101,19 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.enrolled' } })).toBe(1);
       // Enrolled now: confirming again (another tab) changes nothing and says so (review 11b).
       expect(said(await confirmEnrolment(me, code(secret, 1), meta))).toBe('outcome.mfa.enrolledElsewhere');
+      // Its owner is told, once (review, session 35: someone in a session of theirs could turn it on
+      // and lock them out unheard).
+      const alerts = await db.mailMessage.findMany({ where: { to: u.email, template: 'security_change' } });
+      expect(alerts.map((m) => JSON.parse(m.payload))).toEqual([
+        { userId: u.id, change: 'mfa_enrolled', at: expect.any(String), ip: meta.ip },
+      ]);
+      const mail = await renderMessage(alerts[0]!, new Date());
+      expect(mail.ok && mail.mail.subject).toMatch(
+        /^Two-factor authentication was turned on for your .*login$/,
+      );
+      expect(mail.ok && mail.mail.text).toContain(`from the internet address ${meta.ip}`);
+      expect(mail.ok && mail.mail.text).toContain('If it was not you, someone else signed in to your login');
+      expect(mail.ok && mail.mail.text).not.toMatch(/token=|callback/);
     });
   });
 
@@ -207,6 +220,46 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(rendered.ok && rendered.mail.text).toContain(`from the internet address ${meta.ip}`);
       expect(rendered.ok && rendered.mail.text).not.toMatch(/token=|callback/);
     });
+
+    it('a code is spent only with the session it opens: a database failure in between keeps it', async () => {
+      const { u, me } = await userWithSession('customer');
+      const { secret } = await pendingEnrolment(me);
+      const enrolled = dataOf(await confirmEnrolment(me, code(secret), meta));
+      const db = getDb();
+      const s2 = await makeSession(u.id);
+      const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
+      const totp = code(secret, 1); // the next step: the enrolment spent this one
+      const restore = await failInserts(dialect, 'Session');
+      try {
+        await expect(verifySecondFactor(me2, enrolled.recoveryCodes[0], meta)).rejects.toThrow(
+          /simulated_outage/,
+        );
+        await expect(verifySecondFactor(me2, totp, meta)).rejects.toThrow(/simulated_outage/);
+      } finally {
+        await restore();
+      }
+      // Nothing was used, audited as used, mailed or counted as wrong.
+      expect(await unusedRecoveryCodes(u.id)).toBe(10);
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_code_used' } })).toBe(0);
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(0);
+      expect(await db.mailMessage.count({ where: { to: u.email, template: 'recovery_code_used' } })).toBe(0);
+      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
+      // The database is back: the same TOTP code opens the session; the recovery code still works.
+      const again = await verifySecondFactor(me2, totp, meta);
+      expect(said(again)).toBe('ok');
+      const s3 = await makeSession(u.id);
+      expect(
+        said(await verifySecondFactor({ ...me, sessionId: s3.id }, enrolled.recoveryCodes[0], meta)),
+      ).toBe('ok');
+      expect(await unusedRecoveryCodes(u.id)).toBe(9);
+      // A session that ended meanwhile keeps the code too (no sign-in happened).
+      const s4 = await makeSession(u.id);
+      await db.session.delete({ where: { id: s4.id } });
+      expect(
+        said(await verifySecondFactor({ ...me, sessionId: s4.id }, enrolled.recoveryCodes[1], meta)),
+      ).toBe('outcome.sessionEnded');
+      expect(await unusedRecoveryCodes(u.id)).toBe(9);
+    });
   });
 
   describe('new recovery codes', () => {
@@ -243,6 +296,11 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(fresh).toHaveLength(10);
       expect(fresh).not.toContain(old.recoveryCodes[1]);
       expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
+      const alert = await db.mailMessage.findFirstOrThrow({
+        where: { to: u.email, template: 'security_change', payload: { contains: 'recovery_codes_replaced' } },
+      });
+      const mail = await renderMessage(alert, new Date());
+      expect(mail.ok && mail.mail.subject).toMatch(/^New recovery codes were made for your .*login$/);
       expect(
         await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.recovery_codes_replaced' } }),
       ).toBe(1);

@@ -46,7 +46,8 @@ const { consume, LIMITS } = await import('@/lib/server/rate-limit');
 const { REQUESTED_LINK_MAX_AGE_SEC } = await import('@/lib/mail/link-token');
 const { unseal } = await import('@/lib/server/seal');
 const { getDb } = await import('@/lib/server/db');
-const { dialects, useFreshDb } = await import('@/tests/helpers/db');
+const { createLogger } = await import('@/lib/server/log');
+const { dialects, failInserts, useFreshDb } = await import('@/tests/helpers/db');
 const { makeAccount } = await import('@/tests/helpers/factory');
 
 const PASSWORD = 'correct horse battery staple 42';
@@ -222,5 +223,60 @@ describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialec
     expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(1);
     expect(await audited('sign_in.link_past_ceiling', email)).toBe(1);
     expect(await audited('sign_in.link_suppressed', email)).toBe(5);
+  });
+});
+
+describe.each(dialects())('a database failure during sign-in is not a wrong password, on %s', (dialect) => {
+  it('says so with a reference, counts and audits no failure, and does not lock the owner out', async () => {
+    await useFreshDb(dialect);
+    const email = `outage-${dialect}@t.example`;
+    await owner(email);
+    edge.jar.clear();
+    edge.ip = '203.0.113.60';
+    const lines: { msg?: string; reference?: string; error?: { message?: string } }[] = [];
+    const g = globalThis as { __tollgateLog?: unknown };
+    const saved = g.__tollgateLog;
+    g.__tollgateLog = createLogger({ write: (s: string) => void lines.push(JSON.parse(s)) });
+    const restore = await failInserts(dialect, 'Session');
+    try {
+      // More tries than the 5 a stranger's address gets per email: none of them is counted.
+      for (let i = 0; i < 7; i++) {
+        const answer = await signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' }));
+        expect(answer).toMatchObject({ ok: false, values: { email } });
+        expect(answer.message).toMatch(
+          /^We could not check your sign-in just now because of a problem on our side\./,
+        );
+        expect(answer.message).toMatch(/quote reference [0-9a-f-]{36}\.$/);
+      }
+      edge.acceptLanguage = 'es-ES,es;q=0.9';
+      const es = await signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' }));
+      expect(es.message).toMatch(/^No hemos podido comprobar su inicio de sesión/);
+      edge.acceptLanguage = null;
+    } finally {
+      await restore();
+      g.__tollgateLog = saved;
+    }
+    expect(await audited('sign_in.failure', email)).toBe(0);
+    expect(await audited('sign_in.throttled', email)).toBe(0);
+    const failed = lines.filter((l) => l.msg === 'sign-in failed');
+    expect(failed).toHaveLength(8);
+    expect(failed[0].error?.message).toContain('simulated_outage');
+    expect(JSON.stringify(failed)).not.toContain(PASSWORD);
+    expect(JSON.stringify(failed)).not.toContain(email);
+    // The database is back: the same browser and address sign in at once.
+    await redirected(signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' })));
+    // A wrong password is still a failure, counted and audited as before.
+    expect(await attemptSignIn({ email, password: 'wrong guess' }, from('203.0.113.61'))).toMatchObject({
+      ok: false,
+      code: 'invalid',
+    });
+    expect(await audited('sign_in.failure', email)).toBe(1);
+    // Under the address tried, with no login behind it (the staff audit log's actor filter finds it).
+    expect(
+      await getDb().auditLog.findFirstOrThrow({
+        where: { action: 'sign_in.failure', actorEmail: email },
+        select: { actorId: true },
+      }),
+    ).toEqual({ actorId: null });
   });
 });

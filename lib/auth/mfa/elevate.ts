@@ -8,6 +8,9 @@ import type { RequestMeta } from '@/lib/server/request-meta';
 /** A session that has just passed its second factor: the browser gets its token (setSessionCookie). */
 export type VerifiedSession = { sessionToken: string; expires: Date };
 
+/** Thrown inside a transaction that needed startVerifiedSession's session, to roll back what it did first. */
+export class SessionEnded extends Error {}
+
 /**
  * Passing the second factor starts a **new** session (OWASP ASVS V7.2.4, review 11 finding 5): inside
  * `tx`, the half-signed-in Session row of `user` is deleted and a verified one with a new token takes

@@ -1,5 +1,6 @@
 import 'server-only';
 import QRCode from 'qrcode';
+import { queueMail } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
 import { consume, reset } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -9,7 +10,7 @@ import { acceptTotp, encryptSecret, pendingSecretFor, totpFor } from '@/lib/auth
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { storeNewRecoveryCodes } from '@/lib/auth/mfa/recovery';
-import { startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
+import { SessionEnded, startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
@@ -23,9 +24,6 @@ export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: 
   const uri = totpFor(secret, user.email).toString();
   return { qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }), secret };
 }
-
-/** Thrown inside the enrolment's transaction to undo it: the session ended meanwhile. */
-class SessionEnded extends Error {}
 
 /**
  * Confirms enrolment with a first code of this session's pending secret (as typed: "492 817" is fine;
@@ -50,9 +48,14 @@ export async function confirmEnrolment(
   const on = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
   if (on.totpEnabledAt) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
-  if (attempt.rejected) return codeRefused('throttled', 'mfa.throttled');
+  if (attempt.rejected) {
+    await audit({ action: 'mfa.throttled', actor: user, detail: { kind: 'totp', for: 'enrolment' }, meta });
+    return codeRefused('throttled', 'mfa.throttled');
+  }
   const secret = pendingSecretFor(user.id, user.sessionId);
-  if (!(await acceptTotp(user.id, secret, code.code))) {
+  const spent = await acceptTotp(user.id, secret, code.code);
+  if (!spent) {
+    await audit({ action: 'mfa.failure', actor: user, detail: { kind: 'totp', for: 'enrolment' }, meta });
     return attempt.limited
       ? codeRefused('throttled', 'mfa.throttled')
       : codeRefused('invalid', 'outcome.mfa.enrolWrong');
@@ -77,11 +80,20 @@ export async function confirmEnrolment(
       if (!session) throw new SessionEnded();
       const linksRevoked = await revokeSignInLinks(tx, user.email);
       await audit({ action: 'mfa.enrolled', actor: user, detail: { linksRevoked }, meta }, tx);
+      // Its owner hears of it (someone in a session of theirs could lock them out this way).
+      await queueMail(tx, user.email, 'security_change', {
+        userId: user.id,
+        change: 'mfa_enrolled',
+        at: new Date().toISOString(),
+        ip: meta.ip ?? null,
+      });
       return { recoveryCodes, session };
     });
     if (!done) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');
     return succeed(done, { key: 'outcome.mfa.enrolled' });
   } catch (e) {
+    // Nothing was stored: the code's step is given back, so the same code sent again is no wrong one.
+    await spent.giveBack();
     if (e instanceof SessionEnded) return fail('refused', 'outcome.sessionEnded');
     throw e;
   }

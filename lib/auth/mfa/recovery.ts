@@ -1,4 +1,5 @@
 import 'server-only';
+import { queueMail } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
 import { readCode } from '@/lib/auth/codes';
 import { consume, reset } from '@/lib/server/rate-limit';
@@ -57,8 +58,17 @@ export async function replaceRecoveryCodes(
   // The set this request replaces, read before the code is checked (see the transaction below).
   const replacing = await codeIds(db, u.id);
   const attempt = await consume('totp', user.id);
-  if (attempt.rejected) return codeRefused('throttled', 'mfa.throttled');
-  if (!(await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code))) {
+  if (attempt.rejected) {
+    await audit({
+      action: 'mfa.throttled',
+      actor: user,
+      detail: { kind: 'totp', for: 'recovery_codes' },
+      meta,
+    });
+    return codeRefused('throttled', 'mfa.throttled');
+  }
+  const spent = await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code);
+  if (!spent) {
     await audit({
       action: 'mfa.failure',
       actor: user,
@@ -71,16 +81,29 @@ export async function replaceRecoveryCodes(
   }
   await reset('totp', user.id);
   await clearSecondFactorFailures(u.id);
-  const recoveryCodes = await db.$transaction(async (tx) => {
-    // Under the user row's lock, the set must still be the one read above: a concurrent replacement
-    // that committed first (this one waited for its lock) made it another, and this one stands down.
-    await lockUser(tx, u.id);
-    if ((await codeIds(tx, u.id)) !== replacing) return null;
-    const codes = await storeNewRecoveryCodes(tx, u.id);
-    const linksRevoked = await revokeSignInLinks(tx, u.email);
-    await audit({ action: 'mfa.recovery_codes_replaced', actor: user, detail: { linksRevoked }, meta }, tx);
-    return codes;
-  });
+  // A database error leaves the old codes in force: the code's step is given back, so the same code
+  // sent again is no wrong one.
+  const recoveryCodes = await db
+    .$transaction(async (tx) => {
+      // Under the user row's lock, the set must still be the one read above: a concurrent replacement
+      // that committed first (this one waited for its lock) made it another, and this one stands down.
+      await lockUser(tx, u.id);
+      if ((await codeIds(tx, u.id)) !== replacing) return null;
+      const codes = await storeNewRecoveryCodes(tx, u.id);
+      const linksRevoked = await revokeSignInLinks(tx, u.email);
+      await audit({ action: 'mfa.recovery_codes_replaced', actor: user, detail: { linksRevoked }, meta }, tx);
+      await queueMail(tx, u.email, 'security_change', {
+        userId: u.id,
+        change: 'recovery_codes_replaced',
+        at: new Date().toISOString(),
+        ip: meta.ip ?? null,
+      });
+      return codes;
+    })
+    .catch(async (e: unknown) => {
+      await spent.giveBack();
+      throw e;
+    });
   if (!recoveryCodes) return codeRefused('conflict', 'profile.recoveryReplacedElsewhere');
   return succeed({ recoveryCodes }, { key: 'profile.recoveryReplaced' });
 }

@@ -13,7 +13,8 @@ import {
   offerUnlockMail,
   recordSecondFactorFailure,
 } from '@/lib/auth/mfa/lockout';
-import { startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
+import { SessionEnded, startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
+import { lockUser } from '@/lib/server/db/lock';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 import { adoptBrowserTimeZone } from '@/lib/time/zone';
@@ -54,49 +55,59 @@ export async function verifySecondFactor(
   // Counted before the check: parallel guesses cannot slip past the limit.
   const attempt = await consume('totp', user.id);
   if (attempt.rejected) {
+    await audit({ action: 'mfa.throttled', actor: user, detail: { kind: code.kind }, meta });
     countSignIn('totp', 'throttled');
     return codeRefused('throttled', 'mfa.throttled');
   }
-  let ok: boolean;
-  if (code.kind === 'totp') {
-    ok = await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code);
-  } else {
-    // A recovery code works once: the update only matches an unused row. Spending one is audited and
-    // mailed to its holder in the same transaction (a recovery code stands in for the phone: someone
-    // who has it and the password is in, and its holder must hear of it).
-    ok = await db.$transaction(async (tx) => {
-      const usedAt = new Date();
-      const used = await tx.recoveryCode.updateMany({
-        where: { userId: u.id, codeHash: { in: recoveryCodeHashes(code.code) }, usedAt: null },
-        data: { usedAt },
-      });
-      if (used.count !== 1) return false;
-      await audit({ action: 'mfa.recovery_code_used', actor: user, meta }, tx);
-      const left = await tx.recoveryCode.count({ where: { userId: u.id, usedAt: null } });
-      await queueMail(tx, u.email, 'recovery_code_used', {
-        userId: u.id,
-        usedAt: usedAt.toISOString(),
-        ip: meta.ip ?? null,
-        left,
-      });
-      return true;
-    });
-  }
-  if (!ok) {
+  const wrong = async (): Promise<VerifyOutcome> => {
     await audit({ action: 'mfa.failure', actor: user, detail: { kind: code.kind }, meta });
     const { locked } = await recordSecondFactorFailure(user, meta);
     countSignIn('totp', locked || attempt.limited ? 'throttled' : 'failure');
     if (locked) return codeRefused('refused', 'mfa.locked');
     return attempt.limited ? codeRefused('throttled', 'mfa.throttled') : codeRefused('invalid', 'mfa.wrong');
+  };
+  // A TOTP code's step is spent first (parallel requests with one code cannot both pass), and given
+  // back if no session comes of it.
+  const spent = code.kind === 'totp' ? await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code) : null;
+  if (code.kind === 'totp' && !spent) return wrong();
+  let session: VerifiedSession | 'wrong';
+  try {
+    // One transaction: a recovery code is spent (audited, and mailed to its holder: it stands in for
+    // the phone, so someone who has it and the password is in) only with the session it opens. A
+    // database error or an ended session between the two used to burn the code, mail "a recovery code
+    // was used to sign in" for a sign-in that never happened, and refuse the same code sent again.
+    session = await db.$transaction(async (tx) => {
+      if (code.kind === 'recovery') {
+        await lockUser(tx, u.id); // the user's row first (docs/architecture.md "Lock order")
+        const usedAt = new Date();
+        // A recovery code works once: the update only matches an unused row.
+        const used = await tx.recoveryCode.updateMany({
+          where: { userId: u.id, codeHash: { in: recoveryCodeHashes(code.code) }, usedAt: null },
+          data: { usedAt },
+        });
+        if (used.count !== 1) return 'wrong';
+        await audit({ action: 'mfa.recovery_code_used', actor: user, meta }, tx);
+        const left = await tx.recoveryCode.count({ where: { userId: u.id, usedAt: null } });
+        await queueMail(tx, u.email, 'recovery_code_used', {
+          userId: u.id,
+          usedAt: usedAt.toISOString(),
+          ip: meta.ip ?? null,
+          left,
+        });
+      }
+      const started = await startVerifiedSession(tx, user, meta);
+      if (!started) throw new SessionEnded(); // rolls the recovery code's use back
+      await audit({ action: 'mfa.verified', actor: user, meta }, tx);
+      return started;
+    });
+  } catch (e) {
+    await spent?.giveBack();
+    if (e instanceof SessionEnded) return fail('refused', 'outcome.sessionEnded');
+    throw e;
   }
+  if (session === 'wrong') return wrong();
   await reset('totp', user.id);
   await clearSecondFactorFailures(u.id);
-  const session = await db.$transaction(async (tx) => {
-    const started = await startVerifiedSession(tx, user, meta);
-    if (started) await audit({ action: 'mfa.verified', actor: user, meta }, tx);
-    return started;
-  });
-  if (!session) return fail('refused', 'outcome.sessionEnded');
   if (browserZone) await adoptBrowserTimeZone(user.id, browserZone);
   countSignIn('totp', 'success');
   return succeed({ session });

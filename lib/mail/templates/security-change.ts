@@ -1,0 +1,42 @@
+import { type MailContext, providerArgs, shell, when, hello, url } from './context';
+import { renderMail } from './layout';
+import type { SecurityChange } from '@/lib/mail/payloads';
+
+export type SecurityChangeData = {
+  recipient: { name: string | null; email: string };
+  change: SecurityChange;
+  at: Date;
+  /** The client address of the request that made the change, when known. */
+  ip: string | null;
+};
+
+/**
+ * Security alert: a change to how this login signs in, made from a signed-in session (two-factor
+ * authentication turned on, the portal password changed, new recovery codes made). Each is what
+ * someone who got into the login (a stolen password, a forwarded sign-in link) would do to keep it
+ * and lock its owner out, so the owner is told at once, with when and from where, and what to do if
+ * it was not them (OWASP ASVS 4.0 V2.2.3: notify after updates to authentication details). No
+ * sign-in link: the button opens the profile page.
+ */
+export function securityChange(d: SecurityChangeData, ctx: MailContext) {
+  const { t } = ctx;
+  const k = `mail.securityChange.${d.change}` as const;
+  return renderMail(
+    {
+      subject: t(`${k}.subject`, providerArgs(ctx)),
+      preheader: t(`${k}.preheader`),
+      parts: [
+        hello(ctx, d),
+        {
+          kind: 'p',
+          strong: true,
+          text: t(`${k}.intro`, { at: when(d.at, ctx), ip: d.ip ?? '', known: d.ip ? 'yes' : 'no' }),
+        },
+        { kind: 'p', text: t('mail.securityChange.ifYou') },
+        { kind: 'button', label: t('mail.securityChange.button'), url: url(ctx, '/profile') },
+        { kind: 'p', text: t(`${k}.notYou`, { support: ctx.support }) },
+      ],
+    },
+    shell(ctx, t('mail.footerSecurity', providerArgs(ctx))),
+  );
+}
