@@ -1,4 +1,5 @@
 import 'server-only';
+import { CredentialsSignin } from 'next-auth';
 import { audit } from '@/lib/audit/log';
 import { countSignIn } from '@/lib/server/metrics';
 import { signIn } from '@/lib/auth/config';
@@ -141,7 +142,18 @@ export async function redeemSignInLink(
   }
   const { user, unlock } = found;
   if (unlock) await unlockSecondFactor(user, meta);
-  await grantLinkSignIn(user.id, () => signIn(LINK_PROVIDER_ID, { redirect: false }));
+  try {
+    await grantLinkSignIn(user.id, () => signIn(LINK_PROVIDER_ID, { redirect: false }));
+  } catch (e) {
+    // No session came of it (the login was disabled a moment ago, or the database failed writing
+    // the session): the link is put back as it was, so it still works once the cause is gone, rather
+    // than "used or expired" for a sign-in that never happened (review, session 35).
+    await db.verificationToken.create({ data: found.row }).catch(() => undefined);
+    if (!(e instanceof CredentialsSignin)) throw e;
+    await audit({ action: 'sign_in.link_refused', meta });
+    countSignIn('email_link', 'failure');
+    return { ok: false, reason: 'invalid' };
+  }
   await adoptZoneAtSignIn(user, input.tz);
   await audit({
     action: 'sign_in.success',

@@ -65,7 +65,12 @@ export const liftBlockByStaff = staffDecision(
       const why = liftRefusal(res, { ...user, formatTag: tag });
       return refuse('refused', why.key, why.values);
     }
-    const detail = { by: 'staff', note: input.note, alsoLifted: blockIds.slice(1) };
+    // Each once, and not the block itself: requestLift's list, not the form's (`alsoLift[]=B&alsoLift[]=B`).
+    const detail = {
+      by: 'staff',
+      note: input.note,
+      alsoLifted: res.blockIds.filter((id) => id !== block.id),
+    };
     return done(
       { action: 'block.lift_requested', accountId, target: { type: 'block', id: block.id }, detail },
       'outcome.manual.liftSent',

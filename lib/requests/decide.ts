@@ -186,7 +186,8 @@ export const approveRequest = staffDecision(
     // This approval queued the lift (requestLift succeeded), so "we are lifting the block now" is true.
     const liftQueued = block.status === 'lift_pending';
     if (liftQueued) await notifySubmitter(tx, r, 'request_approved');
-    const alsoLifted = input['alsoLift[]'] ?? [];
+    // The blocks the lift covers besides this one, each once (requestLift's list, not the form's).
+    const alsoLifted = lift.blockIds.filter((id) => id !== r.blockId);
     const detail = {
       blockId: r.blockId,
       alsoLifted,

@@ -111,8 +111,8 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   // A login's rows are its own (actorId) and those that name its address without a session behind
   // them: a failed or throttled sign-in, a sign-in link asked for (lib/auth/sign-in.ts,
   // lib/auth/email-link.ts), which an admin looking into password guessing wants beside them. Two
-  // index ranges, (actorId, at) and (actorEmail, at), each read in order up to a page and merged,
-  // rather than one OR that the databases would read whole and sort.
+  // index ranges, (actorId, at) and (actorEmail, at) where actorId is null (migration 0023), each read
+  // in order up to a page and merged, rather than one OR that the databases would read whole and sort.
   const byActor: Prisma.AuditLogWhereInput[] = !f.actor
     ? [{}]
     : actor
@@ -120,6 +120,8 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
       : bySwitch
         ? [
             {
+              // actorId too: the (actorEmail, at) index holds the rows with no login only (migration 0023).
+              actorId: null,
               actorEmail: null,
               OR: [{ action: { startsWith: 'switch.' } }, { detail: { contains: SWITCH_CONFIRMED } }],
             },

@@ -22,6 +22,9 @@ export type DbShape = {
 };
 
 const key = (cols: string[]) => cols.join(',');
+/** An index's key, with ` where <predicate>` for a partial one (quotes and spaces taken out, to compare). */
+export const partialKey = (k: string, where: string | null) =>
+  where ? `${k} where ${where.replace(/"/g, '').replace(/[()]/g, '').replace(/\s+/g, ' ').trim()}` : k;
 
 /** PostgreSQL's search documents (migration 0022), one row per account, kept by triggers. */
 export const SEARCH_DOCUMENT = 'AccountSearchDocument';
@@ -65,12 +68,20 @@ export function introspectSqlite(url: string): DbShape {
         name: string;
         unique: number;
         origin: string;
+        partial: number;
       }[]) {
         if (idx.origin === 'pk') continue;
         const cols = (conn.prepare(`PRAGMA index_info("${idx.name}")`).all() as { name: string }[]).map(
           (r) => r.name,
         );
-        (idx.unique ? uniques : indexes).push(key(cols));
+        // A partial index (Prisma cannot say one: migration 0023) with its WHERE, as PostgreSQL's below.
+        const sql = idx.partial
+          ? (conn
+              .prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`)
+              .get(idx.name) as { sql: string })
+          : null;
+        const where = sql ? / WHERE (.*)$/s.exec(sql.sql)![1] : null;
+        (idx.unique ? uniques : indexes).push(partialKey(key(cols), where));
       }
       shape.tables[t.name] = { columns, uniques: uniques.sort(), indexes: indexes.sort() };
     }
@@ -120,14 +131,12 @@ export async function introspectPostgres(url: string): Promise<DbShape> {
         shape.search.push(`${r.tablename}.${trgm[1]}${trgm[2] ? '' : ' (with a pending list)'}`);
         continue;
       }
-      const colList = /\((.*)\)$/
-        .exec(r.indexdef)![1]
-        .split(',')
-        .map((s) => s.trim().replace(/"/g, ''));
+      const [, cols, where] = /^[^(]*\((.*?)\)(?: WHERE \((.*)\))?$/.exec(r.indexdef)!;
+      const colList = cols.split(',').map((s) => s.trim().replace(/"/g, ''));
       (r.indexdef.startsWith('CREATE UNIQUE')
         ? shape.tables[r.tablename].uniques
         : shape.tables[r.tablename].indexes
-      ).push(key(colList));
+      ).push(partialKey(key(colList), where ?? null));
     }
     // The search documents of migration 0022 (PostgreSQL only): a table Prisma does not describe,
     // reported with its walk index and with the writes whose triggers keep it current.

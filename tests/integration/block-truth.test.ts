@@ -164,6 +164,10 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect([await status(blockA.id), await status(blockB.id)]).toEqual(['lifted', 'lifted']);
     expect(await simCalling(a.number)).toBe('allowed');
     expect(await getDb().blockEvent.count({ where: { blockId: blockB.id, type: 'lift_requested' } })).toBe(1);
+    const approved = await getDb().auditLog.findFirstOrThrow({
+      where: { action: 'request.approved', targetId: r.id },
+    });
+    expect(JSON.parse(approved.detail!)).toMatchObject({ blockId: blockA.id, alsoLifted: [blockB.id] });
   });
 
   it('manual block: no request can be filed on it, and an approval never lifts it', async () => {

@@ -6,8 +6,12 @@ import {
   type DbShape,
   introspectPostgres,
   introspectSqlite,
+  partialKey,
   SEARCH_DOCUMENT,
 } from '@/tests/helpers/introspect';
+
+/** Partial indexes, which Prisma's schema cannot say: the index's WHERE, by `Table(columns)`. Migration 0023. */
+const PARTIAL: Record<string, string> = { 'AuditLog(actorEmail,at)': 'actorId IS NULL' };
 
 type Datamodel = {
   enums: { name: string; values: string[] }[];
@@ -57,6 +61,7 @@ function expectedShape(dialect: 'sqlite' | 'postgresql'): DbShape {
       indexes: idx
         .filter((i) => i.type === 'normal')
         .map((i) => i.fields.join(','))
+        .map((k) => partialKey(k, PARTIAL[`${m.dbName}(${k})`] ?? null))
         .sort(),
     };
   }

@@ -231,10 +231,13 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const totp = code(secret, 1); // the next step: the enrolment spent this one
       const restore = await failInserts(dialect, 'Session');
       try {
-        await expect(verifySecondFactor(me2, enrolled.recoveryCodes[0], meta)).rejects.toThrow(
-          /simulated_outage/,
-        );
-        await expect(verifySecondFactor(me2, totp, meta)).rejects.toThrow(/simulated_outage/);
+        // Six tries through the outage, one more than the 5 a window allows: none is counted.
+        for (let i = 0; i < 3; i++) {
+          await expect(verifySecondFactor(me2, enrolled.recoveryCodes[0], meta)).rejects.toThrow(
+            /simulated_outage/,
+          );
+          await expect(verifySecondFactor(me2, totp, meta)).rejects.toThrow(/simulated_outage/);
+        }
       } finally {
         await restore();
       }

@@ -279,4 +279,35 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
       }),
     ).toEqual({ actorId: null });
   });
+
+  it('a sign-in link whose session could not be written still works once the database is back', async () => {
+    await useFreshDb(dialect);
+    const email = `link-outage-${dialect}@t.example`;
+    await owner(email);
+    edge.jar.clear();
+    await linkSent(emailLinkAction(undefined, form({ email, callbackUrl: '/' })));
+    const row = await getDb().mailMessage.findFirstOrThrow({
+      where: { to: email, template: 'sign_in_link' },
+    });
+    const token = new URL(unseal(JSON.parse(row.payload).sealedUrl, 'mail-payload-v1')).searchParams.get(
+      'token',
+    )!;
+    const BIND = 'outage-binding-cookie-0123456789abcdef';
+    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    const cont = () =>
+      continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' }));
+    const restore = await failInserts(dialect, 'Session');
+    try {
+      await expect(cont()).rejects.toThrow();
+    } finally {
+      await restore();
+    }
+    // Before: the link was deleted first, so it answered "used or expired" for a sign-in that never happened.
+    expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(1);
+    await redirected(cont());
+    expect(await getDb().verificationToken.count({ where: { identifier: email } })).toBe(0);
+    // Used once: the same link again, in the same browser, is refused.
+    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    await expect(cont()).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
+  });
 });

@@ -2,7 +2,7 @@ import 'server-only';
 import QRCode from 'qrcode';
 import { queueMail } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
-import { consume, reset } from '@/lib/server/rate-limit';
+import { consume, reset, reward } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { readCode } from '@/lib/auth/codes';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
@@ -94,6 +94,8 @@ export async function confirmEnrolment(
   } catch (e) {
     // Nothing was stored: the code's step is given back, so the same code sent again is no wrong one.
     await spent.giveBack();
+    // Nor is the try counted: the code was not refused (a sign-in's outage is not counted either).
+    await reward('totp', user.id).catch(() => undefined);
     if (e instanceof SessionEnded) return fail('refused', 'outcome.sessionEnded');
     throw e;
   }

@@ -2,7 +2,7 @@ import 'server-only';
 import { queueMail } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
 import { readCode } from '@/lib/auth/codes';
-import { consume, reset } from '@/lib/server/rate-limit';
+import { consume, reset, reward } from '@/lib/server/rate-limit';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
 import { acceptTotp, decryptSecret, hashRecoveryCode, newRecoveryCodes } from '@/lib/auth/totp';
@@ -102,6 +102,8 @@ export async function replaceRecoveryCodes(
     })
     .catch(async (e: unknown) => {
       await spent.giveBack();
+      // Nor is the try counted: the code was not refused (a sign-in's outage is not counted either).
+      await reward('totp', user.id).catch(() => undefined);
       throw e;
     });
   if (!recoveryCodes) return codeRefused('conflict', 'profile.recoveryReplacedElsewhere');

@@ -1,7 +1,7 @@
 import 'server-only';
 import { audit } from '@/lib/audit/log';
 import { readCode } from '@/lib/auth/codes';
-import { consume, reset } from '@/lib/server/rate-limit';
+import { consume, reset, reward } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { acceptTotp, decryptSecret, recoveryCodeHashes } from '@/lib/auth/totp';
 import { db } from '@/lib/server/db';
@@ -102,6 +102,8 @@ export async function verifySecondFactor(
     });
   } catch (e) {
     await spent?.giveBack();
+    // Nor is the try counted: the code was not refused (a sign-in's outage is not counted either).
+    await reward('totp', user.id).catch(() => undefined);
     if (e instanceof SessionEnded) return fail('refused', 'outcome.sessionEnded');
     throw e;
   }
