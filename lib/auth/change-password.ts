@@ -1,5 +1,5 @@
 import 'server-only';
-import { queueMail } from '@/lib/mail/queue';
+import { queueSecurityChange } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
@@ -75,12 +75,7 @@ export async function changePortalPassword(
       { action: 'password.changed', actor: user, detail: { otherSessionsEnded: count, linksRevoked }, meta },
       tx,
     );
-    await queueMail(tx, u.email, 'security_change', {
-      userId: u.id,
-      change: 'password_changed',
-      at: new Date().toISOString(),
-      ip: meta.ip ?? null,
-    });
+    await queueSecurityChange(tx, u, 'password_changed', meta.ip);
     await recordReceipt(tx, once, { key: 'outcome.again.portalPassword' });
     return true;
   });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { Tx } from '@/lib/server/db';
-import { MAIL_PAYLOADS, type MailPayload, type MailTemplate } from '@/lib/mail/payloads';
+import { MAIL_PAYLOADS, type MailPayload, type MailTemplate, type SecurityChange } from '@/lib/mail/payloads';
 import { sharedNow } from '@/lib/server/clock';
 import { newRowId } from '@/lib/server/row-id';
 
@@ -39,6 +39,25 @@ export async function queueMail<T extends MailTemplate>(
  * releaseHeldMail can make it due early. Default: due at once.
  */
 export type QueueOptions = { holdUntil?: Date };
+
+/**
+ * Tells `user` by mail that `change` was made to how their login signs in, now, from `ip` (the
+ * request's client address): the security_change template (lib/mail/templates/security-change.ts),
+ * in the caller's transaction, so it goes if and only if the change committed.
+ */
+export async function queueSecurityChange(
+  tx: Tx,
+  user: { id: string; email: string },
+  change: SecurityChange,
+  ip: string | null | undefined,
+): Promise<void> {
+  await queueMail(tx, user.email, 'security_change', {
+    userId: user.id,
+    change,
+    at: new Date().toISOString(),
+    ip: ip ?? null,
+  });
+}
 
 /** One message per member of the account (each with their own sign-in link where the template has one). */
 export async function queueMailToMembers<T extends MailTemplate>(

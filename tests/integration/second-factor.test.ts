@@ -32,6 +32,17 @@ const sessionVerified = async (id: string) =>
 /** The Session row a successful verification or enrolment started (its token goes to the cookie). */
 const startedSession = (r: { ok: boolean; data?: { session: { sessionToken: string } } }) =>
   getDb().session.findUniqueOrThrow({ where: { sessionToken: r.data!.session.sessionToken } });
+/**
+ * A customer who set up two-factor authentication (`secret`, the codes shown: `enrolled`) and then
+ * signed in again in a second session (`me2`), whose code is still due.
+ */
+async function enrolledCustomer() {
+  const { u, me } = await userWithSession('customer');
+  const { secret } = await pendingEnrolment(me);
+  const enrolled = dataOf(await confirmEnrolment(me, code(secret), meta));
+  const s2 = await makeSession(u.id);
+  return { u, me, secret, enrolled, me2: { ...me, sessionId: s2.id, mfaEnrolled: true } };
+}
 /** How many of `codes` (as shown to the user) are stored, unused, for `userId`. */
 async function working(userId: string, codes: string[]) {
   const rows = await getDb().recoveryCode.findMany({ where: { userId, usedAt: null } });
@@ -193,12 +204,8 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     });
 
     it('a recovery code works once, as people type it; it is audited', async () => {
-      const { u, me } = await userWithSession('customer');
-      const { secret } = await pendingEnrolment(me);
-      const enrolled = dataOf(await confirmEnrolment(me, code(secret), meta));
+      const { u, enrolled, me2 } = await enrolledCustomer();
       const db = getDb();
-      const s2 = await makeSession(u.id);
-      const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const typed = ` ${enrolled.recoveryCodes[0].toLowerCase().replace(/-/g, ' ')} `;
       expect(await unusedRecoveryCodes(u.id)).toBe(10);
       const right = await verifySecondFactor(me2, typed, meta);
@@ -222,12 +229,8 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     });
 
     it('a code is spent only with the session it opens: a database failure in between keeps it', async () => {
-      const { u, me } = await userWithSession('customer');
-      const { secret } = await pendingEnrolment(me);
-      const enrolled = dataOf(await confirmEnrolment(me, code(secret), meta));
+      const { u, me, secret, enrolled, me2 } = await enrolledCustomer();
       const db = getDb();
-      const s2 = await makeSession(u.id);
-      const me2 = { ...me, sessionId: s2.id, mfaEnrolled: true };
       const totp = code(secret, 1); // the next step: the enrolment spent this one
       const restore = await failInserts(dialect, 'Session');
       try {

@@ -1,6 +1,6 @@
 import 'server-only';
 import QRCode from 'qrcode';
-import { queueMail } from '@/lib/mail/queue';
+import { queueSecurityChange } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
 import { consume, reset, reward } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -81,12 +81,7 @@ export async function confirmEnrolment(
       const linksRevoked = await revokeSignInLinks(tx, user.email);
       await audit({ action: 'mfa.enrolled', actor: user, detail: { linksRevoked }, meta }, tx);
       // Its owner hears of it (someone in a session of theirs could lock them out this way).
-      await queueMail(tx, user.email, 'security_change', {
-        userId: user.id,
-        change: 'mfa_enrolled',
-        at: new Date().toISOString(),
-        ip: meta.ip ?? null,
-      });
+      await queueSecurityChange(tx, user, 'mfa_enrolled', meta.ip);
       return { recoveryCodes, session };
     });
     if (!done) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');

@@ -1,5 +1,5 @@
 import 'server-only';
-import { queueMail } from '@/lib/mail/queue';
+import { queueSecurityChange } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
 import { readCode } from '@/lib/auth/codes';
 import { consume, reset, reward } from '@/lib/server/rate-limit';
@@ -92,12 +92,7 @@ export async function replaceRecoveryCodes(
       const codes = await storeNewRecoveryCodes(tx, u.id);
       const linksRevoked = await revokeSignInLinks(tx, u.email);
       await audit({ action: 'mfa.recovery_codes_replaced', actor: user, detail: { linksRevoked }, meta }, tx);
-      await queueMail(tx, u.email, 'security_change', {
-        userId: u.id,
-        change: 'recovery_codes_replaced',
-        at: new Date().toISOString(),
-        ip: meta.ip ?? null,
-      });
+      await queueSecurityChange(tx, u, 'recovery_codes_replaced', meta.ip);
       return codes;
     })
     .catch(async (e: unknown) => {
