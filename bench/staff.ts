@@ -101,6 +101,8 @@ const PAGES: Record<string, { path: string; expect?: string }> = {
   auditDeep: { path: `/staff/audit?before=${encodeCursor([seedTime(halfAudit * 3), `aud_${halfAudit}`])}` },
   auditByAction: { path: '/staff/audit?action=sip_password.changed' },
   auditByAccount: { path: `/staff/audit?account=ACC-${1_000_000 + mid}` },
+  // A login's rows and the sign-ins tried with its address: two index ranges merged (lib/staff/audit-query.ts).
+  auditByActor: { path: `/staff/audit?actor=member${mid}%40bench.example` },
 };
 
 type PageFigure = {
