@@ -16,13 +16,10 @@ export function EnrolForm({
   action,
   next,
   on = false,
-  askPassword = false,
 }: {
   action: FormAction<{ recoveryCodes: string[] }>;
   next: string;
   on?: boolean;
-  /** The login has a portal password: the form asks for it too (lib/auth/mfa/enrol.ts confirmEnrolment). */
-  askPassword?: boolean;
 }) {
   const t = useTranslations('mfa');
   const continueLink = (
@@ -37,7 +34,6 @@ export function EnrolForm({
       label={t('code')}
       submit={t('verify')}
       messageId="enrol-message"
-      password={askPassword ? { label: t('setup.password'), hint: t('setup.passwordHint') } : undefined}
       done={(state) => (
         <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes}>
           {continueLink}

@@ -251,7 +251,6 @@ test.describe('links are revoked', () => {
     await pa.goto('/security/two-factor');
     const secret = (await pa.locator('code').first().innerText()).trim();
     const code = await totpNow(secret, email);
-    await pa.getByLabel('Your portal password').fill(EDGE_PASSWORD);
     await pa.getByLabel('Authentication code').fill(`${code.slice(0, 3)}-${code.slice(3)}`);
     await pa.getByRole('button', { name: 'Verify' }).click();
     await expect(pa.getByText('Two-factor authentication is on.')).toBeVisible();

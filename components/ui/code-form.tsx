@@ -1,7 +1,7 @@
 'use client';
 import type { ReactNode } from 'react';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
-import { CurrentPasswordField, Field } from '@/components/ui/field';
+import { Field } from '@/components/ui/field';
 import { useFocusOnArrival } from '@/components/ui/focus-on-arrival';
 import type { SubmitVariant } from '@/components/ui/submit-button';
 import type { ActionState } from '@/lib/server/safe-action';
@@ -14,8 +14,7 @@ import type { ActionState } from '@/lib/server/safe-action';
  * any answer (the thing is done already). `next`: where to go afterwards. `sendTimeZone`: the form
  * also carries the browser's zone (the second factor of a sign-in: components/ui/time-zone-field.tsx).
  * `focusOnArrival`: the code field has the focus when the form appears, for a page that is only this
- * form (the second factor of a sign-in: the person types the code at once). `password`: the form
- * also asks for the login's portal password first (`current`; turning on two-factor authentication).
+ * form (the second factor of a sign-in: the person types the code at once).
  */
 export function CodeForm<T = unknown>({
   action,
@@ -30,7 +29,6 @@ export function CodeForm<T = unknown>({
   idle,
   sendTimeZone = false,
   focusOnArrival = false,
-  password,
 }: {
   action: FormAction<T>;
   next?: string;
@@ -44,7 +42,6 @@ export function CodeForm<T = unknown>({
   idle?: ReactNode;
   sendTimeZone?: boolean;
   focusOnArrival?: boolean;
-  password?: { label: string; hint: string };
 }) {
   const field = useFocusOnArrival<HTMLInputElement>(focusOnArrival);
   return (
@@ -57,31 +54,21 @@ export function CodeForm<T = unknown>({
       submit={submit}
       variant={variant}
       wide
-      messageOf={(s) => (s?.fieldErrors?.code || s?.fieldErrors?.current ? undefined : s?.message)}
+      messageOf={(s) => (s?.fieldErrors?.code ? undefined : s?.message)}
       done={done}
       idle={idle}
     >
       {({ state }) => (
-        <>
-          {password ? (
-            <CurrentPasswordField
-              name="current"
-              label={password.label}
-              hint={password.hint}
-              errors={state?.fieldErrors?.current}
-            />
-          ) : null}
-          <Field
-            ref={field}
-            name="code"
-            id={id}
-            label={label}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            errors={state?.fieldErrors?.code}
-          />
-        </>
+        <Field
+          ref={field}
+          name="code"
+          id={id}
+          label={label}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+          errors={state?.fieldErrors?.code}
+        />
       )}
     </ActionForm>
   );

@@ -105,19 +105,16 @@ export function Field(props: InputProps | TextareaProps | SelectProps) {
 export function CurrentPasswordField({
   name,
   label,
-  hint,
   errors,
 }: {
   name: string;
   label: string;
-  hint?: string;
   errors?: string[];
 }) {
   return (
     <Field
       name={name}
       label={label}
-      hint={hint}
       type="password"
       autoComplete="current-password"
       required

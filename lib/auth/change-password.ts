@@ -1,11 +1,11 @@
 import 'server-only';
 import { queueSecurityChange } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
-import { confirmCurrentPassword } from '@/lib/auth/current-password';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
+import { consume, reward } from '@/lib/server/rate-limit';
 import { db } from '@/lib/server/db';
 import { lockUser } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
@@ -39,12 +39,20 @@ export async function changePortalPassword(
   meta: RequestMeta,
   once?: Once,
 ): Promise<ChangeResult> {
+  const limit = await consume('passwordChange', user.id);
+  if (limit.limited && limit.rejected) {
+    await audit({ action: 'password.change_throttled', actor: user, detail: { by: 'passwordChange' }, meta });
+    const minutes = Math.max(1, Math.ceil(limit.retryAfterSec / 60));
+    return fail('throttled', 'outcome.auth.changeThrottled', { minutes });
+  }
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  const refused = await confirmCurrentPassword(user, u.passwordHash, current, meta, {
-    failed: { action: 'password.change_failed' },
-    throttled: { action: 'password.change_throttled', detail: { by: 'passwordChange' } },
-  });
-  if (refused) return refused;
+  if (!(await verifyPassword(u.passwordHash, current))) {
+    await audit({ action: 'password.change_failed', actor: user, meta });
+    const wrong = { key: 'outcome.auth.currentWrong' };
+    return fail('invalid', wrong.key, undefined, { current: [wrong] });
+  }
+  // Only wrong current passwords count: a user retrying a too-weak new password is not guessing.
+  await reward('passwordChange', user.id);
   const checked = await checkPassword(
     next,
     { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE },

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCode } from '@/lib/auth/codes';
-import { hashPassword } from '@/lib/auth/password';
 import type { CurrentUser } from '@/lib/auth/session';
 import { hashRecoveryCode } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
@@ -127,36 +126,6 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(mail.ok && mail.mail.text).toContain('If it was not you, someone else signed in to your login');
       expect(mail.ok && mail.mail.text).not.toMatch(/token=|callback/);
     });
-    it('a login with a password gives it to turn two-factor on; a wrong one leaves the code unspent', async () => {
-      // Review (session 35): anyone in a session of the owner's (a forwarded sign-in link, a browser
-      // left open) could turn it on and lock the owner out with a factor only they hold.
-      const db = getDb();
-      const { u, me } = await userWithSession('customer');
-      const password = 'granite violet harbour lantern';
-      await db.user.update({ where: { id: u.id }, data: { passwordHash: await hashPassword(password) } });
-      const { secret, askPassword } = await pendingEnrolment(me);
-      expect(askPassword).toBe(true);
-      const first = code(secret);
-      for (const given of [undefined, '', 'not the password']) {
-        const r = await confirmEnrolment(me, first, meta, given);
-        expect(r).toEqual({
-          ok: false,
-          code: 'invalid',
-          note: { key: 'outcome.auth.currentWrong' },
-          fieldErrors: { current: [{ key: 'outcome.auth.currentWrong' }] },
-        });
-      }
-      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).toBeNull();
-      const failures = await db.auditLog.findMany({ where: { actorId: u.id, action: 'mfa.failure' } });
-      expect(failures.map((f) => JSON.parse(f.detail!))).toEqual(
-        Array(3).fill({ kind: 'password', for: 'enrolment' }),
-      );
-      // The same code, with the password: its step was not spent by the refusals.
-      expect(said(await confirmEnrolment(me, first, meta, password))).toBe('ok');
-      // A login without a password (links only) is not asked.
-      const other = await userWithSession('customer');
-      expect((await pendingEnrolment(other.me)).askPassword).toBe(false);
-    });
   });
 
   describe('verification at sign-in', () => {
@@ -202,13 +171,10 @@ describe.each(dialects())('second factor on %s', (dialect) => {
      */
     async function resetByAdmin(me: CurrentUser) {
       const admin = await makeStaff({ role: 'admin' });
-      const reset = await resetStaffSecondFactor(admin, { userId: me.id }, meta);
-      expect(reset).toMatchObject({ ok: true });
+      expect(await resetStaffSecondFactor(admin, { userId: me.id }, meta)).toMatchObject({ ok: true });
       const s = await makeSession(me.id);
       const again = { ...me, sessionId: s.id, mfaEnrolled: false };
-      // The new first password the admin handed over: enrolment asks for it (confirmEnrolment).
-      const { initialPassword } = dataOf(reset)!;
-      return { again, secret: (await pendingEnrolment(again)).secret, password: initialPassword };
+      return { again, secret: (await pendingEnrolment(again)).secret };
     }
 
     it('an admin’s reset of the factor lets the agent enrol at once, even after a window of wrong codes', async () => {
@@ -218,8 +184,8 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const { me } = await userWithSession('agent', TOTP_SECRET);
       for (let i = 0; i < 5; i++) await verifySecondFactor(me, code(TOTP_SECRET, 10 + i), meta);
       expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('mfa.throttled');
-      const { again, secret, password } = await resetByAdmin(me);
-      expect(await confirmEnrolment(again, code(secret), meta, password)).toMatchObject({ ok: true });
+      const { again, secret } = await resetByAdmin(me);
+      expect(await confirmEnrolment(again, code(secret), meta)).toMatchObject({ ok: true });
     });
 
     it('the new factor’s first code works in the same time step as the lost factor’s last code', async () => {
@@ -228,9 +194,9 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       // told the new phone's right code was wrong.
       const { u, me } = await userWithSession('agent', TOTP_SECRET);
       expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('ok');
-      const { again, secret, password } = await resetByAdmin(me);
+      const { again, secret } = await resetByAdmin(me);
       const first = code(secret);
-      expect(await confirmEnrolment(again, first, meta, password)).toMatchObject({ ok: true });
+      expect(await confirmEnrolment(again, first, meta)).toMatchObject({ ok: true });
       // The replay protection itself is unchanged: the new code, once used, is refused again.
       const s2 = await makeSession(u.id);
       const next = { ...me, sessionId: s2.id, mfaEnrolled: true };

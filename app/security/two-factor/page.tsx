@@ -45,7 +45,7 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
           <code className="break-all rounded bg-slate-100 px-1">{pending.secret}</code>
         </p>
       ) : null}
-      <EnrolForm key="enrol" action={enrolAction} next={next} on={on} askPassword={pending?.askPassword} />
+      <EnrolForm key="enrol" action={enrolAction} next={next} on={on} />
     </div>
   );
 }

@@ -38,12 +38,10 @@ export const verifyAction = userAction(
 const enrolSchema = z.object({
   code: z.string().trim().min(1, 'outcome.field.appCode').max(16),
   next: z.string().max(512).optional(),
-  // The portal password, when the login has one (confirmEnrolment); never echoed back.
-  current: z.string().max(1024, 'outcome.field.signInPasswordTooLong').optional(),
 });
 
 export const enrolAction = userAction(enrolSchema, async (input, { user, meta }) => {
-  const r = await confirmEnrolment(user, input.code, meta, input.current);
+  const r = await confirmEnrolment(user, input.code, meta);
   if (!r.ok) return r;
   await setSessionCookie(r.data!.session, user);
   return succeed({ recoveryCodes: r.data!.recoveryCodes }, r.note);

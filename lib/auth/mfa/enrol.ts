@@ -12,29 +12,17 @@ import type { RequestMeta } from '@/lib/server/request-meta';
 import { storeNewRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { SessionEnded, startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
-import { confirmCurrentPassword } from '@/lib/auth/current-password';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
 /**
  * The secret this session is offered (pendingSecretFor: derived from the user and this session, so
  * no other session of the user sees it, and nothing is stored before the enrolment is confirmed), as
- * a QR code and as text for manual entry; `askPassword`: the login has a portal password, which the
- * confirmation must give (confirmEnrolment).
+ * a QR code and as text for manual entry.
  */
-export async function pendingEnrolment(
-  user: CurrentUser,
-): Promise<{ qrDataUrl: string; secret: string; askPassword: boolean }> {
+export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: string; secret: string }> {
   const secret = pendingSecretFor(user.id, user.sessionId);
   const uri = totpFor(secret, user.email).toString();
-  const { passwordHash } = await db.user.findUniqueOrThrow({
-    where: { id: user.id },
-    select: { passwordHash: true },
-  });
-  return {
-    qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }),
-    secret,
-    askPassword: passwordHash !== null,
-  };
+  return { qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 220 }), secret };
 }
 
 /**
@@ -47,35 +35,18 @@ export async function pendingEnrolment(
  * that work. A second-factor change revokes the user's outstanding sign-in links; success says
  * outcome.mfa.enrolled. Refusals (on the code field): invalid (not a 6-digit code: not counted; or a
  * wrong one), throttled (too many wrong codes this window); refused with outcome.sessionEnded.
- * `current`: the login's portal password, required when it has one (pendingEnrolment's
- * `askPassword`); wrong, it is refused on `current` before the code is looked at
- * (lib/auth/current-password.ts confirmCurrentPassword, which also limits the guesses).
  */
 export async function confirmEnrolment(
   user: CurrentUser,
   typed: string,
   meta: RequestMeta,
-  current = '',
 ): Promise<Outcome<{ recoveryCodes: string[]; session: VerifiedSession }>> {
   const code = readCode(typed);
   if (code.kind !== 'totp') return codeRefused('invalid', 'outcome.mfa.enrolMalformed');
   // Already on (another tab confirmed first, and its new session gave this browser a new pending
   // secret): said as such, not as a wrong code, and no attempt is counted (review 11b).
-  const on = await db.user.findUniqueOrThrow({
-    where: { id: user.id },
-    select: { totpEnabledAt: true, passwordHash: true },
-  });
+  const on = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
   if (on.totpEnabledAt) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');
-  // A login with a password gives it first: someone in a session of the owner's (a forwarded
-  // sign-in link, a browser left open) could otherwise turn this on and lock the owner out with a
-  // factor only they hold (review, session 35). Checked before the code, whose step it then leaves.
-  if (on.passwordHash !== null) {
-    const refused = await confirmCurrentPassword(user, on.passwordHash, current, meta, {
-      failed: { action: 'mfa.failure', detail: { kind: 'password', for: 'enrolment' } },
-      throttled: { action: 'mfa.throttled', detail: { kind: 'password', for: 'enrolment' } },
-    });
-    if (refused) return refused;
-  }
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
   if (attempt.rejected) {
     await audit({ action: 'mfa.throttled', actor: user, detail: { kind: 'totp', for: 'enrolment' }, meta });
