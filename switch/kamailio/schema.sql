@@ -217,6 +217,22 @@ BEGIN
     VALUES ('block.placed', NEW.account_number, NEW.at, NEW.reason, NEW.id);
 END;
 
+-- Accounts whose international calls in progress are to be ended: one row each time an account
+-- goes from allowed to blocked, whichever path blocked it (the fraud rules' trigger above, the switch
+-- API, the operator CLI). Kamailio's route[DIALOG_CUTS] (every second) ends those calls and deletes
+-- the rows it handled.
+CREATE TABLE IF NOT EXISTS dialog_cuts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_number TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+CREATE TRIGGER IF NOT EXISTS block_ends_international_calls AFTER UPDATE OF intl_state ON accounts
+WHEN OLD.intl_state = 'allowed' AND NEW.intl_state = 'blocked'
+BEGIN
+    INSERT INTO dialog_cuts (account_number) VALUES (NEW.number);
+END;
+
 -- Switch API idempotency (CONTRACTS §3): the first successful answer to a key is kept and replayed.
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     key TEXT PRIMARY KEY NOT NULL,

@@ -109,6 +109,9 @@ export interface SippCall {
     | 'register-rejected.xml'
     | 'register-unauthorized.xml'
     | 'call.xml'
+    | 'call-cut.xml'
+    | 'call-hold.xml'
+    | 'refer.xml'
     | 'call-refused.xml'
     | 'call-unauthorized.xml'
     | 'forged-reinvite.xml'
@@ -300,6 +303,8 @@ export interface Uas {
   address: string;
   /** Request-URIs of the INVITEs the carrier received, in order. */
   invites(): string[];
+  /** Every request the carrier received, in order: its method and Call-ID. */
+  requests(): { method: string; callId: string }[];
   stop(): Promise<void>;
 }
 
@@ -342,6 +347,14 @@ export async function startUas(
     invites: () =>
       existsSync(messages)
         ? [...readFileSync(messages, 'latin1').matchAll(/^INVITE (\S+) SIP\/2\.0/gm)].map((m) => m[1])
+        : [],
+    requests: () =>
+      existsSync(messages)
+        ? [
+            ...readFileSync(messages, 'latin1').matchAll(
+              /^([A-Z]+) \S+ SIP\/2\.0\r?\n((?:[^\r\n]+\r?\n)*)/gm,
+            ),
+          ].map((m) => ({ method: m[1], callId: /^(?:Call-ID|i)\s*:\s*(\S+)/im.exec(m[2])?.[1] ?? '' }))
         : [],
     stop: async () => {
       if (p.pid && p.exitCode === null) {

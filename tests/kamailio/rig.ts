@@ -13,6 +13,7 @@ import {
 import {
   ensureSwitchTools,
   freeTcpPort,
+  SIPP_DIR,
   freeUdpPort,
   startEventReceiver,
   startUas,
@@ -37,8 +38,13 @@ export interface SwitchRig {
  * (`tollgate-<name>-…` under the system temp folder).
  */
 export function referenceSwitchPerFile(
-  o: Pick<ReferenceSwitchOptions, 'token' | 'webhookSecret' | 'provision' | 'nonceExpireSeconds'> & {
+  o: Pick<
+    ReferenceSwitchOptions,
+    'token' | 'webhookSecret' | 'provision' | 'nonceExpireSeconds' | 'dialogTimeoutSeconds'
+  > & {
     name: string;
+    /** The carrier's SIPp scenario, a file of switch/kamailio/sipp (default uas.xml). */
+    carrier?: string;
   },
   take: (rig: SwitchRig) => void,
 ): void {
@@ -48,7 +54,7 @@ export function referenceSwitchPerFile(
     const work = mkdtempSync(path.join(tmpdir(), `tollgate-${o.name}-`));
     rig = { work };
     rig.receiver = await startEventReceiver();
-    rig.uas = await startUas(work);
+    rig.uas = await startUas(work, undefined, o.carrier ? path.join(SIPP_DIR, o.carrier) : undefined);
     rig.sw = await startReferenceSwitch({
       sipPort: await freeUdpPort(),
       httpPort: await freeTcpPort(),
@@ -62,6 +68,7 @@ export function referenceSwitchPerFile(
       delivery: { pollIntervalMs: 50, timeoutMs: 2_500, retryBaseMs: 200, retryMaxMs: 1_000 },
       provision: o.provision,
       nonceExpireSeconds: o.nonceExpireSeconds,
+      dialogTimeoutSeconds: o.dialogTimeoutSeconds,
     });
     rig.obs = new Database(rig.sw.dbPath, { readonly: true, fileMustExist: true });
     take(rig as SwitchRig);

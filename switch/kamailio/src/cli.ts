@@ -27,11 +27,12 @@ function usage(): never {
 
   start [--sip-host H] [--sip-port P] [--api-host H] [--api-port P] [--data-dir D]
         [--events-url URL] [--next-hop HOST:PORT] [--realm R] [--grace-seconds N]
-        [--provision FILE] [--children N]
+        [--provision FILE] [--children N] [--max-call-seconds N]
         env: SWITCH_API_TOKEN, SWITCH_WEBHOOK_SECRET (required); SWITCH_TLS_CERT, SWITCH_TLS_KEY (optional);
              defaults for the options: SWITCH_SIP_HOST, SWITCH_SIP_PORT, SWITCH_API_HOST, SWITCH_API_PORT,
              SWITCH_DATA_DIR, TOLLGATE_EVENTS_URL, SWITCH_NEXT_HOP, SWITCH_REALM, SWITCH_GRACE_SECONDS,
-             SWITCH_PROVISION_FILE, SWITCH_CHILDREN
+             SWITCH_PROVISION_FILE, SWITCH_CHILDREN, SWITCH_MAX_CALL_SECONDS (default 14400: a relayed
+             call is ended on both legs after it)
   provision --file FILE [--data-dir D] [--realm R]
   set-password --username U [--data-dir D] [--realm R]          (password on stdin)
   block --account ACC-… [--reason manual] [--actor NAME] [--data-dir D]
@@ -58,6 +59,7 @@ const { values: opt } = parseArgs({
     'grace-seconds': { type: 'string' },
     provision: { type: 'string' },
     children: { type: 'string' },
+    'max-call-seconds': { type: 'string' },
     file: { type: 'string' },
     username: { type: 'string' },
     account: { type: 'string' },
@@ -74,6 +76,11 @@ function int(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined || v === '') return dflt;
   if (!/^\d+$/.test(v)) fail(`${name} must be a whole number`);
   return Number(v);
+}
+
+function positive(name: string, n: number): number {
+  if (n < 1) fail(`${name} must be at least 1`);
+  return n;
 }
 
 function readSpec(file: string): ProvisionSpec {
@@ -143,6 +150,10 @@ async function main(): Promise<void> {
           ),
           provision: provisionFile ? readSpec(provisionFile) : undefined,
           children: int('--children', opt.children ?? env.SWITCH_CHILDREN, 4),
+          dialogTimeoutSeconds: positive(
+            '--max-call-seconds',
+            int('--max-call-seconds', opt['max-call-seconds'] ?? env.SWITCH_MAX_CALL_SECONDS, 14_400),
+          ),
           tls,
         });
       } catch (e) {

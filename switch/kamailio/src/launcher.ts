@@ -46,6 +46,11 @@ export interface ReferenceSwitchOptions {
    * answers an older one is challenged again with `stale=true` (kamailio.cfg route[CHALLENGE_FLAGS]).
    */
   nonceExpireSeconds?: number;
+  /**
+   * How long a relayed call may last, in seconds (dialog `default_timeout`, default 14 400 = 4 h).
+   * Then the switch ends it with a BYE to the phone and one to the carrier (`send_bye`).
+   */
+  dialogTimeoutSeconds?: number;
   delivery?: Omit<DeliveryOptions, 'eventsUrl' | 'webhookSecret' | 'log'>;
   tls?: { cert: string | Buffer; key: string | Buffer };
   kamailioBin?: string;
@@ -203,6 +208,8 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
       `CHILDREN=${Math.max(1, Math.floor(o.children ?? 4))}`,
       '-A',
       `NONCE_EXPIRE=${Math.max(1, Math.floor(o.nonceExpireSeconds ?? 300))}`,
+      '-A',
+      `DIALOG_TIMEOUT=${Math.max(1, Math.floor(o.dialogTimeoutSeconds ?? 14_400))}`,
     ];
     const logFile = createWriteStream(path.join(dataDir, 'kamailio.log'), { flags: 'a' });
     const tail: string[] = [];
