@@ -7,7 +7,8 @@ import { CodeForm } from '@/components/ui/code-form';
 import { buttonClass } from '@/components/ui/button-class';
 
 /**
- * Confirms the authenticator with its first code, then shows the recovery codes once. `on`: the
+ * Confirms the authenticator with its first code and the code mailed to the login (EnrolProofForm
+ * sends it), then shows the recovery codes once. `on`: the
  * second factor is on already; before any answer the form then only says so. The enrolment's new
  * session cookie makes Next render the page again with `on` (app/security/two-factor/page.tsx): this
  * form keeps its state through that, so the codes stay on screen.
@@ -31,9 +32,10 @@ export function EnrolForm({
     <CodeForm
       action={action}
       next={next}
-      label={t('code')}
+      label={on ? t('code') : t('setup.appCode')}
       submit={t('verify')}
       messageId="enrol-message"
+      mailCode={{ label: t('setup.mailCode') }}
       done={(state) => (
         <RecoveryCodeList message={state.message} codes={state.data.recoveryCodes}>
           {continueLink}

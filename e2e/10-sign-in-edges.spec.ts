@@ -14,6 +14,7 @@ import {
   blockNotices,
   changePortalPassword,
   continueLink,
+  emailedEnrolmentCode,
   emailedLink,
   expectLinkRefused,
 } from './support/sign-in-steps';
@@ -250,8 +251,9 @@ test.describe('links are revoked', () => {
     await signIn(pa, who(email));
     await pa.goto('/security/two-factor');
     const secret = (await pa.locator('code').first().innerText()).trim();
+    await pa.getByLabel('Code from the email').fill(await emailedEnrolmentCode(pa, email));
     const code = await totpNow(secret, email);
-    await pa.getByLabel('Authentication code').fill(`${code.slice(0, 3)}-${code.slice(3)}`);
+    await pa.getByLabel('Code from your authenticator app').fill(`${code.slice(0, 3)}-${code.slice(3)}`);
     await pa.getByRole('button', { name: 'Verify' }).click();
     await expect(pa.getByText('Two-factor authentication is on.')).toBeVisible();
     const codes = await pa.locator('ul li').allInnerTexts();

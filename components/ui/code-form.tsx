@@ -14,7 +14,9 @@ import type { ActionState } from '@/lib/server/safe-action';
  * any answer (the thing is done already). `next`: where to go afterwards. `sendTimeZone`: the form
  * also carries the browser's zone (the second factor of a sign-in: components/ui/time-zone-field.tsx).
  * `focusOnArrival`: the code field has the focus when the form appears, for a page that is only this
- * form (the second factor of a sign-in: the person types the code at once).
+ * form (the second factor of a sign-in: the person types the code at once). `mailCode`: the form also
+ * asks for a code mailed to the login (field `mailCode`, before the authenticator's; turning on
+ * two-factor authentication: lib/auth/mfa/enrol-proof.ts).
  */
 export function CodeForm<T = unknown>({
   action,
@@ -29,6 +31,7 @@ export function CodeForm<T = unknown>({
   idle,
   sendTimeZone = false,
   focusOnArrival = false,
+  mailCode,
 }: {
   action: FormAction<T>;
   next?: string;
@@ -42,6 +45,7 @@ export function CodeForm<T = unknown>({
   idle?: ReactNode;
   sendTimeZone?: boolean;
   focusOnArrival?: boolean;
+  mailCode?: { label: string };
 }) {
   const field = useFocusOnArrival<HTMLInputElement>(focusOnArrival);
   return (
@@ -54,21 +58,34 @@ export function CodeForm<T = unknown>({
       submit={submit}
       variant={variant}
       wide
-      messageOf={(s) => (s?.fieldErrors?.code ? undefined : s?.message)}
+      messageOf={(s) => (s?.fieldErrors?.code || s?.fieldErrors?.mailCode ? undefined : s?.message)}
       done={done}
       idle={idle}
     >
       {({ state }) => (
-        <Field
-          ref={field}
-          name="code"
-          id={id}
-          label={label}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          required
-          errors={state?.fieldErrors?.code}
-        />
+        <>
+          {mailCode ? (
+            <Field
+              name="mailCode"
+              id={`${id}-mail`}
+              label={mailCode.label}
+              inputMode="numeric"
+              autoComplete="off"
+              required
+              errors={state?.fieldErrors?.mailCode}
+            />
+          ) : null}
+          <Field
+            ref={field}
+            name="code"
+            id={id}
+            label={label}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            errors={state?.fieldErrors?.code}
+          />
+        </>
       )}
     </ActionForm>
   );

@@ -64,6 +64,23 @@ export async function emailedLink(page: Page, email: string, o: { here?: boolean
   return linkOf(await waitForMail(email, /^Your sign-in link/, seen));
 }
 
+/**
+ * "Email me a code" on the two-factor set-up page (open in `page`), the answer it announces, and the
+ * code of the new "Your code to turn on two-factor authentication" message to `email`, as the mail
+ * shows it ("482 913").
+ */
+export async function emailedEnrolmentCode(page: Page, email: string): Promise<string> {
+  const seen = new Set(mailTo(email).map((m) => m.file));
+  await page.getByRole('button', { name: 'Email me a code' }).click();
+  await expect(page.locator('#enrol-proof-message')).toHaveText(
+    `We emailed a 6-digit code to ${email}. It works for 15 minutes.`,
+  );
+  const mail = await waitForMail(email, /^Your code to turn on two-factor authentication/, seen);
+  const code = /\b\d{3} \d{3}\b/.exec(mail.text ?? '')?.[0];
+  if (!code) throw new Error(`No code in "${mail.subject}"`);
+  return code;
+}
+
 /** On a sign-in link's page (/sign-in/link?…): its one "Continue" button, which uses the link in this browser. */
 export async function continueLink(page: Page) {
   await expect(page).toHaveURL(/\/sign-in\/link\?/);

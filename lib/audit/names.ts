@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'password.change_failed',
   'password.change_throttled',
   'mfa.enrolled',
+  /** A code to confirm turning two-factor authentication on was mailed to the login (lib/auth/mfa/enrol-proof.ts). */
+  'mfa.enrol_code_sent',
   'mfa.verified',
   'mfa.failure',
   /** A code refused unread: too many codes in the window (lib/server/rate-limit.ts `totp`). */

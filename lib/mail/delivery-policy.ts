@@ -75,6 +75,10 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
     guarantee: 'at-least-once',
     why: 'Calls to that country fail again from now on; a customer who misses it loses calls without knowing why.',
   },
+  enrolment_code: {
+    guarantee: 'at-most-once',
+    why: 'A credential is never sent twice; the person is on the set-up page and can ask for a new code.',
+  },
   sign_in_link: {
     guarantee: 'at-most-once',
     why: 'A credential is never sent twice; the person is waiting and can ask for a new link.',

@@ -57,6 +57,15 @@ export const MAIL_PAYLOADS = {
     z.object({ sealedUrl: z.string().min(1), expires: iso, locale: z.enum(LOCALES).optional() }),
     z.object({ scrubbed: z.literal(true) }),
   ]),
+  /**
+   * The code that confirms turning on two-factor authentication from one session
+   * (lib/auth/mfa/enrol-proof.ts): `sealedCode` sealed as `sealedUrl` is, scrubbed the same way once
+   * the row is finished; `expires` ISO 8601.
+   */
+  enrolment_code: z.union([
+    z.object({ userId: id, sessionId: id, sealedCode: z.string().min(1), expires: iso }),
+    z.object({ scrubbed: z.literal(true) }),
+  ]),
   mfa_locked: z.object({ userId: id }),
   /** A recovery code was spent (lib/auth/mfa/verify.ts): when, from where, and how many are left. */
   recovery_code_used: z.object({

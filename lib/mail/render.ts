@@ -31,6 +31,8 @@ import {
   requestReceived,
 } from '@/lib/mail/templates/requests';
 import { signInLink } from '@/lib/mail/templates/sign-in-link';
+import { enrolmentCode } from '@/lib/mail/templates/enrolment-code';
+import { isEnrolmentCode } from '@/lib/auth/mfa/enrol-proof';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
 
 // Turns an outbox row into a message, reading what it needs from the database at send time.
@@ -305,6 +307,18 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           zonedFor(a.account),
         ),
       };
+    }
+    case 'enrolment_code': {
+      if (!p.sealedCode || !p.expires || !p.sessionId) return skip('code already sent or scrubbed');
+      if (!user || user.email !== row.to) return skip('recipient no longer active');
+      const expires = new Date(p.expires);
+      if (expires < new Date()) return skip('code expired before it could be sent');
+      const code = unseal(p.sealedCode, 'mail-payload-v1');
+      // The session's code now: gone with the session or the enrolment, or replaced by a newer one.
+      const proof = await db.enrolmentProof.findUnique({ where: { sessionId: p.sessionId } });
+      if (!proof || !isEnrolmentCode(proof.codeMac, p.sessionId, code))
+        return skip('code no longer wanted (used, replaced by a newer one, or its session ended)');
+      return { ok: true, mail: enrolmentCode({ recipient: r, code, expires }, ctx) };
     }
     case 'sign_in_link': {
       if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');

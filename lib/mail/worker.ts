@@ -144,9 +144,11 @@ async function deliver(
   }
 }
 
-/** The sealed sign-in link is not kept once the row is finished, sent or not. */
+/** The sealed sign-in link, or enrolment code, is not kept once the row is finished, sent or not. */
 const scrub = (row: MailMessage) =>
-  row.template === 'sign_in_link' ? { payload: JSON.stringify({ scrubbed: true }) } : {};
+  row.template === 'sign_in_link' || row.template === 'enrolment_code'
+    ? { payload: JSON.stringify({ scrubbed: true }) }
+    : {};
 
 async function markSent(row: MailMessage, messageId: string) {
   await db.$transaction(async (tx) => {

@@ -42,6 +42,8 @@ export const LIMITS = {
   /** Candidate passwords scored for one client address (IPv4, or IPv6 /64), whoever asks. */
   passwordCheckAddress: { points: 120, duration: 15 * 60 },
   unblockRequest: { points: 5, duration: 24 * 60 * 60 },
+  /** Enrolment codes mailed to one login (lib/auth/mfa/enrol-proof.ts): each replaces the last. */
+  enrolProof: { points: 5, duration: 60 * 60 },
 } satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;

@@ -18,7 +18,9 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 const { changePasswordAction, emailLinkAction, signInAction, signInFormAction } =
   await import('@/lib/auth/actions');
-const { enrolAction, newRecoveryCodesAction, verifyAction } = await import('@/lib/auth/mfa/actions');
+const { enrolAction, newRecoveryCodesAction, sendEnrolmentProofAction, verifyAction } =
+  await import('@/lib/auth/mfa/actions');
+const { mailedEnrolmentCode } = await import('@/tests/helpers/enrol-code');
 const { pendingEnrolment } = await import('@/lib/auth/mfa/enrol');
 
 const PASSWORD = 'current-password-horse-7';
@@ -110,35 +112,51 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
     });
   });
 
-  it('enrolment: a malformed and a wrong first code, then the empty field', async () => {
-    for (const [locale, malformed, wrong] of [
+  it('enrolment: the emailed code, a malformed and a wrong first code, then the empty fields', async () => {
+    for (const [locale, sent, none, malformed, wrong] of [
       [
         'en',
+        'We emailed a 6-digit code to {email}. It works for 15 minutes.',
+        'First press “Email me a code”, then enter the code from the email.',
         'Enter the 6-digit code your app shows (spaces and dashes are fine).',
         'That code is not correct. Scan the QR code again and enter the current code.',
       ],
       [
         'es',
+        'Le hemos enviado un código de 6 dígitos a {email}. Funciona durante 15 minutos.',
+        'Pulse primero «Enviarme un código por correo» y luego introduzca el código del correo.',
         'Introduzca el código de 6 dígitos que muestra su aplicación (puede incluir espacios y guiones).',
         'Ese código no es correcto. Vuelva a escanear el código QR e introduzca el código actual.',
       ],
     ] as const) {
       const me = await signedIn(locale);
       const { secret } = await pendingEnrolment(me);
-      expect(await enrolAction(undefined, form({ code: '12 34' }))).toEqual({
+      expect(await enrolAction(undefined, form({ code: wrongCode(secret), mailCode: '123 456' }))).toEqual({
+        ok: false,
+        message: none,
+        fieldErrors: { mailCode: [none] },
+        values: {},
+      });
+      expect(await sendEnrolmentProofAction(undefined, form({}))).toEqual({
+        ok: true,
+        message: sent.replace('{email}', me.email),
+      });
+      const mailCode = await mailedEnrolmentCode(me.email);
+      expect(await enrolAction(undefined, form({ code: '12 34', mailCode }))).toEqual({
         ok: false,
         message: malformed,
         fieldErrors: { code: [malformed] },
         values: {},
       });
-      expect(await enrolAction(undefined, form({ code: wrongCode(secret) }))).toMatchObject({
+      expect(await enrolAction(undefined, form({ code: wrongCode(secret), mailCode }))).toMatchObject({
         ok: false,
         message: wrong,
         fieldErrors: { code: [wrong] },
       });
     }
-    expect((await enrolAction(undefined, form({ code: ' ' }))).fieldErrors).toEqual({
+    expect((await enrolAction(undefined, form({ code: ' ', mailCode: ' ' }))).fieldErrors).toEqual({
       code: ['Introduzca el código de su aplicación de autenticación.'],
+      mailCode: ['Introduzca el código del correo.'],
     });
   });
 

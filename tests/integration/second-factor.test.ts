@@ -6,6 +6,8 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { hashRecoveryCode } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
+import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
+import { mailedEnrolmentCode } from '@/tests/helpers/enrol-code';
 import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
@@ -24,6 +26,11 @@ const meta = { ip: '198.51.100.9', userAgent: 'vitest' };
 const code = (secret: string, offset = 0) =>
   new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: Date.now() + offset * 30_000 });
 
+/** Presses "Email me a code" for `me`'s session and returns the code as the mail shows it. */
+async function mailed(me: CurrentUser): Promise<string> {
+  expect(said(await sendEnrolmentProof(me, meta))).toBe('ok');
+  return mailedEnrolmentCode(me.email);
+}
 /** A user with one session; enrolled with `secret` when given. */
 const userWithSession = (role: 'customer' | 'agent', secret?: string) =>
   makeUserWithSession(role, { secret });
@@ -39,7 +46,7 @@ const startedSession = (r: { ok: boolean; data?: { session: { sessionToken: stri
 async function enrolledCustomer() {
   const { u, me } = await userWithSession('customer');
   const { secret } = await pendingEnrolment(me);
-  const enrolled = dataOf(await confirmEnrolment(me, code(secret), meta));
+  const enrolled = dataOf(await confirmEnrolment(me, code(secret), await mailed(me), meta));
   const s2 = await makeSession(u.id);
   return { u, me, secret, enrolled, me2: { ...me, sessionId: s2.id, mfaEnrolled: true } };
 }
@@ -70,14 +77,88 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       // Nothing is stored before the confirmation.
       expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpSecret).toBeNull();
 
-      expect(await confirmEnrolment(me, '12 34', meta)).toEqual({
+      expect(await confirmEnrolment(me, '12 34', await mailed(me), meta)).toEqual({
         ok: false,
         code: 'invalid',
         note: { key: 'outcome.mfa.enrolMalformed' },
         fieldErrors: { code: [{ key: 'outcome.mfa.enrolMalformed' }] },
       });
-      expect(said(await confirmEnrolment(me, code(first.secret, 5), meta))).toBe('outcome.mfa.enrolWrong');
+      expect(said(await confirmEnrolment(me, code(first.secret, 5), await mailed(me), meta))).toBe(
+        'outcome.mfa.enrolWrong',
+      );
       expect((await getDb().user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).toBeNull();
+    });
+
+    it('needs the code mailed to the login for this session: none, wrong, expired, spent and another session’s are refused at its field', async () => {
+      const { u, me } = await userWithSession('customer');
+      const db = getDb();
+      const { secret } = await pendingEnrolment(me);
+      const appCode = code(secret);
+      // No code asked for: refused at the mailed code's field, and the authenticator's step is not spent.
+      expect(await confirmEnrolment(me, appCode, '123456', meta)).toEqual({
+        ok: false,
+        code: 'invalid',
+        note: { key: 'outcome.mfa.proofNone' },
+        fieldErrors: { mailCode: [{ key: 'outcome.mfa.proofNone' }] },
+      });
+      expect(said(await confirmEnrolment(me, appCode, 'abc', meta))).toBe('outcome.mfa.proofMalformed');
+
+      const sent = await sendEnrolmentProof(me, meta);
+      expect(sent).toEqual({ ok: true, note: { key: 'outcome.mfa.proofSent', values: { email: u.email } } });
+      const fromMail = await mailedEnrolmentCode(u.email);
+      // The outbox keeps it sealed, and the table its MAC: the digits are stored nowhere.
+      const row = await db.mailMessage.findFirstOrThrow({
+        where: { to: u.email, template: 'enrolment_code' },
+      });
+      expect(row.payload).not.toContain(fromMail.replace(' ', ''));
+      const proof = await db.enrolmentProof.findUniqueOrThrow({ where: { sessionId: me.sessionId } });
+      expect(proof.codeMac).not.toContain(fromMail.replace(' ', ''));
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.enrol_code_sent' } })).toBe(1);
+
+      // Typed in another session of the login (someone else signed in): that session was sent nothing.
+      const other = { ...me, sessionId: (await makeSession(u.id)).id };
+      expect(
+        said(await confirmEnrolment(other, code((await pendingEnrolment(other)).secret), fromMail, meta)),
+      ).toBe('outcome.mfa.proofNone');
+      // A wrong code is counted; the right one with a wrong authenticator code gives its try back.
+      const wrong = fromMail === '000 000' ? '000001' : '000000';
+      expect(said(await confirmEnrolment(me, appCode, wrong, meta))).toBe('outcome.mfa.proofWrong');
+      expect(said(await confirmEnrolment(me, code(secret, 5), fromMail, meta))).toBe(
+        'outcome.mfa.enrolWrong',
+      );
+      expect((await db.enrolmentProof.findUniqueOrThrow({ where: { sessionId: me.sessionId } })).tries).toBe(
+        1,
+      );
+      for (let i = 1; i < 5; i++)
+        expect(said(await confirmEnrolment(me, appCode, wrong, meta))).toBe('outcome.mfa.proofWrong');
+      // Five wrong: spent, the right code too, until a new one is mailed.
+      expect(said(await confirmEnrolment(me, appCode, fromMail, meta))).toBe('outcome.mfa.proofSpent');
+      expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(7);
+      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).toBeNull();
+
+      // A new code replaces it; the old mail no longer renders (nobody types a code that cannot work).
+      const second = await mailed(me);
+      const old = await renderMessage(row, new Date());
+      expect(old).toEqual({ ok: false, reason: expect.stringMatching(/^code no longer wanted/) });
+      await db.enrolmentProof.update({
+        where: { sessionId: me.sessionId },
+        data: { expiresAt: new Date(Date.now() - 1) },
+      });
+      expect(said(await confirmEnrolment(me, appCode, second, meta))).toBe('outcome.mfa.proofExpired');
+
+      // A fresh one works, once: the enrolment deletes it.
+      const third = await mailed(me);
+      expect(await confirmEnrolment(me, appCode, third, meta)).toMatchObject({ ok: true });
+      expect(await db.enrolmentProof.count({ where: { userId: u.id } })).toBe(0);
+    });
+
+    it('codes mailed to one login are limited per hour; the factor on already is said as such', async () => {
+      const { u, me } = await userWithSession('customer');
+      for (let i = 0; i < 5; i++) expect(said(await sendEnrolmentProof(me, meta))).toBe('ok');
+      expect(said(await sendEnrolmentProof(me, meta))).toBe('outcome.mfa.proofThrottled');
+      expect(await getDb().mailMessage.count({ where: { to: u.email, template: 'enrolment_code' } })).toBe(5);
+      const { me: on } = await userWithSession('customer', TOTP_SECRET);
+      expect(said(await sendEnrolmentProof(on, meta))).toBe('outcome.mfa.enrolledElsewhere');
     });
 
     it('the right code (typed with a space) enrols: ten recovery codes stored as keyed hashes, a new verified session, links revoked, audited', async () => {
@@ -92,7 +173,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       });
       const { secret } = await pendingEnrolment(me);
       const typed = code(secret);
-      const r = await confirmEnrolment(me, `${typed.slice(0, 3)} ${typed.slice(3)}`, meta);
+      const r = await confirmEnrolment(me, `${typed.slice(0, 3)} ${typed.slice(3)}`, await mailed(me), meta);
       expect(r).toMatchObject({ ok: true, note: { key: 'outcome.mfa.enrolled' } });
       const codes = dataOf(r).recoveryCodes;
       expect(codes).toHaveLength(10);
@@ -111,7 +192,9 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await db.verificationToken.count({ where: { identifier: u.email } })).toBe(0);
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.enrolled' } })).toBe(1);
       // Enrolled now: confirming again (another tab) changes nothing and says so (review 11b).
-      expect(said(await confirmEnrolment(me, code(secret, 1), meta))).toBe('outcome.mfa.enrolledElsewhere');
+      expect(said(await confirmEnrolment(me, code(secret, 1), undefined, meta))).toBe(
+        'outcome.mfa.enrolledElsewhere',
+      );
       // Its owner is told, once (review, session 35: someone in a session of theirs could turn it on
       // and lock them out unheard).
       const alerts = await db.mailMessage.findMany({ where: { to: u.email, template: 'security_change' } });
@@ -185,7 +268,9 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       for (let i = 0; i < 5; i++) await verifySecondFactor(me, code(TOTP_SECRET, 10 + i), meta);
       expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('mfa.throttled');
       const { again, secret } = await resetByAdmin(me);
-      expect(await confirmEnrolment(again, code(secret), meta)).toMatchObject({ ok: true });
+      expect(await confirmEnrolment(again, code(secret), await mailed(again), meta)).toMatchObject({
+        ok: true,
+      });
     });
 
     it('the new factor’s first code works in the same time step as the lost factor’s last code', async () => {
@@ -196,7 +281,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(said(await verifySecondFactor(me, code(TOTP_SECRET), meta))).toBe('ok');
       const { again, secret } = await resetByAdmin(me);
       const first = code(secret);
-      expect(await confirmEnrolment(again, first, meta)).toMatchObject({ ok: true });
+      expect(await confirmEnrolment(again, first, await mailed(again), meta)).toMatchObject({ ok: true });
       // The replay protection itself is unchanged: the new code, once used, is refused again.
       const s2 = await makeSession(u.id);
       const next = { ...me, sessionId: s2.id, mfaEnrolled: true };
@@ -272,7 +357,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     it('need a current TOTP code (not a recovery code); the old codes stop working and links are revoked', async () => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
-      const old = dataOf(await confirmEnrolment(me, code(secret), meta));
+      const old = dataOf(await confirmEnrolment(me, code(secret), await mailed(me), meta));
       const session = await getDb().session.findUniqueOrThrow({
         where: { sessionToken: old.session.sessionToken },
       });
@@ -319,9 +404,10 @@ describe.each(dialects())('second factor on %s', (dialect) => {
     it('two enrolment confirmations (this step and the next): one enrols, the other is refused', async () => {
       const { u, me } = await userWithSession('customer');
       const { secret } = await pendingEnrolment(me);
+      const fromMail = await mailed(me);
       const rs = await Promise.all([
-        confirmEnrolment(me, code(secret, 0), meta),
-        confirmEnrolment(me, code(secret, 1), meta),
+        confirmEnrolment(me, code(secret, 0), fromMail, meta),
+        confirmEnrolment(me, code(secret, 1), fromMail, meta),
       ]);
       // The second is refused as "already on", whether it read the user before or after the first committed.
       expect(rs.map(said).sort()).toEqual(['ok', 'outcome.mfa.enrolledElsewhere']);

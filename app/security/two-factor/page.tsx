@@ -1,10 +1,12 @@
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { EnrolForm } from '@/components/enrol-form';
+import { EnrolProofForm } from '@/components/enrol-proof-form';
+import { displayEmail } from '@/lib/auth/email-address';
 import { requireUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { pendingEnrolment } from '@/lib/auth/mfa/enrol';
-import { enrolAction } from '@/lib/auth/mfa/actions';
+import { enrolAction, sendEnrolmentProofAction } from '@/lib/auth/mfa/actions';
 import { pageTitle } from '@/lib/i18n/page-title';
 
 export const generateMetadata = () => pageTitle('mfa.setup.title');
@@ -25,10 +27,12 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       <p>{user.role === 'customer' ? t('setup.introCustomer') : t('setup.introStaff')}</p>
       {pending ? (
         <ol className="list-decimal space-y-2 pl-5">
+          <li>{t('setup.mail', { email: displayEmail(user.email) })}</li>
           <li>{t('setup.scan')}</li>
           <li>{t('setup.enter')}</li>
         </ol>
       ) : null}
+      {pending ? <EnrolProofForm action={sendEnrolmentProofAction} /> : null}
       {pending ? (
         // eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server
         <img

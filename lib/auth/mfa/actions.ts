@@ -3,6 +3,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { confirmEnrolment } from '@/lib/auth/mfa/enrol';
+import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { setSessionCookie } from '@/lib/auth/session-token';
@@ -37,15 +38,22 @@ export const verifyAction = userAction(
 
 const enrolSchema = z.object({
   code: z.string().trim().min(1, 'outcome.field.appCode').max(16),
+  // The code mailed to the login for this session (lib/auth/mfa/enrol-proof.ts).
+  mailCode: z.string().trim().min(1, 'outcome.field.mailCode').max(16),
   next: z.string().max(512).optional(),
 });
 
 export const enrolAction = userAction(enrolSchema, async (input, { user, meta }) => {
-  const r = await confirmEnrolment(user, input.code, meta);
+  const r = await confirmEnrolment(user, input.code, input.mailCode, meta);
   if (!r.ok) return r;
   await setSessionCookie(r.data!.session, user);
   return succeed({ recoveryCodes: r.data!.recoveryCodes }, r.note);
 });
+
+/** "Email me a code" on the set-up page: the code the enrolment asks for beside the authenticator's. */
+export const sendEnrolmentProofAction = userAction(z.object({}), (_input, { user, meta }) =>
+  sendEnrolmentProof(user, meta),
+);
 
 const codeSchema = z.object({ code: z.string().trim().min(1, 'outcome.field.appCode').max(32) });
 

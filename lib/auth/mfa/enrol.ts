@@ -12,6 +12,7 @@ import type { RequestMeta } from '@/lib/server/request-meta';
 import { storeNewRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { SessionEnded, startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { codeRefused } from '@/lib/auth/mfa/refusal';
+import { checkEnrolmentProof, proofRefusalKey, takeEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
 /**
@@ -27,7 +28,10 @@ export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: 
 
 /**
  * Confirms enrolment with a first code of this session's pending secret (as typed: "492 817" is fine;
- * lib/auth/codes.ts). Stores the secret sealed, replaces this session with a verified one under a new
+ * lib/auth/codes.ts) and the code mailed to the login for this session (`mailed`;
+ * lib/auth/mfa/enrol-proof.ts), checked first: a refused mailed code (on the `mailCode` field:
+ * malformed, none sent, expired, spent, wrong; code invalid) leaves the authenticator's time step
+ * unspent and counts no authenticator try. Stores the secret sealed, replaces this session with a verified one under a new
  * token (lib/auth/mfa/elevate.ts; `session` is for the caller to set the cookie, never to show) and
  * returns the recovery codes, shown once and stored as keyed hashes. Happens once: of two
  * confirmations at the same moment (two tabs, a double submit, each with a valid code) the second is
@@ -39,6 +43,7 @@ export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: 
 export async function confirmEnrolment(
   user: CurrentUser,
   typed: string,
+  mailed: string | undefined,
   meta: RequestMeta,
 ): Promise<Outcome<{ recoveryCodes: string[]; session: VerifiedSession }>> {
   const code = readCode(typed);
@@ -47,6 +52,16 @@ export async function confirmEnrolment(
   // secret): said as such, not as a wrong code, and no attempt is counted (review 11b).
   const on = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
   if (on.totpEnabledAt) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');
+  const proof = await checkEnrolmentProof(user, mailed);
+  if (!proof.ok) {
+    // The code went with an enrolment another tab finished meanwhile: said as such.
+    const now = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
+    if (now.totpEnabledAt) return codeRefused('conflict', 'outcome.mfa.enrolledElsewhere');
+    if (proof.why === 'wrong' || proof.why === 'spent')
+      await audit({ action: 'mfa.failure', actor: user, detail: { kind: 'email', for: 'enrolment' }, meta });
+    const key = proofRefusalKey(proof.why);
+    return fail('invalid', key, undefined, { mailCode: [{ key }] });
+  }
   const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
   if (attempt.rejected) {
     await audit({ action: 'mfa.throttled', actor: user, detail: { kind: 'totp', for: 'enrolment' }, meta });
@@ -75,6 +90,7 @@ export async function confirmEnrolment(
         },
       });
       if (count !== 1) return null;
+      await takeEnrolmentProof(tx, user.sessionId);
       const recoveryCodes = await storeNewRecoveryCodes(tx, user.id);
       const session = await startVerifiedSession(tx, user, meta);
       if (!session) throw new SessionEnded();

@@ -1,0 +1,117 @@
+import 'server-only';
+import crypto from 'node:crypto';
+import { audit } from '@/lib/audit/log';
+import { displayEmail } from '@/lib/auth/email-address';
+import { readCode } from '@/lib/auth/codes';
+import type { CurrentUser } from '@/lib/auth/session';
+import { queueMail } from '@/lib/mail/queue';
+import { db, type Tx } from '@/lib/server/db';
+import { fail, succeed, type Outcome } from '@/lib/server/outcome';
+import { consume } from '@/lib/server/rate-limit';
+import type { RequestMeta } from '@/lib/server/request-meta';
+import { mac, macs, sameMac, seal } from '@/lib/server/seal';
+
+// Turning on two-factor authentication needs a proof that the person in the session also reads the
+// login's mailbox: a 6-digit code mailed to the login's address, typed beside the authenticator's
+// first code (lib/auth/mfa/enrol.ts). Without it, anyone in a session of the login (a forwarded
+// sign-in link, such as the block notice's; a browser left open) could turn the factor on with a
+// phone only they hold and keep its recovery codes: the owner, mailed afterwards, could not sign in
+// again without an operator. A password would not do: customers who sign in by emailed links only
+// never chose one (the thirty-fifth session's review, OWASP ASVS 4.0 V2.5.1 / V3.3.4: re-authenticate
+// before a change to the authentication factors).
+
+/** How long a mailed enrolment code works (ms). */
+export const ENROL_PROOF_TTL_MS = 15 * 60_000;
+/** Codes that may be typed against one mailed code; then it is spent and a new one must be sent. */
+export const ENROL_PROOF_TRIES = 5;
+
+const codeMac = (sessionId: string, code: string) => mac(`${sessionId}:${code}`, 'enrol-proof-v1');
+
+/** Whether `code` is the one `sessionId` was sent (under AUTH_SECRET, or AUTH_SECRET_PREVIOUS during a rotation). */
+export const isEnrolmentCode = (stored: string, sessionId: string, code: string) =>
+  macs(`${sessionId}:${code}`, 'enrol-proof-v1').some((m) => sameMac(m, stored));
+
+/**
+ * "Email me a code" on the two-factor set-up page: a new 6-digit code for this session (it replaces
+ * the last one and its tries), valid ENROL_PROOF_TTL_MS, mailed to the login's address (the
+ * enrolment_code template, at most once, the code sealed in the outbox and scrubbed once sent).
+ * Succeeds with outcome.mfa.proofSent; refused with outcome.mfa.enrolledElsewhere when the factor is
+ * on already, or throttled (outcome.mfa.proofThrottled) past the `enrolProof` limit per user.
+ * Audited as mfa.enrol_code_sent.
+ */
+export async function sendEnrolmentProof(user: CurrentUser, meta: RequestMeta): Promise<Outcome> {
+  const on = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
+  if (on.totpEnabledAt) return fail('conflict', 'outcome.mfa.enrolledElsewhere');
+  const attempt = await consume('enrolProof', user.id);
+  if (attempt.rejected) return fail('throttled', 'outcome.mfa.proofThrottled');
+  const code = crypto.randomInt(0, 1_000_000).toString().padStart(6, '0');
+  const expiresAt = new Date(Date.now() + ENROL_PROOF_TTL_MS);
+  await db.$transaction(async (tx) => {
+    const row = { userId: user.id, codeMac: codeMac(user.sessionId, code), expiresAt, tries: 0 };
+    await tx.enrolmentProof.upsert({
+      where: { sessionId: user.sessionId },
+      create: { sessionId: user.sessionId, ...row },
+      update: { ...row, createdAt: new Date() },
+    });
+    await queueMail(tx, user.email, 'enrolment_code', {
+      userId: user.id,
+      sessionId: user.sessionId,
+      sealedCode: seal(code, 'mail-payload-v1'),
+      expires: expiresAt.toISOString(),
+    });
+    await audit({ action: 'mfa.enrol_code_sent', actor: user, meta }, tx);
+  });
+  return succeed(undefined, { key: 'outcome.mfa.proofSent', values: { email: displayEmail(user.email) } });
+}
+
+/**
+ * Why a typed enrolment code was not taken: malformed (not 6 digits), none (no code was sent to
+ * this session), expired, spent (ENROL_PROOF_TRIES codes typed against it), wrong.
+ */
+export type ProofRefusal = 'malformed' | 'none' | 'expired' | 'spent' | 'wrong';
+
+/**
+ * Checks the code typed into "Code from the email" against this session's mailed code. Each check
+ * counts one try first (so parallel guesses cannot pass the limit); a right code gives its try back,
+ * so a wrong authenticator code typed beside it does not use the mailed code up. The row is deleted
+ * by the enrolment itself (takeEnrolmentProof), in its transaction.
+ */
+export async function checkEnrolmentProof(
+  user: Pick<CurrentUser, 'sessionId'>,
+  typed: string | undefined,
+): Promise<{ ok: true } | { ok: false; why: ProofRefusal }> {
+  const code = readCode(typed ?? '');
+  if (code.kind !== 'totp') return { ok: false, why: 'malformed' };
+  const row = await db.enrolmentProof.findUnique({ where: { sessionId: user.sessionId } });
+  if (!row) return { ok: false, why: 'none' };
+  if (row.expiresAt.getTime() <= Date.now()) return { ok: false, why: 'expired' };
+  const counted = await db.enrolmentProof.updateMany({
+    where: { sessionId: user.sessionId, codeMac: row.codeMac, tries: { lt: ENROL_PROOF_TRIES } },
+    data: { tries: { increment: 1 } },
+  });
+  // None counted: spent, or replaced by a newer code meanwhile (which this one is not).
+  if (counted.count !== 1) return { ok: false, why: row.tries >= ENROL_PROOF_TRIES ? 'spent' : 'wrong' };
+  if (!isEnrolmentCode(row.codeMac, user.sessionId, code.code)) return { ok: false, why: 'wrong' };
+  await db.enrolmentProof.updateMany({
+    where: { sessionId: user.sessionId, codeMac: row.codeMac, tries: { gt: 0 } },
+    data: { tries: { decrement: 1 } },
+  });
+  return { ok: true };
+}
+
+/** Deletes this session's mailed code inside the enrolment's transaction: it proves one enrolment. */
+export async function takeEnrolmentProof(tx: Tx, sessionId: string): Promise<void> {
+  await tx.enrolmentProof.deleteMany({ where: { sessionId } });
+}
+
+/** The catalogue key that says `why` at the "Code from the email" field. */
+export const proofRefusalKey = (why: ProofRefusal) =>
+  (
+    ({
+      malformed: 'outcome.mfa.proofMalformed',
+      none: 'outcome.mfa.proofNone',
+      expired: 'outcome.mfa.proofExpired',
+      spent: 'outcome.mfa.proofSpent',
+      wrong: 'outcome.mfa.proofWrong',
+    }) as const
+  )[why];

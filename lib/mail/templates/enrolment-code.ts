@@ -1,0 +1,33 @@
+import { type MailContext, providerArgs, shell, when, hello } from './context';
+import { renderMail } from './layout';
+
+export type EnrolmentCodeData = {
+  recipient: { name: string | null; email: string };
+  /** Six digits, written "482 913". */
+  code: string;
+  expires: Date;
+};
+
+/**
+ * The code that confirms turning on two-factor authentication (lib/auth/mfa/enrol-proof.ts): typed
+ * on the set-up page beside the authenticator's first code, so whoever turns it on also reads this
+ * mailbox. Says what it is for, how long it works and what to do if the reader did not ask (someone
+ * else is signed in to the login). No link: a code only works typed into the page that asked for it.
+ */
+export function enrolmentCode(d: EnrolmentCodeData, ctx: MailContext) {
+  const { t } = ctx;
+  return renderMail(
+    {
+      subject: t('mail.enrolmentCode.subject', providerArgs(ctx)),
+      preheader: t('mail.enrolmentCode.preheader'),
+      parts: [
+        hello(ctx, d),
+        { kind: 'p', text: t('mail.enrolmentCode.intro') },
+        { kind: 'h', text: `${d.code.slice(0, 3)} ${d.code.slice(3)}` },
+        { kind: 'small', text: t('mail.enrolmentCode.expires', { expires: when(d.expires, ctx) }) },
+        { kind: 'p', text: t('mail.enrolmentCode.notYou', { support: ctx.support }) },
+      ],
+    },
+    shell(ctx, t('mail.footerSecurity', providerArgs(ctx))),
+  );
+}
