@@ -733,7 +733,14 @@ test('a customer may turn on two-factor too, and is then asked for the code at e
   await expect(omar.locator('#code-mail-error')).toHaveText(wrong);
   await expect(omar.getByLabel('Code from the email')).toBeFocused();
   await expectAccessible(omar);
+  // The emailed code right, the app's code mistyped: refused at the app's field, the emailed code kept.
   await omar.getByLabel('Code from the email').fill(mailed);
+  await omar.getByLabel('Code from your authenticator app').fill('12 34');
+  await omar.getByRole('button', { name: 'Verify' }).click();
+  await expect(omar.locator('#code-error')).toHaveText(
+    'Enter the 6-digit code your app shows (spaces and dashes are fine).',
+  );
+  await expect(omar.getByLabel('Code from the email')).toHaveValue(mailed);
   await omar.getByLabel('Code from your authenticator app').fill(await totpNow(secret));
   await omar.getByRole('button', { name: 'Verify' }).click();
   await expect(omar.getByText('Two-factor authentication is on.')).toBeFocused();

@@ -1,6 +1,7 @@
 'use client';
 import type { ReactNode } from 'react';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
+import { echoed } from '@/components/ui/echoed';
 import { Field } from '@/components/ui/field';
 import { useFocusOnArrival } from '@/components/ui/focus-on-arrival';
 import type { SubmitVariant } from '@/components/ui/submit-button';
@@ -70,7 +71,8 @@ export function CodeForm<T = unknown>({
               id={`${id}-mail`}
               label={mailCode.label}
               inputMode="numeric"
-              autoComplete="off"
+              autoComplete="one-time-code"
+              defaultValue={state?.ok ? undefined : echoed(state, 'mailCode')}
               required
               errors={state?.fieldErrors?.mailCode}
             />
@@ -81,7 +83,8 @@ export function CodeForm<T = unknown>({
             id={id}
             label={label}
             inputMode="numeric"
-            autoComplete="one-time-code"
+            // Beside the emailed code, the browser's offer of a code from Mail goes to that field.
+            autoComplete={mailCode ? 'off' : 'one-time-code'}
             required
             errors={state?.fieldErrors?.code}
           />

@@ -73,7 +73,7 @@ export async function emailedEnrolmentCode(page: Page, email: string): Promise<s
   const seen = new Set(mailTo(email).map((m) => m.file));
   await page.getByRole('button', { name: 'Email me a code' }).click();
   await expect(page.locator('#enrol-proof-message')).toHaveText(
-    `We emailed a 6-digit code to ${email}. It works for 15 minutes.`,
+    `We are sending a 6-digit code to ${email}. It works for 15 minutes.`,
   );
   const mail = await waitForMail(email, /^Your code to turn on two-factor authentication/, seen);
   const code = /\b\d{3} \d{3}\b/.exec(mail.text ?? '')?.[0];

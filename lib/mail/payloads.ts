@@ -60,10 +60,16 @@ export const MAIL_PAYLOADS = {
   /**
    * The code that confirms turning on two-factor authentication from one session
    * (lib/auth/mfa/enrol-proof.ts): `sealedCode` sealed as `sealedUrl` is, scrubbed the same way once
-   * the row is finished; `expires` ISO 8601.
+   * the row is finished; `expires` ISO 8601; `ip` the client address that asked for it.
    */
   enrolment_code: z.union([
-    z.object({ userId: id, sessionId: id, sealedCode: z.string().min(1), expires: iso }),
+    z.object({
+      userId: id,
+      sessionId: id,
+      sealedCode: z.string().min(1),
+      expires: iso,
+      ip: z.string().max(64).nullable().optional(),
+    }),
     z.object({ scrubbed: z.literal(true) }),
   ]),
   mfa_locked: z.object({ userId: id }),

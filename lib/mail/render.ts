@@ -312,13 +312,15 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!p.sealedCode || !p.expires || !p.sessionId) return skip('code already sent or scrubbed');
       if (!user || user.email !== row.to) return skip('recipient no longer active');
       const expires = new Date(p.expires);
-      if (expires < new Date()) return skip('code expired before it could be sent');
+      // A code with under two minutes left would expire while it is read: the person asks again.
+      if (expires.getTime() - Date.now() < 2 * 60_000)
+        return skip('code expired (or nearly) before it could be sent');
       const code = unseal(p.sealedCode, 'mail-payload-v1');
       // The session's code now: gone with the session or the enrolment, or replaced by a newer one.
       const proof = await db.enrolmentProof.findUnique({ where: { sessionId: p.sessionId } });
       if (!proof || !isEnrolmentCode(proof.codeMac, p.sessionId, code))
         return skip('code no longer wanted (used, replaced by a newer one, or its session ended)');
-      return { ok: true, mail: enrolmentCode({ recipient: r, code, expires }, ctx) };
+      return { ok: true, mail: enrolmentCode({ recipient: r, code, expires, ip: p.ip ?? null }, ctx) };
     }
     case 'sign_in_link': {
       if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');

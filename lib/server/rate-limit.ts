@@ -44,6 +44,8 @@ export const LIMITS = {
   unblockRequest: { points: 5, duration: 24 * 60 * 60 },
   /** Enrolment codes mailed to one login (lib/auth/mfa/enrol-proof.ts): each replaces the last. */
   enrolProof: { points: 5, duration: 60 * 60 },
+  /** …and per day, so a session left open cannot keep guessing (5 tries a code) hour after hour. */
+  enrolProofDay: { points: 10, duration: 24 * 60 * 60 },
 } satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;

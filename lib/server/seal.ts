@@ -26,11 +26,7 @@ const key = (purpose: SealPurpose) => keyFrom(currentSecret(), purpose);
 
 /** Purposes of the HMAC keys derived from AUTH_SECRET (one key per purpose, never the secret itself). */
 export type MacPurpose =
-  | 'recovery-code-v1'
-  | 'known-device-v1'
-  | 'link-binding-v1'
-  | 'totp-pending-v1'
-  | 'enrol-proof-v1';
+  'recovery-code-v1' | 'known-device-v1' | 'link-binding-v1' | 'totp-pending-v1' | 'enrol-proof-v1';
 
 /**
  * HMAC-SHA256 of `data` under a key derived from AUTH_SECRET with HKDF (RFC 5869) for `purpose`.

@@ -272,7 +272,12 @@ export async function resetStaffSecondFactor(
         note: { key: 'outcome.staffUser.factorReset', values: { email, sessions: ended } },
       };
     });
-    if (done.ok) await reset('totp', target.id);
+    if (done.ok) {
+      await reset('totp', target.id);
+      // The agent enrols anew at once: codes mailed while the factor was lost do not hold that back.
+      await reset('enrolProof', target.id);
+      await reset('enrolProofDay', target.id);
+    }
     return done;
   });
 }

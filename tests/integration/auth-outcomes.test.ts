@@ -116,14 +116,14 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
     for (const [locale, sent, none, malformed, wrong] of [
       [
         'en',
-        'We emailed a 6-digit code to {email}. It works for 15 minutes.',
+        'We are sending a 6-digit code to {email}. It works for 15 minutes.',
         'First press “Email me a code”, then enter the code from the email.',
         'Enter the 6-digit code your app shows (spaces and dashes are fine).',
         'That code is not correct. Scan the QR code again and enter the current code.',
       ],
       [
         'es',
-        'Le hemos enviado un código de 6 dígitos a {email}. Funciona durante 15 minutos.',
+        'Le estamos enviando un código de 6 dígitos a {email}. Funciona durante 15 minutos.',
         'Pulse primero «Enviarme un código por correo» y luego introduzca el código del correo.',
         'Introduzca el código de 6 dígitos que muestra su aplicación (puede incluir espacios y guiones).',
         'Ese código no es correcto. Vuelva a escanear el código QR e introduzca el código actual.',
@@ -135,7 +135,7 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
         ok: false,
         message: none,
         fieldErrors: { mailCode: [none] },
-        values: {},
+        values: { mailCode: '123 456' },
       });
       expect(await sendEnrolmentProofAction(undefined, form({}))).toEqual({
         ok: true,
@@ -146,7 +146,8 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
         ok: false,
         message: malformed,
         fieldErrors: { code: [malformed] },
-        values: {},
+        // The emailed code comes back typed: a refusal of the app's code keeps it.
+        values: { mailCode },
       });
       expect(await enrolAction(undefined, form({ code: wrongCode(secret), mailCode }))).toMatchObject({
         ok: false,

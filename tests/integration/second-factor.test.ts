@@ -7,6 +7,7 @@ import { hashRecoveryCode } from '@/lib/auth/totp';
 import { getDb } from '@/lib/server/db';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
+import { reset as resetLimit } from '@/lib/server/rate-limit';
 import { mailedEnrolmentCode } from '@/tests/helpers/enrol-code';
 import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
@@ -106,6 +107,12 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       const sent = await sendEnrolmentProof(me, meta);
       expect(sent).toEqual({ ok: true, note: { key: 'outcome.mfa.proofSent', values: { email: u.email } } });
       const fromMail = await mailedEnrolmentCode(u.email);
+      // It says who asked, from where (the owner reading it may not be the one in the session).
+      const rendered = await renderMessage(
+        await db.mailMessage.findFirstOrThrow({ where: { to: u.email, template: 'enrolment_code' } }),
+        new Date(),
+      );
+      expect(rendered.ok && rendered.mail.text).toContain(`(from the internet address ${meta.ip})`);
       // The outbox keeps it sealed, and the table its MAC: the digits are stored nowhere.
       const row = await db.mailMessage.findFirstOrThrow({
         where: { to: u.email, template: 'enrolment_code' },
@@ -136,8 +143,13 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.failure' } })).toBe(7);
       expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).toBeNull();
 
-      // A new code replaces it; the old mail no longer renders (nobody types a code that cannot work).
-      const second = await mailed(me);
+      // A new code replaces it, said differently (a screen reader announces the second press); the
+      // old mail no longer renders (nobody types a code that cannot work).
+      expect(await sendEnrolmentProof(me, meta)).toMatchObject({
+        ok: true,
+        note: { key: 'outcome.mfa.proofResent' },
+      });
+      const second = await mailedEnrolmentCode(u.email);
       const old = await renderMessage(row, new Date());
       expect(old).toEqual({ ok: false, reason: expect.stringMatching(/^code no longer wanted/) });
       await db.enrolmentProof.update({
@@ -152,11 +164,41 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await db.enrolmentProof.count({ where: { userId: u.id } })).toBe(0);
     });
 
-    it('codes mailed to one login are limited per hour; the factor on already is said as such', async () => {
+    it('codes mailed to one login are limited per hour and per day; a nearly expired one is not sent; an ended session and the factor on already are said as such', async () => {
       const { u, me } = await userWithSession('customer');
       for (let i = 0; i < 5; i++) expect(said(await sendEnrolmentProof(me, meta))).toBe('ok');
-      expect(said(await sendEnrolmentProof(me, meta))).toBe('outcome.mfa.proofThrottled');
+      expect(await sendEnrolmentProof(me, meta)).toMatchObject({
+        ok: false,
+        code: 'throttled',
+        note: { key: 'outcome.mfa.proofThrottled', values: { minutes: expect.stringMatching(/^(59|60)$/) } },
+      });
       expect(await getDb().mailMessage.count({ where: { to: u.email, template: 'enrolment_code' } })).toBe(5);
+      // The next hour (its counter spent): five more, then the day's ten are used up.
+      await resetLimit('enrolProof', u.id);
+      for (let i = 0; i < 5; i++) expect(said(await sendEnrolmentProof(me, meta))).toBe('ok');
+      await resetLimit('enrolProof', u.id);
+      expect(said(await sendEnrolmentProof(me, meta))).toBe('outcome.mfa.proofThrottled');
+      // A code queued with under two minutes left (the mail worker was down) is not sent.
+      const last = await getDb().mailMessage.findFirstOrThrow({
+        where: { to: u.email, template: 'enrolment_code' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      });
+      const payload = JSON.parse(last.payload) as Record<string, string>;
+      const nearly = {
+        ...last,
+        payload: JSON.stringify({ ...payload, expires: new Date(Date.now() + 90_000).toISOString() }),
+      };
+      expect(await renderMessage(nearly, new Date())).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/^code expired \(or nearly\)/),
+      });
+      // Signed out meanwhile: nothing is queued.
+      const { u: gone, me: goneMe } = await userWithSession('customer');
+      await getDb().session.delete({ where: { id: goneMe.sessionId } });
+      expect(said(await sendEnrolmentProof(goneMe, meta))).toBe('outcome.sessionEnded');
+      expect(await getDb().mailMessage.count({ where: { to: gone.email, template: 'enrolment_code' } })).toBe(
+        0,
+      );
       const { me: on } = await userWithSession('customer', TOTP_SECRET);
       expect(said(await sendEnrolmentProof(on, meta))).toBe('outcome.mfa.enrolledElsewhere');
     });

@@ -43,12 +43,17 @@ const enrolSchema = z.object({
   next: z.string().max(512).optional(),
 });
 
-export const enrolAction = userAction(enrolSchema, async (input, { user, meta }) => {
-  const r = await confirmEnrolment(user, input.code, input.mailCode, meta);
-  if (!r.ok) return r;
-  await setSessionCookie(r.data!.session, user);
-  return succeed({ recoveryCodes: r.data!.recoveryCodes }, r.note);
-});
+export const enrolAction = userAction(
+  enrolSchema,
+  async (input, { user, meta }) => {
+    const r = await confirmEnrolment(user, input.code, input.mailCode, meta);
+    if (!r.ok) return r;
+    await setSessionCookie(r.data!.session, user);
+    return succeed({ recoveryCodes: r.data!.recoveryCodes }, r.note);
+  },
+  // A refusal of the app's code keeps the emailed one typed (it is this session's own, used once).
+  { echo: ['mailCode'] },
+);
 
 /** "Email me a code" on the set-up page: the code the enrolment asks for beside the authenticator's. */
 export const sendEnrolmentProofAction = userAction(z.object({}), (_input, { user, meta }) =>

@@ -7,7 +7,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { queueMail } from '@/lib/mail/queue';
 import { db, type Tx } from '@/lib/server/db';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
-import { consume } from '@/lib/server/rate-limit';
+import { consumeAll } from '@/lib/server/rate-limit';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { mac, macs, sameMac, seal } from '@/lib/server/seal';
 
@@ -33,35 +33,61 @@ export const isEnrolmentCode = (stored: string, sessionId: string, code: string)
 
 /**
  * "Email me a code" on the two-factor set-up page: a new 6-digit code for this session (it replaces
- * the last one and its tries), valid ENROL_PROOF_TTL_MS, mailed to the login's address (the
- * enrolment_code template, at most once, the code sealed in the outbox and scrubbed once sent).
- * Succeeds with outcome.mfa.proofSent; refused with outcome.mfa.enrolledElsewhere when the factor is
- * on already, or throttled (outcome.mfa.proofThrottled) past the `enrolProof` limit per user.
- * Audited as mfa.enrol_code_sent.
+ * the last one and its tries), valid ENROL_PROOF_TTL_MS, queued to the login's address with the
+ * requester's client address (the enrolment_code template, at most once, the code sealed in the
+ * outbox and scrubbed once sent). Succeeds with outcome.mfa.proofSent, or outcome.mfa.proofResent
+ * when it replaced a code (a different sentence, so a screen reader announces the second press);
+ * refused with outcome.mfa.enrolledElsewhere when the factor is on already, outcome.sessionEnded
+ * when the session ended meanwhile, or throttled (outcome.mfa.proofThrottled, with the minutes to
+ * wait) past the `enrolProof` (per hour) or `enrolProofDay` limit per login. Audited as
+ * mfa.enrol_code_sent.
  */
 export async function sendEnrolmentProof(user: CurrentUser, meta: RequestMeta): Promise<Outcome> {
   const on = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
   if (on.totpEnabledAt) return fail('conflict', 'outcome.mfa.enrolledElsewhere');
-  const attempt = await consume('enrolProof', user.id);
-  if (attempt.rejected) return fail('throttled', 'outcome.mfa.proofThrottled');
+  const { over } = await consumeAll([
+    { name: 'enrolProof', key: user.id },
+    { name: 'enrolProofDay', key: user.id },
+  ]);
+  if (over) {
+    const wait = over.status.limited ? over.status.retryAfterSec : 60;
+    const minutes = String(Math.max(1, Math.ceil(wait / 60)));
+    return fail('throttled', 'outcome.mfa.proofThrottled', { minutes });
+  }
   const code = crypto.randomInt(0, 1_000_000).toString().padStart(6, '0');
   const expiresAt = new Date(Date.now() + ENROL_PROOF_TTL_MS);
-  await db.$transaction(async (tx) => {
-    const row = { userId: user.id, codeMac: codeMac(user.sessionId, code), expiresAt, tries: 0 };
-    await tx.enrolmentProof.upsert({
-      where: { sessionId: user.sessionId },
-      create: { sessionId: user.sessionId, ...row },
-      update: { ...row, createdAt: new Date() },
+  const replaced = await db
+    .$transaction(async (tx) => {
+      // The session ended meanwhile (signed out elsewhere): nothing is sent (the row would need it).
+      if (!(await tx.session.findUnique({ where: { id: user.sessionId }, select: { id: true } })))
+        return null;
+      const before = await tx.enrolmentProof.findUnique({ where: { sessionId: user.sessionId } });
+      const row = { userId: user.id, codeMac: codeMac(user.sessionId, code), expiresAt, tries: 0 };
+      await tx.enrolmentProof.upsert({
+        where: { sessionId: user.sessionId },
+        create: { sessionId: user.sessionId, ...row },
+        update: { ...row, createdAt: new Date() },
+      });
+      await queueMail(tx, user.email, 'enrolment_code', {
+        userId: user.id,
+        sessionId: user.sessionId,
+        sealedCode: seal(code, 'mail-payload-v1'),
+        expires: expiresAt.toISOString(),
+        ip: meta.ip ?? null,
+      });
+      await audit({ action: 'mfa.enrol_code_sent', actor: user, detail: { replaced: !!before }, meta }, tx);
+      return !!before;
+    })
+    .catch((e: unknown) => {
+      // Deleted between the check and the insert (PostgreSQL): the foreign key refuses the row.
+      if ((e as { code?: string } | null)?.code === 'P2003') return null;
+      throw e;
     });
-    await queueMail(tx, user.email, 'enrolment_code', {
-      userId: user.id,
-      sessionId: user.sessionId,
-      sealedCode: seal(code, 'mail-payload-v1'),
-      expires: expiresAt.toISOString(),
-    });
-    await audit({ action: 'mfa.enrol_code_sent', actor: user, meta }, tx);
+  if (replaced === null) return fail('refused', 'outcome.sessionEnded');
+  return succeed(undefined, {
+    key: replaced ? 'outcome.mfa.proofResent' : 'outcome.mfa.proofSent',
+    values: { email: displayEmail(user.email) },
   });
-  return succeed(undefined, { key: 'outcome.mfa.proofSent', values: { email: displayEmail(user.email) } });
 }
 
 /**

@@ -6,6 +6,8 @@ export type EnrolmentCodeData = {
   /** Six digits, written "482 913". */
   code: string;
   expires: Date;
+  /** The client address of the request that asked for it, when known. */
+  ip: string | null;
 };
 
 /**
@@ -22,7 +24,7 @@ export function enrolmentCode(d: EnrolmentCodeData, ctx: MailContext) {
       preheader: t('mail.enrolmentCode.preheader'),
       parts: [
         hello(ctx, d),
-        { kind: 'p', text: t('mail.enrolmentCode.intro') },
+        { kind: 'p', text: t('mail.enrolmentCode.intro', { ip: d.ip ?? '', known: d.ip ? 'yes' : 'no' }) },
         { kind: 'h', text: `${d.code.slice(0, 3)} ${d.code.slice(3)}` },
         { kind: 'small', text: t('mail.enrolmentCode.expires', { expires: when(d.expires, ctx) }) },
         { kind: 'p', text: t('mail.enrolmentCode.notYou', { support: ctx.support }) },
