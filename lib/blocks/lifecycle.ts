@@ -1092,17 +1092,41 @@ async function reapply(
  * the switch's own time of the block, so the block is ordered against `block.lifted` events on the
  * switch's clock, not the portal's (a portal clock behind the switch's would otherwise let an older
  * lift event lift this newer block). Without it, the portal's time stands in.
+ *
+ * A manual block's answer dated before the account's last known change (`blockedAt` in an earlier
+ * second than `switchChangedAt`) may be the switch's stored answer to a re-sent key, the account
+ * lifted since: then nothing is recorded and `need_switch_state` is returned, for the caller to read
+ * the account (`GET`) and call again with it as `current`. If the switch still holds that block
+ * (blocked, the same `blockedAt` second) it is confirmed in force (a portal clock ahead of the
+ * switch's, which stamps the portal's lift confirmations, gets here too); otherwise it is recorded as
+ * placed and lifted since (placedThenLifted). Returns `confirmed` once recorded (or already settled).
  */
 export async function confirmPlace(
   op: { id: string; accountNumber: string; kind: string; payload: string },
   switchState?: Pick<SwitchAccount, 'blockedAt'>,
-): Promise<void> {
+  current?: Pick<SwitchAccount, 'internationalCalling' | 'blockedAt'>,
+): Promise<'confirmed' | 'need_switch_state'> {
   const payload = JSON.parse(op.payload) as PlacePayload | ReapplyPayload;
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     await lockAccount(tx, payload.accountId);
     const now = switchState?.blockedAt ? new Date(switchState.blockedAt) : new Date();
-    if (!(await settlePending(tx, op.id, 'done'))) return;
-    await moveSwitchClock(tx, payload.accountId, now);
+    // The switch's last change the portal knows of, before this answer moves the clock.
+    const { switchChangedAt: last } = await tx.customerAccount.findUniqueOrThrow({
+      where: { id: payload.accountId },
+      select: { switchChangedAt: true },
+    });
+    const older = op.kind !== 'reapply' && !!switchState?.blockedAt && !!last && startOfSecond(last) > now;
+    if (older && !current) return 'need_switch_state';
+    const holds =
+      current?.internationalCalling === 'blocked' &&
+      !!current.blockedAt &&
+      startOfSecond(new Date(current.blockedAt)).getTime() === startOfSecond(now).getTime();
+    if (!(await settlePending(tx, op.id, 'done'))) return 'confirmed';
+    await moveSwitchClock(tx, payload.accountId, now, { switchChangedAt: last });
+    if (older && !holds) {
+      await placedThenLifted(tx, op, payload as PlacePayload, now, last!);
+      return 'confirmed';
+    }
     if (op.kind === 'reapply') {
       const p = payload as ReapplyPayload;
       await event(tx, p.blockId, 'placed', 'tollgate', storeNote('history.placedAgain'), now);
@@ -1116,7 +1140,7 @@ export async function confirmPlace(
         tx,
       );
       await policyAfterPlacement(tx, p.accountId);
-      return;
+      return 'confirmed';
     }
     const p = payload as PlacePayload;
     const block = await tx.block.create({
@@ -1150,7 +1174,62 @@ export async function confirmPlace(
       tx,
     );
     await policyAfterPlacement(tx, p.accountId);
+    return 'confirmed';
   });
+}
+
+/**
+ * A manual block the switch confirmed with an answer older than the account's last change: its
+ * answer was lost, the switch changed the account after applying it (a lift, whose event arrived
+ * first), and the re-sent request got the switch's stored answer for its key (blocked, `blockedAt`
+ * from then). The switch keeps `blockedAt` while an account stays blocked (docs/switch-api.md part 1),
+ * so a change after it was a lift: the block was in force from `placedAt` until `liftedBy` (at the
+ * latest). It is kept as history, lifted, with no notice for a block that is over; the reconciler
+ * reads the account at its next pass (the switch may have blocked it again since). Before the
+ * thirty-sixth session it was shown in force, and the reconciler blocked the account again on the
+ * switch, undoing the provider's later lift.
+ */
+async function placedThenLifted(
+  tx: Tx,
+  op: { id: string; accountNumber: string },
+  p: PlacePayload,
+  placedAt: Date,
+  liftedBy: Date,
+): Promise<void> {
+  const block = await tx.block.create({
+    data: {
+      accountId: p.accountId,
+      reason: 'manual',
+      status: 'lifted',
+      placedAt,
+      placedBy: p.actor,
+      liftedAt: liftedBy,
+      liftedBy: 'switch',
+      note: storePersonText(p.note),
+      events: {
+        create: [
+          { type: 'placed', at: placedAt, actor: p.actor, detail: storeNote('history.placedBySupport') },
+          { type: 'lifted', at: liftedBy, actor: 'switch', detail: storeNote('history.liftedOnSwitch') },
+        ],
+      },
+    },
+  });
+  await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
+  await tx.customerAccount.update({ where: { id: p.accountId }, data: { reconcileDue: true } });
+  await audit(
+    {
+      action: 'block.placed',
+      accountId: p.accountId,
+      target: { type: 'block', id: block.id },
+      detail: {
+        actor: p.actor,
+        reason: 'manual',
+        confirmedBy: 'switch',
+        liftedOnSwitchBy: liftedBy.toISOString(),
+      },
+    },
+    tx,
+  );
 }
 
 /**

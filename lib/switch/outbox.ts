@@ -113,8 +113,22 @@ export async function processSwitchOutbox(
       const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
       const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
       if (res.ok && res.value.internationalCalling === payload.state) {
-        if (payload.state === 'blocked') await confirmPlace(op, res.value);
-        else await confirmLift(op);
+        if (payload.state === 'blocked') {
+          if ((await confirmPlace(op, res.value)) === 'need_switch_state') {
+            // The answer is older than the account's last change (a stored answer to a re-sent key):
+            // where the account stands now decides whether the block is in force (confirmPlace).
+            const now = await client.getAccount(op.accountNumber);
+            if (!now.ok) {
+              await reschedule(db.switchOperation, op.id, {
+                owner,
+                delayMs: retryDelayMs(op.attempts, now),
+                error: `${now.code ?? now.kind}: ${now.message}`,
+              });
+              return false;
+            }
+            await confirmPlace(op, res.value, now.value);
+          }
+        } else await confirmLift(op);
         return true;
       }
       if (res.ok) {
@@ -168,7 +182,8 @@ async function readBeforeResend(
   if (!state.ok) return state;
   const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload;
   if (state.value.internationalCalling === payload.state) {
-    if (payload.state === 'blocked') await confirmPlace(op, state.value);
+    // The state read now is the answer and where the account stands.
+    if (payload.state === 'blocked') await confirmPlace(op, state.value, state.value);
     else await confirmLift(op);
     return 'settled';
   }

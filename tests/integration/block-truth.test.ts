@@ -222,6 +222,98 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect(await status(manual.id)).toBe('lifted');
   });
 
+  // Session 34's list, mended in session 36: the manual block's answer was lost, the provider lifted
+  // the block on the switch (its event arrived first), and the re-sent PUT got the switch's stored
+  // answer for its key ("blocked" since then). The portal showed the block in force and its
+  // reconciler blocked the account again on the switch, undoing the provider's later lift.
+  it('a manual block whose answer was lost, lifted on the switch before the re-send: history, not in force, not placed again', async () => {
+    const { account: a, creds } = await account('allowed');
+    const agent = await staff();
+    expect(
+      await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta),
+    ).toMatchObject({ ok: true });
+    const scope = `/_sim/faults/${a.number}`;
+    const opOf = () => getDb().switchOperation.findFirstOrThrow({ where: { accountNumber: a.number } });
+    await sim.control('PUT', scope, { applyLateMs: 1500, applyLateNext: 1 });
+    await processSwitchOutbox({ client: client(500) }); // applied; the answer never came
+    expect((await opOf()).status).toBe('pending');
+    await sleep(1600);
+    const onSwitch = (await sim.control('GET', `/_sim/accounts/${a.number}`)).body as { blockedAt: string };
+    expect(await simCalling(a.number)).toBe('blocked');
+    await sim.control('DELETE', scope);
+    // The provider lifts it on the switch a few seconds later; the event arrives before the re-send.
+    await sleep(1100);
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'allowed',
+      credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    const liftedAt = new Date();
+    expect((await deliver(liftedEvent(a.number, liftedAt, 'noc@provider.example'))).status).toBe(200);
+    const dueNow = () =>
+      getDb().switchOperation.updateMany({
+        where: { accountNumber: a.number, status: 'pending' },
+        data: { nextAttemptAt: new Date(0) },
+      });
+    // The re-send gets the stored answer; the read of where the account stands fails: nothing is recorded.
+    await dueNow();
+    await sim.control('PUT', scope, { failNext: 1, method: 'GET' });
+    await processSwitchOutbox({ client: client() });
+    expect(await getDb().block.count({ where: { accountId: a.id } })).toBe(0);
+    expect((await opOf()).status).toBe('pending');
+    await sim.control('DELETE', scope);
+    // Read: allowed. The block is history, lifted on the switch; no notice for a block that is over.
+    await dueNow();
+    await processSwitchOutbox({ client: client() });
+    expect((await opOf()).status).toBe('done');
+    const manual = await getDb().block.findFirstOrThrow({
+      where: { accountId: a.id, reason: 'manual' },
+      include: { events: { orderBy: { at: 'asc' } } },
+    });
+    expect({
+      status: manual.status,
+      placedAt: manual.placedAt.toISOString(),
+      liftedAt: manual.liftedAt?.toISOString(),
+      events: manual.events.map((e) => e.type),
+      notices: await getDb().mailMessage.count({
+        where: { template: 'block_notice', payload: { contains: manual.id } },
+      }),
+    }).toEqual({
+      status: 'lifted',
+      placedAt: onSwitch.blockedAt,
+      liftedAt: liftedAt.toISOString(),
+      events: ['placed', 'lifted'],
+      notices: 0,
+    });
+    // The reconciler follows the switch: nothing is placed again, the provider's lift stands.
+    for (let i = 0; i < 2; i++)
+      await reconcilePass({ client: client(), differenceWaitMs: 0, accountNumbers: [a.number] });
+    await processSwitchOutbox({ client: client() });
+    expect(await getDb().switchOperation.count({ where: { accountNumber: a.number, kind: 'reapply' } })).toBe(
+      0,
+    );
+    expect(await simCalling(a.number)).toBe('allowed');
+    expect(
+      await getDb().block.count({ where: { accountId: a.id, status: { in: ['active', 'lift_pending'] } } }),
+    ).toBe(0);
+  });
+
+  it('a manual block confirmed with an answer older than a lift the portal stamped ahead of the switch: still in force when the switch holds it', async () => {
+    const { account: a } = await account('allowed');
+    const agent = await staff();
+    expect(
+      await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta),
+    ).toMatchObject({ ok: true });
+    // A lift confirmed earlier was stamped with the portal's clock, a minute ahead of the switch's.
+    await getDb().customerAccount.update({
+      where: { id: a.id },
+      data: { switchChangedAt: new Date(Date.now() + 60_000) },
+    });
+    await processSwitchOutbox({ client: client() });
+    const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
+    expect(manual.status).toBe('active');
+    expect(await simCalling(a.number)).toBe('blocked');
+  });
+
   it('stale placement: a block.placed older than the last change follows the switch’s own state', async () => {
     const { account: a, creds } = await account('blocked');
     const block = await blockFromSwitch(a.number, new Date(Date.now() - 3 * 3600_000), [creds[0].username]);
