@@ -217,20 +217,25 @@ BEGIN
     VALUES ('block.placed', NEW.account_number, NEW.at, NEW.reason, NEW.id);
 END;
 
--- Accounts whose international calls in progress are to be ended: one row each time an account
--- goes from allowed to blocked, whichever path blocked it (the fraud rules' trigger above, the switch
--- API, the operator CLI). Kamailio's route[DIALOG_CUTS] (every second) ends those calls and deletes
--- the rows it handled.
-CREATE TABLE IF NOT EXISTS dialog_cuts (
+-- Calls in progress to be ended (kamailio.cfg route[DIALOG_CUTS], every second, deletes the rows it
+-- handled): an account's international calls when it goes from allowed to blocked, whichever path
+-- blocked it (the fraud rules' trigger above, the switch API, the operator CLI); and, with `country`,
+-- the calls a destination allowance let through when its row is deleted (ended by support, or expired
+-- and removed by the companion), ended only while the account is blocked. The first version of this
+-- table (dialog_cuts, one day on main) is replaced.
+DROP TRIGGER IF EXISTS block_ends_international_calls;
+DROP TABLE IF EXISTS dialog_cuts;
+CREATE TABLE IF NOT EXISTS call_cuts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_number TEXT NOT NULL,
+    country TEXT,                          -- NULL: a block; else the allowance's ISO 3166-1 alpha-2
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 
 CREATE TRIGGER IF NOT EXISTS block_ends_international_calls AFTER UPDATE OF intl_state ON accounts
 WHEN OLD.intl_state = 'allowed' AND NEW.intl_state = 'blocked'
 BEGIN
-    INSERT INTO dialog_cuts (account_number) VALUES (NEW.number);
+    INSERT INTO call_cuts (account_number) VALUES (NEW.number);
 END;
 
 -- Switch API idempotency (CONTRACTS §3): the first successful answer to a key is kept and replayed.
@@ -259,3 +264,8 @@ CREATE TABLE IF NOT EXISTS destination_allowances (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (account_number, country)
 );
+
+CREATE TRIGGER IF NOT EXISTS allowance_end_ends_its_calls AFTER DELETE ON destination_allowances
+BEGIN
+    INSERT INTO call_cuts (account_number, country) VALUES (OLD.account_number, OLD.country);
+END;

@@ -303,8 +303,8 @@ export interface Uas {
   address: string;
   /** Request-URIs of the INVITEs the carrier received, in order. */
   invites(): string[];
-  /** Every request the carrier received, in order: its method and Call-ID. */
-  requests(): { method: string; callId: string }[];
+  /** Every request the carrier received, in order: its method, Call-ID and User-Agent ('' if none). */
+  requests(): { method: string; callId: string; userAgent: string }[];
   stop(): Promise<void>;
 }
 
@@ -354,7 +354,11 @@ export async function startUas(
             ...readFileSync(messages, 'latin1').matchAll(
               /^([A-Z]+) \S+ SIP\/2\.0\r?\n((?:[^\r\n]+\r?\n)*)/gm,
             ),
-          ].map((m) => ({ method: m[1], callId: /^(?:Call-ID|i)\s*:\s*(\S+)/im.exec(m[2])?.[1] ?? '' }))
+          ].map((m) => ({
+            method: m[1],
+            callId: /^(?:Call-ID|i)\s*:\s*(\S+)/im.exec(m[2])?.[1] ?? '',
+            userAgent: /^User-Agent\s*:\s*(.*?)\s*$/im.exec(m[2])?.[1] ?? '',
+          }))
         : [],
     stop: async () => {
       if (p.pid && p.exitCode === null) {
