@@ -114,6 +114,8 @@ const FIELDS: Record<string, Spec> = {
   denyReason: f('denyReason', 'text'),
   occurredAt: f('occurredAt', 'time'),
   switchChangedAt: f('switchChangedAt', 'time'),
+  liftedOnSwitchBy: f('liftedOnSwitchBy', 'time'),
+  replaced: f('replacedCode', 'yesNo'),
   switchSays: f('switchSays', TERM.state),
   switchBlockedAt: f('switchBlockedAt', 'time'),
   stale: f('stale', 'yesNo'),
