@@ -15,7 +15,7 @@ type Item = {
 };
 
 // What Tollgate did about it, by SyncIssue.action; an action without a message shows its code.
-const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch', 'lift_refused']);
+const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch', 'lift_refused', 'lifted_on_switch']);
 // What each side said (SyncIssue.portalState / switchState); anything else shows as stored. A lift
 // the switch refused (portalState 'lift_requested') has a sentence of its own: the portal asked.
 const STATES = new Set(['blocked', 'allowed']);

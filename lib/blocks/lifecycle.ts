@@ -1115,7 +1115,12 @@ export async function confirmPlace(
       where: { id: payload.accountId },
       select: { switchChangedAt: true },
     });
-    const older = op.kind !== 'reapply' && !!switchState?.blockedAt && !!last && startOfSecond(last) > now;
+    // A change in the answer's second or later (a lift in the same second counts: the read decides).
+    const older =
+      op.kind !== 'reapply' &&
+      !!switchState?.blockedAt &&
+      !!last &&
+      last.getTime() >= startOfSecond(now).getTime();
     if (older && !current) return 'need_switch_state';
     const holds =
       current?.internationalCalling === 'blocked' &&
@@ -1123,8 +1128,11 @@ export async function confirmPlace(
       startOfSecond(new Date(current.blockedAt)).getTime() === startOfSecond(now).getTime();
     if (!(await settlePending(tx, op.id, 'done'))) return 'confirmed';
     await moveSwitchClock(tx, payload.accountId, now, { switchChangedAt: last });
-    if (older && !holds) {
-      await placedThenLifted(tx, op, payload as PlacePayload, now, last!);
+    // Read after an answer that may be a stored one (an older answer, or any re-send's: the caller
+    // reads then), the switch no longer holds this block: it was lifted since.
+    if (op.kind !== 'reapply' && current && !holds) {
+      const liftedBy = last && last > now ? last : new Date();
+      await placedThenLifted(tx, op, payload as PlacePayload, now, liftedBy);
       return 'confirmed';
     }
     if (op.kind === 'reapply') {
@@ -1179,10 +1187,10 @@ export async function confirmPlace(
 }
 
 /**
- * A manual block the switch confirmed with an answer older than the account's last change: its
- * answer was lost, the switch changed the account after applying it (a lift, whose event arrived
- * first), and the re-sent request got the switch's stored answer for its key (blocked, `blockedAt`
- * from then). The switch keeps `blockedAt` while an account stays blocked (docs/switch-api.md part 1),
+ * A manual block the switch confirmed with what may be its stored answer for the key (a re-send,
+ * or an answer older than the account's last change: its answer was lost, the switch changed the
+ * account after applying it, a lift whose event may have arrived first, and the re-sent request got
+ * "blocked" from then), while the switch's state read now does not hold it. The switch keeps `blockedAt` while an account stays blocked (docs/switch-api.md part 1),
  * so a change after it was a lift: the block was in force from `placedAt` until `liftedBy` (at the
  * latest). It is kept as history, lifted, with no notice for a block that is over; the reconciler
  * reads the account at its next pass (the switch may have blocked it again since). Before the
@@ -1216,6 +1224,13 @@ async function placedThenLifted(
   });
   await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
   await tx.customerAccount.update({ where: { id: p.accountId }, data: { reconcileDue: true } });
+  // Staff asked for a block that is over: they are told, in "Out of sync with the switch".
+  await openSyncIssue(tx, p.accountId, {
+    portalState: 'blocked',
+    switchState: 'allowed',
+    action: 'lifted_on_switch',
+    detail: storeNote('history.syncLiftedMeanwhile', { actor: p.actor, block: block.id }),
+  });
   await audit(
     {
       action: 'block.placed',
@@ -1285,7 +1300,7 @@ export type SyncIssueInput = {
   /** What the portal showed, or `lift_requested`: it asked the switch for a lift the switch refused. */
   portalState: 'blocked' | 'allowed' | 'lift_requested';
   switchState: 'blocked' | 'allowed';
-  action: 'blocked_in_portal' | 'reapplied_on_switch' | 'lift_refused';
+  action: 'blocked_in_portal' | 'reapplied_on_switch' | 'lift_refused' | 'lifted_on_switch';
   detail: string;
 };
 

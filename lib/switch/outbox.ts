@@ -38,14 +38,15 @@ export const MAX_RETRY_AFTER_MS = 3600_000;
 /**
  * The lease of a claimed operation, in ms, for a switch request limit of `timeoutMs`
  * (SWITCH_API_TIMEOUT_MS): at least MIN_LEASE_MS (60 s), and longer than an attempt can last. An
- * attempt makes at most two requests (an old operation's state read, then the change itself), each
+ * attempt makes at most three requests (an old operation's state read, the change itself, and for a
+ * manual block's re-sent or older answer the read of where the account stands: confirmPlace), each
  * given up on after `timeoutMs`, plus the database writes around them. A lease shorter than that
  * would let another worker claim the row while its request is still on the wire: the re-send carries
  * the same Idempotency-Key, so the switch would still apply it once, but the two answers would race
  * to record the outcome. With the default limit (5 s) the lease is 60 s.
  */
 export function switchLeaseMs(timeoutMs: number): number {
-  return Math.max(MIN_LEASE_MS, 2 * timeoutMs + LEASE_WRITES_MS);
+  return Math.max(MIN_LEASE_MS, 3 * timeoutMs + LEASE_WRITES_MS);
 }
 
 /** Delay before attempt `attempts + 1`, in ms: from 1 s, capped at 5 min (lib/server/outbox.ts). */
@@ -114,9 +115,11 @@ export async function processSwitchOutbox(
       const res = await client.setInternationalCalling(op.accountNumber, payload, op.idempotencyKey);
       if (res.ok && res.value.internationalCalling === payload.state) {
         if (payload.state === 'blocked') {
-          if ((await confirmPlace(op, res.value)) === 'need_switch_state') {
-            // The answer is older than the account's last change (a stored answer to a re-sent key):
-            // where the account stands now decides whether the block is in force (confirmPlace).
+          // A re-send's answer may be the switch's stored one, from before a lift: read the account
+          // first (an extra GET on a retry only). A first answer older than the account's last
+          // change asks for the read too (need_switch_state).
+          const resent = op.kind !== 'reapply' && op.attempts > 0;
+          if (resent || (await confirmPlace(op, res.value)) === 'need_switch_state') {
             const now = await client.getAccount(op.accountNumber);
             if (!now.ok) {
               await reschedule(db.switchOperation, op.id, {

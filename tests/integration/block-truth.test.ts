@@ -226,34 +226,81 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
   // the block on the switch (its event arrived first), and the re-sent PUT got the switch's stored
   // answer for its key ("blocked" since then). The portal showed the block in force and its
   // reconciler blocked the account again on the switch, undoing the provider's later lift.
-  it('a manual block whose answer was lost, lifted on the switch before the re-send: history, not in force, not placed again', async () => {
-    const { account: a, creds } = await account('allowed');
+  /**
+   * Staff place a manual block on `n`; the switch applies it, but its answer never comes (the client
+   * gives up at 500 ms, the simulator answers at 1.5 s). Returns when the switch holds it, with the
+   * switch's state then and helpers for the pending operation.
+   */
+  async function appliedAnswerLost(n: string) {
     const agent = await staff();
     expect(
-      await placeManualBlock(agent, { accountNumber: a.number, note: 'Customer asked us to block.' }, meta),
+      await placeManualBlock(agent, { accountNumber: n, note: 'Customer asked us to block.' }, meta),
     ).toMatchObject({ ok: true });
-    const scope = `/_sim/faults/${a.number}`;
-    const opOf = () => getDb().switchOperation.findFirstOrThrow({ where: { accountNumber: a.number } });
+    const scope = `/_sim/faults/${n}`;
+    const opOf = () => getDb().switchOperation.findFirstOrThrow({ where: { accountNumber: n } });
     await sim.control('PUT', scope, { applyLateMs: 1500, applyLateNext: 1 });
     await processSwitchOutbox({ client: client(500) }); // applied; the answer never came
     expect((await opOf()).status).toBe('pending');
-    await sleep(1600);
-    const onSwitch = (await sim.control('GET', `/_sim/accounts/${a.number}`)).body as { blockedAt: string };
-    expect(await simCalling(a.number)).toBe('blocked');
+    for (let i = 0; i < 100 && (await simCalling(n)) !== 'blocked'; i++) await sleep(50);
     await sim.control('DELETE', scope);
-    // The provider lifts it on the switch a few seconds later; the event arrives before the re-send.
-    await sleep(1100);
+    const onSwitch = (await sim.control('GET', `/_sim/accounts/${n}`)).body as {
+      internationalCalling: string;
+      blockedAt: string;
+    };
+    expect(onSwitch.internationalCalling).toBe('blocked');
+    const dueNow = () =>
+      getDb().switchOperation.updateMany({
+        where: { accountNumber: n, status: 'pending' },
+        data: { nextAttemptAt: new Date(0) },
+      });
+    return { scope, opOf, dueNow, onSwitch };
+  }
+
+  it('a manual block whose answer was lost, lifted on the switch with its event still on the way: history, and the late event changes nothing', async () => {
+    const { account: a, creds } = await account('allowed');
+    const { opOf, dueNow } = await appliedAnswerLost(a.number);
     await sim.control('PUT', `/_sim/accounts/${a.number}`, {
       internationalCalling: 'allowed',
       credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
     });
-    const liftedAt = new Date();
+    // The re-send gets the stored "blocked"; a re-send's answer is read against the switch first.
+    await dueNow();
+    await processSwitchOutbox({ client: client() });
+    expect((await opOf()).status).toBe('done');
+    const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
+    expect(manual.status).toBe('lifted');
+    // The lift's event lands afterwards: no block to lift, no "calling is back" mail, no notice.
+    expect((await deliver(liftedEvent(a.number, new Date(), 'noc@provider.example'))).status).toBe(200);
+    expect(
+      await getDb().mailMessage.count({
+        where: { template: { in: ['block_notice', 'block_lifted'] }, payload: { contains: manual.id } },
+      }),
+    ).toBe(0);
+    expect(await simCalling(a.number)).toBe('allowed');
+  });
+
+  it('a manual block whose answer was lost and that the switch still holds: in force after the re-send', async () => {
+    const { account: a } = await account('allowed');
+    const { opOf, dueNow } = await appliedAnswerLost(a.number);
+    await dueNow();
+    await processSwitchOutbox({ client: client() });
+    expect((await opOf()).status).toBe('done');
+    const manual = await getDb().block.findFirstOrThrow({ where: { accountId: a.id, reason: 'manual' } });
+    expect(manual.status).toBe('active');
+    expect(await getDb().syncIssue.count({ where: { accountId: a.id } })).toBe(0);
+    expect(await simCalling(a.number)).toBe('blocked');
+  });
+
+  it('a manual block whose answer was lost, lifted on the switch before the re-send: history, not in force, not placed again', async () => {
+    const { account: a, creds } = await account('allowed');
+    const { scope, opOf, dueNow, onSwitch } = await appliedAnswerLost(a.number);
+    // The provider lifts it on the switch; the event arrives before the re-send.
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'allowed',
+      credentials: creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    const liftedAt = new Date(Math.max(Date.now(), Date.parse(onSwitch.blockedAt) + 1000));
     expect((await deliver(liftedEvent(a.number, liftedAt, 'noc@provider.example'))).status).toBe(200);
-    const dueNow = () =>
-      getDb().switchOperation.updateMany({
-        where: { accountNumber: a.number, status: 'pending' },
-        data: { nextAttemptAt: new Date(0) },
-      });
     // The re-send gets the stored answer; the read of where the account stands fails: nothing is recorded.
     await dueNow();
     await sim.control('PUT', scope, { failNext: 1, method: 'GET' });
@@ -284,6 +331,10 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
       events: ['placed', 'lifted'],
       notices: 0,
     });
+    // Staff are told: the block they asked for is over.
+    expect(
+      await getDb().syncIssue.findMany({ where: { accountId: a.id }, select: { action: true } }),
+    ).toEqual([{ action: 'lifted_on_switch' }]);
     // The reconciler follows the switch: nothing is placed again, the provider's lift stands.
     for (let i = 0; i < 2; i++)
       await reconcilePass({ client: client(), differenceWaitMs: 0, accountNumbers: [a.number] });
