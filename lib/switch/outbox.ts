@@ -88,15 +88,18 @@ export async function processSwitchOutbox(
   return drain(
     claim,
     async (op) => {
+      // Tried again after the backoff (or the switch's Retry-After), only while this worker still
+      // holds the row: a worker that lost its lease must not reschedule it.
+      const later = (f: SwitchFailure) =>
+        reschedule(db.switchOperation, op.id, {
+          owner,
+          delayMs: retryDelayMs(op.attempts, f),
+          error: `${f.code ?? f.kind}: ${f.message}`,
+        });
       if (isAllowanceOperation(op)) {
         // Destination allowances (issue 16): lib/allowances/operations.ts sends them and records the answer.
         const r = await sendAllowanceOperation(op, client);
-        if (r !== 'confirmed' && r !== 'refused')
-          await reschedule(db.switchOperation, op.id, {
-            owner,
-            delayMs: retryDelayMs(op.attempts, r),
-            error: `${r.code ?? r.kind}: ${r.message}`,
-          });
+        if (r !== 'confirmed' && r !== 'refused') await later(r);
         return r === 'confirmed';
       }
       const before = await readBeforeResend(op, client);
@@ -104,11 +107,7 @@ export async function processSwitchOutbox(
       if (before !== 'send') {
         // The switch did not say where the account stands: nothing is sent blind with a key it may
         // have forgotten. The read is tried again with the backoff, like a failed change.
-        await reschedule(db.switchOperation, op.id, {
-          owner,
-          delayMs: retryDelayMs(op.attempts, before),
-          error: `${before.code ?? before.kind}: ${before.message}`,
-        });
+        await later(before);
         return false;
       }
       const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload | ReapplyPayload;
@@ -122,11 +121,7 @@ export async function processSwitchOutbox(
           if (resent || (await confirmPlace(op, res.value)) === 'need_switch_state') {
             const now = await client.getAccount(op.accountNumber);
             if (!now.ok) {
-              await reschedule(db.switchOperation, op.id, {
-                owner,
-                delayMs: retryDelayMs(op.attempts, now),
-                error: `${now.code ?? now.kind}: ${now.message}`,
-              });
+              await later(now);
               return false;
             }
             await confirmPlace(op, res.value, now.value);
@@ -147,12 +142,7 @@ export async function processSwitchOutbox(
       }
       const error = `${res.code ?? res.kind}: ${res.message}`;
       if (isRetryable(res)) {
-        // Only while this worker still holds the row: a worker that lost its lease must not reschedule it.
-        await reschedule(db.switchOperation, op.id, {
-          owner,
-          delayMs: retryDelayMs(op.attempts, res),
-          error,
-        });
+        await later(res);
         await markUncertain(op.accountNumber); // it may have been applied: the reconciler will look
       } else if (payload.state === 'blocked') {
         await refusePlace(op, error);

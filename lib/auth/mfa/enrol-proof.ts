@@ -6,6 +6,7 @@ import { readCode } from '@/lib/auth/codes';
 import type { CurrentUser } from '@/lib/auth/session';
 import { queueMail } from '@/lib/mail/queue';
 import { db, type Tx } from '@/lib/server/db';
+import { isForeignKeyViolation } from '@/lib/server/db/errors';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 import { consumeAll } from '@/lib/server/rate-limit';
 import type { RequestMeta } from '@/lib/server/request-meta';
@@ -80,7 +81,7 @@ export async function sendEnrolmentProof(user: CurrentUser, meta: RequestMeta): 
     })
     .catch((e: unknown) => {
       // Deleted between the check and the insert (PostgreSQL): the foreign key refuses the row.
-      if ((e as { code?: string } | null)?.code === 'P2003') return null;
+      if (isForeignKeyViolation(e)) return null;
       throw e;
     });
   if (replaced === null) return fail('refused', 'outcome.sessionEnded');
