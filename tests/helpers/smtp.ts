@@ -2,10 +2,17 @@ import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { type ParsedMail, parseMail } from './mime';
 
-// A real SMTP server on a loopback port, for tests: it keeps every message it accepted. It can be
+// A real SMTP server on a loopback port (or an address given), for tests: it keeps every message it accepted. It can be
 // stopped and started again on the same port (an outage), or answer 421 to everything for a while.
 
-export type Received = ParsedMail & { raw: string; rcptTo: string[] };
+/** `secure`: the message came over TLS (STARTTLS on this server: smtp-server's session.secure). */
+export type Received = ParsedMail & { raw: string; rcptTo: string[]; secure: boolean };
+
+/**
+ * Where the server listens (default 127.0.0.1) and whether it offers STARTTLS (default no; with it,
+ * smtp-server's own self-signed certificate, which a client must be told to accept).
+ */
+export type SmtpOptions = { host?: string; startTls?: boolean };
 
 export class TestSmtp {
   readonly received: Received[] = [];
@@ -39,23 +46,30 @@ export class TestSmtp {
   dropAt: 'connect' | 'MAIL FROM' | 'RCPT TO' | 'DATA' | 'content' | null = null;
   private readonly sockets = new Map<number, net.Socket>();
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: SmtpOptions,
+  ) {}
 
-  static async start(): Promise<TestSmtp> {
-    const port = await freePort();
-    const s = new TestSmtp(port);
+  static async start(options: SmtpOptions = {}): Promise<TestSmtp> {
+    const port = await freePort(options.host);
+    const s = new TestSmtp(port, options);
     await s.up();
     return s;
   }
 
+  get host() {
+    return this.options.host ?? '127.0.0.1';
+  }
+
   get url() {
-    return `smtp://127.0.0.1:${this.port}`;
+    return `smtp://${this.host}:${this.port}`;
   }
 
   async up(): Promise<void> {
     const server = new SMTPServer({
       authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
+      disabledCommands: this.options.startTls ? ['AUTH'] : ['STARTTLS', 'AUTH'],
       // Replies carry only what a test writes: an enhanced status code in its message when it wants one
       // (smtp-server would otherwise put its own generic one first, `553 5.1.3` for any 553).
       hideENHANCEDSTATUSCODES: true,
@@ -89,7 +103,12 @@ export class TestSmtp {
           const raw = Buffer.concat(chunks).toString('utf8');
           if (this.dropAt === 'content') return void (this.stalled.push(raw), this.cut(session.remotePort));
           if (this.stallData) return void this.stalled.push(raw);
-          const m = { ...parseMail(raw), raw, rcptTo: session.envelope.rcptTo.map((r) => r.address) };
+          const m = {
+            ...parseMail(raw),
+            raw,
+            rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            secure: session.secure,
+          };
           this.received.push(m);
           cb();
           this.onAccepted?.(m);
@@ -105,7 +124,7 @@ export class TestSmtp {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+      server.listen(this.port, this.host, () => resolve());
     });
     this.server = server;
   }
@@ -126,11 +145,11 @@ export class TestSmtp {
   }
 }
 
-async function freePort(): Promise<number> {
+async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, host, () => {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
