@@ -24,6 +24,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     body: te('error'),
     retry: te('retry'),
     reference: te('reference', { digest: DIGEST_SLOT }),
+    unavailableTitle: te('unavailableTitle'),
+    unavailableBody: te('unavailableBody'),
   };
   return (
     <html lang={locale}>

@@ -4,6 +4,7 @@
 // is the only client address that cannot be forged. Each request gets it in x-tollgate-peer, overwriting
 // anything a client sent under that name (lib/server/request-meta.ts reads it).
 // Usage: node scripts/serve.mjs --port 3000 --host localhost   (npm start and the demo run it for you)
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import next from 'next';
@@ -61,16 +62,48 @@ function routable(req, res) {
   return false;
 }
 
+/**
+ * What the app notes about a request while it runs, read here as the answer's head goes out:
+ * `databaseUnavailable`, set by lib/server/db/unavailable.ts when the page's database could not be
+ * used. One store per request, found through this AsyncLocalStorage on globalThis (Next bundles the
+ * app's modules apart from this script, in the same process).
+ */
+const facts = new AsyncLocalStorage();
+globalThis[Symbol.for('tollgate.requestFacts')] = facts;
+
+/** Seconds a client is asked to wait before trying a page the database could not serve again. */
+const RETRY_AFTER_S = '30';
+
+/**
+ * A 500 whose cause was the database's unavailability goes out as 503 with Retry-After (RFC 9110
+ * §15.6.4, §10.2.3): an outage that passes, which a load balancer or a monitor should tell from a bug.
+ * Node writes an implicit head through `res.writeHead` too, so this sees every answer's status.
+ */
+function unavailableAs503(res, state) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (status, ...rest) {
+    if (status === 500 && state.databaseUnavailable) {
+      status = 503;
+      this.setHeader('Retry-After', RETRY_AFTER_S);
+    }
+    return writeHead.call(this, status, ...rest);
+  };
+}
+
 const server = http.createServer((req, res) => {
   if (!routable(req, res)) return;
   const peer = req.socket.remoteAddress;
   if (peer) req.headers[PEER_HEADER] = peer;
   else delete req.headers[PEER_HEADER];
-  handle(req, res).catch((e) => {
-    console.error('[serve] request failed', e);
-    if (!res.headersSent) res.statusCode = 500;
-    res.end();
-  });
+  const state = { databaseUnavailable: false };
+  unavailableAs503(res, state);
+  facts.run(state, () =>
+    handle(req, res).catch((e) => {
+      console.error('[serve] request failed', e);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    }),
+  );
 });
 server.listen(port, hostname, () => console.log(`Tollgate listening on http://${hostname}:${port}`));
 

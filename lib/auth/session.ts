@@ -6,6 +6,7 @@ import { RETURN_TO_HEADER, safeCallbackUrl } from '@/lib/auth/callback-url';
 import { STAFF_ROLES } from '@/lib/auth/roles';
 import { sessionIdFromCookie } from '@/lib/auth/session-token';
 import { db } from '@/lib/server/db';
+import { markDatabaseUnavailable } from '@/lib/server/db/unavailable';
 import type { Role } from '@/lib/generated/sqlite/enums';
 
 export type CurrentUser = {
@@ -73,7 +74,10 @@ export async function userOfSession(sessionToken: string): Promise<CurrentUser |
         FROM "Membership" m JOIN "CustomerAccount" a ON a."id" = m."accountId"
         WHERE m."userId" = u."id") AS "accountCountry"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."sessionToken" = ${sessionToken}`;
+    WHERE s."sessionToken" = ${sessionToken}`.catch((e) => {
+    // The first read of every signed-in page and action: an outage is told as one (app/error.tsx).
+    throw markDatabaseUnavailable(e);
+  });
   const row = rows[0];
   // SQLite's raw results may give a date as its stored text and a boolean as 0/1; PostgreSQL gives
   // Date and boolean.

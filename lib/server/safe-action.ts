@@ -9,6 +9,7 @@ import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
 import { requestFormatTag, requestLocale } from '@/lib/i18n/request-locale';
+import { DATABASE_UNAVAILABLE_DIGEST } from '@/lib/i18n/error-text';
 import { translate, translator } from '@/lib/i18n/translate';
 import { fail, isOutcome, succeed, type FormState, type Outcome } from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
@@ -338,7 +339,9 @@ async function answerFromReceipt(
  * id (X-Request-Id, `reqId` on its log lines; a new UUID outside a request), that support can quote.
  * Logged once at `error` as `"msg":"action failed"` with `reference` and the error's type, code,
  * message and stack (`error`), every text a form field held cut out of them (withoutFormText): a Prisma
- * error's message can quote the values of its query.
+ * error's message can quote the values of its query. When the session read found the database
+ * unavailable (lib/server/db/unavailable.ts), nothing was done yet: the answer says so
+ * (`outcome.databaseUnavailable`) and asks to send again in a minute, what was typed kept.
  */
 async function unexpectedFailure(
   error: unknown,
@@ -350,6 +353,9 @@ async function unexpectedFailure(
   const scrub = withoutFormText(formToObject(form) ?? {});
   log().error({ reference, error: errorForLog(error, scrub) }, 'action failed');
   const values = kept(form, echoed);
+  // The session read, the action's first statement, found the database unavailable: nothing was done.
+  if ((error as { digest?: unknown } | null)?.digest === DATABASE_UNAVAILABLE_DIGEST)
+    return { ok: false, message: translate(locale)('outcome.databaseUnavailable'), ...values };
   const key = values.values ? 'outcome.unexpected.kept' : 'outcome.unexpected.nothingKept';
   return { ok: false, message: translate(locale)(key, { reference }), ...values };
 }

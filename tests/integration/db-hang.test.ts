@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as readyRoute } from '@/app/api/health/ready/route';
 import { getDb } from '@/lib/server/db';
+import { isDatabaseUnavailable } from '@/lib/server/db/errors';
 import { migrate } from '@/lib/server/db/migrate';
 import { readiness } from '@/lib/server/health';
 import type { SwitchClient } from '@/lib/switch/client';
@@ -136,6 +137,8 @@ describe.skipIf(!hasPg)('a PostgreSQL that stops answering', () => {
     freeze();
     const before = await answers('tick while frozen', processSwitchOutbox({ client: theSwitch(() => {}) }));
     expect(before.ok).toBe(false);
+    // Told as an outage (a page would say so and answer 503: lib/server/db/unavailable.ts), not a bug.
+    expect(isDatabaseUnavailable((before as { error: Error }).error)).toBe(true);
     expect(keys).toEqual([]);
     thaw();
 
@@ -177,6 +180,7 @@ describe.skipIf(!hasPg)('a PostgreSQL that stops answering', () => {
     });
     const cut = await answers('a transaction while frozen', tx);
     expect(cut.ok).toBe(false);
+    expect(isDatabaseUnavailable((cut as { error: Error }).error)).toBe(true);
     thaw();
     // The server finishes what it had been sent once it runs again; the pool's next callers must not
     // find themselves inside that transaction and commit it with their own.

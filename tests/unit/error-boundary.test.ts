@@ -6,7 +6,7 @@ import ErrorPage from '@/app/error';
 import { onRequestError } from '@/instrumentation';
 import { createLogger, type Logger } from '@/lib/server/log';
 import { ErrorTextProvider } from '@/components/i18n/error-text';
-import { DIGEST_SLOT, type ErrorText } from '@/lib/i18n/error-text';
+import { DATABASE_UNAVAILABLE_DIGEST, DIGEST_SLOT, type ErrorText } from '@/lib/i18n/error-text';
 import en from '@/messages/en.json';
 import es from '@/messages/es.json';
 
@@ -20,13 +20,15 @@ function textFor(messages: typeof en, locale: string): ErrorText {
     body: t('error'),
     retry: t('retry'),
     reference: t('reference', { digest: DIGEST_SLOT }),
+    unavailableTitle: t('unavailableTitle'),
+    unavailableBody: t('unavailableBody'),
   };
 }
 const render = (text: ErrorText, digest?: string) =>
   renderToStaticMarkup(
     h(ErrorTextProvider, {
       text,
-      children: h(ErrorPage, { error: Object.assign(new Error('boom'), { digest }), reset: () => {} }),
+      children: h(ErrorPage, { error: Object.assign(new Error('boom'), { digest }), retry: () => {} }),
     }),
   );
 
@@ -62,8 +64,27 @@ describe('app/error.tsx', () => {
     }
   });
 
+  // A page whose session read found the database unavailable (lib/server/db/unavailable.ts): an
+  // outage that passes, told as one, with no reference to quote (every such page shares the digest).
+  it('tells a database outage as one, in the reader’s language, without a reference', () => {
+    for (const [messages, locale] of [
+      [en, 'en'],
+      [es as typeof en, 'es'],
+    ] as const) {
+      const text = textFor(messages, locale);
+      const out = render(text, DATABASE_UNAVAILABLE_DIGEST);
+      expect(out).toContain(`<h1 class="text-2xl font-bold">${messages.errors.unavailableTitle}</h1>`);
+      expect(out).toContain(messages.errors.unavailableBody);
+      expect(out).not.toContain(messages.errors.errorTitle);
+      expect(out).not.toContain(DATABASE_UNAVAILABLE_DIGEST);
+      expect(out).not.toContain(text.reference.replace(DIGEST_SLOT, ''));
+      expect(out).toContain(`>${messages.errors.retry}</button>`);
+      expect(out).not.toMatch(/nothing was changed|no ha cambiado nada/i);
+    }
+  });
+
   it('refuses to render without the layout’s words', () => {
-    expect(() => renderToStaticMarkup(h(ErrorPage, { error: new Error('boom'), reset: () => {} }))).toThrow(
+    expect(() => renderToStaticMarkup(h(ErrorPage, { error: new Error('boom'), retry: () => {} }))).toThrow(
       /ErrorTextProvider/,
     );
   });
