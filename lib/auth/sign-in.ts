@@ -32,7 +32,8 @@ export const signInSchema = z.object({
 /**
  * Success: the user and the (renewed) known-device cookie value to set. Refusals (notes under signIn.*):
  * `invalid` (one answer whether the email exists or not), `refused` signIn.disabled (the right
- * password for a disabled login; a wrong one still gets `invalid`), `throttled` with the wait in whole minutes
+ * password for a disabled login, from a browser the login has signed in on before; from another, and
+ * with a wrong password, `invalid`), `throttled` with the wait in whole minutes
  * (signIn.throttled, or signIn.throttledUseLink when the per-email ceiling refused it), `unavailable`
  * signIn.unavailable with a `reference` when the check itself failed (a database error), which is
  * neither counted nor audited as a failed sign-in.
@@ -96,9 +97,12 @@ export async function attemptSignIn(
       meta,
     });
     countSignIn('password', last?.limited ? 'throttled' : 'failure');
-    // The right password for a disabled login: say so (signIn.disabled), rather than "not correct",
-    // which sent the customer to reset a password that works. Only the password's holder hears it.
-    if (disabled) return fail('refused', 'signIn.disabled');
+    // The right password for a disabled login, from a browser this login has signed in on before (its
+    // known-device cookie): say so (signIn.disabled), rather than "not correct", which sent the
+    // customer to reset a password that works. From any other browser the one answer a wrong password
+    // gets: a login is often disabled because someone else has its password, and the answer would
+    // tell them they have the right one (kept for when the login is enabled again).
+    if (disabled && deviceId !== null) return fail('refused', 'signIn.disabled');
     return last?.limited
       ? throttled(last.retryAfterSec, lastBy === 'signInEmail')
       : fail('invalid', 'signIn.invalid');

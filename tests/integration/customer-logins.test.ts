@@ -15,6 +15,7 @@ const { signOutCustomerAction, disableCustomerAction, enableCustomerAction } =
   await import('@/lib/staff/customer-login-actions');
 const { listCustomerLogins } = await import('@/lib/staff/customer-logins');
 const { attemptSignIn } = await import('@/lib/auth/sign-in');
+const { newDeviceCookie } = await import('@/lib/auth/known-device');
 const { userOfSession } = await import('@/lib/auth/session');
 const { hashPassword } = await import('@/lib/auth/password');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
@@ -167,14 +168,23 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     });
     expect(await auditRows('customer_user.disabled', user.id)).toHaveLength(1);
 
-    // Sign-in: the right password hears the login is disabled; a wrong one, and an unknown address,
-    // hear the one answer they always did (nothing tells a stranger the address exists).
-    expect(await attemptSignIn({ email: user.email, password: PASSWORD }, META)).toEqual({
+    // Sign-in: the right password, from a browser the login signed in on before, hears the login is
+    // disabled; from any other browser, like a wrong password and an unknown address, the one answer
+    // they always did (nothing tells a stranger the address exists, or that the password they hold
+    // is the right one: it is often why the login was disabled).
+    const knownBrowser = { deviceCookie: newDeviceCookie(user.email) };
+    expect(await attemptSignIn({ email: user.email, password: PASSWORD }, META, knownBrowser)).toEqual({
       ok: false,
       code: 'refused',
       note: { key: 'signIn.disabled' },
     });
     const invalid = { ok: false, code: 'invalid', note: { key: 'signIn.invalid' } };
+    expect(await attemptSignIn({ email: user.email, password: PASSWORD }, META)).toEqual(invalid);
+    expect(
+      await attemptSignIn({ email: user.email, password: PASSWORD }, META, {
+        deviceCookie: newDeviceCookie(`someone-else-${crypto.randomUUID()}@cust.example`),
+      }),
+    ).toEqual(invalid);
     expect(await attemptSignIn({ email: user.email, password: 'not the password at all' }, META)).toEqual(
       invalid,
     );
