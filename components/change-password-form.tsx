@@ -8,18 +8,24 @@ import { CurrentPasswordField, Field } from '@/components/ui/field';
 import type { Translate } from '@/lib/i18n/note';
 import type { ActionState } from '@/lib/server/safe-action';
 
-/** The portal password: the same estimator and rules as SIP passwords, checked again on the server. */
+/**
+ * The portal password: the same estimator and rules as SIP passwords, checked again on the server.
+ * `hasPassword` false (support removed it): no current password is asked for, and the button says
+ * "Set password".
+ */
 export function ChangePasswordForm({
   action,
   userInputs,
   minScore,
   idempotencyKey,
+  hasPassword = true,
 }: {
   action: FormAction;
   userInputs: string[];
   minScore: number;
   /** This render's idempotency key: a resend is told the password was already changed. */
   idempotencyKey: string;
+  hasPassword?: boolean;
 }) {
   const t = useTranslations('profile');
   const tAll = useTranslations() as unknown as Translate;
@@ -42,12 +48,14 @@ export function ChangePasswordForm({
       className="flex max-w-md flex-col gap-4"
       messageId="change-password-message"
       idempotencyKey={idempotencyKey}
-      submit={t('submit')}
+      submit={hasPassword ? t('submit') : t('chooseSubmit')}
       wide
     >
       {({ state }) => (
         <>
-          <CurrentPasswordField name="current" label={t('current')} errors={state?.fieldErrors?.current} />
+          {hasPassword ? (
+            <CurrentPasswordField name="current" label={t('current')} errors={state?.fieldErrors?.current} />
+          ) : null}
           <Field
             name="next"
             label={t('new')}

@@ -3,10 +3,13 @@ import { query } from './support/db';
 import { waitForMail } from './support/mail';
 import { createCustomer, literally, uniqueId } from './support/factories';
 import { expect, expectAccessible, signIn, submitAndWait, test } from './support/fixtures';
+import { continueLink, emailedLink } from './support/sign-in-steps';
 
 // "Someone has my portal password": support disables the customer's portal login from the account
 // page (lib/staff/customer-logins.ts), which ends its sessions at once; the customer, signing in with
-// the right password, is told the login is disabled; support enables it again and the customer signs in.
+// the right password in their own browser, is told the login is disabled (anyone else is told only
+// that it is not correct); support enables it again with the password removed, and the customer signs
+// in with an emailed link and chooses a new one.
 
 /**
  * A new customer with one account, signed in in a browser of its own (`customer`), and the agent's
@@ -23,7 +26,7 @@ async function customerAndAccountPage(browser: Browser, staff: Page) {
   return { user, customer, staff, logins: staff.getByRole('region', { name: 'Portal logins' }) };
 }
 
-test('an agent disables a customer login, the customer is shut out and told why, then enabled again', async ({
+test('an agent disables a customer login, the customer is shut out and told why; enabled with the password removed, a link and a new password', async ({
   browser,
   agent,
 }) => {
@@ -62,7 +65,10 @@ test('an agent disables a customer login, the customer is shut out and told why,
   await staff.goto(`/staff?${new URLSearchParams({ q: user.email })}`);
   await expect(staff.getByText(literally(`<${user.email}> (disabled) · SIP:`))).toBeVisible();
   await staff.goBack();
-  await expect(entry).toContainText('Enabling does not change the portal password.');
+  // Enabling removes the password unless the agent unticks it: whoever else had it gets nothing back.
+  await expect(
+    logins.getByRole('checkbox', { name: `Also remove the portal password of ${user.email}` }),
+  ).toBeChecked();
   await expectAccessible(staff);
 
   // The old cookie speaks for nobody, Auth.js's own endpoint included (review 30: it answered the
@@ -80,6 +86,13 @@ test('an agent disables a customer login, the customer is shut out and told why,
   await customer.getByLabel('Password', { exact: true }).fill('not the password');
   await submitAndWait(customer);
   await expect(customer.locator('#sign-in-message')).toContainText('The email or password is not correct.');
+  // Someone else with the right password, in a browser this login never used, learns nothing from it.
+  const stranger = await (await browser.newContext()).newPage();
+  await stranger.goto('/sign-in');
+  await stranger.getByLabel('Email', { exact: true }).fill(user.email);
+  await stranger.getByLabel('Password', { exact: true }).fill(user.password);
+  await submitAndWait(stranger);
+  await expect(stranger.locator('#sign-in-message')).toContainText('The email or password is not correct.');
 
   // The agent enables it again, from the keyboard: the reason, then Enter.
   const enableReason = logins.getByLabel(`Reason to enable ${user.email}`);
@@ -87,15 +100,46 @@ test('an agent disables a customer login, the customer is shut out and told why,
   await staff.keyboard.type('Spoke with the customer on the number on file.');
   await staff.keyboard.press('Enter');
   await expect(
-    staff.getByText(literally(`${user.email} can sign in again. Its password is unchanged`)),
+    staff.getByText(
+      literally(`${user.email} can sign in again, with an emailed link: its password was removed`),
+    ),
   ).toBeVisible();
   await expect(logins.getByRole('button', { name: `Disable login: ${user.email}` })).toBeVisible();
   // The owner is told, through the real SMTP server, with no sign-in link in it.
   const told = await waitForMail(user.email, /login can sign in again$/);
-  expect(told.text).toContain('Your password is unchanged.');
+  expect(told.text).toContain('Support removed your portal password as they enabled the login');
   expect(told.text).not.toMatch(/token=/);
 
-  await signIn(customer, user);
+  // The old password opens nothing now, even in the owner's browser; neither does it for the stranger.
+  await customer.getByLabel('Password', { exact: true }).fill(user.password);
+  await submitAndWait(customer);
+  await expect(customer.locator('#sign-in-message')).toContainText('The email or password is not correct.');
+  await stranger.getByLabel('Password', { exact: true }).fill(user.password);
+  await submitAndWait(stranger);
+  await expect(stranger.locator('#sign-in-message')).toContainText('The email or password is not correct.');
+  await stranger.context().close();
+
+  // An emailed link signs the owner in; the profile asks for a new password and no current one.
+  await customer.goto(await emailedLink(customer, user.email));
+  await continueLink(customer);
+  await expect(customer).not.toHaveURL(/\/sign-in/);
+  await customer.goto('/profile');
+  await expect(customer.getByRole('heading', { name: 'Choose a portal password' })).toBeVisible();
+  await expect(customer.getByText('Your login has no password: support removed it')).toBeVisible();
+  await expect(customer.getByLabel('Current password')).toHaveCount(0);
+  await expectAccessible(customer);
+  const chosen = `${uniqueId()} lantern harbour violet granite`;
+  await customer.getByLabel('New password', { exact: true }).fill(chosen);
+  await customer.getByRole('button', { name: 'Set password' }).click();
+  await expect(customer.locator('#change-password-message')).toHaveText(
+    'Your password was changed. Every other session was signed out.',
+  );
+  // From now on it is a password like any other: the next change asks for it.
+  await customer.reload();
+  await expect(customer.getByRole('heading', { name: 'Change your portal password' })).toBeVisible();
+  await expect(customer.getByLabel('Current password')).toBeVisible();
+  await customer.context().clearCookies();
+  await signIn(customer, { email: user.email, password: chosen });
   await expect(customer).not.toHaveURL(/\/sign-in/);
 
   const actions = query<{ action: string; accountId: string }>(

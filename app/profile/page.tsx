@@ -3,6 +3,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/components/change-password-form';
 import { NewRecoveryCodesForm } from '@/components/new-recovery-codes-form';
 import { changePasswordAction, signOutEverywhereAction } from '@/lib/auth/actions';
+import { hasPortalPassword } from '@/lib/auth/change-password';
 import { newRecoveryCodesAction } from '@/lib/auth/mfa/actions';
 import { RECOVERY_FEW, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { chooseTimeZoneAction } from '@/lib/time/actions';
@@ -27,6 +28,7 @@ export default async function ProfilePage() {
   const t = await getTranslations('profile');
   const locale = await getLocale();
   const count = await activeSessionCount(user.id);
+  const hasPassword = await hasPortalPassword(user.id);
   const recoveryLeft = user.mfaEnrolled ? await unusedRecoveryCodes(user.id) : null;
   return (
     <div className="flex flex-col gap-8">
@@ -52,8 +54,10 @@ export default async function ProfilePage() {
           followsBrowser={await timeZoneFollowsBrowser(user.id)}
         />
       </Section>
-      <Section id="pw-title" title={t('changeTitle')}>
+      <Section id="pw-title" title={hasPassword ? t('changeTitle') : t('chooseTitle')}>
+        {hasPassword ? null : <p>{t('noPassword')}</p>}
         <ChangePasswordForm
+          hasPassword={hasPassword}
           action={changePasswordAction}
           userInputs={[user.email, user.name ?? '']}
           minScore={env().PASSWORD_MIN_SCORE}

@@ -1,7 +1,8 @@
 'use client';
 import { useTranslations } from 'next-intl';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
-import { Field } from '@/components/ui/field';
+import { echoed } from '@/components/ui/echoed';
+import { Checkbox, Field } from '@/components/ui/field';
 import {
   disableCustomerAction,
   enableCustomerAction,
@@ -20,6 +21,7 @@ const ACTIONS: Record<Kind, FormAction<undefined>> = {
  * One change to a customer's portal login from the account page (lib/staff/customer-logins.ts): what
  * it does (`${kind}Hint`), the required reason, the button and the aria-live message. `idempotencyKey`
  * (this render's) makes a resend of a lost answer say it was done. Ids are unique per login and kind.
+ * "Enable" also has "Also remove the portal password", ticked at first (enableCustomerLoginSchema).
  */
 export function CustomerLoginForm({
   kind,
@@ -49,7 +51,7 @@ export function CustomerLoginForm({
       variant={kind === 'enable' ? 'secondary' : 'danger'}
       submitDescribedBy={`${id}-about`}
     >
-      {({ field }) => (
+      {({ field, state }) => (
         <>
           <p id={`${id}-about`} className="text-sm text-slate-700">
             {t(`${kind}Hint`)}
@@ -63,6 +65,22 @@ export function CustomerLoginForm({
             {...field('reason')}
             required
           />
+          {kind === 'enable' ? (
+            <>
+              <Checkbox
+                id={`${id}-clear`}
+                name="clearPassword"
+                value="on"
+                // Ticked at first; after a refusal, as it was sent (an unticked box is not sent).
+                defaultChecked={state?.values && !state.ok ? echoed(state, 'clearPassword') === 'on' : true}
+                label={t('clearPassword', { email })}
+                aria-describedby={`${id}-clear-hint`}
+              />
+              <p id={`${id}-clear-hint`} className="text-sm text-slate-700">
+                {t('clearPasswordHint')}
+              </p>
+            </>
+          ) : null}
         </>
       )}
     </ActionForm>

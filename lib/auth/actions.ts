@@ -164,8 +164,9 @@ export async function signOutEverywhereAction(): Promise<void> {
 }
 
 const passwordSchema = z.object({
-  current: z.string().min(1, 'outcome.field.currentPassword').max(1024),
-  next: z.string().min(1, 'outcome.field.newPassword').max(1024),
+  // Absent when the login has no password to give (lib/auth/change-password.ts says when it is needed).
+  current: z.string().max(1024).default(''),
+  next: z.string().max(1024).default(''),
 });
 
 /** The profile's password form; a resend of the same render is answered from its receipt (once). */

@@ -24,7 +24,8 @@ import { recordReceipt, type Once } from '@/lib/server/idempotency';
 export type ChangeResult = Outcome;
 
 /**
- * Portal password change: current password required, same estimator as SIP passwords; other sessions
+ * Portal password change: current password required (none for a login that has no password: support
+ * removed it, lib/staff/customer-logins.ts enableCustomerLogin; audited with `chosen`), same estimator as SIP passwords; other sessions
  * and every outstanding sign-in link end. Each attempt spends a point of the user's `passwordChange`
  * limit (lib/server/rate-limit.ts) BEFORE the current password is checked, so a stolen session cannot
  * guess it online without bound (parallel guesses included); a right current password gives it back.
@@ -39,14 +40,24 @@ export async function changePortalPassword(
   meta: RequestMeta,
   once?: Once,
 ): Promise<ChangeResult> {
+  const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  // A login without a password (support removed it as they enabled the login again) chooses one with
+  // no current password: this session came from an emailed link, as no password could open it.
+  const choosing = u.passwordHash === null;
+  // Both empty fields are told at once (the schema cannot tell whether `current` is needed).
+  const empty = {
+    ...(!choosing && !current ? { current: [{ key: 'outcome.field.currentPassword' }] } : {}),
+    ...(!next ? { next: [{ key: 'outcome.field.newPassword' }] } : {}),
+  };
+  if (Object.keys(empty).length) return fail('invalid', 'outcome.correctFields', undefined, empty);
+  // An empty form guesses nothing: the limit is spent only by a check of the current password.
   const limit = await consume('passwordChange', user.id);
   if (limit.limited && limit.rejected) {
     await audit({ action: 'password.change_throttled', actor: user, detail: { by: 'passwordChange' }, meta });
     const minutes = Math.max(1, Math.ceil(limit.retryAfterSec / 60));
     return fail('throttled', 'outcome.auth.changeThrottled', { minutes });
   }
-  const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-  if (!(await verifyPassword(u.passwordHash, current))) {
+  if (!choosing && !(await verifyPassword(u.passwordHash, current))) {
     await audit({ action: 'password.change_failed', actor: user, meta });
     const wrong = { key: 'outcome.auth.currentWrong' };
     return fail('invalid', wrong.key, undefined, { current: [wrong] });
@@ -72,7 +83,12 @@ export async function changePortalPassword(
     const { count } = await tx.session.deleteMany({ where: { userId: u.id, id: { not: user.sessionId } } });
     const linksRevoked = await revokeSignInLinks(tx, u.email);
     await audit(
-      { action: 'password.changed', actor: user, detail: { otherSessionsEnded: count, linksRevoked }, meta },
+      {
+        action: 'password.changed',
+        actor: user,
+        detail: { otherSessionsEnded: count, linksRevoked, ...(choosing ? { chosen: true } : {}) },
+        meta,
+      },
       tx,
     );
     await queueSecurityChange(tx, u, 'password_changed', meta.ip);
@@ -84,4 +100,10 @@ export async function changePortalPassword(
     return fail('conflict', stale.key, undefined, { current: [stale] });
   }
   return succeed(undefined, { key: 'profile.changed' });
+}
+
+/** Whether the login `userId` has a portal password (false once support removed it): the profile asks for the current one only then. */
+export async function hasPortalPassword(userId: string): Promise<boolean> {
+  const u = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return Boolean(u?.passwordHash);
 }

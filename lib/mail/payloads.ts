@@ -91,7 +91,7 @@ export const MAIL_PAYLOADS = {
     ip: z.string().max(64).nullable(),
   }),
   /** Support enabled a customer's disabled login again (lib/staff/customer-logins.ts): when, and the reason given. */
-  login_enabled: z.object({ userId: id, enabledAt: iso }),
+  login_enabled: z.object({ userId: id, enabledAt: iso, passwordCleared: z.boolean().optional() }),
   /** A destination allowance started or ended (lib/allowances/notify.ts). */
   allowance_started: z.object({ allowanceId: id, userId: id.optional() }),
   allowance_ended: z.object({ allowanceId: id, userId: id.optional() }),

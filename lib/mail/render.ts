@@ -287,7 +287,14 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     }
     case 'login_enabled': {
       if (!user || user.email !== row.to) return skip('recipient no longer active');
-      const mail = loginEnabled({ recipient: r, enabledAt: new Date(p.enabledAt ?? row.createdAt) }, ctx);
+      const mail = loginEnabled(
+        {
+          recipient: r,
+          enabledAt: new Date(p.enabledAt ?? row.createdAt),
+          passwordCleared: (read.payload as { passwordCleared?: unknown }).passwordCleared === true,
+        },
+        ctx,
+      );
       return { ok: true, mail };
     }
     case 'allowance_started':

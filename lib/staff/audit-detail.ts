@@ -80,6 +80,8 @@ const FIELDS: Record<string, Spec> = {
   sessions: f('sessionsEnded', 'count'),
   sessionsEnded: f('sessionsEnded', 'count'),
   linksRevoked: f('linksRevoked', 'count'),
+  passwordCleared: f('passwordCleared', 'yesNo'),
+  chosen: f('passwordChosen', 'yesNo'),
   knownDevice: f('knownDevice', 'yesNo'),
   disabled: f('loginDisabled', 'yesNo'),
   method: f('method', 'term:audit.term.method'),

@@ -5,6 +5,7 @@ import {
   customerLoginSchema,
   disableCustomerLogin,
   enableCustomerLogin,
+  enableCustomerLoginSchema,
   signOutCustomerLogin,
   type CustomerLoginChange,
 } from '@/lib/staff/customer-logins';
@@ -34,7 +35,7 @@ export const disableCustomerAction = staffAction(
 );
 
 export const enableCustomerAction = staffAction(
-  customerLoginSchema,
+  enableCustomerLoginSchema,
   async (input, { user, meta, once }) => changed(await enableCustomerLogin(user, input, meta, once)),
-  { ...OPTIONS, once: { action: 'staff.customerLogin.enable' } },
+  { echo: ['reason', 'clearPassword'], once: { action: 'staff.customerLogin.enable' } },
 );

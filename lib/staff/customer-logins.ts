@@ -30,6 +30,18 @@ export const customerLoginSchema = z.object({
 });
 export type CustomerLoginInput = z.output<typeof customerLoginSchema>;
 
+/**
+ * "Enable login" adds `clearPassword` (a checkbox, `on` when ticked; the form ticks it by default):
+ * the password is removed as the login is enabled, so whoever else knew it cannot use it.
+ */
+export const enableCustomerLoginSchema = customerLoginSchema.extend({
+  clearPassword: z
+    .literal('on')
+    .optional()
+    .transform((v) => v === 'on'),
+});
+export type EnableCustomerLoginInput = z.output<typeof enableCustomerLoginSchema>;
+
 /** ok with a note under outcome.customerLogin.*; not_found for a login outside this account; refused/conflict with a note. */
 export type CustomerLoginChange = Outcome;
 
@@ -148,10 +160,10 @@ async function findTarget(tx: Tx | typeof db, input: CustomerLoginInput): Promis
   return m ? { accountId: m.accountId, userId: m.user.id, email: m.user.email } : null;
 }
 
-type Change = (
+type Change<I extends CustomerLoginInput> = (
   tx: Tx,
   target: Target & { disabled: boolean },
-  input: CustomerLoginInput,
+  input: I,
 ) => Promise<Decision<undefined>>;
 
 /**
@@ -163,10 +175,13 @@ type Change = (
  * When it is done, `once` (the form's idempotency key) is recorded with the note `again` (values
  * `email`), in the same transaction: a resend of the same form is told it was done, not "already so".
  */
-function onCustomerLogin(again: string, change: Change) {
+function onCustomerLogin<I extends CustomerLoginInput = CustomerLoginInput>(
+  again: string,
+  change: Change<I>,
+) {
   return async (
     user: CurrentUser,
-    input: CustomerLoginInput,
+    input: I,
     meta: RequestMeta,
     once?: Once,
   ): Promise<CustomerLoginChange> => {
@@ -271,31 +286,46 @@ export const disableCustomerLogin = onCustomerLogin(
 );
 
 /**
- * "Enable login": `disabled = false`; the password is NOT changed (the page says so, and tells the agent
- * to have the customer sign in by an emailed link and change it). Any session or sign-in link that
- * exists is ended as well (none should: a disabled login gets neither, but a link requested in the
- * instant before the disable committed may have been made after it), and revokeSignInLinks, run after
- * the flag is cleared, mails a fresh unlock link to a login whose second factor is still locked (the
- * disable revoked the old one). Conflict `outcome.customerLogin.alreadyEnabled` when it is enabled
- * already. ok with `outcome.customerLogin.enabled` (email); audited `customer_user.enabled`. A resend
- * of the same form: `outcome.again.customerEnabled`.
+ * "Enable login": `disabled = false`. With `clearPassword` the password is removed as well
+ * (`passwordHash = null`): a login is often disabled because someone else has its password, and
+ * enabling it with that password would let them in again. The customer then signs in with an emailed
+ * link, which only the mailbox's owner gets, and chooses a new password on the profile page
+ * (lib/auth/change-password.ts takes none as current). Without it the password is unchanged (the
+ * page says so). Any session or sign-in link that exists is ended as well (none should: a disabled
+ * login gets neither, but a link requested in the instant before the disable committed may have been
+ * made after it), and revokeSignInLinks, run after the flag is cleared, mails a fresh unlock link to
+ * a login whose second factor is still locked (the disable revoked the old one). Conflict
+ * `outcome.customerLogin.alreadyEnabled` when it is enabled already. ok with
+ * `outcome.customerLogin.enabled` or `…enabledPasswordCleared` (email); audited
+ * `customer_user.enabled` with `passwordCleared`; the owner is mailed `login_enabled`, which says
+ * which. A resend of the same form: `outcome.again.customerEnabled`.
  */
-export const enableCustomerLogin = onCustomerLogin(
+export const enableCustomerLogin = onCustomerLogin<EnableCustomerLoginInput>(
   'outcome.again.customerEnabled',
   async (tx, target, input) => {
     if (!target.disabled)
       return refuse('conflict', 'outcome.customerLogin.alreadyEnabled', { email: target.email });
-    await tx.user.update({ where: { id: target.userId }, data: { disabled: false } });
+    const passwordCleared = input.clearPassword;
+    await tx.user.update({
+      where: { id: target.userId },
+      data: { disabled: false, ...(passwordCleared ? { passwordHash: null } : {}) },
+    });
     const ended = await endAccess(tx, target);
     // The owner hears of it at once (a caller may have talked support into it), in this transaction.
     await queueMail(tx, target.email, 'login_enabled', {
       userId: target.userId,
       enabledAt: new Date().toISOString(),
+      passwordCleared,
     });
     return {
       ok: true,
-      audit: auditOf('enabled', target, { reason: input.reason, ...ended }),
-      note: { key: 'outcome.customerLogin.enabled', values: { email: target.email } },
+      audit: auditOf('enabled', target, { reason: input.reason, passwordCleared, ...ended }),
+      note: {
+        key: passwordCleared
+          ? 'outcome.customerLogin.enabledPasswordCleared'
+          : 'outcome.customerLogin.enabled',
+        values: { email: target.email },
+      },
     };
   },
 );

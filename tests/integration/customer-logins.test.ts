@@ -237,6 +237,61 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
   });
 
+  // "Someone else has the portal password" is a common reason to disable a login; enabling it with
+  // the same password would let them in again. The form's "Also remove the portal password" (ticked
+  // at first) removes it: only an emailed link signs in, and the owner chooses a new password.
+  it('enable with the password removed: the old password opens nothing, a link does, and a new one is chosen without it', async () => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    session.user = await makeStaff();
+    await disableCustomerAction(undefined, rendered(fields(account, user.id)));
+    const sent = rendered({
+      ...fields(account, user.id, 'Caller verified; the old password was known to someone else.'),
+      clearPassword: 'on',
+    });
+    expect(await enableCustomerAction(undefined, sent)).toMatchObject({
+      ok: true,
+      message: `${user.email} can sign in again, with an emailed link: its password was removed, and the customer chooses a new one on their profile page.`,
+    });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
+      disabled: false,
+      passwordHash: null,
+    });
+    const [row] = await auditRows('customer_user.enabled', user.id);
+    expect(JSON.parse(row!.detail!)).toMatchObject({ passwordCleared: true });
+    const [told] = await db.mailMessage.findMany({ where: { to: user.email, template: 'login_enabled' } });
+    const mail = await renderMessage(told!, new Date());
+    expect(mail.ok && mail.mail.text).toContain('Support removed your portal password');
+    expect(mail.ok && mail.mail.text).not.toContain('Your password is unchanged');
+
+    // The old password opens nothing, from any browser, and says no more than a wrong one.
+    const knownBrowser = { deviceCookie: newDeviceCookie(user.email) };
+    expect(await attemptSignIn({ email: user.email, password: PASSWORD }, META, knownBrowser)).toEqual({
+      ok: false,
+      code: 'invalid',
+      note: { key: 'signIn.invalid' },
+    });
+    // An emailed link is made for it again.
+    await requestSignInLink(user.email, '/', META);
+    expect((await stateOf(user)).links).toBe(1);
+
+    // Signed in by that link, the owner chooses a password with no current one; it then signs in,
+    // and the next change asks for it again.
+    const { changePortalPassword } = await import('@/lib/auth/change-password');
+    const linkSession = await makeSession(user.id);
+    const me = (await userOfSession(linkSession.sessionToken))!;
+    const chosen = 'a brand new portal passphrase 2027';
+    expect(await changePortalPassword(me, '', chosen, META)).toMatchObject({ ok: true });
+    const [set] = await db.auditLog.findMany({ where: { action: 'password.changed', actorId: user.id } });
+    expect(JSON.parse(set!.detail!)).toMatchObject({ chosen: true });
+    expect((await attemptSignIn({ email: user.email, password: chosen }, META)).ok).toBe(true);
+    expect(await changePortalPassword(me, '', 'yet another portal passphrase 2028', META)).toMatchObject({
+      ok: false,
+      code: 'invalid',
+      fieldErrors: { current: [{ key: 'outcome.field.currentPassword' }] },
+    });
+  });
+
   it('enabling a login whose second factor is still locked mails it a fresh unlock link', async () => {
     const db = getDb();
     const { account, user } = await customerWithAccess();

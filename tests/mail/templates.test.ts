@@ -406,9 +406,9 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
 
   it('a login enabled again: when, the password unchanged, what to do if not asked for, in English and Spanish', () => {
     const at = new Date('2026-12-04T15:30:00Z');
-    const mail = (locale: Locale) =>
+    const mail = (locale: Locale, passwordCleared = false) =>
       loginEnabled(
-        { recipient: { name: 'Dana', email: 'dana@acme.example' }, enabledAt: at },
+        { recipient: { name: 'Dana', email: 'dana@acme.example' }, enabledAt: at, passwordCleared },
         { ...ctx('Europe/Madrid'), t: mailTranslator(locale), locale },
       );
     const en = mail('en');
@@ -421,5 +421,11 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
     const es = mail('es');
     expect(es.subject).toBe('Su acceso a Example Voice puede volver a iniciar sesión');
     expect(es.text).toContain('Su contraseña no ha cambiado.');
+    // Support removed the password as they enabled it: an emailed link, then a new password.
+    const cleared = mail('en', true).text;
+    expect(cleared).toContain('Support removed your portal password as they enabled the login');
+    expect(cleared).toContain('“Email me a sign-in link”');
+    expect(cleared).not.toContain('Your password is unchanged.');
+    expect(mail('es', true).text).toContain('Soporte eliminó la contraseña de su portal');
   });
 });
