@@ -1,7 +1,9 @@
 import 'server-only';
+import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import nodemailer from 'nodemailer';
-import SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { env } from '@/lib/server/env';
 import { storeMail } from '@/lib/mail/mailbox';
 
@@ -61,50 +63,64 @@ const AUTOMATED = { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppres
 const ON_CONTENT = 'tollgateOnContent';
 
 /**
- * Whether an `smtp://` SMTP_URL must have STARTTLS before anything else is said (nodemailer's
- * `requireTLS`): yes, unless the URL says otherwise (`?requireTLS=false`, `?ignoreTLS=true`) or the
- * relay is on this host (`localhost`, a name under `.localhost` (RFC 6761 §6.3), 127.0.0.0/8, `::1`).
- * Opportunistic STARTTLS lets anyone on the path strip it from the server's EHLO reply (RFC 3207 §6)
- * and read the relay password and every sign-in link; RFC 8314 §3 asks a submission client to
- * require TLS. `smtps://` (implicit TLS, port 465) is always encrypted: false, as nothing is to be
- * negotiated. A relay without STARTTLS then takes no mail: each message waits in the outbox and
- * readiness reports `smtp` degraded (ETLS, "Error initiating TLS") until TLS or the opt-out is set.
+ * nodemailer's options for SMTP_URL, as nodemailer itself reads the URL (shared `parseConnectionUrl`:
+ * its host is the one it connects to, which WHATWG `new URL` can read otherwise, e.g. after a `\`),
+ * with `requireTLS` as requiresStartTls decides and `timeouts` beneath: the URL's own options win.
+ * Handed to nodemailer whole, not as `{ url, … }`, whose `createTransport` reads the URL alone and
+ * dropped every other option until 2026-12-05 (these timeouts among them).
  */
-export function requiresStartTls(url: string): boolean {
-  const u = new URL(url);
-  if (u.protocol !== 'smtp:') return false;
-  const requireTLS = u.searchParams.get('requireTLS');
-  if (requireTLS !== null) return urlFlag(requireTLS);
-  const ignoreTLS = u.searchParams.get('ignoreTLS');
-  if (ignoreTLS !== null && urlFlag(ignoreTLS)) return false;
-  return !isLoopbackHost(u.hostname);
+export function smtpOptions(url: string, timeouts: SmtpTimeouts = TIMEOUTS): SMTPTransport.Options {
+  const fromUrl = parseConnectionUrl(url) as SMTPTransport.Options;
+  return { ...timeouts, requireTLS: startTlsRequired(fromUrl), ...fromUrl };
 }
 
-/** A URL option's value as nodemailer reads it (shared/index.js `parseConnectionUrl`): `false`, `0` and `` are off. */
-const urlFlag = (v: string) => v !== 'false' && Number(v) !== 0;
+/**
+ * Whether SMTP_URL's conversation must have STARTTLS before anything else is said (nodemailer's
+ * `requireTLS`): yes, unless
+ * - the URL is `smtps://`: implicit TLS, encrypted from the first byte (nodemailer reads no
+ *   `?secure=` from an `smtp://` URL);
+ * - the URL opts out: `?requireTLS=false`, `?ignoreTLS=true` or `?opportunisticTLS=true` (which goes on
+ *   in clear after a refused STARTTLS);
+ * - the host is a loopback address written as one: `127.0.0.0/8`, `[::1]`, `[::ffff:127.0.0.1]`. Not a
+ *   name, `localhost` included: nodemailer asks the DNS server before /etc/hosts, and a forged answer
+ *   would send the conversation elsewhere; and not a legacy IPv4 form (`127.1`, `2130706433`), which
+ *   nodemailer also resolves by DNS.
+ * A `?service=` (nodemailer's well-known providers) is a relay elsewhere, whatever the host.
+ * Opportunistic STARTTLS lets anyone on the path strip it from the server's EHLO reply (RFC 3207 §6)
+ * and read the relay password and every sign-in link; RFC 8314 §3 asks a submission client to require
+ * TLS. A relay without STARTTLS then takes no mail (ETLS, "Error upgrading connection with STARTTLS"):
+ * each message waits in the outbox and readiness reports `smtp` degraded until TLS or the opt-out.
+ */
+export function requiresStartTls(url: string): boolean {
+  return startTlsRequired(parseConnectionUrl(url) as SMTPTransport.Options);
+}
 
-/** `localhost`, `*.localhost`, or an IPv4/IPv6 loopback literal (`[::1]` as a URL writes it, `::ffff:127.0.0.1`). */
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, '$1')
-    .replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  return ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback';
+function startTlsRequired(o: SMTPTransport.Options & { opportunisticTLS?: unknown }): boolean {
+  if (o.secure) return false;
+  if (o.ignoreTLS || o.opportunisticTLS) return false;
+  if (o.requireTLS !== undefined) return Boolean(o.requireTLS);
+  if (o.service) return true;
+  return !isLoopbackAddress(o.host ?? '');
+}
+
+/** An IPv4 or IPv6 loopback address as Node reads an address (net.isIP); never a name. */
+function isLoopbackAddress(host: string): boolean {
+  if (net.isIP(host) === 0) return false;
+  try {
+    return ipaddr.process(host).range() === 'loopback';
+  } catch {
+    return false; // an address ipaddr.js cannot read (an IPv6 zone id): not one it can vouch for
+  }
 }
 
 /**
  * The transport for SMTP_URL (`smtp://[user:pass@]host[:port][?option=value…]` or `smtps://…`; the
- * options are nodemailer's, e.g. `requireTLS`, `tls.servername`): STARTTLS as requiresStartTls says,
- * and `timeouts` (default above; tests shorten them). One connection per message.
+ * options are nodemailer's, e.g. `requireTLS`, `tls.servername`, `proxy`): smtpOptions's, and
+ * `timeouts` (default above; tests shorten them). One connection per message.
  */
 export function smtpTransport(url: string, timeouts: SmtpTimeouts = TIMEOUTS): MailTransport {
-  // Built from the SMTP transport itself: nodemailer.createTransport({ url, … }) reads the URL alone
-  // and drops every other option (nodemailer.js, 8.0.9), which left these timeouts unset until
-  // 2026-12-05. SMTPTransport merges both, the URL's own (`?requireTLS=false`, `tls.*`) winning.
-  const t = nodemailer.createTransport(
-    new SMTPTransport({ url, requireTLS: requiresStartTls(url), ...timeouts }),
-  );
+  const t = nodemailer.createTransport(smtpOptions(url, timeouts));
+
   // A "stream" plugin (nodemailer.com/plugins/create) sees the message's final stream before it is
   // sent. nodemailer pipes that stream into the DATA stream only after the server's 354 (smtp-
   // connection's send()), and piping resumes it: its 'resume' event marks the start of the content.

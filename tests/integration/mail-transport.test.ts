@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { queueMail } from '@/lib/mail/queue';
 import { mailServerTimes } from '@/lib/mail/server-state';
-import { requiresStartTls, smtpTransport } from '@/lib/mail/transport';
+import { requiresStartTls, smtpOptions, smtpTransport } from '@/lib/mail/transport';
 import { processMailOutbox } from '@/lib/mail/worker';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
@@ -56,7 +56,7 @@ describe('timeouts', () => {
   });
 });
 
-describe('requiresStartTls: which smtp:// URLs must have STARTTLS', () => {
+describe('requiresStartTls: which SMTP_URLs must have STARTTLS', () => {
   it.each([
     // A relay elsewhere: by name, by address (a private one too: a LAN is a path), IPv6.
     ['smtp://user:pass@mail.example.com:587', true],
@@ -64,13 +64,21 @@ describe('requiresStartTls: which smtp:// URLs must have STARTTLS', () => {
     ['smtp://10.0.0.25:25', true],
     ['smtp://192.168.1.10:587', true],
     ['smtp://[2001:db8::25]:587', true],
-    ['smtp://localhost.example.com:25', true],
     ['smtp://127.0.0.1.example.com', true],
-    // On this host: opportunistic, as before.
-    ['smtp://localhost:25', false],
-    ['smtp://LocalHost:1025', false],
-    ['smtp://mail.localhost:25', false],
-    ['smtp://localhost.:25', false],
+    // Names, localhost's included: nodemailer asks the DNS server for them before /etc/hosts.
+    ['smtp://localhost:25', true],
+    ['smtp://LocalHost:1025', true],
+    ['smtp://mail.localhost:25', true],
+    ['smtp://localhost.:25', true],
+    // Legacy IPv4 forms that Node does not take as an address (nodemailer resolves them as names).
+    ['smtp://127.1:25', true],
+    ['smtp://2130706433:25', true],
+    ['smtp://0x7f.1:25', true],
+    // A URL that WHATWG's parser and nodemailer's read differently: judged as nodemailer connects.
+    ['smtp://relay.example.com\\@127.0.0.1:587', true],
+    // A well-known provider is elsewhere, whatever the host says.
+    ['smtp://127.0.0.1?service=Gmail', true],
+    // A loopback address written as one: opportunistic, as the connection never leaves the machine.
     ['smtp://127.0.0.1:2525', false],
     ['smtp://127.8.9.10:25', false],
     ['smtp://[::1]:25', false],
@@ -79,13 +87,33 @@ describe('requiresStartTls: which smtp:// URLs must have STARTTLS', () => {
     ['smtp://mail.example.com:25?requireTLS=false', false],
     ['smtp://mail.example.com:25?requireTLS=0', false],
     ['smtp://mail.example.com:25?ignoreTLS=true', false],
+    ['smtp://mail.example.com:25?ignoreTLS=true&requireTLS=true', false],
+    ['smtp://mail.example.com:25?opportunisticTLS=true', false],
     ['smtp://mail.example.com:25?ignoreTLS=false', true],
-    ['smtp://localhost:25?requireTLS=true', true],
+    ['smtp://127.0.0.1:25?requireTLS=true', true],
     ['smtp://127.0.0.1:25?requireTLS=1', true],
     // Implicit TLS: encrypted from the first byte, nothing to negotiate.
     ['smtps://mail.example.com:465', false],
+    // …which only the scheme asks for: nodemailer does not read `secure` from an smtp:// URL.
+    ['smtp://mail.example.com:465?secure=true', true],
   ])('%s → %s', (url, required) => {
     expect(requiresStartTls(url)).toBe(required);
+  });
+
+  it('every option reaches nodemailer: the timeouts beneath, the URL’s own above them', () => {
+    expect(smtpOptions('smtp://mail.example.com:587?proxy=http://proxy.example:3128')).toMatchObject({
+      host: 'mail.example.com',
+      port: 587,
+      requireTLS: true,
+      proxy: 'http://proxy.example:3128',
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+    expect(smtpOptions('smtp://mail.example.com?socketTimeout=5000&requireTLS=false')).toMatchObject({
+      socketTimeout: 5000,
+      requireTLS: false,
+    });
   });
 });
 
