@@ -64,7 +64,7 @@ test('the database goes away: pages say so with a 503, a form changes nothing, a
     await picker.selectOption('Asia/Tokyo');
     await page.getByRole('button', { name: 'Save time zone' }).click();
     await expect(page.locator('#time-zone-message')).toHaveText(
-      'The portal cannot reach its records just now, so nothing was changed. Try again in a minute; contact support if it lasts.',
+      'The portal cannot reach its records just now, so sending this form changed nothing. Try again in a minute; contact support if it lasts.',
     );
 
     // A page: 503 with Retry-After, the outage told as one, no reference to quote, axe clean.

@@ -53,7 +53,11 @@ describe('PostgreSQL', () => {
     noDb.pathname = '/no_such_database_here';
     const noRole = new URL(admin);
     noRole.username = 'no_such_role_here';
-    for (const u of [gone, noDb, noRole]) {
+    // A Unix socket whose server is not there (a stopped PostgreSQL on its default socket): ENOENT at connect.
+    const noSocket = new URL(admin);
+    noSocket.host = '';
+    noSocket.searchParams.set('host', '/tmp/no-such-postgres-socket-dir');
+    for (const u of [gone, noDb, noRole, noSocket]) {
       const c = client(u.toString());
       try {
         for (const read of threeReads(c))
@@ -76,12 +80,18 @@ describe('PostgreSQL', () => {
     const user = await db.user.create({ data: { email: `lock-${Date.now()}@t.example` } });
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const holder = db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${user.id} FOR UPDATE`;
-      await held;
-    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${user.id} FOR UPDATE`;
+        locked();
+        await held;
+      },
+      { timeout: 20_000 },
+    );
     try {
-      await new Promise((r) => setTimeout(r, 200));
+      await isLocked;
       const waiting = await thrown(() =>
         db.$transaction(async (tx) => {
           await tx.$executeRaw`SET LOCAL lock_timeout = 50`;
@@ -155,6 +165,28 @@ describe('SQLite', () => {
     } finally {
       await db.$disconnect();
     }
+  });
+});
+
+describe('isDatabaseUnavailable on shapes no local database makes', () => {
+  // node-postgres throws socket errors the pg adapter does not map as they came; Prisma's
+  // initialization error carries `errorCode`, not `code`.
+  const socket = (code: string, syscall: string) => Object.assign(new Error(code), { code, syscall });
+  it.each([
+    ['a DNS lookup that timed out', socket('EAI_AGAIN', 'getaddrinfo'), true],
+    ['a network that went down', socket('ENETDOWN', 'connect'), true],
+    ['a connection aborted', socket('ECONNABORTED', 'read'), true],
+    ['PrismaClientInitializationError P1001', Object.assign(new Error('x'), { errorCode: 'P1001' }), true],
+    ['a driver adapter error of kind postgres 57P01', { kind: 'postgres', code: '57P01' }, true],
+    ['a file the code could not open (ENOENT at open)', socket('ENOENT', 'open'), false],
+    [
+      'a protocol violation (08P01): a statement the client got wrong',
+      { kind: 'postgres', code: '08P01' },
+      false,
+    ],
+    ['a connection failure (08006)', { kind: 'postgres', code: '08006' }, true],
+  ])('%s → %s', (_what, e, unavailable) => {
+    expect(isDatabaseUnavailable(e)).toBe(unavailable);
   });
 });
 

@@ -49,12 +49,13 @@ const UNAVAILABLE_PRISMA_CODES = new Set([
 ]);
 
 /**
- * PostgreSQL SQLSTATEs (PostgreSQL manual, Appendix A): class 08 connection exception, 53 insufficient
+ * PostgreSQL SQLSTATEs (PostgreSQL manual, Appendix A): class 08 connection exception (but 08P01,
+ * protocol violation: a statement the client got wrong, such as too many bind parameters), 53 insufficient
  * resources (53300 too many connections, 53100 disk full), 57P01–57P03 shutting down, crashed, not
  * yet accepting connections, 57014 a statement cancelled by statement_timeout, 55P03 a lock not granted
  * within lock_timeout (lib/server/db/pg-limits.ts sets both).
  */
-const UNAVAILABLE_SQLSTATE = /^(08...|53...|57P0[123]|57014|55P03)$/;
+const UNAVAILABLE_SQLSTATE = /^(08(?!P01)...|53...|57P0[123]|57014|55P03)$/;
 
 /**
  * SQLite primary result codes (https://www.sqlite.org/rescode.html): 5 BUSY, 6 LOCKED, 7 NOMEM,
@@ -72,14 +73,21 @@ const UNAVAILABLE_SQLITE_NAME = /^SQLITE_(BUSY|LOCKED|NOMEM|READONLY|IOERR|FULL|
 const UNAVAILABLE_MESSAGE =
   /timeout exceeded when trying to connect|Connection terminated|Query read timeout|Client has encountered a connection error|Cannot open database/i;
 
-/** The socket errors of a server that cannot be reached or went away (Node's `code`). */
+/**
+ * The socket errors of a server that cannot be reached or went away (Node's `code`): @prisma/adapter-pg
+ * maps only four of them and throws the others as they came (a DNS blip's EAI_AGAIN among them). An
+ * ENOENT counts only from `connect` (a Unix socket whose server is stopped).
+ */
 const UNAVAILABLE_SOCKET = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ECONNABORTED',
   'ETIMEDOUT',
   'EHOSTUNREACH',
   'ENETUNREACH',
+  'ENETDOWN',
   'ENOTFOUND',
+  'EAI_AGAIN',
   'EPIPE',
 ]);
 
@@ -95,6 +103,9 @@ export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
   if (e === null || typeof e !== 'object' || depth > 4) return false;
   const err = e as {
     code?: unknown;
+    /** PrismaClientInitializationError's code (P1001…), where other Prisma errors have `code`. */
+    errorCode?: unknown;
+    syscall?: unknown;
     kind?: unknown;
     extendedCode?: unknown;
     originalCode?: unknown;
@@ -104,8 +115,15 @@ export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
   };
   if (typeof err.code === 'string') {
     if (UNAVAILABLE_PRISMA_CODES.has(err.code) || UNAVAILABLE_SOCKET.has(err.code)) return true;
+    // Node's own error has `syscall`; Prisma's copy of it keeps the code and the text ("connect ENOENT …").
+    if (
+      err.code === 'ENOENT' &&
+      (err.syscall === 'connect' || /\bconnect ENOENT\b/.test(String(err.message)))
+    )
+      return true;
     if (UNAVAILABLE_SQLSTATE.test(err.code) || UNAVAILABLE_SQLITE_NAME.test(err.code)) return true;
   }
+  if (typeof err.errorCode === 'string' && UNAVAILABLE_PRISMA_CODES.has(err.errorCode)) return true;
   if (typeof err.kind === 'string') {
     if (UNAVAILABLE_KINDS.has(err.kind)) return true;
     if (

@@ -15,7 +15,10 @@ const FACTS = Symbol.for('tollgate.requestFacts');
  * `digest` to DATABASE_UNAVAILABLE_DIGEST, which Next.js keeps and hands the error boundary
  * (app/error.tsx), and notes it for this request, so that scripts/serve.mjs answers 503 with
  * Retry-After instead of 500 (nothing is noted under `next start` or in tests: no serve.mjs).
- * Usage: `catch (e) { throw markDatabaseUnavailable(e); }`.
+ * Usage: `catch (e) { throw markDatabaseUnavailable(e); }`, only where nothing of the request has been
+ * done yet (userAction then tells the form "nothing changed"). The note stays for the request even if
+ * a caller swallows the error (the header's, the language's): a page that then fails for another
+ * reason in that same request also goes out as 503.
  */
 export function markDatabaseUnavailable(e: unknown): unknown {
   if (!isDatabaseUnavailable(e) || typeof e !== 'object' || e === null) return e;
