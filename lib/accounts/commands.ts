@@ -8,6 +8,7 @@ import {
 import type { AuditAction } from '@/lib/audit/names';
 import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword } from '@/lib/auth/password';
+import { freshSecondFactorLimits } from '@/lib/auth/mfa/lockout';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db, Tx } from '@/lib/server/db';
@@ -294,11 +295,12 @@ export async function createUser(
  * for a customer (the admin's Reset two-factor on /staff/users is for staff logins only), nor for the
  * last admin, who cannot reset their own: either was locked out for good. Throws CommandError, writing
  * nothing, for an address with no login or a login with no second factor. Audited as
- * user.second_factor_reset (actor `operator-cli`) with how many sessions ended and codes went.
+ * user.second_factor_reset (actor `operator-cli`) with how many sessions ended and codes went. The
+ * login's code limits start afresh (freshSecondFactorLimits).
  */
 export async function resetSecondFactor(db: Db, raw: { email?: string }) {
   const { email: address } = parse(z.object({ email }), raw);
-  return db.$transaction(async (tx) => {
+  const done = await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { email: address } });
     if (!user) throw new CommandError(`no user ${address}`);
     if (!user.totpSecret && !user.totpEnabledAt)
@@ -315,8 +317,12 @@ export async function resetSecondFactor(db: Db, raw: { email?: string }) {
       target: { type: 'user', id: user.id },
       detail: { email: user.email, sessionsEnded, recoveryCodesRemoved },
     });
-    return { email: user.email, sessionsEnded };
+    return { email: user.email, sessionsEnded, userId: user.id };
   });
+  // As the admin's reset does (lib/staff/users.ts): codes typed or mailed while it was lost do not
+  // hold back enrolling anew (before 2026-12-05 this command left both limits as they were).
+  await freshSecondFactorLimits(done.userId);
+  return { email: done.email, sessionsEnded: done.sessionsEnded };
 }
 
 /**

@@ -1,5 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
+import { freshSecondFactorLimits } from '@/lib/auth/mfa/lockout';
 import { hashPassword } from '@/lib/auth/password';
 import { emailSchema } from '@/lib/auth/email-address';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
@@ -12,7 +13,6 @@ import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { decideOnce, lockActor, refuse, type Decision } from '@/lib/server/decide-once';
 import type { Note } from '@/lib/i18n/note';
 import { recordReceipt, type Once } from '@/lib/server/idempotency';
-import { reset } from '@/lib/server/rate-limit';
 import type { User } from '@/lib/generated/sqlite/client';
 import { isUniqueViolation } from '@/lib/server/db/errors';
 
@@ -272,12 +272,7 @@ export async function resetStaffSecondFactor(
         note: { key: 'outcome.staffUser.factorReset', values: { email, sessions: ended } },
       };
     });
-    if (done.ok) {
-      await reset('totp', target.id);
-      // The agent enrols anew at once: codes mailed while the factor was lost do not hold that back.
-      await reset('enrolProof', target.id);
-      await reset('enrolProofDay', target.id);
-    }
+    if (done.ok) await freshSecondFactorLimits(target.id);
     return done;
   });
 }

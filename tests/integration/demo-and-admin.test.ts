@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
+import { consume, LIMITS } from '@/lib/server/rate-limit';
 import { seedDemo } from '@/lib/demo/seed';
 import {
   addSipCredential,
@@ -288,10 +289,16 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     await db.verificationToken.create({
       data: { identifier: email, token: `t-${user.id}`, expires: new Date(Date.now() + 3600_000) },
     });
+    // Codes typed from the lost phone, and enrolment codes mailed meanwhile, spent every limit.
+    for (const name of ['totp', 'enrolProof', 'enrolProofDay'] as const)
+      for (let i = 0; i < LIMITS[name].points + 1; i++) await consume(name, user.id);
     expect(await resetSecondFactor(db, { email: ' Lost@Phone.example ' })).toEqual({
       email,
       sessionsEnded: 1,
     });
+    // They start afresh, as after the admin's reset: the login can enrol its new factor at once.
+    for (const name of ['totp', 'enrolProof', 'enrolProofDay'] as const)
+      expect(await consume(name, user.id), name).toEqual({ limited: false });
     expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
       totpSecret: null,
       totpEnabledAt: null,

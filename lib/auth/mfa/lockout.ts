@@ -80,6 +80,19 @@ export async function clearSecondFactorFailures(userId: string): Promise<void> {
   await db.user.updateMany({ where: { id: userId, totpFailures: { gt: 0 } }, data: { totpFailures: 0 } });
 }
 
+/**
+ * After a second factor was reset (the admin's Reset two-factor, the operator's reset-second-factor):
+ * the login's code limits start afresh, the per-window one for codes typed (`totp`) and the enrolment
+ * code's per hour and per day (`enrolProof`, `enrolProofDay`), so that codes typed from the lost
+ * factor, or mailed while it was lost, do not hold back enrolling the new one for minutes or a day
+ * while support is still on the phone (break-29).
+ */
+export async function freshSecondFactorLimits(userId: string): Promise<void> {
+  await reset('totp', userId);
+  await reset('enrolProof', userId);
+  await reset('enrolProofDay', userId);
+}
+
 /** The emailed unlock link was used: the lock and the count go, and the per-window limit starts afresh. */
 export async function unlockSecondFactor(user: Who, meta: RequestMeta): Promise<void> {
   const done = await db.$transaction(async (tx) => {
