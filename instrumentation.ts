@@ -4,7 +4,7 @@ import type { Instrumentation } from 'next';
 // and the outbox workers (switch operations, mail) start inside the web process unless disabled.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { ConfigError, env } = await import('@/lib/server/env');
+  const { ConfigError, configWarnings, env } = await import('@/lib/server/env');
   let config: ReturnType<typeof env>;
   try {
     config = env(); // throws ConfigError listing every missing or malformed value
@@ -21,6 +21,11 @@ export async function register() {
     throw e;
   }
   if (process.env.NEXT_PHASE === 'phase-production-build') return;
+  // What the operator should mend without the start being refused (lib/server/env.ts configWarnings).
+  const { sendsInClearOffHost } = await import('@/lib/mail/transport');
+  const { log } = await import('@/lib/server/log');
+  for (const warning of configWarnings(config, sendsInClearOffHost))
+    log().warn({ variable: warning.split(':')[0] }, warning);
   // This instance's clock against the database's, with or without workers (lib/server/clock.ts).
   const { startClockCheck } = await import('@/lib/server/clock');
   void startClockCheck();

@@ -95,6 +95,15 @@ export function requiresStartTls(url: string): boolean {
   return startTlsRequired(parseConnectionUrl(url) as SMTPTransport.Options);
 }
 
+/**
+ * True when SMTP_URL names a relay that is not a loopback address and the conversation may go on
+ * without TLS (an opt-out in the URL): what start-up warns of (lib/server/env.ts configWarnings).
+ */
+export function sendsInClearOffHost(url: string): boolean {
+  const o = parseConnectionUrl(url) as SMTPTransport.Options;
+  return !o.secure && !isLoopbackAddress(o.host ?? '') && !startTlsRequired(o);
+}
+
 function startTlsRequired(o: SMTPTransport.Options & { opportunisticTLS?: unknown }): boolean {
   if (o.secure) return false;
   if (o.ignoreTLS || o.opportunisticTLS) return false;

@@ -253,6 +253,49 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 /**
+ * Domains no operator's relay can send as, nor a customer write to: `localhost` and the names RFC 2606
+ * and RFC 6761 reserve (`example.com`/`.net`/`.org`, `.example`, `.test`, `.invalid`, `.localhost`).
+ */
+const RESERVED_DOMAIN = /(^|\.)(localhost|example|test|invalid|example\.(com|net|org))\.?$/i;
+
+/** The domain of the one mailbox in `v` (an address or "Name <address>"), lower-cased; null when none. */
+function mailDomain(v: string): string | null {
+  const parsed = emailAddresses.parseOneAddress({ input: v.trim(), rfc6532: true, rejectTLD: false });
+  return parsed?.type === 'mailbox' ? parsed.domain.toLowerCase() : null;
+}
+
+/**
+ * What a production start should tell its operator without refusing to start (the test and demo
+ * setups use these values): each a sentence led by the variable's name. Outside production, and in the
+ * demo, none. Logged once at start-up (instrumentation.ts register). Today:
+ * - MAIL_FROM at a reserved domain (the default `no-reply@localhost`): no relay may send as it, and
+ *   what goes out fails DMARC (RFC 7489), so Gmail and Microsoft 365 refuse it or file it as spam;
+ * - SUPPORT_CONTACT an address at a reserved domain (the default `support@example.com`): every message
+ *   and page tells customers to write to it;
+ * - SMTP_URL that sends in clear to a relay elsewhere (`?requireTLS=false` and the like): every sign-in
+ *   link crosses the network in clear (docs/email.md).
+ */
+export function configWarnings(config: Env, sendsInClear: (smtpUrl: string) => boolean): string[] {
+  if (config.NODE_ENV !== 'production' || config.TOLLGATE_DEMO === '1') return [];
+  const warnings: string[] = [];
+  const from = mailDomain(config.MAIL_FROM);
+  if (from !== null && RESERVED_DOMAIN.test(from))
+    warnings.push(
+      `MAIL_FROM: ${config.MAIL_FROM} is at ${from}, a domain no relay sends as: mail from it fails DMARC and is refused or filed as spam. Set an address of your own domain (docs/email.md).`,
+    );
+  const support = mailDomain(config.SUPPORT_CONTACT);
+  if (support !== null && RESERVED_DOMAIN.test(support))
+    warnings.push(
+      `SUPPORT_CONTACT: ${config.SUPPORT_CONTACT} is at ${support}, which reaches nobody, and every email and page tells customers to contact it. Set your support desk's address or phone number.`,
+    );
+  if (config.SMTP_URL && sendsInClear(config.SMTP_URL))
+    warnings.push(
+      'SMTP_URL: mail goes to a relay that is not on this host without TLS (requireTLS, ignoreTLS or opportunisticTLS in the URL): the relay password and every sign-in link cross the network in clear (docs/email.md).',
+    );
+  return warnings;
+}
+
+/**
  * One variable read by the same rule and schema as parseEnv (blank = unset = its default), for a command
  * that needs it without the whole server configuration (the operator CLI). Throws ConfigError naming it.
  */

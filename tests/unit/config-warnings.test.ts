@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { configWarnings, parseEnv } from '@/lib/server/env';
+import { sendsInClearOffHost } from '@/lib/mail/transport';
+import { VALID_ENV } from '@/tests/helpers/config';
+
+// What a production start tells its operator without refusing to start (lib/server/env.ts
+// configWarnings, logged by instrumentation.ts): values that work but reach nobody, or leak.
+
+const warningsFor = (env: Record<string, string>) =>
+  configWarnings(parseEnv({ ...VALID_ENV, NODE_ENV: 'production', ...env }), sendsInClearOffHost);
+const named = (warnings: string[]) => warnings.map((w) => w.split(':')[0]);
+
+describe('start-up warnings', () => {
+  it('the defaults of MAIL_FROM and SUPPORT_CONTACT, in production, are named with what they cost', () => {
+    const w = warningsFor({ SMTP_URL: 'smtps://relay.example.net:465' });
+    expect(named(w)).toEqual(['MAIL_FROM', 'SUPPORT_CONTACT']);
+    expect(w[0]).toContain('no-reply@localhost');
+    expect(w[0]).toContain('DMARC');
+    expect(w[1]).toContain('support@example.com');
+  });
+
+  it('each reserved domain is one; an address or phone number of the provider is not', () => {
+    for (const from of [
+      'Tollgate <no-reply@portal.localhost>',
+      'no-reply@example.org',
+      'no-reply@mail.example',
+      'no-reply@voip.test',
+      'no-reply@x.invalid',
+      'NO-REPLY@EXAMPLE.COM',
+    ])
+      expect(named(warningsFor({ MAIL_FROM: from, SUPPORT_CONTACT: '+34 910 000 000' })), from).toEqual([
+        'MAIL_FROM',
+      ]);
+    expect(
+      warningsFor({
+        MAIL_FROM: 'Voz Ibérica <avisos@voz-iberica.es>',
+        SUPPORT_CONTACT: 'soporte@voz-iberica.es',
+        SMTP_URL: 'smtp://user:pass@smtp.voz-iberica.es:587',
+      }),
+    ).toEqual([]);
+    // An example.com look-alike of one's own is not reserved.
+    expect(warningsFor({ MAIL_FROM: 'a@myexample.com', SUPPORT_CONTACT: 'help@notexample.org' })).toEqual([]);
+  });
+
+  it('an SMTP_URL that sends in clear to a relay elsewhere; not one on a loopback address, nor TLS', () => {
+    const own = { MAIL_FROM: 'avisos@voz-iberica.es', SUPPORT_CONTACT: 'soporte@voz-iberica.es' };
+    for (const url of [
+      'smtp://relay.voz-iberica.es:25?requireTLS=false',
+      'smtp://10.0.0.25:25?ignoreTLS=true',
+      'smtp://relay.voz-iberica.es:587?opportunisticTLS=true',
+    ])
+      expect(named(warningsFor({ ...own, SMTP_URL: url })), url).toEqual(['SMTP_URL']);
+    for (const url of [
+      'smtp://127.0.0.1:25',
+      'smtp://127.0.0.1:25?requireTLS=false',
+      'smtp://relay.voz-iberica.es:587',
+      'smtps://relay.voz-iberica.es:465?requireTLS=false',
+    ])
+      expect(warningsFor({ ...own, SMTP_URL: url }), url).toEqual([]);
+  });
+
+  it('says nothing outside production, nor in the demo', () => {
+    const env = parseEnv({ ...VALID_ENV, NODE_ENV: 'development' });
+    expect(configWarnings(env, sendsInClearOffHost)).toEqual([]);
+    const demo = parseEnv({ ...VALID_ENV, NODE_ENV: 'production', TOLLGATE_DEMO: '1' });
+    expect(configWarnings(demo, sendsInClearOffHost)).toEqual([]);
+  });
+});
