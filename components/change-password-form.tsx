@@ -4,14 +4,15 @@ import { useTranslations } from 'next-intl';
 import { StrengthMeter } from '@/components/sip/strength-meter';
 import { useStrength } from '@/components/sip/use-strength';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
+import { echoed } from '@/components/ui/echoed';
 import { CurrentPasswordField, Field } from '@/components/ui/field';
 import type { Translate } from '@/lib/i18n/note';
 import type { ActionState } from '@/lib/server/safe-action';
 
 /**
  * The portal password: the same estimator and rules as SIP passwords, checked again on the server.
- * `hasPassword` false (support removed it): no current password is asked for, and the button says
- * "Set password".
+ * `hasPassword` false (support removed it): no current password is asked for but the code "Email me
+ * a code" mailed (beside the form, EnrolProofForm), and the button says "Set password".
  */
 export function ChangePasswordForm({
   action,
@@ -28,6 +29,7 @@ export function ChangePasswordForm({
   hasPassword?: boolean;
 }) {
   const t = useTranslations('profile');
+  const tMfa = useTranslations('mfa');
   const tAll = useTranslations() as unknown as Translate;
   const meterWords = {
     name: tAll('password.meter.name'),
@@ -47,6 +49,7 @@ export function ChangePasswordForm({
       }}
       className="flex max-w-md flex-col gap-4"
       messageId="change-password-message"
+      hiddenFields={hasPassword ? undefined : { choosing: '1' }}
       idempotencyKey={idempotencyKey}
       submit={hasPassword ? t('submit') : t('chooseSubmit')}
       wide
@@ -55,7 +58,18 @@ export function ChangePasswordForm({
         <>
           {hasPassword ? (
             <CurrentPasswordField name="current" label={t('current')} errors={state?.fieldErrors?.current} />
-          ) : null}
+          ) : (
+            // The code "Email me a code" sent (lib/auth/mfa/enrol-proof.ts, purpose password).
+            <Field
+              name="mailCode"
+              label={tMfa('setup.mailCode')}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              defaultValue={state?.ok ? undefined : echoed(state, 'mailCode')}
+              errors={state?.fieldErrors?.mailCode}
+            />
+          )}
           <Field
             name="next"
             label={t('new')}

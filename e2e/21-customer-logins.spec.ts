@@ -3,7 +3,7 @@ import { query } from './support/db';
 import { waitForMail } from './support/mail';
 import { createCustomer, literally, uniqueId } from './support/factories';
 import { expect, expectAccessible, signIn, submitAndWait, test } from './support/fixtures';
-import { continueLink, emailedLink } from './support/sign-in-steps';
+import { continueLink, emailedEnrolmentCode, emailedLink } from './support/sign-in-steps';
 
 // "Someone has my portal password": support disables the customer's portal login from the account
 // page (lib/staff/customer-logins.ts), which ends its sessions at once; the customer, signing in with
@@ -105,6 +105,7 @@ test('an agent disables a customer login, the customer is shut out and told why;
     ),
   ).toBeVisible();
   await expect(logins.getByRole('button', { name: `Disable login: ${user.email}` })).toBeVisible();
+  await expect(entry).toContainText('No portal password yet');
   // The owner is told, through the real SMTP server, with no sign-in link in it.
   const told = await waitForMail(user.email, /login can sign in again$/);
   expect(told.text).toContain('Support removed your portal password as they enabled the login');
@@ -130,12 +131,20 @@ test('an agent disables a customer login, the customer is shut out and told why;
   await expectAccessible(customer);
   const chosen = `${uniqueId()} lantern harbour violet granite`;
   await customer.getByLabel('New password', { exact: true }).fill(chosen);
+  // Without the code mailed to the login (whoever else holds a session of it does not read the mailbox).
+  await customer.getByRole('button', { name: 'Set password' }).click();
+  await expect(customer.getByLabel('Code from the email')).toHaveAttribute('aria-invalid', 'true');
+  await expect(customer.locator('#change-password-message')).toHaveText(
+    'Please correct the highlighted fields.',
+  );
+  const code = await emailedEnrolmentCode(customer, user.email, /^Your code to choose a portal password/);
+  await customer.getByLabel('Code from the email').fill(code);
+  await customer.getByLabel('New password', { exact: true }).fill(chosen);
   await customer.getByRole('button', { name: 'Set password' }).click();
   await expect(customer.locator('#change-password-message')).toHaveText(
     'Your password was changed. Every other session was signed out.',
   );
-  // From now on it is a password like any other: the next change asks for it.
-  await customer.reload();
+  // From now on it is a password like any other: the form asks for it at once, without a reload.
   await expect(customer.getByRole('heading', { name: 'Change your portal password' })).toBeVisible();
   await expect(customer.getByLabel('Current password')).toBeVisible();
   await customer.context().clearCookies();

@@ -2,7 +2,8 @@ import { Link } from '@/components/ui/link';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/components/change-password-form';
 import { NewRecoveryCodesForm } from '@/components/new-recovery-codes-form';
-import { changePasswordAction, signOutEverywhereAction } from '@/lib/auth/actions';
+import { changePasswordAction, sendPasswordProofAction, signOutEverywhereAction } from '@/lib/auth/actions';
+import { EnrolProofForm } from '@/components/enrol-proof-form';
 import { hasPortalPassword } from '@/lib/auth/change-password';
 import { newRecoveryCodesAction } from '@/lib/auth/mfa/actions';
 import { RECOVERY_FEW, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
@@ -55,7 +56,12 @@ export default async function ProfilePage() {
         />
       </Section>
       <Section id="pw-title" title={hasPassword ? t('changeTitle') : t('chooseTitle')}>
-        {hasPassword ? null : <p>{t('noPassword')}</p>}
+        {hasPassword ? null : (
+          <>
+            <p>{t('noPassword')}</p>
+            <EnrolProofForm action={sendPasswordProofAction} />
+          </>
+        )}
         <ChangePasswordForm
           hasPassword={hasPassword}
           action={changePasswordAction}

@@ -74,6 +74,7 @@ export function CustomerLoginForm({
                 // Ticked at first; after a refusal, as it was sent (an unticked box is not sent).
                 defaultChecked={state?.values && !state.ok ? echoed(state, 'clearPassword') === 'on' : true}
                 label={t('clearPassword', { email })}
+                errors={state?.fieldErrors?.clearPassword}
                 aria-describedby={`${id}-clear-hint`}
               />
               <p id={`${id}-clear-hint`} className="text-sm text-slate-700">

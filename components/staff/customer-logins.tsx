@@ -40,6 +40,7 @@ export async function CustomerLogins({
                   {l.name ? ` (${l.name})` : ''}
                   {l.disabled ? ` · ${t('disabled')}` : ''}
                 </h3>
+                {l.hasPassword ? null : <p className="text-sm font-medium">{t('noPassword')}</p>}
                 <p className="text-sm text-slate-700">
                   {/* The language by its own name, as the request page's summary gives it. */}
                   {t.rich('language', {

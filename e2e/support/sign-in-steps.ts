@@ -67,15 +67,20 @@ export async function emailedLink(page: Page, email: string, o: { here?: boolean
 /**
  * "Email me a code" on the two-factor set-up page (open in `page`), the answer it announces, and the
  * code of the new "Your code to turn on two-factor authentication" message to `email`, as the mail
- * shows it ("482 913").
+ * shows it ("482 913"). `subject`: another purpose's subject (the profile's "Choose a portal
+ * password" sends "Your code to choose a portal password").
  */
-export async function emailedEnrolmentCode(page: Page, email: string): Promise<string> {
+export async function emailedEnrolmentCode(
+  page: Page,
+  email: string,
+  subject = /^Your code to turn on two-factor authentication/,
+): Promise<string> {
   const seen = new Set(mailTo(email).map((m) => m.file));
   await page.getByRole('button', { name: 'Email me a code' }).click();
   await expect(page.locator('#enrol-proof-message')).toHaveText(
     `We are sending a 6-digit code to ${email}. It works for 15 minutes.`,
   );
-  const mail = await waitForMail(email, /^Your code to turn on two-factor authentication/, seen);
+  const mail = await waitForMail(email, subject, seen);
   const code = /\b\d{3} \d{3}\b/.exec(mail.text ?? '')?.[0];
   if (!code) throw new Error(`No code in "${mail.subject}"`);
   return code;

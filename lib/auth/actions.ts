@@ -1,9 +1,11 @@
 'use server';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { safeCallbackUrl } from '@/lib/auth/callback-url';
+import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { changePortalPassword } from '@/lib/auth/change-password';
 import { signOut } from '@/lib/auth/config';
 import { requestSignInLink } from '@/lib/auth/email-link';
@@ -167,11 +169,30 @@ const passwordSchema = z.object({
   // Absent when the login has no password to give (lib/auth/change-password.ts says when it is needed).
   current: z.string().max(1024).default(''),
   next: z.string().max(1024).default(''),
+  // Sent by the form rendered for a login without a password ("Choose a portal password").
+  choosing: z.literal('1').optional(),
+  mailCode: z.string().max(40).optional(),
 });
+
+/**
+ * "Email me a code" beside "Choose a portal password" (a login whose password support removed): the
+ * code the choice asks for (lib/auth/mfa/enrol-proof.ts, purpose `password`).
+ */
+export const sendPasswordProofAction = userAction(z.object({}), (_input, { user, meta }) =>
+  sendEnrolmentProof(user, meta, 'password'),
+);
 
 /** The profile's password form; a resend of the same render is answered from its receipt (once). */
 export const changePasswordAction = userAction<typeof passwordSchema>(
   passwordSchema,
-  async (input, { user, meta, once }) => changePortalPassword(user, input.current, input.next, meta, once),
-  { once: { action: 'auth.password', secret: ['current', 'next'] } },
+  async (input, { user, meta, once }) => {
+    const r = await changePortalPassword(user, input.current, input.next, meta, once, {
+      choosing: input.choosing === '1',
+      mailCode: input.mailCode,
+    });
+    // The page's form follows the login: once a password exists it asks for the current one.
+    if (r.ok || r.code === 'conflict') revalidatePath('/profile');
+    return r;
+  },
+  { once: { action: 'auth.password', secret: ['current', 'next', 'mailCode'] }, echo: ['mailCode'] },
 );

@@ -2,6 +2,7 @@ import 'server-only';
 import { queueSecurityChange } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { checkEnrolmentProof, proofRefusalKey, takeEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
@@ -25,7 +26,10 @@ export type ChangeResult = Outcome;
 
 /**
  * Portal password change: current password required (none for a login that has no password: support
- * removed it, lib/staff/customer-logins.ts enableCustomerLogin; audited with `chosen`), same estimator as SIP passwords; other sessions
+ * removed it, lib/staff/customer-logins.ts enableCustomerLogin; audited with `chosen`), but then a code
+ * mailed to the login (`form.mailCode`, refused on that field as the two-factor set-up refuses it;
+ * lib/auth/mfa/enrol-proof.ts, purpose `password`); `form.choosing`,
+ * the form made for that, is refused `conflict` outcome.auth.currentChanged once one exists), same estimator as SIP passwords; other sessions
  * and every outstanding sign-in link end. Each attempt spends a point of the user's `passwordChange`
  * limit (lib/server/rate-limit.ts) BEFORE the current password is checked, so a stolen session cannot
  * guess it online without bound (parallel guesses included); a right current password gives it back.
@@ -39,17 +43,34 @@ export async function changePortalPassword(
   next: string,
   meta: RequestMeta,
   once?: Once,
+  form: { choosing?: boolean; mailCode?: string } = {},
 ): Promise<ChangeResult> {
   const u = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   // A login without a password (support removed it as they enabled the login again) chooses one with
-  // no current password: this session came from an emailed link, as no password could open it.
+  // no current password, but with a code mailed to the login (lib/auth/mfa/enrol-proof.ts): this
+  // session came from an emailed link, and whoever holds such a session (a forwarded link, a browser
+  // left open) must not make it theirs for good by choosing the password.
   const choosing = u.passwordHash === null;
+  // A form rendered to choose one, sent after a password was set (another tab, a second press):
+  // nothing changes, and the reader is asked for the password they now have.
+  if (form.choosing && !choosing) {
+    const stale = { key: 'outcome.auth.currentChanged' };
+    return fail('conflict', stale.key, undefined, { current: [stale] });
+  }
   // Both empty fields are told at once (the schema cannot tell whether `current` is needed).
   const empty = {
     ...(!choosing && !current ? { current: [{ key: 'outcome.field.currentPassword' }] } : {}),
     ...(!next ? { next: [{ key: 'outcome.field.newPassword' }] } : {}),
+    ...(choosing && !form.mailCode?.trim() ? { mailCode: [{ key: 'outcome.field.mailCode' }] } : {}),
   };
   if (Object.keys(empty).length) return fail('invalid', 'outcome.correctFields', undefined, empty);
+  if (choosing) {
+    const proof = await checkEnrolmentProof(user, form.mailCode);
+    if (!proof.ok) {
+      const key = proofRefusalKey(proof.why);
+      return fail('invalid', key, undefined, { mailCode: [{ key }] });
+    }
+  }
   // An empty form guesses nothing: the limit is spent only by a check of the current password.
   const limit = await consume('passwordChange', user.id);
   if (limit.limited && limit.rejected) {
@@ -80,6 +101,8 @@ export async function changePortalPassword(
     const now = await tx.user.findUniqueOrThrow({ where: { id: u.id }, select: { passwordHash: true } });
     if (now.passwordHash !== u.passwordHash) return false;
     await tx.user.update({ where: { id: u.id }, data: { passwordHash } });
+    // The mailed code proved one change.
+    if (choosing) await takeEnrolmentProof(tx, user.sessionId);
     const { count } = await tx.session.deleteMany({ where: { userId: u.id, id: { not: user.sessionId } } });
     const linksRevoked = await revokeSignInLinks(tx, u.email);
     await audit(

@@ -100,8 +100,8 @@ export async function attemptSignIn(
     // The right password for a disabled login, from a browser this login has signed in on before (its
     // known-device cookie): say so (signIn.disabled), rather than "not correct", which sent the
     // customer to reset a password that works. From any other browser the one answer a wrong password
-    // gets: a login is often disabled because someone else has its password, and the answer would
-    // tell them they have the right one (kept for when the login is enabled again).
+    // gets: someone guessing or trying a leaked list learns nothing from a disabled login. (Whoever
+    // took the password and signed in with it before holds a cookie too; they learn nothing new.)
     if (disabled && deviceId !== null) return fail('refused', 'signIn.disabled');
     return last?.limited
       ? throttled(last.retryAfterSec, lastBy === 'signInEmail')

@@ -69,6 +69,8 @@ export const MAIL_PAYLOADS = {
       sealedCode: z.string().min(1),
       expires: iso,
       ip: z.string().max(64).nullable().optional(),
+      /** Absent: turning on two-factor authentication; `password`: choosing a portal password. */
+      purpose: z.literal('password').optional(),
     }),
     z.object({ scrubbed: z.literal(true) }),
   ]),

@@ -327,7 +327,11 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const proof = await db.enrolmentProof.findUnique({ where: { sessionId: p.sessionId } });
       if (!proof || !isEnrolmentCode(proof.codeMac, p.sessionId, code))
         return skip('code no longer wanted (used, replaced by a newer one, or its session ended)');
-      return { ok: true, mail: enrolmentCode({ recipient: r, code, expires, ip: p.ip ?? null }, ctx) };
+      const purpose = p.purpose === 'password' ? 'password' : 'enrol';
+      return {
+        ok: true,
+        mail: enrolmentCode({ recipient: r, code, expires, ip: p.ip ?? null, purpose }, ctx),
+      };
     }
     case 'sign_in_link': {
       if (!p.sealedUrl || !p.expires) return skip('link already sent or scrubbed');

@@ -52,6 +52,8 @@ export type CustomerLoginRow = {
   name: string | null;
   locale: string;
   disabled: boolean;
+  /** False once support removed the password and until the customer chose a new one (links only meanwhile). */
+  hasPassword: boolean;
   secondFactor: boolean;
   /**
    * Browsers signed in now: sessions not yet expired and, for a login with a second factor, past it
@@ -103,6 +105,7 @@ export async function listCustomerLogins(user: CurrentUser, accountId: string): 
             name: true,
             locale: true,
             disabled: true,
+            passwordHash: true, // read as "has one" below, never returned
             totpEnabledAt: true,
             _count: { select: { sessions: { where: { expires: { gt: now } } }, memberships: true } },
           },
@@ -137,6 +140,7 @@ export async function listCustomerLogins(user: CurrentUser, accountId: string): 
       name: r.name,
       locale: r.locale,
       disabled: r.disabled,
+      hasPassword: r.passwordHash !== null,
       secondFactor,
       sessions,
       waitingForCode: live - sessions,
@@ -305,7 +309,13 @@ export const enableCustomerLogin = onCustomerLogin<EnableCustomerLoginInput>(
   async (tx, target, input) => {
     if (!target.disabled)
       return refuse('conflict', 'outcome.customerLogin.alreadyEnabled', { email: target.email });
-    const passwordCleared = input.clearPassword;
+    // Without a password after this (removed now, or by an earlier enabling and not chosen since):
+    // the owner is told to sign in with a link, never that their password is unchanged.
+    const { passwordHash } = await tx.user.findUniqueOrThrow({
+      where: { id: target.userId },
+      select: { passwordHash: true },
+    });
+    const passwordCleared = input.clearPassword || passwordHash === null;
     await tx.user.update({
       where: { id: target.userId },
       data: { disabled: false, ...(passwordCleared ? { passwordHash: null } : {}) },

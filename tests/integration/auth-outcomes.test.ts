@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { TOTP } from 'otpauth';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/auth/totp';
@@ -15,6 +15,9 @@ import { dialects, useFreshDb } from '@/tests/helpers/db';
 // language) or, before anyone is signed in, in this browser's language (Language cookie, else
 // Accept-Language). The session and the request headers are the edge of this test (they exist only
 // inside a Next request); the domain runs against a real database of each dialect.
+
+// The password form's action refreshes the profile page (revalidatePath), which exists only in a Next request.
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const { changePasswordAction, emailLinkAction, signInAction, signInFormAction } =
   await import('@/lib/auth/actions');

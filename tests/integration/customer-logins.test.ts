@@ -106,6 +106,7 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
         name: null,
         locale: 'es',
         disabled: false,
+        hasPassword: true,
         secondFactor: true,
         sessions: 2,
         waitingForCode: 0,
@@ -275,13 +276,47 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     await requestSignInLink(user.email, '/', META);
     expect((await stateOf(user)).links).toBe(1);
 
-    // Signed in by that link, the owner chooses a password with no current one; it then signs in,
-    // and the next change asks for it again.
+    // Signed in by that link, the owner chooses a password with no current one, but with a code mailed
+    // to the login (whoever else holds the session, a forwarded link's, does not read the mailbox);
+    // it then signs in, and the next change asks for the current password again.
     const { changePortalPassword } = await import('@/lib/auth/change-password');
+    const { sendEnrolmentProof } = await import('@/lib/auth/mfa/enrol-proof');
+    const { mailedEnrolmentCode } = await import('@/tests/helpers/enrol-code');
     const linkSession = await makeSession(user.id);
     const me = (await userOfSession(linkSession.sessionToken))!;
     const chosen = 'a brand new portal passphrase 2027';
-    expect(await changePortalPassword(me, '', chosen, META)).toMatchObject({ ok: true });
+    const choose = (mailCode?: string) =>
+      changePortalPassword(me, '', chosen, META, undefined, { choosing: true, mailCode });
+    expect(await choose()).toMatchObject({
+      ok: false,
+      code: 'invalid',
+      fieldErrors: { mailCode: [{ key: 'outcome.field.mailCode' }] },
+    });
+    expect(await choose('123 456')).toMatchObject({
+      fieldErrors: { mailCode: [{ key: 'outcome.mfa.proofNone' }] },
+    });
+    expect(await sendEnrolmentProof(me, META, 'password')).toMatchObject({ ok: true });
+    const code = await mailedEnrolmentCode(user.email);
+    const [codeMail] = await db.mailMessage.findMany({
+      where: { to: user.email, template: 'enrolment_code' },
+    });
+    const rendered_ = await renderMessage(codeMail!, new Date());
+    expect(rendered_.ok && rendered_.mail.subject).toContain('Your code to choose a portal password');
+    const wrong = code === '000 000' ? '111 111' : '000 000';
+    expect(await choose(wrong)).toMatchObject({
+      ok: false,
+      fieldErrors: { mailCode: [{ key: 'outcome.mfa.proofWrong' }] },
+    });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBeNull();
+    const done = await choose(code);
+    expect(done, JSON.stringify(done)).toMatchObject({ ok: true });
+    // The code proved one change: it is gone, and a code is no longer sent for a login with a password.
+    expect(await db.enrolmentProof.count({ where: { sessionId: me.sessionId } })).toBe(0);
+    expect(await sendEnrolmentProof(me, META, 'password')).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.auth.passwordExists' },
+    });
     const [set] = await db.auditLog.findMany({ where: { action: 'password.changed', actorId: user.id } });
     expect(JSON.parse(set!.detail!)).toMatchObject({ chosen: true });
     expect((await attemptSignIn({ email: user.email, password: chosen }, META)).ok).toBe(true);
@@ -290,6 +325,42 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
       code: 'invalid',
       fieldErrors: { current: [{ key: 'outcome.field.currentPassword' }] },
     });
+    // The "choose" form of another tab, sent after that: nothing changes, and it says why.
+    expect(
+      await changePortalPassword(me, '', 'a third portal passphrase 2029', META, undefined, {
+        choosing: true,
+      }),
+    ).toMatchObject({ ok: false, code: 'conflict', note: { key: 'outcome.auth.currentChanged' } });
+    expect((await attemptSignIn({ email: user.email, password: chosen }, META)).ok).toBe(true);
+  });
+
+  it('enabled again before a password was chosen, unticked: it still has none, and everyone is told so', async () => {
+    const db = getDb();
+    const { account, user } = await customerWithAccess();
+    session.user = await makeStaff();
+    const cycle = async (clearPassword: boolean) => {
+      await disableCustomerAction(undefined, rendered(fields(account, user.id)));
+      return enableCustomerAction(
+        undefined,
+        rendered({ ...fields(account, user.id), ...(clearPassword ? { clearPassword: 'on' } : {}) }),
+      );
+    };
+    await cycle(true);
+    const listed = async () =>
+      (await listCustomerLogins(session.user!, account.id)).find((l) => l.id === user.id)!;
+    expect(await listed()).toMatchObject({ hasPassword: false });
+    expect(await cycle(false)).toMatchObject({
+      ok: true,
+      message: expect.stringContaining('its password was removed'),
+    });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBeNull();
+    const mails = await db.mailMessage.findMany({
+      where: { to: user.email, template: 'login_enabled' },
+      orderBy: { createdAt: 'asc' },
+    });
+    const last = await renderMessage(mails.at(-1)!, new Date());
+    expect(last.ok && last.mail.text).toContain('Support removed your portal password');
+    expect(last.ok && last.mail.text).not.toContain('Your password is unchanged');
   });
 
   it('enabling a login whose second factor is still locked mails it a fresh unlock link', async () => {

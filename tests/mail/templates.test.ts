@@ -426,6 +426,6 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
     expect(cleared).toContain('Support removed your portal password as they enabled the login');
     expect(cleared).toContain('“Email me a sign-in link”');
     expect(cleared).not.toContain('Your password is unchanged.');
-    expect(mail('es', true).text).toContain('Soporte eliminó la contraseña de su portal');
+    expect(mail('es', true).text).toContain('Soporte eliminó su contraseña del portal');
   });
 });

@@ -33,7 +33,18 @@ export const isEnrolmentCode = (stored: string, sessionId: string, code: string)
   macs(`${sessionId}:${code}`, 'enrol-proof-v1').some((m) => sameMac(m, stored));
 
 /**
- * "Email me a code" on the two-factor set-up page: a new 6-digit code for this session (it replaces
+ * What a mailed code proves the mailbox for: turning on two-factor authentication (`enrol`), or
+ * choosing a portal password where there is none (`password`: support removed it as they enabled the
+ * login; lib/auth/change-password.ts). Either is a change to how the login is opened, which whoever
+ * is in a session (a forwarded sign-in link, a browser left open) must not make alone. The code
+ * proves the mailbox for this session, whichever it was asked for; the mail names the purpose.
+ */
+export type ProofPurpose = 'enrol' | 'password';
+
+/**
+ * "Email me a code" on the two-factor set-up page (and, with `purpose` `password`, on the profile's
+ * "Choose a portal password", refused outcome.auth.passwordExists once the login has one): a new
+ * 6-digit code for this session (it replaces
  * the last one and its tries), valid ENROL_PROOF_TTL_MS, queued to the login's address with the
  * requester's client address (the enrolment_code template, at most once, the code sealed in the
  * outbox and scrubbed once sent). Succeeds with outcome.mfa.proofSent, or outcome.mfa.proofResent
@@ -43,9 +54,18 @@ export const isEnrolmentCode = (stored: string, sessionId: string, code: string)
  * wait) past the `enrolProof` (per hour) or `enrolProofDay` limit per login. Audited as
  * mfa.enrol_code_sent.
  */
-export async function sendEnrolmentProof(user: CurrentUser, meta: RequestMeta): Promise<Outcome> {
-  const on = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpEnabledAt: true } });
-  if (on.totpEnabledAt) return fail('conflict', 'outcome.mfa.enrolledElsewhere');
+export async function sendEnrolmentProof(
+  user: CurrentUser,
+  meta: RequestMeta,
+  purpose: ProofPurpose = 'enrol',
+): Promise<Outcome> {
+  const on = await db.user.findUniqueOrThrow({
+    where: { id: user.id },
+    select: { totpEnabledAt: true, passwordHash: true },
+  });
+  if (purpose === 'enrol' && on.totpEnabledAt) return fail('conflict', 'outcome.mfa.enrolledElsewhere');
+  if (purpose === 'password' && on.passwordHash !== null)
+    return fail('conflict', 'outcome.auth.passwordExists');
   const { over } = await consumeAll([
     { name: 'enrolProof', key: user.id },
     { name: 'enrolProofDay', key: user.id },
@@ -75,8 +95,17 @@ export async function sendEnrolmentProof(user: CurrentUser, meta: RequestMeta): 
         sealedCode: seal(code, 'mail-payload-v1'),
         expires: expiresAt.toISOString(),
         ip: meta.ip ?? null,
+        ...(purpose === 'password' ? { purpose } : {}),
       });
-      await audit({ action: 'mfa.enrol_code_sent', actor: user, detail: { replaced: !!before }, meta }, tx);
+      await audit(
+        {
+          action: 'mfa.enrol_code_sent',
+          actor: user,
+          detail: { replaced: !!before, ...(purpose === 'password' ? { for: 'password' } : {}) },
+          meta,
+        },
+        tx,
+      );
       return !!before;
     })
     .catch((e: unknown) => {
@@ -126,7 +155,7 @@ export async function checkEnrolmentProof(
   return { ok: true };
 }
 
-/** Deletes this session's mailed code inside the enrolment's transaction: it proves one enrolment. */
+/** Deletes this session's mailed code inside the change's transaction: it proves one change. */
 export async function takeEnrolmentProof(tx: Tx, sessionId: string): Promise<void> {
   await tx.enrolmentProof.deleteMany({ where: { sessionId } });
 }

@@ -8,23 +8,36 @@ export type EnrolmentCodeData = {
   expires: Date;
   /** The client address of the request that asked for it, when known. */
   ip: string | null;
+  /** What it confirms (lib/auth/mfa/enrol-proof.ts ProofPurpose): two-factor set-up, or a first password. */
+  purpose: 'enrol' | 'password';
 };
 
 /**
  * The code that confirms turning on two-factor authentication (lib/auth/mfa/enrol-proof.ts): typed
  * on the set-up page beside the authenticator's first code, so whoever turns it on also reads this
- * mailbox. Says what it is for, how long it works and what to do if the reader did not ask (someone
+ * mailbox; or, `purpose` `password`, choosing a portal password on the profile page where support
+ * removed the last one. Says what it is for, how long it works and what to do if the reader did not ask (someone
  * else is signed in to the login). No link: a code only works typed into the page that asked for it.
  */
 export function enrolmentCode(d: EnrolmentCodeData, ctx: MailContext) {
   const { t } = ctx;
+  const password = d.purpose === 'password';
   return renderMail(
     {
-      subject: t('mail.enrolmentCode.subject', providerArgs(ctx)),
-      preheader: t('mail.enrolmentCode.preheader'),
+      subject: t(
+        password ? 'mail.enrolmentCode.subjectPassword' : 'mail.enrolmentCode.subject',
+        providerArgs(ctx),
+      ),
+      preheader: t(password ? 'mail.enrolmentCode.preheaderPassword' : 'mail.enrolmentCode.preheader'),
       parts: [
         hello(ctx, d),
-        { kind: 'p', text: t('mail.enrolmentCode.intro', { ip: d.ip ?? '', known: d.ip ? 'yes' : 'no' }) },
+        {
+          kind: 'p',
+          text: t(password ? 'mail.enrolmentCode.introPassword' : 'mail.enrolmentCode.intro', {
+            ip: d.ip ?? '',
+            known: d.ip ? 'yes' : 'no',
+          }),
+        },
         { kind: 'h', text: `${d.code.slice(0, 3)} ${d.code.slice(3)}` },
         { kind: 'small', text: t('mail.enrolmentCode.expires', { expires: when(d.expires, ctx) }) },
         { kind: 'p', text: t('mail.enrolmentCode.notYou', { support: ctx.support }) },
