@@ -22,9 +22,9 @@ export async function register() {
   }
   if (process.env.NEXT_PHASE === 'phase-production-build') return;
   // What the operator should mend without the start being refused (lib/server/env.ts configWarnings).
-  const { sendsInClearOffHost } = await import('@/lib/mail/transport');
+  const { smtpUrlRisks } = await import('@/lib/mail/transport');
   const { log } = await import('@/lib/server/log');
-  for (const warning of configWarnings(config, sendsInClearOffHost))
+  for (const warning of configWarnings(config, smtpUrlRisks))
     log().warn({ variable: warning.split(':')[0] }, warning);
   // This instance's clock against the database's, with or without workers (lib/server/clock.ts).
   const { startClockCheck } = await import('@/lib/server/clock');

@@ -50,6 +50,8 @@ export function ChangePasswordForm({
       className="flex max-w-md flex-col gap-4"
       messageId="change-password-message"
       hiddenFields={hasPassword ? undefined : { choosing: '1' }}
+      // A refused mailed code is said at its field; the message region would only repeat it.
+      messageOf={(s) => (s?.message && s.fieldErrors?.mailCode?.includes(s.message) ? undefined : s?.message)}
       idempotencyKey={idempotencyKey}
       submit={hasPassword ? t('submit') : t('chooseSubmit')}
       wide

@@ -300,6 +300,11 @@ export async function createUser(
  */
 export async function resetSecondFactor(db: Db, raw: { email?: string }) {
   const { email: address } = parse(z.object({ email }), raw);
+  // First, as the admin's reset does after (lib/staff/users.ts): codes typed or mailed while the factor
+  // was lost do not hold back enrolling anew (before 2026-12-05 this command left the limits as they
+  // were). Before the reset, so that a failure here leaves the factor for a rerun to reset.
+  const found = await db.user.findUnique({ where: { email: address }, select: { id: true } });
+  if (found) await freshSecondFactorLimits(found.id);
   const done = await db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { email: address } });
     if (!user) throw new CommandError(`no user ${address}`);
@@ -317,12 +322,9 @@ export async function resetSecondFactor(db: Db, raw: { email?: string }) {
       target: { type: 'user', id: user.id },
       detail: { email: user.email, sessionsEnded, recoveryCodesRemoved },
     });
-    return { email: user.email, sessionsEnded, userId: user.id };
+    return { email: user.email, sessionsEnded };
   });
-  // As the admin's reset does (lib/staff/users.ts): codes typed or mailed while it was lost do not
-  // hold back enrolling anew (before 2026-12-05 this command left both limits as they were).
-  await freshSecondFactorLimits(done.userId);
-  return { email: done.email, sessionsEnded: done.sessionsEnded };
+  return done;
 }
 
 /**

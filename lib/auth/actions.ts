@@ -178,9 +178,12 @@ const passwordSchema = z.object({
  * "Email me a code" beside "Choose a portal password" (a login whose password support removed): the
  * code the choice asks for (lib/auth/mfa/enrol-proof.ts, purpose `password`).
  */
-export const sendPasswordProofAction = userAction(z.object({}), (_input, { user, meta }) =>
-  sendEnrolmentProof(user, meta, 'password'),
-);
+export const sendPasswordProofAction = userAction(z.object({}), async (_input, { user, meta }) => {
+  const r = await sendEnrolmentProof(user, meta, 'password');
+  // A password was chosen meanwhile (another tab): the page turns into the change form.
+  if (!r.ok && r.code === 'conflict') revalidatePath('/profile');
+  return r;
+});
 
 /** The profile's password form; a resend of the same render is answered from its receipt (once). */
 export const changePasswordAction = userAction<typeof passwordSchema>(

@@ -57,6 +57,8 @@ export async function changePortalPassword(
     const stale = { key: 'outcome.auth.currentChanged' };
     return fail('conflict', stale.key, undefined, { current: [stale] });
   }
+  // The other way round: a change form, sent after support removed the password.
+  if (!form.choosing && choosing) return fail('conflict', 'outcome.auth.passwordRemoved');
   // Both empty fields are told at once (the schema cannot tell whether `current` is needed).
   const empty = {
     ...(!choosing && !current ? { current: [{ key: 'outcome.field.currentPassword' }] } : {}),
@@ -65,8 +67,11 @@ export async function changePortalPassword(
   };
   if (Object.keys(empty).length) return fail('invalid', 'outcome.correctFields', undefined, empty);
   if (choosing) {
-    const proof = await checkEnrolmentProof(user, form.mailCode);
+    const proof = await checkEnrolmentProof(user, form.mailCode, 'password');
     if (!proof.ok) {
+      // As the two-factor set-up audits its mailed code (lib/auth/mfa/enrol.ts): guessing is seen.
+      if (proof.why === 'wrong' || proof.why === 'spent')
+        await audit({ action: 'mfa.failure', actor: user, detail: { kind: 'email', for: 'password' }, meta });
       const key = proofRefusalKey(proof.why);
       return fail('invalid', key, undefined, { mailCode: [{ key }] });
     }

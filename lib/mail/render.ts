@@ -325,9 +325,9 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const code = unseal(p.sealedCode, 'mail-payload-v1');
       // The session's code now: gone with the session or the enrolment, or replaced by a newer one.
       const proof = await db.enrolmentProof.findUnique({ where: { sessionId: p.sessionId } });
-      if (!proof || !isEnrolmentCode(proof.codeMac, p.sessionId, code))
-        return skip('code no longer wanted (used, replaced by a newer one, or its session ended)');
       const purpose = p.purpose === 'password' ? 'password' : 'enrol';
+      if (!proof || !isEnrolmentCode(proof.codeMac, p.sessionId, code, purpose))
+        return skip('code no longer wanted (used, replaced by a newer one, or its session ended)');
       return {
         ok: true,
         mail: enrolmentCode({ recipient: r, code, expires, ip: p.ip ?? null, purpose }, ctx),

@@ -96,13 +96,19 @@ export function requiresStartTls(url: string): boolean {
 }
 
 /**
- * True when SMTP_URL names a relay that is not a loopback address and the conversation may go on
- * without TLS (an opt-out in the URL): what start-up warns of (lib/server/env.ts configWarnings).
+ * What SMTP_URL lets someone on the path read, for the start-up warnings (lib/server/env.ts
+ * configWarnings): `clear`, the relay is not named by a loopback address and the conversation may go
+ * on without TLS (an opt-out in the URL); `anyCertificate`, `?tls.rejectUnauthorized=false`, under
+ * which any machine on the path can pose as the relay. Empty when neither.
  */
-export function sendsInClearOffHost(url: string): boolean {
+export function smtpUrlRisks(url: string): SmtpUrlRisk[] {
   const o = parseConnectionUrl(url) as SMTPTransport.Options;
-  return !o.secure && !isLoopbackAddress(o.host ?? '') && !startTlsRequired(o);
+  const risks: SmtpUrlRisk[] = [];
+  if (!o.secure && !isLoopbackAddress(o.host ?? '') && !startTlsRequired(o)) risks.push('clear');
+  if (o.tls?.rejectUnauthorized === false) risks.push('anyCertificate');
+  return risks;
 }
+export type SmtpUrlRisk = 'clear' | 'anyCertificate';
 
 function startTlsRequired(o: SMTPTransport.Options & { opportunisticTLS?: unknown }): boolean {
   if (o.secure) return false;

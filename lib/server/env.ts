@@ -254,9 +254,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 /**
  * Domains no operator's relay can send as, nor a customer write to: `localhost` and the names RFC 2606
- * and RFC 6761 reserve (`example.com`/`.net`/`.org`, `.example`, `.test`, `.invalid`, `.localhost`).
+ * and RFC 6761 reserve (`example.com`/`.net`/`.org`, `.example`, `.test`, `.invalid`, `.localhost`),
+ * and the private-use names a relay or a desk may have inside a network but not outside it
+ * (`.local` RFC 6762, `.internal`, `home.arpa` RFC 8375, `localdomain`).
  */
-const RESERVED_DOMAIN = /(^|\.)(localhost|example|test|invalid|example\.(com|net|org))\.?$/i;
+const RESERVED_DOMAIN =
+  /(^|\.)(localhost|localdomain|local|internal|home\.arpa|example|test|invalid|example\.(com|net|org))\.?$/i;
 
 /** The domain of the one mailbox in `v` (an address or "Name <address>"), lower-cased; null when none. */
 function mailDomain(v: string): string | null {
@@ -272,10 +275,14 @@ function mailDomain(v: string): string | null {
  *   what goes out fails DMARC (RFC 7489), so Gmail and Microsoft 365 refuse it or file it as spam;
  * - SUPPORT_CONTACT an address at a reserved domain (the default `support@example.com`): every message
  *   and page tells customers to write to it;
- * - SMTP_URL that sends in clear to a relay elsewhere (`?requireTLS=false` and the like): every sign-in
- *   link crosses the network in clear (docs/email.md).
+ * - SMTP_URL that may send in clear to a relay not named by a loopback address (`?requireTLS=false`
+ *   and the like), or that accepts any certificate (`?tls.rejectUnauthorized=false`): every sign-in
+ *   link can be read on the path (docs/email.md). `smtpRisks` is lib/mail/transport.ts smtpUrlRisks.
  */
-export function configWarnings(config: Env, sendsInClear: (smtpUrl: string) => boolean): string[] {
+export function configWarnings(
+  config: Env,
+  smtpRisks: (smtpUrl: string) => ('clear' | 'anyCertificate')[],
+): string[] {
   if (config.NODE_ENV !== 'production' || config.TOLLGATE_DEMO === '1') return [];
   const warnings: string[] = [];
   const from = mailDomain(config.MAIL_FROM);
@@ -288,9 +295,14 @@ export function configWarnings(config: Env, sendsInClear: (smtpUrl: string) => b
     warnings.push(
       `SUPPORT_CONTACT: ${config.SUPPORT_CONTACT} is at ${support}, which reaches nobody, and every email and page tells customers to contact it. Set your support desk's address or phone number.`,
     );
-  if (config.SMTP_URL && sendsInClear(config.SMTP_URL))
+  const risks = config.SMTP_URL ? smtpRisks(config.SMTP_URL) : [];
+  if (risks.includes('clear'))
     warnings.push(
-      'SMTP_URL: mail goes to a relay that is not on this host without TLS (requireTLS, ignoreTLS or opportunisticTLS in the URL): the relay password and every sign-in link cross the network in clear (docs/email.md).',
+      'SMTP_URL: mail may go without TLS to a relay not named by a loopback address (requireTLS, ignoreTLS or opportunisticTLS in the URL): the relay password and every sign-in link may cross the network in clear (docs/email.md).',
+    );
+  if (risks.includes('anyCertificate'))
+    warnings.push(
+      "SMTP_URL: tls.rejectUnauthorized=false accepts any certificate, so any machine on the path can pose as the relay and read every sign-in link. Give the relay's CA to Node instead (NODE_EXTRA_CA_CERTS, docs/email.md).",
     );
   return warnings;
 }

@@ -295,6 +295,20 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     expect(await choose('123 456')).toMatchObject({
       fieldErrors: { mailCode: [{ key: 'outcome.mfa.proofNone' }] },
     });
+    // A change form sent now (one opened before support removed the password) changes nothing.
+    expect(await changePortalPassword(me, PASSWORD, chosen, META)).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.auth.passwordRemoved' },
+    });
+    // A code mailed to turn on two-factor authentication is a wrong code here (and the other way round).
+    expect(await sendEnrolmentProof(me, META)).toMatchObject({ ok: true });
+    const enrolCode = await mailedEnrolmentCode(user.email);
+    expect(await choose(enrolCode)).toMatchObject({
+      fieldErrors: { mailCode: [{ key: 'outcome.mfa.proofWrong' }] },
+    });
+    expect(await db.auditLog.count({ where: { action: 'mfa.failure', actorId: user.id } })).toBe(1);
+    await db.mailMessage.deleteMany({ where: { to: user.email, template: 'enrolment_code' } });
     expect(await sendEnrolmentProof(me, META, 'password')).toMatchObject({ ok: true });
     const code = await mailedEnrolmentCode(user.email);
     const [codeMail] = await db.mailMessage.findMany({

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { configWarnings, parseEnv } from '@/lib/server/env';
-import { sendsInClearOffHost } from '@/lib/mail/transport';
+import { smtpUrlRisks } from '@/lib/mail/transport';
 import { VALID_ENV } from '@/tests/helpers/config';
 
 // What a production start tells its operator without refusing to start (lib/server/env.ts
 // configWarnings, logged by instrumentation.ts): values that work but reach nobody, or leak.
 
 const warningsFor = (env: Record<string, string>) =>
-  configWarnings(parseEnv({ ...VALID_ENV, NODE_ENV: 'production', ...env }), sendsInClearOffHost);
+  configWarnings(parseEnv({ ...VALID_ENV, NODE_ENV: 'production', ...env }), smtpUrlRisks);
 const named = (warnings: string[]) => warnings.map((w) => w.split(':')[0]);
 
 describe('start-up warnings', () => {
@@ -27,6 +27,10 @@ describe('start-up warnings', () => {
       'no-reply@voip.test',
       'no-reply@x.invalid',
       'NO-REPLY@EXAMPLE.COM',
+      'no-reply@mail.local',
+      'no-reply@relay.internal',
+      'no-reply@box.home.arpa',
+      'no-reply@localhost.localdomain',
     ])
       expect(named(warningsFor({ MAIL_FROM: from, SUPPORT_CONTACT: '+34 910 000 000' })), from).toEqual([
         'MAIL_FROM',
@@ -50,6 +54,19 @@ describe('start-up warnings', () => {
       'smtp://relay.voz-iberica.es:587?opportunisticTLS=true',
     ])
       expect(named(warningsFor({ ...own, SMTP_URL: url })), url).toEqual(['SMTP_URL']);
+    // Any certificate accepted: whoever is on the path can pose as the relay, TLS or not.
+    const posing = warningsFor({
+      ...own,
+      SMTP_URL: 'smtps://relay.voz-iberica.es:465?tls.rejectUnauthorized=false',
+    });
+    expect(named(posing)).toEqual(['SMTP_URL']);
+    expect(posing[0]).toContain('NODE_EXTRA_CA_CERTS');
+    // Never the URL itself: it holds the relay's password.
+    const withPassword = warningsFor({
+      ...own,
+      SMTP_URL: 'smtp://user:s3cret-pass@relay.voz-iberica.es:25?requireTLS=false',
+    });
+    expect(withPassword.join(' ')).not.toContain('s3cret-pass');
     for (const url of [
       'smtp://127.0.0.1:25',
       'smtp://127.0.0.1:25?requireTLS=false',
@@ -61,8 +78,8 @@ describe('start-up warnings', () => {
 
   it('says nothing outside production, nor in the demo', () => {
     const env = parseEnv({ ...VALID_ENV, NODE_ENV: 'development' });
-    expect(configWarnings(env, sendsInClearOffHost)).toEqual([]);
+    expect(configWarnings(env, smtpUrlRisks)).toEqual([]);
     const demo = parseEnv({ ...VALID_ENV, NODE_ENV: 'production', TOLLGATE_DEMO: '1' });
-    expect(configWarnings(demo, sendsInClearOffHost)).toEqual([]);
+    expect(configWarnings(demo, smtpUrlRisks)).toEqual([]);
   });
 });

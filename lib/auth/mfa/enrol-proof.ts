@@ -26,11 +26,24 @@ export const ENROL_PROOF_TTL_MS = 15 * 60_000;
 /** Codes that may be typed against one mailed code; then it is spent and a new one must be sent. */
 export const ENROL_PROOF_TRIES = 5;
 
-const codeMac = (sessionId: string, code: string) => mac(`${sessionId}:${code}`, 'enrol-proof-v1');
+/**
+ * What the MAC covers: the session, the code and, for a password choice, the purpose (an enrolment
+ * code keeps the form it had before purposes existed), so that a code mailed for one purpose is a
+ * wrong code for the other: its mail names the page it works on, and a code read out for a password
+ * must not turn on an authenticator (review of 1686bbb).
+ */
+const macInput = (sessionId: string, code: string, purpose: ProofPurpose) =>
+  purpose === 'enrol' ? `${sessionId}:${code}` : `${purpose}:${sessionId}:${code}`;
 
-/** Whether `code` is the one `sessionId` was sent (under AUTH_SECRET, or AUTH_SECRET_PREVIOUS during a rotation). */
-export const isEnrolmentCode = (stored: string, sessionId: string, code: string) =>
-  macs(`${sessionId}:${code}`, 'enrol-proof-v1').some((m) => sameMac(m, stored));
+const codeMac = (sessionId: string, code: string, purpose: ProofPurpose) =>
+  mac(macInput(sessionId, code, purpose), 'enrol-proof-v1');
+
+/**
+ * Whether `code` is the one `sessionId` was sent for `purpose` (under AUTH_SECRET, or
+ * AUTH_SECRET_PREVIOUS during a rotation).
+ */
+export const isEnrolmentCode = (stored: string, sessionId: string, code: string, purpose: ProofPurpose) =>
+  macs(macInput(sessionId, code, purpose), 'enrol-proof-v1').some((m) => sameMac(m, stored));
 
 /**
  * What a mailed code proves the mailbox for: turning on two-factor authentication (`enrol`), or
@@ -83,7 +96,7 @@ export async function sendEnrolmentProof(
       if (!(await tx.session.findUnique({ where: { id: user.sessionId }, select: { id: true } })))
         return null;
       const before = await tx.enrolmentProof.findUnique({ where: { sessionId: user.sessionId } });
-      const row = { userId: user.id, codeMac: codeMac(user.sessionId, code), expiresAt, tries: 0 };
+      const row = { userId: user.id, codeMac: codeMac(user.sessionId, code, purpose), expiresAt, tries: 0 };
       await tx.enrolmentProof.upsert({
         where: { sessionId: user.sessionId },
         create: { sessionId: user.sessionId, ...row },
@@ -127,7 +140,8 @@ export async function sendEnrolmentProof(
 export type ProofRefusal = 'malformed' | 'none' | 'expired' | 'spent' | 'wrong';
 
 /**
- * Checks the code typed into "Code from the email" against this session's mailed code. Each check
+ * Checks the code typed into "Code from the email" against this session's mailed code for `purpose`
+ * (a code mailed for the other purpose is `wrong`). Each check
  * counts one try first (so parallel guesses cannot pass the limit); a right code gives its try back,
  * so a wrong authenticator code typed beside it does not use the mailed code up. The row is deleted
  * by the enrolment itself (takeEnrolmentProof), in its transaction.
@@ -135,6 +149,7 @@ export type ProofRefusal = 'malformed' | 'none' | 'expired' | 'spent' | 'wrong';
 export async function checkEnrolmentProof(
   user: Pick<CurrentUser, 'sessionId'>,
   typed: string | undefined,
+  purpose: ProofPurpose = 'enrol',
 ): Promise<{ ok: true } | { ok: false; why: ProofRefusal }> {
   const code = readCode(typed ?? '');
   if (code.kind !== 'totp') return { ok: false, why: 'malformed' };
@@ -147,7 +162,7 @@ export async function checkEnrolmentProof(
   });
   // None counted: spent, or replaced by a newer code meanwhile (which this one is not).
   if (counted.count !== 1) return { ok: false, why: row.tries >= ENROL_PROOF_TRIES ? 'spent' : 'wrong' };
-  if (!isEnrolmentCode(row.codeMac, user.sessionId, code.code)) return { ok: false, why: 'wrong' };
+  if (!isEnrolmentCode(row.codeMac, user.sessionId, code.code, purpose)) return { ok: false, why: 'wrong' };
   await db.enrolmentProof.updateMany({
     where: { sessionId: user.sessionId, codeMac: row.codeMac, tries: { gt: 0 } },
     data: { tries: { decrement: 1 } },
