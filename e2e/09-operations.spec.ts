@@ -440,6 +440,14 @@ test('the server alone, stopped by SIGTERM while a client has sent half a reques
       SWITCH_WEBHOOK_SECRET: 'unused-webhook-secret-0123456789abcdef',
     },
   });
+  // Started with MAIL_FROM and SUPPORT_CONTACT at their defaults, it said so, one warn line each
+  // (lib/server/env.ts configWarnings), before it listened.
+  const warned = fs
+    .readFileSync(portal.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"level":"warn"') && l.includes('"variable"'))
+    .map((l) => (JSON.parse(l) as { variable: string }).variable);
+  expect(warned).toEqual(['MAIL_FROM', 'SUPPORT_CONTACT']);
   const slow = net.connect({ port: portal.port, host: 'localhost' });
   slow.on('error', () => {});
   try {
