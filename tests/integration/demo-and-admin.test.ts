@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { consume, LIMITS } from '@/lib/server/rate-limit';
@@ -21,9 +20,11 @@ function admin(
   extraEnv: Record<string, string> = {},
 ): { code: number; out: string; err: string } {
   try {
+    // `npm run admin` is tsx on scripts/admin.ts: here tsx's loader in one Node process, without the
+    // launcher process the `tsx` command puts in front of it (e2e/support/tsx.ts), ~20 times in this file.
     const out = execFileSync(
-      path.resolve('node_modules/.bin/tsx'),
-      ['--conditions=react-server', 'scripts/admin.ts', ...args],
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', 'scripts/admin.ts', ...args],
       { input: stdin, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...extraEnv } },
     );
     return { code: 0, out, err: '' };
