@@ -12,6 +12,7 @@ import {
   switchErrorBodySchema,
 } from '../../lib/switch/schemas';
 import { verifySignature } from '../../lib/switch/signature';
+import { setSubscriberPassword } from '../../switch/kamailio/src/provision';
 import { runSipp, runSippRegisterLoad, sleep, waitFor, type SippCall } from './harness';
 import { referenceSwitchPerFile, type SwitchRig } from './rig';
 
@@ -222,6 +223,41 @@ describe('reference switch: REGISTER', { timeout: 20_000 }, () => {
     expect(r.code, r.output).toBe(0);
     expect(r.ms).toBeGreaterThan(400); // it really waited for the lock
     expect(await registrations('labs-trunk')).toHaveLength(1);
+  });
+});
+
+describe('reference switch: a rotation racing a REGISTER', { timeout: 20_000 }, () => {
+  // A rotation (PUT …/password: setSubscriberPassword, the companion's own code) writes the new ha1
+  // and deletes the bindings under the database's write lock. A REGISTER whose digest was checked
+  // against the old ha1 a moment before waits for that lock in save(), then wrote its binding: whoever
+  // still had the old password (the reason for rotating) went on receiving the account's calls until
+  // it expired (left alone since the thirty-fourth session). A writer holding the lock plays the race:
+  // the REGISTER is checked while the lock is held, the rotation commits, the save follows.
+  test('a REGISTER checked against a password rotated before its save keeps no binding, and is challenged again', async () => {
+    const username = 'race-desk';
+    const [old, rotated] = ['Basalt-Lantern-77x', 'Quartz-Harbour-88y'];
+    sw.provision({
+      accounts: [{ number: 'ACC-1399', name: 'Race Ltd', credentials: [{ username, password: old }] }],
+    });
+    const writer = new Database(sw.dbPath);
+    writer.exec('BEGIN IMMEDIATE');
+    // SIPp's scenario succeeds only when the REGISTER with credentials is refused (401 or 403).
+    const pending = registerRejected(username, old);
+    await sleep(600); // its digest is checked against the old ha1 (a read); its save waits for the lock
+    try {
+      expect(setSubscriberPassword(writer, sw.realm, username, rotated)).toBe(true);
+      writer.exec('COMMIT');
+    } finally {
+      writer.close();
+    }
+    const r = await pending;
+    expect(r.code, r.output).toBe(0);
+    expect(r.ms).toBeGreaterThan(400); // it really waited for the lock
+    expect(await registrations(username)).toEqual([]);
+    // The new password registers at once; the old one no longer does.
+    expect((await register(username, rotated)).code).toBe(0);
+    expect(await registrations(username)).toHaveLength(1);
+    expect((await registerRejected(username, old)).code).toBe(0);
   });
 });
 
