@@ -190,8 +190,13 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
       dataDir,
       '-w',
       dataDir,
+      // Shared memory, MB. Every REGISTER and INVITE is a transaction (stateful before the digest
+      // check, for nonce_count), kept in it until the wait timer ends, about 23 KB a REGISTER here
+      // (kamcmd core.shmmem: max_used 47.5 MB for 2 000 REGISTERs at 300/s). 64 MB ran out at the
+      // bench's rates (npm run bench, kamailio-register: up to 2 000/s), and every later REGISTER got
+      // 500 until the load stopped. Pages are touched only as used.
       '-m',
-      '64',
+      '512',
       '-M',
       '8',
       '-A',
