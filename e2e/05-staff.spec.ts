@@ -637,6 +637,9 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
   await signInStaff(alex, await createStaff('admin'));
   const rileyEmail = `riley-${uniqueId()}@tollgate.example`;
   await alex.getByRole('link', { name: 'Staff logins' }).click();
+  // This page's own title, not the queue's still in place: axe once ran in the moment Next swapped
+  // the streamed <title> after this client navigation, and found none (CI133, document-title).
+  await expect(alex).toHaveTitle(/Staff logins/);
   await expectAccessible(alex);
   await alex.getByLabel('Email', { exact: true }).fill(rileyEmail);
   // A refused form keeps the role chosen (review 13: the form's reset showed "agent" again, and the

@@ -104,12 +104,23 @@ export async function signInStaff(page: Page, who: { email: string; password: st
  */
 export async function expectAccessible(page: Page) {
   await expect(page).toHaveTitle(/\S/);
-  const results = await new AxeBuilder({ page })
-    .setLegacyMode(page.frames().length === 1)
-    // target-size (WCAG 2.2 SC 2.5.8, Target Size (Minimum)) is off in axe by default: on here.
-    .options({ resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } })
-    .analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  const violations = async () =>
+    (
+      await new AxeBuilder({ page })
+        .setLegacyMode(page.frames().length === 1)
+        // target-size (WCAG 2.2 SC 2.5.8, Target Size (Minimum)) is off in axe by default: on here.
+        .options({ resultTypes: ['violations'], rules: { 'target-size': { enabled: true } } })
+        .analyze()
+    ).violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  let found = await violations();
+  // Right after a client navigation the previous page's title can pass the wait above while Next
+  // swaps in the new page's streamed <title>; axe once ran in that moment and found none (CI133).
+  // Then the page is judged again once it has a title: a page with none still fails.
+  if (found.length === 1 && found[0]!.startsWith('document-title:')) {
+    await expect(page).toHaveTitle(/\S/);
+    found = await violations();
+  }
+  expect(found).toEqual([]);
 }
 
 /**
