@@ -133,10 +133,17 @@ async function hungUpByPhone(c: { callId: string; done: Promise<SippResult> }, o
 
 const kamailioLog = (on: SwitchRig = rig) => readFileSync(path.join(on.sw.dataDir, 'kamailio.log'), 'utf8');
 /** The dialog module's complaints about its own bookkeeping (a reference freed twice, a bogus timer). */
+/**
+ * The dialog module's complaints in kamailio.log: a reference error or a lost dialog. Not "bogus
+ * event 2" (a 1xx) in state 3 or 4 (confirmed): a provisional reply that arrived after the 200 on a
+ * loaded machine (UDP reorders), which 5.6.3 only logs and ignores (dlg_hash.c next_state_dlg: no
+ * state or reference change); CI134 met one in the dialog-timeout test.
+ */
 const dialogErrors = (on: SwitchRig = rig) =>
   kamailioLog(on)
     .split('\n')
-    .filter((l) => /CRIT|bogus|invalid unref|unable to unlink|Unable to find dialog/i.test(l));
+    .filter((l) => /CRIT|bogus|invalid unref|unable to unlink|Unable to find dialog/i.test(l))
+    .filter((l) => !/bogus event 2 in state [34] /.test(l));
 
 describe('reference switch: a block ends the calls already up (SIPp)', { timeout: 40_000 }, () => {
   test('a block through the switch API ends both international calls with a BYE to both legs; domestic, emergency and another account’s calls stay up', async () => {
