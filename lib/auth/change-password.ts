@@ -25,17 +25,19 @@ import { recordReceipt, type Once } from '@/lib/server/idempotency';
 export type ChangeResult = Outcome;
 
 /**
- * Portal password change: current password required (none for a login that has no password: support
- * removed it, lib/staff/customer-logins.ts enableCustomerLogin; audited with `chosen`), but then a code
- * mailed to the login (`form.mailCode`, refused on that field as the two-factor set-up refuses it;
- * lib/auth/mfa/enrol-proof.ts, purpose `password`); `form.choosing`,
- * the form made for that, is refused `conflict` outcome.auth.currentChanged once one exists), same estimator as SIP passwords; other sessions
- * and every outstanding sign-in link end. Each attempt spends a point of the user's `passwordChange`
+ * Portal password change: the current password required, the same estimator as SIP passwords;
+ * other sessions and every outstanding sign-in link end. Each attempt spends a point of the user's `passwordChange`
  * limit (lib/server/rate-limit.ts) BEFORE the current password is checked, so a stolen session cannot
  * guess it online without bound (parallel guesses included); a right current password gives it back.
  * Over the limit nothing is checked or changed, and the refusal is audited (`password.change_throttled`).
  * `once` (the form's idempotency key) is recorded with the change: a resend of the same form is told
  * `outcome.again.portalPassword` (lib/server/safe-action.ts), not "current password wrong".
+ * A login with no password (support removed it as they enabled the login again:
+ * lib/staff/customer-logins.ts enableCustomerLogin) gives no current password but the code mailed to
+ * it (`form.mailCode`, lib/auth/mfa/enrol-proof.ts purpose `password`, refused on that field as the
+ * two-factor set-up refuses it); the choice is audited with `chosen`. `form.choosing` says the form
+ * was made for that: sent once a password exists it is refused `conflict` outcome.auth.currentChanged;
+ * a change form sent once the password was removed, `conflict` outcome.auth.passwordRemoved.
  */
 export async function changePortalPassword(
   user: CurrentUser,
