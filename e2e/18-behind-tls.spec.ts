@@ -120,6 +120,8 @@ test.beforeAll(async () => {
         },
         input,
         stdio: ['pipe', 'pipe', 'inherit'],
+        timeout: 60_000,
+        killSignal: 'SIGKILL',
       },
     );
   admin(['create-account', '--number', NUMBER, '--name', 'Tls Harbour Co', '--country', 'US']);

@@ -15,7 +15,7 @@ const CUSTOMER = { email: 'outage@e2e.example', password: 'Palermo-drill-tide-20
 const UNAVAILABLE = 'The portal cannot reach its records just now';
 
 const cluster = (...args: string[]) =>
-  execFileSync('bash', ['scripts/pg-cluster.sh', ...args], { encoding: 'utf8' }).trim();
+  execFileSync('bash', ['scripts/pg-cluster.sh', ...args], { encoding: 'utf8', timeout: 90_000 }).trim();
 
 test('the database goes away: pages say so with a 503, a form changes nothing, and all is back when it returns', async ({
   browser,
@@ -42,7 +42,7 @@ test('the database goes away: pages say so with a 503, a form changes nothing, a
       execFileSync(
         process.execPath,
         ['--conditions=react-server', '--import', 'tsx', 'scripts/admin.ts', ...args],
-        { env: portal!.env, input, encoding: 'utf8' },
+        { env: portal!.env, input, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' },
       );
     admin(['create-account', '--number', 'ACC-7022', '--name', 'Outage Dental', '--country', 'GB']);
     admin(

@@ -7,6 +7,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each step's heading says when it began (seconds since the start), so a log shows where the time went.
 step() { printf '\n\033[1m== %s\033[0m (at %ds)\n' "$*" "$SECONDS"; }
+# A step that hangs (a download that trickles, a test stuck in a synchronous call that no test timeout
+# can interrupt) would otherwise hold the run until CI's own limit ends it with nothing said: each long
+# step has a limit of its own, far above its usual time (coreutils timeout, which signals the step's
+# whole process group: TERM, then KILL 30 s later), and says which step it was. At a terminal it runs
+# in the foreground group instead, so that Ctrl-C reaches it (its children are then not signalled).
+bounded() {
+  local limit=$1 name=$2 rc=0 fg=()
+  shift 2
+  [ -t 0 ] && fg=(--foreground)
+  timeout "${fg[@]}" -k 30s "$limit" "$@" || rc=$?
+  [ "$rc" = 124 ] && echo "$name did not finish within $limit and was stopped (at ${SECONDS}s)" >&2
+  return "$rc"
+}
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -26,8 +39,9 @@ command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     step "Installing Debian packages: ${need[*]}"
-    apt-get -o DPkg::Lock::Timeout=600 update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
+    bounded 20m 'apt-get update' apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+      bounded 20m 'apt-get install' \
+        env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
   else
     echo "Missing Debian packages: ${need[*]}. Install them (sudo apt-get install -y ${need[*]}) or run npm test as root." >&2
     exit 1
@@ -57,8 +71,8 @@ nice -n 19 npx prettier --check --log-level warn . >"$checks/format" 2>&1 &
 background+=($!)
 format=$!
 (
-  nice -n 19 npx tsc --noEmit >"$checks/types" 2>&1 || exit 2
-  nice -n 19 npx next build >"$checks/build" 2>&1 || exit 3
+  bounded 20m tsc nice -n 19 npx tsc --noEmit >"$checks/types" 2>&1 || exit 2
+  bounded 20m 'next build' nice -n 19 npx next build >"$checks/build" 2>&1 || exit 3
 ) &
 background+=($!)
 typesAndBuild=$!
@@ -71,7 +85,7 @@ step "PostgreSQL (throwaway cluster on 127.0.0.1:$PGPORT)"
 export TEST_PG_URL=$(scripts/pg-cluster.sh start "$PGDIR" "$PGPORT")
 
 step "Unit and integration tests (SQLite and PostgreSQL)"
-npx vitest run
+bounded 35m 'The unit and integration tests (vitest)' npx vitest run
 # The e2e suite runs on SQLite: stop the cluster now, so that its background work on what the
 # integration tests wrote (autovacuum, checkpoints) does not take CPU from the browser journeys.
 cleanup
@@ -99,5 +113,5 @@ fi
 echo "Lint, format, types and build passed (at ${SECONDS}s)"
 
 step "End-to-end tests (Chromium)"
-npx playwright test
+bounded 35m 'The end-to-end tests (Playwright)' npx playwright test
 step "Done (${SECONDS}s)"

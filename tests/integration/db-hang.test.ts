@@ -75,6 +75,7 @@ describe.skipIf(!hasPg)('a PostgreSQL that stops answering', () => {
     const port = await freeTcpPort();
     url = execFileSync('bash', ['scripts/pg-cluster.sh', 'start', dir, String(port)], {
       encoding: 'utf8',
+      timeout: 110_000,
     }).trim();
     await migrate(url);
     // A short statement limit keeps each wait of this file brief: the client gives up 5 s after it.
@@ -89,7 +90,7 @@ describe.skipIf(!hasPg)('a PostgreSQL that stops answering', () => {
     if (frozen) thaw();
     delete process.env.POSTGRES_STATEMENT_TIMEOUT_MS;
     await getDb().$disconnect();
-    execFileSync('bash', ['scripts/pg-cluster.sh', 'stop', dir]);
+    execFileSync('bash', ['scripts/pg-cluster.sh', 'stop', dir], { timeout: 55_000 });
   }, 60_000);
 
   it('readiness answers 503 naming the timeout, and finds the database again after SIGCONT without a restart', async () => {

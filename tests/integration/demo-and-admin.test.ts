@@ -25,7 +25,15 @@ function admin(
     const out = execFileSync(
       process.execPath,
       ['--conditions=react-server', '--import', 'tsx', 'scripts/admin.ts', ...args],
-      { input: stdin, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...extraEnv } },
+      {
+        input: stdin,
+        encoding: 'utf8',
+        stdio: 'pipe',
+        env: { ...process.env, ...extraEnv },
+        // A synchronous call blocks the test's thread: no test timeout could end a hung CLI.
+        timeout: 120_000,
+        killSignal: 'SIGKILL',
+      },
     );
     return { code: 0, out, err: '' };
   } catch (e) {

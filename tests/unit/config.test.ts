@@ -239,6 +239,8 @@ describe('configuration (CONTRACTS §2)', () => {
         } as unknown as NodeJS.ProcessEnv,
         encoding: 'utf8',
         stdio: 'pipe',
+        timeout: 120_000,
+        killSignal: 'SIGKILL',
       });
       expect.unreachable();
     } catch (e) {
@@ -281,6 +283,8 @@ describe('configuration (CONTRACTS §2)', () => {
           } as unknown as NodeJS.ProcessEnv,
           encoding: 'utf8',
           stdio: 'pipe',
+          timeout: 120_000,
+          killSignal: 'SIGKILL',
         });
       } catch (e) {
         err = e as typeof err;
