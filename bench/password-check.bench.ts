@@ -1,14 +1,20 @@
 // `npm run bench -- password-check`: issue 14, goal 7, "no request waits for another's password check".
 // Needs the production build (`npx next build`). On one `next start` (bench/server.ts), a probe asks
 // `GET /api/health` back to back (one at a time, BENCH_PROBE_GAP_MS apart) and records each latency.
-// Phases alternate A B A B A (BENCH_ROUNDS = 2): A is idle; B is one wave of BENCH_SUBMITS (10) parallel submits of
-// the SIP password reset action with a worst-case password (64 look-alike symbols: zxcvbn's l33t
-// matcher needs seconds for it), and lasts until every submit is answered (at least BENCH_PHASE_MS).
-// The figure: /api/health p99 during the waves over its p99 in the idle phases of the same run (goal ≤ 2×).
+// Phases alternate A B A C A B A C A (BENCH_ROUNDS = 2): A is idle; B is one wave of BENCH_SUBMITS (10)
+// parallel submits of the SIP password reset action with a worst-case password (64 look-alike symbols:
+// zxcvbn's l33t matcher needs seconds for it); C, the control, is the same wave with a password one
+// character over the length limit, which the action refuses before any rate limit or scoring (the same
+// session, idempotency and credential reads, the same answer's rendering). B and C last until every
+// submit is answered (at least BENCH_PHASE_MS).
+// The figure: /api/health p99 during the B waves over its p99 in the idle phases of the same run (goal
+// ≤ 2×). Beside it, B's p99 over C's: what the password check itself (its rate limits and the scoring
+// thread) adds to the requests around it, apart from what ten form posts at once cost any request.
 // Checks: every submit is answered 200 with the server's own refusal (no 500, none lost), and no probe fails.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { MAX_LENGTH } from '../lib/passwords/rules';
 import { IDEMPOTENCY_FIELD } from '../lib/server/outcome';
 import { envInt, latencySummary, round, runBench, finishResult } from './harness/report';
 import { demoIds } from './pages';
@@ -17,6 +23,8 @@ import { sessionCookie } from './session';
 
 /** The worst case found for zxcvbn 4.4.2: about 4 s on this machine's cores. */
 const WORST_CASE = '4@8(6[9{3&#!1|0$5+7%2<'.repeat(3).slice(0, 64);
+/** Refused before any rate limit or scoring (lib/passwords/check.ts): the control waves' password. */
+const TOO_LONG = 'x'.repeat(MAX_LENGTH + 1);
 
 /** The server action's id, from the build's manifest (its file moves; its exported name does not). */
 function actionId(name: string): string {
@@ -93,38 +101,60 @@ runBench(async () => {
 
     const idle: number[] = [];
     const busy: number[] = [];
+    const control: number[] = [];
     const busyAt: { wave: number; at: number; ms: number }[] = [];
     const answers: { status: number; ms: number; refused: boolean; timedOut: boolean }[] = [];
-    for (let r = 0; r < rounds; r++) {
-      idle.push(...(await idlePhase()));
+    const controlAnswers: { status: number; ms: number; refused: boolean }[] = [];
+    /** One wave of `submits` parallel submits of `password`, probed until all are answered. */
+    const wave = async (password: string, onAnswer: (a: Awaited<ReturnType<typeof submitReset>>) => void) => {
       let pending = submits;
       const waveStart = performance.now();
       const end = waveStart + phaseMs;
-      const wave = Promise.all(
+      const all = Promise.all(
         Array.from({ length: submits }, async () => {
-          const a = await submitReset(portal.url, cookie, id, credentialId, WORST_CASE);
+          const a = await submitReset(portal.url, cookie, id, credentialId, password);
           pending--;
           if (process.env.BENCH_DEBUG) console.log(a.status, a.text.slice(0, 600));
-          // The reset action answers with the form state: a refusal carries the server's message.
-          answers.push({
-            status: a.status,
-            ms: a.ms,
-            refused: /took too long|cracked in|Remove|Too many/.test(a.text),
-            timedOut: a.text.includes('took too long'),
-          });
+          onAnswer(a);
         }),
       );
       const during = await probe(() => pending === 0 && performance.now() >= end, waveStart);
+      await all;
+      return during;
+    };
+    for (let r = 0; r < rounds; r++) {
+      idle.push(...(await idlePhase()));
+      const during = await wave(WORST_CASE, (a) =>
+        // The reset action answers with the form state: a refusal carries the server's message.
+        answers.push({
+          status: a.status,
+          ms: a.ms,
+          refused: /took too long|cracked in|Remove|Too many/.test(a.text),
+          timedOut: a.text.includes('took too long'),
+        }),
+      );
       busy.push(...during);
       during.forEach((ms, i) => busyAt.push({ wave: r + 1, at: round(during.at[i], 0), ms: round(ms, 1) }));
-      await wave;
+      idle.push(...(await idlePhase()));
+      control.push(
+        ...(await wave(TOO_LONG, (a) =>
+          controlAnswers.push({
+            status: a.status,
+            ms: a.ms,
+            refused: a.text.includes(`Use at most ${MAX_LENGTH} characters`),
+          }),
+        )),
+      );
     }
     idle.push(...(await idlePhase()));
 
     const idleP = latencySummary(idle);
     const busyP = latencySummary(busy);
+    const controlP = latencySummary(control);
     const submitP = latencySummary(answers.map((a) => a.ms));
+    const controlSubmitP = latencySummary(controlAnswers.map((a) => a.ms));
     const ratio = round(busyP.p99 / idleP.p99, 2);
+    const checkRatio = round(busyP.p99 / controlP.p99, 2);
     // Where the tail comes from: the slowest probes of the waves, each with its time from its wave's
     // start (the 10 submits arrive together at 0; their answers come one by one from the scorer).
     const slowest = [...busyAt].sort((a, b) => b.ms - a.ms).slice(0, 6);
@@ -140,9 +170,16 @@ runBench(async () => {
         detail: `${answers.filter((a) => a.status === 200 && a.refused).length}/${submits * rounds} (${answers.filter((a) => a.timedOut).length} stopped at the deadline)`,
       },
       {
+        name: 'every control submit answered 200 with the length refusal',
+        ok:
+          controlAnswers.length === submits * rounds &&
+          controlAnswers.every((a) => a.status === 200 && a.refused),
+        detail: `${controlAnswers.filter((a) => a.status === 200 && a.refused).length}/${submits * rounds}`,
+      },
+      {
         name: 'every /api/health probe answered 200',
         ok: probeErrors === 0,
-        detail: `${probeErrors} failed of ${idle.length + busy.length}`,
+        detail: `${probeErrors} failed of ${idle.length + busy.length + control.length}`,
       },
     ];
     return finishResult(
@@ -150,18 +187,36 @@ runBench(async () => {
       'password-check',
       '/api/health while worst-case passwords are checked (issue 14, goal 7)',
       {
-        params: { submits, rounds, phaseMs, gapMs, passwordLength: WORST_CASE.length },
+        params: {
+          submits,
+          rounds,
+          phaseMs,
+          gapMs,
+          passwordLength: WORST_CASE.length,
+          controlLength: TOO_LONG.length,
+        },
         checks,
         summary: {
           'health p99 idle (baseline)': `${idleP.p99} ms (p50 ${idleP.p50}, n ${idle.length})`,
           'health p99 during submits': `${busyP.p99} ms (p50 ${busyP.p50}, max ${busyP.max}, n ${busy.length})`,
           'goal 7: ratio (≤ 2)': `${ratio}×`,
-          'submit latency': `p50 ${submitP.p50} ms, max ${submitP.max} ms`,
+          'health p99 during control waves': `${controlP.p99} ms (p50 ${controlP.p50}, max ${controlP.max}, n ${control.length}): the same posts refused before any check`,
+          'what the check adds': `${checkRatio}× (worst-case waves' p99 over the control waves')`,
+          'submit latency': `p50 ${submitP.p50} ms, max ${submitP.max} ms; control p50 ${controlSubmitP.p50} ms, max ${controlSubmitP.max} ms`,
           'slowest probes during the waves': slowest
             .map((s) => `${s.ms} ms (wave ${s.wave}, sent ${s.at} ms after its start)`)
             .join('; '),
         },
-        data: { idle: idleP, busy: busyP, submits: submitP, ratio, slowest },
+        data: {
+          idle: idleP,
+          busy: busyP,
+          control: controlP,
+          submits: submitP,
+          controlSubmits: controlSubmitP,
+          ratio,
+          checkRatio,
+          slowest,
+        },
       },
     );
   } finally {
