@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, expectAccessible, signIn, test } from './support/fixtures';
+import { expect, expectAccessible, signIn, submitAndWait, test } from './support/fixtures';
 import { freeTcpPort, startPortal, type Portal } from './support/kamailio-portal';
 
 // The database goes away under a running portal (docs/operations.md, "When the database stops
@@ -13,6 +13,8 @@ import { freeTcpPort, startPortal, type Portal } from './support/kamailio-portal
 
 const CUSTOMER = { email: 'outage@e2e.example', password: 'Palermo-drill-tide-2026!' };
 const UNAVAILABLE = 'The portal cannot reach its records just now';
+const FORM_UNAVAILABLE =
+  'The portal cannot reach its records just now, so sending this form changed nothing. Try again in a minute; contact support if it lasts.';
 
 const cluster = (...args: string[]) =>
   execFileSync('bash', ['scripts/pg-cluster.sh', ...args], { encoding: 'utf8', timeout: 90_000 }).trim();
@@ -63,9 +65,7 @@ test('the database goes away: pages say so with a 503, a form changes nothing, a
     // A form on a page loaded before: nothing changed, and it says so in its announced message.
     await picker.selectOption('Asia/Tokyo');
     await page.getByRole('button', { name: 'Save time zone' }).click();
-    await expect(page.locator('#time-zone-message')).toHaveText(
-      'The portal cannot reach its records just now, so sending this form changed nothing. Try again in a minute; contact support if it lasts.',
-    );
+    await expect(page.locator('#time-zone-message')).toHaveText(FORM_UNAVAILABLE);
 
     // A page: 503 with Retry-After, the outage told as one, no reference to quote, axe clean.
     for (const where of ['/', '/profile']) {
@@ -80,6 +80,26 @@ test('the database goes away: pages say so with a 503, a form changes nothing, a
     }
     await expectAccessible(page);
 
+    // Someone not signed in, as a customer following a block notice's link in a fraud wave: the
+    // sign-in form says nothing changed and keeps the address; "Email me a sign-in link" the same; a
+    // sign-in link's page is the outage page with its 503, not a 500.
+    const guest = await browser.newContext({ baseURL: portal.url });
+    const stranger = await guest.newPage();
+    await stranger.goto('/sign-in');
+    await stranger.getByLabel('Email', { exact: true }).fill(CUSTOMER.email);
+    await stranger.getByLabel('Password', { exact: true }).fill(CUSTOMER.password);
+    await submitAndWait(stranger);
+    await expect(stranger.locator('#sign-in-message')).toHaveText(FORM_UNAVAILABLE);
+    await expect(stranger.getByLabel('Email', { exact: true })).toHaveValue(CUSTOMER.email);
+    await expectAccessible(stranger);
+    await submitAndWait(stranger, 'Email me a sign-in link');
+    await expect(stranger.locator('#sign-in-link-message')).toHaveText(FORM_UNAVAILABLE);
+    const link = await stranger.goto(`/sign-in/link?token=${'a'.repeat(64)}`);
+    expect(link!.status()).toBe(503);
+    expect(link!.headers()['retry-after']).toBe('30');
+    await expect(stranger.getByRole('heading', { level: 1 })).toHaveText(UNAVAILABLE);
+    await expectAccessible(stranger);
+
     // Back: "Try again" fetches the page again (Next's retry), the same session, no restart.
     cluster('resume', pgDir, String(pgPort));
     await page.getByRole('button', { name: 'Try again' }).click();
@@ -91,6 +111,10 @@ test('the database goes away: pages say so with a 503, a form changes nothing, a
     expect(res!.status()).toBe(200);
     await expect(page.getByText('Outage Dental').first()).toBeVisible();
     await context.close();
+    // The same person signs in once the database is back.
+    await signIn(stranger, CUSTOMER);
+    await expect(stranger.getByText('Outage Dental').first()).toBeVisible();
+    await guest.close();
   } finally {
     await portal?.stop();
     cluster('stop', pgDir);

@@ -23,13 +23,29 @@ import { requestLocale } from '@/lib/i18n/request-locale';
 import { browserZoneField } from '@/lib/time/zone';
 import { translate } from '@/lib/i18n/translate';
 import { outcomeToState } from '@/lib/server/outcome-state';
-import { type ActionState, formToObject, issueMessage, notAForm, userAction } from '@/lib/server/safe-action';
+import {
+  type ActionState,
+  formToObject,
+  guestForm,
+  issueMessage,
+  notAForm,
+  userAction,
+} from '@/lib/server/safe-action';
 
 // The server actions of signing in and out and of the portal password: password sign-in, the
 // emailed sign-in link (ask, continue), sign out here or everywhere, change the portal password.
 // The second factor's actions are in lib/auth/mfa/actions.ts.
 
+/**
+ * Password sign-in: the form's answer (a refusal, the fields to correct), or a redirect to the
+ * callback address once signed in. A database outage met before anything changed is answered as
+ * such (guestForm), as are those of the two actions below.
+ */
 export async function signInAction(_prev: ActionState | undefined, form: FormData): Promise<ActionState> {
+  return guestForm(form, ['email'], () => passwordSignIn(form));
+}
+
+async function passwordSignIn(form: FormData): Promise<ActionState> {
   // Nobody is signed in yet: words in this browser's language (Language cookie, else Accept-Language).
   const locale = await requestLocale();
   const t = translate(locale);
@@ -58,6 +74,10 @@ export async function signInAction(_prev: ActionState | undefined, form: FormDat
  * reason, which the sign-in form shows by its button (through signInFormAction).
  */
 export async function emailLinkAction(_prev: ActionState | undefined, form: FormData): Promise<ActionState> {
+  return guestForm(form, ['email'], () => emailLink(form));
+}
+
+async function emailLink(form: FormData): Promise<ActionState> {
   const raw = formToObject(form);
   if (!raw) return notAForm(translate(await requestLocale()));
   const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
@@ -96,6 +116,10 @@ export async function continueLinkAction(
   _prev: ActionState | undefined,
   form: FormData,
 ): Promise<ActionState> {
+  return guestForm(form, [], () => continueLink(form));
+}
+
+async function continueLink(form: FormData): Promise<ActionState> {
   const raw = formToObject(form);
   if (!raw) return notAForm(translate(await requestLocale()));
   const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 256) : '');

@@ -8,6 +8,7 @@ import { asLinkRequest } from '@/lib/auth/email-link-provider';
 import { knownDeviceId } from '@/lib/auth/known-device';
 import { linkRequestLimitKeys } from '@/lib/auth/limit-keys';
 import { consume, consumeAll } from '@/lib/server/rate-limit';
+import { firstStatement } from '@/lib/server/db/unavailable';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { EMAIL_PROVIDER_ID, linkIdentifiers } from '@/lib/mail/link-token';
@@ -69,8 +70,8 @@ export async function requestSignInLink(
     ip: meta.ip,
     deviceId: knownDeviceId(client.deviceCookie, email),
   });
-  // Counted before anything is sent.
-  const refused = (await consumeAll(keys.refuse)).over;
+  // Counted before anything is sent. The first statement: a database outage here has changed nothing.
+  const refused = (await firstStatement(() => consumeAll(keys.refuse))).over;
   if (refused) {
     await audit({
       action: 'sign_in.link_throttled',

@@ -5,6 +5,7 @@ import { countSignIn } from '@/lib/server/metrics';
 import { signIn } from '@/lib/auth/config';
 import { grantLinkSignIn, LINK_PROVIDER_ID } from '@/lib/auth/link-provider';
 import { db } from '@/lib/server/db';
+import { firstStatement } from '@/lib/server/db/unavailable';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { hashLinkToken } from '@/lib/mail/link-token';
 import { unlockSecondFactor } from '@/lib/auth/mfa/lockout';
@@ -24,13 +25,16 @@ const UNLOCK_PREFIX = 'mfa-unlock:';
 
 async function userOfLink(token: string) {
   if (!TOKEN.test(token)) return null;
-  const row = await db.verificationToken.findUnique({ where: { token: hashLinkToken(token) } });
-  if (!row || row.expires <= new Date()) return null;
-  const unlock = row.identifier.startsWith(UNLOCK_PREFIX);
-  const user = await db.user.findUnique({
-    where: { email: unlock ? row.identifier.slice(UNLOCK_PREFIX.length) : row.identifier },
+  // Reads only, before the link's page or its Continue changes anything: an outage is told as one.
+  return firstStatement(async () => {
+    const row = await db.verificationToken.findUnique({ where: { token: hashLinkToken(token) } });
+    if (!row || row.expires <= new Date()) return null;
+    const unlock = row.identifier.startsWith(UNLOCK_PREFIX);
+    const user = await db.user.findUnique({
+      where: { email: unlock ? row.identifier.slice(UNLOCK_PREFIX.length) : row.identifier },
+    });
+    return user && !user.disabled ? { row, user, unlock } : null;
   });
-  return user && !user.disabled ? { row, user, unlock } : null;
 }
 
 /**

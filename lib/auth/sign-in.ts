@@ -9,6 +9,7 @@ import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
 import { passwordLimitKeys } from '@/lib/auth/limit-keys';
 import { errorForLog, log } from '@/lib/server/log';
 import { consumeAll, reset, reward, type LimitName } from '@/lib/server/rate-limit';
+import { firstStatement } from '@/lib/server/db/unavailable';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countSignIn } from '@/lib/server/metrics';
@@ -69,7 +70,8 @@ export async function attemptSignIn(
 ): Promise<SignInOutcome> {
   const deviceId = knownDeviceId(client.deviceCookie, input.email);
   const keys = passwordLimitKeys({ email: input.email, ip: meta.ip, deviceId });
-  const { over, last, lastBy } = await consumeAll(keys);
+  // The first statement: a database outage here has changed nothing (lib/server/safe-action.ts guestForm).
+  const { over, last, lastBy } = await firstStatement(() => consumeAll(keys));
   if (over?.status.limited) {
     await audit({
       action: 'sign_in.throttled',

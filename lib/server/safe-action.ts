@@ -9,7 +9,7 @@ import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
 import { type Locale, localeOf } from '@/lib/i18n/locales';
 import { requestFormatTag, requestLocale } from '@/lib/i18n/request-locale';
-import { DATABASE_UNAVAILABLE_DIGEST } from '@/lib/i18n/error-text';
+import { markedUnavailable } from '@/lib/server/db/unavailable';
 import { translate, translator } from '@/lib/i18n/translate';
 import { fail, isOutcome, succeed, type FormState, type Outcome } from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
@@ -89,6 +89,27 @@ export function formToObject(form: unknown): Record<string, unknown> | null {
  */
 export function notAForm(t: Translate): ActionState<never> {
   return outcomeToState(fail('invalid', 'outcome.notAForm'), t);
+}
+
+/**
+ * Runs the work of a form nobody is signed in for (`run`: sign-in, "email me a link", a sign-in
+ * link's Continue), which userAction does not wrap, and returns its answer. When the database could
+ * not be used before the work changed anything (its first statement: markedUnavailable), the answer
+ * is userAction's for that case instead: "sending this form changed nothing", in this browser's
+ * language, the `echo` fields of `form` kept (never a password), logged as userAction logs it.
+ * Anything else `run` throws, a redirect included, is thrown on.
+ */
+export async function guestForm<T>(
+  form: unknown,
+  echo: readonly string[],
+  run: () => Promise<ActionState<T>>,
+): Promise<ActionState<T>> {
+  try {
+    return await run();
+  } catch (e) {
+    if (!markedUnavailable(e)) throw e;
+    return unexpectedFailure(e, form, echo, await requestLocale());
+  }
 }
 
 /**
@@ -354,7 +375,7 @@ async function unexpectedFailure(
   log().error({ reference, error: errorForLog(error, scrub) }, 'action failed');
   const values = kept(form, echoed);
   // The session read, the action's first statement, found the database unavailable: nothing was done.
-  if ((error as { digest?: unknown } | null)?.digest === DATABASE_UNAVAILABLE_DIGEST)
+  if (markedUnavailable(error))
     return { ok: false, message: translate(locale)('outcome.databaseUnavailable'), ...values };
   const key = values.values ? 'outcome.unexpected.kept' : 'outcome.unexpected.nothingKept';
   return { ok: false, message: translate(locale)(key, { reference }), ...values };

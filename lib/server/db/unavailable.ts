@@ -27,3 +27,24 @@ export function markDatabaseUnavailable(e: unknown): unknown {
   if (facts) facts.databaseUnavailable = true;
   return e;
 }
+
+/**
+ * Whether `e` was marked by markDatabaseUnavailable: the database could not be used at a statement
+ * before which the request had changed nothing, so a form can say that sending it changed nothing.
+ */
+export function markedUnavailable(e: unknown): boolean {
+  return (e as { digest?: unknown } | null)?.digest === DATABASE_UNAVAILABLE_DIGEST;
+}
+
+/**
+ * Runs `first`, a request's first database work (reads, or the one write that starts it, such as a
+ * rate limit's count), and returns what it returns; an outage it meets is thrown marked
+ * (markDatabaseUnavailable), anything else as it was. Only for work before which nothing was changed.
+ */
+export async function firstStatement<T>(first: () => Promise<T>): Promise<T> {
+  try {
+    return await first();
+  } catch (e) {
+    throw markDatabaseUnavailable(e);
+  }
+}
