@@ -5,6 +5,7 @@ import { countSignIn } from '@/lib/server/metrics';
 import { signIn } from '@/lib/auth/config';
 import { grantLinkSignIn, LINK_PROVIDER_ID } from '@/lib/auth/link-provider';
 import { db } from '@/lib/server/db';
+import { lockUser } from '@/lib/server/db/lock';
 import { firstStatement } from '@/lib/server/db/unavailable';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { hashLinkToken } from '@/lib/mail/link-token';
@@ -51,6 +52,27 @@ const WHOLE_TOKEN = /^[0-9a-f]{64}$/;
  * rather than "already used or expired", which would be false and would send them to ask for a new one.
  */
 export const linkLooksCut = (token: string): boolean => !WHOLE_TOKEN.test(token);
+
+/**
+ * Puts back a link that was taken for a sign-in that did not happen (`found.row`, read with its owner
+ * `found.user`), unless the owner's links were revoked since that read: the revocation mark
+ * (User.linksRevokedAt, lib/auth/revoke.ts) moved. A login disabled, a password changed or "sign out
+ * everywhere" a moment ago ended this link with the others, and putting it back would undo that: the
+ * disabled login, enabled again later, would have it working. The owner's row lock (lockUser; a
+ * revocation takes it too, moveRevocationMark) orders the two: a revocation that commits first is
+ * seen here, one that commits after deletes the restored link.
+ */
+async function restoreLink(found: {
+  row: { identifier: string; token: string; expires: Date };
+  user: { id: string; linksRevokedAt: Date | null };
+}): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await lockUser(tx, found.user.id);
+    const now = await tx.user.findUnique({ where: { id: found.user.id }, select: { linksRevokedAt: true } });
+    if ((now?.linksRevokedAt?.getTime() ?? null) !== (found.user.linksRevokedAt?.getTime() ?? null)) return;
+    await tx.verificationToken.create({ data: found.row });
+  });
+}
 
 /** Read-only check for the GET of the page: true when the token names a live link of an enabled user. */
 export async function linkIsUsable(token: string): Promise<boolean> {
@@ -151,8 +173,9 @@ export async function redeemSignInLink(
   } catch (e) {
     // No session came of it (the login was disabled a moment ago, or the database failed writing
     // the session): the link is put back as it was, so it still works once the cause is gone, rather
-    // than "used or expired" for a sign-in that never happened (review, session 35).
-    await db.verificationToken.create({ data: found.row }).catch(() => undefined);
+    // than "used or expired" for a sign-in that never happened (review, session 35); not if its
+    // owner's links were revoked meanwhile (restoreLink).
+    await restoreLink(found).catch(() => undefined);
     if (!(e instanceof CredentialsSignin)) throw e;
     await audit({ action: 'sign_in.link_refused', meta });
     countSignIn('email_link', 'failure');

@@ -75,6 +75,13 @@ async function owner(email: string) {
   return users[0];
 }
 
+/** Asks for a sign-in link for `email` ("Email me a sign-in link") and returns the mailed link's token. */
+async function mailedLinkToken(email: string): Promise<string> {
+  await linkSent(emailLinkAction(undefined, form({ email, callbackUrl: '/' })));
+  const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: email, template: 'sign_in_link' } });
+  return new URL(unseal(JSON.parse(row.payload).sealedUrl, 'mail-payload-v1')).searchParams.get('token')!;
+}
+
 const linkMails = (email: string) =>
   getDb().mailMessage.count({ where: { to: email, template: 'sign_in_link' } });
 const audited = (action: string, email: string) =>
@@ -285,13 +292,7 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
     const email = `link-outage-${dialect}@t.example`;
     await owner(email);
     edge.jar.clear();
-    await linkSent(emailLinkAction(undefined, form({ email, callbackUrl: '/' })));
-    const row = await getDb().mailMessage.findFirstOrThrow({
-      where: { to: email, template: 'sign_in_link' },
-    });
-    const token = new URL(unseal(JSON.parse(row.payload).sealedUrl, 'mail-payload-v1')).searchParams.get(
-      'token',
-    )!;
+    const token = await mailedLinkToken(email);
     const BIND = 'outage-binding-cookie-0123456789abcdef';
     edge.jar.set(LINK_BIND_COOKIE, BIND);
     const cont = () =>
@@ -309,5 +310,54 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
     // Used once: the same link again, in the same browser, is refused.
     edge.jar.set(LINK_BIND_COOKIE, BIND);
     await expect(cont()).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
+  });
+
+  it('a sign-in link is not put back when its owner was disabled (links revoked) while it was used', async () => {
+    await useFreshDb(dialect);
+    const email = `link-revoked-${dialect}@t.example`;
+    await owner(email);
+    edge.jar.clear();
+    const token = await mailedLinkToken(email);
+    const BIND = 'revoked-binding-cookie-0123456789abcdef';
+    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    // Support disables the login (which revokes its links: User.linksRevokedAt moves, lib/auth/revoke.ts)
+    // in the moment between the link being taken and the sign-in: a trigger on the link's deletion does
+    // both, in the database, as that transaction would. The sign-in is then refused (disabled).
+    const db = getDb();
+    const name = `test_revoke_on_use_${dialect}`;
+    if (dialect === 'sqlite') {
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER ${name} AFTER DELETE ON "VerificationToken" BEGIN
+           UPDATE "User" SET "disabled" = 1, "linksRevokedAt" = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+           WHERE "email" = OLD."identifier"; END`,
+      );
+    } else {
+      await db.$executeRawUnsafe(
+        `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+           UPDATE "User" SET "disabled" = true, "linksRevokedAt" = now() WHERE "email" = OLD."identifier";
+           RETURN OLD; END $$`,
+      );
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER ${name} AFTER DELETE ON "VerificationToken" FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+      );
+    }
+    try {
+      await expect(
+        continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
+      ).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
+    } finally {
+      if (dialect === 'sqlite') await db.$executeRawUnsafe(`DROP TRIGGER ${name}`);
+      else {
+        await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "VerificationToken"`);
+        await db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+      }
+    }
+    // The revocation stands: the link is gone, and stays gone once the login is enabled again.
+    expect(await db.verificationToken.count({ where: { identifier: email } })).toBe(0);
+    await db.user.update({ where: { email }, data: { disabled: false } });
+    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    await expect(
+      continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
+    ).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
   });
 });
