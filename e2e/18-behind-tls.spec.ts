@@ -121,7 +121,7 @@ test.beforeAll(async () => {
         input,
         stdio: ['pipe', 'pipe', 'inherit'],
         timeout: 60_000,
-        killSignal: 'SIGKILL',
+        killSignal: 'SIGTERM', // the tsx launcher passes it on to its node child
       },
     );
   admin(['create-account', '--number', NUMBER, '--name', 'Tls Harbour Co', '--country', 'US']);

@@ -9,15 +9,30 @@ cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s\033[0m (at %ds)\n' "$*" "$SECONDS"; }
 # A step that hangs (a download that trickles, a test stuck in a synchronous call that no test timeout
 # can interrupt) would otherwise hold the run until CI's own limit ends it with nothing said: each long
-# step has a limit of its own, far above its usual time (coreutils timeout, which signals the step's
-# whole process group: TERM, then KILL 30 s later), and says which step it was. At a terminal it runs
-# in the foreground group instead, so that Ctrl-C reaches it (its children are then not signalled).
+# step has a limit of its own in seconds, far above its usual time, and says which step it was.
+# coreutils timeout runs it in a process group of its own and signals the whole group (TERM, then
+# KILL 30 s later); a signal to this script (a cancelled job, Ctrl-C) is passed on to it the same way,
+# and the script ends once the step has. At a terminal the step stays in the terminal's group, so
+# that Ctrl-C reaches it directly (its children are then not signalled by timeout).
 bounded() {
-  local limit=$1 name=$2 rc=0 fg=()
+  local limit=$1 name=$2 rc=0 fg=() pid stop='' started=$SECONDS
   shift 2
   [ -t 0 ] && fg=(--foreground)
-  timeout "${fg[@]}" -k 30s "$limit" "$@" || rc=$?
-  [ "$rc" = 124 ] && echo "$name did not finish within $limit and was stopped (at ${SECONDS}s)" >&2
+  timeout "${fg[@]}" -k 30 "$limit" "$@" &
+  pid=$!
+  trap 'stop=130; kill -INT "$pid" 2>/dev/null' INT
+  trap 'stop=143; kill -TERM "$pid" 2>/dev/null' TERM
+  trap 'stop=129; kill -HUP "$pid" 2>/dev/null' HUP
+  # wait returns early when a trapped signal arrives; the step is waited for until it has ended.
+  while :; do
+    wait "$pid" && rc=0 || rc=$?
+    kill -0 "$pid" 2>/dev/null || break
+  done
+  trap - INT TERM HUP
+  [ -n "$stop" ] && exit "$stop"
+  if [ $((SECONDS - started)) -ge "$limit" ]; then
+    echo "$name did not finish within $((limit / 60)) minutes and was stopped (at ${SECONDS}s)" >&2
+  fi
   return "$rc"
 }
 
@@ -39,9 +54,9 @@ command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     step "Installing Debian packages: ${need[*]}"
-    bounded 20m 'apt-get update' apt-get -o DPkg::Lock::Timeout=600 update -qq &&
-      bounded 20m 'apt-get install' \
-        env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
+    bounded 1200 'apt-get update' apt-get -o DPkg::Lock::Timeout=600 update -qq
+    bounded 1200 'apt-get install' \
+      env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
   else
     echo "Missing Debian packages: ${need[*]}. Install them (sudo apt-get install -y ${need[*]}) or run npm test as root." >&2
     exit 1
@@ -64,15 +79,15 @@ background=()
 # On a failure before they are waited for, each background check and its children (npx → node) is stopped.
 killtree() { local c; for c in $(pgrep -P "$1" || true); do killtree "$c"; done; kill "$1" 2>/dev/null || true; }
 stop_background() { local p; for p in "${background[@]}"; do killtree "$p"; done; }
-nice -n 19 npx eslint --max-warnings 0 . >"$checks/lint" 2>&1 &
+bounded 1200 ESLint nice -n 19 npx eslint --max-warnings 0 . >"$checks/lint" 2>&1 &
 background+=($!)
 lint=$!
-nice -n 19 npx prettier --check --log-level warn . >"$checks/format" 2>&1 &
+bounded 1200 Prettier nice -n 19 npx prettier --check --log-level warn . >"$checks/format" 2>&1 &
 background+=($!)
 format=$!
 (
-  bounded 20m tsc nice -n 19 npx tsc --noEmit >"$checks/types" 2>&1 || exit 2
-  bounded 20m 'next build' nice -n 19 npx next build >"$checks/build" 2>&1 || exit 3
+  bounded 1200 tsc nice -n 19 npx tsc --noEmit >"$checks/types" 2>&1 || exit 2
+  bounded 1200 'next build' nice -n 19 npx next build >"$checks/build" 2>&1 || exit 3
 ) &
 background+=($!)
 typesAndBuild=$!
@@ -85,7 +100,7 @@ step "PostgreSQL (throwaway cluster on 127.0.0.1:$PGPORT)"
 export TEST_PG_URL=$(scripts/pg-cluster.sh start "$PGDIR" "$PGPORT")
 
 step "Unit and integration tests (SQLite and PostgreSQL)"
-bounded 35m 'The unit and integration tests (vitest)' npx vitest run
+bounded 2100 'The unit and integration tests (vitest)' npx vitest run
 # The e2e suite runs on SQLite: stop the cluster now, so that its background work on what the
 # integration tests wrote (autovacuum, checkpoints) does not take CPU from the browser journeys.
 cleanup
@@ -113,5 +128,5 @@ fi
 echo "Lint, format, types and build passed (at ${SECONDS}s)"
 
 step "End-to-end tests (Chromium)"
-bounded 35m 'The end-to-end tests (Playwright)' npx playwright test
+bounded 2100 'The end-to-end tests (Playwright)' npx playwright test
 step "Done (${SECONDS}s)"

@@ -240,7 +240,7 @@ describe('configuration (CONTRACTS §2)', () => {
         encoding: 'utf8',
         stdio: 'pipe',
         timeout: 120_000,
-        killSignal: 'SIGKILL',
+        killSignal: 'SIGTERM', // the tsx launcher passes it on to its node child
       });
       expect.unreachable();
     } catch (e) {
@@ -284,7 +284,7 @@ describe('configuration (CONTRACTS §2)', () => {
           encoding: 'utf8',
           stdio: 'pipe',
           timeout: 120_000,
-          killSignal: 'SIGKILL',
+          killSignal: 'SIGTERM', // the tsx launcher passes it on to its node child
         });
       } catch (e) {
         err = e as typeof err;
