@@ -146,7 +146,8 @@ export async function redeemSignInLink(
     !TOKEN.test(input.token) ||
     !sameMac(input.proof, bindingProof(input.bindCookie, input.token))
   ) {
-    await audit({ action: 'sign_in.link_unbound', meta });
+    // The first statement of this path: an outage here has changed nothing.
+    await firstStatement(() => audit({ action: 'sign_in.link_unbound', meta }));
     countSignIn('email_link', 'failure');
     return { ok: false, reason: 'unbound' };
   }

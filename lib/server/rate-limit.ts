@@ -138,6 +138,10 @@ export async function consume(name: LimitName, key: string): Promise<LimitStatus
  * Counts one attempt on each counter, in order, and stops at the first that refuses it. `over`: that
  * counter (with its status), or null when all accepted. `last`: a counter on which this attempt was
  * the last one allowed (its status is `limited`), or null; `lastBy` names it.
+ * Each counter is its own statement: when one throws (the database failed: no free connection, a
+ * lock not granted in time), the points this call counted on the counters before it are given back
+ * (best effort) and the error is thrown on, so that an attempt the database cut short counts on none
+ * (a caller then says that nothing changed: lib/server/db/unavailable.ts firstStatement).
  */
 export async function consumeAll(
   keys: { name: LimitName; key: string }[],
@@ -148,8 +152,16 @@ export async function consumeAll(
 }> {
   let last: LimitStatus | null = null;
   let lastBy: LimitName | null = null;
+  const counted: { name: LimitName; key: string }[] = [];
   for (const { name, key } of keys) {
-    const status = await consume(name, key);
+    let status: LimitStatus;
+    try {
+      status = await consume(name, key);
+    } catch (e) {
+      await Promise.all(counted.map((c) => reward(c.name, c.key))).catch(() => undefined);
+      throw e;
+    }
+    counted.push({ name, key });
     if (status.limited && status.rejected) return { over: { name, status }, last, lastBy };
     if (status.limited) [last, lastBy] = [status, name];
   }

@@ -360,8 +360,9 @@ async function answerFromReceipt(
  * id (X-Request-Id, `reqId` on its log lines; a new UUID outside a request), that support can quote.
  * Logged once at `error` as `"msg":"action failed"` with `reference` and the error's type, code,
  * message and stack (`error`), every text a form field held cut out of them (withoutFormText): a Prisma
- * error's message can quote the values of its query. When the session read found the database
- * unavailable (lib/server/db/unavailable.ts), nothing was done yet: the answer says so
+ * error's message can quote the values of its query. When the action's first database work (the
+ * session read; a signed-out form's own: guestForm) found the database unavailable
+ * (lib/server/db/unavailable.ts markedUnavailable), nothing was done yet: the answer says so
  * (`outcome.databaseUnavailable`) and asks to send again in a minute, what was typed kept.
  */
 async function unexpectedFailure(
@@ -374,7 +375,7 @@ async function unexpectedFailure(
   const scrub = withoutFormText(formToObject(form) ?? {});
   log().error({ reference, error: errorForLog(error, scrub) }, 'action failed');
   const values = kept(form, echoed);
-  // The session read, the action's first statement, found the database unavailable: nothing was done.
+  // The action's first database work found the database unavailable: nothing was done.
   if (markedUnavailable(error))
     return { ok: false, message: translate(locale)('outcome.databaseUnavailable'), ...values };
   const key = values.values ? 'outcome.unexpected.kept' : 'outcome.unexpected.nothingKept';

@@ -33,7 +33,8 @@ async function useDatabase(url: string | undefined) {
   const g = globalThis as unknown as { tollgateDb?: { $disconnect(): Promise<void> } };
   await g.tollgateDb?.$disconnect().catch(() => undefined);
   g.tollgateDb = undefined;
-  process.env.DATABASE_URL = url;
+  if (url === undefined) delete process.env.DATABASE_URL;
+  else process.env.DATABASE_URL = url;
 }
 
 describe.each(dialects())('forms of someone not signed in, the %s database unavailable', (dialect) => {

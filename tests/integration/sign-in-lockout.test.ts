@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 
 // A stranger must not be able to keep a user out (docs/email.md "Sign-in links", README "Password
@@ -43,6 +44,7 @@ const { LINK_BIND_COOKIE } = await import('@/lib/auth/link-binding');
 const { bindingProof } = await import('@/lib/auth/link-sign-in');
 const { hashPassword } = await import('@/lib/auth/password');
 const { consume, LIMITS } = await import('@/lib/server/rate-limit');
+const { addressBucket } = await import('@/lib/server/client-address');
 const { REQUESTED_LINK_MAX_AGE_SEC } = await import('@/lib/mail/link-token');
 const { unseal } = await import('@/lib/server/seal');
 const { getDb } = await import('@/lib/server/db');
@@ -361,3 +363,45 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
     ).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
   });
 });
+
+// Only PostgreSQL can fail one counter's statement and not the one before it (a row another session
+// holds, waited for up to lock_timeout); SQLite's one writer fails both or neither.
+describe.each(dialects().filter((d) => d === 'postgresql'))(
+  'a sign-in the database cut short, on %s',
+  (dialect) => {
+    it('a lock not granted at the second counter: the first is given back, and the form says nothing changed', async () => {
+      await useFreshDb(dialect);
+      const email = `cut-short-${dialect}@t.example`;
+      await owner(email);
+      edge.jar.clear();
+      // This address's counter exists (an attempt before), and another session holds its row.
+      await consume('signInIp', addressBucket(edge.ip));
+      const db = getDb();
+      const [{ key }] = await db.$queryRaw<{ key: string }[]>`
+      SELECT "key" FROM "RateLimiterFlexible" WHERE "key" LIKE 'signInIp:%'`;
+      const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM "RateLimiterFlexible" WHERE "key" = $1 FOR UPDATE', [key]);
+        expect(await signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' }))).toEqual({
+          ok: false,
+          message:
+            'The portal cannot reach its records just now, so sending this form changed nothing. Try again in a minute; contact support if it lasts.',
+          values: { email },
+        });
+      } finally {
+        await holder.query('ROLLBACK');
+        await holder.end();
+      }
+      // The attempt counts on none: the email-and-address counter it had already spent was given back.
+      const rows = await db.$queryRaw<{ key: string; points: number }[]>`
+      SELECT "key", "points" FROM "RateLimiterFlexible" ORDER BY "key"`;
+      expect(rows.map((r) => [r.key.split(':')[0], Number(r.points)])).toEqual([
+        ['signInEmailIp', 0],
+        ['signInIp', 1],
+      ]);
+      await redirected(signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' })));
+    }, 30_000);
+  },
+);
