@@ -15,22 +15,22 @@ step() { printf '\n\033[1m== %s\033[0m (at %ds)\n' "$*" "$SECONDS"; }
 # and the script ends once the step has. At a terminal the step stays in the terminal's group, so
 # that Ctrl-C reaches it directly (its children are then not signalled by timeout).
 bounded() {
-  local limit=$1 name=$2 rc=0 fg=() pid stop='' started=$SECONDS
+  local limit=$1 name=$2 rc=0 fg=() pid='' stop='' started=$SECONDS
   shift 2
   [ -t 0 ] && fg=(--foreground)
+  trap 'stop=130; [ -z "$pid" ] || kill -INT "$pid" 2>/dev/null || true' INT
+  trap 'stop=143; [ -z "$pid" ] || kill -TERM "$pid" 2>/dev/null || true' TERM
+  trap 'stop=129; [ -z "$pid" ] || kill -HUP "$pid" 2>/dev/null || true' HUP
   timeout "${fg[@]}" -k 30 "$limit" "$@" &
   pid=$!
-  trap 'stop=130; kill -INT "$pid" 2>/dev/null' INT
-  trap 'stop=143; kill -TERM "$pid" 2>/dev/null' TERM
-  trap 'stop=129; kill -HUP "$pid" 2>/dev/null' HUP
-  # wait returns early when a trapped signal arrives; the step is waited for until it has ended.
-  while :; do
-    wait "$pid" && rc=0 || rc=$?
-    kill -0 "$pid" 2>/dev/null || break
-  done
+  [ -z "$stop" ] || kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" && rc=0 || rc=$?
+  # A trapped signal ends that wait early: the step is waited for until it has ended.
+  while [ -n "$stop" ] && kill -0 "$pid" 2>/dev/null; do wait "$pid" && rc=0 || rc=$?; done
   trap - INT TERM HUP
-  [ -n "$stop" ] && exit "$stop"
-  if [ $((SECONDS - started)) -ge "$limit" ]; then
+  [ -z "$stop" ] || exit "$stop"
+  # 124: stopped at the limit; 137: KILLed 30 s after it, the step having ignored the TERM.
+  if { [ "$rc" = 124 ] || [ "$rc" = 137 ]; } && [ $((SECONDS - started)) -ge "$limit" ]; then
     echo "$name did not finish within $((limit / 60)) minutes and was stopped (at ${SECONDS}s)" >&2
   fi
   return "$rc"
@@ -54,7 +54,9 @@ command -v python3 >/dev/null || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     step "Installing Debian packages: ${need[*]}"
-    bounded 1200 'apt-get update' apt-get -o DPkg::Lock::Timeout=600 update -qq
+    # A list that could not be refreshed (one mirror out) may still hold the packages.
+    bounded 1200 'apt-get update' apt-get -o DPkg::Lock::Timeout=600 update -qq ||
+      echo "apt-get update failed; installing from the package lists there are" >&2
     bounded 1200 'apt-get install' \
       env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
   else
@@ -79,10 +81,10 @@ background=()
 # On a failure before they are waited for, each background check and its children (npx → node) is stopped.
 killtree() { local c; for c in $(pgrep -P "$1" || true); do killtree "$c"; done; kill "$1" 2>/dev/null || true; }
 stop_background() { local p; for p in "${background[@]}"; do killtree "$p"; done; }
-bounded 1200 ESLint nice -n 19 npx eslint --max-warnings 0 . >"$checks/lint" 2>&1 &
+bounded 2100 ESLint nice -n 19 npx eslint --max-warnings 0 . >"$checks/lint" 2>&1 &
 background+=($!)
 lint=$!
-bounded 1200 Prettier nice -n 19 npx prettier --check --log-level warn . >"$checks/format" 2>&1 &
+bounded 2100 Prettier nice -n 19 npx prettier --check --log-level warn . >"$checks/format" 2>&1 &
 background+=($!)
 format=$!
 (
