@@ -70,8 +70,10 @@ export async function requestSignInLink(
     ip: meta.ip,
     deviceId: knownDeviceId(client.deviceCookie, email),
   });
-  // Counted before anything is sent. The first statement: a database outage here has changed nothing.
-  const refused = (await firstStatement(() => consumeAll(keys.refuse))).over;
+  // Counted before anything is sent, the refusing counters first, in one call: a database outage
+  // while counting has changed nothing (consumeAll gives back what it counted; firstStatement).
+  const { over } = await firstStatement(() => consumeAll([...keys.refuse, ...keys.quiet]));
+  const refused = over && keys.refuse.some((k) => k.name === over.name) ? over : null;
   if (refused) {
     await audit({
       action: 'sign_in.link_throttled',
@@ -83,7 +85,7 @@ export async function requestSignInLink(
     const retryAfterSec = (refused.status.limited ? refused.status.retryAfterSec : undefined) ?? 3600;
     return fail('throttled', 'signIn.linkThrottled', { minutes: Math.max(1, Math.ceil(retryAfterSec / 60)) });
   }
-  const quiet = (await consumeAll(keys.quiet)).over;
+  const quiet = over;
   // Past the ceiling: the owner must still be able to get a link. Checked, then counted: of parallel
   // requests that all find no live link, only the one the counter accepts sends.
   let pastCeiling = false;

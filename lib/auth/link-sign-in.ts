@@ -5,6 +5,7 @@ import { countSignIn } from '@/lib/server/metrics';
 import { signIn } from '@/lib/auth/config';
 import { grantLinkSignIn, LINK_PROVIDER_ID } from '@/lib/auth/link-provider';
 import { db } from '@/lib/server/db';
+import { errorForLog, log } from '@/lib/server/log';
 import { lockUser } from '@/lib/server/db/lock';
 import { firstStatement } from '@/lib/server/db/unavailable';
 import type { RequestMeta } from '@/lib/server/request-meta';
@@ -68,8 +69,14 @@ async function restoreLink(found: {
 }): Promise<void> {
   await db.$transaction(async (tx) => {
     await lockUser(tx, found.user.id);
-    const now = await tx.user.findUnique({ where: { id: found.user.id }, select: { linksRevokedAt: true } });
-    if ((now?.linksRevokedAt?.getTime() ?? null) !== (found.user.linksRevokedAt?.getTime() ?? null)) return;
+    const now = await tx.user.findUnique({
+      where: { id: found.user.id },
+      select: { linksRevokedAt: true, disabled: true },
+    });
+    // Disabled: whatever the mark did (a revocation on an instance whose clock is behind leaves a
+    // later mark as it was), a disabled login's links stay gone.
+    if (!now || now.disabled) return;
+    if ((now.linksRevokedAt?.getTime() ?? null) !== (found.user.linksRevokedAt?.getTime() ?? null)) return;
     await tx.verificationToken.create({ data: found.row });
   });
 }
@@ -168,15 +175,18 @@ export async function redeemSignInLink(
     return { ok: false, reason: 'invalid' };
   }
   const { user, unlock } = found;
-  if (unlock) await unlockSecondFactor(user, meta);
   try {
+    if (unlock) await unlockSecondFactor(user, meta);
     await grantLinkSignIn(user.id, () => signIn(LINK_PROVIDER_ID, { redirect: false }));
   } catch (e) {
     // No session came of it (the login was disabled a moment ago, or the database failed writing
     // the session): the link is put back as it was, so it still works once the cause is gone, rather
     // than "used or expired" for a sign-in that never happened (review, session 35); not if its
     // owner's links were revoked meanwhile (restoreLink).
-    await restoreLink(found).catch(() => undefined);
+    await restoreLink(found).catch((err: unknown) =>
+      // Left deleted: "used or expired" to its owner, who can ask for another.
+      log().warn({ error: errorForLog(err) }, 'sign-in link not put back'),
+    );
     if (!(e instanceof CredentialsSignin)) throw e;
     await audit({ action: 'sign_in.link_refused', meta });
     countSignIn('email_link', 'failure');

@@ -20,7 +20,8 @@ export async function lockAccount(tx: Tx, accountId: string): Promise<void> {
  *
  * **Lock order.** A transaction that writes a user's User row and also their Session,
  * VerificationToken or RecoveryCode rows (sign out everywhere, the portal password change, second-factor
- * enrolment and verification, new recovery codes, a staff login disabled) calls this FIRST, before it
+ * enrolment and verification, new recovery codes, a staff login disabled, a sign-in link put back after
+ * a sign-in that did not happen) calls this FIRST, before it
  * touches any of those rows; a staff decision locks its actor's row first too (lib/server/decide-once.ts).
  * Several users' rows are locked in id order (`lockUsers`). On PostgreSQL two transactions that took
  * the same rows in opposite orders would wait on each other until one was killed with 40P01 (deadlock
