@@ -77,12 +77,16 @@ class RateLimiterPrismaOneStatement extends RateLimiterPrisma {
     const expire = msDuration > 0 ? new Date(now.getTime() + msDuration) : null;
     // Dates are bound as Prisma binds them for its own writes (SQLite stores the same ISO-8601 text,
     // so text order is time order; PostgreSQL compares timestamps). A NULL expiry never expires.
+    // A point given back (`points` < 0: reward) never takes a counter below 0: given back to a window
+    // that has just ended, or to a row purged or reset meanwhile, it would be an extra attempt.
+    const fresh = Math.max(points, 0);
     const rows = await this.#db.$queryRaw<{ points: number | bigint; expire: Date | string | null }[]>(
       Prisma.sql`
-      INSERT INTO "RateLimiterFlexible" ("key", "points", "expire") VALUES (${key}, ${points}, ${expire})
+      INSERT INTO "RateLimiterFlexible" ("key", "points", "expire") VALUES (${key}, ${fresh}, ${expire})
       ON CONFLICT ("key") DO UPDATE SET
         "points" = CASE WHEN "RateLimiterFlexible"."expire" <= ${now} THEN excluded."points"
-          ELSE "RateLimiterFlexible"."points" + excluded."points" END,
+          WHEN "RateLimiterFlexible"."points" + ${points} < 0 THEN 0
+          ELSE "RateLimiterFlexible"."points" + ${points} END,
         "expire" = CASE WHEN "RateLimiterFlexible"."expire" <= ${now} THEN excluded."expire"
           ELSE "RateLimiterFlexible"."expire" END
       RETURNING "points", "expire"`,

@@ -95,6 +95,28 @@ describe.each(dialects())('rate limits, one statement per attempt, %s', (dialect
     expect(await db.rateLimiterFlexible.count({ where: { key: stored('sipPassword', key) } })).toBe(0);
   });
 
+  it('never gives a point back below 0: to a window that has just ended, to one at 0, to no row', async () => {
+    const ended = crypto.randomUUID();
+    await db.rateLimiterFlexible.create({
+      data: { key: stored('sipPassword', ended), points: 3, expire: new Date(Date.now() - 1000) },
+    });
+    const atZero = crypto.randomUUID();
+    await db.rateLimiterFlexible.create({
+      data: { key: stored('sipPassword', atZero), points: 0, expire: new Date(Date.now() + 60_000) },
+    });
+    const none = crypto.randomUUID();
+    for (const key of [ended, atZero, none]) await rl.reward('sipPassword', key);
+    for (const key of [ended, atZero, none]) {
+      const row = await db.rateLimiterFlexible.findUnique({ where: { key: stored('sipPassword', key) } });
+      expect(row?.points).toBe(0);
+    }
+    // The window that had ended starts again: the full allowance, not one more.
+    const { points } = rl.LIMITS.sipPassword;
+    for (let i = 1; i < points; i++)
+      expect(await rl.consume('sipPassword', ended)).toEqual({ limited: false });
+    expect(await rl.consume('sipPassword', ended)).toMatchObject({ limited: true, rejected: false });
+  });
+
   it('keeps a blocked key blocked for the block duration (forced expiry: the library’s own write)', async () => {
     const key = crypto.randomUUID();
     const { points, blockDuration } = rl.LIMITS.signInEmailIp;
