@@ -81,6 +81,7 @@ background=()
 # On a failure before they are waited for, each background check and its children (npx → node) is stopped.
 killtree() { local c; for c in $(pgrep -P "$1" || true); do killtree "$c"; done; kill "$1" 2>/dev/null || true; }
 stop_background() { local p; for p in "${background[@]}"; do killtree "$p"; done; }
+trap stop_background EXIT
 bounded 2100 ESLint nice -n 19 npx eslint --max-warnings 0 . >"$checks/lint" 2>&1 &
 background+=($!)
 lint=$!
@@ -99,7 +100,9 @@ PGPORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',(
 cleanup() { scripts/pg-cluster.sh stop "$PGDIR"; }
 trap 'stop_background; cleanup' EXIT
 step "PostgreSQL (throwaway cluster on 127.0.0.1:$PGPORT)"
-export TEST_PG_URL=$(scripts/pg-cluster.sh start "$PGDIR" "$PGPORT")
+# Assigned, then exported: `export VAR=$(…)` would hide a failed start from set -e.
+TEST_PG_URL=$(scripts/pg-cluster.sh start "$PGDIR" "$PGPORT")
+export TEST_PG_URL
 
 step "Unit and integration tests (SQLite and PostgreSQL)"
 bounded 2100 'The unit and integration tests (vitest)' npx vitest run
