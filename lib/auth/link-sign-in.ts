@@ -56,8 +56,8 @@ export const linkLooksCut = (token: string): boolean => !WHOLE_TOKEN.test(token)
 
 /**
  * Puts back a link that was taken for a sign-in that did not happen (`found.row`, read with its owner
- * `found.user`), unless the owner's links were revoked since that read: the revocation mark
- * (User.linksRevokedAt, lib/auth/revoke.ts) moved. A login disabled, a password changed or "sign out
+ * `found.user`), unless the login is disabled now or its links were revoked since that read: the
+ * revocation mark (User.linksRevokedAt, lib/auth/revoke.ts, which every revocation moves) moved. A login disabled, a password changed or "sign out
  * everywhere" a moment ago ended this link with the others, and putting it back would undo that: the
  * disabled login, enabled again later, would have it working. The owner's row lock (lockUser; a
  * revocation takes it too, moveRevocationMark) orders the two: a revocation that commits first is
@@ -179,10 +179,10 @@ export async function redeemSignInLink(
     if (unlock) await unlockSecondFactor(user, meta);
     await grantLinkSignIn(user.id, () => signIn(LINK_PROVIDER_ID, { redirect: false }));
   } catch (e) {
-    // No session came of it (the login was disabled a moment ago, or the database failed writing
-    // the session): the link is put back as it was, so it still works once the cause is gone, rather
-    // than "used or expired" for a sign-in that never happened (review, session 35); not if its
-    // owner's links were revoked meanwhile (restoreLink).
+    // No session came of it (the database failed writing the session, or the login was disabled a
+    // moment ago): the link is put back as it was, so that it works once the database is back rather
+    // than "used or expired" for a sign-in that never happened (review, session 35); not while the
+    // login is disabled, nor if its links were revoked meanwhile (restoreLink).
     await restoreLink(found).catch((err: unknown) =>
       // Left deleted: "used or expired" to its owner, who can ask for another.
       log().warn({ error: errorForLog(err) }, 'sign-in link not put back'),

@@ -8,28 +8,32 @@ import { linkIdentifiers } from '@/lib/mail/link-token';
 export const LOCK_MAILS_PER_HOUR = 3;
 
 /**
- * Moves `email`'s revocation mark (`User.linksRevokedAt`) to `now` unless it is already later, in one
- * statement that takes the user row's write lock, and returns the mark as stored after it (`now` when
- * no user has that address). The mark only moves forward: `now` is taken before the statement, which on
+ * Moves `email`'s revocation mark (`User.linksRevokedAt`) to `now`, or to 1 ms past the stored mark
+ * when that is already `now` or later, and returns the mark as stored after it (`now` when no user has
+ * that address). The mark only moves forward: `now` is taken before the statements, which on
  * PostgreSQL may wait for another revocation holding the row; that one can commit a later time first,
  * and writing `now` over it would move the mark back and revive a block notice queued between the two
- * (lib/mail/render.ts compares the notice's `createdAt` with the mark). SQL: `UPDATE … RETURNING`
- * (PostgreSQL, SQLite ≥ 3.35); the date is bound as Prisma binds it for its own writes (SQLite stores
- * ISO-8601 text, so text order is time order; PostgreSQL compares timestamps), as
- * lib/blocks/event-sql.ts `lockAccountForEvent` does for the account's switch clock.
+ * (lib/mail/render.ts compares the notice's `createdAt` with the mark). And every revocation moves it:
+ * a sign-in link taken just before and put back after a failed sign-in is put back only if the mark
+ * has not moved (lib/auth/link-sign-in.ts restoreLink), so a revocation whose clock is behind the
+ * stored mark (another instance) must still move it. Two statements in `client`'s transaction: a
+ * no-op `UPDATE … RETURNING` (PostgreSQL, SQLite ≥ 3.35) takes the user row's write lock and reads
+ * the mark, then the new mark is written under that lock.
  */
 async function moveRevocationMark(client: Tx, email: string, now: Date): Promise<Date> {
   const rows = await client.$queryRaw<{ linksRevokedAt: Date | string | number | bigint | null }[]>(
-    Prisma.sql`
-    UPDATE "User" SET "linksRevokedAt" = CASE
-      WHEN "linksRevokedAt" IS NULL OR "linksRevokedAt" < ${now} THEN ${now}
-      ELSE "linksRevokedAt" END
-    WHERE "email" = ${email}
+    Prisma.sql`UPDATE "User" SET "linksRevokedAt" = "linksRevokedAt" WHERE "email" = ${email}
     RETURNING "linksRevokedAt"`,
   );
-  const at = rows[0]?.linksRevokedAt;
-  if (at === null || at === undefined) return now;
-  return new Date(typeof at === 'bigint' ? Number(at) : at);
+  if (rows.length === 0) return now;
+  const stored = rows[0].linksRevokedAt;
+  const mark =
+    stored === null || stored === undefined
+      ? null
+      : new Date(typeof stored === 'bigint' ? Number(stored) : stored);
+  const next = mark && mark.getTime() >= now.getTime() ? new Date(mark.getTime() + 1) : now;
+  await client.user.updateMany({ where: { email }, data: { linksRevokedAt: next } });
+  return next;
 }
 
 /**
@@ -43,7 +47,7 @@ async function moveRevocationMark(client: Tx, email: string, now: Date): Promise
  * links were revoked.
  */
 export async function revokeSignInLinks(client: Tx, email: string): Promise<number> {
-  // The mark as stored: a later one a concurrent revocation committed first stays, and the fresh lock
+  // The mark as stored: past a later one a concurrent revocation committed first, and the fresh lock
   // mail below is queued after it, whichever it is.
   const at = await moveRevocationMark(client, email, new Date());
   const { count } = await client.verificationToken.deleteMany({

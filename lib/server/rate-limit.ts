@@ -58,8 +58,9 @@ export type LimitName = keyof typeof LIMITS;
  * it with the one `INSERT … ON CONFLICT DO UPDATE … RETURNING` that the library's own SQLite and
  * PostgreSQL stores use, on the same table and with the same result: a row whose window has expired
  * starts a new one (`points` = this attempt's, `expire` = now + duration); any other row is
- * incremented in the database, so concurrent attempts are all counted; a new key is inserted. Reads,
- * deletes and forced expiries (`block`, `set`) stay the library's.
+ * incremented in the database, so concurrent attempts are all counted; a new key is inserted. Unlike
+ * the library's, a point given back (`reward`) never takes a counter below 0. Reads, deletes and
+ * forced expiries (`block`, `set`) stay the library's.
  */
 class RateLimiterPrismaOneStatement extends RateLimiterPrisma {
   readonly #db: Db;

@@ -49,7 +49,10 @@ describe.each(dialects())('the revocation mark only moves forward, on %s', (dial
     await revokeAt(T1, email); // its time was taken earlier; it commits last
     vi.useRealTimers();
     const db = getDb();
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).linksRevokedAt).toEqual(T2);
+    // Kept past the later mark, never back: 1 ms past it, so that this revocation moved it too.
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).linksRevokedAt).toEqual(
+      new Date(T2.getTime() + 1),
+    );
     const rendered = await renderMessage(notice, new Date());
     expect(rendered.ok).toBe(true);
     expect(rendered.ok && rendered.verificationToken).toBeFalsy();
@@ -106,7 +109,9 @@ describe.each(dialects().filter((d) => d === 'postgresql'))('a real race for the
       await first; // commits T2 first
       await second; // then the one that waited, with T1
       vi.useRealTimers();
-      expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).linksRevokedAt).toEqual(T2);
+      expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).linksRevokedAt).toEqual(
+        new Date(T2.getTime() + 1),
+      );
       const rendered = await renderMessage(notice, new Date());
       expect(rendered.ok && rendered.verificationToken).toBeFalsy();
     } finally {

@@ -316,22 +316,20 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
     await expect(cont()).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
   });
 
-  // Support disables the login (which revokes its links: User.linksRevokedAt moves, lib/auth/revoke.ts)
-  // in the moment between the link being taken and the sign-in: a trigger on the link's deletion does
-  // it, in the database, as that transaction would; the sign-in is then refused (disabled). Also with
-  // the mark left where it was, as a revocation on an instance whose clock is behind leaves it.
+  // Support disables the login, or its owner changes the password elsewhere (each revokes its links:
+  // User.linksRevokedAt moves, lib/auth/revoke.ts), in the moment between the link being taken and the
+  // sign-in: a trigger on the link's deletion does it, in the database, as that transaction would. A
+  // disabled login's sign-in is refused; an enabled one's fails writing its session (failInserts).
+  // Also a disabling that leaves the mark where it was: the disabled login's link stays gone all the same.
   it.each([
-    {
-      moved: true,
-      sqliteMark: `, "linksRevokedAt" = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')`,
-      pgMark: `, "linksRevokedAt" = now()`,
-    },
-    { moved: false, sqliteMark: '', pgMark: '' },
+    { disabled: true, moved: true },
+    { disabled: true, moved: false },
+    { disabled: false, moved: true },
   ])(
-    'a sign-in link is not put back when its owner was disabled while it was used (mark moved: $moved)',
-    async ({ moved, sqliteMark, pgMark }) => {
+    'a sign-in link is not put back when its links were revoked while it was used (disabled: $disabled, mark moved: $moved)',
+    async ({ disabled, moved }) => {
       await useFreshDb(dialect);
-      const email = `link-revoked-${moved}-${dialect}@t.example`;
+      const email = `link-revoked-${disabled}-${moved}-${dialect}@t.example`;
       await owner(email);
       edge.jar.clear();
       const token = await mailedLinkToken(email);
@@ -339,26 +337,40 @@ describe.each(dialects())('a database failure during sign-in is not a wrong pass
       edge.jar.set(LINK_BIND_COOKIE, BIND);
       const db = getDb();
       const name = `test_revoke_on_use_${dialect}`;
+      const sets =
+        dialect === 'sqlite'
+          ? [
+              disabled && `"disabled" = 1`,
+              moved && `"linksRevokedAt" = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')`,
+            ]
+          : [disabled && `"disabled" = true`, moved && `"linksRevokedAt" = now()`];
+      const set = sets.filter(Boolean).join(', ');
       if (dialect === 'sqlite') {
         await db.$executeRawUnsafe(
           `CREATE TRIGGER ${name} AFTER DELETE ON "VerificationToken" BEGIN
-           UPDATE "User" SET "disabled" = 1${sqliteMark} WHERE "email" = OLD."identifier"; END`,
+           UPDATE "User" SET ${set} WHERE "email" = OLD."identifier"; END`,
         );
       } else {
         await db.$executeRawUnsafe(
           `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-           UPDATE "User" SET "disabled" = true${pgMark} WHERE "email" = OLD."identifier";
+           UPDATE "User" SET ${set} WHERE "email" = OLD."identifier";
            RETURN OLD; END $$`,
         );
         await db.$executeRawUnsafe(
           `CREATE TRIGGER ${name} AFTER DELETE ON "VerificationToken" FOR EACH ROW EXECUTE FUNCTION ${name}()`,
         );
       }
+      const restoreSessions = disabled ? null : await failInserts(dialect, 'Session');
       try {
-        await expect(
-          continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
-        ).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
+        const used = continueLinkAction(
+          undefined,
+          form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' }),
+        );
+        if (disabled)
+          await expect(used).rejects.toMatchObject({ digest: expect.stringContaining('error=Verification') });
+        else await expect(used).rejects.toThrow();
       } finally {
+        await restoreSessions?.();
         if (dialect === 'sqlite') await db.$executeRawUnsafe(`DROP TRIGGER ${name}`);
         else {
           await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "VerificationToken"`);
