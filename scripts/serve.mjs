@@ -105,6 +105,13 @@ const server = http.createServer((req, res) => {
     }),
   );
 });
+// A port already taken (another server, a second start) or not ours to bind: say so and exit, rather
+// than live on without listening (Node raises it as an uncaught exception, which Next only logs).
+server.on('error', (e) => {
+  const why = e.code === 'EADDRINUSE' ? 'the port is already in use' : e.message;
+  console.error(`Tollgate could not listen on ${hostname}:${port}: ${why}`);
+  process.exit(1);
+});
 server.listen(port, hostname, () => console.log(`Tollgate listening on http://${hostname}:${port}`));
 
 /** Milliseconds requests in flight get to finish after a stop; the supervisor's SIGKILL comes at 4 s. */

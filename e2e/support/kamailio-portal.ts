@@ -86,22 +86,24 @@ export async function stopGroup(child: ChildProcess, graceMs = 5_000): Promise<v
 
 /**
  * Fresh database (migrated with lib/server/db/migrate.ts, optionally seeded), then `next start -H localhost -p <port>`
- * in its own process group. Resolves once /sign-in answers 200.
+ * in its own process group. Resolves once this server says it listens (its own log) and /sign-in
+ * answers 200. A free port is found by binding port 0 and letting go, so another worker may take it
+ * first: a server that finds its port in use exits (scripts/serve.mjs), and the portal is started again
+ * on another port (up to 3 tries; not when `o.port` was given). Before, the first server on the port
+ * answered for it, and a journey signed in to another test's portal.
  */
 export async function startPortal(o: PortalOptions): Promise<Portal> {
   const appDir = path.resolve(o.appDir ?? '.');
   if (!fs.existsSync(path.join(appDir, '.next/BUILD_ID')))
     throw new Error(`No production build in ${appDir}: run \`npx next build\` first (npm test does).`);
   fs.mkdirSync(o.dir, { recursive: true });
-  const port = o.port ?? (await freeTcpPort());
   let databaseUrl = o.databaseUrl;
   if (!databaseUrl) {
     const file = path.join(o.dir, 'tollgate.db');
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
     databaseUrl = `file:${file}`;
   }
-  const url = `http://localhost:${port}`;
-  const env: NodeJS.ProcessEnv = {
+  const envFor = (url: string): NodeJS.ProcessEnv => ({
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
@@ -112,40 +114,61 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
     TOLLGATE_WORKERS: '1',
     MAIL_FROM: 'Tollgate <no-reply@localhost>',
     ...o.env,
-  };
+  });
   await migrate(databaseUrl);
-  if (o.seed) runTsx(o.seed.script, o.seed.args ?? [], env);
-
-  const logFile = path.join(o.dir, `next-${port}.log`);
-  const log = fs.openSync(logFile, 'a');
-  const [cmd, args] = serveCommand(port, 'localhost', appDir);
-  const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true, cwd: appDir });
-  fs.closeSync(log);
-  const forget = killGroupOnExit(child);
-  const stop = async () => {
-    await stopGroup(child);
-    forget();
-  };
-
-  const until = Date.now() + (o.startupTimeoutMs ?? 60_000);
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`next start exited with ${child.exitCode}: ${tail(logFile)}`);
-    }
+  let port = o.port ?? (await freeTcpPort());
+  if (o.seed) runTsx(o.seed.script, o.seed.args ?? [], envFor(`http://localhost:${port}`));
+  for (let attempt = 1; ; attempt++) {
     try {
-      if ((await fetch(`${url}/sign-in`, { signal: AbortSignal.timeout(2_000) })).ok) break;
-    } catch {
-      /* not up yet */
+      return await serve(port, databaseUrl, envFor(`http://localhost:${port}`));
+    } catch (e) {
+      if (!(e instanceof PortTaken) || o.port !== undefined || attempt === 3) throw e;
+      port = await freeTcpPort();
     }
-    if (Date.now() > until) {
-      await stop();
-      throw new Error(`The portal on ${url} did not start: ${tail(logFile)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, port, databaseUrl, pid: child.pid ?? -1, logFile, env, stop };
+
+  async function serve(port: number, databaseUrl: string, env: NodeJS.ProcessEnv): Promise<Portal> {
+    const url = `http://localhost:${port}`;
+    const logFile = path.join(o.dir, `next-${port}.log`);
+    const log = fs.openSync(logFile, 'a');
+    const [cmd, args] = serveCommand(port, 'localhost', appDir);
+    const child = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true, cwd: appDir });
+    fs.closeSync(log);
+    const forget = killGroupOnExit(child);
+    const stop = async () => {
+      await stopGroup(child);
+      forget();
+    };
+    const listening = `Tollgate listening on ${url}`;
+    const until = Date.now() + (o.startupTimeoutMs ?? 60_000);
+    for (;;) {
+      if (child.exitCode !== null) {
+        await stop();
+        const said = tail(logFile);
+        if (said.includes('the port is already in use')) throw new PortTaken(said);
+        throw new Error(`next start exited with ${child.exitCode}: ${said}`);
+      }
+      try {
+        if (
+          fs.readFileSync(logFile, 'utf8').includes(listening) &&
+          (await fetch(`${url}/sign-in`, { signal: AbortSignal.timeout(2_000) })).ok
+        )
+          break;
+      } catch {
+        /* not up yet */
+      }
+      if (Date.now() > until) {
+        await stop();
+        throw new Error(`The portal on ${url} did not start: ${tail(logFile)}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return { url, port, databaseUrl, pid: child.pid ?? -1, logFile, env, stop };
+  }
 }
+
+/** A portal that exited because another server had taken its port first. */
+class PortTaken extends Error {}
 
 function tail(file: string): string {
   try {
