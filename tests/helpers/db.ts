@@ -49,13 +49,23 @@ export async function freshDatabase(dialect: Dialect, migrationsDir?: string): P
   return u.toString();
 }
 
+/**
+ * Points lib/server/db at `url` (undefined: unset), as a restarted process would see it: the client
+ * in use is disconnected (an error doing so, from a database that is gone, is ignored) and the next
+ * statement opens a new one from DATABASE_URL.
+ */
+export async function pointDbAt(url: string | undefined): Promise<void> {
+  const g = globalThis as unknown as { tollgateDb?: { $disconnect(): Promise<void> } };
+  await g.tollgateDb?.$disconnect().catch(() => undefined);
+  g.tollgateDb = undefined;
+  if (url === undefined) delete process.env.DATABASE_URL;
+  else process.env.DATABASE_URL = url;
+}
+
 /** Points lib/server/db at a fresh database (the client is created lazily from DATABASE_URL). */
 export async function useFreshDb(dialect: Dialect): Promise<string> {
   const url = await freshDatabase(dialect);
-  const g = globalThis as unknown as { tollgateDb?: { $disconnect(): Promise<void> } };
-  await g.tollgateDb?.$disconnect();
-  g.tollgateDb = undefined;
-  process.env.DATABASE_URL = url;
+  await pointDbAt(url);
   return url;
 }
 

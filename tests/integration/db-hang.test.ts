@@ -13,6 +13,7 @@ import type { SwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { freeTcpPort } from '@/e2e/support/kamailio-portal';
 import { decideLift, makeAccount, makeBlock } from '@/tests/helpers/factory';
+import { pointDbAt } from '@/tests/helpers/db';
 
 // A PostgreSQL that stops answering (docs/operations.md "When the database stops answering"). This
 // file starts a throwaway cluster of its own and freezes it with SIGSTOP (the postmaster and every
@@ -80,10 +81,7 @@ describe.skipIf(!hasPg)('a PostgreSQL that stops answering', () => {
     await migrate(url);
     // A short statement limit keeps each wait of this file brief: the client gives up 5 s after it.
     process.env.POSTGRES_STATEMENT_TIMEOUT_MS = '1000';
-    const g = globalThis as unknown as { tollgateDb?: { $disconnect(): Promise<void> } };
-    await g.tollgateDb?.$disconnect();
-    g.tollgateDb = undefined;
-    process.env.DATABASE_URL = url;
+    await pointDbAt(url);
   }, 120_000);
 
   afterAll(async () => {

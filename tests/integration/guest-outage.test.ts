@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { form, session } from '@/tests/helpers/action-edge';
 import { browser } from '@/tests/helpers/browser-edge';
-import { dialects } from '@/tests/helpers/db';
+import { dialects, pointDbAt } from '@/tests/helpers/db';
 import { LINK_BIND_COOKIE } from '@/lib/auth/link-binding';
 import { DATABASE_UNAVAILABLE_DIGEST } from '@/lib/i18n/error-text';
 
@@ -28,26 +28,17 @@ const SAID_ES =
   'El portal no puede leer sus propios datos en este momento, así que enviar este formulario no ha cambiado nada. Vuelva a intentarlo en un minuto; si persiste, contacte con soporte.';
 const TOKEN = 'a'.repeat(64);
 
-/** Points the app's database client at `url` (the next statement opens it). */
-async function useDatabase(url: string | undefined) {
-  const g = globalThis as unknown as { tollgateDb?: { $disconnect(): Promise<void> } };
-  await g.tollgateDb?.$disconnect().catch(() => undefined);
-  g.tollgateDb = undefined;
-  if (url === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = url;
-}
-
 describe.each(dialects())('forms of someone not signed in, the %s database unavailable', (dialect) => {
   let saved: string | undefined;
   beforeAll(async () => {
     saved = process.env.DATABASE_URL;
     session.user = null;
-    await useDatabase(UNAVAILABLE[dialect]);
+    await pointDbAt(UNAVAILABLE[dialect]);
   });
   afterAll(async () => {
     browser.acceptLanguage = null;
     browser.cookies = {};
-    await useDatabase(saved);
+    await pointDbAt(saved);
   });
 
   it('password sign-in and "email me a link" say nothing changed, and keep the address', async () => {

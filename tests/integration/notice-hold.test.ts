@@ -7,7 +7,7 @@ import { sharedNow } from '@/lib/server/clock';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
-import { dialects } from '@/tests/helpers/db';
+import { dialects, pointDbAt } from '@/tests/helpers/db';
 import { decideLift, makeAccount } from '@/tests/helpers/factory';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
@@ -332,9 +332,7 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
 
     // The instance that held the notice is gone: its hold lives in the outbox row alone, so a
     // restarted process (a new database client, nothing in memory) sees it and the event ends it.
-    const g = globalThis as unknown as { tollgateDb?: { $disconnect(): Promise<void> } };
-    await g.tollgateDb?.$disconnect();
-    g.tollgateDb = undefined;
+    await pointDbAt(process.env.DATABASE_URL);
     const held = await getDb().mailMessage.findMany({ where: { to: { in: f.emails } } });
     expect(held.map((r) => ({ lease: r.leaseOwner, attempts: r.attempts }))).toEqual([
       { lease: null, attempts: 0 },
