@@ -3,11 +3,13 @@
 // (e2e/kamailio-loop.spec.ts) and by the benchmarks (bench/). Needs `.next` from `npx next build`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { migrate } from '../../lib/server/db/migrate';
 import { serveCommand } from '../../scripts/lib/supervisor';
 import { runTsx } from './tsx';
+import { freeTcpPort } from './ports';
+
+export { freeTcpPort };
 
 export interface PortalOptions {
   /** Working directory for this instance: its log (and the SQLite file, by default) go here. */
@@ -35,17 +37,6 @@ export interface Portal {
   /** The environment the server runs with (for scripts that must see the same database). */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
-}
-
-export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, host, () => resolve());
-  });
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 /**

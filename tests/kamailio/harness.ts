@@ -1,7 +1,6 @@
 // Test harness for the reference switch: tool check/installation, free ports, SIPp runs, a SIPp
 // carrier (UAS) and a stand-in for Tollgate's events endpoint. Reusable by the full-loop test.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -9,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SWITCH_DIR } from '../../switch/kamailio/src/db';
 import { findKamailio } from '../../switch/kamailio/src/launcher';
-import { freeTcpPort } from '../../e2e/support/kamailio-portal';
+import { freeTcpPort, freeUdpPort } from '../../e2e/support/ports';
 import { aptInstall } from '../helpers/apt';
 
 export const SIPP_DIR = path.join(SWITCH_DIR, 'sipp');
@@ -50,18 +49,7 @@ export function ensureSwitchTools(): void {
     throw new Error(`apt-get could not install ${missing.join(', ')} (packages ${PACKAGES.join(' ')})`);
 }
 
-export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
-  const sock = dgram.createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    sock.once('error', reject);
-    sock.bind(0, host, () => resolve());
-  });
-  const { port } = sock.address();
-  await new Promise<void>((resolve) => sock.close(() => resolve()));
-  return port;
-}
-
-export { freeTcpPort };
+export { freeTcpPort, freeUdpPort };
 
 /**
  * Whether a socket is bound to UDP `host`:`port` (IPv4), read from the kernel's table in

@@ -36,9 +36,9 @@ export function ensureBaresip(): void {
 export async function baresipRegister(
   o: Softphone & { seconds?: number; answered?: RegExp },
 ): Promise<string> {
-  // baresip listens on `localPort` over UDP *and* TCP. The port is free for UDP when the caller picks
-  // it (freeUdpPort), but the kernel may have handed the same number to an outgoing TCP connection as
-  // its local port meanwhile (seen: "tcp: sock_bind: bind: Address already in use" under a full test
+  // baresip listens on `localPort` over UDP *and* TCP. freeUdpPort picks a port free for both, below
+  // the range the kernel draws outgoing connections' ports from, but another test process may still
+  // take it meanwhile (seen before: "tcp: sock_bind: bind: Address already in use" under a full test
   // run): that is the machine's race, not the switch's answer, so it is tried again on a new port.
   for (let attempt = 1; ; attempt++) {
     const out = await baresipOnce(o);
