@@ -40,8 +40,8 @@ export { newRowId };
  * Takes the account's lock (as `lockAccount` in lib/server/db/lock.ts: the row's write lock, held to
  * the end of the transaction) by the account's number, and in the same statement moves the
  * account's switch clock (`switchChangedAt`) to `at` unless it is already later, and then stamps
- * `switchAppliedAt` with the portal's now (the reconciler's "changed since my read", on the portal's
- * clock). A duplicate or an older event leaves both as they were: a switch resending an event
+ * `switchAppliedAt` with the portal's now on the shared clock (lib/server/clock.ts sharedNow: the
+ * reconciler, on this instance or another, compares it with its read time on that clock). A duplicate or an older event leaves both as they were: a switch resending an event
  * whose answer it lost must not keep postponing the reconciler (a stale placement that is applied
  * stamps it in lib/blocks/lifecycle.ts). One round trip
  * instead of a lock, a read and an update of the clock. Only the locked row may be read here: on
@@ -73,7 +73,7 @@ export async function lockAccountForEvent(
       WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${at}
       ELSE "switchChangedAt" END,
       "switchAppliedAt" = CASE
-      WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${new Date()}
+      WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${sharedNow()}
       ELSE "switchAppliedAt" END
     WHERE "number" = ${accountNumber}
     RETURNING "id", "number", "switchChangedAt", "country"`,

@@ -178,6 +178,18 @@ describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (
     expect(Math.abs(block.createdAt.getTime() - sharedNow().getTime())).toBeLessThan(SKEW_MS / 3);
   });
 
+  // Review, session 39: the event path stamped switchAppliedAt with this instance's own clock, which
+  // the reconciler compares with its read time on the shared clock: 3 minutes behind, a lift applied
+  // after another instance's read looked older than that read (a block from the stale read).
+  it("stamps an event's switchAppliedAt on the shared clock, as the reconciler compares it", async () => {
+    const real = await skewed();
+    const { account, creds } = await makeAccount();
+    const e = placedEvent(account.number, { from: [creds[0]!.username] });
+    expect((await deliver(e)).status).toBe(200);
+    const { switchAppliedAt } = await db.customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(Math.abs(switchAppliedAt!.getTime() - real)).toBeLessThan(SKEW_MS / 3);
+  });
+
   it('accepts the TOTP code of the current step (the phone keeps the right time)', async () => {
     const { u } = await makeUserWithSession('agent', { secret: TOTP_SECRET });
     const real = await skewed();
