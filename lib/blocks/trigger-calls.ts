@@ -117,12 +117,24 @@ export function readTriggerCalls(calls: unknown[], country: CountryCode, occurre
   return { kept, notKept };
 }
 
-/** The text of a received value: strings as they are, numbers as written, anything else as JSON. */
+/** What is kept of a received value too deeply nested to be written back as JSON. */
+export const TOO_DEEP = '[nested too deeply to show]';
+
+/**
+ * The text of a received value: strings as they are, numbers as written, anything else as JSON.
+ * JSON.parse reads arrays and objects nested thousands deep (a 64 KB body holds 30 000 levels), which
+ * JSON.stringify cannot write back (it recurses: RangeError, "Maximum call stack size exceeded");
+ * such a value is kept as TOO_DEEP, so that the call, and the block it is evidence for, are stored.
+ */
 function textOf(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v) ?? '';
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return TOO_DEEP;
+  }
 }
 
 /** Received text as stored and shown: no control characters, trimmed, at most RAW_MAX characters. */

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listAccountsForUser } from '@/lib/accounts/queries';
 import { CALLS_SHOWN, getBlockForUser } from '@/lib/blocks/queries';
 import { reconcilePass } from '@/lib/blocks/reconcile';
-import { MAX_CALL_SECONDS, MAX_KEPT_CALLS } from '@/lib/blocks/trigger-calls';
+import { MAX_CALL_SECONDS, MAX_KEPT_CALLS, TOO_DEEP } from '@/lib/blocks/trigger-calls';
+import { ingestSwitchEvent } from '@/lib/blocks/ingest';
+import { signEvent } from '@/lib/switch/signature';
 import { getDb } from '@/lib/server/db';
 import type { SwitchClient } from '@/lib/switch/client';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -213,6 +215,25 @@ describe.each(dialects())('block.placed trigger calls in real-world forms on %s'
         notices: 1,
       });
     }
+  });
+
+  // Review, session 39: a value nested thousands deep (JSON.parse reads it, JSON.stringify cannot
+  // write it back) made the route throw (a 500) on every retry of the event, and the block was lost.
+  it('a call field nested thousands deep is kept as such; the block is placed', async () => {
+    const { account, users, creds } = await makeAccount();
+    const e = placedEvent(account.number, { from: [creds[0].username] });
+    e.data.calls = [{ ...(e.data.calls as Call[])[0], to: 'DEEP', sourceIp: 'DEEP' }];
+    const deep = `${'['.repeat(8000)}1${']'.repeat(8000)}`;
+    const raw = JSON.stringify(e).replaceAll('"DEEP"', deep);
+    const secret = process.env.SWITCH_WEBHOOK_SECRET!;
+    const res = await ingestSwitchEvent(raw, signEvent(secret, raw), secret);
+    expect(res.status).toBe(200);
+    const block = await getDb().block.findFirstOrThrow({
+      where: { accountId: account.id },
+      include: { calls: true },
+    });
+    expect(block.calls.map((c) => [c.to, c.sourceIp])).toEqual([[TOO_DEEP, TOO_DEEP]]);
+    expect((await listAccountsForUser(users[0].id))[0]!.activeBlock).not.toBeNull();
   });
 
   it('an invalid envelope is still 400, and the account it names is reconciled', async () => {
