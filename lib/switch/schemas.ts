@@ -28,7 +28,8 @@ export const switchTimeSchema = z.iso
   })
   .refine((s) => {
     const year = new Date(s).getUTCFullYear();
-    return year >= 1 && year <= 9999;
+    // Not a date at all (NaN): the format's message above is the one to send, not this one too.
+    return Number.isNaN(year) || (year >= 1 && year <= 9999);
   }, 'must be a time in the years 0001–9999');
 /**
  * A time the switch sends, as Tollgate reads it: switchTimeSchema once ISO 8601's other spellings
@@ -59,18 +60,28 @@ export function issuePaths(error: z.ZodError): string {
  * lower-case "t" between date and time and a lower-case "z" (RFC 3339 §5.6, NOTE), a comma before the
  * fraction (ISO 8601 prefers it; the decimal sign of Spain and Latin America), no seconds, an offset
  * without its colon ("+0100": C's strftime("%z"), so Asterisk, FreeSWITCH and most CDR scripts) or of
- * hours alone ("-03"). `2026-11-25 06:14:03,5-03` → `2026-11-25T06:14:03.5-03:00`. A leap second
+ * hours alone ("-03"), the zone after a space ("2026-11-25 09:14:03 +0100", Ruby's Time#to_s) or
+ * named UTC or GMT ("2026-11-25 08:14:03 UTC"), and an offset followed by its zone's abbreviation
+ * ("2026-11-25 09:14:03.5 +0100 CET", Go's Time.String; the offset decides, the name is not read).
+ * `2026-11-25 06:14:03,5-03` → `2026-11-25T06:14:03.5-03:00`. A leap second
  * (`2016-12-31T23:59:60Z`) becomes `…23:59:59.999Z`. Pure; the date
  * itself is not checked here. Hand-written: zod's and Node's readers take only RFC 3339 / ECMAScript's
  * format, and no dependency of the project reads these.
  */
+/**
+ * The spellings asRfc3339 reads: date, time (seconds and fraction optional), then the zone, after
+ * optional white space: Z, an offset (with or without its colon, or hours alone) optionally followed
+ * by a zone abbreviation, or the names UTC and GMT. A zone named by an abbreviation alone ("CET",
+ * "EST": several zones share some) is not read.
+ */
+const SPELLINGS =
+  /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(?:([Zz]|[+-]\d{2}(?::?\d{2})?)(?:\s+[A-Z][A-Za-z]{1,5})?|(UTC|GMT))$/;
+
 export function asRfc3339(text: string): string {
-  const m =
-    /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d+))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)$/.exec(
-      text.trim(),
-    );
+  const m = SPELLINGS.exec(text.trim());
   if (!m) return text;
-  const [, date, hm, written = '00', writtenFraction, zone = ''] = m;
+  const [, date, hm, written = '00', writtenFraction, numeric, named] = m;
+  const zone = named ? 'Z' : numeric;
   // A leap second (RFC 3339 §5.7, `23:59:60Z`) has no place in JavaScript's time or the databases':
   // it is read as the last millisecond before it, so that it keeps its order with the times around it.
   const leap = written === '60';

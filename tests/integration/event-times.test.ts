@@ -51,6 +51,10 @@ describe.each(dialects())('switch event times on %s', (dialect) => {
     ['with an offset of hours alone', '2026-11-25T04:13:58-05', '2026-11-25T09:13:58.000Z'],
     // RFC 3339 §5.7: read as the last millisecond before it (no leap seconds in JavaScript's time).
     ['on a leap second', '2016-12-31T23:59:60Z', '2016-12-31T23:59:59.999Z'],
+    // Review, session 39: Ruby's Time#to_s and Go's Time.String write the zone after a space.
+    ['with the offset after a space', '2026-11-25 10:13:58 +0100', '2026-11-25T09:13:58.000Z'],
+    ['with UTC for Z', '2026-11-25 09:13:58 UTC', '2026-11-25T09:13:58.000Z'],
+    ['with the offset and the zone’s name', '2026-11-25 10:13:58.25 +0100 CET', '2026-11-25T09:13:58.250Z'],
   ])('a call time %s is read as that time', async (_, at, stored) => {
     const { status, block } = await placed(setCallAt(at));
     expect(status).toBe(200);
@@ -72,6 +76,11 @@ describe.each(dialects())('switch event times on %s', (dialect) => {
       '2026-11-25T14:44:03.123456+05:30',
       '2026-11-25T09:14:03.123Z',
     ],
+    // Review, session 39: Ruby's Time#to_s, and Go's Time.String (the zone's name after the offset).
+    ['as Ruby writes it', '2026-11-25 06:14:03 -0300', '2026-11-25T09:14:03.000Z'],
+    ['as Ruby writes it in UTC', '2026-11-25 09:14:03 UTC', '2026-11-25T09:14:03.000Z'],
+    ['with GMT for Z', '2026-11-25 09:14:03 GMT', '2026-11-25T09:14:03.000Z'],
+    ['as Go writes it', '2026-11-25 10:14:03.123456789 +0100 CET', '2026-11-25T09:14:03.123Z'],
   ])('an event whose occurredAt is written %s is placed at that time', async (_, at, placedAt) => {
     const { status, block } = await placed((e) => {
       e.occurredAt = at;
@@ -95,6 +104,7 @@ describe.each(dialects())('switch event times on %s', (dialect) => {
   it.each([
     ['without a zone', '2026-11-25T09:14:03'],
     ['with a fraction and no zone', '2026-11-25T09:14:03.123456'],
+    ['with a zone’s abbreviation alone', '2026-11-25 09:14:03 CET'],
   ])('an event whose occurredAt is written %s is refused with a 400 that names the zone', async (_, at) => {
     const { account, creds } = await makeAccount();
     const e = placedEvent(account.number, { from: [creds[0].username] });
