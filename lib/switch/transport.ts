@@ -60,9 +60,10 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
   // repeated key with the stored result instead of applying again (CONTRACTS §3).
   const retryable = spec.method === 'GET' || spec.idempotencyKey !== undefined;
   const maxAttempts = 1 + (retryable ? Math.max(0, cfg.retries) : 0);
+  let unknownBefore = false;
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
-    const raw = await attemptOnce(cfg, spec);
+    const raw = afterUnknown(await attemptOnce(cfg, spec), unknownBefore);
     // Scrub before anything else sees it: a switch may echo the request back in its error text.
     const result: SwitchResult<unknown> = raw.ok
       ? raw
@@ -95,10 +96,32 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
       });
     }
     if (!willRetry) return result;
+    unknownBefore = true;
     await cfg.sleep(
       Math.max(waitAsked ?? 0, backoffDelay(attempt, cfg.backoffBaseMs, cfg.backoffMaxMs, cfg.random)),
     );
   }
+}
+
+/**
+ * An attempt's result read with what came before it. After an attempt whose outcome is not known
+ * (`unavailable`: it may have been applied and bound its Idempotency-Key), a refusal of the switch's
+ * gate rather than of the change (401 and 403, a token rotated between the attempts; 409, the IETF
+ * Idempotency-Key draft's "a request with this key is still being processed",
+ * draft-ietf-httpapi-idempotency-key-header §2.7) says nothing of that earlier attempt: it is
+ * `unavailable` too, so that nobody is told "nothing was changed" of a change that may be in force,
+ * and an outbox sends it again with the same key. A refusal of the request itself (400, 404, 422)
+ * stays one: the switch answers the same request the same way, and a repeated key of an applied
+ * request with its stored answer (docs/switch-api.md, "Idempotency").
+ */
+function afterUnknown(result: SwitchResult<unknown>, unknownBefore: boolean): SwitchResult<unknown> {
+  if (result.ok || !unknownBefore || result.kind === 'unavailable') return result;
+  if (result.status !== 401 && result.status !== 403 && result.status !== 409) return result;
+  return {
+    ...result,
+    kind: 'unavailable',
+    message: `${result.message} (after an attempt whose outcome is not known)`,
+  };
 }
 
 async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<SwitchResult<unknown>> {

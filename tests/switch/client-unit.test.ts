@@ -276,6 +276,52 @@ describe('answers that do not match the contract', () => {
   });
 });
 
+// Review, session 39: a timed-out first attempt may have been applied (and bound its key); a 401
+// (the token rotated meanwhile) or a 409 (the IETF draft's "key still in progress") to the retry said
+// nothing of it, yet the customer was told "nothing was changed" and the outbox dropped the lift.
+describe('a refusal after an attempt whose outcome is not known', () => {
+  const afterTimeout = (second: Response) => {
+    let calls = 0;
+    return make(async () => {
+      calls++;
+      if (calls === 1) throw Object.assign(new Error('timed out'), { name: 'TimeoutError' });
+      return second.clone();
+    });
+  };
+  const err = (status: number, code: string) => json(status, { error: { code, message: code } });
+
+  it.each([
+    [401, 'unauthorized'],
+    [403, 'forbidden'],
+    [409, 'idempotency_key_in_progress'],
+  ])('a %i to the keyed retry is not known to be applied either', async (status, code) => {
+    const { client } = afterTimeout(err(status, code));
+    const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
+    expect(res).toMatchObject({ ok: false, kind: 'unavailable', status, code });
+    expect(isKnownNotApplied(res as SwitchFailure)).toBe(false);
+    expectNoLeak(res);
+  });
+
+  it.each([
+    [400, 'invalid_request'],
+    [404, 'credential_not_found'],
+    [422, 'idempotency_key_reused'],
+  ])(
+    'a %i to the keyed retry is the switch refusing the request: known not applied',
+    async (status, code) => {
+      const { client } = afterTimeout(err(status, code));
+      const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
+      expect(isKnownNotApplied(res as SwitchFailure)).toBe(true);
+    },
+  );
+
+  it('a 401 to a first attempt stays a refusal (nothing was sent before it)', async () => {
+    const { client } = make(async () => err(401, 'unauthorized'));
+    const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
+    expect(res).toMatchObject({ ok: false, kind: 'rejected', status: 401 });
+  });
+});
+
 describe('cancellation', () => {
   it('stops at once, without retrying, when the caller aborts', async () => {
     const { client, fetchMock } = make(
