@@ -956,6 +956,42 @@ export async function confirmLift(op: {
   });
 }
 
+/** A switch's block time within this of the newest block a lift covers is that block (clocks, rounding). */
+const SAME_BLOCK_MS = 60_000;
+
+/**
+ * Before an old lift is sent (lib/switch/outbox.ts readBeforeResend: older than the switch's key
+ * memory), the switch answered that the account is blocked since `blockedAt`: if that is later than
+ * every block the lift was decided for (`payload.blockIds`, their `placedAt`, plus SAME_BLOCK_MS; a
+ * lift without block ids: its decision, `op.createdAt`), the switch placed a block since whose event
+ * has not arrived (a long partition), and the lift would undo it. Then, under the account's lock,
+ * every queued lift of the account is withdrawn as a new block's event withdraws it (the blocks it
+ * waited on in force again, an approval back in support's queue), and the account is marked for the
+ * reconciler, which records the switch's block. Returns true when the lift was withdrawn so (send
+ * nothing), false when the block the switch has is one the lift was decided for (send it).
+ */
+export async function withdrawLiftForNewerBlock(
+  op: { id: string; accountNumber: string; payload: string; createdAt: Date },
+  blockedAt: Date,
+): Promise<boolean> {
+  const payload = JSON.parse(op.payload) as LiftPayload;
+  return db.$transaction(async (tx) => {
+    const account = await tx.customerAccount.findUnique({ where: { number: op.accountNumber } });
+    if (!account) return false;
+    await lockAccount(tx, account.id);
+    const covered = payload.blockIds?.length
+      ? await tx.block.findMany({ where: { id: { in: payload.blockIds } }, select: { placedAt: true } })
+      : [];
+    const newest = covered.length
+      ? Math.max(...covered.map((b) => b.placedAt.getTime())) + SAME_BLOCK_MS
+      : op.createdAt.getTime();
+    if (blockedAt.getTime() <= newest) return false;
+    await cancelQueuedLifts(tx, account, 'new_block');
+    await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
+    return true;
+  });
+}
+
 /**
  * The switch said no to a lift: the blocks that waited for it are in force again, visibly, and an
  * approval that queued it goes back to the queue with the customer told (reopenApprovals).

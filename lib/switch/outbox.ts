@@ -9,6 +9,7 @@ import {
   type ReapplyPayload,
   refuseLift,
   refusePlace,
+  withdrawLiftForNewerBlock,
 } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
 import { sharedNow } from '@/lib/server/clock';
@@ -160,7 +161,9 @@ export async function processSwitchOutbox(
  * An operation older than the switch's idempotency memory (KEY_MEMORY_MS, CONTRACTS §3: keys are kept
  * 24 h) must not be re-sent blind: it could apply twice, undoing a change the switch made since. Its
  * account is read first:
- * - `settled`: the switch already has the target state; that is the confirmation, recorded here;
+ * - `settled`: the switch already has the target state; that is the confirmation, recorded here; or
+ *   a lift found the account blocked since after the blocks it was decided for, and was withdrawn
+ *   (lib/blocks/lifecycle.ts withdrawLiftForNewerBlock);
  * - `send`: a young operation (its key is remembered), or the switch has the other state: the
  *   operation then gets a fresh key (written to `op` and its row) and is sent as new;
  * - a failure: the read did not answer (a timeout, a 5xx, a body it could not read); nothing may be
@@ -174,6 +177,15 @@ async function readBeforeResend(
   const state = await client.getAccount(op.accountNumber);
   if (!state.ok) return state;
   const payload = JSON.parse(op.payload) as LiftPayload | PlacePayload;
+  // Blocked since after what the lift was decided for: a block placed while its event could not
+  // arrive, which the lift would undo (review, session 39). Withdrawn instead.
+  if (
+    payload.state === 'allowed' &&
+    state.value.internationalCalling === 'blocked' &&
+    state.value.blockedAt &&
+    (await withdrawLiftForNewerBlock(op, new Date(state.value.blockedAt)))
+  )
+    return 'settled';
   if (state.value.internationalCalling === payload.state) {
     // The state read now is the answer and where the account stands.
     if (payload.state === 'blocked') await confirmPlace(op, state.value, state.value);

@@ -101,6 +101,45 @@ describe.each(dialects())('switch outbox on %s', (dialect) => {
     expect(sent.idempotencyKey).not.toBe(op.idempotencyKey);
   });
 
+  // Review, session 39: after a partition longer than the key memory, the switch had placed a new
+  // block whose event had not arrived yet; the old lift, read as "blocked, send it under a new key",
+  // undid it on the switch, and the late event was then dropped as older than the lift.
+  it.each([
+    ['an hour ago, after the block the lift is for: the lift is withdrawn', 3600_000, false],
+    ['30 s after the block the lift is for (the same block): the lift is sent', 26 * 3600_000 - 30_000, true],
+  ])('a lift queued 25 h ago, the switch blocked since %s', async (_, agoMs, sent) => {
+    const { account } = await makeAccount();
+    const placedAt = new Date(Date.now() - 26 * 3600_000);
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: new Date(Date.now() - agoMs).toISOString(),
+      credentials: [],
+    });
+    const block = await makeBlock(account.id, { placedAt });
+    await decideLift([block]);
+    const op = await getDb().switchOperation.findFirstOrThrow({ where: { blockId: block.id } });
+    await getDb().switchOperation.update({
+      where: { id: op.id },
+      data: { createdAt: new Date(Date.now() - 25 * 3600_000) },
+    });
+    expect(await processSwitchOutbox({ client: client() })).toBe(sent ? 1 : 0);
+    expect(await changes(account.number)).toBe(sent ? 1 : 0);
+    expect(await calling(account.number)).toBe(sent ? 'allowed' : 'blocked');
+    const row = await getDb().switchOperation.findUniqueOrThrow({ where: { id: op.id } });
+    const acc = await getDb().customerAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect({
+      status: row.status,
+      block: await blockStatus(block.id),
+      reconcileDue: acc.reconcileDue,
+    }).toEqual(
+      sent
+        ? { status: 'done', block: 'lifted', reconcileDue: false }
+        : { status: 'failed', block: 'active', reconcileDue: true },
+    );
+    if (!sent) expect(row.lastError).toMatch(/^superseded: /);
+  });
+
   it('applied-but-late: the client times out, the re-send with the same key is not applied twice', async () => {
     const { account, block } = await blockedWithLiftQueued();
     await sim.control('PUT', '/_sim/faults', { applyLateMs: 1500, applyLateNext: 1 });
