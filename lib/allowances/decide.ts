@@ -10,7 +10,7 @@ import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { lockAccount } from '@/lib/server/db/lock';
 import { countryName } from '@/lib/phone/format';
 import { accountBlocked as blocked, latestBlockInForce } from './blocked';
-import { queueAllowanceDelete, queueAllowancePut } from './operations';
+import { endingOnSwitch, queueAllowanceDelete, queueAllowancePut } from './operations';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 
 // Support decides destination allowances (issue 16). Approving needs the same callback attestation
@@ -108,6 +108,10 @@ export const approveAllowance = staffDecision(
     // endAllowancesWithBlock): approved under a later block, it would let that block's fraud through.
     if (a.blockId && (await latestBlockInForce(tx, a.accountId)) !== a.blockId)
       return refuse('refused', 'outcome.allowance.earlierBlock');
+    if (await endingOnSwitch(tx, a.account.number, a.country))
+      return refuse('conflict', 'outcome.allowance.endingOnSwitch', {
+        country: countryName(a.country, localeOf(user)),
+      });
     const now = new Date();
     const until = hoursFrom(now, a.hours);
     const won = await tx.destinationAllowance.updateMany({
@@ -160,6 +164,10 @@ export const grantAllowance = staffDecision(
       return refuse('conflict', 'outcome.allowance.openGrant', {
         country: countryName(country, locale),
         status: open.status,
+      });
+    if (await endingOnSwitch(tx, account.number, country))
+      return refuse('conflict', 'outcome.allowance.endingOnSwitch', {
+        country: countryName(country, locale),
       });
     const now = new Date();
     const until = hoursFrom(now, hours);

@@ -104,6 +104,20 @@ export async function queueAllowanceDelete(
 }
 
 /**
+ * Whether a DELETE of the account's `country` allowance (ISO 3166-1 alpha-2) is still waiting in the
+ * switch outbox. A grant for that country must wait for it: the outbox runs by due time, not per
+ * account, so the new allowance's PUT could reach the switch first, and the DELETE then remove it
+ * there while Tollgate showed it in force (review, session 39).
+ */
+export async function endingOnSwitch(tx: Tx, accountNumber: string, country: string): Promise<boolean> {
+  const pending = await tx.switchOperation.findMany({
+    where: { kind: 'allowance_delete', status: 'pending', accountNumber },
+    select: { payload: true },
+  });
+  return pending.some((o) => (JSON.parse(o.payload) as AllowanceDeletePayload).country === country);
+}
+
+/**
  * Ends every allowance of the account that is in force on the switch or on its way there, inside the
  * caller's transaction (which holds the account's lock): blocks/lifecycle.ts calls it when a new
  * block comes into force and when the account's last block is lifted (`cause`). An allowance is an

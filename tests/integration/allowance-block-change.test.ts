@@ -191,6 +191,47 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
     expect(await simAllowances(n)).toEqual([]);
   });
 
+  // Review, session 39: the outbox runs by due time, not per account: a new Somalia grant's PUT could
+  // reach the switch before the earlier allowance's DELETE, which then removed it there while Tollgate
+  // showed the new one in force. A grant (or an approval) for the country waits for that DELETE.
+  it('a grant for a country whose earlier allowance is still being ended on the switch waits for it', async () => {
+    const made = await makeBlockedOnSwitch(sim);
+    const n = made.account.number;
+    const staff = await makeStaff();
+    const grant = (country: string) =>
+      grantAllowance(staff, { accountNumber: n, country, hours: 24, reason: 'Supplier in Mogadishu.' }, meta);
+    // Its PUT may have reached the switch (a 503): the new block ends it at once and queues a DELETE.
+    await sim.control('PUT', `/_sim/faults/${n}`, { failNext: 2, failStatus: 503 });
+    expect(await grant('SO')).toMatchObject({ ok: true });
+    const first = await getDb().destinationAllowance.findFirstOrThrow({
+      where: { accountId: made.account.id },
+    });
+    expect(await outbox()).toBe(0);
+    expect((await deliver(placedEvent(n))).status).toBe(200);
+    expect(await row(first.id)).toMatchObject({ status: 'ended', endReason: 'new_block' });
+    await dueNow();
+    expect(await outbox()).toBe(0); // the DELETE: 503, still waiting
+    expect(inWords(await grant('SO'), 'en')).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      message:
+        'The previous Somalia allowance is still being ended on the switch. Try again in a minute, once it is.',
+    });
+    expect(inWords(await grant('SO'), 'es')).toMatchObject({
+      message:
+        'El permiso anterior para Somalia aún se está finalizando en el switch. Inténtelo de nuevo en un minuto, cuando haya terminado.',
+    });
+    expect(await getDb().destinationAllowance.count({ where: { accountId: made.account.id } })).toBe(1);
+    // A grant for another country does not wait for it.
+    expect(await grant('CU')).toMatchObject({ ok: true });
+    await sim.control('DELETE', `/_sim/faults/${n}`);
+    await dueNow();
+    expect(await outbox()).toBe(2); // the DELETE and the Cuba PUT
+    expect(await grant('SO')).toMatchObject({ ok: true });
+    expect(await outbox()).toBe(1);
+    expect((await simAllowances(n)).map((a) => a.country).sort()).toEqual(['CU', 'SO']);
+  });
+
   // The same rule for a request still waiting for its callback: approved under a later block, it
   // would let that block's fraud through (found by the faults helper, not mended by it).
   it.each([
