@@ -54,12 +54,18 @@ export type SpentStep = { giveBack: () => Promise<void> };
  * is spent for this secret only: a code is a function of the secret and the step, and a new secret
  * (enrolled after an admin's reset, in the same minute as the last code of the lost one) has codes of
  * its own. Keyed by the user too, so two users who share a secret (tests, the demo) do not collide.
- * Returns the spent step, or null for a wrong code or a step already spent. The step is spent before
+ * Returns the spent step; `'used'` for a right code whose step is already spent (the person signed in
+ * with it a moment ago on another device: told to wait for the next code, not that it is wrong, and
+ * not counted towards the lock); null for a wrong code. The step is spent before
  * the caller's change is made (parallel requests with one code cannot both pass); a caller whose
  * change then fails (a database error, the session ended) gives it back, so the person's next try
  * with the same code is not refused as a wrong one.
  */
-export async function acceptTotp(userId: string, base32: string, code: string): Promise<SpentStep | null> {
+export async function acceptTotp(
+  userId: string,
+  base32: string,
+  code: string,
+): Promise<SpentStep | 'used' | null> {
   // The shared clock: every instance spends the same step for the same code (lib/server/clock.ts).
   const step = matchTotpStep(base32, code, sharedNow().getTime());
   if (step === null) return null;
@@ -67,7 +73,7 @@ export async function acceptTotp(userId: string, base32: string, code: string): 
   // the key that differs between secrets, with nothing that AUTH_SECRET's rotation would change.
   const secret = crypto.createHash('sha256').update(`totp-step\0${base32}`).digest('base64url');
   const key = `${userId}:${secret}:${step}`;
-  if ((await consume('totpStep', key)).rejected) return null;
+  if ((await consume('totpStep', key)).rejected) return 'used';
   return { giveBack: () => reward('totpStep', key).catch(() => undefined) };
 }
 

@@ -278,6 +278,27 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await db.auditLog.count({ where: { actorId: u.id, action: 'mfa.verified' } })).toBe(1);
     });
 
+    // Review, session 39: a code used a moment ago on another device was "not correct, check your
+    // app's clock", and counted towards the lock.
+    it('a right code already used is refused as used (wait for the next), audited, not counted toward the lock', async () => {
+      const { u, me } = await userWithSession('agent', TOTP_SECRET);
+      const now = code(TOTP_SECRET);
+      expect(said(await verifySecondFactor(me, now, meta))).toBe('ok');
+      const laptop = { ...me, sessionId: (await makeSession(u.id)).id, mfaVerified: false };
+      const refused = await verifySecondFactor(laptop, now, meta);
+      expect(said(refused)).toBe('mfa.used');
+      expect(refused).toMatchObject({
+        ok: false,
+        code: 'invalid',
+        fieldErrors: { code: [{ key: 'mfa.used' }] },
+      });
+      const db = getDb();
+      expect((await db.user.findUniqueOrThrow({ where: { id: u.id } })).totpFailures).toBe(0);
+      const row = await db.auditLog.findFirstOrThrow({ where: { actorId: u.id, action: 'mfa.failure' } });
+      expect(JSON.parse(String(row.detail))).toEqual({ kind: 'totp', reused: true });
+      expect(await sessionVerified(laptop.sessionId)).toBe(false);
+    });
+
     it('more than five codes in a window are throttled, even a right one, and counted toward the lock', async () => {
       const { u, me } = await userWithSession('agent', TOTP_SECRET);
       for (let i = 0; i < 5; i++)
@@ -327,7 +348,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       // The replay protection itself is unchanged: the new code, once used, is refused again.
       const s2 = await makeSession(u.id);
       const next = { ...me, sessionId: s2.id, mfaEnrolled: true };
-      expect(said(await verifySecondFactor(next, first, meta))).toBe('mfa.wrong');
+      expect(said(await verifySecondFactor(next, first, meta))).toBe('mfa.used');
     });
 
     it('a recovery code works once, as people type it; it is audited', async () => {

@@ -28,7 +28,7 @@ describe.each(dialects())('a TOTP code works once, on %s', (dialect) => {
   it('the same code is refused the second time, for the same user only', async () => {
     const code = codeAt(Date.now());
     expect(await acceptTotp(`u1-${dialect}`, SECRET, code)).not.toBeNull();
-    expect(await acceptTotp(`u1-${dialect}`, SECRET, code)).toBeNull();
+    expect(await acceptTotp(`u1-${dialect}`, SECRET, code)).toBe('used');
     expect(await acceptTotp(`u2-${dialect}`, SECRET, code)).not.toBeNull();
   });
   it('a step given back (the change it was for failed) takes the same code once more', async () => {
@@ -37,7 +37,7 @@ describe.each(dialects())('a TOTP code works once, on %s', (dialect) => {
     expect(spent).not.toBeNull();
     await spent!.giveBack();
     expect(await acceptTotp(`u3-${dialect}`, SECRET, code)).not.toBeNull();
-    expect(await acceptTotp(`u3-${dialect}`, SECRET, code)).toBeNull();
+    expect(await acceptTotp(`u3-${dialect}`, SECRET, code)).toBe('used');
   });
 });
 

@@ -11,7 +11,7 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { storeNewRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { SessionEnded, startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
-import { codeRefused } from '@/lib/auth/mfa/refusal';
+import { codeRefused, usedCode } from '@/lib/auth/mfa/refusal';
 import { checkEnrolmentProof, proofRefusalKey, takeEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
@@ -69,6 +69,7 @@ export async function confirmEnrolment(
   }
   const secret = pendingSecretFor(user.id, user.sessionId);
   const spent = await acceptTotp(user.id, secret, code.code);
+  if (spent === 'used') return usedCode(user, meta, 'enrolment');
   if (!spent) {
     await audit({ action: 'mfa.failure', actor: user, detail: { kind: 'totp', for: 'enrolment' }, meta });
     return attempt.limited

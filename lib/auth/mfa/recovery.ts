@@ -10,7 +10,7 @@ import { db, type Tx } from '@/lib/server/db';
 import { lockUser } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { clearSecondFactorFailures, recordSecondFactorFailure } from '@/lib/auth/mfa/lockout';
-import { codeRefused } from '@/lib/auth/mfa/refusal';
+import { codeRefused, usedCode } from '@/lib/auth/mfa/refusal';
 import { succeed, type Outcome } from '@/lib/server/outcome';
 
 /**
@@ -68,6 +68,7 @@ export async function replaceRecoveryCodes(
     return codeRefused('throttled', 'mfa.throttled');
   }
   const spent = await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code);
+  if (spent === 'used') return usedCode(user, meta, 'recovery_codes');
   if (!spent) {
     await audit({
       action: 'mfa.failure',

@@ -15,7 +15,7 @@ import {
 } from '@/lib/auth/mfa/lockout';
 import { SessionEnded, startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { lockUser } from '@/lib/server/db/lock';
-import { codeRefused } from '@/lib/auth/mfa/refusal';
+import { codeRefused, usedCode } from '@/lib/auth/mfa/refusal';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 import { adoptBrowserTimeZone } from '@/lib/time/zone';
 
@@ -68,7 +68,10 @@ export async function verifySecondFactor(
   };
   // A TOTP code's step is spent first (parallel requests with one code cannot both pass), and given
   // back if no session comes of it.
-  const spent = code.kind === 'totp' ? await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code) : null;
+  const accepted =
+    code.kind === 'totp' ? await acceptTotp(u.id, decryptSecret(u.totpSecret), code.code) : null;
+  if (accepted === 'used') return usedCode(user, meta, 'sign_in');
+  const spent = accepted;
   if (code.kind === 'totp' && !spent) return wrong();
   let session: VerifiedSession | 'wrong';
   try {
