@@ -6,7 +6,11 @@
 import spanishCommonWords from '@zxcvbn-ts/language-es-es/dist/commonWords.json.mjs';
 import spanishFirstNames from '@zxcvbn-ts/language-es-es/dist/firstnames.json.mjs';
 import spanishLastNames from '@zxcvbn-ts/language-es-es/dist/lastnames.json.mjs';
+import { withoutAccents } from './accents.mjs';
 import { forgetSortedWords, zxcvbnRankedDictionaries } from './dictionary-match.mjs';
+
+// Kept here too, for callers that already read it from this module (lib/passwords/accents.mjs).
+export { withoutAccents };
 
 // zxcvbn 4.4.2 knows English only: its frequency lists are English passwords, English Wikipedia, US
 // names and US television. The provider's customers are in Spain and Latin America as much as
@@ -36,19 +40,6 @@ const LISTS = /** @type {const} */ ([
 ]);
 
 let installed = false;
-
-/**
- * `word` without combining marks (Unicode NFD, then every Mn removed): "corazón" → "corazon",
- * "pingüino" → "pinguino", "ñandú" → "nandu".
- * @param {string} word
- * @returns {string}
- */
-export function withoutAccents(word) {
-  return word
-    .normalize('NFD')
-    .replace(/\p{Mn}/gu, '')
-    .normalize('NFC');
-}
 
 /** Shorter words add matches, not protection: as a part of a password zxcvbn counts 50 guesses for any. */
 const MIN_WORD_LENGTH = 3;

@@ -1,5 +1,6 @@
 // Runs in the browser (and in tests): crypto.getRandomValues is a CSPRNG in both.
 import type { Note } from '@/lib/i18n/note';
+import { contextWordIn } from './words';
 
 /** Generated SIP passwords: 20–32 characters fit every phone we know of; longer ones come with a note. */
 export const GENERATED_MIN = 20;
@@ -37,7 +38,8 @@ const SEPARATORS = '-_.';
  * A random password of `length` characters (clamped to GENERATED_MIN..GENERATED_MAX), uniform over
  * letters and digits without look-alikes, plus "-_." unless `lettersAndDigitsOnly` (for keypads).
  * Rejection sampling: no modulo bias. A draw that happens to contain one of `avoid` (the account's
- * context words, compared case-insensitively) is drawn again, so the server never refuses it for that.
+ * context words, compared as the server compares them: words.ts contextWordIn, without case or
+ * accents, so "Peñalara" keeps "penalara" out) is drawn again, so the server never refuses it for that.
  */
 export function generatePassword(
   length = GENERATED_DEFAULT,
@@ -47,15 +49,13 @@ export function generatePassword(
   const n = Math.min(GENERATED_MAX, Math.max(GENERATED_MIN, Math.floor(length)));
   const alphabet = lettersAndDigitsOnly ? LETTERS_DIGITS : LETTERS_DIGITS + SEPARATORS;
   const limit = 256 - (256 % alphabet.length);
-  const words = avoid.map((w) => w.toLowerCase()).filter(Boolean);
   for (;;) {
     let out = '';
     while (out.length < n) {
       const bytes = crypto.getRandomValues(new Uint8Array(n * 2));
       for (const b of bytes) if (b < limit && out.length < n) out += alphabet[b % alphabet.length];
     }
-    const lower = out.toLowerCase();
-    if (!words.some((w) => lower.includes(w))) return out;
+    if (contextWordIn(out, avoid) === null) return out;
   }
 }
 

@@ -2,7 +2,7 @@ import type { ZXCVBNResult } from 'zxcvbn';
 import type { Note } from '@/lib/i18n/note';
 import { crackTime as crackTimeNote, feedbackKey } from './feedback';
 import { sipCharacterProblems } from './sip-characters';
-import { contextWords, levelLabel } from './words';
+import { contextWordIn, contextWords, levelLabel } from './words';
 
 // The password rules without the estimator: lengths, the Assessment a page shows, and the verdict on
 // zxcvbn's estimate (judgePassword). No zxcvbn here: the server's request thread imports this module
@@ -55,7 +55,7 @@ export type Assessment = {
 
 // The meter's level words and the account's context words live in ./words (no catalogue, no rules), so
 // the browser components that need them stay small; they are re-exported here.
-export { contextWords, levelLabel } from './words';
+export { contextWordIn, contextWords, levelLabel } from './words';
 
 const YEAR_S = 365.25 * 86_400;
 
@@ -147,10 +147,10 @@ export function judgePassword(
   if (password.length > MAX_LENGTH)
     problems.push({ key: 'password.problem.tooLong', values: { max: MAX_LENGTH } });
   if (sip) problems.push(...sipCharacterProblems(password));
-  const lower = password.toLowerCase();
-  if (opts.username && lower === opts.username.toLowerCase())
+  if (opts.username && password.toLowerCase() === opts.username.toLowerCase())
     problems.push({ key: 'password.problem.isUsername' });
-  const found = contextWords(opts.userInputs).find((w) => lower.includes(w));
+  // Compared without case or accents: "Clinica-…" carries the account's "Clínica" as much as "Clínica-…".
+  const found = contextWordIn(password, contextWords(opts.userInputs));
   if (found) problems.push({ key: 'password.problem.contextWords' });
   // A targeted attacker knows the company's own words: a password built on them is weak whatever the
   // estimator says about its length (NIST SP 800-63B: context-specific words).
