@@ -6,18 +6,34 @@
 
 import type { Note } from '@/lib/i18n/note';
 
-// The reason for each is a catalogue sentence, password.sipChar.<name>, that names the character:
-// ":" separates user and password in SIP and provisioning URLs; ";" starts a parameter in SIP URIs and
-// a comment in some configuration files; "@" separates the user from the host in SIP URIs; "#" starts
-// a comment in configuration files and a fragment in URLs; "%" starts an escape sequence in URLs;
-// "&", "<" and ">" must be escaped in XML provisioning files; '"' and "'" end a quoted value in
-// configuration files, SIP headers and shells; "\\" is an escape character in configuration files; a
-// space splits values in configuration files, and phones may trim it.
+/**
+ * Each refused character → its catalogue sentence, password.sipChar.<name>, which names it:
+ * ":" separates user and password in SIP and provisioning URLs; ";" starts a parameter in SIP URIs and
+ * a comment in some configuration files; "@" separates the user from the host in SIP URIs; "#" starts
+ * a comment in configuration files and a fragment in URLs; "%" starts an escape sequence in URLs;
+ * "&", "<" and ">" must be escaped in XML provisioning files; '"' and "'" end a quoted value in
+ * configuration files, SIP headers and shells; "\\" is an escape character in configuration files; a
+ * space splits values in configuration files, and phones may trim it.
+ *
+ * A provisioning URL that carries the password (https://user:password@host/…, RFC 3986 §3.2.1) ends
+ * its authority, and the password with it, at the first "/", "?" or "#" (RFC 3986 §3.2, and the parser
+ * of its Appendix B); "[" and "]" enclose an IPv6 host there (§3.2.2). WHATWG URL (browsers, Node)
+ * throws on "/", "?" and "#" in the password; Python's urlsplit cuts it at them and raises "Invalid
+ * IPv6 URL" on "[" or "]". Those and ":" and "@" are RFC 3986's gen-delims (§2.2), and RFC 3261
+ * §25.1's `password` production allows none of them: all seven are refused. The other characters RFC
+ * 3986 leaves out of userinfo ("^", "`", "{", "|", "}") end nothing: URL parsers percent-encode them
+ * and the password reads back the same, so they are accepted (RFC 3261 §25.1 has no room for them in
+ * a SIP URI either, but §19.1.1 advises against putting any password in one).
+ */
 const REASONS: Record<string, string> = {
   ':': 'colon',
   ';': 'semicolon',
   '@': 'at',
   '#': 'hash',
+  '/': 'slash',
+  '?': 'question',
+  '[': 'openBracket',
+  ']': 'closeBracket',
   '%': 'percent',
   '&': 'ampersand',
   '"': 'quote',
@@ -28,7 +44,7 @@ const REASONS: Record<string, string> = {
   ' ': 'space',
 };
 
-/** The characters warned about, in the order of REASONS (":", ";", "@", …, space). */
+/** The characters warned about, in the order of REASONS (":", ";", "@", "#", "/", …, space): see REASONS for why. */
 export const WARNED_CHARACTERS = Object.keys(REASONS);
 
 /**

@@ -79,7 +79,24 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(assessPassword('Harbor&Quartz(Kettle)91', portal).acceptable).toBe(true);
   });
   it('names every warned character, non-ASCII and invisible ones', () => {
-    expect(WARNED_CHARACTERS).toEqual([':', ';', '@', '#', '%', '&', '"', "'", '\\', '<', '>', ' ']);
+    expect(WARNED_CHARACTERS).toEqual([
+      ':',
+      ';',
+      '@',
+      '#',
+      '/',
+      '?',
+      '[',
+      ']',
+      '%',
+      '&',
+      '"',
+      "'",
+      '\\',
+      '<',
+      '>',
+      ' ',
+    ]);
     for (const c of WARNED_CHARACTERS) {
       const problems = sipCharacterProblems(`Quartz${c}Kettle${c}91`);
       expect(problems, JSON.stringify(c)).toHaveLength(1);
@@ -88,6 +105,32 @@ describe('SIP passwords are judged against the attack SIP faces', () => {
     expect(say(sipCharacterProblems('Kettle-Quärtz')[0])).toMatch(/“ä” \(U\+00E4\).*outside ASCII/);
     expect(say(sipCharacterProblems('Kettle\u200bQuartz')[0])).toMatch(/invisible character U\+200B/);
     expect(sipCharacterProblems('Kettle-Quartz_91.x')).toEqual([]);
+  });
+  it('refuses what ends the password in a provisioning URL (RFC 3986 gen-delims), in both languages', () => {
+    // https://user:password@host/: the authority ends at "/", "?" or "#" (RFC 3986 §3.2); "[" and "]"
+    // enclose an IPv6 host (§3.2.2). The password must come back whole from the URL it is put in.
+    for (const c of ':/?#[]@') expect(WARNED_CHARACTERS, c).toContain(c);
+    expect(assessPassword('Kx9/Tq2mV7-Playa-2026', sip)).toMatchObject({
+      acceptable: false,
+      strongEnough: true,
+      problems: [{ key: 'password.sipChar.slash' }],
+    });
+    expect(problemsOf('Kx9/Tq2mV7-Playa-2026', sip)).toMatch(/^Remove “\/”: it ends the user and password/);
+    expect(problemsOf('Kx9?Tq2mV7-Playa-2026', sip)).toMatch(/^Remove “\?”/);
+    expect(problemsOf('Kx9[Tq2mV7]Playa-2026', sip)).toMatch(/^Remove “\[”.*Remove “\]”/);
+    const es = translate('es');
+    expect(noteText(es, sipCharacterProblems('Kx9/Tq2mV7-Playa-2026')[0])).toBe(
+      'Quite «/»: cierra el usuario y la contraseña en las URL de aprovisionamiento, así que algunos teléfonos no lo admiten.',
+    );
+    expect(noteText(es, sipCharacterProblems('Kx9[Tq2mV7-Playa-2026')[0])).toMatch(/^Quite «\[»: delimita/);
+    // Every printable ASCII character the rule lets through survives a provisioning URL as it is typed.
+    for (let code = 0x21; code <= 0x7e; code++) {
+      const password = `Kx9${String.fromCharCode(code)}Tq2mV7-Playa`;
+      if (sipCharacterProblems(password).length) continue;
+      const url = new URL(`https://acme-reception:${password}@prov.example.com/cfg.xml`);
+      expect(url.host, password).toBe('prov.example.com');
+      expect(decodeURIComponent(url.password), password).toBe(password);
+    }
   });
   it('white space a paste adds at either end is said as such, once, whatever the white space', () => {
     const edges = { key: 'password.sipChar.edges' };
