@@ -1,6 +1,7 @@
 import { Link } from '@/components/ui/link';
-import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import { getFormatter, getLocale, getMessages, getTranslations } from 'next-intl/server';
 import type { Translate } from '@/lib/i18n/note';
+import { pickMessages } from '@/lib/i18n/client-messages';
 import { storedText } from '@/lib/i18n/stored';
 import { revealInvisible } from '@/lib/server/control-characters';
 import { AutoRefresh } from '@/components/auto-refresh';
@@ -35,14 +36,9 @@ export async function BlockAllowances({
   const list = await blockPageAllowances(userId, block);
   if (block.status !== 'active' && list.length === 0) return null;
   const now = new Date().toISOString();
-  const labels = {
-    // Templates the browser fills (components/allowance/countdown.tsx): formatted here with the
-    // placeholders as values, since a bundled catalogue holds compiled messages, not ICU text.
-    hoursMinutes: t('countdown.hoursMinutes', { hours: '{hours}', minutes: '{minutes}' }),
-    minutes: t('countdown.minutes', { minutes: '{minutes}' }),
-    soon: t('countdown.soon'),
-    over: t('countdown.over'),
-  };
+  // The countdown's words, formatted in the browser with their plurals (components/allowance/countdown.tsx):
+  // the block page's provider sends `unblock` only.
+  const countdownMessages = pickMessages(await getMessages(), ['allowance.countdown']);
   const waiting = list.some((a) => a.status === 'sending' || a.status === 'active');
   return (
     <section aria-labelledby="allowances" className="flex flex-col gap-3">
@@ -70,7 +66,12 @@ export async function BlockAllowances({
                   {a.status === 'active' && a.until ? (
                     <>
                       {' '}
-                      <Countdown until={a.until.toISOString()} now={now} labels={labels} />
+                      <Countdown
+                        until={a.until.toISOString()}
+                        now={now}
+                        locale={locale}
+                        messages={countdownMessages}
+                      />
                     </>
                   ) : null}
                 </p>

@@ -1,17 +1,59 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { createTranslator, type AbstractIntlMessages } from 'next-intl';
 
-export type CountdownLabels = { hoursMinutes: string; minutes: string; soon: string; over: string };
+/** The countdown's four messages, each an ICU message of the catalogue's `allowance.countdown`. */
+type CountdownKey = 'hoursMinutes' | 'minutes' | 'soon' | 'over';
+type CountdownWords = (key: CountdownKey, values?: { hours?: number; minutes?: number }) => string;
 
-const fill = (s: string, v: Record<string, number>) =>
-  s.replace(/\{(\w+)\}/g, (_, k: string) => String(v[k] ?? ''));
+/**
+ * The words for `leftMs` milliseconds left, from `words` (the `allowance.countdown` messages): `over`
+ * at 0 or less, `soon` under a minute, else whole minutes (rounded down) as `minutes`, or as
+ * `hoursMinutes` from an hour. The messages choose their plural forms by the numbers ("queda 1 min",
+ * "quedan 2 min").
+ */
+export function countdownText(words: CountdownWords, leftMs: number): string {
+  if (leftMs <= 0) return words('over');
+  if (leftMs < 60_000) return words('soon');
+  const minutesTotal = Math.floor(leftMs / 60_000);
+  const hours = Math.floor(minutesTotal / 60);
+  const minutes = minutesTotal % 60;
+  return hours > 0 ? words('hoursMinutes', { hours, minutes }) : words('minutes', { minutes });
+}
+
+/**
+ * A formatter of the countdown's messages in `locale` (a BCP 47 tag: the page's, so plurals follow the
+ * reader's language). `messages` is the part of the catalogue under `allowance.countdown`, at its
+ * place in the tree (lib/i18n/client-messages.ts pickMessages), as the server hands it: ICU text, or
+ * the bundle's precompiled form. A missing message is reported and shown as its key, as next-intl does.
+ */
+export function countdownWords(locale: string, messages: AbstractIntlMessages): CountdownWords {
+  // The messages are typed loosely (AbstractIntlMessages), so next-intl knows none of their keys.
+  return createTranslator({
+    locale,
+    messages,
+    namespace: 'allowance.countdown',
+  }) as unknown as CountdownWords;
+}
 
 /**
  * Time left until `until` (ISO), in hours and minutes, updated every 15 s. Rendered on the server
- * with `now` first (no layout shift), then by the browser's clock. Labels come translated from the
- * server. `role="timer"` is not live by default: screen readers read it on demand, not every tick.
+ * with `now` first (no layout shift), then by the browser's clock. Its words are `messages` (the
+ * catalogue's `allowance.countdown`, handed by the server: the block page's provider does not send
+ * `allowance`) formatted here with their plurals in `locale`. `role="timer"` is not live by default:
+ * screen readers read it on demand, not every tick.
  */
-export function Countdown({ until, now, labels }: { until: string; now: string; labels: CountdownLabels }) {
+export function Countdown({
+  until,
+  now,
+  locale,
+  messages,
+}: {
+  until: string;
+  now: string;
+  locale: string;
+  messages: AbstractIntlMessages;
+}) {
   const [t, setT] = useState(() => Date.parse(now));
   useEffect(() => {
     const tick = () => setT(Date.now());
@@ -22,19 +64,10 @@ export function Countdown({ until, now, labels }: { until: string; now: string; 
       clearInterval(id);
     };
   }, []);
-  const left = Date.parse(until) - t;
-  let text: string;
-  if (left <= 0) text = labels.over;
-  else if (left < 60_000) text = labels.soon;
-  else {
-    const minutesTotal = Math.floor(left / 60_000);
-    const hours = Math.floor(minutesTotal / 60);
-    const minutes = minutesTotal % 60;
-    text = hours > 0 ? fill(labels.hoursMinutes, { hours, minutes }) : fill(labels.minutes, { minutes });
-  }
+  const words = useMemo(() => countdownWords(locale, messages), [locale, messages]);
   return (
     <span role="timer" className="font-semibold tabular-nums">
-      {text}
+      {countdownText(words, Date.parse(until) - t)}
     </span>
   );
 }
