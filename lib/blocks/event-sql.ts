@@ -29,9 +29,17 @@ export type EventAccount = {
   switchChangedAt: Date;
   /** The account's country (how its people dial), as stored: lib/phone/plan.ts `accountCountry`. */
   country: string | null;
+  /** When the portal last applied a switch change to the account (shared clock), after the lock; null: never. */
+  switchAppliedAt: Date | null;
 };
 
-type Row = { id: string; number: string; switchChangedAt: Date | string | number; country: string | null };
+type Row = {
+  id: string;
+  number: string;
+  switchChangedAt: Date | string | number;
+  country: string | null;
+  switchAppliedAt: Date | string | number | null;
+};
 
 /** The row ids of this path's raw INSERTs (lib/server/row-id.ts). */
 export { newRowId };
@@ -76,7 +84,7 @@ export async function lockAccountForEvent(
       WHEN "switchChangedAt" IS NULL OR "switchChangedAt" < ${at} THEN ${sharedNow()}
       ELSE "switchAppliedAt" END
     WHERE "number" = ${accountNumber}
-    RETURNING "id", "number", "switchChangedAt", "country"`,
+    RETURNING "id", "number", "switchChangedAt", "country", "switchAppliedAt"`,
   );
   const row = rows[0];
   if (!row) return null;
@@ -86,6 +94,7 @@ export async function lockAccountForEvent(
     // PostgreSQL returns a Date; SQLite's raw result may be the stored text.
     switchChangedAt: new Date(row.switchChangedAt),
     country: row.country,
+    switchAppliedAt: row.switchAppliedAt === null ? null : new Date(row.switchAppliedAt),
   };
 }
 

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { JSONParser } from '@streamparser/json';
 import { applySwitchEvent, markUncertain, type EventApplied, type InboxRow } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
+import { sharedNow } from '@/lib/server/clock';
 import { log } from '@/lib/server/log';
 import { switchClient } from '@/lib/switch/client';
 import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema';
@@ -28,6 +29,8 @@ export const EVENT_BODY_LIMIT = 1024 * 1024;
 export const EVENT_BODY_READ_CAP = 8 * 1024 * 1024;
 /** How much of a refused body past EVENT_BODY_LIMIT is kept with its inbox row, in bytes. */
 const OVERSIZED_KEPT = 64 * 1024;
+/** Reads of the switch's state for one late placement: a read another change overtook is made again. */
+const STATE_READS = 3;
 
 /**
  * What a 401 tells the switch's engineer, per reason (docs/switch-api.md part 2, "Signing"): it said
@@ -112,20 +115,23 @@ export async function ingestSwitchEvent(
     return answer(404, {
       error: { code: 'unknown_account', message: `no account ${event.data.accountNumber}` },
     });
-  if (applied.kind === 'need_switch_state') {
-    // Older than the account's last change: believe it only if the switch still blocks the account.
-    const state = await switchClient().getAccount(event.data.accountNumber);
-    if (!state.ok) {
+  // Older than the account's last change: believed only if the switch still blocks the account. A
+  // read that another change overtook (applied while it was on the wire) is made again, twice at most.
+  for (let reads = 0; applied.kind === 'need_switch_state'; reads++) {
+    const readAt = sharedNow();
+    const state = reads < STATE_READS ? await switchClient().getAccount(event.data.accountNumber) : null;
+    if (!state?.ok) {
       await markUncertain(event.data.accountNumber);
       return answer(503, {
         error: {
           code: 'switch_state_unavailable',
-          message:
-            'this event is older than the account’s last change and the switch’s state could not be read; send it again later',
+          message: state
+            ? 'this event is older than the account’s last change and the switch’s state could not be read; send it again later'
+            : 'this event is older than the account’s last change, and the account kept changing while its state was read; send it again later',
         },
       });
     }
-    applied = await apply(event, inbox, state.value);
+    applied = await apply(event, inbox, state.value, readAt);
   }
   return answer(200, {
     received: true,
@@ -261,13 +267,15 @@ async function apply(
   event: SwitchEvent,
   inbox: InboxRow,
   switchState?: SwitchAccount,
+  switchStateReadAt?: Date,
 ): Promise<EventApplied> {
+  const ctx = { inbox, switchState, switchStateReadAt };
   try {
     try {
-      return await applySwitchEvent(event, { inbox, switchState });
+      return await applySwitchEvent(event, ctx);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
-      return await applySwitchEvent(event, { inbox, switchState });
+      return await applySwitchEvent(event, ctx);
     }
   } catch (e) {
     await db.switchEvent.create({ data: inbox }).catch(() => undefined);

@@ -401,6 +401,12 @@ type EventContext = {
   inbox: InboxRow;
   /** The switch's GET, for a placement older than the account's last change. */
   switchState?: SwitchAccount;
+  /**
+   * When that GET was sent (shared clock, lib/server/clock.ts). A switch change the portal applied
+   * after it (`switchAppliedAt` later: a lift's event while the GET was on the wire) makes the read
+   * stale: the placement asks for the switch's state again (`need_switch_state`).
+   */
+  switchStateReadAt?: Date;
 };
 
 const CLAIMABLE = ['received', 'unknown_account'] as const;
@@ -453,7 +459,14 @@ export async function applySwitchEvent(
       if (!account) return unknownAccount(tx, inbox);
       // The clock is now the later of its old value and `at`: later than `at` iff the event is older.
       const stale = account.switchChangedAt > at;
-      const waitForSwitch = e.type === 'block.placed' && stale && !ctx.switchState;
+      // A read older than a change applied since is no answer: a block.lifted applied while the GET
+      // was on the wire lifted nothing (this block was not there yet), and placing the block from
+      // that read would show it in force while the switch allows calls (review, session 39).
+      const readBefore =
+        !!ctx.switchStateReadAt &&
+        account.switchAppliedAt !== null &&
+        account.switchAppliedAt > ctx.switchStateReadAt;
+      const waitForSwitch = e.type === 'block.placed' && stale && (!ctx.switchState || readBefore);
       // Not believed: older than the account's last change, and the switch says it is not blocked, or
       // blocked by a block that took effect after this one (so this one ended before it).
       const disbelieved = stale && !waitForSwitch && !switchHoldsBlockOf(ctx.switchState, at);

@@ -435,6 +435,40 @@ describe.each(dialects())('the portal agrees with the switch on %s', (dialect) =
     expect(await deliver(stale3)).toMatchObject({ status: 200, body: { duplicate: false } });
   });
 
+  // Review, session 39: a late placement's GET on the wire while the switch lifted the account and
+  // its block.lifted was applied (lifting nothing: the block was not there yet). Placed from that read,
+  // the block showed in force and a notice went out while the switch allowed calls.
+  it('stale placement: a read overtaken by a lift applied meanwhile is made again', async () => {
+    const { account: a, creds } = await account('blocked');
+    const placedAt = new Date(Math.floor((Date.now() - 2 * 3600_000) / 1000) * 1000);
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+      blockedAt: placedAt.toISOString(),
+      credentials: [],
+    });
+    // A newer change first, so that the placement arrives late (older than the account's last change).
+    expect((await deliver(liftedEvent(a.number, new Date(Date.now() - 100 * 60_000)))).status).toBe(200);
+    const noticesBefore = await getDb().mailMessage.count({ where: { template: 'block_notice' } });
+    // The switch reads the account at once but answers 1.5 s later.
+    await sim.control('PUT', '/_sim/faults', { applyLateMs: 1500, applyLateNext: 1, method: 'GET' });
+    const late = placedEvent(a.number, { at: placedAt, from: [creds[0].username] });
+    const delivering = deliver(late);
+    await sleep(400);
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    expect((await deliver(liftedEvent(a.number, new Date(Date.now() - 60_000)))).status).toBe(200);
+    expect(await delivering).toMatchObject({ status: 200 });
+    await sim.control('DELETE', '/_sim/faults');
+    expect(
+      await getDb().block.count({ where: { accountId: a.id, status: { in: ['active', 'lift_pending'] } } }),
+    ).toBe(0);
+    expect(await getDb().mailMessage.count({ where: { template: 'block_notice' } })).toBe(noticesBefore);
+    expect(await simCalling(a.number)).toBe('allowed');
+  });
+
   it('reconciliation: blocked on either side becomes blocked on both, and staff see the difference', async () => {
     // Switch blocked, portal allowed (an event that never arrived).
     const { account: a } = await account('blocked');
