@@ -135,7 +135,7 @@ export async function ingestSwitchEvent(
   }
   return answer(200, {
     received: true,
-    duplicate: applied.kind === 'duplicate' || applied.kind === 'need_switch_state',
+    duplicate: applied.kind === 'duplicate',
   });
 }
 

@@ -93,6 +93,7 @@ const FIELDS: Record<string, Spec> = {
   actorRole: f('actorRole', 'role'),
   actorDisabled: f('actorDisabled', 'yesNo'),
   mfaVerified: f('mfaVerified', 'yesNo'),
+  reused: f('reused', 'yesNo'),
   recoveryCodesRemoved: f('recoveryCodesRemoved', 'count'),
   passwordReplaced: f('passwordReplaced', 'yesNo'),
   country: f('country', 'country'),

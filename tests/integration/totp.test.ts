@@ -34,8 +34,8 @@ describe.each(dialects())('a TOTP code works once, on %s', (dialect) => {
   it('a step given back (the change it was for failed) takes the same code once more', async () => {
     const code = codeAt(Date.now());
     const spent = await acceptTotp(`u3-${dialect}`, SECRET, code);
-    expect(spent).not.toBeNull();
-    await spent!.giveBack();
+    if (!spent || spent === 'used') throw new Error('the code was not accepted');
+    await spent.giveBack();
     expect(await acceptTotp(`u3-${dialect}`, SECRET, code)).not.toBeNull();
     expect(await acceptTotp(`u3-${dialect}`, SECRET, code)).toBe('used');
   });
