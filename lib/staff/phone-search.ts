@@ -17,16 +17,37 @@ const PHONE_LIKE = /^[+\d\s\p{Pd}./()]+$/u;
 const MIN_DIGITS = 6;
 
 /**
- * An extension said after the number ("ext. 21", "extensión 21", "x 21", "#21"): not part of the
- * line, which is what the search compares.
+ * An extension said after the number: "ext. 21", "extensión 21", "extension 21", "anexo 21", "interno
+ * 21", "int. 21", "x 21", "#21" (libphonenumber-js's labels, as lib/phone/typed.ts reads a callback
+ * number), or the label alone when the caller did not give the digits ("912 34 56 78 ext."). Not part
+ * of the line, which is what the search compares.
  */
-const EXTENSION = /\s*(?:ext\.?|extensi[oó]n|x|#)\s*\d+$/iu;
+const EXTENSION =
+  /\s*(?:(?:ext|extn|extensi[oó]n|anexo|interno|int)(?!\p{L})\.?[\s:\p{Pd}]*\d*|(?:x|#)\s*\d+)$/iu;
 
-/** The line of `typed` (its extension dropped), digits in ASCII, when it is written as a phone number, else null. */
+/**
+ * A word naming what follows as a phone number, before it: "tel 912…", "tel. 912…", "tel:+34…" (RFC
+ * 3966's scheme), "teléfono", "tfno", "tlf", "phone", "phone number", "mobile", "cell", "móvil",
+ * "celular", "número". Not part of the number.
+ */
+const PHONE_LABEL =
+  /^(?:(?:tel(?:[eé]f(?:ono)?)?|tfno|tlf|phone|mobile|cell|m[oó]vil|celular)(?!\p{L})\.?\s*)?(?:(?:number|n[uú]mero|no|n[º°])(?!\p{L})\.?\s*)?:?\s*/iu;
+
+/**
+ * The line of `typed` (a label before it and an extension after it dropped), digits in ASCII, when it
+ * is written as a phone number, else null.
+ */
 function phoneText(typed: string): string | null {
-  const line = asciiDigits(typed.trim()).replace(EXTENSION, '');
+  const line = asciiDigits(typed.trim()).replace(PHONE_LABEL, '').replace(EXTENSION, '');
   return PHONE_LIKE.test(line) && line.replace(/\D/g, '').length >= MIN_DIGITS ? line : null;
 }
+
+/**
+ * True when `typed` is written as a phone number (at least 6 digits and what people put between them,
+ * perhaps after a label such as "tel" and before an extension: PHONE_LABEL, EXTENSION), so that the
+ * staff search reads it as one and never as words (lib/staff/search.ts). No database access.
+ */
+export const isPhoneText = (typed: string): boolean => phoneText(typed) !== null;
 
 /**
  * The E.164 numbers (ITU-T E.164, "+" then up to 15 digits) that `typed` can be as a phone number,

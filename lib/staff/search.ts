@@ -1,5 +1,5 @@
 import 'server-only';
-import { accountNumberAsTyped, SIP_USERNAME_RE } from '@/lib/accounts/identifiers';
+import { accountNumberAsTyped, accountNumberInField, SIP_USERNAME_RE } from '@/lib/accounts/identifiers';
 import { displayEmail, typedAddressAsStored } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
@@ -7,7 +7,7 @@ import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { db, isPostgres } from '@/lib/server/db';
 import { typedText } from '@/lib/server/control-characters';
 import { encodeCursor, numberKey } from './cursor';
-import { accountsByPhone } from './phone-search';
+import { accountsByPhone, isPhoneText } from './phone-search';
 
 const LIMIT = 25;
 
@@ -377,17 +377,53 @@ function usernameReadings(typed: string): string[] {
  * in any order, in one column. "Clínica Dental Peñalara SL" → ["Clínica", "Dental", "Peñalara"] finds
  * "Clínica Dental Peñalara, S.L." (break-25: as one phrase, the comma made it miss). Shorter words
  * ("SL", "de", "y") are left out: the trigram indexes cannot look for them, and the longer words are
- * what names an account; so are words without a letter (what is left of a phone number the phone
- * readings did not find). Punctuation inside a word stays ("O'Brien's", "50%off": typed wildcards stay
- * literal). None when `typed` has no space or no such word.
+ * what names an account. A number is never left out, since it is what the agent was given to find:
+ * a word with a digit is looked for like the others ("talleres 2000 sl" → ["talleres", "2000"]), and
+ * when one is too short to be looked for ("ext 21") there is no reading of words at all (since
+ * 2026-12-05; before, numbers were dropped, and the words left, "ext", "tel", "acc", listed accounts
+ * that had nothing to do with the number). Punctuation inside a word stays ("O'Brien's", "50%off":
+ * typed wildcards stay literal). None when `typed` has no space or no word of three characters or
+ * more with a letter. searchAccounts does not ask for it when `typed` is an account number or a phone
+ * number.
  */
 function wordsReading(typed: string): string[][] {
   if (!/\s/u.test(typed)) return [];
-  const words = typed
-    .split(/\s+/u)
-    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
-    .filter((w) => [...w].length >= 3 && /\p{L}/u.test(w));
-  return words.length === 0 ? [] : [[...new Set(words)]];
+  const words = typed.split(/\s+/u).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
+  const searchable = (w: string) => [...w].length >= 3;
+  if (words.some((w) => /\p{N}/u.test(w) && !searchable(w))) return [];
+  const terms = words.filter(searchable);
+  return terms.some((w) => /\p{L}/u.test(w)) ? [[...new Set(terms)]] : [];
+}
+
+/** "number", "no.", "nº", "n.º", "núm.", "número": a word saying that a number follows or is meant. */
+const NUMBER_WORD = String.raw`(?:number|n[uú]mero|n[uú]m|no|n[º°]|n\.\s?º)(?!\p{L})\.?`;
+/**
+ * Words naming what follows as an account number, in English or Spanish: "account", "acct", "a/c",
+ * "cuenta", "cta", with a NUMBER_WORD before ("nº de cuenta", "number of account") or after ("account
+ * no.") it, and a ":" or "#" ("cuenta: 1001", "account #1001").
+ */
+const ACCOUNT_LABEL = new RegExp(
+  String.raw`^(?:${NUMBER_WORD}\s*(?:(?:de|of)\s+)?)?(?:account|acct|a/c|cuenta|cta)(?!\p{L})\.?\s*(?:${NUMBER_WORD}\s*)?[:#＃]?\s*`,
+  'iu',
+);
+/** "acc" as a word of its own or right before the number ("acc 1001", "ACC1001", "a.c.c."), not "Accent". */
+const ACC_WORD = /^a[\s.]*c[\s.]*c(?!\p{L})/iu;
+
+/**
+ * An account number said as one, in the stored form, or null: the number after words naming it
+ * (ACCOUNT_LABEL), read as a field that holds nothing else reads it (accountNumberInField: "cuenta
+ * 1001", "account no. 10 01", "nº de cuenta ACC-1001" → "ACC-1001"; "account 1001" is not
+ * "ACC-OUNT1001"), or what accountNumberAsTyped reads when "acc" is a word of its own (ACC_WORD: "acc
+ * 1001", "a.c.c. 10 01", "ACC 1001 x" → "ACC-1001X"). A text starting with a word such as "Accent"
+ * (accountNumberAsTyped reads "accent 2000" as "ACC-ENT2000") is a name that may hold a number, not
+ * a number: null.
+ */
+function accountNumberSaid(typed: string): string | null {
+  const label = ACCOUNT_LABEL.exec(typed);
+  const labelled =
+    label && label[0].length < typed.length ? accountNumberInField(typed.slice(label[0].length)) : null;
+  if (labelled) return labelled;
+  return ACC_WORD.test(typed.normalize('NFKC').trim()) ? accountNumberAsTyped(typed) : null;
 }
 
 /**
@@ -399,13 +435,18 @@ function wordsReading(typed: string): string[][] {
  * previous page (null = first page).
  * A query is read in turn as typed, each reading used when the first page of each one before it has
  * neither a hit nor a `next`:
- * - an account number as heard, "acc 1001" → "ACC-1001" (accountNumberAsTyped), or an address with a
- *   Unicode domain in its stored form (typedAddressAsStored), first;
- * - then what was typed, as it is;
+ * - an account number as heard, "acc 1001" or "cuenta 1001" → "ACC-1001" (accountNumberSaid, else
+ *   accountNumberAsTyped), or an address with a Unicode domain in its stored form
+ *   (typedAddressAsStored), first;
+ * - then what was typed, as it is (a phone number in it is also read as one: accountsByPhone);
  * - then, for words with spaces, a SIP username said aloud: "acme reception" → "acme-reception",
  *   "acme.reception", "acme_reception";
  * - last, its words without punctuation, each found in any order in one column: "clinica dental
- *   penalara sl" finds "Clínica Dental Peñalara, S.L." (wordsReading).
+ *   penalara sl" finds "Clínica Dental Peñalara, S.L." (wordsReading). Not for an account number said
+ *   as one (accountNumberSaid: "acc 9999", "cuenta 1001") or a phone number (isPhoneText: "912 34 56
+ *   78 ext 21", "tel 912…"): the number is what was asked for, and the words left beside it ("acc",
+ *   "ext", "tel") would list accounts that have nothing to do with it; when no account has the
+ *   number, none matches.
  * A later page follows whichever reading the first page used.
  * Returns `{ hits, next, tooShort }`: at most 25 hits; `next` is the cursor of the following page or
  * null. A broad query (more than SPARSE_CAP matches in a column) tests at most WALK_MAX accounts per
@@ -423,9 +464,12 @@ export async function searchAccounts(
   assertStaff(user);
   const typed = searchedText(raw);
   if ([...typed].length < SEARCH_MIN_CHARS) return { hits: [], next: null, tooShort: true };
-  const asNumber = accountNumberAsTyped(typed) ?? typedAddressAsStored(typed);
-  const phrases = [...new Set([asNumber ?? typed, typed, ...usernameReadings(typed)])];
-  const readings = [...phrases.map((q) => [q]), ...wordsReading(typed)];
+  const said = accountNumberSaid(typed);
+  const asStored = said ?? accountNumberAsTyped(typed) ?? typedAddressAsStored(typed);
+  const phrases = [...new Set([asStored ?? typed, typed, ...usernameReadings(typed)])];
+  // A number said as one (an account's, a phone's) is what was asked for: its words are not searched.
+  const words = said || isPhoneText(typed) ? [] : wordsReading(typed);
+  const readings = [...phrases.map((q) => [q]), ...words];
   for (const q of readings.slice(0, -1)) {
     // A first page with no hits but a `next` (a broad walk that stopped early) has not found nothing.
     const first = await searchOnce(q, null, opts);
