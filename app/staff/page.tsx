@@ -7,11 +7,11 @@ import { QueueWatch } from '@/components/staff/queue-watch';
 import { SearchResults } from '@/components/staff/search-results';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { SyncIssues } from '@/components/staff/sync-issues';
-import { accountNumberInField, accountNumberSchema } from '@/lib/accounts/identifiers';
 import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { STAFF_QUEUE_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
 import { listQueue } from '@/lib/requests/queue';
+import { readAccountFilter } from '@/lib/staff/account-filter';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { SEARCH_MIN_CHARS, searchAccounts, searchCursor, searchedText } from '@/lib/staff/search';
 import { typedText } from '@/lib/server/control-characters';
@@ -132,10 +132,10 @@ async function QueueView({
   syncAfter?: string;
 }) {
   const t = await getTranslations('staff');
-  const parsed = rawAccount
-    ? accountNumberSchema.safeParse(accountNumberInField(rawAccount) ?? rawAccount.trim().toUpperCase())
-    : null;
-  const account = parsed?.success ? parsed.data : undefined;
+  // Read as the search box reads what is typed: a number pasted with invisible bidi marks is that
+  // number (before 2026-12-05 it was "not an account number", said back looking exactly like one).
+  const filter = rawAccount ? readAccountFilter(rawAccount) : null;
+  const account = filter?.number ?? undefined;
   const after = readCursor(timeIdKey, queueAfter);
   const allowancesAfter = readCursor(timeIdKey, allowanceAfter);
   const syncIssuesAfter = readCursor(timeIdKey, syncAfter);
@@ -153,9 +153,9 @@ async function QueueView({
   return (
     <>
       {!after.ok || !allowancesAfter.ok || !syncIssuesAfter.ok ? <p role="status">{t('badCursor')}</p> : null}
-      {parsed && !parsed.success ? (
+      {filter && !filter.number ? (
         <p role="status">
-          {t.rich('home.badAccount', { typed: () => <bdi>{typedText(rawAccount!, 40)}</bdi> })}
+          {t.rich('home.badAccount', { typed: () => <bdi>{typedText(filter.typed, 40)}</bdi> })}
         </p>
       ) : null}
       <Section id="search-title" title={t('home.search')}>

@@ -9,7 +9,8 @@
 // paste them (a number copied from iOS Contacts comes wrapped in U+202D…U+202C, Hebrew and Arabic text
 // carries RLM/ALM, Word adds soft hyphens), and a refusal of a character nobody can see cannot be acted
 // on. They are shown escaped where staff read customers' words (revealInvisible), and dropped from
-// search input (withoutControlCharacters); URL filters refuse them (hasUnsafeCharacter).
+// search input and the staff console's URL filters (withoutControlCharacters: since 2026-12-05 a
+// filter is cleaned as the search box is, not refused, and one still unreadable is said so).
 
 /** C0 control characters and DEL, except tab, line feed and carriage return (text areas hold those). */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -24,7 +25,6 @@ const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
 const INVISIBLE =
   /[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
-const UNSAFE = new RegExp(`${CONTROL.source}|${INVISIBLE.source}`);
 
 /** True when `value` is, or (in arrays and plain objects, at any depth) holds, a string that `test` matches. */
 function holds(value: unknown, test: RegExp): boolean {
@@ -37,15 +37,6 @@ function holds(value: unknown, test: RegExp): boolean {
 /** True when `value` is, or (in arrays and plain objects, at any depth) holds, a string with a control character. */
 export function hasControlCharacter(value: unknown): boolean {
   return holds(value, CONTROL);
-}
-
-/**
- * True when `value` (a string, or arrays and plain objects of them at any depth) holds a control
- * character or an invisible formatting character (INVISIBLE above): what no text a person types
- * into a form, or a URL filter, may hold.
- */
-export function hasUnsafeCharacter(value: unknown): boolean {
-  return holds(value, UNSAFE);
 }
 
 /**

@@ -1,13 +1,15 @@
 import 'server-only';
 import { z } from 'zod';
-import { accountNumberInField } from '@/lib/accounts/identifiers';
 import { asciiEmail } from '@/lib/auth/email-address';
+import { isStaff } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
-import { hasUnsafeCharacter } from '@/lib/server/control-characters';
+import type { Role } from '@/lib/generated/sqlite/enums';
+import { withoutControlCharacters } from '@/lib/server/control-characters';
 import { db } from '@/lib/server/db';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { CATALOGUES } from '@/lib/i18n/translate';
 import { dayStart } from '@/lib/time/day';
+import { readAccountFilter } from './account-filter';
 import { readAuditDetail } from './audit-detail';
 import { encodeCursor, inDatabaseYears, readCursor, timeIdKey } from './cursor';
 
@@ -15,41 +17,98 @@ import { encodeCursor, inDatabaseYears, readCursor, timeIdKey } from './cursor';
 // scan, however deep, on AuditLog(at) or on the (accountId|actorId|action, at) index of the filter.
 
 const PAGE = 50;
-// A calendar day from the URL (?from=, ?to=), a day on the agent's own clock: one outside the years
-// the databases hold (0000-01-01, a 500 on PostgreSQL) is no filter, like one that is not a date.
-const day = z.iso
-  .date()
-  .refine((v) => inDatabaseYears(new Date(`${v}T00:00:00Z`)))
+
+/** The filters of the audit log a person types or a link carries: each can be one that cannot be read. */
+export const AUDIT_FILTER_FIELDS = ['account', 'actor', 'action', 'from', 'to'] as const;
+export type AuditFilterField = (typeof AUDIT_FILTER_FIELDS)[number];
+
+/**
+ * The audit log's filters (auditFilterSchema reads them from the URL): `account` as typed (listAudit
+ * reads it with readAccountFilter), `actor` as logins are stored (or a system actor's id), `action`,
+ * days `from` and `to` (YYYY-MM-DD on the reader's clock), the cursor `before`; and `unreadable`, the
+ * filters whose value cannot be read as what the field holds (kept as typed, so that the page can say
+ * it back): listAudit then answers that, never with the unfiltered log.
+ */
+export type AuditFilter = {
+  account?: string;
+  actor?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  before?: string;
+  unreadable?: AuditFilterField[];
+};
+
+// A filter value is text from the URL, read as the staff search box reads what is typed
+// (withoutControlCharacters, as searchedText does): a control character is a space (NUL would be a
+// 500 on PostgreSQL) and an invisible formatting character is dropped (a number pasted from iOS
+// Contacts comes wrapped in U+202D…U+202C, an address copied from a mail may end in a zero-width
+// space), then the ends are trimmed; nothing left is no filter. Before 2026-12-05 such a value, or
+// one over the field's length, was no filter at all: the whole log was shown as if it were the answer.
+const typed = z
+  .string()
+  .transform((v) => withoutControlCharacters(v).trim() || undefined)
   .optional()
   .catch(undefined);
 
-// A filter value is text from the URL: one with a control character (NUL would be a 500 on
-// PostgreSQL), or an invisible formatting character, is no filter, like one that is too long.
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .refine((v) => !hasUnsafeCharacter(v));
+/** The longest address a login can have (RFC 5321's path). */
+const ACTOR_MAX = 254;
+/** An action's code: words of lower-case letters, digits and "_" joined by dots ("customer_user.signed_out"). */
+const ACTION_CODE = /^[a-z0-9_]+(?:\.[a-z0-9_]+)*$/;
+const ACTION_MAX = 64;
 
-export const auditFilterSchema = z.object({
-  account: text(40).optional().catch(undefined),
-  // As logins are stored (lib/auth/email-address.ts): lower-cased, the domain in ASCII, so an address
-  // typed as the portal shows it (ana@bücher.example) finds ana@xn--bcher-kva.example. A value that
-  // is not an address (`operator-cli`) stays as typed, lower-cased.
-  actor: text(254)
-    .transform((v) => {
-      const lower = v.toLowerCase();
-      return systemActorTyped(lower) ?? asciiEmail(lower) ?? lower;
-    })
-    .optional()
-    .catch(undefined),
-  action: text(64).optional().catch(undefined),
-  from: day,
-  to: day,
-  before: z.string().optional().catch(undefined),
-});
-export type AuditFilter = z.output<typeof auditFilterSchema>;
+/**
+ * The filters `f` (cleaned text, see `typed`) as listAudit uses them, with `unreadable` naming each
+ * one that cannot be read: an account that is not an account number as the field reads it
+ * (readAccountFilter, as the queue's: "ACC-1001", "acc 1001", "1001"), an actor longer than an address can be, an
+ * action that is not an action's code, a day that is not a date. A day outside the years the
+ * databases hold (0000-01-01, a 500 on PostgreSQL) is a date that bounds nothing: no filter.
+ */
+function readFilters(f: Omit<AuditFilter, 'unreadable'>): AuditFilter {
+  const unreadable: AuditFilterField[] = [];
+  if (f.account && !readAccountFilter(f.account)?.number) unreadable.push('account');
+  let actor = f.actor;
+  if (actor && [...actor].length > ACTOR_MAX) unreadable.push('actor');
+  else if (actor) {
+    // As logins are stored (lib/auth/email-address.ts): lower-cased, the domain in ASCII, so an address
+    // typed as the portal shows it (ana@bücher.example) finds ana@xn--bcher-kva.example. A value that
+    // is not an address (`operator-cli`) stays as typed, lower-cased.
+    const lower = actor.toLowerCase();
+    actor = systemActorTyped(lower) ?? asciiEmail(lower) ?? lower;
+  }
+  let action = f.action;
+  if (action && action.length <= ACTION_MAX && ACTION_CODE.test(action.toLowerCase()))
+    action = action.toLowerCase();
+  else if (action) unreadable.push('action');
+  const day = (field: 'from' | 'to') => {
+    const v = f[field];
+    if (!v) return undefined;
+    if (!z.iso.date().safeParse(v).success) {
+      unreadable.push(field);
+      return v;
+    }
+    return inDatabaseYears(new Date(`${v}T00:00:00Z`)) ? v : undefined;
+  };
+  const from = day('from');
+  const to = day('to');
+  return { account: f.account, actor, action, from, to, before: f.before, unreadable };
+}
+
+/**
+ * The audit log's filters from the URL's parameters (`account`, `actor`, `action`, `from`, `to`,
+ * `before`: each a string or absent) as an AuditFilter. Never throws: a value that is not a string is
+ * no filter; one that cannot be read is kept and named in `unreadable` (readFilters).
+ */
+export const auditFilterSchema = z
+  .object({
+    account: typed,
+    actor: typed,
+    action: typed,
+    from: typed,
+    to: typed,
+    before: z.string().optional().catch(undefined),
+  })
+  .transform(readFilters);
 
 /** The actors with no login whose rows the filter finds: the switch, and the operator CLI. */
 const SYSTEM_ACTORS = ['switch', 'operator-cli'] as const;
@@ -70,13 +129,16 @@ export function systemActorTyped(typed: string): (typeof SYSTEM_ACTORS)[number] 
 
 /**
  * One page (50) of the audit log, newest first (at, then id), filtered by account number (as stored,
- * or typed as heard: "acc 1001", "1001", accountNumberInField), actor (a user's email as stored or
+ * or typed as heard: "acc 1001", "1001", readAccountFilter), actor (a user's email as stored or
  * as shown, `operator-cli`, or `switch`: systemActorTyped), action and days (`f.from` to `f.to`, both
  * included, on the clock of the caller's `timeZone`, as the log's times are shown). `f.before` is the
  * cursor of the previous page; a damaged one gives the first page with `badCursor: true`. Returns
- * `{ entries, next, unknown, badCursor }`: `next` is the cursor of the following page or null,
- * `unknown` names a filter that matched nothing (no such account; no such user and no row by that name;
- * `days` when the first day is after the last).
+ * `{ entries, next, unknown, unreadable, badCursor }`: `next` is the cursor of the following page or
+ * null, `unknown` names a filter that matched nothing (no such account; no such user and no row by
+ * that name; `days` when the first day is after the last), `unreadable` the filters that could not be
+ * read (`f.unreadable`, from auditFilterSchema), in which case no entry is read: an answer to filters
+ * the agent did not set would read as the answer to those they did. Each entry's `targetHref` is
+ * where the caller can see its target (targetHref).
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listAudit(user: CurrentUser, f: AuditFilter) {
@@ -84,16 +146,18 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
   const read = readCursor(timeIdKey, f.before);
   const cursor = read.ok ? read.key : null;
   const badCursor = !read.ok;
+  const unreadable = f.unreadable ?? [];
+  if (unreadable.length > 0) return { entries: [], next: null, unknown: null, unreadable, badCursor };
   // A first day after the last (both ISO dates: their order is the text's) holds no day at all: said
   // so, before any query, rather than "no entries match", which would send the agent looking for a missing row.
   if (f.from && f.to && f.from > f.to)
-    return { entries: [], next: null, unknown: 'days' as const, badCursor };
+    return { entries: [], next: null, unknown: 'days' as const, unreadable, badCursor };
   // Filters name things people know (ACC-1001, an email); resolve them to the indexed ids first.
   // An account number as heard on the phone ("acc 1001", "ACC1001", or "1001" alone: the field holds
   // nothing else) is read as the search reads it.
   const account = f.account
     ? await db.customerAccount.findUnique({
-        where: { number: accountNumberInField(f.account) ?? f.account.toUpperCase() },
+        where: { number: readAccountFilter(f.account)?.number ?? f.account.toUpperCase() },
         select: { id: true },
       })
     : null;
@@ -102,7 +166,8 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     f.actor && !bySwitch
       ? await db.user.findUnique({ where: { email: f.actor }, select: { id: true } })
       : null;
-  if (f.account && !account) return { entries: [], next: null, unknown: 'account' as const, badCursor };
+  if (f.account && !account)
+    return { entries: [], next: null, unknown: 'account' as const, unreadable, badCursor };
   // An actor with no user row (the operator CLI's `operator-cli`, an address that matches no login) is
   // found by the name its rows keep.
   // The switch's rows (systemActorOf below, read when a row has no actorEmail): an action of the
@@ -160,12 +225,24 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
           .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
           .slice(0, PAGE + 1);
   if (f.actor && !actor && !bySwitch && rows.length === 0 && !cursor)
-    return { entries: [], next: null, unknown: 'actor' as const, badCursor };
+    return { entries: [], next: null, unknown: 'actor' as const, unreadable, badCursor };
   const page = rows.slice(0, PAGE);
-  const accounts = await db.customerAccount.findMany({
-    where: { id: { in: [...new Set(page.map((r) => r.accountId).filter((x): x is string => !!x))] } },
-    select: { id: true, number: true },
-  });
+  const ids = (pick: (r: (typeof page)[number]) => string | null) => [
+    ...new Set(page.map(pick).filter((x): x is string => !!x)),
+  ];
+  const [accounts, targetUsers] = await Promise.all([
+    db.customerAccount.findMany({
+      where: { id: { in: ids((r) => r.accountId) } },
+      select: { id: true, number: true },
+    }),
+    // The logins the rows are about (target type `user`): a customer's is seen on an account page, a
+    // staff login's on the staff list.
+    db.user.findMany({
+      where: { id: { in: ids((r) => (r.targetType === 'user' ? r.targetId : null)) } },
+      select: { id: true, role: true },
+    }),
+  ]);
+  const roleOf = new Map(targetUsers.map((u) => [u.id, u.role]));
   const entries = page.map((r) => {
     const account = accounts.find((a) => a.id === r.accountId)?.number ?? null;
     return {
@@ -178,7 +255,10 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
       userAgent: r.userAgent,
       account,
       target: r.targetType ? `${r.targetType} ${r.targetId ?? ''}`.trim() : null,
-      targetHref: targetHref(r.targetType, r.targetId, account),
+      targetHref: targetHref(r.targetType, r.targetId, account, {
+        targetRole: r.targetId ? roleOf.get(r.targetId) : undefined,
+        readerIsAdmin: user.role === 'admin',
+      }),
       // Read as labelled fields (rows written before form text refused them may hold bidi controls:
       // every text is shown with `\u202e` escapes, so a detail cannot display as something it is not).
       detail: readAuditDetail(r.action, r.detail),
@@ -189,6 +269,7 @@ export async function listAudit(user: CurrentUser, f: AuditFilter) {
     entries,
     next: rows.length > PAGE && last ? encodeCursor([last.at, last.id]) : null,
     unknown: null,
+    unreadable,
     badCursor,
   };
 }
@@ -216,17 +297,29 @@ export function systemActorOf(action: string, detail: string | null): 'switch' |
 }
 
 /**
- * The console page where an audit row's target is seen, or null: an unblock request's own page
- * (`/staff/requests/{id}`: its decision, who and when), the account page of an allowance, a block,
- * an account or a SIP credential (`/staff/accounts/{number}`, where they are listed), a staff login's list (`/staff/users`). So an
- * admin reading "request.approved" after a shift opens what was decided in one step.
+ * The console page where an audit row's target is seen by the reader, or null: an unblock request's
+ * own page (`/staff/requests/{id}`: its decision, who and when), the account page of an allowance, a
+ * block, an account or a SIP credential (`/staff/accounts/{number}`, where they are listed), and for a
+ * login (`user`, whose `targetRole` is its role now, undefined when it no longer exists): a customer's
+ * on the account page of the row, at its "Portal logins" section (`#logins-title`, where support signs
+ * it out, disables or enables it), a staff login on the staff list (`/staff/users`) for an admin only,
+ * since that page is an admin's (anyone else gets a 404). So an admin reading "request.approved" after a
+ * shift opens what was decided in one step. Before 2026-12-05 every login linked to the staff list,
+ * which never lists a customer and which an agent cannot open.
  */
-function targetHref(type: string | null, id: string | null, account: string | null): string | null {
+function targetHref(
+  type: string | null,
+  id: string | null,
+  account: string | null,
+  who: { targetRole?: Role; readerIsAdmin: boolean },
+): string | null {
   if (!type || !id) return null;
+  const accountPage = account ? `/staff/accounts/${encodeURIComponent(account)}` : null;
   if (type === 'unblock_request') return `/staff/requests/${encodeURIComponent(id)}`;
-  if (['destination_allowance', 'block', 'account', 'sip_credential'].includes(type) && account)
-    return `/staff/accounts/${encodeURIComponent(account)}`;
-  if (type === 'user') return '/staff/users';
+  if (['destination_allowance', 'block', 'account', 'sip_credential'].includes(type)) return accountPage;
+  if (type === 'user' && who.targetRole === 'customer') return accountPage && `${accountPage}#logins-title`;
+  if (type === 'user' && who.targetRole && isStaff({ role: who.targetRole }))
+    return who.readerIsAdmin ? '/staff/users' : null;
   return null;
 }
 

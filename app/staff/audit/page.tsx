@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { Link } from '@/components/ui/link';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { PAGE_LINK } from '@/components/ui/button-class';
@@ -7,6 +8,7 @@ import { AuditTable } from '@/components/staff/audit-table';
 import { requireStaff } from '@/lib/auth/session';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { pageTitle } from '@/lib/i18n/page-title';
+import { typedText } from '@/lib/server/control-characters';
 
 export const generateMetadata = () => pageTitle('staff.audit.title');
 
@@ -43,22 +45,35 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         // the page after each filter), keyed by the query so that each answer arrives anew.
         <div role="status" key={keep.toString() + (f.before ?? '')}>
           <FocusOnArrival look="answer">
-            {page.unknown
-              ? page.unknown === 'account'
-                ? t('noAccount')
-                : page.unknown === 'days'
-                  ? t('noDays')
-                  : t('noActor')
-              : page.entries.length === 0
-                ? t('none')
-                : t(filtered ? 'answer' : 'answerPage', {
-                    count: page.entries.length,
-                    more: page.next ? 'yes' : 'no',
-                  })}
+            {page.unreadable.length > 0
+              ? // Each filter that could not be read, said back as it was typed (without invisible
+                // characters, isolated from the sentence): no entries, not the log unfiltered.
+                page.unreadable.map((field, i) => (
+                  <Fragment key={field}>
+                    {i > 0 ? ' ' : null}
+                    {t.rich(`unreadable.${field}`, {
+                      typed: () => <bdi>{typedText(f[field] ?? '', 40)}</bdi>,
+                    })}
+                  </Fragment>
+                ))
+              : page.unknown
+                ? page.unknown === 'account'
+                  ? t('noAccount')
+                  : page.unknown === 'days'
+                    ? t('noDays')
+                    : t('noActor')
+                : page.entries.length === 0
+                  ? t('none')
+                  : t(filtered ? 'answer' : 'answerPage', {
+                      count: page.entries.length,
+                      more: page.next ? 'yes' : 'no',
+                    })}
           </FocusOnArrival>
         </div>
       ) : null}
-      {page.unknown || (asked && page.entries.length === 0) ? null : <AuditTable entries={page.entries} />}
+      {page.unknown || page.unreadable.length > 0 || (asked && page.entries.length === 0) ? null : (
+        <AuditTable entries={page.entries} />
+      )}
       <nav aria-label={t('pages')} className="flex gap-4">
         {f.before && !page.badCursor ? (
           <Link href={`/staff/audit?${keep}`} className={PAGE_LINK}>
