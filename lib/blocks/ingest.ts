@@ -133,10 +133,7 @@ export async function ingestSwitchEvent(
     }
     applied = await apply(event, inbox, state.value, readAt);
   }
-  return answer(200, {
-    received: true,
-    duplicate: applied.kind === 'duplicate',
-  });
+  return answer(200, { received: true, duplicate: applied.kind === 'duplicate' });
 }
 
 /**
