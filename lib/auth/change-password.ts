@@ -1,7 +1,7 @@
 import 'server-only';
 import { queueSecurityChange } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
-import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { hashPassword, normalizedPassword, verifyPassword } from '@/lib/auth/password';
 import { checkEnrolmentProof, proofRefusalKey, takeEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -92,14 +92,17 @@ export async function changePortalPassword(
   }
   // Only wrong current passwords count: a user retrying a too-weak new password is not guessing.
   await reward('passwordChange', user.id);
+  // Judged as it is stored (normalizedPassword): the strength of one string, the hash of another
+  // would let a weak password pass as a strong one.
+  const chosen = normalizedPassword(next);
   const checked = await checkPassword(
-    next,
+    chosen,
     { userInputs: [u.email, u.name ?? ''], minScore: env().PASSWORD_MIN_SCORE },
     { userId: u.id, ip: meta.ip },
   );
   const judged = acceptedOrRefused(checked, 'next');
   if (!judged.ok) return judged.refused;
-  const passwordHash = await hashPassword(next);
+  const passwordHash = await hashPassword(chosen);
   const changed = await db.$transaction(async (tx) => {
     // Under the user row's lock (taken first: docs/architecture.md "Lock order"), the hash must still
     // be the one `current` was checked against: a change in another tab that committed first (this one

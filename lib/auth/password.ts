@@ -5,13 +5,14 @@ import { hash, verify } from '@node-rs/argon2';
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /**
- * A password as it is hashed and compared: Unicode NFKC (NIST SP 800-63B §5.1.1.2: "the verifier
- * SHOULD apply the Normalization Process for Stabilized Strings using either the NFKC or NFKD
- * normalization"). "ñ" is one code point typed on one keyboard and two ("n" and a combining tilde)
- * pasted from another (macOS file names, some input methods): without it, "Contraseña" set one way
- * was "not correct" typed the other way.
+ * A password as it is judged, hashed and compared: Unicode NFC, as RFC 8265's OpaqueString profile
+ * (PRECIS, for passwords) prepares it (§4.2.2: NFC, and no width mapping). "ñ" is one code point typed
+ * on one keyboard and two ("n" and a combining tilde) pasted from another (macOS file names, some
+ * input methods): without it, "Contraseña" set one way was "not correct" typed the other way. Not NFKC
+ * (NIST SP 800-63B §5.1.1.2 allows either): it maps full-width "ｐａｓｓｗｏｒｄ" to "password", so a
+ * password judged strong as typed would be stored as a weak one.
  */
-export const normalizedPassword = (password: string) => password.normalize('NFKC');
+export const normalizedPassword = (password: string) => password.normalize('NFC');
 
 /** The argon2id hash (PHC string) of `password`, normalized (normalizedPassword). */
 export const hashPassword = (password: string) => hash(normalizedPassword(password), OPTIONS);
@@ -21,20 +22,24 @@ let dummy: Promise<string> | undefined;
 
 /**
  * Whether `password` is the one `hashValue` (argon2id PHC string) was made from; false for no hash
- * (after the same work as a real check) or a malformed one. The normalized password is compared
- * first; a hash set before passwords were normalized (2026-12-05) may hold the password exactly as
- * typed then, so one typed with the same unnormalized characters is compared as it is too.
+ * or a malformed one. The normalized password is compared first; a hash set before passwords were
+ * normalized (2026-12-05) may hold the password exactly as typed then, so one typed with unnormalized
+ * characters is compared as it is too. No hash costs the same work as a wrong password (one argon2
+ * verification, two when the typed password is not normalized), so the time of the answer does not
+ * tell which emails have an account.
  */
 export async function verifyPassword(
   hashValue: string | null | undefined,
   password: string,
 ): Promise<boolean> {
   const normalized = normalizedPassword(password);
+  const forms = normalized === password ? [normalized] : [normalized, password];
   if (!hashValue) {
     dummy ??= hashPassword(crypto.randomUUID());
-    await verify(await dummy, normalized).catch(() => false);
+    const against = await dummy;
+    for (const form of forms) await verify(against, form).catch(() => false);
     return false;
   }
-  if (await verify(hashValue, normalized).catch(() => false)) return true;
-  return normalized !== password && verify(hashValue, password).catch(() => false);
+  for (const form of forms) if (await verify(hashValue, form).catch(() => false)) return true;
+  return false;
 }
