@@ -378,10 +378,11 @@ function usernameReadings(typed: string): string[] {
  * "Clínica Dental Peñalara, S.L." (break-25: as one phrase, the comma made it miss). Shorter words
  * ("SL", "de", "y") are left out: the trigram indexes cannot look for them, and the longer words are
  * what names an account. A number is never left out, since it is what the agent was given to find:
- * a word with a digit is looked for like the others ("talleres 2000 sl" → ["talleres", "2000"]), and
- * when one is too short to be looked for ("ext 21") there is no reading of words at all (since
- * 2026-12-05; before, numbers were dropped, and the words left, "ext", "tel", "acc", listed accounts
- * that had nothing to do with the number). Punctuation inside a word stays ("O'Brien's", "50%off":
+ * a word with a digit is looked for like the others ("talleres 2000 sl" → ["talleres", "2000"]); one
+ * too short to be looked for is left out beside two words or more ("distribuidora 5 de mayo sa de cv"
+ * → ["distribuidora", "mayo"]), and beside one there is no reading of words at all ("ext 21",
+ * "dental 24 sl": since 2026-12-05; before, numbers were dropped, and the word left, "ext", "tel",
+ * "acc", listed accounts that had nothing to do with the number). Punctuation inside a word stays ("O'Brien's", "50%off":
  * typed wildcards stay literal). None when `typed` has no space or no word of three characters or
  * more with a letter. searchAccounts does not ask for it when `typed` is an account number or a phone
  * number.
@@ -390,8 +391,11 @@ function wordsReading(typed: string): string[][] {
   if (!/\s/u.test(typed)) return [];
   const words = typed.split(/\s+/u).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
   const searchable = (w: string) => [...w].length >= 3;
-  if (words.some((w) => /\p{N}/u.test(w) && !searchable(w))) return [];
   const terms = words.filter(searchable);
+  const named = terms.filter((w) => /\p{L}/u.test(w));
+  // A number too short to be looked for beside one word ("ext 21", "dental 24 sl") is no name; beside
+  // two or more ("distribuidora 5 de mayo sa de cv"), the words name the company without it.
+  if (named.length < 2 && words.some((w) => /\p{N}/u.test(w) && !searchable(w))) return [];
   return terms.some((w) => /\p{L}/u.test(w)) ? [[...new Set(terms)]] : [];
 }
 

@@ -42,6 +42,9 @@ describe('readAccountFilter (the queue’s ?account= and the audit log’s accou
       typed: 'not-an-account',
       number: null,
     });
+    // Account numbers need no digit (ACC-DEMO): the account page links to its audit log with its own.
+    expect(readAccountFilter('ACC-DEMO')).toEqual({ typed: 'ACC-DEMO', number: 'ACC-DEMO' });
+    expect(readAccountFilter('\u202dacc-past\u202c')).toEqual({ typed: 'acc-past', number: 'ACC-PAST' });
     expect(readAccountFilter('\u202d\u202c ')).toBeNull();
   });
 });

@@ -87,6 +87,8 @@ describe.each(dialects())('staff search of a number nobody has, on %s', (dialect
     await account('ACC-3001', 'Talleres 2000, S.L.');
     await account('ACC-3002', 'Talleres López');
     await account('ACC-3003', 'Accent 2000, S.L.');
+    await account('ACC-3004', 'Distribuidora 5 de Mayo, S.A. de C.V.');
+    await account('ACC-3005', 'Dental Sonrisa');
   });
 
   const cases: [string, string, string[]][] = [
@@ -130,6 +132,14 @@ describe.each(dialects())('staff search of a number nobody has, on %s', (dialect
     ['a company with a number, without its punctuation', 'talleres 2000 sl', ['ACC-3001']],
     ['a company whose name starts with "Acc", with a number', 'accent 2000 sl', ['ACC-3003']],
     ['a company without its number', 'talleres sl', ['ACC-3001', 'ACC-3002']],
+    // A short number beside two words or more: the words name it (review, session 39: "5 de Mayo",
+    // "20 de Noviembre" are common names in Mexico); beside one word, it is no name.
+    [
+      'a company with a short number, without its punctuation',
+      'distribuidora 5 de mayo sa de cv',
+      ['ACC-3004'],
+    ],
+    ['one word and a short number', 'dental 24 sl', []],
   ];
   it.each(cases)('%s: %s', async (_, q, expected) => {
     // Narrow (the indexes) and broad (accounts walked in number order): the same answer.
