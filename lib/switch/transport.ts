@@ -104,19 +104,20 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
 }
 
 /**
- * An attempt's result read with what came before it. After an attempt whose outcome is not known
- * (`unavailable`: it may have been applied and bound its Idempotency-Key), a refusal of the switch's
- * gate rather than of the change (401 and 403, a token rotated between the attempts; 409, the IETF
- * Idempotency-Key draft's "a request with this key is still being processed",
- * draft-ietf-httpapi-idempotency-key-header §2.7) says nothing of that earlier attempt: it is
- * `unavailable` too, so that nobody is told "nothing was changed" of a change that may be in force,
- * and an outbox sends it again with the same key. A refusal of the request itself (400, 404, 422)
- * stays one: the switch answers the same request the same way, and a repeated key of an applied
- * request with its stored answer (docs/switch-api.md, "Idempotency").
+ * An attempt's result read with what came before it in the same request. After an attempt whose
+ * outcome is not known (`unavailable`: it may have been applied and bound its Idempotency-Key), a
+ * refusal of the switch's gate rather than of the change (401 and 403: a token rotated between the
+ * attempts) says nothing of that earlier attempt: it is `unavailable` too, so that the person asking
+ * is not told "nothing was changed" of a change that may be in force. (An outbox, which sends each
+ * attempt as a request of its own, keeps a 401 or 403 anyway: lib/switch/result.ts isRetryable.) Any
+ * other refusal stays one: the switch answers the same request the same way, a repeated key of an
+ * applied request with its stored answer, and a request with a key still being processed only once
+ * that one is done (docs/switch-api.md, "Idempotency": a 409 "in progress", which the IETF draft
+ * allows, is not the contract's answer; a 409 is a switch's refusal, "account under investigation").
  */
 function afterUnknown(result: SwitchResult<unknown>, unknownBefore: boolean): SwitchResult<unknown> {
   if (result.ok || !unknownBefore || result.kind === 'unavailable') return result;
-  if (result.status !== 401 && result.status !== 403 && result.status !== 409) return result;
+  if (result.status !== 401 && result.status !== 403) return result;
   return {
     ...result,
     kind: 'unavailable',

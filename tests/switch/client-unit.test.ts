@@ -276,9 +276,9 @@ describe('answers that do not match the contract', () => {
   });
 });
 
-// Review, session 39: a timed-out first attempt may have been applied (and bound its key); a 401
-// (the token rotated meanwhile) or a 409 (the IETF draft's "key still in progress") to the retry said
-// nothing of it, yet the customer was told "nothing was changed" and the outbox dropped the lift.
+// Review, session 39: a timed-out first attempt may have been applied (and bound its key); a 401 or
+// 403 (the token rotated meanwhile) to the retry said nothing of it, yet the customer was told
+// "nothing was changed" of a SIP password that may have been in force.
 describe('a refusal after an attempt whose outcome is not known', () => {
   const afterTimeout = (second: Response) => {
     let calls = 0;
@@ -293,7 +293,6 @@ describe('a refusal after an attempt whose outcome is not known', () => {
   it.each([
     [401, 'unauthorized'],
     [403, 'forbidden'],
-    [409, 'idempotency_key_in_progress'],
   ])('a %i to the keyed retry is not known to be applied either', async (status, code) => {
     const { client } = afterTimeout(err(status, code));
     const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
@@ -305,6 +304,7 @@ describe('a refusal after an attempt whose outcome is not known', () => {
   it.each([
     [400, 'invalid_request'],
     [404, 'credential_not_found'],
+    [409, 'account_under_investigation'],
     [422, 'idempotency_key_reused'],
   ])(
     'a %i to the keyed retry is the switch refusing the request: known not applied',
