@@ -1,4 +1,5 @@
 'use client';
+import { normalizedPassword } from '@/lib/passwords/normalize';
 import { useState } from 'react';
 import { useTranslations } from 'next-intl';
 import { StrengthMeter } from '@/components/sip/strength-meter';
@@ -39,7 +40,12 @@ export function ChangePasswordForm({
   const [next, setNext] = useState('');
   // The field took the focus: load the meter's worker and words before the first keystroke.
   const [engaged, setEngaged] = useState(false);
-  const assessment = useStrength(next, { userInputs, username: '', rule: { minScore } }, engaged);
+  // Judged as the server judges and stores it (NFC: a pasted decomposed "ñ" is one character there).
+  const assessment = useStrength(
+    normalizedPassword(next),
+    { userInputs, username: '', rule: { minScore } },
+    engaged,
+  );
   return (
     <ActionForm
       action={async (prev: ActionState | undefined, form: FormData) => {

@@ -7,7 +7,7 @@ import {
 } from '@/lib/accounts/identifiers';
 import type { AuditAction } from '@/lib/audit/names';
 import { emailSchema } from '@/lib/auth/email-address';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword, normalizedPassword } from '@/lib/auth/password';
 import { freshSecondFactorLimits } from '@/lib/auth/mfa/lockout';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { isStaff, ROLES } from '@/lib/auth/roles';
@@ -259,7 +259,9 @@ export async function createUser(
     }),
     raw,
   );
-  const verdict = assessPassword(u.password, { userInputs: [u.email, u.name ?? ''], minScore });
+  // Judged as it is stored (lib/passwords/normalize.ts): NFC can make a password shorter and weaker.
+  const password = normalizedPassword(u.password);
+  const verdict = assessPassword(password, { userInputs: [u.email, u.name ?? ''], minScore });
   if (!verdict.acceptable)
     throw new CommandError(`password refused: ${notesText(translate('en'), verdict.problems)}`);
   if (u.account && isStaff(u)) throw new CommandError('--account is for customers; staff see every account');
@@ -268,7 +270,7 @@ export async function createUser(
   const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;
   if (u.account && !account) throw new CommandError(`no account ${u.account}`);
   const locale = newUserLocale(u.locale, account);
-  const passwordHash = await hashPassword(u.password);
+  const passwordHash = await hashPassword(password);
   return createOnce(`user ${u.email} already exists`, () =>
     db.$transaction(async (tx) => {
       const user = await tx.user.create({

@@ -1,18 +1,12 @@
 import 'server-only';
 import { hash, verify } from '@node-rs/argon2';
+import { normalizedPassword } from '@/lib/passwords/normalize';
 
 // argon2id (the library default) with OWASP's minimum cost: 19 MiB, 2 iterations.
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-/**
- * A password as it is judged, hashed and compared: Unicode NFC, as RFC 8265's OpaqueString profile
- * (PRECIS, for passwords) prepares it (§4.2.2: NFC, and no width mapping). "ñ" is one code point typed
- * on one keyboard and two ("n" and a combining tilde) pasted from another (macOS file names, some
- * input methods): without it, "Contraseña" set one way was "not correct" typed the other way. Not NFKC
- * (NIST SP 800-63B §5.1.1.2 allows either): it maps full-width "ｐａｓｓｗｏｒｄ" to "password", so a
- * password judged strong as typed would be stored as a weak one.
- */
-export const normalizedPassword = (password: string) => password.normalize('NFC');
+// One normalization for judging, hashing and comparing (lib/passwords/normalize.ts).
+export { normalizedPassword };
 
 /** The argon2id hash (PHC string) of `password`, normalized (normalizedPassword). */
 export const hashPassword = (password: string) => hash(normalizedPassword(password), OPTIONS);

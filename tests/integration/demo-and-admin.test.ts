@@ -453,6 +453,12 @@ describe('the operator CLI as a process', () => {
     expect(
       admin(['create-user', '--email', 'weak@pier.example', '--role', 'customer'], 'password\n').err,
     ).toMatch(/password refused/);
+    // Judged as it is stored (NFC, RFC 8265): with "n" and a combining tilde it scored 4 as typed, and
+    // was stored as the "contraseña2026" that scores 2 (review, session 39).
+    expect(
+      admin(['create-user', '--email', 'tilde@pier.example', '--role', 'customer'], 'contrasen\u0303a2026\n')
+        .err,
+    ).toMatch(/password refused/);
     expect(admin(['frobnicate']).code).toBe(2);
     expect(admin(['reset-second-factor', '--email', 'pat@pier.example'])).toMatchObject({
       code: 1,
