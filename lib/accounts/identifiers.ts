@@ -31,14 +31,18 @@ const TYPED_SEPARATOR = /[\s\p{Pd}._/:#＃]/gu;
  * when `typed` is not one: "acc 1001", "ACC1001", "Acc–1001", "a.c.c. 10 01", "ACC-1001" →
  * "ACC-1001". Letters are folded to upper case and full-width forms to ASCII (NFKC), the separators
  * (spaces, dashes of any kind, dots, slashes, colons, "#", "_") dropped; the rest must contain a
- * digit, so a company named "Accent" or "Acc Ent" is never read as a number, and the result must be
- * an account number (ACCOUNT_NUMBER_RE). Used where staff type a number: the console's search.
+ * digit, so a company named "Accent" or "Acc Ent" is never read as a number (`anyNumber`: not in a
+ * field that holds nothing but an account number, where "acc demo" is ACC-DEMO), and the result must
+ * be an account number (ACCOUNT_NUMBER_RE) of ASCII letters and digits as typed ("acc-ß" is none,
+ * not "ACC-SS"). Used where staff type a number: the console's search and its account filters.
  */
-export function accountNumberAsTyped(typed: string): string | null {
+export function accountNumberAsTyped(typed: string, opts: { anyNumber?: boolean } = {}): string | null {
   const m = /^a[\s.]*c[\s.]*c(.*)$/iu.exec(typed.normalize('NFKC').trim());
   if (!m) return null;
-  const rest = m[1].replace(TYPED_SEPARATOR, '').toUpperCase();
-  if (!/\d/.test(rest)) return null;
+  const written = m[1].replace(TYPED_SEPARATOR, '');
+  if (!/^[0-9a-z]+$/i.test(written)) return null;
+  const rest = written.toUpperCase();
+  if (!opts.anyNumber && !/\d/.test(rest)) return null;
   const number = `ACC-${rest}`;
   return ACCOUNT_NUMBER_RE.test(number) ? number : null;
 }

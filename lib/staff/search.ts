@@ -379,10 +379,10 @@ function usernameReadings(typed: string): string[] {
  * ("SL", "de", "y") are left out: the trigram indexes cannot look for them, and the longer words are
  * what names an account. A number is never left out, since it is what the agent was given to find:
  * a word with a digit is looked for like the others ("talleres 2000 sl" → ["talleres", "2000"]); one
- * too short to be looked for is left out beside two words or more ("distribuidora 5 de mayo sa de cv"
- * → ["distribuidora", "mayo"]), and beside one there is no reading of words at all ("ext 21",
- * "dental 24 sl": since 2026-12-05; before, numbers were dropped, and the word left, "ext", "tel",
- * "acc", listed accounts that had nothing to do with the number). Punctuation inside a word stays ("O'Brien's", "50%off":
+ * too short to be looked for is left out in a longer text ("20 de noviembre sa de cv" →
+ * ["noviembre"]), and beside a single word ("ext 21", "dental 24") there is no reading of words at
+ * all (since 2026-12-05; before, numbers were dropped, and the word left, "ext", "tel", "acc", listed
+ * accounts that had nothing to do with the number). Punctuation inside a word stays ("O'Brien's", "50%off":
  * typed wildcards stay literal). None when `typed` has no space or no word of three characters or
  * more with a letter. searchAccounts does not ask for it when `typed` is an account number or a phone
  * number.
@@ -392,10 +392,11 @@ function wordsReading(typed: string): string[][] {
   const words = typed.split(/\s+/u).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''));
   const searchable = (w: string) => [...w].length >= 3;
   const terms = words.filter(searchable);
-  const named = terms.filter((w) => /\p{L}/u.test(w));
-  // A number too short to be looked for beside one word ("ext 21", "dental 24 sl") is no name; beside
-  // two or more ("distribuidora 5 de mayo sa de cv"), the words name the company without it.
-  if (named.length < 2 && words.some((w) => /\p{N}/u.test(w) && !searchable(w))) return [];
+  // A number too short to be looked for, with one other word and nothing else ("ext 21", "dental 24"),
+  // is what was asked for: the word alone would list accounts that have nothing to do with it (what
+  // was typed is still searched as it is). In a longer text ("20 de noviembre sa de cv", "dental 24
+  // sl") the words name the company without it.
+  if (words.length <= 2 && words.some((w) => /\p{N}/u.test(w) && !searchable(w))) return [];
   return terms.some((w) => /\p{L}/u.test(w)) ? [[...new Set(terms)]] : [];
 }
 

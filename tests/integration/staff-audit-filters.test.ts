@@ -45,6 +45,16 @@ describe('readAccountFilter (the queue’s ?account= and the audit log’s accou
     // Account numbers need no digit (ACC-DEMO): the account page links to its audit log with its own.
     expect(readAccountFilter('ACC-DEMO')).toEqual({ typed: 'ACC-DEMO', number: 'ACC-DEMO' });
     expect(readAccountFilter('\u202dacc-past\u202c')).toEqual({ typed: 'acc-past', number: 'ACC-PAST' });
+    for (const typed of [
+      'acc demo',
+      'ACC_DEMO',
+      'acc.demo',
+      'acc\u2013demo',
+      '\uff21\uff23\uff23\uff0d\uff24\uff25\uff2d\uff2f',
+    ])
+      expect(readAccountFilter(typed)?.number, typed).toBe('ACC-DEMO');
+    // Not another account's number by case folding: "ß" is no "SS".
+    expect(readAccountFilter('acc-\u00df')?.number).toBeNull();
     expect(readAccountFilter('\u202d\u202c ')).toBeNull();
   });
 });

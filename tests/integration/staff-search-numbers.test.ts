@@ -89,6 +89,7 @@ describe.each(dialects())('staff search of a number nobody has, on %s', (dialect
     await account('ACC-3003', 'Accent 2000, S.L.');
     await account('ACC-3004', 'Distribuidora 5 de Mayo, S.A. de C.V.');
     await account('ACC-3005', 'Dental Sonrisa');
+    await account('ACC-3006', '20 de Noviembre, S.A. de C.V.');
   });
 
   const cases: [string, string, string[]][] = [
@@ -139,7 +140,8 @@ describe.each(dialects())('staff search of a number nobody has, on %s', (dialect
       'distribuidora 5 de mayo sa de cv',
       ['ACC-3004'],
     ],
-    ['one word and a short number', 'dental 24 sl', []],
+    ['a company with a short number, one word long', '20 de noviembre sa de cv', ['ACC-3006']],
+    ['one word and a short number', 'dental 24', []],
   ];
   it.each(cases)('%s: %s', async (_, q, expected) => {
     // Narrow (the indexes) and broad (accounts walked in number order): the same answer.
