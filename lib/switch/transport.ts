@@ -63,7 +63,7 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
   let unknownBefore = false;
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
-    const raw = afterUnknown(await attemptOnce(cfg, spec), unknownBefore);
+    const raw = await attemptOnce(cfg, spec);
     // Scrub before anything else sees it: a switch may echo the request back in its error text.
     const result: SwitchResult<unknown> = raw.ok
       ? raw
@@ -95,7 +95,10 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
         willRetry,
       });
     }
-    if (!willRetry) return result;
+    // Read with the attempts before it only once it is the answer: a 401 after an unanswered attempt
+    // is not asked again (the token does not change within a request), and the metric and the log
+    // above keep the switch's own answer.
+    if (!willRetry) return afterUnknown(result, unknownBefore);
     unknownBefore = true;
     await cfg.sleep(
       Math.max(waitAsked ?? 0, backoffDelay(attempt, cfg.backoffBaseMs, cfg.backoffMaxMs, cfg.random)),

@@ -294,9 +294,12 @@ describe('a refusal after an attempt whose outcome is not known', () => {
     [401, 'unauthorized'],
     [403, 'forbidden'],
   ])('a %i to the keyed retry is not known to be applied either', async (status, code) => {
-    const { client } = afterTimeout(err(status, code));
+    const { client, fetchMock, logs } = afterTimeout(err(status, code));
     const res = await client.setSipPassword('acme-pbx', PASSWORD, randomUUID());
     expect(res).toMatchObject({ ok: false, kind: 'unavailable', status, code });
+    // Not asked a third time (the token does not change within a request); logged as the switch said.
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(logs.at(-1)).toMatchObject({ status, kind: 'rejected', willRetry: false });
     expect(isKnownNotApplied(res as SwitchFailure)).toBe(false);
     expectNoLeak(res);
   });
