@@ -157,11 +157,22 @@ const ENHANCED_NAMES_THIS_MESSAGE = ([, subject, detail]: [number, number, numbe
   subject === 6;
 
 /**
+ * Words of a reply without an enhanced status code that name the sender or the relay's account, not
+ * the recipient or the content: SendGrid's "550 The from address does not match a verified Sender
+ * Identity", Amazon SES's "554 Message rejected: Email address is not verified. The following
+ * identities failed the check in region …", "sender verify failed", an account suspended or over its
+ * sending quota. Every message would get such a reply, after its content as much as before.
+ */
+const NAMES_THE_SENDER =
+  /\b(?:sender|from address|identit(?:y|ies)|not verified|unverified|verified sender|send(?:ing)? as|suspended|sending (?:quota|limit)|daily (?:quota|limit))/i;
+
+/**
  * The server answered, refusing this message's recipient (RCPT TO, DATA) or content, not the sender or
  * the session. A reply to MAIL FROM never names the recipient. After it, a reply with an enhanced
  * status code is read by that code, since Postfix checks the sender at RCPT TO (`smtpd_delay_reject`)
  * and relays refuse an account's quota or "send as" after the content; one without is taken to name
- * the recipient (RCPT TO, DATA) or the content.
+ * the recipient (RCPT TO, DATA) or the content unless its words name the sender (NAMES_THE_SENDER:
+ * SendGrid and Amazon SES refuse an unverified From after the content, without an enhanced code).
  */
 const refusesThisMessage = (err: SmtpError): boolean => {
   if (typeof err.responseCode !== 'number') return false;
@@ -169,7 +180,9 @@ const refusesThisMessage = (err: SmtpError): boolean => {
   if (err.code !== 'EENVELOPE' && err.code !== 'EMESSAGE') return false;
   if (err.command === 'MAIL FROM') return false; // no recipient is named yet: the sender, or the session
   const enhanced = enhancedStatus(err.response);
-  return enhanced ? ENHANCED_NAMES_THIS_MESSAGE(enhanced) : true;
+  return enhanced
+    ? ENHANCED_NAMES_THIS_MESSAGE(enhanced)
+    : !NAMES_THE_SENDER.test(err.response ?? err.message ?? '');
 };
 
 /**

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/switch/events/route';
 import { getDb } from '@/lib/server/db';
-import { classifySendError } from '@/lib/mail/delivery-policy';
+import { classifySendError, refusesEveryMessage } from '@/lib/mail/delivery-policy';
 import { hashLinkToken } from '@/lib/mail/link-token';
 import { queueMail } from '@/lib/mail/queue';
 import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
@@ -442,6 +442,34 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     );
     expect(at(550, '550 5.1.7 Invalid sender address')).toBe('temporary');
     expect(at(550, '550 mailbox unavailable')).toBe('permanent'); // no enhanced code: by its command
+    // Review, session 39: relays that refuse an unverified From after the content, without an enhanced
+    // code, failed every notice for good while readiness said the server worked.
+    for (const [code, reply] of [
+      [
+        550,
+        '550 The from address does not match a verified Sender Identity. Mail cannot be sent until this error is resolved.',
+      ],
+      [
+        554,
+        '554 Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: no-reply@tollgate.example',
+      ],
+      [550, '550 Sender verify failed'],
+      [554, '554 Your account has been suspended'],
+    ] as const) {
+      const e = Object.assign(new Error(reply), {
+        code: 'EMESSAGE',
+        responseCode: code,
+        response: reply,
+        command: 'DATA',
+      });
+      expect({ reply, kind: classifySendError(e).kind, every: refusesEveryMessage(e) }).toEqual({
+        reply,
+        kind: 'temporary',
+        every: true,
+      });
+    }
+    expect(at(550, '550 No such user here', 'DATA')).toBe('permanent');
+    expect(at(552, '552 Mailbox full', 'DATA')).toBe('permanent');
     expect(at(550, '550 5.1.1 <a@b>: unknown', 'MAIL FROM')).toBe('temporary');
     expect(
       classifySendError(
