@@ -1,5 +1,6 @@
 import 'server-only';
 import { CredentialsSignin } from 'next-auth';
+import { displayEmail } from '@/lib/auth/email-address';
 import { audit } from '@/lib/audit/log';
 import { countSignIn } from '@/lib/server/metrics';
 import { signIn } from '@/lib/auth/config';
@@ -98,10 +99,12 @@ export async function linkOwner(token: string): Promise<{ userId: string; masked
 /**
  * An address as the link's page shows it to a browser signed in as someone else: the first two
  * characters of the local part (one when it has two or fewer), "•••", and the domain
- * ("da•••@acme.example"). Enough for the owner to recognise it and for a colleague to see it is not
+ * ("da•••@acme.example", "an•••@clínica-peñasco.es" for a stored xn-- domain). Enough for the owner to recognise it and for a colleague to see it is not
  * theirs; the page never shows a whole address to whoever holds the link.
  */
-export function maskEmail(email: string): string {
+export function maskEmail(stored: string): string {
+  // The domain as people read it (an IDN in Unicode, as the mails show it: displayEmail).
+  const email = displayEmail(stored);
   const at = email.lastIndexOf('@');
   const local = at > 0 ? email.slice(0, at) : email;
   const shown = Array.from(local)

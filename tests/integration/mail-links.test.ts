@@ -204,6 +204,8 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     expect(maskEmail('jo@acme.example')).toBe('j•••@acme.example');
     expect(maskEmail('x@acme.example')).toBe('x•••@acme.example');
     expect(maskEmail('ñandú@ejemplo.es')).toBe('ña•••@ejemplo.es');
+    // An IDN domain as the owner reads it (and as the mails show it), not its stored punycode.
+    expect(maskEmail('ana@xn--clnica-peasco-xib1e.es')).toBe('an•••@clínica-peñasco.es');
   });
 
   it('a link cut short where a mail program wrapped its line is told from a used one; the whole link still works', async () => {
