@@ -1,11 +1,21 @@
 // Where a sign-in may send the browser afterwards (pure; tests/unit/sign-in.test.ts).
 
 /**
+ * Punctuation that follows a link in running text and is copied with it (a sentence's period, a
+ * closing quote, bracket or angle bracket, RFC 3986 Appendix C's delimiters), as typed or
+ * percent-encoded: "/blocks/cm1abc." or "/blocks/cm1abc%22". No Tollgate address ends with one.
+ */
+const TRAILING_PUNCTUATION = /(?:[.,;:!?)\]>"']|%2[29]|%3[bBeE]|%5[dD]|%22|%27)+$/;
+
+/**
  * Only same-origin paths; anything else goes to the dashboard (no open redirect). Browsers drop tabs
  * and newlines and read "\\" as "/", so "/\t/evil.example" would become "//evil.example": any control
  * character or backslash is refused, and the result must still be a path on our own origin.
+ * Punctuation copied after a mailed link lands on the callback, its last parameter
+ * (TRAILING_PUNCTUATION): it is dropped, so the person lands on the page the mail named, not a 404.
  */
 export function safeCallbackUrl(raw: unknown): string {
+  if (typeof raw === 'string') raw = raw.replace(TRAILING_PUNCTUATION, '');
   if (
     typeof raw !== 'string' ||
     raw.length > 512 ||
