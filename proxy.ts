@@ -65,7 +65,7 @@ export async function proxy(request: NextRequest) {
   if (binding)
     response.cookies.set(LINK_BIND_COOKIE, binding, {
       httpOnly: true,
-      sameSite: 'strict',
+      sameSite: 'lax', // lib/auth/link-binding.ts: why not Strict
       secure: https,
       path: LINK_BIND_PATH,
       maxAge: LINK_BIND_MAX_AGE_SEC,

@@ -165,7 +165,7 @@ async function signInOutcomes(page: Page) {
   const linkPage = await page.goto(await emailedLink(page, byLink.email));
   await expectSecurityHeaders(linkPage, { referrer: 'same-origin' });
   const bind =
-    /^tollgate-link-bind=([A-Za-z0-9_-]{43}); Path=\/sign-in\/link; .*HttpOnly; SameSite=strict$/.exec(
+    /^tollgate-link-bind=([A-Za-z0-9_-]{43}); Path=\/sign-in\/link; .*HttpOnly; SameSite=lax$/.exec(
       (await linkPage?.headerValue('set-cookie')) ?? '',
     )?.[1];
   expect(bind).toBeTruthy();

@@ -466,6 +466,66 @@ test('"Email me a sign-in link" answers a login and an unknown address alike: st
   await waitForMail(user.email, /^Your sign-in link/);
 });
 
+// Review, session 39: a link opened in a browser already signed in as its owner was used anyway (a
+// new session replaced the one there, and a second factor was asked again); a period copied after a
+// link landed, signed in, on a 404 (the callback is the link's last parameter).
+test('a link opened by its owner, signed in, goes to its page in that session; a period after it is not the page', async ({
+  browser,
+}) => {
+  const { user } = await createCustomer([{ name: 'Link Owner Co' }]);
+  const linkTo = async (callbackUrl: string) => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    const seen = new Set(mailTo(user.email).map((m) => m.file));
+    await askForLink(page, user.email);
+    await ctx.close();
+    return linkOf(await waitForMail(user.email, /^Your sign-in link/, seen));
+  };
+
+  const signedIn = await browser.newContext();
+  const sp = await signedIn.newPage();
+  await signIn(sp, { email: user.email, password: user.password });
+  const before = await sessionCookie(signedIn);
+  const link = await linkTo('/profile');
+  await sp.goto(link);
+  await expect(sp).toHaveURL(`${E2E.appUrl}/profile`);
+  expect((await sessionCookie(signedIn))?.value).toBe(before?.value);
+  await signedIn.close();
+
+  // Unused by that visit: in another browser, with a period copied after it, it lands on the page.
+  const other = await browser.newContext();
+  const op = await other.newPage();
+  await op.goto(`${link}.`);
+  await continueLink(op);
+  await expect(op).toHaveURL(`${E2E.appUrl}/profile`);
+  await expectAccessible(op);
+  await other.close();
+});
+
+// Review, session 39: the binding cookie was SameSite=Strict, so a link opened from webmail (a
+// navigation from another site) came without it and got a new one, which overwrote the binding of a
+// page already open: that page's Continue was refused as "this browser did not keep the cookie".
+test('a link page opened from another site leaves the binding of one already open; its Continue signs in', async ({
+  browser,
+}) => {
+  const { user } = await createCustomer([{ name: 'Link Two Tabs Co' }]);
+  const link = await requestLink(browser, user.email);
+  const ctx = await browser.newContext();
+  const first = await ctx.newPage();
+  await first.goto(link);
+  await expect(first.getByRole('button', { name: 'Continue' })).toBeVisible();
+  // The same person opens it again from their webmail: a page of another origin links to it.
+  const mail = await ctx.newPage();
+  await mail.setContent(`<a href="${link}">Open</a>`);
+  await mail.getByRole('link', { name: 'Open' }).click();
+  await expect(mail.getByRole('button', { name: 'Continue' })).toBeVisible();
+  await continueLink(first);
+  await expect(first).toHaveURL(`${E2E.appUrl}/`);
+  expect(await sessionCookie(ctx)).toBeDefined();
+  await ctx.close();
+});
+
 test('codes as people type them: "508 291", "508-291", a no-break space; malformed input is a form error, not a failure', async ({
   browser,
 }) => {
