@@ -33,21 +33,25 @@ export function passwordLimitKeys(o: {
  * `pastCeiling` (unknown browsers only; null for a known one, whose allowance strangers cannot spend):
  * past `quiet`, a link is still sent when the mailbox holds no live link, at most one per link lifetime
  * on this counter, so strangers who use up the ceiling cannot keep the owner from getting in by email.
+ * A browser the person signed in with before spends only its own allowance, and is told to wait when
+ * it is spent (its cookie names this email already): a stranger behind the same address (an office
+ * NAT, a hotel's Wi-Fi, a carrier's NAT) who spent that address's counters does not hold it back
+ * (review, session 39), as for password sign-in.
  */
 export function linkRequestLimitKeys(o: { email: string; ip: string | null; deviceId: string | null }): {
   refuse: LimitKey[];
   quiet: LimitKey[];
   pastCeiling: LimitKey | null;
 } {
+  if (o.deviceId)
+    return { refuse: [{ name: 'emailLinkDevice', key: o.deviceId }], quiet: [], pastCeiling: null };
   const address = addressBucket(o.ip);
   return {
     refuse: [
       { name: 'emailLinkIp', key: address },
       { name: 'emailLinkEmailIp', key: `${o.email} ${address}` },
     ],
-    quiet: o.deviceId
-      ? [{ name: 'emailLinkDevice', key: o.deviceId }]
-      : [{ name: 'emailLink', key: o.email }],
-    pastCeiling: o.deviceId ? null : { name: 'emailLinkPastCeiling', key: o.email },
+    quiet: [{ name: 'emailLink', key: o.email }],
+    pastCeiling: { name: 'emailLinkPastCeiling', key: o.email },
   };
 }

@@ -39,7 +39,7 @@ vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
 const { continueLinkAction, emailLinkAction, signInAction } = await import('@/lib/auth/actions');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
 const { attemptSignIn } = await import('@/lib/auth/sign-in');
-const { DEVICE_COOKIE, knownDeviceId } = await import('@/lib/auth/known-device');
+const { DEVICE_COOKIE, knownDeviceId, newDeviceCookie } = await import('@/lib/auth/known-device');
 const { LINK_BIND_COOKIE } = await import('@/lib/auth/link-binding');
 const { bindingProof } = await import('@/lib/auth/link-sign-in');
 const { hashPassword } = await import('@/lib/auth/password');
@@ -164,6 +164,27 @@ describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialec
       }),
     ).toBe(1);
   }, 120_000);
+
+  // Review, session 39: a stranger behind the same address (an office or carrier NAT) who used up the
+  // address's link requests held back the owner's own browser, which password sign-in never did.
+  it('a stranger who spends an address’s link requests does not hold back the owner’s known browser there', async () => {
+    const email = `nat-owner-${dialect}@t.example`;
+    await owner(email);
+    const nat = from('198.51.100.77');
+    // The stranger's requests, as they count (each would otherwise wait out the answer's floor).
+    for (let i = 0; i < LIMITS.emailLinkIp.points; i++) await consume('emailLinkIp', addressBucket(nat.ip));
+    expect(await requestSignInLink(`nat-stranger-x-${dialect}@t.example`, '/', nat)).toMatchObject({
+      ok: false,
+      code: 'throttled',
+    });
+    // A browser the owner signed in with before: sent, from the same address.
+    const known = { deviceCookie: newDeviceCookie(email) };
+    expect(await requestSignInLink(email, '/', nat, known)).toEqual(SENT);
+    expect(await linkMails(email)).toBe(1);
+    // Its own allowance still holds: past it, it is told to wait.
+    for (let i = 1; i < LIMITS.emailLinkDevice.points; i++) await requestSignInLink(email, '/', nat, known);
+    expect(await requestSignInLink(email, '/', nat, known)).toMatchObject({ ok: false, code: 'throttled' });
+  });
 
   it('an IDN address signs in with the password written either way (review 9 item 8)', async () => {
     await useFreshDb(dialect);
