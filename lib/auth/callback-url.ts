@@ -3,7 +3,7 @@
 /**
  * Punctuation that follows a link in running text and is copied with it (a sentence's period, a
  * closing quote, bracket or angle bracket, RFC 3986 Appendix C's delimiters), as typed or
- * percent-encoded: "/blocks/cm1abc." or "/blocks/cm1abc%22". No Tollgate address ends with one.
+ * percent-encoded: "/blocks/cm1abc." or "/blocks/cm1abc%22". No Tollgate path ends with one.
  */
 const TRAILING_PUNCTUATION = /(?:[.,;:!?)\]>"']|%2[29]|%3[bBeE]|%5[dD]|%22|%27)+$/;
 
@@ -15,7 +15,8 @@ const TRAILING_PUNCTUATION = /(?:[.,;:!?)\]>"']|%2[29]|%3[bBeE]|%5[dD]|%22|%27)+
  * (TRAILING_PUNCTUATION): it is dropped, so the person lands on the page the mail named, not a 404.
  */
 export function safeCallbackUrl(raw: unknown): string {
-  if (typeof raw === 'string') raw = raw.replace(TRAILING_PUNCTUATION, '');
+  // Only a bare path, as mailed links carry: a query's value may end with punctuation ("S.A.", "(MX)").
+  if (typeof raw === 'string' && !/[?#]/.test(raw)) raw = raw.replace(TRAILING_PUNCTUATION, '');
   if (
     typeof raw !== 'string' ||
     raw.length > 512 ||

@@ -89,11 +89,16 @@ export async function linkIsUsable(token: string): Promise<boolean> {
 
 /**
  * Read-only, for the GET of the page: the user a live link signs in (`userId`, and `email` masked as
- * maskEmail writes it), or null when the link is used, expired, cut or its user disabled.
+ * maskEmail writes it; `unlocks`: the link of a "second factor locked" mail, which lifts the lock when
+ * used), or null when the link is used, expired, cut or its user disabled.
  */
-export async function linkOwner(token: string): Promise<{ userId: string; maskedEmail: string } | null> {
+export async function linkOwner(
+  token: string,
+): Promise<{ userId: string; maskedEmail: string; unlocks: boolean } | null> {
   const found = await userOfLink(token);
-  return found ? { userId: found.user.id, maskedEmail: maskEmail(found.user.email) } : null;
+  return found
+    ? { userId: found.user.id, maskedEmail: maskEmail(found.user.email), unlocks: found.unlock }
+    : null;
 }
 
 /**

@@ -184,7 +184,11 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
     const {
       users: [colleague],
     } = await makeAccount({ members: [`fwd-colleague-${dialect}@t.example`] });
-    expect(await linkOwner(tokenOf(link))).toEqual({ userId: user.id, maskedEmail: 'fw•••@t.example' });
+    expect(await linkOwner(tokenOf(link))).toEqual({
+      userId: user.id,
+      maskedEmail: 'fw•••@t.example',
+      unlocks: false,
+    });
     const token = tokenOf(link);
     const as = (signedInId: string) =>
       redeemSignInLink({ token, proof: bindingProof(BIND, token), bindCookie: BIND, signedInId }, meta);

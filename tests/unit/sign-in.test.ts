@@ -26,6 +26,9 @@ describe('safeCallbackUrl (no open redirects)', () => {
     ["/blocks/cm1abc'", '/blocks/cm1abc'],
     ['/blocks/cm1abc]', '/blocks/cm1abc'],
     ['//evil.example.', '/'],
+    // Only a bare path: a query's value may end with punctuation (the staff search's return-to).
+    ['/staff?q=Acme+%28MX%29', '/staff?q=Acme+%28MX%29'],
+    ['/staff?q=Dental+S.A.', '/staff?q=Dental+S.A.'],
   ])('%# %s', (input, out) => expect(safeCallbackUrl(input)).toBe(out));
 });
 

@@ -37,9 +37,10 @@ export default async function SignInLinkPage({ searchParams }: { searchParams: S
   // Already signed in here as the link's owner, second factor and all (a block notice opened in the
   // browser they use): the page it names, in the session they have. Using the link would replace that
   // session with a new one, which, for someone with a second factor, asks for a code again (review,
-  // session 39). A session still waiting for its second factor uses the link as before: the link of a
-  // "second factor locked" mail unlocks it only when used.
-  if (me && signedIn === owner.userId && (!me.mfaEnrolled || me.mfaVerified)) redirect(callbackUrl);
+  // session 39). A session still waiting for its second factor uses the link as before, and so does
+  // the link of a "second factor locked" mail, which unlocks the factor only when used.
+  if (me && signedIn === owner.userId && (!me.mfaEnrolled || me.mfaVerified) && !owner.unlocks)
+    redirect(callbackUrl);
   const bind = (await cookies()).get(LINK_BIND_COOKIE)?.value;
   const t = await getTranslations('signIn');
   if (linkForAnotherUser(owner.userId, signedIn))
