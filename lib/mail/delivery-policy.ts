@@ -157,22 +157,23 @@ const ENHANCED_NAMES_THIS_MESSAGE = ([, subject, detail]: [number, number, numbe
   subject === 6;
 
 /**
- * Words of a reply without an enhanced status code that name the sender or the relay's account, not
- * the recipient or the content: SendGrid's "550 The from address does not match a verified Sender
- * Identity", Amazon SES's "554 Message rejected: Email address is not verified. The following
- * identities failed the check in region …", "sender verify failed", an account suspended or over its
- * sending quota. Every message would get such a reply, after its content as much as before.
+ * Words of a reply to the content (DATA), without an enhanced status code, that name this portal's
+ * sender rather than the recipient: SendGrid's "550 The from address does not match a verified Sender
+ * Identity", a relay's "not permitted to send as", "sender verify failed". Every message would get
+ * such a reply. Narrow on purpose: words such as "suspended" or "not verified" also describe a
+ * recipient's mailbox, whose refusal must fail its message, not be retried for days. (Amazon SES's
+ * "Email address is not verified. The following identities failed the check" names the sender or, in
+ * its sandbox, the recipient: it stays a refusal of this message.)
  */
-const NAMES_THE_SENDER =
-  /\b(?:sender|from address|identit(?:y|ies)|not verified|unverified|verified sender|send(?:ing)? as|suspended|sending (?:quota|limit)|daily (?:quota|limit))/i;
+const NAMES_THE_SENDER = /\b(?:from address|sender identity|verified sender|send(?:ing)? as|sender verify)/i;
 
 /**
  * The server answered, refusing this message's recipient (RCPT TO, DATA) or content, not the sender or
  * the session. A reply to MAIL FROM never names the recipient. After it, a reply with an enhanced
  * status code is read by that code, since Postfix checks the sender at RCPT TO (`smtpd_delay_reject`)
  * and relays refuse an account's quota or "send as" after the content; one without is taken to name
- * the recipient (RCPT TO, DATA) or the content unless its words name the sender (NAMES_THE_SENDER:
- * SendGrid and Amazon SES refuse an unverified From after the content, without an enhanced code).
+ * the recipient (RCPT TO, DATA) or the content, unless it answers the content in words that name the
+ * sender (NAMES_THE_SENDER: SendGrid refuses an unverified From so, without an enhanced code).
  */
 const refusesThisMessage = (err: SmtpError): boolean => {
   if (typeof err.responseCode !== 'number') return false;
@@ -180,9 +181,8 @@ const refusesThisMessage = (err: SmtpError): boolean => {
   if (err.code !== 'EENVELOPE' && err.code !== 'EMESSAGE') return false;
   if (err.command === 'MAIL FROM') return false; // no recipient is named yet: the sender, or the session
   const enhanced = enhancedStatus(err.response);
-  return enhanced
-    ? ENHANCED_NAMES_THIS_MESSAGE(enhanced)
-    : !NAMES_THE_SENDER.test(err.response ?? err.message ?? '');
+  if (enhanced) return ENHANCED_NAMES_THIS_MESSAGE(enhanced);
+  return !(err.code === 'EMESSAGE' && NAMES_THE_SENDER.test(err.response ?? err.message ?? ''));
 };
 
 /**
