@@ -24,14 +24,20 @@ async function readStdin(): Promise<string> {
 
 const HELP = new Set(['help', '--help', '-h']);
 
+/**
+ * Whether a command's options ask for help: `--help` or `-h` where an option may stand, not as the
+ * value of the option before it. Not "help" (a value, as in `--username help`), and not a value that
+ * happens to read "--help": the usage on stdout with exit 0 read as success to a provisioning script
+ * that created nothing (review, session 39).
+ */
+const asksHelp = (args: string[]) =>
+  args.some((a, i) => (a === '--help' || a === '-h') && !(i > 0 && /^--[^=]+$/.test(args[i - 1]!)));
+
 async function main(argv: string[]): Promise<number> {
   loadDotEnv();
   const [command, ...rest] = argv;
   // Asking for help, or naming no or an unknown command, needs no database: answer before opening one.
-  if (
-    command !== undefined &&
-    (HELP.has(command) || (isAdminCommand(command) && rest.some((a) => HELP.has(a))))
-  ) {
+  if (command !== undefined && (HELP.has(command) || (isAdminCommand(command) && asksHelp(rest)))) {
     console.log(USAGE);
     return 0;
   }

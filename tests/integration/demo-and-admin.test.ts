@@ -476,6 +476,13 @@ describe('the operator CLI as a process', () => {
         code: 0,
         out: expect.stringMatching(/^usage: npm run admin/),
       });
+    // A value that reads "help" is a value (review, session 39: the usage, exit 0, nothing created).
+    expect(
+      admin(['create-account', '--number', 'ACC-7010', '--name', 'help', '--label', 'x'], '', noDb),
+    ).toMatchObject({ code: 2, err: expect.stringMatching(/^error: /) });
+    expect(
+      admin(['add-sip-credential', '--account', 'ACC-7001', '--username', 'help', '--label', 'help']),
+    ).toMatchObject({ code: 0, out: expect.not.stringMatching(/usage/) });
     expect(admin([], '', noDb)).toMatchObject({
       code: 2,
       err: expect.stringMatching(/^usage: npm run admin/),
