@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { mac, macs, sameMac } from '@/lib/server/seal';
+import { servesHttps } from '@/lib/server/http-url';
 
 // The known-device cookie (OWASP, "Slow Down Online Guessing Attacks with Device Cookies"): given to a
 // browser after a successful sign-in, bound to that email by an HMAC under a key derived from
@@ -34,7 +35,7 @@ export function deviceCookieOptions(appUrl: string) {
   return {
     httpOnly: true,
     sameSite: 'lax' as const,
-    secure: appUrl.startsWith('https:'),
+    secure: servesHttps(appUrl),
     path: '/',
     maxAge: DEVICE_COOKIE_MAX_AGE_SEC,
   };

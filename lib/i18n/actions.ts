@@ -6,6 +6,7 @@ import { env } from '@/lib/server/env';
 import { requestMeta } from '@/lib/server/request-meta';
 import { LOCALE_COOKIE, LOCALES } from '@/lib/i18n/locales';
 import { chooseLocale } from '@/lib/i18n/preference';
+import { servesHttps } from '@/lib/server/http-url';
 
 const schema = z.object({ locale: z.enum(LOCALES) });
 const YEAR_SEC = 365 * 86_400;
@@ -25,7 +26,7 @@ export async function chooseLocaleAction(form: FormData): Promise<void> {
   (await cookies()).set(LOCALE_COOKIE, locale, {
     httpOnly: true,
     sameSite: 'lax',
-    secure: env().APP_URL.startsWith('https:'),
+    secure: servesHttps(env().APP_URL),
     path: '/',
     maxAge: YEAR_SEC,
   });

@@ -51,8 +51,25 @@ const httpUrl = (invalid: string, missing = invalid) =>
       (v) => !/[?#]/.test(v),
       'must not have a query (?) or a fragment (#): Tollgate appends paths to it',
     )
-    // Each fault named once: the message above, or this one.
-    .refine((v) => !noSurroundingSpace(v) || /[?#]/.test(v) || isHttpBaseUrl(v), invalid);
+    .refine(
+      (v) => !hasCredentials(v),
+      'must not carry a user or password (user:password@): the switch takes SWITCH_API_TOKEN, and fetch refuses such a URL',
+    )
+    // Each fault named once: the messages above, or this one.
+    .refine(
+      (v) => !noSurroundingSpace(v) || /[?#]/.test(v) || hasCredentials(v) || isHttpBaseUrl(v),
+      invalid,
+    );
+
+/** Whether `v` parses as a URL with a user or password in it (`https://svc:secret@host`). */
+function hasCredentials(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** smtp:// or smtps:// with a host (and, when given, a numeric port: `new URL` refuses any other). */
 const smtpUrl = z.string().refine((v) => {
@@ -94,14 +111,21 @@ const wholeNumber = (min: number, max: number, def: number, message?: string) =>
 /**
  * True when a postgresql:// URL names its server: a host, or a Unix socket directory in `?host=`
  * (libpq's connection URI, PostgreSQL docs §32.1.1). `postgresql://` alone started, and failed later.
+ * A user and password before an empty host (`postgresql://tollgate:s3cret@/tollgate?host=/run/postgresql`,
+ * a socket with a password, which libpq and node-postgres take) make `new URL` throw: the URL is read
+ * again without them (review, session 39: refused, with a message suggesting the `?host=` it had).
  */
 function postgresHost(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return u.hostname !== '' || Boolean(u.searchParams.get('host'));
-  } catch {
-    return false;
+  const withoutUser = v.replace(/^(postgres(?:ql)?:\/\/)[^@/?#]*@(?=\/)/i, '$1');
+  for (const text of [v, withoutUser]) {
+    try {
+      const u = new URL(text);
+      return u.hostname !== '' || Boolean(u.searchParams.get('host'));
+    } catch {
+      // the next reading, or not a URL
+    }
   }
+  return false;
 }
 
 const PORT_RANGE = 'must be a TCP port number (1-65535)';

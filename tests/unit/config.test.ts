@@ -97,6 +97,11 @@ describe('configuration (CONTRACTS §2)', () => {
       ['https://switch.example.com/#v1', 'must not have a query (?) or a fragment (#)'],
       ['https://switch.example.com/a b', 'must be an absolute http(s) URL with a host'],
       ['https://', 'must be an absolute http(s) URL with a host'],
+      // Review, session 39: fetch refuses a URL with credentials; every call failed as a connection error.
+      [
+        'https://svc:secret@switch.example.com:8443',
+        'must not carry a user or password (user:password@): the switch takes SWITCH_API_TOKEN, and fetch refuses such a URL',
+      ],
     ];
     for (const [url, fault] of cases) {
       const client = () => createSwitchClient({ baseUrl: url, token: 't'.repeat(16) });
@@ -224,8 +229,15 @@ describe('configuration (CONTRACTS §2)', () => {
       'file:./data/tollgate.db',
       'postgresql://tollgate@db.internal:5432/tollgate',
       'postgresql:///tollgate?host=/run/postgresql',
+      // Review, session 39: a socket with a user and password (libpq and node-postgres take it).
+      'postgresql://tollgate:s3cret@/tollgate?host=/run/postgresql',
+      'postgresql://tollgate@/tollgate?host=%2Frun%2Fpostgresql',
     ])
       expect(parseEnv({ ...good, DATABASE_URL: ok }).DATABASE_URL).toBe(ok);
+    refuses(
+      { DATABASE_URL: 'postgresql://tollgate:s3cret@/tollgate' },
+      'DATABASE_URL: must name the PostgreSQL server',
+    );
   });
   it('npm start refuses to start and says what is missing', () => {
     let out = '';
