@@ -19,6 +19,20 @@ import { clearFaults, setFaults, sim } from './support/sim';
 import { continueLink, emailedLink, fiveWrongPasswords } from './support/sign-in-steps';
 import { blockPlacedEvent, postSwitchEvent } from './support/switch-events';
 
+/** The configuration of a server started alone in `dir` on `port` (a fresh SQLite file, no switch, no mail). */
+const serverAloneEnv = (dir: string, port: number) => ({
+  NODE_ENV: 'production' as const,
+  DATABASE_URL: `file:${path.join(dir, 'tollgate.db')}`,
+  APP_URL: `http://localhost:${port}`,
+  AUTH_SECRET: 'e2e-serve-alone-secret-0123456789abcdef',
+  SMTP_URL: 'smtp://127.0.0.1:9',
+  MAIL_FROM: 'Tollgate <no-reply@localhost>',
+  SWITCH_API_URL: 'http://127.0.0.1:9/v1',
+  SWITCH_API_TOKEN: 'unused-token-0123456789',
+  SWITCH_WEBHOOK_SECRET: 'unused-webhook-secret-0123456789abcdef',
+  TOLLGATE_WORKERS: '0',
+});
+
 // Operations (issue 17, CONTRACTS §7): health, metrics, request ids, and processes that stop.
 // The journeys use their own account ACC-9017 and user ops@e2e.example (e2e/support/seed.ts).
 const OPS = { email: 'ops@e2e.example', password: 'e2e-ops-password-2026' };
@@ -469,6 +483,31 @@ test('the server alone, stopped by SIGTERM while a client has sent half a reques
   }
 });
 
+// Review, session 39: run as a container's command, the server ignored PORT and HOST (which its own
+// start-up check validated) and listened on localhost:3000, inside the container only.
+test('the server alone listens where PORT and HOST say when no flag names them', async () => {
+  const dir = path.resolve('test-results/e2e-ops-serve-port-env');
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freeTcpPort();
+  const server = spawn(process.execPath, [path.resolve('scripts/serve.mjs')], {
+    env: { ...process.env, ...serverAloneEnv(dir, port), PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  server.stdout!.on('data', (d: Buffer) => (output += d));
+  server.stderr!.on('data', (d: Buffer) => (output += d));
+  try {
+    await expect
+      .poll(() => output, { timeout: 30_000 })
+      .toContain(`Tollgate listening on http://127.0.0.1:${port}`);
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+    expect(res.status).toBe(200);
+  } finally {
+    if (server.pid) process.kill(-server.pid, 'SIGKILL');
+  }
+});
+
 // The same server started with a bad secret (without `npm start`, which checks the configuration
 // first): it must stop at once and say which value is wrong, never listen and serve error pages.
 test('the server alone, started with a bad secret, names it and exits without listening', async () => {
@@ -477,19 +516,7 @@ test('the server alone, started with a bad secret, names it and exits without li
   const port = await freeTcpPort();
   const [cmd, args] = serveCommand(port);
   const server = spawn(cmd, args, {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: `file:${path.join(dir, 'tollgate.db')}`,
-      APP_URL: `http://localhost:${port}`,
-      AUTH_SECRET: 'too-short',
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      MAIL_FROM: 'Tollgate <no-reply@localhost>',
-      SWITCH_API_URL: 'http://127.0.0.1:9/v1',
-      SWITCH_API_TOKEN: 'unused-token-0123456789',
-      SWITCH_WEBHOOK_SECRET: 'unused-webhook-secret-0123456789abcdef',
-      TOLLGATE_WORKERS: '0',
-    },
+    env: { ...process.env, ...serverAloneEnv(dir, port), AUTH_SECRET: 'too-short' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

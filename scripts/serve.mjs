@@ -10,8 +10,15 @@ import { parseArgs } from 'node:util';
 import next from 'next';
 
 const PEER_HEADER = 'x-tollgate-peer';
+// PORT and HOST as `npm start` reads them (lib/server/env.ts: blank means the default) when no flag
+// names them: run as a container's command, `node scripts/serve.mjs` with PORT=8080 HOST=0.0.0.0 listened
+// on localhost:3000, inside the container only (review, session 39).
+const envOr = (value, fallback) => (value === undefined || value.trim() === '' ? fallback : value.trim());
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '3000' }, host: { type: 'string', default: 'localhost' } },
+  options: {
+    port: { type: 'string', default: envOr(process.env.PORT, '3000') },
+    host: { type: 'string', default: envOr(process.env.HOST, 'localhost') },
+  },
 });
 const port = Number(values.port);
 const hostname = values.host;

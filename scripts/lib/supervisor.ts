@@ -78,7 +78,8 @@ export function createSupervisor({ pretty }: { pretty: boolean }): Supervisor {
         env: {
           ...env,
           TOLLGATE_EXIT_WITH_PARENT: '1',
-          NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${GUARD}`.trim(),
+          // Quoted: Node splits NODE_OPTIONS at spaces, and the project may live in "/opt/my apps".
+          NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require "${GUARD.replace(/["\\]/g, '\\$&')}"`.trim(),
         },
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
