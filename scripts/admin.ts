@@ -1,7 +1,7 @@
 // npm run admin -- <command> [options]   (CONTRACTS §1). Plain output; bad input exits non-zero.
 import { isAdminCommand, readAdminArgs } from '../lib/accounts/admin-args';
 import { ConfigError, envVar } from '../lib/server/env';
-import { loadDotEnv } from './lib/dotenv';
+import { loadDotEnv } from './lib/dotenv.mjs';
 
 const USAGE = `usage: npm run admin -- <command>
   create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York] [--phone "+1 212 555 0100"]

@@ -1,6 +1,6 @@
 // npm run db:migrate — applies pending migrations to DATABASE_URL.
 import { migrate } from '../lib/server/db/migrate';
-import { loadDotEnv } from './lib/dotenv';
+import { loadDotEnv } from './lib/dotenv.mjs';
 import { readFlags } from './lib/flags';
 
 readFlags('npm run db:migrate', []);

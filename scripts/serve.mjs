@@ -8,11 +8,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import next from 'next';
+import { loadDotEnv } from './lib/dotenv.mjs';
 
 const PEER_HEADER = 'x-tollgate-peer';
 // PORT and HOST as `npm start` reads them (lib/server/env.ts: blank means the default) when no flag
 // names them: run as a container's command, `node scripts/serve.mjs` with PORT=8080 HOST=0.0.0.0 listened
 // on localhost:3000, inside the container only (review, session 39).
+// From the real environment or .env, as npm start reads them (Next loads .env only in prepare(), later).
+loadDotEnv();
 const envOr = (value, fallback) => (value === undefined || value.trim() === '' ? fallback : value.trim());
 const { values } = parseArgs({
   options: {

@@ -2,7 +2,7 @@
 // No demo data, no simulator, no dev mailbox.
 import { ConfigError, parseEnv, type Env } from '../lib/server/env';
 import { migrate } from '../lib/server/db/migrate';
-import { loadDotEnv } from './lib/dotenv';
+import { loadDotEnv } from './lib/dotenv.mjs';
 import { createSupervisor, startNext } from './lib/supervisor';
 import { readFlags } from './lib/flags';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDotEnv } from '@/scripts/lib/dotenv';
+import { loadDotEnv } from '@/scripts/lib/dotenv.mjs';
 import { servesHttps } from '@/lib/server/http-url';
 
 // Review, session 39 (operators): a .env written by a Windows editor starts with a byte order mark,
