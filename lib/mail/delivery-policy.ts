@@ -101,6 +101,8 @@ type SmtpError = {
   response?: string;
   /** Set by the SMTP transport: the content never began to go out (lib/mail/transport.ts `SendError`). */
   contentUnsent?: boolean;
+  /** Set by the SMTP transport: the envelope sender's address (MAIL_FROM's), to read SES's refusals. */
+  sender?: string;
 };
 
 /**
@@ -157,23 +159,42 @@ const ENHANCED_NAMES_THIS_MESSAGE = ([, subject, detail]: [number, number, numbe
   subject === 6;
 
 /**
- * Words of a reply to the content (DATA), without an enhanced status code, that name this portal's
- * sender rather than the recipient: SendGrid's "550 The from address does not match a verified Sender
- * Identity", a relay's "not permitted to send as", "sender verify failed". Every message would get
- * such a reply. Narrow on purpose: words such as "suspended" or "not verified" also describe a
- * recipient's mailbox, whose refusal must fail its message, not be retried for days. (Amazon SES's
- * "Email address is not verified. The following identities failed the check" names the sender or, in
- * its sandbox, the recipient: it stays a refusal of this message.)
+ * Words of a reply without an enhanced status code that name this portal's sender rather than the
+ * recipient: SendGrid's "550 The from address does not match a verified Sender Identity" (after the
+ * content), a relay's "not permitted to send as", Exim's "550 Sender verify failed" (at RCPT TO, where
+ * Exim checks the sender). Every message would get such a reply. Narrow on purpose: words such as
+ * "suspended" or "not verified" also describe a recipient's mailbox, whose refusal must fail its
+ * message, not be retried for days.
  */
 const NAMES_THE_SENDER = /\b(?:from address|sender identity|verified sender|send(?:ing)? as|sender verify)/i;
+
+/**
+ * Amazon SES's refusal of an unverified identity, "554 Message rejected: Email address is not
+ * verified. The following identities failed the check in region EU-WEST-1: a@b, …": it names the
+ * sender's address or domain when the From is not verified in that region (every message would get
+ * it), a recipient's in SES's sandbox (this message only). Read with the envelope sender the
+ * transport adds to its error (lib/mail/transport.ts `sender`).
+ */
+function sesRefusesSender(reply: string, sender: string | undefined): boolean {
+  const m = /identities failed the check[^:]*:(.*)$/is.exec(reply);
+  if (!m || !sender) return false;
+  const at = sender.lastIndexOf('@');
+  const named = m[1]
+    .split(/[\s,]+/)
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
+  return (
+    named.includes(sender.toLowerCase()) || (at > 0 && named.includes(sender.slice(at + 1).toLowerCase()))
+  );
+}
 
 /**
  * The server answered, refusing this message's recipient (RCPT TO, DATA) or content, not the sender or
  * the session. A reply to MAIL FROM never names the recipient. After it, a reply with an enhanced
  * status code is read by that code, since Postfix checks the sender at RCPT TO (`smtpd_delay_reject`)
  * and relays refuse an account's quota or "send as" after the content; one without is taken to name
- * the recipient (RCPT TO, DATA) or the content, unless it answers the content in words that name the
- * sender (NAMES_THE_SENDER: SendGrid refuses an unverified From so, without an enhanced code).
+ * the recipient (RCPT TO, DATA) or the content, unless its words name the sender (NAMES_THE_SENDER,
+ * sesRefusesSender: SendGrid, Exim and Amazon SES refuse an unverified sender without an enhanced code).
  */
 const refusesThisMessage = (err: SmtpError): boolean => {
   if (typeof err.responseCode !== 'number') return false;
@@ -182,7 +203,8 @@ const refusesThisMessage = (err: SmtpError): boolean => {
   if (err.command === 'MAIL FROM') return false; // no recipient is named yet: the sender, or the session
   const enhanced = enhancedStatus(err.response);
   if (enhanced) return ENHANCED_NAMES_THIS_MESSAGE(enhanced);
-  return !(err.code === 'EMESSAGE' && NAMES_THE_SENDER.test(err.response ?? err.message ?? ''));
+  const reply = err.response ?? err.message ?? '';
+  return !(NAMES_THE_SENDER.test(reply) || sesRefusesSender(reply, err.sender));
 };
 
 /**

@@ -1,5 +1,6 @@
 import 'server-only';
 import net from 'node:net';
+import emailAddresses from 'email-addresses';
 import ipaddr from 'ipaddr.js';
 import nodemailer from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
@@ -49,7 +50,7 @@ const TIMEOUTS: SmtpTimeouts = { connectionTimeout: 10_000, greetingTimeout: 10_
  * content (RFC 5321 §4.1.1.4, §6.1), so such a failure certainly delivered nothing, whatever the
  * error (nodemailer tags a timeout or a dropped connection `CONN` at every step).
  */
-export type SendError = Error & { contentUnsent?: true };
+export type SendError = Error & { contentUnsent?: true; sender?: string };
 
 /**
  * Every message is written by a program, not a person: out-of-office and other automatic replies
@@ -164,7 +165,13 @@ export function smtpTransport(url: string, timeouts: SmtpTimeouts = TIMEOUTS): M
           [ON_CONTENT]: () => (contentStarted = true),
         } as nodemailer.SendMailOptions);
       } catch (e) {
-        if (!contentStarted && e instanceof Error) Object.assign(e, { contentUnsent: true });
+        if (e instanceof Error) {
+          if (!contentStarted) Object.assign(e, { contentUnsent: true });
+          // The envelope sender, for lib/mail/delivery-policy.ts to tell a refusal of it from one of the
+          // recipient where a relay names only addresses (Amazon SES's "identities failed the check").
+          const sender = emailAddresses.parseOneAddress({ input: m.from, rfc6532: true, rejectTLD: false });
+          if (sender?.type === 'mailbox') Object.assign(e, { sender: sender.address });
+        }
         throw e;
       }
       // One recipient per message: anything but "accepted" is a refusal, retried or failed by the worker.

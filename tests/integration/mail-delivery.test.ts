@@ -451,8 +451,17 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       ],
       [550, '550 Sender verify failed'],
       [554, '554 no-reply@tollgate.example is not permitted to send as this domain'],
+      [
+        554,
+        '554 Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: no-reply@tollgate.example',
+      ],
+      [
+        554,
+        '554 Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: tollgate.example',
+      ],
     ] as const) {
       const e = Object.assign(new Error(reply), {
+        sender: 'no-reply@tollgate.example',
         code: 'EMESSAGE',
         responseCode: code,
         response: reply,
@@ -464,6 +473,13 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
         every: true,
       });
     }
+    // Exim checks the sender at RCPT TO, without an enhanced code (the reviewer of the mail fixes).
+    expect(
+      at(
+        550,
+        '550-Verification failed for <no-reply@tollgate.example>\n550-Unrouteable address\n550 Sender verify failed',
+      ),
+    ).toBe('temporary');
     expect(at(550, '550 No such user here', 'DATA')).toBe('permanent');
     expect(at(552, '552 Mailbox full', 'DATA')).toBe('permanent');
     // A recipient's mailbox in words that could name a sender stays this message's refusal (the second
@@ -479,7 +495,13 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
         ['EENVELOPE', 'RCPT TO'],
         ['EMESSAGE', 'DATA'],
       ] as const) {
-        const e = Object.assign(new Error(reply), { code, responseCode: 550, response: reply, command });
+        const e = Object.assign(new Error(reply), {
+          code,
+          responseCode: 550,
+          response: reply,
+          command,
+          sender: 'no-reply@tollgate.example',
+        });
         expect({ reply, command, kind: classifySendError(e).kind }).toEqual({
           reply,
           command,

@@ -47,6 +47,7 @@ describe('the mail server as the portal sees it', () => {
     forget();
     smtp.refuseWith = null;
     smtp.refuseSender = null;
+    smtp.refuseRecipients = null;
     smtp.rejectRcpt.clear();
     await smtp.up().catch(() => undefined); // already up
   });
@@ -60,6 +61,16 @@ describe('the mail server as the portal sees it', () => {
     smtp.refuseSender = { code: 553, message: 'sender address rejected' };
     expect(refusesEveryMessage(await sendError(smtp))).toBe(true); // every message has this sender
     smtp.refuseSender = null;
+
+    // Amazon SES names identities only: the sender's (every message) or, in its sandbox, the
+    // recipient's (this one). The transport tells the policy which address it sent from.
+    const ses = (who: string) =>
+      `Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: ${who}`;
+    smtp.refuseRecipients = { code: 554, message: ses('tollgate@example.com') };
+    expect(refusesEveryMessage(await sendError(smtp))).toBe(true);
+    smtp.refuseRecipients = { code: 554, message: ses('someone@example.com') };
+    expect(refusesEveryMessage(await sendError(smtp))).toBe(false);
+    smtp.refuseRecipients = null;
 
     smtp.refuseWith = { code: 421, message: 'service not available' };
     expect(refusesEveryMessage(await sendError(smtp))).toBe(true); // RFC 5321 §3.8
