@@ -15,7 +15,8 @@ const TRAILING_PUNCTUATION = /(?:[.,;:!?)\]>"']|%2[29]|%3[bBeE]|%5[dD]|%22|%27)+
  * (TRAILING_PUNCTUATION): it is dropped, so the person lands on the page the mail named, not a 404.
  */
 export function safeCallbackUrl(raw: unknown): string {
-  // Only a bare path, as mailed links carry: a query's value may end with punctuation ("S.A.", "(MX)").
+  // Only a bare path, as a block notice's link carries: a query's value may end with punctuation
+  // ("S.A.", "(MX)"), so a requested link back to a search keeps what follows it.
   if (typeof raw === 'string' && !/[?#]/.test(raw)) raw = raw.replace(TRAILING_PUNCTUATION, '');
   if (
     typeof raw !== 'string' ||

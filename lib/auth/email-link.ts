@@ -42,12 +42,12 @@ async function mailboxHasLiveLink(email: string): Promise<boolean> {
 
 /**
  * "Email me a sign-in link". The answer is the same whether the address belongs to a user or not.
- * Limits (lib/auth/limit-keys.ts): per client address and per email + address, the requester is told
- * to wait (it says nothing about the email); past the per-email ceiling for unknown browsers (requests
- * from many addresses, or mailbox flooding) the answer stays "on its way" and nothing is sent while
- * the mailbox holds a live link; when it holds none, one link is still sent per link lifetime
- * (`emailLinkPastCeiling`, audited as sign_in.link_past_ceiling), so strangers who use up the ceiling
- * cannot keep the mailbox's owner out. A known device of that email has its own allowance. For a user,
+ * Limits (lib/auth/limit-keys.ts): per client address and per email + address (a known device of that
+ * email: per device instead), the requester is told to wait (it says nothing about the email); past
+ * the per-email ceiling (requests from many addresses, or mailbox flooding) the answer stays "on its
+ * way" and nothing is sent while the mailbox holds a live link; when it holds none, one link is still
+ * sent per link lifetime (`emailLinkPastCeiling`, audited as sign_in.link_past_ceiling), so strangers
+ * who use up the ceiling cannot keep the mailbox's owner out. For a user,
  * Auth.js's email sign-in makes the link and queues it (lib/auth/email-link-provider.ts); `callbackUrl`
  * is where it lands.
  */

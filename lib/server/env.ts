@@ -52,8 +52,8 @@ const httpUrl = (invalid: string, missing = invalid) =>
       'must not have a query (?) or a fragment (#): Tollgate appends paths to it',
     )
     .refine(
-      (v) => !hasCredentials(v),
-      'must not carry a user or password (user:password@): the switch takes SWITCH_API_TOKEN, and fetch refuses such a URL',
+      (v) => !noSurroundingSpace(v) || !hasCredentials(v),
+      'must not carry a user or password (user:password@): fetch refuses such a URL, and tokens and secrets have variables of their own',
     )
     // Each fault named once: the messages above, or this one.
     .refine(

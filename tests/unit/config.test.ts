@@ -100,7 +100,7 @@ describe('configuration (CONTRACTS §2)', () => {
       // Review, session 39: fetch refuses a URL with credentials; every call failed as a connection error.
       [
         'https://svc:secret@switch.example.com:8443',
-        'must not carry a user or password (user:password@): the switch takes SWITCH_API_TOKEN, and fetch refuses such a URL',
+        'must not carry a user or password (user:password@): fetch refuses such a URL, and tokens and secrets have variables of their own',
       ],
     ];
     for (const [url, fault] of cases) {
