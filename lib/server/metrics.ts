@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
+import { errorForLog, log } from '@/lib/server/log';
 import { clockOffset } from '@/lib/server/clock';
 import { WITHDRAWN_ERRORS } from '@/lib/switch/error-text';
 
@@ -18,9 +19,17 @@ export type EventResult = 'new' | 'duplicate' | '400' | '401' | '404' | '413' | 
 function create() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tollgate_' }); // tollgate_process_*, tollgate_nodejs_*
+  // The gauges read from the database at each scrape, in a registry of their own: a scrape whose read
+  // fails leaves them out rather than report the last values as current, and still serves the rest.
+  const databaseRegistry = new Registry();
+  const databaseRead = new Gauge({
+    name: 'tollgate_metrics_database_read',
+    help: 'Whether this scrape read the database-backed gauges (1), or left them out because the database did not answer in time (0).',
+    registers: [registry],
+  });
 
   const gauge = (name: string, help: string, label: string) =>
-    new Gauge({ name, help, labelNames: [label], registers: [registry] });
+    new Gauge({ name, help, labelNames: [label], registers: [databaseRegistry] });
   const outboxDepth = gauge(
     'tollgate_outbox_depth',
     'Rows waiting to be sent (status pending), by outbox.',
@@ -44,7 +53,7 @@ function create() {
   const outOfSync = new Gauge({
     name: 'tollgate_reconciliation_out_of_sync',
     help: 'Accounts whose portal and switch states differed and that staff have not resolved (open SyncIssue rows).',
-    registers: [registry],
+    registers: [databaseRegistry],
   });
 
   const clock = new Gauge({
@@ -102,6 +111,8 @@ function create() {
   }
   return {
     registry,
+    databaseRegistry,
+    databaseRead,
     readDatabase,
     switchEvents: new Counter({
       name: 'tollgate_switch_events_total',
@@ -132,11 +143,42 @@ const g = globalThis as { __tollgateMetrics?: Metrics; __tollgateSwitchCalls?: S
 type SwitchCalls = { lastOkAt: number | null; lastUnavailableAt: number | null };
 const metrics = (): Metrics => (g.__tollgateMetrics ??= create());
 
-/** The text exposition (Prometheus 0.0.4) and its content type; reads the database-backed gauges first. */
-export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
-  const { registry, readDatabase } = metrics();
-  await readDatabase();
-  return { body: await registry.metrics(), contentType: registry.contentType };
+/** How long a scrape waits for the database-backed gauges, ms: within Prometheus' default 10 s scrape timeout. */
+export const METRICS_DB_WAIT_MS = 5_000;
+
+/**
+ * The text exposition (Prometheus 0.0.4) and its content type; reads the database-backed gauges first.
+ * When the database does not answer within METRICS_DB_WAIT_MS (down, frozen, its pool taken), those
+ * gauges are left out of this scrape, `tollgate_metrics_database_read` is 0 and one warning is logged:
+ * the process's own metrics and counters are served all the same, which an outage is when they are
+ * most wanted (before 2026-12-05 the scrape answered 500, or waited past Prometheus' timeout).
+ */
+export async function renderMetrics(
+  waitMs = METRICS_DB_WAIT_MS,
+): Promise<{ body: string; contentType: string }> {
+  const { registry, databaseRegistry, databaseRead, readDatabase } = metrics();
+  let timer: NodeJS.Timeout | undefined;
+  const read = await Promise.race([
+    readDatabase().then(
+      () => true,
+      (e: unknown) => {
+        log().warn(
+          { err: errorForLog(e) },
+          'metrics: the database could not be read; its gauges are left out',
+        );
+        return false;
+      },
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        log().warn({ waitMs }, 'metrics: the database did not answer in time; its gauges are left out');
+        resolve(false);
+      }, waitMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  databaseRead.set(read ? 1 : 0);
+  const shown = read ? Registry.merge([registry, databaseRegistry]) : registry;
+  return { body: await shown.metrics(), contentType: registry.contentType };
 }
 
 /** One answer of POST /api/switch/events (CONTRACTS §4). */

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { countSignIn, countSwitchEvent, renderMetrics } from '@/lib/server/metrics';
-import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { dialects, pointDbAt, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
 import { sample } from '@/tests/helpers/metrics';
 
@@ -56,6 +56,29 @@ describe.each(dialects())('metrics on %s', (dialect) => {
     await failedOp('superseded: the switch placed a new block on this account');
     await failedOp('cancelled: new_block');
     expect(sample((await renderMetrics()).body, 'tollgate_outbox_failed{outbox="switch"}')).toBe(1);
+  });
+
+  // Review, session 39 (operators): with the database down the scrape answered 500 (or waited past
+  // Prometheus' timeout), so the process metrics vanished in an outage.
+  it('with the database unavailable, serves the process metrics and says the database gauges are left out', async () => {
+    const saved = process.env.DATABASE_URL;
+    await pointDbAt(
+      dialect === 'sqlite'
+        ? 'file:/no-such-tollgate-directory/tollgate.db'
+        : 'postgresql://postgres@127.0.0.1:1/postgres',
+    );
+    try {
+      const { body } = await renderMetrics();
+      expect(sample(body, 'tollgate_metrics_database_read')).toBe(0);
+      expect(body).toContain('tollgate_process_cpu_seconds_total');
+      expect(body).toContain('tollgate_sign_in_total');
+      expect(body).not.toContain('tollgate_outbox_depth');
+    } finally {
+      await pointDbAt(saved);
+    }
+    const { body } = await renderMetrics();
+    expect(sample(body, 'tollgate_metrics_database_read')).toBe(1);
+    expect(body).toContain('tollgate_outbox_depth{outbox="switch"}');
   });
 
   it('counts open reconciliation differences, not resolved ones', async () => {
