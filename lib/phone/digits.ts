@@ -33,9 +33,17 @@ export const asciiDigits = (text: string): string => text.replace(ND_NOT_ASCII, 
 const FORMAT = /\p{Cf}/gu;
 
 /**
+ * Every space character (Unicode General_Category Z: Zs, Zl, Zp) but U+0020. libphonenumber-js takes
+ * only U+0020, U+00A0 and U+3000 as spaces between digits; typography and web pages put U+202F NARROW
+ * NO-BREAK SPACE (French and Spanish digit grouping), U+2009 THIN SPACE, U+2007 FIGURE SPACE and the
+ * other widths between a number's groups, and "612 345 678" written with one was refused.
+ */
+const SPACES = /(?! )\p{Z}/gu;
+
+/**
  * `text` as every phone reader reads it (typed: lib/phone/typed.ts readTyped; switch-written:
  * lib/phone/format.ts readDialled): without format characters (Unicode General_Category Cf), digits
- * in any script as ASCII (asciiDigits). A number copied from iOS Contacts comes wrapped in U+202D
+ * in any script as ASCII (asciiDigits), every space character (SPACES) as U+0020. A number copied from iOS Contacts comes wrapped in U+202D
  * LEFT-TO-RIGHT OVERRIDE … U+202C POP DIRECTIONAL FORMATTING ("\u202D0057 310 123 4567\u202C" is
  * "0057 310 123 4567"); other apps add LRM/RLM, isolates, a BOM, a soft hyphen, a zero-width joiner.
  * Not lib/server/control-characters.ts withoutControlCharacters, whose list of invisible characters
@@ -43,4 +51,5 @@ const FORMAT = /\p{Cf}/gu;
  * character a space: a switch's "+252\u0000611" would read as +252 611, where docs/switch-api.md
  * keeps such text as sent.
  */
-export const numberText = (text: string): string => asciiDigits(text.replace(FORMAT, ''));
+export const numberText = (text: string): string =>
+  asciiDigits(text.replace(FORMAT, '').replace(SPACES, ' '));

@@ -49,4 +49,44 @@ describe('format characters in a number are not part of it', () => {
     expect(numberText('+252\u0000611')).toBe('+252\u0000611');
     expect(describeDialled('+252\u0000611', 'US').e164).toBeNull();
   });
+
+  // Unicode's space characters other than U+0020 (General_Category Z): libphonenumber-js takes only
+  // U+0020, U+00A0 and U+3000 between digits, so "612 345 678" typeset with a narrow no-break space
+  // (U+202F, French and Spanish digit grouping) was "not a valid phone number".
+  const SPACE_CHARACTERS = [
+    '\u00A0',
+    '\u1680',
+    '\u2000',
+    '\u2001',
+    '\u2002',
+    '\u2003',
+    '\u2004',
+    '\u2005',
+    '\u2006',
+    '\u2007',
+    '\u2008',
+    '\u2009',
+    '\u200A',
+    '\u2028',
+    '\u2029',
+    '\u202F',
+    '\u205F',
+    '\u3000',
+  ];
+  it.each(SPACE_CHARACTERS.map((c) => [c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0'), c]))(
+    'U+%s between the groups of a typed number reads as a space',
+    (_, space) => {
+      const spaced = (t: string) => t.replaceAll(' ', space);
+      expect(checkCallbackNumber(spaced('612 345 678'), 'ES')).toMatchObject({
+        ok: true,
+        e164: '+34612345678',
+      });
+      expect(checkCallbackNumber(spaced('+52 55 1234 5678'), 'MX')).toMatchObject({
+        ok: true,
+        e164: '+525512345678',
+      });
+      expect(parseUserPhone(spaced('011 44 20 7946 0958'), 'US')).toBe('+442079460958');
+      expect(describeDialled(spaced('00 252 61 123 4567'), 'ES')).toMatchObject({ e164: '+252611234567' });
+    },
+  );
 });
