@@ -14,7 +14,7 @@ import type { Translate } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { numberText } from './digits';
 import { validNumber } from './legacy';
-import { DEFAULT_COUNTRY, iddPrefixIn, planOf, trunkPrefixOf } from './plan';
+import { DEFAULT_COUNTRY, iddPrefixIn, nationalPlanSiblings, planOf, trunkPrefixOf } from './plan';
 import { pbxPrefixIn, pbxTrunkIn } from './pbx';
 import { readTyped } from './typed';
 import { uriNumber } from './uri';
@@ -343,12 +343,17 @@ function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null 
   // With its trunk prefix written, a national number names its region as the trunk reading does
   // ("1 473 234 5678" from the US is Grenada's); without it, only a valid one.
   const trunked = !!trunkPrefixOf(accountCountry) && s.startsWith(trunkPrefixOf(accountCountry));
-  all.push({
-    form: 'national',
-    p: parsed(s, accountCountry),
-    written: s,
-    names: trunked ? 'region' : 'valid',
-  });
+  const national = parsed(s, accountCountry);
+  all.push({ form: 'national', p: national, written: s, names: trunked ? 'region' : 'valid' });
+  // A national number of a region sharing the account's national plan (lib/phone/plan.ts
+  // nationalPlanSiblings: "0262 26 12 34" from a French account is Réunion's), when the account's own
+  // metadata finds it no valid number: as another national reading, named only when valid.
+  if (!national?.isValid())
+    for (const sibling of nationalPlanSiblings(accountCountry)) {
+      const p = parsed(s, sibling);
+      if (p?.countryCallingCode === planOf(sibling).callingCode())
+        all.push({ form: 'national', p, written: s, names: 'valid' });
+    }
   const trunk = pbxTrunkIn(s, accountCountry);
   if (trunk) {
     const national = s.slice(trunk.access.length);

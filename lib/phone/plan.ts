@@ -32,6 +32,27 @@ export function planOf(country: CountryCode): Plan {
 }
 
 /**
+ * France and its overseas departments and collectivities that dial each other as national numbers:
+ * one ten-digit plan with the trunk prefix "0" (ARCEP's Plan national de numérotation), under four
+ * country codes (+33, +262 Réunion and Mayotte, +590 Guadeloupe, Saint-Barthélemy and Saint-Martin,
+ * +594 French Guiana, +596 Martinique). From Paris "0692 12 34 56" is a Réunion mobile, from Réunion
+ * "06 12 34 56 78" a mainland one; libphonenumber reads a national number in one region's metadata
+ * only. Hand-written: its metadata has no notion of regions sharing a national plan. Saint-Pierre-et-
+ * Miquelon (+508) dials the mainland through "00", so it is not among them.
+ */
+const FRENCH_NATIONAL_PLAN: readonly CountryCode[] = ['FR', 'RE', 'YT', 'GP', 'BL', 'MF', 'GF', 'MQ'];
+
+/**
+ * The other regions whose numbers people in `country` dial in national form as their own (see
+ * FRENCH_NATIONAL_PLAN), for a reader to try when the national number is not valid in `country`
+ * itself; [] for every other country (a NANP country's neighbours share its country code, which
+ * libphonenumber already reads).
+ */
+export function nationalPlanSiblings(country: CountryCode): readonly CountryCode[] {
+  return FRENCH_NATIONAL_PLAN.includes(country) ? FRENCH_NATIONAL_PLAN.filter((c) => c !== country) : [];
+}
+
+/**
  * The trunk prefix people in `country` dial before a national number ("0" in GB, "1" in NANP, "8" in
  * Russia, "06" in Hungary), from libphonenumber's metadata; "" where there is none (Spain, Portugal,
  * Mexico since 2019, Denmark, Norway, Chile, Italy, whose numbers keep their leading 0 as part of the

@@ -1,7 +1,7 @@
 import { type CountryCode, type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { numberText } from './digits';
 import { validNumber } from './legacy';
-import { planOf } from './plan';
+import { nationalPlanSiblings, planOf } from './plan';
 import { uriNumber } from './uri';
 
 // A number as a person writes it (a callback number, the number they meant to dial, a phone on an
@@ -35,9 +35,18 @@ import { uriNumber } from './uri';
 // 5. Format characters (Unicode Cf) are dropped before anything else (lib/phone/digits.ts numberText):
 //    iOS Contacts copies a number as U+202D … U+202C, and with the U+202D before it "0057 310…" did
 //    not start with "00" (rule 1), so it was refused.
+// 6. A national number of France's overseas departments typed in France, or the other way round
+//    (lib/phone/plan.ts nationalPlanSiblings), read in the region whose metadata has it (inSiblingPlan).
+// 7. Brazil's "0xx" before an area code ("(0xx11) 98765-4321", "0XX21 2345-6789"): the trunk 0 and
+//    two letters standing for the two-digit carrier selection code a national call dials after it
+//    ("0 21 11 98765-4321": libphonenumber removes a real one, lib/phone/legacy.ts). Businesses print
+//    the placeholder; its letters are no digits, so the number was refused. Read as the trunk 0 alone.
 
 /** "interno", "Interno:": the extension's label in Argentina and Uruguay, as libphonenumber's "ext". */
 const INTERNO = /\binterno\b/giu;
+
+/** Brazil's "0xx" (7 above): the trunk 0 and a placeholder for the carrier code, before a two-digit area code. */
+const BRAZIL_0XX = /(^|[\s(])0\s*xx\s*(?=\(?\d{2})/iu;
 
 /** RFC 3966's extension parameter of a `tel:` URI. */
 const EXT_PARAM = /;ext=([^;]*)/i;
@@ -82,7 +91,8 @@ function asWritten(text: string, country: CountryCode): PhoneNumber | undefined 
  * libphonenumber-js reads ("ext. 21", "extensión 21", "anexo 21", "int. 21", "x21", "#21", RFC 3966
  * ";ext=21") or "interno 21"; as a `tel:` or `sip:` URI (4 above); digits in any script (lib/phone/digits.ts); superseded
  * national forms (lib/phone/legacy.ts); "00" for "+" and a trunk "0" after the country code (above);
- * format characters around or inside it (U+202D … U+202C from iOS Contacts) ignored (5 above).
+ * format characters around or inside it (U+202D … U+202C from iOS Contacts) ignored (5 above); a
+ * national number of a region sharing `country`'s national plan (6 above); Brazil's "0xx" (7 above).
  * Returns the valid number (its `ext` the extension's ASCII digits), or undefined when no reading is
  * valid or two readings give two different numbers, neither in `country`.
  */
@@ -90,11 +100,32 @@ export function readTyped(input: string, country: CountryCode): PhoneNumber | un
   const trimmed = numberText(input).trim();
   const uri = uriNumber(trimmed);
   const ext = uri === null ? undefined : EXT_PARAM.exec(trimmed)?.[1];
-  const text = (uri === null ? trimmed : ext ? `${uri};ext=${ext}` : uri).replace(INTERNO, 'ext');
+  const named = (uri === null ? trimmed : ext ? `${uri};ext=${ext}` : uri).replace(INTERNO, 'ext');
+  const text = country === 'BR' ? named.replace(BRAZIL_0XX, '$10') : named;
+  return inCountry(text, country) ?? inSiblingPlan(text, country);
+}
+
+/** readTyped's reading of `text` (URI and "interno" already resolved) in `country`'s own plan: rules 1–3. */
+function inCountry(text: string, country: CountryCode): PhoneNumber | undefined {
   const written = asWritten(text, country);
   if (!LEADING_00.test(text)) return written;
   const plus = asWritten(text.replace(LEADING_00, '$1+'), country);
   if (!plus || !written || plus.number === written.number) return written ?? plus;
   if (plus.countryCallingCode === planOf(country).callingCode()) return plus;
   return undefined;
+}
+
+/**
+ * Rule 6: a national number of a region that shares `country`'s national plan (lib/phone/plan.ts
+ * nationalPlanSiblings: France and its overseas departments), when `country`'s own metadata reads
+ * none: "0692 12 34 56" typed in France is Réunion's +262 692 12 34 56. Only when exactly one sibling
+ * gives a valid number of its own country code; else undefined.
+ */
+function inSiblingPlan(text: string, country: CountryCode): PhoneNumber | undefined {
+  const found = new Map<string, PhoneNumber>();
+  for (const sibling of nationalPlanSiblings(country)) {
+    const n = asWritten(text, sibling);
+    if (n && n.countryCallingCode === planOf(sibling).callingCode()) found.set(n.number, n);
+  }
+  return found.size === 1 ? [...found.values()][0] : undefined;
 }
