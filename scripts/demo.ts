@@ -16,6 +16,8 @@ import { readFlags } from './lib/flags';
 
 // DEMO_DATA_DIR moves the demo's data (tests run a demo beside a developer's own).
 const DATA = path.resolve(process.env.DEMO_DATA_DIR || 'data');
+/** The demo's SQLite file in DATA. */
+const DEMO_DB = 'demo.db';
 const { reset } = readFlags('npm run demo [-- --reset]', ['reset']);
 
 function demoSecrets(): Record<string, string> {
@@ -54,8 +56,7 @@ const supervisor = createSupervisor({ pretty: true });
 async function main() {
   fs.mkdirSync(DATA, { recursive: true });
   if (reset) {
-    for (const f of fs.readdirSync(DATA))
-      if (/^(tollgate|switch-sim)\.db/.test(f)) fs.rmSync(path.join(DATA, f));
+    for (const f of fs.readdirSync(DATA)) if (/^(demo|switch-sim)\.db/.test(f)) fs.rmSync(path.join(DATA, f));
     fs.rmSync(path.join(DATA, 'mailbox'), { recursive: true, force: true }); // the dev mailbox (lib/mail/mailbox.ts)
     console.log('Demo data reset.');
   }
@@ -66,7 +67,9 @@ async function main() {
     ...demoSecrets(),
     NODE_ENV: 'production',
     TOLLGATE_DEMO: '1',
-    DATABASE_URL: `file:${path.join(DATA, 'tollgate.db')}`,
+    // Not data/tollgate.db, the README's example for production: a demo run in a production checkout
+    // must not seed its published logins there, nor a production start serve the demo's (review 40).
+    DATABASE_URL: `file:${path.join(DATA, DEMO_DB)}`,
     APP_URL: `http://localhost:${port}`,
     SWITCH_API_URL: `http://127.0.0.1:${simPort}`,
     SWITCH_SIM_CONTROL_URL: `http://127.0.0.1:${simPort}`,
@@ -113,7 +116,7 @@ async function main() {
   Tollgate demo is running:  ${env.APP_URL}
   Switch simulator:          ${env.SWITCH_API_URL}   (place a fraud block: ${demoCommand('npm run switch:sim', simPort)} -- fraud ACC-1002 +252611234567)
   Dev mailbox:               ${env.APP_URL}/dev/mailbox
-  Accounts of your own:      DATABASE_URL=file:${quote([`${shownPath(DATA)}/tollgate.db`])} npm run admin -- --help
+  Accounts of your own:      DATABASE_URL=file:${quote([`${shownPath(DATA)}/${DEMO_DB}`])} npm run admin -- --help
                              then ${demoCommand('npm run switch:sim', simPort)} -- provision ACC-… <SIP username>…
 
   Logins (password):

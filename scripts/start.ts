@@ -2,6 +2,8 @@
 // No demo data, no simulator, no dev mailbox.
 import { ConfigError, parseEnv, type Env } from '../lib/server/env';
 import { migrate } from '../lib/server/db/migrate';
+import { getDb } from '../lib/server/db';
+import { publishedDemoLogins } from '../lib/demo/published';
 import { loadDotEnv } from './lib/dotenv.mjs';
 import { createSupervisor, startNext } from './lib/supervisor';
 import { readFlags } from './lib/flags';
@@ -24,6 +26,18 @@ async function main() {
   }
   const r = await migrate(env.DATABASE_URL!);
   console.log(r.applied.length ? `Applied migrations: ${r.applied.join(', ')}` : 'Database is up to date.');
+  // A database the demo seeded has logins whose passwords the README and CONTRACTS §5 publish: served
+  // in production, anyone could sign in as a customer and send SIP password changes to the switch.
+  const exposed = await publishedDemoLogins(getDb());
+  await getDb().$disconnect();
+  if (exposed.length) {
+    console.error(
+      `This database holds the demo's logins with the passwords the README publishes (${exposed.join(', ')}).\n` +
+        'Anyone could sign in with them. Start with a database of your own (DATABASE_URL, README "Configuration"); ' +
+        '`npm run demo` keeps its data in data/demo.db.',
+    );
+    process.exit(1);
+  }
   // JSON log lines pass through unchanged: an operator's log shipper reads them.
   // PORT and HOST by parseEnv's rule: blank means the default (3000, localhost), never port 0 on every
   // interface; a value that is no port is refused above with its name.

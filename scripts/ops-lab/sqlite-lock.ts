@@ -66,7 +66,7 @@ try {
       `const db = new (require('better-sqlite3'))(process.argv[1]);
        db.exec('BEGIN IMMEDIATE'); console.log('holding');
        setTimeout(() => { db.exec('COMMIT'); db.close(); }, Number(process.argv[2]));`,
-      path.join(DATA, 'tollgate.db'),
+      path.join(DATA, 'demo.db'),
       String(holdMs),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },

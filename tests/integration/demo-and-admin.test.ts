@@ -1,8 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { consume, LIMITS } from '@/lib/server/rate-limit';
 import { seedDemo } from '@/lib/demo/seed';
+import { DEMO_USERS } from '@/lib/demo/data';
+import { publishedDemoLogins } from '@/lib/demo/published';
+import { hashPassword } from '@/lib/auth/password';
+import { VALID_ENV } from '@/tests/helpers/config';
 import {
   addSipCredential,
   CommandError,
@@ -41,6 +46,30 @@ function admin(
     return { code: x.status, out: x.stdout, err: x.stderr };
   }
 }
+
+describe.each(dialects())("the demo's published logins on %s", (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+
+  // Review (session 40): `npm run demo` seeded data/tollgate.db, the README's production example, and
+  // `npm start` served it: anyone could sign in with the README's passwords.
+  it('names each demo login that still accepts its published password, and no other', async () => {
+    const db = getDb();
+    expect(await publishedDemoLogins(db)).toEqual([]);
+    await seedDemo(db);
+    expect(await publishedDemoLogins(db)).toEqual(DEMO_USERS.map((u) => u.email));
+    await db.user.update({
+      where: { email: 'dana@acme.example' },
+      data: { passwordHash: await hashPassword('a passphrase only the operator knows 2026') },
+    });
+    expect(await publishedDemoLogins(db)).toEqual([
+      'omar@harbor.example',
+      'sam@tollgate.example',
+      'alex@tollgate.example',
+    ]);
+  });
+});
 
 describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
   beforeAll(async () => {
@@ -411,8 +440,9 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
 // environment are the same whatever DATABASE_URL names, and the commands' writes are checked on both
 // databases in-process above (the PostgreSQL half of these spawns cost about 20 s of every CI run).
 describe('the operator CLI as a process', () => {
+  let databaseUrl = '';
   beforeAll(async () => {
-    await useFreshDb('sqlite');
+    databaseUrl = await useFreshDb('sqlite');
   });
 
   // The CLI itself (each call a `tsx` start, about 2 s on a busy machine): plain output, exit codes
@@ -526,4 +556,31 @@ describe('the operator CLI as a process', () => {
       await getDb().user.count({ where: { email: { in: ['weak1@pier.example', 'weak2@pier.example'] } } }),
     ).toBe(0);
   }, 60_000);
+
+  it("npm start refuses a database holding the demo's published logins, naming them", async () => {
+    await seedDemo(getDb());
+    let failed: { status: number; stderr: string } | undefined;
+    try {
+      execFileSync(path.resolve('node_modules/.bin/tsx'), ['--conditions=react-server', 'scripts/start.ts'], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...VALID_ENV,
+          DATABASE_URL: databaseUrl,
+          PORT: '1', // the check comes before any listening: a server that started would run into the timeout
+        } as unknown as NodeJS.ProcessEnv,
+        encoding: 'utf8',
+        stdio: 'pipe',
+        timeout: 120_000,
+        killSignal: 'SIGTERM',
+      });
+    } catch (e) {
+      failed = e as { status: number; stderr: string };
+    }
+    expect(failed?.status).toBe(1);
+    expect(failed?.stderr).toMatch(
+      /demo's logins with the passwords the README publishes \(dana@acme\.example, /,
+    );
+    expect(failed?.stderr).toMatch(/data\/demo\.db/);
+  });
 });
