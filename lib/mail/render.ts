@@ -58,10 +58,13 @@ async function closedAllowances(ids: string[]) {
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
 
-/** Who a message goes to, with the countries of their accounts (for MailContext.region); null when disabled or unknown. */
+/**
+ * Who a message goes to, with the countries and zones of their accounts (for MailContext.region and
+ * the zone of a user no browser has told theirs yet); null when disabled or unknown.
+ */
 async function recipient(p: Payload, to: string) {
   const include = {
-    memberships: { select: { accountId: true, account: { select: { country: true } } } },
+    memberships: { select: { accountId: true, account: { select: { country: true, timeZone: true } } } },
   } as const;
   const user = p.userId
     ? await db.user.findUnique({ where: { id: p.userId }, include })
@@ -73,6 +76,25 @@ async function recipient(p: Payload, to: string) {
 function accountsCountry(user: { memberships: { account: { country: string } }[] } | null): string | null {
   const countries = new Set(user?.memberships.map((m) => m.account.country));
   return countries.size === 1 ? [...countries][0]! : null;
+}
+
+/**
+ * The IANA zone a recipient's dates are written in: the one they chose, or the one a browser of
+ * theirs told the portal; for a user no browser has told yet (never signed in: stored as UTC, not
+ * chosen), the one zone all of their accounts are in (a sign-in link asked for by a Mexican customer
+ * expires at 4:28 p.m. there, not at 10:28 p.m. GMT+0); else UTC.
+ */
+function recipientZone(
+  user: {
+    timeZone: string;
+    timeZoneChosenAt: Date | null;
+    memberships: { account: { timeZone: string } }[];
+  } | null,
+): string {
+  if (!user) return 'UTC';
+  if (user.timeZoneChosenAt || user.timeZone !== 'UTC') return user.timeZone;
+  const zones = new Set(user.memberships.map((m) => m.account.timeZone));
+  return zones.size === 1 ? [...zones][0]! : 'UTC';
 }
 
 function context(timeZone: string, lang: Locale, region: string | null): MailContext {
@@ -100,13 +122,13 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     return Array.isArray(v) ? v : [];
   };
   const user = await recipient(p, row.to);
-  // In the recipient's language and zone: a message to an address with no login (or a disabled one) is
-  // in English, UTC. A link asked for from a page is in that page's language unless the user chose one.
+  // In the recipient's language and zone (recipientZone): a message to an address with no login (or a
+  // disabled one) is in English, UTC. A link asked for from a page is in that page's language unless the user chose one.
   const asked = p.locale && isLocale(p.locale) && !user?.localeChosenAt ? p.locale : null;
   const lang = asked ?? localeOf(user);
   // Dates and numbers are written for the recipient's country: that of their accounts (lib/i18n/locales.ts formatTag).
   const region = accountsCountry(user);
-  const ctx = context(user?.timeZone ?? 'UTC', lang, region);
+  const ctx = context(recipientZone(user), lang, region);
   /**
    * For mail about one account: a user whose zone no browser has told yet (never signed in) reads the
    * account's; a member of the account reads dates and numbers as written in its country.

@@ -116,4 +116,45 @@ describe.each(dialects())('the language and clock of mail to a new customer on %
     expect(madrid).not.toMatch(/\bUTC\b/);
     expect(mail.smtp.to(chose).at(-1)!.text).toContain('10:30');
   });
+
+  // Review (session 40): mail about no one account (a sign-in link, a login re-enabled) was written in
+  // UTC for a customer who had never signed in: a Mexican customer read "expires 10:28 p.m. GMT+0".
+  it("a sign-in link to a customer no browser has given a zone expires on their accounts' clock", async () => {
+    const db = getDb();
+    const n = () => `ACC-${crypto.randomInt(100000, 999999)}`;
+    const cdmx = await createAccount(db, {
+      number: n(),
+      name: 'Consultorio Roma',
+      country: 'MX',
+      timeZone: 'America/Mexico_City',
+    });
+    const madrid = await createAccount(db, {
+      number: n(),
+      name: 'Clínica Sol',
+      country: 'ES',
+      timeZone: 'Europe/Madrid',
+    });
+    const member = async (email: string, accounts: string[]) => {
+      const u = await createUser(
+        db,
+        { email, role: 'customer', account: accounts[0], password: 'harbour lantern granite violet' },
+        3,
+      );
+      for (const number of accounts.slice(1)) {
+        const a = await db.customerAccount.findUniqueOrThrow({ where: { number } });
+        await db.membership.create({ data: { userId: u.id, accountId: a.id } });
+      }
+      return u;
+    };
+    const one = await member(`roma-${dialect}@consultorio.example`, [cdmx.number]);
+    const two = await member(`dos-${dialect}@consultorio.example`, [cdmx.number, madrid.number]);
+    cookieLocale = 'es';
+    for (const u of [one, two])
+      expect(await requestSignInLink(u.email, '/', meta)).toMatchObject({ ok: true });
+    await mail.deliver();
+    // Mexico City has kept UTC-6 all year since 2022 (its DST ended by law).
+    expect(mail.smtp.to(one.email).at(-1)!.text).toMatch(/GMT-6/);
+    // Accounts in two zones: no one of them is the reader's; UTC as before.
+    expect(mail.smtp.to(two.email).at(-1)!.text).not.toMatch(/GMT-6|GMT\+1/);
+  });
 });
