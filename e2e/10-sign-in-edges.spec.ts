@@ -93,6 +93,10 @@ test.describe('links that mail scanners cannot use', () => {
     const pp = await person.newPage();
     await pp.goto(link);
     await expect(pp.getByRole('heading', { name: 'Continue signing in' })).toBeVisible();
+    // Whose login the button opens, before it is pressed (review, session 40: a forwarded notice).
+    await expect(
+      pp.getByText(/^This link signs in ed•••@e2e\.example\. If that is not your email/),
+    ).toBeVisible();
     await expectAccessible(pp);
     await pp.getByRole('button', { name: 'Continue' }).click();
     await expect(pp).toHaveURL(`${E2E.appUrl}${blockPath}`);
@@ -165,6 +169,7 @@ test('a link cut where a mail program wrapped its line is called incomplete, not
   await expectAccessible(pp);
   // Opening the cut links used nothing: the whole link signs in, once.
   await pp.goto(link);
+  await expect(pp.getByText(es('signIn.linkOwnerNotice', { owner: 'ed•••@e2e.example' }))).toBeVisible(); // edge-cut@…
   await pp.getByRole('button', { name: es('signIn.linkContinue'), exact: true }).click();
   await expect(pp).not.toHaveURL(/\/sign-in/);
   expect(await sessionCookie(person)).toBeDefined();

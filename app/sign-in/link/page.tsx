@@ -21,7 +21,8 @@ type Search = Promise<{ token?: string | string[]; callbackUrl?: string | string
  * Every emailed sign-in link opens here. Showing it changes nothing (mail scanners fetch links too);
  * the "Continue" button's POST uses the link (lib/auth/link-sign-in.ts). A browser signed in as
  * someone else (a notice forwarded to a colleague) gets no button: it would sign them in as the
- * link's owner. The page says whose link it is, masked, and leaves it unused.
+ * link's owner. The page says whose link it is, masked, and leaves it unused. Otherwise it says whose
+ * login the button opens (masked), so that someone a notice was forwarded to can stop there.
  */
 export default async function SignInLinkPage({ searchParams }: { searchParams: Search }) {
   const sp = await searchParams;
@@ -59,6 +60,11 @@ export default async function SignInLinkPage({ searchParams }: { searchParams: S
     <div className="mx-auto flex max-w-md flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('linkTitle')}</h1>
       <p className="text-slate-700">{t('linkIntro')}</p>
+      {/* Whose login the button opens, before it is pressed: a notice forwarded to a colleague who is
+          signed in nowhere here would otherwise sign them in as its owner without a word (review 40). */}
+      <p className="rounded-md border border-slate-300 bg-slate-50 p-3 text-slate-900">
+        {t('linkOwnerNotice', { owner: owner.maskedEmail })}
+      </p>
       <ContinueLinkForm
         action={continueLinkAction}
         token={token}
