@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { describeDialled, parseUserPhone } from '@/lib/phone/format';
@@ -9,7 +10,7 @@ import { readTyped } from '@/lib/phone/typed';
 // phone number", and a French switch's "0262 26 12 34" a number the block page could not read.
 
 /** [account country, national number as written, the E.164 number it is, that number's region] */
-const CASES: [string, string, string, string][] = [
+const CASES: [CountryCode, string, string, string][] = [
   ['FR', '0692 12 34 56', '+262692123456', 'RE'],
   ['FR', '0262 26 12 34', '+262262261234', 'RE'],
   ['FR', '0639 01 23 45', '+262639012345', 'YT'],
