@@ -75,7 +75,7 @@ describe('switchEventSchema', () => {
     ['not a date', { ...placed, occurredAt: 'yesterday' }],
     ['bad account number', withData({ accountNumber: "ACC-1001' OR 1=1" })],
     ['lift without actor', { ...lifted, data: { accountNumber: 'ACC-1001' } }],
-    ['lift with blank actor', { ...lifted, data: { accountNumber: 'ACC-1001', actor: '  ' } }],
+    ['lift with an actor that is not text', { ...lifted, data: { accountNumber: 'ACC-1001', actor: 7 } }],
     ['missing data', { id: placed.id, type: placed.type, occurredAt: placed.occurredAt }],
   ])('refuses %s', (_name, event) => {
     expect(switchEventSchema.safeParse(event).success).toBe(false);
