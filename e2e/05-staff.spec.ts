@@ -50,6 +50,17 @@ const liftsFor = (blockId: string) =>
 const changesOf = async (account: string) =>
   (await simAccount(account)).internationalCallingChanges as number;
 const region = (page: Page, a: TestAccount) => page.getByRole('region', { name: literally(a.name) });
+/**
+ * Whether the element with the keyboard focus is in a live region (or is one): a notice that takes the
+ * focus there is read twice, once as the region's change and once as it takes the focus.
+ */
+const focusInLiveRegion = (page: Page) =>
+  page.evaluate(
+    () =>
+      !!document.activeElement?.closest(
+        '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]',
+      ),
+  );
 
 async function newPage(browser: Browser): Promise<[BrowserContext, Page]> {
   const context = await browser.newContext();
@@ -403,6 +414,9 @@ test('the agent works the queue, approves after the callback, and the switch lif
   await expect(sam.getByText('You approved this request.')).toBeVisible();
   // The form is gone: the keyboard goes on from the outcome, not from the top of an unknown place.
   await expect(sam.getByText('You approved this request.')).toBeFocused();
+  // Read once, as it takes the focus: not also as a change of the page's status region, which stays
+  // mounted across the redirect back to this page.
+  expect(await focusInLiveRegion(sam)).toBe(false);
   await expect
     .poll(async () => (await simAccount(labs.number)).internationalCalling, { timeout: 15_000 })
     .toBe('allowed');
@@ -526,6 +540,8 @@ test('the agent who loses a decision sees the request as it now is, still told w
   await expect(b.getByRole('button', { name: 'Deny', exact: true })).toHaveCount(0);
   await expect(b.getByRole('button', { name: 'Approve and lift block' })).toHaveCount(0);
   await expect(b.getByLabel('Reason for the customer')).toHaveCount(0);
+  // The Deny button that had the focus is gone: the section's heading has it, not <body>.
+  await expect(b.getByRole('heading', { name: 'Decision', exact: true })).toBeFocused();
   // No reload: the same document, and the refusal arrived in the same live region element, which a
   // screen reader therefore announces (a region inserted together with its words often is not).
   expect(await b.evaluate(() => (window as unknown as { kept?: boolean }).kept)).toBe(true);
@@ -565,10 +581,20 @@ test('support places a manual block and lifts it, each shown only once the switc
     .getByLabel('Note', { exact: true })
     .fill('Customer asked us to block while they audit their lab PBX.');
   await sam.getByRole('button', { name: 'Block international calling' }).click();
+  // The refreshed page shows the block on its way, and no form to place one; the answer stays under
+  // the section's heading, which has the focus (the button is gone): not <body>, and outside the live
+  // region that says the answer (review: the answer went with the form, and the focus too).
+  const place = sam.getByRole('region', { name: 'Block international calling' });
+  await expect(place.getByText(/^On its way to the switch\. The block is in force once/)).toBeVisible();
+  await expect(place.getByRole('heading', { name: 'Block international calling' })).toBeFocused();
+  expect(await focusInLiveRegion(sam)).toBe(false);
+  await expect(place.getByLabel('Note', { exact: true })).toHaveCount(0);
   await expect(
     sam.getByRole('status').getByText('International calling blocked', { exact: true }),
   ).toBeVisible({ timeout: 15_000 });
   expect((await simAccount(labs.number)).internationalCalling).toBe('blocked');
+  // Still there once the switch confirmed (the page refreshed itself meanwhile).
+  await expect(place.getByText(/^On its way to the switch\./)).toBeVisible();
 
   const [, dana] = await newPage(browser);
   await signIn(dana, danaUser);
@@ -583,10 +609,21 @@ test('support places a manual block and lifts it, each shown only once the switc
     .getByLabel('Note', { exact: true })
     .fill('Audit finished; the PBX now only accepts our addresses.');
   await manual.getByRole('button', { name: 'Lift block' }).click();
+  // The status reads "blocked" before and after (a lift on its way is still a block in force): the
+  // answer under the block is what says it, and the block's heading has the focus.
+  await expect(manual.getByText(/^Lift on its way to the switch\./)).toBeVisible();
+  await expect(manual.getByRole('heading')).toBeFocused();
+  expect(await focusInLiveRegion(sam)).toBe(false);
+  await expect(manual.getByRole('button', { name: 'Lift block' })).toHaveCount(0);
   await expect(
     sam.getByRole('status').getByText('International calling allowed', { exact: true }),
   ).toBeVisible({ timeout: 15_000 });
   expect((await simAccount(labs.number)).internationalCalling).toBe('allowed');
+  await expect(manual.getByText(/^Lift on its way to the switch\./)).toBeVisible();
+  // A block can be placed again: the form is offered afresh, without the earlier answer.
+  await expect(place.getByLabel('Note', { exact: true })).toBeVisible();
+  await expect(place.getByText(/On its way to the switch/)).toHaveCount(0);
+  await expectAccessible(sam);
 });
 
 test('the audit log shows decisions and manual actions, filterable by account, actor and action', async ({

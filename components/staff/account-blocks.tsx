@@ -9,7 +9,11 @@ import { withdrawnByTollgate } from '@/lib/switch/error-text';
 import { When } from '@/components/ui/when';
 import { LiftBlockForm } from './manual-block-forms';
 
-/** Blocks of the account, newest first; an in-force one can be lifted here. */
+/**
+ * Blocks of the account, newest first; an in-force one can be lifted here. Each block has its lift
+ * form whatever its status (closed unless the block is active), so that the answer to "Lift block"
+ * stays on the page that shows the lift on its way.
+ */
 export function AccountBlocks({ account }: { account: StaffAccountView }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.account');
@@ -47,19 +51,22 @@ export function AccountBlocks({ account }: { account: StaffAccountView }) {
               <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
             </p>
           ) : null}
-          {b.status === 'active' ? (
-            <LiftBlockForm
-              blockId={b.id}
-              otherBlocks={account.blocks
-                .filter((o) => o.id !== b.id && o.status === 'active')
-                .map((o) => ({
-                  id: o.id,
-                  reason: o.reason,
-                  placedAt: o.placedAt.toISOString(),
-                  calls: o.calls,
-                }))}
-            />
-          ) : null}
+          <LiftBlockForm
+            blockId={b.id}
+            closed={b.status !== 'active'}
+            otherBlocks={
+              b.status === 'active'
+                ? account.blocks
+                    .filter((o) => o.id !== b.id && o.status === 'active')
+                    .map((o) => ({
+                      id: o.id,
+                      reason: o.reason,
+                      placedAt: o.placedAt.toISOString(),
+                      calls: o.calls,
+                    }))
+                : []
+            }
+          />
         </article>
       )}
     </ListOr>

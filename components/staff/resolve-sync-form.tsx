@@ -2,10 +2,15 @@
 import { useTranslations } from 'next-intl';
 import { resolveSyncAction } from '@/lib/blocks/actions';
 import { NoteForm } from './note-form';
+import { useSyncEntry } from './sync-issue-list';
 
-/** Staff close an out-of-sync entry once they have checked the account with the switch team. */
+/**
+ * Staff close an out-of-sync entry once they have checked the account with the switch team. Closed
+ * once the entry is resolved (SyncIssueList keeps an entry resolved here, with this answer).
+ */
 export function ResolveSyncForm({ issueId }: { issueId: string }) {
   const t = useTranslations('staff.sync');
+  const entry = useSyncEntry();
   return (
     <NoteForm
       action={resolveSyncAction}
@@ -16,6 +21,8 @@ export function ResolveSyncForm({ issueId }: { issueId: string }) {
       submit={t('resolve')}
       pendingText={t('saving')}
       gap="gap-2"
+      closed={entry.gone}
+      onSubmit={entry.sent}
     />
   );
 }

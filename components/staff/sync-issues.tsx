@@ -3,6 +3,7 @@ import { useTranslations } from 'next-intl';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { ResolveSyncForm } from './resolve-sync-form';
+import { SyncIssueList } from './sync-issue-list';
 
 type Item = {
   id: string;
@@ -20,15 +21,20 @@ const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch', 'lift_refus
 // the switch refused (portalState 'lift_requested') has a sentence of its own: the portal asked.
 const STATES = new Set(['blocked', 'allowed']);
 
-/** Accounts where the portal and the switch disagreed: what each said, and what Tollgate did (blocked wins). */
+/**
+ * Accounts where the portal and the switch disagreed: what each said, and what Tollgate did (blocked
+ * wins). An entry resolved from this page stays on it with the answer (SyncIssueList).
+ */
 export function SyncIssues({ items }: { items: Item[] }) {
   const t = useTranslations('staff.sync');
   const stateLabel = (s: string) => (STATES.has(s) ? t(`state.${s}`) : s);
-  if (!items.length) return <p>{t('empty')}</p>;
   return (
-    <ul className="flex flex-col gap-3">
-      {items.map((i) => (
-        <li key={i.id} className="rounded-md border border-red-300 bg-red-50 p-3">
+    <SyncIssueList
+      empty={t('empty')}
+      entries={items.map((i) => ({
+        id: i.id,
+        at: i.detectedAt.toISOString(),
+        node: (
           <article aria-labelledby={`sync-${i.id}`} className="flex flex-col gap-2">
             <h3 id={`sync-${i.id}`} className="font-semibold">
               {t.rich('title', {
@@ -57,8 +63,8 @@ export function SyncIssues({ items }: { items: Item[] }) {
             ) : null}
             <ResolveSyncForm issueId={i.id} />
           </article>
-        </li>
-      ))}
-    </ul>
+        ),
+      }))}
+    />
   );
 }

@@ -1,6 +1,7 @@
 'use client';
-import { useActionState, useState, type FormHTMLAttributes, type ReactNode } from 'react';
+import { useActionState, useEffect, useRef, useState, type FormHTMLAttributes, type ReactNode } from 'react';
 import { echoed } from '@/components/ui/echoed';
+import { focusHeadingBefore } from '@/components/ui/focus-on-arrival';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton, type SubmitVariant } from '@/components/ui/submit-button';
 import { putBrowserTimeZone, TimeZoneField } from '@/components/ui/time-zone-field';
@@ -44,7 +45,9 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
    * that): the fields and the button are gone, and a message the action gave that is not about the
    * fields (say the refusal that named who decided first) stays in its live region, the same element
    * as before, so a screen reader still reads it when it arrives together with the refreshed page.
-   * With no such message nothing is rendered.
+   * With no such message nothing is rendered. When the form closes with its answer under the keyboard
+   * focus (it was sent from inside the form, and its button is gone), the focus goes to the last
+   * heading before the form (focusHeadingBefore), outside the live region: the answer is read once.
    */
   closed?: boolean;
   /** id of the element that describes the submit button (aria-describedby): what it acts on. */
@@ -94,12 +97,23 @@ export function ActionForm<T = unknown>({
   // key, whose resend was answered with the first submission's outcome (review, session 33).
   const [sentKey, setSentKey] = useState<string | null>(null);
   const message = messageOf(state);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Whether the last submission was sent with the focus inside the form (its button, or a field).
+  const sentFromInside = useRef(false);
+  const closedAnswer = closed && !!message && !state?.fieldErrors;
+  useEffect(() => {
+    if (!closedAnswer || !sentFromInside.current) return;
+    sentFromInside.current = false;
+    // Only the focus the closing took away: not where the user has gone meanwhile.
+    const active = document.activeElement;
+    if (formRef.current && (!active || active === document.body)) focusHeadingBefore(formRef.current);
+  }, [closedAnswer]);
   if (closed) {
-    if (!message || state?.fieldErrors) return null;
+    if (!closedAnswer) return null;
     // The same element tree as the open form (the slots below stay, empty), so React keeps the
     // message region's element and only its words change.
     return (
-      <form action={formAction} noValidate>
+      <form ref={formRef} action={formAction} noValidate>
         {null}
         {null}
         {null}
@@ -133,10 +147,12 @@ export function ActionForm<T = unknown>({
   const { onSubmit } = form;
   return (
     <form
+      ref={formRef}
       action={formAction}
       noValidate
       {...form}
       onSubmit={(e) => {
+        sentFromInside.current = e.currentTarget.contains(document.activeElement);
         const key = e.currentTarget.elements.namedItem(IDEMPOTENCY_FIELD);
         if (key instanceof HTMLInputElement) setSentKey(key.value);
         if (sendTimeZone) putBrowserTimeZone(e);

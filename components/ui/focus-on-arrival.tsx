@@ -16,6 +16,32 @@ export function useFocusOnArrival<T extends HTMLElement>(on = true): RefObject<T
   return ref;
 }
 
+/**
+ * Puts the keyboard focus on the last heading (h1–h6) before `node` in document order: for a form
+ * that closed under the focus (its button is gone, components/ui/action-form.tsx `closed`), whose
+ * answer stays in its live region. The heading names what was acted on, and is not in that live
+ * region, so the answer is read once (by the region) and the next Tab goes on from here instead of
+ * from the top of the page (WCAG 2.2 SC 2.4.3 Focus Order). A heading that is not focusable gets
+ * tabindex -1 (focusable by script, not a tab stop) until it loses the focus. Returns the heading
+ * focused, or null when no rendered heading comes before `node`.
+ */
+export function focusHeadingBefore(node: Node): HTMLElement | null {
+  let heading: HTMLElement | null = null;
+  for (const h of document.querySelectorAll<HTMLElement>('h1, h2, h3, h4, h5, h6')) {
+    if (!(h.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING)) break;
+    // A heading not rendered (display: none) cannot take the focus.
+    if (h.getClientRects().length > 0) heading = h;
+  }
+  if (!heading) return null;
+  if (!heading.hasAttribute('tabindex')) {
+    const target = heading;
+    target.setAttribute('tabindex', '-1');
+    target.addEventListener('blur', () => target.removeAttribute('tabindex'), { once: true });
+  }
+  heading.focus();
+  return heading;
+}
+
 /** How a FocusOnArrival paragraph looks: a boxed notice, or the title of what replaced a form. */
 const LOOK = {
   notice: 'rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950',

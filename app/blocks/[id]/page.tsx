@@ -32,8 +32,9 @@ export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }
  * The customer's block. `?request=submitted` (after an unblock request is sent), `?request=withdrawn`
  * (after one is withdrawn) or `?allowance=requested` (after asking to allow a country) puts a
  * confirmation at the top that takes the keyboard focus: the form is gone, and without it the focus
- * would fall to the document (WCAG 2.2 SC 2.4.3). It is said only while the page agrees: a pending
- * request, a withdrawn one and none pending, or an allowance waiting for support.
+ * would fall to the document (WCAG 2.2 SC 2.4.3). It is read as it takes the focus, so it sits outside
+ * the status region, which holds only the block's status lines. It is said only while the page
+ * agrees: a pending request, a withdrawn one and none pending, or an allowance waiting for support.
  */
 export default async function BlockPage({
   params,
@@ -75,14 +76,16 @@ export default async function BlockPage({
         back={{ href: '/', label: t('back') }}
         title={t(open ? 'title' : 'titleLifted', { name: block.account.name, number: block.account.number })}
       >
+        {done ? (
+          // Keyed by the message: withdrawing after sending stays on this page, and a new message
+          // must mount anew to take the focus. Outside the live region below: that region stays
+          // mounted across the redirect back to this page, so a confirmation inside it was read twice,
+          // once as a change of the region and once as it took the focus.
+          <FocusOnArrival key={done}>
+            {done === 'allowanceRequested' ? t('allowanceRequested') : t('request.done', { done })}
+          </FocusOnArrival>
+        ) : null}
         <div role="status" aria-live="polite" className="flex flex-col gap-2">
-          {done ? (
-            // Keyed by the message: withdrawing after sending stays on this page, and a new message
-            // must mount anew to take the focus.
-            <FocusOnArrival key={done}>
-              {done === 'allowanceRequested' ? t('allowanceRequested') : t('request.done', { done })}
-            </FocusOnArrival>
-          ) : null}
           {block.status === 'active' ? (
             <p className="font-semibold text-red-900">{t('since', { at: at(block.placedAt) })}</p>
           ) : null}

@@ -100,12 +100,16 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
           </p>
         </PageHead>
 
-        {!inForce && !placing ? (
-          <Section id="place-title" title={t('placeTitle')}>
-            <p>{t('placeIntro')}</p>
-            <PlaceBlockForm accountNumber={a.number} />
-          </Section>
-        ) : null}
+        {/* At this one place whatever the state: placing a block closes the form (a block on its way,
+            then in force), and its answer stays under this heading (NoteForm `closed`). With no form
+            and no answer to show the section is hidden, heading and all. */}
+        <section aria-labelledby="place-title" className="flex flex-col gap-3 [&:not(:has(form))]:hidden">
+          <h2 id="place-title" className="text-xl font-semibold">
+            {t('placeTitle')}
+          </h2>
+          {inForce || placing ? null : <p>{t('placeIntro')}</p>}
+          <PlaceBlockForm accountNumber={a.number} closed={inForce || placing} />
+        </section>
 
         <Section id="blocks-title" title={t('blocks')}>
           <AccountBlocks account={a} />

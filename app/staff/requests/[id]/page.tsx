@@ -60,8 +60,12 @@ export default async function StaffRequestPage({
           back={{ href: '/staff', label: t('back') }}
           title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
         >
+          {/* Read as it takes the focus: outside the status region, which stays mounted across the
+              redirect back to this page (`?done=`) and would announce it a second time. When the
+              auto-refresh turns "approved" into "liftUndone" the element stays (and the focus on
+              it), and the status line below announces where the request now stands. */}
+          {banner ? <FocusOnArrival>{t(`done.${banner}`)}</FocusOnArrival> : null}
           <div role="status" aria-live="polite" className="flex flex-col gap-2">
-            {banner ? <FocusOnArrival>{t(`done.${banner}`)}</FocusOnArrival> : null}
             <p className="font-semibold">
               {r.decision
                 ? t.rich(r.decision.by ? 'statusDecided' : 'statusClosed', {
