@@ -955,7 +955,12 @@ export async function confirmLift(op: {
         portalState: 'blocked',
         switchState: 'allowed',
         action: 'reapplied_on_switch',
-        detail: storeNote('history.syncLateLift', { actor: payload.actor, block: stillInForce[0].id }),
+        // Which block by what staff can see (its reason, the day it was placed), not by its id.
+        detail: storeNote('history.syncLateLiftDated', {
+          actor: payload.actor,
+          reason: switchReason(stillInForce[0].reason),
+          placedAt: stillInForce[0].placedAt.getTime(),
+        }),
       });
       await tellClosedRequests(tx, account.id, closed);
     } else if (lifted.length) {
@@ -1278,7 +1283,7 @@ async function placedThenLifted(
     portalState: 'blocked',
     switchState: 'allowed',
     action: 'lifted_on_switch',
-    detail: storeNote('history.syncLiftedMeanwhile', { actor: p.actor, block: block.id }),
+    detail: storeNote('history.syncLiftedMeanwhileDated', { actor: p.actor, placedAt: placedAt.getTime() }),
   });
   await audit(
     {

@@ -276,12 +276,15 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
     if (moved.count !== 1) return { liftQueued: false };
     const cred = c.credential;
     const user = await tx.user.findUnique({ where: { id: c.userId }, select: { id: true, email: true } });
-    const by = user?.email ?? 'unknown user';
+    // Who changed it: their address as stored (pages and mail show it with displayEmail). A login
+    // that cannot be found is no one's words: the timeline shows no actor, the mail says "unknown"
+    // in its reader's language (it was an English 'unknown user' in both).
+    const by = user?.email ?? null;
     await tx.sipCredential.update({
       where: { id: cred.id },
       data: { passwordChangedAt: changedAt, passwordScore: c.score },
     });
-    await recordPasswordReset(tx, cred.accountId, by, `${cred.label} (${cred.username})`, changedAt);
+    await recordPasswordReset(tx, cred.accountId, by ?? '', `${cred.label} (${cred.username})`, changedAt);
     await audit(
       {
         action: 'sip_password.changed',

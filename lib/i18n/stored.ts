@@ -1,3 +1,5 @@
+import { displayEmail } from '@/lib/auth/email-address';
+import { actorValue } from '@/lib/i18n/actor';
 import { type Note, noteText, type Translate } from '@/lib/i18n/note';
 import { blockReasons } from '@/lib/switch/events-schema';
 import { switchErrorNote } from '@/lib/switch/error-text';
@@ -6,8 +8,17 @@ import { switchErrorNote } from '@/lib/switch/error-text';
 // UnblockRequest/DestinationAllowance.decisionNote, SyncIssue.detail) are kept as a Note: a catalogue
 // key under "history." and its values, so each reader sees them in their own language. The same
 // columns also hold words a person typed (an agent's note): those stay exactly as written. Rows
-// written before this (plain English sentences) are recognised and translated too. Pure and
-// isomorphic: no catalogue is imported here.
+// written before this (plain English sentences) are recognised and translated too. Pure (no catalogue
+// is imported here), and server side only: displayEmail reads domains with node:url, and every page
+// and mail that shows a stored column renders on the server.
+//
+// A note's values are stored as the system knows them and made readable when read (readStored), so
+// rows written before a rule existed read well too: `actor` (who acted: an actor code such as
+// `policy`, or a login's address) is named in the reader's words (actors.*, lib/i18n/actor.ts), `to`
+// (an address) has its domain in Unicode, `error` (a switch error) is said in the reader's words, and
+// `block` (a block's id, in the sync notes written before they named a block by its date) is
+// dropped: no page shows an internal id. A note that says which block stores the block's `placedAt`
+// (ms since the epoch, formatted by the message in the reader's zone) and `reason` instead.
 
 const PREFIX = 'note:';
 const NAMESPACE = 'history.';
@@ -97,7 +108,8 @@ const LEGACY_PATTERNS: [RegExp, (m: RegExpMatchArray) => Note][] = [
   ],
   [
     /^A lift requested by (.+) reached the switch after block (\S+) was placed; that block is being placed again on the switch\.$/,
-    (m) => ({ key: 'history.syncLateLift', values: { actor: m[1]!, block: m[2]! } }),
+    // The block's id (m[2]) is not shown: the message says "a newer block".
+    (m) => ({ key: 'history.syncLateLift', values: { actor: m[1]! } }),
   ],
 ];
 
@@ -114,8 +126,9 @@ export function switchReason(reason: string | null | undefined): StoredValue {
 
 /**
  * What a stored column holds: the Note the system stored (or a legacy English sentence it wrote,
- * recognised), else the person's own words as a string; null for an empty column. A "note:" text that
- * is not a well-formed history note is a person's words.
+ * recognised), its values made readable (forReaders: actor names, Unicode addresses, switch errors in
+ * words, no block ids), else the person's own words as a string; null for an empty column. A "note:"
+ * text that is not a well-formed history note is a person's words.
  */
 export function readStored(raw: string | null | undefined): Note | string | null {
   if (raw === null || raw === undefined || raw === '') return null;
@@ -123,7 +136,7 @@ export function readStored(raw: string | null | undefined): Note | string | null
   if (raw.startsWith(PREFIX)) {
     try {
       const v: unknown = JSON.parse(raw.slice(PREFIX.length));
-      if (isNote(v, [NAMESPACE])) return withSwitchError(v);
+      if (isNote(v, [NAMESPACE])) return forReaders(v);
     } catch {
       // not ours: shown as written
     }
@@ -133,7 +146,7 @@ export function readStored(raw: string | null | undefined): Note | string | null
   if (Object.hasOwn(LEGACY_EXACT, raw)) return LEGACY_EXACT[raw]!;
   for (const [re, note] of LEGACY_PATTERNS) {
     const m = raw.match(re);
-    if (m) return withSwitchError(note(m));
+    if (m) return forReaders(note(m));
   }
   return raw;
 }
@@ -142,15 +155,21 @@ export function readStored(raw: string | null | undefined): Note | string | null
 const SWITCH_ERROR_NOTES = new Set(['history.liftRefused', 'history.syncLiftRefused']);
 
 /**
- * `note` with its stored switch error read in the reader's words (`switchError.*`): the
- * column keeps Tollgate's English diagnostic for engineers, a customer's timeline and an agent's
- * page say what happened in their language, with the switch's own code when it gave one.
+ * `note` with its values as people read them (see the top of this file): its stored switch error
+ * in the reader's words (`switchError.*`: the column keeps Tollgate's English diagnostic for
+ * engineers, a customer's timeline and an agent's page say what happened in their language, with
+ * the switch's own code when it gave one), who acted by name (`actor`), an address with its domain in
+ * Unicode (`to`), and no block id (`block`). Only text values change; nested notes stay as stored.
  */
-function withSwitchError(note: Note): Note {
-  const error = note.values?.error;
-  return SWITCH_ERROR_NOTES.has(note.key) && typeof error === 'string'
-    ? { ...note, values: { ...note.values, error: switchErrorNote(error) } }
-    : note;
+function forReaders(note: Note): Note {
+  if (!note.values) return note;
+  const values = { ...note.values };
+  if (typeof values.block === 'string') delete values.block;
+  if (typeof values.error === 'string' && SWITCH_ERROR_NOTES.has(note.key))
+    values.error = switchErrorNote(values.error);
+  if (typeof values.actor === 'string') values.actor = actorValue(values.actor);
+  if (typeof values.to === 'string') values.to = displayEmail(values.to);
+  return { ...note, values };
 }
 
 /** A stored column in words for the reader of `t` (a translator over the whole catalogue); null when empty. */

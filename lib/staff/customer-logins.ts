@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
+import { displayEmail } from '@/lib/auth/email-address';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { queueMail } from '@/lib/mail/queue';
 import { STAFF_ROLES } from '@/lib/auth/roles';
@@ -227,7 +228,7 @@ function onCustomerLogin<I extends CustomerLoginInput = CustomerLoginInput>(
           },
           tx,
         );
-      await recordReceipt(tx, once, { key: again, values: { email: target.email } });
+      await recordReceipt(tx, once, { key: again, values: { email: displayEmail(target.email) } });
       return { ...d, audit: { ...d.audit, accountId: target.accountId } };
     });
   };
@@ -257,7 +258,7 @@ export const signOutCustomerLogin = onCustomerLogin(
   'outcome.again.customerSignedOut',
   async (tx, target, input) => {
     const ended = await endAccess(tx, target);
-    const { email } = target;
+    const email = displayEmail(target.email);
     return {
       ok: true,
       audit: auditOf('signed_out', target, { reason: input.reason, ...ended }),
@@ -277,10 +278,12 @@ export const disableCustomerLogin = onCustomerLogin(
   'outcome.again.customerDisabled',
   async (tx, target, input) => {
     if (target.disabled)
-      return refuse('conflict', 'outcome.customerLogin.alreadyDisabled', { email: target.email });
+      return refuse('conflict', 'outcome.customerLogin.alreadyDisabled', {
+        email: displayEmail(target.email),
+      });
     await tx.user.update({ where: { id: target.userId }, data: { disabled: true } });
     const ended = await endAccess(tx, target);
-    const { email } = target;
+    const email = displayEmail(target.email);
     const note: Note = {
       key: 'outcome.customerLogin.disabled',
       values: { email, sessions: ended.sessionsEnded },
@@ -308,7 +311,9 @@ export const enableCustomerLogin = onCustomerLogin<EnableCustomerLoginInput>(
   'outcome.again.customerEnabled',
   async (tx, target, input) => {
     if (!target.disabled)
-      return refuse('conflict', 'outcome.customerLogin.alreadyEnabled', { email: target.email });
+      return refuse('conflict', 'outcome.customerLogin.alreadyEnabled', {
+        email: displayEmail(target.email),
+      });
     // Without a password after this (removed now, or by an earlier enabling and not chosen since):
     // the owner is told to sign in with a link, never that their password is unchanged.
     const { passwordHash } = await tx.user.findUniqueOrThrow({
@@ -334,7 +339,7 @@ export const enableCustomerLogin = onCustomerLogin<EnableCustomerLoginInput>(
         key: passwordCleared
           ? 'outcome.customerLogin.enabledPasswordCleared'
           : 'outcome.customerLogin.enabled',
-        values: { email: target.email },
+        values: { email: displayEmail(target.email) },
       },
     };
   },

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { freshSecondFactorLimits } from '@/lib/auth/mfa/lockout';
 import { hashPassword } from '@/lib/auth/password';
-import { emailSchema } from '@/lib/auth/email-address';
+import { displayEmail, emailSchema } from '@/lib/auth/email-address';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import { STAFF_ROLES } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
@@ -89,7 +89,10 @@ export async function createStaffUser(
       if (notAdmin) return notAdmin;
       const { email, name, role } = input;
       const created = await tx.user.create({ data: { email, name, role, passwordHash } });
-      await recordReceipt(tx, once, { key: 'outcome.again.staffCreated', values: { email } });
+      await recordReceipt(tx, once, {
+        key: 'outcome.again.staffCreated',
+        values: { email: displayEmail(email) },
+      });
       return {
         ok: true,
         audit: {
@@ -98,7 +101,7 @@ export async function createStaffUser(
           detail: { email, role },
         },
         data: { initialPassword },
-        note: { key: 'outcome.staffUser.created', values: { email, role } },
+        note: { key: 'outcome.staffUser.created', values: { email: displayEmail(email), role } },
       };
     });
   } catch (e) {
@@ -168,7 +171,7 @@ export async function setStaffDisabled(
         return refuse(
           'conflict',
           input.disabled ? 'outcome.staffUser.alreadyDisabled' : 'outcome.staffUser.alreadyEnabled',
-          { email: target.email },
+          { email: displayEmail(target.email) },
         );
       await tx.user.update({ where: { id: target.id }, data: { disabled: input.disabled } });
       const ended = input.disabled
@@ -177,8 +180,8 @@ export async function setStaffDisabled(
       if (input.disabled) await revokeSignInLinks(tx, target.email);
       const { email } = target;
       const note: Note = input.disabled
-        ? { key: 'outcome.staffUser.disabled', values: { email, sessions: ended } }
-        : { key: 'outcome.staffUser.enabled', values: { email } };
+        ? { key: 'outcome.staffUser.disabled', values: { email: displayEmail(email), sessions: ended } }
+        : { key: 'outcome.staffUser.enabled', values: { email: displayEmail(email) } };
       return {
         ok: true,
         audit: {
@@ -203,7 +206,7 @@ export async function changeStaffRole(
   meta: RequestMeta,
 ): Promise<UserChange> {
   return onOtherStaff(user, input.userId, 'outcome.staffUser.roleSelf', async (target) => {
-    const values = { email: target.email, role: input.role };
+    const values = { email: displayEmail(target.email), role: input.role };
     if (target.role === input.role) return succeed(undefined, { key: 'outcome.staffUser.roleSame', values });
     return decideOnce({ user, meta }, async (tx) => {
       const locked = await lockActorAndTarget(tx, user.id, target.id);
@@ -260,7 +263,10 @@ export async function resetStaffSecondFactor(
       const ended = (await tx.session.deleteMany({ where: { userId: target.id } })).count;
       await revokeSignInLinks(tx, target.email);
       const { email } = target;
-      await recordReceipt(tx, once, { key: 'outcome.again.factorReset', values: { email } });
+      await recordReceipt(tx, once, {
+        key: 'outcome.again.factorReset',
+        values: { email: displayEmail(email) },
+      });
       return {
         ok: true,
         audit: {
@@ -269,7 +275,10 @@ export async function resetStaffSecondFactor(
           detail: { email, sessionsEnded: ended, recoveryCodesRemoved: codes, passwordReplaced: true },
         },
         data: { initialPassword },
-        note: { key: 'outcome.staffUser.factorReset', values: { email, sessions: ended } },
+        note: {
+          key: 'outcome.staffUser.factorReset',
+          values: { email: displayEmail(email), sessions: ended },
+        },
       };
     });
     if (done.ok) await freshSecondFactorLimits(target.id);

@@ -392,6 +392,34 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     expect(await lockMails()).toBe(whileDisabled + 1);
   });
 
+  // Review (session 40): the staff console's answers named a login with an internationalised domain
+  // as stored, "ana@xn--clnica-peasco-xib1e.es", where every page and mail shows it in Unicode.
+  it('names a login with a Unicode domain as people write it', async () => {
+    const { account, users } = await makeAccount({
+      members: [`ana-${crypto.randomUUID()}@xn--clnica-peasco-xib1e.es`],
+    });
+    const user = users[0]!;
+    const shown = user.email.replace('xn--clnica-peasco-xib1e.es', 'clínica-peñasco.es');
+    session.user = await makeStaff({ role: 'admin' });
+    const form = () => rendered(fields(account, user.id, 'Customer asked by phone.'));
+    expect(await disableCustomerAction(undefined, form())).toMatchObject({
+      ok: true,
+      message: expect.stringContaining(shown),
+    });
+    expect(await disableCustomerAction(undefined, form())).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(shown),
+    });
+    expect(await enableCustomerAction(undefined, form())).toMatchObject({
+      ok: true,
+      message: expect.stringContaining(shown),
+    });
+    expect(await enableCustomerAction(undefined, form())).toMatchObject({
+      ok: false,
+      message: `${shown} can already sign in: nothing was changed.`,
+    });
+  });
+
   it('refused as not found, nothing changed: another account’s member, a staff login, an unknown id', async () => {
     const db = getDb();
     const { account } = await customerWithAccess();

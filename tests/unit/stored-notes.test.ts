@@ -40,6 +40,8 @@ const LEGACY: [written: string, inEnglishNow?: string][] = [
   ],
   [
     'A lift requested by sam@tollgate.example reached the switch after block cmblock1 was placed; that block is being placed again on the switch.',
+    // No block id on a page (tests/unit/readable-notes.test.ts).
+    'A lift requested by sam@tollgate.example reached the switch after a newer block was placed; that block is being placed again on the switch.',
   ],
   [
     'The switch blocks international calling (no reason given) but the portal showed it allowed. The portal now shows the block.',

@@ -1,3 +1,4 @@
+import { displayEmail } from '@/lib/auth/email-address';
 import { accountFooter, accountLabel, credentialLabel, type MailContext, url, when, hello } from './context';
 import { renderMail } from './layout';
 
@@ -7,10 +8,21 @@ export type SipPasswordChangedData = {
   credential: { username: string; label: string };
   changedAt: Date;
   ip: string | null;
+  /** The address of who changed it, as stored (ASCII domain); null when not known. */
   by: string | null;
 };
 
-/** Security alert: which credential, when, by whom and from where, and what to do if it was not you. */
+/**
+ * What lib/credentials/reset.ts queued as `by` for a login it could not find, before it queued null:
+ * English whatever the reader's language, so such a mail still queued says "unknown" in theirs.
+ */
+const LEGACY_UNKNOWN_BY = 'unknown user';
+
+/**
+ * Security alert: which credential, when, by whom (their address as people write it, displayEmail:
+ * a Unicode domain is not shown as `xn--…`; "unknown" in the reader's language when not known) and
+ * from where, and what to do if it was not you.
+ */
 export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
@@ -29,7 +41,9 @@ export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) 
               title: credential,
               lines: [
                 t('mail.sipPasswordChanged.when', { at: when(d.changedAt, ctx) }),
-                ...(d.by ? [t('mail.sipPasswordChanged.by', { by: d.by })] : []),
+                t('mail.sipPasswordChanged.by', {
+                  by: d.by && d.by !== LEGACY_UNKNOWN_BY ? displayEmail(d.by) : t('mail.unknownUser'),
+                }),
                 t('mail.sipPasswordChanged.ip', { ip: d.ip ?? t('mail.unknownIp') }),
               ],
             },
