@@ -13,6 +13,8 @@ import { TOTP_LOCK_AFTER } from '@/lib/auth/mfa/lockout';
 import { replaceRecoveryCodes, unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { renderMessage } from '@/lib/mail/render';
+import { noteText } from '@/lib/i18n/note';
+import { translate } from '@/lib/i18n/translate';
 import { dialects, failInserts, useFreshDb } from '@/tests/helpers/db';
 import { makeSession, makeStaff, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/factory';
 import { resetStaffSecondFactor } from '@/lib/staff/users';
@@ -170,14 +172,24 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await sendEnrolmentProof(me, meta)).toMatchObject({
         ok: false,
         code: 'throttled',
-        note: { key: 'outcome.mfa.proofThrottled', values: { minutes: expect.stringMatching(/^(59|60)$/) } },
+        note: {
+          key: 'outcome.mfa.proofThrottled',
+          values: { unit: 'minute', count: expect.toSatisfy((n: number) => n === 59 || n === 60) },
+        },
       });
       expect(await getDb().mailMessage.count({ where: { to: u.email, template: 'enrolment_code' } })).toBe(5);
       // The next hour (its counter spent): five more, then the day's ten are used up.
       await resetLimit('enrolProof', u.id);
       for (let i = 0; i < 5; i++) expect(said(await sendEnrolmentProof(me, meta))).toBe('ok');
       await resetLimit('enrolProof', u.id);
-      expect(said(await sendEnrolmentProof(me, meta))).toBe('outcome.mfa.proofThrottled');
+      // The day's limit is said in hours, with a plural: "in 24 hours", not "in 1440 minutes".
+      const day = await sendEnrolmentProof(me, meta);
+      expect(day).toMatchObject({
+        ok: false,
+        note: { key: 'outcome.mfa.proofThrottled', values: { unit: 'hour', count: 24 } },
+      });
+      if (!day.ok && day.code !== 'not_found')
+        expect(noteText(translate('es'), day.note)).toMatch(/dentro de 24 horas\.$/);
       // A code queued with under two minutes left (the mail worker was down) is not sent.
       const last = await getDb().mailMessage.findFirstOrThrow({
         where: { to: u.email, template: 'enrolment_code' },

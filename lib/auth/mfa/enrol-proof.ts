@@ -54,6 +54,22 @@ export const isEnrolmentCode = (stored: string, sessionId: string, code: string,
  */
 export type ProofPurpose = 'enrol' | 'password';
 
+/** Past this many minutes a wait is said in hours: "in 23 hours", not "in 1380 minutes". */
+const MINUTES_BEFORE_HOURS = 90;
+
+/**
+ * A wait of `seconds` as outcome.mfa.proofThrottled says it (a number and a plural, ICU): whole
+ * minutes (`{ unit: 'minute', count }`, at least 1) up to MINUTES_BEFORE_HOURS, whole hours past
+ * them (the day's limit: `{ unit: 'hour', count: 24 }`). Rounded up, so the wait said is never
+ * shorter than the limit's.
+ */
+function waitValues(seconds: number): { unit: 'minute' | 'hour'; count: number } {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return minutes > MINUTES_BEFORE_HOURS
+    ? { unit: 'hour', count: Math.ceil(minutes / 60) }
+    : { unit: 'minute', count: minutes };
+}
+
 /**
  * "Email me a code" on the two-factor set-up page (and, with `purpose` `password`, on the profile's
  * "Choose a portal password", refused outcome.auth.passwordExists once the login has one): a new
@@ -63,9 +79,9 @@ export type ProofPurpose = 'enrol' | 'password';
  * outbox and scrubbed once sent). Succeeds with outcome.mfa.proofSent, or outcome.mfa.proofResent
  * when it replaced a code (a different sentence, so a screen reader announces the second press);
  * refused with outcome.mfa.enrolledElsewhere when the factor is on already, outcome.sessionEnded
- * when the session ended meanwhile, or throttled (outcome.mfa.proofThrottled, with the minutes to
- * wait) past the `enrolProof` (per hour) or `enrolProofDay` limit per login. Audited as
- * mfa.enrol_code_sent.
+ * when the session ended meanwhile, or throttled (outcome.mfa.proofThrottled, with the wait in
+ * minutes or hours: waitValues) past the `enrolProof` (per hour) or `enrolProofDay` limit per login.
+ * Audited as mfa.enrol_code_sent.
  */
 export async function sendEnrolmentProof(
   user: CurrentUser,
@@ -85,8 +101,7 @@ export async function sendEnrolmentProof(
   ]);
   if (over) {
     const wait = over.status.limited ? over.status.retryAfterSec : 60;
-    const minutes = String(Math.max(1, Math.ceil(wait / 60)));
-    return fail('throttled', 'outcome.mfa.proofThrottled', { minutes });
+    return fail('throttled', 'outcome.mfa.proofThrottled', waitValues(wait));
   }
   const code = crypto.randomInt(0, 1_000_000).toString().padStart(6, '0');
   const expiresAt = new Date(Date.now() + ENROL_PROOF_TTL_MS);
