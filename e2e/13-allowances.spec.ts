@@ -231,4 +231,25 @@ test('the agent who loses an allowance decision sees it as it now is, still told
   ).map((r) => r.status);
   expect(statuses).toHaveLength(1);
   expect(['sending', 'active']).toContain(statuses[0]);
+
+  // The agent who approved ends it early. The answer stays once the switch confirms the end and the
+  // page refreshes itself without the form (review: the answer went with it), and the keyboard focus,
+  // on the button that went, is on the allowance's heading: not <body>, nor the live region.
+  await expect(a.getByText(`${label} — In force on the switch`)).toBeVisible({ timeout: 20_000 });
+  await a
+    .getByRole('form', { name: `End now: ${label}` })
+    .getByRole('button', { name: 'End now' })
+    .click();
+  const endSent = a.getByText('On its way to the switch. The allowance ends once the switch confirms it.');
+  await expect(endSent).toBeVisible();
+  await expect(a.getByText(`${label} — Ended`, { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(endSent).toBeVisible();
+  await expect(a.getByRole('button', { name: 'End now' })).toHaveCount(0);
+  await expect(a.getByRole('heading', { name: `${label} — Ended`, exact: true })).toBeFocused();
+  expect(
+    await a.evaluate(
+      () => !!document.activeElement?.closest('[aria-live]:not([aria-live="off"]), [role="status"]'),
+    ),
+  ).toBe(false);
+  await expectAccessible(a);
 });

@@ -162,21 +162,28 @@ async function QueueView({
         <SearchForm q="" />
       </Section>
 
-      {sync?.total || syncIssuesAfter.key ? (
-        <Section
-          id="sync-title"
-          title={t('home.syncTitle', { count: sync?.total ?? 0, capped: sync?.capped ? 'yes' : 'no' })}
+      {/* Rendered on the whole queue whatever the count: resolving the last open entry refreshes the
+          page with none, and the entry stays in this browser's list with its answer and the focus
+          (SyncIssueList). With no entry to show (and no page link to follow) the section is hidden,
+          heading and all: an agent who opens the page with nothing out of sync sees nothing of it. */}
+      {sync ? (
+        <section
+          aria-labelledby="sync-title"
+          className={`flex flex-col gap-3 ${syncIssuesAfter.key ? '' : '[&:not(:has(li))]:hidden'}`}
         >
+          <h2 id="sync-title" className="text-xl font-semibold">
+            {t('home.syncTitle', { count: sync.total, capped: sync.capped ? 'yes' : 'no' })}
+          </h2>
           <p>
             {t('home.syncIntro')}
-            {sync && sync.total > sync.items.length && !syncIssuesAfter.key
+            {sync.total > sync.items.length && !syncIssuesAfter.key
               ? ` ${t('home.syncShowingOldest', { count: sync.items.length })}`
               : ''}
           </p>
           <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
-            <SyncIssues items={sync?.items ?? []} />
+            <SyncIssues items={sync.items} />
           </ClientMessages>
-          {sync?.next || syncIssuesAfter.key ? (
+          {sync.next || syncIssuesAfter.key ? (
             <nav aria-label={t('home.syncPages')} className="flex gap-4">
               {syncIssuesAfter.key ? (
                 <Link
@@ -186,7 +193,7 @@ async function QueueView({
                   {t('home.syncOldest')}
                 </Link>
               ) : null}
-              {sync?.next ? (
+              {sync.next ? (
                 <Link
                   href={`${link({ queueAfter: keepQueue, allowanceAfter: keepAllowances, syncAfter: sync.next })}#sync-title`}
                   className={PAGE_LINK}
@@ -196,7 +203,7 @@ async function QueueView({
               ) : null}
             </nav>
           ) : null}
-        </Section>
+        </section>
       ) : null}
 
       <Section id="queue-title" title={title}>

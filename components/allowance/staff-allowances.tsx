@@ -55,9 +55,11 @@ export async function StaffAllowances({
             });
             return (
               <li key={a.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
-                <p className="font-medium">
+                {/* A heading: a form below that closes under the keyboard focus hands it here
+                    (ActionForm `closed`), to the allowance it acted on and its new status. */}
+                <h3 className="font-medium">
                   {t('line', { label, status: STATUSES.has(a.status) ? t(`status.${a.status}`) : a.status })}
-                </p>
+                </h3>
                 <p className="text-sm text-slate-700">
                   {a.requestedBy
                     ? t('asked', {
@@ -87,9 +89,11 @@ export async function StaffAllowances({
                   </dl>
                 ) : null}
                 {/* At this one place whatever the status: a decision refused because someone else
-                    decided first refreshes the page, and the refusal stays in its live region. */}
+                    decided first refreshes the page, and the refusal stays in its live region; "End
+                    now" answers, and its answer stays once the switch confirms the end and the page
+                    refreshes itself with the allowance ended. */}
                 <AllowanceDecisionForms allowanceId={a.id} label={label} closed={a.status !== 'requested'} />
-                {a.status === 'active' ? <EndAllowanceForm allowanceId={a.id} label={label} /> : null}
+                <EndAllowanceForm allowanceId={a.id} label={label} closed={a.status !== 'active'} />
               </li>
             );
           })}

@@ -87,8 +87,20 @@ export function AllowanceDecisionForms({
   );
 }
 
-/** End an allowance in force before its time (a DELETE through the switch outbox). */
-export function EndAllowanceForm({ allowanceId, label }: { allowanceId: string; label: string }) {
+/**
+ * End an allowance in force before its time (a DELETE through the switch outbox). `closed`: the
+ * allowance is not in force (not yet, or no longer: the switch confirmed its end and the page refreshed
+ * itself); nothing is offered, and the answer to "End now" stays in its live region (ActionForm `closed`).
+ */
+export function EndAllowanceForm({
+  allowanceId,
+  label,
+  closed = false,
+}: {
+  allowanceId: string;
+  label: string;
+  closed?: boolean;
+}) {
   const t = useTranslations('staff.allowances');
   return (
     <ActionForm
@@ -97,6 +109,7 @@ export function EndAllowanceForm({ allowanceId, label }: { allowanceId: string; 
       aria-label={t('endForm', { label })}
       className="flex flex-wrap items-center gap-3"
       messageId={`al-${allowanceId}-end-message`}
+      closed={closed}
       submit={t('end')}
       pendingText={t('ending')}
       variant="secondary"

@@ -26,7 +26,9 @@ const byFound = (a: SyncEntry, b: SyncEntry) =>
  * opened: "Mark resolved" refreshes the page, which no longer lists the entry, and the form's answer
  * ("Marked as resolved.") would go with it, and the keyboard focus to the document. Such an entry stays
  * where it was, with its resolve form closed (ActionForm `closed`: the answer stays in its live region),
- * until the page is opened again. An entry resolved by someone else goes as the server says.
+ * until the page is opened again. An entry resolved by someone else goes as the server says. The list
+ * is a `ul` of `li` only while it shows an entry: the staff home hides its section when it has none
+ * (CSS `:has(li)`), and keeps it while an entry resolved here stays, even the last open one.
  */
 export function SyncIssueList({ entries, empty }: { entries: SyncEntry[]; empty: ReactNode }) {
   const [sentIds, setSentIds] = useState<ReadonlySet<string>>(() => new Set());
