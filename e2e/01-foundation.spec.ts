@@ -29,6 +29,8 @@ test('an account that is not hers gives 404, and so does the staff area', async 
   const own = await page.goto('/accounts/ACC-1001');
   expect(own?.status()).toBe(200);
   await expectScriptsCarry(own, (await expectSecurityHeaders(own)).nonce);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expectAccessible(page); // the account page: loaded here, checked by no other journey
   // An API route gets the same headers (proxy.ts runs for it too).
   await expectSecurityHeaders(await page.request.get('/api/health'));
   const staff = await page.goto('/staff');
