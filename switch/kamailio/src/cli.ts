@@ -16,6 +16,44 @@ import { DEFAULT_GRACE_SECONDS, DEFAULT_REALM, startReferenceSwitch } from './la
 import { provision, setSubscriberPassword, type ProvisionSpec } from './provision';
 
 const REASONS = ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual'] as const;
+/** The longest actor, in UTF-16 code units after trimming: CONTRACTS §4 (the switch API's limit too). */
+const ACTOR_MAX = 200;
+/** C0 controls (tab and line breaks included: an actor is one line), DEL and C1 controls. */
+const ACTOR_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * What is wrong with `actor` as the name a `block.lifted` carries to Tollgate (CONTRACTS §4:
+ * 1–200 characters, no control characters), or null when nothing is. Tollgate reads any actor
+ * (it cleans and cuts one it cannot keep as sent), but the switch stores and logs what it was
+ * given, so an operator's typo is refused here, where it can still be corrected.
+ */
+function actorProblem(actor: string): string | null {
+  const trimmed = actor.trim();
+  if (trimmed.length === 0) return 'it is empty';
+  if (trimmed.length > ACTOR_MAX) return `it is ${trimmed.length} characters long`;
+  const control = ACTOR_CONTROL.exec(trimmed);
+  if (control)
+    return `it contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return null;
+}
+
+/**
+ * Who `block` / `lift` record as the actor: `--actor` (trimmed), refused with exit code 2 when
+ * actorProblem finds it wrong; without it, the login name ($USER) when that is a valid actor, else
+ * `switch`.
+ */
+function actorOf(given: string | undefined): string {
+  if (given === undefined) {
+    const user = env.USER;
+    return user !== undefined && actorProblem(user) === null ? user.trim() : 'switch';
+  }
+  const problem = actorProblem(given);
+  if (problem)
+    fail(
+      `--actor must be 1–${ACTOR_MAX} characters without control characters (who Tollgate shows lifted the block); ${problem}`,
+    );
+  return given.trim();
+}
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
@@ -192,7 +230,7 @@ async function main(): Promise<void> {
     case 'block':
     case 'lift': {
       const account = opt.account ?? fail('--account is required');
-      const actor = opt.actor ?? env.USER ?? 'switch';
+      const actor = actorOf(opt.actor);
       const reason = (opt.reason ?? 'manual') as (typeof REASONS)[number];
       if (command === 'block' && !REASONS.includes(reason))
         fail(`--reason must be one of ${REASONS.join(', ')}`);
@@ -262,6 +300,27 @@ async function main(): Promise<void> {
           )
           .get() as { pending: number };
         console.log(`events waiting for delivery: ${out.pending}`);
+        // Abandoned: refused by Tollgate for good (400, 413, 415; src/events.ts), or given up after
+        // the retry horizon. Each is an event Tollgate never applied: its account is compared with
+        // this switch by Tollgate's reconciler, and a person should read why.
+        const abandoned = db
+          .prepare(
+            `SELECT event_id, type, account_number, abandoned_at, last_status, last_error FROM outbox
+              WHERE abandoned_at IS NOT NULL ORDER BY abandoned_at DESC, seq DESC`,
+          )
+          .all() as {
+          event_id: string | null;
+          type: string;
+          account_number: string;
+          abandoned_at: number;
+          last_status: number | null;
+          last_error: string | null;
+        }[];
+        console.log(`events abandoned (not delivered, not retried): ${abandoned.length}`);
+        for (const e of abandoned.slice(0, 20))
+          console.log(
+            `  ${new Date(e.abandoned_at).toISOString()}\t${e.event_id ?? '-'}\t${e.type} ${e.account_number}\t${e.last_error ?? (e.last_status === null ? 'no answer' : `HTTP ${e.last_status}`)}`,
+          );
       });
       return;
     }

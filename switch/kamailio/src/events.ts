@@ -21,8 +21,11 @@ export interface DeliveryOptions {
    * its calls after an outage of the portal.
    */
   retryMaxMs?: number;
-  /** Give up (mark abandoned, log) after this long without a 2xx. */
-  giveUpAfterMs?: number; // 3 days
+  /**
+   * Give up (mark abandoned, log) after this long without a 2xx: 3 days. An answer in
+   * REFUSED_FOR_GOOD abandons the event at once.
+   */
+  giveUpAfterMs?: number;
   log?: (line: string) => void;
 }
 
@@ -30,6 +33,55 @@ export interface Deliverer {
   /** Checks the outbox now instead of at the next poll. */
   kick(): void;
   stop(): Promise<void>;
+}
+
+/**
+ * Tollgate's answers that say an event will never be applied, however often the same bytes are sent
+ * (CONTRACTS §4; docs/switch-api.md part 2, "Answers, and when to retry"): `400` (not UTF-8, not
+ * JSON, not the schema, an `occurredAt` after the signature time), `413` (over 1 MiB), `415` (a
+ * `Content-Encoding`). Such an event is abandoned at once with a log line, and its account's next
+ * event goes next: Tollgate kept the refused event and compares the account it names with this switch
+ * at its reconciler's next pass. Retrying it for the 3 days held back the account's later events (a
+ * new fraud block) the whole time.
+ *
+ * Every other failure is retried with backoff until giveUpAfterMs, the account's later events
+ * waiting behind it (they go out in order):
+ * - `401`: nothing was stored; the signature was wrong (a secret being rotated, a wrong
+ *   SWITCH_WEBHOOK_SECRET) or stale (this host's clock), and the same event is applied once that is
+ *   fixed, while the account's later events would get the same 401;
+ * - `404`: Tollgate does not know the account yet; it keeps the event, but applies it only when it is
+ *   sent again once the account exists there (`npm run admin -- create-account`);
+ * - `503` and every other `5xx`, `429`, `408`, a timeout, a connection error, and any other answer
+ *   (a proxy's, not Tollgate's: a wrong URL, a gateway): "not received, try later".
+ */
+export const REFUSED_FOR_GOOD: ReadonlySet<number> = new Set([400, 413, 415]);
+
+/** The longest text kept of an answer's error in `outbox.last_error` and in a log line. */
+const ERROR_TEXT_MAX = 500;
+
+/**
+ * `HTTP <status>`, then Tollgate's error code and message when the answer carries its error body
+ * (`{"error":{"code","message"}}`, CONTRACTS §3–4), so an operator reads why without Tollgate's logs.
+ */
+function answerText(status: number, body: string): string {
+  let detail = '';
+  try {
+    const e = (JSON.parse(body) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    if (typeof e?.code === 'string')
+      detail = ` ${e.code}${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`;
+  } catch {
+    // not Tollgate's JSON (a proxy's page): the status says it
+  }
+  const text = `HTTP ${status}${detail}`.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return text.length > ERROR_TEXT_MAX ? `${text.slice(0, ERROR_TEXT_MAX - 1)}…` : text;
+}
+
+/** What to check for a failure that keeps coming back, said in the log line of each retry. */
+function retryHint(status: number | null, accountNumber: string): string {
+  if (status === 401) return ' (check SWITCH_WEBHOOK_SECRET against Tollgate’s, and this host’s clock: NTP)';
+  if (status === 404)
+    return ` (Tollgate has no account ${accountNumber}: create it there; the event applies then)`;
+  return '';
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -136,7 +188,8 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
   // in order), when that row is due, the longest-waiting first. Reading the oldest 100 pending rows
   // of the whole outbox instead let 100 rows that keep failing (a 404 for accounts Tollgate does not
   // know yet, retried by design) hide every later event, a NOC's block.lifted included, which
-  // Tollgate's reconciler then undid (docs/switch-api.md part 3). Rows not yet due are not read.
+  // Tollgate's reconciler then undid (docs/switch-api.md part 3). Rows not yet due are not read. A
+  // row Tollgate refused for good is abandoned (REFUSED_FOR_GOOD), so it holds back nothing.
   const due = db.prepare(
     `SELECT seq, type, account_number, created_at, reason, actor, fraud_hit_id, event_id, body, attempts, next_attempt_at
        FROM outbox o
@@ -153,6 +206,9 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
     'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_status = ?, last_error = ? WHERE seq = ?',
   );
   const markAbandoned = db.prepare('UPDATE outbox SET abandoned_at = ? WHERE seq = ?');
+  const markRefused = db.prepare(
+    'UPDATE outbox SET attempts = attempts + 1, abandoned_at = ?, last_status = ?, last_error = ? WHERE seq = ?',
+  );
 
   async function attempt(row: OutboxRow): Promise<void> {
     if (row.body === null || row.event_id === null) {
@@ -177,24 +233,31 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
         signal: deadline.signal,
       });
       status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
+      const answer = await res.text().catch(() => '');
       if (res.ok) {
         markDelivered.run(Date.now(), status, row.seq);
         log(`event ${row.event_id} (${row.type} ${row.account_number}) delivered: ${status}`);
         return;
       }
-      error = `HTTP ${status}`;
+      error = answerText(status, answer);
     } catch (e) {
       error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     } finally {
       deadline.clear();
     }
-    // Every failure is retried (a 401 is usually a secret being rotated, a 404 an account Tollgate
-    // does not know yet); the receiver deduplicates on the event id.
+    if (status !== null && REFUSED_FOR_GOOD.has(status)) {
+      // Sending the same bytes again cannot change the answer; the account's next event goes next.
+      markRefused.run(Date.now(), status, error, row.seq);
+      log(
+        `event ${row.event_id} (${row.type} ${row.account_number}) refused by Tollgate (${error}); abandoned, not retried: Tollgate compares account ${row.account_number} with this switch`,
+      );
+      return;
+    }
+    // Retried (REFUSED_FOR_GOOD says why); the receiver deduplicates on the event id.
     const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(row.attempts, 20));
     markFailed.run(Date.now() + delay, status, error, row.seq);
     log(
-      `event ${row.event_id} (${row.type} ${row.account_number}) attempt ${row.attempts + 1} failed (${error}); retry in ${delay} ms`,
+      `event ${row.event_id} (${row.type} ${row.account_number}) attempt ${row.attempts + 1} failed (${error}); retry in ${delay} ms${retryHint(status, row.account_number)}`,
     );
     if (Date.now() - row.created_at * 1000 > giveUpAfterMs) {
       markAbandoned.run(Date.now(), row.seq);
