@@ -8,7 +8,9 @@ import { freeUdpPort } from '../tests/kamailio/harness';
 import { demoPassword, startLoop, type Loop } from './support/kamailio';
 
 const SOMALIA = '+252611234567';
-const NATIONAL = '0201234567';
+// A valid US number (ACC-1001 is in the US): the reference switch sends unreadable digits nowhere.
+const NATIONAL = '2125550123';
+const NATIONAL_E164 = '+12125550123';
 const OLD = { reception: demoPassword('acme-reception'), pbx: demoPassword('acme-pbx') };
 
 let loop: Loop;
@@ -34,14 +36,17 @@ const call = (username: string, password: string, to: string) =>
 const callRefused = (username: string, password: string, to: string) =>
   loop.sipp({ scenario: 'call-refused.xml', service: to, username, password });
 
-/** A call answered 200 by the carrier behind the switch, with the dialled number as the carrier's R-URI. */
-async function expectCallConnected(username: string, password: string, to: string) {
+/**
+ * A call to `to` answered 200 by the carrier behind the switch, which receives the number in E.164
+ * (`e164`: the switch relays every number it reads so, national ones too: docs/reference-switch.md).
+ */
+async function expectCallConnected(username: string, password: string, to: string, e164 = to) {
   const before = loop.uas.invites().length;
   const r = await call(username, password, to);
   expect(r.code, `${username} → ${to}: ${r.output}`).toBe(0);
   await expect
     .poll(() => loop.uas.invites().slice(before), { timeout: 3_000 })
-    .toEqual([expect.stringMatching(new RegExp(`^sip:${to.replace('+', '\\+')}@`))]);
+    .toEqual([expect.stringMatching(new RegExp(`^sip:${e164.replace('+', '\\+')}@`))]);
 }
 
 async function expectCallRefused(username: string, password: string, to: string) {
@@ -111,7 +116,7 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
       expect(r.code, r.output).toBe(0);
       oldPhonePort = r.localPort;
       expect(await registrations('acme-reception')).toHaveLength(1);
-      await expectCallConnected('acme-reception', OLD.reception, NATIONAL);
+      await expectCallConnected('acme-reception', OLD.reception, NATIONAL, NATIONAL_E164);
 
       await signIn(page, DEMO.dana);
       await expect(
@@ -152,7 +157,7 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
 
     await test.step('during the block: other international calls are refused, national calls still connect', async () => {
       await expectCallRefused('acme-pbx', OLD.pbx, '00441632960123');
-      await expectCallConnected('acme-pbx', OLD.pbx, NATIONAL);
+      await expectCallConnected('acme-pbx', OLD.pbx, NATIONAL, NATIONAL_E164);
       expect(acmeBlocks()).toHaveLength(1); // later refusals place no second block
     });
 
@@ -232,8 +237,8 @@ test('Kamailio blocks +252…, Tollgate shows it, the customer rotates the passw
       ).toBeVisible();
 
       await expectCallConnected('acme-reception', newReception, SOMALIA);
-      await expectCallConnected('acme-reception', newReception, NATIONAL);
-      await expectCallConnected('acme-pbx', newPbx, NATIONAL);
+      await expectCallConnected('acme-reception', newReception, NATIONAL, NATIONAL_E164);
+      await expectCallConnected('acme-pbx', newPbx, NATIONAL, NATIONAL_E164);
       // The grace window after a lift: the re-dialled +252… placed no new block, on either side.
       expect(await switchState('ACC-1001')).toBe('allowed');
       expect(acmeBlocks()).toHaveLength(1);

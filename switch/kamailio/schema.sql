@@ -104,25 +104,48 @@ CREATE TABLE IF NOT EXISTS high_risk_prefixes (
 );
 -- Dialling plans, written by the companion at start-up from libphonenumber's metadata
 -- (src/dial-plans.ts), so that Kamailio reads a dialled number as the portal does: E.164, the
--- account country's IDD prefix, "00", a national number, or bare E.164 digits.
+-- account country's IDD prefix, "00", a valid national number, or valid bare E.164 digits.
 CREATE TABLE IF NOT EXISTS dial_plans (
     country TEXT PRIMARY KEY NOT NULL,
     calling_code TEXT NOT NULL,
     national_prefix TEXT NOT NULL DEFAULT '',
-    national_lengths TEXT NOT NULL DEFAULT ',' -- ",10," : lengths of fixed-line and mobile national significant numbers
+    national_lengths TEXT NOT NULL DEFAULT ',' -- ",10," : possible lengths of national significant numbers
 );
 CREATE TABLE IF NOT EXISTS idd_prefixes (
     country TEXT NOT NULL,
     prefix TEXT NOT NULL,
     PRIMARY KEY (country, prefix)
 );
--- Where listed for a calling code (NANP area codes), a national number must start with one of these.
-CREATE TABLE IF NOT EXISTS national_leading (
-    calling_code TEXT NOT NULL,
+-- NANP area codes, read until 2026-12: number_ranges says which national numbers are valid now.
+DROP TABLE IF EXISTS national_leading;
+-- What comes before a national significant number as a country's phones dial it (src/national-forms.ts,
+-- libphonenumber's national_prefix_for_parsing): the first row by priority whose glob matches the
+-- first `length` digits (and, if anchored, all of them) gives the national number: literal, then the
+-- group_length digits from group_start, then the digits after `length`. "0" strips GB's trunk prefix;
+-- AR's "0 11 15 …" becomes "9 11 …"; AG's seven digits "462 1234" become "268 462 1234".
+CREATE TABLE IF NOT EXISTS national_forms (
+    country TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    glob TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    anchored INTEGER NOT NULL,
+    literal TEXT NOT NULL,
+    group_start INTEGER NOT NULL,
+    group_length INTEGER NOT NULL,
+    PRIMARY KEY (country, priority)
+) WITHOUT ROWID;
+-- Every valid number libphonenumber knows (src/number-ranges.ts): an E.164 number `length` characters
+-- long ('+' included) that starts with `prefix` is valid, and belongs to `region` ('001': a
+-- non-geographic code such as +882). At most one row matches a number.
+CREATE TABLE IF NOT EXISTS number_ranges (
+    length INTEGER NOT NULL,
     prefix TEXT NOT NULL,
-    PRIMARY KEY (calling_code, prefix)
-);
--- Longest match wins: "+1" → US, "+1876" → JM, "+1416" → CA, "+882" → 001 (no country).
+    region TEXT NOT NULL,
+    PRIMARY KEY (length, prefix)
+) WITHOUT ROWID;
+-- The region of a number outside number_ranges, longest match: "+252" → SO (a code of one region),
+-- "+1876" → JM and "+77" → KZ (leading digits of a region sharing a code), "+882" → 001 (no country).
+-- A shared code has no row of its own: an invalid "+44…" belongs to no region, as in the portal.
 CREATE TABLE IF NOT EXISTS region_prefixes (
     prefix TEXT PRIMARY KEY NOT NULL,
     region TEXT NOT NULL
@@ -133,6 +156,11 @@ CREATE TABLE IF NOT EXISTS emergency_numbers (
     country TEXT NOT NULL,
     number TEXT NOT NULL CHECK (number NOT GLOB '*[^0-9]*' AND length(number) BETWEEN 2 AND 6),
     PRIMARY KEY (country, number)
+);
+-- A PBX's outside-line access codes (lib/phone/pbx.ts PBX_ACCESS_CODES, written with the emergency
+-- numbers): route[EMERGENCY] takes "9 112" or "0 112" from a PBX extension as the emergency number.
+CREATE TABLE IF NOT EXISTS pbx_access_codes (
+    code TEXT PRIMARY KEY NOT NULL CHECK (code NOT GLOB '*[^0-9]*' AND length(code) BETWEEN 1 AND 2)
 );
 -- Source ranges in CIDR notation (IPv4 or IPv6), matched with ipops is_in_subnet().
 CREATE TABLE IF NOT EXISTS hotspot_ranges (

@@ -156,6 +156,6 @@ describe('reference switch: stale nonces', { timeout: 20_000 }, () => {
         'the carrier to log the INVITE',
         () => uas.invites().length > before && uas.invites().slice(before),
       ),
-    ).toEqual([expect.stringMatching(new RegExp(`^sip:${NATIONAL}@`))]);
+    ).toEqual([expect.stringMatching(new RegExp(`^sip:\\+1${NATIONAL}@`))]);
   });
 });

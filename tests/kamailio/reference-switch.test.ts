@@ -33,7 +33,9 @@ const LOAD_USERS = Array.from({ length: 40 }, (_, i) => ({
   password: `Load-pw-${i}-${randomUUID().slice(0, 8)}`,
 }));
 const SOMALIA = '+252611234567';
-const NATIONAL = '0201234567';
+// A valid number of the accounts' country (US): the switch sends a national number in E.164.
+const NATIONAL = '2125550123';
+const NATIONAL_E164 = `+1${NATIONAL}`;
 const HOTSPOT_IP = '127.0.0.66';
 
 let work: string;
@@ -417,7 +419,9 @@ describe('reference switch: calls and the toll block', { timeout: 20_000 }, () =
     const before = uas.invites().length;
     const r = await call('acme-reception', PW.reception, NATIONAL);
     expect(r.code, r.output).toBe(0);
-    expect(await carrierInvites(before)).toEqual([expect.stringMatching(new RegExp(`^sip:${NATIONAL}@`))]);
+    expect(await carrierInvites(before)).toEqual([
+      expect.stringMatching(new RegExp(`^sip:\\${NATIONAL_E164}@`)),
+    ]);
   });
 
   test('an INVITE without valid credentials is challenged and never routed', async () => {
@@ -553,8 +557,8 @@ describe(
 
     test('blocked US account: domestic numbers in E.164, national and with the trunk prefix are relayed', async () => {
       expect(await relayedAs('num-us-blocked', '+12125550123')).toMatch(/^sip:\+12125550123@/);
-      expect(await relayedAs('num-us-blocked', '2125550123')).toMatch(/^sip:2125550123@/);
-      expect(await relayedAs('num-us-blocked', '12125550123')).toMatch(/^sip:12125550123@/);
+      expect(await relayedAs('num-us-blocked', '2125550123')).toMatch(/^sip:\+12125550123@/);
+      expect(await relayedAs('num-us-blocked', '12125550123')).toMatch(/^sip:\+12125550123@/);
     });
 
     test('allowed US account: 011 + a high-risk prefix blocks the account and reports the call in E.164', async () => {
@@ -571,7 +575,7 @@ describe(
     });
 
     test('Australian account: 0011 and 0014 are its IDD prefixes, 0… is national', async () => {
-      expect(await relayedAs('num-au', '0212345678')).toMatch(/^sip:0212345678@/);
+      expect(await relayedAs('num-au', '0212345678')).toMatch(/^sip:\+61212345678@/);
       expect(await relayedAs('num-au', '0011441632960123')).toMatch(/^sip:\+441632960123@/);
       expect(await relayedAs('num-au', '0014441632960123')).toMatch(/^sip:\+441632960123@/);
       expect((await callRefused('num-au', PW.numbers, '0011252611234567')).code).toBe(0);
@@ -703,7 +707,7 @@ describe('reference switch: lifting the block', { timeout: 20_000 }, () => {
     );
     expect(ev.verdict.ok).toBe(true);
     expect(blockPlacedEventSchema.parse(JSON.parse(ev.raw)).data.calls).toEqual([
-      { at: expect.any(String), from: 'acme-pbx', to: NATIONAL, sourceIp: HOTSPOT_IP, durationSec: 0 },
+      { at: expect.any(String), from: 'acme-pbx', to: NATIONAL_E164, sourceIp: HOTSPOT_IP, durationSec: 0 },
     ]);
     // the same phone from its usual network: national calls still work, international ones do not
     expect((await call('acme-pbx', PW.pbx, NATIONAL)).code).toBe(0);

@@ -142,8 +142,9 @@ describe(
 
     test('the carrier receives a Request-URI rebuilt from the checked number, without the phone’s parameters', async () => {
       expect(await relayed('uri-us', 'tel:555-0123;phone-context=+1-201')).toBe(carrier('+12015550123'));
+      // a domain context names no country: the account's national number, sent in E.164
       expect(await relayed('uri-us', 'sip:2125550123;phone-context=example.com@sw;user=phone')).toBe(
-        carrier('2125550123'),
+        carrier('+12125550123'),
       );
       expect(await relayed('uri-us', 'tel:+44-20-7946-0958')).toBe(carrier('+442079460958'));
       expect(await relayed('uri-us', 'sip:%2B442079460958@sw;user=phone;maddr=192.0.2.66')).toBe(

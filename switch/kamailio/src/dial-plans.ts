@@ -1,14 +1,21 @@
 import type Database from 'better-sqlite3';
-import { type CountryCode, getCountries, Metadata, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, getCountries, Metadata } from 'libphonenumber-js/max';
+import { type NationalForm, nationalForms } from './national-forms';
+import { type NumberRange, numberRanges } from './number-ranges';
 
 // The dialling plans Kamailio needs to read a dialled number the way the portal does
 // (lib/phone/format.ts), generated from libphonenumber's metadata at start-up, never typed by hand:
-//   dial_plans      country → calling code, trunk prefix, lengths of its fixed-line and mobile numbers
-//   national_leading calling code → leading digits a national number must start with, where the
-//                   metadata lets us list them (NANP area codes); other codes rely on lengths alone
+//   dial_plans      country → calling code, trunk prefix, possible lengths of its national numbers
 //   idd_prefixes    country → every IDD prefix its metadata pattern allows ("011"; "0011", "0014"… in AU)
-//   region_prefixes E.164 prefix → region: "+CC" → the code's main region, plus the longer prefixes
-//                   of the other regions sharing a code ("+1876" → JM, "+1416" → CA, "+77" → KZ)
+//   national_forms  country → what its phones dial before a national number, and what it stands for:
+//                   "0" in GB, "1" in NANP, "0 11 15" in AR (→ "9 11"): src/national-forms.ts
+//   number_ranges   every valid number, as (length, E.164 prefix) → region ("+441534…", 13 long → JE;
+//                   "+88213…" → 001, no country): src/number-ranges.ts
+//   region_prefixes E.164 prefix → region, for numbers outside number_ranges, as libphonenumber names
+//                   them: "+CC" → the region of a code no other region shares; "+800", "+881", "+882",
+//                   "+883"… → "001"; and the leading digits of a region that shares a code ("+1876" →
+//                   JM, "+77" → KZ). A number of a shared code that no region's leading digits claim
+//                   and that is not valid belongs to no region, as in the portal ("+1 555 555 0123").
 // The policy query in kamailio.cfg normalises the number with these and compares regions.
 
 type Plan = {
@@ -18,7 +25,6 @@ type Plan = {
   callingCode(): string;
   leadingDigits(): string | undefined;
   possibleLengths(): number[] | undefined;
-  type(t: 'FIXED_LINE' | 'MOBILE'): { possibleLengths(): number[] | undefined } | undefined;
 };
 
 function planOf(country: CountryCode): Plan {
@@ -107,26 +113,22 @@ export type DialPlanRows = {
   plans: { country: string; callingCode: string; nationalPrefix: string; nationalLengths: string }[];
   idd: { country: string; prefix: string }[];
   regions: { prefix: string; region: string }[];
-  leading: { callingCode: string; prefix: string }[];
+  ranges: NumberRange[];
+  forms: NationalForm[];
 };
 
 let cached: DialPlanRows | undefined;
 
-/** The three tables' rows, from the installed libphonenumber-js metadata (computed once per process). */
+/** The five tables' rows, from the installed libphonenumber-js metadata (computed once per process). */
 export function dialPlanRows(): DialPlanRows {
   if (cached) return cached;
-  const meta = new Metadata() as unknown as { metadata: { country_calling_codes: Record<string, string[]> } };
+  const meta = new Metadata() as unknown as {
+    metadata: { country_calling_codes: Record<string, string[]>; nonGeographic?: Record<string, unknown> };
+  };
   const plans: DialPlanRows['plans'] = [];
   const idd: DialPlanRows['idd'] = [];
   for (const country of getCountries()) {
     const p = planOf(country);
-    // Fixed-line and mobile lengths only: AU's possible lengths include 12, the length of bare
-    // international digits such as 447400123456, which must not read as an Australian number.
-    const lengths = new Set([
-      ...(p.type('FIXED_LINE')?.possibleLengths() ?? []),
-      ...(p.type('MOBILE')?.possibleLengths() ?? []),
-    ]);
-    if (lengths.size === 0) for (const l of p.possibleLengths() ?? []) lengths.add(l);
     // Not `?? ''`: the metadata's 0 for "no trunk prefix" made "0" Spain's and Italy's, so the policy
     // query stripped the 0 of Rome's 06… as a trunk prefix (as lib/phone/plan.ts trunkPrefixOf says).
     const trunk = p.nationalPrefix();
@@ -134,45 +136,62 @@ export function dialPlanRows(): DialPlanRows {
       country,
       callingCode: p.callingCode(),
       nationalPrefix: typeof trunk === 'string' ? trunk : '',
-      nationalLengths: `,${[...lengths].sort((a, b) => a - b).join(',')},`,
+      // What libphonenumber's isPossible() allows: the policy names another region of the account's
+      // plan by its leading digits only for a number of a possible length there ("1 876 …" from the US).
+      nationalLengths: `,${[...(p.possibleLengths() ?? [])].sort((a, b) => a - b).join(',')},`,
     });
     for (const prefix of expandPattern(p.IDDPrefix())) if (prefix) idd.push({ country, prefix });
   }
   const regions = new Map<string, string>();
   for (const [code, list] of Object.entries(meta.metadata.country_calling_codes)) {
-    regions.set(`+${code}`, list[0]!); // the main region ("001" for non-geographic codes)
-    for (const region of list.slice(1)) {
-      const lead = planOf(region as CountryCode).leadingDigits();
-      if (lead) for (const d of expandPattern(lead)) regions.set(`+${code}${d}`, region);
-    }
-  }
-  // NANP by area code, as libphonenumber reads it: the regions without leading digits in the
-  // metadata (Canada), and the area codes in service anywhere (a national number must start with one).
-  const leading: DialPlanRows['leading'] = [];
-  for (let area = 200; area <= 999; area++) {
-    for (const subscriber of ['2345678', '5550123', '2001234', '3456789', '7654321']) {
-      const region = parsePhoneNumberFromString(`+1${area}${subscriber}`)?.country;
-      if (region) {
-        if (region !== 'US' && !regions.has(`+1${area}`)) regions.set(`+1${area}`, region);
-        leading.push({ callingCode: '1', prefix: String(area) });
-        break;
+    if (list.length === 1) regions.set(`+${code}`, list[0]!);
+    else
+      for (const region of list) {
+        const lead = planOf(region as CountryCode).leadingDigits();
+        // The first region in the metadata's order names a number (getCountryByNationalNumber).
+        if (lead)
+          for (const d of expandPattern(lead))
+            if (!regions.has(`+${code}${d}`)) regions.set(`+${code}${d}`, region);
       }
-    }
   }
-  cached = { plans, idd, regions: [...regions].map(([prefix, region]) => ({ prefix, region })), leading };
+  // libphonenumber keeps the non-geographic codes apart (metadata.nonGeographic): without these rows
+  // "+88213100456" had no region, and its digits dialled without "+" read as a domestic number.
+  for (const code of Object.keys(meta.metadata.nonGeographic ?? {})) regions.set(`+${code}`, '001');
+  cached = {
+    plans,
+    idd,
+    regions: [...regions].map(([prefix, region]) => ({ prefix, region })),
+    ranges: numberRanges(),
+    forms: nationalForms(),
+  };
   return cached;
 }
 
-/** Rewrites the three tables in one transaction (Kamailio reads them on the next INVITE). */
+/** Rewrites the five tables in one transaction (Kamailio reads them on the next INVITE). */
 export function writeDialPlans(db: Database.Database): void {
   const rows = dialPlanRows();
   db.transaction(() => {
     db.prepare('DELETE FROM dial_plans').run();
     db.prepare('DELETE FROM idd_prefixes').run();
     db.prepare('DELETE FROM region_prefixes').run();
-    db.prepare('DELETE FROM national_leading').run();
-    const lead = db.prepare('INSERT OR IGNORE INTO national_leading (calling_code, prefix) VALUES (?, ?)');
-    for (const r of rows.leading) lead.run(r.callingCode, r.prefix);
+    db.prepare('DELETE FROM number_ranges').run();
+    db.prepare('DELETE FROM national_forms').run();
+    const form = db.prepare(
+      'INSERT INTO national_forms (country, priority, glob, length, anchored, literal, group_start, group_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const f of rows.forms)
+      form.run(
+        f.country,
+        f.priority,
+        f.glob,
+        f.length,
+        f.anchored ? 1 : 0,
+        f.literal,
+        f.groupStart,
+        f.groupLength,
+      );
+    const range = db.prepare('INSERT INTO number_ranges (length, prefix, region) VALUES (?, ?, ?)');
+    for (const r of rows.ranges) range.run(r.length, r.prefix, r.region);
     const plan = db.prepare(
       'INSERT INTO dial_plans (country, calling_code, national_prefix, national_lengths) VALUES (?, ?, ?, ?)',
     );

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { getCountries } from 'libphonenumber-js/max';
+import { PBX_ACCESS_CODES } from '../../../lib/phone/pbx';
 
 // Emergency numbers per country, which the switch routes as dialled: never blocked, never rewritten
 // into E.164, never a fraud hit, whatever the account's state or the caller's source network
@@ -290,12 +291,20 @@ export function emergencyRows(): { country: string; number: string }[] {
   return rows;
 }
 
-/** Rewrites emergency_numbers in one transaction (Kamailio reads it on the next INVITE). */
+/**
+ * Rewrites emergency_numbers, and pbx_access_codes from the portal's list (lib/phone/pbx.ts
+ * PBX_ACCESS_CODES: "9", "0"), in one transaction (Kamailio reads them on the next INVITE). An
+ * extension behind a PBX dials its outside-line code first ("9 112" in the UK, "0 112" in Germany);
+ * route[EMERGENCY] sends the emergency number alone.
+ */
 export function writeEmergencyNumbers(db: Database.Database): void {
   const rows = emergencyRows();
   db.transaction(() => {
     db.prepare('DELETE FROM emergency_numbers').run();
     const ins = db.prepare('INSERT INTO emergency_numbers (country, number) VALUES (?, ?)');
     for (const r of rows) ins.run(r.country, r.number);
+    db.prepare('DELETE FROM pbx_access_codes').run();
+    const code = db.prepare('INSERT INTO pbx_access_codes (code) VALUES (?)');
+    for (const c of PBX_ACCESS_CODES) code.run(c);
   }).immediate();
 }

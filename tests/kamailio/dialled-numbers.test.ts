@@ -1,0 +1,178 @@
+// What the reference switch sends the carrier for a dialled number, and what it refuses (SIPp through
+// Kamailio), after the review of its dial plans:
+// - a number it reads as national leaves in E.164, never as the digits dialled: "252611234567" from a
+//   German account is a German number and leaves as +49252611234567, where a carrier reading digits
+//   as E.164 used to get Somalia's;
+// - digits it cannot read are refused, 403 while blocked and 484 while allowed, never routed as
+//   dialled; digits that are another country's valid number are international;
+// - +881/+882/+883 without "+" are international and high risk (they had no region at all);
+// - Jersey is Jersey: a Jersey allowance lets +44 1534 … through, a British one does not;
+// - an emergency number behind a PBX's outside-line code ("9 112", "0 110") goes out alone.
+// Nothing here is skipped (see harness.ts).
+import { randomUUID } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { createSwitchClient } from '../../lib/switch/client';
+import { switchAccountSchema } from '../../lib/switch/schemas';
+import { runSipp, waitFor, type SippCall } from './harness';
+import { referenceSwitchPerFile, type SwitchRig } from './rig';
+
+const TOKEN = `tok-${randomUUID()}`;
+const PW = 'Dial-desk-initial-2525';
+
+let work: string;
+let sw: SwitchRig['sw'];
+let uas: SwitchRig['uas'];
+let obs: SwitchRig['obs'];
+
+const ACCOUNTS = [
+  { number: 'ACC-2501', username: 'dn-us-blocked', country: 'US', internationalCalling: 'blocked' },
+  { number: 'ACC-2502', username: 'dn-us', country: 'US', internationalCalling: 'allowed' },
+  { number: 'ACC-2503', username: 'dn-de-blocked', country: 'DE', internationalCalling: 'blocked' },
+  { number: 'ACC-2504', username: 'dn-it-blocked', country: 'IT', internationalCalling: 'blocked' },
+  { number: 'ACC-2505', username: 'dn-gb-blocked', country: 'GB', internationalCalling: 'blocked' },
+  { number: 'ACC-2506', username: 'dn-gb', country: 'GB', internationalCalling: 'allowed' },
+  { number: 'ACC-2507', username: 'dn-je-blocked', country: 'JE', internationalCalling: 'blocked' },
+  { number: 'ACC-2508', username: 'dn-us-je', country: 'US', internationalCalling: 'blocked' },
+  { number: 'ACC-2509', username: 'dn-us-gb', country: 'US', internationalCalling: 'blocked' },
+] as const;
+
+referenceSwitchPerFile(
+  {
+    name: 'dialled-numbers',
+    token: TOKEN,
+    webhookSecret: `whsec-${randomUUID()}`,
+    provision: {
+      accounts: ACCOUNTS.map((a) => ({
+        number: a.number,
+        name: a.username,
+        country: a.country,
+        internationalCalling: a.internationalCalling,
+        credentials: [{ username: a.username, password: PW }],
+      })),
+      highRiskPrefixes: ['+252', '+881', '+882', '+883'],
+    },
+  },
+  (rig) => ({ work, sw, uas, obs } = rig),
+);
+
+type Scenario = Extract<SippCall['scenario'], 'call.xml' | 'call-refused.xml' | 'call-uri-incomplete.xml'>;
+async function dial(scenario: Scenario, username: string, to: string) {
+  const uri = scenario === 'call-uri-incomplete.xml';
+  const r = await runSipp({
+    scenario,
+    service: uri ? 'x' : to,
+    username,
+    password: PW,
+    extraArgs: uri ? ['-key', 'ruri', `sip:${to}@${sw.sipAddress}`] : [],
+    switchAddress: sw.sipAddress,
+    cwd: work,
+  });
+  expect(r.code, `${username} → ${to}: ${r.output}`).toBe(0);
+}
+/** The carrier answers: the Request-URI it received. */
+async function relayed(username: string, to: string): Promise<string> {
+  const before = uas.invites().length;
+  await dial('call.xml', username, to);
+  const got = await waitFor(
+    'the carrier to log the INVITE',
+    () => uas.invites().length > before && uas.invites().slice(before),
+    2_000,
+  );
+  expect(got, to).toHaveLength(1);
+  return got[0]!;
+}
+/** The switch answers 403 (or 484) after authenticating the call, and the carrier gets nothing. */
+async function refused(username: string, to: string, code: 403 | 484 = 403): Promise<void> {
+  const before = uas.invites().length;
+  await dial(code === 484 ? 'call-uri-incomplete.xml' : 'call-refused.xml', username, to);
+  expect(uas.invites().length, `${to} from ${username}`).toBe(before);
+}
+const carrier = (number: string) => `sip:${number}@${uas.address}`;
+const client = () =>
+  createSwitchClient({ baseUrl: sw.apiUrl, token: TOKEN, timeoutMs: 3000, retries: 0, log: () => {} });
+const account = async (n: string) => {
+  const r = await client().getAccount(n);
+  if (!r.ok) throw new Error(`GET ${n} failed: ${JSON.stringify(r)}`);
+  return switchAccountSchema.parse(r.value);
+};
+const fraudHits = (n: string) =>
+  obs.prepare('SELECT to_number, reason FROM fraud_hits WHERE account_number = ?').all(n);
+
+describe(
+  'reference switch: what leaves for the carrier is the number the policy judged',
+  { timeout: 60_000 },
+  () => {
+    test('national numbers leave in E.164, from blocked accounts too', async () => {
+      expect(await relayed('dn-us-blocked', '2125550123')).toBe(carrier('+12125550123'));
+      expect(await relayed('dn-us-blocked', '12125550123')).toBe(carrier('+12125550123'));
+      expect(await relayed('dn-gb-blocked', '02079460958')).toBe(carrier('+442079460958'));
+      // Jersey's own number, from Jersey: national.
+      expect(await relayed('dn-je-blocked', '01534456789')).toBe(carrier('+441534456789'));
+      // Valid in Germany (an international call from there needs 00): a German number, sent as one.
+      expect(await relayed('dn-de-blocked', '252611234567')).toBe(carrier('+49252611234567'));
+    });
+
+    test('bare digits that are a number abroad are international: refused while blocked', async () => {
+      await refused('dn-it-blocked', '252611234567'); // not an Italian number: Somalia's
+      await refused('dn-gb-blocked', '5351234567'); // Cuba's
+      await refused('dn-gb-blocked', '01534456789'); // Jersey, from Great Britain
+      await refused('dn-us-blocked', '88213100456'); // +882, no country
+      for (const a of ['ACC-2501', 'ACC-2504', 'ACC-2505']) expect(fraudHits(a), a).toEqual([]);
+    });
+
+    test('+882 without "+" from an allowed account is a high-risk destination, recorded in E.164', async () => {
+      await refused('dn-us', '88213100456');
+      expect(await account('ACC-2502')).toMatchObject({
+        internationalCalling: 'blocked',
+        reason: 'high_risk_destination',
+      });
+      expect(fraudHits('ACC-2502')).toEqual([{ to_number: '+88213100456', reason: 'high_risk_destination' }]);
+    });
+
+    test('digits no plan reads are refused, never routed as dialled; a short code goes out as dialled', async () => {
+      await refused('dn-gb-blocked', '0201234567'); // 403 while blocked
+      await refused('dn-gb', '0201234567', 484); // 484 while allowed
+      await refused('dn-gb', '900252611234567', 484);
+      expect(await account('ACC-2506')).toMatchObject({ internationalCalling: 'allowed' });
+      expect(fraudHits('ACC-2506')).toEqual([]);
+      // Fewer digits than any number anywhere (1471: the UK's last-caller service).
+      expect(await relayed('dn-gb-blocked', '1471')).toBe(carrier('1471'));
+    });
+  },
+);
+
+describe('reference switch: regions that share a calling code', { timeout: 30_000 }, () => {
+  test('a Jersey allowance lets Jersey through and not Great Britain; a British one the other way', async () => {
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    for (const [n, country] of [
+      ['ACC-2508', 'JE'],
+      ['ACC-2509', 'GB'],
+    ] as const) {
+      const r = await client().putDestinationAllowances(
+        n,
+        { countries: [country], until, reason: 'supplier', actor: 'sam@tollgate.example' },
+        randomUUID(),
+      );
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+    }
+    expect(await relayed('dn-us-je', '011441534456789')).toBe(carrier('+441534456789'));
+    await refused('dn-us-je', '011442079460958');
+    expect(await relayed('dn-us-gb', '+442079460958')).toBe(carrier('+442079460958'));
+    await refused('dn-us-gb', '+441534456789');
+  });
+});
+
+describe('reference switch: emergency numbers behind a PBX', { timeout: 30_000 }, () => {
+  test('the outside-line code and the emergency number: the emergency number alone, never blocked', async () => {
+    expect(await relayed('dn-gb-blocked', '9112')).toBe(carrier('112'));
+    expect(await relayed('dn-gb-blocked', '9999')).toBe(carrier('999'));
+    expect(await relayed('dn-de-blocked', '0112')).toBe(carrier('112'));
+    expect(await relayed('dn-de-blocked', '0110')).toBe(carrier('110'));
+    expect(await relayed('dn-us-blocked', '9911')).toBe(carrier('911'));
+    expect(await relayed('dn-gb', '9112')).toBe(carrier('112'));
+    expect(fraudHits('ACC-2506')).toEqual([]);
+    // The number itself still wins; an access code before another short code is no emergency call.
+    expect(await relayed('dn-us-blocked', '911')).toBe(carrier('911'));
+    expect(await relayed('dn-gb-blocked', '9113')).toBe(carrier('9113'));
+  });
+});
