@@ -1,6 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { dialledText, readDialled } from '@/lib/phone/format';
-import { DEFAULT_COUNTRY, iddOf, iddPrefixIn, trunkPrefixOf } from '@/lib/phone/plan';
+import { DEFAULT_COUNTRY, iddOf, iddPrefixIn, nationalPlanSiblings, trunkPrefixOf } from '@/lib/phone/plan';
 
 // Pure digit rules behind the misdial hint (libphonenumber-js knows each country's prefixes).
 
@@ -60,18 +60,22 @@ function meantNationals(digits: string, country: CountryCode): string[] {
  * The "00252… vs 0252…" rule: the digits after the international prefix (internationalDigits of
  * `raw`, a number as the switch wrote it), as a national number of `country` (ISO 3166-1 alpha-2)
  * with its trunk prefix in front, or as they are where it has none (meantNationals), form a valid
- * national number of that country. Returns the first that does, in national format ("020 7946 0000",
- * "963 12 34 56"), or null.
+ * national number of that country, or of a region sharing its national plan (France and its overseas
+ * departments). Returns the first that does, in national format ("020 7946 0000", "963 12 34 56",
+ * "0690 12 34 56"), or null.
  */
 export function asNationalNumber(raw: string, country: CountryCode): string | null {
   const digits = internationalDigits(raw, country);
   if (!digits) return null;
   const dialled = parsePhoneNumberFromString(`+${digits}`);
   if (dialled?.country === country) return null; // a national call dialled in international form is not blocked
-  for (const national of meantNationals(digits, country)) {
-    const p = parsePhoneNumberFromString(national, country);
-    if (p?.isValid() && p.country === country) return p.formatNational();
-  }
+  // A region sharing the country's national plan counts as home (lib/phone/plan.ts
+  // nationalPlanSiblings): from Paris "00690 12 34 56" is Tokelau dialled for Guadeloupe's "0690…".
+  for (const national of meantNationals(digits, country))
+    for (const region of [country, ...nationalPlanSiblings(country)]) {
+      const p = parsePhoneNumberFromString(national, region);
+      if (p?.isValid() && p.country === region) return p.formatNational();
+    }
   return null;
 }
 

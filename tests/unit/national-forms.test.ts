@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCallbackNumber } from '@/lib/phone/callback';
 import { describeDialled, parseUserPhone } from '@/lib/phone/format';
 import { readTyped } from '@/lib/phone/typed';
+import { asNationalNumber } from '@/lib/requests/dialling';
 
 // France and its overseas departments share one ten-digit national plan under four country codes
 // (lib/phone/plan.ts nationalPlanSiblings). libphonenumber reads a national number in one region's
@@ -68,5 +69,22 @@ describe('Brazil’s "0xx" before an area code', () => {
 
   it('only in Brazil', () => {
     expect(parseUserPhone('(0xx11) 98765-4321', 'PT')).toBeNull();
+  });
+});
+
+// The "00 instead of 0" slip, where home is a plan shared with overseas departments (review, session
+// 40): from France "00690 12 34 56" reads as Tokelau (+690), a toll-fraud destination, but was meant
+// for Guadeloupe's "0690 12 34 56"; the block page's hint and the agent's misdial hint missed it.
+describe('a slip before a number of the shared French plan', () => {
+  it.each([
+    ['FR', '00690123456', '0690 12 34 56'],
+    ['FR', '00692123456', '0692 12 34 56'],
+    ['RE', '00612345678', '06 12 34 56 78'],
+  ] as const)('from %s, %s was meant as %s', (country, dialled, meant) => {
+    expect(asNationalNumber(dialled, country)).toBe(meant);
+  });
+
+  it('elsewhere only the country’s own numbers', () => {
+    expect(asNationalNumber('00690123456', 'BE')).toBeNull();
   });
 });
