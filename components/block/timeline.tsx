@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { ActorName } from '@/components/ui/actor-name';
+import { namesAnActor } from '@/lib/i18n/actor';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import type { BlockView } from '@/lib/blocks/queries';
@@ -16,7 +17,7 @@ export async function Timeline({ events, showActor = false }: { events: Event[];
           <p className="font-medium">{t(e.title)}</p>
           <p className="text-sm text-slate-700">
             <When at={e.at} />
-            {showActor && e.actor ? (
+            {showActor && namesAnActor(e.actor) ? (
               <>
                 {' · '}
                 <ActorName actor={e.actor} />

@@ -6,6 +6,18 @@ import type { Note } from '@/lib/i18n/note';
 // one of the parts of the system below, sometimes with why it acted after a colon
 // (`tollgate:new_block`, lib/allowances/operations.ts endAllowancesWithBlock). No catalogue here.
 
+/**
+ * What a SIP password change recorded as its actor (BlockEvent.actor) and its alert mail's "who"
+ * before 2026-12-05 when the login could not be found: English words, not a person. Rows and queued
+ * mail may still hold it; readers treat it as no one (a timeline shows no actor, the mail says
+ * "unknown" in the reader's language). Nothing writes it any more.
+ */
+export const LEGACY_UNKNOWN_ACTOR = 'unknown user';
+
+/** Whether a recorded `actor` names someone or something to show ('' and LEGACY_UNKNOWN_ACTOR do not). */
+export const namesAnActor = (actor: string | null | undefined): actor is string =>
+  !!actor && actor !== LEGACY_UNKNOWN_ACTOR;
+
 /** The parts of the system that act, each named in the catalogue under `actors.*`. */
 export const SYSTEM_ACTORS = ['switch', 'tollgate', 'policy', 'support', 'operator-cli'] as const;
 export type SystemActor = (typeof SYSTEM_ACTORS)[number];

@@ -1,7 +1,7 @@
 import { createTranslator } from 'use-intl/core';
 import { describe, expect, it } from 'vitest';
 import { actorName } from '@/components/ui/actor-name';
-import { actorValue, SYSTEM_ACTORS } from '@/lib/i18n/actor';
+import { actorValue, namesAnActor, SYSTEM_ACTORS } from '@/lib/i18n/actor';
 import { noteText, type Translate } from '@/lib/i18n/note';
 import { storedText, storeNote, switchReason } from '@/lib/i18n/stored';
 import en from '@/messages/en.json';
@@ -96,5 +96,17 @@ describe('actorValue', () => {
         expect(typeof v === 'string' ? v : noteText(t, v), actor).toBe(actorName(named, actor));
       }
     }
+  });
+});
+
+// Review (session 40): rows written before 2026-12-05 hold the English words "unknown user" as the
+// actor of a SIP password change; the timeline showed them to a Spanish agent as if they named someone.
+describe('a recorded actor that names no one', () => {
+  it('is not shown: empty, or the old English placeholder', () => {
+    expect(namesAnActor('')).toBe(false);
+    expect(namesAnActor(null)).toBe(false);
+    expect(namesAnActor('unknown user')).toBe(false);
+    expect(namesAnActor('policy')).toBe(true);
+    expect(namesAnActor('ana@xn--clnica-peasco-xib1e.es')).toBe(true);
   });
 });

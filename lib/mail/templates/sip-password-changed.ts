@@ -1,4 +1,5 @@
 import { displayEmail } from '@/lib/auth/email-address';
+import { namesAnActor } from '@/lib/i18n/actor';
 import { accountFooter, accountLabel, credentialLabel, type MailContext, url, when, hello } from './context';
 import { renderMail } from './layout';
 
@@ -11,12 +12,6 @@ export type SipPasswordChangedData = {
   /** The address of who changed it, as stored (ASCII domain); null when not known. */
   by: string | null;
 };
-
-/**
- * What lib/credentials/reset.ts queued as `by` for a login it could not find, before it queued null:
- * English whatever the reader's language, so such a mail still queued says "unknown" in theirs.
- */
-const LEGACY_UNKNOWN_BY = 'unknown user';
 
 /**
  * Security alert: which credential, when, by whom (their address as people write it, displayEmail:
@@ -42,7 +37,7 @@ export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) 
               lines: [
                 t('mail.sipPasswordChanged.when', { at: when(d.changedAt, ctx) }),
                 t('mail.sipPasswordChanged.by', {
-                  by: d.by && d.by !== LEGACY_UNKNOWN_BY ? displayEmail(d.by) : t('mail.unknownUser'),
+                  by: namesAnActor(d.by) ? displayEmail(d.by) : t('mail.unknownUser'),
                 }),
                 t('mail.sipPasswordChanged.ip', { ip: d.ip ?? t('mail.unknownIp') }),
               ],
