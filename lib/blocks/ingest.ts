@@ -54,11 +54,11 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
  * CONTRACTS §4. `body` is the request body as received (bytes; a string is taken as its UTF-8).
  * Signature first, over those bytes (constant time, 300 s window); then the bytes must be UTF-8
  * (else 400 `not_utf8`, kept like any refused event), the schema, and the event's times
- * (none later than the signature time + 300 s), before any database work; then one transaction
- * stores the raw body verbatim in the inbox and, in the same transaction, acts on it exactly once
- * (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders copies, an inbox row
- * already `processed` makes a copy a duplicate), so 50 concurrent copies of one event create one
- * block. What the event does to blocks is decided by lib/blocks/lifecycle.ts, in the switch's order
+ * (none later than the signature time + 300 s, else 400 `occurred_in_future`), before any database
+ * work; then one transaction stores the raw body verbatim in the inbox and, in the same transaction,
+ * acts on it exactly once (lib/blocks/lifecycle.ts `applySwitchEvent`: the account's lock orders
+ * copies, an inbox row already `processed` makes a copy a duplicate), so 50 concurrent copies of one
+ * event create one block. What the event does to blocks is decided by lib/blocks/lifecycle.ts, in the switch's order
  * (see there). A placement older than the account's last change is checked against the switch's
  * GET; if the switch cannot be read, the answer is 503 and the inbox row stays `received`, so the
  * switch's retry (or the reconciler) brings it back.
@@ -106,7 +106,9 @@ export async function ingestSwitchEvent(
   const ahead = aheadOfSignature(event, sig.timestamp);
   if (ahead) {
     await keepRejected(raw, ahead, event.data.accountNumber);
-    return answer(400, { error: { code: 'invalid_event', message: ahead } });
+    // Its own code, not `invalid_event`: the same bytes signed later (t is not in them) are accepted,
+    // so a sender retries this one (docs/switch-api.md part 2, "Answers, and when to retry").
+    return answer(400, { error: { code: 'occurred_in_future', message: ahead } });
   }
   const inbox = { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw };
 
@@ -243,16 +245,19 @@ function accountInHead(head: Uint8Array): string | undefined {
 /**
  * The event's `occurredAt` must not be later than its signature time `t` (the switch's clock when it
  * sent the event) plus the signature window's tolerance (300 s): a change cannot be sent before it
- * happened. A time further ahead is a wrong clock or a local time written with `Z`, and the portal
- * orders a block's lifts by it (lib/blocks/lifecycle.ts), so such an event is refused like any
- * malformed one (400), before anything is stored but the rejected body. Returns the reason, or null.
- * A trigger call's time is never a reason to refuse (docs/switch-api.md): one later than
+ * happened. A time further ahead is a local time written with `Z`, or a clock that stepped back
+ * after the event was written (NTP correcting a fast clock, a virtual machine restored from a
+ * snapshot), and the portal orders a block's lifts by it (lib/blocks/lifecycle.ts), so such an event
+ * is refused (400 `occurred_in_future`) before anything is stored but the rejected body. Unlike a
+ * malformed event it is not refused for good: `t` is not in the signed bytes, so the same event sent
+ * again once the sender's clock has passed `occurredAt` − 300 s is applied. Returns the reason, or
+ * null. A trigger call's time is never a reason to refuse (docs/switch-api.md): one later than
  * `occurredAt` + 300 s is stored as `occurredAt` (lib/blocks/trigger-calls.ts).
  */
 function aheadOfSignature(event: SwitchEvent, tSec: number): string | null {
   const limitMs = (tSec + DEFAULT_TOLERANCE_SEC) * 1000;
   if (new Date(event.occurredAt).getTime() <= limitMs) return null;
-  return `occurredAt: later than the signature time t + ${DEFAULT_TOLERANCE_SEC} s`;
+  return `occurredAt: later than the signature time t + ${DEFAULT_TOLERANCE_SEC} s (a clock behind, or a local time written with Z); the same event is accepted once t + ${DEFAULT_TOLERANCE_SEC} s reaches it`;
 }
 
 /**

@@ -5,12 +5,14 @@
 // NOC's block.lifted, which Tollgate's reconciler then undid. Each account's own events must still
 // go out in order. Nothing here is skipped (see harness.ts).
 //
-// An event Tollgate refuses for good (400, 413, 415) is abandoned at once, so it no longer holds back
-// its account's later events for the 3 days of retries; 401, 404, 429 and 5xx are retried. The CLI
-// refuses an `--actor` a block.lifted cannot carry (1–200 characters, no control characters).
+// An event Tollgate refuses for good (its error body with a final code) is abandoned at once, so it
+// no longer holds back its account's later events for the 3 days of retries; every other answer is
+// retried, a proxy's 400 and Tollgate's 400 occurred_in_future among them. The CLI refuses an
+// `--actor` a block.lifted cannot carry (1–200 characters, no control characters), and leaves the
+// dialling tables to `start`.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,30 +140,75 @@ describe('reference switch: events behind many failing ones (CONTRACTS §4)', { 
 /** One event as a stand-in Tollgate saw it. */
 type Seen = { type: string; accountNumber: string; actor?: string };
 
+/** An HTTP answer of the stand-in: status, Content-Type, body. */
+type Answer = { status: number; type: string; body: string };
+
+/** Tollgate's answer: its error body (`{"error":{"code","message"}}`, CONTRACTS §4). */
+const tollgate = (status: number, code: string, message: string): Answer => ({
+  status,
+  type: 'application/json',
+  body: JSON.stringify({ error: { code, message } }),
+});
+
+/** nginx's own error page (ngx_http_special_response.c), as it answers before any proxying. */
+const nginx = (status: number, title: string, extra = ''): Answer => ({
+  status,
+  type: 'text/html',
+  body: `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n${extra}<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+});
+
 /**
- * Tollgate's answers to the events of one account's first event (its block.placed), with the error
- * body Tollgate sends (CONTRACTS §4); every other event is answered 200. Read on every request.
+ * Answers to one account's first event (its block.placed), by account; every other event is
+ * answered 200. FINAL: Tollgate's codes that no resend changes (lib/blocks/ingest.ts). RETRIED:
+ * everything else, the same statuses from a proxy in between among them (review 6: nginx answers 400
+ * to plain HTTP sent to its HTTPS port, so `--events-url http://tollgate:443/…` lost every event).
  */
-const TOLLGATE_ANSWERS: Record<number, { code: string; message: string }> = {
-  400: { code: 'invalid_event', message: 'occurredAt: later than the signature time t + 300 s' },
-  401: { code: 'bad_signature', message: 'signature mismatch' },
-  404: { code: 'unknown_account', message: 'no account' },
-  413: { code: 'too_large', message: 'event bodies are limited to 1 MiB' },
-  415: { code: 'unsupported_encoding', message: 'Content-Encoding gzip is not accepted' },
-  429: { code: 'rate_limited', message: 'slow down' },
-  503: { code: 'switch_state_unavailable', message: 'send it again later' },
+const FINAL: Record<string, Answer> = {
+  'ACC-3400U': tollgate(400, 'not_utf8', 'the body is not valid UTF-8 (RFC 8259 §8.1); send JSON as UTF-8'),
+  'ACC-3400J': tollgate(400, 'malformed_json', 'the body is not JSON'),
+  'ACC-3400E': tollgate(400, 'invalid_event', 'data.reason: Invalid option'),
+  'ACC-3413': tollgate(413, 'too_large', 'event bodies are limited to 1 MiB'),
+  'ACC-3415': tollgate(415, 'unsupported_encoding', 'Content-Encoding gzip is not accepted'),
 };
+const RETRIED: Record<string, Answer> = {
+  'ACC-3401': tollgate(401, 'bad_signature', 'signature mismatch'),
+  'ACC-3404': tollgate(404, 'unknown_account', 'no account ACC-3404'),
+  'ACC-3429': tollgate(429, 'rate_limited', 'slow down'),
+  'ACC-3503': tollgate(503, 'switch_state_unavailable', 'send it again later'),
+  'ACC-3400F': tollgate(
+    400,
+    'occurred_in_future',
+    'occurredAt: later than the signature time t + 300 s (a clock behind, or a local time written with Z); the same event is accepted once t + 300 s reaches it',
+  ),
+  'ACC-3400H': nginx(
+    400,
+    'The plain HTTP request was sent to HTTPS port',
+    '<center>The plain HTTP request was sent to HTTPS port</center>\r\n',
+  ),
+  'ACC-3400C': nginx(
+    400,
+    'Request Header Or Cookie Too Large',
+    '<center>Request Header Or Cookie Too Large</center>\r\n',
+  ),
+  'ACC-3413N': nginx(413, 'Request Entity Too Large'),
+  'ACC-3415P': { status: 415, type: 'text/plain', body: 'Unsupported Media Type' },
+  // JSON, but not Tollgate's error body (an API gateway's), and Tollgate's body with a code this
+  // switch does not know as final (a newer Tollgate's): neither is a reason to lose the event.
+  'ACC-3400G': { status: 400, type: 'application/json', body: '{"message":"Bad Request","statusCode":400}' },
+  'ACC-3400N': tollgate(400, 'some_future_code', 'a code from a newer Tollgate'),
+};
+/** An account whose events were written while this host's clock ran 305 s fast (then stepped back). */
+const CLOCK_STEPPED_BACK = 'ACC-3400T';
 
 describe(
   'reference switch: which answers end an event (docs/switch-api.md part 2)',
   { timeout: 30_000 },
   () => {
-    const FINAL = [400, 413, 415];
-    const RETRIED = [401, 404, 429, 503];
-    const accountFor = (status: number) => `ACC-3${status}`;
-    /** Status answered to the block.placed of an account; absent: 200. */
-    const answerFor = new Map<string, number>();
+    /** Answer to the block.placed of an account; absent: 200. */
+    const answerFor = new Map<string, Answer>();
     const seen: Seen[] = [];
+    /** What the stand-in answered CLOCK_STEPPED_BACK's events, in order. */
+    const clockAnswers: number[] = [];
     const lines: string[] = [];
     let dir: string;
     let db: Db;
@@ -175,37 +222,40 @@ describe(
         req.on('end', () => {
           const e = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
             type: string;
+            occurredAt: string;
             data: { accountNumber: string; actor?: string };
           };
           seen.push({ type: e.type, ...e.data });
-          const status = e.type === 'block.placed' ? answerFor.get(e.data.accountNumber) : undefined;
-          if (status === undefined)
+          let answer = e.type === 'block.placed' ? answerFor.get(e.data.accountNumber) : undefined;
+          if (e.data.accountNumber === CLOCK_STEPPED_BACK) {
+            // Tollgate's rule (lib/blocks/ingest.ts): occurredAt no later than the signature's t + 300 s.
+            const t = Number(/(?:^|,)t=(\d+)/.exec(String(req.headers['tollgate-signature']))?.[1]);
+            const ahead = Date.parse(e.occurredAt) > (t + 300) * 1000;
+            clockAnswers.push(ahead ? 400 : 200);
+            if (ahead) answer = RETRIED['ACC-3400F'];
+          }
+          if (answer === undefined)
             res
               .writeHead(200, { 'Content-Type': 'application/json' })
               .end('{"received":true,"duplicate":false}');
-          else
-            res
-              .writeHead(status, { 'Content-Type': 'application/json' })
-              .end(JSON.stringify({ error: TOLLGATE_ANSWERS[status] }));
+          else res.writeHead(answer.status, { 'Content-Type': answer.type }).end(answer.body);
         });
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
       dir = mkdtempSync(path.join(tmpdir(), 'tollgate-answers-'));
       const dbPath = path.join(dir, 'switch.db');
-      createDatabase(dbPath);
+      createDatabase(dbPath, { dialTables: false });
       db = openDb(dbPath);
+      const accounts = [...Object.keys(FINAL), ...Object.keys(RETRIED), CLOCK_STEPPED_BACK];
       provision(db, 'answers.test', {
-        accounts: [...FINAL, ...RETRIED].map((s) => ({
-          number: accountFor(s),
-          name: `Answer ${s}`,
-          credentials: [],
-        })),
+        accounts: accounts.map((number) => ({ number, name: `Answer ${number}`, credentials: [] })),
       });
-      for (const s of [...FINAL, ...RETRIED]) answerFor.set(accountFor(s), s);
+      for (const [account, answer] of Object.entries({ ...FINAL, ...RETRIED }))
+        answerFor.set(account, answer);
       // Each account: the NOC blocks it, then lifts it; the lift waits for the block's event.
-      for (const s of [...FINAL, ...RETRIED])
+      for (const account of accounts)
         for (const state of ['blocked', 'allowed'] as const)
-          setInternationalCalling(db, accountFor(s), {
+          setInternationalCalling(db, account, {
             state,
             reason: 'manual',
             actor: 'noc-bob',
@@ -214,6 +264,10 @@ describe(
             emitEvent: true,
             eventReason: 'manual',
           });
+      // Written while the clock ran 305 s fast; NTP has stepped it back since: refused for about 5 s.
+      db.prepare('UPDATE outbox SET created_at = created_at + 305 WHERE account_number = ?').run(
+        CLOCK_STEPPED_BACK,
+      );
       const { port } = server.address() as net.AddressInfo;
       deliverer = startDelivery(db, {
         eventsUrl: `http://127.0.0.1:${port}/api/switch/events`,
@@ -248,58 +302,85 @@ describe(
     const attempts = (account: string, type: string) =>
       seen.filter((e) => e.accountNumber === account && e.type === type).length;
 
-    test('400, 413 and 415 abandon the event at once, logged with Tollgate’s reason, and the account’s lift goes next', async () => {
-      for (const s of FINAL)
+    test('Tollgate’s final codes (400 not_utf8, malformed_json, invalid_event; 413 too_large; 415 unsupported_encoding) abandon the event at once, logged with Tollgate’s reason, and the account’s lift goes next', async () => {
+      for (const account of Object.keys(FINAL))
         await waitFor(
-          `the lift behind a ${s}`,
-          () => row(accountFor(s), 'block.lifted').delivered_at !== null,
+          `the lift behind ${account}'s refused block`,
+          () => row(account, 'block.lifted').delivered_at !== null,
           5_000,
         );
-      for (const s of FINAL) {
-        const placed = row(accountFor(s), 'block.placed');
-        expect(placed).toMatchObject({ attempts: 1, delivered_at: null, last_status: s });
+      for (const [account, answer] of Object.entries(FINAL)) {
+        const placed = row(account, 'block.placed');
+        const { code, message } = (JSON.parse(answer.body) as { error: { code: string; message: string } })
+          .error;
+        expect(placed).toMatchObject({ attempts: 1, delivered_at: null, last_status: answer.status });
         expect(placed.abandoned_at).not.toBeNull();
-        expect(placed.last_error).toBe(
-          `HTTP ${s} ${TOLLGATE_ANSWERS[s]!.code}: ${TOLLGATE_ANSWERS[s]!.message}`,
-        );
-        expect(attempts(accountFor(s), 'block.placed')).toBe(1);
+        expect(placed.last_error).toBe(`HTTP ${answer.status} ${code}: ${message}`);
+        expect(attempts(account, 'block.placed')).toBe(1);
         expect(
-          lines.some((l) => l.includes(`block.placed ${accountFor(s)}) refused by Tollgate (HTTP ${s}`)),
+          lines.some((l) =>
+            l.includes(`block.placed ${account}) refused by Tollgate (HTTP ${answer.status}`),
+          ),
         ).toBe(true);
       }
     });
 
-    test('401, 404, 429 and 503 are retried, holding the account’s lift back, until Tollgate takes the event', async () => {
-      for (const s of RETRIED)
-        await waitFor(
-          `three attempts answered ${s}`,
-          () => attempts(accountFor(s), 'block.placed') >= 3,
-          5_000,
-        );
-      for (const s of RETRIED) {
-        expect(row(accountFor(s), 'block.placed')).toMatchObject({
+    test('every other answer is retried, a proxy’s 400, 413 and 415 and Tollgate’s occurred_in_future among them, holding the account’s lift back until the event is taken', async () => {
+      for (const account of Object.keys(RETRIED))
+        await waitFor(`three attempts for ${account}`, () => attempts(account, 'block.placed') >= 3, 5_000);
+      for (const [account, answer] of Object.entries(RETRIED)) {
+        expect(row(account, 'block.placed'), account).toMatchObject({
           abandoned_at: null,
           delivered_at: null,
-          last_status: s,
+          last_status: answer.status,
         });
-        expect(attempts(accountFor(s), 'block.lifted')).toBe(0);
+        expect(attempts(account, 'block.lifted'), account).toBe(0);
       }
-      expect(lines.some((l) => l.includes('check SWITCH_WEBHOOK_SECRET'))).toBe(true);
-      expect(lines.some((l) => l.includes(`Tollgate has no account ${accountFor(404)}`))).toBe(true);
+      const retryLine = (account: string) =>
+        lines.find((l) => l.includes(`(block.placed ${account}) attempt`)) ?? '';
+      expect(retryLine('ACC-3401')).toContain('check SWITCH_WEBHOOK_SECRET');
+      expect(retryLine('ACC-3404')).toContain('Tollgate has no account ACC-3404');
+      expect(retryLine('ACC-3400F')).toContain('this host’s clock is behind the event’s time');
+      for (const account of ['ACC-3400H', 'ACC-3400C', 'ACC-3413N', 'ACC-3415P', 'ACC-3400G'])
+        expect(retryLine(account), account).toContain(
+          'not Tollgate’s answer but a proxy’s: check --events-url',
+        );
+      expect(row('ACC-3400H', 'block.placed').last_error).toBe('HTTP 400');
 
-      answerFor.clear(); // the secret is fixed, the account created, Tollgate back
-      for (const s of RETRIED)
+      answerFor.clear(); // the URL, the secret, the proxy and the clock fixed, the account created
+      for (const account of Object.keys(RETRIED))
         await waitFor(
-          `the lift after a ${s}`,
-          () => row(accountFor(s), 'block.lifted').delivered_at !== null,
+          `the lift after ${account}'s block`,
+          () => row(account, 'block.lifted').delivered_at !== null,
           5_000,
         );
-      for (const s of RETRIED) {
-        expect(row(accountFor(s), 'block.placed').delivered_at).not.toBeNull();
-        const order = seen.filter((e) => e.accountNumber === accountFor(s)).map((e) => e.type);
+      for (const account of Object.keys(RETRIED)) {
+        expect(row(account, 'block.placed').delivered_at, account).not.toBeNull();
+        const order = seen.filter((e) => e.accountNumber === account).map((e) => e.type);
         expect(order.indexOf('block.lifted')).toBe(order.length - 1);
         expect(order.lastIndexOf('block.placed')).toBe(order.length - 2);
       }
+    });
+
+    test('an event dated after the clock stepped back is sent again, freshly signed, until Tollgate takes it', async () => {
+      await waitFor(
+        'the lift after the block written before the step',
+        () => row(CLOCK_STEPPED_BACK, 'block.lifted').delivered_at !== null,
+        10_000,
+      );
+      const placed = row(CLOCK_STEPPED_BACK, 'block.placed');
+      expect(placed.abandoned_at).toBeNull();
+      expect(placed.delivered_at).not.toBeNull();
+      expect(placed.attempts).toBeGreaterThan(1);
+      // Refused while t + 300 s was before occurredAt, then taken: nothing was given up.
+      expect(clockAnswers[0]).toBe(400);
+      expect(clockAnswers.at(-1)).toBe(200);
+      expect(
+        seen
+          .filter((e) => e.accountNumber === CLOCK_STEPPED_BACK)
+          .map((e) => e.type)
+          .at(-1),
+      ).toBe('block.lifted');
     });
   },
 );
@@ -352,3 +433,135 @@ describe('reference switch CLI: --actor (switch/kamailio/src/cli.ts)', { timeout
     expect(switchEventSchema.parse(lift)).toMatchObject({ data: { accountNumber: 'ACC-2603', actor } });
   });
 });
+
+// Review (8): every command ran createDatabase, which recomputes the dialling tables (about 1.5 s of
+// CPU for 58 216 number ranges) and rewrites them on the live database under its write lock, `status`
+// included, which operators poll for alerting. Only `start` builds them now; `status` writes nothing.
+describe(
+  'reference switch CLI: the dialling tables are start’s (switch/kamailio/src/cli.ts)',
+  { timeout: 60_000 },
+  () => {
+    const tsx = path.join(SWITCH_DIR, '..', '..', 'node_modules', '.bin', 'tsx');
+    let dir: string;
+    const dataDir = () => path.join(dir, 'switch');
+    const cli = (args: string[], input?: string, data = dataDir()) =>
+      spawnSync(tsx, [path.join(SWITCH_DIR, 'src', 'cli.ts'), ...args, '--data-dir', data], {
+        encoding: 'utf8',
+        input,
+        timeout: 30_000,
+      });
+    /** Rows no libphonenumber table has: a rebuild of the tables deletes them. */
+    const MARKERS = {
+      range: ['number_ranges', 'SELECT 1 FROM number_ranges WHERE length = 99 AND prefix = ?', '+999'],
+      emergency: [
+        'emergency_numbers',
+        "SELECT 1 FROM emergency_numbers WHERE country = 'ZZ' AND number = ?",
+        '99999',
+      ],
+    } as const;
+
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'tollgate-cli-'));
+      mkdirSync(dataDir());
+      const dbPath = path.join(dataDir(), 'switch.db');
+      createDatabase(dbPath); // as `start` does: the dialling tables built
+      const db = openDb(dbPath);
+      try {
+        provision(db, 'tollgate.test', {
+          accounts: [
+            {
+              number: 'ACC-2801',
+              name: 'Tables Co',
+              credentials: [{ username: 'tables-desk', password: 'Tables-desk-initial-5150' }],
+            },
+          ],
+        });
+        db.prepare("INSERT INTO number_ranges (length, prefix, region) VALUES (99, '+999', 'ZZ')").run();
+        db.prepare("INSERT INTO emergency_numbers (country, number) VALUES ('ZZ', '99999')").run();
+      } finally {
+        db.close();
+      }
+    });
+
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('status reads the database and commits nothing to it', () => {
+      const probe = openDb(path.join(dataDir(), 'switch.db'));
+      try {
+        const version = () => probe.pragma('data_version', { simple: true }) as number;
+        const before = version();
+        const r = cli(['status']);
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toContain('ACC-2801\tallowed');
+        expect(r.stdout).toContain('events waiting for delivery: 0');
+        // PRAGMA data_version changes when another connection commits to the database.
+        expect(version()).toBe(before);
+      } finally {
+        probe.close();
+      }
+    });
+
+    test('block, lift, set-password and provision change what they name and leave the dialling tables as start wrote them', () => {
+      const spec = path.join(dir, 'accounts.json');
+      writeFileSync(
+        spec,
+        JSON.stringify({ accounts: [{ number: 'ACC-2802', name: 'Later Co', credentials: [] }] }),
+      );
+      for (const [args, input] of [
+        [['block', '--account', 'ACC-2801', '--actor', 'noc-carol']],
+        [['lift', '--account', 'ACC-2801', '--actor', 'noc-carol']],
+        [['set-password', '--username', 'tables-desk'], 'Tables-desk-rotated-6160'],
+        [['provision', '--file', spec]],
+      ] as [string[], string?][]) {
+        const r = cli(args, input);
+        expect(r.status, `${args[0]}: ${r.stderr}`).toBe(0);
+      }
+      const db = openDb(path.join(dataDir(), 'switch.db'));
+      try {
+        expect(
+          db.prepare("SELECT type FROM outbox WHERE account_number = 'ACC-2801' ORDER BY seq").all(),
+        ).toEqual([{ type: 'block.placed' }, { type: 'block.lifted' }]);
+        expect(db.prepare("SELECT name FROM accounts WHERE number = 'ACC-2802'").get()).toEqual({
+          name: 'Later Co',
+        });
+        for (const [table, sql, key] of Object.values(MARKERS))
+          expect(db.prepare(sql).get(key), `${table} was rewritten`).toEqual({ 1: 1 });
+        // The tables start built are all still there.
+        expect(
+          (db.prepare('SELECT count(*) AS n FROM number_ranges').get() as { n: number }).n,
+        ).toBeGreaterThan(50_000);
+      } finally {
+        db.close();
+      }
+    });
+
+    test('status of a data directory without a database exits 2 and creates nothing', () => {
+      // A wrong --data-dir that exists: status made an empty database there and reported all clear.
+      const empty = path.join(dir, 'no-switch-here');
+      mkdirSync(empty);
+      const r = cli(['status'], undefined, empty);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(
+        /^error: no switch database at .*no-switch-here\/switch\.db: check --data-dir/,
+      );
+      expect(existsSync(path.join(empty, 'switch.db'))).toBe(false);
+    });
+
+    test('provision creates a missing database, which status then reads', () => {
+      const fresh = path.join(dir, 'fresh');
+      mkdirSync(fresh);
+      const spec = path.join(dir, 'fresh.json');
+      writeFileSync(
+        spec,
+        JSON.stringify({ accounts: [{ number: 'ACC-2803', name: 'First Co', credentials: [] }] }),
+      );
+      const p = cli(['provision', '--file', spec], undefined, fresh);
+      expect(p.status, p.stderr).toBe(0);
+      const r = cli(['status'], undefined, fresh);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('ACC-2803\tallowed');
+    });
+  },
+);

@@ -406,10 +406,11 @@ export async function startEventReceiver(): Promise<{
       } catch {
         account = undefined;
       }
+      // As Tollgate answers an event for an account it does not know (CONTRACTS §4: 404 `unknown_account`).
       if (typeof account === 'string' && unknownAccounts.has(account)) {
         res
           .writeHead(404, { 'Content-Type': 'application/json' })
-          .end('{"error":{"code":"account_not_found","message":"unknown account"}}');
+          .end('{"error":{"code":"unknown_account","message":"unknown account"}}');
         return;
       }
       if (mode === 'hang') return; // never answers: a Tollgate that is stuck

@@ -26,12 +26,28 @@ export function openDb(dbPath: string): Db {
   return db;
 }
 
+/** What createDatabase does besides the schema. */
+export interface CreateDatabaseOptions {
+  /**
+   * Rewrite the dialling tables (dial_plans, idd_prefixes, national_forms, number_ranges,
+   * region_prefixes: src/dial-plans.ts) and emergency_numbers / pbx_access_codes
+   * (src/emergency-numbers.ts) from the installed libphonenumber-js metadata. Default true: the
+   * switch's start does it, before Kamailio reads them. It costs about 1.5 s of CPU (58 216 number
+   * ranges) and holds the database's write lock about 70 ms (IMMEDIATE transactions), so the CLI's
+   * commands pass false: a table built for the running Kamailio is left as it is, and the next start
+   * rebuilds them all (after an update of libphonenumber-js too).
+   */
+  dialTables?: boolean;
+}
+
 /**
  * Creates (or upgrades in place, every statement is IF NOT EXISTS) the database and switches it to
- * WAL. Must run before Kamailio opens the file: the journal mode cannot change while another
- * connection holds it open, and WAL is what keeps concurrent REGISTER writes from failing.
+ * WAL, then rewrites the dialling tables unless `o.dialTables` is false (CreateDatabaseOptions). Must
+ * run before Kamailio opens a new file: the journal mode cannot change while another connection
+ * holds it open, and WAL is what keeps concurrent REGISTER writes from failing. Throws when the file
+ * cannot be switched to WAL.
  */
-export function createDatabase(dbPath: string): void {
+export function createDatabase(dbPath: string, o: CreateDatabaseOptions = {}): void {
   const db = new Database(dbPath);
   try {
     db.pragma('busy_timeout = 5000'); // the CLI may run this while Kamailio is writing
@@ -54,8 +70,10 @@ export function createDatabase(dbPath: string): void {
       db.exec("ALTER TABLE accounts ADD COLUMN country TEXT NOT NULL DEFAULT 'US'");
     }
     db.exec(readFileSync(SCHEMA_PATH, 'utf8'));
-    writeDialPlans(db);
-    writeEmergencyNumbers(db);
+    if (o.dialTables ?? true) {
+      writeDialPlans(db);
+      writeEmergencyNumbers(db);
+    }
   } finally {
     db.close();
   }

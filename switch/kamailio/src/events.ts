@@ -22,8 +22,8 @@ export interface DeliveryOptions {
    */
   retryMaxMs?: number;
   /**
-   * Give up (mark abandoned, log) after this long without a 2xx: 3 days. An answer in
-   * REFUSED_FOR_GOOD abandons the event at once.
+   * Give up (mark abandoned, log) after this long without a 2xx: 3 days. Tollgate's answer with a
+   * code in REFUSED_FOR_GOOD abandons the event at once.
    */
   giveUpAfterMs?: number;
   log?: (line: string) => void;
@@ -37,24 +37,61 @@ export interface Deliverer {
 
 /**
  * Tollgate's answers that say an event will never be applied, however often the same bytes are sent
- * (CONTRACTS §4; docs/switch-api.md part 2, "Answers, and when to retry"): `400` (not UTF-8, not
- * JSON, not the schema, an `occurredAt` after the signature time), `413` (over 1 MiB), `415` (a
- * `Content-Encoding`). Such an event is abandoned at once with a log line, and its account's next
- * event goes next: Tollgate kept the refused event and compares the account it names with this switch
- * at its reconciler's next pass. Retrying it for the 3 days held back the account's later events (a
- * new fraud block) the whole time.
+ * (CONTRACTS §4; docs/switch-api.md part 2, "Answers, and when to retry"): per status, the
+ * `error.code` of Tollgate's error body (`{"error":{"code","message"}}`) that is final. `400`
+ * `not_utf8`, `malformed_json`, `invalid_event` (not UTF-8, not JSON, not the schema), `413`
+ * `too_large` (over 1 MiB), `415` `unsupported_encoding` (a `Content-Encoding`). Such an event is
+ * abandoned at once with a log line, and its account's next event goes next: Tollgate kept the refused
+ * event and compares the account it names with this switch at its reconciler's next pass. Retrying
+ * it for the 3 days held back the account's later events (a new fraud block) the whole time.
  *
- * Every other failure is retried with backoff until giveUpAfterMs, the account's later events
- * waiting behind it (they go out in order):
+ * The status alone decides nothing: every other answer is retried with backoff until giveUpAfterMs,
+ * the account's later events waiting behind it (they go out in order). Among them:
+ * - a `400`, `413` or `415` without Tollgate's error body: a proxy's, not Tollgate's (nginx answers
+ *   400 to plain HTTP sent to its HTTPS port and to oversized headers, 413 past its
+ *   `client_max_body_size`): retried until the setup is fixed, since a block.placed given up loses its
+ *   calls and a block.lifted given up is undone by Tollgate's reconciler;
+ * - `400 occurred_in_future`: the event's `occurredAt` is later than the signature's `t` + 300 s,
+ *   because this host's clock stepped back after the event was written (NTP after a fast clock, a
+ *   virtual machine restored from a snapshot). `t` is not in the bytes, so the same event is applied
+ *   once the clock has caught up;
  * - `401`: nothing was stored; the signature was wrong (a secret being rotated, a wrong
  *   SWITCH_WEBHOOK_SECRET) or stale (this host's clock), and the same event is applied once that is
  *   fixed, while the account's later events would get the same 401;
  * - `404`: Tollgate does not know the account yet; it keeps the event, but applies it only when it is
  *   sent again once the account exists there (`npm run admin -- create-account`);
  * - `503` and every other `5xx`, `429`, `408`, a timeout, a connection error, and any other answer
- *   (a proxy's, not Tollgate's: a wrong URL, a gateway): "not received, try later".
+ *   (a proxy's: a wrong URL, a gateway): "not received, try later".
  */
-export const REFUSED_FOR_GOOD: ReadonlySet<number> = new Set([400, 413, 415]);
+export const REFUSED_FOR_GOOD: Readonly<Record<number, ReadonlySet<string>>> = {
+  400: new Set(['not_utf8', 'malformed_json', 'invalid_event']),
+  413: new Set(['too_large']),
+  415: new Set(['unsupported_encoding']),
+};
+
+/** Tollgate's error body (`{"error":{"code","message"}}`, CONTRACTS §3–4), or null for any other. */
+function tollgateError(body: string): { code: string; message: string } | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return null; // not JSON: a proxy's page
+  }
+  const e = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  return typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.message === 'string'
+    ? { code: e.code, message: e.message }
+    : null;
+}
+
+/**
+ * Whether an answer (HTTP `status`, its `body` as text) is Tollgate's final refusal of the event:
+ * its error body with a code REFUSED_FOR_GOOD lists for that status. False for every other answer,
+ * a proxy's 400 among them, which is retried.
+ */
+export function refusedForGood(status: number, body: string): boolean {
+  const code = tollgateError(body)?.code;
+  return code !== undefined && (REFUSED_FOR_GOOD[status]?.has(code) ?? false);
+}
 
 /** The longest text kept of an answer's error in `outbox.last_error` and in a log line. */
 const ERROR_TEXT_MAX = 500;
@@ -64,23 +101,23 @@ const ERROR_TEXT_MAX = 500;
  * (`{"error":{"code","message"}}`, CONTRACTS §3–4), so an operator reads why without Tollgate's logs.
  */
 function answerText(status: number, body: string): string {
-  let detail = '';
-  try {
-    const e = (JSON.parse(body) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-    if (typeof e?.code === 'string')
-      detail = ` ${e.code}${typeof e.message === 'string' && e.message ? `: ${e.message}` : ''}`;
-  } catch {
-    // not Tollgate's JSON (a proxy's page): the status says it
-  }
+  const e = tollgateError(body);
+  const detail = e ? ` ${e.code}${e.message ? `: ${e.message}` : ''}` : '';
   const text = `HTTP ${status}${detail}`.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return text.length > ERROR_TEXT_MAX ? `${text.slice(0, ERROR_TEXT_MAX - 1)}…` : text;
 }
 
 /** What to check for a failure that keeps coming back, said in the log line of each retry. */
-function retryHint(status: number | null, accountNumber: string): string {
+function retryHint(status: number | null, body: string, accountNumber: string): string {
+  const code = tollgateError(body)?.code;
   if (status === 401) return ' (check SWITCH_WEBHOOK_SECRET against Tollgate’s, and this host’s clock: NTP)';
-  if (status === 404)
+  if (status === 404 && code === 'unknown_account')
     return ` (Tollgate has no account ${accountNumber}: create it there; the event applies then)`;
+  if (status === 400 && code === 'occurred_in_future')
+    return ' (this host’s clock is behind the event’s time: it stepped back; the event applies once the clock has caught up)';
+  // Tollgate answers every 4xx with its error body: one without it comes from a proxy in between.
+  if (status !== null && status >= 400 && status < 500 && code === undefined)
+    return ' (not Tollgate’s answer but a proxy’s: check --events-url, its scheme, host, port and path)';
   return '';
 }
 
@@ -219,6 +256,7 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
     }
     const body = row.body;
     let status: number | null = null;
+    let answer = '';
     let error: string | null = null;
     const deadline = requestDeadline(timeoutMs, inflight.signal);
     try {
@@ -233,7 +271,7 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
         signal: deadline.signal,
       });
       status = res.status;
-      const answer = await res.text().catch(() => '');
+      answer = await res.text().catch(() => '');
       if (res.ok) {
         markDelivered.run(Date.now(), status, row.seq);
         log(`event ${row.event_id} (${row.type} ${row.account_number}) delivered: ${status}`);
@@ -245,8 +283,8 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
     } finally {
       deadline.clear();
     }
-    if (status !== null && REFUSED_FOR_GOOD.has(status)) {
-      // Sending the same bytes again cannot change the answer; the account's next event goes next.
+    if (status !== null && refusedForGood(status, answer)) {
+      // Sending the same bytes again cannot change Tollgate's answer; the account's next event goes next.
       markRefused.run(Date.now(), status, error, row.seq);
       log(
         `event ${row.event_id} (${row.type} ${row.account_number}) refused by Tollgate (${error}); abandoned, not retried: Tollgate compares account ${row.account_number} with this switch`,
@@ -257,7 +295,7 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
     const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(row.attempts, 20));
     markFailed.run(Date.now() + delay, status, error, row.seq);
     log(
-      `event ${row.event_id} (${row.type} ${row.account_number}) attempt ${row.attempts + 1} failed (${error}); retry in ${delay} ms${retryHint(status, row.account_number)}`,
+      `event ${row.event_id} (${row.type} ${row.account_number}) attempt ${row.attempts + 1} failed (${error}); retry in ${delay} ms${retryHint(status, answer, row.account_number)}`,
     );
     if (Date.now() - row.created_at * 1000 > giveUpAfterMs) {
       markAbandoned.run(Date.now(), row.seq);
