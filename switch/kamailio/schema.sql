@@ -150,6 +150,28 @@ CREATE TABLE IF NOT EXISTS region_prefixes (
     prefix TEXT PRIMARY KEY NOT NULL,
     region TEXT NOT NULL
 );
+-- Every calling code and the region whose plan reads its national numbers (src/dial-plans.ts): "44" →
+-- GB, "1" → US, "882" → 001. The policy reads "+44 (0)20…" with GB's national_forms, as libphonenumber
+-- does, so a trunk prefix written after the country code is dropped when that gives a valid number.
+CREATE TABLE IF NOT EXISTS calling_codes (
+    code TEXT PRIMARY KEY NOT NULL,
+    main TEXT NOT NULL
+);
+-- Regions whose national numbers an account's phones dial as their own (lib/phone/plan.ts
+-- nationalPlanSiblings: France and its overseas departments, one ten-digit plan under four codes).
+CREATE TABLE IF NOT EXISTS national_plan_siblings (
+    country TEXT NOT NULL,
+    sibling TEXT NOT NULL,
+    PRIMARY KEY (country, sibling)
+);
+-- Short codes longer than five digits that an account's country routes as dialled (src/emergency-
+-- numbers.ts): the EU's harmonised 116xxx (116000, 116111, 116117, 116123…) and the six-digit directory
+-- enquiries 118xxx where the national plan has them. A GLOB over the whole dialled number: '116???'.
+CREATE TABLE IF NOT EXISTS short_codes (
+    country TEXT NOT NULL,
+    pattern TEXT NOT NULL CHECK (pattern NOT GLOB '*[^0-9?]*' AND length(pattern) BETWEEN 2 AND 8),
+    PRIMARY KEY (country, pattern)
+);
 -- Emergency numbers per account country, written by the companion at start-up from
 -- src/emergency-numbers.ts: kamailio.cfg route[EMERGENCY] routes them as dialled, before any rule.
 CREATE TABLE IF NOT EXISTS emergency_numbers (

@@ -17,9 +17,10 @@ import {
 import examples from 'libphonenumber-js/mobile/examples';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeDialled, nonGeographicCodes } from '../../lib/phone/format';
-import { iddOf, iddPrefixIn, planOf } from '../../lib/phone/plan';
+import { iddOf, iddPrefixIn, nationalPlanSiblings, planOf, trunkPrefixOf } from '../../lib/phone/plan';
 import { KAMAILIO_CFG_PATH, SCHEMA_PATH } from '../../switch/kamailio/src/db';
 import { dialPlanRows, expandPattern, writeDialPlans } from '../../switch/kamailio/src/dial-plans';
+import { SHORT_CODES, writeEmergencyNumbers } from '../../switch/kamailio/src/emergency-numbers';
 import { patternPaths } from '../../switch/kamailio/src/national-forms';
 
 /** The policy query exactly as kamailio.cfg builds it, with its three values as parameters. */
@@ -38,6 +39,7 @@ function policyQuery(): string {
 const db = new Database(':memory:');
 db.exec(readFileSync(SCHEMA_PATH, 'utf8'));
 writeDialPlans(db);
+writeEmergencyNumbers(db);
 afterAll(() => db.close());
 const query = db.prepare(policyQuery());
 // An account in every country libphonenumber knows ("ACC-GB"), and two with an allowance.
@@ -53,6 +55,11 @@ for (const [n, country] of [
     "INSERT INTO destination_allowances (account_number, country, until_ms, reason, actor, updated_at) VALUES (?, ?, ?, '', '', '')",
   ).run(n, country, Date.now() + 3_600_000);
 }
+// A French account allowed to call Réunion while blocked.
+db.prepare("INSERT INTO accounts (number, name, country) VALUES ('ACC-FRRE', '', 'FR')").run();
+db.prepare(
+  "INSERT INTO destination_allowances (account_number, country, until_ms, reason, actor, updated_at) VALUES ('ACC-FRRE', 'RE', ?, '', '', '')",
+).run(Date.now() + 3_600_000);
 for (const prefix of ['+252', '+881', '+882', '+883'])
   db.prepare('INSERT INTO high_risk_prefixes (prefix) VALUES (?)').run(prefix);
 
@@ -86,6 +93,8 @@ const portal = (raw: string, account: CountryCode) => {
   return { e164: d.e164, international: d.international, region: d.country };
 };
 const callingCode = (c: CountryCode) => planOf(c).callingCode();
+/** The shortest valid number libphonenumber knows, "+" included ("+43 111 22"… : 7). */
+const MIN_E164_LENGTH = Math.min(...dialPlanRows().ranges.map((r) => r.length));
 const valid = (e164: string) => !!parsePhoneNumberFromString(e164)?.isValid();
 /** The longest international prefix of `account`'s plan that `raw` starts with ("" when none). */
 const longestIdd = (raw: string, account: string) =>
@@ -290,10 +299,17 @@ describe('non-geographic numbers (+800, +870, +881, +882, +883…) in every form
             expect(got.highRisk, where).toBe(/^\+88[123]/.test(n));
           } else {
             // The country's own international prefix came first (Korea's carrier "008", Colombia's
-            // "009", Cape Verde's "0"): the number after it, as the country's network reads the digits.
+            // "009", Cape Verde's "0"): the number after it, as the country's network reads the digits;
+            // unreadable when that is an invalid number of the account's own calling code ("008 82
+            // 13100456" from Korea), which is no domestic call, or starts with no calling code ("0
+            // 0800…" from Cape Verde: none starts with 0; "008 83…" from Hong Kong: +83 is unassigned).
             const prefix = longestIdd(raw, account);
             expect(['', '00'], where).not.toContain(prefix);
-            expect(got.e164, where).toBe(`+${raw.slice(prefix.length)}`);
+            const after = `+${raw.slice(prefix.length)}`;
+            if (got.reading === 'unreadable') {
+              const own = after.startsWith(`+${callingCode(account)}`) && !valid(after);
+              expect(own || !parsePhoneNumberFromString(after), where).toBe(true);
+            } else expect(got.e164, where).toBe(after);
           }
         }
       }
@@ -434,8 +450,225 @@ describe('regions sharing a calling code are named as the portal names them', ()
       const p = parsePhoneNumberFromString(e164);
       if (!p || p.number !== e164) continue; // libphonenumber rewrote it ("+375 8 …" drops the 8)
       const got = kamailio(e164, 'US');
+      // Where the switch refuses what the portal shows: an invalid number of the account's own code
+      // with no other region named (a domestic call only when valid), or one shorter than any number.
+      const own = !p.isValid() && p.countryCallingCode === '1' && (p.country ?? 'US') === 'US';
+      if (own || e164.length < MIN_E164_LENGTH) {
+        expect(got.reading, e164).toBe('unreadable');
+        continue;
+      }
       expect(got.region, e164).toBe(p.country ?? null);
       expect(got.international, e164).toBe(describeDialled(e164, 'US').international);
     }
+  });
+});
+
+// Second review, finding 1: "+44 (0)7797 123456" went out as +4407797123456, a national call from a
+// blocked British account (no region: an invalid number), where the portal reads Jersey's mobile. A
+// trunk prefix is never dialled after a country code (ITU-T E.122), and libphonenumber drops it when
+// what is left is a number; an invalid number of the account's own code is no domestic call.
+describe('a trunk prefix written after the country code', () => {
+  it('the review’s numbers, as the portal reads them', () => {
+    for (const [raw, account, e164, region, international] of [
+      ['+4407797123456', 'GB', '+447797123456', 'JE', true],
+      ['004401534456789', 'GB', '+441534456789', 'JE', true],
+      ['+4401534456789', 'GB', '+441534456789', 'JE', true], // tel:01534456789;phone-context=+44
+      ['+118765550123', 'US', '+18765550123', 'JM', true],
+      ['01118765550123', 'US', '+18765550123', 'JM', true],
+      ['+4903012345678', 'DE', '+493012345678', 'DE', false],
+      ['+44020794609580', 'US', null, null, null],
+      // Italy's 0 is part of the number: nothing to drop.
+      ['+390612345678', 'IT', '+390612345678', 'IT', false],
+      ['0112390612345678', 'US', null, null, null],
+    ] as const) {
+      const where = `${raw} from ${account}`;
+      if (e164) {
+        expect(kamailio(raw, account), where).toMatchObject({ e164, region, international });
+        expect(portal(raw, account), where).toEqual({ e164, region, international });
+      }
+    }
+    expect(kamailio('011390612345678', 'US')).toMatchObject({ e164: '+390612345678', region: 'IT' });
+  });
+
+  it('every country’s example number with its trunk prefix after the code, from many plans: as the portal reads it', () => {
+    let compared = 0;
+    for (const country of getCountries()) {
+      const trunk = trunkPrefixOf(country);
+      if (!trunk) continue;
+      const example = getExampleNumber(country, examples)!;
+      const written = `+${example.countryCallingCode}${trunk}${example.nationalNumber}`;
+      for (const account of new Set<CountryCode>([...ACCOUNTS, country, 'IT', 'FR', 'ES'])) {
+        const idd = iddOf(account);
+        for (const raw of [written, ...(idd ? [`${idd}${written.slice(1)}`] : [])]) {
+          const where = `${raw} from ${account}`;
+          const expected = portal(raw, account);
+          const got = kamailio(raw, account);
+          if (expected.e164 && valid(expected.e164)) {
+            expect({ e164: got.e164, international: got.international, region: got.region }, where).toEqual(
+              expected,
+            );
+            compared++;
+          } else expect(got.reading === 'unreadable' || got.international === true, where).toBe(true);
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('a number read as domestic is a valid one, whatever was dialled (random digits in every form, from every country)', () => {
+    let seed = 0xe122;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * n);
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => random(10)).join('');
+    let domestic = 0;
+    for (const account of getCountries()) {
+      const cc = callingCode(account);
+      const idd = iddOf(account) ?? '00';
+      for (let k = 0; k < 6; k++) {
+        for (const raw of [
+          `+${cc}${digits(1 + random(12))}`,
+          `+${cc}0${digits(4 + random(9))}`,
+          `${idd}${cc}${digits(1 + random(12))}`,
+          `${trunkPrefixOf(account)}${digits(4 + random(8))}`,
+        ]) {
+          const got = kamailio(raw, account);
+          if (got.reading !== 'read' || got.international) continue;
+          domestic++;
+          expect(valid(got.e164!), `${raw} from ${account}: ${JSON.stringify(got)}`).toBe(true);
+        }
+      }
+    }
+    expect(domestic).toBeGreaterThan(100);
+  });
+
+  it('an invalid number of the account’s own code is unreadable: a 403 while blocked, never relayed', () => {
+    for (const [raw, account] of [
+      ['+49999', 'DE'],
+      ['+441632960123', 'GB'], // a range Ofcom keeps for drama, in no region
+      ['004416329601234', 'GB'],
+      ['+12125550', 'US'],
+      ['01112125550', 'US'],
+    ] as const) {
+      expect(valid(raw.replace(/^(00|011)/, '+')), raw).toBe(false);
+      expect(kamailio(raw, account), `${raw} from ${account}`).toMatchObject({
+        e164: null,
+        reading: 'unreadable',
+      });
+    }
+    // Another region of the account's code, named by its leading digits: international, as before.
+    expect(kamailio('+18760000000', 'US')).toMatchObject({ region: 'JM', international: true });
+  });
+});
+
+// Second review, finding 2: "011" alone sent "sip:+@carrier"; "0 091" from a Spanish PBX was India's
+// +91 (the emergency numbers themselves are kamailio.cfg route[EMERGENCY]'s, dialled-numbers.test.ts).
+describe('"+" or an international prefix with almost nothing after it', () => {
+  it('is unreadable, never a number and never a short code, from every country', () => {
+    for (const account of getCountries()) {
+      const prefixes = new Set([
+        '+',
+        '00',
+        ...dialPlanRows()
+          .idd.filter((r) => r.country === account)
+          .map((r) => r.prefix),
+      ]);
+      for (const prefix of prefixes)
+        for (let n = 0; 1 + n < MIN_E164_LENGTH; n++) {
+          const raw = `${prefix}${'234567'.slice(0, n)}`;
+          if (raw.replace('+', '').length < 2) continue; // never reaches the policy (route[DIALLED])
+          expect(kamailio(raw, account), `${raw} from ${account}`).toMatchObject({
+            e164: null,
+            reading: 'unreadable',
+          });
+        }
+    }
+    expect(kamailio('011', 'US')).toMatchObject({ e164: null, reading: 'unreadable' });
+    expect(kamailio('0091', 'ES')).toMatchObject({ e164: null, reading: 'unreadable' });
+  });
+});
+
+// Second review, finding 3: six-digit short codes were refused for every account (only five digits or
+// fewer counted), among them the EU's 116000 missing-children hotline.
+describe('six-digit short codes (src/emergency-numbers.ts SHORT_CODES)', () => {
+  it('the EU’s and the UK’s 116xxx, the UK’s and France’s 118xxx: short codes, neither national nor international', () => {
+    for (const [country, patterns] of Object.entries(SHORT_CODES))
+      for (const code of [
+        ...(patterns.includes('116???') ? ['116000', '116006', '116111', '116117', '116123'] : []),
+        ...(patterns.includes('118???') ? ['118118', '118218', '118712'] : []),
+      ])
+        expect(kamailio(code, country), `${code} from ${country}`).toMatchObject({
+          e164: null,
+          international: null,
+          reading: 'short',
+        });
+    expect(Object.keys(SHORT_CODES)).toEqual(expect.arrayContaining(['GB', 'DE', 'FR', 'ES', 'IT', 'NO']));
+    // Not in their plans: unreadable there; not the short code with more digits.
+    for (const account of ['US', 'AU', 'CA'] as const)
+      expect(kamailio('116123', account).reading).toBe('unreadable');
+    expect(kamailio('1161234', 'GB').reading).toBe('unreadable');
+    expect(kamailio('118118', 'DE').reading).toBe('unreadable');
+  });
+});
+
+// Second review, finding 5: France and its overseas departments dial each other as national numbers
+// (lib/phone/plan.ts nationalPlanSiblings); the switch refused "0692 12 34 56" from France.
+describe('France and its overseas departments share one national plan', () => {
+  const PLAN = ['FR', ...nationalPlanSiblings('FR')] as CountryCode[];
+
+  it('every region’s numbers dialled nationally from every other: as the portal reads them', () => {
+    const numbers = [
+      ...PLAN.map((c) => getExampleNumber(c, examples)!.number as string),
+      '+33123456789',
+      '+262262261234',
+      '+262269612345',
+      '+590590201234',
+      '+590590271234',
+      '+590590071234',
+    ];
+    let read = 0;
+    for (const account of PLAN)
+      for (const e164 of numbers) {
+        const p = parsePhoneNumberFromString(e164)!;
+        expect(p.isValid(), e164).toBe(true);
+        const raw = p.formatNational().replace(/\D/g, '');
+        const expected = portal(raw, account);
+        // The region's own number; or the account's own, written alike (Mayotte's "02 69 61 23 45" is
+        // also a valid number of France's 02 zone in libphonenumber's metadata); or none, when two
+        // sibling regions read two numbers (from Guadeloupe, France's and Mayotte's).
+        expect([e164, `+${callingCode(account)}${raw.slice(1)}`, null], `${raw} from ${account}`).toContain(
+          expected.e164,
+        );
+        if (expected.e164 === e164) read++;
+        const got = kamailio(raw, account);
+        expect(
+          { e164: got.e164, international: got.international, region: got.region },
+          `${raw} from ${account}`,
+        ).toEqual(expected);
+      }
+    expect(read).toBeGreaterThan(PLAN.length * (numbers.length - 3));
+  });
+
+  it('the review’s numbers; an allowance for Réunion lets its numbers through from a blocked French account', () => {
+    expect(kamailio('0692123456', 'FR')).toMatchObject({
+      e164: '+262692123456',
+      region: 'RE',
+      international: true,
+    });
+    expect(kamailio('0262261234', 'FR')).toMatchObject({
+      e164: '+262262261234',
+      region: 'RE',
+      international: true,
+    });
+    expect(kamailio('0612345678', 'RE')).toMatchObject({
+      e164: '+33612345678',
+      region: 'FR',
+      international: true,
+    });
+    expect(kamailio('0692123456', 'FRRE')).toMatchObject({ region: 'RE', allowance: true });
+    expect(kamailio('0612345678', 'FRRE')).toMatchObject({ region: 'FR', international: false });
+    // Only these regions: a German account does not read them.
+    expect(kamailio('0692123456', 'DE').e164).not.toBe('+262692123456');
   });
 });

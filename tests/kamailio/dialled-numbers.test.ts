@@ -8,8 +8,19 @@
 // - +881/+882/+883 without "+" are international and high risk (they had no region at all);
 // - Jersey is Jersey: a Jersey allowance lets +44 1534 … through, a British one does not;
 // - an emergency number behind a PBX's outside-line code ("9 112", "0 110") goes out alone.
+// And after its second review:
+// - a trunk prefix after the country code is dropped as the portal drops it ("+44 (0)7797 …" is
+//   Jersey's mobile, refused while blocked), and an invalid number of the account's own code is no
+//   domestic call;
+// - Spain's 091/092/062… and France's 114 after a PBX's outside-line code are emergency calls, not
+//   India, Pakistan or a number abroad; "011" alone is refused;
+// - the six-digit 116xxx and 118xxx short codes go out as dialled;
+// - France and its overseas departments dial each other nationally ("0692 …" is Réunion's);
+// - digits the switch cannot read get a 403 reason phrase of their own while blocked.
 // Nothing here is skipped (see harness.ts).
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { createSwitchClient } from '../../lib/switch/client';
 import { switchAccountSchema } from '../../lib/switch/schemas';
@@ -34,6 +45,15 @@ const ACCOUNTS = [
   { number: 'ACC-2507', username: 'dn-je-blocked', country: 'JE', internationalCalling: 'blocked' },
   { number: 'ACC-2508', username: 'dn-us-je', country: 'US', internationalCalling: 'blocked' },
   { number: 'ACC-2509', username: 'dn-us-gb', country: 'US', internationalCalling: 'blocked' },
+  { number: 'ACC-2510', username: 'dn-es-blocked', country: 'ES', internationalCalling: 'blocked' },
+  { number: 'ACC-2511', username: 'dn-es', country: 'ES', internationalCalling: 'allowed' },
+  { number: 'ACC-2512', username: 'dn-fr-blocked', country: 'FR', internationalCalling: 'blocked' },
+  { number: 'ACC-2513', username: 'dn-fr', country: 'FR', internationalCalling: 'allowed' },
+  { number: 'ACC-2514', username: 'dn-au-blocked', country: 'AU', internationalCalling: 'blocked' },
+  { number: 'ACC-2515', username: 'dn-re-blocked', country: 'RE', internationalCalling: 'blocked' },
+  { number: 'ACC-2516', username: 'dn-de', country: 'DE', internationalCalling: 'allowed' },
+  // dn-us is blocked by a fraud rule above: this one stays allowed.
+  { number: 'ACC-2517', username: 'dn-us2', country: 'US', internationalCalling: 'allowed' },
 ] as const;
 
 referenceSwitchPerFile(
@@ -55,19 +75,40 @@ referenceSwitchPerFile(
   (rig) => ({ work, sw, uas, obs } = rig),
 );
 
-type Scenario = Extract<SippCall['scenario'], 'call.xml' | 'call-refused.xml' | 'call-uri-incomplete.xml'>;
-async function dial(scenario: Scenario, username: string, to: string) {
-  const uri = scenario === 'call-uri-incomplete.xml';
+type Scenario = Extract<
+  SippCall['scenario'],
+  'call.xml' | 'call-refused.xml' | 'call-uri.xml' | 'call-uri-refused.xml' | 'call-uri-incomplete.xml'
+>;
+let traces = 0;
+/**
+ * `to`: a dialled number (sip:<to>@switch), or a whole Request-URI ("tel:…"). Returns the reason
+ * phrase of the switch's last final answer to the call (SIPp's message trace).
+ */
+async function dial(scenario: Scenario, username: string, to: string): Promise<string> {
+  const tel = to.startsWith('tel:');
+  const ruri = scenario === 'call-uri-incomplete.xml' || tel;
+  const messages = path.join(work, `dial-${++traces}.log`);
   const r = await runSipp({
-    scenario,
-    service: uri ? 'x' : to,
+    scenario: tel
+      ? scenario === 'call.xml'
+        ? 'call-uri.xml'
+        : scenario === 'call-refused.xml'
+          ? 'call-uri-refused.xml'
+          : scenario
+      : scenario,
+    service: ruri ? 'x' : to,
     username,
     password: PW,
-    extraArgs: uri ? ['-key', 'ruri', `sip:${to}@${sw.sipAddress}`] : [],
+    extraArgs: [
+      ...(ruri ? ['-key', 'ruri', tel ? to : `sip:${to}@${sw.sipAddress}`] : []),
+      ...['-trace_msg', '-message_file', messages],
+    ],
     switchAddress: sw.sipAddress,
     cwd: work,
   });
   expect(r.code, `${username} → ${to}: ${r.output}`).toBe(0);
+  const finals = [...readFileSync(messages, 'utf8').matchAll(/^SIP\/2\.0 [2-6]\d\d ([^\r\n]*)/gm)];
+  return finals.at(-1)?.[1] ?? '';
 }
 /** The carrier answers: the Request-URI it received. */
 async function relayed(username: string, to: string): Promise<string> {
@@ -81,12 +122,18 @@ async function relayed(username: string, to: string): Promise<string> {
   expect(got, to).toHaveLength(1);
   return got[0]!;
 }
-/** The switch answers 403 (or 484) after authenticating the call, and the carrier gets nothing. */
-async function refused(username: string, to: string, code: 403 | 484 = 403): Promise<void> {
+/**
+ * The switch answers 403 (or 484) after authenticating the call, and the carrier gets nothing.
+ * Returns the answer's reason phrase ("International calling blocked").
+ */
+async function refused(username: string, to: string, code: 403 | 484 = 403): Promise<string> {
   const before = uas.invites().length;
-  await dial(code === 484 ? 'call-uri-incomplete.xml' : 'call-refused.xml', username, to);
+  const reason = await dial(code === 484 ? 'call-uri-incomplete.xml' : 'call-refused.xml', username, to);
   expect(uas.invites().length, `${to} from ${username}`).toBe(before);
+  return reason;
 }
+const BLOCKED = 'International calling blocked';
+const UNREADABLE = 'Unreadable number, international calling blocked';
 const carrier = (number: string) => `sip:${number}@${uas.address}`;
 const client = () =>
   createSwitchClient({ baseUrl: sw.apiUrl, token: TOKEN, timeoutMs: 3000, retries: 0, log: () => {} });
@@ -174,5 +221,106 @@ describe('reference switch: emergency numbers behind a PBX', { timeout: 30_000 }
     // The number itself still wins; an access code before another short code is no emergency call.
     expect(await relayed('dn-us-blocked', '911')).toBe(carrier('911'));
     expect(await relayed('dn-gb-blocked', '9113')).toBe(carrier('9113'));
+  });
+});
+
+describe(
+  'reference switch: a trunk prefix after the country code (second review)',
+  { timeout: 60_000 },
+  () => {
+    test('dropped as the portal drops it: Jersey is refused while blocked, and goes out in E.164 while allowed', async () => {
+      expect(await refused('dn-gb-blocked', '+4407797123456')).toBe(BLOCKED);
+      expect(await refused('dn-gb-blocked', '004401534456789')).toBe(BLOCKED);
+      expect(await refused('dn-gb-blocked', 'tel:01534456789;phone-context=+44')).toBe(BLOCKED);
+      expect(await refused('dn-us-blocked', '+118765550123')).toBe(BLOCKED);
+      expect(await relayed('dn-gb', '+4407797123456')).toBe(carrier('+447797123456'));
+      expect(await relayed('dn-us2', '+118765550123')).toBe(carrier('+18765550123'));
+      // A national number, written internationally with its trunk 0: national, sent without the 0.
+      expect(await relayed('dn-de-blocked', '+4903012345678')).toBe(carrier('+493012345678'));
+      for (const a of ['ACC-2517', 'ACC-2505', 'ACC-2506']) expect(fraudHits(a), a).toEqual([]);
+    });
+
+    test('an invalid number of the account’s own code is never a domestic call', async () => {
+      expect(await refused('dn-de-blocked', '+49999')).toBe(UNREADABLE);
+      expect(await refused('dn-gb-blocked', '+441632960123')).toBe(UNREADABLE);
+      await refused('dn-gb', '+441632960123', 484);
+      await refused('dn-de', '004903', 484);
+    });
+  },
+);
+
+describe(
+  'reference switch: emergency numbers after an outside-line code, and "011" alone',
+  { timeout: 60_000 },
+  () => {
+    test('Spain’s 091, 092, 062, 061, 080 behind a PBX’s 0 or 9: the emergency number, never India or Pakistan', async () => {
+      for (const user of ['dn-es-blocked', 'dn-es']) {
+        expect(await relayed(user, '0091')).toBe(carrier('091'));
+        expect(await relayed(user, '0092')).toBe(carrier('092'));
+        expect(await relayed(user, '9091')).toBe(carrier('091'));
+      }
+      for (const n of ['062', '061', '080', '016'])
+        expect(await relayed('dn-es-blocked', `0${n}`)).toBe(carrier(n));
+      expect(await relayed('dn-es-blocked', '091')).toBe(carrier('091'));
+      expect(await relayed('dn-fr-blocked', '0114')).toBe(carrier('114'));
+      expect(await relayed('dn-us-blocked', '9988')).toBe(carrier('988'));
+      for (const a of ['ACC-2510', 'ACC-2511']) {
+        expect(fraudHits(a), a).toEqual([]);
+        expect((await account(a)).internationalCalling, a).toBe(a === 'ACC-2510' ? 'blocked' : 'allowed');
+      }
+    });
+
+    test('an international prefix with almost nothing after it is refused, never sent', async () => {
+      await refused('dn-us2', '011', 484);
+      await refused('dn-us2', '01122', 484); // ("0112" is 112 behind a PBX's 0: above)
+      expect(await refused('dn-us-blocked', '011')).toBe(UNREADABLE);
+      await refused('dn-es', '00353', 484);
+      for (const a of ['ACC-2511', 'ACC-2517']) {
+        expect(fraudHits(a), a).toEqual([]);
+        expect((await account(a)).internationalCalling, a).toBe('allowed');
+      }
+    });
+  },
+);
+
+describe('reference switch: six-digit short codes (second review)', { timeout: 30_000 }, () => {
+  test('116xxx and 118xxx go out as dialled, from blocked accounts too', async () => {
+    expect(await relayed('dn-gb-blocked', '116123')).toBe(carrier('116123'));
+    expect(await relayed('dn-gb-blocked', '118118')).toBe(carrier('118118'));
+    expect(await relayed('dn-de-blocked', '116117')).toBe(carrier('116117'));
+    expect(await relayed('dn-de-blocked', '116116')).toBe(carrier('116116'));
+    expect(await relayed('dn-fr-blocked', '116000')).toBe(carrier('116000'));
+    expect(await refused('dn-us-blocked', '116123')).toBe(UNREADABLE);
+    for (const a of ['ACC-2503', 'ACC-2505', 'ACC-2512']) expect(fraudHits(a), a).toEqual([]);
+  });
+});
+
+describe('reference switch: France and its overseas departments (second review)', { timeout: 30_000 }, () => {
+  test('"0692 …" from France is Réunion’s: international, and let through by a Réunion allowance', async () => {
+    expect(await refused('dn-fr-blocked', '0692123456')).toBe(BLOCKED);
+    expect(await relayed('dn-fr', '0262261234')).toBe(carrier('+262262261234'));
+    expect(await refused('dn-re-blocked', '0612345678')).toBe(BLOCKED);
+    const r = await client().putDestinationAllowances(
+      'ACC-2512',
+      {
+        countries: ['RE'],
+        until: new Date(Date.now() + 3_600_000).toISOString(),
+        reason: 'family',
+        actor: 'sam@tollgate.example',
+      },
+      randomUUID(),
+    );
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(await relayed('dn-fr-blocked', '0692123456')).toBe(carrier('+262692123456'));
+    expect(await relayed('dn-fr-blocked', '0612345678')).toBe(carrier('+33612345678'));
+  });
+});
+
+describe('reference switch: the reason a blocked account’s call is refused', { timeout: 30_000 }, () => {
+  test('digits without an area code are "unreadable", not an international call', async () => {
+    expect(await refused('dn-au-blocked', '98765432')).toBe(UNREADABLE);
+    expect(await refused('dn-us-blocked', '2345678')).toBe(UNREADABLE);
+    expect(await refused('dn-au-blocked', '+252611234567')).toBe(BLOCKED);
+    expect(await relayed('dn-au-blocked', '0298765432')).toBe(carrier('+61298765432'));
   });
 });

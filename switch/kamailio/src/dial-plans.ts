@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type CountryCode, getCountries, Metadata } from 'libphonenumber-js/max';
+import { nationalPlanSiblings } from '../../../lib/phone/plan';
 import { type NationalForm, nationalForms } from './national-forms';
 import { type NumberRange, numberRanges } from './number-ranges';
 
@@ -16,6 +17,12 @@ import { type NumberRange, numberRanges } from './number-ranges';
 //                   "+883"… → "001"; and the leading digits of a region that shares a code ("+1876" →
 //                   JM, "+77" → KZ). A number of a shared code that no region's leading digits claim
 //                   and that is not valid belongs to no region, as in the portal ("+1 555 555 0123").
+//   calling_codes   every calling code → the region whose plan libphonenumber reads its numbers with
+//                   (the first of the code's regions: "44" → GB, "1" → US; "001" for +800, +882…), so
+//                   that a trunk prefix written after a country code ("+44 (0)20…") is read as the
+//                   portal reads it
+//   national_plan_siblings  country → the regions whose national numbers its people dial as their
+//                   own (France and its overseas departments: lib/phone/plan.ts nationalPlanSiblings)
 // The policy query in kamailio.cfg normalises the number with these and compares regions.
 
 type Plan = {
@@ -115,11 +122,15 @@ export type DialPlanRows = {
   regions: { prefix: string; region: string }[];
   ranges: NumberRange[];
   forms: NationalForm[];
+  /** Calling code ("44") → the region whose plan reads its national numbers ("GB"; "001" when non-geographic). */
+  codes: { code: string; main: string }[];
+  /** Country → a region sharing its national plan ("FR" → "RE", "RE" → "FR"…). */
+  siblings: { country: string; sibling: string }[];
 };
 
 let cached: DialPlanRows | undefined;
 
-/** The five tables' rows, from the installed libphonenumber-js metadata (computed once per process). */
+/** The seven tables' rows, from the installed libphonenumber-js metadata (computed once per process). */
 export function dialPlanRows(): DialPlanRows {
   if (cached) return cached;
   const meta = new Metadata() as unknown as {
@@ -157,17 +168,28 @@ export function dialPlanRows(): DialPlanRows {
   // libphonenumber keeps the non-geographic codes apart (metadata.nonGeographic): without these rows
   // "+88213100456" had no region, and its digits dialled without "+" read as a domestic number.
   for (const code of Object.keys(meta.metadata.nonGeographic ?? {})) regions.set(`+${code}`, '001');
+  // libphonenumber reads the national part of "+44…" with the plan of the code's main region, the first
+  // in its list (metadata.selectNumberingPlan(callingCode)): GB's, whose trunk prefix "0" it strips from
+  // "+44 0 20…" when what is left is a number.
+  const codes = [
+    ...Object.entries(meta.metadata.country_calling_codes).map(([code, list]) => ({ code, main: list[0]! })),
+    ...Object.keys(meta.metadata.nonGeographic ?? {}).map((code) => ({ code, main: '001' })),
+  ];
   cached = {
     plans,
     idd,
     regions: [...regions].map(([prefix, region]) => ({ prefix, region })),
     ranges: numberRanges(),
     forms: nationalForms(),
+    codes,
+    siblings: getCountries().flatMap((country) =>
+      nationalPlanSiblings(country).map((sibling) => ({ country, sibling })),
+    ),
   };
   return cached;
 }
 
-/** Rewrites the five tables in one transaction (Kamailio reads them on the next INVITE). */
+/** Rewrites the seven tables in one transaction (Kamailio reads them on the next INVITE). */
 export function writeDialPlans(db: Database.Database): void {
   const rows = dialPlanRows();
   db.transaction(() => {
@@ -176,6 +198,12 @@ export function writeDialPlans(db: Database.Database): void {
     db.prepare('DELETE FROM region_prefixes').run();
     db.prepare('DELETE FROM number_ranges').run();
     db.prepare('DELETE FROM national_forms').run();
+    db.prepare('DELETE FROM calling_codes').run();
+    db.prepare('DELETE FROM national_plan_siblings').run();
+    const code = db.prepare('INSERT INTO calling_codes (code, main) VALUES (?, ?)');
+    for (const c of rows.codes) code.run(c.code, c.main);
+    const sibling = db.prepare('INSERT INTO national_plan_siblings (country, sibling) VALUES (?, ?)');
+    for (const r of rows.siblings) sibling.run(r.country, r.sibling);
     const form = db.prepare(
       'INSERT INTO national_forms (country, priority, glob, length, anchored, literal, group_start, group_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );

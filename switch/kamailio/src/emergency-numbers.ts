@@ -268,6 +268,94 @@ export const NATIONAL_EMERGENCY_NUMBERS: Readonly<Record<string, string>> = {
   ZW: '112 993 994 995 999',
 };
 
+/** The EU's member states, the EEA's other three, and Åland (Finland's plan), ISO 3166-1 alpha-2. */
+const EU_EEA = 'AT BE BG HR CY CZ DK EE FI DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO AX';
+/** France and the overseas regions and collectivities on its national plan (lib/phone/plan.ts). */
+const FRENCH_PLAN = 'FR RE YT GP BL MF GF MQ';
+
+/**
+ * Emergency and public-safety numbers the ShortNumberMetadata list above lacks, for the countries most
+ * accounts are in (as of 2026-12-05; each from the regulator's numbering plan or the authority that runs
+ * the line). Without them an extension behind a PBX dialling "0 091" in Spain reached India's +91 (the
+ * international prefix 00, then 91), and "9 091" went out as 9091. Each is routed as an emergency
+ * number: before any other reading, also after a PBX's outside-line code (kamailio.cfg route[EMERGENCY]).
+ * Left out where the source was not certain enough (an emergency call must not be misread, and a number
+ * wrongly listed here would bypass the block): Colombia's 1XY beyond 144 and 165, Chile's 138 (the Air
+ * Force's rescue), Peru's 115 (Defensa Civil), Mexico's 088 (Guardia Nacional), India's 181, the crown
+ * dependencies' 101 and 111, 988 in the US territories. Non-emergency N11 codes (211, 311, 511, 711,
+ * 811) are not here: dialled bare they are short codes, routed as dialled anyway.
+ */
+export const PUBLIC_SAFETY_NUMBERS: Readonly<Record<string, string>> = {
+  // FCC Report and Order of 16 July 2020 (WC Docket 18-336), 47 CFR § 52.200: 988, the Suicide & Crisis Lifeline.
+  US: '988',
+  // CRTC Telecom Regulatory Policy 2022-234: 988, mental health crisis and suicide prevention (since 2023-11-30).
+  CA: '988',
+  // Spain's 0XY numbers of the Plan nacional de numeración telefónica (Real Decreto 2296/2004 and the
+  // attributions of the Secretaría de Estado de Telecomunicaciones): 016 gender violence, 024 suicide
+  // prevention, 061 urgencias sanitarias, 062 Guardia Civil, 080 and 085 bomberos, 088 the regional
+  // police (Ertzaintza, Mossos d'Esquadra), 091 Policía Nacional, 092 Policía Local.
+  ES: '016 024 061 062 080 085 088 091 092',
+  // IFT, Lineamientos de Colaboración en Materia de Seguridad y Justicia (DOF 2015-12-02): 911 and 089
+  // (denuncia anónima); 060/065/066/068/080 are the older numbers the metadata keeps.
+  MX: '089 911',
+  // ENACOM's special services (Plan Fundamental de Numeración Nacional): 100 bomberos, 101 policía,
+  // 103 Defensa Civil, 106 emergencias náuticas (Prefectura), 107 emergencias médicas; 144 gender
+  // violence (Ley 26.485).
+  AR: '100 101 103 106 107 144 911',
+  // Anatel Resolução 357/2004 (serviços de utilidade pública): 100 Direitos Humanos, 180 Central de
+  // Atendimento à Mulher, 188 CVV (suicide prevention), 190 Polícia Militar, 191 Polícia Rodoviária
+  // Federal, 192 SAMU, 193 Bombeiros, 194 Polícia Federal, 197 Polícia Civil, 198 Polícia Rodoviária
+  // Estadual, 199 Defesa Civil.
+  BR: '100 180 188 190 191 192 193 194 197 198 199',
+  // CRC's 1XY numbers (Resolución CRC 5050 de 2016): 123 the national emergency line, 144 Defensa
+  // Civil, 165 GAULA (kidnapping and extortion).
+  CO: '123 144 165',
+  // Subtel's emergency numbers 13X: 130 CONAF (forest fires), 131 ambulancia, 132 bomberos,
+  // 133 Carabineros, 134 Policía de Investigaciones, 137 Armada (maritime emergencies).
+  CL: '130 131 132 133 134 137',
+  // MTC / OSIPTEL free emergency numbers: 105 Policía Nacional, 106 SAMU, 116 bomberos; 100 the
+  // Ministry of Women's violence line.
+  PE: '100 105 106 116',
+  // Ofcom's National Telephone Numbering Plan and General Condition A3: 999 and 112, 18000 (emergency
+  // text relay), 101 (police, non-emergency), 111 (NHS urgent care).
+  GB: '101 111 999 18000',
+  // Germany: 110 police, 112 fire and ambulance (TKG § 164); the on-call doctors' 116117 is a short code.
+  DE: '110 112',
+  // ARCEP's plan, the numéros d'urgence: 15 SAMU, 17 police, 18 pompiers, 112, 114 (for deaf callers,
+  // by text or video), 115 (homeless emergency shelter), 119 (children in danger), 191 (aviation),
+  // 196 (sea), 197 (terror alert).
+  ...Object.fromEntries(FRENCH_PLAN.split(' ').map((c) => [c, '15 17 18 112 114 115 119 191 196 197'])),
+  // AGCOM's Piano nazionale di numerazione: 112, 113 police, 114 Emergenza Infanzia, 115 vigili del
+  // fuoco, 117 Guardia di Finanza, 118 emergenza sanitaria, 1515 Carabinieri forestali, 1530 Guardia Costiera.
+  IT: '112 113 114 115 117 118 1515 1530',
+  // ACMA's Telecommunications (Emergency Call Service) Determination 2019: 000, 112 and 106 (text relay).
+  AU: '000 106 112',
+  // DoT's National Numbering Plan: 112 (ERSS), 100, 101, 102, 108, 1091 (women's helpline), 1098 (Childline).
+  IN: '100 101 102 108 112 1091 1098',
+};
+
+/**
+ * Six-digit short codes an account's country routes as dialled, refused until 2026-12-05 as too long for a
+ * short code (only five digits or fewer counted): kamailio.cfg's policy query reads the bare digits as
+ * a short code (blocked or not, no fraud hit; the hotspot rule still runs), never as a number abroad.
+ * - 116xxx, the EU's harmonised numbers for services of social value (Commission Decision 2007/116/EC
+ *   reserving the range; 116000 missing children, which the European Electronic Communications Code,
+ *   Directive (EU) 2018/1972 art. 96, requires every end-user to reach; 116006 victims of crime, 116111
+ *   child helplines, 116117 on-call doctors, 116123 emotional support), in every EU member state, the
+ *   EEA (Iceland, Liechtenstein, Norway), Åland, France's overseas regions and collectivities on its
+ *   plan, and the UK, whose plan kept the range (Ofcom's National Telephone Numbering Plan). The whole
+ *   range: an unassigned 116xxx reaches the carrier's announcement, never a number abroad.
+ * - 118xxx, directory enquiries: the UK (Ofcom) and metropolitan France (ARCEP's 118 XYZ). Elsewhere they
+ *   are five digits (Germany's and Spain's 118xy: short codes already), or not known here for certain
+ *   (Austria's 118xyz, France's overseas regions): left out.
+ * GLOB patterns over the whole dialled number, per ISO 3166-1 alpha-2 country.
+ */
+export const SHORT_CODES: Readonly<Record<string, readonly string[]>> = {
+  ...Object.fromEntries(`${EU_EEA} ${FRENCH_PLAN}`.split(' ').map((c) => [c, ['116???']])),
+  GB: ['116???', '118???'],
+  FR: ['116???', '118???'],
+};
+
 /** Emergency in every country (ITU-T E.161.1, 3GPP TS 22.101 §10.1.1, EECC art. 109, NANP). */
 export const EVERYWHERE = ['112', '911'] as const;
 
@@ -278,24 +366,31 @@ function expand(entry: string): string[] {
   return [...'0123456789'].flatMap((d) => expand(entry.slice(0, i) + d + entry.slice(i + 1)));
 }
 
-/** Every (country, number) row: the table above plus 112 and 911, for every region the dial plans know. */
+/** Every (country, number) row: the two tables above plus 112 and 911, for every region the dial plans know. */
 export function emergencyRows(): { country: string; number: string }[] {
   const countries = new Set<string>([...getCountries(), ...Object.keys(NATIONAL_EMERGENCY_NUMBERS)]);
   const rows: { country: string; number: string }[] = [];
   for (const country of [...countries].sort()) {
     const numbers = new Set<string>(EVERYWHERE);
-    for (const entry of (NATIONAL_EMERGENCY_NUMBERS[country] ?? '').split(' ').filter(Boolean))
-      for (const n of expand(entry)) numbers.add(n);
+    const entries = `${NATIONAL_EMERGENCY_NUMBERS[country] ?? ''} ${PUBLIC_SAFETY_NUMBERS[country] ?? ''}`;
+    for (const entry of entries.split(' ').filter(Boolean)) for (const n of expand(entry)) numbers.add(n);
     for (const number of [...numbers].sort()) rows.push({ country, number });
   }
   return rows;
 }
 
+/** Every (country, pattern) row of SHORT_CODES. */
+export function shortCodeRows(): { country: string; pattern: string }[] {
+  return Object.entries(SHORT_CODES).flatMap(([country, patterns]) =>
+    patterns.map((pattern) => ({ country, pattern })),
+  );
+}
+
 /**
- * Rewrites emergency_numbers, and pbx_access_codes from the portal's list (lib/phone/pbx.ts
- * PBX_ACCESS_CODES: "9", "0"), in one transaction (Kamailio reads them on the next INVITE). An
- * extension behind a PBX dials its outside-line code first ("9 112" in the UK, "0 112" in Germany);
- * route[EMERGENCY] sends the emergency number alone.
+ * Rewrites emergency_numbers, short_codes (SHORT_CODES), and pbx_access_codes from the portal's list
+ * (lib/phone/pbx.ts PBX_ACCESS_CODES: "9", "0"), in one transaction (Kamailio reads them on the next
+ * INVITE). An extension behind a PBX dials its outside-line code first ("9 112" in the UK, "0 112" in
+ * Germany); route[EMERGENCY] sends the emergency number alone.
  */
 export function writeEmergencyNumbers(db: Database.Database): void {
   const rows = emergencyRows();
@@ -303,6 +398,9 @@ export function writeEmergencyNumbers(db: Database.Database): void {
     db.prepare('DELETE FROM emergency_numbers').run();
     const ins = db.prepare('INSERT INTO emergency_numbers (country, number) VALUES (?, ?)');
     for (const r of rows) ins.run(r.country, r.number);
+    db.prepare('DELETE FROM short_codes').run();
+    const short = db.prepare('INSERT INTO short_codes (country, pattern) VALUES (?, ?)');
+    for (const r of shortCodeRows()) short.run(r.country, r.pattern);
     db.prepare('DELETE FROM pbx_access_codes').run();
     const code = db.prepare('INSERT INTO pbx_access_codes (code) VALUES (?)');
     for (const c of PBX_ACCESS_CODES) code.run(c);
