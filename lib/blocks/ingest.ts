@@ -106,8 +106,8 @@ export async function ingestSwitchEvent(
   const ahead = aheadOfSignature(event, sig.timestamp);
   if (ahead) {
     await keepRejected(raw, ahead, event.data.accountNumber);
-    // Its own code, not `invalid_event`: the same bytes signed later (t is not in them) are accepted,
-    // so a sender retries this one (docs/switch-api.md part 2, "Answers, and when to retry").
+    // Its own code, not `invalid_event`: a clock fault, which the switch's operator mends differently
+    // from a malformed event (docs/switch-api.md part 2, "Answers, and when to retry": final too).
     return answer(400, { error: { code: 'occurred_in_future', message: ahead } });
   }
   const inbox = { id: event.id, type: event.type, accountNumber: event.data.accountNumber, body: raw };
@@ -248,10 +248,11 @@ function accountInHead(head: Uint8Array): string | undefined {
  * happened. A time further ahead is a local time written with `Z`, or a clock that stepped back
  * after the event was written (NTP correcting a fast clock, a virtual machine restored from a
  * snapshot), and the portal orders a block's lifts by it (lib/blocks/lifecycle.ts), so such an event
- * is refused (400 `occurred_in_future`) before anything is stored but the rejected body. Unlike a
- * malformed event it is not refused for good: `t` is not in the signed bytes, so the same event sent
- * again once the sender's clock has passed `occurredAt` − 300 s is applied. Returns the reason, or
- * null. A trigger call's time is never a reason to refuse (docs/switch-api.md): one later than
+ * is refused (400 `occurred_in_future`) before anything is stored but the rejected body. `t` is not
+ * in the signed bytes, so the same event signed again once the sender's clock has passed
+ * `occurredAt` − 300 s is applied; docs/switch-api.md asks senders to give it up all the same (taken
+ * that late, after the reconciler made both sides agree, a lift could undo a block placed since).
+ * Returns the reason, or null. A trigger call's time is never a reason to refuse (docs/switch-api.md): one later than
  * `occurredAt` + 300 s is stored as `occurredAt` (lib/blocks/trigger-calls.ts).
  */
 function aheadOfSignature(event: SwitchEvent, tSec: number): string | null {

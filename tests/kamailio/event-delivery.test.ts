@@ -7,7 +7,7 @@
 //
 // An event Tollgate refuses for good (its error body with a final code) is abandoned at once, so it
 // no longer holds back its account's later events for the 3 days of retries; every other answer is
-// retried, a proxy's 400 and Tollgate's 400 occurred_in_future among them. The CLI refuses an
+// retried, a proxy's 400 among them. The CLI refuses an
 // `--actor` a block.lifted cannot carry (1–200 characters, no control characters), and leaves the
 // dialling tables to `start`.
 import { spawnSync } from 'node:child_process';
@@ -169,17 +169,18 @@ const FINAL: Record<string, Answer> = {
   'ACC-3400E': tollgate(400, 'invalid_event', 'data.reason: Invalid option'),
   'ACC-3413': tollgate(413, 'too_large', 'event bodies are limited to 1 MiB'),
   'ACC-3415': tollgate(415, 'unsupported_encoding', 'Content-Encoding gzip is not accepted'),
+  // A clock that stepped back after the event was written: final too (see REFUSED_FOR_GOOD).
+  'ACC-3400F': tollgate(
+    400,
+    'occurred_in_future',
+    'occurredAt: later than the signature time t + 300 s (a clock behind, or a local time written with Z)',
+  ),
 };
 const RETRIED: Record<string, Answer> = {
   'ACC-3401': tollgate(401, 'bad_signature', 'signature mismatch'),
   'ACC-3404': tollgate(404, 'unknown_account', 'no account ACC-3404'),
   'ACC-3429': tollgate(429, 'rate_limited', 'slow down'),
   'ACC-3503': tollgate(503, 'switch_state_unavailable', 'send it again later'),
-  'ACC-3400F': tollgate(
-    400,
-    'occurred_in_future',
-    'occurredAt: later than the signature time t + 300 s (a clock behind, or a local time written with Z); the same event is accepted once t + 300 s reaches it',
-  ),
   'ACC-3400H': nginx(
     400,
     'The plain HTTP request was sent to HTTPS port',
@@ -197,8 +198,6 @@ const RETRIED: Record<string, Answer> = {
   'ACC-3400G': { status: 400, type: 'application/json', body: '{"message":"Bad Request","statusCode":400}' },
   'ACC-3400N': tollgate(400, 'some_future_code', 'a code from a newer Tollgate'),
 };
-/** An account whose events were written while this host's clock ran 305 s fast (then stepped back). */
-const CLOCK_STEPPED_BACK = 'ACC-3400T';
 
 describe(
   'reference switch: which answers end an event (docs/switch-api.md part 2)',
@@ -207,8 +206,6 @@ describe(
     /** Answer to the block.placed of an account; absent: 200. */
     const answerFor = new Map<string, Answer>();
     const seen: Seen[] = [];
-    /** What the stand-in answered CLOCK_STEPPED_BACK's events, in order. */
-    const clockAnswers: number[] = [];
     const lines: string[] = [];
     let dir: string;
     let db: Db;
@@ -222,18 +219,10 @@ describe(
         req.on('end', () => {
           const e = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
             type: string;
-            occurredAt: string;
             data: { accountNumber: string; actor?: string };
           };
           seen.push({ type: e.type, ...e.data });
-          let answer = e.type === 'block.placed' ? answerFor.get(e.data.accountNumber) : undefined;
-          if (e.data.accountNumber === CLOCK_STEPPED_BACK) {
-            // Tollgate's rule (lib/blocks/ingest.ts): occurredAt no later than the signature's t + 300 s.
-            const t = Number(/(?:^|,)t=(\d+)/.exec(String(req.headers['tollgate-signature']))?.[1]);
-            const ahead = Date.parse(e.occurredAt) > (t + 300) * 1000;
-            clockAnswers.push(ahead ? 400 : 200);
-            if (ahead) answer = RETRIED['ACC-3400F'];
-          }
+          const answer = e.type === 'block.placed' ? answerFor.get(e.data.accountNumber) : undefined;
           if (answer === undefined)
             res
               .writeHead(200, { 'Content-Type': 'application/json' })
@@ -246,7 +235,7 @@ describe(
       const dbPath = path.join(dir, 'switch.db');
       createDatabase(dbPath, { dialTables: false });
       db = openDb(dbPath);
-      const accounts = [...Object.keys(FINAL), ...Object.keys(RETRIED), CLOCK_STEPPED_BACK];
+      const accounts = [...Object.keys(FINAL), ...Object.keys(RETRIED)];
       provision(db, 'answers.test', {
         accounts: accounts.map((number) => ({ number, name: `Answer ${number}`, credentials: [] })),
       });
@@ -264,10 +253,6 @@ describe(
             emitEvent: true,
             eventReason: 'manual',
           });
-      // Written while the clock ran 305 s fast; NTP has stepped it back since: refused for about 5 s.
-      db.prepare('UPDATE outbox SET created_at = created_at + 305 WHERE account_number = ?').run(
-        CLOCK_STEPPED_BACK,
-      );
       const { port } = server.address() as net.AddressInfo;
       deliverer = startDelivery(db, {
         eventsUrl: `http://127.0.0.1:${port}/api/switch/events`,
@@ -302,7 +287,7 @@ describe(
     const attempts = (account: string, type: string) =>
       seen.filter((e) => e.accountNumber === account && e.type === type).length;
 
-    test('Tollgate’s final codes (400 not_utf8, malformed_json, invalid_event; 413 too_large; 415 unsupported_encoding) abandon the event at once, logged with Tollgate’s reason, and the account’s lift goes next', async () => {
+    test('Tollgate’s final codes (400 not_utf8, malformed_json, invalid_event, occurred_in_future; 413 too_large; 415 unsupported_encoding) abandon the event at once, logged with Tollgate’s reason, and the account’s lift goes next', async () => {
       for (const account of Object.keys(FINAL))
         await waitFor(
           `the lift behind ${account}'s refused block`,
@@ -325,7 +310,7 @@ describe(
       }
     });
 
-    test('every other answer is retried, a proxy’s 400, 413 and 415 and Tollgate’s occurred_in_future among them, holding the account’s lift back until the event is taken', async () => {
+    test('every other answer is retried, a proxy’s 400, 413 and 415 among them, holding the account’s lift back until the event is taken', async () => {
       for (const account of Object.keys(RETRIED))
         await waitFor(`three attempts for ${account}`, () => attempts(account, 'block.placed') >= 3, 5_000);
       for (const [account, answer] of Object.entries(RETRIED)) {
@@ -340,7 +325,6 @@ describe(
         lines.find((l) => l.includes(`(block.placed ${account}) attempt`)) ?? '';
       expect(retryLine('ACC-3401')).toContain('check SWITCH_WEBHOOK_SECRET');
       expect(retryLine('ACC-3404')).toContain('Tollgate has no account ACC-3404');
-      expect(retryLine('ACC-3400F')).toContain('this host’s clock is behind the event’s time');
       for (const account of ['ACC-3400H', 'ACC-3400C', 'ACC-3413N', 'ACC-3415P', 'ACC-3400G'])
         expect(retryLine(account), account).toContain(
           'not Tollgate’s answer but a proxy’s: check --events-url',
@@ -360,27 +344,6 @@ describe(
         expect(order.indexOf('block.lifted')).toBe(order.length - 1);
         expect(order.lastIndexOf('block.placed')).toBe(order.length - 2);
       }
-    });
-
-    test('an event dated after the clock stepped back is sent again, freshly signed, until Tollgate takes it', async () => {
-      await waitFor(
-        'the lift after the block written before the step',
-        () => row(CLOCK_STEPPED_BACK, 'block.lifted').delivered_at !== null,
-        10_000,
-      );
-      const placed = row(CLOCK_STEPPED_BACK, 'block.placed');
-      expect(placed.abandoned_at).toBeNull();
-      expect(placed.delivered_at).not.toBeNull();
-      expect(placed.attempts).toBeGreaterThan(1);
-      // Refused while t + 300 s was before occurredAt, then taken: nothing was given up.
-      expect(clockAnswers[0]).toBe(400);
-      expect(clockAnswers.at(-1)).toBe(200);
-      expect(
-        seen
-          .filter((e) => e.accountNumber === CLOCK_STEPPED_BACK)
-          .map((e) => e.type)
-          .at(-1),
-      ).toBe('block.lifted');
     });
   },
 );

@@ -40,7 +40,12 @@ export interface Deliverer {
  * (CONTRACTS §4; docs/switch-api.md part 2, "Answers, and when to retry"): per status, the
  * `error.code` of Tollgate's error body (`{"error":{"code","message"}}`) that is final. `400`
  * `not_utf8`, `malformed_json`, `invalid_event` (not UTF-8, not JSON, not the schema), `413`
- * `too_large` (over 1 MiB), `415` `unsupported_encoding` (a `Content-Encoding`). Such an event is
+ * `too_large` (over 1 MiB), `415` `unsupported_encoding` (a `Content-Encoding`); and `400`
+ * `occurred_in_future`: `occurredAt` later than the signature's `t` + 300 s, because this host's clock
+ * stepped back after the event was written (NTP after a fast clock, a snapshot restored). Tollgate
+ * would take the same bytes signed once the clock has caught up, but by then its reconciler has put
+ * the switch and the portal in agreement (blocked wins), and a lift applied that late could undo a
+ * block placed since (review, session 40): it is given up like the others. Such an event is
  * abandoned at once with a log line, and its account's next event goes next: Tollgate kept the refused
  * event and compares the account it names with this switch at its reconciler's next pass. Retrying
  * it for the 3 days held back the account's later events (a new fraud block) the whole time.
@@ -51,10 +56,6 @@ export interface Deliverer {
  *   400 to plain HTTP sent to its HTTPS port and to oversized headers, 413 past its
  *   `client_max_body_size`): retried until the setup is fixed, since a block.placed given up loses its
  *   calls and a block.lifted given up is undone by Tollgate's reconciler;
- * - `400 occurred_in_future`: the event's `occurredAt` is later than the signature's `t` + 300 s,
- *   because this host's clock stepped back after the event was written (NTP after a fast clock, a
- *   virtual machine restored from a snapshot). `t` is not in the bytes, so the same event is applied
- *   once the clock has caught up;
  * - `401`: nothing was stored; the signature was wrong (a secret being rotated, a wrong
  *   SWITCH_WEBHOOK_SECRET) or stale (this host's clock), and the same event is applied once that is
  *   fixed, while the account's later events would get the same 401;
@@ -64,7 +65,7 @@ export interface Deliverer {
  *   (a proxy's: a wrong URL, a gateway): "not received, try later".
  */
 export const REFUSED_FOR_GOOD: Readonly<Record<number, ReadonlySet<string>>> = {
-  400: new Set(['not_utf8', 'malformed_json', 'invalid_event']),
+  400: new Set(['not_utf8', 'malformed_json', 'invalid_event', 'occurred_in_future']),
   413: new Set(['too_large']),
   415: new Set(['unsupported_encoding']),
 };
@@ -113,8 +114,6 @@ function retryHint(status: number | null, body: string, accountNumber: string): 
   if (status === 401) return ' (check SWITCH_WEBHOOK_SECRET against Tollgate’s, and this host’s clock: NTP)';
   if (status === 404 && code === 'unknown_account')
     return ` (Tollgate has no account ${accountNumber}: create it there; the event applies then)`;
-  if (status === 400 && code === 'occurred_in_future')
-    return ' (this host’s clock is behind the event’s time: it stepped back; the event applies once the clock has caught up)';
   // Tollgate answers every 4xx with its error body: one without it comes from a proxy in between.
   if (status !== null && status >= 400 && status < 500 && code === undefined)
     return ' (not Tollgate’s answer but a proxy’s: check --events-url, its scheme, host, port and path)';
