@@ -167,43 +167,48 @@ async function QueueView({
           (SyncIssueList). With no entry to show (and no page link to follow) the section is hidden,
           heading and all: an agent who opens the page with nothing out of sync sees nothing of it. */}
       {sync ? (
-        <section
-          aria-labelledby="sync-title"
-          className={`flex flex-col gap-3 ${syncIssuesAfter.key ? '' : '[&:not(:has(li))]:hidden'}`}
-        >
-          <h2 id="sync-title" className="text-xl font-semibold">
-            {t('home.syncTitle', { count: sync.total, capped: sync.capped ? 'yes' : 'no' })}
-          </h2>
-          <p>
-            {t('home.syncIntro')}
-            {sync.total > sync.items.length && !syncIssuesAfter.key
-              ? ` ${t('home.syncShowingOldest', { count: sync.items.length })}`
-              : ''}
-          </p>
-          <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
-            <SyncIssues items={sync.items} />
-          </ClientMessages>
-          {sync.next || syncIssuesAfter.key ? (
-            <nav aria-label={t('home.syncPages')} className="flex gap-4">
-              {syncIssuesAfter.key ? (
-                <Link
-                  href={`${link({ queueAfter: keepQueue, allowanceAfter: keepAllowances })}#sync-title`}
-                  className={PAGE_LINK}
-                >
-                  {t('home.syncOldest')}
-                </Link>
-              ) : null}
-              {sync.next ? (
-                <Link
-                  href={`${link({ queueAfter: keepQueue, allowanceAfter: keepAllowances, syncAfter: sync.next })}#sync-title`}
-                  className={PAGE_LINK}
-                >
-                  {t('home.syncLater')}
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
-        </section>
+        <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
+          <SyncIssues
+            items={sync.items}
+            labelledBy="sync-title"
+            hideEmpty={!syncIssuesAfter.key}
+            head={
+              <>
+                <h2 id="sync-title" className="text-xl font-semibold">
+                  {t('home.syncTitle', { count: sync.total, capped: sync.capped ? 'yes' : 'no' })}
+                </h2>
+                <p>
+                  {t('home.syncIntro')}
+                  {sync.total > sync.items.length && !syncIssuesAfter.key
+                    ? ` ${t('home.syncShowingOldest', { count: sync.items.length })}`
+                    : ''}
+                </p>
+              </>
+            }
+            foot={
+              sync.next || syncIssuesAfter.key ? (
+                <nav aria-label={t('home.syncPages')} className="flex gap-4">
+                  {syncIssuesAfter.key ? (
+                    <Link
+                      href={`${link({ queueAfter: keepQueue, allowanceAfter: keepAllowances })}#sync-title`}
+                      className={PAGE_LINK}
+                    >
+                      {t('home.syncOldest')}
+                    </Link>
+                  ) : null}
+                  {sync.next ? (
+                    <Link
+                      href={`${link({ queueAfter: keepQueue, allowanceAfter: keepAllowances, syncAfter: sync.next })}#sync-title`}
+                      className={PAGE_LINK}
+                    >
+                      {t('home.syncLater')}
+                    </Link>
+                  ) : null}
+                </nav>
+              ) : null
+            }
+          />
+        </ClientMessages>
       ) : null}
 
       <Section id="queue-title" title={title}>

@@ -14,7 +14,8 @@ import { OtherBlocksChoice } from './other-blocks-choice';
  * resolved). The page renders the form either way, at the same place, so that the answer to what was
  * just sent stays in its live region (ActionForm `closed`) when the refreshed page closes it. A form
  * offered again later (the block was lifted: a new one can be placed) starts afresh, without that
- * earlier answer.
+ * earlier answer. `onSubmit` and `onAnswer` (ActionForm): for a caller that hides what surrounds the
+ * form once it is closed with nothing to show.
  */
 export function NoteForm<T = unknown>({
   action,
@@ -29,6 +30,7 @@ export function NoteForm<T = unknown>({
   gap = 'gap-4',
   closed = false,
   onSubmit,
+  onAnswer,
 }: {
   action: FormAction<T>;
   hiddenFields: Record<string, string>;
@@ -42,6 +44,7 @@ export function NoteForm<T = unknown>({
   gap?: 'gap-2' | 'gap-4';
   closed?: boolean;
   onSubmit?: (e: FormEvent<HTMLFormElement>) => void;
+  onAnswer?: (stays: boolean) => void;
 }) {
   // Each time the form is offered again after being closed, a new round: a new ActionForm (React key).
   const [round, setRound] = useState({ closed, n: 0 });
@@ -58,6 +61,7 @@ export function NoteForm<T = unknown>({
       variant={variant}
       closed={closed}
       onSubmit={onSubmit}
+      onAnswer={onAnswer}
     >
       {({ state, field }) => (
         <>

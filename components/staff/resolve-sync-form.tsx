@@ -6,7 +6,8 @@ import { useSyncEntry } from './sync-issue-list';
 
 /**
  * Staff close an out-of-sync entry once they have checked the account with the switch team. Closed
- * once the entry is resolved (SyncIssueList keeps an entry resolved here, with this answer).
+ * once the entry is resolved (SyncIssueList keeps an entry resolved here while this form has an answer
+ * to show: it is told as the form is sent, and again with the answer).
  */
 export function ResolveSyncForm({ issueId }: { issueId: string }) {
   const t = useTranslations('staff.sync');
@@ -23,6 +24,7 @@ export function ResolveSyncForm({ issueId }: { issueId: string }) {
       gap="gap-2"
       closed={entry.gone}
       onSubmit={entry.sent}
+      onAnswer={entry.answered}
     />
   );
 }

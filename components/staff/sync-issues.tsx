@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
 import { useTranslations } from 'next-intl';
 import { StoredText } from '@/components/ui/stored-text';
@@ -22,14 +23,32 @@ const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch', 'lift_refus
 const STATES = new Set(['blocked', 'allowed']);
 
 /**
- * Accounts where the portal and the switch disagreed: what each said, and what Tollgate did (blocked
- * wins). An entry resolved from this page stays on it with the answer (SyncIssueList).
+ * The section of accounts where the portal and the switch disagreed: what each said, and what Tollgate
+ * did (blocked wins). `head` (the heading, id `labelledBy`, and intro), `foot` (page links) and
+ * `hideEmpty` frame the list as SyncIssueList says. An entry resolved from this page stays on it with
+ * the answer (SyncIssueList).
  */
-export function SyncIssues({ items }: { items: Item[] }) {
+export function SyncIssues({
+  items,
+  labelledBy,
+  head,
+  foot,
+  hideEmpty = false,
+}: {
+  items: Item[];
+  labelledBy: string;
+  head: ReactNode;
+  foot?: ReactNode;
+  hideEmpty?: boolean;
+}) {
   const t = useTranslations('staff.sync');
   const stateLabel = (s: string) => (STATES.has(s) ? t(`state.${s}`) : s);
   return (
     <SyncIssueList
+      labelledBy={labelledBy}
+      head={head}
+      foot={foot}
+      hideEmpty={hideEmpty}
       empty={t('empty')}
       entries={items.map((i) => ({
         id: i.id,

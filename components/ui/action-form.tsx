@@ -1,5 +1,13 @@
 'use client';
-import { useActionState, useEffect, useRef, useState, type FormHTMLAttributes, type ReactNode } from 'react';
+import {
+  useActionState,
+  useEffect,
+  useEffectEvent,
+  useRef,
+  useState,
+  type FormHTMLAttributes,
+  type ReactNode,
+} from 'react';
 import { echoed } from '@/components/ui/echoed';
 import { focusHeadingBefore } from '@/components/ui/focus-on-arrival';
 import { FormMessage } from '@/components/ui/form-message';
@@ -50,6 +58,13 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
    * heading before the form (focusHeadingBefore), outside the live region: the answer is read once.
    */
   closed?: boolean;
+  /**
+   * Called once with each answer the action gives (not as the form is sent): `stays` says whether the
+   * form, closed, shows it (a message that is not about the fields, as `closed` above). A page that
+   * hides what surrounds a closed form with nothing to show (a section's heading, a list's entry)
+   * learns from it whether to keep that.
+   */
+  onAnswer?: (stays: boolean) => void;
   /** id of the element that describes the submit button (aria-describedby): what it acts on. */
   submitDescribedBy?: string;
   /** Button before the message, for the one-button forms laid out in a row. */
@@ -81,6 +96,7 @@ export function ActionForm<T = unknown>({
   variant,
   submitName,
   closed = false,
+  onAnswer,
   submitDescribedBy,
   buttonFirst = false,
   wide = false,
@@ -100,7 +116,13 @@ export function ActionForm<T = unknown>({
   const formRef = useRef<HTMLFormElement>(null);
   // Whether the last submission was sent with the focus inside the form (its button, or a field).
   const sentFromInside = useRef(false);
-  const closedAnswer = closed && !!message && !state?.fieldErrors;
+  // What a closed form still shows: a message that is not about the fields.
+  const stays = !!message && !state?.fieldErrors;
+  const closedAnswer = closed && stays;
+  const answered = useEffectEvent(() => onAnswer?.(stays));
+  useEffect(() => {
+    if (state !== undefined) answered();
+  }, [state]);
   useEffect(() => {
     if (!closedAnswer || !sentFromInside.current) return;
     sentFromInside.current = false;

@@ -4,7 +4,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { StaffAllowances } from '@/components/allowance/staff-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { AccountBlocks, AccountRequests, SwitchOperations } from '@/components/staff/account-blocks';
-import { PlaceBlockForm } from '@/components/staff/manual-block-forms';
+import { PlaceBlockSection } from '@/components/staff/manual-block-forms';
 import { CustomerLogins } from '@/components/staff/customer-logins';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { requireStaff } from '@/lib/auth/session';
@@ -101,15 +101,9 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
         </PageHead>
 
         {/* At this one place whatever the state: placing a block closes the form (a block on its way,
-            then in force), and its answer stays under this heading (NoteForm `closed`). With no form
-            and no answer to show the section is hidden, heading and all. */}
-        <section aria-labelledby="place-title" className="flex flex-col gap-3 [&:not(:has(form))]:hidden">
-          <h2 id="place-title" className="text-xl font-semibold">
-            {t('placeTitle')}
-          </h2>
-          {inForce || placing ? null : <p>{t('placeIntro')}</p>}
-          <PlaceBlockForm accountNumber={a.number} closed={inForce || placing} />
-        </section>
+            then in force), and its answer stays under this heading (PlaceBlockSection, which hides the
+            section when it has neither form nor answer to show). */}
+        <PlaceBlockSection accountNumber={a.number} closed={inForce || placing} />
 
         <Section id="blocks-title" title={t('blocks')}>
           <AccountBlocks account={a} />

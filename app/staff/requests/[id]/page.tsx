@@ -20,7 +20,7 @@ import { decisionBanner } from '@/lib/requests/decision-banner';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
 import { displayEmail } from '@/lib/auth/email-address';
-import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
+import { DecisionNotice } from '@/components/staff/decision-notice';
 import { actorName } from '@/components/ui/actor-name';
 import { countryName } from '@/lib/phone/format';
 import { zoneName } from '@/lib/time/format';
@@ -60,11 +60,11 @@ export default async function StaffRequestPage({
           back={{ href: '/staff', label: t('back') }}
           title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
         >
-          {/* Read as it takes the focus: outside the status region, which stays mounted across the
-              redirect back to this page (`?done=`) and would announce it a second time. When the
-              auto-refresh turns "approved" into "liftUndone" the element stays (and the focus on
-              it), and the status line below announces where the request now stands. */}
-          {banner ? <FocusOnArrival>{t(`done.${banner}`)}</FocusOnArrival> : null}
+          {/* Read as it takes the focus, outside the status region: that region stays mounted across
+              the redirect back to this page (`?done=`) and would announce it a second time. When the
+              auto-refresh turns "approved" into "liftUndone" the notice stays (and the focus on it),
+              and says the new sentence through a live region of its own (DecisionNotice). */}
+          {banner ? <DecisionNotice kind={banner}>{t(`done.${banner}`)}</DecisionNotice> : null}
           <div role="status" aria-live="polite" className="flex flex-col gap-2">
             <p className="font-semibold">
               {r.decision
