@@ -323,7 +323,8 @@ function namedAccount(json: unknown): string | undefined {
 }
 
 /**
- * Kept (under a synthetic id) so an operator can see what the switch sent; never acted on. A NUL
+ * Kept (under a synthetic id made from the body, so a body refused again is kept once) so an operator
+ * can see what the switch sent; never acted on. A NUL
  * character, which PostgreSQL refuses in text (a raw one makes a body malformed JSON), is stored as
  * the six characters `\u0000`, in the body and the error alike. When the signed body names an account
  * (`accountNumber`, well formed), the row records it and an account the portal knows is flagged for
@@ -335,16 +336,23 @@ function namedAccount(json: unknown): string | undefined {
  */
 async function keepRejected(raw: string, error: string, accountNumber?: string): Promise<boolean> {
   const escapeNul = (text: string) => text.replaceAll('\u0000', '\\u0000');
+  const body = escapeNul(raw);
   try {
-    await db.switchEvent.create({
-      data: {
-        id: `rejected_${crypto.randomUUID()}`,
+    // One row per body: a sender that re-sends what was refused (every minute for days, as a sender
+    // retrying every failure does) stored a full copy, up to 1 MiB, with every attempt (review,
+    // session 40). The first refusal's row is kept; the account is flagged each time (below).
+    const id = `rejected_${crypto.createHash('sha256').update(body).digest('hex')}`;
+    await db.switchEvent.upsert({
+      where: { id },
+      create: {
+        id,
         type: 'unknown',
         accountNumber: accountNumber ?? '',
-        body: escapeNul(raw),
+        body,
         status: 'rejected',
         error: cutWhole(escapeNul(error), 1000),
       },
+      update: {},
     });
   } catch (e) {
     log().error(
