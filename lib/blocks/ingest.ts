@@ -79,7 +79,7 @@ export async function ingestSwitchEvent(
     // JSON exchanged between systems must be UTF-8 (RFC 8259 §8.1). Kept as far as it reads (each
     // bad byte shown as U+FFFD), with the account it names flagged, like any other refused event.
     const shown = Buffer.from(body).toString('utf8');
-    await keepRejected(shown, 'the body is not valid UTF-8', namedAccount(parseOrNull(shown)));
+    await keepRejected(shown, 'the body is not valid UTF-8', namedAccount(parseOrNull(shown)), body);
     return answer(400, {
       error: { code: 'not_utf8', message: 'the body is not valid UTF-8 (RFC 8259 §8.1); send JSON as UTF-8' },
     });
@@ -258,7 +258,7 @@ function accountInHead(head: Uint8Array): string | undefined {
 function aheadOfSignature(event: SwitchEvent, tSec: number): string | null {
   const limitMs = (tSec + DEFAULT_TOLERANCE_SEC) * 1000;
   if (new Date(event.occurredAt).getTime() <= limitMs) return null;
-  return `occurredAt: later than the signature time t + ${DEFAULT_TOLERANCE_SEC} s (a clock behind, or a local time written with Z); the same event is accepted once t + ${DEFAULT_TOLERANCE_SEC} s reaches it`;
+  return `occurredAt: later than the signature time t + ${DEFAULT_TOLERANCE_SEC} s (a clock behind, or a local time written with Z); not applied: fix the sender's clock or zone, and do not send this event again`;
 }
 
 /**
@@ -334,14 +334,21 @@ function namedAccount(json: unknown): string | undefined {
  * gets its answer. Returns whether an account was flagged (false: none named, or one the portal does
  * not know).
  */
-async function keepRejected(raw: string, error: string, accountNumber?: string): Promise<boolean> {
+async function keepRejected(
+  raw: string,
+  error: string,
+  accountNumber?: string,
+  received: string | Uint8Array = raw,
+): Promise<boolean> {
   const escapeNul = (text: string) => text.replaceAll('\u0000', '\\u0000');
   const body = escapeNul(raw);
   try {
-    // One row per body: a sender that re-sends what was refused (every minute for days, as a sender
-    // retrying every failure does) stored a full copy, up to 1 MiB, with every attempt (review,
-    // session 40). The first refusal's row is kept; the account is flagged each time (below).
-    const id = `rejected_${crypto.createHash('sha256').update(body).digest('hex')}`;
+    // One row per body received and reason: a sender that re-sends what was refused (every minute for
+    // days, as a sender retrying every failure does) stored a full copy, up to 1 MiB, with every
+    // attempt (review, session 40). The id is made from the bytes as received (`received`: not the
+    // text kept, in which different bad bytes all read U+FFFD) and the reason (an oversized body's
+    // names its size); the first refusal's row is kept, and the account is flagged each time (below).
+    const id = `rejected_${crypto.createHash('sha256').update(received).update('\u0000').update(error).digest('hex')}`;
     await db.switchEvent.upsert({
       where: { id },
       create: {

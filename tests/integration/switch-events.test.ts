@@ -206,12 +206,12 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
       data: { accountNumber: account.number, actor: 'José Pérez' },
     });
     const bytes = Buffer.from(json, 'latin1');
-    const send = (signature: string) =>
+    const send = (signature: string, sent: Buffer = bytes) =>
       POST(
         new Request('http://localhost/api/switch/events', {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'tollgate-signature': signature },
-          body: bytes,
+          body: sent,
         }),
       );
     const wrong = await send(signEvent('not-the-secret', bytes));
@@ -228,6 +228,15 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(kept.body).toContain('Jos\uFFFD P\uFFFDrez');
     const flagged = await getDb().customerAccount.findUniqueOrThrow({ where: { id: account.id } });
     expect(flagged.reconcileDue).toBe(true);
+    // Rows are one per body received: the same bytes again add none; other bad bytes that read the
+    // same as text (each U+FFFD) are another body, kept apart.
+    expect((await send(signEvent(secret, bytes))).status).toBe(400);
+    const other = Buffer.from(bytes);
+    other[other.indexOf(0xe9)] = 0xe8; // "é" → "è", as invalid in UTF-8 and shown alike
+    expect((await send(signEvent(secret, other), other)).status).toBe(400);
+    expect(
+      await getDb().switchEvent.count({ where: { status: 'rejected', accountNumber: account.number } }),
+    ).toBe(2);
   });
 
   it('accepts the same event in UTF-8, signed over its bytes', async () => {

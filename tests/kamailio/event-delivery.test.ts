@@ -173,7 +173,7 @@ const FINAL: Record<string, Answer> = {
   'ACC-3400F': tollgate(
     400,
     'occurred_in_future',
-    'occurredAt: later than the signature time t + 300 s (a clock behind, or a local time written with Z)',
+    "occurredAt: later than the signature time t + 300 s (a clock behind, or a local time written with Z); not applied: fix the sender's clock or zone, and do not send this event again",
   ),
 };
 const RETRIED: Record<string, Answer> = {
@@ -308,6 +308,11 @@ describe(
           ),
         ).toBe(true);
       }
+      // A clock fault says what to mend; the others do not name the clock.
+      const gaveUp = (account: string) =>
+        lines.find((l) => l.includes(`block.placed ${account}) refused`)) ?? '';
+      expect(gaveUp('ACC-3400F')).toContain('Check this host’s clock (NTP)');
+      expect(gaveUp('ACC-3400E')).not.toContain('NTP');
     });
 
     test('every other answer is retried, a proxy’s 400, 413 and 415 among them, holding the account’s lift back until the event is taken', async () => {

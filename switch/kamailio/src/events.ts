@@ -283,10 +283,14 @@ export function startDelivery(db: Db, o: DeliveryOptions): Deliverer {
       deadline.clear();
     }
     if (status !== null && refusedForGood(status, answer)) {
-      // Sending the same bytes again cannot change Tollgate's answer; the account's next event goes next.
+      // Given up (REFUSED_FOR_GOOD says why each code is final); the account's next event goes next.
       markRefused.run(Date.now(), status, error, row.seq);
+      const clock =
+        tollgateError(answer)?.code === 'occurred_in_future'
+          ? ' Check this host’s clock (NTP): it stepped back after the event was written.'
+          : '';
       log(
-        `event ${row.event_id} (${row.type} ${row.account_number}) refused by Tollgate (${error}); abandoned, not retried: Tollgate compares account ${row.account_number} with this switch`,
+        `event ${row.event_id} (${row.type} ${row.account_number}) refused by Tollgate (${error}); abandoned, not retried: Tollgate compares account ${row.account_number} with this switch.${clock}`,
       );
       return;
     }
