@@ -206,7 +206,7 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
       data: { accountNumber: account.number, actor: 'José Pérez' },
     });
     const bytes = Buffer.from(json, 'latin1');
-    const send = (signature: string, sent: Buffer = bytes) =>
+    const send = (signature: string, sent: typeof bytes = bytes) =>
       POST(
         new Request('http://localhost/api/switch/events', {
           method: 'POST',
