@@ -17,10 +17,15 @@ import {
 import examples from 'libphonenumber-js/mobile/examples';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeDialled, nonGeographicCodes } from '../../lib/phone/format';
+import { PBX_ACCESS_CODES } from '../../lib/phone/pbx';
 import { iddOf, iddPrefixIn, nationalPlanSiblings, planOf, trunkPrefixOf } from '../../lib/phone/plan';
 import { KAMAILIO_CFG_PATH, SCHEMA_PATH } from '../../switch/kamailio/src/db';
 import { dialPlanRows, expandPattern, writeDialPlans } from '../../switch/kamailio/src/dial-plans';
-import { SHORT_CODES, writeEmergencyNumbers } from '../../switch/kamailio/src/emergency-numbers';
+import {
+  emergencyRows,
+  SHORT_CODES,
+  writeEmergencyNumbers,
+} from '../../switch/kamailio/src/emergency-numbers';
 import { patternPaths } from '../../switch/kamailio/src/national-forms';
 
 /** The policy query exactly as kamailio.cfg builds it, with its three values as parameters. */
@@ -36,12 +41,39 @@ function policyQuery(): string {
     .replace(/^"|"$/g, '');
 }
 
+/**
+ * route[EMERGENCY]'s query exactly as kamailio.cfg builds it (no phone-context), with the dialled
+ * digits as @lq and the account as @acct: the emergency number it sends, or none.
+ */
+function emergencyQuery(): string {
+  const cfg = readFileSync(KAMAILIO_CFG_PATH, 'utf8');
+  const base = /\$var\(eq\) = ("SELECT[\s\S]*?");\n/.exec(cfg);
+  const order = /\$var\(eq\) = \$var\(eq\) \+ (" ORDER BY[^;]*);/.exec(cfg);
+  if (!base || !order) throw new Error('emergency query not found in kamailio.cfg');
+  return (base[1]! + order[1]!)
+    .replace(/"\s*\+\s*\$var\(lq\)\s*\+\s*"/g, '@lq')
+    .replace(/"\s*\+\s*\$var\(lq\)\s*\n\s*\+\s*"/g, '@lq')
+    .replace(/"\s*\+\s*\$\(avp\(acct\)\{sql\.val\.str\}\)\s*\n?\s*\+\s*"/, '@acct')
+    .replace(/"\s*\n\s*\+\s*"/g, '')
+    .replace(/^"|"$/g, '')
+    .replace(/""/g, '');
+}
+
 const db = new Database(':memory:');
 db.exec(readFileSync(SCHEMA_PATH, 'utf8'));
 writeDialPlans(db);
 writeEmergencyNumbers(db);
 afterAll(() => db.close());
 const query = db.prepare(policyQuery());
+const sosQuery = db.prepare(emergencyQuery());
+/** The emergency number route[EMERGENCY] sends for these digits (2 to 7, no "+"), or null. */
+const emergency = (local: string, account: string): string | null =>
+  ((sosQuery.raw().get({ lq: local, acct: `ACC-${account}` }) as string[] | undefined) ?? [null])[0]!;
+/** What leaves for the carrier when the policy reads a short code (column 10), else null. */
+const shortSent = (num: string, account: string): string | null => {
+  const row = query.raw().get(num, `ACC-${account}`) as unknown[];
+  return row[9] === 'short' ? (row[10] as string) : null;
+};
 // An account in every country libphonenumber knows ("ACC-GB"), and two with an allowance.
 for (const c of getCountries())
   db.prepare("INSERT INTO accounts (number, name, country) VALUES (?, '', ?)").run(`ACC-${c}`, c);
@@ -670,5 +702,79 @@ describe('France and its overseas departments share one national plan', () => {
     expect(kamailio('0612345678', 'FRRE')).toMatchObject({ region: 'FR', international: false });
     // Only these regions: a German account does not read them.
     expect(kamailio('0692123456', 'DE').e164).not.toBe('+262692123456');
+  });
+});
+
+// Third review, finding 4: an outside-line code before an emergency number took over real numbers:
+// Luxembourg's 9911 (+352 9911) left as 911, Micronesia's 932 0221 as 320221.
+describe('an outside-line code and an emergency number that together are a valid national number', () => {
+  it('are that number, not the emergency call; every other pair is the emergency number alone', () => {
+    const taken: string[] = [];
+    for (const { country, number } of emergencyRows())
+      for (const code of PBX_ACCESS_CODES) {
+        const raw = `${code}${number}`;
+        if (raw.length > 7 || !getCountries().includes(country as CountryCode)) continue;
+        if (emergencyRows().some((r) => r.country === country && r.number === raw)) continue;
+        const national = !!parsePhoneNumberFromString(raw, country as CountryCode)?.isValid();
+        if (national) taken.push(`${country} ${raw}`);
+        expect(emergency(raw, country), `${raw} from ${country}`).toBe(national ? null : number);
+      }
+    expect(taken).toEqual(expect.arrayContaining(['LU 9911', 'FM 9320221']));
+    expect(kamailio('9911', 'LU')).toMatchObject({ e164: '+3529911', international: false });
+    expect(kamailio('9320221', 'FM')).toMatchObject({ e164: '+6919320221', international: false });
+    expect(emergency('911', 'LU')).toBe('911');
+    expect(emergency('9112', 'LU')).toBe('112');
+    expect(emergency('9112', 'GB')).toBe('112');
+    expect(emergency('0110', 'DE')).toBe('110');
+  });
+});
+
+// Third review, finding 5: 116xxx and 118xxx were read only as bare digits, so "0 116117" from a
+// German PBX, "9 116123" from a British one, "+49116117" and "116117;phone-context=+49" (which
+// route[DIALLED] hands the policy as "+49116117") were unreadable: 403 while blocked, 484 while allowed.
+describe('short codes after an outside-line code, "+" and the account’s own country code, or an IDD prefix', () => {
+  it('are the short code, sent alone, unless the whole string is a valid national number', () => {
+    const national: string[] = [];
+    for (const [country, patterns] of Object.entries(SHORT_CODES)) {
+      const cc = callingCode(country as CountryCode);
+      const idds = new Set([
+        '00',
+        ...dialPlanRows()
+          .idd.filter((r) => r.country === country)
+          .map((r) => r.prefix),
+      ]);
+      for (const code of [
+        ...(patterns.includes('116???') ? ['116000', '116117', '116123'] : []),
+        ...(patterns.includes('118???') ? ['118118'] : []),
+      ]) {
+        for (const access of PBX_ACCESS_CODES) {
+          const raw = `${access}${code}`;
+          const p = parsePhoneNumberFromString(raw, country as CountryCode);
+          if (p?.isValid()) {
+            national.push(`${country} ${raw}`);
+            expect(kamailio(raw, country), `${raw} from ${country}`).toMatchObject({
+              e164: p.number,
+              reading: 'read',
+            });
+          } else expect(shortSent(raw, country), `${raw} from ${country}`).toBe(code);
+        }
+        for (const prefix of ['+', ...idds])
+          expect(shortSent(`${prefix}${cc}${code}`, country), `${prefix}${cc}${code} from ${country}`).toBe(
+            code,
+          );
+      }
+    }
+    // Valid national numbers as written (libphonenumber): Germany's +49 9116117, Turin's +39 011 6117.
+    expect(national).toEqual(expect.arrayContaining(['DE 9116117', 'IT 0116117']));
+    expect(national.length).toBeLessThan(20);
+    expect(shortSent('0116117', 'DE')).toBe('116117');
+    expect(shortSent('9116123', 'GB')).toBe('116123');
+    expect(shortSent('+49116117', 'DE')).toBe('116117');
+    expect(shortSent('0049116000', 'DE')).toBe('116000');
+    expect(shortSent('116117', 'DE')).toBe('116117');
+    // Only the account's own country code, and only where the code is one of its plan's.
+    expect(shortSent('+43116117', 'DE')).toBeNull();
+    expect(kamailio('9116123', 'US').reading).toBe('unreadable');
+    expect(shortSent('0118118', 'DE')).toBeNull();
   });
 });

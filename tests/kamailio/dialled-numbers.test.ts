@@ -221,6 +221,11 @@ describe('reference switch: emergency numbers behind a PBX', { timeout: 30_000 }
     // The number itself still wins; an access code before another short code is no emergency call.
     expect(await relayed('dn-us-blocked', '911')).toBe(carrier('911'));
     expect(await relayed('dn-gb-blocked', '9113')).toBe(carrier('9113'));
+    // A 116xxx short code behind the outside-line code or after the account's own country code: the
+    // code alone, blocked or not (third review, finding 5).
+    expect(await relayed('dn-de-blocked', '0116117')).toBe(carrier('116117'));
+    expect(await relayed('dn-de-blocked', '+49116000')).toBe(carrier('116000'));
+    expect(await relayed('dn-gb', '9116123')).toBe(carrier('116123'));
   });
 });
 

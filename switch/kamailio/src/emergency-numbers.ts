@@ -337,7 +337,10 @@ export const PUBLIC_SAFETY_NUMBERS: Readonly<Record<string, string>> = {
 /**
  * Six-digit short codes an account's country routes as dialled, refused until 2026-12-05 as too long for a
  * short code (only five digits or fewer counted): kamailio.cfg's policy query reads the bare digits as
- * a short code (blocked or not, no fraud hit; the hotspot rule still runs), never as a number abroad.
+ * a short code (blocked or not, no fraud hit; the hotspot rule still runs), never as a number abroad;
+ * also after a PBX's outside-line code or "+"/an IDD prefix and the account's own calling code
+ * ("0 116117", "+49116117"), sent then as the code alone, unless the whole string is a valid number
+ * of the account's calling code.
  * - 116xxx, the EU's harmonised numbers for services of social value (Commission Decision 2007/116/EC
  *   reserving the range; 116000 missing children, which the European Electronic Communications Code,
  *   Directive (EU) 2018/1972 art. 96, requires every end-user to reach; 116006 victims of crime, 116111
