@@ -4,10 +4,8 @@
 // Nothing here is skipped: missing Debian packages are installed when running as root.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { createSwitchClient } from '../../lib/switch/client';
-import { switchAccountSchema } from '../../lib/switch/schemas';
 import { runSipp, waitFor, type SippCall } from './harness';
-import { referenceSwitchPerFile, type SwitchRig } from './rig';
+import { referenceSwitchPerFile, switchApi, type SwitchRig } from './rig';
 
 const TOKEN = `tok-${randomUUID()}`;
 const PW = 'Allow-desk-initial-1616';
@@ -27,13 +25,7 @@ const call = (username: string, to: string) => sipp('call.xml', { service: to, u
 /** A call the switch refuses with 403 after authenticating it (sipp/call-refused.xml). */
 const callRefused = (username: string, to: string) => sipp('call-refused.xml', { service: to, username });
 
-const client = () =>
-  createSwitchClient({ baseUrl: sw.apiUrl, token: TOKEN, timeoutMs: 3000, retries: 0, log: () => {} });
-const account = async (n: string) => {
-  const r = await client().getAccount(n);
-  if (!r.ok) throw new Error(`GET ${n} failed: ${JSON.stringify(r)}`);
-  return switchAccountSchema.parse(r.value);
-};
+const { client, account } = switchApi(() => sw, TOKEN);
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 const fraudHits = (n: string) =>
   (obs.prepare('SELECT count(*) AS c FROM fraud_hits WHERE account_number = ?').get(n) as { c: number }).c;

@@ -22,10 +22,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { createSwitchClient } from '../../lib/switch/client';
-import { switchAccountSchema } from '../../lib/switch/schemas';
 import { runSipp, waitFor, type SippCall } from './harness';
-import { referenceSwitchPerFile, type SwitchRig } from './rig';
+import { oneCredentialEach, referenceSwitchPerFile, switchApi, type SwitchRig } from './rig';
 
 const TOKEN = `tok-${randomUUID()}`;
 const PW = 'Dial-desk-initial-2525';
@@ -62,13 +60,7 @@ referenceSwitchPerFile(
     token: TOKEN,
     webhookSecret: `whsec-${randomUUID()}`,
     provision: {
-      accounts: ACCOUNTS.map((a) => ({
-        number: a.number,
-        name: a.username,
-        country: a.country,
-        internationalCalling: a.internationalCalling,
-        credentials: [{ username: a.username, password: PW }],
-      })),
+      accounts: oneCredentialEach(ACCOUNTS, PW),
       highRiskPrefixes: ['+252', '+881', '+882', '+883'],
     },
   },
@@ -135,13 +127,7 @@ async function refused(username: string, to: string, code: 403 | 484 = 403): Pro
 const BLOCKED = 'International calling blocked';
 const UNREADABLE = 'Unreadable number, international calling blocked';
 const carrier = (number: string) => `sip:${number}@${uas.address}`;
-const client = () =>
-  createSwitchClient({ baseUrl: sw.apiUrl, token: TOKEN, timeoutMs: 3000, retries: 0, log: () => {} });
-const account = async (n: string) => {
-  const r = await client().getAccount(n);
-  if (!r.ok) throw new Error(`GET ${n} failed: ${JSON.stringify(r)}`);
-  return switchAccountSchema.parse(r.value);
-};
+const { client, account } = switchApi(() => sw, TOKEN);
 const fraudHits = (n: string) =>
   obs.prepare('SELECT to_number, reason FROM fraud_hits WHERE account_number = ?').all(n);
 

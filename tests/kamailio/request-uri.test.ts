@@ -9,9 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { uriNumber } from '../../lib/phone/uri';
-import { switchAccountSchema } from '../../lib/switch/schemas';
 import { runSipp, waitFor, type SippCall } from './harness';
-import { referenceSwitchPerFile, type SwitchRig } from './rig';
+import { oneCredentialEach, referenceSwitchPerFile, switchApi, type SwitchRig } from './rig';
 
 const TOKEN = `tok-${randomUUID()}`;
 const PW = 'Uri-desk-initial-4242';
@@ -38,13 +37,7 @@ referenceSwitchPerFile(
     token: TOKEN,
     webhookSecret: `whsec-${randomUUID()}`,
     provision: {
-      accounts: ACCOUNTS.map((a) => ({
-        number: a.number,
-        name: a.username,
-        country: a.country,
-        internationalCalling: a.internationalCalling,
-        credentials: [{ username: a.username, password: PW }],
-      })),
+      accounts: oneCredentialEach(ACCOUNTS, PW),
       highRiskPrefixes: ['+252'],
       hotspotRanges: [`${HOTSPOT_IP}/32`],
     },
@@ -95,12 +88,7 @@ async function refused(username: string, to: string, code: 403 | 484 = 403): Pro
   expect(uas.invites().length, to).toBe(before);
 }
 const carrier = (number: string) => `sip:${number}@${uas.address}`;
-const account = async (n: string) =>
-  switchAccountSchema.parse(
-    await (
-      await fetch(`${sw.apiUrl}/v1/accounts/${n}`, { headers: { Authorization: `Bearer ${TOKEN}` } })
-    ).json(),
-  );
+const { account } = switchApi(() => sw, TOKEN);
 const fraudHits = (n: string) =>
   obs.prepare('SELECT to_number, reason FROM fraud_hits WHERE account_number = ?').all(n);
 

@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { createSwitchClient } from '../../lib/switch/client';
+import { switchAccountSchema } from '../../lib/switch/schemas';
 import {
   startReferenceSwitch,
   type ReferenceSwitch,
@@ -82,4 +84,39 @@ export function referenceSwitchPerFile(
     if (rig.work && !process.env.KEEP_SWITCH_DATA) rmSync(rig.work, { recursive: true, force: true });
     else if (rig.work) console.log(`reference switch data kept in ${rig.work}`);
   }, 30_000);
+}
+
+/**
+ * The portal's own switch client (lib/switch/client.ts) on a rig's API, no retries: `client()` for a
+ * call the test makes, `account(n)` for an account's state as the switch gives it (throws when the
+ * GET fails). `sw` is a getter: the rig is only there once its beforeAll has run.
+ */
+export function switchApi(sw: () => ReferenceSwitch, token: string) {
+  const client = () =>
+    createSwitchClient({ baseUrl: sw().apiUrl, token, timeoutMs: 3000, retries: 0, log: () => {} });
+  const account = async (n: string) => {
+    const r = await client().getAccount(n);
+    if (!r.ok) throw new Error(`GET ${n} failed: ${JSON.stringify(r)}`);
+    return switchAccountSchema.parse(r.value);
+  };
+  return { client, account };
+}
+
+/** A dialling test's accounts: one SIP credential each, named by its username, all with `password`. */
+export function oneCredentialEach(
+  accounts: readonly {
+    number: string;
+    username: string;
+    country: string;
+    internationalCalling: 'allowed' | 'blocked';
+  }[],
+  password: string,
+) {
+  return accounts.map((a) => ({
+    number: a.number,
+    name: a.username,
+    country: a.country,
+    internationalCalling: a.internationalCalling,
+    credentials: [{ username: a.username, password }],
+  }));
 }
