@@ -110,6 +110,12 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   // A client navigation: axe must see the reset page, not the block page it is leaving.
   await expect(page.getByRole('heading', { level: 1, name: 'Reset SIP password' })).toBeVisible();
   await expectAccessible(page);
+  // Whose password this is, for the browser's password manager: the SIP username, hidden and not
+  // posted, so a browser does not file the SIP password under the portal login (review, session 41).
+  const owner = page.locator('form input[autocomplete="username"]');
+  await expect(owner).toHaveValue(reception);
+  await expect(owner).toBeHidden();
+  await expect(owner).not.toHaveAttribute('name');
 
   // A weak password is refused, with the meter saying so.
   await page.getByLabel('New SIP password').fill('acmedental1');

@@ -192,6 +192,10 @@ export function ResetForm({
     <form action={action} className="flex max-w-xl flex-col gap-4" noValidate>
       <input type="hidden" name="credentialId" defaultValue={credentialId} />
       <input type="hidden" name={IDEMPOTENCY_FIELD} value={state?.nextKey ?? sentKey ?? idempotencyKey} />
+      {/* Whose password this is, for the browser's password manager (Chromium, "Create Amazing Password
+          Forms": hidden fields for implicit information). Without a username field in the form, a
+          browser may offer to save the new SIP password as the portal login's, or over it. Not sent. */}
+      <input id="sip-username" type="text" autoComplete="username" value={username} readOnly hidden />
       <fieldset className="flex flex-col gap-3 rounded-md border border-slate-300 bg-white p-4">
         <legend className="px-1 font-semibold">{w.generatedLegend}</legend>
         <div className="flex flex-wrap items-end gap-4">
