@@ -31,11 +31,20 @@ CREATE TABLE IF NOT EXISTS accounts (
     actor TEXT,                            -- who made the last change ('switch' for the fraud rules)
     hr_grace_until INTEGER NOT NULL DEFAULT 0, -- unix seconds; see docs/reference-switch.md "Lifts"
     country TEXT NOT NULL DEFAULT 'US',    -- ISO 3166-1 alpha-2: how the account's phones dial (dial_plans)
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    -- Added 2026-12 (src/db.ts adds them to an older file). Unix milliseconds on this host's clock, so
+    -- that a password set a moment after a block is told from one set a moment before it.
+    blocked_at_ms INTEGER,                 -- when the block in place was placed; NULL while allowed
+    -- The lifted block's blocked_at_ms, kept by the lift (which clears blocked_at): the grace window
+    -- waives the high-risk rule only for a credential whose password_changed_ms is later than this.
+    grace_block_ms INTEGER
 );
 
 -- SIP credentials. ha1 = md5(username:realm:password), ha1b = md5(username@realm:realm:password).
--- No clear-text password is stored anywhere.
+-- No clear-text password is stored anywhere. password_changed_at / _ms: the last change through the
+-- switch API or `run.sh set-password` (src/provision.ts setSubscriberPassword), NULL for a password
+-- provisioning created and nothing changed since; _ms (unix milliseconds, added 2026-12 by src/db.ts
+-- to an older file) is what the grace window compares (accounts.grace_block_ms).
 CREATE TABLE IF NOT EXISTS subscriber (
     id INTEGER PRIMARY KEY NOT NULL,
     username VARCHAR(128) NOT NULL,
@@ -44,6 +53,7 @@ CREATE TABLE IF NOT EXISTS subscriber (
     ha1b VARCHAR(128) DEFAULT '' NOT NULL,
     account_number TEXT NOT NULL REFERENCES accounts (number),
     password_changed_at TEXT,
+    password_changed_ms INTEGER,
     CONSTRAINT subscriber_account_idx UNIQUE (username, domain)
 );
 -- Digest usernames are looked up whole, in one realm: a username must be unique across domains.
@@ -243,21 +253,32 @@ CREATE TABLE IF NOT EXISTS account_changes (
     idempotency_key TEXT
 );
 
+-- Dropped and created again by every createDatabase (in one transaction, src/db.ts), so that a file
+-- made before 2026-12 gets the rule below instead of keeping its first version, which waived the
+-- high-risk rule in the grace window for every credential of the account.
+DROP TRIGGER IF EXISTS fraud_hit_places_block;
 CREATE TRIGGER IF NOT EXISTS fraud_hit_places_block AFTER INSERT ON fraud_hits
 WHEN EXISTS (
     SELECT 1 FROM accounts a
     WHERE a.number = NEW.account_number
       AND a.intl_state = 'allowed'
-      -- the grace window after a lift waives the destination rule only, never the hotspot rule
-      AND NOT (NEW.reason = 'high_risk_destination' AND a.hr_grace_until > NEW.at)
+      -- The grace window after a lift waives the destination rule only, never the hotspot rule, and
+      -- only for a call through a credential whose password was changed after the lifted block was
+      -- placed (kamailio.cfg route[OUTBOUND] reads it the same way; docs/reference-switch.md "Lifts
+      -- and the grace window"). Any other credential of the account may be the attacker's still.
+      AND NOT (NEW.reason = 'high_risk_destination' AND a.hr_grace_until > NEW.at
+               AND EXISTS (SELECT 1 FROM subscriber s WHERE s.username = NEW.from_user
+                                                        AND s.password_changed_ms > a.grace_block_ms))
 )
 BEGIN
     UPDATE accounts
        SET intl_state = 'blocked',
            blocked_at = strftime('%Y-%m-%dT%H:%M:%SZ', NEW.at, 'unixepoch'),
+           blocked_at_ms = CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER),
            reason = NEW.reason,
            actor = 'switch',
            hr_grace_until = 0,
+           grace_block_ms = NULL,
            updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
      WHERE number = NEW.account_number;
     INSERT INTO account_changes (account_number, at, from_state, to_state, reason, actor, source)
@@ -319,3 +340,12 @@ CREATE TRIGGER IF NOT EXISTS allowance_end_ends_its_calls AFTER DELETE ON destin
 BEGIN
     INSERT INTO call_cuts (account_number, country) VALUES (OLD.account_number, OLD.country);
 END;
+
+-- What the switch was last started with, for the operator's other commands (src/cli.ts): `realm`,
+-- the digest realm Kamailio checks every ha1 against (written by src/launcher.ts at every start). A
+-- `set-password` or `provision` that hashed with another realm would write a password no phone can
+-- use, so the CLI takes the realm from here and refuses a different --realm / SWITCH_REALM.
+CREATE TABLE IF NOT EXISTS switch_settings (
+    name TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);

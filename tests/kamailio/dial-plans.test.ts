@@ -28,7 +28,10 @@ import {
 } from '../../switch/kamailio/src/emergency-numbers';
 import { patternPaths } from '../../switch/kamailio/src/national-forms';
 
-/** The policy query exactly as kamailio.cfg builds it, with its three values as parameters. */
+/**
+ * The policy query exactly as kamailio.cfg builds it, the number and the account as parameters, the
+ * time 0 and the credential '' (the grace window's columns are not what this file reads).
+ */
 function policyQuery(): string {
   const cfg = readFileSync(KAMAILIO_CFG_PATH, 'utf8');
   const m = /\$var\(q\) = ("WITH[\s\S]*?LEFT JOIN e ON 1");/.exec(cfg);
@@ -37,6 +40,7 @@ function policyQuery(): string {
     .replace(/"\s*\+\s*\$\(var\(num\)\{sql\.val\.str\}\)\s*\+\s*"/, '?')
     .replace(/"\s*\+\s*\$\(avp\(acct\)\{sql\.val\.str\}\)\s*\+\s*"/, '?')
     .replace(/"\s*\+\s*\$Ts\s*\+\s*"/, '0')
+    .replace(/"\s*\+\s*\$\(var\(user\)\{sql\.val\.str\}\)\s*\+\s*"/, "''")
     .replace(/"\s*\n\s*\+\s*"/g, '')
     .replace(/^"|"$/g, '');
 }

@@ -26,8 +26,11 @@ const PW = {
   labs: 'Labs-initial-5519',
   harbor: 'Harbor-initial-9083',
   numbers: 'Numbers-initial-1313',
+  graceDesk: 'Grace-desk-initial-2207',
+  gracePbx: 'Grace-pbx-initial-6410',
 };
 const NEW_RECEPTION_PW = 'kettle-Orbit-96-saddle';
+const NEW_GRACE_DESK_PW = 'lantern-Quill-38-meadow';
 const LOAD_USERS = Array.from({ length: 40 }, (_, i) => ({
   username: `load-${i}`,
   password: `Load-pw-${i}-${randomUUID().slice(0, 8)}`,
@@ -145,6 +148,15 @@ referenceSwitchPerFile(
           ],
         },
         { number: 'ACC-3001', name: 'Load Test Ltd', credentials: LOAD_USERS },
+        // The grace window after a lift: an attacker holding both of its passwords.
+        {
+          number: 'ACC-1003',
+          name: 'Grace Dental',
+          credentials: [
+            { username: 'grace-desk', password: PW.graceDesk },
+            { username: 'grace-pbx', password: PW.gracePbx },
+          ],
+        },
         // Issue 13: numbers in every form a switch sees them, from US and Australian accounts.
         {
           number: 'ACC-1301',
@@ -686,6 +698,14 @@ describe('reference switch: lifting the block', { timeout: 20_000 }, () => {
   });
 
   test('after the lift, +252… is answered by the carrier (grace window) and places no new block', async () => {
+    // The block lifted last is staff's manual one, placed after acme-reception's rotation: the window
+    // waives the high-risk rule only for a credential whose password changed after the lifted block
+    // (see 'the grace window after a lift' below), so the customer sets it once more.
+    const rotated = await api('PUT', '/v1/sip-credentials/acme-reception/password', {
+      key: randomUUID(),
+      body: { password: NEW_RECEPTION_PW },
+    });
+    expect(rotated.status).toBe(204);
     const before = uas.invites().length;
     const r = await call('acme-reception', NEW_RECEPTION_PW, SOMALIA);
     expect(r.code, r.output).toBe(0);
@@ -712,6 +732,82 @@ describe('reference switch: lifting the block', { timeout: 20_000 }, () => {
     // the same phone from its usual network: national calls still work, international ones do not
     expect((await call('acme-pbx', PW.pbx, NATIONAL)).code).toBe(0);
     expect((await callRefused('acme-pbx', PW.pbx, SOMALIA)).code).toBe(0);
+  });
+});
+
+// The portal lifts a block once every credential its calls name has a new password (DESIGN.md), and
+// a block names only the call that fired the rule, so the attacker may hold another credential of the
+// account. Until 2026-12 the window after any lift waived the high-risk rule for every credential:
+// +252… through the one nobody rotated reached the carrier for 24 h, with no fraud hit and no block.
+describe('reference switch: the grace window after a lift', { timeout: 20_000 }, () => {
+  const placedFor = (n: string) =>
+    deliveredEvents()
+      .filter((e) => e.event.type === 'block.placed' && e.event.data.accountNumber === n)
+      .map((e) => ({ ...e, parsed: blockPlacedEventSchema.parse(JSON.parse(e.raw)) }))
+      .filter((e, i, all) => all.findIndex((x) => x.event.id === e.event.id) === i);
+
+  test('waives the high-risk rule for the credential rotated since the lifted block only: another one blocks again, named', async () => {
+    // The attacker dials +252… through grace-desk: 403, a block naming grace-desk alone.
+    const fired = await callRefused('grace-desk', PW.graceDesk, SOMALIA);
+    expect(fired.code, fired.output).toBe(0);
+    expect(await account('ACC-1003')).toMatchObject({
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+    });
+    const first = await waitFor('the first block.placed', () => placedFor('ACC-1003')[0]);
+    expect(first.parsed.data.calls).toEqual([expect.objectContaining({ from: 'grace-desk', to: SOMALIA })]);
+
+    // The customer rotates grace-desk, as the block page asks; the portal's policy lifts the block.
+    const rotated = await api('PUT', '/v1/sip-credentials/grace-desk/password', {
+      key: randomUUID(),
+      body: { password: NEW_GRACE_DESK_PW },
+    });
+    expect(rotated.status).toBe(204);
+    const lifted = await api('PUT', '/v1/accounts/ACC-1003/international-calling', {
+      key: randomUUID(),
+      body: { state: 'allowed', reason: 'credentials rotated', actor: 'tollgate:policy' },
+    });
+    expect(lifted.status).toBe(200);
+
+    // Through the rotated credential, the window waives the rule: the carrier answers, no fraud hit.
+    const before = uas.invites().length;
+    const passed = await call('grace-desk', NEW_GRACE_DESK_PW, SOMALIA);
+    expect(passed.code, passed.output).toBe(0);
+    expect(await carrierInvites(before)).toEqual([expect.stringMatching(new RegExp(`^sip:\\${SOMALIA}@`))]);
+    expect((await account('ACC-1003')).internationalCalling).toBe('allowed');
+    const hits = () =>
+      obs
+        .prepare(
+          "SELECT from_user, to_number, reason FROM fraud_hits WHERE account_number = 'ACC-1003' ORDER BY id",
+        )
+        .all();
+    expect(hits()).toEqual([
+      { from_user: 'grace-desk', to_number: SOMALIA, reason: 'high_risk_destination' },
+    ]);
+
+    // Through grace-pbx, whose password the attacker still has: 403, never relayed, a fraud hit that
+    // blocks the account again, and a block.placed naming grace-pbx for the portal to ask it rotated.
+    const invitesBefore = uas.invites().length;
+    const refused = await callRefused('grace-pbx', PW.gracePbx, SOMALIA);
+    expect(refused.code, refused.output).toBe(0);
+    expect(await account('ACC-1003')).toMatchObject({
+      internationalCalling: 'blocked',
+      reason: 'high_risk_destination',
+    });
+    expect(hits()).toEqual([
+      { from_user: 'grace-desk', to_number: SOMALIA, reason: 'high_risk_destination' },
+      { from_user: 'grace-pbx', to_number: SOMALIA, reason: 'high_risk_destination' },
+    ]);
+    const second = await waitFor('the second block.placed', () => placedFor('ACC-1003')[1]);
+    expect(second.verdict.ok).toBe(true);
+    expect(second.parsed.data).toEqual({
+      accountNumber: 'ACC-1003',
+      reason: 'high_risk_destination',
+      calls: [
+        { at: expect.any(String), from: 'grace-pbx', to: SOMALIA, sourceIp: '127.0.0.1', durationSec: 0 },
+      ],
+    });
+    expect(uas.invites().length).toBe(invitesBefore);
   });
 });
 

@@ -43,7 +43,10 @@ export interface SetStateOptions {
   /** 'api' (Tollgate asked: no event back), 'cli' (the provider's staff: Tollgate gets an event). */
   source: 'api' | 'cli';
   idempotencyKey?: string;
-  /** Seconds during which a lifted account may dial high-risk prefixes without being re-blocked. */
+  /**
+   * Seconds during which a lifted account's credentials rotated since the lifted block may dial
+   * high-risk prefixes without being re-blocked (its other credentials may not).
+   */
   graceSeconds: number;
   /** Queue block.placed / block.lifted for Tollgate (only for changes Tollgate did not ask for). */
   emitEvent?: boolean;
@@ -57,8 +60,10 @@ export interface SetStateOptions {
  *
  * - blocked: a block that is already in place keeps its time and reason (it is the same block);
  *   any grace window is closed.
- * - allowed: lifting a block opens the grace window (see docs/reference-switch.md "Lifts");
- *   allowing an account that is already allowed changes nothing.
+ * - allowed: lifting a block opens the grace window for `graceSeconds` (docs/reference-switch.md
+ *   "Lifts and the grace window"), in which the high-risk destination rule is waived only for a call
+ *   through a credential whose password was changed after the lifted block was placed (the block's
+ *   time, in unix ms, is kept in grace_block_ms); allowing an account already allowed changes nothing.
  */
 export function setInternationalCalling(db: Db, number: string, o: SetStateOptions): AccountView | null {
   const cur = db.prepare('SELECT intl_state FROM accounts WHERE number = ?').get(number) as
@@ -68,15 +73,19 @@ export function setInternationalCalling(db: Db, number: string, o: SetStateOptio
   const now = nowIso(nowMs);
   if (o.state === 'blocked' && cur.intl_state === 'allowed') {
     db.prepare(
-      `UPDATE accounts SET intl_state = 'blocked', blocked_at = ?, reason = ?, actor = ?, hr_grace_until = 0, updated_at = ?
+      `UPDATE accounts SET intl_state = 'blocked', blocked_at = ?, blocked_at_ms = ?, reason = ?, actor = ?,
+              hr_grace_until = 0, grace_block_ms = NULL, updated_at = ?
        WHERE number = ?`,
-    ).run(now, o.reason, o.actor, now, number);
+    ).run(now, nowMs, o.reason, o.actor, now, number);
   } else if (o.state === 'blocked') {
     db.prepare('UPDATE accounts SET hr_grace_until = 0, updated_at = ? WHERE number = ?').run(now, number);
   } else if (cur.intl_state === 'blocked') {
+    // The window waives the high-risk rule only for credentials whose password changed after the
+    // lifted block was placed (grace_block_ms; kamailio.cfg route[OUTBOUND], schema.sql trigger).
     const graceUntil = Math.floor(nowMs / 1000) + Math.max(0, Math.floor(o.graceSeconds));
     db.prepare(
-      `UPDATE accounts SET intl_state = 'allowed', blocked_at = NULL, reason = NULL, actor = ?, hr_grace_until = ?, updated_at = ?
+      `UPDATE accounts SET intl_state = 'allowed', blocked_at = NULL, blocked_at_ms = NULL, reason = NULL, actor = ?,
+              hr_grace_until = ?, grace_block_ms = blocked_at_ms, updated_at = ?
        WHERE number = ?`,
     ).run(o.actor, graceUntil, now, number);
   }

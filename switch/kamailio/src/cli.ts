@@ -2,8 +2,10 @@
 //
 //   start        create/upgrade the database and its dialling tables, provision, start Kamailio + the
 //                companion (foreground); the other commands never rebuild the dialling tables
-//   provision    apply a provisioning JSON file (accounts, credentials, fraud lists)
-//   set-password set one SIP password (read from stdin), as the switch API would
+//   provision    apply a provisioning JSON file (accounts, credentials, fraud lists): creates what is
+//                missing, never changes an existing credential's password (src/provision.ts)
+//   set-password set one SIP password (read from stdin), as the switch API would: the one way to
+//                change an existing credential's password from here (it ends its registrations)
 //   block | lift change an account's international calling as the provider's staff, and tell Tollgate
 //   status       accounts, credentials, registrations and the event outbox (reads only)
 //
@@ -12,9 +14,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setInternationalCalling } from './accounts';
-import { createDatabase, julianToMs, msToJulian, openDb } from './db';
+import { createDatabase, julianToMs, msToJulian, openDb, readRealm, type Db } from './db';
 import { DEFAULT_GRACE_SECONDS, DEFAULT_REALM, startReferenceSwitch } from './launcher';
-import { provision, setSubscriberPassword, type ProvisionSpec } from './provision';
+import { describeProvisioning, provision, setSubscriberPassword, type ProvisionSpec } from './provision';
 
 const REASONS = ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual'] as const;
 /** The longest actor, in UTF-16 code units after trimming: CONTRACTS §4 (the switch API's limit too). */
@@ -72,8 +74,10 @@ function usage(): never {
              SWITCH_DATA_DIR, TOLLGATE_EVENTS_URL, SWITCH_NEXT_HOP, SWITCH_REALM, SWITCH_GRACE_SECONDS,
              SWITCH_PROVISION_FILE, SWITCH_CHILDREN, SWITCH_MAX_CALL_SECONDS (default 14400: a relayed
              call is ended on both legs after it)
-  provision --file FILE [--data-dir D] [--realm R]
+  provision --file FILE [--data-dir D] [--realm R]    (never changes an existing credential's password)
   set-password --username U [--data-dir D] [--realm R]          (password on stdin)
+        --realm for these two: the realm the switch was started with, which they read from its
+        database; a different one is refused
   block --account ACC-… [--reason manual] [--actor NAME] [--data-dir D]
   lift --account ACC-… [--actor NAME] [--data-dir D]
   status [--data-dir D]
@@ -108,8 +112,27 @@ const { values: opt } = parseArgs({
 });
 
 const dataDir = path.resolve(opt['data-dir'] ?? env.SWITCH_DATA_DIR ?? 'data/reference-switch');
-const realm = opt.realm ?? env.SWITCH_REALM ?? DEFAULT_REALM;
+/** The realm the operator named (--realm, else SWITCH_REALM), if any. */
+const realmGiven = opt.realm ?? env.SWITCH_REALM;
 const dbPath = path.join(dataDir, 'switch.db');
+
+/**
+ * The digest realm for an ha1 written by `provision` or `set-password`: the one the database records
+ * (db.ts readRealm: `start` writes the realm it runs with), so that a password set here authenticates
+ * against the running Kamailio. A --realm or SWITCH_REALM that differs from it is refused with exit
+ * code 2 before anything changes: an ha1 made for another realm fails for the new password and the
+ * old one alike. A database no `start` has recorded a realm in (provisioned before the first start,
+ * or last started by a version before 2026-12) takes the given realm, default tollgate.test.
+ */
+function realmOf(db: Db): string {
+  const recorded = readRealm(db);
+  if (recorded === null) return realmGiven ?? DEFAULT_REALM;
+  if (realmGiven !== undefined && realmGiven !== recorded)
+    fail(
+      `${opt.realm !== undefined ? '--realm' : 'SWITCH_REALM'} is ${realmGiven}, but the switch in ${dataDir} was started with the realm ${recorded}; a password hashed for another realm never authenticates. Leave it out to use ${recorded}`,
+    );
+  return recorded;
+}
 
 function int(name: string, v: string | undefined, dflt: number): number {
   if (v === undefined || v === '') return dflt;
@@ -192,7 +215,7 @@ async function main(): Promise<void> {
           webhookSecret,
           eventsUrl,
           uasAddress,
-          realm,
+          realm: realmGiven ?? DEFAULT_REALM,
           graceSeconds: int(
             '--grace-seconds',
             opt['grace-seconds'] ?? env.SWITCH_GRACE_SECONDS,
@@ -224,17 +247,16 @@ async function main(): Promise<void> {
     case 'provision': {
       const file = opt.file ?? fail('--file is required');
       const spec = readSpec(file);
-      withDb('write', (db) => provision(db, realm, spec));
+      const result = withDb('write', (db) => provision(db, realmOf(db), spec));
       const n = spec.accounts?.length ?? 0;
-      const c = (spec.accounts ?? []).reduce((s, a) => s + (a.credentials?.length ?? 0), 0);
-      console.log(`provisioned ${n} account(s), ${c} credential(s) in ${dbPath}`);
+      console.log(`provisioned ${n} account(s) in ${dbPath}: ${describeProvisioning(result)}`);
       return;
     }
     case 'set-password': {
       const username = opt.username ?? fail('--username is required');
       const password = await readStdin();
       if (password.length < 1 || password.length > 128) fail('the password (stdin) must be 1–128 characters');
-      const ok = withDb('write', (db) => setSubscriberPassword(db, realm, username, password));
+      const ok = withDb('write', (db) => setSubscriberPassword(db, realmOf(db), username, password));
       if (!ok) fail(`no SIP credential ${username}`);
       console.log(`password set for ${username}; its registrations were ended`);
       return;
@@ -287,9 +309,10 @@ async function main(): Promise<void> {
         }[];
         const now = Date.now();
         for (const a of accounts) {
+          // The window waives the high-risk rule only for credentials rotated since the lifted block.
           const grace =
             a.hr_grace_until * 1000 > now
-              ? `  grace until ${new Date(a.hr_grace_until * 1000).toISOString()}`
+              ? `  grace for rotated credentials until ${new Date(a.hr_grace_until * 1000).toISOString()}`
               : '';
           console.log(
             `${a.number}\t${a.intl_state}${a.intl_state === 'blocked' ? ` since ${a.blocked_at} (${a.reason})` : ''}${grace}\t${a.name}`,

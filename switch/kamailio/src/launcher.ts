@@ -5,9 +5,9 @@ import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { startApi, type ApiServer } from './api';
-import { createDatabase, KAMAILIO_CFG_PATH, openDb, type Db } from './db';
+import { createDatabase, KAMAILIO_CFG_PATH, openDb, writeRealm, type Db } from './db';
 import { startDelivery, type Deliverer, type DeliveryOptions } from './events';
-import { provision, type ProvisionSpec } from './provision';
+import { describeProvisioning, provision, type ProvisionResult, type ProvisionSpec } from './provision';
 
 /** Shipped default: well-known International Revenue Share Fraud destinations. Replace with your own. */
 export const DEFAULT_HIGH_RISK_PREFIXES = ['+252', '+881', '+882', '+883'];
@@ -35,9 +35,15 @@ export interface ReferenceSwitchOptions {
   uasAddress: string;
   /** Digest realm (default "tollgate.test"). Changing it invalidates every stored ha1. */
   realm?: string;
-  /** After a lift, the high-risk destination rule is waived this long (default 86 400 s). */
+  /**
+   * After a lift, the high-risk destination rule is waived this long (default 86 400 s) for calls
+   * through a credential whose password was changed after the lifted block was placed, and only those.
+   */
   graceSeconds?: number;
-  /** Accounts, credentials and fraud lists to (re)provision before Kamailio starts. */
+  /**
+   * Accounts, credentials and fraud lists to provision before Kamailio starts, at every start: what
+   * is missing is created, and an existing credential keeps its password (src/provision.ts provision).
+   */
   provision?: ProvisionSpec;
   /** Kamailio UDP worker processes (default 4). */
   children?: number;
@@ -70,7 +76,8 @@ export interface ReferenceSwitch {
   realm: string;
   /** Companion-side connection (tests and tools may read it). */
   db: Db;
-  provision(spec: ProvisionSpec): void;
+  /** src/provision.ts provision on this switch's database, with its realm. */
+  provision(spec: ProvisionSpec): ProvisionResult;
   /** Check the outbox now (e.g. after a CLI wrote to it). */
   kickDelivery(): void;
   /** Stops Kamailio (its whole process group), the API and event delivery. */
@@ -170,9 +177,15 @@ export async function startReferenceSwitch(o: ReferenceSwitchOptions): Promise<R
   };
 
   try {
+    // The realm every ha1 is made for, for the CLI's set-password and provision (src/cli.ts).
+    const before = writeRealm(db, realm);
+    if (before !== null && before !== realm)
+      log(
+        `realm changed from ${before} to ${realm}: the stored passwords (ha1) were made for ${before} and no longer authenticate until each is set again`,
+      );
     if (fresh && !o.provision?.highRiskPrefixes)
       provision(db, realm, { highRiskPrefixes: DEFAULT_HIGH_RISK_PREFIXES });
-    if (o.provision) provision(db, realm, o.provision);
+    if (o.provision) log(`provisioning: ${describeProvisioning(provision(db, realm, o.provision))}`);
 
     const q = (s: string) => `"${s}"`;
     // db_url "sqlite:///x" names the relative path "x" (Kamailio runs in dataDir): an absolute path needs four slashes.

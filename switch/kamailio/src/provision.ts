@@ -65,14 +65,23 @@ export function normalizeCidr(cidr: string): string {
   return `${m[1]}/${bits}`;
 }
 
-/** Sets a SIP password: new ha1 (effective on the next REGISTER) and ends current registrations. */
+/**
+ * Sets a SIP password: new ha1 (effective on the next REGISTER or INVITE), the changed-at time
+ * (password_changed_at, ISO-8601, and password_changed_ms, unix ms: what the grace window after a lift
+ * compares, docs/reference-switch.md "Lifts and the grace window"), and ends current registrations
+ * (CONTRACTS §3). The only way an existing credential's password changes: the switch API and
+ * `run.sh set-password` call it, provisioning never does. Returns false for an unknown username.
+ */
 export function setSubscriberPassword(db: Db, realm: string, username: string, password: string): boolean {
   const { ha1, ha1b } = digestHashes(username, realm, password);
   return db
     .transaction(() => {
+      const nowMs = Date.now();
       const r = db
-        .prepare('UPDATE subscriber SET ha1 = ?, ha1b = ?, password_changed_at = ? WHERE username = ?')
-        .run(ha1, ha1b, nowIso(), username);
+        .prepare(
+          'UPDATE subscriber SET ha1 = ?, ha1b = ?, password_changed_at = ?, password_changed_ms = ? WHERE username = ?',
+        )
+        .run(ha1, ha1b, nowIso(nowMs), nowMs, username);
       if (r.changes === 0) return false;
       // A rotated password is a fraud response: a device (or an attacker) registered with the old
       // password must not keep receiving calls until its binding expires. It registers again.
@@ -82,11 +91,27 @@ export function setSubscriberPassword(db: Db, realm: string, username: string, p
     .immediate(); // a savepoint when nested in the API's transaction
 }
 
+/** What provision did with the credentials it was given (usernames). */
+export interface ProvisionResult {
+  /** New credentials, with the file's password. */
+  created: string[];
+  /** Credentials the switch had already: their password was left as it is. */
+  kept: string[];
+  /** Those of `kept` whose password in the file is not the one in force (it was changed since). */
+  keptDiffering: string[];
+}
+
 /**
- * Idempotent provisioning: creates or updates accounts and their SIP credentials (ha1 only), and
- * replaces the fraud-rule lists when given. Throws on invalid input before changing anything.
+ * Idempotent provisioning: creates the accounts and SIP credentials (ha1 only) that are missing,
+ * updates an existing account's name and country, and replaces the fraud-rule lists when given.
+ * It never changes the password of a credential the switch has: `start` provisions from the same
+ * file at every start, and overwriting put back the password a customer had rotated after a break-in
+ * (the guessed one worked again, the customer's phones got 401). A password changes only through
+ * setSubscriberPassword (the switch API, `run.sh set-password`), which also ends the credential's
+ * registrations and records when. Throws on invalid input before changing anything.
  */
-export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
+export function provision(db: Db, realm: string, spec: ProvisionSpec): ProvisionResult {
+  const result: ProvisionResult = { created: [], kept: [], keptDiffering: [] };
   for (const a of spec.accounts ?? []) {
     if (!ACCOUNT_NUMBER_RE.test(a.number))
       throw new Error(`bad account number ${JSON.stringify(a.number)} (ACC-1001 style)`);
@@ -116,7 +141,8 @@ export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
   const ranges = spec.hotspotRanges?.map(normalizeCidr);
 
   db.transaction(() => {
-    const now = nowIso();
+    const nowMs = Date.now();
+    const now = nowIso(nowMs);
     for (const a of spec.accounts ?? []) {
       const existing = db.prepare('SELECT number FROM accounts WHERE number = ?').get(a.number);
       if (existing) {
@@ -135,14 +161,15 @@ export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
       } else {
         const blocked = a.internationalCalling === 'blocked';
         db.prepare(
-          `INSERT INTO accounts (number, name, country, intl_state, blocked_at, reason, actor, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO accounts (number, name, country, intl_state, blocked_at, blocked_at_ms, reason, actor, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           a.number,
           a.name ?? '',
           a.country ?? 'US',
           blocked ? 'blocked' : 'allowed',
           blocked ? now : null,
+          blocked ? nowMs : null,
           blocked ? 'manual' : null,
           'provisioning',
           now,
@@ -150,15 +177,18 @@ export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
       }
       for (const c of a.credentials ?? []) {
         const owner = db
-          .prepare('SELECT account_number FROM subscriber WHERE username = ?')
-          .get(c.username) as { account_number: string } | undefined;
+          .prepare('SELECT account_number, ha1 FROM subscriber WHERE username = ?')
+          .get(c.username) as { account_number: string; ha1: string } | undefined;
         if (owner && owner.account_number !== a.number) {
           throw new Error(`SIP username ${c.username} already belongs to ${owner.account_number}`);
         }
         const { ha1, ha1b } = digestHashes(c.username, realm, c.password);
         if (owner) {
-          db.prepare('UPDATE subscriber SET ha1 = ?, ha1b = ? WHERE username = ?').run(ha1, ha1b, c.username);
+          // Never overwritten: see the docstring.
+          result.kept.push(c.username);
+          if (owner.ha1 !== ha1) result.keptDiffering.push(c.username);
         } else {
+          result.created.push(c.username);
           db.prepare(
             'INSERT INTO subscriber (username, domain, ha1, ha1b, account_number) VALUES (?, ?, ?, ?, ?)',
           ).run(c.username, realm, ha1, ha1b, a.number);
@@ -176,4 +206,17 @@ export function provision(db: Db, realm: string, spec: ProvisionSpec): void {
       for (const r of ranges) ins.run(r);
     }
   }).immediate();
+  return result;
+}
+
+/**
+ * One line saying what provision did with the credentials, for the operator's log (`start`) and the
+ * `provision` command: how many were created, how many kept their password, and which of those the
+ * file would have changed (with how to change one).
+ */
+export function describeProvisioning(r: ProvisionResult): string {
+  let line = `${r.created.length} credential(s) created, ${r.kept.length} existing kept their password (provisioning never changes one)`;
+  if (r.keptDiffering.length > 0)
+    line += `; the file's password differs for ${r.keptDiffering.join(', ')}: change a password with run.sh set-password or the switch API`;
+  return line;
 }
