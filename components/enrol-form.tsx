@@ -9,7 +9,8 @@ import { buttonClass } from '@/components/ui/button-class';
 /**
  * Confirms the authenticator with its first code and the code mailed to the login (EnrolProofForm
  * sends it), then shows the recovery codes once. `on`: the
- * second factor is on already; before any answer the form then only says so. The enrolment's new
+ * second factor is on already; before any answer the form then only says so, and offers `moveHref`
+ * ("Move to a new phone", app/security/two-factor/move) when given. The enrolment's new
  * session cookie makes Next render the page again with `on` (app/security/two-factor/page.tsx): this
  * form keeps its state through that, so the codes stay on screen.
  */
@@ -17,10 +18,12 @@ export function EnrolForm({
   action,
   next,
   on = false,
+  moveHref,
 }: {
   action: FormAction<{ recoveryCodes: string[] }>;
   next: string;
   on?: boolean;
+  moveHref?: string;
 }) {
   const t = useTranslations('mfa');
   const continueLink = (
@@ -43,10 +46,20 @@ export function EnrolForm({
       )}
       idle={
         on ? (
-          <div className="flex flex-col gap-3" role="status">
-            <p className="font-semibold text-emerald-900">{t('setup.on')}</p>
-            {continueLink}
-          </div>
+          <>
+            <div className="flex flex-col gap-3" role="status">
+              <p className="font-semibold text-emerald-900">{t('setup.on')}</p>
+              {continueLink}
+            </div>
+            {moveHref ? (
+              <>
+                <p>{t('move.offer')}</p>
+                <Link href={moveHref} className={buttonClass('secondary', 'self-start')}>
+                  {t('move.link')}
+                </Link>
+              </>
+            ) : null}
+          </>
         ) : undefined
       }
     />

@@ -9,6 +9,7 @@ import { expect, expectAccessible, signIn, signInStaff, test, totpNow } from './
 import { createCustomer, createStaff } from './support/factories';
 import { fromAddress } from './support/from-address';
 import { linkOf, mailTo, waitForMail } from './support/mail';
+import { withoutHasSelector } from './support/no-has';
 import {
   askForLink,
   blockNotices,
@@ -312,6 +313,97 @@ test.describe('links are revoked', () => {
     await expectLinkRefused(fresh, link);
     await admin.close();
   });
+});
+
+// Until 2026-12-05 a lost phone was a dead end: the recovery-code mail said to set the app up again,
+// which the portal refused while the factor was on, and "New recovery codes" asks for the lost app's
+// code, so each sign-in spent a recovery code until the tenth locked the customer out.
+test('a lost phone: signed in with a recovery code, "Move to a new phone" from the profile; the old phone is refused after, the new one works', async ({
+  browser,
+}) => {
+  const { user } = await createCustomer([{ name: 'Lost Phone Ltd' }]);
+  const email = user.email;
+  const appCode = (secret: string) => new TOTP({ secret, digits: 6, period: 30 }).generate();
+  // The old phone: two-factor set up, its ten recovery codes shown once.
+  const old = await browser.newContext();
+  const po = await old.newPage();
+  await signIn(po, user);
+  await po.goto('/security/two-factor');
+  const oldSecret = (await po.locator('code').first().innerText()).trim();
+  await po.getByLabel('Code from the email').fill(await emailedEnrolmentCode(po, email));
+  await po.getByLabel('Code from your authenticator app').fill(await totpNow(oldSecret, email));
+  await po.getByRole('button', { name: 'Verify' }).click();
+  const recovery = po.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+  await expect(recovery).toHaveCount(10);
+  const oldCodes = await recovery.allInnerTexts();
+
+  // The phone is gone: another browser signs in with a recovery code, and the mail names the way back.
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, user);
+  await expect(page).toHaveURL(/\/security\/verify/);
+  await page.getByLabel('Authentication code').fill(oldCodes[0]);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(`${E2E.appUrl}/`);
+  const alert = await waitForMail(email, /^A recovery code was used for your .*login$/);
+  expect(alert.text).toContain('choose “Move to a new phone”');
+  await page.goto('/profile');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Move to a new phone' }).click();
+  await expect(page).toHaveURL(`${E2E.appUrl}/security/two-factor/move?next=/profile`);
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Move two-factor authentication to a new phone' }),
+  ).toBeVisible();
+  await expectAccessible(page);
+  const newSecret = (await page.locator('code').first().innerText()).trim();
+  expect(newSecret).not.toBe(oldSecret);
+  const seen = new Set(mailTo(email).map((m) => m.file));
+  await page.getByLabel('Code from the email').fill(await emailedEnrolmentCode(page, email));
+  // The old phone's code is not the new one's: told at its field, the emailed code kept.
+  await page.getByLabel('Code from the app on your new phone').fill(appCode(oldSecret));
+  await page.getByRole('button', { name: 'Move to the new phone' }).click();
+  await expect(
+    page.getByText('That code is not correct. Scan the QR code again and enter the current code.'),
+  ).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Code from the app on your new phone').fill(await totpNow(newSecret, newSecret));
+  // As a browser without CSS `:has()` sees the page (Firefox ESR 115): what follows holds there too.
+  expect(await withoutHasSelector(page)).toBe(0);
+  await page.getByRole('button', { name: 'Move to the new phone' }).click();
+  await expect(page.getByText(/^Two-factor authentication now uses your new phone\./)).toBeFocused();
+  const fresh = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+  await expect(fresh).toHaveCount(10);
+  const newCodes = await fresh.allInnerTexts();
+  for (const c of newCodes) expect(oldCodes).not.toContain(c);
+  // The set-up steps are gone with the form: the QR code under them would be the next move's.
+  await expect(page.getByRole('img', { name: /QR code/ })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Email me a code' })).toBeHidden();
+  await expectAccessible(page);
+  await waitForMail(email, /^Two-factor authentication was turned on for your .*login$/, seen);
+  // The old phone's browser was signed out; this one stays signed in, and the two-factor page offers
+  // the move again.
+  await po.goto('/profile');
+  await expect(po).toHaveURL(/\/sign-in/);
+  await page.getByRole('link', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+  await page.goto('/security/two-factor');
+  await expect(page.getByText('Two-factor authentication is on.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Move to a new phone' })).toBeVisible();
+  await expectAccessible(page);
+
+  // The next sign-in: the old phone's code and an old recovery code are refused, the new phone's is taken.
+  const next = await (await browser.newContext()).newPage();
+  await signIn(next, user);
+  await expect(next).toHaveURL(/\/security\/verify/);
+  for (const refused of [appCode(oldSecret), oldCodes[1]]) {
+    await enterCode(next, refused);
+    await expect(next.locator('#code-error')).toContainText('That code is not correct.');
+  }
+  await next.getByLabel('Authentication code').fill(await totpNow(newSecret, newSecret));
+  await next.getByRole('button', { name: 'Verify' }).click();
+  await expect(next).toHaveURL(`${E2E.appUrl}/`);
+  await old.close();
+  await ctx.close();
 });
 
 test("Auth.js's own sign-out endpoint ends the Session row too, not just the cookie", async ({ browser }) => {

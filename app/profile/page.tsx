@@ -74,6 +74,16 @@ export default async function ProfilePage() {
         {user.mfaEnrolled ? (
           <>
             <p>{t('mfaOn')}</p>
+            {/* Before the recovery codes, whose replacement asks for the app's code: the way back
+                for someone who signed in with a recovery code because the phone is gone. */}
+            <h3 className="font-semibold">{t('moveTitle')}</h3>
+            <p>{t('moveIntro')}</p>
+            <Link
+              href="/security/two-factor/move?next=/profile"
+              className={buttonClass('secondary', 'self-start')}
+            >
+              {t('move')}
+            </Link>
             <h3 className="font-semibold">{t('recoveryTitle')}</h3>
             <p>{t('recoveryIntro')}</p>
             {recoveryLeft === null ? null : (

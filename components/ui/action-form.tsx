@@ -77,6 +77,14 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
   done?: (state: ActionState<T> & { data: T }) => ReactNode;
   /** Shown instead of the form while it has no answer yet (the thing is done already: enrolment). */
   idle?: ReactNode;
+  /**
+   * Shown before the form (outside it: it may hold forms of its own) for as long as the form is, and
+   * gone with it once `done` replaces it: the steps that lead to the form (moving the second factor
+   * to a new phone: the mailed code and the QR code, which after the move would be the next one's).
+   * Decided here rather than in CSS (`:has()` is unknown to Firefox before 121, ESR 115 among them),
+   * and in the server's render too, so it holds without JavaScript.
+   */
+  lead?: ReactNode;
   children?: (kit: FormKit<T>) => ReactNode;
 };
 
@@ -103,6 +111,7 @@ export function ActionForm<T = unknown>({
   messageOf = (s) => s?.message,
   done,
   idle,
+  lead,
   children,
   ...form
 }: Props<T>) {
@@ -167,7 +176,7 @@ export function ActionForm<T = unknown>({
   );
   const region = <FormMessage id={messageId} message={message} ok={state?.ok} signIn={state?.signIn} />;
   const { onSubmit } = form;
-  return (
+  const formElement = (
     <form
       ref={formRef}
       action={formAction}
@@ -194,5 +203,13 @@ export function ActionForm<T = unknown>({
       {region}
       {buttonFirst ? null : wide ? button : <div>{button}</div>}
     </form>
+  );
+  // A form given no `lead` keeps the one element tree the closed form above shares.
+  if (lead === undefined) return formElement;
+  return (
+    <>
+      {lead}
+      {formElement}
+    </>
   );
 }

@@ -17,7 +17,8 @@ import type { ActionState } from '@/lib/server/safe-action';
  * `focusOnArrival`: the code field has the focus when the form appears, for a page that is only this
  * form (the second factor of a sign-in: the person types the code at once). `mailCode`: the form also
  * asks for a code mailed to the login (field `mailCode`, before the authenticator's; turning on
- * two-factor authentication: lib/auth/mfa/enrol-proof.ts).
+ * two-factor authentication: lib/auth/mfa/enrol-proof.ts). `lead`: shown before the form, and gone
+ * with it once `done` replaces it (ActionForm).
  */
 export function CodeForm<T = unknown>({
   action,
@@ -30,6 +31,7 @@ export function CodeForm<T = unknown>({
   variant,
   done,
   idle,
+  lead,
   sendTimeZone = false,
   focusOnArrival = false,
   mailCode,
@@ -44,6 +46,7 @@ export function CodeForm<T = unknown>({
   variant?: SubmitVariant;
   done?: (state: ActionState<T> & { data: T }) => ReactNode;
   idle?: ReactNode;
+  lead?: ReactNode;
   sendTimeZone?: boolean;
   focusOnArrival?: boolean;
   mailCode?: { label: string };
@@ -62,6 +65,7 @@ export function CodeForm<T = unknown>({
       messageOf={(s) => (s?.fieldErrors?.code || s?.fieldErrors?.mailCode ? undefined : s?.message)}
       done={done}
       idle={idle}
+      lead={lead}
     >
       {({ state }) => (
         <>

@@ -17,7 +17,8 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
   if (user.mfaEnrolled && !user.mfaVerified) redirect(`/security/verify?next=${encodeURIComponent(next)}`);
   // On already: right after the enrolment this page is rendered again (its action set the new
   // session's cookie, and Next refreshes the page then), so it keeps its shape, the set-up steps
-  // left empty, and the form keeps the recovery codes it shows once. Visited later, it says it is on.
+  // left empty, and the form keeps the recovery codes it shows once. Visited later, it says it is on
+  // and offers "Move to a new phone".
   const on = user.mfaEnrolled;
   const pending = on ? null : await pendingEnrolment(user);
   const t = await getTranslations('mfa');
@@ -49,7 +50,14 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
           <code className="break-all rounded bg-slate-100 px-1">{pending.secret}</code>
         </p>
       ) : null}
-      <EnrolForm key="enrol" action={enrolAction} next={next} on={on} />
+      <EnrolForm
+        key="enrol"
+        action={enrolAction}
+        next={next}
+        on={on}
+        // On and passed in this session: the way to a new phone (a lost one's recovery code did).
+        moveHref={on ? `/security/two-factor/move?next=${encodeURIComponent(next)}` : undefined}
+      />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { confirmEnrolment } from '@/lib/auth/mfa/enrol';
 import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
+import { moveSecondFactor } from '@/lib/auth/mfa/move';
 import { replaceRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { setSessionCookie } from '@/lib/auth/session-token';
@@ -13,9 +14,9 @@ import { userAction } from '@/lib/server/safe-action';
 import { browserZoneField } from '@/lib/time/zone';
 
 // The server actions of the second factor: verify a code for this session, confirm enrolment,
-// replace the recovery codes. Each returns its domain's Outcome; the wrapper words it. Passing the
-// second factor (verify, enrol) starts a new session: the action gives the browser its cookie, and
-// the new token never goes into what the action returns.
+// move it to a new phone, replace the recovery codes. Each returns its domain's Outcome; the wrapper
+// words it. Passing the second factor (verify, enrol) and moving it start a new session: the action
+// gives the browser its cookie, and the new token never goes into what the action returns.
 
 const verifySchema = z.object({
   code: z.string().trim().min(1, 'outcome.field.code').max(32),
@@ -58,6 +59,28 @@ export const enrolAction = userAction(
 /** "Email me a code" on the set-up page: the code the enrolment asks for beside the authenticator's. */
 export const sendEnrolmentProofAction = userAction(z.object({}), (_input, { user, meta }) =>
   sendEnrolmentProof(user, meta),
+);
+
+/**
+ * "Move to a new phone" (lib/auth/mfa/move.ts): the new app's first code and the code mailed for this
+ * session, from a session that passed the second factor (the wrapper refuses one that has not). The
+ * profile page is rendered again, so its count of codes left says ten beside the ten shown.
+ */
+export const moveAction = userAction(
+  enrolSchema,
+  async (input, { user, meta }) => {
+    const r = await moveSecondFactor(user, input.code, input.mailCode, meta);
+    if (!r.ok) return r;
+    await setSessionCookie(r.data!.session, user);
+    revalidatePath('/profile');
+    return succeed({ recoveryCodes: r.data!.recoveryCodes }, r.note);
+  },
+  { echo: ['mailCode'] },
+);
+
+/** "Email me a code" on the move page: an enrolment code, asked for by a session past its second factor. */
+export const sendMoveProofAction = userAction(z.object({}), (_input, { user, meta }) =>
+  sendEnrolmentProof(user, meta, 'move'),
 );
 
 const codeSchema = z.object({ code: z.string().trim().min(1, 'outcome.field.appCode').max(32) });

@@ -19,7 +19,10 @@ import { mac, macs, sameMac, seal } from '@/lib/server/seal';
 // phone only they hold and keep its recovery codes: the owner, mailed afterwards, could not sign in
 // again without an operator. A password would not do: customers who sign in by emailed links only
 // never chose one (the thirty-fifth session's review, OWASP ASVS 4.0 V2.5.1 / V3.3.4: re-authenticate
-// before a change to the authentication factors).
+// before a change to the authentication factors). Moving the factor to a new phone takes the same
+// proof beside the new app's first code (lib/auth/mfa/move.ts): that session passed the factor,
+// perhaps with a recovery code, and a recovery code read off its owner's sheet must not buy a factor
+// only its reader holds.
 
 /** How long a mailed enrolment code works (ms). */
 export const ENROL_PROOF_TTL_MS = 15 * 60_000;
@@ -54,6 +57,15 @@ export const isEnrolmentCode = (stored: string, sessionId: string, code: string,
  */
 export type ProofPurpose = 'enrol' | 'password';
 
+/**
+ * What "Email me a code" is pressed for: a ProofPurpose, or `move` (the authenticator moved to a new
+ * phone: lib/auth/mfa/move.ts). A move's code is an `enrol` one, mailed and checked as such: it
+ * proves the mailbox for setting up an authenticator app, the first or a new phone's, and its mail
+ * (the enrolment_code template) is the set-up's. Only the precondition differs: set-up wants the
+ * factor off, a move wants it on and passed in this session.
+ */
+export type ProofRequest = ProofPurpose | 'move';
+
 /** Past this many minutes a wait is said in hours: "in 23 hours", not "in 1380 minutes". */
 const MINUTES_BEFORE_HOURS = 90;
 
@@ -81,19 +93,25 @@ function waitValues(seconds: number): { unit: 'minute' | 'hour'; count: number }
  * refused with outcome.mfa.enrolledElsewhere when the factor is on already, outcome.sessionEnded
  * when the session ended meanwhile, or throttled (outcome.mfa.proofThrottled, with the wait in
  * minutes or hours: waitValues) past the `enrolProof` (per hour) or `enrolProofDay` limit per login.
- * Audited as mfa.enrol_code_sent.
+ * With `request` `move` ("Move to a new phone", lib/auth/mfa/move.ts) the same, an `enrol` code,
+ * but refused conflict outcome.mfa.moveOff when the factor is off (support reset it meanwhile), and
+ * refused outcome.mfaFirst when this session has not passed it. The limits are shared: a move is
+ * a set-up. Audited as mfa.enrol_code_sent (`for` `password` or `move` unless a first set-up).
  */
 export async function sendEnrolmentProof(
   user: CurrentUser,
   meta: RequestMeta,
-  purpose: ProofPurpose = 'enrol',
+  request: ProofRequest = 'enrol',
 ): Promise<Outcome> {
+  const purpose: ProofPurpose = request === 'move' ? 'enrol' : request;
   const on = await db.user.findUniqueOrThrow({
     where: { id: user.id },
     select: { totpEnabledAt: true, passwordHash: true },
   });
-  if (purpose === 'enrol' && on.totpEnabledAt) return fail('conflict', 'outcome.mfa.enrolledElsewhere');
-  if (purpose === 'password' && on.passwordHash !== null)
+  if (request === 'enrol' && on.totpEnabledAt) return fail('conflict', 'outcome.mfa.enrolledElsewhere');
+  if (request === 'move' && !on.totpEnabledAt) return fail('conflict', 'outcome.mfa.moveOff');
+  if (request === 'move' && !user.mfaVerified) return fail('refused', 'outcome.mfaFirst');
+  if (request === 'password' && on.passwordHash !== null)
     return fail('conflict', 'outcome.auth.passwordExists');
   const { over } = await consumeAll([
     { name: 'enrolProof', key: user.id },
@@ -129,7 +147,7 @@ export async function sendEnrolmentProof(
         {
           action: 'mfa.enrol_code_sent',
           actor: user,
-          detail: { replaced: !!before, ...(purpose === 'password' ? { for: 'password' } : {}) },
+          detail: { replaced: !!before, ...(request === 'enrol' ? {} : { for: request }) },
           meta,
         },
         tx,

@@ -18,7 +18,9 @@ import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 /**
  * The secret this session is offered (pendingSecretFor: derived from the user and this session, so
  * no other session of the user sees it, and nothing is stored before the enrolment is confirmed), as
- * a QR code and as text for manual entry.
+ * a QR code and as text for manual entry. The same for a move to a new phone (lib/auth/mfa/move.ts):
+ * the session that passed the factor with the old secret is a newer one (startVerifiedSession), so
+ * it is never offered the secret in force.
  */
 export async function pendingEnrolment(user: CurrentUser): Promise<{ qrDataUrl: string; secret: string }> {
   const secret = pendingSecretFor(user.id, user.sessionId);

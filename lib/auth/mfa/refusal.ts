@@ -20,7 +20,7 @@ export const codeRefused = <T = never>(code: Exclude<FailCode, 'not_found'>, key
 export async function usedCode<T = never>(
   user: { id: string; email: string },
   meta: RequestMeta,
-  purpose: 'sign_in' | 'recovery_codes' | 'enrolment',
+  purpose: 'sign_in' | 'recovery_codes' | 'enrolment' | 'move',
 ): Promise<Outcome<T>> {
   await audit({
     action: 'mfa.failure',

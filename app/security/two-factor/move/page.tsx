@@ -1,0 +1,66 @@
+import { redirect } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
+import { EnrolProofForm } from '@/components/enrol-proof-form';
+import { MovePhoneForm } from '@/components/move-phone-form';
+import { displayEmail } from '@/lib/auth/email-address';
+import { requireUser } from '@/lib/auth/session';
+import { safeCallbackUrl } from '@/lib/auth/sign-in';
+import { pendingEnrolment } from '@/lib/auth/mfa/enrol';
+import { moveAction, sendMoveProofAction } from '@/lib/auth/mfa/actions';
+import { pageTitle } from '@/lib/i18n/page-title';
+
+export const generateMetadata = () => pageTitle('mfa.move.title');
+
+// "Move to a new phone" (lib/auth/mfa/move.ts), offered by the profile and the two-factor page while
+// the factor is on. Only for a session past its second factor (requireUser sends any other to the
+// code first: a recovery code will do), so a lost phone is no dead end.
+export default async function MovePhonePage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const next = safeCallbackUrl((await searchParams).next);
+  const user = await requireUser(`/security/two-factor/move?next=${encodeURIComponent(next)}`);
+  if (!user.mfaEnrolled) redirect(`/security/two-factor?next=${encodeURIComponent(next)}`);
+  const pending = await pendingEnrolment(user);
+  const t = await getTranslations('mfa');
+  const steps = <MoveSteps t={t} email={displayEmail(user.email)} pending={pending} />;
+  return (
+    <div className="mx-auto flex max-w-md flex-col gap-4">
+      <h1 className="text-2xl font-bold">{t('move.title')}</h1>
+      {/* Gone once the form shows the new recovery codes (components/move-phone-form.tsx): the QR
+          code would then be the next move's. */}
+      <MovePhoneForm key="move" action={moveAction} next={next} steps={steps} />
+    </div>
+  );
+}
+
+/** The set-up steps before the move's form: what to do, the mailed code's form, the QR code. */
+function MoveSteps({
+  t,
+  email,
+  pending,
+}: {
+  t: Awaited<ReturnType<typeof getTranslations<'mfa'>>>;
+  email: string;
+  pending: Awaited<ReturnType<typeof pendingEnrolment>>;
+}) {
+  return (
+    <div className="flex flex-col gap-4">
+      <p>{t('move.intro')}</p>
+      <ol className="list-decimal space-y-2 pl-5">
+        <li>{t('setup.mail', { email })}</li>
+        <li>{t('move.scan')}</li>
+        <li>{t('setup.enter')}</li>
+      </ol>
+      <EnrolProofForm action={sendMoveProofAction} />
+      {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server */}
+      <img
+        src={pending.qrDataUrl}
+        alt={t('move.qrAlt')}
+        width={220}
+        height={220}
+        className="self-center rounded border border-slate-300"
+      />
+      <p className="text-sm">
+        {t('setup.cannotScan')} <code className="break-all rounded bg-slate-100 px-1">{pending.secret}</code>
+      </p>
+    </div>
+  );
+}
