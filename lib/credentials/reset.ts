@@ -102,19 +102,29 @@ export async function resetSipPassword(
   const res = await switchClient().setSipPassword(cred.username, password, crypto.randomUUID());
   if (!res.ok) {
     const status = isKnownNotApplied(res) ? 'failed' : 'unknown';
-    await db.sipPasswordChange.update({
-      where: { id: change.id },
-      data: { status, completedAt: new Date(), error: `${res.code ?? res.kind}`.slice(0, 200) },
-    });
-    // A change with no answer may be in force on the switch: it is audited as unconfirmed, the name
-    // the recovery after a restart also uses, never as failed (CONTRACTS §3).
-    await audit({
-      action: status === 'failed' ? 'sip_password.change_failed' : 'sip_password.change_unknown',
-      actor: user,
-      accountId: cred.accountId,
-      target: { type: 'sip_credential', id: cred.id },
-      detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status },
-      meta,
+    await db.$transaction(async (tx) => {
+      // Settled once: by this answer, or already by the recovery (a call that outlived stuckMs). A
+      // refusal still corrects an `unknown` the recovery wrote: nothing changed after all (its alert,
+      // not sent yet, is then not sent: lib/mail/render.ts).
+      const moved = await tx.sipPasswordChange.updateMany({
+        where: { id: change.id, status: status === 'failed' ? { in: ['sending', 'unknown'] } : 'sending' },
+        data: { status, completedAt: new Date(), error: `${res.code ?? res.kind}`.slice(0, 200) },
+      });
+      if (moved.count !== 1) return;
+      // A change with no answer may be in force on the switch: it is audited as unconfirmed, the name
+      // the recovery after a restart also uses, never as failed (CONTRACTS §3), and the members are told.
+      await audit(
+        {
+          action: status === 'failed' ? 'sip_password.change_failed' : 'sip_password.change_unknown',
+          actor: user,
+          accountId: cred.accountId,
+          target: { type: 'sip_credential', id: cred.id },
+          detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status },
+          meta,
+        },
+        tx,
+      );
+      if (status === 'unknown') await alertUnconfirmed(tx, cred.accountId, change, user.email);
     });
     // No answer (a timeout, a 5xx, a garbled 200): the switch may have applied it, and only a new
     // password settles which one is in force, as the reset page then says (unsettledChange).
@@ -346,9 +356,36 @@ const inFlightMs = () => 3 * env().SWITCH_API_TIMEOUT_MS + 2 * 2000 + 5000;
 const stuckMs = () => Math.max(2 * 60_000, inFlightMs());
 
 /**
+ * Tells every member who receives mail that the SIP password of the change's credential may have
+ * changed: the `sip_password_changed` alert, dated when the change was sent (`createdAt`), naming the
+ * change (`unconfirmedChangeId`), by which lib/mail/render.ts words it "may have changed" (or drops it
+ * once the switch's answer was recorded after all).
+ * The switch may have the new password and, if so, has ended every registration of the credential
+ * (CONTRACTS §3), so this is the security alert an applied change gets (lib/mail/delivery-policy.ts:
+ * at-least-once). Called in the transaction that settles the change as `unknown`, once per change.
+ * `by`: the address of who made it (null when not known).
+ */
+async function alertUnconfirmed(
+  tx: Tx,
+  accountId: string,
+  change: { id: string; credentialId: string; createdAt: Date; ip: string | null },
+  by: string | null,
+) {
+  await queueMailToMembers(tx, accountId, 'sip_password_changed', {
+    credentialId: change.credentialId,
+    changedAt: change.createdAt.toISOString(),
+    ip: change.ip,
+    by,
+    unconfirmedChangeId: change.id,
+  });
+}
+
+/**
  * After a restart: changes the switch confirmed are completed; changes whose switch call never came
- * back are marked `unknown` and audited (the switch may or may not have the new password: the
- * customer sees "not confirmed" and sets it again). Returns how many rows it settled.
+ * back are marked `unknown`, audited, and the members alerted that the password may have changed
+ * (alertUnconfirmed; the switch may or may not have the new password: the customer sees "not
+ * confirmed" and sets it again). Each change is settled once, by one instance. Returns how many rows
+ * it settled.
  */
 export async function recoverPasswordChanges(now = sharedNow()): Promise<number> {
   const stuck = await db.sipPasswordChange.findMany({
@@ -362,25 +399,28 @@ export async function recoverPasswordChanges(now = sharedNow()): Promise<number>
       continue;
     }
     await db.$transaction(async (tx) => {
+      // Not one whose confirmation was recorded since it was read: that one is completed instead.
       const moved = await tx.sipPasswordChange.updateMany({
-        where: { id: c.id, status: 'sending' },
+        where: { id: c.id, status: 'sending', switchConfirmedAt: null },
         data: {
           status: 'unknown',
           completedAt: now,
           error: 'no answer from the switch was recorded (restart?)',
         },
       });
-      if (moved.count === 1)
-        await audit(
-          {
-            action: 'sip_password.change_unknown',
-            accountId: c.credential.accountId,
-            target: { type: 'sip_credential', id: c.credentialId },
-            detail: { username: c.credential.username, changeId: c.id },
-            meta: { ip: c.ip, userAgent: c.userAgent },
-          },
-          tx,
-        );
+      if (moved.count !== 1) return;
+      await audit(
+        {
+          action: 'sip_password.change_unknown',
+          accountId: c.credential.accountId,
+          target: { type: 'sip_credential', id: c.credentialId },
+          detail: { username: c.credential.username, changeId: c.id },
+          meta: { ip: c.ip, userAgent: c.userAgent },
+        },
+        tx,
+      );
+      const who = await tx.user.findUnique({ where: { id: c.userId }, select: { email: true } });
+      await alertUnconfirmed(tx, c.credential.accountId, c, who?.email ?? null);
     });
   }
   return stuck.length;

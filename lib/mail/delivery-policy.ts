@@ -25,6 +25,8 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
   },
   sip_password_changed: {
     guarantee: 'at-least-once',
+    // Also sent, worded "may have changed", for a change whose answer from the switch was lost
+    // (lib/credentials/reset.ts alertUnconfirmed): it may be in force and have ended registrations.
     why: 'A missed security alert can hide an account takeover; a duplicate alert is harmless.',
   },
   request_received: {

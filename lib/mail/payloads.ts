@@ -40,13 +40,19 @@ export const MAIL_PAYLOADS = {
    * (so no "calling is back" mail says it).
    */
   request_closed: z.object({ requestId: id, userId: id.optional() }),
-  /** `changedAt` ISO 8601; `ip` of the browser that changed it; `by` the email of who changed it. */
+  /**
+   * `changedAt` ISO 8601; `ip` of the browser that changed it; `by` the email of who changed it.
+   * `unconfirmedChangeId`: the alert is about a change whose switch answer never came (the
+   * SipPasswordChange row's id; lib/credentials/reset.ts alertUnconfirmed), worded "may have changed"
+   * while that change is still unknown; absent for a change the switch confirmed.
+   */
   sip_password_changed: z.object({
     credentialId: id,
     changedAt: iso,
     ip: z.string().max(64).nullable().optional(),
     by: z.string().max(254).nullable().optional(),
     userId: id.optional(),
+    unconfirmedChangeId: id.optional(),
   }),
   /**
    * `sealedUrl`: the sign-in link, sealed (lib/server/seal.ts, purpose mail-payload-v1). Once the row

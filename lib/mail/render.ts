@@ -34,14 +34,39 @@ import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { enrolmentCode } from '@/lib/mail/templates/enrolment-code';
 import { isEnrolmentCode } from '@/lib/auth/mfa/enrol-proof';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
+import { accountBlocked } from '@/lib/allowances/blocked';
+import { sharedNow } from '@/lib/server/clock';
 
 // Turns an outbox row into a message, reading what it needs from the database at send time.
 // Rendering is deterministic for a row (times come from the database, the link token from the row
 // id, the expiry from the first attempt), so a re-send after a crash is the same message.
+//
+// A message is about a state (a block in force, a request waiting for support, an allowance running)
+// that may have ended by the time it is sent: the outbox retries through an SMTP outage with a
+// backoff per row, so after one the mail about the end can be due before the mail about the start.
+// A message never claims a state that no longer holds when it is sent. Each template decides:
+// - said in the past tense, what happened and that it is over: block_notice (a block lifted since;
+//   CONTRACTS §4 promises every new block its notice, and its calls say what to look at),
+//   request_approved and request_denied (the block lifted since), request_closed (no other block
+//   in force any more);
+// - not sent, the row failed with a reason that starts `superseded:`, where a later mail says it
+//   all: request_received (decided, withdrawn or closed since), request_approved (no longer
+//   approved: request_lift_failed says so), request_lift_failed (the request moved on, or its block
+//   was lifted), block_lifted (a newer block in force: its own notice says so), allowance_started
+//   (ended since), allowance_ended (no block in force: block_lifted says every country works),
+//   sip_password_changed about a change the switch's answer was lost for (confirmed since: that
+//   confirmation's own alert says so; refused since: nothing changed);
+// - kept in order: block_lifted waits while a block notice of the same account to the same address
+//   is still pending, so that "calling is back" never comes before the notice it follows.
 
+/**
+ * What the worker does with a row: send `mail` (and make `verificationToken` valid), or not send it
+ * and fail the row with `reason`; with `waitMs`, not yet: the row is put back for that long (ms),
+ * not counted as an attempt, because an earlier message must go first.
+ */
 export type RenderResult =
   | { ok: true; mail: Rendered; verificationToken?: { identifier: string; token: string; expires: Date } }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; waitMs?: number };
 
 type Row = Pick<MailMessage, 'id' | 'to' | 'template' | 'payload' | 'createdAt'>;
 type Payload = Record<string, string | null | undefined>;
@@ -57,6 +82,48 @@ async function closedAllowances(ids: string[]) {
 }
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
+/** Not sent because the state it speaks of ended since, and another mail says so (see above). */
+const superseded = (why: string): RenderResult => skip(`superseded: ${why}`);
+
+/** How long after a pending notice's due time a "calling is back" mail waiting for it is tried again, in ms. */
+const NOTICE_FIRST_MS = 1000;
+
+/**
+ * The earliest due time of the block notices still pending to `to` about blocks of account
+ * `accountId`, or null when none is: a "calling is back" mail waits for them (see above).
+ */
+async function pendingNoticeDue(to: string, accountId: string): Promise<Date | null> {
+  const notices = await db.mailMessage.findMany({
+    where: { to, template: 'block_notice', status: 'pending' },
+    select: { payload: true, nextAttemptAt: true },
+    orderBy: { nextAttemptAt: 'asc' },
+    take: 100,
+  });
+  const about = notices.map((n) => {
+    const read = readPayload('block_notice', n.payload);
+    return { due: n.nextAttemptAt, blockId: read.ok ? String(read.payload.blockId) : '' };
+  });
+  if (!about.length) return null;
+  const ofAccount = await db.block.findMany({
+    where: { id: { in: about.map((a) => a.blockId) }, accountId },
+    select: { id: true },
+  });
+  const ids = new Set(ofAccount.map((b) => b.id));
+  return about.find((a) => ids.has(a.blockId))?.due ?? null;
+}
+
+/**
+ * What became of the change an alert about an unconfirmed SIP password change is about (its
+ * SipPasswordChange id, the payload's `unconfirmedChangeId`; lib/credentials/reset.ts
+ * alertUnconfirmed): `unconfirmed` while its switch answer is still not known (also a row that is
+ * gone: the alert goes as queued), `confirmed_since` or `refused_since` once the answer was recorded.
+ */
+async function unconfirmedChange(changeId: string): Promise<'unconfirmed' | 'confirmed_since' | 'refused_since'> {
+  const change = await db.sipPasswordChange.findUnique({ where: { id: changeId }, select: { status: true } });
+  if (change?.status === 'applied') return 'confirmed_since';
+  if (change?.status === 'failed') return 'refused_since';
+  return 'unconfirmed';
+}
 
 /**
  * Who a message goes to, with the countries and zones of their accounts (for MailContext.region and
@@ -162,6 +229,13 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!block) return skip('block not found');
       const gone = noLongerFor(block.account);
       if (gone) return gone;
+      // Lifted before its notice could be sent (an SMTP outage, a hold): the notice says what happened
+      // and that it is over, with no steps and no sign-in link; a newer block in force is named, its
+      // own notice says what to do. A block once lifted stays lifted: placed again, it is a new block.
+      const over =
+        block.status === 'lifted'
+          ? { at: block.liftedAt ?? block.placedAt, newerInForce: await accountBlocked(db, block.accountId) }
+          : null;
       // The latest calls the notice describes and a summary of them all: a block may hold thousands.
       const calls = await callOverview(
         block.id,
@@ -173,7 +247,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       // a password change, …; lib/auth/revoke.ts): sent late, it must not bring a revoked sign-in back.
       // Without the link the notice still names the block page, which asks for sign-in.
       const revoked = user.linksRevokedAt !== null && row.createdAt <= user.linksRevokedAt;
-      const bound = user.email === row.to && !revoked;
+      const bound = user.email === row.to && !revoked && !over;
       const token = messageLinkToken(row.id);
       const expires = linkExpiry(firstAttemptAt, NOTICE_LINK_MAX_AGE_SEC);
       const link = bound
@@ -190,6 +264,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           credentials: block.account.sipCredentials,
           link,
           closedAllowances: await closedAllowances(ids('closedAllowanceIds')),
+          lifted: over,
         },
         zonedFor(block.account),
       );
@@ -206,11 +281,23 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
     case 'request_closed': {
       const request = await db.unblockRequest.findUnique({
         where: { id: p.requestId ?? '' },
-        include: { account: true },
+        include: { account: true, block: { select: { status: true, liftedAt: true } } },
       });
       if (!request) return skip('request not found');
       const gone = noLongerFor(request.account);
       if (gone) return gone;
+      const lifted = request.block.status === 'lifted' ? (request.block.liftedAt ?? new Date(0)) : null;
+      const template = row.template as MailTemplate;
+      // What each says must still hold now (see the top of this file).
+      if (template === 'request_received' && request.status !== 'pending')
+        return superseded('the request was decided, withdrawn or closed since; that mail says so');
+      if (template === 'request_approved' && request.status !== 'approved')
+        return superseded(
+          'the approval was undone since (its lift did not happen): request_lift_failed says so',
+        );
+      if (template === 'request_lift_failed' && (request.status !== 'pending' || lifted))
+        return superseded('the request was decided again, or its block lifted, since; that mail says so');
+      const stillBlocked = template === 'request_closed' ? await accountBlocked(db, request.accountId) : true;
       const render = {
         request_received: requestReceived,
         request_approved: requestApproved,
@@ -220,7 +307,10 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       }[row.template as 'request_received'];
       return {
         ok: true,
-        mail: render({ recipient: r, account: request.account, request }, zonedFor(request.account)),
+        mail: render(
+          { recipient: r, account: request.account, request, lifted, stillBlocked },
+          zonedFor(request.account),
+        ),
       };
     }
     case 'block_lifted': {
@@ -228,6 +318,17 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!block) return skip('block not found');
       const gone = noLongerFor(block.account);
       if (gone) return gone;
+      // "Calling is back" is false while a newer block is in force; that block's notice says so.
+      if (await accountBlocked(db, block.accountId))
+        return superseded('a newer block is in force on the account; its own notice says so');
+      // After the notice of the block (or of any block of the account) still on its way to this address.
+      const notice = await pendingNoticeDue(row.to, block.accountId);
+      if (notice)
+        return {
+          ok: false,
+          reason: 'waiting for the block notice to this address to go first',
+          waitMs: Math.max(0, notice.getTime() - sharedNow().getTime()) + NOTICE_FIRST_MS,
+        };
       const requests = ids('closedRequestIds').length
         ? await db.unblockRequest.findMany({
             where: { id: { in: ids('closedRequestIds') } },
@@ -250,6 +351,11 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const gone = noLongerFor(cred.account);
       if (gone) return gone;
       const changedAt = new Date(p.changedAt ?? cred.passwordChangedAt ?? 0);
+      const change = p.unconfirmedChangeId ? await unconfirmedChange(p.unconfirmedChangeId) : 'confirmed';
+      if (change === 'confirmed_since')
+        return superseded('the switch confirmed the change since; the alert of the confirmation says so');
+      if (change === 'refused_since')
+        return superseded('the switch refused the change since: nothing changed');
       return {
         ok: true,
         mail: sipPasswordChanged(
@@ -260,6 +366,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
             changedAt,
             ip: p.ip ?? null,
             by: p.by ?? null,
+            unconfirmed: change === 'unconfirmed',
           },
           zonedFor(cred.account),
         ),
@@ -328,6 +435,14 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!a) return skip('allowance not found');
       const gone = noLongerFor(a.account);
       if (gone) return gone;
+      if (
+        row.template === 'allowance_started' &&
+        (a.status !== 'active' || (a.until && a.until <= sharedNow()))
+      )
+        return superseded('the allowance ended since; allowance_ended or block_lifted says so');
+      // "Blocked again, like every other destination" is false once no block is in force.
+      if (row.template === 'allowance_ended' && !(await accountBlocked(db, a.accountId)))
+        return superseded('no block is in force on the account any more; block_lifted says so');
       return {
         ok: true,
         mail: allowanceMail(

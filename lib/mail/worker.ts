@@ -7,7 +7,12 @@ import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { classifySendError, guaranteeOf } from '@/lib/mail/delivery-policy';
 import { recordMailSend } from '@/lib/mail/server-state';
 import { renderMessage } from '@/lib/mail/render';
-import { defaultTransport, type MailTransport } from '@/lib/mail/transport';
+import {
+  defaultTransport,
+  type MailTransport,
+  type OutgoingMail,
+  type SendReceipt,
+} from '@/lib/mail/transport';
 import { log } from '@/lib/server/log';
 import { backoffMs, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { cutWhole } from '@/lib/server/control-characters';
@@ -20,6 +25,18 @@ import { cutWhole } from '@/lib/server/control-characters';
 // happens then is decided per template in lib/mail/delivery-policy.ts.
 
 const LEASE_MS = 120_000;
+/**
+ * The longest one SMTP conversation may take, in ms, start to end. nodemailer has no such option:
+ * its `connectionTimeout`, `greetingTimeout` and `socketTimeout` each bound one wait (lib/mail/
+ * transport.ts: 10, 10 and 30 s), `socketTimeout` every idle gap anew, so a server that trickles
+ * replies, or an SMTP_URL that sets them longer, keeps a conversation going past the lease, and
+ * another worker takes the row while it runs. So the send is raced against this (sendWithin).
+ */
+const SEND_DEADLINE_MS = 60_000;
+/** Of the lease, what is kept for the writes after the send (markSent, retryLater, fail), in ms. */
+const AFTER_SEND_MS = 30_000;
+/** A send is not begun with less of the lease left than this before AFTER_SEND_MS, in ms. */
+const MIN_SEND_MS = 5_000;
 const MAX_BACKOFF_MS = 10 * 60_000;
 /** A message that still cannot be delivered after this long is failed: it is history by then. */
 const GIVE_UP_AFTER_MS = 3 * 24 * 60 * 60_000;
@@ -31,18 +48,83 @@ export const mailBackoffMs = (attempts: number, random = Math.random) =>
 /** Deterministic per row: a re-send is recognisably the same message (see delivery-policy.ts). */
 export const messageIdFor = (rowId: string) => `<${rowId}.tollgate@${new URL(env().APP_URL).hostname}>`;
 
-/** Sends due messages until none is left (or `max`); returns how many the server accepted. */
+/**
+ * Sends due messages until none is left (or `max`); returns how many the server accepted.
+ * `sendDeadlineMs`: the longest one SMTP conversation may take (default SEND_DEADLINE_MS; tests
+ * shorten it); past it the attempt counts as interrupted (it may have been delivered).
+ */
 export async function processMailOutbox(
-  opts: { transport?: MailTransport; owner?: string; max?: number; deadline?: () => boolean } = {},
+  opts: {
+    transport?: MailTransport;
+    owner?: string;
+    max?: number;
+    deadline?: () => boolean;
+    sendDeadlineMs?: number;
+  } = {},
 ): Promise<number> {
   const transport = opts.transport ?? defaultTransport();
   const owner = opts.owner ?? WORKER_ID;
+  let claimedAt = 0;
   return drain(
-    () => claimDue<MailMessage>(db.mailMessage, owner, LEASE_MS),
-    (row) => deliver(row, transport, owner),
+    async () => {
+      // Taken before the claim: the lease it writes ends no earlier than this plus LEASE_MS.
+      claimedAt = Date.now();
+      return claimDue<MailMessage>(db.mailMessage, owner, LEASE_MS);
+    },
+    (row) =>
+      deliver(row, transport, {
+        owner,
+        sendBy: claimedAt + LEASE_MS - AFTER_SEND_MS,
+        sendDeadlineMs: opts.sendDeadlineMs ?? SEND_DEADLINE_MS,
+      }),
     opts.max ?? 50,
     opts.deadline,
   );
+}
+
+/** This attempt's worker and its limits: `sendBy` (epoch ms) is when its send must have ended. */
+type Attempt = { owner: string; sendBy: number; sendDeadlineMs: number };
+
+/** The error of a send raced past its deadline (sendWithin): uncertain, like a connection cut mid-message. */
+class SendDeadlineError extends Error {
+  readonly code = 'EDEADLINE';
+}
+
+/**
+ * `transport.send(mail)`, given up after `ms`: then a SendDeadlineError is thrown while the
+ * conversation may go on (nodemailer cannot be told to stop from outside), and `late` is called with
+ * its outcome when it ends, to record a delivery that came after all.
+ */
+async function sendWithin(
+  transport: MailTransport,
+  mail: OutgoingMail,
+  ms: number,
+  late: (receipt: SendReceipt) => Promise<void>,
+): Promise<SendReceipt> {
+  const sending = transport.send(mail);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new SendDeadlineError(`the SMTP conversation took longer than ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([sending, expired]);
+  } catch (e) {
+    if (e instanceof SendDeadlineError)
+      sending
+        .then(late)
+        .catch((err: unknown) =>
+          log().warn(
+            { mailId: mail.id, error: (err as Error).message },
+            'mail send ended after its deadline',
+          ),
+        );
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -63,13 +145,15 @@ async function lockedRevocationMark(tx: Tx, email: string): Promise<Date | null>
 async function deliver(
   row: MailMessage,
   transport: MailTransport,
-  owner: string,
+  attempt: Attempt,
   rendersLeft = 2,
 ): Promise<boolean> {
+  const { owner } = attempt;
   const interrupted = row.sendStartedAt !== null;
   if (interrupted && guaranteeOf(row.template) === 'at-most-once') {
     await fail(
       row,
+      owner,
       'uncertain: an earlier attempt was interrupted during the SMTP conversation and may have been delivered; not re-sent (at-most-once)',
     );
     return false;
@@ -79,11 +163,28 @@ async function deliver(
   try {
     rendered = await renderMessage(row, startedAt);
   } catch (e) {
-    await retryLater(row, row.sendStartedAt, `render: ${(e as Error).message}`);
+    await retryLater(row, owner, row.sendStartedAt, `render: ${(e as Error).message}`);
+    return false;
+  }
+  if (!rendered.ok && rendered.waitMs !== undefined) {
+    // Not an attempt: an earlier message to the same reader goes first (lib/mail/render.ts).
+    await reschedule(db.mailMessage, row.id, { delayMs: rendered.waitMs, error: rendered.reason, owner });
     return false;
   }
   if (!rendered.ok) {
-    await fail(row, rendered.reason);
+    await fail(row, owner, rendered.reason);
+    return false;
+  }
+  // The send must end inside the lease, with AFTER_SEND_MS to spare for recording it; a lease mostly
+  // spent already (a slow database before it) puts the row back untouched, for the next tick.
+  const leaseLeftMs = attempt.sendBy - Date.now();
+  const sendMs = Math.min(attempt.sendDeadlineMs, leaseLeftMs);
+  if (leaseLeftMs < MIN_SEND_MS) {
+    await reschedule(db.mailMessage, row.id, {
+      delayMs: 0,
+      error: 'too little of the lease was left to send it; put back',
+      owner,
+    });
     return false;
   }
   const token = rendered.verificationToken;
@@ -110,14 +211,14 @@ async function deliver(
       });
     return true;
   });
-  if (marked === 'render_again' && rendersLeft > 0) return deliver(row, transport, owner, rendersLeft - 1);
+  if (marked === 'render_again' && rendersLeft > 0) return deliver(row, transport, attempt, rendersLeft - 1);
   if (marked !== true) return false;
 
   // Whether the server took it: what readiness hears of the mail server (a database error after a
   // successful send says nothing about the mail server).
   let sent = false;
   try {
-    const receipt = await transport.send({
+    const outgoing: OutgoingMail = {
       id: row.id,
       messageId: messageIdFor(row.id),
       from: env().MAIL_FROM,
@@ -129,20 +230,28 @@ async function deliver(
       // attempt keeps that attempt's time (sendStartedAt), and so the same Date.
       date: startedAt,
       ...rendered.mail,
-    });
+    };
+    // Past the deadline the attempt is recorded as interrupted (below) while it may still end: a 250
+    // that comes then is recorded as this attempt's delivery (markSent).
+    const receipt = await sendWithin(transport, outgoing, sendMs, (r) =>
+      markSent(row, startedAt, r.messageId),
+    );
     sent = true;
     recordMailSend(null);
-    await markSent(row, receipt.messageId);
+    await markSent(row, startedAt, receipt.messageId);
     return true;
   } catch (e) {
     if (!sent) recordMailSend(e);
     const f = classifySendError(e);
-    if (f.kind === 'permanent') await fail(row, f.message);
+    if (f.kind === 'permanent') await fail(row, owner, f.message);
     // Certainly not accepted: the row is as it was before this attempt. Maybe accepted: it stays "interrupted".
-    else await retryLater(row, f.kind === 'temporary' ? row.sendStartedAt : startedAt, f.message);
+    else await retryLater(row, owner, f.kind === 'temporary' ? row.sendStartedAt : startedAt, f.message);
     return false;
   }
 }
+
+/** The log line of a write after a send that found the row no longer this worker's (or finished). */
+const LEASE_LOST = 'mail lease lost: the row is left to whoever holds it now';
 
 /** The sealed sign-in link, or enrolment code, is not kept once the row is finished, sent or not. */
 const scrub = (row: MailMessage) =>
@@ -150,14 +259,24 @@ const scrub = (row: MailMessage) =>
     ? { payload: JSON.stringify({ scrubbed: true }) }
     : {};
 
-async function markSent(row: MailMessage, messageId: string) {
+/**
+ * Records the server's 250 for the attempt that began at `startedAt`. Whoever holds the lease now: a
+ * delivery is a fact, so it is recorded even by a worker whose lease ran out, on a row still pending
+ * or failed "uncertain" because of this very attempt (same `sendStartedAt`; a send that outlasted
+ * its deadline, or the lease). A row already done stays as it is.
+ */
+async function markSent(row: MailMessage, startedAt: Date, messageId: string) {
   await db.$transaction(async (tx) => {
     const done = await tx.mailMessage.updateMany({
-      where: { id: row.id, status: 'pending' },
+      where: {
+        id: row.id,
+        OR: [{ status: 'pending' }, { status: 'failed', sendStartedAt: startedAt, sentAt: null }],
+      },
       data: {
         status: 'done',
         sentAt: new Date(),
         messageId,
+        sendStartedAt: startedAt,
         leaseOwner: null,
         leaseUntil: null,
         lastError: null,
@@ -171,9 +290,13 @@ async function markSent(row: MailMessage, messageId: string) {
   });
 }
 
-async function retryLater(row: MailMessage, sendStartedAt: Date | null, error: string) {
+/**
+ * Puts the row back for a later attempt, counting this one, while `owner` still holds its lease: a
+ * worker whose lease ran out during the send must not reschedule a row another worker has taken.
+ */
+async function retryLater(row: MailMessage, owner: string, sendStartedAt: Date | null, error: string) {
   if (Date.now() - row.createdAt.getTime() > GIVE_UP_AFTER_MS)
-    return fail(row, `gave up after ${row.attempts + 1} attempts: ${error}`);
+    return fail(row, owner, `gave up after ${row.attempts + 1} attempts: ${error}`);
   const delayMs = mailBackoffMs(row.attempts);
   // One line per deferred attempt, so an SMTP outage shows in the log at once (readiness and the outbox
   // metrics say so only after two minutes); the error is the stored lastError, never the SMTP_URL.
@@ -181,17 +304,19 @@ async function retryLater(row: MailMessage, sendStartedAt: Date | null, error: s
     { mailId: row.id, template: row.template, attempt: row.attempts + 1, retryInMs: delayMs, error },
     'mail delivery deferred',
   );
-  await reschedule(db.mailMessage, row.id, {
+  const put = await reschedule(db.mailMessage, row.id, {
     delayMs,
     error,
+    owner,
     data: { attempts: { increment: 1 }, sendStartedAt },
   });
+  if (!put) log().warn({ mailId: row.id, template: row.template }, LEASE_LOST);
 }
 
-async function fail(row: MailMessage, error: string) {
-  log().warn({ mailId: row.id, template: row.template, error }, 'mail message failed');
-  await db.mailMessage.updateMany({
-    where: { id: row.id, status: 'pending' },
+/** Fails the row with `error`, while `owner` still holds its lease (as retryLater). */
+async function fail(row: MailMessage, owner: string, error: string) {
+  const failed = await db.mailMessage.updateMany({
+    where: { id: row.id, status: 'pending', leaseOwner: owner },
     data: {
       status: 'failed',
       leaseOwner: null,
@@ -200,4 +325,7 @@ async function fail(row: MailMessage, error: string) {
       ...scrub(row),
     },
   });
+  if (failed.count === 1)
+    log().warn({ mailId: row.id, template: row.template, error }, 'mail message failed');
+  else log().warn({ mailId: row.id, template: row.template }, LEASE_LOST);
 }

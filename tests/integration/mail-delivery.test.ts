@@ -9,7 +9,7 @@ import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
 import { createLogger } from '@/lib/server/log';
 import { signEvent } from '@/lib/switch/signature';
 import { dialects } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeBlock } from '@/tests/helpers/factory';
 import { signInLinkOf } from '@/tests/helpers/mime';
 import { mailSuite } from '@/tests/helpers/mail-suite';
 
@@ -38,6 +38,10 @@ async function placeBlock(accountNumber: string, calls: { from: string; to: stri
   expect(res.status).toBe(200);
   return getDb().block.findUniqueOrThrow({ where: { sourceEventId: event.id } });
 }
+
+/** The block lifted, as the switch's confirmation leaves it: "calling is back" is sent only then (lib/mail/render.ts). */
+const liftedInDb = (id: string) =>
+  getDb().block.update({ where: { id }, data: { status: 'lifted', liftedAt: new Date() } });
 
 /** Time passes: every pending message is due now. */
 const fastForward = () =>
@@ -102,12 +106,19 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
   });
 
   it('SMTP down for a while, then refusing with 421, then up → every message delivered exactly once', async () => {
-    const emails = [0, 1, 2].map((i) => `outage-${i}-${dialect}@t.example`);
-    const { account, creds } = await makeAccount({ members: emails });
-    const block = await placeBlock(account.number, [
+    const noticed = [0, 1, 2].map((i) => `outage-${i}-${dialect}@t.example`);
+    const { account, creds } = await makeAccount({ members: noticed });
+    await placeBlock(account.number, [
       { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
     ]);
-    await getDb().$transaction((tx) => queueMail(tx, emails[0], 'block_lifted', { blockId: block.id }));
+    // And "calling is back" of another account's lifted block (sent only while no block is in force,
+    // and after a notice to the same reader: lib/mail/render.ts).
+    const back = `outage-back-${dialect}@t.example`;
+    const other = await makeAccount({ members: [back] });
+    const lifted = await makeBlock(other.account.id);
+    await liftedInDb(lifted.id);
+    await getDb().$transaction((tx) => queueMail(tx, back, 'block_lifted', { blockId: lifted.id }));
+    const emails = [...noticed, back];
     const before = mail.smtp.received.length;
 
     // The process's logger (lib/server/log.ts log()), read back: an outage is a warn line per attempt.
@@ -173,7 +184,7 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
     expect(rows.every((r) => r.status === 'done')).toBe(true);
     expect(got.map((m) => m.messageId).sort()).toEqual(rows.map((r) => messageIdFor(r.id)).sort());
     // The notices' links were made valid once each (a retry refreshes the same token, never adds one).
-    expect(await getDb().verificationToken.count({ where: { identifier: { in: emails } } })).toBe(3);
+    expect(await getDb().verificationToken.count({ where: { identifier: { in: noticed } } })).toBe(3);
   });
 
   it('two workers at once send every message once', async () => {
@@ -243,6 +254,7 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
     ]);
     expect(await mail.deliver()).toBe(1);
+    await liftedInDb(block.id);
     await getDb().$transaction((tx) => queueMail(tx, email, 'block_lifted', { blockId: block.id }));
     const queuedAt = new Date(Date.now() - 2 * 86_400_000); // queued before a two-day SMTP outage
     await getDb().mailMessage.updateMany({
@@ -338,6 +350,7 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
         { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
       ]);
       expect(await mail.deliver()).toBe(1); // the block notice, before any cut
+      await liftedInDb(block.id);
       await getDb().$transaction((tx) => queueMail(tx, email, 'block_lifted', { blockId: block.id }));
       const before = mail.smtp.received.length;
       mail.smtp.dropAt = step;
@@ -369,6 +382,7 @@ describe.each(dialects())('mail delivery over real SMTP on %s', (dialect) => {
       { from: creds[0].username, to: '+252611234567', at: new Date().toISOString() },
     ]);
     expect(await mail.deliver()).toBe(1);
+    await liftedInDb(block.id);
     await getDb().$transaction((tx) => queueMail(tx, email, 'block_lifted', { blockId: block.id }));
     const [before, stalled] = [mail.smtp.received.length, mail.smtp.stalled.length];
     mail.smtp.dropAt = 'content';

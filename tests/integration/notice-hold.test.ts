@@ -254,7 +254,7 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     ]);
   });
 
-  it('a lift during the hold: the notice goes out at once, then "calling is back", as for any notice not yet sent', async () => {
+  it('a lift during the hold: the notice goes out at once, saying the block is over, then "calling is back", as for any notice not yet sent', async () => {
     const f = await foundFirst();
     await mail.deliver();
     expect(mail.smtp.to(f.email)).toHaveLength(0);
@@ -264,7 +264,8 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     await mail.deliver();
     const sent = mail.smtp.to(f.email);
     expect(sent.map((m) => m.subject)).toEqual([
-      `International calling blocked on ${f.account.name} (${f.account.number}): action needed`,
+      // Lifted before it was sent: it says what happened and that the block is over (lib/mail/render.ts).
+      `International calling was blocked on ${f.account.name} (${f.account.number}); that block is lifted`,
       `International calling is back on ${f.account.name} (${f.account.number})`,
     ]);
     expect(await notes(f.block.id, 'notice_queued')).toEqual([
@@ -278,7 +279,7 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     expect(mail.smtp.to(f.email)).toHaveLength(2);
   });
 
-  it('a lift support decides during the hold: the switch confirms it, the notice goes out at once, then "calling is back"', async () => {
+  it('a lift support decides during the hold: the switch confirms it, the notice goes out at once, saying the block is over, then "calling is back"', async () => {
     const f = await foundFirst();
     await mail.deliver();
     expect(mail.smtp.to(f.email)).toHaveLength(0);
@@ -289,7 +290,8 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     });
     await mail.deliver();
     expect(mail.smtp.to(f.email).map((m) => m.subject)).toEqual([
-      `International calling blocked on ${f.account.name} (${f.account.number}): action needed`,
+      // Lifted before it was sent: it says what happened and that the block is over (lib/mail/render.ts).
+      `International calling was blocked on ${f.account.name} (${f.account.number}); that block is lifted`,
       `International calling is back on ${f.account.name} (${f.account.number})`,
     ]);
     expect(await notes(f.block.id, 'notice_queued')).toEqual([

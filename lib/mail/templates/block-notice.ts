@@ -44,6 +44,13 @@ export type BlockNoticeData = {
   link: { url: string; expires: Date } | null;
   /** Allowance requests this block closed without a decision (asked under an earlier block). Default: none. */
   closedAllowances?: ClosedAllowance[];
+  /**
+   * Set when the block was lifted before its notice could be sent (lib/mail/render.ts): `at` when it
+   * was lifted, `newerInForce` whether another block of the account is in force now. The notice then
+   * says what happened and that this block is over: no steps, no closed allowance requests (every
+   * country could be called again), and `link` should be null. Default: the block is in force.
+   */
+  lifted?: { at: Date; newerInForce: boolean } | null;
 };
 
 /** The calls a notice describes one by one; render.ts reads only these (the latest) of a large block. */
@@ -133,6 +140,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
             : t('mail.blockNotice.stepMisdial', { count: total, countries: list(countries) }),
         ];
   const blockUrl = url(ctx, `/blocks/${encodeURIComponent(d.block.id)}`);
+  if (d.lifted) return liftedNotice(d, d.lifted, ctx, account, total ? callsPart : [], blockUrl);
   const parts: Part[] = [
     hello(ctx, d),
     {
@@ -177,6 +185,50 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       preheader: countries.length
         ? t('mail.blockNotice.preheader', { countries: list(countries) })
         : t('mail.blockNotice.preheaderNoCalls'),
+      parts,
+    },
+    accountFooter(ctx, account),
+  );
+}
+
+/**
+ * The notice of a block lifted before it could be sent: when it was placed and why, its calls, that
+ * it was lifted and when, and no steps (nothing is asked of the reader for it); a newer block in
+ * force is named, and its own notice says what to do. A plain link to the block page (its history).
+ */
+function liftedNotice(
+  d: BlockNoticeData,
+  lifted: { at: Date; newerInForce: boolean },
+  ctx: MailContext,
+  account: string,
+  callsPart: Part[],
+  blockUrl: string,
+) {
+  const { t } = ctx;
+  const parts: Part[] = [
+    hello(ctx, d),
+    {
+      kind: 'p',
+      strong: true,
+      text: t('mail.blockNotice.introLifted', {
+        account,
+        at: when(d.block.placedAt, ctx),
+        liftedAt: when(lifted.at, ctx),
+      }),
+    },
+    { kind: 'p', text: t(`reasons.${d.block.reason}`) },
+    ...callsPart,
+    ...(lifted.newerInForce
+      ? [{ kind: 'p', text: t('mail.blockNotice.newerInForce', { account }) } as Part]
+      : []),
+    { kind: 'p', text: t('mail.blockNotice.keepSafeLifted') },
+    { kind: 'button', label: t('mail.blockNotice.buttonPlain'), url: blockUrl },
+    { kind: 'small', text: t('mail.blockNotice.notYou', { support: ctx.support }) },
+  ];
+  return renderMail(
+    {
+      subject: t('mail.blockNotice.subjectLifted', { account }),
+      preheader: t('mail.blockNotice.preheaderLifted'),
       parts,
     },
     accountFooter(ctx, account),

@@ -125,8 +125,9 @@ type AccountMailKey =
 
 /**
  * A message about one account, in the recipient's language: the catalogue's `mail.<key>.subject`
- * (given `{account}`, the label from accountLabel) and `mail.<key>.preheader`, the greeting, then
- * `parts`, and the account footer. Returns renderMail's subject, text and HTML.
+ * (given `{account}`, the label from accountLabel) and `mail.<key>.preheader` (or `preheader`, a
+ * variant's own, already translated), the greeting, then `parts`, and the account footer. Returns
+ * renderMail's subject, text and HTML.
  */
 export function accountMail(
   ctx: MailContext,
@@ -134,11 +135,12 @@ export function accountMail(
   d: { recipient: { name: string | null } },
   account: string,
   parts: Part[],
+  preheader?: string,
 ) {
   return renderMail(
     {
       subject: ctx.t(`mail.${key}.subject`, { account }),
-      preheader: ctx.t(`mail.${key}.preheader`),
+      preheader: preheader ?? ctx.t(`mail.${key}.preheader`),
       parts: [hello(ctx, d), ...parts],
     },
     accountFooter(ctx, account),

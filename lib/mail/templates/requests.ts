@@ -17,6 +17,16 @@ type Base = {
     callbackPhone: string;
     denyReason: string | null;
   };
+  /**
+   * When the request's block was lifted, if it is by the time the mail is sent (lib/mail/render.ts):
+   * an approval or a denial then says so instead of "we are lifting it now" or "it stays blocked".
+   */
+  lifted?: Date | null;
+  /**
+   * Whether a block is still in force on the account when the mail is sent (request_closed: the
+   * other block may have been lifted since, and then it does not say calls stay blocked). Default true.
+   */
+  stillBlocked?: boolean;
 };
 export type RequestData = Base;
 
@@ -41,27 +51,53 @@ export function requestReceived(d: RequestData, ctx: MailContext) {
 export function requestApproved(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  return accountMail(ctx, 'requestApproved', d, account, [
-    { kind: 'p', strong: true, text: t('mail.requestApproved.intro', { account }) },
-    { kind: 'p', text: t('mail.requestApproved.next') },
-    { kind: 'button', label: t('mail.requestApproved.button'), url: blockUrl(ctx, d) },
-  ]);
+  const lifted = d.lifted ?? null;
+  return accountMail(
+    ctx,
+    'requestApproved',
+    d,
+    account,
+    [
+      { kind: 'p', strong: true, text: t('mail.requestApproved.intro', { account }) },
+      {
+        kind: 'p',
+        text: lifted
+          ? t('mail.requestApproved.nextLifted', { at: when(lifted, ctx) })
+          : t('mail.requestApproved.next'),
+      },
+      { kind: 'button', label: t('mail.requestApproved.button'), url: blockUrl(ctx, d) },
+    ],
+    lifted ? t('mail.requestApproved.preheaderLifted') : undefined,
+  );
 }
 
 export function requestDenied(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  return accountMail(ctx, 'requestDenied', d, account, [
-    { kind: 'p', strong: true, text: t('mail.requestDenied.intro', { account }) },
-    ...(d.request.denyReason
-      ? [
-          { kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') },
-          { kind: 'quote' as const, text: d.request.denyReason },
-        ]
-      : []),
-    { kind: 'p', text: t('mail.requestDenied.next', { support: ctx.support }) },
-    { kind: 'button', label: t('mail.requestDenied.button'), url: blockUrl(ctx, d) },
-  ]);
+  const lifted = d.lifted ?? null;
+  return accountMail(
+    ctx,
+    'requestDenied',
+    d,
+    account,
+    [
+      { kind: 'p', strong: true, text: t('mail.requestDenied.intro', { account }) },
+      ...(d.request.denyReason
+        ? [
+            { kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') },
+            { kind: 'quote' as const, text: d.request.denyReason },
+          ]
+        : []),
+      {
+        kind: 'p',
+        text: lifted
+          ? t('mail.requestDenied.nextLifted', { at: when(lifted, ctx) })
+          : t('mail.requestDenied.next', { support: ctx.support }),
+      },
+      { kind: 'button', label: t('mail.requestDenied.button'), url: blockUrl(ctx, d) },
+    ],
+    lifted ? t('mail.requestDenied.preheaderLifted') : undefined,
+  );
 }
 
 /** The lift an approval queued did not happen: calls stay blocked and the request is back with support. */
@@ -78,25 +114,37 @@ export function requestLiftFailed(d: RequestData, ctx: MailContext) {
 /**
  * A lift closed the request without a decision, but another block of the account stays in force: no
  * "calling is back" mail says so (it would be false), so this one does, and points to the account.
+ * With `stillBlocked` false (that other block lifted too by the time it is sent) it says only that
+ * the request closed with its block: the other block's "calling is back" mail says the rest.
  */
 export function requestClosed(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  return accountMail(ctx, 'requestClosed', d, account, [
-    {
-      kind: 'p',
-      strong: true,
-      text: t('mail.requestClosed.intro', {
-        account,
-        at: when(d.request.createdAt, ctx),
-        kind: d.request.kind,
-      }),
-    },
-    { kind: 'p', text: t('mail.requestClosed.next', { support: ctx.support }) },
-    {
-      kind: 'button',
-      label: t('mail.requestClosed.button'),
-      url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`),
-    },
-  ]);
+  const blocked = d.stillBlocked ?? true;
+  const values = { account, at: when(d.request.createdAt, ctx), kind: d.request.kind };
+  return accountMail(
+    ctx,
+    'requestClosed',
+    d,
+    account,
+    [
+      {
+        kind: 'p',
+        strong: true,
+        text: blocked ? t('mail.requestClosed.intro', values) : t('mail.requestClosed.introLifted', values),
+      },
+      {
+        kind: 'p',
+        text: blocked
+          ? t('mail.requestClosed.next', { support: ctx.support })
+          : t('mail.requestClosed.nextLifted', { support: ctx.support }),
+      },
+      {
+        kind: 'button',
+        label: t('mail.requestClosed.button'),
+        url: url(ctx, `/accounts/${encodeURIComponent(d.account.number)}`),
+      },
+    ],
+    blocked ? undefined : t('mail.requestClosed.preheaderLifted'),
+  );
 }

@@ -11,24 +11,42 @@ export type SipPasswordChangedData = {
   ip: string | null;
   /** The address of who changed it, as stored (ASCII domain); null when not known. */
   by: string | null;
+  /**
+   * The switch's answer to the change never came (a timeout, a 5xx, a restart mid-call): the new
+   * password may or may not be in force, and if it is, the switch ended the credential's
+   * registrations (CONTRACTS §3). `changedAt` is then when the change was sent. Default false.
+   */
+  unconfirmed?: boolean;
 };
 
 /**
  * Security alert: which credential, when, by whom (their address as people write it, displayEmail:
  * a Unicode domain is not shown as `xn--…`; "unknown" in the reader's language when not known) and
- * from where, and what to do if it was not you.
+ * from where, and what to do if it was not you. `unconfirmed`: the same alert for a change that may
+ * or may not be in force, which asks whoever made it to set the password again.
  */
 export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
   const credential = credentialLabel(ctx, d.credential.username, d.credential.label);
+  const maybe = d.unconfirmed === true;
   return renderMail(
     {
-      subject: t('mail.sipPasswordChanged.subject', { credential }),
-      preheader: t('mail.sipPasswordChanged.preheader'),
+      subject: maybe
+        ? t('mail.sipPasswordChanged.subjectUnconfirmed', { credential })
+        : t('mail.sipPasswordChanged.subject', { credential }),
+      preheader: maybe
+        ? t('mail.sipPasswordChanged.preheaderUnconfirmed')
+        : t('mail.sipPasswordChanged.preheader'),
       parts: [
         hello(ctx, d),
-        { kind: 'p', strong: true, text: t('mail.sipPasswordChanged.intro', { credential, account }) },
+        {
+          kind: 'p',
+          strong: true,
+          text: maybe
+            ? t('mail.sipPasswordChanged.introUnconfirmed', { credential, account })
+            : t('mail.sipPasswordChanged.intro', { credential, account }),
+        },
         {
           kind: 'cards',
           items: [
@@ -44,7 +62,10 @@ export function sipPasswordChanged(d: SipPasswordChangedData, ctx: MailContext) 
             },
           ],
         },
-        { kind: 'p', text: t('mail.sipPasswordChanged.wasYou') },
+        {
+          kind: 'p',
+          text: maybe ? t('mail.sipPasswordChanged.wasYouUnconfirmed') : t('mail.sipPasswordChanged.wasYou'),
+        },
         { kind: 'h', text: t('mail.sipPasswordChanged.notYouTitle') },
         {
           kind: 'steps',
