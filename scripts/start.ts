@@ -24,8 +24,16 @@ async function main() {
     }
     throw e;
   }
+  // A database a newer release migrated is served (migrate logs a warning naming what it does not know):
+  // an instance of the old release restarting mid-rollout, or a rollback, must start (docs/operations.md).
   const r = await migrate(env.DATABASE_URL!);
-  console.log(r.applied.length ? `Applied migrations: ${r.applied.join(', ')}` : 'Database is up to date.');
+  console.log(
+    r.applied.length
+      ? `Applied migrations: ${r.applied.join(', ')}`
+      : r.unknown.length
+        ? 'Database is ahead of this version: nothing to apply.'
+        : 'Database is up to date.',
+  );
   // A database the demo seeded has logins whose passwords the README and CONTRACTS §5 publish: served
   // in production, anyone could sign in as a customer and send SIP password changes to the switch.
   const exposed = await publishedDemoLogins(getDb());

@@ -11,9 +11,20 @@ import { accountNumberSchema, type SwitchAccount } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC, startSignatureCheck, verifySignature } from '@/lib/switch/signature';
 import type { LimitedBody } from '@/lib/server/read-body';
 import { cutWhole } from '@/lib/server/control-characters';
-import { isUniqueViolation } from '@/lib/server/db/errors';
+import { isDatabaseUnavailable, isUniqueViolation } from '@/lib/server/db/errors';
 
-export type IngestAnswer = { status: 200 | 400 | 401 | 404 | 413 | 415 | 503; body: Record<string, unknown> };
+/**
+ * The route's answer: HTTP status and JSON body (CONTRACTS §4), and for a `503` the seconds after which
+ * the switch may send the event again (`Retry-After`, RFC 9110 §10.2.3), when Tollgate can say.
+ */
+export type IngestAnswer = {
+  status: 200 | 400 | 401 | 404 | 413 | 415 | 503;
+  body: Record<string, unknown>;
+  retryAfterSec?: number;
+};
+
+/** `Retry-After` of the 503 for a database outage, s: what the portal's pages answer (lib/server/db/unavailable.ts). */
+export const DATABASE_RETRY_AFTER_SEC = 30;
 
 /**
  * The largest event body Tollgate applies, in bytes (1 MiB; docs/switch-api.md part 2): about 8,900
@@ -61,13 +72,47 @@ const answer = (status: IngestAnswer['status'], body: Record<string, unknown>): 
  * event create one block. What the event does to blocks is decided by lib/blocks/lifecycle.ts, in the switch's order
  * (see there). A placement older than the account's last change is checked against the switch's
  * GET; if the switch cannot be read, the answer is 503 and the inbox row stays `received`, so the
- * switch's retry (or the reconciler) brings it back.
+ * switch's retry (or the reconciler) brings it back. When the database cannot be used
+ * (isDatabaseUnavailable: not reached, timed out, locked past its limits), the answer is 503
+ * `database_unavailable` with `retryAfterSec` DATABASE_RETRY_AFTER_SEC; any other error is thrown.
  */
 export async function ingestSwitchEvent(
   body: string | Uint8Array,
   signature: string | null,
   secret: string,
   nowSec = Math.floor(Date.now() / 1000),
+): Promise<IngestAnswer> {
+  try {
+    return await ingest(body, signature, secret, nowSec);
+  } catch (e) {
+    if (!isDatabaseUnavailable(e)) throw e;
+    // An outage (lib/server/db/errors.ts), not a fault of the event: its transaction was rolled back, or
+    // its commit's outcome is unknown, and the switch sends it again on a 5xx (docs/switch-api.md part
+    // 2), when a copy that did commit is answered as a duplicate. Only signed events get here: the
+    // signature is checked before any database work.
+    log().warn(
+      { err: { message: (e as Error).message, code: (e as { code?: unknown }).code } },
+      'switch event not taken: database unavailable',
+    );
+    return {
+      ...answer(503, {
+        error: {
+          code: 'database_unavailable',
+          message:
+            'Tollgate cannot use its database just now, so this event is not known to be stored; send it again later (same id and body): a copy already applied is answered as a duplicate',
+        },
+      }),
+      retryAfterSec: DATABASE_RETRY_AFTER_SEC,
+    };
+  }
+}
+
+/** ingestSwitchEvent without its answer to a database outage, which it lets through as thrown. */
+async function ingest(
+  body: string | Uint8Array,
+  signature: string | null,
+  secret: string,
+  nowSec: number,
 ): Promise<IngestAnswer> {
   // The HMAC is over the bytes as received (CONTRACTS §4 "<raw body>"), before any decoding.
   const sig = verifySignature(secret, body, signature, nowSec);

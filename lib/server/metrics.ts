@@ -14,7 +14,13 @@ import { WITHDRAWN_ERRORS } from '@/lib/switch/error-text';
 
 export type SignInMethod = 'password' | 'email_link' | 'totp';
 export type SignInOutcome = 'success' | 'failure' | 'throttled';
-export type EventResult = 'new' | 'duplicate' | '400' | '401' | '404' | '413' | '415';
+/**
+ * The `result` label of tollgate_switch_events_total: `new`, `duplicate`, the refusing HTTP status,
+ * or `database_unavailable` for the 503 of a database outage (the other 503 is a late placement the
+ * switch's state could not confirm).
+ */
+export type EventResult =
+  'new' | 'duplicate' | '400' | '401' | '404' | '413' | '415' | '503' | 'database_unavailable';
 
 function create() {
   const registry = new Registry();
@@ -116,7 +122,7 @@ function create() {
     readDatabase,
     switchEvents: new Counter({
       name: 'tollgate_switch_events_total',
-      help: 'Events posted by the switch to /api/switch/events, by answer: new, duplicate, or the refusing HTTP status.',
+      help: 'Events posted by the switch to /api/switch/events, by answer: new, duplicate, the refusing HTTP status, or database_unavailable (503, an outage).',
       labelNames: ['result'],
       registers: [registry],
     }),

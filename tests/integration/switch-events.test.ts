@@ -7,7 +7,9 @@ import { signEvent } from '@/lib/switch/signature';
 import { switchErrorText, withdrawnByTollgate } from '@/lib/switch/error-text';
 import { translate } from '@/lib/i18n/translate';
 import { renderMetrics } from '@/lib/server/metrics';
-import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { dialects, pointDbAt, useFreshDb } from '@/tests/helpers/db';
+import { holdWriteLock } from '@/tests/helpers/sqlite-lock';
+import { sqlitePath } from '@/lib/server/db/url';
 import { decideLift, makeAccount } from '@/tests/helpers/factory';
 import { sample } from '@/tests/helpers/metrics';
 
@@ -43,9 +45,16 @@ function post(
   return POST(new Request('http://localhost/api/switch/events', { method: 'POST', headers, body }));
 }
 
+/** A database that is not there: no file's directory on SQLite, no server on the port on PostgreSQL. */
+const UNAVAILABLE = {
+  sqlite: 'file:/no-such-tollgate-directory/tollgate.db',
+  postgresql: 'postgresql://postgres@127.0.0.1:1/postgres',
+} as const;
+
 describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
+  let url: string;
   beforeAll(async () => {
-    await useFreshDb(dialect);
+    url = await useFreshDb(dialect);
   });
 
   it('a valid block.placed creates the block, its calls, its timeline and a notice per member', async () => {
@@ -483,6 +492,70 @@ describe.each(dialects())('POST /api/switch/events on %s', (dialect) => {
     expect(await getDb().block.count({ where: { accountId: account.id } })).toBe(0);
     // An explicit identity coding is no coding: applied as usual.
     expect((await post(json, undefined, { 'content-encoding': 'identity' })).status).toBe(200);
+  });
+
+  // A database outage used to throw out of the route: Next's bare 500 (no error body, no Retry-After),
+  // and the event counter counted nothing. The switch retries a 5xx (docs/switch-api.md part 2).
+  it('answers a database outage with 503 database_unavailable and Retry-After, counted; sent again, it applies', async () => {
+    const { account, creds } = await makeAccount();
+    const body = JSON.stringify(placed(account.number, [creds[0].username]));
+    const series = 'tollgate_switch_events_total{result="database_unavailable"}';
+    const before = sample((await renderMetrics()).body, series) ?? 0;
+    await pointDbAt(UNAVAILABLE[dialect]);
+    let res: Response;
+    try {
+      res = await post(body);
+    } finally {
+      await pointDbAt(url);
+    }
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({
+      error: { code: 'database_unavailable', message: expect.stringMatching(/send it again later/) },
+    });
+    expect(sample((await renderMetrics()).body, series)).toBe(before + 1);
+    // The switch's retry, once the database is back: applied once.
+    const again = await post(body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ received: true, duplicate: false });
+    expect(await getDb().block.count({ where: { accountId: account.id, status: 'active' } })).toBe(1);
+  });
+
+  // The same kind of fault: the SQLite file's write lock held by another process (a backup, the admin
+  // CLI) past SQLITE_BUSY_TIMEOUT_MS. The raw body is kept once the lock is free (apply's fallback).
+  it.runIf(dialect === 'sqlite')(
+    'answers 503 database_unavailable when another process holds the SQLite file past the busy timeout',
+    async () => {
+      const { account, creds } = await makeAccount();
+      const event = placed(account.number, [creds[0].username]);
+      const saved = process.env.SQLITE_BUSY_TIMEOUT_MS;
+      process.env.SQLITE_BUSY_TIMEOUT_MS = '200';
+      await pointDbAt(url); // a client that waits 200 ms
+      try {
+        const holder = await holdWriteLock(sqlitePath(url), 1_500);
+        const res = await post(JSON.stringify(event));
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('30');
+        expect((await res.json()).error.code).toBe('database_unavailable');
+        await holder.exited;
+      } finally {
+        if (saved === undefined) delete process.env.SQLITE_BUSY_TIMEOUT_MS;
+        else process.env.SQLITE_BUSY_TIMEOUT_MS = saved;
+        await pointDbAt(url);
+      }
+      expect((await post(JSON.stringify(event))).status).toBe(200);
+    },
+  );
+
+  it('an unsigned event during a database outage is still a 401: the signature comes first', async () => {
+    await pointDbAt(UNAVAILABLE[dialect]);
+    try {
+      const res = await post(JSON.stringify(placed('ACC-1001', ['x'])), null);
+      expect(res.status).toBe(401);
+    } finally {
+      await pointDbAt(url);
+    }
   });
 
   it('keeps an event for an unknown account and answers 404', async () => {

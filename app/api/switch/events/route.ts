@@ -3,6 +3,7 @@ import {
   ingestSwitchEvent,
   refuseEncodedEvent,
   refuseOversizedEvent,
+  type IngestAnswer,
 } from '@/lib/blocks/ingest';
 import { env } from '@/lib/server/env';
 import { contentCodingOf, readBytesOrStream } from '@/lib/server/read-body';
@@ -33,12 +34,16 @@ export async function POST(request: Request): Promise<Response> {
   let res = await ingestSwitchEvent(body.bytes, signature, env().SWITCH_WEBHOOK_SECRET);
   // A 401 has stored nothing (the signature is checked first), so asking again cannot apply anything twice.
   if (res.status === 401 && previous) res = await ingestSwitchEvent(body.bytes, signature, previous);
-  countSwitchEvent(
-    res.status === 200
-      ? (res.body as { duplicate?: boolean }).duplicate
-        ? 'duplicate'
-        : 'new'
-      : (String(res.status) as EventResult),
-  );
-  return Response.json(res.body, { status: res.status });
+  countSwitchEvent(resultOf(res));
+  // A 503 says when to send again (a database outage: as the portal's pages do).
+  const headers = res.retryAfterSec ? { 'retry-after': String(res.retryAfterSec) } : undefined;
+  return Response.json(res.body, { status: res.status, headers });
+}
+
+/** The metric's `result` for an answer: `new`, `duplicate`, `database_unavailable`, or the status. */
+function resultOf(res: IngestAnswer): EventResult {
+  if (res.status === 200) return (res.body as { duplicate?: boolean }).duplicate ? 'duplicate' : 'new';
+  const code = (res.body as { error?: { code?: unknown } }).error?.code;
+  if (code === 'database_unavailable') return 'database_unavailable';
+  return String(res.status) as EventResult;
 }
