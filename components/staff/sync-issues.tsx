@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
+import type { SyncIssueInput } from '@/lib/blocks/lifecycle';
 import { useTranslations } from 'next-intl';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
@@ -16,11 +17,24 @@ type Item = {
   account: { number: string; name: string };
 };
 
-// What Tollgate did about it, by SyncIssue.action; an action without a message shows its code.
-const ACTIONS = new Set(['blocked_in_portal', 'reapplied_on_switch', 'lift_refused', 'lifted_on_switch']);
+// What Tollgate did about it, by SyncIssue.action; an action without a message shows its code. Typed
+// by what openSyncIssue writes (lib/blocks/lifecycle.ts SyncIssueInput): a new action or state fails
+// the type check here until it has its words (`staff.sync.action.*`, `staff.sync.state.*`).
+const ACTION_WORDS: Record<SyncIssueInput['action'], true> = {
+  blocked_in_portal: true,
+  reapplied_on_switch: true,
+  lift_refused: true,
+  lifted_on_switch: true,
+  allowance_gave_up: true,
+};
+const ACTIONS = new Set<string>(Object.keys(ACTION_WORDS));
 // What each side said (SyncIssue.portalState / switchState); anything else shows as stored. A lift
 // the switch refused (portalState 'lift_requested') has a sentence of its own: the portal asked.
-const STATES = new Set(['blocked', 'allowed']);
+const STATE_WORDS: Record<
+  Exclude<SyncIssueInput['portalState'] | SyncIssueInput['switchState'], 'lift_requested'>,
+  true
+> = { blocked: true, allowed: true, unknown: true };
+const STATES = new Set<string>(Object.keys(STATE_WORDS));
 
 /**
  * The section of accounts where the portal and the switch disagreed: what each said, and what Tollgate

@@ -8,8 +8,13 @@ import { tickDeadline } from '@/lib/server/tick-budget';
  * One pass of the allowance watcher (a worker, lib/workers/start.ts): for every account with an
  * allowance in force, reads `GET /v1/accounts/{n}` and ends each allowance the switch no longer
  * lists, because the switch expires them by itself (CONTRACTS §3). An allowance is never ended on
- * Tollgate's clock alone: an unreadable switch, or one whose answer has no `allowances` field,
- * leaves it as it is until the next pass. Returns how many allowances ended.
+ * Tollgate's clock: one the switch lists is in force, whatever its `until` reads on Tollgate's
+ * clock (the switch leaves expired ones out; a portal clock ahead of the switch's, by drift or a
+ * jump, would otherwise end an allowance the switch still lets calls through, and a new block then
+ * sent it no DELETE); an unreadable switch, or one whose answer has no `allowances` field, leaves
+ * it as it is until the next pass. `now` (default the portal's clock) only names why one the switch
+ * dropped ended: `expired` once its `until` has passed, else `ended_on_switch`. Returns how many
+ * allowances ended.
  */
 export async function watchAllowances(
   opts: { client?: SwitchClient; now?: () => Date; deadline?: () => boolean } = {},
@@ -32,9 +37,7 @@ export async function watchAllowances(
     if (!state.ok || state.value.allowances === undefined) continue;
     const now = (opts.now ?? (() => new Date()))();
     for (const a of allowances) {
-      const listed = state.value.allowances.find(
-        (x) => x.country === a.country && Date.parse(x.until) > now.getTime(),
-      );
+      const listed = state.value.allowances.find((x) => x.country === a.country);
       if (listed) {
         // The switch's `until` is the truth (another grant may have extended it).
         if (a.until?.toISOString() !== new Date(listed.until).toISOString())

@@ -10,12 +10,16 @@ import { accountBlocked } from './blocked';
 import { notifyAllowance } from './notify';
 import { sharedNow } from '@/lib/server/clock';
 import { cutWhole } from '@/lib/server/control-characters';
+import { openSyncIssue } from '@/lib/blocks/lifecycle';
 
 // Allowance changes go through the switch outbox (SwitchOperation rows), like lifts and manual
 // blocks: the row is written in the same transaction as the decision, the runner in
 // lib/switch/outbox.ts leases it and hands it here, and this file records the switch's answer.
 // An allowance is shown as in force only after the switch's 200 lists it; a refusal is shown as
-// refused; no answer keeps the operation pending (same Idempotency-Key on the next attempt).
+// refused; no answer keeps the operation pending (same Idempotency-Key on the next attempt), up to
+// ALLOWANCE_GIVE_UP_MS, after which it is given up and listed for staff (giveUpAllowanceOperation).
+// An allowance's end is the switch's: one the switch lists is in force, whatever Tollgate's clock
+// says of its `until` (the switch drops expired ones by itself, CONTRACTS §3).
 
 export const ALLOWANCE_KINDS = ['allowance_put', 'allowance_delete'] as const;
 export type AllowanceOpKind = (typeof ALLOWANCE_KINDS)[number];
@@ -256,9 +260,27 @@ export async function sendAllowanceOperation(
       return 'refused';
     }
     const listed = res.value.allowances.find((x) => x.country === p.countries[0]);
-    if (!listed || Date.parse(listed.until) <= Date.now()) {
+    if (!listed) {
       await refused(op, p, 'not_in_force: the switch answered 200 without this allowance in force');
       return 'refused';
+    }
+    // An `until` behind Tollgate's clock is not the switch's word that the allowance is over: the
+    // portal's clock may run ahead of the switch's. It may also be the switch's stored answer to a
+    // key sent again long after (the allowance expired since): the switch's state now decides.
+    if (Date.parse(listed.until) <= Date.now()) {
+      const now = await client.getAccount(op.accountNumber);
+      if (!now.ok) return now;
+      // A switch whose GET lists no allowances cannot say: its PUT answer listing it in force stands
+      // (shown in force, a new block ends it: never the other way round).
+      const current = now.value.allowances
+        ? now.value.allowances.find((x) => x.country === p.countries[0])
+        : listed;
+      if (!current) {
+        await refused(op, p, 'not_in_force: the switch no longer lists this allowance');
+        return 'refused';
+      }
+      await started(op, p, new Date(current.until));
+      return 'confirmed';
     }
     await started(op, p, new Date(listed.until));
     return 'confirmed';
@@ -383,4 +405,81 @@ export async function endAllowance(
     );
     return true;
   });
+}
+
+/**
+ * How long an allowance operation is sent again while the switch gives no final answer (a timeout,
+ * a `5xx` such as a switch without the allowance calls answering `501` or a proxy's `503`, a body
+ * Tollgate cannot read), from when it was queued, in ms: 1 hour. An allowance is asked for a call
+ * the customer needs to make within hours (at most MAX_HOURS), so a change the switch has not
+ * confirmed in an hour needs a person; and every re-send stays well within the switch's 24 h memory
+ * of Idempotency-Keys (docs/switch-api.md, "Idempotency"), so none is applied twice. The mail outbox
+ * gives up the same way (lib/mail/worker.ts GIVE_UP_AFTER_MS), after a longer horizon.
+ */
+export const ALLOWANCE_GIVE_UP_MS = 3600_000;
+
+/**
+ * After a failed attempt (`failure`, no final answer): an allowance operation queued longer than
+ * ALLOWANCE_GIVE_UP_MS before `now` (ms, the portal's clock, as `createdAt` is written) is settled
+ * for good, under the account's lock, and listed for staff under "Out of sync with the switch"
+ * (SyncIssue, action `allowance_gave_up`, switch state `unknown`):
+ * - a PUT: stored `failed` with the last error, the allowance `refused` (never shown in force), and
+ *   a DELETE queued, since the PUT may have reached the switch: an allowance nobody shows in force
+ *   must not let calls through there (a DELETE of one the switch does not have is a `204`);
+ * - a DELETE: stored `failed`; the allowance stays shown in force, as the switch may still let the
+ *   calls through, until the allowance watch reads that the switch no longer lists it; support can
+ *   end it again from the account page.
+ * Audited as `allowance.refused` / `allowance.end_refused` with `cause` `gave_up`. Returns true when
+ * it was given up (the caller sends nothing more), false when it is still young (the caller
+ * reschedules it).
+ */
+export async function giveUpAllowanceOperation(
+  op: Op & { createdAt: Date },
+  failure: Pick<SwitchFailure, 'kind' | 'code' | 'message'>,
+  now = Date.now(),
+): Promise<boolean> {
+  if (now - op.createdAt.getTime() <= ALLOWANCE_GIVE_UP_MS) return false;
+  const error = `${failure.code ?? failure.kind}: ${failure.message}`;
+  const p = JSON.parse(op.payload) as AllowancePutPayload | AllowanceDeletePayload;
+  const country = 'countries' in p ? p.countries[0] : p.country;
+  await db.$transaction(async (tx) => {
+    await lockAccount(tx, p.accountId);
+    if (!(await finish(op, 'failed', error, tx))) return;
+    const put = op.kind === 'allowance_put';
+    if (put) {
+      const moved = await tx.destinationAllowance.updateMany({
+        where: { id: p.allowanceId, status: 'sending' },
+        data: { status: 'refused', endedAt: new Date(), endReason: cutWhole(error, 500) },
+      });
+      if (moved.count === 1)
+        await queueAllowanceDelete(
+          tx,
+          { id: p.accountId, number: op.accountNumber },
+          { id: p.allowanceId, country },
+          'tollgate:gave_up',
+        );
+    }
+    await audit(
+      {
+        action: put ? 'allowance.refused' : 'allowance.end_refused',
+        accountId: p.accountId,
+        target: { type: 'destination_allowance', id: p.allowanceId },
+        detail: { country, error: error.slice(0, 200), cause: 'gave_up' },
+      },
+      tx,
+    );
+    const blocked = await accountBlocked(tx, p.accountId);
+    await openSyncIssue(tx, p.accountId, {
+      portalState: blocked ? 'blocked' : 'allowed',
+      switchState: 'unknown',
+      action: 'allowance_gave_up',
+      detail: storeNote(put ? 'history.syncAllowancePutGaveUp' : 'history.syncAllowanceDeleteGaveUp', {
+        country,
+        actor: p.actor,
+        hours: ALLOWANCE_GIVE_UP_MS / 3600_000,
+        error: error.slice(0, 200),
+      }),
+    });
+  });
+  return true;
 }

@@ -176,12 +176,20 @@ export type AfterLock = {
    * new block any to end (lib/allowances/operations.ts endAllowancesWithBlock).
    */
   allowances: boolean;
+  /**
+   * Whether Tollgate placed a block on the switch that an event may echo: a manual block or a
+   * re-apply still waiting for the switch's answer and sent at least once (`attempts` > 0), or an
+   * open block with a `placed` timeline row not by the switch (support's block, or a re-apply the
+   * switch confirmed). Only then can the event be the switch's report of Tollgate's own change
+   * (lib/blocks/lifecycle.ts ownPlacement, which compares the times).
+   */
+  ownPlacement: boolean;
 };
 
 /**
  * Reads, after the account's lock, its queued lifts (by account number), its members who receive
- * mail (not disabled), and whether it has a block the reconciler placed or an allowance a new block
- * ends (AfterLock): one statement (`UNION ALL`, plain SQL on both databases) instead of one read
+ * mail (not disabled), and whether it has a block the reconciler placed, an allowance a new block
+ * ends, or a placement of Tollgate's own the event may echo (AfterLock): one statement (`UNION ALL`, plain SQL on both databases) instead of one read
  * each, so an event on an account with neither costs no further read for them (on PostgreSQL each
  * read is a round trip). It must run after `lockAccountForEvent` returned, never inside it: on
  * PostgreSQL (READ COMMITTED) a statement sees what committed before it started, so a lift queued by
@@ -208,16 +216,30 @@ function afterLockSql(account: { id: string; number: string }) {
     UNION ALL
     SELECT 'allowance' AS "k", NULL AS "id", NULL AS "attempts", NULL AS "email"
     WHERE EXISTS (SELECT 1 FROM "DestinationAllowance" d WHERE d."accountId" = ${account.id}
-      AND d."status" IN ('requested', 'sending', 'active'))`;
+      AND d."status" IN ('requested', 'sending', 'active'))
+    UNION ALL
+    SELECT 'own' AS "k", NULL AS "id", NULL AS "attempts", NULL AS "email"
+    WHERE EXISTS (SELECT 1 FROM "SwitchOperation" p WHERE p."accountNumber" = ${account.number}
+      AND p."kind" IN ('block', 'reapply') AND p."status" = 'pending' AND p."attempts" > 0)
+    OR EXISTS (SELECT 1 FROM "Block" t JOIN "BlockEvent" e ON e."blockId" = t."id"
+      WHERE t."accountId" = ${account.id} AND t."status" IN ('active', 'lift_pending')
+      AND e."type" = 'placed' AND e."actor" <> 'switch')`;
 }
 
 function afterLock(rows: AfterLockRow[]): AfterLock {
-  const out: AfterLock = { lifts: [], members: [], reconciledBlock: false, allowances: false };
+  const out: AfterLock = {
+    lifts: [],
+    members: [],
+    reconciledBlock: false,
+    allowances: false,
+    ownPlacement: false,
+  };
   for (const r of rows) {
     if (r.k === 'lift') out.lifts.push({ id: r.id!, attempts: Number(r.attempts) });
     else if (r.k === 'member') out.members.push({ id: r.id!, email: r.email! });
     else if (r.k === 'reconciled') out.reconciledBlock = true;
     else if (r.k === 'allowance') out.allowances = true;
+    else if (r.k === 'own') out.ownPlacement = true;
   }
   return out;
 }

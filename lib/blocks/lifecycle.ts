@@ -52,6 +52,11 @@ import { liftIfRotated } from '@/lib/blocks/policy';
 //   allowance until its `until`, and one granted under an earlier block must not pass a new fraud.
 // - Uncertain outcomes mark the account `reconcileDue`; lib/blocks/reconcile.ts then compares with
 //   the switch and makes "blocked on either side" blocked on both.
+// - A switch may also send `block.placed` for a block Tollgate placed through its API (an "echo" of
+//   a manual block or a re-apply). It is the same block on the switch: the event joins Tollgate's
+//   placement (ownPlacement), in either arrival order, and makes no second block and no second notice.
+// - Only changes of international calling (lift, block, re-apply) waiting for the switch hold the
+//   reconciler and a manual block back; an allowance's operation never does (lib/allowances).
 
 /**
  * A queued lift. `requestId`: the unblock request whose approval queued it (kept in the portal, never
@@ -507,7 +512,7 @@ export async function applySwitchEvent(
           await tx.customerAccount.update({ where: { id: account.id }, data: { reconcileDue: true } });
         return { kind: 'stale' };
       }
-      const { lifts, members, reconciledBlock, allowances } = after!;
+      const { lifts, members, reconciledBlock, allowances, ownPlacement: own } = after!;
       // An older placement the switch confirms is still a change applied now (the lock's statement
       // stamped only a newer event): the reconciler's "changed since my read".
       if (stale) await moveSwitchClock(tx, account.id, at, account);
@@ -515,6 +520,10 @@ export async function applySwitchEvent(
       // account with neither (nearly every event) makes no further read for them.
       const found = reconciledBlock ? await foundByReconciler(tx, account.id, at) : null;
       if (found) return attachToFound(tx, account, e, at, found);
+      // The switch's report of a block Tollgate placed itself (an echo): no second block, no second notice.
+      const mine = own ? await ownPlacement(tx, account, at) : null;
+      const echoed = mine ? await attachToOwn(tx, account, e, at, mine) : null;
+      if (echoed) return echoed;
       await cancelQueuedLifts(tx, account, 'new_block', lifts);
       // Fraud again: no exception granted under an earlier block lets it through (lib/allowances).
       const { closed } = allowances
@@ -621,6 +630,13 @@ async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
  * says the switch's calls arrived. The reconciler's notice, held for them (NOTICE_HOLD_MS), is due
  * at once: rendered when sent, it lists these calls and the steps for a block with calls. One that
  * already went out without them gets no second mail; the timeline says the calls came after it.
+ *
+ * `to: 'own_placement'`: the event echoes a block Tollgate placed itself (ownPlacement): a manual
+ * block or a re-applied one, with its own notice (or none: a re-apply tells nobody) and, for a
+ * re-applied block, its own calls and source event, which stay. The event's calls are added after
+ * them; its id becomes the block's source event only where the block has none and is support's, or
+ * the event brings calls (a block the reconciler found keeps reading "without calls" otherwise). An
+ * echo without calls (the usual one) writes no timeline row: it adds nothing the page could show.
  */
 async function attachToFound(
   tx: Tx,
@@ -628,53 +644,69 @@ async function attachToFound(
   e: BlockPlacedEvent,
   at: Date,
   found: { id: string },
+  to: 'reconciled_block' | 'own_placement' = 'reconciled_block',
 ): Promise<EventApplied> {
   const calls = readTriggerCalls(e.data.calls, accountCountry(account.country), at);
-  await tx.block.update({
-    where: { id: found.id },
-    data: { sourceEventId: e.id, callsNotKept: calls.notKept },
-  });
-  await insertTriggerCalls(tx, found.id, calls.kept);
+  const reconciled = to === 'reconciled_block';
+  if (reconciled)
+    await tx.block.update({
+      where: { id: found.id },
+      data: { sourceEventId: e.id, callsNotKept: calls.notKept },
+    });
+  else {
+    const withCalls = e.data.calls.length > 0;
+    await tx.block.updateMany({
+      where: { id: found.id, sourceEventId: null, ...(withCalls ? {} : { placedBy: { not: 'switch' } }) },
+      data: { sourceEventId: e.id },
+    });
+    if (calls.notKept)
+      await tx.block.update({
+        where: { id: found.id },
+        data: { callsNotKept: { increment: calls.notKept } },
+      });
+  }
+  // After the block's own calls, in the switch's order (lib/blocks/event-sql.ts triggerCallId).
+  const from =
+    reconciled || !calls.kept.length ? 0 : await tx.triggerCall.count({ where: { blockId: found.id } });
+  await insertTriggerCalls(tx, found.id, calls.kept, from);
+  // An echo without calls brings nothing a notice or the timeline could show.
+  const evidence = reconciled || e.data.calls.length > 0;
   // The notice held for these details (NOTICE_HOLD_MS) goes out now and carries them; one already
   // sent (the hold ran out, or a block found before holds existed) did not, and the timeline says so.
   // Sent: the block's own timeline says so (recordNoticeSent), read by its index; only the pending
   // mail, a few rows by the outbox's status index, is matched on its payload.
-  const released = await releaseHeldMail(tx, 'block_notice', found.id);
+  const released = evidence ? await releaseHeldMail(tx, 'block_notice', found.id) : 0;
   const pending = () =>
     tx.mailMessage.count({ where: { ...mailAbout('block_notice', found.id), status: 'pending' } });
   const sent = () => tx.blockEvent.count({ where: { blockId: found.id, type: 'notice_sent' } });
-  const sentBefore = !released && (await pending()) === 0 && (await sent()) > 0;
-  await insertBlockEvents(tx, [
-    {
-      blockId: found.id,
-      type: 'placed',
-      at,
-      actor: 'switch',
-      detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
-    },
-    ...(released || sentBefore
-      ? [
-          {
-            blockId: found.id,
-            type: 'notice_queued' as const,
-            at: new Date(),
-            actor: 'tollgate',
-            detail: storeNote(released ? 'history.noticeReleasedCalls' : 'history.callsAfterNotice'),
-          },
-        ]
-      : []),
-  ]);
+  const sentBefore = evidence && !released && (await pending()) === 0 && (await sent()) > 0;
+  if (evidence)
+    await insertBlockEvents(tx, [
+      {
+        blockId: found.id,
+        type: 'placed',
+        at,
+        actor: 'switch',
+        detail: storeNote('history.suspiciousCalls', { count: e.data.calls.length }),
+      },
+      ...(released || sentBefore
+        ? [
+            {
+              blockId: found.id,
+              type: 'notice_queued' as const,
+              at: new Date(),
+              actor: 'tollgate',
+              detail: storeNote(released ? 'history.noticeReleasedCalls' : 'history.callsAfterNotice'),
+            },
+          ]
+        : []),
+    ]);
   await audit(
     {
       action: 'switch.block.placed',
       accountId: account.id,
       target: { type: 'switch_event', id: e.id },
-      detail: {
-        blockId: found.id,
-        reason: e.data.reason,
-        attachedTo: 'reconciled_block',
-        noticeReleased: released,
-      },
+      detail: { blockId: found.id, reason: e.data.reason, attachedTo: to, noticeReleased: released },
     },
     tx,
   );
@@ -682,6 +714,92 @@ async function attachToFound(
   // checked now (a block found without calls named none, so the reset could not lift it).
   await policyAfterPlacement(tx, account.id);
   return { kind: 'placed', blockId: found.id };
+}
+
+/** Tollgate's own placement a `block.placed` echoes (ownPlacement). */
+type OwnPlacement =
+  | { kind: 'operation'; op: { id: string; accountNumber: string; kind: string; payload: string } }
+  | { kind: 'block'; block: { id: string } };
+
+/**
+ * The block Tollgate placed on the switch itself that a `block.placed` dated `at` reports: a switch
+ * may send events for the changes Tollgate made through its API too (docs/switch-api.md part 3,
+ * "Events for Tollgate's own changes"), and the bundled Kamailio does not, so both are read alike.
+ * - `operation`: a manual block or a re-apply that still waits for the switch's answer and was sent
+ *   at least once (`attempts` counts claims: one never claimed cannot have reached the switch). The
+ *   switch applied it and its event came first. A re-apply counts while its block is still open.
+ * - `block`: an open block with a `placed` timeline row not by the switch (support's block, dated
+ *   with the switch's `blockedAt` by confirmPlace, or a re-apply the switch confirmed, dated so too)
+ *   in `at`'s second: the answer came first. Whole seconds, as foundByReconciler and
+ *   switchHoldsBlockOf compare, for a switch that writes one of the two times without the fraction.
+ * The switch has one international-calling state per account: an event in that second, or one
+ * while Tollgate's block is on the wire, describes the state Tollgate's block is. Null when none.
+ */
+async function ownPlacement(tx: Tx, account: EventAccount, at: Date): Promise<OwnPlacement | null> {
+  const ops = await tx.switchOperation.findMany({
+    where: {
+      accountNumber: account.number,
+      kind: { in: ['block', 'reapply'] },
+      status: 'pending',
+      attempts: { gt: 0 },
+    },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, accountNumber: true, kind: true, payload: true, blockId: true },
+  });
+  for (const op of ops) {
+    if (op.kind === 'block') return { kind: 'operation', op };
+    if (!op.blockId) continue;
+    const open = await tx.block.count({
+      where: { id: op.blockId, accountId: account.id, status: { in: [...OPEN] } },
+    });
+    if (open) return { kind: 'operation', op };
+  }
+  const second = startOfSecond(at);
+  const block = await tx.block.findFirst({
+    where: {
+      accountId: account.id,
+      status: { in: [...OPEN] },
+      events: {
+        some: {
+          type: 'placed',
+          actor: { not: 'switch' },
+          at: { gte: second, lt: new Date(second.getTime() + 1000) },
+        },
+      },
+    },
+    orderBy: { placedAt: 'desc' },
+    select: { id: true },
+  });
+  return block ? { kind: 'block', block } : null;
+}
+
+/**
+ * A `block.placed` that echoes Tollgate's own placement (ownPlacement). Its answer already came: the
+ * event joins that block (attachToFound, `own_placement`). Its answer has not come yet: the event is
+ * the switch's word that the account is blocked since `at`, so the operation is confirmed by it now,
+ * as confirmPlace would (the manual block with its one notice, or the re-apply on the block's
+ * timeline), and the event joins the block; the answer, when it comes, finds the operation settled
+ * and records nothing more. Null when the operation was settled meanwhile (nothing was written): the
+ * caller then places the event's block as any other.
+ */
+async function attachToOwn(
+  tx: Tx,
+  account: EventAccount,
+  e: BlockPlacedEvent,
+  at: Date,
+  own: OwnPlacement,
+): Promise<EventApplied | null> {
+  if (own.kind === 'block') return attachToFound(tx, account, e, at, own.block, 'own_placement');
+  const { op } = own;
+  if (!(await settlePending(tx, op.id, 'done'))) return null;
+  if (op.kind === 'reapply') {
+    const p = JSON.parse(op.payload) as ReapplyPayload;
+    await recordReapplied(tx, p, at);
+    return attachToFound(tx, account, e, at, { id: p.blockId }, 'own_placement');
+  }
+  const p = JSON.parse(op.payload) as PlacePayload;
+  const blockId = await recordManualBlock(tx, op, p, at, e.id);
+  return attachToFound(tx, account, e, at, { id: blockId }, 'own_placement');
 }
 
 /** A `block.lifted` event, under the lock that already moved the account's switch clock to its time. */
@@ -1079,9 +1197,17 @@ export async function refuseLift(
 // ------------------------------------------------------------------------------------ placing
 
 /**
+ * The switch operations that change an account's international calling (lift, manual block,
+ * re-apply): while one is pending, the account's state on the switch is about to change, so the
+ * reconciler waits for it and support cannot place a manual block. Allowance operations
+ * (lib/allowances/operations.ts) change no international-calling state and hold nothing back.
+ */
+export const CALLING_KINDS = ['lift', 'block', 'reapply'] as const;
+
+/**
  * Support places a manual block: only the operation is recorded; the Block row exists once the switch
  * confirms (no page can show an unconfirmed block as in force). Refused while a block is in force or
- * any change of the account waits for the switch.
+ * a change of the account's international calling waits for the switch (CALLING_KINDS).
  */
 export async function requestManualBlock(
   tx: Tx,
@@ -1093,8 +1219,10 @@ export async function requestManualBlock(
   const open = await tx.block.count({ where: { accountId: account.id, status: { in: [...OPEN] } } });
   // A block in force or being lifted: wait for the switch, or work with that block.
   if (open > 0) return { ok: false, kind: 'block_open' };
+  // A change of international calling still on its way. An allowance's never holds a block back:
+  // one that keeps failing (a switch without the allowance calls) refused every manual block.
   const pending = await tx.switchOperation.count({
-    where: { accountNumber: account.number, status: 'pending' },
+    where: { accountNumber: account.number, kind: { in: [...CALLING_KINDS] }, status: 'pending' },
   });
   if (pending > 0) return { ok: false, kind: 'switch_busy' };
   const payload: PlacePayload = { state: 'blocked', reason: 'manual', actor, accountId: account.id, note };
@@ -1163,6 +1291,10 @@ export async function confirmPlace(
   const payload = JSON.parse(op.payload) as PlacePayload | ReapplyPayload;
   return db.$transaction(async (tx) => {
     await lockAccount(tx, payload.accountId);
+    // Settled meanwhile: the switch's event for this very block came before this answer (attachToOwn),
+    // or another worker recorded it. Nothing more to record, and no read of the account is needed.
+    const row = await tx.switchOperation.findUnique({ where: { id: op.id }, select: { status: true } });
+    if (row?.status !== 'pending') return 'confirmed';
     const now = switchState?.blockedAt ? new Date(switchState.blockedAt) : new Date();
     // The switch's last change the portal knows of, before this answer moves the clock.
     const { switchChangedAt: last } = await tx.customerAccount.findUniqueOrThrow({
@@ -1190,54 +1322,82 @@ export async function confirmPlace(
       return 'confirmed';
     }
     if (op.kind === 'reapply') {
-      const p = payload as ReapplyPayload;
-      await event(tx, p.blockId, 'placed', 'tollgate', storeNote('history.placedAgain'), now);
-      await audit(
-        {
-          action: 'block.reapplied',
-          accountId: p.accountId,
-          target: { type: 'block', id: p.blockId },
-          detail: { confirmedBy: 'switch' },
-        },
-        tx,
-      );
-      await policyAfterPlacement(tx, p.accountId);
+      await recordReapplied(tx, payload as ReapplyPayload, now);
+      await policyAfterPlacement(tx, payload.accountId);
       return 'confirmed';
     }
-    const p = payload as PlacePayload;
-    const block = await tx.block.create({
-      data: {
-        accountId: p.accountId,
-        reason: 'manual',
-        status: 'active',
-        placedAt: now,
-        placedBy: p.actor,
-        note: storePersonText(p.note),
-        events: {
-          create: [{ type: 'placed', at: now, actor: p.actor, detail: storeNote('history.placedBySupport') }],
-        },
-      },
-    });
-    await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
-    await cancelQueuedLifts(tx, { id: p.accountId, number: op.accountNumber }, 'support_placed');
-    const { closed } = await endAllowancesWithBlock(
-      tx,
-      { id: p.accountId, number: op.accountNumber },
-      'new_block',
-    );
-    await notice(tx, p.accountId, block.id, closed);
-    await audit(
-      {
-        action: 'block.placed',
-        accountId: p.accountId,
-        target: { type: 'block', id: block.id },
-        detail: { actor: p.actor, reason: 'manual', confirmedBy: 'switch' },
-      },
-      tx,
-    );
-    await policyAfterPlacement(tx, p.accountId);
+    await recordManualBlock(tx, op, payload as PlacePayload, now);
+    await policyAfterPlacement(tx, payload.accountId);
     return 'confirmed';
   });
+}
+
+/**
+ * A re-apply the switch confirmed (its operation already settled): the block's timeline says it is
+ * placed again at `at` (the switch's `blockedAt`, or the event's time; a later echo of it is matched
+ * by this row: ownPlacement), and it is audited.
+ */
+async function recordReapplied(tx: Tx, p: ReapplyPayload, at: Date): Promise<void> {
+  await event(tx, p.blockId, 'placed', 'tollgate', storeNote('history.placedAgain'), at);
+  await audit(
+    {
+      action: 'block.reapplied',
+      accountId: p.accountId,
+      target: { type: 'block', id: p.blockId },
+      detail: { confirmedBy: 'switch' },
+    },
+    tx,
+  );
+}
+
+/**
+ * A manual block the switch confirmed (its operation already settled), in force since `placedAt`
+ * (the switch's `blockedAt`, or its event's time): the block, its `placed` row (by which a later echo
+ * is matched: ownPlacement), queued lifts cancelled, allowances ended, the notice to every member,
+ * audited. `sourceEventId`: the switch's `block.placed` that confirmed it before its answer came
+ * (attachToOwn). Returns the block's id.
+ */
+async function recordManualBlock(
+  tx: Tx,
+  op: { id: string; accountNumber: string },
+  p: PlacePayload,
+  placedAt: Date,
+  sourceEventId?: string,
+): Promise<string> {
+  const block = await tx.block.create({
+    data: {
+      accountId: p.accountId,
+      reason: 'manual',
+      status: 'active',
+      placedAt,
+      placedBy: p.actor,
+      note: storePersonText(p.note),
+      ...(sourceEventId ? { sourceEventId } : {}),
+      events: {
+        create: [
+          { type: 'placed', at: placedAt, actor: p.actor, detail: storeNote('history.placedBySupport') },
+        ],
+      },
+    },
+  });
+  await tx.switchOperation.update({ where: { id: op.id }, data: { blockId: block.id } });
+  await cancelQueuedLifts(tx, { id: p.accountId, number: op.accountNumber }, 'support_placed');
+  const { closed } = await endAllowancesWithBlock(
+    tx,
+    { id: p.accountId, number: op.accountNumber },
+    'new_block',
+  );
+  await notice(tx, p.accountId, block.id, closed);
+  await audit(
+    {
+      action: 'block.placed',
+      accountId: p.accountId,
+      target: { type: 'block', id: block.id },
+      detail: { actor: p.actor, reason: 'manual', confirmedBy: 'switch' },
+    },
+    tx,
+  );
+  return block.id;
 }
 
 /**
@@ -1319,6 +1479,8 @@ export async function refusePlace(
 ): Promise<void> {
   const payload = JSON.parse(op.payload) as PlacePayload | ReapplyPayload;
   await db.$transaction(async (tx) => {
+    // Under the account's lock, as an event that confirms this placement settles it (attachToOwn).
+    await lockAccount(tx, payload.accountId);
     if (!(await settlePending(tx, op.id, 'failed', error))) return;
     const action = op.kind === 'reapply' ? 'block.reapply_refused' : 'block.place_refused';
     await audit(
@@ -1353,12 +1515,21 @@ export async function markUncertain(accountNumber: string): Promise<boolean> {
 export type SyncIssueInput = {
   /** What the portal showed, or `lift_requested`: it asked the switch for a lift the switch refused. */
   portalState: 'blocked' | 'allowed' | 'lift_requested';
-  switchState: 'blocked' | 'allowed';
-  action: 'blocked_in_portal' | 'reapplied_on_switch' | 'lift_refused' | 'lifted_on_switch';
+  /** `unknown`: the switch never answered (an allowance change Tollgate gave up on). */
+  switchState: 'blocked' | 'allowed' | 'unknown';
+  action:
+    'blocked_in_portal' | 'reapplied_on_switch' | 'lift_refused' | 'lifted_on_switch' | 'allowance_gave_up';
+  /** A stored note (lib/i18n/stored.ts storeNote) staff read in their language. */
   detail: string;
 };
 
-async function openSyncIssue(tx: Tx, accountId: string, issue: SyncIssueInput) {
+/**
+ * Lists the account under "Out of sync with the switch" for staff (a SyncIssue row, until an agent
+ * marks it resolved) and audits it as `reconcile.difference` with the note in English, inside the
+ * caller's transaction. For the lifecycle's own differences, and for an allowance change the switch
+ * never confirmed (lib/allowances/operations.ts, give-up horizon).
+ */
+export async function openSyncIssue(tx: Tx, accountId: string, issue: SyncIssueInput): Promise<void> {
   await tx.syncIssue.create({ data: { accountId, ...issue } });
   // The audit log stays English: the stored note in words.
   const detail = { ...issue, detail: storedText(translate('en'), issue.detail) };
@@ -1379,7 +1550,8 @@ export type Reconciled =
 /**
  * Compares the portal's view of one account with the switch's GET (read outside this transaction,
  * at `readAt`) and makes "blocked on either side" blocked on both. If anything changed for the
- * account since the read (an event, a confirmation, a queued operation), nothing is decided now.
+ * account since the read (an event, a confirmation), or a change of its international calling still
+ * waits for the switch (CALLING_KINDS; an allowance's operation does not count), nothing is decided now.
  *
  * Switch `allowed` while a block is in force here is first only noted (`difference_seen`): a switch
  * that lifts a block changes its state before its `block.lifted` event arrives, and placing the
@@ -1400,8 +1572,14 @@ export async function reconcileAccount(
     // "Changed since the read" on one clock: both are the portal's (switchChangedAt is the switch's).
     const applied = account.switchAppliedAt;
     if (applied && applied > readAt) return 'changed_meanwhile';
-    if (await tx.switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }))
-      return 'waiting_for_switch';
+    // Only a change of international calling on its way makes the read moot; an allowance's does not
+    // (one retried for ever held every pass back: a lift on the switch whose event was lost never showed).
+    const calling = {
+      accountNumber: account.number,
+      kind: { in: [...CALLING_KINDS] },
+      status: 'pending' as const,
+    };
+    if (await tx.switchOperation.count({ where: calling })) return 'waiting_for_switch';
     const open = await tx.block.findMany({
       where: { accountId, status: { in: [...OPEN] } },
       orderBy: { placedAt: 'desc' },

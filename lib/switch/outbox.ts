@@ -17,10 +17,14 @@ import { envVar } from '@/lib/server/env';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
-import { isAllowanceOperation, sendAllowanceOperation } from '@/lib/allowances/operations';
+import {
+  giveUpAllowanceOperation,
+  isAllowanceOperation,
+  sendAllowanceOperation,
+} from '@/lib/allowances/operations';
 
-// The runner of the switch outbox: changes Tollgate decided (lift, manual block, re-apply) that the
-// switch must confirm. lib/blocks/lifecycle.ts writes the operation rows in the same transaction as
+// The runner of the switch outbox: changes Tollgate decided (lift, manual block, re-apply, and
+// destination allowances) that the switch must confirm. lib/blocks/lifecycle.ts writes the operation rows in the same transaction as
 // the decision and records every outcome; this file only leases a due row, sends it with the row's
 // Idempotency-Key and hands the answer back. Several instances may run it: each claims a row with a
 // lease, and a re-send after a crash reuses the key, so the switch applies it once.
@@ -98,10 +102,13 @@ export async function processSwitchOutbox(
           error: `${f.code ?? f.kind}: ${f.message}`,
         });
       if (isAllowanceOperation(op)) {
-        // Destination allowances (issue 16): lib/allowances/operations.ts sends them and records the answer.
+        // Destination allowances (issue 16): lib/allowances/operations.ts sends them and records the
+        // answer. Without a final answer they are tried again, up to its give-up horizon
+        // (ALLOWANCE_GIVE_UP_MS): then settled and listed for staff, never retried for ever.
         const r = await sendAllowanceOperation(op, client);
-        if (r !== 'confirmed' && r !== 'refused') await later(r);
-        return r === 'confirmed';
+        if (r === 'confirmed' || r === 'refused') return r === 'confirmed';
+        if (!(await giveUpAllowanceOperation(op, r))) await later(r);
+        return false;
       }
       const before = await readBeforeResend(op, client);
       if (before === 'settled') return false;

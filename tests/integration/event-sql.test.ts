@@ -304,12 +304,14 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
       members: [{ id: users[0].id, email: users[0].email }],
       reconciledBlock: false,
       allowances: false,
+      ownPlacement: false,
     });
     expect(await db.$transaction((tx) => readAfterLock(tx, other.account))).toEqual({
       lifts: [expect.objectContaining({ attempts: 0 })],
       members: [],
       reconciledBlock: false,
       allowances: false,
+      ownPlacement: false,
     });
   });
 
@@ -357,6 +359,57 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
     // Another account's rows are not this one's.
     expect(await flags(other.account)).toEqual({ reconciledBlock: false, allowances: false });
   });
+  it('after the lock: whether a placement of Tollgate’s own that an event may echo exists', async () => {
+    const { account } = await makeAccount({ members: [] });
+    const other = await makeAccount({ members: [] });
+    const db = getDb();
+    const own = async (a: { id: string; number: string }) =>
+      (await db.$transaction((tx) => readAfterLock(tx, a))).ownPlacement;
+    const op = (kind: string, status: 'pending' | 'done', attempts: number) =>
+      db.switchOperation.create({
+        data: {
+          idempotencyKey: crypto.randomUUID(),
+          kind,
+          accountNumber: account.number,
+          payload: '{}',
+          status,
+          attempts,
+        },
+      });
+    const block = (actor: string, status: 'active' | 'lifted' = 'active') =>
+      db.block.create({
+        data: {
+          accountId: account.id,
+          reason: 'manual',
+          status,
+          placedAt: new Date(),
+          placedBy: actor,
+          events: { create: [{ type: 'placed', at: new Date(), actor }] },
+        },
+      });
+    // Not one: a placement never sent, one settled, an allowance's, a lift; a block from the switch;
+    // a lifted one support placed.
+    await op('block', 'pending', 0);
+    await op('reapply', 'done', 1);
+    await op('allowance_put', 'pending', 3);
+    await op('lift', 'pending', 2);
+    await block('switch');
+    await block('agent@x.example', 'lifted');
+    expect(await own(account)).toBe(false);
+    for (const kind of ['block', 'reapply']) {
+      const sent = await op(kind, 'pending', 1);
+      expect(await own(account)).toBe(true);
+      expect(await own(other.account)).toBe(false);
+      await db.switchOperation.delete({ where: { id: sent.id } });
+    }
+    for (const actor of ['agent@x.example', 'tollgate']) {
+      const b = await block(actor);
+      expect(await own(account)).toBe(true);
+      await db.block.delete({ where: { id: b.id } });
+    }
+    expect(await own(account)).toBe(false);
+  });
+
   it('the claim and the read after the lock in one call: a duplicate reads nothing', async () => {
     const { account, users } = await makeAccount({ members: [`c-${crypto.randomUUID()}@x.example`] });
     const db = getDb();
@@ -381,6 +434,7 @@ describe.each(dialects())('switch event SQL on %s', (dialect) => {
         members: [{ id: users[0].id, email: users[0].email }],
         reconciledBlock: false,
         allowances: false,
+        ownPlacement: false,
       },
     });
     expect(await db.switchEvent.findUniqueOrThrow({ where: { id } })).toMatchObject({

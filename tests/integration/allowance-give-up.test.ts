@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantAllowance } from '@/lib/allowances/decide';
+import { ALLOWANCE_GIVE_UP_MS } from '@/lib/allowances/operations';
+import { placeManualBlock } from '@/lib/blocks/manual';
+import { reconcilePass } from '@/lib/blocks/reconcile';
+import { getDb } from '@/lib/server/db';
+import { createSwitchClient } from '@/lib/switch/client';
+import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
+import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+
+// An allowance operation the switch never answers for good (a switch without the allowance calls
+// answering 501, a proxy's 503, a body Tollgate cannot read). Before, it was sent again for ever,
+// and while it waited every reconciler pass skipped the account ("waiting for the switch") and every
+// manual block was refused as switch_busy: a lift the provider made on the switch whose event was
+// lost left the portal showing "blocked" for ever. Now only a change of international calling holds
+// those back, and an allowance operation is given up after ALLOWANCE_GIVE_UP_MS, listed for staff.
+
+let sim: TestSim;
+const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
+const client = () =>
+  createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
+const outbox = () => processSwitchOutbox({ client: client() });
+const dueNow = (accountNumber: string) =>
+  getDb().switchOperation.updateMany({
+    where: { accountNumber, status: 'pending' },
+    data: { nextAttemptAt: new Date(0) },
+  });
+/** The switch answers again, and what the account still has queued is sent (tests share the outbox). */
+async function settle(n: string) {
+  await sim.control('DELETE', `/_sim/faults/${n}`);
+  await dueNow(n);
+  await outbox();
+  expect(await getDb().switchOperation.count({ where: { accountNumber: n, status: 'pending' } })).toBe(0);
+}
+/** The switch answers every allowance call for account `n` with 501 (it lacks the endpoint). */
+const noAllowanceCalls = (n: string) =>
+  sim.control('PUT', `/_sim/faults/${n}`, {
+    failNext: 1000,
+    failStatus: 501,
+    pathContains: 'destination-allowances',
+  });
+const allowanceOps = (accountNumber: string) =>
+  getDb().switchOperation.findMany({
+    where: { accountNumber, kind: { in: ['allowance_put', 'allowance_delete'] } },
+    orderBy: { createdAt: 'asc' },
+  });
+const simAllowances = async (n: string) =>
+  ((await sim.control('GET', `/_sim/accounts/${n}`)).body.allowances as { country: string }[]).map(
+    (a) => a.country,
+  );
+
+describe.each(dialects())('an allowance operation the switch never answers, on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+    sim = await startTestSim();
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  /** A blocked account with support's two-hour allowance for Somalia queued for the switch. */
+  async function granted() {
+    const made = await makeBlockedOnSwitch(sim);
+    expect(
+      await grantAllowance(
+        await makeStaff(),
+        {
+          accountNumber: made.account.number,
+          country: 'SO',
+          hours: 2,
+          reason: 'Supplier call in Mogadishu.',
+        },
+        meta,
+      ),
+    ).toMatchObject({ ok: true });
+    return made;
+  }
+
+  it('does not hold the reconciler back: a lift on the switch whose event was lost is still found', async () => {
+    const { account } = await granted();
+    await noAllowanceCalls(account.number);
+    expect(await outbox()).toBe(0);
+    expect((await allowanceOps(account.number))[0].status).toBe('pending');
+    // The provider lifts the block on the switch; its block.lifted never arrives.
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    const pass = () =>
+      reconcilePass({ client: client(), differenceWaitMs: 0, accountNumbers: [account.number] });
+    expect(await pass()).toMatchObject({ waiting_for_switch: 0, difference_seen: 1 });
+    // Blocked on either side is blocked on both: the block goes back on the switch.
+    expect(await pass()).toMatchObject({ waiting_for_switch: 0, reapplied_on_switch: 1 });
+    await settle(account.number);
+  });
+
+  it('does not refuse a manual block as switch_busy', async () => {
+    const { account } = await granted();
+    expect(await outbox()).toBe(1); // in force
+    // The block is lifted on the switch: the allowance's DELETE follows, and the switch fails it.
+    await noAllowanceCalls(account.number);
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    expect(await deliver(liftedEvent(account.number))).toMatchObject({ status: 200 });
+    expect(await outbox()).toBe(0);
+    expect((await allowanceOps(account.number)).map((o) => [o.kind, o.status])).toEqual([
+      ['allowance_put', 'done'],
+      ['allowance_delete', 'pending'],
+    ]);
+    expect(
+      await placeManualBlock(
+        await makeStaff(),
+        { accountNumber: account.number, note: 'Customer asked us to block.' },
+        meta,
+      ),
+    ).toMatchObject({ ok: true });
+    expect(await outbox()).toBe(1); // the manual block is confirmed; the DELETE still fails
+    expect(
+      await getDb().block.count({ where: { accountId: account.id, reason: 'manual', status: 'active' } }),
+    ).toBe(1);
+    await settle(account.number);
+  });
+
+  /** Makes the account's allowance operations older than the give-up horizon. */
+  const pastHorizon = (accountNumber: string) =>
+    getDb().switchOperation.updateMany({
+      where: { accountNumber, kind: { in: ['allowance_put', 'allowance_delete'] }, status: 'pending' },
+      data: { createdAt: new Date(Date.now() - ALLOWANCE_GIVE_UP_MS - 60_000), nextAttemptAt: new Date(0) },
+    });
+
+  it('a grant never answered is given up after the horizon: refused, ended on the switch, listed for staff', async () => {
+    const { account } = await granted();
+    await noAllowanceCalls(account.number);
+    expect(await outbox()).toBe(0);
+    await dueNow(account.number);
+    expect(await outbox()).toBe(0); // still young: tried again
+    expect((await allowanceOps(account.number))[0]).toMatchObject({ status: 'pending', attempts: 2 });
+
+    await pastHorizon(account.number);
+    expect(await outbox()).toBe(0);
+    const [put, del] = await allowanceOps(account.number);
+    expect(put.status).toBe('failed');
+    expect(put.lastError).toMatch(/501/);
+    const allowance = await getDb().destinationAllowance.findFirstOrThrow({
+      where: { accountId: account.id },
+    });
+    expect(allowance.status).toBe('refused');
+    expect(del).toMatchObject({ kind: 'allowance_delete', status: 'pending' }); // it may have reached the switch
+    const issues = await getDb().syncIssue.findMany({ where: { accountId: account.id } });
+    expect(issues).toMatchObject([{ action: 'allowance_gave_up', switchState: 'unknown', resolvedAt: null }]);
+    const audit = await getDb().auditLog.findFirstOrThrow({
+      where: { targetId: allowance.id, action: 'allowance.refused' },
+    });
+    expect(JSON.parse(audit.detail!)).toMatchObject({ cause: 'gave_up', country: 'SO' });
+
+    // The switch answers again: the DELETE goes through, and nothing is sent for the grant any more.
+    await sim.control('DELETE', `/_sim/faults/${account.number}`);
+    await dueNow(account.number);
+    expect(await outbox()).toBe(1);
+    expect((await allowanceOps(account.number)).map((o) => o.status)).toEqual(['failed', 'done']);
+    expect(await simAllowances(account.number)).toEqual([]);
+  });
+
+  it('an end never answered is given up after the horizon: still shown in force, listed for staff', async () => {
+    const { account } = await granted();
+    expect(await outbox()).toBe(1); // in force
+    await noAllowanceCalls(account.number);
+    // Fraud again: the new block ends the allowance, and the switch fails the DELETE.
+    expect(await deliver(placedEvent(account.number))).toMatchObject({ status: 200 });
+    expect(await outbox()).toBe(0);
+    await pastHorizon(account.number);
+    expect(await outbox()).toBe(0);
+    const del = (await allowanceOps(account.number)).find((o) => o.kind === 'allowance_delete')!;
+    expect(del.status).toBe('failed');
+    // The switch may still let the calls through: shown in force until it no longer lists it.
+    const allowance = await getDb().destinationAllowance.findFirstOrThrow({
+      where: { accountId: account.id },
+    });
+    expect(allowance.status).toBe('active');
+    expect(await getDb().syncIssue.findMany({ where: { accountId: account.id } })).toMatchObject([
+      { action: 'allowance_gave_up', switchState: 'unknown' },
+    ]);
+    expect(
+      await getDb().switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }),
+    ).toBe(0);
+    await settle(account.number);
+  });
+});
