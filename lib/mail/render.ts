@@ -82,6 +82,14 @@ async function closedAllowances(ids: string[]) {
 }
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
+
+/**
+ * How the worker begins the `lastError` of a message the renderer chose not to send (a reader no
+ * longer active, a link expired before it could go, news overtaken by a later mail: `skip` above).
+ * Such a row is `failed` and needs nobody: tollgate_outbox_failed leaves it out (lib/server/metrics.ts),
+ * so its alert fires only on mail that could not be delivered.
+ */
+export const NOT_SENT = 'not sent: ';
 /** Not sent because the state it speaks of ended since, and another mail says so (see above). */
 const superseded = (why: string): RenderResult => skip(`superseded: ${why}`);
 
@@ -118,7 +126,9 @@ async function pendingNoticeDue(to: string, accountId: string): Promise<Date | n
  * alertUnconfirmed): `unconfirmed` while its switch answer is still not known (also a row that is
  * gone: the alert goes as queued), `confirmed_since` or `refused_since` once the answer was recorded.
  */
-async function unconfirmedChange(changeId: string): Promise<'unconfirmed' | 'confirmed_since' | 'refused_since'> {
+async function unconfirmedChange(
+  changeId: string,
+): Promise<'unconfirmed' | 'confirmed_since' | 'refused_since'> {
   const change = await db.sipPasswordChange.findUnique({ where: { id: changeId }, select: { status: true } });
   if (change?.status === 'applied') return 'confirmed_since';
   if (change?.status === 'failed') return 'refused_since';

@@ -6,7 +6,7 @@ import { Prisma } from '@/lib/generated/sqlite/client';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { classifySendError, guaranteeOf } from '@/lib/mail/delivery-policy';
 import { recordMailSend } from '@/lib/mail/server-state';
-import { renderMessage } from '@/lib/mail/render';
+import { NOT_SENT, renderMessage } from '@/lib/mail/render';
 import {
   defaultTransport,
   type MailTransport,
@@ -172,7 +172,8 @@ async function deliver(
     return false;
   }
   if (!rendered.ok) {
-    await fail(row, owner, rendered.reason);
+    // Not sent by choice (the renderer's reason): recorded as such, counted by no alert.
+    await fail(row, owner, `${NOT_SENT}${rendered.reason}`);
     return false;
   }
   // The send must end inside the lease, with AFTER_SEND_MS to spare for recording it; a lease mostly

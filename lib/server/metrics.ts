@@ -5,6 +5,7 @@ import { env } from '@/lib/server/env';
 import { db } from '@/lib/server/db';
 import { errorForLog, log } from '@/lib/server/log';
 import { clockOffset } from '@/lib/server/clock';
+import { NOT_SENT } from '@/lib/mail/render';
 import { WITHDRAWN_ERRORS } from '@/lib/switch/error-text';
 
 // Prometheus metrics (prom-client), served by GET /api/metrics (CONTRACTS §7). Counters and the
@@ -48,7 +49,7 @@ function create() {
   );
   const outboxFailed = gauge(
     'tollgate_outbox_failed',
-    'Rows that gave up after their last attempt (status failed), by outbox; not the switch changes Tollgate withdrew itself.',
+    'Rows that gave up after their last attempt (status failed), by outbox; not the switch changes Tollgate withdrew itself, nor the mail it chose not to send.',
     'outbox',
   );
   const activeBlocks = gauge(
@@ -91,7 +92,14 @@ function create() {
           OR: [{ lastError: null }, { lastError: { notIn: [...WITHDRAWN_ERRORS] } }],
         },
       }),
-      db.mailMessage.count({ where: { status: 'failed' } }),
+      // A message the renderer chose not to send (NOT_SENT: a reader gone, news overtaken by a later
+      // mail) is stored `failed` too and needs nobody.
+      db.mailMessage.count({
+        where: {
+          status: 'failed',
+          OR: [{ lastError: null }, { NOT: { lastError: { startsWith: NOT_SENT } } }],
+        },
+      }),
       db.block.groupBy({
         by: ['reason'],
         where: { status: { in: ['active', 'lift_pending'] } },

@@ -115,7 +115,7 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
     expect(old.text).toContain(`A newer block is in force on ${f.account.name} (${f.account.number}) now`);
     expect(await rowOf(f.email, 'block_lifted')).toMatchObject({
       status: 'failed',
-      lastError: expect.stringMatching(/^superseded: a newer block is in force/),
+      lastError: expect.stringMatching(/^not sent: superseded: a newer block is in force/),
     });
   });
 
@@ -147,13 +147,13 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
     it('a receipt of a request decided since is not sent: the decision says it', async () => {
       const { sent, row } = await requestMail('request_received', { status: 'approved' });
       expect(sent).toHaveLength(0);
-      expect(row.lastError).toMatch(/^superseded: the request was decided/);
+      expect(row.lastError).toMatch(/^not sent: superseded: the request was decided/);
     });
 
     it('an approval undone since (its lift did not happen) is not sent; "still blocked" is, without "we told you"', async () => {
       const approved = await requestMail('request_approved', { status: 'pending' });
       expect(approved.sent).toHaveLength(0);
-      expect(approved.row.lastError).toMatch(/^superseded: the approval was undone/);
+      expect(approved.row.lastError).toMatch(/^not sent: superseded: the approval was undone/);
       const failed = await requestMail('request_lift_failed', { status: 'pending' });
       expect(failed.sent).toHaveLength(1);
       expect(failed.sent[0].text).toContain('A support agent approved your request');
@@ -178,7 +178,7 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
     it('"still blocked" after the block was lifted is not sent', async () => {
       const { sent, row } = await requestMail('request_lift_failed', { status: 'pending', lifted: true });
       expect(sent).toHaveLength(0);
-      expect(row.lastError).toMatch(/^superseded:/);
+      expect(row.lastError).toMatch(/^not sent: superseded:/);
     });
 
     it('a request closed by a lift while another block was in force, sent when none is: no "still blocked"', async () => {
@@ -218,13 +218,13 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
     it('"allowed until …" for an allowance that has ended since is not sent', async () => {
       const { sent, row } = await allowanceMail('allowance_started', 'ended');
       expect(sent).toHaveLength(0);
-      expect(row.lastError).toMatch(/^superseded: the allowance ended/);
+      expect(row.lastError).toMatch(/^not sent: superseded: the allowance ended/);
     });
 
     it('"blocked again" after the block itself was lifted is not sent', async () => {
       const { sent, row } = await allowanceMail('allowance_ended', 'ended');
       expect(sent).toHaveLength(0);
-      expect(row.lastError).toMatch(/^superseded: no block is in force/);
+      expect(row.lastError).toMatch(/^not sent: superseded: no block is in force/);
     });
 
     it('an allowance still running is announced as before', async () => {

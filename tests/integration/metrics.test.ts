@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
+import { NOT_SENT } from '@/lib/mail/render';
 import { countSignIn, countSwitchEvent, renderMetrics } from '@/lib/server/metrics';
 import { dialects, pointDbAt, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
@@ -56,6 +57,20 @@ describe.each(dialects())('metrics on %s', (dialect) => {
     await failedOp('superseded: the switch placed a new block on this account');
     await failedOp('cancelled: new_block');
     expect(sample((await renderMetrics()).body, 'tollgate_outbox_failed{outbox="switch"}')).toBe(1);
+
+    // Likewise mail: one SMTP refused needs a person; one the renderer chose not to send (its reader
+    // gone, its news overtaken by a later mail) does not (review, session 41).
+    const failedMail = (lastError: string) =>
+      db.mailMessage.create({
+        data: { to: 'x@example.com', template: 'block_notice', payload: '{}', status: 'failed', lastError },
+      });
+    await failedMail('550 5.1.1 mailbox unavailable');
+    await failedMail(
+      `${NOT_SENT}superseded: a newer block is in force on the account; its own notice says so`,
+    );
+    await failedMail(`${NOT_SENT}recipient no longer active`);
+    // The probe failed above and the 550: not the two chosen not to be sent.
+    expect(sample((await renderMetrics()).body, 'tollgate_outbox_failed{outbox="mail"}')).toBe(2);
   });
 
   // Review, session 39 (operators): with the database down the scrape answered 500 (or waited past

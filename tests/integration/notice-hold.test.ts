@@ -117,7 +117,10 @@ describe.each(dialects())('the notice of a block the reconciler found first, on 
     expect(mail.smtp.to(stays)).toHaveLength(1);
     expect(mail.smtp.to(gone)).toHaveLength(0);
     const row = await getDb().mailMessage.findFirstOrThrow({ where: { to: gone } });
-    expect(row).toMatchObject({ status: 'failed', lastError: 'recipient no longer a member of the account' });
+    expect(row).toMatchObject({
+      status: 'failed',
+      lastError: 'not sent: recipient no longer a member of the account',
+    });
   });
 
   it('reconciler first and no event: one notice without calls once the hold has passed, none before, none after', async () => {

@@ -126,8 +126,8 @@ describe.each(dialects())('the alert of a SIP password change whose answer was l
       ]);
     const maybe = (await alertsOf(cred.id)).filter((m) => m.status === 'failed');
     expect(maybe.map((m) => m.lastError)).toEqual([
-      expect.stringMatching(/^superseded: the switch confirmed the change since/),
-      expect.stringMatching(/^superseded: the switch confirmed the change since/),
+      expect.stringMatching(/^not sent: superseded: the switch confirmed the change since/),
+      expect.stringMatching(/^not sent: superseded: the switch confirmed the change since/),
     ]);
   });
 });
