@@ -9,7 +9,7 @@ import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { changePortalPassword } from '@/lib/auth/change-password';
 import { signOut } from '@/lib/auth/config';
 import { requestSignInLink } from '@/lib/auth/email-link';
-import { DEVICE_COOKIE, deviceCookieOptions, knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
+import { DEVICE_COOKIE, deviceCookieOptions, deviceLogin, giveDeviceCookie } from '@/lib/auth/known-device';
 import { LINK_BIND_COOKIE, LINK_BIND_PATH } from '@/lib/auth/link-binding';
 import { redeemSignInLink } from '@/lib/auth/link-sign-in';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
@@ -64,7 +64,9 @@ async function passwordSignIn(form: FormData): Promise<ActionState> {
     deviceCookie: jar.get(DEVICE_COOKIE)?.value,
   });
   if (!outcome.ok) return { ...outcomeToState(outcome, t), values: { email } };
-  jar.set(DEVICE_COOKIE, outcome.data!.deviceCookie, deviceCookieOptions(env().APP_URL));
+  // None yet when a second factor is due: the right code gives it (lib/auth/mfa/actions.ts).
+  const { deviceCookie } = outcome.data!;
+  if (deviceCookie) jar.set(DEVICE_COOKIE, deviceCookie, deviceCookieOptions(env().APP_URL));
   redirect(safeCallbackUrl(raw.callbackUrl));
 }
 
@@ -144,9 +146,10 @@ async function continueLink(form: FormData): Promise<ActionState> {
     };
   if (!outcome.ok) redirect(`/sign-in?error=Verification&callbackUrl=${encodeURIComponent(callbackUrl)}`);
   jar.delete({ name: LINK_BIND_COOKIE, path: LINK_BIND_PATH });
-  // The person proved they read this mailbox in this browser: it is a known device for this email now.
-  if (!knownDeviceId(jar.get(DEVICE_COOKIE)?.value, outcome.email))
-    jar.set(DEVICE_COOKIE, newDeviceCookie(outcome.email), deviceCookieOptions(env().APP_URL));
+  // The person proved they read this mailbox in this browser: it is a known device for this email now,
+  // once the sign-in is complete (with a second factor, when the code is right: lib/auth/mfa/actions.ts).
+  const login = await deviceLogin({ email: outcome.email });
+  if (login && !login.totpEnabledAt) await giveDeviceCookie(login);
   redirect(callbackUrl);
 }
 

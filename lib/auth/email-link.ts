@@ -5,7 +5,7 @@ import { audit } from '@/lib/audit/log';
 import { signIn } from '@/lib/auth/config';
 import { emailSchema } from '@/lib/auth/email-address';
 import { asLinkRequest } from '@/lib/auth/email-link-provider';
-import { knownDeviceId } from '@/lib/auth/known-device';
+import { deviceLogin, knownDevice } from '@/lib/auth/known-device';
 import { linkRequestLimitKeys } from '@/lib/auth/limit-keys';
 import { consume, consumeAll } from '@/lib/server/rate-limit';
 import { firstStatement } from '@/lib/server/db/unavailable';
@@ -42,12 +42,13 @@ async function mailboxHasLiveLink(email: string): Promise<boolean> {
 
 /**
  * "Email me a sign-in link". The answer is the same whether the address belongs to a user or not.
- * Limits (lib/auth/limit-keys.ts): per client address and per email + address (a known device of that
- * email: per device instead), the requester is told to wait (it says nothing about the email); past
- * the per-email ceiling (requests from many addresses, or mailbox flooding) the answer stays "on its
+ * Limits (lib/auth/limit-keys.ts): per email + address (a known device of that email: per device
+ * instead), the requester is told to wait (it says nothing about the email); past the per-address
+ * counter (many emails from one address: a stranger behind the same office or carrier NAT) or the
+ * per-email ceiling (requests from many addresses, or mailbox flooding) the answer stays "on its
  * way" and nothing is sent while the mailbox holds a live link; when it holds none, one link is still
- * sent per link lifetime (`emailLinkPastCeiling`, audited as sign_in.link_past_ceiling), so strangers
- * who use up the ceiling cannot keep the mailbox's owner out. For a user,
+ * sent per link lifetime (`emailLinkPastCeiling`, audited as sign_in.link_past_ceiling with the
+ * counter passed), so strangers who use up either cannot keep the mailbox's owner out. For a user,
  * Auth.js's email sign-in makes the link and queues it (lib/auth/email-link-provider.ts); `callbackUrl`
  * is where it lands.
  */
@@ -65,14 +66,15 @@ export async function requestSignInLink(
     return fail('invalid', 'signIn.fixFields', undefined, { email: [{ key: 'signIn.linkEmailMissing' }] });
   }
   const email = parsed.data;
-  const keys = linkRequestLimitKeys({
-    email,
-    ip: meta.ip,
-    deviceId: knownDeviceId(client.deviceCookie, email),
-  });
   // Counted before anything is sent, the refusing counters first, in one call: a database outage
-  // while counting has changed nothing (consumeAll gives back what it counted; firstStatement).
-  const { over } = await firstStatement(() => consumeAll([...keys.refuse, ...keys.quiet]));
+  // while reading the login (whose epoch says whether the browser's cookie counts) or counting has
+  // changed nothing (consumeAll gives back what it counted; firstStatement). The login is read for
+  // every address alike.
+  const { keys, over } = await firstStatement(async () => {
+    const device = knownDevice(client.deviceCookie, await deviceLogin({ email }));
+    const keys = linkRequestLimitKeys({ email, ip: meta.ip, deviceId: device?.id ?? null });
+    return { keys, ...(await consumeAll([...keys.refuse, ...keys.quiet])) };
+  });
   const refused = over && keys.refuse.some((k) => k.name === over.name) ? over : null;
   if (refused) {
     await audit({

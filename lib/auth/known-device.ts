@@ -1,33 +1,127 @@
 import 'server-only';
 import crypto from 'node:crypto';
+import { cookies } from 'next/headers';
+import { db } from '@/lib/server/db';
+import { env } from '@/lib/server/env';
 import { mac, macs, sameMac } from '@/lib/server/seal';
 import { servesHttps } from '@/lib/server/http-url';
 
 // The known-device cookie (OWASP, "Slow Down Online Guessing Attacks with Device Cookies"): given to a
-// browser after a successful sign-in, bound to that email by an HMAC under a key derived from
-// AUTH_SECRET. A browser that presents a valid one for the email it is signing in as spends only its
-// own allowance of failed attempts (lib/auth/limit-keys.ts), so strangers cannot lock the user out.
-// It grants nothing else: no session, no skipped password, no skipped second factor.
+// browser once a sign-in is complete (the password, or a used link, when the login has no second
+// factor; else the right code), bound by an HMAC under a key derived from AUTH_SECRET to that login
+// and to its epoch: the login's revocation mark (User.linksRevokedAt), which every revocation moves
+// (sign out everywhere, a password change, a second-factor change or reset, a disable, support's
+// "Sign out everywhere": lib/auth/revoke.ts). A browser that presents a valid one for the current
+// epoch spends only its own allowance of failed attempts and the login's ceiling for all its known
+// browsers (lib/auth/limit-keys.ts), so strangers cannot lock the user out. After a revocation every
+// cookie made before it counts as a stranger's: someone who held the password for a day and kept
+// many cookies gets no more guesses than anyone (security review, 2026-12-05). It grants nothing
+// else: no session, no skipped password, no skipped second factor.
 
 export const DEVICE_COOKIE = 'tollgate-device';
 /** One year, in seconds. */
 export const DEVICE_COOKIE_MAX_AGE_SEC = 365 * 24 * 60 * 60;
 
-const macFor = (id: string, email: string) => mac(`${id}\n${email.toLowerCase()}`, 'known-device-v1');
+/** What a cookie is bound to: the login (its id and email) and its epoch (User.linksRevokedAt). */
+export type DeviceLogin = {
+  id: string;
+  email: string;
+  linksRevokedAt: Date | null;
+  /** Read with it, for the callers: a login with a second factor gets its cookie after the code. */
+  totpEnabledAt: Date | null;
+  disabled: boolean;
+};
 
-/** A new cookie value for `email`: `<random id>.<hmac>`, 22 + 1 + 64 characters. */
-export function newDeviceCookie(email: string): string {
-  const id = crypto.randomBytes(16).toString('base64url');
-  return `${id}.${macFor(id, email)}`;
+/** A valid cookie of the current epoch: the browser's id, and the epoch (base 36 milliseconds) it names. */
+export type KnownDevice = { id: string; epoch: string };
+
+const ID = /^[A-Za-z0-9_-]{22}$/;
+const EPOCH = /^[0-9a-z]{1,12}$/;
+
+/** The login's epoch as a cookie carries it: User.linksRevokedAt in milliseconds, base 36; "0" for none. */
+const epochOf = (login: Pick<DeviceLogin, 'linksRevokedAt'>) =>
+  (login.linksRevokedAt?.getTime() ?? 0).toString(36);
+
+// "v2": cookies before the epoch (`<id>.<hmac of id and email>`) have two parts and never verify.
+const signed = (id: string, login: Pick<DeviceLogin, 'id' | 'email'>, epoch: string) =>
+  `v2\n${id}\n${login.email.toLowerCase()}\n${login.id}\n${epoch}`;
+
+/**
+ * The login a cookie would be bound to, read for one attempt (null: no login has that email or id).
+ * Read BEFORE the step that may complete a sign-in, and the cookie made from this read: a revocation
+ * that commits meanwhile leaves that cookie already stale, never valid past it.
+ */
+export async function deviceLogin(where: { email: string } | { id: string }): Promise<DeviceLogin | null> {
+  return db.user.findUnique({
+    where,
+    select: { id: true, email: true, linksRevokedAt: true, totpEnabledAt: true, disabled: true },
+  });
 }
 
-/** The device id when `cookie` is a valid known-device cookie for `email`, else null. */
-export function knownDeviceId(cookie: string | null | undefined, email: string): string | null {
-  if (!cookie || cookie.length > 200) return null;
-  const [id, sig] = cookie.split('.');
-  if (!id || !sig || !/^[A-Za-z0-9_-]{22}$/.test(id)) return null;
-  // Under the previous AUTH_SECRET too, during a rotation; the next sign-in gives a cookie under the current one.
-  return macs(`${id}\n${email.toLowerCase()}`, 'known-device-v1').some((m) => sameMac(sig, m)) ? id : null;
+/**
+ * A new cookie value for `login` under its current epoch: `<random id>.<epoch>.<hmac>` (22, 1–12 and
+ * 64 characters).
+ */
+export function newDeviceCookie(login: Pick<DeviceLogin, 'id' | 'email' | 'linksRevokedAt'>): string {
+  const id = crypto.randomBytes(16).toString('base64url');
+  const epoch = epochOf(login);
+  return `${id}.${epoch}.${mac(signed(id, login, epoch), 'known-device-v1')}`;
+}
+
+/**
+ * `cookie` split and checked against `login` (under AUTH_SECRET, or the previous one during a
+ * rotation), whatever its epoch.
+ */
+function authentic(
+  cookie: string | null | undefined,
+  login: Pick<DeviceLogin, 'id' | 'email'> | null,
+): KnownDevice | null {
+  if (!cookie || !login || cookie.length > 200) return null;
+  const [id, epoch, sig, more] = cookie.split('.');
+  if (!id || !epoch || !sig || more !== undefined || !ID.test(id) || !EPOCH.test(epoch)) return null;
+  // Under the previous AUTH_SECRET too, during a rotation; the next sign-in gives a cookie under the
+  // current one.
+  return macs(signed(id, login, epoch), 'known-device-v1').some((m) => sameMac(sig, m))
+    ? { id, epoch }
+    : null;
+}
+
+/**
+ * The device when `cookie` is a valid known-device cookie of `login` under its current epoch, else
+ * null (no cookie, forged, another login's, made before the login's last revocation, or no login).
+ */
+export function knownDevice(
+  cookie: string | null | undefined,
+  login: Pick<DeviceLogin, 'id' | 'email' | 'linksRevokedAt'> | null,
+): KnownDevice | null {
+  const device = login ? authentic(cookie, login) : null;
+  return device && device.epoch === epochOf(login!) ? device : null;
+}
+
+/**
+ * Whether this browser completed a sign-in as `login` at some time, the login's revocations since
+ * included (a genuine cookie of any epoch). It counts for nothing in the limits; only the answer to a
+ * disabled login uses it (lib/auth/sign-in.ts): its owner's own browser is told the login is
+ * disabled, whatever password is typed.
+ */
+export function signedInHereBefore(
+  cookie: string | null | undefined,
+  login: Pick<DeviceLogin, 'id' | 'email'> | null,
+): boolean {
+  return authentic(cookie, login) !== null;
+}
+
+/**
+ * Sets this browser's known-device cookie for `login` (read before the step that completed the sign-in:
+ * deviceLogin): the one it brought, its expiry renewed, when that is valid under the current epoch,
+ * else a new one. For the steps that complete a sign-in in a server action (the right second-factor
+ * code; a used link for a login without a second factor).
+ */
+export async function giveDeviceCookie(login: DeviceLogin): Promise<void> {
+  const jar = await cookies();
+  const brought = jar.get(DEVICE_COOKIE)?.value;
+  const value = knownDevice(brought, login) ? brought! : newDeviceCookie(login);
+  jar.set(DEVICE_COOKIE, value, deviceCookieOptions(env().APP_URL));
 }
 
 /** Cookie attributes for the known-device cookie (httpOnly; Secure when APP_URL is https). */

@@ -42,9 +42,11 @@ async function moveRevocationMark(client: Tx, email: string, now: Date): Promise
  * moveRevocationMark): a block notice queued before it and sent later (the mail outbox retries while
  * SMTP is down) goes out without a sign-in link (lib/mail/render.ts), so a revocation cannot be undone
  * by mail still in the queue; a second-factor lock mail likewise, and a user still locked is sent a
- * fresh one (below). Called with the transaction of each change that must end them: sign out
- * everywhere, a portal password change, a second-factor change, a disabled user. Returns how many
- * links were revoked.
+ * fresh one (below). The mark is also the epoch of the login's known-device cookies
+ * (lib/auth/known-device.ts): every cookie made before it stops counting as a known browser. Called
+ * with the transaction of each change that must end them: sign out everywhere (the user's or
+ * support's), a portal password change, a second-factor change or reset, a disabled user; a new
+ * such change must call it too. Returns how many links were revoked.
  */
 export async function revokeSignInLinks(client: Tx, email: string): Promise<number> {
   // The mark as stored: past a later one a concurrent revocation committed first, and the fresh lock

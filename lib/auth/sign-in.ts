@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { audit } from '@/lib/audit/log';
 import { LoginDisabled, signIn } from '@/lib/auth/config';
 import { emailSchema } from '@/lib/auth/email-address';
-import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
+import {
+  deviceLogin,
+  knownDevice,
+  newDeviceCookie,
+  signedInHereBefore,
+  type DeviceLogin,
+} from '@/lib/auth/known-device';
 import { passwordLimitKeys } from '@/lib/auth/limit-keys';
 import { errorForLog, log } from '@/lib/server/log';
 import { consumeAll, reset, reward, type LimitName } from '@/lib/server/rate-limit';
@@ -31,25 +37,38 @@ export const signInSchema = z.object({
 });
 
 /**
- * Success: the user and the (renewed) known-device cookie value to set. Refusals (notes under signIn.*):
- * `invalid` (one answer whether the email exists or not), `refused` signIn.disabled (the right
- * password for a disabled login, from a browser the login has signed in on before; from another, and
- * with a wrong password, `invalid`), `throttled` with the wait in whole minutes
- * (signIn.throttled, or signIn.throttledUseLink when the per-email ceiling refused it), `unavailable`
- * signIn.unavailable with a `reference` when the check itself failed (a database error), which is
- * neither counted nor audited as a failed sign-in.
+ * Success: the user and the known-device cookie value to set (the browser's own, renewed, or a new
+ * one), or null when none is due yet: a login with a second factor gets a new one only once the code
+ * is right (lib/auth/known-device.ts giveDeviceCookie). Refusals (notes under signIn.*): `invalid`
+ * (one answer whether the email exists or not), `refused` signIn.disabled (a disabled login, from a
+ * browser that completed a sign-in as it before, whatever password was typed; from any other browser
+ * `invalid`, as for a wrong password), `throttled` with the wait in whole minutes (signIn.throttled;
+ * signIn.throttledUseLink when the per-email ceiling for unknown browsers refused it,
+ * signIn.throttledAddressUseLink when the per-address counter did), `unavailable` signIn.unavailable
+ * with a `reference` when the check itself failed (a database error), which is neither counted nor
+ * audited as a failed sign-in.
  */
-export type SignInOutcome = Outcome<{ userId: string; deviceCookie: string }>;
+export type SignInOutcome = Outcome<{ userId: string; deviceCookie: string | null }>;
 
 /**
- * The refusal of a rate-limited sign-in: wait `retryAfterSec` (15 minutes when unknown), at least a
- * minute. `useLink`: refused by the per-email ceiling for unknown browsers (`signInEmail`), which
- * strangers can keep spent: the answer sends the person to "Email me a sign-in link", which always
- * reaches the mailbox's owner (lib/auth/email-link.ts). The counters are the same whether the email
- * has a login or not, so neither answer tells that.
+ * The answer's note per refusing counter, for those that strangers can keep spent: the per-email
+ * ceiling for unknown browsers (`signInEmail`) and the per-address counter (`signInIp`: everyone
+ * behind one office or carrier NAT shares it). Those answers send the person to "Email me a sign-in
+ * link", which always reaches the mailbox's owner (lib/auth/email-link.ts); the others say to wait
+ * (or use the link). The counters are the same whether the email has a login or not, so no answer
+ * tells that.
  */
-const throttled = (retryAfterSec: number | undefined, useLink = false): SignInOutcome =>
-  fail('throttled', useLink ? 'signIn.throttledUseLink' : 'signIn.throttled', {
+const USE_LINK: Partial<Record<LimitName, string>> = {
+  signInEmail: 'signIn.throttledUseLink',
+  signInIp: 'signIn.throttledAddressUseLink',
+};
+
+/**
+ * The refusal of a rate-limited sign-in by counter `by`: wait `retryAfterSec` (15 minutes when
+ * unknown), at least a minute.
+ */
+const throttled = (retryAfterSec: number | undefined, by: LimitName | null): SignInOutcome =>
+  fail('throttled', (by && USE_LINK[by]) ?? 'signIn.throttled', {
     minutes: Math.max(1, Math.ceil((retryAfterSec ?? 900) / 60)),
   });
 
@@ -60,18 +79,27 @@ export type SignInClient = { deviceCookie?: string | null };
  * Password sign-in. Every attempt spends its limit counters BEFORE the password is checked (parallel
  * guesses cannot slip past), a success gives them back, and the answer is one generic failure whether
  * the email exists or not; every attempt is audited. Which counters: lib/auth/limit-keys.ts — strangers
- * are counted per email and address, a known browser only against its own allowance.
- * Returns, on success, a (renewed) known-device cookie value for the caller to set.
+ * are counted per email and address, a known browser (a cookie of the login's current epoch) against
+ * its own allowance and the login's ceiling for all its known browsers.
+ * Returns, on success, the known-device cookie value for the caller to set, if one is due.
  */
 export async function attemptSignIn(
   input: z.output<typeof signInSchema>,
   meta: RequestMeta,
   client: SignInClient = {},
 ): Promise<SignInOutcome> {
-  const deviceId = knownDeviceId(client.deviceCookie, input.email);
-  const keys = passwordLimitKeys({ email: input.email, ip: meta.ip, deviceId });
-  // The first statement: a database outage here has changed nothing (lib/server/safe-action.ts guestForm).
-  const { over, last, lastBy } = await firstStatement(() => consumeAll(keys));
+  // The first statements: a database outage here has changed nothing (lib/server/safe-action.ts
+  // guestForm). The login is read before the password is checked, for every email alike: its epoch
+  // decides whether the browser's cookie still counts, and a new cookie is made under it (a
+  // revocation committed meanwhile leaves that cookie stale).
+  const { login, device, keys, counted } = await firstStatement(async () => {
+    const login = await deviceLogin({ email: input.email });
+    const device = knownDevice(client.deviceCookie, login);
+    const keys = passwordLimitKeys({ email: input.email, ip: meta.ip, device });
+    return { login, device, keys, counted: await consumeAll(keys) };
+  });
+  const { over, last, lastBy } = counted;
+  const deviceId = device?.id ?? null;
   if (over?.status.limited) {
     await audit({
       action: 'sign_in.throttled',
@@ -80,7 +108,7 @@ export async function attemptSignIn(
       meta,
     });
     countSignIn('password', 'throttled');
-    return throttled(over.status.retryAfterSec, over.name === 'signInEmail');
+    return throttled(over.status.retryAfterSec, over.name);
   }
   try {
     await signIn('credentials', { email: input.email, password: input.password, redirect: false });
@@ -99,18 +127,20 @@ export async function attemptSignIn(
       meta,
     });
     countSignIn('password', last?.limited ? 'throttled' : 'failure');
-    // The right password for a disabled login, from a browser this login has signed in on before (its
-    // known-device cookie): say so (signIn.disabled), rather than "not correct", which sent the
-    // customer to reset a password that works. From any other browser the one answer a wrong password
-    // gets: someone guessing or trying a leaked list learns nothing from a disabled login. (Whoever
-    // took the password and signed in with it before holds a cookie too; they learn nothing new.)
-    if (disabled && deviceId !== null) return fail('refused', 'signIn.disabled');
-    return last?.limited
-      ? throttled(last.retryAfterSec, lastBy === 'signInEmail')
-      : fail('invalid', 'signIn.invalid');
+    // A disabled login (as read before the check, so the same whether this password was right or
+    // not), from a browser that completed a sign-in as it before (a genuine cookie of any epoch: the
+    // disable itself moved the epoch): say so (signIn.disabled), rather than "not correct", which sent
+    // the customer to reset a password that works. Whatever password was typed: before, only the
+    // right one got it, so whoever kept a cookie learned that a guess was right (security review,
+    // 2026-12-05). From any other browser the one answer a wrong password gets: someone guessing or
+    // trying a leaked list learns nothing from a disabled login.
+    if (login?.disabled && signedInHereBefore(client.deviceCookie, login))
+      return fail('refused', 'signIn.disabled');
+    return last?.limited ? throttled(last.retryAfterSec, lastBy) : fail('invalid', 'signIn.invalid');
   }
-  for (const k of keys)
-    await (k.name === 'signInIp' || k.name === 'signInEmail' ? reward(k.name, k.key) : reset(k.name, k.key));
+  // The shared counters get this attempt's point back; the browser's own (and the email + address
+  // pair's) start again. The known browsers' ceiling keeps the failures others spent on it.
+  for (const k of keys) await (SHARED.has(k.name) ? reward(k.name, k.key) : reset(k.name, k.key));
   const user = await db.user.findUniqueOrThrow({ where: { email: input.email } });
   await afterPasswordSignIn(user, input);
   await audit({
@@ -120,10 +150,26 @@ export async function attemptSignIn(
     meta,
   });
   countSignIn('password', 'success');
-  return succeed({
-    userId: user.id,
-    deviceCookie: deviceId ? client.deviceCookie! : newDeviceCookie(user.email),
-  });
+  return succeed({ userId: user.id, deviceCookie: deviceCookieAfterPassword(client, deviceId, login, user) });
+}
+
+/** Counters a success gives its point back to rather than resetting: others' failures stay counted. */
+const SHARED = new Set<LimitName>(['signInIp', 'signInEmail', 'signInEmailDevices']);
+
+/**
+ * The known-device cookie after a right password: the browser's own when it is valid (its expiry
+ * renewed); else a new one under the epoch read before the check (`login`), unless a second factor is
+ * still due: then the sign-in is not complete, and the cookie comes with the right code (review: it
+ * was minted here, so the password alone collected cookies).
+ */
+function deviceCookieAfterPassword(
+  client: SignInClient,
+  deviceId: string | null,
+  login: DeviceLogin | null,
+  user: { totpEnabledAt: Date | null },
+): string | null {
+  if (deviceId) return client.deviceCookie!;
+  return login && !user.totpEnabledAt ? newDeviceCookie(login) : null;
 }
 
 /**

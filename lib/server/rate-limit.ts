@@ -11,23 +11,39 @@ export const LIMITS = {
   // Password sign-in (keys: lib/auth/limit-keys.ts).
   /** Wrong passwords for one email from one client address (IPv4, or IPv6 /64). */
   signInEmailIp: { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
-  /** Attempts from one client address, whatever the email. */
+  /**
+   * Attempts from one client address, whatever the email. Shared by everyone behind that address (an
+   * office or carrier NAT): its refusal sends the person to "Email me a sign-in link", which a
+   * stranger there cannot hold back (`emailLinkIp`).
+   */
   signInIp: { points: 50, duration: 15 * 60, blockDuration: 15 * 60 },
   /** Attempts for one email from browsers it never signed in with, all addresses together. */
   signInEmail: { points: 100, duration: 60 * 60, blockDuration: 60 * 60 },
   /** Attempts from one known browser (its device cookie): its own allowance, untouched by strangers. */
   signInDevice: { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  /**
+   * Failed attempts for one email from all its known browsers together, per epoch of the login (key
+   * "<email> <epoch>", lib/auth/known-device.ts): many cookies do not multiply `signInDevice`. Only a
+   * browser that completed a sign-in since the login's last revocation holds such a cookie, so no
+   * stranger can spend it, and a revocation starts a fresh one.
+   */
+  signInEmailDevices: { points: 30, duration: 60 * 60, blockDuration: 60 * 60 },
   // "Email me a sign-in link".
-  /** Sign-in links asked for from one address (an office behind one address may have several people). */
+  /**
+   * Sign-in links asked for from one address (an office behind one address may have several people).
+   * Over it nothing more is sent from there, but for the past-ceiling link of a mailbox that holds no
+   * live one: a stranger behind the same NAT must not keep colleagues from getting in by email.
+   */
   emailLinkIp: { points: 30, duration: 60 * 60 },
+  /** Sign-in links asked for one email from one address; over it, the requester is told to wait. */
   emailLinkEmailIp: { points: 5, duration: 60 * 60 },
   /** Links mailed to one address from unknown browsers; over it, nothing more is sent that hour. */
   emailLink: { points: 20, duration: 60 * 60 },
   emailLinkDevice: { points: 5, duration: 60 * 60 },
   /**
-   * Past `emailLink`, one link per email while its mailbox holds no live one (lib/auth/email-link.ts):
-   * one point per requested link's lifetime (REQUESTED_LINK_MAX_AGE_SEC, 15 minutes; a unit test holds
-   * them equal), so parallel requests cannot send a burst.
+   * Past `emailLink` or `emailLinkIp`, one link per email while its mailbox holds no live one
+   * (lib/auth/email-link.ts): one point per requested link's lifetime (REQUESTED_LINK_MAX_AGE_SEC, 15
+   * minutes; a unit test holds them equal), so parallel requests cannot send a burst.
    */
   emailLinkPastCeiling: { points: 1, duration: 15 * 60 },
   /** Second-factor codes per user; failures also add up across windows (lib/auth/mfa/lockout.ts). */

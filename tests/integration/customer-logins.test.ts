@@ -144,8 +144,10 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     expect(await auditRows('customer_user.signed_out', user.id)).toHaveLength(1);
   });
 
-  it('disable: flag set, sessions and links end at once; currentUser refuses it; a right password is told it is disabled', async () => {
+  it('disable: flag set, sessions and links end at once; currentUser refuses it; its own browser is told it is disabled', async () => {
     const { account, user, sessions } = await customerWithAccess();
+    // A browser the owner signed in with before the disable (its known-device cookie).
+    const knownBrowser = { deviceCookie: newDeviceCookie(user) };
     session.user = await makeStaff({ role: 'agent', locale: 'es' });
     const sent = rendered(fields(account, user.id));
     expect(await disableCustomerAction(undefined, sent)).toMatchObject({
@@ -169,21 +171,29 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     });
     expect(await auditRows('customer_user.disabled', user.id)).toHaveLength(1);
 
-    // Sign-in: the right password, from a browser the login signed in on before, hears the login is
-    // disabled; from any other browser, like a wrong password and an unknown address, the one answer
-    // they always did (nothing tells a stranger the address exists, or that the password they hold
-    // is the right one: it is often why the login was disabled).
-    const knownBrowser = { deviceCookie: newDeviceCookie(user.email) };
-    expect(await attemptSignIn({ email: user.email, password: PASSWORD }, META, knownBrowser)).toEqual({
-      ok: false,
-      code: 'refused',
-      note: { key: 'signIn.disabled' },
-    });
+    // Sign-in: from a browser the login signed in on before, the login is disabled, whatever password
+    // is typed (a right one hears no more than a wrong one: security review, 2026-12-05); from any
+    // other browser, like a wrong password and an unknown address, the one answer they always did
+    // (nothing tells a stranger the address exists, or that the password they hold is the right one:
+    // it is often why the login was disabled).
+    // (From its own address each: made before the disable, the cookie spends a stranger's counters.)
+    for (const [i, password] of [PASSWORD, 'not the password at all'].entries())
+      expect(
+        await attemptSignIn(
+          { email: user.email, password },
+          { ...META, ip: `198.51.100.${90 + i}` },
+          knownBrowser,
+        ),
+      ).toEqual({ ok: false, code: 'refused', note: { key: 'signIn.disabled' } });
     const invalid = { ok: false, code: 'invalid', note: { key: 'signIn.invalid' } };
     expect(await attemptSignIn({ email: user.email, password: PASSWORD }, META)).toEqual(invalid);
     expect(
       await attemptSignIn({ email: user.email, password: PASSWORD }, META, {
-        deviceCookie: newDeviceCookie(`someone-else-${crypto.randomUUID()}@cust.example`),
+        deviceCookie: newDeviceCookie({
+          id: crypto.randomUUID(),
+          email: `someone-else-${crypto.randomUUID()}@cust.example`,
+          linksRevokedAt: null,
+        }),
       }),
     ).toEqual(invalid);
     expect(await attemptSignIn({ email: user.email, password: 'not the password at all' }, META)).toEqual(
@@ -266,7 +276,7 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     expect(mail.ok && mail.mail.text).not.toContain('Your password is unchanged');
 
     // The old password opens nothing, from any browser, and says no more than a wrong one.
-    const knownBrowser = { deviceCookie: newDeviceCookie(user.email) };
+    const knownBrowser = { deviceCookie: newDeviceCookie(user) };
     expect(await attemptSignIn({ email: user.email, password: PASSWORD }, META, knownBrowser)).toEqual({
       ok: false,
       code: 'invalid',

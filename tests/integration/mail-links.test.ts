@@ -309,9 +309,21 @@ describe.each(dialects())('sign-in links on %s', (dialect) => {
         requestSignInLink(`nobody-${i}-${dialect}@t.example`, '/', { ip: 'garbage', userAgent: 'vitest' }),
       ),
     );
-    expect(
-      await requestSignInLink(`nobody-x-${dialect}@t.example`, '/', { ip: null, userAgent: 'vitest' }),
-    ).toMatchObject({ ok: false, code: 'throttled' });
+    // Over it (the bucket is shared, as an office NAT is: since 2026-12-05 it quiets rather than
+    // refuses), the answer is the usual one, and only a mailbox that holds no live link gets one.
+    const email = `bucket-owner-${dialect}@t.example`;
+    await makeAccount({ members: [email] });
+    const unknown = { ip: null, userAgent: 'vitest' };
+    for (let i = 0; i < 2; i++) expect(await requestSignInLink(email, '/', unknown)).toEqual(SENT);
+    expect(await getDb().mailMessage.count({ where: { to: email, template: 'sign_in_link' } })).toBe(1);
+    const rows = await getDb().auditLog.findMany({
+      where: { actorEmail: email, action: { startsWith: 'sign_in.link' } },
+      select: { action: true, detail: true },
+    });
+    expect(rows.map((r) => [r.action, JSON.parse(r.detail!).by]).sort()).toEqual([
+      ['sign_in.link_past_ceiling', 'emailLinkIp'],
+      ['sign_in.link_suppressed', 'emailLinkIp'],
+    ]);
   }, 60_000);
 
   it('a direct POST to Auth.js (outside the rate-limited action) may not start an email sign-in', async () => {

@@ -1,5 +1,8 @@
+import crypto from 'node:crypto';
+import { TOTP } from 'otpauth';
 import pg from 'pg';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CurrentUser } from '@/lib/auth/session';
 
 // A stranger must not be able to keep a user out (docs/email.md "Sign-in links", README "Password
 // sign-in limits"). The attack a review found: about 20 client addresses with 5 wrong passwords each
@@ -9,11 +12,15 @@ import { describe, expect, it, vi } from 'vitest';
 // mailbox holds no live one (at most one per link lifetime), the password answer points to the link,
 // and using the link makes the browser a known device, which has its own password allowance.
 // next/headers (cookies, headers) and the request's address are this test's edge; the rest is real.
+// The known-device cookies that edge carries are tested at the end (review of 2026-12-05): with the
+// session (`edge.user`, else the real one from the jar's cookie) and Auth.js's signOut as edge too.
 
 const edge = vi.hoisted(() => ({
   jar: new Map<string, string>(),
   acceptLanguage: null as string | null,
   ip: '203.0.113.200',
+  /** The signed-in user the actions see; null: whoever the jar's session cookie names, as for real. */
+  user: null as CurrentUser | null,
 }));
 
 vi.mock('next/headers', () => ({
@@ -35,11 +42,30 @@ vi.mock('@/lib/server/request-meta', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   requestMeta: async () => ({ ip: edge.ip, userAgent: 'vitest' }),
 }));
+vi.mock('@/lib/auth/session', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@/lib/auth/session')>();
+  return { ...real, currentUser: async () => edge.user ?? real.currentUser() };
+});
+// Auth.js's signOut clears the cookie of a request, which exists only inside one (tests/helpers/no-sign-out.ts).
+vi.mock('@/lib/auth/config', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  signOut: async () => undefined,
+}));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
-const { continueLinkAction, emailLinkAction, signInAction } = await import('@/lib/auth/actions');
+const { continueLinkAction, emailLinkAction, signInAction, signOutEverywhereAction } =
+  await import('@/lib/auth/actions');
+const { verifyAction } = await import('@/lib/auth/mfa/actions');
+const { changePortalPassword } = await import('@/lib/auth/change-password');
+const { revokeSignInLinks } = await import('@/lib/auth/revoke');
+const { encryptSecret } = await import('@/lib/auth/totp');
+const { signOutCustomerAction, disableCustomerAction, enableCustomerAction } =
+  await import('@/lib/staff/customer-login-actions');
+const { resetStaffSecondFactor, setStaffDisabled } = await import('@/lib/staff/users');
+const { resetSecondFactor } = await import('@/lib/accounts/commands');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
 const { attemptSignIn } = await import('@/lib/auth/sign-in');
-const { DEVICE_COOKIE, knownDeviceId, newDeviceCookie } = await import('@/lib/auth/known-device');
+const { DEVICE_COOKIE, deviceLogin, knownDevice, newDeviceCookie } = await import('@/lib/auth/known-device');
 const { LINK_BIND_COOKIE } = await import('@/lib/auth/link-binding');
 const { bindingProof } = await import('@/lib/auth/link-sign-in');
 const { hashPassword } = await import('@/lib/auth/password');
@@ -50,7 +76,8 @@ const { unseal } = await import('@/lib/server/seal');
 const { getDb } = await import('@/lib/server/db');
 const { createLogger } = await import('@/lib/server/log');
 const { dialects, failInserts, useFreshDb } = await import('@/tests/helpers/db');
-const { makeAccount } = await import('@/tests/helpers/factory');
+const { asCustomer, makeAccount, makeSession, makeStaff, TOTP_SECRET } =
+  await import('@/tests/helpers/factory');
 
 const PASSWORD = 'correct horse battery staple 42';
 const SENT = { ok: true, note: { key: 'signIn.linkSent' } };
@@ -154,7 +181,7 @@ describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialec
     await redirected(
       continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
     );
-    expect(knownDeviceId(edge.jar.get(DEVICE_COOKIE), email)).not.toBeNull();
+    expect(knownDevice(edge.jar.get(DEVICE_COOKIE), await deviceLogin({ email }))).not.toBeNull();
     // So its password sign-in spends its own allowance, while the email's ceiling is still spent.
     await redirected(signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' })));
     const user = await getDb().user.findUniqueOrThrow({ where: { email } });
@@ -173,18 +200,80 @@ describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialec
     const nat = from('198.51.100.77');
     // The stranger's requests, as they count (each would otherwise wait out the answer's floor).
     for (let i = 0; i < LIMITS.emailLinkIp.points; i++) await consume('emailLinkIp', addressBucket(nat.ip));
-    expect(await requestSignInLink(`nat-stranger-x-${dialect}@t.example`, '/', nat)).toMatchObject({
-      ok: false,
-      code: 'throttled',
-    });
+    // The stranger's next made-up address is answered as any other (nothing is sent: no login has it).
+    expect(await requestSignInLink(`nat-stranger-x-${dialect}@t.example`, '/', nat)).toEqual(SENT);
     // A browser the owner signed in with before: sent, from the same address.
-    const known = { deviceCookie: newDeviceCookie(email) };
+    const known = { deviceCookie: newDeviceCookie((await deviceLogin({ email }))!) };
     expect(await requestSignInLink(email, '/', nat, known)).toEqual(SENT);
     expect(await linkMails(email)).toBe(1);
     // Its own allowance still holds: past it, it is told to wait.
     for (let i = 1; i < LIMITS.emailLinkDevice.points; i++) await requestSignInLink(email, '/', nat, known);
     expect(await requestSignInLink(email, '/', nat, known)).toMatchObject({ ok: false, code: 'throttled' });
   });
+
+  // Security review, 2026-12-05: one machine behind an office or carrier NAT, sending made-up emails,
+  // spent the address's counters, and every colleague in a fresh browser was told to wait by both
+  // sign-in methods. The link still reaches a mailbox that holds no live one (the past-ceiling link,
+  // which only the mailbox's owner reads), and the password answer sends them to it.
+  it('a stranger who spends an address’s counters does not keep a colleague in a new browser there out', async () => {
+    const email = `nat-colleague-${dialect}@t.example`;
+    const nobody = `nat-nobody-${dialect}@t.example`;
+    await owner(email);
+    const nat = from('198.51.100.78');
+    edge.jar.clear();
+    for (let i = 0; i < LIMITS.signInIp.points; i++) await consume('signInIp', addressBucket(nat.ip));
+    for (let i = 0; i < LIMITS.emailLinkIp.points; i++) await consume('emailLinkIp', addressBucket(nat.ip));
+
+    // The password: refused, with the answer that offers the link; the same for an address with no login.
+    const a = await attemptSignIn({ email, password: PASSWORD }, nat);
+    const b = await attemptSignIn({ email: nobody, password: PASSWORD }, nat);
+    const useLink = { ok: false, code: 'throttled', note: { key: 'signIn.throttledAddressUseLink' } };
+    expect(a).toMatchObject(useLink);
+    expect(b).toMatchObject(useLink);
+    const minutes = (o: typeof a) => (!o.ok && 'note' in o ? Number(o.note.values?.minutes) : 0);
+    expect(minutes(a)).toBeGreaterThan(10);
+    expect(Math.abs(minutes(a) - minutes(b))).toBeLessThanOrEqual(1);
+    const ip = edge.ip;
+    edge.ip = nat.ip;
+    try {
+      const en = await signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' }));
+      expect(en.message).toMatch(/^Too many sign-in attempts from your network/);
+      expect(en.message).toContain('Use “Email me a sign-in link” below to get in now.');
+      edge.acceptLanguage = 'es-ES,es;q=0.9';
+      const es = await signInAction(undefined, form({ email, password: PASSWORD, callbackUrl: '/' }));
+      expect(es.message).toMatch(/^Demasiados intentos de inicio de sesión desde su red/);
+      expect(es.message).toContain('Use «Enviarme un enlace de acceso» más abajo para entrar ahora.');
+    } finally {
+      edge.ip = ip;
+      edge.acceptLanguage = null;
+    }
+
+    // The link: sent, as the mailbox holds none live, and audited as past the address's counter;
+    // the same words, after the same floor, for the address with no login.
+    const timed = async (address: string) => {
+      const started = Date.now();
+      const answer = await requestSignInLink(address, '/', nat);
+      return { answer, ms: Date.now() - started };
+    };
+    const sent = await timed(email);
+    const none = await timed(nobody);
+    expect(sent.answer).toEqual(SENT);
+    expect(none.answer).toEqual(SENT);
+    expect(Math.min(sent.ms, none.ms)).toBeGreaterThanOrEqual(390);
+    expect(await linkMails(email)).toBe(1);
+    expect(await linkMails(nobody)).toBe(0);
+    expect(await audited('sign_in.link_past_ceiling', email)).toBe(1);
+    const row = await getDb().auditLog.findFirstOrThrow({
+      where: { action: 'sign_in.link_past_ceiling', detail: { contains: email } },
+    });
+    expect(JSON.parse(row.detail!)).toMatchObject({ by: 'emailLinkIp' });
+    // While that link is live nothing more is sent from there: the stranger cannot flood the mailbox.
+    expect((await timed(email)).answer).toEqual(SENT);
+    expect(await linkMails(email)).toBe(1);
+    // The colleague's own requests for their email are still their own: past 5 they are told to wait.
+    for (let i = 2; i < LIMITS.emailLinkEmailIp.points; i++) await requestSignInLink(email, '/', nat);
+    expect(await requestSignInLink(email, '/', nat)).toMatchObject({ ok: false, code: 'throttled' });
+  }, 60_000);
 
   it('an IDN address signs in with the password written either way (review 9 item 8)', async () => {
     await useFreshDb(dialect);
@@ -454,3 +543,358 @@ describe.each(dialects().filter((d) => d === 'postgresql'))(
     }, 30_000);
   },
 );
+
+const NEW_PASSWORD = 'quartz meadow lantern orbit pelican 2027';
+const WRONG = 'not the password at all';
+const META = { ip: '192.0.2.90', userAgent: 'vitest' };
+/** For `.catch(…)` on an action that ends in a redirect: swallows Next's redirect error, rethrows anything else. */
+const ignoreRedirect = (e: unknown) => {
+  if (!String((e as { digest?: string }).digest ?? e).includes('NEXT_REDIRECT')) throw e;
+};
+/** A form as one render of a page posts it, with that render's idempotency key. */
+const rendered = (fields: Record<string, string>) => form({ ...fields, idempotencyKey: crypto.randomUUID() });
+let nextHost = 1;
+/** A client address no other attempt of this file used (the per-address counters start empty). */
+const freshAddress = () => ({
+  ip: `10.90.${Math.floor(nextHost / 250)}.${(nextHost++ % 250) + 1}`,
+  userAgent: 'vitest',
+});
+const code = (offset = 0) =>
+  new TOTP({ secret: TOTP_SECRET, digits: 6, period: 30 }).generate({
+    timestamp: Date.now() + offset * 30_000,
+  });
+
+/** A customer login with the password, a member of a new account; with the second factor when `totp`. */
+async function customer(o: { totp?: boolean } = {}) {
+  const { account, users } = await makeAccount({ members: [`kd-${crypto.randomUUID()}@t.example`] });
+  const user = await getDb().user.update({
+    where: { id: users[0].id },
+    data: {
+      passwordHash: await hashPassword(PASSWORD),
+      ...(o.totp ? { totpSecret: encryptSecret(TOTP_SECRET), totpEnabledAt: new Date() } : {}),
+    },
+  });
+  return { account, user };
+}
+
+/** A staff login (an agent) with the password and the second factor. */
+async function agent() {
+  return getDb().user.create({
+    data: {
+      email: `kd-agent-${crypto.randomUUID()}@staff.example`,
+      role: 'agent',
+      passwordHash: await hashPassword(PASSWORD),
+      totpSecret: encryptSecret(TOTP_SECRET),
+      totpEnabledAt: new Date(),
+    },
+  });
+}
+
+/** The cookie a browser keeps after a sign-in as `email` completed there (as the sign-in gives it). */
+const cookieOf = async (email: string) => newDeviceCookie((await deviceLogin({ email }))!);
+
+/** Password sign-in through the form, in the jar's browser. */
+const passwordSignIn = (email: string, password = PASSWORD) =>
+  signInAction(undefined, form({ email, password, callbackUrl: '/' }));
+
+/**
+ * Whether a wrong password from the browser holding `cookie` is counted as a known browser's (its own
+ * allowance) rather than a stranger's: what the audit log records of the attempt.
+ */
+async function countsAsKnown(email: string, cookie: string): Promise<boolean> {
+  const known = () =>
+    getDb().auditLog.count({
+      where: { action: 'sign_in.failure', actorEmail: email, detail: { contains: '"knownDevice":true' } },
+    });
+  const before = await known();
+  const answer = await attemptSignIn({ email, password: WRONG }, freshAddress(), { deviceCookie: cookie });
+  expect(answer.ok).toBe(false);
+  return (await known()) > before;
+}
+
+/** `count` wrong passwords for `email` from one browser and address; the answers' codes and notes. */
+async function guesses(email: string, cookie: string | null, count: number, from = freshAddress()) {
+  const answers: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = await attemptSignIn({ email, password: `${WRONG} ${i}` }, from, { deviceCookie: cookie });
+    answers.push(a.ok ? 'ok' : `${a.code}${'note' in a && a.note ? ` ${a.note.key}` : ''}`);
+  }
+  return answers;
+}
+
+// Known-device cookies (lib/auth/known-device.ts) after the security review of 2026-12-05. Someone
+// who had the password for a day kept one cookie per sign-in; each was worth its own allowance of
+// guesses, skipped the per-email ceiling, and outlived every revocation. Now: (a) a cookie counts
+// only until the login's next revocation (its epoch, User.linksRevokedAt, moved by every one);
+// (b) a login with a second factor gets its cookie with the right code, not with the password;
+// (c) all of a login's known browsers share one ceiling of failures; (d) a disabled login answers
+// the same whether the password typed was right or not.
+describe.each(dialects())('known-device cookies, on %s', (dialect) => {
+  beforeAll(() => useFreshDb(dialect));
+  beforeEach(() => {
+    edge.jar.clear();
+    edge.user = null;
+  });
+
+  it('(a) cookies collected with the password count for nothing once the owner changes it and signs out everywhere', async () => {
+    const { user } = await customer();
+    // Someone with the password signs in from three fresh browsers and keeps each browser's cookie.
+    const kept: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      edge.jar.clear();
+      await redirected(passwordSignIn(user.email));
+      kept.push(edge.jar.get(DEVICE_COOKIE)!);
+    }
+    expect(new Set(kept).size).toBe(3);
+    // Each is worth its own allowance: 5 wrong guesses from one address are no stranger's 5.
+    expect(await guesses(user.email, kept[0], 5)).toEqual(Array(5).fill('invalid signIn.invalid'));
+
+    // The owner changes the password (ending the other sessions), then signs out everywhere.
+    const here = await makeSession(user.id);
+    expect(await changePortalPassword(asCustomer(user, here.id), PASSWORD, NEW_PASSWORD, META)).toMatchObject(
+      { ok: true },
+    );
+    edge.user = asCustomer(user, here.id);
+    await signOutEverywhereAction().catch(ignoreRedirect);
+
+    // Every kept cookie now spends a stranger's counters: the 5th wrong guess from an address is the last.
+    for (const cookie of kept)
+      expect(await guesses(user.email, cookie, 5)).toEqual([
+        ...Array(4).fill('invalid signIn.invalid'),
+        'throttled signIn.throttled',
+      ]);
+    // The owner signs in with the new password; that browser's cookie counts again.
+    edge.jar.clear();
+    await redirected(passwordSignIn(user.email, NEW_PASSWORD));
+    expect(await countsAsKnown(user.email, edge.jar.get(DEVICE_COOKIE)!)).toBe(true);
+  }, 60_000);
+
+  // Every change that ends a login's sessions or links moves the epoch (lib/auth/revoke.ts).
+  type Revocation = { name: string; setUp: () => Promise<{ email: string; revoke: () => Promise<unknown> }> };
+  const revocations: Revocation[] = [
+    {
+      name: 'sign out everywhere',
+      setUp: async () => {
+        const { user } = await customer();
+        const s = await makeSession(user.id);
+        return {
+          email: user.email,
+          revoke: async () => {
+            edge.user = asCustomer(user, s.id);
+            await signOutEverywhereAction().catch(ignoreRedirect);
+          },
+        };
+      },
+    },
+    {
+      name: 'a portal password change',
+      setUp: async () => {
+        const { user } = await customer();
+        const s = await makeSession(user.id);
+        return {
+          email: user.email,
+          revoke: () => changePortalPassword(asCustomer(user, s.id), PASSWORD, NEW_PASSWORD, META),
+        };
+      },
+    },
+    ...(['signed out everywhere', 'disabled', 'disabled, then enabled'] as const).map((what) => ({
+      name: `support: ${what}`,
+      setUp: async () => {
+        const { account, user } = await customer();
+        const fields = {
+          accountNumber: account.number,
+          userId: user.id,
+          reason: 'The customer asked us to.',
+        };
+        return {
+          email: user.email,
+          revoke: async () => {
+            edge.user = await makeStaff();
+            if (what === 'signed out everywhere')
+              return expect(await signOutCustomerAction(undefined, rendered(fields))).toMatchObject({
+                ok: true,
+              });
+            expect(await disableCustomerAction(undefined, rendered(fields))).toMatchObject({ ok: true });
+            if (what === 'disabled, then enabled')
+              expect(await enableCustomerAction(undefined, rendered(fields))).toMatchObject({ ok: true });
+          },
+        };
+      },
+    })),
+    {
+      name: 'an admin disables a staff login',
+      setUp: async () => {
+        const target = await agent();
+        return {
+          email: target.email,
+          revoke: async () =>
+            expect(
+              await setStaffDisabled(
+                await makeStaff({ role: 'admin' }),
+                { userId: target.id, disabled: true },
+                META,
+              ),
+            ).toMatchObject({ ok: true }),
+        };
+      },
+    },
+    {
+      name: 'an admin resets a staff login’s second factor',
+      setUp: async () => {
+        const target = await agent();
+        return {
+          email: target.email,
+          revoke: async () =>
+            expect(
+              await resetStaffSecondFactor(await makeStaff({ role: 'admin' }), { userId: target.id }, META),
+            ).toMatchObject({ ok: true }),
+        };
+      },
+    },
+    {
+      name: 'the operator’s reset-second-factor',
+      setUp: async () => {
+        const { user } = await customer({ totp: true });
+        return { email: user.email, revoke: () => resetSecondFactor(getDb(), { email: user.email }) };
+      },
+    },
+    {
+      // What a second-factor enrolment, move or recovery-code replacement calls in its transaction.
+      name: 'any other revocation of the login’s links',
+      setUp: async () => {
+        const { user } = await customer();
+        return {
+          email: user.email,
+          revoke: () => getDb().$transaction((tx) => revokeSignInLinks(tx, user.email)),
+        };
+      },
+    },
+  ];
+
+  it.each(revocations)('(a) a cookie made before $name counts as no known browser', async ({ setUp }) => {
+    const { email, revoke } = await setUp();
+    const before = await cookieOf(email);
+    expect(await countsAsKnown(email, before)).toBe(true);
+    await revoke();
+    expect(await countsAsKnown(email, before)).toBe(false);
+  });
+
+  it('(b) with a second factor, the password gives no cookie; the right code does', async () => {
+    const { user } = await customer({ totp: true });
+    await redirected(passwordSignIn(user.email));
+    expect(edge.jar.has(DEVICE_COOKIE)).toBe(false);
+    // A sign-in link, used in this browser, neither: the code is still due.
+    await requestSignInLink(user.email, '/', META);
+    const mail = await getDb().mailMessage.findFirstOrThrow({
+      where: { to: user.email, template: 'sign_in_link' },
+    });
+    const token = new URL(unseal(JSON.parse(mail.payload).sealedUrl, 'mail-payload-v1')).searchParams.get(
+      'token',
+    )!;
+    const BIND = 'known-device-binding-cookie-0123456789';
+    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    await redirected(
+      continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
+    );
+    expect(edge.jar.has(DEVICE_COOKIE)).toBe(false);
+
+    // The code's page: a wrong code gives nothing, the right one the cookie, which counts as known.
+    const s = await makeSession(user.id);
+    edge.user = asCustomer(user, s.id);
+    edge.user = { ...edge.user, mfaEnrolled: true, mfaVerified: false };
+    const wrong = await verifyAction(undefined, form({ code: code(10) }));
+    expect(wrong).toMatchObject({ ok: false });
+    expect(edge.jar.has(DEVICE_COOKIE)).toBe(false);
+    await redirected(verifyAction(undefined, form({ code: code() })));
+    expect(await countsAsKnown(user.email, edge.jar.get(DEVICE_COOKIE)!)).toBe(true);
+    // Signing in again from that browser keeps its cookie.
+    const kept = edge.jar.get(DEVICE_COOKIE);
+    await redirected(passwordSignIn(user.email));
+    expect(edge.jar.get(DEVICE_COOKIE)).toBe(kept);
+  }, 30_000);
+
+  it('(b) without a second factor, the password or a used link gives the cookie at once', async () => {
+    const { user } = await customer();
+    await redirected(passwordSignIn(user.email));
+    expect(await countsAsKnown(user.email, edge.jar.get(DEVICE_COOKIE)!)).toBe(true);
+    edge.jar.clear();
+    await requestSignInLink(user.email, '/', META);
+    const mail = await getDb().mailMessage.findFirstOrThrow({
+      where: { to: user.email, template: 'sign_in_link' },
+    });
+    const token = new URL(unseal(JSON.parse(mail.payload).sealedUrl, 'mail-payload-v1')).searchParams.get(
+      'token',
+    )!;
+    edge.jar.set(LINK_BIND_COOKIE, 'known-device-binding-cookie-abcdef0123');
+    await redirected(
+      continueLinkAction(
+        undefined,
+        form({
+          token,
+          proof: bindingProof('known-device-binding-cookie-abcdef0123', token),
+          callbackUrl: '/',
+        }),
+      ),
+    );
+    expect(await countsAsKnown(user.email, edge.jar.get(DEVICE_COOKIE)!)).toBe(true);
+  });
+
+  it('(c) many known browsers share one ceiling of failures, which strangers cannot spend', async () => {
+    const { user } = await customer();
+    const browsers = await Promise.all(Array.from({ length: 4 }, () => cookieOf(user.email)));
+    // Strangers spending the ceiling for unknown browsers do not touch the known ones'.
+    for (let i = 0; i < LIMITS.signInEmail.points; i++) await consume('signInEmail', user.email);
+    expect(
+      await attemptSignIn({ email: user.email, password: PASSWORD }, freshAddress(), {
+        deviceCookie: browsers[0],
+      }),
+    ).toMatchObject({ ok: true });
+    // 3 browsers x 9 wrong guesses (each under its own allowance of 10), then a fourth browser:
+    // the 30th failure is the last the login's known browsers get this hour.
+    for (const b of browsers.slice(0, 3))
+      expect(await guesses(user.email, b, 9)).toEqual(Array(9).fill('invalid signIn.invalid'));
+    expect(await guesses(user.email, browsers[3], 4)).toEqual([
+      'invalid signIn.invalid',
+      'invalid signIn.invalid',
+      'throttled signIn.throttled',
+      'throttled signIn.throttled',
+    ]);
+    // Even the right password, from any of them, waits now...
+    expect(
+      await attemptSignIn({ email: user.email, password: PASSWORD }, freshAddress(), {
+        deviceCookie: browsers[0],
+      }),
+    ).toMatchObject({ ok: false, code: 'throttled' });
+    // ...and the owner's way out is a revocation (here "sign out everywhere" after a link): the old
+    // cookies are strangers' then, and the new epoch's browsers have a fresh ceiling.
+    await getDb().$transaction((tx) => revokeSignInLinks(tx, user.email));
+    const fresh = await cookieOf(user.email);
+    expect(
+      await attemptSignIn({ email: user.email, password: PASSWORD }, freshAddress(), { deviceCookie: fresh }),
+    ).toMatchObject({ ok: true });
+    expect(LIMITS.signInEmailDevices.points).toBe(30);
+  }, 60_000);
+
+  it('(d) a disabled login answers the same whether the password typed was right or not', async () => {
+    const { account, user } = await customer();
+    const own = await cookieOf(user.email);
+    edge.user = await makeStaff();
+    await disableCustomerAction(
+      undefined,
+      rendered({ accountNumber: account.number, userId: user.id, reason: 'The customer asked us to.' }),
+    );
+    // Its owner's browser (the cookie from before the disable: it no longer counts as known, but it
+    // is theirs) is told the login is disabled, for the right password and a wrong one alike...
+    for (const password of [PASSWORD, WRONG])
+      expect(
+        await attemptSignIn({ email: user.email, password }, freshAddress(), { deviceCookie: own }),
+      ).toEqual({ ok: false, code: 'refused', note: { key: 'signIn.disabled' } });
+    // ...any other browser gets the answer of a wrong password, for either.
+    for (const password of [PASSWORD, WRONG])
+      expect(await attemptSignIn({ email: user.email, password }, freshAddress())).toEqual({
+        ok: false,
+        code: 'invalid',
+        note: { key: 'signIn.invalid' },
+      });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCode, RECOVERY_ALPHABET } from '@/lib/auth/codes';
-import { knownDeviceId, newDeviceCookie } from '@/lib/auth/known-device';
+import { knownDevice, newDeviceCookie, signedInHereBefore } from '@/lib/auth/known-device';
 import { hashRecoveryCode, newRecoveryCodes, recoveryCodeHashes } from '@/lib/auth/totp';
 
 describe('codes as people type them', () => {
@@ -80,29 +80,60 @@ describe('recovery codes', () => {
 });
 
 describe('known-device cookie', () => {
-  it('is valid only for the email it was given for, and cannot be forged', () => {
-    const cookie = newDeviceCookie('dana@t.example');
-    const id = knownDeviceId(cookie, 'dana@t.example');
-    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(knownDeviceId(cookie, 'DANA@t.example')).toBe(id);
-    expect(knownDeviceId(cookie, 'sam@t.example')).toBeNull();
-    expect(knownDeviceId(`${id}.${'0'.repeat(64)}`, 'dana@t.example')).toBeNull();
-    expect(knownDeviceId('garbage', 'dana@t.example')).toBeNull();
-    expect(knownDeviceId(undefined, 'dana@t.example')).toBeNull();
+  const dana = { id: 'user-dana', email: 'dana@t.example', linksRevokedAt: null };
+  const ID = /^[A-Za-z0-9_-]{22}$/;
+
+  it('is valid only for the login it was given for, and cannot be forged', () => {
+    const cookie = newDeviceCookie(dana);
+    const device = knownDevice(cookie, dana);
+    expect(device?.id).toMatch(ID);
+    expect(knownDevice(cookie, { ...dana, email: 'DANA@t.example' })).toEqual(device);
+    expect(knownDevice(cookie, { ...dana, email: 'sam@t.example' })).toBeNull();
+    // Another login with that address (the first one gone): not its cookie.
+    expect(knownDevice(cookie, { ...dana, id: 'user-dana-again' })).toBeNull();
+    const [id, epoch] = cookie.split('.');
+    expect(knownDevice(`${id}.${epoch}.${'0'.repeat(64)}`, dana)).toBeNull();
+    expect(knownDevice(`${cookie}.x`, dana)).toBeNull();
+    expect(knownDevice('garbage', dana)).toBeNull();
+    expect(knownDevice(undefined, dana)).toBeNull();
+    expect(knownDevice(cookie, null)).toBeNull();
+  });
+
+  it('made before the login’s last revocation, counts no more; it is still known to be genuine', () => {
+    const cookie = newDeviceCookie(dana);
+    const revoked = { ...dana, linksRevokedAt: new Date('2026-12-05T10:00:00.123Z') };
+    expect(knownDevice(cookie, revoked)).toBeNull();
+    // Only the disabled login's answer uses this: the owner's own browser is told it is disabled.
+    expect(signedInHereBefore(cookie, revoked)).toBe(true);
+    expect(signedInHereBefore(cookie, { ...dana, email: 'sam@t.example' })).toBe(false);
+    // The epoch it names cannot be moved on: its MAC covers it.
+    const fresh = newDeviceCookie(revoked);
+    expect(knownDevice(fresh, revoked)?.id).toMatch(ID);
+    const [id, , sig] = cookie.split('.');
+    expect(knownDevice(`${id}.${fresh.split('.')[1]}.${sig}`, revoked)).toBeNull();
+    // Each revocation moves the mark by at least a millisecond: that is enough.
+    const next = { ...dana, linksRevokedAt: new Date(revoked.linksRevokedAt.getTime() + 1) };
+    expect(knownDevice(fresh, next)).toBeNull();
+  });
+
+  it('the cookies made before epochs (two parts) count as no known browser', () => {
+    const [id] = newDeviceCookie(dana).split('.');
+    expect(knownDevice(`${id}.${'a'.repeat(64)}`, dana)).toBeNull();
+    expect(signedInHereBefore(`${id}.${'a'.repeat(64)}`, dana)).toBe(false);
   });
 
   // Review, session 33: at the rotation's second step every known browser became unknown, and with it
   // the allowance that keeps a stranger from locking the user out.
   it('made under the previous AUTH_SECRET, still counts during a rotation, and only then', () => {
     const saved = { current: process.env.AUTH_SECRET, previous: process.env.AUTH_SECRET_PREVIOUS };
-    const cookie = newDeviceCookie('dana@t.example');
+    const cookie = newDeviceCookie(dana);
     try {
       process.env.AUTH_SECRET = 'another-secret-another-secret-0123456789';
       delete process.env.AUTH_SECRET_PREVIOUS;
-      expect(knownDeviceId(cookie, 'dana@t.example')).toBeNull();
+      expect(knownDevice(cookie, dana)).toBeNull();
       process.env.AUTH_SECRET_PREVIOUS = saved.current;
-      expect(knownDeviceId(cookie, 'dana@t.example')).toMatch(/^[A-Za-z0-9_-]{22}$/);
-      expect(knownDeviceId(cookie, 'sam@t.example')).toBeNull();
+      expect(knownDevice(cookie, dana)?.id).toMatch(ID);
+      expect(knownDevice(cookie, { ...dana, email: 'sam@t.example' })).toBeNull();
     } finally {
       process.env.AUTH_SECRET = saved.current;
       if (saved.previous === undefined) delete process.env.AUTH_SECRET_PREVIOUS;

@@ -65,8 +65,8 @@ describe('limit keys', () => {
     expect(addressBucket('x')).toBe('unknown');
   });
   it('a stranger counts against email + their own address; the user elsewhere has untouched counters', () => {
-    const stranger = passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', deviceId: null });
-    const user = passwordLimitKeys({ email: 'sam@t.example', ip: '203.0.113.9', deviceId: null });
+    const stranger = passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', device: null });
+    const user = passwordLimitKeys({ email: 'sam@t.example', ip: '203.0.113.9', device: null });
     expect(stranger).toEqual([
       { name: 'signInEmailIp', key: 'sam@t.example 198.51.100.7' },
       { name: 'signInIp', key: '198.51.100.7' },
@@ -76,23 +76,31 @@ describe('limit keys', () => {
     const shared = stranger.filter((s) => user.some((u) => u.name === s.name && u.key === s.key));
     expect(shared).toEqual([{ name: 'signInEmail', key: 'sam@t.example' }]);
   });
-  it('a known browser spends only its own allowance', () => {
-    expect(passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', deviceId: 'dev1' })).toEqual([
+  it('a known browser spends its own allowance and the ceiling of the login’s known browsers for its epoch', () => {
+    const device = { id: 'dev1', epoch: 'mi9x0a1b' };
+    expect(passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', device })).toEqual([
       { name: 'signInDevice', key: 'dev1' },
+      { name: 'signInEmailDevices', key: 'sam@t.example mi9x0a1b' },
     ]);
+    // None of a stranger's counters: whatever strangers spend, a known browser still gets in.
+    const stranger = passwordLimitKeys({ email: 'sam@t.example', ip: '198.51.100.7', device: null });
+    expect(stranger.map((k) => k.name)).not.toContain('signInEmailDevices');
   });
   it('an unreadable address is counted, in the shared bucket', () => {
-    expect(passwordLimitKeys({ email: 'sam@t.example', ip: null, deviceId: null }).map((k) => k.key)).toEqual(
-      ['sam@t.example unknown', 'unknown', 'sam@t.example'],
-    );
+    expect(passwordLimitKeys({ email: 'sam@t.example', ip: null, device: null }).map((k) => k.key)).toEqual([
+      'sam@t.example unknown',
+      'unknown',
+      'sam@t.example',
+    ]);
   });
-  it('sign-in link requests: refused per address and email + address, quiet per email (or per known browser)', () => {
+  it('sign-in link requests: refused per email + address (or per known browser), quiet per address and per email', () => {
+    // The address's counter is shared with whoever is behind the same NAT: it quiets, never refuses.
     expect(linkRequestLimitKeys({ email: 'a@t.example', ip: '198.51.100.7', deviceId: null })).toEqual({
-      refuse: [
+      refuse: [{ name: 'emailLinkEmailIp', key: 'a@t.example 198.51.100.7' }],
+      quiet: [
         { name: 'emailLinkIp', key: '198.51.100.7' },
-        { name: 'emailLinkEmailIp', key: 'a@t.example 198.51.100.7' },
+        { name: 'emailLink', key: 'a@t.example' },
       ],
-      quiet: [{ name: 'emailLink', key: 'a@t.example' }],
       // Past the ceiling, the owner can still get a link: one per link lifetime, per email.
       pastCeiling: { name: 'emailLinkPastCeiling', key: 'a@t.example' },
     });

@@ -2,6 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { deviceLogin, giveDeviceCookie } from '@/lib/auth/known-device';
 import { confirmEnrolment } from '@/lib/auth/mfa/enrol';
 import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { moveSecondFactor } from '@/lib/auth/mfa/move';
@@ -29,9 +30,15 @@ export const verifyAction = userAction(
   verifySchema,
   async (input, { user, meta }) => {
     if (!user.mfaEnrolled) redirect('/security/two-factor');
+    // Read before the code is checked: a revocation committed meanwhile leaves the cookie made from
+    // it already stale (lib/auth/known-device.ts deviceLogin).
+    const login = await deviceLogin({ id: user.id });
     const r = await verifySecondFactor(user, input.code, meta, input.tz);
     if (!r.ok) return r;
     await setSessionCookie(r.data!.session, user);
+    // The sign-in is complete only now: the browser becomes a known device of the login (the
+    // password step gives none to a login with a second factor: lib/auth/sign-in.ts).
+    if (login) await giveDeviceCookie(login);
     redirect(safeCallbackUrl(input.next));
   },
   { allowUnverified: true },
