@@ -167,6 +167,24 @@ describe('reference switch CLI: the realm is the running switch’s', { timeout:
     await expectPassword('restart-pbx', FIRST.pbx, ROTATED.pbx);
   });
 
+  test('start with a realm other than the one recorded is refused (exit 2) before anything starts', () => {
+    const ways: { args: string[]; env: Record<string, string>; named: string }[] = [
+      { args: ['--realm', 'tollgate.test'], env: {}, named: '--realm' },
+      { args: [], env: { SWITCH_REALM: 'tollgate.test' }, named: 'SWITCH_REALM' },
+    ];
+    for (const o of ways) {
+      const r = cli(['start', ...o.args], {
+        env: { ...o.env, SWITCH_API_TOKEN: TOKEN, SWITCH_WEBHOOK_SECRET: SECRET },
+      });
+      expect(r.status, r.stdout).toBe(2);
+      expect(r.stderr).toContain(`${o.named} is tollgate.test, but the switch in ${sw.dataDir} was started`);
+      expect(r.stderr).toContain('--change-realm');
+    }
+    expect(sw.db.prepare("SELECT value FROM switch_settings WHERE name = 'realm'").get()).toEqual({
+      value: REALM,
+    });
+  });
+
   test('set-password without --realm hashes for the switch’s realm: the new password registers, the old one gets 401', async () => {
     const r = cli(['set-password', '--username', 'restart-pbx'], { input: ROTATED.pbx });
     expect(r.status, r.stderr).toBe(0);

@@ -68,7 +68,8 @@ function usage(): never {
 
   start [--sip-host H] [--sip-port P] [--api-host H] [--api-port P] [--data-dir D]
         [--events-url URL] [--next-hop HOST:PORT] [--realm R] [--grace-seconds N]
-        [--provision FILE] [--children N] [--max-call-seconds N]
+        [--provision FILE] [--children N] [--max-call-seconds N] [--change-realm]
+        (a restart keeps the realm recorded by the last start; another one needs --change-realm)
         env: SWITCH_API_TOKEN, SWITCH_WEBHOOK_SECRET (required); SWITCH_TLS_CERT, SWITCH_TLS_KEY (optional);
              defaults for the options: SWITCH_SIP_HOST, SWITCH_SIP_PORT, SWITCH_API_HOST, SWITCH_API_PORT,
              SWITCH_DATA_DIR, TOLLGATE_EVENTS_URL, SWITCH_NEXT_HOP, SWITCH_REALM, SWITCH_GRACE_SECONDS,
@@ -100,6 +101,7 @@ const { values: opt } = parseArgs({
     'next-hop': { type: 'string' },
     realm: { type: 'string' },
     'grace-seconds': { type: 'string' },
+    'change-realm': { type: 'boolean' },
     provision: { type: 'string' },
     children: { type: 'string' },
     'max-call-seconds': { type: 'string' },
@@ -185,6 +187,21 @@ async function readStdin(): Promise<string> {
 async function main(): Promise<void> {
   switch (command) {
     case 'start': {
+      // The realm every stored ha1 was made for, when an earlier start recorded one (db.ts readRealm):
+      // a restart without --realm / SWITCH_REALM (a unit file or container that lost it) keeps it
+      // instead of falling back to tollgate.test, which would fail every phone with 401, and a
+      // different one is refused unless --change-realm says the operator means it (every password
+      // must then be set again). Checked before anything starts or changes.
+      const recordedRealm = existsSync(dbPath) ? withDb('write', readRealm) : null;
+      if (
+        realmGiven !== undefined &&
+        recordedRealm !== null &&
+        realmGiven !== recordedRealm &&
+        !opt['change-realm']
+      )
+        fail(
+          `${opt.realm !== undefined ? '--realm' : 'SWITCH_REALM'} is ${realmGiven}, but the switch in ${dataDir} was started with the realm ${recordedRealm}, which every stored password (ha1) is made for: leave it out to keep ${recordedRealm}, or add --change-realm and then set every password again`,
+        );
       const token =
         env.SWITCH_API_TOKEN ?? fail('SWITCH_API_TOKEN is not set (the bearer token Tollgate sends)');
       const webhookSecret =
@@ -215,7 +232,7 @@ async function main(): Promise<void> {
           webhookSecret,
           eventsUrl,
           uasAddress,
-          realm: realmGiven ?? DEFAULT_REALM,
+          realm: realmGiven ?? recordedRealm ?? DEFAULT_REALM,
           graceSeconds: int(
             '--grace-seconds',
             opt['grace-seconds'] ?? env.SWITCH_GRACE_SECONDS,
