@@ -181,7 +181,8 @@ export type AfterLock = {
    * re-apply still waiting for the switch's answer and sent at least once (`attempts` > 0), or an
    * open block with a `placed` timeline row not by the switch (support's block, or a re-apply the
    * switch confirmed). Only then can the event be the switch's report of Tollgate's own change
-   * (lib/blocks/lifecycle.ts ownPlacement, which compares the times).
+   * (lib/blocks/lifecycle.ts ownPlacement, which then compares the event's reason, calls and time
+   * with that placement's: an event that differs is a block of its own).
    */
   ownPlacement: boolean;
 };

@@ -55,6 +55,9 @@ import { liftIfRotated } from '@/lib/blocks/policy';
 // - A switch may also send `block.placed` for a block Tollgate placed through its API (an "echo" of
 //   a manual block or a re-apply). It is the same block on the switch: the event joins Tollgate's
 //   placement (ownPlacement), in either arrival order, and makes no second block and no second notice.
+//   Only an event that says what the placement said (its reason, no calls, not from before it) is an
+//   echo; a fraud block of the switch's own is a block with its own notice, and a manual block's
+//   answer that describes it ("already blocked") shows it beside support's block (confirmPlace).
 // - Only changes of international calling (lift, block, re-apply) waiting for the switch hold the
 //   reconciler and a manual block back; an allowance's operation never does (lib/allowances).
 
@@ -520,8 +523,9 @@ export async function applySwitchEvent(
       // account with neither (nearly every event) makes no further read for them.
       const found = reconciledBlock ? await foundByReconciler(tx, account.id, at) : null;
       if (found) return attachToFound(tx, account, e, at, found);
-      // The switch's report of a block Tollgate placed itself (an echo): no second block, no second notice.
-      const mine = own ? await ownPlacement(tx, account, at) : null;
+      // The switch's report of a block Tollgate placed itself (an echo): no second block, no second
+      // notice. Only one that says what Tollgate's placement said: anything else is a block of its own.
+      const mine = own ? await ownPlacement(tx, account, e, at) : null;
       const echoed = mine ? await attachToOwn(tx, account, e, at, mine) : null;
       if (echoed) return echoed;
       await cancelQueuedLifts(tx, account, 'new_block', lifts);
@@ -633,10 +637,12 @@ async function foundByReconciler(tx: Tx, accountId: string, at: Date) {
  *
  * `to: 'own_placement'`: the event echoes a block Tollgate placed itself (ownPlacement): a manual
  * block or a re-applied one, with its own notice (or none: a re-apply tells nobody) and, for a
- * re-applied block, its own calls and source event, which stay. The event's calls are added after
- * them; its id becomes the block's source event only where the block has none and is support's, or
- * the event brings calls (a block the reconciler found keeps reading "without calls" otherwise). An
- * echo without calls (the usual one) writes no timeline row: it adds nothing the page could show.
+ * re-applied block, its own calls and source event, which stay. An echo lists no calls (ownPlacement
+ * takes no other), so it writes no timeline row: it adds nothing the page could show. Its id becomes
+ * the block's source event only where the block has none and is support's (a block the reconciler
+ * found keeps reading "without calls" otherwise).
+ *
+ * Either way the rotation policy runs last (policyAfterPlacement).
  */
 async function attachToFound(
   tx: Tx,
@@ -653,24 +659,14 @@ async function attachToFound(
       where: { id: found.id },
       data: { sourceEventId: e.id, callsNotKept: calls.notKept },
     });
-  else {
-    const withCalls = e.data.calls.length > 0;
+  else
     await tx.block.updateMany({
-      where: { id: found.id, sourceEventId: null, ...(withCalls ? {} : { placedBy: { not: 'switch' } }) },
+      where: { id: found.id, sourceEventId: null, placedBy: { not: 'switch' } },
       data: { sourceEventId: e.id },
     });
-    if (calls.notKept)
-      await tx.block.update({
-        where: { id: found.id },
-        data: { callsNotKept: { increment: calls.notKept } },
-      });
-  }
-  // After the block's own calls, in the switch's order (lib/blocks/event-sql.ts triggerCallId).
-  const from =
-    reconciled || !calls.kept.length ? 0 : await tx.triggerCall.count({ where: { blockId: found.id } });
-  await insertTriggerCalls(tx, found.id, calls.kept, from);
-  // An echo without calls brings nothing a notice or the timeline could show.
-  const evidence = reconciled || e.data.calls.length > 0;
+  // An echo lists no calls (ownPlacement): it brings nothing a notice or the timeline could show.
+  await insertTriggerCalls(tx, found.id, calls.kept);
+  const evidence = reconciled;
   // The notice held for these details (NOTICE_HOLD_MS) goes out now and carries them; one already
   // sent (the hold ran out, or a block found before holds existed) did not, and the timeline says so.
   // Sent: the block's own timeline says so (recordNoticeSent), read by its index; only the pending
@@ -711,7 +707,9 @@ async function attachToFound(
     tx,
   );
   // The calls name the credentials the policy waits for: a rotation completed before they came is
-  // checked now (a block found without calls named none, so the reset could not lift it).
+  // checked now (a block found without calls named none, so the reset could not lift it). For an
+  // echo that settled Tollgate's placement (attachToOwn), as confirmPlace does after the answer: a
+  // rotation completed while it waited had its lift refused (`switch_busy`).
   await policyAfterPlacement(tx, account.id);
   return { kind: 'placed', blockId: found.id };
 }
@@ -722,31 +720,48 @@ type OwnPlacement =
   | { kind: 'block'; block: { id: string } };
 
 /**
- * The block Tollgate placed on the switch itself that a `block.placed` dated `at` reports: a switch
- * may send events for the changes Tollgate made through its API too (docs/switch-api.md part 3,
- * "Events for Tollgate's own changes"), and the bundled Kamailio does not, so both are read alike.
+ * The block Tollgate placed on the switch itself that a `block.placed` `e`, dated `at`, reports: a
+ * switch may send events for the changes Tollgate made through its API too (docs/switch-api.md part
+ * 3, "Events for Tollgate's own changes"), and the bundled Kamailio does not, so both are read alike.
+ * An echo says what Tollgate's PUT said and nothing more: its `reason` is the placement's (`manual`
+ * for support's block, the block's own reason for a re-apply, which sends it) and it lists no calls
+ * (a PUT has none). Any other event is the switch's own block, with its own notice, even while
+ * Tollgate's PUT is on its way: with one state per account, a fraud rule that fired before that PUT
+ * (its event late) or while it waited makes the PUT's answer "already blocked" (docs/switch-api.md
+ * part 1), and taking its event for Tollgate's block hid the fraud's calls and steps from the
+ * customer (review of f891c1a).
  * - `operation`: a manual block or a re-apply that still waits for the switch's answer and was sent
- *   at least once (`attempts` counts claims: one never claimed cannot have reached the switch). The
- *   switch applied it and its event came first. A re-apply counts while its block is still open.
- * - `block`: an open block with a `placed` timeline row not by the switch (support's block, dated
- *   with the switch's `blockedAt` by confirmPlace, or a re-apply the switch confirmed, dated so too)
- *   in `at`'s second: the answer came first. Whole seconds, as foundByReconciler and
- *   switchHoldsBlockOf compare, for a switch that writes one of the two times without the fraction.
- * The switch has one international-calling state per account: an event in that second, or one
- * while Tollgate's block is on the wire, describes the state Tollgate's block is. Null when none.
+ *   at least once (`attempts` counts claims: one never claimed cannot have reached the switch), and
+ *   that was created no later than `at`'s second (the switch applied it after Tollgate decided it;
+ *   whole seconds, for a switch that writes `occurredAt` without the fraction). The switch applied it
+ *   and its event came first. A re-apply counts while its block is still open.
+ * - `block`: an open block of the event's reason with a `placed` timeline row not by the switch
+ *   (support's block, dated with the switch's `blockedAt` by confirmPlace, or a re-apply the switch
+ *   confirmed, dated so too) in `at`'s second: the answer came first. Whole seconds, as
+ *   foundByReconciler and switchHoldsBlockOf compare, for a switch that writes one of the two times
+ *   without the fraction.
+ * Null when none.
  */
-async function ownPlacement(tx: Tx, account: EventAccount, at: Date): Promise<OwnPlacement | null> {
+async function ownPlacement(
+  tx: Tx,
+  account: EventAccount,
+  e: BlockPlacedEvent,
+  at: Date,
+): Promise<OwnPlacement | null> {
+  if (e.data.calls.length > 0) return null;
   const ops = await tx.switchOperation.findMany({
     where: {
       accountNumber: account.number,
       kind: { in: ['block', 'reapply'] },
       status: 'pending',
       attempts: { gt: 0 },
+      createdAt: { lt: new Date(startOfSecond(at).getTime() + 1000) },
     },
     orderBy: { createdAt: 'asc' },
     select: { id: true, accountNumber: true, kind: true, payload: true, blockId: true },
   });
   for (const op of ops) {
+    if ((JSON.parse(op.payload) as PlacePayload | ReapplyPayload).reason !== e.data.reason) continue;
     if (op.kind === 'block') return { kind: 'operation', op };
     if (!op.blockId) continue;
     const open = await tx.block.count({
@@ -758,6 +773,7 @@ async function ownPlacement(tx: Tx, account: EventAccount, at: Date): Promise<Ow
   const block = await tx.block.findFirst({
     where: {
       accountId: account.id,
+      reason: e.data.reason,
       status: { in: [...OPEN] },
       events: {
         some: {
@@ -779,8 +795,11 @@ async function ownPlacement(tx: Tx, account: EventAccount, at: Date): Promise<Ow
  * the switch's word that the account is blocked since `at`, so the operation is confirmed by it now,
  * as confirmPlace would (the manual block with its one notice, or the re-apply on the block's
  * timeline), and the event joins the block; the answer, when it comes, finds the operation settled
- * and records nothing more. Null when the operation was settled meanwhile (nothing was written): the
- * caller then places the event's block as any other.
+ * and records nothing more. Joining runs the rotation policy, as confirmPlace does after a placement
+ * (attachToFound ends with policyAfterPlacement): a rotation completed while the re-apply waited had
+ * its lift refused (`switch_busy`), and the answer, settled meanwhile, checks nothing. Null when the
+ * operation was settled meanwhile (nothing was written): the caller then places the event's block as
+ * any other.
  */
 async function attachToOwn(
   tx: Tx,
@@ -1282,10 +1301,20 @@ async function reapply(
  * (blocked, the same `blockedAt` second) it is confirmed in force (a portal clock ahead of the
  * switch's, which stamps the portal's lift confirmations, gets here too); otherwise it is recorded as
  * placed and lifted since (placedThenLifted). Returns `confirmed` once recorded (or already settled).
+ *
+ * A manual block's answer may describe a block of the switch's own instead (blockedBeforeSupport:
+ * the account was already blocked, say by a fraud rule whose event is late, and the switch kept that
+ * block's time and reason). That block is what is in force since `blockedAt`: it is shown as the
+ * reconciler would show it (showSwitchBlock: its reason, its notice held for its event's calls, staff
+ * told under "Out of sync with the switch") unless its event came first; support's block is recorded
+ * beside it from now on, with its own notice, so that the rotation policy never lifts the account
+ * while support wants it blocked (a manual block needs staff: lib/blocks/policy.ts NEEDS_STAFF).
+ * Before, support's block was dated at the switch's time with reason `manual`, and the late fraud
+ * event joined it: the customer never learnt which password to change (review of f891c1a).
  */
 export async function confirmPlace(
   op: { id: string; accountNumber: string; kind: string; payload: string },
-  switchState?: Pick<SwitchAccount, 'blockedAt'>,
+  switchState?: Pick<SwitchAccount, 'blockedAt'> & Partial<Pick<SwitchAccount, 'reason'>>,
   current?: Pick<SwitchAccount, 'internationalCalling' | 'blockedAt'>,
 ): Promise<'confirmed' | 'need_switch_state'> {
   const payload = JSON.parse(op.payload) as PlacePayload | ReapplyPayload;
@@ -1326,10 +1355,53 @@ export async function confirmPlace(
       await policyAfterPlacement(tx, payload.accountId);
       return 'confirmed';
     }
-    await recordManualBlock(tx, op, payload as PlacePayload, now);
+    const p = payload as PlacePayload;
+    const before = await blockedBeforeSupport(tx, p.accountId, switchState?.reason ?? null, now);
+    if (before === 'no') await recordManualBlock(tx, op, p, now);
+    else {
+      // The switch had a block of its own (blocking a blocked account keeps its time and reason):
+      // that block is in force since `now`. Support's is recorded beside it, from this answer on the
+      // portal's clock (the switch gave no time for it): the account stays blocked until staff lift it.
+      const account = { id: p.accountId, number: op.accountNumber };
+      const s = { reason: switchState?.reason ?? null, blockedAt: now.toISOString() };
+      if (before === 'unseen') await showSwitchBlock(tx, account, s, now, 'history.followsSwitch');
+      await recordManualBlock(tx, op, p, new Date(), undefined, s);
+    }
     await policyAfterPlacement(tx, payload.accountId);
     return 'confirmed';
   });
+}
+
+/**
+ * Whether the switch already had a block of its own when it applied support's manual block, by its
+ * answer: blocking an account that is already blocked keeps that block's `blockedAt` and `reason`
+ * (docs/switch-api.md part 1), so the answer describes the switch's block, dated `at`, not
+ * support's. `shown`: the portal shows it already (a block by the switch placed in `at`'s second,
+ * from its event, which came first and was not taken for support's: ownPlacement). `unseen`: not
+ * shown yet, and the answer's `reason` is one of the switch's own (CONTRACTS §4) other than `manual`
+ * (a fraud rule's block whose event is late; it will come, and joins the block shown now:
+ * foundByReconciler). `no`: the block in the answer is support's. A switch block placed by hand with
+ * reason `manual` whose event has not come reads `no`: the answer cannot tell it from support's own.
+ */
+async function blockedBeforeSupport(
+  tx: Tx,
+  accountId: string,
+  reason: string | null,
+  at: Date,
+): Promise<'no' | 'shown' | 'unseen'> {
+  const second = startOfSecond(at);
+  const shown = await tx.block.count({
+    where: {
+      accountId,
+      placedBy: 'switch',
+      status: { in: [...OPEN] },
+      placedAt: { gte: second, lt: new Date(second.getTime() + 1000) },
+    },
+  });
+  if (shown) return 'shown';
+  // One of the switch's own reasons (CONTRACTS §4); a reason outside them cannot be told from ours.
+  const theirs = (blockReasons as readonly string[]).includes(reason ?? '') && reason !== 'manual';
+  return theirs ? 'unseen' : 'no';
 }
 
 /**
@@ -1355,7 +1427,9 @@ async function recordReapplied(tx: Tx, p: ReapplyPayload, at: Date): Promise<voi
  * (the switch's `blockedAt`, or its event's time): the block, its `placed` row (by which a later echo
  * is matched: ownPlacement), queued lifts cancelled, allowances ended, the notice to every member,
  * audited. `sourceEventId`: the switch's `block.placed` that confirmed it before its answer came
- * (attachToOwn). Returns the block's id.
+ * (attachToOwn). `alreadyBlocked`: the switch's own block the answer described instead (confirmPlace,
+ * blockedBeforeSupport), kept in the audit row; support's block is then dated by the portal's clock.
+ * Returns the block's id.
  */
 async function recordManualBlock(
   tx: Tx,
@@ -1363,6 +1437,7 @@ async function recordManualBlock(
   p: PlacePayload,
   placedAt: Date,
   sourceEventId?: string,
+  alreadyBlocked?: { reason: string | null; blockedAt: string },
 ): Promise<string> {
   const block = await tx.block.create({
     data: {
@@ -1393,7 +1468,14 @@ async function recordManualBlock(
       action: 'block.placed',
       accountId: p.accountId,
       target: { type: 'block', id: block.id },
-      detail: { actor: p.actor, reason: 'manual', confirmedBy: 'switch' },
+      detail: {
+        actor: p.actor,
+        reason: 'manual',
+        confirmedBy: 'switch',
+        ...(alreadyBlocked
+          ? { switchReason: alreadyBlocked.reason, switchBlockedAt: alreadyBlocked.blockedAt }
+          : {}),
+      },
     },
     tx,
   );
@@ -1539,6 +1621,58 @@ export async function openSyncIssue(tx: Tx, accountId: string, issue: SyncIssueI
   );
 }
 
+/**
+ * Shows a block the switch has and the portal did not (`s`, the switch's account: its `reason`, one
+ * of the four or else `suspicious_pattern`, and `blockedAt`, the time it took effect; without one,
+ * `readAt` stands in), as the reconciler finds it: placed by the switch with no source event, so
+ * that its `block.placed`, which may still be on its way with the calls, joins it
+ * (foundByReconciler); allowances ended; the notice held for those calls (NOTICE_HOLD_MS); staff told
+ * under "Out of sync with the switch" (`blocked_in_portal`). `note`: the block's note, how the portal
+ * learnt of it. For the reconciler, and for a manual block's answer that describes the switch's own
+ * block (confirmPlace). The caller moves the switch clock. Returns the block's `placedAt`.
+ */
+async function showSwitchBlock(
+  tx: Tx,
+  account: { id: string; number: string },
+  s: Pick<SwitchAccount, 'reason' | 'blockedAt'>,
+  readAt: Date,
+  note: 'history.foundBlocked' | 'history.followsSwitch',
+): Promise<Date> {
+  const reason = (blockReasons as readonly string[]).includes(s.reason ?? '')
+    ? (s.reason as BlockReason)
+    : 'suspicious_pattern';
+  // The switch's time of its block; without one, the read time stands in (the block's placedAt
+  // then orders later block.lifted events by the portal's clock: at worst a late lift event of
+  // the switch lifts nothing here and the next difference places the block again: blocked wins).
+  const placedAt = s.blockedAt ? new Date(s.blockedAt) : readAt;
+  const block = await tx.block.create({
+    data: {
+      accountId: account.id,
+      reason,
+      placedAt,
+      placedBy: 'switch',
+      createdAt: sharedNow(), // the rotation policy compares it with passwordChangedAt (lib/blocks/policy.ts)
+      note: storeNote(note),
+      events: {
+        create: [
+          { type: 'placed', at: placedAt, actor: 'switch', detail: storeNote('history.followsSwitch') },
+        ],
+      },
+    },
+  });
+  const { closed } = await endAllowancesWithBlock(tx, account, 'new_block');
+  // Held for the switch's block.placed, which may still be on its way with the calls: it ends
+  // the hold (attachToFound), else the notice goes out without them after NOTICE_HOLD_MS.
+  await notice(tx, account.id, block.id, closed, NOTICE_HOLD_MS);
+  await openSyncIssue(tx, account.id, {
+    portalState: 'allowed',
+    switchState: 'blocked',
+    action: 'blocked_in_portal',
+    detail: storeNote('history.syncBlockedOnSwitch', { reason: switchReason(s.reason) }),
+  });
+  return placedAt;
+}
+
 export type Reconciled =
   | 'in_sync'
   | 'changed_meanwhile'
@@ -1587,47 +1721,18 @@ export async function reconcileAccount(
     const portal = open.length ? 'blocked' : 'allowed';
     let result: Reconciled = 'in_sync';
     if (portal === 'allowed' && s.internationalCalling === 'blocked') {
-      const reason = (blockReasons as readonly string[]).includes(s.reason ?? '')
-        ? (s.reason as BlockReason)
-        : 'suspicious_pattern';
-      // The switch's time of its block; without one, the read time stands in (the block's placedAt
-      // then orders later block.lifted events by the portal's clock: at worst a late lift event of
-      // the switch lifts nothing here and the next difference places the block again: blocked wins).
-      const placedAt = s.blockedAt ? new Date(s.blockedAt) : readAt;
-      const block = await tx.block.create({
-        data: {
-          accountId,
-          reason,
-          placedAt,
-          placedBy: 'switch',
-          createdAt: sharedNow(), // the rotation policy compares it with passwordChangedAt (lib/blocks/policy.ts)
-          note: storeNote('history.foundBlocked'),
-          events: {
-            create: [
-              { type: 'placed', at: placedAt, actor: 'switch', detail: storeNote('history.followsSwitch') },
-            ],
-          },
-        },
-      });
+      const placedAt = await showSwitchBlock(
+        tx,
+        { id: accountId, number: account.number },
+        s,
+        readAt,
+        'history.foundBlocked',
+      );
       // The switch's own time of this block is a change applied here: a block.placed older than it
       // (of a block the switch lifted before placing this one) is then checked against the switch as
       // stale, instead of joining this block with the other block's calls and releasing its notice
       // (review, session 33). Not the read time: that is the portal's clock.
       if (s.blockedAt) await moveSwitchClock(tx, accountId, placedAt, account);
-      const { closed } = await endAllowancesWithBlock(
-        tx,
-        { id: accountId, number: account.number },
-        'new_block',
-      );
-      // Held for the switch's block.placed, which may still be on its way with the calls: it ends
-      // the hold (attachToFound), else the notice goes out without them after NOTICE_HOLD_MS.
-      await notice(tx, accountId, block.id, closed, NOTICE_HOLD_MS);
-      await openSyncIssue(tx, accountId, {
-        portalState: 'allowed',
-        switchState: 'blocked',
-        action: 'blocked_in_portal',
-        detail: storeNote('history.syncBlockedOnSwitch', { reason: switchReason(s.reason) }),
-      });
       result = 'blocked_in_portal';
     } else if (portal === 'blocked' && s.internationalCalling === 'allowed') {
       const seen = account.differenceSeenAt;

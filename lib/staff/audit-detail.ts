@@ -121,6 +121,7 @@ const FIELDS: Record<string, Spec> = {
   replaced: f('replacedCode', 'yesNo'),
   switchSays: f('switchSays', TERM.state),
   switchBlockedAt: f('switchBlockedAt', 'time'),
+  switchReason: f('switchReason', TERM.blockReason),
   stale: f('stale', 'yesNo'),
   attachedTo: f('attachedTo', 'term:audit.term.attachedTo'),
   noticeReleased: f('noticeReleased', 'yesNo'),
