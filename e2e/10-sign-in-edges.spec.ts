@@ -357,8 +357,17 @@ test('a lost phone: signed in with a recovery code, "Move to a new phone" from t
   await expectAccessible(page);
   const newSecret = (await page.locator('code').first().innerText()).trim();
   expect(newSecret).not.toBe(oldSecret);
+  // A second tab of the same browser on the same page, left open: the same QR code.
+  const tab = await ctx.newPage();
+  await tab.goto('/security/two-factor/move?next=/profile');
+  expect((await tab.locator('code').first().innerText()).trim()).toBe(newSecret);
   const seen = new Set(mailTo(email).map((m) => m.file));
-  await page.getByLabel('Code from the email').fill(await emailedEnrolmentCode(page, email));
+  // The move's own mail: not "Your code to turn on two-factor authentication".
+  await page
+    .getByLabel('Code from the email')
+    .fill(
+      await emailedEnrolmentCode(page, email, /^Your code to move two-factor authentication to a new phone/),
+    );
   // The old phone's code is not the new one's: told at its field, the emailed code kept.
   await page.getByLabel('Code from the app on your new phone').fill(appCode(oldSecret));
   await page.getByRole('button', { name: 'Move to the new phone' }).click();
@@ -379,7 +388,17 @@ test('a lost phone: signed in with a recovery code, "Move to a new phone" from t
   await expect(page.getByRole('img', { name: /QR code/ })).toBeHidden();
   await expect(page.getByRole('button', { name: 'Email me a code' })).toBeHidden();
   await expectAccessible(page);
-  await waitForMail(email, /^Two-factor authentication was turned on for your .*login$/, seen);
+  await waitForMail(email, /^Two-factor authentication was moved to a new phone for your .*login$/, seen);
+  // The second tab's QR code is now the secret in force: its form is told so before any code is read
+  // (not "First press “Email me a code”"), and the QR code and its key go.
+  await tab.getByLabel('Code from the email').fill('123 456');
+  await tab.getByLabel('Code from the app on your new phone').fill(appCode(newSecret));
+  await tab.getByRole('button', { name: 'Move to the new phone' }).click();
+  await expect(tab.locator('#move-message')).toContainText(catalogue('en')('outcome.mfa.movedElsewhere'));
+  await expect(tab.getByRole('img', { name: /QR code/ })).toBeHidden();
+  await expect(tab.getByText(newSecret)).toBeHidden();
+  await expectAccessible(tab);
+  await tab.close();
   // The old phone's browser was signed out; this one stays signed in, and the two-factor page offers
   // the move again.
   await po.goto('/profile');

@@ -68,7 +68,8 @@ export async function emailedLink(page: Page, email: string, o: { here?: boolean
  * "Email me a code" on the two-factor set-up page (open in `page`), the answer it announces, and the
  * code of the new "Your code to turn on two-factor authentication" message to `email`, as the mail
  * shows it ("482 913"). `subject`: another purpose's subject (the profile's "Choose a portal
- * password" sends "Your code to choose a portal password").
+ * password" sends "Your code to choose a portal password"; "Move to a new phone" sends "Your code to
+ * move two-factor authentication to a new phone").
  */
 export async function emailedEnrolmentCode(
   page: Page,

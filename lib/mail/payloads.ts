@@ -12,8 +12,18 @@ import { LOCALES } from '@/lib/i18n/locales';
 const id = z.string().min(1).max(64);
 const iso = z.iso.datetime({ offset: true });
 
-/** The changes to how a login signs in that its owner is mailed of (lib/mail/templates/security-change.ts). */
-export const SECURITY_CHANGES = ['mfa_enrolled', 'password_changed', 'recovery_codes_replaced'] as const;
+/**
+ * The changes to how a login signs in that its owner is mailed of (lib/mail/templates/security-change.ts):
+ * two-factor authentication turned on (`mfa_enrolled`) or moved to a new phone (`mfa_moved`, since
+ * 2026-12-05: a move is no set-up, and someone who just lost a phone must not read that it was turned
+ * on), the portal password changed, new recovery codes made.
+ */
+export const SECURITY_CHANGES = [
+  'mfa_enrolled',
+  'mfa_moved',
+  'password_changed',
+  'recovery_codes_replaced',
+] as const;
 export type SecurityChange = (typeof SECURITY_CHANGES)[number];
 
 export const MAIL_PAYLOADS = {
@@ -66,7 +76,8 @@ export const MAIL_PAYLOADS = {
   /**
    * The code that confirms turning on two-factor authentication from one session
    * (lib/auth/mfa/enrol-proof.ts): `sealedCode` sealed as `sealedUrl` is, scrubbed the same way once
-   * the row is finished; `expires` ISO 8601; `ip` the client address that asked for it.
+   * the row is finished; `expires` ISO 8601; `ip` the client address that asked for it; `purpose`
+   * what it confirms, which the mail's subject and words say.
    */
   enrolment_code: z.union([
     z.object({
@@ -75,8 +86,11 @@ export const MAIL_PAYLOADS = {
       sealedCode: z.string().min(1),
       expires: iso,
       ip: z.string().max(64).nullable().optional(),
-      /** Absent: turning on two-factor authentication; `password`: choosing a portal password. */
-      purpose: z.literal('password').optional(),
+      /**
+       * Absent: turning on two-factor authentication; `password`: choosing a portal password; `move`:
+       * moving two-factor authentication to a new phone (its code is an enrolment one all the same).
+       */
+      purpose: z.enum(['password', 'move']).optional(),
     }),
     z.object({ scrubbed: z.literal(true) }),
   ]),

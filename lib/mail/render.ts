@@ -472,8 +472,10 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const code = unseal(p.sealedCode, 'mail-payload-v1');
       // The session's code now: gone with the session or the enrolment, or replaced by a newer one.
       const proof = await db.enrolmentProof.findUnique({ where: { sessionId: p.sessionId } });
-      const purpose = p.purpose === 'password' ? 'password' : 'enrol';
-      if (!proof || !isEnrolmentCode(proof.codeMac, p.sessionId, code, purpose))
+      // A move's code is an enrolment one (lib/auth/mfa/enrol-proof.ts ProofRequest); only its words differ.
+      const purpose = p.purpose === 'password' || p.purpose === 'move' ? p.purpose : 'enrol';
+      const proves = purpose === 'password' ? 'password' : 'enrol';
+      if (!proof || !isEnrolmentCode(proof.codeMac, p.sessionId, code, proves))
         return skip('code no longer wanted (used, replaced by a newer one, or its session ended)');
       return {
         ok: true,

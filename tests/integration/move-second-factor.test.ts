@@ -3,10 +3,10 @@ import { TOTP } from 'otpauth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCode } from '@/lib/auth/codes';
 import type { CurrentUser } from '@/lib/auth/session';
-import { hashRecoveryCode } from '@/lib/auth/totp';
+import { encryptSecret, hashRecoveryCode, pendingSecretFor } from '@/lib/auth/totp';
 import { confirmEnrolment, pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
-import { moveSecondFactor } from '@/lib/auth/mfa/move';
+import { movePage, moveSecondFactor } from '@/lib/auth/mfa/move';
 import { unusedRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import type { Locale } from '@/lib/i18n/locales';
@@ -34,6 +34,13 @@ const db = () => getDb();
 async function mailedForMove(me: CurrentUser): Promise<string> {
   expect(said(await sendEnrolmentProof(me, meta, 'move'))).toBe('ok');
   return mailedEnrolmentCode(me.email);
+}
+
+/** The move page as `me` is shown it: the QR code's secret, and `shown`, which its form sends back. */
+async function moveSteps(me: CurrentUser): Promise<{ secret: string; shown: string }> {
+  const page = await movePage(me);
+  if (page.inForce) throw new Error('the move page shows no QR code');
+  return page;
 }
 
 /** How many of `codes` (as shown to the user) are stored, unused, for `userId`. */
@@ -93,11 +100,11 @@ describe.each(dialects())('moving the second factor to a new phone on %s', (dial
         expires: new Date(Date.now() + 600_000),
       },
     });
-    const { secret: newSecret } = await pendingEnrolment(me);
+    const { secret: newSecret, shown } = await moveSteps(me);
     expect(newSecret).not.toBe(oldSecret);
     const mailed = await mailedForMove(me);
 
-    const r = await moveSecondFactor(me, code(newSecret), mailed, meta);
+    const r = await moveSecondFactor(me, code(newSecret), mailed, shown, meta);
     expect(r).toMatchObject({ ok: true, note: { key: 'outcome.mfa.moved' } });
     const codes = dataOf(r).recoveryCodes;
     expect(codes).toHaveLength(10);
@@ -138,38 +145,89 @@ describe.each(dialects())('moving the second factor to a new phone on %s', (dial
     });
     expect(JSON.parse(sent.detail!)).toEqual({ replaced: false, for: 'move' });
 
-    // The owner is told of the change, from where, in the second-factor change's mail.
+    // The owner is told of the change, from where, as a move: the set-up's mail said "turned on".
     const alerts = await db().mailMessage.findMany({
       where: { to: u.email, template: 'security_change' },
       orderBy: { createdAt: 'asc' },
     });
     expect(alerts.map((m) => JSON.parse(m.payload))).toEqual([
       expect.objectContaining({ change: 'mfa_enrolled' }),
-      { userId: u.id, change: 'mfa_enrolled', at: expect.any(String), ip: meta.ip },
+      { userId: u.id, change: 'mfa_moved', at: expect.any(String), ip: meta.ip },
     ]);
     const mail = await renderMessage(alerts[1]!, new Date());
-    expect(mail.ok && mail.mail.text).toContain('moved to a new phone');
-    expect(mail.ok && mail.mail.text).toContain(`from the internet address ${meta.ip}`);
+    if (!mail.ok) throw new Error(mail.reason);
+    expect(mail.mail.subject).toMatch(
+      /^Two-factor authentication was moved to a new phone for your .*login$/,
+    );
+    expect(mail.mail.text).toContain('was moved to a new phone on');
+    expect(mail.mail.text).toContain(`from the internet address ${meta.ip}`);
+    expect(`${mail.mail.subject}\n${mail.mail.text}`).not.toMatch(/turned on/);
+    // The first set-up's mail still says "turned on", and nothing of a move.
+    const first = await renderMessage(alerts[0]!, new Date());
+    if (!first.ok) throw new Error(first.reason);
+    expect(first.mail.subject).toMatch(/^Two-factor authentication was turned on for your .*login$/);
+    expect(first.mail.text).not.toMatch(/moved|new phone/);
   });
+
+  it.each([
+    ['en', /^Your code to move two-factor authentication to a new phone/, /turn on|set-up page/, /new phone/],
+    [
+      'es',
+      /^Su código para pasar la verificación en dos pasos a un teléfono nuevo/,
+      /activar/,
+      /teléfono nuevo/,
+    ],
+  ] as const)(
+    'the code mailed for a move (%s) is worded as a move, not as turning the factor on; the set-up’s as a set-up',
+    async (locale, subject, setUpWords, moveWords) => {
+      const { u, me } = await lostPhone();
+      await db().user.update({ where: { id: u.id }, data: { locale } });
+      const mailed = await mailedForMove(me);
+      const row = await db().mailMessage.findFirstOrThrow({
+        where: { to: u.email, template: 'enrolment_code' },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      });
+      expect(JSON.parse(row.payload)).toMatchObject({ purpose: 'move' });
+      const move = await renderMessage(row, new Date());
+      if (!move.ok) throw new Error(move.reason);
+      expect(move.mail.subject).toMatch(subject);
+      expect(move.mail.text).toContain(mailed);
+      for (const part of [move.mail.subject, move.mail.text]) expect(part).not.toMatch(setUpWords);
+      expect(move.mail.html).toContain(translate(locale)('mail.enrolmentCode.preheaderMove'));
+      // A first set-up's code (another login, the factor off) speaks of turning it on only.
+      const { u: other, me: fresh } = await makeUserWithSession('customer');
+      await db().user.update({ where: { id: other.id }, data: { locale } });
+      expect(said(await sendEnrolmentProof(fresh, meta))).toBe('ok');
+      const setUp = await renderMessage(
+        await db().mailMessage.findFirstOrThrow({ where: { to: other.email, template: 'enrolment_code' } }),
+        new Date(),
+      );
+      if (!setUp.ok) throw new Error(setUp.reason);
+      expect(setUp.mail.subject).toMatch(setUpWords);
+      expect(setUp.mail.text).not.toMatch(moveWords);
+    },
+  );
 
   it('only a session past the factor may move it, only while it is on; the mailed code is checked first', async () => {
     const { u, me } = await lostPhone();
-    const { secret } = await pendingEnrolment(me);
+    const { secret, shown } = await moveSteps(me);
 
     // Someone with the password only: neither a code mailed nor a move.
     const half = await halfSignedIn(me);
     expect(said(await sendEnrolmentProof(half, meta, 'move'))).toBe('outcome.mfaFirst');
-    expect(said(await moveSecondFactor(half, code(secret), '123456', meta))).toBe('outcome.mfaFirst');
+    expect(said(await moveSecondFactor(half, code(secret), '123456', shown, meta))).toBe('outcome.mfaFirst');
     // A login without the factor sets it up instead.
     const { me: plain } = await makeUserWithSession('customer');
     expect(said(await sendEnrolmentProof(plain, meta, 'move'))).toBe('outcome.mfa.moveOff');
-    expect(said(await moveSecondFactor(plain, code(secret), '123456', meta))).toBe('outcome.mfa.moveOff');
+    expect(said(await moveSecondFactor(plain, code(secret), '123456', shown, meta))).toBe(
+      'outcome.mfa.moveOff',
+    );
     // A first set-up is still refused while the factor is on.
     expect(said(await sendEnrolmentProof(me, meta))).toBe('outcome.mfa.enrolledElsewhere');
 
     // No code mailed: refused at its field, and the app's time step is left unspent.
     const app = code(secret);
-    expect(await moveSecondFactor(me, app, '123456', meta)).toEqual({
+    expect(await moveSecondFactor(me, app, '123456', shown, meta)).toEqual({
       ok: false,
       code: 'invalid',
       note: { key: 'outcome.mfa.proofNone' },
@@ -177,10 +235,10 @@ describe.each(dialects())('moving the second factor to a new phone on %s', (dial
     });
     const mailed = await mailedForMove(me);
     const wrongMail = mailed.replace(' ', '') === '000000' ? '000001' : '000000';
-    expect(said(await moveSecondFactor(me, app, wrongMail, meta))).toBe('outcome.mfa.proofWrong');
-    expect(said(await moveSecondFactor(me, '12 34', mailed, meta))).toBe('outcome.mfa.enrolMalformed');
+    expect(said(await moveSecondFactor(me, app, wrongMail, shown, meta))).toBe('outcome.mfa.proofWrong');
+    expect(said(await moveSecondFactor(me, '12 34', mailed, shown, meta))).toBe('outcome.mfa.enrolMalformed');
     // A wrong code of the new app: refused and audited, not counted toward the factor's lock.
-    expect(await moveSecondFactor(me, code(secret, 5), mailed, meta)).toEqual({
+    expect(await moveSecondFactor(me, code(secret, 5), mailed, shown, meta)).toEqual({
       ok: false,
       code: 'invalid',
       note: { key: 'outcome.mfa.enrolWrong' },
@@ -195,18 +253,18 @@ describe.each(dialects())('moving the second factor to a new phone on %s', (dial
       ]),
     );
     // The same app code as at first still works: no refusal before it spent its step.
-    expect(said(await moveSecondFactor(me, app, mailed, meta))).toBe('ok');
+    expect(said(await moveSecondFactor(me, app, mailed, shown, meta))).toBe('ok');
   });
 
   it('limits as the set-up’s: app codes per window, and emailed codes per hour shared with the set-up', async () => {
     const { u, me } = await lostPhone();
-    const { secret } = await pendingEnrolment(me);
+    const { secret, shown } = await moveSteps(me);
     const mailed = await mailedForMove(me);
     for (let i = 0; i < 5; i++)
-      expect(said(await moveSecondFactor(me, code(secret, 10 + i), mailed, meta))).toMatch(
+      expect(said(await moveSecondFactor(me, code(secret, 10 + i), mailed, shown, meta))).toMatch(
         /^(outcome\.mfa\.enrolWrong|mfa\.throttled)$/,
       );
-    expect(said(await moveSecondFactor(me, code(secret), mailed, meta))).toBe('mfa.throttled');
+    expect(said(await moveSecondFactor(me, code(secret), mailed, shown, meta))).toBe('mfa.throttled');
     expect(await db().auditLog.count({ where: { actorId: u.id, action: 'mfa.throttled' } })).toBe(1);
     expect((await db().user.findUniqueOrThrow({ where: { id: u.id } })).totpEnabledAt).not.toBeNull();
 
@@ -219,28 +277,95 @@ describe.each(dialects())('moving the second factor to a new phone on %s', (dial
 
   it('two tabs moving at once: one moves, the other is told so; the ten codes shown are the ten that work', async () => {
     const { u, me } = await lostPhone();
-    const { secret } = await pendingEnrolment(me);
+    const { secret, shown } = await moveSteps(me);
     const mailed = await mailedForMove(me);
     const rs = await Promise.all([
-      moveSecondFactor(me, code(secret, 0), mailed, meta),
-      moveSecondFactor(me, code(secret, 1), mailed, meta),
+      moveSecondFactor(me, code(secret, 0), mailed, shown, meta),
+      moveSecondFactor(me, code(secret, 1), mailed, shown, meta),
     ]);
     expect(rs.map(said).sort()).toEqual(['ok', 'outcome.mfa.movedElsewhere']);
-    const shown = dataOf(rs.find((r) => r.ok)!).recoveryCodes;
-    expect(await working(u.id, shown)).toBe(10);
+    const codes = dataOf(rs.find((r) => r.ok)!).recoveryCodes;
+    expect(await working(u.id, codes)).toBe(10);
     expect(await db().recoveryCode.count({ where: { userId: u.id } })).toBe(10);
     const moves = await db().auditLog.findMany({ where: { actorId: u.id, action: 'mfa.enrolled' } });
     expect(moves.filter((m) => JSON.parse(m.detail!).for === 'move')).toHaveLength(1);
   });
 
+  it('a second tab left on the page after the move is told so before any code is read, never checked against a QR code it does not show', async () => {
+    const { u, me } = await lostPhone();
+    // Tabs A and B show the page of one session: the same QR code, the same `shown`.
+    const a = await moveSteps(me);
+    expect(await moveSteps(me)).toEqual(a);
+    const moved = await moveSecondFactor(me, code(a.secret), await mailedForMove(me), a.shown, meta);
+    expect(said(moved)).toBe('ok');
+    // B's form is sent with the browser's cookie, now the session A's move started; B shows A's QR
+    // code, which is the secret in force.
+    const row = await db().session.findUniqueOrThrow({
+      where: { sessionToken: dataOf(moved).session.sessionToken },
+    });
+    const now: CurrentUser = { ...me, sessionId: row.id };
+    const elsewhere = {
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.mfa.movedElsewhere' },
+      fieldErrors: { shown: [{ key: 'outcome.mfa.movedElsewhere' }] },
+    };
+    // No code was mailed for that session: not "First press “Email me a code”".
+    expect(await moveSecondFactor(now, code(a.secret, 1), '123456', a.shown, meta)).toEqual(elsewhere);
+    // Pressed there, and the app's code typed (the secret in force): not "Scan the QR code again".
+    const mailed = await mailedForMove(now);
+    expect(await moveSecondFactor(now, code(a.secret, 1), mailed, a.shown, meta)).toEqual(elsewhere);
+    // Nothing was read: the mailed code has all its tries, no failure was audited, A's codes stand.
+    expect((await db().enrolmentProof.findUniqueOrThrow({ where: { sessionId: now.sessionId } })).tries).toBe(
+      0,
+    );
+    const failures = await db().auditLog.findMany({ where: { actorId: u.id, action: 'mfa.failure' } });
+    expect(failures.filter((f) => JSON.parse(f.detail!).for === 'move')).toEqual([]);
+    expect(await working(u.id, dataOf(moved).recoveryCodes)).toBe(10);
+    // Reloaded, B shows this session's own QR code, not the one in force, and a move from it goes through.
+    const reloaded = await moveSteps(now);
+    expect(reloaded.secret).not.toBe(a.secret);
+    expect(said(await moveSecondFactor(now, code(reloaded.secret), mailed, reloaded.shown, meta))).toBe('ok');
+  });
+
+  it('a page of another sign-in, or a form without its `shown`, is out of date: reload; nothing is read', async () => {
+    const { u, me } = await lostPhone();
+    const old = await moveSteps(me);
+    // Signed in again in another tab meanwhile: the browser's cookie is another session's.
+    const again: CurrentUser = { ...me, sessionId: (await makeSession(u.id)).id };
+    const mailed = await mailedForMove(again);
+    const outOfDate = {
+      ok: false,
+      code: 'conflict',
+      note: { key: 'outcome.mfa.moveStale' },
+      fieldErrors: { shown: [{ key: 'outcome.mfa.moveStale' }] },
+    };
+    for (const shown of [old.shown, undefined, '', 'f'.repeat(64)])
+      expect(await moveSecondFactor(again, code(old.secret), mailed, shown, meta)).toEqual(outOfDate);
+    expect(
+      (await db().enrolmentProof.findUniqueOrThrow({ where: { sessionId: again.sessionId } })).tries,
+    ).toBe(0);
+    const fresh = await moveSteps(again);
+    expect(said(await moveSecondFactor(again, code(fresh.secret), mailed, fresh.shown, meta))).toBe('ok');
+  });
+
+  it('the page never shows the secret in force as a QR code to scan', async () => {
+    const { u, me } = await lostPhone();
+    await db().user.update({
+      where: { id: u.id },
+      data: { totpSecret: encryptSecret(pendingSecretFor(u.id, me.sessionId)) },
+    });
+    expect(await movePage(me)).toEqual({ inForce: true });
+  });
+
   it('a database failure while moving changes nothing, and the same codes work once it is back', async () => {
     const { u, me, oldSecret, oldCodes } = await lostPhone();
-    const { secret } = await pendingEnrolment(me);
+    const { secret, shown } = await moveSteps(me);
     const mailed = await mailedForMove(me);
     const app = code(secret);
     const restore = await failInserts(dialect, 'Session');
     try {
-      await expect(moveSecondFactor(me, app, mailed, meta)).rejects.toThrow(/simulated_outage/);
+      await expect(moveSecondFactor(me, app, mailed, shown, meta)).rejects.toThrow(/simulated_outage/);
     } finally {
       await restore();
     }
@@ -248,7 +373,7 @@ describe.each(dialects())('moving the second factor to a new phone on %s', (dial
     expect(await db().session.count({ where: { id: me.sessionId } })).toBe(1);
     expect(await db().mailMessage.count({ where: { to: u.email, template: 'security_change' } })).toBe(1);
     expect(said(await verifySecondFactor(await halfSignedIn(me), code(oldSecret, 1), meta))).toBe('ok');
-    expect(said(await moveSecondFactor(me, app, mailed, meta))).toBe('ok');
+    expect(said(await moveSecondFactor(me, app, mailed, shown, meta))).toBe('ok');
   });
 
   it.each(['en', 'es'] as const)(

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
+import { enrolmentCode } from '@/lib/mail/templates/enrolment-code';
 import { esc, html } from '@/lib/mail/templates/html';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
 import { loginEnabled } from '@/lib/mail/templates/login-enabled';
 import { requestDenied, requestLiftFailed } from '@/lib/mail/templates/requests';
+import { securityChange } from '@/lib/mail/templates/security-change';
 import { signInLink } from '@/lib/mail/templates/sign-in-link';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
 import type { Locale } from '@/lib/i18n/locales';
@@ -427,5 +429,87 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
     expect(cleared).toContain('“Email me a sign-in link”');
     expect(cleared).not.toContain('Your password is unchanged.');
     expect(mail('es', true).text).toContain('Soporte eliminó su contraseña del portal');
+  });
+});
+
+// A move of the second factor to a new phone was mailed as a set-up ("Your code to turn on two-factor
+// authentication", then "… was turned on for your login") to someone who had just lost a phone
+// (re-review of the move, 2026-12-05): each mail now says what happened, in both languages.
+describe('the second factor’s mails say whether it was turned on or moved to a new phone', () => {
+  const recipient = { name: 'Dana', email: 'dana@acme.example' };
+  const at = new Date('2026-12-05T15:30:00Z');
+  const inLocale = (locale: Locale) => ({ ...ctx('Europe/Madrid'), t: mailTranslator(locale), locale });
+  const code = (purpose: 'enrol' | 'move' | 'password', locale: Locale) =>
+    enrolmentCode({ recipient, code: '482913', expires: at, ip: '203.0.113.7', purpose }, inLocale(locale));
+  const change = (c: 'mfa_enrolled' | 'mfa_moved', locale: Locale) =>
+    securityChange({ recipient, change: c, at, ip: '203.0.113.7' }, inLocale(locale));
+  const preheader = (html: string) => /<div style="display:none[^>]*>([^<]*)<\/div>/.exec(html)?.[1];
+
+  it('the code mailed for a move, in English and Spanish', () => {
+    const en = code('move', 'en');
+    expect(en.subject).toBe('Your code to move two-factor authentication to a new phone for Example Voice');
+    expect(preheader(en.html)).toBe(
+      'Type it on the page where you are moving it, beside the code from the app on your new phone.',
+    );
+    expect(en.text).toContain(
+      'asked to move two-factor authentication to a new phone (from the internet address 203.0.113.7)',
+    );
+    expect(en.text).toContain('482 913');
+    expect(`${en.subject} ${preheader(en.html)} ${en.text}`).not.toMatch(/turn on|set-up page/);
+    const es = code('move', 'es');
+    expect(es.subject).toBe(
+      'Su código para pasar la verificación en dos pasos a un teléfono nuevo en Example Voice',
+    );
+    expect(preheader(es.html)).toBe(
+      'Escríbalo en la página donde la está pasando, junto al código de la aplicación de su teléfono nuevo.',
+    );
+    expect(es.text).toContain('ha pedido pasar la verificación en dos pasos a un teléfono nuevo');
+    expect(`${es.subject} ${preheader(es.html)} ${es.text}`).not.toMatch(/activar|configuración/);
+  });
+
+  it('the set-up’s code speaks of turning it on only, in English and Spanish; the password’s of the password', () => {
+    const en = code('enrol', 'en');
+    expect(en.subject).toBe('Your code to turn on two-factor authentication for Example Voice');
+    expect(preheader(en.html)).toBe(
+      'Type it on the set-up page beside the code from your authenticator app.',
+    );
+    expect(en.text).toContain(
+      'asked to turn on two-factor authentication (from the internet address 203.0.113.7)',
+    );
+    expect(en.text).not.toMatch(/\bmove|new phone/);
+    const es = code('enrol', 'es');
+    expect(es.subject).toBe('Su código para activar la verificación en dos pasos en Example Voice');
+    expect(es.text).toContain('ha pedido activar la verificación en dos pasos');
+    expect(es.text).not.toMatch(/pasar|teléfono nuevo/);
+    expect(code('password', 'en').subject).toBe('Your code to choose a portal password for Example Voice');
+    expect(code('password', 'es').subject).toBe(
+      'Su código para elegir una contraseña del portal de Example Voice',
+    );
+  });
+
+  it('the alert after a move says it was moved, not turned on; after a set-up, turned on; in English and Spanish', () => {
+    const en = change('mfa_moved', 'en');
+    expect(en.subject).toBe(
+      'Two-factor authentication was moved to a new phone for your Example Voice login',
+    );
+    expect(preheader(en.html)).toContain('the authenticator app on the new phone');
+    expect(en.text).toContain('Two-factor authentication for your login was moved to a new phone on');
+    expect(en.text).toContain('from the internet address 203.0.113.7');
+    expect(en.text).toContain('the old recovery codes no longer work');
+    expect(`${en.subject} ${en.text}`).not.toMatch(/turned on/);
+    const es = change('mfa_moved', 'es');
+    expect(es.subject).toBe(
+      'Se pasó la verificación en dos pasos a un teléfono nuevo en su acceso a Example Voice',
+    );
+    expect(es.text).toContain('La verificación en dos pasos de su acceso se pasó a un teléfono nuevo el');
+    expect(`${es.subject} ${es.text}`).not.toMatch(/activó/);
+
+    const on = change('mfa_enrolled', 'en');
+    expect(on.subject).toBe('Two-factor authentication was turned on for your Example Voice login');
+    expect(on.text).toContain('Two-factor authentication was turned on for your login on');
+    expect(on.text).not.toMatch(/moved|new phone/);
+    const onEs = change('mfa_enrolled', 'es');
+    expect(onEs.subject).toBe('Se activó la verificación en dos pasos en su acceso a Example Voice');
+    expect(onEs.text).not.toMatch(/pasó|teléfono nuevo/);
   });
 });

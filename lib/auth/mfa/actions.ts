@@ -74,9 +74,10 @@ export const sendEnrolmentProofAction = userAction(z.object({}), (_input, { user
  * profile page is rendered again, so its count of codes left says ten beside the ten shown.
  */
 export const moveAction = userAction(
-  enrolSchema,
+  // `shown`: which QR code the page showed (lib/auth/mfa/move.ts movePage); a stale page's is refused.
+  enrolSchema.extend({ shown: z.string().max(128).optional() }),
   async (input, { user, meta }) => {
-    const r = await moveSecondFactor(user, input.code, input.mailCode, meta);
+    const r = await moveSecondFactor(user, input.code, input.mailCode, input.shown, meta);
     if (!r.ok) return r;
     await setSessionCookie(r.data!.session, user);
     revalidatePath('/profile');

@@ -59,10 +59,12 @@ export type ProofPurpose = 'enrol' | 'password';
 
 /**
  * What "Email me a code" is pressed for: a ProofPurpose, or `move` (the authenticator moved to a new
- * phone: lib/auth/mfa/move.ts). A move's code is an `enrol` one, mailed and checked as such: it
- * proves the mailbox for setting up an authenticator app, the first or a new phone's, and its mail
- * (the enrolment_code template) is the set-up's. Only the precondition differs: set-up wants the
- * factor off, a move wants it on and passed in this session.
+ * phone: lib/auth/mfa/move.ts). A move's code is an `enrol` one, stored and checked as such: it
+ * proves the mailbox for setting up an authenticator app, the first or a new phone's. Its mail (the
+ * enrolment_code template, payload `purpose` `move`) says what it is for: moving two-factor
+ * authentication to a new phone, never turning it on, which someone who has just lost a phone would
+ * read as something that did not happen. The precondition differs too: set-up wants the factor off,
+ * a move wants it on and passed in this session.
  */
 export type ProofRequest = ProofPurpose | 'move';
 
@@ -87,8 +89,8 @@ function waitValues(seconds: number): { unit: 'minute' | 'hour'; count: number }
  * "Choose a portal password", refused outcome.auth.passwordExists once the login has one): a new
  * 6-digit code for this session (it replaces
  * the last one and its tries), valid ENROL_PROOF_TTL_MS, queued to the login's address with the
- * requester's client address (the enrolment_code template, at most once, the code sealed in the
- * outbox and scrubbed once sent). Succeeds with outcome.mfa.proofSent, or outcome.mfa.proofResent
+ * requester's client address (the enrolment_code template, worded for `request`, at most once, the
+ * code sealed in the outbox and scrubbed once sent). Succeeds with outcome.mfa.proofSent, or outcome.mfa.proofResent
  * when it replaced a code (a different sentence, so a screen reader announces the second press);
  * refused with outcome.mfa.enrolledElsewhere when the factor is on already, outcome.sessionEnded
  * when the session ended meanwhile, or throttled (outcome.mfa.proofThrottled, with the wait in
@@ -141,7 +143,8 @@ export async function sendEnrolmentProof(
         sealedCode: seal(code, 'mail-payload-v1'),
         expires: expiresAt.toISOString(),
         ip: meta.ip ?? null,
-        ...(purpose === 'password' ? { purpose } : {}),
+        // The mail's words: a set-up (no purpose), a move, or a password.
+        ...(request === 'enrol' ? {} : { purpose: request }),
       });
       await audit(
         {

@@ -12,7 +12,8 @@ export type SecurityChangeData = {
 
 /**
  * Security alert: a change to how this login signs in, made from a signed-in session (two-factor
- * authentication turned on, the portal password changed, new recovery codes made). Each is what
+ * authentication turned on or moved to a new phone, each in its own words; the portal password
+ * changed; new recovery codes made). Each is what
  * someone who got into the login (a stolen password, a forwarded sign-in link) would do to keep it
  * and lock its owner out, so the owner is told at once, with when and from where, and what to do if
  * it was not them (OWASP ASVS 4.0 V2.2.3: notify after updates to authentication details). No

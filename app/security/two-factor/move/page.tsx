@@ -5,7 +5,7 @@ import { MovePhoneForm } from '@/components/move-phone-form';
 import { displayEmail } from '@/lib/auth/email-address';
 import { requireUser } from '@/lib/auth/session';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
-import { pendingEnrolment } from '@/lib/auth/mfa/enrol';
+import { movePage } from '@/lib/auth/mfa/move';
 import { moveAction, sendMoveProofAction } from '@/lib/auth/mfa/actions';
 import { pageTitle } from '@/lib/i18n/page-title';
 
@@ -13,20 +13,29 @@ export const generateMetadata = () => pageTitle('mfa.move.title');
 
 // "Move to a new phone" (lib/auth/mfa/move.ts), offered by the profile and the two-factor page while
 // the factor is on. Only for a session past its second factor (requireUser sends any other to the
-// code first: a recovery code will do), so a lost phone is no dead end.
+// code first: a recovery code will do), so a lost phone is no dead end. The form sends back which QR
+// code it was shown with (movePage `shown`): a page left open in another tab is then told it is out of
+// date, and a QR code that is the secret in force is never shown to scan.
 export default async function MovePhonePage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const next = safeCallbackUrl((await searchParams).next);
   const user = await requireUser(`/security/two-factor/move?next=${encodeURIComponent(next)}`);
   if (!user.mfaEnrolled) redirect(`/security/two-factor?next=${encodeURIComponent(next)}`);
-  const pending = await pendingEnrolment(user);
+  const pending = await movePage(user);
   const t = await getTranslations('mfa');
+  if (pending.inForce)
+    return (
+      <div className="mx-auto flex max-w-md flex-col gap-4">
+        <h1 className="text-2xl font-bold">{t('move.title')}</h1>
+        <p>{t('move.inForce')}</p>
+      </div>
+    );
   const steps = <MoveSteps t={t} email={displayEmail(user.email)} pending={pending} />;
   return (
     <div className="mx-auto flex max-w-md flex-col gap-4">
       <h1 className="text-2xl font-bold">{t('move.title')}</h1>
       {/* Gone once the form shows the new recovery codes (components/move-phone-form.tsx): the QR
           code would then be the next move's. */}
-      <MovePhoneForm key="move" action={moveAction} next={next} steps={steps} />
+      <MovePhoneForm key="move" action={moveAction} next={next} shown={pending.shown} steps={steps} />
     </div>
   );
 }
@@ -39,7 +48,7 @@ function MoveSteps({
 }: {
   t: Awaited<ReturnType<typeof getTranslations<'mfa'>>>;
   email: string;
-  pending: Awaited<ReturnType<typeof pendingEnrolment>>;
+  pending: { qrDataUrl: string; secret: string };
 }) {
   return (
     <div className="flex flex-col gap-4">
