@@ -9,7 +9,13 @@ import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { changePortalPassword } from '@/lib/auth/change-password';
 import { signOut } from '@/lib/auth/config';
 import { requestSignInLink } from '@/lib/auth/email-link';
-import { DEVICE_COOKIE, deviceCookieOptions, deviceLogin, giveDeviceCookie } from '@/lib/auth/known-device';
+import {
+  DEVICE_COOKIE,
+  deviceCookieOptions,
+  deviceLogin,
+  giveDeviceCookie,
+  keepDeviceKnown,
+} from '@/lib/auth/known-device';
 import { LINK_BIND_COOKIE, LINK_BIND_PATH } from '@/lib/auth/link-binding';
 import { redeemSignInLink } from '@/lib/auth/link-sign-in';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
@@ -148,8 +154,11 @@ async function continueLink(form: FormData): Promise<ActionState> {
   jar.delete({ name: LINK_BIND_COOKIE, path: LINK_BIND_PATH });
   // The person proved they read this mailbox in this browser: it is a known device for this email now,
   // once the sign-in is complete (with a second factor, when the code is right: lib/auth/mfa/actions.ts).
-  const login = await deviceLogin({ email: outcome.email });
-  if (login && !login.totpEnabledAt) await giveDeviceCookie(login);
+  // The login as read BEFORE the link was used: a revocation or a disable committing meanwhile leaves
+  // the cookie stale (giveDeviceCookie gives none to a disabled login), and nothing is read now that
+  // the link is spent (security re-review, 2026-12-05: read here, a database error was answered as an
+  // outage that changed nothing, and a revocation in between gave a cookie of the new epoch).
+  if (!outcome.login.totpEnabledAt) await giveDeviceCookie(outcome.login);
   redirect(callbackUrl);
 }
 
@@ -170,23 +179,33 @@ async function endThisSession(user: CurrentUser): Promise<void> {
  * Ends every session of this user, on every device, and every sign-in link still in their mail.
  * A session whose second factor is still pending (secondFactorPending: someone with the password
  * only) ends only itself, as "Sign out" does: it must not sign the real user out everywhere.
+ * This browser is signed out too, but stays a known device of the login (a cookie of the epoch this
+ * revocation wrote, read in its transaction): it was signed in here, completely, until now, and the
+ * cookie grants no session, only its own allowance of password attempts, so its owner's next sign-in
+ * here is not held back by strangers. Every other browser's cookie counts for nothing from now on.
  */
 export async function signOutEverywhereAction(): Promise<void> {
   const user = await currentUser();
   if (user && secondFactorPending(user)) await endThisSession(user);
   else if (user) {
     const meta = await requestMeta();
-    await db.$transaction(async (tx) => {
+    const login = await db.$transaction(async (tx) => {
       // The user row first, then the sessions and links (docs/architecture.md "Lock order"): an admin
       // disabling this user, or a password change, takes them in that order too.
       await lockUser(tx, user.id);
+      // Still signed in here: a revocation that committed first (a disable, a password change
+      // elsewhere) ended this session, and this browser gets no cookie of a later epoch.
+      const here = await tx.session.count({ where: { id: user.sessionId, userId: user.id } });
       const { count } = await tx.session.deleteMany({ where: { userId: user.id } });
       const linksRevoked = await revokeSignInLinks(tx, user.email);
       await audit(
         { action: 'sign_out.everywhere', actor: user, detail: { sessions: count, linksRevoked }, meta },
         tx,
       );
+      return here > 0 ? deviceLogin({ id: user.id }, tx) : null;
     });
+    // After the commit (giveDeviceCookie gives none to a disabled login).
+    if (login) await giveDeviceCookie(login);
   }
   await signOut({ redirect: false });
   redirect('/sign-in?signedOut=1');
@@ -220,6 +239,8 @@ export const changePasswordAction = userAction<typeof passwordSchema>(
       choosing: input.choosing === '1',
       mailCode: input.mailCode,
     });
+    // The change moved the login's epoch and kept this session: this browser stays a known device.
+    if (r.ok) await keepDeviceKnown(user.id, { id: user.sessionId });
     // The page's form follows the login: once a password exists it asks for the current one.
     if (r.ok || r.code === 'conflict') revalidatePath('/profile');
     return r;

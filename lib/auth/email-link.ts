@@ -6,8 +6,8 @@ import { signIn } from '@/lib/auth/config';
 import { emailSchema } from '@/lib/auth/email-address';
 import { asLinkRequest } from '@/lib/auth/email-link-provider';
 import { deviceLogin, knownDevice } from '@/lib/auth/known-device';
-import { linkRequestLimitKeys } from '@/lib/auth/limit-keys';
-import { consume, consumeAll } from '@/lib/server/rate-limit';
+import { linkRequestLimitKeys, type LimitKey } from '@/lib/auth/limit-keys';
+import { consume, consumeAll, reward, type LimitName } from '@/lib/server/rate-limit';
 import { firstStatement } from '@/lib/server/db/unavailable';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
@@ -48,7 +48,10 @@ async function mailboxHasLiveLink(email: string): Promise<boolean> {
  * per-email ceiling (requests from many addresses, or mailbox flooding) the answer stays "on its
  * way" and nothing is sent while the mailbox holds a live link; when it holds none, one link is still
  * sent per link lifetime (`emailLinkPastCeiling`, audited as sign_in.link_past_ceiling with the
- * counter passed), so strangers who use up either cannot keep the mailbox's owner out. For a user,
+ * counter passed), so strangers who use up either cannot keep the mailbox's owner out. Such links
+ * from one address to unknown browsers are capped whatever the emails (`emailLinkPastCeilingIp`, 30
+ * an hour, spent only by a link queued for a login); past it nothing is sent (audited
+ * sign_in.link_suppressed, `by` that counter) and the answer is the same. For a user,
  * Auth.js's email sign-in makes the link and queues it (lib/auth/email-link-provider.ts); `callbackUrl`
  * is where it lands.
  */
@@ -95,29 +98,48 @@ export async function requestSignInLink(
     const spent = await consume(keys.pastCeiling.name, keys.pastCeiling.key);
     pastCeiling = !(spent.limited && spent.rejected);
   }
-  const suppressed = quiet !== null && !pastCeiling;
-  const user = suppressed
+  // The counter that holds this request's link back, if one does.
+  let suppressedBy: LimitName | null = quiet && !pastCeiling ? quiet.name : null;
+  const user = suppressedBy
     ? null
     : await db.user.findUnique({ where: { email }, select: { id: true, disabled: true } });
-  if (user && !user.disabled) {
+  const mails = user !== null && !user.disabled;
+  // A past-ceiling link also spends its address's cap (unknown browsers only), whatever the email:
+  // the per-email counter alone let one address mail every login it could name 4 links an hour
+  // (security re-review, 2026-12-05). Spent only by a link that goes to a login, after the check for
+  // one: made-up emails from a stranger behind the same NAT spend nothing, so colleagues there still
+  // get theirs. Over it nothing is sent, with the same answer, after the same floor.
+  let capSpent: LimitKey | null = null;
+  if (mails && pastCeiling && keys.pastCeilingIp) {
+    const cap = await consume(keys.pastCeilingIp.name, keys.pastCeilingIp.key);
+    if (cap.limited && cap.rejected) {
+      suppressedBy = keys.pastCeilingIp.name;
+      // Nothing went to this mailbox: its one past-ceiling link of this lifetime stays its owner's.
+      await reward(keys.pastCeiling!.name, keys.pastCeiling!.key);
+    } else capSpent = keys.pastCeilingIp;
+  }
+  if (mails && !suppressedBy) {
     try {
       await asLinkRequest(() =>
         signIn(EMAIL_PROVIDER_ID, { email, redirectTo: callbackUrl, redirect: false }),
       );
     } catch (e) {
+      // Not queued: the address's cap counts only links that go (best effort).
+      if (capSpent) await reward(capSpent.name, capSpent.key).catch(() => undefined);
       if (!(e instanceof AuthError)) throw e;
       log().warn({ authError: e.type }, 'sign-in link not queued');
     }
   }
   await sameCookiesWhoeverAsked();
+  const by = suppressedBy ?? quiet?.name;
   await audit({
-    action: suppressed
+    action: suppressedBy
       ? 'sign_in.link_suppressed'
       : pastCeiling
         ? 'sign_in.link_past_ceiling'
         : 'sign_in.link_requested',
     actor: { id: null, email },
-    detail: { email, ...(quiet ? { by: quiet.name } : {}) },
+    detail: { email, ...(by ? { by } : {}) },
     meta,
   });
   const wait = FLOOR_MS - (Date.now() - started);

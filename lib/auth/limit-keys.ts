@@ -47,15 +47,20 @@ export function passwordLimitKeys(o: {
  * who use up a shared counter cannot keep the owner from getting in by email. The per-address counter
  * is such a shared one: a stranger behind the same address (an office NAT, a hotel's Wi-Fi, a
  * carrier's NAT) asking for made-up emails spends it for everyone there, so it only quiets (security
- * review, 2026-12-05: before, every colleague in a fresh browser was told to wait). A browser the person
- * signed in with since the login's last revocation is refused by its own allowance instead, and told
- * to wait when it is spent (its cookie names this email already; review, session 39). The email's
- * ceiling and its past-ceiling link apply to every browser alike.
+ * review, 2026-12-05: before, every colleague in a fresh browser was told to wait). `pastCeilingIp`:
+ * the address's own cap on those past-ceiling links, whatever the emails (spent only by a link that
+ * is sent: lib/auth/email-link.ts), since `pastCeiling` is per email and one address looping over
+ * many logins' emails would otherwise mail each of them (security re-review, 2026-12-05). A browser
+ * the person signed in with since the login's last revocation is refused by its own allowance
+ * instead, and told to wait when it is spent (its cookie names this email already; review, session
+ * 39); no address counter holds it back. The email's ceiling and its past-ceiling link apply to every
+ * browser alike.
  */
 export function linkRequestLimitKeys(o: { email: string; ip: string | null; deviceId: string | null }): {
   refuse: LimitKey[];
   quiet: LimitKey[];
   pastCeiling: LimitKey | null;
+  pastCeilingIp: LimitKey | null;
 } {
   // A known browser: its own allowance instead of its address's counters; the email's ceiling and its
   // past-ceiling link as for any browser (someone who signed in with the password and kept many
@@ -65,6 +70,7 @@ export function linkRequestLimitKeys(o: { email: string; ip: string | null; devi
       refuse: [{ name: 'emailLinkDevice', key: o.deviceId }],
       quiet: [{ name: 'emailLink', key: o.email }],
       pastCeiling: { name: 'emailLinkPastCeiling', key: o.email },
+      pastCeilingIp: null,
     };
   const address = addressBucket(o.ip);
   return {
@@ -74,5 +80,6 @@ export function linkRequestLimitKeys(o: { email: string; ip: string | null; devi
       { name: 'emailLink', key: o.email },
     ],
     pastCeiling: { name: 'emailLinkPastCeiling', key: o.email },
+    pastCeilingIp: { name: 'emailLinkPastCeilingIp', key: address },
   };
 }

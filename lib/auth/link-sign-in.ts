@@ -4,6 +4,7 @@ import { displayEmail } from '@/lib/auth/email-address';
 import { audit } from '@/lib/audit/log';
 import { countSignIn } from '@/lib/server/metrics';
 import { signIn } from '@/lib/auth/config';
+import type { DeviceLogin } from '@/lib/auth/known-device';
 import { grantLinkSignIn, LINK_PROVIDER_ID } from '@/lib/auth/link-provider';
 import { db } from '@/lib/server/db';
 import { errorForLog, log } from '@/lib/server/log';
@@ -132,7 +133,7 @@ export const bindingProof = (bindCookie: string, token: string) =>
   mac(`${bindCookie}\n${token}`, 'link-binding-v1');
 
 export type UseLinkOutcome =
-  | { ok: true; userId: string; email: string }
+  | { ok: true; userId: string; email: string; login: DeviceLogin }
   | { ok: false; reason: 'unbound' | 'invalid' }
   | { ok: false; reason: 'other_user'; maskedEmail: string };
 
@@ -144,7 +145,11 @@ export type UseLinkOutcome =
  * `tz`: the browser's zone the Continue form carried, adopted unless the user has a second factor
  * (the session is then half signed in, as after the password: adoptZoneAtSignIn in lib/time/zone.ts).
  * `other_user`: the browser is signed in as someone else (`signedInId`, linkForAnotherUser); nothing
- * is used or changed, and `maskedEmail` names the link's owner.
+ * is used or changed, and `maskedEmail` names the link's owner. `login`: the link's login as read
+ * BEFORE the link was used (its epoch, second factor and disabled flag), for the known-device cookie
+ * (lib/auth/known-device.ts giveDeviceCookie): made from that read, a revocation or a disable that
+ * commits while the link is used leaves the cookie already stale, and no read after the sign-in can
+ * fail once the link is spent (security re-review, 2026-12-05).
  */
 export async function redeemSignInLink(
   input: {
@@ -208,5 +213,12 @@ export async function redeemSignInLink(
     meta,
   });
   countSignIn('email_link', 'success');
-  return { ok: true, userId: user.id, email: user.email };
+  const login: DeviceLogin = {
+    id: user.id,
+    email: user.email,
+    linksRevokedAt: user.linksRevokedAt,
+    totpEnabledAt: user.totpEnabledAt,
+    disabled: user.disabled,
+  };
+  return { ok: true, userId: user.id, email: user.email, login };
 }

@@ -32,7 +32,8 @@ export const LIMITS = {
   /**
    * Sign-in links asked for from one address (an office behind one address may have several people).
    * Over it nothing more is sent from there, but for the past-ceiling link of a mailbox that holds no
-   * live one: a stranger behind the same NAT must not keep colleagues from getting in by email.
+   * live one (within `emailLinkPastCeilingIp`): a stranger behind the same NAT must not keep
+   * colleagues from getting in by email.
    */
   emailLinkIp: { points: 30, duration: 60 * 60 },
   /** Sign-in links asked for one email from one address; over it, the requester is told to wait. */
@@ -46,6 +47,15 @@ export const LIMITS = {
    * minutes; a unit test holds them equal), so parallel requests cannot send a burst.
    */
   emailLinkPastCeiling: { points: 1, duration: 15 * 60 },
+  /**
+   * Past-ceiling links mailed from one client address (IPv4, or IPv6 /64) to unknown browsers, whatever
+   * the emails: `emailLinkPastCeiling` is per email, so without this one address looping over many
+   * logins' emails past its `emailLinkIp` mailed each of them 4 links an hour (security re-review,
+   * 2026-12-05). Spent only by a link actually queued for a login (lib/auth/email-link.ts), so a
+   * stranger's made-up emails behind the same NAT cannot spend it. Over it nothing is sent from there
+   * (the answer stays the same): one address mails at most 30 + 30 links an hour.
+   */
+  emailLinkPastCeilingIp: { points: 30, duration: 60 * 60 },
   /** Second-factor codes per user; failures also add up across windows (lib/auth/mfa/lockout.ts). */
   totp: { points: 5, duration: 5 * 60, blockDuration: 5 * 60 },
   /** One use per user and TOTP time step (codes stay valid ±30 s, so 2 minutes covers them). */

@@ -151,7 +151,8 @@ async function lockActorAndTarget(
 }
 
 /**
- * Disables a staff login (ending its sessions and sign-in links at once) or enables it again. Refused
+ * Disables a staff login (ending its sessions and sign-in links at once) or enables it again (its
+ * sign-in links and known-device cookies made before end then too: revokeSignInLinks). Refused
  * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran;
  * conflict `alreadyDisabled` / `alreadyEnabled` when the login is so already (nothing written). The
  * User rows are locked before the sessions are deleted (docs/architecture.md "Lock order").
@@ -177,7 +178,10 @@ export async function setStaffDisabled(
       const ended = input.disabled
         ? (await tx.session.deleteMany({ where: { userId: target.id } })).count
         : 0;
-      if (input.disabled) await revokeSignInLinks(tx, target.email);
+      // Both ways: disabling ends its links and moves its epoch (lib/auth/known-device.ts); enabling
+      // moves the epoch again, so a login enabled again trusts no browser from before (as a customer
+      // login's enabling does: lib/staff/customer-logins.ts endAccess), and a stray link ends too.
+      await revokeSignInLinks(tx, target.email);
       const { email } = target;
       const note: Note = input.disabled
         ? { key: 'outcome.staffUser.disabled', values: { email: displayEmail(email), sessions: ended } }

@@ -53,9 +53,19 @@ vi.mock('@/lib/auth/config', async (importOriginal) => ({
 }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
-const { continueLinkAction, emailLinkAction, signInAction, signOutEverywhereAction } =
+const { changePasswordAction, continueLinkAction, emailLinkAction, signInAction, signOutEverywhereAction } =
   await import('@/lib/auth/actions');
-const { verifyAction } = await import('@/lib/auth/mfa/actions');
+const {
+  enrolAction,
+  moveAction,
+  newRecoveryCodesAction,
+  sendEnrolmentProofAction,
+  sendMoveProofAction,
+  verifyAction,
+} = await import('@/lib/auth/mfa/actions');
+const { pendingEnrolment } = await import('@/lib/auth/mfa/enrol');
+const { movePage } = await import('@/lib/auth/mfa/move');
+const { mailedEnrolmentCode } = await import('@/tests/helpers/enrol-code');
 const { changePortalPassword } = await import('@/lib/auth/change-password');
 const { revokeSignInLinks } = await import('@/lib/auth/revoke');
 const { encryptSecret } = await import('@/lib/auth/totp');
@@ -65,7 +75,8 @@ const { resetStaffSecondFactor, setStaffDisabled } = await import('@/lib/staff/u
 const { resetSecondFactor } = await import('@/lib/accounts/commands');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
 const { attemptSignIn } = await import('@/lib/auth/sign-in');
-const { DEVICE_COOKIE, deviceLogin, knownDevice, newDeviceCookie } = await import('@/lib/auth/known-device');
+const { DEVICE_COOKIE, deviceLogin, keepDeviceKnown, knownDevice, newDeviceCookie } =
+  await import('@/lib/auth/known-device');
 const { LINK_BIND_COOKIE } = await import('@/lib/auth/link-binding');
 const { bindingProof } = await import('@/lib/auth/link-sign-in');
 const { hashPassword } = await import('@/lib/auth/password');
@@ -343,6 +354,66 @@ describe.each(dialects())('a stranger cannot lock the owner out, on %s', (dialec
     expect(await audited('sign_in.link_past_ceiling', email)).toBe(1);
     expect(await audited('sign_in.link_suppressed', email)).toBe(5);
   });
+
+  // Security re-review, 2026-12-05: the past-ceiling link was counted per email only, so one address
+  // past its counter, looping over every customer email it could guess, mailed each login 4 links an
+  // hour (before that change, 30 an hour in all), filling the outbox ahead of block notices.
+  it('one address past its counter mails a bounded number of links, however many logins it names', async () => {
+    const vps = from('198.51.100.90');
+    const cap = LIMITS.emailLinkPastCeilingIp.points;
+    const emails = Array.from({ length: cap + 5 }, (_, i) => `vps-${i}-${dialect}@t.example`);
+    await makeAccount({ members: emails });
+    for (let i = 0; i < LIMITS.emailLinkIp.points; i++) await consume('emailLinkIp', addressBucket(vps.ip));
+    // Side by side, as a loop would send them: every answer is the same.
+    const answers = await Promise.all(emails.map((e) => requestSignInLink(e, '/', vps)));
+    expect(answers).toEqual(Array(emails.length).fill(SENT));
+    const mailed = await getDb().mailMessage.findMany({
+      where: { to: { in: emails }, template: 'sign_in_link' },
+      select: { to: true },
+    });
+    expect(mailed).toHaveLength(cap);
+    expect(
+      await getDb().auditLog.count({
+        where: {
+          action: 'sign_in.link_suppressed',
+          actorEmail: { in: emails },
+          detail: { contains: '"by":"emailLinkPastCeilingIp"' },
+        },
+      }),
+    ).toBe(5);
+    // Nothing more from there this hour, whichever login it names next.
+    expect(await requestSignInLink(emails[0], '/', vps)).toEqual(SENT);
+    expect(await linkMails(emails[0])).toBeLessThanOrEqual(1);
+    expect(await getDb().mailMessage.count({ where: { to: { in: emails }, template: 'sign_in_link' } })).toBe(
+      cap,
+    );
+    // A mailbox held back keeps its own past-ceiling link: its owner, past another address's counter
+    // (an office NAT a stranger spent), gets it at once.
+    const heldBack = emails.find((e) => !mailed.some((m) => m.to === e))!;
+    const office = from('198.51.100.92');
+    for (let i = 0; i < LIMITS.emailLinkIp.points; i++)
+      await consume('emailLinkIp', addressBucket(office.ip));
+    expect(await requestSignInLink(heldBack, '/', office)).toEqual(SENT);
+    expect(await linkMails(heldBack)).toBe(1);
+  }, 60_000);
+
+  it('a stranger’s made-up emails do not spend an address’s cap: a colleague there still gets a link', async () => {
+    const nat = from('198.51.100.91');
+    const colleague = `cap-colleague-${dialect}@t.example`;
+    await owner(colleague);
+    for (let i = 0; i < LIMITS.emailLinkIp.points; i++) await consume('emailLinkIp', addressBucket(nat.ip));
+    // More made-up emails than the cap allows links, past the address's counter.
+    const madeUp = Array.from(
+      { length: LIMITS.emailLinkPastCeilingIp.points + 5 },
+      (_, i) => `cap-nobody-${i}-${dialect}@t.example`,
+    );
+    expect(await Promise.all(madeUp.map((e) => requestSignInLink(e, '/', nat)))).toEqual(
+      Array(madeUp.length).fill(SENT),
+    );
+    expect(await requestSignInLink(colleague, '/', nat)).toEqual(SENT);
+    expect(await linkMails(colleague)).toBe(1);
+    expect(await audited('sign_in.link_past_ceiling', colleague)).toBe(1);
+  }, 60_000);
 });
 
 describe.each(dialects())('a database failure during sign-in is not a wrong password, on %s', (dialect) => {
@@ -739,6 +810,25 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
       },
     },
     {
+      // A cookie of the disabled login's epoch (nothing should make one: a disabled login completes no
+      // sign-in) is no known browser once it is enabled: enabling moves the epoch too (re-review).
+      name: 'an admin enables a staff login again',
+      setUp: async () => {
+        const target = await agent();
+        const admin = await makeStaff({ role: 'admin' });
+        expect(await setStaffDisabled(admin, { userId: target.id, disabled: true }, META)).toMatchObject({
+          ok: true,
+        });
+        return {
+          email: target.email,
+          revoke: async () =>
+            expect(await setStaffDisabled(admin, { userId: target.id, disabled: false }, META)).toMatchObject(
+              { ok: true },
+            ),
+        };
+      },
+    },
+    {
       name: 'an admin resets a staff login’s second factor',
       setUp: async () => {
         const target = await agent();
@@ -897,4 +987,157 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
         note: { key: 'signIn.invalid' },
       });
   });
+
+  // Security re-review, 2026-12-05: each of these moved the epoch while this browser's session stayed
+  // (or, for "sign out everywhere", was signed out with the others), and nothing gave this browser a
+  // cookie of the new epoch: the owner who changed the password during an attack was a stranger at
+  // their next sign-in there. It keeps being known; every other browser's cookie still ends.
+  type OwnChange = { name: string; totp: boolean; act: (me: CurrentUser) => Promise<unknown> };
+  const ownChanges: OwnChange[] = [
+    {
+      name: 'a portal password change',
+      totp: false,
+      act: async () =>
+        expect(
+          await changePasswordAction(undefined, rendered({ current: PASSWORD, next: NEW_PASSWORD })),
+        ).toMatchObject({ ok: true }),
+    },
+    { name: 'sign out everywhere', totp: false, act: () => signOutEverywhereAction().catch(ignoreRedirect) },
+    {
+      name: 'setting up the second factor',
+      totp: false,
+      act: async (me) => {
+        const { secret } = await pendingEnrolment(me);
+        expect(await sendEnrolmentProofAction(undefined, form({}))).toMatchObject({ ok: true });
+        const mailCode = await mailedEnrolmentCode(me.email);
+        expect(await enrolAction(undefined, form({ code: codeOf(secret), mailCode }))).toMatchObject({
+          ok: true,
+        });
+      },
+    },
+    {
+      name: 'moving the second factor to a new phone',
+      totp: true,
+      act: async (me) => {
+        const page = await movePage(me);
+        if (page.inForce) throw new Error('the move page shows no QR code');
+        expect(await sendMoveProofAction(undefined, form({}))).toMatchObject({ ok: true });
+        const mailCode = await mailedEnrolmentCode(me.email);
+        expect(
+          await moveAction(undefined, form({ code: codeOf(page.secret), mailCode, shown: page.shown })),
+        ).toMatchObject({ ok: true });
+      },
+    },
+    {
+      name: 'new recovery codes',
+      totp: true,
+      act: async () =>
+        expect(await newRecoveryCodesAction(undefined, form({ code: code() }))).toMatchObject({ ok: true }),
+    },
+  ];
+
+  it.each(ownChanges)(
+    '(e) the browser that makes $name stays a known device; other browsers do not',
+    async ({ totp, act }) => {
+      const { user } = await customer({ totp });
+      const s = await makeSession(user.id, { mfaVerified: totp });
+      const me = { ...asCustomer(user, s.id), mfaEnrolled: totp, mfaVerified: totp };
+      edge.user = me;
+      edge.jar.set(DEVICE_COOKIE, await cookieOf(user.email));
+      const elsewhere = await cookieOf(user.email);
+      await act(me);
+      expect(await countsAsKnown(user.email, edge.jar.get(DEVICE_COOKIE)!)).toBe(true);
+      expect(await countsAsKnown(user.email, elsewhere)).toBe(false);
+    },
+    30_000,
+  );
+
+  it('(e) no cookie for a session that ended, has not passed the second factor, or a disabled login', async () => {
+    const { user } = await customer({ totp: true });
+    const half = await makeSession(user.id);
+    await keepDeviceKnown(user.id, { id: half.id });
+    expect(edge.jar.has(DEVICE_COOKIE)).toBe(false);
+    const ended = await makeSession(user.id, { mfaVerified: true });
+    await getDb().session.delete({ where: { id: ended.id } });
+    await keepDeviceKnown(user.id, { id: ended.id });
+    expect(edge.jar.has(DEVICE_COOKIE)).toBe(false);
+    const live = await makeSession(user.id, { mfaVerified: true });
+    await getDb().user.update({ where: { id: user.id }, data: { disabled: true } });
+    await keepDeviceKnown(user.id, { sessionToken: live.sessionToken });
+    expect(edge.jar.has(DEVICE_COOKIE)).toBe(false);
+    // Another login's session names nobody here either.
+    const { user: other } = await customer();
+    const theirs = await makeSession(other.id);
+    await getDb().user.update({ where: { id: user.id }, data: { disabled: false } });
+    await keepDeviceKnown(user.id, { id: theirs.id });
+    expect(edge.jar.has(DEVICE_COOKIE)).toBe(false);
+    await keepDeviceKnown(user.id, { id: live.id });
+    expect(await countsAsKnown(user.email, edge.jar.get(DEVICE_COOKIE)!)).toBe(true);
+  });
+
+  // Security re-review, 2026-12-05: Continue read the login's epoch after the link was used, so a
+  // revocation committing in between gave this browser a cookie valid past it. A trigger on the
+  // link's deletion moves the mark in that moment, as a "sign out everywhere" committing then would.
+  it('(f) a revocation committed while a link is used leaves the cookie that link gives stale', async () => {
+    const { user } = await customer();
+    expect(await requestSignInLink(user.email, '/', freshAddress())).toEqual(SENT);
+    const token = await newestLinkToken(user.email);
+    const BIND = 'epoch-race-binding-cookie-0123456789ab';
+    edge.jar.set(LINK_BIND_COOKIE, BIND);
+    const drop = await moveMarkOnLinkUse(dialect, `test_epoch_on_use_${dialect}`);
+    try {
+      await redirected(
+        continueLinkAction(undefined, form({ token, proof: bindingProof(BIND, token), callbackUrl: '/' })),
+      );
+    } finally {
+      await drop();
+    }
+    // Signed in (the link is used), and the browser got a cookie, of the epoch before the revocation.
+    expect(await getDb().session.count({ where: { userId: user.id } })).toBe(1);
+    expect(await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
+      linksRevokedAt: expect.any(Date),
+    });
+    expect(edge.jar.has(DEVICE_COOKIE)).toBe(true);
+    expect(await countsAsKnown(user.email, edge.jar.get(DEVICE_COOKIE)!)).toBe(false);
+  });
 });
+
+/** The token of the newest sign-in link queued for `email`. */
+async function newestLinkToken(email: string): Promise<string> {
+  const mail = await getDb().mailMessage.findFirstOrThrow({
+    where: { to: email, template: 'sign_in_link' },
+    orderBy: { createdAt: 'desc' },
+  });
+  return new URL(unseal(JSON.parse(mail.payload).sealedUrl, 'mail-payload-v1')).searchParams.get('token')!;
+}
+
+/**
+ * A trigger named `name` that moves the revocation mark (User.linksRevokedAt) of a link's owner to now
+ * when the link's row is deleted (used); returns what drops it.
+ */
+async function moveMarkOnLinkUse(dialect: string, name: string): Promise<() => Promise<void>> {
+  const db = getDb();
+  if (dialect === 'sqlite') {
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER ${name} AFTER DELETE ON "VerificationToken" BEGIN
+       UPDATE "User" SET "linksRevokedAt" = strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')
+       WHERE "email" = OLD."identifier"; END`,
+    );
+    return async () => void (await db.$executeRawUnsafe(`DROP TRIGGER ${name}`));
+  }
+  await db.$executeRawUnsafe(
+    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+     UPDATE "User" SET "linksRevokedAt" = now() WHERE "email" = OLD."identifier";
+     RETURN OLD; END $$`,
+  );
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER ${name} AFTER DELETE ON "VerificationToken" FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+  );
+  return async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER ${name} ON "VerificationToken"`);
+    await db.$executeRawUnsafe(`DROP FUNCTION ${name}()`);
+  };
+}
+
+/** The current code of a TOTP `secret` (base32; RFC 6238, 30-second steps). */
+const codeOf = (secret: string) => new TOTP({ secret, digits: 6, period: 30 }).generate();

@@ -101,8 +101,10 @@ describe('limit keys', () => {
         { name: 'emailLinkIp', key: '198.51.100.7' },
         { name: 'emailLink', key: 'a@t.example' },
       ],
-      // Past the ceiling, the owner can still get a link: one per link lifetime, per email.
+      // Past the ceiling, the owner can still get a link: one per link lifetime, per email...
       pastCeiling: { name: 'emailLinkPastCeiling', key: 'a@t.example' },
+      // ...and the address's past-ceiling links are capped whatever the emails (re-review, 2026-12-05).
+      pastCeilingIp: { name: 'emailLinkPastCeilingIp', key: '198.51.100.7' },
     });
     // A known browser is refused by its own allowance, not its address's counters (a stranger behind
     // the same NAT spent them: review, session 39); the email's ceiling holds for it too, with the
@@ -111,6 +113,7 @@ describe('limit keys', () => {
       refuse: [{ name: 'emailLinkDevice', key: 'd' }],
       quiet: [{ name: 'emailLink', key: 'a@t.example' }],
       pastCeiling: { name: 'emailLinkPastCeiling', key: 'a@t.example' },
+      pastCeilingIp: null,
     });
   });
 });

@@ -2,7 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { deviceLogin, giveDeviceCookie } from '@/lib/auth/known-device';
+import { deviceLogin, giveDeviceCookie, keepDeviceKnown } from '@/lib/auth/known-device';
 import { confirmEnrolment } from '@/lib/auth/mfa/enrol';
 import { sendEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { moveSecondFactor } from '@/lib/auth/mfa/move';
@@ -57,6 +57,8 @@ export const enrolAction = userAction(
     const r = await confirmEnrolment(user, input.code, input.mailCode, meta);
     if (!r.ok) return r;
     await setSessionCookie(r.data!.session, user);
+    // The enrolment moved the login's epoch; this browser, signed in past the new factor, stays known.
+    await keepDeviceKnown(user.id, { sessionToken: r.data!.session.sessionToken });
     return succeed({ recoveryCodes: r.data!.recoveryCodes }, r.note);
   },
   // A refusal of the app's code keeps the emailed one typed (it is this session's own, used once).
@@ -80,6 +82,8 @@ export const moveAction = userAction(
     const r = await moveSecondFactor(user, input.code, input.mailCode, input.shown, meta);
     if (!r.ok) return r;
     await setSessionCookie(r.data!.session, user);
+    // The move moved the login's epoch (every other browser's cookie ends); this one stays known.
+    await keepDeviceKnown(user.id, { sessionToken: r.data!.session.sessionToken });
     revalidatePath('/profile');
     return succeed({ recoveryCodes: r.data!.recoveryCodes }, r.note);
   },
@@ -99,6 +103,10 @@ const codeSchema = z.object({ code: z.string().trim().min(1, 'outcome.field.appC
  */
 export const newRecoveryCodesAction = userAction(codeSchema, async (input, { user, meta }) => {
   const r = await replaceRecoveryCodes(user, input.code, meta);
-  if (r.ok) revalidatePath('/profile');
+  if (r.ok) {
+    // The new codes moved the login's epoch and kept this session: this browser stays known.
+    await keepDeviceKnown(user.id, { id: user.sessionId });
+    revalidatePath('/profile');
+  }
   return r;
 });
