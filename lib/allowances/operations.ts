@@ -16,8 +16,9 @@ import { openSyncIssue } from '@/lib/blocks/lifecycle';
 // blocks: the row is written in the same transaction as the decision, the runner in
 // lib/switch/outbox.ts leases it and hands it here, and this file records the switch's answer.
 // An allowance is shown as in force only after the switch's 200 lists it; a refusal is shown as
-// refused; no answer keeps the operation pending (same Idempotency-Key on the next attempt), up to
-// ALLOWANCE_GIVE_UP_MS, after which it is given up and listed for staff (giveUpAllowanceOperation).
+// refused; no answer keeps the operation pending (same Idempotency-Key on the next attempt): a grant
+// up to ALLOWANCE_GIVE_UP_MS, after which it is given up and listed for staff; an end until the
+// switch answers, listed for staff once past that horizon (giveUpAllowanceOperation).
 // An allowance's end is the switch's: one the switch lists is in force, whatever Tollgate's clock
 // says of its `until` (the switch drops expired ones by itself, CONTRACTS §3).
 
@@ -39,6 +40,11 @@ export type AllowanceDeletePayload = {
   actor: string;
   /** Why Tollgate ended it by itself (`endAllowancesWithBlock`); absent when support ended it. */
   cause?: AllowanceEndCause;
+  /**
+   * ISO 8601: when it was listed for staff as unanswered past ALLOWANCE_GIVE_UP_MS (it is never given
+   * up; giveUpAllowanceOperation); absent before then.
+   */
+  overdueReportedAt?: string;
 };
 
 /**
@@ -408,30 +414,37 @@ export async function endAllowance(
 }
 
 /**
- * How long an allowance operation is sent again while the switch gives no final answer (a timeout,
+ * How long an allowance grant (PUT) is sent again while the switch gives no final answer (a timeout,
  * a `5xx` such as a switch without the allowance calls answering `501` or a proxy's `503`, a body
  * Tollgate cannot read), from when it was queued, in ms: 1 hour. An allowance is asked for a call
- * the customer needs to make within hours (at most MAX_HOURS), so a change the switch has not
+ * the customer needs to make within hours (at most MAX_HOURS), so a grant the switch has not
  * confirmed in an hour needs a person; and every re-send stays well within the switch's 24 h memory
- * of Idempotency-Keys (docs/switch-api.md, "Idempotency"), so none is applied twice. The mail outbox
- * gives up the same way (lib/mail/worker.ts GIVE_UP_AFTER_MS), after a longer horizon.
+ * of Idempotency-Keys (docs/switch-api.md, "Idempotency"), so none is applied twice. An end (DELETE)
+ * is never given up: past this horizon it is only listed for staff (giveUpAllowanceOperation). The
+ * mail outbox gives up the same way (lib/mail/worker.ts GIVE_UP_AFTER_MS), after a longer horizon.
  */
 export const ALLOWANCE_GIVE_UP_MS = 3600_000;
 
 /**
- * After a failed attempt (`failure`, no final answer): an allowance operation queued longer than
- * ALLOWANCE_GIVE_UP_MS before `now` (ms, the portal's clock, as `createdAt` is written) is settled
- * for good, under the account's lock, and listed for staff under "Out of sync with the switch"
- * (SyncIssue, action `allowance_gave_up`, switch state `unknown`):
- * - a PUT: stored `failed` with the last error, the allowance `refused` (never shown in force), and
- *   a DELETE queued, since the PUT may have reached the switch: an allowance nobody shows in force
- *   must not let calls through there (a DELETE of one the switch does not have is a `204`);
- * - a DELETE: stored `failed`; the allowance stays shown in force, as the switch may still let the
- *   calls through, until the allowance watch reads that the switch no longer lists it; support can
- *   end it again from the account page.
- * Audited as `allowance.refused` / `allowance.end_refused` with `cause` `gave_up`. Returns true when
- * it was given up (the caller sends nothing more), false when it is still young (the caller
- * reschedules it).
+ * After a failed attempt (`failure`, no final answer) of an allowance operation queued longer than
+ * ALLOWANCE_GIVE_UP_MS before `now` (ms, the portal's clock, as `createdAt` is written):
+ * - a PUT is settled for good, under the account's lock: stored `failed` with the last error, the
+ *   allowance `refused` (never shown in force), and a DELETE queued, since the PUT may have reached
+ *   the switch: an allowance nobody shows in force must not let calls through there (a DELETE of one
+ *   the switch does not have is a `204`). Audited as `allowance.refused` with `cause` `gave_up`.
+ *   Returns true: the caller sends nothing more.
+ * - a DELETE is never given up (returns false: the caller sends it again, with the backoff). It may
+ *   be the only thing that can end an exception live on the switch under a block: the DELETE queued
+ *   for a PUT given up (the allowance `refused`) or for a `sending` allowance a new block cancelled
+ *   (`ended`) is for an allowance no page shows in force, that the allowance watch does not read and
+ *   that support cannot end (lib/allowances/decide.ts ends only `active` ones). Re-sent after the
+ *   switch's 24 h key memory it is still safe: a DELETE applied twice removes the same allowance, and
+ *   no grant for that country is queued while it waits (endingOnSwitch). Allowance changes hold
+ *   neither reconciliation nor manual blocks back, so waiting costs only the retries.
+ * Either way the account is listed for staff under "Out of sync with the switch" (SyncIssue, action
+ * `allowance_gave_up`, switch state `unknown`), once per operation: an overdue DELETE is marked in
+ * its payload (`overdueReportedAt`), so a later failed attempt lists nothing more.
+ * Returns false when the operation is still young (the caller reschedules it).
  */
 export async function giveUpAllowanceOperation(
   op: Op & { createdAt: Date },
@@ -440,40 +453,40 @@ export async function giveUpAllowanceOperation(
 ): Promise<boolean> {
   if (now - op.createdAt.getTime() <= ALLOWANCE_GIVE_UP_MS) return false;
   const error = `${failure.code ?? failure.kind}: ${failure.message}`;
-  const p = JSON.parse(op.payload) as AllowancePutPayload | AllowanceDeletePayload;
-  const country = 'countries' in p ? p.countries[0] : p.country;
+  if (op.kind !== 'allowance_put') {
+    await reportOverdueDelete(op, error);
+    return false;
+  }
+  const p = JSON.parse(op.payload) as AllowancePutPayload;
+  const country = p.countries[0];
   await db.$transaction(async (tx) => {
     await lockAccount(tx, p.accountId);
     if (!(await finish(op, 'failed', error, tx))) return;
-    const put = op.kind === 'allowance_put';
-    if (put) {
-      const moved = await tx.destinationAllowance.updateMany({
-        where: { id: p.allowanceId, status: 'sending' },
-        data: { status: 'refused', endedAt: new Date(), endReason: cutWhole(error, 500) },
-      });
-      if (moved.count === 1)
-        await queueAllowanceDelete(
-          tx,
-          { id: p.accountId, number: op.accountNumber },
-          { id: p.allowanceId, country },
-          'tollgate:gave_up',
-        );
-    }
+    const moved = await tx.destinationAllowance.updateMany({
+      where: { id: p.allowanceId, status: 'sending' },
+      data: { status: 'refused', endedAt: new Date(), endReason: cutWhole(error, 500) },
+    });
+    if (moved.count === 1)
+      await queueAllowanceDelete(
+        tx,
+        { id: p.accountId, number: op.accountNumber },
+        { id: p.allowanceId, country },
+        'tollgate:gave_up',
+      );
     await audit(
       {
-        action: put ? 'allowance.refused' : 'allowance.end_refused',
+        action: 'allowance.refused',
         accountId: p.accountId,
         target: { type: 'destination_allowance', id: p.allowanceId },
         detail: { country, error: error.slice(0, 200), cause: 'gave_up' },
       },
       tx,
     );
-    const blocked = await accountBlocked(tx, p.accountId);
     await openSyncIssue(tx, p.accountId, {
-      portalState: blocked ? 'blocked' : 'allowed',
+      portalState: (await accountBlocked(tx, p.accountId)) ? 'blocked' : 'allowed',
       switchState: 'unknown',
       action: 'allowance_gave_up',
-      detail: storeNote(put ? 'history.syncAllowancePutGaveUp' : 'history.syncAllowanceDeleteGaveUp', {
+      detail: storeNote('history.syncAllowancePutGaveUp', {
         country,
         actor: p.actor,
         hours: ALLOWANCE_GIVE_UP_MS / 3600_000,
@@ -482,4 +495,39 @@ export async function giveUpAllowanceOperation(
     });
   });
   return true;
+}
+
+/**
+ * A DELETE the switch has not answered within ALLOWANCE_GIVE_UP_MS, still pending and sent again:
+ * listed once for staff (the switch may still let calls to that country through), under the account's
+ * lock, and marked in its payload (`overdueReportedAt`) so that its later attempts list nothing more.
+ */
+async function reportOverdueDelete(op: Op, error: string): Promise<void> {
+  const p = JSON.parse(op.payload) as AllowanceDeletePayload;
+  await db.$transaction(async (tx) => {
+    await lockAccount(tx, p.accountId);
+    const row = await tx.switchOperation.findUnique({
+      where: { id: op.id },
+      select: { status: true, payload: true },
+    });
+    if (row?.status !== 'pending') return;
+    const now = JSON.parse(row.payload) as AllowanceDeletePayload;
+    if (now.overdueReportedAt) return;
+    const marked: AllowanceDeletePayload = { ...now, overdueReportedAt: new Date().toISOString() };
+    await tx.switchOperation.updateMany({
+      where: { id: op.id, status: 'pending' },
+      data: { payload: JSON.stringify(marked) },
+    });
+    await openSyncIssue(tx, p.accountId, {
+      portalState: (await accountBlocked(tx, p.accountId)) ? 'blocked' : 'allowed',
+      switchState: 'unknown',
+      action: 'allowance_gave_up',
+      detail: storeNote('history.syncAllowanceDeleteGaveUp', {
+        country: p.country,
+        actor: p.actor,
+        hours: ALLOWANCE_GIVE_UP_MS / 3600_000,
+        error: error.slice(0, 200),
+      }),
+    });
+  });
 }

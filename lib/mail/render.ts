@@ -36,6 +36,8 @@ import { isEnrolmentCode } from '@/lib/auth/mfa/enrol-proof';
 import { sipPasswordChanged } from '@/lib/mail/templates/sip-password-changed';
 import { accountBlocked } from '@/lib/allowances/blocked';
 import { sharedNow } from '@/lib/server/clock';
+import { lockAccount } from '@/lib/server/db/lock';
+import { queueMail } from '@/lib/mail/queue';
 
 // Turns an outbox row into a message, reading what it needs from the database at send time.
 // Rendering is deterministic for a row (times come from the database, the link token from the row
@@ -52,21 +54,30 @@ import { sharedNow } from '@/lib/server/clock';
 // - not sent, the row failed with a reason that starts `superseded:`, where a later mail says it
 //   all: request_received (decided, withdrawn or closed since), request_approved (no longer
 //   approved: request_lift_failed says so), request_lift_failed (the request moved on, or its block
-//   was lifted), block_lifted (a newer block in force: its own notice says so), allowance_started
-//   (ended since), allowance_ended (no block in force: block_lifted says every country works),
+//   was lifted), block_lifted (a newer block in force: its own notice says so; what the lift
+//   closed is handed on: closedBySupersededLift, handOnClosedRequests), allowance_started (ended
+//   since: the allowance's status, which follows the switch), allowance_ended (no block in force:
+//   block_lifted says every country works),
 //   sip_password_changed about a change the switch's answer was lost for (confirmed since: that
 //   confirmation's own alert says so; refused since: nothing changed);
 // - kept in order: block_lifted waits while a block notice of the same account to the same address
 //   is still pending, so that "calling is back" never comes before the notice it follows.
+// A row this version cannot read (a template it does not know, a payload that is not JSON or does
+// not fit its schema) is none of these: during a rolling upgrade or after a rollback an older
+// instance claims the newer release's mail, so it is put back for an instance that can read it
+// (`unreadable`, lib/mail/worker.ts), never failed as "not sent".
 
 /**
  * What the worker does with a row: send `mail` (and make `verificationToken` valid), or not send it
  * and fail the row with `reason`; with `waitMs`, not yet: the row is put back for that long (ms),
- * not counted as an attempt, because an earlier message must go first.
+ * not counted as an attempt, because an earlier message must go first; with `unreadable`, not this
+ * version's to decide: the row is put back for an instance that can read it (lib/mail/worker.ts).
  */
 export type RenderResult =
   | { ok: true; mail: Rendered; verificationToken?: { identifier: string; token: string; expires: Date } }
-  | { ok: false; reason: string; waitMs?: number };
+  | { ok: false; reason: string; waitMs?: number; unreadable?: undefined }
+  /** This version cannot read the row (unreadableReason): the worker puts it back for one that can. */
+  | { ok: false; reason: string; unreadable: true };
 
 type Row = Pick<MailMessage, 'id' | 'to' | 'template' | 'payload' | 'createdAt'>;
 type Payload = Record<string, string | null | undefined>;
@@ -82,6 +93,18 @@ async function closedAllowances(ids: string[]) {
 }
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
+const cannotRead = (reason: string): RenderResult => ({ ok: false, reason, unreadable: true });
+
+/**
+ * Why this version cannot read an outbox row, or null when it can: a template it does not know, or a
+ * payload that is not JSON or does not fit the template's schema (lib/mail/payloads.ts readPayload).
+ * Such a row may be a newer release's (a rolling upgrade, a rollback: docs/operations.md "Upgrades
+ * and rollbacks"), so it is not this version's to fail: the worker puts it back (lib/mail/worker.ts).
+ */
+export function unreadableReason(row: Pick<MailMessage, 'template' | 'payload'>): string | null {
+  const read = readPayload(row.template, row.payload);
+  return read.ok ? null : read.reason;
+}
 
 /**
  * How the worker begins the `lastError` of a message the renderer chose not to send (a reader no
@@ -98,26 +121,122 @@ const NOTICE_FIRST_MS = 1000;
 
 /**
  * The earliest due time of the block notices still pending to `to` about blocks of account
- * `accountId`, or null when none is: a "calling is back" mail waits for them (see above).
+ * `accountId`, or null when none is: a "calling is back" mail waits for them (see above). The account
+ * is chosen in the query: a member of many accounts can have more notices pending after an outage
+ * than one read should take, and a read of the first few across all accounts missed this account's
+ * (review: `take: 100`). The outbox has no column for the block, so the block's id is matched in the
+ * payload's JSON as queueMail writes it (`"blockId":"<id>"`, as mailAbout in lib/mail/queue.ts);
+ * row ids are letters and digits (lib/server/row-id.ts), so no LIKE wildcard can be in one.
  */
 async function pendingNoticeDue(to: string, accountId: string): Promise<Date | null> {
-  const notices = await db.mailMessage.findMany({
-    where: { to, template: 'block_notice', status: 'pending' },
-    select: { payload: true, nextAttemptAt: true },
-    orderBy: { nextAttemptAt: 'asc' },
-    take: 100,
+  const first = await db.$queryRaw<{ id: string }[]>`
+    SELECT m."id" FROM "MailMessage" m
+    JOIN "Block" b ON m."payload" LIKE ('%"blockId":"' || b."id" || '"%')
+    WHERE m."to" = ${to} AND m."template" = 'block_notice' AND m."status" = 'pending'
+      AND b."accountId" = ${accountId}
+    ORDER BY m."nextAttemptAt" ASC
+    LIMIT 1`;
+  if (!first.length) return null;
+  const notice = await db.mailMessage.findUnique({
+    where: { id: first[0].id },
+    select: { nextAttemptAt: true, status: true },
   });
-  const about = notices.map((n) => {
-    const read = readPayload('block_notice', n.payload);
-    return { due: n.nextAttemptAt, blockId: read.ok ? String(read.payload.blockId) : '' };
+  // Sent or failed between the two reads: the next render looks again.
+  return notice?.status === 'pending' ? notice.nextAttemptAt : null;
+}
+
+/** Why a "calling is back" a newer block made untrue is not sent (after `not sent: superseded: `). */
+const LIFT_SUPERSEDED = 'a newer block is in force on the account; its own notice says so';
+
+/**
+ * The allowance requests a lift closed whose "calling is back" to `to` has not gone out: still
+ * pending, or not sent because a newer block is in force (LIFT_SUPERSEDED). The notice of that newer
+ * block (`block`, its row queued at `queuedBefore`) names them, in its words ("asked under an earlier
+ * block; ask again from this block's page"), whichever of the two mails the worker takes first: else
+ * the superseded mail took them with it and their customers were never told (review). Only lifts
+ * after the account's block before this one, and queued before this notice: an older lift's requests
+ * were for that block's notice. Ids of DestinationAllowance rows, in no order.
+ */
+async function closedBySupersededLift(
+  to: string,
+  block: { id: string; accountId: string; createdAt: Date },
+  queuedBefore: Date,
+): Promise<string[]> {
+  const before = await db.block.findFirst({
+    where: { accountId: block.accountId, id: { not: block.id }, createdAt: { lt: block.createdAt } },
+    orderBy: { createdAt: 'desc' },
+    select: { createdAt: true },
   });
-  if (!about.length) return null;
+  const lifts = await db.mailMessage.findMany({
+    where: {
+      to,
+      template: 'block_lifted',
+      createdAt: { lt: queuedBefore, ...(before ? { gt: before.createdAt } : {}) },
+      OR: [
+        { status: 'pending' },
+        { status: 'failed', lastError: `${NOT_SENT}superseded: ${LIFT_SUPERSEDED}` },
+      ],
+    },
+    select: { payload: true },
+    take: 20,
+  });
+  const named = lifts.flatMap((l) => {
+    const read = readPayload('block_lifted', l.payload);
+    const closed = read.ok ? read.payload.closedAllowanceIds : undefined;
+    return read.ok && Array.isArray(closed) && closed.length
+      ? [{ blockId: String(read.payload.blockId), closed }]
+      : [];
+  });
+  if (!named.length) return [];
   const ofAccount = await db.block.findMany({
-    where: { id: { in: about.map((a) => a.blockId) }, accountId },
+    where: { id: { in: named.map((n) => n.blockId) }, accountId: block.accountId },
     select: { id: true },
   });
-  const ids = new Set(ofAccount.map((b) => b.id));
-  return about.find((a) => ids.has(a.blockId))?.due ?? null;
+  const mine = new Set(ofAccount.map((b) => b.id));
+  return named.filter((n) => mine.has(n.blockId)).flatMap((n) => n.closed);
+}
+
+/**
+ * The unblock requests a superseded "calling is back" named as closed by its lift (`requestIds`, its
+ * payload's closedRequestIds), to its recipient `to` (login `userId`): each gets request_closed ("the
+ * block it was about was lifted, but another block is in force"), as a lift that leaves a newer block
+ * in force sends it (lib/blocks/lifecycle.ts tellClosedRequests): to the one who asked, else, when
+ * they can no longer read the account (disabled, or no longer a member), to every member. So this row
+ * hands on the requests `userId` asked for, and those whose asker can no longer read the account.
+ * Once per request and address, under the account's lock: a row rendered again (a lease lost, a crash
+ * before the row was failed) finds the request_closed it queued.
+ */
+async function handOnClosedRequests(
+  to: string,
+  userId: string,
+  accountId: string,
+  requestIds: string[],
+): Promise<void> {
+  if (!requestIds.length) return;
+  await db.$transaction(async (tx) => {
+    await lockAccount(tx, accountId);
+    const requests = await tx.unblockRequest.findMany({
+      where: { id: { in: requestIds }, accountId },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, submittedById: true },
+    });
+    for (const r of requests) {
+      if (r.submittedById !== userId) {
+        const askerReads = await tx.user.count({
+          where: { id: r.submittedById, disabled: false, memberships: { some: { accountId } } },
+        });
+        if (askerReads) continue; // the asker's own "calling is back" hands it on
+      }
+      const queued = await tx.mailMessage.count({
+        where: {
+          to,
+          template: 'request_closed',
+          payload: { contains: `"requestId":${JSON.stringify(r.id)}` },
+        },
+      });
+      if (!queued) await queueMail(tx, to, 'request_closed', { requestId: r.id, userId });
+    }
+  });
 }
 
 /**
@@ -191,7 +310,7 @@ function context(timeZone: string, lang: Locale, region: string | null): MailCon
 /** `firstAttemptAt` is when the first attempt to send this row started (now, on a first attempt). */
 export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<RenderResult> {
   const read = readPayload(row.template, row.payload);
-  if (!read.ok) return skip(read.reason);
+  if (!read.ok) return cannotRead(read.reason);
   // Scalars for the lookups below; the lists of ids (closedRequestIds, closedAllowanceIds) read apart.
   const p = Object.fromEntries(Object.entries(read.payload).filter(([, v]) => !Array.isArray(v))) as Payload;
   const ids = (key: string): string[] => {
@@ -263,6 +382,17 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const link = bound
         ? { url: continueLink(ctx.appUrl, { token, callbackPath: `/blocks/${block.id}` }), expires }
         : null;
+      // The allowance requests this block closed, and those a lift before it closed whose "calling is
+      // back" to this address this block made untrue (closedBySupersededLift). A lifted block's notice
+      // names none (every country could be called again).
+      const closedIds = over
+        ? []
+        : [
+            ...new Set([
+              ...ids('closedAllowanceIds'),
+              ...(await closedBySupersededLift(row.to, block, row.createdAt)),
+            ]),
+          ];
       const mail = blockNotice(
         {
           recipient: r,
@@ -273,7 +403,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           summary: { to: calls.top.to, named: calls.named, unknownNames: calls.unknownNames },
           credentials: block.account.sipCredentials,
           link,
-          closedAllowances: await closedAllowances(ids('closedAllowanceIds')),
+          closedAllowances: await closedAllowances(closedIds),
           lifted: over,
         },
         zonedFor(block.account),
@@ -328,9 +458,13 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!block) return skip('block not found');
       const gone = noLongerFor(block.account);
       if (gone) return gone;
-      // "Calling is back" is false while a newer block is in force; that block's notice says so.
-      if (await accountBlocked(db, block.accountId))
-        return superseded('a newer block is in force on the account; its own notice says so');
+      // "Calling is back" is false while a newer block is in force; that block's notice says so, and
+      // names the allowance requests this lift closed (closedBySupersededLift); the unblock requests it
+      // closed get request_closed (handOnClosedRequests), so that each customer is told.
+      if (await accountBlocked(db, block.accountId)) {
+        if (user) await handOnClosedRequests(row.to, user.id, block.accountId, ids('closedRequestIds'));
+        return superseded(LIFT_SUPERSEDED);
+      }
       // After the notice of the block (or of any block of the account) still on its way to this address.
       const notice = await pendingNoticeDue(row.to, block.accountId);
       if (notice)
@@ -445,10 +579,10 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (!a) return skip('allowance not found');
       const gone = noLongerFor(a.account);
       if (gone) return gone;
-      if (
-        row.template === 'allowance_started' &&
-        (a.status !== 'active' || (a.until && a.until <= sharedNow()))
-      )
+      // Ended or not is the allowance's status, which follows the switch's list (lib/allowances/expiry.ts
+      // ends it once the switch no longer lists it): never its `until` on the portal's clock, which may
+      // run ahead of the switch's while the switch still lets the calls through.
+      if (row.template === 'allowance_started' && a.status !== 'active')
         return superseded('the allowance ended since; allowance_ended or block_lifted says so');
       // "Blocked again, like every other destination" is false once no block is in force.
       if (row.template === 'allowance_ended' && !(await accountBlocked(db, a.accountId)))
@@ -498,6 +632,6 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       };
     }
     default:
-      return skip(`unknown template ${row.template}`);
+      return cannotRead(`unknown template ${row.template}`);
   }
 }

@@ -6,7 +6,7 @@ import { Prisma } from '@/lib/generated/sqlite/client';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { classifySendError, guaranteeOf } from '@/lib/mail/delivery-policy';
 import { recordMailSend } from '@/lib/mail/server-state';
-import { NOT_SENT, renderMessage } from '@/lib/mail/render';
+import { NOT_SENT, renderMessage, unreadableReason } from '@/lib/mail/render';
 import {
   defaultTransport,
   type MailTransport,
@@ -38,8 +38,17 @@ const AFTER_SEND_MS = 30_000;
 /** A send is not begun with less of the lease left than this before AFTER_SEND_MS, in ms. */
 const MIN_SEND_MS = 5_000;
 const MAX_BACKOFF_MS = 10 * 60_000;
-/** A message that still cannot be delivered after this long is failed: it is history by then. */
-const GIVE_UP_AFTER_MS = 3 * 24 * 60 * 60_000;
+/**
+ * A message still not delivered this long after it was queued is failed, in ms (3 days): it is history
+ * by then. Also the bound on a message this version cannot read (putBackUnreadable).
+ */
+export const GIVE_UP_AFTER_MS = 3 * 24 * 60 * 60_000;
+/**
+ * How soon a message this version cannot read is offered again, in ms: a quarter of its age, from
+ * 15 s (a rolling upgrade: an instance of the newer release takes it within seconds) up to the
+ * backoff's 10 min (a rollback that lasts: a few lines an hour, not one a second).
+ */
+const unreadableDelayMs = (ageMs: number) => Math.min(MAX_BACKOFF_MS, Math.max(15_000, ageMs / 4));
 
 /** Delay before attempt `attempts + 1`, in ms: from 2 s, capped at 10 min (lib/server/outbox.ts). */
 export const mailBackoffMs = (attempts: number, random = Math.random) =>
@@ -149,6 +158,13 @@ async function deliver(
   rendersLeft = 2,
 ): Promise<boolean> {
   const { owner } = attempt;
+  // Before anything this version decides about the row (its delivery policy included): a template or
+  // payload it cannot read is a newer release's to send.
+  const unread = unreadableReason(row);
+  if (unread !== null) {
+    await putBackUnreadable(row, owner, unread);
+    return false;
+  }
   const interrupted = row.sendStartedAt !== null;
   if (interrupted && guaranteeOf(row.template) === 'at-most-once') {
     await fail(
@@ -164,6 +180,10 @@ async function deliver(
     rendered = await renderMessage(row, startedAt);
   } catch (e) {
     await retryLater(row, owner, row.sendStartedAt, `render: ${(e as Error).message}`);
+    return false;
+  }
+  if (!rendered.ok && rendered.unreadable) {
+    await putBackUnreadable(row, owner, rendered.reason);
     return false;
   }
   if (!rendered.ok && rendered.waitMs !== undefined) {
@@ -310,6 +330,37 @@ async function retryLater(row: MailMessage, owner: string, sendStartedAt: Date |
     error,
     owner,
     data: { attempts: { increment: 1 }, sendStartedAt },
+  });
+  if (!put) log().warn({ mailId: row.id, template: row.template }, LEASE_LOST);
+}
+
+/**
+ * A row this version cannot read (`reason`: an unknown template, a payload that is not JSON or does
+ * not fit; lib/mail/render.ts unreadableReason). Since 2026-12-05 older instances keep serving a
+ * newer database (a rolling upgrade, a rollback: docs/operations.md "Upgrades and rollbacks") and
+ * their workers claim the newer release's mail: failing it here lost it for good. It is put back
+ * (unreadableDelayMs; not an attempt, its `sendStartedAt` kept) for an instance that can read it,
+ * while `owner` holds its lease. After GIVE_UP_AFTER_MS from when it was queued it is failed, with
+ * a `lastError` that is not `not sent: …`: no version that can read it took it, or no version can
+ * (a bug), and either needs a person (tollgate_outbox_failed counts it).
+ */
+async function putBackUnreadable(row: MailMessage, owner: string, reason: string) {
+  const ageMs = Date.now() - row.createdAt.getTime();
+  if (ageMs > GIVE_UP_AFTER_MS)
+    return fail(
+      row,
+      owner,
+      `unreadable: no instance that could read it sent it within ${GIVE_UP_AFTER_MS / 3600_000} h: ${reason}`,
+    );
+  const delayMs = unreadableDelayMs(ageMs);
+  log().warn(
+    { mailId: row.id, template: row.template, retryInMs: delayMs, error: reason },
+    'mail message this version cannot read put back',
+  );
+  const put = await reschedule(db.mailMessage, row.id, {
+    delayMs,
+    error: `unreadable here, put back for an instance that can read it: ${reason}`,
+    owner,
   });
   if (!put) log().warn({ mailId: row.id, template: row.template }, LEASE_LOST);
 }

@@ -93,7 +93,8 @@ function create() {
         },
       }),
       // A message the renderer chose not to send (NOT_SENT: a reader gone, news overtaken by a later
-      // mail) is stored `failed` too and needs nobody.
+      // mail) is stored `failed` too and needs nobody. One this version could not read is not among
+      // them: it waits for an instance that can, and failed (`unreadable: …`) it is counted here.
       db.mailMessage.count({
         where: {
           status: 'failed',

@@ -103,8 +103,9 @@ export async function processSwitchOutbox(
         });
       if (isAllowanceOperation(op)) {
         // Destination allowances (issue 16): lib/allowances/operations.ts sends them and records the
-        // answer. Without a final answer they are tried again, up to its give-up horizon
-        // (ALLOWANCE_GIVE_UP_MS): then settled and listed for staff, never retried for ever.
+        // answer. Without a final answer they are tried again: a grant up to its give-up horizon
+        // (ALLOWANCE_GIVE_UP_MS), then settled and listed for staff; an end until the switch answers
+        // (it may be all that ends an exception live under a block), listed for staff past that horizon.
         const r = await sendAllowanceOperation(op, client);
         if (r === 'confirmed' || r === 'refused') return r === 'confirmed';
         if (!(await giveUpAllowanceOperation(op, r))) await later(r);

@@ -166,7 +166,19 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     expect(await simAllowances(account.number)).toEqual([]);
   });
 
-  it('an end never answered is given up after the horizon: still shown in force, listed for staff', async () => {
+  /** The sync issues listed for the account, oldest first. */
+  const issues = (accountId: string) =>
+    getDb().syncIssue.findMany({ where: { accountId }, orderBy: { detectedAt: 'asc' } });
+  /** The allowance's DELETE fails once more, past the horizon: it is still pending, listed no second time. */
+  async function failsAgain(accountNumber: string, accountId: string, listed: number) {
+    await dueNow(accountNumber);
+    expect(await outbox()).toBe(0);
+    const del = (await allowanceOps(accountNumber)).find((o) => o.kind === 'allowance_delete')!;
+    expect(del.status).toBe('pending');
+    expect(await issues(accountId)).toHaveLength(listed);
+  }
+
+  it('an end never answered is sent until the switch answers: shown in force meanwhile, listed for staff once', async () => {
     const { account } = await granted();
     expect(await outbox()).toBe(1); // in force
     await noAllowanceCalls(account.number);
@@ -175,19 +187,102 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     expect(await outbox()).toBe(0);
     await pastHorizon(account.number);
     expect(await outbox()).toBe(0);
+    // Not given up: it is all that can end the exception on the switch under the new block.
     const del = (await allowanceOps(account.number)).find((o) => o.kind === 'allowance_delete')!;
-    expect(del.status).toBe('failed');
-    // The switch may still let the calls through: shown in force until it no longer lists it.
+    expect(del.status).toBe('pending');
+    // The switch may still let the calls through: shown in force until it confirms the end.
     const allowance = await getDb().destinationAllowance.findFirstOrThrow({
       where: { accountId: account.id },
     });
     expect(allowance.status).toBe('active');
-    expect(await getDb().syncIssue.findMany({ where: { accountId: account.id } })).toMatchObject([
-      { action: 'allowance_gave_up', switchState: 'unknown' },
+    expect(await issues(account.id)).toMatchObject([
+      { action: 'allowance_gave_up', switchState: 'unknown', resolvedAt: null },
     ]);
     expect(
-      await getDb().switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }),
+      await getDb().auditLog.count({ where: { targetId: allowance.id, action: 'allowance.end_refused' } }),
     ).toBe(0);
+    await failsAgain(account.number, account.id, 1);
+    // The switch answers again: the DELETE goes through and the allowance ends.
     await settle(account.number);
+    expect(await simAllowances(account.number)).toEqual([]);
+    expect(
+      (await getDb().destinationAllowance.findUniqueOrThrow({ where: { id: allowance.id } })).status,
+    ).toBe('ended');
+  });
+
+  it('a grant given up that reached the switch: its DELETE is sent until the switch answers, and ends it there', async () => {
+    const { account } = await granted();
+    // The PUT reaches the switch, whose answer comes too late: not known to be applied.
+    await sim.control('PUT', `/_sim/faults/${account.number}`, {
+      applyLateMs: 1500,
+      applyLateNext: 1,
+      pathContains: 'destination-allowances',
+    });
+    const impatient = createSwitchClient({
+      baseUrl: sim.url,
+      token: TOKEN,
+      timeoutMs: 300,
+      retries: 0,
+      log: () => {},
+    });
+    expect(await processSwitchOutbox({ client: impatient })).toBe(0);
+    expect(await simAllowances(account.number)).toEqual(['SO']); // live on the switch
+    await noAllowanceCalls(account.number);
+    await pastHorizon(account.number);
+    expect(await outbox()).toBe(0);
+    const allowance = await getDb().destinationAllowance.findFirstOrThrow({
+      where: { accountId: account.id },
+    });
+    expect(allowance.status).toBe('refused'); // no page shows it, the watch does not read it
+    // Its DELETE, past the horizon too, is never given up.
+    await pastHorizon(account.number);
+    expect(await outbox()).toBe(0);
+    expect((await allowanceOps(account.number)).map((o) => [o.kind, o.status]).sort()).toEqual([
+      ['allowance_delete', 'pending'],
+      ['allowance_put', 'failed'],
+    ]);
+    expect((await issues(account.id)).map((i) => i.detail)).toEqual([
+      expect.stringContaining('history.syncAllowancePutGaveUp'),
+      expect.stringContaining('history.syncAllowanceDeleteGaveUp'),
+    ]);
+    await failsAgain(account.number, account.id, 2);
+    expect(await simAllowances(account.number)).toEqual(['SO']);
+    await settle(account.number);
+    expect(await simAllowances(account.number)).toEqual([]);
+  });
+
+  it('a grant on its way that a new block cancelled: its DELETE is sent until the switch answers, and ends it there', async () => {
+    const { account } = await granted();
+    await sim.control('PUT', `/_sim/faults/${account.number}`, {
+      applyLateMs: 1500,
+      applyLateNext: 1,
+      pathContains: 'destination-allowances',
+    });
+    const impatient = createSwitchClient({
+      baseUrl: sim.url,
+      token: TOKEN,
+      timeoutMs: 300,
+      retries: 0,
+      log: () => {},
+    });
+    expect(await processSwitchOutbox({ client: impatient })).toBe(0);
+    expect(await simAllowances(account.number)).toEqual(['SO']);
+    await noAllowanceCalls(account.number);
+    // Fraud again while the PUT waits for an answer: the grant is cancelled, a DELETE follows.
+    expect(await deliver(placedEvent(account.number))).toMatchObject({ status: 200 });
+    const allowance = await getDb().destinationAllowance.findFirstOrThrow({
+      where: { accountId: account.id },
+    });
+    expect(allowance.status).toBe('ended');
+    await pastHorizon(account.number);
+    expect(await outbox()).toBe(0);
+    expect((await allowanceOps(account.number)).map((o) => [o.kind, o.status]).sort()).toEqual([
+      ['allowance_delete', 'pending'],
+      ['allowance_put', 'failed'],
+    ]);
+    expect(await issues(account.id)).toMatchObject([{ action: 'allowance_gave_up', switchState: 'unknown' }]);
+    await failsAgain(account.number, account.id, 1);
+    await settle(account.number);
+    expect(await simAllowances(account.number)).toEqual([]);
   });
 });

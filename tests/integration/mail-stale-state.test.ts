@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { queueMail, queueMailToMembers, type MailTemplate } from '@/lib/mail/queue';
+import { renderMessage } from '@/lib/mail/render';
 import { dialects } from '@/tests/helpers/db';
 import { makeAccount, makeBlock, makeRequest } from '@/tests/helpers/factory';
 import { mailSuite } from '@/tests/helpers/mail-suite';
@@ -119,6 +120,137 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
     });
   });
 
+  it('"calling is back" waits for the notice of its own account, however many notices of other accounts are pending', async () => {
+    const f = await blockedWithNotice();
+    // After an outage the member has more pending notices of another account than one read took
+    // (100), all due before this account's notice.
+    const other = await makeAccount({ members: [] });
+    const otherBlock = await makeBlock(other.account.id);
+    const soon = Date.now() + 3600_000;
+    await getDb().mailMessage.createMany({
+      data: Array.from({ length: 101 }, (_, i) => ({
+        to: f.email,
+        template: 'block_notice',
+        payload: JSON.stringify({ blockId: otherBlock.id }),
+        nextAttemptAt: new Date(soon + i),
+      })),
+    });
+    const notice = await rowOf(f.email, 'block_notice');
+    await getDb().mailMessage.update({
+      where: { id: notice.id },
+      data: { nextAttemptAt: new Date(Date.now() + 2 * 3600_000) },
+    });
+    await lift(f.block.id);
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, f.account.id, 'block_lifted', { blockId: f.block.id }),
+    );
+    expect(await mail.deliver()).toBe(0);
+    expect(mail.smtp.to(f.email)).toHaveLength(0);
+    const waiting = await rowOf(f.email, 'block_lifted');
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(waiting.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 1.5 * 3600_000);
+  });
+
+  describe('what a lift closed, when a newer block makes its "calling is back" untrue', () => {
+    /**
+     * An account with two members: `asker` asked for an unblock and for an allowance under block A,
+     * which was lifted an hour ago (both requests closed by the lift, its "calling is back" queued to
+     * both members); then a newer block B came, its notice queued to both. `liftFirst`: which of the
+     * two mails the worker takes first.
+     */
+    async function liftedThenBlockedAgain(liftFirst: boolean) {
+      const asker = `asker-${crypto.randomUUID()}@t.example`;
+      const other = `other-${crypto.randomUUID()}@t.example`;
+      const made = await makeAccount({ members: [asker, other] });
+      const ago = (h: number) => new Date(Date.now() - h * 3600_000);
+      const a = await makeBlock(made.account.id, { placedAt: ago(3) });
+      const request = await makeRequest(a, made.users[0].id, { createdAt: ago(2.5) });
+      await getDb().unblockRequest.update({
+        where: { id: request.id },
+        data: { status: 'withdrawn', openKey: null, decidedAt: ago(1) },
+      });
+      const allowance = await getDb().destinationAllowance.create({
+        data: {
+          accountId: made.account.id,
+          blockId: a.id,
+          country: 'SO',
+          hours: 4,
+          reason: 'Calls to our clinic in Mogadishu',
+          status: 'closed',
+          requestedById: made.users[0].id,
+          endedAt: ago(1),
+          endReason: 'block_lifted',
+          createdAt: ago(2),
+        },
+      });
+      await lift(a.id, ago(1));
+      await getDb().$transaction((tx) =>
+        queueMailToMembers(tx, made.account.id, 'block_lifted', {
+          blockId: a.id,
+          closedRequestIds: [request.id],
+          closedAllowanceIds: [allowance.id],
+        }),
+      );
+      await getDb().mailMessage.updateMany({
+        where: { template: 'block_lifted', to: { in: [asker, other] } },
+        data: { createdAt: ago(1) },
+      });
+      const b = await makeBlock(made.account.id, { calls: [{ sipUsername: made.creds[0].username }] });
+      await getDb().$transaction((tx) =>
+        queueMailToMembers(tx, made.account.id, 'block_notice', { blockId: b.id }),
+      );
+      // The worker takes the due rows oldest due time first.
+      await getDb().mailMessage.updateMany({
+        where: { to: { in: [asker, other] }, template: liftFirst ? 'block_lifted' : 'block_notice' },
+        data: { nextAttemptAt: ago(0.5) },
+      });
+      await getDb().mailMessage.updateMany({
+        where: { to: { in: [asker, other] }, template: liftFirst ? 'block_notice' : 'block_lifted' },
+        data: { nextAttemptAt: ago(0.25) },
+      });
+      while ((await mail.deliver()) > 0) await fastForward();
+      return { ...made, asker, other, request };
+    }
+
+    for (const liftFirst of [true, false])
+      it(`each customer is told (the ${liftFirst ? '"calling is back"' : 'newer notice'} taken first)`, async () => {
+        const f = await liftedThenBlockedAgain(liftFirst);
+        const label = `${f.account.name} (${f.account.number})`;
+        const toAsker = mail.smtp.to(f.asker);
+        expect(toAsker.map((m) => m.subject).sort()).toEqual(
+          [
+            `International calling blocked on ${label}: action needed`,
+            `Your unblock request for ${label} is closed`,
+          ].sort(),
+        );
+        // The unblock request: its own mail, as a lift that leaves a newer block in force sends it.
+        const closed = toAsker.find((m) => m.subject.includes('is closed'))!;
+        expect(closed.text).toContain(
+          'is closed without a decision: the block it was about was lifted, but another block is in force',
+        );
+        // The allowance request: the newer block's notice names it, to every member.
+        for (const to of [f.asker, f.other]) {
+          const notice = mail.smtp.to(to).find((m) => m.subject.includes('action needed'))!;
+          expect(notice.text).toContain('is closed without a decision: it was asked under an earlier block');
+        }
+        // The other member did not ask: the notice only.
+        expect(mail.smtp.to(f.other)).toHaveLength(1);
+        for (const to of [f.asker, f.other])
+          expect(await rowOf(to, 'block_lifted')).toMatchObject({
+            status: 'failed',
+            lastError: expect.stringMatching(/^not sent: superseded: a newer block is in force/),
+          });
+        // A render of the superseded mail again (a lease lost before the row was failed) queues nothing more.
+        const again = await rowOf(f.asker, 'block_lifted');
+        expect(await renderMessage(again, new Date())).toMatchObject({ ok: false });
+        expect(
+          await getDb().mailMessage.count({
+            where: { template: 'request_closed', payload: { contains: f.request.id } },
+          }),
+        ).toBe(1);
+      });
+  });
+
   describe('unblock requests', () => {
     async function requestMail(
       template: MailTemplate,
@@ -190,7 +322,11 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
   });
 
   describe('destination allowances', () => {
-    async function allowanceMail(template: 'allowance_started' | 'allowance_ended', status: string) {
+    async function allowanceMail(
+      template: 'allowance_started' | 'allowance_ended',
+      status: string,
+      until = new Date(Date.now() + 3600_000),
+    ) {
       const email = `allow-${crypto.randomUUID()}@t.example`;
       const made = await makeAccount({ members: [email] });
       const block = await makeBlock(made.account.id);
@@ -202,7 +338,7 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
           hours: 4,
           reason: 'Calls to our clinic in Mogadishu',
           status,
-          until: new Date(Date.now() + 3600_000),
+          until,
           startedAt: new Date(Date.now() - 3600_000),
           ...(status === 'ended' ? { endedAt: new Date(), endReason: 'block_lifted' } : {}),
         },
@@ -225,6 +361,14 @@ describe.each(dialects())('mail about a state that ended before it was sent, on 
       const { sent, row } = await allowanceMail('allowance_ended', 'ended');
       expect(sent).toHaveLength(0);
       expect(row.lastError).toMatch(/^not sent: superseded: no block is in force/);
+    });
+
+    it("an allowance the switch still lists is announced, though its end has passed on the portal's clock", async () => {
+      // The portal's clock runs ahead of the switch's: the allowance is in force until the switch
+      // drops it (the watch then ends it), so "allowed until …" is still true.
+      const { sent } = await allowanceMail('allowance_started', 'active', new Date(Date.now() - 60_000));
+      expect(sent).toHaveLength(1);
+      expect(sent[0].subject).toContain('Calls to Somalia (SO) are allowed for a while');
     });
 
     it('an allowance still running is announced as before', async () => {

@@ -62,7 +62,11 @@ describe.each(dialects())('a worker tick within its budget, on %s', (dialect) =>
     };
     await processMailOutbox({ transport, owner: 'budget-test', deadline: afterCalls(2) });
     const rows = await db.mailMessage.findMany({ where: { to } });
-    const untouched = rows.filter((r) => r.status === 'pending' && r.attempts === 0 && r.leaseOwner === null);
+    // The two it started are put back (this version cannot read `probe`, lib/mail/worker.ts); the
+    // rest are as queued.
+    const untouched = rows.filter(
+      (r) => r.status === 'pending' && r.attempts === 0 && r.leaseOwner === null && r.lastError === null,
+    );
     expect(untouched).toHaveLength(3);
   });
 
