@@ -2,16 +2,16 @@ import 'server-only';
 import QRCode from 'qrcode';
 import { queueSecurityChange } from '@/lib/mail/queue';
 import { audit } from '@/lib/audit/log';
-import { consume, reset, reward } from '@/lib/server/rate-limit';
+import { reward } from '@/lib/server/rate-limit';
 import type { CurrentUser } from '@/lib/auth/session';
 import { readCode } from '@/lib/auth/codes';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
-import { acceptTotp, encryptSecret, pendingSecretFor, totpFor } from '@/lib/auth/totp';
+import { encryptSecret, pendingSecretFor, totpFor } from '@/lib/auth/totp';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { storeNewRecoveryCodes } from '@/lib/auth/mfa/recovery';
 import { SessionEnded, startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
-import { codeRefused, usedCode } from '@/lib/auth/mfa/refusal';
+import { acceptNewAppCode, codeRefused } from '@/lib/auth/mfa/refusal';
 import { checkEnrolmentProof, proofRefusalKey, takeEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
 
@@ -64,21 +64,10 @@ export async function confirmEnrolment(
     const key = proofRefusalKey(proof.why);
     return fail('invalid', key, undefined, { mailCode: [{ key }] });
   }
-  const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
-  if (attempt.rejected) {
-    await audit({ action: 'mfa.throttled', actor: user, detail: { kind: 'totp', for: 'enrolment' }, meta });
-    return codeRefused('throttled', 'mfa.throttled');
-  }
   const secret = pendingSecretFor(user.id, user.sessionId);
-  const spent = await acceptTotp(user.id, secret, code.code);
-  if (spent === 'used') return usedCode(user, meta, 'enrolment');
-  if (!spent) {
-    await audit({ action: 'mfa.failure', actor: user, detail: { kind: 'totp', for: 'enrolment' }, meta });
-    return attempt.limited
-      ? codeRefused('throttled', 'mfa.throttled')
-      : codeRefused('invalid', 'outcome.mfa.enrolWrong');
-  }
-  await reset('totp', user.id);
+  const accepted = await acceptNewAppCode(user, meta, secret, code.code, 'enrolment');
+  if ('refused' in accepted) return accepted.refused;
+  const { spent } = accepted;
   try {
     const done = await db.$transaction(async (tx) => {
       // Conditional: the second of two confirmations finds the factor on (on PostgreSQL it waits for

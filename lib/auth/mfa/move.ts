@@ -4,18 +4,18 @@ import { audit } from '@/lib/audit/log';
 import { readCode } from '@/lib/auth/codes';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
 import type { CurrentUser } from '@/lib/auth/session';
-import { acceptTotp, decryptSecret, encryptSecret, pendingSecretFor } from '@/lib/auth/totp';
+import { decryptSecret, encryptSecret, pendingSecretFor } from '@/lib/auth/totp';
 import { db } from '@/lib/server/db';
 import { lockUser } from '@/lib/server/db/lock';
 import { fail, succeed, type Outcome } from '@/lib/server/outcome';
-import { consume, reset, reward } from '@/lib/server/rate-limit';
+import { reward } from '@/lib/server/rate-limit';
 import { mac, macs, sameMac } from '@/lib/server/seal';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { SessionEnded, startVerifiedSession, type VerifiedSession } from '@/lib/auth/mfa/elevate';
 import { pendingEnrolment } from '@/lib/auth/mfa/enrol';
 import { checkEnrolmentProof, proofRefusalKey, takeEnrolmentProof } from '@/lib/auth/mfa/enrol-proof';
 import { storeNewRecoveryCodes } from '@/lib/auth/mfa/recovery';
-import { codeRefused, usedCode } from '@/lib/auth/mfa/refusal';
+import { acceptNewAppCode, codeRefused } from '@/lib/auth/mfa/refusal';
 
 // "Move to a new phone": the way back for someone whose authenticator phone is lost or replaced.
 // Before it, the recovery-code mail told them to set the app up again, which the portal refused while
@@ -132,20 +132,9 @@ export async function moveSecondFactor(
     const key = proofRefusalKey(proof.why);
     return fail('invalid', key, undefined, { mailCode: [{ key }] });
   }
-  const attempt = await consume('totp', user.id); // counted first: parallel guesses cannot slip past
-  if (attempt.rejected) {
-    await audit({ action: 'mfa.throttled', actor: user, detail: { kind: 'totp', for: 'move' }, meta });
-    return codeRefused('throttled', 'mfa.throttled');
-  }
-  const spent = await acceptTotp(user.id, secret, code.code);
-  if (spent === 'used') return usedCode(user, meta, 'move');
-  if (!spent) {
-    await audit({ action: 'mfa.failure', actor: user, detail: { kind: 'totp', for: 'move' }, meta });
-    return attempt.limited
-      ? codeRefused('throttled', 'mfa.throttled')
-      : codeRefused('invalid', 'outcome.mfa.enrolWrong');
-  }
-  await reset('totp', user.id);
+  const accepted = await acceptNewAppCode(user, meta, secret, code.code, 'move');
+  if ('refused' in accepted) return accepted.refused;
+  const { spent } = accepted;
   try {
     const done = await db.$transaction(async (tx) => {
       await lockUser(tx, u.id); // the user's row first (docs/architecture.md "Lock order")
