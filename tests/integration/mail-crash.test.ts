@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { DELIVERY } from '@/lib/mail/delivery-policy';
 import { hashLinkToken } from '@/lib/mail/link-token';
@@ -15,14 +15,45 @@ import { killWhen, startCrashChild } from '@/tests/helpers/crash';
 // A worker that dies right after the SMTP server accepted a message (before it could write sentAt):
 // the send "never returns", its lease runs out, another worker claims the row.
 
-/** Delivers for real, then hangs forever, as if the process had been killed after the server's 250. */
-function crashAfterAccept(real: MailTransport): MailTransport {
-  return { kind: 'smtp', send: async (m) => (await real.send(m), new Promise<never>(() => {})) };
+/**
+ * The workers of this file that "died" after the server's 250: each is ended after its test (below).
+ * Since a send is raced against a deadline inside its lease (lib/mail/worker.ts sendWithin), a worker
+ * whose send never returns gives the attempt up after at most a minute and writes to the database
+ * then: left pending, it did so after its test file had ended, an unhandled error in another file.
+ */
+const doomed: { kill: () => void; done: Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const d of doomed.splice(0)) {
+    d.kill();
+    await d.done.catch(() => undefined);
+  }
+});
+
+/**
+ * Delivers for real, then hangs until `killed`, as if the process had been killed after the server's
+ * 250; then fails, and that worker's writes find the row no longer its own (another worker took it).
+ */
+function crashAfterAccept(real: MailTransport, killed: Promise<void>): MailTransport {
+  return {
+    kind: 'smtp',
+    send: async (m) => {
+      await real.send(m);
+      await killed;
+      throw new Error('the process was killed');
+    },
+  };
 }
 
 async function crashOnNextMessage(smtp: TestSmtp, transport: MailTransport, rowId: string) {
   const accepted = new Promise<void>((resolve) => (smtp.onAccepted = () => resolve()));
-  void processMailOutbox({ transport: crashAfterAccept(transport), owner: 'doomed-worker', max: 1 });
+  let kill!: () => void;
+  const killed = new Promise<void>((resolve) => (kill = resolve));
+  const done = processMailOutbox({
+    transport: crashAfterAccept(transport, killed),
+    owner: 'doomed-worker',
+    max: 1,
+  });
+  doomed.push({ kill, done });
   await accepted;
   smtp.onAccepted = null;
   const row = await getDb().mailMessage.findUniqueOrThrow({ where: { id: rowId } });
