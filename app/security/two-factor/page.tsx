@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
+import { AuthenticatorSecret } from '@/components/authenticator-secret';
 import { EnrolForm } from '@/components/enrol-form';
 import { EnrolProofForm } from '@/components/enrol-proof-form';
 import { displayEmail } from '@/lib/auth/email-address';
@@ -35,20 +36,12 @@ export default async function TwoFactorPage({ searchParams }: { searchParams: Pr
       ) : null}
       {pending ? <EnrolProofForm action={sendEnrolmentProofAction} /> : null}
       {pending ? (
-        // eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server
-        <img
-          src={pending.qrDataUrl}
+        <AuthenticatorSecret
+          qrDataUrl={pending.qrDataUrl}
+          secret={pending.secret}
           alt={t('setup.qrAlt')}
-          width={220}
-          height={220}
-          className="self-center rounded border border-slate-300"
+          cannotScan={t('setup.cannotScan')}
         />
-      ) : null}
-      {pending ? (
-        <p className="text-sm">
-          {t('setup.cannotScan')}{' '}
-          <code className="break-all rounded bg-slate-100 px-1">{pending.secret}</code>
-        </p>
       ) : null}
       <EnrolForm
         key="enrol"

@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
+import { AuthenticatorSecret } from '@/components/authenticator-secret';
 import { EnrolProofForm } from '@/components/enrol-proof-form';
 import { MovePhoneForm } from '@/components/move-phone-form';
 import { displayEmail } from '@/lib/auth/email-address';
@@ -59,17 +60,12 @@ function MoveSteps({
         <li>{t('setup.enter')}</li>
       </ol>
       <EnrolProofForm action={sendMoveProofAction} />
-      {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server */}
-      <img
-        src={pending.qrDataUrl}
+      <AuthenticatorSecret
+        qrDataUrl={pending.qrDataUrl}
+        secret={pending.secret}
         alt={t('move.qrAlt')}
-        width={220}
-        height={220}
-        className="self-center rounded border border-slate-300"
+        cannotScan={t('setup.cannotScan')}
       />
-      <p className="text-sm">
-        {t('setup.cannotScan')} <code className="break-all rounded bg-slate-100 px-1">{pending.secret}</code>
-      </p>
     </div>
   );
 }
