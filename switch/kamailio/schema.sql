@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS accounts (
 -- No clear-text password is stored anywhere. password_changed_at / _ms: the last change through the
 -- switch API or `run.sh set-password` (src/provision.ts setSubscriberPassword), NULL for a password
 -- provisioning created and nothing changed since; _ms (unix milliseconds, added 2026-12 by src/db.ts
--- to an older file) is what the grace window compares (accounts.grace_block_ms).
+-- to an older file) is what the grace window compares (accounts.grace_block_ms). A change of ha1/ha1b
+-- ends the credential's calls in progress (trigger password_change_ends_its_calls, below).
 CREATE TABLE IF NOT EXISTS subscriber (
     id INTEGER PRIMARY KEY NOT NULL,
     username VARCHAR(128) NOT NULL,
@@ -290,23 +291,43 @@ END;
 
 -- Calls in progress to be ended (kamailio.cfg route[DIALOG_CUTS], every second, deletes the rows it
 -- handled): an account's international calls when it goes from allowed to blocked, whichever path
--- blocked it (the fraud rules' trigger above, the switch API, the operator CLI); and, with `country`,
--- the calls a destination allowance let through when its row is deleted (ended by support, or expired
--- and removed by the companion), ended only while the account is blocked. The first version of this
--- table (dialog_cuts, one day on main) is replaced.
+-- blocked it (the fraud rules' trigger above, the switch API, the operator CLI); with `country`, the
+-- calls a destination allowance let through when its row is deleted (ended by support, or expired
+-- and removed by the companion), ended only while the account is blocked; and, with `username`, every
+-- call in progress through that SIP credential (emergency calls excepted) when its password changes.
+-- The first version of this table (dialog_cuts, one day on main) is replaced.
 DROP TRIGGER IF EXISTS block_ends_international_calls;
 DROP TABLE IF EXISTS dialog_cuts;
 CREATE TABLE IF NOT EXISTS call_cuts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     account_number TEXT NOT NULL,
     country TEXT,                          -- NULL: a block; else the allowance's ISO 3166-1 alpha-2
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    -- Added 2026-12 (src/db.ts adds it to an older file): the credential whose password changed (its
+    -- whole SIP username); NULL for a block's or an allowance's row.
+    username TEXT
 );
 
 CREATE TRIGGER IF NOT EXISTS block_ends_international_calls AFTER UPDATE OF intl_state ON accounts
 WHEN OLD.intl_state = 'allowed' AND NEW.intl_state = 'blocked'
 BEGIN
     INSERT INTO call_cuts (account_number) VALUES (NEW.number);
+END;
+
+-- A password change ends the credential's calls in progress: whoever set them up with the old password
+-- (the attacker the customer rotated it against, calling a premium number that is no high-risk
+-- destination) must not keep them until the dialog timeout. Only a real change: the digest hashes
+-- (ha1, and ha1b, which setSubscriberPassword writes with it) differ from before, whichever path wrote
+-- them (the switch API, `run.sh set-password`). Setting the same password again (it still moves
+-- password_changed_at/_ms and ends the registrations) ends no call; provisioning only inserts new
+-- credentials (an INSERT fires no UPDATE trigger) and never updates an existing one's hashes.
+-- Dropped and created again by every createDatabase, as fraud_hit_places_block, so that a file keeps
+-- no older version of it.
+DROP TRIGGER IF EXISTS password_change_ends_its_calls;
+CREATE TRIGGER IF NOT EXISTS password_change_ends_its_calls AFTER UPDATE OF ha1, ha1b ON subscriber
+WHEN OLD.ha1 IS NOT NEW.ha1 OR OLD.ha1b IS NOT NEW.ha1b
+BEGIN
+    INSERT INTO call_cuts (account_number, username) VALUES (NEW.account_number, NEW.username);
 END;
 
 -- Switch API idempotency (CONTRACTS §3): the first successful answer to a key is kept and replayed.

@@ -4,7 +4,10 @@
 // or fraud rule) ends every international call of the account in progress with a BYE to both legs,
 // calls still ringing included once answered, and leaves its domestic and emergency calls up; a call
 // through a destination allowance ends when the allowance does, or when support ends the allowance;
-// every call ends at the dialog timeout; an in-dialog REFER from the phone is refused. The dialog
+// every call ends at the dialog timeout; an in-dialog REFER from the phone is refused. A password
+// change through the switch API (as the portal rotates one) ends every call through that credential,
+// domestic, international and through an allowance, but not its emergency call, nor the calls of the
+// account's other credentials; setting the same password again ends nothing. The dialog
 // module must log no reference error meanwhile (Kamailio 5.6.3's dlg_set_timeout_by_profile, tried
 // first, freed a dialog shortened twice). Nothing here is skipped: missing Debian packages are
 // installed when running as root.
@@ -19,6 +22,8 @@ import { referenceSwitchPerFile, type SwitchRig } from './rig';
 
 const TOKEN = `tok-${randomUUID()}`;
 const PW = 'Live-calls-initial-2121';
+/** The password a rotation sets (the portal generates one; any new one will do here). */
+const ROTATED_PW = 'Live-calls-rotated-3434';
 /** The dialog timeout of the second switch (seconds); the others keep the default, 4 h. */
 const DIALOG_TIMEOUT = 3;
 const FRANCE = '+33123456789'; // international for a US account, no high-risk prefix
@@ -49,6 +54,17 @@ referenceSwitchPerFile(
         us('ACC-2104', 'live-refer'),
         us('ACC-2107', 'live-other'),
         us('ACC-2108', 'live-support', true),
+        // Two credentials of one account: the customer rotates live-rot-a, which the attacker holds.
+        {
+          number: 'ACC-2109',
+          name: 'Rotation',
+          country: 'US',
+          credentials: [
+            { username: 'live-rot-a', password: PW },
+            { username: 'live-rot-b', password: PW },
+          ],
+        },
+        us('ACC-2110', 'live-rot-allow', true),
       ],
       highRiskPrefixes: ['+252'],
     },
@@ -68,7 +84,7 @@ function phone(
   scenario: SippCall['scenario'],
   username: string,
   to: string,
-  o: { waitMs?: number; holdMs?: number; extra?: string[] } = {},
+  o: { waitMs?: number; holdMs?: number; extra?: string[]; password?: string } = {},
 ): { callId: string; done: Promise<SippResult> } {
   const tag = `live-${randomUUID().slice(0, 8)}`;
   const wait = o.waitMs ?? 5_000;
@@ -76,7 +92,7 @@ function phone(
     scenario,
     service: to,
     username,
-    password: PW,
+    password: o.password ?? PW,
     switchAddress: on.sw.sipAddress,
     cwd: on.work,
     extraArgs: [
@@ -245,6 +261,70 @@ describe('reference switch: a block ends the calls already up (SIPp)', { timeout
     });
   });
 
+  test('a password change through the switch API ends every call through the credential with a BYE to both legs; its emergency call and the other credential’s call stay up', async () => {
+    const home = phone(rig, 'call-cut.xml', 'live-rot-a', DOMESTIC, { waitMs: 15_000 });
+    const abroad = phone(rig, 'call-cut.xml', 'live-rot-a', FRANCE, { waitMs: 15_000 });
+    const sos = phone(rig, 'call-hold.xml', 'live-rot-a', EMERGENCY, { holdMs: 8_000 });
+    const other = phone(rig, 'call-hold.xml', 'live-rot-b', FRANCE, { holdMs: 8_000 });
+    for (const c of [home, abroad, sos, other]) await answered(c.callId);
+
+    // As the portal rotates a SIP password (lib/credentials → lib/switch/client.ts).
+    const set = await clientOf(rig).setSipPassword('live-rot-a', ROTATED_PW, randomUUID());
+    expect(set).toMatchObject({ ok: true });
+    await endedBySwitch(home);
+    await endedBySwitch(abroad);
+    expect(kamailioLog()).toMatch(
+      /account ACC-2109: password of live-rot-a changed, ending its 2 call\(s\) in progress/,
+    );
+    // Still up once the credential's other calls are over: no BYE yet, from anyone.
+    for (const c of [sos, other]) expect(carrierGot(c.callId)).toEqual(['INVITE', 'ACK']);
+    for (const c of [sos, other]) await hungUpByPhone(c);
+    // Neither the account nor its other credential was touched.
+    expect(rig.obs.prepare("SELECT intl_state AS s FROM accounts WHERE number = 'ACC-2109'").get()).toEqual({
+      s: 'allowed',
+    });
+  });
+
+  test('setting the same password again ends no call', async () => {
+    // A call through the credential with its current password (the previous test's rotation).
+    const call = phone(rig, 'call-hold.xml', 'live-rot-a', DOMESTIC, { holdMs: 5_000, password: ROTATED_PW });
+    await answered(call.callId);
+    const again = await clientOf(rig).setSipPassword('live-rot-a', ROTATED_PW, randomUUID());
+    expect(again).toMatchObject({ ok: true });
+    // route[DIALOG_CUTS] runs every second: give it two ticks, then the call must still be up.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(carrierGot(call.callId)).toEqual(['INVITE', 'ACK']);
+    // call-hold.xml fails on a BYE it did not send: the phone hung up, never the switch.
+    await hungUpByPhone(call);
+    expect(kamailioLog().match(/password of live-rot-a changed/g)).toHaveLength(1);
+  });
+
+  test('a password change ends a call a destination allowance let through, and leaves the allowance', async () => {
+    const put = await clientOf(rig).putDestinationAllowances(
+      'ACC-2110',
+      {
+        countries: ['FR'],
+        until: new Date(Date.now() + 3600_000).toISOString(),
+        reason: 'Supplier in Lyon',
+        actor: 'sam',
+      },
+      randomUUID(),
+    );
+    expect(put.ok).toBe(true);
+    const abroad = phone(rig, 'call-cut.xml', 'live-rot-allow', FRANCE, { waitMs: 15_000 });
+    await answered(abroad.callId);
+    expect(await clientOf(rig).setSipPassword('live-rot-allow', ROTATED_PW, randomUUID())).toMatchObject({
+      ok: true,
+    });
+    await endedBySwitch(abroad);
+    expect(kamailioLog()).toMatch(
+      /account ACC-2110: password of live-rot-allow changed, ending its 1 call\(s\) in progress/,
+    );
+    expect(
+      rig.obs.prepare("SELECT country FROM destination_allowances WHERE account_number = 'ACC-2110'").all(),
+    ).toEqual([{ country: 'FR' }]);
+  });
+
   test('every call over: no dialog left, none a block ended in the table of international calls, no reference error logged', async () => {
     const kamcmd = (...args: string[]) =>
       spawnSync('kamcmd', ['-s', `unix:${path.join(rig.sw.dataDir, 'kamailio_ctl')}`, ...args], {
@@ -253,12 +333,21 @@ describe('reference switch: a block ends the calls already up (SIPp)', { timeout
     // No call is left up, and none of the calls a block ended is left in the htable (route[DIALOG_CUTS]
     // takes them out itself). A call ended by its own timeout may stay until its entry expires: when
     // the phone answers its BYE first, Kamailio 5.6 skips the dialog's end event (seen under CI load).
-    const left = () => ({ dialogs: kamcmd('dlg.stats_active'), table: kamcmd('htable.dump', 'calls') });
+    const left = () => ({
+      dialogs: kamcmd('dlg.stats_active'),
+      table: kamcmd('htable.dump', 'calls'),
+      creds: kamcmd('htable.dump', 'creds'),
+    });
     await waitFor(
       'the last dialogs to go',
-      () => /all:\s*0\b/.test(left().dialogs) && !/value: b:/.test(left().table),
+      () =>
+        /all:\s*0\b/.test(left().dialogs) &&
+        !/value: b:/.test(left().table) &&
+        !/value: live-rot-a\b/.test(left().creds),
       10_000,
-    ).catch(() => expect(left()).toEqual('no dialog, and no call a block ended in the table'));
+    ).catch(() =>
+      expect(left()).toEqual('no dialog, no call a block ended, none a password change ended in the tables'),
+    );
     expect(dialogErrors()).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { setInternationalCalling } from '../../switch/kamailio/src/accounts';
 import { createDatabase, openDb, type Db } from '../../switch/kamailio/src/db';
+import { provision, setSubscriberPassword } from '../../switch/kamailio/src/provision';
 
 /** The tables of the schema as it was on 2026-12-05 that the grace window touches, and its trigger. */
 const SCHEMA_BEFORE = `
@@ -171,5 +172,109 @@ describe('reference switch: a database made before the grace window named its cr
     const before = db.prepare('SELECT * FROM accounts ORDER BY number').all();
     createDatabase(path.join(dir, 'switch.db'), { dialTables: false });
     expect(db.prepare('SELECT * FROM accounts ORDER BY number').all()).toEqual(before);
+  });
+});
+
+// A switch database made before a password change ended the credential's calls: its call_cuts has no
+// username column and it has no trigger on subscriber. createDatabase adds both; then a real password
+// change queues a row naming the credential (route[DIALOG_CUTS] ends its calls), and nothing else
+// does: the same password set again, provisioning a new credential, or provisioning an existing one.
+const CALL_CUTS_BEFORE = `
+CREATE TABLE accounts (
+    number TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    intl_state TEXT NOT NULL DEFAULT 'allowed' CHECK (intl_state IN ('allowed', 'blocked')),
+    blocked_at TEXT, reason TEXT, actor TEXT,
+    hr_grace_until INTEGER NOT NULL DEFAULT 0,
+    country TEXT NOT NULL DEFAULT 'US',
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    blocked_at_ms INTEGER, grace_block_ms INTEGER
+);
+CREATE TABLE subscriber (
+    id INTEGER PRIMARY KEY NOT NULL,
+    username VARCHAR(128) NOT NULL,
+    domain VARCHAR(64) DEFAULT '' NOT NULL,
+    ha1 VARCHAR(128) NOT NULL,
+    ha1b VARCHAR(128) DEFAULT '' NOT NULL,
+    account_number TEXT NOT NULL REFERENCES accounts (number),
+    password_changed_at TEXT,
+    password_changed_ms INTEGER,
+    CONSTRAINT subscriber_account_idx UNIQUE (username, domain)
+);
+CREATE TABLE call_cuts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_number TEXT NOT NULL,
+    country TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TRIGGER block_ends_international_calls AFTER UPDATE OF intl_state ON accounts
+WHEN OLD.intl_state = 'allowed' AND NEW.intl_state = 'blocked'
+BEGIN
+    INSERT INTO call_cuts (account_number) VALUES (NEW.number);
+END;
+`;
+
+describe('reference switch: a database made before a password change ended the credential’s calls', () => {
+  const REALM = 'tollgate.test';
+  let cutDir: string;
+  let cutDb: Db;
+
+  beforeAll(() => {
+    cutDir = mkdtempSync(path.join(tmpdir(), 'tollgate-upgrade-cuts-'));
+    const dbPath = path.join(cutDir, 'switch.db');
+    const old = new Database(dbPath);
+    old.exec(CALL_CUTS_BEFORE);
+    // A block's row still waiting for Kamailio when the switch stopped: it stays a block's row.
+    old.exec(`
+      INSERT INTO accounts (number, intl_state) VALUES ('ACC-9201', 'blocked');
+      INSERT INTO subscriber (username, ha1, ha1b, account_number) VALUES ('cut-desk', 'old', 'oldb', 'ACC-9201');
+      INSERT INTO call_cuts (account_number) VALUES ('ACC-9201');
+    `);
+    old.close();
+    createDatabase(dbPath, { dialTables: false });
+    cutDb = openDb(dbPath);
+  });
+
+  afterAll(() => {
+    cutDb?.close();
+    if (cutDir) rmSync(cutDir, { recursive: true, force: true });
+  });
+
+  const cuts = () =>
+    cutDb.prepare('SELECT account_number, country, username FROM call_cuts ORDER BY id').all();
+  const blockRow = { account_number: 'ACC-9201', country: null, username: null };
+  const deskRow = { account_number: 'ACC-9201', country: null, username: 'cut-desk' };
+
+  test('a real password change queues a cut naming the credential; the pending block keeps its meaning', () => {
+    expect(cuts()).toEqual([blockRow]);
+    expect(setSubscriberPassword(cutDb, REALM, 'cut-desk', 'First-new-password-77')).toBe(true);
+    expect(cuts()).toEqual([blockRow, deskRow]);
+  });
+
+  test('the same password set again, or provisioning, queues nothing', () => {
+    // Moves password_changed_at/_ms and ends the registrations, but the digest hashes are the same.
+    expect(setSubscriberPassword(cutDb, REALM, 'cut-desk', 'First-new-password-77')).toBe(true);
+    provision(cutDb, REALM, {
+      accounts: [
+        {
+          number: 'ACC-9201',
+          credentials: [
+            { username: 'cut-desk', password: 'What-the-file-says-1' },
+            { username: 'cut-new', password: 'A-new-credential-2' },
+          ],
+        },
+      ],
+    });
+    expect(cuts()).toEqual([blockRow, deskRow]);
+    // A change of another credential names that one alone.
+    expect(setSubscriberPassword(cutDb, REALM, 'cut-new', 'Second-new-password-8')).toBe(true);
+    expect(cuts()).toEqual([blockRow, deskRow, { ...deskRow, username: 'cut-new' }]);
+  });
+
+  test('running the upgrade again keeps one trigger: one change, one row', () => {
+    createDatabase(path.join(cutDir, 'switch.db'), { dialTables: false });
+    cutDb.prepare('DELETE FROM call_cuts').run();
+    expect(setSubscriberPassword(cutDb, REALM, 'cut-desk', 'Third-new-password-99')).toBe(true);
+    expect(cuts()).toEqual([deskRow]);
   });
 });

@@ -75,6 +75,10 @@ const ADDED_COLUMNS: readonly { table: string; column: string; type: string; fil
     type: 'INTEGER',
     fill: `UPDATE subscriber SET password_changed_ms = ${msOf('password_changed_at')}`,
   },
+  // A password change ends the credential's calls (2026-12, docs/reference-switch.md "Calls already
+  // up"): its call_cuts row names the credential. The rows a file holds are blocks' and allowances'
+  // (NULL); schema.sql then adds the trigger password_change_ends_its_calls.
+  { table: 'call_cuts', column: 'username', type: 'TEXT' },
 ];
 
 function addMissingColumns(db: Db): void {
