@@ -215,11 +215,11 @@ describe.each(dialects())('allowances end with their block on %s', (dialect) => 
       ok: false,
       code: 'conflict',
       message:
-        'The previous Somalia allowance is still being ended on the switch. Try again in a minute, once it is.',
+        'The previous Somalia allowance is still being ended on the switch, which has not confirmed it yet. A new one can be granted once it does. If the switch has not answered within an hour, the account is listed under “Out of sync with the switch” on the “Queue and search” page.',
     });
     expect(inWords(await grant('SO'), 'es')).toMatchObject({
       message:
-        'El permiso anterior para Somalia aún se está finalizando en el switch. Inténtelo de nuevo en un minuto, cuando haya terminado.',
+        'El permiso anterior para Somalia aún se está finalizando en el switch, que todavía no lo ha confirmado. Podrá conceder uno nuevo cuando lo confirme. Si el switch no ha respondido en una hora, la cuenta aparece en “Sin sincronizar con el switch” en la página “Cola y búsqueda”.',
     });
     expect(await getDb().destinationAllowance.count({ where: { accountId: made.account.id } })).toBe(1);
     // A grant for another country does not wait for it.
