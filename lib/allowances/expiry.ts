@@ -1,25 +1,44 @@
 import 'server-only';
 import { db } from '@/lib/server/db';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
+import { switchQuietMs } from '@/lib/switch/quiet';
 import { endAllowance } from './operations';
 import { tickDeadline } from '@/lib/server/tick-budget';
 
+/** An allowance this close to its `until` (ms), or past it, has its account read on every pass. */
+export const NEAR_UNTIL_MS = 60_000;
+/** Every account with an allowance in force is read at least this often (ms), whatever its `until`. */
+export const WATCH_EVERY_MS = 60_000;
+
+// When this process last read each watched account (ms on the `now` the passes are given), so that
+// an allowance far from its `until` is read once a minute, not on every 3-second pass. Per process:
+// another instance keeps its own, and a restart reads every account at its first pass.
+const lastRead = new Map<string, number>();
+
 /**
- * One pass of the allowance watcher (a worker, lib/workers/start.ts): for every account with an
- * allowance in force, reads `GET /v1/accounts/{n}` and ends each allowance the switch no longer
- * lists, because the switch expires them by itself (CONTRACTS §3). An allowance is never ended on
- * Tollgate's clock: one the switch lists is in force, whatever its `until` reads on Tollgate's
- * clock (the switch leaves expired ones out; a portal clock ahead of the switch's, by drift or a
- * jump, would otherwise end an allowance the switch still lets calls through, and a new block then
- * sent it no DELETE); an unreadable switch, or one whose answer has no `allowances` field, leaves
- * it as it is until the next pass. `now` (default the portal's clock) only names why one the switch
- * dropped ended: `expired` once its `until` has passed, else `ended_on_switch`. Returns how many
- * allowances ended.
+ * One pass of the allowance watcher (a worker, lib/server/workers.ts): reads `GET /v1/accounts/{n}`
+ * for each account with an allowance in force that is due, and ends each allowance the switch no
+ * longer lists, because the switch expires them by itself (CONTRACTS §3). Due: an allowance within
+ * NEAR_UNTIL_MS of its `until` or past it (its end is expected: read on every pass, so the page and
+ * the emails follow the switch within a pass), or an account not read by this process for
+ * WATCH_EVERY_MS (an end the switch made before `until`, by its own staff or a clock ahead of ours,
+ * is seen within a minute). Before 2026-12-05 every account was read on every pass, up to 500 GETs
+ * every 3 s for as long as allowances lasted. While the switch has asked this instance for quiet
+ * (lib/switch/quiet.ts: a 429 or 503 with Retry-After) nothing is read; the accounts stay due.
+ *
+ * An allowance is never ended on Tollgate's clock: one the switch lists is in force, whatever its
+ * `until` reads on Tollgate's clock (the switch leaves expired ones out; a portal clock ahead of the
+ * switch's, by drift or a jump, would otherwise end an allowance the switch still lets calls through,
+ * and a new block then sent it no DELETE); an unreadable switch, or one whose answer has no
+ * `allowances` field, leaves it as it is until the next pass (its account stays due). `now` (default
+ * the portal's clock) decides what is due and names why one the switch dropped ended: `expired` once
+ * its `until` has passed, else `ended_on_switch`. Returns how many allowances ended.
  */
 export async function watchAllowances(
   opts: { client?: SwitchClient; now?: () => Date; deadline?: () => boolean } = {},
 ): Promise<number> {
   const client = opts.client ?? switchClient({ retries: 0 });
+  const clock = opts.now ?? (() => new Date());
   const active = await db.destinationAllowance.findMany({
     where: { status: 'active' },
     include: { account: { select: { number: true } } },
@@ -28,14 +47,17 @@ export async function watchAllowances(
   });
   const byAccount = new Map<string, typeof active>(); // Map.groupBy needs Node 21
   for (const a of active) byAccount.set(a.account.number, [...(byAccount.get(a.account.number) ?? []), a]);
+  for (const number of lastRead.keys()) if (!byAccount.has(number)) lastRead.delete(number);
   let ended = 0;
   // Within the tick's budget (lib/server/tick-budget.ts): accounts not reached are read next tick.
   const over = opts.deadline ?? tickDeadline();
   for (const [number, allowances] of byAccount) {
-    if (over()) break;
+    if (!isDue(number, allowances, clock().getTime())) continue;
+    if (over() || switchQuietMs() > 0) break;
     const state = await client.getAccount(number);
     if (!state.ok || state.value.allowances === undefined) continue;
-    const now = (opts.now ?? (() => new Date()))();
+    const now = clock();
+    lastRead.set(number, now.getTime());
     for (const a of allowances) {
       const listed = state.value.allowances.find((x) => x.country === a.country);
       if (listed) {
@@ -52,4 +74,11 @@ export async function watchAllowances(
     }
   }
   return ended;
+}
+
+/** Whether the account of `allowances` is read on this pass (see watchAllowances), at `nowMs`. */
+function isDue(number: string, allowances: { until: Date | null }[], nowMs: number): boolean {
+  const read = lastRead.get(number);
+  if (read === undefined || nowMs - read >= WATCH_EVERY_MS || nowMs < read) return true;
+  return allowances.some((a) => a.until === null || a.until.getTime() - nowMs <= NEAR_UNTIL_MS);
 }

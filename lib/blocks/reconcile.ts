@@ -4,6 +4,7 @@ import { env } from '@/lib/server/env';
 import { sharedNow } from '@/lib/server/clock';
 import { tickDeadline } from '@/lib/server/tick-budget';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
+import { switchQuietMs } from '@/lib/switch/quiet';
 import { reconcileAccount, type Reconciled } from './lifecycle';
 
 /** Accounts with a change in this window are compared with the switch on every pass. */
@@ -34,6 +35,11 @@ const SWEEP_MIN = 10;
  * A pass stops reading after TICK_BUDGET_MS (`deadline`; lib/server/tick-budget.ts): with a switch
  * that answers slowly the accounts it did not reach stay due and come first in the next pass, and the
  * worker still finishes its ticks (readiness calls it stalled otherwise, on every instance at once).
+ *
+ * While the switch has asked this instance for quiet (lib/switch/quiet.ts: a 429 or 503 with
+ * Retry-After, here or in any other call), the pass starts no read, as with a spent budget: before
+ * 2026-12-05 every account a 429 had marked uncertain came first and was read at once, each read
+ * another 429.
  *
  * `accountNumbers` narrows the pass to those accounts (the same rules within them): a pass over one
  * account a caller owns, such as tests/helpers/truth-model.ts's schedule, does not read the switch for
@@ -94,7 +100,9 @@ export async function reconcilePass(
   };
   const over = opts.deadline ?? tickDeadline();
   for (const [i, a] of accounts.entries()) {
-    if (over()) break;
+    // While the switch asked this instance for quiet (a 429 or 503 with Retry-After,
+    // lib/switch/quiet.ts), nothing is read: the accounts stay due and come first after it.
+    if (over() || switchQuietMs() > 0) break;
     // The shared clock, as switchAppliedAt is stamped (lib/blocks/lifecycle.ts moveSwitchClock).
     const readAt = sharedNow();
     const state = await client.getAccount(a.number);

@@ -142,6 +142,16 @@ function create() {
       buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    switchTooManyRequests: new Counter({
+      name: 'tollgate_switch_too_many_requests_total',
+      help: 'Answers 429 (Too Many Requests) from the switch API, each attempt, retries included.',
+      registers: [registry],
+    }),
+    switchQuietSeconds: new Counter({
+      name: 'tollgate_switch_quiet_seconds_total',
+      help: "Seconds this instance's switch workers (outbox, reconciler, allowance watch) started no call because a 429 or 503 asked for quiet (Retry-After, at most 5 min each; overlaps counted once).",
+      registers: [registry],
+    }),
     signIns: new Counter({
       name: 'tollgate_sign_in_total',
       help: 'Sign-in attempts, by method (password, email_link, totp) and outcome (success, failure, throttled).',
@@ -222,6 +232,16 @@ export function switchOperation(path: string): string {
   const parts = path.split('?')[0].split('/').filter(Boolean); // v1, collection, id, [action, …]
   if (parts.length >= 4) return parts[3];
   return parts[1] === 'accounts' ? 'account' : (parts[1] ?? 'unknown');
+}
+
+/** One 429 answer of the switch API (lib/switch/quiet.ts). */
+export function countSwitchTooManyRequests(): void {
+  metrics().switchTooManyRequests.inc();
+}
+
+/** `seconds` more of quiet towards the switch, as a 429 or 503 asked (lib/switch/quiet.ts). */
+export function countSwitchQuietSeconds(seconds: number): void {
+  metrics().switchQuietSeconds.inc(seconds);
 }
 
 export function countSignIn(method: SignInMethod, outcome: SignInOutcome): void {

@@ -17,6 +17,7 @@ import { envVar } from '@/lib/server/env';
 import { backoffMs as jitteredBackoff, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
+import { switchQuietMs } from '@/lib/switch/quiet';
 import {
   giveUpAllowanceOperation,
   isAllowanceOperation,
@@ -74,22 +75,84 @@ export async function claimSwitchOperation(now: Date, owner: string, leaseMs: nu
   return claimDue(db.switchOperation, owner, leaseMs, { now, countAttempt: true });
 }
 
-/** Sends due operations until none is left (at most `max`); returns how many the switch confirmed. */
-export async function processSwitchOutbox(
-  opts: {
-    client?: SwitchClient;
-    owner?: string;
-    max?: number;
-    leaseMs?: number;
-    /** Whether the tick's budget is spent (default TICK_BUDGET_MS, lib/server/tick-budget.ts). */
-    deadline?: () => boolean;
-  } = {},
-): Promise<number> {
+/** What processSwitchOutbox takes; see there. */
+export type SwitchOutboxOptions = {
+  client?: SwitchClient;
+  owner?: string;
+  max?: number;
+  leaseMs?: number;
+  /** Whether the tick's budget is spent (default TICK_BUDGET_MS, lib/server/tick-budget.ts). */
+  deadline?: () => boolean;
+};
+
+/** The run going on: the pass that callers since the pass in progress began wait for, if any. */
+type Run = { woken: { promise: Promise<number>; settle: (pass: Promise<number>) => void } | null };
+// The run going on per lease owner, on globalThis: server actions (send-soon) and the workers
+// (instrumentation.ts) are bundled apart, and each bundle has a module of its own.
+const g = globalThis as { __tollgateSwitchOutboxRuns?: Map<string, Run> };
+const runs = (): Map<string, Run> => (g.__tollgateSwitchOutboxRuns ??= new Map());
+/** The key of a run without an explicit owner: this process (WORKER_ID may differ between bundles). */
+const THIS_PROCESS = '';
+
+/**
+ * Sends due operations until none is left (at most `max`); returns how many the switch confirmed.
+ * At most one run per lease owner at a time, so one per process for the default owner (this process,
+ * WORKER_ID): a call while a pass is going does not start a second beside it (before 2026-12-05 every
+ * server action that queued an operation started one, and the requests on the wire to a slowed
+ * switch grew with customer traffic). It wakes the run instead, which makes one more pass once the
+ * current one ends, so an operation queued just before the call still goes out at once; the call
+ * resolves with that pass's count (made with the run's options, not the caller's). All calls during
+ * one pass share the next, so a caller waits at most for two passes, each within its tick budget.
+ * `owner` names another instance (tests; a second worker): runs of different owners may overlap,
+ * their rows are leased apart. While the switch has asked this instance for quiet
+ * (lib/switch/quiet.ts: a 429 or 503 with Retry-After), no operation is claimed: they stay due, and
+ * no attempt is counted.
+ */
+export function processSwitchOutbox(opts: SwitchOutboxOptions = {}): Promise<number> {
+  const key = opts.owner ?? THIS_PROCESS;
+  const running = runs().get(key);
+  if (running) {
+    if (!running.woken) {
+      let settle!: (pass: Promise<number>) => void;
+      const promise = new Promise<number>((resolve, reject) => {
+        settle = (pass) => pass.then(resolve, reject);
+      });
+      running.woken = { promise, settle };
+    }
+    return running.woken.promise;
+  }
+  const run: Run = { woken: null };
+  runs().set(key, run);
+  const first = sendDue(opts);
+  void passesWhileWoken(key, run, first, opts);
+  return first;
+}
+
+/** After `pass`, one more pass while a call woke the run during the last; then the run ends. */
+async function passesWhileWoken(key: string, run: Run, pass: Promise<number>, opts: SwitchOutboxOptions) {
+  for (;;) {
+    await pass.catch(() => undefined); // its callers have its error
+    const woken = run.woken;
+    // Ended in the same step as the check: a later call starts a run of its own, never waits for a
+    // run that will make no further pass.
+    if (!woken) {
+      runs().delete(key);
+      return;
+    }
+    run.woken = null;
+    pass = sendDue(opts);
+    woken.settle(pass);
+  }
+}
+
+/** One pass of the outbox: claims and sends due operations, at most `max`; how many were confirmed. */
+async function sendDue(opts: SwitchOutboxOptions): Promise<number> {
   // The outbox does its own retrying across ticks, so each attempt is a single request.
   const client = opts.client ?? outboxClient();
   const owner = opts.owner ?? WORKER_ID;
   const leaseMs = opts.leaseMs ?? switchLeaseMs(envVar('SWITCH_API_TIMEOUT_MS'));
-  const claim = () => claimSwitchOperation(sharedNow(), owner, leaseMs);
+  // Nothing is claimed while the switch asked for quiet: the rows stay due for after it.
+  const claim = async () => (switchQuietMs() > 0 ? null : claimSwitchOperation(sharedNow(), owner, leaseMs));
   return drain(
     claim,
     async (op) => {

@@ -10,9 +10,15 @@ import { processSwitchOutbox } from '@/lib/switch/outbox';
 
 // For server actions that queued an operation for the switch (a lift, a block, an allowance): send it
 // once the response is out, rather than on the worker's next tick. A failure stays queued for the
-// worker (lib/server/workers.ts), so nothing is lost by ignoring it here.
+// worker (lib/server/workers.ts), so nothing is lost by ignoring it here. It starts no run of its
+// own beside one going on (the worker's, another action's): processSwitchOutbox wakes that one, so
+// however many customers act at once, this process has one outbox run, and nothing while the
+// switch asked for quiet (lib/switch/quiet.ts).
 
-/** Sends the switch outbox after the response (next/server `after`). Only inside a request. */
+/**
+ * Sends the switch outbox after the response (next/server `after`), or wakes the run going on in
+ * this process (lib/switch/outbox.ts processSwitchOutbox). Only inside a request.
+ */
 export function sendSwitchOutboxSoon(): void {
   after(() => processSwitchOutbox().catch(() => undefined));
 }

@@ -4,6 +4,7 @@ import type { SwitchFailure, SwitchResult } from './result';
 import { observeSwitchCall } from '@/lib/server/metrics';
 import { requestDeadline } from '@/lib/server/request-deadline';
 import { switchErrorBodySchema } from './schemas';
+import { noteSwitchAnswer } from './quiet';
 
 // One HTTP exchange with the switch, with timeout, retries and classification. Request bodies are
 // never logged, never put in a message and never read back from an error: the only request data
@@ -83,6 +84,8 @@ export async function send(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
       (waitAsked === undefined || waitAsked <= cfg.backoffMaxMs);
     observeSwitchCall(spec.method, spec.path, result.ok ? 'ok' : result.kind, (Date.now() - started) / 1000);
     if (!result.ok) {
+      // Every caller's answer counts: a 429 or 503 with Retry-After quiets this instance's workers.
+      noteSwitchAnswer(result.status, result.retryAfterMs);
       cfg.log({
         method: spec.method,
         path: spec.path,

@@ -28,6 +28,8 @@ type Shared = {
   __tollgateClock?: unknown;
   __tollgateMailServer?: unknown;
   __tollgateMailProbe?: unknown;
+  __tollgateSwitchQuiet?: unknown;
+  __tollgateSwitchOutboxRuns?: unknown;
 };
 const g = globalThis as unknown as Shared;
 
@@ -50,6 +52,8 @@ for (const k of [
   '__tollgateClock',
   '__tollgateMailServer',
   '__tollgateMailProbe',
+  '__tollgateSwitchQuiet',
+  '__tollgateSwitchOutboxRuns',
 ] as const)
   delete g[k];
 vi.resetModules();
