@@ -362,3 +362,112 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
   await a.context.close();
   await b.context.close();
 });
+
+test('a fraud wave at the desk: one agent takes a request, another sees who and takes it over; filters; next request', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const {
+    user,
+    accounts: [account],
+  } = await createCustomer(
+    [{ name: 'Clínica Marea', country: 'ES', timeZone: 'Europe/Madrid', block: { calls } }],
+    { timeZone: 'Europe/Madrid' },
+  );
+  const request = await createMisdial(user, account, {
+    intendedNumber: '925 61 12 34',
+    whatHappened: 'Marcamos 00252 en vez de 0252 por costumbre.',
+    callbackPhone: '+34 600 333 444',
+  });
+  const claimOf = () =>
+    query<{ claimedById: string | null }>(
+      `SELECT "claimedById" FROM "UnblockRequest" WHERE id = ?`,
+      request.id,
+    )[0].claimedById;
+  const a = await agentInMadrid(browser);
+  const b = await agentInMadrid(browser);
+
+  // Agent A opens the request (which takes nothing) and takes it before calling.
+  await a.page.goto(`/staff/requests/${request.id}`);
+  await expect(a.page.locator('#claim-line')).toHaveText(es('staff.desk.nobody', { minutes: 20 }));
+  expect(claimOf()).toBeNull();
+  await a.page.getByRole('button', { name: es('staff.desk.take'), exact: true }).click();
+  await expect(a.page.locator('#take-message')).toHaveText(es('outcome.claim.taken'));
+  const keep = a.page.getByRole('button', { name: es('staff.desk.keep', { minutes: 20 }) });
+  await expect(keep).toBeVisible();
+  await expect(keep).toHaveAccessibleDescription(/^Usted tomó esta solicitud el /);
+  expect(claimOf()).toBe(a.who.id);
+  await expectAccessible(a.page);
+  await expectNoEnglish(a.page);
+
+  // Agent B filters the account's queue by kind with the keyboard; the filter stays in the link.
+  await b.page.goto(`/staff?account=${account.number}`);
+  const kind = b.page.getByRole('combobox', { name: es('staff.desk.kind') });
+  await kind.focus();
+  await b.page.keyboard.press('ArrowDown');
+  await expect(kind).toHaveValue('misdial');
+  for (let i = 0; i < 3; i++) await b.page.keyboard.press('Tab');
+  await expect(b.page.getByRole('button', { name: es('staff.desk.show'), exact: true })).toBeFocused();
+  await b.page.keyboard.press('Enter');
+  await expect(b.page).toHaveURL(
+    (url) => url.searchParams.get('kind') === 'misdial' && url.searchParams.get('account') === account.number,
+  );
+  await expect(kind).toHaveValue('misdial');
+  const item = b.page.getByRole('article').filter({ hasText: account.number });
+  await expect(item).toHaveCount(1);
+  // Who has it, and since when: A.
+  await expect(item).toContainText(`Tomada por ${a.who.email} desde el `);
+  await expectAccessible(b.page);
+  await expectNoEnglish(b.page);
+  // The same account's firewall requests: none.
+  await b.page.goto(`/staff?account=${account.number}&kind=firewall`);
+  await expect(b.page.getByText(es('staff.queue.empty'))).toBeVisible();
+  await b.page.goto(`/staff?account=${account.number}&kind=misdial&taken=no`);
+  await expect(b.page.getByRole('article').filter({ hasText: account.number })).toHaveCount(0);
+
+  // B opens it anyway: A's name is there, and B takes it over (audited, with whose it was).
+  await b.page.goto(`/staff?account=${account.number}&kind=misdial`);
+  await item.getByRole('link').click();
+  await expect(b.page.locator('#claim-line')).toContainText(a.who.email);
+  await b.page
+    .getByRole('button', { name: es('staff.desk.takeOver', { by: a.who.email }), exact: true })
+    .click();
+  await expect(b.page.locator('#take-message')).toHaveText(es('outcome.claim.takenOver'));
+  expect(claimOf()).toBe(b.who.id);
+  const over = query<{ actorEmail: string; detail: string }>(
+    `SELECT "actorEmail", detail FROM "AuditLog" WHERE "targetId" = ? AND action = 'request.taken_over'`,
+    request.id,
+  );
+  expect(over.map((o) => [o.actorEmail, JSON.parse(o.detail).from])).toEqual([[b.who.email, a.who.email]]);
+  await expectAccessible(b.page);
+  await expectNoEnglish(b.page);
+
+  // A, whose page still offers "keep it", presses it: told B has it now, and the page shows B.
+  await keep.click();
+  await expect(a.page.locator('#take-message')).toHaveText(es('outcome.claim.takenBy', { by: b.who.email }));
+  await expect(a.page.locator('#claim-line')).toContainText(b.who.email);
+  expect(claimOf()).toBe(b.who.id);
+  await expectNoEnglish(a.page);
+
+  // B denies: the claim ends with the decision, and "Next request" opens one nobody has taken.
+  await b.page
+    .getByLabel(es('staff.decision.denyReason'), { exact: true })
+    .fill('No pudimos confirmarlo con el titular.');
+  await b.page.getByRole('button', { name: es('staff.decision.deny'), exact: true }).click();
+  await expect(b.page.getByText(es('staff.requestPage.done.denied'))).toBeVisible();
+  expect(claimOf()).toBeNull();
+  // The take-over's answer went with the claim: nothing says B still has it.
+  await expect(b.page.getByText(es('outcome.claim.takenOver'))).toHaveCount(0);
+  await expectAccessible(b.page);
+  await b.page.getByRole('link', { name: es('staff.desk.next'), exact: true }).click();
+  // Another journey's request nobody has taken, or, with none, a page saying so.
+  const none = b.page.getByRole('status').filter({ hasText: es('staff.desk.noneFree') });
+  await expect(b.page.locator('#claim-line').or(none)).toBeVisible();
+  expect(new URL(b.page.url()).pathname).not.toBe(`/staff/requests/${request.id}`);
+  if (!(await none.count()))
+    await expect(b.page.locator('#claim-line')).toHaveText(es('staff.desk.nobody', { minutes: 20 }));
+  await expectAccessible(b.page);
+  await expectNoEnglish(b.page);
+  await a.context.close();
+  await b.context.close();
+});

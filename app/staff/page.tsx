@@ -1,7 +1,8 @@
 import { Link } from '@/components/ui/link';
-import { PAGE_LINK } from '@/components/ui/button-class';
+import { buttonClass, PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceQueue } from '@/components/allowance/allowance-queue';
+import { QueueFilters } from '@/components/staff/queue-filters';
 import { QueueList } from '@/components/staff/queue-list';
 import { QueueWatch } from '@/components/staff/queue-watch';
 import { SearchResults } from '@/components/staff/search-results';
@@ -10,7 +11,13 @@ import { SyncIssues } from '@/components/staff/sync-issues';
 import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { STAFF_QUEUE_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
-import { listQueue } from '@/lib/requests/queue';
+import { listQueue, pendingCount } from '@/lib/requests/queue';
+import {
+  isFiltered,
+  queueFilterParams,
+  readQueueFilter,
+  type QueueFilter,
+} from '@/lib/requests/queue-filter';
 import { readAccountFilter } from '@/lib/staff/account-filter';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { SEARCH_MIN_CHARS, searchAccounts, searchCursor, searchedText } from '@/lib/staff/search';
@@ -31,6 +38,7 @@ const link = (p: Record<string, string | null | undefined>) => {
 
 // Three views of one page (docs/staff-console.md, "Queue and search"): `?q=` is a search and shows
 // only its results; `?account=ACC-…` is the queue of one account; otherwise the queue, 25 a page.
+// The queue (and an account's) may be filtered by `kind`, `reason` and `taken` (lib/requests/queue-filter.ts).
 export default async function StaffHome({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireStaff();
   const t = await getTranslations('staff');
@@ -44,6 +52,7 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
       ) : (
         <QueueView
           user={user}
+          filters={readQueueFilter(sp)}
           account={first(sp.account)}
           queueAfter={first(sp.queueAfter)}
           allowanceAfter={first(sp.allowanceAfter)}
@@ -116,26 +125,40 @@ async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: stri
 /**
  * The queue, oldest first, QUEUE_PAGE a page with keyset links, or one account's requests when
  * `account` is an account number (a search hit links there). A malformed `account` says so and
- * shows the whole queue.
+ * shows the whole queue. `filters.filter` keeps one kind, block reason, or taken or not (each page
+ * link keeps it); the kind `allowance` shows only the destination-allowance requests. The sync
+ * issues and the allowance requests are listed on the whole, unfiltered queue.
  */
 async function QueueView({
   user,
+  filters: given,
   account: rawAccount,
   queueAfter,
   allowanceAfter,
   syncAfter,
 }: {
   user: CurrentUser;
+  filters: { filter: QueueFilter; bad: string[] };
   account?: string;
   queueAfter?: string;
   allowanceAfter?: string;
   syncAfter?: string;
 }) {
   const t = await getTranslations('staff');
+  const desk = await getTranslations('staff.desk');
   // Read as the search box reads what is typed: a number pasted with invisible bidi marks is that
   // number (before 2026-12-05 it was "not an account number", said back looking exactly like one).
-  const filter = rawAccount ? readAccountFilter(rawAccount) : null;
-  const account = filter?.number ?? undefined;
+  const accountFilter = rawAccount ? readAccountFilter(rawAccount) : null;
+  const account = accountFilter?.number ?? undefined;
+  // An account's queue lists its unblock requests; its allowances are on its account page.
+  const { filter, bad } =
+    account && given.filter.kind === 'allowance'
+      ? { filter: { ...given.filter, kind: undefined }, bad: [...given.bad, 'kind'] }
+      : given;
+  const filtered = isFiltered(filter);
+  const kept = queueFilterParams(filter);
+  const allowancesOnly = filter.kind === 'allowance';
+  const unblockKind = filter.kind === 'allowance' ? undefined : filter.kind;
   const after = readCursor(timeIdKey, queueAfter);
   const allowancesAfter = readCursor(timeIdKey, allowanceAfter);
   const syncIssuesAfter = readCursor(timeIdKey, syncAfter);
@@ -143,24 +166,70 @@ async function QueueView({
   const keepAllowances = allowancesAfter.key ? allowanceAfter : undefined;
   const keepQueue = after.key ? queueAfter : undefined;
   const keepSync = syncIssuesAfter.key ? syncAfter : undefined;
-  const [queue, sync] = await Promise.all([
-    listQueue(user, after.ok ? after.key : null, await getLocale(), { account }),
-    account ? Promise.resolve(null) : openSyncIssues(user, syncIssuesAfter.key),
+  const locale = await getLocale();
+  const [queue, sync, watched] = await Promise.all([
+    allowancesOnly
+      ? null
+      : listQueue(user, after.ok ? after.key : null, locale, {
+          account,
+          kind: unblockKind,
+          reason: filter.reason,
+          taken: filter.taken,
+        }),
+    account || filtered ? Promise.resolve(null) : openSyncIssues(user, syncIssuesAfter.key),
+    // The watch counts the account's or the whole queue, not a filter of it: what waited as the page was read.
+    filtered && !allowancesOnly ? pendingCount(user, account) : null,
   ]);
-  const title = account
-    ? t('home.accountQueueTitle', { number: account, count: queue.total })
-    : t('home.queueTitle', { count: queue.total, capped: queue.capped ? 'yes' : 'no' });
+  // The kind, reason and taken filters of the list, in words: "Misdial · Not taken".
+  const shownAs = [
+    unblockKind ? t(`labels.kind.${unblockKind}`) : null,
+    filter.reason ? t(`labels.reason.${filter.reason}`) : null,
+    filter.taken
+      ? desk(filter.taken === 'no' ? 'takenNo' : filter.taken === 'mine' ? 'takenMine' : 'takenYes')
+      : null,
+  ].filter((s): s is string => s !== null);
+  const nextHref = `/staff/requests/next${
+    unblockKind || filter.reason
+      ? `?${new URLSearchParams({ ...(unblockKind ? { kind: unblockKind } : {}), ...(filter.reason ? { reason: filter.reason } : {}) })}`
+      : ''
+  }`;
   return (
     <>
       {!after.ok || !allowancesAfter.ok || !syncIssuesAfter.ok ? <p role="status">{t('badCursor')}</p> : null}
-      {filter && !filter.number ? (
+      {accountFilter && !accountFilter.number ? (
         <p role="status">
-          {t.rich('home.badAccount', { typed: () => <bdi>{typedText(filter.typed, 40)}</bdi> })}
+          {t.rich('home.badAccount', { typed: () => <bdi>{typedText(accountFilter.typed, 40)}</bdi> })}
         </p>
       ) : null}
+      {bad.length ? <p role="status">{desk('badFilter')}</p> : null}
       <Section id="search-title" title={t('home.search')}>
         <SearchForm q="" />
       </Section>
+
+      {/* The desk's split of the work (one agent on misdials, one on firewall requests…) and its way to
+          the next customer nobody is calling yet (docs/staff-console.md, "Taking a request"). */}
+      <div className="flex flex-col gap-3">
+        <QueueFilters filter={filter} account={account} allowances={!account} />
+        {allowancesOnly && (filter.reason || filter.taken) ? <p>{desk('allowanceOnly')}</p> : null}
+        <p className="flex flex-wrap items-center gap-4">
+          {/* The whole queue's: an account's queue is one customer's, the few requests listed below. */}
+          {allowancesOnly || account ? null : (
+            <>
+              <Link href={nextHref} className={buttonClass('primary')} aria-describedby="next-hint">
+                {desk('next')}
+              </Link>
+              <span id="next-hint" className="text-sm text-slate-700">
+                {desk('nextHint')}
+              </span>
+            </>
+          )}
+          {filtered ? (
+            <Link href={link({ account })} className={PAGE_LINK}>
+              {desk('allRequests')}
+            </Link>
+          ) : null}
+        </p>
+      </div>
 
       {/* Rendered on the whole queue whatever the count: resolving the last open entry refreshes the
           page with none, and the entry stays in this browser's list with its answer and the focus
@@ -211,66 +280,80 @@ async function QueueView({
         </ClientMessages>
       ) : null}
 
-      <Section id="queue-title" title={title}>
-        {account ? (
-          <p>
-            <Link href="/staff" className="text-blue-800 underline">
-              {t('home.backToQueue')}
-            </Link>
-          </p>
-        ) : (
-          <p>
-            {t('intro')}
-            {queue.total > queue.shown && !after.key
-              ? ` ${t('home.showingOldest', { count: queue.shown })}`
-              : ''}
-          </p>
-        )}
-        <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
-          {/* Keyed by the read: a new read (the link, a decision's redirect) starts it afresh. */}
-          <QueueWatch
-            key={queue.readAt}
-            since={queue.readAt}
-            pending={queue.total}
-            capped={queue.capped}
-            account={account}
-            href={link({ account })}
-          />
-        </ClientMessages>
-        <QueueList items={queue.items} />
-        {queue.next || after.key ? (
-          <nav aria-label={t('home.queuePages')} className="flex gap-4">
-            {after.key ? (
-              <Link
-                href={link({ account, allowanceAfter: keepAllowances, syncAfter: keepSync })}
-                className={PAGE_LINK}
-              >
-                {t('home.queueOldest')}
+      {queue ? (
+        <Section
+          id="queue-title"
+          title={
+            account
+              ? t('home.accountQueueTitle', { number: account, count: queue.total })
+              : filtered
+                ? desk('filteredTitle', { count: queue.total, capped: queue.capped ? 'yes' : 'no' })
+                : t('home.queueTitle', { count: queue.total, capped: queue.capped ? 'yes' : 'no' })
+          }
+        >
+          {shownAs.length ? <p>{desk('filtered', { filters: shownAs.join(' · ') })}</p> : null}
+          {account ? (
+            <p>
+              <Link href="/staff" className="text-blue-800 underline">
+                {t('home.backToQueue')}
               </Link>
-            ) : null}
-            {queue.next ? (
-              <Link
-                href={link({
-                  account,
-                  queueAfter: queue.next,
-                  allowanceAfter: keepAllowances,
-                  syncAfter: keepSync,
-                })}
-                className={PAGE_LINK}
-              >
-                {t('home.queueLater')}
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
-      </Section>
+            </p>
+          ) : (
+            <p>
+              {t('intro')}
+              {queue.total > queue.shown && !after.key
+                ? ` ${t('home.showingOldest', { count: queue.shown })}`
+                : ''}
+            </p>
+          )}
+          <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
+            {/* Keyed by the read: a new read (the link, a decision's redirect) starts it afresh. */}
+            <QueueWatch
+              key={queue.readAt}
+              since={queue.readAt}
+              pending={watched ? watched.pending : queue.total}
+              capped={watched ? watched.capped : queue.capped}
+              account={account}
+              href={link({ account, ...kept })}
+              lead={watched ? desk('watchScope') : undefined}
+            />
+          </ClientMessages>
+          <QueueList items={queue.items} />
+          {queue.next || after.key ? (
+            <nav aria-label={t('home.queuePages')} className="flex gap-4">
+              {after.key ? (
+                <Link
+                  href={link({ account, ...kept, allowanceAfter: keepAllowances, syncAfter: keepSync })}
+                  className={PAGE_LINK}
+                >
+                  {t('home.queueOldest')}
+                </Link>
+              ) : null}
+              {queue.next ? (
+                <Link
+                  href={link({
+                    account,
+                    ...kept,
+                    queueAfter: queue.next,
+                    allowanceAfter: keepAllowances,
+                    syncAfter: keepSync,
+                  })}
+                  className={PAGE_LINK}
+                >
+                  {t('home.queueLater')}
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
+        </Section>
+      ) : null}
 
-      {account ? null : (
+      {account || (filtered && !allowancesOnly) ? null : (
         <AllowanceQueue
           user={user}
           after={allowancesAfter.key}
           pageHref={(cursor) =>
-            `${link({ queueAfter: keepQueue, allowanceAfter: cursor, syncAfter: keepSync })}#allowance-queue-title`
+            `${link({ ...kept, queueAfter: keepQueue, allowanceAfter: cursor, syncAfter: keepSync })}#allowance-queue-title`
           }
         />
       )}

@@ -16,7 +16,8 @@ type ItemWords = { link: string; block: string; calls: string };
 const itemWords = new WeakMap<QueueItem['likelihood'], Map<string, ItemWords>>();
 
 /**
- * Pending requests, oldest first: everything needed to choose which customer to call next.
+ * Pending requests, oldest first: everything needed to choose which customer to call next, and
+ * whether another agent has taken one already (who, since and until when: lib/requests/claim.ts).
  * Rendered on every queue view, so each article is plain elements: a plain link (no client
  * component per item), dates through formatters made once per locale and zone (lib/time/format.ts),
  * each label (kind, reason, status) looked up once per page, not once per item, and the lines that
@@ -25,6 +26,7 @@ const itemWords = new WeakMap<QueueItem['likelihood'], Map<string, ItemWords>>()
 export function QueueList({ items }: { items: QueueItem[] }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.queue');
+  const desk = useTranslations('staff.desk');
   const locale = useLocale();
   const timeZone = useTimeZone() ?? 'UTC';
   if (items.length === 0) return <p>{t('empty')}</p>;
@@ -66,10 +68,12 @@ export function QueueList({ items }: { items: QueueItem[] }) {
     }
     return w;
   };
+  const at = (d: Date) => <time dateTime={d.toISOString()}>{formatWhen(d, timeZone, { locale: tag })}</time>;
   return (
     <ol className="flex flex-col gap-4">
       {items.map((r) => {
         const w = wordsOf(r);
+        const c = r.claim;
         return (
           <li key={r.id}>
             <article
@@ -91,6 +95,17 @@ export function QueueList({ items }: { items: QueueItem[] }) {
                   ),
                 })}
               </p>
+              {c ? (
+                <p className="self-start rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
+                  {desk.rich(c.mine ? 'takenByYou' : 'takenBy', {
+                    by: c.by,
+                    since: () => at(c.since),
+                    until: () => at(c.until),
+                  })}
+                </p>
+              ) : (
+                <p className="text-sm font-medium">{desk('notTaken')}</p>
+              )}
               <p className="text-sm">{w.block}</p>
               <p className="text-sm">{w.calls}</p>
               <LikelihoodHint likelihood={r.likelihood} id={`hint-${r.id}`} />

@@ -13,6 +13,8 @@ import { queueChange, type QueueChange } from './queue-change';
  * (components/refresh-loop.ts). `since`: when the page read the queue (ms epoch); `pending`: how many
  * waited then (`capped`: more than the count's cap, so the decided ones cannot be counted);
  * `account`: the account whose queue this is, if one. The sentence is a polite live region.
+ * `lead`: words said before it, when the list shown is a filter of what is watched (the queue's kind,
+ * reason or taken filters: the watch counts the whole queue, or the account's).
  */
 export function QueueWatch({
   since,
@@ -20,12 +22,14 @@ export function QueueWatch({
   capped,
   account,
   href,
+  lead,
 }: {
   since: number;
   pending: number;
   capped: boolean;
   account?: string;
   href: string;
+  lead?: string;
 }) {
   const t = useTranslations('staff.queueWatch');
   const [change, setChange] = useState<QueueChange | null>(null);
@@ -49,6 +53,7 @@ export function QueueWatch({
       {change ? (
         <p className="rounded border border-blue-300 bg-blue-50 p-3">
           {[
+            lead ?? null,
             change.arrived
               ? t('arrived', { count: change.arrived, capped: change.arrivedCapped ? 'yes' : 'no' })
               : null,

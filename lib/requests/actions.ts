@@ -8,6 +8,7 @@ import {
   denyRequest,
   denySchema,
 } from '@/lib/requests/decide';
+import { releaseRequest, releaseSchema, takeRequest, takeSchema } from '@/lib/requests/claim';
 import {
   firewallSchema,
   misdialSchema,
@@ -18,8 +19,9 @@ import {
 import { redirectIfOk, staffAction, userAction } from '@/lib/server/safe-action';
 import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 
-// The server actions of unblock requests: the customer's (misdial, firewall, withdraw) and staff
-// decisions (approve, deny). Each binds one form to a function of this domain.
+// The server actions of unblock requests: the customer's (misdial, firewall, withdraw), staff
+// decisions (approve, deny) and staff claims (take, release). Each binds one form to a function of
+// this domain.
 
 /** A customer's request went in: back to its block page, with the "request submitted" banner. */
 const submitted = <R extends { ok: boolean }>(r: R, blockId: string) =>
@@ -88,3 +90,20 @@ export const denyAction = staffAction(
   async (input, { user, meta }) => decided(await denyRequest(user, input, meta), input.requestId, 'denied'),
   { echo: ['denyReason'] },
 );
+
+/**
+ * "Take this request" (or keep it, or take it over) and "Release it" (lib/requests/claim.ts). Whatever
+ * the answer, the request page is drawn again with who holds the request now (a refusal names who
+ * took it meanwhile, and the page then offers the take-over); the answer stays in the form's live region.
+ */
+export const takeAction = staffAction(takeSchema, async (input, { user, meta }) => {
+  const r = await takeRequest(user, input, meta);
+  if (r.ok || r.code === 'conflict') revalidatePath('/staff/requests/[id]', 'page');
+  return r;
+});
+
+export const releaseAction = staffAction(releaseSchema, async (input, { user, meta }) => {
+  const r = await releaseRequest(user, input, meta);
+  if (r.ok || r.code === 'conflict') revalidatePath('/staff/requests/[id]', 'page');
+  return r;
+});

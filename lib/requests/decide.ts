@@ -10,6 +10,7 @@ import { liftRefusal } from '@/lib/blocks/refusals';
 import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import { CLOSED_BY_LIFT } from '@/lib/requests/closed';
+import { NO_CLAIM } from '@/lib/requests/claim-columns';
 import type { Outcome } from '@/lib/server/outcome';
 import { requestFormatTag } from '@/lib/i18n/request-locale';
 import { catalogueLocale } from '@/lib/i18n/locales';
@@ -68,7 +69,8 @@ const notifySubmitter = (
 /**
  * The claim both decisions share: a conditional update of the still-pending row, so of two agents
  * at once exactly one wins (null). The loser gets a refusal naming the status it found, and its
- * attempt is audited as request.decision_conflict.
+ * attempt is audited as request.decision_conflict. Whoever had taken the request (lib/requests/claim.ts,
+ * a soft claim that a decision does not need) holds it no longer: the decision ends that claim.
  */
 async function lostClaim(
   tx: Tx,
@@ -78,7 +80,7 @@ async function lostClaim(
 ): Promise<Decision<Decided> | null> {
   const won = await tx.unblockRequest.updateMany({
     where: { id: r.id, status: 'pending' },
-    data: { ...decision, openKey: null, decidedAt: new Date(), decidedById: user.id },
+    data: { ...decision, openKey: null, decidedAt: new Date(), decidedById: user.id, ...NO_CLAIM },
   });
   if (won.count === 1) return null;
   return decidedFirst(tx, r, decision.status === 'approved' ? 'approve' : 'deny');
@@ -128,7 +130,13 @@ async function decidedFirst(tx: Tx, r: Loaded, attempted: 'approve' | 'deny'): P
 async function closeLifted(tx: Tx, r: Loaded, attempted: 'approve' | 'deny'): Promise<Decision<Decided>> {
   const closed = await tx.unblockRequest.updateMany({
     where: { id: r.id, status: 'pending' },
-    data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decisionNote: CLOSED_BY_LIFT },
+    data: {
+      status: 'withdrawn',
+      openKey: null,
+      decidedAt: new Date(),
+      decisionNote: CLOSED_BY_LIFT,
+      ...NO_CLAIM,
+    },
   });
   if (closed.count !== 1) return decidedFirst(tx, r, attempted);
   const target = { type: 'unblock_request', id: r.id };

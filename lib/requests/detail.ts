@@ -6,6 +6,8 @@ import { CALLS_SHOWN, callView, staffBlockView } from '@/lib/blocks/queries';
 import { timelineTitle } from '@/lib/blocks/timeline-title';
 import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
+import { sharedNow } from '@/lib/server/clock';
+import { claimInForce } from './claim-columns';
 import { judge } from './evidence';
 import { shownRequestStatus } from './closed';
 
@@ -24,7 +26,9 @@ export async function requestAccountNumberForStaff(
 
 /**
  * Everything an agent needs on the callback, or null (→ 404). Country names (call summary, callback
- * warning) are in `locale`, the page's language (BCP 47; default "en").
+ * warning) are in `locale`, the page's language (BCP 47; default "en"). `claim`: who has taken the
+ * pending request now (lib/requests/claim.ts: `byId`, `by` their address, `since`, `until`, `mine`
+ * when it is `user`), or null (nobody, lapsed, or no longer pending).
  */
 export async function getRequestForStaff(user: CurrentUser, id: string, locale = 'en') {
   assertStaff(user);
@@ -40,7 +44,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
   if (!r) return null;
   const [people, earlierBlocks, otherRequests] = await Promise.all([
     db.user.findMany({
-      where: { id: { in: [r.submittedById, r.decidedById ?? ''] } },
+      where: { id: { in: [r.submittedById, r.decidedById ?? '', r.claimedById ?? ''] } },
       select: { id: true, email: true, name: true, locale: true },
     }),
     db.block.findMany({
@@ -72,6 +76,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
   );
   const a = r.account;
   const b = r.block;
+  const held = r.status === 'pending' ? claimInForce(r, sharedNow()) : null;
   return {
     id: r.id,
     kind: r.kind,
@@ -92,6 +97,15 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     ),
     checklist: r.checklist ? (JSON.parse(r.checklist) as Record<string, boolean>) : null,
     submittedBy: person(r.submittedById),
+    claim: held
+      ? {
+          byId: held.byId,
+          by: person(held.byId)?.email ?? held.byId,
+          since: held.since,
+          until: held.until,
+          mine: held.byId === user.id,
+        }
+      : null,
     // `by`: who decided it, or the customer who withdrew it; null when nobody did (closed by a lift:
     // the note says so) or for a withdrawal recorded before its withdrawer was (older rows).
     decision: r.decidedAt

@@ -1,9 +1,13 @@
 import 'server-only';
+import { displayEmail } from '@/lib/auth/email-address';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
+import { sharedNow } from '@/lib/server/clock';
 import { db, isPostgres } from '@/lib/server/db';
 import { encodeCursor } from '@/lib/staff/cursor';
+import { claimInForce } from './claim-columns';
 import { judge, markedCalls } from './evidence';
+import type { QueueReason, QueueTaken } from './queue-filter';
 
 /**
  * Requests per queue page. A support desk works the oldest first and opens one at a time; 25 is what
@@ -47,26 +51,68 @@ function judgeOnce(r: Parameters<typeof judge>[0] & { id: string }, locale: stri
 }
 
 /**
+ * Which pending unblock requests a queue view lists: `account`, an account number ("ACC-1001": the
+ * (accountId, createdAt) index); `kind` (the (status, kind, createdAt) index, migration 0025);
+ * `reason`, the block's reason (each request's block read by its key as the index is walked);
+ * `taken`, whether someone holds the request now (lib/requests/claim.ts): `no`, `mine` (the reader),
+ * `yes` (anyone). Absent: no filter.
+ */
+export type UnblockQueueFilter = {
+  account?: string;
+  kind?: 'misdial' | 'firewall';
+  reason?: QueueReason;
+  taken?: QueueTaken;
+};
+
+/** A value compared with an enum column: PostgreSQL compares an enum with its own type, not with text. */
+const enumValue = (value: string, type: 'RequestKind' | 'BlockReason') =>
+  isPostgres() ? Prisma.sql`CAST(${value} AS ${Prisma.raw(`"${type}"`)})` : Prisma.sql`${value}`;
+
+/**
+ * The conditions (each `AND …`) that `f` adds to a statement over `"UnblockRequest" r`, for the reader
+ * `userId` at `now` (a claim whose `claimedUntil` is at or before `now` has lapsed: nobody holds it).
+ * Exported for the query-plan test.
+ */
+export function queueFilterSql(f: UnblockQueueFilter, userId: string, now: Date): Prisma.Sql {
+  const and: Prisma.Sql[] = [];
+  if (f.account)
+    and.push(
+      Prisma.sql`AND r."accountId" = (SELECT "id" FROM "CustomerAccount" WHERE "number" = ${f.account})`,
+    );
+  if (f.kind) and.push(Prisma.sql`AND r."kind" = ${enumValue(f.kind, 'RequestKind')}`);
+  if (f.reason)
+    and.push(
+      Prisma.sql`AND EXISTS (SELECT 1 FROM "Block" b WHERE b."id" = r."blockId" AND b."reason" = ${enumValue(f.reason, 'BlockReason')})`,
+    );
+  if (f.taken === 'no') and.push(Prisma.sql`AND (r."claimedUntil" IS NULL OR r."claimedUntil" <= ${now})`);
+  if (f.taken === 'yes') and.push(Prisma.sql`AND r."claimedUntil" > ${now}`);
+  if (f.taken === 'mine') and.push(Prisma.sql`AND r."claimedById" = ${userId} AND r."claimedUntil" > ${now}`);
+  return and.length ? Prisma.join(and, ' ') : Prisma.empty;
+}
+
+/**
  * One page of pending unblock requests, oldest first (createdAt, then id), each with its evidence
  * summarised and judged. `after` is the decoded keyset cursor of the previous page (null = the
- * oldest page); `next` is the cursor of the following page or null. `opts.account` (an account
- * number, e.g. "ACC-1001") keeps only that account's requests (the (accountId, createdAt) index);
+ * oldest page); `next` is the cursor of the following page or null. `opts` filters the requests
+ * (UnblockQueueFilter: account, kind, block reason, taken or not);
  * `opts.pageSize` defaults to QUEUE_PAGE. `total` counts the pending requests of the same filter up
  * to QUEUE_COUNT_CAP (`opts.countCap` overrides it, for tests); `capped` is true when there are more. Country names in the summaries are in
  * `locale` (the page's, BCP 47; default "en"). `readAt` (ms epoch) is taken just after the read, for
- * the page's watch (queueChangesSince).
+ * the page's watch (queueChangesSince). Each item's `claim` is who holds it now
+ * (`{ by, mine, since, until }`, `by` the agent's address as displayEmail shows it), or null.
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listQueue(
   user: CurrentUser,
   after: { at: Date; id: string } | null = null,
   locale = 'en',
-  opts: { account?: string; pageSize?: number; countCap?: number } = {},
+  opts: UnblockQueueFilter & { pageSize?: number; countCap?: number } = {},
 ) {
   assertStaff(user);
   const size = opts.pageSize ?? QUEUE_PAGE;
   const cap = opts.countCap ?? QUEUE_COUNT_CAP;
-  const [read, counted] = await queuePage(after, size, cap, opts.account);
+  const claimNow = sharedNow();
+  const [read, counted] = await queuePage(after, size, cap, queueFilterSql(opts, user.id, claimNow));
   const rows = await withWholeEvidence(read.slice(0, size));
   // Taken after the read: every request the read saw was created before it (createdAt is stamped
   // before its insert commits), so queueChangesSince never counts one shown as arrived. One stamped
@@ -75,6 +121,7 @@ export async function listQueue(
   const now = Date.now();
   const items = rows.map((r) => {
     const { summary, likelihood } = judgeOnce(r, locale);
+    const held = claimInForce(r, claimNow);
     return {
       id: r.id,
       kind: r.kind,
@@ -84,6 +131,14 @@ export async function listQueue(
       block: { id: r.block.id, reason: r.block.reason, status: r.block.status },
       summary,
       likelihood,
+      claim: held
+        ? {
+            by: displayEmail(r.claimedBy ?? held.byId),
+            mine: held.byId === user.id,
+            since: held.since,
+            until: held.until,
+          }
+        : null,
     };
   });
   const last = items[items.length - 1];
@@ -158,6 +213,11 @@ type QueueRow = {
   intendedNumber: string | null;
   misdialCallIds: string | null;
   createdAt: Date;
+  claimedById: string | null;
+  claimedAt: Date | null;
+  claimedUntil: Date | null;
+  /** The holder's address (claimedById's), as stored. */
+  claimedBy: string | null;
   account: { number: string; name: string; country: string; timeZone: string };
   block: {
     id: string;
@@ -173,11 +233,12 @@ const jsonTime = (s: string) => new Date(isPostgres() ? `${s}Z` : s);
 
 /**
  * `listQueue`'s page (at most `size` + 1 pending requests after `after`, oldest first, each with its
- * account, block and first QUEUE_CALLS trigger calls) and its count capped at `cap` + 1, in one statement
+ * account, block, first QUEUE_CALLS trigger calls and claim) and its count capped at `cap` + 1, in one statement
  * with the JSON built in SQL (PostgreSQL's json_agg, SQLite's JSON1). Prisma's `findMany` with
  * includes and a `count` cost five round trips through Prisma and the driver adapter (bench/README.md,
  * "staff", eighth and tenth passes). The page is the (status, createdAt) index range (the
- * (accountId, createdAt) one for `account`, an account number); the count walks the same index up to
+ * (accountId, createdAt) one for an account, the (status, kind, createdAt) one for a kind; `filter`:
+ * queueFilterSql); the count walks the same index up to
  * `cap` + 1. On SQLite a Date parameter is bound as the text Prisma stores, so the keyset comparison
  * is the one Prisma's own queries make.
  */
@@ -185,20 +246,18 @@ async function queuePage(
   after: { at: Date; id: string } | null,
   size: number,
   cap: number,
-  account: string | undefined,
+  filter: Prisma.Sql,
 ): Promise<[QueueRow[], number]> {
-  const ofAccount = account
-    ? Prisma.sql`AND r."accountId" = (SELECT "id" FROM "CustomerAccount" WHERE "number" = ${account})`
-    : Prisma.empty;
   const afterKey = after
     ? Prisma.sql`AND r."createdAt" >= ${after.at} AND (r."createdAt" > ${after.at} OR r."id" > ${after.id})`
     : Prisma.empty;
   const page = Prisma.sql`
-    SELECT r."id", r."kind", r."intendedNumber", r."misdialCallIds", r."createdAt", r."accountId", r."blockId"
-    FROM "UnblockRequest" r WHERE r."status" = 'pending' ${ofAccount} ${afterKey}
+    SELECT r."id", r."kind", r."intendedNumber", r."misdialCallIds", r."createdAt", r."accountId", r."blockId",
+      r."claimedById", r."claimedAt", r."claimedUntil"
+    FROM "UnblockRequest" r WHERE r."status" = 'pending' ${filter} ${afterKey}
     ORDER BY r."createdAt", r."id" LIMIT ${size + 1}`;
   const count = Prisma.sql`
-    SELECT count(*) FROM (SELECT 1 FROM "UnblockRequest" r WHERE r."status" = 'pending' ${ofAccount}
+    SELECT count(*) FROM (SELECT 1 FROM "UnblockRequest" r WHERE r."status" = 'pending' ${filter}
       ORDER BY r."createdAt" LIMIT ${cap + 1}) n`;
   const [r] = isPostgres()
     ? await db.$queryRaw<{ counted: bigint; page: string }[]>`
@@ -207,6 +266,8 @@ async function queuePage(
       (SELECT COALESCE(json_agg(json_build_object(
         'id', p."id", 'kind', p."kind", 'intendedNumber', p."intendedNumber",
         'misdialCallIds', p."misdialCallIds", 'createdAt', p."createdAt",
+        'claimedById', p."claimedById", 'claimedAt', p."claimedAt", 'claimedUntil', p."claimedUntil",
+        'claimedBy', (SELECT u."email" FROM "User" u WHERE u."id" = p."claimedById"),
         'account', (SELECT json_build_object('number', a."number", 'name', a."name", 'country', a."country",
           'timeZone', a."timeZone") FROM "CustomerAccount" a WHERE a."id" = p."accountId"),
         'block', (SELECT json_build_object('id', b."id", 'reason', b."reason", 'status', b."status",
@@ -223,6 +284,8 @@ async function queuePage(
       (SELECT json_group_array(json_object(
         'id', p."id", 'kind', p."kind", 'intendedNumber', p."intendedNumber",
         'misdialCallIds', p."misdialCallIds", 'createdAt', p."createdAt",
+        'claimedById', p."claimedById", 'claimedAt', p."claimedAt", 'claimedUntil', p."claimedUntil",
+        'claimedBy', (SELECT u."email" FROM "User" u WHERE u."id" = p."claimedById"),
         'account', json((SELECT json_object('number', a."number", 'name', a."name", 'country', a."country",
           'timeZone', a."timeZone") FROM "CustomerAccount" a WHERE a."id" = p."accountId")),
         'block', json((SELECT json_object('id', b."id", 'reason', b."reason", 'status', b."status",
@@ -233,9 +296,12 @@ async function queuePage(
             WHERE c."blockId" = b."id" ORDER BY c."at", c."id" LIMIT ${QUEUE_CALLS}) c)))
           FROM "Block" b WHERE b."id" = p."blockId"))
       ) ORDER BY p."createdAt", p."id") FROM p) AS "page"`;
+  const time = (s: unknown) => (typeof s === 'string' ? jsonTime(s) : null);
   const rows = (JSON.parse(r.page) as (QueueRow & { createdAt: string })[]).map((q) => ({
     ...q,
     createdAt: jsonTime(q.createdAt),
+    claimedAt: time(q.claimedAt),
+    claimedUntil: time(q.claimedUntil),
     block: {
       ...q.block,
       calls: q.block.calls.map((c) => ({ ...c, at: jsonTime(c.at as unknown as string) })),
@@ -280,4 +346,45 @@ export async function queueChangesSince(
     capped: pending > countCap,
     arrivedCapped: arrived > countCap,
   };
+}
+
+/**
+ * The oldest pending unblock request (createdAt, then id) that nobody holds now (lib/requests/claim.ts:
+ * never taken, released, or lapsed), of `filter`'s kind and block reason if given: where "Next
+ * request" leads an agent. Its id, or null when every waiting request is taken or none waits. Read
+ * when the link is followed, not when it was drawn, so agents who follow it one after another are
+ * each sent to one nobody has taken by then. Throws (assertStaff) for a caller who is not staff.
+ */
+export async function oldestNotTaken(
+  user: CurrentUser | null,
+  filter: Pick<UnblockQueueFilter, 'kind' | 'reason'> = {},
+): Promise<string | null> {
+  assertStaff(user);
+  const where = queueFilterSql({ ...filter, taken: 'no' }, user.id, sharedNow());
+  const [row] = await db.$queryRaw<{ id: string }[]>`
+    SELECT r."id" FROM "UnblockRequest" r WHERE r."status" = 'pending' ${where}
+    ORDER BY r."createdAt", r."id" LIMIT 1`;
+  return row?.id ?? null;
+}
+
+/**
+ * How many unblock requests wait (of one account, `account`, else the whole queue), counted up to
+ * QUEUE_COUNT_CAP as queueChangesSince counts them (`capped` past it): what a filtered view's watch
+ * starts from, since the watch counts its account's or the whole queue, not the filter's. Throws
+ * (assertStaff) for a caller who is not staff.
+ */
+export async function pendingCount(
+  user: CurrentUser | null,
+  account?: string,
+): Promise<{ pending: number; capped: boolean }> {
+  assertStaff(user);
+  const accountId = account
+    ? (await db.customerAccount.findUnique({ where: { number: account }, select: { id: true } }))?.id
+    : undefined;
+  if (account && !accountId) return { pending: 0, capped: false };
+  const pending = await db.unblockRequest.count({
+    where: { status: 'pending', ...(accountId ? { accountId } : {}) },
+    take: QUEUE_COUNT_CAP + 1,
+  });
+  return { pending: Math.min(pending, QUEUE_COUNT_CAP), capped: pending > QUEUE_COUNT_CAP };
 }

@@ -14,6 +14,7 @@ import { checkCallbackNumber } from '@/lib/phone/callback';
 import { exampleNumber, parseUserPhone } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
+import { NO_CLAIM } from '@/lib/requests/claim-columns';
 import type { Note } from '@/lib/i18n/note';
 import { localeOf } from '@/lib/i18n/locales';
 import { storeNote } from '@/lib/i18n/stored';
@@ -230,7 +231,8 @@ export async function withdrawRequest(
   return db.$transaction(async (tx) => {
     const done = await tx.unblockRequest.updateMany({
       where: { id: r.id, status: 'pending' },
-      data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decidedById: user.id },
+      // Whoever had taken it (lib/requests/claim.ts) holds it no longer.
+      data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decidedById: user.id, ...NO_CLAIM },
     });
     if (done.count !== 1) return fail('conflict', 'outcome.request.notPending');
     await recordRequestStep(tx, r.blockId, 'request_withdrawn', user.email);

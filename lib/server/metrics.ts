@@ -62,6 +62,7 @@ function create() {
     help: 'Accounts whose portal and switch states differed and that staff have not resolved (open SyncIssue rows).',
     registers: [databaseRegistry],
   });
+  const readRequests = requestBacklogGauges(gauge);
 
   const clock = new Gauge({
     name: 'tollgate_clock_offset_seconds',
@@ -123,6 +124,7 @@ function create() {
     for (const reason of ['high_risk_destination', 'hotspot_source_ip', 'suspicious_pattern', 'manual']) {
       activeBlocks.set({ reason }, blocks.find((r) => r.reason === reason)?._count._all ?? 0);
     }
+    await readRequests(now);
   }
   return {
     registry,
@@ -158,6 +160,53 @@ function create() {
       labelNames: ['method', 'outcome'],
       registers: [registry],
     }),
+  };
+}
+
+/**
+ * The support backlog's gauges (docs/operations.md, "Support backlog"), made with `gauge` (a gauge of
+ * the database registry with one label): `tollgate_requests_pending{kind}`, requests waiting for
+ * support, and `tollgate_requests_oldest_age_seconds{kind}`, the age in seconds of the oldest (0 when
+ * none), for `kind` misdial and firewall (unblock requests, status pending: the (status, kind,
+ * createdAt) index, migration 0025) and allowance (destination-allowance requests, status
+ * requested). Returns the reader that sets them, given the scrape's time (ms epoch).
+ */
+function requestBacklogGauges(gauge: (name: string, help: string, label: string) => Gauge) {
+  const pending = gauge(
+    'tollgate_requests_pending',
+    'Requests waiting for support, by kind: misdial and firewall unblock requests (pending), destination allowances (requested).',
+    'kind',
+  );
+  const oldest = gauge(
+    'tollgate_requests_oldest_age_seconds',
+    'Age of the oldest request waiting for support, by kind (0 when none).',
+    'kind',
+  );
+  return async (now: number): Promise<void> => {
+    const [unblock, allowances] = await Promise.all([
+      db.unblockRequest.groupBy({
+        by: ['kind'],
+        where: { status: 'pending' },
+        _count: { _all: true },
+        _min: { createdAt: true },
+      }),
+      db.destinationAllowance.aggregate({
+        where: { status: 'requested' },
+        _count: { _all: true },
+        _min: { createdAt: true },
+      }),
+    ]);
+    const kinds = [
+      ...(['misdial', 'firewall'] as const).map((kind) => {
+        const row = unblock.find((u) => u.kind === kind);
+        return { kind, count: row?._count._all ?? 0, at: row?._min.createdAt ?? null };
+      }),
+      { kind: 'allowance', count: allowances._count._all, at: allowances._min.createdAt },
+    ];
+    for (const { kind, count, at } of kinds) {
+      pending.set({ kind }, count);
+      oldest.set({ kind }, at ? Math.max(0, (now - at.getTime()) / 1000) : 0);
+    }
   };
 }
 

@@ -1,0 +1,61 @@
+'use client';
+import { releaseAction, takeAction } from '@/lib/requests/actions';
+import { ActionForm } from '@/components/ui/action-form';
+
+/**
+ * The buttons of a request's claim (lib/requests/claim.ts), in a row: take it (or keep it longer,
+ * or take it over from `from`, the holder the page shows: '' for nobody), and, for the holder
+ * (`mine`), release it. Their words come from the page (`words`), in its language. Both forms stay
+ * mounted at one place whatever the claim, so that after the page is drawn again with the new holder
+ * (the action refreshes it) each answer stays in its live region: the release form, `closed` when the
+ * reader holds nothing, still shows a refusal; `closed` (the request is no longer pending) closes both,
+ * keeping a refusal (say "no longer waiting") but not an earlier success, which a decision made stale.
+ * `describedBy`: the id of the sentence saying who holds the request, which describes both buttons.
+ */
+export function ClaimForms({
+  requestId,
+  from,
+  mine,
+  closed,
+  describedBy,
+  words,
+}: {
+  requestId: string;
+  from: string;
+  mine: boolean;
+  closed: boolean;
+  describedBy: string;
+  words: { take: string; taking: string; release: string; releasing: string };
+}) {
+  const messageOf = (s: { ok?: boolean; message?: string } | undefined) =>
+    closed && s?.ok ? undefined : s?.message;
+  return (
+    <div className="flex flex-wrap items-start gap-4">
+      <ActionForm
+        action={takeAction}
+        hiddenFields={{ requestId, from }}
+        messageId="take-message"
+        closed={closed}
+        submit={words.take}
+        pendingText={words.taking}
+        submitDescribedBy={describedBy}
+        buttonFirst
+        messageOf={messageOf}
+        className="flex max-w-prose flex-col gap-2"
+      />
+      <ActionForm
+        action={releaseAction}
+        hiddenFields={{ requestId }}
+        messageId="release-message"
+        closed={closed || !mine}
+        submit={words.release}
+        pendingText={words.releasing}
+        variant="secondary"
+        submitDescribedBy={describedBy}
+        buttonFirst
+        messageOf={messageOf}
+        className="flex max-w-prose flex-col gap-2"
+      />
+    </div>
+  );
+}
