@@ -90,6 +90,66 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
 export const guaranteeOf = (template: string): Guarantee =>
   DELIVERY[template as MailTemplate]?.guarantee ?? 'at-most-once';
 
+// Which mail goes first. Every message waits in one outbox, sent one at a time by each instance's
+// worker. A fraud wave queues thousands of block notices at once; a sign-in link asked for after
+// them, valid 15 minutes, waited behind every one and expired unsent (review: 10–15 k notices in a
+// wave). So the worker claims a due message of the `interactive` lane before any `bulk` one,
+// whatever their due times (lib/mail/worker.ts claimNext): `interactive` is mail a person is
+// waiting for right now, on a page of the portal, with a code or a link that expires, or locked out
+// until it comes; everything else (notices, decisions, alerts about what has already happened) is
+// `bulk`, in due order. A Record, so that a new template cannot be added without a choice.
+
+/** The lane of a template: `interactive` is claimed first (see above). */
+export type Lane = 'interactive' | 'bulk';
+
+export const LANES: Record<MailTemplate, { lane: Lane; why: string }> = {
+  sign_in_link: {
+    lane: 'interactive',
+    why: 'Asked for on the sign-in page ("Email me a sign-in link"); the person waits for it, and it lives 15 minutes (REQUESTED_LINK_MAX_AGE_SEC).',
+  },
+  enrolment_code: {
+    lane: 'interactive',
+    why: 'The code of a page the person has open: turning on two-factor authentication, choosing a portal password, moving the second factor to a new phone; it lives 15 minutes (ENROL_PROOF_TTL_MS).',
+  },
+  mfa_locked: {
+    lane: 'interactive',
+    why: 'Sent as the person is locked out while signing in (and offered again at each try): its link is the only way back in.',
+  },
+  block_notice: {
+    lane: 'bulk',
+    why: 'Thousands at once in a fraud wave; its link lives 24 hours from its first attempt.',
+  },
+  block_lifted: { lane: 'bulk', why: 'News of what has happened; the portal shows it.' },
+  request_received: { lane: 'bulk', why: 'A receipt; the portal shows the request.' },
+  request_approved: { lane: 'bulk', why: 'A decision; the block page shows it.' },
+  request_denied: { lane: 'bulk', why: 'A decision; the block page shows it.' },
+  request_lift_failed: { lane: 'bulk', why: 'News of what has happened; the block page shows it.' },
+  request_closed: { lane: 'bulk', why: 'News of what has happened; the block page shows it.' },
+  sip_password_changed: {
+    lane: 'bulk',
+    why: 'An alert about a change already made; nobody waits for it on a page.',
+  },
+  recovery_code_used: {
+    lane: 'bulk',
+    why: 'An alert about a sign-in already made; nobody waits for it on a page.',
+  },
+  security_change: {
+    lane: 'bulk',
+    why: "An alert about a change already made (from the login's own session, or a reset by support); nobody waits for it on a page.",
+  },
+  login_enabled: {
+    lane: 'bulk',
+    why: 'An alert; the login signs in without it (with its password, or with a sign-in link, which is interactive).',
+  },
+  allowance_started: { lane: 'bulk', why: 'News; the portal shows the allowance and its countdown.' },
+  allowance_ended: { lane: 'bulk', why: 'News of what has happened.' },
+};
+
+/** The templates of the `interactive` lane (LANES), which the worker claims before any other. */
+export const INTERACTIVE_TEMPLATES: readonly MailTemplate[] = (Object.keys(LANES) as MailTemplate[]).filter(
+  (t) => LANES[t].lane === 'interactive',
+);
+
 export type SendFailure = { kind: 'temporary' | 'permanent' | 'uncertain'; message: string };
 
 type SmtpError = {

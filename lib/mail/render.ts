@@ -69,13 +69,15 @@ import { queueMail } from '@/lib/mail/queue';
 
 /**
  * What the worker does with a row: send `mail` (and make `verificationToken` valid), or not send it
- * and fail the row with `reason`; with `waitMs`, not yet: the row is put back for that long (ms),
- * not counted as an attempt, because an earlier message must go first; with `unreadable`, not this
- * version's to decide: the row is put back for an instance that can read it (lib/mail/worker.ts).
+ * and fail the row with `reason` (`expired`: a code or link that expired before its turn, while its
+ * person waited; the worker counts it in tollgate_mail_expired_unsent_total); with `waitMs`, not
+ * yet: the row is put back for that long (ms), not counted as an attempt, because an earlier message
+ * must go first; with `unreadable`, not this version's to decide: the row is put back for an
+ * instance that can read it (lib/mail/worker.ts).
  */
 export type RenderResult =
   | { ok: true; mail: Rendered; verificationToken?: { identifier: string; token: string; expires: Date } }
-  | { ok: false; reason: string; waitMs?: number; unreadable?: undefined }
+  | { ok: false; reason: string; waitMs?: number; expired?: true; unreadable?: undefined }
   /** This version cannot read the row (unreadableReason): the worker puts it back for one that can. */
   | { ok: false; reason: string; unreadable: true };
 
@@ -93,6 +95,8 @@ async function closedAllowances(ids: string[]) {
 }
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
+/** Not sent because its code or link expired before it could go: the person waited for it in vain. */
+const expiredUnsent = (reason: string): RenderResult => ({ ok: false, reason, expired: true });
 const cannotRead = (reason: string): RenderResult => ({ ok: false, reason, unreadable: true });
 
 /**
@@ -602,7 +606,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       const expires = new Date(p.expires);
       // A code with under two minutes left would expire while it is read: the person asks again.
       if (expires.getTime() - Date.now() < 2 * 60_000)
-        return skip('code expired (or nearly) before it could be sent');
+        return expiredUnsent('code expired (or nearly) before it could be sent');
       const code = unseal(p.sealedCode, 'mail-payload-v1');
       // The session's code now: gone with the session or the enrolment, or replaced by a newer one.
       const proof = await db.enrolmentProof.findUnique({ where: { sessionId: p.sessionId } });
@@ -625,7 +629,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (user.linksRevokedAt !== null && row.createdAt <= user.linksRevokedAt)
         return skip('superseded by a revocation of sign-in links');
       const expires = new Date(p.expires);
-      if (expires < new Date()) return skip('link expired before it could be sent');
+      if (expires < new Date()) return expiredUnsent('link expired before it could be sent');
       return {
         ok: true,
         mail: signInLink({ email: row.to, url: unseal(p.sealedUrl, 'mail-payload-v1'), expires }, ctx),

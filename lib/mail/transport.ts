@@ -10,6 +10,12 @@ import { storeMail } from '@/lib/mail/mailbox';
 
 // Where rendered messages go: SMTP (nodemailer over SMTP_URL), or, in the demo without SMTP_URL,
 // the dev mailbox. One SMTP connection per message: simple, and each message's fate is its own.
+// Not nodemailer's pool (`pool: true`), though a backlog pays a TLS handshake and AUTH per message:
+// the pool sends a message again on a new connection when its own closed during the send (no limit
+// by default), past the worker's deadline and outside its record of the attempt, so an at-most-once
+// sign-in link could go twice; and a message queued in the pool while its connections are held by
+// stalled conversations runs out its deadline unsent, is recorded "interrupted" (at-most-once: failed
+// `uncertain`), and goes out all the same later (docs/email.md, Delivery).
 
 export type OutgoingMail = {
   id: string;

@@ -4,8 +4,9 @@ import { env, isMailFrom } from '@/lib/server/env';
 import { db, type Tx } from '@/lib/server/db';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
-import { classifySendError, guaranteeOf } from '@/lib/mail/delivery-policy';
-import { recordMailSend } from '@/lib/mail/server-state';
+import { classifySendError, guaranteeOf, INTERACTIVE_TEMPLATES } from '@/lib/mail/delivery-policy';
+import { mailOutboxHeldMs, recordMailSend } from '@/lib/mail/server-state';
+import { countMailExpiredUnsent } from '@/lib/server/metrics';
 import { NOT_SENT, renderMessage, unreadableReason } from '@/lib/mail/render';
 import {
   defaultTransport,
@@ -14,7 +15,8 @@ import {
   type SendReceipt,
 } from '@/lib/mail/transport';
 import { log } from '@/lib/server/log';
-import { backoffMs, claimDue, drain, reschedule, WORKER_ID } from '@/lib/server/outbox';
+import { backoffMs, claimDue, drain, type OutboxTable, reschedule, WORKER_ID } from '@/lib/server/outbox';
+import { tickDeadline } from '@/lib/server/tick-budget';
 import { cutWhole } from '@/lib/server/control-characters';
 
 // The mail outbox worker. Rows are written by queueMail in the transaction of the change that causes
@@ -23,6 +25,10 @@ import { cutWhole } from '@/lib/server/control-characters';
 // Duplicates: `sendStartedAt` is written before the SMTP conversation, `sentAt` + `messageId` after
 // the server accepted; a row claimed with the first and not the second was interrupted, and what
 // happens then is decided per template in lib/mail/delivery-policy.ts.
+// Order: mail a person is waiting for (delivery-policy.ts LANES, `interactive`) is claimed before any
+// other, whatever its due time (claimNext); the rest in due order. An answer of the mail server that
+// refuses every message holds the whole outbox of this instance for a growing backoff
+// (lib/mail/server-state.ts): the tick stops instead of trying each due row.
 
 const LEASE_MS = 120_000;
 /**
@@ -58,9 +64,63 @@ export const mailBackoffMs = (attempts: number, random = Math.random) =>
 export const messageIdFor = (rowId: string) => `<${rowId}.tollgate@${new URL(env().APP_URL).hostname}>`;
 
 /**
- * Sends due messages until none is left (or `max`); returns how many the server accepted.
- * `sendDeadlineMs`: the longest one SMTP conversation may take (default SEND_DEADLINE_MS; tests
- * shorten it); past it the attempt counts as interrupted (it may have been delivered).
+ * How many `interactive` messages (delivery-policy.ts LANES) a worker claims in a row while other
+ * mail is due; the next claim then takes the message due first, of whatever lane. Interactive mail
+ * is a few messages a minute, each asked for by a person through a rate-limited page: this bound
+ * only matters if someone asks for links without end, and keeps the block notices moving then.
+ */
+export const INTERACTIVE_IN_A_ROW = 10;
+
+/** How many interactive messages this process claimed in a row (claimNext). */
+let interactiveRun = 0;
+
+/**
+ * The mail outbox as the runner's claim sees it (lib/server/outbox.ts OutboxTable), narrowed to the
+ * interactive templates: the rows it is asked for, of each template apart, the first due of them
+ * all first. One query per template, each `template = ?`: so each reads only its own due rows, in
+ * order, through the index on status, template and due time (migration 0026). With
+ * `template IN (…)` and no statistics (Tollgate never runs ANALYZE on SQLite), SQLite took the
+ * status and due time index, which walks every due row of the backlog.
+ */
+const interactiveMail: OutboxTable<MailMessage> = {
+  async findMany(args) {
+    const each = await Promise.all(
+      INTERACTIVE_TEMPLATES.map((template) =>
+        db.mailMessage.findMany({ ...args, where: { ...args.where, template } }),
+      ),
+    );
+    return each
+      .flat()
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
+      .slice(0, args.take);
+  },
+  updateMany: (args) => db.mailMessage.updateMany(args),
+};
+
+/**
+ * Claims the next message for `owner`: the interactive message due first, if one is due
+ * (interactiveMail), else, or after INTERACTIVE_IN_A_ROW of them in a row, the message due first of
+ * any template (the status and due time index). Null when nothing is due.
+ */
+async function claimNext(owner: string): Promise<MailMessage | null> {
+  if (interactiveRun < INTERACTIVE_IN_A_ROW) {
+    const first = await claimDue(interactiveMail, owner, LEASE_MS);
+    if (first) {
+      interactiveRun += 1;
+      return first;
+    }
+  }
+  interactiveRun = 0;
+  return claimDue<MailMessage>(db.mailMessage, owner, LEASE_MS);
+}
+
+/**
+ * Sends due messages until none is left (or `max`), the tick's budget is spent (`deadline`, default
+ * TICK_BUDGET_MS), or the mail server refused every message (the outbox is then held:
+ * lib/mail/server-state.ts; a tick while it is held claims nothing); returns how many the server
+ * accepted. Interactive mail first (claimNext). `sendDeadlineMs`: the longest one SMTP conversation
+ * may take (default SEND_DEADLINE_MS; tests shorten it); past it the attempt counts as interrupted
+ * (it may have been delivered).
  */
 export async function processMailOutbox(
   opts: {
@@ -73,12 +133,13 @@ export async function processMailOutbox(
 ): Promise<number> {
   const transport = opts.transport ?? defaultTransport();
   const owner = opts.owner ?? WORKER_ID;
+  const deadline = opts.deadline ?? tickDeadline();
   let claimedAt = 0;
   return drain(
     async () => {
       // Taken before the claim: the lease it writes ends no earlier than this plus LEASE_MS.
       claimedAt = Date.now();
-      return claimDue<MailMessage>(db.mailMessage, owner, LEASE_MS);
+      return claimNext(owner);
     },
     (row) =>
       deliver(row, transport, {
@@ -87,7 +148,7 @@ export async function processMailOutbox(
         sendDeadlineMs: opts.sendDeadlineMs ?? SEND_DEADLINE_MS,
       }),
     opts.max ?? 50,
-    opts.deadline,
+    () => deadline() || mailOutboxHeldMs() > 0,
   );
 }
 
@@ -192,7 +253,9 @@ async function deliver(
     return false;
   }
   if (!rendered.ok) {
-    // Not sent by choice (the renderer's reason): recorded as such, counted by no alert.
+    // Not sent by choice (the renderer's reason): recorded as such, counted by no alert; but a code or
+    // link that expired while its person waited is counted (tollgate_mail_expired_unsent_total).
+    if (rendered.expired) countMailExpiredUnsent(row.template);
     await fail(row, owner, `${NOT_SENT}${rendered.reason}`);
     return false;
   }
@@ -262,11 +325,25 @@ async function deliver(
     await markSent(row, startedAt, receipt.messageId);
     return true;
   } catch (e) {
-    if (!sent) recordMailSend(e);
+    // An answer that refuses every message holds the outbox (this tick ends: drain's `over`), and this
+    // row is due again when the hold ends, ahead of those it held back; else it backs off on its own.
+    const holdMs = sent ? 0 : recordMailSend(e);
     const f = classifySendError(e);
+    if (holdMs > 0)
+      log().warn(
+        { mailId: row.id, template: row.template, holdMs, error: f.message },
+        'mail outbox held: the mail server refuses every message',
+      );
     if (f.kind === 'permanent') await fail(row, owner, f.message);
     // Certainly not accepted: the row is as it was before this attempt. Maybe accepted: it stays "interrupted".
-    else await retryLater(row, owner, f.kind === 'temporary' ? row.sendStartedAt : startedAt, f.message);
+    else
+      await retryLater(
+        row,
+        owner,
+        f.kind === 'temporary' ? row.sendStartedAt : startedAt,
+        f.message,
+        holdMs || undefined,
+      );
     return false;
   }
 }
@@ -314,11 +391,17 @@ async function markSent(row: MailMessage, startedAt: Date, messageId: string) {
 /**
  * Puts the row back for a later attempt, counting this one, while `owner` still holds its lease: a
  * worker whose lease ran out during the send must not reschedule a row another worker has taken.
+ * `delayMs`: when it is tried again (default its own backoff, mailBackoffMs).
  */
-async function retryLater(row: MailMessage, owner: string, sendStartedAt: Date | null, error: string) {
+async function retryLater(
+  row: MailMessage,
+  owner: string,
+  sendStartedAt: Date | null,
+  error: string,
+  delayMs = mailBackoffMs(row.attempts),
+) {
   if (Date.now() - row.createdAt.getTime() > GIVE_UP_AFTER_MS)
     return fail(row, owner, `gave up after ${row.attempts + 1} attempts: ${error}`);
-  const delayMs = mailBackoffMs(row.attempts);
   // One line per deferred attempt, so an SMTP outage shows in the log at once (readiness and the outbox
   // metrics say so only after two minutes); the error is the stored lastError, never the SMTP_URL.
   log().warn(

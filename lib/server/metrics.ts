@@ -6,6 +6,7 @@ import { db } from '@/lib/server/db';
 import { errorForLog, log } from '@/lib/server/log';
 import { clockOffset } from '@/lib/server/clock';
 import { NOT_SENT } from '@/lib/mail/render';
+import { INTERACTIVE_TEMPLATES } from '@/lib/mail/delivery-policy';
 import { WITHDRAWN_ERRORS } from '@/lib/switch/error-text';
 
 // Prometheus metrics (prom-client), served by GET /api/metrics (CONTRACTS §7). Counters and the
@@ -160,6 +161,7 @@ function create() {
       labelNames: ['method', 'outcome'],
       registers: [registry],
     }),
+    mailExpiredUnsent: mailExpiredUnsentCounter(registry),
   };
 }
 
@@ -295,6 +297,29 @@ export function countSwitchQuietSeconds(seconds: number): void {
 
 export function countSignIn(method: SignInMethod, outcome: SignInOutcome): void {
   metrics().signIns.inc({ method, outcome });
+}
+
+/**
+ * `tollgate_mail_expired_unsent_total{template}`: mail a person was waiting for (lib/mail/
+ * delivery-policy.ts LANES, `interactive`) that this instance did not send because its code or link
+ * had expired by its turn (lib/mail/render.ts). Such a row is failed `not sent: …`, which
+ * tollgate_outbox_failed leaves out: this counts it. Each interactive template starts at 0, so that
+ * `increase()` sees the first one.
+ */
+function mailExpiredUnsentCounter(registry: Registry): Counter<'template'> {
+  const counter = new Counter({
+    name: 'tollgate_mail_expired_unsent_total',
+    help: 'Mail a person was waiting for (a sign-in link, a code) not sent because it expired before its turn in the outbox, by template.',
+    labelNames: ['template'],
+    registers: [registry],
+  });
+  for (const template of INTERACTIVE_TEMPLATES) counter.inc({ template }, 0);
+  return counter;
+}
+
+/** One message of `template` not sent because its code or link expired first (lib/mail/worker.ts). */
+export function countMailExpiredUnsent(template: string): void {
+  metrics().mailExpiredUnsent.inc({ template });
 }
 
 /**

@@ -6,7 +6,7 @@ import { smtpTransport, type MailTransport, type OutgoingMail } from '@/lib/mail
 import { messageIdFor, processMailOutbox } from '@/lib/mail/worker';
 import { dialects } from '@/tests/helpers/db';
 import { makeAccount, makeBlock } from '@/tests/helpers/factory';
-import { mailSuite } from '@/tests/helpers/mail-suite';
+import { holdRunOut, mailSuite } from '@/tests/helpers/mail-suite';
 
 // Review: the mail worker's writes after a send did not check the lease owner, and an SMTP
 // conversation had no overall deadline (nodemailer's timeouts bound each wait, not the whole; an
@@ -17,12 +17,14 @@ import { mailSuite } from '@/tests/helpers/mail-suite';
 // recorded; retryLater and fail write only while their worker holds the lease. Real SMTP server,
 // both databases; a transport wrapper holds a send where a test needs it.
 
-/** Time passes: every pending message is due now. */
-const fastForward = () =>
-  getDb().mailMessage.updateMany({
+/** Time passes: every pending message is due now, and a hold of the outbox has run out. */
+const fastForward = () => {
+  holdRunOut();
+  return getDb().mailMessage.updateMany({
     where: { status: 'pending' },
     data: { nextAttemptAt: new Date(Date.now() - 1000) },
   });
+};
 
 /** A promise and its resolve, for a test to release a held send. */
 function gate() {

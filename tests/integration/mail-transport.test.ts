@@ -9,6 +9,7 @@ import { processMailOutbox } from '@/lib/mail/worker';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount } from '@/tests/helpers/factory';
 import { TestSmtp } from '@/tests/helpers/smtp';
+import { noHold } from '@/tests/helpers/mail-suite';
 
 // The SMTP transport's options reach the conversation (lib/mail/transport.ts): its timeouts, and
 // SMTP_URL's STARTTLS, required for a relay that is not on this host (`requiresStartTls`), so that no
@@ -140,8 +141,9 @@ describe.each(dialects())('a relay reached across the network, on %s', (dialect)
     await withTls?.down();
   });
   beforeEach(async () => {
-    // Each test sees only its own message.
+    // Each test sees only its own message, and its relay starts with no hold on the outbox.
     await getDb().mailMessage.updateMany({ where: { status: 'pending' }, data: { status: 'failed' } });
+    noHold();
   });
 
   async function queue(to: string) {

@@ -203,6 +203,7 @@ describe.each(dialects())('second factor on %s', (dialect) => {
       expect(await renderMessage(nearly, new Date())).toEqual({
         ok: false,
         reason: expect.stringMatching(/^code expired \(or nearly\)/),
+        expired: true,
       });
       // Signed out meanwhile: nothing is queued.
       const { u: gone, me: goneMe } = await userWithSession('customer');

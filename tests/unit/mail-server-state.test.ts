@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { refusesEveryMessage } from '@/lib/mail/delivery-policy';
 import {
+  mailOutboxHeldMs,
   mailServerTimes,
   probeMailServerIfQuiet,
   recordMailSend,
+  RELAY_HOLD_FIRST_MS,
+  RELAY_HOLD_MAX_MS,
   SMTP_PROBE_INTERVAL_MS,
 } from '@/lib/mail/server-state';
 import { smtpTransport, type OutgoingMail } from '@/lib/mail/transport';
@@ -87,6 +90,31 @@ describe('the mail server as the portal sees it', () => {
     await smtp.down();
     recordMailSend(await sendError(smtp), 2_000);
     expect(mailServerTimes()).toEqual({ lastOkAt: 1_000, lastUnavailableAt: 2_000 });
+  });
+
+  it('holds the outbox after an answer that refuses every message: growing, capped, ended by an answer that says the server works', async () => {
+    smtp.refuseWith = { code: 421, message: '4.7.0 Too many connections' };
+    const refusal = await sendError(smtp);
+    smtp.refuseWith = null;
+    // Each refusal in a row holds longer, with jitter: within [ceiling / 2, ceiling].
+    const holds = Array.from({ length: 10 }, () => recordMailSend(refusal));
+    holds.forEach((ms, i) => {
+      const ceiling = Math.min(RELAY_HOLD_MAX_MS, RELAY_HOLD_FIRST_MS * 2 ** i);
+      expect(ms).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(ms).toBeLessThanOrEqual(ceiling);
+    });
+    expect(holds.at(-1)).toBeGreaterThanOrEqual(RELAY_HOLD_MAX_MS / 2);
+    expect(mailOutboxHeldMs()).toBeGreaterThan(0);
+    expect(mailOutboxHeldMs(performance.now() + RELAY_HOLD_MAX_MS)).toBe(0); // it runs out
+
+    // A refusal of one recipient says the server works: the hold ends, and the next starts short.
+    smtp.rejectRcpt.add('gone@example.com');
+    expect(recordMailSend(await sendError(smtp, 'gone@example.com'))).toBe(0);
+    expect(mailOutboxHeldMs()).toBe(0);
+    expect(recordMailSend(refusal)).toBeLessThanOrEqual(RELAY_HOLD_FIRST_MS);
+    // So does a message taken.
+    expect(recordMailSend(await sendError(smtp))).toBe(0);
+    expect(mailOutboxHeldMs()).toBe(0);
   });
 
   it('probes a quiet server, once a minute at most, and records its answer', async () => {
