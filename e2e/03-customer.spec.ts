@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { query } from './support/db';
-import { createCustomer, type TestAccount } from './support/factories';
+import { accountLabel, createCustomer, type TestAccount } from './support/factories';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { clearFaults, passwordMatches, setFaults, simAccount } from './support/sim';
 
@@ -211,4 +211,95 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await expect(
     page.getByRole('region', { name: new RegExp(acme.name) }).getByText('International calling allowed'),
   ).toBeVisible();
+});
+
+// The admins' lift policy (/staff/policy): a reason ticked there needs a person before international
+// calling comes back. The customer's block page says so before and after the password change, and
+// the block waits on the staff home for an agent. The policy is one for the whole portal: this test
+// ticks "Suspicious calling pattern", which no other journey's rotation relies on, and puts it back.
+test('an admin makes a reason need a person: the block page says support reviews it, and support finds it once the password is changed', async ({
+  page,
+  admin,
+  agent,
+}) => {
+  test.setTimeout(120_000);
+  const {
+    user,
+    accounts: [lab],
+  } = await createCustomer([
+    {
+      name: 'Harbor Lab',
+      credentials: [{ label: 'Lab phone', stem: 'lab' }],
+      block: {
+        reason: 'suspicious_pattern',
+        minutesAgo: 40,
+        calls: [{ to: '+252611234567', sourceIp: '185.220.101.47', secondsBefore: 20 }],
+      },
+    },
+  ]);
+  const [phone] = lab.credentials.map((c) => c.username);
+  const policy = admin.page;
+  /** The admin ticks or unticks "Suspicious calling pattern" and saves, with a reason. */
+  async function setSuspicious(needsPerson: boolean, why: string) {
+    await policy.goto('/staff/policy');
+    const box = policy.getByRole('checkbox', { name: 'Suspicious calling pattern' });
+    await box.setChecked(needsPerson);
+    await policy.getByLabel('Reason for the change').fill(why);
+    await policy.getByRole('button', { name: 'Save the policy' }).click();
+    await expect(policy.locator('#policy-message')).toContainText(
+      /The lift policy is saved|already reads so/,
+    );
+  }
+
+  await policy.goto('/staff');
+  await policy
+    .getByRole('navigation', { name: 'Support console sections' })
+    .getByRole('link', { name: 'Lift policy' })
+    .click();
+  await expect(policy.getByRole('heading', { level: 1, name: 'Lift policy' })).toBeVisible();
+  await expect(policy.getByText(/A reason you untick lifts no block by itself/)).toBeVisible();
+  const manual = policy.getByRole('checkbox', { name: 'Manual (placed by support)' });
+  await expect(manual).toBeChecked();
+  await expect(manual).toBeDisabled();
+  // The reason for the change is required: refused at its field, the box kept as ticked.
+  await policy.getByRole('checkbox', { name: 'Suspicious calling pattern' }).check();
+  await policy.getByRole('button', { name: 'Save the policy' }).click();
+  await expect(policy.locator('#policy-reason-error')).toBeVisible();
+  await expect(policy.getByRole('checkbox', { name: 'Suspicious calling pattern' })).toBeChecked();
+  await expectAccessible(policy);
+  try {
+    await setSuspicious(true, 'E2E: a tested stolen password needs a review');
+    await expect(policy.getByText(/^Last changed on .+ by /)).toBeVisible();
+
+    await openAcmeBlock(page, user, lab);
+    await expect(page.getByText(/our support team reviews the account and lifts the block/)).toBeVisible();
+    await expect(page.getByText(/comes back automatically/)).toHaveCount(0);
+    await expectAccessible(page);
+    await credentialRow(page, phone).getByRole('link', { name: 'Reset SIP password' }).click();
+    await page.getByRole('button', { name: 'Generate strong password' }).click();
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await expect(page.getByText('Password updated')).toBeFocused();
+    await page.getByRole('link', { name: 'Done' }).click();
+    // Still blocked, and the page says who lifts it now, not to change the password again.
+    await expect(
+      page.getByRole('heading', { name: new RegExp(`International calling blocked on ${lab.name}`) }),
+    ).toBeVisible();
+    await expect(
+      page.getByText(
+        /has been changed since it was placed\. International calling does not come back by itself/,
+      ),
+    ).toBeVisible();
+    expect((await simAccount(lab.number)).internationalCalling).toBe('blocked');
+    await expectAccessible(page);
+
+    // Support finds it on the staff home; an agent has no way to the policy.
+    await agent.page.goto('/staff');
+    const waiting = agent.page.getByRole('region', { name: /Rotated, waiting for a person/ });
+    await expect(waiting.getByRole('link', { name: accountLabel(lab) })).toBeVisible();
+    await expectAccessible(agent.page);
+    await expect(agent.page.getByRole('link', { name: 'Lift policy' })).toHaveCount(0);
+    expect((await agent.page.goto('/staff/policy'))?.status()).toBe(404);
+  } finally {
+    await setSuspicious(false, 'E2E: back to the default after the journey');
+  }
 });

@@ -66,7 +66,12 @@ test('on a phone every header and navigation control is a comfortable touch targ
   expectTouchSized(signedIn, 'header, signed in');
   // The console's own navigation, under the header.
   const sections = await targetsIn(page.getByRole('navigation', { name: 'Support console sections' }));
-  expect(sections.map((t) => t.name)).toEqual(['Queue and search', 'Audit log', 'Staff logins']);
+  expect(sections.map((t) => t.name)).toEqual([
+    'Queue and search',
+    'Audit log',
+    'Staff logins',
+    'Lift policy',
+  ]);
   expectTouchSized(sections, 'support console sections');
   // axe's target-size rule is on in expectAccessible (WCAG 2.2 SC 2.5.8).
   await expectAccessible(page);

@@ -5,6 +5,7 @@ import { AllowanceQueue } from '@/components/allowance/allowance-queue';
 import { QueueFilters } from '@/components/staff/queue-filters';
 import { QueueList } from '@/components/staff/queue-list';
 import { QueueWatch } from '@/components/staff/queue-watch';
+import { RotatedWaiting } from '@/components/staff/rotated-waiting';
 import { SearchResults } from '@/components/staff/search-results';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { SyncIssues } from '@/components/staff/sync-issues';
@@ -57,6 +58,22 @@ export default async function StaffHome({ searchParams }: { searchParams: Promis
           queueAfter={first(sp.queueAfter)}
           allowanceAfter={first(sp.allowanceAfter)}
           syncAfter={first(sp.syncAfter)}
+        />
+      )}
+      {/* Blocks whose every password was changed and that the lift policy keeps for a person
+          (components/staff/rotated-waiting.tsx): on the whole queue, not a search or one account's. */}
+      {q || first(sp.account) ? null : (
+        <RotatedWaiting
+          user={user}
+          after={first(sp.rotatedAfter)}
+          pageHref={(cursor) =>
+            `${link({
+              queueAfter: first(sp.queueAfter),
+              allowanceAfter: first(sp.allowanceAfter),
+              syncAfter: first(sp.syncAfter),
+              rotatedAfter: cursor,
+            })}#rotated-title`
+          }
         />
       )}
     </div>

@@ -6,6 +6,7 @@ import { placeIp } from '@/lib/geo/ip-country';
 import { destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
+import { reasonNeedsPerson } from '@/lib/policy/settings';
 
 /**
  * Two or three sentences: what probably happened and what to do, from the block's own evidence. What to
@@ -13,8 +14,15 @@ import { prefixSlip } from '@/lib/requests/dialling';
  * is active: once the lift is on its way or done, there is nothing left to do and the page offers none
  * of those steps, so it does not ask for them (the firewall advice stays: it holds for the future).
  * Nor does it invite a misdial report while an unblock request is pending.
+ *
+ * What changing the passwords brings follows the admins' lift policy as it is now (lib/policy/settings.ts,
+ * read on every render): for a reason that needs a person the page never says calling comes back by
+ * itself, but that support reviews and lifts the block once the passwords are changed; and once every
+ * named password is changed and the block is still in force (held for a person, by this policy or a
+ * stricter earlier one), it says support will review, not to change them again. `manual` is support's
+ * own block, with no password step at all. `needsPerson` overrides the policy read (tests).
  */
-export async function Explanation({ block }: { block: BlockView }) {
+export async function Explanation({ block, needsPerson }: { block: BlockView; needsPerson?: boolean }) {
   const t = await getTranslations('block.explain');
   const country = accountCountry(block.account.country);
   const locale = await getLocale();
@@ -50,13 +58,23 @@ export async function Explanation({ block }: { block: BlockView }) {
   const slip = prefixSlip(to.values, country);
   const named = block.credentials.filter((c) => c.named);
   const rotatable = named.map((c) => `${c.label} (${c.username})`);
-  // Every password the policy asks for is changed, yet the switch refused the lift: asking for the
-  // passwords again (and promising calls come back) would send the customer round in a circle.
-  const rotatedButRefused =
-    block.liftRefused &&
-    !block.unknownNames.length &&
-    named.length > 0 &&
-    named.every((c) => c.rotatedSinceBlock);
+  // Every password the policy asks for is changed: asking for them again (and promising calls come
+  // back) would send the customer round in a circle, whether the switch refused the lift or the
+  // policy keeps the block for a person.
+  const allRotated =
+    !block.unknownNames.length && named.length > 0 && named.every((c) => c.rotatedSinceBlock);
+  const step = rotationStep({
+    actionable,
+    manual: block.reason === 'manual',
+    allRotated,
+    liftRefused: block.liftRefused,
+    unknownNames: block.unknownNames.length > 0,
+    otherOpen: block.otherOpenBlockId !== null,
+    rotatable: rotatable.length,
+    needsPerson:
+      needsPerson ??
+      (actionable && block.reason !== 'manual' ? await reasonNeedsPerson(block.reason) : false),
+  });
   return (
     <div className="flex flex-col gap-2">
       {block.callCount ? (
@@ -70,15 +88,10 @@ export async function Explanation({ block }: { block: BlockView }) {
         </p>
       ) : null}
       <p>{t(block.reason)}</p>
-      {actionable && block.reason !== 'manual' && rotatedButRefused ? (
-        <p className="font-medium">{t('rotatedStillBlocked')}</p>
-      ) : actionable && block.reason !== 'manual' && rotatable.length ? (
-        <p className="font-medium">
-          {t(block.unknownNames.length ? 'rotateOnly' : 'rotate', {
-            count: rotatable.length,
-            credentials: list(rotatable),
-          })}
-        </p>
+      {step === 'rotatedStillBlocked' || step === 'rotatedReview' ? (
+        <p className="font-medium">{t(step)}</p>
+      ) : step ? (
+        <p className="font-medium">{t(step, { count: rotatable.length, credentials: list(rotatable) })}</p>
       ) : null}
       {actionable && block.unknownNames.length ? (
         <p>
@@ -100,4 +113,40 @@ export async function Explanation({ block }: { block: BlockView }) {
       ) : null}
     </div>
   );
+}
+
+/** The catalogue key (under `block.explain`) of the block page's password step, or null for none. */
+export type RotationStep = 'rotate' | 'rotateOnly' | 'rotateReview' | 'rotatedReview' | 'rotatedStillBlocked';
+
+/**
+ * Which password step the block page says (DESIGN.md "Re-enabling after a password reset"), from the
+ * block's state: none while it is not in force (`actionable` false) or is support's own (`manual`);
+ * once every named password is changed (`allRotated`) and the block is still in force, that the switch
+ * refused the lift (`liftRefused`: support was told), or that support reviews and lifts it when the
+ * reason needs a person, or when no other block of the account is open (`otherOpen`) to explain why it
+ * is still in force: a stricter policy held it, and it waits in support's list
+ * (lib/policy/rotated-waiting.ts); with another block open and a reason that needs no person, calling
+ * comes back by itself once that block's passwords are changed too (`rotate`, beside the page's note
+ * on the other block). Before that, which passwords to change: with a name that has no password here
+ * (`unknownNames`, a trunk) only that (`rotateOnly`: nothing comes back by itself then), for a reason
+ * that needs a person (`needsPerson`, the lift policy) that support reviews and lifts the block once
+ * they are changed (`rotateReview`), else that calling comes back by itself (`rotate`). No named
+ * credential to change (`rotatable` 0): none.
+ */
+export function rotationStep(s: {
+  actionable: boolean;
+  manual: boolean;
+  allRotated: boolean;
+  liftRefused: boolean;
+  unknownNames: boolean;
+  otherOpen: boolean;
+  rotatable: number;
+  needsPerson: boolean;
+}): RotationStep | null {
+  if (!s.actionable || s.manual) return null;
+  if (s.allRotated && s.liftRefused) return 'rotatedStillBlocked';
+  if (s.allRotated && (s.needsPerson || !s.otherOpen)) return 'rotatedReview';
+  if (!s.rotatable) return null;
+  if (s.unknownNames) return 'rotateOnly';
+  return s.needsPerson ? 'rotateReview' : 'rotate';
 }

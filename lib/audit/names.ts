@@ -59,6 +59,8 @@ export const AUDIT_ACTIONS = [
   'staff_user.enabled',
   'staff_user.role_changed',
   'staff_user.second_factor_reset',
+  /** An admin changed a policy setting on /staff/policy (lib/policy/change.ts): before, after, why. */
+  'policy.changed',
   /** Support, from a customer account's page (lib/staff/customer-logins.ts): one of its member logins. */
   'customer_user.signed_out',
   'customer_user.disabled',

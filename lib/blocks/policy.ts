@@ -1,10 +1,14 @@
 import 'server-only';
 import type { Tx } from '@/lib/server/db';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
+import { ALWAYS_NEEDS_PERSON, readLiftPolicy } from '@/lib/policy/settings';
 import { requestLift } from './lifecycle';
 
-/** Reasons that a password rotation alone never lifts (DESIGN.md: manual blocks always need staff). */
-export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
+/**
+ * Reasons that a password rotation alone never lifts, whatever the admins' policy (DESIGN.md: manual
+ * blocks always need staff). The others are the admins' choice (/staff/policy, lib/policy/settings.ts).
+ */
+export const NEEDS_STAFF: readonly BlockReason[] = ALWAYS_NEEDS_PERSON;
 
 /**
  * DESIGN.md's re-enabling rule: when every SIP credential named in a block's trigger calls has a new
@@ -18,6 +22,12 @@ export const NEEDS_STAFF: readonly BlockReason[] = ['manual'];
  * through a name that is not one of the account's credentials (an IP-authenticated trunk) can never
  * be rotated here, so such a block waits for a person. Returns the ids of the blocks whose lift was
  * queued (empty when the policy does not apply yet).
+ * A block whose reason the admins' policy says needs a person (lib/policy/settings.ts; `manual`
+ * always) is never lifted here, nor is any other block of its account: the switch lifts the account
+ * at once. The policy is read in `tx`, the deciding transaction, on every call (no cache), so an
+ * admin's change holds for the next decision on every instance. Such a block, once every password it
+ * named is changed, waits for support on the staff home page (lib/policy/rotated-waiting.ts, the same
+ * rule in SQL), who lift it by hand.
  * A block's `callsNotKept` needs no check here: lib/blocks/trigger-calls.ts stores the first call of
  * every credential the switch named, however many calls it listed, so the calls it only counted name
  * credentials already among `calls` (or are not objects, with no `from` to name one). No released
@@ -30,7 +40,9 @@ export async function liftIfRotated(tx: Tx, accountId: string): Promise<string[]
     where: { accountId, status: 'active' },
     include: { calls: { select: { sipUsername: true } } },
   });
-  if (blocks.length === 0 || blocks.some((b) => NEEDS_STAFF.includes(b.reason))) return [];
+  if (blocks.length === 0) return [];
+  const { needsPerson } = await readLiftPolicy(tx);
+  if (blocks.some((b) => needsPerson.has(b.reason))) return [];
   const creds = await tx.sipCredential.findMany({ where: { accountId } });
   const rotated = (b: (typeof blocks)[number]) => {
     const named = [...new Set(b.calls.map((c) => c.sipUsername))];

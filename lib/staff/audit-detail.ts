@@ -53,6 +53,7 @@ type As =
   | 'switchError'
   | 'role'
   | 'roles'
+  | 'reasons'
   | `term:${string}`;
 type Spec = { label: string; as: As };
 const f = (label: string, as: As): Spec => ({ label, as });
@@ -152,6 +153,8 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'profile.time_zone_changed': { from: f('before', 'zone'), to: f('after', 'zone') },
   'profile.locale_changed': { from: f('before', 'language'), to: f('after', 'language') },
   'staff_user.role_changed': { from: f('before', 'role'), to: f('after', 'role') },
+  // The block reasons that needed a person before and after an admin's change (lib/policy/change.ts).
+  'policy.changed': { before: f('before', 'reasons'), after: f('after', 'reasons') },
   // The agent's reason for acting on a customer login (lib/staff/customer-logins.ts), not a block's.
   'customer_user.signed_out': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
   'customer_user.disabled': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
@@ -211,9 +214,10 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 /** `raw` read as `as`, or null when its shape does not fit (asStored then shows it as it is). */
 function typed(as: As, raw: unknown): DetailValue | null {
   if (raw === null || raw === undefined) return { kind: 'none' };
-  if (as === 'codes' || as === 'roles') {
+  if (as === 'codes' || as === 'roles' || as === 'reasons') {
     if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'string')) return null;
-    return { kind: 'list', items: raw.map((x) => typed(as === 'roles' ? 'role' : 'code', x)!) };
+    const item: As = as === 'roles' ? 'role' : as === 'reasons' ? TERM.blockReason : 'code';
+    return { kind: 'list', items: raw.map((x) => typed(item, x)!) };
   }
   if (as === 'count' || as === 'hours')
     return typeof raw === 'number' && Number.isFinite(raw) ? { kind: as, n: raw } : null;

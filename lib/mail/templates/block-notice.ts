@@ -51,6 +51,14 @@ export type BlockNoticeData = {
    * country could be called again), and `link` should be null. Default: the block is in force.
    */
   lifted?: { at: Date; newerInForce: boolean } | null;
+  /**
+   * Whether the block's reason needs a person before international calling comes back, under the lift
+   * policy as it is when the notice is written (lib/policy/settings.ts reasonNeedsPerson): then the
+   * password step says the passwords must still be changed and that support reviews the account and
+   * lifts the block, never that calling comes back by itself. Default: the built-in policy (only
+   * `manual`, which has no password step at all).
+   */
+  needsPerson?: boolean;
 };
 
 /** The calls a notice describes one by one; render.ts reads only these (the latest) of a large block. */
@@ -118,12 +126,15 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       ? [{ kind: 'small', text: t('mail.blockNotice.moreCalls', { count: total - cards.length }) } as Part]
       : []),
   ];
+  // Support's own block: support decides, no password step. Otherwise the passwords to change, and
+  // whether calling then comes back by itself or support reviews and lifts it (the lift policy).
+  const rotateStep = d.needsPerson ? 'mail.blockNotice.stepRotateReview' : 'mail.blockNotice.stepRotate';
   const first =
     d.block.reason === 'manual'
       ? [t('mail.blockNotice.stepManual')]
       : [
           ...(named.length
-            ? [t('mail.blockNotice.stepRotate', { count: named.length, credentials: list(named.map(label)) })]
+            ? [t(rotateStep, { count: named.length, credentials: list(named.map(label)) })]
             : []),
           ...(trunks.length ? [t('mail.blockNotice.stepTrunk', { names: list(trunks) })] : []),
         ];
