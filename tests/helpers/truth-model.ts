@@ -17,7 +17,9 @@ import { TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 // drained, the reconciler run), the portal's state must equal the switch simulator's, nothing may
 // wait for the switch, every delivered event must be processed once, and no request may be left
 // pending on a block that is not in force; and a schedule without faults or crashes must never need
-// the reconciler to repair anything. Used by tests/integration/truth-model.test.ts (50 schedules
+// the reconciler to repair anything (the only "Out of sync" rows such a schedule may hold are those
+// of an answer to support's block that reported the switch's own block, its event still on its way:
+// the `outbox` step). Used by tests/integration/truth-model.test.ts (50 schedules
 // per database) and bench/truth.ts (1000 per database, `npm run bench -- truth`).
 
 export type Step =
@@ -63,7 +65,8 @@ export type Schedule = { steps: Step[]; deliveryOrder: number[] };
 const meta = { ip: '192.0.2.44', userAgent: 'truth-model' };
 const ATTEMPT_MS = 150;
 
-export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<void> {
+/** Runs one schedule to quiescence and checks it; returns the account's number for further checks. */
+export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<string> {
   const db = getDb();
   // Calls of this client the switch did not answer in time (or at all): on a loaded machine a 150 ms
   // attempt can time out with no fault injected, which makes the schedule one with a fault.
@@ -84,11 +87,11 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
     ...meta,
     ip: `2001:db8:${crypto.randomBytes(2).toString('hex')}:${crypto.randomBytes(2).toString('hex')}::1`,
   };
-  const setSwitch = (state: 'blocked' | 'allowed') =>
+  const setSwitch = (state: 'blocked' | 'allowed', at = new Date()) =>
     sim.control('PUT', `/_sim/accounts/${n}`, {
       internationalCalling: state,
       reason: state === 'blocked' ? 'high_risk_destination' : null,
-      blockedAt: state === 'blocked' ? new Date().toISOString() : null,
+      blockedAt: state === 'blocked' ? at.toISOString() : null,
       credentials: [],
     });
   await sim.control('PUT', `/_sim/accounts/${n}`, {
@@ -140,6 +143,32 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
   const active = () =>
     db.block.findMany({ where: { accountId: account.id, status: 'active' }, orderBy: { placedAt: 'asc' } });
 
+  // "Out of sync" rows the answer to support's block opened for a fraud block of the switch's whose
+  // event had not been delivered (the `outbox` step): a report, not a repair.
+  const answered = new Set<string>();
+  const issueIds = async (action?: string) =>
+    new Set(
+      (
+        await db.syncIssue.findMany({
+          where: { accountId: account.id, ...(action ? { action } : {}) },
+          select: { id: true },
+        })
+      ).map((i) => i.id),
+    );
+  // The switch's block in force is a fraud of this schedule's whose block.placed has not been
+  // delivered yet (the simulator dates the block with its event's occurredAt: the `fraud` step).
+  const unseenFraudOnSwitch = async () => {
+    const s = (await sim.control('GET', `/_sim/accounts/${n}`)).body as {
+      internationalCalling: string;
+      blockedAt: string | null;
+    };
+    if (s.internationalCalling !== 'blocked' || !s.blockedAt) return false;
+    const at = new Date(s.blockedAt).getTime();
+    return queue.some(
+      (e) => e.type === 'block.placed' && new Date(e.occurredAt).getTime() === at && !delivered.has(e.id),
+    );
+  };
+
   const send = async (e: TestEvent) => {
     const res = await deliver(e);
     if (res.status === 200) delivered.add(e.id);
@@ -150,10 +179,18 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
 
   for (const step of schedule.steps) {
     switch (step.t) {
-      case 'fraud':
-        await setSwitch('blocked');
-        queue.push(placedEvent(n, { at: await switchNow(), from: [creds[eventSeq % 2].username] }));
+      case 'fraud': {
+        // One instant for the switch's block and its event: its blockedAt is the event's occurredAt
+        // (docs/switch-api.md part 3: "write the same instant in occurredAt as in blockedAt"; the
+        // simulator's own fraud does so, switch/simulator/control-events.ts). Before, blockedAt was
+        // read a few ms before the event's time, a switch the contract rules out: the event, late,
+        // missed the block the portal had shown from a read of the switch (dated before it) and made
+        // a second block with a second notice.
+        const at = await switchNow();
+        await setSwitch('blocked', at);
+        queue.push(placedEvent(n, { at, from: [creds[eventSeq % 2].username] }));
         break;
+      }
       case 'switchLift':
         await setSwitch('allowed');
         queue.push(liftedEvent(n, await switchNow()));
@@ -232,9 +269,24 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
                 : { delayMs: ATTEMPT_MS * 2, delayNext: 1 },
         );
         break;
-      case 'outbox':
+      case 'outbox': {
+        // Support's block may reach the switch while a fraud block of the switch's own is in force
+        // whose block.placed is still on its way (not delivered yet: no fault). The switch answers the
+        // PUT with the account as it is (CONTRACTS §3: "200, same body as the GET"), which is its fraud
+        // block, and the portal never shows a state the switch does not have: it shows that block as
+        // the reconciler would (its event joins it when it lands) and, by design, lists the account
+        // for support under "Out of sync with the switch" (docs/switch-api.md part 3, "Events for
+        // Tollgate's own changes"; lib/blocks/lifecycle.ts confirmPlace; switch-echo.test.ts).
+        // The calm check below took that row for the reconciler's repair (seed 69189538, shrunk to
+        // staffPlace, fraud, outbox), but the reconciler found the account in sync: the row reports
+        // a read of the switch in the middle of the schedule, where the model runs no reconciler
+        // pass. So it is excused, and only it: any other row still fails a calm schedule.
+        const before = (await unseenFraudOnSwitch()) ? await issueIds() : null;
         await processSwitchOutbox({ client, max: 3 });
+        if (before)
+          for (const id of await issueIds('blocked_in_portal')) if (!before.has(id)) answered.add(id);
         break;
+      }
       case 'kill': {
         // A worker claims an operation, sends it, and dies before recording the answer.
         const op = await claimSwitchOperation(new Date(), 'doomed-worker', 60_000);
@@ -310,18 +362,23 @@ export async function runSchedule(sim: TestSim, schedule: Schedule): Promise<voi
   // Without faults or crashes, applying events in the switch's order must be enough on its own: the
   // reconciler has nothing to repair (this is what gives the ordering rules their teeth).
   const calm = !schedule.steps.some((s) => s.t === 'fault' || s.t === 'kill') && unanswered === 0;
-  const issues = await db.syncIssue.findMany({ where: { accountId: account.id } });
+  const issues = (await db.syncIssue.findMany({ where: { accountId: account.id } })).filter(
+    (i) => !answered.has(i.id),
+  );
   if (calm && issues.length)
     problems.push(
       `without any fault, reconciliation had to repair: ${issues.map((i) => i.detail).join(' | ')}`,
     );
   if (problems.length) throw new Error(`account ${n}: ${problems.join('; ')}`);
+  return n;
 }
 
 /** Runs `numRuns` random schedules; a failure throws with fast-check's seed and path for replay. */
 export async function checkTruth(sim: TestSim, numRuns: number, seed?: number): Promise<void> {
   await fc.assert(
-    fc.asyncProperty(scheduleArb, (s) => runSchedule(sim, s)),
+    fc.asyncProperty(scheduleArb, async (s) => {
+      await runSchedule(sim, s);
+    }),
     { numRuns, seed, endOnFailure: true, verbose: 1 },
   );
 }
