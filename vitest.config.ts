@@ -26,6 +26,7 @@ export const ISOLATED = [
   'tests/integration/safe-action.test.ts',
   'tests/integration/sign-in-lockout.test.ts',
   'tests/integration/sign-in-time-zone.test.ts',
+  'tests/integration/staff-login-security.test.ts',
   'tests/integration/staff-outcome.test.ts',
   'tests/integration/user-lock-order.test.ts',
   'tests/switch/client-contract.test.ts',

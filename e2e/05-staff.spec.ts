@@ -82,6 +82,7 @@ async function freshFraudBlock(dana: Page, labs: TestAccount) {
 async function askMisdial(dana: Page, labs: TestAccount) {
   await region(dana, labs).getByRole('link', { name: 'See why and fix it' }).click();
   await dana.getByRole('link', { name: 'This was a misdial' }).click();
+  await dana.getByRole('checkbox').first().check(); // of several calls, none comes ticked
   await dana.getByLabel('Number you meant to dial').fill('(252) 611-2345');
   await dana
     .getByLabel('What happened?')
@@ -439,6 +440,7 @@ test('a denial keeps the block and shows the customer the reason', async ({ brow
   await expect(omar).toHaveURL(/\/blocks\/\w+$/);
   const blockUrl = omar.url();
   await omar.getByRole('link', { name: 'This was a misdial' }).click();
+  await omar.getByRole('checkbox').first().check(); // of several calls, none comes ticked
   await omar.getByLabel('Number you meant to dial').fill('01481 712345');
   await omar.getByLabel('What happened?').fill('I think our dispatcher misdialled a supplier in Guernsey.');
   await omar.getByLabel('Callback phone').fill('+44 20 7946 0018');
@@ -593,8 +595,11 @@ test('support places a manual block and lifts it, each shown only once the switc
     sam.getByRole('status').getByText('International calling blocked', { exact: true }),
   ).toBeVisible({ timeout: 15_000 });
   expect((await simAccount(labs.number)).internationalCalling).toBe('blocked');
-  // Still there once the switch confirmed (the page refreshed itself meanwhile).
-  await expect(place.getByText(/^On its way to the switch\./)).toBeVisible();
+  // Gone once the page, refreshing itself, shows the switch's confirmation ("On its way" stood beside
+  // "In force", tester, session 42), and the section with it: the focus goes to the heading before.
+  await expect(sam.getByText(/^On its way to the switch\./)).toHaveCount(0);
+  await expect(sam.getByRole('heading', { name: 'Block international calling' })).toHaveCount(0);
+  await expect(sam.getByRole('heading', { level: 1, name: accountLabel(labs) })).toBeFocused();
 
   const [, dana] = await newPage(browser);
   await signIn(dana, danaUser);
@@ -619,7 +624,9 @@ test('support places a manual block and lifts it, each shown only once the switc
     sam.getByRole('status').getByText('International calling allowed', { exact: true }),
   ).toBeVisible({ timeout: 15_000 });
   expect((await simAccount(labs.number)).internationalCalling).toBe('allowed');
-  await expect(manual.getByText(/^Lift on its way to the switch\./)).toBeVisible();
+  // Gone once the page shows the lift confirmed; the block's heading keeps the focus.
+  await expect(manual.getByText(/^Lift on its way to the switch\./)).toHaveCount(0);
+  await expect(manual.getByRole('heading')).toBeFocused();
   // A block can be placed again: the form is offered afresh, without the earlier answer.
   await expect(place.getByLabel('Note', { exact: true })).toBeVisible();
   await expect(place.getByText(/On its way to the switch/)).toHaveCount(0);
@@ -698,12 +705,28 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
 
   await alex.reload();
   await alex.getByRole('combobox', { name: `Role of ${rileyEmail}` }).selectOption('admin');
+  // Every change to a staff login asks why (since 2026-12-05): sent without one, refused at the field,
+  // which says so to a screen reader, and the role chosen stays.
+  await alex.getByRole('button', { name: `Change role of ${rileyEmail}` }).click();
+  const roleReason = alex.getByLabel(`Reason to change the role of ${rileyEmail}`, { exact: true });
+  await expect(roleReason).toHaveAttribute('aria-invalid', 'true');
+  await expect(roleReason).toHaveAccessibleDescription(/Give a reason of at least 5 characters/);
+  await expect(alex.getByRole('combobox', { name: `Role of ${rileyEmail}` })).toHaveValue('admin');
+  await roleReason.fill('Runs the night shift from now on');
   await alex.getByRole('button', { name: `Change role of ${rileyEmail}` }).click();
   await expect(alex.getByText(`${rileyEmail} is now admin.`)).toBeVisible();
   // The list shows the new role (review 13: the form's reset put back the role the page was loaded with).
   await expect(alex.getByRole('combobox', { name: `Role of ${rileyEmail}` })).toHaveValue('admin');
+  await alex
+    .getByLabel(`Reason to disable ${rileyEmail}`, { exact: true })
+    .fill('Laptop stolen on the train');
   await alex.getByRole('button', { name: `Disable ${rileyEmail}` }).click();
   await expect(alex.getByText(literally(`${rileyEmail} is disabled; 1 session ended.`))).toBeVisible();
+  // Enabling offers to remove the password, ticked at first (someone may hold the old one).
+  await expect(
+    alex.getByRole('checkbox', { name: `Also remove the portal password of ${rileyEmail}` }),
+  ).toBeChecked();
+  await expectAccessible(alex);
 
   await riley.goto('/staff');
   await expect(riley).toHaveURL(/\/sign-in/);
@@ -712,6 +735,11 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
     rileyEmail,
   ).map((r) => r.action);
   expect(actions).toEqual(['staff_user.created', 'staff_user.role_changed', 'staff_user.disabled']);
+  const reasons = query<{ detail: string }>(
+    `SELECT l.detail FROM "AuditLog" l JOIN "User" u ON u.id = l."targetId" WHERE l.action IN ('staff_user.role_changed', 'staff_user.disabled') AND u.email = ? ORDER BY l.at`,
+    rileyEmail,
+  ).map((r) => (JSON.parse(r.detail) as { reason?: string }).reason);
+  expect(reasons).toEqual(['Runs the night shift from now on', 'Laptop stolen on the train']);
 });
 
 test('an admin resets the second factor of an agent who lost it: a new first password, then enrolment', async ({
@@ -723,6 +751,9 @@ test('an admin resets the second factor of an agent who lost it: a new first pas
   const [, alex] = await newPage(browser);
   await signInStaff(alex, await createStaff('admin'));
   await alex.goto('/staff/users');
+  await alex
+    .getByLabel(`Reason to reset two-factor authentication of ${lost.email}`, { exact: true })
+    .fill('Lost phone and codes; called back on the number on file');
   await alex.getByRole('button', { name: `Reset two-factor authentication of ${lost.email}` }).click();
   await expect(
     alex.getByText(`${lost.email}: two-factor authentication reset and 1 session ended.`, { exact: false }),
@@ -747,6 +778,13 @@ test('an admin resets the second factor of an agent who lost it: a new first pas
     lost.email,
   ).map((r) => r.action);
   expect(actions).toEqual(['staff_user.second_factor_reset']);
+  // The agent is told by mail that support reset it (someone may have asked in their name).
+  expect(
+    query(
+      `SELECT 1 FROM "MailMessage" WHERE "to" = ? AND template = 'security_change' AND payload LIKE '%mfa_reset_by_support%'`,
+      lost.email,
+    ),
+  ).toHaveLength(1);
 });
 
 test('a customer may turn on two-factor too, and is then asked for the code at every sign-in', async ({

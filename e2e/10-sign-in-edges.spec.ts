@@ -306,6 +306,7 @@ test.describe('links are revoked', () => {
     const pa = await admin.newPage();
     await signInStaff(pa, await createStaff('admin'));
     await pa.goto('/staff/users');
+    await pa.getByLabel(`Reason to disable ${email}`, { exact: true }).fill('Left the company today.');
     await pa.getByRole('button', { name: `Disable ${email}` }).click();
     await expect(pa.getByText(`${email} is disabled`)).toBeVisible();
     expect(query(`SELECT 1 FROM "VerificationToken" WHERE identifier = ?`, email)).toHaveLength(0);

@@ -6,8 +6,9 @@ import {
   resetFactorAction,
   setDisabledAction,
 } from '@/lib/staff/actions';
-import { ActionForm } from '@/components/ui/action-form';
-import { Field } from '@/components/ui/field';
+import { ActionForm, type FormKit } from '@/components/ui/action-form';
+import { echoed } from '@/components/ui/echoed';
+import { Checkbox, Field } from '@/components/ui/field';
 
 function RoleOptions() {
   const t = useTranslations('staff.users');
@@ -16,6 +17,26 @@ function RoleOptions() {
       <option value="agent">{t('role.agent')}</option>
       <option value="admin">{t('role.admin')}</option>
     </>
+  );
+}
+
+/**
+ * The reason a change to another staff login asks for (lib/staff/users.ts: 5 to 500 characters, for
+ * the audit log), with the customer-login forms' hint: `id` unique per login and form, `label` naming
+ * the change and the login.
+ */
+function ReasonField({ id, label, field }: { id: string; label: string; field: FormKit['field'] }) {
+  const t = useTranslations('staff.logins');
+  return (
+    <Field
+      id={id}
+      label={label}
+      hint={t('reasonHint')}
+      maxLength={500}
+      autoComplete="off"
+      {...field('reason')}
+      required
+    />
   );
 }
 
@@ -61,6 +82,7 @@ export function CreateStaffForm({ idempotencyKey }: { idempotencyKey: string }) 
   );
 }
 
+/** Another staff login's role, with the required reason; the list's role after a change, the typed one after a refusal. */
 export function RoleForm({
   userId,
   email,
@@ -75,28 +97,35 @@ export function RoleForm({
     <ActionForm
       action={changeRoleAction}
       hiddenFields={{ userId }}
-      className="flex flex-wrap items-end gap-2"
+      className="flex max-w-xl flex-col gap-2"
       messageId={`role-message-${userId}`}
       submit={t('changeRole')}
       submitName={t('changeRoleOf', { email })}
       variant="secondary"
-      buttonFirst
     >
-      {() => (
-        <Field
-          as="select"
-          id={`role-${userId}`}
-          name="role"
-          label={t('roleOf', { email })}
-          defaultValue={role}
-        >
-          <RoleOptions />
-        </Field>
+      {({ field, state }) => (
+        <>
+          <Field
+            as="select"
+            id={`role-${userId}`}
+            name="role"
+            label={t('roleOf', { email })}
+            defaultValue={(state?.ok ? undefined : echoed(state, 'role')) ?? role}
+          >
+            <RoleOptions />
+          </Field>
+          <ReasonField id={`role-reason-${userId}`} label={t('roleReason', { email })} field={field} />
+        </>
       )}
     </ActionForm>
   );
 }
 
+/**
+ * Disables another staff login, or enables it again, with the required reason. Enabling offers "Also
+ * remove the portal password", ticked at first (lib/staff/users.ts disableSchema `clearPassword`, as
+ * the customer login's "Enable login" does); after a refusal, as it was sent.
+ */
 export function DisableForm({
   userId,
   email,
@@ -107,24 +136,52 @@ export function DisableForm({
   disabled: boolean;
 }) {
   const t = useTranslations('staff.users');
+  const tl = useTranslations('staff.logins');
+  const id = `${disabled ? 'enable' : 'disable'}-${userId}`;
   return (
     <ActionForm
       action={setDisabledAction}
       hiddenFields={{ userId, disabled: disabled ? 'false' : 'true' }}
-      className="flex flex-wrap items-center gap-2"
+      className="flex max-w-xl flex-col gap-2"
       messageId={`disable-message-${userId}`}
       submit={disabled ? t('enable') : t('disable')}
       submitName={t(disabled ? 'enableWho' : 'disableWho', { email })}
       variant={disabled ? 'secondary' : 'danger'}
-      buttonFirst
-    />
+    >
+      {({ field, state }) => (
+        <>
+          <ReasonField
+            id={`${id}-reason`}
+            label={tl(disabled ? 'enableReason' : 'disableReason', { email })}
+            field={field}
+          />
+          {disabled ? (
+            <>
+              <Checkbox
+                id={`${id}-clear`}
+                name="clearPassword"
+                value="on"
+                // Ticked at first; after a refusal, as it was sent (an unticked box is not sent).
+                defaultChecked={state?.values && !state.ok ? echoed(state, 'clearPassword') === 'on' : true}
+                label={tl('clearPassword', { email })}
+                errors={state?.fieldErrors?.clearPassword}
+                aria-describedby={`${id}-clear-hint`}
+              />
+              <p id={`${id}-clear-hint`} className="text-sm text-slate-700">
+                {t('clearPasswordHint')}
+              </p>
+            </>
+          ) : null}
+        </>
+      )}
+    </ActionForm>
   );
 }
 
 /**
- * Resets the second factor of a login that lost it (lib/staff/users.ts resetStaffSecondFactor): the
- * new first password it answers with is shown here once, beside the message. A resend with this
- * render's `idempotencyKey` is told it was reset, and makes no second password.
+ * Resets the second factor of a login that lost it (lib/staff/users.ts resetStaffSecondFactor), with
+ * the required reason: the new first password it answers with is shown here once, beside the message.
+ * A resend with this render's `idempotencyKey` is told it was reset, and makes no second password.
  */
 export function ResetFactorForm({
   userId,
@@ -141,24 +198,28 @@ export function ResetFactorForm({
       action={resetFactorAction}
       hiddenFields={{ userId }}
       idempotencyKey={idempotencyKey}
-      className="flex flex-wrap items-center gap-2"
+      className="flex max-w-xl flex-col gap-2"
       messageId={`reset-message-${userId}`}
       submit={t('resetFactor')}
       submitName={t('resetFactorWho', { email })}
       pendingText={t('resetting')}
       variant="secondary"
-      buttonFirst
     >
-      {({ state }) => {
+      {({ state, field }) => {
         const password = (state?.data as { initialPassword?: string } | undefined)?.initialPassword;
-        return password ? (
-          <p className="basis-full rounded-md border border-amber-300 bg-amber-50 p-3">
-            {t('newPassword', { email })}{' '}
-            <code data-testid={`reset-password-${userId}`} className="font-mono">
-              {password}
-            </code>
-          </p>
-        ) : null;
+        return (
+          <>
+            <ReasonField id={`reset-reason-${userId}`} label={t('resetReason', { email })} field={field} />
+            {password ? (
+              <p className="rounded-md border border-amber-300 bg-amber-50 p-3">
+                {t('newPassword', { email })}{' '}
+                <code data-testid={`reset-password-${userId}`} className="font-mono">
+                  {password}
+                </code>
+              </p>
+            ) : null}
+          </>
+        );
       }}
     </ActionForm>
   );

@@ -10,6 +10,7 @@ import { emailSchema } from '@/lib/auth/email-address';
 import { hashPassword, normalizedPassword } from '@/lib/auth/password';
 import { freshSecondFactorLimits } from '@/lib/auth/mfa/lockout';
 import { revokeSignInLinks } from '@/lib/auth/revoke';
+import { queueSecurityChange } from '@/lib/mail/queue';
 import { isStaff, ROLES } from '@/lib/auth/roles';
 import type { Db, Tx } from '@/lib/server/db';
 import { isUniqueViolation } from '@/lib/server/db/errors';
@@ -298,7 +299,9 @@ export async function createUser(
  * last admin, who cannot reset their own: either was locked out for good. Throws CommandError, writing
  * nothing, for an address with no login or a login with no second factor. Audited as
  * user.second_factor_reset (actor `operator-cli`) with how many sessions ended and codes went. The
- * login's code limits start afresh (freshSecondFactorLimits).
+ * login's code limits start afresh (freshSecondFactorLimits). Its owner is mailed the security change
+ * `mfa_reset_by_operator` in the same transaction (since 2026-12-05; before, nobody was told, so a
+ * caller with a leaked password who talked support into a reset signed in unheard).
  */
 export async function resetSecondFactor(db: Db, raw: { email?: string }) {
   const { email: address } = parse(z.object({ email }), raw);
@@ -324,6 +327,9 @@ export async function resetSecondFactor(db: Db, raw: { email?: string }) {
       target: { type: 'user', id: user.id },
       detail: { email: user.email, sessionsEnded, recoveryCodesRemoved },
     });
+    // The owner hears of it, in this transaction (a caller holding a leaked password may have talked
+    // support into it, and then signs in with the password alone). No address: the operator's is not theirs.
+    await queueSecurityChange(tx, user, 'mfa_reset_by_operator', null);
     return { email: user.email, sessionsEnded };
   });
   return done;

@@ -16,13 +16,22 @@ const iso = z.iso.datetime({ offset: true });
  * The changes to how a login signs in that its owner is mailed of (lib/mail/templates/security-change.ts):
  * two-factor authentication turned on (`mfa_enrolled`) or moved to a new phone (`mfa_moved`, since
  * 2026-12-05: a move is no set-up, and someone who just lost a phone must not read that it was turned
- * on), the portal password changed, new recovery codes made.
+ * on), the portal password changed, new recovery codes made. And, since 2026-12-05, two-factor
+ * authentication reset by someone else, once the owner said they lost it: by an admin on /staff/users
+ * (`mfa_reset_by_support`, lib/staff/users.ts resetStaffSecondFactor, which also replaces the password)
+ * or with the operator CLI (`mfa_reset_by_operator`, lib/accounts/commands.ts resetSecondFactor, the
+ * password kept). Someone holding a leaked password who talks support into a reset then signs in with
+ * the password alone; the owner must hear of it (OWASP ASVS 4.0 V2.5.5: the user is notified when an
+ * authentication factor is changed or replaced). Who is in the kind: the render passes the template
+ * only the fields below.
  */
 export const SECURITY_CHANGES = [
   'mfa_enrolled',
   'mfa_moved',
   'password_changed',
   'recovery_codes_replaced',
+  'mfa_reset_by_support',
+  'mfa_reset_by_operator',
 ] as const;
 export type SecurityChange = (typeof SECURITY_CHANGES)[number];
 
@@ -103,8 +112,9 @@ export const MAIL_PAYLOADS = {
     left: z.number().int().min(0).max(100),
   }),
   /**
-   * A change to how a login signs in, made from its own session (lib/mail/templates/security-change.ts):
-   * which, when, and the client address it came from.
+   * A change to how a login signs in (lib/mail/templates/security-change.ts): which, when, and the
+   * client address it came from; made from its own session, or a reset by support or an operator
+   * (`mfa_reset_by_*`, whose `ip` is null: a staff member's address is not the owner's business).
    */
   security_change: z.object({
     userId: id,

@@ -13,7 +13,8 @@ import {
   type UserChange,
 } from '@/lib/staff/users';
 
-const ECHO = { echo: ['email', 'name', 'role'] };
+// The reason a change to another login asks for comes back with a refusal, as what else was typed does.
+const ECHO = { echo: ['email', 'name', 'role', 'reason'] };
 
 /** A change refreshes the list; the wrapper words the Outcome (and not_found becomes a 404). */
 function changed(r: UserChange) {
@@ -36,7 +37,7 @@ export const changeRoleAction = adminAction(
 export const setDisabledAction = adminAction(
   disableSchema,
   async (input, { user, meta }) => changed(await setStaffDisabled(user, input, meta)),
-  ECHO,
+  { echo: [...ECHO.echo, 'clearPassword'] },
 );
 export const resetFactorAction = adminAction(
   resetFactorSchema,

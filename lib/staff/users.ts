@@ -9,6 +9,8 @@ import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { generatePassword } from '@/lib/passwords/generate';
+import { queueMail, queueSecurityChange } from '@/lib/mail/queue';
+import { customerLoginSchema, enableCustomerLoginSchema } from '@/lib/staff/customer-logins';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { decideOnce, lockActor, refuse, type Decision } from '@/lib/server/decide-once';
 import type { Note } from '@/lib/i18n/note';
@@ -19,6 +21,8 @@ import { isUniqueViolation } from '@/lib/server/db/errors';
 // Admins manage staff logins. Every change is audited; disabling ends the user's sessions and sign-in links at once
 // (currentUser() checks the Session row and the disabled flag on every request). What the admin is told
 // is a catalogue note under outcome.staffUser.* (the action wrapper words it in the admin's language).
+// Disabling, enabling, a role change and a second-factor reset each ask for a reason, kept in the audit
+// row's detail (since 2026-12-05; before, one click and no "why").
 
 const ADMIN = ['admin'] as const;
 const staffRole = z.enum(STAFF_ROLES, 'outcome.field.staffRole');
@@ -33,12 +37,31 @@ export const createStaffSchema = z.object({
   name: z.string().trim().min(1, 'outcome.field.staffName').max(200),
   role: staffRole,
 });
-export const roleSchema = z.object({ userId, role: staffRole });
-export const resetFactorSchema = z.object({ userId });
+/**
+ * Why the admin acts on another staff login: the customer-login forms' own field (lib/staff/customer-logins.ts:
+ * trimmed, 5 to 500 characters, `outcome.field.loginReason` when shorter), stored in the audit row's
+ * detail as `reason`.
+ */
+const reason = customerLoginSchema.shape.reason;
+
+export const roleSchema = z.object({ userId, role: staffRole, reason });
+export const resetFactorSchema = z.object({ userId, reason });
+/**
+ * Disable (`disabled` "true") or enable ("false") a staff login, with a reason. Enabling takes
+ * `clearPassword` as the customer login's "Enable login" does (a checkbox, `on` when ticked, ticked at
+ * first by the form; true once parsed): the password is removed as the login is enabled. Ignored when
+ * disabling.
+ */
 export const disableSchema = z.object({
   userId,
   disabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
+  reason,
+  clearPassword: enableCustomerLoginSchema.shape.clearPassword,
 });
+/** What setStaffDisabled takes (disableSchema's output fits): enabling must say whether the password goes. */
+export type StaffDisabledInput = { userId: string; reason: string } & (
+  { disabled: true; clearPassword?: boolean } | { disabled: false; clearPassword: boolean }
+);
 
 /**
  * ok with a note (and, for a new login, `data.initialPassword`: shown once, never stored in clear);
@@ -156,10 +179,18 @@ async function lockActorAndTarget(
  * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran;
  * conflict `alreadyDisabled` / `alreadyEnabled` when the login is so already (nothing written). The
  * User rows are locked before the sessions are deleted (docs/architecture.md "Lock order").
+ * Enabling with `clearPassword` removes the password as well (`passwordHash = null`), as a customer
+ * login's enabling does (lib/staff/customer-logins.ts enableCustomerLogin), and for the same reason:
+ * a login is often disabled because someone else has its password. The staff member then signs in with
+ * an emailed link (their second factor still asked) and chooses a new password on /profile with a code
+ * mailed to them (lib/auth/change-password.ts). A login that has no password already is told so too.
+ * Enabling mails the owner `login_enabled` (which says whether the password was removed), in the same
+ * transaction. Audited `staff_user.disabled` / `staff_user.enabled` with the reason (and, enabling,
+ * `passwordCleared`); ok with `outcome.staffUser.disabled`, `…enabled` or `…enabledPasswordCleared`.
  */
 export async function setStaffDisabled(
   user: CurrentUser,
-  input: z.output<typeof disableSchema>,
+  input: StaffDisabledInput,
   meta: RequestMeta,
 ): Promise<UserChange> {
   return onOtherStaff(user, input.userId, 'outcome.staffUser.disableSelf', (target) =>
@@ -174,7 +205,13 @@ export async function setStaffDisabled(
           input.disabled ? 'outcome.staffUser.alreadyDisabled' : 'outcome.staffUser.alreadyEnabled',
           { email: displayEmail(target.email) },
         );
-      await tx.user.update({ where: { id: target.id }, data: { disabled: input.disabled } });
+      // Without a password after this (removed now, or by an earlier enabling and not chosen since):
+      // the owner is told to sign in with a link, never that their password is unchanged.
+      const passwordCleared = !input.disabled && (input.clearPassword || locked.target.passwordHash === null);
+      await tx.user.update({
+        where: { id: target.id },
+        data: { disabled: input.disabled, ...(passwordCleared ? { passwordHash: null } : {}) },
+      });
       const ended = input.disabled
         ? (await tx.session.deleteMany({ where: { userId: target.id } })).count
         : 0;
@@ -183,16 +220,32 @@ export async function setStaffDisabled(
       // login's enabling does: lib/staff/customer-logins.ts endAccess), and a stray link ends too.
       await revokeSignInLinks(tx, target.email);
       const { email } = target;
+      // The owner hears of it at once (someone may have talked an admin into it), in this transaction.
+      if (!input.disabled)
+        await queueMail(tx, email, 'login_enabled', {
+          userId: target.id,
+          enabledAt: new Date().toISOString(),
+          passwordCleared,
+        });
       const note: Note = input.disabled
         ? { key: 'outcome.staffUser.disabled', values: { email: displayEmail(email), sessions: ended } }
-        : { key: 'outcome.staffUser.enabled', values: { email: displayEmail(email) } };
+        : {
+            key: passwordCleared ? 'outcome.staffUser.enabledPasswordCleared' : 'outcome.staffUser.enabled',
+            values: { email: displayEmail(email) },
+          };
       return {
         ok: true,
-        audit: {
-          action: input.disabled ? 'staff_user.disabled' : 'staff_user.enabled',
-          target: { type: 'user', id: target.id },
-          detail: { email, sessionsEnded: ended },
-        },
+        audit: input.disabled
+          ? {
+              action: 'staff_user.disabled',
+              target: { type: 'user', id: target.id },
+              detail: { email, reason: input.reason, sessionsEnded: ended },
+            }
+          : {
+              action: 'staff_user.enabled',
+              target: { type: 'user', id: target.id },
+              detail: { email, reason: input.reason, passwordCleared, sessionsEnded: ended },
+            },
         note,
       };
     }),
@@ -200,9 +253,10 @@ export async function setStaffDisabled(
 }
 
 /**
- * Gives another staff login the role `input.role` (agent or admin). Refused
- * (`outcome.staffUser.notAdmin`) when the admin was disabled or demoted while the request ran;
- * conflict `roleSame` when another admin gave the login that role meanwhile.
+ * Gives another staff login the role `input.role` (agent or admin), audited `staff_user.role_changed`
+ * with `from`, `to` and the admin's `reason`. Refused (`outcome.staffUser.notAdmin`) when the admin was
+ * disabled or demoted while the request ran; conflict `roleSame` when another admin gave the login
+ * that role meanwhile.
  */
 export async function changeStaffRole(
   user: CurrentUser,
@@ -224,7 +278,7 @@ export async function changeStaffRole(
         audit: {
           action: 'staff_user.role_changed',
           target: { type: 'user', id: target.id },
-          detail: { email: target.email, from, to: input.role },
+          detail: { email: target.email, reason: input.reason, from, to: input.role },
         },
         note: { key: 'outcome.staffUser.roleChanged', values },
       };
@@ -240,7 +294,10 @@ export async function changeStaffRole(
  * the agent sets up two-factor authentication again before anything else (as a new login does). The
  * old password stops working, so whoever may hold it cannot be the one who enrols the new factor.
  * Not for the admin's own login (`outcome.staffUser.resetSelf`); refused (`outcome.staffUser.notAdmin`)
- * when the admin was disabled or demoted while the request ran. Audited `staff_user.second_factor_reset`.
+ * when the admin was disabled or demoted while the request ran. Audited `staff_user.second_factor_reset`
+ * with the admin's reason. The login's owner is mailed the security change `mfa_reset_by_support` in
+ * the same transaction (since 2026-12-05; before, nobody was told: someone who talked an admin into a
+ * reset got the new password and the owner heard nothing).
  * `once` (the form's idempotency key) is recorded with the reset: a resend of the same form is told it
  * was done (`outcome.again.factorReset`), and no second password is made. The login's per-window code
  * limit starts afresh, as the emailed unlock link's does (lib/auth/mfa/lockout.ts): the wrong codes
@@ -267,6 +324,8 @@ export async function resetStaffSecondFactor(
       const ended = (await tx.session.deleteMany({ where: { userId: target.id } })).count;
       await revokeSignInLinks(tx, target.email);
       const { email } = target;
+      // No address in it: the admin's is not the owner's business (the other security mails' `ip` is the owner's own).
+      await queueSecurityChange(tx, target, 'mfa_reset_by_support', null);
       await recordReceipt(tx, once, {
         key: 'outcome.again.factorReset',
         values: { email: displayEmail(email) },
@@ -276,7 +335,13 @@ export async function resetStaffSecondFactor(
         audit: {
           action: 'staff_user.second_factor_reset',
           target: { type: 'user', id: target.id },
-          detail: { email, sessionsEnded: ended, recoveryCodesRemoved: codes, passwordReplaced: true },
+          detail: {
+            email,
+            reason: input.reason,
+            sessionsEnded: ended,
+            recoveryCodesRemoved: codes,
+            passwordReplaced: true,
+          },
         },
         data: { initialPassword },
         note: {

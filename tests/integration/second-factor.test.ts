@@ -330,7 +330,9 @@ describe.each(dialects())('second factor on %s', (dialect) => {
      */
     async function resetByAdmin(me: CurrentUser) {
       const admin = await makeStaff({ role: 'admin' });
-      expect(await resetStaffSecondFactor(admin, { userId: me.id }, meta)).toMatchObject({ ok: true });
+      expect(
+        await resetStaffSecondFactor(admin, { userId: me.id, reason: 'Lost phone, confirmed by call' }, meta),
+      ).toMatchObject({ ok: true });
       const s = await makeSession(me.id);
       const again = { ...me, sessionId: s.id, mfaEnrolled: false };
       return { again, secret: (await pendingEnrolment(again)).secret };

@@ -802,7 +802,7 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
             expect(
               await setStaffDisabled(
                 await makeStaff({ role: 'admin' }),
-                { userId: target.id, disabled: true },
+                { userId: target.id, disabled: true, reason: 'Password seen in a paste' },
                 META,
               ),
             ).toMatchObject({ ok: true }),
@@ -816,15 +816,23 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
       setUp: async () => {
         const target = await agent();
         const admin = await makeStaff({ role: 'admin' });
-        expect(await setStaffDisabled(admin, { userId: target.id, disabled: true }, META)).toMatchObject({
-          ok: true,
-        });
+        expect(
+          await setStaffDisabled(
+            admin,
+            { userId: target.id, disabled: true, reason: 'Password seen in a paste' },
+            META,
+          ),
+        ).toMatchObject({ ok: true });
         return {
           email: target.email,
           revoke: async () =>
-            expect(await setStaffDisabled(admin, { userId: target.id, disabled: false }, META)).toMatchObject(
-              { ok: true },
-            ),
+            expect(
+              await setStaffDisabled(
+                admin,
+                { userId: target.id, disabled: false, reason: 'Back from leave', clearPassword: false },
+                META,
+              ),
+            ).toMatchObject({ ok: true }),
         };
       },
     },
@@ -836,7 +844,11 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
           email: target.email,
           revoke: async () =>
             expect(
-              await resetStaffSecondFactor(await makeStaff({ role: 'admin' }), { userId: target.id }, META),
+              await resetStaffSecondFactor(
+                await makeStaff({ role: 'admin' }),
+                { userId: target.id, reason: 'Lost phone, confirmed by call' },
+                META,
+              ),
             ).toMatchObject({ ok: true }),
         };
       },

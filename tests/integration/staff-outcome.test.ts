@@ -110,7 +110,8 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
   it('staff users: an admin disabling their own login, or adding an existing one, is refused in Spanish', async () => {
     const admin = await staff('admin', 'es');
     session.user = admin;
-    expect(await disable(undefined, form({ userId: admin.id, disabled: 'true' }))).toEqual({
+    const why = 'Se fue de la empresa';
+    expect(await disable(undefined, form({ userId: admin.id, disabled: 'true', reason: why }))).toEqual({
       ok: false,
       message: 'No puede desactivar su propio acceso.',
       values: {},
@@ -119,15 +120,22 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
       await create(undefined, form({ email: session.user.email, name: 'Otra vez', role: 'agent' })),
     ).toMatchObject({ ok: false, message: 'Ya existe un acceso con este correo electrónico.' });
     const other = await staff('agent', 'en');
-    expect(await disable(undefined, form({ userId: other.id, disabled: 'true' }))).toEqual({
+    // No reason (since 2026-12-05 every change to a staff login asks for one): the customer-login
+    // forms' message at the field, in Spanish, and nothing changes.
+    expect(
+      await disable(undefined, form({ userId: other.id, disabled: 'true', reason: ' no ' })),
+    ).toMatchObject({
+      fieldErrors: { reason: ['Indique un motivo de al menos 5 caracteres: por qué y a petición de quién.'] },
+    });
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: other.id } })).disabled).toBe(false);
+    expect(await disable(undefined, form({ userId: other.id, disabled: 'true', reason: why }))).toEqual({
       ok: true,
       message: `${other.email} está desactivado; se cerraron 0 sesiones.`,
     });
     // The same form sent again (after "may or may not have been made"): nothing changes, no second audit row.
-    expect(await disable(undefined, form({ userId: other.id, disabled: 'true' }))).toMatchObject({
-      ok: false,
-      message: `${other.email} ya está desactivado: no se ha cambiado nada.`,
-    });
+    expect(await disable(undefined, form({ userId: other.id, disabled: 'true', reason: why }))).toMatchObject(
+      { ok: false, message: `${other.email} ya está desactivado: no se ha cambiado nada.` },
+    );
     expect(
       await getDb().auditLog.count({ where: { action: 'staff_user.disabled', targetId: other.id } }),
     ).toBe(1);

@@ -735,21 +735,22 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       (created as { data: { initialPassword: string } }).data.initialPassword,
     );
     await makeSession(u.id);
-    expect(await changeStaffRole(admin, { userId: u.id, role: 'admin' }, meta)).toMatchObject({ ok: true });
-    expect(inWords(await setStaffDisabled(admin, { userId: u.id, disabled: true }, meta))).toMatchObject({
-      ok: true,
-      message: `${email} is disabled; 1 session ended.`,
-    });
+    expect(
+      await changeStaffRole(admin, { userId: u.id, role: 'admin', reason: 'Team lead now' }, meta),
+    ).toMatchObject({ ok: true });
+    expect(
+      inWords(
+        await setStaffDisabled(admin, { userId: u.id, disabled: true, reason: 'Left the company' }, meta),
+      ),
+    ).toMatchObject({ ok: true, message: `${email} is disabled; 1 session ended.` });
     expect(await db.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({
       role: 'admin',
       disabled: true,
     });
     expect(await db.session.count({ where: { userId: u.id } })).toBe(0);
-    expect(await setStaffDisabled(admin, { userId: admin.id, disabled: true }, meta)).toEqual({
-      ok: false,
-      code: 'refused',
-      note: { key: 'outcome.staffUser.disableSelf' },
-    });
+    expect(
+      await setStaffDisabled(admin, { userId: admin.id, disabled: true, reason: 'Left the company' }, meta),
+    ).toEqual({ ok: false, code: 'refused', note: { key: 'outcome.staffUser.disableSelf' } });
     const actions = (await db.auditLog.findMany({ where: { targetId: u.id }, orderBy: { at: 'asc' } })).map(
       (a) => a.action,
     );
@@ -770,7 +771,11 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     });
     await db.recoveryCode.create({ data: { userId: lost.id, codeHash: 'h' } });
     await makeSession(lost.id, { mfaVerified: true });
-    const r = await resetStaffSecondFactor(admin, { userId: lost.id }, meta);
+    const r = await resetStaffSecondFactor(
+      admin,
+      { userId: lost.id, reason: 'Lost phone, confirmed by call' },
+      meta,
+    );
     expect(r).toMatchObject({ ok: true, data: { initialPassword: expect.stringMatching(/^.{20}$/) } });
     const password = (r as { data: { initialPassword: string } }).data.initialPassword;
     expect(inWords(r).message).toBe(
@@ -795,17 +800,25 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(row.actorId).toBe(admin.id);
     expect(row.detail).not.toContain(password);
     // Not one's own (use recovery codes or another admin), and never an agent's to do.
-    expect(await resetStaffSecondFactor(admin, { userId: admin.id }, meta)).toMatchObject({
-      ok: false,
-      note: { key: 'outcome.staffUser.resetSelf' },
-    });
-    await expect(resetStaffSecondFactor(agent, { userId: lost.id }, meta)).rejects.toThrow();
+    expect(
+      await resetStaffSecondFactor(
+        admin,
+        { userId: admin.id, reason: 'Lost phone, confirmed by call' },
+        meta,
+      ),
+    ).toMatchObject({ ok: false, note: { key: 'outcome.staffUser.resetSelf' } });
+    await expect(
+      resetStaffSecondFactor(agent, { userId: lost.id, reason: 'Lost phone, confirmed by call' }, meta),
+    ).rejects.toThrow();
     // A customer's login is not a staff login: not found.
     const { users } = await makeAccount();
-    expect(await resetStaffSecondFactor(admin, { userId: users[0].id }, meta)).toEqual({
-      ok: false,
-      code: 'not_found',
-    });
+    expect(
+      await resetStaffSecondFactor(
+        admin,
+        { userId: users[0].id, reason: 'Lost phone, confirmed by call' },
+        meta,
+      ),
+    ).toEqual({ ok: false, code: 'not_found' });
   });
 
   it('two admins disabling or demoting each other at once leave one admin; a demoted admin cannot act', async () => {
@@ -814,8 +827,8 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       db.user.count({ where: { id: { in: ids }, role: 'admin', disabled: false } });
     const [a, b] = [await staff('admin'), await staff('admin')];
     const disabled = await Promise.all([
-      setStaffDisabled(a, { userId: b.id, disabled: true }, meta),
-      setStaffDisabled(b, { userId: a.id, disabled: true }, meta),
+      setStaffDisabled(a, { userId: b.id, disabled: true, reason: 'Left the company' }, meta),
+      setStaffDisabled(b, { userId: a.id, disabled: true, reason: 'Left the company' }, meta),
     ]);
     expect(disabled.filter((r) => r.ok)).toHaveLength(1);
     expect(disabled.filter((r) => !r.ok)).toEqual([
@@ -825,8 +838,8 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
 
     const [c, d] = [await staff('admin'), await staff('admin')];
     const demoted = await Promise.all([
-      changeStaffRole(c, { userId: d.id, role: 'agent' }, meta),
-      changeStaffRole(d, { userId: c.id, role: 'agent' }, meta),
+      changeStaffRole(c, { userId: d.id, role: 'agent', reason: 'Team change' }, meta),
+      changeStaffRole(d, { userId: c.id, role: 'agent', reason: 'Team change' }, meta),
     ]);
     expect(demoted.filter((r) => r.ok)).toHaveLength(1);
     expect(await enabledAdmins([c.id, d.id])).toBe(1);
@@ -834,17 +847,16 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     // The admin demoted a moment ago still holds a CurrentUser that says admin: refused, audited.
     const [winner, loser] = demoted[0].ok ? [c, d] : [d, c];
     const target = await staff('agent');
-    expect(await setStaffDisabled(loser, { userId: target.id, disabled: true }, meta)).toMatchObject({
-      ok: false,
-      note: { key: 'outcome.staffUser.notAdmin' },
-    });
+    expect(
+      await setStaffDisabled(loser, { userId: target.id, disabled: true, reason: 'Left the company' }, meta),
+    ).toMatchObject({ ok: false, note: { key: 'outcome.staffUser.notAdmin' } });
     expect(await db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ disabled: false });
     expect(
       await db.auditLog.count({ where: { action: 'access.denied', actorId: loser.id, targetId: target.id } }),
     ).toBe(1);
-    expect(await changeStaffRole(winner, { userId: loser.id, role: 'admin' }, meta)).toMatchObject({
-      ok: true,
-    });
+    expect(
+      await changeStaffRole(winner, { userId: loser.id, role: 'admin', reason: 'Team change' }, meta),
+    ).toMatchObject({ ok: true });
   });
 
   it('an admin disabled or demoted while their request ran cannot create a login', async () => {
@@ -852,14 +864,18 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     const [a, b] = [await staff('admin'), await staff('admin')];
     const email = `late-${crypto.randomUUID()}@staff.example`;
     // `a` still holds the CurrentUser its session check gave: admin, enabled.
-    expect(await setStaffDisabled(b, { userId: a.id, disabled: true }, meta)).toMatchObject({ ok: true });
+    expect(
+      await setStaffDisabled(b, { userId: a.id, disabled: true, reason: 'Left the company' }, meta),
+    ).toMatchObject({ ok: true });
     expect(await createStaffUser(a, { email, name: 'Late', role: 'admin' }, meta)).toEqual({
       ok: false,
       code: 'refused',
       note: { key: 'outcome.staffUser.notAdmin' },
     });
     const c = await staff('admin');
-    expect(await changeStaffRole(b, { userId: c.id, role: 'agent' }, meta)).toMatchObject({ ok: true });
+    expect(
+      await changeStaffRole(b, { userId: c.id, role: 'agent', reason: 'Team change' }, meta),
+    ).toMatchObject({ ok: true });
     expect(await createStaffUser(c, { email, name: 'Late', role: 'admin' }, meta)).toMatchObject({
       ok: false,
       note: { key: 'outcome.staffUser.notAdmin' },

@@ -107,7 +107,11 @@ describe.each(dialects().filter((d) => d === 'postgresql'))('one lock order for 
       session.user = { ...agent, sessionId: other.id };
       const signOut = signOutEverywhereAction().catch(ignoreRedirect);
       await reachedOrFailed(held, signOut); // its transaction has done its first writes and holds their locks
-      const disable = setStaffDisabled(admin, { userId: agent.id, disabled: true }, meta);
+      const disable = setStaffDisabled(
+        admin,
+        { userId: agent.id, disabled: true, reason: 'Left the company' },
+        meta,
+      );
       await oneWaiting(watcher);
       letGo();
       const [signedOut, disabled] = await Promise.allSettled([signOut, disable]);

@@ -513,3 +513,50 @@ describe('the second factor’s mails say whether it was turned on or moved to a
     expect(onEs.text).not.toMatch(/pasó|teléfono nuevo/);
   });
 });
+
+// A second factor reset by support (/staff/users) or an operator (the CLI) was mailed to nobody
+// (review, 2026-12-05): someone holding a leaked password who talked support into a reset signed in
+// with the password alone, unheard. Each reset is a security change of its own, saying who and when.
+describe('a second factor reset by someone else says who did it, when, and to contact support if it was not asked for', () => {
+  const recipient = { name: 'Dana', email: 'dana@acme.example' };
+  const at = new Date('2026-12-05T15:30:00Z');
+  const inLocale = (locale: Locale) => ({ ...ctx('Europe/Madrid'), t: mailTranslator(locale), locale });
+  const reset = (c: 'mfa_reset_by_support' | 'mfa_reset_by_operator', locale: Locale) =>
+    securityChange({ recipient, change: c, at, ip: null }, inLocale(locale));
+
+  it('by support: the password replaced too, in English and Spanish', () => {
+    const en = reset('mfa_reset_by_support', 'en');
+    expect(en.subject).toBe('Support reset two-factor authentication for your Example Voice login');
+    expect(en.text).toContain(
+      'Support reset the two-factor authentication of your login on Dec 5, 2026, 4:30 PM GMT+1:',
+    );
+    expect(en.text).toContain('its password was replaced with a new one that support gives you');
+    expect(en.text).toContain(
+      'If you did not ask for this, someone may have asked support in your name: contact +1 212 555 0100 / help@voice.example now.',
+    );
+    expect(en.text).not.toMatch(/If that was you|internet address/);
+    const es = reset('mfa_reset_by_support', 'es');
+    expect(es.subject).toBe('Soporte restableció la verificación en dos pasos de su acceso a Example Voice');
+    expect(es.text).toContain('Soporte restableció la verificación en dos pasos de su acceso el ');
+    expect(es.text).toContain('Si usted no lo pidió, alguien pudo pedirlo a soporte en su nombre');
+    expect(es.text).not.toMatch(/Si fue usted|dirección de internet/);
+  });
+
+  it('by an operator: the password unchanged, in English and Spanish', () => {
+    const en = reset('mfa_reset_by_operator', 'en');
+    expect(en.subject).toBe('An operator reset two-factor authentication for your Example Voice login');
+    expect(en.text).toContain(
+      'An operator of the support team reset the two-factor authentication of your login on',
+    );
+    expect(en.text).toContain(
+      'Its password is unchanged, so until two-factor authentication is set up again',
+    );
+    expect(en.text).toContain('If you did not ask for this');
+    const es = reset('mfa_reset_by_operator', 'es');
+    expect(es.subject).toBe(
+      'Un operador restableció la verificación en dos pasos de su acceso a Example Voice',
+    );
+    expect(es.text).toContain('Su contraseña no ha cambiado');
+    expect(es.text).toContain('Si usted lo pidió a soporte, inicie sesión con su contraseña');
+  });
+});

@@ -171,9 +171,10 @@ describe('the writers of the audit log', () => {
 
   it('store no field named like a secret (lib/audit/log.ts: never a password, token or secret)', () => {
     const keys = [...written.values()].flatMap((s) => [...s]);
-    // `passwordReplaced` is a yes or no, `recoveryCodesRemoved` a count, `code` the switch's error code.
+    // `passwordReplaced` and `passwordCleared` are yes or no, `recoveryCodesRemoved` a count, `code`
+    // the switch's error code.
     const secretLike = keys.filter((k) => /pass|secret|token|totp|otp|hash|ha1|cookie/i.test(k));
-    expect(new Set(secretLike)).toEqual(new Set(['passwordReplaced']));
+    expect(new Set(secretLike)).toEqual(new Set(['passwordReplaced', 'passwordCleared']));
   });
 });
 

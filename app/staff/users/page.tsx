@@ -21,6 +21,7 @@ export default async function StaffUsersPage() {
         <h1 className="text-2xl font-bold">{t('title')}</h1>
         <Section id="list-title" title={t('list')}>
           <p>{t('resetIntro')}</p>
+          <p>{t('reasonsIntro')}</p>
           <ul className="flex flex-col gap-3">
             {staff.map((s) => (
               <li key={s.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
@@ -33,7 +34,7 @@ export default async function StaffUsersPage() {
                   {s.self ? ` · ${t('you')}` : ''}
                 </p>
                 {s.self ? null : (
-                  <div className="flex flex-wrap items-end gap-6">
+                  <div className="flex flex-wrap items-start gap-6">
                     <RoleForm userId={s.id} email={displayEmail(s.email)} role={s.role} />
                     <DisableForm userId={s.id} email={displayEmail(s.email)} disabled={s.disabled} />
                     <ResetFactorForm

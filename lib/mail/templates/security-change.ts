@@ -18,10 +18,21 @@ export type SecurityChangeData = {
  * and lock its owner out, so the owner is told at once, with when and from where, and what to do if
  * it was not them (OWASP ASVS 4.0 V2.2.3: notify after updates to authentication details). No
  * sign-in link: the button opens the profile page.
+ * Or (since 2026-12-05) two-factor authentication reset by someone else at the owner's request: by
+ * support on /staff/users (`mfa_reset_by_support`, the password replaced too) or by an operator with
+ * the CLI (`mfa_reset_by_operator`, the password kept), which is what someone holding a leaked
+ * password would talk support into (OWASP ASVS 4.0 V2.5.5). These say who (support or an operator,
+ * never a staff member's name or address: `ip` is null), when, and "if you did not ask for this,
+ * contact support now"; their "if it was you" line is their own, as the owner did not make the change.
  */
 export function securityChange(d: SecurityChangeData, ctx: MailContext) {
   const { t } = ctx;
   const k = `mail.securityChange.${d.change}` as const;
+  // A reset was made by someone else: "if that was you, nothing to do" would not fit.
+  const ifYou =
+    d.change === 'mfa_reset_by_support' || d.change === 'mfa_reset_by_operator'
+      ? t(`mail.securityChange.${d.change}.ifYou`)
+      : t('mail.securityChange.ifYou');
   return renderMail(
     {
       subject: t(`${k}.subject`, providerArgs(ctx)),
@@ -33,7 +44,7 @@ export function securityChange(d: SecurityChangeData, ctx: MailContext) {
           strong: true,
           text: t(`${k}.intro`, { at: when(d.at, ctx), ip: d.ip ?? '', known: d.ip ? 'yes' : 'no' }),
         },
-        { kind: 'p', text: t('mail.securityChange.ifYou') },
+        { kind: 'p', text: ifYou },
         { kind: 'button', label: t('mail.securityChange.button'), url: url(ctx, '/profile') },
         { kind: 'p', text: t(`${k}.notYou`, { support: ctx.support }) },
       ],
