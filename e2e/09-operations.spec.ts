@@ -378,7 +378,7 @@ test.describe('npm run demo leaves no process behind', () => {
       });
     for (const [command, said] of [
       [
-        `${admin} -- create-account --number ACC-5401 --name "Palermo" --country GB`,
+        `${admin} -- create-account --number ACC-5401 --name "Palermo" --country GB --offline`,
         'created account ACC-5401',
       ],
       [`${admin} -- add-sip-credential --account ACC-5401 --username palermo-desk`, 'added SIP credential'],

@@ -31,6 +31,10 @@ import { DEFAULT_COUNTRY } from '@/lib/phone/plan';
 import { envVar } from '@/lib/server/env';
 import { seal, sealedUnderCurrent, unseal } from '@/lib/server/seal';
 import { canonicalTimeZone } from '@/lib/time/format';
+import os from 'node:os';
+import { hasControlCharacter } from '@/lib/server/control-characters';
+import { lockAccount } from '@/lib/server/db/lock';
+import type { SwitchClient } from '@/lib/switch/client';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
@@ -58,9 +62,32 @@ const email = emailSchema({
 /** The actor the audit log names for every change made with the operator CLI (no user row stands behind it). */
 export const OPERATOR_ACTOR = 'operator-cli';
 
+/** Who ran an operator command, and on which machine (operatorIdentity). */
+export type OperatorIdentity = { osUser: string; sudoUser?: string; host: string };
+
+/**
+ * Who ran an operator command, and where, for the detail of every row the CLI audits: `osUser`, the
+ * name of the process's own user id in the system's user database (`os.userInfo()`: no environment
+ * variable changes it; `uid N` for an id without a name, as in a container run with an arbitrary
+ * id); `sudoUser`, the SUDO_USER that sudo sets to the person who ran `sudo` (only when set; it is an
+ * environment variable, so it is as trustworthy as the shell that ran the command); `host`, the
+ * machine's host name. Review, session 42: the rows named `operator-cli` and nobody behind it.
+ */
+export function operatorIdentity(env: NodeJS.ProcessEnv = process.env): OperatorIdentity {
+  let osUser: string;
+  try {
+    osUser = os.userInfo().username;
+  } catch {
+    osUser = `uid ${process.getuid?.() ?? 'unknown'}`;
+  }
+  const sudoUser = env.SUDO_USER?.trim().slice(0, 100);
+  return { osUser, ...(sudoUser ? { sudoUser } : {}), host: os.hostname() };
+}
+
 /**
  * The audit row of an operator command, written in the command's transaction: the CLI has no user
- * row to name as actor, hence the direct write (the same columns as lib/audit/log.ts audit()).
+ * row to name as actor, hence the direct write (the same columns as lib/audit/log.ts audit()). Its
+ * detail is `detail` followed by the operator's identity (operatorIdentity), for every command.
  */
 function operatorAudit(
   tx: Tx,
@@ -73,7 +100,7 @@ function operatorAudit(
       accountId: row.accountId,
       targetType: row.target?.type,
       targetId: row.target?.id,
-      detail: row.detail ? JSON.stringify(row.detail) : undefined,
+      detail: JSON.stringify({ ...row.detail, ...operatorIdentity() }),
     },
   });
 }
@@ -110,15 +137,37 @@ export function countryTimeZone(country: string): string {
   throw new CommandError(`--time-zone is required: ${country} has several time zones: ${zones.join(', ')}`);
 }
 
+/** What create-account learnt from the switch: its international calling, or `not_asked` (--offline). */
+export type AccountOnSwitch = 'allowed' | 'blocked' | 'not_asked';
+
 /**
  * Creates a customer account. Without `timeZone`, the country's zone (countryTimeZone: refused when the
  * country has several). `phone` (optional) is its callback number on file, typed as a person
  * would (E.164 or national for `country`); a number support must not call (lib/phone/callback.ts) is refused.
- * Audited as account.created (actor `operator-cli`) in the same transaction.
+ * Audited as account.created (actor `operator-cli`) in the same transaction, with what the switch said.
+ *
+ * `onSwitch` (the operator CLI's create-account passes one unless --offline): the switch is asked for
+ * the account first (CONTRACTS §3 `GET /v1/accounts/{n}`), after every other check and before anything
+ * is written. A 404 is refused: a mistyped number (ACC-1010 for ACC-1001) made an account no switch
+ * event ever reaches, shown "International calling allowed" for good (review, session 42). No answer
+ * (timeout, 5xx, a refused token) is refused too: nothing says the number is right.
+ *
+ * An account the switch has blocked is created due for reconciliation (`reconcileDue`): the
+ * reconciler's next pass (RECONCILE_INTERVAL_MS, a minute by default) reads it first and shows its
+ * block (lib/blocks/lifecycle.ts reconcileAccount, the one way a block is made from the switch's
+ * answer), with its notice to the members it has then. Not made here: a new account has no member
+ * yet (create-user --account needs the account first), so a block made now would mail its notice to
+ * nobody, and the reconciler, finding the portal already blocked, would not mail it later either.
+ *
+ * Without `onSwitch` the switch is not asked (`not_asked` in the audit row): for data that tests and
+ * the e2e journeys provision on the simulated switch afterwards. Returns the account row with
+ * `onSwitch` and, when blocked, the switch's `switchReason`. Throws CommandError, having written
+ * nothing, for any refusal.
  */
 export async function createAccount(
   db: Db,
   raw: { number?: string; name?: string; country?: string; timeZone?: string; phone?: string },
+  onSwitch?: SwitchClient,
 ) {
   const a = parse(
     z.object({
@@ -153,20 +202,41 @@ export async function createAccount(
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
-  return createOnce(`account ${a.number} already exists`, () =>
+  const state = onSwitch ? await onSwitch.getAccount(a.number) : null;
+  if (state && !state.ok && state.kind === 'not_found')
+    throw new CommandError(
+      `the switch does not know account ${a.number} (${state.message}); nothing was created. Check the number: ` +
+        'an account the switch does not know is never blocked or lifted there. If the switch is to learn it later, pass --offline',
+    );
+  if (state && !state.ok)
+    throw new CommandError(
+      `the switch did not answer for account ${a.number} (${state.message}); nothing was created. ` +
+        'Try again, or pass --offline to create it without asking the switch',
+    );
+  const found = state?.ok ? state.value : null;
+  const said: AccountOnSwitch = found?.internationalCalling ?? 'not_asked';
+  const switchReason = found?.internationalCalling === 'blocked' ? found.reason : undefined;
+  const account = await createOnce(`account ${a.number} already exists`, () =>
     db.$transaction(async (tx) => {
       const account = await tx.customerAccount.create({
-        data: { ...a, timeZone, phone: phone?.ok ? phone.stored : null },
+        data: { ...a, timeZone, phone: phone?.ok ? phone.stored : null, reconcileDue: said === 'blocked' },
       });
       await operatorAudit(tx, {
         action: 'account.created',
         accountId: account.id,
         target: { type: 'account', id: account.id },
-        detail: { number: account.number, country: account.country, timeZone },
+        detail: {
+          number: account.number,
+          country: account.country,
+          timeZone,
+          switchSays: said,
+          ...(said === 'blocked' ? { switchReason } : {}),
+        },
       });
       return account;
     }),
   );
+  return { ...account, onSwitch: said, switchReason };
 }
 
 /**
@@ -220,10 +290,11 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
 
 /**
  * Creates a login: `role` (any case), hashed `password` (checked against `minScore`, 0–4), and for a customer
- * the membership of `account` (ACC-… or as typed, accountNumberReferenceSchema), the only moment the CLI links a user to an account. `locale`
+ * the membership of `account` (ACC-… or as typed, accountNumberReferenceSchema; later ones: addMember). `locale`
  * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's
  * rule; localeChosenAt stays null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
- * bad value; audited as user.created with the role and language.
+ * bad value (a password with a line break or another control character included); audited as
+ * user.created with the role and language.
  */
 export async function createUser(
   db: Db,
@@ -240,7 +311,16 @@ export async function createUser(
         .toLowerCase()
         .pipe(z.enum(ROLES, 'a --role of customer, agent or admin is required')),
       account: accountNumberReferenceSchema.optional(),
-      password: z.string().min(1, 'a password is required on stdin').max(1024),
+      // As the portal's forms take it (lib/server/safe-action.ts: no control character), on one line as a
+      // browser's password field has it: `pw⏎pw`, a password typed twice into the old prompt, was stored.
+      password: z
+        .string()
+        .min(1, 'a password is required on stdin')
+        .max(1024)
+        .refine(
+          (p) => !hasControlCharacter(p) && !/[\r\n]/.test(p),
+          'the password holds a line break or another control character, which a password field cannot take: give it once, on one line',
+        ),
       name: z.string().max(200).optional(),
       // A language tag (`es`, `ES`, `es-AR`: the customer's own variety is written as Spanish; dates
       // and numbers follow the account's country, lib/i18n/locales.ts formatTag).
@@ -376,4 +456,123 @@ export async function resealSecrets(db: Db): Promise<{ resealed: number; current
       `${unreadable} TOTP secret(s) open under neither AUTH_SECRET nor AUTH_SECRET_PREVIOUS; ${resealed} re-sealed`,
     );
   return { resealed, current: users.length - resealed };
+}
+
+// ------------------------------------------------------------------------- account members (add / remove)
+
+/**
+ * The customer login and the account a membership command names (`email`; `account` ACC-… or as
+ * typed, accountNumberReferenceSchema). Throws CommandError for a bad value, an address with no
+ * login, a staff login (staff read every account through the console: a staff login is no customer
+ * and no member of one), or an account that does not exist.
+ */
+async function memberAndAccount(db: Db, raw: { email?: string; account?: string }) {
+  const m = parse(z.object({ email, account: accountNumberReferenceSchema }), raw);
+  const user = await db.user.findUnique({
+    where: { email: m.email },
+    select: { id: true, email: true, role: true },
+  });
+  if (!user)
+    throw new CommandError(
+      `no user ${m.email}: create the login first (create-user --role customer --account …)`,
+    );
+  if (isStaff(user))
+    throw new CommandError(
+      `${user.email} is a staff login (${user.role}): staff see every account and are no member of one`,
+    );
+  const account = await db.customerAccount.findUnique({
+    where: { number: m.account },
+    select: { id: true, number: true },
+  });
+  if (!account) throw new CommandError(`no account ${m.account}`);
+  return { user, account };
+}
+
+/** What add-member and remove-member did: the login, the account, and whether anything changed. */
+export type MemberChange = { email: string; account: string; changed: boolean; membersLeft?: number };
+
+/**
+ * add-member: makes customer login `email` a member of account `account`. From its next request the
+ * login sees the account, gets its mail and may act on its blocks: a second account for someone who
+ * works for two companies (CONTRACTS §5's Dana), or the first for a login created without --account.
+ * Before (review, session 42) only create-user linked a login to an account, once. User.locale stays
+ * as it is: a person has one language, not one per account (docs/operations.md). Idempotent: a login
+ * that is a member already is `changed: false`, nothing written (two operators at once: the same).
+ * Throws CommandError as memberAndAccount says. Audited as membership.added (the address), on the account.
+ */
+export async function addMember(db: Db, raw: { email?: string; account?: string }): Promise<MemberChange> {
+  const { user, account } = await memberAndAccount(db, raw);
+  const answer = (changed: boolean): MemberChange => ({
+    email: user.email,
+    account: account.number,
+    changed,
+  });
+  const key = { userId_accountId: { userId: user.id, accountId: account.id } };
+  if (await db.membership.findUnique({ where: key })) return answer(false);
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
+      await operatorAudit(tx, {
+        action: 'membership.added',
+        accountId: account.id,
+        target: { type: 'user', id: user.id },
+        detail: { email: user.email },
+      });
+    });
+  } catch (e) {
+    // Another operator's add-member came between the check and the insert: the check's answer.
+    if (isUniqueViolation(e)) return answer(false);
+    throw e;
+  }
+  return answer(true);
+}
+
+/**
+ * remove-member: ends customer login `email`'s membership of account `account`. From the login's next
+ * request the account is gone from it: every customer read is scoped by membership inside its query,
+ * and a session holds no list of accounts (lib/auth/session.ts reads the login per request). Mail about
+ * the account still queued to it is not sent (lib/mail/render.ts: "recipient no longer a member of the
+ * account"), and a decision on a request it filed is mailed to the remaining members
+ * (lib/mail/queue.ts queueMailToAsker). The login, its other accounts and what it filed stay: its
+ * pending requests stay in the staff queue. Idempotent: no membership is `changed: false`, nothing written.
+ *
+ * The account's last member is removed only with `lastMember` (--last-member): with nobody left, a
+ * new block's notice (CONTRACTS §4: every member) reaches no one and nobody can ask for an unblock;
+ * an operator replacing a contact means add-member first. Under the account's lock, so two removals
+ * at once cannot each leave the other as "not the last". `membersLeft`: the account's members after.
+ * Throws CommandError as memberAndAccount says, or for the last member. Audited as
+ * membership.removed (the address), on the account.
+ */
+export async function removeMember(
+  db: Db,
+  raw: { email?: string; account?: string; lastMember?: boolean },
+): Promise<MemberChange> {
+  const { user, account } = await memberAndAccount(db, raw);
+  return db.$transaction(async (tx) => {
+    await lockAccount(tx, account.id);
+    const membership = await tx.membership.findUnique({
+      where: { userId_accountId: { userId: user.id, accountId: account.id } },
+    });
+    const members = await tx.membership.count({ where: { accountId: account.id } });
+    const answer = (changed: boolean, membersLeft: number): MemberChange => ({
+      email: user.email,
+      account: account.number,
+      changed,
+      membersLeft,
+    });
+    if (!membership) return answer(false, members);
+    if (members === 1 && !raw.lastMember)
+      throw new CommandError(
+        `${user.email} is the last member of ${account.number}: without one, nobody gets its block notices ` +
+          'or can ask for an unblock. Add the new contact first (add-member), or pass --last-member to remove them anyway',
+      );
+    await tx.membership.delete({ where: { id: membership.id } });
+    await operatorAudit(tx, {
+      action: 'membership.removed',
+      accountId: account.id,
+      target: { type: 'user', id: user.id },
+      detail: { email: user.email },
+    });
+    return answer(true, members - 1);
+  });
 }

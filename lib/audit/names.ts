@@ -73,6 +73,9 @@ export const AUDIT_ACTIONS = [
   'account.created',
   'sip_credential.created',
   'secrets.resealed',
+  /** The operator CLI's add-member / remove-member: a customer login joined or left an account. */
+  'membership.added',
+  'membership.removed',
   'allowance.requested',
   'allowance.approved',
   'allowance.denied',

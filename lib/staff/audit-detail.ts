@@ -108,6 +108,10 @@ const FIELDS: Record<string, Spec> = {
   emailed: f('emailed', 'yesNo'),
   blockId: f('block', 'code'),
   hours: f('hours', 'hours'),
+  // Who ran an operator command, and where (lib/accounts/commands.ts operatorIdentity; since 2026-12-05).
+  osUser: f('osUser', 'code'),
+  sudoUser: f('sudoUser', 'code'),
+  host: f('host', 'code'),
   reason: f('blockReason', TERM.blockReason),
   attestedCallback: f('attestedCallback', 'yesNo'),
   note: f('note', 'text'),

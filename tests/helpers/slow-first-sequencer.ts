@@ -14,6 +14,7 @@ const SLOW_FIRST = [
   'tests/integration/mail-links.test.ts', // 35 s
   'tests/kamailio/softphones.test.ts', // 88 s before issue 11's cut, ~33 s after
   'tests/integration/switch-outbox.test.ts', // 25 s
+  'tests/integration/admin-cli.test.ts', // 17 s (2026-12-05): a CLI process per step
   'tests/integration/sip-password-intent.test.ts', // 16 s
   'tests/kamailio/reference-switch.test.ts', // 13 s
   'tests/integration/block-truth.test.ts', // 11 s

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
 import { consume, LIMITS } from '@/lib/server/rate-limit';
 import { seedDemo } from '@/lib/demo/seed';
@@ -13,39 +13,14 @@ import {
   CommandError,
   createAccount,
   createUser,
+  operatorIdentity,
   resetSecondFactor,
 } from '@/lib/accounts/commands';
 import { auditFilterSchema, listAudit } from '@/lib/staff/audit-query';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { runAdmin as admin, runAdminAsync } from '@/tests/helpers/admin-cli';
 import { makeStaff } from '@/tests/helpers/factory';
-
-function admin(
-  args: string[],
-  stdin = '',
-  extraEnv: Record<string, string> = {},
-): { code: number; out: string; err: string } {
-  try {
-    // `npm run admin` is tsx on scripts/admin.ts: here tsx's loader in one Node process, without the
-    // launcher process the `tsx` command puts in front of it (e2e/support/tsx.ts), ~20 times in this file.
-    const out = execFileSync(
-      process.execPath,
-      ['--conditions=react-server', '--import', 'tsx', 'scripts/admin.ts', ...args],
-      {
-        input: stdin,
-        encoding: 'utf8',
-        stdio: 'pipe',
-        env: { ...process.env, ...extraEnv },
-        // A synchronous call blocks the test's thread: no test timeout could end a hung CLI.
-        timeout: 120_000,
-        killSignal: 'SIGKILL',
-      },
-    );
-    return { code: 0, out, err: '' };
-  } catch (e) {
-    const x = e as { status: number; stdout: string; stderr: string };
-    return { code: x.status, out: x.stdout, err: x.stderr };
-  }
-}
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 describe.each(dialects())("the demo's published logins on %s", (dialect) => {
   beforeAll(async () => {
@@ -201,7 +176,7 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(await made('max@tollgate.example', { role: 'admin' })).toBe('en');
     const ana = await db.user.findUniqueOrThrow({ where: { email: 'ana@clinica.example' } });
     const audit = await db.auditLog.findFirstOrThrow({ where: { action: 'user.created', targetId: ana.id } });
-    expect(JSON.parse(audit.detail!)).toEqual({ role: 'customer', locale: 'es' });
+    expect(JSON.parse(audit.detail!)).toEqual({ role: 'customer', locale: 'es', ...operatorIdentity() });
 
     const e = await createUser(
       db,
@@ -223,9 +198,17 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     const account = await createAccount(db, { number: 'ACC-7301', name: 'Pier Audit', timeZone: 'UTC' });
     const cred = await addSipCredential(db, { account: 'ACC-7301', username: 'pier-audit-desk' });
     const rows = await db.auditLog.findMany({ where: { accountId: account.id }, orderBy: { action: 'asc' } });
+    // With who ran the command, from where (operatorIdentity: the OS user, SUDO_USER when set, the host).
+    const who = operatorIdentity();
+    expect(who).toMatchObject({ osUser: expect.any(String), host: expect.any(String) });
     expect(rows.map((r) => [r.action, r.actorEmail, r.targetId, JSON.parse(r.detail!)])).toEqual([
-      ['account.created', 'operator-cli', account.id, { number: 'ACC-7301', country: 'US', timeZone: 'UTC' }],
-      ['sip_credential.created', 'operator-cli', cred.id, { username: 'pier-audit-desk' }],
+      [
+        'account.created',
+        'operator-cli',
+        account.id,
+        { number: 'ACC-7301', country: 'US', timeZone: 'UTC', switchSays: 'not_asked', ...who },
+      ],
+      ['sip_credential.created', 'operator-cli', cred.id, { username: 'pier-audit-desk', ...who }],
     ]);
     const staff = await makeStaff();
     const found = await listAudit(
@@ -349,7 +332,12 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
     expect(await db.verificationToken.count({ where: { identifier: email } })).toBe(0);
     const row = await db.auditLog.findFirstOrThrow({ where: { action: 'user.second_factor_reset' } });
     expect(row).toMatchObject({ actorEmail: 'operator-cli', targetId: user.id });
-    expect(JSON.parse(row.detail!)).toEqual({ email, sessionsEnded: 1, recoveryCodesRemoved: 1 });
+    expect(JSON.parse(row.detail!)).toEqual({
+      email,
+      sessionsEnded: 1,
+      recoveryCodesRemoved: 1,
+      ...operatorIdentity(),
+    });
     // Nothing to reset, or nobody: said, and nothing written.
     await expect(resetSecondFactor(db, { email })).rejects.toThrow(`${email} has no second factor to reset`);
     await expect(resetSecondFactor(db, { email: 'nobody@phone.example' })).rejects.toThrow(CommandError);
@@ -441,17 +429,23 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
 // databases in-process above (the PostgreSQL half of these spawns cost about 20 s of every CI run).
 describe('the operator CLI as a process', () => {
   let databaseUrl = '';
+  let sim: TestSim;
   beforeAll(async () => {
     databaseUrl = await useFreshDb('sqlite');
+    sim = await startTestSim();
   });
+  afterAll(() => sim.stop());
 
   // The CLI itself (each call a `tsx` start, about 2 s on a busy machine): plain output, exit codes
   // 0, 1 and 2, the password on stdin. Which input each command refuses is checked in-process above.
   it('operator commands: plain output, non-zero exit with a message on bad input', async () => {
-    expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Pier Seven'])).toMatchObject({
-      code: 0,
-      out: 'created account ACC-7001\n',
-    });
+    // create-account asks the switch first (scripts/admin.ts): one that knows ACC-7001.
+    await sim.control('PUT', '/_sim/accounts/ACC-7001', { internationalCalling: 'allowed', credentials: [] });
+    const onSwitch = { SWITCH_API_URL: sim.url, SWITCH_API_TOKEN: TOKEN };
+    // Asynchronous: the simulator answers from this process.
+    expect(
+      await runAdminAsync(['create-account', '--number', 'ACC-7001', '--name', 'Pier Seven'], '', onSwitch),
+    ).toMatchObject({ code: 0, out: 'created account ACC-7001\n' });
     expect(admin(['create-account', '--number', 'ACC-7001', '--name', 'Again'])).toMatchObject({
       code: 1,
       err: expect.stringMatching(/^error: /),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resealSecrets } from '@/lib/accounts/commands';
+import { operatorIdentity, resealSecrets } from '@/lib/accounts/commands';
 import { decryptSecret, encryptSecret, hashRecoveryCode } from '@/lib/auth/totp';
 import { verifySecondFactor } from '@/lib/auth/mfa/verify';
 import { mac } from '@/lib/server/seal';
@@ -49,7 +49,7 @@ describe.each(dialects())('rotating AUTH_SECRET on %s', (dialect) => {
     // The operator command is audited when it re-sealed something (actor operator-cli), not when idle.
     const rows = await db.auditLog.findMany({ where: { action: 'secrets.resealed' } });
     expect(rows.map((r) => [r.actorEmail, JSON.parse(r.detail!)])).toEqual([
-      ['operator-cli', { resealed: 1, unreadable: 0 }],
+      ['operator-cli', { resealed: 1, unreadable: 0, ...operatorIdentity() }],
     ]);
 
     delete process.env.AUTH_SECRET_PREVIOUS; // the rotation is over

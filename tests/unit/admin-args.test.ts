@@ -14,12 +14,17 @@ describe('npm run admin: reading the options', () => {
         'Pier Seven',
         '--phone=+34 911 23 45 67',
       ]),
-    ).toEqual({ ok: true, values: { number: 'ACC-7001', name: 'Pier Seven', phone: '+34 911 23 45 67' } });
-    expect(readAdminArgs('reseal-secrets', [])).toEqual({ ok: true, values: {} });
+    ).toEqual({
+      ok: true,
+      values: { number: 'ACC-7001', name: 'Pier Seven', phone: '+34 911 23 45 67' },
+      flags: {},
+    });
+    expect(readAdminArgs('reseal-secrets', [])).toEqual({ ok: true, values: {}, flags: {} });
     // A value that looks like an option is still the value when given with `=`.
     expect(readAdminArgs('create-user', ['--name=--nobody', '--email', 'a@b.example'])).toEqual({
       ok: true,
       values: { name: '--nobody', email: 'a@b.example' },
+      flags: {},
     });
   });
 
@@ -39,7 +44,7 @@ describe('npm run admin: reading the options', () => {
     expect(readAdminArgs('create-account', ['--number', 'ACC-1', '--label', 'Desk'])).toEqual({
       ok: false,
       message:
-        'create-account does not take --label (it takes --number, --name, --country, --time-zone, --phone)',
+        'create-account does not take --label (it takes --number, --name, --country, --time-zone, --phone, --offline)',
     });
     expect(readAdminArgs('add-sip-credential', ['--email', 'a@b.example']).ok).toBe(false);
     expect(readAdminArgs('reseal-secrets', ['--force'])).toEqual({

@@ -1,0 +1,241 @@
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { quote } from 'shell-quote';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/lib/server/db';
+import { runAdmin as admin, runAdminAsync } from '@/tests/helpers/admin-cli';
+import { useFreshDb } from '@/tests/helpers/db';
+import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
+
+// The operator CLI as a process, for what review session 42 added: create-account asking the switch,
+// add-member / remove-member, who ran a command in its audit rows, and the password at a terminal.
+// SQLite only, as tests/integration/demo-and-admin.test.ts's process tests: argv, stdin, the terminal
+// and exit codes do not depend on the database; the commands' writes are checked on both databases
+// in tests/integration/admin-members.test.ts.
+
+const PASSWORD = 'harbour lantern granite violet';
+
+/**
+ * `npm run admin -- <args>` at a terminal: under `script` (util-linux) a pseudo-terminal is its stdin
+ * and stdout. Each of `keys` is typed once the screen shows its `after` text (after the previous
+ * one), as a person types at a prompt. Resolves to the exit code and everything the terminal showed,
+ * the echo of what was typed included.
+ */
+function atTerminal(
+  args: string[],
+  keys: { after: string; type: string }[],
+): Promise<{ code: number | null; screen: string }> {
+  const command = quote([
+    process.execPath,
+    '--conditions=react-server',
+    '--import',
+    'tsx',
+    'scripts/admin.ts',
+    ...args,
+  ]);
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  let from = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString('utf8');
+    const next = keys[0];
+    if (next && screen.indexOf(next.after, from) >= 0) {
+      keys.shift();
+      from = screen.length;
+      child.stdin.write(next.type);
+    }
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolve({ code, screen });
+    }),
+  );
+}
+
+describe('the operator CLI as a process: members, the switch, the password', () => {
+  let sim: TestSim;
+  let onSwitch: Record<string, string>;
+  beforeAll(async () => {
+    await useFreshDb('sqlite');
+    sim = await startTestSim();
+    onSwitch = { SWITCH_API_URL: sim.url, SWITCH_API_TOKEN: TOKEN };
+  });
+  afterAll(() => sim.stop());
+
+  it('create-account asks the switch: a number it does not know is refused; --offline skips the question', async () => {
+    // Asynchronous: the simulator answers from this process.
+    expect(
+      await runAdminAsync(['create-account', '--number', 'ACC-8010', '--name', 'Typo Dental'], '', onSwitch),
+    ).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'error: the switch does not know account ACC-8010 (HTTP 404 account_not_found: no account ACC-8010); ' +
+        'nothing was created. Check the number: an account the switch does not know is never blocked or ' +
+        'lifted there. If the switch is to learn it later, pass --offline\n',
+    });
+    // One the switch has blocked: created, and the line says when the portal shows the block.
+    await sim.control('PUT', '/_sim/accounts/ACC-8030', {
+      internationalCalling: 'blocked',
+      reason: 'hotspot_source_ip',
+      credentials: [],
+    });
+    expect(
+      await runAdminAsync(['create-account', '--number', 'ACC-8030', '--name', 'Harbor'], '', onSwitch),
+    ).toEqual({
+      code: 0,
+      out:
+        "created account ACC-8030; blocked on the switch (hotspot_source_ip): the portal's reconciler shows the " +
+        'block at its next pass and mails its notice to the members the account has by then\n',
+      err: '',
+    });
+    // Without the switch's address the command says which variable is missing (--offline needs none).
+    expect(
+      admin(['create-account', '--number', 'ACC-8010', '--name', 'Typo Dental'], '', { SWITCH_API_URL: '' }),
+    ).toMatchObject({ code: 1, err: expect.stringMatching(/^error: SWITCH_API_URL: is required/) });
+    expect(
+      admin(['create-account', '--number', 'ACC-8010', '--name', 'Later Dental', '--offline'], '', {
+        SWITCH_API_URL: '',
+      }),
+    ).toEqual({ code: 0, out: 'created account ACC-8010 without asking the switch (--offline)\n', err: '' });
+    // A flag takes no value; one given twice or meant for another command is refused, as options are.
+    for (const args of [
+      ['create-account', '--number', 'ACC-8011', '--name', 'X', '--offline=yes'],
+      ['create-account', '--number', 'ACC-8011', '--name', 'X', '--offline', '--offline'],
+      ['add-member', '--email', 'x@pier.example', '--account', 'ACC-8010', '--last-member'],
+    ])
+      expect(admin(args, '', { DATABASE_URL: '' })).toMatchObject({
+        code: 2,
+        err: expect.stringMatching(/^error: /),
+      });
+    // `--help` after a flag is help (a flag takes no value that --help could be).
+    expect(admin(['create-account', '--offline', '--help'], '', { DATABASE_URL: '' })).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^usage: npm run admin[\s\S]*add-member[\s\S]*remove-member/),
+    });
+    expect(await getDb().customerAccount.count({ where: { number: 'ACC-8011' } })).toBe(0);
+  }, 60_000);
+
+  it('add-member and remove-member: plain answers, idempotent, the last member only with --last-member, audited with who ran them', async () => {
+    const user = admin(
+      ['create-user', '--email', 'dana@members.example', '--role', 'customer', '--account', 'ACC-8010'],
+      `${PASSWORD}\n`,
+    );
+    expect(user.code).toBe(0);
+    await sim.control('PUT', '/_sim/accounts/ACC-8020', { internationalCalling: 'allowed', credentials: [] });
+    expect(
+      await runAdminAsync(['create-account', '--number', 'ACC-8020', '--name', 'Acme Labs'], '', onSwitch),
+    ).toEqual({ code: 0, out: 'created account ACC-8020\n', err: '' });
+    const sudo = { SUDO_USER: 'alex-ops' };
+    expect(
+      admin(['add-member', '--email', 'dana@members.example', '--account', 'acc 8020'], '', sudo),
+    ).toEqual({ code: 0, out: 'added dana@members.example to ACC-8020\n', err: '' });
+    expect(admin(['add-member', '--email', 'dana@members.example', '--account', 'ACC-8020'])).toEqual({
+      code: 0,
+      out: 'dana@members.example is already a member of ACC-8020\n',
+      err: '',
+    });
+    expect(
+      admin(['remove-member', '--email', 'dana@members.example', '--account', 'ACC-8020']),
+    ).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(
+        /^error: dana@members\.example is the last member of ACC-8020: .*--last-member/,
+      ),
+    });
+    expect(
+      admin(
+        ['remove-member', '--email', 'dana@members.example', '--account', 'ACC-8020', '--last-member'],
+        '',
+        sudo,
+      ),
+    ).toEqual({ code: 0, out: 'removed dana@members.example from ACC-8020; 0 member(s) left\n', err: '' });
+    expect(admin(['remove-member', '--email', 'dana@members.example', '--account', 'ACC-8020'])).toEqual({
+      code: 0,
+      out: 'dana@members.example is not a member of ACC-8020\n',
+      err: '',
+    });
+    // Every row the CLI writes names the operator's system user, the sudo user when there is one, the host.
+    const rows = await getDb().auditLog.findMany({
+      where: { actorEmail: 'operator-cli', action: { startsWith: 'membership.' } },
+      orderBy: { at: 'asc' },
+    });
+    expect(rows.map((r) => [r.action, JSON.parse(r.detail!)])).toEqual([
+      [
+        'membership.added',
+        {
+          email: 'dana@members.example',
+          osUser: os.userInfo().username,
+          sudoUser: 'alex-ops',
+          host: os.hostname(),
+        },
+      ],
+      [
+        'membership.removed',
+        {
+          email: 'dana@members.example',
+          osUser: os.userInfo().username,
+          sudoUser: 'alex-ops',
+          host: os.hostname(),
+        },
+      ],
+    ]);
+    const created = await getDb().auditLog.findFirstOrThrow({ where: { action: 'user.created' } });
+    expect(JSON.parse(created.detail!)).toEqual({
+      role: 'customer',
+      locale: 'en',
+      osUser: os.userInfo().username,
+      host: os.hostname(),
+    });
+  }, 60_000);
+
+  it('create-user at a terminal: the password is not shown, is asked twice, and two that differ are refused', async () => {
+    const typed = await atTerminal(
+      ['create-user', '--email', 'tty@pier.example', '--role', 'customer', '--account', 'ACC-8010'],
+      [
+        { after: 'Password (not shown): ', type: `${PASSWORD}\r` },
+        { after: 'The same password again: ', type: `${PASSWORD}\r` },
+      ],
+    );
+    expect(typed).toMatchObject({
+      code: 0,
+      screen: expect.stringContaining('created user tty@pier.example'),
+    });
+    expect(typed.screen).not.toContain('harbour');
+    const differ = await atTerminal(
+      ['create-user', '--email', 'typo@pier.example', '--role', 'customer'],
+      [
+        { after: 'Password (not shown): ', type: `${PASSWORD}\r` },
+        { after: 'The same password again: ', type: 'harbour lantern granite violin\r' },
+      ],
+    );
+    expect(differ).toMatchObject({
+      code: 1,
+      screen: expect.stringContaining('error: the two passwords differ: nothing was created'),
+    });
+    expect(await getDb().user.count({ where: { email: 'tty@pier.example' } })).toBe(1);
+    expect(await getDb().user.count({ where: { email: 'typo@pier.example' } })).toBe(0);
+  }, 60_000);
+
+  it('create-user from a pipe: one line, as a password field takes it; a second line is refused', async () => {
+    // Before: `pw⏎pw` (typed twice into the old prompt, or a script's two lines) was stored as the password.
+    expect(
+      admin(
+        ['create-user', '--email', 'twice@pier.example', '--role', 'customer'],
+        `${PASSWORD}\n${PASSWORD}\n`,
+      ),
+    ).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'error: --password: the password holds a line break or another control character, which a password ' +
+        'field cannot take: give it once, on one line\n',
+    });
+    expect(
+      admin(['create-user', '--email', 'crlf@pier.example', '--role', 'customer'], `${PASSWORD}\r\n`),
+    ).toMatchObject({ code: 0 });
+    expect(await getDb().user.count({ where: { email: 'twice@pier.example' } })).toBe(0);
+  }, 60_000);
+});
