@@ -41,6 +41,10 @@ export const AUDIT_ACTIONS = [
   'request.closed_block_lifted',
   /** An approval's lift did not happen (refused by the switch, or cancelled by a new block): pending again. */
   'request.reopened',
+  /** An agent took a waiting request before calling (lib/requests/claim.ts), took it over, or released it. */
+  'request.taken',
+  'request.taken_over',
+  'request.released',
   'block.place_requested',
   'block.placed',
   'block.place_refused',

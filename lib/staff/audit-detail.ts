@@ -157,12 +157,23 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'profile.time_zone_changed': { from: f('before', 'zone'), to: f('after', 'zone') },
   'profile.locale_changed': { from: f('before', 'language'), to: f('after', 'language') },
   // An admin's reason for changing a staff login (lib/staff/users.ts), not a block's; since 2026-12-05.
-  'staff_user.role_changed': { from: f('before', 'role'), to: f('after', 'role'), reason: f('grantReason', 'text') },
+  'staff_user.role_changed': {
+    from: f('before', 'role'),
+    to: f('after', 'role'),
+    reason: f('grantReason', 'text'),
+  },
   'staff_user.disabled': { reason: f('grantReason', 'text') },
   'staff_user.enabled': { reason: f('grantReason', 'text') },
   'staff_user.second_factor_reset': { reason: f('grantReason', 'text') },
   // The block reasons that needed a person before and after an admin's change (lib/policy/change.ts).
   'policy.changed': { before: f('before', 'reasons'), after: f('after', 'reasons') },
+  // A take-over of a request (lib/requests/claim.ts): whose it was, and the claim it ended.
+  'request.taken_over': {
+    from: f('takenFrom', 'email'),
+    heldSince: f('heldSince', 'time'),
+    heldUntil: f('heldUntil', 'time'),
+  },
+  'request.taken': { renewed: f('renewed', 'yesNo') },
   // The agent's reason for acting on a customer login (lib/staff/customer-logins.ts), not a block's.
   'customer_user.signed_out': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
   'customer_user.disabled': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
