@@ -46,7 +46,16 @@ test('the database goes away: pages say so with a 503, a form changes nothing, a
         ['--conditions=react-server', '--import', 'tsx', 'scripts/admin.ts', ...args],
         { env: portal!.env, input, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL' },
       );
-    admin(['create-account', '--number', 'ACC-7022', '--name', 'Outage Dental', '--country', 'GB', '--offline']);
+    admin([
+      'create-account',
+      '--number',
+      'ACC-7022',
+      '--name',
+      'Outage Dental',
+      '--country',
+      'GB',
+      '--offline',
+    ]);
     admin(
       ['create-user', '--email', CUSTOMER.email, '--role', 'customer', '--account', 'ACC-7022'],
       CUSTOMER.password,
