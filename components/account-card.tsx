@@ -3,6 +3,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { DemoFraudControl } from '@/components/demo-fraud-control';
 import { DataTable } from '@/components/ui/data-table';
 import type { AccountSummary } from '@/lib/accounts/queries';
+import { credentialLabel } from '@/lib/accounts/credential-name';
 import { isDemo } from '@/lib/server/env';
 import { ZONED } from '@/lib/time/format';
 
@@ -70,7 +71,8 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
       >
         {account.credentials.map((c) => (
           <tr key={c.id}>
-            <td>{c.label}</td>
+            {/* A credential added without a label has its username as label: not twice in one row. */}
+            <td>{credentialLabel(c) ?? '—'}</td>
             <td className="font-mono">{c.username}</td>
             <td>
               {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}

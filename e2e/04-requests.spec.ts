@@ -37,23 +37,29 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
   await page.getByLabel('What happened?').fill('INVITE sip:+441481712345@pbx SIP/2.0\n'.repeat(1900));
   expect(await page.getByLabel('What happened?').inputValue()).toHaveLength(2000);
   await page.getByLabel('Callback phone').fill('not a phone');
-  // Sent from the keyboard (Enter in a field): the answer puts focus on the first field in error,
-  // never on <body> (components/ui/submit-button.tsx).
-  await page.getByLabel('Callback phone').press('Enter');
-  await expect(page.locator('#intendedNumber-error')).toBeVisible();
-  await expect(page.locator('#callbackPhone-error')).toBeVisible();
-  await expect(page.getByLabel('Number you meant to dial')).toBeFocused();
-  expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId)).toHaveLength(0);
-  // No call chosen: the boxes themselves are marked and the first takes the focus (review, session 34:
-  // only their fieldset was, and the focus stayed on the button).
+  // Of several calls none comes ticked: the customer ticks the misdials (one was ticked for them, and
+  // support read "the customer marked 1 of these calls", tester, session 42).
   const calls = page.getByRole('group', { name: /misdial/ }).getByRole('checkbox');
-  for (const box of await calls.all()) await box.uncheck();
+  await expect(calls).toHaveCount(2);
+  for (const box of await calls.all()) await expect(box).not.toBeChecked();
+  // Sent from the keyboard (Enter in a field): the answer puts focus on the first field in error,
+  // never on <body> (components/ui/submit-button.tsx). No call chosen: the boxes themselves are marked
+  // and the first takes the focus (review, session 34: only their fieldset was, and the focus stayed
+  // on the button).
   await page.getByLabel('Callback phone').press('Enter');
   await expect(page.locator('#calls-error')).toBeVisible();
+  await expect(page.locator('#intendedNumber-error')).toBeVisible();
+  await expect(page.locator('#callbackPhone-error')).toBeVisible();
   await expect(calls.first()).toBeFocused();
   await expect(calls.first()).toHaveAttribute('aria-invalid', 'true');
   await expect(calls.first()).toHaveAccessibleDescription(/Choose the call or calls that were the misdial/);
+  expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId)).toHaveLength(0);
   await calls.first().check();
+  await page.getByLabel('Callback phone').press('Enter');
+  await expect(page.locator('#calls-error')).toHaveCount(0);
+  await expect(page.locator('#intendedNumber-error')).toBeVisible();
+  await expect(page.getByLabel('Number you meant to dial')).toBeFocused();
+  await expect(calls.first()).toBeChecked();
 
   await page.getByLabel('Number you meant to dial').fill('01481 712345');
   const explanation = 'Our dispatcher typed the wrong prefix for a supplier in Guernsey.';
@@ -98,6 +104,25 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
     harbor.blockId,
   );
   expect(req).toEqual({ intendedNumber: '+441481712345', callbackPhone: '+442079460018', status: 'pending' });
+
+  // A second request for the block would be refused: its pages say so up front, with the request's
+  // status and the way back, instead of a form to fill in first (tester, session 42).
+  for (const step of ['misdial', 'firewall']) {
+    await page.goto(`/blocks/${harbor.blockId}/${step}`);
+    await expect(
+      page.getByText(
+        'A request for this block is already waiting for support, so another cannot be sent now:',
+      ),
+    ).toBeVisible();
+    await expect(
+      page.getByText(/^Misdial unblock request · Sent .+ · Pending: support will call you back$/),
+    ).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Request unblock' })).toHaveCount(0);
+    await expect(page.getByLabel('Callback phone')).toHaveCount(0);
+  }
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Follow it, or withdraw it, on the block page' }).click();
+  await expect(page).toHaveURL(new RegExp(`/blocks/${harbor.blockId}$`));
 
   await page.getByRole('button', { name: 'Withdraw request' }).click();
   await expect(page.getByText('Withdrawn', { exact: true })).toBeVisible();
@@ -188,6 +213,7 @@ test('a request the switch’s lift closes reads “closed without a decision”
     accounts: [harbor],
   } = await createCustomer([HARBOR]);
   await signIn(page, omar, `/blocks/${harbor.blockId}/misdial`);
+  await page.getByRole('checkbox').first().check();
   await page.getByLabel('Number you meant to dial').fill('01481 712345');
   await page.getByLabel('What happened?').fill('I think our dispatcher misdialled a supplier in Guernsey.');
   await page.getByLabel('Callback phone').fill('+44 20 7946 0018');

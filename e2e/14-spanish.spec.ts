@@ -214,6 +214,7 @@ test.describe('in Spanish', () => {
     await expect(
       page.getByRole('group', { name: es('unblock.misdial.legend', { count: offered }) }),
     ).toBeVisible();
+    await page.getByRole('checkbox').first().check(); // of several calls, none comes ticked
     await page.getByLabel(es('unblock.misdial.intended')).fill('+34 912 345 678');
     await page
       .getByLabel(es('unblock.whatHappened'))

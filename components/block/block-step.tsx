@@ -5,15 +5,19 @@ import { PageHead } from '@/components/ui/page-head';
 /**
  * A page that asks something of a block in force (misdial, firewall, allowance): back to the block,
  * the title and intro, then the form; once the block is no longer active, the `inactive` status line
- * instead. A server component (it words the back link itself).
+ * instead. `instead`: what to show in place of the form while the block is active but the form could
+ * only be refused (a request already pending: components/block/pending-notice.tsx). A server
+ * component (it words the back link itself).
  */
 export async function BlockStep({
   block,
   copy,
+  instead,
   children,
 }: {
   block: { id: string; status: string };
   copy: { title: string; intro: string; inactive: string };
+  instead?: ReactNode;
   children: ReactNode;
 }) {
   const t = await getTranslations('unblock');
@@ -22,7 +26,7 @@ export async function BlockStep({
       <PageHead back={{ href: `/blocks/${block.id}`, label: t('back') }} title={copy.title}>
         <p className="max-w-xl">{copy.intro}</p>
       </PageHead>
-      {block.status === 'active' ? children : <p role="status">{copy.inactive}</p>}
+      {block.status !== 'active' ? <p role="status">{copy.inactive}</p> : (instead ?? children)}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
 import { reasonNeedsPerson } from '@/lib/policy/settings';
+import { credentialName } from '@/lib/accounts/credential-name';
 
 /**
  * Two or three sentences: what probably happened and what to do, from the block's own evidence. What to
@@ -57,7 +58,7 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
   // The misdial hint names this block's destinations, or shows the 00-for-0 slip one of them reads as.
   const slip = prefixSlip(to.values, country);
   const named = block.credentials.filter((c) => c.named);
-  const rotatable = named.map((c) => `${c.label} (${c.username})`);
+  const rotatable = named.map((c) => credentialName(c));
   // Every password the policy asks for is changed: asking for them again (and promising calls come
   // back) would send the customer round in a circle, whether the switch refused the lift or the
   // policy keeps the block for a person.

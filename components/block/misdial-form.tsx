@@ -16,6 +16,9 @@ type Call = { id: string; label: string };
  * the account country's own ("0252…" is no number in Spain or Mexico, which dial no trunk prefix).
  * A request may mark several calls (lib/requests/submit.ts, up to MAX_MARKED_CALLS), so the calls are
  * checkboxes and the question is asked in the plural when there are several (unblock.misdial.legend).
+ * Only a lone call comes ticked: of several, the customer ticks the misdials themselves (a first call
+ * ticked for them reached support as "the customer marked 1 of these calls"). None ticked is refused
+ * by the server (outcome.request.chooseCalls), shown under the boxes, which are marked invalid.
  */
 export function MisdialForm({
   blockId,
@@ -40,18 +43,18 @@ export function MisdialForm({
           <>
             <fieldset className="flex flex-col gap-2" aria-describedby={callErr ? 'calls-error' : undefined}>
               <legend className="font-medium">{t('misdial.legend', { count: calls.length })}</legend>
-              {calls.map((c, i) => (
+              {calls.map((c) => (
                 <label key={c.id} className="flex items-center gap-2">
                   <input
                     type="checkbox"
                     name="callIds[]"
                     value={c.id}
-                    defaultChecked={chosen ? [chosen].flat().includes(c.id) : calls.length === 1 || i === 0}
+                    defaultChecked={chosen ? [chosen].flat().includes(c.id) : calls.length === 1}
                     // The error names the boxes themselves, so the send button's focus moves to the first
                     // of them, as to any field in error (components/ui/submit-button.tsx).
                     aria-invalid={callErr ? true : undefined}
                     aria-describedby={callErr ? 'calls-error' : undefined}
-                    className="h-5 w-5"
+                    className="h-5 w-5 shrink-0"
                   />
                   <span>{c.label}</span>
                 </label>

@@ -25,7 +25,10 @@ export async function RequestList({ requests }: { requests: Req[] }) {
             <strong>{t('status', { status: r.status })}</strong>
           </p>
           {r.status === 'denied' && r.denyReason ? (
-            <p className="mt-1 text-sm">{t('denyReason', { reason: revealInvisible(r.denyReason) })}</p>
+            // Support's words as typed, line breaks kept (components/ui/stored-text.tsx KeptLines).
+            <p className="mt-1 text-sm whitespace-pre-wrap">
+              {t('denyReason', { reason: revealInvisible(r.denyReason) })}
+            </p>
           ) : null}
           {r.status === 'pending' ? <WithdrawButton requestId={r.id} /> : null}
         </li>

@@ -219,7 +219,7 @@ export function ResetForm({
               type="checkbox"
               checked={simple}
               onChange={(e) => setSimple(e.target.checked)}
-              className="h-5 w-5"
+              className="h-5 w-5 shrink-0"
             />
             {w.simple}
           </label>

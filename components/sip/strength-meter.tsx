@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { noteText, type Translate } from '@/lib/i18n/note';
 import type { Assessment } from '@/lib/passwords/strength';
 import { levelLabel } from '@/lib/passwords/words';
+import { asSentence, joinSentences } from './sentences';
 
 const COLORS = ['bg-red-700', 'bg-red-600', 'bg-amber-500', 'bg-emerald-600', 'bg-emerald-700'];
 
@@ -24,7 +25,9 @@ export type MeterWords = Record<'name' | 'empty' | 'checking', string>;
  * `words` are its fixed words; `t` (a translator of the `password` and `strength` namespaces) words a
  * verdict, and until it is there (the reset page loads it on the first keystroke:
  * components/sip/lazy-translator.ts) a verdict shows as "Checking…". A screen reader hears the verdict
- * once typing pauses for ANNOUNCE_AFTER_MS, not at every keystroke.
+ * once typing pauses for ANNOUNCE_AFTER_MS, not at every keystroke. The verdict and each piece of
+ * advice are sentences that end once (./sentences.ts), read aloud and on the page alike: the catalogue
+ * ends some with a full stop (the problems) and not others (zxcvbn's advice, the verdict).
  */
 export function StrengthMeter({
   assessment,
@@ -47,10 +50,10 @@ export function StrengthMeter({
   const valueText = shown
     ? `${t!('password.meter.valueText', { label, attack, time })}${shown.acceptable ? '' : `; ${t!('password.meter.notAccepted')}`}`
     : label;
-  const advice = shown ? [...shown.problems, ...shown.suggestions].map(say) : [];
+  const advice = shown ? [...shown.problems, ...shown.suggestions].map((n) => asSentence(say(n))) : [];
   // The one thing announced (a visually hidden live region): the verdict, once typing has paused, never
   // "Checking…". The meter itself stays readable on demand (its aria-valuetext), and the advice below it.
-  const verdict = shown ? [valueText, ...advice].join('. ') : '';
+  const verdict = shown ? joinSentences([valueText, ...advice]) : '';
   const [announced, setAnnounced] = useState('');
   useEffect(() => {
     if (!verdict) return;

@@ -33,7 +33,7 @@ export function OtherBlocksChoice({
             value={b.id}
             defaultChecked={[checked ?? []].flat().includes(b.id)}
             disabled={b.reason === 'manual'}
-            className="mt-1 h-5 w-5"
+            className="mt-1 h-5 w-5 shrink-0"
             aria-describedby={`${idPrefix}-${b.id}-hint`}
           />
           <span>

@@ -8,6 +8,8 @@ import {
   type FormHTMLAttributes,
   type ReactNode,
 } from 'react';
+import { usePageWaiting } from '@/components/auto-refresh';
+import { followAnswer } from '@/components/ui/answer-wait';
 import { echoed } from '@/components/ui/echoed';
 import { focusHeadingBefore } from '@/components/ui/focus-on-arrival';
 import { FormMessage } from '@/components/ui/form-message';
@@ -15,6 +17,7 @@ import { SubmitButton, type SubmitVariant } from '@/components/ui/submit-button'
 import { putBrowserTimeZone, TimeZoneField } from '@/components/ui/time-zone-field';
 import type { ActionState } from '@/lib/server/safe-action';
 import { IDEMPOTENCY_FIELD } from '@/lib/server/outcome';
+import { awaitsSwitch } from '@/lib/switch/awaits-switch';
 
 /** A server action as useActionState takes it (lib/server/safe-action.ts userAction builds them). */
 export type FormAction<T = unknown> = (
@@ -62,7 +65,8 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
    * Called once with each answer the action gives (not as the form is sent): `stays` says whether the
    * form, closed, shows it (a message that is not about the fields, as `closed` above). A page that
    * hides what surrounds a closed form with nothing to show (a section's heading, a list's entry)
-   * learns from it whether to keep that.
+   * learns from it whether to keep that. Called again with false when an "on its way to the switch"
+   * answer goes (see ActionForm).
    */
   onAnswer?: (stays: boolean) => void;
   /** id of the element that describes the submit button (aria-describedby): what it acts on. */
@@ -92,6 +96,15 @@ type Props<T> = Omit<FormHTMLAttributes<HTMLFormElement>, 'action' | 'children'>
  * The one frame of an action form (React 19 useActionState + useFormStatus in SubmitButton): the
  * form with noValidate (the server's messages are the ones shown), its hidden inputs, the fields
  * the children render from the last state, the aria-live message region and the submit button.
+ *
+ * An answer that is news only until the switch answers (a success whose data is AWAITS_SWITCH,
+ * lib/switch/awaits-switch.ts: "On its way to the switch … this page shows when") goes once the page,
+ * having waited for the switch since the answer came (an AutoRefresh ran), waits no more: the page
+ * then shows the switch's confirmation or refusal itself (components/ui/answer-wait.ts followAnswer).
+ * Its words stayed before, since a page's refresh keeps the form's state: "On its way" beside "In
+ * force". A closed form left with nothing to show renders nothing; if the keyboard focus was on the
+ * heading it had been handed and the page hides that heading with the form, it goes to the heading
+ * before that one, not to the document.
  */
 export function ActionForm<T = unknown>({
   action,
@@ -121,24 +134,51 @@ export function ActionForm<T = unknown>({
   // receipt, a refusal before the key was read, a failure) the form keeps it, not the render's first
   // key, whose resend was answered with the first submission's outcome (review, session 33).
   const [sentKey, setSentKey] = useState<string | null>(null);
-  const message = messageOf(state);
+  // An "on its way to the switch" answer, followed until its page shows the switch's answer.
+  const waiting = usePageWaiting();
+  const [wait, setWait] = useState({ answer: state, seen: false, over: false });
+  const followed = followAnswer(wait, state, !!state?.ok && awaitsSwitch(state.data), waiting);
+  if (followed !== wait) setWait(followed);
+  const gone = followed.answer === state && followed.over;
+  const message = gone ? undefined : messageOf(state);
   const formRef = useRef<HTMLFormElement>(null);
   // Whether the last submission was sent with the focus inside the form (its button, or a field).
   const sentFromInside = useRef(false);
+  // The heading a closing form handed the focus to (focusHeadingBefore), while it may still have it.
+  const handedTo = useRef<HTMLElement | null>(null);
   // What a closed form still shows: a message that is not about the fields.
   const stays = !!message && !state?.fieldErrors;
   const closedAnswer = closed && stays;
   const answered = useEffectEvent(() => onAnswer?.(stays));
   useEffect(() => {
     if (state !== undefined) answered();
-  }, [state]);
+  }, [state, gone]);
   useEffect(() => {
     if (!closedAnswer || !sentFromInside.current) return;
     sentFromInside.current = false;
     // Only the focus the closing took away: not where the user has gone meanwhile.
     const active = document.activeElement;
-    if (formRef.current && (!active || active === document.body)) focusHeadingBefore(formRef.current);
+    if (formRef.current && (!active || active === document.body))
+      handedTo.current = focusHeadingBefore(formRef.current);
   }, [closedAnswer]);
+  useEffect(() => {
+    const heading = handedTo.current;
+    if (!gone || !heading) return;
+    handedTo.current = null;
+    // The page draws what the answer's going changed (onAnswer above: a section hidden) within a
+    // few frames; the focus moves only if it is still on that heading, or lost with it.
+    let frames = 10;
+    let frame = requestAnimationFrame(function check() {
+      const active = document.activeElement;
+      if (active && active !== document.body && active !== heading) return;
+      if (heading.getClientRects().length === 0) {
+        focusHeadingBefore(heading);
+        return;
+      }
+      if (--frames > 0) frame = requestAnimationFrame(check);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [gone]);
   if (closed) {
     if (!closedAnswer) return null;
     // The same element tree as the open form (the slots below stay, empty), so React keeps the

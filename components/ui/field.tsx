@@ -126,6 +126,8 @@ export function CurrentPasswordField({
 /**
  * A checkbox with its label beside it and its error under it (`${id}-error`, id defaults to name),
  * tied by aria-describedby and aria-invalid. Other props (defaultChecked, value…) go to the input.
+ * The box keeps its 20 px when a long label wraps (`shrink-0`: a flex item shrinks by default, and
+ * the box came out 14–19 px beside a wrapped label), as every checkbox of the portal does.
  */
 export function Checkbox({
   name,
@@ -145,7 +147,7 @@ export function Checkbox({
         <input
           type="checkbox"
           name={name}
-          className="mt-1 h-5 w-5"
+          className="mt-1 h-5 w-5 shrink-0"
           aria-invalid={errors?.length ? true : undefined}
           aria-describedby={describedBy(id, undefined, errors)}
           {...input}

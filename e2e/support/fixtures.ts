@@ -61,17 +61,21 @@ function claimStep(who: string, step: number): boolean {
  * A TOTP code the portal has not accepted yet for this user: codes are single-use (RFC 6238 §5.2),
  * and journeys sign the same staff member in several times within one 30-second step, in two workers
  * at once for the demo staff. Uses the current step, then the next and the previous (the server
- * accepts ±1 step), then waits for a new one.
+ * accepts ±1 step), then waits for a new one. `secret` as read off the set-up page may be in groups of
+ * four ("JBSW Y3DP …", components/authenticator-secret.tsx): its spaces are dropped, for the code and
+ * for `who` when that defaults to it.
  */
-export async function totpNow(secret = DEMO.totpSecret, who = secret): Promise<string> {
+export async function totpNow(secret = DEMO.totpSecret, who?: string): Promise<string> {
+  const key = secret.replace(/\s+/g, '');
+  const claimant = who ?? key;
   for (;;) {
     const now = Date.now();
     const current = Math.floor(now / 30_000);
     // The previous step is still accepted until the next boundary: use it only with time to spare.
     const candidates = [current, current + 1, ...((current + 1) * 30_000 - now > 8_000 ? [current - 1] : [])];
-    const step = candidates.find((s) => claimStep(who, s));
+    const step = candidates.find((s) => claimStep(claimant, s));
     if (step !== undefined)
-      return new TOTP({ secret, digits: 6, period: 30 }).generate({ timestamp: step * 30_000 });
+      return new TOTP({ secret: key, digits: 6, period: 30 }).generate({ timestamp: step * 30_000 });
     await new Promise((r) => setTimeout(r, (current + 1) * 30_000 - Date.now() + 100));
   }
 }

@@ -9,6 +9,7 @@ import { localeOf } from '@/lib/i18n/locales';
 import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { lockAccount } from '@/lib/server/db/lock';
 import { countryName } from '@/lib/phone/format';
+import { AWAITS_SWITCH, type AwaitsSwitch } from '@/lib/switch/awaits-switch';
 import { accountBlocked as blocked, latestBlockInForce } from './blocked';
 import { endingOnSwitch, queueAllowanceDelete, queueAllowancePut } from './operations';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
@@ -36,23 +37,31 @@ export const grantAllowanceSchema = z.object({
 export const endAllowanceSchema = z.object({ allowanceId: id });
 
 /**
- * ok with a note (`outcome.allowance.sent`, `denied`, `endSent`); not_found for an unknown id or account
- * number; otherwise refused (a rule), conflict (someone decided first) or invalid (field notes).
+ * ok with a note (`outcome.allowance.sent`, `denied`, `endSent`), and for the two that went to the
+ * switch (`sent`, `endSent`) the data AWAITS_SWITCH: the form drops their words once the page shows
+ * the switch's answer. not_found for an unknown id or account number; otherwise invalid (field notes)
+ * or conflict: every other refusal means the account or the allowance moved on since the page was
+ * drawn (someone decided first, the account is no longer blocked, a new block came, the allowance is
+ * no longer in force, a change still waits for the switch), and the page is drawn again under it.
  */
-export type StaffAllowanceOutcome = Outcome;
+export type StaffAllowanceOutcome = Outcome<AwaitsSwitch>;
 
 const hoursFrom = (now: Date, hours: number) => new Date(now.getTime() + hours * 3600_000);
 
-/** A decision about allowance `a` is done: its audit row (`action`, `detail`) and the agent's note `outcome.allowance.<note>`. */
+/**
+ * A decision about allowance `a` is done: its audit row (`action`, `detail`) and the agent's note
+ * `outcome.allowance.<note>`; `sent` and `endSent` went to the switch (data AWAITS_SWITCH).
+ */
 const decided = (
   action: AuditAction,
   a: { id: string; accountId: string },
   detail: Record<string, unknown>,
   note: 'sent' | 'denied' | 'endSent',
-) =>
+): Decision<AwaitsSwitch> =>
   done(
     { action, accountId: a.accountId, target: { type: 'destination_allowance', id: a.id }, detail },
     `outcome.allowance.${note}`,
+    note === 'denied' ? undefined : AWAITS_SWITCH,
   );
 /**
  * The refusal of whoever lost an allowance claim, saying what the winner did: values `status`
@@ -61,7 +70,7 @@ const decided = (
  * closed because the account's last block was lifted, operations.ts closeWaitingRequests; else `other`) and
  * `by` (the deciding agent's address as displayEmail shows it). Nothing of the loser's attempt stays.
  */
-async function decidedFirst(tx: Tx, id: string): Promise<Decision<undefined>> {
+async function decidedFirst(tx: Tx, id: string): Promise<Decision<AwaitsSwitch>> {
   const now = await tx.destinationAllowance.findUnique({
     where: { id },
     select: { status: true, decidedById: true },
@@ -94,7 +103,7 @@ const loadAccount = (input: { accountNumber: string }) =>
  */
 export const approveAllowance = staffDecision(
   loadAllowance,
-  async (tx, a, input: z.output<typeof approveAllowanceSchema>, user): Promise<Decision<undefined>> => {
+  async (tx, a, input: z.output<typeof approveAllowanceSchema>, user): Promise<Decision<AwaitsSwitch>> => {
     await lockAccount(tx, a.accountId);
     // Decided or closed meanwhile (a lift or a new block closes a waiting request): say what happened
     // rather than a rule that no longer applies to it ("deny it" for a request already closed).
@@ -103,11 +112,11 @@ export const approveAllowance = staffDecision(
       select: { status: true },
     });
     if (current?.status !== 'requested') return decidedFirst(tx, a.id);
-    if (!(await blocked(tx, a.accountId))) return refuse('refused', 'outcome.allowance.noLongerBlocked');
+    if (!(await blocked(tx, a.accountId))) return refuse('conflict', 'outcome.allowance.noLongerBlocked');
     // An allowance is an exception to the block it was asked under (operations.ts
     // endAllowancesWithBlock): approved under a later block, it would let that block's fraud through.
     if (a.blockId && (await latestBlockInForce(tx, a.accountId)) !== a.blockId)
-      return refuse('refused', 'outcome.allowance.earlierBlock');
+      return refuse('conflict', 'outcome.allowance.earlierBlock');
     if (await endingOnSwitch(tx, a.account.number, a.country))
       return refuse('conflict', 'outcome.allowance.endingOnSwitch', {
         country: countryName(a.country, localeOf(user)),
@@ -135,7 +144,7 @@ export const approveAllowance = staffDecision(
 /** Denies a requested allowance with a reason the customer sees on the block page. */
 export const denyAllowance = staffDecision(
   loadAllowance,
-  async (tx, a, input: z.output<typeof denyAllowanceSchema>, user): Promise<Decision<undefined>> => {
+  async (tx, a, input: z.output<typeof denyAllowanceSchema>, user): Promise<Decision<AwaitsSwitch>> => {
     const by = { decidedById: user.id, decidedAt: new Date(), decisionNote: storePersonText(input.note) };
     const won = await tx.destinationAllowance.updateMany({
       where: { id: a.id, status: 'requested' },
@@ -149,14 +158,20 @@ export const denyAllowance = staffDecision(
 /** Support grants an allowance directly from the account page (no customer request). */
 export const grantAllowance = staffDecision(
   loadAccount,
-  async (tx, account, input: z.output<typeof grantAllowanceSchema>, user): Promise<Decision<undefined>> => {
+  async (
+    tx,
+    account,
+    input: z.output<typeof grantAllowanceSchema>,
+    user,
+  ): Promise<Decision<AwaitsSwitch>> => {
     const locale = localeOf(user);
     const { country, hours, reason } = input;
     const problem = countryProblem(country, account.country, locale);
     if (problem)
       return refuse('invalid', 'outcome.correctFields', undefined, { fieldErrors: { country: [problem] } });
     await lockAccount(tx, account.id);
-    if (!(await blocked(tx, account.id))) return refuse('refused', 'outcome.allowance.notBlocked');
+    // The grant form is offered only while the account is blocked: lifted since the page was drawn.
+    if (!(await blocked(tx, account.id))) return refuse('conflict', 'outcome.allowance.notBlocked');
     const open = await tx.destinationAllowance.findFirst({
       where: { accountId: account.id, country, status: { in: [...OPEN_STATUSES] } },
     });
@@ -188,10 +203,11 @@ export const grantAllowance = staffDecision(
 /** Support ends an allowance in force before its time: a DELETE through the outbox; it ends once the switch confirms. */
 export const endAllowanceEarly = staffDecision(
   loadAllowance,
-  async (tx, a, _input: z.output<typeof endAllowanceSchema>, user): Promise<Decision<undefined>> => {
+  async (tx, a, _input: z.output<typeof endAllowanceSchema>, user): Promise<Decision<AwaitsSwitch>> => {
     await lockAccount(tx, a.accountId);
     const row = await tx.destinationAllowance.findUniqueOrThrow({ where: { id: a.id } });
-    if (row.status !== 'active') return refuse('refused', 'outcome.allowance.notInForce');
+    // "End now" is offered only while it is in force: ended (or expired) since the page was drawn.
+    if (row.status !== 'active') return refuse('conflict', 'outcome.allowance.notInForce');
     const accountNumber = a.account.number;
     const queued = await tx.switchOperation.count({
       where: { kind: 'allowance_delete', status: 'pending', accountNumber, payload: { contains: a.id } },

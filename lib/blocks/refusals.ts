@@ -17,6 +17,17 @@ export type RefusalReader = {
 };
 
 /**
+ * The Outcome code of every refused lift: `conflict`. Each refusal means the account is not as the page
+ * that offered the lift showed it: `not_active`, the block (or one ticked with it) was lifted or began
+ * lifting meanwhile; `switch_busy`, a placement was queued since; `other_blocks`, a block is in force
+ * that the page may not list yet (it came after the page was drawn); `manual_block`, support placed a
+ * block since. A conflict draws the page again under the refusal (lib/switch/send-soon.ts
+ * refreshesAccountPage, lib/requests/actions.ts), so the agent sees the account as it now is rather
+ * than a "Lift block" form that can only be refused again.
+ */
+export const LIFT_REFUSAL_CODE = 'conflict' as const;
+
+/**
  * Why the lifecycle refused a lift, as a catalogue note (`outcome.lift.*`) for staff. The switch has
  * one international-calling state per account, so lifting any block allows calls for the whole
  * account: a lift may not undo a block nobody reviewed, nor one placed by support. Times in it are

@@ -24,18 +24,25 @@ export function sendSwitchOutboxSoon(): void {
 }
 
 /**
- * A staff decision from the account page that queued an operation: on `r.ok`, send it soon and
- * refresh the account page (which shows it waiting for the switch). A conflict (another agent decided
- * first, Tollgate closed the request) refreshes the page too, so the agent who lost sees the thing as
- * it now is under the refusal. Returns `r` unchanged.
+ * Whether the staff account page is drawn again after `r`, the answer of one of its forms: on success
+ * (it shows the operation waiting for the switch), and on `conflict`, the code of every refusal that
+ * means the account moved on under the page (another agent decided first, Tollgate closed the request,
+ * the block was lifted or is being lifted, a block or change came meanwhile, the allowance ended:
+ * lib/blocks/refusals.ts LIFT_REFUSAL_CODE, lib/blocks/manual.ts, lib/allowances/decide.ts), so the
+ * agent sees the thing as it now is under the refusal instead of a form that can only be refused
+ * again. Not for `invalid` (the agent's own fields, kept as typed) nor `refused` (the agent may no
+ * longer decide: nothing on the page changed).
+ */
+export const refreshesAccountPage = (r: { ok: boolean; code?: string }): boolean =>
+  r.ok || r.code === 'conflict';
+
+/**
+ * A staff decision from the account page that queued an operation: on `r.ok`, send it soon; then
+ * draw the account page again when refreshesAccountPage says so. Returns `r` unchanged.
  */
 export function queuedFromAccountPage<R extends { ok: boolean; code?: string }>(r: R): R {
-  if (!r.ok) {
-    if (r.code === 'conflict') revalidatePath('/staff/accounts/[number]', 'page');
-    return r;
-  }
-  sendSwitchOutboxSoon();
-  revalidatePath('/staff/accounts/[number]', 'page');
+  if (r.ok) sendSwitchOutboxSoon();
+  if (refreshesAccountPage(r)) revalidatePath('/staff/accounts/[number]', 'page');
   return r;
 }
 

@@ -14,6 +14,8 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { AWAITS_SWITCH } from '@/lib/switch/awaits-switch';
+import { refreshesAccountPage } from '@/lib/switch/send-soon';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeAccount, makeBlock, makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
 import { inWords } from '@/tests/helpers/outcome';
@@ -92,7 +94,12 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
 
     const sam = await staff();
     const before = Date.now();
-    expect(await approve(sam, id)).toMatchObject({ ok: true });
+    // "On its way": its words go once the page shows the switch's answer (components/ui/action-form.tsx).
+    expect(await approve(sam, id)).toEqual({
+      ok: true,
+      note: { key: 'outcome.allowance.sent' },
+      data: AWAITS_SWITCH,
+    });
     const sending = await row(id);
     expect(sending.status).toBe('sending'); // decided, not yet confirmed: no page may show it in force
     expect(sending.until!.getTime()).toBeGreaterThanOrEqual(before + 4 * 3600_000);
@@ -391,13 +398,17 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
         { accountNumber: account.number, country: 'ST', hours: 3, reason: 'Supplier in São Tomé.' },
         meta,
       ),
-    ).toMatchObject({ ok: true });
+    ).toMatchObject({ ok: true, data: AWAITS_SWITCH });
     expect(await outbox()).toBe(1);
     const granted = await getDb().destinationAllowance.findFirstOrThrow({
       where: { accountId: account.id, country: 'ST' },
     });
     expect(granted.status).toBe('active');
-    expect(await endAllowanceEarly(alex, { allowanceId: granted.id }, meta)).toMatchObject({ ok: true });
+    expect(await endAllowanceEarly(alex, { allowanceId: granted.id }, meta)).toEqual({
+      ok: true,
+      note: { key: 'outcome.allowance.endSent' },
+      data: AWAITS_SWITCH,
+    });
     expect(inWords(await endAllowanceEarly(alex, { allowanceId: granted.id }, meta))).toMatchObject({
       ok: false,
       message: expect.stringContaining('already waiting'),
@@ -415,9 +426,10 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
         reason: 'We must call our supplier.',
       }),
     );
+    // A denial is done at once: nothing waits for the switch, and its words stay.
     expect(
       await denyAllowance(alex, { allowanceId: id, note: 'We could not reach the account holder.' }, meta),
-    ).toMatchObject({ ok: true });
+    ).toEqual({ ok: true, note: { key: 'outcome.allowance.denied' } });
     expect(inWords(await approve(alex, id))).toEqual({
       ok: false,
       code: 'conflict',
@@ -427,16 +439,23 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
       await getDb().switchOperation.count({ where: { accountNumber: account.number, status: 'pending' } }),
     ).toBe(0);
 
-    // Not blocked: nothing to allow.
+    // Not blocked (lifted since the page offered the grant form): nothing to allow, and the account
+    // page is drawn again, without that form.
     await getDb().block.update({ where: { id: block.id }, data: { status: 'lifted', liftedAt: new Date() } });
-    expect(
-      inWords(
-        await grantAllowance(
-          alex,
-          { accountNumber: account.number, country: 'SO', hours: 3, reason: 'Supplier call again.' },
-          meta,
-        ),
-      ),
-    ).toMatchObject({ ok: false, message: expect.stringContaining('not blocked') });
+    const unneeded = await grantAllowance(
+      alex,
+      { accountNumber: account.number, country: 'SO', hours: 3, reason: 'Supplier call again.' },
+      meta,
+    );
+    expect(inWords(unneeded)).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      message: expect.stringContaining('not blocked'),
+    });
+    expect(refreshesAccountPage(unneeded)).toBe(true);
+    // "End now" on an allowance that ended meanwhile: the same.
+    const ended = await endAllowanceEarly(alex, { allowanceId: granted.id }, meta);
+    expect(ended).toEqual({ ok: false, code: 'conflict', note: { key: 'outcome.allowance.notInForce' } });
+    expect(refreshesAccountPage(ended)).toBe(true);
   });
 });

@@ -4,12 +4,13 @@ import { exampleNumber } from '@/lib/phone/format';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { seedBlock } from '@/lib/blocks/lifecycle';
 import { getDb } from '@/lib/server/db';
-import { submitMisdial, withdrawRequest } from '@/lib/requests/submit';
+import { misdialSchema, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { changePortalPassword } from '@/lib/auth/change-password';
 import { renderMessage } from '@/lib/mail/render';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { asCustomer, makeAccount } from '@/tests/helpers/factory';
+import { inWords } from '@/tests/helpers/outcome';
 import { appSimPerFile, type TestSim } from '@/tests/switch/sim-fixture';
 
 // The domain functions behind the customer's forms (issue 11 item 4), against a real database of each
@@ -239,6 +240,25 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       expect(
         await submitMisdial(asCustomer(users[0]), misdial(block.id, ['not-a-call-of-this-block']), meta),
       ).toMatchObject({ ok: false, fieldErrors: { 'callIds[]': [{ key: 'outcome.request.callsOfBlock' }] } });
+      expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
+    });
+
+    it('a form sent with no call ticked is refused at the calls, in English and Spanish, and stores nothing', async () => {
+      // The misdial form no longer ticks a call for the customer when there are several (tester,
+      // session 42): a form sent with none ticked has no `callIds[]` field at all.
+      const { account, users, creds } = await provisioned(true);
+      const block = await blockOn(account, creds[0].username);
+      const { 'callIds[]': _none, ...posted } = misdial(block.id, []);
+      const input = misdialSchema.parse(posted);
+      const r = await submitMisdial(asCustomer(users[0]), input, meta);
+      expect(inWords(r, 'en')).toMatchObject({
+        ok: false,
+        code: 'invalid',
+        fieldErrors: { 'callIds[]': ['Choose the call or calls that were the misdial.'] },
+      });
+      expect(inWords(r, 'es').fieldErrors).toEqual({
+        'callIds[]': ['Elija la llamada o las llamadas que fueron un error de marcación.'],
+      });
       expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
     });
 

@@ -7,6 +7,8 @@ import { liftBlockByStaff, placeManualBlock } from '@/lib/blocks/manual';
 import { refuseLift } from '@/lib/blocks/lifecycle';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { AWAITS_SWITCH } from '@/lib/switch/awaits-switch';
+import { refreshesAccountPage } from '@/lib/switch/send-soon';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import {
   asCustomer,
@@ -465,12 +467,13 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
         { accountNumber: account.number, note: 'Customer asked us to block while they audit their PBX.' },
         meta,
       ),
-    ).toEqual({ ok: true, note: { key: 'outcome.manual.placeSent' } });
+    ).toEqual({ ok: true, note: { key: 'outcome.manual.placeSent' }, data: AWAITS_SWITCH });
     expect(await db.block.count({ where: { accountId: account.id } })).toBe(0); // nothing shown as in force yet
-    // A second placement while the first waits is refused.
-    expect(
-      await placeManualBlock(agent, { accountNumber: account.number, note: 'again again' }, meta),
-    ).toEqual({ ok: false, code: 'refused', note: { key: 'outcome.manual.switchBusy' } });
+    // A second placement while the first waits is refused, and the page that offered it is drawn
+    // again: it showed no change waiting for the switch.
+    const again = await placeManualBlock(agent, { accountNumber: account.number, note: 'again again' }, meta);
+    expect(again).toEqual({ ok: false, code: 'conflict', note: { key: 'outcome.manual.switchBusy' } });
+    expect(refreshesAccountPage(again)).toBe(true);
 
     await sim.control('PUT', '/_sim/faults', { failNext: 1 });
     expect(await processSwitchOutbox({ client: client() })).toBe(0);
@@ -501,12 +504,14 @@ describe.each(dialects())('staff decisions on %s', (dialect) => {
 
     expect(
       await liftBlockByStaff(agent, { blockId: block.id, note: 'Audit done, PBX firewalled.' }, meta),
-    ).toEqual({ ok: true, note: { key: 'outcome.manual.liftSent' } });
-    expect(await liftBlockByStaff(agent, { blockId: block.id, note: 'twice twice' }, meta)).toEqual({
-      ok: false,
-      code: 'refused',
-      note: { key: 'outcome.lift.notActive' },
-    });
+    ).toEqual({ ok: true, note: { key: 'outcome.manual.liftSent' }, data: AWAITS_SWITCH });
+    // "Lift block" again from a second tab drawn before the lift (tester, session 42): refused, and the
+    // account page is drawn again, so it no longer shows the block in force with a Lift form.
+    const twice = await liftBlockByStaff(agent, { blockId: block.id, note: 'twice twice' }, meta);
+    expect(twice).toEqual({ ok: false, code: 'conflict', note: { key: 'outcome.lift.notActive' } });
+    expect(refreshesAccountPage(twice)).toBe(true);
+    // A refusal of the agent's own fields keeps the page as it is (and what they typed).
+    expect(refreshesAccountPage({ ok: false, code: 'invalid' })).toBe(false);
     expect(await processSwitchOutbox({ client: client() })).toBe(1);
     expect((await db.block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('lifted');
     expect(await simAccount(account.number)).toMatchObject({

@@ -73,6 +73,8 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
       message:
         // Not "Enviado": the block is queued, and the switch may be down (nothing reached it yet).
         'En camino al switch. El bloqueo estará en vigor cuando el switch lo confirme; esta página le indicará cuándo.',
+      // News only until the switch answers: the form drops these words then (lib/switch/awaits-switch.ts).
+      data: { awaitsSwitch: true },
     });
     expect(await place(undefined, form(fields))).toEqual({
       ok: false,

@@ -12,6 +12,7 @@ import { devicesOfBlock } from '@/lib/devices/registrations';
 import { ZONED } from '@/lib/time/format';
 import { Section } from '@/components/ui/section';
 import { PageHead } from '@/components/ui/page-head';
+import { CredentialName } from '@/components/ui/credential-name';
 import { blockPageTitle, ownBlock } from './own-block';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
@@ -138,7 +139,7 @@ export default async function BlockPage({
                   username has no place to break (break-25). */}
               <div className="min-w-0">
                 <p id={`cred-${c.id}`} className="font-medium">
-                  {c.label} <span className="font-mono text-sm text-slate-700">{c.username}</span>
+                  <CredentialName credential={c} />
                 </p>
                 <p className="text-sm text-slate-700">
                   {c.named ? `${t('named')} · ` : ''}

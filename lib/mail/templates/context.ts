@@ -4,6 +4,7 @@ import { translator } from '@/lib/i18n/translate';
 import { renderMail, type Part, type Shell } from './layout';
 import { formatWhen } from '@/lib/time/format';
 import { countryName } from '@/lib/phone/format';
+import { credentialName } from '@/lib/accounts/credential-name';
 
 // What every template needs besides its own data. Mail is rendered outside any request (by the
 // worker), so the translator is built from the catalogue directly instead of next-intl's request config.
@@ -64,8 +65,9 @@ export const hello = (ctx: MailContext, d: { recipient: { name: string | null } 
 export const accountLabel = (ctx: MailContext, a: { name: string; number: string }) =>
   ctx.t('mail.account', { name: a.name, number: a.number });
 
+/** A SIP credential in a mail: "label (username)", or the username alone (lib/accounts/credential-name.ts). */
 export const credentialLabel = (ctx: MailContext, username: string, label?: string | null) =>
-  label && label !== username ? ctx.t('mail.credential', { label, username }) : username;
+  credentialName({ username, label }, (l, u) => ctx.t('mail.credential', { label: l, username: u }));
 
 export const url = (ctx: MailContext, path: string) => new URL(path, ctx.appUrl).toString();
 

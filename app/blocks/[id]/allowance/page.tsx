@@ -1,14 +1,16 @@
 import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceRequestForm, type RequestFormLabels } from '@/components/allowance/request-form';
-import { allowableCountries } from '@/lib/allowances/rules';
+import { allowableCountries, OPEN_STATUSES } from '@/lib/allowances/rules';
+import { blockPageAllowances } from '@/lib/blocks/page-version';
 import { BlockStep } from '@/components/block/block-step';
+import { OpenAllowances } from '@/components/block/pending-notice';
 import { blockPageTitle, ownBlock } from '../own-block';
 
 export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
   blockPageTitle(params, 'allowance.title');
 
 export default async function AllowancePage({ params }: { params: Promise<{ id: string }> }) {
-  const { block } = await ownBlock(params, '/allowance');
+  const { user, block } = await ownBlock(params, '/allowance');
   const t = await getTranslations('allowance');
   const unblock = await getTranslations('unblock');
   const labels = Object.fromEntries(
@@ -29,13 +31,19 @@ export default async function AllowancePage({ params }: { params: Promise<{ id: 
   ) as RequestFormLabels;
   // The same label as the misdial and firewall forms.
   labels.callback = unblock('callback');
+  // One allowance per country at a time, as the block page lists them: those already asked for, on
+  // their way or in force are said up front, and the form offers the other countries.
+  const open = (await blockPageAllowances(user.id, block)).filter((a) =>
+    (OPEN_STATUSES as readonly string[]).includes(a.status),
+  );
+  const taken = new Set(open.map((a) => a.country));
+  const countries = allowableCountries(block.account.country, await getLocale()).filter(
+    (c) => !taken.has(c.code),
+  );
   return (
     <BlockStep block={block} copy={{ title: t('title'), intro: t('intro'), inactive: t('notActive') }}>
-      <AllowanceRequestForm
-        blockId={block.id}
-        countries={allowableCountries(block.account.country, await getLocale())}
-        labels={labels}
-      />
+      {open.length ? <OpenAllowances blockId={block.id} open={open} /> : null}
+      <AllowanceRequestForm blockId={block.id} countries={countries} labels={labels} />
     </BlockStep>
   );
 }

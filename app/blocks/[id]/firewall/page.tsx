@@ -2,6 +2,7 @@ import { getTranslations } from 'next-intl/server';
 import { FirewallForm } from '@/components/block/firewall-form';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
 import { BlockStep } from '@/components/block/block-step';
+import { PendingRequest } from '@/components/block/pending-notice';
 import { blockPageTitle, ownBlock } from '../own-block';
 
 export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
@@ -12,10 +13,13 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
   const t = await getTranslations('unblock');
   const doors = await getTranslations('doors');
   const checks = FIREWALL_CHECKS.map((name) => ({ name, label: doors(`${name}.confirm`) }));
+  // One request per block at a time (a misdial or this one): a pending one is said up front.
+  const pending = block.requests.find((r) => r.status === 'pending');
   return (
     <BlockStep
       block={block}
       copy={{ title: t('firewall.title'), intro: t('firewall.intro'), inactive: t('inactive') }}
+      instead={pending ? <PendingRequest blockId={block.id} request={pending} /> : undefined}
     >
       <FirewallForm blockId={block.id} legend={doors('legend')} checks={checks} />
     </BlockStep>

@@ -8,6 +8,7 @@ import { prefixSlip } from '@/lib/requests/dialling';
 import { MAX_MARKED_CALLS } from '@/lib/requests/submit';
 import { ZONED_SECONDS } from '@/lib/time/format';
 import { BlockStep } from '@/components/block/block-step';
+import { PendingRequest } from '@/components/block/pending-notice';
 import { blockPageTitle, ownBlock } from '../own-block';
 
 export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }) =>
@@ -31,6 +32,8 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
         : t('misdial.call', values),
     };
   });
+  // One request per block at a time: a pending one is said up front, not after the form is filled in.
+  const pending = block.requests.find((r) => r.status === 'pending');
   return (
     <BlockStep
       block={block}
@@ -39,6 +42,7 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
         intro: t('misdial.intro', { count: calls.length }),
         inactive: t('inactive'),
       }}
+      instead={pending ? <PendingRequest blockId={block.id} request={pending} /> : undefined}
     >
       {block.callCount > calls.length ? (
         <p className="text-sm">

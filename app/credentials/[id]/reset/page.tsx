@@ -10,6 +10,8 @@ import { blockOfAccount } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
 import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
+import { CredentialName } from '@/components/ui/credential-name';
+import { credentialCallName, credentialName } from '@/lib/accounts/credential-name';
 import { SIP_REFUSED_SHOWN } from '@/lib/passwords/sip-characters';
 import { CREDENTIALS_CLIENT_NAMESPACES, pickMessages } from '@/lib/i18n/client-messages';
 import { pageTitle } from '@/lib/i18n/page-title';
@@ -40,11 +42,9 @@ export default async function ResetPage({
       <PageHead back={{ href: backHref, label: t('back') }} title={t('title')} />
       <p className="max-w-xl">
         {t.rich('intro', {
-          label: cred.label,
-          username: cred.username,
+          credential: () => <CredentialName credential={cred} brackets usernameClass="font-mono" />,
           name: cred.account.name,
           number: cred.account.number,
-          mono: (c) => <span className="font-mono">{c}</span>,
         })}
       </p>
       {unsettled ? (
@@ -68,8 +68,11 @@ export default async function ResetPage({
           chars: SIP_REFUSED_SHOWN,
           mono: (c) => <span className="font-mono">{c}</span>,
         })}
-        confirmed={t('confirmed', { label: cred.label, username: cred.username })}
-        enterOnDevice={t.rich('enterOnDevice', { label: cred.label, strong: (c) => <strong>{c}</strong> })}
+        confirmed={t('confirmed', { credential: credentialName(cred) })}
+        enterOnDevice={t.rich('enterOnDevice', {
+          label: credentialCallName(cred),
+          strong: (c) => <strong>{c}</strong>,
+        })}
         words={{
           updated: t('updated'),
           copy: t('copy'),

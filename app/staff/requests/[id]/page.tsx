@@ -1,4 +1,3 @@
-import { revealInvisible } from '@/lib/server/control-characters';
 import { Link } from '@/components/ui/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
@@ -7,7 +6,7 @@ import { Timeline } from '@/components/block/timeline';
 import { TriggerCalls } from '@/components/block/trigger-calls';
 import { AccountHistory } from '@/components/staff/account-history';
 import { DecisionForms } from '@/components/staff/decision-forms';
-import { StoredText } from '@/components/ui/stored-text';
+import { KeptLines, StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary, requesterLabel } from '@/components/staff/request-summary';
@@ -27,6 +26,7 @@ import { actorName } from '@/components/ui/actor-name';
 import { countryName } from '@/lib/phone/format';
 import { zoneName } from '@/lib/time/format';
 import { pageTitle } from '@/lib/i18n/page-title';
+import { credentialName } from '@/lib/accounts/credential-name';
 
 /** "Unblock request · ACC-1001 · Tollgate" for staff; the words alone for anyone else (the page answers 404). */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -130,7 +130,7 @@ export default async function StaffRequestPage({
               {r.decision.denyReason ? (
                 <p>
                   <span className="font-medium">{t('denyReason')}</span>{' '}
-                  {revealInvisible(r.decision.denyReason)}
+                  <KeptLines text={r.decision.denyReason} />
                 </p>
               ) : null}
             </div>
@@ -189,7 +189,7 @@ export default async function StaffRequestPage({
                   .join(', ') || t('nobody'),
             })}{' '}
             {t('credentials', {
-              list: r.account.credentials.map((c) => `${c.label} (${c.username})`).join(', ') || t('nobody'),
+              list: r.account.credentials.map((c) => credentialName(c)).join(', ') || t('nobody'),
             })}
           </p>
           <AccountHistory view={r} />
