@@ -1,8 +1,8 @@
 'use client';
 import { useTranslations } from 'next-intl';
+import { ClearPasswordField } from '@/components/staff/clear-password-field';
 import { ActionForm, type FormAction } from '@/components/ui/action-form';
-import { echoed } from '@/components/ui/echoed';
-import { Checkbox, Field } from '@/components/ui/field';
+import { Field } from '@/components/ui/field';
 import {
   disableCustomerAction,
   enableCustomerAction,
@@ -66,21 +66,12 @@ export function CustomerLoginForm({
             required
           />
           {kind === 'enable' ? (
-            <>
-              <Checkbox
-                id={`${id}-clear`}
-                name="clearPassword"
-                value="on"
-                // Ticked at first; after a refusal, as it was sent (an unticked box is not sent).
-                defaultChecked={state?.values && !state.ok ? echoed(state, 'clearPassword') === 'on' : true}
-                label={t('clearPassword', { email })}
-                errors={state?.fieldErrors?.clearPassword}
-                aria-describedby={`${id}-clear-hint`}
-              />
-              <p id={`${id}-clear-hint`} className="text-sm text-slate-700">
-                {t('clearPasswordHint')}
-              </p>
-            </>
+            <ClearPasswordField
+              id={id}
+              state={state}
+              label={t('clearPassword', { email })}
+              hint={t('clearPasswordHint')}
+            />
           ) : null}
         </>
       )}

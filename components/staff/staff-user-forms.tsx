@@ -6,9 +6,10 @@ import {
   resetFactorAction,
   setDisabledAction,
 } from '@/lib/staff/actions';
+import { ClearPasswordField } from '@/components/staff/clear-password-field';
 import { ActionForm, type FormKit } from '@/components/ui/action-form';
 import { echoed } from '@/components/ui/echoed';
-import { Checkbox, Field } from '@/components/ui/field';
+import { Field } from '@/components/ui/field';
 
 function RoleOptions() {
   const t = useTranslations('staff.users');
@@ -156,21 +157,12 @@ export function DisableForm({
             field={field}
           />
           {disabled ? (
-            <>
-              <Checkbox
-                id={`${id}-clear`}
-                name="clearPassword"
-                value="on"
-                // Ticked at first; after a refusal, as it was sent (an unticked box is not sent).
-                defaultChecked={state?.values && !state.ok ? echoed(state, 'clearPassword') === 'on' : true}
-                label={tl('clearPassword', { email })}
-                errors={state?.fieldErrors?.clearPassword}
-                aria-describedby={`${id}-clear-hint`}
-              />
-              <p id={`${id}-clear-hint`} className="text-sm text-slate-700">
-                {t('clearPasswordHint')}
-              </p>
-            </>
+            <ClearPasswordField
+              id={id}
+              state={state}
+              label={tl('clearPassword', { email })}
+              hint={t('clearPasswordHint')}
+            />
           ) : null}
         </>
       )}
