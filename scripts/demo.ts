@@ -95,9 +95,12 @@ async function main() {
   }
   const m = await migrate(env.DATABASE_URL!);
   if (m.applied.length) console.log(`Applied migrations: ${m.applied.join(', ')}`);
-  const { created } = await seedDemo(getDb());
+  // With the blocks' notices, which the portal's mail worker "sends" into the dev mailbox once it runs.
+  const { created, notices } = await seedDemo(getDb(), new Date(), { notices: true });
   console.log(
-    created ? `Seeded demo data (${created} records).` : 'Demo data already present; nothing changed.',
+    created
+      ? `Seeded demo data (${created} records${notices ? `, ${notices} block notices for the dev mailbox` : ''}).`
+      : 'Demo data already present; nothing changed.',
   );
   await getDb().$disconnect();
 
@@ -115,7 +118,7 @@ async function main() {
   console.log(`
   Tollgate demo is running:  ${env.APP_URL}
   Switch simulator:          ${env.SWITCH_API_URL}   (place a fraud block: ${demoCommand('npm run switch:sim', simPort)} -- fraud ACC-1002 +252611234567)
-  Dev mailbox:               ${env.APP_URL}/dev/mailbox
+  Dev mailbox:               ${env.APP_URL}/dev/mailbox   (the block notices: their links sign you in)
   Accounts of your own:      DATABASE_URL=file:${quote([`${shownPath(DATA)}/${DEMO_DB}`])} npm run admin -- --help
                              then ${demoCommand('npm run switch:sim', simPort)} -- provision ACC-… <SIP username>…
 

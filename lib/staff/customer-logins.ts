@@ -68,25 +68,55 @@ export type CustomerLoginRow = {
    */
   waitingForCode: number;
   /**
-   * When the login last signed in, from the audit log: its newest `sign_in.success` (password or
-   * link), or, for a login with a second factor, its newest `mfa.verified` or `mfa.recovery_code_used`
-   * (the password alone is not a sign-in there). Null when none is kept.
+   * When the login last completed a sign-in, by any method, from the audit log: the newest of its
+   * `sign_in.success` rows (password or link) made while it had no second factor, and its
+   * `mfa.verified` and `mfa.recovery_code_used` rows (the code that completes a sign-in where there is
+   * one). A password or link sign-in made while a second factor was on is no sign-in (it waits for the
+   * code: `waitingForCode`). Every session counted in `sessions` came of one of these rows (a reset of
+   * the factor ends every session), so a login signed in now has a time here; null when none is kept.
    */
   lastSignInAt: Date | null;
   /** How many OTHER accounts the login is a member of (disabling it shuts it out of those too). */
   otherAccounts: number;
 };
 
-/** The audit actions that end a sign-in: the password or link alone, or, with a second factor, its code. */
-const SIGNED_IN = ['sign_in.success'] as const;
+/** A password or link sign-in: complete only while the login has no second factor. */
+const SIGNED_IN = 'sign_in.success';
+/** The second factor's code (or a recovery code) taken: a sign-in completed. */
 const PASSED_FACTOR = ['mfa.verified', 'mfa.recovery_code_used'] as const;
+/** A login's second factor removed by someone else (the operator CLI; an admin, for a login once staff). */
+const FACTOR_RESET = ['user.second_factor_reset', 'staff_user.second_factor_reset'] as const;
 
 /**
- * The customer logins that are members of account `accountId`, by email: `CustomerLoginRow[]`. Four
+ * The audit rows that are a completed sign-in of one of `logins`, as a Prisma filter: each one's code
+ * (PASSED_FACTOR), and its password or link sign-ins (SIGNED_IN) from while it had no second factor:
+ * after its last second-factor reset (`resetAt`) and, when one is on now, before it was turned on
+ * (`totpEnabledAt`: on since then without a break, as only a reset turns it off). A sign-in in an off
+ * period before an older reset is not found; the code or the sign-in after it usually is.
+ */
+function completedSignIns(logins: { id: string; totpEnabledAt: Date | null; resetAt: Date | null }[]) {
+  const unbounded = logins.filter((l) => !l.totpEnabledAt && !l.resetAt).map((l) => l.id);
+  const bounded = logins.filter((l) => l.totpEnabledAt || l.resetAt);
+  return {
+    OR: [
+      { actorId: { in: logins.map((l) => l.id) }, action: { in: [...PASSED_FACTOR] } },
+      { actorId: { in: unbounded }, action: SIGNED_IN },
+      ...bounded.map((l) => ({
+        actorId: l.id,
+        action: SIGNED_IN,
+        at: { ...(l.resetAt ? { gt: l.resetAt } : {}), ...(l.totpEnabledAt ? { lt: l.totpEnabledAt } : {}) },
+      })),
+    ],
+  };
+}
+
+/**
+ * The customer logins that are members of account `accountId`, by email: `CustomerLoginRow[]`. Five
  * statements whatever the number of members: the account's memberships, their logins with their
- * live-session and membership counts, their live sessions past the second factor, then each one's
- * last sign-in from the audit log (its `(actorId, at)` index). Staff only (assertStaff: a 404 for
- * anyone else); staff logins that are members of an account are not listed.
+ * live-session and membership counts, their live sessions past the second factor, their last
+ * second-factor resets, then each one's last completed sign-in from the audit log (its
+ * `(actorId, at)` index; completedSignIns). Staff only (assertStaff: a 404 for anyone else); staff
+ * logins that are members of an account are not listed.
  */
 export async function listCustomerLogins(user: CurrentUser, accountId: string): Promise<CustomerLoginRow[]> {
   assertStaff(user);
@@ -122,15 +152,20 @@ export async function listCustomerLogins(user: CurrentUser, accountId: string): 
     _count: { _all: true },
   });
   const verifiedOf = new Map(verified.map((v) => [v.userId, v._count._all]));
-  const last = await db.auditLog.groupBy({
-    by: ['actorId', 'action'],
-    where: { actorId: { in: ids }, action: { in: [...SIGNED_IN, ...PASSED_FACTOR] } },
+  const resets = await db.auditLog.groupBy({
+    by: ['targetId'],
+    where: { targetId: { in: ids }, action: { in: [...FACTOR_RESET] } },
     _max: { at: true },
   });
-  const lastOf = (id: string, actions: readonly string[]) =>
-    last
-      .filter((l) => l.actorId === id && actions.includes(l.action))
-      .reduce<Date | null>((a, l) => (l._max.at && (!a || l._max.at > a) ? l._max.at : a), null);
+  const resetOf = new Map(resets.map((r) => [r.targetId, r._max.at]));
+  const last = await db.auditLog.groupBy({
+    by: ['actorId'],
+    where: completedSignIns(
+      rows.map((r) => ({ id: r.id, totpEnabledAt: r.totpEnabledAt, resetAt: resetOf.get(r.id) ?? null })),
+    ),
+    _max: { at: true },
+  });
+  const lastOf = new Map(last.map((l) => [l.actorId, l._max.at]));
   return rows.map((r) => {
     const secondFactor = r.totpEnabledAt !== null;
     const live = r._count.sessions;
@@ -145,7 +180,7 @@ export async function listCustomerLogins(user: CurrentUser, accountId: string): 
       secondFactor,
       sessions,
       waitingForCode: live - sessions,
-      lastSignInAt: lastOf(r.id, secondFactor ? PASSED_FACTOR : SIGNED_IN),
+      lastSignInAt: lastOf.get(r.id) ?? null,
       otherAccounts: r._count.memberships - 1,
     };
   });

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { TOTP } from 'otpauth';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { form, rendered, session } from '@/tests/helpers/action-edge';
 import { jar } from '@/tests/helpers/cookie-jar';
@@ -21,11 +22,16 @@ const { hashPassword } = await import('@/lib/auth/password');
 const { requestSignInLink } = await import('@/lib/auth/email-link');
 const { getDb } = await import('@/lib/server/db');
 const { dialects, useFreshDb } = await import('@/tests/helpers/db');
-const { asCustomer, makeAccount, makeBlock, makeSession, makeStaff } =
+const { asCustomer, asUser, makeAccount, makeBlock, makeSession, makeStaff } =
   await import('@/tests/helpers/factory');
 const { processMailOutbox } = await import('@/lib/mail/worker');
 const { renderMessage } = await import('@/lib/mail/render');
 const { queueMailToMembers } = await import('@/lib/mail/queue');
+const { bindingProof, redeemSignInLink } = await import('@/lib/auth/link-sign-in');
+const { confirmEnrolment, pendingEnrolment } = await import('@/lib/auth/mfa/enrol');
+const { sendEnrolmentProof } = await import('@/lib/auth/mfa/enrol-proof');
+const { resetSecondFactor } = await import('@/lib/accounts/commands');
+const { mailedEnrolmentCode } = await import('@/tests/helpers/enrol-code');
 
 const PASSWORD = 'correct horse battery staple 42';
 const META = { ip: '192.0.2.81', userAgent: 'vitest' };
@@ -567,5 +573,135 @@ describe.each(dialects())('support and a customer’s portal login on %s', (dial
     expect(there.actorId).toBe(session.user!.id);
     const here = rows.find((r) => r.accountId === account.id)!;
     expect(JSON.parse(here.detail!)).not.toHaveProperty('actedFrom');
+  });
+});
+
+// The row's "last signed in" is the last sign-in completed by any method (tester, 2026-12-05: "signed
+// in on 1 browser now (and 1 browser past the password waiting for the two-factor code) · no sign-in
+// recorded" for a login that signed in by its notice link and then turned on two-factor, because with
+// a second factor only a code counted). Through the real paths: the block notice's link, the
+// password, the enrolment, the operator's reset of the second factor.
+describe.each(dialects())('the last sign-in of a customer login on %s', (dialect) => {
+  const BIND = 'test-binding-cookie-value-0123456789';
+  const pause = () => new Promise((r) => setTimeout(r, 5));
+
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+  beforeEach(() => jar.clear());
+
+  /** An account whose one member has a portal password and no second factor. */
+  async function customer() {
+    const { account, users } = await makeAccount({ members: [`dana-${crypto.randomUUID()}@acme.example`] });
+    const user = await getDb().user.update({
+      where: { id: users[0]!.id },
+      data: { passwordHash: await hashPassword(PASSWORD) },
+    });
+    return { account, user };
+  }
+
+  /** The sign-in link of the block notice the mail worker sends `email` for a new block of `accountId`. */
+  async function noticeLink(accountId: string, email: string): Promise<string> {
+    const block = await makeBlock(accountId);
+    await getDb().$transaction((tx) =>
+      queueMailToMembers(tx, accountId, 'block_notice', { blockId: block.id }),
+    );
+    const sent: { to: string; text: string }[] = [];
+    await processMailOutbox({
+      transport: {
+        kind: 'mailbox',
+        send: async (m: { id: string; to: string; text: string }) => (
+          sent.push(m),
+          { messageId: `<${m.id}@t>`, response: '250 OK' }
+        ),
+      } as never,
+      max: 10,
+    });
+    const link = /https?:\/\/\S+\/sign-in\/link\?\S+/.exec(sent.find((m) => m.to === email)?.text ?? '');
+    if (!link) throw new Error(`no sign-in link in the notice to ${email}`);
+    return link[0];
+  }
+
+  /** "Continue" on the link's page, in the browser that showed it. */
+  function followLink(link: string) {
+    const token = new URL(link).searchParams.get('token')!;
+    return redeemSignInLink({ token, proof: bindingProof(BIND, token), bindCookie: BIND }, META);
+  }
+
+  /** When the newest audit row `action` of `userId` was written. */
+  async function lastRow(userId: string, action: string): Promise<Date> {
+    const row = await getDb().auditLog.findFirstOrThrow({
+      where: { actorId: userId, action },
+      orderBy: { at: 'desc' },
+    });
+    return row.at;
+  }
+
+  const password = (email: string) => attemptSignIn({ email, password: PASSWORD }, META);
+
+  it('a login that signed in by its notice link, then turned on two-factor, shows that sign-in', async () => {
+    const db = getDb();
+    const { account, user } = await customer();
+    expect(await followLink(await noticeLink(account.id, user.email))).toMatchObject({ ok: true });
+    const byLink = await lastRow(user.id, 'sign_in.success');
+    // From that browser, two-factor authentication is turned on (the app's code and the mailed one).
+    const browser = await db.session.findFirstOrThrow({ where: { userId: user.id } });
+    const me = asUser(user, { sessionId: browser.id });
+    const { secret } = await pendingEnrolment(me);
+    expect(await sendEnrolmentProof(me, META)).toMatchObject({ ok: true });
+    const appCode = new TOTP({ secret, digits: 6, period: 30 }).generate();
+    expect(await confirmEnrolment(me, appCode, await mailedEnrolmentCode(user.email), META)).toMatchObject({
+      ok: true,
+    });
+    // Another browser gets past the password and waits for the code: no sign-in.
+    await pause();
+    jar.clear();
+    expect((await password(user.email)).ok).toBe(true);
+    const staff = await makeStaff();
+    expect((await listCustomerLogins(staff, account.id))[0]).toMatchObject({
+      secondFactor: true,
+      sessions: 1,
+      waitingForCode: 1,
+      lastSignInAt: byLink,
+    });
+  });
+
+  it('a password that stopped at the code is no sign-in, even once an operator reset the factor; one after the reset is', async () => {
+    const db = getDb();
+    const { account, user } = await customer();
+    await db.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date() } });
+    await pause();
+    // Someone with the password, and no code; then the owner has the factor reset.
+    expect((await password(user.email)).ok).toBe(true);
+    await pause();
+    await resetSecondFactor(db, { email: user.email });
+    const staff = await makeStaff();
+    expect((await listCustomerLogins(staff, account.id))[0]).toMatchObject({
+      secondFactor: false,
+      sessions: 0,
+      lastSignInAt: null,
+    });
+    await pause();
+    jar.clear();
+    expect((await password(user.email)).ok).toBe(true);
+    expect((await listCustomerLogins(staff, account.id))[0]).toMatchObject({
+      secondFactor: false,
+      sessions: 1,
+      lastSignInAt: await lastRow(user.id, 'sign_in.success'),
+    });
+  });
+
+  it('a password sign-in from before two-factor was turned on still counts once it is on', async () => {
+    const db = getDb();
+    const { account, user } = await customer();
+    expect((await password(user.email)).ok).toBe(true);
+    const byPassword = await lastRow(user.id, 'sign_in.success');
+    await pause();
+    await db.user.update({ where: { id: user.id }, data: { totpEnabledAt: new Date() } });
+    const staff = await makeStaff();
+    expect((await listCustomerLogins(staff, account.id))[0]).toMatchObject({
+      secondFactor: true,
+      lastSignInAt: byPassword,
+    });
   });
 });
