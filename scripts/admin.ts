@@ -69,16 +69,19 @@ async function main(argv: string[]): Promise<number> {
   const db = getDb();
   try {
     if (command === 'create-account') {
-      // The switch's variables by the portal's own rules, named when missing (--offline needs none).
-      // Its failures are in the command's message: the client's own log would put JSON on stdout.
-      const onSwitch = flags.offline
-        ? undefined
-        : createSwitchClient({
-            baseUrl: envVar('SWITCH_API_URL'),
-            token: envVar('SWITCH_API_TOKEN'),
-            timeoutMs: envVar('SWITCH_API_TIMEOUT_MS'),
-            log: () => {},
-          });
+      // The switch's variables by the portal's own rules (--offline, or both unset: not asked, as
+      // CONTRACTS §1's plain create-account). Its failures are in the command's warning: the client's
+      // own log would put JSON on stdout.
+      const unset = !process.env.SWITCH_API_URL && !process.env.SWITCH_API_TOKEN;
+      const onSwitch =
+        flags.offline || unset
+          ? undefined
+          : createSwitchClient({
+              baseUrl: envVar('SWITCH_API_URL'),
+              token: envVar('SWITCH_API_TOKEN'),
+              timeoutMs: envVar('SWITCH_API_TIMEOUT_MS'),
+              log: () => {},
+            });
       const a = await createAccount(
         db,
         {
@@ -95,8 +98,13 @@ async function main(argv: string[]): Promise<number> {
         blocked:
           `; blocked on the switch (${a.switchReason ?? 'no reason given'}): the portal's reconciler shows ` +
           'the block at its next pass and mails its notice to the members the account has by then',
-        not_asked: ' without asking the switch (--offline)',
+        not_found: '',
+        unknown: '',
+        not_asked: flags.offline
+          ? ' without asking the switch (--offline)'
+          : ' without asking the switch (SWITCH_API_URL is not set)',
       }[a.onSwitch];
+      if (a.warning) console.error(`warning: ${a.warning}`);
       console.log(`created account ${a.number}${said}`);
     } else if (command === 'add-member' || command === 'remove-member') {
       const raw = { email: values.email, account: values.account };

@@ -137,8 +137,11 @@ export function countryTimeZone(country: string): string {
   throw new CommandError(`--time-zone is required: ${country} has several time zones: ${zones.join(', ')}`);
 }
 
-/** What create-account learnt from the switch: its international calling, or `not_asked` (--offline). */
-export type AccountOnSwitch = 'allowed' | 'blocked' | 'not_asked';
+/**
+ * What create-account learnt from the switch: its international calling; `not_found` (the switch does
+ * not know the number), `unknown` (no answer), or `not_asked` (--offline, or no switch configured).
+ */
+export type AccountOnSwitch = 'allowed' | 'blocked' | 'not_found' | 'unknown' | 'not_asked';
 
 /**
  * Creates a customer account. Without `timeZone`, the country's zone (countryTimeZone: refused when the
@@ -146,11 +149,13 @@ export type AccountOnSwitch = 'allowed' | 'blocked' | 'not_asked';
  * would (E.164 or national for `country`); a number support must not call (lib/phone/callback.ts) is refused.
  * Audited as account.created (actor `operator-cli`) in the same transaction, with what the switch said.
  *
- * `onSwitch` (the operator CLI's create-account passes one unless --offline): the switch is asked for
- * the account first (CONTRACTS §3 `GET /v1/accounts/{n}`), after every other check and before anything
- * is written. A 404 is refused: a mistyped number (ACC-1010 for ACC-1001) made an account no switch
- * event ever reaches, shown "International calling allowed" for good (review, session 42). No answer
- * (timeout, 5xx, a refused token) is refused too: nothing says the number is right.
+ * `onSwitch` (the operator CLI's create-account passes one unless --offline or the switch's variables
+ * are unset): the switch is asked for the account first (CONTRACTS §3 `GET /v1/accounts/{n}`), after
+ * every other check and before anything is written. A 404 or no answer (timeout, 5xx, a refused token)
+ * still creates the account, as CONTRACTS §1's `create-account --number … --name …` promises, and
+ * returns a `warning` the CLI prints on stderr: a mistyped number (ACC-1010 for ACC-1001) made an
+ * account no switch event ever reaches, shown "International calling allowed" for good, and nothing
+ * said so (review, session 42). The audit row records what the switch said.
  *
  * An account the switch has blocked is created due for reconciliation (`reconcileDue`): the
  * reconciler's next pass (RECONCILE_INTERVAL_MS, a minute by default) reads it first and shows its
@@ -203,18 +208,22 @@ export async function createAccount(
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
   const state = onSwitch ? await onSwitch.getAccount(a.number) : null;
-  if (state && !state.ok && state.kind === 'not_found')
-    throw new CommandError(
-      `the switch does not know account ${a.number} (${state.message}); nothing was created. Check the number: ` +
-        'an account the switch does not know is never blocked or lifted there. If the switch is to learn it later, pass --offline',
-    );
-  if (state && !state.ok)
-    throw new CommandError(
-      `the switch did not answer for account ${a.number} (${state.message}); nothing was created. ` +
-        'Try again, or pass --offline to create it without asking the switch',
-    );
+  const warning =
+    state && !state.ok
+      ? state.kind === 'not_found'
+        ? `the switch does not know account ${a.number} (${state.message}). Check the number: an account ` +
+          'the switch does not know is never blocked or lifted there (pass --offline when the switch learns it later)'
+        : `the switch did not answer for account ${a.number} (${state.message}); the reconciler compares ` +
+          'the account with the switch at its next pass'
+      : undefined;
   const found = state?.ok ? state.value : null;
-  const said: AccountOnSwitch = found?.internationalCalling ?? 'not_asked';
+  const said: AccountOnSwitch = found
+    ? found.internationalCalling
+    : state && !state.ok
+      ? state.kind === 'not_found'
+        ? 'not_found'
+        : 'unknown'
+      : 'not_asked';
   const switchReason = found?.internationalCalling === 'blocked' ? found.reason : undefined;
   const account = await createOnce(`account ${a.number} already exists`, () =>
     db.$transaction(async (tx) => {
@@ -236,7 +245,7 @@ export async function createAccount(
       return account;
     }),
   );
-  return { ...account, onSwitch: said, switchReason };
+  return { ...account, onSwitch: said, switchReason, warning };
 }
 
 /**

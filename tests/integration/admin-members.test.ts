@@ -213,26 +213,34 @@ describe.each(dialects())('create-account asks the switch first, on %s', (dialec
   const provision = (number: string, state: object) =>
     sim.control('PUT', `/_sim/accounts/${number}`, { credentials: [], ...state });
 
-  it('refuses a number the switch does not know (a typo), and one it cannot check, creating nothing', async () => {
+  it('creates a number the switch does not know (a typo?) or cannot check, with a warning and the answer audited', async () => {
     const db = getDb();
     const number = `ACC-4${uid()}`;
-    expect(await refusal(createAccount(db, { number, name: 'Typo Dental' }, client()))).toBe(
-      `the switch does not know account ${number} (HTTP 404 account_not_found: no account ${number}); nothing was ` +
-        'created. Check the number: an account the switch does not know is never blocked or lifted there. ' +
-        'If the switch is to learn it later, pass --offline',
+    const typo = await createAccount(db, { number, name: 'Typo Dental' }, client());
+    expect(typo).toMatchObject({ number, onSwitch: 'not_found' });
+    expect(typo.warning).toBe(
+      `the switch does not know account ${number} (HTTP 404 account_not_found: no account ${number}). Check the ` +
+        'number: an account the switch does not know is never blocked or lifted there (pass --offline when the ' +
+        'switch learns it later)',
     );
-    // No answer at all (nothing listens there): not known either way, so not created.
-    expect(
-      await refusal(createAccount(db, { number, name: 'Typo Dental' }, client('http://127.0.0.1:9'))),
-    ).toMatch(
-      new RegExp(
-        `^the switch did not answer for account ${number} \\(.*\\); nothing was created\\. Try again, or pass --offline`,
-      ),
+    // No answer at all (nothing listens there): created, the answer said to be missing.
+    const other = `ACC-4${uid()}`;
+    const silent = await createAccount(
+      db,
+      { number: other, name: 'Quiet Dental' },
+      client('http://127.0.0.1:9'),
     );
-    expect(await db.customerAccount.count({ where: { number } })).toBe(0);
-    expect(
-      await db.auditLog.count({ where: { action: 'account.created', detail: { contains: number } } }),
-    ).toBe(0);
+    expect(silent).toMatchObject({ number: other, onSwitch: 'unknown' });
+    expect(silent.warning).toMatch(new RegExp(`^the switch did not answer for account ${other} \\(`));
+    for (const [n, says] of [
+      [number, 'not_found'],
+      [other, 'unknown'],
+    ] as const) {
+      const row = await db.auditLog.findFirstOrThrow({
+        where: { action: 'account.created', detail: { contains: n } },
+      });
+      expect(JSON.parse(row.detail!)).toMatchObject({ switchSays: says });
+    }
   });
 
   it('an account the switch allows is created as it is; the audit row says what the switch said', async () => {
