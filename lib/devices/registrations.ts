@@ -5,6 +5,7 @@ import { ipCountry } from '@/lib/geo/ip-country';
 import { type SwitchClient, switchClient } from '@/lib/switch/client';
 import { normalizeIp } from '@/lib/server/client-address';
 import type { ReadRegistration, SipRegistration } from '@/lib/switch/schemas';
+import { switchQuietMs } from '@/lib/switch/quiet';
 
 // "Is the attacker out, and are my phones back?": the bindings the switch's registrar holds for an
 // account's SIP credentials (CONTRACTS §3 GET …/registrations), each with the country of its source
@@ -89,10 +90,16 @@ export async function liveDevices(
   ctx: FlagContext,
   client: SwitchClient = switchClient({ retries: 0 }),
 ): Promise<CredentialDevices[]> {
+  // While the switch has asked this instance for quiet (a 429 or 503 with Retry-After,
+  // lib/switch/quiet.ts), a page's device list is not read: shown as not answered (the page's "could
+  // not load"), as a 429 would show it. Read anyway, each such 429 would stretch the quiet in which
+  // the switch outbox sends nothing, and a fraud wave's open block pages would hold back support's
+  // blocks and lifts (review, session 42).
+  const quiet = switchQuietMs() > 0;
   return Promise.all(
     credentials.map(async (c) => {
-      const res = await client.getRegistrations(c.username);
-      if (!res.ok) return { id: c.id, username: c.username, label: c.label, bindings: null, unreadable: 0 };
+      const res = quiet ? null : await client.getRegistrations(c.username);
+      if (!res?.ok) return { id: c.id, username: c.username, label: c.label, bindings: null, unreadable: 0 };
       const bindings = res.value.registrations.map((r) => {
         const country = ipCountry(r.sourceIp);
         return {

@@ -3,6 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { watchAllowances, WATCH_EVERY_MS } from '@/lib/allowances/expiry';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { resetSipPassword } from '@/lib/credentials/reset';
+import { liveDevices } from '@/lib/devices/registrations';
 import { getDb } from '@/lib/server/db';
 import { renderMetrics } from '@/lib/server/metrics';
 import { createSwitchClient, type SwitchClient } from '@/lib/switch/client';
@@ -69,6 +70,26 @@ describe.each(dialects())('a switch that asks for quiet, on %s', (dialect) => {
   });
   afterEach(() => {
     endSwitchQuiet();
+  });
+
+  it("a page's device list reads nothing while quiet, so open block pages do not stretch the quiet that holds the outbox", async () => {
+    const { account, creds } = await makeAccount({ members: [] });
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [{ username: creds[0].username }],
+    });
+    const ctx = { triggerIps: [], accountCountry: 'US' };
+    const one = [{ id: creds[0].id, username: creds[0].username, label: creds[0].label }];
+    await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 429, retryAfter: '30' });
+    // The read that gets the 429 sets the quiet; every later page view asks the switch nothing.
+    expect((await liveDevices(one, ctx, client()))[0]).toMatchObject({ bindings: null });
+    await forget();
+    for (let i = 0; i < 3; i++)
+      expect((await liveDevices(one, ctx, client()))[0]).toMatchObject({ bindings: null });
+    expect(await received()).toEqual([]);
+    // Once the quiet is over, the page reads the switch again.
+    endSwitchQuiet();
+    expect((await liveDevices(one, ctx, client()))[0]!.bindings).not.toBeNull();
   });
 
   it('many due operations and a 429 with Retry-After: 30 → one request, not one per row; no worker asks again until then', async () => {
