@@ -6,7 +6,7 @@ import { placeIp } from '@/lib/geo/ip-country';
 import { destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
-import { reasonNeedsPerson } from '@/lib/policy/settings';
+import { accountNeedsPerson } from '@/lib/policy/settings';
 import { credentialName } from '@/lib/accounts/credential-name';
 
 /**
@@ -74,7 +74,7 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
     rotatable: rotatable.length,
     needsPerson:
       needsPerson ??
-      (actionable && block.reason !== 'manual' ? await reasonNeedsPerson(block.reason) : false),
+      (actionable && block.reason !== 'manual' ? await accountNeedsPerson(block.account.id) : false),
   });
   return (
     <div className="flex flex-col gap-2">

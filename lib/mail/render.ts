@@ -16,7 +16,7 @@ import { isLocale, type Locale, localeOf } from '@/lib/i18n/locales';
 import { allowanceMail } from '@/lib/mail/templates/allowance';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice, MAX_CALLS } from '@/lib/mail/templates/block-notice';
-import { reasonNeedsPerson } from '@/lib/policy/settings';
+import { accountNeedsPerson } from '@/lib/policy/settings';
 import { callOverview } from '@/lib/blocks/call-overview';
 import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
@@ -410,8 +410,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           link,
           closedAllowances: await closedAllowances(closedIds),
           lifted: over,
-          // The lift policy as it is now: for a reason that needs a person, no "comes back by itself".
-          needsPerson: over ? false : await reasonNeedsPerson(block.reason),
+          // The lift policy as it is now: while a block of the account needs a person, no "comes back by itself".
+          needsPerson: over ? false : await accountNeedsPerson(block.accountId),
         },
         zonedFor(block.account),
       );

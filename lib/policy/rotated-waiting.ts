@@ -92,6 +92,13 @@ export async function rotatedWaitingForPerson(
   opts: { pageSize?: number; countCap?: number } = {},
 ) {
   assertStaff(user);
+  const policy = await readLiftPolicy();
+  // A policy never changed is the built-in one (only manual blocks need a person, and an account
+  // with a manual block in force is not listed): the rotation that changes a block's last named
+  // password lifts it in the same transaction (liftIfRotated), so nothing can wait here, and the
+  // staff home does not walk every block in force on each load for an empty list (about 19 ms on
+  // SQLite with the staff bench's 10 000 blocks in force).
+  if (policy.updatedAt === null) return { total: 0, capped: false, next: null, items: [] };
   const size = opts.pageSize ?? ROTATED_WAITING_PAGE;
   const cap = opts.countCap ?? ROTATED_WAITING_COUNT_CAP;
   const keyset = after
@@ -100,15 +107,12 @@ export async function rotatedWaitingForPerson(
   // One statement for the page and the count (the blocks in force are read once); a page past the
   // end (a cursor kept while the last entries were lifted) has no row to carry the count: counted alone.
   const count = Prisma.sql`SELECT COUNT(*) FROM (SELECT 1 FROM "waiting" LIMIT ${cap + 1}) x`;
-  const [rows, policy] = await Promise.all([
-    db.$queryRaw<(Row & { total: number | bigint })[]>`${WAITING}
+  const rows = await db.$queryRaw<(Row & { total: number | bigint })[]>`${WAITING}
       SELECT w."id", w."reason", w."placedAt", w."rotatedAt", a."number", a."name", (${count}) AS "total"
       FROM "waiting" w JOIN "CustomerAccount" a ON a."id" = w."accountId"
       ${keyset}
       ORDER BY w."placedAt" ASC, w."id" ASC
-      LIMIT ${size + 1}`,
-    readLiftPolicy(),
-  ]);
+      LIMIT ${size + 1}`;
   const counted = rows.length
     ? rows[0]!.total
     : after

@@ -74,10 +74,18 @@ export async function readLiftPolicy(client: Tx | typeof db = db): Promise<LiftP
 }
 
 /**
- * Whether a block placed for `reason` waits for a person once its passwords are changed, under the
- * policy as it is now (one read, no cache). For pages and mails that must not promise an automatic
- * return (components/block/explanation.tsx); the decision itself reads the policy in its transaction.
+ * Whether account `accountId`'s blocks wait for a person once their passwords are changed, under the
+ * policy as it is now (one read, no cache): true when any of its blocks in force has a reason that
+ * needs one, `manual` included, since liftIfRotated (lib/blocks/policy.ts) lifts nothing on an account
+ * with such a block. For pages and mails that must not promise an automatic return
+ * (components/block/explanation.tsx, the block notice); the decision itself reads the policy in its
+ * transaction. Before the re-review of session 42 only the block's own reason was asked, and a
+ * high-risk block's page promised calling back beside a hotspot block that kept it blocked.
  */
-export async function reasonNeedsPerson(reason: BlockReason): Promise<boolean> {
-  return (await readLiftPolicy()).needsPerson.has(reason);
+export async function accountNeedsPerson(accountId: string): Promise<boolean> {
+  const [policy, open] = await Promise.all([
+    readLiftPolicy(),
+    db.block.findMany({ where: { accountId, status: 'active' }, select: { reason: true } }),
+  ]);
+  return open.some((b) => policy.needsPerson.has(b.reason));
 }

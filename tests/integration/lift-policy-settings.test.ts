@@ -5,7 +5,7 @@ import { liftIfRotated } from '@/lib/blocks/policy';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 import { rotatedWaitingForPerson } from '@/lib/policy/rotated-waiting';
 import { changeLiftPolicy, liftPolicyForAdmin, liftPolicySchema } from '@/lib/policy/change';
-import { readLiftPolicy, type SettableReason } from '@/lib/policy/settings';
+import { accountNeedsPerson, readLiftPolicy, type SettableReason } from '@/lib/policy/settings';
 import { getDb } from '@/lib/server/db';
 import { createLogger } from '@/lib/server/log';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
@@ -151,6 +151,33 @@ describe.each(dialects())('the admins’ lift policy on %s', (dialect) => {
     await rotate(creds[0].username);
     expect(await decide(account.id)).toEqual([held.id]);
     expect(await listed()).not.toContain(held.id);
+  });
+
+  it('what the pages promise follows every block of the account: a high-risk block beside a hotspot one that needs a person waits too', async () => {
+    const admin = await makeStaff({ role: 'admin' });
+    await changeLiftPolicy(admin, form(['hotspot_source_ip'], 0), meta);
+    const { account, creds } = await makeAccount();
+    await blockThrough(account.id, [creds[0].username], 'high_risk_destination');
+    // Alone, the high-risk block comes back by itself once its password is changed.
+    expect(await accountNeedsPerson(account.id)).toBe(false);
+    await blockThrough(account.id, [creds[0].username], 'hotspot_source_ip');
+    // With the hotspot block beside it, liftIfRotated lifts neither: its page must not promise it.
+    expect(await accountNeedsPerson(account.id)).toBe(true);
+    await rotate(creds[0].username);
+    expect(await decide(account.id)).toEqual([]);
+  });
+
+  it('a policy never changed lists nothing: under it, the rotation that ends a block lifts it', async () => {
+    // A rotated block left in force without the rotation's decision (as no path of the built-in
+    // policy leaves one): the list is not computed while the policy was never changed.
+    const { account, creds } = await makeAccount();
+    const held = await blockThrough(account.id, [creds[0].username], 'hotspot_source_ip');
+    await rotate(creds[0].username);
+    expect(await listed()).toEqual([]);
+    // Once the policy was changed, the list is computed and shows it.
+    const admin = await makeStaff({ role: 'admin' });
+    expect(await changeLiftPolicy(admin, form(['suspicious_pattern'], 0), meta)).toMatchObject({ ok: true });
+    expect(await listed()).toContain(held.id);
   });
 
   it('lists only blocks whose account has nothing else left to change, oldest first, a page at a time', async () => {

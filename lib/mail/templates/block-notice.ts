@@ -53,7 +53,7 @@ export type BlockNoticeData = {
   lifted?: { at: Date; newerInForce: boolean } | null;
   /**
    * Whether the block's reason needs a person before international calling comes back, under the lift
-   * policy as it is when the notice is written (lib/policy/settings.ts reasonNeedsPerson): then the
+   * policy as it is when the notice is written (lib/policy/settings.ts accountNeedsPerson): then the
    * password step says the passwords must still be changed and that support reviews the account and
    * lifts the block, never that calling comes back by itself. Default: the built-in policy (only
    * `manual`, which has no password step at all).
