@@ -288,7 +288,11 @@ describe.each(dialects())('a resend of the same form on %s', (dialect) => {
     expect(await db.auditLog.count({ where: { targetId: agent.id, action: 'staff_user.created' } })).toBe(1);
 
     // Reset their second factor; the answer is lost; the same form again makes no second password.
-    const reset = { userId: agent.id, idempotencyKey: crypto.randomUUID() };
+    const reset = {
+      userId: agent.id,
+      reason: 'Lost her phone; called from her desk line.',
+      idempotencyKey: crypto.randomUUID(),
+    };
     const first = await resetFactorAction(undefined, form(reset));
     const given = (first.data as { initialPassword: string }).initialPassword;
     const resent = await resetFactorAction(undefined, form(reset));
