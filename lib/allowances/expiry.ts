@@ -8,10 +8,10 @@ import { tickDeadline } from '@/lib/server/tick-budget';
 /** An allowance this close to its `until` (ms), or past it, has its account read on every pass. */
 export const NEAR_UNTIL_MS = 60_000;
 /** Every account with an allowance in force is read at least this often (ms), whatever its `until`. */
-export const WATCH_EVERY_MS = 60_000;
+export const WATCH_EVERY_MS = 15_000;
 
 // When this process last read each watched account (ms on the `now` the passes are given), so that
-// an allowance far from its `until` is read once a minute, not on every 3-second pass. Per process:
+// an allowance far from its `until` is read every 15 s, not on every 3-second pass. Per process:
 // another instance keeps its own, and a restart reads every account at its first pass.
 const lastRead = new Map<string, number>();
 
@@ -22,7 +22,7 @@ const lastRead = new Map<string, number>();
  * NEAR_UNTIL_MS of its `until` or past it (its end is expected: read on every pass, so the page and
  * the emails follow the switch within a pass), or an account not read by this process for
  * WATCH_EVERY_MS (an end the switch made before `until`, by its own staff or a clock ahead of ours,
- * is seen within a minute). Before 2026-12-05 every account was read on every pass, up to 500 GETs
+ * is seen within 15 s, as the customer's page promises nothing later). Before 2026-12-05 every account was read on every pass, up to 500 GETs
  * every 3 s for as long as allowances lasted. While the switch has asked this instance for quiet
  * (lib/switch/quiet.ts: a 429 or 503 with Retry-After) nothing is read; the accounts stay due.
  *

@@ -121,7 +121,7 @@ describe.each(dialects())('destination allowances on %s', (dialect) => {
     expect((await row(id)).status).toBe('active');
 
     // The switch drops it (time passes on the switch); the watcher notices through the GET, within
-    // a minute of its last read (WATCH_EVERY_MS: one far from its `until` is not read on every pass).
+    // WATCH_EVERY_MS of its last read (one far from its `until` is not read on every pass).
     expect((await sim.control('POST', `/_sim/accounts/${account.number}/allowances/SO/expire`)).status).toBe(
       200,
     );

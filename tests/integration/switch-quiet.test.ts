@@ -201,7 +201,7 @@ describe.each(dialects())('a switch that asks for quiet, on %s', (dialect) => {
     expect(await blockStatus(third.block.id)).toBe('lifted');
   });
 
-  it('the allowance watch reads an account far from its allowance’s end once a minute, one near its end on every pass', async () => {
+  it('the allowance watch reads an account far from its allowance’s end every WATCH_EVERY_MS, one near its end on every pass', async () => {
     const far = (await makeAccount({ members: [] })).account;
     const near = (await makeAccount({ members: [] })).account;
     for (const [account, ms] of [
@@ -242,7 +242,7 @@ describe.each(dialects())('a switch that asks for quiet, on %s', (dialect) => {
       expect(await watchAllowances({ client: client(), now: at(ms) })).toBe(0);
       expect(await reads()).toEqual({ far: 0, near: 1 });
     }
-    // An end the switch made long before `until` is still seen, within a minute.
+    // An end the switch made long before `until` is still seen, within WATCH_EVERY_MS.
     await sim.control('POST', `/_sim/accounts/${far.number}/allowances/SO/expire`);
     expect(await watchAllowances({ client: client(), now: at(WATCH_EVERY_MS) })).toBe(1);
     expect(await reads()).toEqual({ far: 1, near: 1 });
