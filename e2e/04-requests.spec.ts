@@ -5,8 +5,7 @@ import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { query, refuseInserts, requestIdOnBlock } from './support/db';
 import { expectErrorLine } from './support/expected-errors';
 import { waitForMail } from './support/mail';
-import { postBlockLifted } from './support/switch-events';
-import { passwordMatches } from './support/sim';
+import { liftOnSwitch, passwordMatches } from './support/sim';
 
 // Each journey has its own copy of the demo's Harbor Logistics (ACC-2001, Omar's): a British account
 // blocked for calls from a fraud-hotspot address through its PBX trunk (./support/demo-copies.ts).
@@ -222,7 +221,7 @@ test('a request the switch’s lift closes reads “closed without a decision”
   const requestId = requestIdOnBlock(harbor.blockId!);
 
   // The customer rotated the trunk's password by phone with the provider; the switch lifts the block.
-  await postBlockLifted(harbor.number);
+  await liftOnSwitch(harbor.number);
   await page.goto(`/blocks/${harbor.blockId}`);
   await expect(page.getByText('Closed without a decision: the block was lifted')).toBeVisible();
   // Before: "Withdrawn", though the customer withdrew nothing.

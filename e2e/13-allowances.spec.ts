@@ -1,10 +1,9 @@
 import { query } from './support/db';
 import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
 import { waitForMail } from './support/mail';
-import { putSwitchAccount, sim } from './support/sim';
+import { liftOnSwitch, putSwitchAccount, sim } from './support/sim';
 import { E2E } from './support/env';
 import { runTsx } from './support/tsx';
-import { postBlockLifted } from './support/switch-events';
 
 // Issue 16, item 4: "Allow one country for a while" — request, callback approval, the switch's
 // confirmation, the countdown, the emails, and the end noticed from the switch. Own data (any order).
@@ -19,8 +18,16 @@ type Data = {
   placedAt: string;
 };
 
-function makeBlockedAccount(args: string[] = []): Data {
-  return JSON.parse(runTsx('e2e/support/allowance-data.ts', args, { DATABASE_URL: E2E.databaseUrl })) as Data;
+/**
+ * A blocked account with one customer (e2e/support/allowance-data.ts), held blocked by the simulated
+ * switch too: a journey whose switch does not know its account lifts through nothing (`/_sim/lift`).
+ */
+async function makeBlockedAccount(args: string[] = []): Promise<Data> {
+  const d = JSON.parse(
+    runTsx('e2e/support/allowance-data.ts', args, { DATABASE_URL: E2E.databaseUrl }),
+  ) as Data;
+  await putSwitchAccount(d.number, 'blocked', [{ username: d.username }], d.placedAt);
+  return d;
 }
 
 test('a customer asks, support approves after the callback, the switch confirms, it counts down, then ends', async ({
@@ -29,8 +36,7 @@ test('a customer asks, support approves after the callback, the switch confirms,
   // The whole allowance, from the request to its end on the switch: 34 s with two e2e workers, 50 s
   // with three; the default 60 s left no room for a busy machine.
   test.slow();
-  const d = makeBlockedAccount();
-  await putSwitchAccount(d.number, 'blocked', [{ username: d.username }], d.placedAt);
+  const d = await makeBlockedAccount();
 
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, { email: d.email, password: d.password }, `/blocks/${d.blockId}`);
@@ -146,7 +152,7 @@ test('a customer asks, support approves after the callback, the switch confirms,
 test('a request still waiting when the switch lifts the block is closed: out of the queue, both sides told', async ({
   browser,
 }) => {
-  const d = makeBlockedAccount();
+  const d = await makeBlockedAccount();
   const customer = await (await browser.newContext()).newPage();
   await signIn(customer, { email: d.email, password: d.password }, `/blocks/${d.blockId}`);
   await customer.goto(`/blocks/${d.blockId}/allowance`);
@@ -174,7 +180,7 @@ test('a request still waiting when the switch lifts the block is closed: out of 
   await expect(customer).toHaveURL(new RegExp(`/blocks/${d.blockId}$`));
 
   // The customer rotated the passwords; the switch lifts the block before support calls back.
-  await postBlockLifted(d.number);
+  await liftOnSwitch(d.number);
   await customer.reload();
   await expect(
     customer.getByText(
@@ -206,8 +212,7 @@ test('the agent who loses an allowance decision sees it as it now is, still told
   agent,
   admin,
 }) => {
-  const d = makeBlockedAccount(['--requested']);
-  await putSwitchAccount(d.number, 'blocked', [{ username: d.username }], d.placedAt);
+  const d = await makeBlockedAccount(['--requested']);
   for (const { page } of [agent, admin]) await page.goto(`/staff/accounts/${d.number}`);
   const a = agent.page;
   const b = admin.page;

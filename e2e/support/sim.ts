@@ -40,6 +40,23 @@ export const passwordMatches = async (username: string, password: string) => {
   ).matches;
 };
 
+/**
+ * The switch lifts account `n`'s block as its operator would (`/_sim/lift`): the account becomes
+ * allowed on the switch and its signed `block.lifted` is delivered to the portal at once. Throws
+ * unless the portal took the event. A journey that posts the event alone (switch-events.ts
+ * postBlockLifted) leaves the switch blocked: the reconciler then rightly places the block again,
+ * with its notice held for the switch's details, and the lift's mail waits behind that notice
+ * (e2e 04 failed so in CI once, 2026-12-06).
+ */
+export async function liftOnSwitch(n: string): Promise<void> {
+  const { delivery } = await sim<{ delivery: { status: string; lastStatus: number | null } }>('/_sim/lift', {
+    method: 'POST',
+    body: { accountNumber: n },
+  });
+  if (delivery.status !== 'delivered')
+    throw new Error(`the switch's block.lifted for ${n} was not delivered: ${JSON.stringify(delivery)}`);
+}
+
 export const simAccount = (n: string) =>
   sim<{ internationalCalling: string; [k: string]: unknown }>(`/_sim/accounts/${n}`);
 /**
