@@ -97,7 +97,9 @@ test('lift in flight: a block placed while the switch answers the lift wins, and
         (await sim<{ requests: { path: string; method: string }[] }>('/_sim/requests')).requests.some(
           (r) => r.method === 'PUT' && r.path.includes('ACC-8001'),
         ),
-      { timeout: 10_000 },
+      // Every 50 ms: the fraud must land inside the lift's 1.5 s; the default intervals (to 1 s) and
+      // the two simulator calls after them left about 0.4 s on a loaded machine.
+      { timeout: 10_000, intervals: [50] },
     )
     .toBe(true);
   const placed = await sim<{ event: { id: string } }>('/_sim/fraud', {
@@ -453,9 +455,9 @@ test('a block the switch places after support’s refused one: the heading does 
   } finally {
     await clearFaults(a.number);
   }
-  await postBlockPlaced(a.number, [
-    { from: a.credentials[0].username, to: '+252611234567', sourceIp: '185.220.101.47' },
-  ]);
+  // The switch's fraud monitoring blocks the account: on the switch, then its event (not the event
+  // alone, which the reconciler would rightly answer by placing the block on the switch again).
+  await sim('/_sim/fraud', { method: 'POST', body: { accountNumber: a.number, to: '+252611234567' } });
   await agent.goto(`/staff/accounts/${a.number}`);
   await expect(agent.getByText('International calling blocked')).toBeVisible();
   await expect(agent.getByText(/Nothing is in force/)).toHaveCount(0);

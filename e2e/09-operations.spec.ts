@@ -208,14 +208,26 @@ test('metrics: bearer token required; every family counts what the journeys did'
     ).status(),
   ).toBe(401);
 
-  // Each answer of the events endpoint once: new, duplicate, 400, 401, 404.
+  // Each answer of the events endpoint once: new, duplicate, 400, 401, 404. The new one is the
+  // switch's own (its fraud monitoring blocks the account and posts the event), so the switch holds
+  // the block the portal is told of: an event posted alone would leave the switch allowed, and the
+  // reconciler would rightly place the block there again under an "Out of sync" entry.
+  const fraud = await sim<{ event: unknown; delivery: { status: string } }>('/_sim/fraud', {
+    method: 'POST',
+    body: {
+      accountNumber: 'ACC-9017',
+      to: '+252611234567',
+      reason: 'suspicious_pattern',
+      sourceIp: '203.0.113.9',
+    },
+  });
+  expect(fraud.delivery.status).toBe('delivered');
   const event = (n: string) =>
     blockPlacedEvent(n, [{ from: 'ops-trunk', to: '+252611234567', sourceIp: '203.0.113.9' }], {
       reason: 'suspicious_pattern',
     }).raw;
-  const placed = event('ACC-9017');
-  expect(await postSwitchEvent(placed)).toBe(200);
-  expect(await postSwitchEvent(placed)).toBe(200);
+  const placed = JSON.stringify(fraud.event);
+  expect(await postSwitchEvent(placed)).toBe(200); // a duplicate: the switch delivered it already
   expect(await postSwitchEvent('{"id":')).toBe(400);
   expect(await postSwitchEvent(placed, 't=1,v1=00')).toBe(401);
   expect(await postSwitchEvent(event('ACC-0404'))).toBe(404);

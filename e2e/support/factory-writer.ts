@@ -16,7 +16,17 @@ export async function writePlan(plan: FactoryPlan): Promise<FactoryResult> {
   const result: FactoryResult = { accounts: {}, users: {}, blocks: {}, requests: [] };
   for (const a of plan.accounts ?? []) {
     const account = await db.customerAccount.create({
-      data: { number: a.number, name: a.name, country: a.country, timeZone: a.timeZone, phone: a.phone },
+      data: {
+        number: a.number,
+        name: a.name,
+        country: a.country,
+        timeZone: a.timeZone,
+        phone: a.phone,
+        // Compared with the switch just now, as an account the switch already holds (its PUT came
+        // first): else the reconciler's sweep, which reads never-compared accounts first, could
+        // read it between this row and its block's, and place the switch's block a second time.
+        lastReconciledAt: new Date(),
+      },
     });
     const credentials: Record<string, string> = {};
     for (const c of a.credentials)
