@@ -67,6 +67,7 @@ test('liveness answers; readiness names each part and is ready', async ({ reques
     'mail-outbox',
     'rate-limit-purge',
     'reconcile',
+    'retention',
     'sign-in-link-purge',
     'sip-password-recovery',
     'switch-outbox',

@@ -218,6 +218,12 @@ const schema = z.object({
     'must be a whole number of milliseconds from 1000 to 3600000',
   ),
   /**
+   * Days a finished row of the working tables is kept (lib/server/retention.ts): a switch event's body,
+   * a switch operation or a mail done with. GDPR Art. 5(1)(e), storage limitation. At least 7: past the
+   * switch's 3-day retry horizon (docs/switch-api.md part 2) and the mail outbox's 3 days of retries.
+   */
+  RETENTION_DAYS: wholeNumber(7, 3650, 90, 'must be a whole number of days from 7 to 3650'),
+  /**
    * SQLite only: how long a statement waits in all for another process's write lock before failing
    * (on timers: the process serves meanwhile; lib/server/db/serialized-sqlite.ts).
    */

@@ -162,7 +162,34 @@ function create() {
       registers: [registry],
     }),
     mailExpiredUnsent: mailExpiredUnsentCounter(registry),
+    ...retentionCounters(registry),
   };
+}
+
+/** The tables the retention worker deletes rows of (lib/server/retention.ts), as their SQL names. */
+export const RETENTION_TABLES = ['SwitchEvent', 'SwitchOperation', 'MailMessage'] as const;
+export type RetentionTable = (typeof RETENTION_TABLES)[number];
+
+/**
+ * `tollgate_retention_deleted_total{table}`: rows this instance's retention worker deleted, per table
+ * (each starts at 0, so that `increase()` sees the first); and
+ * `tollgate_retention_event_bodies_cleared_total`: switch events whose body it cleared, the row kept
+ * for its id (docs/operations.md, "Retention").
+ */
+function retentionCounters(registry: Registry) {
+  const retentionDeleted = new Counter({
+    name: 'tollgate_retention_deleted_total',
+    help: 'Rows the retention worker deleted past their retention period, by table (SwitchEvent, SwitchOperation, MailMessage).',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+  for (const table of RETENTION_TABLES) retentionDeleted.inc({ table }, 0);
+  const eventBodiesCleared = new Counter({
+    name: 'tollgate_retention_event_bodies_cleared_total',
+    help: 'Switch events whose stored body the retention worker cleared, keeping the row for its id (duplicates).',
+    registers: [registry],
+  });
+  return { retentionDeleted, eventBodiesCleared };
 }
 
 /**
@@ -315,6 +342,16 @@ function mailExpiredUnsentCounter(registry: Registry): Counter<'template'> {
   });
   for (const template of INTERACTIVE_TEMPLATES) counter.inc({ template }, 0);
   return counter;
+}
+
+/** `count` rows of `table` deleted by a retention pass (lib/server/retention.ts). */
+export function countRetentionDeleted(table: RetentionTable, count: number): void {
+  metrics().retentionDeleted.inc({ table }, count);
+}
+
+/** `count` switch event bodies cleared by a retention pass (lib/server/retention.ts). */
+export function countEventBodiesCleared(count: number): void {
+  metrics().eventBodiesCleared.inc(count);
 }
 
 /** One message of `template` not sent because its code or link expired first (lib/mail/worker.ts). */

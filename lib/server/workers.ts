@@ -8,6 +8,7 @@ import { startClockCheck } from '@/lib/server/clock';
 import { purgeExpiredLimits } from '@/lib/server/rate-limit';
 import { pruneReceipts } from '@/lib/server/idempotency';
 import { purgeExpiredSignInLinks } from '@/lib/auth/link-purge';
+import { retentionPass } from '@/lib/server/retention';
 import { recoverPasswordChanges } from '@/lib/credentials/reset';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 
@@ -29,6 +30,9 @@ const WORKERS: Worker[] = [
   },
   // Expired sign-in links, at most LINK_PURGE_BATCH a minute (lib/auth/link-purge.ts).
   { name: 'sign-in-link-purge', tick: () => purgeExpiredSignInLinks(), everyMs: 60_000 },
+  // Finished rows of the working tables past RETENTION_DAYS (switch event bodies, then their ids after a
+  // year; done or failed outbox rows), a bounded batch per table a minute (lib/server/retention.ts).
+  { name: 'retention', tick: () => retentionPass(), everyMs: 60_000 },
 ];
 
 // When each worker last finished a tick, for readiness (lib/server/health.ts). On globalThis: the

@@ -2,6 +2,7 @@ import 'server-only';
 import { shownRequestStatus } from '@/lib/requests/closed';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
+import { env } from '@/lib/server/env';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
 import { staffBlockView } from '@/lib/blocks/queries';
 import type { PlacePayload } from '@/lib/blocks/lifecycle';
@@ -42,6 +43,8 @@ export async function getAccountForStaff(user: CurrentUser, number: string) {
       blockId: r.blockId,
     })),
     logins,
+    /** How many days a finished change for the switch is kept (RETENTION_DAYS, lib/server/retention.ts). */
+    operationsKeptDays: env().RETENTION_DAYS,
     operations: ops.map((o) => {
       const p = JSON.parse(o.payload) as Partial<PlacePayload> & { actor?: string };
       return {

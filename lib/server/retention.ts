@@ -1,0 +1,252 @@
+import 'server-only';
+import { db } from '@/lib/server/db';
+import { env } from '@/lib/server/env';
+import { sharedNow } from '@/lib/server/clock';
+import { errorForLog, log } from '@/lib/server/log';
+import { countEventBodiesCleared, countRetentionDeleted, type RetentionTable } from '@/lib/server/metrics';
+
+// Storage limitation (GDPR Art. 5(1)(e)): the portal's working tables keep what the switch and the
+// people said only as long as something reads it. Before this, nothing deleted a finished row: a fraud
+// wave of 15 000 accounts kept every event body (calls, numbers, source IPs) and every mail payload
+// for ever. Run by the `retention` worker (lib/server/workers.ts), a bounded batch per table a pass,
+// each batch two short statements (read the ids through an index, then one UPDATE or DELETE of those
+// ids that repeats every condition), like lib/auth/link-purge.ts: several instances at once only
+// share the work, and a statement cut by a timeout is tried again at the next tick.
+//
+// Never touched: the audit log and a block's history (Block, BlockEvent, TriggerCall, requests,
+// allowances, sync issues), which are the record staff and customers read; an outbox row still
+// `pending` or under a live lease; a switch event not applied (`received`, `unknown_account`), which
+// the switch's retry claims and an operator may need to read. docs/operations.md, "Retention".
+
+/** The most rows of one table one pass deletes (as lib/auth/link-purge.ts). */
+export const RETENTION_BATCH = 500;
+
+/**
+ * The most switch event bodies one pass clears. Fewer than RETENTION_BATCH: a body is up to 1 MiB
+ * (lib/blocks/ingest.ts EVENT_BODY_LIMIT), so one statement frees 100 MiB at most and stays well
+ * inside POSTGRES_STATEMENT_TIMEOUT_MS. 100 a minute is 144 000 a day.
+ */
+export const EVENT_BODY_BATCH = 100;
+
+/**
+ * The shortest time a switch event's id is kept, in days. The id is the idempotency key that makes a
+ * retried event apply once (CONTRACTS §4: the same id again is a duplicate): a sender retries until a
+ * horizon that outlasts an outage (docs/switch-api.md part 2; the reference switch gives up after 3
+ * days). A year is a hundred times that, and an id row without its body is about a hundred bytes.
+ */
+export const EVENT_ID_MIN_KEEP_DAYS = 365;
+
+/** What a switch event's `body` holds once retention cleared it (the column is NOT NULL). */
+export const CLEARED_EVENT_BODY = '{"cleared":"retention"}';
+
+const DAY_MS = 24 * 60 * 60_000;
+/** A switch event done with: applied (`processed`), or refused for good (`rejected`: final, the switch gives it up). */
+const EVENT_DONE = ['processed', 'rejected'] as const;
+/** An outbox row's end: the switch confirmed or refused it, the mail went or was given up. */
+const FINISHED = ['done', 'failed'] as const;
+
+/** How far a pass got, per table (rows cleared or deleted by this instance). */
+export type RetentionCounts = {
+  /** SwitchEvent rows whose body was replaced by CLEARED_EVENT_BODY. */
+  eventBodiesCleared: number;
+  /** SwitchEvent rows (their ids) deleted. */
+  events: number;
+  /** Finished SwitchOperation rows deleted. */
+  switchOperations: number;
+  /** Finished MailMessage rows deleted. */
+  mail: number;
+};
+
+/**
+ * Where one process's clearing of event bodies stands: every done event received before `from` has
+ * had its body cleared by this process's earlier passes, so the next pass reads only from there (the
+ * cleared rows stay a year for their ids, and reading past them each minute would cost a scan of
+ * them all). Null: from the start. A process starts at null, so a restart reads them all once.
+ */
+export type EventCursor = { from: Date | null };
+
+const processCursor: EventCursor = { from: null };
+
+/**
+ * The cutoffs of a pass at `now` with a retention of `days`: `finished` for outbox rows and event
+ * bodies (`days` ago), `eventIds` for event ids (max(days, EVENT_ID_MIN_KEEP_DAYS) ago).
+ */
+export function retentionCutoffs(now: Date, days: number): { finished: Date; eventIds: Date } {
+  return {
+    finished: new Date(now.getTime() - days * DAY_MS),
+    eventIds: new Date(now.getTime() - Math.max(days, EVENT_ID_MIN_KEEP_DAYS) * DAY_MS),
+  };
+}
+
+/**
+ * Clears the body of up to `max` switch events done with (`processed`, `rejected`) received before
+ * `before`, oldest first, keeping the row: its id still answers a retried event as a duplicate
+ * (lib/blocks/event-sql.ts claimSql finds the id, whatever the body). Nothing reads a stored body
+ * back (the claim of a `received` row keeps the old one; operators read it with SQL), so only the
+ * investigation window ends. Reads from `cursor.from` (EventCursor) and moves it. Returns how many.
+ */
+export async function clearEventBodies(
+  before: Date,
+  max = EVENT_BODY_BATCH,
+  cursor: EventCursor = processCursor,
+): Promise<number> {
+  const done = { status: { in: [...EVENT_DONE] }, receivedAt: { lt: before } };
+  const batch = await db.switchEvent.findMany({
+    // PostgreSQL compares the lengths before any byte, so a large body is not read to be skipped.
+    where: {
+      ...done,
+      ...(cursor.from ? { receivedAt: { lt: before, gte: cursor.from } } : {}),
+      body: { not: CLEARED_EVENT_BODY },
+    },
+    select: { id: true, receivedAt: true },
+    orderBy: { receivedAt: 'asc' },
+    take: max,
+  });
+  const { count } = batch.length
+    ? await db.switchEvent.updateMany({
+        where: { id: { in: batch.map((r) => r.id) }, ...done },
+        data: { body: CLEARED_EVENT_BODY },
+      })
+    : { count: 0 };
+  // Moved once the batch is cleared: a short batch read everything before `before`; a full one stops
+  // at its last row (rows received in the same instant are read again, and skipped as cleared).
+  cursor.from = batch.length < max ? before : batch[batch.length - 1].receivedAt;
+  return count;
+}
+
+/**
+ * Deletes up to `max` switch event rows done with and received before `before` (EVENT_ID_MIN_KEEP_DAYS
+ * at least), oldest first, only once their body is cleared (so a delete never frees a large body).
+ * An event sent again after its id is gone is taken as new: a `block.placed` then fails on its block's
+ * unique `sourceEventId` (an error answer, the copy kept `received`) and places no second block.
+ * Returns how many.
+ */
+export async function deleteOldEvents(before: Date, max = RETENTION_BATCH): Promise<number> {
+  const where = { status: { in: [...EVENT_DONE] }, receivedAt: { lt: before }, body: CLEARED_EVENT_BODY };
+  const batch = await db.switchEvent.findMany({
+    where,
+    select: { id: true },
+    orderBy: { receivedAt: 'asc' },
+    take: max,
+  });
+  if (!batch.length) return 0;
+  const { count } = await db.switchEvent.deleteMany({
+    where: { id: { in: batch.map((r) => r.id) }, ...where },
+  });
+  return count;
+}
+
+/** No lease held at `now`: none taken, or one run out. */
+const leaseFree = (now: Date) => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
+
+/**
+ * Deletes up to `max` finished switch operations (`done`, `failed`) created, last due and completed
+ * before `before`, under no live lease at `now`, oldest due first; never a `pending` one. Read per
+ * status through the (status, nextAttemptAt) index the outbox claims by: no migration, and a pass that
+ * finds nothing reads nothing. Every other reader reads `pending` rows only, but the staff account page
+ * ("Changes for the switch", lib/staff/account-detail.ts) lists the ten latest: it shows the changes
+ * of the retention period. A block's own history (BlockEvent) and the audit log keep what they did.
+ */
+export async function deleteFinishedSwitchOperations(
+  before: Date,
+  now: Date,
+  max = RETENTION_BATCH,
+): Promise<number> {
+  const old = {
+    nextAttemptAt: { lt: before },
+    createdAt: { lt: before },
+    AND: [{ OR: [{ completedAt: null }, { completedAt: { lt: before } }] }, leaseFree(now)],
+  };
+  let deleted = 0;
+  for (const status of FINISHED) {
+    if (deleted >= max) break;
+    const batch = await db.switchOperation.findMany({
+      where: { status, ...old },
+      select: { id: true },
+      orderBy: { nextAttemptAt: 'asc' },
+      take: max - deleted,
+    });
+    if (!batch.length) continue;
+    const { count } = await db.switchOperation.deleteMany({
+      where: { id: { in: batch.map((r) => r.id) }, status: { in: [...FINISHED] }, ...old },
+    });
+    deleted += count;
+  }
+  return deleted;
+}
+
+/**
+ * Deletes up to `max` finished mail rows (`done`, `failed`) queued, last due and sent before `before`,
+ * under no live lease at `now`, oldest due first; never a `pending` one. Mail ends within 3 days of
+ * being queued (lib/mail/worker.ts GIVE_UP_AFTER_MS), and what reads finished rows back looks no
+ * further than that: the hourly ceiling of lock mails, the lifts a newer block's notice names, the
+ * request_closed already queued (lib/mail/render.ts). Pages read the block's history (notice sent is a
+ * BlockEvent), never this table. Read per status through the (status, nextAttemptAt) index.
+ */
+export async function deleteFinishedMail(before: Date, now: Date, max = RETENTION_BATCH): Promise<number> {
+  const old = {
+    nextAttemptAt: { lt: before },
+    createdAt: { lt: before },
+    AND: [{ OR: [{ sentAt: null }, { sentAt: { lt: before } }] }, leaseFree(now)],
+  };
+  let deleted = 0;
+  for (const status of FINISHED) {
+    if (deleted >= max) break;
+    const batch = await db.mailMessage.findMany({
+      where: { status, ...old },
+      select: { id: true },
+      orderBy: { nextAttemptAt: 'asc' },
+      take: max - deleted,
+    });
+    if (!batch.length) continue;
+    const { count } = await db.mailMessage.deleteMany({
+      where: { id: { in: batch.map((r) => r.id) }, status: { in: [...FINISHED] }, ...old },
+    });
+    deleted += count;
+  }
+  return deleted;
+}
+
+/**
+ * One retention pass at `now` (default the shared clock, lib/server/clock.ts) with a retention of
+ * `days` (default RETENTION_DAYS, lib/server/env.ts: 90, at least 7): event bodies cleared (at most
+ * EVENT_BODY_BATCH), then event ids past max(days, EVENT_ID_MIN_KEEP_DAYS), finished switch
+ * operations and finished mail deleted (at most `max` each). Each step runs on its own: one that
+ * fails (a statement timeout, a lock) is logged and the others go on. Counts what it did in
+ * tollgate_retention_deleted_total{table} and tollgate_retention_event_bodies_cleared_total, and
+ * returns it.
+ */
+export async function retentionPass(
+  opts: { now?: Date; days?: number; max?: number; cursor?: EventCursor } = {},
+): Promise<RetentionCounts> {
+  const now = opts.now ?? sharedNow();
+  const max = opts.max ?? RETENTION_BATCH;
+  const cut = retentionCutoffs(now, opts.days ?? env().RETENTION_DAYS);
+  const step = async (name: string, run: () => Promise<number>): Promise<number> => {
+    try {
+      return await run();
+    } catch (e) {
+      log().error({ worker: 'retention', step: name, err: errorForLog(e) }, 'retention step failed');
+      return 0;
+    }
+  };
+  const counts: RetentionCounts = {
+    eventBodiesCleared: await step('event-bodies', () =>
+      clearEventBodies(cut.finished, Math.min(max, EVENT_BODY_BATCH), opts.cursor),
+    ),
+    events: await step('events', () => deleteOldEvents(cut.eventIds, max)),
+    switchOperations: await step('switch-operations', () =>
+      deleteFinishedSwitchOperations(cut.finished, now, max),
+    ),
+    mail: await step('mail', () => deleteFinishedMail(cut.finished, now, max)),
+  };
+  const tables: [RetentionTable, number][] = [
+    ['SwitchEvent', counts.events],
+    ['SwitchOperation', counts.switchOperations],
+    ['MailMessage', counts.mail],
+  ];
+  for (const [table, n] of tables) countRetentionDeleted(table, n);
+  countEventBodiesCleared(counts.eventBodiesCleared);
+  if (Object.values(counts).some((n) => n > 0)) log().info({ retention: counts }, 'retention pass');
+  return counts;
+}
