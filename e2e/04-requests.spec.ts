@@ -1,4 +1,4 @@
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { HARBOR, LABS } from './support/demo-copies';
 import { createCustomer } from './support/factories';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
@@ -130,6 +130,73 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
   // to it, and a confirmation inside it was also read as the region's change (review).
   expect(await inLiveRegion(page.getByText('Your request was withdrawn.'))).toBe(false);
   await expect(page.getByRole('link', { name: 'This was a misdial' })).toBeVisible();
+});
+
+test('a request sent from a second tab is refused with the page drawn again: what waits, or the block lifted', async ({
+  page,
+}) => {
+  const {
+    user: omar,
+    accounts: [harbor],
+  } = await createCustomer([HARBOR]);
+  await signIn(page, omar);
+  const other = await page.context().newPage();
+  const misdial = `/blocks/${harbor.blockId}/misdial`;
+  /** The misdial form on `tab`, filled in as the customer would, and sent. */
+  const send = async (tab: Page) => {
+    await tab
+      .getByRole('group', { name: /misdial/ })
+      .getByRole('checkbox')
+      .first()
+      .check();
+    await tab.getByLabel('Number you meant to dial').fill('01481 712345');
+    await tab
+      .getByLabel('What happened?')
+      .fill('Our dispatcher typed the wrong prefix for a supplier in Guernsey.');
+    await tab.getByLabel('Callback phone').fill('+44 20 7946 0018');
+    await tab.getByRole('button', { name: 'Request unblock' }).click();
+  };
+  await page.goto(misdial);
+  await other.goto(misdial);
+  await send(page);
+  await expect(page.getByText('Pending: support will call you back')).toBeVisible();
+  // The other tab still offered the form: refused, and its page now shows the request that waits,
+  // with the refusal still read (tester, session 43: the form stayed as if nothing had happened).
+  await send(other);
+  await expect(other.locator('#misdial-message')).toHaveText(
+    'There is already an open request for this block. You can see its status on the block page.',
+  );
+  await expect(
+    other.getByText(
+      'A request for this block is already waiting for support, so another cannot be sent now:',
+    ),
+  ).toBeVisible();
+  await expect(
+    other.getByText(/^Misdial unblock request · Sent .+ · Pending: support will call you back$/),
+  ).toBeVisible();
+  await expect(other.getByRole('button', { name: 'Request unblock' })).toHaveCount(0);
+  await expect(other.getByLabel('Callback phone')).toHaveCount(0);
+  await expectAccessible(other);
+  expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId)).toHaveLength(1);
+
+  // Withdrawn; the form open again in the other tab; the switch lifts the block meanwhile.
+  await page.getByRole('button', { name: 'Withdraw request' }).click();
+  await expect(page.getByText('Withdrawn', { exact: true })).toBeVisible();
+  await other.goto(misdial);
+  await expect(other.getByRole('button', { name: 'Request unblock' })).toBeVisible();
+  await liftOnSwitch(harbor.number);
+  await expect
+    .poll(
+      () => query<{ status: string }>(`SELECT status FROM "Block" WHERE id = ?`, harbor.blockId)[0].status,
+    )
+    .toBe('lifted');
+  await send(other);
+  await expect(other.locator('#misdial-message')).toHaveText(
+    'This block is no longer active, so there is nothing to unblock.',
+  );
+  await expect(other.getByText('This block is no longer active.', { exact: true })).toBeVisible();
+  await expect(other.getByRole('button', { name: 'Request unblock' })).toHaveCount(0);
+  await expectAccessible(other);
 });
 
 test('actions posted with another account’s ids answer 404 and change nothing', async ({ page }) => {

@@ -208,6 +208,59 @@ test('a request still waiting when the switch lifts the block is closed: out of 
   await expectAccessible(staff);
 });
 
+test('an allowance asked for in two tabs: the second is told, and its page shows the first; then the block lifted', async ({
+  browser,
+}) => {
+  const d = await makeBlockedAccount();
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await signIn(first, { email: d.email, password: d.password }, `/blocks/${d.blockId}`);
+  const second = await context.newPage();
+  const page = `/blocks/${d.blockId}/allowance`;
+  /** The allowance form on `tab`, filled in for `country`, and sent. */
+  const ask = async (tab: typeof first, country: string) => {
+    await tab.getByLabel('Country').selectOption(country);
+    await tab.getByLabel('How long (hours)').fill('4');
+    await tab.getByLabel('Why do you need it?').fill('We must call our supplier in Mogadishu.');
+    await tab.getByLabel('Callback phone').fill('(202) 555-0143');
+    await tab.getByRole('button', { name: 'Ask for this allowance' }).click();
+  };
+  await first.goto(page);
+  await second.goto(page);
+  await ask(first, 'SO');
+  await expect(
+    first.getByText('Somalia (SO): asked for 4 h — waiting for support to call you back.'),
+  ).toBeVisible();
+  // The second tab, opened before: refused, and drawn again with what is asked for already.
+  await ask(second, 'SO');
+  await expect(second.locator('#allowance-message')).toHaveText(
+    'There is already an allowance for Somalia on this account (waiting for support).',
+  );
+  await expect(
+    second.getByRole('listitem').filter({ hasText: 'Somalia (SO): asked for 4 h — waiting for support' }),
+  ).toHaveCount(1);
+  await expect(second.getByLabel('Country').locator('option[value="SO"]')).toHaveCount(0);
+  await expectAccessible(second);
+
+  // The switch lifts the block while the second tab asks for another country.
+  await liftOnSwitch(d.number);
+  await expect
+    .poll(() => query<{ status: string }>(`SELECT status FROM "Block" WHERE id = ?`, d.blockId)[0].status)
+    .toBe('lifted');
+  await ask(second, 'CU');
+  await expect(second.locator('#allowance-message')).toHaveText(
+    'Your request was not sent: this block is no longer in force, so no allowance is needed.',
+  );
+  await expect(
+    second
+      .getByRole('status')
+      .filter({ hasText: /^This block is no longer in force, so no allowance is needed\.$/ }),
+  ).toBeVisible();
+  await expect(second.getByRole('button', { name: 'Ask for this allowance' })).toHaveCount(0);
+  await expectAccessible(second);
+  await context.close();
+});
+
 test('the agent who loses an allowance decision sees it as it now is, still told who decided, without a reload', async ({
   agent,
   admin,

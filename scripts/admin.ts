@@ -14,8 +14,9 @@ const USAGE = `usage: npm run admin -- <command>
   add-member --email E --account ACC-1002   (an existing customer login joins one more account)
   remove-member --email E --account ACC-1002 [--last-member]   (it leaves that account only; the
     account's last member only with --last-member)
-  reset-second-factor --email E   (a lost authenticator and recovery codes, once support knows who asks:
-    removes them, ends the login's sessions and links; the password stays)
+  reset-second-factor --email E --reason "…"   (a lost authenticator and recovery codes, once support
+    knows who asks: removes them, ends the login's sessions and links; the password stays; the reason,
+    5 to 500 characters, is kept in the audit log)
   reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;
 
 const HELP = new Set(['help', '--help', '-h']);
@@ -146,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
       );
       console.log(`created user ${u.email} (${u.role}), language ${u.locale}`);
     } else if (command === 'reset-second-factor') {
-      const r = await resetSecondFactor(db, { email: values.email });
+      const r = await resetSecondFactor(db, { email: values.email, reason: values.reason });
       console.log(`reset the second factor of ${r.email}; ${r.sessionsEnded} session(s) ended`);
     } else if (command === 'reseal-secrets') {
       const r = await resealSecrets(db);

@@ -335,7 +335,8 @@ async function QueueView({
               lead={watched ? desk('watchScope') : undefined}
             />
           </ClientMessages>
-          <QueueList items={queue.items} />
+          {/* The whole queue's filter goes with each request (an account's queue is one customer's). */}
+          <QueueList items={queue.items} query={account ? '' : new URLSearchParams(kept).toString()} />
           {queue.next || after.key ? (
             <nav aria-label={t('home.queuePages')} className="flex gap-4">
               {after.key ? (

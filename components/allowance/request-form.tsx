@@ -19,15 +19,21 @@ export type RequestFormLabels = Record<
   string
 >;
 
-/** Country, hours (1–72), why and a callback phone (as on the misdial form): the customer's request for a destination allowance. */
+/**
+ * Country, hours (1–72), why and a callback phone (as on the misdial form): the customer's request for
+ * a destination allowance. `closed`: the block is no longer in force (components/block/block-step.tsx):
+ * only the last answer stays.
+ */
 export function AllowanceRequestForm({
   blockId,
   countries,
   labels,
+  closed = false,
 }: {
   blockId: string;
   countries: { code: string; name: string }[];
   labels: RequestFormLabels;
+  closed?: boolean;
 }) {
   return (
     <ActionForm
@@ -37,6 +43,7 @@ export function AllowanceRequestForm({
       messageId="allowance-message"
       submit={labels.submit}
       pendingText={labels.sending}
+      closed={closed}
     >
       {({ field }) => (
         <>

@@ -5,19 +5,24 @@ import { UnblockRequestForm } from './request-form';
 import { echoed } from '@/components/ui/echoed';
 import { Checkbox, Field } from '@/components/ui/field';
 
-/** `checks`: one required checkbox each (lib/requests/doors.ts FIREWALL_CHECKS), labelled by the page. */
+/**
+ * `checks`: one required checkbox each (lib/requests/doors.ts FIREWALL_CHECKS), labelled by the page.
+ * `closed`: nothing can be asked any more (UnblockRequestForm).
+ */
 export function FirewallForm({
   blockId,
   legend,
   checks,
+  closed = false,
 }: {
   blockId: string;
   legend: string;
   checks: { name: string; label: string }[];
+  closed?: boolean;
 }) {
   const t = useTranslations('unblock');
   return (
-    <UnblockRequestForm kind="firewall" action={firewallAction} blockId={blockId}>
+    <UnblockRequestForm kind="firewall" action={firewallAction} blockId={blockId} closed={closed}>
       {({ state, field }) => (
         <>
           <fieldset className="flex flex-col gap-2">

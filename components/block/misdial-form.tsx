@@ -19,6 +19,7 @@ type Call = { id: string; label: string };
  * Only a lone call comes ticked: of several, the customer ticks the misdials themselves (a first call
  * ticked for them reached support as "the customer marked 1 of these calls"). None ticked is refused
  * by the server (outcome.request.chooseCalls), shown under the boxes, which are marked invalid.
+ * `closed`: nothing can be asked any more (UnblockRequestForm).
  */
 export function MisdialForm({
   blockId,
@@ -26,16 +27,18 @@ export function MisdialForm({
   country,
   example,
   slip,
+  closed = false,
 }: {
   blockId: string;
   calls: Call[];
   country: string;
   example: string;
   slip: PrefixSlip | null;
+  closed?: boolean;
 }) {
   const t = useTranslations('unblock');
   return (
-    <UnblockRequestForm kind="misdial" action={misdialAction} blockId={blockId}>
+    <UnblockRequestForm kind="misdial" action={misdialAction} blockId={blockId} closed={closed}>
       {({ state, field }) => {
         const callErr = state?.fieldErrors?.['callIds[]'];
         const chosen = state?.values?.['callIds[]'];

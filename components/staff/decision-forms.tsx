@@ -18,7 +18,9 @@ const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-
  * account "Approve and lift block" or "Deny" acts on; the buttons' names stay as CONTRACTS §6 fixes them.
  * `closed`: the request is no longer pending (the page renders this component either way, at the same
  * place, so that after a refused decision and the refresh that comes with it the refusal stays in its
- * live region: ActionForm `closed`); nothing is offered then.
+ * live region: ActionForm `closed`); nothing is offered then. `queueFilter`: the queue's filter the page
+ * was opened with (`kind`, `reason`, `taken`, as queueFilterParams writes it), posted with either
+ * decision so that the page it leads to keeps it (lib/requests/actions.ts).
  */
 export function DecisionForms({
   requestId,
@@ -26,8 +28,10 @@ export function DecisionForms({
   otherBlocks = [],
   liftPending = false,
   closed = false,
+  queueFilter = {},
 }: {
   requestId: string;
+  queueFilter?: Record<string, string>;
   subject: { number: string; name: string; customer: string | null };
   otherBlocks?: OtherBlockDto[];
   liftPending?: boolean;
@@ -50,7 +54,7 @@ export function DecisionForms({
       ) : null}
       <ActionForm
         action={approveAction}
-        hiddenFields={{ requestId }}
+        hiddenFields={{ ...queueFilter, requestId }}
         aria-labelledby="approve-title"
         className={card}
         messageId="approve-message"
@@ -81,7 +85,7 @@ export function DecisionForms({
       </ActionForm>
       <ActionForm
         action={denyAction}
-        hiddenFields={{ requestId }}
+        hiddenFields={{ ...queueFilter, requestId }}
         aria-labelledby="deny-title"
         className={card}
         messageId="deny-message"

@@ -21,9 +21,11 @@ const itemWords = new WeakMap<QueueItem['likelihood'], Map<string, ItemWords>>()
  * Rendered on every queue view, so each article is plain elements: a plain link (no client
  * component per item), dates through formatters made once per locale and zone (lib/time/format.ts),
  * each label (kind, reason, status) looked up once per page, not once per item, and the lines that
- * do not change while a request waits worded once (`itemWords`).
+ * do not change while a request waits worded once (`itemWords`). `query`: the queue's filter as URL
+ * parameters (`kind=misdial&reason=…`, from queueFilterParams), carried by each request's link so the
+ * request page, its "Next request" and its way back keep it; empty for none.
  */
-export function QueueList({ items }: { items: QueueItem[] }) {
+export function QueueList({ items, query = '' }: { items: QueueItem[]; query?: string }) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.queue');
   const desk = useTranslations('staff.desk');
@@ -81,7 +83,10 @@ export function QueueList({ items }: { items: QueueItem[] }) {
               className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
             >
               <h3 id={`q-${r.id}`} className="text-lg font-semibold">
-                <a href={`/staff/requests/${r.id}`} className="text-blue-800 underline">
+                <a
+                  href={`/staff/requests/${r.id}${query ? `?${query}` : ''}`}
+                  className="text-blue-800 underline"
+                >
                   {w.link}
                 </a>
               </h3>

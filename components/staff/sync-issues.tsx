@@ -26,6 +26,7 @@ const ACTION_WORDS: Record<SyncIssueInput['action'], true> = {
   lift_refused: true,
   lifted_on_switch: true,
   allowance_gave_up: true,
+  not_on_switch: true,
 };
 const ACTIONS = new Set<string>(Object.keys(ACTION_WORDS));
 // What each side said (SyncIssue.portalState / switchState); anything else shows as stored. A lift
@@ -33,7 +34,7 @@ const ACTIONS = new Set<string>(Object.keys(ACTION_WORDS));
 const STATE_WORDS: Record<
   Exclude<SyncIssueInput['portalState'] | SyncIssueInput['switchState'], 'lift_requested'>,
   true
-> = { blocked: true, allowed: true, unknown: true };
+> = { blocked: true, allowed: true, unknown: true, not_found: true };
 const STATES = new Set<string>(Object.keys(STATE_WORDS));
 
 /**

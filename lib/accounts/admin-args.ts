@@ -10,7 +10,7 @@ export const ADMIN_OPTIONS = {
   'create-user': ['email', 'role', 'account', 'name', 'locale'],
   'add-member': ['email', 'account'],
   'remove-member': ['email', 'account'],
-  'reset-second-factor': ['email'],
+  'reset-second-factor': ['email', 'reason'],
   'reseal-secrets': [],
 } as const satisfies Record<string, readonly string[]>;
 

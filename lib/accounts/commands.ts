@@ -59,6 +59,18 @@ const email = emailSchema({
   invalid: 'a valid --email is required',
 });
 
+/**
+ * Why an operator changes a login's security state (`--reason`): required, as the staff web's forms
+ * require theirs (lib/staff/users.ts, lib/staff/customer-logins.ts: trimmed, 5 to 500 characters),
+ * and kept in the audit row's detail as `reason`, where the web keeps it.
+ */
+const REASON_HINT = 'say why, e.g. --reason "Caller verified by a callback to the number on file"';
+const reason = z
+  .string({ error: `is required: ${REASON_HINT}` })
+  .trim()
+  .min(5, `at least 5 characters: ${REASON_HINT}`)
+  .max(500, 'at most 500 characters');
+
 /** The actor the audit log names for every change made with the operator CLI (no user row stands behind it). */
 export const OPERATOR_ACTOR = 'operator-cli';
 
@@ -386,14 +398,16 @@ export async function createUser(
  * profile; staff must set it up again before anything else. Before (break-29) nothing could do this
  * for a customer (the admin's Reset two-factor on /staff/users is for staff logins only), nor for the
  * last admin, who cannot reset their own: either was locked out for good. Throws CommandError, writing
- * nothing, for an address with no login or a login with no second factor. Audited as
- * user.second_factor_reset (actor `operator-cli`) with how many sessions ended and codes went. The
+ * nothing, for an address with no login or a login with no second factor, or without a reason
+ * (`reason`: why, 5 to 500 characters, as the admin's reset on /staff/users asks since 2026-12-05; the
+ * CLI's `--reason`, required since 2026-12-06). Audited as user.second_factor_reset (actor
+ * `operator-cli`) with the reason and how many sessions ended and codes went. The
  * login's code limits start afresh (freshSecondFactorLimits). Its owner is mailed the security change
  * `mfa_reset_by_operator` in the same transaction (since 2026-12-05; before, nobody was told, so a
  * caller with a leaked password who talked support into a reset signed in unheard).
  */
-export async function resetSecondFactor(db: Db, raw: { email?: string }) {
-  const { email: address } = parse(z.object({ email }), raw);
+export async function resetSecondFactor(db: Db, raw: { email?: string; reason?: string }) {
+  const { email: address, reason: why } = parse(z.object({ email, reason }), raw);
   // First, as the admin's reset does after (lib/staff/users.ts): codes typed or mailed while the factor
   // was lost do not hold back enrolling anew (before 2026-12-05 this command left the limits as they
   // were). Before the reset, so that a failure here leaves the factor for a rerun to reset.
@@ -414,7 +428,7 @@ export async function resetSecondFactor(db: Db, raw: { email?: string }) {
     await operatorAudit(tx, {
       action: 'user.second_factor_reset',
       target: { type: 'user', id: user.id },
-      detail: { email: user.email, sessionsEnded, recoveryCodesRemoved },
+      detail: { email: user.email, reason: why, sessionsEnded, recoveryCodesRemoved },
     });
     // The owner hears of it, in this transaction (a caller holding a leaked password may have talked
     // support into it, and then signs in with the password alone). No address: the operator's is not theirs.

@@ -1,4 +1,5 @@
 'use server';
+import { revalidatePath } from 'next/cache';
 import { redirectIfOk, userAction } from '@/lib/server/safe-action';
 import { accountPageAction } from '@/lib/switch/send-soon';
 import {
@@ -16,10 +17,21 @@ import { requestAllowance, requestAllowanceSchema } from './request';
 // Server actions for destination allowances (issue 16). Each goes through userAction (session,
 // role, second factor, zod) and then the domain; the domain scopes every read to the caller.
 
+/**
+ * The customer's allowance request: back to the block page with its banner. A refusal that means the
+ * block moved on under the page, `conflict` (an allowance for the country already asked for, in
+ * another tab) or `refused` (the block lifted meanwhile), draws the allowance page again, which then
+ * shows it, the refusal kept in the form (components/block/block-step.tsx), as the misdial and
+ * firewall forms do (lib/requests/actions.ts refreshesRequestPage). Not `invalid` nor `throttled`.
+ */
 export const requestAllowanceAction = userAction(
   requestAllowanceSchema,
-  async (input, { user, meta }) =>
-    redirectIfOk(await requestAllowance(user, input, meta), `/blocks/${input.blockId}?allowance=requested`),
+  async (input, { user, meta }) => {
+    const r = await requestAllowance(user, input, meta);
+    if (!r.ok && (r.code === 'conflict' || r.code === 'refused'))
+      revalidatePath('/blocks/[id]/allowance', 'page');
+    return redirectIfOk(r, `/blocks/${input.blockId}?allowance=requested`);
+  },
   { echo: ['country', 'hours', 'reason', 'callbackPhone'] },
 );
 

@@ -1597,10 +1597,18 @@ export async function markUncertain(accountNumber: string): Promise<boolean> {
 export type SyncIssueInput = {
   /** What the portal showed, or `lift_requested`: it asked the switch for a lift the switch refused. */
   portalState: 'blocked' | 'allowed' | 'lift_requested';
-  /** `unknown`: the switch never answered (an allowance change Tollgate gave up on). */
-  switchState: 'blocked' | 'allowed' | 'unknown';
+  /**
+   * `unknown`: the switch never answered (an allowance change Tollgate gave up on); `not_found`: the
+   * switch answered 404, it has no such account (lib/blocks/reconcile.ts, `not_on_switch`).
+   */
+  switchState: 'blocked' | 'allowed' | 'unknown' | 'not_found';
   action:
-    'blocked_in_portal' | 'reapplied_on_switch' | 'lift_refused' | 'lifted_on_switch' | 'allowance_gave_up';
+    | 'blocked_in_portal'
+    | 'reapplied_on_switch'
+    | 'lift_refused'
+    | 'lifted_on_switch'
+    | 'allowance_gave_up'
+    | 'not_on_switch';
   /** A stored note (lib/i18n/stored.ts storeNote) staff read in their language. */
   detail: string;
 };

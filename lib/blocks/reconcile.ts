@@ -5,7 +5,10 @@ import { sharedNow } from '@/lib/server/clock';
 import { tickDeadline } from '@/lib/server/tick-budget';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { switchQuietMs } from '@/lib/switch/quiet';
-import { reconcileAccount, type Reconciled } from './lifecycle';
+import { lockAccount } from '@/lib/server/db/lock';
+import { storeNote } from '@/lib/i18n/stored';
+import { audit } from '@/lib/audit/log';
+import { openSyncIssue, reconcileAccount, type Reconciled } from './lifecycle';
 
 /** Accounts with a change in this window are compared with the switch on every pass. */
 const RECENT_MS = 7 * 24 * 3600_000;
@@ -31,6 +34,12 @@ const SWEEP_MIN = 10;
  * the passes above could follow; the sweep still finds its difference within a day, and a new
  * account at the next pass. A swept account the switch does not know (404) is noted as compared, so
  * it does not hold the sweep's place.
+ *
+ * An account the switch does not know (its GET answered 404: a number mistyped when the account was
+ * created, CONTRACTS §1 `create-account`, or one never provisioned there) is listed for staff under
+ * "Out of sync with the switch" (noteNotOnSwitch), once until an agent resolves it or the switch
+ * answers for it (closeNotOnSwitch), and not in its first NOT_ON_SWITCH_GRACE_MS. Any other failure
+ * (a timeout, a 5xx, a 429) is transient: the account is only tried again.
  *
  * A pass stops reading after TICK_BUDGET_MS (`deadline`; lib/server/tick-budget.ts): with a switch
  * that answers slowly the accounts it did not reach stay due and come first in the next pass, and the
@@ -78,7 +87,7 @@ export async function reconcilePass(
         { number: { in: pendingNumbers } },
       ],
     },
-    select: { id: true, number: true },
+    select: { id: true, number: true, createdAt: true },
     orderBy: [{ reconcileDue: 'desc' }, { lastReconciledAt: { sort: 'asc', nulls: 'first' } }],
     take: opts.limit ?? 100,
   });
@@ -108,22 +117,97 @@ export async function reconcilePass(
     const state = await client.getAccount(a.number);
     if (!state.ok) {
       counts.unreadable++;
-      if (i >= everyPass && state.kind === 'not_found')
-        await db.customerAccount.update({ where: { id: a.id }, data: { lastReconciledAt: readAt } });
+      if (state.kind === 'not_found') await noteNotOnSwitch(a, readAt, i >= everyPass);
       continue;
     }
+    await closeNotOnSwitch(a.id, readAt);
     counts[await reconcileAccount(a.id, state.value, readAt, differenceWaitMs)]++;
   }
   return counts;
 }
 
+/**
+ * The switch answered 404 for account `a` (read at `readAt`, the shared clock): lists it for staff
+ * under "Out of sync with the switch" (a SyncIssue, switch state `not_found`, action `not_on_switch`,
+ * audited as `reconcile.difference` by openSyncIssue), unless an unresolved one for the account says
+ * so already: one entry however many passes find it, and a new one only after an agent resolved the
+ * last while the switch still does not know the number. Under the account's lock, so two worker
+ * instances never list it twice. `swept`: read by the sweep, so noted as compared (it does not hold
+ * the sweep's place).
+ */
+async function noteNotOnSwitch(
+  a: { id: string; number: string; createdAt: Date },
+  readAt: Date,
+  swept: boolean,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await lockAccount(tx, a.id);
+    if (swept) await tx.customerAccount.update({ where: { id: a.id }, data: { lastReconciledAt: readAt } });
+    // Made here moments ago: the operator may be provisioning it on the switch now (create-account
+    // warned them already if the switch did not know it). A pass after the grace lists it.
+    if (readAt.getTime() - a.createdAt.getTime() < NOT_ON_SWITCH_GRACE_MS) return;
+    const listed = await tx.syncIssue.count({
+      where: { accountId: a.id, action: 'not_on_switch', resolvedAt: null },
+    });
+    if (listed) return;
+    const blocked = await tx.block.count({
+      where: { accountId: a.id, status: { in: ['active', 'lift_pending'] } },
+    });
+    await openSyncIssue(tx, a.id, {
+      portalState: blocked ? 'blocked' : 'allowed',
+      switchState: 'not_found',
+      action: 'not_on_switch',
+      detail: storeNote('history.syncNotOnSwitch', { number: a.number }),
+    });
+  });
+}
+
+/**
+ * An account made less than this long ago (ms) is not listed as unknown to the switch: an operator
+ * creates it in the portal and provisions it on the switch in either order (CONTRACTS §1
+ * `create-account` warns when the switch does not know it yet), and an entry for every account in
+ * the minutes between would teach staff to resolve these entries unread.
+ */
+export const NOT_ON_SWITCH_GRACE_MS = 15 * 60_000;
+
+/**
+ * The switch answered for account `accountId` (read at `readAt`): an entry still listing it as
+ * unknown to the switch (noteNotOnSwitch) is resolved by Tollgate, audited as `reconcile.resolved`
+ * with no actor, since what it reported is no longer so (the number provisioned, or corrected).
+ * One read of the account's open entries; a write only when there is one to close.
+ */
+async function closeNotOnSwitch(accountId: string, readAt: Date): Promise<void> {
+  const open = await db.syncIssue.findMany({
+    where: { accountId, action: 'not_on_switch', resolvedAt: null },
+    select: { id: true },
+  });
+  if (!open.length) return;
+  const note = `Resolved by Tollgate: the switch answered for the account at ${readAt.toISOString()}.`;
+  await db.$transaction(async (tx) => {
+    for (const { id } of open) {
+      const won = await tx.syncIssue.updateMany({
+        where: { id, resolvedAt: null },
+        data: { resolvedAt: readAt, resolvedNote: note },
+      });
+      if (won.count === 1)
+        await audit(
+          { action: 'reconcile.resolved', accountId, target: { type: 'sync_issue', id }, detail: { note } },
+          tx,
+        );
+    }
+  });
+}
+
 /** The quiet accounts this pass sweeps (see reconcilePass): least recently compared first, none of `taken`. */
-async function sweep(only: string[] | undefined, taken: string[]): Promise<{ id: string; number: string }[]> {
+async function sweep(
+  only: string[] | undefined,
+  taken: string[],
+): Promise<{ id: string; number: string; createdAt: Date }[]> {
   const passesPerPeriod = SWEEP_PERIOD_MS / env().RECONCILE_INTERVAL_MS;
   const total = await db.customerAccount.count({ where: only && { number: { in: only } } });
   return db.customerAccount.findMany({
     where: { ...(only && { number: { in: only } }), id: { notIn: taken } },
-    select: { id: true, number: true },
+    select: { id: true, number: true, createdAt: true },
     orderBy: [{ lastReconciledAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
     take: Math.max(SWEEP_MIN, Math.ceil(total / passesPerPeriod)),
   });

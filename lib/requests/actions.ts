@@ -9,6 +9,7 @@ import {
   denySchema,
 } from '@/lib/requests/decide';
 import { releaseRequest, releaseSchema, takeRequest, takeSchema } from '@/lib/requests/claim';
+import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
 import {
   firewallSchema,
   misdialSchema,
@@ -23,19 +24,39 @@ import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 // decisions (approve, deny) and staff claims (take, release). Each binds one form to a function of
 // this domain.
 
-/** A customer's request went in: back to its block page, with the "request submitted" banner. */
-const submitted = <R extends { ok: boolean }>(r: R, blockId: string) =>
-  redirectIfOk(r, `/blocks/${blockId}?request=submitted`);
+/**
+ * Whether a customer's request page (misdial, firewall, allowance) is drawn again after `r`, a
+ * refusal of its form: on `conflict` (a request of the block, or an allowance for the country, already
+ * waiting: sent from another tab) and on `refused` (the block is no longer in force: lifted
+ * meanwhile), the refusals that mean the block moved on under the page, as the staff pages are on
+ * `conflict` (lib/switch/send-soon.ts refreshesAccountPage). The page then shows what waits, or that
+ * the block is lifted, and the form, closed, keeps the refusal in its live region
+ * (components/block/block-step.tsx). Not for `invalid` (the customer's own fields, kept as typed) nor
+ * `throttled` (nothing changed).
+ */
+const refreshesRequestPage = (r: { ok: boolean; code?: string }): boolean =>
+  !r.ok && (r.code === 'conflict' || r.code === 'refused');
+
+/**
+ * A customer's request went in: back to its block page, with the "request submitted" banner; a
+ * refusal that means the block moved on draws the form's page (`page`, its route) again first.
+ */
+const submitted = <R extends { ok: boolean; code?: string }>(r: R, blockId: string, page: string) => {
+  if (refreshesRequestPage(r)) revalidatePath(page, 'page');
+  return redirectIfOk(r, `/blocks/${blockId}?request=submitted`);
+};
 
 export const misdialAction = userAction(
   misdialSchema,
-  async (input, { user, meta }) => submitted(await submitMisdial(user, input, meta), input.blockId),
+  async (input, { user, meta }) =>
+    submitted(await submitMisdial(user, input, meta), input.blockId, '/blocks/[id]/misdial'),
   { echo: ['callIds[]', 'intendedNumber', 'whatHappened', 'callbackPhone'] },
 );
 
 export const firewallAction = userAction(
   firewallSchema,
-  async (input, { user, meta }) => submitted(await submitFirewall(user, input, meta), input.blockId),
+  async (input, { user, meta }) =>
+    submitted(await submitFirewall(user, input, meta), input.blockId, '/blocks/[id]/firewall'),
   {
     echo: [
       'voicemailDisa',
@@ -60,34 +81,54 @@ export const withdrawAction = userAction(
 );
 
 /**
- * On success, back to the request page with its banner (`closed`: an approval found the block already
- * lifted and closed the request); a refusal (or not_found → 404) goes to the wrapper. A conflict
- * (someone decided first, the customer withdrew, a lift closed the request or is on its way) also
- * refreshes the request page with the answer, so the agent who lost sees the request as it now is
- * (decided, by whom, when; no decision offered) under the refusal, without reloading.
+ * The queue's filter the request page was opened with (`kind`, `reason`, `taken`), which its decision
+ * forms post back (components/staff/decision-forms.tsx). Any text here: the queue's own parser
+ * (readQueueFilter) keeps only its options, so nothing else a form carries reaches the redirect.
  */
-const decided = (r: DecideOutcome, id: string, done: 'approved' | 'denied') => {
+const queueFilterFields = {
+  kind: z.string().max(40).optional(),
+  reason: z.string().max(40).optional(),
+  taken: z.string().max(40).optional(),
+};
+
+/**
+ * On success, back to the request page with its banner (`closed`: an approval found the block already
+ * lifted and closed the request) and the queue's filter the page was opened with (`filter`, as posted:
+ * read by readQueueFilter), so its "Next request" goes on within that filter; a refusal (or not_found
+ * → 404) goes to the wrapper. A conflict (someone decided first, the customer withdrew, a lift closed
+ * the request or is on its way) also refreshes the request page with the answer, so the agent who lost
+ * sees the request as it now is (decided, by whom, when; no decision offered) under the refusal,
+ * without reloading.
+ */
+const decided = (
+  r: DecideOutcome,
+  id: string,
+  done: 'approved' | 'denied',
+  filter: Partial<Record<keyof typeof queueFilterFields, string>>,
+) => {
   if (!r.ok && r.code === 'conflict') revalidatePath('/staff/requests/[id]', 'page');
-  return redirectIfOk(
-    r,
-    `/staff/requests/${id}?done=${r.ok && r.note?.key === 'outcome.decision.alreadyLifted' ? 'closed' : done}`,
-  );
+  const query = new URLSearchParams({
+    done: r.ok && r.note?.key === 'outcome.decision.alreadyLifted' ? 'closed' : done,
+    ...queueFilterParams(readQueueFilter(filter).filter),
+  });
+  return redirectIfOk(r, `/staff/requests/${id}?${query}`);
 };
 
 export const approveAction = staffAction(
-  approveSchema,
-  async (input, { user, meta }) => {
+  approveSchema.extend(queueFilterFields),
+  async ({ kind, reason, taken, ...input }, { user, meta }) => {
     const r = await approveRequest(user, input, meta);
     // Send the queued lift now rather than on the worker's next tick.
     if (r.ok && r.data?.liftQueued) sendSwitchOutboxSoon();
-    return decided(r, input.requestId, 'approved');
+    return decided(r, input.requestId, 'approved', { kind, reason, taken });
   },
   { echo: ['note', 'attest', 'alsoLift[]'] },
 );
 
 export const denyAction = staffAction(
-  denySchema,
-  async (input, { user, meta }) => decided(await denyRequest(user, input, meta), input.requestId, 'denied'),
+  denySchema.extend(queueFilterFields),
+  async ({ kind, reason, taken, ...input }, { user, meta }) =>
+    decided(await denyRequest(user, input, meta), input.requestId, 'denied', { kind, reason, taken }),
   { echo: ['denyReason'] },
 );
 

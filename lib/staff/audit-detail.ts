@@ -165,6 +165,8 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'staff_user.disabled': { reason: f('grantReason', 'text') },
   'staff_user.enabled': { reason: f('grantReason', 'text') },
   'staff_user.second_factor_reset': { reason: f('grantReason', 'text') },
+  // The operator's reason for a reset with the CLI (lib/accounts/commands.ts), since 2026-12-06.
+  'user.second_factor_reset': { reason: f('grantReason', 'text') },
   // The block reasons that needed a person before and after an admin's change (lib/policy/change.ts).
   'policy.changed': { before: f('before', 'reasons'), after: f('after', 'reasons') },
   // A take-over of a request (lib/requests/claim.ts): whose it was, and the claim it ended.

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { quote } from 'shell-quote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
+import { readAuditDetail } from '@/lib/staff/audit-detail';
 import { runAdminAsync } from '@/tests/helpers/admin-cli';
 import { useFreshDb } from '@/tests/helpers/db';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
@@ -258,5 +259,52 @@ describe('the operator CLI as a process: members, the switch, the password', () 
       ),
     ).toMatchObject({ code: 0 });
     expect(await getDb().user.count({ where: { email: 'twice@pier.example' } })).toBe(0);
+  }, 60_000);
+
+  it('reset-second-factor asks why, as the staff web does: refused without --reason, kept in the audit row with one', async () => {
+    // Before: the CLI reset any login's second factor with no "why", while /staff/users asks an admin for one.
+    const email = 'lost@pier.example';
+    expect(
+      (await runAdminAsync(['create-user', '--email', email, '--role', 'customer'], `${PASSWORD}\n`)).code,
+    ).toBe(0);
+    const user = await getDb().user.update({
+      where: { email },
+      data: { totpSecret: 'sealed', totpEnabledAt: new Date() },
+    });
+    expect(await runAdminAsync(['reset-second-factor', '--email', email])).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'error: --reason: is required: say why, e.g. --reason "Caller verified by a callback to the number ' +
+        'on file"\n',
+    });
+    expect(await runAdminAsync(['reset-second-factor', '--email', email, '--reason', ' ok '])).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^error: --reason: at least 5 characters/),
+    });
+    expect(await runAdminAsync(['reset-second-factor', '--email', email, '--reason'])).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^error: Option '--reason <value>' argument missing/),
+    });
+    // Nothing was reset by a refusal.
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).totpEnabledAt).not.toBeNull();
+    expect(await getDb().auditLog.count({ where: { action: 'user.second_factor_reset' } })).toBe(0);
+
+    const reason = 'Lost phone; owner verified by a callback to the number on file';
+    expect(await runAdminAsync(['reset-second-factor', '--email', email, '--reason', reason])).toEqual({
+      code: 0,
+      out: `reset the second factor of ${email}; 0 session(s) ended\n`,
+      err: '',
+    });
+    const row = await getDb().auditLog.findFirstOrThrow({ where: { action: 'user.second_factor_reset' } });
+    expect(row).toMatchObject({ actorEmail: 'operator-cli', targetId: user.id });
+    expect(JSON.parse(row.detail!)).toMatchObject({ email, reason });
+    // The audit log shows it as the web reset's: "Reason given", as written.
+    const shown = readAuditDetail(row.action, row.detail);
+    expect(shown?.kind === 'fields' && shown.fields.find((f) => f.key === 'reason')).toEqual({
+      key: 'reason',
+      label: 'grantReason',
+      value: { kind: 'text', text: reason },
+    });
   }, 60_000);
 });

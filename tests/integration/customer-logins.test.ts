@@ -674,7 +674,7 @@ describe.each(dialects())('the last sign-in of a customer login on %s', (dialect
     // Someone with the password, and no code; then the owner has the factor reset.
     expect((await password(user.email)).ok).toBe(true);
     await pause();
-    await resetSecondFactor(db, { email: user.email });
+    await resetSecondFactor(db, { email: user.email, reason: 'Owner verified by a callback' });
     const staff = await makeStaff();
     expect((await listCustomerLogins(staff, account.id))[0]).toMatchObject({
       secondFactor: false,

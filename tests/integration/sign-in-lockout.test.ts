@@ -857,7 +857,11 @@ describe.each(dialects())('known-device cookies, on %s', (dialect) => {
       name: 'the operator’s reset-second-factor',
       setUp: async () => {
         const { user } = await customer({ totp: true });
-        return { email: user.email, revoke: () => resetSecondFactor(getDb(), { email: user.email }) };
+        return {
+          email: user.email,
+          revoke: () =>
+            resetSecondFactor(getDb(), { email: user.email, reason: 'Owner verified by a callback' }),
+        };
       },
     },
     {

@@ -116,7 +116,9 @@ describe.each(dialects())('staff logins’ security edges on %s', (dialect) => {
       where: { id: users[0]!.id },
       data: { locale: 'es', totpSecret: 'sealed', totpEnabledAt: new Date() },
     });
-    expect(await resetSecondFactor(db, { email: owner.email })).toMatchObject({ email: owner.email });
+    expect(
+      await resetSecondFactor(db, { email: owner.email, reason: 'Owner verified by a callback' }),
+    ).toMatchObject({ email: owner.email });
     const mails = await securityMails(owner.email);
     expect(mails.map((m) => m.payload)).toEqual([
       { userId: owner.id, change: 'mfa_reset_by_operator', at: expect.any(String), ip: null },
@@ -128,7 +130,9 @@ describe.each(dialects())('staff logins’ security edges on %s', (dialect) => {
     expect(text).toContain('Si usted no lo pidió');
     expect(text).not.toContain('operator-cli');
     // Nothing left to reset: the command refuses, and no second mail goes.
-    await expect(resetSecondFactor(db, { email: owner.email })).rejects.toThrow('no second factor to reset');
+    await expect(
+      resetSecondFactor(db, { email: owner.email, reason: 'Owner verified by a callback' }),
+    ).rejects.toThrow('no second factor to reset');
     expect(await securityMails(owner.email)).toHaveLength(1);
   });
 

@@ -42,8 +42,12 @@ export default async function AllowancePage({ params }: { params: Promise<{ id: 
   );
   return (
     <BlockStep block={block} copy={{ title: t('title'), intro: t('intro'), inactive: t('notActive') }}>
-      {open.length ? <OpenAllowances blockId={block.id} open={open} /> : null}
-      <AllowanceRequestForm blockId={block.id} countries={countries} labels={labels} />
+      {(closed) => (
+        <>
+          {!closed && open.length ? <OpenAllowances blockId={block.id} open={open} /> : null}
+          <AllowanceRequestForm blockId={block.id} countries={countries} labels={labels} closed={closed} />
+        </>
+      )}
     </BlockStep>
   );
 }

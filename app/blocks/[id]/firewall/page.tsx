@@ -21,7 +21,9 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
       copy={{ title: t('firewall.title'), intro: t('firewall.intro'), inactive: t('inactive') }}
       instead={pending ? <PendingRequest blockId={block.id} request={pending} /> : undefined}
     >
-      <FirewallForm blockId={block.id} legend={doors('legend')} checks={checks} />
+      {(closed) => (
+        <FirewallForm blockId={block.id} legend={doors('legend')} checks={checks} closed={closed} />
+      )}
     </BlockStep>
   );
 }

@@ -44,24 +44,29 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
       }}
       instead={pending ? <PendingRequest blockId={block.id} request={pending} /> : undefined}
     >
-      {block.callCount > calls.length ? (
-        <p className="text-sm">
-          {b('callsShown', { shown: calls.length, count: block.callCount })}{' '}
-          <Link href={`/blocks/${block.id}/calls`} className="font-medium text-blue-800 underline">
-            {b('callsAll', { count: block.callCount })}
-          </Link>
-        </p>
-      ) : null}
-      <MisdialForm
-        blockId={block.id}
-        calls={calls}
-        country={countryName(country, intlTag(locale))}
-        example={exampleNumber(country)}
-        slip={prefixSlip(
-          block.calls.map((c) => c.to),
-          country,
-        )}
-      />
+      {(closed) => (
+        <>
+          {!closed && block.callCount > calls.length ? (
+            <p className="text-sm">
+              {b('callsShown', { shown: calls.length, count: block.callCount })}{' '}
+              <Link href={`/blocks/${block.id}/calls`} className="font-medium text-blue-800 underline">
+                {b('callsAll', { count: block.callCount })}
+              </Link>
+            </p>
+          ) : null}
+          <MisdialForm
+            blockId={block.id}
+            calls={calls}
+            country={countryName(country, intlTag(locale))}
+            example={exampleNumber(country)}
+            slip={prefixSlip(
+              block.calls.map((c) => c.to),
+              country,
+            )}
+            closed={closed}
+          />
+        </>
+      )}
     </BlockStep>
   );
 }

@@ -27,6 +27,7 @@ import { countryName } from '@/lib/phone/format';
 import { zoneName } from '@/lib/time/format';
 import { pageTitle } from '@/lib/i18n/page-title';
 import { credentialName } from '@/lib/accounts/credential-name';
+import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
 
 /** "Unblock request · ACC-1001 · Tollgate" for staff; the words alone for anyone else (the page answers 404). */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
@@ -34,12 +35,21 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return pageTitle('app.meta.request', undefined, number);
 }
 
+/**
+ * One unblock request for staff. `searchParams`: `done` (the decision's redirect: which banner,
+ * decisionBanner), and the queue's filter the agent came with (`kind`, `reason`, `taken`: the queue's
+ * and "Next request"'s links carry it), read by the queue's own parser (readQueueFilter: anything else
+ * in the URL is dropped, never copied into a link). The filter is kept in "Back to the queue", in "Next
+ * request" (its `kind` and `reason`: the next one is untaken by definition) and through a decision
+ * (its forms post it back, lib/requests/actions.ts), so an agent working misdials goes on to the next
+ * misdial.
+ */
 export default async function StaffRequestPage({
   params,
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ done?: string | string[] }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const l = await getTranslations('staff.labels');
   const t = await getTranslations('staff.requestPage');
@@ -49,10 +59,19 @@ export default async function StaffRequestPage({
   const locale = await getLocale();
   const r = await getRequestForStaff(user, (await params).id, locale);
   if (!r) notFound();
-  const banner = decisionBanner((await searchParams).done, {
-    status: r.status,
-    decidedByMe: r.decision?.by === user.email,
-  });
+  const sp = await searchParams;
+  // Allowance requests have pages of their own: that kind filters nothing here.
+  const { kind, ...rest } = readQueueFilter(sp).filter;
+  const queueFilter = queueFilterParams({ ...rest, ...(kind === 'allowance' ? {} : { kind }) });
+  const query = (p: Record<string, string>) => {
+    const qs = new URLSearchParams(p).toString();
+    return qs ? `?${qs}` : '';
+  };
+  const nextHref = `/staff/requests/next${query({
+    ...(queueFilter.kind ? { kind: queueFilter.kind } : {}),
+    ...(queueFilter.reason ? { reason: queueFilter.reason } : {}),
+  })}`;
+  const banner = decisionBanner(sp.done, { status: r.status, decidedByMe: r.decision?.by === user.email });
   const b = r.block;
   const otherBlocks = r.status === 'pending' ? await otherBlocksInForce(r.account.id, b.id) : [];
   return (
@@ -60,7 +79,7 @@ export default async function StaffRequestPage({
       <div className="flex flex-col gap-8">
         {b.status === 'lift_pending' ? <AutoRefresh /> : null}
         <PageHead
-          back={{ href: '/staff', label: t('back') }}
+          back={{ href: `/staff${query(queueFilter)}`, label: t('back') }}
           title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
         >
           {/* Read as it takes the focus, outside the status region: that region stays mounted across
@@ -86,11 +105,7 @@ export default async function StaffRequestPage({
           {/* Decided (or closed): on to the oldest request nobody has taken, looked up as it is followed. */}
           {r.status !== 'pending' ? (
             <p className="flex flex-wrap items-center gap-4">
-              <Link
-                href="/staff/requests/next"
-                className={buttonClass('primary')}
-                aria-describedby="next-hint"
-              >
+              <Link href={nextHref} className={buttonClass('primary')} aria-describedby="next-hint">
                 {desk('next')}
               </Link>
               <span id="next-hint" className="text-sm text-slate-700">
@@ -111,6 +126,7 @@ export default async function StaffRequestPage({
               decided first refreshes this page, and the refusal stays in the form's live region. */}
           <DecisionForms
             requestId={r.id}
+            queueFilter={queueFilter}
             subject={{
               number: r.account.number,
               name: r.account.name,

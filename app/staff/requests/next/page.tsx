@@ -14,16 +14,17 @@ type Params = Record<string, string | string[] | undefined>;
 /**
  * "Next request" (docs/staff-console.md, "Taking a request"): the oldest pending unblock request that
  * nobody has taken, of the queue's `kind` and `reason` if the link carries them, looked up as the link
- * is followed, and opened. When there is none, says so, with the way back to the queue as filtered.
+ * is followed, and opened with that filter in its address, so its own "Next request" keeps it. When
+ * there is none, says so, with the way back to the queue as filtered.
  */
 export default async function NextRequest({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireStaff();
   const { filter } = readQueueFilter(await searchParams);
   const kind = filter.kind === 'allowance' ? undefined : filter.kind;
   const id = await oldestNotTaken(user, { kind, reason: filter.reason });
-  if (id) redirect(`/staff/requests/${id}`);
-  const t = await getTranslations('staff.desk');
   const back = new URLSearchParams(queueFilterParams({ kind, reason: filter.reason })).toString();
+  if (id) redirect(`/staff/requests/${id}${back ? `?${back}` : ''}`);
+  const t = await getTranslations('staff.desk');
   return (
     <div className="flex flex-col gap-4">
       <PageHead title={t('next')}>
