@@ -1,8 +1,11 @@
 import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { AccountCard } from '@/components/account-card';
+import { AccountFinder } from '@/components/account-finder';
+import { AccountPager } from '@/components/account-pager';
 import { AutoRefresh } from '@/components/auto-refresh';
-import { listAccountsForUser } from '@/lib/accounts/queries';
+import { dashboardView } from '@/lib/accounts/dashboard';
+import { dashboardQuery, readDashboardParams } from '@/lib/accounts/dashboard-params';
 import { isStaff } from '@/lib/auth/roles';
 import { requireUser } from '@/lib/auth/session';
 import { pageTitle } from '@/lib/i18n/page-title';
@@ -10,34 +13,49 @@ import { versionOf } from '@/lib/server/version';
 
 export const generateMetadata = () => pageTitle('dashboard.title');
 
+type Params = Record<string, string | string[] | undefined>;
+
 /**
- * The customer's accounts. Staff with no account of their own (every agent and admin who signed in
- * from the sign-in page, or from a link without a staff address) are sent to the support console: this
- * page would only tell them to ask their provider to add them.
+ * The customer's accounts, those that need them first (a block in force, then a change or request
+ * still waiting: lib/accounts/dashboard.ts). A member of more than 20 (a reseller, an IT contractor)
+ * also gets the counts, a filter and a search, and pages of 20 (`?show=attention&q=…&page=2`,
+ * lib/accounts/dashboard-params.ts); with fewer the page is the same list as always. Staff with no
+ * account of their own (every agent and admin who signed in from the sign-in page, or from a link
+ * without a staff address) are sent to the support console: this page would only tell them to ask
+ * their provider to add them.
  */
-export default async function Dashboard() {
+export default async function Dashboard({ searchParams }: { searchParams?: Promise<Params> }) {
   const user = await requireUser('/');
   const t = await getTranslations('dashboard');
-  const accounts = await listAccountsForUser(user.id);
-  if (accounts.length === 0 && isStaff(user)) redirect('/staff');
+  // Rendered without a URL's parameters too (bench/pages-ablation.ts `<Dashboard />`): the first page.
+  const { params, notes } = readDashboardParams((await searchParams) ?? {});
+  const view = await dashboardView(user.id, params);
+  if (view.total === 0 && isStaff(user)) redirect('/staff');
+  const query = dashboardQuery(params);
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       {/* The switch places and lifts blocks on its own (a fraud wave blocks several accounts at once):
           the open page follows within half a minute, never while the tab is hidden, asking a
-          short question each time and rendering again only when the answer changed. */}
-      {accounts.length > 0 ? (
+          short question each time (the fingerprint of this same view: one page of accounts and the
+          counts) and rendering again only when the answer changed. */}
+      {view.total > 0 ? (
         <AutoRefresh
           everyMs={5000}
           maxMs={30_000}
-          watch={{ url: '/api/version/dashboard', version: versionOf(accounts) }}
+          watch={{
+            url: query ? `/api/version/dashboard?${query}` : '/api/version/dashboard',
+            version: versionOf(view),
+          }}
         />
       ) : null}
-      {accounts.length === 0 ? (
+      {view.paged ? <AccountFinder view={view} params={params} notes={notes} /> : null}
+      {view.total === 0 ? (
         <p>{t('none')}</p>
       ) : (
-        accounts.map((a) => <AccountCard key={a.id} account={a} />)
+        view.accounts.map((a) => <AccountCard key={a.id} account={a} />)
       )}
+      {view.paged ? <AccountPager view={view} params={params} /> : null}
     </div>
   );
 }

@@ -39,7 +39,7 @@ export type AccountSummary = {
 };
 
 /** One row per (account, SIP credential) of the summary read; the credential's columns are null when it has none. */
-type SummaryRow = {
+export type SummaryRow = {
   id: string;
   number: string;
   name: string;
@@ -59,6 +59,30 @@ type SummaryRow = {
 };
 
 /**
+ * The columns of a SummaryRow, for a statement whose account row is aliased `a` and that joins
+ * SUMMARY_JOINS: the account, its newest open block (`b`) with when calling stopped and how many
+ * blocks are open, and each SIP credential (`c`) with its latest change that did not fail (`p`).
+ */
+export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
+      b."id" AS "blockId", b."reason", b."status", b."placedAt",
+      (SELECT MIN(o."placedAt") FROM "Block" o
+        WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "since",
+      (SELECT COUNT(*) FROM "Block" o
+        WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "inForce",
+      c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
+      p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt"`;
+
+/** The joins SUMMARY_COLUMNS reads, after the account row `a` (one row per credential, or one with none). */
+export const SUMMARY_JOINS = Prisma.sql`LEFT JOIN "Block" b ON b."id" = (
+      SELECT o."id" FROM "Block" o
+      WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')
+      ORDER BY o."placedAt" DESC LIMIT 1)
+    LEFT JOIN "SipCredential" c ON c."accountId" = a."id"
+    LEFT JOIN "SipPasswordChange" p ON p."id" = (
+      SELECT q."id" FROM "SipPasswordChange" q WHERE q."credentialId" = c."id" AND q."status" <> 'failed'
+      ORDER BY q."createdAt" DESC LIMIT 1)`;
+
+/**
  * The user's accounts (all, or the one numbered `number`) with the latest open block of each and its
  * SIP credentials, in one statement: accounts by number, credentials by username. Prisma's SQLite
  * client reads every relation of an `include` with a query of its own (three for this shape, issue
@@ -70,27 +94,18 @@ type SummaryRow = {
  */
 async function summaries(userId: string, number?: string): Promise<AccountSummary[]> {
   const rows = await db.$queryRaw<SummaryRow[]>`
-    SELECT a."id", a."number", a."name",
-      b."id" AS "blockId", b."reason", b."status", b."placedAt",
-      (SELECT MIN(o."placedAt") FROM "Block" o
-        WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "since",
-      (SELECT COUNT(*) FROM "Block" o
-        WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "inForce",
-      c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
-      p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt"
+    SELECT ${SUMMARY_COLUMNS}
     FROM "Membership" m
     JOIN "CustomerAccount" a ON a."id" = m."accountId"
-    LEFT JOIN "Block" b ON b."id" = (
-      SELECT o."id" FROM "Block" o
-      WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')
-      ORDER BY o."placedAt" DESC LIMIT 1)
-    LEFT JOIN "SipCredential" c ON c."accountId" = a."id"
-    LEFT JOIN "SipPasswordChange" p ON p."id" = (
-      SELECT q."id" FROM "SipPasswordChange" q WHERE q."credentialId" = c."id" AND q."status" <> 'failed'
-      ORDER BY q."createdAt" DESC LIMIT 1)
+    ${SUMMARY_JOINS}
     WHERE m."userId" = ${userId}
       ${number === undefined ? Prisma.empty : Prisma.sql`AND a."number" = ${number}`}
     ORDER BY a."number" ASC, c."username" ASC`;
+  return summariesOf(rows);
+}
+
+/** The AccountSummary list of SummaryRows (SUMMARY_COLUMNS) that come grouped by account, in the rows' order. */
+export function summariesOf(rows: SummaryRow[]): AccountSummary[] {
   // SQLite's raw results may give a date as its stored text and an integer as a bigint.
   const date = (v: Date | string | number) => (v instanceof Date ? v : new Date(v));
   const out: AccountSummary[] = [];
