@@ -99,7 +99,11 @@ export function SwitchOperations({ account }: { account: StaffAccountView }) {
   const t = useTranslations('staff.account');
   const who = useTranslations('actors');
   return (
-    <ListOr items={account.operations} empty={t('noOperations', { days: account.operationsKeptDays })} className="flex flex-col gap-1 text-sm">
+    <ListOr
+      items={account.operations}
+      empty={t('noOperations', { days: account.operationsKeptDays })}
+      className="flex flex-col gap-1 text-sm"
+    >
       {(o) => (
         <>
           <When at={o.createdAt} />:{' '}
