@@ -8,6 +8,7 @@ import { switchQuietMs } from '@/lib/switch/quiet';
 import { lockAccount } from '@/lib/server/db/lock';
 import { storeNote } from '@/lib/i18n/stored';
 import { audit } from '@/lib/audit/log';
+import { log } from '@/lib/server/log';
 import { openSyncIssue, reconcileAccount, type Reconciled } from './lifecycle';
 
 /** Accounts with a change in this window are compared with the switch on every pass. */
@@ -108,6 +109,7 @@ export async function reconcilePass(
     unreadable: 0,
   };
   const over = opts.deadline ?? tickDeadline();
+  const unknown: { a: (typeof accounts)[number]; readAt: Date; swept: boolean }[] = [];
   for (const [i, a] of accounts.entries()) {
     // While the switch asked this instance for quiet (a 429 or 503 with Retry-After,
     // lib/switch/quiet.ts), nothing is read: the accounts stay due and come first after it.
@@ -117,39 +119,90 @@ export async function reconcilePass(
     const state = await client.getAccount(a.number);
     if (!state.ok) {
       counts.unreadable++;
-      if (state.kind === 'not_found') await noteNotOnSwitch(a, readAt, i >= everyPass);
+      if (state.kind === 'not_found') unknown.push({ a, readAt, swept: i >= everyPass });
       continue;
     }
+    answered().lastOkAt = performance.now();
     await closeNotOnSwitch(a.id, readAt);
     counts[await reconcileAccount(a.id, state.value, readAt, differenceWaitMs)]++;
   }
+  // A 404 says "no such account" only from a switch that answers account reads: a SWITCH_API_URL with
+  // a wrong path answers 404 for every account (the reference switches answer an unknown route so),
+  // and listing them all would bury support under entries that are not so.
+  const trusted = answersAccountReads();
+  if (unknown.length && !trusted)
+    log().error(
+      { notFound: unknown.length },
+      'every account read answered 404 and none was answered lately: check SWITCH_API_URL (no account is listed as unknown to the switch)',
+    );
+  let listed = 0;
+  for (const u of unknown)
+    if (await noteNotOnSwitch(u.a, u.readAt, u.swept, trusted && listed < NOT_ON_SWITCH_PER_PASS)) listed++;
   return counts;
 }
 
 /**
- * The switch answered 404 for account `a` (read at `readAt`, the shared clock): lists it for staff
+ * The most accounts one pass newly lists as unknown to the switch: a switch that loses its
+ * accounts (a restore from an old backup) answers 404 for many at once; they are listed over the
+ * following passes, and support reads the first ones while the rest come.
+ */
+export const NOT_ON_SWITCH_PER_PASS = 20;
+
+/**
+ * How long after this process last read an account the switch answered (ms) its 404s are still
+ * taken as "no such account": past it, with no answered read since, every read answered 404, which
+ * is the switch's answer to a wrong path, not to a missing account.
+ */
+const ANSWERED_LATELY_MS = 60 * 60_000;
+
+// When this process's reconciler last read an account the switch answered (performance.now(), ms).
+// One record per process: Next.js bundles this module into several server chunks.
+const g = globalThis as { __tollgateReconcileAnswered?: { lastOkAt: number | null } };
+const answered = () => (g.__tollgateReconcileAnswered ??= { lastOkAt: null });
+
+/** Whether this process's reconciler read an account the switch answered within ANSWERED_LATELY_MS. */
+function answersAccountReads(now = performance.now()): boolean {
+  const at = answered().lastOkAt;
+  return at !== null && now - at <= ANSWERED_LATELY_MS;
+}
+
+/**
+ * The switch answered 404 for account `a` (read at `readAt`, the shared clock). `swept`: read by the
+ * sweep, so noted as compared (it does not hold the sweep's place). With `list`, lists it for staff
  * under "Out of sync with the switch" (a SyncIssue, switch state `not_found`, action `not_on_switch`,
- * audited as `reconcile.difference` by openSyncIssue), unless an unresolved one for the account says
- * so already: one entry however many passes find it, and a new one only after an agent resolved the
- * last while the switch still does not know the number. Under the account's lock, so two worker
- * instances never list it twice. `swept`: read by the sweep, so noted as compared (it does not hold
- * the sweep's place).
+ * audited as `reconcile.difference` by openSyncIssue) and returns true, unless:
+ * - it was made less than NOT_ON_SWITCH_GRACE_MS ago;
+ * - its latest such entry is still open: one entry however many passes find it;
+ * - a person resolved its latest such entry and the switch has not answered for the account since
+ *   (`knownOnSwitchAt`, set by closeNotOnSwitch): a customer who left, closed on the switch, which
+ *   the portal cannot close, is listed once, not again at every read after each resolution.
+ * Under the account's lock, so two worker instances never list it twice.
  */
 async function noteNotOnSwitch(
   a: { id: string; number: string; createdAt: Date },
   readAt: Date,
   swept: boolean,
-): Promise<void> {
-  await db.$transaction(async (tx) => {
+  list: boolean,
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
     await lockAccount(tx, a.id);
     if (swept) await tx.customerAccount.update({ where: { id: a.id }, data: { lastReconciledAt: readAt } });
     // Made here moments ago: the operator may be provisioning it on the switch now (create-account
     // warned them already if the switch did not know it). A pass after the grace lists it.
-    if (readAt.getTime() - a.createdAt.getTime() < NOT_ON_SWITCH_GRACE_MS) return;
-    const listed = await tx.syncIssue.count({
-      where: { accountId: a.id, action: 'not_on_switch', resolvedAt: null },
+    if (!list || readAt.getTime() - a.createdAt.getTime() < NOT_ON_SWITCH_GRACE_MS) return false;
+    const latest = await tx.syncIssue.findFirst({
+      where: { accountId: a.id, action: 'not_on_switch' },
+      orderBy: { detectedAt: 'desc' },
+      select: { resolvedAt: true, resolvedById: true },
     });
-    if (listed) return;
+    if (latest && latest.resolvedAt === null) return false;
+    if (latest?.resolvedById) {
+      const { knownOnSwitchAt } = await tx.customerAccount.findUniqueOrThrow({
+        where: { id: a.id },
+        select: { knownOnSwitchAt: true },
+      });
+      if (!knownOnSwitchAt || knownOnSwitchAt < latest.resolvedAt!) return false;
+    }
     const blocked = await tx.block.count({
       where: { accountId: a.id, status: { in: ['active', 'lift_pending'] } },
     });
@@ -159,6 +212,7 @@ async function noteNotOnSwitch(
       action: 'not_on_switch',
       detail: storeNote('history.syncNotOnSwitch', { number: a.number }),
     });
+    return true;
   });
 }
 
@@ -173,28 +227,45 @@ export const NOT_ON_SWITCH_GRACE_MS = 15 * 60_000;
 /**
  * The switch answered for account `accountId` (read at `readAt`): an entry still listing it as
  * unknown to the switch (noteNotOnSwitch) is resolved by Tollgate, audited as `reconcile.resolved`
- * with no actor, since what it reported is no longer so (the number provisioned, or corrected).
- * One read of the account's open entries; a write only when there is one to close.
+ * with no actor, since what it reported is no longer so (the number provisioned, or corrected); and
+ * when a person had resolved the latest such entry, the account's `knownOnSwitchAt` says the switch
+ * knows it again, so a later 404 is listed anew. One read of the account's latest entry; a write only
+ * when there is something to record.
  */
 async function closeNotOnSwitch(accountId: string, readAt: Date): Promise<void> {
-  const open = await db.syncIssue.findMany({
-    where: { accountId, action: 'not_on_switch', resolvedAt: null },
-    select: { id: true },
+  const latest = await db.syncIssue.findFirst({
+    where: { accountId, action: 'not_on_switch' },
+    orderBy: { detectedAt: 'desc' },
+    select: { id: true, resolvedAt: true, resolvedById: true },
   });
-  if (!open.length) return;
+  if (!latest) return;
+  if (latest.resolvedAt !== null) {
+    if (latest.resolvedById)
+      await db.customerAccount.updateMany({
+        where: {
+          id: accountId,
+          OR: [{ knownOnSwitchAt: null }, { knownOnSwitchAt: { lt: latest.resolvedAt } }],
+        },
+        data: { knownOnSwitchAt: readAt },
+      });
+    return;
+  }
   const note = `Resolved by Tollgate: the switch answered for the account at ${readAt.toISOString()}.`;
   await db.$transaction(async (tx) => {
-    for (const { id } of open) {
-      const won = await tx.syncIssue.updateMany({
-        where: { id, resolvedAt: null },
-        data: { resolvedAt: readAt, resolvedNote: note },
-      });
-      if (won.count === 1)
-        await audit(
-          { action: 'reconcile.resolved', accountId, target: { type: 'sync_issue', id }, detail: { note } },
-          tx,
-        );
-    }
+    const won = await tx.syncIssue.updateMany({
+      where: { accountId, action: 'not_on_switch', resolvedAt: null },
+      data: { resolvedAt: readAt, resolvedNote: note },
+    });
+    if (won.count > 0)
+      await audit(
+        {
+          action: 'reconcile.resolved',
+          accountId,
+          target: { type: 'sync_issue', id: latest.id },
+          detail: { note },
+        },
+        tx,
+      );
   });
 }
 

@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { createTranslator } from 'use-intl/core';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuditDetailList, detailWords, type DetailWords } from '@/components/staff/audit-detail';
-import { reconcilePass } from '@/lib/blocks/reconcile';
+import { NOT_ON_SWITCH_PER_PASS, reconcilePass } from '@/lib/blocks/reconcile';
 import { resolveSyncIssue } from '@/lib/blocks/sync-issues';
 import type { Translate } from '@/lib/i18n/note';
 import { CATALOGUES } from '@/lib/i18n/translate';
@@ -44,6 +44,19 @@ async function notOnSwitch(due: boolean, madeNow = false) {
   return made.account;
 }
 
+/**
+ * One account read the switch answers: a 404 is taken as "no such account" only from a switch that
+ * answered an account read lately (a wrong SWITCH_API_URL answers 404 for every account).
+ */
+async function answeredRead() {
+  const { account } = await makeAccount({ members: [`known-${crypto.randomUUID()}@t.example`] });
+  await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+    internationalCalling: 'allowed',
+    credentials: [],
+  });
+  await reconcilePass({ client: client(), accountNumbers: [account.number] });
+}
+
 const issuesOf = (accountId: string) =>
   getDb().syncIssue.findMany({ where: { accountId }, orderBy: { detectedAt: 'asc' } });
 const auditsOf = (accountId: string) =>
@@ -69,6 +82,7 @@ async function auditSays(accountId: string, locale: 'en' | 'es') {
 describe.each(dialects())('an account the switch does not know, on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);
+    await answeredRead();
   });
   beforeEach(async () => {
     await sim.control('DELETE', '/_sim/faults');
@@ -98,15 +112,53 @@ describe.each(dialects())('an account the switch does not know, on %s', (dialect
     // No block was made up for it.
     expect(await getDb().block.count({ where: { accountId: a.id } })).toBe(0);
 
-    // An agent resolves it (say, before the number was fixed): the next pass that still gets a 404 lists it again.
+    // An agent resolves it (a customer who left, the account closed on the switch, which the portal
+    // cannot close): the 404s that follow list nothing more...
     const agent = await makeStaff();
     expect(
       await resolveSyncIssue(agent, { issueId: issue.id, note: 'Asked the switch team.' }, meta),
     ).toMatchObject({ ok: true });
     await reconcilePass({ client: client(), accountNumbers: [a.number] });
     await reconcilePass({ client: client(), accountNumbers: [a.number] });
-    const after = await issuesOf(a.id);
-    expect(after.map((i) => i.resolvedAt === null)).toEqual([false, true]);
+    expect((await issuesOf(a.id)).map((i) => i.resolvedAt === null)).toEqual([false]);
+    // ...until the switch has answered for the account since: a 404 after that is news again.
+    await sim.control('PUT', `/_sim/accounts/${a.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [],
+    });
+    await reconcilePass({ client: client(), accountNumbers: [a.number] });
+    expect(
+      (await getDb().customerAccount.findUniqueOrThrow({ where: { id: a.id } })).knownOnSwitchAt,
+    ).not.toBeNull();
+    await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 404 });
+    await reconcilePass({ client: client(), accountNumbers: [a.number] });
+    expect((await issuesOf(a.id)).map((i) => i.resolvedAt === null)).toEqual([false, true]);
+  });
+
+  it('a switch that answers 404 for every account (a wrong SWITCH_API_URL path) lists none, at most a few a pass otherwise', async () => {
+    const g = globalThis as { __tollgateReconcileAnswered?: { lastOkAt: number | null } };
+    const saved = g.__tollgateReconcileAnswered;
+    g.__tollgateReconcileAnswered = { lastOkAt: null };
+    try {
+      const a = await notOnSwitch(true);
+      expect((await reconcilePass({ client: client(), accountNumbers: [a.number] })).unreadable).toBe(1);
+      expect(await issuesOf(a.id)).toEqual([]);
+    } finally {
+      g.__tollgateReconcileAnswered = saved;
+    }
+    // A switch that answers account reads and has lost many accounts at once (a restore from an old
+    // backup): NOT_ON_SWITCH_PER_PASS are listed a pass, the rest at the next.
+    const many: Awaited<ReturnType<typeof notOnSwitch>>[] = [];
+    for (let i = 0; i < NOT_ON_SWITCH_PER_PASS + 3; i++) many.push(await notOnSwitch(true));
+    const numbers = many.map((m) => m.number);
+    const listed = () =>
+      getDb().syncIssue.count({
+        where: { accountId: { in: many.map((m) => m.id) }, action: 'not_on_switch' },
+      });
+    await reconcilePass({ client: client(), accountNumbers: numbers });
+    expect(await listed()).toBe(NOT_ON_SWITCH_PER_PASS);
+    await reconcilePass({ client: client(), accountNumbers: numbers });
+    expect(await listed()).toBe(NOT_ON_SWITCH_PER_PASS + 3);
   });
 
   it('an account made minutes ago is not listed: the operator may be provisioning it on the switch', async () => {
