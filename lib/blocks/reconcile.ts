@@ -130,10 +130,12 @@ export async function reconcilePass(
   // a wrong path answers 404 for every account (the reference switches answer an unknown route so),
   // and listing them all would bury support under entries that are not so.
   const trusted = answersAccountReads();
+  // A warning, not an error: a pass at start-up may read only accounts the switch does not know
+  // before any it does. Every pass saying so, for an hour, is the sign of a wrong SWITCH_API_URL.
   if (unknown.length && !trusted)
-    log().error(
+    log().warn(
       { notFound: unknown.length },
-      'every account read answered 404 and none was answered lately: check SWITCH_API_URL (no account is listed as unknown to the switch)',
+      'account reads answered 404 and none was answered lately, so none is listed as unknown to the switch: if every read answers 404, check SWITCH_API_URL',
     );
   let listed = 0;
   for (const u of unknown)
