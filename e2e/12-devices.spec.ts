@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { query, requestIdOnBlock } from './support/db';
+import { credentialIdOf, query, requestIdOnBlock } from './support/db';
 import {
   ATTACKER_IP,
   bindingsOf,
@@ -9,9 +9,11 @@ import {
   OFFICE_IP,
   withRegistrationFaults,
 } from './support/devices';
+import { E2E } from './support/env';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { waitForMail } from './support/mail';
 import { passwordMatches } from './support/sim';
+import { runTsx } from './support/tsx';
 
 // Issue 16, the device side, in Chromium against the simulated switch: registered devices (item 1,
 // and item 2 as the page shows it), where source IPs are (item 3), other doors (item 5). Each
@@ -69,6 +71,30 @@ test('registered devices: the attacker’s binding is flagged in words, and a ne
   await expect(page).toHaveURL(new RegExp(`/blocks/${w.blockId}$`));
   await expect(devices(page)).not.toContainText('friendly-scanner');
   await expect(bindingsOf(page, w.desk.username)).toHaveCount(0);
+});
+
+// A credential an operator added without --label has its username as label (lib/accounts/commands.ts):
+// its devices were listed under "dev-bare dev-bare" (review, session 43). Named as every page names it.
+test('registered devices: a SIP credential added without a label is named once', async ({ page }) => {
+  const w = await blockedAccountWithDevices({ desk: [office], pbx: [] });
+  const bare = w.desk.username.replace(/-desk$/, '-bare');
+  runTsx('scripts/admin.ts', ['add-sip-credential', '--account', w.number, '--username', bare], {
+    DATABASE_URL: E2E.databaseUrl,
+  });
+  await signIn(page, w.user);
+  for (const path of [
+    `/blocks/${w.blockId}`,
+    `/credentials/${credentialIdOf(bare)}/reset?block=${w.blockId}`,
+  ]) {
+    await page.goto(path);
+    await expect(devices(page).getByRole('heading', { name: bare, exact: true })).toBeVisible();
+    await expect(devices(page).getByRole('heading', { name: new RegExp(`${bare}.*${bare}`) })).toHaveCount(0);
+  }
+  // The labelled ones as before: the label, then the username.
+  await page.goto(`/blocks/${w.blockId}`);
+  await expect(
+    devices(page).getByRole('heading', { name: `Front desk phone ${w.desk.username}`, exact: true }),
+  ).toBeVisible();
 });
 
 test('registered devices: a switch that fails shows "could not load", and the rest of the page is there', async ({

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { createCustomer, createStaff } from './support/factories';
+import { createCustomer, createMisdial, createStaff } from './support/factories';
 import { expect, expectAccessible, signIn, test, totpNow } from './support/fixtures';
 
 // Found by using the portal as real users: a keyboard user arriving at the second factor, a phone
@@ -176,4 +176,57 @@ test('on a phone the pages of a long list of calls are comfortable touch targets
   expect(back.map((t) => t.name)).toEqual(['First calls', 'Earlier calls']);
   expectTouchSized(back, 'pages of calls');
   await expectAccessible(page);
+});
+
+// Review, session 43: the staff request page's notice of a decision came back with the decision's
+// `?done=` in the address (Back from the next request, a reload later), focused and read out as if
+// the decision had just been made; and support's reason, typed on two lines, was shown on one.
+test('a decision’s notice takes the focus once, right after it, not again on coming Back; its reason keeps its lines', async ({
+  page,
+  agent: { page: agent },
+}) => {
+  const {
+    user,
+    accounts: [acct],
+  } = await createCustomer([
+    { name: 'Notice Once Optics', block: { calls: [{ to: '+252611234567', sourceIp: '185.220.101.47' }] } },
+  ]);
+  const misdial = {
+    intendedNumber: '+1 252 611 2345',
+    whatHappened: 'Our receptionist typed 00252 instead of 1-252 for a supplier in North Carolina.',
+    callbackPhone: '+1 202 555 0143',
+  };
+  const first = await createMisdial(user, acct, misdial);
+  const reason = 'Nobody answered on the callback number.\nPlease change the SIP passwords first.';
+
+  await agent.goto(`/staff/requests/${first.id}`);
+  await agent.getByLabel('Reason for the customer').fill(reason);
+  await agent.getByRole('button', { name: 'Deny', exact: true }).click();
+  const notice = agent.getByText('You denied this request.', { exact: false });
+  await expect(notice).toBeFocused();
+  await expect(agent).toHaveURL(/done=denied/);
+
+  // On to the next request, then Back: the request as it stands, and no notice of a decision just made.
+  await agent.getByRole('link', { name: 'Next request', exact: true }).click();
+  await expect(agent).toHaveURL((u) => u.pathname !== `/staff/requests/${first.id}`);
+  await agent.goBack();
+  await expect(agent).toHaveURL(/done=denied/);
+  await expect(agent.getByRole('status').filter({ hasText: /^Request: Denied by / })).toBeVisible();
+  await expect(agent.getByRole('heading', { name: 'Decision', exact: true })).toBeVisible();
+  await expect(notice).toHaveCount(0);
+  await expectAccessible(agent);
+  // Nor on a reload in this tab: the notice was brought once, right after the decision.
+  await agent.reload();
+  await expect(agent.getByRole('status').filter({ hasText: /^Request: Denied by / })).toBeVisible();
+  await expect(notice).toHaveCount(0);
+
+  // The reason, as typed, where the customer reads it and where support reads the account's history.
+  await signIn(page, user);
+  await page.goto(`/blocks/${acct.blockId}`);
+  const said = page.getByText('Nobody answered on the callback number.', { exact: false });
+  expect(await said.innerText()).toContain(reason);
+  const second = await createMisdial(user, acct, misdial);
+  await agent.goto(`/staff/requests/${second.id}`);
+  const history = agent.getByText('Nobody answered on the callback number.', { exact: false });
+  expect(await history.innerText()).toContain(reason);
 });

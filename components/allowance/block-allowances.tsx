@@ -1,15 +1,48 @@
 import { Link } from '@/components/ui/link';
+import { useTranslations } from 'next-intl';
 import { getFormatter, getLocale, getMessages, getTranslations } from 'next-intl/server';
 import type { Translate } from '@/lib/i18n/note';
 import { pickMessages } from '@/lib/i18n/client-messages';
 import { storedText } from '@/lib/i18n/stored';
-import { revealInvisible } from '@/lib/server/control-characters';
 import { AutoRefresh } from '@/components/auto-refresh';
+import { KeptLines } from '@/components/ui/stored-text';
 import { blockPageAllowances } from '@/lib/blocks/page-version';
 import { countryName } from '@/lib/phone/format';
 import { ZONED } from '@/lib/time/format';
 import { Countdown } from './countdown';
 import { buttonClass } from '@/components/ui/button-class';
+
+/**
+ * One allowance's state as the block page says it (allowance.status.*): `country` named, `until` and
+ * `endedAt` already formatted. A denial gives its reason: an agent's words as they typed them, line
+ * breaks kept (KeptLines), or a note Tollgate stored (a request a new block closed) in the reader's
+ * words (lib/i18n/stored.ts). Server components only (reads the whole catalogue for such a note).
+ */
+export function AllowanceStatus({
+  allowance: a,
+  country,
+  until,
+  endedAt,
+}: {
+  allowance: { status: string; hours: number; denial: string | null };
+  country: string;
+  until: string;
+  endedAt: string;
+}) {
+  const t = useTranslations('allowance');
+  const all = useTranslations() as unknown as Translate;
+  return (
+    <>
+      {t.rich(`status.${a.status as 'requested'}`, {
+        country,
+        hours: a.hours,
+        until,
+        at: endedAt,
+        note: () => <KeptLines text={storedText(all, a.denial)} />,
+      })}
+    </>
+  );
+}
 
 /**
  * The block page's "Allow one country for a while" section: the link to ask (while the block is in
@@ -26,8 +59,6 @@ export async function BlockAllowances({
   watch?: { url: string; version: string };
 }) {
   const t = await getTranslations('allowance');
-  // A denial's reason: an agent's words, or a note Tollgate stored (a request a new block closed).
-  const all = (await getTranslations()) as unknown as Translate;
   const locale = await getLocale();
   const format = await getFormatter();
   const at = (d: Date | null) => (d ? format.dateTime(d, ZONED) : '');
@@ -56,13 +87,12 @@ export async function BlockAllowances({
                 className={`rounded-md border p-3 ${a.status === 'active' ? 'border-emerald-300 bg-emerald-50' : 'border-slate-200 bg-white'}`}
               >
                 <p>
-                  {t(`status.${a.status as 'requested'}`, {
-                    country,
-                    hours: a.hours,
-                    until: at(a.until),
-                    at: at(a.endedAt),
-                    note: revealInvisible(storedText(all, a.denial) ?? ''),
-                  })}
+                  <AllowanceStatus
+                    allowance={a}
+                    country={country}
+                    until={at(a.until)}
+                    endedAt={at(a.endedAt)}
+                  />
                   {a.status === 'active' && a.until ? (
                     <>
                       {' '}

@@ -1,3 +1,4 @@
+import { useTranslations } from 'next-intl';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { intlTag } from '@/lib/i18n/locales';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -8,7 +9,7 @@ import { formatWhen } from '@/lib/time/format';
 import type { Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
 import { switchErrorText } from '@/lib/switch/error-text';
-import { revealInvisible } from '@/lib/server/control-characters';
+import { KeptLines } from '@/components/ui/stored-text';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
 import { CallbackNumber } from '@/components/staff/callback-number';
@@ -19,6 +20,54 @@ const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', '
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; a refusal is the switch's
 // error as stored (lib/switch/error-text.ts), read in the reader's words.
 const END_REASONS = new Set(['expired', 'ended_on_switch', 'ended_by_staff', 'new_block', 'block_lifted']);
+
+/** What AllowanceFacts says of one allowance (lib/allowances/queries.ts allowancesForStaff). */
+type Facts = {
+  createdAt: Date;
+  requestedBy: string | null;
+  reason: string;
+  decidedBy: string | null;
+  note: string | null;
+  until: Date | null;
+  endedAt: Date | null;
+  endReason: string | null;
+};
+
+/**
+ * One allowance's history on the staff account page: who asked and why, who decided and their note,
+ * until when, when and why it ended; each time as `at` formats it. The customer's reason and the
+ * agent's note as they were typed, line breaks kept (KeptLines); a note Tollgate stored (a grant from
+ * this page, a request a new block closed) in the reader's words. Server components only (reads the
+ * whole catalogue for such a note and for a switch's refusal).
+ */
+export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d: Date | null) => string }) {
+  const t = useTranslations('staff.allowances');
+  const all = useTranslations() as unknown as Translate;
+  const actors = useTranslations('actors');
+  const reason = () => <KeptLines text={a.reason} />;
+  const endReason = (r: string | null) =>
+    r && END_REASONS.has(r) ? t(`endReason.${r}`) : r ? switchErrorText(all, r) : '';
+  return (
+    <>
+      {a.requestedBy
+        ? t.rich('asked', { at: at(a.createdAt), by: displayEmail(a.requestedBy), reason })
+        : t.rich('askedBySupport', { at: at(a.createdAt), reason })}
+      {a.decidedBy ? (
+        <>
+          {' · '}
+          {a.note
+            ? t.rich('decidedNote', {
+                by: actorName(actors, a.decidedBy),
+                note: () => <KeptLines text={storedText(all, a.note)} />,
+              })
+            : t('decided', { by: actorName(actors, a.decidedBy) })}
+        </>
+      ) : null}
+      {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
+      {a.endedAt ? ` · ${t('endedAt', { at: at(a.endedAt), reason: endReason(a.endReason) })}` : ''}
+    </>
+  );
+}
 
 /** The staff account page's destination allowances: requests to decide, allowances in force, a grant form. */
 export async function StaffAllowances({
@@ -31,16 +80,12 @@ export async function StaffAllowances({
   blocked: boolean;
 }) {
   const locale = await getLocale();
-  const [list, t, all, summary, actors] = await Promise.all([
+  const [list, t, summary] = await Promise.all([
     allowancesForStaff(user, account.id, locale),
     getTranslations('staff.allowances'),
-    getTranslations(),
     getTranslations('staff.summary'),
-    getTranslations('actors'),
   ]);
   const at = (d: Date | null) => (d ? formatWhen(d, user.timeZone, { locale: intlTag(locale) }) : '—');
-  const endReason = (r: string | null) =>
-    r && END_REASONS.has(r) ? t(`endReason.${r}`) : r ? switchErrorText(all as unknown as Translate, r) : '';
   return (
     <Section id="allowances-title" title={t('title')}>
       {list.length === 0 ? (
@@ -61,20 +106,7 @@ export async function StaffAllowances({
                   {t('line', { label, status: STATUSES.has(a.status) ? t(`status.${a.status}`) : a.status })}
                 </h3>
                 <p className="text-sm text-slate-700">
-                  {a.requestedBy
-                    ? t('asked', {
-                        at: at(a.createdAt),
-                        by: displayEmail(a.requestedBy),
-                        reason: revealInvisible(a.reason),
-                      })
-                    : t('askedBySupport', { at: at(a.createdAt), reason: revealInvisible(a.reason) })}
-                  {a.decidedBy
-                    ? ` · ${a.note ? t('decidedNote', { by: actorName(actors, a.decidedBy), note: revealInvisible(storedText(all as unknown as Translate, a.note)!) }) : t('decided', { by: actorName(actors, a.decidedBy) })}`
-                    : ''}
-                  {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
-                  {a.endedAt
-                    ? ` · ${t('endedAt', { at: at(a.endedAt), reason: endReason(a.endReason) })}`
-                    : ''}
+                  <AllowanceFacts allowance={a} at={at} />
                 </p>
                 {a.status === 'requested' && a.callback ? (
                   <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">

@@ -1,6 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { When } from '@/components/ui/when';
-import { revealInvisible } from '@/lib/server/control-characters';
+import { KeptLines } from '@/components/ui/stored-text';
 import { WithdrawButton } from '@/components/block/withdraw-button';
 
 type Req = {
@@ -26,8 +26,8 @@ export async function RequestList({ requests }: { requests: Req[] }) {
           </p>
           {r.status === 'denied' && r.denyReason ? (
             // Support's words as typed, line breaks kept (components/ui/stored-text.tsx KeptLines).
-            <p className="mt-1 text-sm whitespace-pre-wrap">
-              {t('denyReason', { reason: revealInvisible(r.denyReason) })}
+            <p className="mt-1 text-sm">
+              {t.rich('denyReason', { reason: () => <KeptLines text={r.denyReason} /> })}
             </p>
           ) : null}
           {r.status === 'pending' ? <WithdrawButton requestId={r.id} /> : null}

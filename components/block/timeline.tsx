@@ -3,9 +3,25 @@ import { ActorName } from '@/components/ui/actor-name';
 import { namesAnActor } from '@/lib/i18n/actor';
 import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
+import { CredentialName } from '@/components/ui/credential-name';
+import { credentialOfResetDetail } from '@/lib/accounts/credential-name';
 import type { BlockView } from '@/lib/blocks/queries';
 
 type Event = BlockView['events'][number] & { actor?: string | null };
+
+/**
+ * What a timeline entry says beyond its heading: for "SIP password changed", the credential, named as
+ * every page names it (its label and username, the username alone when the label adds nothing:
+ * CredentialName); else the stored detail in the reader's words (StoredText). Server components only.
+ */
+export function TimelineDetail({ event: e }: { event: Pick<Event, 'type' | 'detail'> }) {
+  const credential = e.type === 'password_reset' ? credentialOfResetDetail(e.detail) : null;
+  return credential ? (
+    <CredentialName credential={credential} brackets usernameClass="font-mono" />
+  ) : (
+    <StoredText value={e.detail} />
+  );
+}
 
 /** A block's history. Customers see what happened; staff (`showActor`) also see who did it. */
 export async function Timeline({ events, showActor = false }: { events: Event[]; showActor?: boolean }) {
@@ -26,7 +42,7 @@ export async function Timeline({ events, showActor = false }: { events: Event[];
             {e.detail ? (
               <>
                 {' · '}
-                <StoredText value={e.detail} />
+                <TimelineDetail event={e} />
               </>
             ) : null}
           </p>

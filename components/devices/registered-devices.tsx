@@ -5,6 +5,7 @@ import { When } from '@/components/ui/when';
 import type { CredentialDevices } from '@/lib/devices/registrations';
 import { countryName } from '@/lib/phone/format';
 import { Section } from '@/components/ui/section';
+import { CredentialName } from '@/components/ui/credential-name';
 
 type Loaded = { accountCountry: string; credentials: CredentialDevices[] } | null;
 
@@ -34,7 +35,7 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
       {loaded.credentials.map((c) => (
         <div key={c.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
           <h3 className="font-medium">
-            {c.label} <span className="font-mono text-sm text-slate-700">{c.username}</span>
+            <CredentialName credential={c} />
           </h3>
           {c.bindings === null ? (
             <p role="status" className="text-amber-950">

@@ -1,9 +1,9 @@
-import { revealInvisible } from '@/lib/server/control-characters';
 import { Link } from '@/components/ui/link';
 import type { StaffRequestView } from '@/lib/requests/detail';
 import { useTranslations } from 'next-intl';
 import { ListOr } from '@/components/ui/list-or';
 import { When } from '@/components/ui/when';
+import { KeptLines } from '@/components/ui/stored-text';
 
 const list = 'mt-1 flex flex-col gap-1 text-sm';
 
@@ -49,7 +49,14 @@ export function AccountHistory({
                 <When at={r.createdAt} />: {l(`kind.${r.kind}`)}
               </Link>{' '}
               · {l(`requestStatus.${r.status}`)}
-              {r.denyReason ? ` (“${revealInvisible(r.denyReason)}”)` : ''}
+              {/* Support's words as typed, line breaks kept. */}
+              {r.denyReason ? (
+                <>
+                  {' (“'}
+                  <KeptLines text={r.denyReason} />
+                  {'”)'}
+                </>
+              ) : null}
             </>
           )}
         </ListOr>

@@ -7,6 +7,7 @@ import type { AuditDetail, DetailValue } from '@/lib/staff/audit-detail';
 import { switchErrorText } from '@/lib/switch/error-text';
 import { formatWhen, zoneName } from '@/lib/time/format';
 import { actorName } from '@/components/ui/actor-name';
+import { KeptLines } from '@/components/ui/stored-text';
 
 /**
  * What one page of the audit table needs to word a detail, made once per page (not per row):
@@ -69,7 +70,8 @@ export function AuditDetailList({ detail, words }: { detail: AuditDetail; words:
 function valueOf(v: DetailValue, w: DetailWords): ReactNode {
   switch (v.kind) {
     case 'text':
-      return v.text;
+      // A person's words (a reason, a note), line breaks kept.
+      return <KeptLines text={v.text} />;
     case 'code':
       return <span className="font-mono">{v.text}</span>;
     case 'term':

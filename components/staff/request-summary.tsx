@@ -9,7 +9,7 @@ import { CallbackNumber } from './callback-number';
 import { CustomerClock } from './customer-clock';
 import { BUSINESS_HOURS, formatWallClock, localClock, zoneName } from '@/lib/time/format';
 import { displayEmail } from '@/lib/auth/email-address';
-import { revealInvisible } from '@/lib/server/control-characters';
+import { KeptLines } from '@/components/ui/stored-text';
 
 /** The customer who asked, as staff pages name them: "Dana Reyes (dana@acme.example)", or the address alone. */
 export function requesterLabel(who: { name: string | null; email: string }): string {
@@ -54,7 +54,7 @@ export async function RequestSummary({ r }: { r: StaffRequestView }) {
           lang={r.whatHappened.trim() && language ? language : undefined}
           className="whitespace-pre-wrap border-l-4 border-slate-300 pl-3 italic"
         >
-          {revealInvisible(r.whatHappened) || s('nothingWritten')}
+          {r.whatHappened ? <KeptLines text={r.whatHappened} /> : s('nothingWritten')}
         </blockquote>
       </dd>
       {r.intendedNumber ? (

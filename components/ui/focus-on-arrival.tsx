@@ -3,7 +3,8 @@ import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
 
 /**
  * A ref that puts the keyboard focus on its element when the element first appears (`on`: whether to,
- * default yes; callers pass a constant): the one way the portal moves focus on arrival, for a notice (FocusOnArrival) or for the
+ * default yes; callers pass a constant, or one that turns true once, when the focus then moves: FocusOnArrival
+ * `focus`): the one way the portal moves focus on arrival, for a notice (FocusOnArrival) or for the
  * field a page is for (the second factor's code, components/ui/code-form.tsx). Focus moves once, on
  * mount: a refresh of the page that keeps the element does not pull the focus back. By script rather
  * than React's `autoFocus`, which only applies to form controls: one behaviour for every kind of element.
@@ -57,16 +58,19 @@ const LOOK = {
  * that was submitted is gone
  * from the page, so without this the focus falls to the document and the next Tab starts from wherever
  * the button used to be (WCAG 2.2 SC 2.4.3 Focus Order). A caller whose page can show a second notice in
- * its place keys it by the notice.
+ * its place keys it by the notice. `focus` false: not yet (a caller that decides in the browser whether
+ * the notice is news, components/staff/decision-notice.tsx); it takes the focus when `focus` turns true.
  */
 export function FocusOnArrival({
   children,
   look = 'notice',
+  focus = true,
 }: {
   children: ReactNode;
   look?: keyof typeof LOOK;
+  focus?: boolean;
 }) {
-  const ref = useFocusOnArrival<HTMLParagraphElement>();
+  const ref = useFocusOnArrival<HTMLParagraphElement>(focus);
   return (
     <p
       ref={ref}

@@ -35,6 +35,7 @@ import os from 'node:os';
 import { hasControlCharacter } from '@/lib/server/control-characters';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { SwitchClient } from '@/lib/switch/client';
+import { noticeNewMember } from '@/lib/blocks/lifecycle';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
 export class CommandError extends Error {}
@@ -315,7 +316,8 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
  * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's
  * rule; localeChosenAt stays null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
  * bad value (a password with a line break or another control character included); audited as
- * user.created with the role and language.
+ * user.created with the role and language. A customer made a member of an account with a block in
+ * force gets that block's notice, as its other members did (lib/blocks/lifecycle.ts noticeNewMember).
  */
 export async function createUser(
   db: Db,
@@ -378,7 +380,10 @@ export async function createUser(
       const user = await tx.user.create({
         data: { email: u.email, role: u.role, name: u.name, passwordHash, locale },
       });
-      if (account) await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
+      if (account) {
+        await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
+        await noticeNewMember(tx, account.id, user);
+      }
       await operatorAudit(tx, {
         action: 'user.created',
         accountId: account?.id,
@@ -493,7 +498,7 @@ async function memberAndAccount(db: Db, raw: { email?: string; account?: string 
   const m = parse(z.object({ email, account: accountNumberReferenceSchema }), raw);
   const user = await db.user.findUnique({
     where: { email: m.email },
-    select: { id: true, email: true, role: true },
+    select: { id: true, email: true, role: true, disabled: true },
   });
   if (!user)
     throw new CommandError(
@@ -511,8 +516,18 @@ async function memberAndAccount(db: Db, raw: { email?: string; account?: string 
   return { user, account };
 }
 
-/** What add-member and remove-member did: the login, the account, and whether anything changed. */
-export type MemberChange = { email: string; account: string; changed: boolean; membersLeft?: number };
+/**
+ * What add-member and remove-member did: the login, the account, and whether anything changed;
+ * `membersLeft` (remove-member): the account's members after; `noticesQueued` (add-member, only when
+ * any): the block notices queued to the new member, one per block in force on the account.
+ */
+export type MemberChange = {
+  email: string;
+  account: string;
+  changed: boolean;
+  membersLeft?: number;
+  noticesQueued?: number;
+};
 
 /**
  * add-member: makes customer login `email` a member of account `account`. From its next request the
@@ -521,19 +536,24 @@ export type MemberChange = { email: string; account: string; changed: boolean; m
  * Before (review, session 42) only create-user linked a login to an account, once. User.locale stays
  * as it is: a person has one language, not one per account (docs/operations.md). Idempotent: a login
  * that is a member already is `changed: false`, nothing written (two operators at once: the same).
- * Throws CommandError as memberAndAccount says. Audited as membership.added (the address), on the account.
+ * While a block is in force on the account the new member gets its notice, queued in the membership's
+ * transaction, as every other member got it when the block was placed (before, the newcomer found the
+ * account blocked and was never told why): lib/blocks/lifecycle.ts noticeNewMember, one per block in
+ * force, on the block's timeline; `noticesQueued` says how many. Throws CommandError as
+ * memberAndAccount says. Audited as membership.added (the address), on the account.
  */
 export async function addMember(db: Db, raw: { email?: string; account?: string }): Promise<MemberChange> {
   const { user, account } = await memberAndAccount(db, raw);
-  const answer = (changed: boolean): MemberChange => ({
+  const answer = (changed: boolean, noticesQueued = 0): MemberChange => ({
     email: user.email,
     account: account.number,
     changed,
+    ...(noticesQueued ? { noticesQueued } : {}),
   });
   const key = { userId_accountId: { userId: user.id, accountId: account.id } };
   if (await db.membership.findUnique({ where: key })) return answer(false);
   try {
-    await db.$transaction(async (tx) => {
+    const notices = await db.$transaction(async (tx) => {
       await tx.membership.create({ data: { userId: user.id, accountId: account.id } });
       await operatorAudit(tx, {
         action: 'membership.added',
@@ -541,13 +561,14 @@ export async function addMember(db: Db, raw: { email?: string; account?: string 
         target: { type: 'user', id: user.id },
         detail: { email: user.email },
       });
+      return noticeNewMember(tx, account.id, user);
     });
+    return answer(true, notices);
   } catch (e) {
     // Another operator's add-member came between the check and the insert: the check's answer.
     if (isUniqueViolation(e)) return answer(false);
     throw e;
   }
-  return answer(true);
 }
 
 /**

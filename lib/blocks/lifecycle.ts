@@ -20,6 +20,7 @@ import {
   mailAbout,
   queueMailToAsker,
   queueMailToMembers,
+  queueMailToUsers,
   mailInsert,
   releaseHeldMail,
 } from '@/lib/mail/queue';
@@ -1811,6 +1812,63 @@ export async function recordNoticeSent(tx: Tx, blockId: string, to: string): Pro
   const noCalls = block?.placedBy === 'switch' && block.sourceEventId === null;
   const note = noCalls ? 'history.noticeEmailedNoCalls' : 'history.noticeEmailed';
   await event(tx, blockId, 'notice_sent', 'tollgate', storeNote(note, { to }));
+}
+
+/**
+ * The block notice for `user` (its id, address and whether the login is disabled), a customer login
+ * just made a member of account `accountId` (lib/accounts/commands.ts: add-member, create-user
+ * --account), queued in the transaction that adds the membership: the account's other members got it
+ * when each block was placed (notice(); CONTRACTS §4: every member), and the newcomer signs in to an
+ * account blocked with nothing saying why. One per block in force (active, or its lift still on its
+ * way), each written on that block's timeline as a notice is (`notice_queued`, history.noticeNewMember
+ * naming the address). None for a disabled login (queueMailToMembers passes those over too), nor for a
+ * block whose notice was already queued to this address (a member removed and added again; the same
+ * add twice): idempotent. A notice still held for the switch's details of the calls (NOTICE_HOLD_MS)
+ * is held as long, and released with the others. Takes the account's lock after the membership is
+ * written, so a block placed meanwhile either reads the new member or is read here. Returns how many
+ * notices it queued.
+ */
+export async function noticeNewMember(
+  tx: Tx,
+  accountId: string,
+  user: { id: string; email: string; disabled?: boolean },
+): Promise<number> {
+  if (user.disabled) return 0;
+  await lockAccount(tx, accountId);
+  const open = await tx.block.findMany({
+    where: { accountId, status: { in: [...OPEN] } },
+    select: { id: true },
+    orderBy: { placedAt: 'asc' },
+  });
+  let queued = 0;
+  for (const { id } of open) {
+    const notices = await tx.mailMessage.findMany({
+      where: mailAbout('block_notice', id),
+      select: { to: true, status: true, attempts: true, sendStartedAt: true, nextAttemptAt: true },
+    });
+    if (notices.some((m) => m.to.toLowerCase() === user.email.toLowerCase())) continue;
+    const now = sharedNow();
+    const held = notices
+      .filter((m) => m.status === 'pending' && m.attempts === 0 && !m.sendStartedAt && m.nextAttemptAt > now)
+      .map((m) => m.nextAttemptAt)
+      .sort((a, b) => b.getTime() - a.getTime())[0];
+    await queueMailToUsers(
+      tx,
+      [user],
+      'block_notice',
+      noticePayload(id, []),
+      held ? { holdUntil: held } : {},
+    );
+    await event(
+      tx,
+      id,
+      'notice_queued',
+      'tollgate',
+      storeNote('history.noticeNewMember', { to: user.email }),
+    );
+    queued++;
+  }
+  return queued;
 }
 
 /** Demo data only: a block as the switch placed it, with its calls (lib/demo/seed.ts). */

@@ -73,6 +73,13 @@ export default async function StaffRequestPage({
   })}`;
   const banner = decisionBanner(sp.done, { status: r.status, decidedByMe: r.decision?.by === user.email });
   const b = r.block;
+  // The decision the banner reports, so that it is shown only right after it (DecisionNotice): this
+  // agent's approval or denial on the block's timeline (an approval the switch refused leaves the
+  // request pending, with no decision of its own), else the request's decision (closed by a lift).
+  const step =
+    banner === 'denied' ? 'request_denied' : banner && banner !== 'closed' ? 'request_approved' : null;
+  const mine = step ? b.events.findLast((e) => e.type === step && e.actor === user.email) : undefined;
+  const decided = mine ?? (banner === 'closed' && r.decision ? { id: r.id, at: r.decision.at } : null);
   const otherBlocks = r.status === 'pending' ? await otherBlocksInForce(r.account.id, b.id) : [];
   return (
     <ClientMessages namespaces={STAFF_CLIENT_NAMESPACES}>
@@ -85,8 +92,18 @@ export default async function StaffRequestPage({
           {/* Read as it takes the focus, outside the status region: that region stays mounted across
               the redirect back to this page (`?done=`) and would announce it a second time. When the
               auto-refresh turns "approved" into "liftUndone" the notice stays (and the focus on it),
-              and says the new sentence through a live region of its own (DecisionNotice). */}
-          {banner ? <DecisionNotice kind={banner}>{t(`done.${banner}`)}</DecisionNotice> : null}
+              and says the new sentence through a live region of its own (DecisionNotice). Only on
+              the page right after the decision: a reload later or a return from the history says
+              where the request stands, and no decision as if just made. */}
+          {banner ? (
+            <DecisionNotice
+              kind={banner}
+              decision={decided ? { id: decided.id, at: decided.at.toISOString() } : null}
+              renderedAt={new Date().toISOString()}
+            >
+              {t(`done.${banner}`)}
+            </DecisionNotice>
+          ) : null}
           <div role="status" aria-live="polite" className="flex flex-col gap-2">
             <p className="font-semibold">
               {r.decision
