@@ -140,34 +140,48 @@ export async function deleteOldEvents(before: Date, max = RETENTION_BATCH): Prom
 const leaseFree = (now: Date) => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
 
 /**
- * Deletes up to `max` finished switch operations (`done`, `failed`) created, last due and completed
- * before `before`, under no live lease at `now`, oldest due first; never a `pending` one. Read per
- * status through the (status, nextAttemptAt) index the outbox claims by: no migration, and a pass that
- * finds nothing reads nothing. Every other reader reads `pending` rows only, but the staff account page
- * ("Changes for the switch", lib/staff/account-detail.ts) lists the ten latest: it shows the changes
- * of the retention period. A block's own history (BlockEvent) and the audit log keep what they did.
+ * An outbox table as deleteFinished uses it: Prisma's `findMany` and `deleteMany` of a model with
+ * `id`, `status`, `nextAttemptAt`, `createdAt`, `leaseUntil` and the column its row's end is in.
  */
-export async function deleteFinishedSwitchOperations(
+type FinishedTable = {
+  findMany(args: {
+    where: Record<string, unknown>;
+    select: { id: true };
+    orderBy: { nextAttemptAt: 'asc' };
+    take: number;
+  }): Promise<{ id: string }[]>;
+  deleteMany(args: { where: Record<string, unknown> }): Promise<{ count: number }>;
+};
+
+/**
+ * Deletes up to `max` finished rows (`done`, `failed`) of an outbox `table` created, last due and
+ * ended (`endedAt`, its column) before `before`, under no live lease at `now`, oldest due first; never
+ * a `pending` one. Read per status through the (status, nextAttemptAt) index each outbox claims by:
+ * no migration, and a pass that finds nothing reads nothing. Returns how many.
+ */
+async function deleteFinished(
+  table: FinishedTable,
+  endedAt: 'completedAt' | 'sentAt',
   before: Date,
   now: Date,
-  max = RETENTION_BATCH,
+  max: number,
 ): Promise<number> {
   const old = {
     nextAttemptAt: { lt: before },
     createdAt: { lt: before },
-    AND: [{ OR: [{ completedAt: null }, { completedAt: { lt: before } }] }, leaseFree(now)],
+    AND: [{ OR: [{ [endedAt]: null }, { [endedAt]: { lt: before } }] }, leaseFree(now)],
   };
   let deleted = 0;
   for (const status of FINISHED) {
     if (deleted >= max) break;
-    const batch = await db.switchOperation.findMany({
+    const batch = await table.findMany({
       where: { status, ...old },
       select: { id: true },
       orderBy: { nextAttemptAt: 'asc' },
       take: max - deleted,
     });
     if (!batch.length) continue;
-    const { count } = await db.switchOperation.deleteMany({
+    const { count } = await table.deleteMany({
       where: { id: { in: batch.map((r) => r.id) }, status: { in: [...FINISHED] }, ...old },
     });
     deleted += count;
@@ -176,36 +190,23 @@ export async function deleteFinishedSwitchOperations(
 }
 
 /**
- * Deletes up to `max` finished mail rows (`done`, `failed`) queued, last due and sent before `before`,
- * under no live lease at `now`, oldest due first; never a `pending` one. Mail ends within 3 days of
- * being queued (lib/mail/worker.ts GIVE_UP_AFTER_MS), and what reads finished rows back looks no
- * further than that: the hourly ceiling of lock mails, the lifts a newer block's notice names, the
- * request_closed already queued (lib/mail/render.ts). Pages read the block's history (notice sent is a
- * BlockEvent), never this table. Read per status through the (status, nextAttemptAt) index.
+ * Deletes up to `max` finished switch operations past `before` (deleteFinished, by `completedAt`).
+ * Every other reader reads `pending` rows only, but the staff account page ("Changes for the switch",
+ * lib/staff/account-detail.ts) lists the ten latest: it shows the changes of the retention period. A
+ * block's own history (BlockEvent) and the audit log keep what they did.
  */
-export async function deleteFinishedMail(before: Date, now: Date, max = RETENTION_BATCH): Promise<number> {
-  const old = {
-    nextAttemptAt: { lt: before },
-    createdAt: { lt: before },
-    AND: [{ OR: [{ sentAt: null }, { sentAt: { lt: before } }] }, leaseFree(now)],
-  };
-  let deleted = 0;
-  for (const status of FINISHED) {
-    if (deleted >= max) break;
-    const batch = await db.mailMessage.findMany({
-      where: { status, ...old },
-      select: { id: true },
-      orderBy: { nextAttemptAt: 'asc' },
-      take: max - deleted,
-    });
-    if (!batch.length) continue;
-    const { count } = await db.mailMessage.deleteMany({
-      where: { id: { in: batch.map((r) => r.id) }, status: { in: [...FINISHED] }, ...old },
-    });
-    deleted += count;
-  }
-  return deleted;
-}
+export const deleteFinishedSwitchOperations = (before: Date, now: Date, max = RETENTION_BATCH) =>
+  deleteFinished(db.switchOperation, 'completedAt', before, now, max);
+
+/**
+ * Deletes up to `max` finished mail rows past `before` (deleteFinished, by `sentAt`). Mail ends
+ * within 3 days of being queued (lib/mail/worker.ts GIVE_UP_AFTER_MS), and what reads finished rows
+ * back looks no further than that: the hourly ceiling of lock mails, the lifts a newer block's notice
+ * names, the request_closed already queued (lib/mail/render.ts). Pages read the block's history
+ * (notice sent is a BlockEvent), never this table.
+ */
+export const deleteFinishedMail = (before: Date, now: Date, max = RETENTION_BATCH) =>
+  deleteFinished(db.mailMessage, 'sentAt', before, now, max);
 
 /**
  * One retention pass at `now` (default the shared clock, lib/server/clock.ts) with a retention of
