@@ -1,9 +1,10 @@
 import { Link } from '@/components/ui/link';
-import { buttonClass, PAGE_LINK } from '@/components/ui/button-class';
+import { PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { AllowanceQueue } from '@/components/allowance/allowance-queue';
 import { QueueFilters } from '@/components/staff/queue-filters';
 import { QueueList } from '@/components/staff/queue-list';
+import { NextRequestLink } from '@/components/staff/next-request-link';
 import { QueueWatch } from '@/components/staff/queue-watch';
 import { RotatedWaiting } from '@/components/staff/rotated-waiting';
 import { SearchResults } from '@/components/staff/search-results';
@@ -230,16 +231,7 @@ async function QueueView({
         {allowancesOnly && (filter.reason || filter.taken) ? <p>{desk('allowanceOnly')}</p> : null}
         <p className="flex flex-wrap items-center gap-4">
           {/* The whole queue's: an account's queue is one customer's, the few requests listed below. */}
-          {allowancesOnly || account ? null : (
-            <>
-              <Link href={nextHref} className={buttonClass('primary')} aria-describedby="next-hint">
-                {desk('next')}
-              </Link>
-              <span id="next-hint" className="text-sm text-slate-700">
-                {desk('nextHint')}
-              </span>
-            </>
-          )}
+          {allowancesOnly || account ? null : <NextRequestLink href={nextHref} />}
           {filtered ? (
             <Link href={link({ account })} className={PAGE_LINK}>
               {desk('allRequests')}

@@ -11,7 +11,7 @@ import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary, requesterLabel } from '@/components/staff/request-summary';
 import { RequestClaim } from '@/components/staff/request-claim';
-import { buttonClass } from '@/components/ui/button-class';
+import { NextRequestLink } from '@/components/staff/next-request-link';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { currentUser, requireStaff } from '@/lib/auth/session';
 import { STAFF_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
@@ -53,7 +53,6 @@ export default async function StaffRequestPage({
 }) {
   const l = await getTranslations('staff.labels');
   const t = await getTranslations('staff.requestPage');
-  const desk = await getTranslations('staff.desk');
   const who = await getTranslations('actors');
   const user = await requireStaff();
   const locale = await getLocale();
@@ -122,12 +121,7 @@ export default async function StaffRequestPage({
           {/* Decided (or closed): on to the oldest request nobody has taken, looked up as it is followed. */}
           {r.status !== 'pending' ? (
             <p className="flex flex-wrap items-center gap-4">
-              <Link href={nextHref} className={buttonClass('primary')} aria-describedby="next-hint">
-                {desk('next')}
-              </Link>
-              <span id="next-hint" className="text-sm text-slate-700">
-                {desk('nextHint')}
-              </span>
+              <NextRequestLink href={nextHref} />
             </p>
           ) : null}
         </PageHead>
