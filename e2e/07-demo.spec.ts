@@ -1,13 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { needsBuild } from '../scripts/lib/build-stamp';
 import { LABS } from './support/demo-copies';
 import { createCustomer, literally } from './support/factories';
 import { DEMO, expect, expectAccessible, signIn, test, watchMissingMessages } from './support/fixtures';
-import { freeTcpPort } from './support/ports';
+import { spawnDemo, type DemoProcess } from './support/demo-process';
 import { portIsFree } from './support/process-tree';
 import { continueLink } from './support/sign-in-steps';
 
@@ -38,21 +37,10 @@ test('the demo control makes the simulated switch block an account, seen on the 
 // shared e2e portal's goes to SMTP), where the seeded blocks' notices must be waiting.
 const DEMO_DATA = path.resolve('test-results/e2e-07-demo');
 
-/** `npm run demo -- --reset` in its own process group; resolves once its banner says it is running. */
-async function startDemo(): Promise<{ npm: ChildProcess; url: string; port: number; output: () => string }> {
-  const [port, simPort] = [await freeTcpPort(), await freeTcpPort()];
-  const npm = spawn('npm', ['run', 'demo', '--', '--reset'], {
-    env: { ...process.env, PORT: String(port), SWITCH_SIM_PORT: String(simPort), DEMO_DATA_DIR: DEMO_DATA },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  npm.stdout!.on('data', (d) => (output += d));
-  npm.stderr!.on('data', (d) => (output += d));
-  await expect
-    .poll(() => output, { timeout: 90_000, message: 'the demo starts' })
-    .toContain('Tollgate demo is running');
-  return { npm, url: `http://localhost:${port}`, port, output: () => output };
+/** `npm run demo -- --reset` (./support/demo-process.ts), with the portal's address. */
+async function startDemo(): Promise<DemoProcess & { url: string }> {
+  const demo = await spawnDemo(DEMO_DATA, ['--reset']);
+  return { ...demo, url: `http://localhost:${demo.port}` };
 }
 
 /**

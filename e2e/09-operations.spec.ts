@@ -15,6 +15,7 @@ import { freeTcpPort, startPortal } from './support/kamailio-portal';
 import { rawRequest } from './support/raw-http';
 import { describeProcess, descendants, portIsFree, stillRunning, type Proc } from './support/process-tree';
 import { rememberSecret } from './support/secrets';
+import { spawnDemo } from './support/demo-process';
 import { clearFaults, setFaults, sim } from './support/sim';
 import { continueLink, emailedLink, fiveWrongPasswords } from './support/sign-in-steps';
 import { blockPlacedEvent, postSwitchEvent } from './support/switch-events';
@@ -289,25 +290,8 @@ type Demo = {
 };
 
 async function startDemo(): Promise<Demo> {
-  const [port, simPort] = [await freeTcpPort(), await freeTcpPort()];
-  const npm = spawn('npm', ['run', 'demo'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      SWITCH_SIM_PORT: String(simPort),
-      DEMO_DATA_DIR: DATA,
-      // Left in a developer's shell: the demo must still keep its mail in the dev mailbox.
-      SMTP_URL: 'smtp://127.0.0.1:9',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, like a job in a terminal
-  });
-  let output = '';
-  npm.stdout!.on('data', (d) => (output += d));
-  npm.stderr!.on('data', (d) => (output += d));
-  await expect
-    .poll(() => output, { timeout: 90_000, message: 'the demo starts' })
-    .toContain('Tollgate demo is running');
+  // Left in a developer's shell: the demo must still keep its mail in the dev mailbox.
+  const { npm, port, simPort, output } = await spawnDemo(DATA, [], { SMTP_URL: 'smtp://127.0.0.1:9' });
   const tree = descendants(npm.pid!);
   // The Node process that runs scripts/demo.ts itself (tsx's child, not the tsx launcher).
   const supervisor = tree.find(
@@ -318,7 +302,7 @@ async function startDemo(): Promise<Demo> {
   expect(tree.some((p) => p.cmd.includes('switch/simulator/cli.ts'))).toBe(true);
   // The demo sets no METRICS_TOKEN: there is no metrics endpoint (CONTRACTS §7).
   expect((await fetch(`http://localhost:${port}/api/metrics`)).status).toBe(404);
-  return { npm, supervisor, tree, port, simPort, output: () => output };
+  return { npm, supervisor, tree, port, simPort, output };
 }
 
 async function expectNothingLeft(demo: Demo) {
