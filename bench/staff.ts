@@ -5,7 +5,8 @@
 // sent one at a time (BENCH_CONNECTIONS = 1) over loopback, so no request waits behind another.
 // Knobs: BENCH_STAFF_SCALE (0 < s ≤ 1, sizes × s), BENCH_MS (5000 per page), BENCH_CONNECTIONS (1),
 // BENCH_DATABASES (sqlite,postgresql), BENCH_SETTLE_MS (150000: the longest wait for PostgreSQL's
-// autovacuum, see `settle`). Never asserts a timing; it fails only when a page errs or a search does
+// autovacuum, see `settle`), BENCH_SQLITE_ANALYZE (unset: the SQLite copy has no statistics, as a
+// Tollgate database never has; 1: ANALYZE it first, to compare). Never asserts a timing; it fails only when a page errs or a search does
 // not find the account it looks for.
 //
 // Order, and why: the queue is measured first right after the seed and the server's start
@@ -309,6 +310,7 @@ async function main(): Promise<BenchResult> {
       goalMs: GOAL_MS,
       settleMaxMs: SETTLE_MS,
       baselineDir: BASELINE_DIR,
+      sqliteStatistics: process.env.BENCH_SQLITE_ANALYZE === '1',
     },
     checks,
     summary,
