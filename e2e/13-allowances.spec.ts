@@ -98,6 +98,26 @@ test('a customer asks, support approves after the callback, the switch confirms,
   );
   await expect(staff.getByText('Typed by the requester: not on file for the account.')).toBeVisible();
   await expectAccessible(staff);
+  // The agent takes the request before calling (lib/allowances/claim.ts), as on an unblock request:
+  // the page says it is theirs, and the staff home's list shows the other agents who is calling.
+  const request = staff
+    .getByRole('listitem')
+    .filter({ has: staff.getByRole('heading', { name: /^Somalia \(SO\), 4 h — Requested/ }) });
+  await expect(request.getByText(/^Nobody has taken this request\./)).toBeVisible();
+  await request.getByRole('button', { name: 'Take this request', exact: true }).click();
+  await expect(request.getByText(/^You have taken this request:/)).toBeVisible();
+  await expect(request.getByText(/^You took this request on .+\. It is yours until .+/)).toBeVisible();
+  await expect(request.getByRole('button', { name: 'Keep it 20 more minutes', exact: true })).toBeVisible();
+  await expectAccessible(staff);
+  await staff.goto('/staff');
+  const listed = staff
+    .getByRole('listitem')
+    .filter({ has: staff.getByRole('link', { name: new RegExp(`${d.name} \\(${d.number}\\): Somalia`) }) });
+  await expect(listed.getByText(/^Taken by you since .+, until .+/)).toBeVisible();
+  await expectAccessible(staff);
+  await staff
+    .getByRole('link', { name: new RegExp(`${d.name} \\(${d.number}\\): Somalia \\(SO\\) for 4 h`) })
+    .click();
   const approve = staff.getByRole('form', { name: 'Approve: Somalia (SO), 4 h' });
   await approve.getByLabel('Note').fill('Called the owner back on the number on file; supplier order.');
   await approve.getByRole('button', { name: 'Approve allowance' }).click();
@@ -110,6 +130,10 @@ test('a customer asks, support approves after the callback, the switch confirms,
   await expect(staff.getByText('Somalia (SO), 4 h — In force on the switch')).toBeVisible({
     timeout: 20_000,
   });
+  // Deciding ended the claim: nobody holds a request that no longer waits.
+  expect(query('SELECT "claimedById" FROM "DestinationAllowance" WHERE "blockId" = ?', d.blockId)).toEqual([
+    { claimedById: null },
+  ]);
 
   // The switch has it; the customer sees it with a countdown.
   const onSwitch = await sim<{ allowances: { country: string; until: string }[] }>(
@@ -143,6 +167,7 @@ test('a customer asks, support approves after the callback, the switch confirms,
   ).map((r) => r.action);
   expect(actions).toEqual([
     'allowance.requested',
+    'allowance.taken',
     'allowance.approved',
     'allowance.started',
     'allowance.ended',

@@ -12,7 +12,9 @@ import { Section } from '@/components/ui/section';
  * The staff home's list of destination-allowance requests waiting for a callback (issue 16), oldest
  * first, a page at a time: `after` is the decoded cursor of this list's page (null = the oldest),
  * `pageHref(cursor)` the link to another of its pages (null = the oldest), which keeps the unblock
- * queue's own page. The heading counts every waiting request, as the list can reach them all.
+ * queue's own page. The heading counts every waiting request, as the list can reach them all. Each
+ * request says whether an agent has taken it (who, since and until when: lib/allowances/claim.ts), in
+ * the unblock queue's words (components/staff/queue-list.tsx).
  */
 export async function AllowanceQueue({
   user,
@@ -23,12 +25,21 @@ export async function AllowanceQueue({
   after: { at: Date; id: string } | null;
   pageHref: (cursor: string | null) => string;
 }) {
-  const [page, t, locale] = await Promise.all([
+  const [page, t, desk, locale] = await Promise.all([
     pendingAllowanceRequests(user, after),
     getTranslations('staff.allowances'),
+    getTranslations('staff.desk'),
     getLocale(),
   ]);
   const { items } = page;
+  const when = (d: Date) => formatWhen(d, user.timeZone, { locale: intlTag(locale) });
+  const at = (d: Date) => <time dateTime={d.toISOString()}>{when(d)}</time>;
+  const claimLine = (c: { by: string; mine: boolean; since: Date; until: Date }) =>
+    desk.rich(c.mine ? 'takenByYou' : 'takenBy', {
+      by: c.by,
+      since: () => at(c.since),
+      until: () => at(c.until),
+    });
   return (
     <Section
       id="allowance-queue-title"
@@ -53,11 +64,14 @@ export async function AllowanceQueue({
                   hours: a.hours,
                 })}
               </Link>
-              <span className="text-sm text-slate-700">
-                {' '}
-                ·{' '}
-                {t('queueAsked', { at: formatWhen(a.createdAt, user.timeZone, { locale: intlTag(locale) }) })}
-              </span>
+              <span className="text-sm text-slate-700"> · {t('queueAsked', { at: when(a.createdAt) })}</span>
+              {a.claim ? (
+                <p className="mt-2 w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
+                  {claimLine(a.claim)}
+                </p>
+              ) : (
+                <p className="mt-2 text-sm font-medium">{desk('notTaken')}</p>
+              )}
             </li>
           ))}
         </ul>

@@ -13,6 +13,7 @@ import { KeptLines } from '@/components/ui/stored-text';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
 import { CallbackNumber } from '@/components/staff/callback-number';
+import { ClaimCard } from '@/components/staff/request-claim';
 import { actorName } from '@/components/ui/actor-name';
 import { displayEmail } from '@/lib/auth/email-address';
 
@@ -69,7 +70,10 @@ export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d:
   );
 }
 
-/** The staff account page's destination allowances: requests to decide, allowances in force, a grant form. */
+/**
+ * The staff account page's destination allowances: requests to take and decide (who is calling the
+ * customer about each, ClaimCard), allowances in force, a grant form.
+ */
 export async function StaffAllowances({
   user,
   account,
@@ -120,6 +124,16 @@ export async function StaffAllowances({
                     </dd>
                   </dl>
                 ) : null}
+                {/* Who is calling the customer about it (lib/allowances/claim.ts), as on an unblock
+                    request's page; at this one place whatever the status, like the forms below. */}
+                <ClaimCard
+                  kind="allowance"
+                  requestId={a.id}
+                  waiting={a.status === 'requested'}
+                  claim={a.claim}
+                  idPrefix={`al-${a.id}-`}
+                  heading="h4"
+                />
                 {/* At this one place whatever the status: a decision refused because someone else
                     decided first refreshes the page, and the refusal stays in its live region; "End
                     now" answers, and its answer stays once the switch confirms the end and the page

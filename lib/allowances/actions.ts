@@ -1,7 +1,9 @@
 'use server';
 import { revalidatePath } from 'next/cache';
-import { redirectIfOk, userAction } from '@/lib/server/safe-action';
-import { accountPageAction } from '@/lib/switch/send-soon';
+import { redirectIfOk, staffAction, userAction } from '@/lib/server/safe-action';
+import { releaseSchema, takeSchema } from '@/lib/requests/claim';
+import { accountPageAction, refreshesAccountPage } from '@/lib/switch/send-soon';
+import { releaseAllowance, takeAllowance } from './claim';
 import {
   approveAllowance,
   approveAllowanceSchema,
@@ -46,3 +48,22 @@ export const grantAllowanceAction = accountPageAction(grantAllowanceSchema, gran
   'reason',
 ]);
 export const endAllowanceAction = accountPageAction(endAllowanceSchema, endAllowanceEarly);
+
+/**
+ * "Take this request" (or keep it, or take it over) and "Release it" on an allowance request
+ * (lib/allowances/claim.ts), from the staff account page. Whatever the answer but `invalid` or
+ * `refused` (refreshesAccountPage), the account page is drawn again with who holds the request now (a
+ * refusal names who took it meanwhile, and the page then offers the take-over); the answer stays in
+ * the form's live region.
+ */
+export const takeAllowanceAction = staffAction(takeSchema, async (input, { user, meta }) => {
+  const r = await takeAllowance(user, input, meta);
+  if (refreshesAccountPage(r)) revalidatePath('/staff/accounts/[number]', 'page');
+  return r;
+});
+
+export const releaseAllowanceAction = staffAction(releaseSchema, async (input, { user, meta }) => {
+  const r = await releaseAllowance(user, input, meta);
+  if (refreshesAccountPage(r)) revalidatePath('/staff/accounts/[number]', 'page');
+  return r;
+});

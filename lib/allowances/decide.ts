@@ -9,6 +9,7 @@ import { localeOf } from '@/lib/i18n/locales';
 import { storeNote, storePersonText } from '@/lib/i18n/stored';
 import { lockAccount } from '@/lib/server/db/lock';
 import { countryName } from '@/lib/phone/format';
+import { NO_CLAIM } from '@/lib/requests/claim-columns';
 import { AWAITS_SWITCH, type AwaitsSwitch } from '@/lib/switch/awaits-switch';
 import { accountBlocked as blocked, latestBlockInForce } from './blocked';
 import { endingOnSwitch, queueAllowanceDelete, queueAllowancePut } from './operations';
@@ -131,6 +132,8 @@ export const approveAllowance = staffDecision(
         decidedAt: now,
         decisionNote: storePersonText(input.note),
         until,
+        // A decision ends the agent's claim on the request (lib/allowances/claim.ts), whoever held it.
+        ...NO_CLAIM,
       },
     });
     if (won.count !== 1) return decidedFirst(tx, a.id);
@@ -148,7 +151,7 @@ export const denyAllowance = staffDecision(
     const by = { decidedById: user.id, decidedAt: new Date(), decisionNote: storePersonText(input.note) };
     const won = await tx.destinationAllowance.updateMany({
       where: { id: a.id, status: 'requested' },
-      data: { status: 'denied', ...by },
+      data: { status: 'denied', ...by, ...NO_CLAIM },
     });
     if (won.count !== 1) return decidedFirst(tx, a.id);
     return decided('allowance.denied', a, { country: a.country, note: input.note }, 'denied');

@@ -11,6 +11,7 @@ import { notifyAllowance } from './notify';
 import { sharedNow } from '@/lib/server/clock';
 import { cutWhole } from '@/lib/server/control-characters';
 import { openSyncIssue } from '@/lib/blocks/lifecycle';
+import { NO_CLAIM } from '@/lib/requests/claim-columns';
 
 // Allowance changes go through the switch outbox (SwitchOperation rows), like lifts and manual
 // blocks: the row is written in the same transaction as the decision, the runner in
@@ -214,6 +215,7 @@ export async function endAllowancesWithBlock(
  *   new block); audited `allowance.denied` with `by: tollgate`.
  * - `block_lifted` (the account's last block): every country can be called, so there is nothing to
  *   decide. Status `closed`, `endedAt` now, `endReason` `block_lifted`; audited `allowance.closed`.
+ * Either way an agent's claim on it (NO_CLAIM) ends with it: nobody is calling about it any more.
  */
 async function closeWaitingRequests(tx: Tx, accountId: string, cause: AllowanceEndCause): Promise<string[]> {
   const waiting = await tx.destinationAllowance.findMany({
@@ -224,10 +226,12 @@ async function closeWaitingRequests(tx: Tx, accountId: string, cause: AllowanceE
   const now = new Date();
   await tx.destinationAllowance.updateMany({
     where: { id: { in: waiting.map((w) => w.id) }, status: 'requested' },
-    data:
-      cause === 'new_block'
+    data: {
+      ...(cause === 'new_block'
         ? { status: 'denied', decidedAt: now, decisionNote: storeNote('history.allowanceNewBlock') }
-        : { status: 'closed', endedAt: now, endReason: cause },
+        : { status: 'closed', endedAt: now, endReason: cause }),
+      ...NO_CLAIM,
+    },
   });
   for (const w of waiting)
     await audit(

@@ -1,6 +1,9 @@
 import 'server-only';
 import { accountLabelsById, memberOf } from '@/lib/accounts/queries';
+import { displayEmail } from '@/lib/auth/email-address';
 import type { CurrentUser } from '@/lib/auth/session';
+import { claimInForce, type ClaimColumns } from '@/lib/requests/claim-columns';
+import { sharedNow } from '@/lib/server/clock';
 import { db } from '@/lib/server/db';
 import { assertStaff } from '@/lib/auth/session';
 import { accountBlocked } from './blocked';
@@ -61,11 +64,18 @@ export async function allowancesForBlockPage(
   return rows.map((r) => view(!blocked && unblocked[r.status] ? { ...r, status: unblocked[r.status] } : r));
 }
 
+/** Who holds a waiting allowance request now (lib/allowances/claim.ts), or null: its claim in force at `now`. */
+const heldNow = (r: ClaimColumns & { status: string }, now: Date) =>
+  r.status === 'requested' ? claimInForce(r, now) : null;
+
 /**
  * Staff: every allowance of an account, newest first (at most 50), with who asked and who decided,
  * and for a customer's request the number to call back (`callback`: E.164 `phone` and
  * callbackForAgent's view, checked against the account's number on file and its block's trigger
  * destinations; null when none was given). Warnings are in `locale` (BCP 47, default "en").
+ * `claim`: for a request still waiting, the agent who has taken it now (lib/allowances/claim.ts:
+ * `byId`, `by` their address as stored, `since`, `until`, `mine` when it is `user`), else null (nobody
+ * holds it: never taken, released, lapsed; or it is no longer waiting).
  */
 export async function allowancesForStaff(user: CurrentUser, accountId: string, locale = 'en') {
   assertStaff(user);
@@ -73,6 +83,8 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
     db.destinationAllowance.findMany({ where: { accountId }, orderBy: { createdAt: 'desc' }, take: 50 }),
     db.customerAccount.findUnique({ where: { id: accountId }, select: { phone: true, country: true } }),
   ]);
+  const now = sharedNow();
+  const held = new Map(rows.map((r) => [r.id, heldNow(r, now)]));
   const blockIds = [...new Set(rows.map((r) => r.blockId).filter((x): x is string => x !== null))];
   const calls = await db.triggerCall.findMany({
     where: { blockId: { in: blockIds } },
@@ -80,7 +92,11 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
   });
   const country = accountCountry(account?.country);
   const ids = [
-    ...new Set(rows.flatMap((r) => [r.requestedById, r.decidedById]).filter((x): x is string => x !== null)),
+    ...new Set(
+      rows
+        .flatMap((r) => [r.requestedById, r.decidedById, held.get(r.id)?.byId ?? null])
+        .filter((x): x is string => x !== null),
+    ),
   ];
   const users = new Map(
     (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [
@@ -95,6 +111,7 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
     requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,
     // Decided with no person: closed by Tollgate itself (operations.ts closeWaitingRequests).
     decidedBy: r.decidedById ? (users.get(r.decidedById) ?? null) : r.decidedAt ? 'tollgate' : null,
+    claim: claimView(held.get(r.id) ?? null, user, (id) => users.get(id) ?? id),
     callback: r.callbackPhone
       ? {
           phone: r.callbackPhone,
@@ -111,6 +128,25 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
   }));
 }
 
+/**
+ * A claim in force as the staff pages show it: `byId`, `by` (the holder's address as `emailOf` gives
+ * it), `since`, `until`, and `mine` when `user` holds it; null for none.
+ */
+function claimView(
+  held: { byId: string; since: Date; until: Date } | null,
+  user: CurrentUser,
+  emailOf: (id: string) => string,
+) {
+  if (!held) return null;
+  return {
+    byId: held.byId,
+    by: emailOf(held.byId),
+    since: held.since,
+    until: held.until,
+    mine: held.byId === user.id,
+  };
+}
+
 /** Allowance requests per page of the staff home's allowance list (as the unblock queue, QUEUE_PAGE). */
 export const ALLOWANCE_QUEUE_PAGE = 25;
 /** The allowance list's total is counted up to this many; past it the heading says "more than". */
@@ -122,6 +158,8 @@ export const ALLOWANCE_COUNT_CAP = 10_000;
  * so requests that arrive meanwhile never make one repeat or go missing. `total` counts every
  * waiting request up to ALLOWANCE_COUNT_CAP (`capped` when there are more), the same filter as the
  * list, so the heading and the list agree; `next` is the cursor of the following page or null.
+ * Each item's `claim` is who has taken it now (lib/allowances/claim.ts: `byId`, `by` their address as
+ * displayEmail shows it, `since`, `until`, `mine` when it is `user`), or null.
  * `opts.pageSize` and `opts.countCap` override the defaults (tests). Throws (assertStaff) for a
  * caller who is not staff.
  */
@@ -145,13 +183,23 @@ export async function pendingAllowanceRequests(
     db.destinationAllowance.count({ where: { status: 'requested' }, take: cap + 1 }),
   ]);
   const page = rows.slice(0, size);
-  const accounts = await accountLabelsById(page.map((r) => r.accountId));
+  const now = sharedNow();
+  const held = new Map(page.map((r) => [r.id, heldNow(r, now)]));
+  const holders = [...new Set([...held.values()].flatMap((h) => (h ? [h.byId] : [])))];
+  const [accounts, emails] = await Promise.all([
+    accountLabelsById(page.map((r) => r.accountId)),
+    holders.length
+      ? db.user.findMany({ where: { id: { in: holders } }, select: { id: true, email: true } })
+      : [],
+  ]);
+  const emailOf = new Map(emails.map((u) => [u.id, u.email]));
   const items = page.map((r) => ({
     id: r.id,
     country: r.country,
     hours: r.hours,
     createdAt: r.createdAt,
     account: accounts.get(r.accountId)!,
+    claim: claimView(held.get(r.id) ?? null, user, (id) => displayEmail(emailOf.get(id) ?? id)),
   }));
   const last = page[page.length - 1];
   const next = rows.length > size && last ? encodeCursor([last.createdAt, last.id]) : null;

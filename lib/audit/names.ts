@@ -91,6 +91,10 @@ export const AUDIT_ACTIONS = [
   'allowance.end_requested',
   'allowance.end_refused',
   'allowance.ended',
+  /** An agent took a waiting allowance request before calling (lib/allowances/claim.ts), took it over, or released it. */
+  'allowance.taken',
+  'allowance.taken_over',
+  'allowance.released',
 ] as const;
 
 /** One audit action name; `audit()` takes nothing else, so a new action is added here first. */

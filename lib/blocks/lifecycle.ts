@@ -30,7 +30,7 @@ import type { SwitchAccount } from '@/lib/switch/schemas';
 import { accountCountry } from '@/lib/phone/plan';
 import { endAllowancesWithBlock } from '@/lib/allowances/operations';
 import { readTriggerCalls } from './trigger-calls';
-import { CLOSED_BY_LIFT } from '@/lib/requests/closed';
+import { closedByLift } from '@/lib/requests/closed';
 import { cutWhole } from '@/lib/server/control-characters';
 import { liftIfRotated } from '@/lib/blocks/policy';
 
@@ -163,7 +163,7 @@ async function closeRequestsOf(tx: Tx, blockIds: string[]): Promise<ClosedReques
   if (!waiting.length) return [];
   await tx.unblockRequest.updateMany({
     where: { id: { in: waiting.map((r) => r.id) }, status: 'pending' },
-    data: { status: 'withdrawn', openKey: null, decidedAt: new Date(), decisionNote: CLOSED_BY_LIFT },
+    data: closedByLift(new Date()),
   });
   return waiting;
 }

@@ -51,8 +51,9 @@ export function readQueueFilter(params: Record<string, string | string[] | undef
 
 /**
  * The filter as URL parameters (only those set, in a fixed order), for page links: `{ kind: 'misdial' }`
- * → `{ kind: 'misdial' }`. Allowance requests are neither taken nor blocked for a reason: with `kind`
- * `allowance` the other two are left out.
+ * → `{ kind: 'misdial' }`. Allowance requests have no block reason, and their list is not filtered by
+ * who took them (each entry says whether an agent did): with `kind` `allowance` the other two are left
+ * out.
  */
 export function queueFilterParams(f: QueueFilter): Record<string, string> {
   if (f.kind === 'allowance') return { kind: 'allowance' };

@@ -144,6 +144,14 @@ const FIELDS: Record<string, Spec> = {
   unreadable: f('unreadable', 'count'),
 };
 
+/** A take of a request (lib/requests/claim.ts), and a take-over: whose it was, and the claim it ended. */
+const TAKEN: Record<string, Spec> = { renewed: f('renewed', 'yesNo') };
+const TAKEN_OVER: Record<string, Spec> = {
+  from: f('takenFrom', 'email'),
+  heldSince: f('heldSince', 'time'),
+  heldUntil: f('heldUntil', 'time'),
+};
+
 /** Keys that mean something else in one action's rows than FIELDS says. */
 const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'mfa.failure': { kind: f('codeKind', 'term:audit.term.codeKind') },
@@ -169,13 +177,11 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'user.second_factor_reset': { reason: f('grantReason', 'text') },
   // The block reasons that needed a person before and after an admin's change (lib/policy/change.ts).
   'policy.changed': { before: f('before', 'reasons'), after: f('after', 'reasons') },
-  // A take-over of a request (lib/requests/claim.ts): whose it was, and the claim it ended.
-  'request.taken_over': {
-    from: f('takenFrom', 'email'),
-    heldSince: f('heldSince', 'time'),
-    heldUntil: f('heldUntil', 'time'),
-  },
-  'request.taken': { renewed: f('renewed', 'yesNo') },
+  // Takes and take-overs of unblock and allowance requests (TAKEN, TAKEN_OVER above).
+  'request.taken_over': TAKEN_OVER,
+  'request.taken': TAKEN,
+  'allowance.taken_over': TAKEN_OVER,
+  'allowance.taken': TAKEN,
   // The agent's reason for acting on a customer login (lib/staff/customer-logins.ts), not a block's.
   'customer_user.signed_out': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
   'customer_user.disabled': { reason: f('grantReason', 'text'), actedFrom: f('actedFrom', 'code') },
