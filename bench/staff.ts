@@ -16,6 +16,7 @@
 // among them, each after 1 s of warm-up. Both queue figures are reported; for each page the result
 // names the tables autovacuum was working on while it was measured.
 import { execFileSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,7 +46,7 @@ const halfAudit = Math.floor(SIZES.audit / 2);
 // `expect` is a link the page shows only when it found its row (a hit's account page, a queued
 // request's page): the bare account number is also in the URL, which Next repeats in the page's
 // RSC payload, so it alone proves nothing.
-const PAGES: Record<string, { path: string; expect?: string }> = {
+const PAGES: Record<string, { path: string; expect?: string; liftPolicy?: true }> = {
   queue: { path: '/staff' },
   // A later queue page: keyset cursor after the 1000th-oldest pending request (createdAt = i·60 s).
   queueLater: {
@@ -104,7 +105,37 @@ const PAGES: Record<string, { path: string; expect?: string }> = {
   auditByAccount: { path: `/staff/audit?account=ACC-${1_000_000 + mid}` },
   // A login's rows and the sign-ins tried with its address: two index ranges merged (lib/staff/audit-query.ts).
   auditByActor: { path: `/staff/audit?actor=member${mid}%40bench.example` },
+  // Last, as it changes every later page: the queue once an admin has set the lift policy
+  // (/staff/policy: fraud blocks wait for a person after the rotation), when the staff home also lists
+  // the rotated blocks waiting for one (lib/policy/rotated-waiting.ts), a walk of every block in force.
+  queueLiftPolicy: { path: '/staff', liftPolicy: true },
 };
+
+/**
+ * Writes the lift policy an admin's change on /staff/policy leaves (lib/policy/settings.ts, key
+ * `lift.needsPerson`): high-risk-destination blocks wait for a person after the rotation.
+ */
+async function setLiftPolicy(databaseUrl: string) {
+  const row = ['lift.needsPerson', JSON.stringify(['high_risk_destination']), 1, 'user_1'];
+  if (databaseUrl.startsWith('file:')) {
+    const d = new Database(databaseUrl.replace(/^file:/, ''));
+    d.prepare(
+      `INSERT INTO "PolicySetting" (key, value, version, "updatedAt", "updatedById") VALUES (?, ?, ?, ?, ?)`,
+    ).run(...row.slice(0, 3), new Date().toISOString(), row[3]);
+    d.close();
+    return;
+  }
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query(
+      `INSERT INTO "PolicySetting" (key, value, version, "updatedAt", "updatedById") VALUES ($1, $2, $3, now(), $4)`,
+      row,
+    );
+  } finally {
+    await c.end();
+  }
+}
 
 type PageFigure = {
   p50: number;
@@ -232,9 +263,11 @@ async function measure(databaseUrl: string) {
     }
     // Page by page, the two servers one after the other, which goes first alternating.
     let i = 0;
-    for (const [name, p] of Object.entries(PAGES))
+    for (const [name, p] of Object.entries(PAGES)) {
+      if (p.liftPolicy) await setLiftPolicy(portal.databaseUrl);
       for (const s of i++ % 2 ? [...servers].reverse() : servers)
         out[s.name].pages[name] = await figure(s.url, p, true);
+    }
     return {
       seedSec,
       seedCached: cached,

@@ -256,6 +256,42 @@ describe.each(dialects())('the admins’ lift policy on %s', (dialect) => {
     });
   });
 
+  it('a password changed before its account’s block lists nothing, even after an older block elsewhere; one changed after it does', async () => {
+    const admin = await makeStaff({ role: 'admin' });
+    await changeLiftPolicy(admin, form(['high_risk_destination'], 0), meta);
+    // The oldest block in force, an hour old, on an account nobody rotated.
+    const old = await makeAccount();
+    const oldBlock = await blockThrough(old.account.id, [old.creds[0].username], 'high_risk_destination', 60);
+    // Changed half an hour ago, after the oldest block in force but before this account's own block.
+    const early = await makeAccount();
+    const earlyBlock = await blockThrough(
+      early.account.id,
+      [early.creds[0].username],
+      'high_risk_destination',
+      5,
+    );
+    await db().sipCredential.update({
+      where: { username: early.creds[0].username },
+      data: { passwordChangedAt: new Date(Date.now() - 30 * 60_000) },
+    });
+    // Changed after its block: waits for a person.
+    const late = await makeAccount();
+    const lateBlock = await blockThrough(
+      late.account.id,
+      [late.creds[0].username],
+      'high_risk_destination',
+      5,
+    );
+    await rotate(late.creds[0].username);
+    const ids = await listed();
+    expect(ids).toContain(lateBlock.id);
+    expect(ids).not.toContain(earlyBlock.id);
+    expect(ids).not.toContain(oldBlock.id);
+    // Once the early account's password is changed again, after its block, it waits too.
+    await rotate(early.creds[0].username);
+    expect(await listed()).toEqual(expect.arrayContaining([lateBlock.id, earlyBlock.id]));
+  });
+
   it('two admins: the second, sending a form from before the first’s change, is refused and sees it', async () => {
     const [ana, ben] = [await makeStaff({ role: 'admin' }), await makeStaff({ role: 'admin' })];
     const shown = await liftPolicyForAdmin(ben);
