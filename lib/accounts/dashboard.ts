@@ -66,13 +66,19 @@ const URGENCY = Prisma.sql`CASE
  * "The account `x` has `q` in its number or its name", `q` being the typed search ('' matches every
  * account). A substring test (instr / strpos), not LIKE: nothing typed is a wildcard, and SQLite
  * prepares a statement again on every run whose LIKE pattern is a bound parameter (the LIKE
- * optimization depends on its value): such a statement took 0.56 ms instead of 0.06. SQLite: lower(), so
- * case is folded for A–Z only. PostgreSQL: tollgate_fold (lower(unaccent()), migration 0009) on both
- * sides, so case and accents are ignored, as in the staff search (lib/staff/search.ts).
+ * optimization depends on its value): such a statement took 0.56 ms instead of 0.06. Both sides go
+ * through tollgate_fold, so case and accents are ignored ("pena" finds "PEÑA Telecom", "telefonica"
+ * finds "Telefónica"), as in the staff search (lib/staff/search.ts): on PostgreSQL lower(unaccent())
+ * (migration 0009), on SQLite the connection's function of the same name (tollgateFold,
+ * lib/server/db/serialized-sqlite.ts), which SQLite's lower() was not: it folds A–Z only. The typed
+ * search is folded once per statement (a deterministic function of a parameter); the columns once
+ * per account of the member, and not at all when nothing is typed.
  */
 function matches(q: string): Prisma.Sql {
+  if (q === '') return Prisma.sql`1 = 1`;
   if (!isPostgres())
-    return Prisma.sql`(instr(lower(x."number"), lower(${q})) > 0 OR instr(lower(x."name"), lower(${q})) > 0)`;
+    return Prisma.sql`(instr(tollgate_fold(x."number"), tollgate_fold(${q})) > 0
+          OR instr(tollgate_fold(x."name"), tollgate_fold(${q})) > 0)`;
   return Prisma.sql`(strpos(tollgate_fold(x."number"), tollgate_fold(${q})) > 0
           OR strpos(tollgate_fold(x."name"), tollgate_fold(${q})) > 0)`;
 }

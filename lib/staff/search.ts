@@ -6,6 +6,7 @@ import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason, BlockStatus } from '@/lib/generated/sqlite/enums';
 import { db, isPostgres } from '@/lib/server/db';
 import { typedText } from '@/lib/server/control-characters';
+import { tollgateFold as fold } from '@/lib/server/db/serialized-sqlite';
 import { encodeCursor, numberKey } from './cursor';
 import { accountsByPhone, isPhoneText } from './phone-search';
 
@@ -99,13 +100,6 @@ const sqliteHitJson = Prisma.sql`json_object('id', x."id", 'number', x."number",
   'usernames', json((SELECT json_group_array(s."username" ORDER BY s."id") FROM (
     SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s)),
   'pendingRequests', (SELECT count(*) FROM "UnblockRequest" r WHERE r."accountId" = x."id" AND r."status" = 'pending')))`;
-
-/**
- * Lower case without diacritics (Unicode NFD with the combining marks, \p{M}, removed): the rule of
- * the FTS5 trigram tables (`remove_diacritics 1`, https://sqlite.org/fts5.html §4.3.4) for Latin
- * script, used where a broad SQLite search tests rows itself. "Peñalara" → "penalara".
- */
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /**
  * At most this many matches per searched column are read from an index to decide how to answer
@@ -253,7 +247,7 @@ async function narrowMatches(
  * trigram indexes answer; OFFSET 0 keeps each EXISTS a test per account, not a hashed set of every
  * matching member).
  * SQLite reads the walked accounts with their members' emails and names and their credentials'
- * usernames in batches and tests them in JavaScript with `fold`: reading all 100 000 matching rowids out of FTS5 takes
+ * usernames in batches and tests them in JavaScript with `fold` (tollgateFold): reading all 100 000 matching rowids out of FTS5 takes
  * 160 ms, and probing FTS5 once per account about 0.16 ms.
  */
 async function broadMatches(

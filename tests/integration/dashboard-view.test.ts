@@ -170,6 +170,32 @@ describe.each(dialects())('the dashboard view on %s', (dialect) => {
     }
   });
 
+  it('searches without case or accents on both databases: "pena" finds "PEÑA Telecom", "TELEFONICA" finds "Telefónica"', async () => {
+    const user = await member();
+    const made = await accountsOf(user.id, 25, stem());
+    const names = ['PEÑA Telecom', 'Telefónica Empresas', 'Pena Hermanos', 'Ñandú Redes SRL'];
+    for (const [i, name] of names.entries())
+      await getDb().customerAccount.update({ where: { id: made[i]!.id }, data: { name } });
+    const found = async (q: string) => numbers(await dashboardView(user.id, view({ q })));
+    const of = (...idx: number[]) => idx.map((i) => made[i]!.number);
+
+    for (const q of ['pena', 'PENA', 'peña', 'PEÑA', 'pen\u0303a' /* ñ typed as n + combining tilde */])
+      expect(await found(q), q).toEqual(of(0, 2));
+    for (const q of ['TELEFONICA', 'telefónica', 'Telefo\u0301nica empresas'])
+      expect(await found(q), q).toEqual(of(1));
+    for (const q of ['ñandú', 'NANDU', 'ñandu redes srl']) expect(await found(q), q).toEqual(of(3));
+    // An ñ typed alone is an n, as PostgreSQL's unaccent reads it: every name with an n or an ñ.
+    expect(await found('ñ')).toEqual(await found('n'));
+    expect(await found('Ñ')).toContain(made[3]!.number);
+    // Accents folded, not ignored as letters: a different word still misses.
+    for (const q of ['peñas', 'telefónico', 'ñu', 'pena telecom s'])
+      expect(await dashboardView(user.id, view({ q })), q).toMatchObject({
+        accounts: [],
+        matching: 0,
+        total: 25,
+      });
+  });
+
   it('reads a member of few accounts in one statement, and one of many in two that return one page', async () => {
     const few = await member();
     await accountsOf(few.id, 20, stem());

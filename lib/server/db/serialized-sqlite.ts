@@ -239,6 +239,26 @@ type Connection = {
   inTransaction: boolean;
 };
 
+/** better-sqlite3's `Database#function`: a JavaScript function callable from this connection's SQL. */
+type Functions = {
+  function: (
+    name: string,
+    options: { deterministic: boolean; directOnly: boolean },
+    fn: (...args: unknown[]) => unknown,
+  ) => unknown;
+};
+
+/**
+ * Text as the portal's searches compare it, in lower case and without diacritics: Unicode NFD, the
+ * combining marks (\p{M}) removed, then lower case ("PEÑA Telefónica" → "pena telefonica"). On
+ * SQLite it is also the SQL function `tollgate_fold` (tuneConnection), and the rule of the FTS5 trigram
+ * tables (`remove_diacritics 1`, https://sqlite.org/fts5.html §4.3.4) for Latin script. PostgreSQL's
+ * `tollgate_fold` (lower(unaccent()), migration 0009_search) folds the same letters, and also those
+ * that are not a base letter and a mark (Ł Ø Æ ß → l o ae ss), which this keeps.
+ */
+export const tollgateFold = (text: string): string =>
+  text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 /**
  * What the adapter (7.10, `performIO`, `executeIO`, `startTransaction`) does with what
  * `client.prepare(sql)` returns: `.bind(args)` then `.reader`, `.columns()`, `.raw().all()`, `.run()`;
@@ -275,13 +295,22 @@ type AdapterStatement = {
  *   sorts) took 330–700 µs with 3 blocks in the database, 45 µs in memory (a better-sqlite3 loop on
  *   the bench's database; strace of 100 runs: 226 `brk` calls, 23 in memory). The portal's sorts are
  *   small (keyset pages, a block's few rows), so memory is the right place for them.
+ * - The SQL function `tollgate_fold(text)` (tollgateFold), named and folding as PostgreSQL's
+ *   (migration 0009_search), so a search reads the same on both databases. Deterministic: SQLite
+ *   folds a bound parameter once per statement, not once per row. Direct-only (SQLITE_DIRECTONLY,
+ *   https://sqlite.org/c3ref/c_deterministic.html): no view, trigger, index, CHECK or DEFAULT can
+ *   call it, so nothing stored depends on it, and whatever opens the file without it (the migrator,
+ *   the sqlite3 shell, a backup) reads and writes as before. Null gives null (PostgreSQL's is STRICT).
  * Throws at start-up if the adapter no longer exposes its connection, so an adapter upgrade cannot
  * silently bring deferred BEGINs back.
  */
 function tuneConnection(adapter: Adapter, syncBusyMs: number): Connection {
-  const client = (adapter as unknown as { client?: Connection }).client;
+  const client = (adapter as unknown as { client?: Connection & Functions }).client;
   if (!client || typeof client.prepare !== 'function')
     throw new Error('@prisma/adapter-better-sqlite3 no longer exposes .client: revisit tuneConnection()');
+  client.function('tollgate_fold', { deterministic: true, directOnly: true }, (text: unknown) =>
+    text === null ? null : tollgateFold(String(text)),
+  );
   const connection: Connection = {
     prepare: client.prepare.bind(client),
     pragma: client.pragma.bind(client),
