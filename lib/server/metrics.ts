@@ -167,7 +167,7 @@ function create() {
 }
 
 /** The tables the retention worker deletes rows of (lib/server/retention.ts), as their SQL names. */
-export const RETENTION_TABLES = ['SwitchEvent', 'SwitchOperation', 'MailMessage'] as const;
+export const RETENTION_TABLES = ['SwitchEvent', 'SwitchOperation', 'MailMessage', 'Session'] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
 
 /**
@@ -179,7 +179,7 @@ export type RetentionTable = (typeof RETENTION_TABLES)[number];
 function retentionCounters(registry: Registry) {
   const retentionDeleted = new Counter({
     name: 'tollgate_retention_deleted_total',
-    help: 'Rows the retention worker deleted past their retention period, by table (SwitchEvent, SwitchOperation, MailMessage).',
+    help: 'Rows the retention worker deleted past their retention period, by table (SwitchEvent, SwitchOperation, MailMessage, Session).',
     labelNames: ['table'],
     registers: [registry],
   });

@@ -13,6 +13,9 @@ import { countEventBodiesCleared, countRetentionDeleted, type RetentionTable } f
 // ids that repeats every condition), like lib/auth/link-purge.ts: several instances at once only
 // share the work, and a statement cut by a timeout is tried again at the next tick.
 //
+// Sign-in sessions (Session: the browser's address and user agent) are deleted a day after they
+// expired, whatever RETENTION_DAYS says: an expired session opens nothing, and nothing else deleted them.
+//
 // Never touched: the audit log and a block's history (Block, BlockEvent, TriggerCall, requests,
 // allowances, sync issues), which are the record staff and customers read; an outbox row still
 // `pending` or under a live lease; a switch event not applied (`received`, `unknown_account`), which
@@ -40,6 +43,18 @@ export const EVENT_ID_MIN_KEEP_DAYS = 365;
 export const CLEARED_EVENT_BODY = '{"cleared":"retention"}';
 
 const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * How long a sign-in session's row is kept after it expired, in ms: a day. An expired session opens
+ * nothing (lib/auth/session.ts userOfSession refuses it; its cookie's JWT ends with it, 12 h after
+ * sign-in), and every count of sessions reads live ones only, so the row only holds the browser's
+ * address and user agent. The day covers clocks of instances that disagree (an expiry written by one,
+ * compared by another) and a request that read its session just before the end and is still
+ * finishing its transaction (lib/auth/mfa/elevate.ts reads the row again); sign-ins and sign-outs
+ * stay in the audit log.
+ */
+export const SESSION_KEEP_EXPIRED_MS = DAY_MS;
+
 /** A switch event done with: applied (`processed`), or refused for good (`rejected`: final, the switch gives it up). */
 const EVENT_DONE = ['processed', 'rejected'] as const;
 /** An outbox row's end: the switch confirmed or refused it, the mail went or was given up. */
@@ -55,6 +70,8 @@ export type RetentionCounts = {
   switchOperations: number;
   /** Finished MailMessage rows deleted. */
   mail: number;
+  /** Session rows deleted, expired more than SESSION_KEEP_EXPIRED_MS ago. */
+  sessions: number;
 };
 
 /**
@@ -69,13 +86,56 @@ const processCursor: EventCursor = { from: null };
 
 /**
  * The cutoffs of a pass at `now` with a retention of `days`: `finished` for outbox rows and event
- * bodies (`days` ago), `eventIds` for event ids (max(days, EVENT_ID_MIN_KEEP_DAYS) ago).
+ * bodies (`days` ago), `eventIds` for event ids (max(days, EVENT_ID_MIN_KEEP_DAYS) ago), `sessions`
+ * for sessions' expiry (SESSION_KEEP_EXPIRED_MS ago, whatever `days`).
  */
-export function retentionCutoffs(now: Date, days: number): { finished: Date; eventIds: Date } {
+export function retentionCutoffs(
+  now: Date,
+  days: number,
+): { finished: Date; eventIds: Date; sessions: Date } {
   return {
     finished: new Date(now.getTime() - days * DAY_MS),
     eventIds: new Date(now.getTime() - Math.max(days, EVENT_ID_MIN_KEEP_DAYS) * DAY_MS),
+    sessions: new Date(now.getTime() - SESSION_KEEP_EXPIRED_MS),
   };
+}
+
+/**
+ * A table as deleteBatch uses it: Prisma's `findMany` and `deleteMany` of a model with an `id`.
+ */
+type BatchTable = {
+  findMany(args: {
+    where: Record<string, unknown>;
+    select: { id: true };
+    orderBy?: Record<string, 'asc'>;
+    take: number;
+  }): Promise<{ id: string }[]>;
+  deleteMany(args: { where: Record<string, unknown> }): Promise<{ count: number }>;
+};
+
+/**
+ * Deletes up to `max` rows of `table` that `read` selects (in `orderBy` order when given, e.g. oldest
+ * first), in two short statements: their ids, then a DELETE of those ids that repeats `recheck`, so a
+ * row that changed in between (finished again, leased, its expiry moved) is left. Returns how many.
+ */
+async function deleteBatch(
+  table: BatchTable,
+  o: {
+    read: Record<string, unknown>;
+    recheck: Record<string, unknown>;
+    max: number;
+    orderBy?: Record<string, 'asc'>;
+  },
+): Promise<number> {
+  const batch = await table.findMany({
+    where: o.read,
+    select: { id: true },
+    ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+    take: o.max,
+  });
+  if (!batch.length) return 0;
+  const { count } = await table.deleteMany({ where: { id: { in: batch.map((r) => r.id) }, ...o.recheck } });
+  return count;
 }
 
 /**
@@ -123,35 +183,25 @@ export async function clearEventBodies(
  */
 export async function deleteOldEvents(before: Date, max = RETENTION_BATCH): Promise<number> {
   const where = { status: { in: [...EVENT_DONE] }, receivedAt: { lt: before }, body: CLEARED_EVENT_BODY };
-  const batch = await db.switchEvent.findMany({
-    where,
-    select: { id: true },
-    orderBy: { receivedAt: 'asc' },
-    take: max,
-  });
-  if (!batch.length) return 0;
-  const { count } = await db.switchEvent.deleteMany({
-    where: { id: { in: batch.map((r) => r.id) }, ...where },
-  });
-  return count;
+  return deleteBatch(db.switchEvent, { read: where, recheck: where, max, orderBy: { receivedAt: 'asc' } });
+}
+
+/**
+ * Deletes up to `max` sign-in sessions (Auth.js's Session rows, lib/auth/config.ts) that expired
+ * before `before` (SESSION_KEEP_EXPIRED_MS before the pass), with their mailed enrolment code if any
+ * (EnrolmentProof, deleted with its session by the foreign key). Nothing reads an expired row: the
+ * session check refuses it, the counts on the profile and staff pages read live sessions only, and
+ * a session is never extended (a verified one is a new row). Oldest expiry first, through the index
+ * on `expires` (migration 0032): a pass with nothing to delete reads one index entry, not every live
+ * session. Returns how many.
+ */
+export async function deleteExpiredSessions(before: Date, max = RETENTION_BATCH): Promise<number> {
+  const where = { expires: { lt: before } };
+  return deleteBatch(db.session, { read: where, recheck: where, max, orderBy: { expires: 'asc' } });
 }
 
 /** No lease held at `now`: none taken, or one run out. */
 const leaseFree = (now: Date) => ({ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] });
-
-/**
- * An outbox table as deleteFinished uses it: Prisma's `findMany` and `deleteMany` of a model with
- * `id`, `status`, `nextAttemptAt`, `createdAt`, `leaseUntil` and the column its row's end is in.
- */
-type FinishedTable = {
-  findMany(args: {
-    where: Record<string, unknown>;
-    select: { id: true };
-    orderBy: { nextAttemptAt: 'asc' };
-    take: number;
-  }): Promise<{ id: string }[]>;
-  deleteMany(args: { where: Record<string, unknown> }): Promise<{ count: number }>;
-};
 
 /**
  * Deletes up to `max` finished rows (`done`, `failed`) of an outbox `table` created, last due and
@@ -160,7 +210,7 @@ type FinishedTable = {
  * no migration, and a pass that finds nothing reads nothing. Returns how many.
  */
 async function deleteFinished(
-  table: FinishedTable,
+  table: BatchTable,
   endedAt: 'completedAt' | 'sentAt',
   before: Date,
   now: Date,
@@ -174,17 +224,12 @@ async function deleteFinished(
   let deleted = 0;
   for (const status of FINISHED) {
     if (deleted >= max) break;
-    const batch = await table.findMany({
-      where: { status, ...old },
-      select: { id: true },
+    deleted += await deleteBatch(table, {
+      read: { status, ...old },
+      recheck: { status: { in: [...FINISHED] }, ...old },
+      max: max - deleted,
       orderBy: { nextAttemptAt: 'asc' },
-      take: max - deleted,
     });
-    if (!batch.length) continue;
-    const { count } = await table.deleteMany({
-      where: { id: { in: batch.map((r) => r.id) }, status: { in: [...FINISHED] }, ...old },
-    });
-    deleted += count;
   }
   return deleted;
 }
@@ -212,7 +257,8 @@ export const deleteFinishedMail = (before: Date, now: Date, max = RETENTION_BATC
  * One retention pass at `now` (default the shared clock, lib/server/clock.ts) with a retention of
  * `days` (default RETENTION_DAYS, lib/server/env.ts: 90, at least 7): event bodies cleared (at most
  * EVENT_BODY_BATCH), then event ids past max(days, EVENT_ID_MIN_KEEP_DAYS), finished switch
- * operations and finished mail deleted (at most `max` each). Each step runs on its own: one that
+ * operations and finished mail deleted, and sessions expired more than SESSION_KEEP_EXPIRED_MS
+ * before `now` (at most `max` each). Each step runs on its own: one that
  * fails (a statement timeout, a lock) is logged and the others go on. Counts what it did in
  * tollgate_retention_deleted_total{table} and tollgate_retention_event_bodies_cleared_total, and
  * returns it.
@@ -240,11 +286,13 @@ export async function retentionPass(
       deleteFinishedSwitchOperations(cut.finished, now, max),
     ),
     mail: await step('mail', () => deleteFinishedMail(cut.finished, now, max)),
+    sessions: await step('sessions', () => deleteExpiredSessions(cut.sessions, max)),
   };
   const tables: [RetentionTable, number][] = [
     ['SwitchEvent', counts.events],
     ['SwitchOperation', counts.switchOperations],
     ['MailMessage', counts.mail],
+    ['Session', counts.sessions],
   ];
   for (const [table, n] of tables) countRetentionDeleted(table, n);
   countEventBodiesCleared(counts.eventBodiesCleared);

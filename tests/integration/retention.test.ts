@@ -7,19 +7,21 @@ import { renderMetrics } from '@/lib/server/metrics';
 import {
   CLEARED_EVENT_BODY,
   EVENT_ID_MIN_KEEP_DAYS,
+  SESSION_KEEP_EXPIRED_MS,
   retentionPass,
   type EventCursor,
 } from '@/lib/server/retention';
+import { userOfSession } from '@/lib/auth/session';
 import { signEvent } from '@/lib/switch/signature';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeAccount } from '@/tests/helpers/factory';
+import { makeAccount, makeSession } from '@/tests/helpers/factory';
 import { sample } from '@/tests/helpers/metrics';
 import { placedEvent } from '@/tests/helpers/switch-events';
 
 // Storage limitation (GDPR Art. 5(1)(e)): the retention worker deletes finished rows of the working
 // tables past RETENTION_DAYS (90 by default), a bounded batch a pass, and clears switch event bodies
 // while keeping their ids for the switch's retries. Pending, leased and newer rows, events not
-// applied, and the audit log stay.
+// applied, and the audit log stay. Sign-in sessions go a day after they expired.
 
 const DAY = 24 * 60 * 60_000;
 const DAYS = 90;
@@ -56,6 +58,7 @@ describe.each(dialects())('retention on %s', (dialect) => {
     await db.mailMessage.deleteMany();
     await db.switchOperation.deleteMany();
     await db.switchEvent.deleteMany();
+    await db.session.deleteMany();
   });
 
   it('deletes finished mail past the period in bounded batches; pending, leased and newer mail and the audit log stay', async () => {
@@ -106,6 +109,7 @@ describe.each(dialects())('retention on %s', (dialect) => {
       events: 0,
       switchOperations: 0,
       mail: 0,
+      sessions: 0,
     });
   });
 
@@ -240,6 +244,46 @@ describe.each(dialects())('retention on %s', (dialect) => {
     expect(await db.block.count({ where: { accountId: account.id } })).toBe(1);
     // The block's notice, not sent yet (no mail server in this test), is pending: it stays.
     expect(await db.mailMessage.count({ where: { template: 'block_notice', status: 'pending' } })).toBe(1);
+  });
+
+  it('deletes sessions expired more than a day ago in bounded batches, with their emailed code; live and lately expired ones stay', async () => {
+    const db = getDb();
+    const now = Date.now();
+    const { users } = await makeAccount();
+    const userId = users[0]!.id;
+    /** A session of the member that expires (or expired) `ms` from now. */
+    const session = async (ms: number) => {
+      const s = await makeSession(userId);
+      return db.session.update({ where: { id: s.id }, data: { expires: new Date(now + ms) } });
+    };
+    const hour = 3600_000;
+    const old = [];
+    for (let i = 0; i < 5; i++) old.push(await session(-SESSION_KEEP_EXPIRED_MS - (i + 1) * hour));
+    old.push(await session(-DAY * 30));
+    const lately = await session(-SESSION_KEEP_EXPIRED_MS + hour); // expired 23 hours ago
+    const justNow = await session(-60_000);
+    const live = await session(11 * hour);
+    // A code mailed to confirm two-factor from an old session goes with it (nothing else deletes it).
+    await db.enrolmentProof.create({
+      data: { sessionId: old[0]!.id, userId, codeMac: 'mac', expiresAt: new Date(now - DAY) },
+    });
+    const before = await metric('tollgate_retention_deleted_total{table="Session"}');
+
+    const passes = [];
+    for (let i = 0; i < 4; i++) passes.push((await passAt(0, { max: 4 })).sessions);
+    expect(passes).toEqual([4, 2, 0, 0]);
+    const left = await db.session.findMany({ select: { id: true } });
+    expect(left.map((r) => r.id).sort()).toEqual([lately.id, justNow.id, live.id].sort());
+    expect(await db.enrolmentProof.count()).toBe(0);
+    expect(await metric('tollgate_retention_deleted_total{table="Session"}')).toBe(before + 6);
+    // The live session still signs in; an expired one kept for its grace never does.
+    expect((await userOfSession(live.sessionToken))?.id).toBe(userId);
+    expect(await userOfSession(lately.sessionToken)).toBeNull();
+    // The same grace whatever RETENTION_DAYS: a pass a day later takes the two expired since.
+    expect(
+      (await retentionPass({ now: new Date(now + DAY + hour), days: 3650, cursor: { from: null } })).sessions,
+    ).toBe(2);
+    expect((await db.session.findMany({ select: { id: true } })).map((r) => r.id)).toEqual([live.id]);
   });
 
   it('reads old finished rows through the indexes the outboxes and the inbox already have (no migration)', () => {
