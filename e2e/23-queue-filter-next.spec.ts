@@ -1,6 +1,9 @@
+import { query } from './support/db';
 import { HARBOR } from './support/demo-copies';
+import { E2E } from './support/env';
 import { createCustomer, createMisdial } from './support/factories';
 import { expect, expectAccessible, test } from './support/fixtures';
+import { runTsx } from './support/tsx';
 
 // The support queue's filter (`/staff?kind=…&reason=…&taken=…`, lib/requests/queue-filter.ts) goes with
 // the agent to a request and through its decision: "Next request" on the decided page opened the oldest
@@ -86,4 +89,71 @@ test('“Next request” after a decision keeps the queue filter the agent came 
       `/staff?${FILTER}`,
     );
   }
+});
+
+/**
+ * The account of the oldest allowance request waiting for support that nobody holds now (never taken,
+ * released, or its claim lapsed), as the database reads it: where "Next request" on the allowance desk
+ * leads. Times are stored as Prisma writes them on SQLite ("2026-12-06T04:20:00.000+00:00").
+ */
+function oldestFreeAllowanceAccount(): string | undefined {
+  const now = new Date().toISOString().replace('Z', '+00:00');
+  return query<{ number: string }>(
+    `SELECT c.number FROM "DestinationAllowance" a JOIN "CustomerAccount" c ON c.id = a."accountId"
+     WHERE a.status = 'requested' AND (a."claimedUntil" IS NULL OR a."claimedUntil" <= ?)
+     ORDER BY a."createdAt", a.id LIMIT 1`,
+    now,
+  )[0]?.number;
+}
+
+test('on the allowance desk, “Next request” opens the oldest allowance request nobody has taken, at its card', async ({
+  agent: { page },
+}) => {
+  // A customer has asked for an allowance that waits for support (nobody has taken it).
+  const d = JSON.parse(
+    runTsx('e2e/support/allowance-data.ts', ['--requested'], { DATABASE_URL: E2E.databaseUrl }),
+  ) as { number: string };
+
+  // The desk that works allowances, and only those nobody holds: the list is filtered, and says so.
+  await page.goto(`/staff?kind=allowance&taken=no&reason=manual&evil=${encodeURIComponent('"><b>')}`);
+  const list = page.getByRole('region', { name: /^Allowance requests waiting \(/ });
+  await expect(list.getByText('Shown: Destination allowance · Not taken.')).toBeVisible();
+  await expect(list.getByText(/^Taken by /)).toHaveCount(0);
+  // The block reason is no filter of theirs, and the page says so (the Taken one is).
+  await expect(page.getByText(/^Destination-allowance requests have no block reason/)).toBeVisible();
+  // Only the filter's own values travel: the kind (no block reason, no taken: Next looks for a free one).
+  const next = page.getByRole('link', { name: 'Next request', exact: true });
+  await expect(next).toHaveAttribute('href', '/staff/requests/next?kind=allowance');
+  await expectAccessible(page);
+
+  // From the keyboard: the filter form's "Show", then Tab to "Next request", then Enter.
+  await page.getByRole('button', { name: 'Show', exact: true }).focus();
+  await page.keyboard.press('Tab');
+  await expect(next).toBeFocused();
+  const before = oldestFreeAllowanceAccount();
+  expect(before).toBeDefined();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/staff\/accounts\//);
+
+  // The oldest free one (ours or another journey's older one), on its account page at the allowance
+  // card, with the queue's filter in the address; unless someone took it meanwhile, then the next one.
+  const url = new URL(page.url());
+  const number = decodeURIComponent(url.pathname.replace('/staff/accounts/', ''));
+  expect([before, oldestFreeAllowanceAccount()]).toContain(number);
+  expect(url.search).toBe('?kind=allowance');
+  expect(url.hash).toBe('#allowances-title');
+  const card = page.getByRole('region', { name: 'Destination allowances' });
+  await expect(card).toBeInViewport();
+  // A request there waits for a decision, and nobody has taken it: the agent takes it here.
+  await expect(card.getByText(/^Nobody has taken this request\./).first()).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Take this request', exact: true }).first()).toBeVisible();
+  await expectAccessible(page);
+
+  // Nothing taken by opening it: ours, if it was the one, is still free.
+  expect(
+    query<{ claimedById: string | null }>(
+      `SELECT a."claimedById" FROM "DestinationAllowance" a JOIN "CustomerAccount" c ON c.id = a."accountId" WHERE c.number = ?`,
+      d.number,
+    ),
+  ).toEqual([{ claimedById: null }]);
 });

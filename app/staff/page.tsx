@@ -144,7 +144,8 @@ async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: stri
  * The queue, oldest first, QUEUE_PAGE a page with keyset links, or one account's requests when
  * `account` is an account number (a search hit links there). A malformed `account` says so and
  * shows the whole queue. `filters.filter` keeps one kind, block reason, or taken or not (each page
- * link keeps it); the kind `allowance` shows only the destination-allowance requests. The sync
+ * link keeps it); the kind `allowance` shows only the destination-allowance requests (taken or not
+ * filters them too; a block reason does not apply to them). The sync
  * issues and the allowance requests are listed on the whole, unfiltered queue.
  */
 async function QueueView({
@@ -198,19 +199,25 @@ async function QueueView({
     // The watch counts the account's or the whole queue, not a filter of it: what waited as the page was read.
     filtered && !allowancesOnly ? pendingCount(user, account) : null,
   ]);
-  // The kind, reason and taken filters of the list, in words: "Misdial · Not taken".
-  const shownAs = [
-    unblockKind ? t(`labels.kind.${unblockKind}`) : null,
-    filter.reason ? t(`labels.reason.${filter.reason}`) : null,
-    filter.taken
-      ? desk(filter.taken === 'no' ? 'takenNo' : filter.taken === 'mine' ? 'takenMine' : 'takenYes')
-      : null,
-  ].filter((s): s is string => s !== null);
-  const nextHref = `/staff/requests/next${
-    unblockKind || filter.reason
-      ? `?${new URLSearchParams({ ...(unblockKind ? { kind: unblockKind } : {}), ...(filter.reason ? { reason: filter.reason } : {}) })}`
-      : ''
-  }`;
+  // The kind, reason and taken filters of the list, in words: "Misdial · Not taken" (an allowance
+  // request has no block reason: "Destination allowance · Not taken").
+  const takenAs = filter.taken
+    ? desk(filter.taken === 'no' ? 'takenNo' : filter.taken === 'mine' ? 'takenMine' : 'takenYes')
+    : null;
+  const shownAs = (
+    allowancesOnly
+      ? [desk('allowance'), takenAs]
+      : [
+          unblockKind ? t(`labels.kind.${unblockKind}`) : null,
+          filter.reason ? t(`labels.reason.${filter.reason}`) : null,
+          takenAs,
+        ]
+  ).filter((s): s is string => s !== null);
+  // "Next request" looks for one nobody has taken, whatever `taken` says: the kind and reason travel.
+  const nextQuery = new URLSearchParams(
+    queueFilterParams({ kind: filter.kind, reason: filter.reason }),
+  ).toString();
+  const nextHref = `/staff/requests/next${nextQuery ? `?${nextQuery}` : ''}`;
   return (
     <>
       {!after.ok || !allowancesAfter.ok || !syncIssuesAfter.ok ? <p role="status">{t('badCursor')}</p> : null}
@@ -228,10 +235,11 @@ async function QueueView({
           the next customer nobody is calling yet (docs/staff-console.md, "Taking a request"). */}
       <div className="flex flex-col gap-3">
         <QueueFilters filter={filter} account={account} allowances={!account} />
-        {allowancesOnly && (filter.reason || filter.taken) ? <p>{desk('allowanceOnly')}</p> : null}
+        {allowancesOnly && filter.reason ? <p>{desk('allowanceOnly')}</p> : null}
         <p className="flex flex-wrap items-center gap-4">
-          {/* The whole queue's: an account's queue is one customer's, the few requests listed below. */}
-          {allowancesOnly || account ? null : <NextRequestLink href={nextHref} />}
+          {/* The whole queue's: an account's queue is one customer's, the few requests listed below.
+              On the allowance desk, the oldest allowance request nobody has taken. */}
+          {account ? null : <NextRequestLink href={nextHref} />}
           {filtered ? (
             <Link href={link({ account })} className={PAGE_LINK}>
               {desk('allRequests')}
@@ -362,6 +370,8 @@ async function QueueView({
         <AllowanceQueue
           user={user}
           after={allowancesAfter.key}
+          taken={filter.taken}
+          shownAs={allowancesOnly ? shownAs.join(' · ') : undefined}
           pageHref={(cursor) =>
             `${link({ ...kept, queueAfter: keepQueue, allowanceAfter: cursor, syncAfter: keepSync })}#allowance-queue-title`
           }

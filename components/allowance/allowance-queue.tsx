@@ -3,6 +3,7 @@ import { PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { intlTag } from '@/lib/i18n/locales';
 import type { CurrentUser } from '@/lib/auth/session';
+import type { QueueTaken } from '@/lib/requests/queue-filter';
 import { pendingAllowanceRequests } from '@/lib/allowances/queries';
 import { countryName } from '@/lib/phone/format';
 import { formatWhen } from '@/lib/time/format';
@@ -14,19 +15,25 @@ import { Section } from '@/components/ui/section';
  * `pageHref(cursor)` the link to another of its pages (null = the oldest), which keeps the unblock
  * queue's own page. The heading counts every waiting request, as the list can reach them all. Each
  * request says whether an agent has taken it (who, since and until when: lib/allowances/claim.ts), in
- * the unblock queue's words (components/staff/queue-list.tsx).
+ * the unblock queue's words (components/staff/queue-list.tsx). `taken`: the queue's "Taken" filter
+ * (nobody holds it, the reader does, anyone does), which the list and its count keep; `shownAs`: the
+ * desk's filter in words ("Destination allowance · Not taken"), said under the heading.
  */
 export async function AllowanceQueue({
   user,
   after,
   pageHref,
+  taken,
+  shownAs,
 }: {
   user: CurrentUser;
   after: { at: Date; id: string } | null;
   pageHref: (cursor: string | null) => string;
+  taken?: QueueTaken;
+  shownAs?: string;
 }) {
   const [page, t, desk, locale] = await Promise.all([
-    pendingAllowanceRequests(user, after),
+    pendingAllowanceRequests(user, after, { taken }),
     getTranslations('staff.allowances'),
     getTranslations('staff.desk'),
     getLocale(),
@@ -45,6 +52,7 @@ export async function AllowanceQueue({
       id="allowance-queue-title"
       title={t('queueTitle', { count: page.total, capped: page.capped ? 'yes' : 'no' })}
     >
+      {shownAs ? <p>{desk('filtered', { filters: shownAs })}</p> : null}
       {page.total > items.length && !after ? <p>{t('showingOldest', { count: items.length })}</p> : null}
       {items.length === 0 ? (
         <p>{t('queueNone')}</p>

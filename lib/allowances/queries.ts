@@ -2,7 +2,9 @@ import 'server-only';
 import { accountLabelsById, memberOf } from '@/lib/accounts/queries';
 import { displayEmail } from '@/lib/auth/email-address';
 import type { CurrentUser } from '@/lib/auth/session';
+import type { Prisma } from '@/lib/generated/sqlite/client';
 import { claimInForce, type ClaimColumns } from '@/lib/requests/claim-columns';
+import type { QueueTaken } from '@/lib/requests/queue-filter';
 import { sharedNow } from '@/lib/server/clock';
 import { db } from '@/lib/server/db';
 import { assertStaff } from '@/lib/auth/session';
@@ -153,37 +155,63 @@ export const ALLOWANCE_QUEUE_PAGE = 25;
 export const ALLOWANCE_COUNT_CAP = 10_000;
 
 /**
+ * The waiting allowance requests of the queue's "Taken" filter (lib/requests/queue-filter.ts), for
+ * the reader `userId` at `now`: `no`, nobody holds it (never taken, released, or its claim lapsed:
+ * `claimedUntil` at or before `now`, as claimInForce reads it); `mine`, the reader holds it; `yes`,
+ * anyone does; absent, every waiting one.
+ */
+function waitingWhere(
+  taken: QueueTaken | undefined,
+  userId: string,
+  now: Date,
+): Prisma.DestinationAllowanceWhereInput {
+  const held = { claimedById: { not: null }, claimedUntil: { gt: now } };
+  if (taken === 'no')
+    return {
+      status: 'requested',
+      OR: [{ claimedById: null }, { claimedUntil: null }, { claimedUntil: { lte: now } }],
+    };
+  if (taken === 'yes') return { status: 'requested', ...held };
+  if (taken === 'mine') return { status: 'requested', ...held, claimedById: userId };
+  return { status: 'requested' };
+}
+
+/**
  * Staff queue: one page of the allowance requests waiting for a callback, oldest first (createdAt,
  * then id), after `after` (the decoded keyset cursor of the previous page, null = the oldest page),
- * so requests that arrive meanwhile never make one repeat or go missing. `total` counts every
- * waiting request up to ALLOWANCE_COUNT_CAP (`capped` when there are more), the same filter as the
- * list, so the heading and the list agree; `next` is the cursor of the following page or null.
- * Each item's `claim` is who has taken it now (lib/allowances/claim.ts: `byId`, `by` their address as
- * displayEmail shows it, `since`, `until`, `mine` when it is `user`), or null.
+ * so requests that arrive meanwhile never make one repeat or go missing. `opts.taken` keeps those
+ * nobody holds now (`no`: never taken, released, or lapsed), those the caller holds (`mine`) or those
+ * anyone holds (`yes`), as the unblock queue's "Taken" filter does; absent, every waiting one.
+ * `total` counts the waiting requests of the same filter up to ALLOWANCE_COUNT_CAP (`capped` when
+ * there are more), so the heading and the list agree; `next` is the cursor of the following page or
+ * null. Each item's `claim` is who has taken it now (lib/allowances/claim.ts: `byId`, `by` their
+ * address as displayEmail shows it, `since`, `until`, `mine` when it is `user`), or null.
  * `opts.pageSize` and `opts.countCap` override the defaults (tests). Throws (assertStaff) for a
  * caller who is not staff.
  */
 export async function pendingAllowanceRequests(
   user: CurrentUser,
   after: { at: Date; id: string } | null = null,
-  opts: { pageSize?: number; countCap?: number } = {},
+  opts: { pageSize?: number; countCap?: number; taken?: QueueTaken } = {},
 ) {
   assertStaff(user);
   const size = opts.pageSize ?? ALLOWANCE_QUEUE_PAGE;
   const cap = opts.countCap ?? ALLOWANCE_COUNT_CAP;
+  // One clock for the filter and the claims shown: a claim that lapses between them is in neither.
+  const now = sharedNow();
+  const waiting = waitingWhere(opts.taken, user.id, now);
   const keyset = after
     ? { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] }
     : {};
   const [rows, counted] = await Promise.all([
     db.destinationAllowance.findMany({
-      where: { status: 'requested', ...keyset },
+      where: { AND: [waiting, keyset] },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: size + 1,
     }),
-    db.destinationAllowance.count({ where: { status: 'requested' }, take: cap + 1 }),
+    db.destinationAllowance.count({ where: waiting, take: cap + 1 }),
   ]);
   const page = rows.slice(0, size);
-  const now = sharedNow();
   const held = new Map(page.map((r) => [r.id, heldNow(r, now)]));
   const holders = [...new Set([...held.values()].flatMap((h) => (h ? [h.byId] : [])))];
   const [accounts, emails] = await Promise.all([
@@ -205,4 +233,24 @@ export async function pendingAllowanceRequests(
   const next = rows.length > size && last ? encodeCursor([last.createdAt, last.id]) : null;
   const capped = counted > cap;
   return { items, total: capped ? cap : counted, capped, next };
+}
+
+/**
+ * Where "Next request" leads on the allowance desk (`/staff/requests/next?kind=allowance`): the
+ * oldest allowance request (createdAt, then id) still waiting for a decision that nobody holds now
+ * (never taken, released, or its claim lapsed: lib/allowances/claim.ts), as `{ id, accountNumber }`
+ * (it is decided on its account's staff page), or null when every waiting one is taken or none
+ * waits. Read when the link is followed, so agents who follow it one after another are each sent to
+ * one nobody has taken by then. Throws (assertStaff) for a caller who is not staff.
+ */
+export async function oldestAllowanceNotTaken(
+  user: CurrentUser | null,
+): Promise<{ id: string; accountNumber: string } | null> {
+  assertStaff(user);
+  const row = await db.destinationAllowance.findFirst({
+    where: waitingWhere('no', user.id, sharedNow()),
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, account: { select: { number: true } } },
+  });
+  return row ? { id: row.id, accountNumber: row.account.number } : null;
 }

@@ -17,8 +17,9 @@ export const QUEUE_REASONS = [
 export type QueueReason = (typeof QUEUE_REASONS)[number];
 
 /**
- * Whether someone has taken a request (lib/requests/claim.ts): `no`, nobody holds it now (never taken,
- * released, or the claim lapsed); `mine`, the reader holds it; `yes`, anyone holds it.
+ * Whether someone has taken a request, an unblock or an allowance one (lib/requests/claim.ts): `no`,
+ * nobody holds it now (never taken, released, or the claim lapsed); `mine`, the reader holds it;
+ * `yes`, anyone holds it.
  */
 export const QUEUE_TAKEN = ['no', 'mine', 'yes'] as const;
 export type QueueTaken = (typeof QUEUE_TAKEN)[number];
@@ -51,13 +52,12 @@ export function readQueueFilter(params: Record<string, string | string[] | undef
 
 /**
  * The filter as URL parameters (only those set, in a fixed order), for page links: `{ kind: 'misdial' }`
- * → `{ kind: 'misdial' }`. Allowance requests have no block reason, and their list is not filtered by
- * who took them (each entry says whether an agent did): with `kind` `allowance` the other two are left
- * out.
+ * → `{ kind: 'misdial' }`. Allowance requests have no block reason: with `kind` `allowance` the reason
+ * is left out, and `taken` is kept (their list is filtered by it too, since 2026-12-06).
  */
 export function queueFilterParams(f: QueueFilter): Record<string, string> {
-  if (f.kind === 'allowance') return { kind: 'allowance' };
-  return Object.fromEntries((['kind', 'reason', 'taken'] as const).flatMap((k) => (f[k] ? [[k, f[k]]] : [])));
+  const keys = f.kind === 'allowance' ? (['kind', 'taken'] as const) : (['kind', 'reason', 'taken'] as const);
+  return Object.fromEntries(keys.flatMap((k) => (f[k] ? [[k, f[k]]] : [])));
 }
 
 /** True when the view filters unblock requests by anything but the account (kind, reason or taken). */

@@ -24,9 +24,16 @@ describe('the queue filter in the URL', () => {
     });
   });
 
-  it('destination-allowance requests are neither taken nor blocked for a reason: their links keep the kind alone', () => {
+  it('destination-allowance requests have no block reason but can be taken: their links keep the kind and taken', () => {
     expect(queueFilterParams({ kind: 'allowance', reason: 'manual', taken: 'mine' })).toEqual({
       kind: 'allowance',
+      taken: 'mine',
     });
+    expect(
+      new URLSearchParams(
+        queueFilterParams(readQueueFilter({ taken: 'no', kind: 'allowance', reason: 'manual' }).filter),
+      ).toString(),
+    ).toBe('kind=allowance&taken=no');
+    expect(queueFilterParams({ kind: 'allowance', reason: 'manual' })).toEqual({ kind: 'allowance' });
   });
 });

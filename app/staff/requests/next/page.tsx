@@ -2,28 +2,48 @@ import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { Link } from '@/components/ui/link';
 import { PageHead } from '@/components/ui/page-head';
-import { requireStaff } from '@/lib/auth/session';
+import { oldestAllowanceNotTaken } from '@/lib/allowances/queries';
+import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { pageTitle } from '@/lib/i18n/page-title';
 import { oldestNotTaken } from '@/lib/requests/queue';
-import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
+import { queueFilterParams, readQueueFilter, type QueueFilter } from '@/lib/requests/queue-filter';
 
 export const generateMetadata = () => pageTitle('staff.desk.next');
 
 type Params = Record<string, string | string[] | undefined>;
 
 /**
- * "Next request" (docs/staff-console.md, "Taking a request"): the oldest pending unblock request that
- * nobody has taken, of the queue's `kind` and `reason` if the link carries them, looked up as the link
- * is followed, and opened with that filter in its address, so its own "Next request" keeps it. When
- * there is none, says so, with the way back to the queue as filtered.
+ * Where the oldest request of `filter` that nobody has taken is decided, or null when none waits
+ * free. An unblock request (of the filter's kind and block reason) has a page of its own; an
+ * allowance request (`kind=allowance`) is decided on its account's staff page, at its allowance card
+ * (the place the staff home's allowance list links to). `query`: the filter as it travels on.
+ */
+async function placeOfNext(user: CurrentUser, filter: QueueFilter, query: string): Promise<string | null> {
+  const q = query ? `?${query}` : '';
+  if (filter.kind === 'allowance') {
+    const next = await oldestAllowanceNotTaken(user);
+    return next ? `/staff/accounts/${encodeURIComponent(next.accountNumber)}${q}#allowances-title` : null;
+  }
+  const id = await oldestNotTaken(user, { kind: filter.kind, reason: filter.reason });
+  return id ? `/staff/requests/${id}${q}` : null;
+}
+
+/**
+ * "Next request" (docs/staff-console.md, "Taking a request"): the oldest waiting request that nobody
+ * has taken, looked up as the link is followed: an unblock request of the queue's `kind` and
+ * `reason` if the link carries them, or with `kind=allowance` an allowance request. It is opened with
+ * that filter in its address (only the filter's own values: readQueueFilter, queueFilterParams), so
+ * a request page's own "Next request" keeps it. When there is none, says so, with the way back to
+ * the queue as filtered.
  */
 export default async function NextRequest({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireStaff();
   const { filter } = readQueueFilter(await searchParams);
-  const kind = filter.kind === 'allowance' ? undefined : filter.kind;
-  const id = await oldestNotTaken(user, { kind, reason: filter.reason });
-  const back = new URLSearchParams(queueFilterParams({ kind, reason: filter.reason })).toString();
-  if (id) redirect(`/staff/requests/${id}${back ? `?${back}` : ''}`);
+  const back = new URLSearchParams(
+    queueFilterParams({ kind: filter.kind, reason: filter.reason }),
+  ).toString();
+  const place = await placeOfNext(user, filter, back);
+  if (place) redirect(place);
   const t = await getTranslations('staff.desk');
   return (
     <div className="flex flex-col gap-4">
