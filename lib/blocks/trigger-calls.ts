@@ -55,7 +55,10 @@ export type ReadCalls = {
  *   prefix, a PBX's access code before it (`9 011 252…`), spaces and dashes, `tel:` and
  *   `sip:`/`sips:` URIs: `sip:+252611234567@host;user=phone`, a local number in its
  *   `phone-context`); stored as E.164 (`+252…`) when read, else as the text the switch sent (`*97`,
- *   or digits two readings give as two different numbers: `5152795494` from the US);
+ *   or digits two readings give as two different numbers: `5152795494` from the US). A number the
+ *   switch wrote in E.164 keeps the digits it dialled: `+630123456` from Spain is stored as it is,
+ *   not as the `+63123456` libphonenumber makes of it (lib/phone/written.ts), so that the misdial
+ *   hint (lib/requests/dialling.ts prefixSlip) and the switch's own records see the same number;
  * - `sourceIp`: lib/server/client-address.ts `normalizeIp` (a port, brackets, an IPv6 zone,
  *   IPv4-mapped IPv6), else the text sent;
  * - `from`: the SIP username as sent, or the user part of a SIP URI (`sip:acme-reception@host`)
@@ -179,9 +182,10 @@ function readUsername(v: unknown): string {
 }
 
 /**
- * The dialled number as stored (E.164 when read, else the text as received) and, when read, the
- * destination it is in: its region (ISO 3166-1 alpha-2; "JM" for +1 876) or, for a number of no
- * region (+882 international networks), its country calling code ("+882").
+ * The dialled number as stored (E.164 when read, with the digits the switch dialled: readDialled;
+ * else the text as received) and, when read, the destination it is in: its region (ISO 3166-1
+ * alpha-2; "JM" for +1 876, "PH" for +63 0123456) or, for a number of no region (+882 international
+ * networks, +61 0936834), its country calling code ("+882", "+61").
  */
 function readTo(v: unknown, country: CountryCode): { to: string; region: string | null } {
   // A JSON number past 2^53 has already lost digits in JSON.parse (810 + 15 digits is 18): not read.

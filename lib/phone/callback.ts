@@ -20,8 +20,9 @@ export type CallbackCheck =
 /**
  * Reads a callback number typed by a person in `accountCountry` (E.164 or national) and refuses it
  * when it is invalid, in a high-cost range (lib/phone/format.ts HighCost: premium rate, international
- * networks +882/+883, satellite +870/+881, NANP outside the US and Canada but for the US territories
- * from the US: lib/phone/format.ts US_RATE_INTEGRATED) or in one of
+ * networks +882/+883, satellite +870/+881, and from an account in the NANP a NANP number outside the
+ * US and Canada but for the US territories from the US: lib/phone/format.ts US_RATE_INTEGRATED; from
+ * Spain or Latin America a +1 809 number is an international call like any other) or in one of
  * `blockDestinations` (the destinations of the block's trigger calls, as switch-written numbers;
  * one that two readings dispute counts as every number it may be: lib/phone/format.ts dialledCandidates).
  * `locale` (BCP 47, default "en") is the language of the reader of the note: it names the countries.

@@ -14,10 +14,18 @@ import type { Translate } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { numberText } from './digits';
 import { validNumber } from './legacy';
-import { DEFAULT_COUNTRY, iddPrefixIn, nationalPlanSiblings, planOf, trunkPrefixOf } from './plan';
+import {
+  accountCountry as knownCountry,
+  DEFAULT_COUNTRY,
+  iddPrefixIn,
+  nationalPlanSiblings,
+  planOf,
+  trunkPrefixOf,
+} from './plan';
 import { pbxPrefixIn, pbxTrunkIn } from './pbx';
 import { readTyped } from './typed';
 import { uriNumber } from './uri';
+import { writtenNumber } from './written';
 
 export { isSupportedCountry };
 
@@ -35,9 +43,10 @@ export type NumberForm = 'e164' | 'idd' | 'pbx' | 'national' | 'digits';
 /**
  * Why a destination costs more than its country code suggests (the usual International Revenue Share
  * Fraud targets): a premium-rate range; a NANP number outside the US and Canada, dialled like a
- * domestic call but billed as international (not the US territories from an account in the US or
- * one of them: US_RATE_INTEGRATED); an international network (+882, +883); a satellite service
- * (+870, +881).
+ * domestic call but billed as international, from an account itself in the NANP (calling code 1:
+ * from Spain or Mexico every +1 number is dialled and billed as international, the US's too), and
+ * not the US territories from an account in the US or one of them (US_RATE_INTEGRATED); an
+ * international network (+882, +883); a satellite service (+870, +881).
  */
 export type HighCost = 'premium_rate' | 'nanp_outside_us_ca' | 'international_network' | 'satellite';
 
@@ -206,33 +215,66 @@ export type DialledReading = {
  * prefix settles it: "0" (no E.164 country code begins with 0: "02079460958" from Great Britain is
  * London's) and NANP's "1" (the country code itself: "15152795494" is Iowa's).
  * A caller-ID prefix ("*67", "#31#") or a trailing send key "#" is not part of the number (KEYPAD_AROUND).
- * In every form a Mexican, Argentine, Brazilian, Colombian, Chilean, Ecuadorian or Peruvian number
- * in a superseded form ("+5215512345678", "0445512345678" or "025512345678" from Mexico,
- * "+5491115…", "+551187654321", "+5712345678", "+5621234567", "0981234567", "0221234567" or
- * "12321234567" from Chile, "+59388135555", "+51191234567", "0849123456" or "+5184984123456")
- * is read as the number it denotes (lib/phone/legacy.ts), but only when no form reads the digits
- * as a valid number as they are: "68228850" from Colombia is the Cook Islands'
- * +682 28850 (digits), not the old 8-digit form of Colombia's +57 606 822 8850. Digits in any script are
- * read as their ASCII digits, and format characters (U+202D…) are ignored (lib/phone/digits.ts numberText).
+ * The switch is the truth: digits written as an E.164 number (after "+", an international prefix, a
+ * PBX's access code and an international prefix, or bare E.164 digits) are the number the switch
+ * dialled, as written (lib/phone/written.ts writtenNumber): "+630123456" from Spain is +63 0123456
+ * (the Philippines), not the +63 123456 libphonenumber makes of it by stripping the Philippine trunk
+ * "0", and "+5621234567" from Mexico stays +56 21234567, not the Santiago line +56 2 2123 4567 that
+ * Chile's superseded seven-digit form denotes today (lib/phone/legacy.ts). A trunk prefix after the
+ * country code is dropped only when the rest is a valid number and the digits as written are not
+ * ("+44 0 7797 123456" is Jersey's +44 7797 123456), as the reference switch reads them
+ * (switch/kamailio/kamailio.cfg, the policy query's positions 1–3). A number in a superseded national
+ * form of its own country, written as dialled there ("0445512345678", "025512345678" from Mexico,
+ * "0981234567", "0221234567" or "12321234567" from Chile, "0849123456" from Peru), is read as the
+ * number it denotes (lib/phone/legacy.ts), but only when no form reads the digits as a valid number
+ * as they are: "68228850" from Colombia is the Cook Islands' +682 28850 (digits), not the old 8-digit
+ * form of Colombia's +57 606 822 8850. Digits in any script are read as their ASCII digits, and
+ * format characters (U+202D…) are ignored (lib/phone/digits.ts numberText).
  * Returns the number, the form and the prefixes written before it, or null when none applies.
  */
 export function readDialled(raw: string, accountCountry: CountryCode): DialledReading | null {
+  return readAs(raw, accountCountry, 'switch');
+}
+
+/**
+ * Who wrote the text readDialled reads: a switch (what it dialled, kept as written) or a person
+ * (parseUserPhone: a number typed as a PBX extension dials it, whose superseded forms a person's old
+ * contacts still hold and lib/phone/legacy.ts reads as the number they denote).
+ */
+type Writer = 'switch' | 'person';
+
+function readAs(raw: string, accountCountry: CountryCode, writer: Writer): DialledReading | null {
   const readings = readingsOf(raw, accountCountry);
   if (!readings) return null;
   // Colombia's "009" is "00" and carrier 9, Brazil's "0021" "00" and carrier 21: when the digits
   // after that and after a plain "00" are both valid numbers, nothing says which was dialled; the
   // same for a national number that is also another country's without its "+" (issue 14).
-  const named = namedBy(readings, accountCountry);
+  const named = namedBy(readings, accountCountry, writer);
   if (new Set(named.map((n) => n.number.number)).size > 1) return null;
   // A number named as written wins over a superseded form of another reading: "3290539072" from
   // Brazil is the Belgian premium-rate +32 90 53 90 72, not the eight-digit mobile 32 9053-9072,
   // which has not connected since 2016 (review 14).
   if (named[0]) return reading(named[0].r, named[0].number);
   for (const r of readings) {
-    const number = validNumber(r.p, r.written);
+    const number = writer === 'person' || atHome(r, accountCountry) ? validNumber(r.p, r.written) : undefined;
     if (number) return reading(r, number);
   }
   return null;
+}
+
+/**
+ * Whether `r` reads a number of the account's own plan as its people dial it at home: no E.164 number
+ * (Reading `e164`), and no international prefix that libphonenumber read itself before a country
+ * code ("0011 51 1 9123 4567" from Australia, "009 57 1 234 5678" from Colombia). Only such a
+ * number a switch wrote may be read in a superseded national form (lib/phone/legacy.ts); what it
+ * wrote as an E.164 number is what it dialled, never rewritten into another number.
+ */
+function atHome(r: Reading, accountCountry: CountryCode): boolean {
+  return (
+    !r.e164 &&
+    r.p?.countryCallingCode === planOf(accountCountry).callingCode() &&
+    !iddPrefixIn(r.written, accountCountry)
+  );
 }
 
 /**
@@ -246,14 +288,16 @@ export function dialledCandidates(raw: string, accountCountry: CountryCode): Pho
   const read = readDialled(raw, accountCountry);
   if (read) return [read.number];
   const byNumber = new Map<string, PhoneNumber>();
-  for (const { number } of namedBy(readingsOf(raw, accountCountry) ?? [], accountCountry))
+  for (const { number } of namedBy(readingsOf(raw, accountCountry) ?? [], accountCountry, 'switch'))
     if (!byNumber.has(number.number)) byNumber.set(number.number, number);
   return [...byNumber.values()];
 }
 
 /**
  * One form readDialled weighs: `p` what libphonenumber parsed, `written` the text it was parsed from
- * (for lib/phone/legacy.ts validNumber), `names` what it takes for the form to name its number:
+ * (for lib/phone/legacy.ts validNumber), `e164` for a form whose digits are an E.164 number ("+", an
+ * international prefix, bare digits) that number as written ("+630123456": writtenNumber), `names`
+ * what it takes for the form to name its number:
  * - `parsed`: any number libphonenumber parses (a country code after "+", or after the account
  *   country's own IDD prefix, alone or after a PBX's access code);
  * - `region`: a valid number, or one in another region of the account's plan, named by its leading
@@ -263,17 +307,32 @@ export function dialledCandidates(raw: string, accountCountry: CountryCode): Pho
 type Reading = Omit<DialledReading, 'number'> & {
   p: PhoneNumber | undefined;
   written: string;
+  e164?: string;
   names: 'parsed' | 'region' | 'valid';
 };
 
-/** The number each of `readings` names (Reading `names`), in their order; those that name none left out. */
+/**
+ * The number each of `readings` names (Reading `names`), in their order; those that name none left
+ * out. An E.164 number a switch wrote (Reading `e164`) is named as written when that is valid, else as
+ * libphonenumber read it when that is valid (a trunk prefix after the country code dropped), else,
+ * where its prefix names it, as written: never with a prefix stripped or a superseded form rewritten
+ * into a number nobody dialled.
+ */
 function namedBy(
   readings: readonly Reading[],
   accountCountry: CountryCode,
+  writer: Writer,
 ): { r: Reading; number: PhoneNumber }[] {
   return readings.flatMap((r) => {
     const p = r.p;
     if (!p) return [];
+    if (r.e164 && writer === 'switch') {
+      // libphonenumber kept the digits (the usual case): its reading is the number as written.
+      const written = p.number === r.e164 ? p : writtenNumber(r.e164);
+      if (written?.isValid()) return [{ r, number: written }];
+      if (p.isValid()) return [{ r, number: p }];
+      return r.names === 'parsed' ? [{ r, number: written ?? p }] : [];
+    }
     if (p.isValid()) return [{ r, number: p }];
     const names =
       r.names === 'parsed' ||
@@ -317,7 +376,7 @@ function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null 
   const s = dialledText(raw);
   if (s.startsWith('+')) {
     const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
-    return p ? [{ form: 'e164', p, written: s, names: 'parsed' }] : null;
+    return p ? [{ form: 'e164', p, written: s, e164: s, names: 'parsed' }] : null;
   }
   if (!/^\d{2,24}$/.test(s)) return null;
   // The account country's own prefix, alone or after a PBX's access code, puts a country code after
@@ -328,17 +387,24 @@ function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null 
   // Otherwise, and for a plain "00" where the country's prefix is another, only a valid number.
   const idd = iddPrefixIn(s, accountCountry);
   const pbx = pbxPrefixIn(s, accountCountry);
-  const afterIdd = idd ? parsed(`+${s.slice(idd.length)}`) : undefined;
-  const afterPbx = pbx ? parsed(`+${s.slice(pbx.access.length + pbx.idd.length)}`) : undefined;
+  const e164AfterIdd = idd ? `+${s.slice(idd.length)}` : undefined;
+  const e164AfterPbx = pbx ? `+${s.slice(pbx.access.length + pbx.idd.length)}` : undefined;
+  const afterIdd = e164AfterIdd ? parsed(e164AfterIdd) : undefined;
+  const afterPbx = e164AfterPbx ? parsed(e164AfterPbx) : undefined;
   const alone = (prefix: string) => (prefix === '00' || !prefix.startsWith('00')) && !(afterIdd && afterPbx);
   const all: Reading[] = [];
-  if (idd)
-    all.push({ form: 'idd', p: afterIdd, written: s, prefix: idd, names: alone(idd) ? 'parsed' : 'valid' });
-  if (idd !== '00' && s.startsWith('00'))
-    all.push({ form: 'idd', p: parsed(`+${s.slice(2)}`), written: s, prefix: '00', names: 'valid' });
+  if (idd) {
+    const names = alone(idd) ? 'parsed' : 'valid';
+    all.push({ form: 'idd', p: afterIdd, written: s, e164: e164AfterIdd, prefix: idd, names });
+  }
+  if (idd !== '00' && s.startsWith('00')) {
+    const e164 = `+${s.slice(2)}`;
+    all.push({ form: 'idd', p: parsed(e164), written: s, e164, prefix: '00', names: 'valid' });
+  }
   if (pbx) {
     const names = alone(pbx.idd) ? 'parsed' : 'valid';
-    all.push({ form: 'pbx', p: afterPbx, written: s, prefix: pbx.idd, access: pbx.access, names });
+    const e164 = e164AfterPbx;
+    all.push({ form: 'pbx', p: afterPbx, written: s, e164, prefix: pbx.idd, access: pbx.access, names });
   }
   // With its trunk prefix written, a national number names its region as the trunk reading does
   // ("1 473 234 5678" from the US is Grenada's); without it, only a valid one.
@@ -369,7 +435,7 @@ function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null 
         names: 'region',
       });
   }
-  all.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}`, names: 'valid' });
+  all.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}`, e164: `+${s}`, names: 'valid' });
   return all;
 }
 
@@ -384,6 +450,18 @@ function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null 
  */
 export const US_RATE_INTEGRATED: ReadonlySet<CountryCode> = new Set(['US', 'PR', 'VI', 'GU', 'MP', 'AS']);
 
+/** The calling code of the North American Numbering Plan (ITU-T E.164 "1": the US, Canada, the Caribbean). */
+const NANP = '1';
+
+/**
+ * Why `p` (in `country`, its region, or null) costs more than its code suggests from an account in
+ * `accountCountry` (HighCost), or null. `nanp_outside_us_ca` only from an account whose own calling
+ * code is the NANP's, by libphonenumber's metadata (lib/phone/plan.ts planOf): only there is a
+ * Caribbean number dialled like a domestic one ("1 809…") and yet billed as international. An
+ * account whose country libphonenumber does not know counts as DEFAULT_COUNTRY's (lib/phone/plan.ts
+ * accountCountry, the one fallback), the US, where the rule holds: a callback number there is refused
+ * rather than risked.
+ */
 function highCostOf(
   p: PhoneNumber,
   country: CountryCode | null,
@@ -392,7 +470,8 @@ function highCostOf(
   if (p.isNonGeographic()) return NON_GEOGRAPHIC[p.countryCallingCode]?.highCost ?? null;
   if (p.getType() === 'PREMIUM_RATE') return 'premium_rate';
   if (
-    p.countryCallingCode === '1' &&
+    p.countryCallingCode === NANP &&
+    planOf(knownCountry(accountCountry)).callingCode() === NANP &&
     country &&
     country !== 'US' &&
     country !== 'CA' &&
@@ -487,6 +566,6 @@ export function describeDialled(
 export function parseUserPhone(input: string, country: CountryCode): string | null {
   const number = readTyped(input, country)?.number;
   if (number) return number;
-  const pbx = readDialled(input, country);
+  const pbx = readAs(input, country, 'person');
   return pbx?.form === 'pbx' && pbx.number.isValid() ? pbx.number.number : null;
 }

@@ -15,6 +15,12 @@ export type Plan = {
   defaultIDDPrefix(): string | number | undefined;
   /** The E.164 country calling code without "+" ("1", "61"). */
   callingCode(): string;
+  /**
+   * For a region that shares its calling code, the pattern (a regular expression source) its national
+   * numbers begin with ("658|876" for Jamaica, "33|7" for Kazakhstan); undefined for the code's main
+   * region and for most others.
+   */
+  leadingDigits(): string | undefined;
 };
 
 const plans = new Map<CountryCode, Plan>();
@@ -30,6 +36,23 @@ export function planOf(country: CountryCode): Plan {
   }
   return plan;
 }
+
+/**
+ * The regions of an E.164 country calling code ("1" → US, AG, AI…; "44" → GB, GG, IM, JE), its main
+ * region (the one whose plan libphonenumber reads the code's numbers with) first, from libphonenumber's
+ * metadata; [] for a code of no country ("800", "882") or none at all.
+ */
+export function regionsOf(callingCode: string): readonly CountryCode[] {
+  callingCodes ??= (
+    new Metadata() as unknown as { metadata: { country_calling_codes: Record<string, CountryCode[]> } }
+  ).metadata.country_calling_codes;
+  // Older metadata listed a non-geographic code's entity as "001".
+  return Object.hasOwn(callingCodes, callingCode)
+    ? callingCodes[callingCode]!.filter((r) => r.length === 2)
+    : [];
+}
+
+let callingCodes: Record<string, CountryCode[]> | undefined;
 
 /**
  * France and its overseas departments and collectivities that dial each other as national numbers:

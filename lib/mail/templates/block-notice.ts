@@ -1,5 +1,4 @@
 import { displayEmail } from '@/lib/auth/email-address';
-import type { CountryCode } from 'libphonenumber-js';
 import { placeIp } from '@/lib/geo/ip-country';
 import { describeDialled, destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
@@ -72,10 +71,10 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const list = (items: string[]) => listIn(ctx, items);
   const account = accountLabel(ctx, d.account);
   const label = (u: string) => credentialLabel(ctx, u, d.credentials.find((c) => c.username === u)?.label);
-  const calls = d.calls.map((c) => ({
-    ...c,
-    dialled: describeDialled(c.to, d.account.country as CountryCode, mailTag(ctx)),
-  }));
+  // The account's country as libphonenumber knows it (the one fallback, as the block page reads it):
+  // how its numbers are read, and whether a +1 number is dialled like a domestic one (highCost).
+  const country = accountCountry(d.account.country);
+  const calls = d.calls.map((c) => ({ ...c, dialled: describeDialled(c.to, country, mailTag(ctx)) }));
   const total = d.callCount ?? calls.length;
   const all = (values: string[]): Ranked => {
     const distinct = [...new Set(values)];
@@ -85,7 +84,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
     r.distinct > r.values.length ? [t(`block.explain.${key}`, { count: r.distinct - r.values.length })] : [];
   const numbers = d.summary?.to ?? all(d.calls.map((c) => c.to));
   // As the block page's explanation names them (components/block/explanation.tsx).
-  const destinations = destinationsOf(numbers.values, d.account.country as CountryCode, mailTag(ctx));
+  const destinations = destinationsOf(numbers.values, country, mailTag(ctx));
   const countries = [
     ...destinations.names,
     ...(destinations.unreadable
@@ -141,7 +140,7 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   // The misdial step speaks of this block's own destinations: the 00-for-0 slip when a number reads
   // as a national one (lib/requests/dialling.ts prefixSlip), else the countries with no invented
   // example. Only where the block page offers "This was a misdial": not for manual blocks.
-  const slip = prefixSlip(numbers.values, accountCountry(d.account.country));
+  const slip = prefixSlip(numbers.values, country);
   const misdial =
     d.block.reason === 'manual' || !total
       ? []

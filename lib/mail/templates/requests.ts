@@ -1,5 +1,5 @@
-import type { CountryCode } from 'libphonenumber-js';
 import { callbackDisplay } from '@/lib/phone/callback';
+import { accountCountry } from '@/lib/phone/plan';
 import { accountLabel, accountMail, type MailContext, url, when } from './context';
 
 // The messages of an unblock request's life: received, approved, denied, the approval's lift
@@ -35,7 +35,7 @@ const blockUrl = (ctx: MailContext, d: Base) => url(ctx, `/blocks/${encodeURICom
 export function requestReceived(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
-  const phone = callbackDisplay(d.request.callbackPhone, d.account.country as CountryCode);
+  const phone = callbackDisplay(d.request.callbackPhone, accountCountry(d.account.country));
   return accountMail(ctx, 'requestReceived', d, account, [
     {
       kind: 'p',
