@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/server/db';
-import { LOCK_TIMEOUT_MS } from '@/lib/server/db/pg-limits';
+import { LOCK_TIMEOUT_MS, pgPoolOptions } from '@/lib/server/db/pg-limits';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 
 // The settings of the portal's PostgreSQL sessions (lib/server/db/pg-limits.ts pgPoolOptions), read
@@ -36,5 +36,11 @@ describe.each(dialects().filter((d) => d === 'postgresql'))('the portal’s sess
       async (tx) => (await tx.$queryRawUnsafe<{ jit: string }[]>('SHOW jit'))[0]!.jit,
     );
     expect(inTx).toBe('off');
+  });
+
+  it('are set by a statement, not a start-up option, which PgBouncer refuses unless told to drop it', () => {
+    // docs/operations.md, "A direct connection, or PgBouncer in session pooling": an operator's
+    // ignore_startup_parameters lists the three limits; a new start-up option cut every connection.
+    expect(pgPoolOptions(url)).not.toHaveProperty('options');
   });
 });

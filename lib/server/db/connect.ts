@@ -33,7 +33,7 @@ export function createClient(url: string, c: Ctors): SqliteClient {
     // answering fails requests and worker ticks instead of holding them forever.
     const slots = new AsyncLocalStorage<PgSlot>();
     // (Cast: the adapter's copy of @types/pg is newer than the project's; both describe pg 8.23's Pool.)
-    const options = pgPoolOptions(url) as ConstructorParameters<Ctors['PrismaPg']>[0];
+    const options = pgPoolOptions(url) as unknown as ConstructorParameters<Ctors['PrismaPg']>[0];
     const adapter = capturePgTransactions(new c.PrismaPg(options), slots);
     const client = new c.PgClient({ adapter, log: queryLog() });
     wrapPgTransactions(client, slots);

@@ -80,7 +80,9 @@ export class BoundedClient extends pg.Client {
  * server after `statementMs` and given up by the client READ_GRACE_MS later (BoundedClient then closes
  * the connection); a lock waited for at most LOCK_TIMEOUT_MS; a session idle in a transaction ended
  * after IDLE_IN_TRANSACTION_MS (or `statementMs`, if longer); TCP keep-alive on. All times in ms.
- * JIT compilation off for the portal's sessions (`-c jit=off`, a start-up option as the limits are):
+ * JIT compilation off for the portal's sessions (`SET jit = off` as each connection opens, pg-pool's
+ * `onConnect`, before the pool hands it out; not a start-up option, which PgBouncer refuses unless
+ * told to drop it: docs/operations.md, "A direct connection, or PgBouncer in session pooling"):
  * PostgreSQL compiles a statement whose estimated cost passes `jit_above_cost` (100 000 by default),
  * and the estimate of a statement with a correlated subquery per row can pass it while the statement
  * reads next to nothing. The staff home's rotated-blocks list (lib/policy/rotated-waiting.ts) took
@@ -88,7 +90,10 @@ export class BoundedClient extends pg.Client {
  * for 0.4 ms of execution. The portal runs short statements only, which JIT does not pay back
  * (https://www.postgresql.org/docs/current/jit-decision.html); the migrator and psql keep the server's setting.
  */
-export function pgPoolOptions(connectionString: string, statementMs = statementTimeoutMs()): pg.PoolConfig {
+export function pgPoolOptions(
+  connectionString: string,
+  statementMs = statementTimeoutMs(),
+): pg.PoolConfig & { onConnect: (client: pg.ClientBase) => Promise<unknown> } {
   return {
     connectionString,
     max: 10,
@@ -103,6 +108,6 @@ export function pgPoolOptions(connectionString: string, statementMs = statementT
     idle_in_transaction_session_timeout: Math.max(IDLE_IN_TRANSACTION_MS, statementMs),
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
-    options: '-c jit=off',
+    onConnect: (client) => client.query('SET jit = off'),
   };
 }
