@@ -256,8 +256,17 @@ function readAs(raw: string, accountCountry: CountryCode, writer: Writer): Diall
   // which has not connected since 2016 (review 14).
   if (named[0]) return reading(named[0].r, named[0].number);
   for (const r of readings) {
-    const number = writer === 'person' || atHome(r, accountCountry) ? validNumber(r.p, r.written) : undefined;
-    if (number) return reading(r, number);
+    const number = validNumber(r.p, r.written);
+    if (!number) continue;
+    if (writer === 'person' || atHome(r, accountCountry)) return reading(r, number);
+    // E.164 digits a switch wrote in a superseded form of their country ("5621234567" from Spain:
+    // Chile's old seven digits; "0011 51 1 9123 4567" from Australia): that country, named by the
+    // old form, with the digits as written, never the number the old form denotes today. Left
+    // unread, its calls went missing from the block's destinations and from the callback rule that
+    // refuses a number in one of them (lib/phone/callback.ts).
+    const written = r.e164 ? writtenNumber(r.e164) : undefined;
+    if (written?.country && written.countryCallingCode === number.countryCallingCode)
+      return reading(r, written);
   }
   return null;
 }

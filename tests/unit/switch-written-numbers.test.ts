@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readTriggerCalls } from '@/lib/blocks/trigger-calls';
 import { blockNotice } from '@/lib/mail/templates/block-notice';
 import { mailTranslator } from '@/lib/mail/templates/context';
-import { readCallback } from '@/lib/phone/callback';
+import { checkCallbackNumber, readCallback } from '@/lib/phone/callback';
 import { describeDialled, parseUserPhone, readDialled } from '@/lib/phone/format';
 import { trunkPrefixOf } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
@@ -177,4 +177,20 @@ describe('a number a person typed is still read in its superseded forms (lib/pho
   it('and a switch’s national form of them is read as the line it denotes', () => {
     expect(readDialled('0445512345678', 'MX')).toMatchObject({ number: { number: '+525512345678' } });
   });
+});
+
+describe('a call in an old form, as the switch wrote it, still counts as a destination of the block', () => {
+  it.each([
+    ['+56 9 6123 4567', 'ES', '5621234567'], // Chile's old seven digits, bare E.164 digits
+    ['+52 55 1234 5678', 'US', '5215512345678'], // Mexico's mobile "1" of before 2019
+    ['+51 991 234 567', 'AU', '0011 51 1 9123 4567'], // a Lima mobile's old form after Australia's 0011
+  ] as const)(
+    'so the callback number %s from %s is refused beside the call %s',
+    (callback, account, call) => {
+      expect(checkCallbackNumber(callback, account, [call], 'en')).toMatchObject({
+        ok: false,
+        reason: 'block_destination',
+      });
+    },
+  );
 });
