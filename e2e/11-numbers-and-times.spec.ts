@@ -40,7 +40,7 @@ test.describe('a customer in Madrid', () => {
     await expect(row(page, '+882 13 10 0456')).toContainText('international network, charged at high rates');
     await expect(row(page, '+1 876 555 0123')).toContainText('Jamaica');
     await expect(row(page, '+1 876 555 0123')).toContainText(
-      'dialled like a US number but charged as international',
+      'dialled like a domestic call (1 + area code) but charged as international',
     );
     await expect(row(page, '+252 61 123 4567')).toHaveCount(2);
     for (const r of await row(page, '+252 61 123 4567').all()) await expect(r).toContainText('Somalia');

@@ -34,7 +34,7 @@ describe('the Spanish words for costly destinations', () => {
   });
 
   it.each([
-    ['+1 876 210 1234', 'Jamaica'], // an ordinary Jamaican mobile, dialled like a US number
+    ['+1 876 210 1234', 'Jamaica'], // an ordinary Jamaican mobile, dialled like a domestic call from the US
     ['+881 6 123 45678', null], // satellite
     ['+882 13 10 0123', null], // international networks
   ])('refuses %s as a callback number without calling it premium-rate', (number, country) => {
