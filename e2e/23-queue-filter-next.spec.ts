@@ -96,14 +96,14 @@ test('“Next request” after a decision keeps the queue filter the agent came 
  * released, or its claim lapsed), as the database reads it: where "Next request" on the allowance desk
  * leads. Times are stored as Prisma writes them on SQLite ("2026-12-06T04:20:00.000+00:00").
  */
-function oldestFreeAllowanceAccount(): string | undefined {
+function oldestFreeAllowance(): { id: string; number: string } | undefined {
   const now = new Date().toISOString().replace('Z', '+00:00');
-  return query<{ number: string }>(
-    `SELECT c.number FROM "DestinationAllowance" a JOIN "CustomerAccount" c ON c.id = a."accountId"
+  return query<{ id: string; number: string }>(
+    `SELECT a.id, c.number FROM "DestinationAllowance" a JOIN "CustomerAccount" c ON c.id = a."accountId"
      WHERE a.status = 'requested' AND (a."claimedUntil" IS NULL OR a."claimedUntil" <= ?)
      ORDER BY a."createdAt", a.id LIMIT 1`,
     now,
-  )[0]?.number;
+  )[0];
 }
 
 test('on the allowance desk, “Next request” opens the oldest allowance request nobody has taken, at its card', async ({
@@ -130,20 +130,26 @@ test('on the allowance desk, “Next request” opens the oldest allowance reque
   await page.getByRole('button', { name: 'Show', exact: true }).focus();
   await page.keyboard.press('Tab');
   await expect(next).toBeFocused();
-  const before = oldestFreeAllowanceAccount();
+  const before = oldestFreeAllowance();
   expect(before).toBeDefined();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/staff\/accounts\//);
 
-  // The oldest free one (ours or another journey's older one), on its account page at the allowance
-  // card, with the queue's filter in the address; unless someone took it meanwhile, then the next one.
+  // The oldest free one (ours or another journey's older one), on its account page at that request's
+  // own card, with the queue's filter in the address; unless someone took it meanwhile, then the next.
   const url = new URL(page.url());
   const number = decodeURIComponent(url.pathname.replace('/staff/accounts/', ''));
-  expect([before, oldestFreeAllowanceAccount()]).toContain(number);
+  const landed = [before, oldestFreeAllowance()].find((o) => o?.number === number);
+  expect(landed).toBeDefined();
   expect(url.search).toBe('?kind=allowance');
-  expect(url.hash).toBe('#allowances-title');
+  expect(url.hash).toBe(`#allowance-${landed!.id}`);
+  await expect(page.locator(`[id="allowance-${landed!.id}"]`)).toBeInViewport();
   const card = page.getByRole('region', { name: 'Destination allowances' });
-  await expect(card).toBeInViewport();
+  // "Back to the queue" goes back to the allowance desk.
+  await expect(page.getByRole('link', { name: /Back to the queue/ })).toHaveAttribute(
+    'href',
+    '/staff?kind=allowance',
+  );
   // A request there waits for a decision, and nobody has taken it: the agent takes it here.
   await expect(card.getByText(/^Nobody has taken this request\./).first()).toBeVisible();
   await expect(card.getByRole('button', { name: 'Take this request', exact: true }).first()).toBeVisible();

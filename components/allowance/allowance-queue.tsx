@@ -61,7 +61,7 @@ export async function AllowanceQueue({
           {items.map((a) => (
             <li key={a.id} className="rounded-md border border-slate-200 bg-white p-3">
               <Link
-                href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowances-title`}
+                href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowance-${a.id}`}
                 className="font-medium text-blue-800 underline"
               >
                 {t('queueLink', {

@@ -103,7 +103,11 @@ export async function StaffAllowances({
               hours: a.hours,
             });
             return (
-              <li key={a.id} className="flex flex-col gap-2 rounded-md border border-slate-200 bg-white p-3">
+              <li
+                key={a.id}
+                id={`allowance-${a.id}`}
+                className="flex scroll-mt-4 flex-col gap-2 rounded-md border border-slate-200 bg-white p-3"
+              >
                 {/* A heading: a form below that closes under the keyboard focus hands it here
                     (ActionForm `closed`), to the allowance it acted on and its new status. */}
                 <h3 className="font-medium">

@@ -21,13 +21,26 @@ import { accountNumberInField } from '@/lib/accounts/identifiers';
 import type { Translate } from '@/lib/i18n/note';
 import { switchErrorText } from '@/lib/switch/error-text';
 import { pageTitle } from '@/lib/i18n/page-title';
+import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
 
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
   return pageTitle('app.meta.account', { number: (await params).number });
 }
 
-export default async function StaffAccountPage({ params }: { params: Promise<{ number: string }> }) {
+/**
+ * One account for staff. `searchParams`: the queue filter the agent came with (the allowance desk's
+ * "Next request" and allowance list link here), read by the queue's own parser and kept in "Back to
+ * the queue" (only its allow-listed values: queueFilterParams).
+ */
+export default async function StaffAccountPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ number: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireStaff();
+  const back = new URLSearchParams(queueFilterParams(readQueueFilter(await searchParams).filter)).toString();
   const t = await getTranslations('staff.account');
   const all = (await getTranslations()) as unknown as Translate;
   const locale = await getLocale();
@@ -51,7 +64,7 @@ export default async function StaffAccountPage({ params }: { params: Promise<{ n
       <div className="flex flex-col gap-8">
         {waiting ? <AutoRefresh /> : null}
         <PageHead
-          back={{ href: '/staff', label: t('back') }}
+          back={{ href: back ? `/staff?${back}` : '/staff', label: t('back') }}
           title={
             <>
               {a.name} ({a.number})

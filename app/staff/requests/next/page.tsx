@@ -22,7 +22,7 @@ async function placeOfNext(user: CurrentUser, filter: QueueFilter, query: string
   const q = query ? `?${query}` : '';
   if (filter.kind === 'allowance') {
     const next = await oldestAllowanceNotTaken(user);
-    return next ? `/staff/accounts/${encodeURIComponent(next.accountNumber)}${q}#allowances-title` : null;
+    return next ? `/staff/accounts/${encodeURIComponent(next.accountNumber)}${q}#allowance-${next.id}` : null;
   }
   const id = await oldestNotTaken(user, { kind: filter.kind, reason: filter.reason });
   return id ? `/staff/requests/${id}${q}` : null;
