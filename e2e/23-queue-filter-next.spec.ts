@@ -145,10 +145,14 @@ test('on the allowance desk, “Next request” opens the oldest allowance reque
   expect(url.hash).toBe(`#allowance-${landed!.id}`);
   await expect(page.locator(`[id="allowance-${landed!.id}"]`)).toBeInViewport();
   const card = page.getByRole('region', { name: 'Destination allowances' });
-  // "Back to the queue" goes back to the allowance desk.
+  // "Back to the queue" goes back to the allowance desk, and "Next request" on to its next one.
   await expect(page.getByRole('link', { name: /Back to the queue/ })).toHaveAttribute(
     'href',
     '/staff?kind=allowance',
+  );
+  await expect(page.getByRole('link', { name: 'Next request', exact: true })).toHaveAttribute(
+    'href',
+    '/staff/requests/next?kind=allowance',
   );
   // A request there waits for a decision, and nobody has taken it: the agent takes it here.
   await expect(card.getByText(/^Nobody has taken this request\./).first()).toBeVisible();

@@ -22,6 +22,7 @@ import type { Translate } from '@/lib/i18n/note';
 import { switchErrorText } from '@/lib/switch/error-text';
 import { pageTitle } from '@/lib/i18n/page-title';
 import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
+import { NextRequestLink } from '@/components/staff/next-request-link';
 
 export async function generateMetadata({ params }: { params: Promise<{ number: string }> }) {
   return pageTitle('app.meta.account', { number: (await params).number });
@@ -40,7 +41,14 @@ export default async function StaffAccountPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requireStaff();
-  const back = new URLSearchParams(queueFilterParams(readQueueFilter(await searchParams).filter)).toString();
+  const { filter } = readQueueFilter(await searchParams);
+  const back = new URLSearchParams(queueFilterParams(filter)).toString();
+  // On the allowance desk, the way on to the next allowance request nobody holds (as the queue's own
+  // "Next request": the kind travels, not `taken`).
+  const next =
+    filter.kind === 'allowance'
+      ? `/staff/requests/next?${new URLSearchParams(queueFilterParams({ kind: filter.kind }))}`
+      : null;
   const t = await getTranslations('staff.account');
   const all = (await getTranslations()) as unknown as Translate;
   const locale = await getLocale();
@@ -111,6 +119,11 @@ export default async function StaffAccountPage({
               {t('auditLink')}
             </Link>
           </p>
+          {next ? (
+            <p className="flex flex-wrap items-center gap-4">
+              <NextRequestLink href={next} />
+            </p>
+          ) : null}
         </PageHead>
 
         {/* At this one place whatever the state: placing a block closes the form (a block on its way,
