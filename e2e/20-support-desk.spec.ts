@@ -462,12 +462,14 @@ test('a fraud wave at the desk: one agent takes a request, another sees who and 
   await expect(b.page.getByText(es('outcome.claim.takenOver'))).toHaveCount(0);
   await expectAccessible(b.page);
   await b.page.getByRole('link', { name: es('staff.desk.next'), exact: true }).click();
-  // Another journey's request nobody has taken, or, with none, a page saying so.
+  // Another journey's request nobody has taken (an unblock request on its page, or an allowance
+  // request at its card on its account page), or, with none, a page saying so.
   const none = b.page.getByRole('status').filter({ hasText: es('staff.desk.noneFree') });
-  await expect(b.page.locator('#claim-line').or(none)).toBeVisible();
-  expect(new URL(b.page.url()).pathname).not.toBe(`/staff/requests/${request.id}`);
-  if (!(await none.count()))
-    await expect(b.page.locator('#claim-line')).toHaveText(es('staff.desk.nobody', { minutes: 20 }));
+  await expect(b.page).toHaveURL((u) => u.pathname !== `/staff/requests/${request.id}`);
+  const allowance = /^#allowance-(.+)$/.exec(new URL(b.page.url()).hash)?.[1];
+  const line = b.page.locator(allowance ? `[id="al-${allowance}-claim-line"]` : '#claim-line');
+  await expect(line.or(none)).toBeVisible();
+  if (!(await none.count())) await expect(line).toHaveText(es('staff.desk.nobody', { minutes: 20 }));
   await expectAccessible(b.page);
   await expectNoEnglish(b.page);
   await a.context.close();

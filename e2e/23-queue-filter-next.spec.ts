@@ -167,3 +167,47 @@ test('on the allowance desk, “Next request” opens the oldest allowance reque
     ),
   ).toEqual([{ claimedById: null }]);
 });
+
+test('on the whole desk, “Next request” opens an allowance request that has waited longest, and goes on from its card', async ({
+  agent: { page },
+}) => {
+  // An allowance request that has waited longer than every other journey's request, of either kind.
+  const d = JSON.parse(
+    runTsx('e2e/support/allowance-data.ts', ['--requested-at=2000-01-03T09:00:00Z'], {
+      DATABASE_URL: E2E.databaseUrl,
+    }),
+  ) as { number: string };
+  const [mine] = query<{ id: string }>(
+    `SELECT a.id FROM "DestinationAllowance" a JOIN "CustomerAccount" c ON c.id = a."accountId" WHERE c.number = ?`,
+    d.number,
+  );
+
+  // The desk unfiltered: "Next request" carries no kind, and finds it (before 2026-12-07, an unblock request).
+  await page.goto('/staff');
+  const next = page.getByRole('link', { name: 'Next request', exact: true });
+  await expect(next).toHaveAttribute('href', '/staff/requests/next');
+  await next.click();
+  await expect(page).toHaveURL(/\/staff\/accounts\//);
+  const url = new URL(page.url());
+  expect(decodeURIComponent(url.pathname)).toBe(`/staff/accounts/${d.number}`);
+  expect(url.search).toBe('');
+  expect(url.hash).toBe(`#allowance-${mine.id}`);
+  await expect(page.locator(`[id="al-${mine.id}-claim-line"]`)).toHaveText(
+    /^Nobody has taken this request\./,
+  );
+
+  // The account page goes back to the whole desk, and on to its next request, no kind added.
+  await expect(page.getByRole('link', { name: /Back to the queue/ })).toHaveAttribute('href', '/staff');
+  const onward = page.getByRole('link', { name: 'Next request', exact: true });
+  await expect(onward).toHaveAttribute('href', '/staff/requests/next');
+  await expectAccessible(page);
+
+  // Taken here, it is no longer anyone's next: "Next request" leads elsewhere (or says none is free).
+  const card = page.locator(`[id="allowance-${mine.id}"]`);
+  await card.getByRole('button', { name: 'Take this request', exact: true }).click();
+  await expect(page.locator(`[id="al-${mine.id}-claim-line"]`)).toContainText('You took this request');
+  const here = page.url();
+  await onward.click();
+  await expect(page).not.toHaveURL(here);
+  expect(new URL(page.url()).hash).not.toBe(`#allowance-${mine.id}`);
+});

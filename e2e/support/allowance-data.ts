@@ -1,6 +1,7 @@
 // Run through runTsx by e2e/13-allowances.spec.ts: its own blocked account, member and block, so the
 // journey passes alone and in any order. Prints {number, name, email, password, blockId}. With
-// `--requested`, the member has also asked for an allowance that waits for support.
+// `--requested`, the member has also asked for an allowance that waits for support; with
+// `--requested-at=<ISO time>` too, asked at that time (older than every other journey's request).
 import crypto from 'node:crypto';
 import { hashPassword } from '@/lib/auth/password';
 import { seedBlock } from '@/lib/blocks/lifecycle';
@@ -30,9 +31,11 @@ async function main() {
   });
   const block = await db.block.findFirstOrThrow({ where: { accountId: account.id } });
   // `--requested`: the member has already asked for Somalia for 4 h (a journey that starts at support's desk).
-  if (process.argv.includes('--requested'))
+  const askedAt = process.argv.find((a) => a.startsWith('--requested-at='))?.slice('--requested-at='.length);
+  if (process.argv.includes('--requested') || askedAt)
     await db.destinationAllowance.create({
       data: {
+        ...(askedAt ? { createdAt: new Date(askedAt) } : {}),
         accountId: account.id,
         blockId: block.id,
         country: 'SO',

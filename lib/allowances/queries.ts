@@ -238,19 +238,19 @@ export async function pendingAllowanceRequests(
 /**
  * Where "Next request" leads on the allowance desk (`/staff/requests/next?kind=allowance`): the
  * oldest allowance request (createdAt, then id) still waiting for a decision that nobody holds now
- * (never taken, released, or its claim lapsed: lib/allowances/claim.ts), as `{ id, accountNumber }`
- * (it is decided on its account's staff page), or null when every waiting one is taken or none
+ * (never taken, released, or its claim lapsed: lib/allowances/claim.ts), as `{ id, accountNumber,
+ * createdAt }` (it is decided on its account's staff page), or null when every waiting one is taken or none
  * waits. Read when the link is followed, so agents who follow it one after another are each sent to
  * one nobody has taken by then. Throws (assertStaff) for a caller who is not staff.
  */
 export async function oldestAllowanceNotTaken(
   user: CurrentUser | null,
-): Promise<{ id: string; accountNumber: string } | null> {
+): Promise<{ id: string; accountNumber: string; createdAt: Date } | null> {
   assertStaff(user);
   const row = await db.destinationAllowance.findFirst({
     where: waitingWhere('no', user.id, sharedNow()),
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: { id: true, account: { select: { number: true } } },
+    select: { id: true, createdAt: true, account: { select: { number: true } } },
   });
-  return row ? { id: row.id, accountNumber: row.account.number } : null;
+  return row ? { id: row.id, accountNumber: row.account.number, createdAt: row.createdAt } : null;
 }

@@ -351,20 +351,21 @@ export async function queueChangesSince(
 /**
  * The oldest pending unblock request (createdAt, then id) that nobody holds now (lib/requests/claim.ts:
  * never taken, released, or lapsed), of `filter`'s kind and block reason if given: where "Next
- * request" leads an agent. Its id, or null when every waiting request is taken or none waits. Read
- * when the link is followed, not when it was drawn, so agents who follow it one after another are
- * each sent to one nobody has taken by then. Throws (assertStaff) for a caller who is not staff.
+ * request" leads an agent (lib/allowances/next.ts). `{ id, createdAt }`, or null when every waiting
+ * request is taken or none waits. Read when the link is followed, not when it was drawn, so agents who
+ * follow it one after another are each sent to one nobody has taken by then. Throws (assertStaff) for
+ * a caller who is not staff.
  */
 export async function oldestNotTaken(
   user: CurrentUser | null,
   filter: Pick<UnblockQueueFilter, 'kind' | 'reason'> = {},
-): Promise<string | null> {
+): Promise<{ id: string; createdAt: Date } | null> {
   assertStaff(user);
   const where = queueFilterSql({ ...filter, taken: 'no' }, user.id, sharedNow());
-  const [row] = await db.$queryRaw<{ id: string }[]>`
-    SELECT r."id" FROM "UnblockRequest" r WHERE r."status" = 'pending' ${where}
+  const [row] = await db.$queryRaw<{ id: string; createdAt: Date | string | number }[]>`
+    SELECT r."id", r."createdAt" FROM "UnblockRequest" r WHERE r."status" = 'pending' ${where}
     ORDER BY r."createdAt", r."id" LIMIT 1`;
-  return row?.id ?? null;
+  return row ? { id: row.id, createdAt: new Date(row.createdAt) } : null;
 }
 
 /**

@@ -29,9 +29,9 @@ export async function generateMetadata({ params }: { params: Promise<{ number: s
 }
 
 /**
- * One account for staff. `searchParams`: the queue filter the agent came with (the allowance desk's
- * "Next request" and allowance list link here), read by the queue's own parser and kept in "Back to
- * the queue" (only its allow-listed values: queueFilterParams).
+ * One account for staff. `searchParams`: the queue filter the agent came with ("Next request" and the
+ * allowance list link here), read by the queue's own parser and kept in "Back to the queue" and in
+ * this page's own "Next request" (only its allow-listed values: queueFilterParams).
  */
 export default async function StaffAccountPage({
   params,
@@ -43,12 +43,13 @@ export default async function StaffAccountPage({
   const user = await requireStaff();
   const { filter } = readQueueFilter(await searchParams);
   const back = new URLSearchParams(queueFilterParams(filter)).toString();
-  // On the allowance desk, the way on to the next allowance request nobody holds (as the queue's own
-  // "Next request": the kind travels, not `taken`).
-  const next =
-    filter.kind === 'allowance'
-      ? `/staff/requests/next?${new URLSearchParams(queueFilterParams({ kind: filter.kind }))}`
-      : null;
+  // The way on to the next request nobody holds, on the desk the agent came from (the queue's own
+  // "Next request": kind and block reason travel, not `taken`): an agent sent here to decide an
+  // allowance request goes on from here, as from a decided unblock request's page.
+  const nextQuery = new URLSearchParams(
+    queueFilterParams({ kind: filter.kind, reason: filter.reason }),
+  ).toString();
+  const next = `/staff/requests/next${nextQuery ? `?${nextQuery}` : ''}`;
   const t = await getTranslations('staff.account');
   const all = (await getTranslations()) as unknown as Translate;
   const locale = await getLocale();
@@ -119,11 +120,9 @@ export default async function StaffAccountPage({
               {t('auditLink')}
             </Link>
           </p>
-          {next ? (
-            <p className="flex flex-wrap items-center gap-4">
-              <NextRequestLink href={next} />
-            </p>
-          ) : null}
+          <p className="flex flex-wrap items-center gap-4">
+            <NextRequestLink href={next} />
+          </p>
         </PageHead>
 
         {/* At this one place whatever the state: placing a block closes the form (a block on its way,

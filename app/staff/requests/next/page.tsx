@@ -2,10 +2,9 @@ import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { Link } from '@/components/ui/link';
 import { PageHead } from '@/components/ui/page-head';
-import { oldestAllowanceNotTaken } from '@/lib/allowances/queries';
+import { nextRequest } from '@/lib/allowances/next';
 import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { pageTitle } from '@/lib/i18n/page-title';
-import { oldestNotTaken } from '@/lib/requests/queue';
 import { queueFilterParams, readQueueFilter, type QueueFilter } from '@/lib/requests/queue-filter';
 
 export const generateMetadata = () => pageTitle('staff.desk.next');
@@ -13,25 +12,25 @@ export const generateMetadata = () => pageTitle('staff.desk.next');
 type Params = Record<string, string | string[] | undefined>;
 
 /**
- * Where the oldest request of `filter` that nobody has taken is decided, or null when none waits
- * free. An unblock request (of the filter's kind and block reason) has a page of its own; an
- * allowance request (`kind=allowance`) is decided on its account's staff page, at its allowance card
- * (the place the staff home's allowance list links to). `query`: the filter as it travels on.
+ * Where the oldest request of `filter` that nobody has taken is decided (lib/allowances/next.ts), or
+ * null when none waits free: an unblock request on its own page; an allowance request on its account's
+ * staff page, at its allowance card (the place the staff home's allowance list links to). `query`: the
+ * filter as it travels on.
  */
 async function placeOfNext(user: CurrentUser, filter: QueueFilter, query: string): Promise<string | null> {
   const q = query ? `?${query}` : '';
-  if (filter.kind === 'allowance') {
-    const next = await oldestAllowanceNotTaken(user);
-    return next ? `/staff/accounts/${encodeURIComponent(next.accountNumber)}${q}#allowance-${next.id}` : null;
-  }
-  const id = await oldestNotTaken(user, { kind: filter.kind, reason: filter.reason });
-  return id ? `/staff/requests/${id}${q}` : null;
+  const next = await nextRequest(user, filter);
+  if (!next) return null;
+  return next.kind === 'allowance'
+    ? `/staff/accounts/${encodeURIComponent(next.accountNumber)}${q}#allowance-${next.id}`
+    : `/staff/requests/${next.id}${q}`;
 }
 
 /**
  * "Next request" (docs/staff-console.md, "Taking a request"): the oldest waiting request that nobody
  * has taken, looked up as the link is followed: an unblock request of the queue's `kind` and
- * `reason` if the link carries them, or with `kind=allowance` an allowance request. It is opened with
+ * `reason` if the link carries them, with `kind=allowance` an allowance request, and with neither the
+ * older of the two kinds' oldest. It is opened with
  * that filter in its address (only the filter's own values: readQueueFilter, queueFilterParams), so
  * a request page's own "Next request" keeps it. When there is none, says so, with the way back to
  * the queue as filtered.
