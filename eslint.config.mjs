@@ -28,6 +28,7 @@ export default defineConfig([
   globalIgnores([
     '.next/**',
     'bench/bare/.next/**',
+    'bench/markup/.next/**',
     'node_modules/**',
     'lib/generated/**',
     'test-results/**',

@@ -42,51 +42,53 @@ import { SIZES, migrateAndSeed } from './staff-seed';
 const BARE_DIR = path.resolve('bench/bare');
 const NEXT_BIN = path.resolve('node_modules/next/dist/bin/next');
 
-/** A hash of the fixture's own files and the Next version: the build is redone only when one changes. */
-function bareHash(): string {
+/** A hash of a fixture app's own files (`dir`) and the Next version: its build is redone only when one changes. */
+function fixtureHash(dir: string): string {
   const h = crypto.createHash('sha256');
-  const walk = (dir: string) => {
-    for (const e of fs
-      .readdirSync(dir, { withFileTypes: true })
-      .sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name === '.next') continue;
-      const p = path.join(dir, e.name);
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === '.next' || e.name === 'trees') continue;
+      const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else h.update(path.relative(BARE_DIR, p)).update('\0').update(fs.readFileSync(p)).update('\0');
+      else h.update(path.relative(dir, p)).update('\0').update(fs.readFileSync(p)).update('\0');
     }
   };
-  walk(BARE_DIR);
+  walk(dir);
   h.update(JSON.parse(fs.readFileSync(path.resolve('node_modules/next/package.json'), 'utf8')).version);
   return h.digest('hex');
 }
 
-/** `next build` of bench/bare, once: skipped when bench/bare/.next was built from the same files. */
-export function buildBare(): { built: boolean; seconds: number } {
-  const stamp = path.join(BARE_DIR, '.next', 'bench-hash');
-  const hash = bareHash();
-  if (fs.existsSync(path.join(BARE_DIR, '.next', 'BUILD_ID')) && fs.existsSync(stamp))
+/**
+ * `next build` of a fixture app (`dir`: bench/bare by default, or bench/markup), once: skipped when its
+ * .next was built from the same files (`trees/`, data the markup fixture reads at run time, aside).
+ */
+export function buildBare(dir = BARE_DIR): { built: boolean; seconds: number } {
+  const stamp = path.join(dir, '.next', 'bench-hash');
+  const hash = fixtureHash(dir);
+  if (fs.existsSync(path.join(dir, '.next', 'BUILD_ID')) && fs.existsSync(stamp))
     if (fs.readFileSync(stamp, 'utf8') === hash) return { built: false, seconds: 0 };
   const started = Date.now();
-  // Run in bench/bare itself: from the repository root, Next also picks up the portal's proxy.ts and
+  // Run in the fixture itself: from the repository root, Next also picks up the portal's proxy.ts and
   // instrumentation.ts.
   const r = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
-    cwd: BARE_DIR,
+    cwd: dir,
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
   });
-  if (r.status !== 0) throw new Error(`next build of bench/bare failed (exit ${r.status})`);
+  if (r.status !== 0)
+    throw new Error(`next build of ${path.relative(process.cwd(), dir)} failed (exit ${r.status})`);
   fs.writeFileSync(stamp, hash);
   return { built: true, seconds: round((Date.now() - started) / 1000) };
 }
 
-/** The bare app on a free port, served like the portal (scripts/serve.mjs run in bench/bare). */
-export async function startBare(): Promise<{ url: string; stop: () => Promise<void> }> {
+/** A fixture app (`dir`: bench/bare by default) on a free port, served like the portal (scripts/serve.mjs run in it). */
+export async function startBare(dir = BARE_DIR): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freeTcpPort();
   const url = `http://localhost:${port}`;
   const child: ChildProcess = spawn(
     process.execPath,
     [path.resolve('scripts/serve.mjs'), '--port', String(port), '--host', 'localhost'],
-    { cwd: BARE_DIR, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore', detached: true },
+    { cwd: dir, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'ignore', detached: true },
   );
   const stop = () => stopGroup(child);
   killGroupOnExit(child);
@@ -99,7 +101,7 @@ export async function startBare(): Promise<{ url: string; stop: () => Promise<vo
     }
     if (child.exitCode !== null || Date.now() > until) {
       await stop();
-      throw new Error(`the bare app on ${url} did not start`);
+      throw new Error(`the fixture app ${path.relative(process.cwd(), dir)} on ${url} did not start`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
