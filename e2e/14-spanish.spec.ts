@@ -129,6 +129,26 @@ test.describe('in Spanish', () => {
     await expect(page.getByRole('button', { name: es('signIn.submit'), exact: true })).toBeVisible();
   });
 
+  test('a customer who chose English in a Spanish browser is told in English that their session ended', async ({
+    page,
+  }) => {
+    const c = await makeCustomer('english');
+    await signInEs(page, c);
+    await page.getByRole('combobox', { name: es('app.language.label') }).selectOption({ label: 'English' });
+    await page.getByRole('button', { name: es('app.language.apply') }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', /^en/);
+    await page.goto('/profile');
+    const submit = page.getByRole('button', { name: en('profile.submit'), exact: true });
+    await expect(submit).toBeVisible();
+    // Signed out elsewhere (the session and this browser's cookies gone, the Language cookie too): the
+    // page is still in English, and so is the answer to its form, not in the browser's Spanish.
+    await page.context().clearCookies();
+    await submit.click();
+    await expect(page.locator('#change-password-message')).toContainText(en('outcome.sessionEnded'));
+    await expect(page.locator('#change-password-message')).not.toContainText(es('outcome.sessionEnded'));
+    await expectAccessible(page);
+  });
+
   test('a browser set to Catalan or Basque, which names no Spanish, gets Spanish, not English', async ({
     browser,
   }) => {

@@ -5,6 +5,7 @@ import {
   useEffectEvent,
   useRef,
   useState,
+  type FormEvent,
   type FormHTMLAttributes,
   type ReactNode,
 } from 'react';
@@ -16,8 +17,14 @@ import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton, type SubmitVariant } from '@/components/ui/submit-button';
 import { putBrowserTimeZone, TimeZoneField } from '@/components/ui/time-zone-field';
 import type { ActionState } from '@/lib/server/safe-action';
-import { IDEMPOTENCY_FIELD } from '@/lib/server/outcome';
+import { IDEMPOTENCY_FIELD, PAGE_LANGUAGE_FIELD } from '@/lib/server/outcome';
 import { awaitsSwitch } from '@/lib/switch/awaits-switch';
+
+/** Fills the form's PAGE_LANGUAGE_FIELD with the page's language (`<html lang>`) as it is sent. */
+function putPageLanguage(e: FormEvent<HTMLFormElement>): void {
+  const field = e.currentTarget.elements.namedItem(PAGE_LANGUAGE_FIELD);
+  if (field instanceof HTMLInputElement) field.value = document.documentElement.lang;
+}
 
 /** A server action as useActionState takes it (lib/server/safe-action.ts userAction builds them). */
 export type FormAction<T = unknown> = (
@@ -227,6 +234,7 @@ export function ActionForm<T = unknown>({
         const key = e.currentTarget.elements.namedItem(IDEMPOTENCY_FIELD);
         if (key instanceof HTMLInputElement) setSentKey(key.value);
         if (sendTimeZone) putBrowserTimeZone(e);
+        putPageLanguage(e);
         onSubmit?.(e);
       }}
     >
@@ -234,6 +242,8 @@ export function ActionForm<T = unknown>({
       {Object.entries({
         ...hiddenFields,
         ...(idempotencyKey ? { [IDEMPOTENCY_FIELD]: state?.nextKey ?? sentKey ?? idempotencyKey } : {}),
+        // Filled as the form is sent (putPageLanguage).
+        [PAGE_LANGUAGE_FIELD]: '',
       }).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

@@ -59,6 +59,15 @@ export const missing = <T = never>(): Outcome<T> => ({ ok: false, code: 'not_fou
  */
 export const IDEMPOTENCY_FIELD = 'idempotencyKey';
 
+/**
+ * The hidden field every ActionForm posts with the language of the page it was on (`<html lang>`, a
+ * formatting tag such as `es-MX`, set as it is sent): the answer to a post whose session has ended
+ * (or that failed before its reader was known) is written in the language the page shows, not the one
+ * this browser's cookie or Accept-Language would pick for a signed-out visitor (a user who chose
+ * English in a Spanish browser). Only picks between LOCALES: anything else is ignored.
+ */
+export const PAGE_LANGUAGE_FIELD = 'pageLanguage';
+
 /** The form state an action returns; defined here so lib/server/outcome.ts has no server-only import. */
 export type FormState<T = unknown> = {
   ok?: boolean;

@@ -7,11 +7,18 @@ import { isStaff, STAFF_ROLES } from '@/lib/auth/roles';
 import { currentUser, secondFactorPending, type CurrentUser } from '@/lib/auth/session';
 import { requestMeta, type RequestMeta } from '@/lib/server/request-meta';
 import type { Role } from '@/lib/generated/sqlite/enums';
-import { type Locale, localeOf } from '@/lib/i18n/locales';
+import { type Locale, localeOf, localeOfTag } from '@/lib/i18n/locales';
 import { requestFormatTag, requestLocale } from '@/lib/i18n/request-locale';
 import { markedUnavailable } from '@/lib/server/db/unavailable';
 import { translate, translator } from '@/lib/i18n/translate';
-import { fail, isOutcome, succeed, type FormState, type Outcome } from '@/lib/server/outcome';
+import {
+  fail,
+  isOutcome,
+  PAGE_LANGUAGE_FIELD,
+  succeed,
+  type FormState,
+  type Outcome,
+} from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
 import { cutWhole, hasControlCharacter } from '@/lib/server/control-characters';
@@ -214,9 +221,21 @@ export function userAction<S extends z.ZodType, T = unknown>(
       return await act(schema, handler, opts, form, reader);
     } catch (e) {
       unstable_rethrow(e);
-      return unexpectedFailure(e, form, opts.echo, reader.locale ?? (await requestLocale()));
+      return unexpectedFailure(e, form, opts.echo, reader.locale ?? (await unknownReaderLocale(form)));
     }
   };
+}
+
+/**
+ * The language to answer a post in when its reader is not known (no session, or a failure before it
+ * was read): the language of the page the form was posted from (PAGE_LANGUAGE_FIELD, which
+ * ActionForm fills from `<html lang>`), else what a signed-out visitor's pages are in (requestLocale:
+ * the Language cookie, then Accept-Language). A page in English for a user who chose it, in a browser
+ * set to Spanish, gets its "session ended" in English.
+ */
+async function unknownReaderLocale(form: unknown): Promise<Locale> {
+  const shown = formToObject(form)?.[PAGE_LANGUAGE_FIELD];
+  return (typeof shown === 'string' && localeOfTag(shown)) || (await requestLocale());
 }
 
 /** userAction's work, from the session to the form state; sets `reader.locale` once the reader is known. */
@@ -228,11 +247,12 @@ async function act<S extends z.ZodType, T>(
   reader: { locale?: Locale },
 ): Promise<ActionState<T>> {
   const user = await currentUser();
-  // No user to write to: the language this browser's pages are in (Language cookie, Accept-Language).
-  // What was typed comes back (the echoed fields): an agent whose session ended during a call keeps
-  // the call's note, signs in again in another tab and sends the same form (issue #14).
+  // No user to write to: the language of the page the form was on, else the language this browser's
+  // pages are in (Language cookie, Accept-Language). What was typed comes back (the echoed fields): an
+  // agent whose session ended during a call keeps the call's note, signs in again in another tab and
+  // sends the same form (issue #14).
   if (!user) {
-    const t = translate(await requestLocale());
+    const t = translate(await unknownReaderLocale(form));
     return {
       message: t('outcome.sessionEnded'),
       signIn: t('outcome.signInNewTab'),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { notFound, redirect } from 'next/navigation';
 import type { CurrentUser } from '@/lib/auth/session';
 import { getDb } from '@/lib/server/db';
+import { PAGE_LANGUAGE_FIELD } from '@/lib/server/outcome';
 import { lockUser } from '@/lib/server/db/lock';
 import { sqlitePath } from '@/lib/server/db/url';
 import { createLogger, type Logger } from '@/lib/server/log';
@@ -111,6 +112,32 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     browser.cookie = 'fr'; // not one of ours: ignored, and so is a header naming none of ours
     browser.acceptLanguage = 'de-DE';
     expect(await customerAction(undefined, form(good))).toEqual(ended);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('a session that ended is told so in the language of the page the form was on, whatever the browser says', async () => {
+    // A user who chose English, in a browser set to Spanish, signs out in another tab: the form's page
+    // is in English (their choice), so is its answer. The page's language comes as ActionForm sends
+    // it (PAGE_LANGUAGE_FIELD, from <html lang>: a formatting tag).
+    browser.cookie = 'es';
+    browser.acceptLanguage = 'es-ES,es;q=0.9';
+    const onPage = (lang: string) => form({ ...good, [PAGE_LANGUAGE_FIELD]: lang });
+    expect(await customerAction(undefined, onPage('en-US'))).toMatchObject({
+      message: 'Your session has ended. Sign in again to continue.',
+      signIn: SIGN_IN_EN,
+      values: { name: 'Dana' },
+    });
+    // And the other way round: a page in Spanish (es-MX) in a browser set to English.
+    browser.cookie = 'en';
+    browser.acceptLanguage = 'en-GB';
+    expect(await customerAction(undefined, onPage('es-MX'))).toMatchObject({
+      message: 'Su sesión ha terminado. Vuelva a iniciar sesión para continuar.',
+    });
+    // A value naming none of our languages, or none at all, leaves the browser's choice.
+    for (const lang of ['fr-CA', '', 'x'.repeat(300), '<script>'])
+      expect(await customerAction(undefined, onPage(lang))).toMatchObject({
+        message: 'Your session has ended. Sign in again to continue.',
+      });
     expect(handler).not.toHaveBeenCalled();
   });
 
