@@ -111,8 +111,15 @@ async function main(argv: string[]): Promise<number> {
       const raw = { email: values.email, account: values.account };
       if (command === 'add-member') {
         const m = await addMember(db, raw);
+        // The block notices the newcomer is sent (a block in force on the account), so the operator
+        // knows the member will hear of it by mail, not only on the dashboard.
+        const notices = m.noticesQueued
+          ? `; ${m.noticesQueued} block notice${m.noticesQueued === 1 ? '' : 's'} queued to them (a block is in force)`
+          : '';
         console.log(
-          m.changed ? `added ${m.email} to ${m.account}` : `${m.email} is already a member of ${m.account}`,
+          m.changed
+            ? `added ${m.email} to ${m.account}${notices}`
+            : `${m.email} is already a member of ${m.account}`,
         );
       } else {
         const m = await removeMember(db, { ...raw, lastMember: flags['last-member'] === true });
