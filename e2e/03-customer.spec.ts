@@ -109,6 +109,10 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await credentialRow(page, reception).getByRole('link', { name: 'Reset SIP password' }).click();
   // A client navigation: axe must see the reset page, not the block page it is leaving.
   await expect(page.getByRole('heading', { level: 1, name: 'Reset SIP password' })).toBeVisible();
+  // The generator's range is said from the first paint, before anything is touched.
+  await expect(page.locator('#gen-length-hint')).toHaveText(
+    'From 21 to 64 characters. Fewer than 21 would not reach the strength a SIP password needs here.',
+  );
   await expectAccessible(page);
   // Whose password this is, for the browser's password manager: the SIP username, hidden and not
   // posted, so a browser does not file the SIP password under the portal login (review, session 41).
@@ -134,9 +138,41 @@ test('rotating both credentials lifts the block, confirmed by the switch', async
   await expect(page.getByText('Password updated')).toHaveCount(0);
   expect(await passwordMatches(reception, 'acmedental1')).toBe(false);
 
+  // The generator's Length says its range and why, and shows the length Generate used (tester,
+  // 2026-12-06: 8 drew 21 characters under a field that still said 8, 200 drew 64, with no word).
+  const length = page.getByLabel('Length');
+  await expect(length).toHaveAttribute('min', '21');
+  await expect(length).toHaveAttribute('max', '64');
+  await expect(length).toHaveAttribute('step', '1');
+  const used = page.locator('#gen-length-used');
+  await expect(used).toHaveAttribute('role', 'status');
+  for (const [typed, n, why] of [
+    [
+      '8',
+      21,
+      /^Generated with 21 characters: fewer would not reach the strength a SIP password needs here\.$/,
+    ],
+    ['-5', 21, /^Generated with 21 characters: fewer would not reach/],
+    ['16.5', 21, /^Generated with 21 characters: fewer would not reach/],
+    ['200', 64, /^Generated with 64 characters, the most the generator makes\.$/],
+    ['30.5', 31, /^Generated with 31 characters: the length is a whole number, from 21 to 64\.$/],
+    ['', 24, /^Generated with 24 characters, as no length was given\.$/],
+  ] as const) {
+    await length.fill(typed);
+    await page.getByRole('button', { name: 'Generate strong password' }).click();
+    await expect(length).toHaveValue(String(n));
+    await expect(page.getByLabel('New SIP password')).toHaveValue(new RegExp(`^.{${n}}$`));
+    await expect(used).toHaveText(why);
+  }
+  await expect(length).toHaveAccessibleDescription(
+    /^From 21 to 64 characters\. Fewer than 21 would not reach the strength a SIP password needs here\. Generated with 24 characters/,
+  );
+
   // A generated one is accepted and confirmed by the switch. The refusal was about the weak one: it
   // goes with it, not left beside a strong password (break-25).
   await page.getByRole('button', { name: 'Generate strong password' }).click();
+  // The length was used as typed: nothing to say about it.
+  await expect(used).toBeEmpty();
   await expect(page.getByRole('meter', { name: 'Password strength' })).toHaveAttribute(
     'aria-valuetext',
     /strong/i,

@@ -30,6 +30,16 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
   // A client navigation: axe must see the misdial form, not the block page it is leaving.
   await expect(page.getByLabel('Number you meant to dial')).toBeVisible();
   await expectAccessible(page);
+  // Sent empty: every field is told at once, the calls to choose among them (tester, 2026-12-06: the
+  // calls were told only once the other fields were filled in and the form was sent again).
+  await page.getByRole('button', { name: 'Request unblock' }).click();
+  await expect(page.locator('#calls-error')).toHaveText('Choose the call or calls that were the misdial.');
+  await expect(page.locator('#intendedNumber-error')).toHaveText('Enter the number you meant to dial.');
+  await expect(page.locator('#whatHappened-error')).toHaveText('Tell us in a sentence or two what happened.');
+  await expect(page.locator('#callbackPhone-error')).toHaveText(
+    'Enter a phone number we can call you back on.',
+  );
+  expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, harbor.blockId)).toHaveLength(0);
   await page.getByLabel('Number you meant to dial').fill('12');
   // A pasted PBX log of 70 KB: the text area keeps the first 2000 characters (what the action takes),
   // so the POST stays under the actions' 64 KB limit, where Next answered 500 and the error page.

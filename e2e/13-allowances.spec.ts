@@ -231,6 +231,24 @@ test('a request still waiting when the switch lifts the block is closed: out of 
   await expect(staff.getByText(/ended by Tollgate: the block was lifted/)).toBeVisible();
   await expect(staff.getByRole('form', { name: 'Approve: Somalia (SO), 4 h' })).toHaveCount(0);
   await expectAccessible(staff);
+
+  // The switch places a new block. On its page the closed request no longer says every country can
+  // be called (tester, 2026-12-06): calling is blocked again, and the way to ask is right there.
+  await sim('/_sim/fraud', { method: 'POST', body: { accountNumber: d.number, to: '+252611234567' } });
+  const newBlock = async () =>
+    query<{ id: string }>(
+      `SELECT b.id FROM "Block" b JOIN "CustomerAccount" a ON a.id = b."accountId" WHERE a.number = ? AND b.status = 'active'`,
+      d.number,
+    )[0]?.id;
+  await expect.poll(newBlock).toBeTruthy();
+  await customer.goto(`/blocks/${await newBlock()}`);
+  const allowances = customer.getByRole('list', { name: 'Allowed destinations' });
+  await expect(allowances.getByRole('listitem')).toHaveText([
+    /^Somalia \(SO\): closed without a decision on .+, when the block in force then was lifted\. International calling is blocked again now\. If you still need to call this country, ask again with “Allow one country for a while” below\.$/,
+  ]);
+  await expect(customer.getByText(/Every country can be called/)).toHaveCount(0);
+  await expect(customer.getByRole('link', { name: 'Allow one country for a while' })).toBeVisible();
+  await expectAccessible(customer);
 });
 
 test('an allowance asked for in two tabs: the second is told, and its page shows the first; then the block lifted', async ({

@@ -12,22 +12,31 @@ import { ZONED } from '@/lib/time/format';
 import { Countdown } from './countdown';
 import { buttonClass } from '@/components/ui/button-class';
 
+/** Where an allowance can be asked for again, as AllowanceStatus words it. */
+export type AskAgain = 'here' | 'elsewhere' | 'none';
+
 /**
- * One allowance's state as the block page says it (allowance.status.*): `country` named, `until` and
- * `endedAt` already formatted. A denial gives its reason: an agent's words as they typed them, line
- * breaks kept (KeptLines), or a note Tollgate stored (a request a new block closed) in the reader's
- * words (lib/i18n/stored.ts). Server components only (reads the whole catalogue for such a note).
+ * One allowance's state as the block page says it (allowance.status.*, the status as
+ * allowancesForBlockPage gives it: true of the account now): `country` named, `until` and `endedAt`
+ * already formatted. A denial gives its reason: an agent's words as they typed them, line breaks kept
+ * (KeptLines), or a note Tollgate stored (a request a new block closed) in the reader's words
+ * (lib/i18n/stored.ts). `ask`: where a request closed by an earlier lift can be asked again while a
+ * block is in force (`closedBlocked`): `here` (this page offers "Allow one country for a while"),
+ * `elsewhere` (the page of the account's other block in force), `none` (no page offers it now: the
+ * block is being lifted). Server components only (reads the whole catalogue for such a note).
  */
 export function AllowanceStatus({
   allowance: a,
   country,
   until,
   endedAt,
+  ask = 'none',
 }: {
   allowance: { status: string; hours: number; denial: string | null };
   country: string;
   until: string;
   endedAt: string;
+  ask?: AskAgain;
 }) {
   const t = useTranslations('allowance');
   const all = useTranslations() as unknown as Translate;
@@ -38,6 +47,7 @@ export function AllowanceStatus({
         hours: a.hours,
         until,
         at: endedAt,
+        ask,
         note: () => <KeptLines text={storedText(all, a.denial)} />,
       })}
     </>
@@ -71,6 +81,9 @@ export async function BlockAllowances({
   // the block page's provider sends `unblock` only.
   const countdownMessages = pickMessages(await getMessages(), ['allowance.countdown']);
   const waiting = list.some((a) => a.status === 'sending' || a.status === 'active');
+  // The link below is offered while this block is in force; while it is being lifted, only the
+  // account's other block in force (if any) offers it.
+  const ask: AskAgain = block.status === 'active' ? 'here' : block.otherOpenBlockId ? 'elsewhere' : 'none';
   return (
     <section aria-labelledby="allowances" className="flex flex-col gap-3">
       {waiting ? <AutoRefresh everyMs={5000} watch={watch} /> : null}
@@ -92,6 +105,7 @@ export async function BlockAllowances({
                     country={country}
                     until={at(a.until)}
                     endedAt={at(a.endedAt)}
+                    ask={ask}
                   />
                   {a.status === 'active' && a.until ? (
                     <>

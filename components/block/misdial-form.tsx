@@ -18,7 +18,8 @@ type Call = { id: string; label: string };
  * checkboxes and the question is asked in the plural when there are several (unblock.misdial.legend).
  * Only a lone call comes ticked: of several, the customer ticks the misdials themselves (a first call
  * ticked for them reached support as "the customer marked 1 of these calls"). None ticked is refused
- * by the server (outcome.request.chooseCalls), shown under the boxes, which are marked invalid.
+ * by the server (outcome.field.misdialCalls) with every other field's problem of the same submission
+ * (lib/requests/fields.ts), shown under the boxes, which are marked invalid.
  * `closed`: nothing can be asked any more (UnblockRequestForm).
  */
 export function MisdialForm({

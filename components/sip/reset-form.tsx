@@ -20,14 +20,18 @@ import {
   generatePassword,
   lengthNote,
 } from '@/lib/passwords/generate';
-import { noteText } from '@/lib/i18n/note';
+import { type Note, noteText } from '@/lib/i18n/note';
 import { contextWords } from '@/lib/passwords/words';
 import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 
-/** The form's fixed words (catalogue keys reset.*), translated by the server page. */
+/**
+ * The form's fixed words (catalogue keys reset.*; `lengthHint`, password.generate.lengthHint with this
+ * rule's range), translated by the server page, so they are on the page from its first paint.
+ */
 export type ResetWords = Record<
   | 'updated'
+  | 'lengthHint'
   | 'copy'
   | 'copied'
   | 'liftQueued'
@@ -78,6 +82,24 @@ type Props = {
 };
 type Result = ActionState<{ liftQueued: boolean }>;
 
+/** Why Generate used another length than the Length field held (password.generate.lengthUsed `why`). */
+type LengthChange = 'short' | 'long' | 'whole' | 'empty';
+
+/**
+ * The length Generate uses for `typed`, the Length field's value (a number field gives '' for empty or
+ * unreadable text): a whole number from `shortest` (generatedLengthFor: the shortest draw that reaches
+ * the SIP rule's strength) to GENERATED_MAX, and `why` it differs from what was typed, or null when it
+ * does not. Empty: GENERATED_DEFAULT (or `shortest` when longer); a fraction is rounded; then clamped.
+ */
+export function lengthToUse(typed: string, shortest: number): { length: number; why: LengthChange | null } {
+  const n = typed.trim() === '' ? NaN : Number(typed);
+  if (!Number.isFinite(n)) return { length: Math.max(GENERATED_DEFAULT, shortest), why: 'empty' };
+  const whole = Math.round(n);
+  if (whole < shortest) return { length: shortest, why: 'short' };
+  if (whole > GENERATED_MAX) return { length: GENERATED_MAX, why: 'long' };
+  return { length: whole, why: whole === n ? null : 'whole' };
+}
+
 export function ResetForm({
   credentialId,
   idempotencyKey,
@@ -97,7 +119,11 @@ export function ResetForm({
   const [visible, setVisible] = useState(false);
   // The rule sets the shortest length a generated password passes it at (a strict provider's 10^30).
   const shortest = generatedLengthFor(minGuessesLog10);
-  const [length, setLength] = useState(Math.max(GENERATED_DEFAULT, shortest));
+  // The Length field as typed (a number field's value: '' when empty or unreadable). Generate writes
+  // back the length it used, and says why when that is not what was typed (`changed`, a note in the
+  // field's live region): it used to draw 21 characters under a field that still said 8, silently.
+  const [lengthText, setLengthText] = useState(String(Math.max(GENERATED_DEFAULT, shortest)));
+  const [changed, setChanged] = useState<Note | null>(null);
   const [simple, setSimple] = useState(false);
   // The one display of the new password comes from the browser's own memory, never from the server.
   const submitted = useRef('');
@@ -144,7 +170,19 @@ export function ResetForm({
   const redraws = useRef(0);
   const generate = (again = false) => {
     redraws.current = again ? redraws.current + 1 : 0;
-    const p = generatePassword(Math.max(length, shortest), simple, contextWords([...userInputs, username]));
+    const used = lengthToUse(lengthText, shortest);
+    if (!again) {
+      setLengthText(String(used.length));
+      setChanged(
+        used.why
+          ? {
+              key: 'password.generate.lengthUsed',
+              values: { why: used.why, length: used.length, min: shortest, max: GENERATED_MAX },
+            }
+          : null,
+      );
+    }
+    const p = generatePassword(used.length, simple, contextWords([...userInputs, username]));
     generated.current = p;
     setPassword(p);
     setEdited(true);
@@ -159,9 +197,14 @@ export function ResetForm({
     )
       generate(true);
   });
-  const note = lengthNote(length);
+  const typed = Number(lengthText);
+  const note = lengthText.trim() !== '' && Number.isFinite(typed) ? lengthNote(typed) : null;
   const errors = edited ? undefined : state?.fieldErrors?.password;
-  const tNotes = useLazyTranslator(locale, messages, engaged || password !== '' || note !== null);
+  const tNotes = useLazyTranslator(
+    locale,
+    messages,
+    engaged || password !== '' || note !== null || changed !== null,
+  );
 
   if (state?.ok && shown !== null) {
     return (
@@ -206,11 +249,16 @@ export function ResetForm({
             <input
               id="gen-length"
               type="number"
+              inputMode="numeric"
               min={shortest}
               max={GENERATED_MAX}
-              value={length}
-              onChange={(e) => setLength(Number(e.target.value))}
-              aria-describedby={note ? 'gen-length-note' : undefined}
+              step={1}
+              value={lengthText}
+              onChange={(e) => {
+                setLengthText(e.target.value);
+                setChanged(null);
+              }}
+              aria-describedby={`gen-length-hint gen-length-used${note ? ' gen-length-note' : ''}`}
               className="w-24 rounded-md border border-slate-400 px-2 py-1"
             />
           </div>
@@ -223,6 +271,16 @@ export function ResetForm({
             />
             {w.simple}
           </label>
+        </div>
+        <div className="flex flex-col gap-1">
+          <p id="gen-length-hint" className="text-sm text-slate-600">
+            {w.lengthHint}
+          </p>
+          {/* Always there, so a screen reader hears what Generate changed in the field (a live region
+              added together with its words is often not read). */}
+          <p id="gen-length-used" role="status" className="text-sm text-slate-800">
+            {changed && tNotes ? noteText(tNotes, changed) : null}
+          </p>
         </div>
         {note ? (
           <p id="gen-length-note" className="text-sm text-amber-900" aria-live="polite">

@@ -14,7 +14,8 @@ import {
   grantAllowance,
   grantAllowanceSchema,
 } from './decide';
-import { requestAllowance, requestAllowanceSchema } from './request';
+import { postedForm } from '@/lib/requests/fields';
+import { requestAllowance } from './request';
 
 // Server actions for destination allowances (issue 16). Each goes through userAction (session,
 // role, second factor, zod) and then the domain; the domain scopes every read to the caller.
@@ -27,7 +28,9 @@ import { requestAllowance, requestAllowanceSchema } from './request';
  * firewall forms do (lib/requests/actions.ts refreshesRequestPage). Not `invalid` nor `throttled`.
  */
 export const requestAllowanceAction = userAction(
-  requestAllowanceSchema,
+  // The block's id only: requestAllowance checks every other field at once, with the block's rules
+  // (lib/requests/fields.ts), so the form is told all its problems on its first submission.
+  postedForm,
   async (input, { user, meta }) => {
     const r = await requestAllowance(user, input, meta);
     if (!r.ok && (r.code === 'conflict' || r.code === 'refused'))

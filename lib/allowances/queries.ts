@@ -12,6 +12,8 @@ import { accountBlocked } from './blocked';
 import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { encodeCursor } from '@/lib/staff/cursor';
+import { storeNote } from '@/lib/i18n/stored';
+import { OPEN_STATUSES } from './rules';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
 export type AllowanceView = {
@@ -43,11 +45,20 @@ const view = (a: Omit<AllowanceView, 'denial'> & { decisionNote: string | null }
 
 /**
  * The allowances of the account of one of the user's blocks, newest first (at most 20); [] for any
- * other id. An allowance still in force on the switch while the account is no longer blocked
- * (accountBlocked) comes back with status `unneeded`: every country can be called, so the page shows
- * no "calls allowed until…" and no countdown for it; an ended one, `endedUnblocked` (not "blocked again").
- * `known.blocked`: accountBlocked as the caller has just read it (the block page knows it from its
- * block and the account's other open block), so it is not asked again; else it is read here.
+ * other id. Each comes with the status its words on the page (allowance.status.*) must have to be
+ * true of the account NOW, blocked or not (accountBlocked), whatever it was when the row last changed:
+ * - not blocked: one still in force on the switch is `unneeded` (every country can be called: no
+ *   "calls allowed until…", no countdown); an ended one `endedUnblocked` (not "blocked again"); a
+ *   request a new block closed (`denied` with Tollgate's history.allowanceNewBlock, which says "ask
+ *   for it again") `deniedUnneeded`.
+ * - blocked: a request the lift of an earlier block closed (`closed`, whose words say "every country
+ *   can be called") is `closedBlocked`, or `closedAskedAgain` when the account has asked for that
+ *   country again since (an allowance of it asked for, on its way or in force: rules.ts OPEN_STATUSES);
+ *   an ended one is `endedRenewed` while a newer one for that country is in force ("blocked again"
+ *   would deny the one listed above it).
+ * Every other status is shown as stored. `known.blocked`: accountBlocked as the caller has just read
+ * it (the block page knows it from its block and the account's other open block), so it is not asked
+ * again; else it is read here.
  */
 export async function allowancesForBlockPage(
   userId: string,
@@ -62,8 +73,34 @@ export async function allowancesForBlockPage(
     }),
     known ? known.blocked : accountBlocked(db, accountId),
   ]);
-  const unblocked: Record<string, string> = { active: 'unneeded', ended: 'endedUnblocked' };
-  return rows.map((r) => view(!blocked && unblocked[r.status] ? { ...r, status: unblocked[r.status] } : r));
+  const now = { blocked, ...countriesNow(rows) };
+  return rows.map((r) => view({ ...r, status: statusNow(r, now) }));
+}
+
+/** The countries of `rows` with an allowance in force (`active`), and with one open (OPEN_STATUSES). */
+function countriesNow(rows: { country: string; status: string }[]) {
+  const of = (statuses: readonly string[]) =>
+    new Set(rows.filter((r) => statuses.includes(r.status)).map((r) => r.country));
+  return { inForce: of(['active']), open: of(OPEN_STATUSES) };
+}
+
+/** The note Tollgate stores on a request a new block closed (operations.ts closeWaitingRequests). */
+const NEW_BLOCK_NOTE = storeNote('history.allowanceNewBlock');
+
+/** allowancesForBlockPage's status of one allowance `a`, for the account as it is `now`. */
+function statusNow(
+  a: { country: string; status: string; decisionNote: string | null },
+  now: { blocked: boolean; inForce: Set<string>; open: Set<string> },
+): string {
+  if (!now.blocked) {
+    if (a.status === 'active') return 'unneeded';
+    if (a.status === 'ended') return 'endedUnblocked';
+    if (a.status === 'denied' && a.decisionNote === NEW_BLOCK_NOTE) return 'deniedUnneeded';
+    return a.status;
+  }
+  if (a.status === 'closed') return now.open.has(a.country) ? 'closedAskedAgain' : 'closedBlocked';
+  if (a.status === 'ended' && now.inForce.has(a.country)) return 'endedRenewed';
+  return a.status;
 }
 
 /** Who holds a waiting allowance request now (lib/allowances/claim.ts), or null: its claim in force at `now`. */

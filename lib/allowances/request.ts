@@ -8,7 +8,13 @@ import { db } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { countryName } from '@/lib/phone/format';
-import { checkCallbackNumber } from '@/lib/phone/callback';
+import {
+  CALLBACK_PHONE,
+  callbackPhoneFor,
+  checkForm,
+  noteIssue,
+  type PostedForm,
+} from '@/lib/requests/fields';
 import { accountCountry } from '@/lib/phone/plan';
 import { localeOf } from '@/lib/i18n/locales';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
@@ -18,49 +24,69 @@ import { latestBlockInForce } from './blocked';
 // A customer asks for a destination allowance from the block page (issue 16). Nothing reaches the
 // switch here: support calls the account holder back and decides (lib/allowances/decide.ts).
 
+/**
+ * The customer's allowance form as far as it can be checked without its block (requestAllowance
+ * checks the posted form with it and the block's rules: requestSchemaFor). Messages are catalogue keys.
+ */
 export const requestAllowanceSchema = z.object({
   blockId: z.string().min(1).max(64),
   ...allowanceFields,
   // The same field, rule and note as a misdial's (lib/requests/submit.ts).
-  callbackPhone: z.string().trim().min(1, 'outcome.field.callbackPhone').max(40),
+  callbackPhone: CALLBACK_PHONE,
 });
+
+/**
+ * requestAllowanceSchema with the rules of the block's account, each on its own field: the country
+ * is one it may ask for (rules.ts countryProblem: known, not its own `home` country, named in
+ * `locale`), the callback phone one support may call (callbackPhoneFor, against the block's trigger
+ * call `destinations`). Every field is checked on every submission (lib/requests/fields.ts checkForm).
+ */
+function requestSchemaFor(home: string, destinations: string[], locale: string) {
+  return requestAllowanceSchema.extend({
+    country: allowanceFields.country.superRefine((country, ctx) => {
+      const problem = countryProblem(country, home, locale);
+      if (problem) noteIssue(ctx, problem);
+    }),
+    callbackPhone: callbackPhoneFor(accountCountry(home), destinations, locale),
+  });
+}
 
 /** The new allowance's id, or why not (notes under outcome.allowance.*, field notes under outcome.field.allowance.*). */
 export type AllowanceOutcome = Outcome<{ allowanceId: string }>;
 
 /**
- * Records a request `{country, hours (1–72), reason, callbackPhone}` for the block's account, scoped
- * to the caller's accounts (another id → not_found). Refused with a note, changing nothing, when the
- * block is not in force, the country is unknown or the account's own, the callback number is one
- * support must not call (lib/phone/callback.ts, as for a misdial), or an allowance for that country
- * is already asked for or in force. Filed under the account's newest block in force (blocked.ts
- * latestBlockInForce), whichever block's page it was asked from. The callback number is stored in E.164. Audited as
- * `allowance.requested` (without the number).
+ * Records a request `{country, hours (1–72), reason, callbackPhone}` (`posted`: the allowance form as
+ * sent, with the block's id) for the block's account, scoped to the caller's accounts (another id →
+ * not_found). Refused with a note, changing nothing, when the block is not in force; with every
+ * field's problem at once (`invalid`) when a field breaks its rule: the country unknown or the
+ * account's own, the callback number one support must not call (lib/phone/callback.ts, as for a
+ * misdial), and the form's own rules (requestAllowanceSchema); as a conflict when an allowance for
+ * that country is already asked for or in force. Filed under the account's newest block in force
+ * (blocked.ts latestBlockInForce), whichever block's page it was asked from. The callback number is
+ * stored in E.164. Audited as `allowance.requested` (without the number).
  */
 export async function requestAllowance(
   user: CurrentUser,
-  input: z.output<typeof requestAllowanceSchema>,
+  posted: PostedForm,
   meta: RequestMeta,
 ): Promise<AllowanceOutcome> {
   const block = await db.block.findFirst({
-    where: { id: input.blockId, account: memberOf(user.id) },
+    where: { id: posted.blockId, account: memberOf(user.id) },
     include: { account: true, calls: { select: { to: true } } },
   });
   if (!block) return missing();
   if (block.status !== 'active') return fail('refused', 'outcome.allowance.blockNotActive');
   const locale = localeOf(user);
-  const problem = countryProblem(input.country, block.account.country, locale);
-  const callback = checkCallbackNumber(
-    input.callbackPhone,
-    accountCountry(block.account.country),
-    block.calls.map((c) => c.to),
-    locale,
+  const checked = checkForm(
+    requestSchemaFor(
+      block.account.country,
+      block.calls.map((c) => c.to),
+      locale,
+    ),
+    posted,
   );
-  const fieldErrors = {
-    ...(problem ? { country: [problem] } : {}),
-    ...(callback.ok ? {} : { callbackPhone: [callback.note] }),
-  };
-  if (problem || !callback.ok) return fail('invalid', 'outcome.correctFields', undefined, fieldErrors);
+  if (!checked.ok) return fail('invalid', 'outcome.correctFields', undefined, checked.fieldErrors);
+  const input = checked.data;
   if ((await consume('unblockRequest', user.id)).rejected)
     return fail('throttled', 'outcome.request.tooMany');
   return db.$transaction(async (tx): Promise<AllowanceOutcome> => {
@@ -87,7 +113,7 @@ export async function requestAllowance(
         country: input.country,
         hours: input.hours,
         reason: input.reason,
-        callbackPhone: callback.stored,
+        callbackPhone: input.callbackPhone,
         requestedById: user.id,
       },
     });

@@ -10,13 +10,8 @@ import {
 } from '@/lib/requests/decide';
 import { releaseRequest, releaseSchema, takeRequest, takeSchema } from '@/lib/requests/claim';
 import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter';
-import {
-  firewallSchema,
-  misdialSchema,
-  submitFirewall,
-  submitMisdial,
-  withdrawRequest,
-} from '@/lib/requests/submit';
+import { postedForm } from '@/lib/requests/fields';
+import { submitFirewall, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
 import { redirectIfOk, staffAction, userAction } from '@/lib/server/safe-action';
 import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 
@@ -46,15 +41,18 @@ const submitted = <R extends { ok: boolean; code?: string }>(r: R, blockId: stri
   return redirectIfOk(r, `/blocks/${blockId}?request=submitted`);
 };
 
+// The misdial and firewall forms: the wrapper checks the block's id only (postedForm); the domain
+// checks every other field at once, with the rules that need the block (lib/requests/fields.ts), so
+// a form is told all its problems on its first submission, not the block's rules once the rest pass.
 export const misdialAction = userAction(
-  misdialSchema,
+  postedForm,
   async (input, { user, meta }) =>
     submitted(await submitMisdial(user, input, meta), input.blockId, '/blocks/[id]/misdial'),
   { echo: ['callIds[]', 'intendedNumber', 'whatHappened', 'callbackPhone'] },
 );
 
 export const firewallAction = userAction(
-  firewallSchema,
+  postedForm,
   async (input, { user, meta }) =>
     submitted(await submitFirewall(user, input, meta), input.blockId, '/blocks/[id]/firewall'),
   {

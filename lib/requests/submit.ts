@@ -10,9 +10,16 @@ import { recordRequestStep } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
-import { checkCallbackNumber } from '@/lib/phone/callback';
 import { exampleNumber, parseUserPhone } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
+import type { CountryCode } from 'libphonenumber-js/max';
+import {
+  CALLBACK_PHONE,
+  callbackPhoneFor,
+  checkForm,
+  noteIssue,
+  type PostedForm,
+} from '@/lib/requests/fields';
 import { FIREWALL_CHECKS } from '@/lib/requests/doors';
 import { NO_CLAIM } from '@/lib/requests/claim-columns';
 import type { Note } from '@/lib/i18n/note';
@@ -24,17 +31,49 @@ import { isUniqueViolation } from '@/lib/server/db/errors';
 /** The most calls one misdial request may mark (the misdial page lists at most this many, the latest). */
 export const MAX_MARKED_CALLS = 200;
 
+/**
+ * The misdial form as far as it can be checked without its block (the action wrapper does not use it:
+ * submitMisdial checks the posted form with misdialSchemaFor, which adds the block's rules). Every
+ * field is required: at least one call ticked (`callIds[]`, absent when none is), the number meant,
+ * what happened (10 characters or more), a callback phone. Messages are catalogue keys.
+ */
 export const misdialSchema = z.object({
   blockId: z.string().min(1).max(64),
   'callIds[]': z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string(), z.array(z.string())], 'outcome.field.misdialCalls')
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().max(64)).min(1, 'outcome.field.misdialCalls').max(MAX_MARKED_CALLS))
-    .optional(),
+    .pipe(z.array(z.string().max(64)).min(1, 'outcome.field.misdialCalls').max(MAX_MARKED_CALLS)),
   intendedNumber: z.string().trim().min(1, 'outcome.field.intendedNumber').max(40),
   whatHappened: z.string().trim().min(10, 'outcome.field.whatHappened').max(2000),
-  callbackPhone: z.string().trim().min(1, 'outcome.field.callbackPhone').max(40),
+  callbackPhone: CALLBACK_PHONE,
 });
+
+/**
+ * misdialSchema with the rules of one block (`block`: its account's country, its trigger calls' ids
+ * and destinations), each on its own field: the calls ticked are the block's
+ * (`outcome.request.callsOfBlock`); the number meant reads as a number dialled from the account's
+ * country (stored E.164; else `outcome.request.intendedInvalid` with an example of that country,
+ * as the field's hint gives); the callback phone is one support may call (callbackPhoneFor, notes in
+ * `locale`). Every field is checked on every submission (lib/requests/fields.ts checkForm).
+ */
+function misdialSchemaFor(block: RequestBlock, locale: string) {
+  const base = misdialSchema.shape;
+  return misdialSchema.extend({
+    'callIds[]': base['callIds[]'].superRefine((ids, ctx) => {
+      if (ids.some((id) => !block.callIds.includes(id)))
+        noteIssue(ctx, { key: 'outcome.request.callsOfBlock' });
+    }),
+    intendedNumber: base.intendedNumber.transform(
+      (typed, ctx) =>
+        parseUserPhone(typed, block.country) ??
+        noteIssue(ctx, {
+          key: 'outcome.request.intendedInvalid',
+          values: { example: exampleNumber(block.country) },
+        }),
+    ),
+    callbackPhone: callbackPhoneFor(block.country, block.destinations, locale),
+  });
+}
 
 /**
  * ipaddr.js's names of the ranges a PBX cannot reach the switch from over the internet: private
@@ -53,6 +92,11 @@ const NOT_PUBLIC = new Set([
   'multicast',
 ]);
 
+/**
+ * The firewall form as far as it can be checked without its block (submitFirewall checks the posted
+ * form with it and the block's callback rule, callbackPhoneFor): the five confirmations ticked, the
+ * PBX's public address, what happened (optional), a callback phone. Messages are catalogue keys.
+ */
 export const firewallSchema = z.object({
   blockId: z.string().min(1).max(64),
   voicemailDisa: z.literal('on', 'outcome.field.voicemailDisa'),
@@ -68,7 +112,7 @@ export const firewallSchema = z.object({
     .pipe(z.union([z.ipv4(), z.ipv6()], 'outcome.field.pbxIp'))
     .refine((ip) => !NOT_PUBLIC.has(ipaddr.process(ip).range()), 'outcome.field.pbxIpNotPublic'),
   whatHappened: z.string().trim().max(2000).default(''),
-  callbackPhone: z.string().trim().min(1, 'outcome.field.callbackPhone').max(40),
+  callbackPhone: CALLBACK_PHONE,
 });
 
 /** A filed request's id, or why not (not_found: not a block of the caller's accounts; notes under outcome.request). */
@@ -82,22 +126,31 @@ async function openBlock(userId: string, blockId: string) {
   });
 }
 
-type Common = { blockId: string; callbackPhone: string; whatHappened: string };
+/** What a request's rules need of its block: the account's country, the trigger calls' ids and destinations. */
+type RequestBlock = { country: CountryCode; callIds: string[]; destinations: string[] };
 
+/** A request's checked fields: the story and callback number every kind has, and the kind's own columns. */
+type Checked =
+  | { ok: true; whatHappened: string; callbackPhone: string; data: Record<string, unknown> }
+  | { ok: false; fieldErrors: Record<string, Note[]> };
+
+/**
+ * Files a request of `kind` about the caller's block `blockId`: the block must be theirs (else
+ * not_found), in force and not placed by support (else refused); `check` then checks every field
+ * of the posted form against the block's rules at once (an `invalid` refusal with all their notes);
+ * then the rate limit, and the request is written under the account's lock.
+ */
 async function create(
   user: CurrentUser,
   meta: RequestMeta,
-  input: Common,
-  build: (
-    country: string,
-    callIds: string[],
-  ) => { fieldErrors?: Record<string, Note[]>; data?: Record<string, unknown> },
+  blockId: string,
+  check: (block: RequestBlock, locale: string) => Checked,
   kind: 'misdial' | 'firewall',
 ): Promise<SubmitResult> {
-  const block = await openBlock(user.id, input.blockId);
+  const block = await openBlock(user.id, blockId);
   if (!block) {
     const exists = await db.block.findFirst({
-      where: { id: input.blockId, account: memberOf(user.id) },
+      where: { id: blockId, account: memberOf(user.id) },
       select: { reason: true, status: true },
     });
     if (!exists) return missing();
@@ -105,23 +158,15 @@ async function create(
       return fail('refused', 'outcome.request.manualBlock');
     return fail('refused', 'outcome.request.notActive');
   }
-  const country = accountCountry(block.account.country);
-  const callback = checkCallbackNumber(
-    input.callbackPhone,
-    country,
-    block.calls.map((c) => c.to),
+  const checked = check(
+    {
+      country: accountCountry(block.account.country),
+      callIds: block.calls.map((c) => c.id),
+      destinations: block.calls.map((c) => c.to),
+    },
     localeOf(user),
   );
-  const built = build(
-    country,
-    block.calls.map((c) => c.id),
-  );
-  const fieldErrors = {
-    ...(built.fieldErrors ?? {}),
-    ...(callback.ok ? {} : { callbackPhone: [callback.note] }),
-  };
-  if (Object.keys(fieldErrors).length)
-    return fail('invalid', 'outcome.correctFields', undefined, fieldErrors);
+  if (!checked.ok) return fail('invalid', 'outcome.correctFields', undefined, checked.fieldErrors);
   if ((await consume('unblockRequest', user.id)).rejected)
     return fail('throttled', 'outcome.request.tooMany');
   try {
@@ -139,9 +184,9 @@ async function create(
           kind,
           openKey: block.id,
           submittedById: user.id,
-          whatHappened: input.whatHappened,
-          callbackPhone: callback.ok ? callback.stored : '',
-          ...built.data,
+          whatHappened: checked.whatHappened,
+          callbackPhone: checked.callbackPhone,
+          ...checked.data,
         },
       });
       await recordRequestStep(
@@ -176,42 +221,56 @@ async function create(
   }
 }
 
-export function submitMisdial(user: CurrentUser, input: z.output<typeof misdialSchema>, meta: RequestMeta) {
+/**
+ * Files a misdial unblock request from the posted misdial form (`posted`: the block's id and the
+ * fields as sent), every field checked at once against the block (misdialSchemaFor): the calls
+ * ticked (JSON ids), the number meant (E.164) and the callback number are stored. Refusals as create.
+ */
+export function submitMisdial(user: CurrentUser, posted: PostedForm, meta: RequestMeta) {
   return create(
     user,
     meta,
-    input,
-    (country, blockCalls) => {
-      const errors: Record<string, Note[]> = {};
-      const ids = input['callIds[]'] ?? [];
-      if (ids.length === 0) errors['callIds[]'] = [{ key: 'outcome.request.chooseCalls' }];
-      if (ids.some((id) => !blockCalls.includes(id)))
-        errors['callIds[]'] = [{ key: 'outcome.request.callsOfBlock' }];
-      const intended = parseUserPhone(input.intendedNumber, country as never);
-      // The example is one of the account's country, as the field's hint gives (not always London's).
-      if (!intended)
-        errors.intendedNumber = [
-          { key: 'outcome.request.intendedInvalid', values: { example: exampleNumber(country) } },
-        ];
-      return Object.keys(errors).length
-        ? { fieldErrors: errors }
-        : { data: { intendedNumber: intended, misdialCallIds: JSON.stringify(ids) } };
+    posted.blockId,
+    (block, locale) => {
+      const r = checkForm(misdialSchemaFor(block, locale), posted);
+      if (!r.ok) return r;
+      return {
+        ok: true,
+        whatHappened: r.data.whatHappened,
+        callbackPhone: r.data.callbackPhone,
+        data: { intendedNumber: r.data.intendedNumber, misdialCallIds: JSON.stringify(r.data['callIds[]']) },
+      };
     },
     'misdial',
   );
 }
 
-export function submitFirewall(user: CurrentUser, input: z.output<typeof firewallSchema>, meta: RequestMeta) {
+/**
+ * Files a "firewall hardened" unblock request from the posted firewall form (`posted`), every field
+ * checked at once (firewallSchema, with the block's callback rule): the PBX address, the checklist
+ * (every box confirmed) and the callback number are stored. Refusals as create.
+ */
+export function submitFirewall(user: CurrentUser, posted: PostedForm, meta: RequestMeta) {
   return create(
     user,
     meta,
-    input,
-    () => ({
-      data: {
-        pbxIp: input.pbxIp,
-        checklist: JSON.stringify(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true]))),
-      },
-    }),
+    posted.blockId,
+    (block, locale) => {
+      const schema = firewallSchema.extend({
+        callbackPhone: callbackPhoneFor(block.country, block.destinations, locale),
+      });
+      const r = checkForm(schema, posted);
+      if (!r.ok) return r;
+      return {
+        ok: true,
+        whatHappened: r.data.whatHappened,
+        callbackPhone: r.data.callbackPhone,
+        data: {
+          pbxIp: r.data.pbxIp,
+          checklist: JSON.stringify(Object.fromEntries(FIREWALL_CHECKS.map((k) => [k, true]))),
+        },
+      };
+    },
     'firewall',
   );
 }

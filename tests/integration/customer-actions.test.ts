@@ -4,7 +4,7 @@ import { exampleNumber } from '@/lib/phone/format';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { seedBlock } from '@/lib/blocks/lifecycle';
 import { getDb } from '@/lib/server/db';
-import { misdialSchema, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
+import { submitMisdial, withdrawRequest } from '@/lib/requests/submit';
 import { resetSipPassword } from '@/lib/credentials/reset';
 import { changePortalPassword } from '@/lib/auth/change-password';
 import { renderMessage } from '@/lib/mail/render';
@@ -234,7 +234,7 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
             { key: 'outcome.request.intendedInvalid', values: { example: exampleNumber(account.country) } },
           ],
           callbackPhone: [{ key: 'outcome.callback.blockDestination' }],
-          'callIds[]': [{ key: 'outcome.request.chooseCalls' }],
+          'callIds[]': [{ key: 'outcome.field.misdialCalls' }],
         },
       });
       expect(
@@ -249,15 +249,14 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       const { account, users, creds } = await provisioned(true);
       const block = await blockOn(account, creds[0].username);
       const { 'callIds[]': _none, ...posted } = misdial(block.id, []);
-      const input = misdialSchema.parse(posted);
-      const r = await submitMisdial(asCustomer(users[0]), input, meta);
+      const r = await submitMisdial(asCustomer(users[0]), posted, meta);
       expect(inWords(r, 'en')).toMatchObject({
         ok: false,
         code: 'invalid',
         fieldErrors: { 'callIds[]': ['Choose the call or calls that were the misdial.'] },
       });
       expect(inWords(r, 'es').fieldErrors).toEqual({
-        'callIds[]': ['Elija la llamada o las llamadas que fueron un error de marcación.'],
+        'callIds[]': ['Elija la llamada o las llamadas que fueron una marcación errónea.'],
       });
       expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
     });

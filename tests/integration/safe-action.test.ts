@@ -284,6 +284,7 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     session.user = who('customer');
     const en = await misdial(undefined, form(bad));
     expect(en.fieldErrors).toEqual({
+      'callIds[]': ['Choose the call or calls that were the misdial.'],
       intendedNumber: ['Enter the number you meant to dial.'],
       whatHappened: ['Tell us in a sentence or two what happened.'],
       callbackPhone: ['Enter a phone number we can call you back on.'],
@@ -314,7 +315,12 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
       (await deny(undefined, form({ requestId: 'r1', denyReason: 'x'.repeat(1001) }))).fieldErrors,
     ).toEqual({ denyReason: ['Use como máximo 1000 caracteres.'] });
     session.user = who('customer');
-    const long = { blockId: 'b1', intendedNumber: '+44 20 7946 0958', whatHappened: 'y'.repeat(2001) };
+    const long = {
+      blockId: 'b1',
+      'callIds[]': ['c1'],
+      intendedNumber: '+44 20 7946 0958',
+      whatHappened: 'y'.repeat(2001),
+    };
     expect((await misdial(undefined, form({ ...long, callbackPhone: '1'.repeat(41) }))).fieldErrors).toEqual({
       // A number written as the reader writes it (tests/unit/message-numbers.test.ts): was "2000".
       whatHappened: ['Use at most 2,000 characters.'],
@@ -345,6 +351,64 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     const { issueMessage } = await import('@/lib/server/safe-action');
     const issues = signInSchema.safeParse({ email: 'dana@acme.example' }).error?.issues ?? [];
     expect(issues.map((i) => issueMessage(i, 'es'))).toEqual([notSent]);
+  });
+
+  // Found by a tester (2026-12-06): the misdial form sent empty was told of the number, the story and
+  // the callback phone, and of the calls to choose only once those were filled in: the rules that need
+  // the block ran only after the wrapper's schema passed. Each customer request form, through its real
+  // action, is told every field's problem on its first submission.
+  it('a customer request form is told every field’s problem at once: misdial, firewall, allowance', async () => {
+    const { makeAccount, makeBlock } = await import('@/tests/helpers/factory');
+    const { firewallAction, misdialAction } = await import('@/lib/requests/actions');
+    const { requestAllowanceAction } = await import('@/lib/allowances/actions');
+    const { account, users } = await makeAccount();
+    const block = await makeBlock(account.id, {
+      calls: [
+        { sipUsername: 'x', to: '+252611234567' },
+        { sipUsername: 'x', to: '+252611234568' },
+      ],
+    });
+    session.user = who('customer', { id: users[0]!.id, email: users[0]!.email });
+    /** The form as a browser posts it: these text fields as given, the others empty, no box ticked. */
+    const sent = (empty: string[], given: Record<string, string> = {}) =>
+      form({ blockId: block.id, ...Object.fromEntries(empty.map((n) => [n, ''])), ...given });
+
+    const misdial = await misdialAction(undefined, sent(['intendedNumber', 'whatHappened', 'callbackPhone']));
+    expect(misdial.message).toBe('Please correct the highlighted fields.');
+    expect(misdial.fieldErrors).toEqual({
+      'callIds[]': ['Choose the call or calls that were the misdial.'],
+      intendedNumber: ['Enter the number you meant to dial.'],
+      whatHappened: ['Tell us in a sentence or two what happened.'],
+      callbackPhone: ['Enter a phone number we can call you back on.'],
+    });
+    // The callback number support must not call (a destination of the block), with the boxes not ticked.
+    const firewall = await firewallAction(
+      undefined,
+      sent(['pbxIp', 'whatHappened'], { callbackPhone: '+252 61 123 4567' }),
+    );
+    expect(Object.keys(firewall.fieldErrors ?? {}).sort()).toEqual([
+      'callForwarding',
+      'callbackPhone',
+      'defaultPasswords',
+      'pbxIp',
+      'sipPorts',
+      'voicemailDisa',
+      'webAdmin',
+    ]);
+    // The account's own country, with the other fields empty.
+    const allowance = await requestAllowanceAction(
+      undefined,
+      sent(['hours', 'reason', 'callbackPhone'], { country: 'US' }),
+    );
+    expect(allowance.fieldErrors).toEqual({
+      country: [expect.stringMatching(/are national and are not blocked: no allowance is needed\.$/)],
+      hours: ['Enter how many hours, from 1 to 72.'],
+      reason: ['Tell us why you need to call this country (at least 10 characters).'],
+      callbackPhone: ['Enter a phone number we can call you back on.'],
+    });
+    // What was typed comes back with the errors.
+    expect(allowance.values).toMatchObject({ country: 'US' });
+    expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
   });
 
   it('staffAction and adminAction: the role wrappers refuse customers and, for admin, agents', async () => {

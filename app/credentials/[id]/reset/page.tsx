@@ -13,6 +13,7 @@ import { PageHead } from '@/components/ui/page-head';
 import { CredentialName } from '@/components/ui/credential-name';
 import { credentialCallName, credentialName } from '@/lib/accounts/credential-name';
 import { SIP_REFUSED_SHOWN } from '@/lib/passwords/sip-characters';
+import { GENERATED_MAX, generatedLengthFor } from '@/lib/passwords/generate';
 import { CREDENTIALS_CLIENT_NAMESPACES, pickMessages } from '@/lib/i18n/client-messages';
 import { pageTitle } from '@/lib/i18n/page-title';
 
@@ -32,6 +33,7 @@ export default async function ResetPage({
   if (!cred) notFound();
   const t = await getTranslations('reset');
   const tm = await getTranslations('password.meter');
+  const tg = await getTranslations('password.generate');
   const unsettled = await unsettledChange(cred.id);
   const format = await getFormatter();
   // Back to the block page it came from, when that block is of this credential's account.
@@ -80,6 +82,10 @@ export default async function ResetPage({
           liftQueued: t('liftQueued'),
           done: t('done'),
           generatedLegend: t('generatedLegend'),
+          lengthHint: tg('lengthHint', {
+            min: generatedLengthFor(env().SIP_PASSWORD_MIN_GUESSES_LOG10),
+            max: GENERATED_MAX,
+          }),
           length: t('length'),
           simple: t('simple'),
           generate: t('generate'),
