@@ -720,6 +720,17 @@ test('an admin creates, re-roles and disables a staff login; agents cannot manag
   await expect(roleReason).toHaveAttribute('aria-invalid', 'true');
   await expect(roleReason).toHaveAccessibleDescription(/Give a reason of at least 5 characters/);
   await expect(alex.getByRole('combobox', { name: `Role of ${rileyEmail}` })).toHaveValue('admin');
+  // Each reason's hint is worded for a staff login, not borrowed from the customer-login forms
+  // ("the customer's call, or the address it was used from": tester, staff console).
+  for (const label of [
+    `Reason to change the role of ${rileyEmail}`,
+    `Reason to disable ${rileyEmail}`,
+    `Reason to reset two-factor authentication of ${rileyEmail}`,
+  ]) {
+    const reason = alex.getByLabel(label, { exact: true });
+    await expect(reason).toHaveAccessibleDescription(/team lead’s request, or a ticket number/);
+    await expect(reason).not.toHaveAccessibleDescription(/customer/);
+  }
   await roleReason.fill('Runs the night shift from now on');
   await alex.getByRole('button', { name: `Change role of ${rileyEmail}` }).click();
   await expect(alex.getByText(`${rileyEmail} is now admin.`)).toBeVisible();

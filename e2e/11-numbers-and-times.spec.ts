@@ -72,7 +72,9 @@ test.describe('a customer in Madrid', () => {
     ).toBeVisible();
     await expectAccessible(page);
 
-    await boxes.first().check(); // of several calls, none comes ticked
+    // Of several calls none comes ticked: the customer ticks the two to Somalia (support sees which).
+    for (const at of ['6:30:00 AM GMT+1', '7:30:00 AM GMT+1'])
+      await page.getByLabel(ws(`Nov 1, 2026, ${at} — +252 61 123 4567 (Somalia) from numbers-desk`)).check();
     await page.getByLabel('Number you meant to dial').fill('(212) 555-0123');
     await page
       .getByLabel('What happened?')
@@ -109,6 +111,18 @@ test.describe('an agent in London', () => {
     await page.getByRole('link', { name: /Numbers Test Co \(ACC-1301\): misdial request/ }).click();
     await expect(page.getByRole('table')).toContainText(ws('Nov 1, 2026, 5:30:00 AM GMT+0'));
     await expect(page.getByRole('table')).toContainText(ws('Nov 1, 2026, 6:30:00 AM GMT+0'));
+    // The two calls the customer marked as the misdial say so in words, in a column of their own
+    // (tester: the page said "2 of these calls" and the table showed all four alike); the others not.
+    const calls = page.getByRole('table', { name: 'Calls that triggered the block, oldest first' });
+    await expect(calls.getByRole('columnheader', { name: 'Misdial' })).toBeVisible();
+    const marked = calls.getByRole('row').filter({ hasText: 'Marked by the customer' });
+    await expect(marked).toHaveCount(2);
+    await expect(marked.nth(0)).toContainText(ws('Nov 1, 2026, 5:30:00 AM GMT+0'));
+    await expect(marked.nth(1)).toContainText(ws('Nov 1, 2026, 6:30:00 AM GMT+0'));
+    const others = calls.getByRole('row').filter({ hasText: ws('Oct 25, 2026') });
+    await expect(others).toHaveCount(2);
+    for (const other of await others.all()) await expect(other).not.toContainText('Marked by the customer');
+    await expect(page.getByText('The customer marked 2 of these calls as the misdial.')).toBeVisible();
     await expect(page.getByText('On file for the account.')).toBeVisible();
     await expect(page.getByRole('link', { name: '+1 212 555 0100' })).toHaveAttribute(
       'href',
@@ -138,6 +152,9 @@ test.describe('an agent in Madrid, in Spanish', () => {
       `SELECT r.id FROM "UnblockRequest" r JOIN "CustomerAccount" a ON a.id = r."accountId" WHERE a.number = 'ACC-1301' ORDER BY r."createdAt" DESC LIMIT 1`,
     );
     await page.goto(`/staff/requests/${request!.id}`);
+    // The calls the customer marked, labelled in the agent's language.
+    await expect(page.getByRole('columnheader', { name: 'Marcación errónea' })).toBeVisible();
+    await expect(page.getByRole('row').filter({ hasText: 'Marcada por el cliente' })).toHaveCount(2);
     const clock = page.locator('dt:has-text("Su hora local") + dd');
     const time = clock.locator('time');
     const at = async () => Date.parse((await time.getAttribute('datetime'))!);

@@ -8,10 +8,14 @@ import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { formatCallDuration } from '@/lib/requests/call-summary';
 
-/** What the table needs: the customer's block page and the staff request page both pass theirs. */
+/**
+ * What the table needs: the customer's block page and the staff request page both pass theirs. A call
+ * the staff request page passes may carry `marked`: the customer marked it as the misdial
+ * (lib/requests/detail.ts); the customer's pages pass none.
+ */
 type CallsOf = {
   account: Pick<BlockView['account'], 'country'>;
-  calls: BlockView['calls'];
+  calls: (BlockView['calls'][number] & { marked?: boolean })[];
   /** Calls the switch listed beyond those stored (lib/blocks/trigger-calls.ts): "and N more calls". */
   callsNotKept: number;
 };
@@ -20,6 +24,12 @@ type CallsOf = {
  * The trigger calls of a block as a table. `more`: the calls given are some of `count` stored (the
  * latest, lib/blocks/queries.ts CALLS_SHOWN); when there are more, a line says how many there are and
  * links to `href`, the page that lists them all (`/blocks/{id}/calls`).
+ *
+ * When any call is `marked` (a misdial request's calls, on the staff request page), the table gets a
+ * first column, "Misdial", whose cell says "Marked by the customer" in each marked row and is empty in
+ * the others: the agent checks exactly those calls on the callback, and the words (not only the row's
+ * tint) say which they are, to a screen reader too (WCAG 1.4.1). Without a marked call, no column: the
+ * customer's own tables, and a firewall request's, are as before.
  */
 export async function TriggerCalls({
   block,
@@ -33,6 +43,8 @@ export async function TriggerCalls({
   const place = await getTranslations('ipPlace');
   const country = accountCountry(block.account.country);
   const partial = more && more.count > block.calls.length ? more : null;
+  const markedColumn = block.calls.some((c) => c.marked);
+  const columns = ['time', 'credential', 'number', 'country', 'ip', 'duration'] as const;
   return (
     <>
       {partial ? (
@@ -45,10 +57,8 @@ export async function TriggerCalls({
       ) : null}
       <DataTable
         caption={t('callsCaption')}
-        headers={(['time', 'credential', 'number', 'country', 'ip', 'duration'] as const).map((c) =>
-          t(`col.${c}`),
-        )}
-        minWidth="min-w-[40rem]"
+        headers={[...(markedColumn ? [t('col.marked')] : []), ...columns.map((c) => t(`col.${c}`))]}
+        minWidth={markedColumn ? 'min-w-[48rem]' : 'min-w-[40rem]'}
         note={
           <>
             {block.callsNotKept > 0 ? (
@@ -61,7 +71,16 @@ export async function TriggerCalls({
         {block.calls.map((c) => {
           const d = describeDialled(c.to, country, locale);
           return (
-            <tr key={c.id}>
+            <tr key={c.id} className={c.marked ? 'bg-amber-50' : undefined}>
+              {markedColumn ? (
+                <td>
+                  {c.marked ? (
+                    <span className="inline-block rounded border border-amber-700 px-1.5 py-0.5 text-xs font-semibold text-amber-950">
+                      {t('markedByCustomer')}
+                    </span>
+                  ) : null}
+                </td>
+              ) : null}
               <td className="whitespace-nowrap">
                 <When at={c.at} seconds />
               </td>

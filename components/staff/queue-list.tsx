@@ -9,14 +9,16 @@ type ItemWords = { link: string; block: string; calls: string };
 
 // What an item says that does not change while it waits (its link, its block line, its calls line)
 // is put in words once per judged request, locale and the fields it reads, like the hint's words
-// (likelihood-hint.tsx): lib/requests/queue.ts hands out the same `likelihood` object for a request
-// while it waits, and the WeakMap lets the words go with it. Each of those lines is an ICU format in
+// (likelihood-hint.tsx): lib/requests/queue.ts hands out the same `summary` object for a request
+// while it waits (every kind has one; a firewall request has no hint), and the WeakMap lets the
+// words go with it. Each of those lines is an ICU format in
 // next-intl (three an item, 75 a page); in a CPU profile of /staff the items' lines took ≈ 9 % of a
 // view (bench/README.md, "staff"). The "waiting" line changes every second and is formatted each view.
-const itemWords = new WeakMap<QueueItem['likelihood'], Map<string, ItemWords>>();
+const itemWords = new WeakMap<QueueItem['summary'], Map<string, ItemWords>>();
 
 /**
- * Pending requests, oldest first: everything needed to choose which customer to call next, and
+ * Pending requests, oldest first: everything needed to choose which customer to call next (a misdial
+ * request's hint among it; a firewall request has none), and
  * whether another agent has taken one already (who, since and until when: lib/requests/claim.ts).
  * Rendered on every queue view, so each article is plain elements: a plain link (no client
  * component per item), dates through formatters made once per locale and zone (lib/time/format.ts),
@@ -40,8 +42,8 @@ export function QueueList({ items, query = '' }: { items: QueueItem[]; query?: s
     return v;
   };
   const wordsOf = (r: QueueItem): ItemWords => {
-    let byKey = itemWords.get(r.likelihood);
-    if (!byKey) itemWords.set(r.likelihood, (byKey = new Map()));
+    let byKey = itemWords.get(r.summary);
+    if (!byKey) itemWords.set(r.summary, (byKey = new Map()));
     const key = [locale, r.account.name, r.account.number, r.kind, r.block.reason, r.block.status].join(
       '\u0000',
     );
@@ -113,7 +115,8 @@ export function QueueList({ items, query = '' }: { items: QueueItem[]; query?: s
               )}
               <p className="text-sm">{w.block}</p>
               <p className="text-sm">{w.calls}</p>
-              <LikelihoodHint likelihood={r.likelihood} id={`hint-${r.id}`} />
+              {/* A misdial request's hint; a firewall request claims no misdial and has none. */}
+              {r.likelihood ? <LikelihoodHint likelihood={r.likelihood} id={`hint-${r.id}`} /> : null}
             </article>
           </li>
         );

@@ -23,11 +23,12 @@ function RoleOptions() {
 
 /**
  * The reason a change to another staff login asks for (lib/staff/users.ts: 5 to 500 characters, for
- * the audit log), with the customer-login forms' hint: `id` unique per login and form, `label` naming
+ * the audit log), with a hint of its own, worded for a staff login (a team lead's request, a ticket),
+ * not the customer-login forms' (the customer's call): `id` unique per login and form, `label` naming
  * the change and the login.
  */
 function ReasonField({ id, label, field }: { id: string; label: string; field: FormKit['field'] }) {
-  const t = useTranslations('staff.logins');
+  const t = useTranslations('staff.users');
   return (
     <Field
       id={id}

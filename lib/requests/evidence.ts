@@ -1,7 +1,7 @@
 import 'server-only';
 import { accountCountry } from '@/lib/phone/plan';
-import { type CallEvidence, summarizeCalls } from './call-summary';
-import { misdialLikelihood } from './misdial-likelihood';
+import { type CallEvidence, type CallSummary, summarizeCalls } from './call-summary';
+import { type Likelihood, misdialLikelihood } from './misdial-likelihood';
 
 // The queue and the detail page judge a request from the same evidence, the same way.
 
@@ -28,20 +28,36 @@ export function markedCalls(json: string | null): string[] {
   }
 }
 
-/** The call summary (country names in `locale`, BCP 47, default "en") and the misdial hint of a request. */
-export function judge(r: Input, locale = 'en') {
+/**
+ * What the staff pages show of a request's evidence: `summary`, its block's calls summarised (country
+ * names in `locale`, BCP 47, default "en"); `likelihood`, the misdial hint; `markedCallIds`, the calls
+ * the customer marked as the misdial (the request page labels them in its calls table).
+ *
+ * Only a misdial request has a hint and marked calls: a firewall request ("we have hardened our
+ * firewall") claims no misdial, so its `likelihood` is null and `markedCallIds` empty, and no page,
+ * cache or caller can show "Unlikely to be a misdial" for it (tester, staff console: the hint on a
+ * firewall request was noise at best and misleading at worst). Its agent checks what the customer
+ * confirmed instead (the doors and the office's address: components/staff/request-summary.tsx).
+ */
+export function judge(r: Input, locale = 'en'): Judged {
   const country = accountCountry(r.account.country);
+  const summary = summarizeCalls(r.block.calls, country, locale, r.block.callCount);
+  if (r.kind !== 'misdial') return { summary, likelihood: null, markedCallIds: [] };
+  const markedCallIds = markedCalls(r.misdialCallIds);
   return {
-    summary: summarizeCalls(r.block.calls, country, locale, r.block.callCount),
+    summary,
     likelihood: misdialLikelihood({
       accountCountry: country,
       timeZone: r.account.timeZone,
       reason: r.block.reason,
       calls: r.block.calls,
       callCount: r.block.callCount,
-      misdialCallIds: markedCalls(r.misdialCallIds),
-      intendedNumber: r.kind === 'misdial' ? r.intendedNumber : null,
+      misdialCallIds: markedCallIds,
+      intendedNumber: r.intendedNumber,
     }),
-    markedCallIds: markedCalls(r.misdialCallIds),
+    markedCallIds,
   };
 }
+
+/** judge's answer: the hint and the marked calls only for a misdial request (null and none otherwise). */
+export type Judged = { summary: CallSummary; likelihood: Likelihood | null; markedCallIds: string[] };

@@ -22,8 +22,9 @@ export const QUEUE_PAGE = 25;
  */
 export const QUEUE_COUNT_CAP = 10_000;
 
-// The misdial hint of a pending request is a pure function of evidence that does not change while it
-// waits (its calls, what the customer wrote, the account's country and zone): judging it parses
+// The evidence of a pending request (its calls' summary and, for a misdial request, its hint; a
+// firewall request has none: evidence.ts judge) is a pure function of what does not change while it
+// waits (its kind, its calls, what the customer wrote, the account's country and zone): judging it parses
 // every trigger call with libphonenumber (≈ 0.3 ms a request), so each process judges a request once
 // and keeps the answer, keyed by everything it reads. At most JUDGED_MAX entries, oldest dropped.
 const JUDGED_MAX = 5000;
@@ -92,7 +93,8 @@ export function queueFilterSql(f: UnblockQueueFilter, userId: string, now: Date)
 
 /**
  * One page of pending unblock requests, oldest first (createdAt, then id), each with its evidence
- * summarised and judged. `after` is the decoded keyset cursor of the previous page (null = the
+ * summarised and judged (`likelihood`, the misdial hint, is null for a firewall request: evidence.ts
+ * judge). `after` is the decoded keyset cursor of the previous page (null = the
  * oldest page); `next` is the cursor of the following page or null. `opts` filters the requests
  * (UnblockQueueFilter: account, kind, block reason, taken or not);
  * `opts.pageSize` defaults to QUEUE_PAGE. `total` counts the pending requests of the same filter up

@@ -171,7 +171,7 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     expect(page.summary.count).toBe(290);
     expect(queued.summary.spanSec).toBe(249 * 20);
     expect(queued.likelihood).toEqual(page.likelihood);
-    expect(queued.likelihood.signals.map((s) => s.key)).toContain('similar_digits');
+    expect(queued.likelihood!.signals.map((s) => s.key)).toContain('similar_digits');
   });
 
   it('the queue lists pending requests oldest first with a summary and a misdial hint', async () => {
@@ -193,6 +193,31 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       likelihood: { level: expect.any(String) },
     });
     expect(mine[0].ageSec).toBeGreaterThanOrEqual(30 * 60 - 5);
+  });
+
+  it('a firewall request has its calls summarised, and no misdial hint in the queue or on its page', async () => {
+    // The customer claimed no misdial: "Misdial hint: Unlikely to be a misdial" on a firewall
+    // request was noise at best (tester, staff console). The queue's judging cache is keyed by
+    // kind, so a misdial request of the same evidence still has its hint.
+    const { account, users } = await makeAccount();
+    const block = await makeBlock(account.id, { calls: [{ sipUsername: 'x' }, { sipUsername: 'x' }] });
+    const r = await makeRequest(block, users[0].id, { whatHappened: '' });
+    await getDb().unblockRequest.update({
+      where: { id: r.id },
+      data: { kind: 'firewall', pbxIp: '198.51.100.7', checklist: JSON.stringify({ disa: true }) },
+    });
+    const [queued] = (await listQueue(agent, null, 'en', { account: account.number })).items;
+    expect(queued).toMatchObject({ kind: 'firewall', summary: { count: 2, countries: ['Somalia'] } });
+    expect(queued!.likelihood).toBeNull();
+    const page = (await getRequestForStaff(agent, r.id, 'en'))!;
+    expect(page.likelihood).toBeNull();
+    expect(page.summary.count).toBe(2);
+    expect(page.block.calls.filter((c) => c.marked)).toEqual([]);
+
+    await getDb().unblockRequest.update({ where: { id: r.id }, data: { kind: 'misdial' } });
+    const [again] = (await listQueue(agent, null, 'en', { account: account.number })).items;
+    expect(again!.likelihood).toMatchObject({ level: expect.any(String) });
+    expect((await getRequestForStaff(agent, r.id, 'en'))!.likelihood).not.toBeNull();
   });
 
   it("one account's queue pages by (createdAt, id), caps its count and keeps each request's evidence", async () => {

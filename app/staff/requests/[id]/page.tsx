@@ -129,7 +129,8 @@ export default async function StaffRequestPage({
         <Section id="call-title" title={t('call')}>
           <RequestClaim r={r} />
           <RequestSummary r={r} />
-          <LikelihoodHint likelihood={r.likelihood} id="hint" />
+          {/* A misdial request's hint; a firewall request claims no misdial and has none (judge). */}
+          {r.likelihood ? <LikelihoodHint likelihood={r.likelihood} id="hint" /> : null}
         </Section>
 
         <Section id="decide-title" title={t('decision')}>
@@ -184,6 +185,7 @@ export default async function StaffRequestPage({
             </p>
           ) : null}
           <h3 className="font-semibold">{t('triggers')}</h3>
+          {/* The calls the customer marked as the misdial are labelled in the table (TriggerCalls). */}
           {r.summary.count || b.callsNotKept ? (
             <TriggerCalls block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }} />
           ) : (
