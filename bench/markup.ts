@@ -16,7 +16,7 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH } from '../scripts/chromium';
 import { envInt, round, runBench, type BenchResult, finishResult } from './harness/report';
-import { buildBare, cannon, demoIds, startBare } from './pages';
+import { buildBare, cannon, demoIds, signedInPage, startBare } from './pages';
 import { BENCH_SECRET, startPortal, startSwitchSim } from './server';
 import { sessionCookie } from './session';
 
@@ -33,10 +33,7 @@ export type DomNode = { tag: string; attrs: Record<string, string>; children: (D
 async function domTree(url: string, cookie: string): Promise<{ nodes: DomNode[]; elements: number }> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
   try {
-    const context = await browser.newContext();
-    const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
-    await context.addCookies([{ name, value, url }]);
-    const page = await context.newPage();
+    const page = await signedInPage(browser, url, cookie);
     await page.goto(url, { waitUntil: 'load' });
     return (await page.evaluate(DOM_TREE)) as { nodes: DomNode[]; elements: number };
   } finally {

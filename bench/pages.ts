@@ -31,7 +31,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { freeTcpPort, killGroupOnExit, stopGroup } from '../e2e/support/kamailio-portal';
 import { CHROMIUM_PATH } from '../scripts/chromium';
 import { envInt, round, runBench, type BenchResult, finishResult } from './harness/report';
@@ -139,6 +139,17 @@ interface Sent {
 }
 
 /**
+ * A new page of a fresh context of `browser` holding the session cookie `cookie` (`name=value`) for
+ * `url`'s origin: the bench's signed-in customer, as a browser that signed in would send it.
+ */
+export async function signedInPage(browser: Browser, url: string, cookie: string): Promise<Page> {
+  const context = await browser.newContext();
+  const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
+  await context.addCookies([{ name, value, url }]);
+  return context.newPage();
+}
+
+/**
  * Every request Chromium sends the portal while it loads `url` signed in (`cookie`: `name=value`) and
  * for `idleMs` after the load: the page itself, the link prefetches, any action or refresh. Static
  * files (`/_next/static/`, the icon) are left out: they cost the server no render.
@@ -146,10 +157,7 @@ interface Sent {
 async function visitRequests(url: string, cookie: string, idleMs: number): Promise<Sent[]> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH });
   try {
-    const context = await browser.newContext();
-    const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
-    await context.addCookies([{ name, value, url }]);
-    const page = await context.newPage();
+    const page = await signedInPage(browser, url, cookie);
     const origin = new URL(url).origin;
     const sent: Sent[] = [];
     page.on('request', (r) => {
