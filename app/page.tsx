@@ -32,17 +32,21 @@ export default async function Dashboard({ searchParams }: { searchParams?: Promi
   const view = await dashboardView(user.id, params);
   if (view.total === 0 && isStaff(user)) redirect('/staff');
   const query = dashboardQuery(params);
+  // A change on its way to the switch (a lift, or support's manual block): its answer is news the
+  // member waits for, so the page asks as often as a waiting block page does until it comes.
+  const waiting = view.accounts.some((a) => a.blockOnItsWay || a.activeBlock?.status === 'lift_pending');
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">{t('title')}</h1>
       {/* The switch places and lifts blocks on its own (a fraud wave blocks several accounts at once):
           the open page follows within half a minute, never while the tab is hidden, asking a
           short question each time (the fingerprint of this same view: one page of accounts and the
-          counts) and rendering again only when the answer changed. */}
+          counts) and rendering again only when the answer changed; every 2 to 10 s while a change
+          shown on this page waits for the switch. */}
       {view.total > 0 ? (
         <AutoRefresh
-          everyMs={5000}
-          maxMs={30_000}
+          everyMs={waiting ? 2000 : 5000}
+          maxMs={waiting ? 10_000 : 30_000}
           watch={{
             url: query ? `/api/version/dashboard?${query}` : '/api/version/dashboard',
             version: versionOf(view),

@@ -7,7 +7,13 @@ import { credentialLabel } from '@/lib/accounts/credential-name';
 import { isDemo } from '@/lib/server/env';
 import { ZONED } from '@/lib/time/format';
 
-/** One account on the dashboard: status first, in words, then what to do and the credentials. */
+/**
+ * One account on the dashboard and on its own page: status first, in words, then what to do and the
+ * credentials. The status is what the switch confirmed: a block in force (or being lifted: still in
+ * force until the switch confirms the lift); support's manual block on its way to the switch
+ * (`blockOnItsWay`: the switch may already hold it, so neither "allowed" nor the demo's fraud
+ * button); otherwise calling allowed.
+ */
 export async function AccountCard({ account }: { account: AccountSummary }) {
   const t = await getTranslations('dashboard');
   const tr = await getTranslations('reasons');
@@ -46,6 +52,11 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
           >
             {t('viewBlock')}
           </Link>
+        </div>
+      ) : account.blockOnItsWay ? (
+        <div className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+          <p className="font-semibold">{t('blocking')}</p>
+          <p className="text-sm">{t('blockingMayBe')}</p>
         </div>
       ) : (
         <>

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { query } from './support/db';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { clearFaults, putSwitchAccount, setFaults, sim, simAccount } from './support/sim';
-import { createCustomer, createMisdial, uniqueId } from './support/factories';
+import { createCustomer, createMisdial, literally, uniqueId } from './support/factories';
 import { E2E } from './support/env';
 import { runTsx } from './support/tsx';
 import { withoutHasSelector } from './support/no-has';
@@ -378,6 +378,69 @@ test('manual block: the firewall request cannot be sent by URL, and nothing lift
   await expect(customer.getByText(/placed by our support team/)).toBeVisible();
   expect(query(`SELECT id FROM "UnblockRequest" WHERE "blockId" = ?`, manual.id)).toHaveLength(0);
   expect((await simAccount('ACC-8004')).internationalCalling).toBe('blocked');
+});
+
+// Tester, with a fault on one account: the switch applied support's manual block at once but answered
+// after the portal's time limit (SWITCH_API_TIMEOUT_MS, 2 s here), and the outbox re-sent it until an
+// answer came in time. Meanwhile the customer's dashboard and account page read a green "International
+// calling allowed", with the demo's "Simulate toll fraud" box, while calls abroad were already blocked.
+test('a manual block the switch answers too late: the customer reads it coming, not “allowed”, then blocked once confirmed', async ({
+  browser,
+  agent: staff,
+}) => {
+  test.setTimeout(120_000);
+  const {
+    user,
+    accounts: [a],
+  } = await createCustomer([{ name: 'Late Answer Dental' }]);
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, user);
+  const card = customer.getByRole('region', { name: literally(a.name) });
+  await expect(card.getByText('International calling allowed')).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Simulate toll fraud (demo)' })).toBeVisible();
+
+  const op = () =>
+    query<{ status: string; attempts: number }>(
+      `SELECT status, attempts FROM "SwitchOperation" WHERE "accountNumber" = ? AND kind = 'block'`,
+      a.number,
+    )[0];
+  // Only the PUT, applied at once and answered after 4 s: the reconciler's reads (every 3 s) pass.
+  await setFaults(a.number, { applyLateMs: 4000, method: 'PUT' });
+  try {
+    const agent = staff.page;
+    await agent.goto(`/staff/accounts/${a.number}`);
+    await agent
+      .getByLabel('Note', { exact: true })
+      .fill('The owner asked us to block while they audit their PBX.');
+    await agent.getByRole('button', { name: 'Block international calling' }).click();
+    await expect.poll(async () => (await simAccount(a.number)).internationalCalling).toBe('blocked');
+    await expect.poll(() => op()?.attempts ?? 0).toBeGreaterThan(0);
+    for (const path of ['/', `/accounts/${a.number}`]) {
+      await customer.goto(path);
+      const here = customer.getByRole('region', { name: literally(a.name) });
+      await expect(
+        here.getByText(
+          'Support is blocking international calling on this account: waiting for the switch to confirm.',
+        ),
+      ).toBeVisible();
+      await expect(here.getByText('Calls abroad may already be blocked.')).toBeVisible();
+      await expect(here.getByText(/International calling (allowed|blocked)/)).toHaveCount(0);
+      await expect(here.getByRole('button', { name: 'Simulate toll fraud (demo)' })).toHaveCount(0);
+      await expectAccessible(customer);
+    }
+    // Still on its way while the customer read it: nothing above came from a confirmation.
+    expect(op()!.status).toBe('pending');
+  } finally {
+    await clearFaults(a.number);
+  }
+  // The next re-send is answered in time: the account page, following the switch by itself, shows the
+  // block, and the dashboard too.
+  await expect(card.getByText('International calling blocked')).toBeVisible({ timeout: 45_000 });
+  await expect(card.getByText(/^Support is blocking international calling/)).toHaveCount(0);
+  expect(op()!.status).toBe('done');
+  await customer.goto('/');
+  await expect(card.getByText('International calling blocked')).toBeVisible();
+  await expect(card.getByText(/^Support is blocking international calling/)).toHaveCount(0);
 });
 
 // Review, session 33: a lift Tollgate withdrew itself (a new block arrived while it waited for the

@@ -40,7 +40,10 @@ export type DashboardView = {
  * one of its credentials has no answer from the switch (`unsettled`: the rule of
  * lib/credentials/change-state.ts awaitsSwitchAnswer), 2 otherwise. A pending unblock request or
  * destination allowance request needs the member too, and exists only while a block is in force
- * (the lift closes them: lib/blocks/lifecycle.ts), so its account is already 0.
+ * (the lift closes them: lib/blocks/lifecycle.ts), so its account is already 0. Support's manual
+ * block on its way to the switch (AccountSummary `blockOnItsWay`) asks nothing of the member and is
+ * not known to be in force: it ranks as before (its card says it is coming), and the count of blocked
+ * accounts does not include it until the switch confirms it.
  */
 export function urgencyOf(a: Pick<AccountSummary, 'activeBlock' | 'credentials'>): 0 | 1 | 2 {
   if (a.activeBlock) return 0;

@@ -23,6 +23,14 @@ export type AccountSummary = {
     since: Date;
     inForce: number;
   } | null;
+  /**
+   * Support's manual block is on its way to the switch: a switch operation of kind `block`
+   * (lib/blocks/manual.ts) still `pending`, neither confirmed nor refused. The switch may already
+   * hold it (an answer that came after the portal's time limit is re-sent until one comes in time),
+   * so while it waits the page must not say calling is allowed. A block exists in the portal (and
+   * `activeBlock` shows it) only once the switch confirms; a refusal ends the wait with no block.
+   */
+  blockOnItsWay: boolean;
   credentials: {
     id: string;
     username: string;
@@ -49,6 +57,8 @@ export type SummaryRow = {
   placedAt: Date | string | number | null;
   since: Date | string | number | null;
   inForce: number | bigint | null;
+  /** 1 while a manual block waits for the switch (AccountSummary `blockOnItsWay`), else 0. */
+  blockOnItsWay: number | bigint | null;
   credentialId: string | null;
   username: string | null;
   label: string | null;
@@ -61,7 +71,10 @@ export type SummaryRow = {
 /**
  * The columns of a SummaryRow, for a statement whose account row is aliased `a` and that joins
  * SUMMARY_JOINS: the account, its newest open block (`b`) with when calling stopped and how many
- * blocks are open, and each SIP credential (`c`) with its latest change that did not fail (`p`).
+ * blocks are open, whether support's manual block waits for the switch (a pending operation of kind
+ * `block`: one probe of the SwitchOperation (status, nextAttemptAt) index, whose `pending` rows are
+ * the few the outbox has yet to settle), and each SIP credential (`c`) with its latest change that
+ * did not fail (`p`). The wait is a CASE, not a bare EXISTS, so both databases return an integer.
  */
 export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
       b."id" AS "blockId", b."reason", b."status", b."placedAt",
@@ -69,6 +82,9 @@ export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
         WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "since",
       (SELECT COUNT(*) FROM "Block" o
         WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "inForce",
+      CASE WHEN EXISTS (SELECT 1 FROM "SwitchOperation" s
+        WHERE s."status" = 'pending' AND s."kind" = 'block' AND s."accountNumber" = a."number")
+        THEN 1 ELSE 0 END AS "blockOnItsWay",
       c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
       p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt"`;
 
@@ -127,6 +143,7 @@ export function summariesOf(rows: SummaryRow[]): AccountSummary[] {
                 inForce: Number(r.inForce ?? 1),
               }
             : null,
+        blockOnItsWay: Number(r.blockOnItsWay ?? 0) === 1,
         credentials: [],
       };
       out.push(a);

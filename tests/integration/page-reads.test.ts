@@ -176,6 +176,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
           since: older.placedAt,
           inForce: 2,
         },
+        blockOnItsWay: false,
         credentials: [
           {
             id: one.creds[1]!.id,
@@ -200,6 +201,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         number: two.account.number,
         name: two.account.name,
         activeBlock: null,
+        blockOnItsWay: false,
         credentials: [],
       });
 
