@@ -13,13 +13,16 @@ import { E2E } from './support/env';
 import { literally } from './support/factories';
 import { expect, expectAccessible, signIn, test } from './support/fixtures';
 import { waitForMail } from './support/mail';
-import { passwordMatches } from './support/sim';
+import { clearFaults, passwordMatches, setFaults, sim } from './support/sim';
 import { queueOfAccount } from './support/staff-queue';
 import { runTsx } from './support/tsx';
 
 // Issue 16, the device side, in Chromium against the simulated switch: registered devices (item 1,
 // and item 2 as the page shows it), where source IPs are (item 3), other doors (item 5). Each
 // journey makes its own account, customer and block (e2e/support/devices.ts).
+
+/** A /v1 request as the simulator's control API lists it (switch/simulator/context.ts RequestRecord). */
+type SimRequest = { at: string; method: string; path: string; status: number | null };
 
 const attacker = {
   contact: `sip:desk@${ATTACKER_IP}:5071`,
@@ -132,6 +135,67 @@ test('registered devices: a slow switch times out into "could not load", and the
   });
   await page.reload();
   await expect(bindingsOf(page, w.desk.username)).toHaveCount(1);
+});
+
+// A 429 with Retry-After quiets the portal instance towards the switch (lib/switch/quiet.ts), and
+// a page's devices are then not read at all: the page said "Could not load … Reload the page", untrue
+// (nothing was asked, and a reload read nothing until the quiet ended). The quiet is caused for real,
+// by a read of this journey's own credential (a scoped fault), on its reset page; the block page
+// viewed next asks the switch nothing. The quiet is the whole e2e server's (its outbox, reconciler
+// and allowance watch wait too), so Retry-After is 5 s: well inside the 10–20 s every other journey
+// gives the switch to confirm, and waited out here before this file's next journey reads devices.
+// A machine too slow to show the block page within the 5 s goes round again (a fresh 429).
+test('registered devices: a switch that asks Tollgate to pause is told as a pause with when to reload, not "could not load"', async ({
+  page,
+}) => {
+  const w = await blockedAccountWithDevices({ desk: [office], pbx: [] });
+  await signIn(page, w.user);
+  const paused =
+    /^The switch asked Tollgate to pause its calls to it for a moment \(it is busy\), so the registered devices were not read\. They will be read again from .+; reload the page then\.$/;
+  const notes = devices(page).getByRole('status').filter({ hasText: paused });
+  const usernames = [w.desk.username, w.pbx.username];
+  await expect(async () => {
+    await setFaults(w.desk.username, {
+      failNext: 1,
+      failStatus: 429,
+      retryAfter: '5',
+      pathContains: '/registrations',
+    });
+    try {
+      // The desk's read is answered 429: its own page says the switch asked for a pause.
+      await page.goto(`/credentials/${w.desk.id}/reset?block=${w.blockId}`);
+      await expect(notes).toHaveCount(1, { timeout: 2000 });
+    } finally {
+      await clearFaults(w.desk.username);
+    }
+    const refused = (await sim<{ requests: SimRequest[] }>('/_sim/requests')).requests
+      .filter((r) => r.status === 429 && r.path.includes(`/${w.desk.username}/registrations`))
+      .at(-1);
+    expect(refused).toBeTruthy();
+    // The block page, during the pause: neither credential is read, and each says why and until when.
+    await page.goto(`/blocks/${w.blockId}`);
+    await expect(notes).toHaveCount(2, { timeout: 2000 });
+    const reads = (await sim<{ requests: SimRequest[] }>('/_sim/requests')).requests.filter(
+      (r) =>
+        r.at > refused!.at &&
+        r.path.endsWith('/registrations') &&
+        usernames.some((u) => r.path.includes(`/${u}/`)),
+    );
+    expect(reads).toEqual([]);
+  }).toPass({ timeout: 40_000 });
+  await expect(devices(page)).not.toContainText('Could not load');
+  // The time is the pause's end, to the second, in the reader's zone (a <time> element).
+  const until = Date.parse((await notes.first().locator('time').getAttribute('datetime'))!);
+  expect(until).toBeGreaterThan(Date.now() - 5_000);
+  expect(until).toBeLessThanOrEqual(Date.now() + 6_000);
+  await expect(notes.first().locator('time')).toHaveText(/\d:\d\d:\d\d/);
+  await expectAccessible(page);
+  // After that time, a reload reads the switch again, as the page says.
+  await expect(async () => {
+    await page.reload();
+    await expect(bindingsOf(page, w.desk.username)).toHaveCount(1, { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(notes).toHaveCount(0);
 });
 
 test('source IPs carry their country on the block page, in the notice email and in the staff console', async ({

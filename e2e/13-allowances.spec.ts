@@ -1,7 +1,7 @@
 import { query } from './support/db';
 import { DEMO, expect, expectAccessible, signIn, signInStaff, test } from './support/fixtures';
 import { waitForMail } from './support/mail';
-import { liftOnSwitch, putSwitchAccount, sim } from './support/sim';
+import { clearFaults, liftOnSwitch, putSwitchAccount, setFaults, sim } from './support/sim';
 import { E2E } from './support/env';
 import { runTsx } from './support/tsx';
 
@@ -369,4 +369,78 @@ test('the agent who loses an allowance decision sees it as it now is, still told
     ),
   ).toBe(false);
   await expectAccessible(a);
+});
+
+// Found by a tester injecting switch faults (2026-12-06): with the switch failing every DELETE, an
+// allowance support had pressed "End now" on read, after a reload, "In force on the switch" with
+// "End now" offered again, and the customer's block page "calls allowed until…" with its countdown:
+// nothing said the end was waiting for the switch. It is still in force (until the switch confirms),
+// and both sides now say that its end is waiting; no second "End now" is offered.
+test('"End now" the switch does not answer: both sides say the end is waiting, and "End now" is not offered again', async ({
+  browser,
+  agent,
+}) => {
+  const d = await makeBlockedAccount();
+  const a = agent.page;
+  const label = 'Somalia (SO), 4 h';
+  await a.goto(`/staff/accounts/${d.number}`);
+  const grant = a.getByRole('form', { name: 'Grant an allowance' });
+  await grant.getByLabel('Country').selectOption('SO');
+  await grant.getByLabel('How long (hours)').fill('4');
+  await grant.getByLabel('Why').fill('Supplier in Mogadishu; the owner asked on the phone.');
+  await grant.getByRole('button', { name: 'Grant allowance' }).click();
+  await expect(
+    a.getByRole('heading', { name: `${label} — In force on the switch`, exact: true }),
+  ).toBeVisible({ timeout: 20_000 });
+
+  // This account's DELETEs fail on the switch (nothing else does), for as long as the journey lasts.
+  await setFaults(d.number, { failNext: 1000, failStatus: 500, method: 'DELETE' });
+  try {
+    await a
+      .getByRole('form', { name: `End now: ${label}` })
+      .getByRole('button', { name: 'End now' })
+      .click();
+    await expect(
+      a.getByText('On its way to the switch. The allowance ends once the switch confirms it.'),
+    ).toBeVisible();
+    const ending = a.getByRole('heading', {
+      name: `${label} — In force on the switch; ending it is waiting for the switch’s answer`,
+      exact: true,
+    });
+    await expect(ending).toBeVisible();
+    await expect(a.getByRole('button', { name: 'End now' })).toHaveCount(0);
+
+    // A reload: the same, with when the end was queued, and still no "End now".
+    await a.reload();
+    await expect(ending).toBeVisible();
+    await expect(
+      a.getByText(
+        /^Ending it was queued for the switch on .+, and the switch has not confirmed the end yet: until it does, the allowance stays in force, and “End now” is not offered again\.$/,
+      ),
+    ).toBeVisible();
+    await expect(a.getByRole('button', { name: 'End now' })).toHaveCount(0);
+    await expectAccessible(a);
+    // The switch was asked, and failed: the end is pending, not given up.
+    expect(
+      query<{ status: string; attempts: number }>(
+        `SELECT status, attempts FROM "SwitchOperation" WHERE "accountNumber" = ? AND kind = 'allowance_delete'`,
+        d.number,
+      ),
+    ).toEqual([{ status: 'pending', attempts: expect.any(Number) }]);
+
+    // The customer's block page: still allowed (it is, until the switch confirms), being ended, no countdown.
+    const customer = await (await browser.newContext()).newPage();
+    await signIn(customer, { email: d.email, password: d.password }, `/blocks/${d.blockId}`);
+    await customer.goto(`/blocks/${d.blockId}`);
+    await expect(
+      customer.getByText(
+        /^Somalia \(SO\): calls are still allowed, until .+ at the latest\. This allowance is being ended, and the switch has not confirmed the end yet\.$/,
+      ),
+    ).toBeVisible();
+    await expect(customer.getByText(/calls allowed until/)).toHaveCount(0);
+    await expect(customer.getByRole('timer')).toHaveCount(0);
+    await expectAccessible(customer);
+  } finally {
+    await clearFaults(d.number);
+  }
 });

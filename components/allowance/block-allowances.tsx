@@ -23,7 +23,9 @@ export type AskAgain = 'here' | 'elsewhere' | 'none';
  * (lib/i18n/stored.ts). `ask`: where a request closed by an earlier lift can be asked again while a
  * block is in force (`closedBlocked`): `here` (this page offers "Allow one country for a while"),
  * `elsewhere` (the page of the account's other block in force), `none` (no page offers it now: the
- * block is being lifted). Server components only (reads the whole catalogue for such a note).
+ * block is being lifted). An end still waiting for the switch (`endingSince`) is said with the state:
+ * one in force is still in force (at most until `until`) and being ended; one ended in Tollgate is
+ * being removed from the switch too. Server components only (reads the whole catalogue for such a note).
  */
 export function AllowanceStatus({
   allowance: a,
@@ -32,7 +34,7 @@ export function AllowanceStatus({
   endedAt,
   ask = 'none',
 }: {
-  allowance: { status: string; hours: number; denial: string | null };
+  allowance: { status: string; hours: number; denial: string | null; endingSince?: Date | null };
   country: string;
   until: string;
   endedAt: string;
@@ -42,7 +44,7 @@ export function AllowanceStatus({
   const all = useTranslations() as unknown as Translate;
   return (
     <>
-      {t.rich(`status.${a.status as 'requested'}`, {
+      {t.rich(`status.${wordsOf(a) as 'requested'}`, {
         country,
         hours: a.hours,
         until,
@@ -55,8 +57,19 @@ export function AllowanceStatus({
 }
 
 /**
+ * The allowance.status.* key for `a`: its status as allowancesForBlockPage gives it, but for one in
+ * force (`active`) or ended under a block (`ended`) whose end still waits for the switch.
+ */
+function wordsOf(a: { status: string; endingSince?: Date | null }): string {
+  if (a.endingSince && a.status === 'active') return 'activeEnding';
+  if (a.endingSince && a.status === 'ended') return 'endedEnding';
+  return a.status;
+}
+
+/**
  * The block page's "Allow one country for a while" section: the link to ask (while the block is in
- * force) and every allowance of the account with its state; one in force shows a countdown.
+ * force) and every allowance of the account with its state; one in force shows a countdown, unless
+ * its end is waiting for the switch.
  */
 export async function BlockAllowances({
   userId,
@@ -80,7 +93,7 @@ export async function BlockAllowances({
   // The countdown's words, formatted in the browser with their plurals (components/allowance/countdown.tsx):
   // the block page's provider sends `unblock` only.
   const countdownMessages = pickMessages(await getMessages(), ['allowance.countdown']);
-  const waiting = list.some((a) => a.status === 'sending' || a.status === 'active');
+  const waiting = list.some((a) => a.status === 'sending' || a.status === 'active' || a.endingSince);
   // The link below is offered while this block is in force; while it is being lifted, only the
   // account's other block in force (if any) offers it.
   const ask: AskAgain = block.status === 'active' ? 'here' : block.otherOpenBlockId ? 'elsewhere' : 'none';
@@ -107,7 +120,8 @@ export async function BlockAllowances({
                     endedAt={at(a.endedAt)}
                     ask={ask}
                   />
-                  {a.status === 'active' && a.until ? (
+                  {/* No countdown beside an end the switch has not confirmed: it may end any moment. */}
+                  {a.status === 'active' && a.until && !a.endingSince ? (
                     <>
                       {' '}
                       <Countdown

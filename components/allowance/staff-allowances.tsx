@@ -72,7 +72,8 @@ export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d:
 
 /**
  * The staff account page's destination allowances: requests to take and decide (who is calling the
- * customer about each, ClaimCard), allowances in force, a grant form.
+ * customer about each, ClaimCard), allowances in force, a grant form. An allowance whose end is
+ * waiting for the switch (`endingSince`) says so and since when, and offers no second "End now".
  */
 export async function StaffAllowances({
   user,
@@ -111,11 +112,25 @@ export async function StaffAllowances({
                 {/* A heading: a form below that closes under the keyboard focus hands it here
                     (ActionForm `closed`), to the allowance it acted on and its new status. */}
                 <h3 className="font-medium">
-                  {t('line', { label, status: STATUSES.has(a.status) ? t(`status.${a.status}`) : a.status })}
+                  {t('line', {
+                    label,
+                    // In force until the switch confirms the end it was sent: said so, not "In force" alone.
+                    status:
+                      a.status === 'active' && a.endingSince
+                        ? t('status.activeEnding')
+                        : STATUSES.has(a.status)
+                          ? t(`status.${a.status}`)
+                          : a.status,
+                  })}
                 </h3>
                 <p className="text-sm text-slate-700">
                   <AllowanceFacts allowance={a} at={at} />
                 </p>
+                {a.endingSince ? (
+                  <p className="w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
+                    {t(a.status === 'active' ? 'endWaiting' : 'removeWaiting', { at: at(a.endingSince) })}
+                  </p>
+                ) : null}
                 {a.status === 'requested' && a.callback ? (
                   <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
                     <dt className="font-medium">{summary('callback')}</dt>
@@ -143,7 +158,11 @@ export async function StaffAllowances({
                     now" answers, and its answer stays once the switch confirms the end and the page
                     refreshes itself with the allowance ended. */}
                 <AllowanceDecisionForms allowanceId={a.id} label={label} closed={a.status !== 'requested'} />
-                <EndAllowanceForm allowanceId={a.id} label={label} closed={a.status !== 'active'} />
+                <EndAllowanceForm
+                  allowanceId={a.id}
+                  label={label}
+                  closed={a.status !== 'active' || a.endingSince !== null}
+                />
               </li>
             );
           })}

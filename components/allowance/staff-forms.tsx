@@ -90,7 +90,8 @@ export function AllowanceDecisionForms({
 /**
  * End an allowance in force before its time (a DELETE through the switch outbox). `closed`: the
  * allowance is not in force (not yet, or no longer: the switch confirmed its end and the page refreshed
- * itself); nothing is offered, and the answer to "End now" stays in its live region (ActionForm `closed`).
+ * itself), or its end is already waiting for the switch; nothing is offered, and the answer to "End
+ * now" stays in its live region (ActionForm `closed`).
  */
 export function EndAllowanceForm({
   allowanceId,

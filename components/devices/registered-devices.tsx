@@ -2,7 +2,7 @@ import { Suspense } from 'react';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { IpPlace } from '@/components/ui/ip-place';
 import { When } from '@/components/ui/when';
-import type { CredentialDevices } from '@/lib/devices/registrations';
+import type { CredentialDevices, NotRead } from '@/lib/devices/registrations';
 import { countryName } from '@/lib/phone/format';
 import { Section } from '@/components/ui/section';
 import { CredentialName } from '@/components/ui/credential-name';
@@ -39,7 +39,7 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
           </h3>
           {c.bindings === null ? (
             <p role="status" className="text-amber-950">
-              {t('couldNotLoad')}
+              <NotReadWords notRead={c.notRead ?? { reason: 'failed' }} />
             </p>
           ) : c.bindings.length === 0 && c.unreadable === 0 ? (
             <p className="text-slate-700">{t('none')}</p>
@@ -98,6 +98,18 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
       ))}
     </div>
   );
+}
+
+/**
+ * Why a credential's devices are not listed (lib/devices/registrations.ts NotRead): the switch asked
+ * Tollgate to pause, with the time they are read again in the reader's zone (When, to the second: a
+ * pause lasts seconds to minutes); or the read failed, and a reload tries again.
+ */
+async function NotReadWords({ notRead }: { notRead: NotRead }) {
+  const t = await getTranslations('devices');
+  if (notRead.reason === 'failed') return t('couldNotLoad');
+  const until = notRead.until;
+  return t.rich('paused', { from: () => <When at={until} seconds /> });
 }
 
 /** The mark after a field the switch sent longer than Tollgate keeps. */

@@ -13,6 +13,7 @@ import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { storeNote } from '@/lib/i18n/stored';
+import type { AllowanceDeletePayload } from './operations';
 import { OPEN_STATUSES } from './rules';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
@@ -28,9 +29,45 @@ export type AllowanceView = {
   createdAt: Date;
   /** For a denial: the agent's note, which the customer is meant to read. */
   denial: string | null;
+  /**
+   * When its end was queued for the switch (a `DELETE` still pending in the switch outbox: support's
+   * "End now", or Tollgate's own end when a block came or went), null when none waits. An allowance in
+   * force stays in force until the switch confirms the end; one already ended or refused in Tollgate
+   * waits for the switch to remove it too, in case it got there (lib/allowances/operations.ts).
+   */
+  endingSince: Date | null;
 };
 
-const view = (a: Omit<AllowanceView, 'denial'> & { decisionNote: string | null }): AllowanceView => ({
+/**
+ * When the switch outbox was given the end (`allowance_delete`, lib/allowances/operations.ts) of each
+ * allowance of `ids` that is still waiting for the switch, by allowance id (the oldest when several);
+ * an allowance with none is absent. Read with the allowances themselves, so a page never offers
+ * "End now" again, or says "In force" alone, while the switch has not answered the first.
+ */
+async function endsWaiting(ids: readonly string[]): Promise<Map<string, Date>> {
+  const waiting = new Map<string, Date>();
+  if (ids.length === 0) return waiting;
+  const ops = await db.switchOperation.findMany({
+    where: {
+      kind: 'allowance_delete',
+      status: 'pending',
+      OR: ids.map((id) => ({ payload: { contains: id } })),
+    },
+    select: { payload: true, createdAt: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  const wanted = new Set(ids);
+  for (const op of ops) {
+    const id = (JSON.parse(op.payload) as Partial<AllowanceDeletePayload>).allowanceId;
+    if (id && wanted.has(id) && !waiting.has(id)) waiting.set(id, op.createdAt);
+  }
+  return waiting;
+}
+
+const view = (
+  a: Omit<AllowanceView, 'denial' | 'endingSince'> & { decisionNote: string | null },
+  endingSince: Date | null,
+): AllowanceView => ({
   id: a.id,
   country: a.country,
   hours: a.hours,
@@ -41,6 +78,7 @@ const view = (a: Omit<AllowanceView, 'denial'> & { decisionNote: string | null }
   endedAt: a.endedAt,
   createdAt: a.createdAt,
   denial: a.status === 'denied' ? a.decisionNote : null,
+  endingSince,
 });
 
 /**
@@ -56,7 +94,9 @@ const view = (a: Omit<AllowanceView, 'denial'> & { decisionNote: string | null }
  *   country again since (an allowance of it asked for, on its way or in force: rules.ts OPEN_STATUSES);
  *   an ended one is `endedRenewed` while a newer one for that country is in force ("blocked again"
  *   would deny the one listed above it).
- * Every other status is shown as stored. `known.blocked`: accountBlocked as the caller has just read
+ * Every other status is shown as stored (an allowance in force whose end waits for the switch stays
+ * `active`: it is in force until the switch confirms; `endingSince` says the end waits, endsWaiting).
+ * `known.blocked`: accountBlocked as the caller has just read
  * it (the block page knows it from its block and the account's other open block), so it is not asked
  * again; else it is read here.
  */
@@ -74,7 +114,8 @@ export async function allowancesForBlockPage(
     known ? known.blocked : accountBlocked(db, accountId),
   ]);
   const now = { blocked, ...countriesNow(rows) };
-  return rows.map((r) => view({ ...r, status: statusNow(r, now) }));
+  const ending = await endsWaiting(rows.map((r) => r.id));
+  return rows.map((r) => view({ ...r, status: statusNow(r, now) }, ending.get(r.id) ?? null));
 }
 
 /** The countries of `rows` with an allowance in force (`active`), and with one open (OPEN_STATUSES). */
@@ -114,7 +155,8 @@ const heldNow = (r: ClaimColumns & { status: string }, now: Date) =>
  * destinations; null when none was given). Warnings are in `locale` (BCP 47, default "en").
  * `claim`: for a request still waiting, the agent who has taken it now (lib/allowances/claim.ts:
  * `byId`, `by` their address as stored, `since`, `until`, `mine` when it is `user`), else null (nobody
- * holds it: never taken, released, lapsed; or it is no longer waiting).
+ * holds it: never taken, released, lapsed; or it is no longer waiting). `endingSince`: when its end was
+ * queued for the switch, still unanswered (endsWaiting), else null.
  */
 export async function allowancesForStaff(user: CurrentUser, accountId: string, locale = 'en') {
   assertStaff(user);
@@ -125,10 +167,10 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
   const now = sharedNow();
   const held = new Map(rows.map((r) => [r.id, heldNow(r, now)]));
   const blockIds = [...new Set(rows.map((r) => r.blockId).filter((x): x is string => x !== null))];
-  const calls = await db.triggerCall.findMany({
-    where: { blockId: { in: blockIds } },
-    select: { blockId: true, to: true },
-  });
+  const [calls, ending] = await Promise.all([
+    db.triggerCall.findMany({ where: { blockId: { in: blockIds } }, select: { blockId: true, to: true } }),
+    endsWaiting(rows.map((r) => r.id)),
+  ]);
   const country = accountCountry(account?.country);
   const ids = [
     ...new Set(
@@ -144,7 +186,7 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
     ]),
   );
   return rows.map((r) => ({
-    ...view(r),
+    ...view(r, ending.get(r.id) ?? null),
     note: r.decisionNote,
     endReason: r.endReason,
     requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,

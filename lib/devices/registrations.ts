@@ -5,7 +5,7 @@ import { ipCountry } from '@/lib/geo/ip-country';
 import { type SwitchClient, switchClient } from '@/lib/switch/client';
 import { normalizeIp } from '@/lib/server/client-address';
 import type { ReadRegistration, SipRegistration } from '@/lib/switch/schemas';
-import { switchQuietMs } from '@/lib/switch/quiet';
+import { switchQuietUntil } from '@/lib/switch/quiet';
 
 // "Is the attacker out, and are my phones back?": the bindings the switch's registrar holds for an
 // account's SIP credentials (CONTRACTS §3 GET …/registrations), each with the country of its source
@@ -33,14 +33,26 @@ export type DeviceBinding = {
 };
 
 /**
- * One SIP credential and what the switch says about it; `bindings: null` means the switch could not be
- * asked. `unreadable`: bindings the switch reported that could not be read (shown as a count).
+ * Why a credential's bindings were not read, as the page must say it:
+ * - `paused`: the switch has asked this instance to leave it alone (a 429, or a 503 with Retry-After:
+ *   lib/switch/quiet.ts) until `until` (wall clock, to the second), so it was not asked, or its answer
+ *   was that request to wait. A reload before `until` reads nothing either.
+ * - `failed`: it was asked and gave no usable answer (no answer in time, no connection, an error
+ *   status): a reload asks again.
+ */
+export type NotRead = { reason: 'paused'; until: Date } | { reason: 'failed' };
+
+/**
+ * One SIP credential and what the switch says about it; `bindings: null` when they were not read, and
+ * `notRead` then says why (null when they were read). `unreadable`: bindings the switch reported that
+ * could not be read (shown as a count).
  */
 export type CredentialDevices = {
   id: string;
   username: string;
   label: string;
   bindings: DeviceBinding[] | null;
+  notRead: NotRead | null;
   unreadable: number;
 };
 
@@ -83,7 +95,11 @@ export function flagsFor(
 /**
  * Asks the switch for the bindings of each credential, in parallel, with the client's per-call
  * timeout (SWITCH_API_TIMEOUT_MS) and no retries: a page waits at most one timeout, and a credential
- * the switch did not answer for comes back with `bindings: null`. Never throws for switch failures.
+ * the switch did not answer for comes back with `bindings: null` and `notRead: { reason: 'failed' }`.
+ * While the switch has asked this instance for quiet (lib/switch/quiet.ts) nothing is asked, and each
+ * credential comes back with `notRead: { reason: 'paused', until }`; so does one whose failed read
+ * left the instance quiet (the switch's answer was a 429, or another read's was), since a reload
+ * reads nothing before `until` either. Never throws for switch failures.
  */
 export async function liveDevices(
   credentials: readonly { id: string; username: string; label: string }[],
@@ -91,15 +107,28 @@ export async function liveDevices(
   client: SwitchClient = switchClient({ retries: 0 }),
 ): Promise<CredentialDevices[]> {
   // While the switch has asked this instance for quiet (a 429 or 503 with Retry-After,
-  // lib/switch/quiet.ts), a page's device list is not read: shown as not answered (the page's "could
-  // not load"), as a 429 would show it. Read anyway, each such 429 would stretch the quiet in which
-  // the switch outbox sends nothing, and a fraud wave's open block pages would hold back support's
-  // blocks and lifts (review, session 42).
-  const quiet = switchQuietMs() > 0;
+  // lib/switch/quiet.ts), a page's device list is not read. Read anyway, each such 429 would stretch
+  // the quiet in which the switch outbox sends nothing, and a fraud wave's open block pages would hold
+  // back support's blocks and lifts (review, session 42). The page says so, and from when they are
+  // read again: "could not load … reload the page" was shown instead, untrue (nothing was asked, and
+  // a reload read nothing until the quiet ended).
+  const quietUntil = switchQuietUntil();
+  const notRead = (c: { id: string; username: string; label: string }): CredentialDevices => {
+    const until = quietUntil ?? switchQuietUntil();
+    return {
+      id: c.id,
+      username: c.username,
+      label: c.label,
+      bindings: null,
+      notRead: until ? { reason: 'paused', until } : { reason: 'failed' },
+      unreadable: 0,
+    };
+  };
   return Promise.all(
-    credentials.map(async (c) => {
-      const res = quiet ? null : await client.getRegistrations(c.username);
-      if (!res?.ok) return { id: c.id, username: c.username, label: c.label, bindings: null, unreadable: 0 };
+    credentials.map(async (c): Promise<CredentialDevices> => {
+      if (quietUntil) return notRead(c);
+      const res = await client.getRegistrations(c.username);
+      if (!res.ok) return notRead(c);
       const bindings = res.value.registrations.map((r) => {
         const country = ipCountry(r.sourceIp);
         return {
@@ -112,7 +141,14 @@ export async function liveDevices(
           shortened: r.shortened,
         };
       });
-      return { id: c.id, username: c.username, label: c.label, bindings, unreadable: res.value.unreadable };
+      return {
+        id: c.id,
+        username: c.username,
+        label: c.label,
+        bindings,
+        notRead: null,
+        unreadable: res.value.unreadable,
+      };
     }),
   );
 }

@@ -6,9 +6,10 @@ import { countSwitchQuietSeconds, countSwitchTooManyRequests } from '@/lib/serve
 // the outbox row that got it waited, and the same tick went on to the next rows, the reconciler and the
 // allowance watch each asking again (a mass fraud wave: one 429 per row, per account, every tick). The
 // background workers (the switch outbox, the reconciler, the allowance watch) ask `switchQuietMs()`
-// before they start a call, and start none while it is above 0. A person's own call (a SIP password
-// reset, the block page's "Registered devices") is still tried: docs/switch-api.md, "Timeouts and
-// retries on Tollgate's side". Per process, not shared: each instance hears its own answers.
+// before they start a call, and start none while it is above 0. A person's own change (a SIP password
+// reset) is still tried; the pages' "Registered devices" are not read meanwhile (lib/devices/
+// registrations.ts liveDevices says so, and until when: `switchQuietUntil`). docs/switch-api.md,
+// "Timeouts and retries on Tollgate's side". Per process, not shared: each instance hears its own answers.
 
 /** The longest quiet one answer imposes, in ms: a switch asking for more is asked again after 5 min. */
 export const MAX_QUIET_MS = 5 * 60_000;
@@ -41,6 +42,16 @@ export function noteSwitchAnswer(status: number | undefined, retryAfterMs: numbe
 /** How long this instance is still to leave the switch alone, in ms (0: calls may start). */
 export function switchQuietMs(): number {
   return Math.max(0, Math.round(state().until - monotonicNow()));
+}
+
+/**
+ * When this instance's quiet ends, on the wall clock (`now`, ms since the epoch, default Date.now()),
+ * rounded up to the whole second so that a time shown to the second is never before it; null when
+ * calls may start. For words to a person ("read again from 10:42:05"): the workers use switchQuietMs.
+ */
+export function switchQuietUntil(now = Date.now()): Date | null {
+  const ms = switchQuietMs();
+  return ms > 0 ? new Date(Math.ceil((now + ms) / 1000) * 1000) : null;
 }
 
 /** Ends this instance's quiet now. For tests, which share one process across cases. */

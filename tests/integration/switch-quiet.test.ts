@@ -81,15 +81,44 @@ describe.each(dialects())('a switch that asks for quiet, on %s', (dialect) => {
     const ctx = { triggerIps: [], accountCountry: 'US' };
     const one = [{ id: creds[0].id, username: creds[0].username, label: creds[0].label }];
     await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 429, retryAfter: '30' });
-    // The read that gets the 429 sets the quiet; every later page view asks the switch nothing.
-    expect((await liveDevices(one, ctx, client()))[0]).toMatchObject({ bindings: null });
+    const asked = Date.now();
+    // The read that gets the 429 sets the quiet; every later page view asks the switch nothing. Each
+    // says why, and until when (not "could not load … reload": a reload reads nothing before then).
+    const paused = (d: Awaited<ReturnType<typeof liveDevices>>[number] | undefined) => {
+      expect(d).toMatchObject({ bindings: null, notRead: { reason: 'paused', until: expect.any(Date) } });
+      const until = (d!.notRead as { until: Date }).until.getTime();
+      expect(until).toBeGreaterThanOrEqual(asked + 29_000);
+      expect(until).toBeLessThanOrEqual(Date.now() + 31_000);
+      expect(until % 1000).toBe(0); // shown to the second, never before the quiet's end
+    };
+    paused((await liveDevices(one, ctx, client()))[0]);
     await forget();
-    for (let i = 0; i < 3; i++)
-      expect((await liveDevices(one, ctx, client()))[0]).toMatchObject({ bindings: null });
+    for (let i = 0; i < 3; i++) paused((await liveDevices(one, ctx, client()))[0]);
     expect(await received()).toEqual([]);
     // Once the quiet is over, the page reads the switch again.
     endSwitchQuiet();
-    expect((await liveDevices(one, ctx, client()))[0]!.bindings).not.toBeNull();
+    expect((await liveDevices(one, ctx, client()))[0]).toMatchObject({ bindings: [], notRead: null });
+  });
+
+  it('a read that fails without a Retry-After is "could not load" (a reload asks again), not a pause', async () => {
+    const { account, creds } = await makeAccount({ members: [] });
+    await sim.control('PUT', `/_sim/accounts/${account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: [{ username: creds[0].username }],
+    });
+    const ctx = { triggerIps: [], accountCountry: 'US' };
+    const one = [{ id: creds[0].id, username: creds[0].username, label: creds[0].label }];
+    for (const fault of [{ failStatus: 503 }, { failStatus: 429 }, { failStatus: 500, retryAfter: '30' }]) {
+      await sim.control('PUT', '/_sim/faults', { failNext: 1, ...fault });
+      expect((await liveDevices(one, ctx, client()))[0], JSON.stringify(fault)).toMatchObject({
+        bindings: null,
+        notRead: { reason: 'failed' },
+      });
+    }
+    // A reload asks again, and reads them.
+    await forget();
+    expect((await liveDevices(one, ctx, client()))[0]).toMatchObject({ bindings: [], notRead: null });
+    expect(await received()).toHaveLength(1);
   });
 
   it('many due operations and a 429 with Retry-After: 30 → one request, not one per row; no worker asks again until then', async () => {
