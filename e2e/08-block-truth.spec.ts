@@ -415,6 +415,13 @@ test('a manual block the switch answers too late: the customer reads it coming, 
     await agent.getByRole('button', { name: 'Block international calling' }).click();
     await expect.poll(async () => (await simAccount(a.number)).internationalCalling).toBe('blocked');
     await expect.poll(() => op()?.attempts ?? 0).toBeGreaterThan(0);
+    // Nor does the agent's page say "allowed" meanwhile: only that the block is on its way.
+    await agent.reload();
+    const placing = agent
+      .getByRole('status')
+      .filter({ hasText: 'Block on its way to the switch: waiting for it to confirm' });
+    await expect(placing).toBeVisible();
+    await expect(placing).not.toContainText('International calling allowed');
     for (const path of ['/', `/accounts/${a.number}`]) {
       await customer.goto(path);
       const here = customer.getByRole('region', { name: literally(a.name) });

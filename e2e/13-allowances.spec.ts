@@ -440,6 +440,18 @@ test('"End now" the switch does not answer: both sides say the end is waiting, a
     await expect(customer.getByText(/calls allowed until/)).toHaveCount(0);
     await expect(customer.getByRole('timer')).toHaveCount(0);
     await expectAccessible(customer);
+    // The allowance form's list of what is already asked for or in force says the same.
+    await customer.goto(`/blocks/${d.blockId}/allowance`);
+    await expect(
+      customer
+        .getByRole('listitem')
+        .filter({
+          hasText:
+            /^Somalia \(SO\): calls are still allowed, until .+ at the latest\. This allowance is being ended/,
+        }),
+    ).toBeVisible();
+    await expect(customer.getByText(/calls allowed until/)).toHaveCount(0);
+    await expectAccessible(customer);
   } finally {
     await clearFaults(d.number);
   }

@@ -73,7 +73,15 @@ export async function OpenAllowances({
   open,
 }: {
   blockId: string;
-  open: { id: string; country: string; status: string; hours: number; until: Date | null }[];
+  open: {
+    id: string;
+    country: string;
+    status: string;
+    hours: number;
+    until: Date | null;
+    /** When an end still waiting for the switch was queued (lib/allowances/queries.ts), else null. */
+    endingSince?: Date | null;
+  }[];
 }) {
   const t = await getTranslations('allowance');
   const locale = await getLocale();
@@ -85,11 +93,15 @@ export async function OpenAllowances({
       link={t('pendingLink', { count: open.length })}
       items={open.map((a) => (
         <li key={a.id}>
-          {t(`status.${a.status as 'requested'}`, {
-            country: `${countryName(a.country, locale)} (${a.country})`,
-            hours: a.hours,
-            until: a.until ? format.dateTime(a.until, ZONED) : '',
-          })}
+          {/* One being ended is still in force until the switch confirms it: said so, as on the block page. */}
+          {t(
+            `status.${a.status === 'active' && a.endingSince ? 'activeEnding' : (a.status as 'requested')}`,
+            {
+              country: `${countryName(a.country, locale)} (${a.country})`,
+              hours: a.hours,
+              until: a.until ? format.dateTime(a.until, ZONED) : '',
+            },
+          )}
         </li>
       ))}
     />

@@ -82,8 +82,10 @@ export default async function StaffAccountPage({
         >
           <div role="status" aria-live="polite">
             <p className="font-semibold">
-              {inForce ? t('blocked') : t('allowed')}
-              {placing ? ` · ${t('placing')}` : ''}
+              {/* A block on its way may already be in force on the switch (an answer later than the
+                  timeout is sent again): not "allowed" meanwhile, as the customer's pages say. */}
+              {inForce ? t('blocked') : placing ? null : t('allowed')}
+              {placing ? `${inForce ? ' · ' : ''}${t('placing')}` : ''}
             </p>
             {refused ? (
               <p className="text-red-900">
