@@ -6,7 +6,6 @@ import { getDb } from '@/lib/server/db';
 import { readAuditDetail } from '@/lib/staff/audit-detail';
 import { runAdminAsync } from '@/tests/helpers/admin-cli';
 import { useFreshDb } from '@/tests/helpers/db';
-import { makeBlock } from '@/tests/helpers/factory';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // The operator CLI as a process, for what review session 42 added: create-account asking the switch,
@@ -209,37 +208,6 @@ describe('the operator CLI as a process: members, the switch, the password', () 
       osUser: os.userInfo().username,
       host: os.hostname(),
     });
-  }, 60_000);
-
-  it('add-member on a blocked account says the newcomer is sent its block notice', async () => {
-    expect(
-      await runAdminAsync(
-        ['create-user', '--email', 'newcomer@members.example', '--role', 'customer'],
-        `${PASSWORD}\n`,
-      ),
-    ).toMatchObject({ code: 0 });
-    await sim.control('PUT', '/_sim/accounts/ACC-8030', { internationalCalling: 'allowed', credentials: [] });
-    expect(
-      await runAdminAsync(
-        ['create-account', '--number', 'ACC-8030', '--name', 'Blocked Dental'],
-        '',
-        onSwitch,
-      ),
-    ).toMatchObject({ code: 0 });
-    const account = await getDb().customerAccount.findUniqueOrThrow({ where: { number: 'ACC-8030' } });
-    await makeBlock(account.id);
-    expect(
-      await runAdminAsync(['add-member', '--email', 'newcomer@members.example', '--account', 'ACC-8030']),
-    ).toEqual({
-      code: 0,
-      out: 'added newcomer@members.example to ACC-8030; 1 block notice queued to them (a block is in force)\n',
-      err: '',
-    });
-    expect(
-      await getDb().mailMessage.count({
-        where: { to: 'newcomer@members.example', template: 'block_notice' },
-      }),
-    ).toBe(1);
   }, 60_000);
 
   it('create-user at a terminal: the password is not shown, is asked twice, and two that differ are refused', async () => {

@@ -174,7 +174,8 @@ describe('npm run admin -- add-member as a process', () => {
     const email = await customerElsewhere(n);
     expect(await runAdminAsync(['add-member', '--email', email, '--account', account.number])).toEqual({
       code: 0,
-      out: `added ${email} to ${account.number}\n`,
+      // The operator is told the newcomer will hear of the block by mail (since 2026-12-06).
+      out: `added ${email} to ${account.number}; 1 block notice queued to them (a block is in force)\n`,
       err: '',
     });
     expect((await noticesTo(email)).map((m) => JSON.parse(m.payload).blockId)).toEqual([block.id]);

@@ -132,8 +132,8 @@ describe.each(dialects())('the queue filtered on %s', (dialect) => {
   it('"Next request": the oldest nobody has taken, of the kind and reason asked', async () => {
     // made[0] and made[2] are taken (above); the other account's firewall request is the oldest.
     const next = await oldestNotTaken(agent, { kind: 'misdial' });
-    expect(next).toBe(made[4].id);
-    expect(await oldestNotTaken(agent, { kind: 'firewall', reason: 'high_risk_destination' })).toBe(
+    expect(next?.id).toBe(made[4].id);
+    expect((await oldestNotTaken(agent, { kind: 'firewall', reason: 'high_risk_destination' }))?.id).toBe(
       made[3].id,
     );
     expect(await oldestNotTaken(agent, { kind: 'misdial', reason: 'manual' })).toBeNull();
