@@ -72,8 +72,9 @@ export type SummaryRow = {
  * The columns of a SummaryRow, for a statement whose account row is aliased `a` and that joins
  * SUMMARY_JOINS: the account, its newest open block (`b`) with when calling stopped and how many
  * blocks are open, whether support's manual block waits for the switch (a pending operation of kind
- * `block`: one probe of the SwitchOperation (status, nextAttemptAt) index, whose `pending` rows are
- * the few the outbox has yet to settle), and each SIP credential (`c`) with its latest change that
+ * `block`: one probe of the SwitchOperation (accountNumber, status) index, migration 0033; pending
+ * changes pile up when the switch is slow, so the (status, nextAttemptAt) index would walk them all),
+ * and each SIP credential (`c`) with its latest change that
  * did not fail (`p`). The wait is a CASE, not a bare EXISTS, so both databases return an integer.
  */
 export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
