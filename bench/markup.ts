@@ -7,8 +7,11 @@
 // of `/<page>`: no data, no translations, no session, no proxy, no client component. Measured like
 // goal 1: autocannon, `BENCH_CONNECTIONS` (32) connections for `BENCH_PHASE_MS` (8000) per phase,
 // each page between two phases of the bare page (bench/bare), its ratio to their mean. The phases
-// A D A B A D' A B' A: D and B the dashboard's and the block page's markup, D' and B' the same without
-// their `class` attributes (`?classes=0`: Tailwind's class strings, about a third of the HTML).
+// A D A B A D' A B' A D" A B" A: D and B the dashboard's and the block page's markup, D' and B' the
+// same without their `class` attributes (`?classes=0`: Tailwind's class strings, about a third of the
+// HTML), D" and B" the same tree built in one client component from the tree as data (`?client=1`:
+// the RSC payload carries data, not elements). The portal runs as the demo (bench/server.ts), so the
+// saved dashboard holds the demo's "Simulate toll fraud" form, which a production dashboard has not.
 // Read: a page whose markup alone serves below 0.6× of the bare page cannot meet goal 1 on this
 // Next, whatever the portal's own work costs, short of showing less.
 import fs from 'node:fs';
@@ -99,6 +102,8 @@ export async function run(): Promise<BenchResult> {
       block: `${markup.url}/block`,
       dashboardNoClasses: `${markup.url}/dashboard?classes=0`,
       blockNoClasses: `${markup.url}/block?classes=0`,
+      dashboardClient: `${markup.url}/dashboard?client=1`,
+      blockClient: `${markup.url}/block?client=1`,
     };
     const html = Object.fromEntries(
       await Promise.all(
@@ -120,6 +125,8 @@ export async function run(): Promise<BenchResult> {
       block: await measure(urls.block),
       dashboardNoClasses: await measure(urls.dashboardNoClasses),
       blockNoClasses: await measure(urls.blockNoClasses),
+      dashboardClient: await measure(urls.dashboardClient),
+      blockClient: await measure(urls.blockClient),
     };
     const failed = [...bares, ...Object.values(phases)].filter((p) => p.errors + p.non2xx > 0);
     const line = (k: keyof typeof phases, real?: number) => {
@@ -160,6 +167,8 @@ export async function run(): Promise<BenchResult> {
           [`block page's markup (${trees.block.elements} elements)`]: line('block', trees.block.realHtml),
           "dashboard's markup without classes": line('dashboardNoClasses'),
           "block page's markup without classes": line('blockNoClasses'),
+          "dashboard's markup built in a client component": line('dashboardClient'),
+          "block page's markup built in a client component": line('blockClient'),
         },
         data: { phases, bares, html, trees },
       },
