@@ -77,7 +77,13 @@ export async function BlockAllowances({
   watch,
 }: {
   userId: string;
-  block: { id: string; status: string; otherOpenBlockId: string | null; account: { id: string } };
+  block: {
+    id: string;
+    status: string;
+    otherOpenBlockId: string | null;
+    otherOpenBlockActive: boolean;
+    account: { id: string };
+  };
   /** The block page's watch (components/auto-refresh.tsx): its data includes these allowances. */
   watch?: { url: string; version: string };
 }) {
@@ -96,7 +102,10 @@ export async function BlockAllowances({
   const waiting = list.some((a) => a.status === 'sending' || a.status === 'active' || a.endingSince);
   // The link below is offered while this block is in force; while it is being lifted, only the
   // account's other block in force (if any) offers it.
-  const ask: AskAgain = block.status === 'active' ? 'here' : block.otherOpenBlockId ? 'elsewhere' : 'none';
+  // Asked again where a form takes it: this block in force, else another in force (one only being
+  // lifted takes no request either).
+  const ask: AskAgain =
+    block.status === 'active' ? 'here' : block.otherOpenBlockActive ? 'elsewhere' : 'none';
   return (
     <section aria-labelledby="allowances" className="flex flex-col gap-3">
       {waiting ? <AutoRefresh everyMs={5000} watch={watch} /> : null}

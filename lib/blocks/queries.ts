@@ -44,6 +44,8 @@ type BlockRow = {
   name: string;
   country: string;
   otherOpenBlockId: string | null;
+  otherOpenBlockStatus: BlockStatus | null;
+  blockOnItsWay: number | bigint;
 };
 
 // SQLite's raw results may give a date as its stored text; PostgreSQL gives a Date.
@@ -52,7 +54,7 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
 /**
  * A block of one of the user's accounts with everything its page shows, or null (→ 404). Scoped
  * inside the query (the account must be one the user is a member of). The block with its account
- * and the account's latest other open block in one raw statement (Prisma's SQLite client reads each
+ * and the account's other open block (one in force first, then the latest) and whether support's block is on its way, in one raw statement (Prisma's SQLite client reads each
  * relation of an `include` with a query of its own, and the other open block was a query of its own
  * too: issue 14, bench/README.md "pages"), then the account's credentials, the timeline, the
  * requests and the trigger calls, bounded (callOverview): the latest `shown` calls (CALLS_SHOWN on
@@ -66,7 +68,13 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       a."number", a."name", a."country",
       (SELECT o."id" FROM "Block" o
         WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
-        ORDER BY o."placedAt" DESC LIMIT 1) AS "otherOpenBlockId"
+        ORDER BY CASE WHEN o."status" = 'active' THEN 0 ELSE 1 END, o."placedAt" DESC LIMIT 1) AS "otherOpenBlockId",
+      (SELECT o."status" FROM "Block" o
+        WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
+        ORDER BY CASE WHEN o."status" = 'active' THEN 0 ELSE 1 END, o."placedAt" DESC LIMIT 1) AS "otherOpenBlockStatus",
+      CASE WHEN EXISTS (SELECT 1 FROM "SwitchOperation" s
+        WHERE s."accountNumber" = a."number" AND s."status" = 'pending' AND s."kind" = 'block')
+        THEN 1 ELSE 0 END AS "blockOnItsWay"
     FROM "Block" b JOIN "CustomerAccount" a ON a."id" = b."accountId"
     WHERE b."id" = ${blockId}
       AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = a."id" AND m."userId" = ${userId})`;
@@ -139,7 +147,16 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       denyReason: r.denyReason,
     })),
     credentials,
+    /** The account's other open block, one in force before one being lifted, then the latest. */
     otherOpenBlockId: row.otherOpenBlockId,
+    /** That other block is in force (`active`), not only being lifted: a request or allowance goes there. */
+    otherOpenBlockActive: row.otherOpenBlockStatus === 'active',
+    /**
+     * Support's manual block on the account is on its way to the switch (a pending `block` change,
+     * the SwitchOperation (accountNumber, status) index): the switch may already hold it, so a lifted
+     * block's page does not say calling is allowed meanwhile.
+     */
+    blockOnItsWay: Number(row.blockOnItsWay) === 1,
     /**
      * Credentials named in the trigger calls that are not SIP credentials of this account (e.g.
      * IP-authenticated trunks): at most TOP_VALUES, most calls first.

@@ -472,9 +472,40 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
           },
         ],
         otherOpenBlockId: later.id,
+        otherOpenBlockActive: true,
+        blockOnItsWay: false,
         unknownNames: ['trunk-9'],
         unknownNameCount: 1,
       });
+
+      // Another block only being lifted, newer than the one in force: the one in force is named, where
+      // a request or an allowance can go; with only the one being lifted, it is named, not in force.
+      const newest = await makeBlock(account.id, { placedAt: new Date('2026-11-22T18:00:00Z') });
+      await db.block.update({ where: { id: newest.id }, data: { status: 'lift_pending' } });
+      expect(await getBlockForUser(user.id, block.id)).toMatchObject({
+        otherOpenBlockId: later.id,
+        otherOpenBlockActive: true,
+      });
+      await db.block.update({ where: { id: later.id }, data: { status: 'lift_pending' } });
+      expect(await getBlockForUser(user.id, block.id)).toMatchObject({
+        otherOpenBlockId: newest.id,
+        otherOpenBlockActive: false,
+      });
+      await db.block.update({ where: { id: later.id }, data: { status: 'active' } });
+      await db.block.update({ where: { id: newest.id }, data: { status: 'lifted', liftedAt: new Date() } });
+
+      // Support's block on its way to the switch (a pending change of kind block): said, so a lifted
+      // block's page does not read "allowed" meanwhile; a finished one, or another account's, is not.
+      const op = (accountNumber: string, status: 'pending' | 'done') =>
+        db.switchOperation.create({
+          data: { idempotencyKey: crypto.randomUUID(), kind: 'block', accountNumber, payload: '{}', status },
+        });
+      await op(account.number, 'done');
+      await op((await makeAccount()).account.number, 'pending');
+      expect((await getBlockForUser(user.id, block.id))!.blockOnItsWay).toBe(false);
+      const pending = await op(account.number, 'pending');
+      expect((await getBlockForUser(user.id, block.id))!.blockOnItsWay).toBe(true);
+      await db.switchOperation.update({ where: { id: pending.id }, data: { status: 'done' } });
 
       // Lifted, with no other block open: no other open block; a lifted other block does not count.
       const liftedAt = new Date('2026-11-23T08:00:00Z');

@@ -47,6 +47,7 @@ export default async function BlockPage({
   const { user, block } = await ownBlock(params);
   const { request, allowance } = await searchParams;
   const t = await getTranslations('block');
+  const td = await getTranslations('dashboard');
   const format = await getFormatter();
   const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
@@ -68,7 +69,7 @@ export default async function BlockPage({
       {/* Waiting for the switch: every few seconds. In force: the switch may lift it, or more calls
           arrive, while the customer reads; the status above is a live region and says so. Each
           check is a short question (`watch`); the page renders again only when its data changed. */}
-      {block.status === 'lift_pending' ? (
+      {block.status === 'lift_pending' || block.blockOnItsWay ? (
         <AutoRefresh watch={watch} renderEveryMs={DEVICES_EVERY_MS} />
       ) : block.status === 'active' ? (
         <AutoRefresh everyMs={5000} maxMs={30_000} watch={watch} renderEveryMs={DEVICES_EVERY_MS} />
@@ -113,9 +114,16 @@ export default async function BlockPage({
             </p>
           ) : null}
           {block.status === 'lifted' && block.liftedAt && !block.otherOpenBlockId ? (
-            <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
-              <strong>{t('allowedNow')}</strong>. {t('liftedAt', { at: at(block.liftedAt) })}
-            </p>
+            block.blockOnItsWay ? (
+              // Support's block on its way may already be in force on the switch: not "allowed".
+              <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+                {t('liftedAt', { at: at(block.liftedAt) })} {td('blocking')} {td('blockingMayBe')}
+              </p>
+            ) : (
+              <p className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-emerald-950">
+                <strong>{t('allowedNow')}</strong>. {t('liftedAt', { at: at(block.liftedAt) })}
+              </p>
+            )
           ) : null}
         </div>
       </PageHead>
