@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Note } from '@/lib/i18n/note';
 import { checkCallbackNumber } from '@/lib/phone/callback';
+import { issueNote } from '@/lib/server/form-issues';
 
 // A customer's request form (misdial, firewall, destination allowance) is told every problem of its
 // fields at once. Some rules need the block's account (a number in the account's country, a call of
@@ -30,8 +31,8 @@ export const CALLBACK_PHONE = z.string().trim().min(1, 'outcome.field.callbackPh
 
 /**
  * Records `note` as the problem of the value a transform or refinement checks (`ctx`), for
- * checkForm to give back as it is (its key and values: an example number, a country's name).
- * Returns z.NEVER, the value of a transform that failed.
+ * checkForm (lib/server/form-issues.ts issueNote) to give back as it is (its key and values: an example
+ * number, a country's name). Returns z.NEVER, the value of a transform that failed.
  */
 export function noteIssue(ctx: z.RefinementCtx, note: Note): typeof z.NEVER {
   ctx.addIssue({ code: 'custom', message: note.key, params: { note } });
@@ -52,22 +53,6 @@ export function callbackPhoneFor(country: CountryCode, destinations: string[], l
 }
 
 /**
- * The note for one zod issue of a form field, as lib/server/safe-action.ts issueMessage words a
- * schema's issue in the wrapper: the note a rule recorded (noteIssue); a catalogue key the schema
- * names (`outcome.field.*`); `outcome.field.tooLong` with `max` for a string over its `.max(n)`; else
- * `outcome.field.notSent` (missing, repeated, not one of the choices: never what the page's own
- * form sends).
- */
-export function issueNote(issue: z.core.$ZodIssue): Note {
-  const noted = (issue as { params?: { note?: Note } }).params?.note;
-  if (noted) return noted;
-  if (issue.message.startsWith('outcome.field.')) return { key: issue.message };
-  if (issue.code === 'too_big' && issue.origin === 'string')
-    return { key: 'outcome.field.tooLong', values: { max: Number(issue.maximum) } };
-  return { key: 'outcome.field.notSent' };
-}
-
-/**
  * Checks a posted form (`posted`) against `schema`, every field at once: `{ ok: true, data }` (the
  * schema's output), or `{ ok: false, fieldErrors }`, the notes of every field's problems keyed by
  * the field's name (the form's `name`, e.g. `callIds[]`), as lib/server/outcome.ts fail takes them.
@@ -81,6 +66,8 @@ export function checkForm<S extends z.ZodType>(
   if (parsed.success) return { ok: true, data: parsed.data };
   const fieldErrors: Record<string, Note[]> = {};
   for (const issue of parsed.error.issues)
-    (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issueNote(issue));
+    (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(
+      issueNote(issue) ?? { key: 'outcome.field.notSent' },
+    );
   return { ok: false, fieldErrors };
 }

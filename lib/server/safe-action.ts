@@ -21,6 +21,7 @@ import {
 } from '@/lib/server/outcome';
 import type { Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
+import { issueNote } from '@/lib/server/form-issues';
 import { cutWhole, hasControlCharacter } from '@/lib/server/control-characters';
 import { errorForLog, log } from '@/lib/server/log';
 import {
@@ -172,32 +173,16 @@ export function fieldMessage(message: string, locale: Locale): string {
 }
 
 /**
- * Issue codes for a value of the wrong shape: a field not sent at all, sent twice (an array), or a
- * choice the form does not offer. A browser posting the page's own form never sends one; zod's
- * default words for them are English ("Invalid input: expected string, received undefined").
- */
-const NOT_AS_SENT = new Set([
-  'invalid_type',
-  'invalid_value',
-  'invalid_union',
-  'invalid_key',
-  'invalid_element',
-]);
-
-/**
- * The words for one zod issue of a form field: a catalogue key the schema names, through
- * fieldMessage; a string longer than the schema's `.max(n)` that names no key of its own gets
- * `outcome.field.tooLong` ("Use at most n characters."), where zod's default is English whatever the
- * reader's language ("Too big: expected string to have <=1000 characters"); a value of the wrong
- * shape (NOT_AS_SENT: missing, repeated, not one of the choices) that names no key gets
- * `outcome.field.notSent` (break-19: zod's English sentence reached Spanish readers).
+ * The words for one zod issue of a form field in `locale`: issueNote's note (lib/server/form-issues.ts:
+ * the catalogue key the schema names, through fieldMessage; `outcome.field.tooLong` for a string over
+ * its `.max(n)`; `outcome.field.notSent` for a value of the wrong shape), else the schema's own message.
  */
 export function issueMessage(issue: z.core.$ZodIssue, locale: Locale): string {
-  if (issue.message.startsWith('outcome.field.')) return fieldMessage(issue.message, locale);
-  if (issue.code === 'too_big' && issue.origin === 'string')
-    return translator(locale)('outcome.field.tooLong', { max: Number(issue.maximum) });
-  if (NOT_AS_SENT.has(issue.code)) return translator(locale)('outcome.field.notSent');
-  return fieldMessage(issue.message, locale);
+  const note = issueNote(issue);
+  if (!note) return fieldMessage(issue.message, locale);
+  return note.values
+    ? translator(locale)(note.key as never, note.values as never)
+    : fieldMessage(note.key, locale);
 }
 
 /**
