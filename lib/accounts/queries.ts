@@ -69,13 +69,21 @@ export type SummaryRow = {
 };
 
 /**
+ * 1 while support's manual block on the account is on its way to the switch (a `pending` change of
+ * kind `block`), else 0, for a statement whose account row is aliased `a`: one probe of the
+ * SwitchOperation (accountNumber, status) index (migration 0033). A CASE, not a bare EXISTS, so both
+ * databases return an integer. The switch may already hold such a block (an answer later than the
+ * timeout is sent again), so no page says calling is allowed meanwhile.
+ */
+export const BLOCK_ON_ITS_WAY = Prisma.sql`CASE WHEN EXISTS (SELECT 1 FROM "SwitchOperation" s
+        WHERE s."accountNumber" = a."number" AND s."status" = 'pending' AND s."kind" = 'block')
+        THEN 1 ELSE 0 END`;
+
+/**
  * The columns of a SummaryRow, for a statement whose account row is aliased `a` and that joins
  * SUMMARY_JOINS: the account, its newest open block (`b`) with when calling stopped and how many
- * blocks are open, whether support's manual block waits for the switch (a pending operation of kind
- * `block`: one probe of the SwitchOperation (accountNumber, status) index, migration 0033; pending
- * changes pile up when the switch is slow, so the (status, nextAttemptAt) index would walk them all),
- * and each SIP credential (`c`) with its latest change that
- * did not fail (`p`). The wait is a CASE, not a bare EXISTS, so both databases return an integer.
+ * blocks are open, whether support's manual block waits for the switch (BLOCK_ON_ITS_WAY), and each
+ * SIP credential (`c`) with its latest change that did not fail (`p`).
  */
 export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
       b."id" AS "blockId", b."reason", b."status", b."placedAt",
@@ -83,9 +91,7 @@ export const SUMMARY_COLUMNS = Prisma.sql`a."id", a."number", a."name",
         WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "since",
       (SELECT COUNT(*) FROM "Block" o
         WHERE o."accountId" = a."id" AND o."status" IN ('active', 'lift_pending')) AS "inForce",
-      CASE WHEN EXISTS (SELECT 1 FROM "SwitchOperation" s
-        WHERE s."status" = 'pending' AND s."kind" = 'block' AND s."accountNumber" = a."number")
-        THEN 1 ELSE 0 END AS "blockOnItsWay",
+      ${BLOCK_ON_ITS_WAY} AS "blockOnItsWay",
       c."id" AS "credentialId", c."username", c."label", c."passwordChangedAt", c."passwordScore",
       p."status" AS "lastChange", p."switchConfirmedAt" AS "lastChangeConfirmedAt"`;
 

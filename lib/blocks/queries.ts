@@ -1,5 +1,5 @@
 import 'server-only';
-import { accountLabelsById, memberOf } from '@/lib/accounts/queries';
+import { accountLabelsById, BLOCK_ON_ITS_WAY, memberOf } from '@/lib/accounts/queries';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { isRowId } from '@/lib/server/row-id';
@@ -66,16 +66,12 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   const [row] = await db.$queryRaw<BlockRow[]>`
     SELECT b."id", b."reason", b."status", b."placedAt", b."createdAt", b."liftedAt", b."note", b."callsNotKept", b."accountId",
       a."number", a."name", a."country",
-      (SELECT o."id" FROM "Block" o
-        WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
-        ORDER BY CASE WHEN o."status" = 'active' THEN 0 ELSE 1 END, o."placedAt" DESC LIMIT 1) AS "otherOpenBlockId",
-      (SELECT o."status" FROM "Block" o
-        WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
-        ORDER BY CASE WHEN o."status" = 'active' THEN 0 ELSE 1 END, o."placedAt" DESC LIMIT 1) AS "otherOpenBlockStatus",
-      CASE WHEN EXISTS (SELECT 1 FROM "SwitchOperation" s
-        WHERE s."accountNumber" = a."number" AND s."status" = 'pending' AND s."kind" = 'block')
-        THEN 1 ELSE 0 END AS "blockOnItsWay"
+      ob."id" AS "otherOpenBlockId", ob."status" AS "otherOpenBlockStatus",
+      ${BLOCK_ON_ITS_WAY} AS "blockOnItsWay"
     FROM "Block" b JOIN "CustomerAccount" a ON a."id" = b."accountId"
+    LEFT JOIN "Block" ob ON ob."id" = (SELECT o."id" FROM "Block" o
+        WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
+        ORDER BY CASE WHEN o."status" = 'active' THEN 0 ELSE 1 END, o."placedAt" DESC LIMIT 1)
     WHERE b."id" = ${blockId}
       AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."accountId" = a."id" AND m."userId" = ${userId})`;
   if (!row) return null;
