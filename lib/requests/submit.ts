@@ -10,7 +10,7 @@ import { recordRequestStep } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
-import { exampleNumber, parseUserPhone } from '@/lib/phone/format';
+import { describeDialled, dialledCandidates, exampleNumber, parseUserPhone } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import type { CountryCode } from 'libphonenumber-js/max';
 import {
@@ -53,7 +53,8 @@ export const misdialSchema = z.object({
  * and destinations), each on its own field: the calls ticked are the block's
  * (`outcome.request.callsOfBlock`); the number meant reads as a number dialled from the account's
  * country (stored E.164; else `outcome.request.intendedInvalid` with an example of that country,
- * as the field's hint gives); the callback phone is one support may call (callbackPhoneFor, notes in
+ * as the field's hint gives), and is not one the block's calls went to (`outcome.request.intendedIsDialled`,
+ * each number a destination may be: lib/phone/format.ts dialledCandidates); the callback phone is one support may call (callbackPhoneFor, notes in
  * `locale`). Every field is checked on every submission (lib/requests/fields.ts checkForm).
  */
 function misdialSchemaFor(block: RequestBlock, locale: string) {
@@ -63,14 +64,24 @@ function misdialSchemaFor(block: RequestBlock, locale: string) {
       if (ids.some((id) => !block.callIds.includes(id)))
         noteIssue(ctx, { key: 'outcome.request.callsOfBlock' });
     }),
-    intendedNumber: base.intendedNumber.transform(
-      (typed, ctx) =>
-        parseUserPhone(typed, block.country) ??
-        noteIssue(ctx, {
+    intendedNumber: base.intendedNumber.transform((typed, ctx) => {
+      const meant = parseUserPhone(typed, block.country);
+      if (!meant)
+        return noteIssue(ctx, {
           key: 'outcome.request.intendedInvalid',
           values: { example: exampleNumber(block.country) },
-        }),
-    ),
+        });
+      // The number the calls went to is not a misdial of itself (tester, session 45): the customer
+      // meant to call it, and that is a destination to ask support to allow, not a slip of a digit.
+      if (
+        block.destinations.some((to) => dialledCandidates(to, block.country).some((p) => p.number === meant))
+      )
+        return noteIssue(ctx, {
+          key: 'outcome.request.intendedIsDialled',
+          values: { number: describeDialled(meant, block.country, locale).display },
+        });
+      return meant;
+    }),
     callbackPhone: callbackPhoneFor(block.country, block.destinations, locale),
   });
 }

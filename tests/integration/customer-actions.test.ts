@@ -243,6 +243,40 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
       expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
     });
 
+    it('the number the calls went to is not a misdial of itself, in any form it is typed', async () => {
+      // A customer who meant to call the blocked destination asks for a misdial unblock of nothing
+      // mistyped (tester, session 45): refused at the number, with the number as the reader dials it.
+      const { account, users, creds } = await provisioned(true);
+      const block = await blockOn(account, creds[0].username);
+      const me = asCustomer(users[0]);
+      for (const typed of ['+252611234567', '+252 61 123 4567', '011 252 61 123 4567', '+252-61-123-4567']) {
+        const r = await submitMisdial(
+          me,
+          misdial(block.id, [block.calls[0].id], { intendedNumber: typed }),
+          meta,
+        );
+        expect(r, typed).toMatchObject({
+          ok: false,
+          code: 'invalid',
+          fieldErrors: { intendedNumber: [{ key: 'outcome.request.intendedIsDialled' }] },
+        });
+        expect(inWords(r, 'en').fieldErrors?.intendedNumber?.[0], typed).toMatch(
+          /^\+252 61 123 4567 is a number this block’s calls went to\./,
+        );
+        expect(inWords(r, 'es').fieldErrors?.intendedNumber?.[0], typed).toMatch(
+          /^\+252 61 123 4567 es un número al que fueron las llamadas de este bloqueo\./,
+        );
+      }
+      expect(await getDb().unblockRequest.count({ where: { blockId: block.id } })).toBe(0);
+      // One digit away from it is a number someone may have meant.
+      const near = await submitMisdial(
+        me,
+        misdial(block.id, [block.calls[0].id], { intendedNumber: '+252 61 123 4568' }),
+        meta,
+      );
+      expect(near).toMatchObject({ ok: true });
+    });
+
     it('a form sent with no call ticked is refused at the calls, in English and Spanish, and stores nothing', async () => {
       // The misdial form no longer ticks a call for the customer when there are several (tester,
       // session 42): a form sent with none ticked has no `callIds[]` field at all.
