@@ -24,8 +24,9 @@ export type AskAgain = 'here' | 'elsewhere' | 'none';
  * block is in force (`closedBlocked`): `here` (this page offers "Allow one country for a while"),
  * `elsewhere` (the page of the account's other block in force), `none` (no page offers it now: the
  * block is being lifted). An end still waiting for the switch (`endingSince`) is said with the state:
- * one in force is still in force (at most until `until`) and being ended; one ended in Tollgate is
- * being removed from the switch too. Server components only (reads the whole catalogue for such a note).
+ * one in force is still in force (at most until `until`) and being ended; one ended in Tollgate, or
+ * given up because the switch never confirmed it (`gaveUp`), is being removed from the switch too.
+ * Server components only (reads the whole catalogue for such a note).
  */
 export function AllowanceStatus({
   allowance: a,
@@ -58,11 +59,13 @@ export function AllowanceStatus({
 
 /**
  * The allowance.status.* key for `a`: its status as allowancesForBlockPage gives it, but for one in
- * force (`active`) or ended under a block (`ended`) whose end still waits for the switch.
+ * force (`active`), ended under a block (`ended`) or given up unanswered (`gaveUp`) whose end or
+ * removal still waits for the switch.
  */
 function wordsOf(a: { status: string; endingSince?: Date | null }): string {
   if (a.endingSince && a.status === 'active') return 'activeEnding';
   if (a.endingSince && a.status === 'ended') return 'endedEnding';
+  if (a.endingSince && a.status === 'gaveUp') return 'gaveUpEnding';
   return a.status;
 }
 

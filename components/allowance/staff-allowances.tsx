@@ -17,10 +17,28 @@ import { ClaimCard } from '@/components/staff/request-claim';
 import { actorName } from '@/components/ui/actor-name';
 import { displayEmail } from '@/lib/auth/email-address';
 
-const STATUSES = new Set(['requested', 'sending', 'active', 'ended', 'denied', 'closed', 'refused']);
+// `gaveUp`: a grant the switch never answered, stored `refused` (lib/allowances/queries.ts shownStatus).
+const STATUSES = new Set([
+  'requested',
+  'sending',
+  'active',
+  'ended',
+  'denied',
+  'closed',
+  'refused',
+  'gaveUp',
+]);
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; a refusal is the switch's
-// error as stored (lib/switch/error-text.ts), read in the reader's words.
-const END_REASONS = new Set(['expired', 'ended_on_switch', 'ended_by_staff', 'new_block', 'block_lifted']);
+// error as stored (lib/switch/error-text.ts), read in the reader's words, and so is the transport
+// error a grant given up kept before `gave_up` was stored (2026-12-06).
+const END_REASONS = new Set([
+  'expired',
+  'ended_on_switch',
+  'ended_by_staff',
+  'new_block',
+  'block_lifted',
+  'gave_up',
+]);
 
 /** What AllowanceFacts says of one allowance (lib/allowances/queries.ts allowancesForStaff). */
 type Facts = {
@@ -71,6 +89,17 @@ export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d:
 }
 
 /**
+ * The staff.allowances.status.* key of allowance `a`'s status on the staff account page, for `status`
+ * as allowancesForStaff gives it (`gaveUp` for a grant the switch never confirmed: not "Refused by
+ * the switch"): `activeEnding` for one in force whose end waits for the switch (`endingSince`), not
+ * "In force" alone; null for a status the catalogue does not know (the page shows it as stored).
+ */
+export function staffStatusKey(a: { status: string; endingSince: Date | null }): string | null {
+  if (a.status === 'active' && a.endingSince) return 'activeEnding';
+  return STATUSES.has(a.status) ? a.status : null;
+}
+
+/**
  * The staff account page's destination allowances: requests to take and decide (who is calling the
  * customer about each, ClaimCard), allowances in force, a grant form. An allowance whose end is
  * waiting for the switch (`endingSince`) says so and since when, and offers no second "End now".
@@ -103,6 +132,7 @@ export async function StaffAllowances({
               code: a.country,
               hours: a.hours,
             });
+            const status = staffStatusKey(a);
             return (
               <li
                 key={a.id}
@@ -112,16 +142,7 @@ export async function StaffAllowances({
                 {/* A heading: a form below that closes under the keyboard focus hands it here
                     (ActionForm `closed`), to the allowance it acted on and its new status. */}
                 <h3 className="font-medium">
-                  {t('line', {
-                    label,
-                    // In force until the switch confirms the end it was sent: said so, not "In force" alone.
-                    status:
-                      a.status === 'active' && a.endingSince
-                        ? t('status.activeEnding')
-                        : STATUSES.has(a.status)
-                          ? t(`status.${a.status}`)
-                          : a.status,
-                  })}
+                  {t('line', { label, status: status ? t(`status.${status as 'active'}`) : a.status })}
                 </h3>
                 <p className="text-sm text-slate-700">
                   <AllowanceFacts allowance={a} at={at} />

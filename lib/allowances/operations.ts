@@ -56,6 +56,14 @@ export type AllowanceDeletePayload = {
  */
 export type AllowanceEndCause = 'new_block' | 'block_lifted';
 
+/**
+ * The `endReason` of a grant given up (giveUpAllowanceOperation): the switch never answered it within
+ * ALLOWANCE_GIVE_UP_MS, so it is stored `refused` although the switch refused nothing. The pages read
+ * the pair as given up, not as the switch's refusal (lib/allowances/queries.ts). Rows given up before
+ * 2026-12-06 kept the last transport error here instead, and still read as refused.
+ */
+export const GAVE_UP = 'gave_up';
+
 export const isAllowanceOperation = (op: { kind: string }) =>
   (ALLOWANCE_KINDS as readonly string[]).includes(op.kind);
 
@@ -433,9 +441,11 @@ export const ALLOWANCE_GIVE_UP_MS = 3600_000;
  * After a failed attempt (`failure`, no final answer) of an allowance operation queued longer than
  * ALLOWANCE_GIVE_UP_MS before `now` (ms, the portal's clock, as `createdAt` is written):
  * - a PUT is settled for good, under the account's lock: stored `failed` with the last error, the
- *   allowance `refused` (never shown in force), and a DELETE queued, since the PUT may have reached
- *   the switch: an allowance nobody shows in force must not let calls through there (a DELETE of one
- *   the switch does not have is a `204`). Audited as `allowance.refused` with `cause` `gave_up`.
+ *   allowance `refused` with `endReason` GAVE_UP (never shown in force; the pages say the switch did
+ *   not confirm it, not that it refused it), and a DELETE queued, since the PUT may have reached the
+ *   switch: an allowance nobody shows in force must not let calls through there (a DELETE of one the
+ *   switch does not have is a `204`). Audited as `allowance.refused` with `cause` `gave_up` and the
+ *   last error, which the SyncIssue's detail names too.
  *   Returns true: the caller sends nothing more.
  * - a DELETE is never given up (returns false: the caller sends it again, with the backoff). It may
  *   be the only thing that can end an exception live on the switch under a block: the DELETE queued
@@ -468,7 +478,7 @@ export async function giveUpAllowanceOperation(
     if (!(await finish(op, 'failed', error, tx))) return;
     const moved = await tx.destinationAllowance.updateMany({
       where: { id: p.allowanceId, status: 'sending' },
-      data: { status: 'refused', endedAt: new Date(), endReason: cutWhole(error, 500) },
+      data: { status: 'refused', endedAt: new Date(), endReason: GAVE_UP },
     });
     if (moved.count === 1)
       await queueAllowanceDelete(
@@ -482,7 +492,7 @@ export async function giveUpAllowanceOperation(
         action: 'allowance.refused',
         accountId: p.accountId,
         target: { type: 'destination_allowance', id: p.allowanceId },
-        detail: { country, error: error.slice(0, 200), cause: 'gave_up' },
+        detail: { country, error: error.slice(0, 200), cause: GAVE_UP },
       },
       tx,
     );

@@ -13,7 +13,7 @@ import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { encodeCursor } from '@/lib/staff/cursor';
 import { storeNote } from '@/lib/i18n/stored';
-import type { AllowanceDeletePayload } from './operations';
+import { GAVE_UP, type AllowanceDeletePayload } from './operations';
 import { OPEN_STATUSES } from './rules';
 
 /** What a page shows of one allowance: no user ids, no internal errors. */
@@ -22,6 +22,7 @@ export type AllowanceView = {
   country: string;
   hours: number;
   reason: string;
+  /** As the page words it: the stored status, but `gaveUp` for a grant given up (shownStatus). */
   status: string;
   until: Date | null;
   startedAt: Date | null;
@@ -64,6 +65,16 @@ async function endsWaiting(ids: readonly string[]): Promise<Map<string, Date>> {
   return waiting;
 }
 
+/**
+ * The status both sides word for a stored allowance `a`: `gaveUp` for a grant Tollgate gave up
+ * (status `refused`, `endReason` GAVE_UP: the switch never answered it within the give-up horizon,
+ * lib/allowances/operations.ts giveUpAllowanceOperation), which must not read "refused by the switch";
+ * else its stored status. A refusal stored before GAVE_UP existed (a transport error as `endReason`)
+ * stays `refused`.
+ */
+const shownStatus = (a: { status: string; endReason: string | null }): string =>
+  a.status === 'refused' && a.endReason === GAVE_UP ? 'gaveUp' : a.status;
+
 const view = (
   a: Omit<AllowanceView, 'denial' | 'endingSince'> & { decisionNote: string | null },
   endingSince: Date | null,
@@ -94,8 +105,10 @@ const view = (
  *   country again since (an allowance of it asked for, on its way or in force: rules.ts OPEN_STATUSES);
  *   an ended one is `endedRenewed` while a newer one for that country is in force ("blocked again"
  *   would deny the one listed above it).
- * Every other status is shown as stored (an allowance in force whose end waits for the switch stays
- * `active`: it is in force until the switch confirms; `endingSince` says the end waits, endsWaiting).
+ * Either way a grant Tollgate gave up, unanswered by the switch (`refused` with `endReason` GAVE_UP), is
+ * `gaveUp`: not "the switch refused it" (shownStatus). Every other status is shown as stored (an
+ * allowance in force whose end waits for the switch stays `active`: it is in force until the switch
+ * confirms; `endingSince` says the end waits, endsWaiting; so does the removal of one given up).
  * `known.blocked`: accountBlocked as the caller has just read
  * it (the block page knows it from its block and the account's other open block), so it is not asked
  * again; else it is read here.
@@ -128,11 +141,15 @@ function countriesNow(rows: { country: string; status: string }[]) {
 /** The note Tollgate stores on a request a new block closed (operations.ts closeWaitingRequests). */
 const NEW_BLOCK_NOTE = storeNote('history.allowanceNewBlock');
 
-/** allowancesForBlockPage's status of one allowance `a`, for the account as it is `now`. */
+/**
+ * allowancesForBlockPage's status of one allowance `a`, for the account as it is `now`: a grant given
+ * up is `gaveUp` (shownStatus) blocked or not, since it was never in force in Tollgate either way.
+ */
 function statusNow(
-  a: { country: string; status: string; decisionNote: string | null },
+  a: { country: string; status: string; decisionNote: string | null; endReason: string | null },
   now: { blocked: boolean; inForce: Set<string>; open: Set<string> },
 ): string {
+  if (shownStatus(a) === 'gaveUp') return 'gaveUp';
   if (!now.blocked) {
     if (a.status === 'active') return 'unneeded';
     if (a.status === 'ended') return 'endedUnblocked';
@@ -156,7 +173,9 @@ const heldNow = (r: ClaimColumns & { status: string }, now: Date) =>
  * `claim`: for a request still waiting, the agent who has taken it now (lib/allowances/claim.ts:
  * `byId`, `by` their address as stored, `since`, `until`, `mine` when it is `user`), else null (nobody
  * holds it: never taken, released, lapsed; or it is no longer waiting). `endingSince`: when its end was
- * queued for the switch, still unanswered (endsWaiting), else null.
+ * queued for the switch, still unanswered (endsWaiting), else null. `status` is the stored one but
+ * `gaveUp` for a grant the switch never answered (shownStatus); `endReason` as stored: a code of
+ * Tollgate's (`expired`, `gave_up`, …) or, for a refusal, the switch's error.
  */
 export async function allowancesForStaff(user: CurrentUser, accountId: string, locale = 'en') {
   assertStaff(user);
@@ -186,7 +205,7 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
     ]),
   );
   return rows.map((r) => ({
-    ...view(r, ending.get(r.id) ?? null),
+    ...view({ ...r, status: shownStatus(r) }, ending.get(r.id) ?? null),
     note: r.decisionNote,
     endReason: r.endReason,
     requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,

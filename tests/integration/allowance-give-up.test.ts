@@ -1,6 +1,14 @@
+import { createElement as h, type ReactNode } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { NextIntlClientProvider } from 'next-intl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AllowanceStatus } from '@/components/allowance/block-allowances';
+import { AllowanceFacts, staffStatusKey } from '@/components/allowance/staff-allowances';
 import { grantAllowance } from '@/lib/allowances/decide';
 import { ALLOWANCE_GIVE_UP_MS } from '@/lib/allowances/operations';
+import { allowancesForBlockPage, allowancesForStaff, type AllowanceView } from '@/lib/allowances/queries';
+import type { CurrentUser } from '@/lib/auth/session';
+import { CATALOGUES, translator } from '@/lib/i18n/translate';
 import { placeManualBlock } from '@/lib/blocks/manual';
 import { reconcilePass } from '@/lib/blocks/reconcile';
 import { getDb } from '@/lib/server/db';
@@ -20,6 +28,26 @@ import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 let sim: TestSim;
 const meta = { ip: '192.0.2.1', userAgent: 'vitest' };
+
+/** `node` as a server component renders it for a reader of `locale`, as text. */
+const text = (node: ReactNode, locale: 'en' | 'es') =>
+  renderToStaticMarkup(
+    h(NextIntlClientProvider, { locale, messages: CATALOGUES[locale], timeZone: 'UTC', children: node }),
+  ).replace(/<[^>]+>/g, '');
+/** The block page's line for `a` as a reader of `locale` reads it (times as UNTIL and ENDED). */
+const customerLine = (a: AllowanceView, locale: 'en' | 'es') =>
+  text(h(AllowanceStatus, { allowance: a, country: a.country, until: 'UNTIL', endedAt: 'ENDED' }), locale);
+/** The staff account page's heading status and facts of `accountId`'s only allowance, for `locale`. */
+async function staffWords(agent: CurrentUser, accountId: string, locale: 'en' | 'es') {
+  const [a] = await allowancesForStaff(agent, accountId, locale);
+  const key = staffStatusKey(a!);
+  return {
+    status: key ? translator(locale)(`staff.allowances.status.${key as 'active'}`) : a!.status,
+    facts: text(h(AllowanceFacts, { allowance: a!, at: () => 'THEN' }), locale),
+  };
+}
+/** Words that say the switch refused the allowance: false of a grant it never answered. */
+const REFUSED = [/refused/i, /rechaz/i];
 const client = () =>
   createSwitchClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
 const outbox = () => processSwitchOutbox({ client: client() });
@@ -134,7 +162,7 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     });
 
   it('a grant never answered is given up after the horizon: refused, ended on the switch, listed for staff', async () => {
-    const { account } = await granted();
+    const { account, member } = await granted();
     await noAllowanceCalls(account.number);
     expect(await outbox()).toBe(0);
     await dueNow(account.number);
@@ -150,13 +178,50 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
       where: { accountId: account.id },
     });
     expect(allowance.status).toBe('refused');
+    // Tollgate's own code, as its other end reasons are: the transport error is not the switch's word.
+    expect(allowance.endReason).toBe('gave_up');
     expect(del).toMatchObject({ kind: 'allowance_delete', status: 'pending' }); // it may have reached the switch
     const issues = await getDb().syncIssue.findMany({ where: { accountId: account.id } });
     expect(issues).toMatchObject([{ action: 'allowance_gave_up', switchState: 'unknown', resolvedAt: null }]);
+    expect(issues[0]!.detail).toMatch(/501/); // the transport error stays with staff
     const audit = await getDb().auditLog.findFirstOrThrow({
       where: { targetId: allowance.id, action: 'allowance.refused' },
     });
-    expect(JSON.parse(audit.detail!)).toMatchObject({ cause: 'gave_up', country: 'SO' });
+    expect(JSON.parse(audit.detail!)).toMatchObject({
+      cause: 'gave_up',
+      country: 'SO',
+      error: expect.stringMatching(/501/),
+    });
+
+    // The customer's block page: not "the switch refused it"; its removal from the switch waits.
+    const [waiting] = await allowancesForBlockPage(member.id, account.id);
+    expect(waiting).toMatchObject({ id: allowance.id, status: 'gaveUp', endingSince: expect.any(Date) });
+    expect(customerLine(waiting!, 'en')).toBe(
+      'SO: the switch did not confirm the allowance within an hour, so Tollgate stopped asking for it, and is having it removed from the switch in case it got there; the switch has not confirmed that yet. Support will follow up.',
+    );
+    expect(customerLine(waiting!, 'es')).toBe(
+      'SO: el switch no confirmó el permiso en una hora, así que Tollgate dejó de solicitarlo y lo está retirando del switch, por si llegó a aplicarse allí; el switch todavía no lo ha confirmado. Soporte se pondrá en contacto con usted.',
+    );
+    // The staff account page: given up, its end reason in words, not the transport error.
+    const agent = await makeStaff();
+    expect(await staffWords(agent, account.id, 'en')).toEqual({
+      status: 'Not confirmed by the switch within an hour: given up',
+      facts: expect.stringMatching(
+        / · Ended THEN \(given up by Tollgate: the switch gave no answer within an hour\)$/,
+      ),
+    });
+    expect(await staffWords(agent, account.id, 'es')).toEqual({
+      status: 'No confirmado por el switch en una hora: abandonado',
+      facts: expect.stringMatching(
+        / · Finalizado el THEN \(abandonado por Tollgate: el switch no respondió en una hora\)$/,
+      ),
+    });
+    for (const locale of ['en', 'es'] as const) {
+      const staff = await staffWords(agent, account.id, locale);
+      for (const words of [customerLine(waiting!, locale), staff.status, staff.facts])
+        for (const refused of REFUSED) expect(words).not.toMatch(refused);
+      expect(staff.facts).not.toMatch(/501/);
+    }
 
     // The switch answers again: the DELETE goes through, and nothing is sent for the grant any more.
     await sim.control('DELETE', `/_sim/faults/${account.number}`);
@@ -164,6 +229,43 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     expect(await outbox()).toBe(1);
     expect((await allowanceOps(account.number)).map((o) => o.status)).toEqual(['failed', 'done']);
     expect(await simAllowances(account.number)).toEqual([]);
+    // The switch confirmed the removal: now it is true that the allowance is not in force there.
+    const [settled] = await allowancesForBlockPage(member.id, account.id);
+    expect(settled).toMatchObject({ status: 'gaveUp', endingSince: null });
+    expect(customerLine(settled!, 'en')).toBe(
+      'SO: the switch did not confirm the allowance within an hour, so it is not in force. Support will follow up.',
+    );
+    expect(customerLine(settled!, 'es')).toBe(
+      'SO: el switch no confirmó el permiso en una hora, así que no está en vigor. Soporte se pondrá en contacto con usted.',
+    );
+    expect(
+      (await getDb().destinationAllowance.findUniqueOrThrow({ where: { id: allowance.id } })).endReason,
+    ).toBe('gave_up');
+  });
+
+  it('a grant given up before its end reason was a code (a transport error) reads as before: refused', async () => {
+    const { account, member } = await makeBlockedOnSwitch(sim);
+    const error = 'unavailable: the switch answered 501';
+    const old = await getDb().destinationAllowance.create({
+      data: {
+        accountId: account.id,
+        country: 'SO',
+        hours: 2,
+        reason: 'Supplier call in Mogadishu.',
+        status: 'refused',
+        endedAt: new Date(),
+        endReason: error,
+      },
+    });
+    const [a] = await allowancesForBlockPage(member.id, account.id);
+    expect(a).toMatchObject({ id: old.id, status: 'refused' });
+    expect(customerLine(a!, 'en')).toBe(
+      'SO: the switch refused the allowance, so nothing changed. Support will follow up.',
+    );
+    const agent = await makeStaff();
+    const [staff] = await allowancesForStaff(agent, account.id);
+    expect(staff).toMatchObject({ status: 'refused', endReason: error });
+    expect((await staffWords(agent, account.id, 'en')).status).toBe('Refused by the switch');
   });
 
   /** The sync issues listed for the account, oldest first. */

@@ -322,6 +322,23 @@ describe('the detail list', () => {
     expect(
       text(html('allowance.ended', { country: 'SO', until: '2026-12-01T09:14:03.000Z', emailed: false })),
     ).toBe('|País|Somalia (SO)|Hasta|1 dic 2026, 10:14 GMT+1|Correo al cliente|no|');
+    // Every end an allowance's row can name (lib/allowances/operations.ts ended, giveUpAllowanceOperation)
+    // reads in words, not as the stored code.
+    const ends: Record<string, [string, string]> = {
+      expired: ['venció', 'it expired'],
+      ended_by_staff: ['soporte lo terminó', 'support ended it'],
+      ended_on_switch: ['se terminó en el switch', 'it was ended on the switch'],
+      new_block: ['entró en vigor un nuevo bloqueo', 'a new block came into force'],
+      block_lifted: ['se levantó el bloqueo', 'the block was lifted'],
+      gave_up: [
+        'el switch no respondió a tiempo, así que Tollgate dejó de enviarlo',
+        'the switch gave no answer in time, so Tollgate stopped sending it',
+      ],
+    };
+    for (const [endReason, [inSpanish, inEnglish]] of Object.entries(ends)) {
+      expect(text(html('allowance.ended', { endReason }))).toBe(`|Motivo del fin|${inSpanish}|`);
+      expect(text(html('allowance.ended', { endReason }, 'en', 'en-US'))).toBe(`|End reason|${inEnglish}|`);
+    }
     expect(text(html('sip_password.change_unknown', { switch: 'unavailable', outcome: 'unknown' }))).toBe(
       '|Respuesta del switch|el switch no estaba disponible|Resultado|sin confirmar por el switch|',
     );
