@@ -135,7 +135,11 @@ describe.each(dialects())('every field’s problem on one submission, on %s', (d
       ),
     );
     expect(home.fieldErrors).toEqual({
-      country: [expect.stringMatching(/^Calls within .*United States are national and are not blocked/)],
+      country: [
+        expect.stringMatching(
+          /^.*United States: this is the account’s own country\. Calls there are national and are not blocked/,
+        ),
+      ],
       hours: ['Enter how many hours, from 1 to 72.'],
       reason: ['Tell us why you need to call this country (at least 10 characters).'],
       callbackPhone: [expect.stringMatching(/^Enter a valid phone number/)],

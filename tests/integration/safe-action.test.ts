@@ -401,7 +401,11 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
       sent(['hours', 'reason', 'callbackPhone'], { country: 'US' }),
     );
     expect(allowance.fieldErrors).toEqual({
-      country: [expect.stringMatching(/are national and are not blocked: no allowance is needed\.$/)],
+      country: [
+        expect.stringMatching(
+          /: this is the account’s own country\. Calls there are national and are not blocked, so no allowance is needed\.$/,
+        ),
+      ],
       hours: ['Enter how many hours, from 1 to 72.'],
       reason: ['Tell us why you need to call this country (at least 10 characters).'],
       callbackPhone: ['Enter a phone number we can call you back on.'],

@@ -167,7 +167,7 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
       message: 'Corrija los campos marcados.',
       fieldErrors: {
         country: [
-          'Las llamadas dentro de Estados Unidos son nacionales y no están bloqueadas: no hace falta ningún permiso.',
+          'Estados Unidos: es el país de la propia cuenta. Las llamadas allí son nacionales y no están bloqueadas, así que no hace falta ningún permiso.',
         ],
       },
     });
@@ -175,7 +175,9 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
     // The English reader gets the same rule in English.
     session.user = await staff('agent', 'en');
     expect((await grant(undefined, form({ ...fields, country: 'US' }))).fieldErrors).toEqual({
-      country: ['Calls within United States are national and are not blocked: no allowance is needed.'],
+      country: [
+        'United States: this is the account’s own country. Calls there are national and are not blocked, so no allowance is needed.',
+      ],
     });
   });
 
