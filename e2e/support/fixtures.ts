@@ -40,6 +40,8 @@ export async function submitAndWait(page: Page, button = 'Sign in') {
 }
 
 const STEPS_DIR = path.join(E2E_DIR, 'totp-steps');
+/** A user's part of a claimed step's file name. */
+const claimantId = (who: string) => crypto.createHash('sha256').update(who).digest('hex').slice(0, 24);
 
 /**
  * Claims TOTP step `step` of user `who` for this run, across every Playwright worker (an exclusive
@@ -47,7 +49,7 @@ const STEPS_DIR = path.join(E2E_DIR, 'totp-steps');
  */
 function claimStep(who: string, step: number): boolean {
   fs.mkdirSync(STEPS_DIR, { recursive: true });
-  const name = `${crypto.createHash('sha256').update(who).digest('hex').slice(0, 24)}-${step}`;
+  const name = `${claimantId(who)}-${step}`;
   try {
     fs.writeFileSync(path.join(STEPS_DIR, name), '', { flag: 'wx' });
     return true;
@@ -57,13 +59,25 @@ function claimStep(who: string, step: number): boolean {
   }
 }
 
+/** The latest TOTP step claimStep has given out for `who` in this run, or -Infinity. */
+function lastClaimedStep(who: string): number {
+  const prefix = `${claimantId(who)}-`;
+  const steps = (fs.existsSync(STEPS_DIR) ? fs.readdirSync(STEPS_DIR) : [])
+    .filter((f) => f.startsWith(prefix))
+    .map((f) => Number(f.slice(prefix.length)));
+  return Math.max(-Infinity, ...steps);
+}
+
 /**
  * A TOTP code the portal has not accepted yet for this user: codes are single-use (RFC 6238 §5.2),
- * and journeys sign the same staff member in several times within one 30-second step, in two workers
- * at once for the demo staff. Uses the current step, then the next and the previous (the server
- * accepts ±1 step), then waits for a new one. `secret` as read off the set-up page may be in groups of
- * four ("JBSW Y3DP …", components/authenticator-secret.tsx): its spaces are dropped, for the code and
- * for `who` when that defaults to it.
+ * and once one is accepted no code of an earlier step is (lib/auth/totp.ts acceptTotp), while
+ * journeys sign the same staff member in several times within one 30-second step, in two workers at
+ * once for the demo staff. Gives steps in increasing order, each after the latest given out: the
+ * previous step (the server accepts ±1 step; only with time to spare before the next boundary),
+ * the current one, the next, then waits for a new one. Two workers given two steps at once may
+ * still submit them out of order: signInStaff then asks again. `secret` as read off the set-up page
+ * may be in groups of four ("JBSW Y3DP …", components/authenticator-secret.tsx): its spaces are
+ * dropped, for the code and for `who` when that defaults to it.
  */
 export async function totpNow(secret = DEMO.totpSecret, who?: string): Promise<string> {
   const key = secret.replace(/\s+/g, '');
@@ -72,8 +86,9 @@ export async function totpNow(secret = DEMO.totpSecret, who?: string): Promise<s
     const now = Date.now();
     const current = Math.floor(now / 30_000);
     // The previous step is still accepted until the next boundary: use it only with time to spare.
-    const candidates = [current, current + 1, ...((current + 1) * 30_000 - now > 8_000 ? [current - 1] : [])];
-    const step = candidates.find((s) => claimStep(claimant, s));
+    const after = lastClaimedStep(claimant);
+    const candidates = [...((current + 1) * 30_000 - now > 8_000 ? [current - 1] : []), current, current + 1];
+    const step = candidates.filter((s) => s > after).find((s) => claimStep(claimant, s));
     if (step !== undefined)
       return new TOTP({ secret: key, digits: 6, period: 30 }).generate({ timestamp: step * 30_000 });
     await new Promise((r) => setTimeout(r, (current + 1) * 30_000 - Date.now() + 100));
@@ -84,12 +99,25 @@ export async function totpNow(secret = DEMO.totpSecret, who?: string): Promise<s
 export async function signInStaff(page: Page, who: { email: string; password: string; totpSecret?: string }) {
   await signIn(page, who, '/staff');
   await expect(page).toHaveURL(/\/security\/verify/);
-  await page
-    .getByLabel('Authentication code')
-    .fill(await totpNow(who.totpSecret ?? DEMO.totpSecret, who.email));
-  await page.getByRole('button', { name: 'Verify' }).click();
   // On the path, not anywhere in the URL: /security/verify?next=/staff must not count as arrived.
-  await expect(page).toHaveURL((url) => url.pathname.startsWith('/staff'));
+  const arrived = (url: URL) => url.pathname.startsWith('/staff');
+  const used = page.getByText('That code was just used.');
+  for (let attempt = 1; ; attempt++) {
+    await page
+      .getByLabel('Authentication code')
+      .fill(await totpNow(who.totpSecret ?? DEMO.totpSecret, who.email));
+    await Promise.all([
+      page.waitForResponse(
+        (r) => r.request().method() === 'POST' && r.request().headers()['next-action'] !== undefined,
+      ),
+      page.getByRole('button', { name: 'Verify' }).click(),
+    ]);
+    // Another worker's sign-in of the same person with a later step, accepted first, spends this
+    // step (totpNow): the page says so, and a new code is asked for, as a person would enter one.
+    await page.waitForURL(arrived, { timeout: 3_000 }).catch(() => undefined);
+    if (arrived(new URL(page.url())) || attempt === 3 || !(await used.isVisible())) break;
+  }
+  await expect(page).toHaveURL(arrived);
 }
 
 /**

@@ -50,7 +50,8 @@ export type SpentStep = { giveBack: () => Promise<void> };
 
 /**
  * Verifies a code for a user and spends its time step: RFC 6238 §5.2 — a code that was accepted once
- * is not accepted again, so a code read over a shoulder or from a log is useless afterwards. The step
+ * is not accepted again, so a code read over a shoulder or from a log is useless afterwards; nor is a
+ * code of an earlier step (the two before it, all the window may still accept, are spent too). The step
  * is spent for this secret only: a code is a function of the secret and the step, and a new secret
  * (enrolled after an admin's reset, in the same minute as the last code of the lost one) has codes of
  * its own. Keyed by the user too, so two users who share a secret (tests, the demo) do not collide.
@@ -72,9 +73,18 @@ export async function acceptTotp(
   // A digest of the secret, not the secret (the limiter hashes its keys again): a fixed-size part of
   // the key that differs between secrets, with nothing that AUTH_SECRET's rotation would change.
   const secret = crypto.createHash('sha256').update(`totp-step\0${base32}`).digest('base64url');
-  const key = `${userId}:${secret}:${step}`;
-  if ((await consume('totpStep', key)).rejected) return 'used';
-  return { giveBack: () => reward('totpStep', key).catch(() => undefined) };
+  const key = (s: number) => `${userId}:${secret}:${s}`;
+  if ((await consume('totpStep', key(step))).rejected) return 'used';
+  // The steps before it that matchTotpStep's window still accepts are spent with it: once a code is
+  // accepted, no older one is (an older code read over a shoulder stayed good for about 30 s after
+  // its owner signed in with a newer one: tester, session 46). RFC 6238 §5.2 asks only that the same
+  // code not be accepted twice; this is the stricter rule of remembering the last step accepted.
+  const earlier = [step - 1, step - 2].map(key);
+  await Promise.all(earlier.map((k) => consume('totpStep', k)));
+  // Each consume above is given back once: a step spent before this one stays spent (two consumes).
+  const giveBack = () =>
+    Promise.all([key(step), ...earlier].map((k) => reward('totpStep', k))).then(() => undefined);
+  return { giveBack: () => giveBack().catch(() => undefined) };
 }
 
 /**

@@ -8,6 +8,12 @@ import { dataOf, said } from '@/tests/helpers/outcome';
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const codeAt = (ms: number) =>
   new TOTP({ secret: SECRET, digits: 6, period: 30 }).generate({ timestamp: ms });
+/** Now, once at least 3 s remain of the current 30 s step (waits up to 3 s): a test's codes keep their steps. */
+async function awayFromStepEdge(): Promise<number> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < 3000) await new Promise((r) => setTimeout(r, left + 50));
+  return Date.now();
+}
 
 describe('TOTP codes (RFC 6238)', () => {
   it('accept the current step and one either side, nothing further', () => {
@@ -30,6 +36,26 @@ describe.each(dialects())('a TOTP code works once, on %s', (dialect) => {
     expect(await acceptTotp(`u1-${dialect}`, SECRET, code)).not.toBeNull();
     expect(await acceptTotp(`u1-${dialect}`, SECRET, code)).toBe('used');
     expect(await acceptTotp(`u2-${dialect}`, SECRET, code)).not.toBeNull();
+  });
+  it('once a code is accepted, no code of an earlier step is; a later one still is', async () => {
+    // An older code read over a shoulder is useless once its owner signed in with a newer one
+    // (tester, session 46). Away from a step's edge, so that every code below keeps its step.
+    const now = await awayFromStepEdge();
+    expect(await acceptTotp(`u4-${dialect}`, SECRET, codeAt(now))).not.toBeNull();
+    expect(await acceptTotp(`u4-${dialect}`, SECRET, codeAt(now - 30_000))).toBe('used');
+    expect(await acceptTotp(`u4-${dialect}`, SECRET, codeAt(now + 30_000))).not.toBeNull();
+    // Another user's codes are their own.
+    expect(await acceptTotp(`u5-${dialect}`, SECRET, codeAt(now - 30_000))).not.toBeNull();
+  });
+  it('a step given back frees the earlier steps it spent, and leaves one spent before spent', async () => {
+    const now = await awayFromStepEdge();
+    expect(await acceptTotp(`u6-${dialect}`, SECRET, codeAt(now - 30_000))).not.toBeNull();
+    const spent = await acceptTotp(`u6-${dialect}`, SECRET, codeAt(now));
+    if (!spent || spent === 'used') throw new Error('the code was not accepted');
+    await spent.giveBack();
+    // The code of `now` is good again; the one accepted before it stays spent.
+    expect(await acceptTotp(`u6-${dialect}`, SECRET, codeAt(now - 30_000))).toBe('used');
+    expect(await acceptTotp(`u6-${dialect}`, SECRET, codeAt(now))).not.toBeNull();
   });
   it('a step given back (the change it was for failed) takes the same code once more', async () => {
     const code = codeAt(Date.now());

@@ -13,9 +13,9 @@ export const codeRefused = <T = never>(code: Exclude<FailCode, 'not_found'>, key
   fail<T>(code, key, undefined, { code: [{ key }] });
 
 /**
- * A right authenticator code whose 30-second step was already spent (lib/auth/totp.ts acceptTotp
- * `'used'`): someone signed in with it a moment ago, often the same person on another device, or it
- * was read over a shoulder. Refused as RFC 6238 §5.2 asks, but worded as what it is (wait for the next
+ * A right authenticator code whose 30-second step was already spent, or is earlier than one accepted
+ * since (lib/auth/totp.ts acceptTotp `'used'`): someone signed in with it, or a newer code, a moment
+ * ago, often the same person on another device, or it was read over a shoulder. Refused as RFC 6238 §5.2 asks, but worded as what it is (wait for the next
  * code), audited as `mfa.failure` with `reused`, and not counted towards the second factor's lock:
  * the code was right, so it proves nothing against the person.
  */
