@@ -247,6 +247,12 @@ test('late lift: a block.lifted dated before a newer block leaves the account bl
   // so in its live region within seconds, without a reload, and so does the dashboard left open.
   const dashboard = await page.context().newPage();
   await dashboard.goto('/');
+  // The account's own page too (it asks /api/version/accounts/{number}, as the dashboard does).
+  const accountPage = await page.context().newPage();
+  await accountPage.goto('/accounts/ACC-8002');
+  await expect(
+    accountStatus(accountPage, 'Truth Late Co').getByText('International calling blocked'),
+  ).toBeVisible();
   // Each check of the open page is a short question (/api/version/…); it renders again (an RSC
   // request) only once the answer changed.
   const asked: string[] = [];
@@ -268,6 +274,9 @@ test('late lift: a block.lifted dated before a newer block leaves the account bl
   await expect(
     accountStatus(dashboard, 'Truth Late Co').getByText('International calling allowed'),
   ).toBeVisible({ timeout: 10_000 });
+  await expect(
+    accountStatus(accountPage, 'Truth Late Co').getByText('International calling allowed'),
+  ).toBeVisible({ timeout: 10_000 });
   // Asked first, and rendered only once the answer had changed.
   const firstRender = asked.indexOf(`render /blocks/${block.id}`);
   expect(firstRender).toBeGreaterThan(0);
@@ -280,9 +289,20 @@ test('late lift: a block.lifted dated before a newer block leaves the account bl
   )[0];
   expect((await page.request.get(`/api/version/blocks/${foreign.id}`)).status()).toBe(404);
   expect((await page.request.get(`/api/version/blocks/${block.id}`)).status()).toBe(200);
+  const foreignAccount = query<{ number: string }>(
+    `SELECT a.number FROM "CustomerAccount" a WHERE NOT EXISTS (SELECT 1 FROM "Membership" m JOIN "User" u
+      ON u.id = m."userId" WHERE m."accountId" = a.id AND u.email = ?) LIMIT 1`,
+    TRUTH.email,
+  )[0];
+  expect((await page.request.get(`/api/version/accounts/${foreignAccount.number}`)).status()).toBe(404);
+  expect((await page.request.get('/api/version/accounts/ACC-8002')).status()).toBe(200);
   const stranger = await page.context().browser()!.newContext();
   const asStranger = await stranger.request.get(new URL(`/api/version/blocks/${block.id}`, page.url()).href);
   expect(asStranger.status()).toBe(401);
+  const accountAsStranger = await stranger.request.get(
+    new URL('/api/version/accounts/ACC-8002', page.url()).href,
+  );
+  expect(accountAsStranger.status()).toBe(401);
   await stranger.close();
 });
 
