@@ -753,15 +753,15 @@ test('wrong second-factor codes add up across windows: after 20 the factor locks
       runTsx('e2e/support/db-task.ts', ['next-totp-window', email], { DATABASE_URL: E2E.databaseUrl });
     }
   }
-  await expect(page.locator('#code-error')).toContainText('your second factor is locked');
+  await expect(page.locator('#code-error')).toContainText('your two-factor authentication is locked');
   expect(auditCount('mfa.failure', email)).toBe(20);
   expect(auditCount('mfa.locked', email)).toBe(1);
 
   // Even the right code is refused now.
   await enterCode(page, await totpNow(EDGE_TOTP_SECRET, email));
-  await expect(page.locator('#code-error')).toContainText('your second factor is locked');
+  await expect(page.locator('#code-error')).toContainText('your two-factor authentication is locked');
 
-  const mail = await waitForMail(email, /second factor is locked/, seen);
+  const mail = await waitForMail(email, /two-factor authentication is locked/, seen);
   expect(mail.text).toContain('20 wrong authentication codes');
   await page.goto(linkOf(mail));
   await continueLink(page);

@@ -36,7 +36,7 @@ test.describe('a customer in Madrid', () => {
     // The browser's zone was adopted at sign-in: the summer-time and winter-time 2:30 differ.
     await expect(row(page, '+882 13 10 0456')).toContainText(ws('Oct 25, 2026, 2:30:00 AM GMT+2'));
     await expect(row(page, '+1 876 555 0123')).toContainText(ws('Oct 25, 2026, 2:30:00 AM GMT+1'));
-    await expect(row(page, '+882 13 10 0456')).toContainText('International Networks');
+    await expect(row(page, '+882 13 10 0456')).toContainText('international networks');
     await expect(row(page, '+882 13 10 0456')).toContainText('international network, charged at high rates');
     await expect(row(page, '+1 876 555 0123')).toContainText('Jamaica');
     await expect(row(page, '+1 876 555 0123')).toContainText(
@@ -46,7 +46,7 @@ test.describe('a customer in Madrid', () => {
     for (const r of await row(page, '+252 61 123 4567').all()) await expect(r).toContainText('Somalia');
     await expect(page.getByRole('table')).not.toContainText('United States');
     await expect(page.getByRole('table')).not.toContainText('Unknown');
-    await expect(page.getByText(/4 calls to International Networks, Jamaica,? and Somalia/)).toBeVisible();
+    await expect(page.getByText(/4 calls to international networks, Jamaica,? and Somalia/)).toBeVisible();
     await expectAccessible(page);
   });
 
@@ -80,7 +80,7 @@ test.describe('a customer in Madrid', () => {
       .getByLabel('What happened?')
       .fill('Our receptionist dialled a supplier with the wrong prefix.');
     for (const [phone, why] of [
-      ['+882 13 10 0123', /high-cost number \(International Networks\)/],
+      ['+882 13 10 0123', /high-cost number \(international networks\)/],
       ['+252 61 123 4567', /Somalia that this block stopped calls to/],
     ] as const) {
       await page.getByLabel('Callback phone').fill(phone);
@@ -129,10 +129,8 @@ test.describe('an agent in London', () => {
       'tel:+12125550100',
     );
     // The customer's clock and zone as the customer reads them: the same offset, the zone by place.
-    await expect(
-      page.getByText(/GMT-[45] \(New York Time\) · (within|outside) business hours/),
-    ).toBeVisible();
-    await expect(page.getByText(/ · United States · New York Time\. Members:/)).toBeVisible();
+    await expect(page.getByText(/GMT-[45] \(New York\) · (within|outside) business hours/)).toBeVisible();
+    await expect(page.getByText(/ · United States · New York time\. Members:/)).toBeVisible();
     await expectAccessible(page);
   });
 });
@@ -161,7 +159,7 @@ test.describe('an agent in Madrid, in Spanish', () => {
     // Rendered by the server: the customer's zone (New York), in Spanish.
     const first = await at();
     await expect(time).toHaveText(ws(formatWallClock(new Date(first), 'America/New_York', 'es')));
-    await expect(clock).toContainText('(hora de Nueva York)');
+    await expect(clock).toContainText('(Nueva York)');
     // Two minutes on, without a reload, it reads two minutes later (and would say if office hours ended).
     await page.clock.fastForward('02:00');
     await expect.poll(async () => (await at()) - first).toBeGreaterThanOrEqual(120_000);
@@ -236,18 +234,18 @@ test.describe('a customer in New York', () => {
     // Zones are named by place, in the reader's language, with their wider name and offset; the
     // IANA id stays the value. The list starts with the place, so typing it finds the zone.
     await expect(picker.locator('option:checked')).toHaveText('New York — Eastern Time (GMT-5)');
-    await expect(page.getByText(/It is now .* \(New York Time\)\./)).toBeVisible();
+    await expect(page.getByText(/It is now .* \(New York time\)\./)).toBeVisible();
     await expectAccessible(page);
     await picker.focus();
     await page.keyboard.type('Japan', { delay: 50 });
     await expect(picker).toHaveValue('Asia/Tokyo');
     await page.getByRole('button', { name: 'Save time zone' }).click();
-    await expect(page.locator('#time-zone-message')).toContainText('Times are now shown in Japan Time.');
+    await expect(page.locator('#time-zone-message')).toContainText('Times are now shown in Japan time.');
     // The page shows the choice (review 13: React resets a form after its action, and the list went
     // back to the zone the page was rendered with; saving again would have put it back).
     await expect(page.getByText('You chose this zone;')).toBeVisible();
     await expect(page.getByLabel('Time zone', { exact: true })).toHaveValue('Asia/Tokyo');
-    await expect(page.getByText(/It is now .* GMT\+9 \(Japan Time\)\./)).toBeVisible();
+    await expect(page.getByText(/It is now .* GMT\+9 \(Japan time\)\./)).toBeVisible();
     expect(
       query<{ timeZone: string }>(`SELECT "timeZone" FROM "User" WHERE email = ?`, NEW_YORK.email)[0]
         .timeZone,

@@ -104,10 +104,10 @@ test('without JavaScript the profile saves a time zone and says so, naming it by
   // The form's action was a client function around the server action: without JavaScript, Save did nothing.
   await picker.selectOption('Asia/Tokyo');
   await page.getByRole('button', { name: 'Save time zone' }).click();
-  await expect(page.locator('#time-zone-message')).toHaveText('Times are now shown in Japan Time.');
+  await expect(page.locator('#time-zone-message')).toHaveText('Times are now shown in Japan time.');
   await page.goto('/profile');
   await expect(picker).toHaveValue('Asia/Tokyo');
-  await expect(page.getByText(/It is now .* GMT\+9 \(Japan Time\)\./)).toBeVisible();
+  await expect(page.getByText(/It is now .* GMT\+9 \(Japan time\)\./)).toBeVisible();
 });
 
 test('without JavaScript an agent still reads the customer’s local time on a request page', async ({

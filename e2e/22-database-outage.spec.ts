@@ -115,7 +115,7 @@ test('the database goes away: pages say so with a 503, a form changes nothing, a
     await expect(picker).toBeVisible({ timeout: 20_000 });
     await picker.selectOption('Asia/Tokyo');
     await page.getByRole('button', { name: 'Save time zone' }).click();
-    await expect(page.locator('#time-zone-message')).toHaveText('Times are now shown in Japan Time.');
+    await expect(page.locator('#time-zone-message')).toHaveText('Times are now shown in Japan time.');
     const res = await page.goto('/');
     expect(res!.status()).toBe(200);
     await expect(page.getByText('Outage Dental').first()).toBeVisible();

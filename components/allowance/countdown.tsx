@@ -9,8 +9,10 @@ type CountdownWords = (key: CountdownKey, values?: { hours?: number; minutes?: n
 /**
  * The words for `leftMs` milliseconds left, from `words` (the `allowance.countdown` messages): `over`
  * at 0 or less, `soon` under a minute, else whole minutes (rounded down) as `minutes`, or as
- * `hoursMinutes` from an hour. The messages choose their plural forms by the numbers ("queda 1 min",
- * "quedan 2 min").
+ * `hoursMinutes` from an hour. The messages choose their plural forms by the numbers ("Queda 1 min.",
+ * "Quedan 2 min."). Each is a sentence of its own, capital and full stop: the block page shows it
+ * after the allowance's status sentence ("…allowed until Dec 8, 2026, 3:31 AM GMT-6. 47 h 59 min
+ * left.").
  */
 export function countdownText(words: CountdownWords, leftMs: number): string {
   if (leftMs <= 0) return words('over');

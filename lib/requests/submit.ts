@@ -11,6 +11,8 @@ import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
 import { describeDialled, dialledCandidates, exampleNumber, parseUserPhone } from '@/lib/phone/format';
+import { numberText } from '@/lib/phone/digits';
+import { normalizeIp } from '@/lib/server/client-address';
 import { accountCountry } from '@/lib/phone/plan';
 import type { CountryCode } from 'libphonenumber-js/max';
 import {
@@ -104,9 +106,26 @@ const NOT_PUBLIC = new Set([
 ]);
 
 /**
+ * The IP address in `typed` (the firewall form's PBX address, as people paste it), in the one form
+ * Tollgate stores addresses in, or null when there is none. Full-width forms as ASCII (NFKC: an IME
+ * left in full-width mode gives "１９８．５１．１００．２０"), digits in any script as ASCII and
+ * invisible format characters left out (lib/phone/digits.ts numberText, as typed numbers and codes
+ * are read), then lib/server/client-address.ts normalizeIp: white space around it, a port after an
+ * IPv4 address ("198.51.100.20:5060") or a bracketed IPv6 one ("[2001:db8::1]:5060") and a SIP
+ * scheme ("sip:198.51.100.20") are left out, IPv6 comes back in its RFC 5952 form and IPv4-mapped
+ * IPv6 as IPv4. The port is dropped rather than refused: support compares this address with the
+ * source IPs of the block's calls, which lib/blocks/trigger-calls.ts stores through normalizeIp too
+ * (no port, the same IPv6 spelling), and a port says nothing about which address the calls came from.
+ */
+function pastedAddress(typed: string): string | null {
+  return normalizeIp(numberText(typed.normalize('NFKC')));
+}
+
+/**
  * The firewall form as far as it can be checked without its block (submitFirewall checks the posted
  * form with it and the block's callback rule, callbackPhoneFor): the five confirmations ticked, the
- * PBX's public address, what happened (optional), a callback phone. Messages are catalogue keys.
+ * PBX's public address (read as pasted: pastedAddress), what happened (optional), a callback phone.
+ * Messages are catalogue keys.
  */
 export const firewallSchema = z.object({
   blockId: z.string().min(1).max(64),
@@ -115,12 +134,11 @@ export const firewallSchema = z.object({
   sipPorts: z.literal('on', 'outcome.field.sipPorts'),
   webAdmin: z.literal('on', 'outcome.field.webAdmin'),
   defaultPasswords: z.literal('on', 'outcome.field.defaultPasswords'),
-  // As pasted (white space around it), and refused when it is an address no PBX reaches the switch
-  // from (its address inside the office network, say), with words that say so (review, session 33).
+  // As pasted (pastedAddress), and refused when it is an address no PBX reaches the switch from (its
+  // address inside the office network, say), with words that say so (review, session 33).
   pbxIp: z
     .string('outcome.field.pbxIp')
-    .trim()
-    .pipe(z.union([z.ipv4(), z.ipv6()], 'outcome.field.pbxIp'))
+    .transform((typed, ctx) => pastedAddress(typed) ?? noteIssue(ctx, { key: 'outcome.field.pbxIp' }))
     .refine((ip) => !NOT_PUBLIC.has(ipaddr.process(ip).range()), 'outcome.field.pbxIpNotPublic'),
   whatHappened: z.string().trim().max(2000).default(''),
   callbackPhone: CALLBACK_PHONE,

@@ -2,8 +2,9 @@
 // its offset from GMT, so the hour repeated at a DST change reads as two different times ("1:30 AM
 // GMT-4", "1:30 AM GMT-5"), and a customer and the agent who calls them back read the same words for
 // the same moment. A zone named on its own (lists, sentences) is named by place, in the reader's
-// language (zoneName). Pure and isomorphic: pages (through next-intl's formatter, which supplies the
-// viewer's zone), mail and tests use the same options.
+// language (zoneName), and the catalogue's sentence says that it is a zone. Pure and isomorphic:
+// pages (through next-intl's formatter, which supplies the viewer's zone), mail and tests use the
+// same options.
 
 import type { DateTimeFormatOptions } from 'next-intl';
 import { intlOf } from '@/lib/i18n/intl-cache';
@@ -119,7 +120,7 @@ function placePattern(tag: string): { before: string; after: string } {
 }
 const placePatterns = new Map<string, { before: string; after: string }>();
 
-/** A zone's place alone ("Spain", "Nueva York"), for the start of a list entry. */
+/** A zone's place alone ("Spain", "Nueva York"): zoneName, and the start of a list entry (zoneOptions). */
 function zonePlace(zone: string, locale: string, kept = true): string {
   const tag = placeTag(locale);
   const name = zonePart(tag, zone, 'shortGeneric', 0, kept);
@@ -134,20 +135,21 @@ function zonePlace(zone: string, locale: string, kept = true): string {
 }
 
 /**
- * A zone (IANA id) named as people read it in a sentence, in the language of `locale` (a BCP 47
- * formatting tag, lib/i18n/locales.ts formatTag): by where its clocks are, CLDR's generic location
- * format through Intl.DateTimeFormat `timeZoneName: 'shortGeneric'` ("Buenos Aires Time", "hora de
- * España", "hora de Nueva York"); UTC by its long name ("Coordinated Universal Time"). The IANA id
- * itself stays for operators (logs, the CLI); an unknown id is returned as it is.
+ * A zone (IANA id) named by where its clocks are, in the language of `locale` (a BCP 47 formatting
+ * tag, lib/i18n/locales.ts formatTag): the place of CLDR's generic location format (Intl.DateTimeFormat
+ * `timeZoneName: 'shortGeneric'`, zonePlace): "Buenos Aires", "España", "Reino Unido", "New York";
+ * UTC as "UTC". The place alone, for the catalogue's sentence to say it is a zone in words that need
+ * no article before it ("{zone} time", "zona horaria: {zone}"): CLDR's Spanish pattern "hora de {0}"
+ * gave "hora de Reino Unido", "hora de Países Bajos", where Spanish writes "del Reino Unido", "de los
+ * Países Bajos", and CLDR keeps no article for a country's name. The IANA id itself stays for
+ * operators (logs, the CLI); an unknown id is returned as it is.
  */
 export function zoneName(zone: string, locale: string): string {
   // By the runtime's own name (canonicalTimeZone): "Etc/UTC" is UTC, not a place called "UTC".
   const known = canonicalTimeZone(zone);
   if (!known) return zone;
-  if (known === 'UTC') return zonePart(locale, known, 'long');
-  const tag = placeTag(locale);
-  const { before, after } = placePattern(tag);
-  return `${before}${zonePlace(known, locale)}${after}`;
+  if (known === 'UTC') return 'UTC';
+  return zonePlace(known, locale);
 }
 
 /** One zone of a list: its id (the value) and how a person reads it (the label). */
@@ -171,7 +173,7 @@ export function zoneOptions(locale: string, at: Date = new Date()): ZoneOption[]
     if (zone === 'UTC') {
       // A list entry starts with a capital, as every other one does (a place): CLDR writes the name
       // for the middle of a sentence ("hora universal coordinada").
-      const name = zoneName(zone, locale);
+      const name = zonePart(locale, zone, 'long');
       return { zone, label: `${name.charAt(0).toLocaleUpperCase(locale)}${name.slice(1)} (UTC)` };
     }
     const wide = zonePart(locale, zone, 'longGeneric', now, false);

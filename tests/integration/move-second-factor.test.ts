@@ -173,7 +173,7 @@ describe.each(dialects())('moving the second factor to a new phone on %s', (dial
     ['en', /^Your code to move two-factor authentication to a new phone/, /turn on|set-up page/, /new phone/],
     [
       'es',
-      /^Su código para pasar la verificación en dos pasos a un teléfono nuevo/,
+      /^Su código para pasar la autenticación de doble factor a un teléfono nuevo/,
       /activar/,
       /teléfono nuevo/,
     ],

@@ -24,7 +24,7 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
     session.user = await user('es');
     expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'America/Mexico_City' }))).toEqual({
       ok: true,
-      message: 'Ahora las horas se muestran en hora de Ciudad de México.',
+      message: 'Ahora las horas se muestran en esta zona horaria: Ciudad de México.',
     });
     expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'Mars/Olympus' }))).toEqual({
       ok: false,
@@ -45,7 +45,7 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
     session.user = await user('en');
     expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'Asia/Tokyo' }))).toEqual({
       ok: true,
-      message: 'Times are now shown in Japan Time.',
+      message: 'Times are now shown in Japan time.',
     });
   });
 
@@ -55,7 +55,7 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
     session.user = await user('en');
     expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'europe/london' }))).toEqual({
       ok: true,
-      message: 'Times are now shown in United Kingdom Time.',
+      message: 'Times are now shown in United Kingdom time.',
     });
     expect((await getDb().user.findUniqueOrThrow({ where: { id: session.user.id } })).timeZone).toBe(
       'Europe/London',

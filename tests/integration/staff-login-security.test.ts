@@ -124,8 +124,8 @@ describe.each(dialects())('staff logins’ security edges on %s', (dialect) => {
       { userId: owner.id, change: 'mfa_reset_by_operator', at: expect.any(String), ip: null },
     ]);
     const { subject, text } = await words(mails[0]!.row);
-    expect(subject).toMatch(/^Un operador restableció la verificación en dos pasos de su acceso/);
-    expect(text).toContain('Un operador del equipo de soporte restableció la verificación en dos pasos');
+    expect(subject).toMatch(/^Un operador restableció la autenticación de doble factor de su acceso/);
+    expect(text).toContain('Un operador del equipo de soporte restableció la autenticación de doble factor');
     expect(text).toContain('Su contraseña no ha cambiado');
     expect(text).toContain('Si usted no lo pidió');
     expect(text).not.toContain('operator-cli');

@@ -310,7 +310,7 @@ describe('the provider’s name, set or not (review 10)', () => {
   it('unset, English: sentences without a name, signed "Your VoIP provider"', () => {
     const m = mails(null, 'en');
     expect(m.signIn.subject).toBe('Your sign-in link for the customer portal');
-    expect(m.locked.subject).toBe('Your second factor is locked');
+    expect(m.locked.subject).toBe('Your two-factor authentication is locked');
     expect(m.signIn.text).toContain(
       'Use the link below to sign in to the customer portal of your VoIP provider as dana@acme.example.',
     );
@@ -337,7 +337,7 @@ describe('the provider’s name, set or not (review 10)', () => {
   it('unset, Spanish: the same, "su proveedor de VoIP" in lower case inside a sentence', () => {
     const m = mails(null, 'es');
     expect(m.signIn.subject).toBe('Su enlace de acceso al portal de clientes');
-    expect(m.locked.subject).toBe('Su segundo factor está bloqueado');
+    expect(m.locked.subject).toBe('Su autenticación de doble factor está bloqueada');
     expect(m.signIn.text).toContain(
       'iniciar sesión en el portal de clientes de su proveedor de VoIP como dana@acme.example.',
     );
@@ -353,11 +353,11 @@ describe('the provider’s name, set or not (review 10)', () => {
   it('set: the name where a name goes, in both languages', () => {
     const en = mails('Example Voice', 'en');
     expect(en.signIn.subject).toBe('Your sign-in link for the Example Voice portal');
-    expect(en.locked.subject).toBe('Your Example Voice second factor is locked');
+    expect(en.locked.subject).toBe('Your Example Voice two-factor authentication is locked');
     expect(en.lifted.text).toContain('a contact for Acme (ACC-1) in the Example Voice customer portal.');
     const es = mails('Example Voice', 'es');
     expect(es.signIn.subject).toBe('Su enlace de acceso al portal de Example Voice');
-    expect(es.locked.subject).toBe('Su segundo factor de Example Voice está bloqueado');
+    expect(es.locked.subject).toBe('Su autenticación de doble factor de Example Voice está bloqueada');
     expect(es.lifted.text).toContain('en el portal de clientes de Example Voice.');
     for (const mail of [...Object.values(en), ...Object.values(es)])
       expect(mail.text).toContain('Example Voice ·');
@@ -458,12 +458,12 @@ describe('the second factor’s mails say whether it was turned on or moved to a
     expect(`${en.subject} ${preheader(en.html)} ${en.text}`).not.toMatch(/turn on|set-up page/);
     const es = code('move', 'es');
     expect(es.subject).toBe(
-      'Su código para pasar la verificación en dos pasos a un teléfono nuevo en Example Voice',
+      'Su código para pasar la autenticación de doble factor a un teléfono nuevo en Example Voice',
     );
     expect(preheader(es.html)).toBe(
       'Escríbalo en la página donde la está pasando, junto al código de la aplicación de su teléfono nuevo.',
     );
-    expect(es.text).toContain('ha pedido pasar la verificación en dos pasos a un teléfono nuevo');
+    expect(es.text).toContain('ha pedido pasar la autenticación de doble factor a un teléfono nuevo');
     expect(`${es.subject} ${preheader(es.html)} ${es.text}`).not.toMatch(/activar|configuración/);
   });
 
@@ -478,8 +478,8 @@ describe('the second factor’s mails say whether it was turned on or moved to a
     );
     expect(en.text).not.toMatch(/\bmove|new phone/);
     const es = code('enrol', 'es');
-    expect(es.subject).toBe('Su código para activar la verificación en dos pasos en Example Voice');
-    expect(es.text).toContain('ha pedido activar la verificación en dos pasos');
+    expect(es.subject).toBe('Su código para activar la autenticación de doble factor en Example Voice');
+    expect(es.text).toContain('ha pedido activar la autenticación de doble factor');
     expect(es.text).not.toMatch(/pasar|teléfono nuevo/);
     expect(code('password', 'en').subject).toBe('Your code to choose a portal password for Example Voice');
     expect(code('password', 'es').subject).toBe(
@@ -499,9 +499,9 @@ describe('the second factor’s mails say whether it was turned on or moved to a
     expect(`${en.subject} ${en.text}`).not.toMatch(/turned on/);
     const es = change('mfa_moved', 'es');
     expect(es.subject).toBe(
-      'Se pasó la verificación en dos pasos a un teléfono nuevo en su acceso a Example Voice',
+      'Se pasó la autenticación de doble factor a un teléfono nuevo en su acceso a Example Voice',
     );
-    expect(es.text).toContain('La verificación en dos pasos de su acceso se pasó a un teléfono nuevo el');
+    expect(es.text).toContain('La autenticación de doble factor de su acceso se pasó a un teléfono nuevo el');
     expect(`${es.subject} ${es.text}`).not.toMatch(/activó/);
 
     const on = change('mfa_enrolled', 'en');
@@ -509,7 +509,7 @@ describe('the second factor’s mails say whether it was turned on or moved to a
     expect(on.text).toContain('Two-factor authentication was turned on for your login on');
     expect(on.text).not.toMatch(/moved|new phone/);
     const onEs = change('mfa_enrolled', 'es');
-    expect(onEs.subject).toBe('Se activó la verificación en dos pasos en su acceso a Example Voice');
+    expect(onEs.subject).toBe('Se activó la autenticación de doble factor en su acceso a Example Voice');
     expect(onEs.text).not.toMatch(/pasó|teléfono nuevo/);
   });
 });
@@ -536,8 +536,10 @@ describe('a second factor reset by someone else says who did it, when, and to co
     );
     expect(en.text).not.toMatch(/If that was you|internet address/);
     const es = reset('mfa_reset_by_support', 'es');
-    expect(es.subject).toBe('Soporte restableció la verificación en dos pasos de su acceso a Example Voice');
-    expect(es.text).toContain('Soporte restableció la verificación en dos pasos de su acceso el ');
+    expect(es.subject).toBe(
+      'Soporte restableció la autenticación de doble factor de su acceso a Example Voice',
+    );
+    expect(es.text).toContain('Soporte restableció la autenticación de doble factor de su acceso el ');
     expect(es.text).toContain('Si usted no lo pidió, alguien pudo pedirlo a soporte en su nombre');
     expect(es.text).not.toMatch(/Si fue usted|dirección de internet/);
   });
@@ -554,7 +556,7 @@ describe('a second factor reset by someone else says who did it, when, and to co
     expect(en.text).toContain('If you did not ask for this');
     const es = reset('mfa_reset_by_operator', 'es');
     expect(es.subject).toBe(
-      'Un operador restableció la verificación en dos pasos de su acceso a Example Voice',
+      'Un operador restableció la autenticación de doble factor de su acceso a Example Voice',
     );
     expect(es.text).toContain('Su contraseña no ha cambiado');
     expect(es.text).toContain('Si usted lo pidió a soporte, inicie sesión con su contraseña');

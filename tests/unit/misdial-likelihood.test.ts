@@ -158,7 +158,7 @@ describe('misdialLikelihood', () => {
       'Solo 1 llamada: quien marca mal un número suele darse cuenta tras uno o dos intentos.',
     );
     expect(said(l, 'office_hours', 'es')).toBe(
-      'Todas las llamadas se hicieron en horario de oficina (de lunes a viernes, de 8:00 a 18:00, hora de Reino Unido).',
+      'Todas las llamadas se hicieron en horario de oficina (de lunes a viernes, de 8:00 a 18:00, zona horaria: Reino Unido).',
     );
   });
 
@@ -210,10 +210,10 @@ describe('misdialLikelihood', () => {
     );
     expect(l.signals.every((s) => s.weight < 0)).toBe(true);
     expect(said(l, 'outside_hours')).toBe(
-      'A call was made at Sun 03:12 (United Kingdom Time), when an office is usually empty.',
+      'A call was made at Sun 03:12 (United Kingdom time), when an office is usually empty.',
     );
     expect(said(l, 'outside_hours', 'es')).toBe(
-      'Una llamada se hizo cuando una oficina suele estar vacía: dom, 03:12 (hora de Reino Unido).',
+      'Una llamada se hizo cuando una oficina suele estar vacía: dom, 03:12 (zona horaria: Reino Unido).',
     );
     expect(said(l, 'long_call')).toBe(
       'One call lasted 1 minute, 35 seconds: someone stayed on the line, which a misdial rarely explains.',

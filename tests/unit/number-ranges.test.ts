@@ -46,22 +46,22 @@ describe('number range names', () => {
 
   it('a dialled number names its network and its kind in the reader’s language', () => {
     expect(describeDialled('+882131000456', 'GB', 'en-US')).toMatchObject({
-      countryName: 'International Networks',
+      countryName: 'international networks',
       highCost: 'international_network',
     });
     expect(describeDialled('+882131000456', 'GB', 'es')).toMatchObject({
-      countryName: 'Redes internacionales',
+      countryName: 'redes internacionales',
       highCost: 'international_network',
     });
     expect(describeDialled('+881612345678', 'GB', 'es').countryName).toBe(
-      'Sistema mundial de comunicaciones móviles por satélite',
+      'números del sistema mundial de comunicaciones móviles por satélite',
     );
     expect(describeDialled('+80012345678', 'US')).toMatchObject({
-      countryName: 'International Freephone Service',
+      countryName: 'international freephone numbers',
       range: 'Toll-free number',
     });
     expect(describeDialled('+80012345678', 'US', 'es-MX')).toMatchObject({
-      countryName: 'Servicio internacional de llamada gratuita',
+      countryName: 'números internacionales de llamada gratuita',
       range: 'Número gratuito',
     });
     for (const [raw, english, spanish] of [
