@@ -79,12 +79,15 @@ export async function AccountCard({ account }: { account: AccountSummary }) {
       <DataTable
         caption={t('credentialsOf', { name: account.name, number: account.number })}
         headers={(['credential', 'username', 'changed', 'strength'] as const).map((k) => t(k))}
+        stack
       >
         {account.credentials.map((c) => (
           <tr key={c.id}>
             {/* A credential added without a label has its username as label: not twice in one row. */}
             <td>{credentialLabel(c) ?? '—'}</td>
-            <td className="font-mono">{c.username}</td>
+            <td className="font-mono">
+              <span className="unbroken">{c.username}</span>
+            </td>
             <td>
               {c.passwordChangedAt ? format.dateTime(c.passwordChangedAt, ZONED) : t('never')}
               {c.unsettled ? (

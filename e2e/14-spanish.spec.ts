@@ -18,6 +18,9 @@ import { runTsx } from './support/tsx';
 const es = catalogue('es');
 const en = catalogue('en');
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A Spanish message whose numbers the page keeps on one line (`<unbroken>`), as its text. */
+const esText = (key: string, values: Record<string, string | number>) =>
+  es.markup(key, { ...values, unbroken: (chunks: string) => chunks });
 
 type Customer = {
   number: string;
@@ -227,7 +230,9 @@ test.describe('in Spanish', () => {
     await expect(page).toHaveTitle(titled(es('unblock.misdial.title')));
     // The hint names the account's country in Spanish, not by its ISO code ("(ES)").
     await expect(
-      page.getByText(es('unblock.misdial.intendedHint', { country: 'España', example: '+34 612 34 56 78' })),
+      page.getByText(
+        esText('unblock.misdial.intendedHint', { country: 'España', example: '+34 612 34 56 78' }),
+      ),
     ).toBeVisible();
     // The question agrees with its checkboxes: one call, or several.
     const offered = await page.getByRole('checkbox').count();
@@ -466,7 +471,9 @@ test.describe('in Mexico', () => {
     // The misdial form's example is a number of the account's country, not one of Spain.
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(
-      page.getByText(es('unblock.misdial.intendedHint', { country: 'México', example: '+52 222 123 4567' })),
+      page.getByText(
+        esText('unblock.misdial.intendedHint', { country: 'México', example: '+52 222 123 4567' }),
+      ),
     ).toBeVisible();
     // No "00252… instead of 0252…": Mexico dials no trunk "0". Its national numbers are the digits as
     // they are, so "00 49 30 123456" also reads as Zacatecas' 493 012 3456 with a PBX's "0" pressed
@@ -474,7 +481,11 @@ test.describe('in Mexico', () => {
     // 2026-12-05; before, libphonenumber's trunk prefix 0, a number, was read as "0" and none was shown).
     await expect(
       page.getByText(
-        es('unblock.misdial.whatHappenedSlip', { national: '493 012 3456', idd: '00', digits: '4930123456' }),
+        esText('unblock.misdial.whatHappenedSlip', {
+          national: '493 012 3456',
+          idd: '00',
+          digits: '4930123456',
+        }),
         { exact: true },
       ),
     ).toBeVisible();
@@ -514,7 +525,7 @@ test.describe('in Argentina', () => {
     await page.getByRole('link', { name: es('block.misdial') }).click();
     await expect(
       page.getByText(
-        es('unblock.misdial.whatHappenedSlip', {
+        esText('unblock.misdial.whatHappenedSlip', {
           national: '011 4321-1234',
           idd: '00',
           digits: '1143211234',

@@ -81,19 +81,25 @@ test('on a phone every header and navigation control is a comfortable touch targ
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByLabel('Action')).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  // Its table stays a table on a phone (the customer's tables stack: the next test), wider than the
+  // screen, in a box the keyboard reaches after the filters and scrolls.
+  await expectKeyboardScrollable(
+    page,
+    page.getByRole('table', { name: 'Audit log entries, newest first', exact: true }),
+    page.getByRole('button', { name: 'Filter', exact: true }),
+  );
 });
 
 /**
  * The scrolling box around `table` (the nearest element with role="region") is the next tab stop after
- * the table's `heading`, shows where the focus is, and scrolls with the arrow keys.
+ * `before` (the control before it), shows where the focus is, and scrolls with the arrow keys.
  */
-async function expectKeyboardScrollable(page: Page, table: Locator, heading: Locator) {
+async function expectKeyboardScrollable(page: Page, table: Locator, before: Locator) {
   const box = table.locator('xpath=ancestor::*[@role="region"][1]');
   await expect(box).toHaveCount(1);
   // The table is wider than the phone: the box really scrolls (else this journey proves nothing).
   expect(await box.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
-  // A click on the heading starts the keyboard's sequential navigation there (as a reader's would).
-  await heading.click();
+  await before.focus();
   await page.keyboard.press('Tab');
   await expect(box).toBeFocused();
   await expect(box).not.toHaveCSS('outline-style', 'none');
@@ -101,7 +107,34 @@ async function expectKeyboardScrollable(page: Page, table: Locator, heading: Loc
   await expect.poll(() => box.evaluate((e) => e.scrollLeft)).toBeGreaterThan(0);
 }
 
-test('on a phone the wide tables are reached and scrolled with the keyboard', async ({ page }) => {
+/**
+ * On a phone `table` (a DataTable with `stack`) shows each row as a card of labelled cells: its box
+ * does not scroll sideways, every cell is on the screen, labelled by its column's header, and the
+ * table is still a table to a screen reader: `headers` as its column headers, rows and cells by role.
+ */
+async function expectStacked(table: Locator, headers: string[]) {
+  const box = table.locator('xpath=ancestor::*[@role="region"][1]');
+  expect(await box.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+  expect(await table.getByRole('columnheader').allTextContents()).toEqual(headers);
+  const rows = table.getByRole('row');
+  expect(await rows.count()).toBeGreaterThan(1);
+  for (const row of (await rows.all()).slice(1)) {
+    const cells = await row.getByRole('cell').all();
+    expect(cells).toHaveLength(headers.length);
+    for (const [i, cell] of cells.entries()) {
+      await expect(cell).toBeVisible();
+      const b = (await cell.boundingBox())!;
+      expect(b.x).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width).toBeLessThanOrEqual(PHONE.width);
+      // The card's label, its column's header, shown beside the value (app/globals.css table-stack).
+      expect(await cell.evaluate((e) => getComputedStyle(e, '::before').content)).toContain(
+        `"${headers[i]}"`,
+      );
+    }
+  }
+}
+
+test('on a phone the customer’s tables show every column, a card for each row', async ({ page }) => {
   await page.setViewportSize(PHONE);
   const {
     user,
@@ -125,27 +158,40 @@ test('on a phone the wide tables are reached and scrolled with the keyboard', as
   const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
   expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
 
-  // The dashboard's credentials, named by the table's caption (whose they are).
+  // The dashboard's credentials, named by the table's caption (whose they are): on a 375 px phone
+  // "Strength then" was off the screen, with nothing to say the table scrolled.
   const credentials = `SIP credentials of ${acct.name} (${acct.number})`;
   await expect(page.getByRole('region', { name: credentials, exact: true })).toHaveCount(1);
-  await expectKeyboardScrollable(
-    page,
-    page.getByRole('table', { name: credentials, exact: true }),
-    page.getByRole('heading', { name: 'SIP credentials', exact: true }),
-  );
+  await expectStacked(page.getByRole('table', { name: credentials, exact: true }), [
+    'Credential',
+    'SIP username',
+    'Password last changed',
+    'Strength then',
+  ]);
   await expectAccessible(page);
 
-  // The block page's trigger calls: the same kind of table, the same way.
+  // The block page's trigger calls: only the time and the SIP credential were on the screen. Each
+  // call is a card, the destination and the number first: where the call went is the point.
   await page.getByRole('link', { name: 'See why and fix it' }).click();
   await expect(page).toHaveURL(new RegExp(`/blocks/${acct.blockId}`));
   await expect(
     page.getByRole('region', { name: 'Calls that triggered the block, oldest first' }),
   ).toHaveCount(1);
-  await expectKeyboardScrollable(
-    page,
-    page.getByRole('table', { name: 'Calls that triggered the block' }),
-    page.getByRole('heading', { name: 'Calls that triggered the block', exact: true }),
-  );
+  const calls = page.getByRole('table', { name: 'Calls that triggered the block' });
+  await expectStacked(calls, [
+    'Time',
+    'SIP credential',
+    'Dialled number',
+    'Destination',
+    'Source IP',
+    'Duration',
+  ]);
+  const call = calls.getByRole('row').nth(1);
+  const top = async (cell: Locator) => (await cell.boundingBox())!.y;
+  const destination = call.getByRole('cell', { name: 'Somalia', exact: true });
+  const number = call.getByRole('cell', { name: '+252 61 123 4567', exact: true });
+  expect(await top(destination)).toBeLessThan(await top(number));
+  expect(await top(number)).toBeLessThan(await top(call.getByRole('cell').first()));
   await expectAccessible(page);
   expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
   // The profile names the login by its address.

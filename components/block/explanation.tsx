@@ -1,3 +1,4 @@
+import { Fragment, type ReactNode } from 'react';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { intlOf } from '@/lib/i18n/intl-cache';
 import { intlTag } from '@/lib/i18n/locales';
@@ -8,6 +9,8 @@ import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
 import { accountNeedsPerson } from '@/lib/policy/settings';
 import { credentialName } from '@/lib/accounts/credential-name';
+import { CredentialName } from '@/components/ui/credential-name';
+import { revealInvisible } from '@/lib/server/control-characters';
 
 /**
  * Two or three sentences: what probably happened and what to do, from the block's own evidence. What to
@@ -22,6 +25,10 @@ import { credentialName } from '@/lib/accounts/credential-name';
  * named password is changed and the block is still in force (held for a person, by this policy or a
  * stricter earlier one), it says support will review, not to change them again. `manual` is support's
  * own block, with no password step at all. `needsPerson` overrides the policy read (tests).
+ *
+ * Every SIP username and dialled number in these sentences stays on one line (the `unbroken` utility,
+ * app/globals.css): "salieron por acme-⏎pbx" was split on a phone, and the customer reads them back
+ * to support.
  */
 export async function Explanation({ block, needsPerson }: { block: BlockView; needsPerson?: boolean }) {
   const t = await getTranslations('block.explain');
@@ -29,6 +36,10 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
   const locale = await getLocale();
   const list = (items: string[]) =>
     intlOf(Intl.ListFormat, intlTag(locale), { style: 'long', type: 'conjunction' }).format(items);
+  /** The same list with its names kept whole, as a `<tag></tag>` of the sentence renders it. */
+  const nameList = (items: ListItem[]) => () => listOfNodes(items, intlTag(locale));
+  const unbroken = (chunks: ReactNode) => <span className="unbroken">{chunks}</span>;
+  const whole = (name: string): ListItem => ({ text: name, shown: unbroken(name) });
   // The most frequent values of each kind (lib/blocks/queries.ts callOverview), and how many others.
   const others = (key: 'otherNumbers' | 'otherNames' | 'otherIps', shown: number, distinct: number) =>
     distinct > shown ? [t(key, { count: distinct - shown })] : [];
@@ -42,13 +53,15 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
     ...(unreadable ? [t('unreadableNumbers', { count: unreadable })] : []),
     ...others('otherNumbers', to.values.length, to.distinct),
   ];
+  // The names and addresses as shown: a bidi override the switch passed on cannot reverse the sentence.
+  const written = switchWritten(block);
   const creds = [
-    ...sipUsername.values,
+    ...written.names.map(whole),
     ...others('otherNames', sipUsername.values.length, sipUsername.distinct),
   ];
   const ips = [
-    ...sourceIp.values.map((ip) =>
-      t('ipIn', { ip, country: placeIp(ip, locale).countryName ?? t('ipCountryUnknown') }),
+    ...written.ips.map(({ ip, shown }) =>
+      t('ipIn', { ip: shown, country: placeIp(ip, locale).countryName ?? t('ipCountryUnknown') }),
     ),
     ...others('otherIps', sourceIp.values.length, sourceIp.distinct),
   ];
@@ -58,7 +71,10 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
   // The misdial hint names this block's destinations, or shows the 00-for-0 slip one of them reads as.
   const slip = prefixSlip(to.values, country);
   const named = block.credentials.filter((c) => c.named);
-  const rotatable = named.map((c) => credentialName(c));
+  const rotatable = named.map((c) => ({
+    text: credentialName(c),
+    shown: <CredentialName credential={c} brackets usernameClass="" />,
+  }));
   // Every password the policy asks for is changed: asking for them again (and promising calls come
   // back) would send the customer round in a circle, whether the switch refused the lift or the
   // policy keeps the block for a person.
@@ -80,10 +96,10 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
     <div className="flex flex-col gap-2">
       {block.callCount ? (
         <p>
-          {t('calls', {
+          {t.rich('calls', {
             count: block.callCount,
             countries: list(countries),
-            credentials: list(creds),
+            credentials: nameList(creds),
             ips: list(ips),
           })}
         </p>
@@ -92,13 +108,15 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
       {step === 'rotatedStillBlocked' || step === 'rotatedReview' ? (
         <p className="font-medium">{t(step)}</p>
       ) : step ? (
-        <p className="font-medium">{t(step, { count: rotatable.length, credentials: list(rotatable) })}</p>
+        <p className="font-medium">
+          {t.rich(step, { count: rotatable.length, credentials: nameList(rotatable) })}
+        </p>
       ) : null}
       {actionable && block.unknownNames.length ? (
         <p>
-          {t('trunk', {
-            names: list([
-              ...block.unknownNames,
+          {t.rich('trunk', {
+            names: nameList([
+              ...written.unknownNames.map(whole),
               ...others('otherNames', block.unknownNames.length, block.unknownNameCount),
             ]),
           })}
@@ -108,12 +126,50 @@ export async function Explanation({ block, needsPerson }: { block: BlockView; ne
       {actionable && !asked && block.reason === 'high_risk_destination' && block.callCount > 0 ? (
         <p>
           {slip
-            ? t('misdialSlip', { ...slip })
+            ? t.rich('misdialSlip', { ...slip, unbroken })
             : t('misdial', { count: block.callCount, countries: list(countries) })}
         </p>
       ) : null}
     </div>
   );
+}
+
+/**
+ * The text the switch wrote that the explanation names, as it shows it (lib/blocks/call-overview.ts
+ * `top` and the unknown names): `names`, the SIP usernames (or a trunk's `from` as sent) most calls
+ * came through; `ips`, the source addresses most calls came from, each as stored (`ip`, what its
+ * country is read from) and as shown (`shown`); `unknownNames`, the names that are no credential of
+ * the account (trunks). Shown means with invisible formatting characters written out as `\uXXXX`
+ * (revealInvisible, lib/server/control-characters.ts "Text the switch wrote"), so a name or address
+ * the fraudster chose cannot reverse the sentence it stands in. Dialled numbers are named by their
+ * destination (destinationsOf), an unread one only counted, so none is here.
+ */
+export function switchWritten(block: Pick<BlockView, 'top' | 'unknownNames'>) {
+  return {
+    names: block.top.sipUsername.values.map((n) => revealInvisible(n)),
+    ips: block.top.sourceIp.values.map((ip) => ({ ip, shown: revealInvisible(ip) })),
+    unknownNames: block.unknownNames.map((n) => revealInvisible(n)),
+  };
+}
+
+/** An item of a list in a sentence: its words (`text`), and how they are shown (a name kept whole). */
+type ListItem = string | { text: string; shown: ReactNode };
+
+/**
+ * `items` joined as a list in the language of `tag` (Intl.ListFormat: "a, b y c"), each shown as given,
+ * which a list formatted as text cannot do. The words are formatted, so the conjunction suits the
+ * next word ("acme-pbx e ivr-trunk"); each item then takes its place in turn.
+ */
+export function listOfNodes(items: ListItem[], tag: string): ReactNode {
+  const parts = intlOf(Intl.ListFormat, tag, { style: 'long', type: 'conjunction' }).formatToParts(
+    items.map((item) => (typeof item === 'string' ? item : item.text)),
+  );
+  let next = 0;
+  return parts.map((p, i) => {
+    if (p.type !== 'element') return p.value;
+    const item = items[next++]!;
+    return <Fragment key={i}>{typeof item === 'string' ? item : item.shown}</Fragment>;
+  });
 }
 
 /** The catalogue key (under `block.explain`) of the block page's password step, or null for none. */

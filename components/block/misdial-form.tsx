@@ -1,11 +1,16 @@
 'use client';
+import type { ReactNode } from 'react';
 import { useTranslations } from 'next-intl';
 import { misdialAction } from '@/lib/requests/actions';
 import { UnblockRequestForm } from './request-form';
 import { Field, FieldError } from '@/components/ui/field';
 import type { PrefixSlip } from '@/lib/requests/dialling';
 
-type Call = { id: string; label: string };
+/** A call to choose: `label` is rendered by the page, its number and SIP username `unbroken`. */
+type Call = { id: string; label: ReactNode };
+
+/** A number in a hint kept on one line (the `unbroken` utility, app/globals.css). */
+const unbroken = (chunks: ReactNode) => <span className="unbroken">{chunks}</span>;
 
 /**
  * The misdial request's fields. `country` is the account country's name in the reader's language
@@ -21,6 +26,8 @@ type Call = { id: string; label: string };
  * by the server (outcome.field.misdialCalls) with every other field's problem of the same submission
  * (lib/requests/fields.ts), shown under the boxes, which are marked invalid.
  * `closed`: nothing can be asked any more (UnblockRequestForm).
+ * The numbers in the labels and hints never break across lines (a 375 px phone showed "+252⏎61 123
+ * 4567" and "mx-⏎recepcion"): the catalogue marks them `<unbroken>`.
  */
 export function MisdialForm({
   blockId,
@@ -45,7 +52,12 @@ export function MisdialForm({
         const chosen = state?.values?.['callIds[]'];
         return (
           <>
-            <fieldset className="flex flex-col gap-2" aria-describedby={callErr ? 'calls-error' : undefined}>
+            {/* min-w-0 here and on each label's text: a fieldset and a flex item are at least as wide as
+                their longest word, and a long SIP username must wrap rather than widen the page. */}
+            <fieldset
+              className="flex min-w-0 flex-col gap-2"
+              aria-describedby={callErr ? 'calls-error' : undefined}
+            >
               <legend className="font-medium">{t('misdial.legend', { count: calls.length })}</legend>
               {calls.map((c) => (
                 <label key={c.id} className="flex items-center gap-2">
@@ -60,7 +72,7 @@ export function MisdialForm({
                     aria-describedby={callErr ? 'calls-error' : undefined}
                     className="h-5 w-5 shrink-0"
                   />
-                  <span>{c.label}</span>
+                  <span className="min-w-0">{c.label}</span>
                 </label>
               ))}
               <FieldError id="calls" errors={callErr} />
@@ -69,14 +81,18 @@ export function MisdialForm({
               label={t('misdial.intended')}
               inputMode="tel"
               autoComplete="off"
-              hint={t('misdial.intendedHint', { country, example })}
+              hint={t.rich('misdial.intendedHint', { country, example, unbroken })}
               {...field('intendedNumber')}
               required
             />
             <Field
               as="textarea"
               label={t('whatHappened')}
-              hint={slip ? t('misdial.whatHappenedSlip', { ...slip }) : t('misdial.whatHappenedHint')}
+              hint={
+                slip
+                  ? t.rich('misdial.whatHappenedSlip', { ...slip, unbroken })
+                  : t('misdial.whatHappenedHint')
+              }
               {...field('whatHappened')}
               required
             />

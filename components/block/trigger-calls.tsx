@@ -3,10 +3,12 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { DataTable } from '@/components/ui/data-table';
 import { IpPlace } from '@/components/ui/ip-place';
 import { When } from '@/components/ui/when';
+import type { CountryCode } from 'libphonenumber-js';
 import type { BlockView } from '@/lib/blocks/queries';
 import { describeDialled } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { formatCallDuration } from '@/lib/requests/call-summary';
+import { revealInvisible } from '@/lib/server/control-characters';
 
 /**
  * What the table needs: the customer's block page and the staff request page both pass theirs. A call
@@ -21,7 +23,31 @@ type CallsOf = {
 };
 
 /**
- * The trigger calls of a block as a table. `more`: the calls given are some of `count` stored (the
+ * What the table shows of one call's text the switch wrote: `credential` (the SIP username, or the
+ * `from` as sent when it named none: a trunk), `number` (the dialled number formatted when it was
+ * read, else `to` as sent: describeDialled `display`) and `ip` (the source address, or the text
+ * sent), each with its invisible formatting characters written out as `\uXXXX` (revealInvisible,
+ * lib/server/control-characters.ts "Text the switch wrote"): a U+202E in a dialled string the
+ * fraudster chose would otherwise show the customer the rest of it reversed. `dialled` is the reading
+ * of the stored `to` in `locale` (BCP 47), for the country column; the stored values are not changed.
+ */
+export function callShown(
+  call: Pick<CallsOf['calls'][number], 'sipUsername' | 'to' | 'sourceIp'>,
+  country: CountryCode,
+  locale: string,
+) {
+  const dialled = describeDialled(call.to, country, locale);
+  return {
+    dialled,
+    credential: revealInvisible(call.sipUsername),
+    number: revealInvisible(dialled.display),
+    ip: revealInvisible(call.sourceIp),
+  };
+}
+
+/**
+ * The trigger calls of a block as a table; on a phone, a card per call, its destination and number
+ * first (DataTable `stack`). `more`: the calls given are some of `count` stored (the
  * latest, lib/blocks/queries.ts CALLS_SHOWN); when there are more, a line says how many there are and
  * links to `href`, the page that lists them all (`/blocks/{id}/calls`).
  *
@@ -59,6 +85,7 @@ export async function TriggerCalls({
         caption={t('callsCaption')}
         headers={[...(markedColumn ? [t('col.marked')] : []), ...columns.map((c) => t(`col.${c}`))]}
         minWidth={markedColumn ? 'min-w-[48rem]' : 'min-w-[40rem]'}
+        stack
         note={
           <>
             {block.callsNotKept > 0 ? (
@@ -69,11 +96,12 @@ export async function TriggerCalls({
         }
       >
         {block.calls.map((c) => {
-          const d = describeDialled(c.to, country, locale);
+          const shown = callShown(c, country, locale);
+          const d = shown.dialled;
           return (
             <tr key={c.id} className={c.marked ? 'bg-amber-50' : undefined}>
               {markedColumn ? (
-                <td>
+                <td className="max-md:-order-3">
                   {c.marked ? (
                     <span className="inline-block rounded border border-amber-700 px-1.5 py-0.5 text-xs font-semibold text-amber-950">
                       {t('markedByCustomer')}
@@ -84,11 +112,22 @@ export async function TriggerCalls({
               <td className="whitespace-nowrap">
                 <When at={c.at} seconds />
               </td>
-              <td className="font-mono">{c.sipUsername}</td>
-              <td className="font-mono whitespace-nowrap">{d.display}</td>
-              <td>
+              <td className="font-mono">
+                <span className="unbroken">{shown.credential}</span>
+              </td>
+              {/* On a phone's card (DataTable `stack`) the destination comes first, then the number. */}
+              <td className="font-mono whitespace-nowrap max-md:-order-1">
+                <span className="unbroken">{shown.number}</span>
+              </td>
+              <td className="max-md:-order-2">
                 {d.flag ? <span aria-hidden="true">{d.flag} </span> : null}
-                {d.countryName ?? t('unknownCountry')}
+                {/* A network's name is worded for the middle of a sentence ("2 calls to international
+                    networks"); at the start of its cell it takes a capital, as a country's has. On
+                    its own inline block, so that neither the flag nor a phone card's label
+                    (app/globals.css table-stack) is the first letter. */}
+                <span className="inline-block first-letter:uppercase">
+                  {d.countryName ?? t('unknownCountry')}
+                </span>
                 {d.highCost ? (
                   <span className="block text-xs font-semibold text-red-800">
                     {t(`highCost.${d.highCost}`)}
@@ -99,7 +138,7 @@ export async function TriggerCalls({
                 ) : null}
               </td>
               <td>
-                <IpPlace ip={c.sourceIp} />
+                <IpPlace ip={shown.ip} />
               </td>
               <td>{formatCallDuration(c.durationSec, locale)}</td>
             </tr>

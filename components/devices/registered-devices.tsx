@@ -1,3 +1,4 @@
+import { revealInvisible } from '@/lib/server/control-characters';
 import { Suspense } from 'react';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { IpPlace } from '@/components/ui/ip-place';
@@ -52,10 +53,12 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
                       key={`${i}|${b.contact}|${b.sourceIp}`}
                       className={`rounded border p-2 text-sm ${b.flags.length ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}
                     >
-                      <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1">
+                      {/* On a phone the labels take a narrower column (and wrap), as a stacked table's
+                          do (app/globals.css table-stack): the contact and address need the room. */}
+                      <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 max-md:grid-cols-[7.5rem_minmax(0,1fr)]">
                         <dt className="text-slate-700">{t('contact')}</dt>
-                        <dd className="font-mono break-all">
-                          {b.contact}
+                        <dd className="min-w-0 font-mono">
+                          <ContactText contact={b.contact} />
                           {b.shortened.includes('contact') ? <Shortened text={t('shortened')} /> : null}
                         </dd>
                         <dt className="text-slate-700">{t('sourceIp')}</dt>
@@ -64,7 +67,7 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
                         </dd>
                         <dt className="text-slate-700">{t('userAgent')}</dt>
                         <dd className="break-all">
-                          {b.userAgent || t('noUserAgent')}
+                          {b.userAgent ? revealInvisible(b.userAgent) : t('noUserAgent')}
                           {b.shortened.includes('userAgent') ? <Shortened text={t('shortened')} /> : null}
                         </dd>
                         <dt className="text-slate-700">{t('expires')}</dt>
@@ -98,6 +101,25 @@ async function DeviceList({ load }: { load: Promise<Loaded> }) {
       ))}
     </div>
   );
+}
+
+/**
+ * A registration's contact ("sip:acme-reception@185.220.101.47:5071;transport=tcp") in pieces that a
+ * line may end between, never inside: the user part, the `@` and host, the `:` and port, each `;`
+ * parameter (the `unbroken` utility, app/globals.css). Broken anywhere, a phone showed
+ * "sip:acme-recep⏎tion@185.220.1⏎01.47:5071", the username and the address each cut in two. A piece
+ * longer than the line still wraps (its cell may be narrower than the piece: `min-w-0`).
+ */
+export function ContactText({ contact }: { contact: string }) {
+  // As the switch's registrar sent it, but with a direction override or other invisible formatting
+  // written out (revealInvisible): a device's contact is text whoever registered it chose.
+  return revealInvisible(contact)
+    .split(/(?=[@;])|(?=:\d+(?:;|$))/)
+    .map((piece, i) => (
+      <span key={i} className="unbroken">
+        {piece}
+      </span>
+    ));
 }
 
 /**

@@ -67,7 +67,7 @@ type Props = {
    */
   hint: React.ReactNode;
   /** reset.confirmed and reset.enterOnDevice for this credential, rendered by the server page. */
-  confirmed: string;
+  confirmed: React.ReactNode;
   enterOnDevice: React.ReactNode;
   words: ResetWords;
   meterWords: MeterWords;

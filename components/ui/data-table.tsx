@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { Children, cloneElement, isValidElement, type ReactElement, type ReactNode, useId } from 'react';
 
 /** Every body row ruled below; every cell padded, the last one of a row with no gap on its right. */
 const BODY = '[&>tr]:border-b [&>tr]:border-slate-100 [&>tr>td]:py-2 [&>tr>td:not(:last-child)]:pr-3';
@@ -15,6 +15,18 @@ const BODY = '[&>tr]:border-b [&>tr]:border-slate-100 [&>tr>td]:py-2 [&>tr>td:no
  * `minWidth`: a Tailwind class such as `min-w-[40rem]`, for a table that should scroll rather than
  * squeeze its columns.
  *
+ * `stack`: below Tailwind's md breakpoint (a phone), each body row is shown as a card of "header:
+ * value" lines instead (the `table-stack` rules in app/globals.css), so that every column is seen
+ * without scrolling sideways; from md up the table is as without it. The customer's tables stack:
+ * where the calls went is the point of the block page, and on a phone only the first two columns
+ * were in view, with nothing to say the rest scrolled. The card shows each cell's column header as its
+ * label, from `headers` (a header that is not plain text gives no label); the table stays a table for
+ * a screen reader and for the e2e specs (rows, cells, column headers), and every part of it carries
+ * its role explicitly, because WebKit drops a table's semantics once its display is changed. So with
+ * `stack` the children must be `<tr>` elements whose cells are `<td>` elements, one per header, written
+ * in the caller's own JSX (not a component that renders them): DataTable adds `role` and the label
+ * (`data-label`) to each. A cell's class can move it in the card (`max-md:-order-1`: first).
+ *
  * The look of the body's rows and cells (a rule under each row, the cells' padding) is set once here
  * on the `<tbody>`, not on each `<tr>` and `<td>`: a page of the audit log has 50 rows of 7 cells, and
  * every class on a cell is sent twice (the HTML and the RSC payload) and rendered three times (Flight,
@@ -27,6 +39,7 @@ export function DataTable({
   minWidth,
   note,
   bodyClassName,
+  stack = false,
   children,
 }: {
   caption: string;
@@ -36,27 +49,62 @@ export function DataTable({
   note?: ReactNode;
   /** Classes added to the `<tbody>`, beside the rows' and cells' own look. */
   bodyClassName?: string;
+  /** Each row a card of labelled cells on a phone (see above). */
+  stack?: boolean;
   children: ReactNode;
 }) {
   const captionId = useId();
+  // Explicit roles only where the display changes (`stack`); elsewhere the elements' own suffice.
+  const role = (r: string) => (stack ? r : undefined);
   return (
     <div className="overflow-x-auto" role="region" tabIndex={0} aria-labelledby={captionId}>
-      <table className={['w-full', minWidth, 'text-left text-sm'].filter(Boolean).join(' ')}>
+      <table
+        role={role('table')}
+        className={['w-full', minWidth, 'text-left text-sm', stack && 'table-stack']
+          .filter(Boolean)
+          .join(' ')}
+      >
         <caption id={captionId} className="sr-only">
           {caption}
         </caption>
-        <thead>
-          <tr className="border-b border-slate-300 text-slate-700">
+        <thead role={role('rowgroup')}>
+          <tr role={role('row')} className="border-b border-slate-300 text-slate-700">
             {headers.map((h, i) => (
-              <th key={i} scope="col" className="py-2 pr-3">
+              <th key={i} role={role('columnheader')} scope="col" className="py-2 pr-3">
                 {h}
               </th>
             ))}
           </tr>
         </thead>
-        <tbody className={[BODY, bodyClassName].filter(Boolean).join(' ')}>{children}</tbody>
+        <tbody role={role('rowgroup')} className={[BODY, bodyClassName].filter(Boolean).join(' ')}>
+          {stack ? stackedRows(children, headers) : children}
+        </tbody>
       </table>
       {note}
     </div>
   );
+}
+
+/** A `<tr>` or `<td>` as the caller wrote it. */
+type Host = ReactElement<{ children?: ReactNode; [attribute: string]: unknown }>;
+
+/**
+ * The body rows of a `stack` table with their roles, each cell labelled by its column's header
+ * (`data-label`, which the card shows: app/globals.css `table-stack`). Anything that is not a `<tr>`
+ * of `<td>`s is left as it is.
+ */
+function stackedRows(rows: ReactNode, headers: readonly ReactNode[]): ReactNode {
+  return Children.map(rows, (row) => {
+    if (!isValidElement(row) || row.type !== 'tr') return row;
+    let column = 0;
+    const cells = Children.map((row as Host).props.children, (cell) => {
+      if (!isValidElement(cell) || cell.type !== 'td') return cell;
+      const header = headers[column++];
+      return cloneElement(cell as Host, {
+        role: 'cell',
+        'data-label': typeof header === 'string' ? header : undefined,
+      });
+    });
+    return cloneElement(row as Host, { role: 'row' }, cells);
+  });
 }

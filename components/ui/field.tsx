@@ -6,8 +6,11 @@ import type {
   TextareaHTMLAttributes,
 } from 'react';
 
-/** What every labelled control takes: `id` defaults to `name`; hint and error get `${id}-hint` / `${id}-error`. */
-type Labelled = { name: string; label: string; errors?: string[]; hint?: string; id?: string };
+/**
+ * What every labelled control takes: `id` defaults to `name`; hint and error get `${id}-hint` / `${id}-error`.
+ * A hint may hold markup (a number in it kept on one line: components/block/misdial-form.tsx).
+ */
+type Labelled = { name: string; label: string; errors?: string[]; hint?: ReactNode; id?: string };
 type InputProps = Labelled &
   InputHTMLAttributes<HTMLInputElement> & { as?: 'input'; ref?: Ref<HTMLInputElement> };
 type TextareaProps = Labelled & TextareaHTMLAttributes<HTMLTextAreaElement> & { as: 'textarea' };
@@ -28,7 +31,7 @@ const control =
  * The `aria-describedby` of a control: its hint and its error (when each is shown), space-separated;
  * undefined when neither is, so the attribute is left off.
  */
-export function describedBy(id: string, hint?: string, errors?: string[]): string | undefined {
+export function describedBy(id: string, hint?: ReactNode, errors?: string[]): string | undefined {
   return (
     [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
   );

@@ -69,7 +69,9 @@ export type ReadCalls = {
  *   refused for it, docs/switch-api.md);
  * - `durationSec`: a number (or numeric text) rounded to whole seconds and kept within
  *   0…MAX_CALL_SECONDS; 0 when not a number.
- * Text kept as sent loses control characters (each becomes U+FFFD) and is cut to 100 characters.
+ * Text kept as sent loses control characters (each becomes U+FFFD) and is cut to 100 characters;
+ * its invisible formatting characters (a U+202E RIGHT-TO-LEFT OVERRIDE in a dialled string, zero-width
+ * ones) are kept, as the switch's record, and shown escaped (asReceived).
  *
  * The first MAX_KEPT_CALLS calls are stored; past them, a call is stored only when its (read)
  * `from` or `to` is not yet among the stored calls, so that every credential and every dialled
@@ -140,7 +142,15 @@ function textOf(v: unknown): string {
   }
 }
 
-/** Received text as stored and shown: no control characters, trimmed, at most RAW_MAX characters. */
+/**
+ * Received text as stored: control characters (C0, DEL, C1) each replaced by U+FFFD (PostgreSQL
+ * refuses NUL), trimmed, at most RAW_MAX characters (counted as code points; a longer text is cut to
+ * RAW_MAX - 1 and `…`). Invisible formatting characters (bidi overrides, zero-width ones) are kept:
+ * they are part of what the switch sent, and dropping them would make two texts the switch sent as
+ * different one. Wherever the text is shown (the block page's calls and summary, the block notice)
+ * it goes through lib/server/control-characters.ts revealInvisible, which writes each out as
+ * `\uXXXX`, so the text a fraudster dialled cannot reorder what the customer reads.
+ */
 export function asReceived(v: unknown): string {
   const chars = [...textOf(v).replace(CONTROL, '\uFFFD').trim()];
   return chars.length > RAW_MAX ? `${chars.slice(0, RAW_MAX - 1).join('')}…` : chars.join('');

@@ -11,6 +11,16 @@
 // on. They are shown escaped where staff read customers' words (revealInvisible), and dropped from
 // search input and the staff console's URL filters (withoutControlCharacters: since 2026-12-05 a
 // filter is cleaned as the search box is, not refused, and one still unreadable is said so).
+//
+// Text the switch wrote (decided 2026-12-06): a trigger call's `to`, `from` or `sourceIp` that
+// Tollgate could not read is stored as the switch sent it, invisible formatting included (the
+// switch's record; lib/blocks/trigger-calls.ts asReceived), and that text is chosen by whoever placed
+// the calls: a fraudster dialling `sip:fraud\u202E7654321110+@evil.example` had the block page and
+// the block notice show the customer the rest of it reversed (`sip:fraudelpmaxe.live@+0111234567`,
+// a security tester's event). So wherever such text is shown, to customers (the block page, its
+// calls page, the block notice's HTML and text) as to staff, it goes through revealInvisible:
+// escaped, not dropped, because a value no reader could read is evidence of what the switch saw, and
+// the escape tells the truth about it.
 
 /** C0 control characters and DEL, except tab, line feed and carriage return (text areas hold those). */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -72,9 +82,14 @@ export function typedText(raw: string, max: number): string {
 }
 
 /**
- * `text` with each invisible formatting character (INVISIBLE above) written out as `\uXXXX`: what a
- * staff page shows of text stored before such characters were refused, so none of it can reorder
- * or hide what it shows. In JSON text the result is still the same JSON (`\u202e` is its own escape).
+ * `text` with each invisible formatting character (INVISIBLE above) written out as `\uXXXX` in lower
+ * case hex (`a\u202Eb` → the 8 characters `a\u202eb`); every other character, ZWJ and ZWNJ included,
+ * as it was; null for null. What a page or mail shows of text a person or the switch wrote, so none
+ * of it can reorder or hide what it shows: customers' words and notes on staff pages, support's
+ * words to a customer, and switch-written text on the customer's pages and mail (a trigger call's
+ * unread `to`, `from` or `sourceIp`: see "Text the switch wrote" above). For display only: compare,
+ * look up and read (numbers, addresses) the text as stored. In JSON text the result is still the
+ * same JSON (`\u202e` is its own escape).
  */
 export function revealInvisible(text: string): string;
 export function revealInvisible(text: string | null): string | null;

@@ -63,15 +63,15 @@ describe('naming a SIP credential', () => {
     expect(credentialCallName(named)).toBe('Centralita');
   });
 
-  it('in markup: the username once, in monospace', () => {
+  it('in markup: the username once, in monospace, never broken across lines', () => {
     expect(renderToStaticMarkup(h(CredentialName, { credential: bare }))).toBe(
-      '<span class="font-mono text-sm text-slate-700">conmutador</span>',
+      '<span class="unbroken font-mono text-sm text-slate-700">conmutador</span>',
     );
     expect(
       renderToStaticMarkup(
         h(CredentialName, { credential: named, brackets: true, usernameClass: 'font-mono' }),
       ),
-    ).toBe('Centralita <span class="font-mono">(acme-pbx)</span>');
+    ).toBe('Centralita <span class="unbroken font-mono">(acme-pbx)</span>');
   });
 
   it('in a mail, through the same rule', () => {
@@ -111,13 +111,13 @@ describe('a password change on a block’s timeline', () => {
 
   it('names the credential once, as every page does', () => {
     expect(entry('password_reset', 'conmutador (conmutador)')).toBe(
-      '<span class="font-mono">conmutador</span>',
+      '<span class="unbroken font-mono">conmutador</span>',
     );
     expect(entry('password_reset', 'Office PBX (office-pbx) (office-pbx)')).toBe(
-      'Office PBX <span class="font-mono">(office-pbx)</span>',
+      'Office PBX <span class="unbroken font-mono">(office-pbx)</span>',
     );
     expect(entry('password_reset', 'Centralita (acme-pbx)')).toBe(
-      'Centralita <span class="font-mono">(acme-pbx)</span>',
+      'Centralita <span class="unbroken font-mono">(acme-pbx)</span>',
     );
   });
 

@@ -64,9 +64,9 @@ describe('the block page’s password step', () => {
     (locale) => {
       const t = translator(locale);
       for (const count of [1, 2]) {
-        const text = t('block.explain.rotateReview', {
+        const text = t.markup('block.explain.rotateReview', {
           count,
-          credentials: 'Reception desk (acme-reception)',
+          credentials: () => 'Reception desk (acme-reception)',
         });
         expect(text).toContain('acme-reception');
         expect(text).toContain(REVIEW[locale]);
@@ -76,7 +76,7 @@ describe('the block page’s password step', () => {
       expect(after).toContain(REVIEW[locale]);
       expect(after).not.toMatch(AUTOMATIC);
       // The default words still say it comes back by itself.
-      expect(t('block.explain.rotate', { count: 1, credentials: 'X (x)' })).toMatch(AUTOMATIC);
+      expect(t.markup('block.explain.rotate', { count: 1, credentials: () => 'X (x)' })).toMatch(AUTOMATIC);
     },
   );
 });

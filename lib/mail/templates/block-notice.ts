@@ -4,6 +4,7 @@ import { describeDialled, destinationsOf } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
 import { formatCallDuration } from '@/lib/requests/call-summary';
 import { prefixSlip } from '@/lib/requests/dialling';
+import { revealInvisible } from '@/lib/server/control-characters';
 import {
   accountFooter,
   accountLabel,
@@ -66,15 +67,27 @@ export const MAX_CALLS = 10;
 /** Some values of one kind, and how many distinct ones there are (lib/blocks/call-overview.ts `Ranked`). */
 type Ranked = { values: string[]; distinct: number };
 
+/**
+ * The block notice (docs/email.md `block_notice`): subject, HTML and text in the recipient's language.
+ * Text the switch wrote (a call's `from`, an unread `to`, an unread `sourceIp`, a trunk's name) is
+ * written with its invisible formatting characters as `\uXXXX` (revealInvisible,
+ * lib/server/control-characters.ts "Text the switch wrote"), in both parts: a U+202E in a dialled
+ * string would otherwise show the reader the rest of it reversed. Looked up and read as stored.
+ */
 export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   const { t } = ctx;
   const list = (items: string[]) => listIn(ctx, items);
   const account = accountLabel(ctx, d.account);
-  const label = (u: string) => credentialLabel(ctx, u, d.credentials.find((c) => c.username === u)?.label);
+  // A credential's label is the account's own; the name the call gave is the switch's.
+  const label = (u: string) =>
+    credentialLabel(ctx, revealInvisible(u), d.credentials.find((c) => c.username === u)?.label);
   // The account's country as libphonenumber knows it (the one fallback, as the block page reads it):
   // how its numbers are read, and whether a +1 number is dialled like a domestic one (highCost).
   const country = accountCountry(d.account.country);
-  const calls = d.calls.map((c) => ({ ...c, dialled: describeDialled(c.to, country, mailTag(ctx)) }));
+  const calls = d.calls.map((c) => {
+    const dialled = describeDialled(c.to, country, mailTag(ctx));
+    return { ...c, dialled, number: revealInvisible(dialled.display) };
+  });
   const total = d.callCount ?? calls.length;
   const all = (values: string[]): Ranked => {
     const distinct = [...new Set(values)];
@@ -96,7 +109,9 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
   // Names the switch reported that are not SIP credentials here (IP-authenticated trunks): no password to change.
   const named = d.summary?.named ?? names.filter((n) => d.credentials.some((c) => c.username === n));
   const unknown = d.summary?.unknownNames ?? all(names.filter((n) => !named.includes(n)));
-  const trunks = unknown.values.length ? [...unknown.values, ...others(unknown, 'otherNames')] : [];
+  const trunks = unknown.values.length
+    ? [...unknown.values.map((n) => revealInvisible(n)), ...others(unknown, 'otherNames')]
+    : [];
 
   const cards = calls
     .slice(-MAX_CALLS)
@@ -104,14 +119,14 @@ export function blockNotice(d: BlockNoticeData, ctx: MailContext) {
       title: when(c.at, ctx, true),
       lines: [
         c.dialled.countryName
-          ? t('mail.blockNotice.callTo', { number: c.dialled.display, country: c.dialled.countryName })
-          : t('mail.blockNotice.callToUnknown', { number: c.dialled.display }),
+          ? t('mail.blockNotice.callTo', { number: c.number, country: c.dialled.countryName })
+          : t('mail.blockNotice.callToUnknown', { number: c.number }),
         ...(c.dialled.highCost
           ? [t('mail.blockNotice.callHighCost', { what: t(`block.highCost.${c.dialled.highCost}`) })]
           : []),
         t('mail.blockNotice.callCredential', { credential: label(c.sipUsername) }),
         t('mail.blockNotice.callIp', {
-          ip: c.sourceIp,
+          ip: revealInvisible(c.sourceIp),
           country: placeIp(c.sourceIp, mailTag(ctx)).countryName ?? t('mail.blockNotice.ipCountryUnknown'),
         }),
         t('mail.blockNotice.callDuration', { duration: formatCallDuration(c.durationSec, mailTag(ctx)) }),

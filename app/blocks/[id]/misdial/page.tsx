@@ -1,7 +1,9 @@
+import type { ReactNode } from 'react';
 import { Link } from '@/components/ui/link';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { MisdialForm } from '@/components/block/misdial-form';
-import { countryName, describeDialled, exampleNumber } from '@/lib/phone/format';
+import { callShown } from '@/components/block/trigger-calls';
+import { countryName, exampleNumber } from '@/lib/phone/format';
 import { intlTag } from '@/lib/i18n/locales';
 import { accountCountry } from '@/lib/phone/plan';
 import { prefixSlip } from '@/lib/requests/dialling';
@@ -22,14 +24,22 @@ export default async function MisdialPage({ params }: { params: Promise<{ id: st
   const b = await getTranslations('block');
   const locale = await getLocale();
   const country = accountCountry(block.account.country);
+  // Each call's number and SIP username on one line, as the customer reads them back to support.
+  // As the block page's table shows them (callShown): a direction override the switch passed on
+  // in a number or a name is written out, and cannot reverse the label it stands in.
   const calls = block.calls.map((c) => {
-    const d = describeDialled(c.to, country, locale);
-    const values = { at: format.dateTime(c.at, ZONED_SECONDS), number: d.display, credential: c.sipUsername };
+    const { dialled: d, number, credential } = callShown(c, country, locale);
+    const values = {
+      at: format.dateTime(c.at, ZONED_SECONDS),
+      number,
+      credential,
+      unbroken: (chunks: ReactNode) => <span className="unbroken">{chunks}</span>,
+    };
     return {
       id: c.id,
       label: d.countryName
-        ? t('misdial.callCountry', { ...values, country: d.countryName })
-        : t('misdial.call', values),
+        ? t.rich('misdial.callCountry', { ...values, country: d.countryName })
+        : t.rich('misdial.call', values),
     };
   });
   // One request per block at a time: a pending one is said up front, not after the form is filled in.

@@ -11,7 +11,7 @@ import { ZONED } from '@/lib/time/format';
 import { devicesForCredential } from '@/lib/devices/registrations';
 import { PageHead } from '@/components/ui/page-head';
 import { CredentialName } from '@/components/ui/credential-name';
-import { credentialCallName, credentialName } from '@/lib/accounts/credential-name';
+import { credentialCallName } from '@/lib/accounts/credential-name';
 import { SIP_REFUSED_SHOWN } from '@/lib/passwords/sip-characters';
 import { GENERATED_MAX, generatedLengthFor } from '@/lib/passwords/generate';
 import { CREDENTIALS_CLIENT_NAMESPACES, pickMessages } from '@/lib/i18n/client-messages';
@@ -70,10 +70,14 @@ export default async function ResetPage({
           chars: SIP_REFUSED_SHOWN,
           mono: (c) => <span className="font-mono">{c}</span>,
         })}
-        confirmed={t('confirmed', { credential: credentialName(cred) })}
+        confirmed={t.rich('confirmed', {
+          credential: () => <CredentialName credential={cred} brackets usernameClass="font-mono" />,
+        })}
         enterOnDevice={t.rich('enterOnDevice', {
           label: credentialCallName(cred),
           strong: (c) => <strong>{c}</strong>,
+          // The name a username may be, kept on one line (app/globals.css).
+          unbroken: (c) => <span className="unbroken">{c}</span>,
         })}
         words={{
           updated: t('updated'),
