@@ -10,7 +10,7 @@ import { recordRequestStep } from '@/lib/blocks/lifecycle';
 import { db } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMail } from '@/lib/mail/queue';
-import { describeDialled, dialledCandidates, exampleNumber, parseUserPhone } from '@/lib/phone/format';
+import { describeDialled, exampleNumber, parseUserPhone, readDialled } from '@/lib/phone/format';
 import { numberText } from '@/lib/phone/digits';
 import { normalizeIp } from '@/lib/server/client-address';
 import { accountCountry } from '@/lib/phone/plan';
@@ -56,8 +56,8 @@ export const misdialSchema = z.object({
  * (`outcome.request.callsOfBlock`); the number meant reads as a number dialled from the account's
  * country (stored E.164; else `outcome.request.intendedInvalid` with an example of that country,
  * as the field's hint gives), and is not one the block's calls went to (`outcome.request.intendedIsDialled`,
- * each number a destination may be: lib/phone/format.ts dialledCandidates); the callback phone is one support may call (callbackPhoneFor, notes in
- * `locale`). Every field is checked on every submission (lib/requests/fields.ts checkForm).
+ * a destination as lib/phone/format.ts readDialled reads it: one it cannot read with certainty is no
+ * reason to refuse); the callback phone is one support may call (callbackPhoneFor, notes in `locale`). Every field is checked on every submission (lib/requests/fields.ts checkForm).
  */
 function misdialSchemaFor(block: RequestBlock, locale: string) {
   const base = misdialSchema.shape;
@@ -75,9 +75,9 @@ function misdialSchemaFor(block: RequestBlock, locale: string) {
         });
       // The number the calls went to is not a misdial of itself (tester, session 45): the customer
       // meant to call it, and that is a destination to ask support to allow, not a slip of a digit.
-      if (
-        block.destinations.some((to) => dialledCandidates(to, block.country).some((p) => p.number === meant))
-      )
+      // Only a destination read one way counts: one two readings dispute ("5152795494" from the US:
+      // Iowa, or Peru without its "+") may be exactly the misdial of the number meant (review).
+      if (block.destinations.some((to) => readDialled(to, block.country)?.number.number === meant))
         return noteIssue(ctx, {
           key: 'outcome.request.intendedIsDialled',
           values: { number: describeDialled(meant, block.country, locale).display },

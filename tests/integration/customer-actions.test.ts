@@ -37,6 +37,7 @@ async function blockOn(
   account: { id: string; number: string },
   sipUsername: string,
   reason: 'high_risk_destination' | 'manual' = 'high_risk_destination',
+  to = '+252611234567',
 ) {
   const sourceEventId = `evt-${crypto.randomUUID()}`;
   await seedBlock(getDb(), {
@@ -44,15 +45,7 @@ async function blockOn(
     reason,
     placedAt: new Date(),
     sourceEventId,
-    calls: [
-      {
-        at: new Date(Date.now() - 5000),
-        sipUsername,
-        to: '+252611234567',
-        sourceIp: '203.0.113.9',
-        durationSec: 0,
-      },
-    ],
+    calls: [{ at: new Date(Date.now() - 5000), sipUsername, to, sourceIp: '203.0.113.9', durationSec: 0 }],
   });
   return getDb().block.findUniqueOrThrow({ where: { sourceEventId }, include: { calls: true } });
 }
@@ -275,6 +268,17 @@ describe.each(dialects())('customer actions on %s', (dialect) => {
         meta,
       );
       expect(near).toMatchObject({ ok: true });
+      // A destination read two ways is no reason to refuse: "5152795494" from the US is Iowa's
+      // +1 515 279 5494 or Peru's +51 52 795494 without its "+", and the customer who meant Iowa
+      // made exactly the misdial the form is for (review, session 46).
+      const disputed = await blockOn(account, creds[0].username, 'high_risk_destination', '5152795494');
+      expect(
+        await submitMisdial(
+          me,
+          misdial(disputed.id, [disputed.calls[0].id], { intendedNumber: '515-279-5494' }),
+          meta,
+        ),
+      ).toMatchObject({ ok: true });
     });
 
     it('a form sent with no call ticked is refused at the calls, in English and Spanish, and stores nothing', async () => {
