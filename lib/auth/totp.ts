@@ -79,11 +79,20 @@ export async function acceptTotp(
   // accepted, no older one is (an older code read over a shoulder stayed good for about 30 s after
   // its owner signed in with a newer one: tester, session 46). RFC 6238 §5.2 asks only that the same
   // code not be accepted twice; this is the stricter rule of remembering the last step accepted.
-  const earlier = [step - 1, step - 2].map(key);
-  await Promise.all(earlier.map((k) => consume('totpStep', k)));
-  // Each consume above is given back once: a step spent before this one stays spent (two consumes).
-  const giveBack = () =>
-    Promise.all([key(step), ...earlier].map((k) => reward('totpStep', k))).then(() => undefined);
+  const spent = [key(step)];
+  // Each consume is given back once: a step spent before this one stays spent (two consumes).
+  const giveBack = () => Promise.all(spent.map((k) => reward('totpStep', k))).then(() => undefined);
+  try {
+    for (const k of [step - 1, step - 2].map(key)) {
+      await consume('totpStep', k);
+      spent.push(k);
+    }
+  } catch (e) {
+    // The store failed part-way (no free connection, a busy database): nothing stays spent, so
+    // the person's right code is not refused as used at the next try (review, session 46).
+    await giveBack().catch(() => undefined);
+    throw e;
+  }
   return { giveBack: () => giveBack().catch(() => undefined) };
 }
 

@@ -56,6 +56,11 @@ describe.each(dialects())('a TOTP code works once, on %s', (dialect) => {
     // The code of `now` is good again; the one accepted before it stays spent.
     expect(await acceptTotp(`u6-${dialect}`, SECRET, codeAt(now - 30_000))).toBe('used');
     expect(await acceptTotp(`u6-${dialect}`, SECRET, codeAt(now))).not.toBeNull();
+    // A step that was free before is free again once the step that spent it is given back.
+    const fresh = await acceptTotp(`u7-${dialect}`, SECRET, codeAt(now));
+    if (!fresh || fresh === 'used') throw new Error('the code was not accepted');
+    await fresh.giveBack();
+    expect(await acceptTotp(`u7-${dialect}`, SECRET, codeAt(now - 30_000))).not.toBeNull();
   });
   it('a step given back (the change it was for failed) takes the same code once more', async () => {
     const code = codeAt(Date.now());
