@@ -13,7 +13,8 @@ const MINUTE = 60_000;
 /**
  * The customer's wall clock on the staff request page, kept right while the page is open: the time in
  * the customer's zone (`timeZone`, IANA), in the agent's language (`locale`, a BCP 47 tag), then the
- * zone's name (`zone`, named by place on the server) and whether a callback now lands in business hours.
+ * zone as its reader names it (`zone`: "New York time", "zona horaria: Nueva York", worded on the
+ * server) and whether a callback now lands in business hours.
  * The server renders it first (`first`: its reading when the page was made; right without JavaScript,
  * and what hydration finds). From then on it advances by the time elapsed since the page was made,
  * on the browser's monotonic clock (performance.now: a wrong or changed system clock in the agent's

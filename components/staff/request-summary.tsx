@@ -103,7 +103,7 @@ async function CustomerClockNow({ timeZone }: { timeZone: string }) {
       key={now.toISOString()}
       timeZone={timeZone}
       locale={tag}
-      zone={zoneName(timeZone, tag)}
+      zone={s('zone', { zone: zoneName(timeZone, tag) })}
       first={{
         at: now.toISOString(),
         text: formatWallClock(now, timeZone, tag),
