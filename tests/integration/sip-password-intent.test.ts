@@ -85,9 +85,11 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
 
   it('the switch refuses: the intent is marked failed and nothing is recorded as changed', async () => {
     const { users, creds } = await provisioned();
-    await sim.control('PUT', '/_sim/faults', { failNext: 1, failStatus: 422 });
+    // Scoped to this credential: a global fault's one failure could be spent by another call to
+    // the switch in this process first (CI186), and the reset then succeeded.
+    await sim.control('PUT', `/_sim/faults/${creds[0].username}`, { failNext: 1, failStatus: 422 });
     const outcome = await resetSipPassword(asCustomer(users[0]), creds[0].id, strong(), meta);
-    await sim.control('DELETE', '/_sim/faults');
+    await sim.control('DELETE', `/_sim/faults/${creds[0].username}`);
     expect(outcome).toMatchObject({
       ok: false,
       code: 'unavailable',
