@@ -23,12 +23,17 @@ export async function register() {
   if (process.env.NEXT_PHASE === 'phase-production-build') return;
   // What the operator should mend without the start being refused (lib/server/env.ts configWarnings).
   const { smtpUrlRisks } = await import('@/lib/mail/transport');
-  const { log } = await import('@/lib/server/log');
+  const { errorForLog, log } = await import('@/lib/server/log');
   for (const warning of configWarnings(config, smtpUrlRisks))
     log().warn({ variable: warning.split(':')[0] }, warning);
   // This instance's clock against the database's, with or without workers (lib/server/clock.ts).
   const { startClockCheck } = await import('@/lib/server/clock');
   void startClockCheck();
+  // The password-scoring thread loads zxcvbn's dictionaries now, not in the first customer's check.
+  const { startScoring } = await import('@/lib/passwords/check');
+  startScoring().catch((e: unknown) =>
+    log().error({ err: errorForLog(e) }, 'the password-scoring thread did not start'),
+  );
   if (config.TOLLGATE_WORKERS === '1') {
     const { startWorkers } = await import('@/lib/server/workers');
     startWorkers();

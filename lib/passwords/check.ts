@@ -29,6 +29,14 @@ import {
  * check that could not finish, and the per-user and per-address limits bound the total work.
  */
 export const CHECK_DEADLINE_MS = 5000;
+/**
+ * How long a check waits, before its own deadline starts, for a scoring thread that is starting: a new
+ * thread loads zxcvbn and the word lists and sorts them (about 0.2 s of a core, at nice +19, so seconds
+ * on a busy machine). That is the pool's cost, paid once per thread, not the password's: counted in
+ * the check's deadline, a server's first check (or the first after a thread was stopped) was refused
+ * as "took too long" on a slow machine (CI185). Past this, the check is refused as a timeout.
+ */
+export const START_DEADLINE_MS = 60_000;
 /** Checks waiting for a thread beyond this are refused at once (the deadline would pass anyway). */
 const MAX_QUEUE = 32;
 
@@ -59,6 +67,48 @@ function scoringPool(): Piscina {
   return g.__tollgatePasswordPool;
 }
 
+// Per pool: settled once a thread of it has loaded and scored a first password. Dropped when a check is
+// stopped at its deadline (its thread is replaced, and the replacement starts again) or a start failed.
+const started = new WeakMap<Piscina, { done: boolean; promise: Promise<void> }>();
+
+/**
+ * Starts the scoring thread if it is not running, and resolves once a thread has loaded zxcvbn and
+ * scored a first password (rejects if the thread cannot start: a fault, such as a missing worker
+ * file). Called by the server at start-up (instrumentation.ts) so that the first customer's check does
+ * not wait for it; checkPassword waits for it before its deadline starts.
+ */
+export function startScoring(): Promise<void> {
+  const pool = scoringPool();
+  const known = started.get(pool);
+  if (known) return known.promise;
+  const state = {
+    done: false,
+    promise: pool.run(estimateInput('warm-up', [])).then(() => {
+      state.done = true;
+    }),
+  };
+  state.promise.catch(() => {
+    if (started.get(pool) === state) started.delete(pool);
+  });
+  started.set(pool, state);
+  return state.promise;
+}
+
+/** Whether a thread was ready within START_DEADLINE_MS (at once when one already is). */
+async function scoringStarted(): Promise<boolean> {
+  const known = started.get(scoringPool());
+  if (known?.done) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), START_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([startScoring().then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export type CheckOutcome =
   | { ok: true; assessment: Assessment }
   | { ok: false; kind: 'too_long' | 'throttled' | 'timeout'; note: Note };
@@ -77,8 +127,9 @@ const NOTES: Record<'too_long' | 'throttled' | 'timeout', Note> = {
  *   that is scored spends one point of `passwordCheckUser` and of `passwordCheckAddress`
  *   (lib/server/rate-limit.ts) first; over either, `throttled` and nothing is scored.
  * - Over MAX_LENGTH characters: `too_long`, nothing scored and nothing spent.
- * - No verdict within `deadlineMs` (default CHECK_DEADLINE_MS; waiting for a thread included), or the queue is full: `timeout`; the
- *   scoring thread is stopped and replaced.
+ * - No verdict within `deadlineMs` (default CHECK_DEADLINE_MS; waiting for a busy thread included, a
+ *   starting thread not: that wait is bounded by START_DEADLINE_MS), or the queue is full: `timeout`;
+ *   the scoring thread is stopped and replaced.
  * The password is neither stored nor logged; messages never contain it.
  */
 export async function checkPassword(
@@ -93,16 +144,24 @@ export async function checkPassword(
     { name: 'passwordCheckAddress', key: addressBucket(who.ip) },
   ]);
   if (over) return { ok: false, kind: 'throttled', note: NOTES.throttled };
+  if (!(await scoringStarted())) return { ok: false, kind: 'timeout', note: NOTES.timeout };
+  const pool = scoringPool();
+  // A timer of this module's (not AbortSignal.timeout), so that a test's fake clock can pass the deadline.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
   try {
-    const raw = await scoringPool().run(estimateInput(password, opts.userInputs), {
-      signal: AbortSignal.timeout(deadlineMs),
-    });
+    const raw = await pool.run(estimateInput(password, opts.userInputs), { signal: deadline.signal });
     return { ok: true, assessment: judgePassword(password, opts, toEstimate(raw)) };
   } catch (e) {
-    // An aborted task (the deadline) or a full queue; anything else is a real fault.
-    if ((e as Error).name === 'AbortError' || (e as Error).message === 'Task queue is at limit')
+    // An aborted task (the deadline) or a full queue; anything else is a real fault. A task stopped
+    // while it ran takes its thread with it: the next check waits for the replacement to start.
+    if ((e as Error).name === 'AbortError' || (e as Error).message === 'Task queue is at limit') {
+      if (deadline.signal.aborted) started.delete(pool);
       return { ok: false, kind: 'timeout', note: NOTES.timeout };
+    }
     throw e;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -3,7 +3,6 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listAccountsForUser } from '@/lib/accounts/queries';
 import { getDb } from '@/lib/server/db';
-import { checkPassword } from '@/lib/passwords/check';
 import { sqlitePath } from '@/lib/server/db/url';
 import {
   completePasswordChange,
@@ -36,19 +35,7 @@ async function provisioned() {
 appSimPerFile((s) => (sim = s));
 
 describe.each(dialects())('SIP password intent on %s', (dialect) => {
-  beforeAll(async () => {
-    await useFreshDb(dialect);
-    // The scoring thread starts with this file (tests/helpers/shared-process.ts ends it after each)
-    // and loads zxcvbn's dictionaries at nice +19, beside the background build at the same priority:
-    // on a slow machine the first check passed CHECK_DEADLINE_MS and was refused as "took too long"
-    // (CI185). Started here with time to spare, the checks below measure the resets, not the start.
-    await checkPassword(
-      'warm-up only',
-      { userInputs: [], minScore: 0 },
-      { userId: 'warm-up', ip: null },
-      60_000,
-    );
-  }, 90_000);
+  beforeAll(() => useFreshDb(dialect));
 
   it('a normal reset records the intent and completes it, without the password anywhere in the row', async () => {
     const { users, creds } = await provisioned();
