@@ -89,7 +89,7 @@ describe('dialling rules', () => {
       'Dialled +6012345678; with the international prefix read as the trunk prefix 0, that is (601) 2345678, a valid number in Colombia.',
     );
     expect(said(l('+6012345678'), 'trunk_prefix', 'es')).toBe(
-      'Se marcó +6012345678; si el prefijo internacional se lee como prefijo nacional 0, queda (601) 2345678, un número válido de Colombia.',
+      'Se marcó +6012345678; si el prefijo internacional se lee como prefijo nacional 0, queda (601) 2345678, un número válido (Colombia).',
     );
     expect(said(l('0096012345678'), 'trunk_prefix')).toMatch(
       /^Dialled 009 6012345678; with the international prefix 009 read/,
@@ -111,7 +111,7 @@ describe('dialling rules', () => {
       'Dialled 00 963123456; read without the international prefix 00, that is 963 12 34 56, a valid number in Spain.',
     );
     expect(said(l, 'trunk_prefix', 'es')).toBe(
-      'Se marcó 00 963123456; leído sin el prefijo internacional 00, queda 963 12 34 56, un número válido de España.',
+      'Se marcó 00 963123456; leído sin el prefijo internacional 00, queda 963 12 34 56, un número válido (España).',
     );
   });
 
@@ -152,7 +152,7 @@ describe('misdialLikelihood', () => {
     // The same evidence for an agent who reads Spanish: the sentences, the country's name and the verdict.
     expect(headline(l, 'es')).toBe('probable');
     expect(said(l, 'trunk_prefix', 'es')).toBe(
-      'Se marcó 00 2079460000; si el prefijo internacional 00 se lee como prefijo nacional 0, queda 020 7946 0000, un número válido de Reino Unido.',
+      'Se marcó 00 2079460000; si el prefijo internacional 00 se lee como prefijo nacional 0, queda 020 7946 0000, un número válido (Reino Unido).',
     );
     expect(said(l, 'few_attempts', 'es')).toBe(
       'Solo 1 llamada: quien marca mal un número suele darse cuenta tras uno o dos intentos.',
