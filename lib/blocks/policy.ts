@@ -12,7 +12,11 @@ export const NEEDS_STAFF: readonly BlockReason[] = ALWAYS_NEEDS_PERSON;
 
 /**
  * DESIGN.md's re-enabling rule: when every SIP credential named in a block's trigger calls has a new
- * password confirmed after the block was placed, the block is lifted (through the switch outbox).
+ * password set after the block was placed, the block is lifted (through the switch outbox). "Set"
+ * is when the change was sent to the switch (`passwordChangedAt` is the change's `createdAt`,
+ * lib/credentials/reset.ts completePasswordChange), and the switch must have confirmed it: a password
+ * sent before the portal heard of the block and confirmed after never counts, since the switch may
+ * have applied it before the block's fraud calls were made with it (a fault tester's race, stop 54).
  * "After" is read on the portal's clock: `passwordChangedAt` is the portal's time, so it is compared
  * with the block's `createdAt` (when the portal learnt of the block), never with `placedAt` (the
  * switch's clock, which may run ahead). Both are written on the shared clock (lib/server/clock.ts

@@ -271,8 +271,14 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
       where: { id: changeId },
       include: { credential: true },
     });
-    const changedAt = c.switchConfirmedAt;
-    if (!changedAt) throw new Error('completePasswordChange: the switch has not confirmed this change');
+    if (!c.switchConfirmedAt)
+      throw new Error('completePasswordChange: the switch has not confirmed this change');
+    // When the password may have been in force from: when the change was sent (recorded just before
+    // the switch was asked), not when its answer came. The switch can apply a password and answer
+    // seconds later; a block the portal heard of in between, whose fraud calls may already have used
+    // the new password, was lifted as "every password changed since the block" (a fault tester, stop
+    // 54). Dated from the sending, such a change is before the block, and the customer sets another.
+    const changedAt = c.createdAt;
     // The account's lock first: the rotation policy below reads every credential of the account. Two
     // completions of one account (two members, two instances) at once on PostgreSQL (READ COMMITTED)
     // would otherwise each read the other's credential before it committed, and neither would lift.

@@ -156,9 +156,10 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     expect((await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: change.id } })).status).toBe(
       'applied',
     );
+    // Dated when it was sent, not when its answer was recorded (see the block race below).
     expect(
       (await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
-    ).toEqual(confirmedAt);
+    ).toEqual(old);
     expect(await unsettledChange(creds[0].id)).toBeNull();
   });
 
@@ -220,6 +221,34 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     expect(await unsettledChange(cred.id)).toBeNull();
     // Once the first is settled, the next change goes through.
     expect(await resetSipPassword(asCustomer(users[0]), cred.id, b, meta)).toMatchObject({ ok: true });
+  });
+
+  // A fault tester (stop 54): the switch applied the new password at once and answered 4.5 s later;
+  // a block the portal heard of in between (its fraud call made through the new password) was lifted
+  // when the answer came, as "every password named in the block was changed" since it.
+  it('a password sent before the portal heard of a block and confirmed after it does not lift the block', async () => {
+    const { account, users, creds } = await provisioned();
+    const cred = creds[0];
+    await sim.control('PUT', `/_sim/faults/${cred.username}`, { applyLateMs: 2000, applyLateNext: 1 });
+    const sent = resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta);
+    const until = Date.now() + 10_000;
+    while (!(await unsettledChange(cred.id)) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    const change = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: cred.id } });
+    // The portal learns of the block after the change was sent, before the switch's answer.
+    const heard = new Date(change.createdAt.getTime() + 100);
+    const block = await makeBlock(account.id, { createdAt: heard, calls: [{ sipUsername: cred.username }] });
+    expect(await sent).toEqual({ ok: true, data: { recorded: true, liftQueued: false } });
+    await sim.control('DELETE', `/_sim/faults/${cred.username}`);
+    const stored = await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: change.id } });
+    expect(stored.status).toBe('applied');
+    expect(stored.switchConfirmedAt!.getTime()).toBeGreaterThan(heard.getTime());
+    expect((await getDb().block.findUniqueOrThrow({ where: { id: block.id } })).status).toBe('active');
+    // A password sent after the portal heard of the block lifts it.
+    expect(await resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta)).toEqual({
+      ok: true,
+      data: { recorded: true, liftQueued: true },
+    });
   });
 
   it('a change whose answer never came is shown as unknown until a newer one is confirmed', async () => {
