@@ -1,8 +1,10 @@
 import 'server-only';
 import os from 'node:os';
 import path from 'node:path';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { consumeAll } from '@/lib/server/rate-limit';
+import { errorForLog, log } from '@/lib/server/log';
 import { addressBucket } from '@/lib/server/client-address';
 import type { Note } from '@/lib/i18n/note';
 import { fail, type Outcome } from '@/lib/server/outcome';
@@ -17,28 +19,34 @@ import {
 
 // The server's password checks score with zxcvbn in a worker thread, never on the request thread:
 // a 64-character run of look-alike symbols keeps zxcvbn busy for seconds, and on the request thread
-// that stalled every other request of the process (issue 14, goal 7). Each check is bounded three
-// ways: by length (over MAX_LENGTH nothing is scored), by a deadline that covers waiting for a thread
-// and scoring (the thread is stopped when it passes), and by a per-user and per-address rate limit.
+// that stalled every other request of the process (issue 14, goal 7). Each check is bounded: by
+// length (over MAX_LENGTH nothing is scored), by a wait for a thread and a deadline for scoring (a
+// thread still scoring at it is stopped), by the checks in flight, and by a per-user and per-address
+// rate limit.
 
 /**
- * How long one check may wait for a thread and score, in ms. Ordinary passwords score in < 0.1 s of a
- * core and the worst case in about 0.75 s (the pruned matcher), but the thread runs at nice +19: on a
- * core that requests keep busy it gets a small share of the time, and at 2 s ordinary passwords were
- * refused as "took too long" (seen in e2e/03 with four e2e workers on two cores). 5 s still stops a
- * check that could not finish, and the per-user and per-address limits bound the total work.
+ * How long a thread may score one check, in ms, from the moment it begins (the thread says so on a
+ * message port: waiting for a thread is bounded by WAIT_DEADLINE_MS instead). Ordinary passwords score
+ * in < 0.1 s of a core and the worst case in about 0.75 s (the pruned matcher), but the thread runs at
+ * nice +19: on a core that requests keep busy it gets a small share of the time, and at 2 s ordinary
+ * passwords were refused as "took too long" (seen in e2e/03 with four e2e workers on two cores). 5 s
+ * still stops a check that could not finish, and the per-user and per-address limits bound the total.
  */
 export const CHECK_DEADLINE_MS = 5000;
 /**
- * How long a check waits, before its own deadline starts, for a scoring thread that is starting: a new
- * thread loads zxcvbn and the word lists and sorts them (about 0.2 s of a core, at nice +19, so seconds
- * on a busy machine). That is the pool's cost, paid once per thread, not the password's: counted in
- * the check's deadline, a server's first check (or the first after a thread was stopped) was refused
- * as "took too long" on a slow machine (CI185). Past this, the check is refused as a timeout.
+ * How long a check may wait for a thread to begin scoring it, in ms: behind other checks, or while a
+ * thread starts (loads zxcvbn and the word lists and sorts them: about 0.2 s of a core at nice +19, so
+ * seconds on a busy machine; at the server's start, after a thread was stopped, and when the pool adds
+ * a thread). Counted in the 5 s, a start refused a slow machine's first check (CI185, 2026-12-06).
+ * With CHECK_DEADLINE_MS it stays under the 60 s a proxy such as nginx waits for an answer by default.
  */
-export const START_DEADLINE_MS = 60_000;
-/** Checks waiting for a thread beyond this are refused at once (the deadline would pass anyway). */
-const MAX_QUEUE = 32;
+export const WAIT_DEADLINE_MS = 20_000;
+/**
+ * Checks in flight (waiting or scoring) in this process beyond this are refused at once: the wait would
+ * pass anyway. Counted here, not by piscina's `maxQueue`, which does not count tasks that carry an
+ * abort signal (piscina 5.3.2; every check carries one), so the documented bound was never applied.
+ */
+export const MAX_IN_FLIGHT = 32;
 
 /**
  * The worker file, plain JavaScript that Node loads as is (Next does not bundle it): found from the
@@ -46,66 +54,76 @@ const MAX_QUEUE = 32;
  */
 export const WORKER_FILE = path.join(process.cwd(), 'lib/passwords/zxcvbn-worker.mjs');
 
+// The pool's count of checks in flight, kept on the pool (a global symbol), so that every copy of this
+// module counts the same checks and a new pool starts from none.
+const IN_FLIGHT = Symbol.for('tollgate.passwordChecksInFlight');
+type Pool = Piscina & { [IN_FLIGHT]?: number };
+
 // One pool per process, kept on globalThis like the database client (lib/server/db.ts): a second copy of
 // this module (another bundle of the server, a test file's fresh module registry) shares its threads
 // instead of starting its own, and tests/helpers/shared-process.ts can end it between test files.
-const g = globalThis as { __tollgatePasswordPool?: Piscina };
+const g = globalThis as { __tollgatePasswordPool?: Pool };
 
 /**
  * The scoring threads: all cores but one, so the request thread keeps a core, at a lower scheduling
  * priority (nice +19, the lowest; where @napi-rs/nice is available) so that requests win a contended core.
  */
-function scoringPool(): Piscina {
-  g.__tollgatePasswordPool ??= new Piscina({
-    filename: WORKER_FILE,
-    minThreads: 1,
-    maxThreads: Math.max(1, os.availableParallelism() - 1),
-    maxQueue: MAX_QUEUE,
-    idleTimeout: 60_000,
-    niceIncrement: 19,
-  });
+function scoringPool(): Pool {
+  if (!g.__tollgatePasswordPool) {
+    const pool: Pool = new Piscina({
+      filename: WORKER_FILE,
+      minThreads: 1,
+      maxThreads: Math.max(1, os.availableParallelism() - 1),
+      idleTimeout: 60_000,
+      niceIncrement: 19,
+    });
+    // A thread that fails outside a task (its start): logged, not an uncaught exception. A task's own
+    // failure reaches its check.
+    pool.on('error', (e: unknown) =>
+      log().error({ err: errorForLog(e) }, 'a password-scoring thread failed'),
+    );
+    g.__tollgatePasswordPool = pool;
+  }
   return g.__tollgatePasswordPool;
 }
 
-// Per pool: settled once a thread of it has loaded and scored a first password. Dropped when a check is
-// stopped at its deadline (its thread is replaced, and the replacement starts again) or a start failed.
-const started = new WeakMap<Piscina, { done: boolean; promise: Promise<void> }>();
-
 /**
- * Starts the scoring thread if it is not running, and resolves once a thread has loaded zxcvbn and
- * scored a first password (rejects if the thread cannot start: a fault, such as a missing worker
- * file). Called by the server at start-up (instrumentation.ts) so that the first customer's check does
- * not wait for it; checkPassword waits for it before its deadline starts.
+ * Starts a scoring thread and has it score one password, so that zxcvbn and the word lists are
+ * loaded before the first customer's check; resolves when done, rejects if the thread cannot start
+ * (a missing worker file). Called by the server at start-up (instrumentation.ts).
  */
-export function startScoring(): Promise<void> {
-  const pool = scoringPool();
-  const known = started.get(pool);
-  if (known) return known.promise;
-  const state = {
-    done: false,
-    promise: pool.run(estimateInput('warm-up', [])).then(() => {
-      state.done = true;
-    }),
-  };
-  state.promise.catch(() => {
-    if (started.get(pool) === state) started.delete(pool);
-  });
-  started.set(pool, state);
-  return state.promise;
+export async function startScoring(): Promise<void> {
+  await scoringPool().run(estimateInput('warm-up', []));
 }
 
-/** Whether a thread was ready within START_DEADLINE_MS (at once when one already is). */
-async function scoringStarted(): Promise<boolean> {
-  const known = started.get(scoringPool());
-  if (known?.done) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), START_DEADLINE_MS);
+/**
+ * Runs one scoring task under two bounds: up to `waitMs` until the thread reports (any message on the
+ * port `score` hands it) that it began scoring, then up to `deadlineMs` for the scoring itself.
+ * `score(started, signal)`: starts the task, giving the thread `started` and piscina `signal`; it must
+ * reject with an error named `AbortError` when `signal` aborts (piscina's run does). Resolves with the
+ * task's answer, or `'timeout'` when a bound passed (`signal` is then aborted: a thread stopped in a task
+ * is replaced by the pool); rejects with any other error of the task. Times in ms.
+ */
+export async function withScoringDeadline<T>(
+  score: (started: MessagePort, signal: AbortSignal) => Promise<T>,
+  deadlineMs: number,
+  waitMs: number,
+): Promise<T | 'timeout'> {
+  const stop = new AbortController();
+  const { port1, port2 } = new MessageChannel();
+  let timer = setTimeout(() => stop.abort(), waitMs);
+  port1.once('message', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => stop.abort(), deadlineMs);
   });
   try {
-    return await Promise.race([startScoring().then(() => true as const), late]);
+    return await score(port2, stop.signal);
+  } catch (e) {
+    if (stop.signal.aborted && (e as Error).name === 'AbortError') return 'timeout';
+    throw e;
   } finally {
     clearTimeout(timer);
+    port1.close();
   }
 }
 
@@ -127,9 +145,9 @@ const NOTES: Record<'too_long' | 'throttled' | 'timeout', Note> = {
  *   that is scored spends one point of `passwordCheckUser` and of `passwordCheckAddress`
  *   (lib/server/rate-limit.ts) first; over either, `throttled` and nothing is scored.
  * - Over MAX_LENGTH characters: `too_long`, nothing scored and nothing spent.
- * - No verdict within `deadlineMs` (default CHECK_DEADLINE_MS; waiting for a busy thread included, a
- *   starting thread not: that wait is bounded by START_DEADLINE_MS), or the queue is full: `timeout`;
- *   the scoring thread is stopped and replaced.
+ * - No thread began scoring it within WAIT_DEADLINE_MS, or it scored for longer than `deadlineMs`
+ *   (default CHECK_DEADLINE_MS), or MAX_IN_FLIGHT checks are already waiting or scoring in this
+ *   process: `timeout`. A thread stopped while scoring is replaced.
  * The password is neither stored nor logged; messages never contain it.
  */
 export async function checkPassword(
@@ -144,24 +162,24 @@ export async function checkPassword(
     { name: 'passwordCheckAddress', key: addressBucket(who.ip) },
   ]);
   if (over) return { ok: false, kind: 'throttled', note: NOTES.throttled };
-  if (!(await scoringStarted())) return { ok: false, kind: 'timeout', note: NOTES.timeout };
   const pool = scoringPool();
-  // A timer of this module's (not AbortSignal.timeout), so that a test's fake clock can pass the deadline.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  const inFlight = pool[IN_FLIGHT] ?? 0;
+  if (inFlight >= MAX_IN_FLIGHT) return { ok: false, kind: 'timeout', note: NOTES.timeout };
+  pool[IN_FLIGHT] = inFlight + 1;
   try {
-    const raw = await pool.run(estimateInput(password, opts.userInputs), { signal: deadline.signal });
+    const raw = await withScoringDeadline(
+      (started, signal) =>
+        pool.run(
+          { ...estimateInput(password, opts.userInputs), started },
+          { signal, transferList: [started] },
+        ),
+      deadlineMs,
+      WAIT_DEADLINE_MS,
+    );
+    if (raw === 'timeout') return { ok: false, kind: 'timeout', note: NOTES.timeout };
     return { ok: true, assessment: judgePassword(password, opts, toEstimate(raw)) };
-  } catch (e) {
-    // An aborted task (the deadline) or a full queue; anything else is a real fault. A task stopped
-    // while it ran takes its thread with it: the next check waits for the replacement to start.
-    if ((e as Error).name === 'AbortError' || (e as Error).message === 'Task queue is at limit') {
-      if (deadline.signal.aborted) started.delete(pool);
-      return { ok: false, kind: 'timeout', note: NOTES.timeout };
-    }
-    throw e;
   } finally {
-    clearTimeout(timer);
+    pool[IN_FLIGHT] = (pool[IN_FLIGHT] ?? 1) - 1;
   }
 }
 

@@ -5,4 +5,6 @@ import type zxcvbn from 'zxcvbn';
 export default function score(input: {
   password: string;
   userInputs: string[];
+  /** Told as scoring begins (lib/passwords/check.ts withScoringDeadline). */
+  started?: import('node:worker_threads').MessagePort;
 }): Pick<zxcvbn.ZXCVBNResult, 'score' | 'guesses_log10' | 'crack_times_seconds' | 'feedback'>;

@@ -14,8 +14,13 @@ installLanguageDictionaries();
 // in the first check's time.
 zxcvbn('warm-up');
 
-/** @param {{ password: string, userInputs: string[] }} input */
-export default function score({ password, userInputs }) {
+/**
+ * @param {{ password: string, userInputs: string[], started?: import('node:worker_threads').MessagePort }} input
+ * `started`: told as scoring begins, so that the caller's deadline counts the scoring, not the wait
+ * for this thread (lib/passwords/check.ts withScoringDeadline).
+ */
+export default function score({ password, userInputs, started }) {
+  started?.postMessage('started');
   const r = zxcvbn(password, userInputs);
   return {
     score: r.score,
