@@ -296,8 +296,11 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
     // that cannot be found is no one's words: the timeline shows no actor, the mail says "unknown"
     // in its reader's language (it was an English 'unknown user' in both).
     const by = user?.email ?? null;
-    await tx.sipCredential.update({
-      where: { id: cred.id },
+    // Never backwards: a change sent earlier whose completion came late (its 204 recorded, the database
+    // busy, completed by the retries after a newer change was completed) does not date the credential
+    // before the newer one, which is the password the switch was last sent.
+    await tx.sipCredential.updateMany({
+      where: { id: cred.id, OR: [{ passwordChangedAt: null }, { passwordChangedAt: { lt: changedAt } }] },
       data: { passwordChangedAt: changedAt, passwordScore: c.score },
     });
     await recordPasswordReset(tx, cred.accountId, by ?? '', `${cred.label} (${cred.username})`, changedAt);

@@ -230,7 +230,10 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     const { account, users, creds } = await provisioned();
     const cred = creds[0];
     await sim.control('PUT', `/_sim/faults/${cred.username}`, { applyLateMs: 2000, applyLateNext: 1 });
-    const sent = resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta);
+    let answered = false;
+    const sent = resetSipPassword(asCustomer(users[0]), cred.id, strong(), meta).finally(
+      () => (answered = true),
+    );
     const until = Date.now() + 10_000;
     while (!(await unsettledChange(cred.id)) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 20));
@@ -238,6 +241,8 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     // The portal learns of the block after the change was sent, before the switch's answer.
     const heard = new Date(change.createdAt.getTime() + 100);
     const block = await makeBlock(account.id, { createdAt: heard, calls: [{ sipUsername: cred.username }] });
+    // The block was in before the answer: else the test would pass without the rule it is about.
+    expect(answered).toBe(false);
     expect(await sent).toEqual({ ok: true, data: { recorded: true, liftQueued: false } });
     await sim.control('DELETE', `/_sim/faults/${cred.username}`);
     const stored = await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: change.id } });
@@ -249,6 +254,30 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
       ok: true,
       data: { recorded: true, liftQueued: true },
     });
+  });
+
+  // A review (stop 54): a change completed late, after a newer one, moved the date back to its own.
+  it('an older change completed after a newer one does not move the credential’s date back', async () => {
+    const { users, creds } = await provisioned();
+    const at = (s: number) => new Date(Date.now() - s * 1000);
+    const [older, newer] = await Promise.all(
+      [at(30), at(20)].map((createdAt) =>
+        getDb().sipPasswordChange.create({
+          data: {
+            credentialId: creds[0].id,
+            userId: users[0].id,
+            score: 4,
+            createdAt,
+            switchConfirmedAt: at(10),
+          },
+        }),
+      ),
+    );
+    await completePasswordChange(newer.id);
+    await completePasswordChange(older.id);
+    expect(
+      (await getDb().sipCredential.findUniqueOrThrow({ where: { id: creds[0].id } })).passwordChangedAt,
+    ).toEqual(newer.createdAt);
   });
 
   it('a change whose answer never came is shown as unknown until a newer one is confirmed', async () => {
