@@ -13,6 +13,7 @@ import { log } from '@/lib/server/log';
 import { sharedNow } from '@/lib/server/clock';
 import type { RequestMeta } from '@/lib/server/request-meta';
 import { queueMailToMembers } from '@/lib/mail/queue';
+import { unconfirmedChange } from '@/lib/mail/render';
 import { acceptedOrRefused, checkPassword } from '@/lib/passwords/check';
 import { switchClient } from '@/lib/switch/client';
 import { failureNote, isKnownNotApplied } from '@/lib/switch/result';
@@ -368,11 +369,15 @@ const stuckMs = () => Math.max(2 * 60_000, inFlightMs());
  * Tells every member who receives mail that the SIP password of the change's credential may have
  * changed: the `sip_password_changed` alert, dated when the change was sent (`createdAt`), naming the
  * change (`unconfirmedChangeId`), by which lib/mail/render.ts words it "may have changed" (or drops it
- * once the switch's answer was recorded after all).
+ * once the switch's answer was recorded after all, or a newer password was confirmed).
  * The switch may have the new password and, if so, has ended every registration of the credential
  * (CONTRACTS §3), so this is the security alert an applied change gets (lib/mail/delivery-policy.ts:
  * at-least-once). Called in the transaction that settles the change as `unknown`, once per change.
- * `by`: the address of who made it (null when not known).
+ * Nothing is queued when the switch already confirmed a newer change of the credential (sent after
+ * this one: a customer who set the password again after a restart, before the recovery settled this
+ * one): that password is in force, its own alert went, and "may have changed… set it again" would be
+ * false (lib/mail/render.ts unconfirmedChange, the same rule the renderer applies to an alert queued
+ * before that confirmation). `by`: the address of who made it (null when not known).
  */
 async function alertUnconfirmed(
   tx: Tx,
@@ -380,6 +385,7 @@ async function alertUnconfirmed(
   change: { id: string; credentialId: string; createdAt: Date; ip: string | null },
   by: string | null,
 ) {
+  if ((await unconfirmedChange(change.id, tx)) !== 'unconfirmed') return;
   await queueMailToMembers(tx, accountId, 'sip_password_changed', {
     credentialId: change.credentialId,
     changedAt: change.createdAt.toISOString(),

@@ -152,6 +152,14 @@ export const INTERACTIVE_TEMPLATES: readonly MailTemplate[] = (Object.keys(LANES
 
 export type SendFailure = { kind: 'temporary' | 'permanent' | 'uncertain'; message: string };
 
+/**
+ * The `code` of the error the demo's dev mailbox throws when it stored nothing (lib/mail/mailbox.ts
+ * `MailboxWriteError`: its folder could not be made, or the message could not be written or moved
+ * into place, so no message file exists). Read here, in classifySendError, as a refused connection:
+ * certain, retried, at-most-once mail included.
+ */
+export const MAILBOX_UNSTORED = 'EMAILBOX_UNSTORED';
+
 type SmtpError = {
   code?: string;
   responseCode?: number;
@@ -168,7 +176,8 @@ type SmtpError = {
 };
 
 /**
- * Sorts a nodemailer error: did the server certainly not accept the message, and is it worth retrying?
+ * Sorts a send error (nodemailer's, or the dev mailbox's: MAILBOX_UNSTORED): did the server certainly
+ * not accept the message, and is it worth retrying?
  * A 5xx (RFC 5321 §4.2.1: permanent) is final for this message only when it refuses the recipient
  * (RCPT TO, DATA) or the content (EMESSAGE). A 5xx to MAIL FROM refuses the sender, MAIL_FROM or the
  * relay's account (`553 sender address rejected`, `550 5.7.1 not authorised to send as`): every
@@ -184,8 +193,11 @@ export function classifySendError(e: unknown): SendFailure {
     return { kind: permanent ? 'permanent' : 'temporary', message };
   }
   // Never connected (refused, unknown host, connect or greeting timeout), or failed before the
-  // content began (a timeout at EHLO or AUTH, a STARTTLS that failed, a drop at RCPT TO): nothing was sent.
+  // content began (a timeout at EHLO or AUTH, a STARTTLS that failed, a drop at RCPT TO): nothing was
+  // sent. Or the dev mailbox failed before the message's file existed (MAILBOX_UNSTORED): nothing was
+  // stored. Anything else the mailbox throws (none today) is uncertain, as for SMTP.
   if (
+    err.code === MAILBOX_UNSTORED ||
     err.contentUnsent === true ||
     err.syscall === 'connect' ||
     err.syscall === 'getaddrinfo' ||
@@ -273,7 +285,8 @@ const refusesThisMessage = (err: SmtpError): boolean => {
  * Whether a send failure says the mail server takes no mail from this portal at all, rather than
  * refusing one message: never reached, a reply to the connection (`421` service not available, RFC
  * 5321 §3.8), a failed AUTH or STARTTLS, a refused sender (MAIL FROM: every message has it), a
- * connection dropped mid-message. A refusal of this message's recipient or content (`550` no such
+ * connection dropped mid-message, a dev mailbox that cannot store (MAILBOX_UNSTORED: its folder cannot
+ * be made or written). A refusal of this message's recipient or content (`550` no such
  * mailbox, `452` mailbox full) says the server works. Readiness reports the first kind as `smtp`
  * `degraded` (lib/mail/server-state.ts).
  */

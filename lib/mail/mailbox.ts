@@ -2,6 +2,7 @@ import 'server-only';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sqlitePath } from '@/lib/server/db/url';
+import { MAILBOX_UNSTORED } from '@/lib/mail/delivery-policy';
 
 // The demo's dev mailbox: without SMTP_URL, "delivering" a message writes it here as one JSON file
 // named after its outbox row, so delivering the same row twice leaves one message. /dev/mailbox
@@ -28,13 +29,47 @@ export function mailboxDir(): string {
     : path.resolve(/*turbopackIgnore: true*/ process.cwd(), 'data', 'mailbox');
 }
 
+/**
+ * What storeMail throws when it stored nothing: the folder could not be made (`data/mailbox` replaced
+ * by a plain file, a disk full, no permission), or the message could not be written to its temporary
+ * file or renamed into place. No message file exists, so the worker retries it like a refused SMTP
+ * connection, at-most-once mail included (lib/mail/delivery-policy.ts classifySendError reads `code`,
+ * MAILBOX_UNSTORED). `cause`: the file system's error; its own code (`EEXIST`, `ENOSPC`…) is in the
+ * message, which the outbox stores as the row's `lastError`.
+ */
+export class MailboxWriteError extends Error {
+  readonly code = MAILBOX_UNSTORED;
+  constructor(step: string, cause: unknown) {
+    super(
+      `the dev mailbox stored nothing (${step} failed): ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'MailboxWriteError';
+  }
+}
+
+/**
+ * Stores `m` in the mailbox folder `dir` as `<id>.json`, replacing a copy of the same row: written to
+ * a temporary name and renamed, so the message appears whole or not at all. Throws MailboxWriteError
+ * when the folder, the write or the rename fails: nothing comes after the rename, so such a failure
+ * stored nothing (the temporary file is removed). An id that is no outbox row's throws a plain Error.
+ */
 export async function storeMail(m: StoredMail, dir = mailboxDir()): Promise<void> {
-  if (!ID.test(m.id)) throw new Error('bad mailbox id');
-  await fs.mkdir(dir, { recursive: true });
+  if (!ID.test(m.id)) throw new Error('bad mailbox id'); // never an outbox row's (lib/server/row-id.ts)
   const file = path.join(dir, `${m.id}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(m), 'utf8');
-  await fs.rename(tmp, file); // atomic: a reader never sees half a message
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new MailboxWriteError('making the folder', e);
+  }
+  try {
+    await fs.writeFile(tmp, JSON.stringify(m), 'utf8');
+    await fs.rename(tmp, file); // atomic: a reader never sees half a message, and a failure leaves none
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw new MailboxWriteError('writing the message', e);
+  }
 }
 
 export async function readMail(id: string, dir = mailboxDir()): Promise<StoredMail | null> {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { env } from '@/lib/server/env';
-import { db } from '@/lib/server/db';
+import { db, type Tx } from '@/lib/server/db';
 import type { MailMessage } from '@/lib/generated/sqlite/client';
 import { type MailTemplate, readPayload, type SecurityChange } from '@/lib/mail/payloads';
 import {
@@ -60,7 +60,8 @@ import { queueMail } from '@/lib/mail/queue';
 //   since: the allowance's status, which follows the switch), allowance_ended (no block in force:
 //   block_lifted says every country works),
 //   sip_password_changed about a change the switch's answer was lost for (confirmed since: that
-//   confirmation's own alert says so; refused since: nothing changed);
+//   confirmation's own alert says so; refused since: nothing changed; a newer password of the same
+//   credential confirmed by the switch: that one is in force, and its own alert says so);
 // - kept in order: block_lifted waits while a block notice of the same account to the same address
 //   is still pending, so that "calling is back" never comes before the notice it follows.
 // A row this version cannot read (a template it does not know, a payload that is not JSON or does
@@ -247,16 +248,36 @@ async function handOnClosedRequests(
 /**
  * What became of the change an alert about an unconfirmed SIP password change is about (its
  * SipPasswordChange id, the payload's `unconfirmedChangeId`; lib/credentials/reset.ts
- * alertUnconfirmed): `unconfirmed` while its switch answer is still not known (also a row that is
- * gone: the alert goes as queued), `confirmed_since` or `refused_since` once the answer was recorded.
+ * alertUnconfirmed), read through `tx` (default the database): `unconfirmed` while its switch answer
+ * is still not known and nothing settled which password is in force (also a row that is gone: the
+ * alert goes as queued); `confirmed_since` or `refused_since` once its own answer was recorded;
+ * `overtaken` once the switch confirmed a change of the same credential sent after it (created later
+ * on the shared clock; `applied`, or its 204 recorded and its completion on its way): that newer
+ * password is in force whatever became of this one, and the newer change's own alert says so.
+ * Only `unconfirmed` makes the "may have changed" alert true: it is queued (lib/credentials/reset.ts)
+ * and sent (below) only then, so it is not sent when the newer confirmation came first nor when it
+ * came after the alert was queued.
  */
-async function unconfirmedChange(
+export async function unconfirmedChange(
   changeId: string,
-): Promise<'unconfirmed' | 'confirmed_since' | 'refused_since'> {
-  const change = await db.sipPasswordChange.findUnique({ where: { id: changeId }, select: { status: true } });
+  tx: Pick<Tx, 'sipPasswordChange'> = db,
+): Promise<'unconfirmed' | 'confirmed_since' | 'refused_since' | 'overtaken'> {
+  const change = await tx.sipPasswordChange.findUnique({
+    where: { id: changeId },
+    select: { status: true, credentialId: true, createdAt: true },
+  });
   if (change?.status === 'applied') return 'confirmed_since';
   if (change?.status === 'failed') return 'refused_since';
-  return 'unconfirmed';
+  if (!change) return 'unconfirmed';
+  const newer = await tx.sipPasswordChange.findFirst({
+    where: {
+      credentialId: change.credentialId,
+      createdAt: { gt: change.createdAt },
+      OR: [{ status: 'applied' }, { switchConfirmedAt: { not: null } }],
+    },
+    select: { id: true },
+  });
+  return newer ? 'overtaken' : 'unconfirmed';
 }
 
 /**
@@ -507,6 +528,10 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         return superseded('the switch confirmed the change since; the alert of the confirmation says so');
       if (change === 'refused_since')
         return superseded('the switch refused the change since: nothing changed');
+      if (change === 'overtaken')
+        return superseded(
+          'the switch confirmed a newer password of the credential, sent after this change; the alert of that confirmation says so',
+        );
       return {
         ok: true,
         mail: sipPasswordChanged(
