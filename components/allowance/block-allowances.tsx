@@ -24,8 +24,9 @@ export type AskAgain = 'here' | 'elsewhere' | 'none';
  * block is in force (`closedBlocked`): `here` (this page offers "Allow one country for a while"),
  * `elsewhere` (the page of the account's other block in force), `none` (no page offers it now: the
  * block is being lifted). An end still waiting for the switch (`endingSince`) is said with the state:
- * one in force is still in force (at most until `until`) and being ended; one ended in Tollgate, or
- * given up because the switch never confirmed it (`gaveUp`), is being removed from the switch too.
+ * one in force is still in force (at most until `until`) and being ended; one Tollgate ended (a new
+ * block, a lift) is being removed from the switch, not "ended", until the switch confirms it; one
+ * given up because the switch never confirmed it (`gaveUp`) is being removed from the switch too.
  * Server components only (reads the whole catalogue for such a note).
  */
 export function AllowanceStatus({
@@ -57,15 +58,20 @@ export function AllowanceStatus({
   );
 }
 
+/** The statuses of an allowance Tollgate ended, blocked or not (allowancesForBlockPage). */
+const ENDED = new Set(['ended', 'endedUnblocked', 'endedRenewed']);
+
 /**
- * The allowance.status.* key for `a`: its status as allowancesForBlockPage gives it, but for one in
- * force (`active`), ended under a block (`ended`) or given up unanswered (`gaveUp`) whose end or
- * removal still waits for the switch.
+ * The allowance.status.* key for `a`: its status as allowancesForBlockPage gives it, but for one
+ * whose end or removal still waits for the switch (`endingSince`): in force (`activeEnding`), ended by
+ * Tollgate (`endedEnding`, being removed: never "ended" before the switch confirms it, blocked or
+ * not) or given up unanswered (`gaveUpEnding`).
  */
 function wordsOf(a: { status: string; endingSince?: Date | null }): string {
-  if (a.endingSince && a.status === 'active') return 'activeEnding';
-  if (a.endingSince && a.status === 'ended') return 'endedEnding';
-  if (a.endingSince && a.status === 'gaveUp') return 'gaveUpEnding';
+  if (!a.endingSince) return a.status;
+  if (a.status === 'active') return 'activeEnding';
+  if (ENDED.has(a.status)) return 'endedEnding';
+  if (a.status === 'gaveUp') return 'gaveUpEnding';
   return a.status;
 }
 

@@ -28,6 +28,8 @@ const STATUSES = new Set([
   'refused',
   'gaveUp',
 ]);
+// The statuses with words of their own while the switch has not confirmed their DELETE (staffStatusKey).
+const ENDING = new Set(['active', 'ended', 'gaveUp']);
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; a refusal is the switch's
 // error as stored (lib/switch/error-text.ts), read in the reader's words, and so is the transport
 // error a grant given up kept before `gave_up` was stored (2026-12-06).
@@ -50,14 +52,18 @@ type Facts = {
   until: Date | null;
   endedAt: Date | null;
   endReason: string | null;
+  /** When its removal from the switch was queued, still unconfirmed (endsWaiting), else null. */
+  endingSince?: Date | null;
 };
 
 /**
  * One allowance's history on the staff account page: who asked and why, who decided and their note,
- * until when, when and why it ended; each time as `at` formats it. The customer's reason and the
- * agent's note as they were typed, line breaks kept (KeptLines); a note Tollgate stored (a grant from
- * this page, a request a new block closed) in the reader's words. Server components only (reads the
- * whole catalogue for such a note and for a switch's refusal).
+ * until when, when and why it ended; each time as `at` formats it. One Tollgate ended whose removal
+ * from the switch is not confirmed yet (`endingSince`) reads "Ending since", not "Ended": the switch
+ * may still have it. The customer's reason and the agent's note as they were typed, line breaks kept
+ * (KeptLines); a note Tollgate stored (a grant from this page, a request a new block closed) in the
+ * reader's words. Server components only (reads the whole catalogue for such a note and for a
+ * switch's refusal).
  */
 export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d: Date | null) => string }) {
   const t = useTranslations('staff.allowances');
@@ -66,6 +72,8 @@ export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d:
   const reason = () => <KeptLines text={a.reason} />;
   const endReason = (r: string | null) =>
     r && END_REASONS.has(r) ? t(`endReason.${r}`) : r ? switchErrorText(all, r) : '';
+  // Ended in Tollgate, its removal from the switch unconfirmed: not "Ended" yet.
+  const ended = a.endingSince ? 'endingAt' : 'endedAt';
   return (
     <>
       {a.requestedBy
@@ -83,7 +91,7 @@ export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d:
         </>
       ) : null}
       {a.until ? ` · ${t('until', { at: at(a.until) })}` : ''}
-      {a.endedAt ? ` · ${t('endedAt', { at: at(a.endedAt), reason: endReason(a.endReason) })}` : ''}
+      {a.endedAt ? ` · ${t(ended, { at: at(a.endedAt), reason: endReason(a.endReason) })}` : ''}
     </>
   );
 }
@@ -91,11 +99,13 @@ export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d:
 /**
  * The staff.allowances.status.* key of allowance `a`'s status on the staff account page, for `status`
  * as allowancesForStaff gives it (`gaveUp` for a grant the switch never confirmed: not "Refused by
- * the switch"): `activeEnding` for one in force whose end waits for the switch (`endingSince`), not
- * "In force" alone; null for a status the catalogue does not know (the page shows it as stored).
+ * the switch"). While the DELETE that ends or removes it waits for the switch (`endingSince`): one in
+ * force is `activeEnding`, not "In force" alone; one Tollgate ended (a new block, a lift) is
+ * `endedEnding` and one given up `gaveUpEnding`, being removed, not "Ended": the switch may still
+ * have it. Null for a status the catalogue does not know (the page shows it as stored).
  */
 export function staffStatusKey(a: { status: string; endingSince: Date | null }): string | null {
-  if (a.status === 'active' && a.endingSince) return 'activeEnding';
+  if (a.endingSince && ENDING.has(a.status)) return `${a.status}Ending`;
   return STATUSES.has(a.status) ? a.status : null;
 }
 
@@ -149,7 +159,7 @@ export async function StaffAllowances({
                 </p>
                 {a.endingSince ? (
                   <p className="w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
-                    {t(a.status === 'active' ? 'endWaiting' : 'removeWaiting', { at: at(a.endingSince) })}
+                    {a.status === 'active' ? t('endWaiting', { at: at(a.endingSince) }) : t('removeWaiting')}
                   </p>
                 ) : null}
                 {a.status === 'requested' && a.callback ? (

@@ -33,8 +33,10 @@ export type AllowanceView = {
   /**
    * When its end was queued for the switch (a `DELETE` still pending in the switch outbox: support's
    * "End now", or Tollgate's own end when a block came or went), null when none waits. An allowance in
-   * force stays in force until the switch confirms the end; one already ended or refused in Tollgate
-   * waits for the switch to remove it too, in case it got there (lib/allowances/operations.ts).
+   * force stays in force until the switch confirms the end; one already ended or given up in Tollgate
+   * waits for the switch to remove it too, in case it got there (lib/allowances/operations.ts). The
+   * pages word either as being ended or removed, never "ended", until the switch confirms it
+   * (components/allowance: wordsOf, staffStatusKey).
    */
   endingSince: Date | null;
 };
@@ -43,7 +45,8 @@ export type AllowanceView = {
  * When the switch outbox was given the end (`allowance_delete`, lib/allowances/operations.ts) of each
  * allowance of `ids` that is still waiting for the switch, by allowance id (the oldest when several);
  * an allowance with none is absent. Read with the allowances themselves, so a page never offers
- * "End now" again, or says "In force" alone, while the switch has not answered the first.
+ * "End now" again, says "In force" alone, or says "Ended" of one Tollgate ended (a new block, a lift,
+ * a grant given up), while the switch has not confirmed the DELETE.
  */
 async function endsWaiting(ids: readonly string[]): Promise<Map<string, Date>> {
   const waiting = new Map<string, Date>();
@@ -108,7 +111,8 @@ const view = (
  * Either way a grant Tollgate gave up, unanswered by the switch (`refused` with `endReason` GAVE_UP), is
  * `gaveUp`: not "the switch refused it" (shownStatus). Every other status is shown as stored (an
  * allowance in force whose end waits for the switch stays `active`: it is in force until the switch
- * confirms; `endingSince` says the end waits, endsWaiting; so does the removal of one given up).
+ * confirms; `endingSince` says the end waits, endsWaiting; so does the removal of one ended by
+ * Tollgate or given up, which the page words as being removed, not ended).
  * `known.blocked`: accountBlocked as the caller has just read
  * it (the block page knows it from its block and the account's other open block), so it is not asked
  * again; else it is read here.
@@ -173,7 +177,8 @@ const heldNow = (r: ClaimColumns & { status: string }, now: Date) =>
  * `claim`: for a request still waiting, the agent who has taken it now (lib/allowances/claim.ts:
  * `byId`, `by` their address as stored, `since`, `until`, `mine` when it is `user`), else null (nobody
  * holds it: never taken, released, lapsed; or it is no longer waiting). `endingSince`: when its end was
- * queued for the switch, still unanswered (endsWaiting), else null. `status` is the stored one but
+ * queued for the switch, still unanswered (endsWaiting), else null: an `ended` or `gaveUp` one with it
+ * is being removed from the switch, not ended (staffStatusKey). `status` is the stored one but
  * `gaveUp` for a grant the switch never answered (shownStatus); `endReason` as stored: a code of
  * Tollgate's (`expired`, `gave_up`, …) or, for a refusal, the switch's error.
  */

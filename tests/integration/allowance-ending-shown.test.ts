@@ -1,18 +1,19 @@
-import { createElement as h } from 'react';
+import { createElement as h, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { NextIntlClientProvider } from 'next-intl';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AllowanceStatus } from '@/components/allowance/block-allowances';
+import { AllowanceFacts, staffStatusKey } from '@/components/allowance/staff-allowances';
 import { endAllowanceEarly, grantAllowance } from '@/lib/allowances/decide';
 import { allowancesForBlockPage, allowancesForStaff, type AllowanceView } from '@/lib/allowances/queries';
 import type { CurrentUser } from '@/lib/auth/session';
-import { CATALOGUES } from '@/lib/i18n/translate';
+import { CATALOGUES, translator } from '@/lib/i18n/translate';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
-import { deliver, placedEvent } from '@/tests/helpers/switch-events';
+import { deliver, liftedEvent, placedEvent } from '@/tests/helpers/switch-events';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // Found by a tester injecting switch faults (2026-12-06): support granted Somalia, the switch then
@@ -31,18 +32,35 @@ const dueNow = () =>
 const faults = (scope: string, body: Record<string, unknown>) =>
   sim.control('PUT', `/_sim/faults/${encodeURIComponent(scope)}`, body);
 
+/** `node` as a server component renders it for a reader of `locale`, as text. */
+const text = (node: ReactNode, locale: 'en' | 'es') =>
+  renderToStaticMarkup(
+    h(NextIntlClientProvider, { locale, messages: CATALOGUES[locale], timeZone: 'UTC', children: node }),
+  ).replace(/<[^>]+>/g, '');
 /** The block page's line for `a` as a reader of `locale` reads it (times as UNTIL and ENDED). */
-function line(a: AllowanceView, locale: 'en' | 'es'): string {
-  const html = renderToStaticMarkup(
-    h(NextIntlClientProvider, {
-      locale,
-      messages: CATALOGUES[locale],
-      timeZone: 'UTC',
-      children: h(AllowanceStatus, { allowance: a, country: a.country, until: 'UNTIL', endedAt: 'ENDED' }),
-    }),
-  );
-  return html.replace(/<[^>]+>/g, '');
+const line = (a: AllowanceView, locale: 'en' | 'es') =>
+  text(h(AllowanceStatus, { allowance: a, country: a.country, until: 'UNTIL', endedAt: 'ENDED' }), locale);
+/** The staff account page's heading status and facts (times as THEN) of `accountId`'s newest allowance. */
+async function staffWords(agent: CurrentUser, accountId: string, locale: 'en' | 'es') {
+  const [a] = await allowancesForStaff(agent, accountId, locale);
+  const key = staffStatusKey(a!);
+  return {
+    status: key ? translator(locale)(`staff.allowances.status.${key as 'active'}`) : a!.status,
+    facts: text(h(AllowanceFacts, { allowance: a!, at: () => 'THEN' }), locale),
+  };
 }
+/** The allowance operations of account `n`, oldest first, as [kind, status]. */
+const ops = async (n: string) =>
+  (
+    await getDb().switchOperation.findMany({
+      where: { accountNumber: n, kind: { in: ['allowance_put', 'allowance_delete'] } },
+      orderBy: { createdAt: 'asc' },
+    })
+  ).map((o) => [o.kind, o.status]);
+const simAllowances = async (n: string) =>
+  ((await sim.control('GET', `/_sim/accounts/${n}`)).body.allowances as { country: string }[]).map(
+    (a) => a.country,
+  );
 
 /** Support grants `country` for 4 h on `account` and the switch confirms it; the allowance's id. */
 async function grantedInForce(agent: CurrentUser, account: { id: string; number: string }, country: string) {
@@ -118,35 +136,117 @@ describe.each(dialects())('an allowance whose end waits for the switch, on %s', 
     );
   });
 
-  it('an allowance a new block ended while its grant was on the wire: "ended", and its removal from the switch waits', async () => {
-    const { account, member } = await makeBlockedOnSwitch(sim);
-    const agent = await makeStaff();
-    // The grant's PUT reaches the switch, which fails it: it may have been applied there.
-    await faults(account.number, { failNext: 1, failStatus: 500, method: 'PUT' });
-    expect(
-      await grantAllowance(
-        agent,
-        { accountNumber: account.number, country: 'SO', hours: 4, reason: 'Supplier call.' },
-        meta,
-      ),
-    ).toMatchObject({ ok: true });
-    expect(await outbox()).toBe(0);
-    // A new block comes into force: Tollgate ends it, and has the switch remove it in case it got there.
-    await faults(account.number, { failNext: 1000, failStatus: 500, method: 'DELETE' });
-    expect((await deliver(placedEvent(account.number, { to: '+252611234567' }))).status).toBe(200);
-    await dueNow();
-    await outbox();
-    const [shown] = await allowancesForBlockPage(member.id, account.id);
-    expect(shown).toMatchObject({ status: 'ended', endingSince: expect.any(Date) });
-    expect(line(shown!, 'en')).toBe(
-      'SO: the allowance ended on ENDED. Tollgate is having it removed from the switch too, in case it got there, and the switch has not confirmed that yet.',
-    );
-    expect(line(shown!, 'es')).toBe(
-      'SO: el permiso terminó el ENDED. Tollgate también lo está retirando del switch, por si llegó a aplicarse allí, y el switch todavía no lo ha confirmado.',
-    );
-    expect((await allowancesForStaff(agent, account.id))[0]).toMatchObject({
-      status: 'ended',
-      endingSince: shown!.endingSince,
-    });
-  });
+  // Found by a fault tester (2026-12-06): the switch applied a Somalia grant's PUT late (Tollgate
+  // timed out) and failed every DELETE; a new fraud block to Somalia then ended the grant in Tollgate.
+  // The switch still listed Somalia under the new block, yet the staff heading read "Ended" (and the
+  // customer's page "the allowance ended on…"); without the DELETE fault, for the minute until the
+  // DELETE went out. Ended by Tollgate, its removal unconfirmed, it reads as being removed.
+  it.each([
+    {
+      cause: 'a new block',
+      status: 'ended', // calls there are blocked
+      event: (n: string) => placedEvent(n, { to: '+252611234567' }),
+      endReason: {
+        en: 'ended by Tollgate: a new block was placed',
+        es: 'finalizado por Tollgate: se impuso un nuevo bloqueo',
+      },
+      ended: {
+        en: 'SO: the allowance ended on ENDED. Calls there are blocked again.',
+        es: 'SO: el permiso terminó el ENDED. Las llamadas a ese país vuelven a estar bloqueadas.',
+      },
+    },
+    {
+      cause: 'the lift of the last block',
+      status: 'endedUnblocked', // every country can be called
+      event: (n: string) => liftedEvent(n),
+      endReason: {
+        en: 'ended by Tollgate: the block was lifted',
+        es: 'finalizado por Tollgate: se levantó el bloqueo',
+      },
+      ended: { en: 'SO: the allowance ended on ENDED.', es: 'SO: el permiso terminó el ENDED.' },
+    },
+  ])(
+    'an allowance $cause ended while its grant was on the wire reads "being removed", not "ended", until the switch confirms its DELETE',
+    async ({ status, event, endReason, ended }) => {
+      const { account, member } = await makeBlockedOnSwitch(sim);
+      const agent = await makeStaff();
+      // The switch applies the grant's PUT, but answers after Tollgate stopped waiting.
+      await faults(account.number, {
+        applyLateMs: 1500,
+        applyLateNext: 1,
+        pathContains: 'destination-allowances',
+      });
+      expect(
+        await grantAllowance(
+          agent,
+          { accountNumber: account.number, country: 'SO', hours: 4, reason: 'Supplier call.' },
+          meta,
+        ),
+      ).toMatchObject({ ok: true });
+      const impatient = createSwitchClient({
+        baseUrl: sim.url,
+        token: TOKEN,
+        timeoutMs: 300,
+        retries: 0,
+        log: () => {},
+      });
+      await processSwitchOutbox({ client: impatient });
+      expect(await ops(account.number)).toEqual([['allowance_put', 'pending']]);
+      expect(await simAllowances(account.number)).toEqual(['SO']);
+      // The switch fails every allowance DELETE; the block changes: Tollgate ends the grant.
+      await faults(account.number, { failNext: 1000, failStatus: 503, method: 'DELETE' });
+      expect((await deliver(event(account.number))).status).toBe(200);
+
+      /** Both sides' words while the DELETE waits: before it is first sent, and after the switch failed it. */
+      const beingRemoved = async () => {
+        const [shown] = await allowancesForBlockPage(member.id, account.id);
+        expect(shown).toMatchObject({ status, endingSince: expect.any(Date) });
+        expect(line(shown!, 'en')).toBe(
+          'SO: this allowance is ending. Tollgate is removing it from the switch, in case it got there; the switch has not confirmed that yet.',
+        );
+        expect(line(shown!, 'es')).toBe(
+          'SO: este permiso se está finalizando. Tollgate lo está retirando del switch, por si llegó a aplicarse allí; el switch todavía no lo ha confirmado.',
+        );
+        expect(await staffWords(agent, account.id, 'en')).toEqual({
+          status: 'Ending: Tollgate is removing it from the switch',
+          facts: expect.stringMatching(new RegExp(` · Ending since THEN \\(${endReason.en}\\)$`)),
+        });
+        expect(await staffWords(agent, account.id, 'es')).toEqual({
+          status: 'Finalizando: Tollgate lo está retirando del switch',
+          facts: expect.stringMatching(new RegExp(` · Finalizando desde el THEN \\(${endReason.es}\\)$`)),
+        });
+      };
+      await beingRemoved(); // queued, not sent yet
+      await dueNow();
+      await outbox();
+      expect(await ops(account.number)).toEqual([
+        ['allowance_put', 'failed'], // cancelled by Tollgate
+        ['allowance_delete', 'pending'], // 503: still waiting
+      ]);
+      expect(await simAllowances(account.number)).toEqual(['SO']);
+      await beingRemoved();
+
+      // The switch answers at last: the DELETE is confirmed, and only now it reads ended.
+      await sim.control('DELETE', `/_sim/faults/${account.number}`);
+      await dueNow();
+      await outbox();
+      expect(await ops(account.number)).toEqual([
+        ['allowance_put', 'failed'],
+        ['allowance_delete', 'done'],
+      ]);
+      expect(await simAllowances(account.number)).toEqual([]);
+      const [settled] = await allowancesForBlockPage(member.id, account.id);
+      expect(settled).toMatchObject({ status, endingSince: null });
+      expect(line(settled!, 'en')).toBe(ended.en);
+      expect(line(settled!, 'es')).toBe(ended.es);
+      expect(await staffWords(agent, account.id, 'en')).toEqual({
+        status: 'Ended',
+        facts: expect.stringMatching(new RegExp(` · Ended THEN \\(${endReason.en}\\)$`)),
+      });
+      expect(await staffWords(agent, account.id, 'es')).toEqual({
+        status: 'Finalizado',
+        facts: expect.stringMatching(new RegExp(` · Finalizado el THEN \\(${endReason.es}\\)$`)),
+      });
+    },
+  );
 });

@@ -202,18 +202,19 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     expect(customerLine(waiting!, 'es')).toBe(
       'SO: el switch no confirmó el permiso en una hora, así que Tollgate dejó de solicitarlo y lo está retirando del switch, por si llegó a aplicarse allí; el switch todavía no lo ha confirmado. Soporte se pondrá en contacto con usted.',
     );
-    // The staff account page: given up, its end reason in words, not the transport error.
+    // The staff account page: given up, its end reason in words, not the transport error; being
+    // removed from the switch, not "Ended", while the switch has not confirmed the DELETE.
     const agent = await makeStaff();
     expect(await staffWords(agent, account.id, 'en')).toEqual({
-      status: 'Not confirmed by the switch within an hour: given up',
+      status: 'Not confirmed by the switch within an hour: given up; Tollgate is removing it from the switch',
       facts: expect.stringMatching(
-        / · Ended THEN \(given up by Tollgate: the switch gave no answer within an hour\)$/,
+        / · Ending since THEN \(given up by Tollgate: the switch gave no answer within an hour\)$/,
       ),
     });
     expect(await staffWords(agent, account.id, 'es')).toEqual({
-      status: 'No confirmado por el switch en una hora: abandonado',
+      status: 'No confirmado por el switch en una hora: abandonado; Tollgate lo está retirando del switch',
       facts: expect.stringMatching(
-        / · Finalizado el THEN \(abandonado por Tollgate: el switch no respondió en una hora\)$/,
+        / · Finalizando desde el THEN \(abandonado por Tollgate: el switch no respondió en una hora\)$/,
       ),
     });
     for (const locale of ['en', 'es'] as const) {
@@ -238,6 +239,18 @@ describe.each(dialects())('an allowance operation the switch never answers, on %
     expect(customerLine(settled!, 'es')).toBe(
       'SO: el switch no confirmó el permiso en una hora, así que no está en vigor. Soporte se pondrá en contacto con usted.',
     );
+    expect(await staffWords(agent, account.id, 'en')).toEqual({
+      status: 'Not confirmed by the switch within an hour: given up',
+      facts: expect.stringMatching(
+        / · Ended THEN \(given up by Tollgate: the switch gave no answer within an hour\)$/,
+      ),
+    });
+    expect(await staffWords(agent, account.id, 'es')).toEqual({
+      status: 'No confirmado por el switch en una hora: abandonado',
+      facts: expect.stringMatching(
+        / · Finalizado el THEN \(abandonado por Tollgate: el switch no respondió en una hora\)$/,
+      ),
+    });
     expect(
       (await getDb().destinationAllowance.findUniqueOrThrow({ where: { id: allowance.id } })).endReason,
     ).toBe('gave_up');
