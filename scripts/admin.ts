@@ -6,8 +6,11 @@ import { PasswordEntryError, readPassword } from './lib/read-password';
 
 const USAGE = `usage: npm run admin -- <command>
   create-account --number ACC-1001 --name "Acme Dental" [--country US] [--time-zone America/New_York] [--phone "+1 212 555 0100"] [--offline]
-    (asks the switch first: an account it does not know is refused; --offline creates it without asking)
-  add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"]
+    (asks the switch about the number first when SWITCH_API_URL and SWITCH_API_TOKEN are set: one it
+    does not know, or no answer, is still created, with a warning on stderr; --offline does not ask)
+  add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"] [--offline]
+    (asks the switch about the username the same way: one it does not know is still added, with a
+    warning; --offline does not ask)
   create-user --email E --role customer|agent|admin [--account ACC-1001] [--name "…"] [--locale en|es|es-AR…]
     (password on stdin, or at a terminal typed twice and not shown; without --locale: the language of
     the account's country when the portal speaks it, else en: docs/operations.md, "Operator commands")
@@ -17,6 +20,9 @@ const USAGE = `usage: npm run admin -- <command>
   reset-second-factor --email E --reason "…"   (a lost authenticator and recovery codes, once support
     knows who asks: removes them, ends the login's sessions and links; the password stays; the reason,
     5 to 500 characters, is kept in the audit log)
+  set-password --email E   (a login's portal password: on stdin, or at a terminal typed twice and not
+    shown; ends the login's sessions and links, mails its owner; for a login npm start refuses because
+    it accepts the password the README publishes for a demo login)
   reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;
 
 const HELP = new Set(['help', '--help', '-h']);
@@ -59,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       removeMember,
       resealSecrets,
       resetSecondFactor,
+      setPassword,
     },
     { getDb },
     { createSwitchClient },
@@ -69,20 +76,26 @@ async function main(argv: string[]): Promise<number> {
   ]);
   const db = getDb();
   try {
+    // create-account and add-sip-credential ask the switch, with the switch's variables by the portal's
+    // own rules (--offline, or both unset: not asked, as CONTRACTS §1's plain commands; one of the two
+    // set is a ConfigError naming the other). Its failures are in the command's warning: the client's
+    // own log would put JSON on stdout.
+    const unset = !process.env.SWITCH_API_URL && !process.env.SWITCH_API_TOKEN;
+    const askSwitch = () => {
+      if (flags.offline || unset) return undefined;
+      const baseUrl = envVar('SWITCH_API_URL');
+      const client = createSwitchClient({
+        baseUrl,
+        token: envVar('SWITCH_API_TOKEN'),
+        timeoutMs: envVar('SWITCH_API_TIMEOUT_MS'),
+        log: () => {},
+      });
+      return { client, baseUrl };
+    };
+    const notAsked = flags.offline
+      ? ' without asking the switch (--offline)'
+      : ' without asking the switch (SWITCH_API_URL is not set)';
     if (command === 'create-account') {
-      // The switch's variables by the portal's own rules (--offline, or both unset: not asked, as
-      // CONTRACTS §1's plain create-account). Its failures are in the command's warning: the client's
-      // own log would put JSON on stdout.
-      const unset = !process.env.SWITCH_API_URL && !process.env.SWITCH_API_TOKEN;
-      const onSwitch =
-        flags.offline || unset
-          ? undefined
-          : createSwitchClient({
-              baseUrl: envVar('SWITCH_API_URL'),
-              token: envVar('SWITCH_API_TOKEN'),
-              timeoutMs: envVar('SWITCH_API_TIMEOUT_MS'),
-              log: () => {},
-            });
       const a = await createAccount(
         db,
         {
@@ -92,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
           timeZone: values['time-zone'],
           phone: values.phone,
         },
-        onSwitch,
+        askSwitch(),
       );
       const said = {
         allowed: '',
@@ -101,9 +114,7 @@ async function main(argv: string[]): Promise<number> {
           'the block at its next pass and mails its notice to the members the account has by then',
         not_found: '',
         unknown: '',
-        not_asked: flags.offline
-          ? ' without asking the switch (--offline)'
-          : ' without asking the switch (SWITCH_API_URL is not set)',
+        not_asked: notAsked,
       }[a.onSwitch];
       if (a.warning) console.error(`warning: ${a.warning}`);
       console.log(`created account ${a.number}${said}`);
@@ -130,12 +141,13 @@ async function main(argv: string[]): Promise<number> {
         );
       }
     } else if (command === 'add-sip-credential') {
-      const c = await addSipCredential(db, {
-        account: values.account,
-        username: values.username,
-        label: values.label,
-      });
-      console.log(`added SIP credential ${c.username}`);
+      const c = await addSipCredential(
+        db,
+        { account: values.account, username: values.username, label: values.label },
+        askSwitch(),
+      );
+      if (c.warning) console.error(`warning: ${c.warning}`);
+      console.log(`added SIP credential ${c.username}${c.onSwitch === 'not_asked' ? notAsked : ''}`);
     } else if (command === 'create-user') {
       // By lib/server/env.ts's rule and schema: blank = the default (3); a bad value stops here, before
       // the password is read or anything is written.
@@ -153,6 +165,15 @@ async function main(argv: string[]): Promise<number> {
         minScore,
       );
       console.log(`created user ${u.email} (${u.role}), language ${u.locale}`);
+    } else if (command === 'set-password') {
+      // As create-user: PASSWORD_MIN_SCORE by lib/server/env.ts's rule, read before the password is.
+      const minScore = envVar('PASSWORD_MIN_SCORE');
+      const r = await setPassword(
+        db,
+        { email: values.email, password: await readPassword(undefined, undefined, 'nothing was changed') },
+        minScore,
+      );
+      console.log(`set the password of ${r.email}; ${r.sessionsEnded} session(s) ended`);
     } else if (command === 'reset-second-factor') {
       const r = await resetSecondFactor(db, { email: values.email, reason: values.reason });
       console.log(`reset the second factor of ${r.email}; ${r.sessionsEnded} session(s) ended`);

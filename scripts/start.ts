@@ -3,7 +3,7 @@
 import { ConfigError, parseEnv, type Env } from '../lib/server/env';
 import { migrate } from '../lib/server/db/migrate';
 import { getDb } from '../lib/server/db';
-import { publishedDemoLogins } from '../lib/demo/published';
+import { publishedDemoLogins, publishedLoginsRefusal } from '../lib/demo/published';
 import { loadDotEnv } from './lib/dotenv.mjs';
 import { createSupervisor, startNext } from './lib/supervisor';
 import { readFlags } from './lib/flags';
@@ -35,15 +35,13 @@ async function main() {
         : 'Database is up to date.',
   );
   // A database the demo seeded has logins whose passwords the README and CONTRACTS §5 publish: served
-  // in production, anyone could sign in as a customer and send SIP password changes to the switch.
+  // in production, anyone could sign in as a customer and send SIP password changes to the switch. So
+  // has an operator's own database where they made a demo login with its password (the refusal names
+  // the logins and the command that changes their passwords).
   const exposed = await publishedDemoLogins(getDb());
   await getDb().$disconnect();
   if (exposed.length) {
-    console.error(
-      `This database holds the demo's logins with the passwords the README publishes (${exposed.join(', ')}).\n` +
-        'Anyone could sign in with them. Start with a database of your own (DATABASE_URL, README "Configuration"); ' +
-        '`npm run demo` keeps its data in data/demo.db.',
-    );
+    console.error(publishedLoginsRefusal(exposed));
     process.exit(1);
   }
   // JSON log lines pass through unchanged: an operator's log shipper reads them.

@@ -11,6 +11,7 @@ export const ADMIN_OPTIONS = {
   'add-member': ['email', 'account'],
   'remove-member': ['email', 'account'],
   'reset-second-factor': ['email', 'reason'],
+  'set-password': ['email'],
   'reseal-secrets': [],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -19,6 +20,7 @@ export type AdminCommand = keyof typeof ADMIN_OPTIONS;
 /** Each command's flags: options without a value (`--offline`), read as true when given. */
 export const ADMIN_FLAGS: Partial<Record<AdminCommand, readonly string[]>> = {
   'create-account': ['offline'],
+  'add-sip-credential': ['offline'],
   'remove-member': ['last-member'],
 };
 

@@ -33,8 +33,10 @@ import { seal, sealedUnderCurrent, unseal } from '@/lib/server/seal';
 import { canonicalTimeZone } from '@/lib/time/format';
 import os from 'node:os';
 import { hasControlCharacter } from '@/lib/server/control-characters';
-import { lockAccount } from '@/lib/server/db/lock';
+import { lockAccount, lockUser } from '@/lib/server/db/lock';
 import type { SwitchClient } from '@/lib/switch/client';
+import type { SwitchFailure } from '@/lib/switch/result';
+import { isPublishedDemoPassword } from '@/lib/demo/published';
 import { noticeNewMember } from '@/lib/blocks/lifecycle';
 
 // Operator commands (CONTRACTS §1), callable from the CLI and from tests.
@@ -152,9 +154,79 @@ export function countryTimeZone(country: string): string {
 
 /**
  * What create-account learnt from the switch: its international calling; `not_found` (the switch does
- * not know the number), `unknown` (no answer), or `not_asked` (--offline, or no switch configured).
+ * not know the number), `unknown` (no answer about it: no answer at all, or a 404 that is not the
+ * switch's "unknown account", switchLookupWarning), or `not_asked` (--offline, or no switch configured).
  */
 export type AccountOnSwitch = 'allowed' | 'blocked' | 'not_found' | 'unknown' | 'not_asked';
+
+/**
+ * The switch as the operator commands ask it (create-account, add-sip-credential): a client, and the
+ * SWITCH_API_URL it was made with (an http(s) base URL, lib/server/http-url.ts), so that a warning can
+ * name the URL that was called. The token is in the client's header, never in the URL or a warning.
+ */
+export type SwitchAsk = { client: SwitchClient; baseUrl: string };
+
+/**
+ * What an operator command asked the switch about, for its warning (switchLookupWarning): `what`
+ * ("account", "SIP username") and `name` (ACC-1001, acme-desk); `unknownCodes`, the 404 codes that
+ * mean "I do not know it" (docs/switch-api.md part 1's table; docs/reference-switch.md's for the
+ * reference Kamailio); `check`, what the operator checks when the switch does not know it ("the
+ * number"); `notFound`, why it matters, and `noAnswer`, the sentence after no answer.
+ */
+type LookupWords = {
+  what: string;
+  name: string;
+  unknownCodes: readonly string[];
+  check: string;
+  notFound: string;
+  noAnswer: string;
+};
+
+/**
+ * The warning an operator command prints (on stderr, exit 0: the thing is still made, as CONTRACTS §1
+ * promises) for `failure`, the switch's answer to `GET <ask.baseUrl><path>`, and what it makes of it:
+ * - a 404 with one of `words.unknownCodes`: `not_found`, "the switch does not know …. Check …";
+ * - any other 404 (the switch's own `not_found`, "no such endpoint", or a 404 without the switch's
+ *   error body, a proxy's page): `unknown`, naming the URL called and SWITCH_API_URL as the likely
+ *   cause. A SWITCH_API_URL copied with the `/v1` of docs/switch-api.md's curl examples
+ *   (`http://switch:4210/v1`) made every question a 404 `not_found`, and create-account told the
+ *   operator to check a number that was right (a first deployment, 2026-12-06);
+ * - anything else (a timeout, a connection error, a 5xx, a refused token): `unknown`, "the switch did
+ *   not answer for …", `words.noAnswer`.
+ * Wording only: the portal's own calls act on the status, never on the code (docs/switch-api.md).
+ */
+function switchLookupWarning(
+  failure: SwitchFailure,
+  ask: SwitchAsk,
+  path: string,
+  words: LookupWords,
+): { said: 'not_found' | 'unknown'; warning: string } {
+  const thing = `${words.what} ${words.name}`;
+  if (failure.kind === 'not_found' && words.unknownCodes.includes(failure.code ?? ''))
+    return {
+      said: 'not_found',
+      warning: `the switch does not know ${thing} (${failure.message}). Check ${words.check}: ${words.notFound}`,
+    };
+  if (failure.status === 404) {
+    // As lib/switch/client.ts builds it: the base without its trailing slashes, then the path.
+    const base = ask.baseUrl.replace(/\/+$/, '');
+    const hint = /\/v1$/i.test(base)
+      ? 'Tollgate adds /v1/… itself, so leave /v1 off'
+      : 'it is the address Tollgate adds /v1/… to';
+    return {
+      said: 'unknown',
+      warning:
+        `GET ${base}${path} answered ${failure.message}, not the switch's answer for an unknown ${words.what}. ` +
+        `Check SWITCH_API_URL (${base}): ${hint}. ${thing.charAt(0).toUpperCase()}${thing.slice(1)} was not ` +
+        "checked with the switch, and the portal's own calls to the switch fail the same way until " +
+        `SWITCH_API_URL is right (if it is, check ${words.check})`,
+    };
+  }
+  return {
+    said: 'unknown',
+    warning: `the switch did not answer for ${thing} (${failure.message}); ${words.noAnswer}`,
+  };
+}
 
 /**
  * Creates a customer account. Without `timeZone`, the country's zone (countryTimeZone: refused when the
@@ -168,7 +240,9 @@ export type AccountOnSwitch = 'allowed' | 'blocked' | 'not_found' | 'unknown' | 
  * still creates the account, as CONTRACTS §1's `create-account --number … --name …` promises, and
  * returns a `warning` the CLI prints on stderr: a mistyped number (ACC-1010 for ACC-1001) made an
  * account no switch event ever reaches, shown "International calling allowed" for good, and nothing
- * said so (review, session 42). The audit row records what the switch said.
+ * said so (review, session 42). A 404 whose code is not `account_not_found` is worded as a wrong
+ * SWITCH_API_URL, naming the URL called (switchLookupWarning), and recorded as `unknown`. The audit
+ * row records what the switch said.
  *
  * An account the switch has blocked is created due for reconciliation (`reconcileDue`): the
  * reconciler's next pass (RECONCILE_INTERVAL_MS, a minute by default) reads it first and shows its
@@ -185,7 +259,7 @@ export type AccountOnSwitch = 'allowed' | 'blocked' | 'not_found' | 'unknown' | 
 export async function createAccount(
   db: Db,
   raw: { number?: string; name?: string; country?: string; timeZone?: string; phone?: string },
-  onSwitch?: SwitchClient,
+  onSwitch?: SwitchAsk,
 ) {
   const a = parse(
     z.object({
@@ -220,23 +294,23 @@ export async function createAccount(
   if (phone && !phone.ok) throw new CommandError(`--phone: ${noteText(translate('en'), phone.note)}`);
   if (await db.customerAccount.findUnique({ where: { number: a.number } }))
     throw new CommandError(`account ${a.number} already exists`);
-  const state = onSwitch ? await onSwitch.getAccount(a.number) : null;
-  const warning =
-    state && !state.ok
-      ? state.kind === 'not_found'
-        ? `the switch does not know account ${a.number} (${state.message}). Check the number: an account ` +
-          'the switch does not know is never blocked or lifted there (pass --offline when the switch learns it later)'
-        : `the switch did not answer for account ${a.number} (${state.message}); the reconciler compares ` +
-          'the account with the switch at its next pass'
+  const state = onSwitch ? await onSwitch.client.getAccount(a.number) : null;
+  const missed =
+    onSwitch && state && !state.ok
+      ? switchLookupWarning(state, onSwitch, `/v1/accounts/${a.number}`, {
+          what: 'account',
+          name: a.number,
+          unknownCodes: ['account_not_found'],
+          check: 'the number',
+          notFound:
+            'an account the switch does not know is never blocked or lifted there (pass --offline when the ' +
+            'switch learns it later)',
+          noAnswer: 'the reconciler compares the account with the switch at its next pass',
+        })
       : undefined;
+  const warning = missed?.warning;
   const found = state?.ok ? state.value : null;
-  const said: AccountOnSwitch = found
-    ? found.internationalCalling
-    : state && !state.ok
-      ? state.kind === 'not_found'
-        ? 'not_found'
-        : 'unknown'
-      : 'not_asked';
+  const said: AccountOnSwitch = found ? found.internationalCalling : (missed?.said ?? 'not_asked');
   const switchReason = found?.internationalCalling === 'blocked' ? found.reason : undefined;
   const account = await createOnce(`account ${a.number} already exists`, () =>
     db.$transaction(async (tx) => {
@@ -262,12 +336,37 @@ export async function createAccount(
 }
 
 /**
+ * What add-sip-credential learnt from the switch about the username: `known` (it answered the
+ * username's registrations), `not_found` (it does not know the username), `unknown` (no answer about
+ * it), or `not_asked` (--offline, or no switch configured). The registrations answer names no account,
+ * so whether the username is the account's on the switch is not asked: the switch API cannot answer it.
+ */
+export type CredentialOnSwitch = 'known' | 'not_found' | 'unknown' | 'not_asked';
+
+/**
  * Adds SIP credential `username` (label: `label`, else the username) to account `account` (ACC-…, or
  * as typed: "acc 1001", "1001": accountNumberReferenceSchema).
- * Throws CommandError for a bad value, an unknown account or a taken username. Audited as
- * sip_credential.created (actor `operator-cli`, the username in the detail) in the same transaction.
+ * Throws CommandError, having written nothing, for a bad value, an unknown account or a taken username.
+ * Audited as sip_credential.created (actor `operator-cli`; the username and `switchSays`, what the
+ * switch said) in the same transaction.
+ *
+ * `onSwitch` (the operator CLI passes one unless --offline or the switch's variables are unset): the
+ * switch is asked about the username, after every other check and before anything is written, with
+ * the one call of CONTRACTS §3 that names a username without changing it, `GET
+ * /v1/sip-credentials/{username}/registrations` (a 404 for a username it does not know). A username
+ * the switch does not know, or no answer, still adds the credential, as create-account still creates
+ * an account, and returns a `warning` the CLI prints on stderr: `norte-recepcon` typed for
+ * `norte-recepcion` was added without a word, and the customer's password reset then said only that
+ * the switch does not know the credential (a first deployment, 2026-12-06). A 404 that is not the
+ * switch's "unknown credential" (`credential_not_found`, or the reference Kamailio's
+ * `sip_credential_not_found`) is worded as a wrong SWITCH_API_URL (switchLookupWarning). Returns the
+ * credential row with `onSwitch` and `warning`.
  */
-export async function addSipCredential(db: Db, raw: { account?: string; username?: string; label?: string }) {
+export async function addSipCredential(
+  db: Db,
+  raw: { account?: string; username?: string; label?: string },
+  onSwitch?: SwitchAsk,
+) {
   const c = parse(
     z.object({
       account: accountNumberReferenceSchema,
@@ -280,8 +379,30 @@ export async function addSipCredential(db: Db, raw: { account?: string; username
   if (!account) throw new CommandError(`no account ${c.account}`);
   if (await db.sipCredential.findUnique({ where: { username: c.username } }))
     throw new CommandError(`SIP username ${c.username} already exists`);
+  const answer = onSwitch ? await onSwitch.client.getRegistrations(c.username) : null;
+  const missed =
+    onSwitch && answer && !answer.ok
+      ? switchLookupWarning(
+          answer,
+          onSwitch,
+          `/v1/sip-credentials/${encodeURIComponent(c.username)}/registrations`,
+          {
+            what: 'SIP username',
+            name: c.username,
+            unknownCodes: ['credential_not_found', 'sip_credential_not_found'],
+            check: 'the username',
+            notFound:
+              "the switch refuses a password reset for a username it does not know, so the customer's reset " +
+              'page could not set this one (pass --offline when the switch learns it later)',
+            noAnswer:
+              'nothing compares it with the switch later: make sure the switch knows it, or the customer cannot ' +
+              'reset its password from the portal',
+          },
+        )
+      : undefined;
+  const said: CredentialOnSwitch = answer?.ok ? 'known' : (missed?.said ?? 'not_asked');
   // A new identity that can place calls on the account: who added it and when must be on record.
-  return createOnce(`SIP username ${c.username} already exists`, () =>
+  const cred = await createOnce(`SIP username ${c.username} already exists`, () =>
     db.$transaction(async (tx) => {
       const cred = await tx.sipCredential.create({
         data: { accountId: account.id, username: c.username, label: c.label || c.username },
@@ -290,11 +411,46 @@ export async function addSipCredential(db: Db, raw: { account?: string; username
         action: 'sip_credential.created',
         accountId: account.id,
         target: { type: 'sip_credential', id: cred.id },
-        detail: { username: cred.username },
+        detail: { username: cred.username, switchSays: said },
       });
       return cred;
     }),
   );
+  return { ...cred, onSwitch: said, warning: missed?.warning };
+}
+
+/**
+ * A new portal password as the operator gives it (create-user, set-password): on stdin, or typed twice
+ * at a terminal. As the portal's forms take it (lib/server/safe-action.ts: no control character), on
+ * one line as a browser's password field has it: `pw⏎pw`, a password typed twice into the old prompt,
+ * was stored.
+ */
+const newPassword = z
+  .string()
+  .min(1, 'a password is required on stdin')
+  .max(1024)
+  .refine(
+    (p) => !hasControlCharacter(p) && !/[\r\n]/.test(p),
+    'the password holds a line break or another control character, which a password field cannot take: give it once, on one line',
+  );
+
+/**
+ * `typed` (newPassword's output) as it is stored and judged (lib/passwords/normalize.ts: NFC can make
+ * a password shorter and weaker), once it is neither a password the README publishes for a demo login
+ * (lib/demo/published.ts: `npm start` refuses a database whose demo login accepts its own, and any of
+ * them is public) nor weaker than `minScore` (zxcvbn, 0–4, with `userInputs` such as the address and
+ * name). Throws CommandError `password refused: …` otherwise.
+ */
+function judgedPassword(typed: string, userInputs: string[], minScore: number): string {
+  const password = normalizedPassword(typed);
+  if (isPublishedDemoPassword(password))
+    throw new CommandError(
+      'password refused: the README publishes it for a demo login, so anyone could sign in with it: choose another',
+    );
+  const verdict = assessPassword(password, { userInputs, minScore });
+  if (!verdict.acceptable)
+    throw new CommandError(`password refused: ${notesText(translate('en'), verdict.problems)}`);
+  return password;
 }
 
 const localeList = LOCALES.map((l) => `${l} (${LOCALE_NAMES[l]})`).join(', ');
@@ -315,7 +471,8 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
  * the membership of `account` (ACC-… or as typed, accountNumberReferenceSchema; later ones: addMember). `locale`
  * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's
  * rule; localeChosenAt stays null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
- * bad value (a password with a line break or another control character included); audited as
+ * bad value (a password with a line break or another control character included, or one the README
+ * publishes for a demo login: judgedPassword); audited as
  * user.created with the role and language. A customer made a member of an account with a block in
  * force gets that block's notice, as its other members did (lib/blocks/lifecycle.ts noticeNewMember).
  */
@@ -334,16 +491,7 @@ export async function createUser(
         .toLowerCase()
         .pipe(z.enum(ROLES, 'a --role of customer, agent or admin is required')),
       account: accountNumberReferenceSchema.optional(),
-      // As the portal's forms take it (lib/server/safe-action.ts: no control character), on one line as a
-      // browser's password field has it: `pw⏎pw`, a password typed twice into the old prompt, was stored.
-      password: z
-        .string()
-        .min(1, 'a password is required on stdin')
-        .max(1024)
-        .refine(
-          (p) => !hasControlCharacter(p) && !/[\r\n]/.test(p),
-          'the password holds a line break or another control character, which a password field cannot take: give it once, on one line',
-        ),
+      password: newPassword,
       name: z.string().max(200).optional(),
       // A language tag (`es`, `ES`, `es-AR`: the customer's own variety is written as Spanish; dates
       // and numbers follow the account's country, lib/i18n/locales.ts formatTag).
@@ -363,11 +511,7 @@ export async function createUser(
     }),
     raw,
   );
-  // Judged as it is stored (lib/passwords/normalize.ts): NFC can make a password shorter and weaker.
-  const password = normalizedPassword(u.password);
-  const verdict = assessPassword(password, { userInputs: [u.email, u.name ?? ''], minScore });
-  if (!verdict.acceptable)
-    throw new CommandError(`password refused: ${notesText(translate('en'), verdict.problems)}`);
+  const password = judgedPassword(u.password, [u.email, u.name ?? ''], minScore);
   if (u.account && isStaff(u)) throw new CommandError('--account is for customers; staff see every account');
   if (await db.user.findUnique({ where: { email: u.email } }))
     throw new CommandError(`user ${u.email} already exists`);
@@ -441,6 +585,49 @@ export async function resetSecondFactor(db: Db, raw: { email?: string; reason?: 
     return { email: user.email, sessionsEnded };
   });
   return done;
+}
+
+/**
+ * set-password: gives login `email` (any role) the portal password `password` (newPassword: one line,
+ * no control character), judged as create-user judges one (judgedPassword: at least `minScore`, 0–4,
+ * PASSWORD_MIN_SCORE, and none the README publishes for a demo login). Under the login's row lock
+ * (lockUser, docs/architecture.md "Lock order"), in one transaction: the new argon2id hash, every
+ * session of the login ended and its sign-in links revoked (revokeSignInLinks), audited as
+ * password.changed (actor `operator-cli`; the address, sessions ended, links revoked, and who ran it),
+ * and the owner mailed the security change `password_changed`, with no address (the operator's is
+ * not theirs). Its second factor, role, memberships and disabled flag stay as they are.
+ *
+ * Why (2026-12-06): `npm start` refuses a database where a demo login (CONTRACTS §5) accepts its
+ * published password (lib/demo/published.ts), and an operator who had made `sam@tollgate.example`
+ * with `demo-sam-2026` in their own database had no way but SQL to change it: no operator command set
+ * a password, and the staff console cannot be reached while `npm start` refuses to serve.
+ * Throws CommandError, having written nothing, for an address with no login or a refused password.
+ * Returns the login's address and how many sessions ended.
+ */
+export async function setPassword(
+  db: Db,
+  raw: { email?: string; password?: string },
+  minScore = 3,
+): Promise<{ email: string; sessionsEnded: number }> {
+  const p = parse(z.object({ email, password: newPassword }), raw);
+  const user = await db.user.findUnique({ where: { email: p.email }, select: { id: true, name: true } });
+  if (!user) throw new CommandError(`no user ${p.email}`);
+  const passwordHash = await hashPassword(judgedPassword(p.password, [p.email, user.name ?? ''], minScore));
+  return db.$transaction(async (tx) => {
+    await lockUser(tx, user.id);
+    const locked = await tx.user.findUnique({ where: { id: user.id }, select: { id: true, email: true } });
+    if (!locked) throw new CommandError(`no user ${p.email}`);
+    await tx.user.update({ where: { id: locked.id }, data: { passwordHash } });
+    const sessionsEnded = (await tx.session.deleteMany({ where: { userId: locked.id } })).count;
+    const linksRevoked = await revokeSignInLinks(tx, locked.email);
+    await operatorAudit(tx, {
+      action: 'password.changed',
+      target: { type: 'user', id: locked.id },
+      detail: { email: locked.email, sessionsEnded, linksRevoked },
+    });
+    await queueSecurityChange(tx, locked, 'password_changed', null);
+    return { email: locked.email, sessionsEnded };
+  });
 }
 
 /**

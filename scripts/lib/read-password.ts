@@ -1,6 +1,6 @@
-// create-user's password (CONTRACTS §1: "password read from stdin"). From a pipe or a file, as
-// scripts and the tests give it: all of stdin. At a terminal: typed twice with echo off, through
-// Node's readline with its output muted (no prompt library is a dependency of the project).
+// create-user's and set-password's password (CONTRACTS §1: "password read from stdin"). From a pipe
+// or a file, as scripts and the tests give it: all of stdin. At a terminal: typed twice with echo off,
+// through Node's readline with its output muted (no prompt library is a dependency of the project).
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 
@@ -16,10 +16,10 @@ type Input = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boole
  * nowhere, so neither the typed characters nor its line editing are shown. `ask(prompt)` writes
  * `prompt` to `output` and resolves to the next line as typed (Enter ends it; Backspace edits it),
  * including one typed or pasted ahead of the prompt. Rejects with PasswordEntryError on Ctrl-C, and
- * on Ctrl-D or the end of input before Enter. No line is kept in a history (historySize 0). `close()`
- * gives the terminal back.
+ * on Ctrl-D or the end of input before Enter (its message ends in `unchanged`, as readPassword's). No
+ * line is kept in a history (historySize 0). `close()` gives the terminal back.
  */
-function hiddenLines(input: Input, output: NodeJS.WritableStream) {
+function hiddenLines(input: Input, output: NodeJS.WritableStream, unchanged: string) {
   const nowhere = new Writable({ write: (_chunk, _encoding, done) => done() });
   const rl = createInterface({ input, output: nowhere, terminal: true, historySize: 0, prompt: '' });
   const typed: string[] = [];
@@ -38,7 +38,7 @@ function hiddenLines(input: Input, output: NodeJS.WritableStream) {
   });
   rl.on('close', () => {
     ended = new PasswordEntryError(
-      interrupted ? 'interrupted: nothing was created' : 'no password typed: nothing was created',
+      interrupted ? `interrupted: ${unchanged}` : `no password typed: ${unchanged}`,
     );
     if (!waiting) return;
     output.write('\n');
@@ -72,22 +72,25 @@ async function readAll(input: NodeJS.ReadableStream): Promise<string> {
 }
 
 /**
- * create-user's password. Piped (not a terminal): all of `input` less one final line ending; a second
- * line stays in it, and createUser refuses a password with a line break. At a terminal: asked with echo
- * off (hiddenLines), then asked again, and two entries that differ are refused with PasswordEntryError.
+ * create-user's and set-password's password. Piped (not a terminal): all of `input` less one final
+ * line ending; a second line stays in it, and the command refuses a password with a line break. At a
+ * terminal: asked with echo off (hiddenLines), then asked again, and two entries that differ are
+ * refused with PasswordEntryError, whose message ends in `unchanged` (what the command did not do:
+ * "nothing was created", "nothing was changed").
  * Before (review, session 42) the terminal echoed it ("Password (then Enter, Ctrl-D)") and an
  * operator who typed it twice stored `pw⏎pw`, a password no browser's password field can type.
  */
 export async function readPassword(
   input: Input = process.stdin,
   output: NodeJS.WritableStream = process.stderr,
+  unchanged = 'nothing was created',
 ): Promise<string> {
   if (!input.isTTY) return readAll(input);
-  const lines = hiddenLines(input, output);
+  const lines = hiddenLines(input, output, unchanged);
   try {
     const first = await lines.ask('Password (not shown): ');
     const again = await lines.ask('The same password again: ');
-    if (first !== again) throw new PasswordEntryError('the two passwords differ: nothing was created');
+    if (first !== again) throw new PasswordEntryError(`the two passwords differ: ${unchanged}`);
     return first;
   } finally {
     lines.close();

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { quote } from 'shell-quote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '@/lib/auth/password';
 import { getDb } from '@/lib/server/db';
 import { readAuditDetail } from '@/lib/staff/audit-detail';
 import { runAdminAsync } from '@/tests/helpers/admin-cli';
@@ -9,7 +10,9 @@ import { useFreshDb } from '@/tests/helpers/db';
 import { startTestSim, TOKEN, type TestSim } from '@/tests/switch/sim-fixture';
 
 // The operator CLI as a process, for what review session 42 added: create-account asking the switch,
-// add-member / remove-member, who ran a command in its audit rows, and the password at a terminal.
+// add-member / remove-member, who ran a command in its audit rows, and the password at a terminal; and
+// for a first deployment's findings (2026-12-06): add-sip-credential asking the switch, a wrong
+// SWITCH_API_URL path named as such, set-password, and --help saying what create-account does.
 // SQLite only, as tests/integration/demo-and-admin.test.ts's process tests: argv, stdin, the terminal
 // and exit codes do not depend on the database; the commands' writes are checked on both databases
 // in tests/integration/admin-members.test.ts.
@@ -306,5 +309,153 @@ describe('the operator CLI as a process: members, the switch, the password', () 
       label: 'grantReason',
       value: { kind: 'text', text: reason },
     });
+  }, 60_000);
+  it('add-sip-credential asks the switch about the username as create-account asks about the number; --offline does not', async () => {
+    // A first deployment (2026-12-06): `norte-recepcon` typed for `norte-recepcion` was added without a word.
+    expect(
+      (await runAdminAsync(['create-account', '--number', 'ACC-8040', '--name', 'Norte', '--offline'])).code,
+    ).toBe(0);
+    await sim.control('PUT', '/_sim/accounts/ACC-8040', {
+      internationalCalling: 'allowed',
+      credentials: [{ username: 'norte-recepcion' }],
+    });
+    const add = (username: string, env: Record<string, string> = onSwitch, ...more: string[]) =>
+      runAdminAsync(
+        ['add-sip-credential', '--account', 'ACC-8040', '--username', username, ...more],
+        '',
+        env,
+      );
+    expect(await add('norte-recepcon')).toEqual({
+      code: 0,
+      out: 'added SIP credential norte-recepcon\n',
+      err:
+        'warning: the switch does not know SIP username norte-recepcon (HTTP 404 credential_not_found: no SIP ' +
+        'credential norte-recepcon). Check the username: the switch refuses a password reset for a username it ' +
+        "does not know, so the customer's reset page could not set this one (pass --offline when the switch " +
+        'learns it later)\n',
+    });
+    expect(await add('norte-recepcion')).toEqual({
+      code: 0,
+      out: 'added SIP credential norte-recepcion\n',
+      err: '',
+    });
+    // No answer (nothing listens there): added, and said so.
+    expect(await add('norte-fax', { ...onSwitch, SWITCH_API_URL: 'http://127.0.0.1:9' })).toMatchObject({
+      code: 0,
+      out: 'added SIP credential norte-fax\n',
+      err: expect.stringMatching(
+        /^warning: the switch did not answer for SIP username norte-fax \(.+\); nothing compares it/,
+      ),
+    });
+    expect(await add('norte-door', onSwitch, '--offline')).toEqual({
+      code: 0,
+      out: 'added SIP credential norte-door without asking the switch (--offline)\n',
+      err: '',
+    });
+    expect(await add('norte-hall', { SWITCH_API_URL: '', SWITCH_API_TOKEN: '' })).toEqual({
+      code: 0,
+      out: 'added SIP credential norte-hall without asking the switch (SWITCH_API_URL is not set)\n',
+      err: '',
+    });
+    // One of the two set is a configuration error, named, and nothing is added.
+    expect(await add('norte-attic', { SWITCH_API_URL: '' })).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^error: SWITCH_API_URL: is required/),
+    });
+    expect(await getDb().sipCredential.count({ where: { username: 'norte-attic' } })).toBe(0);
+    // SWITCH_API_URL copied with the /v1 of the curl examples: the warning names the URL, for both commands.
+    const wrong = { ...onSwitch, SWITCH_API_URL: `${sim.url}/v1` };
+    expect(await add('norte-lobby', wrong)).toMatchObject({
+      code: 0,
+      out: 'added SIP credential norte-lobby\n',
+      err: expect.stringMatching(
+        new RegExp(
+          `^warning: GET ${sim.url}/v1/v1/sip-credentials/norte-lobby/registrations answered HTTP 404 not_found: ` +
+            `no such endpoint, not the switch's answer for an unknown SIP username\\. Check SWITCH_API_URL ` +
+            `\\(${sim.url}/v1\\): Tollgate adds /v1/… itself, so leave /v1 off\\.`,
+        ),
+      ),
+    });
+    await sim.control('PUT', '/_sim/accounts/ACC-8041', { internationalCalling: 'allowed', credentials: [] });
+    const created = await runAdminAsync(
+      ['create-account', '--number', 'ACC-8041', '--name', 'Norte Dos'],
+      '',
+      wrong,
+    );
+    expect(created).toMatchObject({ code: 0, out: 'created account ACC-8041\n' });
+    expect(created.err).toMatch(
+      new RegExp(
+        `^warning: GET ${sim.url}/v1/v1/accounts/ACC-8041 answered HTTP 404 not_found: no such endpoint`,
+      ),
+    );
+    expect(created.err).not.toMatch(/does not know account/);
+    expect(
+      (
+        await getDb().sipCredential.findMany({
+          where: { account: { number: 'ACC-8040' } },
+          orderBy: { username: 'asc' },
+        })
+      ).map((c) => c.username),
+    ).toEqual(['norte-door', 'norte-fax', 'norte-hall', 'norte-lobby', 'norte-recepcion', 'norte-recepcon']);
+  }, 60_000);
+
+  it('--help says what create-account and add-sip-credential do with the switch, and names set-password', async () => {
+    const help = await runAdminAsync(['--help'], '', { DATABASE_URL: '' });
+    expect(help.code).toBe(0);
+    // Before: "an account it does not know is refused", while the command warned and created it.
+    expect(help.out).not.toMatch(/refused/);
+    expect(help.out).toContain('is still created, with a warning on stderr; --offline does not ask');
+    expect(help.out).toContain(
+      'add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"] [--offline]',
+    );
+    expect(help.out).toMatch(/^ {2}set-password --email E /m);
+  }, 60_000);
+
+  it('set-password: from a pipe or typed twice at a terminal; refused for a published demo password, a typo, no login', async () => {
+    const email = 'sam-own@pier.example';
+    expect(
+      (await runAdminAsync(['create-user', '--email', email, '--role', 'agent'], `${PASSWORD}\n`)).code,
+    ).toBe(0);
+    expect(
+      await runAdminAsync(['set-password', '--email', email], 'sextant orchard pewter ribbon\n'),
+    ).toEqual({ code: 0, out: `set the password of ${email}; 0 session(s) ended\n`, err: '' });
+    expect(await runAdminAsync(['set-password', '--email', email], 'demo-sam-2026\n')).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'error: password refused: the README publishes it for a demo login, so anyone could sign in with it: ' +
+        'choose another\n',
+    });
+    expect(await runAdminAsync(['set-password', '--email', 'nobody@pier.example'], `${PASSWORD}\n`)).toEqual({
+      code: 1,
+      out: '',
+      err: 'error: no user nobody@pier.example\n',
+    });
+    const typed = await atTerminal(
+      ['set-password', '--email', email],
+      [
+        { after: 'Password (not shown): ', type: `${PASSWORD}\r` },
+        { after: 'The same password again: ', type: `${PASSWORD}\r` },
+      ],
+    );
+    expect(typed).toMatchObject({ code: 0, screen: expect.stringContaining(`set the password of ${email}`) });
+    expect(typed.screen).not.toContain('harbour');
+    const differ = await atTerminal(
+      ['set-password', '--email', email],
+      [
+        { after: 'Password (not shown): ', type: 'violet granite lantern harbour\r' },
+        { after: 'The same password again: ', type: 'violet granite lantern harbor\r' },
+      ],
+    );
+    expect(differ).toMatchObject({
+      code: 1,
+      screen: expect.stringContaining('error: the two passwords differ: nothing was changed'),
+    });
+    // The password typed at the terminal is the one that stands.
+    const user = await getDb().user.findUniqueOrThrow({ where: { email } });
+    expect(await verifyPassword(user.passwordHash, PASSWORD)).toBe(true);
+    expect(await getDb().auditLog.count({ where: { action: 'password.changed', targetId: user.id } })).toBe(
+      2,
+    );
   }, 60_000);
 });

@@ -204,6 +204,8 @@ describe.each(dialects())('create-account asks the switch first, on %s', (dialec
   let sim: TestSim;
   const client = (url = sim.url) =>
     createSwitchClient({ baseUrl: url, token: TOKEN, timeoutMs: 2000, retries: 0, log: () => {} });
+  /** The switch as the CLI hands it to a command: the client and the SWITCH_API_URL it was made with. */
+  const ask = (url = sim.url) => ({ client: client(url), baseUrl: url });
   beforeAll(async () => {
     await useFreshDb(dialect);
     sim = await startTestSim();
@@ -216,7 +218,7 @@ describe.each(dialects())('create-account asks the switch first, on %s', (dialec
   it('creates a number the switch does not know (a typo?) or cannot check, with a warning and the answer audited', async () => {
     const db = getDb();
     const number = `ACC-4${uid()}`;
-    const typo = await createAccount(db, { number, name: 'Typo Dental' }, client());
+    const typo = await createAccount(db, { number, name: 'Typo Dental' }, ask());
     expect(typo).toMatchObject({ number, onSwitch: 'not_found' });
     expect(typo.warning).toBe(
       `the switch does not know account ${number} (HTTP 404 account_not_found: no account ${number}). Check the ` +
@@ -228,7 +230,7 @@ describe.each(dialects())('create-account asks the switch first, on %s', (dialec
     const silent = await createAccount(
       db,
       { number: other, name: 'Quiet Dental' },
-      client('http://127.0.0.1:9'),
+      ask('http://127.0.0.1:9'),
     );
     expect(silent).toMatchObject({ number: other, onSwitch: 'unknown' });
     expect(silent.warning).toMatch(new RegExp(`^the switch did not answer for account ${other} \\(`));
@@ -247,7 +249,7 @@ describe.each(dialects())('create-account asks the switch first, on %s', (dialec
     const db = getDb();
     const number = `ACC-5${uid()}`;
     await provision(number, { internationalCalling: 'allowed' });
-    const a = await createAccount(db, { number, name: 'Known Co', timeZone: 'UTC' }, client());
+    const a = await createAccount(db, { number, name: 'Known Co', timeZone: 'UTC' }, ask());
     expect(a).toMatchObject({ number, onSwitch: 'allowed' });
     expect(await db.block.count({ where: { accountId: a.id } })).toBe(0);
     const row = await db.auditLog.findFirstOrThrow({ where: { action: 'account.created', accountId: a.id } });
@@ -269,7 +271,7 @@ describe.each(dialects())('create-account asks the switch first, on %s', (dialec
       reason: 'hotspot_source_ip',
       blockedAt: blockedAt.toISOString(),
     });
-    const a = await createAccount(db, { number, name: 'Blocked Co' }, client());
+    const a = await createAccount(db, { number, name: 'Blocked Co' }, ask());
     expect(a).toMatchObject({ onSwitch: 'blocked', switchReason: 'hotspot_source_ip' });
     const row = await db.auditLog.findFirstOrThrow({ where: { action: 'account.created', accountId: a.id } });
     expect(JSON.parse(row.detail!)).toMatchObject({

@@ -208,7 +208,12 @@ describe.each(dialects())('demo data and operator CLI on %s', (dialect) => {
         account.id,
         { number: 'ACC-7301', country: 'US', timeZone: 'UTC', switchSays: 'not_asked', ...who },
       ],
-      ['sip_credential.created', 'operator-cli', cred.id, { username: 'pier-audit-desk', ...who }],
+      [
+        'sip_credential.created',
+        'operator-cli',
+        cred.id,
+        { username: 'pier-audit-desk', switchSays: 'not_asked', ...who },
+      ],
     ]);
     const staff = await makeStaff();
     const found = await listAudit(
@@ -587,9 +592,14 @@ describe('the operator CLI as a process', () => {
       failed = e as { status: number; stderr: string };
     }
     expect(failed?.status).toBe(1);
-    expect(failed?.stderr).toMatch(
-      /demo's logins with the passwords the README publishes \(dana@acme\.example, /,
+    // Each login by name, with the command that gives it a password of the operator's own (before
+    // 2026-12-06 the only remedy named was another database: wrong for an operator's own one).
+    expect(failed?.stderr).toContain(
+      "accept the password the README publishes for them (the demo's logins): dana@acme.example, " +
+        'omar@harbor.example, sam@tollgate.example, alex@tollgate.example.\n',
     );
+    for (const u of DEMO_USERS)
+      expect(failed?.stderr).toContain(`\n  npm run admin -- set-password --email ${u.email}\n`);
     expect(failed?.stderr).toMatch(/data\/demo\.db/);
   });
 });

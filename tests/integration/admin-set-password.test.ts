@@ -1,0 +1,134 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CommandError, createUser, setPassword } from '@/lib/accounts/commands';
+import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { DEMO_USERS } from '@/lib/demo/data';
+import { publishedDemoLogins, publishedLoginsRefusal } from '@/lib/demo/published';
+import { getDb } from '@/lib/server/db';
+import { dialects, useFreshDb } from '@/tests/helpers/db';
+import { makeSession } from '@/tests/helpers/factory';
+
+// The operator CLI's set-password (lib/accounts/commands.ts setPassword) and npm start's refusal of
+// a database where a demo login accepts its published password (lib/demo/published.ts). A first
+// deployment (2026-12-06) made sam@tollgate.example with demo-sam-2026 in its own database: npm start
+// told it to start with a database of its own, and no operator command could change the password,
+// so the row was deleted with SQL.
+
+const PASSWORD = 'harbour lantern granite violet';
+const SAM = DEMO_USERS.find((u) => u.email === 'sam@tollgate.example')!;
+
+/** The CommandError message of `p`, or what it did instead. */
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => 'done',
+    (e: Error) => (e instanceof CommandError ? e.message : `not a CommandError: ${e}`),
+  );
+
+describe.each(dialects())('set-password, on %s', (dialect) => {
+  beforeAll(async () => {
+    await useFreshDb(dialect);
+  });
+
+  it("an operator's own login with a demo login's published password: refused by npm start's check, named, and set-password ends it", async () => {
+    const db = getDb();
+    // As it was made before create-user refused published passwords: a row with the demo's hash.
+    const sam = await db.user.create({
+      data: { email: SAM.email, role: 'agent', passwordHash: await hashPassword(SAM.password) },
+    });
+    await makeSession(sam.id);
+    await makeSession(sam.id);
+    await db.verificationToken.create({
+      data: {
+        identifier: SAM.email,
+        token: crypto.randomBytes(16).toString('hex'),
+        expires: new Date(Date.now() + 600_000),
+      },
+    });
+    expect(await publishedDemoLogins(db)).toEqual([SAM.email]);
+
+    expect(await setPassword(db, { email: SAM.email, password: PASSWORD })).toEqual({
+      email: SAM.email,
+      sessionsEnded: 2,
+    });
+    const after = await db.user.findUniqueOrThrow({ where: { id: sam.id } });
+    expect(await verifyPassword(after.passwordHash, PASSWORD)).toBe(true);
+    expect(await verifyPassword(after.passwordHash, SAM.password)).toBe(false);
+    expect(await publishedDemoLogins(db)).toEqual([]);
+    expect(await db.session.count({ where: { userId: sam.id } })).toBe(0);
+    expect(await db.verificationToken.count({ where: { identifier: SAM.email } })).toBe(0);
+    expect(after.linksRevokedAt).not.toBeNull();
+    expect(after).toMatchObject({ role: 'agent', disabled: false });
+    // Audited as the portal's own password change, by the operator, with who ran it.
+    const row = await db.auditLog.findFirstOrThrow({
+      where: { action: 'password.changed', targetId: sam.id },
+    });
+    expect(row.actorEmail).toBe('operator-cli');
+    expect(JSON.parse(row.detail!)).toMatchObject({
+      email: SAM.email,
+      sessionsEnded: 2,
+      linksRevoked: 1,
+      osUser: os.userInfo().username,
+      host: os.hostname(),
+    });
+    // Its owner is told, as after a change on the profile; no address (the operator's is not theirs).
+    const mail = await db.mailMessage.findFirstOrThrow({
+      where: { to: SAM.email, template: 'security_change' },
+    });
+    expect(JSON.parse(mail.payload)).toMatchObject({ userId: sam.id, change: 'password_changed', ip: null });
+  });
+
+  it('refuses, changing nothing: a published demo password, a weak one, two lines, an address with no login', async () => {
+    const db = getDb();
+    const email = `pat-${crypto.randomUUID()}@pier.example`;
+    await createUser(db, { email, role: 'customer', password: PASSWORD });
+    const before = (await db.user.findUniqueOrThrow({ where: { email } })).passwordHash;
+    const audits = await db.auditLog.count({ where: { action: 'password.changed' } });
+    for (const published of DEMO_USERS.map((u) => u.password))
+      expect(await refusal(setPassword(db, { email, password: published }))).toBe(
+        'password refused: the README publishes it for a demo login, so anyone could sign in with it: choose another',
+      );
+    expect(await refusal(setPassword(db, { email, password: 'password' }))).toMatch(/^password refused: /);
+    expect(await refusal(setPassword(db, { email, password: `${PASSWORD}\n${PASSWORD}` }))).toMatch(
+      /^--password: the password holds a line break/,
+    );
+    expect(await refusal(setPassword(db, { email: 'nobody@pier.example', password: PASSWORD }))).toBe(
+      'no user nobody@pier.example',
+    );
+    expect(await refusal(setPassword(db, { email: 'not an address', password: PASSWORD }))).toMatch(
+      /^--email: a valid --email is required/,
+    );
+    expect((await db.user.findUniqueOrThrow({ where: { email } })).passwordHash).toBe(before);
+    expect(await db.auditLog.count({ where: { action: 'password.changed' } })).toBe(audits);
+  });
+
+  it('create-user refuses a published demo password too, for any address, so that npm start never has to', async () => {
+    const db = getDb();
+    // Not only for the demo's own address, where zxcvbn already finds the name in it: any login.
+    for (const published of DEMO_USERS.map((u) => u.password))
+      expect(
+        await refusal(createUser(db, { email: 'ops@pier.example', role: 'admin', password: published })),
+      ).toBe(
+        'password refused: the README publishes it for a demo login, so anyone could sign in with it: choose another',
+      );
+    expect(await db.user.count({ where: { email: 'ops@pier.example' } })).toBe(0);
+  });
+});
+
+describe("npm start's refusal of published demo logins", () => {
+  it('names the logins, the set-password command for each, and the demo database', () => {
+    expect(publishedLoginsRefusal(['sam@tollgate.example'])).toBe(
+      [
+        "This database holds logins that accept the password the README publishes for them (the demo's logins): sam@tollgate.example.",
+        'Anyone could sign in with them, so Tollgate does not start. Give each a password of your own, with the',
+        'same DATABASE_URL (the password on stdin, or typed twice at a terminal; its sessions end):',
+        '  npm run admin -- set-password --email sam@tollgate.example',
+        "If this is the demo's database, point DATABASE_URL at a database of your own instead (README,",
+        '"Configuration"): `npm run demo` keeps its data in data/demo.db.',
+      ].join('\n'),
+    );
+    expect(publishedLoginsRefusal(['dana@acme.example', 'sam@tollgate.example'])).toContain(
+      '  npm run admin -- set-password --email dana@acme.example\n  npm run admin -- set-password --email sam@tollgate.example\n',
+    );
+  });
+});
