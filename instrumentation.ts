@@ -1,10 +1,16 @@
 import type { Instrumentation } from 'next';
 
+/** Where scripts/serve.mjs leaves its .env warnings for register (one process, apart bundles). */
+const DOTENV_WARNINGS = Symbol.for('tollgate.dotenvWarnings');
+
 // Runs once when a server instance starts: configuration is validated before any request is served,
 // and the outbox workers (switch operations, mail) start inside the web process unless disabled.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { ConfigError, configWarnings, env } = await import('@/lib/server/env');
+  // .env lines scripts/serve.mjs found cut short at a "#" (scripts/lib/dotenv.mjs), each led by its
+  // variable's name: said here, beside a refusal they may explain, or with the warnings below.
+  const dotenvWarnings = (globalThis as { [DOTENV_WARNINGS]?: string[] })[DOTENV_WARNINGS] ?? [];
   let config: ReturnType<typeof env>;
   try {
     config = env(); // throws ConfigError listing every missing or malformed value
@@ -13,6 +19,7 @@ export async function register() {
     // page; a server run without `npm start`'s own check (`node scripts/serve.mjs` as a container's
     // command) would so listen with a bad secret. It stops instead, naming each problem, as npm start does.
     if (e instanceof ConfigError && process.env.NEXT_PHASE !== 'phase-production-build') {
+      for (const warning of dotenvWarnings) console.error(`warning: ${warning}`);
       console.error(
         `${e.message}\nSet these in the environment and start again. See README, "Configuration".`,
       );
@@ -24,7 +31,7 @@ export async function register() {
   // What the operator should mend without the start being refused (lib/server/env.ts configWarnings).
   const { smtpUrlRisks } = await import('@/lib/mail/transport');
   const { errorForLog, log } = await import('@/lib/server/log');
-  for (const warning of configWarnings(config, smtpUrlRisks))
+  for (const warning of [...dotenvWarnings, ...configWarnings(config, smtpUrlRisks)])
     log().warn({ variable: warning.split(':')[0] }, warning);
   // This instance's clock against the database's, with or without workers (lib/server/clock.ts).
   const { startClockCheck } = await import('@/lib/server/clock');

@@ -15,7 +15,12 @@ const PEER_HEADER = 'x-tollgate-peer';
 // names them: run as a container's command, `node scripts/serve.mjs` with PORT=8080 HOST=0.0.0.0 listened
 // on localhost:3000, inside the container only (review, session 39).
 // From the real environment or .env, as npm start reads them (Next loads .env only in prepare(), later).
-loadDotEnv();
+// A .env line cut short at a "#" (scripts/lib/dotenv.mjs) is said by instrumentation.ts, in this process,
+// with the other start-up warnings: a JSON log line, or a line beside a refused configuration. Under
+// npm start there is none here: scripts/start.ts read .env first and said it, and its environment wins.
+const dotenvWarnings = [];
+globalThis[Symbol.for('tollgate.dotenvWarnings')] = dotenvWarnings;
+loadDotEnv({ warn: (warning) => dotenvWarnings.push(warning) });
 const envOr = (value, fallback) => (value === undefined || value.trim() === '' ? fallback : value.trim());
 const { values } = parseArgs({
   options: {

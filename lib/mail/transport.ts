@@ -103,19 +103,26 @@ export function requiresStartTls(url: string): boolean {
 }
 
 /**
- * What SMTP_URL lets someone on the path read, for the start-up warnings (lib/server/env.ts
- * configWarnings): `clear`, the relay is not named by a loopback address and the conversation may go
- * on without TLS (an opt-out in the URL); `anyCertificate`, `?tls.rejectUnauthorized=false`, under
- * which any machine on the path can pose as the relay. Empty when neither.
+ * What SMTP_URL risks, for the start-up warnings (lib/server/env.ts configWarnings): `clear`, the
+ * relay is not named by a loopback address and the conversation may go on without TLS (an opt-out in
+ * the URL); `anyCertificate`, `?tls.rejectUnauthorized=false`, under which any machine on the path can
+ * pose as the relay; `startTlsOnThisMachine`, the host names this machine (`localhost`, `127.1`: see
+ * namesThisMachine) but is no loopback address as requiresStartTls reads one, and the URL says nothing
+ * of TLS (no `requireTLS`, `ignoreTLS`, `opportunisticTLS` nor `tls.*`), so STARTTLS will be required
+ * of a relay its operator likely runs without it: no mail goes (ETLS) and readiness shows `smtp`
+ * degraded, with no word at start otherwise. Empty when none.
  */
 export function smtpUrlRisks(url: string): SmtpUrlRisk[] {
-  const o = parseConnectionUrl(url) as SMTPTransport.Options;
+  const o = parseConnectionUrl(url) as SMTPTransport.Options & { opportunisticTLS?: unknown };
   const risks: SmtpUrlRisk[] = [];
   if (!o.secure && !isLoopbackAddress(o.host ?? '') && !startTlsRequired(o)) risks.push('clear');
   if (o.tls?.rejectUnauthorized === false) risks.push('anyCertificate');
+  const saysTls = [o.requireTLS, o.ignoreTLS, o.opportunisticTLS, o.tls].some((v) => v !== undefined);
+  if (startTlsRequired(o) && !saysTls && !o.service && namesThisMachine(o.host ?? ''))
+    risks.push('startTlsOnThisMachine');
   return risks;
 }
-export type SmtpUrlRisk = 'clear' | 'anyCertificate';
+export type SmtpUrlRisk = 'clear' | 'anyCertificate' | 'startTlsOnThisMachine';
 
 function startTlsRequired(o: SMTPTransport.Options & { opportunisticTLS?: unknown }): boolean {
   if (o.secure) return false;
@@ -123,6 +130,19 @@ function startTlsRequired(o: SMTPTransport.Options & { opportunisticTLS?: unknow
   if (o.requireTLS !== undefined) return Boolean(o.requireTLS);
   if (o.service) return true;
   return !isLoopbackAddress(o.host ?? '');
+}
+
+/**
+ * A host that means this machine and that isLoopbackAddress does not take as one: `localhost` and the
+ * names under it (RFC 6761 §6.3), with or without a final dot; `localhost.localdomain`, `ip6-localhost`
+ * and `ip6-loopback` (Red Hat's and Debian's /etc/hosts); and a loopback address in a legacy IPv4 form
+ * (`127.1`, `2130706433`, `0x7f.1`), which nodemailer resolves as a name.
+ */
+function namesThisMachine(host: string): boolean {
+  if (net.isIP(host) !== 0) return false;
+  if (/^(?:.+\.)?localhost\.?$|^localhost\.localdomain\.?$|^ip6-(?:localhost|loopback)\.?$/i.test(host))
+    return true;
+  return ipaddr.IPv4.isValid(host) && ipaddr.IPv4.parse(host).range() === 'loopback';
 }
 
 /** An IPv4 or IPv6 loopback address as Node reads an address (net.isIP); never a name. */

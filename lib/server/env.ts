@@ -307,11 +307,15 @@ function mailDomain(v: string): string | null {
  *   and page tells customers to write to it;
  * - SMTP_URL that may send in clear to a relay not named by a loopback address (`?requireTLS=false`
  *   and the like), or that accepts any certificate (`?tls.rejectUnauthorized=false`): every sign-in
- *   link can be read on the path (docs/email.md). `smtpRisks` is lib/mail/transport.ts smtpUrlRisks.
+ *   link can be read on the path (docs/email.md);
+ * - SMTP_URL that names a relay on this machine by a name (`smtp://localhost:25`, no TLS option): STARTTLS
+ *   will be required of it, as of any relay not named by a loopback address, and a local relay
+ *   without it takes no mail (ETLS) while readiness shows `smtp` degraded.
+ * `smtpRisks` is lib/mail/transport.ts smtpUrlRisks.
  */
 export function configWarnings(
   config: Env,
-  smtpRisks: (smtpUrl: string) => ('clear' | 'anyCertificate')[],
+  smtpRisks: (smtpUrl: string) => ('clear' | 'anyCertificate' | 'startTlsOnThisMachine')[],
 ): string[] {
   if (config.NODE_ENV !== 'production' || config.TOLLGATE_DEMO === '1') return [];
   const warnings: string[] = [];
@@ -329,6 +333,10 @@ export function configWarnings(
   if (risks.includes('clear'))
     warnings.push(
       'SMTP_URL: mail may go without TLS to a relay not named by a loopback address (requireTLS, ignoreTLS or opportunisticTLS in the URL): the relay password and every sign-in link may cross the network in clear (docs/email.md).',
+    );
+  if (risks.includes('startTlsOnThisMachine'))
+    warnings.push(
+      'SMTP_URL: the relay is on this machine by name (localhost or the like), not by a loopback address, so STARTTLS will be required of it: a relay that offers none takes no mail (ETLS) and readiness shows smtp degraded. The loopback exception reads only an address: write 127.0.0.1 or [::1] as the host (docs/email.md).',
     );
   if (risks.includes('anyCertificate'))
     warnings.push(

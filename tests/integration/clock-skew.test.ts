@@ -24,6 +24,47 @@ import { makeAccount, makeUserWithSession, TOTP_SECRET } from '@/tests/helpers/f
 // instance compares with another instance's is on the database's clock (lib/server/clock.ts).
 const SKEW_MS = 180_000;
 
+// The first measurement of a process also opened the pool's connection: on the same host as
+// PostgreSQL, readiness showed offsetSeconds 1 (metric 1.028) just after start, 0.002 thirty seconds
+// later. Here the round trips are injected (a fake database clock and a fake local clock, no waiting):
+// the first takes 2 s to connect before the query runs, the next ones 2 ms.
+describe('measureClockOffset with a slow first round trip (the connection being opened)', () => {
+  /** A database `offsetMs` ahead of this process whose first query first spends `connectMs` connecting. */
+  function fakeDatabase(offsetMs: number, connectMs: number, slowCall = 0) {
+    let local = 1_780_000_000_000;
+    let calls = 0;
+    return {
+      now: () => local,
+      readClock: async () => {
+        if (calls++ === slowCall) local += connectMs;
+        local += 1; // the query reaches the server
+        const databaseMs = local + offsetMs;
+        local += 1; // the answer comes back
+        return databaseMs;
+      },
+    };
+  }
+
+  it('does not count the connection: the same clock reads 0, not half the set-up', async () => {
+    const fake = fakeDatabase(0, 2_050);
+    expect(await measureClockOffset(fake.readClock, fake.now)).toBe(0);
+    expect(clockOffset().offsetMs).toBe(0);
+  });
+
+  it('reads a real offset exactly, whichever round trip was slow', async () => {
+    for (const slowCall of [0, 1, 2]) {
+      const fake = fakeDatabase(-SKEW_MS, 12_000, slowCall);
+      expect(await measureClockOffset(fake.readClock, fake.now), `slow call ${slowCall}`).toBe(-SKEW_MS);
+    }
+    const right = fakeDatabase(0, 0);
+    expect(await measureClockOffset(right.readClock, right.now)).toBe(0); // back within tolerance
+  });
+
+  it('asks nothing on SQLite', async () => {
+    expect(await measureClockOffset(null)).toBe(0);
+  });
+});
+
 describe.each(dialects())('an instance whose clock is 3 minutes ahead, on %s', (dialect) => {
   beforeAll(async () => {
     await useFreshDb(dialect);

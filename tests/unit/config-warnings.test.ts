@@ -76,6 +76,45 @@ describe('start-up warnings', () => {
       expect(warningsFor({ ...own, SMTP_URL: url }), url).toEqual([]);
   });
 
+  // An operator (session 41) pointed SMTP_URL at a relay on the same host as smtp://localhost:1025:
+  // no word at start, readiness `smtp: degraded`, then ETLS at the first mail. The loopback exception
+  // to required STARTTLS reads an address only (lib/mail/transport.ts requiresStartTls).
+  it('an SMTP_URL naming a relay on this machine by a name: STARTTLS will be required of it', () => {
+    const own = { MAIL_FROM: 'avisos@voz-iberica.es', SUPPORT_CONTACT: 'soporte@voz-iberica.es' };
+    for (const url of [
+      'smtp://localhost:1025',
+      'smtp://user:s3cret-pass@LocalHost:25',
+      'smtp://localhost.:25',
+      'smtp://mail.localhost:25',
+      'smtp://localhost.localdomain:25',
+      'smtp://ip6-localhost:25',
+      'smtp://127.1:25',
+    ]) {
+      const w = warningsFor({ ...own, SMTP_URL: url });
+      expect(named(w), url).toEqual(['SMTP_URL']);
+      expect(w[0]).toContain('STARTTLS will be required');
+      expect(w[0]).toContain('127.0.0.1 or [::1]');
+      expect(w[0]).not.toContain('s3cret-pass');
+      expect(smtpUrlRisks(url)).toEqual(['startTlsOnThisMachine']);
+    }
+    for (const url of [
+      // The loopback exception applies: opportunistic STARTTLS, nothing to say.
+      'smtp://127.0.0.1:1025',
+      'smtp://[::1]:1025',
+      // The URL says what it wants of TLS.
+      'smtp://localhost:25?requireTLS=true',
+      'smtps://localhost:465',
+      'smtp://localhost:25?tls.servername=relay.voz-iberica.es',
+      // A relay elsewhere by name: STARTTLS required, as it should be.
+      'smtp://relay.voz-iberica.es:587',
+      'smtp://mail:587',
+      'smtp://notlocalhost:25',
+    ])
+      expect(smtpUrlRisks(url), url).toEqual([]);
+    // An opt-out of TLS with a name: the conversation may go in clear, which is said already.
+    expect(smtpUrlRisks('smtp://localhost:25?requireTLS=false')).toEqual(['clear']);
+  });
+
   it('says nothing outside production, nor in the demo', () => {
     const env = parseEnv({ ...VALID_ENV, NODE_ENV: 'development' });
     expect(configWarnings(env, smtpUrlRisks)).toEqual([]);
