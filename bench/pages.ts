@@ -133,7 +133,9 @@ function cpuMsOf(pid: number | null): number | null {
   if (pid === null) return null;
   try {
     // Fields after the command's closing parenthesis: state is 3rd, utime 14th, stime 15th (proc(5)).
-    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // The command may itself hold ") ": the last one ends it.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return null;

@@ -81,7 +81,7 @@ test.describe('a customer in Madrid', () => {
       .fill('Our receptionist dialled a supplier with the wrong prefix.');
     for (const [phone, why] of [
       ['+882 13 10 0123', /high-cost number \(international networks\)/],
-      ['+252 61 123 4567', /Somalia, a destination this block stopped calls to/],
+      ['+252 61 123 4567', /\(Somalia\): this block stopped calls to that destination/],
     ] as const) {
       await page.getByLabel('Callback phone').fill(phone);
       await page.getByRole('button', { name: 'Request unblock' }).click();

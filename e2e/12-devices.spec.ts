@@ -49,7 +49,7 @@ test('registered devices: the attacker’s binding is flagged in words, and a ne
     'Registered from an address the fraud calls that caused this block came from.',
   );
   await expect(bad).toContainText(
-    'Registered from Germany, not from your account’s country (United States).',
+    'Registered from another country (Germany), not from your account’s (United States).',
   );
   // inputs-20: the user agent says what it is, wherever it registers from.
   await expect(bad).toContainText('This device software is a tool that scans the internet for SIP accounts');
