@@ -38,8 +38,10 @@ let nginx: ChildProcess;
 let httpsUrl = '';
 
 /**
- * nginx as docs/operations.md configures it ("Behind nginx"), on https with a certificate made now,
- * in front of `upstream`, on a port of the run's (so `$http_host`, which keeps the port, not `$host`).
+ * nginx as docs/operations.md configures it ("Behind nginx", the same block as README's "Client
+ * addresses behind a proxy"), on https with a certificate made now, in front of `upstream`, on a port
+ * of the run's (so `$http_host`, which keeps the port, not `$host`). The lines of the server block
+ * after its certificate are the doc's, port aside: tests/unit/nginx-block.test.ts holds them equal.
  */
 function nginxConf(port: number, upstream: number) {
   return `daemon off;
@@ -59,14 +61,20 @@ http {
     server_name localhost;
     ssl_certificate ${DIR}/cert.pem;
     ssl_certificate_key ${DIR}/key.pem;
+    proxy_set_header Host $http_host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_set_header X-Request-Id $request_id;
+    proxy_set_header X-Forwarded-Host $http_host;
+
     location / {
       proxy_pass http://127.0.0.1:${upstream};
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Request-Id $request_id;
-      proxy_set_header X-Forwarded-Host $http_host;
     }
+    location = /api/switch/events {
+      client_max_body_size 8m;
+      proxy_pass http://127.0.0.1:${upstream};
+    }
+    location = /api/metrics { allow 10.0.0.0/8; deny all; proxy_pass http://127.0.0.1:${upstream}; }
   }
 }
 `;
@@ -269,4 +277,42 @@ test('behind nginx on https: the held notice carries the late event’s calls, i
   expect(ids.length).toBeGreaterThan(0);
   expect(ids.filter((id) => /^[0-9a-f]{32}$/.test(id)).length).toBeGreaterThan(0);
   await context.close();
+});
+
+test('behind nginx: a signed event over 1 MiB reaches Tollgate, which answers its own final 413 and keeps its head', async () => {
+  // nginx's default client_max_body_size (1 MiB) answered such an event with its own HTML 413, which a
+  // switch must retry (docs/switch-api.md part 2: only a 413 with Tollgate's error body is final); the
+  // block's `location = /api/switch/events` raises it to Tollgate's own read limit, 8 MiB.
+  const calls = Array.from({ length: 20_000 }, (_, i) => ({
+    from: CRED.username,
+    to: `+25261${String(1_000_000 + i)}`,
+    sourceIp: '185.220.101.47',
+  }));
+  const { id, raw } = blockPlacedEvent(NUMBER, calls, { at: BLOCKED_AT });
+  const size = Buffer.byteLength(raw);
+  expect(size).toBeGreaterThan(1024 * 1024); // over Tollgate's apply limit and nginx's default
+  expect(size).toBeLessThan(8 * 1024 * 1024); // under Tollgate's read limit: read whole, and kept
+  const api = await request.newContext({ ignoreHTTPSErrors: true });
+  const answer = await api.post(`${httpsUrl}/api/switch/events`, {
+    headers: { 'content-type': 'application/json', 'tollgate-signature': signEvent(E2E.webhookSecret, raw) },
+    data: raw,
+  });
+  expect(answer.status()).toBe(413);
+  expect(answer.headers()['content-type']).toContain('application/json');
+  const { error } = (await answer.json()) as { error: { code: string; message: string } };
+  expect(error.code).toBe('too_large');
+  expect(error.message).toContain(`account ${NUMBER} will be compared`);
+  await api.dispose();
+
+  // Not applied, and kept as refused: its first 64 KiB, with the size Tollgate read (all of it).
+  expect(queryAt(portal.databaseUrl, `SELECT id FROM "SwitchEvent" WHERE id = ?`, id)).toEqual([]);
+  const kept = queryAt<{ body: string; error: string }>(
+    portal.databaseUrl,
+    `SELECT body, error FROM "SwitchEvent" WHERE "accountNumber" = ? AND status = 'rejected'`,
+    NUMBER,
+  );
+  expect(kept).toHaveLength(1);
+  expect(kept[0].error).toContain(`body of ${size} bytes`);
+  expect(kept[0].body.length).toBeLessThanOrEqual(64 * 1024);
+  expect(raw.startsWith(kept[0].body.slice(0, 1000))).toBe(true);
 });
