@@ -44,8 +44,12 @@ let httpsUrl = '';
  * after its certificate are the doc's, port aside: tests/unit/nginx-block.test.ts holds them equal.
  */
 function nginxConf(port: number, upstream: number) {
+  // Started as root, nginx runs its workers as `nobody`, who cannot reach DIR when the checkout sits in
+  // a mode-700 directory (`mktemp -d`): a body too large for memory, written to client_body_temp_path,
+  // was answered 500 (CI187). The workers run as the user who runs the tests instead.
+  const user = process.getuid?.() === 0 ? 'user root;\n' : '';
   return `daemon off;
-worker_processes 1;
+${user}worker_processes 1;
 pid ${DIR}/nginx.pid;
 error_log ${DIR}/nginx-error.log warn;
 events { worker_connections 256; }

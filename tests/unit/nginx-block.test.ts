@@ -57,7 +57,7 @@ describe('the nginx block of the docs', () => {
 
   it('is the server block e2e/18-behind-tls.spec.ts runs, port aside', () => {
     const source = read('e2e/18-behind-tls.spec.ts');
-    const template = /function nginxConf\([^)]*\) \{\n {2}return `([\s\S]*?)`;\n\}/.exec(source);
+    const template = /function nginxConf\([^)]*\) \{\n[\s\S]*?\n {2}return `([\s\S]*?)`;\n\}/.exec(source);
     expect(template).not.toBeNull();
     const e2e = directives(template![1]);
     const inner = directives(docBlock)
