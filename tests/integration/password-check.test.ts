@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { LIMITS } from '@/lib/server/rate-limit';
-import { checkPassword } from '@/lib/passwords/check';
+import { checkPassword, MAX_IN_FLIGHT } from '@/lib/passwords/check';
 import { generatePassword } from '@/lib/passwords/generate';
 import { contextWords } from '@/lib/passwords/words';
 import { assessPassword, MAX_LENGTH } from '@/lib/passwords/strength';
@@ -94,6 +94,29 @@ describe.each(dialects())('password checks off the request thread, %s', (dialect
     for (let retry = 0; retry < 3 && r.ok; retry++) r = await checkPassword(WORST_CASE, SIP, who(), 1);
     expect(r).toMatchObject({ ok: false, kind: 'timeout' });
     expect(await checkPassword('Kettle-Harbor-91', SIP, who())).toMatchObject({ ok: true });
+  });
+
+  // The review of 263291b: piscina's maxQueue never refused a check (it does not count tasks carrying an
+  // abort signal, and every check carries one). The checks in flight are counted on the pool.
+  it('refuses a check at once while MAX_IN_FLIGHT checks are in flight, and counts each back out', async () => {
+    const g = globalThis as { __tollgatePasswordPool?: Record<symbol, number | undefined> };
+    const IN_FLIGHT = Symbol.for('tollgate.passwordChecksInFlight');
+    await checkPassword('Kettle-Harbor-91', SIP, who(), PATIENT_MS);
+    const pool = g.__tollgatePasswordPool!;
+    expect(pool[IN_FLIGHT]).toBe(0);
+    pool[IN_FLIGHT] = MAX_IN_FLIGHT;
+    expect(await checkPassword('Kettle-Harbor-91', SIP, who(), PATIENT_MS)).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+    });
+    expect(pool[IN_FLIGHT]).toBe(MAX_IN_FLIGHT);
+    pool[IN_FLIGHT] = MAX_IN_FLIGHT - 1;
+    expect((await checkPassword('Kettle-Harbor-91', SIP, who(), PATIENT_MS)).ok).toBe(true);
+    expect(pool[IN_FLIGHT]).toBe(MAX_IN_FLIGHT - 1);
+    pool[IN_FLIGHT] = 0;
+    // A check stopped at its deadline is counted out too.
+    expect(await checkPassword(WORST_CASE, SIP, who(), 1)).toMatchObject({ ok: false, kind: 'timeout' });
+    expect(pool[IN_FLIGHT]).toBe(0);
   });
 
   // Review 12: a second copy of the module (another server bundle, a test file's fresh module
