@@ -34,7 +34,7 @@ import { canonicalTimeZone } from '@/lib/time/format';
 import os from 'node:os';
 import { hasControlCharacter } from '@/lib/server/control-characters';
 import { lockAccount, lockUser } from '@/lib/server/db/lock';
-import type { SwitchClient } from '@/lib/switch/client';
+import { switchPaths, type SwitchClient } from '@/lib/switch/client';
 import type { SwitchFailure } from '@/lib/switch/result';
 import { isPublishedDemoPassword } from '@/lib/demo/published';
 import { noticeNewMember } from '@/lib/blocks/lifecycle';
@@ -297,7 +297,7 @@ export async function createAccount(
   const state = onSwitch ? await onSwitch.client.getAccount(a.number) : null;
   const missed =
     onSwitch && state && !state.ok
-      ? switchLookupWarning(state, onSwitch, `/v1/accounts/${a.number}`, {
+      ? switchLookupWarning(state, onSwitch, switchPaths.account(a.number), {
           what: 'account',
           name: a.number,
           unknownCodes: ['account_not_found'],
@@ -382,23 +382,18 @@ export async function addSipCredential(
   const answer = onSwitch ? await onSwitch.client.getRegistrations(c.username) : null;
   const missed =
     onSwitch && answer && !answer.ok
-      ? switchLookupWarning(
-          answer,
-          onSwitch,
-          `/v1/sip-credentials/${encodeURIComponent(c.username)}/registrations`,
-          {
-            what: 'SIP username',
-            name: c.username,
-            unknownCodes: ['credential_not_found', 'sip_credential_not_found'],
-            check: 'the username',
-            notFound:
-              "the switch refuses a password reset for a username it does not know, so the customer's reset " +
-              'page could not set this one (pass --offline when the switch learns it later)',
-            noAnswer:
-              'nothing compares it with the switch later: make sure the switch knows it, or the customer cannot ' +
-              'reset its password from the portal',
-          },
-        )
+      ? switchLookupWarning(answer, onSwitch, switchPaths.registrations(c.username), {
+          what: 'SIP username',
+          name: c.username,
+          unknownCodes: ['credential_not_found', 'sip_credential_not_found'],
+          check: 'the username',
+          notFound:
+            "the switch refuses a password reset for a username it does not know, so the customer's reset " +
+            'page could not set this one (pass --offline when the switch learns it later)',
+          noAnswer:
+            'nothing compares it with the switch later: make sure the switch knows it, or the customer cannot ' +
+            'reset its password from the portal',
+        })
       : undefined;
   const said: CredentialOnSwitch = answer?.ok ? 'known' : (missed?.said ?? 'not_asked');
   // A new identity that can place calls on the account: who added it and when must be on record.

@@ -63,6 +63,18 @@ export type SwitchClient = {
 
 const defaultLog = (e: SwitchLogEntry) => log().warn({ switchCall: e }, 'switch call failed');
 
+/**
+ * The switch API's paths of the calls this client makes (docs/switch-api.md part 1), relative to
+ * SWITCH_API_URL: the one place they are written, for the client and for the operator commands'
+ * warnings, which name the URL they asked (lib/accounts/commands.ts). A SIP username is URL-encoded.
+ */
+export const switchPaths = {
+  account: (accountNumber: string) => `/v1/accounts/${accountNumber}`,
+  internationalCalling: (accountNumber: string) => `/v1/accounts/${accountNumber}/international-calling`,
+  sipPassword: (username: string) => `/v1/sip-credentials/${encodeURIComponent(username)}/password`,
+  registrations: (username: string) => `/v1/sip-credentials/${encodeURIComponent(username)}/registrations`,
+};
+
 export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
   if (!isHttpBaseUrl(options.baseUrl))
     throw new Error('Switch client: baseUrl must be an http(s) URL with a host, no query or fragment');
@@ -85,7 +97,7 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
       if (!accountNumberSchema.safeParse(accountNumber).success) return invalidArgument('account number');
       const res = await send(cfg, {
         method: 'GET',
-        path: `/v1/accounts/${accountNumber}`,
+        path: switchPaths.account(accountNumber),
         signal: opts?.signal,
         check: accountCheck(accountNumber),
       });
@@ -97,7 +109,7 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
       const body = { state: change.state, reason: change.reason, actor: switchActor(change.actor) };
       const res = await send(cfg, {
         method: 'PUT',
-        path: `/v1/accounts/${accountNumber}/international-calling`,
+        path: switchPaths.internationalCalling(accountNumber),
         body,
         idempotencyKey,
         signal: opts?.signal,
@@ -110,7 +122,7 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
       if (!sipUsernameSchema.safeParse(username).success) return invalidArgument('SIP username');
       const res = await send(cfg, {
         method: 'PUT',
-        path: `/v1/sip-credentials/${encodeURIComponent(username)}/password`,
+        path: switchPaths.sipPassword(username),
         body: { password },
         idempotencyKey,
         secrets: [password],
@@ -122,7 +134,7 @@ export function createSwitchClient(options: SwitchClientOptions): SwitchClient {
       if (!sipUsernameSchema.safeParse(username).success) return invalidArgument('SIP username');
       const res = await send(cfg, {
         method: 'GET',
-        path: `/v1/sip-credentials/${encodeURIComponent(username)}/registrations`,
+        path: switchPaths.registrations(username),
         signal: opts?.signal,
         check: (json) => (readRegistrations(json) ? null : 'registrations'),
       });
