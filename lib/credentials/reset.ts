@@ -113,19 +113,21 @@ export async function resetSipPassword(
       });
       if (moved.count !== 1) return;
       // A change with no answer may be in force on the switch: it is audited as unconfirmed, the name
-      // the recovery after a restart also uses, never as failed (CONTRACTS §3), and the members are told.
+      // the recovery after a restart also uses, never as failed (CONTRACTS §3), and the members are
+      // told (the row says whether they were: `alert`).
+      const alert =
+        status === 'unknown' ? await alertUnconfirmed(tx, cred.accountId, change, user.email) : undefined;
       await audit(
         {
           action: status === 'failed' ? 'sip_password.change_failed' : 'sip_password.change_unknown',
           actor: user,
           accountId: cred.accountId,
           target: { type: 'sip_credential', id: cred.id },
-          detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status },
+          detail: { username: cred.username, switch: res.kind, code: res.code, outcome: status, alert },
           meta,
         },
         tx,
       );
-      if (status === 'unknown') await alertUnconfirmed(tx, cred.accountId, change, user.email);
     });
     // No answer (a timeout, a 5xx, a garbled 200): the switch may have applied it, and only a new
     // password settles which one is in force, as the reset page then says (unsettledChange).
@@ -377,15 +379,17 @@ const stuckMs = () => Math.max(2 * 60_000, inFlightMs());
  * this one: a customer who set the password again after a restart, before the recovery settled this
  * one): that password is in force, its own alert went, and "may have changed… set it again" would be
  * false (lib/mail/render.ts unconfirmedChange, the same rule the renderer applies to an alert queued
- * before that confirmation). `by`: the address of who made it (null when not known).
+ * before that confirmation). `by`: the address of who made it (null when not known). Returns
+ * `queued`, or why nothing was (unconfirmedChange's answer: `overtaken`, …), for the audit row.
  */
 async function alertUnconfirmed(
   tx: Tx,
   accountId: string,
   change: { id: string; credentialId: string; createdAt: Date; ip: string | null },
   by: string | null,
-) {
-  if ((await unconfirmedChange(change.id, tx)) !== 'unconfirmed') return;
+): Promise<'queued' | 'confirmed_since' | 'refused_since' | 'overtaken'> {
+  const now = await unconfirmedChange(change.id, tx);
+  if (now !== 'unconfirmed') return now;
   await queueMailToMembers(tx, accountId, 'sip_password_changed', {
     credentialId: change.credentialId,
     changedAt: change.createdAt.toISOString(),
@@ -393,6 +397,7 @@ async function alertUnconfirmed(
     by,
     unconfirmedChangeId: change.id,
   });
+  return 'queued';
 }
 
 /**
@@ -424,18 +429,18 @@ export async function recoverPasswordChanges(now = sharedNow()): Promise<number>
         },
       });
       if (moved.count !== 1) return;
+      const who = await tx.user.findUnique({ where: { id: c.userId }, select: { email: true } });
+      const alert = await alertUnconfirmed(tx, c.credential.accountId, c, who?.email ?? null);
       await audit(
         {
           action: 'sip_password.change_unknown',
           accountId: c.credential.accountId,
           target: { type: 'sip_credential', id: c.credentialId },
-          detail: { username: c.credential.username, changeId: c.id },
+          detail: { username: c.credential.username, changeId: c.id, alert },
           meta: { ip: c.ip, userAgent: c.userAgent },
         },
         tx,
       );
-      const who = await tx.user.findUnique({ where: { id: c.userId }, select: { email: true } });
-      await alertUnconfirmed(tx, c.credential.accountId, c, who?.email ?? null);
     });
   }
   return stuck.length;

@@ -76,6 +76,7 @@ const FIELDS: Record<string, Spec> = {
   switch: f('switchAnswer', 'switchError'),
   code: f('switchCode', 'code'),
   outcome: f('outcome', 'term:audit.term.outcome'),
+  alert: f('membersAlerted', 'term:audit.term.alert'),
   by: f('limit', TERM.limit),
   otherSessionsEnded: f('otherSessionsEnded', 'count'),
   sessions: f('sessionsEnded', 'count'),

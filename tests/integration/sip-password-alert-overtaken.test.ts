@@ -85,12 +85,12 @@ describe.each(dialects())('a "may have changed" alert overtaken by a newer passw
     expect(await getDb().sipPasswordChange.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({
       status: 'unknown',
     });
-    // A is still audited as unconfirmed: what became of it is not known; only the alert is false.
-    expect(
-      await getDb().auditLog.count({
-        where: { action: 'sip_password.change_unknown', detail: { contains: a.id } },
-      }),
-    ).toBe(1);
+    // A is still audited as unconfirmed: what became of it is not known; only the alert is false,
+    // and the row says it was not sent, and why.
+    const rows = await getDb().auditLog.findMany({
+      where: { action: 'sip_password.change_unknown', detail: { contains: a.id } },
+    });
+    expect(rows.map((r) => JSON.parse(r.detail ?? '{}').alert)).toEqual(['overtaken']);
     expect(await maybeAlertsOf(a.id)).toEqual([]);
 
     expect(await mail.deliver()).toBe(2);
@@ -103,6 +103,10 @@ describe.each(dialects())('a "may have changed" alert overtaken by a newer passw
     const a = await change(cred, users[0].id, 5);
     await recoverPasswordChanges();
     expect((await maybeAlertsOf(a.id)).map((m) => m.to).sort()).toEqual([...emails].sort());
+    const rows = await getDb().auditLog.findMany({
+      where: { action: 'sip_password.change_unknown', detail: { contains: a.id } },
+    });
+    expect(rows.map((r) => JSON.parse(r.detail ?? '{}').alert)).toEqual(['queued']);
 
     const b = await resetSipPassword(asCustomer(users[1]), cred.id, strong(), meta);
     expect(b).toMatchObject({ ok: true, data: { recorded: true } });
@@ -141,6 +145,10 @@ describe.each(dialects())('a "may have changed" alert overtaken by a newer passw
     await change(cred, users[0].id, 3, { status: 'unknown' });
     await recoverPasswordChanges();
     expect((await maybeAlertsOf(a.id)).map((m) => m.to).sort()).toEqual([...emails].sort());
+    const rows = await getDb().auditLog.findMany({
+      where: { action: 'sip_password.change_unknown', detail: { contains: a.id } },
+    });
+    expect(rows.map((r) => JSON.parse(r.detail ?? '{}').alert)).toEqual(['queued']);
     expect(await mail.deliver()).toBe(2);
     for (const email of emails)
       expect(mail.smtp.to(email).map((m) => m.subject)).toEqual([expect.stringMatching(MAYBE)]);

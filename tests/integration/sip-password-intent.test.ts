@@ -291,9 +291,11 @@ describe.each(dialects())('SIP password intent on %s', (dialect) => {
     // The audit log says what is known: unconfirmed (it may be in force), not failed.
     const audited = await getDb().auditLog.findMany({
       where: { targetId: cred.id },
-      select: { action: true },
+      select: { action: true, detail: true },
     });
     expect(audited.map((a) => a.action)).toEqual(['sip_password.change_unknown']);
+    // …and says the members were alerted that it may have changed.
+    expect(JSON.parse(audited[0].detail ?? '{}')).toMatchObject({ outcome: 'unknown', alert: 'queued' });
     // A change the switch refuses changed nothing: the first may still be in force, and the reset page
     // and the dashboard keep saying so (review, session 33).
     await sim.control('PUT', `/_sim/faults/${cred.username}`, { failNext: 1, failStatus: 409 });

@@ -148,8 +148,9 @@ function sampleFor(action: string, key: string): unknown {
 describe('the writers of the audit log', () => {
   it('are found in the source, with the fields they store', () => {
     // The scan reads every kind of writer: audit(), done()'s audit, a helper, the CLI, a typed parameter.
+    // (`alert` is written with `change_unknown` by the same call, left out of a refusal's row.)
     expect(written.get('sip_password.change_failed')).toEqual(
-      new Set(['username', 'switch', 'code', 'outcome']),
+      new Set(['username', 'switch', 'code', 'outcome', 'alert']),
     );
     expect(written.get('request.approved')).toContain('attestedCallback');
     expect(written.get('allowance.approved')).toContain('attestedCallback');
@@ -341,6 +342,11 @@ describe('the detail list', () => {
     }
     expect(text(html('sip_password.change_unknown', { switch: 'unavailable', outcome: 'unknown' }))).toBe(
       '|Respuesta del switch|el switch no estaba disponible|Resultado|sin confirmar por el switch|',
+    );
+    expect(
+      text(html('sip_password.change_unknown', { outcome: 'unknown', alert: 'overtaken' }, 'en', 'en-US')),
+    ).toBe(
+      '|Outcome|not confirmed by the switch|Members alerted|no: a newer password the switch confirmed is in force|',
     );
     expect(text(html('staff_user.role_changed', { from: 'agent', to: 'admin' }))).toBe(
       '|Antes|agente de soporte|Después|administrador|',
