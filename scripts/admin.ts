@@ -20,9 +20,10 @@ const USAGE = `usage: npm run admin -- <command>
   reset-second-factor --email E --reason "…"   (a lost authenticator and recovery codes, once support
     knows who asks: removes them, ends the login's sessions and links; the password stays; the reason,
     5 to 500 characters, is kept in the audit log)
-  set-password --email E   (a login's portal password: on stdin, or at a terminal typed twice and not
-    shown; ends the login's sessions and links, mails its owner; for a login npm start refuses because
-    it accepts the password the README publishes for a demo login)
+  set-password --email E [--reason "…"]   (a login's portal password: on stdin, or at a terminal typed
+    twice and not shown; ends the login's sessions and links, mails its owner that an operator set it;
+    for a login npm start refuses because it accepts the password the README publishes for a demo
+    login; a reason, 5 to 500 characters, is kept in the audit log, not mailed)
   reseal-secrets   (after rotating AUTH_SECRET with AUTH_SECRET_PREVIOUS set: see docs/operations.md)`;
 
 const HELP = new Set(['help', '--help', '-h']);
@@ -170,7 +171,11 @@ async function main(argv: string[]): Promise<number> {
       const minScore = envVar('PASSWORD_MIN_SCORE');
       const r = await setPassword(
         db,
-        { email: values.email, password: await readPassword(undefined, undefined, 'nothing was changed') },
+        {
+          email: values.email,
+          reason: values.reason,
+          password: await readPassword(undefined, undefined, 'nothing was changed'),
+        },
         minScore,
       );
       console.log(`set the password of ${r.email}; ${r.sessionsEnded} session(s) ended`);

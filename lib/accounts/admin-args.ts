@@ -11,7 +11,7 @@ export const ADMIN_OPTIONS = {
   'add-member': ['email', 'account'],
   'remove-member': ['email', 'account'],
   'reset-second-factor': ['email', 'reason'],
-  'set-password': ['email'],
+  'set-password': ['email', 'reason'],
   'reseal-secrets': [],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -63,9 +63,10 @@ const email = emailSchema({
 });
 
 /**
- * Why an operator changes a login's security state (`--reason`): required, as the staff web's forms
- * require theirs (lib/staff/users.ts, lib/staff/customer-logins.ts: trimmed, 5 to 500 characters),
- * and kept in the audit row's detail as `reason`, where the web keeps it.
+ * Why an operator changes a login's security state (`--reason`): trimmed, 5 to 500 characters, as the
+ * staff web's forms take theirs (lib/staff/users.ts, lib/staff/customer-logins.ts), and kept in the
+ * audit row's detail as `reason`, where the web keeps it. Required by reset-second-factor; optional
+ * for set-password (`.optional()`: when given, the same rule and words).
  */
 const REASON_HINT = 'say why, e.g. --reason "Caller verified by a callback to the number on file"';
 const reason = z
@@ -585,26 +586,31 @@ export async function resetSecondFactor(db: Db, raw: { email?: string; reason?: 
 /**
  * set-password: gives login `email` (any role) the portal password `password` (newPassword: one line,
  * no control character), judged as create-user judges one (judgedPassword: at least `minScore`, 0–4,
- * PASSWORD_MIN_SCORE, and none the README publishes for a demo login). Under the login's row lock
- * (lockUser, docs/architecture.md "Lock order"), in one transaction: the new argon2id hash, every
- * session of the login ended and its sign-in links revoked (revokeSignInLinks), audited as
- * password.changed (actor `operator-cli`; the address, sessions ended, links revoked, and who ran it),
- * and the owner mailed the security change `password_changed`, with no address (the operator's is
- * not theirs). Its second factor, role, memberships and disabled flag stay as they are.
+ * PASSWORD_MIN_SCORE, and none the README publishes for a demo login). `reason` (`--reason`) is
+ * optional: when given, why, trimmed, 5 to 500 characters (reset-second-factor's rule and words).
+ * Under the login's row lock (lockUser, docs/architecture.md "Lock order"), in one transaction: the
+ * new argon2id hash, every session of the login ended and its sign-in links revoked
+ * (revokeSignInLinks), audited as password.changed (actor `operator-cli`; the address, the reason
+ * when given, sessions ended, links revoked, and who ran it), and the owner mailed the security change
+ * `password_set_by_operator` (an operator set it: get the new one from your provider's support), with
+ * no address (the operator's is not theirs) and no reason (the audit log's, not the mailbox's). Before
+ * 2026-12-06 the owner was mailed `password_changed`, worded for a change they made themselves ("if it
+ * was not you, someone else signed in to your login"). Its second factor, role, memberships and
+ * disabled flag stay as they are.
  *
  * Why (2026-12-06): `npm start` refuses a database where a demo login (CONTRACTS §5) accepts its
  * published password (lib/demo/published.ts), and an operator who had made `sam@tollgate.example`
  * with `demo-sam-2026` in their own database had no way but SQL to change it: no operator command set
  * a password, and the staff console cannot be reached while `npm start` refuses to serve.
- * Throws CommandError, having written nothing, for an address with no login or a refused password.
- * Returns the login's address and how many sessions ended.
+ * Throws CommandError, having written nothing, for an address with no login, a refused password or a
+ * reason given outside 5 to 500 characters. Returns the login's address and how many sessions ended.
  */
 export async function setPassword(
   db: Db,
-  raw: { email?: string; password?: string },
+  raw: { email?: string; password?: string; reason?: string },
   minScore = 3,
 ): Promise<{ email: string; sessionsEnded: number }> {
-  const p = parse(z.object({ email, password: newPassword }), raw);
+  const p = parse(z.object({ email, password: newPassword, reason: reason.optional() }), raw);
   const user = await db.user.findUnique({ where: { email: p.email }, select: { id: true, name: true } });
   if (!user) throw new CommandError(`no user ${p.email}`);
   const passwordHash = await hashPassword(judgedPassword(p.password, [p.email, user.name ?? ''], minScore));
@@ -618,9 +624,9 @@ export async function setPassword(
     await operatorAudit(tx, {
       action: 'password.changed',
       target: { type: 'user', id: locked.id },
-      detail: { email: locked.email, sessionsEnded, linksRevoked },
+      detail: { email: locked.email, reason: p.reason, sessionsEnded, linksRevoked },
     });
-    await queueSecurityChange(tx, locked, 'password_changed', null);
+    await queueSecurityChange(tx, locked, 'password_set_by_operator', null);
     return { email: locked.email, sessionsEnded };
   });
 }

@@ -135,7 +135,7 @@ export const LANES: Record<MailTemplate, { lane: Lane; why: string }> = {
   },
   security_change: {
     lane: 'bulk',
-    why: "An alert about a change already made (from the login's own session, or a reset by support); nobody waits for it on a page.",
+    why: "An alert about a change already made (from the login's own session, a reset by support or an operator, or a password an operator set); nobody waits for it on a page.",
   },
   login_enabled: {
     lane: 'bulk',

@@ -22,8 +22,10 @@ const iso = z.iso.datetime({ offset: true });
  * or with the operator CLI (`mfa_reset_by_operator`, lib/accounts/commands.ts resetSecondFactor, the
  * password kept). Someone holding a leaked password who talks support into a reset then signs in with
  * the password alone; the owner must hear of it (OWASP ASVS 4.0 V2.5.5: the user is notified when an
- * authentication factor is changed or replaced). Who is in the kind: the render passes the template
- * only the fields below.
+ * authentication factor is changed or replaced). And a portal password set by an operator with the
+ * CLI (`password_set_by_operator`, lib/accounts/commands.ts setPassword; before, it was mailed as
+ * `password_changed`, which told an owner who had done nothing "if it was not you, someone else signed
+ * in to your login"). Who is in the kind: the render passes the template only the fields below.
  */
 export const SECURITY_CHANGES = [
   'mfa_enrolled',
@@ -32,6 +34,7 @@ export const SECURITY_CHANGES = [
   'recovery_codes_replaced',
   'mfa_reset_by_support',
   'mfa_reset_by_operator',
+  'password_set_by_operator',
 ] as const;
 export type SecurityChange = (typeof SECURITY_CHANGES)[number];
 
@@ -114,7 +117,8 @@ export const MAIL_PAYLOADS = {
   /**
    * A change to how a login signs in (lib/mail/templates/security-change.ts): which, when, and the
    * client address it came from; made from its own session, or a reset by support or an operator
-   * (`mfa_reset_by_*`, whose `ip` is null: a staff member's address is not the owner's business).
+   * (`mfa_reset_by_*`) or a password set by an operator (`password_set_by_operator`), whose `ip` is
+   * null: a staff member's or operator's address is not the owner's business.
    */
   security_change: z.object({
     userId: id,

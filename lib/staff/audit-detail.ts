@@ -174,8 +174,10 @@ const ACTION_FIELDS: Partial<Record<AuditAction, Record<string, Spec>>> = {
   'staff_user.disabled': { reason: f('grantReason', 'text') },
   'staff_user.enabled': { reason: f('grantReason', 'text') },
   'staff_user.second_factor_reset': { reason: f('grantReason', 'text') },
-  // The operator's reason for a reset with the CLI (lib/accounts/commands.ts), since 2026-12-06.
+  // The operator's reason for a reset, or a password set, with the CLI (lib/accounts/commands.ts);
+  // since 2026-12-06.
   'user.second_factor_reset': { reason: f('grantReason', 'text') },
+  'password.changed': { reason: f('grantReason', 'text') },
   // The block reasons that needed a person before and after an admin's change (lib/policy/change.ts).
   'policy.changed': { before: f('before', 'reasons'), after: f('after', 'reasons') },
   // Takes and take-overs of unblock and allowance requests (TAKEN, TAKEN_OVER above).

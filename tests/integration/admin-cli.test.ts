@@ -408,7 +408,7 @@ describe('the operator CLI as a process: members, the switch, the password', () 
     expect(help.out).toContain(
       'add-sip-credential --account ACC-1001 --username acme-reception [--label "Reception desk"] [--offline]',
     );
-    expect(help.out).toMatch(/^ {2}set-password --email E /m);
+    expect(help.out).toMatch(/^ {2}set-password --email E \[--reason "…"\] /m);
   }, 60_000);
 
   it('set-password: from a pipe or typed twice at a terminal; refused for a published demo password, a typo, no login', async () => {
@@ -457,5 +457,46 @@ describe('the operator CLI as a process: members, the switch, the password', () 
     expect(await getDb().auditLog.count({ where: { action: 'password.changed', targetId: user.id } })).toBe(
       2,
     );
+  }, 60_000);
+
+  it('set-password --reason: kept in the audit row; a too-short one refused, reset-second-factor’s words, nothing changed', async () => {
+    const email = 'reasoned@pier.example';
+    expect(
+      (await runAdminAsync(['create-user', '--email', email, '--role', 'customer'], `${PASSWORD}\n`)).code,
+    ).toBe(0);
+    const user = await getDb().user.findUniqueOrThrow({ where: { email } });
+    const next = 'sextant orchard pewter ribbon';
+    expect(await runAdminAsync(['set-password', '--email', email, '--reason', ' ok '], `${next}\n`)).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'error: --reason: at least 5 characters: say why, e.g. --reason "Caller verified by a callback to the ' +
+        'number on file"\n',
+    });
+    expect(await runAdminAsync(['set-password', '--email', email, '--reason'], `${next}\n`)).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^error: Option '--reason <value>' argument missing/),
+    });
+    expect((await getDb().user.findUniqueOrThrow({ where: { email } })).passwordHash).toBe(user.passwordHash);
+    expect(await getDb().auditLog.count({ where: { action: 'password.changed', targetId: user.id } })).toBe(
+      0,
+    );
+    expect(await getDb().mailMessage.count({ where: { to: email, template: 'security_change' } })).toBe(0);
+
+    const reason = 'Owner called from the number on file; password given by phone';
+    expect(await runAdminAsync(['set-password', '--email', email, '--reason', reason], `${next}\n`)).toEqual({
+      code: 0,
+      out: `set the password of ${email}; 0 session(s) ended\n`,
+      err: '',
+    });
+    const row = await getDb().auditLog.findFirstOrThrow({
+      where: { action: 'password.changed', targetId: user.id },
+    });
+    expect(JSON.parse(row.detail!)).toMatchObject({ email, reason });
+    const mail = await getDb().mailMessage.findFirstOrThrow({
+      where: { to: email, template: 'security_change' },
+    });
+    expect(JSON.parse(mail.payload)).toMatchObject({ change: 'password_set_by_operator' });
+    expect(mail.payload).not.toContain('phone');
   }, 60_000);
 });

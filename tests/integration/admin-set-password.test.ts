@@ -5,9 +5,11 @@ import { CommandError, createUser, setPassword } from '@/lib/accounts/commands';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { DEMO_USERS } from '@/lib/demo/data';
 import { publishedDemoLogins, publishedLoginsRefusal } from '@/lib/demo/published';
+import { renderMessage } from '@/lib/mail/render';
 import { getDb } from '@/lib/server/db';
+import { readAuditDetail } from '@/lib/staff/audit-detail';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
-import { makeSession } from '@/tests/helpers/factory';
+import { makeAccount, makeSession } from '@/tests/helpers/factory';
 
 // The operator CLI's set-password (lib/accounts/commands.ts setPassword) and npm start's refusal of
 // a database where a demo login accepts its published password (lib/demo/published.ts). A first
@@ -17,6 +19,13 @@ import { makeSession } from '@/tests/helpers/factory';
 
 const PASSWORD = 'harbour lantern granite violet';
 const SAM = DEMO_USERS.find((u) => u.email === 'sam@tollgate.example')!;
+
+/** The subject and text `row` renders to, or a failure naming why not. */
+async function words(row: Parameters<typeof renderMessage>[0]) {
+  const r = await renderMessage(row, new Date());
+  if (!r.ok) throw new Error(`not rendered: ${JSON.stringify(r)}`);
+  return { subject: r.mail.subject, text: r.mail.text };
+}
 
 /** The CommandError message of `p`, or what it did instead. */
 const refusal = (p: Promise<unknown>) =>
@@ -71,11 +80,103 @@ describe.each(dialects())('set-password, on %s', (dialect) => {
       osUser: os.userInfo().username,
       host: os.hostname(),
     });
-    // Its owner is told, as after a change on the profile; no address (the operator's is not theirs).
-    const mail = await db.mailMessage.findFirstOrThrow({
-      where: { to: SAM.email, template: 'security_change' },
+    // Without --reason the row has none (npm start's refusal and the README name the command without it).
+    expect(JSON.parse(row.detail!)).not.toHaveProperty('reason');
+    // Its owner is told that an operator set it, not "changed… if it was not you, someone signed in"
+    // (before 2026-12-06: `password_changed`, worded for a change they made themselves); no address
+    // (the operator's is not theirs).
+    const mails = await db.mailMessage.findMany({ where: { to: SAM.email, template: 'security_change' } });
+    expect(mails.map((m) => JSON.parse(m.payload))).toEqual([
+      { userId: sam.id, change: 'password_set_by_operator', at: expect.any(String), ip: null },
+    ]);
+    const { subject, text } = await words(mails[0]!);
+    expect(subject).toMatch(/^An operator set a new password for your .*login$/);
+    expect(text).toContain('An operator of the support team set a new password for your login on ');
+    expect(text).toContain(
+      'The old password no longer works, every session of your login was signed out, and the sign-in links emailed to you were cancelled.',
+    );
+    expect(text).toContain("get the new password from your provider's support");
+    expect(text).toContain('If you did not expect this, someone may have asked support for it in your name');
+    expect(text).not.toMatch(/If it was not you|someone else signed in|internet address|operator-cli/);
+  });
+
+  it('--reason is kept in the audit row, not mailed; the owner reads the notice in their language', async () => {
+    const db = getDb();
+    const { users } = await makeAccount({ members: [`lucia-${crypto.randomUUID()}@clinica.example`] });
+    const owner = await db.user.update({
+      where: { id: users[0]!.id },
+      data: { locale: 'es', passwordHash: await hashPassword('an old password of hers 1974') },
     });
-    expect(JSON.parse(mail.payload)).toMatchObject({ userId: sam.id, change: 'password_changed', ip: null });
+    await makeSession(owner.id);
+    const reason = 'Owner locked out; verified by a callback to the number on file';
+    expect(await setPassword(db, { email: owner.email, password: PASSWORD, reason: ` ${reason} ` })).toEqual({
+      email: owner.email,
+      sessionsEnded: 1,
+    });
+    const row = await db.auditLog.findFirstOrThrow({
+      where: { action: 'password.changed', targetId: owner.id },
+    });
+    expect(row.actorEmail).toBe('operator-cli');
+    expect(JSON.parse(row.detail!)).toMatchObject({ email: owner.email, reason, sessionsEnded: 1 });
+    // The audit log shows it as reset-second-factor's: "Reason given", as written (not a block's reason).
+    const shown = readAuditDetail(row.action, row.detail);
+    expect(shown?.kind === 'fields' && shown.fields.find((f) => f.key === 'reason')).toEqual({
+      key: 'reason',
+      label: 'grantReason',
+      value: { kind: 'text', text: reason },
+    });
+    const mails = await db.mailMessage.findMany({ where: { to: owner.email, template: 'security_change' } });
+    expect(mails.map((m) => JSON.parse(m.payload))).toEqual([
+      { userId: owner.id, change: 'password_set_by_operator', at: expect.any(String), ip: null },
+    ]);
+    const { subject, text } = await words(mails[0]!);
+    expect(subject).toMatch(/^Un operador estableció una contraseña nueva para su acceso/);
+    expect(text).toContain(
+      'Un operador del equipo de soporte estableció una contraseña nueva para su acceso el ',
+    );
+    expect(text).toContain('se cerraron todas las sesiones de su acceso y se anularon los enlaces de acceso');
+    expect(text).toContain('pida la contraseña nueva al soporte de su proveedor');
+    expect(text).toContain('Si no lo esperaba, alguien pudo pedirlo a soporte en su nombre');
+    expect(text).not.toContain('callback');
+    expect(text).not.toMatch(/Si no fue usted|dirección de internet/);
+  });
+
+  it('a reason outside 5 to 500 characters is refused with reset-second-factor’s words, and changes nothing', async () => {
+    const db = getDb();
+    const email = `kim-${crypto.randomUUID()}@pier.example`;
+    await createUser(db, { email, role: 'customer', password: PASSWORD });
+    const user = await db.user.findUniqueOrThrow({ where: { email } });
+    await makeSession(user.id);
+    await db.verificationToken.create({
+      data: {
+        identifier: email,
+        token: crypto.randomBytes(16).toString('hex'),
+        expires: new Date(Date.now() + 600_000),
+      },
+    });
+    const audits = () => db.auditLog.count({ where: { action: 'password.changed', targetId: user.id } });
+    const mails = () => db.mailMessage.count({ where: { to: email, template: 'security_change' } });
+    const next = 'sextant orchard pewter ribbon';
+    expect(await refusal(setPassword(db, { email, password: next, reason: ' ok ' }))).toBe(
+      '--reason: at least 5 characters: say why, e.g. --reason "Caller verified by a callback to the number on file"',
+    );
+    expect(await refusal(setPassword(db, { email, password: next, reason: '' }))).toMatch(
+      /^--reason: at least 5 characters/,
+    );
+    expect(await refusal(setPassword(db, { email, password: next, reason: 'x'.repeat(501) }))).toBe(
+      '--reason: at most 500 characters',
+    );
+    const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after.passwordHash).toBe(user.passwordHash);
+    expect(after.linksRevokedAt).toEqual(user.linksRevokedAt);
+    expect(await db.session.count({ where: { userId: user.id } })).toBe(1);
+    expect(await db.verificationToken.count({ where: { identifier: email } })).toBe(1);
+    expect(await mails()).toBe(0);
+    expect(await audits()).toBe(0);
+    // 500 characters is still a reason.
+    await setPassword(db, { email, password: next, reason: 'y'.repeat(500) });
+    expect(await audits()).toBe(1);
+    expect(await mails()).toBe(1);
   });
 
   it('refuses, changing nothing: a published demo password, a weak one, two lines, an address with no login', async () => {

@@ -562,3 +562,57 @@ describe('a second factor reset by someone else says who did it, when, and to co
     expect(es.text).toContain('Si usted lo pidió a soporte, inicie sesión con su contraseña');
   });
 });
+
+// A password the operator set with `set-password` was mailed as `password_changed` (till 2026-12-06):
+// "if it was not you, someone else signed in to your login", to an owner who had done nothing and
+// needed the new password from their provider. It is a security change of its own.
+describe('a password an operator set says who set it, when, what ended, where the new one comes from', () => {
+  const recipient = { name: 'Dana', email: 'dana@acme.example' };
+  const at = new Date('2026-12-05T15:30:00Z');
+  const inLocale = (locale: Locale) => ({ ...ctx('Europe/Madrid'), t: mailTranslator(locale), locale });
+  const set = (locale: Locale, provider: string | null = 'Example Voice') =>
+    securityChange(
+      { recipient, change: 'password_set_by_operator', at, ip: null },
+      { ...inLocale(locale), provider },
+    );
+
+  it('in English: the operator, the date in the reader’s zone, sessions and links ended, ask support', () => {
+    const en = set('en');
+    expect(en.subject).toBe('An operator set a new password for your Example Voice login');
+    expect(set('en', null).subject).toBe('An operator set a new password for your login');
+    for (const body of [en.text, en.html]) {
+      expect(body).toContain(
+        'An operator of the support team set a new password for your login on Dec 5, 2026, 4:30 PM GMT+1.',
+      );
+      expect(body).toContain('every session of your login was signed out');
+      expect(body).toContain('the sign-in links emailed to you were cancelled');
+    }
+    expect(en.text).toContain(
+      "If you expected this, get the new password from your provider's support and sign in with it;",
+    );
+    expect(en.text).toContain('“Email me a sign-in link” on the sign-in page also gets you in.');
+    expect(en.text).toContain(
+      'If you did not expect this, someone may have asked support for it in your name: contact +1 212 555 0100 / help@voice.example now.',
+    );
+    // Not the wording of a change the owner made, nor any address, nor a "Forgot password" the portal lacks.
+    expect(en.text).not.toMatch(/If that was you|If it was not you|internet address|Forgot/);
+  });
+
+  it('in Spanish, for Spain and Latin America alike', () => {
+    const es = set('es');
+    expect(es.subject).toBe('Un operador estableció una contraseña nueva para su acceso a Example Voice');
+    expect(set('es', null).subject).toBe('Un operador estableció una contraseña nueva para su acceso');
+    expect(es.text).toContain(
+      'Un operador del equipo de soporte estableció una contraseña nueva para su acceso el 5 dic 2026, 16:30 GMT+1.',
+    );
+    expect(es.text).toContain(
+      'se cerraron todas las sesiones de su acceso y se anularon los enlaces de acceso',
+    );
+    expect(es.text).toContain('Si lo esperaba, pida la contraseña nueva al soporte de su proveedor');
+    expect(es.text).toContain('«Enviarme un enlace de acceso»');
+    expect(es.text).toContain(
+      'Si no lo esperaba, alguien pudo pedirlo a soporte en su nombre: avise a +1 212 555 0100 / help@voice.example de inmediato.',
+    );
+    expect(es.text).not.toMatch(/Si fue usted|Si no fue usted|dirección de internet/);
+  });
+});

@@ -24,13 +24,20 @@ export type SecurityChangeData = {
  * password would talk support into (OWASP ASVS 4.0 V2.5.5). These say who (support or an operator,
  * never a staff member's name or address: `ip` is null), when, and "if you did not ask for this,
  * contact support now"; their "if it was you" line is their own, as the owner did not make the change.
+ * A portal password set by an operator with the CLI (`password_set_by_operator`, since 2026-12-06;
+ * before, it was mailed as `password_changed`, "if it was not you, someone else signed in to your
+ * login") has its own lines too: who and when, that the old password no longer works and the sessions
+ * and sign-in links ended, that the new one comes from the provider's support, and "if you did not
+ * expect this, contact support now".
  */
 export function securityChange(d: SecurityChangeData, ctx: MailContext) {
   const { t } = ctx;
   const k = `mail.securityChange.${d.change}` as const;
-  // A reset was made by someone else: "if that was you, nothing to do" would not fit.
+  // A reset or a password set by someone else: "if that was you, nothing to do" would not fit.
   const ifYou =
-    d.change === 'mfa_reset_by_support' || d.change === 'mfa_reset_by_operator'
+    d.change === 'mfa_reset_by_support' ||
+    d.change === 'mfa_reset_by_operator' ||
+    d.change === 'password_set_by_operator'
       ? t(`mail.securityChange.${d.change}.ifYou`)
       : t('mail.securityChange.ifYou');
   return renderMail(
