@@ -27,6 +27,9 @@ export type AskAgain = 'here' | 'elsewhere' | 'none';
  * one in force is still in force (at most until `until`) and being ended; one Tollgate ended (a new
  * block, a lift) is being removed from the switch, not "ended", until the switch confirms it; one
  * given up because the switch never confirmed it (`gaveUp`) is being removed from the switch too.
+ * One of those whose removal the switch refused while still listing it (`stillOnSwitch`) is not
+ * "ended" either: calls there may still go through until `until` (the switch's, as the caller
+ * formatted it), or until the switch drops it when it did not say (`stillOnSwitch.until` null).
  * Server components only (reads the whole catalogue for such a note).
  */
 export function AllowanceStatus({
@@ -36,7 +39,13 @@ export function AllowanceStatus({
   endedAt,
   ask = 'none',
 }: {
-  allowance: { status: string; hours: number; denial: string | null; endingSince?: Date | null };
+  allowance: {
+    status: string;
+    hours: number;
+    denial: string | null;
+    endingSince?: Date | null;
+    stillOnSwitch?: { until: Date | null } | null;
+  };
   country: string;
   until: string;
   endedAt: string;
@@ -52,6 +61,7 @@ export function AllowanceStatus({
         until,
         at: endedAt,
         ask,
+        listed: a.stillOnSwitch?.until ? 'yes' : 'no',
         note: () => <KeptLines text={storedText(all, a.denial)} />,
       })}
     </>
@@ -65,12 +75,22 @@ const ENDED = new Set(['ended', 'endedUnblocked', 'endedRenewed']);
  * The allowance.status.* key for `a`: its status as allowancesForBlockPage gives it, but for one
  * whose end or removal still waits for the switch (`endingSince`): in force (`activeEnding`), ended by
  * Tollgate (`endedEnding`, being removed: never "ended" before the switch confirms it, blocked or
- * not) or given up unanswered (`gaveUpEnding`).
+ * not) or given up unanswered (`gaveUpEnding`); and for one of the last two whose removal the switch
+ * refused and may still have (`stillOnSwitch`): `endedRefused`, `gaveUpRefused`.
  */
-function wordsOf(a: { status: string; endingSince?: Date | null }): string {
+function wordsOf(a: {
+  status: string;
+  endingSince?: Date | null;
+  stillOnSwitch?: { until: Date | null } | null;
+}): string {
+  const ended = ENDED.has(a.status);
+  if (a.stillOnSwitch && !a.endingSince) {
+    if (ended) return 'endedRefused';
+    if (a.status === 'gaveUp') return 'gaveUpRefused';
+  }
   if (!a.endingSince) return a.status;
   if (a.status === 'active') return 'activeEnding';
-  if (ENDED.has(a.status)) return 'endedEnding';
+  if (ended) return 'endedEnding';
   if (a.status === 'gaveUp') return 'gaveUpEnding';
   return a.status;
 }
@@ -108,7 +128,10 @@ export async function BlockAllowances({
   // The countdown's words, formatted in the browser with their plurals (components/allowance/countdown.tsx):
   // the block page's provider sends `unblock` only.
   const countdownMessages = pickMessages(await getMessages(), ['allowance.countdown']);
-  const waiting = list.some((a) => a.status === 'sending' || a.status === 'active' || a.endingSince);
+  // One the switch may still have until a known time reads ended once that passes: watched too.
+  const waiting = list.some(
+    (a) => a.status === 'sending' || a.status === 'active' || a.endingSince || a.stillOnSwitch?.until,
+  );
   // The link below is offered while this block is in force; while it is being lifted, only the
   // account's other block in force (if any) offers it.
   // Asked again where a form takes it: this block in force, else another in force (one only being
@@ -134,7 +157,8 @@ export async function BlockAllowances({
                   <AllowanceStatus
                     allowance={a}
                     country={country}
-                    until={at(a.until)}
+                    // The switch's `until` for one it refused to remove (stillOnSwitch).
+                    until={at(a.stillOnSwitch ? a.stillOnSwitch.until : a.until)}
                     endedAt={at(a.endedAt)}
                     ask={ask}
                   />

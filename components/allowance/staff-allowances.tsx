@@ -30,6 +30,9 @@ const STATUSES = new Set([
 ]);
 // The statuses with words of their own while the switch has not confirmed their DELETE (staffStatusKey).
 const ENDING = new Set(['active', 'ended', 'gaveUp']);
+// The statuses with words of their own while the switch, having refused their DELETE, may still have
+// them (stillOnSwitch, staffStatusKey).
+const REFUSED_REMOVAL = new Set(['ended', 'gaveUp']);
 // Why an allowance ended (DestinationAllowance.endReason): ours are codes; a refusal is the switch's
 // error as stored (lib/switch/error-text.ts), read in the reader's words, and so is the transport
 // error a grant given up kept before `gave_up` was stored (2026-12-06).
@@ -52,15 +55,18 @@ type Facts = {
   until: Date | null;
   endedAt: Date | null;
   endReason: string | null;
-  /** When its removal from the switch was queued, still unconfirmed (endsWaiting), else null. */
+  /** When its removal from the switch was queued, still unconfirmed (endsOnSwitch), else null. */
   endingSince?: Date | null;
+  /** Set when the switch refused its removal and may still have it (allowancesForStaff), else null. */
+  stillOnSwitch?: { until: Date | null } | null;
 };
 
 /**
  * One allowance's history on the staff account page: who asked and why, who decided and their note,
  * until when, when and why it ended; each time as `at` formats it. One Tollgate ended whose removal
  * from the switch is not confirmed yet (`endingSince`) reads "Ending since", not "Ended": the switch
- * may still have it. The customer's reason and the agent's note as they were typed, line breaks kept
+ * may still have it; one whose removal the switch refused while it may still have it (`stillOnSwitch`)
+ * reads "Ended in Tollgate". The customer's reason and the agent's note as they were typed, line breaks kept
  * (KeptLines); a note Tollgate stored (a grant from this page, a request a new block closed) in the
  * reader's words. Server components only (reads the whole catalogue for such a note and for a
  * switch's refusal).
@@ -72,8 +78,8 @@ export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d:
   const reason = () => <KeptLines text={a.reason} />;
   const endReason = (r: string | null) =>
     r && END_REASONS.has(r) ? t(`endReason.${r}`) : r ? switchErrorText(all, r) : '';
-  // Ended in Tollgate, its removal from the switch unconfirmed: not "Ended" yet.
-  const ended = a.endingSince ? 'endingAt' : 'endedAt';
+  // Ended in Tollgate, its removal from the switch unconfirmed or refused: not "Ended" (on the switch).
+  const ended = a.endingSince ? 'endingAt' : a.stillOnSwitch ? 'endedInPortalAt' : 'endedAt';
   return (
     <>
       {a.requestedBy
@@ -102,17 +108,64 @@ export function AllowanceFacts({ allowance: a, at }: { allowance: Facts; at: (d:
  * the switch"). While the DELETE that ends or removes it waits for the switch (`endingSince`): one in
  * force is `activeEnding`, not "In force" alone; one Tollgate ended (a new block, a lift) is
  * `endedEnding` and one given up `gaveUpEnding`, being removed, not "Ended": the switch may still
- * have it. Null for a status the catalogue does not know (the page shows it as stored).
+ * have it. Once the switch has refused that removal and may still have it (`stillOnSwitch`, no DELETE
+ * waiting): `endedRefused`, `gaveUpRefused`. Null for a status the catalogue does not know (the page
+ * shows it as stored).
  */
-export function staffStatusKey(a: { status: string; endingSince: Date | null }): string | null {
+export function staffStatusKey(a: {
+  status: string;
+  endingSince: Date | null;
+  stillOnSwitch?: { until: Date | null } | null;
+}): string | null {
   if (a.endingSince && ENDING.has(a.status)) return `${a.status}Ending`;
+  if (a.stillOnSwitch && REFUSED_REMOVAL.has(a.status)) return `${a.status}Refused`;
   return STATUSES.has(a.status) ? a.status : null;
+}
+
+/**
+ * The line under an allowance whose end the switch refused for good, no end waiting
+ * (allowancesForStaff `endRefused`): one it may still have after Tollgate ended it (`stillOnSwitch`)
+ * says until when (the switch's `until`, or until it drops it) and to have the switch engineers remove
+ * it; one still `active`, that its end was refused and when, the switch's error in the reader's words,
+ * and that "End now" asks again. Null for any other. Times as `at` formats them; `country` as the page
+ * names it. Server components only (reads the whole catalogue for the switch's error).
+ */
+export function EndRefusedLine({
+  allowance: a,
+  country,
+  at,
+}: {
+  allowance: {
+    status: string;
+    stillOnSwitch: { until: Date | null } | null;
+    endRefused: { at: Date; error: string } | null;
+  };
+  country: string;
+  at: (d: Date | null) => string;
+}) {
+  const t = useTranslations('staff.allowances');
+  const all = useTranslations() as unknown as Translate;
+  if (!a.endRefused) return null;
+  const values = { at: at(a.endRefused.at), error: switchErrorText(all, a.endRefused.error) };
+  if (a.stillOnSwitch)
+    return (
+      <>
+        {t('removeRefused', {
+          ...values,
+          country,
+          listed: a.stillOnSwitch.until ? 'yes' : 'no',
+          until: at(a.stillOnSwitch.until),
+        })}
+      </>
+    );
+  return a.status === 'active' ? <>{t('endRefused', values)}</> : null;
 }
 
 /**
  * The staff account page's destination allowances: requests to take and decide (who is calling the
  * customer about each, ClaimCard), allowances in force, a grant form. An allowance whose end is
- * waiting for the switch (`endingSince`) says so and since when, and offers no second "End now".
+ * waiting for the switch (`endingSince`) says so and since when, and offers no second "End now"; one
+ * whose end the switch refused says so (EndRefusedLine), and one still in force offers "End now" again.
  */
 export async function StaffAllowances({
   user,
@@ -160,6 +213,10 @@ export async function StaffAllowances({
                 {a.endingSince ? (
                   <p className="w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
                     {a.status === 'active' ? t('endWaiting', { at: at(a.endingSince) }) : t('removeWaiting')}
+                  </p>
+                ) : a.endRefused && (a.stillOnSwitch || a.status === 'active') ? (
+                  <p className="w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
+                    <EndRefusedLine allowance={a} country={countryName(a.country, locale)} at={at} />
                   </p>
                 ) : null}
                 {a.status === 'requested' && a.callback ? (

@@ -21,7 +21,9 @@ import { NO_CLAIM } from '@/lib/requests/claim-columns';
 // up to ALLOWANCE_GIVE_UP_MS, after which it is given up and listed for staff; an end until the
 // switch answers, listed for staff once past that horizon (giveUpAllowanceOperation).
 // An allowance's end is the switch's: one the switch lists is in force, whatever Tollgate's clock
-// says of its `until` (the switch drops expired ones by itself, CONTRACTS §3).
+// says of its `until` (the switch drops expired ones by itself, CONTRACTS §3). So is the answer to an
+// end the switch refused: the account's GET says whether the allowance is still there
+// (refusedDelete; since 2026-12-06, before which a refused DELETE was only audited).
 
 export const ALLOWANCE_KINDS = ['allowance_put', 'allowance_delete'] as const;
 export type AllowanceOpKind = (typeof ALLOWANCE_KINDS)[number];
@@ -46,6 +48,13 @@ export type AllowanceDeletePayload = {
    * up; giveUpAllowanceOperation); absent before then.
    */
   overdueReportedAt?: string;
+  /**
+   * What the switch's `GET` said of `country` after it refused this DELETE for good (a final 4xx;
+   * refusedDelete): `until`, ISO 8601, as the switch lists it, or null when its answer could not tell
+   * (no `allowances` field, or the GET itself refused). Written with the op's `failed` status; absent
+   * on a DELETE the switch did not refuse, and on one refused before 2026-12-06 (nobody asked).
+   */
+  stillListed?: { until: string | null };
 };
 
 /**
@@ -259,7 +268,8 @@ type Op = { id: string; kind: string; accountNumber: string; idempotencyKey: str
 /**
  * Sends one claimed allowance operation and records a final answer. Returns 'confirmed' or
  * 'refused' when the switch answered, or the failure when it must be retried later (the runner
- * reschedules it with the same key).
+ * reschedules it with the same key). A DELETE the switch refused for good is 'confirmed' only when
+ * the switch's GET shows the allowance gone anyway (refusedDelete).
  */
 export async function sendAllowanceOperation(
   op: Op,
@@ -307,17 +317,122 @@ export async function sendAllowanceOperation(
   const res = await client.deleteDestinationAllowance(op.accountNumber, p.country, op.idempotencyKey);
   if (!res.ok) {
     if (isRetryable(res)) return res;
-    await finish(op, 'failed', `${res.code ?? res.kind}: ${res.message}`);
-    await audit({
-      action: 'allowance.end_refused',
-      accountId: p.accountId,
-      target: { type: 'destination_allowance', id: p.allowanceId },
-      detail: { country: p.country, error: res.message.slice(0, 200) },
-    });
-    return 'refused';
+    return refusedDelete(op, p, `${res.code ?? res.kind}: ${res.message}`, client);
   }
   await endAllowance(p.allowanceId, p.cause ?? 'ended_by_staff', op);
   return 'confirmed';
+}
+
+/**
+ * The switch refused a DELETE for good (`error`, a final 4xx: "nothing changed", docs/switch-api.md),
+ * so whether the allowance is over is asked of the switch's `GET` of the account:
+ * - no final answer (isRetryable): that failure is returned and nothing is recorded; the outbox sends
+ *   the DELETE again later with the same Idempotency-Key (the switch answers its stored refusal) and
+ *   this asks again.
+ * - the switch has no such account (`404`), or lists `allowances` without `country`: it is not on the
+ *   switch, so its end is true. Settled as a confirmed DELETE is (goneFromSwitch): 'confirmed'.
+ * - it lists `country` (with its `until`), or cannot tell (an answer without `allowances`, a GET
+ *   refused): the switch may still let calls there through. Recorded (keptOnSwitch): 'refused'.
+ */
+async function refusedDelete(
+  op: Op,
+  p: AllowanceDeletePayload,
+  error: string,
+  client: SwitchClient,
+): Promise<'confirmed' | 'refused' | SwitchFailure> {
+  const now = await client.getAccount(op.accountNumber);
+  if (!now.ok && isRetryable(now)) return now;
+  if (!now.ok && now.kind !== 'not_found') {
+    await keptOnSwitch(op, p, error, { until: null, switchState: 'unknown' });
+    return 'refused';
+  }
+  const allowances = now.ok ? now.value.allowances : [];
+  const listed = allowances?.find((x) => x.country === p.country);
+  if (allowances && !listed) {
+    await goneFromSwitch(op, p, error, now.ok ? 'not_listed' : 'no_account');
+    return 'confirmed';
+  }
+  await keptOnSwitch(op, p, error, {
+    until: listed ? new Date(listed.until).toISOString() : null,
+    switchState: now.ok ? now.value.internationalCalling : 'unknown',
+  });
+  return 'refused';
+}
+
+/**
+ * A refused DELETE whose allowance the switch does not have (`why`: it does not list it, or has no
+ * such account): the op `done` and, for one still `active`, its end recorded as a confirmed DELETE
+ * records it (endLocked, with the op's cause: emails, `allowance.ended`); one Tollgate already ended
+ * or gave up stays as it is. The refusal is audited anyway (`allowance.end_refused`, with `error` and
+ * `onSwitch`), so staff see what happened. Once (the op must still be pending), under the lock.
+ */
+async function goneFromSwitch(
+  op: Op,
+  p: AllowanceDeletePayload,
+  error: string,
+  why: 'not_listed' | 'no_account',
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await lockAccount(tx, p.accountId);
+    if (!(await finish(op, 'done', null, tx))) return;
+    await audit(
+      {
+        action: 'allowance.end_refused',
+        accountId: p.accountId,
+        target: { type: 'destination_allowance', id: p.allowanceId },
+        detail: { country: p.country, error: error.slice(0, 200), onSwitch: why },
+      },
+      tx,
+    );
+    const a = await tx.destinationAllowance.findUnique({ where: { id: p.allowanceId } });
+    if (a) await endLocked(tx, a, p.cause ?? 'ended_by_staff');
+  });
+}
+
+/**
+ * A refused DELETE whose allowance the switch still lists until `seen.until` (ISO 8601), or may
+ * still have (null: it could not tell): the op `failed` with the switch's `error`, and what the
+ * switch said kept in its payload (`stillListed`), which the pages read (lib/allowances/queries.ts):
+ * one Tollgate ended does not read "Ended" while the switch may let calls through, one in force says
+ * its end was refused. Audited (`allowance.end_refused`: country, error, listedUntil) and the account
+ * listed for staff under "Out of sync with the switch" (action `allowance_end_refused`; switch state
+ * `seen.switchState`, the GET's international calling), so someone has the switch engineers remove it.
+ * Once (the op must still be pending), under the account's lock.
+ */
+async function keptOnSwitch(
+  op: Op,
+  p: AllowanceDeletePayload,
+  error: string,
+  seen: { until: string | null; switchState: 'blocked' | 'allowed' | 'unknown' },
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await lockAccount(tx, p.accountId);
+    const row = await tx.switchOperation.findUnique({ where: { id: op.id }, select: { payload: true } });
+    if (!row || !(await finish(op, 'failed', error, tx))) return;
+    const marked: AllowanceDeletePayload = {
+      ...(JSON.parse(row.payload) as AllowanceDeletePayload),
+      stillListed: { until: seen.until },
+    };
+    await tx.switchOperation.update({ where: { id: op.id }, data: { payload: JSON.stringify(marked) } });
+    await audit(
+      {
+        action: 'allowance.end_refused',
+        accountId: p.accountId,
+        target: { type: 'destination_allowance', id: p.allowanceId },
+        detail: { country: p.country, error: error.slice(0, 200), listedUntil: seen.until },
+      },
+      tx,
+    );
+    const values = { country: p.country, actor: p.actor, error: error.slice(0, 200) };
+    await openSyncIssue(tx, p.accountId, {
+      portalState: (await accountBlocked(tx, p.accountId)) ? 'blocked' : 'allowed',
+      switchState: seen.switchState,
+      action: 'allowance_end_refused',
+      detail: seen.until
+        ? storeNote('history.syncAllowanceEndRefused', { ...values, until: Date.parse(seen.until) })
+        : storeNote('history.syncAllowanceEndRefusedUnknown', values),
+    });
+  });
 }
 
 async function finish(
@@ -382,6 +497,9 @@ async function refused(op: Op, p: AllowancePutPayload, error: string) {
   });
 }
 
+/** Why an allowance ended (its `endReason`): the switch dropped it, support ended it, or Tollgate did. */
+type EndReason = 'expired' | 'ended_on_switch' | 'ended_by_staff' | AllowanceEndCause;
+
 /**
  * An allowance is over: the switch no longer lists it (it expired, or support ended it and the switch
  * confirmed the DELETE). Recorded once (conditional update), with emails to the account's members
@@ -389,7 +507,7 @@ async function refused(op: Op, p: AllowancePutPayload, error: string) {
  */
 export async function endAllowance(
   allowanceId: string,
-  endReason: 'expired' | 'ended_on_switch' | 'ended_by_staff' | AllowanceEndCause,
+  endReason: EndReason,
   op?: { id: string },
 ): Promise<boolean> {
   return db.$transaction(async (tx) => {
@@ -397,32 +515,44 @@ export async function endAllowance(
     if (!a) return false;
     await lockAccount(tx, a.accountId);
     if (op) await finish(op, 'done', null, tx);
-    const moved = await tx.destinationAllowance.updateMany({
-      where: { id: a.id, status: 'active' },
-      data: { status: 'ended', endedAt: new Date(), endReason },
-    });
-    if (moved.count !== 1) return false;
-    // "Calls to X are blocked again" is only true while the account is blocked: once the block is
-    // lifted, the end of an allowance changes nothing for the customer, so nobody is emailed.
-    const stillBlocked = await accountBlocked(tx, a.accountId);
-    if (stillBlocked) await notifyAllowance(tx, a.id, 'allowance_ended');
-    await audit(
-      {
-        action: 'allowance.ended',
-        accountId: a.accountId,
-        target: { type: 'destination_allowance', id: a.id },
-        detail: {
-          country: a.country,
-          until: a.until?.toISOString(),
-          endReason,
-          confirmedBy: 'switch',
-          emailed: stillBlocked,
-        },
-      },
-      tx,
-    );
-    return true;
+    return endLocked(tx, a, endReason);
   });
+}
+
+/**
+ * endAllowance's record of the end of allowance `a`, inside the caller's transaction, which holds the
+ * account's lock: nothing unless `a` is still `active`. Returns whether it ended it.
+ */
+async function endLocked(
+  tx: Tx,
+  a: { id: string; accountId: string; country: string; until: Date | null },
+  endReason: EndReason,
+): Promise<boolean> {
+  const moved = await tx.destinationAllowance.updateMany({
+    where: { id: a.id, status: 'active' },
+    data: { status: 'ended', endedAt: new Date(), endReason },
+  });
+  if (moved.count !== 1) return false;
+  // "Calls to X are blocked again" is only true while the account is blocked: once the block is
+  // lifted, the end of an allowance changes nothing for the customer, so nobody is emailed.
+  const stillBlocked = await accountBlocked(tx, a.accountId);
+  if (stillBlocked) await notifyAllowance(tx, a.id, 'allowance_ended');
+  await audit(
+    {
+      action: 'allowance.ended',
+      accountId: a.accountId,
+      target: { type: 'destination_allowance', id: a.id },
+      detail: {
+        country: a.country,
+        until: a.until?.toISOString(),
+        endReason,
+        confirmedBy: 'switch',
+        emailed: stillBlocked,
+      },
+    },
+    tx,
+  );
+  return true;
 }
 
 /**

@@ -39,33 +39,90 @@ export type AllowanceView = {
    * (components/allowance: wordsOf, staffStatusKey).
    */
   endingSince: Date | null;
+  /**
+   * For one Tollgate ended or gave up (`ended`, `gaveUp`) whose removal the switch refused for good
+   * while still listing it (or not saying): `until` when the switch lists it until (a Date still
+   * ahead), or null when it could not tell (until the switch drops it). Null otherwise, and once that
+   * `until` has passed: the switch drops expired allowances by itself. The pages never word such an
+   * allowance as "ended" (stillOnSwitch).
+   */
+  stillOnSwitch: { until: Date | null } | null;
 };
 
+/** The switch's final refusal of an allowance's DELETE, as endsOnSwitch reads it from the outbox. */
+type EndRefusal = {
+  /** When the refusal was recorded (the operation's `completedAt`). */
+  at: Date;
+  /** The stored switch error (`<code>: <detail>`, lib/switch/error-text.ts). */
+  error: string;
+  /** What the switch's GET said then (AllowanceDeletePayload.stillListed); absent before 2026-12-06. */
+  listed?: { until: string | null };
+};
+
+/** What the switch outbox says of one allowance's end (endsOnSwitch). */
+type EndOnSwitch = { waitingSince: Date | null; refused: EndRefusal | null };
+
 /**
- * When the switch outbox was given the end (`allowance_delete`, lib/allowances/operations.ts) of each
- * allowance of `ids` that is still waiting for the switch, by allowance id (the oldest when several);
- * an allowance with none is absent. Read with the allowances themselves, so a page never offers
- * "End now" again, says "In force" alone, or says "Ended" of one Tollgate ended (a new block, a lift,
- * a grant given up), while the switch has not confirmed the DELETE.
+ * What the switch outbox holds about the end (`allowance_delete`, lib/allowances/operations.ts) of
+ * each allowance of `ids`, by allowance id, in one query; an allowance with no DELETE is absent.
+ * `waitingSince`: when the oldest DELETE still waiting for the switch was queued, else null.
+ * `refused`: the newest DELETE the switch settled, when the switch refused it for good (status
+ * `failed`; refusedDelete), else null (confirmed, or none settled). Read with the allowances
+ * themselves, so a page never offers "End now" again, says "In force" alone, or says "Ended" of one
+ * Tollgate ended (a new block, a lift, a grant given up), while the switch has not confirmed the
+ * DELETE, or refused it and may still have the allowance.
  */
-async function endsWaiting(ids: readonly string[]): Promise<Map<string, Date>> {
-  const waiting = new Map<string, Date>();
-  if (ids.length === 0) return waiting;
+async function endsOnSwitch(ids: readonly string[]): Promise<Map<string, EndOnSwitch>> {
+  const ends = new Map<string, EndOnSwitch>();
+  if (ids.length === 0) return ends;
   const ops = await db.switchOperation.findMany({
     where: {
       kind: 'allowance_delete',
-      status: 'pending',
+      status: { in: ['pending', 'failed', 'done'] },
       OR: ids.map((id) => ({ payload: { contains: id } })),
     },
-    select: { payload: true, createdAt: true },
+    select: { payload: true, status: true, createdAt: true, completedAt: true, lastError: true },
+    // One DELETE of an allowance waits at a time (operations.ts, decide.ts), so the order they were
+    // queued in is the order the switch settled them in.
     orderBy: { createdAt: 'asc' },
   });
   const wanted = new Set(ids);
   for (const op of ops) {
-    const id = (JSON.parse(op.payload) as Partial<AllowanceDeletePayload>).allowanceId;
-    if (id && wanted.has(id) && !waiting.has(id)) waiting.set(id, op.createdAt);
+    const p = JSON.parse(op.payload) as Partial<AllowanceDeletePayload>;
+    if (!p.allowanceId || !wanted.has(p.allowanceId)) continue;
+    const end = ends.get(p.allowanceId) ?? { waitingSince: null, refused: null };
+    if (op.status === 'pending') end.waitingSince ??= op.createdAt;
+    else
+      end.refused =
+        op.status === 'failed'
+          ? {
+              at: op.completedAt ?? op.createdAt,
+              error: op.lastError ?? '',
+              ...(p.stillListed ? { listed: p.stillListed } : {}),
+            }
+          : null;
+    ends.set(p.allowanceId, end);
   }
-  return waiting;
+  return ends;
+}
+
+/**
+ * AllowanceView.stillOnSwitch of the stored allowance `a` at `now`, from what the outbox says of its
+ * end (`end`): only for one Tollgate ended or gave up, with no DELETE waiting (then it is being
+ * removed: endingSince) and the newest one refused. Until when the switch may have it: the `until`
+ * its GET listed, null when it could not tell; for a refusal recorded before 2026-12-06 (nobody
+ * asked the switch) the allowance's own `until`, the last Tollgate knew. Null once that has passed.
+ */
+function stillOnSwitch(
+  a: { status: string; endReason: string | null; until: Date | null },
+  end: EndOnSwitch | undefined,
+  now: Date,
+): { until: Date | null } | null {
+  if (!end?.refused || end.waitingSince) return null;
+  if (a.status !== 'ended' && shownStatus(a) !== 'gaveUp') return null;
+  const listed = end.refused.listed;
+  const until = listed ? (listed.until === null ? null : new Date(listed.until)) : a.until;
+  return until && until.getTime() <= now.getTime() ? null : { until };
 }
 
 /**
@@ -78,21 +135,31 @@ async function endsWaiting(ids: readonly string[]): Promise<Map<string, Date>> {
 const shownStatus = (a: { status: string; endReason: string | null }): string =>
   a.status === 'refused' && a.endReason === GAVE_UP ? 'gaveUp' : a.status;
 
+/**
+ * The view of stored allowance `r` worded with `status` (shownStatus, statusNow), given what the
+ * outbox says of its end (`end`, endsOnSwitch) at `now`.
+ */
 const view = (
-  a: Omit<AllowanceView, 'denial' | 'endingSince'> & { decisionNote: string | null },
-  endingSince: Date | null,
+  r: Omit<AllowanceView, 'denial' | 'endingSince' | 'stillOnSwitch'> & {
+    decisionNote: string | null;
+    endReason: string | null;
+  },
+  status: string,
+  end: EndOnSwitch | undefined,
+  now: Date,
 ): AllowanceView => ({
-  id: a.id,
-  country: a.country,
-  hours: a.hours,
-  reason: a.reason,
-  status: a.status,
-  until: a.until,
-  startedAt: a.startedAt,
-  endedAt: a.endedAt,
-  createdAt: a.createdAt,
-  denial: a.status === 'denied' ? a.decisionNote : null,
-  endingSince,
+  id: r.id,
+  country: r.country,
+  hours: r.hours,
+  reason: r.reason,
+  status,
+  until: r.until,
+  startedAt: r.startedAt,
+  endedAt: r.endedAt,
+  createdAt: r.createdAt,
+  denial: status === 'denied' ? r.decisionNote : null,
+  endingSince: end?.waitingSince ?? null,
+  stillOnSwitch: stillOnSwitch(r, end, now),
 });
 
 /**
@@ -111,8 +178,9 @@ const view = (
  * Either way a grant Tollgate gave up, unanswered by the switch (`refused` with `endReason` GAVE_UP), is
  * `gaveUp`: not "the switch refused it" (shownStatus). Every other status is shown as stored (an
  * allowance in force whose end waits for the switch stays `active`: it is in force until the switch
- * confirms; `endingSince` says the end waits, endsWaiting; so does the removal of one ended by
- * Tollgate or given up, which the page words as being removed, not ended).
+ * confirms; `endingSince` says the end waits, endsOnSwitch; so does the removal of one ended by
+ * Tollgate or given up, which the page words as being removed, not ended; and `stillOnSwitch` says
+ * the switch refused that removal and may still have it, which the page never words as ended).
  * `known.blocked`: accountBlocked as the caller has just read
  * it (the block page knows it from its block and the account's other open block), so it is not asked
  * again; else it is read here.
@@ -131,8 +199,9 @@ export async function allowancesForBlockPage(
     known ? known.blocked : accountBlocked(db, accountId),
   ]);
   const now = { blocked, ...countriesNow(rows) };
-  const ending = await endsWaiting(rows.map((r) => r.id));
-  return rows.map((r) => view({ ...r, status: statusNow(r, now) }, ending.get(r.id) ?? null));
+  const ends = await endsOnSwitch(rows.map((r) => r.id));
+  const at = sharedNow();
+  return rows.map((r) => view(r, statusNow(r, now), ends.get(r.id), at));
 }
 
 /** The countries of `rows` with an allowance in force (`active`), and with one open (OPEN_STATUSES). */
@@ -177,8 +246,12 @@ const heldNow = (r: ClaimColumns & { status: string }, now: Date) =>
  * `claim`: for a request still waiting, the agent who has taken it now (lib/allowances/claim.ts:
  * `byId`, `by` their address as stored, `since`, `until`, `mine` when it is `user`), else null (nobody
  * holds it: never taken, released, lapsed; or it is no longer waiting). `endingSince`: when its end was
- * queued for the switch, still unanswered (endsWaiting), else null: an `ended` or `gaveUp` one with it
- * is being removed from the switch, not ended (staffStatusKey). `status` is the stored one but
+ * queued for the switch, still unanswered (endsOnSwitch), else null: an `ended` or `gaveUp` one with it
+ * is being removed from the switch, not ended (staffStatusKey). `stillOnSwitch`: for an `ended` or
+ * `gaveUp` one whose removal the switch refused, until when it may still have it (AllowanceView).
+ * `endRefused`: when no end waits and the switch refused the newest one for good, when it was
+ * recorded (`at`) and the switch's error as stored (`error`, lib/switch/error-text.ts), else null:
+ * for one still `active`, "End now" was refused and is offered again. `status` is the stored one but
  * `gaveUp` for a grant the switch never answered (shownStatus); `endReason` as stored: a code of
  * Tollgate's (`expired`, `gave_up`, …) or, for a refusal, the switch's error.
  */
@@ -191,9 +264,9 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
   const now = sharedNow();
   const held = new Map(rows.map((r) => [r.id, heldNow(r, now)]));
   const blockIds = [...new Set(rows.map((r) => r.blockId).filter((x): x is string => x !== null))];
-  const [calls, ending] = await Promise.all([
+  const [calls, ends] = await Promise.all([
     db.triggerCall.findMany({ where: { blockId: { in: blockIds } }, select: { blockId: true, to: true } }),
-    endsWaiting(rows.map((r) => r.id)),
+    endsOnSwitch(rows.map((r) => r.id)),
   ]);
   const country = accountCountry(account?.country);
   const ids = [
@@ -210,7 +283,8 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
     ]),
   );
   return rows.map((r) => ({
-    ...view({ ...r, status: shownStatus(r) }, ending.get(r.id) ?? null),
+    ...view(r, shownStatus(r), ends.get(r.id), now),
+    endRefused: endRefused(ends.get(r.id)),
     note: r.decisionNote,
     endReason: r.endReason,
     requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,
@@ -232,6 +306,10 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
       : null,
   }));
 }
+
+/** allowancesForStaff's `endRefused`: the switch's refusal of the newest end, while no end waits. */
+const endRefused = (end: EndOnSwitch | undefined) =>
+  end?.refused && !end.waitingSince ? { at: end.refused.at, error: end.refused.error } : null;
 
 /**
  * A claim in force as the staff pages show it: `byId`, `by` (the holder's address as `emailOf` gives

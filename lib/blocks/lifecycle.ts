@@ -1609,6 +1609,7 @@ export type SyncIssueInput = {
     | 'lift_refused'
     | 'lifted_on_switch'
     | 'allowance_gave_up'
+    | 'allowance_end_refused'
     | 'not_on_switch';
   /** A stored note (lib/i18n/stored.ts storeNote) staff read in their language. */
   detail: string;

@@ -152,7 +152,12 @@ export function readStored(raw: string | null | undefined): Note | string | null
 }
 
 /** History notes whose `error` value holds a stored switch error (`<code>: <detail>`, lib/switch/error-text.ts). */
-const SWITCH_ERROR_NOTES = new Set(['history.liftRefused', 'history.syncLiftRefused']);
+const SWITCH_ERROR_NOTES = new Set([
+  'history.liftRefused',
+  'history.syncLiftRefused',
+  'history.syncAllowanceEndRefused',
+  'history.syncAllowanceEndRefusedUnknown',
+]);
 
 /**
  * `note` with its values as people read them (see the top of this file): its stored switch error

@@ -126,6 +126,9 @@ const FIELDS: Record<string, Spec> = {
   liftedOnSwitchBy: f('liftedOnSwitchBy', 'time'),
   replaced: f('replacedCode', 'yesNo'),
   switchSays: f('switchSays', TERM.state),
+  // What the switch's GET said of an allowance whose DELETE it refused (lib/allowances/operations.ts).
+  listedUntil: f('listedUntil', 'time'),
+  onSwitch: f('onSwitch', 'term:audit.term.onSwitch'),
   switchBlockedAt: f('switchBlockedAt', 'time'),
   switchReason: f('switchReason', TERM.blockReason),
   stale: f('stale', 'yesNo'),
