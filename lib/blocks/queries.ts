@@ -45,6 +45,7 @@ type BlockRow = {
   country: string;
   otherOpenBlockId: string | null;
   otherOpenBlockStatus: BlockStatus | null;
+  otherOpenBlockCount: number | bigint;
   blockOnItsWay: number | bigint;
 };
 
@@ -54,7 +55,7 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
 /**
  * A block of one of the user's accounts with everything its page shows, or null (→ 404). Scoped
  * inside the query (the account must be one the user is a member of). The block with its account
- * and the account's other open block (one in force first, then the latest) and whether support's block is on its way, in one raw statement (Prisma's SQLite client reads each
+ * and the account's other open block (one in force first, then the latest) with how many are open and whether support's block is on its way, in one raw statement (Prisma's SQLite client reads each
  * relation of an `include` with a query of its own, and the other open block was a query of its own
  * too: issue 14, bench/README.md "pages"), then the account's credentials, the timeline, the
  * requests and the trigger calls, bounded (callOverview): the latest `shown` calls (CALLS_SHOWN on
@@ -67,6 +68,9 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     SELECT b."id", b."reason", b."status", b."placedAt", b."createdAt", b."liftedAt", b."note", b."callsNotKept", b."accountId",
       a."number", a."name", a."country",
       ob."id" AS "otherOpenBlockId", ob."status" AS "otherOpenBlockStatus",
+      (SELECT COUNT(*) FROM "Block" o
+        WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending'))
+        AS "otherOpenBlockCount",
       ${BLOCK_ON_ITS_WAY} AS "blockOnItsWay"
     FROM "Block" b JOIN "CustomerAccount" a ON a."id" = b."accountId"
     LEFT JOIN "Block" ob ON ob."id" = (SELECT o."id" FROM "Block" o
@@ -147,6 +151,11 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     otherOpenBlockId: row.otherOpenBlockId,
     /** That other block is in force (`active`), not only being lifted: a request or allowance goes there. */
     otherOpenBlockActive: row.otherOpenBlockStatus === 'active',
+    /**
+     * How many of the account's other blocks are open (`active` or `lift_pending`), that one included:
+     * the page says "another block" or "12 other blocks" (block.alsoOpen, block.otherOpen).
+     */
+    otherOpenBlockCount: Number(row.otherOpenBlockCount),
     /**
      * Support's manual block on the account is on its way to the switch (a pending `block` change,
      * the SwitchOperation (accountNumber, status) index): the switch may already hold it, so a lifted

@@ -127,9 +127,9 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
       [
         'es',
         'Le estamos enviando un código de 6 dígitos a {email}. Funciona durante 15 minutos.',
-        'Pulse primero «Enviarme un código por correo» y luego introduzca el código del correo.',
-        'Introduzca el código de 6 dígitos que muestra su aplicación (puede incluir espacios y guiones).',
-        'Ese código no es correcto. Vuelva a escanear el código QR e introduzca el código actual.',
+        'Primero use el botón «Enviarme un código por correo» y luego escriba el código del correo.',
+        'Escriba el código de 6 dígitos que muestra su aplicación (puede incluir espacios y guiones).',
+        'Ese código no es correcto. Vuelva a escanear el código QR y escriba el código actual.',
       ],
     ] as const) {
       const me = await signedIn(locale);
@@ -159,8 +159,8 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
       });
     }
     expect((await enrolAction(undefined, form({ code: ' ', mailCode: ' ' }))).fieldErrors).toEqual({
-      code: ['Introduzca el código de su aplicación de autenticación.'],
-      mailCode: ['Introduzca el código del correo.'],
+      code: ['Escriba el código de su aplicación de autenticación.'],
+      mailCode: ['Escriba el código del correo.'],
     });
   });
 
@@ -186,11 +186,11 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
     });
     expect(await verifyAction(undefined, form({ code: 'twelve' }))).toMatchObject({
       message:
-        'Introduzca el código de 6 dígitos de su aplicación de autenticación o un código de recuperación.',
+        'Escriba el código de 6 dígitos de su aplicación de autenticación o un código de recuperación.',
     });
     expect(await newRecoveryCodesAction(undefined, form({ code: 'ABCD-EFGH-JKMN-PQRS' }))).toMatchObject({
       message:
-        'Introduzca el código de 6 dígitos de su aplicación de autenticación (puede incluir espacios y guiones).',
+        'Escriba el código de 6 dígitos de su aplicación de autenticación (puede incluir espacios y guiones).',
     });
   });
 

@@ -88,7 +88,7 @@ describe.each(dialects())('the language and clock of mail to a new customer on %
     await mail.deliver();
     const notice = (email: string) => mail.smtp.to(email).at(-1)!;
     expect(notice(nueva.email).subject).toMatch(/^Llamadas internacionales bloqueadas en Clínica Dental/);
-    expect(notice(nueva.email).text).toContain('Para protegerle del fraude telefónico');
+    expect(notice(nueva.email).text).toContain('Como protección contra el fraude telefónico');
     expect(notice(nueva.email).text).not.toContain('What happened');
     for (const english of [chose.email, lake.email]) {
       expect(notice(english).subject).toMatch(/^International calling blocked on /);

@@ -473,6 +473,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         ],
         otherOpenBlockId: later.id,
         otherOpenBlockActive: true,
+        otherOpenBlockCount: 1,
         blockOnItsWay: false,
         unknownNames: ['trunk-9'],
         unknownNameCount: 1,
@@ -485,11 +486,13 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       expect(await getBlockForUser(user.id, block.id)).toMatchObject({
         otherOpenBlockId: later.id,
         otherOpenBlockActive: true,
+        otherOpenBlockCount: 2, // both other blocks are open: the page says "2 other blocks"
       });
       await db.block.update({ where: { id: later.id }, data: { status: 'lift_pending' } });
       expect(await getBlockForUser(user.id, block.id)).toMatchObject({
         otherOpenBlockId: newest.id,
         otherOpenBlockActive: false,
+        otherOpenBlockCount: 2,
       });
       await db.block.update({ where: { id: later.id }, data: { status: 'active' } });
       await db.block.update({ where: { id: newest.id }, data: { status: 'lifted', liftedAt: new Date() } });
@@ -515,6 +518,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         status: 'lifted',
         liftedAt,
         otherOpenBlockId: null,
+        otherOpenBlockCount: 0,
       });
 
       // Someone else's block, and an unknown id: nothing.

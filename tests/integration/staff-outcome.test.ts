@@ -100,7 +100,7 @@ describe.each(dialects())('staff refusals in the agent’s language on %s', (dia
     expect(await resolve(undefined, form(fields))).toEqual({ ok: true, message: 'Marcada como resuelta.' });
     expect(await resolve(undefined, form(fields))).toEqual({
       ok: false,
-      message: 'Otra persona ya resolvió esta diferencia. Recargue la página.',
+      message: 'Otra persona ya resolvió esta diferencia. Vuelva a cargar la página.',
       values: {},
     });
     // An issue that does not exist is answered like any other unknown id: 404.

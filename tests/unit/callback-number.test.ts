@@ -185,7 +185,7 @@ describe('Mexican and Argentine numbers in superseded forms (review 10)', () => 
     const r = checkCallbackNumber('15-2345-6789', 'AR', [], 'es');
     expect(r.ok).toBe(false);
     expect(noteText(translate('es'), (r as { note: Parameters<typeof noteText>[1] }).note)).toBe(
-      'Introduzca un número de teléfono válido: el número completo tal como lo marca en su país, por ejemplo 011 15-2345-6789, o con el código de país si no es del país de su cuenta.',
+      'Escriba un número de teléfono válido: el número completo tal como lo marca en su país, por ejemplo 011 15-2345-6789, o con el código de país si no es del país de su cuenta.',
     );
     const us = checkCallbackNumber('555-0123', 'US');
     expect(noteText(translate('en'), (us as { note: Parameters<typeof noteText>[1] }).note)).toContain(

@@ -7,8 +7,9 @@ import { checkCallbackNumber } from '@/lib/phone/callback';
 
 // "High-cost" covers more than premium-rate numbers: ordinary numbers of the Caribbean and the other
 // NANP countries outside the US and Canada, satellite (+870, +881) and international networks (+882,
-// +883). "Tarificación especial" / "tarificación adicional" are the Spanish names of premium-rate
-// numbers only (803/806/807/905 in Spain), so the Spanish said of a Jamaican mobile that it was one.
+// +883). "Tarificación especial" / "tarificación adicional" (now "tarifa especial (premium)", one term
+// read alike in Spain and Latin America) name premium-rate numbers only (803/806/807/905 in Spain),
+// so the Spanish said of a Jamaican mobile that it was one.
 
 type Tree = { [k: string]: string | Tree };
 const flatten = (tree: Tree, prefix = ''): [string, string][] =>
@@ -16,7 +17,7 @@ const flatten = (tree: Tree, prefix = ''): [string, string][] =>
     typeof v === 'string' ? [[`${prefix}${k}`, v] as [string, string]] : flatten(v, `${prefix}${k}.`),
   );
 
-const PREMIUM_ES = /tarificación (especial|adicional)/i;
+const PREMIUM_ES = /tarificación (especial|adicional)|tarifa especial|premium/i;
 const HIGH_COST_ES = /tarifas? elevadas?/i;
 
 describe('the Spanish words for costly destinations', () => {

@@ -11,7 +11,7 @@ describe('the per-address sign-in limit names a network address, not a postal on
   it('in Spanish: the address everyone goes out to the internet from, an office’s or a mobile operator’s', () => {
     const es = said('es');
     expect(es).toContain(
-      'todos los que salen a internet por la misma dirección de red, la de su oficina o su operador móvil, cuentan juntos',
+      'todos los que salen a internet por la misma dirección de red, la de su oficina o la de su operador de telefonía celular (móvil), cuentan juntos',
     );
     expect(es).not.toMatch(/dirección de oficina/);
     // The rest as before, and as the English: the link now, the password again in so many minutes.

@@ -62,15 +62,17 @@ describe('number range names', () => {
     });
     expect(describeDialled('+80012345678', 'US', 'es-MX')).toMatchObject({
       countryName: 'números internacionales de llamada gratuita',
-      range: 'Número gratuito',
+      range: 'número gratuito',
     });
     for (const [raw, english, spanish] of [
-      ['+449098790000', 'Premium-rate number', 'Número de tarificación adicional'],
-      ['+34902123456', 'Shared-cost number', 'Número de coste compartido'],
-      ['+445612345678', 'VoIP number', 'Número VoIP'],
-      ['+447012345678', 'Personal number (follow-me)', 'Número personal (sígame)'],
-      ['+447640123456', 'Pager', 'Buscapersonas'],
-      ['+445512345678', 'Universal access number (UAN)', 'Número de acceso universal (UAN)'],
+      // Spanish: one term read alike in Spain and Latin America ("costo", "tarifa especial (premium)"),
+      // in lower case as the premium-rate line (block.highCost) and the networks' names are.
+      ['+449098790000', 'Premium-rate number', 'número de tarifa especial (premium)'],
+      ['+34902123456', 'Shared-cost number', 'número de costo compartido'],
+      ['+445612345678', 'VoIP number', 'número VoIP'],
+      ['+447012345678', 'Personal number (follow-me)', 'número personal (sígame)'],
+      ['+447640123456', 'Pager', 'buscapersonas'],
+      ['+445512345678', 'Universal access number (UAN)', 'número de acceso universal (UAN)'],
     ] as const) {
       expect(describeDialled(raw, 'US').range, raw).toBe(english);
       expect(describeDialled(raw, 'US', 'es').range, raw).toBe(spanish);

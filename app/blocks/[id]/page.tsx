@@ -93,10 +93,12 @@ export default async function BlockPage({
           ) : null}
           {block.status !== 'lifted' && block.otherOpenBlockId ? (
             // The switch blocks the whole account: this block's steps alone do not bring calling back.
+            // "Another block" or "12 other blocks"; the link opens one of them, the one getBlockForUser
+            // names (in force before being lifted, then the latest): no page lists them all.
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-              {t('alsoOpen')}{' '}
+              {t('alsoOpen', { count: block.otherOpenBlockCount })}{' '}
               <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">
-                {t('alsoOpenLink')}
+                {t('alsoOpenLink', { count: block.otherOpenBlockCount })}
               </Link>
             </p>
           ) : null}
@@ -107,9 +109,10 @@ export default async function BlockPage({
           ) : null}
           {block.status === 'lifted' && block.liftedAt && block.otherOpenBlockId ? (
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
-              {t('liftedOnly', { at: at(block.liftedAt) })} {t('otherOpen')}{' '}
+              {t('liftedOnly', { at: at(block.liftedAt) })}{' '}
+              {t('otherOpen', { count: block.otherOpenBlockCount })}{' '}
               <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">
-                {t('otherOpenLink')}
+                {t('otherOpenLink', { count: block.otherOpenBlockCount })}
               </Link>
             </p>
           ) : null}
