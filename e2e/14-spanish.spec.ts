@@ -484,7 +484,7 @@ test.describe('in Mexico', () => {
         esText('unblock.misdial.whatHappenedSlip', {
           national: '493 012 3456',
           idd: '00',
-          digits: '4930123456',
+          digits: '493 012 3456', // grouped as the national number (since 2026-12-06)
         }),
         { exact: true },
       ),
@@ -528,7 +528,7 @@ test.describe('in Argentina', () => {
         esText('unblock.misdial.whatHappenedSlip', {
           national: '011 4321-1234',
           idd: '00',
-          digits: '1143211234',
+          digits: '11 4321-1234', // grouped as the national number, its trunk 0 left out
         }),
         { exact: true },
       ),

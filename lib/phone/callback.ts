@@ -1,8 +1,9 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Note } from '@/lib/i18n/note';
 import { asciiDigits } from './digits';
-import { describeDialled, dialledCandidates, exampleNumber } from './format';
+import { type DialledNumber, describeDialled, dialledCandidates, exampleNumber } from './format';
 import { readTyped } from './typed';
+import { writtenNumber } from './written';
 
 // Pure: whether support may call a number back. Support must never place the fraud call itself: a
 // "callback number" in the block's own destinations or in a premium, satellite or international-network
@@ -24,7 +25,12 @@ export type CallbackCheck =
  * US and Canada but for the US territories from the US: lib/phone/format.ts US_RATE_INTEGRATED; from
  * Spain or Latin America a +1 809 number is an international call like any other) or in one of
  * `blockDestinations` (the destinations of the block's trigger calls, as switch-written numbers;
- * one that two readings dispute counts as every number it may be: lib/phone/format.ts dialledCandidates).
+ * one the block page cannot read counts as every number any of its forms gives, valid or not:
+ * lib/phone/format.ts dialledCandidates; one whose region its digits do not say, as every region of
+ * its calling code). A destination the page reads is refused as one the block stopped
+ * (outcome.callback.blockDestination), one it cannot read as one a call may have gone to
+ * (outcome.callback.blockMaybeDestination, since 2026-12-06; before, a number in the country of an
+ * unreadable call no form named was accepted).
  * `locale` (BCP 47, default "en") is the language of the reader of the note: it names the countries.
  */
 export function checkCallbackNumber(
@@ -57,23 +63,41 @@ export function checkCallbackNumber(
       d.countryName ?? { key: 'outcome.callback.noCountry' },
     );
   // A destination the portal cannot read with certainty ("5152795494" from the US: Iowa, or Peru
-  // without its "+"; "9 1 876 234 5678": Jamaica through a PBX, or India) counts as each number it
-  // may be: the call may have gone to either (issue 14). A number outside the valid ranges after
-  // the account country's own international prefix counts as its country, as after "+" does
-  // ("005391234567" from Spain is Cuba: lib/phone/format.ts readDialled).
+  // without its "+"; "9 1 876 234 5678": Jamaica through a PBX, or India; "005391234567" from the
+  // US, where "00" is no international prefix: Cuba, outside its valid ranges) counts as each number
+  // any of its forms gives: the call may have gone to any (issue 14), and a check that let a number
+  // through because its destination was unreadable would fail open. A number outside the valid
+  // ranges after the account country's own international prefix counts as its country, as after
+  // "+" does ("005391234567" from Spain is Cuba: lib/phone/format.ts readDialled).
   const destinations = blockDestinations.flatMap((to) => {
     const read = describeDialled(to, accountCountry, locale);
-    if (read.e164) return [read];
-    return dialledCandidates(to, accountCountry).map((p) =>
-      describeDialled(p.number, accountCountry, locale),
-    );
+    if (read.e164) return [{ read, certain: true }];
+    return dialledCandidates(to, accountCountry).map((p) => ({
+      read: describeDialled(p.number, accountCountry, locale),
+      certain: false,
+    }));
   });
-  const same = destinations.find((x) => x.country !== null && x.country === d.country);
-  if (same && d.international) {
-    const country = same.countryName ?? { key: 'outcome.callback.aDestination' };
-    return refuse('block_destination', 'outcome.callback.blockDestination', country);
+  const same = d.international ? destinations.find(({ read }) => sameDestination(read, d)) : undefined;
+  if (same) {
+    const country = same.read.countryName ?? { key: 'outcome.callback.aDestination' };
+    // Said as a possibility where the block page shows the call as "a number we could not read".
+    const key = same.certain ? 'outcome.callback.blockDestination' : 'outcome.callback.blockMaybeDestination';
+    return refuse('block_destination', key, country);
   }
   return { ok: true, stored: ext ? `${e164};ext=${ext}` : e164, e164, ext };
+}
+
+/**
+ * Whether the callback number `callback` is in the destination `destination` (both as describeDialled
+ * reads them): the same region; or, where the destination has none (a number outside the valid
+ * ranges of a calling code several regions share: "+61 2345678" may be Australia's, Christmas
+ * Island's or the Cocos Islands'; "+1 152 345 6789"), the same calling code, since the call may have
+ * gone to any region of that code.
+ */
+function sameDestination(destination: DialledNumber, callback: DialledNumber): boolean {
+  if (destination.country !== null) return destination.country === callback.country;
+  const code = (n: DialledNumber) => (n.e164 ? writtenNumber(n.e164)?.countryCallingCode : undefined);
+  return destination.e164 !== null && code(destination) === code(callback);
 }
 
 /**

@@ -13,11 +13,12 @@ import { catalogueLocale } from '@/lib/i18n/locales';
 import type { Translate } from '@/lib/i18n/note';
 import { translate } from '@/lib/i18n/translate';
 import { numberText } from './digits';
-import { validNumber } from './legacy';
+import { mexicanMobileWithOne, validNumber } from './legacy';
 import {
   accountCountry as knownCountry,
   DEFAULT_COUNTRY,
   iddPrefixIn,
+  isIddPrefix,
   nationalPlanSiblings,
   planOf,
   trunkPrefixOf,
@@ -178,7 +179,10 @@ export type DialledReading = {
   prefix?: string;
   /** The PBX's outside-line access code before `prefix` or `trunk` ("9", "0"), for `pbx` (pbx.ts). */
   access?: string;
-  /** The trunk prefix after `access` ("1" in NANP, "0" in GB), for `pbx` before a national number. */
+  /**
+   * The trunk prefix after `access` ("1" in NANP, "0" in GB), for `pbx` before a national number;
+   * absent where the country has none (Spain's "0 806 123 456": the access code alone).
+   */
   trunk?: string;
 };
 
@@ -193,7 +197,8 @@ export type DialledReading = {
  * 3. a PBX's outside-line access code ("9", "0": lib/phone/pbx.ts) before the account country's
  *    IDD prefix, as PBX CDRs record what the extension dialled: "9 011 252 61 1234567" from the US,
  *    "0 00 252…" from Spain; or before its trunk prefix and a national number: "9 1 876 234 5678"
- *    (Jamaica) from the US, "9 0 20 7946 0958" from Great Britain (form `pbx`);
+ *    (Jamaica) from the US, "9 0 20 7946 0958" from Great Britain; or, where the country has no
+ *    trunk prefix, before a valid national number: "0 806 123 456" from Spain (form `pbx`);
  * 4. a valid national number of the account's country (with or without its trunk prefix; in NANP
  *    this includes other NANP countries: "18765550123" is Jamaica);
  * 5. bare E.164 digits without "+" ("252611234567") when they form a valid number.
@@ -201,7 +206,9 @@ export type DialledReading = {
  * code names it even when it is outside libphonenumber's valid ranges, as fraud numbers often are
  * (Cuba's): "+" (1), and the account country's own IDD prefix (2, and after an access code, 3),
  * after which ITU-T E.164 puts the country code as surely as after "+"; so "005391234567" from Spain
- * is Cuba's +53 91234567, as "+5391234567" is. So does a national number (4, or after an access code
+ * is Cuba's +53 91234567, as "+5391234567" is, and "007 53 91234567" from Colombia, whose every
+ * prefix is a carrier's form beginning "00" (readingsOf says when such a form is the one prefix).
+ * So does a national number (4, or after an access code
  * and the trunk prefix, 3) in another region of the account's plan, which its leading digits name
  * as surely (a NANP area code belongs to one country: "1 473 234 5678" is Grenada's from the US).
  * The digits are read only when every form that names a number names the same one: digits that two
@@ -220,7 +227,10 @@ export type DialledReading = {
  * dialled, as written (lib/phone/written.ts writtenNumber): "+630123456" from Spain is +63 0123456
  * (the Philippines), not the +63 123456 libphonenumber makes of it by stripping the Philippine trunk
  * "0", and "+5621234567" from Mexico stays +56 21234567, not the Santiago line +56 2 2123 4567 that
- * Chile's superseded seven-digit form denotes today (lib/phone/legacy.ts). A trunk prefix after the
+ * Chile's superseded seven-digit form denotes today (lib/phone/legacy.ts); the one exception is
+ * Mexico's "+52 1" before a mobile, the international form of the same line until 2019
+ * ("+52 1 55 1234 5678" is +52 55 1234 5678: lib/phone/legacy.ts mexicanMobileWithOne), read so
+ * when the ten digits are a valid number and the digits as written are not. A trunk prefix after the
  * country code is dropped only when the rest is a valid number and the digits as written are not
  * ("+44 0 7797 123456" is Jersey's +44 7797 123456), as the reference switch reads them
  * (switch/kamailio/kamailio.cfg, the policy query's positions 1–3). A number in a superseded national
@@ -244,11 +254,11 @@ export function readDialled(raw: string, accountCountry: CountryCode): DialledRe
 type Writer = 'switch' | 'person';
 
 function readAs(raw: string, accountCountry: CountryCode, writer: Writer): DialledReading | null {
-  const readings = readingsOf(raw, accountCountry);
+  const readings = readingsOf(raw, accountCountry, writer);
   if (!readings) return null;
   // Colombia's "009" is "00" and carrier 9, Brazil's "0021" "00" and carrier 21: when the digits
-  // after that and after a plain "00" are both valid numbers, nothing says which was dialled; the
-  // same for a national number that is also another country's without its "+" (issue 14).
+  // after that name a number and those after a plain "00" are a valid one, nothing says which was
+  // dialled; the same for a national number that is also another country's without its "+" (issue 14).
   const named = namedBy(readings, accountCountry, writer);
   if (new Set(named.map((n) => n.number.number)).size > 1) return null;
   // A number named as written wins over a superseded form of another reading: "3290539072" from
@@ -287,18 +297,33 @@ function atHome(r: Reading, accountCountry: CountryCode): boolean {
 }
 
 /**
- * The numbers `raw` may be, from an account in `accountCountry`: the one readDialled reads; when two
- * readings give two different valid numbers and readDialled reads none, each of them (distinct, in
- * the order of readDialled's forms: "5152795494" from the US is +1 515 279 5494 and +51 52 795494);
- * else none. For a check that must hold whichever was dialled (a callback number must not be in
- * any country a block's calls may have gone to: lib/phone/callback.ts), never for display.
+ * The numbers `raw` may be, from an account in `accountCountry`: the one readDialled reads; when it
+ * reads none, every number a form names (distinct, in the order of readDialled's forms:
+ * "5152795494" from the US is +1 515 279 5494 and +51 52 795494), then, for each further destination
+ * any form gives whether valid or not (its region, or its calling code where it has none), the first
+ * number that gives it, the account's own country left out: "005391234567" from the US, where "00"
+ * is no international prefix and Cuba's +53 91234567 is outside its valid ranges, is Cuba's. [] when
+ * no form gives a number. For a check that must hold whichever was dialled (a callback number must
+ * not be in any country a block's calls may have gone to: lib/phone/callback.ts, which compares
+ * regions and never refuses a number in the account's own country for it), never for display.
+ * Before 2026-12-06 only the numbers a form names counted, so a call no form named let a callback
+ * number in its country through.
  */
 export function dialledCandidates(raw: string, accountCountry: CountryCode): PhoneNumber[] {
   const read = readDialled(raw, accountCountry);
   if (read) return [read.number];
+  const readings = readingsOf(raw, accountCountry, 'switch') ?? [];
   const byNumber = new Map<string, PhoneNumber>();
-  for (const { number } of namedBy(readingsOf(raw, accountCountry) ?? [], accountCountry, 'switch'))
+  for (const { number } of namedBy(readings, accountCountry, 'switch'))
     if (!byNumber.has(number.number)) byNumber.set(number.number, number);
+  const destination = (p: PhoneNumber) => p.country ?? `+${p.countryCallingCode}`;
+  const destinations = new Set([accountCountry, ...[...byNumber.values()].map(destination)]);
+  for (const r of readings)
+    for (const p of [r.e164 ? writtenNumber(r.e164) : undefined, r.p])
+      if (p && !destinations.has(destination(p))) {
+        destinations.add(destination(p));
+        byNumber.set(p.number, p);
+      }
   return [...byNumber.values()];
 }
 
@@ -340,6 +365,9 @@ function namedBy(
       const written = p.number === r.e164 ? p : writtenNumber(r.e164);
       if (written?.isValid()) return [{ r, number: written }];
       if (p.isValid()) return [{ r, number: p }];
+      // Mexico's "+52 1" before a mobile (until 2019): the same line, read as today's ten digits.
+      const mobile = mexicanMobileWithOne(r.e164);
+      if (mobile) return [{ r, number: mobile }];
       return r.names === 'parsed' ? [{ r, number: written ?? p }] : [];
     }
     if (p.isValid()) return [{ r, number: p }];
@@ -376,12 +404,12 @@ export function dialledText(raw: string): string {
 }
 
 /**
- * Every reading readDialled weighs for `raw`, in its order: for a number written with "+" that one
- * alone; else the account country's IDD prefix, "00", a PBX's access code before the IDD prefix,
- * national, a PBX's access code before the trunk prefix, bare digits. Null when `raw` is no number in
- * any form.
+ * Every reading readDialled weighs for `raw` as `writer` wrote it, in its order: for a number written
+ * with "+" that one alone; else the account country's IDD prefix, "00", a PBX's access code before
+ * the IDD prefix, national, a PBX's access code before the trunk prefix (or, from a switch, before a
+ * national number where the country has none), bare digits. Null when `raw` is no number in any form.
  */
-function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null {
+function readingsOf(raw: string, accountCountry: CountryCode, writer: Writer): Reading[] | null {
   const s = dialledText(raw);
   if (s.startsWith('+')) {
     const p = /^\+\d{2,20}$/.test(s) ? parsed(s) : undefined;
@@ -389,18 +417,26 @@ function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null 
   }
   if (!/^\d{2,24}$/.test(s)) return null;
   // The account country's own prefix, alone or after a PBX's access code, puts a country code after
-  // it as surely as "+" (names: parsed) when it is the one international prefix the digits can be
-  // read with: not a carrier's form that is also "00" and more digits (Colombia's "009" is "00" and
-  // carrier 9, Australia's "0014" "00" and "14", Brazil's "0021", Korea's "001"…), and not where
-  // both give a number (Mexico's "0[09]" makes "0 09 7 150 123 4567" also "00 971 50 123 4567").
-  // Otherwise, and for a plain "00" where the country's prefix is another, only a valid number.
+  // it as surely as "+" (names: parsed), and not where both give a number (Mexico's "0[09]" makes
+  // "0 09 7 150 123 4567" also "00 971 50 123 4567"). A carrier's form that is "00" and more digits
+  // (Colombia's "009" is "00" and carrier 9, Australia's "0014" "00" and "14", Brazil's "0021",
+  // Korea's "001", Kenya's "000"…) does so too where a plain "00" is no international prefix of the
+  // country (lib/phone/plan.ts isIddPrefix): there every call abroad is dialled through a carrier's
+  // form, and "00" reads the digits another way only as a switch's own normalisation, a reading
+  // weighed below (names: valid), so that a valid number after it still makes the call unread
+  // ("009 1 812 345 6789" from Colombia). Since 2026-12-06; before, only a valid number was read after
+  // such a form, and "007 53 91234567" from Colombia (Cuba) was "a number we could not read". Where
+  // "00" alone is a prefix too (Bolivia's "00" beside its "001x", Hong Kong's), the carrier's form
+  // names only a valid number, as a plain "00" where the country's prefix is another does.
   const idd = iddPrefixIn(s, accountCountry);
   const pbx = pbxPrefixIn(s, accountCountry);
   const e164AfterIdd = idd ? `+${s.slice(idd.length)}` : undefined;
   const e164AfterPbx = pbx ? `+${s.slice(pbx.access.length + pbx.idd.length)}` : undefined;
   const afterIdd = e164AfterIdd ? parsed(e164AfterIdd) : undefined;
   const afterPbx = e164AfterPbx ? parsed(e164AfterPbx) : undefined;
-  const alone = (prefix: string) => (prefix === '00' || !prefix.startsWith('00')) && !(afterIdd && afterPbx);
+  const plainIsPrefix = isIddPrefix('00', accountCountry);
+  const alone = (prefix: string) =>
+    (prefix === '00' || !prefix.startsWith('00') || !plainIsPrefix) && !(afterIdd && afterPbx);
   const all: Reading[] = [];
   if (idd) {
     const names = alone(idd) ? 'parsed' : 'valid';
@@ -429,19 +465,29 @@ function readingsOf(raw: string, accountCountry: CountryCode): Reading[] | null 
       if (p?.countryCallingCode === planOf(sibling).callingCode())
         all.push({ form: 'national', p, written: s, names: 'valid' });
     }
+  // An access code before the trunk prefix and a national number, or before a national number where
+  // the country has none (lib/phone/pbx.ts pbxTrunkIn: "0 806 123 456" from Spain): with a trunk
+  // prefix written, it names its region as a national number with it does. Without one, only a
+  // valid number, so that digits another reading names ("9 806 123 456" from Spain: Iran's +98
+  // 6123456 too) stay unread; only in what a switch wrote, a PBX's record (a person who types "0692
+  // 12 34 56" in Spain more likely means the French number than a Spanish one behind an access
+  // code); and not where the whole is itself a national number, valid ("0899 123 456" from Italy is
+  // Salerno's) or in a superseded form (lib/phone/legacy.ts: Chile's "09 8123 4567" is that form's
+  // trunk "0", not an access code), which is what the digits then are.
   const trunk = pbxTrunkIn(s, accountCountry);
   if (trunk) {
-    const national = s.slice(trunk.access.length);
-    const p = parsed(national, accountCountry);
+    const rest = s.slice(trunk.access.length);
+    const p = parsed(rest, accountCountry);
+    const named = trunk.trunk || (writer === 'switch' && p?.isValid() && !validNumber(national, s));
     // A number of the account's plan (libphonenumber may read the digits another way: not this form).
-    if (p?.countryCallingCode === planOf(accountCountry).callingCode())
+    if (p?.countryCallingCode === planOf(accountCountry).callingCode() && named)
       all.push({
         form: 'pbx',
         p,
-        written: national,
+        written: rest,
         access: trunk.access,
-        trunk: trunk.trunk,
-        names: 'region',
+        ...(trunk.trunk ? { trunk: trunk.trunk } : {}),
+        names: trunk.trunk ? 'region' : 'valid',
       });
   }
   all.push({ form: 'digits', p: parsed(`+${s}`), written: `+${s}`, e164: `+${s}`, names: 'valid' });

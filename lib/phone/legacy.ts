@@ -135,6 +135,25 @@ import { iddPrefixIn } from './plan';
 /** After +52: the 10-digit national number behind a pre-2019 prefix (1, 044, 045, 01, 02). */
 const MX_LEGACY = /^(?:1|044|045|01|02)(\d{10})$/;
 
+/** A Mexican mobile in E.164 with the "1" dialled after +52 before 2019 (see above): its ten digits. */
+const MX_MOBILE_ONE = /^\+521(\d{10})$/;
+
+/**
+ * The number `e164` ("+" and ASCII digits, as a switch wrote it) denotes when it is a Mexican mobile
+ * written with the "1" that followed +52 until IFT's change to the Plan Técnico Fundamental de
+ * Numeración (DOF 2018-05-11; ten digits for every number from 2019-08-03, see above): "+52 1 55 1234
+ * 5678" is +52 55 1234 5678, the same line, which libphonenumber's metadata no longer reads with the
+ * "1" (v8.13.38). Undefined when `e164` is not "+52 1" and ten digits, or when +52 and the ten digits
+ * is no valid number. The one superseded form a switch's E.164 number is read in (lib/phone/format.ts
+ * readDialled): the "1" was part of the international form itself, not a national prefix, and
+ * Mexican networks kept connecting it to the same line.
+ */
+export function mexicanMobileWithOne(e164: string): PhoneNumber | undefined {
+  const m = MX_MOBILE_ONE.exec(e164);
+  const number = m ? parsed(`+52${m[1]}`) : undefined;
+  return number?.isValid() ? number : undefined;
+}
+
 /** After +55: a two-digit area code and an eight-digit mobile from before the ninth digit (6–9…). */
 const BR_EIGHT_DIGIT_MOBILE = /^([1-9]{2})([6-9]\d{7})$/;
 

@@ -23,8 +23,11 @@ import { iddPrefixIn, trunkPrefixOf } from './plan';
 // After the access code the extension dials what any phone of the country dials: the international
 // prefix and a number abroad (pbxPrefixIn), or the trunk prefix and a national number (pbxTrunkIn):
 // "9 1 876 234 5678" is Jamaica from a US PBX (9, NANP's trunk 1, a NANP number), "9 0 20 7946 0958"
-// London from a British one. The same digits may be another reading's: "91 87623 45678" is also
-// India's +91 87623 45678 written without its "+", so that call is not read (issue 14's rule).
+// London from a British one. Where the country has no trunk prefix, the national number itself:
+// "0 806 123 456" is a Spanish premium-rate number from a Spanish PBX, "9 21 234 5678" Lisbon from a
+// Portuguese one. The same digits may be another reading's: "91 87623 45678" is also India's +91
+// 87623 45678 written without its "+", and "9 806 123 456" Iran's +98 6123456, so such a call is not
+// read (issue 14's rule).
 //
 // "8" as in "8 10 …" is no access code: "8~10" is the IDD prefix of Russia, Belarus, Kazakhstan and
 // Turkmenistan in libphonenumber's metadata, read as such.
@@ -49,18 +52,23 @@ export function pbxPrefixIn(digits: string, country: CountryCode): { access: str
  * The outside-line access code (PBX_ACCESS_CODES) and the trunk prefix of `country` (lib/phone/plan.ts
  * trunkPrefixOf, from libphonenumber's metadata) at the start of `digits` (ASCII digits only), before a
  * national number: `{ access: "9", trunk: "1" }` for "9 1 876 234 5678" in the US, `{ access: "9",
- * trunk: "0" }` for "9 0 20 7946 0958" in Great Britain. Null when `country` has no trunk prefix
- * (Spain, Mexico, Italy…: an access code before a bare national number is not read), when the digits
+ * trunk: "0" }` for "9 0 20 7946 0958" in Great Britain. Where `country` has no trunk prefix (Spain,
+ * Portugal, Italy, Denmark, Norway, Mexico, Chile…: lib/phone/plan.ts trunkPrefixOf gives ""), the
+ * access code alone, `trunk` "": `{ access: "0", trunk: "" }` for "0 806 123 456" in Spain (since
+ * 2026-12-06; before, an access code before a national number there was not read, and every national
+ * call of a Spanish PBX was "a number we could not read"); lib/phone/format.ts readDialled names it
+ * only when what follows is a valid number and no other reading names another. Null when the digits
  * do not start so, when what follows the access code is the international prefix (that is
  * pbxPrefixIn's reading: "9 00 44…" in Great Britain), or when the digits themselves start with it:
  * where the access code "0" and the trunk "0" make "00" (Germany, France, Great Britain, Argentina…;
- * "0 0 21…" is Brazil's "0021"), what follows is read as a country code, as the switch reads it
- * (ITU-T E.164; lib/phone/format.ts readDialled), never as a national number: German PBX digits
+ * "0 0 21…" is Brazil's "0021"), or the access code "0" and a number that keeps its leading 0 do
+ * (Italy: "0 06 1234 5678" is "00 6…"), what follows is read as a country code, as the switch reads
+ * it (ITU-T E.164; lib/phone/format.ts readDialled), never as a national number: German PBX digits
  * "0 030 1234567" are Greece's "00 30 1234567".
  */
 export function pbxTrunkIn(digits: string, country: CountryCode): { access: string; trunk: string } | null {
   const trunk = trunkPrefixOf(country);
-  if (!trunk || iddPrefixIn(digits, country)) return null;
+  if (iddPrefixIn(digits, country)) return null;
   for (const access of PBX_ACCESS_CODES) {
     const rest = digits.slice(access.length);
     if (digits.startsWith(access) && rest.startsWith(trunk) && !iddPrefixIn(rest, country))

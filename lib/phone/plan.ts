@@ -117,7 +117,17 @@ export function iddOf(country: CountryCode): string | null {
   // The compressed metadata writes an absent preferred prefix as the number 0 (GB, RO, TW).
   const preferred = plan.defaultIDDPrefix() as unknown;
   if (typeof preferred === 'string' && preferred) return preferred.replace(/~/g, '');
-  return new RegExp(`^(?:${plan.IDDPrefix()})$`).test('00') ? '00' : null;
+  return isIddPrefix('00', country) ? '00' : null;
+}
+
+/**
+ * Whether `prefix` (ASCII digits) is, whole, an international prefix people in `country` dial, by
+ * libphonenumber's metadata pattern: "00" is in Spain, Mexico, Bolivia (beside its carriers' "001x")
+ * and Hong Kong; it is not in Colombia, Brazil, South Korea or Australia, where every international
+ * call goes through a carrier's form that begins "00" ("009", "0021", "001", "0011"), nor in the US.
+ */
+export function isIddPrefix(prefix: string, country: CountryCode): boolean {
+  return new RegExp(`^(?:${planOf(country).IDDPrefix()})$`).test(prefix);
 }
 
 const iddPatterns = new Map<CountryCode, RegExp>();

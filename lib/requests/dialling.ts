@@ -95,7 +95,11 @@ export function digitDistance(a: string, b: string): number {
  * A call that reads as a national number dialled with the international prefix in front (the 00 vs 0
  * slip). `idd`: the prefix as the call was written ("009"), else the one prefix of the country
  * (lib/phone/plan.ts iddOf), else "plus" when the country has none and the switch wrote "+": the
- * catalogue then shows the number with "+" (E.123: "+" stands for whatever international prefix was dialled).
+ * catalogue then shows the number with "+" (E.123: "+" stands for whatever international prefix was
+ * dialled). `digits`: what was dialled after it, grouped as `national` beside it (slipDigits: "33 1234
+ * 5267" for "33 1234 5267", "20 7946 0000" for "020 7946 0000"; since 2026-12-06, before which the
+ * digits were run together, "00 3312345267", beside the spaced national number). `national`: the
+ * national number meant, in libphonenumber's national format.
  */
 export type PrefixSlip = { idd: string; digits: string; national: string };
 
@@ -105,18 +109,52 @@ export function slipPrefix(raw: string, country: CountryCode): string {
 }
 
 /**
+ * `digits` (dialled after the international prefix) grouped as `national` (the national number they
+ * were meant as, formatted, whose digits are `digits` or `digits` with the trunk prefix or a "0" in
+ * front: asNationalNumber) groups them: "3312345267" and "33 1234 5267" give "33 1234 5267";
+ * "2079460000" and "020 7946 0000" give "20 7946 0000"; "351152345472" and "0351 15-234-5472" give
+ * "351 15-234-5472"; "2125550123" and "(212) 555-0123" give "212 555-0123" (no brackets: after a
+ * prefix the area code is no longer optional). `digits` as they are when `national` holds other
+ * digits.
+ */
+export function slipDigits(digits: string, national: string): string {
+  const all = national.replace(/\D/g, '');
+  if (!all.endsWith(digits)) return digits;
+  let skip = all.length - digits.length;
+  let i = 0;
+  for (; skip > 0; i++) if (/\d/.test(national[i]!)) skip--;
+  return national.slice(i).replace(/[()]/g, '').replace(/^\D+/, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
  * The misdial a block's own destinations suggest, for the hint a customer reads (block page, block
- * notice mail): the first of `numbers` (as the switch wrote them) that asNationalNumber reads as a
- * national number of `country` with the international prefix typed in front, as
- * `{ idd: "00", digits: "2079460000", national: "020 7946 0000" }`. Null when no number does: then
- * the hint names the destinations and gives no example, since an invented one ("+252 instead of
- * +2…") would speak of calls the block never had.
+ * notice mail, misdial page): of `numbers` (as the switch wrote them) that asNationalNumber reads as
+ * a national number of `country` with the international prefix typed in front, the most called, and
+ * among equally called the first given, as `{ idd: "00", digits: "20 7946 0000", national: "020 7946
+ * 0000" }` (PrefixSlip). Most called, because that is what the code already ranks: the block page and
+ * the notice give lib/blocks/call-overview.ts callOverview's `top.to` (the numbers most calls went to,
+ * most first; a block may hold thousands of calls, and its first ones are not read for a page), and
+ * the misdial page gives its latest calls, oldest first, each call once, which this counts; so both
+ * name the same call where one was called more, and the one slip most of the block's calls were. Among
+ * equally called numbers the order given decides: the misdial page's is the calls' own, so it names
+ * the first such call; `top.to` breaks ties by the stored number. Null when no number fits: then the
+ * hint names the destinations and gives no example, since an invented one ("+252 instead of +2…")
+ * would speak of calls the block never had.
  */
 export function prefixSlip(numbers: string[], country: CountryCode): PrefixSlip | null {
-  for (const n of numbers) {
+  const calls = new Map<string, number>();
+  for (const n of numbers) calls.set(n, (calls.get(n) ?? 0) + 1);
+  let best: { n: string; national: string; calls: number } | null = null;
+  for (const [n, count] of calls) {
+    if (best && count <= best.calls) continue;
     const national = asNationalNumber(n, country);
-    if (national)
-      return { idd: slipPrefix(n, country), digits: internationalDigits(n, country) ?? '', national };
+    if (national) best = { n, national, calls: count };
   }
-  return null;
+  if (!best) return null;
+  const digits = internationalDigits(best.n, country) ?? '';
+  return {
+    idd: slipPrefix(best.n, country),
+    digits: slipDigits(digits, best.national),
+    national: best.national,
+  };
 }

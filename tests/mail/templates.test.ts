@@ -269,10 +269,10 @@ describe('the misdial step speaks of the block’s own destinations (read-18)', 
     const london = { ...cuba, to: '002079460000' };
     const account = { name: 'Acme UK', number: 'ACC-3001', country: 'GB' };
     expect(inLocale('en', { account, calls: [london] })).toContain(
-      'If someone meant to dial the national number 020 7946 0000 and dialled 00 2079460000 instead',
+      'If someone meant to dial the national number 020 7946 0000 and dialled 00 20 7946 0000 instead',
     );
     expect(inLocale('es', { account, calls: [london] })).toContain(
-      'Si alguien quería marcar el número nacional 020 7946 0000 y marcó 00 2079460000 por error',
+      'Si alguien quería marcar el número nacional 020 7946 0000 y marcó 00 20 7946 0000 por error',
     );
   });
 

@@ -76,13 +76,27 @@ describe('a number after the account country’s own international prefix names 
     expect(readDialled('00252611234567', 'US')?.number.number).toBe('+252611234567');
   });
 
-  it('a carrier’s prefix that is also "00" and more digits is not alone: only a valid number after it', () => {
-    // Colombia's 009 is "00" and carrier 9, Australia's 0011 "00" and "11": two international prefixes.
-    expect(readDialled('009 53 9123 4567', 'CO')).toBeNull();
-    expect(readDialled('0011 53 9123 4567', 'AU')).toBeNull();
+  it('a carrier’s prefix that is also "00" and more digits names its country where "00" alone is no prefix', () => {
+    // Colombia's 009 is "00" and carrier 9, Australia's 0011 "00" and "11"; but neither country
+    // dials a plain "00", and the digits after it are no valid number (+95 391234567 is outside
+    // Myanmar's ranges, +1 153 912 34567 no NANP number), so the carrier's form is the one prefix.
+    // Before 2026-12-06 both were "a number we could not read".
+    expect(readDialled('009 53 9123 4567', 'CO')).toMatchObject({ prefix: '009', number: { number: CUBA } });
+    expect(readDialled('0011 53 9123 4567', 'AU')).toMatchObject({
+      prefix: '0011',
+      number: { number: CUBA },
+    });
     expect(readDialled('0011 252 61 123 4567', 'AU')?.number.number).toBe('+252611234567');
     // Mexico's "0[09]": "0 09 …" (a PBX's 0, then 09) is also "00 9…"; neither is alone.
     expect(readDialled('00971501234567', 'MX')?.number.number).toBe('+971501234567');
+  });
+
+  it('where "00" alone is a prefix too, a carrier’s form after it names only a valid number', () => {
+    // Bolivia dials "00" and its carriers' "0010"…"0019": "0013 53 9123 4567" is Cuba through
+    // carrier 13, or "1 353 912 34567" after "00"; a plain "00" is a prefix of its own there, so the
+    // longer form is not the one prefix the digits can be read with (the rule as before 2026-12-06).
+    expect(readDialled('0013 53 9123 4567', 'BO')).toBeNull();
+    expect(readDialled('0013 252 61 123 4567', 'BO')?.number.number).toBe('+252611234567');
   });
 
   it('is not read when another reading names another number (issue 14)', () => {

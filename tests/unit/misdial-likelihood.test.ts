@@ -66,7 +66,7 @@ describe('dialling rules', () => {
   it('prefixSlip finds the 00-for-0 slip among a block’s numbers, and nothing in a call to Cuba', () => {
     expect(prefixSlip(['+5378612345', '002079460000'], 'GB')).toEqual({
       idd: '00',
-      digits: '2079460000',
+      digits: '20 7946 0000',
       national: '020 7946 0000',
     });
     expect(prefixSlip(['+5378612345', '+252611234567'], 'US')).toBeNull();
@@ -76,8 +76,9 @@ describe('dialling rules', () => {
   // there): the slip names the prefix the call was written with, else the number with "+".
   it('a slip from a country without one IDD prefix names the call’s own prefix, else "+"', () => {
     const national = '(601) 2345678';
-    expect(prefixSlip(['0096012345678'], 'CO')).toEqual({ idd: '009', digits: '6012345678', national });
-    expect(prefixSlip(['+6012345678'], 'CO')).toEqual({ idd: 'plus', digits: '6012345678', national });
+    // The dialled digits grouped as the national number beside them, without its brackets.
+    expect(prefixSlip(['0096012345678'], 'CO')).toEqual({ idd: '009', digits: '601 2345678', national });
+    expect(prefixSlip(['+6012345678'], 'CO')).toEqual({ idd: 'plus', digits: '601 2345678', national });
     const l = (to: string) =>
       misdialLikelihood({
         accountCountry: 'CO',

@@ -43,8 +43,10 @@ describe('a country without a trunk prefix (libphonenumber-js gives the number 0
     '%s from %s is the slip for %s, %s',
     (raw, country, digits, national) => {
       expect(asNationalNumber(raw, country)).toBe(national);
-      // The block page, the notice and the misdial page show it (prefixSlip)…
-      expect(prefixSlip([raw], country)).toEqual({ idd: '00', digits, national });
+      // The block page, the notice and the misdial page show it (prefixSlip), the dialled digits
+      // grouped as the national number beside them ("00 963 12 34 56"; Rome's "00 6 1234 5678")…
+      const grouped = national.startsWith('0') && !digits.startsWith('0') ? national.slice(1) : national;
+      expect(prefixSlip([raw], country)).toEqual({ idd: '00', digits: grouped, national });
       // …and staff read it as evidence, with "no trunk prefix" said so.
       const likelihood = misdialLikelihood({
         accountCountry: country,

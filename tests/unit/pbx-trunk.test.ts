@@ -117,7 +117,9 @@ describe('an access code, the trunk prefix and a national number (9 1 876 … fr
     expect(pbxTrunkIn('98495123456', 'RU')).toEqual({ access: '9', trunk: '8' });
     expect(pbxTrunkIn('9011252611234567', 'US')).toBeNull(); // 9 then the IDD: pbxPrefixIn's
     expect(pbxTrunkIn('900252611234567', 'GB')).toBeNull();
-    expect(pbxTrunkIn('0963123456', 'ES')).toBeNull(); // Spain has no trunk prefix
+    // Spain has no trunk prefix: the access code alone (tests/unit/pbx-national.test.ts).
+    expect(pbxTrunkIn('0963123456', 'ES')).toEqual({ access: '0', trunk: '' });
+    expect(pbxTrunkIn('000963123456', 'ES')).toBeNull(); // "0 00…": the international prefix
     expect(pbxTrunkIn('92125550123', 'US')).toBeNull(); // a national number without the trunk 1
   });
 });

@@ -102,7 +102,11 @@ describe('a number the switch wrote is stored and shown as it dialled it', () =>
 
 describe('the misdial hint finds the slip on the stored call', () => {
   it.each(REVIEWED)('%s: %s is %s dialled with 00 in front', (country, to, national) => {
-    expect(prefixSlip([stored(to, country)], country)).toEqual({ idd: '00', digits: to.slice(1), national });
+    // The dialled digits grouped as the national number is, its trunk prefix left out (slipDigits):
+    // "00 630 12 34 56", "00 261 412-3456".
+    const digits = national.slice(trunkPrefixOf(country).length);
+    expect(prefixSlip([stored(to, country)], country)).toEqual({ idd: '00', digits, national });
+    expect(digits.replace(/\D/g, '')).toBe(to.slice(1));
   });
 
   it('the misdial likelihood counts the trunk_prefix signal on the stored call', () => {
@@ -154,7 +158,9 @@ describe('the misdial hint finds the slip on the stored call', () => {
       },
     ).text;
     expect(text).toContain('+63 0123456');
-    expect(text).toContain('Si alguien quería marcar el número nacional 630 12 34 56 y marcó 00 630123456');
+    expect(text).toContain(
+      'Si alguien quería marcar el número nacional 630 12 34 56 y marcó 00 630 12 34 56',
+    );
   });
 });
 
