@@ -42,7 +42,9 @@ export type Ranked = { values: string[]; distinct: number };
  * - `calls`: the latest `shown` calls (by time, then id), oldest first, as callView gives them;
  * - `total`: the calls stored in all (`callsNotKept` on the block counts those not stored);
  * - `top`: for the dialled numbers (`to`), the SIP usernames and the source addresses, the
- *   TOP_VALUES values most calls name (ties by value) and how many distinct values there are;
+ *   TOP_VALUES values most calls name (ties by the earliest call: the first number dialled is the
+ *   one the misdial hint names, lib/requests/dialling.ts prefixSlip) and how many distinct values
+ *   there are;
  * - `named`: which of `accountUsernames` (the account's SIP credentials; a promise lets the caller read
  *   them beside the calls) any call names: complete, since
  *   the lift policy asks for every named credential to be changed;
@@ -66,7 +68,8 @@ export async function callOverview(
     const rank = (values: string[]): Ranked => {
       const n = new Map<string, number>();
       for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
-      const sorted = [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      // `values` come oldest call first, so the map holds them by first call; the sort is stable.
+      const sorted = [...n].sort((a, b) => b[1] - a[1]);
       return { values: sorted.slice(0, TOP_VALUES).map(([v]) => v), distinct: n.size };
     };
     const names = rank(calls.map((c) => c.sipUsername));
@@ -92,7 +95,7 @@ export async function callOverview(
       by: ['sipUsername'],
       where: notIn ? { ...where, sipUsername: { notIn } } : where,
       _count: { _all: true },
-      orderBy: [{ _count: { sipUsername: 'desc' } }, { sipUsername: 'asc' }],
+      orderBy: [{ _count: { sipUsername: 'desc' } }, { _min: { at: 'asc' } }, { sipUsername: 'asc' }],
       take: TOP_VALUES,
     });
   const [[counts], to, names, unknown, named, ips] = await Promise.all([
@@ -103,7 +106,7 @@ export async function callOverview(
       by: ['to'],
       where,
       _count: { _all: true },
-      orderBy: [{ _count: { to: 'desc' } }, { to: 'asc' }],
+      orderBy: [{ _count: { to: 'desc' } }, { _min: { at: 'asc' } }, { to: 'asc' }],
       take: TOP_VALUES,
     }),
     byName(),
@@ -113,7 +116,7 @@ export async function callOverview(
       by: ['sourceIp'],
       where,
       _count: { _all: true },
-      orderBy: [{ _count: { sourceIp: 'desc' } }, { sourceIp: 'asc' }],
+      orderBy: [{ _count: { sourceIp: 'desc' } }, { _min: { at: 'asc' } }, { sourceIp: 'asc' }],
     }),
   ]);
   const namedSet = new Set(named.map((r) => r.sipUsername));

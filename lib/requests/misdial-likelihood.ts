@@ -4,7 +4,7 @@ import { type CallEvidence, formatCallDuration } from './call-summary';
 import { trunkPrefixOf } from '@/lib/phone/plan';
 import type { Note } from '@/lib/i18n/note';
 import { formatClock, localClock, zoneName } from '@/lib/time/format';
-import { asNationalNumber, digitDistance, internationalDigits, slipPrefix } from './dialling';
+import { asNationalNumber, digitDistance, internationalDigits, slipDigits, slipPrefix } from './dialling';
 
 // Pure: how likely a block is a misdial, from the block's own evidence, with every point explained
 // in a sentence an agent can read out on the callback. A hint for a person, never a decision.
@@ -162,7 +162,13 @@ function trunkPrefix(calls: CallEvidence[], country: CountryCode): Signal | null
       'trunk_prefix',
       3,
       'trunkPrefix',
-      { idd, digits: internationalDigits(c.to, country) ?? '', trunk: trunk || 'none', national },
+      {
+        idd,
+        // Grouped as the national number beside it (the block page's hint writes them the same way).
+        digits: slipDigits(internationalDigits(c.to, country) ?? '', national),
+        trunk: trunk || 'none',
+        national,
+      },
       { country: { region: country } },
     );
   }

@@ -87,13 +87,13 @@ describe('dialling rules', () => {
         calls: [call({ to })],
       });
     expect(said(l('+6012345678'), 'trunk_prefix')).toBe(
-      'Dialled +6012345678; with the international prefix read as the trunk prefix 0, that is (601) 2345678, a valid number (Colombia).',
+      'Dialled +601 2345678; with the international prefix read as the trunk prefix 0, that is (601) 2345678, a valid number (Colombia).',
     );
     expect(said(l('+6012345678'), 'trunk_prefix', 'es')).toBe(
-      'Se marcó +6012345678; si el prefijo internacional se lee como prefijo nacional 0, queda (601) 2345678, un número válido (Colombia).',
+      'Se marcó +601 2345678; si el prefijo internacional se lee como prefijo nacional 0, queda (601) 2345678, un número válido (Colombia).',
     );
     expect(said(l('0096012345678'), 'trunk_prefix')).toMatch(
-      /^Dialled 009 6012345678; with the international prefix 009 read/,
+      /^Dialled 009 601 2345678; with the international prefix 009 read/,
     );
   });
 
@@ -109,10 +109,10 @@ describe('dialling rules', () => {
       intendedNumber: '+34963123456',
     });
     expect(said(l, 'trunk_prefix')).toBe(
-      'Dialled 00 963123456; read without the international prefix 00, that is 963 12 34 56, a valid number (Spain).',
+      'Dialled 00 963 12 34 56; read without the international prefix 00, that is 963 12 34 56, a valid number (Spain).',
     );
     expect(said(l, 'trunk_prefix', 'es')).toBe(
-      'Se marcó 00 963123456; leído sin el prefijo internacional 00, queda 963 12 34 56, un número válido (España).',
+      'Se marcó 00 963 12 34 56; leído sin el prefijo internacional 00, queda 963 12 34 56, un número válido (España).',
     );
   });
 
@@ -147,13 +147,13 @@ describe('misdialLikelihood', () => {
     );
     expect(keys(l)[0]).toBe('trunk_prefix'); // strongest evidence first
     expect(said(l, 'trunk_prefix')).toBe(
-      'Dialled 00 2079460000; with the international prefix 00 read as the trunk prefix 0, that is 020 7946 0000, a valid number (United Kingdom).',
+      'Dialled 00 20 7946 0000; with the international prefix 00 read as the trunk prefix 0, that is 020 7946 0000, a valid number (United Kingdom).',
     );
     expect(said(l, 'similar_digits')).toMatch(/same digits/);
     // The same evidence for an agent who reads Spanish: the sentences, the country's name and the verdict.
     expect(headline(l, 'es')).toBe('probable');
     expect(said(l, 'trunk_prefix', 'es')).toBe(
-      'Se marcó 00 2079460000; si el prefijo internacional 00 se lee como prefijo nacional 0, queda 020 7946 0000, un número válido (Reino Unido).',
+      'Se marcó 00 20 7946 0000; si el prefijo internacional 00 se lee como prefijo nacional 0, queda 020 7946 0000, un número válido (Reino Unido).',
     );
     expect(said(l, 'few_attempts', 'es')).toBe(
       'Solo 1 llamada: quien marca mal un número suele darse cuenta tras uno o dos intentos.',

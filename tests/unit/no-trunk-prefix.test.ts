@@ -47,7 +47,7 @@ describe('a country without a trunk prefix (libphonenumber-js gives the number 0
       // grouped as the national number beside them ("00 963 12 34 56"; Rome's "00 6 1234 5678")…
       const grouped = national.startsWith('0') && !digits.startsWith('0') ? national.slice(1) : national;
       expect(prefixSlip([raw], country)).toEqual({ idd: '00', digits: grouped, national });
-      // …and staff read it as evidence, with "no trunk prefix" said so.
+      // …and staff read it as evidence, grouped alike, with "no trunk prefix" said so.
       const likelihood = misdialLikelihood({
         accountCountry: country,
         timeZone: 'Europe/Madrid',
@@ -56,7 +56,7 @@ describe('a country without a trunk prefix (libphonenumber-js gives the number 0
       });
       expect(likelihood.signals.find((s) => s.key === 'trunk_prefix')?.note.values).toEqual({
         idd: '00',
-        digits,
+        digits: grouped,
         trunk: 'none',
         national,
       });
