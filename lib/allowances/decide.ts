@@ -13,6 +13,7 @@ import { NO_CLAIM } from '@/lib/requests/claim-columns';
 import { AWAITS_SWITCH, type AwaitsSwitch } from '@/lib/switch/awaits-switch';
 import { accountBlocked as blocked, latestBlockInForce } from './blocked';
 import { endingOnSwitch, queueAllowanceDelete, queueAllowancePut } from './operations';
+import { notifyDenied } from './notify';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 
 // Support decides destination allowances (issue 16). Approving needs the same callback attestation
@@ -144,7 +145,10 @@ export const approveAllowance = staffDecision(
   },
 );
 
-/** Denies a requested allowance with a reason the customer sees on the block page. */
+/**
+ * Denies a requested allowance with a reason the customer sees on the block page and in the mail to
+ * the one who asked (`allowance_denied`, queued in this transaction: notify.ts notifyDenied).
+ */
 export const denyAllowance = staffDecision(
   loadAllowance,
   async (tx, a, input: z.output<typeof denyAllowanceSchema>, user): Promise<Decision<AwaitsSwitch>> => {
@@ -154,6 +158,8 @@ export const denyAllowance = staffDecision(
       data: { status: 'denied', ...by, ...NO_CLAIM },
     });
     if (won.count !== 1) return decidedFirst(tx, a.id);
+    // The customer who asked hears of it, as of an unblock request's denial (lib/requests/decide.ts).
+    await notifyDenied(tx, a);
     return decided('allowance.denied', a, { country: a.country, note: input.note }, 'denied');
   },
 );

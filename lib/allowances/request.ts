@@ -17,6 +17,7 @@ import {
 } from '@/lib/requests/fields';
 import { accountCountry } from '@/lib/phone/plan';
 import { localeOf } from '@/lib/i18n/locales';
+import { queueMail } from '@/lib/mail/queue';
 import { fail, missing, succeed, type Outcome } from '@/lib/server/outcome';
 import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 import { latestBlockInForce } from './blocked';
@@ -63,7 +64,8 @@ export type AllowanceOutcome = Outcome<{ allowanceId: string }>;
  * misdial), and the form's own rules (requestAllowanceSchema); as a conflict when an allowance for
  * that country is already asked for or in force. Filed under the account's newest block in force
  * (blocked.ts latestBlockInForce), whichever block's page it was asked from. The callback number is
- * stored in E.164. Audited as `allowance.requested` (without the number).
+ * stored in E.164. Audited as `allowance.requested` (without the number), and the caller is sent
+ * a receipt (`allowance_received`) queued in the same transaction.
  */
 export async function requestAllowance(
   user: CurrentUser,
@@ -128,6 +130,9 @@ export async function requestAllowance(
       },
       tx,
     );
+    // The receipt, as for an unblock request (lib/requests/submit.ts): queued with the request, so a
+    // request refused (already open, block lifted) or rolled back mails nothing.
+    await queueMail(tx, user.email, 'allowance_received', { userId: user.id, allowanceId: a.id });
     return succeed({ allowanceId: a.id });
   });
 }

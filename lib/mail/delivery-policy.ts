@@ -77,6 +77,14 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
     guarantee: 'at-least-once',
     why: 'Calls to that country fail again from now on; a customer who misses it loses calls without knowing why.',
   },
+  allowance_received: {
+    guarantee: 'at-most-once',
+    why: 'A receipt, as request_received; the block page shows the request and that support will call back.',
+  },
+  allowance_denied: {
+    guarantee: 'at-most-once',
+    why: 'As request_denied: the decision and the reason are on the block page; a repeated refusal reads as a second decision.',
+  },
   enrolment_code: {
     guarantee: 'at-most-once',
     why: 'A credential is never sent twice; the person is on the set-up page and can ask for a new code.',
@@ -143,6 +151,11 @@ export const LANES: Record<MailTemplate, { lane: Lane; why: string }> = {
   },
   allowance_started: { lane: 'bulk', why: 'News; the portal shows the allowance and its countdown.' },
   allowance_ended: { lane: 'bulk', why: 'News of what has happened.' },
+  allowance_received: {
+    lane: 'bulk',
+    why: 'A receipt; nobody waits for it on a page (the block page shows the request).',
+  },
+  allowance_denied: { lane: 'bulk', why: 'A decision; the block page shows it.' },
 };
 
 /** The templates of the `interactive` lane (LANES), which the worker claims before any other. */

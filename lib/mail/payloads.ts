@@ -131,6 +131,12 @@ export const MAIL_PAYLOADS = {
   /** A destination allowance started or ended (lib/allowances/notify.ts). */
   allowance_started: z.object({ allowanceId: id, userId: id.optional() }),
   allowance_ended: z.object({ allowanceId: id, userId: id.optional() }),
+  /**
+   * A customer's allowance request, received (lib/allowances/request.ts) or denied by an agent
+   * (lib/allowances/decide.ts denyAllowance), to the customer who asked (lib/allowances/notify.ts).
+   */
+  allowance_received: z.object({ allowanceId: id, userId: id.optional() }),
+  allowance_denied: z.object({ allowanceId: id, userId: id.optional() }),
 } as const;
 
 /** The templates Tollgate sends (how each is retried after a crash: lib/mail/delivery-policy.ts). */

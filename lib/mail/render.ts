@@ -13,7 +13,7 @@ import {
 } from '@/lib/mail/link-token';
 import { unseal } from '@/lib/server/seal';
 import { isLocale, type Locale, localeOf } from '@/lib/i18n/locales';
-import { allowanceMail } from '@/lib/mail/templates/allowance';
+import { allowanceDenied, allowanceMail, allowanceReceived } from '@/lib/mail/templates/allowance';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice, MAX_CALLS } from '@/lib/mail/templates/block-notice';
 import { accountNeedsPerson } from '@/lib/policy/settings';
@@ -51,14 +51,16 @@ import { queueMail } from '@/lib/mail/queue';
 // - said in the past tense, what happened and that it is over: block_notice (a block lifted since;
 //   CONTRACTS §4 promises every new block its notice, and its calls say what to look at),
 //   request_approved and request_denied (the block lifted since), request_closed (no other block
-//   in force any more);
+//   in force any more), allowance_denied (no block in force any more, or a newer allowance for the
+//   country asked for since: then neither "calls there stay blocked" nor "ask again");
 // - not sent, the row failed with a reason that starts `superseded:`, where a later mail says it
 //   all: request_received (decided, withdrawn or closed since), request_approved (no longer
 //   approved: request_lift_failed says so), request_lift_failed (the request moved on, or its block
 //   was lifted), block_lifted (a newer block in force: its own notice says so; what the lift
 //   closed is handed on: closedBySupersededLift, handOnClosedRequests), allowance_started (ended
 //   since: the allowance's status, which follows the switch), allowance_ended (no block in force:
-//   block_lifted says every country works),
+//   block_lifted says every country works), allowance_received (decided or closed since: the
+//   denial, the start, or the block notice or block_lifted that closed it says so),
 //   sip_password_changed about a change the switch's answer was lost for (confirmed since: that
 //   confirmation's own alert says so; refused since: nothing changed; a newer password of the same
 //   credential confirmed by the switch: that one is in force, and its own alert says so);
@@ -627,6 +629,39 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           zonedFor(a.account),
         ),
       };
+    }
+    case 'allowance_received':
+    case 'allowance_denied': {
+      const a = await db.destinationAllowance.findUnique({
+        where: { id: p.allowanceId ?? '' },
+        include: { account: true },
+      });
+      if (!a) return skip('allowance not found');
+      const gone = noLongerFor(a.account);
+      if (gone) return gone;
+      // Only a customer's request has someone who asked (support's grant from the account page has none).
+      if (!a.requestedById || !a.callbackPhone) return skip('not a customer’s request');
+      const data = { recipient: r, account: a.account, allowance: { ...a, callbackPhone: a.callbackPhone } };
+      if (row.template === 'allowance_received') {
+        // As request_received: a receipt of a request no longer waiting would say "support will call
+        // you back" of one decided or closed.
+        if (a.status !== 'requested')
+          return superseded(
+            'the request was decided or closed since; the denial, the start, or the block notice or block_lifted that closed it says so',
+          );
+        return { ok: true, mail: allowanceReceived(data, zonedFor(a.account)) };
+      }
+      // A request Tollgate closed (a new block: denied with no agent) is named by that block's notice.
+      if (a.status !== 'denied' || !a.decidedById) return skip('not denied by an agent');
+      // Said in the past tense, with what holds now (see the top of this file).
+      const blocked = await accountBlocked(db, a.accountId);
+      const newer = blocked
+        ? await db.destinationAllowance.count({
+            where: { accountId: a.accountId, country: a.country, createdAt: { gt: a.createdAt } },
+          })
+        : 0;
+      const now = !blocked ? 'unblocked' : newer ? 'askedAgain' : 'blocked';
+      return { ok: true, mail: allowanceDenied(data, now, zonedFor(a.account)) };
     }
     case 'enrolment_code': {
       if (!p.sealedCode || !p.expires || !p.sessionId) return skip('code already sent or scrubbed');

@@ -1,6 +1,10 @@
+import type { Translate } from '@/lib/i18n/note';
+import { storedText } from '@/lib/i18n/stored';
+import { callbackDisplay } from '@/lib/phone/callback';
 import { countryName } from '@/lib/phone/format';
+import { accountCountry } from '@/lib/phone/plan';
 import { accountFooter, accountLabel, type MailContext, mailTag, shell, url, when, hello } from './context';
-import { renderMail } from './layout';
+import { type Part, renderMail } from './layout';
 
 export type AllowanceMailData = {
   recipient: { name: string | null };
@@ -59,5 +63,126 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
     },
     // The agent's copy says why an agent has it: they are no contact of the account.
     d.staff ? shell(ctx, t('mail.footerStaffAllowance', { account })) : accountFooter(ctx, account),
+  );
+}
+
+/**
+ * A customer's allowance request as its mails to them read it (allowanceReceived, allowanceDenied):
+ * `country` ISO 3166-1 alpha-2, `hours` asked for (1–72), `reason` as they typed it, `createdAt`
+ * when they asked, `blockId` the block it was asked under (its page is the mail's link),
+ * `callbackPhone` as stored (E.164, `;ext=…`), `decisionNote` the agent's reason for a denial, as stored
+ * (lib/i18n/stored.ts: a person's words, shown as typed).
+ */
+export type AllowanceRequestMailData = {
+  recipient: { name: string | null };
+  account: { name: string; number: string; country: string };
+  allowance: {
+    country: string;
+    hours: number;
+    reason: string;
+    createdAt: Date;
+    blockId: string | null;
+    callbackPhone: string;
+    decisionNote: string | null;
+  };
+};
+
+/** The block page a request was asked from, else the account's page. */
+const requestUrl = (ctx: MailContext, d: AllowanceRequestMailData) =>
+  url(
+    ctx,
+    d.allowance.blockId
+      ? `/blocks/${encodeURIComponent(d.allowance.blockId)}`
+      : `/accounts/${encodeURIComponent(d.account.number)}`,
+  );
+
+/** The country as every allowance mail names it: "Somalia (SO)", in the reader's language. */
+const countryOf = (ctx: MailContext, code: string) => `${countryName(code, mailTag(ctx))} (${code})`;
+
+/**
+ * The receipt of a customer's allowance request (allowance_received, to the one who asked): the
+ * country, the hours, when they asked, their reason, the callback number as support will dial it
+ * (formatted as the account's country writes it, with its extension), that support calls back before
+ * deciding, and a link to the block page. Nothing is promised of an approval but that the switch's
+ * confirmation is mailed (allowance_started): "allowed" is the switch's word, never this mail's.
+ */
+export function allowanceReceived(d: AllowanceRequestMailData, ctx: MailContext) {
+  const { t } = ctx;
+  const account = accountLabel(ctx, d.account);
+  const country = countryOf(ctx, d.allowance.country);
+  const phone = callbackDisplay(d.allowance.callbackPhone, accountCountry(d.account.country));
+  const at = when(d.allowance.createdAt, ctx);
+  return renderMail(
+    {
+      subject: t('allowance.mail.received.subject', { country, account }),
+      preheader: t('allowance.mail.received.preheader'),
+      parts: [
+        hello(ctx, d),
+        {
+          kind: 'p',
+          strong: true,
+          text: t('allowance.mail.received.intro', { country, account, at, hours: d.allowance.hours }),
+        },
+        { kind: 'quote', text: d.allowance.reason },
+        { kind: 'p', text: t('allowance.mail.received.next', { phone }) },
+        { kind: 'p', text: t('allowance.mail.received.until', { country }) },
+        { kind: 'button', label: t('allowance.mail.received.button'), url: requestUrl(ctx, d) },
+      ],
+    },
+    accountFooter(ctx, account),
+  );
+}
+
+/**
+ * Where things stand when a denial is sent (lib/mail/render.ts reads it then): `blocked`, a block is
+ * in force and no newer allowance for the country was asked for or granted since; `askedAgain`, one
+ * was (the block page shows it); `unblocked`, no block is in force on the account any more.
+ */
+export type DenialNow = 'blocked' | 'askedAgain' | 'unblocked';
+
+/**
+ * An agent denied a customer's allowance request (allowance_denied, to the one who asked, else every
+ * member, as request_denied): what was asked and when, the agent's reason as they typed it (as
+ * request_denied carries it), and what holds now (`now`): calls there stay blocked and they may ask
+ * again; or a newer allowance for the country was asked for since; or no block is in force any more.
+ */
+export function allowanceDenied(d: AllowanceRequestMailData, now: DenialNow, ctx: MailContext) {
+  const { t } = ctx;
+  const account = accountLabel(ctx, d.account);
+  const country = countryOf(ctx, d.allowance.country);
+  const at = when(d.allowance.createdAt, ctx);
+  const reason = storedText(t as unknown as Translate, d.allowance.decisionNote);
+  const next = {
+    blocked: t('allowance.mail.denied.next', { country, support: ctx.support }),
+    askedAgain: t('allowance.mail.denied.nextAskedAgain', { country, account }),
+    unblocked: t('allowance.mail.denied.nextUnblocked', { account }),
+  }[now];
+  const preheader = {
+    blocked: t('allowance.mail.denied.preheader', { country }),
+    askedAgain: t('allowance.mail.denied.preheaderAskedAgain', { country }),
+    unblocked: t('allowance.mail.denied.preheaderUnblocked'),
+  }[now];
+  return renderMail(
+    {
+      subject: t('allowance.mail.denied.subject', { country, account }),
+      preheader,
+      parts: [
+        hello(ctx, d),
+        {
+          kind: 'p',
+          strong: true,
+          text: t('allowance.mail.denied.intro', { country, account, at, hours: d.allowance.hours }),
+        },
+        ...(reason
+          ? ([
+              { kind: 'h', text: t('allowance.mail.denied.reasonTitle') },
+              { kind: 'quote', text: reason },
+            ] satisfies Part[])
+          : []),
+        { kind: 'p', text: next },
+        { kind: 'button', label: t('allowance.mail.denied.button'), url: requestUrl(ctx, d) },
+      ],
+    },
+    accountFooter(ctx, account),
   );
 }
