@@ -1,4 +1,5 @@
 import 'server-only';
+import { Prisma } from '@/lib/generated/sqlite/client';
 import { accountLabelsById, BLOCK_ON_ITS_WAY, memberOf } from '@/lib/accounts/queries';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
@@ -60,7 +61,8 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
  * too: issue 14, bench/README.md "pages"), then the account's credentials, the timeline, the
  * requests and the trigger calls, bounded (callOverview): the latest `shown` calls (CALLS_SHOWN on
  * the block page; the misdial page asks for as many as a request may mark), `callCount` in all, and
- * the summary the explanation and the devices list need.
+ * the summary the explanation and the devices list need; with two or more other open blocks, also
+ * the newest of them (otherOpenBlocksForUser: one more statement, beside the others).
  */
 export async function getBlockForUser(userId: string, blockId: string, shown = CALLS_SHOWN) {
   // The switch keeps one state per account: "allowed" is only true when no other block is open.
@@ -84,7 +86,9 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   const credentialRows = Promise.resolve(
     db.sipCredential.findMany({ where: { accountId: row.accountId }, orderBy: { username: 'asc' } }),
   );
-  const [sipCredentials, events, requests, overview] = await Promise.all([
+  // The others listed when there are two or more (with one, the page links it: otherOpenBlockId).
+  const others = Number(row.otherOpenBlockCount);
+  const [sipCredentials, events, requests, overview, otherOpenBlocks] = await Promise.all([
     credentialRows,
     db.blockEvent.findMany({ where: { blockId: row.id }, orderBy: { at: 'asc' } }),
     db.unblockRequest.findMany({ where: { blockId: row.id }, orderBy: { createdAt: 'desc' } }),
@@ -93,6 +97,7 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       credentialRows.then((cs) => cs.map((c) => c.username)),
       shown,
     ),
+    others >= 2 ? otherOpenBlocksForUser(userId, row.id) : null,
   ]);
   const credentials = sipCredentials.map((c) => ({
     id: c.id,
@@ -155,7 +160,12 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
      * How many of the account's other blocks are open (`active` or `lift_pending`), that one included:
      * the page says "another block" or "12 other blocks" (block.alsoOpen, block.otherOpen).
      */
-    otherOpenBlockCount: Number(row.otherOpenBlockCount),
+    otherOpenBlockCount: others,
+    /**
+     * With two or more other open blocks, the newest OPEN_BLOCKS_SHOWN of them and how many more
+     * (otherOpenBlocksForUser, first page); null with fewer.
+     */
+    otherOpenBlocks,
     /**
      * Support's manual block on the account is on its way to the switch (a pending `block` change,
      * the SwitchOperation (accountNumber, status) index): the switch may already hold it, so a lifted
@@ -259,6 +269,125 @@ export async function blockCallsForUser(
 }
 
 export type BlockView = NonNullable<Awaited<ReturnType<typeof getBlockForUser>>>;
+
+/** How many of the account's other open blocks a block page lists at a time (otherOpenBlocksForUser). */
+export const OPEN_BLOCKS_SHOWN = 10;
+
+/** One of the account's other open blocks as the block page lists it. */
+export type OpenBlockItem = {
+  id: string;
+  reason: BlockReason;
+  /** `active` (in force) or `lift_pending` (in force until the switch confirms the lift). */
+  status: BlockStatus;
+  placedAt: Date;
+  /** The calls the switch reported with it: those stored plus `callsNotKept`. */
+  calls: number;
+};
+
+/** A page of the account's other open blocks (otherOpenBlocksForUser). */
+export type OpenBlockList = {
+  /** At most `shown` blocks, newest first (placedAt, then id, both descending). */
+  items: OpenBlockItem[];
+  /** The account's open blocks besides the page's own, all of them (not only those listed). */
+  total: number;
+  /** The position of the first one listed among `total`, 1-based (1 on the first page). */
+  from: number;
+  /** How many older ones follow the last one listed: "and 2 more", reached with `after` = its id. */
+  more: number;
+};
+
+type OpenBlockRow = {
+  id: string;
+  reason: BlockReason;
+  status: BlockStatus;
+  placedAt: Date | string | number;
+  callsNotKept: number | bigint;
+  calls: number | bigint;
+  total: number | bigint;
+  remaining: number | bigint;
+};
+
+/**
+ * The statement of otherOpenBlocksForUser (exported for its plan's test): a page of the open blocks
+ * `o` of the account of block `b` besides `b`, the account one of the user's (membership `m`), after
+ * the cursor block `c`; the calls counted for the listed rows only; `total` and `remaining` counted
+ * once each (not correlated with the rows). Only the aliases are written into the text; every value
+ * is a parameter.
+ */
+export function otherOpenBlocksSql(userId: string, blockId: string, after: string | null, shown: number) {
+  const open = (o: 'o' | 'r') =>
+    Prisma.raw(`${o}."accountId" = b."accountId" AND ${o}."id" <> b."id"
+      AND ${o}."status" IN ('active', 'lift_pending')`);
+  const past = (o: 'o' | 'r') =>
+    after === null
+      ? Prisma.empty
+      : Prisma.raw(`AND (c."id" IS NULL OR ${o}."placedAt" < c."placedAt"
+          OR (${o}."placedAt" = c."placedAt" AND ${o}."id" < c."id"))`);
+  const mine = Prisma.sql`"Block" b
+      JOIN "Membership" m ON m."accountId" = b."accountId" AND m."userId" = ${userId}`;
+  // The cursor: a block of the same account, in any status (one lifted meanwhile keeps its place).
+  const fromCursor =
+    after === null
+      ? mine
+      : Prisma.sql`${mine} LEFT JOIN "Block" c ON c."id" = ${after} AND c."accountId" = b."accountId"`;
+  const remaining =
+    after === null
+      ? Prisma.sql`0`
+      : Prisma.sql`(SELECT COUNT(*) FROM ${fromCursor} JOIN "Block" r ON ${open('r')}
+          WHERE b."id" = ${blockId} ${past('r')})`;
+  return Prisma.sql`
+    SELECT p."id", p."reason", p."status", p."placedAt", p."callsNotKept",
+      (SELECT COUNT(*) FROM "TriggerCall" t WHERE t."blockId" = p."id") AS "calls",
+      (SELECT COUNT(*) FROM ${mine} JOIN "Block" r ON ${open('r')} WHERE b."id" = ${blockId}) AS "total",
+      ${remaining} AS "remaining"
+    FROM (
+      SELECT o."id", o."reason", o."status", o."placedAt", o."callsNotKept"
+      FROM ${fromCursor} JOIN "Block" o ON ${open('o')}
+      WHERE b."id" = ${blockId} ${past('o')}
+      ORDER BY o."placedAt" DESC, o."id" DESC
+      LIMIT ${shown}
+    ) p
+    ORDER BY p."placedAt" DESC, p."id" DESC`;
+}
+
+/**
+ * The open blocks (`active` or `lift_pending`) of the account block `blockId` is on, besides that
+ * block: the block page's list of the others (each has its own calls, devices and credentials to deal
+ * with, and calling comes back only once all are lifted). Scoped inside the statement like
+ * getBlockForUser: a block of an account `userId` is not a member of, or an unknown id, gives an
+ * empty list (`total` 0). Newest first, at most `shown` (OPEN_BLOCKS_SHOWN), starting after the block
+ * `after` names (keyset on placedAt then id: that block's place, in any status; null, an id of no
+ * block of the account, or text that is no row id's shape (isRowId: it comes from the URL) starts
+ * with the newest). A page past the last one is empty (`total` 0 too). One statement
+ * (otherOpenBlocksSql), through the Block (accountId, status, placedAt) index of migration 0028 like
+ * getBlockForUser's count, and TriggerCall (blockId, at) for the listed blocks. Rejects only when
+ * the database does.
+ */
+export async function otherOpenBlocksForUser(
+  userId: string,
+  blockId: string,
+  after: string | null = null,
+  shown = OPEN_BLOCKS_SHOWN,
+): Promise<OpenBlockList> {
+  const cursor = isRowId(after) ? after : null;
+  const rows = await db.$queryRaw<OpenBlockRow[]>(otherOpenBlocksSql(userId, blockId, cursor, shown));
+  const first = rows[0];
+  if (!first) return { items: [], total: 0, from: 1, more: 0 };
+  const total = Number(first.total);
+  const remaining = cursor === null ? total : Number(first.remaining);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      reason: r.reason,
+      status: r.status,
+      placedAt: asDate(r.placedAt),
+      calls: Number(r.calls) + Number(r.callsNotKept),
+    })),
+    total,
+    from: total - remaining + 1,
+    more: Math.max(0, remaining - rows.length),
+  };
+}
 
 /** A block of the account still in force, as a decision form lists it: a lift is account-wide. */
 export type OtherBlockDto = { id: string; reason: string; placedAt: string; calls: number };

@@ -4,7 +4,13 @@ import { getAccountForUser, listAccountsForUser, memberOf } from '@/lib/accounts
 import { accountsOfMember } from '@/lib/accounts/reader-scope';
 import { userOfSession } from '@/lib/auth/session';
 import { confirmPlace, reconcileAccount } from '@/lib/blocks/lifecycle';
-import { blockAccountNumberForUser, blockOfAccount, getBlockForUser } from '@/lib/blocks/queries';
+import {
+  blockAccountNumberForUser,
+  blockOfAccount,
+  getBlockForUser,
+  OPEN_BLOCKS_SHOWN,
+  otherOpenBlocksForUser,
+} from '@/lib/blocks/queries';
 import { requestAccountNumberForStaff } from '@/lib/requests/detail';
 import { unsettledChange } from '@/lib/credentials/reset';
 import { getDb } from '@/lib/server/db';
@@ -474,6 +480,7 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
         otherOpenBlockId: later.id,
         otherOpenBlockActive: true,
         otherOpenBlockCount: 1,
+        otherOpenBlocks: null, // one other block: the page links it, no list
         blockOnItsWay: false,
         unknownNames: ['trunk-9'],
         unknownNameCount: 1,
@@ -525,6 +532,165 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
       const stranger = await makeAccount();
       expect(await getBlockForUser(stranger.users[0]!.id, block.id)).toBeNull();
       expect(await getBlockForUser(user.id, crypto.randomUUID())).toBeNull();
+    });
+  });
+  describe('otherOpenBlocksForUser (the block page\u2019s list of the account\u2019s other open blocks)', () => {
+    // A fraud wave: 13 blocks in force on one account (each switch block.placed is a block). The page
+    // linked only the newest other block, so with three or more the pages linked each other and the
+    // older blocks could not be reached from any customer page.
+    const t0 = Date.parse('2026-11-20T12:00:00Z');
+    async function wave() {
+      const db = getDb();
+      const { account, users } = await makeAccount();
+      const blocks = [];
+      for (let i = 0; i < 13; i++)
+        blocks.push(
+          await makeBlock(account.id, {
+            placedAt: new Date(t0 + i * 60_000),
+            reason: i % 2 ? 'hotspot_source_ip' : 'high_risk_destination',
+            calls: Array.from({ length: i % 3 }, () => ({ sipUsername: 'desk' })),
+          }),
+        );
+      // One being lifted (still in force until the switch confirms), one with calls it did not keep.
+      await db.block.update({ where: { id: blocks[9]!.id }, data: { status: 'lift_pending' } });
+      await db.block.update({ where: { id: blocks[4]!.id }, data: { callsNotKept: 250 } });
+      // A lifted block of the account, and another account's blocks in force: never listed.
+      const lifted = await makeBlock(account.id, { placedAt: new Date(t0 + 30 * 60_000) });
+      await db.block.update({ where: { id: lifted.id }, data: { status: 'lifted', liftedAt: new Date() } });
+      const stranger = await makeAccount();
+      await makeBlock(stranger.account.id, { placedAt: new Date(t0 + 5 * 60_000) });
+      return { account, user: users[0]!, blocks, lifted, stranger };
+    }
+
+    it('lists the newest others first, a page at a time, each with its status, reason and calls', async () => {
+      const { user, blocks } = await wave();
+      const newest = blocks[12]!;
+      // Newest first, the page's own block left out: blocks 11 down to 2, then 1 and 0.
+      const first = await otherOpenBlocksForUser(user.id, newest.id);
+      expect(OPEN_BLOCKS_SHOWN).toBe(10);
+      expect(first.items.map((b) => b.id)).toEqual(
+        blocks
+          .slice(2, 12)
+          .reverse()
+          .map((b) => b.id),
+      );
+      expect(first).toMatchObject({ total: 12, from: 1, more: 2 });
+      expect(first.items[0]).toEqual({
+        id: blocks[11]!.id,
+        reason: 'hotspot_source_ip',
+        status: 'active',
+        placedAt: new Date(t0 + 11 * 60_000),
+        calls: 2, // 11 % 3
+      });
+      expect(first.items.find((b) => b.id === blocks[9]!.id)).toMatchObject({
+        status: 'lift_pending',
+        calls: 0,
+      });
+      // Calls the switch reported: those stored and those it did not keep.
+      expect(first.items.find((b) => b.id === blocks[4]!.id)).toMatchObject({ calls: 251 });
+
+      const second = await otherOpenBlocksForUser(user.id, newest.id, first.items.at(-1)!.id);
+      expect(second.items.map((b) => b.id)).toEqual([blocks[1]!.id, blocks[0]!.id]);
+      expect(second).toMatchObject({ total: 12, from: 11, more: 0 });
+      expect(second.items[1]).toMatchObject({ reason: 'high_risk_destination', calls: 0 });
+
+      // The page's first statement gives the same first page; with fewer than two others, none.
+      expect((await getBlockForUser(user.id, newest.id))!.otherOpenBlocks).toEqual(first);
+    });
+
+    it('reaches every block in force from the one the dashboard links', async () => {
+      const { account, user, blocks } = await wave();
+      const [summary] = await listAccountsForUser(user.id);
+      expect(summary!.activeBlock).toMatchObject({ id: blocks[12]!.id, inForce: 13 });
+      const reached = new Set([summary!.activeBlock!.id]);
+      let after: string | null = null;
+      for (let page = 0; page < 5; page++) {
+        const list = await otherOpenBlocksForUser(user.id, summary!.activeBlock!.id, after);
+        for (const b of list.items) reached.add(b.id);
+        if (!list.more) break;
+        after = list.items.at(-1)!.id;
+      }
+      const open = await getDb().block.findMany({
+        where: { accountId: account.id, status: { in: ['active', 'lift_pending'] } },
+        select: { id: true },
+      });
+      expect([...reached].sort()).toEqual(open.map((b) => b.id).sort());
+      expect(reached.size).toBe(13);
+    });
+
+    it('orders blocks of the same time by id and pages across them without repeating or skipping one', async () => {
+      const { account, users } = await makeAccount();
+      const at = new Date(t0);
+      const mine = await makeBlock(account.id, { placedAt: new Date(t0 - 60_000) });
+      const same = [];
+      for (let i = 0; i < 5; i++) same.push(await makeBlock(account.id, { placedAt: at }));
+      const byId = same
+        .map((b) => b.id)
+        .sort()
+        .reverse();
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 5; page++) {
+        const list = await otherOpenBlocksForUser(users[0]!.id, mine.id, after, 2);
+        expect(list.from).toBe(seen.length + 1);
+        seen.push(...list.items.map((b) => b.id));
+        expect(list.more).toBe(5 - seen.length);
+        if (!list.more) break;
+        after = list.items.at(-1)!.id;
+      }
+      expect(seen).toEqual(byId);
+    });
+
+    it('keeps a lifted cursor block\u2019s place, and starts over at a cursor of no block of the account', async () => {
+      const { user, blocks, stranger } = await wave();
+      const newest = blocks[12]!.id;
+      const first = await otherOpenBlocksForUser(user.id, newest);
+      const cursor = first.items.at(-1)!.id;
+      await getDb().block.update({ where: { id: cursor }, data: { status: 'lifted', liftedAt: new Date() } });
+      const older = await otherOpenBlocksForUser(user.id, newest, cursor);
+      expect(older.items.map((b) => b.id)).toEqual([blocks[1]!.id, blocks[0]!.id]);
+      expect(older).toMatchObject({ total: 11, from: 10, more: 0 });
+      // Another account's block, or an id of nothing, as the cursor: the first page.
+      const theirs = await getDb().block.findFirstOrThrow({ where: { accountId: stranger.account.id } });
+      const restart = await otherOpenBlocksForUser(user.id, newest);
+      // Text from the URL that is no row id's shape (a NUL made PostgreSQL refuse a read) is not looked up.
+      for (const wrong of [theirs.id, 'nosuchblock', 'blk\u0000x', `${cursor}'--`])
+        expect(await otherOpenBlocksForUser(user.id, newest, wrong)).toEqual(restart);
+    });
+
+    it('gives nothing to someone who is not a member of the block\u2019s account', async () => {
+      const { blocks, stranger, account } = await wave();
+      const newest = blocks[12]!.id;
+      const none = { items: [], total: 0, from: 1, more: 0 };
+      // A member of another account (with blocks of their own in force), and a staff login.
+      expect(await otherOpenBlocksForUser(stranger.users[0]!.id, newest)).toEqual(none);
+      expect(await otherOpenBlocksForUser(stranger.users[0]!.id, newest, blocks[3]!.id)).toEqual(none);
+      const agent = await makeStaff();
+      expect(await otherOpenBlocksForUser(agent.id, newest)).toEqual(none);
+      // A former member: the membership goes, and so does the list.
+      const former = (await getDb().membership.findFirstOrThrow({ where: { accountId: account.id } })).userId;
+      expect((await otherOpenBlocksForUser(former, newest)).total).toBe(12);
+      await getDb().membership.deleteMany({ where: { accountId: account.id, userId: former } });
+      expect(await otherOpenBlocksForUser(former, newest)).toEqual(none);
+      expect(await getBlockForUser(former, newest)).toBeNull();
+    });
+
+    it('is not read with fewer than two other open blocks: the page links the one', async () => {
+      const { account, users } = await makeAccount();
+      const a = await makeBlock(account.id, { placedAt: new Date(t0) });
+      expect((await getBlockForUser(users[0]!.id, a.id))!.otherOpenBlocks).toBeNull();
+      const b = await makeBlock(account.id, { placedAt: new Date(t0 + 60_000) });
+      expect((await getBlockForUser(users[0]!.id, a.id))!).toMatchObject({
+        otherOpenBlockId: b.id,
+        otherOpenBlockCount: 1,
+        otherOpenBlocks: null,
+      });
+      const c = await makeBlock(account.id, { placedAt: new Date(t0 + 120_000) });
+      expect((await getBlockForUser(users[0]!.id, a.id))!.otherOpenBlocks).toMatchObject({
+        items: [{ id: c.id }, { id: b.id }],
+        total: 2,
+        more: 0,
+      });
     });
   });
 });

@@ -3,6 +3,7 @@ import { getFormatter, getTranslations } from 'next-intl/server';
 import { BlockAllowances } from '@/components/allowance/block-allowances';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Explanation } from '@/components/block/explanation';
+import { OPEN_BLOCKS_ID, OpenBlocks } from '@/components/block/open-blocks';
 import { OtherDoors } from '@/components/block/other-doors';
 import { RequestList } from '@/components/block/request-list';
 import { Timeline } from '@/components/block/timeline';
@@ -18,6 +19,8 @@ import { buttonClass } from '@/components/ui/button-class';
 import { FocusOnArrival } from '@/components/ui/focus-on-arrival';
 import { versionOf } from '@/lib/server/version';
 import { blockPageData } from '@/lib/blocks/page-version';
+import { otherOpenBlocksForUser } from '@/lib/blocks/queries';
+import { isRowId } from '@/lib/server/row-id';
 
 /**
  * How often an open block page renders again even when its data has not changed, ms: the registered
@@ -36,6 +39,11 @@ export const generateMetadata = ({ params }: { params: Promise<{ id: string }> }
  * would fall to the document (WCAG 2.2 SC 2.4.3). It is read as it takes the focus, so it sits outside
  * the status region, which holds only the block's status lines. It is said only while the page
  * agrees: a pending request, a withdrawn one and none pending, or an allowance waiting for support.
+ *
+ * With two or more other blocks open on the account, the page lists them (components/block/
+ * open-blocks.tsx), newest first, a page at a time: `?others={block id}` lists those older than that
+ * block (lib/blocks/queries.ts otherOpenBlocksForUser), so every block in force can be reached from
+ * the newest one's page, which the dashboard links. With one, the status line links it.
  */
 export default async function BlockPage({
   params,
@@ -45,14 +53,23 @@ export default async function BlockPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { user, block } = await ownBlock(params);
-  const { request, allowance } = await searchParams;
+  const { request, allowance, others } = await searchParams;
   const t = await getTranslations('block');
   const td = await getTranslations('dashboard');
   const format = await getFormatter();
   const at = (d: Date) => format.dateTime(d, ZONED);
   const open = block.status !== 'lifted';
-  // What the open page asks each time instead of rendering again (lib/server/version.ts).
-  const data = await blockPageData(user.id, block);
+  // What the open page asks each time instead of rendering again (lib/server/version.ts); a later
+  // page of the other open blocks, when asked for, beside it (the first came with the block).
+  const [data, olderOthers] = await Promise.all([
+    blockPageData(user.id, block),
+    block.otherOpenBlocks && isRowId(others) ? otherOpenBlocksForUser(user.id, block.id, others) : null,
+  ]);
+  // A page past the last (its blocks lifted meanwhile) shows the first page instead.
+  const openList = olderOthers?.items.length ? olderOthers : block.otherOpenBlocks;
+  // With two or more others the status line points to the list; with one, it links that block.
+  const otherHref =
+    block.otherOpenBlockCount >= 2 ? `#${OPEN_BLOCKS_ID}` : `/blocks/${block.otherOpenBlockId}`;
   const watch = { url: `/api/version/blocks/${encodeURIComponent(block.id)}`, version: versionOf(data) };
   const pending = block.requests.some((r) => r.status === 'pending');
   const done =
@@ -93,11 +110,10 @@ export default async function BlockPage({
           ) : null}
           {block.status !== 'lifted' && block.otherOpenBlockId ? (
             // The switch blocks the whole account: this block's steps alone do not bring calling back.
-            // "Another block" or "12 other blocks"; the link opens one of them, the one getBlockForUser
-            // names (in force before being lifted, then the latest): no page lists them all.
+            // "Another block", linked (the one getBlockForUser names), or "12 other blocks", listed below.
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
               {t('alsoOpen', { count: block.otherOpenBlockCount })}{' '}
-              <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">
+              <Link href={otherHref} className="underline">
                 {t('alsoOpenLink', { count: block.otherOpenBlockCount })}
               </Link>
             </p>
@@ -111,7 +127,7 @@ export default async function BlockPage({
             <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
               {t('liftedOnly', { at: at(block.liftedAt) })}{' '}
               {t('otherOpen', { count: block.otherOpenBlockCount })}{' '}
-              <Link href={`/blocks/${block.otherOpenBlockId}`} className="underline">
+              <Link href={otherHref} className="underline">
                 {t('otherOpenLink', { count: block.otherOpenBlockCount })}
               </Link>
             </p>
@@ -199,6 +215,8 @@ export default async function BlockPage({
           <RequestList requests={block.requests} />
         </Section>
       ) : null}
+
+      {openList ? <OpenBlocks list={openList} base={`/blocks/${block.id}`} /> : null}
 
       <Section id="timeline" title={t('timelineTitle')}>
         <Timeline events={block.events} />
