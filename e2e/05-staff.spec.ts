@@ -211,6 +211,14 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   expect(await queueChanges(agent, `since=${Date.now()}&account=${labs.number}`)).toBe(200);
   for (const bad of ['since=yesterday', 'since=-1', '', `since=1&account=${encodeURIComponent("x' OR 1=1")}`])
     expect(await queueChanges(agent, bad)).toBe(400);
+  // So does a request page's watch (a mark: status, holder, since, timeline entries).
+  const requestChanges = (p: Page, query = 'seen=pending...0', id = first.id) =>
+    p.request.get(`/api/staff/requests/${id}/watch?${query}`).then((r) => r.status());
+  expect(await requestChanges(half)).toBe(404);
+  expect(await requestChanges(agent)).toBe(200);
+  expect(await requestChanges(agent, 'seen=pending...0', 'no-such-request')).toBe(404);
+  for (const bad of ['', 'seen=yesterday', `seen=${encodeURIComponent("pending.x' OR 1=1..0")}`])
+    expect(await requestChanges(agent, bad)).toBe(400);
   await half.goto(`/staff/requests/${first.id}`);
   await half.getByLabel('Authentication code').fill(await totpNow(agentUser.totpSecret, agentUser.email));
   await half.getByRole('button', { name: 'Verify' }).click();
@@ -235,6 +243,7 @@ test('without a verified second factor, or as a customer, nothing can be seen or
   expect((await customer.goto(`/staff/requests/${first.id}`))?.status()).toBe(404);
   expect((await tryPost(customer)).status()).toBe(404);
   expect(await queueChanges(customer)).toBe(404);
+  expect(await requestChanges(customer)).toBe(404);
 
   expect(requestStatus(first.id)).toBe('pending');
   expect(liftsFor(first.blockId)).toBe(0);
@@ -283,9 +292,10 @@ test("a busy queue shows 25 at a time with later pages; a search shows only its 
     callbackPhone: '+44 20 7946 0018',
   });
   myRequests.add(`q-${lateId}`);
-  const changed = queue
+  // Above the lists (it covers the allowance requests and the claims too), in words of what changed.
+  const changed = sam
     .getByRole('status')
-    .filter({ hasText: /new requests? arrived since this list was shown/ });
+    .filter({ hasText: /^Since this list was shown: .*\bnew unblock requests?\b/ });
   await expect(changed).toBeVisible({ timeout: 15_000 });
   expect(await shown()).toEqual(oldest);
   await expectAccessible(sam);
@@ -324,8 +334,8 @@ test("a busy queue shows 25 at a time with later pages; a search shows only its 
   await expect(sam.getByRole('article')).toHaveCount(0);
   await expect(sam.getByRole('link', { name: 'Back to the queue' })).toBeVisible();
   await expectAccessible(sam);
-  // Its "1 pending request" is the queue of that account alone.
-  await sam.getByRole('link', { name: '1 pending request' }).click();
+  // Its "1 unblock request waiting" is the queue of that account alone.
+  await sam.getByRole('link', { name: '1 unblock request waiting' }).click();
   const own = sam.getByRole('region', { name: `Unblock requests waiting for ${last.number} (1)` });
   await expect(own.getByRole('article')).toHaveCount(1);
   await expect(own.getByRole('article', { name: literally(accountLabel(last)) })).toContainText(

@@ -615,8 +615,22 @@ test('an approval whose lift the switch refuses: the request page says so, not â
   await expect(agent.getByText('You approved this request', { exact: false })).toHaveCount(0);
   await expect(status.getByText('Request: Pending Â· Block: In force')).toBeVisible();
   await expect(agent.getByRole('button', { name: 'Approve and lift block' })).toBeEnabled();
+  // Under the status, the page says it came back: who approved it, when, what the switch answered,
+  // and to check with the switch first (tester, fraud-wave morning: only the timeline said so, and a
+  // second agent approved into the same refusal). The queue's entry says the same.
+  const back = agent.locator('#came-back');
+  await expect(back).toContainText(
+    `Back in the queue after an approval. Approved by ${staff.user.email} on `,
+  );
+  await expect(back).toContainText('; the switch refused the lift (');
+  await expect(back).toContainText('Check with the switch why before you approve this request again');
   await expectAccessible(agent);
   expect((await simAccount(a.number)).internationalCalling).toBe('blocked');
+  await agent.goto(`/staff?account=${a.number}`);
+  await expect(agent.getByRole('article').filter({ hasText: a.number })).toContainText(
+    `Back in the queue after an approval. Approved by ${staff.user.email} on `,
+  );
+  await agent.goto(`/staff/requests/${id}`);
 
   // Decided again on this page: the approval's notice is a new one and takes the focus (its form went
   // from under it), read once, as the first was.

@@ -107,6 +107,8 @@ test('a customer asks, support approves after the callback, the switch confirms,
   await request.getByRole('button', { name: 'Take this request', exact: true }).click();
   await expect(request.getByText(/^You have taken this request:/)).toBeVisible();
   await expect(request.getByText(/^You took this request on .+\. It is yours until .+/)).toBeVisible();
+  // The focus is on that sentence, not on the button now reading "Keep it…" (a second Enter kept it).
+  await expect(request.getByText(/^You took this request on .+\. It is yours until .+/)).toBeFocused();
   await expect(request.getByRole('button', { name: 'Keep it 20 more minutes', exact: true })).toBeVisible();
   await expectAccessible(staff);
   await staff.goto('/staff');

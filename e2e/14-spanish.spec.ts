@@ -371,11 +371,15 @@ test.describe('in Spanish', () => {
         exact: false,
       }),
     ).toBeVisible();
-    await expect(hits.getByText(es('staff.search.pending', { count: 1 }), { exact: false })).toBeVisible();
+    // "1 solicitud de desbloqueo en espera": each kind of request waiting, worded apart.
+    const waiting = es('staff.search.waiting', {
+      requests: es('staff.search.unblockRequests', { count: 1 }),
+    });
+    await expect(hits.getByText(waiting, { exact: false })).toBeVisible();
     await expectAccessible(sam);
     // The hit leads to the queue of that account, which names the block's destinations in the
     // agent's language (Intl.DisplayNames).
-    await hits.getByRole('link', { name: es('staff.search.pending', { count: 1 }) }).click();
+    await hits.getByRole('link', { name: waiting }).click();
     await expect(
       sam.getByRole('heading', {
         level: 2,

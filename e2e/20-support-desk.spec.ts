@@ -395,6 +395,9 @@ test('a fraud wave at the desk: one agent takes a request, another sees who and 
   expect(claimOf()).toBeNull();
   await a.page.getByRole('button', { name: es('staff.desk.take'), exact: true }).click();
   await expect(a.page.locator('#take-message')).toHaveText(es('outcome.claim.taken'));
+  // The focus goes to the sentence saying A has it, not stays on the button, now "keep it 20 more
+  // minutes", which a second Enter pressed (tester, fraud-wave morning).
+  await expect(a.page.locator('#claim-line')).toBeFocused();
   const keep = a.page.getByRole('button', { name: es('staff.desk.keep', { minutes: 20 }) });
   await expect(keep).toBeVisible();
   await expect(keep).toHaveAccessibleDescription(/^Usted tomó esta solicitud el /);
@@ -441,6 +444,15 @@ test('a fraud wave at the desk: one agent takes a request, another sees who and 
     request.id,
   );
   expect(over.map((o) => [o.actorEmail, JSON.parse(o.detail).from])).toEqual([[b.who.email, a.who.email]]);
+  // A's page, open all along, says so by itself within seconds (its watch asks every few seconds),
+  // in a polite live region, with a way to show the request as it is now.
+  const takenOver = a.page
+    .getByRole('status')
+    .filter({ hasText: `${b.who.email} tomó el relevo de esta solicitud, que era suya, el ` });
+  await expect(takenOver).toBeVisible({ timeout: 20_000 });
+  await expect(
+    takenOver.getByRole('button', { name: es('staff.decision.watch.show'), exact: true }),
+  ).toBeVisible();
   await expectAccessible(b.page);
   await expectNoEnglish(b.page);
 
@@ -448,9 +460,15 @@ test('a fraud wave at the desk: one agent takes a request, another sees who and 
   await keep.click();
   await expect(a.page.locator('#take-message')).toHaveText(es('outcome.claim.takenBy', { by: b.who.email }));
   await expect(a.page.locator('#claim-line')).toContainText(b.who.email);
+  // The button under the focus now reads "take over from B": the focus is on who has it instead. The
+  // page drawn again is up to date, so the watch's notice has gone.
+  await expect(a.page.locator('#claim-line')).toBeFocused();
+  await expect(takenOver).toHaveCount(0);
   expect(claimOf()).toBe(b.who.id);
   await expectNoEnglish(a.page);
 
+  // A, who still has the page open, starts a note (kept when B's denial closes A's forms, below).
+  await a.page.getByLabel(es('staff.decision.note'), { exact: true }).fill('Llamé al titular y no contestó.');
   // B denies: the claim ends with the decision, and "Next request" opens one nobody has taken.
   await b.page
     .getByLabel(es('staff.decision.denyReason'), { exact: true })
@@ -461,6 +479,23 @@ test('a fraud wave at the desk: one agent takes a request, another sees who and 
   // The take-over's answer went with the claim: nothing says B still has it.
   await expect(b.page.getByText(es('outcome.claim.takenOver'))).toHaveCount(0);
   await expectAccessible(b.page);
+  // A's page learns of the denial by itself: who and when, and A's decision forms are closed, what
+  // A had typed kept; "show the request as it is now" draws it again, the focus on its heading.
+  const deniedByB = a.page
+    .getByRole('status')
+    .filter({ hasText: `${b.who.email} rechazó esta solicitud el ` });
+  await expect(deniedByB).toBeVisible({ timeout: 20_000 });
+  await expect(a.page.getByRole('button', { name: es('staff.decision.deny'), exact: true })).toBeDisabled();
+  await expect(a.page.getByText(es('staff.decision.watch.formsClosed'))).toBeVisible();
+  await expect(a.page.getByLabel(es('staff.decision.note'), { exact: true })).toHaveValue(
+    'Llamé al titular y no contestó.',
+  );
+  await expectAccessible(a.page);
+  await expectNoEnglish(a.page);
+  await deniedByB.getByRole('button', { name: es('staff.decision.watch.show'), exact: true }).click();
+  await expect(a.page.getByText(`Solicitud: Rechazada por ${b.who.email} el `)).toBeVisible();
+  await expect(deniedByB).toHaveCount(0);
+  await expect(a.page.getByRole('heading', { level: 1 })).toBeFocused();
   await b.page.getByRole('link', { name: es('staff.desk.next'), exact: true }).click();
   // Another journey's request nobody has taken (an unblock request on its page, or an allowance
   // request at its card on its account page), or, with none, a page saying so.

@@ -10,10 +10,11 @@ import { RotatedWaiting } from '@/components/staff/rotated-waiting';
 import { SearchResults } from '@/components/staff/search-results';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { SyncIssues } from '@/components/staff/sync-issues';
+import { SwitchWaiting } from '@/components/staff/switch-waiting';
 import { requireStaff, type CurrentUser } from '@/lib/auth/session';
 import { openSyncIssues } from '@/lib/blocks/queries';
 import { STAFF_QUEUE_CLIENT_NAMESPACES } from '@/lib/i18n/client-messages';
-import { listQueue, pendingCount } from '@/lib/requests/queue';
+import { listQueue, withQueueWatch } from '@/lib/requests/queue';
 import {
   isFiltered,
   queueFilterParams,
@@ -21,6 +22,7 @@ import {
   type QueueFilter,
 } from '@/lib/requests/queue-filter';
 import { readAccountFilter } from '@/lib/staff/account-filter';
+import { accountAllowanceRequests, type AccountAllowanceItem } from '@/lib/staff/account-allowances';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
 import { SEARCH_MIN_CHARS, searchAccounts, searchCursor, searchedText } from '@/lib/staff/search';
 import { typedText } from '@/lib/server/control-characters';
@@ -28,6 +30,9 @@ import { Section } from '@/components/ui/section';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { pageTitle } from '@/lib/i18n/page-title';
+import { intlTag } from '@/lib/i18n/locales';
+import { countryName } from '@/lib/phone/format';
+import { formatWhen } from '@/lib/time/format';
 
 export const generateMetadata = () => pageTitle('staff.title');
 
@@ -142,11 +147,15 @@ async function SearchView({ user, q, searchAfter }: { user: CurrentUser; q: stri
 
 /**
  * The queue, oldest first, QUEUE_PAGE a page with keyset links, or one account's requests when
- * `account` is an account number (a search hit links there). A malformed `account` says so and
- * shows the whole queue. `filters.filter` keeps one kind, block reason, or taken or not (each page
- * link keeps it); the kind `allowance` shows only the destination-allowance requests (taken or not
- * filters them too; a block reason does not apply to them). The sync
- * issues and the allowance requests are listed on the whole, unfiltered queue.
+ * `account` is an account number (a search hit links there): its unblock requests and its allowance
+ * requests. A malformed `account` says so and shows the whole queue. `filters.filter` keeps one kind,
+ * block reason, or taken or not (each page link keeps it); the kind `allowance` shows only the
+ * destination-allowance requests (the whole queue's or the account's; taken or not filters them too;
+ * a block reason does not apply to them, so it shows unblock requests only). The sync issues and the
+ * changes still being sent to the switch are listed on the whole, unfiltered queue. The watch
+ * (QueueWatch) says what changed in the whole queue, or the account's, since the page's reads: what
+ * waited is counted before the lists are read and its `since` taken after them, so a request sent
+ * meanwhile is counted as new or makes the counts not add up ("the queue has changed"), never missed.
  */
 async function QueueView({
   user,
@@ -169,11 +178,7 @@ async function QueueView({
   // number (before 2026-12-05 it was "not an account number", said back looking exactly like one).
   const accountFilter = rawAccount ? readAccountFilter(rawAccount) : null;
   const account = accountFilter?.number ?? undefined;
-  // An account's queue lists its unblock requests; its allowances are on its account page.
-  const { filter, bad } =
-    account && given.filter.kind === 'allowance'
-      ? { filter: { ...given.filter, kind: undefined }, bad: [...given.bad, 'kind'] }
-      : given;
+  const { filter, bad } = given;
   const filtered = isFiltered(filter);
   const kept = queueFilterParams(filter);
   const allowancesOnly = filter.kind === 'allowance';
@@ -186,19 +191,26 @@ async function QueueView({
   const keepQueue = after.key ? queueAfter : undefined;
   const keepSync = syncIssuesAfter.key ? syncAfter : undefined;
   const locale = await getLocale();
-  const [queue, sync, watched] = await Promise.all([
-    allowancesOnly
-      ? null
-      : listQueue(user, after.ok ? after.key : null, locale, {
-          account,
-          kind: unblockKind,
-          reason: filter.reason,
-          taken: filter.taken,
-        }),
-    account || filtered ? Promise.resolve(null) : openSyncIssues(user, syncIssuesAfter.key),
-    // The watch counts the account's or the whole queue, not a filter of it: what waited as the page was read.
-    filtered && !allowancesOnly ? pendingCount(user, account) : null,
-  ]);
+  // An account's allowance requests (no block reason: a reason filter shows unblock requests only).
+  const accountAllowances = account && (!filter.kind || allowancesOnly) && !filter.reason;
+  // The watch's start: what waits is counted before the lists are read, `since` taken after them.
+  const {
+    watch: { since, ...read },
+    lists: [queue, sync, allowancesOfAccount],
+  } = await withQueueWatch(user, account, () =>
+    Promise.all([
+      allowancesOnly
+        ? null
+        : listQueue(user, after.ok ? after.key : null, locale, {
+            account,
+            kind: unblockKind,
+            reason: filter.reason,
+            taken: filter.taken,
+          }),
+      account || filtered ? Promise.resolve(null) : openSyncIssues(user, syncIssuesAfter.key),
+      accountAllowances ? accountAllowanceRequests(user, account, filter.taken) : null,
+    ]),
+  );
   // The kind, reason and taken filters of the list, in words: "Misdial · Not taken" (an allowance
   // request has no block reason: "Destination allowance · Not taken").
   const takenAs = filter.taken
@@ -234,7 +246,7 @@ async function QueueView({
       {/* The desk's split of the work (one agent on misdials, one on firewall requests…) and its way to
           the next customer nobody is calling yet (docs/staff-console.md, "Taking a request"). */}
       <div className="flex flex-col gap-3">
-        <QueueFilters filter={filter} account={account} allowances={!account} />
+        <QueueFilters filter={filter} account={account} />
         {allowancesOnly && filter.reason ? <p>{desk('allowanceOnly')}</p> : null}
         <p className="flex flex-wrap items-center gap-4">
           {/* The whole queue's: an account's queue is one customer's, the few requests listed below.
@@ -247,6 +259,21 @@ async function QueueView({
           ) : null}
         </p>
       </div>
+
+      {/* What changed since these lists were read, in words (new requests of each kind, those gone,
+          those other agents took or released), without moving the lists under the agent's eyes. The
+          watch counts the whole queue, or the account's, not a filter of it: a filtered view says so.
+          Keyed by the read: a new read (the link, a decision's redirect) starts it afresh. */}
+      <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
+        <QueueWatch
+          key={since}
+          since={since}
+          read={read}
+          account={account}
+          href={link({ account, ...kept })}
+          lead={filtered ? desk('watchScope') : undefined}
+        />
+      </ClientMessages>
 
       {/* Rendered on the whole queue whatever the count: resolving the last open entry refreshes the
           page with none, and the entry stays in this browser's list with its answer and the focus
@@ -297,6 +324,10 @@ async function QueueView({
         </ClientMessages>
       ) : null}
 
+      {/* Changes the switch outbox has been sending for minutes (an approved lift behind a failing
+          switch): on the whole queue, near the differences; absent when none waits that long. */}
+      {account || filtered ? null : <SwitchWaiting user={user} />}
+
       {queue ? (
         <Section
           id="queue-title"
@@ -323,20 +354,14 @@ async function QueueView({
                 : ''}
             </p>
           )}
-          <ClientMessages namespaces={STAFF_QUEUE_CLIENT_NAMESPACES}>
-            {/* Keyed by the read: a new read (the link, a decision's redirect) starts it afresh. */}
-            <QueueWatch
-              key={queue.readAt}
-              since={queue.readAt}
-              pending={watched ? watched.pending : queue.total}
-              capped={watched ? watched.capped : queue.capped}
-              account={account}
-              href={link({ account, ...kept })}
-              lead={watched ? desk('watchScope') : undefined}
-            />
-          </ClientMessages>
-          {/* The whole queue's filter goes with each request (an account's queue is one customer's). */}
-          <QueueList items={queue.items} query={account ? '' : new URLSearchParams(kept).toString()} />
+          {/* The whole queue's filter goes with each request (an account's queue is one customer's).
+              An account with no unblock request but allowance requests waiting says so, not "No
+              requests are waiting" above its allowance requests. */}
+          {queue.items.length === 0 && allowancesOfAccount?.total ? (
+            <p>{t('home.accountNoUnblock')}</p>
+          ) : (
+            <QueueList items={queue.items} query={account ? '' : new URLSearchParams(kept).toString()} />
+          )}
           {queue.next || after.key ? (
             <nav aria-label={t('home.queuePages')} className="flex gap-4">
               {after.key ? (
@@ -366,6 +391,15 @@ async function QueueView({
         </Section>
       ) : null}
 
+      {allowancesOfAccount && account ? (
+        <AccountAllowances
+          user={user}
+          number={account}
+          list={allowancesOfAccount}
+          shownAs={shownAs.length ? shownAs.join(' · ') : undefined}
+        />
+      ) : null}
+
       {account || (filtered && !allowancesOnly) ? null : (
         <AllowanceQueue
           user={user}
@@ -378,5 +412,72 @@ async function QueueView({
         />
       )}
     </>
+  );
+}
+
+/**
+ * One account's waiting allowance requests (lib/staff/account-allowances.ts), oldest first, as the
+ * whole queue's allowance list shows each (components/allowance/allowance-queue.tsx): a link to its
+ * card on the account page, where it is taken and decided, when it was asked, and who has taken it.
+ * `shownAs`: the view's filter in words, said under the heading.
+ */
+async function AccountAllowances({
+  user,
+  number,
+  list,
+  shownAs,
+}: {
+  user: CurrentUser;
+  number: string;
+  list: { items: AccountAllowanceItem[]; total: number };
+  shownAs?: string;
+}) {
+  const [t, home, desk, locale] = await Promise.all([
+    getTranslations('staff.allowances'),
+    getTranslations('staff.home'),
+    getTranslations('staff.desk'),
+    getLocale(),
+  ]);
+  const when = (d: Date) => formatWhen(d, user.timeZone, { locale: intlTag(locale) });
+  const at = (d: Date) => <time dateTime={d.toISOString()}>{when(d)}</time>;
+  return (
+    <Section id="allowance-queue-title" title={home('accountAllowancesTitle', { number, count: list.total })}>
+      {shownAs ? <p>{desk('filtered', { filters: shownAs })}</p> : null}
+      {list.total > list.items.length ? <p>{t('showingOldest', { count: list.items.length })}</p> : null}
+      {list.items.length === 0 ? (
+        <p>{t('queueNone')}</p>
+      ) : (
+        <ul className="flex flex-col gap-2">
+          {list.items.map((a) => (
+            <li key={a.id} className="rounded-md border border-slate-200 bg-white p-3">
+              <Link
+                href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowance-${a.id}`}
+                className="font-medium text-blue-800 underline"
+              >
+                {t('queueLink', {
+                  name: a.account.name,
+                  number: a.account.number,
+                  country: countryName(a.country, locale),
+                  code: a.country,
+                  hours: a.hours,
+                })}
+              </Link>
+              <span className="text-sm text-slate-700"> · {t('queueAsked', { at: when(a.createdAt) })}</span>
+              {a.claim ? (
+                <p className="mt-2 w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
+                  {desk.rich(a.claim.mine ? 'takenByYou' : 'takenBy', {
+                    by: a.claim.by,
+                    since: () => at(a.claim!.since),
+                    until: () => at(a.claim!.until),
+                  })}
+                </p>
+              ) : (
+                <p className="mt-2 text-sm font-medium">{desk('notTaken')}</p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
   );
 }

@@ -1,7 +1,9 @@
 'use client';
+import { useEffect, useRef } from 'react';
 import { releaseAllowanceAction, takeAllowanceAction } from '@/lib/allowances/actions';
 import { releaseAction, takeAction } from '@/lib/requests/actions';
 import { ActionForm } from '@/components/ui/action-form';
+import { useRequestChange, waitsNoMore } from './request-watch';
 
 /** The claim's actions for each kind of request: an unblock request's, an allowance request's. */
 const ACTIONS = {
@@ -11,6 +13,20 @@ const ACTIONS = {
 
 /** The kinds of request that can be taken (lib/requests/claim.ts, lib/allowances/claim.ts). */
 export type ClaimKind = keyof typeof ACTIONS;
+
+/** Who the page shows holding the request, as ClaimForms gets it: `from` ('' for nobody, or mine), `mine`. */
+type Shown = { from: string; mine: boolean };
+
+/**
+ * Whether the keyboard focus leaves the take button for the sentence saying who holds the request:
+ * when the holder the page shows changed (`before` → `after`: the reader took it or took it over, or
+ * the page now shows someone who took it meanwhile) while the focus was in the take form
+ * (`focusInTake`). The button then means something else ("Keep it 20 more minutes", "Take over from
+ * …"), and a second Enter would have done that. A "keep it" changes no holder: the focus stays.
+ */
+export function claimFocusMoves(before: Shown, after: Shown, focusInTake: boolean): boolean {
+  return focusInTake && (before.from !== after.from || before.mine !== after.mine);
+}
 
 /**
  * The buttons of a request's claim (lib/requests/claim.ts), in a row: take it (or keep it longer,
@@ -22,8 +38,13 @@ export type ClaimKind = keyof typeof ACTIONS;
  * when the reader holds nothing, still shows a refusal; `closed` (the request is no longer waiting)
  * closes both, keeping a refusal (say "no longer waiting") but not an earlier success, which a
  * decision made stale. `describedBy`: the id of the sentence saying who holds the request, which
- * describes both buttons. `idPrefix`: put before the ids of the answers' live regions
- * (`take-message`, `release-message`), for a page with several requests ('' on a request's own page).
+ * describes both buttons, and takes the keyboard focus (it has tabindex -1: ClaimCard) when a take
+ * changes who holds the request under the focus (claimFocusMoves), as a decision's notice does: the
+ * take's answer is read by its live region, and a second Enter no longer keeps or takes over the
+ * request unseen. `idPrefix`: put before the ids of the answers' live regions (`take-message`,
+ * `release-message`) and of the take form (`take-form`), for a page with several requests ('' on a
+ * request's own page). On a request page whose watch (components/staff/request-watch.tsx) found the
+ * request decided, withdrawn or closed meanwhile, both buttons are disabled.
  */
 export function ClaimForms({
   kind = 'unblock',
@@ -46,9 +67,25 @@ export function ClaimForms({
 }) {
   const messageOf = (s: { ok?: boolean; message?: string } | undefined) =>
     closed && s?.ok ? undefined : s?.message;
+  const ended = waitsNoMore(useRequestChange());
+  const takeId = `${idPrefix}take-form`;
+  const shown = useRef<Shown>({ from, mine });
+  useEffect(() => {
+    const before = shown.current;
+    shown.current = { from, mine };
+    const active = document.activeElement;
+    const inTake = !!active && !!document.getElementById(takeId)?.contains(active);
+    if (claimFocusMoves(before, { from, mine }, inTake)) document.getElementById(describedBy)?.focus();
+  }, [from, mine, takeId, describedBy]);
   return (
-    <div className="flex flex-wrap items-start gap-4">
+    // A fieldset only to disable both buttons at once (no legend: the card's heading names them).
+    <fieldset
+      role="presentation"
+      disabled={ended && !closed}
+      className="m-0 flex min-w-0 flex-wrap items-start gap-4 border-0 p-0"
+    >
       <ActionForm
+        id={takeId}
         action={ACTIONS[kind].take}
         hiddenFields={{ requestId, from }}
         messageId={`${idPrefix}take-message`}
@@ -73,6 +110,6 @@ export function ClaimForms({
         messageOf={messageOf}
         className="flex max-w-prose flex-col gap-2"
       />
-    </div>
+    </fieldset>
   );
 }

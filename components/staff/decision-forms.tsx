@@ -6,6 +6,7 @@ import { echoed } from '@/components/ui/echoed';
 import { Checkbox, Field } from '@/components/ui/field';
 import type { OtherBlockDto } from '@/lib/blocks/queries';
 import { OtherBlocksChoice } from './other-blocks-choice';
+import { useRequestChange, waitsNoMore } from './request-watch';
 
 const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4';
 
@@ -21,6 +22,13 @@ const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-
  * live region: ActionForm `closed`); nothing is offered then. `queueFilter`: the queue's filter the page
  * was opened with (`kind`, `reason`, `taken`, as queueFilterParams writes it), posted with either
  * decision so that the page it leads to keeps it (lib/requests/actions.ts).
+ *
+ * While the page's watch (components/staff/request-watch.tsx) knows the request changed since the page
+ * was drawn, a line above the cards says so, and describes both buttons: when the request waits no
+ * more (someone decided it, the customer withdrew it, a lift closed it), both forms are disabled, what
+ * was typed staying visible until the agent shows the request as it is now; otherwise (taken,
+ * released, back after an approval, its block changed) the forms stay usable, marked out of date.
+ * Each form stays at its place in the tree either way (a fieldset that is there from the start).
  */
 export function DecisionForms({
   requestId,
@@ -38,8 +46,18 @@ export function DecisionForms({
   closed?: boolean;
 }) {
   const t = useTranslations('staff.decision');
+  const change = useRequestChange();
+  const over = waitsNoMore(change);
+  const stale = change && !closed ? 'decision-stale' : null;
+  const describedBy = stale ? `decision-subject ${stale}` : 'decision-subject';
   return (
-    <div className="grid gap-6 md:grid-cols-2">
+    // No legend: the section's heading ("Decision") names what it holds; the fieldset is there to
+    // disable the forms when the watch finds the request decided elsewhere.
+    <fieldset
+      role="presentation"
+      disabled={over && !closed}
+      className="m-0 grid min-w-0 gap-6 border-0 p-0 md:grid-cols-2"
+    >
       {closed ? null : (
         <p id="decision-subject" className="md:col-span-2">
           {subject.customer
@@ -47,6 +65,14 @@ export function DecisionForms({
             : t('subjectNoCustomer', { name: subject.name, number: subject.number })}
         </p>
       )}
+      {stale ? (
+        <p
+          id={stale}
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950 md:col-span-2"
+        >
+          {over ? t('watch.formsClosed') : t('watch.formsStale')}
+        </p>
+      ) : null}
       {liftPending && !closed ? (
         <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950 md:col-span-2">
           {t('liftOnItsWay')}
@@ -59,7 +85,7 @@ export function DecisionForms({
         className={card}
         messageId="approve-message"
         closed={closed}
-        submitDescribedBy="decision-subject"
+        submitDescribedBy={describedBy}
         submit={t('approve')}
         pendingText={t('approving')}
       >
@@ -90,7 +116,7 @@ export function DecisionForms({
         className={card}
         messageId="deny-message"
         closed={closed}
-        submitDescribedBy="decision-subject"
+        submitDescribedBy={describedBy}
         submit={t('deny')}
         pendingText={t('denying')}
         variant="danger"
@@ -110,6 +136,6 @@ export function DecisionForms({
           </>
         )}
       </ActionForm>
-    </div>
+    </fieldset>
   );
 }

@@ -4,6 +4,7 @@ import { formatSpan } from '@/lib/requests/call-summary';
 import type { QueueItem } from '@/lib/requests/queue';
 import { formatWhen } from '@/lib/time/format';
 import { LikelihoodHint } from './likelihood-hint';
+import { RequestCameBack } from './request-came-back';
 
 type ItemWords = { link: string; block: string; calls: string };
 
@@ -18,8 +19,10 @@ const itemWords = new WeakMap<QueueItem['summary'], Map<string, ItemWords>>();
 
 /**
  * Pending requests, oldest first: everything needed to choose which customer to call next (a misdial
- * request's hint among it; a firewall request has none), and
- * whether another agent has taken one already (who, since and until when: lib/requests/claim.ts).
+ * request's hint among it; a firewall request has none),
+ * whether another agent has taken one already (who, since and until when: lib/requests/claim.ts), and
+ * whether one came back after an approval whose lift did not happen (RequestCameBack: who approved,
+ * when, what the switch said; rare, so its words are not kept like the lines below).
  * Rendered on every queue view, so each article is plain elements: a plain link (no client
  * component per item), dates through formatters made once per locale and zone (lib/time/format.ts),
  * each label (kind, reason, status) looked up once per page, not once per item, and the lines that
@@ -113,6 +116,8 @@ export function QueueList({ items, query = '' }: { items: QueueItem[]; query?: s
               ) : (
                 <p className="text-sm font-medium">{desk('notTaken')}</p>
               )}
+              {/* Back after an approval whose lift did not happen: who approved, and what the switch said. */}
+              {r.cameBack ? <RequestCameBack back={r.cameBack} /> : null}
               <p className="text-sm">{w.block}</p>
               <p className="text-sm">{w.calls}</p>
               {/* A misdial request's hint; a firewall request claims no misdial and has none. */}

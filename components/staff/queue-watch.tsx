@@ -3,65 +3,60 @@ import { useTranslations } from 'next-intl';
 import { useEffect, useState } from 'react';
 import { Link } from '@/components/ui/link';
 import { askServer, oneAtATime, startRefreshLoop } from '@/components/refresh-loop';
-import { queueChange, type QueueChange } from './queue-change';
+import type { QueueChanges } from '@/lib/requests/queue';
+import { changeSentence, queueChange, type QueueChange, type QueueRead } from './queue-change';
 
 /**
  * Tells an agent reading the queue that it has changed since it was shown, instead of re-rendering a
- * list under their eyes: "2 new requests arrived; 1 request was decided or withdrawn", and a link
- * to the queue as it is now (`href`). It asks `/api/version/staff-queue` (lib/requests/queue.ts
- * queueChangesSince) every 5 s, growing to 30 s, never while the tab is hidden
- * (components/refresh-loop.ts). `since`: when the page read the queue (ms epoch); `pending`: how many
- * waited then (`capped`: more than the count's cap, so the decided ones cannot be counted);
- * `account`: the account whose queue this is, if one. The sentence is a polite live region.
- * `lead`: words said before it, when the list shown is a filter of what is watched (the queue's kind,
- * reason or taken filters: the watch counts the whole queue, or the account's).
+ * list under their eyes, in words that say what changed: "Since this list was shown: 1 new allowance
+ * request; 2 requests taken by other agents.", and a link to the queue as it is now (`href`). It
+ * covers what the page lists: unblock and allowance requests (new ones, those decided, withdrawn or
+ * closed) and the claims on them (taken or taken over, released by other agents), so a "Not taken"
+ * the list shows is never silently out of date. It asks `/api/version/staff-queue`
+ * (lib/requests/queue.ts queueChangesSince) every 5 s, growing to 30 s, never while the tab is hidden
+ * (components/refresh-loop.ts). `since`: when the page read the queue (ms epoch); `read`: how many of
+ * each kind waited then (lib/requests/queue.ts waitingCounts; `capped`: more than the count's cap, so
+ * those gone cannot be counted); `account`: the account whose queue this is, if one. The sentence is a
+ * polite live region. `lead`: words said before it, when the list shown is a filter of what is watched
+ * (the queue's kind, reason or taken filters: the watch counts the whole queue, or the account's).
  */
 export function QueueWatch({
   since,
-  pending,
-  capped,
+  read,
   account,
   href,
   lead,
 }: {
   since: number;
-  pending: number;
-  capped: boolean;
+  read: QueueRead;
   account?: string;
   href: string;
   lead?: string;
 }) {
   const t = useTranslations('staff.queueWatch');
   const [change, setChange] = useState<QueueChange | null>(null);
+  // The effect reads the counts, not the object: a new render with the same counts asks on.
+  const [unblockPending, unblockCapped] = [read.unblock.pending, read.unblock.capped];
+  const [allowancePending, allowanceCapped] = [read.allowance.pending, read.allowance.capped];
   useEffect(() => {
+    const was: QueueRead = {
+      unblock: { pending: unblockPending, capped: unblockCapped },
+      allowance: { pending: allowancePending, capped: allowanceCapped },
+    };
     const url = `/api/version/staff-queue?${new URLSearchParams({ since: String(since), ...(account ? { account } : {}) })}`;
     const check = oneAtATime(async () => {
       const res = await askServer(url);
       if (!res?.ok) return;
-      const now = (await res.json().catch(() => null)) as {
-        pending: number;
-        arrived: number;
-        capped: boolean;
-        arrivedCapped: boolean;
-      } | null;
-      if (now) setChange(queueChange({ pending, capped }, now));
+      const now = (await res.json().catch(() => null)) as QueueChanges | null;
+      if (now?.unblock && now.allowance) setChange(queueChange(was, now));
     });
     return startRefreshLoop(check, document, { everyMs: 5000, maxMs: 30_000 });
-  }, [since, pending, capped, account]);
+  }, [since, unblockPending, unblockCapped, allowancePending, allowanceCapped, account]);
   return (
     <div role="status" aria-live="polite">
       {change ? (
         <p className="rounded border border-blue-300 bg-blue-50 p-3">
-          {[
-            lead ?? null,
-            change.arrived
-              ? t('arrived', { count: change.arrived, capped: change.arrivedCapped ? 'yes' : 'no' })
-              : null,
-            change.left ? t('left', { count: change.left }) : null,
-            change.unclear && !change.arrived ? t('changed') : null,
-          ]
-            .filter(Boolean)
-            .join(' ')}{' '}
+          {[lead ?? null, changeSentence(t, change)].filter(Boolean).join(' ')}{' '}
           <Link href={href} className="font-semibold text-blue-800 underline">
             {t('show')}
           </Link>

@@ -63,11 +63,13 @@ export async function ClaimCard({
       {waiting ? (
         <>
           <Heading className="font-semibold">{t('claimTitle')}</Heading>
+          {/* Focusable by script (ClaimForms moves the focus here after a take), not a tab stop. */}
           <p
             id={lineId}
-            className={
+            tabIndex={-1}
+            className={`${
               c && !c.mine ? 'rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950' : ''
-            }
+            } focus:outline-2 focus:outline-offset-1 focus:outline-blue-700`}
           >
             {line}
           </p>

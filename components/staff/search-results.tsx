@@ -11,8 +11,9 @@ const mailbox = (m: SearchMember) => (m.name ? `${m.name} <${m.email}>` : m.emai
 
 /**
  * One page of matching accounts (`q`: what was searched, searchedText, said back; `more`: a later page
- * follows): each links to its account page, and an account with pending requests links to the queue
- * filtered to it (`/staff?account=…`), where the agent opens them. Plain links: a results page is
+ * follows): each links to its account page, and an account with requests waiting (unblock or
+ * allowance requests, counted apart) links to the queue filtered to it (`/staff?account=…`), which
+ * lists both, where the agent opens them. Plain links: a results page is
  * rendered per search and needs no client component per hit.
  * It opens with one sentence that answers the search (too short, none, or how many on this page),
  * which takes the keyboard focus when it arrives (break-29: the search is a GET form, so the page
@@ -36,6 +37,17 @@ export function SearchResults({
   // In <bdi>: a name in Arabic or Hebrew typed into the box keeps the sentence's quotes and full stop
   // where they belong (Unicode bidi isolation, as for any text a person typed inside a sentence).
   const typed = () => <bdi>{q}</bdi>;
+  // Every request of theirs that waits, each kind worded apart: "1 unblock request, 1 allowance
+  // request waiting" (until 2026-12-07 "1 pending request", which counted unblock requests only).
+  const waiting = (a: SearchHit) =>
+    t('waiting', {
+      requests: [
+        a.pendingRequests ? t('unblockRequests', { count: a.pendingRequests }) : null,
+        a.pendingAllowances ? t('allowanceRequests', { count: a.pendingAllowances }) : null,
+      ]
+        .filter((w): w is string => w !== null)
+        .join(', '),
+    });
   const answer = (
     <div role="status">
       <FocusOnArrival look="answer">
@@ -59,14 +71,14 @@ export function SearchResults({
             </a>
             <p className="text-sm">
               {a.openBlock ? t('blocked', { status: l(`blockStatus.${a.openBlock.status}`) }) : t('allowed')}
-              {a.pendingRequests ? (
+              {a.pendingRequests || a.pendingAllowances ? (
                 <>
                   {' · '}
                   <a
                     href={`/staff?${new URLSearchParams({ account: a.number })}`}
                     className="text-blue-800 underline"
                   >
-                    {t('pending', { count: a.pendingRequests })}
+                    {waiting(a)}
                   </a>
                 </>
               ) : null}

@@ -4,7 +4,7 @@ import { literally } from './factories';
 /**
  * How an agent finds one customer's pending unblock request in a busy queue (the first page of
  * /staff shows only the 25 oldest, and other journeys' requests may be older): search by the
- * account number, then follow the hit's "1 pending request" link to the queue of that account.
+ * account number, then follow the hit's "1 unblock request waiting" link to the queue of that account.
  * Leaves `page` on `/staff?account=…`, whose articles are the account's pending requests.
  */
 export async function queueOfAccount(page: Page, account: { name: string; number: string }) {
@@ -17,7 +17,7 @@ export async function queueOfAccount(page: Page, account: { name: string; number
     .getByRole('list', { name: 'Matching accounts' })
     .getByRole('listitem')
     .filter({ has: page.getByRole('link', { name: literally(`${account.name} (${account.number})`) }) });
-  await hit.getByRole('link', { name: /pending request/ }).click();
+  await hit.getByRole('link', { name: /\brequests? waiting$/ }).click();
   await expect(
     page.getByRole('heading', {
       level: 2,

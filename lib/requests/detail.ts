@@ -7,9 +7,11 @@ import { timelineTitle } from '@/lib/blocks/timeline-title';
 import { callbackForAgent } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
 import { sharedNow } from '@/lib/server/clock';
+import { cameBackOf } from './came-back';
 import { claimInForce } from './claim-columns';
 import { judge } from './evidence';
 import { shownRequestStatus } from './closed';
+import { requestMark } from './watch';
 
 /** The number of the account an unblock request is about, for staff only (assertStaff throws otherwise); null for no such request. */
 export async function requestAccountNumberForStaff(
@@ -28,7 +30,9 @@ export async function requestAccountNumberForStaff(
  * Everything an agent needs on the callback, or null (→ 404). Country names (call summary, callback
  * warning) are in `locale`, the page's language (BCP 47; default "en"). `claim`: who has taken the
  * pending request now (lib/requests/claim.ts: `byId`, `by` their address, `since`, `until`, `mine`
- * when it is `user`), or null (nobody, lapsed, or no longer pending).
+ * when it is `user`), or null (nobody, lapsed, or no longer pending). `cameBack`: a pending request
+ * back in the queue after an approval whose lift did not happen, or null; `watch`: what the page's
+ * watch compares. Throws (assertStaff) for a caller who is not staff.
  */
 export async function getRequestForStaff(user: CurrentUser, id: string, locale = 'en') {
   assertStaff(user);
@@ -42,7 +46,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     },
   });
   if (!r) return null;
-  const [people, earlierBlocks, otherRequests] = await Promise.all([
+  const [people, earlierBlocks, otherRequests, back] = await Promise.all([
     db.user.findMany({
       where: { id: { in: [r.submittedById, r.decidedById ?? '', r.claimedById ?? ''] } },
       select: { id: true, email: true, name: true, locale: true },
@@ -67,6 +71,8 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
         decisionNote: true,
       },
     }),
+    // Only a waiting request can have come back after an approval (lib/requests/came-back.ts).
+    r.status === 'pending' ? cameBackOf([r]).then((m) => m.get(r.id) ?? null) : null,
   ]);
   const person = (uid: string | null) => people.find((p) => p.id === uid) ?? null;
   // Every stored call, and the count of those the block's event listed beyond them, as the queue judges.
@@ -116,6 +122,17 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
           denyReason: r.denyReason,
         }
       : null,
+    /**
+     * Back in the queue after an approval whose lift did not happen (lib/requests/came-back.ts
+     * CameBack: who approved and when, how the lift failed, the switch's error), or null.
+     */
+    cameBack: back,
+    /**
+     * What the page's watch compares while the request waits (components/staff/request-watch.tsx):
+     * `mark`, the request as read here (lib/requests/watch.ts requestMark), and `back`, the id of the
+     * return after an approval the page shows ('' for none).
+     */
+    watch: { mark: requestMark(r, b.events.length), back: back?.id ?? '' },
     account: staffAccountView(a),
     block: {
       ...staffBlockView(b),

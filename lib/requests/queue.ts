@@ -5,6 +5,7 @@ import { Prisma } from '@/lib/generated/sqlite/client';
 import { sharedNow } from '@/lib/server/clock';
 import { db, isPostgres } from '@/lib/server/db';
 import { encodeCursor } from '@/lib/staff/cursor';
+import { cameBackOf } from './came-back';
 import { claimInForce } from './claim-columns';
 import { judge, markedCalls } from './evidence';
 import type { QueueReason, QueueTaken } from './queue-filter';
@@ -101,7 +102,9 @@ export function queueFilterSql(f: UnblockQueueFilter, userId: string, now: Date)
  * to QUEUE_COUNT_CAP (`opts.countCap` overrides it, for tests); `capped` is true when there are more. Country names in the summaries are in
  * `locale` (the page's, BCP 47; default "en"). `readAt` (ms epoch) is taken just after the read, for
  * the page's watch (queueChangesSince). Each item's `claim` is who holds it now
- * (`{ by, mine, since, until }`, `by` the agent's address as displayEmail shows it), or null.
+ * (`{ by, mine, since, until }`, `by` the agent's address as displayEmail shows it), or null; its
+ * `cameBack`, when it is back after an approval whose lift did not happen (lib/requests/came-back.ts:
+ * who approved, when, how the lift failed), else null.
  * Throws (assertStaff) for a caller who is not staff.
  */
 export async function listQueue(
@@ -121,6 +124,9 @@ export async function listQueue(
   // before this and committed after the read is in neither count: queueChange says "changed" then.
   const readAt = Date.now();
   const now = Date.now();
+  // Requests back after an approval whose lift did not happen: one read for the page, two when any
+  // came back (after `readAt`, which says when the queue itself was read).
+  const back = await cameBackOf(rows.map((r) => ({ id: r.id, blockId: r.block.id, createdAt: r.createdAt })));
   const items = rows.map((r) => {
     const { summary, likelihood } = judgeOnce(r, locale);
     const held = claimInForce(r, claimNow);
@@ -141,6 +147,7 @@ export async function listQueue(
             until: held.until,
           }
         : null,
+      cameBack: back.get(r.id) ?? null,
     };
   });
   const last = items[items.length - 1];
@@ -314,40 +321,157 @@ async function queuePage(
 
 export type QueueItem = Awaited<ReturnType<typeof listQueue>>['items'][number];
 
+/** One kind of waiting request as the queue's watch counts it (queueChangesSince, waitingCounts). */
+export type WatchedKind = {
+  /** Waiting now (unblock: `pending`; allowance: `requested`), counted up to the cap. */
+  pending: number;
+  /** Of those, sent after the page's read, up to the cap (0 from waitingCounts). */
+  arrived: number;
+  /** `pending` passed the cap: how many stopped waiting cannot be told from the counts. */
+  capped: boolean;
+  /** `arrived` passed the cap: the page says "more than 10,000", not "10,000". */
+  arrivedCapped: boolean;
+};
+
+/**
+ * What the queue's watch says changed since a page was read (queueChangesSince): each kind of request
+ * the page lists, and the claims (lib/requests/claim.ts) other agents made or gave up meanwhile.
+ */
+export type QueueChanges = {
+  /** Unblock requests (misdial and firewall). */
+  unblock: WatchedKind;
+  /** Destination-allowance requests. */
+  allowance: WatchedKind;
+  /**
+   * Waiting requests of either kind that another agent took, or took over, after the read and holds
+   * now (its `claimedAt` after it: a "keep it" keeps the start, so it is no new take), up to the cap;
+   * `takenCapped` past it. The list's "Not taken" (or "Taken by you") on them is out of date.
+   */
+  taken: number;
+  takenCapped: boolean;
+  /**
+   * Releases ("Release it") of either kind by other agents after the read, up to the cap, read from
+   * their audit rows (`request.released`, `allowance.released`: written in the release's transaction;
+   * a release leaves no mark on the request, whose claim columns it clears); `releasedCapped` past it.
+   * The list's "Taken by …" on them is out of date.
+   */
+  released: number;
+  releasedCapped: boolean;
+};
+
+/**
+ * The watch's one statement: `count(*)` of each index range below, each up to `cap` + 1, as columns
+ * of one row. `account`, an account number, scopes every count to that account (its id by a subquery,
+ * so each count is one range of an index that starts with the account); absent, the whole queue.
+ * With `watch` null only the two `pending` counts are made (waitingCounts). Indexes (both dialects):
+ * waiting unblock requests and those sent since, UnblockRequest (status, createdAt) or (accountId,
+ * createdAt); allowance requests, DestinationAllowance (status, createdAt) (0034) or (accountId,
+ * status); taken since, the partial (status, claimedAt) index of each table (0034: only requests
+ * taken now are in it); releases, AuditLog (action, at) or (accountId, at). Exported for the
+ * query-plan test (tests/integration/desk-waiting.test.ts).
+ */
+export function watchStatement(
+  account: string | undefined,
+  watch: { since: Date; now: Date; userId: string } | null,
+  cap: number,
+): Prisma.Sql {
+  const upTo = (from: Prisma.Sql) => Prisma.sql`(SELECT count(*) FROM (SELECT 1 ${from} LIMIT ${cap + 1}) n)`;
+  const id = account ? Prisma.sql`(SELECT "id" FROM "CustomerAccount" WHERE "number" = ${account})` : null;
+  const unblock = Prisma.sql`FROM "UnblockRequest" r WHERE r."status" = 'pending'${id ? Prisma.sql` AND r."accountId" = ${id}` : Prisma.empty}`;
+  const allowance = Prisma.sql`FROM "DestinationAllowance" a WHERE a."status" = 'requested'${id ? Prisma.sql` AND a."accountId" = ${id}` : Prisma.empty}`;
+  const pending = Prisma.sql`${upTo(unblock)} AS "unblockPending", ${upTo(allowance)} AS "allowancePending"`;
+  if (!watch) return Prisma.sql`SELECT ${pending}`;
+  const { since, now, userId } = watch;
+  const takenBy = (t: 'r' | 'a') =>
+    Prisma.sql`AND ${Prisma.raw(t)}."claimedAt" > ${since} AND ${Prisma.raw(t)}."claimedUntil" > ${now}
+      AND ${Prisma.raw(t)}."claimedById" <> ${userId}`;
+  const released = Prisma.sql`FROM "AuditLog" l WHERE l."action" IN ('request.released', 'allowance.released')
+    AND l."at" > ${since}${id ? Prisma.sql` AND l."accountId" = ${id}` : Prisma.empty}
+    AND (l."actorId" IS NULL OR l."actorId" <> ${userId})`;
+  return Prisma.sql`SELECT ${pending},
+    ${upTo(Prisma.sql`${unblock} AND r."createdAt" > ${since}`)} AS "unblockArrived",
+    ${upTo(Prisma.sql`${allowance} AND a."createdAt" > ${since}`)} AS "allowanceArrived",
+    ${upTo(Prisma.sql`${unblock} ${takenBy('r')}`)} AS "unblockTaken",
+    ${upTo(Prisma.sql`${allowance} ${takenBy('a')}`)} AS "allowanceTaken",
+    ${upTo(released)} AS "released"`;
+}
+type Counted = number | bigint;
+
 /**
  * What changed in the queue (of one account, `account`, else the whole queue) since a page of it was
- * rendered at `since`: `pending`, the requests waiting now, and `arrived`, those of them sent after
- * `since`, each counted up to QUEUE_COUNT_CAP + 1 on the (status, createdAt) index, as the page counts
- * (`capped` when `pending` passed the cap: then "decided since" cannot be told from the two counts;
- * `arrivedCapped` when `arrived` did: the page says "more than 10,000 arrived", not "10,000").
- * `countCap` overrides the cap, for tests.
- * The page's watch (components/staff/queue-watch.tsx) says "2 new requests; 1 decided or withdrawn"
- * instead of re-rendering a list the agent is reading. Throws (assertStaff) for a caller who is not staff.
+ * read at `since` (ms epoch as a Date; the page's `readAt`, this process's clock as every request's
+ * `createdAt` is stamped), for the watch of that page (components/staff/queue-watch.tsx), which says
+ * "1 new allowance request; 2 requests taken by other agents" instead of re-rendering a list the agent
+ * is reading: QueueChanges, each count up to QUEUE_COUNT_CAP + 1 (`countCap` overrides it, for tests)
+ * in one statement of index ranges (watchStatement), as cheap on every poll as the page's own counts.
+ * "Taken by others" compares each claim's start (the shared clock, lib/server/clock.ts) with `since`;
+ * NTP keeps the two within milliseconds. Throws (assertStaff) for a caller who is not staff.
  */
 export async function queueChangesSince(
   user: CurrentUser | null,
   since: Date,
   account?: string,
   countCap = QUEUE_COUNT_CAP,
-): Promise<{ pending: number; arrived: number; capped: boolean; arrivedCapped: boolean }> {
+): Promise<QueueChanges> {
   assertStaff(user);
-  // The account's id first, as queuePage does, so that its count is the (accountId, createdAt) index.
-  const accountId = account
-    ? (await db.customerAccount.findUnique({ where: { number: account }, select: { id: true } }))?.id
-    : undefined;
-  if (account && !accountId) return { pending: 0, arrived: 0, capped: false, arrivedCapped: false };
-  const where: Prisma.UnblockRequestWhereInput = { status: 'pending', ...(accountId ? { accountId } : {}) };
-  const take = countCap + 1;
-  const [pending, arrived] = await Promise.all([
-    db.unblockRequest.count({ where, take }),
-    db.unblockRequest.count({ where: { ...where, createdAt: { gt: since } }, take }),
-  ]);
+  const [r] = await db.$queryRaw<Record<string, Counted>[]>(
+    watchStatement(account, { since, now: sharedNow(), userId: user.id }, countCap),
+  );
+  const kind = (pending: Counted, arrived: Counted): WatchedKind => ({
+    pending: Math.min(Number(pending), countCap),
+    arrived: Math.min(Number(arrived), countCap),
+    capped: Number(pending) > countCap,
+    arrivedCapped: Number(arrived) > countCap,
+  });
+  const taken = Number(r.unblockTaken) + Number(r.allowanceTaken);
   return {
-    pending: Math.min(pending, countCap),
-    arrived: Math.min(arrived, countCap),
-    capped: pending > countCap,
-    arrivedCapped: arrived > countCap,
+    unblock: kind(r.unblockPending, r.unblockArrived),
+    allowance: kind(r.allowancePending, r.allowanceArrived),
+    taken: Math.min(taken, countCap),
+    takenCapped: taken > countCap,
+    released: Math.min(Number(r.released), countCap),
+    releasedCapped: Number(r.released) > countCap,
   };
+}
+
+/**
+ * How many requests of each kind wait (of one account, `account`, else the whole queue), counted up
+ * to QUEUE_COUNT_CAP as queueChangesSince counts them (`capped` past it): what the page's watch starts
+ * from (withQueueWatch). Throws (assertStaff) for a caller who is not staff.
+ */
+export async function waitingCounts(
+  user: CurrentUser | null,
+  account?: string,
+): Promise<{
+  unblock: { pending: number; capped: boolean };
+  allowance: { pending: number; capped: boolean };
+}> {
+  assertStaff(user);
+  const [r] = await db.$queryRaw<Record<string, Counted>[]>(watchStatement(account, null, QUEUE_COUNT_CAP));
+  const of = (n: Counted) => ({
+    pending: Math.min(Number(n), QUEUE_COUNT_CAP),
+    capped: Number(n) > QUEUE_COUNT_CAP,
+  });
+  return { unblock: of(r.unblockPending), allowance: of(r.allowancePending) };
+}
+
+/**
+ * A queue page's reads (`readLists`, the page's lists) with what its watch starts from: `read`, the
+ * requests of each kind waiting (waitingCounts, of `account` or the whole queue), counted before the
+ * lists are read, and `since` (ms epoch, this process's clock, as every request's `createdAt`), taken
+ * after them. So a request sent while the page reads is either counted as arrived (queueChangesSince)
+ * or makes the counts not add up ("the queue has changed"), never missed: counted first and read
+ * last, or read last and counted with the lists, it would be in neither. Returns `{ watch, lists }`,
+ * `lists` what `readLists` resolved to. Throws (assertStaff) for a caller who is not staff.
+ */
+export async function withQueueWatch<T>(
+  user: CurrentUser | null,
+  account: string | undefined,
+  readLists: () => Promise<T>,
+): Promise<{ watch: { since: number } & Awaited<ReturnType<typeof waitingCounts>>; lists: T }> {
+  const read = await waitingCounts(user, account);
+  const lists = await readLists();
+  return { watch: { since: Date.now(), ...read }, lists };
 }
 
 /**
@@ -368,26 +492,4 @@ export async function oldestNotTaken(
     SELECT r."id", r."createdAt" FROM "UnblockRequest" r WHERE r."status" = 'pending' ${where}
     ORDER BY r."createdAt", r."id" LIMIT 1`;
   return row ? { id: row.id, createdAt: new Date(row.createdAt) } : null;
-}
-
-/**
- * How many unblock requests wait (of one account, `account`, else the whole queue), counted up to
- * QUEUE_COUNT_CAP as queueChangesSince counts them (`capped` past it): what a filtered view's watch
- * starts from, since the watch counts its account's or the whole queue, not the filter's. Throws
- * (assertStaff) for a caller who is not staff.
- */
-export async function pendingCount(
-  user: CurrentUser | null,
-  account?: string,
-): Promise<{ pending: number; capped: boolean }> {
-  assertStaff(user);
-  const accountId = account
-    ? (await db.customerAccount.findUnique({ where: { number: account }, select: { id: true } }))?.id
-    : undefined;
-  if (account && !accountId) return { pending: 0, capped: false };
-  const pending = await db.unblockRequest.count({
-    where: { status: 'pending', ...(accountId ? { accountId } : {}) },
-    take: QUEUE_COUNT_CAP + 1,
-  });
-  return { pending: Math.min(pending, QUEUE_COUNT_CAP), capped: pending > QUEUE_COUNT_CAP };
 }

@@ -58,6 +58,11 @@ export type SearchHit = {
   usernames: string[];
   /** Pending unblock requests of the account. */
   pendingRequests: number;
+  /**
+   * Destination-allowance requests of the account waiting for a callback (`requested`): a caller
+   * found by search may be asking about one (until 2026-12-07 a hit counted unblock requests only).
+   */
+  pendingAllowances: number;
 };
 
 /**
@@ -69,9 +74,10 @@ type Hit = { id: string; number: string; show?: SearchHit };
 /**
  * PostgreSQL: a JSON object `{ id, number, show }` for the account row aliased `x`, `show` being its
  * SearchHit, each list and count read by a subquery on its own index (Block (accountId, status),
- * Membership (accountId), SipCredential (accountId), UnblockRequest (accountId, createdAt)). It puts
- * a page's hits in the statement that finds them: Prisma's findMany with these includes costs one
- * round trip per relation (six), and its pending count aggregates every pending request.
+ * Membership (accountId), SipCredential (accountId), UnblockRequest (accountId, createdAt),
+ * DestinationAllowance (accountId, status)). It puts a page's hits in the statement that finds them:
+ * Prisma's findMany with these includes costs one round trip per relation (six), and its pending
+ * count aggregates every pending request.
  * The same object as sqliteHitJson (SQLite's showHits).
  */
 const pgHitJson = Prisma.sql`json_build_object('id', x."id", 'number', x."number", 'show', json_build_object(
@@ -83,7 +89,8 @@ const pgHitJson = Prisma.sql`json_build_object('id', x."id", 'number', x."number
     WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s), '[]'),
   'usernames', COALESCE((SELECT json_agg(s."username" ORDER BY s."id") FROM (
     SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s), '[]'),
-  'pendingRequests', (SELECT count(*) FROM "UnblockRequest" r WHERE r."accountId" = x."id" AND r."status" = 'pending')))`;
+  'pendingRequests', (SELECT count(*) FROM "UnblockRequest" r WHERE r."accountId" = x."id" AND r."status" = 'pending'),
+  'pendingAllowances', (SELECT count(*) FROM "DestinationAllowance" d WHERE d."accountId" = x."id" AND d."status" = 'requested')))`;
 
 /**
  * SQLite: the same object as pgHitJson for the account row aliased `x`, built with JSON1
@@ -99,7 +106,8 @@ const sqliteHitJson = Prisma.sql`json_object('id', x."id", 'number', x."number",
     WHERE m."accountId" = x."id" ORDER BY m."id" LIMIT 5) s)),
   'usernames', json((SELECT json_group_array(s."username" ORDER BY s."id") FROM (
     SELECT c."id", c."username" FROM "SipCredential" c WHERE c."accountId" = x."id" ORDER BY c."id" LIMIT 10) s)),
-  'pendingRequests', (SELECT count(*) FROM "UnblockRequest" r WHERE r."accountId" = x."id" AND r."status" = 'pending')))`;
+  'pendingRequests', (SELECT count(*) FROM "UnblockRequest" r WHERE r."accountId" = x."id" AND r."status" = 'pending'),
+  'pendingAllowances', (SELECT count(*) FROM "DestinationAllowance" d WHERE d."accountId" = x."id" AND d."status" = 'requested')))`;
 
 /**
  * At most this many matches per searched column are read from an index to decide how to answer

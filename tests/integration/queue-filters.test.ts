@@ -3,7 +3,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import type { BlockReason } from '@/lib/generated/sqlite/enums';
 import { takeRequest } from '@/lib/requests/claim';
-import { listQueue, oldestNotTaken, pendingCount, queueFilterSql } from '@/lib/requests/queue';
+import { listQueue, oldestNotTaken, queueFilterSql, waitingCounts } from '@/lib/requests/queue';
 import { getDb, isPostgres } from '@/lib/server/db';
 import { renderMetrics } from '@/lib/server/metrics';
 import { readCursor, timeIdKey } from '@/lib/staff/cursor';
@@ -125,8 +125,11 @@ describe.each(dialects())('the queue filtered on %s', (dialect) => {
       [agent.email, true],
       [other.email, false],
     ]);
-    // The unfiltered count the page's watch starts from.
-    expect(await pendingCount(agent, account.number)).toEqual({ pending: 6, capped: false });
+    // The unfiltered counts the page's watch starts from (this account has no allowance request).
+    expect(await waitingCounts(agent, account.number)).toEqual({
+      unblock: { pending: 6, capped: false },
+      allowance: { pending: 0, capped: false },
+    });
   });
 
   it('"Next request": the oldest nobody has taken, of the kind and reason asked', async () => {

@@ -10,8 +10,12 @@ import {
   SEARCH_DOCUMENT,
 } from '@/tests/helpers/introspect';
 
-/** Partial indexes, which Prisma's schema cannot say: the index's WHERE, by `Table(columns)`. Migration 0023. */
-const PARTIAL: Record<string, string> = { 'AuditLog(actorEmail,at)': 'actorId IS NULL' };
+/** Partial indexes, which Prisma's schema cannot say: the index's WHERE, by `Table(columns)`. Migrations 0023, 0034. */
+const PARTIAL: Record<string, string> = {
+  'AuditLog(actorEmail,at)': 'actorId IS NULL',
+  'UnblockRequest(status,claimedAt)': 'claimedAt IS NOT NULL',
+  'DestinationAllowance(status,claimedAt)': 'claimedAt IS NOT NULL',
+};
 
 type Datamodel = {
   enums: { name: string; values: string[] }[];

@@ -281,11 +281,12 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
     });
     const read = await listQueue(agent, null, 'en', { account: account.number });
     expect(read.total).toBe(1);
+    const none = { pending: 0, arrived: 0, capped: false, arrivedCapped: false };
+    const claims = { taken: 0, takenCapped: false, released: 0, releasedCapped: false };
     expect(await queueChangesSince(agent, new Date(read.readAt), account.number)).toEqual({
-      pending: 1,
-      arrived: 0,
-      capped: false,
-      arrivedCapped: false,
+      unblock: { pending: 1, arrived: 0, capped: false, arrivedCapped: false },
+      allowance: none,
+      ...claims,
     });
     // One more for this account, one for another (not in this account's queue), one decided.
     await makeRequest(await block(account), users[0].id);
@@ -295,30 +296,29 @@ describe.each(dialects())('staff queries on %s', (dialect) => {
       data: { status: 'denied', openKey: null, decidedAt: new Date() },
     });
     expect(await queueChangesSince(agent, new Date(read.readAt), account.number)).toEqual({
-      pending: 1,
-      arrived: 1,
-      capped: false,
-      arrivedCapped: false,
+      unblock: { pending: 1, arrived: 1, capped: false, arrivedCapped: false },
+      allowance: none,
+      ...claims,
     });
     // Past the count's cap (2 here, 10 000 in the app) the counts stop at it and say so: the page
     // reads "more than 2 arrived", not "2 arrived".
     await makeRequest(await block(account), users[0].id);
     await makeRequest(await block(account), users[0].id);
-    expect(await queueChangesSince(agent, new Date(read.readAt), account.number, 2)).toEqual({
+    expect((await queueChangesSince(agent, new Date(read.readAt), account.number, 2)).unblock).toEqual({
       pending: 2,
       arrived: 2,
       capped: true,
       arrivedCapped: true,
     });
-    expect(await queueChangesSince(agent, new Date(read.readAt), account.number, 3)).toEqual({
+    expect((await queueChangesSince(agent, new Date(read.readAt), account.number, 3)).unblock).toEqual({
       pending: 3,
       arrived: 3,
       capped: false,
       arrivedCapped: false,
     });
     const whole = await queueChangesSince(agent, new Date(read.readAt));
-    expect(whole.arrived).toBeGreaterThanOrEqual(2);
-    expect(whole.pending).toBeGreaterThanOrEqual(2);
+    expect(whole.unblock.arrived).toBeGreaterThanOrEqual(2);
+    expect(whole.unblock.pending).toBeGreaterThanOrEqual(2);
     // A customer, or staff who have not passed the second factor, are refused (the page answers 404).
     const customer = { ...agent, role: 'customer' as const };
     await expect(queueChangesSince(customer, new Date(read.readAt))).rejects.toThrow();

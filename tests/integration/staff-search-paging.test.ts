@@ -496,6 +496,30 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
     expect(hits.find((h) => h.number === account.number)?.pendingRequests).toBe(1);
   });
 
+  it('a search hit counts the allowance requests waiting too, apart, and only those waiting', async () => {
+    // "Lakeside Dental": an allowance request waits and no unblock request; its hit said nothing.
+    const tag = crypto.randomBytes(4).toString('hex');
+    const { account, users } = await makeAccount({ credentials: [`lake-${tag}`] });
+    await getDb().destinationAllowance.createMany({
+      data: [
+        { accountId: account.id, country: 'SO', hours: 4, reason: 'a supplier', status: 'requested' },
+        { accountId: account.id, country: 'KE', hours: 4, reason: 'a supplier', status: 'requested' },
+        { accountId: account.id, country: 'NG', hours: 4, reason: 'old', status: 'denied' },
+        { accountId: account.id, country: 'GH', hours: 4, reason: 'old', status: 'active' },
+      ],
+    });
+    const hit = async (opts: { sparseCap?: number } = {}) =>
+      (await searchAccounts(staff, `lake-${tag}`, null, opts)).hits.find((h) => h.number === account.number);
+    // Narrow (every match known), then broad (accounts walked in number order): the same counts.
+    for (const opts of [{}, { sparseCap: 0 }])
+      expect(await hit(opts), JSON.stringify(opts)).toMatchObject({
+        pendingRequests: 0,
+        pendingAllowances: 2,
+      });
+    await makeRequest(await makeBlock(account.id), users[0].id);
+    expect(await hit()).toMatchObject({ pendingRequests: 1, pendingAllowances: 2 });
+  });
+
   it('a hit shows its newest open block, first 5 members and 10 usernames, and pending count on either path', async () => {
     const tag = crypto.randomBytes(4).toString('hex');
     const { account, users, creds } = await makeAccount({
@@ -525,6 +549,7 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
         .slice(0, 10)
         .map((c) => c.username),
       pendingRequests: 1,
+      pendingAllowances: 0,
     };
     // Narrow (every match known), then broad (accounts walked in number order).
     expect((await searchAccounts(staff, `hit-${tag}`)).hits).toEqual([expected]);
@@ -552,7 +577,12 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
               orderBy: { id: 'asc' },
             },
             sipCredentials: { select: { username: true }, take: 10, orderBy: { id: 'asc' } },
-            _count: { select: { requests: { where: { status: 'pending' } } } },
+            _count: {
+              select: {
+                requests: { where: { status: 'pending' } },
+                allowances: { where: { status: 'requested' } },
+              },
+            },
           },
         })
       ).map((a) => ({
@@ -566,6 +596,7 @@ describe.each(dialects())('staff search and keyset paging on %s', (dialect) => {
         })),
         usernames: a.sipCredentials.map((c) => c.username),
         pendingRequests: a._count.requests,
+        pendingAllowances: a._count.allowances,
       }));
     const tag = crypto.randomBytes(4).toString('hex');
     const full = await makeAccount({

@@ -19,6 +19,7 @@ const SAME_IN_BOTH = new Set([
   'mail.account',
   'mail.credential',
   'staff.allowances.label', // "{country} ({code}), {hours} h": placeholders and the hour symbol
+  'staff.switchWaiting.allowance', // "{what}: {country} ({code})": only placeholders
   'staff.audit.value.no', // "no" is the word in both languages
 ]);
 

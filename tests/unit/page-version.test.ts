@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pageChanged, watchedCheck } from '@/components/refresh-loop';
 import { versionOf } from '@/lib/server/version';
-import { queueChange } from '@/components/staff/queue-change';
-import { translator } from '@/lib/i18n/translate';
+import { changeSentence, queueChange } from '@/components/staff/queue-change';
+import { translate } from '@/lib/i18n/translate';
 
 // An open page's watch (components/auto-refresh.tsx): the fingerprint of its data, and the question
 // the browser asks instead of rendering the page again.
@@ -55,44 +55,66 @@ describe('pageChanged', () => {
 });
 
 describe('queueChange', () => {
-  const read = { pending: 4, capped: false };
-  it('counts the requests that arrived and those that stopped waiting since the read', () => {
-    expect(queueChange(read, { pending: 4, arrived: 0, capped: false })).toBeNull();
-    expect(queueChange(read, { pending: 6, arrived: 2, capped: false })).toEqual({
-      arrived: 2,
-      arrivedCapped: false,
-      left: 0,
-      unclear: false,
+  // The page read 4 unblock requests and 2 allowance requests waiting; `now` is what the route answers.
+  const read = { unblock: { pending: 4, capped: false }, allowance: { pending: 2, capped: false } };
+  const kind = (pending: number, arrived: number, capped = false, arrivedCapped = false) => ({
+    pending,
+    arrived,
+    capped,
+    arrivedCapped,
+  });
+  const now = (
+    unblock: ReturnType<typeof kind>,
+    allowance: ReturnType<typeof kind> = kind(2, 0),
+    claims: Partial<{ taken: number; takenCapped: boolean; released: number; releasedCapped: boolean }> = {},
+  ) => ({ unblock, allowance, taken: 0, takenCapped: false, released: 0, releasedCapped: false, ...claims });
+  const same = { arrived: 0, arrivedCapped: false, left: 0, unclear: false };
+
+  it('counts the requests of each kind that arrived and those that stopped waiting since the read', () => {
+    expect(queueChange(read, now(kind(4, 0)))).toBeNull();
+    expect(queueChange(read, now(kind(6, 2)))).toMatchObject({
+      unblock: { arrived: 2, arrivedCapped: false, left: 0, unclear: false },
+      allowance: same,
     });
-    expect(queueChange(read, { pending: 3, arrived: 0, capped: false })).toEqual({
-      arrived: 0,
-      arrivedCapped: false,
-      left: 1,
-      unclear: false,
+    expect(queueChange(read, now(kind(3, 0)))?.unblock).toEqual({ ...same, left: 1 });
+    expect(queueChange(read, now(kind(4, 2)))?.unblock).toEqual({ ...same, arrived: 2, left: 2 });
+    // An allowance request sent while the unblock requests stayed as they were (the tester's "(2)"
+    // heading with no notice), and one decided.
+    expect(queueChange(read, now(kind(4, 0), kind(3, 1)))).toMatchObject({
+      unblock: same,
+      allowance: { ...same, arrived: 1 },
     });
-    expect(queueChange(read, { pending: 4, arrived: 2, capped: false })).toEqual({
-      arrived: 2,
-      arrivedCapped: false,
-      left: 2,
-      unclear: false,
+    expect(queueChange(read, now(kind(4, 0), kind(1, 0)))?.allowance).toEqual({ ...same, left: 1 });
+  });
+
+  it('tells the claims other agents made or gave up, with nothing else changed', () => {
+    expect(queueChange(read, now(kind(4, 0), kind(2, 0), { taken: 2 }))).toMatchObject({
+      unblock: same,
+      allowance: same,
+      taken: 2,
+      released: 0,
     });
+    expect(queueChange(read, now(kind(4, 0), kind(2, 0), { released: 1 }))).toMatchObject({ released: 1 });
   });
 
   it('says the queue changed when the counts do not add up, never a false "decided"', () => {
     // A request stamped just before the read and committed after it: in neither count.
-    expect(queueChange(read, { pending: 5, arrived: 0, capped: false })).toEqual({
+    expect(queueChange(read, now(kind(5, 0)))?.unblock).toEqual({
       arrived: 0,
       arrivedCapped: false,
+      left: null,
+      unclear: true,
+    });
+    expect(queueChange(read, now(kind(4, 0), kind(3, 0)))?.allowance).toMatchObject({
       left: null,
       unclear: true,
     });
   });
 
   it('says nothing of the decided when a count passed its cap, and still counts arrivals', () => {
-    expect(
-      queueChange({ pending: 10_000, capped: true }, { pending: 10_000, arrived: 0, capped: true }),
-    ).toBeNull();
-    expect(queueChange(read, { pending: 10_000, arrived: 3, capped: true })).toEqual({
+    const full = { ...read, unblock: { pending: 10_000, capped: true } };
+    expect(queueChange(full, now(kind(10_000, 0, true)))).toBeNull();
+    expect(queueChange(read, now(kind(10_000, 3, true)))?.unblock).toEqual({
       arrived: 3,
       arrivedCapped: false,
       left: null,
@@ -100,22 +122,36 @@ describe('queueChange', () => {
     });
   });
 
-  it('says "more than" when the arrivals passed their cap, in both languages', () => {
-    expect(
-      queueChange(read, { pending: 10_000, arrived: 10_000, capped: true, arrivedCapped: true }),
-    ).toEqual({ arrived: 10_000, arrivedCapped: true, left: null, unclear: false });
-    // The sentence QueueWatch makes of it (components/staff/queue-watch.tsx).
-    const said = (locale: 'en' | 'es', count: number, capped: 'yes' | 'no') =>
-      translator(locale)('staff.queueWatch.arrived', { count, capped });
-    expect(said('en', 10_000, 'yes')).toBe(
-      'More than 10,000 new requests arrived since this list was shown.',
+  it('says what changed in words, "more than" past a cap, in both languages', () => {
+    const say = (locale: 'en' | 'es', answer: ReturnType<typeof now>) => {
+      const t = translate(locale);
+      const change = queueChange(read, answer);
+      return change && changeSentence((key, values) => t(`staff.queueWatch.${key}`, values), change);
+    };
+    const allowanceArrived = now(kind(4, 0), kind(3, 1));
+    expect(say('en', allowanceArrived)).toBe('Since this list was shown: 1 new allowance request.');
+    expect(say('es', allowanceArrived)).toBe('Desde que se mostró esta lista: 1 solicitud de permiso nueva.');
+    const taken = now(kind(4, 0), kind(2, 0), { taken: 2 });
+    expect(say('en', taken)).toBe('Since this list was shown: 2 requests taken by other agents.');
+    expect(say('es', taken)).toBe('Desde que se mostró esta lista: 2 solicitudes tomadas por otros agentes.');
+    const busy = now(kind(5, 2), kind(1, 0), { taken: 1, released: 1 });
+    expect(say('en', busy)).toBe(
+      'Since this list was shown: 2 new unblock requests; 1 unblock request decided, withdrawn or closed; ' +
+        '1 allowance request decided or closed; 1 request taken by another agent; 1 request released by another agent.',
     );
-    expect(said('en', 10_000, 'no')).toBe('10,000 new requests arrived since this list was shown.');
-    expect(said('en', 1, 'no')).toBe('1 new request arrived since this list was shown.');
-    expect(said('es', 10_000, 'yes')).toBe(
-      'Han llegado más de 10.000 solicitudes nuevas desde que se mostró esta lista.',
+    expect(say('es', busy)).toBe(
+      'Desde que se mostró esta lista: 2 solicitudes de desbloqueo nuevas; 1 solicitud de desbloqueo decidida, ' +
+        'retirada o cerrada; 1 solicitud de permiso decidida o cerrada; 1 solicitud tomada por otro agente; ' +
+        '1 solicitud liberada por otro agente.',
     );
-    expect(said('es', 1, 'no')).toBe('Ha llegado 1 solicitud nueva desde que se mostró esta lista.');
+    const flood = now(kind(10_000, 10_000, true, true));
+    expect(say('en', flood)).toBe('Since this list was shown: more than 10,000 new unblock requests.');
+    expect(say('es', flood)).toBe(
+      'Desde que se mostró esta lista: más de 10.000 solicitudes de desbloqueo nuevas.',
+    );
+    // Counts that do not add up, and nothing that can be named.
+    expect(say('en', now(kind(5, 0)))).toBe('The queue has changed since this list was shown.');
+    expect(say('es', now(kind(5, 0)))).toBe('La cola ha cambiado desde que se mostró esta lista.');
   });
 });
 

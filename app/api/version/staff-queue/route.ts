@@ -10,9 +10,11 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 /**
  * How the queue changed since a page of it was read (lib/requests/queue.ts queueChangesSince):
- * `?since=<ms epoch>` and an optional `&account=ACC-…`; `200 { pending, arrived, capped, arrivedCapped }`. 401 signed
- * out; 404 for anyone but staff with a verified second factor (the staff area does not exist for
- * them); 400 for a `since` or `account` it cannot read; 503 when the database cannot answer. Never cached.
+ * `?since=<ms epoch>` and an optional `&account=ACC-…`; `200` QueueChanges, `{ unblock, allowance,
+ * taken, takenCapped, released, releasedCapped }` (each kind `{ pending, arrived, capped,
+ * arrivedCapped }`), one statement of index ranges. 401 signed out; 404 for anyone but staff with a
+ * verified second factor (the staff area does not exist for them); 400 for a `since` or `account` it
+ * cannot read; 503 when the database cannot answer. Never cached.
  */
 export async function GET(request: Request): Promise<Response> {
   const user = await currentUser();

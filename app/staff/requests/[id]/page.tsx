@@ -11,6 +11,8 @@ import { When } from '@/components/ui/when';
 import { LikelihoodHint } from '@/components/staff/likelihood-hint';
 import { RequestSummary, requesterLabel } from '@/components/staff/request-summary';
 import { RequestClaim } from '@/components/staff/request-claim';
+import { RequestCameBack } from '@/components/staff/request-came-back';
+import { RequestWatch, RequestWatchNotice } from '@/components/staff/request-watch';
 import { NextRequestLink } from '@/components/staff/next-request-link';
 import { ClientMessages } from '@/components/i18n/client-messages';
 import { currentUser, requireStaff } from '@/lib/auth/session';
@@ -43,6 +45,12 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
  * request" (its `kind` and `reason`: the next one is untaken by definition) and through a decision
  * (its forms post it back, lib/requests/actions.ts), so an agent working misdials goes on to the next
  * misdial.
+ *
+ * While the request waits, the page watches it (RequestWatch: a short question every few seconds) and
+ * says at the top when someone decided, withdrew, took or released it meanwhile, or it came back after
+ * an approval, with a button that shows it as it is now; the decision forms are then closed or marked
+ * out of date. A request back after an approval whose lift did not happen says so under its status
+ * (RequestCameBack: who approved, when, what the switch said, and to check with the switch first).
  */
 export default async function StaffRequestPage({
   params,
@@ -82,148 +90,159 @@ export default async function StaffRequestPage({
   const otherBlocks = r.status === 'pending' ? await otherBlocksInForce(r.account.id, b.id) : [];
   return (
     <ClientMessages namespaces={STAFF_CLIENT_NAMESPACES}>
-      <div className="flex flex-col gap-8">
-        {b.status === 'lift_pending' ? <AutoRefresh /> : null}
-        <PageHead
-          back={{ href: `/staff${query(queueFilter)}`, label: t('back') }}
-          title={t('heading', { kind: l(`kind.${r.kind}`), name: r.account.name, number: r.account.number })}
-        >
-          {/* Read as it takes the focus, outside the status region: that region stays mounted across
+      {/* There whatever the status (watching only while the request waits), so the forms below keep
+          their place in the tree, and their answers, across the page's refreshes. */}
+      <RequestWatch requestId={r.id} watch={r.status === 'pending' ? r.watch : null}>
+        <div className="flex flex-col gap-8">
+          {b.status === 'lift_pending' ? <AutoRefresh /> : null}
+          <PageHead
+            back={{ href: `/staff${query(queueFilter)}`, label: t('back') }}
+            title={t('heading', {
+              kind: l(`kind.${r.kind}`),
+              name: r.account.name,
+              number: r.account.number,
+            })}
+          >
+            {/* What changed since this page was drawn (the watch's polite live region, empty until then). */}
+            <RequestWatchNotice />
+            {/* Read as it takes the focus, outside the status region: that region stays mounted across
               the redirect back to this page (`?done=`) and would announce it a second time. When the
               auto-refresh turns "approved" into "liftUndone" the notice stays (and the focus on it),
               and says the new sentence through a live region of its own (DecisionNotice). Only on
               the page right after the decision: a reload later or a return from the history says
               where the request stands, and no decision as if just made. */}
-          {banner ? (
-            <DecisionNotice
-              kind={banner}
-              decision={decided ? { id: decided.id, at: decided.at.toISOString() } : null}
-              renderedAt={new Date().toISOString()}
-            >
-              {t(`done.${banner}`)}
-            </DecisionNotice>
-          ) : null}
-          <div role="status" aria-live="polite" className="flex flex-col gap-2">
-            <p className="font-semibold">
-              {r.decision
-                ? t.rich(r.decision.by ? 'statusDecided' : 'statusClosed', {
-                    status: l(`requestStatus.${r.status}`),
-                    by: r.decision.by ? displayEmail(r.decision.by) : '',
-                    block: l(`blockStatus.${b.status}`),
-                    when: () => <When at={r.decision!.at} />,
-                  })
-                : t('status', {
-                    status: l(`requestStatus.${r.status}`),
-                    block: l(`blockStatus.${b.status}`),
-                  })}
-            </p>
-          </div>
-          {/* Decided (or closed): on to the oldest request nobody has taken, looked up as it is followed. */}
-          {r.status !== 'pending' ? (
-            <p className="flex flex-wrap items-center gap-4">
-              <NextRequestLink href={nextHref} />
-            </p>
-          ) : null}
-        </PageHead>
-
-        <Section id="call-title" title={t('call')}>
-          <RequestClaim r={r} />
-          <RequestSummary r={r} />
-          {/* A misdial request's hint; a firewall request claims no misdial and has none (judge). */}
-          {r.likelihood ? <LikelihoodHint likelihood={r.likelihood} id="hint" /> : null}
-        </Section>
-
-        <Section id="decide-title" title={t('decision')}>
-          {/* Rendered whatever the status, at this one place: a decision refused because someone else
-              decided first refreshes this page, and the refusal stays in the form's live region. */}
-          <DecisionForms
-            requestId={r.id}
-            queueFilter={queueFilter}
-            subject={{
-              number: r.account.number,
-              name: r.account.name,
-              customer: r.submittedBy ? requesterLabel(r.submittedBy) : null,
-            }}
-            otherBlocks={otherBlocks}
-            liftPending={b.status === 'lift_pending'}
-            closed={r.status !== 'pending'}
-          />
-          {r.status !== 'pending' && r.decision ? (
-            <div className="rounded-md border border-slate-200 bg-white p-3">
-              {r.decision.note ? (
-                <p>
-                  <span className="font-medium">{t('note')}</span> <StoredText value={r.decision.note} />
-                </p>
-              ) : null}
-              {r.decision.denyReason ? (
-                <p>
-                  <span className="font-medium">{t('denyReason')}</span>{' '}
-                  <KeptLines text={r.decision.denyReason} />
-                </p>
-              ) : null}
+            {banner ? (
+              <DecisionNotice
+                kind={banner}
+                decision={decided ? { id: decided.id, at: decided.at.toISOString() } : null}
+                renderedAt={new Date().toISOString()}
+              >
+                {t(`done.${banner}`)}
+              </DecisionNotice>
+            ) : null}
+            <div role="status" aria-live="polite" className="flex flex-col gap-2">
+              <p className="font-semibold">
+                {r.decision
+                  ? t.rich(r.decision.by ? 'statusDecided' : 'statusClosed', {
+                      status: l(`requestStatus.${r.status}`),
+                      by: r.decision.by ? displayEmail(r.decision.by) : '',
+                      block: l(`blockStatus.${b.status}`),
+                      when: () => <When at={r.decision!.at} />,
+                    })
+                  : t('status', {
+                      status: l(`requestStatus.${r.status}`),
+                      block: l(`blockStatus.${b.status}`),
+                    })}
+              </p>
             </div>
-          ) : null}
-        </Section>
+            {r.cameBack ? <RequestCameBack back={r.cameBack} id="came-back" /> : null}
+            {/* Decided (or closed): on to the oldest request nobody has taken, looked up as it is followed. */}
+            {r.status !== 'pending' ? (
+              <p className="flex flex-wrap items-center gap-4">
+                <NextRequestLink href={nextHref} />
+              </p>
+            ) : null}
+          </PageHead>
 
-        <Section id="block-title" title={t('block')}>
-          <p>
-            {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', {
-              reason: l(`reason.${b.reason}`),
-              by: actorName(who, b.placedBy),
-              liftedBy: b.liftedBy ? actorName(who, b.liftedBy) : 'none',
-              status: l(`blockStatus.${b.status}`),
-              placed: () => <When at={b.placedAt} />,
-              lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null),
-            })}{' '}
-            <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">
-              {t('accountLink')}
-            </Link>
-          </p>
-          {b.note ? (
+          <Section id="call-title" title={t('call')}>
+            <RequestClaim r={r} />
+            <RequestSummary r={r} />
+            {/* A misdial request's hint; a firewall request claims no misdial and has none (judge). */}
+            {r.likelihood ? <LikelihoodHint likelihood={r.likelihood} id="hint" /> : null}
+          </Section>
+
+          <Section id="decide-title" title={t('decision')}>
+            {/* Rendered whatever the status, at this one place: a decision refused because someone else
+              decided first refreshes this page, and the refusal stays in the form's live region. */}
+            <DecisionForms
+              requestId={r.id}
+              queueFilter={queueFilter}
+              subject={{
+                number: r.account.number,
+                name: r.account.name,
+                customer: r.submittedBy ? requesterLabel(r.submittedBy) : null,
+              }}
+              otherBlocks={otherBlocks}
+              liftPending={b.status === 'lift_pending'}
+              closed={r.status !== 'pending'}
+            />
+            {r.status !== 'pending' && r.decision ? (
+              <div className="rounded-md border border-slate-200 bg-white p-3">
+                {r.decision.note ? (
+                  <p>
+                    <span className="font-medium">{t('note')}</span> <StoredText value={r.decision.note} />
+                  </p>
+                ) : null}
+                {r.decision.denyReason ? (
+                  <p>
+                    <span className="font-medium">{t('denyReason')}</span>{' '}
+                    <KeptLines text={r.decision.denyReason} />
+                  </p>
+                ) : null}
+              </div>
+            ) : null}
+          </Section>
+
+          <Section id="block-title" title={t('block')}>
             <p>
-              <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
+              {t.rich(b.liftedAt ? 'blockLineLifted' : 'blockLine', {
+                reason: l(`reason.${b.reason}`),
+                by: actorName(who, b.placedBy),
+                liftedBy: b.liftedBy ? actorName(who, b.liftedBy) : 'none',
+                status: l(`blockStatus.${b.status}`),
+                placed: () => <When at={b.placedAt} />,
+                lifted: () => (b.liftedAt ? <When at={b.liftedAt} /> : null),
+              })}{' '}
+              <Link href={`/staff/accounts/${r.account.number}`} className="text-blue-800 underline">
+                {t('accountLink')}
+              </Link>
             </p>
-          ) : null}
-          <h3 className="font-semibold">{t('triggers')}</h3>
-          {/* The calls the customer marked as the misdial are labelled in the table (TriggerCalls). */}
-          {r.summary.count || b.callsNotKept ? (
-            <TriggerCalls block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }} />
-          ) : (
-            <p>{t('noneRecorded')}</p>
-          )}
-          {b.callCount > b.calls.length ? (
-            <p className="text-sm">{t('callsListed', { shown: b.calls.length, count: b.callCount })}</p>
-          ) : null}
-          {b.calls.some((c) => c.marked) ? (
-            <p className="text-sm">{t('marked', { count: b.calls.filter((c) => c.marked).length })}</p>
-          ) : null}
-          <h3 className="font-semibold">{t('timeline')}</h3>
-          <Timeline events={b.events} showActor />
-        </Section>
+            {b.note ? (
+              <p>
+                <span className="font-medium">{t('supportNote')}</span> <StoredText value={b.note} />
+              </p>
+            ) : null}
+            <h3 className="font-semibold">{t('triggers')}</h3>
+            {/* The calls the customer marked as the misdial are labelled in the table (TriggerCalls). */}
+            {r.summary.count || b.callsNotKept ? (
+              <TriggerCalls block={{ account: r.account, calls: b.calls, callsNotKept: b.callsNotKept }} />
+            ) : (
+              <p>{t('noneRecorded')}</p>
+            )}
+            {b.callCount > b.calls.length ? (
+              <p className="text-sm">{t('callsListed', { shown: b.calls.length, count: b.callCount })}</p>
+            ) : null}
+            {b.calls.some((c) => c.marked) ? (
+              <p className="text-sm">{t('marked', { count: b.calls.filter((c) => c.marked).length })}</p>
+            ) : null}
+            <h3 className="font-semibold">{t('timeline')}</h3>
+            <Timeline events={b.events} showActor />
+          </Section>
 
-        <Section id="account-title" title={t('account')}>
-          <p>
-            {t('accountLine', {
-              name: r.account.name,
-              number: r.account.number,
-              country: countryName(r.account.country, locale),
-              timeZone: zoneName(r.account.timeZone, locale),
-              members:
-                r.account.members
-                  .map((m) =>
-                    m.disabled
-                      ? t('memberDisabled', { email: displayEmail(m.email) })
-                      : displayEmail(m.email),
-                  )
-                  .join(', ') || t('nobody'),
-            })}{' '}
-            {t('credentials', {
-              list: r.account.credentials.map((c) => credentialName(c)).join(', ') || t('nobody'),
-            })}
-          </p>
-          <AccountHistory view={r} />
-        </Section>
-      </div>
+          <Section id="account-title" title={t('account')}>
+            <p>
+              {t('accountLine', {
+                name: r.account.name,
+                number: r.account.number,
+                country: countryName(r.account.country, locale),
+                timeZone: zoneName(r.account.timeZone, locale),
+                members:
+                  r.account.members
+                    .map((m) =>
+                      m.disabled
+                        ? t('memberDisabled', { email: displayEmail(m.email) })
+                        : displayEmail(m.email),
+                    )
+                    .join(', ') || t('nobody'),
+              })}{' '}
+              {t('credentials', {
+                list: r.account.credentials.map((c) => credentialName(c)).join(', ') || t('nobody'),
+              })}
+            </p>
+            <AccountHistory view={r} />
+          </Section>
+        </div>
+      </RequestWatch>
     </ClientMessages>
   );
 }
