@@ -346,7 +346,7 @@ describe('the detail list', () => {
     expect(
       text(html('sip_password.change_unknown', { outcome: 'unknown', alert: 'overtaken' }, 'en', 'en-US')),
     ).toBe(
-      '|Outcome|not confirmed by the switch|Members alerted|no: a newer password the switch confirmed is in force|',
+      '|Outcome|not confirmed by the switch|Alert to the members|not queued: a newer password the switch confirmed is in force|',
     );
     expect(text(html('staff_user.role_changed', { from: 'agent', to: 'admin' }))).toBe(
       '|Antes|agente de soporte|Después|administrador|',
