@@ -27,6 +27,7 @@ const ACTION_WORDS: Record<SyncIssueInput['action'], true> = {
   lifted_on_switch: true,
   allowance_gave_up: true,
   allowance_end_refused: true,
+  allowance_refused: true,
   not_on_switch: true,
 };
 const ACTIONS = new Set<string>(Object.keys(ACTION_WORDS));

@@ -33,3 +33,30 @@ export async function notifyDenied(
   if (!a.requestedById) return 0;
   return queueMailToAsker(tx, a.accountId, a.requestedById, 'allowance_denied', { allowanceId: a.id });
 }
+
+/**
+ * Emails that allowance `allowanceId` did not start (`allowance_not_started`): the switch refused its
+ * grant for good, or did not confirm it within ALLOWANCE_GIVE_UP_MS (lib/allowances/operations.ts
+ * refused, giveUpAllowanceOperation), in the caller's transaction, which records it `refused`: so it
+ * goes once, if and only if that committed. To those who would have read allowance_started: for a
+ * customer's request, the customer who asked while still an enabled member (else every member,
+ * queueMailToAsker: they were called back and told it would be allowed, and the receipt promised a
+ * mail once the switch allows it); for support's grant from the account page, every member (as
+ * allowance_started goes to them: support granted it for the account, usually on the phone with it,
+ * and silence would leave them waiting for calls that stay blocked). And the agent who decided it
+ * while their login is enabled, as for allowance_started. The render words it per recipient and cause
+ * (lib/mail/templates/allowance.ts allowanceNotStarted). Returns the number of messages queued.
+ */
+export async function notifyNotStarted(tx: Tx, allowanceId: string): Promise<number> {
+  const a = await tx.destinationAllowance.findUniqueOrThrow({ where: { id: allowanceId } });
+  const payload = { allowanceId };
+  let queued = a.requestedById
+    ? await queueMailToAsker(tx, a.accountId, a.requestedById, 'allowance_not_started', payload)
+    : await queueMailToMembers(tx, a.accountId, 'allowance_not_started', payload);
+  const agent = a.decidedById ? await tx.user.findUnique({ where: { id: a.decidedById } }) : null;
+  if (agent && !agent.disabled) {
+    await queueMail(tx, agent.email, 'allowance_not_started', { allowanceId, userId: agent.id });
+    queued++;
+  }
+  return queued;
+}

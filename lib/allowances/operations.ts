@@ -7,7 +7,7 @@ import { lockAccount } from '@/lib/server/db/lock';
 import type { SwitchClient } from '@/lib/switch/client';
 import { isRetryable, type SwitchFailure } from '@/lib/switch/result';
 import { accountBlocked } from './blocked';
-import { notifyAllowance } from './notify';
+import { notifyAllowance, notifyNotStarted } from './notify';
 import { sharedNow } from '@/lib/server/clock';
 import { cutWhole } from '@/lib/server/control-characters';
 import { openSyncIssue } from '@/lib/blocks/lifecycle';
@@ -477,14 +477,24 @@ async function started(op: Op, p: AllowancePutPayload, until: Date) {
   });
 }
 
+/**
+ * The switch refused a grant for good (`error`: a final 4xx as `<code>: <message>`, or `not_in_force`,
+ * a 200 without the country), once (the op must still be pending), under the account's lock: the op
+ * `failed`, the allowance `refused` with the error as `endReason`, audited `allowance.refused`. Since
+ * 2026-12-06 also, in the same transaction: the people waiting for it are mailed that it did not start
+ * (notifyNotStarted; only when this moved the allowance from `sending`), and the account is listed for
+ * staff under "Out of sync with the switch" (action `allowance_refused`, with the country, who decided
+ * it and the switch's error), so that the block page's "Support will follow up" has someone behind it.
+ */
 async function refused(op: Op, p: AllowancePutPayload, error: string) {
   await db.$transaction(async (tx) => {
     await lockAccount(tx, p.accountId);
     if (!(await finish(op, 'failed', error, tx))) return;
-    await tx.destinationAllowance.updateMany({
+    const moved = await tx.destinationAllowance.updateMany({
       where: { id: p.allowanceId, status: 'sending' },
       data: { status: 'refused', endedAt: new Date(), endReason: cutWhole(error, 500) },
     });
+    if (moved.count === 1) await notifyNotStarted(tx, p.allowanceId);
     await audit(
       {
         action: 'allowance.refused',
@@ -494,6 +504,17 @@ async function refused(op: Op, p: AllowancePutPayload, error: string) {
       },
       tx,
     );
+    await openSyncIssue(tx, p.accountId, {
+      portalState: (await accountBlocked(tx, p.accountId)) ? 'blocked' : 'allowed',
+      // The switch answered the grant, not whether the account is blocked: its state was not read.
+      switchState: 'unknown',
+      action: 'allowance_refused',
+      detail: storeNote('history.syncAllowancePutRefused', {
+        country: p.countries[0],
+        actor: p.actor,
+        error: error.slice(0, 200),
+      }),
+    });
   });
 }
 
@@ -575,7 +596,9 @@ export const ALLOWANCE_GIVE_UP_MS = 3600_000;
  *   not confirm it, not that it refused it), and a DELETE queued, since the PUT may have reached the
  *   switch: an allowance nobody shows in force must not let calls through there (a DELETE of one the
  *   switch does not have is a `204`). Audited as `allowance.refused` with `cause` `gave_up` and the
- *   last error, which the SyncIssue's detail names too.
+ *   last error, which the SyncIssue's detail names too. Since 2026-12-06 the people waiting for it
+ *   are mailed that the switch did not confirm it (notifyNotStarted, in the same transaction, only
+ *   when this moved it from `sending`): never "allowed", and that support is checking it.
  *   Returns true: the caller sends nothing more.
  * - a DELETE is never given up (returns false: the caller sends it again, with the backoff). It may
  *   be the only thing that can end an exception live on the switch under a block: the DELETE queued
@@ -610,13 +633,15 @@ export async function giveUpAllowanceOperation(
       where: { id: p.allowanceId, status: 'sending' },
       data: { status: 'refused', endedAt: new Date(), endReason: GAVE_UP },
     });
-    if (moved.count === 1)
+    if (moved.count === 1) {
       await queueAllowanceDelete(
         tx,
         { id: p.accountId, number: op.accountNumber },
         { id: p.allowanceId, country },
         'tollgate:gave_up',
       );
+      await notifyNotStarted(tx, p.allowanceId);
+    }
     await audit(
       {
         action: 'allowance.refused',

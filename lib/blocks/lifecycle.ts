@@ -1610,6 +1610,7 @@ export type SyncIssueInput = {
     | 'lifted_on_switch'
     | 'allowance_gave_up'
     | 'allowance_end_refused'
+    | 'allowance_refused'
     | 'not_on_switch';
   /** A stored note (lib/i18n/stored.ts storeNote) staff read in their language. */
   detail: string;

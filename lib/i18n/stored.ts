@@ -157,6 +157,7 @@ const SWITCH_ERROR_NOTES = new Set([
   'history.syncLiftRefused',
   'history.syncAllowanceEndRefused',
   'history.syncAllowanceEndRefusedUnknown',
+  'history.syncAllowancePutRefused',
 ]);
 
 /**

@@ -85,6 +85,10 @@ export const DELIVERY: Record<MailTemplate, { guarantee: Guarantee; why: string 
     guarantee: 'at-most-once',
     why: 'As request_denied: the decision and the reason are on the block page; a repeated refusal reads as a second decision.',
   },
+  allowance_not_started: {
+    guarantee: 'at-least-once',
+    why: 'As request_lift_failed: it corrects the "allowed once support approves it" the customer was told on the callback; a customer who misses it waits for calls that stay blocked, and the agent for a start that never comes. A copy says the same.',
+  },
   enrolment_code: {
     guarantee: 'at-most-once',
     why: 'A credential is never sent twice; the person is on the set-up page and can ask for a new code.',
@@ -156,6 +160,10 @@ export const LANES: Record<MailTemplate, { lane: Lane; why: string }> = {
     why: 'A receipt; nobody waits for it on a page (the block page shows the request).',
   },
   allowance_denied: { lane: 'bulk', why: 'A decision; the block page shows it.' },
+  allowance_not_started: {
+    lane: 'bulk',
+    why: 'News of what has happened, as request_lift_failed and allowance_started; the block page shows it, and nobody waits for it on a page with a code or a link that expires.',
+  },
 };
 
 /** The templates of the `interactive` lane (LANES), which the worker claims before any other. */

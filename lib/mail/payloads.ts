@@ -137,6 +137,12 @@ export const MAIL_PAYLOADS = {
    */
   allowance_received: z.object({ allowanceId: id, userId: id.optional() }),
   allowance_denied: z.object({ allowanceId: id, userId: id.optional() }),
+  /**
+   * A grant that did not start (since 2026-12-06): the switch refused it for good, or did not confirm it
+   * within the hour (lib/allowances/notify.ts notifyNotStarted); the render reads which from the
+   * allowance (`endReason`), and the switch's error from the allowance or its failed PUT.
+   */
+  allowance_not_started: z.object({ allowanceId: id, userId: id.optional() }),
 } as const;
 
 /** The templates Tollgate sends (how each is retried after a crash: lib/mail/delivery-policy.ts). */

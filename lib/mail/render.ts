@@ -13,7 +13,13 @@ import {
 } from '@/lib/mail/link-token';
 import { unseal } from '@/lib/server/seal';
 import { isLocale, type Locale, localeOf } from '@/lib/i18n/locales';
-import { allowanceDenied, allowanceMail, allowanceReceived } from '@/lib/mail/templates/allowance';
+import {
+  allowanceDenied,
+  allowanceMail,
+  allowanceNotStarted,
+  allowanceReceived,
+} from '@/lib/mail/templates/allowance';
+import { GAVE_UP } from '@/lib/allowances/operations';
 import { blockLifted } from '@/lib/mail/templates/block-lifted';
 import { blockNotice, MAX_CALLS } from '@/lib/mail/templates/block-notice';
 import { accountNeedsPerson } from '@/lib/policy/settings';
@@ -61,6 +67,8 @@ import { queueMail } from '@/lib/mail/queue';
 //   since: the allowance's status, which follows the switch), allowance_ended (no block in force:
 //   block_lifted says every country works), allowance_received (decided or closed since: the
 //   denial, the start, or the block notice or block_lifted that closed it says so),
+//   allowance_not_started (no block in force any more: block_lifted says every country works; or a
+//   newer allowance for the country started since: allowance_started says so),
 //   sip_password_changed about a change the switch's answer was lost for (confirmed since: that
 //   confirmation's own alert says so; refused since: nothing changed; a newer password of the same
 //   credential confirmed by the switch: that one is in force, and its own alert says so);
@@ -662,6 +670,62 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         : 0;
       const now = !blocked ? 'unblocked' : newer ? 'askedAgain' : 'blocked';
       return { ok: true, mail: allowanceDenied(data, now, zonedFor(a.account)) };
+    }
+    case 'allowance_not_started': {
+      const a = await db.destinationAllowance.findUnique({
+        where: { id: p.allowanceId ?? '' },
+        include: { account: true },
+      });
+      if (!a) return skip('allowance not found');
+      const gone = noLongerFor(a.account);
+      if (gone) return gone;
+      // Queued only as the grant is stored `refused` (lib/allowances/operations.ts), which it stays.
+      if (a.status !== 'refused') return skip('the allowance is not one that did not start');
+      // "Calls there stay blocked" and "support will contact you" are moot once no block is in force.
+      if (!(await accountBlocked(db, a.accountId)))
+        return superseded('no block is in force on the account any more; block_lifted says so');
+      const started = await db.destinationAllowance.count({
+        where: {
+          accountId: a.accountId,
+          country: a.country,
+          createdAt: { gt: a.createdAt },
+          startedAt: { not: null },
+        },
+      });
+      if (started)
+        return superseded('a newer allowance for the country started since; allowance_started says so');
+      const gaveUp = a.endReason === GAVE_UP;
+      // A grant given up keeps no error on the allowance: its failed PUT's last one is the switch's.
+      const put = gaveUp
+        ? await db.switchOperation.findFirst({
+            where: {
+              kind: 'allowance_put',
+              status: 'failed',
+              payload: { contains: `"allowanceId":${JSON.stringify(a.id)}` },
+            },
+            orderBy: { createdAt: 'desc' },
+            select: { lastError: true },
+          })
+        : null;
+      return {
+        ok: true,
+        mail: allowanceNotStarted(
+          {
+            recipient: r,
+            account: a.account,
+            allowance: {
+              country: a.country,
+              decidedAt: a.decidedAt ?? a.createdAt,
+              asked: a.requestedById !== null,
+              blockId: a.blockId,
+            },
+            error: gaveUp ? (put?.lastError ?? null) : a.endReason,
+            staff: user?.role !== 'customer',
+          },
+          gaveUp ? 'gaveUp' : 'refused',
+          zonedFor(a.account),
+        ),
+      };
     }
     case 'enrolment_code': {
       if (!p.sealedCode || !p.expires || !p.sessionId) return skip('code already sent or scrubbed');

@@ -1,5 +1,6 @@
 import type { Translate } from '@/lib/i18n/note';
 import { storedText } from '@/lib/i18n/stored';
+import { switchErrorText } from '@/lib/switch/error-text';
 import { callbackDisplay } from '@/lib/phone/callback';
 import { countryName } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
@@ -184,5 +185,68 @@ export function allowanceDenied(d: AllowanceRequestMailData, now: DenialNow, ctx
       ],
     },
     accountFooter(ctx, account),
+  );
+}
+
+/**
+ * What an allowance_not_started mail says (lib/mail/render.ts reads it from the allowance): the switch
+ * refused the grant for good (`refused`), or did not confirm it within the hour and Tollgate gave it
+ * up (`gaveUp`: the switch refused nothing, and it may even have reached it).
+ */
+export type NotStartedCause = 'refused' | 'gaveUp';
+
+/**
+ * A grant that did not start, as its mails read it: `country` ISO 3166-1 alpha-2, `decidedAt` when
+ * support approved or granted it, `asked` whether a customer asked for it (approved) or support granted
+ * it from the account page, `blockId` the block page (the customer's link; else the account's page),
+ * `error` the stored switch error (`<code>: <detail>`, lib/switch/error-text.ts; the last transport
+ * error of a grant given up; null when none is known), read in the agent's words; `staff`: the
+ * deciding agent's copy (the switch's error, what to check, a link to the staff console).
+ */
+export type AllowanceNotStartedData = {
+  recipient: { name: string | null };
+  account: { name: string; number: string };
+  allowance: { country: string; decidedAt: Date; asked: boolean; blockId: string | null };
+  error: string | null;
+  staff: boolean;
+};
+
+/**
+ * An allowance that did not start (allowance_not_started; lib/allowances/notify.ts notifyNotStarted):
+ * to the customer, `refused`: our switch did not accept it, calls there stay blocked, support will
+ * contact you; `gaveUp`: our switch did not confirm it within an hour, calls there may not go through,
+ * support is checking it with the switch. Never "allowed". To the deciding agent: the switch's error
+ * in their words, that it is not in force, what to check, that the customer was told and the account
+ * listed under "Out of sync with the switch". A link to the block page (the agent's: the staff
+ * console's account page).
+ */
+export function allowanceNotStarted(d: AllowanceNotStartedData, cause: NotStartedCause, ctx: MailContext) {
+  const { t } = ctx;
+  const account = accountLabel(ctx, d.account);
+  const country = countryOf(ctx, d.allowance.country);
+  const at = when(d.allowance.decidedAt, ctx);
+  const asked = d.allowance.asked ? 'yes' : 'no';
+  const key = `allowance.mail.notStarted.${d.staff ? 'staff.' : ''}${cause}` as const;
+  const error = d.error
+    ? switchErrorText(t as unknown as Translate, d.error)
+    : t('allowance.mail.notStarted.staff.noError');
+  const path = d.staff
+    ? `/staff/accounts/${encodeURIComponent(d.account.number)}`
+    : d.allowance.blockId
+      ? `/blocks/${encodeURIComponent(d.allowance.blockId)}`
+      : `/accounts/${encodeURIComponent(d.account.number)}`;
+  const values = { country, account, at, asked, error, support: ctx.support };
+  return renderMail(
+    {
+      subject: t(`${key}.subject`, values),
+      preheader: t(`${key}.preheader`, values),
+      parts: [
+        hello(ctx, d),
+        { kind: 'p', strong: true, text: t(`${key}.intro`, values) },
+        { kind: 'p', text: t(`${key}.next`, values) },
+        { kind: 'button', label: t('allowance.mail.button'), url: url(ctx, path) },
+      ],
+    },
+    d.staff ? shell(ctx, t('mail.footerStaffAllowance', { account })) : accountFooter(ctx, account),
   );
 }
