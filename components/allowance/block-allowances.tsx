@@ -111,7 +111,7 @@ export async function BlockAllowances({
     status: string;
     otherOpenBlockId: string | null;
     otherOpenBlockActive: boolean;
-    account: { id: string };
+    account: { id: string; number: string };
   };
   /** The block page's watch (components/auto-refresh.tsx): its data includes these allowances. */
   watch?: { url: string; version: string };

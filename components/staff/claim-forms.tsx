@@ -3,7 +3,13 @@ import { useEffect, useRef } from 'react';
 import { releaseAllowanceAction, takeAllowanceAction } from '@/lib/allowances/actions';
 import { releaseAction, takeAction } from '@/lib/requests/actions';
 import { ActionForm } from '@/components/ui/action-form';
-import { useRequestChange, waitsNoMore } from './request-watch';
+import {
+  CLOSED_FORMS,
+  stopClosedSubmit,
+  useClosedForms,
+  useRequestChange,
+  waitsNoMore,
+} from './request-watch';
 
 /** The claim's actions for each kind of request: an unblock request's, an allowance request's. */
 const ACTIONS = {
@@ -44,7 +50,10 @@ export function claimFocusMoves(before: Shown, after: Shown, focusInTake: boolea
  * request unseen. `idPrefix`: put before the ids of the answers' live regions (`take-message`,
  * `release-message`) and of the take form (`take-form`), for a page with several requests ('' on a
  * request's own page). On a request page whose watch (components/staff/request-watch.tsx) found the
- * request decided, withdrawn or closed meanwhile, both buttons are disabled.
+ * request decided, withdrawn or closed meanwhile, both buttons close without `disabled`
+ * (useClosedForms: `aria-disabled`, a look that meets contrast, nothing sent), and the keyboard focus,
+ * if it was on one, goes to the decision forms' line saying the forms closed (`decision-stale`,
+ * DecisionForms) when the page has one, else to `describedBy`.
  */
 export function ClaimForms({
   kind = 'unblock',
@@ -68,6 +77,9 @@ export function ClaimForms({
   const messageOf = (s: { ok?: boolean; message?: string } | undefined) =>
     closed && s?.ok ? undefined : s?.message;
   const ended = waitsNoMore(useRequestChange());
+  const shut = ended && !closed;
+  const box = useRef<HTMLFieldSetElement>(null);
+  useClosedForms(box, shut, ['decision-stale', describedBy]);
   const takeId = `${idPrefix}take-form`;
   const shown = useRef<Shown>({ from, mine });
   useEffect(() => {
@@ -78,11 +90,12 @@ export function ClaimForms({
     if (claimFocusMoves(before, { from, mine }, inTake)) document.getElementById(describedBy)?.focus();
   }, [from, mine, takeId, describedBy]);
   return (
-    // A fieldset only to disable both buttons at once (no legend: the card's heading names them).
+    // A fieldset only to close both buttons at once (no legend: the card's heading names them).
     <fieldset
+      ref={box}
       role="presentation"
-      disabled={ended && !closed}
-      className="m-0 flex min-w-0 flex-wrap items-start gap-4 border-0 p-0"
+      onSubmitCapture={stopClosedSubmit(shut)}
+      className={`m-0 flex min-w-0 flex-wrap items-start gap-4 border-0 p-0 ${shut ? CLOSED_FORMS : ''}`}
     >
       <ActionForm
         id={takeId}

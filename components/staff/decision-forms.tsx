@@ -1,12 +1,19 @@
 'use client';
 import { useTranslations } from 'next-intl';
+import { useRef } from 'react';
 import { approveAction, denyAction } from '@/lib/requests/actions';
 import { ActionForm } from '@/components/ui/action-form';
 import { echoed } from '@/components/ui/echoed';
 import { Checkbox, Field } from '@/components/ui/field';
 import type { OtherBlockDto } from '@/lib/blocks/queries';
 import { OtherBlocksChoice } from './other-blocks-choice';
-import { useRequestChange, waitsNoMore } from './request-watch';
+import {
+  CLOSED_FORMS,
+  stopClosedSubmit,
+  useClosedForms,
+  useRequestChange,
+  waitsNoMore,
+} from './request-watch';
 
 const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4';
 
@@ -25,10 +32,14 @@ const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-
  *
  * While the page's watch (components/staff/request-watch.tsx) knows the request changed since the page
  * was drawn, a line above the cards says so, and describes both buttons: when the request waits no
- * more (someone decided it, the customer withdrew it, a lift closed it), both forms are disabled, what
- * was typed staying visible until the agent shows the request as it is now; otherwise (taken,
- * released, back after an approval, its block changed) the forms stay usable, marked out of date.
- * Each form stays at its place in the tree either way (a fieldset that is there from the start).
+ * more (someone decided it, the customer withdrew it, a lift closed it), both forms close without
+ * `disabled` (useClosedForms): the notes become read-only, so what was typed stays readable, focusable
+ * and copyable until the agent shows the request as it is now; the buttons are `aria-disabled`, in
+ * a look that meets contrast, and send nothing (stopClosedSubmit); and if the keyboard focus was in
+ * them it goes to the line saying they closed (tabindex -1), which a screen reader then reads.
+ * Otherwise (taken, released, back after an approval, its block changed) the forms stay usable,
+ * marked out of date. Each form stays at its place in the tree either way (a fieldset that is there
+ * from the start).
  */
 export function DecisionForms({
   requestId,
@@ -50,13 +61,17 @@ export function DecisionForms({
   const over = waitsNoMore(change);
   const stale = change && !closed ? 'decision-stale' : null;
   const describedBy = stale ? `decision-subject ${stale}` : 'decision-subject';
+  const shut = over && !closed;
+  const box = useRef<HTMLFieldSetElement>(null);
+  useClosedForms(box, shut, ['decision-stale']);
   return (
     // No legend: the section's heading ("Decision") names what it holds; the fieldset is there to
-    // disable the forms when the watch finds the request decided elsewhere.
+    // close the forms when the watch finds the request decided elsewhere (useClosedForms).
     <fieldset
+      ref={box}
       role="presentation"
-      disabled={over && !closed}
-      className="m-0 grid min-w-0 gap-6 border-0 p-0 md:grid-cols-2"
+      onSubmitCapture={stopClosedSubmit(shut)}
+      className={`m-0 grid min-w-0 gap-6 border-0 p-0 md:grid-cols-2 ${shut ? CLOSED_FORMS : ''}`}
     >
       {closed ? null : (
         <p id="decision-subject" className="md:col-span-2">
@@ -66,9 +81,11 @@ export function DecisionForms({
         </p>
       )}
       {stale ? (
+        // Focusable by script (useClosedForms moves the focus here as the forms close), not a tab stop.
         <p
           id={stale}
-          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950 md:col-span-2"
+          tabIndex={-1}
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950 focus:outline-2 focus:outline-offset-1 focus:outline-blue-700 md:col-span-2"
         >
           {over ? t('watch.formsClosed') : t('watch.formsStale')}
         </p>
@@ -100,7 +117,14 @@ export function DecisionForms({
               defaultChecked={echoed(state, 'attest') === 'on'}
               errors={state?.fieldErrors?.attest}
             />
-            <Field as="textarea" label={t('note')} hint={t('noteHint')} {...field('note')} required />
+            <Field
+              as="textarea"
+              label={t('note')}
+              hint={t('noteHint')}
+              {...field('note')}
+              required
+              readOnly={shut}
+            />
             <OtherBlocksChoice
               blocks={otherBlocks}
               idPrefix="approve-other"
@@ -132,6 +156,7 @@ export function DecisionForms({
               hint={t('denyHint')}
               {...field('denyReason')}
               required
+              readOnly={shut}
             />
           </>
         )}

@@ -1,7 +1,16 @@
 'use client';
 import { useFormatter, useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
-import { createContext, useContext, useEffect, useRef, useState, useTransition, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  useTransition,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { askServer, oneAtATime, startRefreshLoop } from '@/components/refresh-loop';
 import { buttonClass } from '@/components/ui/button-class';
 import { focusHeadingBefore } from '@/components/ui/focus-on-arrival';
@@ -43,6 +52,76 @@ export function waitsNoMore(change: RequestChange | null): boolean {
       change.kind === 'withdrawn' ||
       change.kind === 'closed')
   );
+}
+
+/**
+ * How the submit buttons of forms a request that waits no more has closed (useClosedForms) look,
+ * given to the element that holds them: one look for every variant, slate-800 on slate-100 (about 13:1,
+ * WCAG 1.4.3 asks 4.5:1), with no opacity (SubmitButton's `aria-disabled:opacity-60`, which is
+ * for the moment a form is being sent, would take a blue button below 4.5:1: axe's
+ * "color-contrast" on e2e/20). A focus ring stays: the buttons stay focusable.
+ */
+export const CLOSED_FORMS =
+  '[&_button[aria-disabled=true]]:cursor-not-allowed [&_button[aria-disabled=true]]:border [&_button[aria-disabled=true]]:border-slate-500 [&_button[aria-disabled=true]]:bg-slate-100 [&_button[aria-disabled=true]]:text-slate-800 [&_button[aria-disabled=true]]:opacity-100';
+
+/**
+ * Whether the keyboard focus goes to the line that says the forms closed: when they close (`before`
+ * false, `after` true: waitsNoMore) while it is inside them (`focusInside`), so a screen reader hears
+ * why what it is on no longer acts. Not when the user is elsewhere, nor again while they stay closed.
+ */
+export function closedFocusMoves(before: boolean, after: boolean, focusInside: boolean): boolean {
+  return !before && after && focusInside;
+}
+
+/**
+ * A form submission inside forms a request that waits no more has closed (`over`): stopped before
+ * the form's own handler or its action (React runs no form action whose submit event was
+ * prevented), so Enter or a click on a closed button sends nothing; the server would refuse it
+ * anyway. Given to the element that holds the forms as `onSubmitCapture`.
+ */
+export function stopClosedSubmit(over: boolean) {
+  return (e: { preventDefault(): void; stopPropagation(): void }) => {
+    if (!over) return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+}
+
+/**
+ * Closes the forms inside the element `ref` holds while `over` (waitsNoMore) without `disabled`,
+ * which greys them below 4.5:1, throws the keyboard focus to the document and keeps what was typed
+ * from being focused or copied: their submit buttons become `aria-disabled` (styled CLOSED_FORMS;
+ * the caller stops their submission: stopClosedSubmit, and makes its text fields readOnly), and
+ * when they close with the focus inside them (closedFocusMoves) the focus goes to the first of
+ * `lineIds` the page has, a line that says so (tabindex -1). Open again (a new render of the page
+ * starts a new watch), the buttons are as SubmitButton makes them.
+ */
+export function useClosedForms(
+  ref: RefObject<HTMLElement | null>,
+  over: boolean,
+  lineIds: readonly string[],
+) {
+  const was = useRef(false);
+  const lines = lineIds.join(' ');
+  useEffect(() => {
+    const box = ref.current;
+    const before = was.current;
+    was.current = over;
+    if (!box || !over) return;
+    const buttons = [...box.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
+    for (const b of buttons) b.setAttribute('aria-disabled', 'true');
+    const active = document.activeElement;
+    if (closedFocusMoves(before, over, !!active && box.contains(active))) {
+      const line = lines
+        .split(' ')
+        .map((id) => document.getElementById(id))
+        .find((el) => el !== null);
+      line?.focus();
+    }
+    return () => {
+      for (const b of buttons) b.setAttribute('aria-disabled', 'false');
+    };
+  }, [ref, over, lines]);
 }
 
 /**

@@ -64,29 +64,38 @@ type EndOnSwitch = { waitingSince: Date | null; refused: EndRefusal | null };
 
 /**
  * What the switch outbox holds about the end (`allowance_delete`, lib/allowances/operations.ts) of
- * each allowance of `ids`, by allowance id, in one query; an allowance with no DELETE is absent.
+ * each allowance of `rows` (all of the account numbered `accountNumber`), by allowance id, in one
+ * query; an allowance with no DELETE is absent.
  * `waitingSince`: when the oldest DELETE still waiting for the switch was queued, else null.
  * `refused`: the newest DELETE the switch settled, when the switch refused it for good (status
  * `failed`; refusedDelete), else null (confirmed, or none settled). Read with the allowances
  * themselves, so a page never offers "End now" again, says "In force" alone, or says "Ended" of one
  * Tollgate ended (a new block, a lift, a grant given up), while the switch has not confirmed the
  * DELETE, or refused it and may still have the allowance.
+ * One range of the account's own rows of the (accountNumber, status) index (migration 0033), from
+ * the oldest of `rows`' creation on (no DELETE of an allowance is queued before it was asked for):
+ * never the whole outbox's kept history, which retention keeps for RETENTION_DAYS.
  */
-async function endsOnSwitch(ids: readonly string[]): Promise<Map<string, EndOnSwitch>> {
+async function endsOnSwitch(
+  accountNumber: string,
+  rows: readonly { id: string; createdAt: Date }[],
+): Promise<Map<string, EndOnSwitch>> {
   const ends = new Map<string, EndOnSwitch>();
-  if (ids.length === 0) return ends;
+  if (rows.length === 0) return ends;
+  const since = new Date(Math.min(...rows.map((r) => r.createdAt.getTime())));
   const ops = await db.switchOperation.findMany({
     where: {
-      kind: 'allowance_delete',
+      accountNumber,
       status: { in: ['pending', 'failed', 'done'] },
-      OR: ids.map((id) => ({ payload: { contains: id } })),
+      kind: 'allowance_delete',
+      createdAt: { gte: since },
     },
     select: { payload: true, status: true, createdAt: true, completedAt: true, lastError: true },
     // One DELETE of an allowance waits at a time (operations.ts, decide.ts), so the order they were
     // queued in is the order the switch settled them in.
     orderBy: { createdAt: 'asc' },
   });
-  const wanted = new Set(ids);
+  const wanted = new Set(rows.map((r) => r.id));
   for (const op of ops) {
     const p = JSON.parse(op.payload) as Partial<AllowanceDeletePayload>;
     if (!p.allowanceId || !wanted.has(p.allowanceId)) continue;
@@ -107,20 +116,30 @@ async function endsOnSwitch(ids: readonly string[]): Promise<Map<string, EndOnSw
 }
 
 /**
+ * The refusal of `end` (endsOnSwitch) that still speaks of allowance `a`: none when `a` ended after
+ * it was recorded (`endedAt` later: a later DELETE was confirmed, or it ran out, and the switch drops
+ * an expired allowance by itself), so a refusal retention keeps (lib/server/retention.ts) never
+ * outlives the confirmed DELETE that followed it, which retention deletes.
+ */
+const refusalOf = (a: { endedAt: Date | null }, end: EndOnSwitch | undefined): EndRefusal | null =>
+  end?.refused && !(a.endedAt && a.endedAt.getTime() > end.refused.at.getTime()) ? end.refused : null;
+
+/**
  * AllowanceView.stillOnSwitch of the stored allowance `a` at `now`, from what the outbox says of its
  * end (`end`): only for one Tollgate ended or gave up, with no DELETE waiting (then it is being
- * removed: endingSince) and the newest one refused. Until when the switch may have it: the `until`
+ * removed: endingSince) and the newest one refused, after it ended (refusalOf). Until when the switch may have it: the `until`
  * its GET listed, null when it could not tell; for a refusal recorded before 2026-12-06 (nobody
  * asked the switch) the allowance's own `until`, the last Tollgate knew. Null once that has passed.
  */
 function stillOnSwitch(
-  a: { status: string; endReason: string | null; until: Date | null },
+  a: { status: string; endReason: string | null; until: Date | null; endedAt: Date | null },
   end: EndOnSwitch | undefined,
   now: Date,
 ): { until: Date | null } | null {
-  if (!end?.refused || end.waitingSince) return null;
+  const refused = refusalOf(a, end);
+  if (!refused || end?.waitingSince) return null;
   if (a.status !== 'ended' && shownStatus(a) !== 'gaveUp') return null;
-  const listed = end.refused.listed;
+  const listed = refused.listed;
   const until = listed ? (listed.until === null ? null : new Date(listed.until)) : a.until;
   return until && until.getTime() <= now.getTime() ? null : { until };
 }
@@ -183,12 +202,13 @@ const view = (
  * the switch refused that removal and may still have it, which the page never words as ended).
  * `known.blocked`: accountBlocked as the caller has just read
  * it (the block page knows it from its block and the account's other open block), so it is not asked
- * again; else it is read here.
+ * again; else it is read here. `known.accountNumber`: the account's number, which the switch outbox
+ * is read by (endsOnSwitch); else it is read here, when the account has allowances.
  */
 export async function allowancesForBlockPage(
   userId: string,
   accountId: string,
-  known?: { blocked: boolean },
+  known?: { blocked?: boolean; accountNumber?: string },
 ): Promise<AllowanceView[]> {
   const [rows, blocked] = await Promise.all([
     db.destinationAllowance.findMany({
@@ -196,10 +216,15 @@ export async function allowancesForBlockPage(
       orderBy: { createdAt: 'desc' },
       take: 20,
     }),
-    known ? known.blocked : accountBlocked(db, accountId),
+    known?.blocked ?? accountBlocked(db, accountId),
   ]);
   const now = { blocked, ...countriesNow(rows) };
-  const ends = await endsOnSwitch(rows.map((r) => r.id));
+  const number =
+    known?.accountNumber ??
+    (rows.length
+      ? (await db.customerAccount.findUnique({ where: { id: accountId }, select: { number: true } }))?.number
+      : undefined);
+  const ends = number ? await endsOnSwitch(number, rows) : new Map<string, EndOnSwitch>();
   const at = sharedNow();
   return rows.map((r) => view(r, statusNow(r, now), ends.get(r.id), at));
 }
@@ -259,14 +284,17 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
   assertStaff(user);
   const [rows, account] = await Promise.all([
     db.destinationAllowance.findMany({ where: { accountId }, orderBy: { createdAt: 'desc' }, take: 50 }),
-    db.customerAccount.findUnique({ where: { id: accountId }, select: { phone: true, country: true } }),
+    db.customerAccount.findUnique({
+      where: { id: accountId },
+      select: { number: true, phone: true, country: true },
+    }),
   ]);
   const now = sharedNow();
   const held = new Map(rows.map((r) => [r.id, heldNow(r, now)]));
   const blockIds = [...new Set(rows.map((r) => r.blockId).filter((x): x is string => x !== null))];
   const [calls, ends] = await Promise.all([
     db.triggerCall.findMany({ where: { blockId: { in: blockIds } }, select: { blockId: true, to: true } }),
-    endsOnSwitch(rows.map((r) => r.id)),
+    account ? endsOnSwitch(account.number, rows) : new Map<string, EndOnSwitch>(),
   ]);
   const country = accountCountry(account?.country);
   const ids = [
@@ -284,7 +312,7 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
   );
   return rows.map((r) => ({
     ...view(r, shownStatus(r), ends.get(r.id), now),
-    endRefused: endRefused(ends.get(r.id)),
+    endRefused: endRefused(r, ends.get(r.id)),
     note: r.decisionNote,
     endReason: r.endReason,
     requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,
@@ -307,9 +335,14 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
   }));
 }
 
-/** allowancesForStaff's `endRefused`: the switch's refusal of the newest end, while no end waits. */
-const endRefused = (end: EndOnSwitch | undefined) =>
-  end?.refused && !end.waitingSince ? { at: end.refused.at, error: end.refused.error } : null;
+/**
+ * allowancesForStaff's `endRefused` of allowance `a`: the switch's refusal of the newest end, while
+ * no end waits and `a` has not ended since (refusalOf).
+ */
+const endRefused = (a: { endedAt: Date | null }, end: EndOnSwitch | undefined) => {
+  const refused = refusalOf(a, end);
+  return refused && !end?.waitingSince ? { at: refused.at, error: refused.error } : null;
+};
 
 /**
  * A claim in force as the staff pages show it: `byId`, `by` (the holder's address as `emailOf` gives

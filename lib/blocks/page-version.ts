@@ -11,9 +11,13 @@ type PageBlock = NonNullable<Awaited<ReturnType<typeof getBlockForUser>>>;
  * and the page's watched data (blockPageData) share it.
  */
 export const blockPageAllowances = cache(
-  (userId: string, block: { status: string; otherOpenBlockId: string | null; account: { id: string } }) =>
+  (
+    userId: string,
+    block: { status: string; otherOpenBlockId: string | null; account: { id: string; number: string } },
+  ) =>
     allowancesForBlockPage(userId, block.account.id, {
       blocked: block.status !== 'lifted' || block.otherOpenBlockId !== null,
+      accountNumber: block.account.number,
     }),
 );
 

@@ -206,8 +206,8 @@ const leaseFree = (now: Date) => ({ OR: [{ leaseUntil: null }, { leaseUntil: { l
 /**
  * Deletes up to `max` finished rows (`done`, `failed`) of an outbox `table` created, last due and
  * ended (`endedAt`, its column) before `before`, under no live lease at `now`, oldest due first; never
- * a `pending` one. Read per status through the (status, nextAttemptAt) index each outbox claims by:
- * no migration, and a pass that finds nothing reads nothing. Returns how many.
+ * a `pending` one, nor one `keep` selects. Read per status through the (status, nextAttemptAt) index
+ * each outbox claims by: no migration, and a pass that finds nothing reads nothing. Returns how many.
  */
 async function deleteFinished(
   table: BatchTable,
@@ -215,11 +215,16 @@ async function deleteFinished(
   before: Date,
   now: Date,
   max: number,
+  keep?: Record<string, unknown>,
 ): Promise<number> {
   const old = {
     nextAttemptAt: { lt: before },
     createdAt: { lt: before },
-    AND: [{ OR: [{ [endedAt]: null }, { [endedAt]: { lt: before } }] }, leaseFree(now)],
+    AND: [
+      { OR: [{ [endedAt]: null }, { [endedAt]: { lt: before } }] },
+      leaseFree(now),
+      ...(keep ? [{ NOT: keep }] : []),
+    ],
   };
   let deleted = 0;
   for (const status of FINISHED) {
@@ -235,13 +240,32 @@ async function deleteFinished(
 }
 
 /**
- * Deletes up to `max` finished switch operations past `before` (deleteFinished, by `completedAt`).
- * Every other reader reads `pending` rows only, but the staff account page ("Changes for the switch",
- * lib/staff/account-detail.ts) lists the ten latest: it shows the changes of the retention period. A
- * block's own history (BlockEvent) and the audit log keep what they did.
+ * A DELETE of an allowance the switch refused for good while it could not tell whether it still has
+ * the allowance (AllowanceDeletePayload.stillListed `{ until: null }`, lib/allowances/operations.ts
+ * keptOnSwitch, whose payload is written by JSON.stringify). The pages read it as "the switch may
+ * still have it" with no end (lib/allowances/queries.ts stillOnSwitch) for as long as it is the
+ * allowance's newest settled DELETE: deleting it would make them say "Ended" of what nobody
+ * confirmed. Rare (each one also opened a sync issue for staff), so kept for ever. One refused while
+ * the switch listed it until a time is not kept: that time is at most MAX_HOURS (72) after the grant,
+ * long before RETENTION_DAYS (at least 7) have passed, and the pages stop reading it then.
+ */
+export const KEPT_REFUSED_END = {
+  kind: 'allowance_delete',
+  status: 'failed',
+  payload: { contains: '"stillListed":{"until":null}' },
+} as const;
+
+/**
+ * Deletes up to `max` finished switch operations past `before` (deleteFinished, by `completedAt`),
+ * but never a KEPT_REFUSED_END. The staff account page ("Changes for the switch",
+ * lib/staff/account-detail.ts) lists the ten latest: it shows the changes of the retention period;
+ * the allowance pages read the account's settled allowance DELETEs (lib/allowances/queries.ts
+ * endsOnSwitch): one confirmed makes its allowance's end true, and a refusal that followed no end is
+ * kept (KEPT_REFUSED_END); every other reader reads `pending` rows only. A block's own history
+ * (BlockEvent) and the audit log keep what they did.
  */
 export const deleteFinishedSwitchOperations = (before: Date, now: Date, max = RETENTION_BATCH) =>
-  deleteFinished(db.switchOperation, 'completedAt', before, now, max);
+  deleteFinished(db.switchOperation, 'completedAt', before, now, max, KEPT_REFUSED_END);
 
 /**
  * Deletes up to `max` finished mail rows past `before` (deleteFinished, by `sentAt`). Mail ends

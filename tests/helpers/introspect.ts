@@ -22,9 +22,19 @@ export type DbShape = {
 };
 
 const key = (cols: string[]) => cols.join(',');
-/** An index's key, with ` where <predicate>` for a partial one (quotes and spaces taken out, to compare). */
+/**
+ * An index's key, with ` where <predicate>` for a partial one (quotes, parentheses, spaces and
+ * PostgreSQL's casts of a literal, `'pending'::"OutboxStatus"`, taken out, to compare).
+ */
 export const partialKey = (k: string, where: string | null) =>
-  where ? `${k} where ${where.replace(/"/g, '').replace(/[()]/g, '').replace(/\s+/g, ' ').trim()}` : k;
+  where
+    ? `${k} where ${where
+        .replace(/::"?\w+"?/g, '')
+        .replace(/"/g, '')
+        .replace(/[()]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()}`
+    : k;
 
 /** PostgreSQL's search documents (migration 0022), one row per account, kept by triggers. */
 export const SEARCH_DOCUMENT = 'AccountSearchDocument';

@@ -12,6 +12,7 @@ import { CATALOGUES, translator } from '@/lib/i18n/translate';
 import { getDb } from '@/lib/server/db';
 import { createSwitchClient, type SwitchClient } from '@/lib/switch/client';
 import { processSwitchOutbox } from '@/lib/switch/outbox';
+import { deleteFinishedSwitchOperations } from '@/lib/server/retention';
 import { dialects, useFreshDb } from '@/tests/helpers/db';
 import { makeBlockedOnSwitch, makeStaff } from '@/tests/helpers/factory';
 import { deliver, placedEvent } from '@/tests/helpers/switch-events';
@@ -462,5 +463,53 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
     expect(await outbox()).toBe(1);
     expect(await allowanceRow(allowanceId)).toMatchObject({ status: 'ended', endReason: 'ended_by_staff' });
     expect(await staffWords(agent, account.id, 'en')).toMatchObject({ status: 'Ended', refusal: '' });
+  });
+
+  it('retention keeps a refusal the pages read as "may still have it", and never revives one a confirmed end followed', async () => {
+    const silent = withGet(async (n, opts) => {
+      const res = await client().getAccount(n, opts);
+      return res.ok ? { ok: true, value: { ...res.value, allowances: undefined } } : res;
+    });
+    // Every finished change is past RETENTION_DAYS for this pass.
+    const later = new Date(Date.now() + 24 * 3600_000);
+    const retention = () => deleteFinishedSwitchOperations(later, later, 10_000);
+
+    // One Tollgate ended, whose removal the switch refused without saying whether it still has it.
+    const ended = await endedByTollgate();
+    await refuseDeletes(ended.account.number);
+    await outbox(silent);
+    expect((await deleteOps(ended.account.number)).map((o) => o.status)).toEqual(['failed']);
+
+    // "End now" refused the same way, then asked again and confirmed: it ended after the refusal.
+    const ending = await inForce();
+    await refuseDeletes(ending.account.number);
+    expect(await endAllowanceEarly(ending.agent, { allowanceId: ending.allowanceId }, meta)).toMatchObject({
+      ok: true,
+    });
+    await outbox(silent);
+    await sim.control('DELETE', '/_sim/faults');
+    expect(await endAllowanceEarly(ending.agent, { allowanceId: ending.allowanceId }, meta)).toMatchObject({
+      ok: true,
+    });
+    expect(await outbox()).toBe(1);
+    expect((await deleteOps(ending.account.number)).map((o) => o.status)).toEqual(['failed', 'done']);
+
+    await retention();
+    // The refusal the page reads stays, so it does not turn into "Ended" once retention passes…
+    expect((await deleteOps(ended.account.number)).map((o) => o.status)).toEqual(['failed']);
+    const [still] = await allowancesForBlockPage(ended.member.id, ended.account.id);
+    expect(still).toMatchObject({ status: 'ended', stillOnSwitch: { until: null } });
+    expect(line(still!, 'en')).toMatch(/the switch refused to remove it/);
+    // …and the confirmed end is deleted while the refusal before it stays, which no page reads again.
+    expect((await deleteOps(ending.account.number)).map((o) => o.status)).toEqual(['failed']);
+    const [over] = await allowancesForBlockPage(ending.member.id, ending.account.id);
+    expect(over).toMatchObject({ status: 'ended', stillOnSwitch: null, endingSince: null });
+    expect(line(over!, 'en')).toBe(ENDED.en);
+    const [staffView] = await allowancesForStaff(ending.agent, ending.account.id);
+    expect(staffView).toMatchObject({ status: 'ended', stillOnSwitch: null, endRefused: null });
+    expect(await staffWords(ending.agent, ending.account.id, 'en')).toMatchObject({
+      status: 'Ended',
+      refusal: '',
+    });
   });
 });

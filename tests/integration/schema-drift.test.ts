@@ -15,6 +15,7 @@ const PARTIAL: Record<string, string> = {
   'AuditLog(actorEmail,at)': 'actorId IS NULL',
   'UnblockRequest(status,claimedAt)': 'claimedAt IS NOT NULL',
   'DestinationAllowance(status,claimedAt)': 'claimedAt IS NOT NULL',
+  'SwitchOperation(status,createdAt)': "status = 'pending'",
 };
 
 type Datamodel = {

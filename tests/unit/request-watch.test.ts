@@ -4,7 +4,14 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { claimFocusMoves } from '@/components/staff/claim-forms';
 import { RequestCameBack } from '@/components/staff/request-came-back';
-import { changeText, waitsNoMore, watchUrl } from '@/components/staff/request-watch';
+import {
+  CLOSED_FORMS,
+  changeText,
+  closedFocusMoves,
+  stopClosedSubmit,
+  waitsNoMore,
+  watchUrl,
+} from '@/components/staff/request-watch';
 import { translator } from '@/lib/i18n/translate';
 import type { CameBack } from '@/lib/requests/came-back';
 import type { RequestChange } from '@/lib/requests/watch';
@@ -165,5 +172,40 @@ describe('a request back after an approval, as the page and the queue say it', (
         '(Tollgate withdrew the change: the switch placed a new block on this account).' +
         'The block is still in force. Read the block’s timeline before you approve this request again.',
     );
+  });
+});
+
+describe('forms a request that waits no more has closed (e2e/20: axe, focus)', () => {
+  it('moves the focus to the "forms closed" line only as they close with the focus inside them', () => {
+    expect(closedFocusMoves(false, true, true)).toBe(true);
+    // The agent is elsewhere (the notice, another tab's field): the focus is theirs.
+    expect(closedFocusMoves(false, true, false)).toBe(false);
+    // Already closed, or open: it never moves again.
+    expect(closedFocusMoves(true, true, true)).toBe(false);
+    expect(closedFocusMoves(false, false, true)).toBe(false);
+    expect(closedFocusMoves(true, false, true)).toBe(false);
+  });
+
+  it('stops a submission once closed (no action runs), and none while open', () => {
+    const event = () => {
+      const e = { prevented: false, stopped: false, preventDefault() {}, stopPropagation() {} };
+      e.preventDefault = () => void (e.prevented = true);
+      e.stopPropagation = () => void (e.stopped = true);
+      return e;
+    };
+    const closed = event();
+    stopClosedSubmit(true)(closed);
+    expect(closed).toMatchObject({ prevented: true, stopped: true });
+    const open = event();
+    stopClosedSubmit(false)(open);
+    expect(open).toMatchObject({ prevented: false, stopped: false });
+  });
+
+  it('styles closed buttons at full opacity in dark on light, never greyed below contrast', () => {
+    const classes = CLOSED_FORMS.split(' ');
+    expect(classes).toContain('[&_button[aria-disabled=true]]:opacity-100');
+    expect(classes).toContain('[&_button[aria-disabled=true]]:text-slate-800');
+    expect(classes).toContain('[&_button[aria-disabled=true]]:bg-slate-100');
+    expect(CLOSED_FORMS).not.toMatch(/opacity-(?!100)/);
   });
 });

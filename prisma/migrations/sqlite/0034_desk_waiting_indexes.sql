@@ -10,8 +10,13 @@
 -- changes the switch outbox is still sending past a few minutes (lib/staff/switch-waiting.ts), oldest
 -- first, and the readiness check's and metrics' oldest pending change, which walked every pending
 -- change through (status, nextAttemptAt); pending changes pile up exactly when the switch is down.
--- Each build reads its table once and holds writes to it while it runs (SHARE on PostgreSQL).
+-- It is partial too (`WHERE "status" = 'pending'`, the term each of those reads has): the table keeps
+-- RETENTION_DAYS of finished changes (docs/operations.md, "Retention"), which no reader of it wants,
+-- so it holds only the changes still being sent, and its build writes only those.
+-- Each build reads its table once and holds writes to it while it runs (SHARE on PostgreSQL), and
+-- the four run in one transaction, so each table's writes wait until the last is built: measured
+-- in docs/operations.md, "Migrations that hold up writes".
 CREATE INDEX "UnblockRequest_status_claimedAt_idx" ON "UnblockRequest"("status", "claimedAt") WHERE "claimedAt" IS NOT NULL;
 CREATE INDEX "DestinationAllowance_status_createdAt_idx" ON "DestinationAllowance"("status", "createdAt");
 CREATE INDEX "DestinationAllowance_status_claimedAt_idx" ON "DestinationAllowance"("status", "claimedAt") WHERE "claimedAt" IS NOT NULL;
-CREATE INDEX "SwitchOperation_status_createdAt_idx" ON "SwitchOperation"("status", "createdAt");
+CREATE INDEX "SwitchOperation_status_createdAt_idx" ON "SwitchOperation"("status", "createdAt") WHERE "status" = 'pending';
