@@ -1,7 +1,7 @@
 import { Link } from '@/components/ui/link';
 import { PAGE_LINK } from '@/components/ui/button-class';
 import { getLocale, getTranslations } from 'next-intl/server';
-import { AllowanceQueue } from '@/components/allowance/allowance-queue';
+import { AllowanceQueue, WaitingAllowanceList } from '@/components/allowance/allowance-queue';
 import { QueueFilters } from '@/components/staff/queue-filters';
 import { QueueList } from '@/components/staff/queue-list';
 import { NextRequestLink } from '@/components/staff/next-request-link';
@@ -30,9 +30,6 @@ import { Section } from '@/components/ui/section';
 import { Field } from '@/components/ui/field';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { pageTitle } from '@/lib/i18n/page-title';
-import { intlTag } from '@/lib/i18n/locales';
-import { countryName } from '@/lib/phone/format';
-import { formatWhen } from '@/lib/time/format';
 
 export const generateMetadata = () => pageTitle('staff.title');
 
@@ -432,14 +429,11 @@ async function AccountAllowances({
   list: { items: AccountAllowanceItem[]; total: number };
   shownAs?: string;
 }) {
-  const [t, home, desk, locale] = await Promise.all([
+  const [t, home, desk] = await Promise.all([
     getTranslations('staff.allowances'),
     getTranslations('staff.home'),
     getTranslations('staff.desk'),
-    getLocale(),
   ]);
-  const when = (d: Date) => formatWhen(d, user.timeZone, { locale: intlTag(locale) });
-  const at = (d: Date) => <time dateTime={d.toISOString()}>{when(d)}</time>;
   return (
     <Section id="allowance-queue-title" title={home('accountAllowancesTitle', { number, count: list.total })}>
       {shownAs ? <p>{desk('filtered', { filters: shownAs })}</p> : null}
@@ -447,36 +441,7 @@ async function AccountAllowances({
       {list.items.length === 0 ? (
         <p>{t('queueNone')}</p>
       ) : (
-        <ul className="flex flex-col gap-2">
-          {list.items.map((a) => (
-            <li key={a.id} className="rounded-md border border-slate-200 bg-white p-3">
-              <Link
-                href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowance-${a.id}`}
-                className="font-medium text-blue-800 underline"
-              >
-                {t('queueLink', {
-                  name: a.account.name,
-                  number: a.account.number,
-                  country: countryName(a.country, locale),
-                  code: a.country,
-                  hours: a.hours,
-                })}
-              </Link>
-              <span className="text-sm text-slate-700"> · {t('queueAsked', { at: when(a.createdAt) })}</span>
-              {a.claim ? (
-                <p className="mt-2 w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
-                  {desk.rich(a.claim.mine ? 'takenByYou' : 'takenBy', {
-                    by: a.claim.by,
-                    since: () => at(a.claim!.since),
-                    until: () => at(a.claim!.until),
-                  })}
-                </p>
-              ) : (
-                <p className="mt-2 text-sm font-medium">{desk('notTaken')}</p>
-              )}
-            </li>
-          ))}
-        </ul>
+        <WaitingAllowanceList items={list.items} timeZone={user.timeZone} />
       )}
     </Section>
   );

@@ -32,21 +32,12 @@ export async function AllowanceQueue({
   taken?: QueueTaken;
   shownAs?: string;
 }) {
-  const [page, t, desk, locale] = await Promise.all([
+  const [page, t, desk] = await Promise.all([
     pendingAllowanceRequests(user, after, { taken }),
     getTranslations('staff.allowances'),
     getTranslations('staff.desk'),
-    getLocale(),
   ]);
   const { items } = page;
-  const when = (d: Date) => formatWhen(d, user.timeZone, { locale: intlTag(locale) });
-  const at = (d: Date) => <time dateTime={d.toISOString()}>{when(d)}</time>;
-  const claimLine = (c: { by: string; mine: boolean; since: Date; until: Date }) =>
-    desk.rich(c.mine ? 'takenByYou' : 'takenBy', {
-      by: c.by,
-      since: () => at(c.since),
-      until: () => at(c.until),
-    });
   return (
     <Section
       id="allowance-queue-title"
@@ -57,32 +48,7 @@ export async function AllowanceQueue({
       {items.length === 0 ? (
         <p>{t('queueNone')}</p>
       ) : (
-        <ul className="flex flex-col gap-2">
-          {items.map((a) => (
-            <li key={a.id} className="rounded-md border border-slate-200 bg-white p-3">
-              <Link
-                href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowance-${a.id}`}
-                className="font-medium text-blue-800 underline"
-              >
-                {t('queueLink', {
-                  name: a.account.name,
-                  number: a.account.number,
-                  country: countryName(a.country, locale),
-                  code: a.country,
-                  hours: a.hours,
-                })}
-              </Link>
-              <span className="text-sm text-slate-700"> · {t('queueAsked', { at: when(a.createdAt) })}</span>
-              {a.claim ? (
-                <p className="mt-2 w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
-                  {claimLine(a.claim)}
-                </p>
-              ) : (
-                <p className="mt-2 text-sm font-medium">{desk('notTaken')}</p>
-              )}
-            </li>
-          ))}
-        </ul>
+        <WaitingAllowanceList items={items} timeZone={user.timeZone} />
       )}
       {page.next || after ? (
         <nav aria-label={t('queuePages')} className="flex gap-4">
@@ -99,5 +65,71 @@ export async function AllowanceQueue({
         </nav>
       ) : null}
     </Section>
+  );
+}
+
+/** One waiting allowance request as WaitingAllowanceList shows it (a page of pendingAllowanceRequests, or one account's: lib/staff/account-allowances.ts). */
+export type WaitingAllowance = {
+  id: string;
+  account: { name: string; number: string };
+  country: string;
+  hours: number;
+  createdAt: Date;
+  claim: { by: string; mine: boolean; since: Date; until: Date } | null;
+};
+
+/**
+ * Waiting allowance requests as a list, each a link to its card on the account page (where it is
+ * taken and decided) with when it was asked and who has taken it (who, since and until when, in the
+ * unblock queue's words), times in `timeZone` (IANA). For the whole desk's list (AllowanceQueue) and
+ * one account's (app/staff/page.tsx), which show them alike.
+ */
+export async function WaitingAllowanceList({
+  items,
+  timeZone,
+}: {
+  items: WaitingAllowance[];
+  timeZone: string;
+}) {
+  const [t, desk, locale] = await Promise.all([
+    getTranslations('staff.allowances'),
+    getTranslations('staff.desk'),
+    getLocale(),
+  ]);
+  const when = (d: Date) => formatWhen(d, timeZone, { locale: intlTag(locale) });
+  const at = (d: Date) => <time dateTime={d.toISOString()}>{when(d)}</time>;
+  const claimLine = (c: NonNullable<WaitingAllowance['claim']>) =>
+    desk.rich(c.mine ? 'takenByYou' : 'takenBy', {
+      by: c.by,
+      since: () => at(c.since),
+      until: () => at(c.until),
+    });
+  return (
+    <ul className="flex flex-col gap-2">
+      {items.map((a) => (
+        <li key={a.id} className="rounded-md border border-slate-200 bg-white p-3">
+          <Link
+            href={`/staff/accounts/${encodeURIComponent(a.account.number)}#allowance-${a.id}`}
+            className="font-medium text-blue-800 underline"
+          >
+            {t('queueLink', {
+              name: a.account.name,
+              number: a.account.number,
+              country: countryName(a.country, locale),
+              code: a.country,
+              hours: a.hours,
+            })}
+          </Link>
+          <span className="text-sm text-slate-700"> · {t('queueAsked', { at: when(a.createdAt) })}</span>
+          {a.claim ? (
+            <p className="mt-2 w-fit rounded-md border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-950">
+              {claimLine(a.claim)}
+            </p>
+          ) : (
+            <p className="mt-2 text-sm font-medium">{desk('notTaken')}</p>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
