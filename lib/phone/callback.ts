@@ -92,12 +92,14 @@ export function checkCallbackNumber(
  * reads them): the same region; or, where the destination has none (a number outside the valid
  * ranges of a calling code several regions share: "+61 2345678" may be Australia's, Christmas
  * Island's or the Cocos Islands'; "+1 152 345 6789"), the same calling code, since the call may have
- * gone to any region of that code.
+ * gone to any region of that code; only when the destination is a possible number (a length its
+ * calling code allows: not "+1 12345678", which no region of +1 can be), since 2026-12-06.
  */
 function sameDestination(destination: DialledNumber, callback: DialledNumber): boolean {
   if (destination.country !== null) return destination.country === callback.country;
-  const code = (n: DialledNumber) => (n.e164 ? writtenNumber(n.e164)?.countryCallingCode : undefined);
-  return destination.e164 !== null && code(destination) === code(callback);
+  const number = destination.e164 ? writtenNumber(destination.e164) : undefined;
+  const code = callback.e164 ? writtenNumber(callback.e164)?.countryCallingCode : undefined;
+  return !!number?.isPossible() && number.countryCallingCode === code;
 }
 
 /**

@@ -206,8 +206,10 @@ export type DialledReading = {
  * code names it even when it is outside libphonenumber's valid ranges, as fraud numbers often are
  * (Cuba's): "+" (1), and the account country's own IDD prefix (2, and after an access code, 3),
  * after which ITU-T E.164 puts the country code as surely as after "+"; so "005391234567" from Spain
- * is Cuba's +53 91234567, as "+5391234567" is, and "007 53 91234567" from Colombia, whose every
- * prefix is a carrier's form beginning "00" (readingsOf says when such a form is the one prefix).
+ * is Cuba's +53 91234567, as "+5391234567" is. A carrier's form beginning "00" where a plain "00"
+ * is no prefix (Colombia's "007") names one only when it is possible and "00" and the rest give no
+ * number ("000 53 91234567" from Kenya is Cuba's; "007 53 91234567" from Colombia is also +7 539 123
+ * 4567 after "00", so not read: readingsOf, Reading `contested`).
  * So does a national number (4, or after an access code
  * and the trunk prefix, 3) in another region of the account's plan, which its leading digits name
  * as surely (a NANP area code belongs to one country: "1 473 234 5678" is Grenada's from the US).
@@ -261,6 +263,7 @@ function readAs(raw: string, accountCountry: CountryCode, writer: Writer): Diall
   // dialled; the same for a national number that is also another country's without its "+" (issue 14).
   const named = namedBy(readings, accountCountry, writer);
   if (new Set(named.map((n) => n.number.number)).size > 1) return null;
+  if (disputed(readings, named)) return null;
   // A number named as written wins over a superseded form of another reading: "3290539072" from
   // Brazil is the Belgian premium-rate +32 90 53 90 72, not the eight-digit mobile 32 9053-9072,
   // which has not connected since 2016 (review 14).
@@ -336,14 +339,41 @@ export function dialledCandidates(raw: string, accountCountry: CountryCode): Pho
  *   country's own IDD prefix, alone or after a PBX's access code);
  * - `region`: a valid number, or one in another region of the account's plan, named by its leading
  *   digits (a national number, or one after an access code and the trunk prefix);
+ * - `possible`: a valid number, or a possible one (a length its calling code allows: a carrier's
+ *   form beginning "00" where a plain "00" is no prefix; "+41 370123" after Australia's "0014" is none);
  * - `valid`: a valid number only ("00" where the country's own prefix is another, bare digits).
+ * `contested`: the number it names stands only where no other reading with an E.164 number gives
+ * another (disputed): `invalid` when it is outside the valid ranges and no superseded form of it is
+ * valid (a carrier's form), `always` (an access code alone before a national number).
  */
 type Reading = Omit<DialledReading, 'number'> & {
   p: PhoneNumber | undefined;
   written: string;
   e164?: string;
-  names: 'parsed' | 'region' | 'valid';
+  names: 'parsed' | 'possible' | 'region' | 'valid';
+  contested?: 'invalid' | 'always';
 };
+
+/**
+ * Whether a number `named` names is contested (Reading `contested`) and another reading that puts a
+ * country code in the digits (Reading `e164`: "00", the IDD prefix, bare digits) gives another number,
+ * possible or not, valid or not: then nothing says which was dialled ("0016 4492345" from Australia
+ * is +64 492345 through carrier 16, or Montserrat's +1 664 492345, one digit short, after a plain
+ * "00"), and the digits are not read (dialledCandidates gives both). Since 2026-12-06.
+ */
+function disputed(
+  readings: readonly Reading[],
+  named: readonly { r: Reading; number: PhoneNumber }[],
+): boolean {
+  return named.some(
+    ({ r, number }) =>
+      (r.contested === 'always' || (r.contested === 'invalid' && !validNumber(r.p, r.written))) &&
+      readings.some((o) => {
+        const other = o !== r && o.e164 ? (writtenNumber(o.e164) ?? o.p) : undefined;
+        return !!other && other.number !== number.number;
+      }),
+  );
+}
 
 /**
  * The number each of `readings` names (Reading `names`), in their order; those that name none left
@@ -368,11 +398,13 @@ function namedBy(
       // Mexico's "+52 1" before a mobile (until 2019): the same line, read as today's ten digits.
       const mobile = mexicanMobileWithOne(r.e164);
       if (mobile) return [{ r, number: mobile }];
-      return r.names === 'parsed' ? [{ r, number: written ?? p }] : [];
+      const number = written ?? p;
+      return r.names === 'parsed' || (r.names === 'possible' && number.isPossible()) ? [{ r, number }] : [];
     }
     if (p.isValid()) return [{ r, number: p }];
     const names =
       r.names === 'parsed' ||
+      (r.names === 'possible' && p.isPossible()) ||
       (r.names === 'region' &&
         p.isPossible() &&
         p.countryCallingCode === planOf(accountCountry).callingCode() &&
@@ -424,8 +456,12 @@ function readingsOf(raw: string, accountCountry: CountryCode, writer: Writer): R
   // country (lib/phone/plan.ts isIddPrefix): there every call abroad is dialled through a carrier's
   // form, and "00" reads the digits another way only as a switch's own normalisation, a reading
   // weighed below (names: valid), so that a valid number after it still makes the call unread
-  // ("009 1 812 345 6789" from Colombia). Since 2026-12-06; before, only a valid number was read after
-  // such a form, and "007 53 91234567" from Colombia (Cuba) was "a number we could not read". Where
+  // ("009 1 812 345 6789" from Colombia). It names a number outside the valid ranges only when that
+  // is possible and "00" gives no other number, valid or not (names: possible, contested: invalid):
+  // "0053 91234567" from Colombia is Cuba's after "00" or "+39 1234567" through carrier 5, not read;
+  // "000 53 91234567" from Kenya is Cuba's. Since 2026-12-06; before, only a valid number was read
+  // after such a form (and, for a few hours that day, any number, "0014 41370123" from Australia
+  // Switzerland's +41 370123 though it is Bermuda's +1 441 370123 one digit short). Where
   // "00" alone is a prefix too (Bolivia's "00" beside its "001x", Hong Kong's), the carrier's form
   // names only a valid number, as a plain "00" where the country's prefix is another does.
   const idd = iddPrefixIn(s, accountCountry);
@@ -435,21 +471,30 @@ function readingsOf(raw: string, accountCountry: CountryCode, writer: Writer): R
   const afterIdd = e164AfterIdd ? parsed(e164AfterIdd) : undefined;
   const afterPbx = e164AfterPbx ? parsed(e164AfterPbx) : undefined;
   const plainIsPrefix = isIddPrefix('00', accountCountry);
-  const alone = (prefix: string) =>
-    (prefix === '00' || !prefix.startsWith('00') || !plainIsPrefix) && !(afterIdd && afterPbx);
+  // How a reading after `prefix` names its number (Reading `names`, `contested`).
+  const naming = (prefix: string): Pick<Reading, 'names' | 'contested'> => {
+    if (afterIdd && afterPbx) return { names: 'valid' };
+    if (prefix === '00' || !prefix.startsWith('00')) return { names: 'parsed' };
+    return plainIsPrefix ? { names: 'valid' } : { names: 'possible', contested: 'invalid' };
+  };
   const all: Reading[] = [];
-  if (idd) {
-    const names = alone(idd) ? 'parsed' : 'valid';
-    all.push({ form: 'idd', p: afterIdd, written: s, e164: e164AfterIdd, prefix: idd, names });
-  }
+  if (idd)
+    all.push({ form: 'idd', p: afterIdd, written: s, e164: e164AfterIdd, prefix: idd, ...naming(idd) });
   if (idd !== '00' && s.startsWith('00')) {
     const e164 = `+${s.slice(2)}`;
     all.push({ form: 'idd', p: parsed(e164), written: s, e164, prefix: '00', names: 'valid' });
   }
   if (pbx) {
-    const names = alone(pbx.idd) ? 'parsed' : 'valid';
     const e164 = e164AfterPbx;
-    all.push({ form: 'pbx', p: afterPbx, written: s, e164, prefix: pbx.idd, access: pbx.access, names });
+    all.push({
+      form: 'pbx',
+      p: afterPbx,
+      written: s,
+      e164,
+      prefix: pbx.idd,
+      access: pbx.access,
+      ...naming(pbx.idd),
+    });
   }
   // With its trunk prefix written, a national number names its region as the trunk reading does
   // ("1 473 234 5678" from the US is Grenada's); without it, only a valid one.
@@ -468,8 +513,9 @@ function readingsOf(raw: string, accountCountry: CountryCode, writer: Writer): R
   // An access code before the trunk prefix and a national number, or before a national number where
   // the country has none (lib/phone/pbx.ts pbxTrunkIn: "0 806 123 456" from Spain): with a trunk
   // prefix written, it names its region as a national number with it does. Without one, only a
-  // valid number, so that digits another reading names ("9 806 123 456" from Spain: Iran's +98
-  // 6123456 too) stay unread; only in what a switch wrote, a PBX's record (a person who types "0692
+  // valid number, and only where no other reading with an E.164 number gives another, valid or not
+  // (contested: always): "9 806 123 456" from Spain is Iran's +98 6123456 too, "9617112345" from
+  // Chile Lebanon's +961 7112345 one digit short, so they stay unread; only in what a switch wrote, a PBX's record (a person who types "0692
   // 12 34 56" in Spain more likely means the French number than a Spanish one behind an access
   // code); and not where the whole is itself a national number, valid ("0899 123 456" from Italy is
   // Salerno's) or in a superseded form (lib/phone/legacy.ts: Chile's "09 8123 4567" is that form's
@@ -486,7 +532,7 @@ function readingsOf(raw: string, accountCountry: CountryCode, writer: Writer): R
         p,
         written: rest,
         access: trunk.access,
-        ...(trunk.trunk ? { trunk: trunk.trunk } : {}),
+        ...(trunk.trunk ? { trunk: trunk.trunk } : { contested: 'always' as const }),
         names: trunk.trunk ? 'region' : 'valid',
       });
   }

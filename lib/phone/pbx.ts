@@ -24,10 +24,11 @@ import { iddPrefixIn, trunkPrefixOf } from './plan';
 // prefix and a number abroad (pbxPrefixIn), or the trunk prefix and a national number (pbxTrunkIn):
 // "9 1 876 234 5678" is Jamaica from a US PBX (9, NANP's trunk 1, a NANP number), "9 0 20 7946 0958"
 // London from a British one. Where the country has no trunk prefix, the national number itself:
-// "0 806 123 456" is a Spanish premium-rate number from a Spanish PBX, "9 21 234 5678" Lisbon from a
+// "0 806 123 456" is a Spanish premium-rate number from a Spanish PBX, "0 21 234 5678" Lisbon from a
 // Portuguese one. The same digits may be another reading's: "91 87623 45678" is also India's +91
 // 87623 45678 written without its "+", and "9 806 123 456" Iran's +98 6123456, so such a call is not
-// read (issue 14's rule).
+// read (issue 14's rule); without a trunk prefix, not even where the other number is only possible
+// or outside every range ("9 21 234 5678" from Portugal is also +92 12345678).
 //
 // "8" as in "8 10 …" is no access code: "8~10" is the IDD prefix of Russia, Belarus, Kazakhstan and
 // Turkmenistan in libphonenumber's metadata, read as such.
@@ -57,7 +58,8 @@ export function pbxPrefixIn(digits: string, country: CountryCode): { access: str
  * access code alone, `trunk` "": `{ access: "0", trunk: "" }` for "0 806 123 456" in Spain (since
  * 2026-12-06; before, an access code before a national number there was not read, and every national
  * call of a Spanish PBX was "a number we could not read"); lib/phone/format.ts readDialled names it
- * only when what follows is a valid number and no other reading names another. Null when the digits
+ * only when what follows is a valid number and no reading with an E.164 number (bare digits, "00")
+ * gives another, valid or not (since the review of 2026-12-06). Null when the digits
  * do not start so, when what follows the access code is the international prefix (that is
  * pbxPrefixIn's reading: "9 00 44…" in Great Britain), or when the digits themselves start with it:
  * where the access code "0" and the trunk "0" make "00" (Germany, France, Great Britain, Argentina…;

@@ -16,7 +16,6 @@ import { iddPrefixIn, isIddPrefix, planOf } from '@/lib/phone/plan';
 // a callback number in Somalia was accepted on that block: the check failed open on the unread call.
 
 const CUBA = '+5391234567';
-const SOMALIA_OUT_OF_RANGE = '+2525512345678';
 
 /** The carrier forms beginning "00" of `country`'s IDD pattern (3 to 5 digits), from the metadata. */
 function carrierForms(country: CountryCode): string[] {
@@ -44,37 +43,55 @@ describe('a carrier’s form beginning "00" where a plain "00" is no internation
     expect(isIddPrefix('00', 'BO')).toBe(true);
   });
 
+  // Since the review of 2026-12-06: a carrier's form names a number outside the valid ranges only
+  // when it is possible and a plain "00" gives no number at all (Kenya's "000": "+0…" is none);
+  // where it gives another ("007 53…" is also "00 75 391…"), nothing says which was dialled, so the
+  // call stays unread, and the callback check refuses every country either reading gives.
   it.each([
-    ['009 252 55 1234 5678', SOMALIA_OUT_OF_RANGE, 'SO', 'Somalia'],
-    ['005 252 55 1234 5678', SOMALIA_OUT_OF_RANGE, 'SO', 'Somalia'],
-    ['007 53 91234567', CUBA, 'CU', 'Cuba'],
-    ['00456 53 91234567', CUBA, 'CU', 'Cuba'],
-    ['0 009 252 55 1234 5678', SOMALIA_OUT_OF_RANGE, 'SO', 'Somalia'], // a PBX's access code first
-  ] as const)('%s from Colombia is %s (%s), as from Spain, Chile or Peru', (raw, e164, country, name) => {
-    expect(describeDialled(raw, 'CO', 'es')).toMatchObject({ e164, country, international: true });
-    expect(describeDialled(raw, 'CO').countryName).toBe(name);
-    expect(destinationsOf([raw], 'CO', 'en')).toEqual({ names: [name], unreadable: 0 });
+    ['009 252 55 1234 5678', 'SO', 'Somalia'],
+    ['005 252 55 1234 5678', 'SO', 'Somalia'],
+    ['007 53 91234567', 'CU', 'Cuba'],
+    ['00456 53 91234567', 'CU', 'Cuba'],
+    ['0 009 252 55 1234 5678', 'SO', 'Somalia'], // a PBX's access code first
+  ] as const)('%s from Colombia is unread, and a callback in %s refused', (raw, country, name) => {
+    expect(readDialled(raw, 'CO')).toBeNull();
+    expect(destinationsOf([raw], 'CO', 'en')).toEqual({ names: [], unreadable: 1 });
+    expect(dialledCandidates(raw, 'CO').map((p) => p.country)).toContain(country);
+    const callback = country === 'CU' ? '+53 5 1234567' : '+252 61 123 4567';
+    expect(checkCallbackNumber(callback, 'CO', [raw])).toMatchObject({
+      ok: false,
+      reason: 'block_destination',
+      note: { key: 'outcome.callback.blockMaybeDestination', values: { country: name } },
+    });
   });
 
   it('reads the same call the same way from every such country, through each of its carriers', () => {
-    let checked = 0;
+    let read = 0;
+    let unread = 0;
     for (const country of CARRIER_ONLY)
       for (const form of carrierForms(country)) {
         const raw = `${form}5391234567`;
-        // Only where the form is the prefix the metadata finds (a longer form may start like it), no
-        // PBX's access code "0" before another of its forms reads the digits too (Singapore's "000"
-        // is also "0" and "005": two numbers, not read), and a plain "00" gives no valid number
-        // (else the digits are two numbers: not read, below).
         if (iddPrefixIn(raw, country) !== form || pbxPrefixIn(raw, country)) continue;
         if (readDialled(`+${raw.slice(2)}`, country)?.number.isValid()) continue;
-        expect(readDialled(raw, country), `${raw} from ${country}`).toMatchObject({
-          form: 'idd',
-          prefix: form,
-          number: { number: CUBA },
+        const r = readDialled(raw, country);
+        if (r) {
+          // Only where "00" and the rest give no number: Kenya's "000", Nigeria's "0090"…
+          expect(readDialled(`+${raw.slice(2)}`, country), `${raw} from ${country}`).toBeNull();
+          expect(r, `${raw} from ${country}`).toMatchObject({
+            form: 'idd',
+            prefix: form,
+            number: { number: CUBA },
+          });
+          read++;
+        } else unread++;
+        // Either way a Cuban callback number is refused on that block.
+        expect(checkCallbackNumber('+53 5 1234567', country, [raw]), `${raw} from ${country}`).toMatchObject({
+          ok: false,
+          reason: 'block_destination',
         });
-        checked++;
       }
-    expect(checked).toBeGreaterThan(60);
+    expect(read).toBeGreaterThan(0);
+    expect(unread).toBeGreaterThan(60);
   });
 
   it('keeps the care where a plain "00" gives a valid number too: not read, both countries refused', () => {
@@ -89,10 +106,14 @@ describe('a carrier’s form beginning "00" where a plain "00" is no internation
       });
   });
 
-  it('stores the trigger call as E.164, as the "+" form is', () => {
+  it('stores the trigger call as E.164 where it is read, as written where not', () => {
     const at = new Date('2026-12-06T15:55:00Z');
-    const call = { from: 'co-pbx', to: '009 252 55 1234 5678', sourceIp: '192.0.2.77', durationSec: 0 };
-    expect(readTriggerCalls([call], 'CO', at).kept[0]?.to).toBe(SOMALIA_OUT_OF_RANGE);
+    const calls = [
+      { from: 'ke-pbx', to: '000 53 91234567', sourceIp: '192.0.2.77', durationSec: 0 },
+      { from: 'co-pbx', to: '009 252 55 1234 5678', sourceIp: '192.0.2.77', durationSec: 0 },
+    ];
+    expect(readTriggerCalls([calls[0]!], 'KE', at).kept[0]?.to).toBe(CUBA);
+    expect(readTriggerCalls([calls[1]!], 'CO', at).kept[0]?.to).toBe('009 252 55 1234 5678');
   });
 });
 
@@ -106,11 +127,12 @@ describe('the callback check on such a block (the tester’s Colombian account)'
       ok: false,
       reason: 'block_destination',
       note: {
-        key: 'outcome.callback.blockDestination',
+        key: 'outcome.callback.blockMaybeDestination',
         values: { number: '+252 61 123 4567', country: 'Somalia' },
       },
     });
-    expect(co).toEqual(es);
+    // Spain's plain "00" reads the call: there it is a certain destination.
+    expect(es).toMatchObject({ ok: false, note: { key: 'outcome.callback.blockDestination' } });
   });
 
   it('the agent is told not to call it', () => {
@@ -118,7 +140,7 @@ describe('the callback check on such a block (the tester’s Colombian account)'
     expect(view).toMatchObject({
       safe: false,
       source: 'typed',
-      warning: { key: 'outcome.callback.blockDestination' },
+      warning: { key: 'outcome.callback.blockMaybeDestination' },
     });
   });
 

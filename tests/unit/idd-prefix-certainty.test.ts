@@ -77,15 +77,14 @@ describe('a number after the account country’s own international prefix names 
   });
 
   it('a carrier’s prefix that is also "00" and more digits names its country where "00" alone is no prefix', () => {
-    // Colombia's 009 is "00" and carrier 9, Australia's 0011 "00" and "11"; but neither country
-    // dials a plain "00", and the digits after it are no valid number (+95 391234567 is outside
-    // Myanmar's ranges, +1 153 912 34567 no NANP number), so the carrier's form is the one prefix.
-    // Before 2026-12-06 both were "a number we could not read".
-    expect(readDialled('009 53 9123 4567', 'CO')).toMatchObject({ prefix: '009', number: { number: CUBA } });
-    expect(readDialled('0011 53 9123 4567', 'AU')).toMatchObject({
-      prefix: '0011',
-      number: { number: CUBA },
-    });
+    // Colombia's 009 is "00" and carrier 9, Australia's 0011 "00" and "11"; neither country dials a
+    // plain "00". A valid number after the carrier's form is read; one outside the valid ranges only
+    // where "00" and the rest give no number (Kenya's "000"): "009 53 9123 4567" is also +95
+    // 391234567 after "00", so it stays unread (since the review of 2026-12-06), Cuba refused for callbacks.
+    expect(readDialled('009 53 9123 4567', 'CO')).toBeNull();
+    expect(dialledCandidates('009 53 9123 4567', 'CO').map((p) => p.country)).toContain('CU');
+    expect(readDialled('0011 53 9123 4567', 'AU')).toBeNull();
+    expect(readDialled('000 53 9123 4567', 'KE')).toMatchObject({ prefix: '000', number: { number: CUBA } });
     expect(readDialled('0011 252 61 123 4567', 'AU')?.number.number).toBe('+252611234567');
     // Mexico's "0[09]": "0 09 …" (a PBX's 0, then 09) is also "00 9…"; neither is alone.
     expect(readDialled('00971501234567', 'MX')?.number.number).toBe('+971501234567');

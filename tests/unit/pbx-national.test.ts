@@ -9,6 +9,7 @@ import {
   parseUserPhone,
   readDialled,
 } from '@/lib/phone/format';
+import { checkCallbackNumber } from '@/lib/phone/callback';
 import { pbxTrunkIn } from '@/lib/phone/pbx';
 import { trunkPrefixOf } from '@/lib/phone/plan';
 import { internationalPart } from '@/lib/requests/dialling';
@@ -29,18 +30,14 @@ const READ: [string, CountryCode, string, string | null][] = [
   ['0 912 345 678', 'ES', '+34912345678', null],
   ['9 912 345 678', 'ES', '+34912345678', null],
   ['0 612 345 678', 'ES', '+34612345678', null],
-  // Italy's numbers keep their leading 0: a PBX's "9" before Rome's 06, a "0" before a mobile.
-  ['9 06 1234 5678', 'IT', '+390612345678', null],
+  // Italy's numbers keep their leading 0: a "0" before a mobile.
   ['0 333 123 4567', 'IT', '+393331234567', null],
   ['0 21 234 5678', 'PT', '+351212345678', null],
-  ['9 21 234 5678', 'PT', '+351212345678', null],
   ['0 760 123 456', 'PT', '+351760123456', 'premium_rate'],
   ['0 3312 3456', 'DK', '+4533123456', null],
-  ['9 3312 3456', 'DK', '+4533123456', null],
   ['0 2212 3456', 'NO', '+4722123456', null],
   ['0 412 34 567', 'NO', '+4741234567', null],
   ['0 55 1234 5678', 'MX', '+525512345678', null],
-  ['9 55 1234 5678', 'MX', '+525512345678', null],
 ];
 
 describe('a PBX’s access code before a national number, where the country has no trunk prefix', () => {
@@ -83,6 +80,29 @@ describe('a PBX’s access code before a national number, where the country has 
     expect(readDialled('9806123456', 'ES')).toBeNull();
     expect(dialledCandidates('9806123456', 'ES').map((p) => p.country)).toEqual(['ES', 'IR']);
   });
+
+  // Since the review of 2026-12-06: the access code alone is read only where the bare digits give no
+  // number of any country ("+9 912…" is none; "+0…" never is). "9 06 1234 5678" from Italy is also
+  // Turkey's +90 612345678 (one digit short), "9617112345" from Chile Lebanon's +961 7112345: either
+  // could be the call, so it is not read, and both countries are refused for callbacks.
+  it.each([
+    ['9 06 1234 5678', 'IT', 'TR', '+90 532 123 4567'],
+    ['9 21 234 5678', 'PT', 'PK', '+92 301 2345678'],
+    ['9 3312 3456', 'DK', 'AF', '+93 70 123 4567'],
+    ['9 55 1234 5678', 'MX', 'MM', '+95 9 212 3456'],
+    ['9617112345', 'CL', 'LB', '+961 71 123 456'],
+  ] as const)(
+    '%s from %s is not read where the bare digits give another number',
+    (raw, country, other, callback) => {
+      expect(readDialled(raw, country)).toBeNull();
+      expect(dialledCandidates(raw, country).map((p) => p.country)).toEqual([country, other]);
+      expect(checkCallbackNumber(callback, country, [raw])).toMatchObject({
+        ok: false,
+        reason: 'block_destination',
+        note: { key: 'outcome.callback.blockMaybeDestination' },
+      });
+    },
+  );
 
   it('a whole that is itself a valid national number is that number', () => {
     // Italy's "0899 123 456" is Salerno's (089) 912 3456, not the premium 899 123 456 behind a "0";
