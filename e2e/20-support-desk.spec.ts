@@ -203,7 +203,8 @@ test('a Spanish agent, keyboard only, finds accounts by the phone number or the 
 test('the session ends mid-decision, the switch is down, a colleague denies: each agent sees the truth', async ({
   browser,
 }) => {
-  test.setTimeout(240_000);
+  // The lift's wait below may span the outbox's whole backoff (up to 5 minutes) on a slow machine.
+  test.setTimeout(480_000);
   const {
     user,
     accounts: [account],
@@ -295,10 +296,11 @@ test('the session ends mid-decision, the switch is down, a colleague denies: eac
     await clearFaults(account.number);
   }
   // Once the switch answers, the lift is confirmed, and only then shown as lifted: at the outbox's
-  // next attempt, whose backoff (1 s doubling, with jitter) grew while the switch was down, up to
-  // a minute after half a minute of 503s on a busy machine.
+  // next attempt, whose backoff (1 s doubling, with jitter, at most 5 minutes: lib/switch/outbox.ts
+  // MAX_BACKOFF_MS) grew while the switch was down: two minutes after two of 503s on a busy machine
+  // (CI190 waited 4 minutes in all and failed at the old 2-minute bound here).
   await expect
-    .poll(async () => (await simAccount(account.number)).internationalCalling, { timeout: 120_000 })
+    .poll(async () => (await simAccount(account.number)).internationalCalling, { timeout: 300_000 })
     .toBe('allowed');
   await a.page.reload();
   await expect(a.page.getByText(blockLine('lifted'), { exact: false }).first()).toBeVisible();
