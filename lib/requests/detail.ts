@@ -11,7 +11,7 @@ import { cameBackOf } from './came-back';
 import { claimInForce } from './claim-columns';
 import { judge } from './evidence';
 import { shownRequestStatus } from './closed';
-import { requestMark } from './watch';
+import { requestMark, watchedEntries } from './watch';
 
 /** The number of the account an unblock request is about, for staff only (assertStaff throws otherwise); null for no such request. */
 export async function requestAccountNumberForStaff(
@@ -132,7 +132,7 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
      * `mark`, the request as read here (lib/requests/watch.ts requestMark), and `back`, the id of the
      * return after an approval the page shows ('' for none).
      */
-    watch: { mark: requestMark(r, b.events.length), back: back?.id ?? '' },
+    watch: { mark: requestMark(r, watchedEntries(b.events)), back: back?.id ?? '' },
     account: staffAccountView(a),
     block: {
       ...staffBlockView(b),

@@ -17,19 +17,32 @@ import { shownRequestStatus, type ShownRequestStatus } from './closed';
 // keeps the same start, so neither is news), and how many entries its block's timeline has (an
 // approval whose lift the switch refused leaves the request pending again with its decision
 // cleared, the same row as before the approval, but two or three more entries; so does a lift of
-// the block on its way). One read answers the check: the request by its key, with a count of its
-// block's timeline on the (blockId, at) index. Only when the mark differs is more read, to say what
-// happened.
+// the block on its way). The block notice's own entries (queued, reached the mail server: a member
+// added meanwhile, a notice held for the calls) are not counted: they change nothing an agent decides
+// on, and counting them closed the forms as out of date ("the block has changed") with nothing to see.
+// One read answers the check: the request by its key, with a count of its block's timeline on the
+// (blockId, at) index. Only when the mark differs is more read, to say what happened.
 
 /** A mark (requestMark) as text: `<status>.<holder id>.<claimed at, ms>.<timeline entries>`. */
 const MARK = /^(pending|approved|denied|withdrawn|closed)\.([A-Za-z0-9_-]{0,64})\.(\d{0,15})\.(\d{1,9})$/;
 /** A row id (cuid, or a UUID without dashes): the audit row a `back` names. */
 const ROW_ID = /^[A-Za-z0-9_-]{0,64}$/;
 
+/** Timeline entries of the block notice's mail, which the watch does not count (watchedEntries). */
+const MAIL_ENTRIES = ['notice_queued', 'notice_sent'] as const;
+
+/**
+ * How many of a block's timeline entries (their `type`s) the watch counts: all but the block notice's
+ * mail entries (MAIL_ENTRIES). The request page counts its own read with it, as the watch's statement
+ * (watchRead) counts in SQL.
+ */
+export const watchedEntries = (events: readonly { type: string }[]): number =>
+  events.filter((e) => !(MAIL_ENTRIES as readonly string[]).includes(e.type)).length;
+
 /**
  * The mark of a request as a page shows it: its shown status (shownRequestStatus), its claim's holder
- * (`claimedById`) and start (`claimedAt`), and the number of entries on its block's timeline
- * (`events`). Equal marks: nothing the watch reports has changed. The request page renders it from
+ * (`claimedById`) and start (`claimedAt`), and the number of entries on its block's timeline the watch
+ * counts (`events`, watchedEntries). Equal marks: nothing the watch reports has changed. The request page renders it from
  * its own read (lib/requests/detail.ts), the watch's route from its one read (requestChangeSince).
  */
 export function requestMark(
@@ -103,13 +116,15 @@ type WatchRow = {
 };
 
 /**
- * The check's one statement: request `id` by its key, with the entries of its block's timeline counted
- * on the (blockId, at) index. Exported for the query-plan test.
+ * The check's one statement: request `id` by its key, with the entries of its block's timeline the
+ * watch counts (all but MAIL_ENTRIES, written as literals: a bound text would not compare with
+ * PostgreSQL's enum) counted on the (blockId, at) index. Exported for the query-plan test.
  */
 export const watchRead = (id: string) => Prisma.sql`
   SELECT r."status", r."decisionNote", r."decidedAt", r."decidedById", r."claimedById", r."claimedAt",
     r."blockId", r."createdAt",
-    (SELECT count(*) FROM "BlockEvent" e WHERE e."blockId" = r."blockId") AS "events"
+    (SELECT count(*) FROM "BlockEvent" e
+      WHERE e."blockId" = r."blockId" AND e."type" NOT IN (${Prisma.raw(MAIL_ENTRIES.map((t) => `'${t}'`).join(', '))})) AS "events"
   FROM "UnblockRequest" r WHERE r."id" = ${id}`;
 
 /** A time a raw read returns: a Date (PostgreSQL), or the text or number SQLite stores. */

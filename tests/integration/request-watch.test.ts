@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CurrentUser } from '@/lib/auth/session';
-import { refuseLift } from '@/lib/blocks/lifecycle';
+import { recordNoticeSent, refuseLift } from '@/lib/blocks/lifecycle';
 import { Prisma } from '@/lib/generated/sqlite/client';
 import { getDb, isPostgres } from '@/lib/server/db';
 import { releaseRequest, takeRequest } from '@/lib/requests/claim';
@@ -183,6 +183,27 @@ describe.each(dialects())('the staff request page finds out what changed, on %s'
     expect(await approve(rita, request.id)).toMatchObject({ ok: true });
     // Approved, its lift on its way: not waiting, nothing came back.
     expect(await getRequestForStaff(rita, request.id)).toMatchObject({ status: 'approved', cameBack: null });
+  });
+
+  it('the block notice’s mail entries are no news: the forms stay open', async () => {
+    const { request } = await blockedWithRequest(sim);
+    const rita = await makeStaff();
+    const ritas = await drawn(rita, request.id);
+    // A member added meanwhile is mailed the notice: queued, then at the mail server, each an entry on
+    // the block's timeline (lib/blocks/lifecycle.ts), neither anything an agent decides on.
+    await getDb().$transaction(async (tx) => {
+      await tx.blockEvent.create({
+        data: { blockId: request.blockId, type: 'notice_queued', actor: 'tollgate' },
+      });
+      await recordNoticeSent(tx, request.blockId, 'new-member@example.com');
+    });
+    expect(await check(rita, request.id, ritas)).toEqual({ mark: ritas.mark, change: null });
+    // The page drawn now has the same mark; an entry of the request's own still moves it.
+    expect((await drawn(rita, request.id)).mark).toBe(ritas.mark);
+    await getDb().blockEvent.create({
+      data: { blockId: request.blockId, type: 'lift_requested', actor: 'switch' },
+    });
+    expect(await check(rita, request.id, ritas)).toMatchObject({ change: { kind: 'changed' } });
   });
 
   it('asks one statement, by the request’s key and the timeline’s index, never a scan', async () => {
