@@ -428,7 +428,7 @@ test('a fraud wave at the desk: one agent takes a request, another sees who and 
   await expectNoEnglish(b.page);
   // The same account's firewall requests: none.
   await b.page.goto(`/staff?account=${account.number}&kind=firewall`);
-  await expect(b.page.getByText(es('staff.queue.empty'))).toBeVisible();
+  await expect(b.page.getByText(es('staff.desk.noMatch'))).toBeVisible();
   await b.page.goto(`/staff?account=${account.number}&kind=misdial&taken=no`);
   await expect(b.page.getByRole('article').filter({ hasText: account.number })).toHaveCount(0);
 

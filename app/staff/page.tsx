@@ -352,12 +352,16 @@ async function QueueView({
             </p>
           )}
           {/* The whole queue's filter goes with each request (an account's queue is one customer's).
-              An account with no unblock request but allowance requests waiting says so, not "No
+              An account with no unblock request but allowance requests waiting says so, not "No unblock
               requests are waiting" above its allowance requests. */}
           {queue.items.length === 0 && allowancesOfAccount?.total ? (
             <p>{t('home.accountNoUnblock')}</p>
           ) : (
-            <QueueList items={queue.items} query={account ? '' : new URLSearchParams(kept).toString()} />
+            <QueueList
+              items={queue.items}
+              query={account ? '' : new URLSearchParams(kept).toString()}
+              empty={filtered ? desk('noMatch') : undefined}
+            />
           )}
           {queue.next || after.key ? (
             <nav aria-label={t('home.queuePages')} className="flex gap-4">

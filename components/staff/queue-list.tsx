@@ -28,15 +28,24 @@ const itemWords = new WeakMap<QueueItem['summary'], Map<string, ItemWords>>();
  * each label (kind, reason, status) looked up once per page, not once per item, and the lines that
  * do not change while a request waits worded once (`itemWords`). `query`: the queue's filter as URL
  * parameters (`kind=misdial&reason=…`, from queueFilterParams), carried by each request's link so the
- * request page, its "Next request" and its way back keep it; empty for none.
+ * request page, its "Next request" and its way back keep it; empty for none. `empty`: what an empty
+ * list says (the page knows whether a filter is on); "No unblock requests are waiting" by default.
  */
-export function QueueList({ items, query = '' }: { items: QueueItem[]; query?: string }) {
+export function QueueList({
+  items,
+  query = '',
+  empty,
+}: {
+  items: QueueItem[];
+  query?: string;
+  empty?: string;
+}) {
   const l = useTranslations('staff.labels');
   const t = useTranslations('staff.queue');
   const desk = useTranslations('staff.desk');
   const locale = useLocale();
   const timeZone = useTimeZone() ?? 'UTC';
-  if (items.length === 0) return <p>{t('empty')}</p>;
+  if (items.length === 0) return <p>{empty ?? t('empty')}</p>;
   const tag = intlTag(locale);
   const labels = new Map<string, string>();
   const label = (key: Parameters<typeof l>[0]) => {
