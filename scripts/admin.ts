@@ -161,7 +161,8 @@ async function main(argv: string[]): Promise<number> {
           account: values.account,
           name: values.name,
           locale: values.locale,
-          password: await readPassword(),
+          // Asked for once the other arguments and the database's checks have passed.
+          password: () => readPassword(),
         },
         minScore,
       );
@@ -174,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
         {
           email: values.email,
           reason: values.reason,
-          password: await readPassword(undefined, undefined, 'nothing was changed'),
+          password: () => readPassword(undefined, undefined, 'nothing was changed'),
         },
         minScore,
       );

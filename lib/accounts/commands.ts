@@ -449,6 +449,20 @@ function judgedPassword(typed: string, userInputs: string[], minScore: number): 
   return password;
 }
 
+/**
+ * A new portal password as create-user and set-password take it: the text (undefined: none given), or
+ * a reader (the CLI's readPassword) called only once every other argument and the database's checks
+ * have passed, so that an operator who typed it twice at a terminal is not then told of a wrong
+ * address, a too-short `--reason` or an unknown account, and asked to type it all again.
+ */
+export type PasswordInput = string | undefined | (() => Promise<string>);
+
+/** The password `input` gives (read now when it is a reader), as newPassword takes it; CommandError if not. */
+async function givenPassword(input: PasswordInput): Promise<string> {
+  const typed = typeof input === 'function' ? await input() : input;
+  return parse(z.object({ password: newPassword }), { password: typed }).password;
+}
+
 const localeList = LOCALES.map((l) => `${l} (${LOCALE_NAMES[l]})`).join(', ');
 
 /**
@@ -463,7 +477,8 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
 }
 
 /**
- * Creates a login: `role` (any case), hashed `password` (checked against `minScore`, 0–4), and for a customer
+ * Creates a login: `role` (any case), hashed `password` (checked against `minScore`, 0–4; a reader,
+ * PasswordInput, is asked only after the other values and the database's checks), and for a customer
  * the membership of `account` (ACC-… or as typed, accountNumberReferenceSchema; later ones: addMember). `locale`
  * (a BCP 47 tag in English or Spanish: "en", "ES", "es-AR") sets User.locale, else newUserLocale's
  * rule; localeChosenAt stays null, so the user's browser and own choice still win. Throws CommandError, writing nothing, on any
@@ -474,7 +489,14 @@ export function newUserLocale(named: Locale | undefined, account: { country: str
  */
 export async function createUser(
   db: Db,
-  raw: { email?: string; role?: string; account?: string; password?: string; name?: string; locale?: string },
+  raw: {
+    email?: string;
+    role?: string;
+    account?: string;
+    password?: PasswordInput;
+    name?: string;
+    locale?: string;
+  },
   minScore = 3,
 ) {
   const u = parse(
@@ -487,7 +509,6 @@ export async function createUser(
         .toLowerCase()
         .pipe(z.enum(ROLES, 'a --role of customer, agent or admin is required')),
       account: accountNumberReferenceSchema.optional(),
-      password: newPassword,
       name: z.string().max(200).optional(),
       // A language tag (`es`, `ES`, `es-AR`: the customer's own variety is written as Spanish; dates
       // and numbers follow the account's country, lib/i18n/locales.ts formatTag).
@@ -507,12 +528,12 @@ export async function createUser(
     }),
     raw,
   );
-  const password = judgedPassword(u.password, [u.email, u.name ?? ''], minScore);
   if (u.account && isStaff(u)) throw new CommandError('--account is for customers; staff see every account');
   if (await db.user.findUnique({ where: { email: u.email } }))
     throw new CommandError(`user ${u.email} already exists`);
   const account = u.account ? await db.customerAccount.findUnique({ where: { number: u.account } }) : null;
   if (u.account && !account) throw new CommandError(`no account ${u.account}`);
+  const password = judgedPassword(await givenPassword(raw.password), [u.email, u.name ?? ''], minScore);
   const locale = newUserLocale(u.locale, account);
   const passwordHash = await hashPassword(password);
   return createOnce(`user ${u.email} already exists`, () =>
@@ -585,7 +606,8 @@ export async function resetSecondFactor(db: Db, raw: { email?: string; reason?: 
 
 /**
  * set-password: gives login `email` (any role) the portal password `password` (newPassword: one line,
- * no control character), judged as create-user judges one (judgedPassword: at least `minScore`, 0–4,
+ * no control character; a reader, PasswordInput, is asked only once the address has a login and the
+ * reason passes), judged as create-user judges one (judgedPassword: at least `minScore`, 0–4,
  * PASSWORD_MIN_SCORE, and none the README publishes for a demo login). `reason` (`--reason`) is
  * optional: when given, why, trimmed, 5 to 500 characters (reset-second-factor's rule and words).
  * Under the login's row lock (lockUser, docs/architecture.md "Lock order"), in one transaction: the
@@ -607,13 +629,14 @@ export async function resetSecondFactor(db: Db, raw: { email?: string; reason?: 
  */
 export async function setPassword(
   db: Db,
-  raw: { email?: string; password?: string; reason?: string },
+  raw: { email?: string; password?: PasswordInput; reason?: string },
   minScore = 3,
 ): Promise<{ email: string; sessionsEnded: number }> {
-  const p = parse(z.object({ email, password: newPassword, reason: reason.optional() }), raw);
+  const p = parse(z.object({ email, reason: reason.optional() }), raw);
   const user = await db.user.findUnique({ where: { email: p.email }, select: { id: true, name: true } });
   if (!user) throw new CommandError(`no user ${p.email}`);
-  const passwordHash = await hashPassword(judgedPassword(p.password, [p.email, user.name ?? ''], minScore));
+  const typed = await givenPassword(raw.password);
+  const passwordHash = await hashPassword(judgedPassword(typed, [p.email, user.name ?? ''], minScore));
   return db.$transaction(async (tx) => {
     await lockUser(tx, user.id);
     const locked = await tx.user.findUnique({ where: { id: user.id }, select: { id: true, email: true } });

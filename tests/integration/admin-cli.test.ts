@@ -459,6 +459,41 @@ describe('the operator CLI as a process: members, the switch, the password', () 
     );
   }, 60_000);
 
+  it('at a terminal, a wrong address, reason or account is said before the password is asked', async () => {
+    // Before, the operator typed the new password twice and only then read "no user …" or "--reason:
+    // at least 5 characters", and typed it twice again.
+    const email = 'asked-last@pier.example';
+    expect(
+      (await runAdminAsync(['create-user', '--email', email, '--role', 'customer'], `${PASSWORD}\n`)).code,
+    ).toBe(0);
+    const cases: [string[], string][] = [
+      [['set-password', '--email', 'nobody-here@pier.example'], 'error: no user nobody-here@pier.example'],
+      [['set-password', '--email', email, '--reason', 'ok'], 'error: --reason: at least 5 characters'],
+      [['create-user', '--email', email, '--role', 'customer'], `error: user ${email} already exists`],
+      [
+        ['create-user', '--email', 'new-one@pier.example', '--role', 'customer', '--account', 'ACC-9990'],
+        'error: no account ACC-9990',
+      ],
+    ];
+    for (const [args, error] of cases) {
+      const shown = await atTerminal(args, []);
+      expect(shown.code).toBe(1);
+      expect(shown.screen).toContain(error);
+      expect(shown.screen).not.toContain('Password (not shown)');
+    }
+    // With every check passed, it is asked, and the typed one stands.
+    const asked = await atTerminal(
+      ['set-password', '--email', email, '--reason', 'Owner verified by a callback'],
+      [
+        { after: 'Password (not shown): ', type: 'sextant orchard pewter ribbon\r' },
+        { after: 'The same password again: ', type: 'sextant orchard pewter ribbon\r' },
+      ],
+    );
+    expect(asked).toMatchObject({ code: 0, screen: expect.stringContaining(`set the password of ${email}`) });
+    const user = await getDb().user.findUniqueOrThrow({ where: { email } });
+    expect(await verifyPassword(user.passwordHash, 'sextant orchard pewter ribbon')).toBe(true);
+  }, 120_000);
+
   it('set-password --reason: kept in the audit row; a too-short one refused, reset-second-factor’s words, nothing changed', async () => {
     const email = 'reasoned@pier.example';
     expect(
