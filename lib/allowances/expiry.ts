@@ -2,7 +2,7 @@ import 'server-only';
 import { db } from '@/lib/server/db';
 import { switchClient, type SwitchClient } from '@/lib/switch/client';
 import { switchQuietMs } from '@/lib/switch/quiet';
-import { endAllowance } from './operations';
+import { endAllowance, settleRefusedEnd, standingRefusedEnds, type StandingRefusedEnd } from './operations';
 import { tickDeadline } from '@/lib/server/tick-budget';
 
 /** An allowance this close to its `until` (ms), or past it, has its account read on every pass. */
@@ -33,6 +33,12 @@ const lastRead = new Map<string, number>();
  * `allowances` field, leaves it as it is until the next pass (its account stays due). `now` (default
  * the portal's clock) decides what is due and names why one the switch dropped ended: `expired` once
  * its `until` has passed, else `ended_on_switch`. Returns how many allowances ended.
+ *
+ * The same reads follow removals the switch refused (standingRefusedEnds, since 2026-12-06): an
+ * account with one is due as one with an allowance in force far from its `until` (every
+ * WATCH_EVERY_MS), and a GET that no longer lists the allowance settles the refusal
+ * (settleRefusedEnd): both pages then say "Ended", not "the switch may still have it", which before
+ * stood until a person resolved it, after the switch's engineers had removed it.
  */
 export async function watchAllowances(
   opts: { client?: SwitchClient; now?: () => Date; deadline?: () => boolean } = {},
@@ -47,6 +53,11 @@ export async function watchAllowances(
   });
   const byAccount = new Map<string, typeof active>(); // Map.groupBy needs Node 21
   for (const a of active) byAccount.set(a.account.number, [...(byAccount.get(a.account.number) ?? []), a]);
+  const refusals = new Map<string, StandingRefusedEnd[]>();
+  for (const r of await standingRefusedEnds(clock())) {
+    refusals.set(r.accountNumber, [...(refusals.get(r.accountNumber) ?? []), r]);
+    if (!byAccount.has(r.accountNumber)) byAccount.set(r.accountNumber, []);
+  }
   for (const number of lastRead.keys()) if (!byAccount.has(number)) lastRead.delete(number);
   let ended = 0;
   // Within the tick's budget (lib/server/tick-budget.ts): accounts not reached are read next tick.
@@ -58,6 +69,10 @@ export async function watchAllowances(
     if (!state.ok || state.value.allowances === undefined) continue;
     const now = clock();
     lastRead.set(number, now.getTime());
+    // First the refusals, so that one of an allowance in force the same read no longer lists is
+    // settled before the allowance ends below.
+    for (const r of refusals.get(number) ?? [])
+      if (!state.value.allowances.some((x) => x.country === r.country)) await settleRefusedEnd(r, now);
     for (const a of allowances) {
       const listed = state.value.allowances.find((x) => x.country === a.country);
       if (listed) {

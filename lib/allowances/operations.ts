@@ -55,6 +55,12 @@ export type AllowanceDeletePayload = {
    * on a DELETE the switch did not refuse, and on one refused before 2026-12-06 (nobody asked).
    */
   stillListed?: { until: string | null };
+  /**
+   * ISO 8601: when the allowance watch (lib/allowances/expiry.ts) read the switch's GET without the
+   * allowance, after this refused DELETE (settleRefusedEnd): the op was then marked `done`, the end
+   * true at last. Absent otherwise.
+   */
+  goneAt?: string;
 };
 
 /**
@@ -432,6 +438,128 @@ async function keptOnSwitch(
         ? storeNote('history.syncAllowanceEndRefused', { ...values, until: Date.parse(seen.until) })
         : storeNote('history.syncAllowanceEndRefusedUnknown', values),
     });
+  });
+}
+
+/**
+ * A removal the switch refused that the pages still speak of (lib/allowances/queries.ts: "the switch
+ * may still have it" of one Tollgate ended or gave up, "its end was refused" of one in force): a
+ * failed DELETE whose GET listed the allowance, or could not tell (`stillListed`), not ended again
+ * since, whose listed `until` is unknown or still ahead of `now`. `accountNumber`, `country`: what
+ * the switch's GET is read for.
+ */
+export type StandingRefusedEnd = {
+  opId: string;
+  accountNumber: string;
+  accountId: string;
+  allowanceId: string;
+  country: string;
+};
+
+/**
+ * The standing refused ends (StandingRefusedEnd) at `now`, at most `max`, oldest first: failed
+ * DELETEs are rare (a final 4xx), and this reads them on the (status, createdAt) index, then their
+ * allowances by key. Before 2026-12-06 (evening) nothing read the switch again after a refusal: a
+ * refusal whose GET could not tell kept "the switch may still have it" on both pages for good, after
+ * the switch's engineers had removed it, and retention kept the row (KEPT_REFUSED_END).
+ */
+export async function standingRefusedEnds(now: Date, max = 200): Promise<StandingRefusedEnd[]> {
+  const ops = await db.switchOperation.findMany({
+    where: { status: 'failed', kind: 'allowance_delete', payload: { contains: '"stillListed"' } },
+    select: { id: true, accountNumber: true, payload: true, completedAt: true, createdAt: true },
+    orderBy: { createdAt: 'asc' },
+    take: max,
+  });
+  const read = ops.map((op) => ({ op, p: JSON.parse(op.payload) as AllowanceDeletePayload }));
+  const open = read.filter(
+    ({ p }) =>
+      p.stillListed && (p.stillListed.until === null || Date.parse(p.stillListed.until) > now.getTime()),
+  );
+  if (open.length === 0) return [];
+  const allowances = await db.destinationAllowance.findMany({
+    where: { id: { in: open.map(({ p }) => p.allowanceId) } },
+    select: { id: true, status: true, endedAt: true },
+  });
+  const byId = new Map(allowances.map((a) => [a.id, a]));
+  return open.flatMap(({ op, p }) => {
+    const a = byId.get(p.allowanceId);
+    const refusedAt = op.completedAt ?? op.createdAt;
+    if (!a || (a.endedAt && a.endedAt > refusedAt)) return [];
+    return [
+      {
+        opId: op.id,
+        accountNumber: op.accountNumber,
+        accountId: p.accountId,
+        allowanceId: a.id,
+        country: p.country,
+      },
+    ];
+  });
+}
+
+/**
+ * The switch's GET, read at `readAt`, no longer lists the allowance of refused end `r`
+ * (StandingRefusedEnd): its end is true at last. Under the account's lock, once (the op must still
+ * be `failed`): the op `done`, with `goneAt`, its refusal kept in `lastError` (the staff account page
+ * lists the change with it); audited `allowance.end_confirmed`; and the account's open "Out of sync"
+ * entries of refused ends (`allowance_end_refused`) resolved by Tollgate, audited as
+ * `reconcile.resolved`, once the account keeps no other refused DELETE with `stillListed` (one may be
+ * moot, its `until` passed: its entry is then left for a person, never resolved while one may stand).
+ * An allowance still `active` is not ended here: the allowance watch ends the one the same read does
+ * not list (watchAllowances). Returns whether it settled it.
+ */
+export async function settleRefusedEnd(r: StandingRefusedEnd, readAt: Date): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    await lockAccount(tx, r.accountId);
+    const row = await tx.switchOperation.findFirst({ where: { id: r.opId, status: 'failed' } });
+    if (!row) return false;
+    const p = JSON.parse(row.payload) as AllowanceDeletePayload;
+    const marked: AllowanceDeletePayload = { ...p, goneAt: readAt.toISOString() };
+    const moved = await tx.switchOperation.updateMany({
+      where: { id: r.opId, status: 'failed' },
+      data: { status: 'done', payload: JSON.stringify(marked) },
+    });
+    if (moved.count !== 1) return false;
+    await audit(
+      {
+        action: 'allowance.end_confirmed',
+        accountId: r.accountId,
+        target: { type: 'destination_allowance', id: r.allowanceId },
+        detail: { country: r.country, onSwitch: 'not_listed' },
+      },
+      tx,
+    );
+    const others = await tx.switchOperation.count({
+      where: {
+        accountNumber: r.accountNumber,
+        status: 'failed',
+        kind: 'allowance_delete',
+        payload: { contains: '"stillListed"' },
+      },
+    });
+    if (others > 0) return true;
+    const issues = await tx.syncIssue.findMany({
+      where: { accountId: r.accountId, action: 'allowance_end_refused', resolvedAt: null },
+      select: { id: true },
+    });
+    const note = `Resolved by Tollgate: the switch no longer lists the allowance (read at ${readAt.toISOString()}).`;
+    for (const issue of issues) {
+      const won = await tx.syncIssue.updateMany({
+        where: { id: issue.id, resolvedAt: null },
+        data: { resolvedAt: readAt, resolvedNote: note },
+      });
+      if (won.count === 1)
+        await audit(
+          {
+            action: 'reconcile.resolved',
+            accountId: r.accountId,
+            target: { type: 'sync_issue', id: issue.id },
+            detail: { note },
+          },
+          tx,
+        );
+    }
+    return true;
   });
 }
 

@@ -90,6 +90,8 @@ export const AUDIT_ACTIONS = [
   'allowance.refused',
   'allowance.end_requested',
   'allowance.end_refused',
+  /** A removal the switch refused, found carried out by a later read of the switch (settleRefusedEnd). */
+  'allowance.end_confirmed',
   'allowance.ended',
   /** An agent took a waiting allowance request before calling (lib/allowances/claim.ts), took it over, or released it. */
   'allowance.taken',

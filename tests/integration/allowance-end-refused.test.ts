@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AllowanceStatus } from '@/components/allowance/block-allowances';
 import { AllowanceFacts, EndRefusedLine, staffStatusKey } from '@/components/allowance/staff-allowances';
 import { endAllowanceEarly, grantAllowance } from '@/lib/allowances/decide';
+import { watchAllowances } from '@/lib/allowances/expiry';
 import { ALLOWANCE_GIVE_UP_MS, sendAllowanceOperation } from '@/lib/allowances/operations';
 import { allowancesForBlockPage, allowancesForStaff, type AllowanceView } from '@/lib/allowances/queries';
 import type { CurrentUser } from '@/lib/auth/session';
@@ -511,5 +512,67 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       status: 'Ended',
       refusal: '',
     });
+  });
+  it('refused, the GET could not tell, and the switch’s engineers remove it later: the allowance watch makes the end true', async () => {
+    const { account, member, agent, allowanceId } = await endedByTollgate();
+    await refuseDeletes(account.number);
+    const silent = withGet(async (n, opts) => {
+      const res = await client().getAccount(n, opts);
+      return res.ok ? { ok: true, value: { ...res.value, allowances: undefined } } : res;
+    });
+    await outbox(silent);
+    const [del] = await deleteOps(account.number);
+    expect(del).toMatchObject({ status: 'failed' });
+    expect(JSON.parse(del!.payload)).toMatchObject({ stillListed: { until: null } });
+    const [issue] = await syncIssues(account.id);
+    expect(issue).toMatchObject({ action: 'allowance_end_refused', resolvedAt: null });
+
+    // The watch reads the account while the switch still lists it: nothing changes.
+    await watchAllowances({ client: client() });
+    expect((await deleteOps(account.number))[0]).toMatchObject({ status: 'failed' });
+    const [still] = await allowancesForBlockPage(member.id, account.id);
+    expect(still).toMatchObject({ status: 'ended', stillOnSwitch: { until: null } });
+
+    // The switch's engineers remove it there (their own DELETE, the refusals over).
+    await sim.control(
+      'DELETE',
+      `/_sim/faults/${encodeURIComponent(`${account.number}/destination-allowances`)}`,
+    );
+    const removed = await fetch(`${sim.url}/v1/accounts/${account.number}/destination-allowances/SO`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}`, 'idempotency-key': crypto.randomUUID() },
+    });
+    expect(removed.status).toBe(204);
+    expect(await simAllowances(account.number)).toEqual([]);
+
+    // The next read of the watch (a process that read it just now waits WATCH_EVERY_MS: a later clock).
+    const later = new Date(Date.now() + 60_000);
+    await watchAllowances({ client: client(), now: () => later });
+    expect((await deleteOps(account.number))[0]).toMatchObject({ status: 'done', lastError: del!.lastError });
+    const [shown] = await allowancesForBlockPage(member.id, account.id);
+    expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: null });
+    expect(line(shown!, 'en')).toBe(ENDED.en);
+    expect(line(shown!, 'es')).toBe(ENDED.es);
+    expect(await staffWords(agent, account.id, 'en')).toMatchObject({ status: 'Ended', refusal: '' });
+    // Audited once; the "Out of sync" entry resolved by Tollgate, with the read in its note.
+    const confirmed = await getDb().auditLog.findMany({
+      where: { targetId: allowanceId, action: 'allowance.end_confirmed' },
+    });
+    expect(confirmed.map((r) => JSON.parse(r.detail!))).toEqual([{ country: 'SO', onSwitch: 'not_listed' }]);
+    expect(await syncIssues(account.id)).toMatchObject([
+      {
+        id: issue!.id,
+        resolvedAt: later,
+        resolvedById: null,
+        resolvedNote: expect.stringMatching(
+          /^Resolved by Tollgate: the switch no longer lists the allowance/,
+        ),
+      },
+    ]);
+    // Another pass changes nothing more.
+    await watchAllowances({ client: client(), now: () => new Date(later.getTime() + 60_000) });
+    expect(
+      await getDb().auditLog.count({ where: { targetId: allowanceId, action: 'allowance.end_confirmed' } }),
+    ).toBe(1);
   });
 });
