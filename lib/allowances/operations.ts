@@ -162,6 +162,8 @@ export async function endingOnSwitch(tx: Tx, accountNumber: string, country: str
  * - on its way (`sending`): its PUT is cancelled and it is recorded as ended (never confirmed in
  *   force); when that PUT may have reached the switch (claimed at least once), a DELETE follows,
  *   no sooner than the lease of a PUT still on the wire runs out, so it cannot overtake that PUT.
+ * - for a new block, one whose removal the switch refused and may still have (standingRefusedEnds):
+ *   a DELETE is queued again (the switch may take it now; refused again, it is recorded again).
  * Allowances with a DELETE already queued are left to it. Either way it also closes every request
  * still waiting for support (closeWaitingRequests). Returns `ended`, how many were ended or queued,
  * and `closed`, the ids of the requests it closed: the caller's mail names them (the block notice of
@@ -225,6 +227,23 @@ export async function endAllowancesWithBlock(
     );
     ended++;
   }
+  // An allowance whose removal the switch refused and may still have (standingRefusedEnds) is an
+  // exception to the old block too: a new block asks the switch again to remove it (before
+  // 2026-12-06 nothing did, and it could let the new fraud's calls through until its `until`).
+  if (cause === 'new_block')
+    for (const r of await standingRefusedEnds(new Date(), { accountNumber: account.number, tx })) {
+      if (await endingOnSwitch(tx, account.number, r.country)) continue;
+      await queueAllowanceDelete(tx, account, { id: r.allowanceId, country: r.country }, actor, { cause });
+      await audit(
+        {
+          action: 'allowance.end_requested',
+          accountId: account.id,
+          target: { type: 'destination_allowance', id: r.allowanceId },
+          detail: { country: r.country, cause, wasInForce: false, deleteQueued: true },
+        },
+        tx,
+      );
+    }
   return { ended, closed };
 }
 
@@ -457,18 +476,29 @@ export type StandingRefusedEnd = {
 };
 
 /**
- * The standing refused ends (StandingRefusedEnd) at `now`, at most `max`, oldest first: failed
+ * The standing refused ends (StandingRefusedEnd) at `now`, at most `max` (default 200), oldest first,
+ * of every account or of `accountNumber`'s (on its (accountNumber, status) index), read in `tx` when
+ * given: failed
  * DELETEs are rare (a final 4xx), and this reads them on the (status, createdAt) index, then their
  * allowances by key. Before 2026-12-06 (evening) nothing read the switch again after a refusal: a
  * refusal whose GET could not tell kept "the switch may still have it" on both pages for good, after
  * the switch's engineers had removed it, and retention kept the row (KEPT_REFUSED_END).
  */
-export async function standingRefusedEnds(now: Date, max = 200): Promise<StandingRefusedEnd[]> {
-  const ops = await db.switchOperation.findMany({
-    where: { status: 'failed', kind: 'allowance_delete', payload: { contains: '"stillListed"' } },
+export async function standingRefusedEnds(
+  now: Date,
+  opts: { max?: number; accountNumber?: string; tx?: Tx } = {},
+): Promise<StandingRefusedEnd[]> {
+  const q = opts.tx ?? db;
+  const ops = await q.switchOperation.findMany({
+    where: {
+      status: 'failed',
+      kind: 'allowance_delete',
+      payload: { contains: '"stillListed"' },
+      ...(opts.accountNumber ? { accountNumber: opts.accountNumber } : {}),
+    },
     select: { id: true, accountNumber: true, payload: true, completedAt: true, createdAt: true },
     orderBy: { createdAt: 'asc' },
-    take: max,
+    take: opts.max ?? 200,
   });
   const read = ops.map((op) => ({ op, p: JSON.parse(op.payload) as AllowanceDeletePayload }));
   const open = read.filter(
@@ -476,7 +506,7 @@ export async function standingRefusedEnds(now: Date, max = 200): Promise<Standin
       p.stillListed && (p.stillListed.until === null || Date.parse(p.stillListed.until) > now.getTime()),
   );
   if (open.length === 0) return [];
-  const allowances = await db.destinationAllowance.findMany({
+  const allowances = await q.destinationAllowance.findMany({
     where: { id: { in: open.map(({ p }) => p.allowanceId) } },
     select: { id: true, status: true, endedAt: true },
   });

@@ -172,8 +172,10 @@ export type AfterLock = {
    */
   reconciledBlock: boolean;
   /**
-   * Whether the account has a destination allowance requested, sending or active: only then has a
-   * new block any to end (lib/allowances/operations.ts endAllowancesWithBlock).
+   * Whether the account has a destination allowance requested, sending or active, or a removal the
+   * switch refused (a failed DELETE with `stillListed`, on the (accountNumber, status) index): only
+   * then has a new block any to end or to ask the switch again to remove (lib/allowances/operations.ts
+   * endAllowancesWithBlock).
    */
   allowances: boolean;
   /**
@@ -218,6 +220,8 @@ function afterLockSql(account: { id: string; number: string }) {
     SELECT 'allowance' AS "k", NULL AS "id", NULL AS "attempts", NULL AS "email"
     WHERE EXISTS (SELECT 1 FROM "DestinationAllowance" d WHERE d."accountId" = ${account.id}
       AND d."status" IN ('requested', 'sending', 'active'))
+    OR EXISTS (SELECT 1 FROM "SwitchOperation" f WHERE f."accountNumber" = ${account.number}
+      AND f."status" = 'failed' AND f."kind" = 'allowance_delete' AND f."payload" LIKE '%"stillListed"%')
     UNION ALL
     SELECT 'own' AS "k", NULL AS "id", NULL AS "attempts", NULL AS "email"
     WHERE EXISTS (SELECT 1 FROM "SwitchOperation" p WHERE p."accountNumber" = ${account.number}

@@ -575,4 +575,35 @@ describe.each(dialects())('an allowance DELETE the switch refuses for good, on %
       await getDb().auditLog.count({ where: { targetId: allowanceId, action: 'allowance.end_confirmed' } }),
     ).toBe(1);
   });
+  it('refused and maybe still on the switch: a new block asks the switch again to remove it', async () => {
+    const { account, member, allowanceId } = await endedByTollgate();
+    await refuseDeletes(account.number);
+    const silent = withGet(async (n, opts) => {
+      const res = await client().getAccount(n, opts);
+      return res.ok ? { ok: true, value: { ...res.value, allowances: undefined } } : res;
+    });
+    await outbox(silent);
+    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['failed']);
+
+    // The switch takes DELETEs again; a new fraud block arrives: a DELETE of the old exception is queued.
+    await sim.control(
+      'DELETE',
+      `/_sim/faults/${encodeURIComponent(`${account.number}/destination-allowances`)}`,
+    );
+    expect((await deliver(placedEvent(account.number, { to: '+252611234568' }))).status).toBe(200);
+    const ops = await deleteOps(account.number);
+    expect(ops.map((o) => o.status)).toEqual(['failed', 'pending']);
+    expect(JSON.parse(ops[1]!.payload)).toMatchObject({ allowanceId, country: 'SO', cause: 'new_block' });
+    // A second event of the same kind queues no second one.
+    expect((await deliver(placedEvent(account.number, { to: '+252611234569' }))).status).toBe(200);
+    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['failed', 'pending']);
+
+    await dueNow(account.number);
+    await outbox();
+    expect((await deleteOps(account.number)).map((o) => o.status)).toEqual(['failed', 'done']);
+    expect(await simAllowances(account.number)).toEqual([]);
+    const [shown] = await allowancesForBlockPage(member.id, account.id);
+    expect(shown).toMatchObject({ status: 'ended', stillOnSwitch: null, endingSince: null });
+    expect(line(shown!, 'en')).toBe(ENDED.en);
+  });
 });
