@@ -102,7 +102,9 @@ export async function expectLinkRefused(page: Page, link: string, callbackUrl?: 
   await expect(page).toHaveURL(/\/sign-in\?/);
   if (callbackUrl !== undefined)
     expect(new URL(page.url()).searchParams.get('callbackUrl')).toBe(callbackUrl);
-  await expect(page.getByText('That sign-in link has already been used or has expired.')).toBeVisible();
+  await expect(
+    page.getByText('That sign-in link has already been used, has expired or was cancelled'),
+  ).toBeVisible();
 }
 
 /**
