@@ -10,7 +10,7 @@ import { switchEventSchema, type SwitchEvent } from '@/lib/switch/events-schema'
 import { accountNumberSchema, type SwitchAccount } from '@/lib/switch/schemas';
 import { DEFAULT_TOLERANCE_SEC, startSignatureCheck, verifySignature } from '@/lib/switch/signature';
 import type { LimitedBody } from '@/lib/server/read-body';
-import { cutWhole } from '@/lib/server/control-characters';
+import { cutWhole, parseReceivedJson } from '@/lib/server/control-characters';
 import { isDatabaseUnavailable, isUniqueViolation } from '@/lib/server/db/errors';
 
 /**
@@ -132,7 +132,9 @@ async function ingest(
 
   let json: unknown;
   try {
-    json = JSON.parse(withoutBom(raw));
+    // A lone surrogate the switch wrote as a JSON escape (`"from":"\ud800"`) is read as its six
+    // characters, in every field at once (parseReceivedJson: neither database can hold one).
+    json = parseReceivedJson(withoutBom(raw));
   } catch {
     // A body cut short (a proxy, a crashed sender) still names its account before the calls.
     await keepRejected(raw, 'malformed JSON', accountInHead(Buffer.from(withoutBom(raw), 'utf8')));
@@ -355,7 +357,7 @@ function withoutBom(text: string): string {
 
 function parseOrNull(text: string): unknown {
   try {
-    return JSON.parse(withoutBom(text));
+    return parseReceivedJson(withoutBom(text));
   } catch {
     return null;
   }

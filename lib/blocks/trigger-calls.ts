@@ -71,7 +71,10 @@ export type ReadCalls = {
  *   0…MAX_CALL_SECONDS; 0 when not a number.
  * Text kept as sent loses control characters (each becomes U+FFFD) and is cut to 100 characters;
  * its invisible formatting characters (a U+202E RIGHT-TO-LEFT OVERRIDE in a dialled string, zero-width
- * ones) are kept, as the switch's record, and shown escaped (asReceived).
+ * ones) are kept, as the switch's record, and shown escaped (asReceived). A lone surrogate (half a
+ * pair, escaped alone in the JSON: `"from":"\ud800"`) arrives as the six characters of its escape,
+ * read so where the body was parsed (lib/blocks/ingest.ts, lib/server/control-characters.ts
+ * parseReceivedJson), and is kept and shown so; a pair is the character it makes.
  *
  * The first MAX_KEPT_CALLS calls are stored; past them, a call is stored only when its (read)
  * `from` or `to` is not yet among the stored calls, so that every credential and every dialled
@@ -160,7 +163,8 @@ const calendarDate = z.iso.date();
 
 /**
  * A call time: ISO 8601 with a zone designator, as CDRs write it (lib/switch/schemas.ts asRfc3339:
- * seconds and the offset's colon optional, a space for "T", a comma before the fraction), on a
+ * seconds and the offset's colon optional, a space for "T", a comma before the fraction, an expanded
+ * year within 0001–9999 such as `+002026`), on a
  * real calendar date (`new Date` would roll 31 February into March) and in the years 0001–9999 once in UTC (no year 0 in the
  * databases: PostgreSQL refused it with an error, a 500). Anything else is null.
  */

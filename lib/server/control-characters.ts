@@ -21,6 +21,15 @@
 // calls page, the block notice's HTML and text) as to staff, it goes through revealInvisible:
 // escaped, not dropped, because a value no reader could read is evidence of what the switch saw, and
 // the escape tells the truth about it.
+//
+// Lone UTF-16 surrogates in JSON from outside (decided 2026-12-06, a tester's `"from":"\ud800"`):
+// JSON may write any code unit as an escape, so a signed event or a switch API answer can hold a half
+// of a surrogate pair that no UTF-8 text can. Neither database keeps one: SQLite stored the bytes
+// ED A0 80 (not UTF-8; read back as three U+FFFD, so the block page said "through ��� from …"),
+// PostgreSQL's driver sends U+FFFD in its place without a word; either way the two databases showed
+// different text, and a value the switch sent told nothing of what it was. So JSON from outside is
+// parsed with parseReceivedJson, which writes each lone surrogate out as its escape, once, where the
+// text is read: escaped, not dropped, for the same reason as above.
 
 /** C0 control characters and DEL, except tab, line feed and carriage return (text areas hold those). */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -97,4 +106,55 @@ export function revealInvisible(text: string | null): string | null {
   return text === null
     ? null
     : text.replace(INVISIBLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A lone UTF-16 surrogate: a high one (U+D800–DBFF) not followed by a low one, or a low one (U+DC00–DFFF) not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATE_ALL = new RegExp(LONE_SURROGATE.source, 'g');
+/** A surrogate in the text itself, or a JSON escape of one (`\ud800`, any case): the only ways JSON text yields one. */
+const MAY_HOLD_SURROGATE = /[\ud800-\udfff]|\\u[dD][89a-fA-F]/;
+
+/**
+ * `text` with each lone UTF-16 surrogate (see LONE_SURROGATE) written out as the six ASCII characters
+ * of its escape, `\u` and four lower-case hex digits (`a\ud800b` → the 8 characters `a\ud800b`, as
+ * revealInvisible writes); a surrogate pair (an emoji, `\ud83d\ude00`) and every other character as
+ * it was. The result is well-formed UTF-16: it can be encoded as UTF-8, stored in either database and
+ * shown as it is stored.
+ */
+export function escapeLoneSurrogates(text: string): string {
+  return LONE_SURROGATE.test(text)
+    ? text.replace(LONE_SURROGATE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
+    : text;
+}
+
+/**
+ * JSON.parse of JSON text from outside Tollgate (a signed switch event, a switch API answer), with
+ * every lone surrogate in its strings, object keys included, written out by escapeLoneSurrogates:
+ * `{"from":"\ud800"}` (a JSON escape of half a pair) parses to `{ from: "\\ud800" }`, the six
+ * characters `\ud800`; `"\ud83d\ude00"` (a pair) to the emoji 😀. Throws what JSON.parse throws (a
+ * SyntaxError) on text that is not JSON. Once, here, where the text is read, rather than in each
+ * field, so that no string of the parsed value can reach a database or a page as broken bytes.
+ *
+ * Why escaped, and not refused, dropped or replaced by U+FFFD: a value no reader could read is
+ * evidence of what the switch saw (a fraudster chose the text of a call's `from`), and a call is never
+ * a reason to refuse a block; dropped, or U+FFFD (what PostgreSQL's driver makes of it, silently),
+ * two values the switch sent as different would read alike. The fields that decide what an event does
+ * (`id`, `type`, `accountNumber`, `reason`, `occurredAt`) admit no backslash, so one holding a lone
+ * surrogate is still refused by its schema (400), as before; duplicates are still told by their `id`.
+ * Bounds checked after parsing (a schema's `max`, a cut to 100 or 500 characters) count the escaped
+ * text, six characters for each lone surrogate. A sender that wrote the literal text `\ud800` (JSON
+ * `"\\ud800"`) reads the same; the stored raw body (an event's) tells which.
+ */
+export function parseReceivedJson(text: string): unknown {
+  // The reviver costs a call per value; a text with no surrogate and no escape of one needs none.
+  return MAY_HOLD_SURROGATE.test(text) ? JSON.parse(text, wellFormed) : JSON.parse(text);
+}
+
+/** JSON.parse reviver of parseReceivedJson: strings and the keys of objects with lone surrogates escaped. */
+function wellFormed(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return escapeLoneSurrogates(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (!Object.keys(value).some((k) => LONE_SURROGATE.test(k))) return value;
+  // Object.fromEntries defines each key as an own property (`__proto__` too, as JSON.parse does).
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeLoneSurrogates(k), v]));
 }

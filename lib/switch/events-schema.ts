@@ -6,6 +6,9 @@ import { accountNumberSchema, sipUsernameSchema, SWITCH_ACTOR_MAX, switchTimeRea
 // Tollgate store or render unbounded text. Unknown extra keys are stripped, not rejected: the raw
 // body is stored verbatim anyway, and a switch adding a field must not make its events bounce.
 // No `server-only`: the simulator builds its events against this same schema (so relative imports).
+// lib/blocks/ingest.ts parses the route's body with parseReceivedJson (lib/server/control-characters.ts),
+// so every string here arrives with a lone surrogate written out as its escape (`\ud800`), never as
+// half a pair: no field needs its own care for one, and bounds count the escape.
 // What decides what an event does (id, type, occurredAt, accountNumber, reason) is strict: a wrong
 // one refuses the event (400). What is only evidence or attribution is read, never a reason to
 // refuse: the calls (below) and `block.lifted`'s `actor` (receivedLabel). A lift the switch made is

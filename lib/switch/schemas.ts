@@ -13,24 +13,64 @@ export { accountNumberSchema, sipUsernameSchema };
 export const internationalCallingSchema = z.enum(['allowed', 'blocked']);
 export type InternationalCalling = z.infer<typeof internationalCallingSchema>;
 
+/** What a switch time that is no time at all, or has no zone, is told (the zone is the usual fault). */
+const TIME_FORMAT =
+  'must be an ISO 8601 time with Z or an offset (2026-11-25T09:14:03Z); a time without a zone is ambiguous';
+const TIME_YEARS = 'must be a time in the years 0001–9999';
+const TIME_NOT_REAL =
+  'must be a real date and time of day (not 31 February, not 24:00), with an offset within ±23:59';
+const TIME_EXPANDED_YEAR = 'must write its year in four digits (2026, not +002026)';
+
+/**
+ * A date and a time of day as RFC 3339 spells them but for what may be wrong in them: a year of four
+ * digits or more, signed or not (ISO 8601's expanded form is a sign and six digits: `+275760`, what
+ * JavaScript's toISOString writes past the year 9999), any numbers in the other fields, the zone
+ * optional. 1: the year, 2: the zone.
+ */
+const WRITTEN_TIME = /^([+-]?\d{4,})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+const rfc3339 = z.iso.datetime({ offset: true });
+
+/**
+ * Why `text` is no switch time (switchTimeSchema), in one message, or null when it is one. One fault
+ * is named, the one that is there: until 2026-12-06 the format's message ("a time without a zone is
+ * ambiguous") was given for every text zod's RFC 3339 check refused, a zone or not, and the years'
+ * message too whenever JavaScript's Date read the text, so `+275760-09-13T00:00:00.000Z` (Z and all)
+ * was told both. In order: RFC 3339 and in the years 0001–9999 once in UTC (null), else TIME_YEARS;
+ * not shaped as a date and time (WRITTEN_TIME): TIME_FORMAT; a written year outside 0001–9999
+ * (`+275760`, `-000001`, `10000`, `0000`): TIME_YEARS, zone or not; no zone: TIME_FORMAT; a year
+ * within them not in four digits (`02026`, or an expanded `+002026`, which asRfc3339 writes in four
+ * digits first, so that only a caller of switchTimeSchema alone sees it): TIME_EXPANDED_YEAR; else a
+ * field out of its range (31 February, 24:00, an offset of +25:00): TIME_NOT_REAL.
+ */
+function switchTimeFault(text: string): string | null {
+  if (rfc3339.safeParse(text).success) {
+    const year = new Date(text).getUTCFullYear();
+    return year >= 1 && year <= 9999 ? null : TIME_YEARS;
+  }
+  const m = WRITTEN_TIME.exec(text);
+  if (!m) return TIME_FORMAT;
+  const [, written, zone] = m;
+  const year = Number(written);
+  if (year < 1 || year > 9999) return TIME_YEARS;
+  if (!zone) return TIME_FORMAT;
+  return written!.length !== 4 ? TIME_EXPANDED_YEAR : TIME_NOT_REAL;
+}
+
 /**
  * A time as the switch writes it: ISO 8601 with a zone designator (`Z` or `±hh:mm`; RFC 3339 §5.6),
  * a real calendar date (zod refuses 31 February), and in the years 0001–9999 once in UTC: the
  * databases' timestamp columns take no year 0 (PostgreSQL refused `0000-01-01` with an error, a 500
- * for the event route). Shared by the switch's answers and its signed events.
+ * for the event route). Shared by the switch's answers and its signed events. A text that is none
+ * gets one issue, whose message names its fault (switchTimeFault); a value that is not a string gets
+ * TIME_FORMAT. The parsed value is the text.
  */
-export const switchTimeSchema = z.iso
-  .datetime({
-    offset: true,
-    // Named for the sender: a switch writing local time without a zone got "Invalid ISO datetime".
-    error:
-      'must be an ISO 8601 time with Z or an offset (2026-11-25T09:14:03Z); a time without a zone is ambiguous',
-  })
-  .refine((s) => {
-    const year = new Date(s).getUTCFullYear();
-    // Not a date at all (NaN): the format's message above is the one to send, not this one too.
-    return Number.isNaN(year) || (year >= 1 && year <= 9999);
-  }, 'must be a time in the years 0001–9999');
+export const switchTimeSchema = z
+  // Named for the sender: a switch writing local time without a zone got "Invalid ISO datetime".
+  .string({ error: TIME_FORMAT })
+  .superRefine((text, ctx) => {
+    const fault = switchTimeFault(text);
+    if (fault) ctx.addIssue({ code: 'custom', message: fault });
+  });
 /**
  * A time the switch sends, as Tollgate reads it: switchTimeSchema once ISO 8601's other spellings
  * are put in RFC 3339's form (asRfc3339: `+0100`, a space for `T`, a comma before the fraction, no
@@ -63,6 +103,9 @@ export function issuePaths(error: z.ZodError): string {
  * hours alone ("-03"), the zone after a space ("2026-11-25 09:14:03 +0100", Ruby's Time#to_s) or
  * named UTC or GMT ("2026-11-25 08:14:03 UTC"), and an offset followed by its zone's abbreviation
  * ("2026-11-25 09:14:03.5 +0100 CET", Go's Time.String; the offset decides, the name is not read).
+ * An expanded year (ISO 8601's sign and six digits) in 0001–9999 is written in four digits
+ * (`+002026-11-25T09:14:03Z` → `2026-11-25T09:14:03Z`; since 2026-12-06), one outside them left
+ * expanded, for the schema to refuse for its years.
  * `2026-11-25 06:14:03,5-03` → `2026-11-25T06:14:03.5-03:00`. A leap second
  * (`2016-12-31T23:59:60Z`) becomes `…23:59:59.999Z`. Pure; the date
  * itself is not checked here. Hand-written: zod's and Node's readers take only RFC 3339 / ECMAScript's
@@ -75,12 +118,13 @@ export function issuePaths(error: z.ZodError): string {
  * "EST": several zones share some) is not read.
  */
 const SPELLINGS =
-  /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(?:([Zz]|[+-]\d{2}(?::?\d{2})?)(?:\s+[A-Z][A-Za-z]{1,5})?|(UTC|GMT))$/;
+  /^((?:\d{4}|[+-]\d{6})-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(?:([Zz]|[+-]\d{2}(?::?\d{2})?)(?:\s+[A-Z][A-Za-z]{1,5})?|(UTC|GMT))$/;
 
 export function asRfc3339(text: string): string {
   const m = SPELLINGS.exec(text.trim());
   if (!m) return text;
-  const [, date, hm, written = '00', writtenFraction, numeric, named] = m;
+  const [, expandedOrDate, hm, written = '00', writtenFraction, numeric, named] = m;
+  const date = fourDigitYear(expandedOrDate!);
   const zone = named ? 'Z' : numeric;
   // A leap second (RFC 3339 §5.7, `23:59:60Z`) has no place in JavaScript's time or the databases':
   // it is read as the last millisecond before it, so that it keeps its order with the times around it.
@@ -88,6 +132,17 @@ export function asRfc3339(text: string): string {
   const [seconds, fraction] = leap ? ['59', '999'] : [written, writtenFraction];
   const offset = /^z$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(3).replace(':', '') || '00'}`;
   return `${date}T${hm}:${seconds}${fraction ? `.${fraction}` : ''}${offset}`;
+}
+
+/**
+ * `date` (`YYYY-MM-DD`, or with ISO 8601's expanded year `±YYYYYY-MM-DD`) with an expanded year in
+ * 0001–9999 written in four digits (`+002026-11-25` → `2026-11-25`); any other as it is, so that a year
+ * outside them (`+275760`, `-000001`) is refused for its years (switchTimeSchema).
+ */
+function fourDigitYear(date: string): string {
+  if (date.length === 10) return date;
+  const year = Number(date.slice(0, 7));
+  return year >= 1 && year <= 9999 ? `${String(year).padStart(4, '0')}${date.slice(7)}` : date;
 }
 
 /** ISO 3166-1 alpha-2, capitals (`SO`). Which codes are real countries is Tollgate's check (lib/allowances/). */

@@ -1,6 +1,7 @@
 import 'server-only';
 import { backoffDelay, describeFetchError, redact, retryAfterMs } from './transport-util';
 import type { SwitchFailure, SwitchResult } from './result';
+import { parseReceivedJson } from '@/lib/server/control-characters';
 import { observeSwitchCall } from '@/lib/server/metrics';
 import { requestDeadline } from '@/lib/server/request-deadline';
 import { switchErrorBodySchema } from './schemas';
@@ -175,7 +176,9 @@ async function attemptOnce(cfg: TransportConfig, spec: RequestSpec): Promise<Swi
   let json: unknown = undefined;
   if (text.trim() !== '') {
     try {
-      json = JSON.parse(text);
+      // Every answer the client reads, stores or shows (an account's state and reason, allowances,
+      // bindings, an error's code and message kept as lastError) with lone surrogates escaped.
+      json = parseReceivedJson(text);
     } catch {
       json = Symbol.for('not-json');
     }
