@@ -13,6 +13,8 @@ import { KeptLines } from '@/components/ui/stored-text';
 import { AllowanceDecisionForms, EndAllowanceForm, GrantAllowanceForm } from './staff-forms';
 import { Section } from '@/components/ui/section';
 import { CallbackNumber } from '@/components/staff/callback-number';
+import { SenderLeftCallback, SenderLeftNotice } from '@/components/staff/sender-left';
+import { accountCountry } from '@/lib/phone/plan';
 import { ClaimCard } from '@/components/staff/request-claim';
 import { actorName } from '@/components/ui/actor-name';
 import { displayEmail } from '@/lib/auth/email-address';
@@ -163,9 +165,12 @@ export function EndRefusedLine({
 
 /**
  * The staff account page's destination allowances: requests to take and decide (who is calling the
- * customer about each, ClaimCard), allowances in force, a grant form. An allowance whose end is
- * waiting for the switch (`endingSince`) says so and since when, and offers no second "End now"; one
- * whose end the switch refused says so (EndRefusedLine), and one still in force offers "End now" again.
+ * customer about each, ClaimCard), allowances in force, a grant form. A waiting request whose asker no
+ * longer speaks for the account (allowancesForStaff `requesterLeft`) says so, and offers the account's
+ * number on file (`account.phone`) and its current members (`account.members`) instead of the number
+ * the asker gave. An allowance whose end is waiting for the switch (`endingSince`) says so and since
+ * when, and offers no second "End now"; one whose end the switch refused says so (EndRefusedLine), and
+ * one still in force offers "End now" again.
  */
 export async function StaffAllowances({
   user,
@@ -173,7 +178,15 @@ export async function StaffAllowances({
   blocked,
 }: {
   user: CurrentUser;
-  account: { id: string; number: string; country: string };
+  account: {
+    id: string;
+    number: string;
+    country: string;
+    /** The number on file (E.164, `;ext=…`), or null. */
+    phone: string | null;
+    /** Its members (a disabled login marked): who to call when an asker no longer speaks for the account. */
+    members: { email: string; disabled: boolean }[];
+  };
   blocked: boolean;
 }) {
   const locale = await getLocale();
@@ -219,7 +232,27 @@ export async function StaffAllowances({
                     <EndRefusedLine allowance={a} country={countryName(a.country, locale)} at={at} />
                   </p>
                 ) : null}
-                {a.status === 'requested' && a.callback ? (
+                {a.requesterLeft ? (
+                  <SenderLeftNotice
+                    left={a.requesterLeft}
+                    who={a.requestedBy ? displayEmail(a.requestedBy) : null}
+                    since={a.requesterLeft.since ? at(a.requesterLeft.since) : null}
+                  />
+                ) : null}
+                {a.requesterLeft ? (
+                  // Not the number the asker gave: the account's, and who may answer for it now.
+                  <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
+                    <dt className="font-medium">{summary('callback')}</dt>
+                    <dd className="flex flex-col gap-1">
+                      <SenderLeftCallback
+                        onFile={account.phone}
+                        typed={a.callback?.phone ?? null}
+                        country={accountCountry(account.country)}
+                        members={account.members.filter((m) => !m.disabled).map((m) => m.email)}
+                      />
+                    </dd>
+                  </dl>
+                ) : a.status === 'requested' && a.callback ? (
                   <dl className="grid grid-cols-1 gap-x-6 gap-y-2 sm:grid-cols-[max-content_1fr]">
                     <dt className="font-medium">{summary('callback')}</dt>
                     <dd className="flex flex-col gap-1">

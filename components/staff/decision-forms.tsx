@@ -24,6 +24,10 @@ const card = 'flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-
  * `subject`: the account (number and name) and the customer who asked, in a line above the cards that
  * describes both buttons (aria-describedby), so a screen-reader user working several tabs hears which
  * account "Approve and lift block" or "Deny" acts on; the buttons' names stay as CONTRACTS §6 fixes them.
+ * `customer` null: nobody who speaks for the account asked (the sender is no longer a member of it,
+ * their login is disabled or gone: lib/requests/detail.ts submittedBy); the line is then a warning, in
+ * red, not to act on their word and to tick "I spoke with the account holder" only after a call with
+ * a current member at the number on file, and it describes that checkbox too.
  * `closed`: the request is no longer pending (the page renders this component either way, at the same
  * place, so that after a refused decision and the refresh that comes with it the refusal stays in its
  * live region: ActionForm `closed`); nothing is offered then. `queueFilter`: the queue's filter the page
@@ -73,11 +77,18 @@ export function DecisionForms({
       onSubmitCapture={stopClosedSubmit(shut)}
       className={`m-0 grid min-w-0 gap-6 border-0 p-0 md:grid-cols-2 ${shut ? CLOSED_FORMS : ''}`}
     >
-      {closed ? null : (
+      {closed ? null : subject.customer ? (
         <p id="decision-subject" className="md:col-span-2">
-          {subject.customer
-            ? t('subject', { name: subject.name, number: subject.number, customer: subject.customer })
-            : t('subjectNoCustomer', { name: subject.name, number: subject.number })}
+          {t('subject', { name: subject.name, number: subject.number, customer: subject.customer })}
+        </p>
+      ) : (
+        // Nobody who speaks for the account asked: said where the agent ticks and approves, and read
+        // with the checkbox and both buttons (aria-describedby).
+        <p
+          id="decision-subject"
+          className="rounded-md border-2 border-red-400 bg-red-50 p-3 font-medium text-red-950 md:col-span-2"
+        >
+          {t('subjectNoCustomer', { name: subject.name, number: subject.number })}
         </p>
       )}
       {stale ? (
@@ -116,6 +127,18 @@ export function DecisionForms({
               label={t('attest')}
               defaultChecked={echoed(state, 'attest') === 'on'}
               errors={state?.fieldErrors?.attest}
+              // When the person who asked no longer speaks for the account, the box is read with the
+              // line that says who may be the one it attests (and with its error, as Checkbox does).
+              {...(!subject.customer && !closed
+                ? {
+                    'aria-describedby': [
+                      'decision-subject',
+                      state?.fieldErrors?.attest?.length ? 'attest-error' : null,
+                    ]
+                      .filter(Boolean)
+                      .join(' '),
+                  }
+                : {})}
             />
             <Field
               as="textarea"

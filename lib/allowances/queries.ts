@@ -4,6 +4,7 @@ import { displayEmail } from '@/lib/auth/email-address';
 import type { CurrentUser } from '@/lib/auth/session';
 import type { Prisma } from '@/lib/generated/sqlite/client';
 import { claimInForce, type ClaimColumns } from '@/lib/requests/claim-columns';
+import { leftAt } from '@/lib/accounts/left-at';
 import type { QueueTaken } from '@/lib/requests/queue-filter';
 import { sharedNow } from '@/lib/server/clock';
 import { db } from '@/lib/server/db';
@@ -304,11 +305,36 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
         .filter((x): x is string => x !== null),
     ),
   ];
-  const users = new Map(
-    (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } })).map((u) => [
-      u.id,
-      u.email,
-    ]),
+  // With each login whether it is still a member of this account and not disabled: a count of one
+  // row in the same statement, for the asker of a waiting request (requesterLeft).
+  const people = await db.user.findMany({
+    where: { id: { in: ids } },
+    select: {
+      id: true,
+      email: true,
+      disabled: true,
+      _count: { select: { memberships: { where: { accountId } } } },
+    },
+  });
+  const users = new Map(people.map((u) => [u.id, u.email]));
+  const standing = new Map(people.map((u) => [u.id, u]));
+  /** Why the asker of waiting request `r` no longer speaks for the account, or null (see requesterLeft). */
+  const leftWhy = (r: { status: string; requestedById: string | null }) => {
+    if (r.status !== 'requested' || !r.requestedById) return null;
+    const u = standing.get(r.requestedById);
+    if (!u) return 'deleted' as const;
+    return u._count.memberships === 0 ? ('removed' as const) : u.disabled ? ('disabled' as const) : null;
+  };
+  const left = new Map(rows.map((r) => [r.id, leftWhy(r)]));
+  // Each asker once (a deleted login's removal is the time it left), and no statement when none left.
+  const askers = new Map<string, 'removed' | 'disabled'>();
+  for (const r of rows) {
+    const why = left.get(r.id);
+    if (why && r.requestedById) askers.set(r.requestedById, why === 'deleted' ? 'removed' : why);
+  }
+  const since = await leftAt(
+    accountId,
+    [...askers].map(([userId, why]) => ({ userId, why })),
   );
   return rows.map((r) => ({
     ...view(r, shownStatus(r), ends.get(r.id), now),
@@ -316,6 +342,16 @@ export async function allowancesForStaff(user: CurrentUser, accountId: string, l
     note: r.decisionNote,
     endReason: r.endReason,
     requestedBy: r.requestedById ? (users.get(r.requestedById) ?? null) : null,
+    /**
+     * For a request still waiting whose asker no longer speaks for the account, else null: `why`
+     * (`removed`: no longer a member of it; `disabled`: their login is disabled; `deleted`: their
+     * login no longer exists) and `since` (lib/accounts/left-at.ts leftAt: the audit log's time, or
+     * null). The agent calls a current member at the account's number on file instead.
+     */
+    requesterLeft: (() => {
+      const why = left.get(r.id);
+      return why ? { why, since: (r.requestedById && since.get(r.requestedById)) || null } : null;
+    })(),
     // Decided with no person: closed by Tollgate itself (operations.ts closeWaitingRequests).
     decidedBy: r.decidedById ? (users.get(r.decidedById) ?? null) : r.decidedAt ? 'tollgate' : null,
     claim: claimView(held.get(r.id) ?? null, user, (id) => users.get(id) ?? id),

@@ -1,6 +1,7 @@
 import 'server-only';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
+import { leftAt, type LeftWhy } from '@/lib/accounts/left-at';
 import { staffAccountInclude, staffAccountView } from '@/lib/accounts/queries';
 import { CALLS_SHOWN, callView, staffBlockView } from '@/lib/blocks/queries';
 import { timelineTitle } from '@/lib/blocks/timeline-title';
@@ -46,7 +47,11 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     },
   });
   if (!r) return null;
-  const [people, earlierBlocks, otherRequests, back] = await Promise.all([
+  // The sender's standing on the account, from the members the account's read brought (no statement
+  // of its own): gone from the list is removed (or their login deleted), listed disabled is disabled.
+  const standing = r.account.memberships.find((m) => m.userId === r.submittedById);
+  const gone: LeftWhy | null = !standing ? 'removed' : standing.user.disabled ? 'disabled' : null;
+  const [people, earlierBlocks, otherRequests, back, leftAtOf] = await Promise.all([
     db.user.findMany({
       where: { id: { in: [r.submittedById, r.decidedById ?? '', r.claimedById ?? ''] } },
       select: { id: true, email: true, name: true, locale: true },
@@ -73,8 +78,11 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
     }),
     // Only a waiting request can have come back after an approval (lib/requests/came-back.ts).
     r.status === 'pending' ? cameBackOf([r]).then((m) => m.get(r.id) ?? null) : null,
+    // Read only when the sender is no longer a current member: a statement on this page's every render otherwise.
+    gone ? leftAt(r.accountId, [{ userId: r.submittedById, why: gone }]) : null,
   ]);
   const person = (uid: string | null) => people.find((p) => p.id === uid) ?? null;
+  const sender = person(r.submittedById);
   // Every stored call, and the count of those the block's event listed beyond them, as the queue judges.
   const { summary, likelihood, markedCallIds } = judge(
     { ...r, block: { ...r.block, callCount: r.block.calls.length + r.block.callsNotKept } },
@@ -102,7 +110,26 @@ export async function getRequestForStaff(user: CurrentUser, id: string, locale =
       locale,
     ),
     checklist: r.checklist ? (JSON.parse(r.checklist) as Record<string, boolean>) : null,
-    submittedBy: person(r.submittedById),
+    /**
+     * Who sent it while they are still a member of the account with a login that is not disabled
+     * (`id`, `email`, `name`, `locale`); null otherwise: `senderLeft` then says who they were and why
+     * nobody should act on their word.
+     */
+    submittedBy: gone ? null : sender,
+    /**
+     * Set when the sender no longer speaks for the account, else null: `who` (as submittedBy; null
+     * when their login no longer exists), `why` (`removed`: no longer a member of it, the operator's
+     * remove-member; `disabled`: still a member, their login disabled by support; `deleted`: the
+     * login itself is gone), and `since`, the time of the audit log's `membership.removed` (or
+     * `customer_user.disabled`) row for them on this account, null when there is none.
+     */
+    senderLeft: gone
+      ? {
+          who: sender,
+          why: sender ? gone : ('deleted' as const),
+          since: leftAtOf?.get(r.submittedById) ?? null,
+        }
+      : null,
     claim: held
       ? {
           byId: held.byId,
