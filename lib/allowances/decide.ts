@@ -4,6 +4,7 @@ import { displayEmail } from '@/lib/auth/email-address';
 import { db, type Tx } from '@/lib/server/db';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
+import { hiddenValue, postedId } from '@/lib/server/form-issues';
 import type { AuditAction } from '@/lib/audit/names';
 import { localeOf } from '@/lib/i18n/locales';
 import { storeNote, storePersonText } from '@/lib/i18n/stored';
@@ -22,21 +23,17 @@ import { allowanceFields, countryProblem, OPEN_STATUSES } from './rules';
 // once the switch confirms it (lib/allowances/operations.ts). Each decision is one transaction that
 // only one agent can win (lib/server/decide-once.ts); refusals are notes under outcome.allowance.*.
 
-const id = z.string().min(1).max(64);
 export const approveAllowanceSchema = z.object({
-  allowanceId: id,
+  allowanceId: postedId,
   attest: z.literal('on', 'outcome.field.attestCallback'),
   note: z.string().trim().min(5, 'outcome.field.callNote').max(2000),
 });
 export const denyAllowanceSchema = z.object({
-  allowanceId: id,
+  allowanceId: postedId,
   note: z.string().trim().min(10, 'outcome.field.allowanceDenyReason').max(1000),
 });
-export const grantAllowanceSchema = z.object({
-  accountNumber: z.string().min(1).max(40),
-  ...allowanceFields,
-});
-export const endAllowanceSchema = z.object({ allowanceId: id });
+export const grantAllowanceSchema = z.object({ accountNumber: hiddenValue(40), ...allowanceFields });
+export const endAllowanceSchema = z.object({ allowanceId: postedId });
 
 /**
  * ok with a note (`outcome.allowance.sent`, `denied`, `endSent`), and for the two that went to the

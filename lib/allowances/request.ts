@@ -7,6 +7,7 @@ import type { CurrentUser } from '@/lib/auth/session';
 import { db } from '@/lib/server/db';
 import { lockAccount } from '@/lib/server/db/lock';
 import type { RequestMeta } from '@/lib/server/request-meta';
+import { postedId } from '@/lib/server/form-issues';
 import { countryName } from '@/lib/phone/format';
 import {
   CALLBACK_PHONE,
@@ -30,7 +31,7 @@ import { latestBlockInForce } from './blocked';
  * checks the posted form with it and the block's rules: requestSchemaFor). Messages are catalogue keys.
  */
 export const requestAllowanceSchema = z.object({
-  blockId: z.string().min(1).max(64),
+  blockId: postedId,
   ...allowanceFields,
   // The same field, rule and note as a misdial's (lib/requests/submit.ts).
   callbackPhone: CALLBACK_PHONE,

@@ -1,5 +1,6 @@
 import { getCountries } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { asciiDigits } from '@/lib/phone/digits';
 import { countryName } from '@/lib/phone/format';
 import type { Note } from '@/lib/i18n/note';
 import { SWITCH_REASON_MAX } from '@/lib/switch/schemas';
@@ -46,8 +47,10 @@ export const allowanceFields = {
     .transform((c) => c.toUpperCase()),
   // Decimal digits, as typed in the number field (a fraction is told "whole hours"): a coercion with
   // Number() also took "0x10" (16 hours), "1e1" (10) and "0b11" (3), which no one means as hours.
+  // Digits in any script read as the phone and address fields read them (lib/phone/digits.ts
+  // asciiDigits: Arabic-Indic "٣", Devanagari "३", full-width "３" are 3).
   hours: z.preprocess(
-    (v) => (typeof v === 'number' ? String(v) : v),
+    (v) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? asciiDigits(v) : v),
     z
       .string({ error: 'outcome.field.allowance.hours' })
       .trim()

@@ -34,6 +34,7 @@ import {
   formToObject,
   guestForm,
   issueMessage,
+  kept,
   notAForm,
   userAction,
 } from '@/lib/server/safe-action';
@@ -57,19 +58,20 @@ async function passwordSignIn(form: FormData): Promise<ActionState> {
   const t = translate(locale);
   const raw = formToObject(form);
   if (!raw) return notAForm(t);
-  const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
+  // What was typed comes back as every action echoes it (kept: never with a control character).
+  const typed = kept(form, ['email']);
   const parsed = signInSchema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors: Record<string, string[]> = {};
     for (const i of parsed.error.issues)
       (fieldErrors[String(i.path[0])] ??= []).push(issueMessage(i, locale));
-    return { message: t('signIn.fixFields'), fieldErrors, values: { email } };
+    return { message: t('signIn.fixFields'), fieldErrors, ...typed };
   }
   const jar = await cookies();
   const outcome = await attemptSignIn(parsed.data, await requestMeta(), {
     deviceCookie: jar.get(DEVICE_COOKIE)?.value,
   });
-  if (!outcome.ok) return { ...outcomeToState(outcome, t), values: { email } };
+  if (!outcome.ok) return { ...outcomeToState(outcome, t), ...typed };
   // None yet when a second factor is due: the right code gives it (lib/auth/mfa/actions.ts).
   const { deviceCookie } = outcome.data!;
   if (deviceCookie) jar.set(DEVICE_COOKIE, deviceCookie, deviceCookieOptions(env().APP_URL));
@@ -88,12 +90,13 @@ export async function emailLinkAction(_prev: ActionState | undefined, form: Form
 async function emailLink(form: FormData): Promise<ActionState> {
   const raw = formToObject(form);
   if (!raw) return notAForm(translate(await requestLocale()));
-  const email = typeof raw.email === 'string' ? raw.email.slice(0, 254) : '';
+  const email = typeof raw.email === 'string' ? raw.email : '';
   const deviceCookie = (await cookies()).get(DEVICE_COOKIE)?.value;
   const callbackUrl = safeCallbackUrl(raw.callbackUrl);
   const outcome = await requestSignInLink(email, callbackUrl, await requestMeta(), { deviceCookie });
   if (outcome.ok) redirect(`/sign-in?linkSent=1&callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  return { ...outcomeToState(outcome, translate(await requestLocale())), values: { email } };
+  // What was typed comes back as every action echoes it (kept: never with a control character).
+  return { ...outcomeToState(outcome, translate(await requestLocale())), ...kept(form, ['email']) };
 }
 
 /** Which of the sign-in form's two submit buttons was pressed: its `intent` field. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { db } from '@/lib/server/db';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import type { Outcome } from '@/lib/server/outcome';
+import { hiddenValue, postedId, postedList } from '@/lib/server/form-issues';
 import { requestLift, requestManualBlock } from '@/lib/blocks/lifecycle';
 import { AWAITS_SWITCH, type AwaitsSwitch } from '@/lib/switch/awaits-switch';
 import { LIFT_REFUSAL_CODE, liftRefusal } from './refusals';
@@ -14,15 +15,11 @@ import { catalogueLocale } from '@/lib/i18n/locales';
 // notes (outcome.manual.*, outcome.lift.*); the action wrapper words them for the agent.
 
 const note = z.string().trim().min(5, 'outcome.field.staffNote').max(2000);
-export const placeSchema = z.object({ accountNumber: z.string().trim().min(1).max(40), note });
+export const placeSchema = z.object({ accountNumber: hiddenValue(40), note });
 export const liftSchema = z.object({
-  blockId: z.string().min(1).max(64),
+  blockId: postedId,
   note,
-  'alsoLift[]': z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().min(1).max(64)).max(50))
-    .optional(),
+  'alsoLift[]': postedList().pipe(z.array(postedId).max(50)).optional(),
 });
 
 /**

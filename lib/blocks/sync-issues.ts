@@ -1,12 +1,13 @@
 import 'server-only';
 import { z } from 'zod';
 import { db } from '@/lib/server/db';
+import { postedId } from '@/lib/server/form-issues';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 
 // Staff resolve what the reconciler (lib/blocks/reconcile.ts, via lib/blocks/lifecycle.ts) found.
 
 export const resolveSyncSchema = z.object({
-  issueId: z.string().min(1).max(64),
+  issueId: postedId,
   note: z.string().trim().min(5, 'outcome.field.syncNote').max(2000),
 });
 

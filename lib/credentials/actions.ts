@@ -1,12 +1,13 @@
 'use server';
 import { z } from 'zod';
 import { userAction } from '@/lib/server/safe-action';
+import { postedId } from '@/lib/server/form-issues';
 import { replayReset, resetSipPassword } from '@/lib/credentials/reset';
 import { succeed } from '@/lib/server/outcome';
 import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 
 const schema = z.object({
-  credentialId: z.string().min(1).max(64),
+  credentialId: postedId,
   password: z.string().min(1, 'outcome.field.password').max(1024, 'outcome.field.passwordTooLong'),
 });
 

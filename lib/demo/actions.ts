@@ -3,10 +3,11 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { fail, succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
+import { hiddenValue } from '@/lib/server/form-issues';
 import { simulateFraud } from '@/lib/demo/simulate-fraud';
 
 const schema = z.object({
-  accountNumber: z.string().min(1).max(40),
+  accountNumber: hiddenValue(40),
   to: z.enum(['+252611234567', '+88213100456', '+2399912345']),
 });
 

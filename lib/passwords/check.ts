@@ -184,18 +184,36 @@ export async function checkPassword(
 }
 
 /**
+ * The headline of a refusal for `problems` (the field's notes, never empty): what they have in common.
+ * Every one a character the password may not hold (password.sipChar.*: "é", a colon, a space at the
+ * end) → outcome.password.characters with `count` (how many notes); too long alone →
+ * outcome.password.tooLong; anything else (too short, too easy, the account's own words) →
+ * outcome.password.weak, "Choose a stronger password", which said that of a strong password that
+ * only held an "é" (tester, 2026-12).
+ */
+function refusalHeadline(problems: Note[]): Note {
+  if (problems.every((p) => p.key.startsWith('password.sipChar.')))
+    return { key: 'outcome.password.characters', values: { count: problems.length } };
+  if (problems.every((p) => p.key === 'password.problem.tooLong')) return { key: 'outcome.password.tooLong' };
+  return { key: 'outcome.password.weak' };
+}
+
+/**
  * A check's answer as the password forms word it (lib/auth/change-password.ts, lib/credentials/reset.ts):
  * `{ ok: true, assessment }` when the password is acceptable; otherwise `{ ok: false, refused }`, an
- * Outcome to return as is: `invalid` with outcome.password.weak and each reason (too long, or the
- * estimator's problems) on the form field `field`, or `throttled` with the checker's note when the
- * checker was over its limit or timed out.
+ * Outcome to return as is: `invalid` with each reason (too long, characters a SIP password may not
+ * hold, or the estimator's problems) on the form field `field` under a headline that says what they
+ * are (refusalHeadline: outcome.password.weak, .characters or .tooLong), or `throttled` with the
+ * checker's note when the checker was over its limit or timed out.
  */
 export function acceptedOrRefused(
   checked: CheckOutcome,
   field: string,
 ): { ok: true; assessment: Assessment } | { ok: false; refused: Outcome<never> } {
-  const weak = (problems: Note[]) =>
-    fail('invalid', 'outcome.password.weak', undefined, { [field]: problems });
+  const weak = (problems: Note[]) => {
+    const headline = refusalHeadline(problems);
+    return fail('invalid', headline.key, headline.values, { [field]: problems });
+  };
   if (!checked.ok)
     return {
       ok: false,

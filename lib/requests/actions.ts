@@ -13,6 +13,7 @@ import { queueFilterParams, readQueueFilter } from '@/lib/requests/queue-filter'
 import { postedForm } from '@/lib/requests/fields';
 import { submitFirewall, submitMisdial, withdrawRequest } from '@/lib/requests/submit';
 import { redirectIfOk, staffAction, userAction } from '@/lib/server/safe-action';
+import { hiddenText, postedId } from '@/lib/server/form-issues';
 import { sendSwitchOutboxSoon } from '@/lib/switch/send-soon';
 
 // The server actions of unblock requests: the customer's (misdial, firewall, withdraw), staff
@@ -69,24 +70,23 @@ export const firewallAction = userAction(
   },
 );
 
-export const withdrawAction = userAction(
-  z.object({ requestId: z.string().min(1).max(64) }),
-  async (input, { user, meta }) => {
-    const r = await withdrawRequest(user, input.requestId, meta);
-    // Back to the request's own block, as the database has it: never an id the form posted.
-    return redirectIfOk(r, r.ok ? `/blocks/${r.data!.blockId}?request=withdrawn` : '/');
-  },
-);
+export const withdrawAction = userAction(z.object({ requestId: postedId }), async (input, { user, meta }) => {
+  const r = await withdrawRequest(user, input.requestId, meta);
+  // Back to the request's own block, as the database has it: never an id the form posted.
+  return redirectIfOk(r, r.ok ? `/blocks/${r.data!.blockId}?request=withdrawn` : '/');
+});
 
 /**
  * The queue's filter the request page was opened with (`kind`, `reason`, `taken`), which its decision
- * forms post back (components/staff/decision-forms.tsx). Any text here: the queue's own parser
- * (readQueueFilter) keeps only its options, so nothing else a form carries reaches the redirect.
+ * forms post back in hidden fields (components/staff/decision-forms.tsx). Any text here: the queue's
+ * own parser (readQueueFilter) keeps only its options, so nothing else a form carries reaches the
+ * redirect. Hidden: longer than 40 characters is "not as the form sends it" (hiddenText), not a length
+ * the agent could mend.
  */
 const queueFilterFields = {
-  kind: z.string().max(40).optional(),
-  reason: z.string().max(40).optional(),
-  taken: z.string().max(40).optional(),
+  kind: hiddenText(40).optional(),
+  reason: hiddenText(40).optional(),
+  taken: hiddenText(40).optional(),
 };
 
 /**

@@ -5,6 +5,7 @@ import { displayEmail } from '@/lib/auth/email-address';
 import type { CurrentUser } from '@/lib/auth/session';
 import { sharedNow } from '@/lib/server/clock';
 import { db, type Tx } from '@/lib/server/db';
+import { hiddenText, postedId } from '@/lib/server/form-issues';
 import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-once';
 import { CLAIM_MINUTES, claimInForce, NO_CLAIM, type ClaimColumns } from './claim-columns';
 
@@ -28,17 +29,15 @@ export { CLAIM_MINUTES } from './claim-columns';
 
 const CLAIM_MS = CLAIM_MINUTES * 60_000;
 
-const requestId = z.string().min(1).max(64);
-
 /**
  * "Take this request": `from` is the id of the agent the page showed holding it ('' when it showed
  * nobody): taking over is allowed only from the holder the agent saw. `requestId`: the id of the
  * request of the kind the action takes (an unblock or an allowance request).
  */
-export const takeSchema = z.object({ requestId, from: z.string().max(64).optional().default('') });
+export const takeSchema = z.object({ requestId: postedId, from: hiddenText(64).optional().default('') });
 
 /** "Release it": the holder gives the request back to the queue. */
-export const releaseSchema = z.object({ requestId });
+export const releaseSchema = z.object({ requestId: postedId });
 
 /** The conditions of a claim's conditional write, besides "still waiting": its id and the columns as read. */
 export type ClaimWhere = { id: string; claimedById?: string | null; claimedUntil?: Date | null };

@@ -12,6 +12,7 @@ import { done, refuse, staffDecision, type Decision } from '@/lib/server/decide-
 import { CLOSED_BY_LIFT } from '@/lib/requests/closed';
 import { NO_CLAIM } from '@/lib/requests/claim-columns';
 import type { Outcome } from '@/lib/server/outcome';
+import { postedId, postedList } from '@/lib/server/form-issues';
 import { requestFormatTag } from '@/lib/i18n/request-locale';
 import { catalogueLocale } from '@/lib/i18n/locales';
 
@@ -20,22 +21,16 @@ import { catalogueLocale } from '@/lib/i18n/locales';
 // at most one lift exist. The lift goes through the switch outbox in the same transaction. Refusals
 // are catalogue notes under outcome.decision.* (the action wrapper words them for the agent).
 
-const requestId = z.string().min(1).max(64);
-
 export const approveSchema = z.object({
-  requestId,
+  requestId: postedId,
   attest: z.literal('on', 'outcome.field.attestCallback'),
   note: z.string().trim().min(5, 'outcome.field.callNote').max(2000),
   /** Other blocks of the account the agent reviewed and decided to lift too (a lift is account-wide). */
-  'alsoLift[]': z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().min(1).max(64)).max(50))
-    .optional(),
+  'alsoLift[]': postedList().pipe(z.array(postedId).max(50)).optional(),
 });
 
 export const denySchema = z.object({
-  requestId,
+  requestId: postedId,
   denyReason: z.string().trim().min(10, 'outcome.field.denyReason').max(1000),
 });
 

@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Note } from '@/lib/i18n/note';
 import { checkCallbackNumber } from '@/lib/phone/callback';
-import { issueNote } from '@/lib/server/form-issues';
+import { issueNote, postedId } from '@/lib/server/form-issues';
 
 // A customer's request form (misdial, firewall, destination allowance) is told every problem of its
 // fields at once. Some rules need the block's account (a number in the account's country, a call of
@@ -18,7 +18,7 @@ import { issueNote } from '@/lib/server/form-issues';
  * do), every other field passed on as posted for the domain's checkForm. The block's id must be
  * read first: the rules of the other fields depend on its account.
  */
-export const postedForm = z.looseObject({ blockId: z.string().min(1).max(64) });
+export const postedForm = z.looseObject({ blockId: postedId });
 
 /** A customer's request form as posted (postedForm's output): the block's id, and the fields unchecked. */
 export type PostedForm = z.output<typeof postedForm>;
@@ -66,8 +66,6 @@ export function checkForm<S extends z.ZodType>(
   if (parsed.success) return { ok: true, data: parsed.data };
   const fieldErrors: Record<string, Note[]> = {};
   for (const issue of parsed.error.issues)
-    (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(
-      issueNote(issue) ?? { key: 'outcome.field.notSent' },
-    );
+    (fieldErrors[String(issue.path[0] ?? 'form')] ??= []).push(issueNote(issue));
   return { ok: false, fieldErrors };
 }

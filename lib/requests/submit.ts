@@ -13,6 +13,7 @@ import { queueMail } from '@/lib/mail/queue';
 import { describeDialled, exampleNumber, parseUserPhone, readDialled } from '@/lib/phone/format';
 import { numberText } from '@/lib/phone/digits';
 import { normalizeIp } from '@/lib/server/client-address';
+import { postedId, postedList } from '@/lib/server/form-issues';
 import { accountCountry } from '@/lib/phone/plan';
 import type { CountryCode } from 'libphonenumber-js/max';
 import {
@@ -36,15 +37,15 @@ export const MAX_MARKED_CALLS = 200;
 /**
  * The misdial form as far as it can be checked without its block (the action wrapper does not use it:
  * submitMisdial checks the posted form with misdialSchemaFor, which adds the block's rules). Every
- * field is required: at least one call ticked (`callIds[]`, absent when none is), the number meant,
+ * field is required: at least one call ticked (`callIds[]`, absent when none is; read as each call
+ * once, in the order posted: lib/server/form-issues.ts postedList), the number meant,
  * what happened (10 characters or more), a callback phone. Messages are catalogue keys.
  */
 export const misdialSchema = z.object({
-  blockId: z.string().min(1).max(64),
-  'callIds[]': z
-    .union([z.string(), z.array(z.string())], 'outcome.field.misdialCalls')
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().max(64)).min(1, 'outcome.field.misdialCalls').max(MAX_MARKED_CALLS)),
+  blockId: postedId,
+  'callIds[]': postedList('outcome.field.misdialCalls').pipe(
+    z.array(postedId).min(1, 'outcome.field.misdialCalls').max(MAX_MARKED_CALLS),
+  ),
   intendedNumber: z.string().trim().min(1, 'outcome.field.intendedNumber').max(40),
   whatHappened: z.string().trim().min(10, 'outcome.field.whatHappened').max(2000),
   callbackPhone: CALLBACK_PHONE,
@@ -128,7 +129,7 @@ function pastedAddress(typed: string): string | null {
  * Messages are catalogue keys.
  */
 export const firewallSchema = z.object({
-  blockId: z.string().min(1).max(64),
+  blockId: postedId,
   voicemailDisa: z.literal('on', 'outcome.field.voicemailDisa'),
   callForwarding: z.literal('on', 'outcome.field.callForwarding'),
   sipPorts: z.literal('on', 'outcome.field.sipPorts'),

@@ -19,7 +19,7 @@ import {
   type FormState,
   type Outcome,
 } from '@/lib/server/outcome';
-import type { Translate } from '@/lib/i18n/note';
+import { noteText, type Translate } from '@/lib/i18n/note';
 import { outcomeToState } from '@/lib/server/outcome-state';
 import { issueNote } from '@/lib/server/form-issues';
 import { cutWhole, hasControlCharacter } from '@/lib/server/control-characters';
@@ -145,12 +145,16 @@ function echo(raw: Record<string, unknown>, keys: readonly string[] = []): Recor
 
 /**
  * `{ values }`: the echoed fields (`keys`) of a form that was not acted on before it was read (the
- * session ended, the second factor is still due) or whose action failed unexpectedly
- * (unexpectedFailure), so the re-rendered form keeps what was typed; a
- * field holding a control character is left out, as on the control-character refusal. `{}` when
- * nothing is echoed, or `form` is not a FormData.
+ * session ended, the second factor is still due), whose action failed unexpectedly
+ * (unexpectedFailure), or that a form nobody is signed in for answers (lib/auth/actions.ts: sign-in,
+ * "email me a link"), so the re-rendered form keeps what was typed: each text cut to 2000 characters
+ * (whole characters), a list to 200 values; a field holding a control character (a NUL) is left out,
+ * as on the control-character refusal. `{}` when nothing is echoed, or `form` is not a FormData.
  */
-function kept(form: unknown, keys: readonly string[] = []): { values?: Record<string, string | string[]> } {
+export function kept(
+  form: unknown,
+  keys: readonly string[] = [],
+): { values?: Record<string, string | string[]> } {
   const raw = formToObject(form);
   if (!raw) return {};
   const controlled = fieldsWithControlCharacters(raw);
@@ -174,15 +178,11 @@ export function fieldMessage(message: string, locale: Locale): string {
 
 /**
  * The words for one zod issue of a form field in `locale`: issueNote's note (lib/server/form-issues.ts:
- * the catalogue key the schema names, through fieldMessage; `outcome.field.tooLong` for a string over
- * its `.max(n)`; `outcome.field.notSent` for a value of the wrong shape), else the schema's own message.
+ * the catalogue key the schema names; `outcome.field.tooLong` for a string over its `.max(n)`;
+ * `outcome.field.notSent` for any other issue) in the reader's words, never zod's own (English) message.
  */
 export function issueMessage(issue: z.core.$ZodIssue, locale: Locale): string {
-  const note = issueNote(issue);
-  if (!note) return fieldMessage(issue.message, locale);
-  return note.values
-    ? translator(locale)(note.key as never, note.values as never)
-    : fieldMessage(note.key, locale);
+  return noteText(translate(locale), issueNote(issue));
 }
 
 /**

@@ -11,6 +11,7 @@ import { decideOnce, lockActor, refuse, type Decision } from '@/lib/server/decid
 import { recordReceipt, type Once } from '@/lib/server/idempotency';
 import { missing, type Outcome } from '@/lib/server/outcome';
 import type { RequestMeta } from '@/lib/server/request-meta';
+import { hiddenValue, postedId } from '@/lib/server/form-issues';
 import type { Note } from '@/lib/i18n/note';
 
 // Support acts on a customer's portal login from the account's page: "someone has my portal password",
@@ -23,12 +24,11 @@ import type { Note } from '@/lib/i18n/note';
 // Required and bounded: a sentence for the audit log (past 500 the wrapper says outcome.field.tooLong).
 const reason = z.string().trim().min(5, 'outcome.field.loginReason').max(500);
 
-/** Every customer-login form: the account (its number, as in the page's address), the login, why. */
-export const customerLoginSchema = z.object({
-  accountNumber: z.string().trim().min(1).max(40),
-  userId: z.string().min(1).max(64),
-  reason,
-});
+/**
+ * Every customer-login form: the account (its number, as in the page's address) and the login (both
+ * hidden fields: hiddenValue, postedId), why.
+ */
+export const customerLoginSchema = z.object({ accountNumber: hiddenValue(40), userId: postedId, reason });
 export type CustomerLoginInput = z.output<typeof customerLoginSchema>;
 
 /**

@@ -8,6 +8,7 @@ import { STAFF_ROLES } from '@/lib/auth/roles';
 import { assertStaff, type CurrentUser } from '@/lib/auth/session';
 import { db, type Tx } from '@/lib/server/db';
 import type { RequestMeta } from '@/lib/server/request-meta';
+import { postedId } from '@/lib/server/form-issues';
 import { generatePassword } from '@/lib/passwords/generate';
 import { queueMail, queueSecurityChange } from '@/lib/mail/queue';
 import { customerLoginSchema, enableCustomerLoginSchema } from '@/lib/staff/customer-logins';
@@ -26,7 +27,6 @@ import { isUniqueViolation } from '@/lib/server/db/errors';
 
 const ADMIN = ['admin'] as const;
 const staffRole = z.enum(STAFF_ROLES, 'outcome.field.staffRole');
-const userId = z.string().min(1).max(64);
 
 export const createStaffSchema = z.object({
   email: emailSchema({
@@ -44,8 +44,8 @@ export const createStaffSchema = z.object({
  */
 const reason = customerLoginSchema.shape.reason;
 
-export const roleSchema = z.object({ userId, role: staffRole, reason });
-export const resetFactorSchema = z.object({ userId, reason });
+export const roleSchema = z.object({ userId: postedId, role: staffRole, reason });
+export const resetFactorSchema = z.object({ userId: postedId, reason });
 /**
  * Disable (`disabled` "true") or enable ("false") a staff login, with a reason. Enabling takes
  * `clearPassword` as the customer login's "Enable login" does (a checkbox, `on` when ticked, ticked at
@@ -53,7 +53,7 @@ export const resetFactorSchema = z.object({ userId, reason });
  * disabling.
  */
 export const disableSchema = z.object({
-  userId,
+  userId: postedId,
   disabled: z.enum(['true', 'false']).transform((v) => v === 'true'),
   reason,
   clearPassword: enableCustomerLoginSchema.shape.clearPassword,

@@ -2,11 +2,13 @@
 import { z } from 'zod';
 import { fail, succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
+import { hiddenValue } from '@/lib/server/form-issues';
 import { catalogueLocale } from '@/lib/i18n/locales';
-import { canonicalTimeZone, zoneName } from '@/lib/time/format';
+import { canonicalTimeZone, zoneName, zoneNameKind } from '@/lib/time/format';
 import { adoptBrowserTimeZone, chooseTimeZone } from '@/lib/time/zone';
 
-const schema = z.object({ tz: z.string().min(1).max(64) });
+// The browser's zone, sent by the page itself (no field anyone types in).
+const schema = z.object({ tz: hiddenValue(64) });
 
 /**
  * Called once per browser session by components/time-zone-capture.tsx with the browser's zone. Like
@@ -30,9 +32,13 @@ export const chooseTimeZoneAction = userAction(
       return fail<unknown>('invalid', unknown.key, undefined, { timeZone: [unknown] });
     // Named as stored (canonicalTimeZone: "europe/london" is kept as "Europe/London"), not as posted.
     const zone = canonicalTimeZone(input.timeZone) ?? input.timeZone;
-    // Named as the page names it: by place, in the language the answer is written in (the user's).
+    // Named as the page names it: by place, in the language the answer is written in (the user's);
+    // UTC as "UTC", not "UTC time" (zoneNameKind).
     const name = zoneName(zone, catalogueLocale(user.locale));
-    return succeed(undefined, { key: 'profile.timeZone.saved', values: { zone: name } });
+    return succeed(undefined, {
+      key: 'profile.timeZone.saved',
+      values: { zone: name, kind: zoneNameKind(name) },
+    });
   },
   // A failure keeps the zone chosen in the list (components/time-zone-form.tsx), not the stored one.
   { echo: ['timeZone'] },

@@ -152,6 +152,19 @@ export function zoneName(zone: string, locale: string): string {
   return zonePlace(known, locale);
 }
 
+/**
+ * How a sentence names a zone by `name` (zoneName's answer): `utc` for UTC, said as "UTC" (not "UTC
+ * time", "zona horaria: UTC"); `time` for a name that already says it is a time ("Central European
+ * Time", "hora de Europa central": CLDR's wider name, where it has none by place); else `place`
+ * ("Spain", "Nueva York"), which the sentence makes a zone ("{zone} time", "zona horaria: {zone}").
+ * The catalogue's sentences choose their words by it (ICU `select`: `{kind, select, utc {…} time {…}
+ * other {…}}`).
+ */
+export function zoneNameKind(name: string): 'utc' | 'time' | 'place' {
+  if (name === 'UTC') return 'utc';
+  return /(?:^|\s)time$/i.test(name) || /^(?:hora|horario)(?:\s|$)/i.test(name) ? 'time' : 'place';
+}
+
 /** One zone of a list: its id (the value) and how a person reads it (the label). */
 export type ZoneOption = { zone: string; label: string };
 

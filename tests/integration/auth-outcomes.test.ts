@@ -236,4 +236,33 @@ describe.each(dialects())('auth and second-factor answers in the reader’s lang
       digest: expect.stringContaining(';/sign-in?linkSent=1&callbackUrl=%2F;'),
     });
   });
+
+  // An input tester (2026-12): `email="dana@acme.example\u0000"` was refused, and the answer's
+  // `values.email` carried the NUL back to the form; every other action leaves a value holding a
+  // control character out of what it echoes (lib/server/safe-action.ts kept), and so do these now.
+  it('signed out: an address holding a control character is refused, and not echoed', async () => {
+    browser.acceptLanguage = 'es';
+    for (const control of ['\u0000', '\u001b', '\u007f']) {
+      const email = `dana@acme.example${control}`;
+      expect(await signInAction(undefined, form({ email, password: 'x' }))).toEqual({
+        message: 'Corrija los campos marcados.',
+        fieldErrors: { email: ['Escriba una dirección de correo electrónico válida.'] },
+      });
+      expect(await emailLinkAction(undefined, form({ email }))).toEqual({
+        ok: false,
+        message: 'Corrija los campos marcados.',
+        fieldErrors: {
+          email: ['Primero escriba una dirección de correo válida y después solicite el enlace.'],
+        },
+      });
+      for (const intent of ['password', 'link'])
+        expect(await signInFormAction(undefined, form({ email, password: 'x', intent }))).not.toHaveProperty(
+          'values',
+        );
+    }
+    // Without one, what was typed comes back to be mended, as before.
+    expect((await signInAction(undefined, form({ email: 'dana@acme', password: 'x' }))).values).toEqual({
+      email: 'dana@acme',
+    });
+  });
 });

@@ -49,6 +49,21 @@ describe.each(dialects())('the time-zone form in the user’s language on %s', (
     });
   });
 
+  // An input tester (2026-12): choosing UTC answered "Times are now shown in UTC time.".
+  it('UTC is said as UTC, in each language', async () => {
+    session.user = await user('en');
+    expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'UTC' }))).toEqual({
+      ok: true,
+      message: 'Times are now shown in UTC.',
+    });
+    session.user = await user('es');
+    expect(await chooseTimeZoneAction(undefined, form({ timeZone: 'Etc/UTC' }))).toEqual({
+      ok: true,
+      message: 'Ahora las horas se muestran en UTC.',
+    });
+    expect((await getDb().user.findUniqueOrThrow({ where: { id: session.user.id } })).timeZone).toBe('UTC');
+  });
+
   // The zone is stored under its canonical name (lib/time/format.ts canonicalTimeZone: ICU ignores
   // case and knows aliases); the answer named what was posted instead, "europe/london" (break-15).
   it('names the zone as it is stored, not as it was posted', async () => {

@@ -46,8 +46,8 @@ const form = (fields: Record<string, string | string[]>) => {
 const NOT_FOUND = expect.objectContaining({ digest: expect.stringMatching(/404/) });
 
 const schema = z.object({
-  name: z.string().min(2, 'Too short.'),
-  password: z.string().min(12, 'Too short.'),
+  name: z.string().min(2, 'outcome.field.staffName'),
+  password: z.string().min(12, 'outcome.field.newPassword'),
   'ids[]': z.array(z.string()).optional(),
 });
 const handler = vi.fn(async (input: z.output<typeof schema>, ctx: { user: CurrentUser }) => ({
@@ -183,7 +183,7 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     const r = await customerAction(undefined, form({ name: 'D', password: 'short-pw' }));
     expect(r).toEqual({
       message: 'Please correct the highlighted fields.',
-      fieldErrors: { name: ['Too short.'], password: ['Too short.'] },
+      fieldErrors: { name: ['Enter their name.'], password: ['Enter a new password.'] },
       values: { name: 'D' },
     });
     expect(JSON.stringify(r)).not.toContain('short-pw');
@@ -351,6 +351,133 @@ describe.each(dialects())('the action wrapper on %s', (dialect) => {
     const { issueMessage } = await import('@/lib/server/safe-action');
     const issues = signInSchema.safeParse({ email: 'dana@acme.example' }).error?.issues ?? [];
     expect(issues.map((i) => issueMessage(i, 'es'))).toEqual([notSent]);
+  });
+
+  // An input tester posted every server action by hand (2026-12): an approval with `requestId=""`
+  // answered zod's own English, "Too small: expected string to have >=1 characters", to a Spanish
+  // agent (a hidden id's schema named no catalogue key), and a queue filter `kind` of 41 characters
+  // "Use at most 40 characters.", about a field the agent cannot see. Every action of every
+  // 'use server' module is posted what no page sends: each field empty, each far too long, each twice.
+  it('no form action answers in zod’s words: every field’s problem is a catalogue sentence, in Spanish', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { CATALOGUES, translator } = await import('@/lib/i18n/translate');
+    const es = translator('es');
+    // Every sentence of the Spanish catalogue without arguments, and "Use como máximo n caracteres.".
+    const sentences = new Set<string>();
+    const walk = (o: unknown): void => {
+      if (typeof o === 'string') sentences.add(o);
+      else if (o && typeof o === 'object') Object.values(o).forEach(walk);
+    };
+    walk(CATALOGUES.es);
+    const isCatalogue = (m: string) =>
+      sentences.has(m) || m === es('outcome.field.tooLong', { max: Number(m.replace(/[^0-9]/g, '') || NaN) });
+    const notSent = es('outcome.field.notSent');
+
+    // Every module whose first statement is 'use server', under lib/.
+    const modules: string[] = [];
+    const find = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, e.name);
+        if (e.isDirectory() && e.name !== 'generated') find(file);
+        else if (/\.tsx?$/.test(e.name) && /^['"]use server['"]/.test(readFileSync(file, 'utf8')))
+          modules.push(file);
+      }
+    };
+    find('lib');
+    expect(modules.length).toBeGreaterThan(10);
+    // Actions with no field to refuse, or answered by other means (a redirect, nothing): not form state.
+    const WITHOUT_FIELDS = new Set([
+      'signOutAction',
+      'signOutEverywhereAction',
+      'chooseLocaleAction',
+      'continueLinkAction',
+      'sendPasswordProofAction',
+      'sendEnrolmentProofAction',
+      'sendMoveProofAction',
+    ]);
+    const FIELDS = [
+      'requestId',
+      'allowanceId',
+      'blockId',
+      'userId',
+      'accountNumber',
+      'issueId',
+      'credentialId',
+      'from',
+      'kind',
+      'reason',
+      'taken',
+      'note',
+      'attest',
+      'denyReason',
+      'alsoLift[]',
+      'callIds[]',
+      'intendedNumber',
+      'whatHappened',
+      'callbackPhone',
+      'country',
+      'hours',
+      'pbxIp',
+      'voicemailDisa',
+      'password',
+      'email',
+      'name',
+      'role',
+      'disabled',
+      'clearPassword',
+      'timeZone',
+      'tz',
+      'code',
+      'mailCode',
+      'next',
+      'shown',
+      'current',
+      'choosing',
+      'needsPerson[]',
+      'version',
+      'to',
+    ];
+    const posts = {
+      empty: Object.fromEntries(FIELDS.map((f) => [f, ''])),
+      tooLong: Object.fromEntries(FIELDS.map((f) => [f, 'x'.repeat(5000)])),
+      twice: Object.fromEntries(FIELDS.map((f) => [f, ['a-1', 'b-2']])),
+    };
+    session.user = who('admin', { locale: 'es' });
+    browser.acceptLanguage = 'es';
+    let posted = 0;
+    for (const file of modules) {
+      const mod = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, unknown>;
+      for (const [name, action] of Object.entries(mod)) {
+        if (typeof action !== 'function' || WITHOUT_FIELDS.has(name)) continue;
+        for (const [kind, fields] of Object.entries(posts)) {
+          const answer = (await action(undefined, form(fields))) as {
+            message?: string;
+            fieldErrors?: Record<string, string[]>;
+          };
+          const said = `${file} ${name}, each field ${kind}: ${JSON.stringify(answer)}`;
+          expect(answer.fieldErrors, said).toBeDefined();
+          expect(answer.message && isCatalogue(answer.message), said).toBe(true);
+          for (const message of Object.values(answer.fieldErrors!).flat())
+            expect(isCatalogue(message), said).toBe(true);
+          posted++;
+        }
+      }
+    }
+    expect(posted).toBeGreaterThan(60);
+
+    // The two the tester posted: a hidden id empty, a hidden filter one character too long.
+    const { approveAction } = await import('@/lib/requests/actions');
+    const approve = (fields: Record<string, string>) =>
+      approveAction(undefined, form({ attest: 'on', note: 'Spoke with Dana on the phone.', ...fields }));
+    expect((await approve({ requestId: '' })).fieldErrors).toEqual({ requestId: [notSent] });
+    expect((await approve({ requestId: 'r-1', kind: 'k'.repeat(41) })).fieldErrors).toEqual({
+      kind: [notSent],
+    });
+    // A field the agent types still says how long it may be.
+    expect((await approve({ requestId: 'r-1', note: 'n'.repeat(2001) })).fieldErrors).toEqual({
+      note: ['Use como máximo 2000 caracteres.'],
+    });
   });
 
   // Found by a tester (2026-12-06): the misdial form sent empty was told of the number, the story and

@@ -37,15 +37,24 @@ describe('allowance hours', () => {
     [' 72 ', 72],
     ['1', 1],
     [24, 24],
+    // Digits in the reader's own script, as the phone and address fields read them (lib/phone/digits.ts
+    // asciiDigits): Arabic-Indic 3 was refused "Enter how many hours" (tester, 2026-12).
+    ['٣', 3],
+    ['١٠', 10],
+    ['۲۴', 24],
+    ['४८', 48],
+    ['７２', 72],
   ])('takes %j as %d hours', (h, n) => expect(hours(h).data?.hours).toBe(n));
 
   // Number() read the first four as 16, 10, 3 and 10 hours: a hand-made POST got an allowance that long.
-  it.each(['0x10', '1e1', '0b11', '+10', '', ' ', '١٠', 'Infinity', '-4'])('refuses %j', (h) =>
+  it.each(['0x10', '1e1', '0b11', '+10', '', ' ', 'Infinity', '-4', '٣x', '²'])('refuses %j', (h) =>
     expect(message(h)).toEqual(['outcome.field.allowance.hours']),
   );
   it('tells a fraction, a zero and too many hours apart', () => {
     expect(message('2.5')).toEqual(['outcome.field.allowance.wholeHours']);
     expect(message('0')).toEqual(['outcome.field.allowance.hours']);
     expect(message('73')).toEqual(['outcome.field.allowance.maxHours']);
+    expect(message('٢.٥')).toEqual(['outcome.field.allowance.wholeHours']);
+    expect(message('٧٣')).toEqual(['outcome.field.allowance.maxHours']);
   });
 });

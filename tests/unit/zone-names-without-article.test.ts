@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUES, translator } from '@/lib/i18n/translate';
-import { timeZones, zoneName } from '@/lib/time/format';
+import { timeZones, zoneName, zoneNameKind } from '@/lib/time/format';
 
 // A Spanish-speaking agent on the staff request page read "hora de Reino Unido": CLDR's Spanish
 // pattern "hora de {0}" takes a country's name without its article, where Spanish writes "del Reino
@@ -45,6 +45,25 @@ describe('a zone named in a sentence', () => {
   it.each(ZONE_MESSAGES)('%s says it is a zone with no article needed before the place', (key, name) => {
     expect(message('es', key)).toContain(`zona horaria: {${name}}`);
     expect(message('en', key)).toContain(`{${name}} time`);
+  });
+
+  // "Times are now shown in UTC time." (tester, 2026-12): UTC is said as UTC, and a name that already
+  // says it is a time (CLDR's wider name, where it has none by place) is not made "… Time time".
+  it.each([
+    ['UTC', 'en', 'Times are now shown in UTC.'],
+    ['UTC', 'es', 'Ahora las horas se muestran en UTC.'],
+    ['Central European Time', 'en', 'Times are now shown in Central European Time.'],
+    ['hora de Europa central', 'es', 'Ahora las horas se muestran en hora de Europa central.'],
+    ['Japan', 'en', 'Times are now shown in Japan time.'],
+    ['Japón', 'es', 'Ahora las horas se muestran en esta zona horaria: Japón.'],
+  ] as const)('the time-zone form’s answer names %s well in %s', (zone, locale, said) => {
+    expect(translator(locale)('profile.timeZone.saved', { zone, kind: zoneNameKind(zone) })).toBe(said);
+  });
+
+  it('no zone a person can choose is named as a time but UTC', () => {
+    for (const zone of timeZones())
+      for (const tag of ['en', 'es'])
+        expect(zoneNameKind(zoneName(zone, tag)), `${zone} ${tag}`).toBe(zone === 'UTC' ? 'utc' : 'place');
   });
 
   it('reads "zona horaria: Reino Unido" on the staff request page, "United Kingdom time" in English', () => {

@@ -12,6 +12,7 @@ import { setSessionCookie } from '@/lib/auth/session-token';
 import { safeCallbackUrl } from '@/lib/auth/sign-in';
 import { succeed } from '@/lib/server/outcome';
 import { userAction } from '@/lib/server/safe-action';
+import { hiddenText } from '@/lib/server/form-issues';
 import { browserZoneField } from '@/lib/time/zone';
 
 // The server actions of the second factor: verify a code for this session, confirm enrolment,
@@ -21,7 +22,7 @@ import { browserZoneField } from '@/lib/time/zone';
 
 const verifySchema = z.object({
   code: z.string().trim().min(1, 'outcome.field.code').max(32),
-  next: z.string().max(512).optional(),
+  next: hiddenText(512).optional(),
   // The browser's zone, which the password step (or the sign-in link) left for this one.
   tz: browserZoneField,
 });
@@ -48,7 +49,7 @@ const enrolSchema = z.object({
   code: z.string().trim().min(1, 'outcome.field.appCode').max(16),
   // The code mailed to the login for this session (lib/auth/mfa/enrol-proof.ts).
   mailCode: z.string().trim().min(1, 'outcome.field.mailCode').max(16),
-  next: z.string().max(512).optional(),
+  next: hiddenText(512).optional(),
 });
 
 export const enrolAction = userAction(
@@ -77,7 +78,7 @@ export const sendEnrolmentProofAction = userAction(z.object({}), (_input, { user
  */
 export const moveAction = userAction(
   // `shown`: which QR code the page showed (lib/auth/mfa/move.ts movePage); a stale page's is refused.
-  enrolSchema.extend({ shown: z.string().max(128).optional() }),
+  enrolSchema.extend({ shown: hiddenText(128).optional() }),
   async (input, { user, meta }) => {
     const r = await moveSecondFactor(user, input.code, input.mailCode, input.shown, meta);
     if (!r.ok) return r;
