@@ -342,16 +342,50 @@ export async function completePasswordChange(changeId: string): Promise<{ liftQu
 export async function unsettledChange(
   credentialId: string,
 ): Promise<{ kind: 'in_flight' | 'unknown'; at: Date } | null> {
-  const last = await db.sipPasswordChange.findFirst({
-    where: { credentialId, status: { not: 'failed' } },
-    orderBy: { createdAt: 'desc' },
-    select: { status: true, createdAt: true, switchConfirmedAt: true },
-  });
-  if (!last || !awaitsSwitchAnswer(last)) return null;
-  if (last.status === 'unknown') return { kind: 'unknown', at: last.createdAt };
-  const stuck = last.createdAt.getTime() < sharedNow().getTime() - inFlightMs();
-  return { kind: stuck ? 'unknown' : 'in_flight', at: last.createdAt };
+  return (await latestChange(credentialId)).unsettled;
 }
+
+/**
+ * The credential's latest change the switch did not refuse, as the reset page says it: `unsettled`
+ * (unsettledChange's answer), or, when the switch confirmed it, `confirmed`: when (`at`, the switch's
+ * confirmation as recorded) and who set it (`byId`, the login; `email`, its address, null once the
+ * login is gone). Both null when there is no such change (a credential never changed here). One
+ * statement (the change joined with its login): the page tells a member that another member set the
+ * password a moment ago (two members of one account each set it in turn, the second unaware: tester,
+ * 2026-12-06).
+ */
+export async function latestChange(
+  credentialId: string,
+): Promise<{
+  unsettled: { kind: 'in_flight' | 'unknown'; at: Date } | null;
+  confirmed: { at: Date; byId: string; email: string | null } | null;
+}> {
+  const [last] = await db.$queryRaw<
+    {
+      status: string;
+      createdAt: Date | string | number;
+      switchConfirmedAt: Date | string | number | null;
+      completedAt: Date | string | number | null;
+      userId: string;
+      email: string | null;
+    }[]
+  >`SELECT c."status", c."createdAt", c."switchConfirmedAt", c."completedAt", c."userId", u."email"
+    FROM "SipPasswordChange" c LEFT JOIN "User" u ON u."id" = c."userId"
+    WHERE c."credentialId" = ${credentialId} AND c."status" <> 'failed'
+    ORDER BY c."createdAt" DESC LIMIT 1`;
+  if (!last) return { unsettled: null, confirmed: null };
+  const createdAt = asDate(last.createdAt);
+  if (!awaitsSwitchAnswer(last)) {
+    const at = asDate(last.switchConfirmedAt ?? last.completedAt ?? last.createdAt);
+    return { unsettled: null, confirmed: { at, byId: last.userId, email: last.email } };
+  }
+  if (last.status === 'unknown') return { unsettled: { kind: 'unknown', at: createdAt }, confirmed: null };
+  const stuck = createdAt.getTime() < sharedNow().getTime() - inFlightMs();
+  return { unsettled: { kind: stuck ? 'unknown' : 'in_flight', at: createdAt }, confirmed: null };
+}
+
+/** A time a raw read returns: a Date (PostgreSQL), or the text or number SQLite stores. */
+const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(v));
 
 /**
  * The longest a live call setting a password can take, in ms: three attempts of

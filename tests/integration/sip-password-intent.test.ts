@@ -7,6 +7,7 @@ import { sqlitePath } from '@/lib/server/db/url';
 import {
   completePasswordChange,
   recoverPasswordChanges,
+  latestChange,
   resetSipPassword,
   unsettledChange,
 } from '@/lib/credentials/reset';
@@ -36,6 +37,34 @@ appSimPerFile((s) => (sim = s));
 
 describe.each(dialects())('SIP password intent on %s', (dialect) => {
   beforeAll(() => useFreshDb(dialect));
+
+  it('the reset page says who set the password in force: you, another member, or nobody known', async () => {
+    const made = await makeAccount({
+      members: [`mona-${crypto.randomUUID()}@t.example`, `olga-${crypto.randomUUID()}@t.example`],
+    });
+    await sim.control('PUT', `/_sim/accounts/${made.account.number}`, {
+      internationalCalling: 'allowed',
+      credentials: made.creds.map((c) => ({ username: c.username, password: 'old-password-0' })),
+    });
+    const [mona, olga] = made.users;
+    const cred = made.creds[0]!;
+    expect(await latestChange(cred.id)).toEqual({ unsettled: null, confirmed: null });
+    expect(await resetSipPassword(asCustomer(mona!), cred.id, strong(), meta)).toMatchObject({ ok: true });
+    const row = await getDb().sipPasswordChange.findFirstOrThrow({ where: { credentialId: cred.id } });
+    // Olga's page: Mona set it, when the switch confirmed it.
+    expect(await latestChange(cred.id)).toEqual({
+      unsettled: null,
+      confirmed: { at: row.switchConfirmedAt, byId: mona!.id, email: mona!.email },
+    });
+    // A refusal after it settles nothing: Mona's is still the one in force.
+    await getDb().sipPasswordChange.create({
+      data: { credentialId: cred.id, userId: olga!.id, status: 'failed', score: 4, completedAt: new Date() },
+    });
+    expect((await latestChange(cred.id)).confirmed).toMatchObject({ byId: mona!.id });
+    // Once Olga sets one, hers.
+    expect(await resetSipPassword(asCustomer(olga!), cred.id, strong(), meta)).toMatchObject({ ok: true });
+    expect((await latestChange(cred.id)).confirmed).toMatchObject({ byId: olga!.id, email: olga!.email });
+  });
 
   it('a normal reset records the intent and completes it, without the password anywhere in the row', async () => {
     const { users, creds } = await provisioned();

@@ -5,7 +5,8 @@ import { ResetForm } from '@/components/sip/reset-form';
 import { requireUser } from '@/lib/auth/session';
 import { env } from '@/lib/server/env';
 import { newIdempotencyKey } from '@/lib/server/idempotency';
-import { credentialForUser, unsettledChange } from '@/lib/credentials/reset';
+import { credentialForUser, latestChange } from '@/lib/credentials/reset';
+import { displayEmail } from '@/lib/auth/email-address';
 import { blockOfAccount } from '@/lib/blocks/queries';
 import { ZONED } from '@/lib/time/format';
 import { devicesForCredential } from '@/lib/devices/registrations';
@@ -34,7 +35,7 @@ export default async function ResetPage({
   const t = await getTranslations('reset');
   const tm = await getTranslations('password.meter');
   const tg = await getTranslations('password.generate');
-  const unsettled = await unsettledChange(cred.id);
+  const { unsettled, confirmed } = await latestChange(cred.id);
   const format = await getFormatter();
   // Back to the block page it came from, when that block is of this credential's account.
   const backBlock = typeof block === 'string' ? await blockOfAccount(cred.accountId, block) : null;
@@ -56,6 +57,17 @@ export default async function ResetPage({
         >
           {t(unsettled.kind === 'unknown' ? 'unsettled.unknown' : 'unsettled.inFlight', {
             at: format.dateTime(unsettled.at, ZONED),
+          })}
+        </p>
+      ) : null}
+      {/* Who set the password in force, so a member does not unknowingly replace one another member
+          set a moment ago (and whose devices they may be configuring). */}
+      {confirmed ? (
+        <p className="max-w-xl">
+          {t('lastChanged', {
+            by: confirmed.byId === user.id ? 'you' : confirmed.email ? 'member' : 'unknown',
+            email: confirmed.email ? displayEmail(confirmed.email) : '',
+            at: format.dateTime(confirmed.at, ZONED),
           })}
         </p>
       ) : null}
