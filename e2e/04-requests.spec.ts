@@ -134,11 +134,11 @@ test('a misdial request is validated, submitted, shown pending, and can be withd
   await expect(page).toHaveURL(new RegExp(`/blocks/${harbor.blockId}$`));
 
   await page.getByRole('button', { name: 'Withdraw request' }).click();
-  await expect(page.getByText('Withdrawn', { exact: true })).toBeVisible();
-  await expect(page.getByText('Your request was withdrawn.')).toBeFocused();
+  await expect(page.getByText('Withdrawn by you', { exact: true })).toBeVisible();
+  await expect(page.getByText('The request was withdrawn.')).toBeFocused();
   // Read once, as it takes the focus: the page's status region stays mounted across the redirect back
   // to it, and a confirmation inside it was also read as the region's change (review).
-  expect(await inLiveRegion(page.getByText('Your request was withdrawn.'))).toBe(false);
+  expect(await inLiveRegion(page.getByText('The request was withdrawn.'))).toBe(false);
   await expect(page.getByRole('link', { name: 'This was a misdial' })).toBeVisible();
 });
 
@@ -191,7 +191,7 @@ test('a request sent from a second tab is refused with the page drawn again: wha
 
   // Withdrawn; the form open again in the other tab; the switch lifts the block meanwhile.
   await page.getByRole('button', { name: 'Withdraw request' }).click();
-  await expect(page.getByText('Withdrawn', { exact: true })).toBeVisible();
+  await expect(page.getByText('Withdrawn by you', { exact: true })).toBeVisible();
   await other.goto(misdial);
   await expect(other.getByRole('button', { name: 'Request unblock' })).toBeVisible();
   await liftOnSwitch(harbor.number);

@@ -219,7 +219,7 @@ test('a request still waiting when the switch lifts the block is closed: out of 
   // The one "calling is back" mail says what became of the request (no second mail).
   const back = await waitForMail(d.email, new RegExp(`^International calling is back on ${d.name}`));
   expect(back.text.replace(/\s+/g, ' ')).toMatch(
-    /The request to allow calls to Somalia \(SO\) for 4 hours, sent on .+, is closed without a decision: every country can be called again, so no allowance is needed\./,
+    /Your request to allow calls to Somalia \(SO\) for 4 hours, sent on .+, is closed without a decision: every country can be called again, so no allowance is needed\./,
   );
 
   // Support's queue no longer offers it; the account page says what happened to it.

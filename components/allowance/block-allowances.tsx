@@ -30,6 +30,9 @@ export type AskAgain = 'here' | 'elsewhere' | 'none';
  * One of those whose removal the switch refused while still listing it (`stillOnSwitch`) is not
  * "ended" either: calls there may still go through until `until` (the switch's, as the caller
  * formatted it), or until the switch drops it when it did not say (`stillOnSwitch.until` null).
+ * One that ended says why (`endReason` as stored, lib/allowances/operations.ts EndReason:
+ * allowance.endCause, the words its `allowance_ended` mail uses: it ran out, support ended it early,
+ * a new block was placed…; nothing for a reason it has no words for, or none given).
  * Server components only (reads the whole catalogue for such a note).
  */
 export function AllowanceStatus({
@@ -45,6 +48,7 @@ export function AllowanceStatus({
     denial: string | null;
     endingSince?: Date | null;
     stillOnSwitch?: { until: Date | null } | null;
+    endReason?: string | null;
   };
   country: string;
   until: string;
@@ -53,9 +57,12 @@ export function AllowanceStatus({
 }) {
   const t = useTranslations('allowance');
   const all = useTranslations() as unknown as Translate;
+  const words = wordsOf(a);
+  // Why it ended, said once it has (not while its removal waits for the switch, nor refused there).
+  const cause = ENDED.has(words) ? t('endCause', { cause: a.endReason ?? '' }) : '';
   return (
     <>
-      {t.rich(`status.${wordsOf(a) as 'requested'}`, {
+      {t.rich(`status.${words as 'requested'}`, {
         country,
         hours: a.hours,
         until,
@@ -64,6 +71,7 @@ export function AllowanceStatus({
         listed: a.stillOnSwitch?.until ? 'yes' : 'no',
         note: () => <KeptLines text={storedText(all, a.denial)} />,
       })}
+      {cause ? ` ${cause}` : null}
     </>
   );
 }

@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import { Link } from '@/components/ui/link';
 import { When } from '@/components/ui/when';
+import { actorArgs } from '@/components/block/timeline';
+import type { PageActor } from '@/lib/blocks/queries';
 import { countryName } from '@/lib/phone/format';
 import { ZONED } from '@/lib/time/format';
 
@@ -34,15 +36,16 @@ function Notice({
  * In place of a request form (misdial, firewall) while a request for the block is pending: support
  * takes one request per block at a time (lib/requests/submit.ts refuses a second with
  * outcome.request.alreadyOpen), so the form would be refused only once filled in. Says which request
- * waits, in the block page's words (block.request.*: its kind, when it was sent, its status), and
- * links back to the block page, where it is followed or withdrawn.
+ * waits, in the block page's words (block.request.*: its kind, when and by whom it was sent, its
+ * status: another member of the account may have sent it), and links back to the block page, where
+ * it is followed or withdrawn.
  */
 export async function PendingRequest({
   blockId,
   request,
 }: {
   blockId: string;
-  request: { kind: 'misdial' | 'firewall'; status: string; createdAt: Date };
+  request: { kind: 'misdial' | 'firewall'; status: string; createdAt: Date; submittedBy: PageActor };
 }) {
   const t = await getTranslations('unblock');
   const r = await getTranslations('block.request');
@@ -54,7 +57,7 @@ export async function PendingRequest({
       items={[
         <li key="request">
           {r('kind', { kind: request.kind })} ·{' '}
-          {r.rich('sent', { at: () => <When at={request.createdAt} /> })} ·{' '}
+          {r.rich('sent', { at: () => <When at={request.createdAt} />, ...actorArgs(request.submittedBy) })} ·{' '}
           <strong>{r('status', { status: request.status })}</strong>
         </li>,
       ]}

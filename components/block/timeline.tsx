@@ -5,9 +5,21 @@ import { StoredText } from '@/components/ui/stored-text';
 import { When } from '@/components/ui/when';
 import { CredentialName } from '@/components/ui/credential-name';
 import { credentialOfResetDetail } from '@/lib/accounts/credential-name';
-import type { BlockView } from '@/lib/blocks/queries';
+import type { BlockView, PageActor } from '@/lib/blocks/queries';
+import { displayEmail } from '@/lib/auth/email-address';
 
-type Event = BlockView['events'][number] & { actor?: string | null };
+/** `by`: the member who sent or withdrew a request, on the customer's page (getBlockForUser); staff pages pass none. */
+type Event = Omit<BlockView['events'][number], 'by'> & { actor?: string | null; by?: PageActor | null };
+
+/**
+ * The ICU arguments of a sentence that names a member (block.request.sent, withdrawnBy,
+ * timeline.byPerson): `who` (`you`, `member`, or `other` for a login that is gone) and `by`, a
+ * member's address as people write it (displayEmail).
+ */
+export const actorArgs = (a: PageActor) => ({
+  who: a.is === 'unknown' ? 'other' : a.is,
+  by: a.is === 'member' ? displayEmail(a.email) : '',
+});
 
 /**
  * What a timeline entry says beyond its heading: for "SIP password changed", the credential, named as
@@ -23,7 +35,10 @@ export function TimelineDetail({ event: e }: { event: Pick<Event, 'type' | 'deta
   );
 }
 
-/** A block's history. Customers see what happened; staff (`showActor`) also see who did it. */
+/**
+ * A block's history. Customers see what happened, and which member sent or withdrew a request ("by
+ * you", or the member's address); staff (`showActor`) also see who did each thing.
+ */
 export async function Timeline({ events, showActor = false }: { events: Event[]; showActor?: boolean }) {
   const t = await getTranslations('timeline');
   return (
@@ -37,6 +52,11 @@ export async function Timeline({ events, showActor = false }: { events: Event[];
               <>
                 {' · '}
                 <ActorName actor={e.actor} />
+              </>
+            ) : !showActor && e.by && e.by.is !== 'unknown' ? (
+              <>
+                {' · '}
+                {t('byPerson', actorArgs(e.by))}
               </>
             ) : null}
             {e.detail ? (

@@ -48,7 +48,41 @@ type BlockRow = {
   otherOpenBlockStatus: BlockStatus | null;
   otherOpenBlockCount: number | bigint;
   blockOnItsWay: number | bigint;
+  /** The reader's own address, to tell their timeline entries from other members' ("by you"). */
+  viewerEmail: string | null;
 };
+
+/**
+ * An unblock request of the block as its page lists it, with the addresses of who sent it
+ * (`submittedBy`) and, for one a member withdrew, who withdrew it (`withdrawnBy`: the customer login
+ * stored as `decidedById`, lib/requests/submit.ts withdrawRequest; never an agent's, who decide).
+ */
+type RequestRow = {
+  id: string;
+  kind: 'misdial' | 'firewall';
+  status: 'pending' | 'approved' | 'denied' | 'withdrawn';
+  decisionNote: string | null;
+  createdAt: Date | string | number;
+  decidedAt: Date | string | number | null;
+  denyReason: string | null;
+  submittedById: string;
+  submittedBy: string | null;
+  decidedById: string | null;
+  withdrawnBy: string | null;
+};
+
+/**
+ * Who did something on the account's page as its reader is told: `you`, or another `member` by
+ * their address as stored (`email`); `unknown` when the login is gone.
+ */
+export type PageActor = { is: 'you' } | { is: 'member'; email: string } | { is: 'unknown' };
+
+/** PageActor of the login `id` (address `email`, null when gone) for the reader `userId`. */
+const pageActor = (id: string, email: string | null, userId: string): PageActor =>
+  id === userId ? { is: 'you' } : email ? { is: 'member', email } : { is: 'unknown' };
+
+/** The timeline entries that name the member who made them: sending and withdrawing a request. */
+const MEMBER_STEPS = new Set(['request_submitted', 'request_withdrawn']);
 
 // SQLite's raw results may give a date as its stored text; PostgreSQL gives a Date.
 const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(v));
@@ -59,7 +93,9 @@ const asDate = (v: Date | string | number) => (v instanceof Date ? v : new Date(
  * and the account's other open block (one in force first, then the latest) with how many are open and whether support's block is on its way, in one raw statement (Prisma's SQLite client reads each
  * relation of an `include` with a query of its own, and the other open block was a query of its own
  * too: issue 14, bench/README.md "pages"), then the account's credentials, the timeline, the
- * requests and the trigger calls, bounded (callOverview): the latest `shown` calls (CALLS_SHOWN on
+ * requests (each with who sent it and who withdrew it, joined in its statement: every member of the
+ * account reads every request, and the page says "you" or the member's address) and the trigger
+ * calls, bounded (callOverview): the latest `shown` calls (CALLS_SHOWN on
  * the block page; the misdial page asks for as many as a request may mark), `callCount` in all, and
  * the summary the explanation and the devices list need; with two or more other open blocks, also
  * the newest of them (otherOpenBlocksForUser: one more statement, beside the others).
@@ -73,7 +109,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       (SELECT COUNT(*) FROM "Block" o
         WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending'))
         AS "otherOpenBlockCount",
-      ${BLOCK_ON_ITS_WAY} AS "blockOnItsWay"
+      ${BLOCK_ON_ITS_WAY} AS "blockOnItsWay",
+      (SELECT u."email" FROM "User" u WHERE u."id" = ${userId}) AS "viewerEmail"
     FROM "Block" b JOIN "CustomerAccount" a ON a."id" = b."accountId"
     LEFT JOIN "Block" ob ON ob."id" = (SELECT o."id" FROM "Block" o
         WHERE o."accountId" = b."accountId" AND o."id" <> b."id" AND o."status" IN ('active', 'lift_pending')
@@ -91,7 +128,15 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
   const [sipCredentials, events, requests, overview, otherOpenBlocks] = await Promise.all([
     credentialRows,
     db.blockEvent.findMany({ where: { blockId: row.id }, orderBy: { at: 'asc' } }),
-    db.unblockRequest.findMany({ where: { blockId: row.id }, orderBy: { createdAt: 'desc' } }),
+    // With who sent each and who withdrew one, joined in the same statement (issue 14: no query more).
+    db.$queryRaw<RequestRow[]>`
+      SELECT r."id", r."kind", r."status", r."decisionNote", r."createdAt", r."decidedAt", r."denyReason",
+        r."submittedById", s."email" AS "submittedBy", r."decidedById", w."email" AS "withdrawnBy"
+      FROM "UnblockRequest" r
+      LEFT JOIN "User" s ON s."id" = r."submittedById"
+      LEFT JOIN "User" w ON w."id" = r."decidedById" AND r."status" = 'withdrawn' AND w."role" = 'customer'
+      WHERE r."blockId" = ${row.id}
+      ORDER BY r."createdAt" DESC, r."id" DESC`,
     callOverview(
       row.id,
       credentialRows.then((cs) => cs.map((c) => c.username)),
@@ -132,7 +177,8 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
      * writes a `lift_requested` entry by `switch`): the block is in force again, and staff were told.
      */
     liftRefused: events.findLast((e) => e.type === 'lift_requested')?.actor === 'switch',
-    // Customers learn whether fraud monitoring or support placed the block, never which agent.
+    // Customers learn whether fraud monitoring or support placed the block, never which agent; and
+    // which member sent or withdrew a request (`by`: you, or their address as stored).
     events: events.map((e) => ({
       id: e.id,
       type: e.type,
@@ -141,16 +187,25 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
       at: e.at,
       detail: e.detail,
       actor: e.type === 'placed' ? (e.actor === 'switch' ? 'switch' : 'support') : null,
+      by: MEMBER_STEPS.has(e.type) && e.actor ? memberOfStep(e.actor, row.viewerEmail) : null,
     })),
-    requests: requests.map((r) => ({
-      id: r.id,
-      kind: r.kind,
+    requests: requests.map((r) => {
       // `closed` for one a lift closed: the customer withdrew nothing (lib/requests/closed.ts).
-      status: shownRequestStatus(r),
-      createdAt: r.createdAt,
-      decidedAt: r.decidedAt,
-      denyReason: r.denyReason,
-    })),
+      const status = shownRequestStatus(r);
+      return {
+        id: r.id,
+        kind: r.kind,
+        status,
+        createdAt: asDate(r.createdAt),
+        decidedAt: r.decidedAt === null ? null : asDate(r.decidedAt),
+        denyReason: r.denyReason,
+        /** Who sent it: the reader (`you`) or another member of the account. */
+        submittedBy: pageActor(r.submittedById, r.submittedBy, userId),
+        /** Who withdrew it (a member: the reader or another), for a withdrawn one; else null. */
+        withdrawnBy:
+          status === 'withdrawn' && r.decidedById ? pageActor(r.decidedById, r.withdrawnBy, userId) : null,
+      };
+    }),
     credentials,
     /** The account's other open block, one in force before one being lifted, then the latest. */
     otherOpenBlockId: row.otherOpenBlockId,
@@ -181,6 +236,13 @@ export async function getBlockForUser(userId: string, blockId: string, shown = C
     unknownNameCount: overview.unknownNames.distinct,
   };
 }
+
+/**
+ * The member a timeline entry of a request's step names (its actor: the address of the login that
+ * sent or withdrew it, lib/requests/submit.ts), for the reader whose address is `viewerEmail`.
+ */
+const memberOfStep = (actor: string, viewerEmail: string | null): PageActor =>
+  actor === viewerEmail ? { is: 'you' } : { is: 'member', email: actor };
 
 /**
  * The number of the account a block is on, when the account is one of the user's (membership scope,

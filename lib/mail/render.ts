@@ -28,7 +28,7 @@ import { mfaLocked } from '@/lib/mail/templates/mfa-locked';
 import { recoveryCodeUsed } from '@/lib/mail/templates/recovery-code-used';
 import { loginEnabled } from '@/lib/mail/templates/login-enabled';
 import { securityChange } from '@/lib/mail/templates/security-change';
-import { type MailContext, mailTranslator } from '@/lib/mail/templates/context';
+import { type Asker, type MailContext, mailTranslator } from '@/lib/mail/templates/context';
 import type { Rendered } from '@/lib/mail/templates/layout';
 import {
   requestApproved,
@@ -96,14 +96,56 @@ export type RenderResult =
 type Row = Pick<MailMessage, 'id' | 'to' | 'template' | 'payload' | 'createdAt'>;
 type Payload = Record<string, string | null | undefined>;
 
-/** The allowance requests of `ids` (a payload's list; none when absent), oldest first, as mail names them. */
-async function closedAllowances(ids: string[]) {
+/**
+ * Who asked for each of `ids` (the logins that asked, UnblockRequest.submittedById or
+ * DestinationAllowance.requestedById; null where nobody asked: support's grant) as the mail's
+ * `reader` is told (lib/mail/templates/context.ts Asker): `you` for their own, `member` with the
+ * address of any other login, `unknown` for a login that is gone, `support` for null. One read of
+ * the other logins' addresses (none when every one is the reader's or null). In the order of `ids`.
+ */
+async function askersFor(ids: (string | null)[], reader: { id: string } | null): Promise<Asker[]> {
+  const others = [...new Set(ids.filter((id): id is string => id !== null && id !== reader?.id))];
+  const emails = new Map(
+    others.length
+      ? (await db.user.findMany({ where: { id: { in: others } }, select: { id: true, email: true } })).map(
+          (u) => [u.id, u.email],
+        )
+      : [],
+  );
+  return ids.map((id): Asker => {
+    if (id === null) return { is: 'support' };
+    if (id === reader?.id) return { is: 'you' };
+    const email = emails.get(id);
+    return email ? { is: 'member', email } : { is: 'unknown' };
+  });
+}
+
+/** askersFor of one login's id (null: nobody asked). */
+const askerFor = async (id: string | null, reader: { id: string } | null): Promise<Asker> =>
+  (await askersFor([id], reader))[0]!;
+
+/**
+ * The allowance requests of `ids` (a payload's list; none when absent), oldest first, as a mail to
+ * `reader` names them when they closed without a decision (lib/mail/templates/context.ts
+ * ClosedAllowance), with who asked each.
+ */
+async function closedAllowances(ids: string[], reader: { id: string } | null) {
   if (!ids.length) return [];
-  return db.destinationAllowance.findMany({
+  const rows = await db.destinationAllowance.findMany({
     where: { id: { in: ids } },
     orderBy: { createdAt: 'asc' },
-    select: { country: true, hours: true, createdAt: true },
+    select: { country: true, hours: true, createdAt: true, requestedById: true },
   });
+  const askers = await askersFor(
+    rows.map((r) => r.requestedById),
+    reader,
+  );
+  return rows.map((a, i) => ({
+    country: a.country,
+    hours: a.hours,
+    createdAt: a.createdAt,
+    asker: askers[i]!,
+  }));
 }
 
 const skip = (reason: string): RenderResult => ({ ok: false, reason });
@@ -439,7 +481,7 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           summary: { to: calls.top.to, named: calls.named, unknownNames: calls.unknownNames },
           credentials: block.account.sipCredentials,
           link,
-          closedAllowances: await closedAllowances(closedIds),
+          closedAllowances: await closedAllowances(closedIds, user),
           lifted: over,
           // The lift policy as it is now: while a block of the account needs a person, no "comes back by itself".
           needsPerson: over ? false : await accountNeedsPerson(block.accountId),
@@ -483,10 +525,12 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         request_lift_failed: requestLiftFailed,
         request_closed: requestClosed,
       }[row.template as 'request_received'];
+      // "Your request" only to the one who sent it; every other member reads who did.
+      const asker = await askerFor(request.submittedById, user);
       return {
         ok: true,
         mail: render(
-          { recipient: r, account: request.account, request, lifted, stillBlocked },
+          { recipient: r, account: request.account, request, lifted, stillBlocked, asker },
           zonedFor(request.account),
         ),
       };
@@ -511,14 +555,20 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           reason: 'waiting for the block notice to this address to go first',
           waitMs: Math.max(0, notice.getTime() - sharedNow().getTime()) + NOTICE_FIRST_MS,
         };
-      const requests = ids('closedRequestIds').length
+      const rows = ids('closedRequestIds').length
         ? await db.unblockRequest.findMany({
             where: { id: { in: ids('closedRequestIds') } },
             orderBy: { createdAt: 'asc' },
-            select: { kind: true, createdAt: true },
+            select: { kind: true, createdAt: true, submittedById: true },
           })
         : [];
-      const closed = { requests, allowances: await closedAllowances(ids('closedAllowanceIds')) };
+      // Every member gets this mail: each closed request says whose it was ("your", or the address).
+      const askers = await askersFor(
+        rows.map((q) => q.submittedById),
+        user,
+      );
+      const requests = rows.map((q, i) => ({ kind: q.kind, createdAt: q.createdAt, asker: askers[i]! }));
+      const closed = { requests, allowances: await closedAllowances(ids('closedAllowanceIds'), user) };
       return {
         ok: true,
         mail: blockLifted({ recipient: r, account: block.account, block, closed }, zonedFor(block.account)),
@@ -633,7 +683,14 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
         ok: true,
         mail: allowanceMail(
           row.template === 'allowance_started' ? 'started' : 'ended',
-          { recipient: r, account: a.account, allowance: a, staff: user?.role !== 'customer' },
+          {
+            recipient: r,
+            account: a.account,
+            allowance: a,
+            // Every member and the agent get it: who asked ("you", the address, or support's grant).
+            asker: await askerFor(a.requestedById, user),
+            staff: user?.role !== 'customer',
+          },
           zonedFor(a.account),
         ),
       };
@@ -649,7 +706,13 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
       if (gone) return gone;
       // Only a customer's request has someone who asked (support's grant from the account page has none).
       if (!a.requestedById || !a.callbackPhone) return skip('not a customer’s request');
-      const data = { recipient: r, account: a.account, allowance: { ...a, callbackPhone: a.callbackPhone } };
+      const data = {
+        recipient: r,
+        account: a.account,
+        allowance: { ...a, callbackPhone: a.callbackPhone },
+        // A denial reaches every member once the one who asked cannot read the account: "your" only to them.
+        asker: await askerFor(a.requestedById, user),
+      };
       if (row.template === 'allowance_received') {
         // As request_received: a receipt of a request no longer waiting would say "support will call
         // you back" of one decided or closed.
@@ -713,12 +776,8 @@ export async function renderMessage(row: Row, firstAttemptAt: Date): Promise<Ren
           {
             recipient: r,
             account: a.account,
-            allowance: {
-              country: a.country,
-              decidedAt: a.decidedAt ?? a.createdAt,
-              asked: a.requestedById !== null,
-              blockId: a.blockId,
-            },
+            allowance: { country: a.country, decidedAt: a.decidedAt ?? a.createdAt, blockId: a.blockId },
+            asker: await askerFor(a.requestedById, user),
             error: gaveUp ? (put?.lastError ?? null) : a.endReason,
             staff: user?.role !== 'customer',
           },

@@ -138,13 +138,13 @@ describe.each(dialects())('an allowance grant that does not start, on %s', (dial
       /^Las llamadas a Alemania \(DE\) siguen bloqueadas: nuestro switch no aceptó el permiso — /,
     );
     const text = oneLine(mine!.text);
-    expect(text).toContain('que soporte aprobó el');
+    expect(text).toContain('que usted solicitó y soporte aprobó el');
     expect(text).toContain('Soporte se pondrá en contacto con usted');
     expect(text).toContain(`/blocks/${block.id}`);
     expect(text).not.toContain('simulated_failure');
     const [theirs] = mail.smtp.to(agent.email);
     expect(theirs!.subject).toMatch(/^The switch refused the allowance for Germany \(DE\) — /);
-    expect(oneLine(theirs!.text)).toContain('that you approved on');
+    expect(oneLine(theirs!.text)).toContain(`that ${asker.email} asked for and you approved on`);
     expect(oneLine(theirs!.text)).toContain('the switch answered “simulated_failure”');
     expect(oneLine(theirs!.text)).toContain(`/staff/accounts/${account.number}`);
     expect(mail.smtp.to(other.email)).toHaveLength(0);

@@ -243,7 +243,7 @@ describe.each(dialects())('mails to the customer who asked for an allowance, on 
   });
 
   it('a request a new block closed gets no denial mail: the new block’s notice names it', async () => {
-    const { account, block, asker } = await blocked();
+    const { account, block, asker, users } = await blocked({ members: 2 });
     const id = idOf(await ask(asker, block.id));
     expect((await deliver(placedEvent(account.number))).status).toBe(200);
     expect(await getDb().destinationAllowance.findUniqueOrThrow({ where: { id } })).toMatchObject({
@@ -270,11 +270,20 @@ describe.each(dialects())('mails to the customer who asked for an allowance, on 
     const notice = mail.smtp
       .to(asker.email)
       .find((m) => m.subject.startsWith('International calling blocked'))!;
-    expect(oneLine(notice.text)).toContain('The request to allow calls to Germany (DE) for 4 hours, sent on');
+    expect(oneLine(notice.text)).toContain(
+      'Your request to allow calls to Germany (DE) for 4 hours, sent on',
+    );
+    // The other member's notice names who asked (lib/mail/templates/context.ts Asker).
+    const theirs = mail.smtp
+      .to(users[1]!.email)
+      .find((m) => m.subject.startsWith('International calling blocked'))!;
+    expect(oneLine(theirs.text)).toContain(
+      `The request from ${asker.email} to allow calls to Germany (DE) for 4 hours, sent on`,
+    );
   });
 
   it('a request the lift of the last block closed gets no mail of its own: "calling is back" names it', async () => {
-    const { account, block, asker } = await blocked();
+    const { account, block, asker, users } = await blocked({ members: 2 });
     const id = idOf(await ask(asker, block.id));
     expect((await deliver(liftedEvent(account.number))).status).toBe(200);
     expect((await getDb().destinationAllowance.findUniqueOrThrow({ where: { id } })).status).toBe('closed');
@@ -285,7 +294,11 @@ describe.each(dialects())('mails to the customer who asked for an allowance, on 
       `International calling is back on ${(await accountLabel(block.accountId)).en}`,
     ]);
     expect(oneLine(sent[0].text)).toContain(
-      'The request to allow calls to Germany (DE) for 4 hours, sent on',
+      'Your request to allow calls to Germany (DE) for 4 hours, sent on',
+    );
+    const [theirs] = mail.smtp.to(users[1]!.email);
+    expect(oneLine(theirs!.text)).toContain(
+      `The request from ${asker.email} to allow calls to Germany (DE) for 4 hours, sent on`,
     );
   });
 });

@@ -110,7 +110,7 @@ describe.each(dialects())('requests closed without a decision on %s', (dialect) 
       /Your unblock request of .+ \(misdial\) is closed without a decision: with international calling back, there is nothing left to decide\./,
     );
     expect(text).toMatch(
-      /The request to allow calls to Somalia \(SO\) for 4 hours, sent on .+, is closed without a decision: every country can be called again/,
+      /Your request to allow calls to Somalia \(SO\) for 4 hours, sent on .+, is closed without a decision: every country can be called again/,
     );
   });
 
@@ -131,7 +131,7 @@ describe.each(dialects())('requests closed without a decision on %s', (dialect) 
       /Su solicitud de desbloqueo enviada el .+ \(marcación errónea\) queda cerrada sin decisión/,
     );
     expect(text).toMatch(
-      /La solicitud de permiso para llamar a Somalia \(SO\) durante 4 horas, enviada el .+/,
+      /Su solicitud de permiso para llamar a Somalia \(SO\) durante 4 horas, enviada el .+/,
     );
   });
 
@@ -151,7 +151,7 @@ describe.each(dialects())('requests closed without a decision on %s', (dialect) 
     const notice = mail.smtp.to(w.member.email).at(-1)!;
     expect(notice.subject).toMatch(/^International calling blocked on /);
     expect(notice.text!.replace(/\s+/g, ' ')).toMatch(
-      /The request to allow calls to Somalia \(SO\) for 4 hours, sent on .+, is closed without a decision: it was asked under an earlier block, and this new block needs a decision of its own\. If you still need it, ask again from this block’s page\./,
+      /Your request to allow calls to Somalia \(SO\) for 4 hours, sent on .+, is closed without a decision: it was asked under an earlier block, and this new block needs a decision of its own\. If you still need it, ask again from this block’s page\./,
     );
   });
 

@@ -455,6 +455,8 @@ describe.each(dialects())('per-request page reads on %s', (dialect) => {
             createdAt: request.createdAt,
             decidedAt: null,
             denyReason: null,
+            submittedBy: { is: 'you' },
+            withdrawnBy: null,
           },
         ],
         credentials: [

@@ -24,7 +24,8 @@ const ctx = (locale: Locale = 'en', region = 'US', timeZone = 'America/New_York'
 const data = (over: Partial<AllowanceNotStartedData> = {}): AllowanceNotStartedData => ({
   recipient: { name: 'Dana' },
   account: { name: 'Acme Dental', number: 'ACC-1001' },
-  allowance: { country: 'SO', decidedAt: new Date('2026-12-06T14:05:00Z'), asked: true, blockId: 'blk1' },
+  allowance: { country: 'SO', decidedAt: new Date('2026-12-06T14:05:00Z'), blockId: 'blk1' },
+  asker: { is: 'you' },
   error: 'country_not_allowed: allowances to SO need a contract amendment',
   staff: false,
   ...over,
@@ -43,7 +44,7 @@ describe('an allowance the switch refused, to the customer', () => {
       'Calls to Somalia (SO) stay blocked: our switch did not accept the allowance — Acme Dental (ACC-1001)',
     );
     expect(m.text).toContain(
-      'Our switch did not accept the allowance for calls to Somalia (SO) from Acme Dental (ACC-1001) that support approved on Dec 6, 2026, 9:05 AM GMT-5, so it is not in force.',
+      'Our switch did not accept the allowance for calls to Somalia (SO) from Acme Dental (ACC-1001) that you asked for and support approved on Dec 6, 2026, 9:05 AM GMT-5, so it is not in force.',
     );
     expect(m.text).toContain('Calls to Somalia (SO) stay blocked');
     expect(m.text).toContain('Support will contact you about it; you can also reach us: +1 212 555 0100');
@@ -56,7 +57,7 @@ describe('an allowance the switch refused, to the customer', () => {
   it('in Spanish, read alike in Spain and Latin America; a staff grant says "granted" and links the account', () => {
     const m = render(
       'refused',
-      { allowance: { ...data().allowance, asked: false, blockId: null } },
+      { allowance: { ...data().allowance, blockId: null }, asker: { is: 'support' } },
       ctx('es', 'MX', 'America/Mexico_City'),
     );
     expect(m.subject).toBe(
@@ -97,18 +98,19 @@ describe('an allowance given up after the hour, to the customer', () => {
 
 describe('the deciding agent’s copy', () => {
   it('refused: the switch’s error in the agent’s words, what to check, the staff console', () => {
-    const en = render('refused', { staff: true });
+    const asker = { is: 'member' as const, email: 'dana@acme.example' };
+    const en = render('refused', { staff: true, asker });
     expect(en.subject).toBe('The switch refused the allowance for Somalia (SO) — Acme Dental (ACC-1001)');
     expect(en.text).toContain(
-      'that you approved on Dec 6, 2026, 9:05 AM GMT-5: the switch answered “country_not_allowed”: allowances to SO need a contract amendment. It is not in force',
+      'that dana@acme.example asked for and you approved on Dec 6, 2026, 9:05 AM GMT-5: the switch answered “country_not_allowed”: allowances to SO need a contract amendment. It is not in force',
     );
     expect(en.text).toContain("Check the switch's answer with the switch engineers");
     expect(en.text).toContain('https://portal.example/staff/accounts/ACC-1001');
     expect(en.text).toContain('in the support console');
-    const es = render('refused', { staff: true }, ctx('es', 'ES', 'Europe/Madrid'));
+    const es = render('refused', { staff: true, asker }, ctx('es', 'ES', 'Europe/Madrid'));
     expect(es.subject).toBe('El switch rechazó el permiso para Somalia (SO) — Acme Dental (ACC-1001)');
     expect(es.text).toContain(
-      'que usted aprobó el 6 dic 2026, 15:05 GMT+1: el switch respondió «country_not_allowed»: allowances to SO need a contract amendment.',
+      'que dana@acme.example solicitó y usted aprobó el 6 dic 2026, 15:05 GMT+1: el switch respondió «country_not_allowed»: allowances to SO need a contract amendment.',
     );
     expect(es.text).toContain('Compruebe la respuesta del switch');
   });

@@ -23,6 +23,7 @@ const ctx = (locale: Locale = 'en', region = 'US', timeZone = 'America/New_York'
 
 const data = (over: Partial<AllowanceRequestMailData['allowance']> = {}): AllowanceRequestMailData => ({
   recipient: { name: 'Dana' },
+  asker: { is: 'you' },
   account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
   allowance: {
     country: 'SO',

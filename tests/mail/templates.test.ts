@@ -124,6 +124,7 @@ describe('mail templates', () => {
     const denied = requestDenied(
       {
         recipient: { name: null },
+        asker: { is: 'you' },
         account: { name: 'Acme', number: 'ACC-1', country: 'US' },
         request: {
           id: 'r',
@@ -368,6 +369,7 @@ describe('an unblock request whose lift did not happen (review 11)', () => {
   it('the lift an approval queued did not happen: calls stay blocked, the request is back with support', () => {
     const d = {
       recipient: { name: 'Dana' },
+      asker: { is: 'you' as const },
       account: { name: 'Acme Dental', number: 'ACC-1001', country: 'US' },
       request: {
         id: 'r',

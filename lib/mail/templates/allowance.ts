@@ -4,9 +4,29 @@ import { switchErrorText } from '@/lib/switch/error-text';
 import { callbackDisplay } from '@/lib/phone/callback';
 import { countryName } from '@/lib/phone/format';
 import { accountCountry } from '@/lib/phone/plan';
-import { accountFooter, accountLabel, type MailContext, mailTag, shell, url, when, hello } from './context';
+import {
+  accountFooter,
+  accountLabel,
+  type Asker,
+  askerArgs,
+  type MailContext,
+  mailTag,
+  shell,
+  url,
+  when,
+  hello,
+} from './context';
 import { type Part, renderMail } from './layout';
 
+/**
+ * A start or an end as its mail reads it: `country` ISO 3166-1 alpha-2, `until` the end the switch
+ * confirmed, `endedAt` when it ended, `endReason` why, as stored (lib/allowances/operations.ts
+ * EndReason: `expired`, `ended_by_staff`, …; the catalogue's `allowance.endCause` words each, and
+ * nothing for any other value), `createdAt` when it was
+ * asked for or granted, `blockId` the block page (else the account's page), `reason` the words given
+ * for it. `asker`: who asked for it as the reader is told (`support` for support's grant from the
+ * account page). `staff`: the deciding agent's copy.
+ */
 export type AllowanceMailData = {
   recipient: { name: string | null };
   account: { name: string; number: string };
@@ -14,14 +34,21 @@ export type AllowanceMailData = {
     country: string;
     until: Date | null;
     endedAt: Date | null;
+    endReason?: string | null;
+    createdAt: Date;
     blockId: string | null;
     reason: string;
   };
+  asker: Asker;
   /** The agent's copy links to the staff console instead of the customer's pages. */
   staff: boolean;
 };
 
-/** A destination allowance started (the switch confirmed it) or ended (the switch no longer lists it). */
+/**
+ * A destination allowance started (the switch confirmed it) or ended (the switch no longer lists it),
+ * to every member and the agent who decided it: the country, who asked for it and when (or that
+ * support granted it), until when it runs, or when it ended and why (allowance.endCause).
+ */
 export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
@@ -32,6 +59,9 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
       ? `/blocks/${d.allowance.blockId}`
       : `/accounts/${encodeURIComponent(d.account.number)}`;
   const key = phase === 'started' ? 'allowance.mail.started' : 'allowance.mail.ended';
+  const who = { ...askerArgs(d.asker), asked: when(d.allowance.createdAt, ctx) };
+  // Why it ended, in the words the block page uses too; empty for a reason it has none for.
+  const cause = phase === 'ended' ? t('allowance.endCause', { cause: d.allowance.endReason ?? '' }) : '';
   return renderMail(
     {
       subject: t(`${key}.subject`, { country, account }),
@@ -46,6 +76,7 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
                 country,
                 account,
                 until: when(d.allowance.until ?? new Date(0), ctx),
+                ...who,
               }),
             }
           : {
@@ -55,8 +86,10 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
                 country,
                 account,
                 at: when(d.allowance.endedAt ?? new Date(0), ctx),
+                ...who,
               }),
             },
+        ...(cause ? [{ kind: 'p', text: cause } satisfies Part] : []),
         { kind: 'quote', text: d.allowance.reason },
         { kind: 'p', text: t(`${key}.next`) },
         { kind: 'button', label: t('allowance.mail.button'), url: url(ctx, path) },
@@ -69,7 +102,7 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
 
 /**
  * A customer's allowance request as its mails to them read it (allowanceReceived, allowanceDenied):
- * `country` ISO 3166-1 alpha-2, `hours` asked for (1–72), `reason` as they typed it, `createdAt`
+ * `asker` who asked, as the reader is told; `country` ISO 3166-1 alpha-2, `hours` asked for (1–72), `reason` as they typed it, `createdAt`
  * when they asked, `blockId` the block it was asked under (its page is the mail's link),
  * `callbackPhone` as stored (E.164, `;ext=…`), `decisionNote` the agent's reason for a denial, as stored
  * (lib/i18n/stored.ts: a person's words, shown as typed).
@@ -77,6 +110,8 @@ export function allowanceMail(phase: 'started' | 'ended', d: AllowanceMailData, 
 export type AllowanceRequestMailData = {
   recipient: { name: string | null };
   account: { name: string; number: string; country: string };
+  /** Who asked, as the reader is told: `you`, or the `member` who did (a denial reaches every member once they cannot read the account). */
+  asker: Asker;
   allowance: {
     country: string;
     hours: number;
@@ -113,21 +148,28 @@ export function allowanceReceived(d: AllowanceRequestMailData, ctx: MailContext)
   const country = countryOf(ctx, d.allowance.country);
   const phone = callbackDisplay(d.allowance.callbackPhone, accountCountry(d.account.country));
   const at = when(d.allowance.createdAt, ctx);
+  const who = askerArgs(d.asker);
   return renderMail(
     {
-      subject: t('allowance.mail.received.subject', { country, account }),
-      preheader: t('allowance.mail.received.preheader'),
+      subject: t('allowance.mail.received.subject', { country, account, ...who }),
+      preheader: t('allowance.mail.received.preheader', who),
       parts: [
         hello(ctx, d),
         {
           kind: 'p',
           strong: true,
-          text: t('allowance.mail.received.intro', { country, account, at, hours: d.allowance.hours }),
+          text: t('allowance.mail.received.intro', {
+            country,
+            account,
+            at,
+            hours: d.allowance.hours,
+            ...who,
+          }),
         },
         { kind: 'quote', text: d.allowance.reason },
-        { kind: 'p', text: t('allowance.mail.received.next', { phone }) },
-        { kind: 'p', text: t('allowance.mail.received.until', { country }) },
-        { kind: 'button', label: t('allowance.mail.received.button'), url: requestUrl(ctx, d) },
+        { kind: 'p', text: t('allowance.mail.received.next', { phone, ...who }) },
+        { kind: 'p', text: t('allowance.mail.received.until', { country, ...who }) },
+        { kind: 'button', label: t('allowance.mail.received.button', who), url: requestUrl(ctx, d) },
       ],
     },
     accountFooter(ctx, account),
@@ -172,7 +214,13 @@ export function allowanceDenied(d: AllowanceRequestMailData, now: DenialNow, ctx
         {
           kind: 'p',
           strong: true,
-          text: t('allowance.mail.denied.intro', { country, account, at, hours: d.allowance.hours }),
+          text: t('allowance.mail.denied.intro', {
+            country,
+            account,
+            at,
+            hours: d.allowance.hours,
+            ...askerArgs(d.asker),
+          }),
         },
         ...(reason
           ? ([
@@ -197,16 +245,18 @@ export type NotStartedCause = 'refused' | 'gaveUp';
 
 /**
  * A grant that did not start, as its mails read it: `country` ISO 3166-1 alpha-2, `decidedAt` when
- * support approved or granted it, `asked` whether a customer asked for it (approved) or support granted
- * it from the account page, `blockId` the block page (the customer's link; else the account's page),
+ * support approved or granted it, `blockId` the block page (the customer's link; else the account's page),
  * `error` the stored switch error (`<code>: <detail>`, lib/switch/error-text.ts; the last transport
  * error of a grant given up; null when none is known), read in the agent's words; `staff`: the
- * deciding agent's copy (the switch's error, what to check, a link to the staff console).
+ * deciding agent's copy (the switch's error, what to check, a link to the staff console). `asker`:
+ * who asked for it as the reader is told (`you`, the `member` who did), or `support` for support's
+ * grant from the account page.
  */
 export type AllowanceNotStartedData = {
   recipient: { name: string | null };
   account: { name: string; number: string };
-  allowance: { country: string; decidedAt: Date; asked: boolean; blockId: string | null };
+  allowance: { country: string; decidedAt: Date; blockId: string | null };
+  asker: Asker;
   error: string | null;
   staff: boolean;
 };
@@ -225,7 +275,6 @@ export function allowanceNotStarted(d: AllowanceNotStartedData, cause: NotStarte
   const account = accountLabel(ctx, d.account);
   const country = countryOf(ctx, d.allowance.country);
   const at = when(d.allowance.decidedAt, ctx);
-  const asked = d.allowance.asked ? 'yes' : 'no';
   const key = `allowance.mail.notStarted.${d.staff ? 'staff.' : ''}${cause}` as const;
   const error = d.error
     ? switchErrorText(t as unknown as Translate, d.error)
@@ -235,7 +284,7 @@ export function allowanceNotStarted(d: AllowanceNotStartedData, cause: NotStarte
     : d.allowance.blockId
       ? `/blocks/${encodeURIComponent(d.allowance.blockId)}`
       : `/accounts/${encodeURIComponent(d.account.number)}`;
-  const values = { country, account, at, asked, error, support: ctx.support };
+  const values = { country, account, at, error, support: ctx.support, ...askerArgs(d.asker) };
   return renderMail(
     {
       subject: t(`${key}.subject`, values),

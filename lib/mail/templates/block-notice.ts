@@ -42,7 +42,11 @@ export type BlockNoticeData = {
   credentials: { username: string; label: string }[];
   /** The one-time sign-in link landing on the block page; null when none could be made (plain link then). */
   link: { url: string; expires: Date } | null;
-  /** Allowance requests this block closed without a decision (asked under an earlier block). Default: none. */
+  /**
+   * Allowance requests this block closed without a decision (asked under an earlier block), each with
+   * who asked it as the reader is told ("your request", or the address of the member who asked).
+   * Default: none.
+   */
   closedAllowances?: ClosedAllowance[];
   /**
    * Set when the block was lifted before its notice could be sent (lib/mail/render.ts): `at` when it

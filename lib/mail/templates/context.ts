@@ -5,6 +5,7 @@ import { renderMail, type Part, type Shell } from './layout';
 import { formatWhen } from '@/lib/time/format';
 import { countryName } from '@/lib/phone/format';
 import { credentialName } from '@/lib/accounts/credential-name';
+import { displayEmail } from '@/lib/auth/email-address';
 
 // What every template needs besides its own data. Mail is rendered outside any request (by the
 // worker), so the translator is built from the catalogue directly instead of next-intl's request config.
@@ -71,12 +72,37 @@ export const credentialLabel = (ctx: MailContext, username: string, label?: stri
 
 export const url = (ctx: MailContext, path: string) => new URL(path, ctx.appUrl).toString();
 
-/** An allowance request as a mail names it when it closed without a decision (ISO 3166-1 alpha-2 `country`). */
-export type ClosedAllowance = { country: string; hours: number; createdAt: Date };
+/**
+ * Who asked for what a mail speaks of (an unblock request, an allowance request), as that mail's
+ * reader is told: `you`, the reader asked it ("your request"); `member`, another login asked it, by
+ * `email` as stored (named as the pages name people, displayEmail); `support`, nobody asked: support
+ * granted the allowance from the account page; `unknown`, the login that asked is gone. Every member
+ * of an account is mailed about the account's requests (a decision goes to every member once the
+ * one who asked can no longer read the account; a lift's mail to every member names the requests it
+ * closed), and only the one who asked reads "your".
+ */
+export type Asker = { is: 'you' } | { is: 'member'; email: string } | { is: 'support' } | { is: 'unknown' };
 
 /**
- * The sentence of a mail (`mail.<key>.closedAllowance`) that tells the customer one of their allowance
- * requests closed without a decision: the country by name and code, the hours, when it was asked.
+ * The ICU arguments of a sentence about a request, for its asker: `asker` (`you`, `member`,
+ * `support`, or `other` for one no longer known; the catalogue's `{asker, select, …}`) and `by`, the
+ * address of a `member` as people write it (displayEmail), else empty.
+ */
+export const askerArgs = (a: Asker) => ({
+  asker: a.is === 'unknown' ? 'other' : a.is,
+  by: a.is === 'member' ? displayEmail(a.email) : '',
+});
+
+/**
+ * An allowance request as a mail names it when it closed without a decision (ISO 3166-1 alpha-2
+ * `country`, `hours` asked, `createdAt` when it was asked) and who asked it, as the reader is told.
+ */
+export type ClosedAllowance = { country: string; hours: number; createdAt: Date; asker: Asker };
+
+/**
+ * The sentence of a mail (`mail.<key>.closedAllowance`) that tells a member of the account that an
+ * allowance request closed without a decision: whose ("your request", or the address of the member
+ * who asked), the country by name and code, the hours, when it was asked.
  */
 export const closedAllowanceText = (
   ctx: MailContext,
@@ -87,6 +113,7 @@ export const closedAllowanceText = (
     country: `${countryName(a.country, mailTag(ctx))} (${a.country})`,
     hours: a.hours,
     at: when(a.createdAt, ctx),
+    ...askerArgs(a.asker),
   });
 
 /** The provider as a heading or signature: PROVIDER_NAME, else mail.providerDefault in the recipient's language. */
@@ -127,22 +154,24 @@ type AccountMailKey =
 
 /**
  * A message about one account, in the recipient's language: the catalogue's `mail.<key>.subject`
- * (given `{account}`, the label from accountLabel) and `mail.<key>.preheader` (or `preheader`, a
- * variant's own, already translated), the greeting, then `parts`, and the account footer. Returns
- * renderMail's subject, text and HTML.
+ * (given `{account}`, the label from accountLabel, and, for a message about a request, `d.asker`'s
+ * askerArgs) and `mail.<key>.preheader` (the same arguments; or `preheader`, a variant's own, already
+ * translated), the greeting, then `parts`, and the account footer. Returns renderMail's subject,
+ * text and HTML.
  */
 export function accountMail(
   ctx: MailContext,
   key: AccountMailKey,
-  d: { recipient: { name: string | null } },
+  d: { recipient: { name: string | null }; asker?: Asker },
   account: string,
   parts: Part[],
   preheader?: string,
 ) {
+  const who = d.asker ? askerArgs(d.asker) : {};
   return renderMail(
     {
-      subject: ctx.t(`mail.${key}.subject`, { account }),
-      preheader: preheader ?? ctx.t(`mail.${key}.preheader`),
+      subject: ctx.t(`mail.${key}.subject`, { account, ...who }),
+      preheader: preheader ?? ctx.t(`mail.${key}.preheader`, who),
       parts: [hello(ctx, d), ...parts],
     },
     accountFooter(ctx, account),

@@ -1,13 +1,18 @@
 import { callbackDisplay } from '@/lib/phone/callback';
 import { accountCountry } from '@/lib/phone/plan';
-import { accountLabel, accountMail, type MailContext, url, when } from './context';
+import { accountLabel, accountMail, type Asker, askerArgs, type MailContext, url, when } from './context';
 
 // The messages of an unblock request's life: received, approved, denied, the approval's lift
 // that did not happen (request_lift_failed: the request is back with support), and a close without
-// a decision while another block stays in force (request_closed).
+// a decision while another block stays in force (request_closed). Each says whose request it is
+// (`asker`): "your request" to the member who asked it, the address of the one who asked to every
+// other member (a decision reaches every member once its asker can no longer read the account), and
+// which request: its kind and when it was sent.
 
 type Base = {
   recipient: { name: string | null };
+  /** Who sent the request, as the recipient is told (lib/mail/render.ts: `you` when they sent it). */
+  asker: Asker;
   account: { name: string; number: string; country: string };
   request: {
     id: string;
@@ -32,22 +37,39 @@ export type RequestData = Base;
 
 const blockUrl = (ctx: MailContext, d: Base) => url(ctx, `/blocks/${encodeURIComponent(d.request.blockId)}`);
 
+/**
+ * The ICU arguments every sentence about the request may take: `account` (its label), `at` (when the
+ * request was sent, in the reader's zone), `kind` (`misdial`, `firewall`), `asker` and `by` (askerArgs).
+ */
+const about = (ctx: MailContext, d: Base, account: string) => ({
+  account,
+  at: when(d.request.createdAt, ctx),
+  kind: d.request.kind,
+  ...askerArgs(d.asker),
+});
+
+/**
+ * The receipt of an unblock request (request_received, to the customer who sent it): which request
+ * and when, that support calls back on its callback number (as the account's country writes it)
+ * before deciding, and a link to the block page.
+ */
 export function requestReceived(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
   const phone = callbackDisplay(d.request.callbackPhone, accountCountry(d.account.country));
+  const values = about(ctx, d, account);
   return accountMail(ctx, 'requestReceived', d, account, [
-    {
-      kind: 'p',
-      strong: true,
-      text: t('mail.requestReceived.intro', { account, at: when(d.request.createdAt, ctx) }),
-    },
-    { kind: 'p', text: t('mail.requestReceived.kind', { kind: d.request.kind }) },
-    { kind: 'p', text: t('mail.requestReceived.next', { phone }) },
-    { kind: 'button', label: t('mail.requestReceived.button'), url: blockUrl(ctx, d) },
+    { kind: 'p', strong: true, text: t('mail.requestReceived.intro', values) },
+    { kind: 'p', text: t('mail.requestReceived.kind', values) },
+    { kind: 'p', text: t('mail.requestReceived.next', { ...values, phone }) },
+    { kind: 'button', label: t('mail.requestReceived.button', values), url: blockUrl(ctx, d) },
   ]);
 }
 
+/**
+ * An agent approved the request (request_approved): whose, which and when; that the lift is on its
+ * way to the switch, or, `lifted`, when the switch lifted the block.
+ */
 export function requestApproved(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
@@ -58,7 +80,7 @@ export function requestApproved(d: RequestData, ctx: MailContext) {
     d,
     account,
     [
-      { kind: 'p', strong: true, text: t('mail.requestApproved.intro', { account }) },
+      { kind: 'p', strong: true, text: t('mail.requestApproved.intro', about(ctx, d, account)) },
       {
         kind: 'p',
         text: lifted
@@ -71,6 +93,10 @@ export function requestApproved(d: RequestData, ctx: MailContext) {
   );
 }
 
+/**
+ * An agent declined the request (request_denied): whose, which and when, the agent's reason as typed,
+ * and what holds now (calls stay blocked, or, `lifted`, the block was lifted since).
+ */
 export function requestDenied(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
@@ -81,7 +107,7 @@ export function requestDenied(d: RequestData, ctx: MailContext) {
     d,
     account,
     [
-      { kind: 'p', strong: true, text: t('mail.requestDenied.intro', { account }) },
+      { kind: 'p', strong: true, text: t('mail.requestDenied.intro', about(ctx, d, account)) },
       ...(d.request.denyReason
         ? [
             { kind: 'h' as const, text: t('mail.requestDenied.reasonTitle') },
@@ -104,9 +130,10 @@ export function requestDenied(d: RequestData, ctx: MailContext) {
 export function requestLiftFailed(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
+  const values = about(ctx, d, account);
   return accountMail(ctx, 'requestLiftFailed', d, account, [
-    { kind: 'p', strong: true, text: t('mail.requestLiftFailed.intro', { account }) },
-    { kind: 'p', text: t('mail.requestLiftFailed.next', { support: ctx.support }) },
+    { kind: 'p', strong: true, text: t('mail.requestLiftFailed.intro', values) },
+    { kind: 'p', text: t('mail.requestLiftFailed.next', { ...values, support: ctx.support }) },
     { kind: 'button', label: t('mail.requestLiftFailed.button'), url: blockUrl(ctx, d) },
   ]);
 }
@@ -121,7 +148,7 @@ export function requestClosed(d: RequestData, ctx: MailContext) {
   const { t } = ctx;
   const account = accountLabel(ctx, d.account);
   const blocked = d.stillBlocked ?? true;
-  const values = { account, at: when(d.request.createdAt, ctx), kind: d.request.kind };
+  const values = about(ctx, d, account);
   return accountMail(
     ctx,
     'requestClosed',
